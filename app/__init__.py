@@ -1,0 +1,41 @@
+"""Linkwise: interactive e-learning and competency platform for healthcare professionals."""
+
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app import config as configuration
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the Linkwise app: config, extensions, Jinja, blueprints, commands."""
+    project_root = Path(__file__).resolve().parent.parent
+    app = Flask(
+        __name__,
+        instance_path=str(project_root / "instance"),
+        static_folder=str(project_root / "static"),
+    )
+    app.config.from_mapping(configuration.load(Path(app.instance_path), test_config))
+    if app.config["PROXY_HOPS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=1)
+
+    from app import db, jinja, login, security
+
+    db.init_app(app)
+    security.init_app(app)
+    login.init_app(app)
+    jinja.configure(app)
+
+    from app.web import auth, gate, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(gate.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(auth.account_bp)
+    pages.init_errors(app)
+
+    from app import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,155 @@
+"""The `linkwise` command line: the app's Flask CLI with Linkwise's own commands."""
+
+import sys
+from pathlib import Path
+
+import click
+from alembic import command as alembic_command
+from alembic.config import Config as AlembicConfig
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+from app.domain.accounts import PROFESSIONS, ROLES
+from app.services import accounts, demo
+
+db_cli = AppGroup("db", help="Manage the database schema (Alembic migrations).")
+
+
+def main() -> None:
+    """Run the linkwise command line."""
+    from app import create_app
+
+    FlaskGroup(create_app=create_app, help="Linkwise command line.")(prog_name="linkwise")
+
+
+def init_app(app: Flask) -> None:
+    """Register Linkwise's commands on the app."""
+    app.cli.add_command(db_cli)
+    for cmd in (create_org, create_user, set_role, seed_demo):
+        app.cli.add_command(cmd)
+
+
+def alembic_config(database_url: str) -> AlembicConfig:
+    """Return an Alembic config aimed at our migrations and the given database."""
+    if database_url.startswith("sqlite:///"):
+        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade_database(database_url: str, revision: str = "head") -> None:
+    """Bring the database's schema up to the given revision."""
+    alembic_command.upgrade(alembic_config(database_url), revision)
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    """Apply migrations up to REVISION (default: the newest)."""
+    upgrade_database(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"database is at {revision}")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision):
+    """Revert migrations down to REVISION."""
+    alembic_command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+
+
+@db_cli.command("current")
+def db_current():
+    """Show the database's current revision."""
+    alembic_command.current(alembic_config(current_app.config["DATABASE_URL"]))
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message):
+    """Draft a new migration from the difference between models and database."""
+    alembic_command.revision(
+        alembic_config(current_app.config["DATABASE_URL"]), message=message, autogenerate=True
+    )
+
+
+@click.command("create-org")
+@with_appcontext
+@click.argument("name")
+@click.option("--join-code", help="Use this join code instead of a random one.")
+def create_org(name, join_code):
+    """Create an organisation and print its join code."""
+    try:
+        organisation = accounts.create_organisation(name, join_code)
+    except accounts.AccountError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(
+        f"created organisation {organisation.name!r} with join code {organisation.join_code}"
+    )
+
+
+@click.command("create-user")
+@with_appcontext
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True, help="Full name.")
+@click.option("--role", type=click.Choice(ROLES), default="learner", show_default=True)
+@click.option(
+    "--profession", type=click.Choice(list(PROFESSIONS)), default="other", show_default=True
+)
+@click.option("--org", "organisation", help="Organisation name (required for managers).")
+@click.password_option(help="Password; prompted for when not given.")
+def create_user(email, full_name, role, profession, organisation, password):
+    """Create an account of any role."""
+    try:
+        user = accounts.create_user(
+            email=email,
+            full_name=full_name,
+            password=password,
+            profession=profession,
+            role=role,
+            organisation_name=organisation,
+        )
+    except accounts.AccountError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"created {user.role} {user.email}")
+
+
+@click.command("set-role")
+@with_appcontext
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+@click.option("--org", "organisation", help="Move the user into this organisation too.")
+def set_role(email, role, organisation):
+    """Change a user's role (recorded in the audit log)."""
+    try:
+        user = accounts.set_role(email, role, organisation)
+    except accounts.AccountError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"{user.email} is now {user.role}")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo():
+    """Load the demo organisation and accounts (development only)."""
+    if not current_app.config["DEMO_DATA_ALLOWED"]:
+        raise click.ClickException("demo data is never loaded in production (LINKWISE_ENV)")
+    summary = demo.seed_accounts(current_app.config["DEMO_PASSWORD"])
+    click.echo(summary.describe())
+
+
+def reload_paths() -> str:
+    """Return the dev server's --extra-files option: every content file, so edits reload."""
+    root = Path(__file__).resolve().parent.parent
+    files = [
+        str(path)
+        for folder in ("content", "competencies")
+        for path in (root / folder).rglob("*")
+        if path.is_file()
+    ]
+    return f"--extra-files {':'.join(files)}" if files else ""
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""Account rules: professions, roles, passwords, join codes, safe return addresses."""
+
+import secrets
+import unicodedata
+from functools import cache
+from importlib import resources
+from urllib.parse import urlsplit
+
+PROFESSIONS = {
+    "gp": "GP",
+    "practice-nurse": "Practice nurse",
+    "pharmacist": "Pharmacist",
+    "link-worker": "Social prescribing link worker",
+    "care-coordinator": "Care co-ordinator",
+    "health-coach": "Health and wellbeing coach",
+    "other": "Other healthcare professional",
+}
+
+ROLES = ("learner", "trainer", "manager", "admin")
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024
+
+# No 0/O or 1/I/L, so a code read aloud or copied from paper survives.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def normalise_email(email: str) -> str:
+    """Return the form an email address is stored and compared in."""
+    return email.strip().lower()
+
+
+def normalise_password(password: str) -> str:
+    """Return the password in Unicode NFKC form, so equivalent input hashes alike."""
+    return unicodedata.normalize("NFKC", password)
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """Return the bundled list of common passwords, lower-cased."""
+    text = resources.files("app.domain").joinpath("common_passwords.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
+    )
+
+
+def password_problem(password: str, *, email: str = "", full_name: str = "") -> str | None:
+    """Return why a new password is refused, or None when it is acceptable."""
+    password = normalise_password(password)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Password must be {MIN_PASSWORD_LENGTH} characters or more"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Password must be {MAX_PASSWORD_LENGTH} characters or fewer"
+    lowered = password.lower()
+    if lowered in common_passwords() or len(set(lowered)) < 3:
+        return "Password is too common. Try a few unrelated words together"
+    personal = {normalise_email(email), normalise_email(email).split("@")[0], full_name.lower()}
+    if lowered in {p for p in personal if p}:
+        return "Password must not be your name or email address"
+    return None
+
+
+def new_join_code(length: int = 8) -> str:
+    """Return a random organisation join code."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(length))
+
+
+def normalise_join_code(code: str) -> str:
+    """Return a join code as stored: upper case, no spaces or dashes."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Return target when it is a path on this site, otherwise default."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    if any(ch in target for ch in "\\\r\n\t") or any(ord(ch) < 32 for ch in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target

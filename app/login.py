@@ -1,0 +1,46 @@
+"""Flask-Login wiring: a session cookie names the user and their current session token."""
+
+from flask import Flask
+from flask_login import LoginManager, UserMixin
+
+from app.services import accounts
+
+login_manager = LoginManager()
+
+
+class SignedInUser(UserMixin):
+    """The signed-in user as views see it: a snapshot of the account row."""
+
+    def __init__(self, row):
+        self.row = row
+        self.db_id = row.id
+        self.email = row.email
+        self.full_name = row.full_name
+        self.role = row.role
+        self.profession = row.profession
+        self.organisation_id = row.organisation_id
+
+    def get_id(self) -> str:
+        return f"{self.row.id}:{self.row.session_token}"
+
+    def has_role(self, *roles: str) -> bool:
+        """Say whether the user holds one of the roles."""
+        return self.role in roles
+
+
+def init_app(app: Flask) -> None:
+    """Attach the login manager to the app."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to continue"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def _load_user(cookie_value: str):
+    user_id, _, token = cookie_value.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    row = accounts.load_signed_in_user(int(user_id), token)
+    return SignedInUser(row) if row else None

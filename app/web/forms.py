@@ -1,0 +1,83 @@
+"""Forms with their field rules; views add the account rules that need the database."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from app.domain.accounts import MAX_PASSWORD_LENGTH, PROFESSIONS, password_problem
+
+
+class NewPassword:
+    """Refuse short and common passwords, and ones made of the user's own name or email."""
+
+    def __call__(self, form, field):
+        problem = password_problem(
+            field.data or "",
+            email=getattr(form, "email", None) and form.email.data or "",
+            full_name=getattr(form, "full_name", None) and form.full_name.data or "",
+        )
+        if problem:
+            raise ValidationError(problem)
+
+
+class RegisterForm(FlaskForm):
+    full_name = StringField(
+        "Full name",
+        validators=[
+            DataRequired("Enter your full name"),
+            Length(max=200, message="Full name must be 200 characters or fewer"),
+        ],
+    )
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter your email address"),
+            Email(
+                "Enter an email address in the correct format, like name@example.org",
+                check_deliverability=False,
+            ),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+        ],
+    )
+    profession = RadioField(
+        "Profession",
+        choices=[SelectChoice(code, label) for code, label in PROFESSIONS.items()],
+        validators=[DataRequired("Select your profession")],
+    )
+    registration_number = StringField(
+        "Professional registration number (optional)",
+        validators=[
+            Optional(),
+            Length(max=40, message="Registration number must be 40 characters or fewer"),
+        ],
+    )
+    join_code = StringField(
+        "Organisation join code (optional)",
+        validators=[Optional(), Length(max=32, message="Join code must be 32 characters or fewer")],
+    )
+    password = PasswordField(
+        "Create a password",
+        validators=[DataRequired("Enter a password"), NewPassword()],
+    )
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address")])
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter your password"), Length(max=MAX_PASSWORD_LENGTH)],
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password")]
+    )
+    new_password = PasswordField(
+        "New password", validators=[DataRequired("Enter a new password"), NewPassword()]
+    )
+
+    def validate_new_password(self, field):
+        if field.data and field.data == self.current_password.data:
+            raise ValidationError("New password must be different from your current password")

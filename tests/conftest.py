@@ -1,0 +1,134 @@
+"""Fixtures: an app on a fresh database per test, on SQLite and (when set) PostgreSQL."""
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.cli import upgrade_database
+from app.config import normalise_database_url
+from app.models import Base
+from app.security import limiter
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+DEMO_PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    """Yield a migrated throwaway database for the whole run, dropped at the end."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'linkwise-test.db'}"
+        upgrade_database(url)
+        yield url
+        return
+    server = make_url(normalise_database_url(os.environ["TEST_DATABASE_URL"]))
+    name = f"linkwise_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade_database(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def app(database_url):
+    """Return an app on an empty database; every row is removed after the test."""
+    app = create_app({"LINKWISE_ENV": "test", "DATABASE_URL": database_url, "SECRET_KEY": "t"})
+    yield app
+    engine = app.extensions["linkwise.engine"]
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+    engine.dispose()
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    """Return a test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Return a runner for the linkwise commands."""
+    return app.test_cli_runner()
+
+
+def csrf_token(client, url: str) -> str:
+    """Open a page and return the CSRF token from its form."""
+    response = client.get(url)
+    match = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', response.text
+    ) or re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+    assert match, f"no CSRF token on {url} ({response.status_code})"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, *, page: str | None = None, **kwargs):
+    """POST a form the way a browser would: with the token from the page it sits on."""
+    return client.post(url, data={"csrf_token": csrf_token(client, page or url), **data}, **kwargs)
+
+
+def confirm_professional(client) -> None:
+    """Confirm, as a visitor, that we are a healthcare professional."""
+    post_form(client, "/confirm-professional", {"answer": "yes", "next": "/"})
+
+
+@pytest.fixture
+def make_user(app):
+    """Create an account and return its email; the password is DEMO_PASSWORD."""
+
+    def make(email="learner@example.org", role="learner", org=None, **fields):
+        from app.services import accounts
+
+        with app.app_context():
+            if org and not _org_exists(org):
+                accounts.create_organisation(org)
+            accounts.create_user(
+                email=email,
+                full_name=fields.get("full_name", "Sam Learner"),
+                password=fields.get("password", DEMO_PASSWORD),
+                profession=fields.get("profession", "practice-nurse"),
+                role=role,
+                organisation_name=org,
+            )
+        return email
+
+    return make
+
+
+def _org_exists(name: str) -> bool:
+    from sqlalchemy import select
+
+    from app import db
+    from app.models import Organisation
+
+    return db.session().scalar(select(Organisation.id).where(Organisation.name == name)) is not None
+
+
+def sign_in(client, email: str, password: str = DEMO_PASSWORD):
+    """Sign in through the form and return the response."""
+    return post_form(client, "/sign-in", {"email": email, "password": password})
+
+
+@pytest.fixture
+def signed_in(client, make_user):
+    """Return a client signed in as a learner."""
+    sign_in(client, make_user())
+    return client
+
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,123 @@
+"""Registering an account."""
+
+from sqlalchemy import func, select
+
+from app import db
+from app.models import AuditEvent, User
+from tests.conftest import DEMO_PASSWORD, confirm_professional, post_form
+
+GOOD = {
+    "full_name": "Priya Shah",
+    "email": "Priya.Shah@Example.org",
+    "profession": "pharmacist",
+    "registration_number": "2087654",
+    "join_code": "",
+    "password": "kettle orchard lantern 9",
+}
+
+
+def register(client, **changes):
+    confirm_professional(client)
+    return post_form(client, "/register", {**GOOD, **changes})
+
+
+def test_registering_creates_a_learner_with_the_confirmation_recorded(app, client):
+    response = register(client)
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session().scalar(select(User))
+        assert user.email == "priya.shah@example.org"
+        assert user.role == "learner"
+        assert user.profession == "pharmacist"
+        assert user.registration_number == "2087654"
+        assert user.professional_confirmed_at is not None
+        assert user.professional_confirmed_as == "pharmacist"
+        assert user.password_hash.startswith("scrypt:")
+    assert "Priya Shah" in client.get("/").text
+
+
+def test_registering_with_a_join_code_joins_the_organisation(app, client, runner):
+    runner.invoke(args=["create-org", "Riverside PCN", "--join-code", "RIVER123"])
+    assert register(client, join_code="river-123").status_code == 302
+    with app.app_context():
+        assert db.session().scalar(select(User)).organisation.name == "Riverside PCN"
+
+
+def test_unknown_join_code_is_refused_and_keeps_the_other_answers(client):
+    response = register(client, join_code="NOPE9999")
+    assert response.status_code == 400
+    assert "We do not recognise that join code" in response.text
+    assert 'value="Priya Shah"' in response.text
+    assert 'href="#join_code"' in response.text
+
+
+def test_duplicate_email_is_refused(client, make_user):
+    make_user(email="priya.shah@example.org")
+    response = register(client)
+    assert response.status_code == 400
+    assert "An account with this email address already exists" in response.text
+
+
+def test_weak_passwords_are_refused_with_the_reason(client):
+    for password, reason in [
+        ("short1", "12 characters or more"),
+        ("password1234", "too common"),
+        ("aaaaaaaaaaaaaaa", "too common"),
+        ("priya.shah@example.org", "not be your name or email"),
+    ]:
+        response = register(client, password=password)
+        assert response.status_code == 400, password
+        assert reason in response.text, password
+
+
+def test_long_passphrases_and_any_unicode_are_accepted(app, client):
+    passphrase = "ŵy mae'r ddraig goch 🐉 yn hedfan dros y bryniau " * 3
+    assert register(client, password=passphrase).status_code == 302
+    client.post("/sign-out", data={})
+    from tests.conftest import sign_in
+
+    client2 = app.test_client()
+    assert sign_in(client2, GOOD["email"], passphrase).status_code == 302
+
+
+def test_every_missing_answer_is_listed_in_the_error_summary(client):
+    response = register(client, full_name="", email="", profession="", password="")
+    assert response.status_code == 400
+    for message in [
+        "Enter your full name",
+        "Enter your email address",
+        "Select your profession",
+        "Enter a password",
+    ]:
+        assert message in response.text
+    assert 'href="#profession-1"' in response.text or 'href="#profession"' in response.text
+
+
+def test_nobody_registers_without_confirming(client):
+    response = post_form(client, "/register", GOOD, page="/sign-in")
+    assert response.status_code == 302
+    assert response.location.startswith("/confirm-professional")
+
+
+def test_double_submission_creates_one_account(app, client):
+    confirm_professional(client)
+    from tests.conftest import csrf_token
+
+    token = csrf_token(client, "/register")
+    first = client.post("/register", data={**GOOD, "csrf_token": token})
+    second = app.test_client()
+    second.set_cookie("linkwise_professional", "yes")
+    token2 = csrf_token(second, "/register")
+    again = second.post("/register", data={**GOOD, "csrf_token": token2})
+    assert first.status_code == 302
+    assert again.status_code == 400
+    with app.app_context():
+        assert db.session().scalar(select(func.count(User.id))) == 1
+        kinds = db.session().scalars(select(AuditEvent.kind)).all()
+        assert kinds.count("account.registered") == 1
+
+
+def test_demo_password_constant_is_strong_enough():
+    from app.domain.accounts import password_problem
+
+    assert password_problem(DEMO_PASSWORD) is None
