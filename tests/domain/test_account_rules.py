@@ -1,0 +1,69 @@
+"""Account rules, tested without an app."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.config import ConfigError, load, normalise_database_url
+from app.domain.accounts import normalise_join_code, password_problem, safe_next
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "correct horse battery staple",
+        "ŵy mae'r ddraig goch 🐉",
+        "Länge läuft 12 Zeichen",
+        "x" * 4 + "yz12345678",
+    ],
+)
+def test_long_passphrases_and_unicode_are_accepted(password):
+    assert password_problem(password) is None
+
+
+@pytest.mark.parametrize(
+    "password", ["password1234", "Password1234", "qwertyuiop123", "123456789012", "iloveyou1234"]
+)
+def test_common_passwords_are_refused(password):
+    assert "too common" in password_problem(password)
+
+
+def test_eleven_characters_are_too_few():
+    assert "12 characters" in password_problem("abcdefghijk")
+
+
+def test_password_length_counts_characters_not_bytes():
+    assert password_problem("ŵŷöäüßŵŷöäüß") is None
+    assert "12 characters" in password_problem("ŵŷöäüßŵŷöäü")
+
+
+def test_join_codes_ignore_case_spaces_and_dashes():
+    assert normalise_join_code(" demo-2026 ") == "DEMO2026"
+
+
+@given(st.text())
+def test_safe_next_never_leaves_the_site(target):
+    result = safe_next(target)
+    assert result == "/" or (result.startswith("/") and not result.startswith(("//", "/\\")))
+    assert "\\" not in result
+
+
+@pytest.mark.parametrize("target", ["/modules/", "/account/?tab=1", "/a/b#c"])
+def test_safe_next_keeps_paths_on_this_site(target):
+    assert safe_next(target) == target
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    with pytest.raises(ConfigError):
+        load(tmp_path, environ={"LINKWISE_ENV": "production"})
+
+
+def test_environment_overrides_defaults_and_test_mapping_overrides_both(tmp_path):
+    config = load(tmp_path, {"PORT": 7000}, environ={"PORT": "6000", "SECRET_KEY": "k"})
+    assert config["PORT"] == 7000
+    assert load(tmp_path, environ={"PORT": "6000", "SECRET_KEY": "k"})["PORT"] == 6000
+
+
+def test_postgres_urls_use_psycopg_3():
+    assert normalise_database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert normalise_database_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"

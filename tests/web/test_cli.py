@@ -1,0 +1,108 @@
+"""The linkwise command line: organisations, users, roles, demo data, migrations."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, select
+
+from app import create_app, db
+from app.cli import alembic_config
+from app.models import AuditEvent, Base, Organisation, User
+
+
+def test_create_org_prints_a_join_code(app, runner):
+    result = runner.invoke(args=["create-org", "Northgate PCN"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        organisation = db.session().scalar(select(Organisation))
+    assert organisation.join_code in result.output
+    assert len(organisation.join_code) == 8
+
+
+def test_create_user_with_role_and_org(app, runner):
+    runner.invoke(args=["create-org", "Northgate PCN"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "m@example.org",
+            "--name",
+            "Mo Manager",
+            "--role",
+            "manager",
+            "--org",
+            "Northgate PCN",
+            "--password",
+            "lighthouse tides 2026",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session().scalar(select(User))
+        assert (user.role, user.organisation.name) == ("manager", "Northgate PCN")
+
+
+def test_a_manager_needs_an_organisation(runner):
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "m@example.org",
+            "--name",
+            "Mo",
+            "--role",
+            "manager",
+            "--password",
+            "lighthouse tides 2026",
+        ],
+    )
+    assert result.exit_code != 0
+    assert "must belong to an organisation" in result.output
+
+
+def test_set_role_is_audit_logged(app, runner, make_user):
+    make_user()
+    result = runner.invoke(args=["set-role", "learner@example.org", "trainer"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        event = db.session().scalar(select(AuditEvent).where(AuditEvent.kind == "role.changed"))
+    assert event.detail == {"old": "learner", "new": "trainer"}
+
+
+def test_seed_demo_loads_four_accounts_once(app, runner):
+    first = runner.invoke(args=["seed-demo"])
+    runner.invoke(args=["seed-demo"])
+    assert "learner@example.org" in first.output
+    assert "linkwise-demo-2026" in first.output
+    with app.app_context():
+        roles = sorted(db.session().scalars(select(User.role)).all())
+    assert roles == ["admin", "learner", "manager", "trainer"]
+
+
+def test_seed_demo_is_refused_in_production(database_url):
+    app = create_app(
+        {"LINKWISE_ENV": "production", "DATABASE_URL": database_url, "SECRET_KEY": "s"}
+    )
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "never loaded in production" in result.output
+
+
+def test_migrations_build_exactly_the_models(database_url):
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+    engine.dispose()
+
+
+def test_migrations_downgrade_and_upgrade_cleanly(tmp_path):
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path}/m.db"
+    command.upgrade(alembic_config(url), "head")
+    command.downgrade(alembic_config(url), "base")
+    engine = create_engine(url)
+    assert set(inspect(engine).get_table_names()) == {"alembic_version"}
+    command.upgrade(alembic_config(url), "head")
+    assert {"user_account", "organisation", "audit_event"} <= set(inspect(engine).get_table_names())
+    engine.dispose()
