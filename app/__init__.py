@@ -20,19 +20,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["PROXY_HOPS"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=1)
 
-    from app import db, jinja, login, security
+    from app import content, db, jinja, login, security
 
     db.init_app(app)
     security.init_app(app)
     login.init_app(app)
     jinja.configure(app)
+    content.init_app(app)
 
-    from app.web import auth, gate, pages
+    from app.web import auth, competencies, gate, learn, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(gate.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(auth.account_bp)
+    app.register_blueprint(learn.bp)
+    app.register_blueprint(competencies.bp)
     pages.init_errors(app)
 
     from app import cli

@@ -1,6 +1,8 @@
 """The `linkwise` command line: the app's Flask CLI with Linkwise's own commands."""
 
+import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -9,7 +11,9 @@ from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
+from app.config import PROJECT_ROOT
 from app.domain.accounts import PROFESSIONS, ROLES
+from app.domain.catalogue import validate as validate_content
 from app.services import accounts, demo
 
 db_cli = AppGroup("db", help="Manage the database schema (Alembic migrations).")
@@ -17,9 +21,54 @@ db_cli = AppGroup("db", help="Manage the database schema (Alembic migrations).")
 
 def main() -> None:
     """Run the linkwise command line."""
-    from app import create_app
+    group = FlaskGroup(create_app=_create_app_or_explain, help="Linkwise command line.")
+    # validate must work when the content is broken, which is when the app will not start.
+    group.add_command(validate)
+    group(prog_name="linkwise")
 
-    FlaskGroup(create_app=create_app, help="Linkwise command line.")(prog_name="linkwise")
+
+def _create_app_or_explain() -> Flask:
+    from app import create_app
+    from app.content import ContentError
+
+    try:
+        return create_app()
+    except ContentError as error:
+        click.echo(f"{error}\nLinkwise will not start until the content is fixed.", err=True)
+        sys.exit(1)
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def validate(paths):
+    """Check modules, screens and competency frameworks; print every problem with its line.
+
+    Exits 1 when there is any error, 0 when there is none.
+    """
+    content_dir = Path(os.environ.get("LINKWISE_CONTENT_DIR") or PROJECT_ROOT / "content")
+    competencies_dir = Path(
+        os.environ.get("LINKWISE_COMPETENCIES_DIR") or PROJECT_ROOT / "competencies"
+    )
+    problems = validate_content(
+        paths or (content_dir / "modules", competencies_dir),
+        default_competencies_dir=competencies_dir,
+        default_modules_dir=content_dir / "modules",
+    )
+    for problem in problems:
+        click.echo(_relative(problem))
+    errors = sum(problem.is_error for problem in problems)
+    warnings = len(problems) - errors
+    click.echo(
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", err=True
+    )
+    sys.exit(1 if errors else 0)
+
+
+def _relative(problem) -> str:
+    path = Path(problem.path)
+    if path.is_absolute() and path.is_relative_to(Path.cwd()):
+        problem = replace(problem, path=str(path.relative_to(Path.cwd())))
+    return str(problem)
 
 
 def init_app(app: Flask) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask, current_app, url_for
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
+from app import content
 from app.domain.accounts import PROFESSIONS
 from app.security import csp_nonce
 
@@ -28,6 +29,7 @@ def configure(app: Flask) -> None:
         service_name="Linkwise",
         professions=PROFESSIONS,
         asset=asset_url,
+        competency_named=lambda code: content.catalogue().competency(code),
         nhsuk_asset_path=lambda: url_for("static", filename=f"{NHSUK_ASSETS}/assets"),
     )
     app.context_processor(lambda: {"cspNonce": csp_nonce()})

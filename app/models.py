@@ -10,6 +10,7 @@ from sqlalchemy import (
     Index,
     MetaData,
     String,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -89,3 +90,17 @@ class AuditEvent(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     address: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class Completion(Base):
+    """One gated item of a module (a screen, later a knowledge check or quiz) a learner finished."""
+
+    __tablename__ = "completion"
+    # The unique constraint's index also serves "this learner's completions in this module".
+    __table_args__ = (UniqueConstraint("user_id", "module_slug", "item_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    module_slug: Mapped[str] = mapped_column(String(100))
+    item_key: Mapped[str] = mapped_column(String(200))
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import db
+from app.content import catalogue
 
 bp = Blueprint("pages", __name__)
 log = logging.getLogger(__name__)
@@ -16,7 +17,7 @@ log = logging.getLogger(__name__)
 @bp.get("/")
 def home():
     """Say what Linkwise is and how to start."""
-    return render_template("pages/home.html")
+    return render_template("pages/home.html", modules=catalogue().modules)
 
 
 @bp.get("/privacy")

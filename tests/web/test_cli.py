@@ -106,3 +106,55 @@ def test_migrations_downgrade_and_upgrade_cleanly(tmp_path):
     command.upgrade(alembic_config(url), "head")
     assert {"user_account", "organisation", "audit_event"} <= set(inspect(engine).get_table_names())
     engine.dispose()
+
+
+def run_linkwise(*args, env=None):
+    import os
+    import subprocess
+    import sys
+
+    linkwise = os.path.join(os.path.dirname(sys.executable), "linkwise")
+    return subprocess.run(
+        [linkwise, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "LINKWISE_ENV": "development", **(env or {})},
+    )
+
+
+def test_validate_passes_the_shipped_content():
+    result = run_linkwise("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 errors" in result.stderr
+
+
+def test_validate_reports_every_planted_error_with_file_and_line():
+    result = run_linkwise("validate", "tests/domain/fixtures/broken")
+    assert result.returncode == 1
+    broken = "tests/domain/fixtures/broken/modules"
+    for expected in [
+        f"{broken}/bad-yaml/module.md:5: error: invalid YAML",
+        f"{broken}/faults/01-intro.md:1: error: screen is missing required key 'title'",
+        f"{broken}/faults/02-pictures.md:6: error: image 'chart.svg' has no alt text",
+        f"{broken}/faults/module.md:11: error: competency 'TNY-1.2' is not in any framework "
+        "(did you mean 'TINY-1.2'?)",
+        f"{broken}/faults/03-links.md:6: error: link 'screen:pictres'",
+        f"{broken}/faults/02-twice.md:1: error: screen number 02 is also used by 02-pictures.md",
+    ]:
+        assert expected in result.stdout, expected
+
+
+def test_validate_answers_2_on_a_usage_error():
+    assert run_linkwise("validate", "/no/such/path").returncode == 2
+
+
+def test_the_app_refuses_to_start_on_invalid_content_and_prints_the_lines():
+    broken = {
+        "LINKWISE_CONTENT_DIR": "tests/domain/fixtures/broken",
+        "LINKWISE_COMPETENCIES_DIR": "tests/domain/fixtures/broken/competencies",
+    }
+    result = run_linkwise("routes", env=broken)
+    assert result.returncode == 1
+    assert "02-pictures.md:6: error: image 'chart.svg' has no alt text" in result.stderr
+    assert "will not start" in result.stderr

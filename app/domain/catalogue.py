@@ -1,0 +1,226 @@
+"""Build the course catalogue: read, render and cross-check every module and framework."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from .content import Catalogue, Module, Screen
+from .framework_files import load_frameworks, unknown_code_message
+from .markdown import LinkResolver, RenderedMarkdown, render_markdown
+from .module_files import IMAGE_SUFFIXES, ModuleDraft, read_module, screen_slugs_in
+from .problems import Problem, Problems, did_you_mean, has_errors
+from .sources import Sources, discover
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The catalogue, or None if any error was found, and every problem found."""
+
+    catalogue: Catalogue | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """Return only the errors."""
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Return only the warnings."""
+        return tuple(p for p in self.problems if not p.is_error)
+
+
+def load_catalogue(
+    module_dirs: Iterable[Path],
+    framework_files: Iterable[Path],
+    *,
+    reference_module_dirs: Iterable[Path] = (),
+    link_resolver: LinkResolver | None = None,
+) -> LoadResult:
+    """Read, render and check modules against frameworks; any error withholds the catalogue.
+
+    `reference_module_dirs` are modules that links may point to without being checked
+    themselves, so one module can be validated on its own.
+    """
+    problems = Problems()
+    framework_result = load_frameworks(framework_files)
+    problems.extend(framework_result.problems)
+    known_codes = framework_result.codes
+    # Quizzes will be read here, after frameworks (their questions name competencies).
+
+    drafts = [read_module(Path(folder), problems) for folder in _unique(module_dirs)]
+    screens_by_module: dict[str, set[str]] = {}
+    for folder in _unique(reference_module_dirs):
+        screens_by_module.setdefault(folder.name, screen_slugs_in(folder))
+    for draft in drafts:
+        screens_by_module[draft.slug] = {s.slug for s in draft.screens}
+
+    _check_modules_are_distinct(drafts, problems)
+    modules = []
+    for draft in drafts:
+        _check_competencies(draft, known_codes, problems)
+        module = _render_module(draft, screens_by_module, link_resolver, problems)
+        if module is not None:
+            modules.append(module)
+
+    ordered = problems.sorted()
+    if has_errors(ordered):
+        return LoadResult(None, ordered)
+    return LoadResult(Catalogue(tuple(modules), framework_result.frameworks), ordered)
+
+
+def validate(
+    paths: Iterable[Path],
+    *,
+    default_competencies_dir: Path,
+    default_modules_dir: Path | None = None,
+) -> tuple[Problem, ...]:
+    """Check the modules and frameworks found under the given paths; return every problem."""
+    sources = discover(paths, default_competencies_dir, default_modules_dir)
+    return load_sources(sources).problems
+
+
+def load_sources(sources: Sources, *, link_resolver: LinkResolver | None = None) -> LoadResult:
+    """Load a catalogue from discovered sources, keeping discovery's problems."""
+    result = load_catalogue(
+        sources.module_dirs,
+        sources.framework_files,
+        reference_module_dirs=sources.reference_module_dirs,
+        link_resolver=link_resolver,
+    )
+    problems = tuple(sorted((*sources.problems, *result.problems)))
+    return LoadResult(None if has_errors(problems) else result.catalogue, problems)
+
+
+def _unique(folders: Iterable[Path]) -> list[Path]:
+    seen: dict[Path, Path] = {}
+    for folder in folders:
+        seen.setdefault(Path(folder).resolve(), Path(folder))
+    return list(seen.values())
+
+
+def _check_modules_are_distinct(drafts: list[ModuleDraft], problems: Problems) -> None:
+    slugs: dict[str, ModuleDraft] = {}
+    orders: dict[int, ModuleDraft] = {}
+    for draft in drafts:
+        if draft.slug in slugs:
+            problems.error(
+                draft.module_file,
+                1,
+                f"module slug '{draft.slug}' is also used by {slugs[draft.slug].module_file}",
+            )
+        slugs.setdefault(draft.slug, draft)
+        if draft.order is None or draft.source is None:
+            continue
+        if draft.order in orders:
+            line = draft.source.fields["order"].line
+            problems.error(
+                draft.module_file,
+                line,
+                f"order {draft.order} is also used by {orders[draft.order].module_file}",
+            )
+        orders.setdefault(draft.order, draft)
+
+
+def _check_competencies(
+    draft: ModuleDraft, known_codes: frozenset[str], problems: Problems
+) -> None:
+    for line, code in draft.competencies:
+        if code not in known_codes:
+            problems.error(draft.module_file, line, unknown_code_message(code, sorted(known_codes)))
+
+
+def _render_module(
+    draft: ModuleDraft,
+    screens_by_module: Mapping[str, set[str]],
+    link_resolver: LinkResolver | None,
+    problems: Problems,
+) -> Module | None:
+    def render(source) -> RenderedMarkdown:
+        rendered = render_markdown(
+            source.body,
+            module_slug=draft.slug,
+            link_resolver=link_resolver,
+            path=str(source.path),
+            first_line=source.body_first_line,
+        )
+        problems.extend(rendered.problems)
+        _check_references(draft, source.path, rendered, screens_by_module, problems)
+        return rendered
+
+    screens = tuple(
+        Screen(
+            s.slug,
+            s.number,
+            s.title,
+            s.menu_title or s.title,
+            render(s.source).html,
+            str(s.source.path),
+        )
+        for s in draft.screens
+    )
+    if draft.source is None:
+        return None
+    intro = render(draft.source)
+    media = {
+        name: str((draft.folder / name).resolve())
+        for name in sorted(draft.files)
+        if name.lower().endswith(IMAGE_SUFFIXES)
+    }
+    return Module(
+        slug=draft.slug,
+        title=draft.title,
+        summary=draft.summary,
+        order=draft.order,
+        estimated_minutes=draft.estimated_minutes,
+        cpd_minutes=draft.cpd_minutes,
+        learning_outcomes=draft.learning_outcomes,
+        competency_codes=tuple(code for _, code in draft.competencies),
+        intro_html=intro.html,
+        screens=screens,
+        media=MappingProxyType(media),
+        path=str(draft.folder),
+    )
+
+
+def _check_references(
+    draft: ModuleDraft,
+    path: Path,
+    rendered: RenderedMarkdown,
+    screens_by_module: Mapping[str, set[str]],
+    problems: Problems,
+) -> None:
+    images = sorted(n for n in draft.files if n.lower().endswith(IMAGE_SUFFIXES))
+    for image in rendered.images:
+        if not image.is_local:
+            continue
+        if image.src not in draft.files:
+            problems.error(
+                path,
+                image.line,
+                f"image file '{image.src}' not found in "
+                f"{draft.folder}{did_you_mean(image.src, images)}",
+            )
+        elif not image.src.lower().endswith(IMAGE_SUFFIXES):
+            problems.error(path, image.line, f"image '{image.src}' must be svg, png, jpg or webp")
+    for link in rendered.links:
+        if link.module_slug not in screens_by_module:
+            hint = did_you_mean(link.module_slug, screens_by_module)
+            problems.error(
+                path,
+                link.line,
+                f"link '{link.target}' points to module "
+                f"'{link.module_slug}', which does not exist{hint}",
+            )
+        elif link.screen_slug and link.screen_slug not in screens_by_module[link.module_slug]:
+            hint = did_you_mean(link.screen_slug, screens_by_module[link.module_slug])
+            problems.error(
+                path,
+                link.line,
+                f"link '{link.target}' points to screen "
+                f"'{link.screen_slug}', which is not in module "
+                f"'{link.module_slug}'{hint}",
+            )

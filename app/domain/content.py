@@ -1,0 +1,114 @@
+"""The course as immutable values: modules, their screens, and the catalogue of both."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from .frameworks import Competency, Framework
+
+
+def screen_key(slug: str) -> str:
+    """Return the gating key of a screen, e.g. "screen:how-it-works"."""
+    return f"screen:{slug}"
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One page of a module, rendered once at load time."""
+
+    slug: str
+    number: int
+    title: str
+    menu_title: str
+    html: str
+    path: str
+
+    @property
+    def key(self) -> str:
+        """Return this screen's gating key."""
+        return screen_key(self.slug)
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module with its screens in order and the images its Markdown uses."""
+
+    slug: str
+    title: str
+    summary: str
+    order: int
+    estimated_minutes: int
+    cpd_minutes: int
+    learning_outcomes: tuple[str, ...]
+    competency_codes: tuple[str, ...]
+    intro_html: str
+    screens: tuple[Screen, ...]
+    media: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), compare=False)
+    path: str = ""
+
+    @property
+    def item_keys(self) -> tuple[str, ...]:
+        """Return the gated items in learning order (knowledge checks and quiz join later)."""
+        return tuple(screen.key for screen in self.screens)
+
+    def screen(self, slug: str) -> Screen | None:
+        """Return the screen with this slug, or None."""
+        return next((s for s in self.screens if s.slug == slug), None)
+
+    def next_screen(self, slug: str) -> Screen | None:
+        """Return the screen after this one, or None at the end."""
+        slugs = [s.slug for s in self.screens]
+        index = slugs.index(slug) if slug in slugs else len(slugs)
+        return self.screens[index + 1] if index + 1 < len(self.screens) else None
+
+    def previous_screen(self, slug: str) -> Screen | None:
+        """Return the screen before this one, or None at the start."""
+        slugs = [s.slug for s in self.screens]
+        index = slugs.index(slug) if slug in slugs else 0
+        return self.screens[index - 1] if index > 0 else None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every module and framework, built once at start-up and shared read-only."""
+
+    modules: tuple[Module, ...]
+    frameworks: tuple[Framework, ...]
+    _modules: Mapping[str, Module] = field(init=False, repr=False, compare=False)
+    _competencies: Mapping[str, Competency] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        ordered = tuple(sorted(self.modules, key=lambda m: (m.order, m.slug)))
+        competencies = {c.code: c for f in self.frameworks for c in f.competencies}
+        # A frozen dataclass may still set its own fields while it is being built.
+        object.__setattr__(self, "modules", ordered)
+        object.__setattr__(self, "_modules", MappingProxyType({m.slug: m for m in ordered}))
+        object.__setattr__(self, "_competencies", MappingProxyType(competencies))
+
+    def module(self, slug: str) -> Module | None:
+        """Return the module with this slug, or None."""
+        return self._modules.get(slug)
+
+    def screen(self, module_slug: str, screen_slug: str) -> Screen | None:
+        """Return a screen by module and screen slug, or None."""
+        module = self.module(module_slug)
+        return module.screen(screen_slug) if module else None
+
+    def competency(self, code: str) -> Competency | None:
+        """Return the competency with this code, or None."""
+        return self._competencies.get(code)
+
+    def framework(self, framework_id: str) -> Framework | None:
+        """Return the framework with this id, or None."""
+        return next((f for f in self.frameworks if f.id == framework_id), None)
+
+    @property
+    def competencies(self) -> tuple[Competency, ...]:
+        """Return every competency of every framework."""
+        return tuple(self._competencies.values())
+
+    def modules_for(self, code: str) -> tuple[Module, ...]:
+        """Return the modules that develop a competency."""
+        return tuple(m for m in self.modules if code in m.competency_codes)

@@ -1,0 +1,253 @@
+"""Read competencies/<id>.yaml files into frameworks, reporting mistakes at their lines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .frameworks import AttainmentSettings, Competency, Domain, Framework, ProficiencyLevel
+from .problems import Problem, Problems, did_you_mean
+from .textfiles import read_text
+from .yamlfields import YAML_FAILURES, YamlReader, compose, error_line, error_text
+
+CODE = re.compile(r"^(?P<prefix>[A-Z][A-Z0-9]*)-(?P<domain>\d+)\.(?P<number>\d+)$")
+FRAMEWORK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+FRAMEWORK_KEYS = (
+    "id",
+    "title",
+    "version",
+    "publisher",
+    "source",
+    "licence",
+    "scale",
+    "attainment",
+    "domains",
+)
+
+
+@dataclass(frozen=True)
+class FrameworkResult:
+    """Frameworks that loaded cleanly, every code seen (even in faulty files), and problems."""
+
+    frameworks: tuple[Framework, ...]
+    codes: frozenset[str]
+    problems: tuple[Problem, ...]
+
+
+def load_frameworks(paths: Iterable[Path]) -> FrameworkResult:
+    """Read framework files, checking codes are well formed and unique across all of them."""
+    problems = Problems()
+    frameworks: list[Framework] = []
+    seen_codes: dict[str, str] = {}
+    seen_ids: dict[str, str] = {}
+    for path in map(Path, paths):
+        found = _read_framework(path, problems, seen_codes)
+        if found is None:
+            continue
+        if found.id in seen_ids:
+            problems.error(
+                path, 1, f"framework id '{found.id}' is also used by {seen_ids[found.id]}"
+            )
+            continue
+        seen_ids[found.id] = str(path)
+        frameworks.append(found)
+    # Codes from faulty files still count, so one typo in a framework does not make
+    # every module that uses it report unknown codes too.
+    return FrameworkResult(tuple(frameworks), frozenset(seen_codes), problems.sorted())
+
+
+def unknown_code_message(code: str, known_codes: Iterable[str]) -> str:
+    """Explain that a competency code is in no framework, suggesting a near one."""
+    return f"competency '{code}' is not in any framework{did_you_mean(code, known_codes)}"
+
+
+def _read_framework(path: Path, problems: Problems, seen_codes: dict[str, str]) -> Framework | None:
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    try:
+        root = compose(text)
+    except YAML_FAILURES as exc:
+        problems.error(path, error_line(exc, 1), f"invalid YAML: {error_text(exc, 1)}")
+        return None
+    if root is None:
+        problems.error(path, 1, "framework file is empty")
+        return None
+    before = len(problems)
+    reader = YamlReader(str(path), 1, problems)
+    fields = reader.mapping(root, "framework")
+    if fields is None:
+        return None
+    reader.check_keys(fields, required=FRAMEWORK_KEYS, known=(), missing_line=1, what="framework")
+    framework_id = reader.text(fields, "id")
+    if framework_id and not FRAMEWORK_ID.match(framework_id):
+        reader.error(fields["id"].line, "'id' must be lowercase letters, digits and hyphens")
+    elif framework_id and framework_id != path.stem:
+        reader.warning(fields["id"].line, f"id '{framework_id}' differs from the file name")
+    title, version = reader.text(fields, "title"), _version(reader, fields)
+    publisher, source, licence = (
+        reader.text(fields, key) for key in ("publisher", "source", "licence")
+    )
+    scale = _scale(reader, fields)
+    attainment = _attainment(reader, fields)
+    domains = _domains(reader, fields, framework_id or path.stem, seen_codes)
+    if any(problem.is_error for problem in problems.items[before:]):
+        return None
+    return Framework(
+        framework_id,
+        title,
+        version,
+        publisher,
+        source,
+        licence,
+        scale,
+        attainment,
+        domains,
+        str(path),
+    )
+
+
+def _version(reader: YamlReader, fields) -> str | None:
+    found = fields.get("version")
+    if found is not None and isinstance(reader.value(found.node), int | float):
+        # Unquoted, 0.10 would silently become 0.1.
+        reader.error(found.line, "'version' must be text; put it in quotes, e.g. \"0.1\"")
+        return None
+    return reader.text(fields, "version")
+
+
+def _scale(reader: YamlReader, fields) -> tuple[ProficiencyLevel, ...]:
+    levels: list[ProficiencyLevel] = []
+    for node in reader.sequence(fields, "scale") or ():
+        level = reader.mapping(node, "a scale level")
+        if level is None:
+            continue
+        reader.check_keys(
+            level,
+            required=("name", "threshold"),
+            known=(),
+            missing_line=reader.line(node),
+            what="scale level",
+        )
+        name, threshold = reader.text(level, "name"), reader.number(level, "threshold")
+        if name is None or threshold is None:
+            continue
+        if not 0 <= threshold <= 100:
+            reader.error(level["threshold"].line, "'threshold' is a percentage from 0 to 100")
+        elif levels and threshold <= levels[-1].threshold:
+            reader.error(
+                level["threshold"].line,
+                "scale must be ascending: each threshold "
+                f"must be above the one before ({levels[-1].threshold})",
+            )
+        elif not levels and threshold != 0:
+            reader.error(
+                level["threshold"].line,
+                "the lowest level's threshold must be 0, so every score has a level",
+            )
+        else:
+            levels.append(ProficiencyLevel(name, threshold))
+    return tuple(levels)
+
+
+def _attainment(reader: YamlReader, fields) -> AttainmentSettings | None:
+    found = fields.get("attainment")
+    settings = reader.mapping(found.node, "attainment") if found else None
+    if settings is None:
+        return None
+    reader.check_keys(
+        settings,
+        required=("method",),
+        known=("latest_weight", "minimum_evidence"),
+        missing_line=found.line,
+        what="attainment",
+    )
+    method = reader.text(settings, "method")
+    weight = reader.number(settings, "latest_weight")
+    if weight is not None and not 0 < weight <= 1:
+        reader.error(
+            settings["latest_weight"].line, "'latest_weight' must be above 0 and at most 1"
+        )
+    evidence = reader.integer(settings, "minimum_evidence", minimum=1)
+    defaults = AttainmentSettings(method or "")
+    return AttainmentSettings(
+        method or "",
+        defaults.latest_weight if weight is None else weight,
+        defaults.minimum_evidence if evidence is None else evidence,
+    )
+
+
+def _domains(
+    reader: YamlReader, fields, framework_id: str, seen_codes: dict[str, str]
+) -> tuple[Domain, ...]:
+    domains: list[Domain] = []
+    numbers: set[int] = set()
+    for node in reader.sequence(fields, "domains") or ():
+        domain = reader.mapping(node, "a domain")
+        if domain is None:
+            continue
+        reader.check_keys(
+            domain,
+            required=("number", "title", "summary", "competencies"),
+            known=(),
+            missing_line=reader.line(node),
+            what="domain",
+        )
+        number = reader.integer(domain, "number", minimum=1)
+        if number is not None and number in numbers:
+            reader.error(domain["number"].line, f"domain number {number} is used twice")
+        if number is not None:
+            numbers.add(number)
+        competencies = tuple(
+            competency
+            for item in reader.sequence(domain, "competencies") or ()
+            if (competency := _competency(reader, item, number, framework_id, seen_codes))
+        )
+        title, summary = reader.text(domain, "title"), reader.text(domain, "summary")
+        domains.append(Domain(number, title, summary, competencies))
+    return tuple(domains)
+
+
+def _competency(
+    reader: YamlReader,
+    node,
+    domain_number: int | None,
+    framework_id: str,
+    seen_codes: dict[str, str],
+) -> Competency | None:
+    fields = reader.mapping(node, "a competency")
+    if fields is None:
+        return None
+    reader.check_keys(
+        fields,
+        required=("code", "name", "statement"),
+        known=(),
+        missing_line=reader.line(node),
+        what="competency",
+    )
+    code, name, statement = (reader.text(fields, k) for k in ("code", "name", "statement"))
+    if code is None:
+        return None
+    line = fields["code"].line
+    match = CODE.match(code)
+    if match is None:
+        reader.error(
+            line,
+            f"competency code '{code}' must look like SPLW-1.2 "
+            "(prefix, domain number, competency number)",
+        )
+        return None
+    if domain_number is not None and int(match["domain"]) != domain_number:
+        reader.error(
+            line,
+            f"competency code '{code}' is in domain {domain_number}; "
+            f"its code should start {match['prefix']}-{domain_number}.",
+        )
+    if code in seen_codes:
+        reader.error(line, f"competency code '{code}' is also used at {seen_codes[code]}")
+        return None
+    seen_codes[code] = f"{reader.path}:{line}"
+    return Competency(code, name, statement, domain_number or 0, framework_id)

@@ -1,0 +1,69 @@
+"""Competency frameworks as immutable values: scale, attainment, domains, competencies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ProficiencyLevel:
+    """A step on a framework's scale; a score of at least `threshold` percent reaches it."""
+
+    name: str
+    threshold: float
+
+
+@dataclass(frozen=True)
+class AttainmentSettings:
+    """How question results become a proficiency level."""
+
+    method: str
+    latest_weight: float = 0.65
+    minimum_evidence: int = 3
+
+
+@dataclass(frozen=True)
+class Competency:
+    """One competency statement, known everywhere by its code (SPLW-1.1)."""
+
+    code: str
+    name: str
+    statement: str
+    domain_number: int
+    framework_id: str
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A numbered group of competencies within a framework."""
+
+    number: int
+    title: str
+    summary: str
+    competencies: tuple[Competency, ...]
+
+
+@dataclass(frozen=True)
+class Framework:
+    """A competency framework with its scale, attainment settings and domains."""
+
+    id: str
+    title: str
+    version: str
+    publisher: str
+    source: str
+    licence: str
+    scale: tuple[ProficiencyLevel, ...]
+    attainment: AttainmentSettings
+    domains: tuple[Domain, ...]
+    path: str
+
+    @property
+    def competencies(self) -> tuple[Competency, ...]:
+        """Return every competency in domain order."""
+        return tuple(c for domain in self.domains for c in domain.competencies)
+
+    def level_for(self, percent: float) -> ProficiencyLevel:
+        """Return the highest level whose threshold the score reaches."""
+        reached = [level for level in self.scale if percent >= level.threshold]
+        return reached[-1] if reached else self.scale[0]

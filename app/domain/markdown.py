@@ -1,0 +1,226 @@
+"""Render trainer Markdown to safe HTML in NHS.UK design system markup.
+
+Python-Markdown builds the tree, `markdown_nhsuk` reshapes it into NHS.UK components,
+and nh3 then sanitises the HTML against an explicit allow-list. Sanitising comes last,
+so nothing an extension does can let unsafe markup through.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import markdown as python_markdown
+import nh3
+from markdown.extensions.footnotes import FootnoteExtension
+
+from .markdown_nhsuk import NhsukExtension, Reference
+from .problems import Problem
+
+LinkKind = Literal["screen", "module"]
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "a",
+    "img",
+    "figure",
+    "figcaption",
+    "sup",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "div",
+    "span",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "aria-label"},
+    "img": {"src", "alt"},
+    "li": {"id"},
+    "sup": {"id"},
+}
+# Attributes allowed only with these exact values.
+ALLOWED_ATTRIBUTE_VALUES = {
+    "a": {"rel": {"noopener"}},
+    "span": {"role": {"text"}},
+    "th": {"scope": {"col", "row"}},
+}
+ALLOWED_CLASSES = {
+    "div": {
+        "nhsuk-table-container",
+        "nhsuk-inset-text",
+        "nhsuk-warning-callout",
+        "nhsuk-card",
+        "nhsuk-card--feature",
+        "nhsuk-card__content",
+        "nhsuk-card__content--feature",
+        "lw-reflect",
+        "lw-references",
+    },
+    "h3": {
+        "nhsuk-heading-s",
+        "nhsuk-warning-callout__label",
+        "nhsuk-card__heading",
+        "nhsuk-card__heading--feature",
+    },
+    "span": {"nhsuk-u-visually-hidden"},
+    "table": {"nhsuk-table"},
+    "caption": {"nhsuk-table__caption"},
+    "thead": {"nhsuk-table__head"},
+    "tbody": {"nhsuk-table__body"},
+    "tr": {"nhsuk-table__row"},
+    "th": {"nhsuk-table__header"},
+    "td": {"nhsuk-table__cell"},
+    "figure": {"nhsuk-image"},
+    "img": {"nhsuk-image__img"},
+    "figcaption": {"nhsuk-image__caption"},
+}
+EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+class LinkResolver(Protocol):
+    """Turn course addresses into URLs; the web layer may supply its own."""
+
+    def module_url(self, module_slug: str) -> str: ...
+
+    def screen_url(self, module_slug: str, screen_slug: str) -> str: ...
+
+    def media_url(self, module_slug: str, filename: str) -> str: ...
+
+
+class PathLinks:
+    """The site's fixed URL scheme: /modules/<module>/<screen>/ and .../media/<file>."""
+
+    def module_url(self, module_slug: str) -> str:
+        """Return the URL of a module page."""
+        return f"/modules/{module_slug}/"
+
+    def screen_url(self, module_slug: str, screen_slug: str) -> str:
+        """Return the URL of a screen."""
+        return f"/modules/{module_slug}/{screen_slug}/"
+
+    def media_url(self, module_slug: str, filename: str) -> str:
+        """Return the URL of an image stored in a module folder."""
+        return f"/modules/{module_slug}/media/{filename}"
+
+
+@dataclass(frozen=True)
+class InternalLink:
+    """A `screen:` or `module:` link, kept so the loader can check its target exists."""
+
+    kind: LinkKind
+    module_slug: str
+    screen_slug: str | None
+    line: int
+    target: str
+
+
+@dataclass(frozen=True)
+class ImageReference:
+    """An image the Markdown shows, kept so the loader can check the file exists."""
+
+    src: str
+    alt: str
+    line: int
+    is_local: bool
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    """Safe HTML plus what the loader needs to check links and images."""
+
+    html: str
+    links: tuple[InternalLink, ...]
+    images: tuple[ImageReference, ...]
+    problems: tuple[Problem, ...]
+
+
+def render_markdown(
+    text: str,
+    *,
+    module_slug: str,
+    link_resolver: LinkResolver | None = None,
+    path: str = "<markdown>",
+    first_line: int = 1,
+) -> RenderedMarkdown:
+    """Render Markdown to sanitised NHS.UK HTML, reporting problems at file lines."""
+    nhsuk = NhsukExtension(
+        module_slug=module_slug,
+        links=link_resolver or PathLinks(),
+        source=text,
+        path=path,
+        first_line=first_line,
+    )
+    renderer = python_markdown.Markdown(
+        extensions=[
+            "tables",
+            "admonition",
+            FootnoteExtension(BACKLINK_TEXT="&#8617;"),
+            nhsuk,
+        ],
+        output_format="html",
+    )
+    try:
+        converted = renderer.convert(text)
+    except RecursionError:
+        # Thousands of nested list or quote markers exhaust Python-Markdown's recursion.
+        problem = Problem(path, first_line, "error", "text is nested too deeply to show")
+        return RenderedMarkdown("", (), (), (problem,))
+    # Stripped raw HTML can leave empty paragraphs behind.
+    html = EMPTY_PARAGRAPH.sub("", sanitise(converted))
+    found = nhsuk.found
+    return RenderedMarkdown(
+        html=html,
+        links=tuple(_internal_link(r) for r in found.references if r.kind != "image"),
+        images=tuple(
+            ImageReference(r.target, r.alt, r.line, r.is_local)
+            for r in found.references
+            if r.kind == "image"
+        ),
+        problems=tuple(found.problems),
+    )
+
+
+def sanitise(html: str) -> str:
+    """Keep only the tags, attributes, classes and URL schemes our Markdown produces."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        tag_attribute_values=ALLOWED_ATTRIBUTE_VALUES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=URL_SCHEMES,
+        # rel="noopener" is set on external links only, by the tree processor.
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def _internal_link(reference: Reference) -> InternalLink:
+    return InternalLink(
+        kind=reference.kind,
+        module_slug=reference.module_slug,
+        screen_slug=reference.screen_slug,
+        line=reference.line,
+        target=reference.target,
+    )

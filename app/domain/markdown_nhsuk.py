@@ -1,0 +1,266 @@
+"""Python-Markdown extension that reshapes the tree into NHS.UK design system markup."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from typing import Any
+
+import nh3
+from markdown.extensions import Extension
+from markdown.postprocessors import RawHtmlPostprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from .markdown_callouts import CALLOUT_KINDS, build_callout
+from .problems import Problem, Problems
+
+TABLE_CAPTION = re.compile(r"^\s*Table\s+\d+\s*:")
+FIGURE_TITLE = re.compile(r"^\s*Figure\s+\d+\s*:")
+LOCAL_IMAGE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+EXTERNAL = re.compile(r"^(https?:)?//", re.IGNORECASE)
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A link or image found while rendering, with its line in the file."""
+
+    kind: str  # "screen", "module" or "image"
+    target: str
+    line: int
+    module_slug: str = ""
+    screen_slug: str | None = None
+    alt: str = ""
+    is_local: bool = True
+
+
+@dataclass
+class Found:
+    """What one rendering noticed: references to check later, and problems now."""
+
+    references: list[Reference] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class SourceLines:
+    """Find the file line of things in the Markdown source, in document order."""
+
+    def __init__(self, source: str, first_line: int) -> None:
+        self.source = source
+        self.first_line = first_line
+        # Repeated targets are matched to successive occurrences, not all to the first.
+        self._after: dict[str, int] = {}
+
+    def line_of(self, pattern: str) -> int:
+        """Return the line of the next match of a regex, or the first line if none."""
+        start = self._after.get(pattern, 0)
+        match = re.compile(pattern, re.MULTILINE).search(self.source, start)
+        if match is None and start:
+            match = re.compile(pattern, re.MULTILINE).search(self.source)
+        if match is None:
+            return self.first_line
+        self._after[pattern] = match.end()
+        return self.first_line + self.source.count("\n", 0, match.start())
+
+
+class StrippedRawHtml(RawHtmlPostprocessor):
+    """Put raw HTML back as its text only: trainers' markup never reaches the page."""
+
+    def stash_to_string(self, text: Any) -> str:
+        """Return stashed raw HTML as plain text, dropping script and style content."""
+        return nh3.clean(str(text), tags=set())
+
+
+class NhsukExtension(Extension):
+    """Register the NHS.UK tree processor and the raw HTML stripper."""
+
+    def __init__(
+        self, *, module_slug: str, links: Any, source: str, path: str, first_line: int
+    ) -> None:
+        super().__init__()
+        self.module_slug = module_slug
+        self.links = links
+        self.lines = SourceLines(source, first_line)
+        self.found = Found()
+        self.problems = Problems(self.found.problems)
+        self.path = path
+
+    def extendMarkdown(self, md) -> None:
+        # After inline patterns (20) and footnotes (50, 19, 15); before prettify (10).
+        md.treeprocessors.register(NhsukTreeprocessor(md, self), "nhsuk", 12)
+        md.postprocessors.register(StrippedRawHtml(md), "raw_html", 30)
+
+
+class NhsukTreeprocessor(Treeprocessor):
+    """Turn Markdown's plain tree into NHS.UK components and record references."""
+
+    def __init__(self, md, extension: NhsukExtension) -> None:
+        super().__init__(md)
+        self.ext = extension
+
+    def run(self, root: etree.Element) -> None:
+        """Reshape headings, callouts, tables, images, footnotes and links in place."""
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for heading in root.iter("h1"):
+            self._demote_heading(heading)
+        for div in [d for d in root.iter("div") if "admonition" in d.get("class", "").split()]:
+            self._callout(div)
+        for table in list(root.iter("table")):
+            self._table(table, parents[table])
+        for img in list(root.iter("img")):
+            self._image(img, parents[img], parents)
+        for div in [d for d in root.iter("div") if d.get("class") == "footnote"]:
+            self._references(div)
+        for link in root.iter("a"):
+            self._link(link)
+
+    def _warn(self, line: int, message: str) -> None:
+        self.ext.problems.warning(self.ext.path, line, message)
+
+    def _error(self, line: int, message: str) -> None:
+        self.ext.problems.error(self.ext.path, line, message)
+
+    def _demote_heading(self, heading: etree.Element) -> None:
+        # The screen title is the page's only h1; keep the outline intact.
+        heading.tag = "h2"
+        line = self.ext.lines.line_of(r"^#(?!#)|^.+\n=+[ \t]*$")
+        self._warn(line, "the screen title is the h1; start headings in the text at '##'")
+
+    def _callout(self, div: etree.Element) -> None:
+        classes = div.get("class", "").split()
+        kind = classes[1] if len(classes) > 1 else ""
+        line = self.ext.lines.line_of(r"^[ \t]*!!![ \t]*" + re.escape(kind))
+        title_p = div.find("p[@class='admonition-title']")
+        title = "".join(title_p.itertext()).strip() if title_p is not None else ""
+        if title_p is not None:
+            div.remove(title_p)
+        body = list(div)
+        for child in body:
+            div.remove(child)
+        div.attrib.clear()
+        if kind not in CALLOUT_KINDS:
+            self._warn(
+                line, f"unknown callout '{kind}'; use info, warning or reflect (shown as info)"
+            )
+            kind = "info"
+        build_callout(kind, div, title, body)
+
+    def _table(self, table: etree.Element, parent: etree.Element) -> None:
+        position = list(parent).index(table)
+        before = parent[position - 1] if position else None
+        container = etree.Element("div", {"class": "nhsuk-table-container"})
+        table.attrib.clear()
+        table.set("class", "nhsuk-table")
+        if before is not None and before.tag == "p" and TABLE_CAPTION.match(_text(before)):
+            caption = etree.Element("caption", {"class": "nhsuk-table__caption"})
+            caption.text, caption[:] = before.text, list(before)
+            parent.remove(before)
+            table.insert(0, caption)
+            position -= 1
+        parent.remove(table)
+        container.append(table)
+        parent.insert(position, container)
+        for part, name in (("thead", "nhsuk-table__head"), ("tbody", "nhsuk-table__body")):
+            for section in table.iter(part):
+                section.set("class", name)
+        for row in table.iter("tr"):
+            row.set("class", "nhsuk-table__row")
+        for cell in [*table.iter("th"), *table.iter("td")]:
+            # Alignment arrives as inline style, which the sanitiser would drop anyway.
+            cell.attrib.clear()
+            cell.set("class", "nhsuk-table__header" if cell.tag == "th" else "nhsuk-table__cell")
+            if cell.tag == "th":
+                cell.set("scope", "col")
+
+    def _image(self, img: etree.Element, parent: etree.Element, parents: dict) -> None:
+        src, alt, title = img.get("src", ""), img.get("alt", "").strip(), img.get("title")
+        line = self.ext.lines.line_of(r"\]\(\s*<?" + re.escape(src))
+        is_local = bool(LOCAL_IMAGE.match(src)) and ".." not in src
+        self.ext.found.references.append(Reference("image", src, line, alt=alt, is_local=is_local))
+        if not alt:
+            self._error(line, f"image '{src}' has no alt text; describe it inside ![...]")
+        if is_local:
+            img.set("src", self.ext.links.media_url(self.ext.module_slug, src))
+        else:
+            # Remote images would let a third party see who reads the course.
+            img.attrib.pop("src", None)
+            self._error(
+                line, f"image '{src}' must be a file in the module folder, named like diagram.svg"
+            )
+        img.attrib.pop("title", None)
+        img.set("class", "nhsuk-image__img")
+        alone = (
+            parent.tag == "p"
+            and len(parent) == 1
+            and not (parent.text or "").strip()
+            and not (img.tail or "").strip()
+        )
+        if not alone:
+            return
+        if not title:
+            self._warn(
+                line,
+                f"image '{src}' stands alone but has no title, so it has no "
+                'caption; add "Figure N: ..." after the file name',
+            )
+            return
+        if not FIGURE_TITLE.match(title):
+            self._warn(line, f"figure title '{title}' should start 'Figure N:'")
+        parent.tag, parent.text = "figure", None
+        parent.attrib.clear()
+        parent.set("class", "nhsuk-image")
+        img.tail = None
+        caption = etree.SubElement(parent, "figcaption", {"class": "nhsuk-image__caption"})
+        caption.text = title.strip()
+
+    def _references(self, div: etree.Element) -> None:
+        div.set("class", "lw-references")
+        rule = div.find("hr")
+        if rule is not None:
+            div.remove(rule)
+        heading = etree.Element("h2")
+        heading.text = "References"
+        div.insert(0, heading)
+        for number, backlink in enumerate(div.iter("a"), start=1):
+            if backlink.get("class") == "footnote-backref":
+                backlink.attrib.pop("title", None)
+                backlink.set("aria-label", f"Back to reference {number} in the text")
+
+    def _link(self, link: etree.Element) -> None:
+        href = link.get("href", "")
+        cls = link.attrib.pop("class", "")
+        if cls == "footnote-ref":
+            link.set("aria-label", f"Reference {_text(link)}")
+        elif href.startswith(("screen:", "module:")):
+            self._internal_link(link, href)
+        elif EXTERNAL.match(href):
+            link.set("rel", "noopener")
+
+    def _internal_link(self, link: etree.Element, href: str) -> None:
+        kind, _, rest = href.partition(":")
+        rest, _, fragment = rest.partition("#")
+        parts = rest.split("/")
+        line = self.ext.lines.line_of(re.escape(href))
+        if kind == "module" and len(parts) == 1 and SLUG.match(parts[0]):
+            module, screen = parts[0], None
+        elif kind == "screen" and len(parts) == 1 and SLUG.match(parts[0]):
+            module, screen = self.ext.module_slug, parts[0]
+        elif kind == "screen" and len(parts) == 2 and all(SLUG.match(p) for p in parts):
+            module, screen = parts
+        else:
+            self._error(
+                line,
+                f"link '{href}' is not a course address: use screen:<screen>, "
+                "screen:<module>/<screen> or module:<module>",
+            )
+            link.attrib.pop("href")
+            return
+        links = self.ext.links
+        url = links.module_url(module) if screen is None else links.screen_url(module, screen)
+        link.set("href", f"{url}#{fragment}" if fragment else url)
+        self.ext.found.references.append(Reference(kind, href, line, module, screen))
+
+
+def _text(element: etree.Element) -> str:
+    return "".join(element.itertext()).strip()

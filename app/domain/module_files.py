@@ -1,0 +1,194 @@
+"""Read one module folder: module.md, its NN-slug.md screens, and its images."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import Problems
+from .textfiles import has_unclosed_front_matter, read_text, split_front_matter
+from .yamlfields import YAML_FAILURES, Field, YamlReader, compose, error_line, error_text
+
+MODULE_FILE = "module.md"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SCREEN_FILE = re.compile(r"^(?P<number>\d{2,3})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
+
+MODULE_REQUIRED = (
+    "title",
+    "summary",
+    "order",
+    "estimated_minutes",
+    "cpd_minutes",
+    "learning_outcomes",
+    "competencies",
+)
+SCREEN_REQUIRED = ("title",)
+# knowledge_check is reserved for the knowledge check feature; it is accepted quietly.
+SCREEN_KNOWN = ("menu_title", "knowledge_check")
+
+
+@dataclass(frozen=True)
+class MarkdownFile:
+    """A Markdown file's checked front matter fields and its body with its first line."""
+
+    path: Path
+    reader: YamlReader
+    fields: dict[str, Field]
+    body: str
+    body_first_line: int
+
+
+@dataclass
+class ScreenDraft:
+    """A screen read from disk, not yet rendered."""
+
+    slug: str
+    number: int
+    title: str | None
+    menu_title: str | None
+    source: MarkdownFile
+
+
+@dataclass
+class ModuleDraft:
+    """A module folder read from disk, not yet rendered or cross-checked."""
+
+    folder: Path
+    slug: str
+    source: MarkdownFile | None
+    title: str | None = None
+    summary: str | None = None
+    order: int | None = None
+    estimated_minutes: int | None = None
+    cpd_minutes: int | None = None
+    learning_outcomes: tuple[str, ...] = ()
+    competencies: tuple[tuple[int, str], ...] = ()
+    screens: list[ScreenDraft] = field(default_factory=list)
+    files: frozenset[str] = frozenset()
+
+    @property
+    def module_file(self) -> Path:
+        """Return the path of this module's module.md."""
+        return self.folder / MODULE_FILE
+
+
+def screen_slugs_in(folder: Path) -> set[str]:
+    """Return the screen slugs a module folder's file names promise, without reading them."""
+    return {m["slug"] for p in _markdown_files(folder) if (m := SCREEN_FILE.match(p.name))}
+
+
+def read_module(folder: Path, problems: Problems) -> ModuleDraft:
+    """Read module.md and every screen file of a module folder."""
+    draft = ModuleDraft(folder=folder, slug=folder.name, source=None)
+    if not SLUG.match(folder.name):
+        problems.error(
+            draft.module_file,
+            1,
+            f"module folder '{folder.name}' must be named "
+            "with lowercase letters, digits and hyphens",
+        )
+    try:
+        draft.files = frozenset(p.name for p in folder.iterdir() if p.is_file())
+    except OSError as exc:
+        problems.error(folder, 0, f"cannot read folder: {exc.strerror or exc}")
+        return draft
+    draft.source = read_markdown_file(draft.module_file, problems)
+    if draft.source is not None:
+        _module_fields(draft, draft.source)
+    _read_screens(draft, problems)
+    return draft
+
+
+def read_markdown_file(path: Path, problems: Problems) -> MarkdownFile | None:
+    """Split and parse a Markdown file's front matter, recording any problem with it."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    split = split_front_matter(text)
+    if split is None:
+        message = (
+            "front matter starts with '---' but has no closing '---' line"
+            if has_unclosed_front_matter(text)
+            else "missing front matter: start the file with a '---' line, "
+            "then 'title: ...', then another '---' line"
+        )
+        problems.error(path, 1, message)
+        return None
+    try:
+        root = compose(split.yaml_text)
+    except YAML_FAILURES as exc:
+        line = error_line(exc, split.yaml_first_line)
+        problems.error(
+            path, line, f"invalid YAML in front matter: {error_text(exc, split.yaml_first_line)}"
+        )
+        return None
+    if root is None:
+        problems.error(path, 1, "front matter is empty")
+        return None
+    reader = YamlReader(str(path), split.yaml_first_line, problems)
+    fields = reader.mapping(root, "front matter")
+    if fields is None:
+        return None
+    return MarkdownFile(path, reader, fields, split.body, split.body_first_line)
+
+
+def _module_fields(draft: ModuleDraft, source: MarkdownFile) -> None:
+    reader, fields = source.reader, source.fields
+    reader.check_keys(fields, required=MODULE_REQUIRED, known=(), missing_line=1, what="module.md")
+    draft.title = reader.text(fields, "title")
+    draft.summary = reader.text(fields, "summary")
+    draft.order = reader.integer(fields, "order", minimum=0)
+    draft.estimated_minutes = reader.integer(fields, "estimated_minutes", minimum=1)
+    draft.cpd_minutes = reader.integer(fields, "cpd_minutes", minimum=1)
+    outcomes = reader.text_items(fields, "learning_outcomes") or []
+    draft.learning_outcomes = tuple(text for _, text in outcomes)
+    draft.competencies = tuple(reader.text_items(fields, "competencies") or [])
+
+
+def _read_screens(draft: ModuleDraft, problems: Problems) -> None:
+    numbers: dict[int, Path] = {}
+    slugs: dict[str, Path] = {}
+    for path in _markdown_files(draft.folder):
+        match = SCREEN_FILE.match(path.name)
+        if match is None:
+            problems.error(
+                path,
+                1,
+                f"screen file '{path.name}' must be named like "
+                "'01-screen-slug.md' (number, hyphen, lowercase slug)",
+            )
+            continue
+        number, slug = int(match["number"]), match["slug"]
+        if number in numbers:
+            problems.error(
+                path, 1, f"screen number {match['number']} is also used by {numbers[number].name}"
+            )
+        if slug in slugs:
+            problems.error(path, 1, f"screen slug '{slug}' is also used by {slugs[slug].name}")
+        if number in numbers or slug in slugs:
+            continue
+        numbers[number], slugs[slug] = path, path
+        source = read_markdown_file(path, problems)
+        if source is None:
+            continue
+        reader, fields = source.reader, source.fields
+        reader.check_keys(
+            fields, required=SCREEN_REQUIRED, known=SCREEN_KNOWN, missing_line=1, what="screen"
+        )
+        title, menu_title = reader.text(fields, "title"), reader.text(fields, "menu_title")
+        draft.screens.append(ScreenDraft(slug, number, title, menu_title, source))
+    if not numbers:
+        problems.error(
+            draft.module_file,
+            1,
+            "module has no screens; add files named like '01-first-screen.md' beside module.md",
+        )
+
+
+def _markdown_files(folder: Path) -> list[Path]:
+    try:
+        return sorted(p for p in folder.glob("*.md") if p.is_file() and p.name != MODULE_FILE)
+    except OSError:
+        return []

@@ -1,0 +1,69 @@
+"""Problems found in course files, reported with their place like a compiler would."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a course file; line 0 means the file as a whole."""
+
+    path: str
+    line: int
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        place = f"{self.path}:{self.line}" if self.line > 0 else self.path
+        return f"{place}: {self.severity}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        """Return True for an error, False for a warning."""
+        return self.severity == "error"
+
+
+@dataclass
+class Problems:
+    """Collect problems as files are read, so every mistake is reported, not just the first."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, path: object, line: int, message: str) -> None:
+        """Record an error at a place in a file."""
+        self.items.append(Problem(str(path), line, "error", message))
+
+    def warning(self, path: object, line: int, message: str) -> None:
+        """Record a warning at a place in a file."""
+        self.items.append(Problem(str(path), line, "warning", message))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Add problems found elsewhere."""
+        self.items.extend(problems)
+
+    def sorted(self) -> tuple[Problem, ...]:
+        """Return the problems ordered by file and line."""
+        return tuple(sorted(self.items))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    """Return True if any problem is an error rather than a warning."""
+    return any(problem.is_error for problem in problems)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """Return " (did you mean 'x'?)" for the closest candidate, or "" if none is close."""
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""

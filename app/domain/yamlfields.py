@@ -1,0 +1,191 @@
+"""Read YAML through its node tree so every key and value keeps the line it came from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .problems import Problems
+
+# Constructing a value can fail after parsing succeeded (2024-02-30 is no date), and
+# deeply nested flow collections exhaust the recursion limit; all become problems.
+YAML_FAILURES = (yaml.YAMLError, ValueError, OverflowError, RecursionError)
+
+
+def compose(text: str) -> yaml.Node | None:
+    """Parse one YAML document into nodes without building Python values."""
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def error_line(exc: BaseException, first_line: int) -> int:
+    """Return the file line a YAML error points at, or the first line if it has no mark."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return first_line + mark.line if mark is not None else first_line
+
+
+def error_text(exc: BaseException, first_line: int) -> str:
+    """Return a YAML error's explanation, saying where an unfinished construct began."""
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply"
+    problem = getattr(exc, "problem", None)
+    if not problem:
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    problem_mark = getattr(exc, "problem_mark", None)
+    # The mistake is often where the construct began, not where PyYAML gave up.
+    if context and context_mark and problem_mark and context_mark.line != problem_mark.line:
+        return f"{problem} ({context} that began on line {first_line + context_mark.line})"
+    return f"{context}, {problem}" if context else str(problem)
+
+
+@dataclass(frozen=True)
+class Field:
+    """A mapping key's line and its value node."""
+
+    line: int
+    node: yaml.Node
+
+
+class YamlReader:
+    """Check values in a composed YAML tree, recording problems at their lines."""
+
+    def __init__(self, path: str, first_line: int, problems: Problems) -> None:
+        self.path = path
+        self.first_line = first_line
+        self.problems = problems
+        self._constructor = yaml.SafeLoader("")
+
+    def line(self, node: yaml.Node) -> int:
+        """Return the file line where a node starts."""
+        return self.first_line + node.start_mark.line
+
+    def error(self, line: int, message: str) -> None:
+        """Record an error in this file."""
+        self.problems.error(self.path, line, message)
+
+    def warning(self, line: int, message: str) -> None:
+        """Record a warning in this file."""
+        self.problems.warning(self.path, line, message)
+
+    def value(self, node: yaml.Node) -> Any:
+        """Build the Python value of a node, or report it and return None."""
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except YAML_FAILURES as exc:
+            self.error(self.line(node), f"invalid value: {error_text(exc, self.first_line)}")
+            return None
+
+    def mapping(self, node: yaml.Node, what: str) -> dict[str, Field] | None:
+        """Return a mapping's fields by key, reporting a non-mapping or repeated keys."""
+        if not isinstance(node, yaml.MappingNode):
+            self.error(self.line(node), f"{what} must be a mapping of 'key: value' lines")
+            return None
+        fields: dict[str, Field] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str) or not key:
+                self.error(self.line(key_node), f"{what} has a key that is not a name")
+            elif key in fields:
+                # PyYAML keeps the last silently; a trainer would lose the first.
+                self.error(self.line(key_node), f"'{key}' is given twice")
+            else:
+                fields[key] = Field(self.line(key_node), value_node)
+        return fields
+
+    def check_keys(
+        self,
+        fields: dict[str, Field],
+        *,
+        required: Iterable[str],
+        known: Iterable[str],
+        missing_line: int,
+        what: str,
+    ) -> bool:
+        """Report missing required keys (errors) and unknown keys (warnings)."""
+        required = tuple(required)
+        complete = True
+        for key in required:
+            if key not in fields:
+                self.error(missing_line, f"{what} is missing required key '{key}'")
+                complete = False
+        allowed = set(required) | set(known)
+        for key, found in fields.items():
+            if key not in allowed:
+                self.warning(found.line, f"unknown key '{key}' in {what} is ignored")
+        return complete
+
+    def text(self, fields: dict[str, Field], key: str) -> str | None:
+        """Return a non-empty text value, reporting anything else."""
+        found = fields.get(key)
+        if found is None:
+            return None
+        value = self.value(found.node)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        if value is None or value == "":
+            self.error(found.line, f"'{key}' is empty")
+        else:
+            self.error(found.line, f"'{key}' must be text; put it in quotes")
+        return None
+
+    def integer(self, fields: dict[str, Field], key: str, *, minimum: int = 0) -> int | None:
+        """Return a whole number of at least `minimum`, reporting anything else."""
+        found = fields.get(key)
+        if found is None:
+            return None
+        value = self.value(found.node)
+        # bool is an int in Python, but "order: yes" is a mistake.
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.error(found.line, f"'{key}' must be a whole number, not {_shown(value)}")
+            return None
+        if value < minimum:
+            self.error(found.line, f"'{key}' must be at least {minimum}")
+            return None
+        return value
+
+    def number(self, fields: dict[str, Field], key: str) -> float | None:
+        """Return a number (whole or decimal), reporting anything else."""
+        found = fields.get(key)
+        if found is None:
+            return None
+        value = self.value(found.node)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            self.error(found.line, f"'{key}' must be a number, not {_shown(value)}")
+            return None
+        return value
+
+    def sequence(self, fields: dict[str, Field], key: str) -> list[yaml.Node] | None:
+        """Return the item nodes of a non-empty list, reporting anything else."""
+        found = fields.get(key)
+        if found is None:
+            return None
+        if not isinstance(found.node, yaml.SequenceNode):
+            self.error(found.line, f"'{key}' must be a list")
+            return None
+        if not found.node.value:
+            self.error(found.line, f"'{key}' must have at least one item")
+            return None
+        return list(found.node.value)
+
+    def text_items(self, fields: dict[str, Field], key: str) -> list[tuple[int, str]] | None:
+        """Return (line, text) for each item of a non-empty list of text."""
+        nodes = self.sequence(fields, key)
+        if nodes is None:
+            return None
+        items = []
+        for node in nodes:
+            value = self.value(node)
+            if isinstance(value, str) and value.strip():
+                items.append((self.line(node), value.strip()))
+            else:
+                self.error(self.line(node), f"each item of '{key}' must be text")
+        return items
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return repr(value) if isinstance(value, str) else str(value)

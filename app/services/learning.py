@@ -1,0 +1,90 @@
+"""A learner's way through modules: what they completed, and completing the next item."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app import db
+from app.domain.content import Module, Screen
+from app.domain.gating import ItemState, can_open, first_incomplete, screen_states
+from app.domain.progress import Progress, module_progress
+from app.models import Completion
+
+_INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
+
+
+def completed_keys(user_id: int, module_slug: str) -> frozenset[str]:
+    """Return the keys of the items the user completed in a module (one query)."""
+    rows = db.session().scalars(
+        select(Completion.item_key).where(
+            Completion.user_id == user_id, Completion.module_slug == module_slug
+        )
+    )
+    return frozenset(rows)
+
+
+def completed_by_module(user_id: int) -> dict[str, frozenset[str]]:
+    """Return the user's completed item keys for every module (one query)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    rows = db.session().execute(
+        select(Completion.module_slug, Completion.item_key).where(Completion.user_id == user_id)
+    )
+    for module_slug, item_key in rows:
+        found[module_slug].add(item_key)
+    return {slug: frozenset(keys) for slug, keys in found.items()}
+
+
+def complete_item(user_id: int, module: Module, item_key: str) -> bool:
+    """Record an item as complete if gating allows it; True when it is (or was) complete.
+
+    Idempotent: a double click, a resubmitted form or two tabs record it once.
+    """
+    session = db.session()
+    done = completed_keys(user_id, module.slug)
+    if not can_open(item_key, module.item_keys, done):
+        return False
+    if item_key in done:
+        return True
+    insert = _INSERTS[session.get_bind().dialect.name]
+    session.execute(
+        insert(Completion)
+        .values(user_id=user_id, module_slug=module.slug, item_key=item_key)
+        .on_conflict_do_nothing(index_elements=["user_id", "module_slug", "item_key"])
+    )
+    session.commit()
+    return True
+
+
+@dataclass(frozen=True)
+class ModuleState:
+    """Where a learner stands in a module: progress, each screen's state, where to resume."""
+
+    module: Module
+    progress: Progress
+    states: dict[str, ItemState]
+    resume: Screen
+
+    def state(self, screen: Screen) -> ItemState:
+        """Return "done", "current" or "locked" for a screen."""
+        return self.states[screen.key]
+
+
+def module_state(module: Module, done: frozenset[str], *, preview: bool = False) -> ModuleState:
+    """Work out progress and gating for a module from the completed keys."""
+    if preview:
+        # Trainers see every screen open and no progress of their own.
+        states = {key: "done" for key in module.item_keys}
+    else:
+        states = dict(zip(module.item_keys, screen_states(module.item_keys, done), strict=True))
+    resume_key = first_incomplete(module.item_keys, done)
+    resume = next((s for s in module.screens if s.key == resume_key), module.screens[0])
+    return ModuleState(module, module_progress(module.item_keys, done), states, resume)
+
+
+def state_for(user_id: int, module: Module, *, preview: bool = False) -> ModuleState:
+    """Load the user's completions for a module and return where they stand."""
+    done = frozenset() if preview else completed_keys(user_id, module.slug)
+    return module_state(module, done, preview=preview)

@@ -1,0 +1,80 @@
+"""My learning, module pages and screens, gated in order on the server."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user, login_required
+
+from app.content import catalogue
+from app.services import learning
+from app.web.gate import require_confirmation
+
+bp = Blueprint("learn", __name__, url_prefix="/modules")
+require_confirmation(bp)
+
+
+@bp.before_request
+@login_required
+def _signed_in_only():
+    return None
+
+
+def _previewing() -> bool:
+    return current_user.has_role("trainer", "admin")
+
+
+def _module_or_404(module_slug: str):
+    return catalogue().module(module_slug) or abort(404)
+
+
+@bp.get("/")
+def my_learning():
+    """List every module with its status, progress and a way to continue."""
+    done = learning.completed_by_module(current_user.db_id)
+    states = [
+        learning.module_state(module, done.get(module.slug, frozenset()))
+        for module in catalogue().modules
+    ]
+    return render_template("learn/my_learning.html", states=states)
+
+
+@bp.get("/<module_slug>/")
+def module(module_slug: str):
+    """Show a module's outcomes, CPD time and menu of screens."""
+    module = _module_or_404(module_slug)
+    state = learning.state_for(current_user.db_id, module, preview=_previewing())
+    return render_template("learn/module.html", state=state, preview=_previewing())
+
+
+@bp.get("/<module_slug>/<screen_slug>/")
+def screen(module_slug: str, screen_slug: str):
+    """Show a screen the learner has reached; a locked one sends them back to resume."""
+    module = _module_or_404(module_slug)
+    screen = module.screen(screen_slug) or abort(404)
+    state = learning.state_for(current_user.db_id, module, preview=_previewing())
+    if state.state(screen) == "locked":
+        flash(f"Complete “{state.resume.title}” first: screens open in order.", "info")
+        return redirect(
+            url_for("learn.screen", module_slug=module.slug, screen_slug=state.resume.slug)
+        )
+    return render_template("learn/screen.html", state=state, screen=screen, preview=_previewing())
+
+
+@bp.post("/<module_slug>/<screen_slug>/")
+def complete_screen(module_slug: str, screen_slug: str):
+    """Mark the screen complete (once, however often it is sent) and go to the next one."""
+    module = _module_or_404(module_slug)
+    screen = module.screen(screen_slug) or abort(404)
+    if not _previewing() and not learning.complete_item(current_user.db_id, module, screen.key):
+        return redirect(url_for("learn.screen", module_slug=module.slug, screen_slug=screen.slug))
+    following = module.next_screen(screen.slug)
+    if following is None:
+        if not _previewing():
+            flash(f"You have completed “{module.title}”.", "success")
+        return redirect(url_for("learn.module", module_slug=module.slug))
+    return redirect(url_for("learn.screen", module_slug=module.slug, screen_slug=following.slug))
+
+
+@bp.get("/<module_slug>/media/<path:filename>")
+def media(module_slug: str, filename: str):
+    """Send an image stored beside a module's screens."""
+    path = _module_or_404(module_slug).media.get(filename) or abort(404)
+    return send_file(path, max_age=24 * 60 * 60)

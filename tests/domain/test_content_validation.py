@@ -1,0 +1,262 @@
+"""Every content mistake is reported with its file and line, using the broken fixture."""
+
+from pathlib import Path
+
+import pytest
+
+from app.domain.catalogue import load_catalogue, validate
+
+from .conftest import BROKEN, MODULE_MD, TINY_FRAMEWORK
+
+FAULTS = BROKEN / "modules" / "faults"
+
+
+@pytest.fixture(scope="module")
+def reported():
+    problems = validate([BROKEN], default_competencies_dir=Path("no-such-folder"))
+    return {str(problem) for problem in problems}
+
+
+def expect(path, line, severity, message):
+    return f"{path}:{line}: {severity}: {message}"
+
+
+def test_bad_yaml_reports_the_line_from_the_yaml_error(reported):
+    assert (
+        expect(
+            BROKEN / "modules/bad-yaml/module.md",
+            5,
+            "error",
+            "invalid YAML in front matter: expected ',' or ']', but got ':' "
+            "(while parsing a flow sequence that began on line 4)",
+        )
+        in reported
+    )
+
+
+def test_missing_title_reports_line_1(reported):
+    assert (
+        expect(FAULTS / "01-intro.md", 1, "error", "screen is missing required key 'title'")
+        in reported
+    )
+
+
+def test_missing_alt_text_reports_screen_line(reported):
+    assert (
+        expect(
+            FAULTS / "02-pictures.md",
+            6,
+            "error",
+            "image 'chart.svg' has no alt text; describe it inside ![...]",
+        )
+        in reported
+    )
+
+
+def test_missing_image_file_reports_its_line(reported):
+    assert (
+        expect(
+            FAULTS / "02-pictures.md", 8, "error", f"image file 'missing.svg' not found in {FAULTS}"
+        )
+        in reported
+    )
+
+
+def test_figure_without_figure_number_is_a_warning(reported):
+    assert (
+        expect(
+            FAULTS / "02-pictures.md",
+            10,
+            "warning",
+            "figure title 'The chart, without a figure number' should start 'Figure N:'",
+        )
+        in reported
+    )
+
+
+def test_duplicate_screen_number_reports_the_second_file(reported):
+    assert (
+        expect(
+            FAULTS / "02-twice.md", 1, "error", "screen number 02 is also used by 02-pictures.md"
+        )
+        in reported
+    )
+
+
+def test_broken_screen_link_suggests_the_nearest_screen(reported):
+    assert (
+        expect(
+            FAULTS / "03-links.md",
+            6,
+            "error",
+            "link 'screen:pictres' points to screen 'pictres', which is not in module "
+            "'faults' (did you mean 'pictures'?)",
+        )
+        in reported
+    )
+
+
+def test_broken_module_link_suggests_the_nearest_module(reported):
+    assert (
+        expect(
+            FAULTS / "03-links.md",
+            6,
+            "error",
+            "link 'module:bad-yam' points to module 'bad-yam', which does not exist "
+            "(did you mean 'bad-yaml'?)",
+        )
+        in reported
+    )
+
+
+def test_unknown_competency_code_suggests_the_nearest_code(reported):
+    assert (
+        expect(
+            FAULTS / "module.md",
+            11,
+            "error",
+            "competency 'TNY-1.2' is not in any framework (did you mean 'TINY-1.2'?)",
+        )
+        in reported
+    )
+
+
+def test_wrong_type_reports_the_key_line(reported):
+    assert (
+        expect(
+            FAULTS / "module.md",
+            5,
+            "error",
+            "'estimated_minutes' must be a whole number, not 'ten'",
+        )
+        in reported
+    )
+
+
+def test_unknown_front_matter_key_is_a_warning(reported):
+    assert (
+        expect(FAULTS / "module.md", 12, "warning", "unknown key 'colour' in module.md is ignored")
+        in reported
+    )
+
+
+def test_bad_screen_filename_is_an_error(reported):
+    assert (
+        expect(
+            FAULTS / "notes.md",
+            1,
+            "error",
+            "screen file 'notes.md' must be named like "
+            "'01-screen-slug.md' (number, hyphen, lowercase slug)",
+        )
+        in reported
+    )
+
+
+def test_broken_content_yields_no_catalogue():
+    result = load_catalogue([FAULTS], [TINY_FRAMEWORK])
+    assert result.catalogue is None
+    assert result.errors and result.warnings
+
+
+def check(course, files, slug="tiny"):
+    folder = course(files, slug)
+    return [
+        (Path(p.path).name, p.line, p.severity, p.message)
+        for p in load_catalogue([folder], [TINY_FRAMEWORK]).problems
+    ]
+
+
+def test_missing_front_matter_reports_line_1(course):
+    assert check(course, {"01-a.md": "Just text.\n"}) == [
+        (
+            "01-a.md",
+            1,
+            "error",
+            "missing front matter: start the file with a '---' line, "
+            "then 'title: ...', then another '---' line",
+        )
+    ]
+
+
+def test_unclosed_front_matter_reports_line_1(course):
+    assert check(course, {"01-a.md": "---\ntitle: A\n"})[0][:2] == ("01-a.md", 1)
+
+
+def test_empty_front_matter_reports_line_1(course):
+    assert check(course, {"01-a.md": "---\n---\nText.\n"}) == [
+        ("01-a.md", 1, "error", "front matter is empty")
+    ]
+
+
+def test_empty_title_reports_its_line(course):
+    assert check(course, {"01-a.md": "---\nmenu_title: A\ntitle:\n---\n"}) == [
+        ("01-a.md", 3, "error", "'title' is empty")
+    ]
+
+
+def test_module_without_screens_is_an_error(course):
+    assert check(course, {}) == [
+        (
+            "module.md",
+            1,
+            "error",
+            "module has no screens; add files named like '01-first-screen.md' beside module.md",
+        )
+    ]
+
+
+def test_duplicate_screen_slug_is_an_error(course):
+    screen = "---\ntitle: A\n---\n"
+    assert check(course, {"01-a.md": screen, "02-a.md": screen}) == [
+        ("02-a.md", 1, "error", "screen slug 'a' is also used by 01-a.md")
+    ]
+
+
+def test_duplicate_module_order_reports_the_order_line(course):
+    screen = {"01-a.md": "---\ntitle: A\n---\n"}
+    first, second = course(screen, "one"), course(screen, "two")
+    problems = load_catalogue([first, second], [TINY_FRAMEWORK]).problems
+    assert [(p.path, p.line, p.message) for p in problems] == [
+        (str(second / "module.md"), 4, f"order 1 is also used by {first / 'module.md'}")
+    ]
+
+
+def test_duplicate_module_slug_is_an_error(tmp_path):
+    folders = []
+    for parent in ("a", "b"):
+        folder = tmp_path / parent / "same"
+        folder.mkdir(parents=True)
+        order = "1" if parent == "a" else "2"
+        (folder / "module.md").write_text(MODULE_MD.replace("order: 1", f"order: {order}"))
+        (folder / "01-s.md").write_text("---\ntitle: S\n---\n")
+        folders.append(folder)
+    (problem,) = load_catalogue(folders, [TINY_FRAMEWORK]).problems
+    assert problem.message == f"module slug 'same' is also used by {folders[0] / 'module.md'}"
+
+
+def test_link_to_a_screen_in_another_module_is_checked(course):
+    other = course({"01-routes.md": "---\ntitle: R\n---\n"}, "referrals")
+    this = course(
+        {
+            "01-a.md": "---\ntitle: A\n---\n[ok](screen:referrals/routes) "
+            "[bad](screen:referrals/route)\n"
+        }
+    )
+    problems = load_catalogue([this, other], [TINY_FRAMEWORK]).problems
+    assert [(p.line, p.message) for p in problems if p.message.startswith("link")] == [
+        (
+            4,
+            "link 'screen:referrals/route' points to screen 'route', which is not in module "
+            "'referrals' (did you mean 'routes'?)",
+        )
+    ]
+
+
+def test_file_that_is_not_utf8_is_an_error(course):
+    folder = course({"01-a.md": "---\ntitle: A\n---\n"})
+    (folder / "01-a.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    problems = load_catalogue([folder], [TINY_FRAMEWORK]).problems
+    assert [(p.line, p.message) for p in problems] == [
+        (2, "file is not UTF-8 text; save it as UTF-8")
+    ]

@@ -1,0 +1,207 @@
+"""Rendering each Markdown feature into NHS.UK markup, and sanitising what is left."""
+
+import pytest
+
+from app.domain.markdown import render_markdown
+
+
+def render(text, **options):
+    return render_markdown(text, module_slug="what-is", **options)
+
+
+def test_table_gets_nhs_classes_and_caption_from_table_paragraph():
+    html = render("Table 1: Key roles\n\n| Role | Task |\n| --- | --- |\n| A | B |\n").html
+    assert html.startswith('<div class="nhsuk-table-container">\n<table class="nhsuk-table">')
+    assert '<caption class="nhsuk-table__caption">Table 1: Key roles</caption>' in html
+    assert '<thead class="nhsuk-table__head">' in html
+    assert '<th class="nhsuk-table__header" scope="col">Role</th>' in html
+    assert '<tr class="nhsuk-table__row">' in html
+    assert '<td class="nhsuk-table__cell">B</td>' in html
+    assert "<p>Table 1" not in html
+    assert "role=" not in html
+
+
+def test_table_without_caption_paragraph_has_no_caption():
+    html = render("Intro text.\n\n| A |\n| --- |\n| 1 |\n").html
+    assert "<caption" not in html
+    assert "<p>Intro text.</p>" in html
+
+
+def test_table_alignment_style_is_dropped():
+    assert "style" not in render("| A |\n| ---: |\n| 1 |\n").html
+
+
+def test_image_alone_with_title_becomes_nhs_figure_with_media_url():
+    html = render('![A circle](model.svg "Figure 3: The model")\n').html
+    assert html == (
+        '<figure class="nhsuk-image"><img alt="A circle" class="nhsuk-image__img" '
+        'src="/modules/what-is/media/model.svg"><figcaption class="nhsuk-image__caption">'
+        "Figure 3: The model</figcaption>\n</figure>"
+    )
+
+
+def test_figure_without_figure_number_is_a_warning_at_its_line():
+    result = render('Text.\n\n![A circle](model.svg "The model")\n', path="s.md", first_line=4)
+    assert [str(p) for p in result.problems] == [
+        "s.md:6: warning: figure title 'The model' should start 'Figure N:'"
+    ]
+
+
+def test_missing_alt_text_is_an_error_at_its_line():
+    result = render('## Heading\n\n![](model.svg "Figure 1: X")\n', path="s.md", first_line=4)
+    assert [str(p) for p in result.problems] == [
+        "s.md:6: error: image 'model.svg' has no alt text; describe it inside ![...]"
+    ]
+
+
+def test_remote_image_is_an_error_and_loses_its_src():
+    result = render("![A tracker](https://example.org/pixel.png)\n")
+    assert "example.org" not in result.html
+    assert result.problems[0].severity == "error"
+
+
+@pytest.mark.parametrize(
+    ("href", "url"),
+    [
+        ("screen:how-it-works", "/modules/what-is/how-it-works/"),
+        ("screen:referrals/routes", "/modules/referrals/routes/"),
+        ("module:referrals", "/modules/referrals/"),
+        ("screen:routes#self-referral", "/modules/what-is/routes/#self-referral"),
+    ],
+)
+def test_course_links_become_site_urls(href, url):
+    result = render(f"See [this]({href}).")
+    assert f'<a href="{url}">this</a>' in result.html
+    assert result.links[0].target == href
+
+
+def test_course_links_are_recorded_with_their_lines():
+    result = render("One.\n\n[a](screen:x) and [b](screen:x)\n\n[c](module:m)\n", first_line=10)
+    assert [
+        (link.kind, link.module_slug, link.screen_slug, link.line) for link in result.links
+    ] == [("screen", "what-is", "x", 12), ("screen", "what-is", "x", 12), ("module", "m", None, 14)]
+
+
+def test_malformed_course_link_is_an_error_without_href():
+    result = render("[a](screen:a/b/c)")
+    assert "href" not in result.html
+    assert "is not a course address" in result.problems[0].message
+
+
+def test_external_link_keeps_href_and_gets_noopener():
+    html = render("[NHS](https://www.england.nhs.uk/)").html
+    assert html == '<p><a href="https://www.england.nhs.uk/" rel="noopener">NHS</a></p>'
+
+
+def test_custom_link_resolver_supplies_urls():
+    class Resolver:
+        def module_url(self, module_slug):
+            return f"/m/{module_slug}"
+
+        def screen_url(self, module_slug, screen_slug):
+            return f"/m/{module_slug}/s/{screen_slug}"
+
+        def media_url(self, module_slug, filename):
+            return f"/static/{filename}"
+
+    html = render('[x](screen:y)\n\n![A](a.png "Figure 1: A")', link_resolver=Resolver()).html
+    assert 'href="/m/what-is/s/y"' in html
+    assert 'src="/static/a.png"' in html
+
+
+def test_info_callout_is_inset_text_with_hidden_prefix():
+    html = render('!!! info "Did you know?"\n    Almost anyone can refer.\n').html
+    assert html == (
+        '<div class="nhsuk-inset-text">\n<h3 class="nhsuk-heading-s">'
+        '<span class="nhsuk-u-visually-hidden">Information: </span>Did you know?</h3>\n'
+        "<p>Almost anyone can refer.</p>\n</div>"
+    )
+
+
+def test_warning_callout_uses_nhs_warning_markup():
+    html = render('!!! warning "Safeguarding"\n    Follow local policy.\n').html
+    assert html == (
+        '<div class="nhsuk-warning-callout">\n<h3 class="nhsuk-warning-callout__label">'
+        '<span role="text"><span class="nhsuk-u-visually-hidden">Important: </span>'
+        "Safeguarding</span></h3>\n<p>Follow local policy.</p>\n</div>"
+    )
+
+
+def test_reflect_callout_is_a_feature_card():
+    html = render('!!! reflect "Reflect on your practice"\n    What matters to you?\n').html
+    assert html == (
+        '<div class="nhsuk-card nhsuk-card--feature lw-reflect">\n'
+        '<div class="nhsuk-card__content nhsuk-card__content--feature">\n'
+        '<h3 class="nhsuk-card__heading nhsuk-card__heading--feature">'
+        "Reflect on your practice</h3>\n<p>What matters to you?</p>\n</div>\n</div>"
+    )
+
+
+def test_unknown_callout_kind_is_a_warning_and_shows_as_info():
+    result = render('Text.\n\n!!! danger "Careful"\n    Body.\n', path="s.md")
+    assert "nhsuk-inset-text" in result.html
+    assert [str(p) for p in result.problems] == [
+        "s.md:3: warning: unknown callout 'danger'; use info, warning or reflect (shown as info)"
+    ]
+
+
+def test_footnotes_become_a_references_list_with_accessible_links():
+    html = render("A fact.[^1]\n\n[^1]: Source, 2023.\n").html
+    assert '<sup id="fnref:1"><a aria-label="Reference 1" href="#fn:1">1</a></sup>' in html
+    assert '<div class="lw-references">\n<h2>References</h2>\n<ol>\n<li id="fn:1">' in html
+    assert 'aria-label="Back to reference 1 in the text" href="#fnref:1"' in html
+    assert "<hr" not in html
+
+
+def test_body_h1_is_demoted_to_h2_with_a_warning():
+    result = render("Intro.\n\n# Too big\n", path="s.md", first_line=4)
+    assert "<h2>Too big</h2>" in result.html
+    assert result.problems[0].line == 6
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "<script>alert('x')</script>",
+        "Text <script>alert('x')</script> more",
+        '<iframe src="https://evil.example"></iframe>',
+        '<img src="x.png" onerror="alert(1)">',
+        '<div onclick="alert(1)">hello</div>',
+        "[click](javascript:alert(1))",
+        '<a href="javascript:alert(1)">click</a>',
+        "<style>body{display:none}</style>",
+    ],
+)
+def test_raw_html_and_script_urls_never_survive_as_markup(markdown):
+    html = render(markdown).html.lower()
+    for dangerous in (
+        "<script",
+        "<iframe",
+        "onerror",
+        "onclick",
+        "javascript:",
+        "<style",
+        "evil.example",
+        "<img",
+        "<div",
+    ):
+        assert dangerous not in html
+
+
+def test_block_script_loses_its_content_too():
+    assert render("<script>alert('x')</script>\n\nAfter.").html == "<p>After.</p>"
+
+
+def test_raw_html_keeps_its_text_but_not_its_tags():
+    html = render('<div class="nhsuk-card">Hello <b>there</b></div>').html
+    assert html.replace("\n", "") == "<p>Hello there</p>"
+
+
+def test_entities_still_render():
+    assert render("Fish &amp; chips &copy;").html == "<p>Fish &amp; chips ©</p>"
+
+
+def test_absurdly_nested_text_is_a_problem_not_a_crash():
+    result = render("- " * 2000 + "x", path="s.md", first_line=4)
+    assert result.html == ""
+    assert str(result.problems[0]) == "s.md:4: error: text is nested too deeply to show"
