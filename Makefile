@@ -46,3 +46,6 @@ validate: setup
 
 clean:
 	rm -rf $(VENV) node_modules static/nhsuk .pytest_cache
+
+bench: setup
+	$(BIN)/python bench/run.py

@@ -1,11 +1,13 @@
 """All template wiring: the NHS.UK loader, undefined handling, asset paths, globals."""
 
 import hashlib
-from functools import cache
+import json
+from functools import cache, lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app, url_for
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from markupsafe import Markup
 
 from app import content
 from app.domain.accounts import PROFESSIONS
@@ -29,6 +31,7 @@ def configure(app: Flask) -> None:
         service_name="Linkwise",
         professions=PROFESSIONS,
         asset=asset_url,
+        nhsuk=render_component,
         competency_named=lambda code: content.catalogue().competency(code),
         nhsuk_asset_path=lambda: url_for("static", filename=f"{NHSUK_ASSETS}/assets"),
     )
@@ -50,3 +53,29 @@ def _content_hash(static_folder: str, filename: str) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     except FileNotFoundError:
         return "missing"
+
+
+def render_component(name: str, params: dict, **substitutions: str) -> Markup:
+    """Render an NHS.UK component macro, reusing the HTML for parameters seen before.
+
+    The header and footer macros cost more than the rest of a page; their parameters
+    repeat from request to request, so we render each set once. Per-request values (a CSRF
+    token) go in as placeholders and are substituted afterwards, escaped.
+    """
+    html = _render_component(current_app.jinja_env, name, json.dumps(params, sort_keys=True))
+    for placeholder, value in substitutions.items():
+        html = html.replace(f"__{placeholder}__", str(Markup.escape(value)))
+    return Markup(html)
+
+
+@lru_cache(maxsize=2048)
+def _render_component(env, name: str, params_json: str) -> str:
+    macro = getattr(
+        env.get_template(f"nhsuk/components/{name}/macro.jinja").module, _macro_name(name)
+    )
+    return str(macro(json.loads(params_json)))
+
+
+def _macro_name(component: str) -> str:
+    first, *rest = component.split("-")
+    return first + "".join(part.capitalize() for part in rest)
