@@ -1,0 +1,110 @@
+"""A learner goes through a module in Chromium; every learning page passes axe-core."""
+
+import re
+
+from playwright.sync_api import expect
+
+from app.content import catalogue
+from tests.browser.conftest import assert_accessible, screenshot
+from tests.conftest import DEMO_PASSWORD
+
+
+def sign_in_as_learner(page, live_server, make_user, role="learner"):
+    email = make_user(email=f"{role}@example.org", role=role, full_name="Robin Reid")
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def progress_text(page) -> str:
+    return page.locator(".lw-progress__text").inner_text()
+
+
+def test_learner_goes_through_a_module_leaves_and_continues(app, page, live_server, make_user):
+    with app.app_context():
+        course = catalogue()
+    module = course.modules[0]
+    sign_in_as_learner(page, live_server, make_user)
+
+    page.get_by_role("link", name="My learning").first.click()
+    expect(page.get_by_role("heading", name="My learning")).to_be_visible()
+    screenshot(page, "my-learning")
+    assert_accessible(page)
+
+    page.get_by_role("link", name=module.title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(module.title)
+    screenshot(page, "module-page")
+    assert_accessible(page)
+    page.get_by_role("link", name="Start module").click()
+
+    seen = []
+    for number, screen in enumerate(module.screens, start=1):
+        expect(page.get_by_role("heading", level=1)).to_have_text(screen.title)
+        seen.append(progress_text(page))
+        if number == 1:
+            assert_accessible(page)
+        if "<table" in screen.html or "<figure" in screen.html:
+            assert_accessible(page)
+            screenshot(page, f"screen-{module.slug}-{screen.slug}")
+        if number == 3:
+            # Leave, come back through My learning, and continue where we stopped.
+            page.goto(live_server + "/")
+            page.goto(live_server + "/modules/")
+            page.get_by_role("link", name=re.compile("^Continue")).click()
+            expect(page.get_by_role("heading", level=1)).to_have_text(screen.title)
+        page.get_by_role("button", name=re.compile("^(Next|Finish module)")).click()
+
+    assert seen[0].startswith("Ready to start")
+    assert any(text.startswith("Well done, you're getting there") for text in seen)
+    expect(page.get_by_text("(100% complete)")).to_be_visible()
+    page.goto(live_server + "/modules/")
+    expect(page.get_by_text("Completed").first).to_be_visible()
+
+
+def test_every_screen_of_the_course_passes_axe_in_preview(app, page, live_server, make_user):
+    with app.app_context():
+        course = catalogue()
+    sign_in_as_learner(page, live_server, make_user, role="trainer")
+    for module in course.modules:
+        for screen in module.screens:
+            page.goto(f"{live_server}/modules/{module.slug}/{screen.slug}/")
+            expect(page.get_by_text("Preview.")).to_be_visible()
+            assert_accessible(page)
+    page.goto(live_server + "/competencies/")
+    screenshot(page, "competencies")
+    assert_accessible(page)
+
+
+def test_locked_screen_by_typed_url_sends_the_learner_back(app, page, live_server, make_user):
+    with app.app_context():
+        module = catalogue().modules[0]
+    sign_in_as_learner(page, live_server, make_user)
+    page.goto(f"{live_server}/modules/{module.slug}/{module.screens[-1].slug}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(module.screens[0].title)
+    expect(page.get_by_text("screens open in order")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_module_works_with_javascript_off(app, no_js_page, live_server, make_user):
+    with app.app_context():
+        module = catalogue().modules[0]
+    page = no_js_page
+    sign_in_as_learner(page, live_server, make_user)
+    page.goto(f"{live_server}/modules/{module.slug}/{module.screens[0].slug}/")
+    page.get_by_role("button", name=re.compile("^Next")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(module.screens[1].title)
+
+
+def test_module_menu_and_next_work_by_keyboard(app, page, live_server, make_user):
+    with app.app_context():
+        module = catalogue().modules[0]
+    sign_in_as_learner(page, live_server, make_user)
+    page.goto(f"{live_server}/modules/{module.slug}/{module.screens[0].slug}/")
+    page.get_by_role("button", name=re.compile("^Next")).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(module.screens[1].title)
+    menu = page.get_by_role("navigation", name="Module menu")
+    menu.get_by_role("link", name=module.screens[0].menu_title).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(module.screens[0].title)
