@@ -8,7 +8,7 @@ LINKWISE := $(BIN)/linkwise
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup run test test-fast lint validate bench clean
+.PHONY: setup run test lint validate bench audit clean
 
 setup: $(VENV)/.installed node_modules/.installed static/nhsuk/.built
 
@@ -49,3 +49,6 @@ clean:
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+audit: setup
+	CHROME_PATH=$(CHROMIUM) $(BIN)/python scripts/lighthouse_audit.py

@@ -119,14 +119,18 @@ def throughput(port: int, path: str, cookie: str) -> float:
     return sum(counts) / (time.perf_counter() - started)
 
 
-def screen_path() -> str:
+def course():
+    """Return the catalogue the server will load (the shipped content unless overridden)."""
     from app.content import load
 
-    result = load(
+    return load(
         Path(os.environ.get("LINKWISE_CONTENT_DIR") or ROOT / "content"),
         Path(os.environ.get("LINKWISE_COMPETENCIES_DIR") or ROOT / "competencies"),
-    )
-    module = result.catalogue.modules[0]
+    ).catalogue
+
+
+def screen_path() -> str:
+    module = course().modules[0]
     return f"/modules/{module.slug}/{module.screens[0].slug}/"
 
 

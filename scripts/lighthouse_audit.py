@@ -1,0 +1,85 @@
+"""Lighthouse scores for learner pages: `make audit`.
+
+Serves the app with gunicorn on a throwaway database, signs the demo learner in, and runs
+Lighthouse (npm) in Debian's Chromium on the home page, My learning, a module page and
+every first and table/figure screen. Prints performance, accessibility and best-practice
+scores and exits 1 when any is below 95.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.run import course, free_port, sign_in, start_server  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+CATEGORIES = ("performance", "accessibility", "best-practices")
+TARGET = 95
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync --no-first-run --disable-quic"
+)
+
+
+def learner_pages() -> list[str]:
+    module = course().modules[0]
+    pages = ["/", "/modules/", f"/modules/{module.slug}/"]
+    for screen in module.screens:
+        if screen.number == 1 or "<table" in screen.html or "<figure" in screen.html:
+            pages.append(f"/modules/{module.slug}/{screen.slug}/")
+    return pages
+
+
+def audit(url: str, cookie: str, folder: Path) -> dict[str, int]:
+    report = folder / "report.json"
+    subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={report}",
+            f"--only-categories={','.join(CATEGORIES)}",
+            f"--chrome-flags={CHROME_FLAGS}",
+            "--extra-headers",
+            json.dumps({"Cookie": cookie}),
+            "--preset=desktop",
+        ],
+        check=True,
+        env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")},
+    )
+    categories = json.loads(report.read_text())["categories"]
+    return {name: round(categories[name]["score"] * 100) for name in CATEGORIES}
+
+
+def main() -> int:
+    port = free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        server = start_server(f"sqlite:///{folder}/audit.db", port)
+        try:
+            cookie = sign_in(port)
+            rows = [
+                (path, audit(f"http://127.0.0.1:{port}{path}", cookie, Path(folder)))
+                for path in learner_pages()
+            ]
+        finally:
+            server.terminate()
+            server.wait()
+    print(f"\n{'page':<60} {'perf':>5} {'a11y':>5} {'best':>5}")
+    failing = 0
+    for path, scores in rows:
+        values = [scores[name] for name in CATEGORIES]
+        failing += any(value < TARGET for value in values)
+        print(f"{path:<60} " + " ".join(f"{value:>5}" for value in values))
+    print(f"\n{len(rows) - failing} of {len(rows)} pages at {TARGET}+ in every category")
+    return 1 if failing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
