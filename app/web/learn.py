@@ -77,4 +77,9 @@ def complete_screen(module_slug: str, screen_slug: str):
 def media(module_slug: str, filename: str):
     """Send an image stored beside a module's screens."""
     path = _module_or_404(module_slug).media.get(filename) or abort(404)
-    return send_file(path, max_age=24 * 60 * 60)
+    response = send_file(path, max_age=24 * 60 * 60)
+    # An SVG opened on its own is a document: let it draw, never run anything.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
+    )
+    return response

@@ -181,6 +181,8 @@ def test_figures_are_served_beside_their_module(signed_in, course):
     response = signed_in.get(f"/modules/{module.slug}/media/{name}")
     assert response.status_code == 200
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    assert "script-src" not in response.headers["Content-Security-Policy"]
 
 
 def test_competency_framework_page_shows_every_code(client, course):
