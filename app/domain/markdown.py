@@ -61,7 +61,6 @@ ALLOWED_ATTRIBUTES = {
 # Attributes allowed only with these exact values.
 ALLOWED_ATTRIBUTE_VALUES = {
     "a": {"rel": {"noopener"}},
-    "span": {"role": {"text"}},
     "th": {"scope": {"col", "row"}},
 }
 ALLOWED_CLASSES = {

@@ -37,10 +37,10 @@ def _inset_text(div: etree.Element, title: str, body: list[etree.Element]) -> No
 def _warning_callout(div: etree.Element, title: str, body: list[etree.Element]) -> None:
     div.set("class", "nhsuk-warning-callout")
     label = etree.SubElement(div, "h3", {"class": "nhsuk-warning-callout__label"})
-    # role="text" stops VoiceOver splitting the label into two announcements.
-    wrapper = etree.SubElement(label, "span", {"role": "text"})
+    # NHS.UK wraps this label in role="text", which is not a valid ARIA role (the Nu HTML
+    # checker refuses it); the visually hidden prefix reads well without it.
     hidden = _visually_hidden("Important: ")
-    wrapper.append(hidden)
+    label.append(hidden)
     hidden.tail = title or "Important"
     div.extend(body)
 

@@ -122,8 +122,8 @@ def test_warning_callout_uses_nhs_warning_markup():
     html = render('!!! warning "Safeguarding"\n    Follow local policy.\n').html
     assert html == (
         '<div class="nhsuk-warning-callout">\n<h3 class="nhsuk-warning-callout__label">'
-        '<span role="text"><span class="nhsuk-u-visually-hidden">Important: </span>'
-        "Safeguarding</span></h3>\n<p>Follow local policy.</p>\n</div>"
+        '<span class="nhsuk-u-visually-hidden">Important: </span>'
+        "Safeguarding</h3>\n<p>Follow local policy.</p>\n</div>"
     )
 
 

@@ -56,11 +56,34 @@ def collect_pages(client, make_user) -> dict[str, str]:
     pages["home-signed-in"] = client.get("/").text
     pages["account"] = client.get("/account/").text
     pages["account-errors"] = post_form(client, "/account/", {"current_password": "x"}).text
+    pages["my-learning"] = client.get("/modules/").text
+    pages["competencies"] = client.get("/competencies/").text
+    return pages
+
+
+def collect_course_pages(app, client, make_user) -> dict[str, str]:
+    """Render every module page and every screen, as a trainer sees them in preview."""
+    from app.content import catalogue
+
+    sign_in(client, make_user(email="trainer@example.org", role="trainer"))
+    pages = {}
+    with app.app_context():
+        modules = catalogue().modules
+    for module in modules:
+        pages[module.slug] = client.get(f"/modules/{module.slug}/").text
+        for screen in module.screens:
+            pages[f"{module.slug}-{screen.slug}"] = client.get(
+                f"/modules/{module.slug}/{screen.slug}/"
+            ).text
     return pages
 
 
 def test_every_page_is_valid_html(client, make_user, tmp_path, database_url):
     if "postgresql" in database_url:
         pytest.skip("markup does not depend on the database; checked once on SQLite")
-    errors = nu_errors(collect_pages(client, make_user), tmp_path)
+    pages = collect_pages(client, make_user)
+    pages.update(
+        collect_course_pages(client.application, client.application.test_client(), make_user)
+    )
+    errors = nu_errors(pages, tmp_path)
     assert errors == []

@@ -1,0 +1,132 @@
+"""Questions answered by picking from choices: single choice, true-false, multiple answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from .base import (
+    InvalidAnswer,
+    Question,
+    QuestionDraft,
+    QuestionReport,
+    letter_id,
+    one_text,
+    text_list,
+)
+from .model import Choice
+
+SINGLE_KINDS = frozenset({"mctf_correct_choice", "mctf_incorrect_choice"})
+MULTIPLE_KINDS = frozenset({"multans_correct_choice", "multans_incorrect_choice"})
+
+
+def build_choices(
+    draft: QuestionDraft, report: QuestionReport, *, multiple: bool
+) -> tuple[Choice, ...] | None:
+    """Return a draft's choices, reporting too few, repeated ones and unmarked answers."""
+    before = len(report.problems)
+    seen: set[str] = set()
+    choices = []
+    for index, answer in enumerate(draft.answers):
+        if answer.text in seen:
+            report.error(answer.line, f"has the choice '{answer.text}' twice")
+        seen.add(answer.text)
+        correct = answer.kind.endswith("_correct_choice")
+        choices.append(Choice(letter_id(index), answer.text, correct, answer.feedback, answer.line))
+    if len(choices) < 2:
+        report.error(draft.line, "needs at least two choices")
+    correct_lines = [c.line for c in choices if c.correct]
+    if not correct_lines and choices:
+        how = "at least one choice with [*]" if multiple else "one choice with *a)"
+        report.error(draft.line, f"has no correct answer: mark {how}")
+    if not multiple and len(correct_lines) > 1:
+        report.error(
+            correct_lines[1],
+            f"has {len(correct_lines)} correct answers in a single-choice question: "
+            "use [*] for multiple answers",
+        )
+    return tuple(choices) if len(report.problems) == before else None
+
+
+@dataclass(frozen=True)
+class SingleChoice(Question):
+    """Pick one choice; `*a)` marks the correct one."""
+
+    type_name: ClassVar[str] = "single-choice"
+    answer_kinds: ClassVar[frozenset[str]] = SINGLE_KINDS
+
+    choices: tuple[Choice, ...] = ()
+
+    @classmethod
+    def build(cls, draft: QuestionDraft, report: QuestionReport) -> SingleChoice | None:
+        """Return the question, or None after reporting what is wrong with its choices."""
+        choices = build_choices(draft, report, multiple=False)
+        return None if choices is None else cls(**draft.common(), choices=choices)
+
+    def check_answer(self, raw: Any) -> str:
+        """Return the chosen choice id, or raise InvalidAnswer for anything else."""
+        chosen = one_text(raw, "one of the options")
+        if chosen not in {choice.id for choice in self.choices}:
+            raise InvalidAnswer("choose one of the options")
+        return chosen
+
+    def score(self, answer: str) -> float:
+        """Return 1 for the correct choice and 0 for any other."""
+        return 1.0 if any(c.correct and c.id == answer for c in self.choices) else 0.0
+
+
+@dataclass(frozen=True)
+class TrueFalse(SingleChoice):
+    """A single choice between True and False, written `*a) True` / `b) False`."""
+
+    type_name: ClassVar[str] = "true-false"
+
+    @classmethod
+    def build(cls, draft: QuestionDraft, report: QuestionReport) -> TrueFalse | None:
+        """Return the question, or None if its choices are not exactly True and False."""
+        texts = sorted(answer.text.lower() for answer in draft.answers)
+        if texts != ["false", "true"]:
+            report.error(
+                draft.line,
+                "is true-false, so its choices must be '*a) True' and 'b) False' "
+                "with the right one marked",
+            )
+            return None
+        choices = build_choices(draft, report, multiple=False)
+        return None if choices is None else cls(**draft.common(), choices=choices)
+
+
+@dataclass(frozen=True)
+class MultipleAnswers(Question):
+    """Tick every right choice; `[*]` marks the correct ones.
+
+    Partial credit is right minus wrong, floored at 0: each correct choice ticked earns
+    1/(number of correct choices), each wrong choice ticked costs 1/(number of wrong
+    choices). Ticking everything therefore scores 0, never full marks.
+    """
+
+    type_name: ClassVar[str] = "multiple-answers"
+    answer_kinds: ClassVar[frozenset[str]] = MULTIPLE_KINDS
+
+    choices: tuple[Choice, ...] = ()
+
+    @classmethod
+    def build(cls, draft: QuestionDraft, report: QuestionReport) -> MultipleAnswers | None:
+        """Return the question, or None after reporting what is wrong with its choices."""
+        choices = build_choices(draft, report, multiple=True)
+        return None if choices is None else cls(**draft.common(), choices=choices)
+
+    def check_answer(self, raw: Any) -> frozenset[str]:
+        """Return the set of ticked choice ids (maybe empty), or raise InvalidAnswer."""
+        ticked = frozenset(text_list(raw, "from the options"))
+        if not ticked <= {choice.id for choice in self.choices}:
+            raise InvalidAnswer("choose from the options given")
+        return ticked
+
+    def score(self, answer: frozenset[str]) -> float:
+        """Return right minus wrong as a fraction, floored at 0."""
+        right = [c for c in self.choices if c.correct]
+        wrong = [c for c in self.choices if not c.correct]
+        earned = sum(1 for c in right if c.id in answer) / len(right)
+        lost = sum(1 for c in wrong if c.id in answer) / len(wrong) if wrong else 0.0
+        return max(0.0, earned - lost)

@@ -1,0 +1,153 @@
+"""Questions answered by typing: short answer and numeric."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+
+from .base import InvalidAnswer, Question, QuestionDraft, QuestionReport
+
+NUMBER_FORMS = "write '= 42', '= 1.5 +- 0.1' or '= [1, 2]'"
+
+
+def normalise_text(text: str) -> str:
+    """Return text as short answers compare it: trimmed, whitespace collapsed, any case."""
+    return " ".join(text.split()).casefold()
+
+
+def exact_number(text: str) -> Decimal | None:
+    """Return the number written, or None if it is not a finite number a float can hold."""
+    try:
+        number = Decimal(text.strip())
+    except (InvalidOperation, ValueError):
+        return None
+    # Checking the float keeps later Decimal arithmetic clear of overflow.
+    return number if number.is_finite() and math.isfinite(float(number)) else None
+
+
+@dataclass(frozen=True)
+class ShortAnswer(Question):
+    """Type a word or phrase; any `*   answer` line is accepted, ignoring case and spacing."""
+
+    type_name: ClassVar[str] = "short-answer"
+    answer_kinds: ClassVar[frozenset[str]] = frozenset({"shortans_correct_choice"})
+
+    answers: tuple[str, ...] = ()
+
+    @classmethod
+    def build(cls, draft: QuestionDraft, report: QuestionReport) -> ShortAnswer | None:
+        """Return the question, or None if it has no accepted answer or repeats one."""
+        before = len(report.problems)
+        seen: set[str] = set()
+        for answer in draft.answers:
+            if normalise_text(answer.text) in seen:
+                report.error(answer.line, f"accepts the answer '{answer.text}' twice")
+            seen.add(normalise_text(answer.text))
+        if not draft.answers:
+            report.error(draft.line, "has no accepted answers: add lines like '*   answer'")
+        if len(report.problems) != before:
+            return None
+        return cls(**draft.common(), answers=tuple(a.text for a in draft.answers))
+
+    def check_answer(self, raw: Any) -> str:
+        """Return the typed answer in the form answers are compared in."""
+        if isinstance(raw, list | tuple) and len(raw) == 1:
+            raw = raw[0]
+        if not isinstance(raw, str) or not raw.strip():
+            raise InvalidAnswer("type an answer")
+        return normalise_text(raw)
+
+    def score(self, answer: str) -> float:
+        """Return 1 if the answer matches any accepted answer, else 0."""
+        return 1.0 if answer in {normalise_text(a) for a in self.answers} else 0.0
+
+
+@dataclass(frozen=True)
+class Numeric(Question):
+    """Type a number: exact (`= 42`), within a tolerance (`= 1.5 +- 0.1`) or a range."""
+
+    type_name: ClassVar[str] = "numeric"
+    answer_kinds: ClassVar[frozenset[str]] = frozenset({"numerical"})
+
+    answer_text: str = ""
+    exact: float | None = None
+    tolerance: float | None = None
+    low: float = 0.0
+    high: float = 0.0
+
+    @classmethod
+    def build(cls, draft: QuestionDraft, report: QuestionReport) -> Numeric | None:
+        """Return the question, or None if its `=` line is missing, repeated or not a number."""
+        if not draft.answers:
+            report.error(draft.line, f"has no numeric answer: {NUMBER_FORMS}")
+            return None
+        for extra in draft.answers[1:]:
+            report.error(extra.line, "has more than one '=' answer line: keep one")
+        answer = draft.answers[0]
+        parsed = _parse_numeric(answer.text)
+        if isinstance(parsed, str):
+            hint = ""
+            if "->" in answer.text and draft.type_name is None:
+                hint = "; for matching pairs put 'Type: matching' before the question"
+            report.error(answer.line, parsed + hint)
+            return None
+        if len(draft.answers) > 1:
+            return None
+        exact, tolerance, low, high = parsed
+        return cls(
+            **draft.common(),
+            answer_text=answer.text,
+            exact=None if exact is None else float(exact),
+            tolerance=None if tolerance is None else float(tolerance),
+            low=float(low),
+            high=float(high),
+        )
+
+    def check_answer(self, raw: Any) -> float:
+        """Return the number typed, or raise InvalidAnswer if it is not one."""
+        if isinstance(raw, list | tuple) and len(raw) == 1:
+            raw = raw[0]
+        if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
+            return float(raw)
+        number = exact_number(raw) if isinstance(raw, str) else None
+        if number is None:
+            raise InvalidAnswer("enter a number, like 42 or 1.5")
+        return float(number)
+
+    def score(self, answer: float) -> float:
+        """Return 1 if the number is within the accepted range, else 0."""
+        return 1.0 if self.low <= answer <= self.high else 0.0
+
+
+Bounds = tuple[Decimal | None, Decimal | None, Decimal, Decimal]
+
+
+def _parse_numeric(text: str) -> Bounds | str:
+    # Bounds are worked out in Decimal so '1.5 +- 0.1' accepts 1.4 exactly.
+    if text.startswith("["):
+        if not text.endswith("]") or "," not in text:
+            return f"has a numeric range '{text}' that is not '[low, high]': write '= [1, 2]'"
+        low, high = (exact_number(part) for part in text[1:-1].split(",", 1))
+        if low is None or high is None:
+            return f"has a numeric range '{text}' whose ends are not both numbers"
+        if low > high:
+            return f"has a numeric range '{text}' whose low end is above its high end"
+        return None, None, low, high
+    if "+-" in text:
+        value_text, margin_text = (part.strip() for part in text.split("+-", 1))
+        percent = margin_text.endswith("%")
+        value, margin = exact_number(value_text), exact_number(margin_text.rstrip("%"))
+        if value is None:
+            return f"has a numeric answer '{value_text}' that is not a number: {NUMBER_FORMS}"
+        if margin is None:
+            return f"has a numeric tolerance '{margin_text}' that is not a number: {NUMBER_FORMS}"
+        if margin < 0:
+            return f"has a negative numeric tolerance '{margin_text}'"
+        tolerance = abs(value) * margin / 100 if percent else margin
+        return value, tolerance, value - tolerance, value + tolerance
+    value = exact_number(text)
+    if value is None:
+        return f"has a numeric answer '{text}' that is not a number: {NUMBER_FORMS}"
+    return value, Decimal(0), value, value
