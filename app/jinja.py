@@ -5,7 +5,7 @@ import json
 from functools import cache, lru_cache
 from pathlib import Path
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, request, url_for
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from markupsafe import Markup
 
@@ -32,6 +32,7 @@ def configure(app: Flask) -> None:
         professions=PROFESSIONS,
         asset=asset_url,
         nhsuk=render_component,
+        screen_url=screen_url,
         competency_named=lambda code: content.catalogue().competency(code),
         nhsuk_asset_path=lambda: url_for("static", filename=f"{NHSUK_ASSETS}/assets"),
     )
@@ -53,6 +54,16 @@ def _content_hash(static_folder: str, filename: str) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     except FileNotFoundError:
         return "missing"
+
+
+def screen_url(module_slug: str, screen_slug: str) -> str:
+    """Return a screen's URL; a module menu asks for many, so each is built once."""
+    return _screen_url(request.script_root, module_slug, screen_slug)
+
+
+@lru_cache(maxsize=4096)
+def _screen_url(_script_root: str, module_slug: str, screen_slug: str) -> str:
+    return url_for("learn.screen", module_slug=module_slug, screen_slug=screen_slug)
 
 
 def render_component(name: str, params: dict, **substitutions: str) -> Markup:

@@ -9,11 +9,11 @@ login_manager = LoginManager()
 
 
 class SignedInUser(UserMixin):
-    """The signed-in user as views see it: a snapshot of the account row."""
+    """The signed-in user as views see it: a snapshot of the account's key columns."""
 
     def __init__(self, row):
-        self.row = row
         self.db_id = row.id
+        self.session_token = row.session_token
         self.email = row.email
         self.full_name = row.full_name
         self.role = row.role
@@ -21,7 +21,7 @@ class SignedInUser(UserMixin):
         self.organisation_id = row.organisation_id
 
     def get_id(self) -> str:
-        return f"{self.row.id}:{self.row.session_token}"
+        return f"{self.db_id}:{self.session_token}"
 
     def has_role(self, *roles: str) -> bool:
         """Say whether the user holds one of the roles."""

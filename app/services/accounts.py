@@ -124,12 +124,31 @@ def authenticate(email: str, password: str, *, address: str | None) -> User | No
     return user
 
 
-def load_signed_in_user(user_id: int, session_token: str) -> User | None:
-    """Return the user only while the session token in their cookie is still current."""
-    user = db.session().get(User, user_id)
-    if user is None or not secrets.compare_digest(user.session_token, session_token):
+SIGNED_IN_COLUMNS = (
+    User.id,
+    User.email,
+    User.full_name,
+    User.role,
+    User.profession,
+    User.organisation_id,
+    User.session_token,
+)
+
+
+def load_signed_in_user(user_id: int, session_token: str):
+    """Return the signed-in user's row while the session token in their cookie is current.
+
+    Every page asks for this, so it reads plain columns rather than building an ORM object.
+    """
+    row = db.session().execute(select(*SIGNED_IN_COLUMNS).where(User.id == user_id)).one_or_none()
+    if row is None or not secrets.compare_digest(row.session_token, session_token):
         return None
-    return user
+    return row
+
+
+def account(user_id: int) -> User:
+    """Return the whole account of a user, with their organisation."""
+    return db.session().get(User, user_id)
 
 
 def end_sessions(user_id: int) -> User:

@@ -101,7 +101,8 @@ def account():
             _start_session(user)
             flash("Your password has been changed. Other devices have been signed out", "success")
             return redirect(url_for("account.account"))
-    return render_template("auth/account.html", form=form), 400 if form.errors else 200
+    row = accounts.account(current_user.db_id)
+    return render_template("auth/account.html", form=form, row=row), 400 if form.errors else 200
 
 
 def _start_session(user) -> None:
