@@ -33,7 +33,8 @@ class QuestionDraft:
     line: int
     text: str
     id: str | None = None
-    points: float = 1
+    id_line: int = 0
+    points: float = 1.0
     title: str | None = None
     competencies: tuple[str, ...] = ()
     type_name: str | None = None

@@ -42,10 +42,14 @@ def build_choices(
     if not multiple and len(correct_lines) > 1:
         report.error(
             correct_lines[1],
-            f"has {len(correct_lines)} correct answers in a single-choice question: "
+            f"has {_count(len(correct_lines))} correct answers in a single-choice question: "
             "use [*] for multiple answers",
         )
     return tuple(choices) if len(report.problems) == before else None
+
+
+def _count(number: int) -> str:
+    return {2: "two", 3: "three"}.get(number, str(number))
 
 
 @dataclass(frozen=True)

@@ -53,17 +53,25 @@ SINGLE_LINE = {
     "group_points_per_question",
     "numerical",
     "shortans_correct_choice",
+    "quiz_shuffle_answers",
+    "quiz_show_correct_answers",
+    "quiz_one_question_at_a_time",
+    "quiz_cant_go_back",
+    "quiz_feedback_is_solution",
+    "quiz_solutions_sample_groups",
+    "quiz_solutions_randomize_groups",
     "question_id",
     "question_competencies",
     "question_type",
-} | {name for name in START_PATTERNS if name.startswith("quiz_") and name != "quiz_title"}
-SINGLE_LINE -= {"quiz_description"}
+}
 MULTI_LINE = {name for name in START_PATTERNS if name not in NO_CONTENT | SINGLE_LINE}
 MULTI_PARAGRAPH = {name for name in MULTI_LINE if "title" not in name}
 
 START = re.compile(
     "|".join(
-        rf"(?P<{name}>{pattern}\s*)$" if name in NO_CONTENT else rf"(?P<{name}>{pattern}[ \t]+(?=\S))"
+        rf"(?P<{name}>{pattern}\s*)$"
+        if name in NO_CONTENT
+        else rf"(?P<{name}>{pattern}[ \t]+(?=\S))"
         for name, pattern in START_PATTERNS.items()
     )
 )
@@ -91,6 +99,7 @@ class MarkedLine:
     marker: str
     text: str
     line: int
+    last_line: int
 
 
 @dataclass
@@ -120,8 +129,9 @@ def read_lines(body: str, first_line: int) -> Lines:
             result.errors.append((number, "code blocks that run are not supported in quizzes"))
             continue
         if kind in MULTI_LINE:
-            text, index = _continued(line, match.end(), kind, text, lines, index, first_line, result)
-        result.marked.append(MarkedLine(kind, marker, text, number))
+            text, index = _continued(line, match.end(), kind, lines, index, first_line, result)
+        last_line = first_line + index - 1
+        result.marked.append(MarkedLine(kind, marker, text, number, last_line))
     return result
 
 
@@ -129,7 +139,6 @@ def _continued(
     line: str,
     end: int,
     kind: str,
-    text: str,
     lines: list[str],
     index: int,
     first_line: int,
@@ -138,7 +147,7 @@ def _continued(
     # Wrapped lines line up under the text after the marker; after a `Title:` they
     # may use any indent of two spaces or more, as text2qti allows.
     indent = None if START_PATTERNS[kind].endswith(":") else len(line[:end].expandtabs(4))
-    parts = [text]
+    parts = [line[end:].strip()]
     while index < len(lines):
         current = lines[index]
         if not current.strip():
@@ -164,8 +173,6 @@ def _continued(
     while parts and not parts[-1]:
         parts.pop()
         index -= 1
-    while index < len(lines) and not lines[index].strip() and index > 0:
-        index += 1
     return "\n".join(parts), index
 
 

@@ -1,0 +1,264 @@
+"""Gather a quiz body's marked lines into question drafts and groups, as text2qti does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..framework_files import CODE, unknown_code_message
+from ..module_files import SLUG
+from ..problems import Problems, did_you_mean
+from .base import AnswerLine, QuestionDraft, QuestionReport
+from .lines import MarkedLine, read_lines
+from .questions import QUESTION_TYPES
+from .written_questions import exact_number
+
+ATTRIBUTES = {
+    "question_title",
+    "question_points",
+    "question_id",
+    "question_competencies",
+    "question_type",
+}
+ANSWERS = {
+    "mctf_correct_choice",
+    "mctf_incorrect_choice",
+    "multans_correct_choice",
+    "multans_incorrect_choice",
+    "shortans_correct_choice",
+    "numerical",
+    "ordering_item",
+}
+CHOICES = {"mctf_correct_choice", "mctf_incorrect_choice"} | {
+    "multans_correct_choice",
+    "multans_incorrect_choice",
+}
+FRONT_MATTER_KEYS = {
+    "quiz_title": "title",
+    "quiz_description": "description",
+    "quiz_shuffle_answers": "shuffle_answers",
+    "quiz_show_correct_answers": "show_correct_answers",
+}
+NOT_SUPPORTED = {
+    "essay": "essay boxes '___' are not supported: Linkwise marks every answer itself",
+    "upload": "file uploads '^^^' are not supported: Linkwise marks every answer itself",
+    "solution": "'!' solutions are not supported: use '...' feedback instead",
+    "text": "'Text:' between questions is not supported: put teaching in module screens",
+    "text_title": "'Text title:' is not supported: put teaching in module screens",
+    "group_solutions_pick": "'solutions pick:' is not supported",
+    "end_code": "a closing ``` has no opening ``` before it",
+}
+
+
+@dataclass
+class GroupDraft:
+    """A GROUP ... END_GROUP pool as read, with the lines its settings came from."""
+
+    line: int
+    pick: int = 1
+    pick_line: int = 0
+    points_per_question: float = 1
+    questions: list[QuestionDraft] = field(default_factory=list)
+
+
+@dataclass
+class Body:
+    """The questions and groups of a quiz body, in file order."""
+
+    items: list[QuestionDraft | GroupDraft] = field(default_factory=list)
+
+
+def read_body(
+    body: str, first_line: int, path: str, problems: Problems, known_codes: Iterable[str] | None
+) -> Body:
+    """Gather questions and groups from a body, recording every problem on the way."""
+    reader = _BodyReader(path, problems, None if known_codes is None else frozenset(known_codes))
+    lines = read_lines(body, first_line)
+    for line, message in lines.errors:
+        problems.error(path, line, message)
+    for marked in lines.marked:
+        reader.read(marked)
+    reader.finish()
+    return reader.body
+
+
+class _BodyReader:
+    def __init__(self, path: str, problems: Problems, known_codes: frozenset[str] | None) -> None:
+        self.path, self.problems, self.known_codes = path, problems, known_codes
+        self.body = Body()
+        self.pending: dict[str, MarkedLine] = {}
+        self.current: QuestionDraft | None = None
+        self.group: GroupDraft | None = None
+        self.count = 0
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.error(self.path, line, message)
+
+    def read(self, marked: MarkedLine) -> None:
+        if marked.kind in ATTRIBUTES:
+            if marked.kind in self.pending:
+                self.error(marked.line, f"'{marked.marker}' is given twice for one question")
+            self.pending[marked.kind] = marked
+            return
+        if marked.kind == "question":
+            self._question(marked)
+            return
+        self._unused_attributes()
+        if marked.kind in ANSWERS:
+            self._answer(marked)
+        elif marked.kind in ("feedback", "correct_feedback", "incorrect_feedback"):
+            self._feedback(marked)
+        elif marked.kind in ("start_group", "end_group", "group_pick", "group_points_per_question"):
+            self._group(marked)
+        elif marked.kind in FRONT_MATTER_KEYS:
+            key = FRONT_MATTER_KEYS[marked.kind]
+            self.error(marked.line, f"'{marked.marker}' belongs in the front matter as '{key}:'")
+        else:
+            message = NOT_SUPPORTED.get(marked.kind, f"'{marked.marker}' is not supported")
+            self.error(marked.line, message)
+
+    def finish(self) -> None:
+        self._unused_attributes()
+        if self.group is not None:
+            self.error(self.group.line, "GROUP has no END_GROUP after its questions")
+            self._end_group()
+
+    def _question(self, marked: MarkedLine) -> None:
+        self.count += 1
+        draft = QuestionDraft(self.count, marked.line, marked.text)
+        report = QuestionReport(self.problems, self.path, self.count)
+        for kind, attribute in self.pending.items():
+            _ATTRIBUTE_READERS[kind](self, draft, attribute, report)
+        self.pending = {}
+        self.current = draft
+        (self.group.questions if self.group else self.body.items).append(draft)
+
+    def _unused_attributes(self) -> None:
+        for attribute in self.pending.values():
+            self.error(
+                attribute.line,
+                f"'{attribute.marker}' is not followed by a question: "
+                "put it straight before the question's number line",
+            )
+        self.pending = {}
+
+    def _answer(self, marked: MarkedLine) -> None:
+        if self.current is None:
+            self.error(marked.line, f"'{marked.marker}' has no question above it")
+            return
+        answer = AnswerLine(marked.kind, marked.text, marked.line, marker=marked.marker)
+        self.current.answers.append(answer)
+
+    def _feedback(self, marked: MarkedLine) -> None:
+        draft = self.current
+        if draft is None:
+            self.error(marked.line, f"feedback '{marked.marker}' has no question above it")
+            return
+        report = QuestionReport(self.problems, self.path, draft.number)
+        if marked.kind == "feedback" and draft.answers and draft.answers[-1].kind in CHOICES:
+            if draft.answers[-1].feedback is not None:
+                report.error(marked.line, "gives one choice two '...' feedback lines")
+            draft.answers[-1].feedback = marked.text
+            return
+        if draft.answers:
+            report.error(
+                marked.line,
+                f"has '{marked.marker}' feedback after its answers: put feedback for the "
+                "whole question straight after the question text",
+            )
+            return
+        slot = {"feedback": "general", "correct_feedback": "correct"}.get(marked.kind, "incorrect")
+        if getattr(draft, slot) is not None:
+            report.error(marked.line, f"has two '{marked.marker}' feedback lines")
+        setattr(draft, slot, marked.text)
+
+    def _group(self, marked: MarkedLine) -> None:
+        self.current = None
+        if marked.kind == "start_group":
+            if self.group is not None:
+                self.error(marked.line, "GROUP inside another GROUP: end the first with END_GROUP")
+                return
+            self.group = GroupDraft(marked.line)
+            self.body.items.append(self.group)
+        elif self.group is None:
+            self.error(marked.line, f"'{marked.marker}' is outside any GROUP")
+        elif marked.kind == "end_group":
+            self._end_group()
+        elif self.group.questions:
+            self.error(marked.line, f"'{marked.marker}' must come straight after GROUP")
+        elif marked.kind == "group_pick":
+            pick = exact_number(marked.text)
+            if pick is None or pick != int(pick) or pick < 1:
+                self.error(marked.line, "'pick:' must be a whole number of at least 1")
+            else:
+                self.group.pick, self.group.pick_line = int(pick), marked.line
+        else:
+            points = exact_number(marked.text)
+            if points is None or points <= 0:
+                self.error(marked.line, "'points per question:' must be a number above 0")
+            else:
+                self.group.points_per_question = float(points)
+
+    def _end_group(self) -> None:
+        group, self.group = self.group, None
+        if group is None:
+            return
+        if not group.questions:
+            self.error(group.line, "GROUP has no questions")
+        elif group.pick > len(group.questions):
+            self.error(
+                group.pick_line or group.line,
+                f"GROUP picks {group.pick} questions but has only {len(group.questions)}",
+            )
+
+    def _title(self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport) -> None:
+        draft.title = marked.text
+
+    def _points(self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport) -> None:
+        points = exact_number(marked.text)
+        if points is None or points <= 0:
+            report.error(marked.line, f"has points '{marked.text}' that are not a number above 0")
+        else:
+            draft.points = float(points)
+
+    def _id(self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport) -> None:
+        if not SLUG.match(marked.text):
+            report.error(
+                marked.line,
+                f"has ID '{marked.text}' that is not lowercase letters, digits and hyphens",
+            )
+        draft.id, draft.id_line = marked.text, marked.line
+
+    def _type(self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport) -> None:
+        name = marked.text.strip().lower()
+        if name not in QUESTION_TYPES:
+            known = ", ".join(QUESTION_TYPES)
+            hint = did_you_mean(name, QUESTION_TYPES)
+            report.error(marked.line, f"has unknown Type '{marked.text}'{hint}: use one of {known}")
+            return
+        draft.type_name, draft.type_line = name, marked.line
+
+    def _competencies(
+        self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport
+    ) -> None:
+        codes: list[str] = []
+        for code in (part.strip() for part in marked.text.split(",")):
+            if not CODE.match(code):
+                report.error(marked.line, f"lists '{code}', which is not a code like SPLW-1.2")
+            elif self.known_codes is not None and code not in self.known_codes:
+                message = unknown_code_message(code, sorted(self.known_codes))
+                report.error(marked.line, f"has an unknown competency: {message}")
+            elif code in codes:
+                report.error(marked.line, f"lists competency '{code}' twice")
+            else:
+                codes.append(code)
+        draft.competencies = tuple(codes)
+
+
+_ATTRIBUTE_READERS = {
+    "question_title": _BodyReader._title,
+    "question_points": _BodyReader._points,
+    "question_id": _BodyReader._id,
+    "question_type": _BodyReader._type,
+    "question_competencies": _BodyReader._competencies,
+}

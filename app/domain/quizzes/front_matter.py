@@ -1,0 +1,133 @@
+"""Read a quiz file's front matter: its id, module, kind and attempt settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from ..module_files import SLUG
+from ..problems import Problems, did_you_mean
+from ..textfiles import has_unclosed_front_matter, split_front_matter
+from ..yamlfields import YAML_FAILURES, Field, YamlReader, compose, error_line, error_text
+from .model import QUIZ_KINDS, SHOW_CORRECT_ANSWERS
+
+REQUIRED = (
+    "id",
+    "module",
+    "title",
+    "kind",
+    "pass_mark",
+    "shuffle_answers",
+    "shuffle_questions",
+    "show_correct_answers",
+)
+OPTIONAL = ("max_attempts", "time_limit_minutes", "description")
+
+
+@dataclass(frozen=True)
+class QuizHead:
+    """The front matter's settings (None where missing or wrong) and where the body starts."""
+
+    settings: dict[str, Any]
+    body: str
+    body_first_line: int
+
+
+def read_front_matter(text: str, path: str, problems: Problems) -> QuizHead:
+    """Check the front matter; without usable front matter, the whole file is the body."""
+    split = split_front_matter(text)
+    if split is None:
+        message = (
+            "front matter starts with '---' but has no closing '---' line"
+            if has_unclosed_front_matter(text)
+            else "missing front matter: start the file with a '---' line, "
+            "then 'id: ...', 'module: ...' and the other settings, then another '---' line"
+        )
+        problems.error(path, 1, message)
+        body = "" if has_unclosed_front_matter(text) else text
+        return QuizHead({}, body, 1)
+    head = QuizHead({}, split.body, split.body_first_line)
+    try:
+        root = compose(split.yaml_text)
+    except YAML_FAILURES as exc:
+        first = split.yaml_first_line
+        problems.error(
+            path, error_line(exc, first), f"invalid YAML in front matter: {error_text(exc, first)}"
+        )
+        return head
+    if root is None:
+        problems.error(path, 1, "front matter is empty")
+        return head
+    reader = YamlReader(path, split.yaml_first_line, problems)
+    fields = reader.mapping(root, "front matter")
+    if fields is not None:
+        reader.check_keys(
+            fields, required=REQUIRED, known=OPTIONAL, missing_line=1, what="quiz front matter"
+        )
+        head.settings.update(_settings(reader, fields, path))
+    return head
+
+
+def _settings(reader: YamlReader, fields: dict[str, Field], path: str) -> dict[str, Any]:
+    settings = {
+        "id": _slug(reader, fields, "id"),
+        "module": _slug(reader, fields, "module"),
+        "title": reader.text(fields, "title"),
+        "description": reader.text(fields, "description"),
+        "kind": _one_of(reader, fields, "kind", QUIZ_KINDS),
+        "pass_mark": reader.number(fields, "pass_mark"),
+        "max_attempts": reader.integer(fields, "max_attempts", minimum=1),
+        "time_limit_minutes": reader.integer(fields, "time_limit_minutes", minimum=1),
+        "shuffle_answers": _boolean(reader, fields, "shuffle_answers"),
+        "shuffle_questions": _boolean(reader, fields, "shuffle_questions"),
+        "show_correct_answers": _one_of(
+            reader, fields, "show_correct_answers", SHOW_CORRECT_ANSWERS
+        ),
+    }
+    if settings["pass_mark"] is not None and not 0 <= settings["pass_mark"] <= 100:
+        reader.error(fields["pass_mark"].line, "'pass_mark' is a percentage: use 0 to 100")
+        settings["pass_mark"] = None
+    stem, suffix = PurePath(path).stem, PurePath(path).suffix
+    if settings["id"] and suffix == ".md" and settings["id"] != stem:
+        reader.error(
+            fields["id"].line,
+            f"id '{settings['id']}' does not match the file name '{stem}.md': make them the same",
+        )
+    return settings
+
+
+def _slug(reader: YamlReader, fields: dict[str, Field], key: str) -> str | None:
+    value = reader.text(fields, key)
+    if value is not None and not SLUG.match(value):
+        reader.error(
+            fields[key].line,
+            f"'{key}' must be lowercase letters, digits and hyphens, not '{value}'",
+        )
+        return None
+    return value
+
+
+def _one_of(
+    reader: YamlReader, fields: dict[str, Field], key: str, allowed: tuple[str, ...]
+) -> str | None:
+    value = reader.text(fields, key)
+    if value is not None and value not in allowed:
+        choices = ", ".join(f"'{a}'" for a in allowed)
+        reader.error(
+            fields[key].line,
+            f"'{key}' must be one of {choices}, not '{value}'{did_you_mean(value, allowed)}",
+        )
+        return None
+    return value
+
+
+def _boolean(reader: YamlReader, fields: dict[str, Field], key: str) -> bool | None:
+    found = fields.get(key)
+    if found is None:
+        return None
+    value = reader.value(found.node)
+    if not isinstance(value, bool):
+        reader.error(found.line, f"'{key}' must be true or false")
+        return None
+    return value
