@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     jinja.configure(app)
     content.init_app(app)
 
-    from app.web import auth, competencies, gate, learn, pages
+    from app.web import auth, certificates, competencies, gate, learn, pages, quiz
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(gate.bp)
@@ -36,6 +36,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth.account_bp)
     app.register_blueprint(learn.bp)
     app.register_blueprint(competencies.bp)
+    app.register_blueprint(quiz.bp)
+    app.register_blueprint(certificates.bp)
     pages.init_errors(app)
 
     from app import cli

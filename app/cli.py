@@ -41,7 +41,7 @@ def _create_app_or_explain() -> Flask:
 @click.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def validate(paths):
-    """Check modules, screens and competency frameworks; print every problem with its line.
+    """Check modules, screens, quizzes and frameworks; print every problem with its line.
 
     Exits 1 when there is any error, 0 when there is none.
     """
@@ -50,9 +50,10 @@ def validate(paths):
         os.environ.get("LINKWISE_COMPETENCIES_DIR") or PROJECT_ROOT / "competencies"
     )
     problems = validate_content(
-        paths or (content_dir / "modules", competencies_dir),
+        paths or (content_dir / "modules", content_dir / "quizzes", competencies_dir),
         default_competencies_dir=competencies_dir,
         default_modules_dir=content_dir / "modules",
+        default_quizzes_dir=content_dir / "quizzes",
     )
     for problem in problems:
         click.echo(_relative(problem))

@@ -36,8 +36,10 @@ def load(content_dir: Path, competencies_dir: Path) -> LoadResult:
 
 @cache
 def _load(content_dir: Path, competencies_dir: Path, _signature) -> LoadResult:
-    modules_dir = content_dir / "modules"
-    sources = discover([modules_dir, competencies_dir], competencies_dir, modules_dir)
+    modules_dir, quizzes_dir = content_dir / "modules", content_dir / "quizzes"
+    sources = discover(
+        [modules_dir, quizzes_dir, competencies_dir], competencies_dir, modules_dir, quizzes_dir
+    )
     return load_sources(sources)
 
 

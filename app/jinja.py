@@ -11,7 +11,10 @@ from markupsafe import Markup
 
 from app import content
 from app.domain.accounts import PROFESSIONS
+from app.domain.markdown import render_markdown
+from app.domain.quizzes.attempts import grade, shown_questions
 from app.security import csp_nonce
+from app.web.quiz_forms import form_values
 
 NHSUK_ASSETS = "nhsuk"  # folder under static/ that the build fills from npm
 
@@ -33,11 +36,18 @@ def configure(app: Flask) -> None:
         asset=asset_url,
         nhsuk=render_component,
         screen_url=screen_url,
+        form_values=form_values,
+        shown_for_check=lambda quiz: shown_questions(
+            quiz, [{"question": q.id} for q in quiz.questions]
+        ),
+        grade_check=lambda quiz, answers: grade(quiz, [{"question": q} for q in answers], answers),
         competency_named=lambda code: content.catalogue().competency(code),
         nhsuk_asset_path=lambda: url_for("static", filename=f"{NHSUK_ASSETS}/assets"),
     )
     app.context_processor(lambda: {"cspNonce": csp_nonce()})
     env.filters["profession"] = lambda code: PROFESSIONS.get(code, code)
+    env.filters["quiz_markdown"] = quiz_markdown
+    env.filters["quiz_inline"] = quiz_inline
 
 
 def asset_url(filename: str) -> str:
@@ -54,6 +64,20 @@ def _content_hash(static_folder: str, filename: str) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     except FileNotFoundError:
         return "missing"
+
+
+@lru_cache(maxsize=8192)
+def quiz_markdown(text: str) -> Markup:
+    """Render a question's or feedback's Markdown to sanitised HTML (once per text)."""
+    return Markup(render_markdown(text or "", module_slug="quiz").html)
+
+
+@lru_cache(maxsize=8192)
+def quiz_inline(text: str) -> Markup:
+    """Render Markdown for a label or legend: paragraphs become line breaks."""
+    html = render_markdown(text or "", module_slug="quiz").html.strip()
+    html = html.removeprefix("<p>").removesuffix("</p>").replace("</p>\n<p>", "<br><br>")
+    return Markup(html)
 
 
 def screen_url(module_slug: str, screen_slug: str) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Index,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -104,3 +105,65 @@ class Completion(Base):
     module_slug: Mapped[str] = mapped_column(String(100))
     item_key: Mapped[str] = mapped_column(String(200))
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Attempt(Base):
+    """One go at a quiz or knowledge check, with its questions and their order frozen."""
+
+    __tablename__ = "attempt"
+    # Numbering attempts per learner and quiz makes a second "start" from another tab
+    # collide here instead of creating a duplicate attempt.
+    __table_args__ = (
+        UniqueConstraint("user_id", "quiz_id", "number"),
+        CheckConstraint("status IN ('in-progress', 'graded')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    quiz_id: Mapped[str] = mapped_column(String(100))
+    module_slug: Mapped[str] = mapped_column(String(100))
+    number: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20), default="in-progress")
+    # [{"question": id, "order": [choice or option ids as shown]}], fixed at the start.
+    selection: Mapped[list] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    points: Mapped[float | None]
+    points_possible: Mapped[float | None]
+    percent: Mapped[int | None]
+    passed: Mapped[bool | None]
+
+    answers: Mapped[list["Answer"]] = relationship(
+        back_populates="attempt", cascade="all, delete-orphan"
+    )
+
+
+class Answer(Base):
+    """A learner's answer to one question of an attempt, saved as it is given."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(100))
+    response: Mapped[dict] = mapped_column(JSON)  # {"value": what the learner gave}
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    points: Mapped[float | None]
+
+    attempt: Mapped[Attempt] = relationship(back_populates="answers")
+
+
+class Certificate(Base):
+    """The CPD certificate a learner earns by passing a module's quiz."""
+
+    __tablename__ = "certificate"
+    __table_args__ = (UniqueConstraint("user_id", "module_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    module_slug: Mapped[str] = mapped_column(String(100))
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reflection: Mapped[str] = mapped_column(Text, default="")

@@ -12,6 +12,8 @@ from .framework_files import load_frameworks, unknown_code_message
 from .markdown import LinkResolver, RenderedMarkdown, render_markdown
 from .module_files import IMAGE_SUFFIXES, ModuleDraft, read_module, screen_slugs_in
 from .problems import Problem, Problems, did_you_mean, has_errors
+from .quiz_files import assessment_for, check_quiz_modules, knowledge_check_for, read_quizzes
+from .quizzes import Quiz
 from .sources import Sources, discover
 
 
@@ -39,6 +41,7 @@ def load_catalogue(
     *,
     reference_module_dirs: Iterable[Path] = (),
     link_resolver: LinkResolver | None = None,
+    quiz_files: Iterable[Path] = (),
 ) -> LoadResult:
     """Read, render and check modules against frameworks; any error withholds the catalogue.
 
@@ -49,7 +52,8 @@ def load_catalogue(
     framework_result = load_frameworks(framework_files)
     problems.extend(framework_result.problems)
     known_codes = framework_result.codes
-    # Quizzes will be read here, after frameworks (their questions name competencies).
+    # Quizzes come after frameworks: their questions name competencies.
+    quizzes = read_quizzes(quiz_files, known_codes, problems)
 
     drafts = [read_module(Path(folder), problems) for folder in _unique(module_dirs)]
     screens_by_module: dict[str, set[str]] = {}
@@ -59,10 +63,11 @@ def load_catalogue(
         screens_by_module[draft.slug] = {s.slug for s in draft.screens}
 
     _check_modules_are_distinct(drafts, problems)
+    check_quiz_modules(quizzes, screens_by_module, problems)
     modules = []
     for draft in drafts:
         _check_competencies(draft, known_codes, problems)
-        module = _render_module(draft, screens_by_module, link_resolver, problems)
+        module = _render_module(draft, screens_by_module, link_resolver, problems, quizzes)
         if module is not None:
             modules.append(module)
 
@@ -77,9 +82,10 @@ def validate(
     *,
     default_competencies_dir: Path,
     default_modules_dir: Path | None = None,
+    default_quizzes_dir: Path | None = None,
 ) -> tuple[Problem, ...]:
-    """Check the modules and frameworks found under the given paths; return every problem."""
-    sources = discover(paths, default_competencies_dir, default_modules_dir)
+    """Check the modules, quizzes and frameworks under the given paths; return every problem."""
+    sources = discover(paths, default_competencies_dir, default_modules_dir, default_quizzes_dir)
     return load_sources(sources).problems
 
 
@@ -90,6 +96,7 @@ def load_sources(sources: Sources, *, link_resolver: LinkResolver | None = None)
         sources.framework_files,
         reference_module_dirs=sources.reference_module_dirs,
         link_resolver=link_resolver,
+        quiz_files=sources.quiz_files,
     )
     problems = tuple(sorted((*sources.problems, *result.problems)))
     return LoadResult(None if has_errors(problems) else result.catalogue, problems)
@@ -138,6 +145,7 @@ def _render_module(
     screens_by_module: Mapping[str, set[str]],
     link_resolver: LinkResolver | None,
     problems: Problems,
+    quizzes: Mapping[str, Quiz],
 ) -> Module | None:
     def render(source) -> RenderedMarkdown:
         rendered = render_markdown(
@@ -159,6 +167,8 @@ def _render_module(
             s.menu_title or s.title,
             render(s.source).html,
             str(s.source.path),
+            s.knowledge_check
+            and knowledge_check_for(draft, *s.knowledge_check, s.source.path, quizzes, problems),
         )
         for s in draft.screens
     )
@@ -183,6 +193,7 @@ def _render_module(
         screens=screens,
         media=MappingProxyType(media),
         path=str(draft.folder),
+        assessment=assessment_for(draft, quizzes, problems),
     )
 
 

@@ -7,11 +7,22 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .frameworks import Competency, Framework
+from .quizzes import Quiz
 
 
 def screen_key(slug: str) -> str:
     """Return the gating key of a screen, e.g. "screen:how-it-works"."""
     return f"screen:{slug}"
+
+
+def check_key(quiz_id: str) -> str:
+    """Return the gating key of a knowledge check, e.g. "check:hsw-check-1"."""
+    return f"check:{quiz_id}"
+
+
+def quiz_key(quiz_id: str) -> str:
+    """Return the gating key of an end-of-module quiz, e.g. "quiz:hsw-assessment"."""
+    return f"quiz:{quiz_id}"
 
 
 @dataclass(frozen=True)
@@ -24,11 +35,18 @@ class Screen:
     menu_title: str
     html: str
     path: str
+    knowledge_check: Quiz | None = None
 
     @property
     def key(self) -> str:
         """Return this screen's gating key."""
         return screen_key(self.slug)
+
+    @property
+    def item_keys(self) -> tuple[str, ...]:
+        """Return the screen's gated items: the screen, then its knowledge check if any."""
+        check = (check_key(self.knowledge_check.id),) if self.knowledge_check else ()
+        return (self.key, *check)
 
 
 @dataclass(frozen=True)
@@ -47,11 +65,18 @@ class Module:
     screens: tuple[Screen, ...]
     media: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), compare=False)
     path: str = ""
+    assessment: Quiz | None = None
 
     @property
     def item_keys(self) -> tuple[str, ...]:
-        """Return the gated items in learning order (knowledge checks and quiz join later)."""
-        return tuple(screen.key for screen in self.screens)
+        """Return the gated items in learning order: screens, their checks, then the quiz."""
+        quiz = (quiz_key(self.assessment.id),) if self.assessment else ()
+        return (*(key for screen in self.screens for key in screen.item_keys), *quiz)
+
+    @property
+    def screen_item_keys(self) -> tuple[str, ...]:
+        """Return the gated items before the quiz: finishing them opens the quiz."""
+        return tuple(key for screen in self.screens for key in screen.item_keys)
 
     def screen(self, slug: str) -> Screen | None:
         """Return the screen with this slug, or None."""

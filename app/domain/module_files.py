@@ -25,7 +25,7 @@ MODULE_REQUIRED = (
     "competencies",
 )
 SCREEN_REQUIRED = ("title",)
-# knowledge_check is reserved for the knowledge check feature; it is accepted quietly.
+# knowledge_check names a knowledge-check quiz shown over the screen.
 SCREEN_KNOWN = ("menu_title", "knowledge_check")
 
 
@@ -49,6 +49,7 @@ class ScreenDraft:
     title: str | None
     menu_title: str | None
     source: MarkdownFile
+    knowledge_check: tuple[int, str] | None = None  # (line, quiz id)
 
 
 @dataclass
@@ -178,7 +179,9 @@ def _read_screens(draft: ModuleDraft, problems: Problems) -> None:
             fields, required=SCREEN_REQUIRED, known=SCREEN_KNOWN, missing_line=1, what="screen"
         )
         title, menu_title = reader.text(fields, "title"), reader.text(fields, "menu_title")
-        draft.screens.append(ScreenDraft(slug, number, title, menu_title, source))
+        check_id = reader.text(fields, "knowledge_check")
+        check = (fields["knowledge_check"].line, check_id) if check_id else None
+        draft.screens.append(ScreenDraft(slug, number, title, menu_title, source, check))
     if not numbers:
         problems.error(
             draft.module_file,

@@ -37,25 +37,20 @@ def completed_by_module(user_id: int) -> dict[str, frozenset[str]]:
     return {slug: frozenset(keys) for slug, keys in found.items()}
 
 
-def complete_item(user_id: int, module: Module, item_key: str) -> bool:
-    """Record an item as complete if gating allows it; True when it is (or was) complete.
+def can_open_item(module: Module, item_key: str, done: frozenset[str]) -> bool:
+    """Say whether gating lets the learner open (or answer) this item now."""
+    return can_open(item_key, module.item_keys, done)
 
-    Idempotent: a double click, a resubmitted form or two tabs record it once.
-    """
+
+def record(user_id: int, module_slug: str, item_key: str) -> None:
+    """Add a completion to the session unless it exists; the caller commits."""
     session = db.session()
-    done = completed_keys(user_id, module.slug)
-    if not can_open(item_key, module.item_keys, done):
-        return False
-    if item_key in done:
-        return True
     insert = _INSERTS[session.get_bind().dialect.name]
     session.execute(
         insert(Completion)
-        .values(user_id=user_id, module_slug=module.slug, item_key=item_key)
+        .values(user_id=user_id, module_slug=module_slug, item_key=item_key)
         .on_conflict_do_nothing(index_elements=["user_id", "module_slug", "item_key"])
     )
-    session.commit()
-    return True
 
 
 @dataclass(frozen=True)
@@ -66,10 +61,15 @@ class ModuleState:
     progress: Progress
     states: dict[str, ItemState]
     resume: Screen
+    quiz_next: bool = False
 
     def state(self, screen: Screen) -> ItemState:
         """Return "done", "current" or "locked" for a screen."""
         return self.states[screen.key]
+
+    def item_done(self, key: str) -> bool:
+        """Say whether an item (a screen, knowledge check or quiz) is complete."""
+        return self.states.get(key) == "done"
 
 
 def module_state(module: Module, done: frozenset[str], *, preview: bool = False) -> ModuleState:
@@ -80,8 +80,23 @@ def module_state(module: Module, done: frozenset[str], *, preview: bool = False)
     else:
         states = dict(zip(module.item_keys, screen_states(module.item_keys, done), strict=True))
     resume_key = first_incomplete(module.item_keys, done)
-    resume = next((s for s in module.screens if s.key == resume_key), module.screens[0])
-    return ModuleState(module, module_progress(module.item_keys, done), states, resume)
+    resume = next((s for s in module.screens if resume_key in s.item_keys), module.screens[-1])
+    quiz_next = bool(module.assessment) and resume_key == module.item_keys[-1]
+    progress = module_progress(module.item_keys, done)
+    return ModuleState(module, progress, states, resume, quiz_next and not preview)
+
+
+def complete_screen(user_id: int, module: Module, screen: Screen) -> str:
+    """Complete a screen ("next"), unless it is locked ("locked") or its check waits ("check")."""
+    done = completed_keys(user_id, module.slug)
+    if not can_open(screen.key, module.item_keys, done):
+        return "locked"
+    if screen.knowledge_check and not all(key in done for key in screen.item_keys[1:]):
+        return "check"
+    if screen.key not in done:
+        record(user_id, module.slug, screen.key)
+        db.session().commit()
+    return "next"
 
 
 def state_for(user_id: int, module: Module, *, preview: bool = False) -> ModuleState:

@@ -63,10 +63,19 @@ def complete_screen(module_slug: str, screen_slug: str):
     """Mark the screen complete (once, however often it is sent) and go to the next one."""
     module = _module_or_404(module_slug)
     screen = module.screen(screen_slug) or abort(404)
-    if not _previewing() and not learning.complete_item(current_user.db_id, module, screen.key):
-        return redirect(url_for("learn.screen", module_slug=module.slug, screen_slug=screen.slug))
+    here = url_for("learn.screen", module_slug=module.slug, screen_slug=screen.slug)
+    outcome = (
+        "next" if _previewing() else learning.complete_screen(current_user.db_id, module, screen)
+    )
+    if outcome == "locked":
+        return redirect(here)
+    if outcome == "check":
+        flash("Answer the knowledge check on this screen before you go on.", "info")
+        return redirect(here + "#knowledge-check")
     following = module.next_screen(screen.slug)
     if following is None:
+        if module.assessment:
+            return redirect(url_for("quiz.overview", module_slug=module.slug))
         if not _previewing():
             flash(f"You have completed “{module.title}”.", "success")
         return redirect(url_for("learn.module", module_slug=module.slug))
