@@ -44,7 +44,8 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
     }
     if (fieldset.querySelector("input[type=checkbox]")) body.append(`q.${id}.shown`, "1");
     try {
-      const response = await fetch(form.action, {
+      // getAttribute: the submit buttons are named "action", which shadows form.action.
+      const response = await fetch(form.getAttribute("action"), {
         method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin",
       });
       const result = await response.json();

@@ -1,6 +1,7 @@
 """Browser fixtures: the app served on a free port, Debian's Chromium, axe-core."""
 
 import json
+import logging
 import os
 import threading
 from pathlib import Path
@@ -44,6 +45,7 @@ def browser():
 @pytest.fixture
 def live_server(app):
     """Serve the app on a free local port for the length of a test."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -53,13 +53,44 @@ def test_learner_goes_through_a_module_leaves_and_continues(app, page, live_serv
             page.goto(live_server + "/modules/")
             page.get_by_role("link", name=re.compile("^Continue")).click()
             expect(page.get_by_role("heading", level=1)).to_have_text(screen.title)
+        if screen.knowledge_check:
+            answer_knowledge_check(page, screen.knowledge_check)
         page.get_by_role("button", name=re.compile("^(Next|Finish module)")).click()
 
     assert seen[0].startswith("Ready to start")
     assert any(text.startswith("Well done, you're getting there") for text in seen)
-    expect(page.get_by_text("(100% complete)")).to_be_visible()
+    # Every screen done: the module's quiz is next, and the module is not complete yet.
+    expect(page.get_by_role("heading", level=1)).to_have_text(module.assessment.title)
     page.goto(live_server + "/modules/")
-    expect(page.get_by_text("Completed").first).to_be_visible()
+    expect(page.get_by_text("In progress").first).to_be_visible()
+
+
+def answer_knowledge_check(page, check):
+    """Open and close the knowledge check by mouse and keyboard, then answer it rightly."""
+    opener = page.get_by_role("button", name="Check your knowledge")
+    dialog = page.get_by_role("dialog")
+    opener.click()
+    expect(dialog).to_be_visible()
+    screenshot(page, "knowledge-check-open")
+    assert_accessible(page)
+    dialog.get_by_role("button", name="Close the knowledge check").click()
+    expect(dialog).to_be_hidden()
+    opener.focus()
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    assert_accessible(page)
+    opener.click()
+    for question in check.questions:
+        for choice in question.choices:
+            if choice.correct:
+                dialog.locator(f'[id="q.{question.id}-{choice.id}"]').check()
+    dialog.get_by_role("button", name="Check my answer").click()
+    expect(dialog.get_by_text("Correct", exact=True)).to_be_visible()
+    screenshot(page, "knowledge-check-feedback")
+    assert_accessible(page)
+    dialog.get_by_role("button", name="Close the knowledge check").click()
 
 
 def test_every_screen_of_the_course_passes_axe_in_preview(app, page, live_server, make_user):

@@ -1,0 +1,246 @@
+"""CPD certificates: verification codes and the PDF, read back with poppler's pdftotext."""
+
+import math
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.domain.certificates import (
+    CODE_ALPHABET,
+    CertificateDetails,
+    cpd_time_in_words,
+    date_in_words,
+    find_unicode_fonts,
+    is_certificate_code,
+    new_certificate_code,
+    normalise_code,
+    render_certificate_pdf,
+)
+
+CODE_FORMAT = re.compile(r"LW(-[2-9A-HJKMNP-TV-Z]{4}){4}")
+NO_FONTS = ()  # font_dirs that hold no fonts, forcing the built-in Helvetica
+
+needs_poppler = pytest.mark.skipif(
+    not (shutil.which("pdftotext") and shutil.which("pdfinfo")), reason="poppler-utils missing"
+)
+needs_unicode_font = pytest.mark.skipif(
+    not find_unicode_fonts(), reason="no Liberation or DejaVu font installed"
+)
+
+
+@pytest.fixture
+def details():
+    """Return a typical certificate's details."""
+    return CertificateDetails(
+        learner_name="Asha Patel",
+        profession="Social prescribing link worker",
+        registration_number="12A3456E",
+        module_title="Social prescribing: roles and responsibilities",
+        completed_on=date(2026, 11, 23),
+        cpd_minutes=45,
+        learning_outcomes=(
+            "Explain what social prescribing is and who it helps.",
+            "Describe how a link worker differs from a care co-ordinator.",
+        ),
+        competencies=(("SPLW-1.1", "Person-centred conversations"),),
+        score_percent=85,
+        code="LW-7KQ4-M9XD-2RTA-H3VN",
+        verify_url="https://linkwise.example/certificates/LW-7KQ4-M9XD-2RTA-H3VN",
+    )
+
+
+def pdf_text(pdf: bytes) -> str:
+    """Return the text of a PDF, pages separated by form feeds, spaces collapsed."""
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    return "\f".join(" ".join(page.split()) for page in text.split("\f"))
+
+
+def pdf_info(pdf: bytes) -> dict[str, str]:
+    """Return pdfinfo's fields for a PDF."""
+    out = subprocess.run(
+        ["pdfinfo", "-enc", "UTF-8", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+
+
+def page_count(pdf: bytes) -> int:
+    """Return the number of pages in a PDF."""
+    return int(pdf_info(pdf)["Pages"])
+
+
+def test_codes_match_the_printed_format_and_never_repeat():
+    codes = [new_certificate_code() for _ in range(10_000)]
+    assert all(CODE_FORMAT.fullmatch(code) for code in codes)
+    assert len(set(codes)) == len(codes)
+
+
+def test_codes_carry_at_least_60_bits_of_randomness():
+    symbols = len(new_certificate_code().removeprefix("LW-").replace("-", ""))
+    assert symbols * math.log2(len(CODE_ALPHABET)) >= 60
+
+
+def test_code_alphabet_has_no_easily_confused_characters():
+    assert not set("0O1IL") & set(CODE_ALPHABET)
+
+
+@given(
+    st.builds(lambda _: new_certificate_code(), st.integers()),
+    st.sampled_from(
+        [
+            str,
+            str.lower,
+            lambda c: c.replace("-", ""),
+            lambda c: c.replace("-", " "),
+            lambda c: f"  {c.lower().replace('-', '')} ",
+            lambda c: c.removeprefix("LW-"),
+        ]
+    ),
+)
+def test_normalise_code_accepts_lower_case_spaces_and_missing_dashes(code, typed):
+    assert normalise_code(typed(code)) == code
+    assert is_certificate_code(typed(code))
+
+
+@pytest.mark.parametrize("text", ["", "hello", "LW-0000-1111-OOOO-IIII", "LW-7KQ4-M9XD"])
+def test_text_that_is_not_a_code_is_recognised(text):
+    assert not is_certificate_code(text)
+
+
+@pytest.mark.parametrize(
+    ("minutes", "words"),
+    [
+        (0, "0 minutes"),
+        (1, "1 minute"),
+        (45, "45 minutes"),
+        (60, "1 hour"),
+        (90, "1 hour 30 minutes"),
+        (121, "2 hours 1 minute"),
+        (180, "3 hours"),
+    ],
+)
+def test_cpd_time_is_written_in_hours_and_minutes(minutes, words):
+    assert cpd_time_in_words(minutes) == words
+
+
+def test_completion_date_is_written_in_words():
+    assert date_in_words(date(2026, 11, 23)) == "23 November 2026"
+    assert date_in_words(date(2027, 1, 5)) == "5 January 2027"
+
+
+def test_certificate_is_an_a4_pdf_with_metadata(details):
+    pdf = render_certificate_pdf(details)
+    assert pdf.startswith(b"%PDF")
+    if shutil.which("pdfinfo"):
+        info = {key: value.strip() for key, value in pdf_info(pdf).items()}
+        assert info["Author"] == "Linkwise"
+        assert details.module_title in info["Title"]
+        assert details.code in info["Subject"]
+        assert info["Page size"].endswith("(A4)")
+
+
+def test_certificate_is_the_same_bytes_every_time(details):
+    assert render_certificate_pdf(details) == render_certificate_pdf(details)
+
+
+@needs_poppler
+@pytest.mark.parametrize("font_dirs", [None, NO_FONTS], ids=["unicode-font", "core-font"])
+def test_certificate_shows_everything_a_reviewer_checks(details, font_dirs):
+    text = pdf_text(render_certificate_pdf(details, font_dirs=font_dirs))
+    expected = [
+        "Certificate of completion",
+        "Continuing professional development (CPD)",
+        "Asha Patel",
+        "Social prescribing link worker",
+        "Registration number: 12A3456E",
+        "Social prescribing: roles and responsibilities",
+        "provided by Linkwise",
+        "23 November 2026",
+        "45 minutes",
+        "85%",
+        *details.learning_outcomes,
+        "SPLW-1.1 Person-centred conversations",
+        "LW-7KQ4-M9XD-2RTA-H3VN",
+        f"Check this certificate at {details.verify_url}",
+    ]
+    assert [item for item in expected if item not in text] == []
+
+
+@needs_poppler
+def test_registration_number_is_left_out_when_not_given(details):
+    text = pdf_text(render_certificate_pdf(replace(details, registration_number=None)))
+    assert "Registration number" not in text
+
+
+@needs_poppler
+def test_long_cpd_time_is_written_in_hours(details):
+    text = pdf_text(render_certificate_pdf(replace(details, cpd_minutes=90)))
+    assert "1 hour 30 minutes" in text
+
+
+@needs_poppler
+def test_empty_reflection_prints_a_prompt_and_lines_to_write_on(details):
+    for reflection in ("", "  \n "):
+        pdf = render_certificate_pdf(replace(details, reflection=reflection))
+        reflection_page = pdf_text(pdf).split("\f")[1]
+        assert "Reflection" in reflection_page
+        assert "What did you learn? How will it change your practice?" in reflection_page
+        assert "NMC revalidation" in reflection_page
+        assert page_count(pdf) == 2
+
+
+@needs_poppler
+def test_long_reflection_spans_pages_and_is_all_printed(details):
+    sentences = [f"Sentence {n} says what I will change in clinic number {n}." for n in range(400)]
+    reflection = "\n\n".join(" ".join(sentences[i : i + 8]) for i in range(0, 400, 8))
+    pdf = render_certificate_pdf(replace(details, reflection=reflection))
+    text = pdf_text(pdf)
+    running_text = re.sub(r"Linkwise CPD certificate \S+ Page \d+ of \d+\f", "", text)
+    assert page_count(pdf) > 3
+    assert [s for s in sentences if s not in running_text] == []
+    assert "What did you learn?" not in text
+    assert f"Page {page_count(pdf)} of {page_count(pdf)}" in text
+
+
+@needs_poppler
+def test_learner_text_is_printed_literally_not_interpreted(details):
+    tricky = "**bold** <b>tag</b> {nb} %PDF \\n (paren) #hash"
+    pdf = render_certificate_pdf(replace(details, learner_name=tricky, reflection=tricky))
+    assert pdf_text(pdf).count(tricky) >= 2
+
+
+@needs_poppler
+@needs_unicode_font
+def test_accented_welsh_and_polish_names_print_exactly_with_a_unicode_font(details):
+    names = ["Siân Ó Dálaigh", "Zoë Łukasz", "Gwenllïan ap Dŵr"]
+    for name in names:
+        text = pdf_text(render_certificate_pdf(replace(details, learner_name=name)))
+        assert name in text
+
+
+@needs_poppler
+@pytest.mark.parametrize(
+    ("name", "printed"),
+    [
+        ("Siân Ó Dálaigh", "Siân Ó Dálaigh"),
+        ("Zoë Łukasz", "Zoë Lukasz"),
+        ("Gwenllïan ap Dŵr", "Gwenllïan ap Dwr"),
+        ("Nguyễn Thị Ánh", "Nguyen Thi Ánh"),
+    ],
+)
+def test_names_are_transliterated_when_no_unicode_font_is_installed(details, name, printed):
+    pdf = render_certificate_pdf(replace(details, learner_name=name), font_dirs=NO_FONTS)
+    assert printed in pdf_text(pdf)
+
+
+def test_characters_no_font_can_draw_do_not_break_the_pdf(details):
+    odd = replace(details, learner_name="名前 🐉 \u200b\x07", reflection="Emoji 🐉 and \x00 nul")
+    for font_dirs in (None, NO_FONTS):
+        assert render_certificate_pdf(odd, font_dirs=font_dirs).startswith(b"%PDF")
