@@ -14,6 +14,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from app.config import PROJECT_ROOT
 from app.domain.accounts import PROFESSIONS, ROLES
 from app.domain.catalogue import validate as validate_content
+from app.domain.quizzes.text2qti import import_text2qti as convert_text2qti
 from app.services import accounts, demo
 
 db_cli = AppGroup("db", help="Manage the database schema (Alembic migrations).")
@@ -24,6 +25,7 @@ def main() -> None:
     group = FlaskGroup(create_app=_create_app_or_explain, help="Linkwise command line.")
     # validate must work when the content is broken, which is when the app will not start.
     group.add_command(validate)
+    group.add_command(import_text2qti)
     group(prog_name="linkwise")
 
 
@@ -63,6 +65,37 @@ def validate(paths):
         f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", err=True
     )
     sys.exit(1 if errors else 0)
+
+
+@click.command("import-text2qti")
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.option(
+    "--module", "module_slug", default="unassigned", help="Module slug the quiz belongs to."
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["assessment", "knowledge-check"]),
+    default="assessment",
+    show_default=True,
+)
+@click.option("--pass-mark", type=click.IntRange(0, 100), default=80, show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here instead of printing.",
+)
+def import_text2qti(source, module_slug, kind, pass_mark, output):
+    """Convert a plain text2qti quiz into a Linkwise quiz (add Competencies: lines after)."""
+    converted = convert_text2qti(source.read(), module=module_slug, kind=kind, pass_mark=pass_mark)
+    if output is None:
+        click.echo(converted, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(converted, "utf-8")
+    click.echo(
+        f"wrote {output}; run `linkwise validate {output}` to see what is left to fill in", err=True
+    )
 
 
 def _relative(problem) -> str:

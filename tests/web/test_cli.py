@@ -158,3 +158,30 @@ def test_the_app_refuses_to_start_on_invalid_content_and_prints_the_lines():
     assert result.returncode == 1
     assert "02-pictures.md:6: error: image 'chart.svg' has no alt text" in result.stderr
     assert "will not start" in result.stderr
+
+
+def test_import_text2qti_leaves_only_competencies_to_fill_in(tmp_path):
+    target = tmp_path / "quizzes" / "numbers-and-pools-week-2.md"
+    source = "tests/domain/quizzes/fixtures/text2qti/numbers-and-pools.txt"
+    result = run_linkwise(
+        "import-text2qti", source, "--module", "referral-routes", "-o", str(target)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ID: numbers-and-pools-week-2-q1" in target.read_text()
+    checked = run_linkwise("validate", str(target))
+    errors = [line for line in checked.stdout.splitlines() if ": error: " in line]
+    assert errors and all("has no Competencies" in line for line in errors), checked.stdout
+
+
+def test_validate_covers_quizzes_and_reports_lines(tmp_path):
+    quiz = tmp_path / "quizzes" / "broken.md"
+    quiz.parent.mkdir()
+    quiz.write_text(
+        "---\nid: broken\nmodule: referral-routes\ntitle: Broken\nkind: assessment\n"
+        "pass_mark: 80\nshuffle_answers: false\nshuffle_questions: false\n"
+        "show_correct_answers: never\n---\nID: b-q1\nCompetencies: SPLW-4.1\n"
+        "1.  Which route?\na)  One\nb)  Two\n"
+    )
+    result = run_linkwise("validate", str(quiz))
+    assert result.returncode == 1
+    assert f"{quiz}:13: error: question 1 has no correct answer" in result.stdout

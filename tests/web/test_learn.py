@@ -7,8 +7,9 @@ from sqlalchemy import event, func, select
 
 from app import db
 from app.content import catalogue
-from app.models import Completion
+from app.models import Attempt, Completion
 from tests.conftest import csrf_token, post_form, sign_in
+from tests.web.quiz_helpers import answer_fields, attempt_form
 
 
 @pytest.fixture
@@ -82,19 +83,40 @@ def test_completing_a_screen_opens_the_next_and_moves_the_progress_line(signed_i
     response = complete(signed_in, module, first)
     assert response.location == screen_url(module, second)
     page = signed_in.get(screen_url(module, second)).text
-    percent = 100 // len(module.screens)
+    percent = len(first.item_keys) * 100 // len(module.item_keys)
     assert f"({percent}% complete)" in page
     assert second.html in page
 
 
-def test_progress_message_changes_as_the_learner_goes(signed_in, module):
+def answer_check(client, module, screen, *, right=True):
+    fields = {}
+    for question in screen.knowledge_check.questions:
+        fields.update(answer_fields(question, right=right))
+    return post_form(
+        client, screen_url(module, screen) + "check", fields, page=screen_url(module, screen)
+    )
+
+
+def test_progress_message_changes_as_the_learner_goes(app, signed_in, module):
     messages = []
     for screen in module.screens:
         page = signed_in.get(screen_url(module, screen)).text
         messages.append(page.split('class="lw-progress__text"')[1].split("</p>")[0])
+        if screen.knowledge_check:
+            answer_check(signed_in, module, screen)
         complete(signed_in, module, screen)
     assert "Ready to start" in messages[0]
     assert any("Well done, you&#39;re getting there" in m for m in messages)
+    before_quiz = signed_in.get(f"/modules/{module.slug}/").text
+    assert "(100% complete)" not in before_quiz
+    if module.assessment:
+        attempt_url = post_form(signed_in, f"/modules/{module.slug}/quiz/", {}).location
+        with app.app_context():
+            attempt = (
+                db.session().scalars(select(Attempt).where(Attempt.status == "in-progress")).one()
+            )
+        data = attempt_form(module.assessment, attempt.selection, right=True)
+        post_form(signed_in, attempt_url, {**data, "action": "submit"})
     final = signed_in.get(f"/modules/{module.slug}/").text
     assert "Well done, you&#39;ve completed this module" in final
     assert "(100% complete)" in final
@@ -190,3 +212,56 @@ def test_competency_framework_page_shows_every_code(client, course):
     page = client.get("/competencies/").text
     for competency in course.competencies:
         assert competency.code in page
+
+
+def checked_screen(course):
+    return next((m, s) for m in course.modules for s in m.screens if s.knowledge_check)
+
+
+def reach(client, module, screen):
+    """Complete every screen before this one, answering their knowledge checks."""
+    for earlier in module.screens[: module.screens.index(screen)]:
+        if earlier.knowledge_check:
+            answer_check(client, module, earlier)
+        complete(client, module, earlier)
+
+
+def test_a_knowledge_check_must_be_answered_before_going_on(app, signed_in, course):
+    module, screen = checked_screen(course)
+    reach(signed_in, module, screen)
+    page = signed_in.get(screen_url(module, screen)).text
+    assert "Check your knowledge" in page and 'id="knowledge-check-form"' in page
+    response = complete(signed_in, module, screen)
+    assert response.location.endswith("#knowledge-check")
+    assert "Answer the knowledge check" in signed_in.get(screen_url(module, screen)).text
+    following = module.next_screen(screen.slug)
+    if following:
+        assert signed_in.get(screen_url(module, following)).status_code == 302
+
+
+def test_answering_a_knowledge_check_wrongly_still_completes_the_screen(app, signed_in, course):
+    module, screen = checked_screen(course)
+    reach(signed_in, module, screen)
+    response = answer_check(signed_in, module, screen, right=False)
+    assert response.status_code == 302
+    page = signed_in.get(response.location).text
+    assert "Not correct" in page
+    with app.app_context():
+        keys = set(db.session().scalars(select(Completion.item_key)))
+    assert set(screen.item_keys) <= keys
+    assert complete(signed_in, module, screen).status_code == 302
+
+
+def test_a_tampered_knowledge_check_answer_changes_nothing(app, signed_in, course):
+    module, screen = checked_screen(course)
+    reach(signed_in, module, screen)
+    question = screen.knowledge_check.questions[0]
+    before = completions(app)
+    response = post_form(
+        signed_in,
+        screen_url(module, screen) + "check",
+        {f"q.{question.id}": "zz"},
+        page=screen_url(module, screen),
+    )
+    assert response.status_code == 302
+    assert completions(app) == before
