@@ -31,9 +31,21 @@ for (const section of document.querySelectorAll("[data-knowledge-check]")) {
 // Quiz attempts: save each answer as it is given; the Save button does it without JavaScript.
 for (const form of document.querySelectorAll("form[data-autosave]")) {
   const token = form.querySelector("input[name=csrf_token]").value;
-  form.addEventListener("change", async (event) => {
+  const timers = new Map();
+  // Typed answers save a moment after the typing stops, not only when the field loses focus.
+  form.addEventListener("input", (event) => {
     const fieldset = event.target.closest("fieldset[data-question]");
-    if (!fieldset) return;
+    if (!fieldset || event.target.type !== "text") return;
+    clearTimeout(timers.get(fieldset));
+    timers.set(fieldset, setTimeout(() => save(fieldset), 600));
+  });
+  form.addEventListener("change", (event) => {
+    const fieldset = event.target.closest("fieldset[data-question]");
+    if (fieldset) save(fieldset);
+  });
+
+  async function save(fieldset) {
+    clearTimeout(timers.get(fieldset));
     const id = fieldset.dataset.question;
     const status = form.querySelector(`[data-status-for="${CSS.escape(id)}"]`);
     const body = new FormData();
@@ -53,5 +65,5 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
     } catch {
       status.textContent = "Not saved: check your connection, then use Save.";
     }
-  });
+  }
 }

@@ -78,10 +78,69 @@ def collect_course_pages(app, client, make_user) -> dict[str, str]:
     return pages
 
 
+def collect_quiz_pages(app, client, make_user) -> dict[str, str]:
+    """Render a knowledge check (asked and answered), a quiz attempt, results, a certificate."""
+    from sqlalchemy import select
+
+    from app import db
+    from app.content import catalogue
+    from app.models import Attempt, Certificate, User
+    from app.services import learning
+    from tests.web.quiz_helpers import answer_fields, attempt_form
+
+    email = make_user(email="quiz-taker@example.org")
+    sign_in(client, email)
+    with app.app_context():
+        module, screen = next(
+            (m, s) for m in catalogue().modules for s in m.screens if s.knowledge_check
+        )
+        user_id = db.session().scalar(select(User.id).where(User.email == email))
+        for key in module.screen_item_keys[: module.screen_item_keys.index(screen.key)]:
+            learning.record(user_id, module.slug, key)
+        db.session().commit()
+    url = f"/modules/{module.slug}/{screen.slug}/"
+    pages = {"screen-with-check": client.get(url).text}
+    fields = {}
+    for question in screen.knowledge_check.questions:
+        fields.update(answer_fields(question, right=False))
+    answered = post_form(client, url + "check", fields, page=url)
+    pages["screen-check-answered"] = client.get(answered.location).text
+    with app.app_context():
+        for key in module.screen_item_keys:
+            learning.record(user_id, module.slug, key)
+        db.session().commit()
+    quiz_url = f"/modules/{module.slug}/quiz/"
+    pages["quiz-overview"] = client.get(quiz_url).text
+    attempt_url = post_form(client, quiz_url, {}).location
+    pages["quiz-attempt"] = client.get(attempt_url).text
+    with app.app_context():
+        attempt = db.session().scalars(select(Attempt).where(Attempt.status == "in-progress")).one()
+    data = attempt_form(module.assessment, attempt.selection, right=False)
+    pages["quiz-attempt-error"] = post_form(
+        client, attempt_url, {f"q.{attempt.selection[0]['question']}": "zz", "action": "save"}
+    ).text
+    post_form(client, attempt_url, {**data, "action": "submit"})
+    pages["quiz-result-fail"] = client.get(attempt_url).text
+    second = post_form(client, quiz_url, {}).location
+    with app.app_context():
+        attempt = db.session().scalars(select(Attempt).where(Attempt.status == "in-progress")).one()
+    data = attempt_form(module.assessment, attempt.selection, right=True)
+    post_form(client, second, {**data, "action": "submit"})
+    pages["quiz-result-pass"] = client.get(second).text
+    pages["certificate"] = client.get(f"/modules/{module.slug}/certificate/").text
+    with app.app_context():
+        code = db.session().scalar(select(Certificate.code))
+    pages["certificate-verified"] = client.get(f"/certificates/{code}").text
+    pages["certificate-unknown"] = client.get("/certificates/LW-NOPE").text
+    return pages
+
+
 def test_every_page_is_valid_html(client, make_user, tmp_path, database_url):
     if "postgresql" in database_url:
         pytest.skip("markup does not depend on the database; checked once on SQLite")
     pages = collect_pages(client, make_user)
+    app = client.application
+    pages.update(collect_quiz_pages(app, app.test_client(), make_user))
     pages.update(
         collect_course_pages(client.application, client.application.test_client(), make_user)
     )
