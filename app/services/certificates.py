@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from app import db
 from app.domain.accounts import PROFESSIONS
-from app.domain.certificates import CertificateDetails, normalise_code
+from app.domain.certificate_codes import normalise_code
+from app.domain.certificates import CertificateDetails
 from app.domain.content import Module
 from app.models import Attempt, Certificate, User
 

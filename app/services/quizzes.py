@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import db
-from app.domain.certificates import new_certificate_code
+from app.domain.certificate_codes import new_certificate_code
 from app.domain.content import Module, quiz_key
 from app.domain.quizzes import InvalidAnswer, Quiz
 from app.domain.quizzes.attempts import Grade, check_answers, grade, select_questions

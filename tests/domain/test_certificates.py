@@ -11,15 +11,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.certificates import (
+from app.domain.certificate_codes import (
     CODE_ALPHABET,
+    is_certificate_code,
+    new_certificate_code,
+    normalise_code,
+)
+from app.domain.certificates import (
     CertificateDetails,
     cpd_time_in_words,
     date_in_words,
     find_unicode_fonts,
-    is_certificate_code,
-    new_certificate_code,
-    normalise_code,
     render_certificate_pdf,
 )
 
