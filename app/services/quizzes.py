@@ -69,14 +69,7 @@ def start(user_id: int, module: Module, rng: random.Random | None = None) -> Att
         raise QuizClosed("You have used all your attempts at this quiz.")
     session = db.session()
     quiz = module.assessment
-    number = (
-        session.scalar(
-            select(func.max(Attempt.number)).where(
-                Attempt.user_id == user_id, Attempt.quiz_id == quiz.id
-            )
-        )
-        or 0
-    ) + 1
+    number = _next_number(user_id, quiz.id)
     attempt = Attempt(
         user_id=user_id,
         quiz_id=quiz.id,
@@ -196,14 +189,7 @@ def answer_check(user_id: int, module: Module, screen, raw: dict) -> Grade:
         raise InvalidAnswer("choose an answer")
     result = grade(quiz, selection, checked)
     session = db.session()
-    number = (
-        session.scalar(
-            select(func.max(Attempt.number)).where(
-                Attempt.user_id == user_id, Attempt.quiz_id == quiz.id
-            )
-        )
-        or 0
-    ) + 1
+    number = _next_number(user_id, quiz.id)
     points = {m.question.id: m.points for m in result.marked}
     session.add(
         Attempt(
@@ -231,3 +217,13 @@ def answer_check(user_id: int, module: Module, screen, raw: dict) -> Grade:
     except IntegrityError:
         session.rollback()  # the same answer from a second tab; the first one counts
     return result
+
+
+def _next_number(user_id: int, quiz_id: str) -> int:
+    """Return the number the learner's next attempt at this quiz takes."""
+    latest = db.session().scalar(
+        select(func.max(Attempt.number)).where(
+            Attempt.user_id == user_id, Attempt.quiz_id == quiz_id
+        )
+    )
+    return (latest or 0) + 1

@@ -10,7 +10,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from app.domain.accounts import safe_next
 
@@ -37,6 +37,12 @@ def _send_to_gate():
 def require_confirmation(blueprint: Blueprint) -> None:
     """Send visitors who have not confirmed to the gate before any page of blueprint."""
     blueprint.before_request(_send_to_gate)
+
+
+def require_signed_in_professional(blueprint: Blueprint) -> None:
+    """Gate every page of blueprint, then ask visitors who are not signed in to sign in."""
+    require_confirmation(blueprint)
+    blueprint.before_request(login_required(lambda: None))
 
 
 def confirmation_required(view):

@@ -1,20 +1,14 @@
 """My learning, module pages and screens, gated in order on the server."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.content import catalogue
 from app.services import learning
-from app.web.gate import require_confirmation
+from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("learn", __name__, url_prefix="/modules")
-require_confirmation(bp)
-
-
-@bp.before_request
-@login_required
-def _signed_in_only():
-    return None
+require_signed_in_professional(bp)
 
 
 def _previewing() -> bool:

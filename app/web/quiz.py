@@ -1,23 +1,17 @@
 """Knowledge checks over screens and the end-of-module quiz."""
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.content import catalogue
 from app.domain.quizzes import InvalidAnswer
 from app.domain.quizzes.attempts import grade, show_correct_answers, shown_questions
 from app.services import quizzes
-from app.web.gate import require_confirmation
+from app.web.gate import require_signed_in_professional
 from app.web.quiz_forms import answers_from_form
 
 bp = Blueprint("quiz", __name__, url_prefix="/modules")
-require_confirmation(bp)
-
-
-@bp.before_request
-@login_required
-def _signed_in_only():
-    return None
+require_signed_in_professional(bp)
 
 
 def _module_with_quiz(module_slug: str):
@@ -27,6 +21,13 @@ def _module_with_quiz(module_slug: str):
 
 def _attempt_or_404(module, attempt_id: int):
     return quizzes.attempt_of(current_user.db_id, attempt_id, module.assessment) or abort(404)
+
+
+def _attempt_form(module, attempt, shown, error: str | None = None) -> str:
+    saved = quizzes.saved_answers(attempt)
+    return render_template(
+        "quiz/attempt.html", module=module, attempt=attempt, shown=shown, saved=saved, error=error
+    )
 
 
 def _attempt_url(module, attempt) -> str:
@@ -59,17 +60,11 @@ def attempt(module_slug: str, attempt_id: int):
     """Show an attempt in progress as a form, or a graded one as its result."""
     module = _module_with_quiz(module_slug)
     attempt = _attempt_or_404(module, attempt_id)
-    quiz, saved = module.assessment, quizzes.saved_answers(attempt)
+    quiz = module.assessment
     shown = shown_questions(quiz, attempt.selection)
     if attempt.status == "in-progress":
-        return render_template(
-            "quiz/attempt.html",
-            module=module,
-            attempt=attempt,
-            shown=shown,
-            saved=saved,
-            error=None,
-        )
+        return _attempt_form(module, attempt, shown)
+    saved = quizzes.saved_answers(attempt)
     status = quizzes.status(current_user.db_id, module)
     reveal = show_correct_answers(quiz, passed=attempt.passed, attempts_left=status.attempts_left)
     return render_template(
@@ -94,15 +89,7 @@ def answer(module_slug: str, attempt_id: int):
     except InvalidAnswer as error:
         if wants_json:
             return jsonify(saved=False, error=str(error)), 400
-        saved = quizzes.saved_answers(attempt)
-        return render_template(
-            "quiz/attempt.html",
-            module=module,
-            attempt=attempt,
-            shown=shown,
-            saved=saved,
-            error=str(error),
-        ), 400
+        return _attempt_form(module, attempt, shown, error=str(error)), 400
     if wants_json:
         return jsonify(saved=True)
     if request.form.get("action") == "submit":
