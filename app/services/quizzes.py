@@ -2,6 +2,7 @@
 
 import random
 from dataclasses import dataclass
+from datetime import UTC, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -93,6 +94,26 @@ def attempt_of(user_id: int, attempt_id: int, quiz: Quiz) -> Attempt | None:
     if attempt is None or attempt.user_id != user_id or attempt.quiz_id != quiz.id:
         return None
     return attempt
+
+
+def deadline(attempt: Attempt, quiz: Quiz):
+    """Return when a timed attempt closes, or None for an untimed quiz."""
+    if not quiz.time_limit_minutes:
+        return None
+    started = attempt.started_at
+    if started.tzinfo is None:  # SQLite hands back naive times; we store UTC
+        started = started.replace(tzinfo=UTC)
+    return started + timedelta(minutes=quiz.time_limit_minutes)
+
+
+def out_of_time(attempt: Attempt, quiz: Quiz) -> bool:
+    """Say whether a timed attempt in progress has run past its limit (a minute's grace)."""
+    closes = deadline(attempt, quiz)
+    return (
+        attempt.status == "in-progress"
+        and closes is not None
+        and utcnow() > closes + timedelta(minutes=1)
+    )
 
 
 def saved_answers(attempt: Attempt) -> dict:

@@ -26,7 +26,13 @@ def _attempt_or_404(module, attempt_id: int):
 def _attempt_form(module, attempt, shown, error: str | None = None) -> str:
     saved = quizzes.saved_answers(attempt)
     return render_template(
-        "quiz/attempt.html", module=module, attempt=attempt, shown=shown, saved=saved, error=error
+        "quiz/attempt.html",
+        module=module,
+        attempt=attempt,
+        shown=shown,
+        saved=saved,
+        error=error,
+        closes=quizzes.deadline(attempt, module.assessment),
     )
 
 
@@ -62,6 +68,8 @@ def attempt(module_slug: str, attempt_id: int):
     attempt = _attempt_or_404(module, attempt_id)
     quiz = module.assessment
     shown = shown_questions(quiz, attempt.selection)
+    if quizzes.out_of_time(attempt, quiz):
+        attempt = quizzes.submit(current_user.db_id, module, attempt)
     if attempt.status == "in-progress":
         return _attempt_form(module, attempt, shown)
     saved = quizzes.saved_answers(attempt)
@@ -84,6 +92,13 @@ def answer(module_slug: str, attempt_id: int):
     attempt = _attempt_or_404(module, attempt_id)
     shown = shown_questions(module.assessment, attempt.selection)
     wants_json = request.accept_mimetypes.best == "application/json"
+    if quizzes.out_of_time(attempt, module.assessment):
+        # Time is up: what was saved before the limit is graded; late answers are not.
+        quizzes.submit(current_user.db_id, module, attempt)
+        if wants_json:
+            return jsonify(saved=False, error="time is up: your attempt has been submitted"), 409
+        flash("Time is up: your attempt was submitted with the answers saved in time.", "info")
+        return redirect(_attempt_url(module, attempt))
     try:
         quizzes.save(attempt, module.assessment, answers_from_form(shown, request.form))
     except InvalidAnswer as error:

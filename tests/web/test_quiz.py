@@ -230,3 +230,30 @@ def test_certificate_page_pdf_and_public_verification(app, learner, module):
 def test_no_certificate_before_passing(learner, module):
     assert learner.get(f"/modules/{module.slug}/certificate/").status_code == 404
     assert learner.get(f"/modules/{module.slug}/certificate.pdf").status_code == 404
+
+
+def test_a_timed_attempt_past_its_limit_is_graded_with_what_was_saved(app, learner, module):
+    from dataclasses import replace
+    from datetime import timedelta
+
+    timed = replace(module.assessment, time_limit_minutes=20)
+    with app.app_context():
+        app.extensions["linkwise.catalogue"] = replace(
+            catalogue(),
+            modules=tuple(
+                replace(m, assessment=timed) if m.slug == module.slug else m
+                for m in catalogue().modules
+            ),
+        )
+    url = start(learner, module)
+    assert "This attempt closes at" in learner.get(url).text
+    with app.app_context():
+        attempt = db.session().get(Attempt, attempt_row(app, url).id)
+        attempt.started_at = attempt.started_at - timedelta(minutes=30)
+        db.session().commit()
+    late = attempt_form(timed, attempt_row(app, url).selection, right=True)
+    response = submit(learner, url, late)
+    assert response.status_code == 302
+    graded = attempt_row(app, url)
+    assert graded.status == "graded"
+    assert graded.points == 0
