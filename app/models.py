@@ -167,3 +167,24 @@ class Certificate(Base):
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"))
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     reflection: Mapped[str] = mapped_column(Text, default="")
+
+
+class Evidence(Base):
+    """One graded answer as evidence for one competency, written with the grade."""
+
+    __tablename__ = "evidence"
+    # Dashboards aggregate by organisation and competency, learners look up their own.
+    __table_args__ = (
+        Index("ix_evidence_org_code", "organisation_id", "competency_code"),
+        Index("ix_evidence_user_code", "user_id", "competency_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    competency_code: Mapped[str] = mapped_column(String(40))
+    quiz_id: Mapped[str] = mapped_column(String(100))
+    question_id: Mapped[str] = mapped_column(String(100))
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
+    score: Mapped[float]  # fraction of the question's points earned, 0 to 1
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

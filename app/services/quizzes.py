@@ -12,7 +12,7 @@ from app.domain.certificate_codes import new_certificate_code
 from app.domain.content import Module, quiz_key
 from app.domain.quizzes import InvalidAnswer, Quiz
 from app.domain.quizzes.attempts import Grade, check_answers, grade, select_questions
-from app.models import Answer, Attempt, Certificate, utcnow
+from app.models import Answer, Attempt, Certificate, Evidence, User, utcnow
 from app.services import learning
 
 
@@ -162,6 +162,7 @@ def submit(user_id: int, module: Module, attempt: Attempt) -> Attempt:
     ).rowcount
     if claimed:
         _record_marks(attempt, result)
+        _record_evidence(user_id, attempt, result)
         if result.passed:
             learning.record(user_id, module.slug, quiz_key(quiz.id))
             _issue_certificate(user_id, module.slug, attempt.id)
@@ -174,6 +175,25 @@ def _record_marks(attempt: Attempt, result: Grade) -> None:
     points = {m.question.id: m.points for m in result.marked}
     for answer in attempt.answers:
         answer.points = points.get(answer.question_id, 0.0)
+
+
+def _record_evidence(user_id: int, attempt: Attempt, result: Grade) -> None:
+    """Add one evidence row per competency of each question marked, in the grade's transaction."""
+    session = db.session()
+    organisation_id = session.scalar(select(User.organisation_id).where(User.id == user_id))
+    session.add_all(
+        Evidence(
+            user_id=user_id,
+            organisation_id=organisation_id,
+            competency_code=code,
+            quiz_id=attempt.quiz_id,
+            question_id=marked.question.id,
+            attempt_id=attempt.id,
+            score=marked.fraction,
+        )
+        for marked in result.marked
+        for code in marked.question.competencies
+    )
 
 
 def _issue_certificate(user_id: int, module_slug: str, attempt_id: int) -> None:

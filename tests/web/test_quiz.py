@@ -257,3 +257,19 @@ def test_a_timed_attempt_past_its_limit_is_graded_with_what_was_saved(app, learn
     graded = attempt_row(app, url)
     assert graded.status == "graded"
     assert graded.points == 0
+
+
+def test_grading_records_evidence_for_each_competency_of_each_question(app, learner, module):
+    from app.models import Evidence
+
+    url = start(learner, module)
+    selection = attempt_row(app, url).selection
+    submit(learner, url, attempt_form(module.assessment, selection, right=True))
+    submit(learner, url, attempt_form(module.assessment, selection, right=True))
+    expected = sum(
+        len(module.assessment.question(entry["question"]).competencies) for entry in selection
+    )
+    assert count(app, Evidence) == expected
+    with app.app_context():
+        scores = set(db.session().scalars(select(Evidence.score)))
+    assert scores == {1.0}

@@ -1,0 +1,229 @@
+"""Mastery maths: turn graded answers aligned with a competency into a level on its scale."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from .frameworks import AttainmentSettings, Domain, Framework
+
+INSUFFICIENT_EVIDENCE = "Insufficient evidence"
+
+
+class UnknownAttainmentMethod(ValueError):
+    """An attainment method name that is not in the registry."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One graded answer aligned with a competency: the fraction of its points earned, and when."""
+
+    score: float
+    at: datetime
+    question_id: str | None = None
+    quiz_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.score <= 1:  # also refuses NaN
+            raise ValueError(f"evidence score must be a fraction from 0 to 1, not {self.score!r}")
+        if self.at.tzinfo is None or self.at.utcoffset() is None:
+            raise ValueError("evidence time must be timezone-aware, so results sort correctly")
+
+
+def _in_time_order(evidence: Sequence[Evidence]) -> list[Evidence]:
+    # Results at the same moment are put lowest score first, so the highest of them counts as
+    # the most recent. Only time and score matter, so the order results are given in never does.
+    return sorted(evidence, key=lambda e: (e.at, e.score))
+
+
+class AttainmentMethod:
+    """A way to combine results into a score from 0 to 100; subclasses define `_fraction`."""
+
+    name: ClassVar[str]
+
+    @classmethod
+    def for_framework(cls, framework: Framework) -> AttainmentMethod:
+        """Return this method set up for a framework's scale."""
+        return cls()
+
+    def score(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
+        """Return the score, in percent, that these results earn."""
+        if not evidence:
+            raise ValueError(f"'{self.name}' needs at least one result to score")
+        fraction = min(max(self._fraction(evidence, settings), 0.0), 1.0)
+        # Rounded so float dust (0.8 * 0.35 + 0.8 * 0.65 == 0.7999...) never drops a learner
+        # whose results are all exactly 80% below an 80% threshold.
+        return round(fraction * 100, 6)
+
+    def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Latest(AttainmentMethod):
+    """The most recent result; of results at the same moment, the highest."""
+
+    name: ClassVar[str] = "latest"
+
+    def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
+        return _in_time_order(evidence)[-1].score
+
+
+@dataclass(frozen=True)
+class Highest(AttainmentMethod):
+    """The best result."""
+
+    name: ClassVar[str] = "highest"
+
+    def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
+        return max(e.score for e in evidence)
+
+
+@dataclass(frozen=True)
+class Average(AttainmentMethod):
+    """The mean of all results."""
+
+    name: ClassVar[str] = "average"
+
+    def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
+        return math.fsum(e.score for e in evidence) / len(evidence)
+
+
+# The decaying average, with w = settings.latest_weight (0.65 by default):
+#
+#     running_1 = r_1
+#     running_k = running_(k-1) * (1 - w) + r_k * w        for each later result r_k
+#
+# taking results r_1..r_n in time order. The latest result always carries w; everything
+# before it, together, carries 1 - w, with older results fading geometrically. Unrolled,
+# r_1 weighs (1 - w)^(n-1) and r_k (k > 1) weighs w * (1 - w)^(n-k); the weights sum to 1.
+#
+# Worked example, w = 0.65, results 40%, 70%, 90% in that order:
+#     start                                      0.40
+#     0.40 * 0.35 + 0.70 * 0.65 = 0.14 + 0.455 = 0.595
+#     0.595 * 0.35 + 0.90 * 0.65 = 0.20825 + 0.585 = 0.79325  ->  79.325%, "Developing"
+# Check by weights: 0.1225 * 0.40 + 0.2275 * 0.70 + 0.65 * 0.90 = 0.049 + 0.15925 + 0.585.
+#
+# Naming, because Canvas changed it: this recursive formula is what Canvas (since its 2023
+# update) and PowerSchool call "Decaying Average". Canvas's older 65/35 "Decaying Average",
+# now renamed "Weighted Average", is instead latest * w + mean(all earlier) * (1 - w); on the
+# example that gives 0.90 * 0.65 + 0.55 * 0.35 = 0.7775. The two agree for one or two results.
+@dataclass(frozen=True)
+class WeightedAverage(AttainmentMethod):
+    """Canvas's decaying average: the latest result weighs `latest_weight`, older ones fade."""
+
+    name: ClassVar[str] = "weighted-average"
+
+    def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
+        weight = settings.latest_weight
+        if not 0 < weight <= 1:
+            raise ValueError(f"latest_weight must be above 0 and at most 1, not {weight!r}")
+        first, *later = _in_time_order(evidence)
+        running = first.score
+        for result in later:
+            running = running * (1 - weight) + result.score * weight
+        return running
+
+
+@dataclass(frozen=True)
+class NAtMastery(AttainmentMethod):
+    """Progress towards n results at or above the mastery threshold, as a percent of n."""
+
+    # n is `settings.mastery_count` when settings carry one, else `settings.minimum_evidence`;
+    # the threshold is the top level of the framework's scale ("Competent", 80). Canvas's
+    # "n Number of Times" instead averages the mastered scores once there are n of them; a
+    # share of n shows a learner how far along they are.
+
+    name: ClassVar[str] = "n-at-mastery"
+    threshold: float = 80.0
+
+    @classmethod
+    def for_framework(cls, framework: Framework) -> NAtMastery:
+        """Return the method using the threshold of the framework's top level."""
+        return cls(threshold=framework.scale[-1].threshold)
+
+    def required(self, settings: AttainmentSettings) -> int:
+        """Return n, the number of results at mastery that score 100."""
+        # AttainmentSettings has no mastery_count field yet; read it if a later one does.
+        count = getattr(settings, "mastery_count", None) or settings.minimum_evidence
+        return max(1, count)
+
+    def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
+        n = self.required(settings)
+        # Compared as fractions: 0.8 >= 80 / 100 holds exactly, 0.8 * 100 >= 80 need not.
+        mastered = sum(1 for e in evidence if e.score >= self.threshold / 100)
+        return min(mastered, n) / n
+
+
+ATTAINMENT_METHODS: dict[str, type[AttainmentMethod]] = {
+    method.name: method for method in (Latest, Highest, Average, WeightedAverage, NAtMastery)
+}
+
+
+def attainment_method(name: str, framework: Framework | None = None) -> AttainmentMethod:
+    """Return the attainment method registered under `name`, set up for the framework."""
+    try:
+        method = ATTAINMENT_METHODS[name]
+    except KeyError:
+        known = ", ".join(sorted(ATTAINMENT_METHODS))
+        raise UnknownAttainmentMethod(
+            f"unknown attainment method '{name}'; known methods: {known}"
+        ) from None
+    return method.for_framework(framework) if framework is not None else method()
+
+
+@dataclass(frozen=True)
+class Attainment:
+    """Where a learner stands on one competency; `score` is None until there is enough evidence."""
+
+    score: float | None
+    level: str
+    evidence_count: int
+    proficient: bool
+
+    @property
+    def rated(self) -> bool:
+        """Return whether there was enough evidence to give a score."""
+        return self.score is not None
+
+
+def attainment(
+    evidence: Sequence[Evidence],
+    framework: Framework,
+    settings: AttainmentSettings | None = None,
+) -> Attainment:
+    """Rate one competency from its evidence on the framework's scale."""
+    settings = settings or framework.attainment
+    # Resolved first, so a misspelt method fails loudly even before anyone has evidence.
+    method = attainment_method(settings.method, framework)
+    count = len(evidence)
+    if count < max(1, settings.minimum_evidence):
+        return Attainment(None, INSUFFICIENT_EVIDENCE, count, proficient=False)
+    score = method.score(evidence, settings)
+    level = framework.level_for(score)
+    return Attainment(score, level.name, count, proficient=level == framework.scale[-1])
+
+
+@dataclass(frozen=True)
+class DomainRollup:
+    """A learner across a domain; `share_proficient` is a fraction of all its competencies."""
+
+    proficient: bool
+    share_proficient: float
+    rated: int
+    total: int
+
+
+def domain_rollup(attainments_by_code: Mapping[str, Attainment], domain: Domain) -> DomainRollup:
+    """Sum up a domain: proficient only when every one of its competencies is."""
+    found = [attainments_by_code.get(c.code) for c in domain.competencies]
+    total = len(found)
+    # Competencies with no attainment count as unrated and not proficient; codes outside
+    # the domain are ignored. An empty domain is never proficient: nothing was shown.
+    proficient = sum(1 for a in found if a is not None and a.proficient)
+    rated = sum(1 for a in found if a is not None and a.rated)
+    share = proficient / total if total else 0.0
+    return DomainRollup(total > 0 and proficient == total, share, rated, total)
