@@ -108,14 +108,14 @@ class Average(AttainmentMethod):
 # Check by weights: 0.1225 * 0.40 + 0.2275 * 0.70 + 0.65 * 0.90 = 0.049 + 0.15925 + 0.585.
 #
 # Naming, because Canvas changed it: this recursive formula is what Canvas (since its 2023
-# update) and PowerSchool call "Decaying Average". Canvas's older 65/35 "Decaying Average",
-# now renamed "Weighted Average", is instead latest * w + mean(all earlier) * (1 - w); on the
-# example that gives 0.90 * 0.65 + 0.55 * 0.35 = 0.7775. The two agree for one or two results.
+# update) and PowerSchool call "Decaying Average", registered here as "decaying-average".
+# Canvas's older 65/35 method, now named "Weighted Average", is WeightedAverage below. The
+# two agree for one or two results.
 @dataclass(frozen=True)
-class WeightedAverage(AttainmentMethod):
+class DecayingAverage(AttainmentMethod):
     """Canvas's decaying average: the latest result weighs `latest_weight`, older ones fade."""
 
-    name: ClassVar[str] = "weighted-average"
+    name: ClassVar[str] = "decaying-average"
 
     def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
         weight = settings.latest_weight
@@ -126,6 +126,27 @@ class WeightedAverage(AttainmentMethod):
         for result in later:
             running = running * (1 - weight) + result.score * weight
         return running
+
+
+@dataclass(frozen=True)
+class WeightedAverage(AttainmentMethod):
+    """The latest result weighs `latest_weight` (65%); the mean of all earlier ones the rest."""
+
+    # The brief's "latest 65%, earlier ones 35%", which is Canvas's "Weighted Average":
+    #     latest * w + mean(earlier) * (1 - w)
+    # Worked example, w = 0.65, results 40%, 70%, 90%:
+    #     0.90 * 0.65 + (0.40 + 0.70) / 2 * 0.35 = 0.585 + 0.1925 = 0.7775  ->  77.75%
+
+    name: ClassVar[str] = "weighted-average"
+
+    def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
+        weight = settings.latest_weight
+        if not 0 < weight <= 1:
+            raise ValueError(f"latest_weight must be above 0 and at most 1, not {weight!r}")
+        *earlier, latest = _in_time_order(evidence)
+        if not earlier:
+            return latest.score
+        return latest.score * weight + sum(r.score for r in earlier) / len(earlier) * (1 - weight)
 
 
 @dataclass(frozen=True)
@@ -159,7 +180,8 @@ class NAtMastery(AttainmentMethod):
 
 
 ATTAINMENT_METHODS: dict[str, type[AttainmentMethod]] = {
-    method.name: method for method in (Latest, Highest, Average, WeightedAverage, NAtMastery)
+    method.name: method
+    for method in (Latest, Highest, Average, WeightedAverage, DecayingAverage, NAtMastery)
 }
 
 
