@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .competencies import ATTAINMENT_METHODS
 from .frameworks import AttainmentSettings, Competency, Domain, Framework, ProficiencyLevel
 from .problems import Problem, Problems, did_you_mean
 from .textfiles import read_text
@@ -166,6 +167,13 @@ def _attainment(reader: YamlReader, fields) -> AttainmentSettings | None:
         what="attainment",
     )
     method = reader.text(settings, "method")
+    if method is not None and method not in ATTAINMENT_METHODS:
+        known = ", ".join(sorted(ATTAINMENT_METHODS))
+        hint = did_you_mean(method, ATTAINMENT_METHODS)
+        reader.error(
+            settings["method"].line,
+            f"unknown attainment method '{method}'{hint}; known methods: {known}",
+        )
     weight = reader.number(settings, "latest_weight")
     if weight is not None and not 0 < weight <= 1:
         reader.error(

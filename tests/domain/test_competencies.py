@@ -154,7 +154,10 @@ def test_n_at_mastery_uses_mastery_count_when_settings_carry_one():
 
 
 def test_unknown_method_names_the_known_ones():
-    message = "unknown attainment method 'mean'; known methods: average, decaying-average, highest, latest, "
+    message = (
+        "unknown attainment method 'mean'; "
+        "known methods: average, decaying-average, highest, latest, "
+    )
     with pytest.raises(UnknownAttainmentMethod, match=message):
         attainment_method("mean")
 
@@ -320,3 +323,25 @@ def test_weighted_average_lies_between_the_lowest_and_highest_result(evidence, w
     weighted = score("weighted-average", evidence, replace(DEFAULTS, latest_weight=weight))
     lowest = min(e.score for e in evidence) * 100
     assert lowest - 1e-6 <= weighted <= score("highest", evidence) + 1e-6
+
+
+def test_a_framework_with_an_unknown_method_is_reported_at_its_line(tmp_path):
+    from pathlib import Path
+
+    from app.domain.framework_files import load_frameworks
+
+    text = (
+        Path("competencies/splw.yaml")
+        .read_text()
+        .replace("method: weighted-average", "method: weighted-avrage")
+    )
+    target = tmp_path / "competencies" / "splw.yaml"
+    target.parent.mkdir()
+    target.write_text(text)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "weighted-avrage" in row)
+    problems = [str(p) for p in load_frameworks([target]).problems]
+    assert any(
+        f":{line}: error: unknown attainment method 'weighted-avrage' (did you mean "
+        "'weighted-average'?)" in p
+        for p in problems
+    ), problems
