@@ -140,7 +140,8 @@ def load_signed_in_user(user_id: int, session_token: str):
 
     Every page asks for this, so it reads plain columns rather than building an ORM object.
     """
-    row = db.session().execute(select(*SIGNED_IN_COLUMNS).where(User.id == user_id)).one_or_none()
+    statement = select(*SIGNED_IN_COLUMNS).where(User.id == user_id)
+    row = db.session().connection().execute(statement).one_or_none()
     if row is None or not secrets.compare_digest(row.session_token, session_token):
         return None
     return row

@@ -18,12 +18,11 @@ _INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
 def completed_keys(user_id: int, module_slug: str) -> frozenset[str]:
     """Return the keys of the items the user completed in a module (one query)."""
-    rows = db.session().scalars(
-        select(Completion.item_key).where(
-            Completion.user_id == user_id, Completion.module_slug == module_slug
-        )
+    # A plain Core query: every screen view asks this, and it needs no ORM objects.
+    statement = select(Completion.item_key).where(
+        Completion.user_id == user_id, Completion.module_slug == module_slug
     )
-    return frozenset(rows)
+    return frozenset(db.session().connection().execute(statement).scalars())
 
 
 def completed_by_module(user_id: int) -> dict[str, frozenset[str]]:
