@@ -221,7 +221,8 @@ def main() -> None:
             drop()
     print(
         f"\nScreen page vs bare endpoint: gunicorn, {WORKERS} workers, {CONCURRENCY} "
-        f"connections from {CLIENT},\nmedian of {ROUNDS} alternating {DURATION:.0f} s rounds, one run"
+        f"connections from {CLIENT},\n"
+        f"median of {ROUNDS} alternating {DURATION:.0f} s rounds, one run"
     )
     print(f"{'database':<12} {'bare req/s':>11} {'screen req/s':>13} {'ratio':>7}  target")
     for label, bare, screen, path in rows:
