@@ -102,6 +102,13 @@ def test_fail_once_pass_later_download_and_verify_certificate(app, page, live_se
         page.get_by_role("link", name=re.compile("Download your certificate")).click()
     assert download.value.suggested_filename.endswith(".pdf")
 
+    page.get_by_role("link", name="My competencies").first.click()
+    expect(page.get_by_role("heading", name="Your competencies")).to_be_visible()
+    expect(page.locator(".nhsuk-tag--green").first).to_be_visible()
+    screenshot(page, "my-competencies")
+    assert_accessible(page)
+    page.goto(f"{live_server}/modules/{module.slug}/certificate/")
+
     verify_url = page.locator('a[href*="/certificates/"]').first.get_attribute("href")
     page.context.clear_cookies()
     page.goto(verify_url)

@@ -57,6 +57,7 @@ def collect_pages(client, make_user) -> dict[str, str]:
     pages["account"] = client.get("/account/").text
     pages["account-errors"] = post_form(client, "/account/", {"current_password": "x"}).text
     pages["my-learning"] = client.get("/modules/").text
+    pages["my-competencies"] = client.get("/my/competencies").text
     pages["competencies"] = client.get("/competencies/").text
     return pages
 
@@ -132,6 +133,7 @@ def collect_quiz_pages(app, client, make_user) -> dict[str, str]:
         code = db.session().scalar(select(Certificate.code))
     pages["certificate-verified"] = client.get(f"/certificates/{code}").text
     pages["certificate-unknown"] = client.get("/certificates/LW-NOPE").text
+    pages["my-competencies-rated"] = client.get("/my/competencies").text
     return pages
 
 

@@ -1,0 +1,87 @@
+"""A learner's competency profile: their evidence, rated with the framework's method."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC
+
+from sqlalchemy import select
+
+from app import db
+from app.domain.competencies import Attainment, DomainRollup, Evidence, attainment, domain_rollup
+from app.domain.content import Catalogue, Module
+from app.domain.frameworks import Competency, Domain, Framework
+from app.models import Evidence as EvidenceRow
+
+
+@dataclass(frozen=True)
+class CompetencyStanding:
+    """One competency with its rating and the evidence behind it, newest first."""
+
+    competency: Competency
+    attainment: Attainment
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class DomainStanding:
+    """A domain, its roll-up and its competencies."""
+
+    domain: Domain
+    rollup: DomainRollup
+    competencies: tuple[CompetencyStanding, ...]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A learner's standing in one framework, and the modules that would move it on."""
+
+    framework: Framework
+    domains: tuple[DomainStanding, ...]
+    proficient: int
+    total: int
+    next_modules: tuple[tuple[Module, tuple[str, ...]], ...]
+
+
+def profile(user_id: int, catalogue: Catalogue) -> tuple[Profile, ...]:
+    """Rate every competency of every framework from the learner's evidence (one query)."""
+    rows = db.session().execute(
+        select(
+            EvidenceRow.competency_code,
+            EvidenceRow.score,
+            EvidenceRow.recorded_at,
+            EvidenceRow.question_id,
+            EvidenceRow.quiz_id,
+        ).where(EvidenceRow.user_id == user_id)
+    )
+    by_code: dict[str, list[Evidence]] = defaultdict(list)
+    for code, score, at, question_id, quiz_id in rows:
+        # SQLite returns naive times; everything is stored in UTC.
+        at = at if at.tzinfo else at.replace(tzinfo=UTC)
+        by_code[code].append(Evidence(score, at, question_id, quiz_id))
+    return tuple(_framework_profile(f, by_code, catalogue) for f in catalogue.frameworks)
+
+
+def _framework_profile(framework: Framework, by_code, catalogue: Catalogue) -> Profile:
+    domains = []
+    for domain in framework.domains:
+        standings = tuple(
+            CompetencyStanding(
+                c,
+                attainment(by_code.get(c.code, ()), framework),
+                tuple(sorted(by_code.get(c.code, ()), key=lambda e: e.at, reverse=True)),
+            )
+            for c in domain.competencies
+        )
+        rollup = domain_rollup({s.competency.code: s.attainment for s in standings}, domain)
+        domains.append(DomainStanding(domain, rollup, standings))
+    not_yet = {
+        s.competency.code for d in domains for s in d.competencies if not s.attainment.proficient
+    }
+    next_modules = tuple(
+        (module, tuple(code for code in module.competency_codes if code in not_yet))
+        for module in catalogue.modules
+        if not_yet & set(module.competency_codes)
+    )
+    proficient = sum(s.attainment.proficient for d in domains for s in d.competencies)
+    total = sum(len(d.competencies) for d in domains)
+    return Profile(framework, tuple(domains), proficient, total, next_modules)
