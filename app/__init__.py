@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     jinja.configure(app)
     content.init_app(app)
 
-    from app.web import auth, certificates, competencies, gate, learn, my, pages, quiz
+    from app.web import auth, author, certificates, competencies, gate, learn, my, pages, quiz
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(gate.bp)
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(quiz.bp)
     app.register_blueprint(certificates.bp)
     app.register_blueprint(my.bp)
+    app.register_blueprint(author.bp)
     pages.init_errors(app)
 
     from app import cli

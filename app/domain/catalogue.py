@@ -8,6 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from .content import Catalogue, Module, Screen
+from .coverage import coverage_problems
 from .framework_files import load_frameworks, unknown_code_message
 from .markdown import LinkResolver, RenderedMarkdown, render_markdown
 from .module_files import IMAGE_SUFFIXES, ModuleDraft, read_module, screen_slugs_in
@@ -71,10 +72,12 @@ def load_catalogue(
         if module is not None:
             modules.append(module)
 
-    ordered = problems.sorted()
-    if has_errors(ordered):
-        return LoadResult(None, ordered)
-    return LoadResult(Catalogue(tuple(modules), framework_result.frameworks), ordered)
+    if has_errors(problems.sorted()):
+        return LoadResult(None, problems.sorted())
+    catalogue = Catalogue(tuple(modules), framework_result.frameworks)
+    if any(module.assessment for module in modules):
+        problems.extend(coverage_problems(catalogue))
+    return LoadResult(catalogue, problems.sorted())
 
 
 def validate(

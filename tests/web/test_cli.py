@@ -185,3 +185,16 @@ def test_validate_covers_quizzes_and_reports_lines(tmp_path):
     result = run_linkwise("validate", str(quiz))
     assert result.returncode == 1
     assert f"{quiz}:13: error: question 1 has no correct answer" in result.stdout
+
+
+def test_validate_warns_at_the_line_of_each_competency_too_few_questions_cover():
+    result = run_linkwise("validate")
+    assert result.returncode == 0
+    warnings = [
+        line for line in result.stdout.splitlines() if "aligned assessment question" in line
+    ]
+    assert warnings and all(line.startswith("competencies/splw.yaml:") for line in warnings)
+    text = open("competencies/splw.yaml").read().splitlines()
+    for line in warnings:
+        number, code = int(line.split(":")[1]), line.split("competency ")[1].split(" ")[0]
+        assert code in text[number - 1]

@@ -1,0 +1,33 @@
+"""Trainers see how well the quizzes cover the competency framework."""
+
+from app.content import catalogue
+from app.domain.coverage import coverage
+from tests.conftest import sign_in
+
+
+def test_coverage_counts_every_aligned_assessment_question(app):
+    with app.app_context():
+        course = catalogue()
+        rows = {row.competency.code: row for row in coverage(course)}
+        expected = sum(
+            len(q.competencies)
+            for m in course.modules
+            if m.assessment
+            for q in m.assessment.questions
+        )
+    assert sum(len(row.questions) for row in rows.values()) == expected
+    assert set(rows) == {c.code for c in course.competencies}
+
+
+def test_trainers_see_the_coverage_page_and_flags(client, make_user, app):
+    sign_in(client, make_user(email="trainer@example.org", role="trainer"))
+    page = client.get("/author/coverage").text
+    with app.app_context():
+        rows = coverage(catalogue())
+    assert "Aligned questions per competency" in page
+    short = [row for row in rows if not row.enough]
+    assert (f"{len(short)} competencies need more questions" in page) == bool(short)
+
+
+def test_learners_get_404_for_the_coverage_page(signed_in):
+    assert signed_in.get("/author/coverage").status_code == 404
