@@ -1,5 +1,7 @@
 """The linkwise command line: organisations, users, roles, demo data, migrations."""
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select
@@ -194,7 +196,7 @@ def test_validate_warns_at_the_line_of_each_competency_too_few_questions_cover()
         line for line in result.stdout.splitlines() if "aligned assessment question" in line
     ]
     assert warnings and all(line.startswith("competencies/splw.yaml:") for line in warnings)
-    text = open("competencies/splw.yaml").read().splitlines()
+    text = Path("competencies/splw.yaml").read_text().splitlines()
     for line in warnings:
         number, code = int(line.split(":")[1]), line.split("competency ")[1].split(" ")[0]
         assert code in text[number - 1]
