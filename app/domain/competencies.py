@@ -111,6 +111,13 @@ class Average(AttainmentMethod):
 # update) and PowerSchool call "Decaying Average", registered here as "decaying-average".
 # Canvas's older 65/35 method, now named "Weighted Average", is WeightedAverage below. The
 # two agree for one or two results.
+def _latest_weight(settings: AttainmentSettings) -> float:
+    weight = settings.latest_weight
+    if not 0 < weight <= 1:
+        raise ValueError(f"latest_weight must be above 0 and at most 1, not {weight!r}")
+    return weight
+
+
 @dataclass(frozen=True)
 class DecayingAverage(AttainmentMethod):
     """Canvas's decaying average: the latest result weighs `latest_weight`, older ones fade."""
@@ -118,9 +125,7 @@ class DecayingAverage(AttainmentMethod):
     name: ClassVar[str] = "decaying-average"
 
     def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
-        weight = settings.latest_weight
-        if not 0 < weight <= 1:
-            raise ValueError(f"latest_weight must be above 0 and at most 1, not {weight!r}")
+        weight = _latest_weight(settings)
         first, *later = _in_time_order(evidence)
         running = first.score
         for result in later:
@@ -140,9 +145,7 @@ class WeightedAverage(AttainmentMethod):
     name: ClassVar[str] = "weighted-average"
 
     def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
-        weight = settings.latest_weight
-        if not 0 < weight <= 1:
-            raise ValueError(f"latest_weight must be above 0 and at most 1, not {weight!r}")
+        weight = _latest_weight(settings)
         *earlier, latest = _in_time_order(evidence)
         if not earlier:
             return latest.score

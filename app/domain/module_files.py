@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problems
-from .textfiles import has_unclosed_front_matter, read_text, split_front_matter
+from .textfiles import no_front_matter_message, read_text, split_front_matter
 from .yamlfields import YAML_FAILURES, Field, YamlReader, compose, error_line, error_text
 
 MODULE_FILE = "module.md"
@@ -109,13 +109,7 @@ def read_markdown_file(path: Path, problems: Problems) -> MarkdownFile | None:
         return None
     split = split_front_matter(text)
     if split is None:
-        message = (
-            "front matter starts with '---' but has no closing '---' line"
-            if has_unclosed_front_matter(text)
-            else "missing front matter: start the file with a '---' line, "
-            "then 'title: ...', then another '---' line"
-        )
-        problems.error(path, 1, message)
+        problems.error(path, 1, no_front_matter_message(text, "'title: ...'"))
         return None
     try:
         root = compose(split.yaml_text)

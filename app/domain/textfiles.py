@@ -56,3 +56,13 @@ def split_front_matter(text: str) -> FrontMatterSplit | None:
 def has_unclosed_front_matter(text: str) -> bool:
     """Return True if the file opens front matter with `---` but never closes it."""
     return text.split("\n")[0].rstrip() == FENCE and split_front_matter(text) is None
+
+
+def no_front_matter_message(text: str, example: str) -> str:
+    """Say why a file has no usable front matter; `example` shows what goes between the lines."""
+    if has_unclosed_front_matter(text):
+        return "front matter starts with '---' but has no closing '---' line"
+    return (
+        f"missing front matter: start the file with a '---' line, then {example}, "
+        "then another '---' line"
+    )

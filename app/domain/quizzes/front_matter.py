@@ -8,7 +8,7 @@ from typing import Any
 
 from ..module_files import SLUG
 from ..problems import Problems, did_you_mean
-from ..textfiles import has_unclosed_front_matter, split_front_matter
+from ..textfiles import has_unclosed_front_matter, no_front_matter_message, split_front_matter
 from ..yamlfields import YAML_FAILURES, Field, YamlReader, compose, error_line, error_text
 from .model import QUIZ_KINDS, SHOW_CORRECT_ANSWERS
 
@@ -38,12 +38,7 @@ def read_front_matter(text: str, path: str, problems: Problems) -> QuizHead:
     """Check the front matter; without usable front matter, the whole file is the body."""
     split = split_front_matter(text)
     if split is None:
-        message = (
-            "front matter starts with '---' but has no closing '---' line"
-            if has_unclosed_front_matter(text)
-            else "missing front matter: start the file with a '---' line, "
-            "then 'id: ...', 'module: ...' and the other settings, then another '---' line"
-        )
+        message = no_front_matter_message(text, "'id: ...', 'module: ...' and the other settings")
         problems.error(path, 1, message)
         body = "" if has_unclosed_front_matter(text) else text
         return QuizHead({}, body, 1)
