@@ -188,3 +188,26 @@ class Evidence(Base):
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
     score: Mapped[float]  # fraction of the question's points earned, 0 to 1
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CompetencyLevel(Base):
+    """A learner's current rating in one competency, kept up to date as quizzes are graded.
+
+    Derived from `evidence` by the framework's method; stored so dashboards over thousands
+    of learners count and page in SQL instead of re-rating everyone on every view.
+    """
+
+    __tablename__ = "competency_level"
+    __table_args__ = (
+        UniqueConstraint("user_id", "competency_code"),
+        Index("ix_competency_level_org_code", "organisation_id", "competency_code", "level"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    competency_code: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str] = mapped_column(String(40))
+    score: Mapped[float | None]
+    evidence_count: Mapped[int]
+    last_evidence_at: Mapped[datetime]

@@ -10,7 +10,9 @@ from app import db
 from app.domain.competencies import Attainment, DomainRollup, Evidence, attainment, domain_rollup
 from app.domain.content import Catalogue, Module
 from app.domain.frameworks import Competency, Domain, Framework
+from app.models import CompetencyLevel
 from app.models import Evidence as EvidenceRow
+from app.services.upsert import insert_for
 
 
 @dataclass(frozen=True)
@@ -85,3 +87,50 @@ def _framework_profile(framework: Framework, by_code, catalogue: Catalogue) -> P
     proficient = sum(s.attainment.proficient for d in domains for s in d.competencies)
     total = sum(len(d.competencies) for d in domains)
     return Profile(framework, tuple(domains), proficient, total, next_modules)
+
+
+def refresh_levels(user_id: int, organisation_id: int | None, codes, catalogue: Catalogue) -> None:
+    """Re-rate the learner in these competencies from all their evidence; the caller commits."""
+    session = db.session()
+    evidence: dict[str, list[Evidence]] = defaultdict(list)
+    rows = session.execute(
+        select(EvidenceRow.competency_code, EvidenceRow.score, EvidenceRow.recorded_at).where(
+            EvidenceRow.user_id == user_id, EvidenceRow.competency_code.in_(set(codes))
+        )
+    )
+    for code, score, at in rows:
+        evidence[code].append(Evidence(score, at if at.tzinfo else at.replace(tzinfo=UTC)))
+    values = []
+    for code, found in evidence.items():
+        competency = catalogue.competency(code)
+        if competency is None:
+            continue
+        rated = attainment(found, catalogue.framework(competency.framework_id))
+        values.append(
+            {
+                "user_id": user_id,
+                "organisation_id": organisation_id,
+                "competency_code": code,
+                "level": rated.level,
+                "score": rated.score,
+                "evidence_count": rated.evidence_count,
+                "last_evidence_at": max(e.at for e in found),
+            }
+        )
+    if values:
+        statement = insert_for(session)(CompetencyLevel).values(values)
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["user_id", "competency_code"],
+                set_={
+                    key: statement.excluded[key]
+                    for key in (
+                        "organisation_id",
+                        "level",
+                        "score",
+                        "evidence_count",
+                        "last_evidence_at",
+                    )
+                },
+            )
+        )

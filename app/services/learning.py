@@ -4,16 +4,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import db
 from app.domain.content import Module, Screen
 from app.domain.gating import ItemState, can_open, first_incomplete, screen_states
 from app.domain.progress import Progress, module_progress
 from app.models import Completion
-
-_INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
+from app.services.upsert import insert_for
 
 
 def completed_keys(user_id: int, module_slug: str) -> frozenset[str]:
@@ -44,7 +41,7 @@ def can_open_item(module: Module, item_key: str, done: frozenset[str]) -> bool:
 def record(user_id: int, module_slug: str, item_key: str) -> None:
     """Add a completion to the session unless it exists; the caller commits."""
     session = db.session()
-    insert = _INSERTS[session.get_bind().dialect.name]
+    insert = insert_for(session)
     session.execute(
         insert(Completion)
         .values(user_id=user_id, module_slug=module_slug, item_key=item_key)

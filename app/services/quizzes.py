@@ -8,12 +8,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import db
+from app.content import catalogue
 from app.domain.certificate_codes import new_certificate_code
 from app.domain.content import Module, quiz_key
 from app.domain.quizzes import InvalidAnswer, Quiz
 from app.domain.quizzes.attempts import Grade, check_answers, grade, select_questions
 from app.models import Answer, Attempt, Certificate, Evidence, User, utcnow
-from app.services import learning
+from app.services import attainment, learning
 
 
 class QuizClosed(Exception):
@@ -181,6 +182,7 @@ def _record_evidence(user_id: int, attempt: Attempt, result: Grade) -> None:
     """Add one evidence row per competency of each question marked, in the grade's transaction."""
     session = db.session()
     organisation_id = session.scalar(select(User.organisation_id).where(User.id == user_id))
+    codes = {code for marked in result.marked for code in marked.question.competencies}
     session.add_all(
         Evidence(
             user_id=user_id,
@@ -194,6 +196,7 @@ def _record_evidence(user_id: int, attempt: Attempt, result: Grade) -> None:
         for marked in result.marked
         for code in marked.question.competencies
     )
+    attainment.refresh_levels(user_id, organisation_id, codes, catalogue())
 
 
 def _issue_certificate(user_id: int, module_slug: str, attempt_id: int) -> None:

@@ -63,3 +63,28 @@ def test_what_next_points_to_modules_for_competencies_not_yet_reached(signed_in,
 def test_the_profile_needs_sign_in(client):
     client.set_cookie("linkwise_professional", "yes")
     assert client.get("/my/competencies").location.startswith("/sign-in")
+
+
+def test_grading_keeps_each_competency_level_in_step_with_the_profile(app, client, make_user):
+    from app.models import CompetencyLevel
+    from tests.conftest import sign_in
+
+    email = make_user()
+    sign_in(client, email)
+    with app.app_context():
+        module = next(m for m in catalogue().modules if m.assessment)
+    pass_quiz(app, client, email, module)
+    with app.app_context():
+        user_id = db.session().scalar(select(Evidence.user_id))
+        stored = {
+            row.competency_code: (row.level, row.evidence_count)
+            for row in db.session().scalars(select(CompetencyLevel))
+        }
+        profile = attainment.profile(user_id, catalogue())[0]
+    computed = {
+        s.competency.code: (s.attainment.level, s.attainment.evidence_count)
+        for d in profile.domains
+        for s in d.competencies
+        if s.evidence
+    }
+    assert stored == computed
