@@ -28,7 +28,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     jinja.configure(app)
     content.init_app(app)
 
-    from app.web import auth, author, certificates, competencies, gate, learn, my, pages, quiz
+    from app.web import (
+        auth,
+        author,
+        certificates,
+        competencies,
+        gate,
+        learn,
+        manage,
+        my,
+        pages,
+        quiz,
+    )
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(gate.bp)
@@ -40,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(certificates.bp)
     app.register_blueprint(my.bp)
     app.register_blueprint(author.bp)
+    app.register_blueprint(manage.bp)
     pages.init_errors(app)
 
     from app import cli

@@ -137,12 +137,27 @@ def collect_quiz_pages(app, client, make_user) -> dict[str, str]:
     return pages
 
 
+def collect_manager_pages(app, client, make_user) -> dict[str, str]:
+    """Render the manager's dashboard, a later page of the grid and a learner."""
+    from tests.web.test_manage import add_learners
+
+    make_user(email="manager@example.org", role="manager", org="Riverside PCN")
+    ids = add_learners(app, "Riverside PCN", 30)
+    sign_in(client, "manager@example.org")
+    return {
+        "manage": client.get("/manage/").text,
+        "manage-page-2": client.get("/manage/?page=2&sort=competent").text,
+        "manage-learner": client.get(f"/manage/learners/{ids[0]}").text,
+    }
+
+
 def test_every_page_is_valid_html(client, make_user, tmp_path, database_url):
     if "postgresql" in database_url:
         pytest.skip("markup does not depend on the database; checked once on SQLite")
     pages = collect_pages(client, make_user)
     app = client.application
     pages.update(collect_quiz_pages(app, app.test_client(), make_user))
+    pages.update(collect_manager_pages(app, app.test_client(), make_user))
     pages.update(
         collect_course_pages(client.application, client.application.test_client(), make_user)
     )

@@ -1,0 +1,201 @@
+"""What a manager sees of their organisation: summary, learner grid, export. Counts in SQL."""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, select
+
+from app import db
+from app.domain.competencies import INSUFFICIENT_EVIDENCE
+from app.domain.content import Catalogue, quiz_key
+from app.models import CompetencyLevel, Completion, Organisation, User
+from app.services import audit
+
+PER_PAGE = 25
+SORTS = ("name", "-name", "competent")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Headline figures for one organisation."""
+
+    organisation: Organisation
+    learners: int
+    completed: dict[str, int]  # module slug -> learners who passed its quiz
+    levels: dict[str, dict[str, int]]  # competency code -> level -> learners
+    completions_by_month: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One page of learners with their level in each competency shown."""
+
+    learners: list
+    levels: dict[int, dict[str, str]]  # user id -> code -> level
+    codes: list[str]
+    page: int
+    pages: int
+    total: int
+
+
+def summary(organisation_id: int, catalogue: Catalogue) -> Summary:
+    """Count learners, module completions and levels per competency (four queries)."""
+    session = db.session()
+    organisation = session.get(Organisation, organisation_id)
+    learners = session.scalar(select(func.count(User.id)).where(_learners_of(organisation_id)))
+    quiz_keys = {quiz_key(m.assessment.id): m.slug for m in catalogue.modules if m.assessment}
+    completed = dict.fromkeys((m.slug for m in catalogue.modules), 0)
+    finished = session.execute(
+        select(Completion.item_key, func.count(Completion.id), func.min(Completion.completed_at))
+        .join(User, User.id == Completion.user_id)
+        .where(_learners_of(organisation_id), Completion.item_key.in_(quiz_keys))
+        .group_by(Completion.item_key)
+    )
+    for key, count, _first in finished:
+        completed[quiz_keys[key]] = count
+    levels: dict[str, dict[str, int]] = defaultdict(dict)
+    for code, level, count in session.execute(
+        select(CompetencyLevel.competency_code, CompetencyLevel.level, func.count())
+        .where(CompetencyLevel.organisation_id == organisation_id)
+        .group_by(CompetencyLevel.competency_code, CompetencyLevel.level)
+    ):
+        levels[code][level] = count
+    return Summary(
+        organisation, learners, completed, dict(levels), _by_month(organisation_id, quiz_keys)
+    )
+
+
+def _by_month(organisation_id: int, quiz_keys) -> list[tuple[str, int]]:
+    rows = db.session().scalars(
+        select(Completion.completed_at)
+        .join(User, User.id == Completion.user_id)
+        .where(_learners_of(organisation_id), Completion.item_key.in_(quiz_keys))
+    )
+    months: dict[str, int] = defaultdict(int)
+    for at in rows:
+        months[at.strftime("%Y-%m")] += 1
+    return sorted(months.items())
+
+
+def grid(
+    organisation_id: int,
+    catalogue: Catalogue,
+    *,
+    page: int = 1,
+    sort: str = "name",
+    profession: str = "",
+    module_slug: str = "",
+) -> Grid:
+    """Return a page of learners and their levels (three queries, whatever the page)."""
+    session = db.session()
+    module = catalogue.module(module_slug) if module_slug else None
+    codes = list(module.competency_codes) if module else [c.code for c in catalogue.competencies]
+    where = [_learners_of(organisation_id)]
+    if profession:
+        where.append(User.profession == profession)
+    total = session.scalar(select(func.count(User.id)).where(*where))
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(page, 1), pages)
+    query = select(User.id, User.full_name, User.email, User.profession).where(*where)
+    if sort == "competent":
+        top = catalogue.frameworks[0].scale[-1].name if catalogue.frameworks else ""
+        competent = (
+            select(CompetencyLevel.user_id, func.count().label("n"))
+            .where(
+                CompetencyLevel.organisation_id == organisation_id,
+                CompetencyLevel.level == top,
+                CompetencyLevel.competency_code.in_(codes),
+            )
+            .group_by(CompetencyLevel.user_id)
+            .subquery()
+        )
+        query = query.outerjoin(competent, competent.c.user_id == User.id).order_by(
+            func.coalesce(competent.c.n, 0).desc(), User.full_name
+        )
+    else:
+        query = query.order_by(User.full_name.desc() if sort == "-name" else User.full_name)
+    learners = session.execute(
+        query.order_by(User.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ).all()
+    levels: dict[int, dict[str, str]] = defaultdict(dict)
+    ids = [row.id for row in learners]
+    if ids:
+        for user_id, code, level in session.execute(
+            select(
+                CompetencyLevel.user_id, CompetencyLevel.competency_code, CompetencyLevel.level
+            ).where(CompetencyLevel.user_id.in_(ids), CompetencyLevel.competency_code.in_(codes))
+        ):
+            levels[user_id][code] = level
+    return Grid(learners, dict(levels), codes, page, pages, total)
+
+
+def learner_in(organisation_id: int, user_id: int) -> User | None:
+    """Return the learner if they belong to the organisation, else None."""
+    user = db.session().get(User, user_id)
+    return user if user is not None and user.organisation_id == organisation_id else None
+
+
+def export_rows(organisation_id: int, catalogue: Catalogue, actor_id: int) -> Iterator[list]:
+    """Yield one row per learner and competency, streaming from the database; audit-logged."""
+    session = db.session()
+    organisation = session.get(Organisation, organisation_id)
+    audit.record(session, "export.competencies", actor_id=actor_id, organisation=organisation.name)
+    session.commit()
+    codes = [c.code for c in catalogue.competencies]
+    yield [
+        "learner",
+        "email",
+        "profession",
+        "competency",
+        "level",
+        "score",
+        "evidence_count",
+        "last_evidence",
+    ]
+    rows = session.execute(
+        select(
+            User.id,
+            User.full_name,
+            User.email,
+            User.profession,
+            CompetencyLevel.competency_code,
+            CompetencyLevel.level,
+            CompetencyLevel.score,
+            CompetencyLevel.evidence_count,
+            CompetencyLevel.last_evidence_at,
+        )
+        .outerjoin(CompetencyLevel, and_(CompetencyLevel.user_id == User.id))
+        .where(_learners_of(organisation_id))
+        .order_by(User.full_name, User.id)
+        .execution_options(yield_per=2000)
+    )
+    current, found, person = None, {}, None
+    for row in rows:
+        if row.id != current:
+            if person is not None:
+                yield from _learner_rows(person, found, codes)
+            current, found, person = row.id, {}, row
+        if row.competency_code:
+            found[row.competency_code] = row
+    if person is not None:
+        yield from _learner_rows(person, found, codes)
+
+
+def _learner_rows(person, found, codes) -> Iterator[list]:
+    for code in codes:
+        level = found.get(code)
+        yield [
+            person.full_name,
+            person.email,
+            person.profession,
+            code,
+            level.level if level else INSUFFICIENT_EVIDENCE,
+            "" if not level or level.score is None else f"{level.score:.1f}",
+            level.evidence_count if level else 0,
+            level.last_evidence_at.date().isoformat() if level else "",
+        ]
+
+
+def _learners_of(organisation_id: int):
+    return and_(User.organisation_id == organisation_id, User.role == "learner")

@@ -1,0 +1,71 @@
+"""Managers' view of their own organisation: progress and competency levels, with export."""
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask_login import current_user
+
+from app.content import catalogue
+from app.domain.accounts import PROFESSIONS
+from app.services import attainment, manage
+from app.web.gate import require_signed_in_professional
+
+bp = Blueprint("manage", __name__, url_prefix="/manage")
+require_signed_in_professional(bp)
+
+
+@bp.before_request
+def _managers_of_an_organisation_only():
+    if not current_user.has_role("manager", "admin") or current_user.organisation_id is None:
+        abort(404)
+
+
+@bp.get("/")
+def dashboard():
+    """Show the organisation's summary, charts and the learner x competency grid."""
+    args = request.args
+    sort = args.get("sort") if args.get("sort") in manage.SORTS else "name"
+    profession = args.get("profession") if args.get("profession") in PROFESSIONS else ""
+    module = args.get("module") if catalogue().module(args.get("module", "")) else ""
+    page = args.get("page", 1, type=int)
+    org = current_user.organisation_id
+    return render_template(
+        "manage/dashboard.html",
+        summary=manage.summary(org, catalogue()),
+        grid=manage.grid(
+            org, catalogue(), page=page, sort=sort, profession=profession, module_slug=module
+        ),
+        filters={"sort": sort, "profession": profession, "module": module},
+        catalogue=catalogue(),
+    )
+
+
+@bp.get("/learners/<int:user_id>")
+def learner(user_id: int):
+    """Drill down to one learner of the organisation; anyone else answers 404."""
+    person = manage.learner_in(current_user.organisation_id, user_id) or abort(404)
+    profiles = attainment.profile(person.id, catalogue())
+    quizzes = {m.assessment.id: m for m in catalogue().modules if m.assessment}
+    return render_template("manage/learner.html", person=person, profiles=profiles, quizzes=quizzes)
+
+
+@bp.get("/export.csv")
+def export():
+    """Stream one CSV row per learner and competency."""
+    rows = manage.export_rows(current_user.organisation_id, catalogue(), current_user.db_id)
+
+    def lines():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for row in rows:
+            writer.writerow(row)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+
+    return Response(
+        stream_with_context(lines()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="linkwise-competencies.csv"'},
+    )

@@ -1,0 +1,138 @@
+"""Managers see their own organisation only: summary, grid, drill-down, export."""
+
+import csv
+import io
+import secrets
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import event, select
+
+from app import db
+from app.content import catalogue
+from app.models import AuditEvent, CompetencyLevel, Organisation, User
+from app.services import accounts
+from tests.conftest import sign_in
+
+
+def add_learners(app, org_name: str, count: int, start: int = 0) -> list[int]:
+    """Insert learners with a level in every competency, quickly (one shared hash)."""
+    with app.app_context():
+        session = db.session()
+        org = session.scalar(select(Organisation).where(Organisation.name == org_name))
+        if org is None:
+            org = accounts.create_organisation(org_name)
+        codes = [c.code for c in catalogue().competencies]
+        users = [
+            User(
+                email=f"{org.join_code.lower()}-{n}@example.org",
+                full_name=f"Learner {n:03d}",
+                password_hash="scrypt:none",
+                profession="link-worker",
+                role="learner",
+                organisation_id=org.id,
+                professional_confirmed_at=datetime.now(UTC),
+                professional_confirmed_as="link-worker",
+                session_token=secrets.token_hex(8),
+            )
+            for n in range(start, start + count)
+        ]
+        session.add_all(users)
+        session.flush()
+        levels = ["Competent", "Developing", "Not yet competent"]
+        session.add_all(
+            CompetencyLevel(
+                user_id=u.id,
+                organisation_id=org.id,
+                competency_code=code,
+                level=levels[(u.id + i) % 3],
+                score=50.0,
+                evidence_count=3,
+                last_evidence_at=datetime.now(UTC),
+            )
+            for u in users
+            for i, code in enumerate(codes)
+        )
+        session.commit()
+        return [u.id for u in users]
+
+
+@pytest.fixture
+def manager(app, client, make_user):
+    """Return a client signed in as the manager of Riverside PCN."""
+    make_user(email="manager@example.org", role="manager", org="Riverside PCN")
+    sign_in(client, "manager@example.org")
+    return client
+
+
+def test_the_dashboard_shows_the_organisation_only(app, manager):
+    add_learners(app, "Riverside PCN", 3)
+    add_learners(app, "Hillside PCN", 2)
+    page = manager.get("/manage/").text
+    assert "Riverside PCN" in page and "Hillside PCN" not in page
+    assert "3 learners" in page
+    assert "Learner 000" in page
+    assert "Levels by domain" in page and 'role="img"' in page
+
+
+def test_grid_filters_sorts_and_pages(app, manager):
+    add_learners(app, "Riverside PCN", 30)
+    first = manager.get("/manage/").text
+    assert "page 1 of 2" in first and "Learner 000" in first and "Learner 029" not in first
+    last = manager.get("/manage/?sort=-name").text
+    assert last.index("Learner 029") < last.index("Learner 028")
+    with app.app_context():
+        module = catalogue().modules[0]
+    filtered = manager.get(f"/manage/?module={module.slug}").text
+    assert filtered.count('class="nhsuk-table__header lw-grid__code"') == len(
+        module.competency_codes
+    )
+    assert "0 learners" in manager.get("/manage/?profession=gp").text
+
+
+def test_drilling_into_a_learner_outside_the_organisation_answers_404(app, manager):
+    ours = add_learners(app, "Riverside PCN", 1)
+    theirs = add_learners(app, "Hillside PCN", 1)
+    assert manager.get(f"/manage/learners/{ours[0]}").status_code == 200
+    assert manager.get(f"/manage/learners/{theirs[0]}").status_code == 404
+
+
+def test_export_streams_one_row_per_learner_and_competency_and_is_audited(app, manager):
+    add_learners(app, "Riverside PCN", 2)
+    add_learners(app, "Hillside PCN", 2)
+    response = manager.get("/manage/export.csv")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    with app.app_context():
+        codes = len(catalogue().competencies)
+        audited = db.session().scalar(
+            select(AuditEvent).where(AuditEvent.kind == "export.competencies")
+        )
+    assert rows[0][:4] == ["learner", "email", "profession", "competency"]
+    assert len(rows) - 1 == 2 * codes
+    assert not any("hillside" in r[1].lower() for r in rows[1:])
+    assert audited is not None and audited.detail == {"organisation": "Riverside PCN"}
+
+
+def test_learners_and_trainers_get_404(client, make_user):
+    sign_in(client, make_user())
+    assert client.get("/manage/").status_code == 404
+    assert client.get("/manage/export.csv").status_code == 404
+
+
+def test_dashboard_query_count_does_not_grow_with_learners(app, manager):
+    def queries():
+        statements = []
+        engine = app.extensions["linkwise.engine"]
+        listener = lambda *args: statements.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert manager.get("/manage/").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    add_learners(app, "Riverside PCN", 5)
+    few = queries()
+    add_learners(app, "Riverside PCN", 60, start=5)
+    assert queries() == few
