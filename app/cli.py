@@ -15,7 +15,7 @@ from app.config import PROJECT_ROOT
 from app.domain.accounts import PROFESSIONS, ROLES
 from app.domain.catalogue import validate as validate_content
 from app.domain.quizzes.text2qti import import_text2qti as convert_text2qti
-from app.services import accounts, demo
+from app.services import accounts, demo, seeding
 
 db_cli = AppGroup("db", help="Manage the database schema (Alembic migrations).")
 
@@ -214,12 +214,32 @@ def set_role(email, role, organisation):
 
 @click.command("seed-demo")
 @with_appcontext
-def seed_demo():
-    """Load the demo organisation and accounts (development only)."""
+@click.option(
+    "--learners",
+    "learner_count",
+    type=click.IntRange(min=1),
+    help="Also generate this many learners with progress, attempts and competency levels.",
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Same seed, same generated learners."
+)
+@click.option(
+    "--org",
+    "organisation",
+    help="Put the generated learners in this organisation (created if missing).",
+)
+def seed_demo(learner_count, seed, organisation):
+    """Load the demo organisation and accounts, and optionally many learners (development only)."""
     if not current_app.config["DEMO_DATA_ALLOWED"]:
         raise click.ClickException("demo data is never loaded in production (LINKWISE_ENV)")
-    summary = demo.seed_accounts(current_app.config["DEMO_PASSWORD"])
+    password = current_app.config["DEMO_PASSWORD"]
+    summary = demo.seed_accounts(password)
     click.echo(summary.describe())
+    if learner_count:
+        report = seeding.seed_learners(
+            learner_count, seed, password, organisation or summary.organisation
+        )
+        click.echo(report.describe())
 
 
 def reload_paths() -> str:

@@ -1,0 +1,299 @@
+"""Demo learners as plain values: who they are, how far they got, what their quizzes earned.
+
+Each learner is drawn from a generator seeded with the run's seed and their running
+number, so learner 57 of seed 1 is the same person however the run is split into batches
+or commands. Grades follow `domain.quizzes.attempts.grade` and competency levels come from
+the real `attainment()`, so the stored rows equal what the app would have written.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .accounts import PROFESSIONS
+from .certificate_codes import CODE_ALPHABET, CODE_GROUP_LENGTH, CODE_GROUPS, CODE_PREFIX
+from .competencies import Evidence, attainment
+from .content import Catalogue, Module, quiz_key
+from .quizzes import Question, QuestionGroup, Quiz
+from .quizzes.attempts import option_ids
+
+# Who takes a social prescribing course: mostly link workers, then the practice team.
+PROFESSION_WEIGHTS = {
+    "link-worker": 38,
+    "practice-nurse": 18,
+    "gp": 14,
+    "pharmacist": 12,
+    "care-coordinator": 8,
+    "health-coach": 6,
+    "other": 4,
+}
+assert set(PROFESSION_WEIGHTS) == set(PROFESSIONS), "a profession has no seeding weight"
+
+# Names for the register and certificates; any pairing will do.
+_FIRST_NAMES = """
+    Aisha Alex Amir Ana Ben Bethan Chloe Chidi Dan Deepa Eilidh Emma Fatima Finn Grace Hamza
+    Harriet Imran Isla Jack James Jas Kemi Kieran Laura Leon Maya Megan Mohammed Niamh Noah
+    Olu Owen Priya Rhys Rosa Ruth Sam Sara Sean Sofia Tom Uma Wei Yusuf Zara Zoe
+"""
+_SURNAMES = """
+    Ahmed Ali Bailey Begum Brown Campbell Chen Clarke Davies Edwards Evans Green Hall Hughes
+    Hussain Jackson James Jones Kaur Khan Lewis Martin Morgan Murphy Nguyen O'Brien Okafor
+    Patel Phillips Price Roberts Robinson Shah Singh Smith Taylor Thomas Thompson Walker
+    Ward White Williams Wilson Wood Wright Young
+"""
+FIRST_NAMES = tuple(_FIRST_NAMES.split())
+SURNAMES = tuple(_SURNAMES.split())
+
+# Question types whose parts are marked separately, so a learner can earn part of the points.
+PARTIAL_CREDIT = frozenset({"multiple-answers", "matching", "ordering"})
+HISTORY = timedelta(days=182)
+
+
+@dataclass(frozen=True)
+class SeededAttempt:
+    """A graded go at a module's quiz, with one evidence entry per competency of each question."""
+
+    quiz_id: str
+    module_slug: str
+    number: int
+    selection: list[dict]
+    started_at: datetime
+    submitted_at: datetime
+    points: float
+    points_possible: float
+    percent: int
+    passed: bool
+    evidence: tuple[tuple[str, str, float], ...]  # (competency code, question id, score)
+
+
+@dataclass(frozen=True)
+class SeededLevel:
+    """A competency level as `attainment()` rates the learner's evidence."""
+
+    code: str
+    level: str
+    score: float | None
+    evidence_count: int
+    last_evidence_at: datetime
+
+
+@dataclass(frozen=True)
+class SeededLearner:
+    """One demo learner and everything they did on the course."""
+
+    number: int
+    email: str
+    full_name: str
+    profession: str
+    registration_number: str | None
+    created_at: datetime
+    last_signed_in_at: datetime
+    completions: tuple[tuple[str, str, datetime], ...]  # (module slug, item key, when)
+    attempts: tuple[SeededAttempt, ...]
+    certificates: tuple[tuple[int, str], ...]  # (index into attempts of the pass, code)
+    levels: tuple[SeededLevel, ...]
+
+
+def learner_email(seed: int, number: int) -> str:
+    """Return the address of a seeded learner: unique per seed and running number."""
+    return f"learner-{seed}-{number}@example.org"
+
+
+class Course:
+    """What seeding needs from the catalogue, worked out once per run."""
+
+    def __init__(self, catalogue: Catalogue):
+        self.modules = tuple(m for m in catalogue.modules if m.assessment is not None)
+        self.frameworks = {}
+        for competency in catalogue.competencies:
+            self.frameworks[competency.code] = catalogue.framework(competency.framework_id)
+        # Per question: the question, a fixed difficulty (so every learner meets the same
+        # hard questions) and how many separately marked parts it has.
+        self.questions = {
+            q.id: (q, random.Random(q.id).gauss(-0.9, 0.7), _parts(q))
+            for m in self.modules
+            for q in m.assessment.questions
+        }
+        self.option_ids = {q_id: option_ids(q) for q_id, (q, *_) in self.questions.items()}
+
+    def select_questions(self, quiz: Quiz, rng: random.Random) -> list[dict]:
+        """Draw an attempt's questions exactly as `attempts.select_questions` does.
+
+        Repeated here only to look each question's option ids up instead of working them
+        out per attempt (a matching question hashes its options every time).
+        """
+        chosen: list[Question] = []
+        for item in quiz.items:
+            if isinstance(item, QuestionGroup):
+                chosen += rng.sample(list(item.questions), min(item.pick, len(item.questions)))
+            else:
+                chosen.append(item)
+        if quiz.shuffle_questions:
+            rng.shuffle(chosen)
+        selection = []
+        for question in chosen:
+            order = list(self.option_ids[question.id])
+            if question.type_name == "ordering" or (
+                quiz.shuffle_answers and question.type_name not in ("true-false",)
+            ):
+                rng.shuffle(order)
+            selection.append({"question": question.id, "order": order})
+        return selection
+
+
+def _parts(question) -> int:
+    if question.type_name not in PARTIAL_CREDIT:
+        return 1
+    # A matching question is marked per prompt; its decoy options are not parts.
+    return max(1, len(getattr(question, "pairs", ()) or option_ids(question)))
+
+
+def learners(course: Course, seed: int, first: int, count: int, now: datetime) -> Iterator:
+    """Yield `count` learners numbered from `first`, each the same for the same seed."""
+    for number in range(first, first + count):
+        yield learner(course, seed, number, now)
+
+
+def learner(course: Course, seed: int, number: int, now: datetime) -> SeededLearner:
+    """Draw one learner: profile, progress through each module, attempts and levels."""
+    rng = random.Random(f"{seed}:{number}")
+    profession = rng.choices(list(PROFESSION_WEIGHTS), list(PROFESSION_WEIGHTS.values()))[0]
+    created = now - HISTORY * rng.random() ** 0.8
+    journey = _Journey(course, rng, created, now)
+    for index, module in enumerate(course.modules):
+        if journey.clock > now or rng.random() > 0.3 + 0.65 * journey.drive - 0.08 * index:
+            continue  # never started this module
+        journey.work_through(module)
+        journey.clock += timedelta(days=rng.expovariate(1 / 9))
+    return SeededLearner(
+        number=number,
+        email=learner_email(seed, number),
+        full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
+        profession=profession,
+        registration_number=_registration_number(rng, profession),
+        created_at=created,
+        last_signed_in_at=journey.seen,
+        completions=tuple(journey.completions),
+        attempts=tuple(journey.attempts),
+        certificates=tuple(journey.certificates),
+        levels=rate(course, journey.attempts),
+    )
+
+
+class _Journey:
+    """One learner's way through the modules, kept in time order and never past `now`."""
+
+    def __init__(self, course: Course, rng: random.Random, created: datetime, now: datetime):
+        self.course, self.rng, self.now = course, rng, now
+        self.ability = rng.gauss(0.0, 1.0)
+        self.drive = rng.random()
+        self.clock = created + timedelta(minutes=rng.uniform(1, 2 * 24 * 60))
+        self.seen = created
+        self.completions: list[tuple[str, str, datetime]] = []
+        self.attempts: list[SeededAttempt] = []
+        self.certificates: list[tuple[int, str]] = []
+
+    def work_through(self, module: Module) -> None:
+        """Complete screens in order, then take the quiz until passed, out of tries or bored."""
+        rng, keys = self.rng, module.screen_item_keys
+        stop_at = len(keys)
+        if rng.random() < 0.45 * (1 - self.drive):
+            stop_at = rng.randrange(1, len(keys))  # part way through the screens
+        for key in keys[:stop_at]:
+            self.clock += timedelta(minutes=rng.uniform(1, 12))
+            if self.clock > self.now:
+                return
+            self.completions.append((module.slug, key, self.clock))
+            self.seen = self.clock
+        if stop_at < len(keys) or rng.random() < 0.2 * (1 - self.drive):
+            return  # screens unfinished, or finished and the quiz not tried yet
+        quiz = module.assessment
+        for number in range(1, (quiz.max_attempts or 3) + 1):
+            started = self.clock + timedelta(minutes=rng.uniform(0, 30))
+            submitted = started + timedelta(minutes=rng.uniform(4, 25))
+            if submitted > self.now:
+                return
+            # Each retake comes after revising, so the learner does a little better.
+            ability = self.ability + 0.45 * (number - 1)
+            attempt = _attempt(self.course, module, rng, ability, number, started, submitted)
+            self.attempts.append(attempt)
+            self.seen = self.clock = submitted
+            if attempt.passed:
+                self.completions.append((module.slug, quiz_key(quiz.id), submitted))
+                self.certificates.append((len(self.attempts) - 1, _certificate_code(rng)))
+                return
+            if rng.random() < 0.25:
+                return  # gave up after failing
+            self.clock += timedelta(hours=rng.uniform(0.5, 24 * 7))
+
+
+def _attempt(course, module: Module, rng, ability, number, started, submitted) -> SeededAttempt:
+    """Mark each drawn question as a learner of this ability would answer it."""
+    quiz = module.assessment
+    selection = course.select_questions(quiz, rng)
+    evidence = []
+    points = possible = 0.0
+    for entry in selection:
+        question, difficulty, parts = course.questions[entry["question"]]
+        chance = 1 / (1 + math.exp(-1.7 * (ability - difficulty)))
+        fraction = sum(rng.random() < chance for _ in range(parts)) / parts
+        points += fraction * question.points
+        possible += question.points
+        evidence += [(code, question.id, fraction) for code in question.competencies]
+    # The same rounding as grade(): 0.1 + 0.2 points out of 0.3 is 100%, not 99%.
+    percent = math.floor(round(points * 100 / possible, 9)) if possible else 0
+    return SeededAttempt(
+        quiz_id=quiz.id,
+        module_slug=module.slug,
+        number=number,
+        selection=selection,
+        started_at=started,
+        submitted_at=submitted,
+        points=points,
+        points_possible=possible,
+        percent=percent,
+        passed=percent >= quiz.pass_mark,
+        evidence=tuple(evidence),
+    )
+
+
+def rate(course: Course, attempts) -> tuple[SeededLevel, ...]:
+    """Rate every competency the attempts gave evidence for, as refresh_levels would."""
+    found: dict[str, list[Evidence]] = defaultdict(list)
+    for attempt in attempts:
+        # Evidence values are immutable, so one per score and moment serves every code.
+        shared: dict[float, Evidence] = {}
+        for code, _question, score in attempt.evidence:
+            if score not in shared:
+                shared[score] = Evidence(score, attempt.submitted_at)
+            found[code].append(shared[score])
+    levels = []
+    for code, evidence in found.items():
+        framework = course.frameworks.get(code)
+        if framework is None:
+            continue  # refresh_levels skips codes no framework knows
+        rated = attainment(evidence, framework)
+        at = max(e.at for e in evidence)
+        levels.append(SeededLevel(code, rated.level, rated.score, rated.evidence_count, at))
+    return tuple(levels)
+
+
+def _registration_number(rng, profession: str) -> str | None:
+    if profession == "gp":
+        return f"GMC {rng.randrange(2_000_000, 7_999_999)}"
+    if profession == "practice-nurse":
+        return f"{rng.randrange(10, 99)}{rng.choice('ABCDEFGHJ')}{rng.randrange(1000, 9999)}E"
+    if profession == "pharmacist":
+        return f"GPhC {rng.randrange(2_000_000, 2_299_999)}"
+    return None
+
+
+def _certificate_code(rng) -> str:
+    symbols = "".join(rng.choices(CODE_ALPHABET, k=CODE_GROUPS * CODE_GROUP_LENGTH))
+    groups = [symbols[i : i + CODE_GROUP_LENGTH] for i in range(0, len(symbols), CODE_GROUP_LENGTH)]
+    return "-".join([CODE_PREFIX, *groups])

@@ -1,0 +1,191 @@
+"""Generated demo learners: how many, where, repeatable, and rated as the app would rate them."""
+
+import random
+from collections import defaultdict
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app, db
+from app.config import PROJECT_ROOT
+from app.content import catalogue, load
+from app.domain.competencies import Evidence, attainment
+from app.domain.content import quiz_key
+from app.domain.quizzes.attempts import select_questions
+from app.domain.seeding import Course, learners
+from app.models import Attempt, Certificate, CompetencyLevel, Completion, Organisation, User
+from app.models import Evidence as EvidenceRow
+from tests.conftest import sign_in
+
+DEMO_ORGANISATION = "Demo Primary Care Network"
+NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def course():
+    """Return the shipped course as the generator sees it, without an app."""
+    result = load(PROJECT_ROOT / "content", PROJECT_ROOT / "competencies")
+    return Course(result.catalogue)
+
+
+def seed(runner, *args):
+    """Run seed-demo with these arguments and return its output, failing on an error."""
+    result = runner.invoke(args=["seed-demo", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def utc(moment: datetime) -> datetime:
+    """Return a stored time as aware UTC (SQLite hands back naive UTC times)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def learners_in(organisation: str) -> int:
+    """Count the seeded learners (not the demo accounts) in an organisation."""
+    return db.session().scalar(
+        select(func.count(User.id))
+        .join(Organisation)
+        .where(Organisation.name == organisation, User.email.like("learner-%"))
+    )
+
+
+def test_seeding_learners_adds_them_to_the_demo_organisation(app, runner):
+    output = seed(runner, "--learners", "200", "--seed", "7")
+    assert "learner@example.org" in output  # the demo accounts come first, as before
+    assert "Added 200 learners" in output and "learners a minute" in output
+    with app.app_context():
+        assert learners_in(DEMO_ORGANISATION) == 200
+        assert db.session().scalar(select(func.count(EvidenceRow.id))) > 0
+        professions = set(db.session().scalars(select(User.profession)))
+    assert {"link-worker", "practice-nurse", "gp", "pharmacist"} <= professions
+
+
+def test_seeding_the_same_seed_twice_adds_more_learners(app, runner):
+    seed(runner, "--learners", "200", "--seed", "7")
+    seed(runner, "--learners", "200", "--seed", "7")
+    with app.app_context():
+        emails = db.session().scalars(select(User.email).where(User.email.like("learner-%")))
+        assert len(set(emails)) == 400
+        assert learners_in(DEMO_ORGANISATION) == 400
+
+
+def test_stored_levels_equal_attainment_of_the_stored_evidence(app, runner):
+    seed(runner, "--learners", "200", "--seed", "3")
+    with app.app_context():
+        session, course = db.session(), catalogue()
+        user_ids = session.scalars(
+            select(CompetencyLevel.user_id).distinct().order_by(CompetencyLevel.user_id).limit(40)
+        ).all()
+        assert user_ids
+        evidence = defaultdict(list)
+        rows = session.execute(
+            select(EvidenceRow.user_id, EvidenceRow.competency_code, EvidenceRow.score)
+            .add_columns(EvidenceRow.recorded_at)
+            .where(EvidenceRow.user_id.in_(user_ids))
+        )
+        for user_id, code, score, at in rows:
+            evidence[user_id, code].append(Evidence(score, utc(at)))
+        levels = session.scalars(
+            select(CompetencyLevel).where(CompetencyLevel.user_id.in_(user_ids))
+        ).all()
+    assert {(level.user_id, level.competency_code) for level in levels} == set(evidence)
+    for level in levels:
+        found = evidence[level.user_id, level.competency_code]
+        framework = course.framework(course.competency(level.competency_code).framework_id)
+        expected = attainment(found, framework)
+        assert (level.level, level.evidence_count) == (expected.level, expected.evidence_count)
+        assert level.score == pytest.approx(expected.score)
+        assert utc(level.last_evidence_at) == max(e.at for e in found)
+
+
+def test_each_attempt_has_evidence_for_every_competency_of_the_questions_drawn(app, runner):
+    seed(runner, "--learners", "100", "--seed", "4")
+    with app.app_context():
+        session, course = db.session(), catalogue()
+        attempts = session.scalars(select(Attempt)).all()
+        drawn = defaultdict(list)
+        for attempt_id, question_id, code in session.execute(
+            select(EvidenceRow.attempt_id, EvidenceRow.question_id, EvidenceRow.competency_code)
+        ):
+            drawn[attempt_id].append((question_id, code))
+    assert attempts
+    for attempt in attempts:
+        quiz = course.module(attempt.module_slug).assessment
+        expected = [
+            (entry["question"], code)
+            for entry in attempt.selection
+            for code in quiz.question(entry["question"]).competencies
+        ]
+        assert sorted(drawn[attempt.id]) == sorted(expected)
+        assert attempt.status == "graded" and attempt.passed == (attempt.percent >= quiz.pass_mark)
+
+
+def test_seeded_progress_follows_the_gating_order(app, runner):
+    seed(runner, "--learners", "150", "--seed", "5")
+    with app.app_context():
+        session, course = db.session(), catalogue()
+        done = defaultdict(set)
+        for user_id, slug, key in session.execute(
+            select(Completion.user_id, Completion.module_slug, Completion.item_key)
+        ):
+            done[user_id, slug].add(key)
+        attempts = session.execute(select(Attempt.user_id, Attempt.module_slug, Attempt.passed))
+        passed = {(user_id, slug) for user_id, slug, ok in attempts if ok}
+        certificates = set(session.execute(select(Certificate.user_id, Certificate.module_slug)))
+    states = set()
+    for (user_id, slug), keys in done.items():
+        module = course.module(slug)
+        screens = [key for key in module.screen_item_keys if key in keys]
+        assert screens == list(module.screen_item_keys[: len(screens)])  # always a prefix
+        assert (quiz_key(module.assessment.id) in keys) == ((user_id, slug) in passed)
+        states.add(
+            "passed" if (user_id, slug) in passed else len(screens) == len(module.screen_item_keys)
+        )
+    assert certificates == passed
+    assert states == {"passed", True, False}  # some finished, some part way, some passed
+
+
+def test_seeding_into_another_organisation_creates_it(app, runner):
+    seed(runner, "--learners", "50", "--seed", "1", "--org", "Northgate PCN")
+    with app.app_context():
+        assert learners_in("Northgate PCN") == 50
+        assert learners_in(DEMO_ORGANISATION) == 0
+        organisation_ids = set(db.session().scalars(select(EvidenceRow.organisation_id)))
+        northgate = db.session().scalar(
+            select(Organisation.id).where(Organisation.name == "Northgate PCN")
+        )
+    assert organisation_ids == {northgate}
+
+
+def test_seeded_learners_sign_in_with_the_demo_password(app, runner, client):
+    seed(runner, "--learners", "5", "--seed", "9")
+    response = sign_in(client, "learner-9-3@example.org", app.config["DEMO_PASSWORD"])
+    assert response.status_code == 302
+
+
+def test_seeding_learners_is_refused_in_production(database_url):
+    app = create_app(
+        {"LINKWISE_ENV": "production", "DATABASE_URL": database_url, "SECRET_KEY": "s"}
+    )
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--learners", "10", "--seed", "1"])
+    assert result.exit_code != 0
+    assert "never loaded in production" in result.output
+    with app.app_context():
+        assert db.session().scalar(select(func.count(User.id))) == 0
+    app.extensions["linkwise.engine"].dispose()
+
+
+def test_the_same_seed_draws_the_same_learners_and_another_seed_others(course):
+    first = list(learners(course, 1, 1, 30, NOW))
+    assert first == list(learners(course, 1, 1, 30, NOW))
+    assert first[10:] == list(learners(course, 1, 11, 20, NOW))  # however the run is split
+    others = list(learners(course, 2, 1, 30, NOW))
+    assert [a.full_name for a in first] != [b.full_name for b in others]
+
+
+def test_seeded_attempts_draw_questions_like_the_quiz_does(course):
+    for module in course.modules:
+        for state in range(20):
+            ours = course.select_questions(module.assessment, random.Random(state))
+            assert ours == select_questions(module.assessment, random.Random(state))
