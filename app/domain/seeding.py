@@ -19,8 +19,7 @@ from .accounts import PROFESSIONS
 from .certificate_codes import CODE_ALPHABET, CODE_GROUP_LENGTH, CODE_GROUPS, CODE_PREFIX
 from .competencies import Evidence, attainment
 from .content import Catalogue, Module, quiz_key
-from .quizzes import Question, QuestionGroup, Quiz
-from .quizzes.attempts import option_ids
+from .quizzes.attempts import option_ids, select_questions
 
 # Who takes a social prescribing course: mostly link workers, then the practice team.
 PROFESSION_WEIGHTS = {
@@ -119,31 +118,6 @@ class Course:
             for m in self.modules
             for q in m.assessment.questions
         }
-        self.option_ids = {q_id: option_ids(q) for q_id, (q, *_) in self.questions.items()}
-
-    def select_questions(self, quiz: Quiz, rng: random.Random) -> list[dict]:
-        """Draw an attempt's questions exactly as `attempts.select_questions` does.
-
-        Repeated here only to look each question's option ids up instead of working them
-        out per attempt (a matching question hashes its options every time).
-        """
-        chosen: list[Question] = []
-        for item in quiz.items:
-            if isinstance(item, QuestionGroup):
-                chosen += rng.sample(list(item.questions), min(item.pick, len(item.questions)))
-            else:
-                chosen.append(item)
-        if quiz.shuffle_questions:
-            rng.shuffle(chosen)
-        selection = []
-        for question in chosen:
-            order = list(self.option_ids[question.id])
-            if question.type_name == "ordering" or (
-                quiz.shuffle_answers and question.type_name not in ("true-false",)
-            ):
-                rng.shuffle(order)
-            selection.append({"question": question.id, "order": order})
-        return selection
 
 
 def _parts(question) -> int:
@@ -235,7 +209,7 @@ class _Journey:
 def _attempt(course, module: Module, rng, ability, number, started, submitted) -> SeededAttempt:
     """Mark each drawn question as a learner of this ability would answer it."""
     quiz = module.assessment
-    selection = course.select_questions(quiz, rng)
+    selection = select_questions(quiz, rng)
     evidence = []
     points = possible = 0.0
     for entry in selection:

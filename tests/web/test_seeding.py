@@ -1,6 +1,5 @@
 """Generated demo learners: how many, where, repeatable, and rated as the app would rate them."""
 
-import random
 from collections import defaultdict
 from datetime import UTC, datetime
 
@@ -12,7 +11,6 @@ from app.config import PROJECT_ROOT
 from app.content import catalogue, load
 from app.domain.competencies import Evidence, attainment
 from app.domain.content import quiz_key
-from app.domain.quizzes.attempts import select_questions
 from app.domain.seeding import Course, learners
 from app.models import Attempt, Certificate, CompetencyLevel, Completion, Organisation, User
 from app.models import Evidence as EvidenceRow
@@ -182,10 +180,3 @@ def test_the_same_seed_draws_the_same_learners_and_another_seed_others(course):
     assert first[10:] == list(learners(course, 1, 11, 20, NOW))  # however the run is split
     others = list(learners(course, 2, 1, 30, NOW))
     assert [a.full_name for a in first] != [b.full_name for b in others]
-
-
-def test_seeded_attempts_draw_questions_like_the_quiz_does(course):
-    for module in course.modules:
-        for state in range(20):
-            ours = course.select_questions(module.assessment, random.Random(state))
-            assert ours == select_questions(module.assessment, random.Random(state))

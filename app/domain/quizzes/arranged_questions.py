@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
 from .base import InvalidAnswer, Question, QuestionDraft, QuestionReport, letter_id, text_id
@@ -23,7 +24,7 @@ class Matching(Question):
     pairs: tuple[MatchingPair, ...] = ()
     distractors: tuple[str, ...] = ()
 
-    @property
+    @cached_property  # the question never changes; hashing options per attempt was costly
     def options(self) -> tuple[MatchingOption, ...]:
         """Return every option a learner can pick, each once, decoys last."""
         texts = dict.fromkeys([pair.right for pair in self.pairs] + list(self.distractors))
