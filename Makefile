@@ -39,7 +39,7 @@ test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup
-	$(BIN)/ruff check app tests scripts
+	$(BIN)/ruff check app tests scripts bench
 
 validate: setup
 	$(LINKWISE) validate
@@ -48,7 +48,7 @@ clean:
 	rm -rf $(VENV) node_modules static/nhsuk .pytest_cache
 
 bench: setup
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH)
 
 audit: setup
 	CHROME_PATH=$(CHROMIUM) $(BIN)/python scripts/lighthouse_audit.py

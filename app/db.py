@@ -4,14 +4,22 @@ from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine tuned for the database behind the URL."""
+def make_engine(url: str, *, pooled: bool = True) -> Engine:
+    """Create an engine tuned for the database behind the URL.
+
+    An engine that is not pooled opens a connection for each use and closes it after, as
+    a short-lived worker process should.
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15})
+        options = {} if pooled else {"poolclass": NullPool}
+        engine = create_engine(url, connect_args={"timeout": 15}, **options)
         event.listen(engine, "connect", _tune_sqlite)
         return engine
+    if not pooled:
+        return create_engine(url, poolclass=NullPool)
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 

@@ -5,8 +5,10 @@ import json
 from functools import cache, lru_cache
 from pathlib import Path
 
-from flask import Flask, current_app, request, url_for
-from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from flask import Flask, current_app, has_request_context, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, Template
 from markupsafe import Markup
 
 from app import content
@@ -16,6 +18,7 @@ from app.domain.quizzes.attempts import grade, shown_questions
 from app.security import csp_nonce
 from app.web.quiz_forms import form_values
 
+SERVICE_NAME = "Linkwise"
 NHSUK_ASSETS = "nhsuk"  # folder under static/ that the build fills from npm
 
 
@@ -23,6 +26,7 @@ def configure(app: Flask) -> None:
     """Set the loader, undefined handling and globals; call before any template renders."""
     # Set on the environment itself: extensions (Flask-WTF) have already created it.
     env = app.jinja_env
+    env.template_class = ImportingTemplate
     env.loader = ChoiceLoader(
         [
             FileSystemLoader(Path(app.root_path) / "templates"),
@@ -31,10 +35,12 @@ def configure(app: Flask) -> None:
     )
     env.undefined = ChainableUndefined
     env.globals.update(
-        service_name="Linkwise",
+        service_name=SERVICE_NAME,
         professions=PROFESSIONS,
         asset=asset_url,
+        url_for=template_url_for,
         nhsuk=render_component,
+        site_header=site_header,
         screen_url=screen_url,
         form_values=form_values,
         shown_for_check=lambda quiz: shown_questions(
@@ -50,11 +56,52 @@ def configure(app: Flask) -> None:
     env.filters["quiz_inline"] = quiz_inline
 
 
+class ImportingTemplate(Template):
+    """Jinja's Template, with `{% from %}` imports that do not re-check globals every render.
+
+    To import a macro, Jinja compares the importing context's global names with the
+    imported template's, through a ChainMap, on every render; a page with six imports paid
+    for that on each request. When the importer has no global the imported template lacks,
+    Jinja's own answer is the cached module, so we reach it by a cheap set comparison.
+    """
+
+    _global_names: frozenset = frozenset()
+
+    def _get_default_module(self, ctx=None):
+        if ctx is not None and not ctx.globals_keys <= self._global_names:
+            self._global_names = frozenset(self.globals)  # globals may have grown since
+        if ctx is not None and ctx.globals_keys <= self._global_names:
+            ctx = None
+        return super()._get_default_module(ctx)
+
+
+def template_url_for(endpoint: str, **values) -> str:
+    """url_for for templates: every page builds the same links, so each is built once."""
+    if (
+        not has_request_context()
+        or endpoint.startswith(".")
+        or any(
+            name.startswith("_") or not isinstance(value, str | int)
+            for name, value in values.items()
+        )
+    ):
+        return url_for(endpoint, **values)
+    return _url(request.script_root, endpoint, tuple(sorted(values.items())))
+
+
+@lru_cache(maxsize=8192)
+def _url(_script_root: str, endpoint: str, values: tuple) -> str:
+    return url_for(endpoint, **dict(values))
+
+
 def asset_url(filename: str) -> str:
     """Return a static file's URL with a content hash, so it can be cached for a year."""
-    return url_for(
-        "static", filename=filename, v=_content_hash(current_app.static_folder, filename)
-    )
+    return _asset_url(request.script_root, current_app.static_folder, filename)
+
+
+@lru_cache(maxsize=1024)
+def _asset_url(_script_root: str, static_folder: str, filename: str) -> str:
+    return url_for("static", filename=filename, v=_content_hash(static_folder, filename))
 
 
 @cache
@@ -114,3 +161,53 @@ def _render_component(env, name: str, params_json: str) -> str:
 def _macro_name(component: str) -> str:
     first, *rest = component.split("-")
     return first + "".join(part.capitalize() for part in rest)
+
+
+def site_header() -> Markup:
+    """Return the NHS header: account links and navigation for this user on this page."""
+    user = current_user
+    if not user.is_authenticated:
+        return Markup(_site_header(request.script_root, request.endpoint, None))
+    viewer = (user.full_name, user.role, user.organisation_id is not None)
+    html = _site_header(request.script_root, request.endpoint, viewer)
+    return Markup(html.replace("__CSRF__", str(Markup.escape(generate_csrf()))))
+
+
+@lru_cache(maxsize=4096)
+def _site_header(_script_root: str, endpoint: str | None, viewer: tuple | None) -> str:
+    """Build the header for a page and a kind of viewer (name, role, has an organisation)."""
+    section = (endpoint or "").partition(".")[0]
+    nav = [("pages.home", "Home", endpoint == "pages.home")]
+    if viewer is None:
+        account = [{"href": url_for("auth.sign_in"), "text": "Sign in", "icon": True}]
+        nav.append(("auth.register", "Register", endpoint == "auth.register"))
+    else:
+        name, role, has_organisation = viewer
+        sign_out = Markup(
+            '<form class="nhsuk-header__account-form" method="post" action="{}">'
+            '<input type="hidden" name="csrf_token" value="__CSRF__">'
+            '<button class="nhsuk-header__account-button">Sign out</button></form>'
+        ).format(url_for("auth.sign_out"))
+        account = [
+            {"href": url_for("account.account"), "text": name, "icon": True},
+            {"html": str(sign_out)},
+        ]
+        nav.append(("learn.my_learning", "My learning", section in ("learn", "quiz")))
+        nav.append(("my.competencies", "My competencies", section == "my"))
+    nav.append(("competencies.framework", "Competencies", section == "competencies"))
+    if viewer is not None and viewer[1] in ("manager", "admin") and viewer[2]:
+        nav.append(("manage.dashboard", "Your organisation", section == "manage"))
+    if viewer is not None and viewer[1] in ("trainer", "admin"):
+        nav.append(("author.coverage_page", "Coverage", section == "author"))
+    params = {
+        "service": {"text": SERVICE_NAME, "href": url_for("pages.home")},
+        "logo": {"ariaLabel": "Linkwise homepage"},
+        "account": {"items": account},
+        "navigation": {
+            "items": [
+                {"href": url_for(target), "text": text, "current": current}
+                for target, text, current in nav
+            ]
+        },
+    }
+    return _render_component(current_app.jinja_env, "header", json.dumps(params, sort_keys=True))

@@ -57,6 +57,8 @@ class User(Base):
         CheckConstraint(_in("role", ROLES), name="role_known"),
         CheckConstraint(_in("profession", PROFESSIONS), name="profession_known"),
         CheckConstraint("role != 'manager' OR organisation_id IS NOT NULL", name="manager_has_org"),
+        # An organisation's learners in name order: the manager's grid and export.
+        Index("ix_user_account_org_role_name", "organisation_id", "role", "full_name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,7 +68,7 @@ class User(Base):
     profession: Mapped[str] = mapped_column(String(40))
     registration_number: Mapped[str | None] = mapped_column(String(40))
     role: Mapped[str] = mapped_column(String(20), default="learner")
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     # The healthcare-professional confirmation, kept with the profession given at the time.
     professional_confirmed_at: Mapped[datetime]
     professional_confirmed_as: Mapped[str] = mapped_column(String(40))
@@ -98,7 +100,11 @@ class Completion(Base):
 
     __tablename__ = "completion"
     # The unique constraint's index also serves "this learner's completions in this module".
-    __table_args__ = (UniqueConstraint("user_id", "module_slug", "item_key"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_slug", "item_key"),
+        # Who completed an item, and when: module completions on the manager's dashboard.
+        Index("ix_completion_item_user", "item_key", "user_id", "completed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
@@ -173,11 +179,8 @@ class Evidence(Base):
     """One graded answer as evidence for one competency, written with the grade."""
 
     __tablename__ = "evidence"
-    # Dashboards aggregate by organisation and competency, learners look up their own.
-    __table_args__ = (
-        Index("ix_evidence_org_code", "organisation_id", "competency_code"),
-        Index("ix_evidence_user_code", "user_id", "competency_code"),
-    )
+    # Read by learner only: dashboards count the competency_level rows made from it.
+    __table_args__ = (Index("ix_evidence_user_code", "user_id", "competency_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
@@ -201,6 +204,14 @@ class CompetencyLevel(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "competency_code"),
         Index("ix_competency_level_org_code", "organisation_id", "competency_code", "level"),
+        # Each learner's count at a level, in learner order: "sort by competencies reached".
+        Index(
+            "ix_competency_level_org_level_user",
+            "organisation_id",
+            "level",
+            "user_id",
+            "competency_code",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

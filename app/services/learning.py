@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app import db
 from app.domain.content import Module, Screen
@@ -12,14 +12,20 @@ from app.domain.progress import Progress, module_progress
 from app.models import Completion
 from app.services.upsert import insert_for
 
+# Every screen view asks this: a plain Core statement, built once, needing no ORM objects.
+_COMPLETED_KEYS = select(Completion.item_key).where(
+    Completion.user_id == bindparam("user_id"), Completion.module_slug == bindparam("module_slug")
+)
+
 
 def completed_keys(user_id: int, module_slug: str) -> frozenset[str]:
     """Return the keys of the items the user completed in a module (one query)."""
-    # A plain Core query: every screen view asks this, and it needs no ORM objects.
-    statement = select(Completion.item_key).where(
-        Completion.user_id == user_id, Completion.module_slug == module_slug
+    rows = (
+        db.session()
+        .connection()
+        .execute(_COMPLETED_KEYS, {"user_id": user_id, "module_slug": module_slug})
     )
-    return frozenset(db.session().connection().execute(statement).scalars())
+    return frozenset(rows.scalars())
 
 
 def completed_by_module(user_id: int) -> dict[str, frozenset[str]]:

@@ -11,6 +11,7 @@ from app.domain.competencies import INSUFFICIENT_EVIDENCE
 from app.domain.content import Catalogue, quiz_key
 from app.models import CompetencyLevel, Completion, Organisation, User
 from app.services import audit
+from app.services.sqlfunctions import iso_date, year_month
 
 PER_PAGE = 25
 SORTS = ("name", "-name", "competent")
@@ -46,14 +47,17 @@ def summary(organisation_id: int, catalogue: Catalogue) -> Summary:
     learners = session.scalar(select(func.count(User.id)).where(_learners_of(organisation_id)))
     quiz_keys = {quiz_key(m.assessment.id): m.slug for m in catalogue.modules if m.assessment}
     completed = dict.fromkeys((m.slug for m in catalogue.modules), 0)
-    finished = session.execute(
-        select(Completion.item_key, func.count(Completion.id), func.min(Completion.completed_at))
+    by_month: dict[str, int] = defaultdict(int)
+    month = year_month(Completion.completed_at)
+    # Passing a module's quiz completes it: counted by module and by month in one query.
+    for key, when, count in session.execute(
+        select(Completion.item_key, month, func.count())
         .join(User, User.id == Completion.user_id)
         .where(_learners_of(organisation_id), Completion.item_key.in_(quiz_keys))
-        .group_by(Completion.item_key)
-    )
-    for key, count, _first in finished:
-        completed[quiz_keys[key]] = count
+        .group_by(Completion.item_key, month)
+    ):
+        completed[quiz_keys[key]] += count
+        by_month[when] += count
     levels: dict[str, dict[str, int]] = defaultdict(dict)
     for code, level, count in session.execute(
         select(CompetencyLevel.competency_code, CompetencyLevel.level, func.count())
@@ -61,21 +65,7 @@ def summary(organisation_id: int, catalogue: Catalogue) -> Summary:
         .group_by(CompetencyLevel.competency_code, CompetencyLevel.level)
     ):
         levels[code][level] = count
-    return Summary(
-        organisation, learners, completed, dict(levels), _by_month(organisation_id, quiz_keys)
-    )
-
-
-def _by_month(organisation_id: int, quiz_keys) -> list[tuple[str, int]]:
-    rows = db.session().scalars(
-        select(Completion.completed_at)
-        .join(User, User.id == Completion.user_id)
-        .where(_learners_of(organisation_id), Completion.item_key.in_(quiz_keys))
-    )
-    months: dict[str, int] = defaultdict(int)
-    for at in rows:
-        months[at.strftime("%Y-%m")] += 1
-    return sorted(months.items())
+    return Summary(organisation, learners, completed, dict(levels), sorted(by_month.items()))
 
 
 def grid(
@@ -153,7 +143,9 @@ def export_rows(organisation_id: int, catalogue: Catalogue, actor_id: int) -> It
         "evidence_count",
         "last_evidence",
     ]
-    rows = session.execute(
+    # Core rows (no ORM loading), the date formatted by the database: this loop runs once
+    # per learner and competency, millions of times for a region.
+    rows = session.connection().execute(
         select(
             User.id,
             User.full_name,
@@ -163,38 +155,30 @@ def export_rows(organisation_id: int, catalogue: Catalogue, actor_id: int) -> It
             CompetencyLevel.level,
             CompetencyLevel.score,
             CompetencyLevel.evidence_count,
-            CompetencyLevel.last_evidence_at,
+            iso_date(CompetencyLevel.last_evidence_at),
         )
-        .outerjoin(CompetencyLevel, and_(CompetencyLevel.user_id == User.id))
+        .outerjoin(CompetencyLevel, CompetencyLevel.user_id == User.id)
         .where(_learners_of(organisation_id))
         .order_by(User.full_name, User.id)
-        .execution_options(yield_per=2000)
+        .execution_options(yield_per=5000)
     )
-    current, found, person = None, {}, None
-    for row in rows:
-        if row.id != current:
-            if person is not None:
-                yield from _learner_rows(person, found, codes)
-            current, found, person = row.id, {}, row
-        if row.competency_code:
-            found[row.competency_code] = row
-    if person is not None:
-        yield from _learner_rows(person, found, codes)
+    current, person, found = None, (), {}
+    for user_id, name, email, profession, code, level, score, count, last in rows:
+        if user_id != current:
+            yield from _learner_rows(person, found, codes)
+            current, person, found = user_id, (name, email, profession), {}
+        if code is not None:
+            found[code] = (level, "" if score is None else f"{score:.1f}", count, last)
+    yield from _learner_rows(person, found, codes)
 
 
-def _learner_rows(person, found, codes) -> Iterator[list]:
-    for code in codes:
-        level = found.get(code)
-        yield [
-            person.full_name,
-            person.email,
-            person.profession,
-            code,
-            level.level if level else INSUFFICIENT_EVIDENCE,
-            "" if not level or level.score is None else f"{level.score:.1f}",
-            level.evidence_count if level else 0,
-            level.last_evidence_at.date().isoformat() if level else "",
-        ]
+UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "")
+
+
+def _learner_rows(person: tuple, found: dict, codes) -> Iterator[list]:
+    if person:
+        for code in codes:
+            yield [*person, code, *found.get(code, UNRATED)]
 
 
 def _learners_of(organisation_id: int):

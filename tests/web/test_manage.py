@@ -10,8 +10,9 @@ from sqlalchemy import event, select
 
 from app import db
 from app.content import catalogue
-from app.models import AuditEvent, CompetencyLevel, Organisation, User
-from app.services import accounts
+from app.domain.content import quiz_key
+from app.models import AuditEvent, CompetencyLevel, Completion, Organisation, User
+from app.services import accounts, manage
 from tests.conftest import sign_in
 
 
@@ -110,6 +111,9 @@ def test_export_streams_one_row_per_learner_and_competency_and_is_audited(app, m
         )
     assert rows[0][:4] == ["learner", "email", "profession", "competency"]
     assert len(rows) - 1 == 2 * codes
+    today = datetime.now(UTC).date().isoformat()
+    assert {row[7] for row in rows[1:]} == {today}  # last evidence, as a UTC date
+    assert {row[5] for row in rows[1:]} == {"50.0"}
     assert not any("hillside" in r[1].lower() for r in rows[1:])
     assert audited is not None and audited.detail == {"organisation": "Riverside PCN"}
 
@@ -136,3 +140,31 @@ def test_dashboard_query_count_does_not_grow_with_learners(app, manager):
     few = queries()
     add_learners(app, "Riverside PCN", 60, start=5)
     assert queries() == few
+
+
+def test_module_completions_are_counted_by_month_for_the_organisation_only(app, manager):
+    ours = add_learners(app, "Riverside PCN", 3)
+    theirs = add_learners(app, "Hillside PCN", 1)
+    with app.app_context():
+        module = next(m for m in catalogue().modules if m.assessment)
+        passed = quiz_key(module.assessment.id)
+        session = db.session()
+        for user_id, key, at in (
+            (ours[0], passed, datetime(2026, 9, 30, 23, 59)),
+            (ours[1], passed, datetime(2026, 10, 1, 0, 1)),
+            (ours[2], passed, datetime(2026, 10, 15)),
+            (theirs[0], passed, datetime(2026, 10, 2)),  # another organisation
+            (ours[0], module.screen_item_keys[0], datetime(2026, 8, 1)),  # a screen, not a module
+        ):
+            session.add(
+                Completion(user_id=user_id, module_slug=module.slug, item_key=key, completed_at=at)
+            )
+        session.commit()
+        riverside = session.scalar(
+            select(Organisation.id).where(Organisation.name == "Riverside PCN")
+        )
+        counted = manage.summary(riverside, catalogue())
+    assert counted.completions_by_month == [("2026-09", 1), ("2026-10", 2)]
+    assert counted.completed[module.slug] == 3
+    page = manager.get("/manage/").text
+    assert '<td class="nhsuk-table__cell">2026-10</td>' in page

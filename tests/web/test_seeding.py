@@ -14,7 +14,8 @@ from app.domain.content import quiz_key
 from app.domain.seeding import Course, learners
 from app.models import Attempt, Certificate, CompetencyLevel, Completion, Organisation, User
 from app.models import Evidence as EvidenceRow
-from tests.conftest import sign_in
+from app.services import seeding
+from tests.conftest import DEMO_PASSWORD, sign_in
 
 DEMO_ORGANISATION = "Demo Primary Care Network"
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
@@ -180,3 +181,49 @@ def test_the_same_seed_draws_the_same_learners_and_another_seed_others(course):
     assert first[10:] == list(learners(course, 1, 11, 20, NOW))  # however the run is split
     others = list(learners(course, 2, 1, 30, NOW))
     assert [a.full_name for a in first] != [b.full_name for b in others]
+
+
+def test_several_processes_draw_the_same_learners_and_every_reference_holds(app):
+    with app.app_context():
+        report = seeding.seed_learners(
+            150, 11, DEMO_PASSWORD, "Parallel PCN", batch_size=40, workers=3
+        )
+        session = db.session()
+        people = dict(
+            session.execute(
+                select(User.email, User.profession)
+                .join(Organisation)
+                .where(Organisation.name == "Parallel PCN")
+            ).all()
+        )
+        evidence = session.scalar(
+            select(func.count(EvidenceRow.id))
+            .join(User)
+            .join(Organisation)
+            .where(Organisation.name == "Parallel PCN")
+        )
+        evidence_astray = session.scalar(
+            select(func.count(EvidenceRow.id))
+            .outerjoin(Attempt, Attempt.id == EvidenceRow.attempt_id)
+            .where((Attempt.id.is_(None)) | (Attempt.user_id != EvidenceRow.user_id))
+        )
+        certificates_astray = session.scalar(
+            select(func.count(Certificate.code))
+            .outerjoin(Attempt, Attempt.id == Certificate.attempt_id)
+            .where((Attempt.id.is_(None)) | (Attempt.user_id != Certificate.user_id))
+        )
+        rows_astray = [
+            session.scalar(
+                select(func.count(model.id))
+                .outerjoin(User, User.id == model.user_id)
+                .where(User.id.is_(None))
+            )
+            for model in (Attempt, Completion, CompetencyLevel)
+        ]
+        expected = list(learners(Course(catalogue()), 11, 1, 150, NOW))
+    assert report.learners == 150 and report.rows["user_account"] == 150
+    # Professions are drawn first, before anything that depends on the time of the run.
+    assert people == {learner.email: learner.profession for learner in expected}
+    assert report.rows["evidence"] == evidence > 0
+    assert evidence_astray == certificates_astray == 0
+    assert rows_astray == [0, 0, 0]
