@@ -169,7 +169,7 @@ def measure(label: str, database_url: str, folder: Path) -> list[dict]:
     """Grow the demo organisation through SIZES; time the manager's pages at each size."""
     competencies, codes, scale = padded_frameworks(folder)
     env = app_env(database_url, LINKWISE_COMPETENCIES_DIR=str(competencies))
-    server, port = start_server(env, workers=2)
+    server, port = start_server(env, workers=2, threads=4)
     rows, seeded = [], 0
     try:
         cookie = sign_in(port, "manager@example.org")
@@ -202,7 +202,8 @@ def main() -> None:
             work.mkdir()
             rows += measure(label, url, work)
     print(
-        f"\nManager dashboard and CSV export: gunicorn, one client, median of {REPEATS} "
+        f"\nManager dashboard and CSV export: gunicorn (2 threaded workers, as in production, "
+        f"30 s timeout), one client, median of {REPEATS} "
         f"requests (CSV: 3 up to 10,000 learners, then 1),\n{COMPETENCIES} competencies, "
         "every learner rated in each; seed rate is seed-demo's own figure, one run"
     )

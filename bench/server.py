@@ -41,8 +41,11 @@ def linkwise(env: dict, *arguments: str) -> str:
     return run.stdout
 
 
-def start_server(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
-    """Migrate, load the demo accounts and start gunicorn; return it and its port."""
+def start_server(env: dict, workers: int, threads: int = 1) -> tuple[subprocess.Popen, int]:
+    """Migrate, load the demo accounts and start gunicorn; return it and its port.
+
+    With threads, gunicorn runs threaded workers, as the README's production command does.
+    """
     linkwise(env, "db", "upgrade")
     linkwise(env, "seed-demo")
     port = free_port()
@@ -55,8 +58,7 @@ def start_server(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
-            "--timeout",
-            "600",
+            *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
             "bench.wsgi:app",
         ],
         env=env,

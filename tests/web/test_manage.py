@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import secrets
 from datetime import UTC, datetime
 
@@ -168,3 +169,7 @@ def test_module_completions_are_counted_by_month_for_the_organisation_only(app, 
     assert counted.completed[module.slug] == 3
     page = manager.get("/manage/").text
     assert '<td class="nhsuk-table__cell">2026-10</td>' in page
+    # Each bar's count sits above it, inside the chart: the tallest one's too (12px text).
+    chart = page[page.index('aria-labelledby="months-title') :].split("</svg>")[0]
+    label_tops = [float(y) - 12 for y in re.findall(r'<text [^>]*y="([\d.]+)"', chart)]
+    assert len(label_tops) == 4 and min(label_tops) >= 0
