@@ -20,13 +20,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["PROXY_HOPS"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=1)
 
-    from app import content, db, jinja, login, security
+    from app import content, db, jinja, login, security, static_files
 
     db.init_app(app)
     security.init_app(app)
     login.init_app(app)
     jinja.configure(app)
     content.init_app(app)
+    static_files.init_app(app)
 
     from app.web import (
         auth,

@@ -15,7 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import course, free_port, sign_in, start_server  # noqa: E402
+from bench.screen import course  # noqa: E402
+from bench.server import app_env, sign_in, start_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -45,30 +46,35 @@ def learner_pages() -> list[str]:
 
 def audit(url: str, cookie: str, folder: Path) -> dict[str, int]:
     report = folder / "report.json"
-    subprocess.run(
-        [
-            str(LIGHTHOUSE),
-            url,
-            "--quiet",
-            "--output=json",
-            f"--output-path={report}",
-            f"--only-categories={','.join(CATEGORIES)}",
-            f"--chrome-flags={CHROME_FLAGS}",
-            "--extra-headers",
-            json.dumps({"Cookie": cookie}),
-            "--preset=desktop",
-        ],
-        check=True,
-        env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")},
-    )
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={report}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--chrome-flags={CHROME_FLAGS}",
+        "--extra-headers",
+        json.dumps({"Cookie": cookie}),
+        *PRESET,
+    ]
+    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+    # Lighthouse sometimes loses the trace of a load in headless Chromium (NO_NAVSTART) and
+    # asks to be run again; a page fails only if three runs in a row fail.
+    for attempt in range(3):
+        run = subprocess.run(command, env=env, capture_output=True, text=True)
+        if run.returncode == 0:
+            break
+        print(f"Lighthouse failed on {url} (try {attempt + 1} of 3): {run.stderr.strip()[-300:]}")
+    else:
+        raise RuntimeError(f"Lighthouse failed three times on {url}")
     categories = json.loads(report.read_text())["categories"]
     return {name: round(categories[name]["score"] * 100) for name in CATEGORIES}
 
 
 def main() -> int:
-    port = free_port()
     with tempfile.TemporaryDirectory() as folder:
-        server = start_server(f"sqlite:///{folder}/audit.db", port)
+        server, port = start_server(app_env(f"sqlite:///{folder}/audit.db"), workers=4)
         try:
             cookie = sign_in(port)
             rows = [
