@@ -23,7 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, insert, select, text
+from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from app import db
 from app.content import catalogue
@@ -97,8 +97,11 @@ def seed_learners(
     )
     name = organisation.name
     session.commit()  # the workers' transactions must see the organisation
-    batches = [(first + n, min(batch_size, count - n)) for n in range(0, count, batch_size)]
-    workers = min(workers or os.cpu_count() or 1, len(batches))
+    workers = max(1, workers or os.cpu_count() or 1)
+    # At least four batches a worker, so none waits long for the last one to finish.
+    size = max(1, min(batch_size, -(-count // (workers * 4))))
+    batches = [(first + n, min(size, count - n)) for n in range(0, count, size)]
+    workers = min(workers, len(batches))
     rows: Counter[str] = Counter()
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         # A forked child would share the parent's open connections: close them first.
@@ -147,9 +150,18 @@ def _seed_batch(batch: tuple[int, int]) -> Counter:
 def _next_number(seed: int) -> int:
     """Return the running number after the highest learner this seed already made."""
     prefix, suffix = learner_email(seed, 0).rsplit("0@", 1)
-    emails = db.session().scalars(select(User.email).where(User.email.like(f"{prefix}%@{suffix}")))
-    numbers = [email[len(prefix) : -len(suffix) - 1] for email in emails]
-    return max((int(n) for n in numbers if n.isdigit()), default=0) + 1
+    # Longest first, then highest: the first address with a number holds the highest one.
+    candidates = (
+        select(User.email)
+        .where(User.email.like(f"{prefix}%@{suffix}"))
+        .order_by(func.length(User.email).desc(), User.email.desc())
+    )
+    for limit in (100, None):  # the top few nearly always answer; else read them all
+        for email in db.session().scalars(candidates.limit(limit)):
+            number = email[len(prefix) : -len(suffix) - 1]
+            if number.isdigit():
+                return int(number) + 1
+    return 1
 
 
 def _write(
