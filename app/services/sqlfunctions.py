@@ -1,4 +1,4 @@
-"""SQL expressions each database spells its own way."""
+"""Timestamps as text, which each database spells its own way; all times are stored in UTC."""
 
 from sqlalchemy import String
 from sqlalchemy.ext.compiler import compiles
@@ -12,29 +12,27 @@ class year_month(GenericFunction):  # noqa: N801 (SQL functions read as lower ca
     inherit_cache = True
 
 
-@compiles(year_month, "postgresql")
-def _year_month_postgresql(element, compiler, **kw):
-    return f"to_char({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC', 'YYYY-MM')"
-
-
-@compiles(year_month, "sqlite")
-def _year_month_sqlite(element, compiler, **kw):
-    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
-
-
 class iso_date(GenericFunction):  # noqa: N801
-    """The 'YYYY-MM-DD' (UTC) of a timestamp, as text."""
+    """The 'YYYY-MM-DD' of a timestamp."""
 
     type = String()
     inherit_cache = True
 
 
+# PostgreSQL formats in the session's time zone, so it is told UTC. SQLite holds the text
+# 'YYYY-MM-DD HH:MM:SS.ffffff' that SQLAlchemy wrote.
+_POSTGRESQL = {year_month: "YYYY-MM", iso_date: "YYYY-MM-DD"}
+_SQLITE = {year_month: "strftime('%Y-%m', {})", iso_date: "substr({}, 1, 10)"}
+
+
+@compiles(year_month, "postgresql")
 @compiles(iso_date, "postgresql")
-def _iso_date_postgresql(element, compiler, **kw):
-    return f"to_char({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+def _postgresql(element, compiler, **kw):
+    pattern = _POSTGRESQL[type(element)]
+    return f"to_char({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC', '{pattern}')"
 
 
+@compiles(year_month, "sqlite")
 @compiles(iso_date, "sqlite")
-def _iso_date_sqlite(element, compiler, **kw):
-    # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC.
-    return f"substr({compiler.process(element.clauses, **kw)}, 1, 10)"
+def _sqlite(element, compiler, **kw):
+    return _SQLITE[type(element)].format(compiler.process(element.clauses, **kw))
