@@ -89,6 +89,7 @@ def fill_levels(database_url: str, codes: list[str], scale: list[str]) -> int:
     from app.config import normalise_database_url
     from app.models import CompetencyLevel, Organisation, User
     from app.services.demo import DEMO_ORGANISATION
+    from app.services.seeding import COLUMNS
 
     engine = create_engine(normalise_database_url(database_url))
     wanted = union_all(
@@ -105,15 +106,7 @@ def fill_levels(database_url: str, codes: list[str], scale: list[str]) -> int:
         )
         connection.execute(
             insert(CompetencyLevel).from_select(
-                [
-                    "user_id",
-                    "organisation_id",
-                    "competency_code",
-                    "level",
-                    "score",
-                    "evidence_count",
-                    "last_evidence_at",
-                ],
+                COLUMNS[CompetencyLevel],  # the seeder's columns, in its order
                 select(
                     User.id,
                     User.organisation_id,
