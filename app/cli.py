@@ -2,7 +2,6 @@
 
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -14,6 +13,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from app.config import PROJECT_ROOT
 from app.domain.accounts import PROFESSIONS, ROLES
 from app.domain.catalogue import validate as validate_content
+from app.domain.problems import relative_to
 from app.domain.quizzes.text2qti import import_text2qti as convert_text2qti
 from app.services import accounts, demo, seeding
 
@@ -45,26 +45,40 @@ def _create_app_or_explain() -> Flask:
 def validate(paths):
     """Check modules, screens, quizzes and frameworks; print every problem with its line.
 
-    Exits 1 when there is any error, 0 when there is none.
+    Named files are checked as part of the installed content. Exits 1 when there is any
+    error, 0 when there is none.
     """
-    content_dir = Path(os.environ.get("LINKWISE_CONTENT_DIR") or PROJECT_ROOT / "content")
-    competencies_dir = Path(
-        os.environ.get("LINKWISE_COMPETENCIES_DIR") or PROJECT_ROOT / "competencies"
-    )
+    content_dir, competencies_dir = installed_content()
     problems = validate_content(
-        paths or (content_dir / "modules", content_dir / "quizzes", competencies_dir),
+        paths,
         default_competencies_dir=competencies_dir,
         default_modules_dir=content_dir / "modules",
         default_quizzes_dir=content_dir / "quizzes",
     )
     for problem in problems:
-        click.echo(_relative(problem))
+        click.echo(shown(problem))
     errors = sum(problem.is_error for problem in problems)
     warnings = len(problems) - errors
     click.echo(
         f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", err=True
     )
     sys.exit(1 if errors else 0)
+
+
+def installed_content() -> tuple[Path, Path]:
+    """Return the installed content and competencies folders, as the app would find them."""
+    content_dir = Path(os.environ.get("LINKWISE_CONTENT_DIR") or PROJECT_ROOT / "content")
+    competencies_dir = Path(
+        os.environ.get("LINKWISE_COMPETENCIES_DIR") or PROJECT_ROOT / "competencies"
+    )
+    return content_dir, competencies_dir
+
+
+def shown(problem) -> str:
+    """Return a problem as printed: paths relative to here, or else to the project."""
+    for root in (Path.cwd(), PROJECT_ROOT):
+        problem = relative_to(problem, str(root.resolve()))
+    return str(problem)
 
 
 @click.command("import-text2qti")
@@ -96,13 +110,6 @@ def import_text2qti(source, module_slug, kind, pass_mark, output):
     click.echo(
         f"wrote {output}; run `linkwise validate {output}` to see what is left to fill in", err=True
     )
-
-
-def _relative(problem) -> str:
-    path = Path(problem.path)
-    if path.is_absolute() and path.is_relative_to(Path.cwd()):
-        problem = replace(problem, path=str(path.relative_to(Path.cwd())))
-    return str(problem)
 
 
 def init_app(app: Flask) -> None:

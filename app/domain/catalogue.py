@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -13,8 +13,14 @@ from .framework_files import load_frameworks, unknown_code_message
 from .markdown import LinkResolver, RenderedMarkdown, render_markdown
 from .module_files import IMAGE_SUFFIXES, ModuleDraft, read_module, screen_slugs_in
 from .problems import Problem, Problems, did_you_mean, has_errors
-from .quiz_files import assessment_for, check_quiz_modules, knowledge_check_for, read_quizzes
-from .quizzes import Quiz
+from .quiz_files import (
+    QuizFile,
+    assessment_for,
+    check_quiz_modules,
+    knowledge_check_for,
+    read_quizzes,
+    unplaced_knowledge_checks,
+)
 from .sources import Sources, discover
 
 
@@ -24,6 +30,8 @@ class LoadResult:
 
     catalogue: Catalogue | None
     problems: tuple[Problem, ...]
+    # Each quiz file's module, as its front matter says, even when the file has errors.
+    quiz_modules: Mapping[str, str | None] = field(default_factory=dict, compare=False)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -53,31 +61,46 @@ def load_catalogue(
     framework_result = load_frameworks(framework_files)
     problems.extend(framework_result.problems)
     known_codes = framework_result.codes
-    # Quizzes come after frameworks: their questions name competencies.
-    quizzes = read_quizzes(quiz_files, known_codes, problems)
+    minimum_evidence = {
+        c.code: f.attainment.minimum_evidence
+        for f in framework_result.frameworks
+        if f.attainment is not None
+        for c in f.competencies
+    }
 
     drafts = [read_module(Path(folder), problems) for folder in _unique(module_dirs)]
     screens_by_module: dict[str, set[str]] = {}
     for folder in _unique(reference_module_dirs):
         screens_by_module.setdefault(folder.name, screen_slugs_in(folder))
     for draft in drafts:
-        screens_by_module[draft.slug] = {s.slug for s in draft.screens}
+        # Every well-named screen file is a link target, even one whose front matter is
+        # broken: its own error says what is wrong, and links to it are not wrong too.
+        screens_by_module[draft.slug] = screen_slugs_in(draft.folder)
+    # Quizzes come after frameworks and modules: their questions name competencies, which
+    # must be in the framework and in their module's list.
+    quiz_files_by_id = read_quizzes(quiz_files, known_codes, problems, _module_codes(drafts))
 
     _check_modules_are_distinct(drafts, problems)
-    check_quiz_modules(quizzes, screens_by_module, problems)
+    check_quiz_modules(quiz_files_by_id, screens_by_module, problems)
     modules = []
+    placed: dict[str, Path] = {}
     for draft in drafts:
         _check_competencies(draft, known_codes, problems)
-        module = _render_module(draft, screens_by_module, link_resolver, problems, quizzes)
+        assessment = assessment_for(draft, quiz_files_by_id, problems, minimum_evidence)
+        module = _render_module(
+            draft, screens_by_module, link_resolver, problems, quiz_files_by_id, placed
+        )
         if module is not None:
-            modules.append(module)
+            modules.append(replace(module, assessment=assessment))
+    unplaced_knowledge_checks(quiz_files_by_id, [d.slug for d in drafts], placed, problems)
+    quiz_modules = {str(f.path): f.module for f in quiz_files_by_id.values()}
 
     if has_errors(problems.sorted()):
-        return LoadResult(None, problems.sorted())
+        return LoadResult(None, problems.sorted(), quiz_modules)
     catalogue = Catalogue(tuple(modules), framework_result.frameworks)
     if any(module.assessment for module in modules):
         problems.extend(coverage_problems(catalogue))
-    return LoadResult(catalogue, problems.sorted())
+    return LoadResult(catalogue, problems.sorted(), quiz_modules)
 
 
 def validate(
@@ -87,9 +110,23 @@ def validate(
     default_modules_dir: Path | None = None,
     default_quizzes_dir: Path | None = None,
 ) -> tuple[Problem, ...]:
-    """Check the modules, quizzes and frameworks under the given paths; return every problem."""
+    """Check the named files as part of the installed content; return every problem.
+
+    Without paths, everything installed is checked. With paths, every error anywhere is
+    returned, since any error keeps the site from starting, and the warnings of the named
+    files; a named module brings in the quizzes that belong to it.
+    """
     sources = discover(paths, default_competencies_dir, default_modules_dir, default_quizzes_dir)
-    return load_sources(sources).problems
+    result = load_sources(sources)
+    if sources.named is None:
+        return result.problems
+    named_modules = {folder.name for folder in sources.module_dirs if sources.is_named(folder)}
+    their_quizzes = {path for path, slug in result.quiz_modules.items() if slug in named_modules}
+    return tuple(
+        p
+        for p in result.problems
+        if p.is_error or sources.is_named(p.path) or p.path in their_quizzes
+    )
 
 
 def load_sources(sources: Sources, *, link_resolver: LinkResolver | None = None) -> LoadResult:
@@ -102,7 +139,8 @@ def load_sources(sources: Sources, *, link_resolver: LinkResolver | None = None)
         quiz_files=sources.quiz_files,
     )
     problems = tuple(sorted((*sources.problems, *result.problems)))
-    return LoadResult(None if has_errors(problems) else result.catalogue, problems)
+    catalogue = None if has_errors(problems) else result.catalogue
+    return LoadResult(catalogue, problems, result.quiz_modules)
 
 
 def _unique(folders: Iterable[Path]) -> list[Path]:
@@ -135,6 +173,15 @@ def _check_modules_are_distinct(drafts: list[ModuleDraft], problems: Problems) -
         orders.setdefault(draft.order, draft)
 
 
+def _module_codes(drafts: list[ModuleDraft]) -> dict[str, frozenset[str]]:
+    # Only modules whose competencies list was read: a broken module.md checks nothing.
+    return {
+        draft.slug: frozenset(code for _, code in draft.competencies)
+        for draft in reversed(drafts)
+        if draft.source is not None and "competencies" in draft.source.fields
+    }
+
+
 def _check_competencies(
     draft: ModuleDraft, known_codes: frozenset[str], problems: Problems
 ) -> None:
@@ -148,7 +195,8 @@ def _render_module(
     screens_by_module: Mapping[str, set[str]],
     link_resolver: LinkResolver | None,
     problems: Problems,
-    quizzes: Mapping[str, Quiz],
+    quiz_files: Mapping[str, QuizFile],
+    placed: dict[str, Path],
 ) -> Module | None:
     def render(source) -> RenderedMarkdown:
         rendered = render_markdown(
@@ -171,7 +219,9 @@ def _render_module(
             render(s.source).html,
             str(s.source.path),
             s.knowledge_check
-            and knowledge_check_for(draft, *s.knowledge_check, s.source.path, quizzes, problems),
+            and knowledge_check_for(
+                draft, *s.knowledge_check, s.source.path, quiz_files, problems, placed
+            ),
         )
         for s in draft.screens
     )
@@ -196,7 +246,6 @@ def _render_module(
         screens=screens,
         media=MappingProxyType(media),
         path=str(draft.folder),
-        assessment=assessment_for(draft, quizzes, problems),
     )
 
 

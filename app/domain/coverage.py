@@ -41,24 +41,36 @@ def coverage(catalogue: Catalogue) -> tuple[Coverage, ...]:
 
 
 def coverage_problems(catalogue: Catalogue) -> list[Problem]:
-    """Warn, at the competency's line in its framework file, where too few questions align."""
+    """Warn, at the competency's line in its framework file, where no assessment can rate it.
+
+    A competency that a module with an assessment lists is warned about at that
+    assessment instead, when it has too few questions: one warning for one cause.
+    """
     problems = []
     lines_by_path: dict[str, dict[str, int]] = {}
     for framework in catalogue.frameworks:
         lines_by_path[framework.path] = _code_lines(framework.path)
+    assessed = {code for m in catalogue.modules if m.assessment for code in m.competency_codes}
     for row in coverage(catalogue):
-        if row.enough:
+        code = row.competency.code
+        if row.enough or code in assessed:
             continue
         framework = catalogue.framework(row.competency.framework_id)
-        line = lines_by_path.get(framework.path, {}).get(row.competency.code, 1)
-        count = len(row.questions)
+        line = lines_by_path.get(framework.path, {}).get(code, 1)
+        listing = [m.slug for m in catalogue.modules_for(code)]
+        where = (
+            f"only module{'s' * (len(listing) > 1)} without an assessment list it "
+            f"({', '.join(listing)})"
+            if listing
+            else "no module lists it"
+        )
         problems.append(
             Problem(
                 framework.path,
                 line,
                 "warning",
-                f"competency {row.competency.code} has {count} aligned assessment question"
-                f"{'s' * (count != 1)}; at least {row.minimum} are needed to rate learners on it",
+                f"competency {code} cannot be rated: {where}, so no assessment question "
+                "gives evidence for it",
             )
         )
     return problems

@@ -162,9 +162,10 @@ def _read_screens(draft: ModuleDraft, problems: Problems) -> None:
             )
         if slug in slugs:
             problems.error(path, 1, f"screen slug '{slug}' is also used by {slugs[slug].name}")
-        if number in numbers or slug in slugs:
-            continue
-        numbers[number], slugs[slug] = path, path
+        # The file is still read and checked, so its own mistakes are not hidden behind
+        # the clash; the clash alone keeps the module from loading.
+        numbers.setdefault(number, path)
+        slugs.setdefault(slug, path)
         source = read_markdown_file(path, problems)
         if source is None:
             continue

@@ -67,3 +67,17 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """Return " (did you mean 'x'?)" for the closest candidate, or "" if none is close."""
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def relative_to(problem: Problem, root: str) -> Problem:
+    """Return the problem with paths under `root` written relative to it, messages included.
+
+    Loaders name files as they were given, often absolute; people read them from the project.
+    """
+    prefix = str(root).rstrip("/") + "/"
+    return Problem(
+        problem.path.removeprefix(prefix),
+        problem.line,
+        problem.severity,
+        problem.message.replace(prefix, ""),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from .module_files import ModuleDraft
@@ -12,6 +13,17 @@ from .textfiles import read_text
 
 QUIZ_FOLDER = "quizzes"
 MIN_EVIDENCE = 3
+
+
+@dataclass(frozen=True)
+class QuizFile:
+    """What a quiz file says it is (even when its questions have errors), and its quiz if any."""
+
+    path: Path
+    id: str
+    module: str | None
+    kind: str | None
+    quiz: Quiz | None
 
 
 def quiz_files_under(folder: Path) -> list[Path]:
@@ -29,51 +41,70 @@ def quiz_files_under(folder: Path) -> list[Path]:
     )
 
 
-def read_quizzes(paths: Iterable[Path], known_codes: frozenset[str], problems: Problems) -> dict:
-    """Parse every quiz file; return the good ones by id, reporting every problem."""
-    quizzes: dict[str, Quiz] = {}
-    for path in paths:
+def read_quizzes(
+    paths: Iterable[Path],
+    known_codes: frozenset[str],
+    problems: Problems,
+    module_codes: Mapping[str, Iterable[str]] | None = None,
+) -> dict[str, QuizFile]:
+    """Parse every quiz file; return each by id, reporting every problem.
+
+    A file with errors is still returned (without its quiz), so checks that span files
+    report against what it says it is rather than claiming it does not exist.
+    """
+    found: dict[str, QuizFile] = {}
+    for path in map(Path, paths):
         text = read_text(path, problems)
         if text is None:
             continue
-        result = parse_quiz(text, path, known_codes)
+        result = parse_quiz(text, path, known_codes, module_codes)
         problems.extend(result.problems)
-        if result.quiz is None:
+        settings = result.settings
+        quiz_id = settings.get("id") or path.stem
+        if quiz_id in found:
+            problems.error(path, 1, f"quiz id '{quiz_id}' is also used by {found[quiz_id].path}")
             continue
-        if result.quiz.id in quizzes:
-            problems.error(
-                path,
-                1,
-                f"quiz id '{result.quiz.id}' is also used by {quizzes[result.quiz.id].path}",
-            )
-            continue
-        quizzes[result.quiz.id] = result.quiz
-    return quizzes
+        found[quiz_id] = QuizFile(
+            path, quiz_id, settings.get("module"), settings.get("kind"), result.quiz
+        )
+    return found
+
+
+def good_quizzes(files: Mapping[str, QuizFile]) -> dict[str, Quiz]:
+    """Return the quizzes that loaded without errors, by id."""
+    return {quiz_id: f.quiz for quiz_id, f in files.items() if f.quiz is not None}
 
 
 def assessment_for(
-    draft: ModuleDraft, quizzes: Mapping[str, Quiz], problems: Problems
+    draft: ModuleDraft,
+    files: Mapping[str, QuizFile],
+    problems: Problems,
+    minimum_evidence: Mapping[str, int] | None = None,
 ) -> Quiz | None:
     """Return the module's end-of-module quiz, checking it covers the module's competencies."""
-    found = [q for q in quizzes.values() if q.module == draft.slug and q.kind == "assessment"]
+    found = [f for f in files.values() if f.module == draft.slug and f.kind == "assessment"]
     for extra in found[1:]:
         problems.error(
-            extra.path, 1, f"module '{draft.slug}' already has an assessment: {found[0].path}"
+            extra.path,
+            _key_line(extra.path, "kind"),
+            f"module '{draft.slug}' already has an assessment, {found[0].path}: "
+            "a module has one assessment at most",
         )
-    if not found:
+    if not found or found[0].quiz is None:
         return None
-    quiz = found[0]
+    quiz = found[0].quiz
     counts = {code: 0 for _, code in draft.competencies}
     for question in quiz.questions:
         for code in question.competencies:
             counts[code] = counts.get(code, 0) + 1
     for code, count in counts.items():
-        if count < MIN_EVIDENCE:
+        needed = (minimum_evidence or {}).get(code, MIN_EVIDENCE)
+        if count < needed:
             problems.warning(
                 quiz.path,
                 1,
                 f"competency {code} of module '{draft.slug}' has {count} aligned question"
-                f"{'s' * (count != 1)}; at least {MIN_EVIDENCE} are needed to rate it",
+                f"{'s' * (count != 1)}; at least {needed} are needed to rate it",
             )
     return quiz
 
@@ -83,43 +114,75 @@ def knowledge_check_for(
     line: int,
     quiz_id: str,
     path: Path,
-    quizzes: Mapping[str, Quiz],
+    files: Mapping[str, QuizFile],
     problems: Problems,
+    placed: dict[str, Path],
 ) -> Quiz | None:
-    """Return the knowledge check a screen names, reporting a wrong or missing one."""
-    quiz = quizzes.get(quiz_id)
-    if quiz is None:
-        hint = did_you_mean(quiz_id, sorted(quizzes))
+    """Return the knowledge check a screen names, reporting a wrong, missing or reused one.
+
+    `placed` records which screen each knowledge check is on so far.
+    """
+    found = files.get(quiz_id)
+    if found is None:
+        hint = did_you_mean(quiz_id, sorted(files))
+        problems.error(path, line, f"knowledge check '{quiz_id}' is not a quiz file{hint}")
+        return None
+    if found.kind is not None and found.kind != "knowledge-check":
+        problems.error(path, line, f"'{quiz_id}' is an {found.kind}, not a knowledge-check")
+        return None
+    if found.module is not None and found.module != draft.slug:
         problems.error(
-            path, line, f"knowledge check '{quiz_id}' is not a quiz in content/quizzes{hint}"
+            path, line, f"knowledge check '{quiz_id}' belongs to module '{found.module}'"
         )
         return None
-    if quiz.kind != "knowledge-check":
-        problems.error(path, line, f"'{quiz_id}' is an {quiz.kind}, not a knowledge-check")
+    if quiz_id in placed:
+        problems.error(
+            path,
+            line,
+            f"knowledge check '{quiz_id}' is already on {placed[quiz_id]}: "
+            "a knowledge check goes on one screen only",
+        )
         return None
-    if quiz.module != draft.slug:
-        problems.error(path, line, f"knowledge check '{quiz_id}' belongs to module '{quiz.module}'")
-        return None
-    return quiz
+    placed[quiz_id] = path
+    return found.quiz
 
 
-def check_quiz_modules(
-    quizzes: Mapping[str, Quiz], module_slugs: Iterable[str], problems: Problems
+def unplaced_knowledge_checks(
+    files: Mapping[str, QuizFile],
+    module_slugs: Iterable[str],
+    placed: Mapping[str, Path],
+    problems: Problems,
 ) -> None:
-    """Report quizzes whose module does not exist."""
-    slugs = sorted(set(module_slugs))
-    for quiz in quizzes.values():
-        if quiz.module not in slugs:
-            problems.error(
-                quiz.path,
-                _module_line(quiz),
-                f"module '{quiz.module}' does not exist{did_you_mean(quiz.module, slugs)}",
+    """Warn about knowledge checks of existing modules that no screen shows."""
+    slugs = set(module_slugs)
+    for quiz_id, found in files.items():
+        if found.kind == "knowledge-check" and found.module in slugs and quiz_id not in placed:
+            problems.warning(
+                found.path,
+                1,
+                f"knowledge check '{quiz_id}' is on no screen, so learners never see it: add "
+                f"'knowledge_check: {quiz_id}' to the front matter of the screen it checks",
             )
 
 
-def _module_line(quiz: Quiz) -> int:
+def check_quiz_modules(
+    files: Mapping[str, QuizFile], module_slugs: Iterable[str], problems: Problems
+) -> None:
+    """Report quizzes whose module does not exist."""
+    slugs = sorted(set(module_slugs))
+    for found in files.values():
+        if found.module is not None and found.module not in slugs:
+            problems.error(
+                found.path,
+                _key_line(found.path, "module"),
+                f"module '{found.module}' does not exist{did_you_mean(found.module, slugs)}",
+            )
+
+
+def _key_line(path: Path, key: str) -> int:
+    # The quiz keeps no line per front matter key; find the key's own line.
     try:
-        lines = Path(quiz.path).read_text("utf-8").splitlines()
+        lines = Path(path).read_text("utf-8").splitlines()
     except OSError:
         return 1
-    return next((n for n, text in enumerate(lines, 1) if text.startswith("module:")), 1)
+    return next((n for n, text in enumerate(lines, 1) if text.startswith(f"{key}:")), 1)

@@ -1,4 +1,9 @@
-"""Find module folders and framework files under the paths a trainer names."""
+"""Find the module folders, quiz files and framework files to load, installed or named.
+
+Naming files to check never checks them alone: they are laid over the installed content
+(a named module, quiz or framework replaces the installed one of the same name), so rules
+that span files, such as one assessment per module, see the site as it would be.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from pathlib import Path
 
 from .module_files import MODULE_FILE
 from .problems import Problem, Problems
-from .quiz_files import QUIZ_FOLDER, quiz_files_under
+from .quiz_files import quiz_files_under
 
 FRAMEWORK_FOLDER = "competencies"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -16,13 +21,24 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 @dataclass(frozen=True)
 class Sources:
-    """What to load: module folders, framework files, and modules links may point to."""
+    """What to load: module folders, framework files and quiz files.
+
+    `named` holds the files and folders a trainer asked about, or None for everything.
+    """
 
     module_dirs: tuple[Path, ...]
     framework_files: tuple[Path, ...]
     reference_module_dirs: tuple[Path, ...] = ()
     problems: tuple[Problem, ...] = ()
     quiz_files: tuple[Path, ...] = ()
+    named: tuple[Path, ...] | None = None
+
+    def is_named(self, path: str | Path) -> bool:
+        """Say whether a problem's file is one of the named files or inside a named folder."""
+        if self.named is None:
+            return True
+        resolved = Path(path).resolve()
+        return any(resolved == n or resolved.is_relative_to(n) for n in self.named)
 
 
 def discover(
@@ -31,19 +47,22 @@ def discover(
     default_modules_dir: Path | None = None,
     default_quizzes_dir: Path | None = None,
 ) -> Sources:
-    """Find modules (folders holding module.md) and frameworks (YAML in competencies/).
+    """Lay the modules, quizzes and frameworks under `paths` over the installed ones.
 
-    A screen file stands for its module. Without any framework among the paths, the
-    default competencies folder is used so competency codes can still be checked; the
-    modules in `default_modules_dir` serve only as targets for links. Quizzes are Markdown
-    files in a `quizzes` folder; without any among the paths, `default_quizzes_dir` is read
-    so screens' knowledge checks can be checked.
+    The `default_*` folders hold the installed content. A screen file stands for its
+    module; a Markdown file outside any module folder is a quiz. Without paths, the
+    installed content is checked as a whole.
     """
+    installed = _installed(default_competencies_dir, default_modules_dir, default_quizzes_dir)
+    paths = [Path(p) for p in paths]
+    if not paths:
+        return installed
     problems = Problems()
     modules: list[Path] = []
     frameworks: list[Path] = []
     quizzes: list[Path] = []
-    for path in map(Path, paths):
+    named = [p for p in paths if p.exists()]
+    for path in paths:
         if path.is_dir():
             modules += sorted(p.parent for p in path.rglob(MODULE_FILE) if p.is_file())
             frameworks += _frameworks_under(path)
@@ -52,27 +71,45 @@ def discover(
             problems.error(path, 0, "no such file or folder")
         elif path.suffix in YAML_SUFFIXES:
             frameworks.append(path)
-        elif path.suffix == ".md" and path.parent.name == QUIZ_FOLDER:
-            quizzes.append(path)
         elif path.suffix == ".md" and (path.parent / MODULE_FILE).is_file():
             # A screen file, or module.md itself, stands for its module folder.
             modules.append(path.parent)
+            named.append(path.parent)
+        elif path.suffix == ".md" and path.name != "README.md":
+            quizzes.append(path)
         else:
-            problems.error(path, 0, "not a module, screen or competency framework file")
-    if not frameworks:
-        frameworks = _frameworks_under(Path(default_competencies_dir))
-    if not quizzes and default_quizzes_dir is not None:
-        quizzes = quiz_files_under(Path(default_quizzes_dir))
-    references: list[Path] = []
-    if default_modules_dir is not None and Path(default_modules_dir).is_dir():
-        references = sorted(p.parent for p in Path(default_modules_dir).rglob(MODULE_FILE))
+            problems.error(path, 0, "not a module, screen, quiz or competency framework file")
     return Sources(
-        module_dirs=tuple(dict.fromkeys(modules)),
-        framework_files=tuple(dict.fromkeys(frameworks)),
-        reference_module_dirs=tuple(references),
+        module_dirs=_lay_over(installed.module_dirs, modules, lambda p: p.name),
+        framework_files=_lay_over(installed.framework_files, frameworks, lambda p: p.stem),
+        quiz_files=_lay_over(installed.quiz_files, quizzes, lambda p: p.stem),
         problems=problems.sorted(),
-        quiz_files=tuple(dict.fromkeys(quizzes)),
+        named=tuple(dict.fromkeys(p.resolve() for p in named)),
     )
+
+
+def _installed(
+    competencies_dir: Path, modules_dir: Path | None, quizzes_dir: Path | None
+) -> Sources:
+    modules: list[Path] = []
+    if modules_dir is not None and Path(modules_dir).is_dir():
+        modules = sorted(p.parent for p in Path(modules_dir).rglob(MODULE_FILE) if p.is_file())
+    return Sources(
+        module_dirs=tuple(modules),
+        framework_files=tuple(_frameworks_under(Path(competencies_dir))),
+        quiz_files=tuple(quiz_files_under(Path(quizzes_dir))) if quizzes_dir else (),
+    )
+
+
+def _lay_over(installed: Iterable[Path], named: list[Path], name_of) -> tuple[Path, ...]:
+    # Installed files keep their place and named ones come after, so a clash between a
+    # named file and an installed one is reported at the named file.
+    named = list(dict.fromkeys(named))
+    resolved = {p.resolve() for p in named}
+    replaced = {name_of(p) for p in named}
+    kept = [p for p in installed if p.resolve() in resolved or name_of(p) not in replaced]
+    kept_resolved = {p.resolve() for p in kept}
+    return tuple(kept + [p for p in named if p.resolve() not in kept_resolved])
 
 
 def _frameworks_under(folder: Path) -> list[Path]:

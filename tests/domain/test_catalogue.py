@@ -99,9 +99,9 @@ def test_screen_file_stands_for_its_module_and_default_frameworks_are_used():
     assert load_sources(sources).catalogue is not None
 
 
-def test_framework_file_given_directly_is_used_alone():
+def test_a_named_framework_file_replaces_the_installed_one_of_its_name_only():
     sources = discover([FIRST_STEPS, TINY_FRAMEWORK], BROKEN / "competencies")
-    assert sources.framework_files == (TINY_FRAMEWORK,)
+    assert sources.framework_files == (BROKEN / "competencies" / "wonky.yaml", TINY_FRAMEWORK)
 
 
 def test_missing_path_is_reported():

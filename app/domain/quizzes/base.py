@@ -37,6 +37,7 @@ class QuestionDraft:
     points: float = 1.0
     title: str | None = None
     competencies: tuple[str, ...] = ()
+    competencies_line: int = 0  # the Competencies: line, even if none of its codes is good
     type_name: str | None = None
     type_line: int = 0
     general: str | None = None

@@ -69,10 +69,20 @@ class Body:
 
 
 def read_body(
-    body: str, first_line: int, path: str, problems: Problems, known_codes: Iterable[str] | None
+    body: str,
+    first_line: int,
+    path: str,
+    problems: Problems,
+    known_codes: Iterable[str] | None,
+    module: tuple[str, frozenset[str]] | None = None,
 ) -> Body:
-    """Gather questions and groups from a body, recording every problem on the way."""
+    """Gather questions and groups from a body, recording every problem on the way.
+
+    `module` is the quiz's module slug and the codes it lists, when known: a question may
+    only give evidence for those.
+    """
     reader = _BodyReader(path, problems, None if known_codes is None else frozenset(known_codes))
+    reader.module = module
     lines = read_lines(body, first_line)
     for line, message in lines.errors:
         problems.error(path, line, message)
@@ -90,6 +100,7 @@ class _BodyReader:
         self.current: QuestionDraft | None = None
         self.group: GroupDraft | None = None
         self.count = 0
+        self.module: tuple[str, frozenset[str]] | None = None
 
     def error(self, line: int, message: str) -> None:
         self.problems.error(self.path, line, message)
@@ -250,9 +261,17 @@ class _BodyReader:
                 report.error(marked.line, f"has an unknown competency: {message}")
             elif code in codes:
                 report.error(marked.line, f"lists competency '{code}' twice")
+            elif self.module is not None and code not in self.module[1]:
+                slug, listed = self.module
+                codes_hint = f"use one of {', '.join(sorted(listed))} or " if listed else ""
+                report.error(
+                    marked.line,
+                    f"gives evidence for {code}, which module '{slug}' does not list: "
+                    f"{codes_hint}add {code} to the module's competencies in its module.md",
+                )
             else:
                 codes.append(code)
-        draft.competencies = tuple(codes)
+        draft.competencies, draft.competencies_line = tuple(codes), marked.line
 
 
 _ATTRIBUTE_READERS = {

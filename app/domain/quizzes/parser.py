@@ -2,37 +2,61 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
+from types import MappingProxyType
+from typing import Any
 
 from ..problems import Problem, Problems, has_errors
 from .base import Question, QuestionDraft, QuestionReport
 from .body import GroupDraft, read_body
 from .front_matter import read_front_matter
+from .kind_rules import check_kind_rules
 from .model import QuestionGroup, Quiz
 from .questions import QUESTION_TYPES, TYPES_BY_ANSWER_LINE
 
 
 @dataclass(frozen=True)
 class QuizResult:
-    """The quiz if the file has no errors, and every problem found (warnings included)."""
+    """The quiz if the file has no errors, and every problem found (warnings included).
+
+    `settings` holds the front matter values that could be read (id, module, kind, ...),
+    even when the body has errors, so checks that span files still see the quiz.
+    """
 
     quiz: Quiz | None
     problems: tuple[Problem, ...]
+    settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def parse_quiz(
-    text: str, path: str | PurePath, known_codes: Iterable[str] | None = None
+    text: str,
+    path: str | PurePath,
+    known_codes: Iterable[str] | None = None,
+    module_codes: Mapping[str, Iterable[str]] | None = None,
 ) -> QuizResult:
-    """Read a quiz file's text; check competency codes against `known_codes` if given."""
+    """Read a quiz file's text; check competency codes against `known_codes` if given.
+
+    `module_codes` maps module slugs to the codes each lists; a question may only give
+    evidence for a code its quiz's module lists.
+    """
     path = str(path)
     problems = Problems()
     # Line numbers must agree between YAML marks and our own counting.
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     head = read_front_matter(text, path, problems)
-    body = read_body(head.body, head.body_first_line, path, problems, known_codes)
     settings = head.settings
+    module = settings.get("module")
+    listed = (module_codes or {}).get(module) if module else None
+    body = read_body(
+        head.body,
+        head.body_first_line,
+        path,
+        problems,
+        known_codes,
+        None if listed is None else (module, frozenset(listed)),
+    )
     items: list[Question | QuestionGroup] = []
     for item in body.items:
         if isinstance(item, GroupDraft):
@@ -44,18 +68,19 @@ def parse_quiz(
     if not drafts:
         problems.error(path, head.body_first_line, "quiz has no questions: start one with '1.'")
     _check_ids(drafts, settings.get("id"), path, problems)
-    if settings.get("kind") == "assessment":
-        for draft in drafts:
-            if not draft.competencies:
-                QuestionReport(problems, path, draft.number).error(
-                    draft.line,
-                    "has no Competencies: every assessment question needs a line like "
-                    "'Competencies: SPLW-1.2' before it",
-                )
+    built_types = {q.line: q.type_name for q in _questions_of(items)}
+    check_kind_rules(settings.get("kind"), body.items, built_types, path, problems)
+    frozen = MappingProxyType(dict(settings))
     if has_errors(problems):
-        return QuizResult(None, problems.sorted())
+        return QuizResult(None, problems.sorted(), frozen)
     quiz = Quiz(**settings, items=tuple(items), path=path)
-    return QuizResult(quiz, problems.sorted())
+    return QuizResult(quiz, problems.sorted(), frozen)
+
+
+def _questions_of(items: list[Question | QuestionGroup]) -> list[Question]:
+    return [
+        q for item in items for q in (item.questions if isinstance(item, QuestionGroup) else [item])
+    ]
 
 
 def _drafts_of(item: QuestionDraft | GroupDraft) -> list[QuestionDraft]:

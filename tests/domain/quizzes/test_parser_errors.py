@@ -37,20 +37,29 @@ EXPECTED = {
         "11: error: 'Quiz title:' belongs in the front matter as 'title:'",
         "14: error: question 1 has a numeric tolerance 'a bit' that is not a number: "
         "write '= 42', '= 1.5 +- 0.1' or '= [1, 2]'",
+        "17: error: a knowledge check holds exactly one question, but this file has 11: move "
+        "the others to their own knowledge checks or to the module's assessment",
         "18: error: question 2 has a numeric range '[10, 1]' whose low end is above its high end",
         "22: error: question 3 has a numeric answer 'Debt -> Citizens Advice' that is not a "
         "number: write '= 42', '= 1.5 +- 0.1' or '= [1, 2]'; for matching pairs put "
         "'Type: matching' before the question",
         "25: error: question 4 has numbered steps like '1)': put 'Type: ordering' before the "
         "question",
+        "30: error: question 5 is an ordering question, but a knowledge check asks one of: "
+        "single-choice, true-false, multiple-answers",
         "33: error: question 5 numbers step 2 as '3)': number the steps 1), 2), 3) ... in the "
         "correct order",
+        "36: error: question 6 is a matching question, but a knowledge check asks one of: "
+        "single-choice, true-false, multiple-answers",
         "38: error: question 6 has a matching line '= Debt, Citizens Advice' that is not "
         "'= left text -> right text' (or '= -> decoy option')",
+        "42: error: question 7 is a short-answer question, but a knowledge check asks one of: "
+        "single-choice, true-false, multiple-answers",
         "44: error: question 7 has '...' feedback after its answers: put feedback for the "
         "whole question straight after the question text",
         "46: error: 'Points:' is not followed by a question: put it straight before the "
         "question's number line",
+        "47: error: a knowledge check holds exactly one question, so it cannot have a GROUP pool",
         "48: error: GROUP picks 3 questions but has only 1",
         "55: error: 'END_GROUP' is outside any GROUP",
         "56: error: unexpected text; start it with a marker such as '1.', 'a)' or '...', "

@@ -138,7 +138,9 @@ def test_numeric_rejects_text_where_a_number_is_due(quiz, raw):
 
 
 def test_numeric_percentage_tolerance():
-    result = parse_body("ID: q\n1. About 200?\n=   200 +- 5%\n")
+    result = parse_body(
+        "ID: q\nCompetencies: SPLW-1.1\n1. About 200?\n=   200 +- 5%\n", "assessment"
+    )
     question = result.quiz.questions[0]
     assert (question.low, question.high) == (190, 210)
 
