@@ -1,6 +1,5 @@
 """The `linkwise` command line: the app's Flask CLI with Linkwise's own commands."""
 
-import os
 import sys
 from pathlib import Path
 
@@ -10,11 +9,8 @@ from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
-from app.config import PROJECT_ROOT
+from app.cli_content import import_gift_command, import_text2qti_command, validate
 from app.domain.accounts import PROFESSIONS, ROLES
-from app.domain.catalogue import validate as validate_content
-from app.domain.problems import relative_to
-from app.domain.quizzes.text2qti import import_text2qti as convert_text2qti
 from app.services import accounts, demo, seeding
 
 db_cli = AppGroup("db", help="Manage the database schema (Alembic migrations).")
@@ -23,9 +19,9 @@ db_cli = AppGroup("db", help="Manage the database schema (Alembic migrations).")
 def main() -> None:
     """Run the linkwise command line."""
     group = FlaskGroup(create_app=_create_app_or_explain, help="Linkwise command line.")
-    # validate must work when the content is broken, which is when the app will not start.
-    group.add_command(validate)
-    group.add_command(import_text2qti)
+    # The content commands must work when the content is broken and the app will not start.
+    for command in (validate, import_text2qti_command, import_gift_command):
+        group.add_command(command)
     group(prog_name="linkwise")
 
 
@@ -38,78 +34,6 @@ def _create_app_or_explain() -> Flask:
     except ContentError as error:
         click.echo(f"{error}\nLinkwise will not start until the content is fixed.", err=True)
         sys.exit(1)
-
-
-@click.command("validate")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def validate(paths):
-    """Check modules, screens, quizzes and frameworks; print every problem with its line.
-
-    Named files are checked as part of the installed content. Exits 1 when there is any
-    error, 0 when there is none.
-    """
-    content_dir, competencies_dir = installed_content()
-    problems = validate_content(
-        paths,
-        default_competencies_dir=competencies_dir,
-        default_modules_dir=content_dir / "modules",
-        default_quizzes_dir=content_dir / "quizzes",
-    )
-    for problem in problems:
-        click.echo(shown(problem))
-    errors = sum(problem.is_error for problem in problems)
-    warnings = len(problems) - errors
-    click.echo(
-        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", err=True
-    )
-    sys.exit(1 if errors else 0)
-
-
-def installed_content() -> tuple[Path, Path]:
-    """Return the installed content and competencies folders, as the app would find them."""
-    content_dir = Path(os.environ.get("LINKWISE_CONTENT_DIR") or PROJECT_ROOT / "content")
-    competencies_dir = Path(
-        os.environ.get("LINKWISE_COMPETENCIES_DIR") or PROJECT_ROOT / "competencies"
-    )
-    return content_dir, competencies_dir
-
-
-def shown(problem) -> str:
-    """Return a problem as printed: paths relative to here, or else to the project."""
-    for root in (Path.cwd(), PROJECT_ROOT):
-        problem = relative_to(problem, str(root.resolve()))
-    return str(problem)
-
-
-@click.command("import-text2qti")
-@click.argument("source", type=click.File("r", encoding="utf-8"))
-@click.option(
-    "--module", "module_slug", default="unassigned", help="Module slug the quiz belongs to."
-)
-@click.option(
-    "--kind",
-    type=click.Choice(["assessment", "knowledge-check"]),
-    default="assessment",
-    show_default=True,
-)
-@click.option("--pass-mark", type=click.IntRange(0, 100), default=80, show_default=True)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write here instead of printing.",
-)
-def import_text2qti(source, module_slug, kind, pass_mark, output):
-    """Convert a plain text2qti quiz into a Linkwise quiz (add Competencies: lines after)."""
-    converted = convert_text2qti(source.read(), module=module_slug, kind=kind, pass_mark=pass_mark)
-    if output is None:
-        click.echo(converted, nl=False)
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(converted, "utf-8")
-    click.echo(
-        f"wrote {output}; run `linkwise validate {output}` to see what is left to fill in", err=True
-    )
 
 
 def init_app(app: Flask) -> None:

@@ -10,6 +10,8 @@ from app import create_app, db
 from app.cli import alembic_config
 from app.models import AuditEvent, Base, Organisation, User
 
+from .cli_helpers import run_linkwise
+
 
 def test_create_org_prints_a_join_code(app, runner):
     result = runner.invoke(args=["create-org", "Northgate PCN"])
@@ -110,21 +112,6 @@ def test_migrations_downgrade_and_upgrade_cleanly(tmp_path):
     engine.dispose()
 
 
-def run_linkwise(*args, env=None):
-    import os
-    import subprocess
-    import sys
-
-    linkwise = os.path.join(os.path.dirname(sys.executable), "linkwise")
-    return subprocess.run(
-        [linkwise, *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "LINKWISE_ENV": "development", **(env or {})},
-    )
-
-
 def test_validate_passes_the_shipped_content():
     result = run_linkwise("validate")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -163,13 +150,15 @@ def test_the_app_refuses_to_start_on_invalid_content_and_prints_the_lines():
 
 
 def test_import_text2qti_leaves_only_competencies_to_fill_in(tmp_path):
-    target = tmp_path / "quizzes" / "numbers-and-pools-week-2.md"
+    # Named like the module's assessment, it takes that module and kind, and replaces the
+    # installed assessment when validated.
+    target = tmp_path / "drafts" / "referral-routes-assessment.md"
     source = "tests/domain/quizzes/fixtures/text2qti/numbers-and-pools.txt"
-    result = run_linkwise(
-        "import-text2qti", source, "--module", "referral-routes", "-o", str(target)
-    )
+    result = run_linkwise("import-text2qti", source, "-o", str(target))
     assert result.returncode == 0, result.stderr
-    assert "ID: numbers-and-pools-week-2-q1" in target.read_text()
+    assert "ID: referral-routes-assessment-q1" in target.read_text()
+    assert "module: referral-routes\n" in target.read_text()
+    assert f"run `linkwise validate {target}`" in result.stderr
     checked = run_linkwise("validate", str(target))
     errors = [line for line in checked.stdout.splitlines() if ": error: " in line]
     assert errors and all("has no Competencies" in line for line in errors), checked.stdout

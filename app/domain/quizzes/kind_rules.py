@@ -16,13 +16,14 @@ def check_kind_rules(
     built_types: dict[int, str],
     path: str,
     problems: Problems,
+    competencies_required: bool = True,
 ) -> None:
     """Report what the quiz's kind does not allow, once for each cause.
 
     `built_types` gives the type of each question that was built, by its line.
     """
     drafts = [d for item in items for d in _drafts_of(item)]
-    if kind == "assessment":
+    if kind == "assessment" and competencies_required:
         for draft in drafts:
             # A Competencies: line whose codes were all wrong has its own errors already.
             if not draft.competencies and not draft.competencies_line:

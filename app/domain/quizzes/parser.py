@@ -35,11 +35,14 @@ def parse_quiz(
     path: str | PurePath,
     known_codes: Iterable[str] | None = None,
     module_codes: Mapping[str, Iterable[str]] | None = None,
+    *,
+    competencies_required: bool = True,
 ) -> QuizResult:
     """Read a quiz file's text; check competency codes against `known_codes` if given.
 
     `module_codes` maps module slugs to the codes each lists; a question may only give
-    evidence for a code its quiz's module lists.
+    evidence for a code its quiz's module lists. Importers, which leave the codes to the
+    trainer, check their output with `competencies_required=False`.
     """
     path = str(path)
     problems = Problems()
@@ -69,7 +72,9 @@ def parse_quiz(
         problems.error(path, head.body_first_line, "quiz has no questions: start one with '1.'")
     _check_ids(drafts, settings.get("id"), path, problems)
     built_types = {q.line: q.type_name for q in _questions_of(items)}
-    check_kind_rules(settings.get("kind"), body.items, built_types, path, problems)
+    check_kind_rules(
+        settings.get("kind"), body.items, built_types, path, problems, competencies_required
+    )
     frozen = MappingProxyType(dict(settings))
     if has_errors(problems):
         return QuizResult(None, problems.sorted(), frozen)

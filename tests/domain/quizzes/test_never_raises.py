@@ -3,8 +3,8 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.domain.quiz_imports import import_text2qti
 from app.domain.quizzes import InvalidAnswer, parse_quiz
-from app.domain.quizzes.text2qti import import_text2qti
 
 from .conftest import FIXTURES, KNOWN_CODES, PATH, quiz_file
 
@@ -89,7 +89,7 @@ def test_any_file_gives_a_quiz_or_problems(text):
 @settings(max_examples=200)
 @given(text=BODY)
 def test_any_text2qti_file_imports_to_something_we_can_parse(text):
-    parse_quiz(import_text2qti(text), "content/quizzes/x.md")
+    parse_quiz(import_text2qti(text).text, "content/quizzes/x.md")
 
 
 @settings(max_examples=300)

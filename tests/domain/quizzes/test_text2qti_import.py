@@ -9,8 +9,9 @@ from text2qti.config import Config  # noqa: E402
 from text2qti.quiz import GroupStart, Question  # noqa: E402
 from text2qti.quiz import Quiz as Text2qtiQuiz  # noqa: E402
 
+from app.domain.quiz_imports import import_text2qti  # noqa: E402
+from app.domain.quiz_imports.checked import slug  # noqa: E402
 from app.domain.quizzes import QuestionGroup, parse_quiz  # noqa: E402
-from app.domain.quizzes.text2qti import import_text2qti, slug  # noqa: E402
 
 from .conftest import FIXTURES  # noqa: E402
 
@@ -29,9 +30,12 @@ def both(path: Path):
     text = path.read_text(encoding="utf-8")
     # Default settings, no config file read or written; LaTeX and code running stay off.
     theirs = Text2qtiQuiz(text, config=Config(), source_name=path.name)
-    imported = import_text2qti(text)
-    result = parse_quiz(imported, f"content/quizzes/{slug(theirs.title_raw)}.md")
-    assert result.problems == (), imported
+    imported = import_text2qti(text, source=path.name, module="referral-routes")
+    assert imported.problems == (), imported.problems
+    result = parse_quiz(
+        imported.text, f"content/quizzes/{slug(theirs.title_raw)}.md", competencies_required=False
+    )
+    assert result.problems == (), imported.text
     return theirs, result.quiz
 
 
@@ -102,7 +106,83 @@ def _their_items(theirs) -> list[tuple]:
 
 def test_import_gives_each_question_a_stable_id_from_the_title():
     text = "Quiz title: Safe Referrals (v2)\n\n1. Q?\n*a) Yes\nb) No\n\n2. R?\n*   yes\n"
-    imported = import_text2qti(text)
+    imported = import_text2qti(text).text
     assert "ID: safe-referrals-v2-q1\n1. Q?" in imported
     assert "ID: safe-referrals-v2-q2\n2. R?" in imported
-    assert import_text2qti(text) == imported
+    assert import_text2qti(text).text == imported
+
+
+def test_the_quiz_id_given_wins_and_a_house_style_id_sets_module_and_kind():
+    text = "Quiz title: Safe referrals\n\n1. Q?\n*a) Yes\nb) No\n"
+    imported = import_text2qti(text, quiz_id="referral-routes-check-3")
+    quiz = parse_quiz(imported.text, "referral-routes-check-3.md").quiz
+    assert (quiz.id, quiz.module, quiz.kind, quiz.pass_mark) == (
+        "referral-routes-check-3",
+        "referral-routes",
+        "knowledge-check",
+        0,
+    )
+    assert imported.problems == ()
+
+
+BROKEN = """Quiz title: Broken basics
+
+1.  Which route is right?
+a)  One
+b)  Two
+
+2.  Mixed markers here.
+*a) One
+[ ] Two
+
+3.  No answers at all.
+
+4.  How many?
+=   twelve
+
+5.  Describe your practice.
+____
+
+Text: Some teaching text
+    that goes on.
+
+6.  An image ![A chart of referrals](chart.png) here.
+*a) Yes
+b)  No
+!   A solution.
+
+7.  Upload your notes.
+^^^^
+"""
+
+
+def test_every_problem_is_reported_at_the_source_files_own_line():
+    imported = import_text2qti(BROKEN, source="bad.txt", module="referral-routes")
+    assert imported.has_errors
+    assert [str(problem) for problem in imported.problems] == [
+        "bad.txt:3: error: question 1 has no correct answer: mark one choice with *a)",
+        "bad.txt:9: error: question 2 is a single-choice question, so '[ ]' lines do not belong "
+        "in it: use '[*]' and '[ ]' for every choice of a multiple-answer question",
+        "bad.txt:11: error: question 3 has no answers: add choices 'a)' with the right one "
+        "'*a)', ticks '[ ]' and '[*]', accepted answers '*   answer' or a number '= 42'",
+        "bad.txt:14: error: question 4 has a numeric answer 'twelve' that is not a number: "
+        "write '= 42', '= 1.5 +- 0.1' or '= [1, 2]'",
+        "bad.txt:16: warning: this question is an essay question ('___'), which Linkwise "
+        "cannot mark, so it is left out",
+        "bad.txt:19: warning: 'Text:' between questions is left out: put teaching on the "
+        "module's screens",
+        "bad.txt:22: warning: image 'chart.png' is left out: quizzes show no images; its "
+        "description 'A chart of referrals' stands in its place",
+        "bad.txt:25: warning: the '!' solution is left out: put what it says in '...' feedback "
+        "instead",
+        "bad.txt:27: warning: this question is a file-upload question ('^^^'), which Linkwise "
+        "cannot mark, so it is left out",
+    ]
+
+
+def test_what_is_left_out_stays_in_the_file_as_comments():
+    text = "Quiz title: Q\n\n1.  Describe.\n____\n\n2.  Right?\n*a) Yes\nb)  No\n"
+    imported = import_text2qti(text, module="referral-routes")
+    assert "% left out: 1.  Describe.\n% left out: ____" in imported.text
+    assert "ID: q-q1\n2.  Right?" in imported.text
+    assert not imported.has_errors

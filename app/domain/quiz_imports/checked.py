@@ -1,0 +1,117 @@
+"""What importers share: a quiz file written line by line, remembering each line's source."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ..problems import Problem, Problems
+from ..quizzes import parse_quiz
+
+SLUG_WORDS = re.compile(r"[a-z0-9]+")
+NO_QUESTIONS = "quiz has no questions"
+HOUSE_NAME = re.compile(r"^(?P<module>[a-z0-9-]+?)-(?P<kind>assessment|check-\d+)$")
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A converted quiz file and every problem found, at the source file's lines."""
+
+    text: str
+    problems: tuple[Problem, ...]
+    questions: int = 0
+
+    @property
+    def has_errors(self) -> bool:
+        """Say whether anything stops the quiz from being used."""
+        return any(problem.is_error for problem in self.problems)
+
+
+@dataclass
+class QuizWriter:
+    """The body of a Linkwise quiz file, each line with the source line it came from."""
+
+    source: str
+    lines: list[str] = field(default_factory=list)
+    origins: list[int] = field(default_factory=list)
+    notes: Problems = field(default_factory=Problems)
+
+    def add(self, text: str, origin: int) -> None:
+        """Append one or more lines that came from a source line."""
+        for line in text.split("\n"):
+            self.lines.append(line)
+            self.origins.append(origin)
+
+    def warn(self, line: int, message: str) -> None:
+        """Record something that could not be carried over exactly."""
+        self.notes.warning(self.source, line, message)
+
+    def error(self, line: int, message: str) -> None:
+        """Record something that stops the quiz from being imported."""
+        self.notes.error(self.source, line, message)
+
+    def error_count(self) -> int:
+        """Return how many errors have been recorded so far."""
+        return sum(problem.is_error for problem in self.notes)
+
+    def truncate(self, length: int) -> None:
+        """Forget the lines written after the first `length`."""
+        del self.lines[length:], self.origins[length:]
+
+    def finish(self, front: dict[str, Any], questions: int) -> Imported:
+        """Return the quiz file, checked by the quiz parser, problems at source lines."""
+        header = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=88).rstrip()
+        header_lines = ["---", *header.split("\n"), "---"]
+        text = "\n".join(header_lines + self.lines).rstrip("\n") + "\n"
+        origins = [0] * len(header_lines) + self.origins
+        result = parse_quiz(text, f"{front['id']}.md", competencies_required=False)
+        problems = list(self.notes)
+        for problem in result.problems:
+            if self.error_count() and problem.message.startswith(NO_QUESTIONS):
+                continue  # every question had its own error, already reported
+            line = origins[problem.line - 1] if 0 < problem.line <= len(origins) else 0
+            problems.append(Problem(self.source, line, problem.severity, problem.message))
+        return Imported(text, tuple(sorted(set(problems))), questions)
+
+
+def slug(text: str) -> str:
+    """Return text as lowercase words joined by hyphens, for IDs."""
+    return "-".join(SLUG_WORDS.findall(text.lower()))
+
+
+def house_settings(quiz_id: str, module: str | None, kind: str | None) -> tuple[str, str]:
+    """Return the module and kind, taken from a house-style id when not given.
+
+    `referral-routes-assessment` is module referral-routes's assessment, and
+    `referral-routes-check-2` one of its knowledge checks.
+    """
+    named = HOUSE_NAME.match(quiz_id)
+    if kind is None:
+        kind = "knowledge-check" if named and named["kind"] != "assessment" else "assessment"
+    if module is None:
+        module = named["module"] if named else "unassigned"
+    return module, kind
+
+
+def front_matter(
+    quiz_id: str, module: str, title: str, kind: str, **settings: Any
+) -> dict[str, Any]:
+    """Return a quiz's front matter with the house settings for its kind, then `settings`."""
+    assessment = kind == "assessment"
+    front: dict[str, Any] = {
+        "id": quiz_id,
+        "module": module,
+        "title": title,
+        "kind": kind,
+        "pass_mark": 80 if assessment else 0,
+        "shuffle_answers": assessment,
+        "shuffle_questions": assessment,
+        "show_correct_answers": "after-pass" if assessment else "after-each-submission",
+    }
+    if assessment:
+        front["max_attempts"] = 3
+    front.update({key: value for key, value in settings.items() if value is not None})
+    return front

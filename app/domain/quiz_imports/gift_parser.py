@@ -1,0 +1,224 @@
+"""Read Moodle GIFT question banks as Moodle's own importer reads them, with source lines.
+
+Questions are separated by blank lines; `//` lines are comments; `$CATEGORY: path` starts
+a category. A question is `::title::` (optional), `[format]` (optional), its text, then
+answers in braces. What the braces hold decides the type, in Moodle's order: empty is an
+essay, `#` starts a number, a `~` makes multiple choice, `=` with `->` is matching, `T`,
+`F`, `TRUE` or `FALSE` is true/false, anything else a short answer. `####` starts general
+feedback and `#` an answer's feedback; `%50%` gives an answer a weight. `\\~ \\= \\# \\{
+\\} \\: \\\\` are the characters themselves and `\\n` a line break.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+ESCAPES = {"\\\\": "\ue000", "\\:": "\ue001", "\\#": "\ue002", "\\=": "\ue003"}
+ESCAPES |= {"\\{": "\ue004", "\\}": "\ue005", "\\~": "\ue006", "\\n": "\ue007"}
+DECODED = {"\ue000": "\\", "\ue001": ":", "\ue002": "#", "\ue003": "=", "\ue004": "{"}
+DECODED |= {"\ue005": "}", "\ue006": "~", "\ue007": "\n"}
+ESCAPE = re.compile(r"\\[\\:#={}~n]")
+WEIGHT = re.compile(r"^%(-?\d+(?:\.\d*)?)%")
+FORMAT = re.compile(r"^\[(html|markdown|plain|moodle)\]")
+TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+
+
+@dataclass
+class GiftAnswer:
+    """One answer in braces: its text, right or wrong, weight in percent, feedback, line."""
+
+    text: str
+    right: bool
+    weight: float | None
+    feedback: str | None
+    line: int
+
+
+@dataclass
+class GiftQuestion:
+    """A question as Moodle would import it."""
+
+    kind: str  # essay, numerical, multichoice, match, truefalse, shortanswer, description
+    line: int
+    text: str
+    text_format: str
+    title: str | None = None
+    answers: list[GiftAnswer] = field(default_factory=list)
+    general_feedback: str | None = None
+    is_true: bool = False
+    true_false_feedback: tuple[str | None, str | None] = (None, None)  # (wrong, right)
+    category: str | None = None
+
+
+@dataclass
+class GiftBank:
+    """The questions of a GIFT file in order, and the mistakes that stop a question."""
+
+    questions: list[GiftQuestion] = field(default_factory=list)
+    categories: list[tuple[int, str]] = field(default_factory=list)  # (line, name)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def read_gift(text: str) -> GiftBank:
+    """Read every question of a GIFT file, recording mistakes at their lines."""
+    bank = GiftBank()
+    category = None
+    for first_line, block in _blocks(text):
+        if block.lstrip().startswith("$CATEGORY:"):
+            line = first_line + block[: len(block) - len(block.lstrip())].count("\n")
+            head, _, rest = block.strip().partition("\n")
+            category = _decode(head.removeprefix("$CATEGORY:")).strip()
+            bank.categories.append((line, category))
+            if rest.strip():
+                bank.errors.append(
+                    (line + 1, "put a blank line between '$CATEGORY:' and the question")
+                )
+            continue
+        before = len(bank.errors)
+        question = _question(block, first_line, bank.errors)
+        # A question with a mistake is reported, not half imported.
+        if question is not None and len(bank.errors) == before:
+            question.category = category
+            bank.questions.append(question)
+    return bank
+
+
+def _blocks(text: str):
+    """Yield (first line, text) for each blank-line separated block, comments blanked."""
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    start = None
+    for number, line in enumerate([*lines, ""], 1):
+        if line.strip() and start is None:
+            start = number
+        elif not line.strip() and start is not None:
+            # As in Moodle, a comment line does not end a question; it is read as blank.
+            kept = [
+                "" if part.lstrip().startswith("//") else part
+                for part in lines[start - 1 : number - 1]
+            ]
+            if any(part.strip() for part in kept):
+                yield start, ESCAPE.sub(lambda m: ESCAPES[m.group()], "\n".join(kept))
+            start = None
+
+
+def _question(block: str, first_line: int, errors: list) -> GiftQuestion | None:
+    def line_at(offset: int) -> int:
+        return first_line + block.count("\n", 0, offset)
+
+    title = None
+    at = len(block) - len(block.lstrip())
+    question_line = line_at(at)
+    if block.startswith("::", at):
+        end = block.find("::", at + 2)
+        if end == -1:
+            errors.append((line_at(at), "the title '::' has no closing '::'"))
+            return None
+        title = _decode(block[at + 2 : end]).strip()
+        at = end + 2
+    at += len(block[at:]) - len(block[at:].lstrip())
+    text_format = "moodle"
+    if found := FORMAT.match(block[at:]):
+        text_format = found[1]
+        at += found.end()
+    start = block.find("{", at)
+    if start == -1:
+        text = _text(block[at:], text_format)
+        return GiftQuestion("description", question_line, text, text_format, title)
+    finish = block.find("}", start)
+    if finish == -1:
+        errors.append((line_at(start), "'{' has no closing '}'"))
+        return None
+    text = _text(block[at:start], text_format)
+    after = _text(block[finish + 1 :], text_format)
+    if after:  # a missing-word question: the answer box stands in the text
+        text = f"{text} _____ {after}".strip()
+    question = GiftQuestion("", question_line, text, text_format, title)
+    _answers(question, block[start + 1 : finish], start + 1, line_at, errors)
+    return question if question.kind else None
+
+
+def _answers(question: GiftQuestion, section: str, offset: int, line_at, errors) -> None:
+    general = section.rfind("####")
+    if general != -1:
+        question.general_feedback = _text(section[general + 4 :], question.text_format) or None
+        section = section[:general]
+    answers = section.strip()
+    offset += section.find(answers) if answers else 0
+    if not answers:
+        question.kind = "essay"
+    elif answers.startswith("#"):
+        question.kind = "numerical"
+        _numbers(question, answers[1:], offset + 1, line_at, errors)
+    elif "~" in answers:
+        question.kind = "multichoice"
+        _split(question, answers, offset, line_at, "~=", errors)
+    elif "=" in answers and "->" in answers:
+        question.kind = "match"
+        _split(question, answers, offset, line_at, "=", errors)
+    elif answers.partition("#")[0].strip() in TRUE_FALSE:
+        question.kind = "truefalse"
+        value, *feedback = answers.split("#", 2)
+        question.is_true = TRUE_FALSE[value.strip()]
+        feedback += [None] * (2 - len(feedback))
+        wrong, right = (_text(f, question.text_format) or None if f else None for f in feedback)
+        question.true_false_feedback = (wrong, right)
+    else:
+        question.kind = "shortanswer"
+        _split(question, answers, offset, line_at, "=", errors)
+
+
+def _split(question: GiftQuestion, answers: str, offset: int, line_at, marks: str, errors):
+    """Split answers at each mark, as Moodle does, reading weights and feedback."""
+    pieces = re.split(f"(?=[{re.escape(marks)}])", answers)
+    position = offset
+    for piece in pieces:
+        start = position
+        position += len(piece)
+        body = piece.strip()
+        if not body:
+            continue
+        line = line_at(start + piece.find(body))
+        right = body.startswith("=") or question.kind in ("shortanswer", "match")
+        body = body[1:] if body[0] in marks else body
+        weight = None
+        if found := WEIGHT.match(body.strip()):
+            weight = float(found[1])
+            body = body.strip()[found.end() :]
+        elif body.strip().startswith("%"):
+            errors.append((line, f"the weight in '{_decode(body.strip())}' is not like '%50%'"))
+            continue
+        answer_text, hash_mark, feedback = body.partition("#")
+        question.answers.append(
+            GiftAnswer(
+                _text(answer_text, question.text_format),
+                right,
+                weight,
+                _text(feedback, question.text_format) or None if hash_mark else None,
+                line,
+            )
+        )
+
+
+def _numbers(question: GiftQuestion, answers: str, offset: int, line_at, errors) -> None:
+    wrong = answers.find("~")
+    rest, wrong_part = (answers, "") if wrong == -1 else (answers[:wrong], answers[wrong:])
+    if "=" not in rest:
+        rest = "=" + rest  # the single form, {#3:0.1}: one answer worth 100%
+        offset -= 1
+    _split(question, rest, offset, line_at, "=", errors)
+    for answer in question.answers:
+        answer.right = True
+    if wrong_part:
+        _split(question, wrong_part, offset + wrong, line_at, "~", errors)
+
+
+def _text(raw: str, text_format: str) -> str:
+    """Return answer or question text as Moodle keeps it: plain formats on one line."""
+    if text_format in ("moodle", "plain"):
+        raw = " ".join(raw.split())
+    return _decode(raw.strip())
+
+
+def _decode(text: str) -> str:
+    return "".join(DECODED.get(ch, ch) for ch in text)

@@ -1,0 +1,166 @@
+"""Turn a plain text2qti quiz into a Linkwise quiz file with the same questions."""
+
+from __future__ import annotations
+
+import re
+
+from ..quizzes.lines import MarkedLine, read_lines
+from .checked import Imported, QuizWriter, front_matter, house_settings, slug
+
+HEADER_KEYS = {
+    "quiz_title",
+    "quiz_description",
+    "quiz_shuffle_answers",
+    "quiz_show_correct_answers",
+}
+# Settings text2qti has and Linkwise does not; kept as comments so nothing is lost.
+OTHER_SETTINGS = {
+    "quiz_one_question_at_a_time",
+    "quiz_cant_go_back",
+    "quiz_feedback_is_solution",
+    "quiz_solutions_sample_groups",
+    "quiz_solutions_randomize_groups",
+}
+# What ends a question's block of lines.
+QUESTION_ENDS = (
+    {
+        "question",
+        "question_title",
+        "question_points",
+        "start_group",
+        "end_group",
+        "group_pick",
+        "group_points_per_question",
+        "text",
+        "text_title",
+    }
+    | HEADER_KEYS
+    | OTHER_SETTINGS
+)
+LEFT_OUT = {
+    "essay": "is an essay question ('___'), which Linkwise cannot mark, so it is left out",
+    "upload": "is a file-upload question ('^^^'), which Linkwise cannot mark, so it is left out",
+}
+PASSAGES = {
+    "text": "'Text:' between questions is left out: put teaching on the module's screens",
+    "text_title": "'Text title:' is left out: put teaching on the module's screens",
+    "solution": "the '!' solution is left out: put what it says in '...' feedback instead",
+}
+TRUE_FALSE = {"true", "True", "false", "False"}
+IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]*)[^)]*\)")
+
+
+def import_text2qti(
+    text: str,
+    *,
+    source: str = "quiz.txt",
+    quiz_id: str | None = None,
+    module: str | None = None,
+    kind: str | None = None,
+    pass_mark: float | None = None,
+) -> Imported:
+    """Convert a text2qti quiz, reporting problems at `source`'s lines.
+
+    The id defaults to the quiz title as a slug; module and kind follow a house-style id
+    (`<module>-assessment`, `<module>-check-<n>`) when not given.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    marked = read_lines(text, 1).marked
+    header = {m.kind: m for m in marked if m.kind in HEADER_KEYS}
+    title = " ".join(header["quiz_title"].text.split()) if "quiz_title" in header else "Quiz"
+    quiz_id = quiz_id or slug(title) or "quiz"
+    module, kind = house_settings(quiz_id, module, kind)
+    writer = QuizWriter(source)
+    if module == "unassigned":
+        writer.warn(0, "no module given: the quiz says 'module: unassigned'; use --module SLUG")
+
+    dropped = {n for m in header.values() for n in range(m.line, m.last_line + 1)}
+    commented: dict[int, str] = {}
+    for m in marked:
+        if m.kind in OTHER_SETTINGS:
+            commented[m.line] = "text2qti setting not used by Linkwise"
+    for question, block in _question_blocks(marked):
+        reason = next((LEFT_OUT[m.kind] for m in block if m.kind in LEFT_OUT), None)
+        if reason:
+            writer.warn(question.line, f"this question {reason}")
+            for m in block:
+                commented.update(dict.fromkeys(range(m.line, m.last_line + 1), "left out"))
+    for m in marked:
+        if m.kind in PASSAGES:
+            writer.warn(m.line, PASSAGES[m.kind])
+            commented.update(dict.fromkeys(range(m.line, m.last_line + 1), "left out"))
+
+    inserted: dict[int, list[str]] = {}
+    number = 0
+    for question, block in _question_blocks(marked):
+        if question.line in commented:
+            continue
+        number += 1
+        extra = [f"ID: {quiz_id}-q{number}"]
+        if _is_true_false(block):
+            extra.append("Type: true-false")
+        inserted[question.line] = extra
+
+    writer.add("% Add 'Competencies: CODE' (the module's codes) before each question.", 0)
+    for line_number, line in enumerate(lines, 1):
+        if line_number in dropped:
+            continue
+        if line_number in commented:
+            writer.add(f"% {commented[line_number]}: {line}", line_number)
+            continue
+        for extra in inserted.get(line_number, ()):
+            writer.add(extra, line_number)
+        writer.add(_without_images(line, line_number, writer), line_number)
+
+    front = front_matter(
+        quiz_id,
+        module,
+        title,
+        kind,
+        pass_mark=pass_mark,
+        description=header["quiz_description"].text if "quiz_description" in header else None,
+        shuffle_answers=_flag(header.get("quiz_shuffle_answers"), default=False),
+        show_correct_answers="after-each-submission"
+        if _flag(header.get("quiz_show_correct_answers"), default=True)
+        else "never",
+    )
+    return writer.finish(front, number)
+
+
+def _question_blocks(marked: list[MarkedLine]):
+    """Yield each question with its marked lines: attributes before it, answers after."""
+    for index, m in enumerate(marked):
+        if m.kind != "question":
+            continue
+        start = index
+        while start > 0 and marked[start - 1].kind in ("question_title", "question_points"):
+            start -= 1
+        end = index + 1
+        while end < len(marked) and marked[end].kind not in QUESTION_ENDS:
+            end += 1
+        yield m, marked[start:end]
+
+
+def _without_images(line: str, number: int, writer: QuizWriter) -> str:
+    def replace(match: re.Match) -> str:
+        alt = match["alt"].strip()
+        writer.warn(
+            number,
+            f"image '{match['src']}' is left out: quizzes show no images; "
+            + (f"its description '{alt}' stands in its place" if alt else "describe it in words"),
+        )
+        return alt
+
+    return IMAGE.sub(replace, line)
+
+
+def _flag(marked: MarkedLine | None, *, default: bool) -> bool:
+    return default if marked is None else marked.text.lower() == "true"
+
+
+def _is_true_false(block: list[MarkedLine]) -> bool:
+    # text2qti makes a question true/false when its only two choices read true and false.
+    choices = [m.text for m in block if m.kind in ("mctf_correct_choice", "mctf_incorrect_choice")]
+    distinct = {choice.lower() for choice in choices}
+    return len(choices) == 2 and set(choices) <= TRUE_FALSE and len(distinct) == 2

@@ -1,0 +1,263 @@
+"""Importing a GIFT bank keeps what an independent GIFT parser (npm gift-pegjs) reads from it."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.domain.quiz_imports import import_gift
+from app.domain.quizzes import QuestionGroup, parse_quiz
+
+HERE = Path(__file__).parent
+CORPUS = sorted((HERE / "fixtures" / "gift").glob("*.gift"))
+KEPT = {"MC", "TF", "Short", "Numerical", "Matching"}
+
+
+@pytest.fixture(scope="module")
+def oracle():
+    """Return gift-pegjs's reading of every corpus file, by file name."""
+    result = subprocess.run(
+        ["node", str(HERE / "gift_oracle.cjs"), *map(str, CORPUS)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return {Path(name).name: questions for name, questions in json.loads(result.stdout).items()}
+
+
+def ours(path: Path):
+    """Return our import of a corpus file, parsed back as a Linkwise quiz."""
+    imported = import_gift(path.read_text("utf-8"), source=path.name, module="referral-routes")
+    assert not imported.has_errors, imported.problems
+    result = parse_quiz(imported.text, f"{path.stem}.md", competencies_required=False)
+    assert result.quiz is not None, (result.problems, imported.text)
+    return imported, result.quiz
+
+
+def text(value) -> str | None:
+    return None if value is None else value["text"]
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_import_keeps_every_question_its_text_title_and_general_feedback(path, oracle):
+    theirs = [q for q in oracle[path.name] if q["type"] in KEPT]
+    _, quiz = ours(path)
+    assert len(quiz.questions) == len(theirs)
+    for their, our in zip(theirs, quiz.questions, strict=True):
+        assert our.text == their["stem"]["text"]
+        assert our.title == (their["title"].strip() if their["title"] else None)
+        assert our.feedback.general == text(their["globalFeedback"])
+        assert our.points == 1
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_import_keeps_answers_and_their_feedback(path, oracle):
+    theirs = [q for q in oracle[path.name] if q["type"] in KEPT]
+    _, quiz = ours(path)
+    for their, our in zip(theirs, quiz.questions, strict=True):
+        CHECKS[their["type"]](their, our)
+
+
+def check_choices(their, our):
+    single = any(c["isCorrect"] for c in their["choices"])
+    assert our.type_name == ("single-choice" if single else "multiple-answers")
+    expected = [
+        (
+            c["text"]["text"],
+            c["isCorrect"] if single else (c["weight"] or 0) > 0,
+            text(c["feedback"]),
+        )
+        for c in their["choices"]
+    ]
+    assert [(c.text, c.correct, c.feedback) for c in our.choices] == expected
+
+
+def check_true_false(their, our):
+    assert our.type_name == "true-false"
+    right = next(c for c in our.choices if c.correct)
+    wrong = next(c for c in our.choices if not c.correct)
+    assert right.text == ("True" if their["isTrue"] else "False")
+    # gift-pegjs hands the two feedbacks over in file order, whatever the answer; Moodle
+    # shows the first to a learner who answers wrongly and the second to one who is right.
+    assert (wrong.feedback, right.feedback) == (
+        text(their["trueFeedback"]),
+        text(their["falseFeedback"]),
+    )
+
+
+def check_short_answer(their, our):
+    assert our.type_name == "short-answer"
+    assert list(our.answers) == [c["text"]["text"] for c in their["choices"]]
+    feedback = {text(c["feedback"]) for c in their["choices"]} - {None}
+    assert our.feedback.correct == (feedback.pop() if len(feedback) == 1 else None)
+
+
+def check_numeric(their, our):
+    assert our.type_name == "numeric"
+    choices = their["choices"]
+    if isinstance(choices, dict):
+        choices = [{"isCorrect": True, "weight": None, "text": choices, "feedback": None}]
+    right = next(c for c in choices if c["isCorrect"])
+    number = right["text"]
+    low, high = {
+        "simple": lambda n: (n["number"], n["number"]),
+        "range": lambda n: (n["number"] - n["range"], n["number"] + n["range"]),
+        "high-low": lambda n: (n["numberLow"], n["numberHigh"]),
+    }[number["type"]](number)
+    assert (our.low, our.high) == pytest.approx((low, high))
+    assert our.feedback.correct == text(right["feedback"])
+    anything_else = [c for c in choices if not c["isCorrect"]]
+    assert our.feedback.incorrect == (text(anything_else[0]["feedback"]) if anything_else else None)
+
+
+def check_matching(their, our):
+    assert our.type_name == "matching"
+    pairs = [(p["subquestion"]["text"], p["subanswer"]) for p in their["matchPairs"]]
+    assert [(p.left, p.right) for p in our.pairs] == [p for p in pairs if p[0]]
+    assert list(our.distractors) == [right for left, right in pairs if not left]
+
+
+CHECKS = {
+    "MC": check_choices,
+    "TF": check_true_false,
+    "Short": check_short_answer,
+    "Numerical": check_numeric,
+    "Matching": check_matching,
+}
+
+
+def test_each_category_becomes_a_pool_of_its_questions(oracle):
+    path = HERE / "fixtures" / "gift" / "matching-and-pools.gift"
+    imported, quiz = ours(path)
+    categories = [q["title"] for q in oracle[path.name] if q["type"] == "Category"]
+    pools = [item for item in quiz.items if isinstance(item, QuestionGroup)]
+    assert [(len(pool.questions), pool.pick) for pool in pools] == [(2, 1)] * len(categories)
+    assert [p.line for p in imported.problems if "becomes a pool" in p.message] == [3, 19]
+
+
+INEXACT = """::Ticks::Which are community assets? {
+  ~%70%A walking group
+  ~%30%A lunch club
+  ~An antibiotic
+  ~%-100%A statin
+}
+
+::Best::Who should see Mrs E first? {
+  =Her GP, today
+  ~%50%The link worker, this week
+}
+
+::Letters::What does PCN stand for? {=primary care network =%50%primary care =primary*}
+
+::Numbers::How many sessions? {#
+  =9:3
+  =%50%9:6
+  =20
+  ~30#Far too many.
+}
+
+Describe a referral you made. {}
+
+This bank was written for a test.
+"""
+
+
+def test_what_linkwise_cannot_carry_over_exactly_is_warned_about_at_its_line():
+    imported = import_gift(INEXACT, source="inexact.gift", module="referral-routes")
+    assert not imported.has_errors
+    assert [str(p) for p in imported.problems] == [
+        "inexact.gift:2: warning: 'A walking group' earns 70% in Moodle; Linkwise gives each "
+        "of the 2 right choices 50%",
+        "inexact.gift:3: warning: 'A lunch club' earns 30% in Moodle; Linkwise gives each of "
+        "the 2 right choices 50%",
+        "inexact.gift:4: warning: ticking 'An antibiotic' costs 0% in Moodle; Linkwise takes "
+        "away 50% for each of the 2 wrong choices ticked",
+        "inexact.gift:5: warning: ticking 'A statin' costs 100% in Moodle; Linkwise takes away "
+        "50% for each of the 2 wrong choices ticked",
+        "inexact.gift:10: warning: 'The link worker, this week' earns 50% in Moodle; a "
+        "Linkwise single choice gives no credit for a wrong choice",
+        "inexact.gift:13: warning: 'primary care' earns 50% in Moodle; Linkwise accepts only "
+        "fully right answers, so it is left out",
+        "inexact.gift:13: warning: 'primary*' uses Moodle's '*' wildcard, which Linkwise does "
+        "not read: it is left out; list the answers you accept",
+        "inexact.gift:17: warning: '9:6' earns 50% in Moodle; Linkwise accepts only fully right "
+        "numbers, so it is left out",
+        "inexact.gift:18: warning: '20' is a second right number; Linkwise accepts one number "
+        "or range, so it is left out",
+        "inexact.gift:19: warning: the wrong answer '30' and its feedback are left out: "
+        "Linkwise has one '-' feedback for every wrong answer",
+        "inexact.gift:22: warning: an essay question is left out: Linkwise marks every answer",
+        "inexact.gift:24: warning: text without answers '{...}' is not a question: left out",
+    ]
+
+
+BROKEN = """::Two right::Which are right? {
+  =One
+  =Two
+  ~Three
+}
+
+::Unclosed::Where is the brace? {
+  =Here
+
+::Odd weight::Pick one. {~%half%One =Two}
+
+::Bad number::How many? {#twelve}
+"""
+
+
+def test_every_mistake_is_an_error_at_its_line_and_nothing_is_kept_quietly():
+    imported = import_gift(BROKEN, source="broken.gift", module="referral-routes")
+    assert [str(p) for p in imported.problems if p.is_error] == [
+        "broken.gift:3: error: question 1 has 2 right answers marked '=': a Linkwise "
+        "single-choice question has one; keep one '=' or give every right answer a weight "
+        "like '~%50%' for a multiple-answer question",
+        "broken.gift:7: error: '{' has no closing '}'",
+        "broken.gift:10: error: the weight in '%half%One' is not like '%50%'",
+        "broken.gift:12: error: question 2 has 'twelve', which is not a number, "
+        "'number:tolerance' or 'low..high'",
+    ]
+
+
+GIFT_PIECES = st.sampled_from(
+    [
+        "::",
+        "{",
+        "}",
+        "=",
+        "~",
+        "#",
+        "####",
+        "->",
+        "%50%",
+        "%-",
+        "\\",
+        ":",
+        "..",
+        "T",
+        "F",
+        "$CATEGORY: a",
+        "//",
+        "[markdown]",
+        "[html]",
+        "<p>",
+        "1",
+        "-2.5",
+        " ",
+        "\n",
+        "\n\n",
+        "x",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(GIFT_PIECES, max_size=40))
+def test_any_gift_text_imports_or_reports_without_raising(pieces):
+    imported = import_gift("".join(pieces), source="any.gift", module="referral-routes")
+    if not imported.has_errors:
+        assert parse_quiz(imported.text, "any.md", competencies_required=False).quiz is not None
