@@ -31,8 +31,7 @@ run: setup
 	$(LINKWISE) db upgrade
 	@$(LINKWISE) seed-demo
 	@echo "Linkwise is running at http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
-	$(LINKWISE) run --host 127.0.0.1 --port $(PORT) --reload --no-debugger \
-		$$($(BIN)/python -c "from app.cli import reload_paths; print(reload_paths())")
+	$(LINKWISE) run --host 127.0.0.1 --port $(PORT) --reload --no-debugger
 
 test: setup
 	@test -x $(CHROMIUM) || { echo "Browser tests need Chromium at $(CHROMIUM): run 'apt-get install chromium' (Debian) or set CHROMIUM=/path/to/chromium"; exit 1; }

@@ -9,6 +9,7 @@ from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
+from app import content
 from app.cli_content import import_gift_command, import_text2qti_command, validate
 from app.domain.accounts import PROFESSIONS, ROLES
 from app.services import accounts, demo, seeding
@@ -30,7 +31,9 @@ def _create_app_or_explain() -> Flask:
     from app.content import ContentError
 
     try:
-        return create_app()
+        # Commands run by hand may watch the content (only in development): the dev server
+        # then picks up edits, and broken content does not stop it or seed-demo.
+        return create_app({"WATCH_CONTENT": True})
     except ContentError as error:
         click.echo(f"{error}\nLinkwise will not start until the content is fixed.", err=True)
         sys.exit(1)
@@ -166,23 +169,16 @@ def seed_demo(learner_count, seed, organisation):
     password = current_app.config["DEMO_PASSWORD"]
     summary = demo.seed_accounts(password)
     click.echo(summary.describe())
+    if learner_count and content.errors():
+        raise click.ClickException(
+            "the content has errors, so no learners can be drawn from it: "
+            "run `linkwise validate` and fix them first"
+        )
     if learner_count:
         report = seeding.seed_learners(
             learner_count, seed, password, organisation or summary.organisation
         )
         click.echo(report.describe())
-
-
-def reload_paths() -> str:
-    """Return the dev server's --extra-files option: every content file, so edits reload."""
-    root = Path(__file__).resolve().parent.parent
-    files = [
-        str(path)
-        for folder in ("content", "competencies")
-        for path in (root / folder).rglob("*")
-        if path.is_file()
-    ]
-    return f"--extra-files {':'.join(files)}" if files else ""
 
 
 if __name__ == "__main__":

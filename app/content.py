@@ -1,12 +1,14 @@
 """The course catalogue: loaded, rendered and checked once at start-up, then read-only."""
 
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app
 
+from app.config import PROJECT_ROOT
 from app.domain.catalogue import LoadResult, load_sources
 from app.domain.content import Catalogue
+from app.domain.problems import relative_to
 from app.domain.sources import discover
 
 
@@ -15,10 +17,21 @@ class ContentError(RuntimeError):
 
 
 def init_app(app: Flask) -> None:
-    """Load the catalogue for the app, refusing to start on invalid content."""
-    result = load(app.config["CONTENT_DIR"], app.config["COMPETENCIES_DIR"])
+    """Load the catalogue for the app, refusing to start on invalid content.
+
+    The `linkwise` command line in development watches the content instead, so the dev
+    server picks up edits and survives broken ones: see app/content_reload.py.
+    """
+    folders = app.config["CONTENT_DIR"], app.config["COMPETENCIES_DIR"]
+    result = load(*folders)
+    if app.config.get("WATCH_CONTENT") and app.config["LINKWISE_ENV"] == "development":
+        from app import content_reload
+
+        content_reload.init_app(app, result, *folders)
+        return
     if result.errors:
-        raise ContentError("\n".join(str(problem) for problem in result.problems))
+        root = str(PROJECT_ROOT)
+        raise ContentError("\n".join(str(relative_to(p, root)) for p in result.problems))
     app.extensions["linkwise.catalogue"] = result.catalogue
 
 
@@ -27,27 +40,34 @@ def catalogue() -> Catalogue:
     return current_app.extensions["linkwise.catalogue"]
 
 
+def errors() -> tuple[str, ...]:
+    """Return the newest content's errors: only a development server serves despite them."""
+    watch = current_app.extensions.get("linkwise.content_watch")
+    return watch.errors if watch is not None else ()
+
+
 def load(content_dir: Path, competencies_dir: Path) -> LoadResult:
     """Load the catalogue under these folders (once per process while files are unchanged)."""
     return _load(
-        Path(content_dir), Path(competencies_dir), _signature(content_dir, competencies_dir)
+        Path(content_dir), Path(competencies_dir), signature(content_dir, competencies_dir)
     )
 
 
-@cache
+@lru_cache(maxsize=8)  # a few versions: tests build many apps, a dev server many edits
 def _load(content_dir: Path, competencies_dir: Path, _signature) -> LoadResult:
     modules_dir, quizzes_dir = content_dir / "modules", content_dir / "quizzes"
-    sources = discover(
-        [modules_dir, quizzes_dir, competencies_dir], competencies_dir, modules_dir, quizzes_dir
-    )
-    return load_sources(sources)
+    return load_sources(discover((), competencies_dir, modules_dir, quizzes_dir))
 
 
-def _signature(*folders: Path) -> tuple:
-    # Every file's path, size and modification time: a cheap key that changes with any edit.
-    return tuple(
-        (str(path), stat.st_size, stat.st_mtime_ns)
-        for folder in folders
-        for path in sorted(Path(folder).rglob("*"))
-        if path.is_file() and (stat := path.stat())
-    )
+def signature(*folders: Path) -> tuple:
+    """Return every file's path, size and modification time: it changes with any edit."""
+    found = []
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*")):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue  # deleted while we looked: the next look will not see it
+            if path.is_file():
+                found.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(found)

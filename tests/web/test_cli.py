@@ -138,8 +138,10 @@ def test_validate_answers_2_on_a_usage_error():
     assert run_linkwise("validate", "/no/such/path").returncode == 2
 
 
-def test_the_app_refuses_to_start_on_invalid_content_and_prints_the_lines():
+def test_in_production_the_app_refuses_to_start_on_invalid_content_and_prints_the_lines():
     broken = {
+        "LINKWISE_ENV": "production",
+        "SECRET_KEY": "a-test-secret",
         "LINKWISE_CONTENT_DIR": "tests/domain/fixtures/broken",
         "LINKWISE_COMPETENCIES_DIR": "tests/domain/fixtures/broken/competencies",
     }

@@ -1,0 +1,69 @@
+"""In development, content is re-read when a file changes, and broken content never stops
+the site: it keeps the last catalogue that had no errors and shows the errors on every page.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from app.config import PROJECT_ROOT
+from app.domain.catalogue import LoadResult
+from app.domain.content import Catalogue
+from app.domain.problems import relative_to
+
+EXTENSION = "linkwise.content_watch"
+
+
+class ContentWatch:
+    """The content folders' last seen state, and the errors of the newest version."""
+
+    def __init__(self, content_dir: Path, competencies_dir: Path, signature: tuple) -> None:
+        self.folders = (Path(content_dir), Path(competencies_dir))
+        self.signature = signature
+        self.errors: tuple[str, ...] = ()
+        self.lock = threading.Lock()
+
+    def refresh(self) -> None:
+        """Load the content again if any file was added, changed or deleted since last time."""
+        from app import content
+
+        signature = content.signature(*self.folders)
+        if signature == self.signature:
+            return
+        with self.lock:
+            if signature == self.signature:
+                return
+            self.signature = signature
+            self.apply(current_app, content.load(*self.folders))
+
+    def apply(self, app: Flask, result: LoadResult) -> None:
+        """Serve the result if it has no errors; otherwise keep the catalogue and show why."""
+        had_errors = bool(self.errors)
+        self.errors = tuple(str(relative_to(p, str(PROJECT_ROOT))) for p in result.errors)
+        if result.catalogue is not None:
+            app.extensions["linkwise.catalogue"] = result.catalogue
+            if had_errors:
+                app.logger.warning("The content's errors are fixed; the site shows it again.")
+            return
+        app.extensions.setdefault("linkwise.catalogue", Catalogue((), ()))
+        app.logger.error(
+            "The content has errors; the site shows the last version without any "
+            "until they are fixed:\n%s",
+            "\n".join(self.errors),
+        )
+
+
+def init_app(app: Flask, result: LoadResult, content_dir: Path, competencies_dir: Path) -> None:
+    """Serve the content as loaded, and re-read it before any request after a change."""
+    from app import content
+
+    watch = ContentWatch(
+        content_dir, competencies_dir, content.signature(content_dir, competencies_dir)
+    )
+    watch.apply(app, result)
+    app.extensions[EXTENSION] = watch
+    app.before_request(watch.refresh)
+    app.context_processor(lambda: {"content_errors": watch.errors})

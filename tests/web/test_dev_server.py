@@ -1,0 +1,110 @@
+"""The development server, run as `make run` runs it, survives broken content and sees new files."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from app.cli import upgrade_database
+
+ROOT = Path(__file__).resolve().parents[2]
+NEW_MODULE = """---
+title: Working with carers
+summary: A short module added while the server runs.
+order: 9
+estimated_minutes: 5
+cpd_minutes: 10
+learning_outcomes:
+  - Recognise the needs of unpaid carers
+competencies: [SPLW-6.3]
+---
+Start with [carers' needs](screen:carers-needs).
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """Start `linkwise run --reload` on a copy of the course; yield its folder, URL and log."""
+    site = tmp_path_factory.mktemp("site")
+    shutil.copytree(ROOT / "content", site / "content")
+    shutil.copytree(ROOT / "competencies", site / "competencies")
+    database = f"sqlite:///{site / 'dev.db'}"
+    upgrade_database(database)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = (site / "server.log").open("w+")
+    environment = {
+        **os.environ,
+        "LINKWISE_ENV": "development",
+        "LINKWISE_CONTENT_DIR": str(site / "content"),
+        "LINKWISE_COMPETENCIES_DIR": str(site / "competencies"),
+        "DATABASE_URL": database,
+    }
+    linkwise = Path(sys.executable).parent / "linkwise"
+    process = subprocess.Popen(
+        [linkwise, "run", "--host", "127.0.0.1", "--port", str(port), "--reload", "--no-debugger"],
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # the reloader's child shares the group, so both are stopped
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_for(url)
+        yield site, url, process, Path(log.name)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+        log.close()
+
+
+def _wait_for(url: str) -> None:
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"the development server never answered at {url}")
+
+
+def home(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert response.status == 200
+        return response.read().decode()
+
+
+def test_a_broken_save_keeps_the_site_up_shows_the_error_and_the_fix_is_picked_up(server):
+    site, url, process, log = server
+    module = site / "content" / "modules" / "referral-routes" / "module.md"
+    good = module.read_text()
+    module.write_text(good.replace("title: Referral routes", "title: [Referral routes"))
+    page = home(url)
+    assert "The course content has errors" in page
+    assert "content/modules/referral-routes/module.md:3: error: invalid YAML" in page
+    assert "Referral routes" in page and page.count("nhsuk-card__heading") == 3
+    assert "referral-routes/module.md:3: error: invalid YAML" in log.read_text()
+    module.write_text(good)
+    assert "The course content has errors" not in home(url)
+    assert process.poll() is None
+
+
+def test_new_and_deleted_files_are_picked_up_without_a_restart(server):
+    site, url, process, _ = server
+    folder = site / "content" / "modules" / "carers"
+    folder.mkdir()
+    (folder / "module.md").write_text(NEW_MODULE)
+    (folder / "01-carers-needs.md").write_text("---\ntitle: Carers' needs\n---\n## Who\n\nText.\n")
+    page = home(url)
+    assert "Working with carers" in page and "content has errors" not in page
+    shutil.rmtree(folder)
+    assert "Working with carers" not in home(url)
+    assert process.poll() is None
