@@ -6,11 +6,19 @@ from pathlib import Path
 import click
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
+from alembic.migration import MigrationContext
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import create_engine
 
 from app import content
 from app.cli_content import import_gift_command, import_text2qti_command, validate
+from app.cli_errors import (
+    LinkwiseGroup,
+    SetupError,
+    development_defaults_in_a_checkout,
+    explain_setup,
+)
 from app.domain.accounts import PROFESSIONS, ROLES
 from app.services import accounts, demo, seeding
 
@@ -19,15 +27,21 @@ db_cli = AppGroup("db", help="Manage the database schema (Alembic migrations).")
 
 def main() -> None:
     """Run the linkwise command line."""
-    group = FlaskGroup(create_app=_create_app_or_explain, help="Linkwise command line.")
-    # The content commands must work when the content is broken and the app will not start.
-    for command in (validate, import_text2qti_command, import_gift_command):
+    development_defaults_in_a_checkout()
+    group = LinkwiseGroup(create_app=_create_app_or_explain, help="Linkwise command line.")
+    # Registered on the group, the commands are found before the app is built, so a setup
+    # problem is reported as such, not as an unknown command. The content commands need
+    # no app at all: they work when the content is broken and the app will not start.
+    for command in (validate, import_text2qti_command, import_gift_command, *APP_COMMANDS):
         group.add_command(command)
     group(prog_name="linkwise")
 
 
 def _create_app_or_explain() -> Flask:
+    from sqlalchemy.exc import ArgumentError
+
     from app import create_app
+    from app.config import ConfigError
     from app.content import ContentError
 
     try:
@@ -35,14 +49,14 @@ def _create_app_or_explain() -> Flask:
         # then picks up edits, and broken content does not stop it or seed-demo.
         return create_app({"WATCH_CONTENT": True})
     except ContentError as error:
-        click.echo(f"{error}\nLinkwise will not start until the content is fixed.", err=True)
-        sys.exit(1)
+        raise SetupError(f"{error}\nLinkwise will not start until the content is fixed.") from None
+    except (ConfigError, ArgumentError) as error:
+        raise explain_setup(error) from None
 
 
 def init_app(app: Flask) -> None:
     """Register Linkwise's commands on the app."""
-    app.cli.add_command(db_cli)
-    for cmd in (create_org, create_user, set_role, seed_demo):
+    for cmd in APP_COMMANDS:
         app.cli.add_command(cmd)
 
 
@@ -79,7 +93,16 @@ def db_downgrade(revision):
 @db_cli.command("current")
 def db_current():
     """Show the database's current revision."""
-    alembic_command.current(alembic_config(current_app.config["DATABASE_URL"]))
+    engine = create_engine(current_app.config["DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            revision = MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+    if revision is None:
+        click.echo("the database has no migrations applied yet: run `linkwise db upgrade`")
+    else:
+        click.echo(f"database is at {revision}")
 
 
 @db_cli.command("revision")
@@ -180,6 +203,8 @@ def seed_demo(learner_count, seed, organisation):
         )
         click.echo(report.describe())
 
+
+APP_COMMANDS = (db_cli, create_org, create_user, set_role, seed_demo)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -69,10 +69,16 @@ def load(instance_path: Path, test_config: dict | None = None, environ=None) -> 
         raise ConfigError(f"LINKWISE_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
     if not config["SECRET_KEY"]:
         if env == "production":
-            raise ConfigError("SECRET_KEY must be set in production (a long random string)")
+            raise ConfigError(
+                "SECRET_KEY is not set: set it to a long random string to run in production, "
+                "or set LINKWISE_ENV=development to try Linkwise on your own machine"
+            )
         config["SECRET_KEY"] = f"linkwise-{env}-only-key"
-    config["PORT"] = int(config["PORT"])
-    config["PROXY_HOPS"] = int(config["PROXY_HOPS"])
+    for key, name in (("PORT", "PORT"), ("PROXY_HOPS", "LINKWISE_PROXY_HOPS")):
+        try:
+            config[key] = int(config[key])
+        except ValueError:
+            raise ConfigError(f"{name} must be a whole number, not {config[key]!r}") from None
     config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
     for key in ("CONTENT_DIR", "COMPETENCIES_DIR", "STATIC_DIR"):
         config[key] = Path(config[key])

@@ -176,7 +176,8 @@ class _Journey:
         """Complete screens in order, then take the quiz until passed, out of tries or bored."""
         rng, keys = self.rng, module.screen_item_keys
         stop_at = len(keys)
-        if rng.random() < 0.45 * (1 - self.drive):
+        # A module of one screen has no part way through it.
+        if rng.random() < 0.45 * (1 - self.drive) and len(keys) > 1:
             stop_at = rng.randrange(1, len(keys))  # part way through the screens
         for key in keys[:stop_at]:
             self.clock += timedelta(minutes=rng.uniform(1, 12))

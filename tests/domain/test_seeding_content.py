@@ -1,0 +1,54 @@
+"""The demo seeder copes with any course that validates, however small."""
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.domain.catalogue import load_sources
+from app.domain.seeding import Course, learners
+from app.domain.sources import discover
+
+ROOT = Path(__file__).resolve().parents[2]
+MODULE = """---
+title: Solo
+summary: A module of one screen.
+order: 1
+estimated_minutes: 5
+cpd_minutes: 5
+learning_outcomes: [Read one screen]
+competencies: [SPLW-1.1]
+---
+Intro.
+"""
+ASSESSMENT = """---
+id: solo-assessment
+module: solo
+title: Solo quiz
+kind: assessment
+pass_mark: 100
+shuffle_answers: true
+shuffle_questions: true
+show_correct_answers: never
+---
+ID: solo-q1
+Competencies: SPLW-1.1
+1.  Which?
+*a) This
+b)  That
+"""
+
+
+def test_a_one_screen_module_seeds_learners_part_way_and_all_the_way(tmp_path):
+    modules, quizzes = tmp_path / "modules", tmp_path / "quizzes"
+    (modules / "solo").mkdir(parents=True)
+    (modules / "solo" / "module.md").write_text(MODULE)
+    (modules / "solo" / "01-only.md").write_text("---\ntitle: Only\n---\n## Only\n\nText.\n")
+    quizzes.mkdir()
+    (quizzes / "solo-assessment.md").write_text(ASSESSMENT)
+    shutil.copytree(ROOT / "competencies", tmp_path / "competencies")
+    result = load_sources(discover((), tmp_path / "competencies", modules, quizzes))
+    assert result.errors == (), result.errors
+    now = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    drawn = list(learners(Course(result.catalogue), 1, 1, 300, now))
+    assert len(drawn) == 300
+    assert any(learner.attempts for learner in drawn)
