@@ -8,27 +8,41 @@ LINKWISE := $(BIN)/linkwise
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup run test lint validate bench audit clean
+.PHONY: setup setup-run run test lint validate bench audit clean
 
-setup: $(VENV)/.installed node_modules/.installed static/nhsuk/.built
+# `make run` installs only what serving needs; everything else (tests, linting, the
+# audit) installs the test tools too. A full install also stands for the smaller one.
+setup-run: $(VENV)/.installed node_modules/.installed static/nhsuk/.built
+setup: $(VENV)/.installed-test node_modules/.installed-test static/nhsuk/.built
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install -qq --upgrade pip
+	$(BIN)/python -m pip install -qq -e .
 	touch $@
 
+$(VENV)/.installed-test: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -qq --upgrade pip
+	$(BIN)/python -m pip install -qq -e '.[test]'
+	touch $(VENV)/.installed $@
+
+# npm ci starts from an empty node_modules, so the stamps inside it go with it.
 node_modules/.installed: package.json package-lock.json
-	npm ci --ignore-scripts --no-audit --no-fund
+	npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
+
+node_modules/.installed-test: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch node_modules/.installed $@
 
 static/nhsuk/.built: node_modules/.installed scripts/build_assets.py
 	$(BIN)/python scripts/build_assets.py
 	touch $@
 
 run: export LINKWISE_ENV ?= development
-run: setup
-	$(LINKWISE) db upgrade
+run: setup-run
+	@$(LINKWISE) db upgrade
 	@$(LINKWISE) seed-demo
 	@echo "Linkwise is running at http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
 	$(LINKWISE) run --host 127.0.0.1 --port $(PORT) --reload --no-debugger
@@ -40,7 +54,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check app tests scripts bench
 
-validate: setup
+validate: setup-run
 	$(LINKWISE) validate
 
 clean:
