@@ -16,29 +16,33 @@ setup-run: $(VENV)/.installed node_modules/.installed static/nhsuk/.built
 setup: $(VENV)/.installed-test node_modules/.installed-test static/nhsuk/.built
 
 $(VENV)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -qq --upgrade pip
-	$(BIN)/python -m pip install -qq -e .
-	touch $@
+	@echo "Installing the Python packages Linkwise runs on into $(VENV)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -qq --upgrade pip
+	@$(BIN)/python -m pip install -qq -e .
+	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -qq --upgrade pip
-	$(BIN)/python -m pip install -qq -e '.[test]'
-	touch $(VENV)/.installed $@
+	@echo "Installing the Python packages Linkwise runs and is tested on into $(VENV)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -qq --upgrade pip
+	@$(BIN)/python -m pip install -qq -e '.[test]'
+	@touch $(VENV)/.installed $@
 
 # npm ci starts from an empty node_modules, so the stamps inside it go with it.
 node_modules/.installed: package.json package-lock.json
-	npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
-	touch $@
+	@echo "Installing the NHS.UK design system from npm"
+	@npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
 
 node_modules/.installed-test: package.json package-lock.json
-	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	touch node_modules/.installed $@
+	@echo "Installing the NHS.UK design system and the test tools from npm"
+	@npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch node_modules/.installed $@
 
 static/nhsuk/.built: node_modules/.installed scripts/build_assets.py
-	$(BIN)/python scripts/build_assets.py
-	touch $@
+	@$(BIN)/python scripts/build_assets.py
+	@touch $@
 
 run: export LINKWISE_ENV ?= development
 run: setup-run
