@@ -49,7 +49,7 @@ run: setup-run
 	@$(LINKWISE) db upgrade
 	@$(LINKWISE) seed-demo
 	@echo "Linkwise is running at http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
-	$(LINKWISE) run --host 127.0.0.1 --port $(PORT) --reload --no-debugger
+	@$(LINKWISE) run --host 127.0.0.1 --port $(PORT) --reload --no-debugger
 
 test: setup
 	@test -x $(CHROMIUM) || { echo "Browser tests need Chromium at $(CHROMIUM): run 'apt-get install chromium' (Debian) or set CHROMIUM=/path/to/chromium"; exit 1; }

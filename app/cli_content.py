@@ -147,7 +147,8 @@ def _finish(imported: Imported, output: Path | None) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(imported.text, "utf-8")
     click.echo(
-        f"wrote {output} ({imported.questions} questions): add a 'Competencies:' line before "
+        f"wrote {output} ({imported.questions} question{'s' * (imported.questions != 1)}): "
+        "add a 'Competencies:' line before "
         f"each question, then run `linkwise validate {output}`",
         err=True,
     )
