@@ -228,6 +228,8 @@ def _render_module(
     if draft.source is None:
         return None
     intro = render(draft.source)
+    if not draft.source.front_matter_ok or not all(s.source.front_matter_ok for s in draft.screens):
+        return None  # checked for every mistake, but not a module anyone can read
     media = {
         name: str((draft.folder / name).resolve())
         for name in sorted(draft.files)

@@ -38,6 +38,9 @@ class MarkdownFile:
     fields: dict[str, Field]
     body: str
     body_first_line: int
+    # False when the front matter could not be read (its error is reported): the body is
+    # still checked, so one mistake does not hide the others.
+    front_matter_ok: bool = True
 
 
 @dataclass
@@ -96,7 +99,7 @@ def read_module(folder: Path, problems: Problems) -> ModuleDraft:
         problems.error(folder, 0, f"cannot read folder: {exc.strerror or exc}")
         return draft
     draft.source = read_markdown_file(draft.module_file, problems)
-    if draft.source is not None:
+    if draft.source is not None and draft.source.front_matter_ok:
         _module_fields(draft, draft.source)
     _read_screens(draft, problems)
     return draft
@@ -111,6 +114,8 @@ def read_markdown_file(path: Path, problems: Problems) -> MarkdownFile | None:
     if split is None:
         problems.error(path, 1, no_front_matter_message(text, "'title: ...'"))
         return None
+    reader = YamlReader(str(path), split.yaml_first_line, problems)
+    unread = MarkdownFile(path, reader, {}, split.body, split.body_first_line, False)
     try:
         root = compose(split.yaml_text)
     except YAML_FAILURES as exc:
@@ -118,14 +123,13 @@ def read_markdown_file(path: Path, problems: Problems) -> MarkdownFile | None:
         problems.error(
             path, line, f"invalid YAML in front matter: {error_text(exc, split.yaml_first_line)}"
         )
-        return None
+        return unread
     if root is None:
         problems.error(path, 1, "front matter is empty")
-        return None
-    reader = YamlReader(str(path), split.yaml_first_line, problems)
+        return unread
     fields = reader.mapping(root, "front matter")
     if fields is None:
-        return None
+        return unread
     return MarkdownFile(path, reader, fields, split.body, split.body_first_line)
 
 
@@ -168,6 +172,9 @@ def _read_screens(draft: ModuleDraft, problems: Problems) -> None:
         slugs.setdefault(slug, path)
         source = read_markdown_file(path, problems)
         if source is None:
+            continue
+        if not source.front_matter_ok:
+            draft.screens.append(ScreenDraft(slug, number, None, None, source))
             continue
         reader, fields = source.reader, source.fields
         reader.check_keys(

@@ -194,3 +194,18 @@ def test_naming_files_reports_every_error_anywhere_but_only_their_own_warnings(s
         "front matter: start the file with a '---' line, then 'title: ...', then another '---' "
         "line"
     ]
+
+
+def test_broken_front_matter_does_not_hide_the_mistakes_in_the_body(site):
+    screen = site / "content" / "modules" / "referral-routes" / "03-other-routes.md"
+    text = screen.read_text()
+    screen.write_text(
+        text.replace("title: ", "title: Other routes: ", 1).replace(
+            "](screen:self-referral)", "](screen:self-refferal)"
+        )
+    )
+    problems = check(site, screen)
+    assert [p.split(": error: ")[1][:40] for p in problems] == [
+        "invalid YAML in front matter: mapping va",
+        "link 'screen:self-refferal' points to sc",
+    ]
