@@ -197,6 +197,7 @@ def _render_module(
         media=MappingProxyType(media),
         path=str(draft.folder),
         assessment=assessment_for(draft, quizzes, problems),
+        provenance=draft.provenance,
     )
 
 

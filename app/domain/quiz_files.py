@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .module_files import ModuleDraft
+from .outcomes import check_outcome_numbers
 from .problems import Problems, did_you_mean
 from .quizzes import Quiz, parse_quiz
 from .textfiles import read_text
@@ -63,6 +64,7 @@ def assessment_for(
     if not found:
         return None
     quiz = found[0]
+    check_outcome_numbers(draft, quiz, problems)
     counts = {code: 0 for _, code in draft.competencies}
     for question in quiz.questions:
         for code in question.competencies:
@@ -100,6 +102,7 @@ def knowledge_check_for(
     if quiz.module != draft.slug:
         problems.error(path, line, f"knowledge check '{quiz_id}' belongs to module '{quiz.module}'")
         return None
+    check_outcome_numbers(draft, quiz, problems)
     return quiz
 
 

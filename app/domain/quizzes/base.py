@@ -37,6 +37,7 @@ class QuestionDraft:
     points: float = 1.0
     title: str | None = None
     competencies: tuple[str, ...] = ()
+    outcomes: tuple[int, ...] = ()
     type_name: str | None = None
     type_line: int = 0
     general: str | None = None
@@ -52,6 +53,7 @@ class QuestionDraft:
             "text": self.text,
             "points": self.points,
             "competencies": self.competencies,
+            "outcomes": self.outcomes,
             "title": self.title,
             "feedback": Feedback(self.general, self.correct, self.incorrect),
         }
@@ -81,6 +83,7 @@ class Question:
     text: str
     points: float
     competencies: tuple[str, ...]
+    outcomes: tuple[int, ...]  # numbers of the module's learning outcomes, from 1
     title: str | None
     feedback: Feedback
 

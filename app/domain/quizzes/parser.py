@@ -52,6 +52,12 @@ def parse_quiz(
                     "has no Competencies: every assessment question needs a line like "
                     "'Competencies: SPLW-1.2' before it",
                 )
+            if not draft.outcomes:
+                QuestionReport(problems, path, draft.number).error(
+                    draft.line,
+                    "has no Outcomes: every assessment question needs a line like "
+                    "'Outcomes: 1, 3' naming the module's learning outcomes it tests",
+                )
     if has_errors(problems):
         return QuizResult(None, problems.sorted())
     quiz = Quiz(**settings, items=tuple(items), path=path)
