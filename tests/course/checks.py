@@ -115,6 +115,13 @@ def right_answer_is_longest(question: Question) -> bool:
     return bool(right) and len(right[0].text) > max(others, default=0)
 
 
+def right_answer_is_shortest(question: Question) -> bool:
+    """Say whether a single-choice question's right answer is shorter than every other."""
+    right = [c for c in question.choices if c.correct]
+    others = [len(c.text) for c in question.choices if not c.correct]
+    return bool(right) and len(right[0].text) < min(others, default=0)
+
+
 def svg_text_sizes(path: Path) -> tuple[float, list[tuple[str, float]]]:
     """Return an SVG's viewBox width and each text's (words, font size in user units)."""
     root = ET.parse(path).getroot()

@@ -17,6 +17,7 @@ from .checks import (
     people_named,
     questions_per_attempt,
     right_answer_is_longest,
+    right_answer_is_shortest,
     screen_text,
     shared_runs,
     svg_text_sizes,
@@ -164,7 +165,9 @@ def test_every_competency_of_every_framework_is_taught_and_has_three_questions(c
         assert len(questions) >= 3, competency.code
 
 
-def test_the_right_answer_is_the_longest_option_in_at_most_40_percent(course):
+@pytest.mark.parametrize("cue", [right_answer_is_longest, right_answer_is_shortest])
+def test_the_right_answer_is_the_longest_or_shortest_option_in_at_most_40_percent(course, cue):
+    # Length must not give the answer away, in either direction.
     quizzes = [
         q
         for m in course.catalogue.modules
@@ -173,10 +176,10 @@ def test_the_right_answer_is_the_longest_option_in_at_most_40_percent(course):
     ]
     single = [q for quiz in quizzes for q in quiz.questions if q.type_name == "single-choice"]
     assert single
-    assert sum(map(right_answer_is_longest, single)) / len(single) <= 0.4
+    assert sum(map(cue, single)) / len(single) <= 0.4
     for module in course.catalogue.modules:
         own = [q for q in module.assessment.questions if q.type_name == "single-choice"]
-        assert sum(map(right_answer_is_longest, own)) <= math.floor(0.4 * len(own)), module.slug
+        assert sum(map(cue, own)) <= math.floor(0.4 * len(own)), module.slug
 
 
 def test_quiz_scenarios_are_not_the_screens_own_cases(course):
