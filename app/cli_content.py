@@ -148,7 +148,7 @@ def _finish(imported: Imported, output: Path | None) -> None:
     output.write_text(imported.text, "utf-8")
     click.echo(
         f"wrote {output} ({imported.questions} question{'s' * (imported.questions != 1)}): "
-        "add a 'Competencies:' line before "
+        "add 'Competencies:' and 'Outcomes:' lines before "
         f"each question, then run `linkwise validate {output}`",
         err=True,
     )

@@ -248,6 +248,7 @@ def _render_module(
         screens=screens,
         media=MappingProxyType(media),
         path=str(draft.folder),
+        provenance=draft.provenance,
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .frameworks import Competency, Framework
+from .provenance import Provenance
 from .quizzes import Quiz
 
 
@@ -66,6 +67,7 @@ class Module:
     media: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), compare=False)
     path: str = ""
     assessment: Quiz | None = None
+    provenance: Provenance | None = None
 
     @property
     def item_keys(self) -> tuple[str, ...]:
@@ -137,3 +139,9 @@ class Catalogue:
     def modules_for(self, code: str) -> tuple[Module, ...]:
         """Return the modules that develop a competency."""
         return tuple(m for m in self.modules if code in m.competency_codes)
+
+    def modules_developing(self, framework_id: str) -> tuple[Module, ...]:
+        """Return the modules that develop any competency of a framework, in course order."""
+        framework = self.framework(framework_id)
+        codes = {c.code for c in framework.competencies} if framework else set()
+        return tuple(m for m in self.modules if codes.intersection(m.competency_codes))

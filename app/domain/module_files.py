@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problems
+from .provenance import PROVENANCE_KEYS, Provenance, read_provenance
 from .textfiles import no_front_matter_message, read_text, split_front_matter
 from .yamlfields import YAML_FAILURES, Field, YamlReader, compose, error_line, error_text
 
@@ -23,6 +24,7 @@ MODULE_REQUIRED = (
     "cpd_minutes",
     "learning_outcomes",
     "competencies",
+    *PROVENANCE_KEYS,
 )
 SCREEN_REQUIRED = ("title",)
 # knowledge_check names a knowledge-check quiz shown over the screen.
@@ -69,6 +71,7 @@ class ModuleDraft:
     cpd_minutes: int | None = None
     learning_outcomes: tuple[str, ...] = ()
     competencies: tuple[tuple[int, str], ...] = ()
+    provenance: Provenance | None = None
     screens: list[ScreenDraft] = field(default_factory=list)
     files: frozenset[str] = frozenset()
 
@@ -144,6 +147,7 @@ def _module_fields(draft: ModuleDraft, source: MarkdownFile) -> None:
     outcomes = reader.text_items(fields, "learning_outcomes") or []
     draft.learning_outcomes = tuple(text for _, text in outcomes)
     draft.competencies = tuple(reader.text_items(fields, "competencies") or [])
+    draft.provenance = read_provenance(reader, fields)
 
 
 def _read_screens(draft: ModuleDraft, problems: Problems) -> None:

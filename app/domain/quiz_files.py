@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .module_files import ModuleDraft
+from .outcomes import check_outcome_numbers
 from .problems import Problems, did_you_mean
 from .quizzes import Quiz, parse_quiz
 from .textfiles import read_text
@@ -93,6 +94,7 @@ def assessment_for(
     if not found or found[0].quiz is None:
         return None
     quiz = found[0].quiz
+    check_outcome_numbers(draft, quiz, problems)
     counts = {code: 0 for _, code in draft.competencies}
     for question in quiz.questions:
         for code in question.competencies:
@@ -144,6 +146,8 @@ def knowledge_check_for(
         )
         return None
     placed[quiz_id] = path
+    if found.quiz is not None:
+        check_outcome_numbers(draft, found.quiz, problems)
     return found.quiz
 
 

@@ -11,13 +11,20 @@ from app import db
 from app.content import catalogue
 
 bp = Blueprint("pages", __name__)
+# The framework for clinicians who refer to link workers; its modules are their route.
+REFERRER_FRAMEWORK = "referrer"
 log = logging.getLogger(__name__)
 
 
 @bp.get("/")
 def home():
     """Say what Linkwise is and how to start."""
-    return render_template("pages/home.html", modules=catalogue().modules)
+    course = catalogue()
+    return render_template(
+        "pages/home.html",
+        modules=course.modules,
+        referrer_modules=course.modules_developing(REFERRER_FRAMEWORK),
+    )
 
 
 @bp.get("/privacy")

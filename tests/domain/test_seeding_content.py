@@ -17,6 +17,21 @@ estimated_minutes: 5
 cpd_minutes: 5
 learning_outcomes: [Read one screen]
 competencies: [SPLW-1.1]
+version: "1.0"
+author: A test author
+clinical_reviewer: A test reviewer
+published: 2026-01-05
+next_review: 2027-01-05
+references:
+  - title: A reference
+    publisher: A publisher
+    year: 2025
+    url: https://example.org/reference
+further_reading:
+  - title: More to read
+    publisher: A publisher
+    year: 2024
+    url: https://example.org/more
 ---
 Intro.
 """
@@ -32,6 +47,7 @@ show_correct_answers: never
 ---
 ID: solo-q1
 Competencies: SPLW-1.1
+Outcomes: 1
 1.  Which?
 *a) This
 b)  That

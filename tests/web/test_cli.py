@@ -151,7 +151,7 @@ def test_in_production_the_app_refuses_to_start_on_invalid_content_and_prints_th
     assert "will not start" in result.stderr
 
 
-def test_import_text2qti_leaves_only_competencies_to_fill_in(tmp_path):
+def test_import_text2qti_leaves_only_competencies_and_outcomes_to_fill_in(tmp_path):
     # Named like the module's assessment, it takes that module and kind, and replaces the
     # installed assessment when validated.
     target = tmp_path / "drafts" / "referral-routes-assessment.md"
@@ -163,7 +163,9 @@ def test_import_text2qti_leaves_only_competencies_to_fill_in(tmp_path):
     assert f"run `linkwise validate {target}`" in result.stderr
     checked = run_linkwise("validate", str(target))
     errors = [line for line in checked.stdout.splitlines() if ": error: " in line]
-    assert errors and all("has no Competencies" in line for line in errors), checked.stdout
+    assert errors and all(
+        "has no Competencies" in line or "has no Outcomes" in line for line in errors
+    ), checked.stdout
 
 
 def test_validate_covers_quizzes_and_reports_lines(tmp_path):
@@ -180,14 +182,29 @@ def test_validate_covers_quizzes_and_reports_lines(tmp_path):
     assert f"{quiz}:13: error: question 1 has no correct answer" in result.stdout
 
 
-def test_validate_warns_at_the_line_of_each_competency_too_few_questions_cover():
-    result = run_linkwise("validate")
-    assert result.returncode == 0
+def test_validate_warns_at_the_line_of_each_competency_too_few_questions_cover(tmp_path):
+    # Two competencies added to a copy of the course that no module teaches yet.
+    import shutil
+
+    shutil.copytree("competencies", tmp_path / "competencies")
+    shutil.copytree("content", tmp_path / "content")
+    framework = tmp_path / "competencies" / "splw.yaml"
+    framework.write_text(
+        framework.read_text()
+        + "      - code: SPLW-8.8\n        name: One\n        statement: Not taught.\n"
+        + "      - code: SPLW-8.9\n        name: Two\n        statement: Not taught.\n"
+    )
+    installed = {
+        "LINKWISE_CONTENT_DIR": str(tmp_path / "content"),
+        "LINKWISE_COMPETENCIES_DIR": str(tmp_path / "competencies"),
+    }
+    result = run_linkwise("validate", env=installed)
+    assert result.returncode == 0, result.stdout
     warnings = [
         line for line in result.stdout.splitlines() if "cannot be rated" in line
     ]
-    assert warnings and all(line.startswith("competencies/splw.yaml:") for line in warnings)
-    text = Path("competencies/splw.yaml").read_text().splitlines()
+    assert len(warnings) == 2 and all(w.startswith(f"{framework}:") for w in warnings), warnings
+    text = framework.read_text().splitlines()
     for line in warnings:
         number, code = int(line.split(":")[1]), line.split("competency ")[1].split(" ")[0]
         assert code in text[number - 1]

@@ -42,14 +42,16 @@ def test_an_output_name_that_is_not_a_quiz_id_is_a_usage_error(tmp_path):
     assert "'My Quiz' is not a quiz id" in result.stderr
 
 
-def test_import_gift_then_validate_leaves_only_competencies_to_fill_in(tmp_path):
+def test_import_gift_then_validate_leaves_only_competencies_and_outcomes_to_fill_in(tmp_path):
     target = tmp_path / "referral-routes-assessment.md"
     result = run_linkwise("import-gift", str(GIFT / "written.gift"), "-o", str(target))
     assert result.returncode == 0, result.stderr
     assert "wrote" in result.stderr and "(8 questions)" in result.stderr
     checked = run_linkwise("validate", str(target))
     errors = [line for line in checked.stdout.splitlines() if ": error: " in line]
-    assert len(errors) == 8 and all("has no Competencies" in line for line in errors)
+    assert sum("has no Competencies" in line for line in errors) == 8
+    assert sum("has no Outcomes" in line for line in errors) == 8
+    assert len(errors) == 16
 
 
 def test_import_gift_prints_to_stdout_and_warnings_to_stderr():
@@ -64,7 +66,7 @@ def test_validate_prints_paths_relative_to_the_project_even_inside_messages(tmp_
     quiz.write_text(
         "---\nid: referral-routes-extra\nmodule: referral-routes\ntitle: Extra\n"
         "kind: assessment\npass_mark: 80\nshuffle_answers: false\nshuffle_questions: false\n"
-        "show_correct_answers: never\n---\nID: e-q1\nCompetencies: SPLW-4.1\n"
+        "show_correct_answers: never\n---\nID: e-q1\nCompetencies: SPLW-4.1\nOutcomes: 1\n"
         "1.  Which route?\n*a) One\nb)  Two\n"
     )
     result = run_linkwise("validate", str(quiz))

@@ -102,7 +102,11 @@ def import_text2qti(
             extra.append("Type: true-false")
         inserted[question.line] = extra
 
-    writer.add("% Add 'Competencies: CODE' (the module's codes) before each question.", 0)
+    writer.add(
+        "% Add 'Competencies: CODE' (the module's codes) and 'Outcomes: N' (the numbers of the"
+        " module's learning outcomes) before each question.",
+        0,
+    )
     for line_number, line in enumerate(lines, 1):
         if line_number in dropped:
             continue

@@ -38,6 +38,8 @@ class QuestionDraft:
     title: str | None = None
     competencies: tuple[str, ...] = ()
     competencies_line: int = 0  # the Competencies: line, even if none of its codes is good
+    outcomes: tuple[int, ...] = ()
+    outcomes_line: int = 0  # the Outcomes: line, even if none of its numbers is good
     type_name: str | None = None
     type_line: int = 0
     general: str | None = None
@@ -53,6 +55,7 @@ class QuestionDraft:
             "text": self.text,
             "points": self.points,
             "competencies": self.competencies,
+            "outcomes": self.outcomes,
             "title": self.title,
             "feedback": Feedback(self.general, self.correct, self.incorrect),
         }
@@ -82,6 +85,7 @@ class Question:
     text: str
     points: float
     competencies: tuple[str, ...]
+    outcomes: tuple[int, ...]  # numbers of the module's learning outcomes, from 1
     title: str | None
     feedback: Feedback
 

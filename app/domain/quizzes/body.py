@@ -19,6 +19,7 @@ ATTRIBUTES = {
     "question_id",
     "question_competencies",
     "question_type",
+    "question_outcomes",
 }
 ANSWERS = {
     "mctf_correct_choice",
@@ -273,6 +274,22 @@ class _BodyReader:
                 codes.append(code)
         draft.competencies, draft.competencies_line = tuple(codes), marked.line
 
+    def _outcomes(self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport) -> None:
+        # Numbers of the module's learning outcomes; the module's count is checked later.
+        numbers: list[int] = []
+        for part in (part.strip() for part in marked.text.split(",")):
+            if not part.isdigit() or int(part) < 1:
+                report.error(
+                    marked.line,
+                    f"lists outcome '{part}', which is not the number of a learning outcome "
+                    "(1 for the module's first)",
+                )
+            elif int(part) in numbers:
+                report.error(marked.line, f"lists outcome {int(part)} twice")
+            else:
+                numbers.append(int(part))
+        draft.outcomes, draft.outcomes_line = tuple(numbers), marked.line
+
 
 _ATTRIBUTE_READERS = {
     "question_title": _BodyReader._title,
@@ -280,4 +297,5 @@ _ATTRIBUTE_READERS = {
     "question_id": _BodyReader._id,
     "question_type": _BodyReader._type,
     "question_competencies": _BodyReader._competencies,
+    "question_outcomes": _BodyReader._outcomes,
 }

@@ -32,6 +32,13 @@ def check_kind_rules(
                     "has no Competencies: every assessment question needs a line like "
                     "'Competencies: SPLW-1.2' before it",
                 )
+            # Likewise an Outcomes: line whose numbers were all wrong is reported already.
+            if not draft.outcomes and not draft.outcomes_line:
+                QuestionReport(problems, path, draft.number).error(
+                    draft.line,
+                    "has no Outcomes: every assessment question needs a line like "
+                    "'Outcomes: 1, 3' naming the module's learning outcomes it tests",
+                )
     elif kind == "knowledge-check":
         _check_knowledge_check(items, drafts, built_types, path, problems)
 

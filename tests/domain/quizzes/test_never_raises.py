@@ -72,27 +72,29 @@ ANSWERS = st.one_of(
 )
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+# No deadline: on a busy shared machine a cold first example can take 300 ms, and what
+# these tests check is that nothing raises, not how fast (timings live in make bench).
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=BODY, kind=st.sampled_from(["assessment", "knowledge-check"]))
 def test_any_body_gives_a_quiz_or_problems(body, kind):
     result = parse_quiz(quiz_file(body, kind), PATH, KNOWN_CODES)
     assert (result.quiz is None) == any(problem.is_error for problem in result.problems)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(text=BODY)
 def test_any_file_gives_a_quiz_or_problems(text):
     result = parse_quiz(text, PATH)
     assert result.quiz is not None or result.problems
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(text=BODY)
 def test_any_text2qti_file_imports_to_something_we_can_parse(text):
     parse_quiz(import_text2qti(text).text, "content/quizzes/x.md")
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(body=BODY, raw=ANSWERS)
 def test_any_submitted_answer_is_marked_or_rejected(body, raw):
     result = parse_quiz(quiz_file(body), PATH)

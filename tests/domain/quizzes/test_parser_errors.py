@@ -10,28 +10,28 @@ BROKEN = FIXTURES / "broken"
 
 EXPECTED = {
     "choice-mistakes": [
-        "13: error: question 1 has no correct answer: mark one choice with *a)",
-        "21: error: question 2 has two correct answers in a single-choice question: "
+        "14: error: question 1 has no correct answer: mark one choice with *a)",
+        "23: error: question 2 has two correct answers in a single-choice question: "
         "use [*] for multiple answers",
-        "25: error: question 3 has no ID: add a line like 'ID: choice-mistakes-q3' before it",
-        "29: error: question 4 has ID 'choice-mistakes-q2', which question 2 already uses: "
+        "28: error: question 3 has no ID: add a line like 'ID: choice-mistakes-q3' before it",
+        "32: error: question 4 has ID 'choice-mistakes-q2', which question 2 already uses: "
         "IDs must be unique within the file",
-        "36: error: question 5 has no Competencies: every assessment question needs a line "
+        "41: error: question 5 has no Competencies: every assessment question needs a line "
         "like 'Competencies: SPLW-1.2' before it",
-        "41: error: question 6 has an unknown competency: competency 'SPLW-1.9' is not in any "
+        "46: error: question 6 has an unknown competency: competency 'SPLW-1.9' is not in any "
         "framework (did you mean 'SPLW-1.5'?)",
-        "41: error: question 6 lists 'splw-1.1', which is not a code like SPLW-1.2",
-        "48: error: question 7 has unknown Type 'multiple-choice' (did you mean "
+        "46: error: question 6 lists 'splw-1.1', which is not a code like SPLW-1.2",
+        "55: error: question 7 has unknown Type 'multiple-choice' (did you mean "
         "'single-choice'?): use one of single-choice, true-false, multiple-answers, "
         "short-answer, numeric, matching, ordering",
-        "49: error: question 7 has points 'lots' that are not a number above 0",
-        "58: error: question 8 is a single-choice question, so '[ ]' lines do not belong in it: "
+        "56: error: question 7 has points 'lots' that are not a number above 0",
+        "66: error: question 8 is a single-choice question, so '[ ]' lines do not belong in it: "
         "use '[*]' and '[ ]' for every choice of a multiple-answer question",
-        "62: error: question 9 needs at least two choices",
-        "68: error: question 10 is true-false, so its choices must be '*a) True' and "
+        "71: error: question 9 needs at least two choices",
+        "78: error: question 10 is true-false, so its choices must be '*a) True' and "
         "'b) False' with the right one marked",
-        "74: error: question 11 has no correct answer: mark at least one choice with [*]",
-        "77: error: question 11 has the choice 'One' twice",
+        "85: error: question 11 has no correct answer: mark at least one choice with [*]",
+        "88: error: question 11 has the choice 'One' twice",
     ],
     "layout-mistakes": [
         "11: error: 'Quiz title:' belongs in the front matter as 'title:'",

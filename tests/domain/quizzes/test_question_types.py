@@ -139,7 +139,7 @@ def test_numeric_rejects_text_where_a_number_is_due(quiz, raw):
 
 def test_numeric_percentage_tolerance():
     result = parse_body(
-        "ID: q\nCompetencies: SPLW-1.1\n1. About 200?\n=   200 +- 5%\n", "assessment"
+        "ID: q\nCompetencies: SPLW-1.1\nOutcomes: 1\n1. About 200?\n=   200 +- 5%\n", "assessment"
     )
     question = result.quiz.questions[0]
     assert (question.low, question.high) == (190, 210)

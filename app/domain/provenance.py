@@ -1,0 +1,109 @@
+"""Who wrote a module, who checked it, when it is due for review, and what it rests on."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from .yamlfields import Field, YamlReader
+
+PROVENANCE_KEYS = (
+    "version",
+    "author",
+    "clinical_reviewer",
+    "published",
+    "next_review",
+    "references",
+    "further_reading",
+)
+REFERENCE_KEYS = ("title", "publisher", "year", "url")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A source in full: its title, publisher, year and web address."""
+
+    title: str
+    publisher: str
+    year: int
+    url: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The facts a CPD assessor asks of a module."""
+
+    version: str
+    author: str
+    clinical_reviewer: str
+    published: datetime.date
+    next_review: datetime.date
+    references: tuple[Reference, ...]
+    further_reading: tuple[Reference, ...]
+
+
+def read_provenance(reader: YamlReader, fields: dict[str, Field]) -> Provenance | None:
+    """Return a module's provenance, reporting each missing or malformed value at its line."""
+    version = _version(reader, fields)
+    author, reviewer = reader.text(fields, "author"), reader.text(fields, "clinical_reviewer")
+    published, next_review = (
+        _date(reader, fields, "published"),
+        _date(reader, fields, "next_review"),
+    )
+    if published and next_review and next_review <= published:
+        reader.error(fields["next_review"].line, "'next_review' must be after 'published'")
+        next_review = None
+    references = _references(reader, fields, "references")
+    further = _references(reader, fields, "further_reading")
+    values = (version, author, reviewer, published, next_review, references, further)
+    if any(value is None for value in values):
+        return None
+    return Provenance(*values)
+
+
+def _version(reader: YamlReader, fields: dict[str, Field]) -> str | None:
+    found = fields.get("version")
+    if found is None:
+        return None
+    value = reader.value(found.node)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    reader.error(found.line, "'version' must be text in quotes, such as \"2.0\"")
+    return None
+
+
+def _date(reader: YamlReader, fields: dict[str, Field], key: str) -> datetime.date | None:
+    found = fields.get(key)
+    if found is None:
+        return None
+    value = reader.value(found.node)
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    reader.error(found.line, f"'{key}' must be a date written like 2026-12-01")
+    return None
+
+
+def _references(reader: YamlReader, fields: dict[str, Field], key: str) -> tuple | None:
+    nodes = reader.sequence(fields, key)
+    if nodes is None:
+        return None
+    found: list[Reference] = []
+    for node in nodes:
+        item = reader.mapping(node, f"each item of '{key}'")
+        if item is None:
+            continue
+        what = f"an item of '{key}'"
+        if not reader.check_keys(
+            item, required=REFERENCE_KEYS, known=(), missing_line=reader.line(node), what=what
+        ):
+            continue
+        title, publisher, url = (reader.text(item, k) for k in ("title", "publisher", "url"))
+        year = reader.integer(item, "year", minimum=1900)
+        if url and not url.startswith("https://"):
+            reader.error(
+                item["url"].line, f"'url' must be a full web address starting https://, not '{url}'"
+            )
+            url = None
+        if title and publisher and year and url:
+            found.append(Reference(title, publisher, year, url))
+    return tuple(found) if len(found) == len(nodes) else None
