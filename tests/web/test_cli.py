@@ -1,6 +1,5 @@
 """The linkwise command line: organisations, users, roles, demo data, migrations."""
 
-from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
