@@ -1,128 +1,237 @@
-"""A screen page's throughput as a ratio of a bare endpoint's, from one run against gunicorn.
+"""What one request costs: a signed-in screen and a quiz submit against a bare Flask app and nginx.
 
-The same gunicorn server and signed-in learner serve both; rounds alternate between the
-two and the medians are kept, so a passing hiccup on the machine hits neither alone.
+Everything runs in one run, in interleaved rounds (every target once per round, in turn),
+so a passing hiccup on a shared machine hits all of them alike; medians are kept:
+- a five-line Flask app (bench/bare.py) and Linkwise, each under the README's own gunicorn
+  command (read from the README), and nginx serving the screen's HTML saved to disk;
+- flat out, wrk (keep-alive) gives requests a second; the servers' CPU per request is read
+  from /proc (gunicorn's or nginx's processes, plus PostgreSQL's backends for the bench's
+  database), which is steadier than requests a second when others share the machine;
+- then each target at a fixed, moderate rate (half what it managed flat out, at most
+  BENCH_RATE_CAP a second) gives p50 and p99 latency from an open-loop client;
+- quiz submits are each a different attempt, prepared through the site's forms
+  (bench/quiz.py) and sent by a Python client; grades are counted in the database.
 """
 
-import http.client
 import os
-import re
 import shutil
 import statistics
-import subprocess
 import tempfile
-import threading
-import time
-from pathlib import Path
+from dataclasses import dataclass, field
 
-from bench.server import ROOT, app_env, databases, sign_in, start_server
+from bench import load, nginx, quiz
+from bench.procstat import CpuMeter, family
+from bench.server import (
+    app_env,
+    course,
+    database_backends,
+    databases,
+    linkwise,
+    screen_path,
+    sign_in,
+    start_gunicorn,
+    stop,
+)
 
 DURATION = float(os.environ.get("BENCH_SECONDS", "4"))
+LATENCY_SECONDS = float(os.environ.get("BENCH_LATENCY_SECONDS", "3"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
-TARGET = 0.5
-
-CLIENT = "wrk" if shutil.which("wrk") else "a Python client (apt-get install wrk: less noise)"
-
-
-def throughput(port: int, path: str, cookie: str) -> float:
-    """Return requests per second for a path, measured by wrk when installed."""
-    if shutil.which("wrk"):
-        return wrk_throughput(port, path, cookie)
-    return python_throughput(port, path, cookie)
+RATE_CAP = float(os.environ.get("BENCH_RATE_CAP", "300"))
+LEARNERS = int(os.environ.get("BENCH_QUIZ_LEARNERS", "600"))
+TARGETS = {"screen": 0.25, "nginx": 0.02, "submit": 0.3, "submit_p99_ms": 250}
 
 
-def wrk_throughput(port: int, path: str, cookie: str) -> float:
-    """Return requests per second as wrk (C, no GIL) measures them."""
-    run = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{CONCURRENCY}",
-            f"-d{DURATION:.0f}s",
-            "-H",
-            f"Cookie: {cookie}",
-            f"http://127.0.0.1:{port}{path}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    if "Non-2xx" in run.stdout:
-        raise RuntimeError(f"{path} answered errors under load:\n{run.stdout}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", run.stdout).group(1))
+@dataclass
+class Target:
+    """One thing to load: where it is, what to send, which processes serve it."""
+
+    name: str
+    port: int
+    meter: CpuMeter
+    path: str = "/"
+    headers: dict = field(default_factory=dict)
+    runs: list = field(default_factory=list)  # (requests a second, CPU s per request)
+    latencies: list = field(default_factory=list)
+    errors: int = 0
+    rate: float = 0.0
+
+    @property
+    def throughput(self) -> float:
+        """Return the median requests a second."""
+        return statistics.median(r for r, _ in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        """Return the median server CPU seconds per request."""
+        return statistics.median(c for _, c in self.runs)
+
+    def saturate(self) -> None:
+        """Load the target flat out with wrk for one round."""
+        self.meter.start()
+        result = load.wrk(self.port, self.path, self.headers, DURATION, CONCURRENCY)
+        self._record(result.rate, self.meter.stop(), result.requests, result.errors)
+
+    def pace(self) -> None:
+        """Load the target at its fixed rate for one round, keeping latencies."""
+        request = load.get_request(self.path, self.headers)
+        latencies, errors = load.open_loop(self.port, [request], self.rate, LATENCY_SECONDS, [200])
+        self.latencies += latencies
+        self.errors += errors
+
+    def _record(self, rate: float, cpu: float, requests: int, errors: int) -> None:
+        self.runs.append((rate, cpu / max(1, requests)))
+        self.errors += errors
 
 
-def python_throughput(port: int, path: str, cookie: str) -> float:
-    """Return requests per second for a path, with CONCURRENCY Python clients."""
-    counts = [0] * CONCURRENCY
-    deadline = time.perf_counter() + DURATION
+class SubmitTarget(Target):
+    """Final quiz submits: each request grades a different attempt."""
 
-    def client(index: int):
-        connection = http.client.HTTPConnection("127.0.0.1", port)
-        while time.perf_counter() < deadline:
-            connection.request("GET", path, headers={"Cookie": cookie})
-            response = connection.getresponse()
-            response.read()
-            if response.status != 200:
-                raise RuntimeError(f"{path} answered {response.status}")
-            counts[index] += 1
+    def __init__(self, port, meter, submits: quiz.Submits, database_url: str):
+        super().__init__("quiz submit", port, meter)
+        self.submits, self.database_url = submits, database_url
+        self.sent = self.graded = 0
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(CONCURRENCY)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(counts) / (time.perf_counter() - started)
+    def saturate(self) -> None:
+        """Send prepared submits flat out for one round; count the grades in the database."""
+        guess = max((r for r, _ in self.runs), default=60.0)
+        ready = self.submits.take(int(guess * 1.25 * DURATION) + CONCURRENCY)
+        before = quiz.graded_attempts(self.database_url)
+        self.meter.start()
+        result = load.closed_loop(
+            self.port, [s.request for s in ready], DURATION, CONCURRENCY, (302, 303)
+        )
+        cpu = self.meter.stop()
+        graded = quiz.graded_attempts(self.database_url) - before
+        self.submits.sent(result.requests)
+        self.sent, self.graded = self.sent + result.requests, self.graded + graded
+        self._record(graded / result.seconds, cpu, result.requests, result.errors)
 
-
-def course():
-    """Return the catalogue the server will load (the shipped content unless overridden)."""
-    from app.content import load
-
-    return load(
-        Path(os.environ.get("LINKWISE_CONTENT_DIR") or ROOT / "content"),
-        Path(os.environ.get("LINKWISE_COMPETENCIES_DIR") or ROOT / "competencies"),
-    ).catalogue
-
-
-def screen_path() -> str:
-    module = course().modules[0]
-    return f"/modules/{module.slug}/{module.screens[0].slug}/"
+    def pace(self) -> None:
+        """Send prepared submits at the fixed rate for one round."""
+        ready = self.submits.take(int(self.rate * LATENCY_SECONDS))
+        seconds = len(ready) / self.rate
+        latencies, errors = load.open_loop(
+            self.port, [s.request for s in ready], self.rate, seconds, (302, 303)
+        )
+        self.submits.sent(len(ready))
+        self.latencies += latencies
+        self.errors += errors
 
 
-def measure(database_url: str) -> tuple[float, float, str]:
-    """Return the bare and screen throughputs (medians) and the screen's path."""
-    server, port = start_server(app_env(database_url), WORKERS)
+def measure(label: str, database_url: str) -> list[Target]:
+    """Serve everything for one database and load each target in interleaved rounds."""
+    env = app_env(database_url)
+    linkwise(env, "db", "upgrade")
+    linkwise(env, "seed-demo")
+    catalogue = course()
+    emails = quiz.seed_learners(env, database_url, LEARNERS, catalogue)
+    servers, nginx_folder = [], None
     try:
-        cookie = sign_in(port)
-        path = screen_path()
-        throughput(port, "/bench/bare", cookie)  # warm every worker
-        bares, screens = [], []
-        for _ in range(ROUNDS):
-            bares.append(throughput(port, "/bench/bare", cookie))
-            screens.append(throughput(port, path, cookie))
+        app, app_port = start_gunicorn(env)
+        servers.append(app)
+        bare, bare_port = start_gunicorn(env, "bench.bare:app")
+        servers.append(bare)
+        backends = database_backends(database_url)
+        app_meter = CpuMeter(lambda: family(app.pid) + backends())
+        cookie = sign_in(app_port)
+        page = screen_path()
+        screen = {"Cookie": cookie}
+        targets = [
+            Target("bare Flask", bare_port, CpuMeter(lambda: family(bare.pid))),
+            Target("/healthz", app_port, app_meter, "/healthz"),
+            Target("screen", app_port, app_meter, page, screen),
+            Target(
+                "screen, gzip", app_port, app_meter, page, {**screen, "Accept-Encoding": "gzip"}
+            ),
+        ]
+        modules = [m.slug for m in catalogue.modules if m.assessment]
+        submits = quiz.Submits(app_port, emails, modules)
+        targets.append(SubmitTarget(app_port, app_meter, submits, database_url))
+        if nginx.available():
+            html = quiz.Browser(app_port)
+            html.cookies = dict(c.split("=", 1) for c in cookie.split("; "))
+            status, _, body = html.request("GET", page)
+            assert status == 200, status
+            server, port, nginx_folder = nginx.start({"screen.html": body.encode()}, 4)
+            servers.append(server)
+            targets.append(
+                Target(
+                    "nginx, saved screen",
+                    port,
+                    CpuMeter(lambda: family(server.pid)),
+                    "/screen.html",
+                )
+            )
+        for target in targets:  # warm every worker: imports, template compiling, pools
+            if not isinstance(target, SubmitTarget):
+                load.wrk(target.port, target.path, target.headers, 1, CONCURRENCY)
+        for number in range(ROUNDS):
+            print(f"  {label}: round {number + 1} of {ROUNDS} flat out", flush=True)
+            for target in targets:
+                target.saturate()
+        for target in targets:
+            target.rate = min(target.throughput / 2, RATE_CAP)
+        for number in range(ROUNDS):
+            print(f"  {label}: round {number + 1} of {ROUNDS} at a fixed rate", flush=True)
+            for target in targets:
+                target.pace()
+        return targets
     finally:
-        server.terminate()
-        server.wait()
-    return statistics.median(bares), statistics.median(screens), path
+        for server in servers:
+            stop(server)
+        if nginx_folder:
+            shutil.rmtree(nginx_folder)
 
 
 def main() -> None:
-    rows = []
+    """Run the bench on each database and print the table."""
+    if not load.HAS_WRK:
+        raise SystemExit("make bench needs wrk: apt-get install wrk")
+    results = []
     with tempfile.TemporaryDirectory() as folder:
         for label, url in databases(folder):
-            rows.append((label, *measure(url)))
+            results.append((label, measure(label, url)))
     print(
-        f"\nScreen page vs bare endpoint: gunicorn, {WORKERS} workers, {CONCURRENCY} "
-        f"connections from {CLIENT},\n"
-        f"median of {ROUNDS} alternating {DURATION:.0f} s rounds, one run"
+        f"\nPer-request cost, one run: the README's gunicorn command, {CONCURRENCY} keep-alive "
+        f"connections (wrk; submits: a Python client),\n{ROUNDS} interleaved rounds of "
+        f"{DURATION:.0f} s flat out (medians), then {ROUNDS} of {LATENCY_SECONDS:.0f} s at "
+        f"half that rate (at most {RATE_CAP:.0f}/s) for latency"
     )
-    print(f"{'database':<12} {'bare req/s':>11} {'screen req/s':>13} {'ratio':>7}  target")
-    for label, bare, screen, path in rows:
+    if not nginx.available():
+        print("nginx is not installed (apt-get install nginx): its comparison is left out")
+    for label, targets in results:
+        report(label, targets)
+
+
+def report(label: str, targets: list[Target]) -> None:
+    """Print one database's table and ratios."""
+    print(f"\n{label}")
+    print(f"{'':<20} {'req/s':>7} {'CPU ms/req':>11} {'at req/s':>9} {'p50 ms':>7} {'p99 ms':>7}")
+    for t in targets:
+        errors = f"  {t.errors} errors" if t.errors else ""
+        if isinstance(t, SubmitTarget) and t.graded != t.sent:
+            errors += f"  graded {t.graded} of {t.sent} sent"
         print(
-            f"{label:<12} {bare:>11.0f} {screen:>13.0f} {screen / bare:>7.2f}  "
-            f">= {TARGET:.2f}  ({path})"
+            f"{t.name:<20} {t.throughput:>7.0f} {t.cpu * 1000:>11.3f} {t.rate:>9.0f} "
+            f"{load.percentile(t.latencies, 0.5) * 1000:>7.1f} "
+            f"{load.percentile(t.latencies, 0.99) * 1000:>7.1f}{errors}"
         )
+    by_name = {t.name: t for t in targets}
+    screen = by_name["screen"]
+    pairs = [
+        ("screen / bare Flask", screen, by_name["bare Flask"], f">= {TARGETS['screen']}"),
+        ("screen / nginx", screen, by_name.get("nginx, saved screen"), f">= {TARGETS['nginx']}"),
+        ("submit / screen", by_name["quiz submit"], screen, f">= {TARGETS['submit']} (PostgreSQL)"),
+    ]
+    print(f"{'ratio':<20} {'req/s':>7} {'CPU':>7}  target")
+    for name, top, bottom, target in pairs:
+        if bottom is not None:
+            print(
+                f"{name:<20} {top.throughput / bottom.throughput:>7.3f} "
+                f"{bottom.cpu / top.cpu:>7.3f}  {target}"
+            )
+    print(
+        f"submit p99 at half of saturation: target under {TARGETS['submit_p99_ms']} ms "
+        "(PostgreSQL); CPU ratio: the inverse ratio of CPU per request"
+    )
