@@ -25,6 +25,7 @@ class Saturation:
     requests: int
     seconds: float
     errors: int
+    received: float = 0.0  # bytes read, headers included (wrk only)
 
     @property
     def rate(self) -> float:
@@ -74,7 +75,9 @@ def wrk(port: int, path: str, headers: dict[str, str], seconds: float, connectio
     seconds_taken = float(done[2]) / (1000 if done[3] == "ms" else 1)
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
     errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
-    return Saturation(int(done[1]), seconds_taken, errors)
+    read = re.search(r"([\d.]+)([KMG]?B) read", out)
+    received = float(read[1]) * {"B": 1, "KB": 2**10, "MB": 2**20, "GB": 2**30}[read[2]]
+    return Saturation(int(done[1]), seconds_taken, errors, received)
 
 
 def closed_loop(
@@ -99,8 +102,7 @@ async def _closed_loop(port, requests, seconds, connections, ok) -> Saturation:
         connection = None
         while queue and time.perf_counter() < deadline:
             request = queue.pop()
-            connection = connection or await asyncio.open_connection("127.0.0.1", port)
-            status, keep = await _exchange(*connection, request)
+            connection, status, keep = await _send(port, connection, request)
             done += 1
             errors += status not in ok
             finished = time.perf_counter()
@@ -132,10 +134,9 @@ async def _open_loop(port, requests, rate, seconds, ok) -> tuple[list[float], in
 
     async def one(request: bytes, due: float):
         nonlocal errors
-        connection = idle.pop() if idle else await asyncio.open_connection("127.0.0.1", port)
         try:
-            status, keep = await _exchange(*connection, request)
-        except OSError:
+            connection, status, keep = await _send(port, idle.pop() if idle else None, request)
+        except (OSError, asyncio.IncompleteReadError):
             errors += 1
             return
         latencies.append(time.perf_counter() - due)
@@ -157,6 +158,23 @@ async def _open_loop(port, requests, rate, seconds, ok) -> tuple[list[float], in
     for _, writer in idle:
         writer.close()
     return latencies, errors
+
+
+async def _send(port: int, connection, request: bytes):
+    """Send a request on a kept-alive connection, or a new one; return it, status, keep-alive.
+
+    gunicorn closes a connection left idle for two seconds: a request that finds its
+    connection closed was never read, so it goes again on a new one.
+    """
+    if connection is not None:
+        try:
+            return (connection, *await _exchange(*connection, request))
+        except (ConnectionError, asyncio.IncompleteReadError) as closed:
+            connection[1].close()
+            if getattr(closed, "partial", b""):
+                raise  # the server had started to answer
+    connection = await asyncio.open_connection("127.0.0.1", port)
+    return (connection, *await _exchange(*connection, request))
 
 
 async def _exchange(reader, writer, request: bytes) -> tuple[int, bool]:

@@ -41,20 +41,24 @@ def family(pid: int) -> list[int]:
 
 
 class CpuMeter:
-    """CPU used by a set of server processes between `start()` and `stop()`."""
+    """CPU used by a server's processes, and its database's, between `start()` and `stop()`."""
 
-    def __init__(self, pids_now):
-        # A callable, so processes started between readings (a PostgreSQL backend) count.
-        self._pids_now = pids_now
+    def __init__(self, server_pids, database_pids=list):
+        # Callables, so processes started between readings (a PostgreSQL backend) count.
+        self._groups = (server_pids, database_pids)
         self._before: dict[int, float] = {}
 
     def start(self) -> None:
         """Take the first reading."""
-        self._before = {pid: cpu_seconds(pid) for pid in self._pids_now()}
+        self._before = {pid: cpu_seconds(pid) for group in self._groups for pid in group()}
 
-    def stop(self) -> float:
-        """Return the CPU seconds used since `start()` by the processes alive now.
+    def stop(self) -> tuple[float, float]:
+        """Return the CPU seconds the server and the database used since `start()`.
 
         A process that ended in between is missed; one that started in between counts whole.
         """
-        return sum(cpu_seconds(pid) - self._before.get(pid, 0.0) for pid in self._pids_now())
+        server, database = (
+            sum(cpu_seconds(pid) - self._before.get(pid, 0.0) for pid in group())
+            for group in self._groups
+        )
+        return server, database

@@ -51,26 +51,33 @@ class Target:
     meter: CpuMeter
     path: str = "/"
     headers: dict = field(default_factory=dict)
-    runs: list = field(default_factory=list)  # (requests a second, CPU s per request)
+    runs: list = field(default_factory=list)  # (req/s, CPU s per request, of it the database's)
     latencies: list = field(default_factory=list)
     errors: int = 0
     rate: float = 0.0
+    size: float = float("nan")  # bytes a response, headers included
 
     @property
     def throughput(self) -> float:
         """Return the median requests a second."""
-        return statistics.median(r for r, _ in self.runs)
+        return statistics.median(r for r, _, _ in self.runs)
 
     @property
     def cpu(self) -> float:
-        """Return the median server CPU seconds per request."""
-        return statistics.median(c for _, c in self.runs)
+        """Return the median server CPU seconds per request, the database's included."""
+        return statistics.median(c for _, c, _ in self.runs)
+
+    @property
+    def database_cpu(self) -> float:
+        """Return the median CPU seconds per request of the database server."""
+        return statistics.median(d for _, _, d in self.runs)
 
     def saturate(self) -> None:
         """Load the target flat out with wrk for one round."""
         self.meter.start()
         result = load.wrk(self.port, self.path, self.headers, DURATION, CONCURRENCY)
         self._record(result.rate, self.meter.stop(), result.requests, result.errors)
+        self.size = result.received / max(1, result.requests)
 
     def pace(self) -> None:
         """Load the target at its fixed rate for one round, keeping latencies."""
@@ -79,8 +86,11 @@ class Target:
         self.latencies += latencies
         self.errors += errors
 
-    def _record(self, rate: float, cpu: float, requests: int, errors: int) -> None:
-        self.runs.append((rate, cpu / max(1, requests)))
+    def _record(self, rate: float, cpu: tuple, requests: int, errors: int) -> None:
+        server, database = cpu
+        self.runs.append(
+            (rate, (server + database) / max(1, requests), database / max(1, requests))
+        )
         self.errors += errors
 
 
@@ -133,7 +143,7 @@ def measure(label: str, database_url: str) -> list[Target]:
         bare, bare_port = start_gunicorn(env, "bench.bare:app")
         servers.append(bare)
         backends = database_backends(database_url)
-        app_meter = CpuMeter(lambda: family(app.pid) + backends())
+        app_meter = CpuMeter(lambda: family(app.pid), backends)
         cookie = sign_in(app_port)
         page = screen_path()
         screen = {"Cookie": cookie}
@@ -207,13 +217,17 @@ def main() -> None:
 def report(label: str, targets: list[Target]) -> None:
     """Print one database's table and ratios."""
     print(f"\n{label}")
-    print(f"{'':<20} {'req/s':>7} {'CPU ms/req':>11} {'at req/s':>9} {'p50 ms':>7} {'p99 ms':>7}")
+    print(
+        f"{'':<20} {'req/s':>7} {'CPU ms/req':>11} {'of it db':>9} {'KB/resp':>8} "
+        f"{'at req/s':>9} {'p50 ms':>7} {'p99 ms':>7}"
+    )
     for t in targets:
         errors = f"  {t.errors} errors" if t.errors else ""
         if isinstance(t, SubmitTarget) and t.graded != t.sent:
             errors += f"  graded {t.graded} of {t.sent} sent"
         print(
-            f"{t.name:<20} {t.throughput:>7.0f} {t.cpu * 1000:>11.3f} {t.rate:>9.0f} "
+            f"{t.name:<20} {t.throughput:>7.0f} {t.cpu * 1000:>11.3f} "
+            f"{t.database_cpu * 1000:>9.3f} {t.size / 1024:>8.1f} {t.rate:>9.0f} "
             f"{load.percentile(t.latencies, 0.5) * 1000:>7.1f} "
             f"{load.percentile(t.latencies, 0.99) * 1000:>7.1f}{errors}"
         )
