@@ -71,7 +71,8 @@ def static_file(filename: str):
     if path is None or not os.path.isfile(path):
         raise NotFound()
     mimetype = mimetypes.guess_type(filename)[0]
-    if mimetype in COMPRESSIBLE:
+    text = mimetype in COMPRESSIBLE
+    if text:
         response = _text_response(text_file(folder, filename), mimetype)
     else:
         response = current_app.send_static_file(filename)  # answers 304 itself
@@ -80,7 +81,7 @@ def static_file(filename: str):
         response.cache_control.public = True
         response.cache_control.max_age = YEAR
         response.cache_control.immutable = True
-    return response
+    return response.make_conditional(request) if text else response
 
 
 def _text_response(text: TextFile, mimetype: str):
@@ -93,7 +94,7 @@ def _text_response(text: TextFile, mimetype: str):
     response.set_etag(f"{text.version}-gzip" if gzip else text.version)
     response.last_modified = text.modified
     response.cache_control.no_cache = True  # revalidate, as Flask does for its static files
-    return response.make_conditional(request)
+    return response
 
 
 def version(folder: str, filename: str) -> str | None:

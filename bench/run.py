@@ -5,6 +5,7 @@ throwaway SQLite database, and on a throwaway PostgreSQL database on the server 
 BENCH_DATABASE_URL or TEST_DATABASE_URL when either is set.
 """
 
+import signal
 import sys
 from pathlib import Path
 
@@ -16,6 +17,8 @@ BENCHMARKS = {"screen": screen.main, "content": content.main, "dashboard": dashb
 
 
 def main(names: list[str]) -> None:
+    # Stopped with SIGTERM, unwind as on Ctrl+C, so the servers a bench started are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     unknown = set(names) - set(BENCHMARKS)
     if unknown:
         sys.exit(

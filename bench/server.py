@@ -42,13 +42,13 @@ def linkwise(env: dict, *arguments: str) -> str:
     return run.stdout
 
 
-def readme_gunicorn(app_spec: str, port: int) -> list[str]:
+def readme_gunicorn(app_spec: str, port: int, root: Path = ROOT) -> list[str]:
     """Return the README's production gunicorn command, serving `app_spec` on 127.0.0.1:port.
 
     The bench runs exactly what the README tells operators to run; only the address (and
     the app, for the bare yardstick) is swapped in.
     """
-    readme = (ROOT / "README.md").read_text("utf-8")
+    readme = (root / "README.md").read_text("utf-8")
     line = next(ln for ln in readme.splitlines() if ln.startswith("gunicorn "))
     words = shlex.split(line.split("#")[0])
     words[words.index("--bind") + 1] = f"127.0.0.1:{port}"
@@ -56,10 +56,12 @@ def readme_gunicorn(app_spec: str, port: int) -> list[str]:
     return [str(BIN / "gunicorn"), *words[1:-1], "--log-level", "warning", app_spec]
 
 
-def start_gunicorn(env: dict, app_spec: str = "app:create_app()") -> tuple[subprocess.Popen, int]:
-    """Start the README's gunicorn command for an app; return it once it accepts connections."""
+def start_gunicorn(
+    env: dict, app_spec: str = "app:create_app()", root: Path = ROOT
+) -> tuple[subprocess.Popen, int]:
+    """Start a checkout's README gunicorn command; return it once it accepts connections."""
     port = free_port()
-    server = subprocess.Popen(readme_gunicorn(app_spec, port), env=env, cwd=ROOT)
+    server = subprocess.Popen(readme_gunicorn(app_spec, port, root), env=env, cwd=root)
     wait_for(server, port)
     return server, port
 
@@ -207,14 +209,19 @@ def database_backends(database_url: str):
     from sqlalchemy.pool import NullPool
 
     url = make_url(database_url)
-    admin = create_engine(url.set(database="postgres"), poolclass=NullPool)
+    admin = create_engine(url.set(database="postgres", query={}), poolclass=NullPool)
+    # The bench names each app's connections when two apps share the database.
+    named = url.query.get("application_name")
 
     def pids() -> list[int]:
         with admin.connect() as connection:
             return list(
                 connection.scalars(
-                    text("SELECT pid FROM pg_stat_activity WHERE datname = :name"),
-                    {"name": url.database},
+                    text(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = :name"
+                        " AND (CAST(:app AS text) IS NULL OR application_name = :app)"
+                    ),
+                    {"name": url.database, "app": named},
                 )
             )
 

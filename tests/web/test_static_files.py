@@ -75,6 +75,8 @@ def test_current_versions_are_cached_for_a_year_and_others_revalidated(client):
     assert versioned.cache_control.max_age == 365 * 24 * 60 * 60
     assert versioned.cache_control.immutable and versioned.cache_control.public
     assert not versioned.cache_control.no_cache
+    revalidated = client.get(url, headers={"If-None-Match": versioned.headers["ETag"]})
+    assert revalidated.status_code == 304 and revalidated.cache_control.immutable
     for stale in (f"/static/{CSS}", f"/static/{CSS}?v=abc123"):
         plain_response = client.get(stale)
         assert plain_response.cache_control.no_cache and not plain_response.cache_control.max_age
