@@ -5,6 +5,7 @@ content folder until there are MODULES of them; then, in interleaved rounds, the
 `linkwise validate`, `create_app()` in a fresh process, and the README's gunicorn command
 until it first answers. Wall time and CPU time (of the process and its children) are both
 reported: CPU time is what the content costs, wall time what an operator waits.
+BENCH_BEFORE=DIR times another checkout (of main, say) in the same rounds.
 """
 
 import os
@@ -25,6 +26,7 @@ from bench.server import BIN, ROOT, app_env, free_port, readme_gunicorn, stop
 MODULES = int(os.environ.get("BENCH_MODULES", "50"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 TARGET_SECONDS = 1.0
+BEFORE = os.environ.get("BENCH_BEFORE")  # another checkout, timed in the same rounds
 
 
 def copy_course(source: Path, target: Path, modules: int) -> None:
@@ -55,11 +57,11 @@ def copy_course(source: Path, target: Path, modules: int) -> None:
             (target / "quizzes" / quiz_id.sub(rf"{copy}-\1", path.name)).write_text(text, "utf-8")
 
 
-def timed(command: list[str], env: dict) -> tuple[float, float]:
+def timed(command: list[str], env: dict, root: Path) -> tuple[float, float]:
     """Run a command to the end; return its wall and CPU seconds (children included)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    run = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
+    run = subprocess.run(command, env=env, capture_output=True, text=True, cwd=root)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if run.returncode:
@@ -67,11 +69,12 @@ def timed(command: list[str], env: dict) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def gunicorn_ready(env: dict) -> tuple[float, float]:
+def gunicorn_ready(env: dict, root: Path) -> tuple[float, float]:
     """Start the README's gunicorn command; return wall and CPU seconds until it first answers."""
     port = free_port()
     started = time.perf_counter()
-    server = subprocess.Popen(readme_gunicorn("app:create_app()", port), env=env, cwd=ROOT)
+    command = readme_gunicorn("app:create_app()", port, root)
+    server = subprocess.Popen(command, env=env, cwd=root)
     try:
         while True:
             if server.poll() is not None:
@@ -103,19 +106,26 @@ def main() -> None:
             "create_app()": [*python, "from app import create_app; create_app()"],
             "Python and imports only": [*python, "import app.cli, app.web.learn"],
         }
-        times = {name: [] for name in [*commands, "gunicorn until it answers"]}
+        checkouts = [("", ROOT), *([(" (before)", Path(BEFORE))] if BEFORE else [])]
+        times = {}
         for number in range(ROUNDS):
             print(f"  content: round {number + 1} of {ROUNDS}", flush=True)
             for name, command in commands.items():
-                times[name].append(timed(command, env))
-            times["gunicorn until it answers"].append(gunicorn_ready(env))
+                for suffix, root in checkouts:
+                    run = timed(command, {**env, "PYTHONPATH": str(root)}, root)
+                    times.setdefault(name + suffix, []).append(run)
+            for suffix, root in checkouts:
+                run = gunicorn_ready({**env, "PYTHONPATH": str(root)}, root)
+                times.setdefault("gunicorn until it answers" + suffix, []).append(run)
     print(
         f"\nContent load with {MODULES} modules (the shipped ones and renamed copies), "
         f"median of {ROUNDS} interleaved rounds"
     )
-    print(f"{'':<26} {'wall s':>7} {'CPU s':>7}  target")
+    if BEFORE:
+        print(f"'(before)': the checkout in {BEFORE}, timed in the same rounds")
+    print(f"{'':<35} {'wall s':>7} {'CPU s':>7}  target")
     for name, runs in times.items():
         wall = statistics.median(w for w, _ in runs)
         cpu = statistics.median(c for _, c in runs)
-        target = f"< {TARGET_SECONDS:.0f} s" if name != "Python and imports only" else ""
-        print(f"{name:<26} {wall:>7.2f} {cpu:>7.2f}  {target}")
+        target = "" if name.startswith("Python") else f"< {TARGET_SECONDS:.0f} s"
+        print(f"{name:<35} {wall:>7.2f} {cpu:>7.2f}  {target}")
