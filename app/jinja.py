@@ -1,8 +1,7 @@
 """All template wiring: the NHS.UK loader, undefined handling, asset paths, globals."""
 
-import hashlib
 import json
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request, url_for
@@ -11,7 +10,7 @@ from flask_wtf.csrf import generate_csrf
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, Template
 from markupsafe import Markup
 
-from app import content
+from app import content, static_files
 from app.domain.accounts import PROFESSIONS
 from app.domain.markdown import render_markdown
 from app.domain.quizzes.attempts import grade, shown_questions
@@ -95,7 +94,7 @@ def _url(_script_root: str, endpoint: str, values: tuple) -> str:
 
 
 def asset_url(filename: str) -> str:
-    """Return a static file's URL with a content hash, so it can be cached for a year."""
+    """Return a static file's URL with its version (a hash of it as served): cached for a year."""
     return _asset_url(request.script_root, current_app.static_folder, filename)
 
 
@@ -104,13 +103,8 @@ def _asset_url(_script_root: str, static_folder: str, filename: str) -> str:
     return url_for("static", filename=filename, v=_content_hash(static_folder, filename))
 
 
-@cache
 def _content_hash(static_folder: str, filename: str) -> str:
-    path = Path(static_folder) / filename
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    except FileNotFoundError:
-        return "missing"
+    return static_files.version(static_folder, filename) or "missing"
 
 
 @lru_cache(maxsize=8192)

@@ -1,128 +1,192 @@
-"""A screen page's throughput as a ratio of a bare endpoint's, from one run against gunicorn.
+"""What one request costs: a signed-in screen and a quiz submit against a bare Flask app and nginx.
 
-The same gunicorn server and signed-in learner serve both; rounds alternate between the
-two and the medians are kept, so a passing hiccup on the machine hits neither alone.
+Everything runs in one run, in interleaved rounds (every target once per round, in turn),
+so a passing hiccup on a shared machine hits all of them alike; medians are kept:
+- a five-line Flask app (bench/bare.py) and Linkwise, each under the README's own gunicorn
+  command (read from the README), and nginx serving the screen's HTML saved to disk;
+- flat out, wrk (keep-alive) gives requests a second; the servers' CPU per request is read
+  from /proc (gunicorn's or nginx's processes, plus PostgreSQL's backends for the bench's
+  database), which is steadier than requests a second when others share the machine;
+- then each target at a fixed, moderate rate (half what it managed flat out, at most
+  BENCH_RATE_CAP a second) gives p50 and p99 latency from an open-loop client;
+- quiz submits are each a different attempt, prepared through the site's forms
+  (bench/quiz.py) and sent by a Python client; grades are counted in the database.
 """
 
-import http.client
 import os
-import re
 import shutil
-import statistics
-import subprocess
 import tempfile
-import threading
-import time
 from pathlib import Path
 
-from bench.server import ROOT, app_env, databases, sign_in, start_server
+from bench import load, nginx, quiz
+from bench.procstat import CpuMeter, family
+from bench.server import (
+    ROOT,
+    app_env,
+    course,
+    database_backends,
+    databases,
+    linkwise,
+    screen_path,
+    sign_in,
+    start_gunicorn,
+    stop,
+)
+from bench.targets import CONCURRENCY, DURATION, LATENCY_SECONDS, SubmitTarget, Target
 
-DURATION = float(os.environ.get("BENCH_SECONDS", "4"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
-CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
-TARGET = 0.5
-
-CLIENT = "wrk" if shutil.which("wrk") else "a Python client (apt-get install wrk: less noise)"
-
-
-def throughput(port: int, path: str, cookie: str) -> float:
-    """Return requests per second for a path, measured by wrk when installed."""
-    if shutil.which("wrk"):
-        return wrk_throughput(port, path, cookie)
-    return python_throughput(port, path, cookie)
+RATE_CAP = float(os.environ.get("BENCH_RATE_CAP", "300"))
+# BENCH_BEFORE=DIR serves another checkout (of main, say) beside this one, for before and
+# after figures from the same run; both share the database, schema and signed-in cookie.
+BEFORE = os.environ.get("BENCH_BEFORE")
+LEARNERS = int(os.environ.get("BENCH_QUIZ_LEARNERS", "1000" if BEFORE else "600"))
+TARGETS = {"screen": 0.25, "nginx": 0.02, "submit": 0.3, "submit_p99_ms": 250}
 
 
-def wrk_throughput(port: int, path: str, cookie: str) -> float:
-    """Return requests per second as wrk (C, no GIL) measures them."""
-    run = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{CONCURRENCY}",
-            f"-d{DURATION:.0f}s",
-            "-H",
-            f"Cookie: {cookie}",
-            f"http://127.0.0.1:{port}{path}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    if "Non-2xx" in run.stdout:
-        raise RuntimeError(f"{path} answered errors under load:\n{run.stdout}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", run.stdout).group(1))
-
-
-def python_throughput(port: int, path: str, cookie: str) -> float:
-    """Return requests per second for a path, with CONCURRENCY Python clients."""
-    counts = [0] * CONCURRENCY
-    deadline = time.perf_counter() + DURATION
-
-    def client(index: int):
-        connection = http.client.HTTPConnection("127.0.0.1", port)
-        while time.perf_counter() < deadline:
-            connection.request("GET", path, headers={"Cookie": cookie})
-            response = connection.getresponse()
-            response.read()
-            if response.status != 200:
-                raise RuntimeError(f"{path} answered {response.status}")
-            counts[index] += 1
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(CONCURRENCY)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(counts) / (time.perf_counter() - started)
-
-
-def course():
-    """Return the catalogue the server will load (the shipped content unless overridden)."""
-    from app.content import load
-
-    return load(
-        Path(os.environ.get("LINKWISE_CONTENT_DIR") or ROOT / "content"),
-        Path(os.environ.get("LINKWISE_COMPETENCIES_DIR") or ROOT / "competencies"),
-    ).catalogue
-
-
-def screen_path() -> str:
-    module = course().modules[0]
-    return f"/modules/{module.slug}/{module.screens[0].slug}/"
-
-
-def measure(database_url: str) -> tuple[float, float, str]:
-    """Return the bare and screen throughputs (medians) and the screen's path."""
-    server, port = start_server(app_env(database_url), WORKERS)
+def measure(label: str, database_url: str) -> list[Target]:
+    """Serve everything for one database and load each target in interleaved rounds."""
+    env = app_env(database_url)
+    linkwise(env, "db", "upgrade")
+    linkwise(env, "seed-demo")
+    catalogue = course()
+    emails = quiz.seed_learners(env, database_url, LEARNERS, catalogue)
+    modules = [m.slug for m in catalogue.modules if m.assessment]
+    servers, nginx_folder = [], None
     try:
-        cookie = sign_in(port)
-        path = screen_path()
-        throughput(port, "/bench/bare", cookie)  # warm every worker
-        bares, screens = [], []
-        for _ in range(ROUNDS):
-            bares.append(throughput(port, "/bench/bare", cookie))
-            screens.append(throughput(port, path, cookie))
+        bare, bare_port = start_gunicorn(env, "bench.bare:app")
+        servers.append(bare)
+        apps = []  # (label suffix, port, meter, learners): this checkout, then BENCH_BEFORE's
+        for suffix, root in [("", ROOT), *([(" (before)", Path(BEFORE))] if BEFORE else [])]:
+            url = named_connections(database_url, "linkwise-before" if suffix else "linkwise")
+            app, port = start_gunicorn(app_env(url, PYTHONPATH=str(root)), root=root)
+            servers.append(app)
+            meter = CpuMeter(lambda app=app: family(app.pid), database_backends(url))
+            apps.append((suffix, port, meter, emails[len(apps) :: 1 + bool(BEFORE)]))
+        cookie = sign_in(apps[0][1])  # the same cookie signs in to both checkouts
+        page = screen_path()
+        screen = {"Cookie": cookie}
+        gzip = {**screen, "Accept-Encoding": "gzip"}
+        targets = [Target("bare Flask", bare_port, CpuMeter(lambda: family(bare.pid)))]
+        for name, path, headers in [("/healthz", "/healthz", {}), ("screen", page, screen)]:
+            targets += [Target(name + s, port, m, path, headers) for s, port, m, _ in apps]
+        targets += [Target("screen, gzip" + s, port, m, page, gzip) for s, port, m, _ in apps]
+        targets += [
+            SubmitTarget(
+                "quiz submit" + s, port, m, quiz.Submits(port, learners, modules), database_url
+            )
+            for s, port, m, learners in apps
+        ]
+        if nginx.available():
+            html = quiz.Browser(apps[0][1])
+            html.cookies = dict(c.split("=", 1) for c in cookie.split("; "))
+            status, _, body = html.request("GET", page)
+            assert status == 200, status
+            server, port, nginx_folder = nginx.start({"screen.html": body.encode()}, 4)
+            servers.append(server)
+            meter = CpuMeter(lambda: family(server.pid))
+            targets.append(Target("nginx, saved screen", port, meter, "/screen.html"))
+        run_rounds(label, targets)
+        return targets
     finally:
-        server.terminate()
-        server.wait()
-    return statistics.median(bares), statistics.median(screens), path
+        for server in servers:
+            stop(server)
+        if nginx_folder:
+            shutil.rmtree(nginx_folder)
+
+
+def run_rounds(label: str, targets: list[Target]) -> None:
+    """Warm every server, then load the targets in turn: flat out, then at a fixed rate."""
+    for target in targets:  # warm every worker: imports, template compiling, pools
+        if not isinstance(target, SubmitTarget):
+            load.wrk(target.port, target.path, target.headers, 1, CONCURRENCY)
+    for number in range(ROUNDS):
+        print(f"  {label}: round {number + 1} of {ROUNDS} flat out", flush=True)
+        for target in targets:
+            target.saturate()
+    for target in targets:
+        target.rate = min(target.throughput / 2, RATE_CAP)
+    for number in range(ROUNDS):
+        print(f"  {label}: round {number + 1} of {ROUNDS} at a fixed rate", flush=True)
+        for target in targets:
+            target.pace()
+
+
+def named_connections(database_url: str, name: str) -> str:
+    """Return a PostgreSQL URL whose connections say which app they serve (SQLite: as it is)."""
+    if not database_url.startswith("postgresql"):
+        return database_url
+    return f"{database_url}{'&' if '?' in database_url else '?'}application_name={name}"
 
 
 def main() -> None:
-    rows = []
+    """Run the bench on each database and print the table."""
+    if not load.HAS_WRK:
+        raise SystemExit("make bench needs wrk: apt-get install wrk")
+    results = []
     with tempfile.TemporaryDirectory() as folder:
         for label, url in databases(folder):
-            rows.append((label, *measure(url)))
+            results.append((label, measure(label, url)))
     print(
-        f"\nScreen page vs bare endpoint: gunicorn, {WORKERS} workers, {CONCURRENCY} "
-        f"connections from {CLIENT},\n"
-        f"median of {ROUNDS} alternating {DURATION:.0f} s rounds, one run"
+        f"\nPer-request cost, one run: the README's gunicorn command, {CONCURRENCY} keep-alive "
+        f"connections (wrk; submits: a Python client),\n{ROUNDS} interleaved rounds of "
+        f"{DURATION:.0f} s flat out (medians), then {ROUNDS} of {LATENCY_SECONDS:.0f} s at "
+        f"half that rate (at most {RATE_CAP:.0f}/s) for latency"
     )
-    print(f"{'database':<12} {'bare req/s':>11} {'screen req/s':>13} {'ratio':>7}  target")
-    for label, bare, screen, path in rows:
+    if BEFORE:
+        print(f"'(before)': the checkout in {BEFORE}, served beside this one")
+    if not nginx.available():
+        print("nginx is not installed (apt-get install nginx): its comparison is left out")
+    for label, targets in results:
+        report(label, targets)
+
+
+def report(label: str, targets: list[Target]) -> None:
+    """Print one database's table and ratios."""
+    print(f"\n{label}")
+    print(
+        f"{'':<28} {'req/s':>7} {'CPU ms/req':>11} {'of it db':>9} {'KB/resp':>8} "
+        f"{'at req/s':>9} {'p50 ms':>7} {'p99 ms':>7}"
+    )
+    for t in targets:
+        errors = f"  {t.errors} errors" if t.errors else ""
+        # SQLite works inside the app's processes; PostgreSQL's backends are counted apart.
+        database = f"{t.database_cpu * 1000:.3f}" if t.database_cpu else "-"
+        if isinstance(t, SubmitTarget) and t.graded != t.sent:
+            errors += f"  graded {t.graded} of {t.sent} sent"
         print(
-            f"{label:<12} {bare:>11.0f} {screen:>13.0f} {screen / bare:>7.2f}  "
-            f">= {TARGET:.2f}  ({path})"
+            f"{t.name:<28} {t.throughput:>7.0f} {t.cpu * 1000:>11.3f} "
+            f"{database:>9} {t.size / 1024:>8.1f} {t.rate:>9.0f} "
+            f"{load.percentile(t.latencies, 0.5) * 1000:>7.1f} "
+            f"{load.percentile(t.latencies, 0.99) * 1000:>7.1f}{errors}"
         )
+    by_name = {t.name: t for t in targets}
+    print(f"{'ratio':<28} {'req/s':>7} {'CPU':>7}  target")
+    for suffix in ("", " (before)") if BEFORE else ("",):
+        screen = by_name["screen" + suffix]
+        pairs = [
+            ("screen / bare Flask", screen, by_name["bare Flask"], f">= {TARGETS['screen']}"),
+            (
+                "screen / nginx",
+                screen,
+                by_name.get("nginx, saved screen"),
+                f">= {TARGETS['nginx']}",
+            ),
+            ("submit / screen", by_name["quiz submit" + suffix], screen, f">= {TARGETS['submit']}"),
+        ]
+        for name, top, bottom, target in pairs:
+            if bottom is not None:
+                print(
+                    f"{name + suffix:<28} {top.throughput / bottom.throughput:>7.3f} "
+                    f"{bottom.cpu / top.cpu:>7.3f}  {target}"
+                )
+    if BEFORE:
+        for name in ("/healthz", "screen", "screen, gzip", "quiz submit"):
+            now, before = by_name[name], by_name[name + " (before)"]
+            print(
+                f"{name + ' now / before':<28} {now.throughput / before.throughput:>7.3f} "
+                f"{before.cpu / now.cpu:>7.3f}"
+            )
+    print(
+        f"submit: target on PostgreSQL; its p99 at half of saturation under "
+        f"{TARGETS['submit_p99_ms']} ms. CPU: the inverse ratio of CPU per request"
+    )

@@ -3,6 +3,7 @@
 import http.client
 import os
 import re
+import shlex
 import socket
 import subprocess
 import sys
@@ -41,6 +42,30 @@ def linkwise(env: dict, *arguments: str) -> str:
     return run.stdout
 
 
+def readme_gunicorn(app_spec: str, port: int, root: Path = ROOT) -> list[str]:
+    """Return the README's production gunicorn command, serving `app_spec` on 127.0.0.1:port.
+
+    The bench runs exactly what the README tells operators to run; only the address (and
+    the app, for the bare yardstick) is swapped in.
+    """
+    readme = (root / "README.md").read_text("utf-8")
+    line = next(ln for ln in readme.splitlines() if ln.startswith("gunicorn "))
+    words = shlex.split(line.split("#")[0])
+    words[words.index("--bind") + 1] = f"127.0.0.1:{port}"
+    words[-1] = app_spec
+    return [str(BIN / "gunicorn"), *words[1:-1], "--log-level", "warning", app_spec]
+
+
+def start_gunicorn(
+    env: dict, app_spec: str = "app:create_app()", root: Path = ROOT
+) -> tuple[subprocess.Popen, int]:
+    """Start a checkout's README gunicorn command; return it once it accepts connections."""
+    port = free_port()
+    server = subprocess.Popen(readme_gunicorn(app_spec, port, root), env=env, cwd=root)
+    wait_for(server, port)
+    return server, port
+
+
 def start_server(env: dict, workers: int, threads: int = 1) -> tuple[subprocess.Popen, int]:
     """Migrate, load the demo accounts and start gunicorn; return it and its port.
 
@@ -59,19 +84,52 @@ def start_server(env: dict, workers: int, threads: int = 1) -> tuple[subprocess.
             "--log-level",
             "warning",
             *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
-            "bench.wsgi:app",
+            "app:create_app()",
         ],
         env=env,
         cwd=ROOT,
     )
-    for _ in range(100):
+    wait_for(server, port)
+    return server, port
+
+
+def wait_for(server: subprocess.Popen, port: int) -> None:
+    for _ in range(300):
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server, port
+            return
         except OSError:
             time.sleep(0.1)
     server.kill()
     raise RuntimeError("gunicorn did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server the bench started, and wait for it."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def course():
+    """Return the catalogue the server will load (the shipped content unless overridden)."""
+    from app.content import load
+
+    return load(
+        Path(os.environ.get("LINKWISE_CONTENT_DIR") or ROOT / "content"),
+        Path(os.environ.get("LINKWISE_COMPETENCIES_DIR") or ROOT / "competencies"),
+    ).catalogue
+
+
+def screen_path() -> str:
+    """Return the URL of the first screen of the first module."""
+    module = course().modules[0]
+    return f"/modules/{module.slug}/{module.screens[0].slug}/"
 
 
 def sign_in(port: int, email: str = "learner@example.org") -> str:
@@ -136,3 +194,35 @@ def throwaway_postgres(server_url: str):
         admin.dispose()
 
     return server.set(database=name).render_as_string(hide_password=False), drop
+
+
+def database_backends(database_url: str):
+    """Return a callable listing the PostgreSQL backends serving this database (none for SQLite).
+
+    Their CPU is the database's share of a request; the machine's other databases are not
+    counted.
+    """
+    if not database_url.startswith("postgresql"):
+        return list
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    url = make_url(database_url)
+    admin = create_engine(url.set(database="postgres", query={}), poolclass=NullPool)
+    # The bench names each app's connections when two apps share the database.
+    named = url.query.get("application_name")
+
+    def pids() -> list[int]:
+        with admin.connect() as connection:
+            return list(
+                connection.scalars(
+                    text(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = :name"
+                        " AND (CAST(:app AS text) IS NULL OR application_name = :app)"
+                    ),
+                    {"name": url.database, "app": named},
+                )
+            )
+
+    return pids

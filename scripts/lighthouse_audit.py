@@ -15,8 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.screen import course  # noqa: E402
-from bench.server import app_env, sign_in, start_server  # noqa: E402
+from bench.server import app_env, course, sign_in, start_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"

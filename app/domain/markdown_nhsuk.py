@@ -79,6 +79,14 @@ class NhsukExtension(Extension):
         self, *, module_slug: str, links: Any, source: str, path: str, first_line: int
     ) -> None:
         super().__init__()
+        self.begin(
+            module_slug=module_slug, links=links, source=source, path=path, first_line=first_line
+        )
+
+    def begin(
+        self, *, module_slug: str, links: Any, source: str, path: str, first_line: int
+    ) -> None:
+        """Say what the next rendering is of: a reused extension keeps nothing from the last."""
         self.module_slug = module_slug
         self.links = links
         self.lines = SourceLines(source, first_line)

@@ -1,5 +1,7 @@
 """Rendering each Markdown feature into NHS.UK markup, and sanitising what is left."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from app.domain.markdown import render_markdown
@@ -205,3 +207,30 @@ def test_absurdly_nested_text_is_a_problem_not_a_crash():
     result = render("- " * 2000 + "x", path="s.md", first_line=4)
     assert result.html == ""
     assert str(result.problems[0]) == "s.md:4: error: text is nested too deeply to show"
+
+
+def test_a_reused_renderer_carries_nothing_from_one_text_to_the_next():
+    first = "A fact.[^1] See [the model](screen:model).\n\n# Title\n\n[^1]: Source, 2023.\n"
+    other = "Another fact.[^1]\n\n[^1]: Another source.\n\n![](remote.png)\n"
+    before = render(first, path="one.md", first_line=5)
+    render_markdown(other, module_slug="how-it-works", path="two.md")
+    again = render(first, path="one.md", first_line=5)
+    assert again == before
+    assert [p.path for p in again.problems] == ["one.md"]
+    assert [link.module_slug for link in again.links] == ["what-is"]
+    assert again.images == ()
+
+
+def test_renderers_in_threads_side_by_side_give_the_same_html():
+    texts = [
+        f"Point {n}.[^1] *and* **more** [link](screen:s{n})\n\n[^1]: Note {n}.\n" for n in range(8)
+    ]
+    expected = [render(text) for text in texts]
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(5):
+            assert list(pool.map(render, texts)) == expected
+
+
+def test_text_after_one_nested_too_deeply_renders_normally():
+    assert render("- " * 2000 + "x").problems[0].message == "text is nested too deeply to show"
+    assert render("Plain *text*.\n").html == "<p>Plain <em>text</em>.</p>"

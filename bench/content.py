@@ -1,0 +1,131 @@
+"""Content load as the course grows: `linkwise validate` and start-up with 50 modules.
+
+The shipped modules and their quizzes are copied, renamed and renumbered into a temporary
+content folder until there are MODULES of them; then, in interleaved rounds, the bench times
+`linkwise validate`, `create_app()` in a fresh process, and the README's gunicorn command
+until it first answers. Wall time and CPU time (of the process and its children) are both
+reported: CPU time is what the content costs, wall time what an operator waits.
+BENCH_BEFORE=DIR times another checkout (of main, say) in the same rounds.
+"""
+
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.procstat import cpu_seconds, family
+from bench.server import BIN, ROOT, app_env, free_port, readme_gunicorn, stop
+
+MODULES = int(os.environ.get("BENCH_MODULES", "50"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+TARGET_SECONDS = 1.0
+BEFORE = os.environ.get("BENCH_BEFORE")  # another checkout, timed in the same rounds
+
+
+def copy_course(source: Path, target: Path, modules: int) -> None:
+    """Write `modules` modules into target: the shipped ones, then renamed copies of them."""
+    originals = sorted(p.name for p in (source / "modules").iterdir() if p.is_dir())
+    (target / "modules").mkdir(parents=True)
+    (target / "quizzes").mkdir()
+    quizzes = {p: p.read_text("utf-8") for p in (source / "quizzes").glob("*.md")}
+    for number in range(modules):
+        original = originals[number % len(originals)]
+        copy = original if number < len(originals) else f"{original}-copy-{number}"
+        suffix = "" if copy == original else f"-copy-{number}"
+        # Quiz ids are "<module>-check-N" or "<module>-assessment", named so in each screen.
+        quiz_id = re.compile(rf"\b{re.escape(original)}-(check-\d+|assessment)\b")
+        folder = target / "modules" / copy
+        shutil.copytree(source / "modules" / original, folder)
+        for path in folder.glob("*.md"):
+            text = quiz_id.sub(rf"{copy}-\1", path.read_text("utf-8"))
+            if path.name == "module.md":
+                text = re.sub(r"(?m)^order: \d+$", f"order: {number + 1}", text)
+            path.write_text(text, "utf-8")
+        for path, text in quizzes.items():
+            if not re.search(rf"(?m)^module: {re.escape(original)}$", text):
+                continue
+            text = re.sub(rf"(?m)^module: {re.escape(original)}$", f"module: {copy}", text)
+            text = quiz_id.sub(rf"{copy}-\1", text)
+            text = re.sub(r"(?m)^ID: (.+)$", rf"ID: \1{suffix}", text)
+            (target / "quizzes" / quiz_id.sub(rf"{copy}-\1", path.name)).write_text(text, "utf-8")
+
+
+def timed(command: list[str], env: dict, root: Path) -> tuple[float, float]:
+    """Run a command to the end; return its wall and CPU seconds (children included)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    run = subprocess.run(command, env=env, capture_output=True, text=True, cwd=root)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if run.returncode:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{run.stdout}{run.stderr}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def gunicorn_ready(env: dict, root: Path) -> tuple[float, float]:
+    """Start the README's gunicorn command; return wall and CPU seconds until it first answers."""
+    port = free_port()
+    started = time.perf_counter()
+    command = readme_gunicorn("app:create_app()", port, root)
+    server = subprocess.Popen(command, env=env, cwd=root)
+    try:
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {server.returncode}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30):
+                    wall = time.perf_counter() - started
+                    return wall, sum(cpu_seconds(pid) for pid in family(server.pid))
+            except OSError:
+                time.sleep(0.02)
+    finally:
+        stop(server)
+
+
+def main() -> None:
+    """Time validate and start-up on a course of MODULES modules."""
+    with tempfile.TemporaryDirectory() as folder:
+        content = Path(folder) / "content"
+        copy_course(ROOT / "content", content, MODULES)
+        env = app_env(
+            f"sqlite:///{folder}/bench.db",
+            LINKWISE_CONTENT_DIR=str(content),
+            LINKWISE_COMPETENCIES_DIR=str(ROOT / "competencies"),
+        )
+        subprocess.run([BIN / "linkwise", "db", "upgrade"], env=env, check=True, cwd=ROOT)
+        python = [sys.executable, "-c"]
+        commands = {
+            "linkwise validate": [str(BIN / "linkwise"), "validate"],
+            "create_app()": [*python, "from app import create_app; create_app()"],
+            "Python and imports only": [*python, "import app.cli, app.web.learn"],
+        }
+        checkouts = [("", ROOT), *([(" (before)", Path(BEFORE))] if BEFORE else [])]
+        times = {}
+        for number in range(ROUNDS):
+            print(f"  content: round {number + 1} of {ROUNDS}", flush=True)
+            for name, command in commands.items():
+                for suffix, root in checkouts:
+                    run = timed(command, {**env, "PYTHONPATH": str(root)}, root)
+                    times.setdefault(name + suffix, []).append(run)
+            for suffix, root in checkouts:
+                run = gunicorn_ready({**env, "PYTHONPATH": str(root)}, root)
+                times.setdefault("gunicorn until it answers" + suffix, []).append(run)
+    print(
+        f"\nContent load with {MODULES} modules (the shipped ones and renamed copies), "
+        f"median of {ROUNDS} interleaved rounds"
+    )
+    if BEFORE:
+        print(f"'(before)': the checkout in {BEFORE}, timed in the same rounds")
+    print(f"{'':<35} {'wall s':>7} {'CPU s':>7}  target")
+    for name, runs in times.items():
+        wall = statistics.median(w for w, _ in runs)
+        cpu = statistics.median(c for _, c in runs)
+        target = "" if name.startswith("Python") else f"< {TARGET_SECONDS:.0f} s"
+        print(f"{name:<35} {wall:>7.2f} {cpu:>7.2f}  {target}")

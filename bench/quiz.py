@@ -1,0 +1,273 @@
+"""Final quiz submits, prepared the way a learner's browser makes them.
+
+Only the HTTP interface is used to take a quiz: start an attempt (POST the overview's
+form), open it, fill in every question the form shows, and POST it with action=submit.
+Answering every question means no "you have not answered ..." step stands between the
+submit and the grade. Learners are seeded by `linkwise seed-demo --learners` and their
+screens marked complete directly in the database (the bench measures the quiz, not the
+forty clicks before it); the grades are counted in the database.
+"""
+
+import http.client
+import re
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from bench.load import post_request
+from bench.server import PASSWORD, linkwise
+
+SEED = 16  # learners of this seed take the quizzes
+CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
+
+
+def seed_learners(env: dict, database_url: str, count: int, catalogue) -> list[str]:
+    """Seed learners and open every quiz to them; return their emails."""
+    from sqlalchemy import create_engine, insert, select
+    from sqlalchemy.pool import NullPool
+
+    from app.models import Completion, User
+
+    linkwise(env, "seed-demo", "--learners", str(count), "--seed", str(SEED))
+    engine = create_engine(database_url, poolclass=NullPool)
+    keys = [(m.slug, key) for m in catalogue.modules if m.assessment for key in m.screen_item_keys]
+    with engine.begin() as connection:
+        learners = connection.execute(
+            select(User.id, User.email).where(User.email.like(f"learner-{SEED}-%"))
+        ).all()
+        done = set(connection.execute(select(Completion.user_id, Completion.item_key)).all())
+        rows = [
+            {"user_id": user_id, "module_slug": slug, "item_key": key}
+            for user_id, _ in learners
+            for slug, key in keys
+            if (user_id, key) not in done
+        ]
+        if rows:
+            connection.execute(insert(Completion), rows)
+    engine.dispose()
+    return [email for _, email in learners]
+
+
+def graded_attempts(database_url: str) -> int:
+    """Return how many quiz attempts the database holds as graded."""
+    from sqlalchemy import create_engine, func, select
+    from sqlalchemy.pool import NullPool
+
+    from app.models import Attempt
+
+    engine = create_engine(database_url, poolclass=NullPool)
+    with engine.connect() as connection:
+        count = connection.scalar(
+            select(func.count()).select_from(Attempt).where(Attempt.status == "graded")
+        )
+    engine.dispose()
+    return count
+
+
+class Browser:
+    """One learner's cookie jar and keep-alive connection."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    @property
+    def cookie(self) -> str:
+        """Return the Cookie header this browser sends."""
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+    def request(self, method: str, path: str, fields: dict | None = None):
+        """Send a request; return its status, Location and body."""
+        headers = {"Cookie": self.cookie}
+        body = None
+        if fields is not None:
+            body = urllib.parse.urlencode(fields)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.connection.request(method, path, body, headers)
+            response = self.connection.getresponse()
+        except (ConnectionError, http.client.HTTPException):
+            # gunicorn closes a connection left idle for a couple of seconds: reopen it.
+            self.connection.close()
+            self.connection.request(method, path, body, headers)
+            response = self.connection.getresponse()
+        page = response.read().decode()
+        for header in response.headers.get_all("Set-Cookie") or ():
+            name, value = header.split(";")[0].split("=", 1)
+            self.cookies[name] = value
+        return response.status, response.headers.get("Location", ""), page
+
+    def sign_in(self, email: str) -> None:
+        """Sign in with the demo password."""
+        _, _, page = self.request("GET", "/sign-in")
+        fields = {"csrf_token": CSRF.search(page)[1], "email": email, "password": PASSWORD}
+        status, _, _ = self.request("POST", "/sign-in", fields)
+        if status != 302:
+            raise RuntimeError(f"{email} could not sign in ({status})")
+
+
+@dataclass
+class Learner:
+    """A seeded learner and the quizzes they can still take."""
+
+    email: str
+    modules: list[str]
+    browser: Browser | None = None
+    token: str = ""
+    busy: set = field(default_factory=set)  # modules with a prepared, unsent submit
+
+
+@dataclass(frozen=True)
+class Submit:
+    """A filled-in attempt, ready to send: the request and what it belongs to."""
+
+    learner: Learner
+    module: str
+    request: bytes
+
+
+class Submits:
+    """Prepare final submits from seeded learners, signing them in as they are needed."""
+
+    def __init__(self, port: int, emails: list[str], modules: list[str]):
+        self.port = port
+        self.waiting = [Learner(email, list(modules)) for email in emails]
+        self.ready: list[Submit] = []
+
+    def take(self, count: int) -> list[Submit]:
+        """Return `count` prepared submits (fewer if the learners run out of attempts)."""
+        while len(self.ready) < count and self.waiting:
+            learners = [ln for ln in self.waiting if set(ln.modules) - ln.busy]
+            wanted = count - len(self.ready)
+            chosen, room = [], 0
+            for learner in learners:
+                if room >= wanted:
+                    break
+                chosen.append(learner)
+                room += len(set(learner.modules) - learner.busy)
+            if not chosen:
+                break
+            with ThreadPoolExecutor(4) as pool:
+                for made in pool.map(self._prepare, chosen):
+                    self.ready.extend(made)
+            self.waiting = [ln for ln in self.waiting if ln.modules]
+        return self.ready[:count]
+
+    def sent(self, count: int) -> None:
+        """Forget the first `count` submits: they have been sent."""
+        for submit in self.ready[:count]:
+            submit.learner.busy.discard(submit.module)
+        del self.ready[:count]
+
+    def _prepare(self, learner: Learner) -> list[Submit]:
+        if learner.browser is None:
+            learner.browser = Browser(self.port)
+            learner.browser.sign_in(learner.email)
+        made = []
+        for module in [m for m in learner.modules if m not in learner.busy]:
+            request = self._attempt(learner, module)
+            if request is None:
+                learner.modules.remove(module)  # passed, or out of attempts
+            else:
+                learner.busy.add(module)
+                made.append(Submit(learner, module, request))
+        return made
+
+    def _attempt(self, learner: Learner, module: str) -> bytes | None:
+        browser = learner.browser
+        overview = f"/modules/{module}/quiz/"
+        if not learner.token:
+            _, _, page = browser.request("GET", overview)
+            learner.token = CSRF.search(page)[1]
+        status, location, _ = browser.request("POST", overview, {"csrf_token": learner.token})
+        if status != 302 or "/attempts/" not in location:
+            return None
+        path = urllib.parse.urlsplit(location).path
+        status, _, page = browser.request("GET", path)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+        form = AttemptForm.parse(page)
+        body = urllib.parse.urlencode(form.every_question_answered())
+        return post_request(form.action or path, body, {"Cookie": browser.cookie})
+
+
+class AttemptForm(HTMLParser):
+    """The form that submits an attempt, read as a browser reads it."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self.form: dict | None = None
+        self.select: dict | None = None
+        self.fieldset = 0
+
+    @classmethod
+    def parse(cls, page: str) -> "AttemptForm":
+        """Read the page and keep the form with a submit button named action=submit."""
+        parser = cls()
+        parser.feed(page)
+        found = [form for form in parser.forms if form["submits"]]
+        if not found:
+            raise RuntimeError("the attempt page has no form with action=submit")
+        parser.form = found[0]
+        return parser
+
+    @property
+    def action(self) -> str:
+        """Return the path the form posts to."""
+        return self.form["action"]
+
+    def handle_starttag(self, tag, attrs):
+        """Collect the fields of each form, grouped by fieldset."""
+        a = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self.form = {"action": a.get("action", ""), "submits": False, "fields": []}
+            self.forms.append(self.form)
+        elif self.form is None:
+            return
+        elif tag == "fieldset":
+            self.fieldset += 1
+        elif tag == "input" and a.get("name"):
+            kind = a.get("type", "text")
+            self.form["fields"].append((kind, a["name"], a.get("value", ""), self.fieldset))
+        elif tag == "textarea" and a.get("name"):
+            self.form["fields"].append(("text", a["name"], "", self.fieldset))
+        elif tag == "select" and a.get("name"):
+            self.select = {"name": a["name"], "options": [], "group": self.fieldset}
+            self.form["fields"].append(("select", a["name"], self.select, self.fieldset))
+        elif tag == "option" and self.select is not None and a.get("value"):
+            self.select["options"].append(a["value"])
+        elif tag == "button" and a.get("name") == "action" and a.get("value") == "submit":
+            self.form["submits"] = True
+
+    def handle_endtag(self, tag):
+        """Close the current form or select."""
+        if tag == "form":
+            self.form = None
+        elif tag == "select":
+            self.select = None
+
+    def every_question_answered(self) -> list[tuple[str, str]]:
+        """Return the fields with every question given an answer, and action=submit.
+
+        The first choice of each radio and checkbox group, "1" in each text box, and in a
+        fieldset of dropdowns a different option in each (orderings need distinct places).
+        """
+        pairs, chosen, nth = [], set(), {}
+        for kind, name, value, group in self.form["fields"]:
+            if kind == "hidden":
+                pairs.append((name, value))
+            elif kind in ("radio", "checkbox"):
+                if name not in chosen:
+                    chosen.add(name)
+                    pairs.append((name, value))
+            elif kind == "select":
+                index = nth[group] = nth.get(group, -1) + 1
+                options = value["options"]
+                if options:
+                    pairs.append((name, options[index % len(options)]))
+            elif kind not in ("submit", "button", "reset", "image", "file"):
+                pairs.append((name, value or "1"))
+        return [*pairs, ("action", "submit")]

@@ -1,0 +1,27 @@
+"""Start-up as the README's gunicorn command does it: once, before the workers fork."""
+
+import os
+import signal
+
+from app import create_app
+
+
+def test_building_the_app_opens_no_database_connection_for_workers_to_share(database_url):
+    # With --preload, gunicorn builds the app once and forks its workers: a connection
+    # opened by then would be one socket shared by every worker.
+    app = create_app({"LINKWISE_ENV": "test", "DATABASE_URL": database_url, "SECRET_KEY": "t"})
+    pool = app.extensions["linkwise.engine"].pool
+    assert (pool.checkedin(), pool.checkedout()) == (0, 0)
+
+
+def test_a_forked_worker_serves_requests_beside_its_parent(database_url):
+    app = create_app({"LINKWISE_ENV": "test", "DATABASE_URL": database_url, "SECRET_KEY": "t"})
+    child = os.fork()
+    if child == 0:  # the worker: answer, then leave without running the parent's clean-up
+        signal.alarm(30)  # a lock inherited in a held state would hang it: die instead
+        statuses = [app.test_client().get(url).status_code for url in ("/healthz", "/")]
+        os._exit(0 if statuses == [200, 200] else 1)
+    assert app.test_client().get("/healthz").status_code == 200
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    app.extensions["linkwise.engine"].dispose()
