@@ -22,6 +22,8 @@ db_cli = AppGroup("db", help="Manage the database schema (Alembic migrations).")
 
 def main() -> None:
     """Run the linkwise command line."""
+    # Commands (migrations, seeding) may run statements longer than a web request may.
+    os.environ.setdefault("LINKWISE_DB_STATEMENT_TIMEOUT", "0")
     group = FlaskGroup(create_app=_create_app_or_explain, help="Linkwise command line.")
     # validate must work when the content is broken, which is when the app will not start.
     group.add_command(validate)
@@ -107,8 +109,10 @@ def _relative(problem) -> str:
 
 def init_app(app: Flask) -> None:
     """Register Linkwise's commands on the app."""
+    from app import cli_admin
+
     app.cli.add_command(db_cli)
-    for cmd in (create_org, create_user, set_role, seed_demo):
+    for cmd in (create_org, create_user, set_role, seed_demo, *cli_admin.COMMANDS):
         app.cli.add_command(cmd)
 
 

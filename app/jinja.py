@@ -34,6 +34,10 @@ def configure(app: Flask) -> None:
         ]
     )
     env.undefined = ChainableUndefined
+    # Flask escapes only templates named .html and the like; the NHS.UK components are
+    # .jinja files and expect escaping on (their README says so): without it every "text"
+    # handed to a component, a learner's name included, went into the page as raw HTML.
+    env.autoescape = escapes
     env.globals.update(
         service_name=SERVICE_NAME,
         professions=PROFESSIONS,
@@ -54,6 +58,11 @@ def configure(app: Flask) -> None:
     env.filters["profession"] = lambda code: PROFESSIONS.get(code, code)
     env.filters["quiz_markdown"] = quiz_markdown
     env.filters["quiz_inline"] = quiz_inline
+
+
+def escapes(template_name: str | None) -> bool:
+    """Say whether a template's output is HTML-escaped: all but plain-text emails."""
+    return template_name is None or not template_name.endswith(".txt")
 
 
 class ImportingTemplate(Template):
@@ -199,6 +208,8 @@ def _site_header(_script_root: str, endpoint: str | None, viewer: tuple | None) 
         nav.append(("manage.dashboard", "Your organisation", section == "manage"))
     if viewer is not None and viewer[1] in ("trainer", "admin"):
         nav.append(("author.coverage_page", "Coverage", section == "author"))
+    if viewer is not None and viewer[1] == "admin":
+        nav.append(("admin.audit_log", "Audit log", section == "admin"))
     params = {
         "service": {"text": SERVICE_NAME, "href": url_for("pages.home")},
         "logo": {"ariaLabel": "Linkwise homepage"},
