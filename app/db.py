@@ -67,8 +67,9 @@ def _guard_statements(engine: Engine, seconds: float, ping_seconds: float) -> No
 
     @event.listens_for(engine, "handle_error")
     def _disarm_on_error(context):
-        if context.cursor is not None:
-            watchdog.disarm(context.cursor.connection)
+        cursor = getattr(context, "cursor", None)  # absent when no statement ran
+        if cursor is not None:
+            watchdog.disarm(cursor.connection)
 
     # The pool's pre-ping runs outside the cursor events; do_ping is the dialect's public
     # hook for it, so the ping gets a deadline too (a pooled connection to a frozen server
