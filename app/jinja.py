@@ -201,8 +201,9 @@ def _site_header(_script_root: str, endpoint: str | None, viewer: tuple | None) 
             {"href": url_for("account.account"), "text": name, "icon": True},
             {"html": str(sign_out)},
         ]
-        nav.append(("learn.my_learning", "My learning", section in ("learn", "quiz")))
-        nav.append(("my.competencies", "My competencies", section == "my"))
+        learning = section in ("learn", "quiz", "certificates") or endpoint == "my.record_page"
+        nav.append(("learn.my_learning", "My learning", learning))
+        nav.append(("my.competencies", "My competencies", endpoint == "my.competencies"))
     nav.append(("competencies.framework", "Competencies", section == "competencies"))
     if viewer is not None and viewer[1] in ("manager", "admin") and viewer[2]:
         nav.append(("manage.dashboard", "Your organisation", section == "manage"))

@@ -89,14 +89,15 @@ def _totals(pdf: LinkwisePdf, record: LearningRecord) -> None:
 
 
 def _module(pdf: LinkwisePdf, module, verify_url: Callable[[str], str]) -> None:
-    facts = [STATUS_WORDS[module.status]]
+    facts = []
     if module.started_on:
         facts.append(f"started {date_in_words(module.started_on)}")
     if module.completed_on:
         facts.append(f"completed {date_in_words(module.completed_on)}")
     if module.score_percent is not None:
         facts.append(f"best quiz score {module.score_percent}%")
-    lines = ["; ".join(facts).capitalize() + "."]
+    status = STATUS_WORDS[module.status]
+    lines = [f"{status}: {', '.join(facts)}." if facts else f"{status}."]
     if module.completed_on:
         lines.append(f"CPD time: {describe_minutes(module.credited_minutes)}.")
     if module.certificate_code:

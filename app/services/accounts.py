@@ -81,7 +81,9 @@ def authenticate(email: str, password: str, *, address: str | None) -> User | No
         audit.record(
             session,
             "sign_in.failure",
-            actor_id=user.id,
+            # Whoever tried is not known to be the account's owner: the account is the
+            # subject, the address the actor.
+            subject_id=user.id,
             email=email,
             address=address,
             reason="password",
