@@ -3,6 +3,7 @@
 from flask import Flask, g
 from flask_login import LoginManager, UserMixin
 
+from app.security import MAX_ID
 from app.services import accounts
 
 login_manager = LoginManager()
@@ -51,7 +52,7 @@ def _load_user(cookie_value: str):
     if g.get("user_lookups_stopped"):
         return None
     user_id, _, token = cookie_value.partition(":")
-    if not user_id.isdigit() or not token or len(user_id) > 18:
+    if not user_id.isdigit() or not token or int(user_id) > MAX_ID:
         return None
     try:
         row = accounts.load_signed_in_user(int(user_id), token)
