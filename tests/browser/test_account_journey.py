@@ -54,7 +54,6 @@ def test_reset_edit_record_download_and_delete(
 
     # Account details.
     page.goto(live_server + "/account/")
-    screenshot(page, "account")
     assert_accessible(page)
     page.get_by_role("link", name="Change name").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Change your details")
@@ -91,7 +90,6 @@ def test_reset_edit_record_download_and_delete(
     page.get_by_role("link", name="View your CPD certificate").click()
     expect(page.get_by_role("heading", name="Your CPD certificate")).to_be_visible()
     expect(page.get_by_role("heading", name="Your reflective account")).to_be_visible()
-    screenshot(page, "certificate")
     assert_accessible(page)
 
     # Everything held about the learner.
