@@ -20,9 +20,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["PROXY_HOPS"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=1)
 
-    from app import compression, content, db, jinja, login, security, static_files
+    from app import compression, content, db, jinja, login, mail, security, static_files
 
     db.init_app(app)
+    mail.init_app(app)
     security.init_app(app)
     login.init_app(app)
     jinja.configure(app)
@@ -31,22 +32,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     compression.init_app(app)
 
     from app.web import (
+        account,
+        admin,
         auth,
         author,
         certificates,
         competencies,
+        errors,
         gate,
         learn,
         manage,
         my,
         pages,
         quiz,
+        recovery,
     )
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(gate.bp)
     app.register_blueprint(auth.bp)
-    app.register_blueprint(auth.account_bp)
+    app.register_blueprint(recovery.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(learn.bp)
     app.register_blueprint(competencies.bp)
     app.register_blueprint(quiz.bp)
@@ -54,7 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(my.bp)
     app.register_blueprint(author.bp)
     app.register_blueprint(manage.bp)
-    pages.init_errors(app)
+    app.register_blueprint(admin.bp)
+    errors.init_app(app)
 
     from app import cli
 

@@ -1,5 +1,6 @@
 """The `linkwise` command line: the app's Flask CLI with Linkwise's own commands."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import create_engine
 
-from app import content
+from app import cli_admin, content
 from app.cli_content import import_gift_command, import_text2qti_command, validate
 from app.cli_errors import (
     LinkwiseGroup,
@@ -27,6 +28,8 @@ db_cli = AppGroup("db", help="Manage the database schema (Alembic migrations).")
 
 def main() -> None:
     """Run the linkwise command line."""
+    # Commands (migrations, seeding) may run statements longer than a web request may.
+    os.environ.setdefault("LINKWISE_DB_STATEMENT_TIMEOUT", "0")
     development_defaults_in_a_checkout()
     group = LinkwiseGroup(create_app=_create_app_or_explain, help="Linkwise command line.")
     # Registered on the group, the commands are found before the app is built, so a setup
@@ -204,7 +207,7 @@ def seed_demo(learner_count, seed, organisation):
         click.echo(report.describe())
 
 
-APP_COMMANDS = (db_cli, create_org, create_user, set_role, seed_demo)
+APP_COMMANDS = (db_cli, create_org, create_user, set_role, seed_demo, *cli_admin.COMMANDS)
 
 if __name__ == "__main__":
     sys.exit(main())

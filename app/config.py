@@ -6,6 +6,44 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("development", "production", "test")
 
+# Settings a deployment may give as LINKWISE_<NAME>.
+LINKWISE_SETTINGS = (
+    "ENV",
+    "DEMO_PASSWORD",
+    "RATELIMIT_STORAGE_URI",
+    "RATELIMIT_KEY_PREFIX",
+    "CONTENT_DIR",
+    "COMPETENCIES_DIR",
+    "PROXY_HOPS",
+    "BASE_URL",
+    "SMTP_URL",
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "SMTP_USER",
+    "SMTP_PASSWORD",
+    "SMTP_TLS",
+    "MAIL_FROM",
+    "MAIL_DIR",
+    "PRIVACY_CONTROLLER",
+    "PRIVACY_CONTACT",
+    "PRIVACY_DPO",
+    "DB_CONNECT_TIMEOUT",
+    "DB_STATEMENT_TIMEOUT",
+    "DB_POOL_TIMEOUT",
+    "REVALIDATION_YEARS",
+)
+# Production will not start without these: each names what a real deployment must say.
+REQUIRED_IN_PRODUCTION = {
+    "SECRET_KEY": "SECRET_KEY is not set: set it to a long random string to run in production, "
+    "or set LINKWISE_ENV=development to try Linkwise on your own machine",
+    "BASE_URL": "LINKWISE_BASE_URL must be set in production (the address people use, "
+    "e.g. https://learn.example.nhs.uk): links in emails and certificates are built from it",
+    "PRIVACY_CONTROLLER": "LINKWISE_PRIVACY_CONTROLLER must be set in production "
+    "(the organisation responsible for learners' data, named in the privacy notice)",
+    "PRIVACY_CONTACT": "LINKWISE_PRIVACY_CONTACT must be set in production "
+    "(an email or postal address for data protection questions)",
+}
+
 
 class ConfigError(RuntimeError):
     """Raised when the configuration cannot run safely."""
@@ -21,6 +59,7 @@ def _defaults(instance_path: Path) -> dict:
         "COMPETENCIES_DIR": PROJECT_ROOT / "competencies",
         "STATIC_DIR": PROJECT_ROOT / "static",
         "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_KEY_PREFIX": "linkwise",
         "DEMO_PASSWORD": "linkwise-demo-2026",
         "SESSION_COOKIE_NAME": "linkwise_session",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -34,6 +73,27 @@ def _defaults(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "RATELIMIT_HEADERS_ENABLED": False,
         "PROXY_HOPS": 0,
+        "BASE_URL": None,
+        # Mail: an SMTP URL (smtp://user:password@host:587, smtps://... for TLS from the
+        # start) or the parts; with neither, development writes .eml files to MAIL_DIR.
+        "SMTP_URL": None,
+        "SMTP_HOST": None,
+        "SMTP_PORT": None,
+        "SMTP_USER": None,
+        "SMTP_PASSWORD": None,
+        "SMTP_TLS": "starttls",
+        "MAIL_FROM": "Linkwise <no-reply@linkwise.invalid>",
+        "MAIL_DIR": instance_path / "mail",
+        "PRIVACY_CONTROLLER": None,
+        "PRIVACY_CONTACT": None,
+        "PRIVACY_DPO": None,
+        # Seconds. A database that does not answer gives a 503 within about these times,
+        # instead of holding a worker until the client gives up.
+        "DB_CONNECT_TIMEOUT": 3,
+        "DB_STATEMENT_TIMEOUT": 10,
+        "DB_POOL_TIMEOUT": 5,
+        # NMC revalidation is every three years; the learning record totals CPD over it.
+        "REVALIDATION_YEARS": 3,
     }
 
 
@@ -43,14 +103,7 @@ def _from_environment(environ) -> dict:
     for name in ("SECRET_KEY", "DATABASE_URL", "PORT"):
         if environ.get(name):
             found[name] = environ[name]
-    for name in (
-        "ENV",
-        "DEMO_PASSWORD",
-        "RATELIMIT_STORAGE_URI",
-        "CONTENT_DIR",
-        "COMPETENCIES_DIR",
-        "PROXY_HOPS",
-    ):
+    for name in LINKWISE_SETTINGS:
         value = environ.get(f"LINKWISE_{name}")
         if value:
             found["LINKWISE_ENV" if name == "ENV" else name] = value
@@ -67,12 +120,16 @@ def load(instance_path: Path, test_config: dict | None = None, environ=None) -> 
     env = config["LINKWISE_ENV"]
     if env not in ENVIRONMENTS:
         raise ConfigError(f"LINKWISE_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
-    if not config["SECRET_KEY"]:
-        if env == "production":
+    if env == "production":
+        for key, message in REQUIRED_IN_PRODUCTION.items():
+            if not config[key]:
+                raise ConfigError(message)
+        if not (config["SMTP_URL"] or config["SMTP_HOST"]):
             raise ConfigError(
-                "SECRET_KEY is not set: set it to a long random string to run in production, "
-                "or set LINKWISE_ENV=development to try Linkwise on your own machine"
+                "LINKWISE_SMTP_URL (or LINKWISE_SMTP_HOST) must be set in production: "
+                "password resets and sign-up confirmations are sent by email"
             )
+    if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = f"linkwise-{env}-only-key"
     for key, name in (("PORT", "PORT"), ("PROXY_HOPS", "LINKWISE_PROXY_HOPS")):
         try:
@@ -80,12 +137,32 @@ def load(instance_path: Path, test_config: dict | None = None, environ=None) -> 
         except ValueError:
             raise ConfigError(f"{name} must be a whole number, not {config[key]!r}") from None
     config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
-    for key in ("CONTENT_DIR", "COMPETENCIES_DIR", "STATIC_DIR"):
+    for key in ("CONTENT_DIR", "COMPETENCIES_DIR", "STATIC_DIR", "MAIL_DIR"):
         config[key] = Path(config[key])
+    for key in ("DB_CONNECT_TIMEOUT", "DB_STATEMENT_TIMEOUT", "DB_POOL_TIMEOUT"):
+        try:
+            config[key] = float(config[key])
+        except ValueError:
+            raise ConfigError(
+                f"LINKWISE_{key} must be a number of seconds, not {config[key]!r}"
+            ) from None
+    try:
+        config["REVALIDATION_YEARS"] = int(config["REVALIDATION_YEARS"])
+    except ValueError:
+        years = config["REVALIDATION_YEARS"]
+        raise ConfigError(
+            f"LINKWISE_REVALIDATION_YEARS must be a whole number, not {years!r}"
+        ) from None
+    config["BASE_URL"] = (config["BASE_URL"] or _local_base_url(env, config["PORT"])).rstrip("/")
     config["TESTING"] = env == "test"
     config["SESSION_COOKIE_SECURE"] = env == "production"
     config["DEMO_DATA_ALLOWED"] = env != "production"
     return config
+
+
+def _local_base_url(env: str, port: int) -> str:
+    # Only development and tests get here: production refuses to start without BASE_URL.
+    return "http://localhost" if env == "test" else f"http://127.0.0.1:{port}"
 
 
 def normalise_database_url(url: str) -> str:

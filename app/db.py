@@ -6,21 +6,81 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from app.db_watchdog import watchdog
 
-def make_engine(url: str, *, pooled: bool = True) -> Engine:
+# A statement's client-side deadline runs this long past the server's statement_timeout,
+# so a slow query ends with the server's own error and only a silent server is cut off.
+WATCHDOG_GRACE = 2.0
+
+
+def make_engine(
+    url: str,
+    *,
+    pooled: bool = True,
+    connect_timeout: float = 0,
+    statement_timeout: float = 0,
+    pool_timeout: float = 30,
+) -> Engine:
     """Create an engine tuned for the database behind the URL.
 
     An engine that is not pooled opens a connection for each use and closes it after, as
-    a short-lived worker process should.
+    a short-lived worker process should. Timeouts are in seconds, 0 for none; they apply to
+    PostgreSQL (SQLite is a local file with its own busy timeout).
     """
     if url.startswith("sqlite"):
         options = {} if pooled else {"poolclass": NullPool}
         engine = create_engine(url, connect_args={"timeout": 15}, **options)
         event.listen(engine, "connect", _tune_sqlite)
         return engine
+    connect_args = {}
+    if connect_timeout:
+        # libpq counts whole seconds and refuses less than 2.
+        connect_args["connect_timeout"] = max(2, round(connect_timeout))
+    if statement_timeout:
+        connect_args["options"] = f"-c statement_timeout={round(statement_timeout * 1000)}"
     if not pooled:
-        return create_engine(url, poolclass=NullPool)
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
+    else:
+        engine = create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=5,
+            max_overflow=10,
+            pool_timeout=pool_timeout,
+            connect_args=connect_args,
+        )
+    if statement_timeout:
+        _guard_statements(engine, statement_timeout + WATCHDOG_GRACE, connect_timeout or 5)
+    return engine
+
+
+def _guard_statements(engine: Engine, seconds: float, ping_seconds: float) -> None:
+    """Give every statement, and the ping before each checkout, a client-side deadline."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _arm(_conn, cursor, _statement, _parameters, _context, _executemany):
+        watchdog.arm(cursor.connection, seconds)
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _disarm(_conn, cursor, _statement, _parameters, _context, _executemany):
+        watchdog.disarm(cursor.connection)
+
+    @event.listens_for(engine, "handle_error")
+    def _disarm_on_error(context):
+        cursor = getattr(context, "cursor", None)  # absent when no statement ran
+        if cursor is not None:
+            watchdog.disarm(cursor.connection)
+
+    # The pool's pre-ping runs outside the cursor events; do_ping is the dialect's public
+    # hook for it, so the ping gets a deadline too (a pooled connection to a frozen server
+    # would otherwise hang right there).
+    ping = engine.dialect.do_ping
+
+    def guarded_ping(dbapi_connection):
+        with watchdog.guarding(dbapi_connection, ping_seconds):
+            return ping(dbapi_connection)
+
+    engine.dialect.do_ping = guarded_ping
 
 
 def _tune_sqlite(dbapi_connection, _record):
@@ -35,10 +95,23 @@ def _tune_sqlite(dbapi_connection, _record):
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its engine and close each request's session at teardown."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    """Give the app its engines and close each request's session at teardown."""
+    config = app.config
+    timeouts = {
+        "connect_timeout": config["DB_CONNECT_TIMEOUT"],
+        "statement_timeout": config["DB_STATEMENT_TIMEOUT"],
+    }
+    engine = make_engine(
+        config["DATABASE_URL"], pool_timeout=config["DB_POOL_TIMEOUT"], **timeouts
+    )
     app.extensions["linkwise.engine"] = engine
     app.extensions["linkwise.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    # The health check opens its own connection with short limits, so it answers promptly
+    # when the pool's connections are stuck or the pool is exhausted.
+    quick = config["DB_CONNECT_TIMEOUT"] or 3
+    app.extensions["linkwise.health_engine"] = make_engine(
+        config["DATABASE_URL"], pooled=False, connect_timeout=quick, statement_timeout=quick
+    )
     app.teardown_appcontext(_close_session)
 
 
@@ -57,10 +130,13 @@ def session() -> Session:
 def _close_session(_exc):
     db_session = g.pop("db_session", None)
     if db_session is not None:
-        db_session.close()
+        try:
+            db_session.close()
+        except Exception:  # the connection died with the database; nothing left to close
+            current_app.logger.debug("session close failed", exc_info=True)
 
 
 def ping() -> None:
-    """Run the cheapest query; raises when the database cannot answer."""
-    with engine().connect() as connection:
+    """Run the cheapest query on a fresh connection; raises when the database cannot answer."""
+    with current_app.extensions["linkwise.health_engine"].connect() as connection:
         connection.execute(text("SELECT 1"))

@@ -33,6 +33,10 @@ def configure(app: Flask) -> None:
         ]
     )
     env.undefined = ChainableUndefined
+    # Flask escapes only templates named .html and the like; the NHS.UK components are
+    # .jinja files and expect escaping on (their README says so): without it every "text"
+    # handed to a component, a learner's name included, went into the page as raw HTML.
+    env.autoescape = escapes
     env.globals.update(
         service_name=SERVICE_NAME,
         professions=PROFESSIONS,
@@ -53,6 +57,11 @@ def configure(app: Flask) -> None:
     env.filters["profession"] = lambda code: PROFESSIONS.get(code, code)
     env.filters["quiz_markdown"] = quiz_markdown
     env.filters["quiz_inline"] = quiz_inline
+
+
+def escapes(template_name: str | None) -> bool:
+    """Say whether a template's output is HTML-escaped: all but plain-text emails."""
+    return template_name is None or not template_name.endswith(".txt")
 
 
 class ImportingTemplate(Template):
@@ -186,13 +195,16 @@ def _site_header(_script_root: str, endpoint: str | None, viewer: tuple | None) 
             {"href": url_for("account.account"), "text": name, "icon": True},
             {"html": str(sign_out)},
         ]
-        nav.append(("learn.my_learning", "My learning", section in ("learn", "quiz")))
-        nav.append(("my.competencies", "My competencies", section == "my"))
+        learning = section in ("learn", "quiz", "certificates") or endpoint == "my.record_page"
+        nav.append(("learn.my_learning", "My learning", learning))
+        nav.append(("my.competencies", "My competencies", endpoint == "my.competencies"))
     nav.append(("competencies.framework", "Competencies", section == "competencies"))
     if viewer is not None and viewer[1] in ("manager", "admin") and viewer[2]:
         nav.append(("manage.dashboard", "Your organisation", section == "manage"))
     if viewer is not None and viewer[1] in ("trainer", "admin"):
         nav.append(("author.coverage_page", "Coverage", section == "author"))
+    if viewer is not None and viewer[1] == "admin":
+        nav.append(("admin.audit_log", "Audit log", section == "admin"))
     params = {
         "service": {"text": SERVICE_NAME, "href": url_for("pages.home")},
         "logo": {"ariaLabel": "Linkwise homepage"},

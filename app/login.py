@@ -1,8 +1,9 @@
 """Flask-Login wiring: a session cookie names the user and their current session token."""
 
-from flask import Flask
+from flask import Flask, g
 from flask_login import LoginManager, UserMixin
 
+from app.security import MAX_ID
 from app.services import accounts
 
 login_manager = LoginManager()
@@ -37,10 +38,25 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
 
+def stop_user_lookups() -> None:
+    """Treat the visitor as signed out for the rest of this request, unless already loaded.
+
+    Error pages call this: the database may be what failed, and asking it again for the
+    user would turn a friendly error page into a bare one.
+    """
+    g.user_lookups_stopped = True
+
+
 @login_manager.user_loader
 def _load_user(cookie_value: str):
-    user_id, _, token = cookie_value.partition(":")
-    if not user_id.isdigit() or not token:
+    if g.get("user_lookups_stopped"):
         return None
-    row = accounts.load_signed_in_user(int(user_id), token)
+    user_id, _, token = cookie_value.partition(":")
+    if not user_id.isdigit() or not token or int(user_id) > MAX_ID:
+        return None
+    try:
+        row = accounts.load_signed_in_user(int(user_id), token)
+    except Exception:
+        stop_user_lookups()  # once is enough: the error page must not try again
+        raise
     return SignedInUser(row) if row else None

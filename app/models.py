@@ -10,8 +10,8 @@ from sqlalchemy import (
     Index,
     MetaData,
     String,
-    Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -76,20 +76,57 @@ class User(Base):
     session_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_signed_in_at: Mapped[datetime | None]
+    # Set when the person erased their account: the row stays, anonymised, so their
+    # organisation's counts still add up; nothing in it identifies them any more.
+    erased_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
 
 
+class PendingRegistration(Base):
+    """A sign-up waiting for its owner to follow the link emailed to the address."""
+
+    __tablename__ = "pending_registration"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of the emailed token: the table alone cannot confirm anyone.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    profession: Mapped[str] = mapped_column(String(40))
+    registration_number: Mapped[str | None] = mapped_column(String(40))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL")
+    )
+    professional_confirmed_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
 class AuditEvent(Base):
+    """Who did what to whom, when and from where: appended, never edited (but erasure)."""
+
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_kind_at", "kind", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_audit_event_kind_at", "kind", "occurred_at"),
+        Index("ix_audit_event_occurred_at", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
     kind: Mapped[str] = mapped_column(String(40))
+    # The signed-in user who acted; none for a visitor (see address) or the command line.
     actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
+    # The account the event is about, when that is not the actor (a role changed, a
+    # learner viewed by their manager).
+    subject_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    # "web" or "cli": a command-line event names the operating-system user in detail.
+    via: Mapped[str] = mapped_column(String(10), default="web")
     email: Mapped[str | None] = mapped_column(String(254))
     address: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -172,7 +209,12 @@ class Certificate(Base):
     module_slug: Mapped[str] = mapped_column(String(100))
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"))
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
-    reflection: Mapped[str] = mapped_column(Text, default="")
+    # The learner's reflective account, by heading (see domain/reflection.py).
+    reflective_account: Mapped[dict] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
+    # Set when the holder erased their account: the public check then says so.
+    withdrawn_at: Mapped[datetime | None]
 
 
 class Evidence(Base):

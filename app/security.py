@@ -2,23 +2,54 @@
 
 import secrets
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 
+# The largest id a database integer column holds (PostgreSQL's integer is 32-bit signed).
+MAX_ID = 2**31 - 1
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in a URL: an integer a database id can be; anything larger is a 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
 
 def init_app(app: Flask) -> None:
-    """Switch on CSRF and rate limiting and add the headers to every response."""
+    """Switch on CSRF and rate limiting, refuse unreadable input, add the headers."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    # Before any blueprint adds its rules: every <int:id> is then bounded.
+    app.url_map.converters["int"] = DatabaseId
     csrf.init_app(app)
     limiter.init_app(app)
+    app.before_request(_refuse_control_characters)
     app.before_request(_make_nonce)
     app.after_request(_add_headers)
+
+
+def _refuse_control_characters():
+    # A NUL byte is never part of a name, an email or an answer; PostgreSQL refuses to
+    # store one, so it is refused here, for every field, with the usual 400 page.
+    if "\x00" in request.path or _has_nul(request.args):
+        abort(400)
+    if request.method == "POST" and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ) and _has_nul(request.form):
+        abort(400)
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
 
 
 def csp_nonce() -> str:

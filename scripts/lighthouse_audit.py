@@ -31,7 +31,7 @@ CHROME_FLAGS = (
 
 def learner_pages() -> list[str]:
     module = course().modules[0]
-    pages = ["/", "/modules/", f"/modules/{module.slug}/"]
+    pages = ["/", "/modules/", f"/modules/{module.slug}/", "/my/record", "/account/"]
     for screen in module.screens:
         if (
             screen.number == 1

@@ -14,9 +14,19 @@ from app.cli import upgrade_database
 from app.config import normalise_database_url
 from app.models import Base
 from app.security import limiter
+from tests.mailbox import Mailbox, start_smtp_server
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 DEMO_PASSWORD = "correct horse battery staple 42"
+# What production refuses to start without, filled in for tests that build a production app.
+PRODUCTION = {
+    "LINKWISE_ENV": "production",
+    "SECRET_KEY": "s",
+    "BASE_URL": "https://learn.example.org",
+    "PRIVACY_CONTROLLER": "Example Primary Care Network",
+    "PRIVACY_CONTACT": "privacy@example.org",
+    "SMTP_URL": "smtp://127.0.0.1:1",
+}
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -42,10 +52,32 @@ def database_url(request, tmp_path_factory):
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def smtp_server():
+    """Run a real SMTP server (aiosmtpd) in this process for the whole run."""
+    server = start_smtp_server()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def app(database_url):
+def mailbox(smtp_server) -> Mailbox:
+    """Return the messages the app sent during this test, read from the SMTP server."""
+    return smtp_server.mailbox
+
+
+@pytest.fixture
+def app(database_url, smtp_server):
     """Return an app on an empty database; every row is removed after the test."""
-    app = create_app({"LINKWISE_ENV": "test", "DATABASE_URL": database_url, "SECRET_KEY": "t"})
+    smtp_server.mailbox.clear()
+    app = create_app(
+        {
+            "LINKWISE_ENV": "test",
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "t",
+            "SMTP_URL": smtp_server.url,
+        }
+    )
     yield app
     engine = app.extensions["linkwise.engine"]
     with engine.begin() as connection:

@@ -6,6 +6,8 @@ from functools import cache
 from importlib import resources
 from urllib.parse import urlsplit
 
+from zxcvbn import zxcvbn
+
 PROFESSIONS = {
     "gp": "GP",
     "practice-nurse": "Practice nurse",
@@ -20,6 +22,12 @@ ROLES = ("learner", "trainer", "manager", "admin")
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
+# zxcvbn's scale runs 0 to 4; 4 means more than 10^10 guesses. Below that sit the words,
+# names, dates and keyboard patterns attackers try first ("Summer2024!!" scores 3).
+STRONG_ENOUGH = 4
+# zxcvbn's matching grows quickly with length; beyond this a password is long enough that
+# its first part decides.
+ESTIMATED_PREFIX = 72  # and zxcvbn refuses longer input
 
 # No 0/O or 1/I/L, so a code read aloud or copied from paper survives.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -57,7 +65,20 @@ def password_problem(password: str, *, email: str = "", full_name: str = "") -> 
     personal = {normalise_email(email), normalise_email(email).split("@")[0], full_name.lower()}
     if lowered in {p for p in personal if p}:
         return "Password must not be your name or email address"
-    return None
+    return _guessable(password, [*full_name.split(), *personal])
+
+
+def _guessable(password: str, personal: list[str]) -> str | None:
+    """Return why zxcvbn (with its lists of common passwords, names and words) refuses it."""
+    rating = zxcvbn(password[:ESTIMATED_PREFIX], user_inputs=[p for p in personal if p])
+    if rating["score"] >= STRONG_ENOUGH:
+        return None
+    warning = rating["feedback"].get("warning") or ""
+    if "name" in warning.lower() or rating["score"] <= 1 and warning:
+        reason = warning.rstrip(".")
+    else:
+        reason = "It is built from a common word, name, date or pattern"
+    return f"Password is too easy to guess. {reason}. Try 3 or 4 unrelated words together"
 
 
 def new_join_code(length: int = 8) -> str:

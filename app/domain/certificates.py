@@ -1,49 +1,46 @@
-"""CPD certificates: the printable PDF a learner keeps for revalidation or appraisal."""
+"""CPD certificates: the printable PDF a learner keeps for revalidation or appraisal.
+
+The certificate is one page: when its outcomes and competencies are many, the layout
+tightens (competencies in two columns, then smaller type) before anything spills onto a
+second page. The reflective account follows on pages of its own.
+"""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import cache
 from pathlib import Path
 
-from fpdf import FPDF
-
-MONTHS = (  # noqa: SIM905 - one line reads better than twelve
-    "January February March April May June July August September October November December"
-).split()
-
-# Liberation Sans has Arial's metrics, the nearest free relative of the NHS typeface;
-# DejaVu Sans covers more scripts, so it is the fallback for glyphs Liberation lacks.
-FONT_FILES = (
-    ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"),
-    ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
+from app.domain.pdf import (
+    BLUE,
+    BORDER,
+    BOTTOM_MARGIN,
+    FONT_DIRS,
+    LINE,
+    PALE,
+    SECONDARY,
+    WHITE,
+    LinkwisePdf,
+    cpd_time_in_words,
+    date_in_words,
+    find_unicode_fonts,
 )
-FONT_DIRS = (
-    Path(__file__).parent / "fonts",
-    Path("/usr/share/fonts"),
-    Path("/usr/local/share/fonts"),
+from app.domain.reflection import HEADINGS
+
+__all__ = [
+    "CertificateDetails",
+    "cpd_time_in_words",
+    "date_in_words",
+    "find_unicode_fonts",
+    "render_certificate_pdf",
+]
+
+REFLECTION_NOTE = (
+    "The headings follow the NMC's reflective account for revalidation. The same answers "
+    "serve as a reflection for a GP's appraisal (RCGP) and as a pharmacist's CPD record "
+    "(GPhC)."
 )
-CORE_FONT = "helvetica"
-
-# Letters and punctuation that do not decompose into ASCII plus accents, for the core font.
-TRANSLITERATIONS = str.maketrans(
-    dict(zip("ŁłĐđĦħıĸſ‘’‚“”„–—‐‑−•\u00a0", "LlDdHhiqs'''\"\"\"------ ", strict=True))
-    | {"Œ": "OE", "œ": "oe", "Ŋ": "NG", "ŋ": "ng", "…": "...", "€": "EUR", "\t": "    "}
-)
-
-BLUE = (0, 94, 184)  # NHS blue #005eb8
-TEXT = (33, 43, 50)  # NHS text #212b32
-SECONDARY = (76, 97, 114)  # NHS secondary text #4c6272
-BORDER = (216, 221, 224)  # NHS grey 4 #d8dde0
-PALE = (240, 244, 245)  # NHS grey 5 #f0f4f5
-WHITE = (255, 255, 255)
-
-MARGIN = 20
-BOTTOM_MARGIN = 24
-LINE = 6
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,142 +59,74 @@ class CertificateDetails:
     score_percent: int
     code: str
     verify_url: str
-    reflection: str = ""
+    # The reflective account by heading key (domain/reflection.py); missing keys are blank.
+    reflection: dict = field(default_factory=dict)
 
 
-def date_in_words(day: date) -> str:
-    """Return a date as written on a certificate, e.g. "23 November 2026"."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+@dataclass(frozen=True)
+class _Layout:
+    scale: float = 1.0
+    two_columns: bool = False
+
+    def size(self, points: float) -> float:
+        return round(points * self.scale, 2)
 
 
-def cpd_time_in_words(minutes: int) -> str:
-    """Return CPD time in words, e.g. "45 minutes" or "1 hour 30 minutes"."""
-    hours, rest = divmod(max(minutes, 0), 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} hour" + ("" if hours == 1 else "s"))
-    if rest or not hours:
-        parts.append(f"{rest} minute" + ("" if rest == 1 else "s"))
-    return " ".join(parts)
-
-
-@cache
-def find_unicode_fonts(font_dirs: tuple[Path, ...] = FONT_DIRS) -> tuple[tuple[Path, Path], ...]:
-    """Return the (regular, bold) font files found on this machine, best first."""
-    found = []
-    for regular, bold in FONT_FILES:
-        for folder in font_dirs:
-            if not folder.is_dir():
-                continue
-            paths = [next(folder.rglob(name), None) for name in (regular, bold)]
-            if paths[0] and paths[1]:
-                found.append((paths[0], paths[1]))
-                break
-    return tuple(found)
-
-
-class _Certificate(FPDF):
-    """An A4 certificate whose fonts may or may not cover every letter a learner types."""
-
-    def __init__(self, fonts: tuple[tuple[Path, Path], ...]):
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.alias_nb_pages(None)  # else a learner's "{nb}" would become the page count
-        self.set_margins(MARGIN, MARGIN, MARGIN)
-        self.set_auto_page_break(True, margin=BOTTOM_MARGIN)
-        self.family = "certificate0" if fonts else CORE_FONT
-        self.covered: set[int] | None = None  # None: the core font, Latin-1 only
-        for index, (regular, bold) in enumerate(fonts[:2]):
-            self.add_font(f"certificate{index}", "", regular)
-            self.add_font(f"certificate{index}", "B", bold)
-            self.covered = (self.covered or set()) | set(self.fonts[f"certificate{index}"].cmap)
-        if len(fonts) > 1:
-            self.set_fallback_fonts(["certificate1"], exact_match=False)
-
-    def header(self) -> None:
-        """Draw the blue band along the top of every page."""
-        self.set_fill_color(*BLUE)
-        self.rect(0, 0, self.w, 8, "F")
-        self.set_y(MARGIN)
-
-    def printable(self, text: str) -> str:
-        """Return text as plain characters this PDF's fonts can draw."""
-        text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-        return "".join(self._drawable(ch) for ch in text)
-
-    def _drawable(self, ch: str) -> str:
-        if ch == "\n" or self._covers(ch):
-            return ch
-        if ch != ch.translate(TRANSLITERATIONS):
-            return ch.translate(TRANSLITERATIONS)
-        if unicodedata.category(ch)[0] in "CZ":
-            return " " if unicodedata.category(ch) == "Zs" else ""
-        plain = "".join(
-            c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
-        )
-        return plain if plain and all(self._covers(c) for c in plain) else "?"
-
-    def _covers(self, ch: str) -> bool:
-        if self.covered is None:
-            return 0x20 <= ord(ch) < 0x7F or 0xA0 <= ord(ch) <= 0xFF
-        return ord(ch) in self.covered and unicodedata.category(ch)[0] != "C"
-
-    def style(self, size: float, bold: bool = False, colour=TEXT) -> None:
-        """Set the font size, weight and colour for what follows."""
-        self.set_font(self.family, "B" if bold else "", size)
-        self.set_text_color(*colour)
-
-    def para(self, text: str, height: float = LINE, indent: float = 0, width: float = 0) -> None:
-        """Print wrapped text from the left margin plus indent, then move to the next line."""
-        self.set_x(self.l_margin + indent)
-        width = width or self.epw - indent
-        self.multi_cell(width, height, self.printable(text), align="L", new_x="LMARGIN")
-
-    def keep_together(self, text: str, indent: float = 0) -> None:
-        """Start a new page unless all of text, wrapped, fits on this one."""
-        width, text = self.epw - indent, self.printable(text)
-        if self.will_page_break(self.multi_cell(width, LINE, text, dry_run=True, output="HEIGHT")):
-            self.add_page()
-
-    def heading(self, text: str) -> None:
-        """Print a section heading, on a new page if nothing of its section would follow."""
-        if self.will_page_break(20):
-            self.add_page()
-        self.ln(5)
-        self.style(14, bold=True)
-        self.para(text, 9)
+# Tried in turn until the certificate fits on its page.
+LAYOUTS = (_Layout(), _Layout(1.0, True), _Layout(0.9, True), _Layout(0.82, True))
 
 
 def render_certificate_pdf(
     details: CertificateDetails, *, font_dirs: Iterable[Path] | None = None
 ) -> bytes:
-    """Return the A4 PDF certificate, with a reflection page, for details."""
-    pdf = _Certificate(find_unicode_fonts(FONT_DIRS if font_dirs is None else tuple(font_dirs)))
+    """Return the A4 PDF certificate, with its reflective account, for details."""
+    fonts = find_unicode_fonts(FONT_DIRS if font_dirs is None else tuple(font_dirs))
+    layout = next((lay for lay in LAYOUTS if _fits_one_page(fonts, details, lay)), LAYOUTS[0])
+    pdf = _new_pdf(fonts, details)
     pdf.set_title(pdf.printable(f"CPD certificate: {details.module_title}"))
     pdf.set_subject(pdf.printable(f"CPD certificate for {details.learner_name}, {details.code}"))
     pdf.set_author("Linkwise")
     pdf.set_creator("Linkwise")
     pdf.set_lang("en-GB")
     pdf.set_creation_date(datetime.combine(details.completed_on, datetime.min.time(), UTC))
-    pdf.add_page()
-    for draw in (_award, _facts, _outcomes, _competencies, _verification, _reflection, _footers):
-        draw(pdf, details)
+    _certificate_page(pdf, details, layout)
+    _reflection(pdf, details)
+    pdf.draw_footers()
     return bytes(pdf.output())
 
 
-def _award(pdf: _Certificate, d: CertificateDetails) -> None:
+def _new_pdf(fonts, details: CertificateDetails) -> LinkwisePdf:
+    pdf = LinkwisePdf(fonts, footer_text=f"{details.provider} CPD certificate {details.code}")
+    pdf.add_page()
+    return pdf
+
+
+def _fits_one_page(fonts, details: CertificateDetails, layout: _Layout) -> bool:
+    trial = _new_pdf(fonts, details)
+    _certificate_page(trial, details, layout)
+    return trial.page == 1
+
+
+def _certificate_page(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None:
+    for draw in (_award, _facts, _outcomes, _competencies, _verification):
+        draw(pdf, d, lay)
+
+
+def _award(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None:
+    band = lay.size(52)
     pdf.set_fill_color(*BLUE)
-    pdf.rect(0, 0, pdf.w, 52, "F")
-    pdf.set_y(14)
+    pdf.rect(0, 0, pdf.w, band, "F")
+    pdf.set_y(lay.size(14))
     pdf.style(11, bold=True, colour=WHITE)
     pdf.para(d.provider, 7)
-    pdf.style(26, bold=True, colour=WHITE)
-    pdf.para("Certificate of completion", 11)
-    pdf.style(13, colour=WHITE)
+    pdf.style(lay.size(26), bold=True, colour=WHITE)
+    pdf.para("Certificate of completion", lay.size(11))
+    pdf.style(lay.size(13), colour=WHITE)
     pdf.para("Continuing professional development (CPD)", 7)
-    pdf.set_y(64)
+    pdf.set_y(band + lay.size(12))
     pdf.style(12, colour=SECONDARY)
-    pdf.para("This is to certify that", 8)
-    name, size = pdf.printable(d.learner_name), 28
+    pdf.para("This is to certify that", lay.size(8))
+    name, size = pdf.printable(d.learner_name), lay.size(28)
     pdf.style(size, bold=True)
     while size > 16 and pdf.get_string_width(name) > pdf.epw:
         size -= 1
@@ -207,78 +136,95 @@ def _award(pdf: _Certificate, d: CertificateDetails) -> None:
     pdf.para(d.profession)
     if d.registration_number:
         pdf.para(f"Registration number: {d.registration_number}")
-    pdf.ln(4)
+    pdf.ln(lay.size(4))
     pdf.style(12, colour=SECONDARY)
     pdf.para("has completed the module", 7)
-    pdf.style(18, bold=True, colour=BLUE)
-    pdf.para(d.module_title, 8.5)
+    pdf.style(lay.size(18), bold=True, colour=BLUE)
+    pdf.para(d.module_title, lay.size(8.5))
     pdf.ln(1)
     pdf.style(12, colour=SECONDARY)
     pdf.para(f"provided by {d.provider}")
 
 
-def _facts(pdf: _Certificate, d: CertificateDetails) -> None:
+def _facts(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None:
     facts = (
         ("Date completed", date_in_words(d.completed_on)),
         ("CPD time", cpd_time_in_words(d.cpd_minutes)),
         ("Quiz score", f"{d.score_percent}%"),
     )
-    pdf.ln(7)
-    top, width, height = pdf.get_y(), pdf.epw / len(facts), 20
+    pdf.ln(lay.size(7))
+    top, width, height = pdf.get_y(), pdf.epw / len(facts), lay.size(20)
     pdf.set_draw_color(*BORDER)
     pdf.set_line_width(0.4)
     pdf.rect(pdf.l_margin, top, pdf.epw, height)
     for index, (label, value) in enumerate(facts):
         x = pdf.l_margin + index * width
         pdf.line(x, top, x, top + height)
-        pdf.set_xy(x + 4, top + 3.5)
+        pdf.set_xy(x + 4, top + lay.size(3.5))
         pdf.style(10, colour=SECONDARY)
         pdf.cell(width - 8, 5, label)
-        pdf.set_xy(x + 4, top + 10)
-        pdf.style(13, bold=True)
+        pdf.set_xy(x + 4, top + lay.size(10))
+        pdf.style(lay.size(13), bold=True)
         pdf.cell(width - 8, 7, value)
     pdf.set_y(top + height + 2)
 
 
-def _outcomes(pdf: _Certificate, d: CertificateDetails) -> None:
+def _outcomes(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None:
     if d.learning_outcomes:
-        pdf.heading("Learning outcomes")
+        pdf.heading("Learning outcomes", lay.size(14), lay.size(5))
+    line = lay.size(LINE)
     for outcome in d.learning_outcomes:
-        pdf.style(11)
-        pdf.keep_together(outcome, indent=6)
+        pdf.style(lay.size(11))
+        pdf.keep_together(outcome, indent=6, height=line)
         pdf.set_fill_color(*BLUE)
-        pdf.ellipse(pdf.l_margin + 1, pdf.get_y() + 2.2, 1.6, 1.6, "F")
-        pdf.para(outcome, indent=6)
-        pdf.ln(1)
+        pdf.ellipse(pdf.l_margin + 1, pdf.get_y() + line * 0.37, 1.6, 1.6, "F")
+        pdf.para(outcome, line, indent=6)
+        pdf.ln(lay.size(1))
 
 
-def _competencies(pdf: _Certificate, d: CertificateDetails) -> None:
-    if d.competencies:
-        pdf.heading("Competencies addressed")
-    pdf.style(11, bold=True)
+def _competencies(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None:
+    if not d.competencies:
+        return
+    pdf.heading("Competencies addressed", lay.size(14), lay.size(5))
+    columns = 2 if lay.two_columns and len(d.competencies) > 3 else 1
+    gap = 6
+    column_width = (pdf.epw - gap * (columns - 1)) / columns
+    pdf.style(lay.size(11), bold=True)
     codes = [pdf.get_string_width(pdf.printable(code)) for code, _ in d.competencies]
-    indent = min(max(codes, default=0) + 5, pdf.epw / 3)
-    for code, name in d.competencies:
-        pdf.style(11)
-        pdf.keep_together(name, indent=indent)
-        top = pdf.get_y()
-        pdf.style(11, bold=True)
-        pdf.para(code, width=indent - 2)
-        bottom = pdf.get_y()
-        pdf.set_y(top)
-        pdf.style(11)
-        pdf.para(name, indent=indent)
-        pdf.set_y(max(bottom, pdf.get_y()) + 1)
+    indent = min(max(codes, default=0) + 4, column_width / 3)
+    line = lay.size(LINE)
+    rows = [d.competencies[i : i + columns] for i in range(0, len(d.competencies), columns)]
+    for row in rows:
+        pdf.style(lay.size(11))
+        tallest = max(
+            pdf.multi_cell(
+                column_width - indent, line, pdf.printable(name), dry_run=True, output="HEIGHT"
+            )
+            for _, name in row
+        )
+        if pdf.will_page_break(tallest):
+            pdf.add_page()
+        top, bottom = pdf.get_y(), pdf.get_y()
+        for index, (code, name) in enumerate(row):
+            x = pdf.l_margin + index * (column_width + gap)
+            pdf.set_xy(x, top)
+            pdf.style(lay.size(11), bold=True)
+            pdf.multi_cell(indent - 2, line, pdf.printable(code), align="L")
+            pdf.set_xy(x + indent, top)
+            pdf.style(lay.size(11))
+            pdf.multi_cell(column_width - indent, line, pdf.printable(name), align="L")
+            bottom = max(bottom, pdf.get_y())
+        pdf.set_xy(pdf.l_margin, bottom + lay.size(1))
 
 
-def _verification(pdf: _Certificate, d: CertificateDetails) -> None:
+def _verification(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None:
     pdf.style(11)
     sentence = pdf.printable(f"Check this certificate at {d.verify_url}")
     lines = pdf.multi_cell(pdf.epw - 12, LINE, sentence, dry_run=True, output="LINES")
     height = 22 + LINE * len(lines)
-    if pdf.will_page_break(height + 8):
+    if pdf.will_page_break(height + lay.size(6)):
         pdf.add_page()
-    top = pdf.get_y() + 6
+    top = pdf.get_y() + lay.size(6)
     pdf.set_fill_color(*PALE)
     pdf.rect(pdf.l_margin, top, pdf.epw, height, "F")
     pdf.set_fill_color(*BLUE)
@@ -296,47 +242,45 @@ def _verification(pdf: _Certificate, d: CertificateDetails) -> None:
     pdf.set_y(top + height)
 
 
-def _reflection(pdf: _Certificate, d: CertificateDetails) -> None:
+def _reflection(pdf: LinkwisePdf, d: CertificateDetails) -> None:
     pdf.add_page()
     pdf.style(22, bold=True)
-    pdf.para("Reflection", 11)
+    pdf.para("Reflective account", 11)
     pdf.style(11, colour=SECONDARY)
     pdf.para(f"{d.learner_name} - {d.module_title}")
     pdf.para(f"Completed {date_in_words(d.completed_on)} - certificate {d.code}")
-    pdf.ln(6)
-    if reflection := (d.reflection or "").strip():
-        pdf.style(11)
-        pdf.para(reflection)
-        return
-    pdf.style(13, bold=True)
-    pdf.para("What did you learn? How will it change your practice?", 8)
-    pdf.style(11, colour=SECONDARY)
-    pdf.para(
-        "Write your reflection by hand below. You can use it as a reflective account "
-        "for NMC revalidation or as supporting information for your GP appraisal."
+    pdf.ln(2)
+    pdf.style(10, colour=SECONDARY)
+    pdf.para(REFLECTION_NOTE, 5)
+    account = d.reflection or {}
+    blank = [h for h in HEADINGS if not (account.get(h.key) or "").strip()]
+    # Headings left blank get ruled lines to write on, sharing what is left of the page.
+    room = pdf.h - BOTTOM_MARGIN - 14 - pdf.get_y() - sum(
+        16 + pdf.text_height(account[h.key]) for h in HEADINGS if h not in blank
     )
-    pdf.set_draw_color(*BORDER)
-    pdf.set_line_width(0.3)
-    last = pdf.h - BOTTOM_MARGIN - 22
-    for y in range(round(pdf.get_y() + 10), round(last) + 1, 9):
-        pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
-    pdf.set_y(last + 12)
-    pdf.style(11)
-    pdf.cell(pdf.epw / 2, LINE, "Signed ______________________________")
-    pdf.cell(pdf.epw / 2, LINE, "Date ____________________", align="R")
-
-
-def _footers(pdf: _Certificate, d: CertificateDetails) -> None:
-    # Drawn last, once the page count is known, by returning to each page in turn.
-    pdf.set_auto_page_break(False)
-    total = pdf.page
-    for number in range(1, total + 1):
-        pdf.page = number
+    lines_each = max(3, int(room / max(len(blank), 1) / 9) - 2) if blank else 0
+    for heading in HEADINGS:
+        text = (account.get(heading.key) or "").strip()
+        pdf.heading(heading.title, 13, 4)
+        if text:
+            pdf.style(11)
+            pdf.para(text)
+            continue
+        pdf.style(10, colour=SECONDARY)
+        pdf.para(heading.hint, 5)
+        if pdf.will_page_break(9 * lines_each):
+            pdf.add_page()
         pdf.set_draw_color(*BORDER)
         pdf.set_line_width(0.3)
-        pdf.line(pdf.l_margin, pdf.h - 17, pdf.w - pdf.r_margin, pdf.h - 17)
-        pdf.set_xy(pdf.l_margin, pdf.h - 15)
-        pdf.style(9, colour=SECONDARY)
-        pdf.cell(pdf.epw / 2, 5, pdf.printable(f"{d.provider} CPD certificate {d.code}"))
-        pdf.cell(pdf.epw / 2, 5, f"Page {number} of {total}", align="R")
-    pdf.page = total
+        y = pdf.get_y() + 7
+        for _ in range(lines_each):
+            pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
+            y += 9
+        pdf.set_y(y - 5)
+    if blank:
+        if pdf.will_page_break(14):
+            pdf.add_page()
+        pdf.ln(6)
+        pdf.style(11)
+        pdf.cell(pdf.epw / 2, LINE, "Signed ______________________________")
+        pdf.cell(pdf.epw / 2, LINE, "Date ____________________", align="R")

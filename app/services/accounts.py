@@ -1,11 +1,8 @@
-"""Accounts and organisations: register, sign in, change password, roles."""
+"""Accounts and organisations: sign in, passwords, accounts made by administrators, roles."""
 
 import secrets
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import db
@@ -16,6 +13,7 @@ from app.domain.accounts import (
     normalise_email,
     normalise_join_code,
     normalise_password,
+    password_problem,
 )
 from app.models import Organisation, User, utcnow
 from app.services import audit
@@ -34,84 +32,58 @@ class AccountError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Registration:
-    full_name: str
-    email: str
-    password: str
-    profession: str
-    professional_confirmed_at: datetime
-    registration_number: str = ""
-    join_code: str = ""
-
-
 def hash_password(password: str) -> str:
     """Return the scrypt hash of a password."""
     return generate_password_hash(normalise_password(password), method="scrypt")
 
 
+def password_matches(user: User, password: str) -> bool:
+    """Say whether password is the user's; an erased account matches nothing."""
+    return user.erased_at is None and check_password_hash(
+        user.password_hash, normalise_password(password)
+    )
+
+
+def refuse_weak(password: str, user_email: str, full_name: str, field: str = "password") -> None:
+    """Raise AccountError saying why, when the password policy refuses a new password."""
+    problem = password_problem(password, email=user_email, full_name=full_name)
+    if problem:
+        raise AccountError(field, problem)
+
+
 def organisation_for_code(join_code: str) -> Organisation | None:
     """Return the organisation a join code belongs to, if any."""
     code = normalise_join_code(join_code)
-    if not code:
+    if not code or len(code) > 32:
         return None
     return db.session().scalar(select(Organisation).where(Organisation.join_code == code))
 
 
-def register(form: Registration, *, address: str | None = None) -> User:
-    """Create a learner account; raise AccountError on a duplicate email or unknown code."""
-    session = db.session()
-    email = normalise_email(form.email)
-    if form.profession not in PROFESSIONS:
-        raise AccountError("profession", "Select your profession")
-    organisation = None
-    if form.join_code.strip():
-        organisation = organisation_for_code(form.join_code)
-        if organisation is None:
-            raise AccountError(
-                "join_code", "We do not recognise that join code. Check it with your manager"
-            )
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError("email", "An account with this email address already exists")
-    user = User(
-        email=email,
-        full_name=form.full_name.strip(),
-        password_hash=hash_password(form.password),
-        profession=form.profession,
-        registration_number=form.registration_number.strip() or None,
-        role="learner",
-        organisation=organisation,
-        professional_confirmed_at=form.professional_confirmed_at,
-        professional_confirmed_as=form.profession,
-        session_token=secrets.token_hex(16),
-    )
-    session.add(user)
-    audit.record(session, "account.registered", email=email, address=address)
-    try:
-        session.commit()
-    except IntegrityError:
-        # Two tabs or a double click raced past the check above: one account wins.
-        session.rollback()
-        raise AccountError("email", "An account with this email address already exists") from None
-    return user
+def user_by_email(email: str) -> User | None:
+    """Return the account with this email address, if any."""
+    email = normalise_email(email)
+    if len(email) > 254:
+        return None
+    return db.session().scalar(select(User).where(User.email == email))
 
 
 def authenticate(email: str, password: str, *, address: str | None) -> User | None:
     """Return the user whose credentials these are, recording the outcome in the audit log."""
     session = db.session()
     email = normalise_email(email)
-    user = session.scalar(select(User).where(User.email == email))
-    candidate = normalise_password(password)
+    user = user_by_email(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, candidate)
+        check_password_hash(_DUMMY_HASH, normalise_password(password))
         audit.record(session, "sign_in.failure", email=email, address=address, reason="unknown")
         session.commit()
         return None
-    if not check_password_hash(user.password_hash, candidate):
+    if not password_matches(user, password):
         audit.record(
             session,
             "sign_in.failure",
-            actor_id=user.id,
+            # Whoever tried is not known to be the account's owner: the account is the
+            # subject, the address the actor.
+            subject_id=user.id,
             email=email,
             address=address,
             reason="password",
@@ -162,15 +134,30 @@ def end_sessions(user_id: int) -> User:
     return user
 
 
-def change_password(user_id: int, current: str, new: str) -> User:
+def check_current_password(user: User, password: str, *, address: str | None) -> None:
+    """Raise AccountError (and record the failure) unless password is the user's own.
+
+    Every page that asks for the current password (change password, change email, delete
+    account) goes through here, so a failure is audited the same way everywhere.
+    """
+    if not password_matches(user, password):
+        session = db.session()
+        audit.record(
+            session, "password.check_failed", actor_id=user.id, email=user.email, address=address
+        )
+        session.commit()
+        raise AccountError("current_password", "Your current password is not correct")
+
+
+def change_password(user_id: int, current: str, new: str, *, address: str | None = None) -> User:
     """Replace the password after checking the current one; ends other sessions."""
     session = db.session()
     user = session.get(User, user_id)
-    if not check_password_hash(user.password_hash, normalise_password(current)):
-        raise AccountError("current_password", "Your current password is not correct")
+    check_current_password(user, current, address=address)
+    refuse_weak(new, user.email, user.full_name, field="new_password")
     user.password_hash = hash_password(new)
     user.session_token = secrets.token_hex(16)
-    audit.record(session, "password.changed", actor_id=user_id, email=user.email)
+    audit.record(session, "password.changed", actor_id=user_id, email=user.email, address=address)
     session.commit()
     return user
 
@@ -184,7 +171,7 @@ def create_organisation(name: str, join_code: str | None = None) -> Organisation
         name=name, join_code=normalise_join_code(join_code or new_join_code())
     )
     session.add(organisation)
-    audit.record(session, "organisation.created", name=name)
+    audit.record(session, "organisation.created", via="cli", name=name)
     session.commit()
     return organisation
 
@@ -210,6 +197,9 @@ def create_user(
     email = normalise_email(email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError("email", f"an account for {email} already exists")
+    problem = password_problem(password, email=email, full_name=full_name)
+    if problem:
+        raise AccountError("password", f"password refused: {problem}")
     user = User(
         email=email,
         full_name=full_name,
@@ -222,7 +212,8 @@ def create_user(
         session_token=secrets.token_hex(16),
     )
     session.add(user)
-    audit.record(session, "account.created", email=email, role=role)
+    session.flush()
+    audit.record(session, "account.created", subject_id=user.id, email=email, via="cli", role=role)
     session.commit()
     return user
 
@@ -242,8 +233,9 @@ def set_role(email: str, role: str, organisation_name: str | None = None) -> Use
     audit.record(
         session,
         "role.changed",
-        actor_id=None,
+        subject_id=user.id,
         email=user.email,
+        via="cli",
         old=user.role,
         new=role,
     )

@@ -1,46 +1,53 @@
-"""CPD certificates: what a learner earned, their reflection, and public verification."""
+"""CPD certificates: what a learner earned, their reflective account, public verification."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
 from app import db
+from app.domain import reflection
 from app.domain.accounts import PROFESSIONS
 from app.domain.certificate_codes import normalise_code
 from app.domain.certificates import CertificateDetails
 from app.domain.content import Module
+from app.links import absolute_url
 from app.models import Attempt, Certificate, User
-
-MAX_REFLECTION = 5000
 
 
 @dataclass(frozen=True)
 class Verified:
     """The little a public check of a certificate reveals."""
 
-    learner_name: str
+    learner_name: str | None  # None once withdrawn
     module_slug: str
-    issued_at: object
+    issued_at: datetime
+    withdrawn_at: datetime | None
 
 
 def certificate_of(user_id: int, module_slug: str) -> Certificate | None:
     """Return the learner's certificate for a module, if they have earned it."""
     return db.session().scalar(
         select(Certificate).where(
-            Certificate.user_id == user_id, Certificate.module_slug == module_slug
+            Certificate.user_id == user_id,
+            Certificate.module_slug == module_slug,
+            Certificate.withdrawn_at.is_(None),
         )
     )
 
 
-def save_reflection(certificate: Certificate, text: str) -> None:
-    """Keep the learner's reflection, printed on the certificate."""
-    certificate.reflection = text.strip()[:MAX_REFLECTION]
+def save_reflection(certificate: Certificate, values: dict) -> None:
+    """Keep the learner's reflective account, printed on the certificate."""
+    certificate.reflective_account = reflection.clean(values)
     db.session().commit()
 
 
-def details(
-    certificate: Certificate, module: Module, verify_url: str, catalogue
-) -> CertificateDetails:
+def verify_url(code: str) -> str:
+    """Return the public address that confirms a certificate (from the configured base URL)."""
+    return absolute_url("certificates.verify", code=code)
+
+
+def details(certificate: Certificate, module: Module, catalogue) -> CertificateDetails:
     """Gather what the certificate prints."""
     session = db.session()
     user = session.get(User, certificate.user_id)
@@ -58,20 +65,30 @@ def details(
         ),
         score_percent=attempt.percent or 0,
         code=certificate.code,
-        verify_url=verify_url,
-        reflection=certificate.reflection,
+        verify_url=verify_url(certificate.code),
+        reflection=dict(certificate.reflective_account or {}),
     )
 
 
 def verify(code: str) -> Verified | None:
     """Return the public facts behind a certificate code, or None for an unknown code."""
+    if len(code) > 64:
+        return None
     row = (
         db.session()
         .execute(
-            select(User.full_name, Certificate.module_slug, Certificate.issued_at)
+            select(
+                User.full_name,
+                Certificate.module_slug,
+                Certificate.issued_at,
+                Certificate.withdrawn_at,
+            )
             .join(User, User.id == Certificate.user_id)
             .where(Certificate.code == normalise_code(code))
         )
         .one_or_none()
     )
-    return Verified(*row) if row else None
+    if row is None:
+        return None
+    name, slug, issued, withdrawn = row
+    return Verified(None if withdrawn else name, slug, issued, withdrawn)

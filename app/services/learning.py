@@ -9,7 +9,7 @@ from app import db
 from app.domain.content import Module, Screen
 from app.domain.gating import ItemState, can_open, first_incomplete, screen_states
 from app.domain.progress import Progress, module_progress
-from app.models import Completion
+from app.models import Certificate, Completion
 from app.services.upsert import insert_for
 
 # Every screen view asks this: a plain Core statement, built once, needing no ORM objects.
@@ -105,3 +105,52 @@ def state_for(user_id: int, module: Module, *, preview: bool = False) -> ModuleS
     """Load the user's completions for a module and return where they stand."""
     done = frozenset() if preview else completed_keys(user_id, module.slug)
     return module_state(module, done, preview=preview)
+
+
+def next_module(user_id: int, catalogue, *, after: Module) -> Module | None:
+    """Return the module to study next: the first not completed after `after`, else before."""
+    done = completed_by_module(user_id)
+    later = [m for m in catalogue.modules if m.order > after.order]
+    earlier = [m for m in catalogue.modules if m.order < after.order]
+    return next(
+        (
+            m
+            for m in later + earlier
+            if module_state(m, done.get(m.slug, frozenset())).progress.status != "completed"
+        ),
+        None,
+    )
+
+
+def certified_modules(user_id: int) -> frozenset[str]:
+    """Return the slugs of the modules the learner holds a certificate for (one query)."""
+    rows = db.session().scalars(
+        select(Certificate.module_slug).where(
+            Certificate.user_id == user_id, Certificate.withdrawn_at.is_(None)
+        )
+    )
+    return frozenset(rows)
+
+
+@dataclass(frozen=True)
+class MyModule:
+    """A module on the learner's own pages: where they stand, and their certificate."""
+
+    state: ModuleState
+    certified: bool
+
+
+def my_module(user_id: int, module: Module, *, preview: bool = False) -> MyModule:
+    """Return the learner's state in a module and whether they hold its certificate."""
+    state = state_for(user_id, module, preview=preview)
+    return MyModule(state, not preview and module.slug in certified_modules(user_id))
+
+
+def my_modules(user_id: int, catalogue) -> tuple[MyModule, ...]:
+    """Return every module's state for the learner, with their certificates (two queries)."""
+    done = completed_by_module(user_id)
+    certified = certified_modules(user_id)
+    return tuple(
+        MyModule(module_state(m, done.get(m.slug, frozenset())), m.slug in certified)
+        for m in catalogue.modules
+    )

@@ -120,10 +120,15 @@ def grid(
     return Grid(learners, dict(levels), codes, page, pages, total)
 
 
-def learner_in(organisation_id: int, user_id: int) -> User | None:
-    """Return the learner if they belong to the organisation, else None."""
-    user = db.session().get(User, user_id)
-    return user if user is not None and user.organisation_id == organisation_id else None
+def learner_in(organisation_id: int, user_id: int, *, viewer_id: int) -> User | None:
+    """Return the learner if they belong to the organisation, else None; audit-logged."""
+    session = db.session()
+    user = session.get(User, user_id)
+    if user is None or user.organisation_id != organisation_id:
+        return None
+    audit.record(session, "learner.viewed", actor_id=viewer_id, subject_id=user.id)
+    session.commit()
+    return user
 
 
 def export_rows(organisation_id: int, catalogue: Catalogue, actor_id: int) -> Iterator[list]:

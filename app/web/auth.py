@@ -1,40 +1,30 @@
-"""Register, sign in, sign out and change password."""
+"""Register (finished from an emailed link), sign in and sign out."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
 
-from app.domain.accounts import normalise_email, safe_next
+from app.domain.accounts import safe_next
 from app.login import SignedInUser
 from app.models import utcnow
-from app.security import client_address, limiter
-from app.services import accounts
-from app.web.forms import ChangePasswordForm, RegisterForm, SignInForm
-from app.web.gate import confirmation_required, remember_confirmation, require_confirmation
+from app.security import client_address
+from app.services import accounts, registration
+from app.web import throttles
+from app.web.forms import RegisterForm, SignInForm
+from app.web.gate import confirmation_required, remember_confirmation
 
 bp = Blueprint("auth", __name__)
-account_bp = Blueprint("account", __name__, url_prefix="/account")
-require_confirmation(account_bp)
-
-FAILED_SIGN_INS = "5 per 15 minutes"
-
-
-def _account_key() -> str:
-    return "sign-in:" + normalise_email(request.form.get("email", ""))
-
-
-def _sign_in_failed(_response) -> bool:
-    return g.get("sign_in_failed", False)
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @confirmation_required
+@throttles.emails(throttles.REGISTRATIONS_PER_ADDRESS)
 def register():
-    """Create a learner account for a confirmed healthcare professional."""
+    """Start an account for a confirmed healthcare professional; the email finishes it."""
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register(
-                accounts.Registration(
+            registration.register(
+                registration.Registration(
                     full_name=form.full_name.data,
                     email=form.email.data,
                     password=form.password.data,
@@ -48,29 +38,49 @@ def register():
         except accounts.AccountError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
-            _start_session(user)
-            flash("Your account has been created", "success")
-            return redirect(url_for("pages.home"))
+            return render_template(
+                "auth/check_email.html", purpose="register", email=form.email.data
+            )
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
 
 
+@bp.get("/register/confirm/<token>")
+def confirm_registration(token: str):
+    """Show the button that finishes signing up (following a link changes nothing)."""
+    pending = registration.pending(token)
+    if pending is None:
+        return render_template("auth/link_spent.html", purpose="register"), 404
+    return render_template("auth/confirm_registration.html", pending=pending, token=token)
+
+
+@bp.post("/register/confirm/<token>")
+@throttles.resets
+def finish_registration(token: str):
+    """Create the account, sign it in and remember the professional confirmation."""
+    user = registration.confirm(token, address=client_address())
+    if user is None:
+        return render_template("auth/link_spent.html", purpose="register"), 404
+    start_session(user)
+    flash("Your account has been created", "success")
+    return remember_confirmation(redirect(url_for("pages.home")))
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(FAILED_SIGN_INS, methods=["POST"], deduct_when=_sign_in_failed)
-@limiter.limit(
-    FAILED_SIGN_INS, methods=["POST"], key_func=_account_key, deduct_when=_sign_in_failed
-)
+@throttles.sign_in
 def sign_in():
     """Sign a user in and send them where they were going."""
     form = SignInForm()
     target = safe_next(request.values.get("next"), default=url_for("pages.home"))
+    failed = False
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data, address=client_address())
         if user is not None:
-            _start_session(user)
+            start_session(user)
             return remember_confirmation(redirect(target))
-        g.sign_in_failed = True
+        failed = True
+        throttles.mark_failed()
         form.email.errors.append("Enter a correct email address and password")
-    status = 401 if g.get("sign_in_failed") else 400 if form.errors else 200
+    status = 401 if failed else 400 if form.errors else 200
     return render_template("auth/sign_in.html", form=form, next=target), status
 
 
@@ -85,28 +95,8 @@ def sign_out():
     return redirect(url_for("pages.home"))
 
 
-@account_bp.route("/", methods=["GET", "POST"])
-@login_required
-def account():
-    """Show the account and let the user change their password."""
-    form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.change_password(
-                current_user.db_id, form.current_password.data, form.new_password.data
-            )
-        except accounts.AccountError as error:
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            _start_session(user)
-            flash("Your password has been changed. Other devices have been signed out", "success")
-            return redirect(url_for("account.account"))
-    row = accounts.account(current_user.db_id)
-    return render_template("auth/account.html", form=form, row=row), 400 if form.errors else 200
-
-
-def _start_session(user) -> None:
-    # A fresh session (new contents, new CSRF token) so nothing from before sign-in carries over.
+def start_session(user) -> None:
+    """Sign the user in on a fresh session (new contents, new CSRF token)."""
     session.clear()
     session.permanent = True
     login_user(SignedInUser(user))

@@ -4,8 +4,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from app.content import catalogue
+from app.domain import reflection
 from app.domain.certificates import render_certificate_pdf
-from app.services import certificates
+from app.services import certificates, learning
 
 bp = Blueprint("certificates", __name__)
 
@@ -15,25 +16,23 @@ def _earned_or_404(module_slug: str):
     return module, certificates.certificate_of(current_user.db_id, module.slug) or abort(404)
 
 
-def _verify_url(code: str) -> str:
-    return url_for("certificates.verify", code=code, _external=True)
-
-
 @bp.route("/modules/<module_slug>/certificate/", methods=["GET", "POST"])
 @login_required
 def certificate(module_slug: str):
-    """Show the certificate with a box for the learner's reflection."""
+    """Show the certificate with the reflective account to write, and the next module."""
     module, certificate = _earned_or_404(module_slug)
     if request.method == "POST":
-        certificates.save_reflection(certificate, request.form.get("reflection", ""))
-        flash("Your reflection has been saved. It is printed on your certificate.", "success")
+        certificates.save_reflection(certificate, request.form)
+        flash("Your reflective account has been saved. It is printed with your certificate.",
+              "success")
         return redirect(url_for("certificates.certificate", module_slug=module.slug))
-    details = certificates.details(certificate, module, _verify_url(certificate.code), catalogue())
     return render_template(
         "certificates/certificate.html",
         module=module,
-        details=details,
-        limit=certificates.MAX_REFLECTION,
+        details=certificates.details(certificate, module, catalogue()),
+        headings=reflection.HEADINGS,
+        limit=reflection.MAX_LENGTH,
+        next_module=learning.next_module(current_user.db_id, catalogue(), after=module),
     )
 
 
@@ -42,8 +41,7 @@ def certificate(module_slug: str):
 def certificate_pdf(module_slug: str):
     """Download the certificate as a PDF."""
     module, certificate = _earned_or_404(module_slug)
-    details = certificates.details(certificate, module, _verify_url(certificate.code), catalogue())
-    pdf = render_certificate_pdf(details)
+    pdf = render_certificate_pdf(certificates.details(certificate, module, catalogue()))
     filename = f"linkwise-certificate-{module.slug}.pdf"
     return (
         pdf,
@@ -60,6 +58,7 @@ def verify(code: str):
     """Confirm a certificate's holder, module and date to anyone who has its code."""
     found = certificates.verify(code)
     module = catalogue().module(found.module_slug) if found else None
-    return render_template("certificates/verify.html", found=found, module=module, code=code), (
-        200 if found else 404
-    )
+    status = 404 if found is None else 410 if found.withdrawn_at else 200
+    return render_template(
+        "certificates/verify.html", found=found, module=module, code=code
+    ), status

@@ -63,7 +63,13 @@ class RegisterForm(FlaskForm):
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired("Enter your email address")])
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter your email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+        ],
+    )
     password = PasswordField(
         "Password",
         validators=[DataRequired("Enter your password"), Length(max=MAX_PASSWORD_LENGTH)],
@@ -72,7 +78,8 @@ class SignInForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        "Current password", validators=[DataRequired("Enter your current password")]
+        "Current password",
+        validators=[DataRequired("Enter your current password"), Length(max=MAX_PASSWORD_LENGTH)],
     )
     new_password = PasswordField(
         "New password", validators=[DataRequired("Enter a new password"), NewPassword()]

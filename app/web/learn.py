@@ -22,20 +22,18 @@ def _module_or_404(module_slug: str):
 @bp.get("/")
 def my_learning():
     """List every module with its status, progress and a way to continue."""
-    done = learning.completed_by_module(current_user.db_id)
-    states = [
-        learning.module_state(module, done.get(module.slug, frozenset()))
-        for module in catalogue().modules
-    ]
-    return render_template("learn/my_learning.html", states=states)
+    modules = learning.my_modules(current_user.db_id, catalogue())
+    return render_template("learn/my_learning.html", modules=modules)
 
 
 @bp.get("/<module_slug>/")
 def module(module_slug: str):
     """Show a module's outcomes, CPD time and menu of screens."""
     module = _module_or_404(module_slug)
-    state = learning.state_for(current_user.db_id, module, preview=_previewing())
-    return render_template("learn/module.html", state=state, preview=_previewing())
+    mine = learning.my_module(current_user.db_id, module, preview=_previewing())
+    return render_template(
+        "learn/module.html", state=mine.state, certified=mine.certified, preview=_previewing()
+    )
 
 
 @bp.get("/<module_slug>/<screen_slug>/")

@@ -1,13 +1,11 @@
 """Managers' view of their own organisation: progress and competency levels, with export."""
 
-import csv
-import io
-
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_login import current_user
 
 from app.content import catalogue
 from app.domain.accounts import PROFESSIONS
+from app.domain.spreadsheet import csv_chunks
 from app.services import attainment, manage
 from app.web.gate import require_signed_in_professional
 
@@ -46,7 +44,9 @@ def dashboard():
 @bp.get("/learners/<int:user_id>")
 def learner(user_id: int):
     """Drill down to one learner of the organisation; anyone else answers 404."""
-    person = manage.learner_in(current_user.organisation_id, user_id) or abort(404)
+    person = manage.learner_in(current_user.organisation_id, user_id, viewer_id=current_user.db_id)
+    if person is None:
+        abort(404)
     profiles = attainment.profile(person.id, catalogue())
     quizzes = {m.assessment.id: m for m in catalogue().modules if m.assessment}
     return render_template("manage/learner.html", person=person, profiles=profiles, quizzes=quizzes)
@@ -56,21 +56,9 @@ def learner(user_id: int):
 def export():
     """Stream one CSV row per learner and competency."""
     rows = manage.export_rows(current_user.organisation_id, catalogue(), current_user.db_id)
-
-    def chunks():
-        # About 64 KB a chunk: a write per row would cost the server a send per row.
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        for row in rows:
-            writer.writerow(row)
-            if buffer.tell() >= CHUNK_SIZE:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
+    # About 64 KB a chunk: a write per row would cost the server a send per row.
     return Response(
-        stream_with_context(chunks()),
+        stream_with_context(csv_chunks(rows, CHUNK_SIZE)),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="linkwise-competencies.csv"'},
     )

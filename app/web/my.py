@@ -1,10 +1,13 @@
-"""A learner's own competency profile."""
+"""A learner's own pages: competency profile and learning record."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, current_app, render_template
 from flask_login import current_user
 
 from app.content import catalogue
-from app.services import attainment
+from app.domain.learning_record import csv_rows
+from app.domain.record_pdf import render_record_pdf
+from app.domain.spreadsheet import csv_text
+from app.services import attainment, certificates, record
 from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("my", __name__, url_prefix="/my")
@@ -17,3 +20,35 @@ def competencies():
     profiles = attainment.profile(current_user.db_id, catalogue())
     quizzes = {m.assessment.id: m for m in catalogue().modules if m.assessment}
     return render_template("my/competencies.html", profiles=profiles, quizzes=quizzes)
+
+
+def _record():
+    return record.learning_record(
+        current_user.db_id, catalogue(), current_app.config["REVALIDATION_YEARS"]
+    )
+
+
+@bp.get("/record")
+def record_page():
+    """Show every module's status, dates, score, CPD time and certificate, with totals."""
+    return render_template("my/record.html", record=_record())
+
+
+@bp.get("/record.csv")
+def record_csv():
+    """Download the learning record as CSV."""
+    return Response(
+        csv_text(csv_rows(_record(), certificates.verify_url)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="linkwise-learning-record.csv"'},
+    )
+
+
+@bp.get("/record.pdf")
+def record_pdf():
+    """Download the learning record as PDF."""
+    return Response(
+        render_record_pdf(_record(), certificates.verify_url),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="linkwise-learning-record.pdf"'},
+    )

@@ -1,10 +1,8 @@
-"""Public pages, the health check and the error pages."""
+"""Public pages and the health check."""
 
 import logging
-import secrets
 
 from flask import Blueprint, jsonify, render_template
-from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import db
@@ -50,34 +48,8 @@ def healthz():
     """Answer 200 when the database answers, 503 when it does not."""
     try:
         db.ping()
-    except SQLAlchemyError:
-        log.exception("health check: database unavailable")
-        return jsonify(status="unavailable", database="down"), 503
+    except SQLAlchemyError as error:
+        cause = type(getattr(error, "orig", None) or error).__name__
+        log.warning("health check: database unavailable: %s", cause)
+        return jsonify(status="unavailable", database="down"), 503, {"Retry-After": "30"}
     return jsonify(status="ok", database="up")
-
-
-def init_errors(app) -> None:
-    """Register the friendly error pages."""
-
-    @app.errorhandler(404)
-    def not_found(_error):
-        return render_template("errors/404.html"), 404
-
-    @app.errorhandler(405)
-    def method_not_allowed(_error):
-        return render_template("errors/404.html"), 405
-
-    @app.errorhandler(CSRFError)
-    def bad_csrf(_error):
-        return render_template("errors/csrf.html"), 400
-
-    @app.errorhandler(429)
-    def too_many(_error):
-        return render_template("errors/429.html"), 429
-
-    @app.errorhandler(500)
-    def server_error(error):
-        reference = secrets.token_hex(4).upper()
-        original = getattr(error, "original_exception", error)
-        log.error("error reference %s", reference, exc_info=original)
-        return render_template("errors/500.html", reference=reference), 500

@@ -49,7 +49,10 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    # Links in emails and certificates point here, as LINKWISE_BASE_URL would in production.
+    app.config["BASE_URL"] = url
+    yield url
     server.shutdown()
     thread.join()
 

@@ -1,6 +1,7 @@
 """A newcomer's first visit, in Chromium: gate, register, sign in, home; by keyboard."""
 
 import re
+from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
@@ -24,7 +25,7 @@ def tab_to(page, name: str, limit: int = 60) -> None:
     raise AssertionError(f"never reached {name!r} by Tab")
 
 
-def test_gate_register_sign_in_by_keyboard_with_no_axe_violations(page, live_server):
+def test_gate_register_sign_in_by_keyboard_with_no_axe_violations(page, live_server, mailbox):
     page.goto(live_server + "/")
     screenshot(page, "home")
     assert_accessible(page)
@@ -54,6 +55,13 @@ def test_gate_register_sign_in_by_keyboard_with_no_axe_violations(page, live_ser
     page.get_by_label("Create a password").fill(PASSWORD)
     screenshot(page, "register")
     page.get_by_label("Create a password").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    assert_accessible(page)
+    # The account is made from the link emailed to the address, read from the SMTP server.
+    page.goto(live_server + urlsplit(mailbox.link("jo.okafor@example.org", "/register/")).path)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Finish creating your account")
+    assert_accessible(page)
+    page.get_by_role("button", name="Create my account").click()
     expect(page).to_have_url(live_server + "/")
     expect(page.get_by_text("Your account has been created")).to_be_visible()
     assert_accessible(page)
@@ -98,7 +106,7 @@ def test_every_public_page_has_no_axe_violations(page, live_server, make_user):
     assert_accessible(page)
 
 
-def test_the_journey_works_with_javascript_off(no_js_page, live_server):
+def test_the_journey_works_with_javascript_off(no_js_page, live_server, mailbox):
     page = no_js_page
     page.goto(live_server + "/register")
     page.get_by_role("button", name="I am a healthcare professional").click()
@@ -107,4 +115,6 @@ def test_the_journey_works_with_javascript_off(no_js_page, live_server):
     page.get_by_label("Pharmacist").check()
     page.get_by_label("Create a password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    page.goto(live_server + urlsplit(mailbox.link("ana.silva@example.org", "/register/")).path)
+    page.get_by_role("button", name="Create my account").click()
     expect(page.get_by_text("You are signed in as Ana Silva")).to_be_visible()

@@ -97,11 +97,11 @@ def test_fail_once_pass_later_download_and_verify_certificate(app, page, live_se
 
     page.get_by_role("link", name="Get your CPD certificate").first.click()
     expect(page.get_by_role("heading", name="Your CPD certificate")).to_be_visible()
-    page.get_by_label("Reflection (optional)").fill(
+    page.get_by_label("How it changed your practice (optional)").fill(
         "I will start every first meeting by asking what matters to the person."
     )
-    page.get_by_role("button", name="Save reflection").click()
-    expect(page.get_by_text("Your reflection has been saved")).to_be_visible()
+    page.get_by_role("button", name="Save reflective account").click()
+    expect(page.get_by_text("Your reflective account has been saved")).to_be_visible()
     screenshot(page, "certificate")
     assert_accessible(page)
     with page.expect_download() as download:

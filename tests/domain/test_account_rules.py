@@ -14,11 +14,24 @@ from app.domain.accounts import normalise_join_code, password_problem, safe_next
         "correct horse battery staple",
         "ŵy mae'r ddraig goch 🐉",
         "Länge läuft 12 Zeichen",
-        "x" * 4 + "yz12345678",
+        "xxxx harbour yz 2718",
     ],
 )
 def test_long_passphrases_and_unicode_are_accepted(password):
     assert password_problem(password) is None
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["Password123!", "Summer2024!!", "xxxxyz12345678", "Liverpool1892!", "January2026!"],
+)
+def test_guessable_passwords_of_twelve_characters_are_refused_with_a_reason(password):
+    assert "too easy to guess" in password_problem(password)
+    assert "Try 3 or 4 unrelated words" in password_problem(password)
+
+
+def test_a_password_built_from_the_users_name_is_refused():
+    assert "too easy to guess" in password_problem("Priya Shah 1990", full_name="Priya Shah")
 
 
 @pytest.mark.parametrize(
@@ -33,8 +46,8 @@ def test_eleven_characters_are_too_few():
 
 
 def test_password_length_counts_characters_not_bytes():
-    assert password_problem("ŵŷöäüßŵŷöäüß") is None
-    assert "12 characters" in password_problem("ŵŷöäüßŵŷöäü")
+    assert password_problem("ŵŷöäüßéñçøåð") is None
+    assert "12 characters" in password_problem("ŵŷöäüßéñçøå")
 
 
 def test_join_codes_ignore_case_spaces_and_dashes():
@@ -58,10 +71,28 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
         load(tmp_path, environ={"LINKWISE_ENV": "production"})
 
 
+PRODUCTION_ENVIRON = {
+    "SECRET_KEY": "k",
+    "LINKWISE_BASE_URL": "https://learn.example.org/",
+    "LINKWISE_PRIVACY_CONTROLLER": "Example PCN",
+    "LINKWISE_PRIVACY_CONTACT": "privacy@example.org",
+    "LINKWISE_SMTP_URL": "smtp://mail.example.org:587",
+}
+
+
 def test_environment_overrides_defaults_and_test_mapping_overrides_both(tmp_path):
-    config = load(tmp_path, {"PORT": 7000}, environ={"PORT": "6000", "SECRET_KEY": "k"})
+    environ = {**PRODUCTION_ENVIRON, "PORT": "6000"}
+    config = load(tmp_path, {"PORT": 7000}, environ=environ)
     assert config["PORT"] == 7000
-    assert load(tmp_path, environ={"PORT": "6000", "SECRET_KEY": "k"})["PORT"] == 6000
+    assert load(tmp_path, environ=environ)["PORT"] == 6000
+    assert config["BASE_URL"] == "https://learn.example.org"
+
+
+@pytest.mark.parametrize("missing", list(PRODUCTION_ENVIRON))
+def test_production_says_which_setting_is_missing(tmp_path, missing):
+    environ = {key: value for key, value in PRODUCTION_ENVIRON.items() if key != missing}
+    with pytest.raises(ConfigError, match=missing.removeprefix("LINKWISE_")):
+        load(tmp_path, environ=environ)
 
 
 def test_postgres_urls_use_psycopg_3():

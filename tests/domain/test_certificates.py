@@ -187,35 +187,100 @@ def test_long_cpd_time_is_written_in_hours(details):
     assert "1 hour 30 minutes" in text
 
 
+NMC_HEADINGS = (
+    "What happened",
+    "What you learned",
+    "How it changed your practice",
+    "How it relates to the Code",
+)
+
+
 @needs_poppler
-def test_empty_reflection_prints_a_prompt_and_lines_to_write_on(details):
-    for reflection in ("", "  \n "):
+def test_empty_reflection_prints_the_nmc_headings_and_lines_to_write_on(details):
+    for reflection in ({}, {"learned": "  \n "}):
         pdf = render_certificate_pdf(replace(details, reflection=reflection))
         reflection_page = pdf_text(pdf).split("\f")[1]
-        assert "Reflection" in reflection_page
-        assert "What did you learn? How will it change your practice?" in reflection_page
-        assert "NMC revalidation" in reflection_page
+        assert "Reflective account" in reflection_page
+        assert [h for h in NMC_HEADINGS if h not in reflection_page] == []
+        assert "NMC" in reflection_page and "RCGP" in reflection_page
+        assert "GPhC" in reflection_page
+        assert "Signed" in reflection_page
         assert page_count(pdf) == 2
+
+
+@needs_poppler
+def test_written_reflection_prints_under_its_headings_in_order(details):
+    account = {
+        "activity": "I took the module after a patient asked about a walking group.",
+        "learned": "Most referrals come from GPs, but anyone can refer.",
+        "practice": "I now ask what matters before suggesting anything.",
+        "code": "Prioritise people: I listen first.",
+    }
+    text = pdf_text(render_certificate_pdf(replace(details, reflection=account))).split("\f")[1]
+    positions = []
+    for heading, key in zip(NMC_HEADINGS, ("activity", "learned", "practice", "code"), strict=True):
+        positions += [text.index(heading), text.index(account[key])]
+    assert positions == sorted(positions)
+    assert "Signed" not in text
 
 
 @needs_poppler
 def test_long_reflection_spans_pages_and_is_all_printed(details):
     sentences = [f"Sentence {n} says what I will change in clinic number {n}." for n in range(400)]
     reflection = "\n\n".join(" ".join(sentences[i : i + 8]) for i in range(0, 400, 8))
-    pdf = render_certificate_pdf(replace(details, reflection=reflection))
+    pdf = render_certificate_pdf(replace(details, reflection={"practice": reflection}))
     text = pdf_text(pdf)
     running_text = re.sub(r"Linkwise CPD certificate \S+ Page \d+ of \d+\f", "", text)
     assert page_count(pdf) > 3
     assert [s for s in sentences if s not in running_text] == []
-    assert "What did you learn?" not in text
     assert f"Page {page_count(pdf)} of {page_count(pdf)}" in text
 
 
 @needs_poppler
 def test_learner_text_is_printed_literally_not_interpreted(details):
     tricky = "**bold** <b>tag</b> {nb} %PDF \\n (paren) #hash"
-    pdf = render_certificate_pdf(replace(details, learner_name=tricky, reflection=tricky))
+    pdf = render_certificate_pdf(
+        replace(details, learner_name=tricky, reflection={"learned": tricky})
+    )
     assert pdf_text(pdf).count(tricky) >= 2
+
+
+def _certificate_pages(pdf: bytes) -> list[str]:
+    """Return the text of each page before the reflective account."""
+    pages = pdf_text(pdf).split("\f")
+    return pages[: next(i for i, page in enumerate(pages) if "Reflective account" in page)]
+
+
+@needs_poppler
+def test_certificate_fits_one_page_even_with_many_outcomes_and_competencies(details):
+    busy = replace(
+        details,
+        learning_outcomes=tuple(
+            f"Outcome {n}: explain how a link worker supports someone with step {n}."
+            for n in range(6)
+        ),
+        competencies=tuple((f"SPLW-{n}.1", f"Competency number {n} in words") for n in range(12)),
+    )
+    pages = _certificate_pages(render_certificate_pdf(busy))
+    assert len(pages) == 1
+    assert "Check this certificate at" in pages[0]
+    assert "SPLW-11.1" in pages[0]
+
+
+@needs_poppler
+def test_a_certificate_too_long_for_one_page_leaves_no_near_empty_page(details):
+    huge = replace(
+        details,
+        learning_outcomes=tuple(
+            f"Outcome {n}: explain, in your own words and with an example from practice, how "
+            f"a link worker supports someone through stage {n} of their plan."
+            for n in range(30)
+        ),
+    )
+    pages = _certificate_pages(render_certificate_pdf(huge))
+    assert len(pages) > 1
+    footer = len("Linkwise CPD certificate LW-7KQ4-M9XD-2RTA-H3VN Page 1 of 9")
+    assert all(len(page) - footer > 300 for page in pages), [len(p) for p in pages]
 
 
 @needs_poppler
@@ -243,6 +308,8 @@ def test_names_are_transliterated_when_no_unicode_font_is_installed(details, nam
 
 
 def test_characters_no_font_can_draw_do_not_break_the_pdf(details):
-    odd = replace(details, learner_name="名前 🐉 \u200b\x07", reflection="Emoji 🐉 and \x00 nul")
+    odd = replace(
+        details, learner_name="名前 🐉 \u200b\x07", reflection={"learned": "Emoji 🐉 and \x00 nul"}
+    )
     for font_dirs in (None, NO_FONTS):
         assert render_certificate_pdf(odd, font_dirs=font_dirs).startswith(b"%PDF")

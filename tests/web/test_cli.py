@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, inspect, select
 from app import create_app, db
 from app.cli import alembic_config
 from app.models import AuditEvent, Base, Organisation, User
+from tests.conftest import PRODUCTION
 
 from .cli_helpers import run_linkwise
 
@@ -62,13 +63,17 @@ def test_a_manager_needs_an_organisation(runner):
     assert "must belong to an organisation" in result.output
 
 
-def test_set_role_is_audit_logged(app, runner, make_user):
+def test_set_role_is_audit_logged_with_its_actor(app, runner, make_user):
+    import getpass
+
     make_user()
     result = runner.invoke(args=["set-role", "learner@example.org", "trainer"])
     assert result.exit_code == 0, result.output
     with app.app_context():
         event = db.session().scalar(select(AuditEvent).where(AuditEvent.kind == "role.changed"))
-    assert event.detail == {"old": "learner", "new": "trainer"}
+        learner_id = db.session().scalar(select(User.id))
+    assert event.detail == {"old": "learner", "new": "trainer", "os_user": getpass.getuser()}
+    assert (event.via, event.subject_id) == ("cli", learner_id)
 
 
 def test_seed_demo_loads_four_accounts_once(app, runner):
@@ -83,7 +88,7 @@ def test_seed_demo_loads_four_accounts_once(app, runner):
 
 def test_seed_demo_is_refused_in_production(database_url):
     app = create_app(
-        {"LINKWISE_ENV": "production", "DATABASE_URL": database_url, "SECRET_KEY": "s"}
+        {**PRODUCTION, "DATABASE_URL": database_url}
     )
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0

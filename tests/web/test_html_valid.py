@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT, confirm_professional, post_form, sign_in
+from tests.conftest import DEMO_PASSWORD, PROJECT_ROOT, confirm_professional, post_form, sign_in
 
 VNU = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -151,15 +151,120 @@ def collect_manager_pages(app, client, make_user) -> dict[str, str]:
     }
 
 
-def test_every_page_is_valid_html(client, make_user, tmp_path, database_url):
+def collect_account_pages(app, make_user, mailbox) -> dict[str, str]:
+    """Render registration by email, password reset, the account pages and their errors."""
+    from app.services import accounts
+    from tests.web.journeys import pass_module, path_of
+
+    pages = {}
+    visitor = app.test_client()
+    confirm_professional(visitor)
+    register = {
+        "full_name": "Ada Byron",
+        "email": "ada@example.org",
+        "profession": "gp",
+        "password": "lantern meadow copper 88",
+    }
+    pages["register-check-email"] = post_form(visitor, "/register", register).text
+    confirm = path_of(mailbox.link("ada@example.org", "/register/confirm/"))
+    pages["register-confirm"] = visitor.get(confirm).text
+    post_form(visitor, confirm, {})
+    pages["register-link-spent"] = visitor.get(confirm).text
+    stranger = app.test_client()
+    pages["forgot-password"] = stranger.get("/forgot-password").text
+    pages["forgot-password-errors"] = post_form(stranger, "/forgot-password", {"email": "x"}).text
+    pages["forgot-password-sent"] = post_form(
+        stranger, "/forgot-password", {"email": "ada@example.org"}
+    ).text
+    reset = path_of(mailbox.link("ada@example.org", "/reset-password/"))
+    pages["reset-password"] = stranger.get(reset).text
+    pages["reset-password-errors"] = post_form(stranger, reset, {"new_password": "short"}).text
+    pages["reset-link-spent"] = stranger.get("/reset-password/nope").text
+
+    email = make_user(email="record@example.org", org="Riverside PCN")
+    learner = app.test_client()
+    sign_in(learner, email)
+    with app.app_context():
+        from app.content import catalogue
+
+        module = next(m for m in catalogue().modules if m.assessment)
+    pass_module(app, learner, email, module)
+    post_form(learner, f"/modules/{module.slug}/certificate/", {"learned": "To ask first."})
+    pages["certificate-with-reflection"] = learner.get(f"/modules/{module.slug}/certificate/").text
+    pages["module-certified"] = learner.get(f"/modules/{module.slug}/").text
+    pages["my-learning-certified"] = learner.get("/modules/").text
+    pages["learning-record"] = learner.get("/my/record").text
+    pages["account-details"] = learner.get("/account/details").text
+    pages["account-details-errors"] = post_form(learner, "/account/details", {"full_name": ""}).text
+    pages["account-email"] = learner.get("/account/email").text
+    pages["account-email-errors"] = post_form(learner, "/account/email", {"email": "nope"}).text
+    pages["account-email-sent"] = post_form(
+        learner, "/account/email", {"email": "new@example.org", "current_password": DEMO_PASSWORD}
+    ).text
+    pages["account-email-confirm"] = learner.get(
+        path_of(mailbox.link("new@example.org", "/account/email/confirm/"))
+    ).text
+    pages["account-email-link-spent"] = learner.get("/account/email/confirm/nope").text
+    pages["account-organisation-member"] = learner.get("/account/organisation").text
+    pages["account-organisation-errors"] = post_form(
+        learner, "/account/organisation", {"join_code": "NOPE"}
+    ).text
+    pages["account-data"] = learner.get("/account/data").text
+    pages["account-delete"] = learner.get("/account/delete").text
+    pages["account-delete-errors"] = post_form(
+        learner, "/account/delete", {"current_password": "wrong wrong wrong"}
+    ).text
+    pages["bad-request"] = learner.get("/modules/?x=%00").text
+    code = db_certificate_code(app)
+    post_form(learner, "/account/delete", {"current_password": DEMO_PASSWORD})
+    pages["certificate-withdrawn"] = app.test_client().get(f"/certificates/{code}").text
+    make_user(email="admin@example.org", role="admin")
+    admin = app.test_client()
+    sign_in(admin, "admin@example.org")
+    pages["audit-log"] = admin.get("/admin/audit").text
+    pages["audit-log-errors"] = admin.get("/admin/audit?since=soon&kind=sign_in.success").text
+    for _ in range(6):
+        throttled = post_form(
+            app.test_client(), "/sign-in", {"email": "admin@example.org", "password": "nope"}
+        )
+    pages["too-many"] = throttled.text
+    with app.app_context():
+        accounts.user_by_email("admin@example.org")
+    return pages
+
+
+def db_certificate_code(app) -> str:
+    from sqlalchemy import select
+
+    from app import db
+    from app.models import Certificate
+
+    with app.app_context():
+        return db.session().scalar(select(Certificate.code))
+
+
+def collect_outage_page(tmp_path) -> dict[str, str]:
+    """Render the 503 page as a signed-in user sees it when the database is gone."""
+    from app import create_app
+
+    app = create_app({"LINKWISE_ENV": "test", "DATABASE_URL": f"sqlite:///{tmp_path}/gone/nope.db"})
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = "1:token"
+    return {"service-unavailable": client.get("/modules/").text}
+
+
+def test_every_page_is_valid_html(client, make_user, tmp_path, database_url, mailbox):
     if "postgresql" in database_url:
         pytest.skip("markup does not depend on the database; checked once on SQLite")
     pages = collect_pages(client, make_user)
     app = client.application
+    pages.update(collect_account_pages(app, make_user, mailbox))
+    pages.update(collect_outage_page(tmp_path))
     pages.update(collect_quiz_pages(app, app.test_client(), make_user))
     pages.update(collect_manager_pages(app, app.test_client(), make_user))
     pages.update(
         collect_course_pages(client.application, client.application.test_client(), make_user)
     )
     errors = nu_errors(pages, tmp_path)
-    assert errors == []
+    assert errors == [], "\n".join(errors)

@@ -6,7 +6,7 @@ import pytest
 
 from app import create_app
 from app.config import ConfigError
-from tests.conftest import sign_in
+from tests.conftest import PRODUCTION, sign_in
 
 
 @pytest.mark.parametrize("url", ["/sign-in", "/confirm-professional", "/sign-out"])
@@ -47,10 +47,10 @@ def test_session_cookie_is_httponly_and_lax(client, make_user):
 
 
 def test_production_cookies_are_secure_and_need_a_secret_key(database_url):
-    with pytest.raises(ConfigError):
-        create_app({"LINKWISE_ENV": "production", "DATABASE_URL": database_url})
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app({**PRODUCTION, "SECRET_KEY": None, "DATABASE_URL": database_url})
     app = create_app(
-        {"LINKWISE_ENV": "production", "DATABASE_URL": database_url, "SECRET_KEY": "s"}
+        {**PRODUCTION, "DATABASE_URL": database_url}
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["DEMO_DATA_ALLOWED"] is False

@@ -15,7 +15,7 @@ from app.domain.seeding import Course, learners
 from app.models import Attempt, Certificate, CompetencyLevel, Completion, Organisation, User
 from app.models import Evidence as EvidenceRow
 from app.services import seeding
-from tests.conftest import DEMO_PASSWORD, sign_in
+from tests.conftest import DEMO_PASSWORD, PRODUCTION, sign_in
 
 DEMO_ORGANISATION = "Demo Primary Care Network"
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
@@ -165,7 +165,7 @@ def test_seeded_learners_sign_in_with_the_demo_password(app, runner, client):
 
 def test_seeding_learners_is_refused_in_production(database_url):
     app = create_app(
-        {"LINKWISE_ENV": "production", "DATABASE_URL": database_url, "SECRET_KEY": "s"}
+        {**PRODUCTION, "DATABASE_URL": database_url}
     )
     result = app.test_cli_runner().invoke(args=["seed-demo", "--learners", "10", "--seed", "1"])
     assert result.exit_code != 0

@@ -51,26 +51,55 @@ def test_successful_sign_in_is_audited(app, client, make_user):
     assert event.address == "127.0.0.1"
 
 
-def test_sixth_failed_attempt_for_an_account_answers_429(app, client, make_user):
-    make_user()
-    for attempt in range(5):
-        other_address = {"REMOTE_ADDR": f"10.0.0.{attempt}"}
+def fail_sign_in(client, email, address, times):
+    """Fail to sign in `times` times at an account from an address."""
+    for _ in range(times):
         response = post_form(
             client,
             "/sign-in",
-            {"email": "learner@example.org", "password": "wrong wrong wrong"},
-            environ_base=other_address,
+            {"email": email, "password": "wrong wrong wrong"},
+            environ_base={"REMOTE_ADDR": address},
         )
         assert response.status_code == 401
-    response = sign_in(client, "learner@example.org")
+
+
+def test_sixth_failed_attempt_at_an_account_from_one_address_answers_429(app, client, make_user):
+    make_user()
+    fail_sign_in(client, "learner@example.org", "10.0.0.9", 5)
+    response = post_form(
+        client,
+        "/sign-in",
+        {"email": "learner@example.org", "password": DEMO_PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+    )
     assert response.status_code == 429
     assert "Too many attempts" in response.text
+    assert 0 < int(response.headers["Retry-After"]) <= 15 * 60
+    with app.app_context():
+        event = db.session().scalar(
+            select(AuditEvent).where(AuditEvent.kind == "sign_in.throttled")
+        )
+    assert (event.email, event.address) == ("learner@example.org", "10.0.0.9")
 
 
-def test_sixth_failed_attempt_from_an_address_answers_429(client, make_user):
-    for n in range(5):
-        assert sign_in(client, f"nobody{n}@example.org", "wrong wrong wrong").status_code == 401
-    assert sign_in(client, "someone-else@example.org", "wrong wrong wrong").status_code == 429
+def test_failing_at_an_account_cannot_lock_its_owner_out_from_elsewhere(client, make_user):
+    make_user()
+    for attacker in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+        fail_sign_in(client, "learner@example.org", attacker, 5)
+    assert sign_in(client, "learner@example.org").status_code == 302
+
+
+def test_failures_at_many_accounts_from_one_address_answer_429(client, make_user):
+    for n in range(20):
+        fail_sign_in(client, f"nobody{n}@example.org", "10.0.0.7", 1)
+    response = post_form(
+        client,
+        "/sign-in",
+        {"email": "someone-else@example.org", "password": "wrong wrong wrong"},
+        environ_base={"REMOTE_ADDR": "10.0.0.7"},
+    )
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
 
 
 def test_successful_sign_ins_do_not_count_towards_the_limit(client, make_user):

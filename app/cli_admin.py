@@ -1,0 +1,84 @@
+"""Administrators' commands: a person's data (export, erase) and the audit log."""
+
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from app.content import catalogue
+from app.services import audit, data_rights
+from app.services.accounts import user_by_email
+
+
+def _account_or_fail(email: str):
+    user = user_by_email(email)
+    if user is None or user.erased_at is not None:
+        raise click.ClickException(f"no account for {email}")
+    return user
+
+
+@click.command("export-user")
+@with_appcontext
+@click.argument("email")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Zip file to write (default: linkwise-data-ID.zip here).",
+)
+def export_user(email, output):
+    """Write everything held about a person (JSON and certificates) to a zip; audited."""
+    user = _account_or_fail(email)
+    archive = data_rights.export_archive(user.id, catalogue(), actor_id=None, via="cli")
+    output = output or Path(f"linkwise-data-{user.id}.zip")
+    output.write_bytes(archive)
+    click.echo(f"wrote everything held about {email} to {output}")
+
+
+@click.command("erase-user")
+@with_appcontext
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase_user(email, yes):
+    """Erase a person's account: anonymise it, withdraw their certificates; audited."""
+    user = _account_or_fail(email)
+    if not yes:
+        click.confirm(
+            f"Erase the account of {email}? This cannot be undone", abort=True, err=True
+        )
+    data_rights.erase(user.id, via="cli")
+    click.echo(f"erased the account of {email}: it is now account {user.id}, anonymised")
+
+
+def _day(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time.min, tzinfo=UTC)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-23") from None
+
+
+@click.command("audit")
+@with_appcontext
+@click.option("--since", help="Events on or after this day (YYYY-MM-DD, UTC).")
+@click.option("--until", help="Events before this day (YYYY-MM-DD, UTC).")
+@click.option("--kind", default="", help="Only this kind of event, e.g. role.changed.")
+@click.option("--email", default="", help="Only events involving this email address.")
+def audit_log(since, until, kind, email):
+    """Print the audit log, oldest first, one tab-separated event per line."""
+    filters = audit.AuditFilter(kind=kind, email=email, since=_day(since), until=_day(until))
+    for row in audit.events(filters):
+        fields = (
+            row.occurred_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            row.kind,
+            row.actor,
+            row.subject,
+            row.address,
+            row.detail,
+        )
+        click.echo("\t".join(field.replace("\t", " ") for field in fields))
+
+
+COMMANDS = (export_user, erase_user, audit_log)

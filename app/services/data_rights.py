@@ -1,0 +1,228 @@
+"""A person's rights over their data: a copy of everything, and erasure.
+
+Erasure anonymises the account in place rather than deleting it: its learning records
+stay, tied to a row that no longer says who it was, so the organisation's counts (learners,
+completions, competency levels) still add up; certificates are withdrawn, free text is
+deleted, and the audit log keeps only the row's id, a pseudonym.
+"""
+
+import io
+import json
+import secrets
+import zipfile
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
+
+from app import db
+from app.domain.certificates import render_certificate_pdf
+from app.domain.content import Catalogue
+from app.models import (
+    Answer,
+    Attempt,
+    AuditEvent,
+    Certificate,
+    CompetencyLevel,
+    Completion,
+    Evidence,
+    PendingRegistration,
+    User,
+    utcnow,
+)
+from app.services import audit, certificates
+from app.services.accounts import check_current_password
+
+ERASED_NAME = "Erased account"
+
+
+def export_archive(
+    user_id: int, catalogue: Catalogue, *, actor_id: int | None, via: str = "web",
+    address: str | None = None,
+) -> bytes:
+    """Return a zip of everything held about the user (JSON) and their certificates (PDF)."""
+    session = db.session()
+    user = session.get(User, user_id)
+    data = export_data(user, catalogue)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("linkwise-data.json", json.dumps(data, indent=2, ensure_ascii=False))
+        for certificate in _certificates(user.id):
+            module = catalogue.module(certificate.module_slug)
+            if module is None:
+                continue
+            details = certificates.details(certificate, module, catalogue)
+            archive.writestr(
+                f"certificates/{module.slug}.pdf", render_certificate_pdf(details)
+            )
+    audit.record(
+        session, "data.exported", actor_id=actor_id, subject_id=user.id, via=via, address=address
+    )
+    session.commit()
+    return buffer.getvalue()
+
+
+def export_data(user: User, catalogue: Catalogue) -> dict:
+    """Return everything held about the user, as plain JSON-ready values."""
+    session = db.session()
+    attempts = session.scalars(
+        select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.id)
+    ).all()
+    return {
+        "about": "Everything Linkwise holds about you, exported at your request.",
+        "exported_at": _iso(utcnow()),
+        "account": {
+            "id": user.id,
+            "email": user.email,
+            "full_name": user.full_name,
+            "profession": user.profession,
+            "registration_number": user.registration_number,
+            "role": user.role,
+            "organisation": user.organisation.name if user.organisation else None,
+            "professional_confirmed_at": _iso(user.professional_confirmed_at),
+            "professional_confirmed_as": user.professional_confirmed_as,
+            "created_at": _iso(user.created_at),
+            "last_signed_in_at": _iso(user.last_signed_in_at),
+        },
+        "completions": [
+            {"module": c.module_slug, "item": c.item_key, "completed_at": _iso(c.completed_at)}
+            for c in session.scalars(
+                select(Completion).where(Completion.user_id == user.id).order_by(Completion.id)
+            )
+        ],
+        "attempts": [_attempt(a) for a in attempts],
+        "certificates": [
+            {
+                "code": c.code,
+                "module": c.module_slug,
+                "issued_at": _iso(c.issued_at),
+                "withdrawn_at": _iso(c.withdrawn_at),
+                "reflective_account": c.reflective_account or {},
+            }
+            for c in _certificates(user.id)
+        ],
+        "competency_levels": [
+            {
+                "competency": level.competency_code,
+                "level": level.level,
+                "score": level.score,
+                "evidence_count": level.evidence_count,
+                "last_evidence_at": _iso(level.last_evidence_at),
+            }
+            for level in session.scalars(
+                select(CompetencyLevel).where(CompetencyLevel.user_id == user.id)
+            )
+        ],
+        "evidence": [
+            {
+                "competency": e.competency_code,
+                "quiz": e.quiz_id,
+                "question": e.question_id,
+                "attempt_id": e.attempt_id,
+                "score": e.score,
+                "recorded_at": _iso(e.recorded_at),
+            }
+            for e in session.scalars(
+                select(Evidence).where(Evidence.user_id == user.id).order_by(Evidence.id)
+            )
+        ],
+        "security_log": [
+            {
+                "event": event.kind,
+                "occurred_at": _iso(event.occurred_at),
+                "address": event.address,
+                "detail": event.detail or {},
+            }
+            for event in session.scalars(
+                select(AuditEvent).where(_about(user)).order_by(AuditEvent.id)
+            )
+        ],
+    }
+
+
+def _attempt(attempt: Attempt) -> dict:
+    return {
+        "id": attempt.id,
+        "quiz": attempt.quiz_id,
+        "module": attempt.module_slug,
+        "number": attempt.number,
+        "status": attempt.status,
+        "started_at": _iso(attempt.started_at),
+        "submitted_at": _iso(attempt.submitted_at),
+        "percent": attempt.percent,
+        "passed": attempt.passed,
+        "answers": [
+            {
+                "question": answer.question_id,
+                "answer": (answer.response or {}).get("value"),
+                "points": answer.points,
+                "saved_at": _iso(answer.saved_at),
+            }
+            for answer in attempt.answers
+        ],
+    }
+
+
+def erase_own_account(user_id: int, password: str, *, address: str | None = None) -> None:
+    """Erase the signed-in user's account once they have re-entered their password."""
+    user = db.session().get(User, user_id)
+    check_current_password(user, password, address=address)
+    erase(user_id, actor_id=user_id, address=address)
+
+
+def erase(
+    user_id: int, *, actor_id: int | None = None, via: str = "web", address: str | None = None
+) -> None:
+    """Anonymise the account and delete its free text, in one transaction."""
+    session = db.session()
+    user = session.get(User, user_id)
+    now = utcnow()
+    old_email, old_name = user.email, user.full_name
+    for event in session.scalars(select(AuditEvent).where(_about(user))):
+        event.email = None
+        event.address = None
+        if event.detail and any(v in (old_email, old_name) for v in event.detail.values()):
+            event.detail = {
+                key: "[erased]" if value in (old_email, old_name) else value
+                for key, value in event.detail.items()
+            }
+    session.execute(
+        PendingRegistration.__table__.delete().where(PendingRegistration.email == old_email)
+    )
+    session.execute(
+        update(Certificate)
+        .where(Certificate.user_id == user.id)
+        .values(withdrawn_at=now, reflective_account={})
+    )
+    # Answers keep their marks (the attempt's score stands) but not what was written.
+    session.execute(
+        update(Answer)
+        .where(Answer.attempt_id.in_(select(Attempt.id).where(Attempt.user_id == user.id)))
+        .values(response={"value": None})
+    )
+    user.email = f"erased-{user.id}@erased.invalid"
+    user.full_name = ERASED_NAME
+    user.registration_number = None
+    user.password_hash = "!erased"  # matches no password
+    user.session_token = secrets.token_hex(16)  # ends every session
+    user.last_signed_in_at = None
+    user.erased_at = now
+    audit.record(session, "account.erased", actor_id=actor_id, subject_id=user.id, via=via)
+    session.commit()
+
+
+def _about(user: User):
+    return or_(
+        AuditEvent.actor_id == user.id,
+        AuditEvent.subject_id == user.id,
+        func.lower(AuditEvent.email) == user.email.lower(),
+    )
+
+
+def _certificates(user_id: int):
+    return db.session().scalars(
+        select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.id)
+    ).all()
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

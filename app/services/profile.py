@@ -1,0 +1,145 @@
+"""A learner's own account details: name, profession, registration number, email,
+organisation."""
+
+from sqlalchemy import update
+
+from app import db, mail
+from app.domain.accounts import PROFESSIONS, normalise_email
+from app.links import absolute_url
+from app.models import CompetencyLevel, User
+from app.services import audit, tokens
+from app.services.accounts import (
+    AccountError,
+    check_current_password,
+    organisation_for_code,
+    user_by_email,
+)
+
+
+def update_details(
+    user_id: int, *, full_name: str, profession: str, registration_number: str
+) -> User:
+    """Change name, profession and registration number; the audit log names what changed."""
+    session = db.session()
+    user = session.get(User, user_id)
+    if profession not in PROFESSIONS:
+        raise AccountError("profession", "Select your profession")
+    new = {
+        "full_name": full_name.strip(),
+        "profession": profession,
+        "registration_number": registration_number.strip() or None,
+    }
+    changed = sorted(key for key, value in new.items() if getattr(user, key) != value)
+    for key in changed:
+        setattr(user, key, new[key])
+    if changed:
+        # The values stay out of the log: it is kept longer than the account may be.
+        audit.record(session, "account.details_changed", actor_id=user_id, fields=changed)
+    session.commit()
+    return user
+
+
+def _email_fingerprint(user: User) -> str:
+    return tokens.fingerprint(user.password_hash, user.email)
+
+
+def request_email_change(
+    user_id: int, new_email: str, password: str, *, address: str | None = None
+) -> str:
+    """Email a confirmation link to the new address; return the address it went to."""
+    session = db.session()
+    user = session.get(User, user_id)
+    check_current_password(user, password, address=address)
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise AccountError("email", "Enter an email address different from your current one")
+    audit.record(session, "email.change_requested", actor_id=user_id, address=address)
+    session.commit()
+    if user_by_email(new_email) is not None:
+        # Tell the owner of that address, not the requester, that it is taken.
+        mail.send_quietly(new_email, "email_taken", sign_in_url=absolute_url("auth.sign_in"))
+        return new_email
+    token = tokens.make(
+        tokens.EMAIL_CHANGE, {"u": user.id, "e": new_email, "f": _email_fingerprint(user)}
+    )
+    mail.send_quietly(
+        new_email,
+        "confirm_email_change",
+        name=user.full_name,
+        confirm_url=absolute_url("account.confirm_email", token=token),
+        hours=tokens.EMAIL_CHANGE[1] // 3600,
+    )
+    mail.send_quietly(user.email, "email_change_requested", name=user.full_name)
+    return new_email
+
+
+def email_change_for(user_id: int, token: str) -> str | None:
+    """Return the new address a confirmation link is for, if it is this user's and unspent."""
+    payload = tokens.read(tokens.EMAIL_CHANGE, token)
+    if payload is None or payload.get("u") != user_id or not isinstance(payload.get("e"), str):
+        return None
+    user = db.session().get(User, user_id)
+    if user is None or not tokens.matches(_email_fingerprint(user), payload.get("f")):
+        return None
+    return payload["e"]
+
+
+def confirm_email_change(user_id: int, token: str, *, address: str | None = None) -> User | None:
+    """Move the account to the confirmed address; None for a spent or someone else's link."""
+    session = db.session()
+    new_email = email_change_for(user_id, token)
+    if new_email is None:
+        return None
+    if user_by_email(new_email) is not None:
+        raise AccountError("email", "An account with this email address already exists")
+    user = session.get(User, user_id)
+    old_email = user.email
+    user.email = new_email
+    audit.record(session, "email.changed", actor_id=user_id, email=new_email, address=address)
+    session.commit()
+    mail.send_quietly(old_email, "email_changed", name=user.full_name)
+    return user
+
+
+def join_organisation(user_id: int, join_code: str) -> User:
+    """Join the organisation a code belongs to; its manager then sees this learner."""
+    session = db.session()
+    organisation = organisation_for_code(join_code)
+    if organisation is None:
+        raise AccountError(
+            "join_code", "We do not recognise that join code. Check it with your manager"
+        )
+    user = session.get(User, user_id)
+    if user.role == "manager" and user.organisation_id != organisation.id:
+        raise AccountError("join_code", "Ask an administrator to move a manager's account")
+    _move(user, organisation.id)
+    audit.record(session, "organisation.joined", actor_id=user_id, organisation=organisation.name)
+    session.commit()
+    return user
+
+
+def leave_organisation(user_id: int) -> User:
+    """Leave the organisation; its manager no longer sees this learner."""
+    session = db.session()
+    user = session.get(User, user_id)
+    if user.organisation is None:
+        return user
+    if user.role == "manager":
+        raise AccountError("organisation", "Ask an administrator to move a manager's account")
+    name = user.organisation.name
+    _move(user, None)
+    audit.record(session, "organisation.left", actor_id=user_id, organisation=name)
+    session.commit()
+    return user
+
+
+def _move(user: User, organisation_id: int | None) -> None:
+    # Competency levels are counted by organisation on the dashboard: they follow the
+    # learner, so each organisation's figures still add up. Evidence keeps the
+    # organisation it was recorded in: that is history.
+    user.organisation_id = organisation_id
+    db.session().execute(
+        update(CompetencyLevel)
+        .where(CompetencyLevel.user_id == user.id)
+        .values(organisation_id=organisation_id)
+    )

@@ -1,0 +1,145 @@
+"""Signing up: the form starts a registration, the emailed link finishes it.
+
+Registering answers the same whether or not the address already has an account: the
+email says what happened (a link to finish signing up, or a reminder that the account
+exists with a link to reset its password), so the form tells nobody who is registered.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from app import db, mail
+from app.domain.accounts import PROFESSIONS, normalise_email
+from app.links import absolute_url
+from app.models import PendingRegistration, User, utcnow
+from app.services import audit, tokens
+from app.services.accounts import (
+    AccountError,
+    hash_password,
+    organisation_for_code,
+    refuse_weak,
+    user_by_email,
+)
+
+PENDING_FOR = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What the registration form collects."""
+
+    full_name: str
+    email: str
+    password: str
+    profession: str
+    professional_confirmed_at: datetime
+    registration_number: str = ""
+    join_code: str = ""
+
+
+def register(form: Registration, *, address: str | None = None) -> None:
+    """Start a sign-up and email the address; AccountError for a problem with the form."""
+    session = db.session()
+    email = normalise_email(form.email)
+    if form.profession not in PROFESSIONS:
+        raise AccountError("profession", "Select your profession")
+    organisation = None
+    if form.join_code.strip():
+        organisation = organisation_for_code(form.join_code)
+        if organisation is None:
+            raise AccountError(
+                "join_code", "We do not recognise that join code. Check it with your manager"
+            )
+    refuse_weak(form.password, email, form.full_name)
+    session.execute(delete(PendingRegistration).where(PendingRegistration.expires_at < utcnow()))
+    # Both paths hash the password and send one email, so they take about the same time.
+    password_hash = hash_password(form.password)
+    existing = user_by_email(email)
+    if existing is not None:
+        audit.record(
+            session, "registration.existing", subject_id=existing.id, email=email, address=address
+        )
+        session.commit()
+        mail.send_quietly(
+            email,
+            "already_registered",
+            name=existing.full_name,
+            sign_in_url=absolute_url("auth.sign_in"),
+            reset_url=absolute_url("recovery.forgot_password"),
+        )
+        return
+    token, token_hash = tokens.new_secret()
+    session.add(
+        PendingRegistration(
+            token_hash=token_hash,
+            email=email,
+            full_name=form.full_name.strip(),
+            password_hash=password_hash,
+            profession=form.profession,
+            registration_number=form.registration_number.strip() or None,
+            organisation_id=organisation.id if organisation else None,
+            professional_confirmed_at=form.professional_confirmed_at,
+            expires_at=utcnow() + PENDING_FOR,
+        )
+    )
+    audit.record(session, "registration.started", email=email, address=address)
+    session.commit()
+    mail.send_quietly(
+        email,
+        "confirm_registration",
+        name=form.full_name.strip(),
+        confirm_url=absolute_url("auth.confirm_registration", token=token),
+        hours=int(PENDING_FOR.total_seconds() // 3600),
+    )
+
+
+def pending(token: str) -> PendingRegistration | None:
+    """Return the registration a link finishes, while it is unused and in time."""
+    if not token or len(token) > 100:
+        return None
+    return db.session().scalar(
+        select(PendingRegistration).where(
+            PendingRegistration.token_hash == tokens.hash_secret(token),
+            PendingRegistration.expires_at > utcnow(),
+        )
+    )
+
+
+def confirm(token: str, *, address: str | None = None) -> User | None:
+    """Create the account a registration link stands for; None when the link is spent."""
+    session = db.session()
+    row = pending(token)
+    if row is None:
+        return None
+    if user_by_email(row.email) is not None:
+        session.execute(delete(PendingRegistration).where(PendingRegistration.email == row.email))
+        session.commit()
+        return None
+    user = User(
+        email=row.email,
+        full_name=row.full_name,
+        password_hash=row.password_hash,
+        profession=row.profession,
+        registration_number=row.registration_number,
+        role="learner",
+        organisation_id=row.organisation_id,
+        professional_confirmed_at=row.professional_confirmed_at,
+        professional_confirmed_as=row.profession,
+        session_token=secrets.token_hex(16),
+        last_signed_in_at=utcnow(),
+    )
+    session.add(user)
+    session.execute(delete(PendingRegistration).where(PendingRegistration.email == row.email))
+    try:
+        session.flush()
+    except IntegrityError:
+        # Two tabs followed the link at once: one account wins, the other link is spent.
+        session.rollback()
+        return None
+    audit.record(session, "account.registered", actor_id=user.id, email=user.email, address=address)
+    session.commit()
+    return user

@@ -1,0 +1,178 @@
+"""The signed-in user's own account: details, password, email, organisation, their data."""
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, logout_user
+
+from app.content import catalogue
+from app.security import client_address
+from app.services import accounts, data_rights, profile
+from app.web import throttles
+from app.web.account_forms import (
+    ChangeEmailForm,
+    DeleteAccountForm,
+    DetailsForm,
+    JoinOrganisationForm,
+)
+from app.web.auth import start_session
+from app.web.forms import ChangePasswordForm
+from app.web.gate import require_confirmation
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+require_confirmation(bp)
+bp.before_request(login_required(lambda: None))
+
+
+def _status(form) -> int:
+    return 400 if form.errors else 200
+
+
+@bp.route("/", methods=["GET", "POST"])
+@throttles.password_checks
+def account():
+    """Show the account and let the user change their password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.change_password(
+                current_user.db_id,
+                form.current_password.data,
+                form.new_password.data,
+                address=client_address(),
+            )
+        except accounts.AccountError as error:
+            _failed_check(error)
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            start_session(user)
+            flash("Your password has been changed. Other devices have been signed out", "success")
+            return redirect(url_for("account.account"))
+    row = accounts.account(current_user.db_id)
+    return render_template("account/index.html", form=form, row=row), _status(form)
+
+
+@bp.route("/details", methods=["GET", "POST"])
+def details():
+    """Change name, profession and registration number."""
+    row = accounts.account(current_user.db_id)
+    form = DetailsForm(obj=row)
+    if form.validate_on_submit():
+        profile.update_details(
+            current_user.db_id,
+            full_name=form.full_name.data,
+            profession=form.profession.data,
+            registration_number=form.registration_number.data or "",
+        )
+        flash("Your details have been saved", "success")
+        return redirect(url_for("account.account"))
+    return render_template("account/details.html", form=form), _status(form)
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@throttles.password_checks
+def change_email():
+    """Send a confirmation link to the new address; the change happens when it is followed."""
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            sent_to = profile.request_email_change(
+                current_user.db_id,
+                form.email.data,
+                form.current_password.data,
+                address=client_address(),
+            )
+        except accounts.AccountError as error:
+            _failed_check(error)
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            return render_template("auth/check_email.html", purpose="email", email=sent_to)
+    return render_template("account/email.html", form=form), _status(form)
+
+
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """Confirm the new address (a button, so following the link alone changes nothing)."""
+    new_email = profile.email_change_for(current_user.db_id, token)
+    if new_email is None:
+        return render_template("auth/link_spent.html", purpose="email"), 404
+    if request.method == "POST":
+        try:
+            profile.confirm_email_change(current_user.db_id, token, address=client_address())
+        except accounts.AccountError as error:
+            flash(error.message, "error")
+            return redirect(url_for("account.account"))
+        flash(f"Your email address is now {new_email}", "success")
+        return redirect(url_for("account.account"))
+    return render_template("account/confirm_email.html", new_email=new_email, token=token)
+
+
+@bp.route("/organisation", methods=["GET", "POST"])
+def organisation():
+    """Join an organisation by its join code, or see the one you are in."""
+    form = JoinOrganisationForm()
+    if form.validate_on_submit():
+        try:
+            user = profile.join_organisation(current_user.db_id, form.join_code.data)
+        except accounts.AccountError as error:
+            form.join_code.errors.append(error.message)
+        else:
+            flash(f"You have joined {user.organisation.name}", "success")
+            return redirect(url_for("account.account"))
+    row = accounts.account(current_user.db_id)
+    return render_template("account/organisation.html", form=form, row=row), _status(form)
+
+
+@bp.post("/organisation/leave")
+def leave_organisation():
+    """Leave the organisation: its manager no longer sees your progress."""
+    try:
+        profile.leave_organisation(current_user.db_id)
+    except accounts.AccountError as error:
+        flash(error.message, "error")
+        return redirect(url_for("account.organisation"))
+    flash("You have left your organisation", "success")
+    return redirect(url_for("account.account"))
+
+
+@bp.get("/data")
+def your_data():
+    """Explain what the download holds."""
+    return render_template("account/data.html")
+
+
+@bp.post("/data")
+def download_data():
+    """Download everything Linkwise holds about you, with your certificates."""
+    archive = data_rights.export_archive(
+        current_user.db_id, catalogue(), actor_id=current_user.db_id, address=client_address()
+    )
+    return Response(
+        archive,
+        mimetype="application/zip",
+        headers={"Content-Disposition": 'attachment; filename="linkwise-your-data.zip"'},
+    )
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@throttles.password_checks
+def delete():
+    """Erase the account after the password is entered again."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            data_rights.erase_own_account(
+                current_user.db_id, form.current_password.data, address=client_address()
+            )
+        except accounts.AccountError as error:
+            _failed_check(error)
+            form.current_password.errors.append(error.message)
+        else:
+            logout_user()
+            session.clear()
+            flash("Your account has been deleted", "success")
+            return redirect(url_for("pages.home"))
+    return render_template("account/delete.html", form=form), _status(form)
+
+
+def _failed_check(error: accounts.AccountError) -> None:
+    if error.field == "current_password":
+        throttles.mark_failed()

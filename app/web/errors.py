@@ -1,0 +1,140 @@
+"""Error pages: NHS-styled, JSON for clients that ask for it, and never needing the database.
+
+An error page must render when the database is the thing that failed: the handlers stop
+the signed-in user from being looked up again (the header then shows a signed-out view
+unless the user was already loaded), and a database outage answers 503 with Retry-After
+and one log line, not a traceback per request.
+"""
+
+import logging
+import secrets
+import time
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
+from werkzeug.exceptions import HTTPException
+
+from app import db, login
+from app.domain.accounts import normalise_email
+from app.security import client_address, limiter
+from app.services import audit
+
+log = logging.getLogger("linkwise.errors")
+
+RETRY_AFTER_OUTAGE = 30  # seconds; a restart or failover usually takes about this long
+
+# What the database raises when it is down, unreachable, too slow or out of connections.
+OUTAGES = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+
+
+def init_app(app: Flask) -> None:
+    """Register the error pages."""
+    app.register_error_handler(400, bad_request)
+    app.register_error_handler(413, bad_request)
+    app.register_error_handler(CSRFError, bad_csrf)
+    app.register_error_handler(404, not_found)
+    app.register_error_handler(405, not_found)
+    app.register_error_handler(429, too_many)
+    app.register_error_handler(503, unavailable)
+    for outage in OUTAGES:
+        app.register_error_handler(outage, database_unavailable)
+    app.register_error_handler(500, server_error)
+
+
+def wants_json() -> bool:
+    """Say whether the client asked for JSON (the quiz's autosave does)."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _answer(template: str, status: int, message: str, headers=None, **context):
+    if status >= 500:
+        # The database may be what failed: the page must not ask it who is signed in.
+        login.stop_user_lookups()
+    if wants_json():
+        return jsonify(error=message), status, headers or {}
+    return render_template(template, **context), status, headers or {}
+
+
+def bad_request(_error):
+    return _answer("errors/400.html", 400, "the request could not be read")
+
+
+def bad_csrf(_error):
+    return _answer("errors/csrf.html", 400, "the form was out of date: reload the page")
+
+
+def not_found(error):
+    status = error.code if isinstance(error, HTTPException) else 404
+    return _answer("errors/404.html", status, "not found")
+
+
+def too_many(_error):
+    _audit_throttle()
+    wait = retry_after_seconds()
+    return _answer(
+        "errors/429.html",
+        429,
+        "too many attempts: wait and try again",
+        {"Retry-After": str(wait)},
+        minutes=max(1, -(-wait // 60)),
+    )
+
+
+def _audit_throttle() -> None:
+    """Record a throttled request: repeated ones show an attack on an account or a form."""
+    kind = "sign_in.throttled" if request.endpoint == "auth.sign_in" else "request.throttled"
+    try:
+        session = db.session()
+        audit.record(
+            session,
+            kind,
+            email=normalise_email(request.form.get("email", "")) or None,
+            address=client_address(),
+            endpoint=request.endpoint or "",
+        )
+        session.commit()
+    except Exception:  # the answer must not depend on the log; the database may be down
+        log.warning("could not record a throttled request", exc_info=False)
+
+
+def retry_after_seconds() -> int:
+    """Return how long until the limit that was hit lets the client try again."""
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, int(current.reset_at - time.time()))
+
+
+def unavailable(_error):
+    return _answer(
+        "errors/503.html",
+        503,
+        "the service is unavailable: try again shortly",
+        {"Retry-After": str(RETRY_AFTER_OUTAGE)},
+    )
+
+
+def database_unavailable(error):
+    # One line per failing request: the cause, never the traceback (an outage fails every
+    # request, and thousands of tracebacks hide everything else in the log).
+    first_line = str(getattr(error, "orig", None) or error).strip().splitlines() or [""]
+    log.warning(
+        "database unavailable: %s %s: %s: %s",
+        request.method,
+        request.path,
+        type(getattr(error, "orig", None) or error).__name__,
+        first_line[0][:200],
+    )
+    return unavailable(error)
+
+
+def server_error(error):
+    original = getattr(error, "original_exception", None) or error
+    if isinstance(original, OUTAGES):
+        return database_unavailable(original)
+    reference = secrets.token_hex(4).upper()
+    log.error("error reference %s", reference, exc_info=original)
+    return _answer(
+        "errors/500.html", 500, f"server error, reference {reference}", reference=reference
+    )

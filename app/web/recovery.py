@@ -1,0 +1,46 @@
+"""Forgotten passwords: ask for a link by email, then set a new password from it."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+
+from app.security import client_address
+from app.services import accounts, recovery
+from app.web import throttles
+from app.web.account_forms import ForgotPasswordForm, ResetPasswordForm
+from app.web.auth import start_session
+from app.web.gate import remember_confirmation
+
+bp = Blueprint("recovery", __name__)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@throttles.emails(throttles.RESET_REQUESTS_PER_ADDRESS)
+def forgot_password():
+    """Email a reset link; the answer is the same whether or not the address has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        recovery.request_reset(form.email.data, address=client_address())
+        return render_template("auth/check_email.html", purpose="reset", email=form.email.data)
+    return render_template("recovery/forgot_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@throttles.resets
+def reset_password(token: str):
+    """Set a new password from a link that is unused and less than an hour old."""
+    if recovery.user_for_reset(token) is None:
+        return render_template("auth/link_spent.html", purpose="reset"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = recovery.reset_password(token, form.new_password.data, address=client_address())
+        except accounts.AccountError as error:
+            form.new_password.errors.append(error.message)
+        else:
+            if user is None:
+                return render_template("auth/link_spent.html", purpose="reset"), 404
+            start_session(user)
+            flash(
+                "Your password has been changed. Any other devices have been signed out", "success"
+            )
+            return remember_confirmation(redirect(url_for("pages.home")))
+    return render_template("recovery/reset_password.html", form=form), 400 if form.errors else 200

@@ -1,0 +1,89 @@
+"""A real SMTP server for the tests (aiosmtpd), and the messages it received."""
+
+import email
+import email.policy
+import re
+import socket
+import threading
+from dataclasses import dataclass
+
+from aiosmtpd.controller import Controller
+
+
+class Mailbox:
+    """Every message the server received, parsed, oldest first."""
+
+    def __init__(self):
+        self._messages: list = []
+        self._lock = threading.Lock()
+
+    def add(self, raw: bytes) -> None:
+        """Keep a message as it arrived over SMTP."""
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        with self._lock:
+            self._messages.append(message)
+
+    def clear(self) -> None:
+        """Forget every message."""
+        with self._lock:
+            self._messages.clear()
+
+    def messages(self, to: str | None = None) -> list:
+        """Return the messages (to one address, when given)."""
+        with self._lock:
+            found = list(self._messages)
+        return [m for m in found if to is None or to.lower() in m["To"].lower()]
+
+    def last(self, to: str):
+        """Return the latest message to an address; fail when there is none."""
+        found = self.messages(to)
+        assert found, f"no email to {to}; sent: {[m['To'] for m in self.messages()]}"
+        return found[-1]
+
+    def body(self, to: str) -> str:
+        """Return the text of the latest message to an address."""
+        return self.last(to).get_content()
+
+    def link(self, to: str, containing: str = "") -> str:
+        """Return the first link in the latest message to an address (containing a text)."""
+        links = [u for u in re.findall(r"https?://\S+", self.body(to)) if containing in u]
+        assert links, f"no link with {containing!r} in: {self.body(to)}"
+        return links[0]
+
+
+class _Handler:
+    def __init__(self, mailbox: Mailbox):
+        self.mailbox = mailbox
+
+    async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.mailbox.add(envelope.original_content or envelope.content)
+        return "250 OK"
+
+
+@dataclass
+class SmtpServer:
+    """A running server: its URL for LINKWISE_SMTP_URL and what it received."""
+
+    controller: Controller
+    mailbox: Mailbox
+    url: str
+
+    def stop(self) -> None:
+        """Stop the server."""
+        self.controller.stop()
+
+
+def free_port() -> int:
+    """Return a TCP port nobody is listening on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_smtp_server() -> SmtpServer:
+    """Start aiosmtpd on a free local port in a thread of this process."""
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(_Handler(mailbox), hostname="127.0.0.1", port=port)
+    controller.start()
+    return SmtpServer(controller, mailbox, f"smtp://127.0.0.1:{port}?tls=none")

@@ -1,0 +1,87 @@
+"""PostgreSQL for the service tests: the server TEST_DATABASE_URL names, or one of our own.
+
+Never the machine's shared server's lifecycle: a test that needs an outage puts a proxy
+it controls in front of whichever server it has (tests/service/proxy.py).
+"""
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL, make_url
+
+from app.cli import upgrade_database
+from app.config import normalise_database_url
+from tests.mailbox import free_port
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+@contextmanager
+def postgres_server():
+    """Yield the URL of a PostgreSQL server to create databases on."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        yield make_url(normalise_database_url(os.environ["TEST_DATABASE_URL"]))
+        return
+    with _own_server() as url:
+        yield url
+
+
+@contextmanager
+def _own_server():
+    """Start a throwaway PostgreSQL in a temporary folder, on a free port."""
+    initdb = shutil.which("initdb") or str(PG_BIN / "initdb")
+    if not Path(initdb).exists():
+        raise RuntimeError("PostgreSQL's initdb is not installed: apt-get install postgresql")
+    folder = Path(tempfile.mkdtemp(prefix="linkwise-pg-"))
+    run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if run_as:
+        shutil.chown(folder, "postgres")
+    data, port = folder / "data", free_port()
+    subprocess.run(
+        [*run_as, initdb, "-D", str(data), "-U", "postgres", "-A", "trust"],
+        check=True,
+        capture_output=True,
+    )
+    pg_ctl = str(Path(initdb).with_name("pg_ctl"))
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(
+        [*run_as, pg_ctl, "-D", str(data), "-o", options, "-w", "start", "-l", str(folder / "log")],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield URL.create("postgresql+psycopg", username="postgres", host="127.0.0.1", port=port)
+    finally:
+        subprocess.run(
+            [*run_as, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def throwaway_database(server: URL):
+    """Create a migrated database on the server; drop it afterwards."""
+    name = f"linkwise_svc_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name)
+    try:
+        upgrade_database(url.render_as_string(hide_password=False))
+        yield url
+    finally:
+        for _ in range(3):
+            try:
+                with admin.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                break
+            except Exception:
+                time.sleep(1)
+        admin.dispose()

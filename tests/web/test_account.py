@@ -1,0 +1,188 @@
+"""Your account: details, email address, organisation, and the checks of your password."""
+
+from sqlalchemy import select
+
+from app import db
+from app.models import AuditEvent, CompetencyLevel, Organisation, User
+from tests.conftest import DEMO_PASSWORD, post_form, sign_in
+from tests.web.journeys import path_of, user_id
+
+
+def account_row(app, email):
+    with app.app_context():
+        return db.session().scalar(select(User).where(User.email == email))
+
+
+def test_editing_name_profession_and_registration_number(app, signed_in):
+    page = signed_in.get("/account/details")
+    assert page.status_code == 200 and 'value="Sam Learner"' in page.text
+    response = post_form(
+        signed_in,
+        "/account/details",
+        {"full_name": "Sam O'Learner", "profession": "gp", "registration_number": "GMC 7654321"},
+    )
+    assert response.status_code == 302
+    row = account_row(app, "learner@example.org")
+    assert (row.full_name, row.profession, row.registration_number) == (
+        "Sam O'Learner",
+        "gp",
+        "GMC 7654321",
+    )
+    assert row.professional_confirmed_as == "practice-nurse"  # the confirmation stays as given
+    with app.app_context():
+        event = db.session().scalar(
+            select(AuditEvent).where(AuditEvent.kind == "account.details_changed")
+        )
+    assert event.detail == {"fields": ["full_name", "profession", "registration_number"]}
+    assert "Sam O&#39;Learner" in signed_in.get("/account/").text
+
+
+def test_details_errors_are_shown_at_the_field_and_in_the_summary(signed_in):
+    response = post_form(
+        signed_in, "/account/details", {"full_name": "", "profession": "astronaut"}
+    )
+    assert response.status_code == 400
+    assert 'href="#full_name"' in response.text and "Enter your full name" in response.text
+
+
+def test_changing_email_waits_for_the_link_sent_to_the_new_address(app, signed_in, mailbox):
+    response = post_form(
+        signed_in,
+        "/account/email",
+        {"email": "sam.new@example.org", "current_password": DEMO_PASSWORD},
+    )
+    assert response.status_code == 200 and "Check your email" in response.text
+    assert account_row(app, "learner@example.org") is not None  # nothing changed yet
+    assert mailbox.last("learner@example.org")["Subject"] == (
+        "A change of email address was asked for"
+    )
+    link = path_of(mailbox.link("sam.new@example.org", "/account/email/confirm/"))
+    assert "sam.new@example.org" in signed_in.get(link).text
+    assert account_row(app, "learner@example.org") is not None  # following it changes nothing
+    assert post_form(signed_in, link, {}).status_code == 302
+    assert account_row(app, "sam.new@example.org") is not None
+    assert sign_in(app.test_client(), "sam.new@example.org").status_code == 302
+    assert post_form(signed_in, link, {}, page="/account/").status_code == 404  # used once
+
+
+def test_an_email_change_link_is_only_for_the_account_that_asked(
+    app, signed_in, make_user, mailbox
+):
+    post_form(
+        signed_in,
+        "/account/email",
+        {"email": "sam.new@example.org", "current_password": DEMO_PASSWORD},
+    )
+    link = path_of(mailbox.link("sam.new@example.org", "/account/email/confirm/"))
+    make_user(email="other@example.org")
+    other = app.test_client()
+    sign_in(other, "other@example.org")
+    assert other.get(link).status_code == 404
+
+
+def test_changing_email_to_a_taken_address_tells_that_address_not_the_requester(
+    app, signed_in, make_user, mailbox
+):
+    make_user(email="taken@example.org")
+    response = post_form(
+        signed_in,
+        "/account/email",
+        {"email": "taken@example.org", "current_password": DEMO_PASSWORD},
+    )
+    assert response.status_code == 200 and "Check your email" in response.text
+    assert "already has a Linkwise account" in mailbox.body("taken@example.org")
+
+
+def test_a_wrong_current_password_is_refused_audited_and_throttled(app, signed_in):
+    for _ in range(5):
+        response = post_form(
+            signed_in,
+            "/account/email",
+            {"email": "sam.new@example.org", "current_password": "not my password at all"},
+        )
+        assert response.status_code == 400
+        assert "Your current password is not correct" in response.text
+    # The limit is shared by every page that checks the current password.
+    response = post_form(
+        signed_in, "/account/", {"current_password": DEMO_PASSWORD, "new_password": "x" * 20}
+    )
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    with app.app_context():
+        kinds = db.session().scalars(select(AuditEvent.kind)).all()
+    assert kinds.count("password.check_failed") == 5
+
+
+def test_a_failed_password_change_is_audited(app, signed_in):
+    post_form(
+        signed_in,
+        "/account/",
+        {"current_password": "wrong wrong wrong", "new_password": "plum harbour violin 77"},
+    )
+    with app.app_context():
+        event = db.session().scalar(
+            select(AuditEvent).where(AuditEvent.kind == "password.check_failed")
+        )
+    assert event.actor_id == user_id(app, "learner@example.org")
+
+
+def test_joining_and_leaving_an_organisation_moves_the_learners_levels(app, signed_in, runner):
+    runner.invoke(args=["create-org", "Riverside PCN", "--join-code", "RIVER123"])
+    learner = user_id(app, "learner@example.org")
+    with app.app_context():
+        from datetime import UTC, datetime
+
+        db.session().add(
+            CompetencyLevel(
+                user_id=learner,
+                organisation_id=None,
+                competency_code="SPLW-1.1",
+                level="Competent",
+                score=90.0,
+                evidence_count=3,
+                last_evidence_at=datetime.now(UTC),
+            )
+        )
+        db.session().commit()
+    refused = post_form(signed_in, "/account/organisation", {"join_code": "NOPE9999"})
+    assert refused.status_code == 400 and "We do not recognise that join code" in refused.text
+    assert (
+        post_form(signed_in, "/account/organisation", {"join_code": "river-123"}).status_code == 302
+    )
+    with app.app_context():
+        org = db.session().scalar(select(Organisation.id))
+        assert db.session().get(User, learner).organisation_id == org
+        assert db.session().scalar(select(CompetencyLevel.organisation_id)) == org
+    page = signed_in.get("/account/organisation").text
+    assert "You are a member of <strong>Riverside PCN</strong>" in page
+    assert (
+        post_form(
+            signed_in, "/account/organisation/leave", {}, page="/account/organisation"
+        ).status_code
+        == 302
+    )
+    with app.app_context():
+        assert db.session().get(User, learner).organisation_id is None
+        assert db.session().scalar(select(CompetencyLevel.organisation_id)) is None
+        kinds = db.session().scalars(select(AuditEvent.kind)).all()
+    assert {"organisation.joined", "organisation.left"} <= set(kinds)
+
+
+def test_a_manager_cannot_leave_their_organisation_from_the_account_page(app, client, make_user):
+    make_user(email="manager@example.org", role="manager", org="Riverside PCN")
+    sign_in(client, "manager@example.org")
+    post_form(client, "/account/organisation/leave", {}, page="/account/")
+    assert account_row(app, "manager@example.org").organisation_id is not None
+
+
+def test_account_pages_need_sign_in(client):
+    client.set_cookie("linkwise_professional", "yes")
+    for url in (
+        "/account/details",
+        "/account/email",
+        "/account/organisation",
+        "/account/data",
+        "/account/delete",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and response.location.startswith("/sign-in"), url

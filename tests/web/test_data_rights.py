@@ -1,0 +1,206 @@
+"""A copy of everything held about you, and erasure that leaves nothing that names you."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from app import db
+from app.content import catalogue
+from app.models import AuditEvent, Base, Certificate, User
+from app.services import manage
+from tests.conftest import DEMO_PASSWORD, post_form, sign_in
+from tests.web.journeys import pass_module, user_id
+
+NAME, EMAIL = "Sam Learner", "learner@example.org"
+
+
+@pytest.fixture
+def module(app):
+    with app.app_context():
+        return next(m for m in catalogue().modules if m.assessment)
+
+
+@pytest.fixture
+def certified(app, client, make_user, module):
+    """A learner in Riverside PCN who passed a module and wrote a reflective account."""
+    make_user(org="Riverside PCN")
+    with app.app_context():
+        db.session().execute(
+            text("UPDATE user_account SET registration_number = 'NMC-99X1234' WHERE email = :e"),
+            {"e": EMAIL},
+        )
+        db.session().commit()
+    sign_in(client, EMAIL)
+    code = pass_module(app, client, EMAIL, module)
+    page = f"/modules/{module.slug}/certificate/"
+    post_form(client, page, {"learned": "My colleague Jo Bloggs taught me to ask first."})
+    return code
+
+
+def test_download_holds_everything_as_json_and_the_certificates(app, client, certified, module):
+    assert "Download your data" in client.get("/account/data").text
+    response = post_form(client, "/account/data", {})
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    data = json.loads(archive.read("linkwise-data.json"))
+    assert data["account"]["email"] == EMAIL
+    assert data["account"]["registration_number"] == "NMC-99X1234"
+    assert data["account"]["organisation"] == "Riverside PCN"
+    assert {c["item"] for c in data["completions"]} >= set(module.screen_item_keys)
+    assert data["attempts"][0]["passed"] is True and data["attempts"][0]["answers"]
+    assert data["certificates"][0]["code"] == certified
+    assert "Jo Bloggs" in data["certificates"][0]["reflective_account"]["learned"]
+    assert data["evidence"] and data["competency_levels"]
+    assert "sign_in.success" in {e["event"] for e in data["security_log"]}
+    assert "password_hash" not in json.dumps(data) and "session_token" not in json.dumps(data)
+    pdf = archive.read(f"certificates/{module.slug}.pdf")
+    assert pdf.startswith(b"%PDF")
+    with app.app_context():
+        event = db.session().scalar(select(AuditEvent).where(AuditEvent.kind == "data.exported"))
+    assert event.actor_id == event.subject_id == user_id(app, EMAIL)
+
+
+def _organisation_figures(app):
+    with app.app_context():
+        org = db.session().scalar(
+            select(User.organisation_id).where(User.organisation_id.isnot(None))
+        )
+        summary = manage.summary(org, catalogue())
+        grid = manage.grid(org, catalogue())
+        return (
+            summary.learners,
+            summary.completed,
+            summary.levels,
+            summary.completions_by_month,
+            grid.total,
+        )
+
+
+def _every_stored_text(app) -> str:
+    """Return every value in every table, as text: what a database dump would show."""
+    with app.app_context():
+        connection = db.session().connection()
+        values = []
+        for table in Base.metadata.sorted_tables:
+            for row in connection.execute(table.select()):
+                values.extend(str(value) for value in row)
+        return "\n".join(values)
+
+
+def test_erasing_leaves_nothing_that_names_the_learner(app, client, certified, module):
+    learner = user_id(app, EMAIL)
+    before = _organisation_figures(app)
+    stored = _every_stored_text(app)
+    assert EMAIL in stored and NAME in stored and "Jo Bloggs" in stored
+
+    refused = post_form(client, "/account/delete", {"current_password": "not my password"})
+    assert refused.status_code == 400
+    assert "Your current password is not correct" in refused.text
+    response = post_form(client, "/account/delete", {"current_password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert "Your account has been deleted" in client.get(response.location).text
+
+    stored = _every_stored_text(app)
+    for personal in (EMAIL, NAME, "NMC-99X1234", "Jo Bloggs", "127.0.0.1"):
+        assert personal not in stored, personal
+    assert _organisation_figures(app) == before  # the organisation's counts still add up
+    with app.app_context():
+        events = db.session().scalars(select(AuditEvent)).all()
+        assert all(
+            e.email is None and e.address is None
+            for e in events
+            if learner in (e.actor_id, e.subject_id)
+        )
+        erased = db.session().scalar(select(AuditEvent).where(AuditEvent.kind == "account.erased"))
+        assert erased.subject_id == learner  # the pseudonym: a number that names nobody
+    assert sign_in(app.test_client(), EMAIL).status_code == 401
+    assert client.get("/account/").status_code == 302
+
+
+def test_a_withdrawn_certificates_public_page_says_so(app, client, certified):
+    post_form(client, "/account/delete", {"current_password": DEMO_PASSWORD})
+    public = app.test_client().get(f"/certificates/{certified}")
+    assert public.status_code == 410
+    assert "Certificate withdrawn" in public.text
+    assert NAME not in public.text
+
+
+def test_erasure_is_one_transaction(app, client, certified, monkeypatch):
+    """A failure half-way through erasing leaves the account exactly as it was."""
+    from app.services import data_rights
+
+    def fail(*_args, **_kwargs):
+        raise RuntimeError("the database went away mid-erasure")
+
+    monkeypatch.setattr(data_rights.audit, "record", fail)
+    learner = user_id(app, EMAIL)
+    with app.app_context(), pytest.raises(RuntimeError):
+        data_rights.erase(learner)
+    with app.app_context():
+        user = db.session().get(User, learner)
+        assert (user.email, user.full_name, user.erased_at) == (EMAIL, NAME, None)
+        assert db.session().scalar(select(Certificate.withdrawn_at)) is None
+
+
+def test_admins_export_and_erase_from_the_command_line_and_both_are_audited(
+    app, runner, certified, tmp_path
+):
+    target = tmp_path / "sam.zip"
+    result = runner.invoke(args=["export-user", EMAIL, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(zipfile.ZipFile(target).read("linkwise-data.json"))
+    assert data["account"]["email"] == EMAIL
+    refused = runner.invoke(args=["erase-user", EMAIL], input="n\n")
+    assert refused.exit_code != 0 and user_id(app, EMAIL) is not None
+    result = runner.invoke(args=["erase-user", EMAIL, "--yes"])
+    assert result.exit_code == 0, result.output
+    assert user_id(app, EMAIL) is None
+    with app.app_context():
+        events = {
+            e.kind: e
+            for e in db.session().scalars(
+                select(AuditEvent).where(AuditEvent.kind.in_(["data.exported", "account.erased"]))
+            )
+        }
+    assert events["data.exported"].via == events["account.erased"].via == "cli"
+    assert "os_user" in events["account.erased"].detail
+    unknown = runner.invoke(args=["erase-user", "nobody@example.org", "--yes"])
+    assert unknown.exit_code != 0 and "no account for nobody@example.org" in unknown.output
+
+
+def test_the_schema_has_no_column_the_export_forgets(app):
+    """Every column of a table about a person is either exported or deliberately left out."""
+    left_out = {
+        "password_hash",
+        "session_token",
+        "erased_at",
+        "id",
+        "user_id",
+        "attempt_id",
+        "organisation_id",
+        "token_hash",
+    }
+    exported = {
+        "user_account": {
+            "email",
+            "full_name",
+            "profession",
+            "registration_number",
+            "role",
+            "professional_confirmed_at",
+            "professional_confirmed_as",
+            "created_at",
+            "last_signed_in_at",
+        },
+        "completion": {"module_slug", "item_key", "completed_at"},
+        "certificate": {"code", "module_slug", "issued_at", "withdrawn_at", "reflective_account"},
+    }
+    with app.app_context():
+        inspector = inspect(db.engine())
+        for table, columns in exported.items():
+            names = {c["name"] for c in inspector.get_columns(table)}
+            assert names - left_out == columns, table

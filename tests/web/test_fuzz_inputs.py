@@ -1,0 +1,211 @@
+"""Hostile input to every form and every URL parameter answers 4xx, never 500.
+
+Hypothesis sends NUL bytes, control characters, very long values, huge and negative
+numbers and odd Unicode to every field of every form a learner, a manager and an
+administrator can reach, and to every parameter of every route (path and query string).
+"""
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import quote, urlencode
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.content import catalogue
+from tests.conftest import confirm_professional, csrf_token, sign_in
+from tests.web.journeys import pass_module
+
+# Each of these goes into every field and every parameter, one at a time; then Hypothesis
+# mixes them with arbitrary text.
+SPECIALS = [
+    "",
+    "\x00",
+    "a\x00b",
+    "x" * 300,
+    "é" * 2000,
+    "2147483648",
+    "-1",
+    "99999999999999999999999",
+    "1e309",
+    "NaN",
+    "../../etc/passwd",
+    "%00",
+    "<script>alert(1)</script>",
+    '=HYPERLINK("http://x")',
+    "\r\n\t",
+    "\u202e\u200b",
+]
+HOSTILE = st.one_of(
+    st.sampled_from(SPECIALS), st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
+)
+QUERY_NAMES = (
+    "page",
+    "sort",
+    "profession",
+    "module",
+    "next",
+    "since",
+    "until",
+    "kind",
+    "email",
+    "answered",
+    "years",
+    "x",
+)
+FUZZ = settings(
+    max_examples=8,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+class _Forms(HTMLParser):
+    """Collect every POST form on a page: its action and its field names."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("method", "get").lower() == "post":
+            self.forms.append((attrs.get("action") or "", {}))
+        elif tag in ("input", "textarea", "select", "button") and self.forms:
+            name = attrs.get("name")
+            if name and name != "csrf_token":
+                # What the page itself would send: the field's own value, else a plain word.
+                self.forms[-1][1].setdefault(name, attrs.get("value") or "Sam")
+
+
+def forms_on(client, url):
+    parser = _Forms()
+    parser.feed(client.get(url).text)
+    return [(action or url, fields, url) for action, fields in parser.forms]
+
+
+@pytest.fixture
+def clients(app, make_user):
+    """A learner mid-way and certified, a manager and an administrator, signed in."""
+    app.config["RATELIMIT_ENABLED"] = False  # explore the handlers, not the throttle
+    make_user(email="manager@example.org", role="manager", org="Riverside PCN")
+    make_user(email="admin@example.org", role="admin")
+    make_user(email="learner@example.org", org="Riverside PCN")
+    learner = app.test_client()
+    sign_in(learner, "learner@example.org")
+    with app.app_context():
+        modules = [m for m in catalogue().modules if m.assessment]
+    pass_module(app, learner, "learner@example.org", modules[0])
+    from tests.conftest import post_form
+
+    attempt = post_form(learner, f"/modules/{modules[1].slug}/quiz/", {}).location
+    others = []
+    for email in ("manager@example.org", "admin@example.org"):
+        client = app.test_client()
+        sign_in(client, email)
+        others.append(client)
+    visitor = app.test_client()
+    confirm_professional(visitor)
+    return {
+        "learner": (learner, modules, attempt),
+        "manager": others[0],
+        "admin": others[1],
+        "visitor": visitor,
+    }
+
+
+def _page_urls(modules, attempt):
+    module = modules[0]
+    screen = module.screens[0]
+    return [
+        "/sign-in",
+        "/register",
+        "/forgot-password",
+        "/confirm-professional",
+        "/account/",
+        "/account/details",
+        "/account/email",
+        "/account/organisation",
+        "/account/data",
+        "/account/delete",
+        f"/modules/{module.slug}/",
+        f"/modules/{module.slug}/{screen.slug}/",
+        *(f"/modules/{m.slug}/{s.slug}/" for m in modules for s in m.screens if s.knowledge_check),
+        f"/modules/{module.slug}/certificate/",
+        f"/modules/{modules[1].slug}/quiz/",
+        attempt,
+    ]
+
+
+def test_every_form_field_answers_4xx_never_500(app, clients):
+    learner, modules, attempt = clients["learner"]
+    targets = []
+    for client, urls in (
+        (
+            clients["visitor"],
+            ["/sign-in", "/register", "/forgot-password", "/confirm-professional"],
+        ),
+        (learner, _page_urls(modules, attempt)),
+    ):
+        for url in urls:
+            for action, fields, page in forms_on(client, url):
+                targets.append((client, action, {"action": "save", **fields}, page))
+    assert len(targets) >= 15, [t[1] for t in targets]
+    for client, action, fields, page in targets:
+        token = csrf_token(client, page) if "csrf_token" in client.get(page).text else ""
+        for name in fields:
+            for value in SPECIALS:
+                data = {**fields, name: value, "csrf_token": token}
+                response = client.post(action, data=data)
+                assert response.status_code < 500, (action, name, value, response.status_code)
+        _fuzz_form(client, action, sorted(fields), token)
+
+
+def _fuzz_form(client, action, fields, token):
+    @FUZZ
+    @given(st.fixed_dictionaries({name: HOSTILE for name in fields}))
+    def post(values):
+        response = client.post(action, data={**values, "csrf_token": token})
+        assert response.status_code < 500, (action, values, response.status_code)
+
+    post()
+
+
+def test_every_url_and_query_parameter_answers_4xx_never_500(app, clients):
+    learner, modules, _attempt = clients["learner"]
+    rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods]
+    viewers = [learner, clients["manager"], clients["admin"]]
+    for rule in rules:
+        # The viewer the route is for: a manager's pages to the manager, and so on.
+        viewer = {"manage": viewers[1], "admin": viewers[2]}.get(
+            rule.endpoint.partition(".")[0], learner
+        )
+        for value in SPECIALS:
+            path = re.sub(r"<[^<>]+>", quote(value, safe="") or "x", rule.rule)
+            response = viewer.get(f"{path}?{urlencode(dict.fromkeys(QUERY_NAMES, value))}")
+            response.close()  # a streamed export holds its request open until closed
+            assert response.status_code < 500, (path, value, response.status_code)
+        _fuzz_rule(rule, viewers)
+
+
+def _fuzz_rule(rule, viewers):
+    @FUZZ
+    @given(
+        st.fixed_dictionaries({name: HOSTILE for name in rule.arguments}),
+        st.dictionaries(st.sampled_from(QUERY_NAMES), HOSTILE, max_size=3),
+        st.sampled_from(viewers),
+    )
+    def get(path_values, query, viewer):
+        path = re.sub(
+            r"<(?:[^:<>]+:)?([^<>]+)>",
+            lambda m: quote(path_values[m.group(1)], safe="") or "x",
+            rule.rule,
+        )
+        query_string = urlencode(query)
+        response = viewer.get(f"{path}?{query_string}" if query_string else path)
+        response.close()
+        assert response.status_code < 500, (path, query, response.status_code)
+
+    get()

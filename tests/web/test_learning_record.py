@@ -1,0 +1,132 @@
+"""My learning record: every module, certificates one click away, CPD totals, PDF and CSV."""
+
+import csv
+import io
+import subprocess
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import update
+
+from app import db
+from app.content import catalogue
+from app.domain.learning_record import ModuleRecord, cpd_totals
+from app.models import Certificate
+from tests.conftest import sign_in
+from tests.web.journeys import pass_module
+
+
+@pytest.fixture
+def modules(app):
+    with app.app_context():
+        return [m for m in catalogue().modules if m.assessment]
+
+
+@pytest.fixture
+def learner(app, client, make_user):
+    make_user()
+    sign_in(client, "learner@example.org")
+    return client
+
+
+def test_the_record_lists_every_module_with_its_status(app, learner, modules):
+    first = modules[0]
+    code = pass_module(app, learner, "learner@example.org", first)
+    page = learner.get("/my/record")
+    assert page.status_code == 200
+    with app.app_context():
+        titles = [m.title for m in catalogue().modules]
+    for title in titles:
+        assert title in page.text
+    assert "Completed" in page.text and "Not started" in page.text
+    assert f"{first.cpd_minutes} min" in page.text
+    assert f'href="/modules/{first.slug}/certificate/"' in page.text
+    assert f'href="/modules/{first.slug}/certificate.pdf"' in page.text
+    assert "Reflection: not written" in page.text
+    assert code
+
+
+def test_the_certificate_is_one_click_from_the_module_page_and_my_learning(app, learner, modules):
+    module = modules[0]
+    certificate = f'href="/modules/{module.slug}/certificate/"'
+    assert certificate not in learner.get(f"/modules/{module.slug}/").text
+    pass_module(app, learner, "learner@example.org", module)
+    assert certificate in learner.get(f"/modules/{module.slug}/").text
+    assert certificate in learner.get("/modules/").text
+
+
+def test_after_passing_the_certificate_page_offers_the_next_module(app, learner, modules):
+    pass_module(app, learner, "learner@example.org", modules[0])
+    page = learner.get(f"/modules/{modules[0].slug}/certificate/").text
+    with app.app_context():
+        following = next(m for m in catalogue().modules if m.order > modules[0].order)
+    assert f"Next: {following.title}" in page
+
+
+def test_cpd_totals_count_the_year_and_the_revalidation_period():
+    today = datetime(2026, 11, 24).date()
+
+    def done(minutes, days_ago):
+        return ModuleRecord(
+            "m",
+            "M",
+            "completed",
+            None,
+            today - timedelta(days=days_ago),
+            80,
+            minutes,
+            "LW-X",
+            False,
+        )
+
+    unfinished = ModuleRecord("u", "U", "in-progress", today, None, None, 500, None, False)
+    totals = cpd_totals((done(45, 10), done(90, 400), done(60, 4 * 365), unfinished), today, 3)
+    assert (totals.year_minutes, totals.period_minutes) == (45, 135)
+    assert totals.period_start.isoformat() == "2023-11-24"
+    assert (totals.year_credits, totals.period_credits) == (0.8, 2.2)
+
+
+def test_the_record_downloads_as_csv(app, learner, modules):
+    pass_module(app, learner, "learner@example.org", modules[0])
+    response = learner.get("/my/record.csv")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0][:4] == ["module", "status", "started", "completed"]
+    completed = next(r for r in rows if r[0] == modules[0].title)
+    assert completed[1] == "Completed" and completed[5] == str(modules[0].cpd_minutes)
+    assert completed[7].startswith("http://localhost/certificates/LW-")
+    assert rows[-2][0].startswith("Total since")
+
+
+def test_the_record_downloads_as_a_pdf(app, learner, modules):
+    pass_module(app, learner, "learner@example.org", modules[0])
+    response = learner.get("/my/record.pdf")
+    assert response.mimetype == "application/pdf"
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.data, capture_output=True, check=True
+    ).stdout.decode()
+    text = " ".join(text.split())
+    assert "Learning record" in text and "Sam Learner" in text
+    assert modules[0].title in text and "CPD time in the last 3 years" in text
+
+
+def test_a_module_completed_years_ago_counts_in_the_period_only_while_inside_it(
+    app, learner, modules
+):
+    pass_module(app, learner, "learner@example.org", modules[0])
+    with app.app_context():
+        db.session().execute(
+            update(Certificate).values(issued_at=datetime.now(UTC) - timedelta(days=4 * 365))
+        )
+        db.session().commit()
+    page = learner.get("/my/record").text
+    assert "CPD time in the last 3 years" in page
+    assert "0 min (0 RCGP credits)" in page
+
+
+def test_every_shipped_certificate_is_one_page_then_the_reflective_account(app, learner, modules):
+    for module in modules:
+        pass_module(app, learner, "learner@example.org", module)
+        pdf = learner.get(f"/modules/{module.slug}/certificate.pdf").data
+        info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True)
+        assert "Pages:           2" in info.stdout.decode(), module.slug
