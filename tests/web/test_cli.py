@@ -146,6 +146,10 @@ def test_in_production_the_app_refuses_to_start_on_invalid_content_and_prints_th
     broken = {
         "LINKWISE_ENV": "production",
         "SECRET_KEY": "a-test-secret",
+        "LINKWISE_BASE_URL": "https://learn.example.org",
+        "LINKWISE_PRIVACY_CONTROLLER": "Example PCN",
+        "LINKWISE_PRIVACY_CONTACT": "privacy@example.org",
+        "LINKWISE_SMTP_URL": "smtp://127.0.0.1:1?tls=none",
         "LINKWISE_CONTENT_DIR": "tests/domain/fixtures/broken",
         "LINKWISE_COMPETENCIES_DIR": "tests/domain/fixtures/broken/competencies",
     }
