@@ -19,6 +19,7 @@ from app.cli_errors import (
     development_defaults_in_a_checkout,
     explain_setup,
 )
+from app.cli_frameworks import FRAMEWORK_COMMANDS
 from app.domain.accounts import PROFESSIONS, ROLES
 from app.services import accounts, demo, seeding
 
@@ -32,7 +33,13 @@ def main() -> None:
     # Registered on the group, the commands are found before the app is built, so a setup
     # problem is reported as such, not as an unknown command. The content commands need
     # no app at all: they work when the content is broken and the app will not start.
-    for command in (validate, import_text2qti_command, import_gift_command, *APP_COMMANDS):
+    for command in (
+        validate,
+        import_text2qti_command,
+        import_gift_command,
+        *FRAMEWORK_COMMANDS,
+        *APP_COMMANDS,
+    ):
         group.add_command(command)
     group(prog_name="linkwise")
 
