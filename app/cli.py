@@ -19,6 +19,7 @@ from app.cli_errors import (
     development_defaults_in_a_checkout,
     explain_setup,
 )
+from app.cli_exchange import EXCHANGE_COMMANDS
 from app.cli_frameworks import FRAMEWORK_COMMANDS
 from app.domain.accounts import PROFESSIONS, ROLES
 from app.services import accounts, demo, seeding
@@ -211,7 +212,7 @@ def seed_demo(learner_count, seed, organisation):
         click.echo(report.describe())
 
 
-APP_COMMANDS = (db_cli, create_org, create_user, set_role, seed_demo)
+APP_COMMANDS = (db_cli, create_org, create_user, set_role, seed_demo, *EXCHANGE_COMMANDS)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -34,6 +34,12 @@ def _defaults(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "RATELIMIT_HEADERS_ENABLED": False,
         "PROXY_HOPS": 0,
+        # xAPI: statements go to the learning record store only when LRS_URL is set.
+        "LRS_URL": None,
+        "LRS_USERNAME": None,
+        "LRS_PASSWORD": None,
+        # Where the site is served; xAPI activity and account ids are made from it.
+        "BASE_URL": None,
     }
 
 
@@ -50,6 +56,10 @@ def _from_environment(environ) -> dict:
         "CONTENT_DIR",
         "COMPETENCIES_DIR",
         "PROXY_HOPS",
+        "LRS_URL",
+        "LRS_USERNAME",
+        "LRS_PASSWORD",
+        "BASE_URL",
     ):
         value = environ.get(f"LINKWISE_{name}")
         if value:
@@ -82,6 +92,7 @@ def load(instance_path: Path, test_config: dict | None = None, environ=None) -> 
     config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
     for key in ("CONTENT_DIR", "COMPETENCIES_DIR", "STATIC_DIR"):
         config[key] = Path(config[key])
+    _check_lrs(config, env)
     config["TESTING"] = env == "test"
     config["SESSION_COOKIE_SECURE"] = env == "production"
     config["DEMO_DATA_ALLOWED"] = env != "production"
@@ -94,3 +105,28 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def _check_lrs(config: dict, env: str) -> None:
+    """Refuse an LRS setting that could not work, saying what to set."""
+    url = config["LRS_URL"]
+    if not url:
+        return
+    if not str(url).startswith(("https://", "http://")):
+        raise ConfigError(
+            f"LINKWISE_LRS_URL must be the LRS's xAPI address, like https://lrs.example.org/xAPI/,"
+            f" not {url!r}"
+        )
+    if not (config["LRS_USERNAME"] and config["LRS_PASSWORD"]):
+        raise ConfigError(
+            "LINKWISE_LRS_URL is set but LINKWISE_LRS_USERNAME and LINKWISE_LRS_PASSWORD are "
+            "not: set the LRS's credentials for Linkwise"
+        )
+    if not config["BASE_URL"]:
+        if env == "production":
+            raise ConfigError(
+                "LINKWISE_LRS_URL is set but LINKWISE_BASE_URL is not: set it to the address "
+                "learners use, like https://linkwise.example.org, which names activities in xAPI"
+            )
+        config["BASE_URL"] = f"http://127.0.0.1:{config['PORT']}"
+    config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
