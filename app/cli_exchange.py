@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
+from app import content
 from app.services import statement_sender
 
 
@@ -33,4 +35,40 @@ def send_statements(batch_size, everything):
         sys.exit(1)
 
 
-EXCHANGE_COMMANDS = (send_statements,)
+@click.command("export-scorm")
+@with_appcontext
+@click.argument("module_slug", metavar="MODULE")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The zip file to write, e.g. referral-routes.zip.",
+)
+def export_scorm(module_slug, output):
+    """Write a module as a SCORM 1.2 package (zip) to load into a learning management system."""
+    from app.scorm_export import PackageError, build_package
+
+    if content.errors():
+        raise click.ClickException(
+            "the content has errors, so no package is made from it: run `linkwise validate`"
+        )
+    module = content.catalogue().module(module_slug)
+    if module is None:
+        known = ", ".join(m.slug for m in content.catalogue().modules)
+        raise click.ClickException(f"there is no module '{module_slug}'; the modules are: {known}")
+    try:
+        package = build_package(module)
+    except PackageError as error:
+        raise click.ClickException(f"cannot package '{module_slug}': {error}") from None
+    if output.suffix != ".zip":
+        raise click.BadParameter("name the package <something>.zip", param_hint="-o")
+    package.write(output)
+    size = output.stat().st_size
+    click.echo(
+        f"wrote {output} ({len(package.files)} files, {size // 1024} KB): load it into "
+        "your LMS as a SCORM 1.2 package"
+    )
+
+
+EXCHANGE_COMMANDS = (send_statements, export_scorm)
