@@ -151,3 +151,10 @@ def test_export_scorm_names_the_modules_when_one_is_unknown(tmp_path):
     assert "there is no module 'nursing'; the modules are: what-is-social-prescribing" in (
         result.stderr
     )
+
+
+def test_the_package_pages_are_valid_html(course_app, tmp_path):
+    from tests.web.test_html_valid import nu_errors
+
+    pages = {slug: p.files["index.html"].decode() for slug, p in packages(course_app).items()}
+    assert nu_errors(pages, tmp_path) == []
