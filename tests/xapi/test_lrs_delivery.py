@@ -119,6 +119,8 @@ def test_a_learners_journey_reaches_the_lrs_once_per_event(lrs_app, lrs, make_us
     assert "mbox" not in graded["actor"] and "name" not in graded["actor"]
     # A second run finds nothing to send.
     assert send(lrs_app).sent == 0
+    duplicates = sum(n - 1 for n in Counter(s["id"] for s in lrs.stored()).values())
+    print(f"xAPI journey: sent {report.sent}, stored {len(stored)}, duplicates {duplicates}")
 
 
 def test_an_lrs_outage_delays_statements_and_none_is_lost_or_doubled(lrs_app, lrs, make_user_for):
@@ -147,6 +149,10 @@ def test_an_lrs_outage_delays_statements_and_none_is_lost_or_doubled(lrs_app, lr
     assert sorted(new) == sorted(row.statement_id for row in rows)
     assert max(after.values()) == 1
     assert any(s["verb"]["id"].endswith("/failed") for s in lrs.stored() if s["id"] in new)
+    print(
+        f"xAPI outage: {len(rows)} recorded while the LRS was down, sent {report.sent} after, "
+        f"stored {sum(new.values())}, duplicates {sum(n - 1 for n in after.values())}"
+    )
 
 
 def test_a_batch_sent_again_after_a_lost_answer_is_stored_once(lrs_app, lrs, make_user_for):
@@ -160,6 +166,7 @@ def test_a_batch_sent_again_after_a_lost_answer_is_stored_once(lrs_app, lrs, mak
     again = send(lrs_app)
     assert again.sent == len(outbox(lrs_app)) and again.problem is None
     assert max(Counter(s["id"] for s in lrs.stored()).values()) == 1
+    print(f"xAPI resend: {again.sent} sent a second time, duplicates stored 0")
 
 
 def test_the_same_event_twice_is_one_statement_and_a_rolled_back_event_none(lrs_app, make_user_for):
