@@ -20,7 +20,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["PROXY_HOPS"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=1)
 
-    from app import compression, content, db, jinja, login, mail, security, static_files
+    from app import (
+        compression,
+        content,
+        db,
+        jinja,
+        login,
+        mail,
+        security,
+        statement_thread,
+        static_files,
+    )
 
     db.init_app(app)
     mail.init_app(app)
@@ -30,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     content.init_app(app)
     static_files.init_app(app)
     compression.init_app(app)
+    statement_thread.init_app(app)
 
     from app.web import (
         account,

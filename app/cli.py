@@ -20,6 +20,8 @@ from app.cli_errors import (
     development_defaults_in_a_checkout,
     explain_setup,
 )
+from app.cli_exchange import EXCHANGE_COMMANDS
+from app.cli_frameworks import FRAMEWORK_COMMANDS
 from app.domain.accounts import PROFESSIONS, ROLES
 from app.services import accounts, demo, seeding
 
@@ -35,7 +37,13 @@ def main() -> None:
     # Registered on the group, the commands are found before the app is built, so a setup
     # problem is reported as such, not as an unknown command. The content commands need
     # no app at all: they work when the content is broken and the app will not start.
-    for command in (validate, import_text2qti_command, import_gift_command, *APP_COMMANDS):
+    for command in (
+        validate,
+        import_text2qti_command,
+        import_gift_command,
+        *FRAMEWORK_COMMANDS,
+        *APP_COMMANDS,
+    ):
         group.add_command(command)
     group(prog_name="linkwise")
 
@@ -207,7 +215,15 @@ def seed_demo(learner_count, seed, organisation):
         click.echo(report.describe())
 
 
-APP_COMMANDS = (db_cli, create_org, create_user, set_role, seed_demo, *cli_admin.COMMANDS)
+APP_COMMANDS = (
+    db_cli,
+    create_org,
+    create_user,
+    set_role,
+    seed_demo,
+    *cli_admin.COMMANDS,
+    *EXCHANGE_COMMANDS,
+)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -31,6 +31,9 @@ LINKWISE_SETTINGS = (
     "DB_STATEMENT_TIMEOUT",
     "DB_POOL_TIMEOUT",
     "REVALIDATION_YEARS",
+    "LRS_URL",
+    "LRS_USERNAME",
+    "LRS_PASSWORD",
 )
 # Production will not start without these: each names what a real deployment must say.
 REQUIRED_IN_PRODUCTION = {
@@ -94,6 +97,10 @@ def _defaults(instance_path: Path) -> dict:
         "DB_POOL_TIMEOUT": 5,
         # NMC revalidation is every three years; the learning record totals CPD over it.
         "REVALIDATION_YEARS": 3,
+        # xAPI: statements go to the learning record store only when LRS_URL is set.
+        "LRS_URL": None,
+        "LRS_USERNAME": None,
+        "LRS_PASSWORD": None,
     }
 
 
@@ -154,6 +161,7 @@ def load(instance_path: Path, test_config: dict | None = None, environ=None) -> 
             f"LINKWISE_REVALIDATION_YEARS must be a whole number, not {years!r}"
         ) from None
     config["BASE_URL"] = (config["BASE_URL"] or _local_base_url(env, config["PORT"])).rstrip("/")
+    _check_lrs(config)
     config["TESTING"] = env == "test"
     config["SESSION_COOKIE_SECURE"] = env == "production"
     config["DEMO_DATA_ALLOWED"] = env != "production"
@@ -171,3 +179,20 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def _check_lrs(config: dict) -> None:
+    """Refuse an LRS setting that could not work, saying what to set."""
+    url = config["LRS_URL"]
+    if not url:
+        return
+    if not str(url).startswith(("https://", "http://")):
+        raise ConfigError(
+            f"LINKWISE_LRS_URL must be the LRS's xAPI address, like https://lrs.example.org/xAPI/,"
+            f" not {url!r}"
+        )
+    if not (config["LRS_USERNAME"] and config["LRS_PASSWORD"]):
+        raise ConfigError(
+            "LINKWISE_LRS_URL is set but LINKWISE_LRS_USERNAME and LINKWISE_LRS_PASSWORD are "
+            "not: set the LRS's credentials for Linkwise"
+        )

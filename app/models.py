@@ -264,3 +264,7 @@ class CompetencyLevel(Base):
     score: Mapped[float | None]
     evidence_count: Mapped[int]
     last_evidence_at: Mapped[datetime]
+
+
+# Tables kept in their own modules, registered on the same metadata.
+from app import models_statements  # noqa: E402, F401

@@ -10,6 +10,7 @@ from app.domain.content import Module, Screen
 from app.domain.gating import ItemState, can_open, first_incomplete, screen_states
 from app.domain.progress import Progress, module_progress
 from app.models import Certificate, Completion
+from app.services import xapi
 from app.services.upsert import insert_for
 
 # Every screen view asks this: a plain Core statement, built once, needing no ORM objects.
@@ -48,11 +49,14 @@ def record(user_id: int, module_slug: str, item_key: str) -> None:
     """Add a completion to the session unless it exists; the caller commits."""
     session = db.session()
     insert = insert_for(session)
-    session.execute(
+    added = session.execute(
         insert(Completion)
         .values(user_id=user_id, module_slug=module_slug, item_key=item_key)
         .on_conflict_do_nothing(index_elements=["user_id", "module_slug", "item_key"])
-    )
+        .returning(Completion.id)  # a row only when this call added it (rowcount may be -1)
+    ).first()
+    if added is not None:
+        xapi.item_completed(user_id, module_slug, item_key)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from app.domain.content import Module, quiz_key
 from app.domain.quizzes import InvalidAnswer, Quiz
 from app.domain.quizzes.attempts import Grade, check_answers, grade, select_questions
 from app.models import Answer, Attempt, Certificate, Evidence, User, utcnow
-from app.services import attainment, learning
+from app.services import attainment, learning, xapi
 
 
 class QuizClosed(Exception):
@@ -167,6 +167,7 @@ def submit(user_id: int, module: Module, attempt: Attempt) -> Attempt:
         if result.passed:
             learning.record(user_id, module.slug, quiz_key(quiz.id))
             _issue_certificate(user_id, module.slug, attempt.id)
+        xapi.quiz_graded(user_id, module, attempt, result)
     session.commit()
     session.refresh(attempt)
     return attempt
@@ -254,6 +255,7 @@ def answer_check(user_id: int, module: Module, screen, raw: dict) -> Grade:
             ],
         )
     )
+    xapi.knowledge_check_answered(user_id, module, quiz, number, checked, result)
     for key in screen.item_keys:
         learning.record(user_id, module.slug, key)
     try:

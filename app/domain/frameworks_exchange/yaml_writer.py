@@ -1,0 +1,107 @@
+"""Write framework data as a YAML file in the house style of competencies/*.yaml."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import yaml
+
+from .source import COMPETENCY_KEYS, DOMAIN_KEYS, FrameworkSource, other_keys
+
+WIDTH = 90
+TOP_KEYS = ("id", "title", "version", "publisher", "source", "licence")
+
+
+def framework_yaml(source: FrameworkSource) -> str:
+    """Return the YAML text of a framework; loading it gives back exactly `source.data`."""
+    data = source.data
+    lines = [f"# {line}".rstrip() for line in source.comment.splitlines()]
+    for key in TOP_KEYS:
+        if key in data:
+            lines += _scalar(key, data[key], 0)
+    if "scale" in data:
+        lines.append("scale:")
+        for level in data["scale"]:
+            lines += _block(level, 4, bullet=True)
+    if "attainment" in data:
+        lines.append("attainment:")
+        lines += _block(data["attainment"], 2)
+    lines += _extra(other_keys(data, (*TOP_KEYS, "scale", "attainment", "domains")), 0)
+    if "domains" in data:
+        lines.append("domains:")
+        for index, domain in enumerate(data["domains"]):
+            if index:
+                lines.append("")
+            lines += _domain(domain)
+    text = "\n".join(lines) + "\n"
+    if yaml.safe_load(text) != data:  # a guard: the writer must never change the framework
+        raise ValueError("the framework could not be written as YAML without changing it")
+    return text
+
+
+def _domain(domain: dict) -> list[str]:
+    lines = _scalar("number", domain["number"], 4, bullet=True)
+    for key in ("title", "summary"):
+        if key in domain:
+            lines += _scalar(key, domain[key], 4)
+    lines += _extra(other_keys(domain, DOMAIN_KEYS), 4)
+    lines.append("    competencies:")
+    for competency in domain.get("competencies") or []:
+        first = True
+        for key in COMPETENCY_KEYS:
+            if key in competency:
+                lines += _scalar(key, competency[key], 8, bullet=first)
+                first = False
+        lines += _extra(other_keys(competency, COMPETENCY_KEYS), 8)
+    return lines
+
+
+def _scalar(key: str, value, indent: int, *, bullet: bool = False) -> list[str]:
+    """Return `key: value` lines; long text is folded over indented lines as `>-`."""
+    lead = " " * (indent - 2) + "- " if bullet else " " * indent
+    if (
+        isinstance(value, str)
+        and _foldable(value)
+        and len(lead) + len(key) + 2 + len(value) > WIDTH
+    ):
+        body = textwrap.wrap(
+            value, WIDTH - indent - 2, break_long_words=False, break_on_hyphens=False
+        )
+        return [f"{lead}{key}: >-", *(" " * (indent + 2) + part for part in body)]
+    return [f"{lead}{key}: {_inline(value)}"]
+
+
+def _foldable(text: str) -> bool:
+    # Folding joins lines with one space: only text without newlines, runs of spaces or
+    # edge spaces comes back the same.
+    return bool(text) and "\n" not in text and "  " not in text and text == text.strip()
+
+
+def _inline(value) -> str:
+    if isinstance(value, str) and not value.isprintable():
+        return json.dumps(value, ensure_ascii=True)  # escapes, which YAML reads alike
+    dumped = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6)
+    dumped = dumped.removesuffix("\n...\n").removesuffix("\n")
+    # The house style quotes with double quotes, as in version: "0.2".
+    if isinstance(value, str) and dumped.startswith("'"):
+        return json.dumps(value, ensure_ascii=False)
+    return dumped
+
+
+def _block(mapping: dict, indent: int, *, bullet: bool = False) -> list[str]:
+    lines = []
+    for index, (key, value) in enumerate(mapping.items()):
+        if isinstance(value, dict | list):
+            lines += _extra({key: value}, indent)
+        else:
+            lines += _scalar(key, value, indent, bullet=bullet and index == 0)
+    return lines
+
+
+def _extra(mapping: dict, indent: int) -> list[str]:
+    """Return keys the exchange formats do not know, dumped as YAML at this indent."""
+    if not mapping:
+        return []
+    dumped = yaml.safe_dump(mapping, sort_keys=False, allow_unicode=True, width=WIDTH)
+    return [" " * indent + line if line else line for line in dumped.splitlines()]

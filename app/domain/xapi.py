@@ -1,0 +1,260 @@
+"""xAPI statements for what learners do, built from plain values (ADL verbs, stable ids).
+
+Each statement's id is a name-based UUID of the site and the event ("screen s of module m
+completed by learner 7 at 10:02:03.120"), kept in the outbox with the statement: sending
+it twice leaves one statement in the learning record store, which keeps one per id.
+Learners appear as an account on the site (their Linkwise id), never by name or email.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+# Fixed for ever: changing it would give every past event a new statement id.
+NAMESPACE = uuid.UUID("3f5b7c1e-2d4a-4e8b-9c61-0a7d5e2f1b93")
+LANGUAGE = "en-GB"
+ADL = "http://adlnet.gov/expapi"
+VERBS = {
+    name: {"id": f"{ADL}/verbs/{name}", "display": {"en-US": name}}
+    for name in ("completed", "answered", "attempted", "passed", "failed", "mastered")
+}
+ACTIVITY_TYPES = {
+    "module": f"{ADL}/activities/module",
+    "screen": f"{ADL}/activities/lesson",
+    "question": f"{ADL}/activities/cmi.interaction",
+    "assessment": f"{ADL}/activities/assessment",
+    "competency": f"{ADL}/activities/objective",
+}
+
+
+@dataclass(frozen=True)
+class Site:
+    """The Linkwise site that statements come from; its address names activities."""
+
+    base_url: str
+
+    def url(self, path: str) -> str:
+        """Return an absolute address on the site."""
+        return self.base_url.rstrip("/") + path
+
+    def agent(self, user_id: int) -> dict:
+        """Return a learner as an xAPI agent: an account on this site, by Linkwise id."""
+        return {"objectType": "Agent", "account": {"homePage": self.url("/"), "name": str(user_id)}}
+
+    def statement_id(self, *event: object) -> str:
+        """Return the stable id of the statement reporting this event."""
+        return str(uuid.uuid5(NAMESPACE, "|".join([self.base_url, *map(str, event)])))
+
+    def extension(self, name: str) -> str:
+        """Return the IRI of one of Linkwise's own context or result extensions."""
+        return self.url(f"/xapi/extensions/{name}")
+
+
+@dataclass(frozen=True)
+class ModuleRef:
+    """The module an event happened in."""
+
+    slug: str
+    title: str
+
+
+def timestamp(at: datetime) -> str:
+    """Return an xAPI timestamp: ISO 8601 in UTC, to the millisecond."""
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def activity(object_id: str, kind: str, name: str, **definition) -> dict:
+    """Return an xAPI activity with its type and English name."""
+    return {
+        "objectType": "Activity",
+        "id": object_id,
+        "definition": {"type": ACTIVITY_TYPES[kind], "name": {LANGUAGE: name}, **definition},
+    }
+
+
+def module_activity(site: Site, module: ModuleRef) -> dict:
+    """Return the activity of a whole module."""
+    return activity(site.url(f"/modules/{module.slug}/"), "module", module.title)
+
+
+def _statement(site, event, user_id, verb, obj, at, *, result=None, parent=None, extra=None):
+    context = {"platform": "Linkwise", "language": LANGUAGE}
+    if parent is not None:
+        context["contextActivities"] = {"parent": [parent]}
+    context.update(extra or {})
+    found = {
+        # Who did what, and when: a learner id reused after a database was reset, or a
+        # second site sharing the LRS, never collides with an earlier statement.
+        "id": site.statement_id(*event, timestamp(at)),
+        "actor": site.agent(user_id),
+        "verb": VERBS[verb],
+        "object": obj,
+        "timestamp": timestamp(at),
+        "context": context,
+    }
+    if result is not None:
+        found["result"] = result
+    return found
+
+
+def screen_completed(site: Site, user_id: int, module: ModuleRef, slug: str, title: str, at):
+    """Return "completed" for a screen a learner finished."""
+    screen = activity(site.url(f"/modules/{module.slug}/{slug}/"), "screen", title)
+    return _statement(
+        site,
+        ("screen-completed", user_id, module.slug, slug),
+        user_id,
+        "completed",
+        screen,
+        at,
+        result={"completion": True},
+        parent=module_activity(site, module),
+    )
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """A knowledge check's question as xAPI describes it, and the learner's response."""
+
+    question_id: str
+    title: str
+    choices: tuple[tuple[str, str], ...]  # (choice id, text)
+    correct: tuple[str, ...]
+    response: tuple[str, ...]
+    fraction: float
+
+
+def check_answered(
+    site: Site, user_id: int, module: ModuleRef, quiz_id: str, number: int, item: Interaction, at
+):
+    """Return "answered" for a knowledge check, with the response and whether it was right."""
+    question = activity(
+        site.url(f"/modules/{module.slug}/checks/{quiz_id}/{item.question_id}"),
+        "question",
+        item.title,
+        interactionType="choice",
+        correctResponsesPattern=["[,]".join(item.correct)],
+        choices=[{"id": cid, "description": {LANGUAGE: text}} for cid, text in item.choices],
+    )
+    return _statement(
+        site,
+        ("check-answered", user_id, quiz_id, number),
+        user_id,
+        "answered",
+        question,
+        at,
+        result={
+            "response": "[,]".join(item.response),
+            "success": item.fraction >= 1,
+            "score": {"scaled": round(item.fraction, 4)},
+        },
+        parent=module_activity(site, module),
+    )
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    """A graded attempt at a module's quiz."""
+
+    quiz_id: str
+    title: str
+    number: int
+    points: float
+    points_possible: float
+    percent: int
+    passed: bool
+    pass_mark: float
+
+
+def _quiz_activity(site: Site, module: ModuleRef, result: QuizResult) -> dict:
+    return activity(site.url(f"/modules/{module.slug}/quiz/"), "assessment", result.title)
+
+
+def quiz_attempted(site: Site, user_id: int, module: ModuleRef, result: QuizResult, at):
+    """Return "attempted" for a quiz attempt that was submitted."""
+    return _statement(
+        site,
+        ("quiz-attempted", user_id, result.quiz_id, result.number),
+        user_id,
+        "attempted",
+        _quiz_activity(site, module, result),
+        at,
+        parent=module_activity(site, module),
+        extra={"extensions": {site.extension("attempt"): result.number}},
+    )
+
+
+def quiz_graded(site: Site, user_id: int, module: ModuleRef, result: QuizResult, at):
+    """Return "passed" or "failed" for a graded attempt, with its score."""
+    return _statement(
+        site,
+        ("quiz-graded", user_id, result.quiz_id, result.number),
+        user_id,
+        "passed" if result.passed else "failed",
+        _quiz_activity(site, module, result),
+        at,
+        result={
+            "score": {
+                "raw": result.points,
+                "min": 0,
+                "max": result.points_possible,
+                "scaled": round(result.percent / 100, 4),
+            },
+            "success": result.passed,
+            "completion": True,
+        },
+        parent=module_activity(site, module),
+        extra={
+            "extensions": {
+                site.extension("attempt"): result.number,
+                site.extension("pass-mark"): result.pass_mark,
+            }
+        },
+    )
+
+
+def certificate_issued(
+    site: Site, user_id: int, module: ModuleRef, code: str, cpd_minutes: int, at
+):
+    """Return "completed" for a module whose CPD certificate was issued, naming the certificate."""
+    return _statement(
+        site,
+        ("certificate-issued", user_id, module.slug),
+        user_id,
+        "completed",
+        module_activity(site, module),
+        at,
+        result={"completion": True, "success": True, "duration": f"PT{cpd_minutes}M"},
+        extra={"extensions": {site.extension("certificate"): site.url(f"/certificates/{code}")}},
+    )
+
+
+def competency_confirmed(
+    site: Site,
+    user_id: int,
+    code: str,
+    name: str,
+    confirmed_by: int,
+    at,
+    *,
+    confirmation_id: int | str,
+):
+    """Return "mastered" for a competency a supervisor confirmed in practice.
+
+    The supervisor is the statement's instructor; `confirmation_id` names the confirmation,
+    so re-confirming later is a new statement while the same confirmation never is.
+    """
+    competency = activity(site.url(f"/competencies/#{code}"), "competency", f"{code} {name}")
+    return _statement(
+        site,
+        ("competency-confirmed", user_id, code, confirmation_id),
+        user_id,
+        "mastered",
+        competency,
+        at,
+        result={"success": True},
+        extra={"instructor": site.agent(confirmed_by)},
+    )

@@ -1,0 +1,169 @@
+"""Write a module as a self-contained SCORM 1.2 package (a zip) that an LMS can host.
+
+The pages are rendered here from the course as loaded, with the site's own templates and
+Markdown; the NHS.UK stylesheet is copied from the built static/nhsuk at export time, and
+the runtime is our own JavaScript from app/scorm_runtime.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app, render_template
+from markupsafe import Markup
+
+from app.domain.content import Module
+from app.domain.markdown import render_markdown
+from app.domain.quizzes.attempts import shown_questions
+from app.domain.scorm import course_data, manifest_problems, manifest_xml, package_problems
+from app.domain.textfiles import split_front_matter
+from app.jinja import render_component
+
+RUNTIME = Path(__file__).parent / "scorm_runtime"
+SCRIPTS = ("linkwise-scorm.js", "linkwise-scorm-ui.js", "linkwise-scorm-quiz.js")
+NHSUK_CSS = "nhsuk/nhsuk-frontend.min.css"
+ELSEWHERE = "lw-elsewhere:"  # links out of the module: nh3 drops the address, we unwrap them
+BARE_LINK = re.compile(r"<a>(.*?)</a>", re.S)
+EXTERNAL_LINK = re.compile(r'<a href="(https?://[^"]+)" rel="noopener">(.*?)</a>', re.S)
+FOOTNOTE_ID = re.compile(r'(id|href)="(#?)(fn(?:ref)?:[^"]+)"')
+CSS_URL = re.compile(r"url\((assets/[^)]+)\)")
+FIXED_TIME = (2026, 1, 1, 0, 0, 0)  # zip entries carry no build time: same input, same bytes
+
+
+class PackageError(Exception):
+    """The module cannot be packaged; the message says why in a sentence."""
+
+
+@dataclass(frozen=True)
+class Package:
+    """The files of a package, by their path inside it."""
+
+    files: dict[str, bytes]
+
+    def write(self, path: Path) -> None:
+        """Write the package as a zip file."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in sorted(self.files):
+                info = zipfile.ZipInfo(name, FIXED_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, self.files[name])
+
+
+class _PackageLinks:
+    """Links as a package needs them: screens in the page, media beside it, nothing else."""
+
+    def __init__(self, module_slug: str) -> None:
+        self.module_slug = module_slug
+
+    def module_url(self, module_slug: str) -> str:
+        return ELSEWHERE + module_slug
+
+    def screen_url(self, module_slug: str, screen_slug: str) -> str:
+        return f"#screen-{screen_slug}" if module_slug == self.module_slug else ELSEWHERE
+
+    def media_url(self, module_slug: str, filename: str) -> str:
+        return f"media/{filename}"
+
+
+def build_package(module: Module) -> Package:
+    """Return the SCORM 1.2 package of a module, or raise PackageError saying what is wrong."""
+    problems = package_problems(module) + _clashing_ids(module)
+    if problems:
+        raise PackageError("; ".join(problems))
+    static = Path(current_app.static_folder)
+    stylesheet = static / NHSUK_CSS
+    if not stylesheet.is_file():
+        raise PackageError(
+            f"{stylesheet} is missing: run `make setup`, which builds the NHS.UK styles from npm"
+        )
+    files: dict[str, bytes] = {}
+    css = stylesheet.read_text("utf-8")
+    files["css/nhsuk-frontend.min.css"] = css.encode()
+    for asset in sorted(set(CSS_URL.findall(css))):
+        files[f"css/{asset}"] = (static / "nhsuk" / asset).read_bytes()
+    files["css/linkwise.css"] = (static / "css" / "linkwise.css").read_bytes()
+    files["css/scorm.css"] = (RUNTIME / "scorm.css").read_bytes()
+    for script in SCRIPTS:
+        files[f"js/{script}"] = (RUNTIME / script).read_bytes()
+    for name, path in sorted(module.media.items()):
+        files[f"media/{name}"] = Path(path).read_bytes()
+    files["index.html"] = _page(module).encode()
+    manifest = manifest_xml(
+        identifier=f"linkwise-{module.slug}",
+        title=module.title,
+        version=module.provenance.version if module.provenance else "1",
+        mastery_score=round(module.assessment.pass_mark) if module.assessment else 0,
+        files=sorted(files),
+    )
+    wrong = manifest_problems(manifest, set(files))
+    if wrong:
+        raise PackageError("; ".join(wrong))
+    files["imsmanifest.xml"] = manifest.encode()
+    return Package(files)
+
+
+def _page(module: Module) -> str:
+    quizzes = [s.knowledge_check for s in module.screens if s.knowledge_check]
+    quizzes += [module.assessment] if module.assessment else []
+    shown_all = {
+        shown.question.id: shown
+        for quiz in quizzes
+        for shown in shown_questions(quiz, [{"question": q.id} for q in quiz.questions])
+    }
+    data = json.dumps(course_data(module), ensure_ascii=False, separators=(",", ":"))
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return render_template(
+        "scorm/index.html",
+        module=module,
+        quiz=module.assessment,
+        screen_html={s.slug: Markup(_screen_html(module, s)) for s in module.screens},
+        shown_all=shown_all,
+        course_json=Markup(data),
+        header=render_component(
+            "header", {"service": {"text": "Linkwise"}, "logo": {"ariaLabel": "Linkwise"}}
+        ),
+        footer=render_component(
+            "footer",
+            {"meta": {"items": []}, "copyright": {"text": f"Linkwise · {module.title}"}},
+        ),
+    )
+
+
+def _screen_html(module: Module, screen) -> str:
+    """Render a screen's Markdown again with the package's links; sanitised as on the site."""
+    split = split_front_matter(Path(screen.path).read_text("utf-8"))
+    html = render_markdown(
+        split.body,
+        module_slug=module.slug,
+        link_resolver=_PackageLinks(module.slug),
+        path=screen.path,
+        first_line=split.body_first_line,
+    ).html
+    html = BARE_LINK.sub(r"\1", html)
+    # Every screen is in one page: each screen's footnotes get ids of their own.
+    html = FOOTNOTE_ID.sub(lambda m: f'{m[1]}="{m[2]}{screen.slug}-{m[3]}"', html)
+    # A link followed inside the LMS's frame would take the learner out of the module.
+    return EXTERNAL_LINK.sub(
+        r'<a href="\1" rel="noopener noreferrer" target="_blank">\2'
+        r'<span class="nhsuk-u-visually-hidden"> (opens in a new tab)</span></a>',
+        html,
+    )
+
+
+def _clashing_ids(module: Module) -> list[str]:
+    seen: dict[str, str] = {}
+    problems = []
+    quizzes = [s.knowledge_check for s in module.screens if s.knowledge_check]
+    for quiz in quizzes + ([module.assessment] if module.assessment else []):
+        for question in quiz.questions:
+            if question.id in seen:
+                problems.append(
+                    f"question ID '{question.id}' is in both {seen[question.id]} and {quiz.id}"
+                )
+            seen[question.id] = quiz.id
+    return problems

@@ -1,0 +1,207 @@
+/* Linkwise SCORM 1.2 runtime, the page: screens in order, knowledge checks, the quiz. */
+(function () {
+  "use strict";
+
+  var lw = window.LinkwiseScorm;
+  var course = lw.course, state = lw.state, quiz = course.quiz, items = course.items;
+  var started = Date.now();
+  var drawn = [];
+
+  function $(selector, root) { return (root || document).querySelector(selector); }
+  function $$(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
+  function css(value) { return window.CSS && CSS.escape ? CSS.escape(value) : value; }
+
+  // ---- Progress and gating: an item opens once every item before it is complete. ----
+  function indexOf(key) { return items.indexOf(key); }
+  function isOpen(key) { return indexOf(key) <= state.done; }
+  function complete(key) {
+    var index = indexOf(key);
+    if (index === state.done) {
+      state.done = index + 1;
+      lw.save();
+    }
+    render();
+  }
+  function progressMessage(percent, done) {
+    if (done === 0) return "Ready to start";
+    if (done === items.length) return "Well done, you've completed this module";
+    return percent < 30 ? "Good start, keep going" : "Well done, you're getting there";
+  }
+  function render() {
+    var percent = Math.floor(state.done * 100 / items.length);
+    $("[data-progress]").hidden = false;
+    $("[data-progress-message]").textContent = progressMessage(percent, state.done);
+    $("[data-progress-percent]").textContent = String(percent);
+    $("progress", $("[data-progress]")).value = percent;
+    $$("[data-menu]").forEach(function (li) {
+      var where = li.getAttribute("data-menu");
+      var key = where === "quiz" ? "quiz:" + quiz.id : "screen:" + where;
+      var open = isOpen(key);
+      $("[data-go]", li).hidden = !open;
+      $("[data-locked]", li).hidden = open;
+      $("[data-done]", li).hidden = indexOf(key) >= state.done;
+      $("[data-go]", li).setAttribute("aria-current", where === current ? "page" : "false");
+    });
+  }
+
+  // ---- Showing one screen, or the quiz, at a time. ----
+  var current = null;
+  function show(where, focus) {
+    var key = where === "quiz" ? "quiz:" + (quiz && quiz.id) : "screen:" + where;
+    if (indexOf(key) < 0 || !isOpen(key)) where = firstOpen();
+    current = where;
+    $$("[data-screen]").forEach(function (s) { s.hidden = s.getAttribute("data-screen") !== where; });
+    if (quiz) $("[data-quiz]").hidden = where !== "quiz";
+    if (where === "quiz") showQuiz();
+    lw.set("cmi.core.lesson_location", where);
+    lw.commit();
+    render();
+    if (focus) $("h1", where === "quiz" ? $("[data-quiz]") : $('[data-screen="' + css(where) + '"]')).focus();
+  }
+  function firstOpen() {
+    var key = items[Math.min(state.done, items.length - 1)];
+    var found = course.screens.filter(function (s) { return "screen:" + s.slug === key || "check:" + s.check === key; })[0];
+    return found ? found.slug : "quiz";
+  }
+  document.addEventListener("click", function (event) {
+    var go = event.target.closest("[data-go]");
+    if (go) { show(go.getAttribute("data-go"), true); return; }
+    var link = event.target.closest('a[href^="#screen-"]');
+    if (link) { event.preventDefault(); show(link.getAttribute("href").slice(8), true); return; }
+    var next = event.target.closest("[data-next]");
+    if (next) nextScreen(next.closest("[data-screen]").getAttribute("data-screen"));
+  });
+  function nextScreen(slug) {
+    var index = course.screens.map(function (s) { return s.slug; }).indexOf(slug);
+    var screen = course.screens[index];
+    var section = $('[data-screen="' + css(slug) + '"]');
+    if (screen.check && indexOf("check:" + screen.check) >= state.done) {
+      $("[data-next-error]", section).hidden = false;
+      $("[data-check-form] input, [data-check-form] select", section).focus();
+      return;
+    }
+    complete("screen:" + slug);
+    var following = course.screens[index + 1];
+    show(following ? following.slug : (quiz ? "quiz" : slug), true);
+  }
+
+  // ---- Reading, restoring and checking answers in a question's fields. ----
+  function field(question, part) { return "q." + question.id + (part ? "." + part : ""); }
+  function byName(box, name) { return $$('[name="' + css(name) + '"]', box); }
+  function readAnswer(question, box) {
+    var type = question.type;
+    if (type === "single-choice" || type === "true-false") {
+      var chosen = byName(box, field(question)).filter(function (i) { return i.checked; })[0];
+      return chosen ? chosen.value : null;
+    }
+    if (type === "multiple-answers") {
+      return byName(box, field(question)).filter(function (i) { return i.checked; }).map(function (i) { return i.value; });
+    }
+    if (type === "short-answer" || type === "numeric") {
+      var text = byName(box, field(question))[0].value.trim();
+      return text ? text : null;
+    }
+    var parts = type === "matching" ? question.pairs.map(function (p) { return p[0]; }) : question.steps;
+    var values = parts.map(function (part) { return byName(box, field(question, part))[0].value; });
+    return values.some(function (v) { return v; }) ? values : null;
+  }
+  function writeAnswer(question, box, answer) {
+    var type = question.type;
+    if (answer === null || answer === undefined) return;
+    if (type === "single-choice" || type === "true-false") {
+      byName(box, field(question)).forEach(function (i) { i.checked = i.value === answer; });
+    } else if (type === "multiple-answers") {
+      byName(box, field(question)).forEach(function (i) { i.checked = answer.indexOf(i.value) >= 0; });
+    } else if (type === "short-answer" || type === "numeric") {
+      byName(box, field(question))[0].value = answer;
+    } else {
+      var parts = type === "matching" ? question.pairs.map(function (p) { return p[0]; }) : question.steps;
+      parts.forEach(function (part, n) { byName(box, field(question, part))[0].value = answer[n] || ""; });
+    }
+  }
+  function problemWith(question, answer) {
+    if (question.type === "numeric" && answer !== null && !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(answer)) {
+      return "Enter a number, like 42 or 1.5";
+    }
+    if (question.type === "ordering" && answer !== null) {
+      var given = answer.filter(function (v) { return v; });
+      var distinct = given.filter(function (v, n) { return given.indexOf(v) === n; });
+      if (given.length !== answer.length || distinct.length !== given.length) {
+        return "Give every step a different position, from 1 to " + answer.length;
+      }
+    }
+    return null;
+  }
+
+  // ---- Marking, as Linkwise marks: the same fractions as app/domain/quizzes. ----
+  function fraction(question, answer) {
+    var type = question.type;
+    if (answer === null) return 0;
+    if (type === "single-choice" || type === "true-false") return question.correct.indexOf(answer) >= 0 ? 1 : 0;
+    if (type === "multiple-answers") {
+      var wrong = question.choices.length - question.correct.length;
+      var right = answer.filter(function (a) { return question.correct.indexOf(a) >= 0; }).length;
+      var lost = answer.length - right;
+      return Math.max(0, right / question.correct.length - (wrong ? lost / wrong : 0));
+    }
+    if (type === "short-answer") {
+      var norm = function (t) { return t.split(/\s+/).filter(Boolean).join(" ").toLowerCase(); };
+      return question.answers.some(function (a) { return norm(a) === norm(answer); }) ? 1 : 0;
+    }
+    if (type === "numeric") {
+      var number = Number(answer);
+      return number >= question.low && number <= question.high ? 1 : 0;
+    }
+    if (type === "matching") {
+      return question.pairs.filter(function (p, n) { return answer[n] === p[1]; }).length / question.pairs.length;
+    }
+    // answer[n] is the position given to the nth step in the right order.
+    return question.steps.filter(function (step, n) { return Number(answer[n]) === n + 1; }).length / question.steps.length;
+  }
+  function showFeedback(box, value, reveal) {
+    var verdict = value >= 1 ? "right" : value > 0 ? "part" : "wrong";
+    $$("[data-feedback]", box).forEach(function (block) {
+      var mine = block.getAttribute("data-feedback") === verdict;
+      block.hidden = !mine;
+      $$(":scope > *", block).forEach(function (part) { part.hidden = !reveal && !part.classList.contains("lw-verdict"); });
+    });
+  }
+  function hideFeedback(box) { $$("[data-feedback]", box).forEach(function (b) { b.hidden = true; }); }
+
+  // ---- The NHS error pattern: a summary linking to each field, and the message at it. ----
+  function showErrors(form, errors) {
+    var summary = $("[data-error-summary]", form), list = $("[data-error-list]", form);
+    list.textContent = "";
+    $$(".nhsuk-error-message[data-field-error]", form).forEach(function (e) { e.remove(); });
+    $$(".nhsuk-form-group--error", form).forEach(function (g) { g.classList.remove("nhsuk-form-group--error"); });
+    errors.forEach(function (error) {
+      var fieldset = $("fieldset", error.box);
+      var target = $("input, select", fieldset);
+      var message = document.createElement("span");
+      message.className = "nhsuk-error-message";
+      message.setAttribute("data-field-error", "");
+      message.id = "error-" + error.question.id;
+      message.innerHTML = '<span class="nhsuk-u-visually-hidden">Error:</span> ';
+      message.appendChild(document.createTextNode(error.text));
+      $("legend", fieldset).after(message);
+      fieldset.setAttribute("aria-describedby", message.id);
+      error.box.classList.add("nhsuk-form-group--error");
+      var item = document.createElement("li"), link = document.createElement("a");
+      link.href = "#" + target.id;
+      link.textContent = error.text;
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    summary.hidden = errors.length === 0;
+    if (errors.length) summary.focus();
+  }
+
+  window.LinkwiseScormUi = {
+    show: show, render: render, complete: complete, readAnswer: readAnswer, writeAnswer: writeAnswer,
+    problemWith: problemWith, fraction: fraction, showFeedback: showFeedback, hideFeedback: hideFeedback,
+    showErrors: showErrors, byName: byName, $: $, $$: $$, css: css, started: started,
+    current: function () { return current; }, drawn: function () { return drawn; },
+    setDrawn: function (found) { drawn = found; }, indexOf: indexOf,
+  };
+  function showQuiz() { if (window.LinkwiseScormQuiz) window.LinkwiseScormQuiz.show(); }
+}());

@@ -1,0 +1,121 @@
+"""xAPI: record a statement in the outbox, in the transaction of the event it reports.
+
+The hooks below are called from where events happen (one line each); with no learning
+record store configured (LINKWISE_LRS_URL unset) they do nothing. `linkwise
+send-statements`, or the development server's sender thread, delivers the outbox.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from app import db
+from app.content import catalogue
+from app.domain import xapi
+from app.domain.content import Module
+from app.models import Certificate, utcnow
+from app.models_statements import StatementOutbox
+from app.services.upsert import insert_for
+
+
+def enabled() -> bool:
+    """Say whether statements are being recorded for a learning record store."""
+    return bool(current_app.config.get("LRS_URL"))
+
+
+def site() -> xapi.Site:
+    """Return the site statements come from."""
+    return xapi.Site(current_app.config["BASE_URL"])
+
+
+def record(statement: dict) -> None:
+    """Add a statement to the outbox, once: the same event recorded again is ignored."""
+    session = db.session()
+    insert = insert_for(session)
+    session.execute(
+        insert(StatementOutbox)
+        .values(statement_id=statement["id"], statement=statement, next_attempt_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["statement_id"])
+    )
+
+
+def item_completed(user_id: int, module_slug: str, item_key: str) -> None:
+    """Record "completed" when a learner completes a screen (other items report elsewhere)."""
+    kind, _, slug = item_key.partition(":")
+    if kind != "screen" or not enabled():
+        return
+    module = catalogue().module(module_slug)
+    screen = module.screen(slug) if module else None
+    if screen is None:
+        return
+    ref = xapi.ModuleRef(module.slug, module.title)
+    record(xapi.screen_completed(site(), user_id, ref, screen.slug, screen.title, utcnow()))
+
+
+def knowledge_check_answered(user_id: int, module: Module, quiz, number: int, answers, grade):
+    """Record "answered" for each question of a knowledge check answer (attempt `number`)."""
+    if not enabled():
+        return
+    ref = xapi.ModuleRef(module.slug, module.title)
+    for marked in grade.marked:
+        question = marked.question
+        given = answers.get(question.id)
+        given = [given] if isinstance(given, str) else list(given or ())
+        item = xapi.Interaction(
+            question_id=question.id,
+            title=question.title or f"Knowledge check: {module.title}",
+            choices=tuple((c.id, c.text) for c in getattr(question, "choices", ())),
+            correct=tuple(c.id for c in getattr(question, "choices", ()) if c.correct),
+            response=tuple(str(value) for value in given),
+            fraction=marked.fraction,
+        )
+        record(xapi.check_answered(site(), user_id, ref, quiz.id, number, item, utcnow()))
+
+
+def quiz_graded(user_id: int, module: Module, attempt, grade) -> None:
+    """Record "attempted" and "passed" or "failed" for a graded attempt, and the certificate."""
+    if not enabled():
+        return
+    ref, quiz, now = xapi.ModuleRef(module.slug, module.title), module.assessment, utcnow()
+    result = xapi.QuizResult(
+        quiz_id=quiz.id,
+        title=quiz.title,
+        number=attempt.number,
+        points=grade.points,
+        points_possible=grade.points_possible,
+        percent=grade.percent,
+        passed=grade.passed,
+        pass_mark=quiz.pass_mark,
+    )
+    record(xapi.quiz_attempted(site(), user_id, ref, result, attempt.started_at or now))
+    record(xapi.quiz_graded(site(), user_id, ref, result, now))
+    if grade.passed:
+        code = db.session().scalar(
+            select(Certificate.code).where(
+                Certificate.user_id == user_id, Certificate.module_slug == module.slug
+            )
+        )
+        if code is not None:
+            record(xapi.certificate_issued(site(), user_id, ref, code, module.cpd_minutes, now))
+
+
+def competency_confirmed(
+    user_id: int, code: str, confirmed_by: int, confirmation_id: int | str, at=None
+) -> None:
+    """Record "mastered" for a competency a supervisor confirmed (for the ratings work)."""
+    if not enabled():
+        return
+    competency = catalogue().competency(code)
+    name = competency.name if competency else code
+    record(
+        xapi.competency_confirmed(
+            site(),
+            user_id,
+            code,
+            name,
+            confirmed_by,
+            at or utcnow(),
+            confirmation_id=confirmation_id,
+        )
+    )

@@ -1,0 +1,237 @@
+"""The SCORM 1.2 package in a real SCORM runtime (scorm-again) in Chromium, as an LMS runs it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from app.content import catalogue
+from app.domain.scorm import SUSPEND_DATA_LIMIT, answer_bound, suspend_data_bound
+from app.scorm_export import build_package
+from tests.browser.conftest import AXE, WCAG_TAGS
+from tests.browser.scorm_harness import Lms
+
+MODULE = "how-the-system-works"
+SHOTS = os.environ.get("LINKWISE_SCORM_SHOTS")  # a folder to save screenshots in, if set
+
+
+@pytest.fixture(scope="module")
+def course_app():
+    return create_app({"LINKWISE_ENV": "test", "DATABASE_URL": "sqlite://", "SECRET_KEY": "t"})
+
+
+def lms_for(course_app, folder: Path, slug: str) -> tuple[Lms, object]:
+    with course_app.app_context():
+        module = catalogue().module(slug)
+        build_package(module).write(folder / f"{slug}.zip")
+    return Lms(
+        folder / "site", folder / f"{slug}.zip", str(round(module.assessment.pass_mark))
+    ), module
+
+
+@pytest.fixture(scope="module")
+def lms(course_app, tmp_path_factory):
+    server, _ = lms_for(course_app, tmp_path_factory.mktemp("lms"), MODULE)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def learner_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def shown_screen(frame) -> str | None:
+    return frame.evaluate("LinkwiseScormUi.current()")
+
+
+def answer(frame, question: dict, *, widest: bool = False) -> None:
+    """Answer a question rightly (or, `widest`, as the longest suspend_data could record)."""
+    qid, kind = question["id"], question["type"]
+    name = f"q.{qid}"
+    if kind in ("single-choice", "true-false"):
+        frame.check(f'input[name="{name}"][value="{question["correct"][0]}"]')
+    elif kind == "multiple-answers":
+        for choice in question["choices"]:
+            if widest or choice in question["correct"]:
+                frame.check(f'input[name="{name}"][value="{choice}"]')
+    elif kind == "numeric":
+        frame.fill(f'input[name="{name}"]', "-" + "1" * 23 if widest else str(question["low"]))
+    elif kind == "short-answer":
+        frame.fill(f'input[name="{name}"]', "%" * 60 if widest else question["answers"][0])
+    elif kind == "matching":
+        for pair, option in question["pairs"]:
+            frame.select_option(f'select[name="{name}.{pair}"]', option)
+    elif kind == "ordering":
+        for position, step in enumerate(question["steps"], 1):
+            frame.select_option(f'select[name="{name}.{step}"]', str(position))
+
+
+def finish_screen(frame, course: dict, slug: str) -> None:
+    screen = next(s for s in course["screens"] if s["slug"] == slug)
+    section = f'[data-screen="{slug}"]'
+    if screen["check"]:
+        for question in course["checks"][screen["check"]]:
+            answer(frame, question)
+        frame.click(f"{section} [data-check-form] button[type=submit]")
+        frame.wait_for_selector(f"{section} [data-check-done]:not([hidden])")
+    frame.click(f"{section} [data-next]")
+
+
+def drawn(frame) -> list[dict]:
+    return frame.evaluate("LinkwiseScormUi.drawn().map(shown => shown.question)")
+
+
+def assert_accessible_frame(frame, label: str) -> None:
+    frame.evaluate(AXE.read_text("utf-8"))
+    result = frame.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert not violations, f"{label}: {violations}"
+
+
+def shoot(page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+def test_a_learner_works_through_the_package_over_three_sessions_and_passes(lms, learner_page):
+    page = learner_page
+    frame = lms.launch(page)
+    course = frame.evaluate("LinkwiseScorm.course")
+    slugs = [s["slug"] for s in course["screens"]]
+    assert shown_screen(frame) == slugs[0]
+    assert Lms.value(page, "cmi.core.lesson_status") == "incomplete"
+    assert_accessible_frame(frame, "first screen")
+    shoot(page, "scorm-first-screen")
+    # Gating: the menu offers only what is open.
+    assert frame.is_hidden(f'[data-menu="{slugs[3]}"] [data-go]')
+    for slug in slugs[:3]:
+        finish_screen(frame, course, slug)
+    assert shown_screen(frame) == slugs[3]
+    saved, exit_ = Lms.leave(page)
+    assert exit_ == "suspend" and saved["core"]["lesson_location"] == slugs[3]
+    assert saved["core"]["lesson_status"] == "incomplete"
+
+    # Second session: back where the learner stopped, with the same screens done.
+    frame = lms.launch(page, saved)
+    assert shown_screen(frame) == slugs[3]
+    assert frame.is_visible(f'[data-menu="{slugs[2]}"] [data-done]')
+    for slug in slugs[3:]:
+        finish_screen(frame, course, slug)
+    assert shown_screen(frame) == "quiz"
+    frame.click("[data-quiz-start]")
+    questions = drawn(frame)
+    assert len(questions) == sum(part["pick"] for part in course["quiz"]["parts"])
+    for question in questions[:-1]:
+        answer(frame, question)
+    assert_accessible_frame(frame, "quiz in progress")
+    shoot(page, "scorm-quiz")
+    saved, exit_ = Lms.leave(page)
+    assert exit_ == "suspend" and saved["core"]["lesson_location"] == "quiz"
+    assert len(saved["suspend_data"]) <= SUSPEND_DATA_LIMIT
+
+    # Third session: the same questions, in the same order, with the answers given so far.
+    frame = lms.launch(page, saved)
+    assert [q["id"] for q in drawn(frame)] == [q["id"] for q in questions]
+    first = questions[0]
+    if first["type"] in ("single-choice", "true-false"):
+        assert frame.is_checked(f'input[name="q.{first["id"]}"][value="{first["correct"][0]}"]')
+    answer(frame, questions[-1])
+    frame.click("[data-quiz-form] button[type=submit]")
+    frame.wait_for_selector("[data-quiz-result]:not([hidden])")
+    assert Lms.value(page, "cmi.core.lesson_status") == "passed"
+    assert Lms.value(page, "cmi.core.score.raw") == "100"
+    assert Lms.value(page, "cmi.core.score.max") == "100"
+    assert frame.inner_text("[data-result-title]") == "You passed"
+    assert_accessible_frame(frame, "quiz result")
+    shoot(page, "scorm-result")
+    saved, exit_ = Lms.leave(page)
+    assert (saved["core"]["lesson_status"], exit_) == ("passed", "")
+    print(
+        f"SCORM run: lesson_status=passed score.raw=100 suspend_data={len(saved['suspend_data'])}"
+    )
+
+
+def test_a_failed_attempt_reports_failed_with_its_score_and_an_empty_answer_is_explained(
+    lms, learner_page
+):
+    page = learner_page
+    frame = lms.launch(page)
+    course = frame.evaluate("LinkwiseScorm.course")
+    items = course["items"]
+    frame = lms.launch(
+        page,
+        {
+            "suspend_data": f"L1|{len(items) - 1}|0||||",
+            "core": {"lesson_location": "quiz", "lesson_status": "incomplete", "entry": "resume"},
+        },
+    )
+    frame.click("[data-quiz-start]")
+    questions = drawn(frame)
+    ordering = next((q for q in questions if q["type"] == "ordering"), None)
+    if ordering:  # two steps at one position: the NHS error pattern, nothing marked yet
+        for step in ordering["steps"]:
+            frame.select_option(f'select[name="q.{ordering["id"]}.{step}"]', "1")
+        frame.click("[data-quiz-form] button[type=submit]")
+        assert frame.is_visible("[data-quiz-form] [data-error-summary]")
+        assert "different position" in frame.inner_text("[data-quiz-form] [data-error-list]")
+        assert Lms.value(page, "cmi.core.lesson_status") == "incomplete"
+        assert_accessible_frame(frame, "quiz error")
+        shoot(page, "scorm-quiz-error")
+        for step in ordering["steps"]:
+            frame.select_option(f'select[name="q.{ordering["id"]}.{step}"]', "")
+    frame.click("[data-quiz-form] button[type=submit]")  # nothing answered: 0%
+    frame.wait_for_selector("[data-quiz-result]:not([hidden])")
+    assert Lms.value(page, "cmi.core.lesson_status") == "failed"
+    assert Lms.value(page, "cmi.core.score.raw") == "0"
+    assert frame.is_visible("[data-quiz-retry]")
+
+
+def test_the_longest_suspend_data_stays_within_scorm_limits(course_app, tmp_path, learner_page):
+    """The widest module's widest draw, every answer as long as its record can be."""
+    with course_app.app_context():
+        widest = max(catalogue().modules, key=suspend_data_bound)
+    server, module = lms_for(course_app, tmp_path, widest.slug)
+    by_id = {q.id: q for q in module.assessment.questions}
+    items = len(module.item_keys)
+    resume = {"lesson_location": "quiz", "lesson_status": "failed", "entry": "resume"}
+    try:
+        page = learner_page
+        frame = server.launch(page, {"suspend_data": f"L1|{items - 1}|2|50|||", "core": resume})
+        # The seed that draws the questions with the longest records.
+        draws = frame.evaluate(
+            "() => Array.from({length: 500}, (_, n) => [(n + 1).toString(36),"
+            " LinkwiseScorm.draw((n + 1).toString(36)).map(shown => shown.question.id)])"
+        )
+        seed, ids = max(draws, key=lambda d: sum(answer_bound(by_id[i]) for i in d[1]))
+        frame = server.launch(
+            page, {"suspend_data": f"L1|{items - 1}|2|50||{seed}|", "core": resume}
+        )
+        questions = drawn(frame)
+        assert [q["id"] for q in questions] == ids
+        for question in questions:
+            answer(frame, question, widest=True)
+        frame.locator("[data-quiz-form] button[type=submit]").focus()  # the last change is saved
+        data = Lms.value(page, "cmi.suspend_data")
+        answers = sum(answer_bound(by_id[i]) for i in ids)
+        assert len(data) == len(f"L1|{items - 1}|2|50||{seed}|") + answers + len(ids) - 1
+        header_room = len("L1|") + len(str(items)) + 1 + 3 + 1 + 3 + 1 + 1 + 1 + 7 + 1
+        assert header_room + answers + len(ids) - 1 == suspend_data_bound(module)
+        assert len(data) <= suspend_data_bound(module) <= SUSPEND_DATA_LIMIT
+        print(
+            f"worst suspend_data for {module.slug}: {len(data)} characters "
+            f"(bound {suspend_data_bound(module)}, SCORM limit {SUSPEND_DATA_LIMIT})"
+        )
+    finally:
+        server.close()
