@@ -33,10 +33,16 @@ def test_production_needs_the_sites_address_to_name_activities():
         "LINKWISE_LRS_USERNAME": "u",
         "LINKWISE_LRS_PASSWORD": "p",
     }
-    with pytest.raises(ConfigError, match="LINKWISE_BASE_URL is not"):
-        settings(environ, "production")
+    production = {
+        "LINKWISE_PRIVACY_CONTROLLER": "Example PCN",
+        "LINKWISE_PRIVACY_CONTACT": "privacy@example.org",
+        "LINKWISE_SMTP_URL": "smtp://mail.example.org:587",
+    }
+    with pytest.raises(ConfigError, match="LINKWISE_BASE_URL must be set"):
+        settings({**environ, **production}, "production")
     found = settings(
-        {**environ, "LINKWISE_BASE_URL": "https://linkwise.example.org/"}, "production"
+        {**environ, **production, "LINKWISE_BASE_URL": "https://linkwise.example.org/"},
+        "production",
     )
     assert found["BASE_URL"] == "https://linkwise.example.org"
     assert settings(environ)["BASE_URL"] == "http://127.0.0.1:5000"
