@@ -63,6 +63,7 @@ def assessment_for(
     if not found:
         return None
     quiz = found[0]
+    check_screens(draft, quiz, problems)
     counts = {code: 0 for _, code in draft.competencies}
     for question in quiz.questions:
         for code in question.competencies:
@@ -101,6 +102,20 @@ def knowledge_check_for(
         problems.error(path, line, f"knowledge check '{quiz_id}' belongs to module '{quiz.module}'")
         return None
     return quiz
+
+
+def check_screens(draft: ModuleDraft, quiz: Quiz, problems: Problems) -> None:
+    """Report every `Screens:` slug that is not a screen of the quiz's module."""
+    slugs = [screen.slug for screen in draft.screens]
+    for number, question in enumerate(quiz.questions, 1):
+        for slug in question.screens:
+            if slug not in slugs:
+                problems.error(
+                    quiz.path,
+                    question.screens_line or question.line,
+                    f"question {number} names screen '{slug}' in 'Screens:', which is not a "
+                    f"screen of module '{draft.slug}'{did_you_mean(slug, slugs)}",
+                )
 
 
 def check_quiz_modules(

@@ -22,7 +22,7 @@ Ordering (`Type: ordering`): the steps as `1)`, `2)`, `3)` lines in the correct 
 tests/domain/quizzes/fixtures/every-type.md is a worked example of every type.
 """
 
-from .base import InvalidAnswer, Question
+from .base import BLANK, NOT_ON_FORM, FormFields, InvalidAnswer, Question, field_name
 from .model import (
     Choice,
     Feedback,
@@ -45,7 +45,11 @@ from .questions import (
 )
 
 __all__ = [
+    "BLANK",
+    "NOT_ON_FORM",
     "QUESTION_TYPES",
+    "FormFields",
+    "field_name",
     "Choice",
     "Feedback",
     "InvalidAnswer",
