@@ -1,8 +1,11 @@
 """The end-of-module quiz and the knowledge checks over screens."""
 
+import random
+
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     get_template_attribute,
     jsonify,
@@ -52,8 +55,11 @@ def overview(module_slug: str):
 def start(module_slug: str):
     """Start an attempt (or return to the one in progress)."""
     module = _module_with_quiz(module_slug)
+    # Tests draw from a seeded generator (QUIZ_SEED); learners from the system's.
+    seed = current_app.config.get("QUIZ_SEED")
+    rng = random.Random(seed) if seed is not None else None
     try:
-        attempt = quizzes.start(current_user.db_id, module)
+        attempt = quizzes.start(current_user.db_id, module, rng)
     except quizzes.QuizClosed as closed:
         flash(str(closed), "info")
         return redirect(url_for("quiz.overview", module_slug=module.slug))
@@ -80,8 +86,8 @@ def answer(module_slug: str, attempt_id: int):
     if autosave:
         return _autosave_reply(outcome)
     here = _attempt_url(module_slug, attempt_id)
-    if outcome.kind in ("invalid", "conflict"):
-        status = 400 if outcome.kind == "invalid" else 409
+    if outcome.kind in ("invalid", "conflict", "changed"):
+        status = {"invalid": 400, "conflict": 409, "changed": 200}[outcome.kind]
         return render_template("quiz/attempt.html", page=outcome.page), status
     if outcome.kind == "confirm":
         return redirect(url_for("quiz.confirm", module_slug=module_slug, attempt_id=attempt_id))
@@ -117,7 +123,7 @@ def _autosave_reply(outcome: submissions.AnswerOutcome):
     ]
     body = {
         "status": outcome.kind,
-        "saved": outcome.kind == "saved",
+        "saved": outcome.kind in ("saved", "changed"),
         "revision": outcome.revision,
         "written": list(outcome.written),
         "errors": errors,

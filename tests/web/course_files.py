@@ -90,7 +90,9 @@ def write_quiz(root: Path, module, *, attempts: int = 3, extra: str = "") -> Pat
     text = FRONT.format(module=module.slug, attempts=attempts, extra=extra) + QUESTIONS.format(
         code=module.competency_codes[0], screen=module.screens[1].slug
     )
-    path.write_text(text, "utf-8")
+    # Unchanged files keep their times, so the course is not read again (content.load).
+    if not path.exists() or path.read_text("utf-8") != text:
+        path.write_text(text, "utf-8")
     return path
 
 
@@ -134,20 +136,18 @@ def edit(path: Path, old: str, new: str) -> None:
 # Fixtures for tests on the copied course: import them into the test module.
 
 
-@pytest.fixture(name="course")
-def course_copy(tmp_path):
-    """Return a copy of the course that the test may edit."""
-    return copy_course(tmp_path)
+@pytest.fixture(name="course", scope="module")
+def course_copy(tmp_path_factory):
+    """Return a copy of the course for a test module; each test starts from the same quiz."""
+    return copy_course(tmp_path_factory.mktemp("course"))
 
 
 @pytest.fixture(name="app")
 def app_on_copy(database_url, course):
     """Return an app on the copy, whose first module has the test's own quiz."""
+    shipped = content.load(PROJECT_ROOT / "content", PROJECT_ROOT / "competencies").catalogue
+    write_quiz(course, shipped.modules[0])
     served = make_app(database_url, course)
-    with served.app_context():
-        first = catalogue().modules[0]
-    write_quiz(course, first)
-    reload(served)
     yield served
     clean(served)
 

@@ -134,9 +134,7 @@ def test_a_result_page_teaches(app, learner, module):
     assert "Correct answer:" in shown and "Yes: the routes are broad." in shown
 
 
-def test_a_screens_line_naming_no_screen_of_the_module_is_reported_at_its_line(
-    app, module, course
-):
+def test_a_screens_line_naming_no_screen_of_the_module_is_reported_at_its_line(app, module, course):
     from app.content import load
 
     path = course_files.quiz_path(course, module.slug)
