@@ -108,7 +108,7 @@ def _relative(problem) -> str:
 def init_app(app: Flask) -> None:
     """Register Linkwise's commands on the app."""
     app.cli.add_command(db_cli)
-    for cmd in (create_org, create_user, set_role, seed_demo):
+    for cmd in (create_org, create_user, set_role, seed_demo, recompute_levels):
         app.cli.add_command(cmd)
 
 
@@ -240,6 +240,16 @@ def seed_demo(learner_count, seed, organisation):
             learner_count, seed, password, organisation or summary.organisation
         )
         click.echo(report.describe())
+
+
+@click.command("recompute-levels")
+@with_appcontext
+def recompute_levels():
+    """Re-rate every learner's competency levels from their evidence."""
+    from app.content import catalogue
+    from app.services.attainment import recompute_levels as recompute
+
+    click.echo(f"re-rated {recompute(catalogue())} learners from their evidence")
 
 
 def reload_paths() -> str:

@@ -69,6 +69,11 @@ class LearnerAttempts:
     organisation: str | None
     quizzes: tuple[QuizStanding, ...]
 
+    @property
+    def locked(self) -> tuple[QuizStanding, ...]:
+        """Return the quizzes the learner has no attempts left at."""
+        return tuple(quiz for quiz in self.quizzes if quiz.locked)
+
 
 def find_learner(email: str) -> int | None:
     """Return the id of the account with this email address, if any."""

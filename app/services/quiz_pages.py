@@ -9,7 +9,7 @@ from sqlalchemy import exists, select
 from app import db
 from app.content import catalogue
 from app.domain.content import Module
-from app.domain.quizzes.attempts import Shown, show_correct_answers
+from app.domain.quizzes.attempts import Shown, fingerprint, show_correct_answers
 from app.domain.quizzes.review import Review, preview, removed, review
 from app.models import Attempt, Organisation, User
 from app.services import quizzes
@@ -37,6 +37,7 @@ class QuestionForm:
     values: Mapping[str, list[str]]
     error: str | None = None
     notice: str | None = None
+    shown_before: str = ""  # the fingerprint of the saved answer this form shows
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class ReviewedQuestion:
     review: Review
     screens: tuple[ScreenLink, ...]
     competencies: tuple[tuple[str, str], ...]  # (code, name)
+    module_title: str | None = None  # to go back to the module when no screen is named
 
 
 @dataclass(frozen=True)
@@ -168,8 +170,10 @@ def attempt_page(
     forms = []
     for item in found.shown:
         qid = item.question.id
-        values = submitted[qid] if qid in submitted else item.question.form_fields(answers.get(qid))
-        forms.append(QuestionForm(item, values, errors.get(qid), notices.get(qid)))
+        saved = answers.get(qid)
+        values = submitted[qid] if qid in submitted else item.question.form_fields(saved)
+        before = fingerprint(item.question, saved)
+        forms.append(QuestionForm(item, values, errors.get(qid), notices.get(qid), before))
     settings = found.settings
     return AttemptPage(
         module_slug=attempt.module_slug,
@@ -208,6 +212,7 @@ def result_page(user_id: int, attempt: Attempt, found: quizzes.AttemptQuestions)
                 review(item, value, earned, reveal=reveal),
                 screens_teaching(module, item.question),
                 competencies_named(item.question.competencies),
+                module.title if module else None,
             )
         )
     for gone in found.missing:

@@ -17,14 +17,18 @@ from sqlalchemy import select, update
 
 from app import db
 from app.domain.quizzes import FormFields
-from app.domain.quizzes.attempts import read_answers, same_answer, unanswered
+from app.domain.quizzes.attempts import fingerprint, read_answers, same_answer, unanswered
 from app.models import Answer, Attempt, utcnow
 from app.services import grading, locks, quiz_pages, quizzes
 
-CHANGED_ELSEWHERE = (
+CHANGED_HERE_TOO = (
     "This answer was changed in another tab or window after this page was opened, so the "
-    "answer sent from here was not saved. The latest answer is shown: check it, and change "
-    "it again if you need to."
+    "change made here was not saved. The latest answer is shown: check it, and change it "
+    "again if you need to."
+)
+CHANGED_ELSEWHERE = (
+    "This answer was changed in another tab or window after this page was opened. The latest "
+    "answer is shown."
 )
 
 
@@ -42,7 +46,9 @@ class AttemptForm:
 class AnswerOutcome:
     """What a save or submit did, and the form to show again when it needs the learner."""
 
-    kind: str  # "saved", "invalid", "conflict", "confirm", "graded", "closed", "time-up"
+    # "saved", "changed" (saved; another tab's changes shown), "invalid", "conflict",
+    # "confirm", "graded", "closed" or "time-up"
+    kind: str
     revision: int = 0
     written: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()  # changed elsewhere since the form's revision
@@ -102,7 +108,9 @@ def answer(
         session.commit()
         return AnswerOutcome("time-up", revision)
     read = read_answers(found.shown, form.fields)
-    written, conflicts = _apply(attempt, found, read, rows, form.revision, revision + 1, now)
+    written, conflicts, elsewhere = _apply(
+        attempt, found, read, rows, form.revision, revision + 1, now
+    )
     if written:
         revision += 1
         session.execute(
@@ -118,8 +126,10 @@ def answer(
     kind = "saved"
     if read.errors:
         kind = "invalid"
-    elif conflicts:
-        kind = "conflict"
+    elif conflicts or (elsewhere and form.action == "submit"):
+        kind = "conflict"  # nothing is graded that the learner has not seen
+    elif elsewhere and form.action == "save":
+        kind = "changed"
     elif form.action == "submit":
         if unanswered(found.shown, values) and not form.confirmed:
             kind = "confirm"
@@ -128,7 +138,7 @@ def answer(
             kind = "graded"
     session.commit()
     page = None
-    if kind in ("invalid", "conflict") or (form.action == "autosave" and updated):
+    if kind in ("invalid", "conflict", "changed") or (form.action == "autosave" and updated):
         page = quiz_pages.attempt_page(
             attempt,
             found,
@@ -136,7 +146,10 @@ def answer(
             revision=revision,
             errors=read.errors,
             submitted=read.submitted,
-            notices={qid: CHANGED_ELSEWHERE for qid in conflicts},
+            notices={
+                **{qid: CHANGED_ELSEWHERE for qid in elsewhere},
+                **{qid: CHANGED_HERE_TOO for qid in conflicts},
+            },
         )
     return AnswerOutcome(kind, revision, tuple(written), updated, page)
 
@@ -149,9 +162,13 @@ def _apply(
     form_revision: int,
     new_revision: int,
     now: datetime,
-) -> tuple[list[str], list[str]]:
-    """Write the answers the form changed; return (written, conflicting) question ids."""
-    written, conflicts = [], []
+) -> tuple[list[str], list[str], list[str]]:
+    """Write the answers the form changed.
+
+    Return the question ids written, those the form changed that another tab had changed
+    since (not written), and those another tab changed that the form showed as they were.
+    """
+    written, conflicts, elsewhere = [], [], []
     for item in found.shown:
         question = item.question
         qid = question.id
@@ -166,7 +183,9 @@ def _apply(
         if same_answer(question, old, new):
             continue
         if row is not None and row.revision > form_revision:
-            conflicts.append(qid)  # changed elsewhere since this form was rendered
+            # Changed elsewhere since this form was rendered: never overwritten from here.
+            untouched = read.shown_before.get(qid) == fingerprint(question, new)
+            (elsewhere if untouched else conflicts).append(qid)
             continue
         if row is None:
             row = Answer(attempt_id=attempt.id, question_id=qid)
@@ -177,4 +196,4 @@ def _apply(
         row.revision = new_revision
         row.saved_at = now
         written.append(qid)
-    return written, conflicts
+    return written, conflicts, elsewhere

@@ -157,6 +157,12 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
     const errorId = `question-${id}-error`;
     let error = document.getElementById(errorId);
     group.classList.toggle("nhsuk-form-group--error", Boolean(text));
+    for (const field of group.querySelectorAll("input[type=text]")) {
+      field.classList.toggle("nhsuk-input--error", Boolean(text));
+    }
+    for (const field of group.querySelectorAll("select")) {
+      field.classList.toggle("nhsuk-select--error", Boolean(text));
+    }
     if (!text) {
       if (error) error.remove();
       fieldset.removeAttribute("aria-describedby");

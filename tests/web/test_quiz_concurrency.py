@@ -148,3 +148,23 @@ def test_conflicting_saves_and_submits_at_once_grade_once_from_the_stored_answer
     with app.app_context():
         assert db.session().scalar(select(Evidence.attempt_id).distinct()) == attempt.id
     assert levels_differing_from_evidence(app) == []
+
+
+def test_recompute_levels_rewrites_levels_that_drifted_from_their_evidence(
+    app, client, make_user, runner
+):
+    from tests.web.test_my_competencies import pass_quiz
+
+    email = make_user()
+    sign_in(client, email)
+    with app.app_context():
+        module = next(m for m in catalogue().modules if m.assessment)
+    pass_quiz(app, client, email, module)
+    with app.app_context():
+        for row in db.session().scalars(select(CompetencyLevel)):
+            row.level, row.evidence_count = "Competent", 99  # as a lost update left them
+        db.session().commit()
+    assert levels_differing_from_evidence(app)
+    result = runner.invoke(args=["recompute-levels"])
+    assert result.exit_code == 0 and "re-rated 1 learners" in result.output
+    assert levels_differing_from_evidence(app) == []

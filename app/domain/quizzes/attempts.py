@@ -8,13 +8,15 @@ the versions, so nothing a trainer edits later changes what the learner was aske
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .base import BLANK, NOT_ON_FORM, FormFields, InvalidAnswer, Question
+from .base import BLANK, NOT_ON_FORM, FormFields, InvalidAnswer, Question, field_name
 from .model import QuestionGroup, Quiz
 
 
@@ -75,6 +77,7 @@ class FormAnswers:
     blank: frozenset[str] = frozenset()  # on the form and left blank
     errors: Mapping[str, str] = field(default_factory=dict)  # question id -> message
     submitted: Mapping[str, Mapping[str, list[str]]] = field(default_factory=dict)
+    shown_before: Mapping[str, str] = field(default_factory=dict)  # id -> fingerprint
 
 
 def select_questions(quiz: Quiz, rng: random.Random) -> list[dict]:
@@ -140,8 +143,12 @@ def read_answers(shown: Sequence[Shown], form: FormFields) -> FormAnswers:
     blank: set[str] = set()
     errors: dict[str, str] = {}
     submitted: dict[str, Mapping[str, list[str]]] = {}
+    shown_before: dict[str, str] = {}
     for item in shown:
         question = item.question
+        before = form.getlist(field_name(question.id, "was"))
+        if before:
+            shown_before[question.id] = before[0]
         try:
             value = question.read_form(form)
             if value is NOT_ON_FORM:
@@ -155,7 +162,18 @@ def read_answers(shown: Sequence[Shown], form: FormFields) -> FormAnswers:
             submitted[question.id] = question.submitted(form)
             continue
         given[question.id] = value
-    return FormAnswers(given, frozenset(blank), errors, submitted)
+    return FormAnswers(given, frozenset(blank), errors, submitted, shown_before)
+
+
+def fingerprint(question: Question, answer: Any) -> str:
+    """Return a short name for an answer as its fields show it, for forms to send back.
+
+    A form carries the fingerprint of each answer it showed, so a save can tell a question
+    the learner changed on that form from one they left as it was shown.
+    """
+    fields = {name: sorted(values) for name, values in question.form_fields(answer).items()}
+    text = json.dumps({n: v for n, v in fields.items() if v}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def same_answer(question: Question, first: Any, second: Any) -> bool:
