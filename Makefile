@@ -8,7 +8,7 @@ LINKWISE := $(BIN)/linkwise
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup run test lint validate bench audit clean
+.PHONY: setup run test lint validate bench drill audit clean
 
 setup: $(VENV)/.installed node_modules/.installed static/nhsuk/.built
 
@@ -49,6 +49,9 @@ clean:
 
 bench: setup
 	$(BIN)/python bench/run.py $(BENCH)
+
+drill: setup
+	$(BIN)/python bench/drill.py
 
 audit: setup
 	CHROME_PATH=$(CHROMIUM) $(BIN)/python scripts/lighthouse_audit.py
