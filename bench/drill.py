@@ -16,7 +16,7 @@ competency levels that differ from a recomputation, duplicate certificates, 5xx 
 
 Two of the counts need eyes inside the database: the drill adds triggers to its own
 throwaway database that log every grading of an attempt and every write to an answer of
-an attempt another transaction had already graded.
+an attempt another transaction had already graded (bench/drill_checks.py).
 """
 
 import http.client
@@ -34,48 +34,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import drill_checks  # noqa: E402
 from bench.server import app_env, sign_in, start_server, throwaway_postgres  # noqa: E402
 
 LEARNERS = int(os.environ.get("DRILL_LEARNERS", "200"))
 THREADS = int(os.environ.get("DRILL_THREADS", "64"))
 SEED = int(os.environ.get("DRILL_SEED", "9"))
 PASSWORD = "linkwise-demo-2026"
-
-TRIGGERS = """
-CREATE TABLE drill_grading (attempt_id integer, xid bigint DEFAULT txid_current(),
-  at timestamptz DEFAULT clock_timestamp());
-CREATE TABLE drill_violation (kind text, attempt_id integer,
-  at timestamptz DEFAULT clock_timestamp());
-
-CREATE FUNCTION drill_attempt_graded() RETURNS trigger AS $$
-BEGIN
-  IF OLD.status = 'in-progress' AND NEW.status = 'graded' THEN
-    INSERT INTO drill_grading (attempt_id) VALUES (NEW.id);
-  ELSIF OLD.status = 'graded' AND (NEW.status, NEW.points, NEW.percent, NEW.passed,
-        NEW.submitted_at) IS DISTINCT FROM (OLD.status, OLD.points, OLD.percent, OLD.passed,
-        OLD.submitted_at) THEN
-    INSERT INTO drill_violation (kind, attempt_id) VALUES ('graded-again', NEW.id);
-  END IF;
-  RETURN NEW;
-END $$ LANGUAGE plpgsql;
-CREATE TRIGGER drill_attempt_graded BEFORE UPDATE ON attempt
-  FOR EACH ROW EXECUTE FUNCTION drill_attempt_graded();
-
--- An answer written to an attempt that another transaction graded (and committed: only
--- then is its drill_grading row visible here).
-CREATE FUNCTION drill_answer_written() RETURNS trigger AS $$
-DECLARE
-  target integer := COALESCE(NEW.attempt_id, OLD.attempt_id);
-BEGIN
-  IF EXISTS (SELECT 1 FROM drill_grading g WHERE g.attempt_id = target
-             AND g.xid <> txid_current()) THEN
-    INSERT INTO drill_violation (kind, attempt_id) VALUES ('answer-after-grading', target);
-  END IF;
-  RETURN COALESCE(NEW, OLD);
-END $$ LANGUAGE plpgsql;
-CREATE TRIGGER drill_answer_written BEFORE INSERT OR UPDATE OR DELETE ON answer
-  FOR EACH ROW EXECUTE FUNCTION drill_answer_written();
-"""
 
 
 def main() -> int:
@@ -92,7 +57,7 @@ def main() -> int:
         server, port = start_server(env, workers=4, threads=4)
         started = time.monotonic()
         app = _app(url)
-        _install_triggers(app)
+        drill_checks.install_triggers(app)
         emails = _make_learners(app, LEARNERS)
         print(f"drill: {LEARNERS} learners at the quiz of every module; signing in", flush=True)
         learners = _in_pool(lambda email: _Learner(port, email), emails)
@@ -107,7 +72,7 @@ def main() -> int:
         )
         statuses, dropped = _fire(plan, server)
         _settle(server)
-        counts = _check(app)
+        counts = drill_checks.count_faults(app)
         counts["5xx responses"] = sum(n for status, n in statuses.items() if status >= 500)
         _report(counts, statuses, dropped, len(plan), time.monotonic() - started)
         return 1 if any(counts.values()) else 0
@@ -122,11 +87,6 @@ def _app(url: str):
     from app import create_app
 
     return create_app({"LINKWISE_ENV": "development", "DATABASE_URL": url, "SECRET_KEY": "b"})
-
-
-def _install_triggers(app) -> None:
-    with app.extensions["linkwise.engine"].begin() as connection:
-        connection.exec_driver_sql(TRIGGERS)
 
 
 def _make_learners(app, count: int) -> list[str]:
@@ -332,98 +292,6 @@ def _merge_cookies(cookie: str, headers) -> str:
 def _in_pool(work, items):
     with ThreadPoolExecutor(16) as pool:
         return list(pool.map(work, items))
-
-
-def _check(app) -> dict[str, int]:
-    """Read the database and count what must never happen."""
-    from sqlalchemy import func, select, text
-
-    from app import db
-    from app.content import catalogue
-    from app.domain.competencies import Evidence as Result
-    from app.domain.competencies import attainment
-    from app.domain.quizzes.attempts import grade
-    from app.models import Answer, Attempt, Certificate, CompetencyLevel, Evidence
-    from app.services import quizzes
-
-    with app.app_context():
-        session, course = db.session(), catalogue()
-        gradings = Counter(session.scalars(text("SELECT attempt_id FROM drill_grading")).all())
-        violations = Counter(session.scalars(text("SELECT kind FROM drill_violation")).all())
-        graded = session.scalars(select(Attempt).where(Attempt.status == "graded")).all()
-        answers = defaultdict(list)
-        for row in session.scalars(select(Answer)):
-            answers[row.attempt_id].append(row)
-        evidence = defaultdict(list)
-        for row in session.scalars(select(Evidence)):
-            evidence[row.attempt_id].append(row)
-        not_reproduced = late = evidence_wrong = 0
-        for attempt in graded:
-            shown = quizzes.questions_of(attempt).shown
-            rows = answers[attempt.id]
-            values = {row.question_id: row.response.get("value") for row in rows}
-            again = grade(shown, values, attempt.quiz_settings["pass_mark"])
-            marks = {m.question.id: m.points for m in again.marked}
-            if (
-                abs(again.points - attempt.points) > 1e-9
-                or again.percent != attempt.percent
-                or again.passed != attempt.passed
-                or any(
-                    abs((row.points or 0) - marks.get(row.question_id, 0)) > 1e-9 for row in rows
-                )
-            ):
-                not_reproduced += 1
-            late += sum(1 for row in rows if row.saved_at > attempt.submitted_at)
-            expected = Counter(
-                (item.question.id, code) for item in shown for code in item.question.competencies
-            )
-            found = Counter((row.question_id, row.competency_code) for row in evidence[attempt.id])
-            evidence_wrong += sum(((expected - found) + (found - expected)).values())
-        results = defaultdict(list)
-        for user_id, code, score, at in session.execute(
-            select(Evidence.user_id, Evidence.competency_code, Evidence.score, Evidence.recorded_at)
-        ):
-            results[user_id, code].append(Result(score, quizzes.aware(at)))
-        stored = {
-            (r.user_id, r.competency_code): r for r in session.scalars(select(CompetencyLevel))
-        }
-        levels_wrong = sum(1 for key in stored if key not in results)
-        for key, found_results in results.items():
-            framework = course.framework(course.competency(key[1]).framework_id)
-            rated, row = attainment(found_results, framework), stored.get(key)
-            if (
-                row is None
-                or (row.level, row.evidence_count) != (rated.level, rated.evidence_count)
-                or (
-                    (row.score is None) != (rated.score is None)
-                    or (row.score is not None and abs(row.score - rated.score) > 1e-6)
-                )
-            ):
-                levels_wrong += 1
-        duplicates = session.scalar(
-            select(func.count()).select_from(
-                select(Certificate.user_id)
-                .group_by(Certificate.user_id, Certificate.module_slug)
-                .having(func.count() > 1)
-                .subquery()
-            )
-        )
-        print(
-            f"drill: {len(graded)} attempts graded, {sum(len(r) for r in evidence.values())} "
-            f"evidence rows, {len(stored)} competency levels; answers written to a graded "
-            f"attempt: {violations['answer-after-grading']}, saved after its grading time: {late}",
-            flush=True,
-        )
-    return {
-        "attempts graded more than once": sum(1 for n in gradings.values() if n > 1)
-        + violations["graded-again"],
-        "graded attempts whose answers do not reproduce the grade": not_reproduced,
-        # Two views of one fault (writes logged by the trigger, rows timed after grading).
-        "answer rows changed after grading": max(violations["answer-after-grading"], late),
-        "evidence rows missing or duplicated": evidence_wrong,
-        "competency levels different from a recomputation": levels_wrong,
-        "duplicate certificates": duplicates,
-    }
 
 
 def _report(counts, statuses, dropped, sent, seconds) -> None:

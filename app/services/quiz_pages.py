@@ -2,31 +2,21 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import exists, select
-
-from app import db
 from app.content import catalogue
 from app.domain.content import Module
 from app.domain.quizzes.attempts import Shown, fingerprint, show_correct_answers
 from app.domain.quizzes.review import Review, preview, removed, review
-from app.models import Attempt, Organisation, User
+from app.models import Attempt
 from app.services import quizzes
+from app.services.next_steps import NextAttempt, ScreenLink, next_attempt, next_from
 
 REVEAL_LATER = {
     "after-pass": "once you pass",
     "after-last-attempt": "once you pass or have used your last attempt",
     "never": "to trainers only",
 }
-
-
-@dataclass(frozen=True)
-class ScreenLink:
-    """A screen to go back to: its slug and title."""
-
-    slug: str
-    title: str
 
 
 @dataclass(frozen=True)
@@ -48,19 +38,6 @@ class ReviewedQuestion:
     screens: tuple[ScreenLink, ...]
     competencies: tuple[tuple[str, str], ...]  # (code, name)
     module_title: str | None = None  # to go back to the module when no screen is named
-
-
-@dataclass(frozen=True)
-class NextAttempt:
-    """What a learner can do next with a quiz, and who can help when nothing is left."""
-
-    state: str  # "passed", "in-progress", "try-again", "wait", "locked", "closed"
-    attempts_left: int | None = None
-    opens_on: date | None = None
-    to_revisit: tuple[ScreenLink, ...] = ()
-    managers: tuple[str, ...] = ()
-    organisation: str | None = None
-    trainers: bool = False
 
 
 @dataclass(frozen=True)
@@ -265,53 +242,11 @@ def overview_page(user_id: int, module: Module, *, preview_all: bool) -> Overvie
         in_progress_id=standing.in_progress.id if standing.in_progress else None,
         passed=(standing.passed.id, standing.passed.percent) if standing.passed else None,
         latest=(latest.id, latest.number, latest.percent) if latest else None,
-        next=_next_from(user_id, module, standing),
+        next=next_from(module, standing, user_id),
         preview=tuple(preview(n, q) for n, q in enumerate(module.assessment.questions, 1))
         if preview_all
         else (),
     )
-
-
-def next_attempt(user_id: int, module: Module) -> NextAttempt:
-    """Say what the learner can do next with the module's quiz."""
-    return _next_from(user_id, module, quizzes.status(user_id, module))
-
-
-def _next_from(user_id: int, module: Module, standing: quizzes.QuizStatus) -> NextAttempt:
-    allowed = standing.allowance
-    if standing.passed:
-        return NextAttempt("passed")
-    if standing.in_progress:
-        return NextAttempt("in-progress", allowed.left)
-    if not allowed.locked:
-        return NextAttempt("try-again", allowed.left)
-    if allowed.rule_ready:
-        return NextAttempt("try-again", module.assessment.max_attempts)
-    if allowed.rule is not None:
-        screens = {screen.slug: screen for screen in module.screens}
-        return NextAttempt(
-            "wait",
-            0,
-            opens_on=allowed.opens_at.date() if allowed.opens_at else None,
-            to_revisit=tuple(ScreenLink(s, screens[s].title) for s in allowed.to_revisit),
-        )
-    managers, organisation = _managers_of(user_id)
-    session = db.session()
-    trainers = session.scalar(select(exists().where(User.role.in_(("trainer", "admin")))))
-    return NextAttempt("locked", 0, managers=managers, organisation=organisation, trainers=trainers)
-
-
-def _managers_of(user_id: int) -> tuple[tuple[str, ...], str | None]:
-    session = db.session()
-    organisation_id = session.scalar(select(User.organisation_id).where(User.id == user_id))
-    if organisation_id is None:
-        return (), None
-    names = session.scalars(
-        select(User.full_name)
-        .where(User.organisation_id == organisation_id, User.role == "manager")
-        .order_by(User.full_name)
-    ).all()
-    return tuple(names), session.get(Organisation, organisation_id).name
 
 
 def screens_teaching(module: Module | None, question) -> tuple[ScreenLink, ...]:
