@@ -52,7 +52,7 @@ def install_triggers(app) -> None:
 
 def count_faults(app) -> dict[str, int]:
     """Read the database and count what must never happen (the 5xx count is the drill's)."""
-    from sqlalchemy import select, text
+    from sqlalchemy import func, select, text
 
     from app import db
     from app.models import Attempt
@@ -62,9 +62,17 @@ def count_faults(app) -> dict[str, int]:
         gradings = Counter(session.scalars(text("SELECT attempt_id FROM drill_grading")).all())
         violations = Counter(session.scalars(text("SELECT kind FROM drill_violation")).all())
         graded = session.scalars(select(Attempt).where(Attempt.status == "graded")).all()
+        waiting = session.scalar(
+            select(func.count()).select_from(Attempt).where(Attempt.status == "in-progress")
+        )
         not_reproduced, late, evidence_wrong, evidence_rows = _attempts(session, graded)
         levels_wrong, levels = _levels(session)
         duplicates = _duplicate_certificates(session)
+    print(
+        f"drill: {waiting} attempts not graded: every submit they got came from a form older "
+        "than an answer saved since, so it showed the latest answers instead",
+        flush=True,
+    )
     print(
         f"drill: {len(graded)} attempts graded, {evidence_rows} evidence rows, {levels} "
         f"competency levels; answers written to a graded attempt: "
