@@ -119,6 +119,13 @@ def test_every_screen_of_the_course_passes_axe_in_preview(app, page, live_server
             page.goto(f"{live_server}/modules/{module.slug}/{screen.slug}/")
             expect(page.get_by_text("Preview.")).to_be_visible()
             assert_accessible(page)
+        if module.assessment:
+            page.goto(f"{live_server}/modules/{module.slug}/quiz/")
+            expect(page.get_by_text("Preview.")).to_be_visible()
+            assert_accessible(page)
+    page.goto(live_server + "/author/learners")
+    expect(page.get_by_role("heading", name="Find a learner")).to_be_visible()
+    assert_accessible(page)
     page.goto(live_server + "/competencies/")
     screenshot(page, "competencies")
     assert_accessible(page)

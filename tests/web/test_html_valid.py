@@ -183,6 +183,8 @@ def collect_attempt_pages(app, client, make_user) -> dict[str, str]:
     pages["author-learners"] = trainer.get("/author/learners").text
     pages["author-learners-missing"] = trainer.get("/author/learners?email=x@example.org").text
     pages["author-learner"] = trainer.get(f"/author/learners/{user_id}").text
+    pages["quiz-overview-preview"] = trainer.get(quiz_url).text
+    assert "Preview." in pages["quiz-overview-preview"]
     assert "Give one more attempt" in pages["author-learner"]
     assert "There is a problem" in pages["manage-learner-grant-error"]
     return pages
