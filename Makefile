@@ -8,7 +8,7 @@ LINKWISE := $(BIN)/linkwise
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup setup-run run test lint validate bench audit clean
+.PHONY: setup setup-run run test lint validate bench drill audit clean
 
 # `make run` installs only what serving needs; everything else (tests, linting, the
 # audit) installs the test tools too. A full install also stands for the smaller one.
@@ -66,6 +66,9 @@ clean:
 
 bench: setup
 	$(BIN)/python bench/run.py $(BENCH)
+
+drill: setup
+	$(BIN)/python bench/drill.py
 
 audit: setup
 	CHROME_PATH=$(CHROMIUM) $(BIN)/python scripts/lighthouse_audit.py

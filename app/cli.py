@@ -215,12 +215,23 @@ def seed_demo(learner_count, seed, organisation):
         click.echo(report.describe())
 
 
+@click.command("recompute-levels")
+@with_appcontext
+def recompute_levels():
+    """Re-rate every learner's competency levels from their evidence."""
+    from app.content import catalogue
+    from app.services.attainment import recompute_levels as recompute
+
+    click.echo(f"re-rated {recompute(catalogue())} learners from their evidence")
+
+
 APP_COMMANDS = (
     db_cli,
     create_org,
     create_user,
     set_role,
     seed_demo,
+    recompute_levels,
     *cli_admin.COMMANDS,
     *EXCHANGE_COMMANDS,
 )

@@ -13,9 +13,8 @@ from markupsafe import Markup
 from app import content, static_files
 from app.domain.accounts import PROFESSIONS
 from app.domain.markdown import render_markdown
-from app.domain.quizzes.attempts import grade, shown_questions
+from app.domain.quizzes import field_name
 from app.security import csp_nonce
-from app.web.quiz_forms import form_values
 
 SERVICE_NAME = "Linkwise"
 NHSUK_ASSETS = "nhsuk"  # folder under static/ that the build fills from npm
@@ -45,11 +44,7 @@ def configure(app: Flask) -> None:
         nhsuk=render_component,
         site_header=site_header,
         screen_url=screen_url,
-        form_values=form_values,
-        shown_for_check=lambda quiz: shown_questions(
-            quiz, [{"question": q.id} for q in quiz.questions]
-        ),
-        grade_check=lambda quiz, answers: grade(quiz, [{"question": q} for q in answers], answers),
+        quiz_field=field_name,
         competency_named=lambda code: content.catalogue().competency(code),
         nhsuk_asset_path=lambda: url_for("static", filename=f"{NHSUK_ASSETS}/assets"),
     )

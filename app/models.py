@@ -10,6 +10,7 @@ from sqlalchemy import (
     Index,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -148,6 +149,22 @@ class Completion(Base):
     module_slug: Mapped[str] = mapped_column(String(100))
     item_key: Mapped[str] = mapped_column(String(200))
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The last time the learner pressed Next on the screen again: a quiz's retake rule
+    # asks for the screens to be gone back over after a failed last attempt.
+    last_completed_at: Mapped[datetime | None]
+
+
+class QuestionVersion(Base):
+    """A question exactly as learners were shown it, stored once and named by its hash."""
+
+    __tablename__ = "question_version"
+
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    quiz_id: Mapped[str] = mapped_column(String(100))
+    question_id: Mapped[str] = mapped_column(String(100))
+    type_name: Mapped[str] = mapped_column(String(40))
+    content: Mapped[dict] = mapped_column(JSON)  # Question.to_content(), with quiz and source
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Attempt(Base):
@@ -167,8 +184,13 @@ class Attempt(Base):
     module_slug: Mapped[str] = mapped_column(String(100))
     number: Mapped[int]
     status: Mapped[str] = mapped_column(String(20), default="in-progress")
-    # [{"question": id, "order": [choice or option ids as shown]}], fixed at the start.
+    # [{"question": id, "version": hash, "order": [option ids as shown]}], fixed at the
+    # start; the versions are the questions the attempt is answered and graded against.
     selection: Mapped[list] = mapped_column(JSON)
+    # The quiz's title, pass mark and reveal rule when the attempt started.
+    quiz_settings: Mapped[dict | None] = mapped_column(JSON)
+    # Goes up with every save that changes an answer; forms carry the one they showed.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
     points: Mapped[float | None]
@@ -190,9 +212,12 @@ class Answer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
     question_id: Mapped[str] = mapped_column(String(100))
-    response: Mapped[dict] = mapped_column(JSON)  # {"value": what the learner gave}
+    # {"value": what the learner gave}; a value of null is an answer the learner cleared.
+    response: Mapped[dict] = mapped_column(JSON)
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
     points: Mapped[float | None]
+    # The attempt's revision when this answer was last saved.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
 
@@ -222,7 +247,11 @@ class Evidence(Base):
 
     __tablename__ = "evidence"
     # Read by learner only: dashboards count the competency_level rows made from it.
-    __table_args__ = (Index("ix_evidence_user_code", "user_id", "competency_code"),)
+    __table_args__ = (
+        Index("ix_evidence_user_code", "user_id", "competency_code"),
+        # A graded question is evidence once per competency, however often it is submitted.
+        UniqueConstraint("attempt_id", "question_id", "competency_code"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
@@ -230,6 +259,7 @@ class Evidence(Base):
     competency_code: Mapped[str] = mapped_column(String(40))
     quiz_id: Mapped[str] = mapped_column(String(100))
     question_id: Mapped[str] = mapped_column(String(100))
+    question_version: Mapped[str | None] = mapped_column(ForeignKey("question_version.hash"))
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
     score: Mapped[float]  # fraction of the question's points earned, 0 to 1
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -264,6 +294,27 @@ class CompetencyLevel(Base):
     score: Mapped[float | None]
     evidence_count: Mapped[int]
     last_evidence_at: Mapped[datetime]
+
+
+class AttemptGrant(Base):
+    """Extra attempts at a quiz: given by a trainer or manager, or opened by the retake rule."""
+
+    __tablename__ = "attempt_grant"
+    __table_args__ = (
+        CheckConstraint("kind IN ('person', 'retake-rule')", name="kind_known"),
+        Index("ix_attempt_grant_user_quiz", "user_id", "quiz_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    quiz_id: Mapped[str] = mapped_column(String(100))
+    extra: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 # Tables kept in their own modules, registered on the same metadata.

@@ -18,10 +18,11 @@ from markupsafe import Markup
 
 from app.domain.content import Module
 from app.domain.markdown import render_markdown
-from app.domain.quizzes.attempts import shown_questions
+from app.domain.quizzes.attempts import every_question, shown_questions
 from app.domain.scorm import course_data, manifest_problems, manifest_xml, package_problems
 from app.domain.textfiles import split_front_matter
 from app.jinja import render_component
+from app.services.quiz_pages import QuestionForm
 
 RUNTIME = Path(__file__).parent / "scorm_runtime"
 SCRIPTS = ("linkwise-scorm.js", "linkwise-scorm-ui.js", "linkwise-scorm-quiz.js")
@@ -110,10 +111,13 @@ def build_package(module: Module) -> Package:
 def _page(module: Module) -> str:
     quizzes = [s.knowledge_check for s in module.screens if s.knowledge_check]
     quizzes += [module.assessment] if module.assessment else []
+    # Each question as an empty form: the package draws and fills it in the browser.
     shown_all = {
-        shown.question.id: shown
+        shown.question.id: QuestionForm(shown, {})
         for quiz in quizzes
-        for shown in shown_questions(quiz, [{"question": q.id} for q in quiz.questions])
+        for shown in shown_questions(
+            every_question(quiz), {v.hash: v.question for v in quiz.versions.values()}
+        )[0]
     }
     data = json.dumps(course_data(module), ensure_ascii=False, separators=(",", ":"))
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -95,6 +95,7 @@ def assessment_for(
         return None
     quiz = found[0].quiz
     check_outcome_numbers(draft, quiz, problems)
+    check_screens(draft, quiz, problems)
     counts = {code: 0 for _, code in draft.competencies}
     for question in quiz.questions:
         for code in question.competencies:
@@ -149,6 +150,20 @@ def knowledge_check_for(
     if found.quiz is not None:
         check_outcome_numbers(draft, found.quiz, problems)
     return found.quiz
+
+
+def check_screens(draft: ModuleDraft, quiz: Quiz, problems: Problems) -> None:
+    """Report every `Screens:` slug that is not a screen of the quiz's module."""
+    slugs = [screen.slug for screen in draft.screens]
+    for number, question in enumerate(quiz.questions, 1):
+        for slug in question.screens:
+            if slug not in slugs:
+                problems.error(
+                    quiz.path,
+                    question.screens_line or question.line,
+                    f"question {number} names screen '{slug}' in 'Screens:', which is not a "
+                    f"screen of module '{draft.slug}'{did_you_mean(slug, slugs)}",
+                )
 
 
 def unplaced_knowledge_checks(

@@ -19,7 +19,7 @@ from .accounts import PROFESSIONS
 from .certificate_codes import CODE_ALPHABET, CODE_GROUP_LENGTH, CODE_GROUPS, CODE_PREFIX
 from .competencies import Evidence, attainment
 from .content import Catalogue, Module, quiz_key
-from .quizzes.attempts import option_ids, select_questions
+from .quizzes.attempts import select_questions
 
 # Who takes a social prescribing course: mostly link workers, then the practice team.
 PROFESSION_WEIGHTS = {
@@ -48,8 +48,6 @@ _SURNAMES = """
 FIRST_NAMES = tuple(_FIRST_NAMES.split())
 SURNAMES = tuple(_SURNAMES.split())
 
-# Question types whose parts are marked separately, so a learner can earn part of the points.
-PARTIAL_CREDIT = frozenset({"multiple-answers", "matching", "ordering"})
 HISTORY = timedelta(days=182)
 
 
@@ -61,13 +59,15 @@ class SeededAttempt:
     module_slug: str
     number: int
     selection: list[dict]
+    settings: dict  # the quiz settings the attempt was taken under
     started_at: datetime
     submitted_at: datetime
     points: float
     points_possible: float
     percent: int
     passed: bool
-    evidence: tuple[tuple[str, str, float], ...]  # (competency code, question id, score)
+    # (competency code, question id, question version, score)
+    evidence: tuple[tuple[str, str, str, float], ...]
 
 
 @dataclass(frozen=True)
@@ -114,17 +114,13 @@ class Course:
         # Per question: the question, a fixed difficulty (so every learner meets the same
         # hard questions) and how many separately marked parts it has.
         self.questions = {
-            q.id: (q, random.Random(q.id).gauss(-0.9, 0.7), _parts(q))
+            q.id: (q, random.Random(q.id).gauss(-0.9, 0.7), max(1, q.parts))
             for m in self.modules
             for q in m.assessment.questions
         }
-
-
-def _parts(question) -> int:
-    if question.type_name not in PARTIAL_CREDIT:
-        return 1
-    # A matching question is marked per prompt; its decoy options are not parts.
-    return max(1, len(getattr(question, "pairs", ()) or option_ids(question)))
+        self.settings = {m.assessment.id: m.assessment.settings.to_content() for m in self.modules}
+        # Every question version an attempt can refer to, stored before any attempt.
+        self.versions = tuple(v for m in self.modules for v in m.assessment.versions.values())
 
 
 def learners(course: Course, seed: int, first: int, count: int, now: datetime) -> Iterator:
@@ -219,7 +215,9 @@ def _attempt(course, module: Module, rng, ability, number, started, submitted) -
         fraction = sum(rng.random() < chance for _ in range(parts)) / parts
         points += fraction * question.points
         possible += question.points
-        evidence += [(code, question.id, fraction) for code in question.competencies]
+        evidence += [
+            (code, question.id, entry["version"], fraction) for code in question.competencies
+        ]
     # The same rounding as grade(): 0.1 + 0.2 points out of 0.3 is 100%, not 99%.
     percent = math.floor(round(points * 100 / possible, 9)) if possible else 0
     return SeededAttempt(
@@ -227,6 +225,7 @@ def _attempt(course, module: Module, rng, ability, number, started, submitted) -
         module_slug=module.slug,
         number=number,
         selection=selection,
+        settings=course.settings[quiz.id],
         started_at=started,
         submitted_at=submitted,
         points=points,
@@ -243,7 +242,7 @@ def rate(course: Course, attempts) -> tuple[SeededLevel, ...]:
     for attempt in attempts:
         # Evidence values are immutable, so one per score and moment serves every code.
         shared: dict[float, Evidence] = {}
-        for code, _question, score in attempt.evidence:
+        for code, _question, _version, score in attempt.evidence:
             if score not in shared:
                 shared[score] = Evidence(score, attempt.submitted_at)
             found[code].append(shared[score])

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app import db
 from app.domain.competencies import Attainment, DomainRollup, Evidence, attainment, domain_rollup
@@ -134,3 +134,37 @@ def refresh_levels(user_id: int, organisation_id: int | None, codes, catalogue: 
                 },
             )
         )
+
+
+def recompute_levels(catalogue: Catalogue) -> int:
+    """Re-rate every learner with evidence, one learner per transaction; return how many.
+
+    Run after a rating rule changes, or after upgrading a database whose levels were
+    written by an older release. Levels for competencies no framework knows any more go.
+    """
+    from app.models import User
+    from app.services.locks import lock_learner
+
+    session = db.session()
+    learners = session.scalars(select(EvidenceRow.user_id).distinct().order_by(EvidenceRow.user_id))
+    count = 0
+    for user_id in list(learners):
+        lock_learner(session, user_id)
+        organisation_id = session.scalar(select(User.organisation_id).where(User.id == user_id))
+        codes = set(
+            session.scalars(
+                select(EvidenceRow.competency_code).where(EvidenceRow.user_id == user_id).distinct()
+            )
+        )
+        session.execute(
+            delete(CompetencyLevel).where(
+                CompetencyLevel.user_id == user_id,
+                CompetencyLevel.competency_code.not_in(
+                    [code for code in codes if catalogue.competency(code) is not None]
+                ),
+            )
+        )
+        refresh_levels(user_id, organisation_id, codes, catalogue)
+        session.commit()
+        count += 1
+    return count

@@ -20,6 +20,7 @@ from app.domain.content import Catalogue
 from app.models import (
     Answer,
     Attempt,
+    AttemptGrant,
     AuditEvent,
     Certificate,
     CompetencyLevel,
@@ -36,7 +37,11 @@ ERASED_NAME = "Erased account"
 
 
 def export_archive(
-    user_id: int, catalogue: Catalogue, *, actor_id: int | None, via: str = "web",
+    user_id: int,
+    catalogue: Catalogue,
+    *,
+    actor_id: int | None,
+    via: str = "web",
     address: str | None = None,
 ) -> bytes:
     """Return a zip of everything held about the user (JSON) and their certificates (PDF)."""
@@ -51,9 +56,7 @@ def export_archive(
             if module is None:
                 continue
             details = certificates.details(certificate, module, catalogue)
-            archive.writestr(
-                f"certificates/{module.slug}.pdf", render_certificate_pdf(details)
-            )
+            archive.writestr(f"certificates/{module.slug}.pdf", render_certificate_pdf(details))
     audit.record(
         session, "data.exported", actor_id=actor_id, subject_id=user.id, via=via, address=address
     )
@@ -84,12 +87,31 @@ def export_data(user: User, catalogue: Catalogue) -> dict:
             "last_signed_in_at": _iso(user.last_signed_in_at),
         },
         "completions": [
-            {"module": c.module_slug, "item": c.item_key, "completed_at": _iso(c.completed_at)}
+            {
+                "module": c.module_slug,
+                "item": c.item_key,
+                "completed_at": _iso(c.completed_at),
+                "last_completed_at": _iso(c.last_completed_at),
+            }
             for c in session.scalars(
                 select(Completion).where(Completion.user_id == user.id).order_by(Completion.id)
             )
         ],
         "attempts": [_attempt(a) for a in attempts],
+        "extra_attempts": [
+            {
+                "quiz": g.quiz_id,
+                "extra": g.extra,
+                "kind": g.kind,
+                "reason": g.reason,
+                "granted_at": _iso(g.granted_at),
+            }
+            for g in session.scalars(
+                select(AttemptGrant)
+                .where(AttemptGrant.user_id == user.id)
+                .order_by(AttemptGrant.id)
+            )
+        ],
         "certificates": [
             {
                 "code": c.code,
@@ -117,6 +139,7 @@ def export_data(user: User, catalogue: Catalogue) -> dict:
                 "competency": e.competency_code,
                 "quiz": e.quiz_id,
                 "question": e.question_id,
+                "question_version": e.question_version,
                 "attempt_id": e.attempt_id,
                 "score": e.score,
                 "recorded_at": _iso(e.recorded_at),
@@ -148,8 +171,13 @@ def _attempt(attempt: Attempt) -> dict:
         "status": attempt.status,
         "started_at": _iso(attempt.started_at),
         "submitted_at": _iso(attempt.submitted_at),
+        "points": attempt.points,
+        "points_possible": attempt.points_possible,
         "percent": attempt.percent,
         "passed": attempt.passed,
+        "quiz_settings": attempt.quiz_settings,
+        # Which question versions were shown, in what order: the record behind the score.
+        "questions_shown": attempt.selection,
         "answers": [
             {
                 "question": answer.question_id,
@@ -193,6 +221,8 @@ def erase(
         .where(Certificate.user_id == user.id)
         .values(withdrawn_at=now, reflective_account={})
     )
+    # A reason given for an extra attempt is free text about the person; the grant stands.
+    session.execute(update(AttemptGrant).where(AttemptGrant.user_id == user.id).values(reason=""))
     # Answers keep their marks (the attempt's score stands) but not what was written.
     session.execute(
         update(Answer)
@@ -219,9 +249,11 @@ def _about(user: User):
 
 
 def _certificates(user_id: int):
-    return db.session().scalars(
-        select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.id)
-    ).all()
+    return (
+        db.session()
+        .scalars(select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.id))
+        .all()
+    )
 
 
 def _iso(value: datetime | None) -> str | None:

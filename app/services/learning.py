@@ -3,13 +3,13 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 
 from app import db
 from app.domain.content import Module, Screen
 from app.domain.gating import ItemState, can_open, first_incomplete, screen_states
 from app.domain.progress import Progress, module_progress
-from app.models import Certificate, Completion
+from app.models import Certificate, Completion, utcnow
 from app.services import xapi
 from app.services.upsert import insert_for
 
@@ -101,7 +101,18 @@ def complete_screen(user_id: int, module: Module, screen: Screen) -> str:
         return "check"
     if screen.key not in done:
         record(user_id, module.slug, screen.key)
-        db.session().commit()
+    else:
+        # Going through a screen again counts towards a quiz's retake rule.
+        db.session().execute(
+            update(Completion)
+            .where(
+                Completion.user_id == user_id,
+                Completion.module_slug == module.slug,
+                Completion.item_key == screen.key,
+            )
+            .values(last_completed_at=utcnow())
+        )
+    db.session().commit()
     return "next"
 
 

@@ -38,7 +38,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import accounts
+from app.services import accounts, quiz_versions
 
 BATCH_SIZE = 2000
 TABLES = ("user_account", "completion", "attempt", "evidence", "competency_level", "certificate")
@@ -96,7 +96,8 @@ def seed_learners(
         db.engine().url.render_as_string(hide_password=False),
     )
     name = organisation.name
-    session.commit()  # the workers' transactions must see the organisation
+    quiz_versions.store(session, job.course.versions)  # every attempt and evidence row names one
+    session.commit()  # the workers' transactions must see the organisation and versions
     workers = max(1, workers or os.cpu_count() or 1)
     # At least four batches a worker, so none waits long for the last one to finish.
     size = max(1, min(batch_size, -(-count // (workers * 4))))
@@ -193,12 +194,13 @@ def _write(
                 code,
                 attempt.quiz_id,
                 question_id,
+                version,
                 attempt_id[id(attempt)],
                 score,
                 attempt.submitted_at,
             )
             for attempt, user_id in taken
-            for code, question_id, score in attempt.evidence
+            for code, question_id, version, score in attempt.evidence
         ],
         CompetencyLevel: [
             (
@@ -237,6 +239,7 @@ COLUMNS = {
         "competency_code",
         "quiz_id",
         "question_id",
+        "question_version",
         "attempt_id",
         "score",
         "recorded_at",
@@ -280,6 +283,8 @@ def _attempt_row(attempt: SeededAttempt, user_id: int) -> dict:
         "number": attempt.number,
         "status": "graded",
         "selection": attempt.selection,
+        "quiz_settings": attempt.settings,
+        "revision": 0,
         "started_at": attempt.started_at,
         "submitted_at": attempt.submitted_at,
         "points": attempt.points,
@@ -308,7 +313,7 @@ def _insert_with_ids(connection, model, rows: list[dict]) -> list[int]:
     )
     columns = ("id", *rows[0])
     copied = [
-        (new_id, *(json.dumps(v) if isinstance(v, list) else v for v in row.values()))
+        (new_id, *(json.dumps(v) if isinstance(v, list | dict) else v for v in row.values()))
         for new_id, row in zip(ids, rows, strict=True)
     ]
     _bulk(connection, model, columns, copied)

@@ -73,31 +73,38 @@ def knowledge_check_answered(user_id: int, module: Module, quiz, number: int, an
         record(xapi.check_answered(site(), user_id, ref, quiz.id, number, item, utcnow()))
 
 
-def quiz_graded(user_id: int, module: Module, attempt, grade) -> None:
-    """Record "attempted" and "passed" or "failed" for a graded attempt, and the certificate."""
+def quiz_graded(attempt, settings, grade, now) -> None:
+    """Record "attempted" and "passed" or "failed" for a graded attempt, and the certificate.
+
+    Everything reported comes from the attempt and the quiz settings it was taken under, so
+    a later edit to the quiz file cannot change what a statement says.
+    """
     if not enabled():
         return
-    ref, quiz, now = xapi.ModuleRef(module.slug, module.title), module.assessment, utcnow()
+    module = catalogue().module(attempt.module_slug)
+    ref = xapi.ModuleRef(attempt.module_slug, module.title if module else attempt.module_slug)
     result = xapi.QuizResult(
-        quiz_id=quiz.id,
-        title=quiz.title,
+        quiz_id=attempt.quiz_id,
+        title=settings.title,
         number=attempt.number,
         points=grade.points,
         points_possible=grade.points_possible,
         percent=grade.percent,
         passed=grade.passed,
-        pass_mark=quiz.pass_mark,
+        pass_mark=settings.pass_mark,
     )
+    user_id = attempt.user_id
     record(xapi.quiz_attempted(site(), user_id, ref, result, attempt.started_at or now))
     record(xapi.quiz_graded(site(), user_id, ref, result, now))
     if grade.passed:
         code = db.session().scalar(
             select(Certificate.code).where(
-                Certificate.user_id == user_id, Certificate.module_slug == module.slug
+                Certificate.user_id == user_id, Certificate.module_slug == attempt.module_slug
             )
         )
         if code is not None:
-            record(xapi.certificate_issued(site(), user_id, ref, code, module.cpd_minutes, now))
+            minutes = module.cpd_minutes if module else 0
+            record(xapi.certificate_issued(site(), user_id, ref, code, minutes, now))
 
 
 def competency_confirmed(

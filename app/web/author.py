@@ -1,10 +1,11 @@
-"""Trainers' view of the content: how well the quizzes cover the competency framework."""
+"""Trainers' pages: how well the quizzes cover the framework, and a learner's attempts."""
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.content import catalogue
 from app.domain.coverage import coverage
+from app.services import extra_attempts
 from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("author", __name__, url_prefix="/author")
@@ -21,3 +22,48 @@ def _trainers_only():
 def coverage_page():
     """Show, per competency, how many assessment questions align with it."""
     return render_template("author/coverage.html", rows=coverage(catalogue()))
+
+
+@bp.get("/learners")
+def learners():
+    """Find a learner by email address and show their quiz attempts."""
+    email = request.args.get("email", "").strip()
+    found = extra_attempts.find_learner(email) if email else None
+    if found is not None:
+        return redirect(url_for("author.learner", user_id=found))
+    missing = "No account has that email address" if email else None
+    status = 404 if missing else 200
+    return render_template("author/learners.html", email=email, missing=missing), status
+
+
+@bp.get("/learners/<int:user_id>")
+def learner(user_id: int):
+    """Show a learner's attempts at each quiz, with a way to give one more."""
+    return _learner_page(user_id)
+
+
+def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = None):
+    try:
+        attempts = extra_attempts.learner_attempts(user_id)
+    except extra_attempts.NotFound:
+        abort(404)
+    page = render_template("author/learner.html", attempts=attempts, refused=refused)
+    return page, 400 if refused else 200
+
+
+@bp.post("/learners/<int:user_id>/extra-attempt")
+def extra_attempt(user_id: int):
+    """Give a learner one more attempt at a quiz, with a reason."""
+    try:
+        extra_attempts.grant_attempt(
+            current_user.db_id,
+            user_id,
+            request.form.get("quiz_id", ""),
+            request.form.get("reason", ""),
+        )
+    except extra_attempts.NotFound:
+        abort(404)
+    except extra_attempts.GrantRefused as refused:
+        return _learner_page(user_id, refused)
+    flash("The learner has one more attempt at the quiz.", "success")
+    return redirect(url_for("author.learner", user_id=user_id, _anchor="quiz-attempts"))

@@ -1,10 +1,10 @@
 """My learning, module pages and screens, gated in order on the server."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from app.content import catalogue
-from app.services import learning
+from app.services import knowledge_checks, learning
 from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("learn", __name__, url_prefix="/modules")
@@ -41,13 +41,18 @@ def screen(module_slug: str, screen_slug: str):
     """Show a screen the learner has reached; a locked one sends them back to resume."""
     module = _module_or_404(module_slug)
     screen = module.screen(screen_slug) or abort(404)
-    state = learning.state_for(current_user.db_id, module, preview=_previewing())
-    if state.state(screen) == "locked":
-        flash(f"Complete “{state.resume.title}” first: screens open in order.", "info")
-        return redirect(
-            url_for("learn.screen", module_slug=module.slug, screen_slug=state.resume.slug)
-        )
-    return render_template("learn/screen.html", state=state, screen=screen, preview=_previewing())
+    page = knowledge_checks.screen_page(
+        current_user.db_id,
+        module,
+        screen,
+        preview=_previewing(),
+        check_attempt=request.args.get("check", type=int),
+    )
+    if page.locked:
+        resume = page.state.resume
+        flash(f"Complete “{resume.title}” first: screens open in order.", "info")
+        return redirect(url_for("learn.screen", module_slug=module.slug, screen_slug=resume.slug))
+    return render_template("learn/screen.html", page=page)
 
 
 @bp.post("/<module_slug>/<screen_slug>/")

@@ -1,12 +1,22 @@
 """Managers' view of their own organisation: progress and competency levels, with export."""
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 
 from app.content import catalogue
 from app.domain.accounts import PROFESSIONS
 from app.domain.spreadsheet import csv_chunks
-from app.services import attainment, manage
+from app.services import attainment, extra_attempts, manage
 from app.web.gate import require_signed_in_professional
 
 CHUNK_SIZE = 64 * 1024
@@ -44,12 +54,47 @@ def dashboard():
 @bp.get("/learners/<int:user_id>")
 def learner(user_id: int):
     """Drill down to one learner of the organisation; anyone else answers 404."""
-    person = manage.learner_in(current_user.organisation_id, user_id, viewer_id=current_user.db_id)
+    return _learner_page(user_id)
+
+
+def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = None):
+    person = manage.learner_in(
+        current_user.organisation_id, user_id, viewer_id=current_user.db_id
+    )
     if person is None:
         abort(404)
     profiles = attainment.profile(person.id, catalogue())
     quizzes = {m.assessment.id: m for m in catalogue().modules if m.assessment}
-    return render_template("manage/learner.html", person=person, profiles=profiles, quizzes=quizzes)
+    attempts = extra_attempts.learner_attempts(
+        person.id, organisation_id=current_user.organisation_id
+    )
+    return render_template(
+        "manage/learner.html",
+        person=person,
+        profiles=profiles,
+        quizzes=quizzes,
+        attempts=attempts,
+        refused=refused,
+    ), 400 if refused else 200
+
+
+@bp.post("/learners/<int:user_id>/extra-attempt")
+def extra_attempt(user_id: int):
+    """Give a learner of the organisation one more attempt at a quiz, with a reason."""
+    try:
+        extra_attempts.grant_attempt(
+            current_user.db_id,
+            user_id,
+            request.form.get("quiz_id", ""),
+            request.form.get("reason", ""),
+            organisation_id=current_user.organisation_id,
+        )
+    except extra_attempts.NotFound:
+        abort(404)
+    except extra_attempts.GrantRefused as refused:
+        return _learner_page(user_id, refused)
+    flash("The learner has one more attempt at the quiz.", "success")
+    return redirect(url_for("manage.learner", user_id=user_id, _anchor="quiz-attempts"))
 
 
 @bp.get("/export.csv")

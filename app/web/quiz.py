@@ -1,17 +1,33 @@
-"""Knowledge checks over screens and the end-of-module quiz."""
+"""The end-of-module quiz and the knowledge checks over screens."""
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+import random
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from app.content import catalogue
-from app.domain.quizzes import InvalidAnswer
-from app.domain.quizzes.attempts import grade, show_correct_answers, shown_questions
-from app.services import quizzes
+from app.services import knowledge_checks, quiz_pages, quizzes, submissions
 from app.web.gate import require_signed_in_professional
-from app.web.quiz_forms import answers_from_form
+from app.web.quiz_forms import attempt_form
 
 bp = Blueprint("quiz", __name__, url_prefix="/modules")
 require_signed_in_professional(bp)
+
+SAVED = "Your answers have been saved."
+AFTER_GRADING = (
+    "This attempt had already been submitted, so nothing was changed. Its result is below."
+)
 
 
 def _module_with_quiz(module_slug: str):
@@ -19,120 +35,120 @@ def _module_with_quiz(module_slug: str):
     return module if module.assessment else abort(404)
 
 
-def _attempt_or_404(module, attempt_id: int):
-    return quizzes.attempt_of(current_user.db_id, attempt_id, module.assessment) or abort(404)
+def _attempt_url(module_slug: str, attempt_id: int, anchor: str | None = None) -> str:
+    return url_for("quiz.attempt", module_slug=module_slug, attempt_id=attempt_id, _anchor=anchor)
 
 
-def _attempt_form(module, attempt, shown, error: str | None = None) -> str:
-    saved = quizzes.saved_answers(attempt)
-    return render_template(
-        "quiz/attempt.html",
-        module=module,
-        attempt=attempt,
-        shown=shown,
-        saved=saved,
-        error=error,
-        closes=quizzes.deadline(attempt, module.assessment),
-    )
-
-
-def _attempt_url(module, attempt) -> str:
-    return url_for("quiz.attempt", module_slug=module.slug, attempt_id=attempt.id)
+def _trainer() -> bool:
+    return current_user.has_role("trainer", "admin")
 
 
 @bp.get("/<module_slug>/quiz/")
 def overview(module_slug: str):
-    """Explain the quiz, the attempts left and how to start or resume it."""
+    """Explain the quiz, the attempts left and how to start, resume or try again."""
     module = _module_with_quiz(module_slug)
-    status = quizzes.status(current_user.db_id, module)
-    preview = current_user.has_role("trainer", "admin")
-    return render_template("quiz/overview.html", module=module, status=status, preview=preview)
+    page = quiz_pages.overview_page(current_user.db_id, module, preview_all=_trainer())
+    return render_template("quiz/overview.html", page=page)
 
 
 @bp.post("/<module_slug>/quiz/")
 def start(module_slug: str):
     """Start an attempt (or return to the one in progress)."""
     module = _module_with_quiz(module_slug)
+    # Tests draw from a seeded generator (QUIZ_SEED); learners from the system's.
+    seed = current_app.config.get("QUIZ_SEED")
+    rng = random.Random(seed) if seed is not None else None
     try:
-        attempt = quizzes.start(current_user.db_id, module)
+        attempt = quizzes.start(current_user.db_id, module, rng)
     except quizzes.QuizClosed as closed:
         flash(str(closed), "info")
         return redirect(url_for("quiz.overview", module_slug=module.slug))
-    return redirect(_attempt_url(module, attempt))
+    return redirect(_attempt_url(module.slug, attempt.id))
 
 
 @bp.get("/<module_slug>/quiz/attempts/<int:attempt_id>/")
 def attempt(module_slug: str, attempt_id: int):
     """Show an attempt in progress as a form, or a graded one as its result."""
-    module = _module_with_quiz(module_slug)
-    attempt = _attempt_or_404(module, attempt_id)
-    quiz = module.assessment
-    shown = shown_questions(quiz, attempt.selection)
-    if quizzes.out_of_time(attempt, quiz):
-        attempt = quizzes.submit(current_user.db_id, module, attempt)
-    if attempt.status == "in-progress":
-        return _attempt_form(module, attempt, shown)
-    saved = quizzes.saved_answers(attempt)
-    status = quizzes.status(current_user.db_id, module)
-    reveal = show_correct_answers(quiz, passed=attempt.passed, attempts_left=status.attempts_left)
-    return render_template(
-        "quiz/result.html",
-        module=module,
-        attempt=attempt,
-        status=status,
-        result=grade(quiz, attempt.selection, saved),
-        reveal=reveal,
-    )
+    page = submissions.attempt_view(current_user.db_id, module_slug, attempt_id) or abort(404)
+    if isinstance(page, quiz_pages.ResultPage):
+        return render_template("quiz/result.html", page=page)
+    return render_template("quiz/attempt.html", page=page)
 
 
 @bp.post("/<module_slug>/quiz/attempts/<int:attempt_id>/")
 def answer(module_slug: str, attempt_id: int):
-    """Save answers (each as given, or all with Save) and, on Submit, grade the attempt once."""
-    module = _module_with_quiz(module_slug)
-    attempt = _attempt_or_404(module, attempt_id)
-    shown = shown_questions(module.assessment, attempt.selection)
-    wants_json = request.accept_mimetypes.best == "application/json"
-    if quizzes.out_of_time(attempt, module.assessment):
-        # Time is up: what was saved before the limit is graded; late answers are not.
-        quizzes.submit(current_user.db_id, module, attempt)
-        if wants_json:
-            return jsonify(saved=False, error="time is up: your attempt has been submitted"), 409
+    """Save the answers the form changed and, on Submit, grade the attempt once."""
+    autosave = request.accept_mimetypes.best == "application/json"
+    form = attempt_form(request.form, autosave=autosave)
+    outcome = submissions.answer(current_user.db_id, module_slug, attempt_id, form)
+    if outcome is None:
+        abort(404)
+    if autosave:
+        return _autosave_reply(outcome)
+    here = _attempt_url(module_slug, attempt_id)
+    if outcome.kind in ("invalid", "conflict", "changed"):
+        status = {"invalid": 400, "conflict": 409, "changed": 200}[outcome.kind]
+        return render_template("quiz/attempt.html", page=outcome.page), status
+    if outcome.kind == "confirm":
+        return redirect(url_for("quiz.confirm", module_slug=module_slug, attempt_id=attempt_id))
+    if outcome.kind == "closed":
+        flash(AFTER_GRADING, "info")
+    elif outcome.kind == "time-up":
         flash("Time is up: your attempt was submitted with the answers saved in time.", "info")
-        return redirect(_attempt_url(module, attempt))
-    try:
-        quizzes.save(attempt, module.assessment, answers_from_form(shown, request.form))
-    except InvalidAnswer as error:
-        if wants_json:
-            return jsonify(saved=False, error=str(error)), 400
-        return _attempt_form(module, attempt, shown, error=str(error)), 400
-    if wants_json:
-        return jsonify(saved=True)
-    if request.form.get("action") == "submit":
-        quizzes.submit(current_user.db_id, module, attempt)
-    elif attempt.status == "in-progress":
-        flash("Your answers have been saved.", "success")
-    return redirect(_attempt_url(module, attempt))
+    elif outcome.kind == "saved":
+        flash(SAVED, "success")
+    return redirect(here)
+
+
+@bp.get("/<module_slug>/quiz/attempts/<int:attempt_id>/submit")
+def confirm(module_slug: str, attempt_id: int):
+    """Ask before grading an attempt with unanswered questions."""
+    page = submissions.confirm_view(current_user.db_id, module_slug, attempt_id) or abort(404)
+    if page.graded:
+        return redirect(_attempt_url(module_slug, attempt_id))
+    return render_template("quiz/confirm.html", page=page)
+
+
+def _autosave_reply(outcome: submissions.AnswerOutcome):
+    if outcome.kind in ("closed", "time-up"):
+        error = "this attempt has been submitted, so answers can no longer change"
+        return jsonify(status=outcome.kind, saved=False, error=error), 409
+    fields = get_template_attribute("quiz/_question.html", "question_fields")
+    page = outcome.page
+    errors = {q.shown.question.id: q.error for q in page.errors} if page else {}
+    fresh = [
+        {"question": q.shown.question.id, "html": str(fields(q))}
+        for q in (page.questions if page else ())
+        if q.notice or (q.shown.question.id in outcome.updated and not q.error)
+    ]
+    body = {
+        "status": outcome.kind,
+        "saved": outcome.kind in ("saved", "changed"),
+        "revision": outcome.revision,
+        "written": list(outcome.written),
+        "errors": errors,
+        "fresh": fresh,
+    }
+    return jsonify(body), 400 if errors else 200
 
 
 @bp.post("/<module_slug>/<screen_slug>/check")
 def knowledge_check(module_slug: str, screen_slug: str):
-    """Mark a knowledge check answer; the screen shows the feedback."""
+    """Mark a knowledge check answer; the feedback shows where the question was."""
     module = catalogue().module(module_slug) or abort(404)
     screen = module.screen(screen_slug) or abort(404)
     if screen.knowledge_check is None:
         abort(404)
     here = url_for("learn.screen", module_slug=module.slug, screen_slug=screen.slug)
-    shown = shown_questions(
-        screen.knowledge_check, [{"question": q.id} for q in screen.knowledge_check.questions]
+    outcome = knowledge_checks.answer_check(
+        current_user.db_id, module, screen, request.form, preview=_trainer()
     )
-    try:
-        raw = answers_from_form(shown, request.form)
-        if not current_user.has_role("trainer", "admin"):
-            quizzes.answer_check(current_user.db_id, module, screen, raw)
-    except InvalidAnswer as error:
-        flash(f"Knowledge check: {error}.", "error")
-        return redirect(here + "#knowledge-check")
-    except quizzes.QuizClosed:
+    if outcome.kind == "closed":
         return redirect(here)
-    flash({"check": screen.knowledge_check.id, "answers": raw}, "check")
-    return redirect(here + "?answered=1#knowledge-check")
+    status = 400 if outcome.kind == "invalid" else 200
+    if request.headers.get("X-Linkwise-Part") == "knowledge-check":
+        part = get_template_attribute("learn/_knowledge_check.html", "check_body")
+        return str(part(outcome.page)), status
+    if outcome.attempt_id is not None:
+        return redirect(f"{here}?check={outcome.attempt_id}#knowledge-check")
+    return render_template("learn/screen.html", page=outcome.page), status

@@ -4,7 +4,8 @@ import { initAll } from "../nhsuk/nhsuk-frontend.min.js";
 initAll();
 
 // Knowledge checks: without JavaScript they are a form on the screen. With it, they open
-// over the screen in a native modal dialog (focus stays inside, Escape closes).
+// over the screen in a native modal dialog (focus stays inside, Escape closes), and the
+// answer is sent from the dialog: its feedback, or its error, replaces the form in place.
 for (const section of document.querySelectorAll("[data-knowledge-check]")) {
   const dialog = document.createElement("dialog");
   dialog.className = "lw-dialog";
@@ -20,50 +21,183 @@ for (const section of document.querySelectorAll("[data-knowledge-check]")) {
   close.hidden = false;
   close.addEventListener("click", () => dialog.close());
   opener.addEventListener("click", () => dialog.showModal());
-  for (const link of section.querySelectorAll("[data-open-dialog]")) {
-    link.addEventListener("click", (event) => event.preventDefault());
+  const body = section.querySelector("[data-check-body]");
+
+  section.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (form.id !== "knowledge-check-form") return; // "Continue" moves on as a normal form
+    event.preventDefault();
+    let response;
+    try {
+      response = await fetch(form.getAttribute("action"), {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "X-Linkwise-Part": "knowledge-check" },
+        credentials: "same-origin",
+      });
+    } catch {
+      form.submit(); // the page without JavaScript does the same, and shows the result
+      return;
+    }
+    if (!response.ok && response.status !== 400) {
+      form.submit();
+      return;
+    }
+    body.innerHTML = await response.text();
+    showInDialog();
+  });
+
+  function showInDialog() {
+    const summary = body.querySelector(".nhsuk-error-summary");
+    const feedback = body.querySelector("[data-check-feedback]");
+    if (summary) summary.setAttribute("tabindex", "-1");
+    initAll({ scope: body });
+    if (!dialog.open) dialog.showModal();
+    (summary || feedback || body).focus();
   }
-  if (section.hasAttribute("data-answered") || window.location.hash === "#knowledge-check") {
-    dialog.showModal();
+
+  if (section.hasAttribute("data-open-now") || window.location.hash === "#knowledge-check") {
+    showInDialog();
   }
 }
 
-// Quiz attempts: save each answer as it is given; the Save button does it without JavaScript.
+// Quiz attempts: each answer is saved as it is given; the Save button does it without
+// JavaScript. Saves go one at a time, each carrying the revision the last one returned,
+// so the server can tell this tab's changes from another tab's and never lose either.
 for (const form of document.querySelectorAll("form[data-autosave]")) {
   const token = form.querySelector("input[name=csrf_token]").value;
+  const revision = form.querySelector("input[name=revision]");
+  const message = form.querySelector("[data-autosave-message]");
   const timers = new Map();
+  const pending = new Set();
+  let running = null;
+
+  const groupOf = (id) => form.querySelector(`[data-question="${CSS.escape(id)}"]`);
+  const statusOf = (id) => form.querySelector(`[data-status-for="${CSS.escape(id)}"]`);
+
+  function schedule(id, delay) {
+    clearTimeout(timers.get(id));
+    timers.set(id, setTimeout(() => {
+      timers.delete(id);
+      pending.add(id);
+      run();
+    }, delay));
+  }
+
   // Typed answers save a moment after the typing stops, not only when the field loses focus.
   form.addEventListener("input", (event) => {
-    const fieldset = event.target.closest("fieldset[data-question]");
-    if (!fieldset || event.target.type !== "text") return;
-    clearTimeout(timers.get(fieldset));
-    timers.set(fieldset, setTimeout(() => save(fieldset), 600));
+    const group = event.target.closest("[data-question]");
+    if (group && event.target.type === "text") schedule(group.dataset.question, 600);
   });
   form.addEventListener("change", (event) => {
-    const fieldset = event.target.closest("fieldset[data-question]");
-    if (fieldset) save(fieldset);
+    const group = event.target.closest("[data-question]");
+    if (group) schedule(group.dataset.question, 0);
   });
 
-  async function save(fieldset) {
-    clearTimeout(timers.get(fieldset));
-    const id = fieldset.dataset.question;
-    const status = form.querySelector(`[data-status-for="${CSS.escape(id)}"]`);
-    const body = new FormData();
-    body.append("csrf_token", token);
-    for (const field of fieldset.querySelectorAll("input, select, textarea")) {
-      if ((field.type === "radio" || field.type === "checkbox") && !field.checked) continue;
-      body.append(field.name, field.value);
-    }
-    if (fieldset.querySelector("input[type=checkbox]")) body.append(`q.${id}.shown`, "1");
-    try {
-      // getAttribute: the submit buttons are named "action", which shadows form.action.
-      const response = await fetch(form.getAttribute("action"), {
-        method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin",
-      });
-      const result = await response.json();
-      status.textContent = result.saved ? "Answer saved" : `Not saved: ${result.error}`;
-    } catch {
-      status.textContent = "Not saved: check your connection, then use Save.";
+  function run() {
+    if (!running) running = drain().finally(() => { running = null; });
+    return running;
+  }
+
+  async function drain() {
+    while (pending.size) {
+      const ids = [...pending].filter(ready);
+      pending.clear();
+      if (!ids.length) continue;
+      const body = new FormData();
+      body.append("csrf_token", token);
+      body.append("revision", revision.value);
+      for (const id of ids) {
+        for (const field of groupOf(id).querySelectorAll("input, select, textarea")) {
+          if ((field.type === "radio" || field.type === "checkbox") && !field.checked) continue;
+          body.append(field.name, field.value);
+        }
+      }
+      let result;
+      try {
+        // getAttribute: the submit buttons are named "action", which shadows form.action.
+        const response = await fetch(form.getAttribute("action"), {
+          method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin",
+        });
+        result = await response.json();
+      } catch {
+        for (const id of ids) statusOf(id).textContent = "Not saved: check your connection, then use Save.";
+        continue;
+      }
+      if (result.error) {
+        message.textContent = `Not saved: ${result.error}.`;
+        return;
+      }
+      revision.value = result.revision;
+      const fresh = new Set(result.fresh.map((item) => item.question));
+      for (const id of ids) {
+        if (fresh.has(id)) continue;
+        showError(id, result.errors[id]);
+        statusOf(id).textContent = result.errors[id] ? "Not saved" : "Answer saved";
+      }
+      for (const item of result.fresh) replaceQuestion(item.question, item.html);
+      if (fresh.size) {
+        message.textContent = "Some answers were changed in another tab or window. The latest answers are shown.";
+      }
     }
   }
+
+  // Steps to put in order are saved once every step has a position.
+  function ready(id) {
+    const group = groupOf(id);
+    if (!group.querySelector("[data-save-when-complete]")) return true;
+    const empty = [...group.querySelectorAll("select")].some((select) => !select.value);
+    if (empty) statusOf(id).textContent = "Give every step a position to save this answer.";
+    return !empty;
+  }
+
+  function showError(id, text) {
+    const group = groupOf(id);
+    const fieldset = group.querySelector("fieldset");
+    const errorId = `question-${id}-error`;
+    let error = document.getElementById(errorId);
+    group.classList.toggle("nhsuk-form-group--error", Boolean(text));
+    for (const field of group.querySelectorAll("input[type=text]")) {
+      field.classList.toggle("nhsuk-input--error", Boolean(text));
+    }
+    for (const field of group.querySelectorAll("select")) {
+      field.classList.toggle("nhsuk-select--error", Boolean(text));
+    }
+    if (!text) {
+      if (error) error.remove();
+      fieldset.removeAttribute("aria-describedby");
+      return;
+    }
+    if (!error) {
+      error = document.createElement("span");
+      error.className = "nhsuk-error-message";
+      error.id = errorId;
+      fieldset.querySelector("legend").after(error);
+    }
+    error.innerHTML = '<span class="nhsuk-u-visually-hidden">Error:</span> ';
+    error.append(text);
+    fieldset.setAttribute("aria-describedby", errorId);
+  }
+
+  function replaceQuestion(id, html) {
+    const focused = document.activeElement && document.activeElement.id;
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    groupOf(id).replaceWith(template.content);
+    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+    statusOf(id).textContent = "Changed in another tab or window: the latest answer is shown.";
+  }
+
+  // Submitting waits for saves under way, so the form sends the latest revision.
+  form.addEventListener("submit", (event) => {
+    if (!running && !timers.size) return;
+    event.preventDefault();
+    for (const [id, timer] of timers) {
+      clearTimeout(timer);
+      pending.add(id);
+    }
+    timers.clear();
+    const submitter = event.submitter;
+    run().then(() => form.requestSubmit(submitter));
+  });
 }

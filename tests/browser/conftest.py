@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -95,6 +96,23 @@ def assert_accessible(page) -> None:
         for v in violations
     ]
     assert not violations, f"{page.url}: " + json.dumps(summary, indent=1)
+
+
+def assert_accessible_without_javascript(page, browser) -> None:
+    """Run axe-core on what a page with JavaScript off shows.
+
+    Scripts cannot run in that page, axe's included: the same HTML is served again, its
+    own script left out, to a page that can run axe, with the same styles.
+    """
+    html = re.sub(r'<script type="module"[^>]*></script>', "", page.content())
+    context = browser.new_context(viewport=page.viewport_size)
+    checker = context.new_page()
+    checker.route(page.url, lambda route: route.fulfill(body=html, content_type="text/html"))
+    checker.goto(page.url)
+    try:
+        assert_accessible(checker)
+    finally:
+        context.close()
 
 
 def screenshot(page, name: str) -> None:

@@ -5,7 +5,12 @@ import re
 from playwright.sync_api import expect
 
 from app.content import catalogue
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_accessible_without_javascript,
+    screenshot,
+)
+from tests.browser.quiz_steps import fill_in, shot
 from tests.conftest import DEMO_PASSWORD
 
 
@@ -54,7 +59,8 @@ def test_learner_goes_through_a_module_leaves_and_continues(app, page, live_serv
             page.get_by_role("link", name=re.compile("^Continue")).click()
             expect(page.get_by_role("heading", level=1)).to_have_text(screen.title)
         if screen.knowledge_check:
-            answer_knowledge_check(page, screen.knowledge_check)
+            answer_knowledge_check(page, screen.knowledge_check)  # Continue moves on
+            continue
         page.get_by_role("button", name=re.compile("^(Next|Finish module)")).click()
 
     assert seen[0].startswith("Ready to start")
@@ -82,15 +88,26 @@ def answer_knowledge_check(page, check):
     expect(dialog).to_be_hidden()
     assert_accessible(page)
     opener.click()
+    # Nothing chosen: the error shows inside the open dialog, in the NHS error pattern.
+    dialog.get_by_role("button", name="Check my answer").click()
+    question = check.questions[0]
+    message = f"Question 1: {question.blank_message}"
+    expect(dialog.get_by_role("link", name=message)).to_be_visible()
+    expect(dialog.locator(f"#question-{question.id}-error")).to_have_text(f"Error: {message}")
+    expect(dialog.locator(".nhsuk-error-summary")).to_be_focused()
+    shot(page, "knowledge-check-error-js", full_page=False)
+    assert_accessible(page)
     for question in check.questions:
-        for choice in question.choices:
-            if choice.correct:
-                dialog.locator(f'[id="q.{question.id}-{choice.id}"]').check()
+        fill_in(page, question, question.example_answer(True))
     dialog.get_by_role("button", name="Check my answer").click()
     expect(dialog.get_by_text("Correct", exact=True)).to_be_visible()
+    expect(dialog.get_by_text("Your answer:")).to_be_visible()
     screenshot(page, "knowledge-check-feedback")
+    shot(page, "knowledge-check-feedback-js", full_page=False)
     assert_accessible(page)
-    dialog.get_by_role("button", name="Close the knowledge check").click()
+    heading = page.get_by_role("heading", level=1).inner_text()
+    dialog.get_by_role("button", name=re.compile("^Continue")).click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(heading)
 
 
 def test_every_screen_of_the_course_passes_axe_in_preview(app, page, live_server, make_user):
@@ -102,6 +119,13 @@ def test_every_screen_of_the_course_passes_axe_in_preview(app, page, live_server
             page.goto(f"{live_server}/modules/{module.slug}/{screen.slug}/")
             expect(page.get_by_text("Preview.")).to_be_visible()
             assert_accessible(page)
+        if module.assessment:
+            page.goto(f"{live_server}/modules/{module.slug}/quiz/")
+            expect(page.get_by_text("Preview.")).to_be_visible()
+            assert_accessible(page)
+    page.goto(live_server + "/author/learners")
+    expect(page.get_by_role("heading", name="Find a learner")).to_be_visible()
+    assert_accessible(page)
     page.goto(live_server + "/competencies/")
     screenshot(page, "competencies")
     assert_accessible(page)
@@ -115,6 +139,38 @@ def test_locked_screen_by_typed_url_sends_the_learner_back(app, page, live_serve
     expect(page.get_by_role("heading", level=1)).to_have_text(module.screens[0].title)
     expect(page.get_by_text("screens open in order")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_knowledge_check_works_with_javascript_off(
+    app, browser, no_js_page, live_server, make_user
+):
+    with app.app_context():
+        module, screen = next(
+            (m, s) for m in catalogue().modules for s in m.screens if s.knowledge_check
+        )
+    page = no_js_page
+    sign_in_as_learner(page, live_server, make_user)
+    page.goto(f"{live_server}/modules/{module.slug}/{module.screens[0].slug}/")
+    while page.get_by_role("heading", level=1).inner_text() != screen.title:
+        page.get_by_role("button", name=re.compile("^Next")).click()
+    page.get_by_role("button", name="Check my answer").click()
+    question = screen.knowledge_check.questions[0]
+    message = f"Question 1: {question.blank_message}"
+    # The error is where the form is, and the page opens there.
+    expect(page).to_have_url(re.compile("#knowledge-check$"))
+    expect(page.locator(f"#question-{question.id}-error")).to_be_in_viewport()
+    expect(page.get_by_role("link", name=message)).to_be_visible()
+    shot(page, "knowledge-check-error-no-js", full_page=False)
+    assert_accessible_without_javascript(page, browser)
+    fill_in(page, question, question.example_answer(False))
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.get_by_text("Not correct", exact=True)).to_be_in_viewport()
+    expect(page.get_by_text("Your answer:")).to_be_visible()
+    shot(page, "knowledge-check-feedback-no-js", full_page=False)
+    assert_accessible_without_javascript(page, browser)
+    page.get_by_role("button", name=re.compile("^Continue")).click()
+    following = module.next_screen(screen.slug)
+    expect(page.get_by_role("heading", level=1)).to_have_text(following.title)
 
 
 def test_a_module_works_with_javascript_off(app, no_js_page, live_server, make_user):

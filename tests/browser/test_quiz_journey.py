@@ -1,5 +1,7 @@
-"""A learner takes the quiz in Chromium: fails once, passes, and verifies a certificate."""
+"""A learner takes the quiz in Chromium, with and without JavaScript: confirmation, feedback,
+inline errors, two tabs, a quiz reopened after the last attempt, and the certificate."""
 
+import random
 import re
 
 from playwright.sync_api import expect
@@ -7,15 +9,21 @@ from sqlalchemy import select
 
 from app import db
 from app.content import catalogue
-from app.models import Attempt, User
+from app.domain.quizzes.attempts import select_questions
+from app.models import User
 from app.services import learning
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_accessible_without_javascript,
+    screenshot,
+)
+from tests.browser.quiz_steps import answer_every_question, fill_in, questions_on_screen, shot
 from tests.conftest import DEMO_PASSWORD
 
 
-def prepare(app, make_user):
+def prepare(app, make_user, **fields):
     """Create a learner who has finished every screen of the first module with a quiz."""
-    email = make_user(full_name="Robin Reid")
+    email = make_user(full_name="Robin Reid", **fields)
     with app.app_context():
         module = next(m for m in catalogue().modules if m.assessment)
         user_id = db.session().scalar(select(User.id).where(User.email == email))
@@ -25,44 +33,27 @@ def prepare(app, make_user):
     return email, module
 
 
-def answer_every_question(page, app, module, *, right: bool):
-    """Fill in the attempt on screen as a learner who knows (or misses) every answer."""
-    with app.app_context():
-        attempt = db.session().scalars(select(Attempt).where(Attempt.status == "in-progress")).one()
-        selection = attempt.selection
-    quiz = module.assessment
-    for entry in selection:
-        question = quiz.question(entry["question"])
-        kind = question.type_name
-        prefix = f"q.{question.id}"
-        if kind in ("single-choice", "true-false", "multiple-answers"):
-            for choice in question.choices:
-                if choice.correct == right:
-                    page.locator(f'[id="{prefix}-{choice.id}"]').check()
-        elif kind in ("short-answer", "numeric"):
-            value = (
-                (question.answers[0] if kind == "short-answer" else str(question.low))
-                if right
-                else "999999"
-            )
-            page.locator(f'[id="{prefix}"]').fill(value)
-        elif kind == "matching":
-            for pair in question.pairs:
-                page.locator(f'[id="{prefix}.{pair.id}"]').select_option(
-                    label=pair.right if right else question.pairs[0].right
-                )
-        elif kind == "ordering":
-            steps = list(question.items) if right else list(reversed(question.items))
-            for n, step in enumerate(steps, start=1):
-                page.locator(f'[id="{prefix}.{step.id}"]').select_option(str(n))
-
-
-def test_fail_once_pass_later_download_and_verify_certificate(app, page, live_server, make_user):
-    email, module = prepare(app, make_user)
+def sign_in(page, live_server, email):
     page.goto(live_server + "/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+def seed_showing(quiz, kind: str) -> int:
+    """Return a seed whose attempt shows a question of this type."""
+    for seed in range(1000):
+        if any(
+            quiz.question(entry["question"]).type_name == kind
+            for entry in select_questions(quiz, random.Random(seed))
+        ):
+            return seed
+    raise AssertionError(f"{quiz.id} has no {kind} question")
+
+
+def test_fail_once_pass_later_download_and_verify_certificate(app, page, live_server, make_user):
+    email, module = prepare(app, make_user)
+    sign_in(page, live_server, email)
 
     # Before any quiz, nothing is rated yet.
     page.get_by_role("link", name="My competencies").first.click()
@@ -74,25 +65,41 @@ def test_fail_once_pass_later_download_and_verify_certificate(app, page, live_se
     assert_accessible(page)
     page.get_by_role("button", name="Start the quiz").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(module.assessment.title)
-    answer_every_question(page, app, module, right=False)
+    found = answer_every_question(page, app, right=False, skip=1)
     # Autosave: every answer is saved as it is given and survives a reload.
-    statuses = page.locator(".lw-autosave-status")
-    for index in range(statuses.count()):
-        expect(statuses.nth(index)).to_have_text("Answer saved")
+    for question in found[1:]:
+        status = page.locator(f'[data-status-for="{question.id}"]')
+        expect(status).to_have_text("Answer saved")
     page.reload()
     screenshot(page, "quiz-attempt")
     assert_accessible(page)
+
+    # One question left blank: Submit asks first.
+    page.get_by_role("button", name="Submit answers").click()
+    heading = f"You have not answered 1 of {len(found)} questions"
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    shot(page, "confirm-js")
+    assert_accessible(page)
+    page.get_by_role("link", name="Question 1", exact=True).click()
+    expect(page).to_have_url(re.compile(f"#question-{found[0].id}$"))
+    fill_in(page, found[0], found[0].example_answer(False))
+    expect(page.locator(f'[data-status-for="{found[0].id}"]')).to_have_text("Answer saved")
     page.get_by_role("button", name="Submit answers").click()
     expect(page.get_by_role("heading", name="You did not pass this time")).to_be_visible()
+    expect(page.get_by_text("Your answer:").first).to_be_visible()
+    expect(page.get_by_text("Not correct").first).to_be_visible()
     screenshot(page, "quiz-result-fail")
+    shot(page, "result-fail-js")
     assert_accessible(page)
 
     page.get_by_role("button", name="Try again").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(module.assessment.title)
-    answer_every_question(page, app, module, right=True)
+    answer_every_question(page, app, right=True)
     page.get_by_role("button", name="Submit answers").click()
     expect(page.get_by_role("heading", name="You passed")).to_be_visible()
+    expect(page.get_by_text("Correct answer").first).to_be_visible()
     screenshot(page, "quiz-result-pass")
+    shot(page, "result-pass-js")
     assert_accessible(page)
 
     page.get_by_role("link", name="Get your CPD certificate").first.click()
@@ -124,21 +131,125 @@ def test_fail_once_pass_later_download_and_verify_certificate(app, page, live_se
     assert_accessible(page)
 
 
-def test_quiz_works_with_javascript_off(app, no_js_page, live_server, make_user):
+def test_quiz_works_with_javascript_off(app, browser, no_js_page, live_server, make_user):
     email, module = prepare(app, make_user)
+    app.config["QUIZ_SEED"] = seed_showing(module.assessment, "numeric")
     page = no_js_page
-    page.goto(live_server + "/sign-in")
-    page.get_by_role(
-        "button", name="I am a healthcare professional"
-    ).click() if "confirm" in page.url else None
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, email)
     page.goto(f"{live_server}/modules/{module.slug}/quiz/")
     page.get_by_role("button", name="Start the quiz").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(module.assessment.title)
-    answer_every_question(page, app, module, right=True)
+    found = answer_every_question(page, app, right=True, skip=1)
+    number = next(q for q in found if q.type_name == "numeric")
+    place = found.index(number) + 1
+    page.locator(f'[name="q.{number.id}"]').fill("about twelve")
+    page.get_by_role("button", name="Save and come back later").click()
+    # The invalid answer shows at its question and in the summary; the rest are saved.
+    message = f"Question {place}: enter a number, like 42 or 1.5"
+    expect(page.get_by_role("link", name=message)).to_be_visible()
+    inline = page.locator(f"#question-{number.id}-error")
+    expect(inline).to_have_text(f"Error: {message}")
+    expect(page.get_by_text("Your other answers have been saved.")).to_be_visible()
+    shot(page, "inline-error-no-js")
+    assert_accessible_without_javascript(page, browser)
+    page.get_by_role("link", name=message).click()
+    page.locator(f'[name="q.{number.id}"]').fill(number.example_answer(True))
     page.get_by_role("button", name="Save and come back later").click()
     expect(page.get_by_text("Your answers have been saved")).to_be_visible()
     page.get_by_role("button", name="Submit answers").click()
-    expect(page.get_by_role("heading", name="You passed")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("You have not answered 1 of"))
+    ).to_be_visible()
+    shot(page, "confirm-no-js")
+    assert_accessible_without_javascript(page, browser)
+    page.get_by_role("button", name="Submit anyway").click()
+    expect(
+        page.get_by_role("heading", name=re.compile("You (passed|did not pass)"))
+    ).to_be_visible()
+    expect(page.get_by_text("You did not answer this question.")).to_be_visible()
+    shot(page, "result-no-js")
+    assert_accessible_without_javascript(page, browser)
+
+
+def test_an_invalid_answer_shows_inline_as_it_is_typed(app, page, live_server, make_user):
+    email, module = prepare(app, make_user)
+    app.config["QUIZ_SEED"] = seed_showing(module.assessment, "numeric")
+    sign_in(page, live_server, email)
+    page.goto(f"{live_server}/modules/{module.slug}/quiz/")
+    page.get_by_role("button", name="Start the quiz").click()
+    number = next(q for q in questions_on_screen(app) if q.type_name == "numeric")
+    field = page.locator(f'[name="q.{number.id}"]')
+    field.fill("about twelve")
+    error = page.locator(f"#question-{number.id}-error")
+    expect(error).to_contain_text("enter a number, like 42 or 1.5")
+    expect(page.locator(f"#question-{number.id}-group")).to_have_class(re.compile("error"))
+    shot(page, "inline-error-js")
+    assert_accessible(page)
+    field.fill(number.example_answer(True))
+    expect(error).to_have_count(0)
+    expect(page.locator(f'[data-status-for="{number.id}"]')).to_have_text("Answer saved")
+
+
+def test_two_tabs_never_lose_an_answer(app, page, live_server, make_user):
+    email, module = prepare(app, make_user)
+    sign_in(page, live_server, email)
+    page.goto(f"{live_server}/modules/{module.slug}/quiz/")
+    page.get_by_role("button", name="Start the quiz").click()
+    other = page.context.new_page()
+    other.goto(page.url)
+    first = next(q for q in questions_on_screen(app) if q.type_name == "multiple-answers")
+    fill_in(page, first, first.example_answer(True))
+    expect(page.locator(f'[data-status-for="{first.id}"]')).to_have_text("Answer saved")
+    # The other tab, opened before, ticks something else on the same question.
+    fill_in(other, first, first.example_answer(False)[:1])
+    status = other.locator(f'[data-status-for="{first.id}"]')
+    expect(status).to_have_text(re.compile("Changed in another tab or window"))
+    for choice in first.example_answer(True):
+        expect(other.locator(f'[name="q.{first.id}"][value="{choice}"]')).to_be_checked()
+    expect(other.locator(f"#question-{first.id}-group")).to_contain_text(
+        "change made here was not saved"
+    )
+    shot(other, "two-tabs-js")
+    assert_accessible(other)
+    other.get_by_role("button", name="Save and come back later").click()
+    expect(other.get_by_text("Your answers have been saved")).to_be_visible()
+    page.reload()
+    for choice in first.example_answer(True):
+        expect(page.locator(f'[name="q.{first.id}"][value="{choice}"]')).to_be_checked()
+
+
+def test_after_the_last_attempt_the_quiz_reopens(app, browser, page, live_server, make_user):
+    email, module = prepare(app, make_user, org="Riverside PCN")
+    make_user(email="m@example.org", role="manager", org="Riverside PCN", full_name="Mo Manager")
+    sign_in(page, live_server, email)
+    overview = f"{live_server}/modules/{module.slug}/quiz/"
+    for number in range(module.assessment.max_attempts):
+        page.goto(overview)
+        page.get_by_role("button", name="Try again" if number else "Start the quiz").click()
+        page.get_by_role("button", name="Submit answers").click()
+        page.get_by_role("button", name="Submit anyway").click()
+        expect(page.get_by_role("heading", name="You did not pass this time")).to_be_visible()
+    page.goto(overview)
+    expect(page.get_by_role("heading", name="How to try again")).to_be_visible()
+    expect(page.get_by_text("A new set of attempts opens on")).to_be_visible()
+    shot(page, "locked-with-retake-rule")
+    assert_accessible(page)
+
+    manager = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(manager, live_server, "m@example.org")
+    manager.goto(live_server + "/manage/")
+    manager.get_by_role("link", name="Robin Reid").click()
+    manager.get_by_label("Why give Robin Reid another attempt?").fill("Unwell on the day")
+    manager.get_by_role("button", name=re.compile("Give one more attempt")).click()
+    expect(manager.get_by_text("The learner has one more attempt at the quiz.")).to_be_visible()
+    expect(manager.get_by_text("given by Mo Manager. Unwell on the day")).to_be_visible()
+    shot(manager, "manager-gave-attempt")
+    assert_accessible(manager)
+    manager.context.close()
+
+    page.goto(overview)
+    page.get_by_role("button", name="Try again").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(module.assessment.title)
+    expect(page.get_by_text(f"attempt {module.assessment.max_attempts + 1}")).to_be_visible()
+    shot(page, "reopened-quiz")
+    assert_accessible(page)

@@ -104,6 +104,7 @@ def collect_quiz_pages(app, client, make_user) -> dict[str, str]:
     fields = {}
     for question in screen.knowledge_check.questions:
         fields.update(answer_fields(question, right=False))
+    pages["screen-check-error"] = post_form(client, url + "check", {}, page=url).text
     answered = post_form(client, url + "check", fields, page=url)
     pages["screen-check-answered"] = client.get(answered.location).text
     with app.app_context():
@@ -120,8 +121,19 @@ def collect_quiz_pages(app, client, make_user) -> dict[str, str]:
     pages["quiz-attempt-error"] = post_form(
         client, attempt_url, {f"q.{attempt.selection[0]['question']}": "zz", "action": "save"}
     ).text
-    post_form(client, attempt_url, {**data, "action": "submit"})
+    first = attempt.selection[0]["question"]
+    one = {k: v for k, v in data.items() if k == f"q.{first}" or k.startswith(f"q.{first}.")}
+    confirm = post_form(client, attempt_url, {**one, "action": "submit"})
+    pages["quiz-confirm"] = client.get(confirm.location).text
+    right = attempt_form(module.assessment, attempt.selection, right=True)
+    other = {k: v for k, v in right.items() if k == f"q.{first}" or k.startswith(f"q.{first}.")}
+    stale = {**data, **other, "revision": "0", "action": "save"}
+    pages["quiz-attempt-changed-elsewhere"] = post_form(client, attempt_url, stale).text
+    post_form(client, attempt_url, {**data, "action": "submit", "confirmed": "yes"})
     pages["quiz-result-fail"] = client.get(attempt_url).text
+    assert "You have not answered" in pages["quiz-confirm"]
+    assert "changed in another tab" in pages["quiz-attempt-changed-elsewhere"]
+    assert "Question 1: " in pages["screen-check-error"]
     second = post_form(client, quiz_url, {}).location
     with app.app_context():
         attempt = db.session().scalars(select(Attempt).where(Attempt.status == "in-progress")).one()
@@ -134,6 +146,47 @@ def collect_quiz_pages(app, client, make_user) -> dict[str, str]:
     pages["certificate-verified"] = client.get(f"/certificates/{code}").text
     pages["certificate-unknown"] = client.get("/certificates/LW-NOPE").text
     pages["my-competencies-rated"] = client.get("/my/competencies").text
+    return pages
+
+
+def collect_attempt_pages(app, client, make_user) -> dict[str, str]:
+    """Render a quiz with no attempts left, a manager's and a trainer's extra-attempt pages."""
+    from sqlalchemy import select
+
+    from app import db
+    from app.content import catalogue
+    from app.models import User
+    from tests.web.test_quiz import finish_screens
+
+    email = make_user(email="locked@example.org", org="Lockside PCN")
+    make_user(email="lock-manager@example.org", role="manager", org="Lockside PCN")
+    make_user(email="lock-trainer@example.org", role="trainer")
+    with app.app_context():
+        module = next(m for m in catalogue().modules if m.assessment)
+        user_id = db.session().scalar(select(User.id).where(User.email == email))
+    finish_screens(app, email, module)
+    sign_in(client, email)
+    quiz_url = f"/modules/{module.slug}/quiz/"
+    for _ in range(module.assessment.max_attempts):
+        url = post_form(client, quiz_url, {}).location
+        post_form(client, url, {"action": "submit", "confirmed": "yes"})
+    pages = {"quiz-overview-locked": client.get(quiz_url).text}
+    manager = app.test_client()
+    sign_in(manager, "lock-manager@example.org")
+    learner_url = f"/manage/learners/{user_id}"
+    pages["manage-learner-locked"] = manager.get(learner_url).text
+    pages["manage-learner-grant-error"] = post_form(
+        manager, learner_url + "/extra-attempt", {"quiz_id": module.assessment.id}, page=learner_url
+    ).text
+    trainer = app.test_client()
+    sign_in(trainer, "lock-trainer@example.org")
+    pages["author-learners"] = trainer.get("/author/learners").text
+    pages["author-learners-missing"] = trainer.get("/author/learners?email=x@example.org").text
+    pages["author-learner"] = trainer.get(f"/author/learners/{user_id}").text
+    pages["quiz-overview-preview"] = trainer.get(quiz_url).text
+    assert "Preview." in pages["quiz-overview-preview"]
+    assert "Give one more attempt" in pages["author-learner"]
+    assert "There is a problem" in pages["manage-learner-grant-error"]
     return pages
 
 
@@ -263,6 +316,7 @@ def test_every_page_is_valid_html(client, make_user, tmp_path, database_url, mai
     pages.update(collect_outage_page(tmp_path))
     pages.update(collect_quiz_pages(app, app.test_client(), make_user))
     pages.update(collect_manager_pages(app, app.test_client(), make_user))
+    pages.update(collect_attempt_pages(app, app.test_client(), make_user))
     pages.update(
         collect_course_pages(client.application, client.application.test_client(), make_user)
     )

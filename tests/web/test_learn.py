@@ -263,5 +263,6 @@ def test_a_tampered_knowledge_check_answer_changes_nothing(app, signed_in, cours
         {f"q.{question.id}": "zz"},
         page=screen_url(module, screen),
     )
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert "Question 1: choose one of the options" in response.text
     assert completions(app) == before

@@ -1,7 +1,7 @@
 """Quizzes and knowledge checks: the file grammar, question types and scoring.
 
 A quiz file is YAML front matter (id, module, title, kind, pass_mark, shuffle_answers,
-shuffle_questions, show_correct_answers; optional max_attempts, time_limit_minutes,
+shuffle_questions, show_correct_answers; optional max_attempts, retake, time_limit_minutes,
 description) and a body in text2qti 0.8.0's question grammar: `1.` questions, `a)` and
 `*a)` choices, `[ ]` and `[*]` ticks, `*   answer` short answers, `= 42`, `= 1.5 +- 0.1`
 or `= [1, 2]` numbers, `...`, `+` and `-` feedback, `Title:` and `Points:` lines,
@@ -11,7 +11,11 @@ Linkwise adds lines that go before a question, like `Points:`:
 
     ID: referral-routes-q1            required, unique in the file
     Competencies: SPLW-1.2, SPLW-4.1  required in assessments
+    Screens: a-good-referral          optional: the module's screens that teach it
     Type: true-false                  or matching, ordering (named types are checked)
+
+Front matter may also hold `retake: {wait_days: N, revisit_screens: true}`: after the last
+failed attempt, a wait and a revisit of the module's screens open a new set of attempts.
 
 Matching (`Type: matching`): one `= left text -> right text` line per pair; the first
 `->` splits the line. `= -> option` adds a decoy that matches no prompt.
@@ -22,7 +26,7 @@ Ordering (`Type: ordering`): the steps as `1)`, `2)`, `3)` lines in the correct 
 tests/domain/quizzes/fixtures/every-type.md is a worked example of every type.
 """
 
-from .base import InvalidAnswer, Question
+from .base import BLANK, NOT_ON_FORM, FormFields, InvalidAnswer, Question, field_name
 from .model import (
     Choice,
     Feedback,
@@ -45,7 +49,11 @@ from .questions import (
 )
 
 __all__ = [
+    "BLANK",
+    "NOT_ON_FORM",
     "QUESTION_TYPES",
+    "FormFields",
+    "field_name",
     "Choice",
     "Feedback",
     "InvalidAnswer",

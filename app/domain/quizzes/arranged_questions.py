@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar
 
-from .base import InvalidAnswer, Question, QuestionDraft, QuestionReport, letter_id, text_id
-from .model import MatchingOption, MatchingPair, OrderingItem
+from .base import (
+    InvalidAnswer,
+    Question,
+    QuestionDraft,
+    QuestionReport,
+    field_name,
+    letter_id,
+    never_in_written_order,
+    text_id,
+)
+from .model import AnswerPart, MatchingOption, MatchingPair, OrderingItem
 
 
 @dataclass(frozen=True)
@@ -20,6 +30,9 @@ class Matching(Question):
 
     type_name: ClassVar[str] = "matching"
     answer_kinds: ClassVar[frozenset[str]] = frozenset({"numerical"})
+    partial: ClassVar[str] = "quiz/types/matching.html"
+    nested: ClassVar[Mapping[str, type]] = {"pairs": MatchingPair}
+    blank_message: ClassVar[str] = "choose a match for each item"
 
     pairs: tuple[MatchingPair, ...] = ()
     distractors: tuple[str, ...] = ()
@@ -80,6 +93,52 @@ class Matching(Question):
         right = {(pair.id, text_id(pair.right)) for pair in self.pairs}
         return sum(1 for chosen in answer if chosen in right) / len(self.pairs)
 
+    @property
+    def parts(self) -> int:
+        """Return the number of prompts: each is marked on its own (decoys are not parts)."""
+        return len(self.pairs)
+
+    def display_order(self, rng: random.Random, shuffle: bool) -> tuple[str, ...]:
+        """Return the options in any order but the written one, which lines up with the prompts."""
+        return never_in_written_order(self.option_ids, rng)
+
+    def example_answer(self, right: bool) -> dict[str, str]:
+        """Return every prompt matched to its option, or each to the next prompt's option."""
+        options = {option.text: option.id for option in self.options}
+        rights = [pair.right for pair in self.pairs]
+        targets = rights if right else rights[1:] + rights[:1]
+        return {pair.id: options[t] for pair, t in zip(self.pairs, targets, strict=True)}
+
+    def field_names(self) -> tuple[str, ...]:
+        """Return one field per prompt."""
+        return tuple(field_name(self.id, pair.id) for pair in self.pairs)
+
+    def from_fields(self, values: Mapping[str, list[str]]) -> dict[str, str]:
+        """Return the option chosen for each prompt given one."""
+        chosen = {pair.id: values[field_name(self.id, pair.id)] for pair in self.pairs}
+        return {prompt: picked[0] for prompt, picked in chosen.items() if picked}
+
+    def form_fields(self, answer: Any) -> dict[str, list[str]]:
+        """Return the chosen option of each prompt as field values."""
+        chosen = dict(answer or {})
+        return {field_name(self.id, p): [o] for p, o in chosen.items() if o}
+
+    def describe(self, answer: Any, reveal: bool) -> tuple[AnswerPart, ...]:
+        """Return each prompt with the option chosen; with reveal, whether it is its match."""
+        chosen = dict(answer or {})
+        texts = {option.id: option.text for option in self.options}
+        return tuple(
+            AnswerPart(
+                f"{pair.left}: {texts.get(chosen.get(pair.id, ''), 'no match chosen')}",
+                chosen.get(pair.id) == text_id(pair.right) if reveal else None,
+            )
+            for pair in self.pairs
+        )
+
+    def correct_lines(self) -> tuple[str, ...]:
+        """Return each prompt with its option."""
+        return tuple(f"{pair.left}: {pair.right}" for pair in self.pairs)
+
 
 @dataclass(frozen=True)
 class Ordering(Question):
@@ -90,8 +149,25 @@ class Ordering(Question):
 
     type_name: ClassVar[str] = "ordering"
     answer_kinds: ClassVar[frozenset[str]] = frozenset({"ordering_item"})
+    partial: ClassVar[str] = "quiz/types/ordering.html"
+    nested: ClassVar[Mapping[str, type]] = {"items": OrderingItem}
+    blank_message: ClassVar[str] = "give every step a position"
 
     items: tuple[OrderingItem, ...] = ()
+
+    @property
+    def options(self) -> tuple[OrderingItem, ...]:
+        """Return the steps in the correct order."""
+        return self.items
+
+    @property
+    def parts(self) -> int:
+        """Return the number of steps: each position is marked on its own."""
+        return len(self.items)
+
+    def display_order(self, rng: random.Random, shuffle: bool) -> tuple[str, ...]:
+        """Return the steps in any order but the correct one."""
+        return never_in_written_order(self.option_ids, rng)
 
     @classmethod
     def build(cls, draft: QuestionDraft, report: QuestionReport) -> Ordering | None:
@@ -129,3 +205,42 @@ class Ordering(Question):
         """Return the fraction of positions holding the right step."""
         right = sum(1 for item, step in zip(self.items, answer, strict=True) if item.id == step)
         return right / len(self.items)
+
+    def example_answer(self, right: bool) -> list[str]:
+        """Return the steps in order, or each moved one place on, so none is in its place."""
+        steps = [item.id for item in self.items]
+        return steps if right else steps[1:] + steps[:1]
+
+    def field_names(self) -> tuple[str, ...]:
+        """Return one position field per step."""
+        return tuple(field_name(self.id, item.id) for item in self.items)
+
+    def from_fields(self, values: Mapping[str, list[str]]) -> list[str]:
+        """Return the step ids sorted by the positions given, or raise InvalidAnswer."""
+        positions = {item.id: values[field_name(self.id, item.id)] for item in self.items}
+        try:
+            numbers = {step: int(given[0]) for step, given in positions.items() if given}
+        except ValueError:
+            raise InvalidAnswer("give every step a position") from None
+        if len(numbers) < len(self.items):
+            raise InvalidAnswer("give every step a position")
+        count = len(numbers)
+        if sorted(numbers.values()) != list(range(1, count + 1)):
+            raise InvalidAnswer(f"give each step a different position, 1 to {count}")
+        return sorted(numbers, key=numbers.get)
+
+    def form_fields(self, answer: Any) -> dict[str, list[str]]:
+        """Return each step's position as field values."""
+        return {field_name(self.id, step): [str(n)] for n, step in enumerate(answer or (), 1)}
+
+    def describe(self, answer: Any, reveal: bool) -> tuple[AnswerPart, ...]:
+        """Return the steps in the order given; with reveal, whether each is in its place."""
+        texts = {item.id: item.text for item in self.items}
+        return tuple(
+            AnswerPart(f"{n}. {texts.get(step, '')}", step == item.id if reveal else None)
+            for n, (step, item) in enumerate(zip(answer or (), self.items, strict=False), 1)
+        )
+
+    def correct_lines(self) -> tuple[str, ...]:
+        """Return the steps in order."""
+        return tuple(f"{n}. {item.text}" for n, item in enumerate(self.items, 1))

@@ -1,33 +1,61 @@
-"""Attempts: freezing which questions a learner sees, in what order, and grading them."""
+"""Attempts: which question versions a learner is shown, in what order, and their grade.
+
+An attempt's selection is frozen when it starts: one entry per question shown, in the
+learner's numbering, each naming the question's version (its hash) and the order its
+options are shown in. Everything after that (the form, the grade, the result page) reads
+the versions, so nothing a trainer edits later changes what the learner was asked.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from .base import InvalidAnswer, Question
+from .base import BLANK, NOT_ON_FORM, FormFields, InvalidAnswer, Question, field_name
 from .model import QuestionGroup, Quiz
 
 
 @dataclass(frozen=True)
 class Shown:
-    """A question as an attempt shows it: the question and its options in display order."""
+    """A question as an attempt shows it: its number, version and options in shown order."""
 
+    number: int
     question: Question
+    version: str | None
     order: tuple[str, ...]
+
+    @property
+    def options(self) -> tuple:
+        """Return the question's options in the order this attempt shows them."""
+        return self.question.options_in(self.order)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A question an attempt showed whose version was never kept and is gone from the file."""
+
+    number: int
+    question_id: str
 
 
 @dataclass(frozen=True)
 class Marked:
     """One question's result in a graded attempt."""
 
-    question: Question
+    shown: Shown
     points: float
     fraction: float
     answered: bool
+
+    @property
+    def question(self) -> Question:
+        """Return the question marked."""
+        return self.shown.question
 
 
 @dataclass(frozen=True)
@@ -41,16 +69,19 @@ class Grade:
     marked: tuple[Marked, ...]
 
 
-def option_ids(question: Question) -> tuple[str, ...]:
-    """Return the ids of what a learner picks from or arranges, in written order."""
-    for name in ("choices", "options", "items"):
-        if hasattr(question, name):
-            return tuple(option.id for option in getattr(question, name))
-    return ()
+@dataclass(frozen=True)
+class FormAnswers:
+    """What a form said about each question it carried."""
+
+    given: Mapping[str, Any] = field(default_factory=dict)  # question id -> answer
+    blank: frozenset[str] = frozenset()  # on the form and left blank
+    errors: Mapping[str, str] = field(default_factory=dict)  # question id -> message
+    submitted: Mapping[str, Mapping[str, list[str]]] = field(default_factory=dict)
+    shown_before: Mapping[str, str] = field(default_factory=dict)  # id -> fingerprint
 
 
 def select_questions(quiz: Quiz, rng: random.Random) -> list[dict]:
-    """Draw each pool, shuffle as the quiz says, and return the selection to freeze."""
+    """Draw each pool, shuffle as the quiz and each type say, and return the selection."""
     chosen: list[Question] = []
     for item in quiz.items:
         if isinstance(item, QuestionGroup):
@@ -59,70 +90,124 @@ def select_questions(quiz: Quiz, rng: random.Random) -> list[dict]:
             chosen.append(item)
     if quiz.shuffle_questions:
         rng.shuffle(chosen)
-    selection = []
-    for question in chosen:
-        order = list(option_ids(question))
-        # Steps to order must never appear in their answer order; choices follow the quiz.
-        if question.type_name == "ordering" or (
-            quiz.shuffle_answers and question.type_name not in ("true-false",)
-        ):
-            rng.shuffle(order)
-        selection.append({"question": question.id, "order": order})
-    return selection
-
-
-def shown_questions(quiz: Quiz, selection: Sequence[Mapping]) -> tuple[Shown, ...]:
-    """Return the frozen selection as questions, skipping any since removed from the file."""
-    shown = []
-    for entry in selection:
-        question = quiz.question(entry["question"])
-        if question is not None:
-            known = set(option_ids(question))
-            order = tuple(i for i in entry.get("order", ()) if i in known)
-            order += tuple(i for i in option_ids(question) if i not in order)
-            shown.append(Shown(question, order))
-    return tuple(shown)
+    return [
+        {
+            "question": question.id,
+            "version": quiz.versions[question.id].hash,
+            "order": list(question.display_order(rng, quiz.shuffle_answers)),
+        }
+        for question in chosen
+    ]
 
 
 def every_question(quiz: Quiz) -> list[dict]:
-    """Return a selection of every question in written order (knowledge checks, previews)."""
-    return [{"question": question.id} for question in quiz.questions]
+    """Return every question in written order, options unshuffled where the type allows."""
+    rng = random.Random(quiz.id)  # the same order every time the check is shown
+    return [
+        {
+            "question": question.id,
+            "version": quiz.versions[question.id].hash,
+            "order": list(question.display_order(rng, False)),
+        }
+        for question in quiz.questions
+    ]
 
 
-def check_answers(quiz: Quiz, selection: Sequence[Mapping], raw: Mapping[str, Any]) -> dict:
-    """Return the checked answers by question id; raise InvalidAnswer naming the question."""
-    allowed = {shown.question.id: shown.question for shown in shown_questions(quiz, selection)}
-    checked = {}
-    for question_id, value in raw.items():
-        question = allowed.get(question_id)
+def shown_questions(
+    selection: Sequence[Mapping], versions: Mapping[str, Question], quiz: Quiz | None = None
+) -> tuple[tuple[Shown, ...], tuple[Missing, ...]]:
+    """Return the selection's questions from their versions.
+
+    An entry from before versions were kept falls back to the quiz file as it is now
+    (`quiz`); one whose question has gone from the file too is returned as Missing.
+    """
+    shown, missing = [], []
+    for number, entry in enumerate(selection, 1):
+        version = entry.get("version")
+        question = versions.get(version) if version else None
+        if question is None and quiz is not None and not version:
+            question = quiz.question(entry["question"])
         if question is None:
-            raise InvalidAnswer(f"question '{question_id}' is not part of this attempt")
+            missing.append(Missing(number, entry["question"]))
+            continue
+        known = set(question.option_ids)
+        order = tuple(i for i in entry.get("order", ()) if i in known)
+        order += tuple(i for i in question.option_ids if i not in order)
+        shown.append(Shown(number, question, version, order))
+    return tuple(shown), tuple(missing)
+
+
+def read_answers(shown: Sequence[Shown], form: FormFields) -> FormAnswers:
+    """Read every question a form carries; a wrong one is reported by the learner's number."""
+    given: dict[str, Any] = {}
+    blank: set[str] = set()
+    errors: dict[str, str] = {}
+    submitted: dict[str, Mapping[str, list[str]]] = {}
+    shown_before: dict[str, str] = {}
+    for item in shown:
+        question = item.question
+        before = form.getlist(field_name(question.id, "was"))
+        if before:
+            shown_before[question.id] = before[0]
         try:
+            value = question.read_form(form)
+            if value is NOT_ON_FORM:
+                continue
+            if value is BLANK:
+                blank.add(question.id)
+                continue
             question.check_answer(value)
         except InvalidAnswer as error:
-            raise InvalidAnswer(f"{question.title or 'question'}: {error}") from None
-        checked[question_id] = value
-    return checked
+            errors[question.id] = f"Question {item.number}: {error}"
+            submitted[question.id] = question.submitted(form)
+            continue
+        given[question.id] = value
+    return FormAnswers(given, frozenset(blank), errors, submitted, shown_before)
 
 
-def grade(quiz: Quiz, selection: Sequence[Mapping], answers: Mapping[str, Any]) -> Grade:
+def fingerprint(question: Question, answer: Any) -> str:
+    """Return a short name for an answer as its fields show it, for forms to send back.
+
+    A form carries the fingerprint of each answer it showed, so a save can tell a question
+    the learner changed on that form from one they left as it was shown.
+    """
+    fields = {name: sorted(values) for name, values in question.form_fields(answer).items()}
+    text = json.dumps({n: v for n, v in fields.items() if v}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def same_answer(question: Question, first: Any, second: Any) -> bool:
+    """Say whether two stored answers mean the same (ticks in another order, case, spacing)."""
+    if first is None or second is None:
+        return first is second
+    try:
+        return question.check_answer(first) == question.check_answer(second)
+    except InvalidAnswer:
+        return first == second
+
+
+def grade(shown: Sequence[Shown], answers: Mapping[str, Any], pass_mark: float) -> Grade:
     """Mark every question shown; an unanswered question earns nothing."""
     marked = []
-    for shown in shown_questions(quiz, selection):
-        question = shown.question
-        answered = question.id in answers
-        fraction = question.score(question.check_answer(answers[question.id])) if answered else 0.0
-        marked.append(Marked(question, fraction * question.points, fraction, answered))
+    for item in shown:
+        question = item.question
+        answered = answers.get(question.id) is not None
+        fraction = question.score(question.check_answer(answers[question.id])) if answered else 0
+        marked.append(Marked(item, fraction * question.points, fraction, answered))
     points = sum(m.points for m in marked)
     possible = sum(m.question.points for m in marked)
     # Rounded first so 0.1 + 0.2 points out of 0.3 is 100%, not 99%.
     percent = math.floor(round(points * 100 / possible, 9)) if possible else 0
-    return Grade(points, possible, percent, percent >= quiz.pass_mark, tuple(marked))
+    return Grade(points, possible, percent, percent >= pass_mark, tuple(marked))
 
 
-def show_correct_answers(quiz: Quiz, *, passed: bool, attempts_left: int | None) -> bool:
-    """Say whether the quiz's setting lets a learner see the correct answers now."""
-    setting = quiz.show_correct_answers
+def unanswered(shown: Sequence[Shown], answers: Mapping[str, Any]) -> tuple[Shown, ...]:
+    """Return the questions with no answer yet, in the learner's numbering."""
+    return tuple(item for item in shown if answers.get(item.question.id) is None)
+
+
+def show_correct_answers(setting: str, *, passed: bool, attempts_left: int | None) -> bool:
+    """Say whether a quiz's reveal setting lets a learner see the correct answers now."""
     return (
         setting == "after-each-submission"
         or (setting == "after-pass" and passed)

@@ -1,17 +1,54 @@
-"""What every question type shares: its fields, how it reports problems, how it is built."""
+"""What every question type shares: its fields, how it is built, stored, asked and shown.
+
+A question type is one class in the registry (questions.py). The class owns everything
+that differs between types: checking the answer lines of a file, reading its form fields,
+the order its options are shown in, how it scores and describes an answer, how it is
+stored as a frozen version, and the template partial that draws its fields.
+"""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar, Protocol
 
 from ..problems import Problems
-from .model import Feedback
+from .model import AnswerPart, Feedback
+from .parts import (  # noqa: F401 (the types import these from base)
+    InvalidAnswer,
+    letter_id,
+    never_in_written_order,
+    one_text,
+    text_id,
+    text_list,
+)
 
 
-class InvalidAnswer(ValueError):
-    """A submitted answer that cannot be marked; the message is for the learner."""
+class _Marker:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+# What reading a form can find besides an answer: the question was not on that form
+# (autosave sends one question at a time), or it was and the learner left it blank.
+NOT_ON_FORM = _Marker("NOT_ON_FORM")
+BLANK = _Marker("BLANK")
+
+
+class FormFields(Protocol):
+    """Submitted form fields: werkzeug's MultiDict, or anything with get and getlist."""
+
+    def __contains__(self, name: object) -> bool: ...
+    def getlist(self, name: str) -> list[str]: ...
+
+
+def field_name(question_id: str, *parts: str) -> str:
+    """Return the form field name for a question (and a part of it): q.<id>.<part>."""
+    return ".".join(("q", question_id, *parts))
 
 
 @dataclass
@@ -40,6 +77,8 @@ class QuestionDraft:
     competencies_line: int = 0  # the Competencies: line, even if none of its codes is good
     outcomes: tuple[int, ...] = ()
     outcomes_line: int = 0  # the Outcomes: line, even if none of its numbers is good
+    screens: tuple[str, ...] = ()
+    screens_line: int = 0
     type_name: str | None = None
     type_line: int = 0
     general: str | None = None
@@ -58,6 +97,8 @@ class QuestionDraft:
             "outcomes": self.outcomes,
             "title": self.title,
             "feedback": Feedback(self.general, self.correct, self.incorrect),
+            "screens": self.screens,
+            "screens_line": self.screens_line,
         }
 
 
@@ -76,9 +117,15 @@ class QuestionReport:
 
 @dataclass(frozen=True)
 class Question:
-    """Fields every question has; subclasses add their answers, checking and scoring."""
+    """Fields every question has; subclasses add their answers and behaviour."""
 
     type_name: ClassVar[str] = ""
+    # The template that draws the question's form fields (a `fields` macro).
+    partial: ClassVar[str] = ""
+    # Fields holding tuples of small frozen values, by the class of each value.
+    nested: ClassVar[Mapping[str, type]] = {}
+    # What a knowledge check says when this question is left blank.
+    blank_message: ClassVar[str] = "answer the question"
 
     id: str
     line: int
@@ -88,11 +135,16 @@ class Question:
     outcomes: tuple[int, ...]  # numbers of the module's learning outcomes, from 1
     title: str | None
     feedback: Feedback
+    screens: tuple[str, ...] = ()
+    # Where the `Screens:` line is, for messages; not part of the stored version.
+    screens_line: int = field(default=0, compare=False, metadata={"stored": False})
 
     @classmethod
     def build(cls, draft: QuestionDraft, report: QuestionReport) -> Question | None:
         """Check a draft's answer lines and return the question, or None after reporting."""
         raise NotImplementedError
+
+    # Marking ----------------------------------------------------------------------------
 
     def check_answer(self, raw: Any) -> Any:
         """Return the submitted answer in normal form, or raise InvalidAnswer."""
@@ -106,37 +158,121 @@ class Question:
         """Check a submitted answer and return the points it earns."""
         return self.score(self.check_answer(raw)) * self.points
 
+    @property
+    def parts(self) -> int:
+        """Return how many separately marked parts the question has (partial credit)."""
+        return 1
 
-def letter_id(index: int) -> str:
-    """Return the choice id for a position: a, b, ... z, aa, ab, ..."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return letters
+    def example_answer(self, right: bool) -> Any:
+        """Return an answer as a form would send it: full marks if right, else a wrong one."""
+        raise NotImplementedError
+
+    # Showing ----------------------------------------------------------------------------
+
+    @property
+    def options(self) -> tuple:
+        """Return what a learner picks from or arranges (each has an `id`), written order."""
+        return ()
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        """Return the ids of the options in written order."""
+        return tuple(option.id for option in self.options)
+
+    def display_order(self, rng: random.Random, shuffle: bool) -> tuple[str, ...]:
+        """Return the option ids in the order an attempt shows them."""
+        order = list(self.option_ids)
+        if shuffle:
+            rng.shuffle(order)
+        return tuple(order)
+
+    def options_in(self, order: Sequence[str]) -> tuple:
+        """Return the options in a shown order; any the order misses go last."""
+        by_id = {option.id: option for option in self.options}
+        shown = [by_id[i] for i in order if i in by_id]
+        return tuple(shown) + tuple(o for o in self.options if o not in shown)
+
+    def describe(self, answer: Any, reveal: bool) -> tuple[AnswerPart, ...]:
+        """Return the learner's answer as lines; with reveal, each part marked right or not."""
+        raise NotImplementedError
+
+    def correct_lines(self) -> tuple[str, ...]:
+        """Return the correct answer as lines of text."""
+        raise NotImplementedError
+
+    def chosen_feedback(self, answer: Any) -> tuple[tuple[str, str], ...]:
+        """Return (option text, feedback) for each option the answer picked that has some."""
+        return ()
+
+    # Forms ------------------------------------------------------------------------------
+
+    def field_names(self) -> tuple[str, ...]:
+        """Return the names of the form fields that carry this question's answer."""
+        return (field_name(self.id),)
+
+    @property
+    def marker_field(self) -> str:
+        """Return the hidden field saying the question was on the form, even if blank."""
+        return field_name(self.id, "shown")
+
+    def read_form(self, form: FormFields) -> Any:
+        """Return the answer a form carries, NOT_ON_FORM, BLANK, or raise InvalidAnswer."""
+        values = self.submitted(form)
+        if not any(values.values()):
+            on_form = self.marker_field in form or any(name in form for name in values)
+            return BLANK if on_form else NOT_ON_FORM
+        return self.from_fields(values)
+
+    def submitted(self, form: FormFields) -> dict[str, list[str]]:
+        """Return this question's non-blank field values as the form sent them."""
+        return {
+            name: [value for value in form.getlist(name) if value.strip()]
+            for name in self.field_names()
+        }
+
+    def from_fields(self, values: Mapping[str, list[str]]) -> Any:
+        """Turn non-blank field values into an answer (checked later), or raise InvalidAnswer."""
+        value = values[field_name(self.id)]
+        return value[0] if len(value) == 1 else value
+
+    def form_fields(self, answer: Any) -> dict[str, list[str]]:
+        """Return the field values that show a saved answer: the inverse of from_fields."""
+        if answer is None:
+            return {}
+        return {field_name(self.id): [str(answer)]}
+
+    # Storage ----------------------------------------------------------------------------
+
+    def to_content(self) -> dict[str, Any]:
+        """Return the question as plain JSON values, to store as a frozen version."""
+        content: dict[str, Any] = {"type": self.type_name}
+        for item in fields(self):
+            if item.metadata.get("stored", True):
+                value = getattr(self, item.name)
+                content[item.name] = _plain(value)
+        return content
+
+    @classmethod
+    def from_content(cls, content: Mapping[str, Any]) -> Question:
+        """Rebuild the question from what to_content returned."""
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            if item.name not in content:
+                continue
+            value = content[item.name]
+            if item.name == "feedback":
+                value = Feedback(**value)
+            elif item.name in cls.nested:
+                value = tuple(cls.nested[item.name](**part) for part in value)
+            elif isinstance(value, list):
+                value = tuple(value)
+            values[item.name] = value
+        return cls(**values)
 
 
-def text_id(text: str) -> str:
-    """Return a short id from text, stable across edits elsewhere and saying nothing of order."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=4).hexdigest()
-
-
-def one_text(raw: Any, what: str) -> str:
-    """Return a submitted single value as text, or raise InvalidAnswer."""
-    if isinstance(raw, list | tuple) and len(raw) == 1:
-        raw = raw[0]
-    if not isinstance(raw, str):
-        raise InvalidAnswer(f"choose {what}")
-    return raw.strip()
-
-
-def text_list(raw: Any, what: str) -> tuple[str, ...]:
-    """Return a submitted list of values as text, or raise InvalidAnswer."""
-    if isinstance(raw, str):
-        raw = [raw]
-    if not isinstance(raw, list | tuple | set | frozenset):
-        raise InvalidAnswer(f"choose {what}")
-    if not all(isinstance(item, str) for item in raw):
-        raise InvalidAnswer(f"choose {what}")
-    return tuple(item.strip() for item in raw)
+def _plain(value: Any) -> Any:
+    if hasattr(value, "__dataclass_fields__"):
+        return asdict(value)
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    return value

@@ -20,6 +20,7 @@ ATTRIBUTES = {
     "question_competencies",
     "question_type",
     "question_outcomes",
+    "question_screens",
 }
 ANSWERS = {
     "mctf_correct_choice",
@@ -290,6 +291,22 @@ class _BodyReader:
                 numbers.append(int(part))
         draft.outcomes, draft.outcomes_line = tuple(numbers), marked.line
 
+    def _screens(self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport) -> None:
+        # Checked against the module's screens once modules are read (quiz_files.py).
+        slugs: list[str] = []
+        for slug in (part.strip() for part in marked.text.split(",")):
+            if not SLUG.match(slug):
+                report.error(
+                    marked.line,
+                    f"lists screen '{slug}' in 'Screens:': use screen slugs like 'what-it-is', "
+                    "separated by commas",
+                )
+            elif slug in slugs:
+                report.error(marked.line, f"lists screen '{slug}' twice")
+            else:
+                slugs.append(slug)
+        draft.screens, draft.screens_line = tuple(slugs), marked.line
+
 
 _ATTRIBUTE_READERS = {
     "question_title": _BodyReader._title,
@@ -298,4 +315,5 @@ _ATTRIBUTE_READERS = {
     "question_type": _BodyReader._type,
     "question_competencies": _BodyReader._competencies,
     "question_outcomes": _BodyReader._outcomes,
+    "question_screens": _BodyReader._screens,
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -10,11 +12,12 @@ from .base import (
     Question,
     QuestionDraft,
     QuestionReport,
+    field_name,
     letter_id,
     one_text,
     text_list,
 )
-from .model import Choice
+from .model import AnswerPart, Choice
 
 SINGLE_KINDS = frozenset({"mctf_correct_choice", "mctf_incorrect_choice"})
 MULTIPLE_KINDS = frozenset({"multans_correct_choice", "multans_incorrect_choice"})
@@ -58,8 +61,16 @@ class SingleChoice(Question):
 
     type_name: ClassVar[str] = "single-choice"
     answer_kinds: ClassVar[frozenset[str]] = SINGLE_KINDS
+    partial: ClassVar[str] = "quiz/types/radios.html"
+    nested: ClassVar[Mapping[str, type]] = {"choices": Choice}
+    blank_message: ClassVar[str] = "choose an answer"
 
     choices: tuple[Choice, ...] = ()
+
+    @property
+    def options(self) -> tuple[Choice, ...]:
+        """Return the choices in written order."""
+        return self.choices
 
     @classmethod
     def build(cls, draft: QuestionDraft, report: QuestionReport) -> SingleChoice | None:
@@ -78,12 +89,33 @@ class SingleChoice(Question):
         """Return 1 for the correct choice and 0 for any other."""
         return 1.0 if any(c.correct and c.id == answer for c in self.choices) else 0.0
 
+    def example_answer(self, right: bool) -> str:
+        """Return the correct choice's id, or the first wrong one's."""
+        return next(c.id for c in self.choices if c.correct == right)
+
+    def describe(self, answer: str, reveal: bool) -> tuple[AnswerPart, ...]:
+        """Return the text of the choice picked."""
+        return tuple(AnswerPart(c.text) for c in self.choices if c.id == answer)
+
+    def correct_lines(self) -> tuple[str, ...]:
+        """Return the correct choice's text."""
+        return tuple(c.text for c in self.choices if c.correct)
+
+    def chosen_feedback(self, answer: Any) -> tuple[tuple[str, str], ...]:
+        """Return the feedback written under the choice picked."""
+        picked = {answer} if isinstance(answer, str) else set(answer or ())
+        return tuple((c.text, c.feedback) for c in self.choices if c.id in picked and c.feedback)
+
 
 @dataclass(frozen=True)
 class TrueFalse(SingleChoice):
     """A single choice between True and False, written `*a) True` / `b) False`."""
 
     type_name: ClassVar[str] = "true-false"
+
+    def display_order(self, rng: random.Random, shuffle: bool) -> tuple[str, ...]:
+        """Return the choices as written: True and False read oddly the other way round."""
+        return self.option_ids
 
     @classmethod
     def build(cls, draft: QuestionDraft, report: QuestionReport) -> TrueFalse | None:
@@ -111,8 +143,21 @@ class MultipleAnswers(Question):
 
     type_name: ClassVar[str] = "multiple-answers"
     answer_kinds: ClassVar[frozenset[str]] = MULTIPLE_KINDS
+    partial: ClassVar[str] = "quiz/types/checkboxes.html"
+    nested: ClassVar[Mapping[str, type]] = {"choices": Choice}
+    blank_message: ClassVar[str] = "tick at least one answer"
 
     choices: tuple[Choice, ...] = ()
+
+    @property
+    def options(self) -> tuple[Choice, ...]:
+        """Return the choices in written order."""
+        return self.choices
+
+    @property
+    def parts(self) -> int:
+        """Return the number of choices: each one ticked or not is marked."""
+        return len(self.choices)
 
     @classmethod
     def build(cls, draft: QuestionDraft, report: QuestionReport) -> MultipleAnswers | None:
@@ -134,3 +179,33 @@ class MultipleAnswers(Question):
         earned = sum(1 for c in right if c.id in answer) / len(right)
         lost = sum(1 for c in wrong if c.id in answer) / len(wrong) if wrong else 0.0
         return max(0.0, earned - lost)
+
+    def example_answer(self, right: bool) -> list[str]:
+        """Return every correct choice's id, or every wrong one's."""
+        return [c.id for c in self.choices if c.correct == right]
+
+    def from_fields(self, values: Mapping[str, list[str]]) -> list[str]:
+        """Return the ticked choice ids."""
+        return list(values[field_name(self.id)])
+
+    def form_fields(self, answer: Any) -> dict[str, list[str]]:
+        """Return the ticked choice ids as field values."""
+        return {field_name(self.id): list(answer or ())}
+
+    def describe(self, answer: Any, reveal: bool) -> tuple[AnswerPart, ...]:
+        """Return each ticked choice; with reveal, whether it should have been ticked."""
+        ticked = set(answer or ())
+        return tuple(
+            AnswerPart(c.text, c.correct if reveal else None)
+            for c in self.choices
+            if c.id in ticked
+        )
+
+    def correct_lines(self) -> tuple[str, ...]:
+        """Return the text of every choice to tick."""
+        return tuple(c.text for c in self.choices if c.correct)
+
+    def chosen_feedback(self, answer: Any) -> tuple[tuple[str, str], ...]:
+        """Return the feedback written under each ticked choice."""
+        ticked = set(answer or ())
+        return tuple((c.text, c.feedback) for c in self.choices if c.id in ticked and c.feedback)

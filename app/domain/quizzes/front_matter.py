@@ -10,7 +10,7 @@ from ..module_files import SLUG
 from ..problems import Problems, did_you_mean
 from ..textfiles import has_unclosed_front_matter, no_front_matter_message, split_front_matter
 from ..yamlfields import YAML_FAILURES, Field, YamlReader, compose, error_line, error_text
-from .model import QUIZ_KINDS, SHOW_CORRECT_ANSWERS
+from .model import QUIZ_KINDS, SHOW_CORRECT_ANSWERS, RetakeRule
 
 REQUIRED = (
     "id",
@@ -22,7 +22,7 @@ REQUIRED = (
     "shuffle_questions",
     "show_correct_answers",
 )
-OPTIONAL = ("max_attempts", "time_limit_minutes", "description")
+OPTIONAL = ("max_attempts", "time_limit_minutes", "description", "retake")
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,7 @@ def _settings(reader: YamlReader, fields: dict[str, Field], path: str) -> dict[s
             reader, fields, "show_correct_answers", SHOW_CORRECT_ANSWERS
         ),
     }
+    settings["retake"] = _retake(reader, fields, settings)
     if settings["pass_mark"] is not None and not 0 <= settings["pass_mark"] <= 100:
         reader.error(fields["pass_mark"].line, "'pass_mark' is a percentage: use 0 to 100")
         settings["pass_mark"] = None
@@ -90,6 +91,39 @@ def _settings(reader: YamlReader, fields: dict[str, Field], path: str) -> dict[s
             f"id '{settings['id']}' does not match the file name '{stem}.md': make them the same",
         )
     return settings
+
+
+def _retake(
+    reader: YamlReader, fields: dict[str, Field], settings: dict[str, Any]
+) -> RetakeRule | None:
+    """Read `retake:`: after the last failed attempt, a wait and a revisit open a new set."""
+    found = fields.get("retake")
+    if found is None:
+        return None
+    rule = reader.mapping(found.node, "'retake'")
+    if rule is None:
+        return None
+    reader.check_keys(
+        rule,
+        required=("wait_days",),
+        known=("revisit_screens",),
+        missing_line=found.line,
+        what="'retake'",
+    )
+    wait_days = reader.integer(rule, "wait_days", minimum=0)
+    revisit = _boolean(reader, rule, "revisit_screens")
+    if settings["kind"] == "knowledge-check":
+        reader.error(found.line, "'retake' is for assessments: knowledge checks never close")
+        return None
+    if "max_attempts" not in fields:
+        reader.error(
+            found.line,
+            "'retake' needs 'max_attempts': without a limit on attempts there is nothing to reopen",
+        )
+        return None
+    if wait_days is None:
+        return None
+    return RetakeRule(wait_days, True if revisit is None else revisit)
 
 
 def _slug(reader: YamlReader, fields: dict[str, Field], key: str) -> str | None:

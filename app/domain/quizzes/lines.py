@@ -44,6 +44,7 @@ START_PATTERNS = {
     "question_competencies": r"[Cc]ompetencies:",
     "question_type": r"[Tt]ype:",
     "question_outcomes": r"[Oo]utcomes:",
+    "question_screens": r"[Ss]creens:",
     "ordering_item": r"\d+\)",
 }
 NO_CONTENT = {"essay", "upload", "start_group", "end_group", "start_code", "end_code"}
@@ -65,6 +66,7 @@ SINGLE_LINE = {
     "question_competencies",
     "question_type",
     "question_outcomes",
+    "question_screens",
 }
 MULTI_LINE = {name for name in START_PATTERNS if name not in NO_CONTENT | SINGLE_LINE}
 MULTI_PARAGRAPH = {name for name in MULTI_LINE if "title" not in name}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from .questions import Question
+    from .versions import QuestionVersion
 
 QuizKind = Literal["assessment", "knowledge-check"]
 QUIZ_KINDS = ("assessment", "knowledge-check")
@@ -77,6 +80,30 @@ class QuestionGroup:
 
 
 @dataclass(frozen=True)
+class QuizSettings:
+    """The quiz settings an attempt was taken under, kept with the attempt."""
+
+    title: str
+    kind: str = "assessment"
+    pass_mark: float = 80
+    max_attempts: int | None = None
+    show_correct_answers: str = "never"
+    time_limit_minutes: int | None = None
+
+    def to_content(self) -> dict[str, Any]:
+        """Return the settings as plain JSON values."""
+        return asdict(self)
+
+    @classmethod
+    def from_content(cls, content: Mapping[str, Any] | None, fallback_title: str) -> QuizSettings:
+        """Rebuild stored settings; an attempt from before they were kept gets cautious ones."""
+        if not content:
+            return cls(title=fallback_title)
+        known = {key: content[key] for key in cls.__dataclass_fields__ if key in content}
+        return cls(**{"title": fallback_title, **known})
+
+
+@dataclass(frozen=True)
 class Quiz:
     """A knowledge check or assessment read from content/quizzes/<id>.md."""
 
@@ -93,6 +120,26 @@ class Quiz:
     description: str | None
     items: tuple[Question | QuestionGroup, ...]
     path: str
+    retake: RetakeRule | None = None
+
+    @cached_property
+    def versions(self) -> Mapping[str, QuestionVersion]:
+        """Return each question's frozen version (content and hash), by question id."""
+        from .versions import versions_of
+
+        return versions_of(self)
+
+    @property
+    def settings(self) -> QuizSettings:
+        """Return the settings an attempt keeps, so its result never depends on the file."""
+        return QuizSettings(
+            title=self.title,
+            kind=self.kind,
+            pass_mark=self.pass_mark,
+            max_attempts=self.max_attempts,
+            show_correct_answers=self.show_correct_answers,
+            time_limit_minutes=self.time_limit_minutes,
+        )
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -113,3 +160,19 @@ class Quiz:
     def question(self, question_id: str) -> Question | None:
         """Return the question with this ID, or None."""
         return next((q for q in self.questions if q.id == question_id), None)
+
+
+@dataclass(frozen=True)
+class AnswerPart:
+    """One line of an answer as a result page shows it; `right` is None when not marked."""
+
+    text: str
+    right: bool | None = None
+
+
+@dataclass(frozen=True)
+class RetakeRule:
+    """When a new set of attempts opens after the last one failed: a wait and a revisit."""
+
+    wait_days: int
+    revisit_screens: bool = True

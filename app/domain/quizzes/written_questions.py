@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from .base import InvalidAnswer, Question, QuestionDraft, QuestionReport
+from .model import AnswerPart
 
 NUMBER_FORMS = "write '= 42', '= 1.5 +- 0.1' or '= [1, 2]'"
 
@@ -27,12 +28,23 @@ def exact_number(text: str) -> Decimal | None:
     return number if number.is_finite() and math.isfinite(float(number)) else None
 
 
+def shown_number(value: float) -> str:
+    """Return a number as people write it: 60, not 60.0 or 6e+01."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
 @dataclass(frozen=True)
 class ShortAnswer(Question):
     """Type a word or phrase; any `*   answer` line is accepted, ignoring case and spacing."""
 
     type_name: ClassVar[str] = "short-answer"
     answer_kinds: ClassVar[frozenset[str]] = frozenset({"shortans_correct_choice"})
+    partial: ClassVar[str] = "quiz/types/text.html"
+    blank_message: ClassVar[str] = "type an answer"
+    # How the text box is labelled and sized (the partial reads these).
+    input_label: ClassVar[str] = "Your answer"
+    input_mode: ClassVar[str] = "text"
+    input_width: ClassVar[str] = "nhsuk-u-width-two-thirds"
 
     answers: tuple[str, ...] = ()
 
@@ -63,6 +75,18 @@ class ShortAnswer(Question):
         """Return 1 if the answer matches any accepted answer, else 0."""
         return 1.0 if answer in {normalise_text(a) for a in self.answers} else 0.0
 
+    def example_answer(self, right: bool) -> str:
+        """Return the first accepted answer, or one nobody would accept."""
+        return self.answers[0] if right else "no idea at all"
+
+    def describe(self, answer: Any, reveal: bool) -> tuple[AnswerPart, ...]:
+        """Return what the learner typed."""
+        return (AnswerPart(str(answer)),)
+
+    def correct_lines(self) -> tuple[str, ...]:
+        """Return every accepted answer."""
+        return self.answers
+
 
 @dataclass(frozen=True)
 class Numeric(Question):
@@ -70,6 +94,11 @@ class Numeric(Question):
 
     type_name: ClassVar[str] = "numeric"
     answer_kinds: ClassVar[frozenset[str]] = frozenset({"numerical"})
+    partial: ClassVar[str] = "quiz/types/text.html"
+    blank_message: ClassVar[str] = "enter a number"
+    input_label: ClassVar[str] = "Your answer (a number)"
+    input_mode: ClassVar[str] = "decimal"
+    input_width: ClassVar[str] = "nhsuk-input--width-5"
 
     answer_text: str = ""
     exact: float | None = None
@@ -119,6 +148,23 @@ class Numeric(Question):
     def score(self, answer: float) -> float:
         """Return 1 if the number is within the accepted range, else 0."""
         return 1.0 if self.low <= answer <= self.high else 0.0
+
+    def example_answer(self, right: bool) -> str:
+        """Return the lowest accepted number, or one far above the highest."""
+        return shown_number(self.low) if right else shown_number(self.high + 1000)
+
+    def describe(self, answer: Any, reveal: bool) -> tuple[AnswerPart, ...]:
+        """Return the number as the learner typed it."""
+        return (AnswerPart(str(answer)),)
+
+    def correct_lines(self) -> tuple[str, ...]:
+        """Return the accepted number, or the accepted range in words."""
+        low, high = shown_number(self.low), shown_number(self.high)
+        if self.low == self.high:
+            return (low,)
+        if self.exact is not None:
+            return (f"{shown_number(self.exact)} (anything from {low} to {high})",)
+        return (f"any number from {low} to {high}",)
 
 
 Bounds = tuple[Decimal | None, Decimal | None, Decimal, Decimal]

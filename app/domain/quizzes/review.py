@@ -1,0 +1,130 @@
+"""What a learner reads about each question after answering: the review that teaches.
+
+A review is plain values for the template: the learner's own answer, how right it was,
+the feedback the trainer wrote (general, for a right or wrong answer, and under each
+option they picked), and the correct answer when the quiz's reveal rule allows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .attempts import Missing, Shown
+from .base import Question
+from .model import AnswerPart
+
+VERDICTS = {
+    "right": "Correct",
+    "part": "Partly correct",
+    "wrong": "Not correct",
+    "unanswered": "Not answered",
+    "removed": "No longer available",
+    "preview": "Preview",
+}
+
+
+@dataclass(frozen=True)
+class Review:
+    """One question of a graded attempt (or a trainer's preview), ready to show."""
+
+    number: int
+    question_id: str
+    text: str
+    verdict: str
+    your_answer: tuple[AnswerPart, ...]
+    feedback: tuple[str, ...]
+    choice_feedback: tuple[tuple[str, str], ...]
+    correct_answer: tuple[str, ...]
+    competencies: tuple[str, ...]
+    screens: tuple[str, ...]
+    earned: float
+    points: float
+
+    @property
+    def verdict_text(self) -> str:
+        """Return the verdict in words: Correct, Partly correct, Not correct, ..."""
+        return VERDICTS[self.verdict]
+
+
+def review(shown: Shown, answer: Any, earned: float, *, reveal: bool) -> Review:
+    """Review a question as graded: `earned` is the points stored when it was graded."""
+    question = shown.question
+    fraction = earned / question.points if question.points else 0.0
+    verdict = _verdict(fraction, answered=answer is not None)
+    feedback = question.feedback
+    said = []
+    if verdict == "right" and feedback.correct:
+        said.append(feedback.correct)
+    if verdict in ("part", "wrong") and feedback.incorrect:
+        said.append(feedback.incorrect)
+    if feedback.general:
+        said.append(feedback.general)
+    return Review(
+        number=shown.number,
+        question_id=question.id,
+        text=question.text,
+        verdict=verdict,
+        your_answer=() if answer is None else question.describe(answer, reveal),
+        feedback=tuple(said),
+        choice_feedback=() if answer is None else question.chosen_feedback(answer),
+        correct_answer=question.correct_lines() if reveal else (),
+        competencies=question.competencies,
+        screens=question.screens,
+        earned=earned,
+        points=question.points,
+    )
+
+
+def removed(missing: Missing, earned: float, points: float) -> Review:
+    """Review a question whose text was never kept: only its stored mark is known."""
+    return Review(
+        number=missing.number,
+        question_id=missing.question_id,
+        text="",
+        verdict="removed",
+        your_answer=(),
+        feedback=(),
+        choice_feedback=(),
+        correct_answer=(),
+        competencies=(),
+        screens=(),
+        earned=earned,
+        points=points,
+    )
+
+
+def preview(number: int, question: Question) -> Review:
+    """Show a trainer a question with its correct answer and every piece of feedback."""
+    feedback = question.feedback
+    every_choice = question.chosen_feedback([option.id for option in question.options])
+    return Review(
+        number=number,
+        question_id=question.id,
+        text=question.text,
+        verdict="preview",
+        your_answer=(),
+        feedback=tuple(
+            f"{label}{text}"
+            for label, text in (
+                ("", feedback.general),
+                ("When right: ", feedback.correct),
+                ("When wrong: ", feedback.incorrect),
+            )
+            if text
+        ),
+        choice_feedback=every_choice,
+        correct_answer=question.correct_lines(),
+        competencies=question.competencies,
+        screens=question.screens,
+        earned=question.points,
+        points=question.points,
+    )
+
+
+def _verdict(fraction: float, *, answered: bool) -> str:
+    if not answered:
+        return "unanswered"
+    if fraction >= 1 - 1e-9:
+        return "right"
+    return "part" if fraction > 0 else "wrong"

@@ -1,0 +1,183 @@
+"""One more attempt at a quiz, given by a trainer or a manager of the learner's organisation.
+
+Every grant is kept (who, when, why) beside the attempts and written to the audit log in
+the same transaction. A manager reaches only the learners of their own organisation: any
+other learner is not found, exactly as if they did not exist.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app import db
+from app.content import catalogue
+from app.domain.accounts import normalise_email
+from app.models import AttemptGrant, User, utcnow
+from app.services import audit, locks, quizzes
+
+MAX_REASON = 500
+
+
+class NotFound(LookupError):
+    """No such learner or quiz, or a learner outside the manager's organisation."""
+
+
+class GrantRefused(ValueError):
+    """The grant cannot be made; the message is for the person giving it."""
+
+    def __init__(self, quiz_id: str, message: str):
+        super().__init__(message)
+        self.quiz_id = quiz_id
+        self.message = message
+
+
+@dataclass(frozen=True)
+class GrantRecord:
+    """One grant, as its history shows it."""
+
+    extra: int
+    kind: str
+    reason: str
+    by: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class QuizStanding:
+    """A learner's attempts at one module's quiz, for the people who can give another."""
+
+    module_slug: str
+    module_title: str
+    quiz_id: str
+    used: int
+    left: int | None
+    passed: bool
+    in_progress: bool
+    locked: bool
+    waiting_for_rule: bool
+    grants: tuple[GrantRecord, ...]
+
+
+@dataclass(frozen=True)
+class LearnerAttempts:
+    """A learner and their standing in every module quiz."""
+
+    user_id: int
+    full_name: str
+    email: str
+    organisation: str | None
+    quizzes: tuple[QuizStanding, ...]
+
+    @property
+    def locked(self) -> tuple[QuizStanding, ...]:
+        """Return the quizzes the learner has no attempts left at."""
+        return tuple(quiz for quiz in self.quizzes if quiz.locked)
+
+
+def find_learner(email: str) -> int | None:
+    """Return the id of the account with this email address, if any."""
+    return db.session().scalar(select(User.id).where(User.email == normalise_email(email)))
+
+
+def learner_attempts(user_id: int, *, organisation_id: int | None = None) -> LearnerAttempts:
+    """Return the learner's quiz standings; NotFound outside `organisation_id` when given."""
+    person = _learner(user_id, organisation_id)
+    session = db.session()
+    grants = session.execute(
+        select(AttemptGrant, User.full_name)
+        .outerjoin(User, User.id == AttemptGrant.granted_by)
+        .where(AttemptGrant.user_id == user_id)
+        .order_by(AttemptGrant.granted_at)
+    ).all()
+    standings = []
+    for module in catalogue().modules:
+        if module.assessment is None:
+            continue
+        status = quizzes.status(user_id, module)
+        allowed = status.allowance
+        standings.append(
+            QuizStanding(
+                module_slug=module.slug,
+                module_title=module.title,
+                quiz_id=module.assessment.id,
+                used=allowed.used,
+                left=allowed.left,
+                passed=allowed.passed,
+                in_progress=status.in_progress is not None,
+                locked=allowed.locked,
+                waiting_for_rule=allowed.locked and allowed.rule is not None,
+                grants=tuple(
+                    GrantRecord(g.extra, g.kind, g.reason, name, quizzes.aware(g.granted_at))
+                    for g, name in grants
+                    if g.quiz_id == module.assessment.id
+                ),
+            )
+        )
+    organisation = person.organisation.name if person.organisation else None
+    return LearnerAttempts(
+        person.id, person.full_name, person.email, organisation, tuple(standings)
+    )
+
+
+def grant_attempt(
+    actor_id: int,
+    learner_id: int,
+    quiz_id: str,
+    reason: str,
+    *,
+    organisation_id: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Give the learner one more attempt at a quiz they have no attempts left at."""
+    session = db.session()
+    person = _learner(learner_id, organisation_id)
+    module = next(
+        (m for m in catalogue().modules if m.assessment and m.assessment.id == quiz_id), None
+    )
+    if module is None:
+        raise NotFound(quiz_id)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise GrantRefused(quiz_id, "Enter the reason for the extra attempt")
+    if len(reason) > MAX_REASON:
+        raise GrantRefused(quiz_id, f"Reason must be {MAX_REASON} characters or fewer")
+    # Locked first, so a double click or two people at once give one attempt, not two.
+    locks.lock_learner(session, person.id)
+    status = quizzes.status(person.id, module, now)
+    if status.allowance.passed:
+        session.rollback()
+        raise GrantRefused(quiz_id, f"{person.full_name} has already passed this quiz")
+    if not status.allowance.locked:
+        session.rollback()
+        raise GrantRefused(quiz_id, f"{person.full_name} still has an attempt to use at this quiz")
+    session.add(
+        AttemptGrant(
+            user_id=person.id,
+            quiz_id=quiz_id,
+            extra=1,
+            kind="person",
+            reason=reason,
+            granted_by=actor_id,
+            granted_at=now or utcnow(),
+        )
+    )
+    audit.record(
+        session,
+        "quiz.extra-attempt",
+        actor_id=actor_id,
+        email=person.email,
+        learner_id=person.id,
+        quiz_id=quiz_id,
+        reason=reason,
+    )
+    session.commit()
+
+
+def _learner(user_id: int, organisation_id: int | None) -> User:
+    person = db.session().get(User, user_id)
+    if person is None or (
+        organisation_id is not None and person.organisation_id != organisation_id
+    ):
+        raise NotFound(user_id)
+    return person

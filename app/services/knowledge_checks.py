@@ -1,0 +1,213 @@
+"""Screens and the knowledge checks on them: asking, marking once, and the feedback shown."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from app import db
+from app.domain.content import Module, Screen
+from app.domain.quizzes import FormFields
+from app.domain.quizzes.attempts import every_question, grade, read_answers, shown_questions
+from app.domain.quizzes.attempts import show_correct_answers as reveals
+from app.domain.quizzes.review import review
+from app.models import Answer, Attempt, utcnow
+from app.services import learning, quiz_versions, quizzes, xapi
+from app.services.learning import ModuleState
+from app.services.quiz_pages import QuestionForm, ReviewedQuestion, competencies_named
+
+
+@dataclass(frozen=True)
+class CheckView:
+    """A screen's knowledge check: its question as a form, or the feedback on an answer."""
+
+    quiz_id: str
+    questions: tuple[QuestionForm, ...]
+    reviews: tuple[ReviewedQuestion, ...]
+    answered_before: bool
+    preview: bool
+
+    @property
+    def errors(self) -> tuple[QuestionForm, ...]:
+        """Return the questions with an error."""
+        return tuple(q for q in self.questions if q.error)
+
+
+@dataclass(frozen=True)
+class ScreenPage:
+    """A screen as the learner (or a trainer previewing) sees it."""
+
+    state: ModuleState
+    screen: Screen
+    preview: bool
+    check: CheckView | None
+
+    @property
+    def locked(self) -> bool:
+        """Say whether the learner has not reached this screen yet."""
+        return self.state.state(self.screen) == "locked"
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """What answering a knowledge check did: "answered", "invalid" or "closed"."""
+
+    kind: str
+    attempt_id: int | None
+    page: ScreenPage | None
+
+
+def screen_page(
+    user_id: int, module: Module, screen: Screen, *, preview: bool, check_attempt: int | None
+) -> ScreenPage:
+    """Load where the learner stands and the screen's check, with feedback on `check_attempt`."""
+    state = learning.state_for(user_id, module, preview=preview)
+    check = None
+    if screen.knowledge_check is not None:
+        reviews = () if check_attempt is None else _feedback(user_id, screen, check_attempt)
+        check = _check_view(screen, state, preview, reviews=reviews)
+    return ScreenPage(state, screen, preview, check)
+
+
+def answer_check(
+    user_id: int,
+    module: Module,
+    screen: Screen,
+    fields: FormFields,
+    *,
+    preview: bool,
+    now: datetime | None = None,
+) -> CheckOutcome:
+    """Mark a knowledge check answer and keep it as a graded attempt; the screen completes.
+
+    Any answer completes the screen, right or not: the check is for the learner's benefit.
+    A blank or invalid answer changes nothing and comes back with its error.
+    """
+    quiz = screen.knowledge_check
+    now = now or utcnow()
+    state = learning.state_for(user_id, module, preview=preview)
+    if not preview and state.state(screen) == "locked":
+        return CheckOutcome("closed", None, None)
+    selection = every_question(quiz)
+    shown, _ = shown_questions(selection, {v.hash: v.question for v in quiz.versions.values()})
+    read = read_answers(shown, fields)
+    errors = dict(read.errors)
+    for item in shown:
+        if item.question.id not in read.given and item.question.id not in errors:
+            errors[item.question.id] = f"Question {item.number}: {item.question.blank_message}"
+    if errors:
+        check = _check_view(screen, state, preview, errors=errors, submitted=read.submitted)
+        return CheckOutcome("invalid", None, ScreenPage(state, screen, preview, check))
+    result = grade(shown, read.given, quiz.pass_mark)
+    reveal = reveals(quiz.show_correct_answers, passed=result.passed, attempts_left=None)
+    reviews = tuple(
+        ReviewedQuestion(
+            review(m.shown, read.given.get(m.question.id), m.points, reveal=reveal),
+            (),
+            competencies_named(m.question.competencies),
+        )
+        for m in result.marked
+    )
+    attempt_id = None
+    if not preview:
+        attempt_id = _keep(user_id, module, screen, selection, result, read.given, now)
+    if attempt_id is not None:
+        state = learning.state_for(user_id, module)
+    check = _check_view(screen, state, preview, reviews=reviews)
+    return CheckOutcome("answered", attempt_id, ScreenPage(state, screen, preview, check))
+
+
+def _keep(user_id, module, screen, selection, result, given, now) -> int | None:
+    """Store the answer as a graded attempt and complete the screen, in one commit."""
+    session = db.session()
+    quiz = screen.knowledge_check
+    quiz_versions.store(session, quiz.versions.values())
+    attempt = Attempt(
+        user_id=user_id,
+        quiz_id=quiz.id,
+        module_slug=module.slug,
+        number=quizzes._next_number(user_id, quiz.id),
+        status="graded",
+        selection=selection,
+        quiz_settings=quiz.settings.to_content(),
+        started_at=now,
+        submitted_at=now,
+        points=result.points,
+        points_possible=result.points_possible,
+        percent=result.percent,
+        passed=result.passed,
+        answers=[
+            Answer(
+                question_id=m.question.id,
+                response={"value": value},
+                points=m.points,
+                saved_at=now,
+            )
+            for m in result.marked
+            if (value := given.get(m.question.id)) is not None
+        ],
+    )
+    session.add(attempt)
+    xapi.knowledge_check_answered(user_id, module, quiz, attempt.number, given, result)
+    for key in screen.item_keys:
+        learning.record(user_id, module.slug, key)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()  # the same answer from a second tab a moment ago: that one counts
+        return None
+    return attempt.id
+
+
+def _feedback(user_id: int, screen: Screen, attempt_id: int) -> tuple[ReviewedQuestion, ...]:
+    """Review a knowledge-check attempt of this learner from its stored versions and marks."""
+    attempt = db.session().get(Attempt, attempt_id)
+    quiz = screen.knowledge_check
+    if (
+        attempt is None
+        or attempt.user_id != user_id
+        or attempt.quiz_id != quiz.id
+        or attempt.status != "graded"
+    ):
+        return ()
+    found = quizzes.questions_of(attempt)
+    rows = {answer.question_id: answer for answer in attempt.answers}
+    reveal = reveals(
+        found.settings.show_correct_answers, passed=bool(attempt.passed), attempts_left=None
+    )
+    return tuple(
+        ReviewedQuestion(
+            review(
+                item,
+                rows[item.question.id].response.get("value") if item.question.id in rows else None,
+                (rows[item.question.id].points or 0.0) if item.question.id in rows else 0.0,
+                reveal=reveal,
+            ),
+            (),
+            competencies_named(item.question.competencies),
+        )
+        for item in found.shown
+    )
+
+
+def _check_view(
+    screen: Screen,
+    state: ModuleState,
+    preview: bool,
+    *,
+    reviews: tuple[ReviewedQuestion, ...] = (),
+    errors: Mapping[str, str] | None = None,
+    submitted: Mapping[str, Mapping[str, list[str]]] | None = None,
+) -> CheckView:
+    quiz = screen.knowledge_check
+    errors, submitted = errors or {}, submitted or {}
+    shown, _ = shown_questions(
+        every_question(quiz), {v.hash: v.question for v in quiz.versions.values()}
+    )
+    forms = tuple(
+        QuestionForm(item, submitted.get(item.question.id, {}), errors.get(item.question.id))
+        for item in shown
+    )
+    answered = state.item_done(f"check:{quiz.id}") and not preview
+    return CheckView(quiz.id, () if reviews else forms, reviews, answered, preview)

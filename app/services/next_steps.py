@@ -1,0 +1,79 @@
+"""What a learner can do next with a quiz: try again, wait for the retake rule, or ask someone.
+
+No message names a person who does not exist: managers are named only when the learner's
+organisation has some, and trainers are mentioned only when there is one.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import exists, select
+
+from app import db
+from app.domain.content import Module
+from app.models import Organisation, User
+from app.services import quizzes
+
+
+@dataclass(frozen=True)
+class ScreenLink:
+    """A screen to go back to: its slug and title."""
+
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class NextAttempt:
+    """What a learner can do next with a quiz, and who can help when nothing is left."""
+
+    state: str  # "passed", "in-progress", "try-again", "wait", "locked", "closed"
+    attempts_left: int | None = None
+    opens_on: date | None = None
+    to_revisit: tuple[ScreenLink, ...] = ()
+    managers: tuple[str, ...] = ()
+    organisation: str | None = None
+    trainers: bool = False
+
+
+def next_attempt(user_id: int, module: Module) -> NextAttempt:
+    """Say what the learner can do next with the module's quiz."""
+    return next_from(module, quizzes.status(user_id, module), user_id)
+
+
+def next_from(module: Module, standing: quizzes.QuizStatus, user_id: int) -> NextAttempt:
+    """Say what comes next from a learner's standing with the module's quiz."""
+    allowed = standing.allowance
+    if standing.passed:
+        return NextAttempt("passed")
+    if standing.in_progress:
+        return NextAttempt("in-progress", allowed.left)
+    if not allowed.locked:
+        return NextAttempt("try-again", allowed.left)
+    if allowed.rule_ready:
+        return NextAttempt("try-again", module.assessment.max_attempts)
+    if allowed.rule is not None:
+        screens = {screen.slug: screen for screen in module.screens}
+        return NextAttempt(
+            "wait",
+            0,
+            opens_on=allowed.opens_at.date() if allowed.opens_at else None,
+            to_revisit=tuple(ScreenLink(s, screens[s].title) for s in allowed.to_revisit),
+        )
+    managers, organisation = _managers_of(user_id)
+    session = db.session()
+    trainers = session.scalar(select(exists().where(User.role.in_(("trainer", "admin")))))
+    return NextAttempt("locked", 0, managers=managers, organisation=organisation, trainers=trainers)
+
+
+def _managers_of(user_id: int) -> tuple[tuple[str, ...], str | None]:
+    session = db.session()
+    organisation_id = session.scalar(select(User.organisation_id).where(User.id == user_id))
+    if organisation_id is None:
+        return (), None
+    names = session.scalars(
+        select(User.full_name)
+        .where(User.organisation_id == organisation_id, User.role == "manager")
+        .order_by(User.full_name)
+    ).all()
+    return tuple(names), session.get(Organisation, organisation_id).name

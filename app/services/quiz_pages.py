@@ -1,0 +1,271 @@
+"""What each quiz page shows, as frozen values: the views render them and compute nothing."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.content import catalogue
+from app.domain.content import Module
+from app.domain.quizzes.attempts import Shown, fingerprint, show_correct_answers
+from app.domain.quizzes.review import Review, preview, removed, review
+from app.models import Attempt
+from app.services import quizzes
+from app.services.next_steps import NextAttempt, ScreenLink, next_attempt, next_from
+
+REVEAL_LATER = {
+    "after-pass": "once you pass",
+    "after-last-attempt": "once you pass or have used your last attempt",
+    "never": "to trainers only",
+}
+
+
+@dataclass(frozen=True)
+class QuestionForm:
+    """One question on an attempt form: what to show in its fields, and any message."""
+
+    shown: Shown
+    values: Mapping[str, list[str]]
+    error: str | None = None
+    notice: str | None = None
+    shown_before: str = ""  # the fingerprint of the saved answer this form shows
+
+
+@dataclass(frozen=True)
+class ReviewedQuestion:
+    """One question on a result page, with the screens that teach it."""
+
+    review: Review
+    screens: tuple[ScreenLink, ...]
+    competencies: tuple[tuple[str, str], ...]  # (code, name)
+    module_title: str | None = None  # to go back to the module when no screen is named
+
+
+@dataclass(frozen=True)
+class AttemptPage:
+    """An attempt in progress, as a form."""
+
+    module_slug: str
+    module_title: str
+    attempt_id: int
+    number: int
+    quiz_title: str
+    max_attempts: int | None
+    pass_mark: float
+    revision: int
+    closes_at: datetime | None
+    time_limit_minutes: int | None
+    time_up: bool
+    questions: tuple[QuestionForm, ...]
+
+    @property
+    def errors(self) -> tuple[QuestionForm, ...]:
+        """Return the questions with an error, in order."""
+        return tuple(q for q in self.questions if q.error)
+
+    @property
+    def notices(self) -> tuple[QuestionForm, ...]:
+        """Return the questions changed in another tab or window, in order."""
+        return tuple(q for q in self.questions if q.notice)
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """A graded attempt: the score, each question reviewed, and what comes next."""
+
+    module_slug: str
+    module_title: str
+    attempt_id: int
+    number: int
+    quiz_title: str
+    percent: int
+    points: float
+    points_possible: float
+    pass_mark: float
+    passed: bool
+    reveal: bool
+    reveal_later: str | None
+    questions: tuple[ReviewedQuestion, ...]
+    next: NextAttempt
+
+
+@dataclass(frozen=True)
+class ConfirmPage:
+    """Asking before an incomplete attempt is graded."""
+
+    module_slug: str
+    attempt_id: int
+    quiz_title: str
+    revision: int
+    total: int
+    unanswered: tuple[Shown, ...]
+    graded: bool
+
+
+@dataclass(frozen=True)
+class OverviewPage:
+    """A module's quiz: its rules, the learner's attempts and how to go on."""
+
+    module: Module
+    open: bool
+    attempts_used: int
+    attempts_left: int | None
+    in_progress_id: int | None
+    passed: tuple[int, int] | None  # (attempt id, percent)
+    latest: tuple[int, int, int] | None  # (attempt id, number, percent)
+    next: NextAttempt
+    preview: tuple[Review, ...] = ()
+
+
+def module_title(slug: str) -> str:
+    """Return a module's title, or its slug when the module has gone."""
+    module = catalogue().module(slug)
+    return module.title if module else slug
+
+
+def saved_values(attempt: Attempt) -> dict:
+    """Return the attempt's saved answers by question id (cleared answers left out)."""
+    return {
+        answer.question_id: answer.response.get("value")
+        for answer in attempt.answers
+        if answer.response.get("value") is not None
+    }
+
+
+def attempt_page(
+    attempt: Attempt,
+    found: quizzes.AttemptQuestions,
+    answers: Mapping[str, object],
+    *,
+    revision: int | None = None,
+    errors: Mapping[str, str] | None = None,
+    submitted: Mapping[str, Mapping[str, list[str]]] | None = None,
+    notices: Mapping[str, str] | None = None,
+    time_up: bool = False,
+) -> AttemptPage:
+    """Build the form of an attempt in progress, from saved answers and any messages."""
+    errors, submitted, notices = errors or {}, submitted or {}, notices or {}
+    forms = []
+    for item in found.shown:
+        qid = item.question.id
+        saved = answers.get(qid)
+        values = submitted[qid] if qid in submitted else item.question.form_fields(saved)
+        before = fingerprint(item.question, saved)
+        forms.append(QuestionForm(item, values, errors.get(qid), notices.get(qid), before))
+    settings = found.settings
+    return AttemptPage(
+        module_slug=attempt.module_slug,
+        module_title=module_title(attempt.module_slug),
+        attempt_id=attempt.id,
+        number=attempt.number,
+        quiz_title=settings.title,
+        max_attempts=settings.max_attempts,
+        pass_mark=settings.pass_mark,
+        revision=attempt.revision if revision is None else revision,
+        closes_at=quizzes.deadline(attempt, settings),
+        time_limit_minutes=settings.time_limit_minutes,
+        time_up=time_up,
+        questions=tuple(forms),
+    )
+
+
+def result_page(user_id: int, attempt: Attempt, found: quizzes.AttemptQuestions) -> ResultPage:
+    """Review a graded attempt from its versions and the marks stored when it was graded."""
+    module = catalogue().module(attempt.module_slug)
+    next_step = next_attempt(user_id, module) if module and module.assessment else None
+    next_step = next_step or NextAttempt("closed")
+    settings = found.settings
+    left = next_step.attempts_left if next_step.state != "passed" else None
+    reveal = show_correct_answers(
+        settings.show_correct_answers, passed=bool(attempt.passed), attempts_left=left
+    )
+    rows = {answer.question_id: answer for answer in attempt.answers}
+    reviewed = []
+    for item in found.shown:
+        row = rows.get(item.question.id)
+        value = row.response.get("value") if row else None
+        earned = (row.points or 0.0) if row else 0.0
+        reviewed.append(
+            ReviewedQuestion(
+                review(item, value, earned, reveal=reveal),
+                screens_teaching(module, item.question),
+                competencies_named(item.question.competencies),
+                module.title if module else None,
+            )
+        )
+    for gone in found.missing:
+        row = rows.get(gone.question_id)
+        reviewed.append(
+            ReviewedQuestion(removed(gone, (row.points or 0.0) if row else 0.0, 1.0), (), ())
+        )
+    reviewed.sort(key=lambda r: r.review.number)
+    return ResultPage(
+        module_slug=attempt.module_slug,
+        module_title=module.title if module else attempt.module_slug,
+        attempt_id=attempt.id,
+        number=attempt.number,
+        quiz_title=settings.title,
+        percent=attempt.percent or 0,
+        points=attempt.points or 0.0,
+        points_possible=attempt.points_possible or 0.0,
+        pass_mark=settings.pass_mark,
+        passed=bool(attempt.passed),
+        reveal=reveal,
+        reveal_later=None if reveal else REVEAL_LATER.get(settings.show_correct_answers),
+        questions=tuple(reviewed),
+        next=next_step,
+    )
+
+
+def confirm_page(attempt: Attempt, found: quizzes.AttemptQuestions) -> ConfirmPage:
+    """List the questions still unanswered before the learner submits anyway."""
+    answers = saved_values(attempt)
+    return ConfirmPage(
+        module_slug=attempt.module_slug,
+        attempt_id=attempt.id,
+        quiz_title=found.settings.title,
+        revision=attempt.revision,
+        total=len(found.shown),
+        unanswered=tuple(s for s in found.shown if answers.get(s.question.id) is None),
+        graded=attempt.status == "graded",
+    )
+
+
+def overview_page(user_id: int, module: Module, *, preview_all: bool) -> OverviewPage:
+    """Explain the quiz, the attempts used and left, and how to start, resume or retake."""
+    standing = quizzes.status(user_id, module)
+    latest = standing.latest
+    return OverviewPage(
+        module=module,
+        open=standing.open,
+        attempts_used=standing.allowance.used,
+        attempts_left=standing.allowance.left,
+        in_progress_id=standing.in_progress.id if standing.in_progress else None,
+        passed=(standing.passed.id, standing.passed.percent) if standing.passed else None,
+        latest=(latest.id, latest.number, latest.percent) if latest else None,
+        next=next_from(module, standing, user_id),
+        preview=tuple(preview(n, q) for n, q in enumerate(module.assessment.questions, 1))
+        if preview_all
+        else (),
+    )
+
+
+def screens_teaching(module: Module | None, question) -> tuple[ScreenLink, ...]:
+    """Return the screens a question names, else those whose checks share its competencies."""
+    if module is None:
+        return ()
+    if question.screens:
+        named = (module.screen(slug) for slug in question.screens)
+        return tuple(ScreenLink(s.slug, s.title) for s in named if s is not None)
+    codes = set(question.competencies)
+    return tuple(
+        ScreenLink(screen.slug, screen.title)
+        for screen in module.screens
+        if screen.knowledge_check
+        and codes & {c for q in screen.knowledge_check.questions for c in q.competencies}
+    )
+
+
+def competencies_named(codes) -> tuple[tuple[str, str], ...]:
+    """Return each competency code with its name (empty for a code no framework has)."""
+    course = catalogue()
+    return tuple((code, c.name if (c := course.competency(code)) else "") for code in codes)

@@ -1,0 +1,203 @@
+"""Saving and submitting an attempt: one transaction per request, nothing saved is ever lost.
+
+Every attempt form carries the revision of the attempt it was rendered from. A save
+writes only the questions whose answers the form changed, and never one that another tab
+or window changed since that revision: that would blank or revert a newer answer. Such a
+question is reported back with its latest answer. A question with an invalid answer is
+reported too, and every valid answer on the same form is still saved.
+
+Submitting saves first, in the same transaction, then grades once: not while any answer
+is invalid or conflicting, and not with questions unanswered until the learner confirms.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from app import db
+from app.domain.quizzes import FormFields
+from app.domain.quizzes.attempts import fingerprint, read_answers, same_answer, unanswered
+from app.models import Answer, Attempt, utcnow
+from app.services import grading, locks, quiz_pages, quizzes
+
+CHANGED_HERE_TOO = (
+    "This answer was changed in another tab or window after this page was opened, so the "
+    "change made here was not saved. The latest answer is shown: check it, and change it "
+    "again if you need to."
+)
+CHANGED_ELSEWHERE = (
+    "This answer was changed in another tab or window after this page was opened. The latest "
+    "answer is shown."
+)
+
+
+@dataclass(frozen=True)
+class AttemptForm:
+    """What an attempt form sent: the button, the revision it showed, and its fields."""
+
+    action: str  # "save", "submit" or "autosave"
+    revision: int
+    confirmed: bool
+    fields: FormFields
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """What a save or submit did, and the form to show again when it needs the learner."""
+
+    # "saved", "changed" (saved; another tab's changes shown), "invalid", "conflict",
+    # "confirm", "graded", "closed" or "time-up"
+    kind: str
+    revision: int = 0
+    written: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()  # changed elsewhere since the form's revision
+    page: quiz_pages.AttemptPage | None = field(default=None, compare=False)
+
+
+def attempt_view(user_id: int, module_slug: str, attempt_id: int, now: datetime | None = None):
+    """Return the attempt as a form (AttemptPage) or its result (ResultPage); None if not ours."""
+    attempt = quizzes.own_attempt(user_id, module_slug, attempt_id)
+    if attempt is None:
+        return None
+    found = quizzes.questions_of(attempt)
+    if attempt.status == "graded":
+        return quiz_pages.result_page(user_id, attempt, found)
+    time_up = quizzes.out_of_time(attempt, found.settings, now or utcnow())
+    return quiz_pages.attempt_page(
+        attempt, found, quiz_pages.saved_values(attempt), time_up=time_up
+    )
+
+
+def confirm_view(user_id: int, module_slug: str, attempt_id: int):
+    """Return the page asking before an incomplete attempt is graded, or None if not ours."""
+    attempt = quizzes.own_attempt(user_id, module_slug, attempt_id)
+    if attempt is None:
+        return None
+    return quiz_pages.confirm_page(attempt, quizzes.questions_of(attempt))
+
+
+def answer(
+    user_id: int, module_slug: str, attempt_id: int, form: AttemptForm, now: datetime | None = None
+) -> AnswerOutcome | None:
+    """Save what the form changed and, on submit, grade the attempt once; None if not ours.
+
+    `now` only decides whether a timed attempt is out of time (tests pass one).
+    """
+    session = db.session()
+    attempt = quizzes.own_attempt(user_id, module_slug, attempt_id)
+    if attempt is None:
+        return None
+    found = quizzes.questions_of(attempt)
+    time_up = quizzes.out_of_time(attempt, found.settings, now or utcnow())
+    if form.action == "submit" or time_up:
+        locks.lock_learner(session, user_id)
+    revision = locks.lock_attempt(session, attempt.id)
+    if revision is None:
+        session.rollback()
+        return AnswerOutcome("closed")
+    # Timed from the lock, so an attempt's answers are never saved after it is submitted.
+    now = utcnow()
+    rows = {
+        row.question_id: row
+        for row in session.scalars(
+            select(Answer)
+            .where(Answer.attempt_id == attempt.id)
+            .execution_options(populate_existing=True)
+        )
+    }
+    if time_up:
+        # What was saved before the limit is graded; answers sent late are not.
+        grading.record_grade(session, attempt, found.shown, rows, found.settings, now)
+        session.commit()
+        return AnswerOutcome("time-up", revision)
+    read = read_answers(found.shown, form.fields)
+    written, conflicts, elsewhere = _apply(
+        attempt, found, read, rows, form.revision, revision + 1, now
+    )
+    if written:
+        revision += 1
+        session.execute(
+            update(Attempt)
+            .where(Attempt.id == attempt.id)
+            .values(revision=revision)
+            .execution_options(synchronize_session=False)
+        )
+    updated = tuple(
+        qid for qid, row in rows.items() if row.revision > form.revision and qid not in written
+    )
+    values = {qid: row.response.get("value") for qid, row in rows.items()}
+    kind = "saved"
+    if read.errors:
+        kind = "invalid"
+    elif conflicts or (elsewhere and form.action == "submit"):
+        kind = "conflict"  # nothing is graded that the learner has not seen
+    elif elsewhere and form.action == "save":
+        kind = "changed"
+    elif form.action == "submit":
+        if unanswered(found.shown, values) and not form.confirmed:
+            kind = "confirm"
+        else:
+            grading.record_grade(session, attempt, found.shown, rows, found.settings, now)
+            kind = "graded"
+    session.commit()
+    page = None
+    if kind in ("invalid", "conflict", "changed") or (form.action == "autosave" and updated):
+        page = quiz_pages.attempt_page(
+            attempt,
+            found,
+            {qid: v for qid, v in values.items() if v is not None},
+            revision=revision,
+            errors=read.errors,
+            submitted=read.submitted,
+            notices={
+                **{qid: CHANGED_ELSEWHERE for qid in elsewhere},
+                **{qid: CHANGED_HERE_TOO for qid in conflicts},
+            },
+        )
+    return AnswerOutcome(kind, revision, tuple(written), updated, page)
+
+
+def _apply(
+    attempt: Attempt,
+    found: quizzes.AttemptQuestions,
+    read,
+    rows: dict[str, Answer],
+    form_revision: int,
+    new_revision: int,
+    now: datetime,
+) -> tuple[list[str], list[str], list[str]]:
+    """Write the answers the form changed.
+
+    Return the question ids written, those the form changed that another tab had changed
+    since (not written), and those another tab changed that the form showed as they were.
+    """
+    written, conflicts, elsewhere = [], [], []
+    for item in found.shown:
+        question = item.question
+        qid = question.id
+        if qid in read.given:
+            new = read.given[qid]
+        elif qid in read.blank:
+            new = None
+        else:
+            continue  # not on this form, or invalid
+        row = rows.get(qid)
+        old = row.response.get("value") if row is not None else None
+        if same_answer(question, old, new):
+            continue
+        if row is not None and row.revision > form_revision:
+            # Changed elsewhere since this form was rendered: never overwritten from here.
+            untouched = read.shown_before.get(qid) == fingerprint(question, new)
+            (elsewhere if untouched else conflicts).append(qid)
+            continue
+        if row is None:
+            row = Answer(attempt_id=attempt.id, question_id=qid)
+            db.session().add(row)
+            rows[qid] = row
+        # A cleared answer stays as a row with no value, so a stale form cannot restore it.
+        row.response = {"value": new}
+        row.revision = new_revision
+        row.saved_at = now
+        written.append(qid)
+    return written, conflicts, elsewhere

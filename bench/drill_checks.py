@@ -1,0 +1,172 @@
+"""What the submit drill checks in the database once the requests are answered.
+
+Each count is something that must never happen. The grade is recomputed from the stored
+answers and the attempt's own question versions; levels are recomputed from the stored
+evidence with the rating function; two counts read the log the drill's triggers wrote.
+"""
+
+from collections import Counter, defaultdict
+
+TRIGGERS = """
+CREATE TABLE drill_grading (attempt_id integer, xid bigint DEFAULT txid_current(),
+  at timestamptz DEFAULT clock_timestamp());
+CREATE TABLE drill_violation (kind text, attempt_id integer,
+  at timestamptz DEFAULT clock_timestamp());
+
+CREATE FUNCTION drill_attempt_graded() RETURNS trigger AS $$
+BEGIN
+  IF OLD.status = 'in-progress' AND NEW.status = 'graded' THEN
+    INSERT INTO drill_grading (attempt_id) VALUES (NEW.id);
+  ELSIF OLD.status = 'graded' AND (NEW.status, NEW.points, NEW.percent, NEW.passed,
+        NEW.submitted_at) IS DISTINCT FROM (OLD.status, OLD.points, OLD.percent, OLD.passed,
+        OLD.submitted_at) THEN
+    INSERT INTO drill_violation (kind, attempt_id) VALUES ('graded-again', NEW.id);
+  END IF;
+  RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER drill_attempt_graded BEFORE UPDATE ON attempt
+  FOR EACH ROW EXECUTE FUNCTION drill_attempt_graded();
+
+-- An answer written to an attempt that another transaction graded (and committed: only
+-- then is its drill_grading row visible here).
+CREATE FUNCTION drill_answer_written() RETURNS trigger AS $$
+DECLARE
+  target integer := COALESCE(NEW.attempt_id, OLD.attempt_id);
+BEGIN
+  IF EXISTS (SELECT 1 FROM drill_grading g WHERE g.attempt_id = target
+             AND g.xid <> txid_current()) THEN
+    INSERT INTO drill_violation (kind, attempt_id) VALUES ('answer-after-grading', target);
+  END IF;
+  RETURN COALESCE(NEW, OLD);
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER drill_answer_written BEFORE INSERT OR UPDATE OR DELETE ON answer
+  FOR EACH ROW EXECUTE FUNCTION drill_answer_written();
+"""
+
+
+def install_triggers(app) -> None:
+    """Add the logging triggers to the drill's own database."""
+    with app.extensions["linkwise.engine"].begin() as connection:
+        connection.exec_driver_sql(TRIGGERS)
+
+
+def count_faults(app) -> dict[str, int]:
+    """Read the database and count what must never happen (the 5xx count is the drill's)."""
+    from sqlalchemy import func, select, text
+
+    from app import db
+    from app.models import Attempt
+
+    with app.app_context():
+        session = db.session()
+        gradings = Counter(session.scalars(text("SELECT attempt_id FROM drill_grading")).all())
+        violations = Counter(session.scalars(text("SELECT kind FROM drill_violation")).all())
+        graded = session.scalars(select(Attempt).where(Attempt.status == "graded")).all()
+        waiting = session.scalar(
+            select(func.count()).select_from(Attempt).where(Attempt.status == "in-progress")
+        )
+        not_reproduced, late, evidence_wrong, evidence_rows = _attempts(session, graded)
+        levels_wrong, levels = _levels(session)
+        duplicates = _duplicate_certificates(session)
+    print(
+        f"drill: {waiting} attempts not graded: every submit they got came from a form older "
+        "than an answer saved since, so it showed the latest answers instead",
+        flush=True,
+    )
+    print(
+        f"drill: {len(graded)} attempts graded, {evidence_rows} evidence rows, {levels} "
+        f"competency levels; answers written to a graded attempt: "
+        f"{violations['answer-after-grading']}, saved after its grading time: {late}",
+        flush=True,
+    )
+    return {
+        "attempts graded more than once": sum(1 for n in gradings.values() if n > 1)
+        + violations["graded-again"],
+        "graded attempts whose answers do not reproduce the grade": not_reproduced,
+        # Two views of one fault (writes logged by the trigger, rows timed after grading).
+        "answer rows changed after grading": max(violations["answer-after-grading"], late),
+        "evidence rows missing or duplicated": evidence_wrong,
+        "competency levels different from a recomputation": levels_wrong,
+        "duplicate certificates": duplicates,
+    }
+
+
+def _attempts(session, graded) -> tuple[int, int, int, int]:
+    """Grade each graded attempt again from its stored answers and versions; check evidence."""
+    from sqlalchemy import select
+
+    from app.domain.quizzes.attempts import grade
+    from app.models import Answer, Evidence
+    from app.services import quizzes
+
+    answers, evidence = defaultdict(list), defaultdict(list)
+    for row in session.scalars(select(Answer)):
+        answers[row.attempt_id].append(row)
+    for row in session.scalars(select(Evidence)):
+        evidence[row.attempt_id].append(row)
+    not_reproduced = late = evidence_wrong = 0
+    for attempt in graded:
+        shown = quizzes.questions_of(attempt).shown
+        rows = answers[attempt.id]
+        values = {row.question_id: row.response.get("value") for row in rows}
+        again = grade(shown, values, attempt.quiz_settings["pass_mark"])
+        marks = {m.question.id: m.points for m in again.marked}
+        if (
+            abs(again.points - attempt.points) > 1e-9
+            or (again.percent, again.passed) != (attempt.percent, attempt.passed)
+            or any(abs((r.points or 0) - marks.get(r.question_id, 0)) > 1e-9 for r in rows)
+        ):
+            not_reproduced += 1
+        late += sum(1 for row in rows if row.saved_at > attempt.submitted_at)
+        expected = Counter(
+            (item.question.id, code) for item in shown for code in item.question.competencies
+        )
+        found = Counter((row.question_id, row.competency_code) for row in evidence[attempt.id])
+        evidence_wrong += sum(((expected - found) + (found - expected)).values())
+    return not_reproduced, late, evidence_wrong, sum(len(rows) for rows in evidence.values())
+
+
+def _levels(session) -> tuple[int, int]:
+    """Count stored levels that differ from rating each learner's evidence afresh."""
+    from sqlalchemy import select
+
+    from app.content import catalogue
+    from app.domain.competencies import Evidence as Result
+    from app.domain.competencies import attainment
+    from app.models import CompetencyLevel, Evidence
+    from app.services import quizzes
+
+    course = catalogue()
+    results = defaultdict(list)
+    for user_id, code, score, at in session.execute(
+        select(Evidence.user_id, Evidence.competency_code, Evidence.score, Evidence.recorded_at)
+    ):
+        results[user_id, code].append(Result(score, quizzes.aware(at)))
+    stored = {(r.user_id, r.competency_code): r for r in session.scalars(select(CompetencyLevel))}
+    wrong = sum(1 for key in stored if key not in results)
+    for key, found in results.items():
+        rated = attainment(found, course.framework(course.competency(key[1]).framework_id))
+        row = stored.get(key)
+        if (
+            row is None
+            or (row.level, row.evidence_count) != (rated.level, rated.evidence_count)
+            or (row.score is None) != (rated.score is None)
+            or (row.score is not None and abs(row.score - rated.score) > 1e-6)
+        ):
+            wrong += 1
+    return wrong, len(stored)
+
+
+def _duplicate_certificates(session) -> int:
+    from sqlalchemy import func, select
+
+    from app.models import Certificate
+
+    return session.scalar(
+        select(func.count()).select_from(
+            select(Certificate.user_id)
+            .group_by(Certificate.user_id, Certificate.module_slug)
+            .having(func.count() > 1)
+            .subquery()
+        )
+    )

@@ -1,0 +1,46 @@
+"""Steps a learner takes in a quiz, in Chromium, whatever the question types."""
+
+import os
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app import db
+from app.models import Attempt
+from app.services import quizzes
+
+
+def questions_on_screen(app):
+    """Return the questions of the attempt in progress, from the versions it recorded."""
+    with app.app_context():
+        attempt = db.session().scalars(select(Attempt).where(Attempt.status == "in-progress")).one()
+        return [item.question for item in quizzes.questions_of(attempt).shown]
+
+
+def fill_in(page, question, answer) -> None:
+    """Answer one question through its fields, as a learner would."""
+    # Only Playwright's own actions: page scripts do not run with JavaScript off.
+    for name, values in question.form_fields(answer).items():
+        if page.locator(f'select[name="{name}"]').count():
+            page.locator(f'select[name="{name}"]').select_option(values[0])
+        elif page.locator(f'input[type="text"][name="{name}"]').count():
+            page.locator(f'input[name="{name}"]').fill(values[0])
+        else:
+            for value in values:
+                page.locator(f'[name="{name}"][value="{value}"]').check()
+
+
+def answer_every_question(page, app, *, right: bool, skip: int = 0) -> list:
+    """Fill in the attempt on screen, all rightly or all wrongly, leaving the first `skip`."""
+    found = questions_on_screen(app)
+    for question in found[skip:]:
+        fill_in(page, question, question.example_answer(right))
+    return found
+
+
+def shot(page, name: str, *, full_page: bool = True) -> None:
+    """Keep a screenshot in LINKWISE_SHOTS_DIR, for a person to look at."""
+    folder = os.environ.get("LINKWISE_SHOTS_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)

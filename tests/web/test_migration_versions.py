@@ -1,0 +1,184 @@
+"""Migration 0007 gives attempts made before it the versions of the questions they showed."""
+
+import os
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import MetaData, create_engine, insert, select, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.cli import upgrade_database
+from app.config import normalise_database_url
+from app.content import load
+from tests.conftest import BACKENDS, DEMO_PASSWORD, PROJECT_ROOT, sign_in
+
+NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
+
+
+@pytest.fixture(params=BACKENDS)
+def old_database(request, tmp_path):
+    """Yield the URL of an empty database migrated only as far as 0006."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+        upgrade_database(url, "0006")
+        yield url
+        return
+    server = make_url(normalise_database_url(os.environ["TEST_DATABASE_URL"]))
+    name = f"linkwise_old_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade_database(url, "0006")
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def old_rows(url: str, quiz, module_slug: str) -> dict:
+    """Write, with the 0006 schema, a learner's graded attempt as the old code stored it."""
+    from app.services.accounts import hash_password
+
+    engine = create_engine(url)
+    tables = MetaData()
+    tables.reflect(engine)
+    user, attempt, answer, evidence = (
+        tables.tables[n] for n in ("user_account", "attempt", "answer", "evidence")
+    )
+    kept = quiz.questions[:2]
+    selection = [{"question": q.id, "order": list(q.option_ids)} for q in kept]
+    selection.append({"question": "deleted-long-ago", "order": []})
+    with engine.begin() as connection:
+        user_id = connection.execute(
+            insert(user).returning(user.c.id),
+            {
+                "email": "learner@example.org",
+                "full_name": "Sam Learner",
+                "password_hash": hash_password(DEMO_PASSWORD),
+                "profession": "gp",
+                "role": "learner",
+                "professional_confirmed_at": NOW,
+                "professional_confirmed_as": "gp",
+                "session_token": "t" * 32,
+                "created_at": NOW,
+            },
+        ).scalar_one()
+        attempt_id = connection.execute(
+            insert(attempt).returning(attempt.c.id),
+            {
+                "user_id": user_id,
+                "quiz_id": quiz.id,
+                "module_slug": module_slug,
+                "number": 1,
+                "status": "graded",
+                "selection": selection,
+                "started_at": NOW,
+                "submitted_at": NOW,
+                "points": 2.0,
+                "points_possible": 3.0,
+                "percent": 66,
+                "passed": False,
+            },
+        ).scalar_one()
+        marks = [(kept[0], kept[0].example_answer(True), 1.0), (kept[1], None, 0.0)]
+        for question, value, points in marks:
+            if value is not None:
+                connection.execute(
+                    insert(answer),
+                    {
+                        "attempt_id": attempt_id,
+                        "question_id": question.id,
+                        "response": {"value": value},
+                        "saved_at": NOW,
+                        "points": points,
+                    },
+                )
+        connection.execute(
+            insert(answer),
+            {
+                "attempt_id": attempt_id,
+                "question_id": "deleted-long-ago",
+                "response": {"value": "a"},
+                "saved_at": NOW,
+                "points": 1.0,
+            },
+        )
+        code = kept[0].competencies[0]
+        row = {
+            "user_id": user_id,
+            "competency_code": code,
+            "quiz_id": quiz.id,
+            "question_id": kept[0].id,
+            "attempt_id": attempt_id,
+            "score": 1.0,
+            "recorded_at": NOW,
+        }
+        connection.execute(insert(evidence), [row, row])  # the same evidence twice
+    engine.dispose()
+    return {"attempt_id": attempt_id, "kept": kept}
+
+
+def test_old_attempts_get_versions_and_their_result_pages_never_fail(old_database):
+    course = load(PROJECT_ROOT / "content", PROJECT_ROOT / "competencies").catalogue
+    module = next(m for m in course.modules if m.assessment)
+    quiz = module.assessment
+    made = old_rows(old_database, quiz, module.slug)
+    upgrade_database(old_database)
+    engine = create_engine(old_database)
+    with engine.connect() as connection:
+        selection, settings = connection.execute(
+            text("SELECT selection, quiz_settings FROM attempt")
+        ).one()
+        versions = dict(
+            connection.execute(text("SELECT hash, question_id FROM question_version")).all()
+        )
+        evidence = connection.execute(
+            text("SELECT question_id, question_version FROM evidence")
+        ).all()
+    engine.dispose()
+    if isinstance(selection, str):
+        import json
+
+        selection, settings = json.loads(selection), json.loads(settings)
+    kept = made["kept"]
+    assert [entry.get("version") for entry in selection] == [
+        quiz.versions[kept[0].id].hash,
+        quiz.versions[kept[1].id].hash,
+        None,
+    ]
+    assert set(versions.values()) == {kept[0].id, kept[1].id}
+    assert evidence == [(kept[0].id, quiz.versions[kept[0].id].hash)]  # the duplicate is gone
+    assert settings["pass_mark"] == quiz.pass_mark and settings["title"] == quiz.title
+    app = create_app({"LINKWISE_ENV": "test", "DATABASE_URL": old_database, "SECRET_KEY": "t"})
+    client = app.test_client()
+    sign_in(client, "learner@example.org")
+    page = client.get(f"/modules/{module.slug}/quiz/attempts/{made['attempt_id']}/")
+    assert page.status_code == 200
+    assert "66%" in page.text and "You did not pass this time" in page.text
+    assert "This question is no longer available to show" in page.text
+    assert "you earned 1 of 1 points" in page.text
+    app.extensions["linkwise.engine"].dispose()
+
+
+def test_downgrading_0007_keeps_every_old_table_and_row(tmp_path):
+    url = f"sqlite:///{tmp_path / 'round.db'}"
+    upgrade_database(url)
+    from alembic import command
+
+    from app.cli import alembic_config
+
+    command.downgrade(alembic_config(url), "0006")
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        columns = {row[1] for row in connection.execute(text("PRAGMA table_info(attempt)"))}
+        assert "revision" not in columns and "selection" in columns
+        assert (
+            connection.execute(select(text("count(*)")).select_from(text("evidence"))).scalar() == 0
+        )
+    engine.dispose()
+    upgrade_database(url)
