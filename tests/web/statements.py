@@ -1,4 +1,4 @@
-"""Count what a request costs the database: statements (any backend) and round trips (PostgreSQL)."""
+"""What a request costs the database: statements (any backend), round trips (PostgreSQL)."""
 
 import os
 import tempfile
@@ -38,7 +38,7 @@ def round_trips(*engines):
     """
     from psycopg import pq
 
-    trace = tempfile.TemporaryFile()
+    trace = tempfile.TemporaryFile()  # noqa: SIM115 (read and closed when the block ends)
     traced = []
 
     def start(dbapi_connection, _record, _proxy):

@@ -14,7 +14,6 @@ from app.models import Organisation
 from tests.conftest import sign_in
 from tests.web.statements import round_trips
 
-
 APP_NAME = "linkwise-round-trips"
 
 
@@ -83,7 +82,8 @@ def test_writes_still_share_one_transaction(postgres):
             session.add(Organisation(name="Northside PCN", join_code="NORTH1"))
             session.flush()
             session.rollback()
-        assert session.scalar(select(Organisation).where(Organisation.name == "Northside PCN")) is None
+        named = select(Organisation).where(Organisation.name == "Northside PCN")
+        assert session.scalar(named) is None
     assert [t for t in trips if "Query" in t] == [
         t for t in trips if '"BEGIN"' in t or '"ROLLBACK"' in t
     ]
