@@ -58,7 +58,9 @@ def learner(user_id: int):
 
 
 def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = None):
-    person = manage.learner_in(current_user.organisation_id, user_id, viewer_id=current_user.db_id)
+    person = manage.learner_in(
+        current_user.organisation_id, user_id, viewer_id=current_user.db_id
+    )
     if person is None:
         abort(404)
     profiles = attainment.profile(person.id, catalogue())
