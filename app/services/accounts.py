@@ -3,6 +3,7 @@
 import secrets
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import db
@@ -124,8 +125,8 @@ def load_signed_in_user(user_id: int, session_token: str):
 
 
 def account(user_id: int) -> User:
-    """Return the whole account of a user, with their organisation."""
-    return db.session().get(User, user_id)
+    """Return the whole account of a user, with their organisation (one query)."""
+    return db.session().get(User, user_id, options=[joinedload(User.organisation)])
 
 
 def end_sessions(user_id: int) -> User:
