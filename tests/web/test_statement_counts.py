@@ -6,13 +6,21 @@ they are brought down. The bench measures time; these tests never do.
 """
 
 import pytest
+from sqlalchemy import event, select
 
+from app import db
 from app.content import catalogue
-from tests.conftest import sign_in
+from app.models import Attempt
+from app.services import learning
+from tests.conftest import csrf_token, post_form, sign_in
 from tests.web.journeys import pass_module, user_id
+from tests.web.quiz_helpers import attempt_form
 from tests.web.statements import statements
 
 TARGET = 2
+# A final submit: the user, the attempt, two locks, the answers, the grade, points, evidence,
+# competency levels, the quiz's completion and the certificate.
+SUBMIT = 15
 # Pages above the target today, with their count: the next ones to bring down.
 OVER_TARGET = {
     "quiz overview": 4,  # attempts, extra attempts granted, completions
@@ -91,3 +99,63 @@ def test_my_learning_and_module_pages_read_completions_and_certificates_together
     found = costs(app, world)
     for name in ("my learning", "module", "screen", "account", "my competencies"):
         assert found[name][0] == TARGET, (name, found[name][1])
+
+
+@pytest.fixture
+def quiz_under_way(app, make_user):
+    """A learner's client, their attempt's address and a right answer to every question."""
+    email = make_user()
+    client = app.test_client()
+    sign_in(client, email)
+    with app.app_context():
+        module = next(m for m in catalogue().modules if m.assessment)
+        for key in module.screen_item_keys:
+            learning.record(user_id(app, email), module.slug, key)
+        db.session().commit()
+    attempt_url = post_form(client, f"/modules/{module.slug}/quiz/", {}).location
+    with app.app_context():
+        attempt = db.session().scalar(select(Attempt))
+        data = attempt_form(module.assessment, attempt.selection, right=True)
+    return client, attempt_url, data
+
+
+def submit_counted(app, client, attempt_url, data):
+    """Send the final submit; return its statements and the commits it made."""
+    token = csrf_token(client, attempt_url)
+    commits = []
+    engine = app.extensions["linkwise.engine"]
+
+    def commit(connection):
+        commits.append(connection)
+
+    event.listen(engine, "commit", commit)
+    try:
+        with statements(app) as run:
+            response = client.post(
+                attempt_url, data={**data, "action": "submit", "csrf_token": token}
+            )
+    finally:
+        event.remove(engine, "commit", commit)
+    assert response.status_code == 302
+    return [" ".join(s.split()) for s in run], commits
+
+
+def test_a_final_submit_commits_once_and_writes_its_answers_in_one_statement(app, quiz_under_way):
+    client, attempt_url, data = quiz_under_way
+    run, commits = submit_counted(app, client, attempt_url, data)
+    assert len(commits) == 1
+    assert len([s for s in run if s.startswith("INSERT INTO answer")]) == 1
+    assert len([s for s in run if s.startswith("UPDATE answer")]) == 1  # every answer's points
+    assert len([s for s in run if s.startswith("INSERT INTO evidence")]) == 1
+    assert len(run) <= SUBMIT, run
+
+
+def test_a_submit_rewrites_no_answer_it_did_not_change(app, quiz_under_way):
+    client, attempt_url, data = quiz_under_way
+    token = csrf_token(client, attempt_url)
+    client.post(attempt_url, data={**data, "action": "save", "csrf_token": token})
+    run, commits = submit_counted(app, client, attempt_url, data)
+    assert len(commits) == 1
+    writes = [s for s in run if s.startswith(("INSERT INTO answer", "UPDATE answer"))]
+    assert len(writes) == 1, writes  # the points, nothing else: saved_at stays as saved
+    assert writes[0].startswith("UPDATE answer SET points=") and "saved_at" not in writes[0]
