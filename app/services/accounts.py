@@ -1,6 +1,7 @@
 """Accounts and organisations: sign in, passwords, accounts made by administrators, roles."""
 
 import secrets
+from functools import cache
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -19,9 +20,12 @@ from app.domain.accounts import (
 from app.models import Organisation, User, utcnow
 from app.services import audit
 
-# A hash to compare against when no account matches, so a missing account and a wrong
-# password take the same time.
-_DUMMY_HASH = generate_password_hash("linkwise-no-such-account")
+
+@cache
+def _dummy_hash() -> str:
+    """Return a hash to compare against when no account matches, so a missing account and a
+    wrong password take the same time (made on first use: scrypt would slow every start-up)."""
+    return generate_password_hash("linkwise-no-such-account")
 
 
 class AccountError(ValueError):
@@ -74,7 +78,7 @@ def authenticate(email: str, password: str, *, address: str | None) -> User | No
     email = normalise_email(email)
     user = user_by_email(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, normalise_password(password))
+        check_password_hash(_dummy_hash(), normalise_password(password))
         audit.record(session, "sign_in.failure", email=email, address=address, reason="unknown")
         session.commit()
         return None
