@@ -118,6 +118,7 @@ def _begin_before_writes(engine: Engine) -> None:
     BEGIN each see the latest committed data, as they would under READ COMMITTED anyway.
     """
 
+    from psycopg import ServerCursor
     from psycopg.pq import TransactionStatus
 
     idle = TransactionStatus.IDLE
@@ -125,7 +126,11 @@ def _begin_before_writes(engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def _begin(_conn, cursor, statement, _parameters, _context, _executemany):
         connection = cursor.connection
-        if connection.info.transaction_status == idle and _needs_transaction(statement):
+        if connection.info.transaction_status == idle and (
+            # A streamed result (yield_per) reads through a server-side cursor, which
+            # lives inside a transaction.
+            _needs_transaction(statement) or isinstance(cursor, ServerCursor)
+        ):
             connection.execute("BEGIN")
 
 
