@@ -53,6 +53,8 @@ run: setup-run
 
 test: setup
 	@test -x $(CHROMIUM) || { echo "Browser tests need Chromium at $(CHROMIUM): run 'apt-get install chromium' (Debian) or set CHROMIUM=/path/to/chromium"; exit 1; }
+	@command -v java >/dev/null || { echo "The HTML checker needs Java: run 'apt-get install default-jre-headless' (Debian)"; exit 1; }
+	@command -v pdftotext >/dev/null || { echo "The PDF tests read PDFs back with poppler: run 'apt-get install poppler-utils' (Debian)"; exit 1; }
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup
