@@ -42,7 +42,9 @@ def stale_rows(rows: list[dict[str, str]], root: Path) -> list[str]:
         path, number = root / row["path"], int(row["line"])
         lines = path.read_text(encoding="utf-8").split("\n") if path.is_file() else []
         if not 1 <= number <= len(lines) or row["text"] not in lines[number - 1]:
-            stale.append(f"{row['path']}:{number} does not say {row['text']!r}")
+            now = [str(n) for n, line in enumerate(lines, 1) if row["text"] in line]
+            hint = f" (it is now on line {', '.join(now)})" if now else ""
+            stale.append(f"{row['path']}:{number} does not say {row['text']!r}{hint}")
     return stale
 
 
@@ -70,7 +72,9 @@ def test_a_moved_line_or_a_reworded_phrase_is_caught(tmp_path):
     (tmp_path / "screen.md").write_text("first line\nCall 999 now\n")
     good = {"point": "x", "path": "screen.md", "line": "2", "text": "Call 999 now"}
     assert stale_rows([good], tmp_path) == []
-    assert stale_rows([{**good, "line": "1"}], tmp_path)
+    assert stale_rows([{**good, "line": "1"}], tmp_path) == [
+        "screen.md:1 does not say 'Call 999 now' (it is now on line 2)"
+    ]
     assert stale_rows([{**good, "line": "9"}], tmp_path)
     assert stale_rows([{**good, "text": "Call 111 now"}], tmp_path)
     assert stale_rows([{**good, "path": "gone.md"}], tmp_path)
