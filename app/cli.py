@@ -22,6 +22,7 @@ from app.cli_errors import (
 )
 from app.cli_exchange import EXCHANGE_COMMANDS
 from app.cli_frameworks import FRAMEWORK_COMMANDS
+from app.cli_items import item_stats_command
 from app.domain.accounts import PROFESSIONS, ROLES
 from app.services import accounts, demo, seeding
 
@@ -232,6 +233,7 @@ APP_COMMANDS = (
     set_role,
     seed_demo,
     recompute_levels,
+    item_stats_command,
     *cli_admin.COMMANDS,
     *EXCHANGE_COMMANDS,
 )
