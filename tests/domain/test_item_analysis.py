@@ -88,7 +88,10 @@ def test_figures_agree_with_an_independent_computation(seed):
     ability = [rng.gauss(0, 1) for _ in range(60)]
     points = [1.0, 2.0, 1.0, 0.5]
     matrix = [
-        [p * (rng.random() < 1 / (1 + math.exp(-(a - d)))) for p, d in zip(points, (0, 1, -1, 0))]
+        [
+            p * (rng.random() < 1 / (1 + math.exp(-(a - d))))
+            for p, d in zip(points, (0, 1, -1, 0), strict=True)
+        ]
         for a in ability
     ]
     totals = [sum(row) for row in matrix]
