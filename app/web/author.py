@@ -102,3 +102,7 @@ def extra_attempt(user_id: int):
         return _learner_page(user_id, refused)
     flash("The learner has one more attempt at the quiz.", "success")
     return redirect(url_for("author.learner", user_id=user_id, _anchor="quiz-attempts"))
+
+
+# The preview's views share this blueprint and its trainers-only rule.
+from app.web import author_preview  # noqa: E402, F401
