@@ -1,10 +1,11 @@
 """Item analysis: how each question of a quiz performs, from sums the database adds up.
 
 The database returns, per question version, the count of answers and the sums of the
-item score x, the attempt total T, x*x, T*T and x*T, and the same counts and sums for the
-attempts in the top and bottom 27% by total. Everything here is arithmetic on those sums,
-so a quiz with 100,000 graded attempts costs a few grouped queries, not a walk through
-every answer. Scores are in points; figures are fractions of the question's points.
+item score x, the attempt total T, x*x, T*T and x*T, and the weighted counts and sums for
+the attempts in the top and bottom 27% by total (see Groups). Everything here is
+arithmetic on those sums, so a quiz with 100,000 graded attempts costs two grouped
+queries, not a walk through every answer. Scores are in points; figures are fractions
+of the question's points.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ class ItemSums:
     sum_t: float
     sum_tt: float
     sum_xt: float
-    upper_n: int = 0
+    upper_n: float = 0.0  # the weights of the attempts in the upper group (see Groups)
     upper_x: float = 0.0
-    lower_n: int = 0
+    lower_n: float = 0.0
     lower_x: float = 0.0
 
 
@@ -98,14 +99,53 @@ def item_figures(sums: ItemSums, points: float) -> ItemFigures:
     return ItemFigures(n, facility, discrimination, upper_lower, var_x)
 
 
-def in_upper_group(rank: int, count: int) -> bool:
-    """Return whether the attempt ranked `rank` (1 = best) of `count` is in the top 27%."""
-    return 100 * (rank - 1) < 27 * count
+@dataclass(frozen=True)
+class Groups:
+    """The top and bottom 27% of attempts by total, as a weight per total.
+
+    An attempt whose total is above `upper_score` is in the upper group with weight 1;
+    one whose total equals it, with `upper_weight` (the share of the tied attempts the
+    group has room for), so ties never depend on the order attempts were stored in.
+    Likewise below `lower_score` for the lower group.
+    """
+
+    size: int
+    upper_score: float
+    upper_weight: float
+    lower_score: float
+    lower_weight: float
+
+    def upper(self, total: float) -> float:
+        """Return an attempt's weight in the upper group."""
+        if total > self.upper_score:
+            return 1.0
+        return self.upper_weight if total == self.upper_score else 0.0
+
+    def lower(self, total: float) -> float:
+        """Return an attempt's weight in the lower group."""
+        if total < self.lower_score:
+            return 1.0
+        return self.lower_weight if total == self.lower_score else 0.0
 
 
-def in_lower_group(rank: int, count: int) -> bool:
-    """Return whether the attempt ranked `rank` of `count` is in the bottom 27%."""
-    return 100 * (count - rank) < 27 * count
+def groups(counts: Mapping[float, int]) -> Groups | None:
+    """Return the upper and lower 27% groups of attempts, from their count per total."""
+    n = sum(counts.values())
+    if n == 0:
+        return None
+    size = (27 * n + 99) // 100  # 27% rounded up: at least one attempt
+    return Groups(size, *_cut(counts, size, reverse=True), *_cut(counts, size, reverse=False))
+
+
+def _cut(counts: Mapping[float, int], size: int, *, reverse: bool) -> tuple[float, float]:
+    """Return the total at which a group of `size` fills up, and the share taken there."""
+    taken = 0
+    for total in sorted(counts, reverse=reverse):
+        count = counts[total]
+        if taken + count >= size:
+            return total, (size - taken) / count
+        taken += count
+    raise ValueError("the counts hold fewer attempts than the group")
 
 
 def reliability(

@@ -62,24 +62,32 @@ def item_report(quiz_id: str, window: Window | None = None) -> ItemReport | None
     if quiz is None:
         return None
     session = db.session()
-    scored = _scored_attempts(quiz_id, window)
-    count, sum_t, sum_tt = session.execute(
-        select(func.count(), func.sum(scored.c.t), func.sum(scored.c.t * scored.c.t))
-    ).one()
-    totals = ia.TotalSums(count or 0, float(sum_t or 0), float(sum_tt or 0))
-    pct = select(scored.c.percent, func.count()).group_by(scored.c.percent)
-    percents = {int(p or 0): n for p, n in session.execute(pct)}
+    attempts = _attempts(quiz_id, window)
+    counts: dict[float, int] = Counter()
+    percents: dict[int, int] = Counter()
+    for total, percent, n in session.execute(
+        select(attempts.c.t, attempts.c.percent, func.count()).group_by(
+            attempts.c.t, attempts.c.percent
+        )
+    ):
+        counts[float(total)] += n
+        percents[int(percent or 0)] += n
+    totals = ia.TotalSums(
+        sum(counts.values()),
+        sum(t * n for t, n in counts.items()),
+        sum(t * t * n for t, n in counts.items()),
+    )
     pct_totals = _percent_sums(percents)
-    sums = _item_sums(session, scored)
-    questions = quiz_versions.questions(session, sums)
-    picked = _picks(session, scored, {h: q for h, q in questions.items() if q.pick_labels()})
+    questions = _versions_of(session, quiz_id)
+    pickable = [h for h, q in questions.items() if q.pick_labels()]
+    sums, picked = _item_sums(session, attempts, ia.groups(counts), pickable, questions)
     rows = _question_rows(quiz, sums, questions, picked, session)
     # Questions marked per attempt, from the answers themselves: pools and edits included.
     per_attempt = round(sum(s.n for s in sums.values()) / totals.n) if totals.n else 0
     alpha = ia.reliability(
         totals, [(sums[r.version], r.figures.variance) for r in rows], per_attempt
     )
-    dichotomous = all(q.parts == 1 for q in questions.values())
+    dichotomous = all(questions[h].parts == 1 for h in sums if h in questions)
     flags = ia.longest_is_right(
         [[(c[1], c[2]) for c in q.pick_labels()] for q in _single_choices(quiz)]
     )
@@ -101,8 +109,8 @@ def item_report(quiz_id: str, window: Window | None = None) -> ItemReport | None
     )
 
 
-def _scored_attempts(quiz_id: str, window: Window):
-    """Return the window's attempts with their total and rank (1 = best) among them."""
+def _attempts(quiz_id: str, window: Window):
+    """Return the window's graded attempts with their total, as a subquery."""
     conditions = [Attempt.quiz_id == quiz_id, Attempt.status == "graded"]
     if window.first_only:
         conditions.append(Attempt.number == 1)
@@ -113,27 +121,39 @@ def _scored_attempts(quiz_id: str, window: Window):
         conditions.append(Attempt.submitted_at < end)
     total = func.coalesce(Attempt.points, 0.0)
     return (
-        select(
-            Attempt.id.label("id"),
-            total.label("t"),
-            Attempt.percent.label("percent"),
-            func.row_number().over(order_by=(total.desc(), Attempt.id)).label("rank"),
-            func.count().over().label("n"),
-        )
+        select(Attempt.id.label("id"), total.label("t"), Attempt.percent.label("percent"))
         .where(*conditions)
-        .cte("scored")
+        .subquery("attempts")
     )
 
 
-def _item_sums(session, scored) -> dict[str, ia.ItemSums]:
-    """Return the sums of every question version answered in the window's attempts."""
-    x, t = Answer.points, scored.c.t
-    # The rank tests of ia.in_upper_group and ia.in_lower_group, in SQL.
-    upper = case((100 * (scored.c.rank - 1) < 27 * scored.c.n, 1), else_=0)
-    lower = case((100 * (scored.c.n - scored.c.rank) < 27 * scored.c.n, 1), else_=0)
+def _versions_of(session, quiz_id: str) -> dict[str, Question]:
+    """Return every stored version of the quiz's questions, rebuilt, by hash."""
+    hashes = session.scalars(select(VersionRow.hash).where(VersionRow.quiz_id == quiz_id))
+    return quiz_versions.questions(session, list(hashes))
+
+
+def _item_sums(session, attempts, groups, pickable, questions):
+    """Return the sums of every question version answered, and how often each option was picked.
+
+    One pass over the answers: grouped by version and, for questions with options, by the
+    answer given, so the option counts come from the same scan as the sums.
+    """
+    if groups is None:
+        return {}, {}
+    x, t = Answer.points, attempts.c.t
+    # The weights of Groups.upper and Groups.lower, in SQL.
+    upper = case(
+        (t > groups.upper_score, 1.0), (t == groups.upper_score, groups.upper_weight), else_=0.0
+    )
+    lower = case(
+        (t < groups.lower_score, 1.0), (t == groups.lower_score, groups.lower_weight), else_=0.0
+    )
+    given = case((Answer.question_version.in_(pickable), cast(Answer.response, Text)), else_=None)
     query = (
         select(
             Answer.question_version,
+            given,
             func.count(),
             func.sum(x),
             func.sum(x * x),
@@ -145,44 +165,35 @@ def _item_sums(session, scored) -> dict[str, ia.ItemSums]:
             func.sum(lower),
             func.sum(lower * x),
         )
-        .join(scored, Answer.attempt_id == scored.c.id)
+        .join(attempts, Answer.attempt_id == attempts.c.id)
         .where(Answer.question_version.is_not(None), Answer.points.is_not(None))
-        .group_by(Answer.question_version)
+        .group_by(Answer.question_version, given)
     )
-    found = {}
-    for version, n, *rest in session.execute(query):
-        sums = [float(value or 0) for value in rest]
-        found[version] = ia.ItemSums(
-            int(n), *sums[:5], int(sums[5]), sums[6], int(sums[7]), sums[8]
-        )
-    return found
+    added: dict[str, list[float]] = defaultdict(lambda: [0.0] * 10)
+    picked: dict[str, Counter] = defaultdict(Counter)
+    for version, response, n, *rest in session.execute(query):
+        into = added[version]
+        for index, value in enumerate((n, *rest)):
+            into[index] += float(value or 0)
+        question = questions.get(version)
+        if response is not None and question is not None:
+            _count_picks(picked[version], question, response, n)
+    sums = {version: ia.ItemSums(int(v[0]), *v[1:]) for version, v in added.items()}
+    return sums, picked
 
 
-def _picks(session, scored, questions: Mapping[str, Question]) -> dict[str, Counter]:
-    """Return, per version, how many answers picked each of its pick labels."""
-    if not questions:
-        return {}
-    text = cast(Answer.response, Text)
-    query = (
-        select(Answer.question_version, text, func.count())
-        .join(scored, Answer.attempt_id == scored.c.id)
-        .where(Answer.question_version.in_(list(questions)))
-        .group_by(Answer.question_version, text)
-    )
-    found: dict[str, Counter] = defaultdict(Counter)
-    for version, response, count in session.execute(query):
-        question = questions[version]
-        try:
-            value = json.loads(response).get("value") if response else None
-            answer = question.check_answer(value) if value is not None else None
-        except (InvalidAnswer, ValueError, AttributeError):
-            continue
-        if answer is None:
-            continue
-        found[version]["_answered"] += count
-        for key in question.picks(answer):
-            found[version][key] += count
-    return found
+def _count_picks(into: Counter, question: Question, response: str, count: int) -> None:
+    """Add one distinct answer's count to the options it picked."""
+    try:
+        value = json.loads(response).get("value")
+        answer = question.check_answer(value) if value is not None else None
+    except (InvalidAnswer, ValueError, AttributeError):
+        return
+    if answer is None:
+        return
+    into["_answered"] += count
+    for key in question.picks(answer):
+        into[key] += count
 
 
 def _question_rows(quiz, sums, questions, picked, session) -> list[QuestionStats]:

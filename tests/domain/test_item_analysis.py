@@ -3,6 +3,7 @@
 import math
 import random
 import statistics
+from collections import Counter
 
 import pytest
 
@@ -21,9 +22,9 @@ def sums_of(matrix, column, points=1.0):
     """Return one question's sums the way the database adds them up."""
     totals = [sum(row) for row in matrix]
     count = len(matrix)
-    ranks = {i: r for r, i in enumerate(sorted(range(count), key=lambda i: -totals[i]), 1)}
-    upper = [i for i in range(count) if ia.in_upper_group(ranks[i], count)]
-    lower = [i for i in range(count) if ia.in_lower_group(ranks[i], count)]
+    groups = ia.groups(Counter(totals))
+    upper = [groups.upper(t) for t in totals]
+    lower = [groups.lower(t) for t in totals]
     xs = [row[column] for row in matrix]
     return ia.ItemSums(
         n=count,
@@ -32,10 +33,10 @@ def sums_of(matrix, column, points=1.0):
         sum_t=sum(totals),
         sum_tt=sum(t * t for t in totals),
         sum_xt=sum(x * t for x, t in zip(xs, totals, strict=True)),
-        upper_n=len(upper),
-        upper_x=sum(xs[i] for i in upper),
-        lower_n=len(lower),
-        lower_x=sum(xs[i] for i in lower),
+        upper_n=sum(upper),
+        upper_x=sum(w * x for w, x in zip(upper, xs, strict=True)),
+        lower_n=sum(lower),
+        lower_x=sum(w * x for w, x in zip(lower, xs, strict=True)),
     )
 
 
@@ -77,9 +78,21 @@ def test_a_question_everyone_gets_right_has_no_discrimination():
 
 
 def test_upper_and_lower_groups_are_27_percent_rounded_up():
-    assert [ia.in_upper_group(r, 10) for r in range(1, 11)] == [True] * 3 + [False] * 7
-    assert [ia.in_lower_group(r, 10) for r in range(1, 11)] == [False] * 7 + [True] * 3
-    assert sum(ia.in_upper_group(r, 100) for r in range(1, 101)) == 27
+    groups = ia.groups(Counter(range(10)))
+    assert groups.size == 3
+    assert [groups.upper(t) for t in range(10)] == [0.0] * 7 + [1.0] * 3
+    assert [groups.lower(t) for t in range(10)] == [1.0] * 3 + [0.0] * 7
+    assert ia.groups(Counter(range(100))).size == 27
+
+
+def test_tied_totals_share_the_places_left_in_a_group():
+    # Ten attempts: totals 5, 4, 4, 4, 3, ... The top 27% is 3 attempts: the 5 and two of
+    # the three 4s, so each 4 counts two thirds, whatever order they were stored in.
+    groups = ia.groups(Counter([5, 4, 4, 4, 3, 2, 2, 1, 0, 0]))
+    assert groups.upper(5) == 1.0 and groups.upper(4) == pytest.approx(2 / 3)
+    assert groups.upper(3) == 0.0
+    assert groups.lower(0) == 1.0 and groups.lower(1) == 1.0 and groups.lower(2) == 0.0
+    assert sum(groups.upper(t) for t in [5, 4, 4, 4, 3, 2, 2, 1, 0, 0]) == pytest.approx(3)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
