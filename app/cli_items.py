@@ -48,8 +48,8 @@ def describe(report: ItemReport) -> str:
             f"upper-lower {_figure(figures.upper_lower)}"
         )
         lines += [
-            f"    {'*' if option.right else ' '} {_figure(option.share)}  {option.text}"
-            for option in row.options
+            f"    {'*' if o.right else ' '} {_figure(o.share)}  {' '.join(o.text.split())}"
+            for o in row.options
         ]
         lines += [f"    flag: {flag.reason}. {flag.advice}" for flag in row.flags]
     for row in report.competencies:
