@@ -8,6 +8,7 @@ evidence, competency level, certificate, xAPI statement or item statistic.
 
 from __future__ import annotations
 
+import json
 import random
 import secrets
 from collections.abc import Mapping
@@ -33,6 +34,9 @@ from app.services.quiz_pages import (
     competencies_named,
     screens_teaching,
 )
+
+# The most a preview's answers may take, as JSON, in the signed session cookie.
+ANSWERS_LIMIT = 2000
 
 
 class NoPreview(LookupError):
@@ -150,9 +154,18 @@ def submit(quiz_id: str, state: Mapping | None, form) -> tuple[dict, PreviewAtte
     read = read_answers(shown, form)
     answers = {k: v for k, v in state.get("answers", {}).items() if k not in read.blank}
     answers.update(read.given)
-    new_state = {**state, "answers": answers, "submitted": not read.errors}
-    if read.errors:
-        return new_state, attempt_form(quiz_id, new_state, read.submitted, read.errors)
+    errors = dict(read.errors)
+    submitted = dict(read.submitted)
+    # The answers travel in the session cookie, which browsers cap at about 4 kB.
+    while len(json.dumps(answers)) > ANSWERS_LIMIT:
+        longest = max(answers, key=lambda qid: len(json.dumps(answers[qid])))
+        number = next(item.number for item in shown if item.question.id == longest)
+        errors[longest] = f"Question {number}: in a preview, give a shorter answer"
+        submitted[longest] = {}
+        del answers[longest]
+    new_state = {**state, "answers": answers, "submitted": not errors}
+    if errors:
+        return new_state, attempt_form(quiz_id, new_state, submitted, errors)
     return new_state, None
 
 

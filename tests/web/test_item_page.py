@@ -80,3 +80,19 @@ def test_the_pages_are_valid_html(app, trainer, tmp_path):
         "items-empty": trainer.get("/author/quizzes/referral-routes-check-1/items").text,
     }
     assert nu_errors(pages, tmp_path) == []
+
+
+def test_hostile_filters_and_quiz_ids_answer_4xx_never_500(app, trainer):
+    from urllib.parse import quote, urlencode
+
+    from tests.web.test_fuzz_inputs import SPECIALS
+
+    with app.app_context():
+        add_attempts(HAND, THREE)
+    for value in SPECIALS:
+        query = urlencode({"first": value, "since": value, "until": value, "quiz_id": value})
+        for url in (f"/author/quizzes/{QUIZ}/items", f"/author/quizzes/{QUIZ}/items.csv"):
+            assert trainer.get(f"{url}?{query}").status_code < 500, (url, value)
+        path = quote(value, safe="") or "x"
+        for url in (f"/author/quizzes/{path}/items", f"/author/quizzes/{path}/bank"):
+            assert trainer.get(url).status_code < 500, (url, value)

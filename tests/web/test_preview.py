@@ -147,3 +147,30 @@ def test_the_preview_pages_are_valid_html(app, trainer, tmp_path):
     pages["preview-result"] = trainer.get(done.location).text
     pages["check-bank"] = trainer.get(f"/author/quizzes/{CHECK}/bank").text
     assert nu_errors(pages, tmp_path) == []
+
+
+def test_hostile_answers_to_a_preview_answer_4xx_never_500(app, trainer):
+    from tests.web.test_fuzz_inputs import SPECIALS
+
+    base = f"/author/quizzes/{QUIZ}"
+    post_form(trainer, f"{base}/preview", {}, page=f"{base}/bank")
+    questions = drawn(app, trainer, QUIZ)
+    names = [name for q in questions for name in q.field_names()]
+    for value in SPECIALS:
+        data = dict.fromkeys(names, value)
+        sent = post_form(trainer, f"{base}/preview/answers", data, page=f"{base}/preview")
+        assert sent.status_code < 500, value
+
+
+def test_answers_too_long_for_the_session_are_refused_with_a_message(app, trainer):
+    quiz = "what-is-social-prescribing-assessment"  # asks a numeric question every time
+    base = f"/author/quizzes/{quiz}"
+    post_form(trainer, f"{base}/preview", {}, page=f"{base}/bank")
+    questions = drawn(app, trainer, quiz)
+    data = answers(questions, right=True)
+    data["q.wisp-q07"] = "0" * 2999 + "2"  # a number, written far too long
+    sent = post_form(trainer, f"{base}/preview/answers", data, page=f"{base}/preview")
+    assert sent.status_code == 400
+    assert "in a preview, give a shorter answer" in sent.text
+    with trainer.session_transaction() as state:
+        assert len(str(state["preview"])) < 3000
