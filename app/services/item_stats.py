@@ -83,7 +83,9 @@ def item_report(quiz_id: str, window: Window | None = None) -> ItemReport | None
     pct_totals = _percent_sums(percents)
     questions = _versions_of(session, quiz_id)
     pickable = [h for h, q in questions.items() if q.pick_labels()]
-    sums, picked = _item_sums(session, attempts, ia.groups(counts), pickable, questions)
+    groups = ia.groups(counts)
+    weighted = _attempts(quiz_id, window, groups)
+    sums, picked = _item_sums(session, weighted, groups, pickable, questions)
     rows = _question_rows(quiz, sums, questions, picked, session)
     # Questions marked per attempt, from the answers themselves: pools and edits included.
     per_attempt = round(sum(s.n for s in sums.values()) / totals.n) if totals.n else 0
@@ -112,8 +114,8 @@ def item_report(quiz_id: str, window: Window | None = None) -> ItemReport | None
     )
 
 
-def _attempts(quiz_id: str, window: Window):
-    """Return the window's graded attempts with their total, as a subquery."""
+def _attempts(quiz_id: str, window: Window, groups: ia.Groups | None = None):
+    """Return the window's graded attempts, their totals and group weights, as a subquery."""
     conditions = [Attempt.quiz_id == quiz_id, Attempt.status == "graded"]
     if window.first_only:
         conditions.append(Attempt.number == 1)
@@ -123,11 +125,22 @@ def _attempts(quiz_id: str, window: Window):
         end = datetime.combine(window.until + timedelta(days=1), time(), UTC)
         conditions.append(Attempt.submitted_at < end)
     total = func.coalesce(Attempt.points, 0.0)
-    return (
-        select(Attempt.id.label("id"), total.label("t"), Attempt.percent.label("percent"))
-        .where(*conditions)
-        .subquery("attempts")
-    )
+    columns = [Attempt.id.label("id"), total.label("t"), Attempt.percent.label("percent")]
+    if groups is not None:
+        # The weights of Groups.upper and Groups.lower, once per attempt, not per answer.
+        columns += [
+            case(
+                (total > groups.upper_score, 1.0),
+                (total == groups.upper_score, groups.upper_weight),
+                else_=0.0,
+            ).label("u"),
+            case(
+                (total < groups.lower_score, 1.0),
+                (total == groups.lower_score, groups.lower_weight),
+                else_=0.0,
+            ).label("l"),
+        ]
+    return select(*columns).where(*conditions).subquery("attempts")
 
 
 def _versions_of(session, quiz_id: str) -> dict[str, Question]:
@@ -144,14 +157,7 @@ def _item_sums(session, attempts, groups, pickable, questions):
     """
     if groups is None:
         return {}, {}
-    x, t = Answer.points, attempts.c.t
-    # The weights of Groups.upper and Groups.lower, in SQL.
-    upper = case(
-        (t > groups.upper_score, 1.0), (t == groups.upper_score, groups.upper_weight), else_=0.0
-    )
-    lower = case(
-        (t < groups.lower_score, 1.0), (t == groups.lower_score, groups.lower_weight), else_=0.0
-    )
+    x, t, upper, lower = Answer.points, attempts.c.t, attempts.c.u, attempts.c.l
     given = case((Answer.question_version.in_(pickable), cast(Answer.response, Text)), else_=None)
     query = (
         select(
