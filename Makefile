@@ -47,7 +47,7 @@ static/nhsuk/.built: node_modules/.installed scripts/build_assets.py
 run: export LINKWISE_ENV ?= development
 run: setup-run
 	@$(LINKWISE) db upgrade
-	@$(LINKWISE) seed-demo
+	@$(LINKWISE) seed-demo --learners 150 --top-up
 	@echo "Linkwise is running at http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
 	@$(LINKWISE) run --host 127.0.0.1 --port $(PORT) --reload --no-debugger
 

@@ -55,6 +55,7 @@ def record_grade(
         row = rows.get(marked.question.id)
         if row is not None:
             row.points = marked.points
+            row.question_version = marked.shown.version
     session.flush()
     _record_evidence(session, attempt, result, now)
     if result.passed:
