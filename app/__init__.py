@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         author,
         certificates,
         competencies,
+        credentials,
         errors,
         gate,
         learn,
@@ -68,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(competencies.bp)
     app.register_blueprint(quiz.bp)
     app.register_blueprint(certificates.bp)
+    app.register_blueprint(credentials.bp)
     app.register_blueprint(my.bp)
     app.register_blueprint(author.bp)
     app.register_blueprint(manage.bp)

@@ -30,7 +30,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import audit, certificates
+from app.services import audit, certificates, credentials
 from app.services.accounts import check_current_password
 
 ERASED_NAME = "Erased account"
@@ -221,6 +221,7 @@ def erase(
         .where(Certificate.user_id == user.id)
         .values(withdrawn_at=now, reflective_account={})
     )
+    credentials.withdraw_for_erasure(session, user.id, now)
     # A reason given for an extra attempt is free text about the person; the grant stands.
     session.execute(update(AttemptGrant).where(AttemptGrant.user_id == user.id).values(reason=""))
     # Answers keep their marks (the attempt's score stands) but not what was written.
