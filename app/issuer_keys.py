@@ -34,13 +34,18 @@ class SigningKey:
 
     def public_jwk(self) -> dict:
         """Return the public half as a JWK, named by its thumbprint."""
-        return {**self.key.as_dict(private=False), "kid": self.thumbprint, "alg": self.alg,
-                "use": "sig"}
+        return {
+            **self.key.as_dict(private=False),
+            "kid": self.thumbprint,
+            "alg": self.alg,
+            "use": "sig",
+        }
 
     def sign(self, claims: dict, kid: str) -> str:
         """Return claims signed as a compact JWT whose header names the key by kid."""
-        return jwt.encode({"alg": self.alg, "typ": "JWT", "kid": kid}, claims, self.key,
-                          algorithms=[self.alg])
+        return jwt.encode(
+            {"alg": self.alg, "typ": "JWT", "kid": kid}, claims, self.key, algorithms=[self.alg]
+        )
 
 
 def read_key(setting: str | bytes) -> SigningKey:
@@ -51,8 +56,9 @@ def read_key(setting: str | bytes) -> SigningKey:
         try:
             text = path.read_bytes()
         except OSError as error:
-            raise IssuerKeyError(f"cannot read the issuer key file {path}: {error.strerror}") \
-                from None
+            raise IssuerKeyError(
+                f"cannot read the issuer key file {path}: {error.strerror}"
+            ) from None
     for kind, alg in ((ECKey, "ES256"), (RSAKey, "RS256")):
         try:
             key = kind.import_key(text)

@@ -64,12 +64,16 @@ def state_of(code: str, now: datetime | None = None) -> CredentialState | None:
     """Return the state of the credential issued with a certificate, or None if there is none."""
     if len(code) > 64:
         return None
-    row = db.session().execute(
-        select(Credential, Certificate.code, User.full_name)
-        .join(Certificate, Certificate.id == Credential.certificate_id)
-        .join(User, User.id == Certificate.user_id)
-        .where(Certificate.code == normalise_code(code))
-    ).one_or_none()
+    row = (
+        db.session()
+        .execute(
+            select(Credential, Certificate.code, User.full_name)
+            .join(Certificate, Certificate.id == Credential.certificate_id)
+            .join(User, User.id == Certificate.user_id)
+            .where(Certificate.code == normalise_code(code))
+        )
+        .one_or_none()
+    )
     return _state(row, now or utcnow(), None) if row else None
 
 
@@ -91,12 +95,16 @@ def check_token(text: str, now: datetime | None = None) -> CredentialState:
         claims = jwt.decode(token, key, algorithms=[stored.public_jwk["alg"]]).claims
     except (JoseError, ValueError):
         return CredentialState("altered")
-    row = db.session().execute(
-        select(Credential, Certificate.code, User.full_name)
-        .join(Certificate, Certificate.id == Credential.certificate_id)
-        .join(User, User.id == Certificate.user_id)
-        .where(Credential.credential_id == str(claims.get("jti", "")))
-    ).one_or_none()
+    row = (
+        db.session()
+        .execute(
+            select(Credential, Certificate.code, User.full_name)
+            .join(Certificate, Certificate.id == Credential.certificate_id)
+            .join(User, User.id == Certificate.user_id)
+            .where(Credential.credential_id == str(claims.get("jti", "")))
+        )
+        .one_or_none()
+    )
     if row is None:
         return CredentialState("altered")
     return _state(row, now or utcnow(), claims)
@@ -107,8 +115,10 @@ def _state(row, now: datetime, claims: dict | None) -> CredentialState:
     achievement = ((claims or {}).get("credentialSubject") or {}).get("achievement") or {}
     until = credential.valid_until
     status = (
-        "revoked" if credential.revoked_at
-        else "expired" if until is not None and now >= until
+        "revoked"
+        if credential.revoked_at
+        else "expired"
+        if until is not None and now >= until
         else "valid"
     )
     return CredentialState(
@@ -137,8 +147,7 @@ def status_list_token(number: int, now: datetime | None = None) -> str | None:
     now = now or utcnow()
     url = status_list_url(number)
     document = status_list.status_list_credential(url, issuer().id, revoked, now)
-    claims = {**document, "iss": document["issuer"], "jti": url,
-              "nbf": int(now.timestamp())}
+    claims = {**document, "iss": document["issuer"], "jti": url, "nbf": int(now.timestamp())}
     key = signing_key()
     return key.sign(claims, key_url(key.thumbprint))
 

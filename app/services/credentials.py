@@ -140,11 +140,18 @@ def revoke(code: str, reason: str, *, actor_id: int | None = None, via: str = "w
     ).rowcount
     if not changed:
         session.rollback()
-        return Revocation("already", session.scalar(
-            select(Credential.revoked_at).where(Credential.id == credential_id)))
+        return Revocation(
+            "already",
+            session.scalar(select(Credential.revoked_at).where(Credential.id == credential_id)),
+        )
     audit.record(
-        session, "credential.revoked", actor_id=actor_id, subject_id=holder_id, via=via,
-        certificate=code, reason=reason[:MAX_REASON],
+        session,
+        "credential.revoked",
+        actor_id=actor_id,
+        subject_id=holder_id,
+        via=via,
+        certificate=code,
+        reason=reason[:MAX_REASON],
     )
     session.commit()
     return Revocation("revoked", now)

@@ -42,10 +42,14 @@ def download(module_slug: str):
     if issued is None or not issued.jwt:
         abort(404)
     filename = f"linkwise-credential-{module.slug}.jwt"
-    return issued.jwt, 200, {
-        "Content-Type": "application/vc+jwt",
-        "Content-Disposition": f'attachment; filename="{filename}"',
-    }
+    return (
+        issued.jwt,
+        200,
+        {
+            "Content-Type": "application/vc+jwt",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )
 
 
 @bp.get("/credentials/issuer", endpoint="issuer_profile")
@@ -70,11 +74,15 @@ def public_key_view(thumbprint: str):
 def status_list(number: int):
     """Serve a signed revocation status list (Bitstring Status List, as a VC-JWT)."""
     token = status_list_token(number) or abort(404)
-    return token, 200, {
-        "Content-Type": "application/vc+jwt",
-        "Cache-Control": "public, max-age=60",
-        "Access-Control-Allow-Origin": "*",
-    }
+    return (
+        token,
+        200,
+        {
+            "Content-Type": "application/vc+jwt",
+            "Cache-Control": "public, max-age=60",
+            "Access-Control-Allow-Origin": "*",
+        },
+    )
 
 
 @bp.get("/credentials/achievements/<module_slug>")
@@ -114,6 +122,9 @@ def check():
     state = check_token(pasted) if pasted.strip() else None
     error = None if pasted.strip() else "Paste the credential you were given"
     return render_template(
-        "credentials/check.html", state=state, error=error, pasted=pasted,
+        "credentials/check.html",
+        state=state,
+        error=error,
+        pasted=pasted,
         facts=asdict(state) if state else {},
     ), 400 if error else 200

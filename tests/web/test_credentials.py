@@ -113,9 +113,7 @@ def test_issuer_profile_keys_and_status_list_are_served(app, earned):
     assert anonymous.get("/credentials/status/1").mimetype == "application/vc+jwt"
     assert anonymous.get("/credentials/status/2").status_code == 404
     module_slug = payload(earned[2])["credentialSubject"]["achievement"]["id"].rsplit("/", 1)[1]
-    assert anonymous.get(f"/credentials/achievements/{module_slug}").json["type"] == [
-        "Achievement"
-    ]
+    assert anonymous.get(f"/credentials/achievements/{module_slug}").json["type"] == ["Achievement"]
 
 
 def test_only_the_holder_downloads_the_credential(app, earned, make_user, module):
