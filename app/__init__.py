@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.web import (
         account,
         admin,
+        admin_credentials,
         auth,
         author,
         certificates,
@@ -74,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(author.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_credentials.bp)
     errors.init_app(app)
 
     from app import cli

@@ -40,6 +40,7 @@ class CredentialState:
     issued_at: datetime | None = None
     valid_until: datetime | None = None
     revoked_at: datetime | None = None
+    revoked_reason: str | None = None  # for administrators only: never in public answers
 
     @property
     def label(self) -> str:
@@ -130,6 +131,7 @@ def _state(row, now: datetime, claims: dict | None) -> CredentialState:
         issued_at=credential.issued_at,
         valid_until=until,
         revoked_at=credential.revoked_at,
+        revoked_reason=credential.revoked_reason,
     )
 
 

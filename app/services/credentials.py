@@ -111,6 +111,30 @@ def credential_of(certificate_id: int) -> Credential | None:
     return db.session().scalar(query)
 
 
+def export_for(user_id: int) -> list[dict]:
+    """Return the learner's credentials, each with the signed file, for their data export."""
+    rows = db.session().execute(
+        select(Credential, Certificate.code, Certificate.module_slug)
+        .join(Certificate, Certificate.id == Credential.certificate_id)
+        .where(Certificate.user_id == user_id)
+        .order_by(Credential.id)
+    )
+    return [
+        {
+            "id": c.credential_id,
+            "certificate": code,
+            "module": slug,
+            "issued_at": c.issued_at.isoformat(),
+            "valid_until": c.valid_until.isoformat() if c.valid_until else None,
+            "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
+            "revoked_reason": c.revoked_reason,
+            "status_list_index": f"{c.status_list}:{c.status_index}",
+            "credential": c.jwt or None,
+        }
+        for c, code, slug in rows
+    ]
+
+
 @dataclass(frozen=True)
 class Revocation:
     """What a request to revoke did: "revoked", "already" or "not-found"."""

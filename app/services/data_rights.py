@@ -57,6 +57,9 @@ def export_archive(
                 continue
             details = certificates.details(certificate, module, catalogue)
             archive.writestr(f"certificates/{module.slug}.pdf", render_certificate_pdf(details))
+        for held in data["credentials"]:
+            if held["credential"]:
+                archive.writestr(f"credentials/{held['module']}.jwt", held["credential"])
     audit.record(
         session, "data.exported", actor_id=actor_id, subject_id=user.id, via=via, address=address
     )
@@ -122,6 +125,7 @@ def export_data(user: User, catalogue: Catalogue) -> dict:
             }
             for c in _certificates(user.id)
         ],
+        "credentials": credentials.export_for(user.id),
         "competency_levels": [
             {
                 "competency": level.competency_code,

@@ -1,7 +1,5 @@
 """Open Badges credentials: the learner's download, what verifiers fetch, checking one."""
 
-from dataclasses import asdict
-
 from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user, login_required
 
@@ -126,5 +124,4 @@ def check():
         state=state,
         error=error,
         pasted=pasted,
-        facts=asdict(state) if state else {},
     ), 400 if error else 200
