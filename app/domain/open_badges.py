@@ -84,7 +84,9 @@ class CredentialFacts:
 
 def timestamp(moment: datetime) -> str:
     """Return a UTC date-time the way credentials write it (2026-12-02T18:00:00Z)."""
-    return moment.astimezone(UTC).strftime(STAMP)
+    # A naive time is UTC already (SQLite hands stored times back without their zone).
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.strftime(STAMP)
 
 
 def cpd_hours(minutes: int) -> float:

@@ -17,6 +17,7 @@ from app.issuer_keys import signing_key
 from app.models import Certificate, User, utcnow
 from app.models_credentials import Credential, IssuerKey
 from app.services.credentials import issuer, key_url, status_list_url
+from app.services.quizzes import aware
 
 # What each state means to someone checking a credential.
 STATES = {
@@ -114,7 +115,7 @@ def check_token(text: str, now: datetime | None = None) -> CredentialState:
 def _state(row, now: datetime, claims: dict | None) -> CredentialState:
     credential, code, name = row
     achievement = ((claims or {}).get("credentialSubject") or {}).get("achievement") or {}
-    until = credential.valid_until
+    until = aware(credential.valid_until)
     status = (
         "revoked"
         if credential.revoked_at
@@ -128,9 +129,9 @@ def _state(row, now: datetime, claims: dict | None) -> CredentialState:
         # An erased holder's name is gone: a revoked credential names nobody.
         learner_name=None if credential.revoked_at and not credential.jwt else name,
         module_title=achievement.get("name"),
-        issued_at=credential.issued_at,
+        issued_at=aware(credential.issued_at),
         valid_until=until,
-        revoked_at=credential.revoked_at,
+        revoked_at=aware(credential.revoked_at),
         revoked_reason=credential.revoked_reason,
     )
 

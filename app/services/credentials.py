@@ -31,6 +31,7 @@ from app.models import Attempt, Certificate, User, utcnow
 from app.models_credentials import Credential, IssuerKey
 from app.services import audit
 from app.services.certificates import verify_url
+from app.services.quizzes import aware
 from app.services.upsert import insert_for
 
 MAX_REASON = 500
@@ -70,6 +71,7 @@ def issue(session: Session, certificate: Certificate, now: datetime) -> Credenti
     """Sign and store the credential for a certificate; None if it already has one."""
     if session.scalar(select(Credential.id).where(Credential.certificate_id == certificate.id)):
         return None
+    now = aware(now)
     key = signing_key()
     _remember_key(session, key, now)
     row = Credential(
