@@ -11,6 +11,7 @@ from joserfc.jwk import JWKRegistry
 from sqlalchemy import select
 
 from app import db
+from app.content import catalogue
 from app.domain import open_badges, status_list
 from app.domain.certificate_codes import normalise_code
 from app.issuer_keys import signing_key
@@ -69,7 +70,7 @@ def state_of(code: str, now: datetime | None = None) -> CredentialState | None:
     row = (
         db.session()
         .execute(
-            select(Credential, Certificate.code, User.full_name)
+            select(Credential, Certificate.code, User.full_name, Certificate.module_slug)
             .join(Certificate, Certificate.id == Credential.certificate_id)
             .join(User, User.id == Certificate.user_id)
             .where(Certificate.code == normalise_code(code))
@@ -100,7 +101,7 @@ def check_token(text: str, now: datetime | None = None) -> CredentialState:
     row = (
         db.session()
         .execute(
-            select(Credential, Certificate.code, User.full_name)
+            select(Credential, Certificate.code, User.full_name, Certificate.module_slug)
             .join(Certificate, Certificate.id == Credential.certificate_id)
             .join(User, User.id == Certificate.user_id)
             .where(Credential.credential_id == str(claims.get("jti", "")))
@@ -113,8 +114,9 @@ def check_token(text: str, now: datetime | None = None) -> CredentialState:
 
 
 def _state(row, now: datetime, claims: dict | None) -> CredentialState:
-    credential, code, name = row
+    credential, code, name, module_slug = row
     achievement = ((claims or {}).get("credentialSubject") or {}).get("achievement") or {}
+    module = catalogue().module(module_slug)
     until = aware(credential.valid_until)
     status = (
         "revoked"
@@ -128,7 +130,7 @@ def _state(row, now: datetime, claims: dict | None) -> CredentialState:
         certificate_code=code,
         # An erased holder's name is gone: a revoked credential names nobody.
         learner_name=None if credential.revoked_at and not credential.jwt else name,
-        module_title=achievement.get("name"),
+        module_title=achievement.get("name") or (module.title if module else module_slug),
         issued_at=aware(credential.issued_at),
         valid_until=until,
         revoked_at=aware(credential.revoked_at),
