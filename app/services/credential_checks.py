@@ -15,6 +15,7 @@ from app.content import catalogue
 from app.domain import open_badges, status_list
 from app.domain.certificate_codes import normalise_code
 from app.issuer_keys import signing_key
+from app.links import absolute_url
 from app.models import Certificate, User, utcnow
 from app.models_credentials import Credential, IssuerKey
 from app.services.credentials import issuer, key_url, status_list_url
@@ -158,7 +159,7 @@ def status_list_token(number: int, now: datetime | None = None) -> str | None:
 
 
 def issuer_profile() -> dict:
-    """Return the issuer's Open Badges Profile, with where its keys are."""
+    """Return the issuer's Open Badges Profile, saying where its keys are."""
     who = issuer()
     return {
         "@context": list(open_badges.CONTEXTS),
@@ -167,8 +168,9 @@ def issuer_profile() -> dict:
         "name": who.name,
         "url": who.url,
         "description": "Linkwise issues CPD certificates for healthcare professionals as "
-        "Open Badges 3.0 credentials, signed as VC-JWTs with the keys listed here.",
-        "publicKeys": [key_url(k["kid"]) for k in public_keys()["keys"]],
+        "Open Badges 3.0 credentials, signed as VC-JWTs. The kid in each credential's header "
+        "is the address of the public key that signed it; all of them are listed at "
+        + absolute_url("credentials.keys"),
     }
 
 

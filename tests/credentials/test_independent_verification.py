@@ -126,3 +126,5 @@ def test_an_expired_credential_is_reported_expired_by_both(app, live_server, iss
     assert "expired" in library_verdict(old).lower()
     status, body = http_get(f"{live_server}/credentials/verify/{code}")
     assert json.loads(body)["status"] == "expired"
+    status, page = http_get(f"{live_server}/certificates/{code}")
+    assert status == 200 and b"Certificate expired" in page

@@ -108,7 +108,9 @@ def test_issuer_profile_keys_and_status_list_are_served(app, earned):
     anonymous = app.test_client()
     profile = anonymous.get("/credentials/issuer")
     assert profile.mimetype == "application/ld+json"
-    assert profile.json["type"] == ["Profile"] and profile.json["publicKeys"]
+    assert (
+        profile.json["type"] == ["Profile"] and "/credentials/keys" in profile.json["description"]
+    )
     keys = anonymous.get("/credentials/keys").json["keys"]
     assert len(keys) == 1 and "d" not in keys[0]  # never the private part
     assert anonymous.get("/credentials/keys/not-a-key").status_code == 404
