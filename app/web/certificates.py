@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app.content import catalogue
 from app.domain import reflection
 from app.domain.certificates import render_certificate_pdf
-from app.services import certificates, credential_checks, credentials, learning
+from app.services import certificates, credential_checks, learning
 
 bp = Blueprint("certificates", __name__)
 
@@ -33,7 +33,7 @@ def certificate(module_slug: str):
         headings=reflection.HEADINGS,
         limit=reflection.MAX_LENGTH,
         next_module=learning.next_module(current_user.db_id, catalogue(), after=module),
-        has_credential=credentials.credential_of(certificate.id) is not None,
+        credential=credential_checks.state_of(certificate.code),
     )
 
 

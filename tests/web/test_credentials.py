@@ -137,8 +137,10 @@ def admin_client(app, make_user):
     return admin
 
 
-def test_admin_revokes_with_a_reason_once_and_every_check_then_says_revoked(app, earned, make_user):
-    _, code, token = earned
+def test_admin_revokes_with_a_reason_once_and_every_check_then_says_revoked(
+    app, earned, make_user, module
+):
+    learner, code, token = earned
     admin = admin_client(app, make_user)
     page = f"/admin/credentials/?code={code.lower()}"
     assert "Revoke credential" in admin.get(page).text
@@ -166,6 +168,8 @@ def test_admin_revokes_with_a_reason_once_and_every_check_then_says_revoked(app,
     assert anonymous.get(f"/credentials/verify/{code}").json["status"] == "revoked"
     assert anonymous.post("/credentials/verify", data=token).json["status"] == "revoked"
     assert verify(token, over_client(app), base_url=BASE).status == "revoked"
+    own_page = learner.get(f"/modules/{module.slug}/certificate/").text
+    assert "Linkwise revoked your credential" in own_page and "credential.jwt" not in own_page
 
 
 def test_other_roles_cannot_see_or_revoke(app, earned, make_user):
@@ -242,13 +246,17 @@ def test_data_export_holds_the_credential_and_erasure_revokes_and_forgets_it(app
     assert app.test_client().get(f"/credentials/verify/{code}").json["name"] is None
 
 
-def test_certificates_earned_before_credentials_get_one_from_the_command(app, earned):
-    _, code, _ = earned
+def test_certificates_earned_before_credentials_get_one_from_the_command(app, earned, module):
+    client, code, _ = earned
     with app.app_context():
         db.session().execute(Credential.__table__.delete())
         db.session().commit()
+    page = f"/modules/{module.slug}/certificate/"
+    assert "issued before Linkwise issued credentials" in client.get(page).text
+    assert client.get(f"/modules/{module.slug}/credential.jwt").status_code == 404
     result = app.test_cli_runner().invoke(args=["issue-credentials"])
     assert result.output.strip() == "issued 1 credential"
     assert app.test_client().get(f"/credentials/verify/{code}").json["status"] == "valid"
+    assert "credential.jwt" in client.get(page).text
     again = app.test_cli_runner().invoke(args=["issue-credentials"])
     assert again.output.strip() == "issued 0 credentials"
