@@ -35,6 +35,7 @@ LINKWISE_SETTINGS = (
     "LRS_USERNAME",
     "LRS_PASSWORD",
     "ISSUER_KEY",
+    "ISSUER_RETIRED_KEYS",
     "ISSUER_NAME",
 )
 # Production will not start without these: each names what a real deployment must say.
@@ -109,6 +110,9 @@ def _defaults(instance_path: Path) -> dict:
         # Open Badges credentials: the signing key (a PEM path or text; development makes
         # one in the instance folder) and the issuer's name in every credential.
         "ISSUER_KEY": None,
+        # Keys used before the current one, kept so that the status lists of what they
+        # signed are signed by the same key (see docs/credentials.md, rotation).
+        "ISSUER_RETIRED_KEYS": None,
         "ISSUER_NAME": "Linkwise",
     }
 
@@ -211,9 +215,14 @@ def _check_lrs(config: dict) -> None:
 
 def _check_issuer_key(config: dict) -> None:
     """Refuse to start production with a signing key that could not sign."""
-    from app.issuer_keys import IssuerKeyError, read_key
+    from app.issuer_keys import IssuerKeyError, read_key, split_settings
 
     try:
         read_key(config["ISSUER_KEY"])
     except IssuerKeyError as error:
         raise ConfigError(f"LINKWISE_ISSUER_KEY: {error}") from None
+    for setting in split_settings(config["ISSUER_RETIRED_KEYS"]):
+        try:
+            read_key(setting)
+        except IssuerKeyError as error:
+            raise ConfigError(f"LINKWISE_ISSUER_RETIRED_KEYS: {error}") from None

@@ -85,6 +85,36 @@ def signing_key() -> SigningKey:
     return found
 
 
+def retired_keys() -> dict[str, SigningKey]:
+    """Return the retired keys still configured, by thumbprint: they sign their status lists."""
+    found = current_app.extensions.get("linkwise.retired_issuer_keys")
+    if found is None:
+        keys = (read_key(s) for s in split_settings(current_app.config.get("ISSUER_RETIRED_KEYS")))
+        found = current_app.extensions["linkwise.retired_issuer_keys"] = {
+            k.thumbprint: k for k in keys
+        }
+    return found
+
+
+def key_by_thumbprint(thumbprint: str) -> SigningKey | None:
+    """Return the current or a retired private key with this thumbprint, or None."""
+    current = signing_key()
+    return current if current.thumbprint == thumbprint else retired_keys().get(thumbprint)
+
+
+def split_settings(setting) -> list[str]:
+    """Return the retired keys setting as a list of key settings (paths or PEM texts)."""
+    # Paths are joined by the path separator (":"); PEM texts simply follow one another.
+    if not setting:
+        return []
+    if not isinstance(setting, str):
+        return [str(s) for s in setting]
+    if "-----BEGIN" in setting:
+        marker = "-----BEGIN"
+        return [marker + part for part in setting.split(marker)[1:]]
+    return [part for part in setting.split(os.pathsep) if part.strip()]
+
+
 def development_key(folder: Path) -> Path:
     """Return the development key file in folder, making it first if there is none."""
     path = folder / DEVELOPMENT_KEY_FILE

@@ -14,7 +14,7 @@ from app import db
 from app.content import catalogue
 from app.domain import open_badges, status_list
 from app.domain.certificate_codes import normalise_code
-from app.issuer_keys import signing_key
+from app.issuer_keys import key_by_thumbprint, signing_key
 from app.links import absolute_url
 from app.models import Certificate, User, utcnow
 from app.models_credentials import Credential, IssuerKey
@@ -139,8 +139,11 @@ def _state(row, now: datetime, claims: dict | None) -> CredentialState:
     )
 
 
-def status_list_token(number: int, now: datetime | None = None) -> str | None:
-    """Return the signed status list credential for a list, or None past the last list."""
+def status_list_token(number: int, thumbprint: str, now: datetime | None = None) -> str | None:
+    """Return status list N signed by the key named; None past the last list or key unknown."""
+    key = key_by_thumbprint(thumbprint)
+    if key is None:
+        return None
     session = db.session()
     last = session.scalar(select(Credential.status_list).order_by(Credential.id.desc()).limit(1))
     if number < 1 or number > max(last or 1, 1):
@@ -151,10 +154,9 @@ def status_list_token(number: int, now: datetime | None = None) -> str | None:
         )
     ).all()
     now = now or utcnow()
-    url = status_list_url(number)
+    url = status_list_url(number, thumbprint)
     document = status_list.status_list_credential(url, issuer().id, revoked, now)
     claims = {**document, "iss": document["issuer"], "jti": url, "nbf": int(now.timestamp())}
-    key = signing_key()
     return key.sign(claims, key_url(key.thumbprint))
 
 

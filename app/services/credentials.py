@@ -51,9 +51,11 @@ def key_url(thumbprint: str) -> str:
     return absolute_url("credentials.public_key", thumbprint=thumbprint)
 
 
-def status_list_url(number: int) -> str:
-    """Return the address of one signed status list."""
-    return absolute_url("credentials.status_list", number=number)
+def status_list_url(number: int, thumbprint: str) -> str:
+    """Return the address of status list N as signed by the key with this thumbprint."""
+    # Every key serves the same bits of list N: a credential names the list signed by its
+    # own key, for verifiers that require the list and the credential to share a key.
+    return absolute_url("credentials.status_list", thumbprint=thumbprint, number=number)
 
 
 def issue_for(session: Session, user_id: int, module_slug: str, now: datetime) -> None:
@@ -262,7 +264,7 @@ def _facts(session: Session, certificate: Certificate, row: Credential, now) -> 
         valid_from=now,
         valid_until=now + period if period else None,
         completed_at=attempt.submitted_at or certificate.issued_at,
-        status_list_url=status_list_url(row.status_list),
+        status_list_url=status_list_url(row.status_list, row.key_id),
         status_index=row.status_index,
     )
 

@@ -68,10 +68,10 @@ def public_key_view(thumbprint: str):
     return _json(public_key(thumbprint) or abort(404), mimetype="application/jwk+json")
 
 
-@bp.get("/credentials/status/<int:number>")
-def status_list(number: int):
-    """Serve a signed revocation status list (Bitstring Status List, as a VC-JWT)."""
-    token = status_list_token(number) or abort(404)
+@bp.get("/credentials/status/<thumbprint>/<int:number>")
+def status_list(thumbprint: str, number: int):
+    """Serve a revocation status list (Bitstring Status List) as a VC-JWT signed by a key."""
+    token = status_list_token(number, thumbprint) or abort(404)
     return (
         token,
         200,

@@ -13,12 +13,14 @@ from datetime import timedelta
 
 import pytest
 from cryptography.hazmat.primitives import serialization
+from joserfc.jwk import ECKey
 from jwt.algorithms import ECAlgorithm
 from openbadgeslib.ob3 import OB3VerificationError, OB3Verifier
 from sqlalchemy import select, update
 
 from app import db
 from app.content import catalogue
+from app.issuer_keys import signing_key
 from app.models import Certificate
 from app.models_credentials import Credential
 from app.services import credentials
@@ -128,3 +130,47 @@ def test_an_expired_credential_is_reported_expired_by_both(app, live_server, iss
     assert json.loads(body)["status"] == "expired"
     status, page = http_get(f"{live_server}/certificates/{code}")
     assert status == 200 and b"Certificate expired" in page
+
+
+def rotate(app, *, keep_retired: bool) -> None:
+    """Sign from now on with a new key; keep the old one as retired, or drop it."""
+    with app.app_context():
+        old = signing_key().key.as_pem(private=True).decode()
+    app.config["ISSUER_KEY"] = ECKey.generate_key("P-256", private=True).as_pem(private=True)
+    app.config["ISSUER_RETIRED_KEYS"] = [old] if keep_retired else None
+    app.extensions.pop("linkwise.issuer_key", None)
+    app.extensions.pop("linkwise.retired_issuer_keys", None)
+
+
+def test_after_a_key_rotation_old_and_new_credentials_verify_and_revoke(
+    app, live_server, issued, make_user
+):
+    old_token, old_code = issued
+    rotate(app, keep_retired=True)
+    with app.app_context():
+        module = next(m for m in catalogue().modules if m.assessment and m.competency_codes)
+    email = make_user("second@example.org")
+    client = app.test_client()
+    sign_in(client, email)
+    pass_module(app, client, email, module)
+    new_token = client.get(f"/modules/{module.slug}/credential.jwt").text
+    assert (
+        json.loads(_b64(new_token.split(".")[0]))["kid"]
+        != json.loads(_b64(old_token.split(".")[0]))["kid"]
+    )
+    for token in (old_token, new_token):
+        assert verify(token, http_get, base_url=live_server).status == "valid"
+        assert library_verdict(token) == "valid"
+    with app.app_context():
+        credentials.revoke(old_code, "Issued in error")
+    assert verify(old_token, http_get, base_url=live_server).status == "revoked"
+    assert "status 'revocation' is set" in library_verdict(old_token)
+    assert library_verdict(new_token) == "valid"
+
+
+def test_without_the_retired_key_old_credentials_fail_closed_on_status(app, live_server, issued):
+    token, _ = issued
+    rotate(app, keep_retired=False)
+    verdict = verify(token, http_get, base_url=live_server)
+    assert verdict.status == "invalid" and "status list answered 404" in verdict.reasons[0]
+    assert library_verdict(token) != "valid"

@@ -4,7 +4,7 @@ import pytest
 from joserfc.jwk import ECKey, RSAKey
 
 from app.config import ConfigError, load
-from app.issuer_keys import development_key, read_key
+from app.issuer_keys import development_key, read_key, split_settings
 from tests.domain.test_account_rules import PRODUCTION_ENVIRON
 
 
@@ -37,3 +37,19 @@ def test_development_makes_one_private_key_and_keeps_it(tmp_path):
     text = first.read_bytes()
     assert development_key(tmp_path).read_bytes() == text
     assert [p.name for p in tmp_path.iterdir()] == ["issuer-key.pem"]  # no drafts left behind
+
+
+def test_retired_keys_are_given_as_paths_or_pems_and_each_must_load(tmp_path):
+    pems = [ECKey.generate_key("P-256", private=True).as_pem(private=True) for _ in range(2)]
+    paths = [tmp_path / "old-1.pem", tmp_path / "old-2.pem"]
+    for path, pem in zip(paths, pems, strict=True):
+        path.write_bytes(pem)
+    assert split_settings(f"{paths[0]}:{paths[1]}") == [str(paths[0]), str(paths[1])]
+    assert [read_key(s).thumbprint for s in split_settings(b"".join(pems).decode())] == [
+        read_key(pem).thumbprint for pem in pems
+    ]
+    environ = {**PRODUCTION_ENVIRON, "LINKWISE_ISSUER_RETIRED_KEYS": f"{paths[0]}:/no/such.pem"}
+    with pytest.raises(ConfigError, match="LINKWISE_ISSUER_RETIRED_KEYS: cannot read"):
+        load(tmp_path, environ=environ)
+    environ["LINKWISE_ISSUER_RETIRED_KEYS"] = f"{paths[0]}:{paths[1]}"
+    assert load(tmp_path, environ=environ)["ISSUER_RETIRED_KEYS"]

@@ -114,8 +114,10 @@ def test_issuer_profile_keys_and_status_list_are_served(app, earned):
     keys = anonymous.get("/credentials/keys").json["keys"]
     assert len(keys) == 1 and "d" not in keys[0]  # never the private part
     assert anonymous.get("/credentials/keys/not-a-key").status_code == 404
-    assert anonymous.get("/credentials/status/1").mimetype == "application/vc+jwt"
-    assert anonymous.get("/credentials/status/2").status_code == 404
+    kid = keys[0]["kid"]
+    assert anonymous.get(f"/credentials/status/{kid}/1").mimetype == "application/vc+jwt"
+    assert anonymous.get(f"/credentials/status/{kid}/2").status_code == 404
+    assert anonymous.get("/credentials/status/not-a-key/1").status_code == 404
     module_slug = payload(earned[2])["credentialSubject"]["achievement"]["id"].rsplit("/", 1)[1]
     assert anonymous.get(f"/credentials/achievements/{module_slug}").json["type"] == ["Achievement"]
 
