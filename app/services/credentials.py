@@ -70,7 +70,9 @@ def issue_for(session: Session, user_id: int, module_slug: str, now: datetime) -
 
 
 def issue(session: Session, certificate: Certificate, now: datetime) -> Credential | None:
-    """Sign and store the credential for a certificate; None if it already has one."""
+    """Sign and store the credential for a certificate; None if it has one or lost its module."""
+    if catalogue().module(certificate.module_slug) is None:
+        return None  # a module since removed: nothing to describe the achievement with
     if session.scalar(select(Credential.id).where(Credential.certificate_id == certificate.id)):
         return None
     now = aware(now)

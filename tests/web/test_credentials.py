@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app import db
 from app.content import catalogue
-from app.models import AuditEvent, User
+from app.models import AuditEvent, Certificate, User
 from app.models_credentials import Credential, IssuerKey
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.credential_verifier import tampered, verify
@@ -262,3 +262,12 @@ def test_certificates_earned_before_credentials_get_one_from_the_command(app, ea
     assert "credential.jwt" in client.get(page).text
     again = app.test_cli_runner().invoke(args=["issue-credentials"])
     assert again.output.strip() == "issued 0 credentials"
+
+
+def test_a_certificate_whose_module_was_removed_gets_no_credential(app, earned):
+    with app.app_context():
+        db.session().execute(Credential.__table__.delete())
+        db.session().execute(Certificate.__table__.update().values(module_slug="removed-module"))
+        db.session().commit()
+    result = app.test_cli_runner().invoke(args=["issue-credentials"])
+    assert result.exit_code == 0 and result.output.strip() == "issued 0 credentials"
