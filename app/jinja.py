@@ -204,6 +204,7 @@ def _site_header(_script_root: str, endpoint: str | None, viewer: tuple | None) 
         nav.append(("author.coverage_page", "Coverage", section == "author" and not quizzes))
     if viewer is not None and viewer[1] == "admin":
         nav.append(("admin.audit_log", "Audit log", section == "admin"))
+        nav.append(("credential_admin.find", "Credentials", section == "credential_admin"))
     params = {
         "service": {"text": SERVICE_NAME, "href": url_for("pages.home")},
         "logo": {"ariaLabel": "Linkwise homepage"},

@@ -330,4 +330,4 @@ class AttemptGrant(Base):
 
 
 # Tables kept in their own modules, registered on the same metadata.
-from app import models_statements  # noqa: E402, F401
+from app import models_credentials, models_statements  # noqa: E402, F401

@@ -16,7 +16,7 @@ from app.domain.content import quiz_key
 from app.domain.quizzes.attempts import Grade, Shown, grade
 from app.domain.quizzes.model import QuizSettings
 from app.models import Answer, Attempt, Certificate, Evidence, User
-from app.services import attainment, learning, xapi
+from app.services import attainment, credentials, learning, xapi
 from app.services.upsert import insert_for
 
 
@@ -71,6 +71,7 @@ def record_grade(
             )
             .on_conflict_do_nothing(index_elements=["user_id", "module_slug"])
         )
+        credentials.issue_for(session, attempt.user_id, attempt.module_slug, now)
     xapi.quiz_graded(attempt, settings, result, now)
     session.expire(attempt)
     return result
