@@ -47,12 +47,14 @@ static/nhsuk/.built: node_modules/.installed scripts/build_assets.py
 run: export LINKWISE_ENV ?= development
 run: setup-run
 	@$(LINKWISE) db upgrade
-	@$(LINKWISE) seed-demo
+	@$(LINKWISE) seed-demo --learners 150 --top-up
 	@echo "Linkwise is running at http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
 	@$(LINKWISE) run --host 127.0.0.1 --port $(PORT) --reload --no-debugger
 
 test: setup
 	@test -x $(CHROMIUM) || { echo "Browser tests need Chromium at $(CHROMIUM): run 'apt-get install chromium' (Debian) or set CHROMIUM=/path/to/chromium"; exit 1; }
+	@command -v java >/dev/null || { echo "The HTML checker needs Java: run 'apt-get install default-jre-headless' (Debian)"; exit 1; }
+	@command -v pdftotext >/dev/null || { echo "The PDF tests read PDFs back with poppler: run 'apt-get install poppler-utils' (Debian)"; exit 1; }
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup

@@ -45,10 +45,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.web import (
         account,
         admin,
+        admin_credentials,
         auth,
         author,
         certificates,
         competencies,
+        credentials,
         errors,
         gate,
         learn,
@@ -68,10 +70,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(competencies.bp)
     app.register_blueprint(quiz.bp)
     app.register_blueprint(certificates.bp)
+    app.register_blueprint(credentials.bp)
     app.register_blueprint(my.bp)
     app.register_blueprint(author.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_credentials.bp)
     errors.init_app(app)
 
     from app import cli

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import create_engine
 
-from app import cli_admin, content
+from app import cli_admin, cli_credentials, content
 from app.cli_content import import_gift_command, import_text2qti_command, validate
 from app.cli_errors import (
     LinkwiseGroup,
@@ -19,6 +19,7 @@ from app.cli_errors import (
 )
 from app.cli_exchange import EXCHANGE_COMMANDS
 from app.cli_frameworks import FRAMEWORK_COMMANDS
+from app.cli_items import item_stats_command
 from app.domain.accounts import PROFESSIONS, ROLES
 from app.services import accounts, demo, seeding
 
@@ -206,13 +207,28 @@ def set_role(email, role, organisation):
     "organisation",
     help="Put the generated learners in this organisation (created if missing).",
 )
-def seed_demo(learner_count, seed, organisation):
+@click.option(
+    "--top-up",
+    is_flag=True,
+    help="Add only as many learners as this seed lacks to reach --learners (safe to repeat).",
+)
+@click.option(
+    "--without-answers",
+    is_flag=True,
+    help="Leave out the answer rows of the attempts (faster; item analysis then has none).",
+)
+def seed_demo(learner_count, seed, organisation, top_up, without_answers):
     """Load the demo organisation and accounts, and optionally many learners (development only)."""
     if not current_app.config["DEMO_DATA_ALLOWED"]:
         raise click.ClickException("demo data is never loaded in production (LINKWISE_ENV)")
     password = current_app.config["DEMO_PASSWORD"]
     summary = demo.seed_accounts(password)
     click.echo(summary.describe())
+    if learner_count and top_up:
+        learner_count = max(0, learner_count - seeding.seeded_count(seed))
+        if learner_count and content.errors():
+            click.echo("No demo learners added: the content has errors (see above).")
+            return
     if learner_count and content.errors():
         raise click.ClickException(
             "the content has errors, so no learners can be drawn from it: "
@@ -220,7 +236,11 @@ def seed_demo(learner_count, seed, organisation):
         )
     if learner_count:
         report = seeding.seed_learners(
-            learner_count, seed, password, organisation or summary.organisation
+            learner_count,
+            seed,
+            password,
+            organisation or summary.organisation,
+            with_answers=not without_answers,
         )
         click.echo(report.describe())
 
@@ -242,7 +262,9 @@ APP_COMMANDS = (
     set_role,
     seed_demo,
     recompute_levels,
+    item_stats_command,
     *cli_admin.COMMANDS,
+    *cli_credentials.COMMANDS,
     *EXCHANGE_COMMANDS,
 )
 

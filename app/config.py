@@ -35,6 +35,9 @@ LINKWISE_SETTINGS = (
     "LRS_URL",
     "LRS_USERNAME",
     "LRS_PASSWORD",
+    "ISSUER_KEY",
+    "ISSUER_RETIRED_KEYS",
+    "ISSUER_NAME",
 )
 # Production will not start without these: each names what a real deployment must say.
 REQUIRED_IN_PRODUCTION = {
@@ -46,6 +49,9 @@ REQUIRED_IN_PRODUCTION = {
     "(the organisation responsible for learners' data, named in the privacy notice)",
     "PRIVACY_CONTACT": "LINKWISE_PRIVACY_CONTACT must be set in production "
     "(an email or postal address for data protection questions)",
+    "ISSUER_KEY": "LINKWISE_ISSUER_KEY must be set in production: the path of the PEM private "
+    "key (P-256 or RSA) that signs learners' credentials, or the PEM itself "
+    "(see docs/credentials.md)",
 }
 
 
@@ -104,6 +110,13 @@ def _defaults(instance_path: Path) -> dict:
         "LRS_URL": None,
         "LRS_USERNAME": None,
         "LRS_PASSWORD": None,
+        # Open Badges credentials: the signing key (a PEM path or text; development makes
+        # one in the instance folder) and the issuer's name in every credential.
+        "ISSUER_KEY": None,
+        # Keys used before the current one, kept so that the status lists of what they
+        # signed are signed by the same key (see docs/credentials.md, rotation).
+        "ISSUER_RETIRED_KEYS": None,
+        "ISSUER_NAME": "Linkwise",
     }
 
 
@@ -170,6 +183,8 @@ def load(instance_path: Path, test_config: dict | None = None, environ=None) -> 
         ) from None
     config["BASE_URL"] = (config["BASE_URL"] or _local_base_url(env, config["PORT"])).rstrip("/")
     _check_lrs(config)
+    if env == "production":
+        _check_issuer_key(config)
     config["TESTING"] = env == "test"
     config["SESSION_COOKIE_SECURE"] = env == "production"
     config["DEMO_DATA_ALLOWED"] = env != "production"
@@ -204,3 +219,18 @@ def _check_lrs(config: dict) -> None:
             "LINKWISE_LRS_URL is set but LINKWISE_LRS_USERNAME and LINKWISE_LRS_PASSWORD are "
             "not: set the LRS's credentials for Linkwise"
         )
+
+
+def _check_issuer_key(config: dict) -> None:
+    """Refuse to start production with a signing key that could not sign."""
+    from app.issuer_keys import IssuerKeyError, read_key, split_settings
+
+    try:
+        read_key(config["ISSUER_KEY"])
+    except IssuerKeyError as error:
+        raise ConfigError(f"LINKWISE_ISSUER_KEY: {error}") from None
+    for setting in split_settings(config["ISSUER_RETIRED_KEYS"]):
+        try:
+            read_key(setting)
+        except IssuerKeyError as error:
+            raise ConfigError(f"LINKWISE_ISSUER_RETIRED_KEYS: {error}") from None

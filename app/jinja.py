@@ -197,9 +197,14 @@ def _site_header(_script_root: str, endpoint: str | None, viewer: tuple | None) 
     if viewer is not None and viewer[1] in ("manager", "admin") and viewer[2]:
         nav.append(("manage.dashboard", "Your organisation", section == "manage"))
     if viewer is not None and viewer[1] in ("trainer", "admin"):
-        nav.append(("author.coverage_page", "Coverage", section == "author"))
+        quizzes = (endpoint or "").startswith(
+            ("author.quizzes", "author.items", "author.bank", "author.preview", "author.submit")
+        )
+        nav.append(("author.quizzes", "Quizzes", quizzes))
+        nav.append(("author.coverage_page", "Coverage", section == "author" and not quizzes))
     if viewer is not None and viewer[1] == "admin":
         nav.append(("admin.audit_log", "Audit log", section == "admin"))
+        nav.append(("credential_admin.find", "Credentials", section == "credential_admin"))
     params = {
         "service": {"text": SERVICE_NAME, "href": url_for("pages.home")},
         "logo": {"ariaLabel": "Linkwise homepage"},

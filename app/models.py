@@ -176,6 +176,15 @@ class Attempt(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "quiz_id", "number"),
         CheckConstraint("status IN ('in-progress', 'graded')", name="status_known"),
+        # A quiz's graded attempts in a date range: where item analysis starts. On
+        # PostgreSQL the index also holds what it reads, so the wide rows stay unread.
+        Index(
+            "ix_attempt_quiz_status_submitted",
+            "quiz_id",
+            "status",
+            "submitted_at",
+            postgresql_include=["id", "points", "percent", "number"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -218,6 +227,9 @@ class Answer(Base):
     points: Mapped[float | None]
     # The attempt's revision when this answer was last saved.
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The version of the question answered, written when the attempt is graded: item
+    # analysis groups answers by it.
+    question_version: Mapped[str | None] = mapped_column(String(64))
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
 
@@ -318,4 +330,4 @@ class AttemptGrant(Base):
 
 
 # Tables kept in their own modules, registered on the same metadata.
-from app import models_statements  # noqa: E402, F401
+from app import models_credentials, models_statements  # noqa: E402, F401

@@ -167,7 +167,15 @@ def measure(label: str, database_url: str, folder: Path) -> list[dict]:
     try:
         cookie = sign_in(port, "manager@example.org")
         for size in SIZES:
-            printed = linkwise(env, "seed-demo", "--learners", str(size - seeded), "--seed", "7")
+            printed = linkwise(
+                env,
+                "seed-demo",
+                "--learners",
+                str(size - seeded),
+                "--seed",
+                "7",
+                "--without-answers",
+            )
             speed = float(re.search(r"\(([\d,]+) learners a minute\)", printed)[1].replace(",", ""))
             seeded = size
             levels = fill_levels(database_url, codes, scale)

@@ -14,6 +14,7 @@ from app.cli import upgrade_database
 from app.config import normalise_database_url
 from app.models import Base
 from app.security import limiter
+from tests.issuer_key import TEST_ISSUER_PEM
 from tests.mailbox import Mailbox, start_smtp_server
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -26,6 +27,7 @@ PRODUCTION = {
     "PRIVACY_CONTROLLER": "Example Primary Care Network",
     "PRIVACY_CONTACT": "privacy@example.org",
     "SMTP_URL": "smtp://127.0.0.1:1",
+    "ISSUER_KEY": TEST_ISSUER_PEM,
 }
 
 

@@ -36,6 +36,8 @@ __all__ = [
     "render_certificate_pdf",
 ]
 
+QR_SIZE = 28  # millimetres: scans easily from a printed page
+
 REFLECTION_NOTE = (
     "The headings follow the NMC's reflective account for revalidation. The same answers "
     "serve as a reflection for a GP's appraisal (RCGP) and as a pharmacist's CPD record "
@@ -219,9 +221,12 @@ def _competencies(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None
 
 def _verification(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None:
     pdf.style(11)
-    sentence = pdf.printable(f"Check this certificate at {d.verify_url}")
-    lines = pdf.multi_cell(pdf.epw - 12, LINE, sentence, dry_run=True, output="LINES")
-    height = 22 + LINE * len(lines)
+    sentence = pdf.printable(
+        f"Check this certificate at {d.verify_url}, or scan the QR code with a phone camera."
+    )
+    qr, text_width = QR_SIZE, pdf.epw - 12 - QR_SIZE - 10
+    lines = pdf.multi_cell(text_width, LINE, sentence, dry_run=True, output="LINES")
+    height = max(22 + LINE * len(lines), qr + 12)
     if pdf.will_page_break(height + lay.size(6)):
         pdf.add_page()
     top = pdf.get_y() + lay.size(6)
@@ -238,7 +243,12 @@ def _verification(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None
     pdf.set_char_spacing(0)
     pdf.style(11)
     pdf.set_x(pdf.l_margin + 8)
-    pdf.multi_cell(pdf.epw - 12, LINE, sentence, align="L", link=d.verify_url, new_x="LMARGIN")
+    pdf.multi_cell(text_width, LINE, sentence, align="L", link=d.verify_url, new_x="LMARGIN")
+    # White behind the code keeps the quiet zone a scanner needs around it.
+    qr_x, qr_y = pdf.l_margin + pdf.epw - qr - 6, top + (height - qr) / 2
+    pdf.set_fill_color(*WHITE)
+    pdf.rect(qr_x - 4, qr_y - 4, qr + 8, qr + 8, "F")
+    pdf.qr_code(d.verify_url, qr_x, qr_y, qr)
     pdf.set_y(top + height)
 
 
@@ -255,8 +265,12 @@ def _reflection(pdf: LinkwisePdf, d: CertificateDetails) -> None:
     account = d.reflection or {}
     blank = [h for h in HEADINGS if not (account.get(h.key) or "").strip()]
     # Headings left blank get ruled lines to write on, sharing what is left of the page.
-    room = pdf.h - BOTTOM_MARGIN - 14 - pdf.get_y() - sum(
-        16 + pdf.text_height(account[h.key]) for h in HEADINGS if h not in blank
+    room = (
+        pdf.h
+        - BOTTOM_MARGIN
+        - 14
+        - pdf.get_y()
+        - sum(16 + pdf.text_height(account[h.key]) for h in HEADINGS if h not in blank)
     )
     lines_each = max(3, int(room / max(len(blank), 1) / 9) - 2) if blank else 0
     for heading in HEADINGS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+import segno
 from fpdf import FPDF
 
 from app.domain.pdf import (
@@ -110,3 +111,27 @@ class Page(FPDF):
             self.cell(self.epw / 2, 5, self.printable(self.footer_text))
             self.cell(self.epw / 2, 5, f"Page {number} of {total}", align="R")
         self.page = total
+
+    def qr_code(self, text: str, x: float, y: float, size: float) -> None:
+        """Draw text as a QR code, size millimetres square, that opens it as a link too."""
+        modules = [list(row) for row in segno.make(text, error="m", micro=False).matrix]
+        cell = size / len(modules)
+        self.set_fill_color(*TEXT)
+        for row, line in enumerate(modules):
+            column = 0
+            while column < len(line):
+                if not line[column]:
+                    column += 1
+                    continue
+                start = column
+                while column < len(line) and line[column]:
+                    column += 1
+                # One rectangle per run of dark modules; the overlap hides hairline seams.
+                self.rect(
+                    x + start * cell,
+                    y + row * cell,
+                    (column - start) * cell + 0.01,
+                    cell + 0.01,
+                    "F",
+                )
+        self.link(x, y, size, size, text)

@@ -20,6 +20,7 @@ from .certificate_codes import CODE_ALPHABET, CODE_GROUP_LENGTH, CODE_GROUPS, CO
 from .competencies import Evidence, attainment
 from .content import Catalogue, Module, quiz_key
 from .quizzes.attempts import select_questions
+from .seeded_answers import seeded_answer, seeded_score
 
 # Who takes a social prescribing course: mostly link workers, then the practice team.
 PROFESSION_WEIGHTS = {
@@ -68,6 +69,8 @@ class SeededAttempt:
     passed: bool
     # (competency code, question id, question version, score)
     evidence: tuple[tuple[str, str, str, float], ...]
+    # (question id, question version, answer as the form sends it, points)
+    answers: tuple[tuple[str, str, object, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -208,11 +211,14 @@ def _attempt(course, module: Module, rng, ability, number, started, submitted) -
     quiz = module.assessment
     selection = select_questions(quiz, rng)
     evidence = []
+    answers = []
     points = possible = 0.0
     for entry in selection:
-        question, difficulty, parts = course.questions[entry["question"]]
+        question, difficulty, _parts = course.questions[entry["question"]]
         chance = 1 / (1 + math.exp(-1.7 * (ability - difficulty)))
-        fraction = sum(rng.random() < chance for _ in range(parts)) / parts
+        answer = seeded_answer(question, chance, rng)
+        fraction = seeded_score(question, answer)
+        answers.append((question.id, entry["version"], answer, fraction * question.points))
         points += fraction * question.points
         possible += question.points
         evidence += [
@@ -233,6 +239,7 @@ def _attempt(course, module: Module, rng, ability, number, started, submitted) -
         percent=percent,
         passed=percent >= quiz.pass_mark,
         evidence=tuple(evidence),
+        answers=tuple(answers),
     )
 
 

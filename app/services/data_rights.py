@@ -30,7 +30,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import audit, certificates
+from app.services import audit, certificates, credentials
 from app.services.accounts import check_current_password
 
 ERASED_NAME = "Erased account"
@@ -57,6 +57,9 @@ def export_archive(
                 continue
             details = certificates.details(certificate, module, catalogue)
             archive.writestr(f"certificates/{module.slug}.pdf", render_certificate_pdf(details))
+        for held in data["credentials"]:
+            if held["credential"]:
+                archive.writestr(f"credentials/{held['module']}.jwt", held["credential"])
     audit.record(
         session, "data.exported", actor_id=actor_id, subject_id=user.id, via=via, address=address
     )
@@ -122,6 +125,7 @@ def export_data(user: User, catalogue: Catalogue) -> dict:
             }
             for c in _certificates(user.id)
         ],
+        "credentials": credentials.export_for(user.id),
         "competency_levels": [
             {
                 "competency": level.competency_code,
@@ -221,6 +225,7 @@ def erase(
         .where(Certificate.user_id == user.id)
         .values(withdrawn_at=now, reflective_account={})
     )
+    credentials.withdraw_for_erasure(session, user.id, now)
     # A reason given for an extra attempt is free text about the person; the grant stands.
     session.execute(update(AttemptGrant).where(AttemptGrant.user_id == user.id).values(reason=""))
     # Answers keep their marks (the attempt's score stands) but not what was written.

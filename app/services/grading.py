@@ -16,17 +16,18 @@ from app.domain.content import quiz_key
 from app.domain.quizzes.attempts import Grade, Shown, grade
 from app.domain.quizzes.model import QuizSettings
 from app.models import Answer, Attempt, Certificate, Evidence, User
-from app.services import attainment, learning, xapi
+from app.services import attainment, credentials, learning, xapi
 from app.services.upsert import insert_for
 
-# Each marked answer's points, every answer in one executemany of a statement built once.
+# Each marked answer's points and the version of the question it answered, every answer in
+# one executemany of a statement built once.
 _SET_POINTS = (
     update(Answer.__table__)
     .where(
         Answer.__table__.c.attempt_id == bindparam("attempt"),
         Answer.__table__.c.question_id == bindparam("question"),
     )
-    .values(points=bindparam("points"))
+    .values(points=bindparam("points"), question_version=bindparam("version"))
 )
 
 
@@ -61,13 +62,18 @@ def record_grade(
     ).rowcount
     if claimed != 1:
         raise AlreadyGraded(attempt.id)
-    points = [
-        {"attempt": attempt.id, "question": marked.question.id, "points": marked.points}
+    graded = [
+        {
+            "attempt": attempt.id,
+            "question": marked.question.id,
+            "points": marked.points,
+            "version": marked.shown.version,
+        }
         for marked in result.marked
         if marked.question.id in rows
     ]
-    if points:
-        session.connection().execute(_SET_POINTS, points)
+    if graded:
+        session.connection().execute(_SET_POINTS, graded)
     _record_evidence(session, attempt, result, now)
     if result.passed:
         learning.record(attempt.user_id, attempt.module_slug, quiz_key(attempt.quiz_id))
@@ -82,6 +88,7 @@ def record_grade(
             )
             .on_conflict_do_nothing(index_elements=["user_id", "module_slug"])
         )
+        credentials.issue_for(session, attempt.user_id, attempt.module_slug, now)
     xapi.quiz_graded(attempt, settings, result, now)
     session.expire(attempt)
     return result

@@ -142,6 +142,7 @@ def _keep(user_id, module, screen, selection, result, given, now) -> int | None:
                 question_id=m.question.id,
                 response={"value": value},
                 points=m.points,
+                question_version=m.shown.version,
                 saved_at=now,
             )
             for m in result.marked

@@ -1,10 +1,11 @@
 """Demo learners in bulk: drawn by `domain.seeding`, written a batch per transaction.
 
 Users and attempts are inserted with RETURNING to learn their ids; the big tables go in
-with one executemany each, or with COPY on PostgreSQL. Seeded attempts have no `answer`
-rows: nothing the app shows for a graded attempt needs them, and leaving them out is what
-makes tens of thousands of learners a minute possible. Their evidence, competency levels,
-completions and certificates are complete, as grading would have written them.
+with one executemany each, or with COPY on PostgreSQL. Seeded attempts have `answer`
+rows, as grading writes them (with the question version), so item analysis has something
+to show; `with_answers=False` leaves them out for benchmarks that need tens of thousands
+of learners a minute. Evidence, competency levels, completions and certificates are
+complete, as grading would have written them.
 
 On PostgreSQL, when the account may, each batch's transaction skips the per-row
 foreign-key triggers (`session_replication_role = replica`, as pg_restore does): the
@@ -29,6 +30,7 @@ from app import db
 from app.content import catalogue
 from app.domain.seeding import Course, SeededAttempt, SeededLearner, learner_email, learners
 from app.models import (
+    Answer,
     Attempt,
     Certificate,
     CompetencyLevel,
@@ -41,7 +43,15 @@ from app.models import (
 from app.services import accounts, quiz_versions
 
 BATCH_SIZE = 2000
-TABLES = ("user_account", "completion", "attempt", "evidence", "competency_level", "certificate")
+TABLES = (
+    "user_account",
+    "completion",
+    "attempt",
+    "answer",
+    "evidence",
+    "competency_level",
+    "certificate",
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,7 @@ def seed_learners(
     organisation_name: str,
     batch_size: int = BATCH_SIZE,
     workers: int | None = None,
+    with_answers: bool = True,
 ) -> SeedReport:
     """Add `count` demo learners to the organisation (created if missing), a batch at a time.
 
@@ -94,6 +105,7 @@ def seed_learners(
         organisation.id,
         accounts.hash_password(password),  # once: scrypt is slow on purpose
         db.engine().url.render_as_string(hide_password=False),
+        with_answers,
     )
     name = organisation.name
     quiz_versions.store(session, job.course.versions)  # every attempt and evidence row names one
@@ -129,6 +141,7 @@ class _Job:
     organisation_id: int
     password_hash: str
     database_url: str
+    with_answers: bool = True
     engine: Engine | None = None
 
 
@@ -145,7 +158,14 @@ def _seed_batch(batch: tuple[int, int]) -> Counter:
     """Draw learners `first` to `first + count - 1` and write them in one transaction."""
     drawn = list(learners(_job.course, _job.seed, *batch, _job.now))
     with _job.engine.begin() as connection:
-        return _write(connection, drawn, _job.organisation_id, _job.password_hash)
+        return _write(
+            connection, drawn, _job.organisation_id, _job.password_hash, _job.with_answers
+        )
+
+
+def seeded_count(seed: int) -> int:
+    """Return how many learners this seed has made so far (numbers run from 1)."""
+    return _next_number(seed) - 1
 
 
 def _next_number(seed: int) -> int:
@@ -166,7 +186,11 @@ def _next_number(seed: int) -> int:
 
 
 def _write(
-    connection: Connection, drawn: list[SeededLearner], organisation_id: int, password_hash: str
+    connection: Connection,
+    drawn: list[SeededLearner],
+    organisation_id: int,
+    password_hash: str,
+    with_answers: bool = True,
 ) -> Counter:
     """Insert one batch of learners and everything they did; the caller commits."""
     if connection.dialect.name == "postgresql" and _may_skip_reference_checks(connection):
@@ -182,6 +206,21 @@ def _write(
         id(attempt): new_id for (attempt, _), new_id in zip(taken, attempt_ids, strict=True)
     }
     tables = {
+        Answer: [
+            (
+                attempt_id[id(attempt)],
+                question_id,
+                json.dumps({"value": answer}),
+                attempt.submitted_at,
+                points,
+                0,
+                version,
+            )
+            for attempt, _ in taken
+            for question_id, version, answer, points in attempt.answers
+        ]
+        if with_answers
+        else [],
         Completion: [
             (user_id, slug, key, at)
             for learner, user_id in users
@@ -232,6 +271,15 @@ def _write(
 
 # The columns of the rows _write builds as tuples, in the tuples' order.
 COLUMNS = {
+    Answer: (
+        "attempt_id",
+        "question_id",
+        "response",
+        "saved_at",
+        "points",
+        "revision",
+        "question_version",
+    ),
     Completion: ("user_id", "module_slug", "item_key", "completed_at"),
     Evidence: (
         "user_id",

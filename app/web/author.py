@@ -1,11 +1,14 @@
 """Trainers' pages: how well the quizzes cover the framework, and a learner's attempts."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.content import catalogue
 from app.domain.coverage import coverage
-from app.services import extra_attempts
+from app.domain.item_report import csv_rows
+from app.domain.spreadsheet import csv_text
+from app.services import extra_attempts, item_stats
+from app.web.author_forms import read_window
 from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("author", __name__, url_prefix="/author")
@@ -22,6 +25,38 @@ def _trainers_only():
 def coverage_page():
     """Show, per competency, how many assessment questions align with it."""
     return render_template("author/coverage.html", rows=coverage(catalogue()))
+
+
+@bp.get("/quizzes")
+def quizzes():
+    """List every quiz and knowledge check, with its item analysis."""
+    return render_template("author/quizzes.html", modules=catalogue().modules)
+
+
+@bp.get("/quizzes/<quiz_id>/items")
+def items(quiz_id: str):
+    """Show how each question of a quiz performs, over the attempts the filter takes."""
+    window, errors = read_window(request.args)
+    report = item_stats.item_report(quiz_id, window)
+    if report is None:
+        abort(404)
+    page = render_template("author/items.html", report=report, args=request.args, errors=errors)
+    return page, 400 if errors else 200
+
+
+@bp.get("/quizzes/<quiz_id>/items.csv")
+def items_csv(quiz_id: str):
+    """Download the item analysis of a quiz as CSV, one row per question version."""
+    window, errors = read_window(request.args)
+    report = item_stats.item_report(quiz_id, window)
+    if report is None or errors:
+        abort(404 if report is None else 400)
+    disposition = f'attachment; filename="{quiz_id}-items.csv"'
+    return Response(
+        csv_text(csv_rows(report)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": disposition},
+    )
 
 
 @bp.get("/learners")
@@ -67,3 +102,7 @@ def extra_attempt(user_id: int):
         return _learner_page(user_id, refused)
     flash("The learner has one more attempt at the quiz.", "success")
     return redirect(url_for("author.learner", user_id=user_id, _anchor="quiz-attempts"))
+
+
+# The preview's views share this blueprint and its trainers-only rule.
+from app.web import author_preview  # noqa: E402, F401

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app.content import catalogue
 from app.domain import reflection
 from app.domain.certificates import render_certificate_pdf
-from app.services import certificates, learning
+from app.services import certificates, credential_checks, learning
 
 bp = Blueprint("certificates", __name__)
 
@@ -33,6 +33,7 @@ def certificate(module_slug: str):
         headings=reflection.HEADINGS,
         limit=reflection.MAX_LENGTH,
         next_module=learning.next_module(current_user.db_id, catalogue(), after=module),
+        credential=credential_checks.state_of(certificate.code),
     )
 
 
@@ -58,7 +59,9 @@ def verify(code: str):
     """Confirm a certificate's holder, module and date to anyone who has its code."""
     found = certificates.verify(code)
     module = catalogue().module(found.module_slug) if found else None
-    status = 404 if found is None else 410 if found.withdrawn_at else 200
+    credential = credential_checks.state_of(code) if found else None
+    revoked = found and (found.withdrawn_at or (credential and credential.status == "revoked"))
+    status = 404 if found is None else 410 if revoked else 200
     return render_template(
-        "certificates/verify.html", found=found, module=module, code=code
+        "certificates/verify.html", found=found, module=module, code=code, credential=credential
     ), status

@@ -149,3 +149,51 @@ PERSON = re.compile(
 def people_named(text: str) -> set[str]:
     """Return the invented people a text names: 'Mrs Okafor', or 'Arjun' as in 'Arjun is 79'."""
     return set(PERSON.findall(text))
+
+
+# Words too plain to say what a passage is about: English function words, and the titles
+# the course uses for people in its cases.
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all also am an and any are as at be because been
+    before being below between both but by can cannot could did do does doing down during
+    each few for from further had has have having he her here hers herself him himself his
+    how i if in into is it its itself just let may me might more most must my myself no nor
+    not now of off on once one only or other our ours ourselves out over own same she
+    should so some such than that the their theirs them themselves then there these they
+    this those three through to too two under until up very was we were what when where
+    which while who whom why will with would you your yours yourself yourselves
+    mr mrs ms miss dr
+    """.split()  # noqa: SIM905 (a list literal would take 130 lines)
+)
+KEYWORD = re.compile(r"[a-z][a-z']+")
+SUFFIXES = ("ing", "ed", "s", "ly", "e")
+
+
+def keyword_stem(word: str) -> str:
+    """Return a rough stem, so 'referring', 'referred' and 'refers' meet at 'referr'/'refer'."""
+    word = re.sub(r"'s?$", "", word)
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def keywords(text: str) -> set[str]:
+    """Return the stems of a text's words, leaving out stop words."""
+    text = text.replace("\u2019", "'").lower()
+    return {keyword_stem(w) for w in KEYWORD.findall(text) if w not in STOP_WORDS}
+
+
+def question_words(question: Question) -> str:
+    """Return what a question asks and teaches: its title, stem, feedback and right answers."""
+    feedback = question.feedback
+    parts = [question.title, question.text, feedback.general, feedback.correct, feedback.incorrect]
+    for choice in getattr(question, "choices", ()):
+        if choice.correct:
+            parts += [choice.text, choice.feedback]
+    for pair in getattr(question, "pairs", ()):
+        parts += [pair.left, pair.right]
+    parts += [item.text for item in getattr(question, "items", ())]
+    parts += list(getattr(question, "answers", ()))
+    return " ".join(p for p in parts if isinstance(p, str))

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from app.config import ConfigError, load, normalise_database_url
 from app.domain.accounts import normalise_join_code, password_problem, safe_next
+from tests.issuer_key import TEST_ISSUER_PEM
 
 
 @pytest.mark.parametrize(
@@ -77,6 +78,7 @@ PRODUCTION_ENVIRON = {
     "LINKWISE_PRIVACY_CONTROLLER": "Example PCN",
     "LINKWISE_PRIVACY_CONTACT": "privacy@example.org",
     "LINKWISE_SMTP_URL": "smtp://mail.example.org:587",
+    "LINKWISE_ISSUER_KEY": TEST_ISSUER_PEM,
 }
 
 

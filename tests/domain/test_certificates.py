@@ -28,12 +28,24 @@ from app.domain.certificates import (
 CODE_FORMAT = re.compile(r"LW(-[2-9A-HJKMNP-TV-Z]{4}){4}")
 NO_FONTS = ()  # font_dirs that hold no fonts, forcing the built-in Helvetica
 
-needs_poppler = pytest.mark.skipif(
-    not (shutil.which("pdftotext") and shutil.which("pdfinfo")), reason="poppler-utils missing"
-)
-needs_unicode_font = pytest.mark.skipif(
-    not find_unicode_fonts(), reason="no Liberation or DejaVu font installed"
-)
+# Missing tools fail the test with what to install, rather than skipping it: a skipped check
+# would let a broken PDF through unnoticed.
+needs_poppler = pytest.mark.usefixtures("poppler")
+needs_unicode_font = pytest.mark.usefixtures("unicode_font")
+
+
+@pytest.fixture
+def poppler():
+    """Require poppler's pdftotext and pdfinfo, which read the PDFs back."""
+    assert shutil.which("pdftotext") and shutil.which("pdfinfo"), (
+        "reading PDFs back needs poppler: apt-get install poppler-utils"
+    )
+
+
+@pytest.fixture
+def unicode_font():
+    """Require a font with the characters the certificate prints."""
+    assert find_unicode_fonts(), "the certificate needs a Unicode font: apt-get install fonts-dejavu-core"
 
 
 @pytest.fixture

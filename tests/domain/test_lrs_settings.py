@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from app.config import ConfigError, load
+from tests.issuer_key import TEST_ISSUER_PEM
 
 BASE = {"SECRET_KEY": "k"}
 
@@ -37,6 +38,7 @@ def test_production_needs_the_sites_address_to_name_activities():
         "LINKWISE_PRIVACY_CONTROLLER": "Example PCN",
         "LINKWISE_PRIVACY_CONTACT": "privacy@example.org",
         "LINKWISE_SMTP_URL": "smtp://mail.example.org:587",
+        "LINKWISE_ISSUER_KEY": TEST_ISSUER_PEM,
     }
     with pytest.raises(ConfigError, match="LINKWISE_BASE_URL must be set"):
         settings({**environ, **production}, "production")

@@ -9,6 +9,7 @@ from app import create_app, db
 from app.cli import alembic_config
 from app.models import AuditEvent, Base, Organisation, User
 from tests.conftest import PRODUCTION
+from tests.issuer_key import TEST_ISSUER_PEM
 
 from .cli_helpers import run_linkwise
 
@@ -150,6 +151,7 @@ def test_in_production_the_app_refuses_to_start_on_invalid_content_and_prints_th
         "LINKWISE_PRIVACY_CONTROLLER": "Example PCN",
         "LINKWISE_PRIVACY_CONTACT": "privacy@example.org",
         "LINKWISE_SMTP_URL": "smtp://127.0.0.1:1?tls=none",
+        "LINKWISE_ISSUER_KEY": TEST_ISSUER_PEM,
         "LINKWISE_CONTENT_DIR": "tests/domain/fixtures/broken",
         "LINKWISE_COMPETENCIES_DIR": "tests/domain/fixtures/broken/competencies",
     }

@@ -88,3 +88,14 @@ def test_seed_demo_loads_accounts_but_no_learners_while_the_content_is_broken(da
     result = run_linkwise("seed-demo", "--learners", "5", env=broken)
     assert "the content has errors, so no learners can be drawn from it" in result.stderr
     assert result.returncode == 1
+
+
+def test_make_runs_top_up_goes_on_without_learners_while_the_content_is_broken(database):
+    broken = {
+        "DATABASE_URL": database,
+        "LINKWISE_CONTENT_DIR": "tests/domain/fixtures/broken",
+        "LINKWISE_COMPETENCIES_DIR": "tests/domain/fixtures/broken/competencies",
+    }
+    result = run_linkwise("seed-demo", "--learners", "5", "--top-up", env=broken)
+    assert result.returncode == 0
+    assert "No demo learners added: the content has errors" in result.stdout

@@ -164,9 +164,7 @@ def test_seeded_learners_sign_in_with_the_demo_password(app, runner, client):
 
 
 def test_seeding_learners_is_refused_in_production(database_url):
-    app = create_app(
-        {**PRODUCTION, "DATABASE_URL": database_url}
-    )
+    app = create_app({**PRODUCTION, "DATABASE_URL": database_url})
     result = app.test_cli_runner().invoke(args=["seed-demo", "--learners", "10", "--seed", "1"])
     assert result.exit_code != 0
     assert "never loaded in production" in result.output
@@ -227,3 +225,30 @@ def test_several_processes_draw_the_same_learners_and_every_reference_holds(app)
     assert report.rows["evidence"] == evidence > 0
     assert evidence_astray == certificates_astray == 0
     assert rows_astray == [0, 0, 0]
+
+
+def test_seeded_attempts_have_the_answers_grading_would_have_written(app, runner):
+    from app.models import Answer
+    from app.services.item_stats import item_report
+
+    seed(runner, "--learners", "40", "--seed", "5")
+    with app.app_context():
+        session = db.session()
+        attempts = session.scalars(select(Attempt)).all()
+        assert attempts
+        for attempt in attempts:
+            answers = session.scalars(select(Answer).where(Answer.attempt_id == attempt.id)).all()
+            shown = {entry["question"]: entry["version"] for entry in attempt.selection}
+            assert {a.question_id: a.question_version for a in answers} == shown
+            assert sum(a.points for a in answers) == pytest.approx(attempt.points)
+        report = item_report(attempts[0].quiz_id)
+        assert report.attempts == sum(1 for a in attempts if a.quiz_id == attempts[0].quiz_id)
+        assert all(row.figures.answered for row in report.questions)
+
+
+def test_top_up_adds_only_the_learners_missing(app, runner):
+    seed(runner, "--learners", "3", "--top-up")
+    seed(runner, "--learners", "5", "--top-up")
+    seed(runner, "--learners", "5", "--top-up")
+    with app.app_context():
+        assert learners_in(DEMO_ORGANISATION) == 5

@@ -135,6 +135,22 @@ class Matching(Question):
             for pair in self.pairs
         )
 
+    def pick_labels(self) -> tuple[tuple[str, str, bool], ...]:
+        """Return every prompt with every option, right where the option is its match."""
+        return tuple(
+            (
+                f"{pair.id}:{option.id}",
+                f"{pair.left} \u2192 {option.text}",
+                option.id == text_id(pair.right),
+            )
+            for pair in self.pairs
+            for option in self.options
+        )
+
+    def picks(self, answer: Any) -> tuple[str, ...]:
+        """Return each prompt with the option chosen for it."""
+        return tuple(f"{prompt}:{option}" for prompt, option in answer)
+
     def correct_lines(self) -> tuple[str, ...]:
         """Return each prompt with its option."""
         return tuple(f"{pair.left}: {pair.right}" for pair in self.pairs)
@@ -239,6 +255,18 @@ class Ordering(Question):
         return tuple(
             AnswerPart(f"{n}. {texts.get(step, '')}", step == item.id if reveal else None)
             for n, (step, item) in enumerate(zip(answer or (), self.items, strict=False), 1)
+        )
+
+    def pick_labels(self) -> tuple[tuple[str, str, bool], ...]:
+        """Return each step in its right place."""
+        return tuple(
+            (item.id, f"{item.text} in place {n}", True) for n, item in enumerate(self.items, 1)
+        )
+
+    def picks(self, answer: Any) -> tuple[str, ...]:
+        """Return the steps the answer put in their right place."""
+        return tuple(
+            step for item, step in zip(self.items, answer, strict=False) if item.id == step
         )
 
     def correct_lines(self) -> tuple[str, ...]:

@@ -204,6 +204,19 @@ class Question:
         """Return (option text, feedback) for each option the answer picked that has some."""
         return ()
 
+    # Item analysis ----------------------------------------------------------------------
+
+    # Whether the wrong entries of pick_labels are distractors a learner chooses on purpose.
+    has_distractors: ClassVar[bool] = False
+
+    def pick_labels(self) -> tuple[tuple[str, str, bool], ...]:
+        """Return (key, text, right) for each thing an answer can pick, for item analysis."""
+        return ()
+
+    def picks(self, answer: Any) -> tuple[str, ...]:
+        """Return the pick_labels keys a checked answer picked."""
+        return ()
+
     # Forms ------------------------------------------------------------------------------
 
     def field_names(self) -> tuple[str, ...]:

@@ -60,6 +60,7 @@ class SingleChoice(Question):
     """Pick one choice; `*a)` marks the correct one."""
 
     type_name: ClassVar[str] = "single-choice"
+    has_distractors: ClassVar[bool] = True
     answer_kinds: ClassVar[frozenset[str]] = SINGLE_KINDS
     partial: ClassVar[str] = "quiz/types/radios.html"
     nested: ClassVar[Mapping[str, type]] = {"choices": Choice}
@@ -101,6 +102,14 @@ class SingleChoice(Question):
         """Return the correct choice's text."""
         return tuple(c.text for c in self.choices if c.correct)
 
+    def pick_labels(self) -> tuple[tuple[str, str, bool], ...]:
+        """Return each choice: its id, text and whether it is right."""
+        return tuple((c.id, c.text, c.correct) for c in self.choices)
+
+    def picks(self, answer: Any) -> tuple[str, ...]:
+        """Return the choice picked."""
+        return (answer,)
+
     def chosen_feedback(self, answer: Any) -> tuple[tuple[str, str], ...]:
         """Return the feedback written under the choice picked."""
         picked = {answer} if isinstance(answer, str) else set(answer or ())
@@ -112,6 +121,7 @@ class TrueFalse(SingleChoice):
     """A single choice between True and False, written `*a) True` / `b) False`."""
 
     type_name: ClassVar[str] = "true-false"
+    has_distractors: ClassVar[bool] = False  # "False" unpicked only says the question is easy
 
     def display_order(self, rng: random.Random, shuffle: bool) -> tuple[str, ...]:
         """Return the choices as written: True and False read oddly the other way round."""
@@ -142,6 +152,7 @@ class MultipleAnswers(Question):
     """
 
     type_name: ClassVar[str] = "multiple-answers"
+    has_distractors: ClassVar[bool] = True
     answer_kinds: ClassVar[frozenset[str]] = MULTIPLE_KINDS
     partial: ClassVar[str] = "quiz/types/checkboxes.html"
     nested: ClassVar[Mapping[str, type]] = {"choices": Choice}
@@ -204,6 +215,14 @@ class MultipleAnswers(Question):
     def correct_lines(self) -> tuple[str, ...]:
         """Return the text of every choice to tick."""
         return tuple(c.text for c in self.choices if c.correct)
+
+    def pick_labels(self) -> tuple[tuple[str, str, bool], ...]:
+        """Return each choice: its id, text and whether it should be ticked."""
+        return tuple((c.id, c.text, c.correct) for c in self.choices)
+
+    def picks(self, answer: Any) -> tuple[str, ...]:
+        """Return the choices ticked."""
+        return tuple(answer)
 
     def chosen_feedback(self, answer: Any) -> tuple[tuple[str, str], ...]:
         """Return the feedback written under each ticked choice."""

@@ -1,0 +1,60 @@
+"""`linkwise item-stats`: how each question of a quiz performs, as text or CSV."""
+
+import click
+from flask.cli import with_appcontext
+
+from app.domain.item_report import ItemReport, Window, csv_rows
+from app.domain.spreadsheet import csv_text
+from app.services import item_stats
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+@click.command("item-stats")
+@with_appcontext
+@click.argument("quiz_id", metavar="QUIZ")
+@click.option("--csv", "as_csv", is_flag=True, help="Print one CSV row per question version.")
+@click.option("--first-only", is_flag=True, help="Count each learner's first attempt only.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Attempts submitted on or after.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Attempts submitted on or before.")
+def item_stats_command(quiz_id, as_csv, first_only, since, until):
+    """Print facility, discrimination, option shares and flags for each question of QUIZ."""
+    window = Window(first_only, since and since.date(), until and until.date())
+    report = item_stats.item_report(quiz_id, window)
+    if report is None:
+        raise click.ClickException(
+            f"there is no quiz '{quiz_id}': give the id of an assessment or knowledge check"
+        )
+    click.echo(csv_text(csv_rows(report)) if as_csv else describe(report), nl=False)
+
+
+def describe(report: ItemReport) -> str:
+    """Return the report as text a trainer reads in a terminal."""
+    lines = [
+        f"{report.title} ({report.quiz_id}), {report.place}",
+        f"{report.attempts} graded attempts; {report.per_attempt} questions each; "
+        f"mean {_figure(report.mean_percent)}%, SD {_figure(report.sd_percent)}; "
+        f"{report.reliability_name} {_figure(report.reliability)}",
+    ]
+    lines += [f"quiz: {flag.reason}. {flag.advice}" for flag in report.flags]
+    for row in report.questions:
+        figures = row.figures
+        lines.append(
+            f"{row.place}: {row.question_id}: answered {figures.answered}, "
+            f"facility {_figure(figures.facility)}, "
+            f"discrimination {_figure(figures.discrimination)}, "
+            f"upper-lower {_figure(figures.upper_lower)}"
+        )
+        lines += [
+            f"    {'*' if o.right else ' '} {_figure(o.share)}  {' '.join(o.text.split())}"
+            for o in row.options
+        ]
+        lines += [f"    flag: {flag.reason}. {flag.advice}" for flag in row.flags]
+    for row in report.competencies:
+        lines.append(
+            f"{row.code} {row.name}: {row.questions} questions, answered {row.answered}, "
+            f"facility {_figure(row.facility)}, discrimination {_figure(row.discrimination)}"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,292 @@
+"""Open Badges credentials: issue one with each certificate, hand it out, revoke it.
+
+What is signed is stored as it was signed (Credential.jwt): a later edit to a module, a
+framework or the learner's name never changes a credential already issued.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app import db
+from app.content import catalogue
+from app.domain import open_badges, status_list
+from app.domain.frameworks_exchange.identifiers import identifier, uri
+from app.domain.open_badges import (
+    AchievementFacts,
+    Alignment,
+    CredentialFacts,
+    Evidence,
+    Issuer,
+)
+from app.issuer_keys import SigningKey, signing_key
+from app.links import absolute_url
+from app.models import Attempt, Certificate, User, utcnow
+from app.models_credentials import Credential, IssuerKey
+from app.services import audit
+from app.services.certificates import verify_url
+from app.services.quizzes import aware
+from app.services.upsert import insert_for
+
+MAX_REASON = 500
+
+
+def issuer() -> Issuer:
+    """Return Linkwise as the issuer, at the configured base URL."""
+    return Issuer(
+        id=absolute_url("credentials.issuer_profile"),
+        name=current_app.config["ISSUER_NAME"],
+        url=current_app.config["BASE_URL"] + "/",
+    )
+
+
+def key_url(thumbprint: str) -> str:
+    """Return the address that serves one public key as a JWK (the JWT header's kid)."""
+    return absolute_url("credentials.public_key", thumbprint=thumbprint)
+
+
+def status_list_url(number: int, thumbprint: str) -> str:
+    """Return the address of status list N as signed by the key with this thumbprint."""
+    # Every key serves the same bits of list N: a credential names the list signed by its
+    # own key, for verifiers that require the list and the credential to share a key.
+    return absolute_url("credentials.status_list", thumbprint=thumbprint, number=number)
+
+
+def issue_for(session: Session, user_id: int, module_slug: str, now: datetime) -> None:
+    """Issue the credential of the learner's certificate for a module, if it has none yet."""
+    certificate = session.scalar(
+        select(Certificate).where(
+            Certificate.user_id == user_id, Certificate.module_slug == module_slug
+        )
+    )
+    if certificate is not None and certificate.withdrawn_at is None:
+        issue(session, certificate, now)
+
+
+def issue(session: Session, certificate: Certificate, now: datetime) -> Credential | None:
+    """Sign and store the credential for a certificate; None if it has one or lost its module."""
+    if catalogue().module(certificate.module_slug) is None:
+        return None  # a module since removed: nothing to describe the achievement with
+    if session.scalar(select(Credential.id).where(Credential.certificate_id == certificate.id)):
+        return None
+    now = aware(now)
+    key = signing_key()
+    _remember_key(session, key, now)
+    row = Credential(
+        certificate_id=certificate.id,
+        credential_id=f"urn:uuid:{uuid.uuid4()}",
+        status_list=0,
+        status_index=0,
+        key_id=key.thumbprint,
+        issued_at=now,
+    )
+    session.add(row)
+    session.flush()  # the row's id places it in the status lists
+    row.status_list, row.status_index = status_list.place(row.id)
+    facts = _facts(session, certificate, row, now)
+    row.valid_until = facts.valid_until
+    claims = open_badges.jwt_claims(open_badges.credential(facts))
+    row.jwt = key.sign(claims, key_url(key.thumbprint))
+    session.flush()
+    return row
+
+
+def issue_missing() -> int:
+    """Issue credentials for certificates earned before credentials existed; return how many."""
+    session = db.session()
+    waiting = session.scalars(
+        select(Certificate)
+        .outerjoin(Credential, Credential.certificate_id == Certificate.id)
+        .where(Credential.id.is_(None), Certificate.withdrawn_at.is_(None))
+        .order_by(Certificate.id)
+    ).all()
+    issued = sum(1 for certificate in waiting if issue(session, certificate, certificate.issued_at))
+    session.commit()
+    return issued
+
+
+def credential_of(certificate_id: int) -> Credential | None:
+    """Return the credential issued with a certificate, if any."""
+    query = select(Credential).where(Credential.certificate_id == certificate_id)
+    return db.session().scalar(query)
+
+
+def export_for(user_id: int) -> list[dict]:
+    """Return the learner's credentials, each with the signed file, for their data export."""
+    rows = db.session().execute(
+        select(Credential, Certificate.code, Certificate.module_slug)
+        .join(Certificate, Certificate.id == Credential.certificate_id)
+        .where(Certificate.user_id == user_id)
+        .order_by(Credential.id)
+    )
+    return [
+        {
+            "id": c.credential_id,
+            "certificate": code,
+            "module": slug,
+            "issued_at": c.issued_at.isoformat(),
+            "valid_until": c.valid_until.isoformat() if c.valid_until else None,
+            "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
+            "revoked_reason": c.revoked_reason,
+            "status_list_index": f"{c.status_list}:{c.status_index}",
+            "credential": c.jwt or None,
+        }
+        for c, code, slug in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """What a request to revoke did: "revoked", "already" or "not-found"."""
+
+    outcome: str
+    revoked_at: datetime | None = None
+
+
+def revoke(code: str, reason: str, *, actor_id: int | None = None, via: str = "web") -> Revocation:
+    """Revoke the credential of a certificate, once, with the reason; audit it."""
+    session = db.session()
+    found = session.execute(
+        select(Credential.id, Certificate.user_id, Certificate.code)
+        .join(Certificate, Certificate.id == Credential.certificate_id)
+        .where(Certificate.code == code)
+    ).one_or_none()
+    if found is None:
+        return Revocation("not-found")
+    credential_id, holder_id, code = found
+    now = utcnow()
+    # Only a credential not yet revoked changes: a second click, tab or worker finds none.
+    changed = session.execute(
+        update(Credential)
+        .where(Credential.id == credential_id, Credential.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason=reason[:MAX_REASON], revoked_by=actor_id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
+        session.rollback()
+        return Revocation(
+            "already",
+            session.scalar(select(Credential.revoked_at).where(Credential.id == credential_id)),
+        )
+    audit.record(
+        session,
+        "credential.revoked",
+        actor_id=actor_id,
+        subject_id=holder_id,
+        via=via,
+        certificate=code,
+        reason=reason[:MAX_REASON],
+    )
+    session.commit()
+    return Revocation("revoked", now)
+
+
+def withdraw_for_erasure(session: Session, user_id: int, now: datetime) -> None:
+    """Revoke an erased learner's credentials and forget what they said (their name)."""
+    certificates = select(Certificate.id).where(Certificate.user_id == user_id)
+    session.execute(
+        update(Credential)
+        .where(Credential.certificate_id.in_(certificates), Credential.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason="The holder deleted their account.")
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Credential)
+        .where(Credential.certificate_id.in_(certificates))
+        .values(jwt="")
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _remember_key(session: Session, key: SigningKey, now: datetime) -> None:
+    session.execute(
+        insert_for(session)(IssuerKey)
+        .values(thumbprint=key.thumbprint, public_jwk=key.public_jwk(), first_used_at=now)
+        .on_conflict_do_nothing(index_elements=["thumbprint"])
+    )
+
+
+def achievement_facts(module_slug: str) -> AchievementFacts | None:
+    """Return a module as an achievement, as the catalogue has it now."""
+    found = catalogue()
+    module = found.module(module_slug)
+    if module is None:
+        return None
+    competencies = [c for code in module.competency_codes if (c := found.competency(code))]
+    titles = {c.framework_id: found.framework(c.framework_id).title for c in competencies}
+    return AchievementFacts(
+        id=absolute_url("credentials.achievement", module_slug=module.slug),
+        title=module.title,
+        summary=module.summary,
+        learning_outcomes=module.learning_outcomes,
+        cpd_minutes=module.cpd_minutes,
+        pass_mark=module.assessment.pass_mark if module.assessment else 80,
+        alignments=tuple(
+            Alignment(
+                code=c.code,
+                name=c.name,
+                framework=titles[c.framework_id],
+                target_url=uri(identifier(c.framework_id, "competency", c.code)),
+            )
+            for c in competencies
+        ),
+    )
+
+
+def validity(module_slug: str):
+    """Return how long the module's credential stays valid (its frameworks' rule), or None."""
+    found = catalogue()
+    module = found.module(module_slug)
+    ids = {c.framework_id for code in module.competency_codes if (c := found.competency(code))}
+    return open_badges.valid_for(found.framework(i) for i in sorted(ids))
+
+
+def _facts(session: Session, certificate: Certificate, row: Credential, now) -> CredentialFacts:
+    achievement = achievement_facts(certificate.module_slug)
+    user = session.get(User, certificate.user_id)
+    attempt = session.get(Attempt, certificate.attempt_id)
+    session.refresh(attempt)  # grading updated the row in SQL, past the session's copy
+    period = validity(certificate.module_slug)
+    return CredentialFacts(
+        credential_id=row.credential_id,
+        issuer=issuer(),
+        learner_name=user.full_name,
+        registration_number=user.registration_number,
+        achievement=achievement,
+        score_percent=attempt.percent or 0,
+        certificate_code=certificate.code,
+        verify_url=verify_url(certificate.code),
+        evidence=(_quiz_evidence(attempt, achievement.pass_mark), *confirmations(certificate)),
+        valid_from=now,
+        valid_until=now + period if period else None,
+        completed_at=attempt.submitted_at or certificate.issued_at,
+        status_list_url=status_list_url(row.status_list, row.key_id),
+        status_index=row.status_index,
+    )
+
+
+def _quiz_evidence(attempt: Attempt, pass_mark: float) -> Evidence:
+    when = (attempt.submitted_at or utcnow()).strftime("%-d %B %Y")
+    return Evidence(
+        name=f"End-of-module quiz, attempt {attempt.number}",
+        description=(
+            f"Scored {attempt.percent or 0}% against a pass mark of {pass_mark:g}% on {when}. "
+            "A quiz shows knowledge; competence in practice needs a supervisor's confirmation."
+        ),
+        genre="Knowledge assessment",
+    )
+
+
+def confirmations(certificate: Certificate) -> tuple[Evidence, ...]:
+    """Return supervisors' confirmations of the module's competencies, as evidence.
+
+    None exist yet: the supervisor-confirmation work returns one Evidence per confirmation
+    of this learner for the module's competencies made before the certificate was issued.
+    """
+    return ()

@@ -1,0 +1,272 @@
+"""A trainer's preview: take a quiz as a learner would, and read its whole bank.
+
+A preview attempt is a small dictionary the caller keeps in the signed session: the
+quiz, the seed its questions were drawn and shuffled with, and the answers given. It
+never touches the database, so nothing is recorded: no attempt, answer, progress,
+evidence, competency level, certificate, xAPI statement or item statistic.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from app.content import catalogue
+from app.domain.quizzes import Question
+from app.domain.quizzes.attempts import (
+    Shown,
+    every_question,
+    fingerprint,
+    grade,
+    read_answers,
+    select_questions,
+    shown_questions,
+)
+from app.domain.quizzes.model import QuestionGroup, Quiz
+from app.domain.quizzes.review import Review, preview, review
+from app.services.item_stats import find_quiz, project_path
+from app.services.quiz_pages import (
+    QuestionForm,
+    ReviewedQuestion,
+    competencies_named,
+    screens_teaching,
+)
+
+# The most a preview's answers may take, as JSON, in the signed session cookie.
+ANSWERS_LIMIT = 2000
+
+
+class NoPreview(LookupError):
+    """There is no preview attempt of this quiz in the session (or the quiz is gone)."""
+
+
+@dataclass(frozen=True)
+class PreviewAttempt:
+    """A preview attempt as a form."""
+
+    quiz_id: str
+    quiz_title: str
+    module_title: str
+    kind: str
+    pass_mark: float
+    questions: tuple[QuestionForm, ...]
+
+    @property
+    def errors(self) -> tuple[QuestionForm, ...]:
+        """Return the questions with an error, in order."""
+        return tuple(q for q in self.questions if q.error)
+
+
+@dataclass(frozen=True)
+class PreviewResult:
+    """A preview attempt marked, with every piece of feedback and the right answers."""
+
+    quiz_id: str
+    quiz_title: str
+    module_slug: str
+    percent: int
+    points: float
+    points_possible: float
+    pass_mark: float
+    passed: bool
+    questions: tuple[ReviewedQuestion, ...]
+
+
+@dataclass(frozen=True)
+class BankQuestion:
+    """One question of the bank: everything a learner could see, and where it is written."""
+
+    review: Review
+    place: str
+    type_name: str
+    title: str | None
+    outcomes: tuple[int, ...]
+    competencies: tuple[tuple[str, str], ...]
+    options: tuple[tuple[str, bool | None, str | None], ...]  # (text, right, feedback)
+
+
+@dataclass(frozen=True)
+class BankGroup:
+    """A pool (pick some of its questions) or a single question always asked."""
+
+    pick: int | None
+    points_per_question: float | None
+    line: int | None
+    questions: tuple[BankQuestion, ...]
+
+
+@dataclass(frozen=True)
+class BankPage:
+    """The whole bank of a quiz, in file order."""
+
+    quiz_id: str
+    quiz_title: str
+    place: str
+    kind: str
+    pass_mark: float
+    shuffle_questions: bool
+    shuffle_answers: bool
+    per_attempt: int
+    groups: tuple[BankGroup, ...]
+
+
+def start(quiz_id: str) -> dict:
+    """Return a new preview attempt of the quiz: a fresh draw and no answers."""
+    if _quiz(quiz_id) is None:
+        raise NoPreview(quiz_id)
+    return {"quiz": quiz_id, "seed": secrets.randbelow(2**31), "answers": {}}
+
+
+def attempt_form(
+    quiz_id: str,
+    state: Mapping | None,
+    submitted: Mapping[str, Mapping[str, list[str]]] | None = None,
+    errors: Mapping[str, str] | None = None,
+) -> PreviewAttempt:
+    """Build the form of a preview attempt, with what was given and any messages."""
+    quiz, shown = _drawn(quiz_id, state)
+    answers, submitted, errors = state.get("answers", {}), submitted or {}, errors or {}
+    forms = []
+    for item in shown:
+        qid = item.question.id
+        saved = answers.get(qid)
+        values = submitted[qid] if qid in submitted else item.question.form_fields(saved)
+        forms.append(
+            QuestionForm(item, values, errors.get(qid), None, fingerprint(item.question, saved))
+        )
+    module = catalogue().module(quiz.module)
+    return PreviewAttempt(
+        quiz.id,
+        quiz.title,
+        module.title if module else quiz.module,
+        quiz.kind,
+        quiz.pass_mark,
+        tuple(forms),
+    )
+
+
+def submit(quiz_id: str, state: Mapping | None, form) -> tuple[dict, PreviewAttempt | None]:
+    """Read a submitted form: the new state, and the form again if an answer is invalid."""
+    _, shown = _drawn(quiz_id, state)
+    read = read_answers(shown, form)
+    answers = {k: v for k, v in state.get("answers", {}).items() if k not in read.blank}
+    answers.update(read.given)
+    errors = dict(read.errors)
+    submitted = dict(read.submitted)
+    # The answers travel in the session cookie, which browsers cap at about 4 kB.
+    while len(json.dumps(answers)) > ANSWERS_LIMIT:
+        longest = max(answers, key=lambda qid: len(json.dumps(answers[qid])))
+        number = next(item.number for item in shown if item.question.id == longest)
+        errors[longest] = f"Question {number}: in a preview, give a shorter answer"
+        submitted[longest] = {}
+        del answers[longest]
+    new_state = {**state, "answers": answers, "submitted": not errors}
+    if errors:
+        return new_state, attempt_form(quiz_id, new_state, submitted, errors)
+    return new_state, None
+
+
+def result(quiz_id: str, state: Mapping | None) -> PreviewResult:
+    """Mark a submitted preview attempt and review every question with all its feedback."""
+    if not state or not state.get("submitted"):
+        raise NoPreview(quiz_id)
+    quiz, shown = _drawn(quiz_id, state)
+    answers = state.get("answers", {})
+    graded = grade(shown, answers, quiz.pass_mark)
+    module = catalogue().module(quiz.module)
+    reviewed = tuple(
+        ReviewedQuestion(
+            review(marked.shown, answers.get(marked.question.id), marked.points, reveal=True),
+            screens_teaching(module, marked.question),
+            competencies_named(marked.question.competencies),
+            module.title if module else None,
+        )
+        for marked in graded.marked
+    )
+    return PreviewResult(
+        quiz.id,
+        quiz.title,
+        quiz.module,
+        graded.percent,
+        graded.points,
+        graded.points_possible,
+        quiz.pass_mark,
+        graded.passed,
+        reviewed,
+    )
+
+
+def bank(quiz_id: str) -> BankPage | None:
+    """Return every question of a quiz with its answers, feedback, pool and place, or None."""
+    quiz = _quiz(quiz_id)
+    if quiz is None:
+        return None
+    path = project_path(quiz.path)
+    number = 0
+    groups = []
+    for item in quiz.items:
+        questions = item.questions if isinstance(item, QuestionGroup) else (item,)
+        rows = []
+        for question in questions:
+            number += 1
+            rows.append(_bank_question(number, question, path))
+        if isinstance(item, QuestionGroup):
+            groups.append(BankGroup(item.pick, item.points_per_question, item.line, tuple(rows)))
+        else:
+            groups.append(BankGroup(None, None, None, tuple(rows)))
+    per_attempt = sum(
+        min(item.pick, len(item.questions)) if isinstance(item, QuestionGroup) else 1
+        for item in quiz.items
+    )
+    return BankPage(
+        quiz.id,
+        quiz.title,
+        path,
+        quiz.kind,
+        quiz.pass_mark,
+        quiz.shuffle_questions,
+        quiz.shuffle_answers,
+        per_attempt,
+        tuple(groups),
+    )
+
+
+def _bank_question(number: int, question: Question, path: str) -> BankQuestion:
+    return BankQuestion(
+        preview(number, question),
+        f"{path}:{question.line}",
+        question.type_name,
+        question.title,
+        question.outcomes,
+        competencies_named(question.competencies),
+        _options(question),
+    )
+
+
+def _options(question: Question) -> tuple[tuple[str, bool | None, str | None], ...]:
+    """Return what a learner picks from: choices with right and feedback, else the options."""
+    choices = getattr(question, "choices", None)
+    if choices:
+        return tuple((c.text, c.correct, c.feedback) for c in choices)
+    return tuple((option.text, None, None) for option in question.options)
+
+
+def _quiz(quiz_id: str) -> Quiz | None:
+    return find_quiz(quiz_id, catalogue())
+
+
+def _drawn(quiz_id: str, state: Mapping | None) -> tuple[Quiz, tuple[Shown, ...]]:
+    """Return the quiz and the questions the preview's seed draws, as a learner would see."""
+    quiz = _quiz(quiz_id)
+    if quiz is None or not state or state.get("quiz") != quiz_id:
+        raise NoPreview(quiz_id)
+    rng = random.Random(state.get("seed", 0))
+    # A quiz draws its pools and shuffles; a knowledge check shows every question.
+    draw = quiz.kind == "assessment"
+    selection = select_questions(quiz, rng) if draw else every_question(quiz)
+    versions = {version.hash: version.question for version in quiz.versions.values()}
+    shown, _missing = shown_questions(selection, versions, quiz)
+    return quiz, shown

@@ -1,0 +1,127 @@
+"""Open Badges credentials: the learner's download, what verifiers fetch, checking one."""
+
+from flask import Blueprint, abort, jsonify, render_template, request
+from flask_login import current_user, login_required
+
+from app.content import catalogue
+from app.domain import open_badges
+from app.security import csrf, limiter
+from app.services import certificates, credentials
+from app.services.credential_checks import (
+    check_token,
+    issuer_profile,
+    public_key,
+    public_keys,
+    state_of,
+    status_list_token,
+)
+
+bp = Blueprint("credentials", __name__)
+
+CHECKS_PER_ADDRESS = "60 per minute"
+JSON_LD = "application/ld+json"
+
+
+def _json(document: dict, status: int = 200, mimetype: str = "application/json"):
+    response = jsonify(document)
+    response.status_code = status
+    response.mimetype = mimetype
+    response.headers["Access-Control-Allow-Origin"] = "*"  # verifiers run anywhere
+    return response
+
+
+@bp.get("/modules/<module_slug>/credential.jwt")
+@login_required
+def download(module_slug: str):
+    """Download the learner's signed credential (VC-JWT) for a module."""
+    module = catalogue().module(module_slug) or abort(404)
+    certificate = certificates.certificate_of(current_user.db_id, module.slug) or abort(404)
+    issued = credentials.credential_of(certificate.id)
+    if issued is None or not issued.jwt:
+        abort(404)
+    filename = f"linkwise-credential-{module.slug}.jwt"
+    return (
+        issued.jwt,
+        200,
+        {
+            "Content-Type": "application/vc+jwt",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )
+
+
+@bp.get("/credentials/issuer", endpoint="issuer_profile")
+def issuer_profile_view():
+    """Show the issuer's Open Badges profile."""
+    return _json(issuer_profile(), mimetype=JSON_LD)
+
+
+@bp.get("/credentials/keys")
+def keys():
+    """List every public key that signs or has signed credentials (a JWK set)."""
+    return _json(public_keys(), mimetype="application/jwk-set+json")
+
+
+@bp.get("/credentials/keys/<thumbprint>", endpoint="public_key")
+def public_key_view(thumbprint: str):
+    """Show one public key as a JWK: the kid in each credential's header points here."""
+    return _json(public_key(thumbprint) or abort(404), mimetype="application/jwk+json")
+
+
+@bp.get("/credentials/status/<thumbprint>/<int:number>")
+def status_list(thumbprint: str, number: int):
+    """Serve a revocation status list (Bitstring Status List) as a VC-JWT signed by a key."""
+    token = status_list_token(number, thumbprint) or abort(404)
+    return (
+        token,
+        200,
+        {
+            "Content-Type": "application/vc+jwt",
+            "Cache-Control": "public, max-age=60",
+            "Access-Control-Allow-Origin": "*",
+        },
+    )
+
+
+@bp.get("/credentials/achievements/<module_slug>")
+def achievement(module_slug: str):
+    """Describe a module as an Open Badges achievement."""
+    facts = credentials.achievement_facts(module_slug) or abort(404)
+    document = {"@context": list(open_badges.CONTEXTS), **open_badges.achievement(facts)}
+    return _json(document, mimetype=JSON_LD)
+
+
+@bp.get("/credentials/verify/<code>")
+def verify_code(code: str):
+    """Report, as JSON, whether the credential of a certificate is valid, expired or revoked."""
+    state = state_of(code)
+    if state is None:
+        return _json({"status": "not-found", "certificate": code[:64]}, 404)
+    return _json(state.as_json())
+
+
+@bp.post("/credentials/verify")
+@csrf.exempt  # a machine posts a credential to check; nothing changes, no cookie is read
+@limiter.limit(CHECKS_PER_ADDRESS)
+def verify_posted():
+    """Check a posted credential (the JWT as the body, or {"credential": JWT}) as JSON."""
+    body = request.get_json(silent=True)
+    token = body.get("credential", "") if isinstance(body, dict) else request.get_data(as_text=True)
+    return _json(check_token(str(token)).as_json())
+
+
+@bp.route("/credentials/check", methods=["GET", "POST"])
+@limiter.limit(CHECKS_PER_ADDRESS, methods=["POST"])
+def check():
+    """Check a pasted credential: valid, expired, revoked, or altered since it was signed."""
+    if request.method == "GET":
+        return render_template("credentials/check.html", state=None, error=None, pasted="")
+    pasted = request.form.get("credential", "")[: 64 * 1024]
+    state = check_token(pasted) if pasted.strip() else None
+    error = None if pasted.strip() else "Paste the credential you were given"
+    return render_template(
+        "credentials/check.html",
+        state=state,
+        error=error,
+        pasted=pasted,
+    ), 400 if error else 200

@@ -1,0 +1,68 @@
+"""A trainer reads how a quiz's questions perform in Chromium, with and without JavaScript."""
+
+import os
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible, assert_accessible_without_javascript
+from tests.conftest import DEMO_PASSWORD
+
+QUIZ = "referral-routes-assessment"
+SHOTS = os.environ.get("LINKWISE_SHOTS_DIR")
+
+
+def shot(page, name: str) -> None:
+    """Save a full-page screenshot when LINKWISE_SHOTS_DIR names a folder."""
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def seed(app) -> None:
+    from app.services import seeding
+
+    with app.app_context():
+        seeding.seed_learners(120, 3, DEMO_PASSWORD, "Demo Primary Care Network", workers=1)
+
+
+def sign_in_as_trainer(page, live_server, make_user) -> None:
+    make_user(email="trainer@example.org", role="trainer")
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill("trainer@example.org")
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_trainer_finds_the_item_analysis_and_filters_it(app, page, live_server, make_user):
+    seed(app)
+    sign_in_as_trainer(page, live_server, make_user)
+    page.get_by_role("link", name="Quizzes").first.click()
+    expect(page.get_by_role("heading", name="Quizzes", exact=True)).to_be_visible()
+    shot(page, "quizzes")
+    assert_accessible(page)
+    page.locator(f'a[href="/author/quizzes/{QUIZ}/items"]').click()
+    expect(page.get_by_role("heading", name="How the questions perform")).to_be_visible()
+    expect(
+        page.get_by_text("content/quizzes/referral-routes-assessment.md:28").first
+    ).to_be_visible()
+    shot(page, "items")
+    assert_accessible(page)
+    page.get_by_label("From (YYYY-MM-DD)").fill("not a date")
+    page.get_by_role("button", name="Show these attempts").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    shot(page, "items-error")
+    assert_accessible(page)
+
+
+def test_the_item_analysis_works_without_javascript(
+    app, no_js_page, browser, live_server, make_user
+):
+    seed(app)
+    sign_in_as_trainer(no_js_page, live_server, make_user)
+    no_js_page.goto(f"{live_server}/author/quizzes/{QUIZ}/items")
+    no_js_page.get_by_label("First attempts only").check()
+    no_js_page.get_by_role("button", name="Show these attempts").click()
+    assert "first=1" in no_js_page.url
+    expect(no_js_page.get_by_role("heading", name="Each question")).to_be_visible()
+    assert_accessible_without_javascript(no_js_page, browser)

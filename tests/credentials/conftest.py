@@ -1,0 +1,3 @@
+"""Credential fixtures: the app served over HTTP, as a verifier elsewhere would reach it."""
+
+from tests.browser.conftest import live_server  # noqa: F401 - a fixture shared with browsers

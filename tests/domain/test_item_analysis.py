@@ -1,0 +1,156 @@
+"""Item analysis figures from sums: against a hand-worked example and an independent count."""
+
+import math
+import random
+import statistics
+from collections import Counter
+
+import pytest
+
+from app.domain import item_analysis as ia
+
+# Four attempts at three right-or-wrong questions worth 1 point each (rows are attempts).
+MATRIX = [
+    [1, 1, 1],
+    [1, 1, 0],
+    [1, 0, 0],
+    [0, 0, 0],
+]
+
+
+def sums_of(matrix, column, points=1.0):
+    """Return one question's sums the way the database adds them up."""
+    totals = [sum(row) for row in matrix]
+    count = len(matrix)
+    groups = ia.groups(Counter(totals))
+    upper = [groups.upper(t) for t in totals]
+    lower = [groups.lower(t) for t in totals]
+    xs = [row[column] for row in matrix]
+    return ia.ItemSums(
+        n=count,
+        sum_x=sum(xs),
+        sum_xx=sum(x * x for x in xs),
+        sum_t=sum(totals),
+        sum_tt=sum(t * t for t in totals),
+        sum_xt=sum(x * t for x, t in zip(xs, totals, strict=True)),
+        upper_n=sum(upper),
+        upper_x=sum(w * x for w, x in zip(upper, xs, strict=True)),
+        lower_n=sum(lower),
+        lower_x=sum(w * x for w, x in zip(lower, xs, strict=True)),
+    )
+
+
+def totals_of(matrix):
+    totals = [sum(row) for row in matrix]
+    return ia.TotalSums(len(totals), sum(totals), sum(t * t for t in totals))
+
+
+def test_hand_worked_facility_discrimination_and_upper_lower():
+    # Question 1: x = 1,1,1,0; rest = 2,1,0,0; var x = 3/16, var rest = 11/16,
+    # cov = 3/16, so r = sqrt(3/11). Top 27% of 4 attempts is ceil(1.08) = 2 of them.
+    first = ia.item_figures(sums_of(MATRIX, 0), 1.0)
+    assert first.facility == 0.75
+    assert first.discrimination == pytest.approx(math.sqrt(3 / 11))
+    assert first.upper_lower == pytest.approx(1.0 - 0.5)
+    # Question 2: x = 1,1,0,0; rest = 2,1,1,0; var 1/4 and 1/2, cov 1/4: r = 1/sqrt(2).
+    second = ia.item_figures(sums_of(MATRIX, 1), 1.0)
+    assert second.facility == 0.5
+    assert second.discrimination == pytest.approx(1 / math.sqrt(2))
+    assert second.upper_lower == pytest.approx(1.0)
+    third = ia.item_figures(sums_of(MATRIX, 2), 1.0)
+    assert third.facility == 0.25
+    assert third.upper_lower == pytest.approx(0.5)
+
+
+def test_hand_worked_kr20():
+    # p = .75, .5, .25: sum of pq = .625; totals 3,2,1,0 have variance 1.25;
+    # KR-20 = 3/2 * (1 - .625/1.25) = .75.
+    items = [
+        (sums_of(MATRIX, c), ia.item_figures(sums_of(MATRIX, c), 1).variance) for c in range(3)
+    ]
+    assert ia.reliability(totals_of(MATRIX), items, 3) == pytest.approx(0.75)
+
+
+def test_a_question_everyone_gets_right_has_no_discrimination():
+    figures = ia.item_figures(sums_of([[1, 0], [1, 1], [1, 0]], 0), 1.0)
+    assert figures.facility == 1.0
+    assert figures.discrimination is None
+
+
+def test_upper_and_lower_groups_are_27_percent_rounded_up():
+    groups = ia.groups(Counter(range(10)))
+    assert groups.size == 3
+    assert [groups.upper(t) for t in range(10)] == [0.0] * 7 + [1.0] * 3
+    assert [groups.lower(t) for t in range(10)] == [1.0] * 3 + [0.0] * 7
+    assert ia.groups(Counter(range(100))).size == 27
+
+
+def test_tied_totals_share_the_places_left_in_a_group():
+    # Ten attempts: totals 5, 4, 4, 4, 3, ... The top 27% is 3 attempts: the 5 and two of
+    # the three 4s, so each 4 counts two thirds, whatever order they were stored in.
+    groups = ia.groups(Counter([5, 4, 4, 4, 3, 2, 2, 1, 0, 0]))
+    assert groups.upper(5) == 1.0 and groups.upper(4) == pytest.approx(2 / 3)
+    assert groups.upper(3) == 0.0
+    assert groups.lower(0) == 1.0 and groups.lower(1) == 1.0 and groups.lower(2) == 0.0
+    assert sum(groups.upper(t) for t in [5, 4, 4, 4, 3, 2, 2, 1, 0, 0]) == pytest.approx(3)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_figures_agree_with_an_independent_computation(seed):
+    rng = random.Random(seed)
+    ability = [rng.gauss(0, 1) for _ in range(60)]
+    points = [1.0, 2.0, 1.0, 0.5]
+    matrix = [
+        [
+            p * (rng.random() < 1 / (1 + math.exp(-(a - d))))
+            for p, d in zip(points, (0, 1, -1, 0), strict=True)
+        ]
+        for a in ability
+    ]
+    totals = [sum(row) for row in matrix]
+    item_variances = []
+    for column, worth in enumerate(points):
+        xs = [row[column] for row in matrix]
+        rest = [t - x for t, x in zip(totals, xs, strict=True)]
+        figures = ia.item_figures(sums_of(matrix, column, worth), worth)
+        assert figures.facility == pytest.approx(statistics.mean(xs) / worth)
+        assert figures.discrimination == pytest.approx(statistics.correlation(xs, rest))
+        item_variances.append(statistics.pvariance(xs))
+    k = len(points)
+    alpha = k / (k - 1) * (1 - sum(item_variances) / statistics.pvariance(totals))
+    items = [
+        (sums_of(matrix, c), ia.item_figures(sums_of(matrix, c), w).variance)
+        for c, w in enumerate(points)
+    ]
+    assert ia.reliability(totals_of(matrix), items, k) == pytest.approx(alpha)
+
+
+def test_flags_name_the_figure_and_the_threshold():
+    easy = ia.ItemFigures(
+        answered=50, facility=0.95, discrimination=0.05, upper_lower=0.0, variance=0.05
+    )
+    codes = [flag.code for flag in ia.item_flags(easy, ["Ask the GP"])]
+    assert codes == ["too-easy", "weak-discrimination", "unused-distractor"]
+    reasons = " ".join(flag.reason for flag in ia.item_flags(easy, ["Ask the GP"]))
+    assert "0.95 is above 0.9" in reasons and "'Ask the GP'" in reasons
+    hard = ia.ItemFigures(
+        answered=5, facility=0.2, discrimination=0.4, upper_lower=0.3, variance=0.16
+    )
+    assert [flag.code for flag in ia.item_flags(hard, ["x"])] == ["few-answers", "too-hard"]
+    fine = ia.ItemFigures(
+        answered=50, facility=0.6, discrimination=0.35, upper_lower=0.4, variance=0.24
+    )
+    assert ia.item_flags(fine, []) == ()
+
+
+def test_longest_right_answer_in_most_single_choice_questions_is_flagged():
+    long_right = [("a much longer and careful answer", True), ("no", False), ("never", False)]
+    short_right = [("yes", True), ("a long wrong answer here", False), ("no", False)]
+    flag = ia.longest_is_right([long_right, long_right, short_right])
+    assert flag is not None and "2 of 3" in flag.reason
+    assert ia.longest_is_right([long_right, short_right]) is None
+
+
+def test_distribution_puts_100_percent_in_the_top_band():
+    bands = dict(ia.distribution({0: 2, 55: 1, 90: 3, 100: 4}))
+    assert bands["0-9"] == 2 and bands["50-59"] == 1 and bands["90-100"] == 7

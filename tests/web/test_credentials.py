@@ -1,0 +1,273 @@
+"""Open Badges 3.0 credentials: issued with each certificate, fixed once signed, verifiable."""
+
+import base64
+import io
+import json
+import zipfile
+
+import pytest
+from sqlalchemy import func, select
+
+from app import db
+from app.content import catalogue
+from app.models import AuditEvent, Certificate, User
+from app.models_credentials import Credential, IssuerKey
+from tests.conftest import csrf_token, post_form, sign_in
+from tests.credential_verifier import tampered, verify
+from tests.web.journeys import pass_module
+
+BASE = "http://localhost"
+
+
+@pytest.fixture
+def module(app):
+    """Return the first module with a quiz and competencies."""
+    with app.app_context():
+        return next(m for m in catalogue().modules if m.assessment and m.competency_codes)
+
+
+@pytest.fixture
+def earned(app, client, make_user, module):
+    """Return (client, certificate code, downloaded credential) for a learner who passed."""
+    email = make_user()
+    sign_in(client, email)
+    code = pass_module(app, client, email, module)
+    response = client.get(f"/modules/{module.slug}/credential.jwt")
+    assert response.status_code == 200
+    assert response.mimetype == "application/vc+jwt"
+    assert "attachment" in response.headers["Content-Disposition"]
+    return client, code, response.text
+
+
+def over_client(app):
+    """Return a `get` for the verifier that fetches through a fresh test client."""
+    anonymous = app.test_client()
+
+    def get(url: str):
+        assert url.startswith(BASE), url
+        response = anonymous.get(url.removeprefix(BASE))
+        return response.status_code, response.data
+
+    return get
+
+
+def payload(token: str) -> dict:
+    part = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+
+
+def test_passing_issues_one_signed_open_badge_with_the_modules_outcomes_and_codes(
+    app, earned, module
+):
+    _, code, token = earned
+    claims = payload(token)
+    assert claims["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert claims["iss"] == claims["issuer"]["id"] == f"{BASE}/credentials/issuer"
+    subject = claims["credentialSubject"]
+    assert subject["identifier"][0]["identityHash"] == "Sam Learner"
+    achievement = subject["achievement"]
+    assert achievement["name"] == module.title
+    for outcome in module.learning_outcomes:
+        assert outcome in achievement["description"]
+    assert [a["targetCode"] for a in achievement["alignment"]] == list(module.competency_codes)
+    assert all(a["targetUrl"].startswith("urn:uuid:") for a in achievement["alignment"])
+    assert achievement["creditsAvailable"] == round(module.cpd_minutes / 60, 2)
+    assert subject["result"][0]["value"] == "100"
+    assert "knowledge" in claims["evidence"][0]["description"]
+    assert claims["credentialStatus"]["type"] == "BitstringStatusListEntry"
+    assert "validUntil" not in claims  # the frameworks declare no validity yet
+    assert code in claims["description"]
+    with app.app_context():
+        assert db.session().scalar(select(func.count(Credential.id))) == 1
+        assert db.session().scalar(select(func.count(IssuerKey.thumbprint))) == 1
+
+
+def test_an_independent_verifier_accepts_it_and_rejects_one_changed_field(app, earned):
+    _, _, token = earned
+    verdict = verify(token, over_client(app), base_url=BASE)
+    assert verdict.status == "valid", verdict.reasons
+
+    def rename(claims):
+        claims["credentialSubject"]["identifier"][0]["identityHash"] = "Someone Else"
+
+    forged = verify(tampered(token, rename), over_client(app), base_url=BASE)
+    assert forged.status == "invalid" and "signature" in forged.reasons[0]
+
+
+def test_the_stored_credential_never_changes_after_a_rename(app, earned, module):
+    client, _, token = earned
+    with app.app_context():
+        db.session().execute(User.__table__.update().values(full_name="Sam Renamed"))
+        db.session().commit()
+    again = client.get(f"/modules/{module.slug}/credential.jwt").text
+    assert again == token
+    assert payload(again)["credentialSubject"]["identifier"][0]["identityHash"] == "Sam Learner"
+
+
+def test_issuer_profile_keys_and_status_list_are_served(app, earned):
+    anonymous = app.test_client()
+    profile = anonymous.get("/credentials/issuer")
+    assert profile.mimetype == "application/ld+json"
+    assert (
+        profile.json["type"] == ["Profile"] and "/credentials/keys" in profile.json["description"]
+    )
+    keys = anonymous.get("/credentials/keys").json["keys"]
+    assert len(keys) == 1 and "d" not in keys[0]  # never the private part
+    assert anonymous.get("/credentials/keys/not-a-key").status_code == 404
+    kid = keys[0]["kid"]
+    assert anonymous.get(f"/credentials/status/{kid}/1").mimetype == "application/vc+jwt"
+    assert anonymous.get(f"/credentials/status/{kid}/2").status_code == 404
+    assert anonymous.get("/credentials/status/not-a-key/1").status_code == 404
+    module_slug = payload(earned[2])["credentialSubject"]["achievement"]["id"].rsplit("/", 1)[1]
+    assert anonymous.get(f"/credentials/achievements/{module_slug}").json["type"] == ["Achievement"]
+
+
+def test_only_the_holder_downloads_the_credential(app, earned, make_user, module):
+    other = app.test_client()
+    sign_in(other, make_user("other@example.org"))
+    assert other.get(f"/modules/{module.slug}/credential.jwt").status_code == 404
+    assert app.test_client().get(f"/modules/{module.slug}/credential.jwt").status_code in (
+        302,
+        401,
+    )
+
+
+def admin_client(app, make_user):
+    """Return a client signed in as an administrator."""
+    admin = app.test_client()
+    sign_in(admin, make_user("admin@example.org", role="admin"))
+    return admin
+
+
+def test_admin_revokes_with_a_reason_once_and_every_check_then_says_revoked(
+    app, earned, make_user, module
+):
+    learner, code, token = earned
+    admin = admin_client(app, make_user)
+    page = f"/admin/credentials/?code={code.lower()}"
+    assert "Revoke credential" in admin.get(page).text
+    blank = post_form(admin, f"/admin/credentials/{code}/revoke", {"reason": " "}, page=page)
+    assert blank.status_code == 400
+    assert "Enter why you are revoking this credential" in blank.text
+    for _ in range(2):  # a double click revokes once
+        done = post_form(
+            admin, f"/admin/credentials/{code}/revoke", {"reason": "Sat by a colleague"}, page=page
+        )
+        assert done.status_code == 302
+    after = admin.get(page).text
+    assert "Sat by a colleague" in after and "Revoke credential" not in after
+    with app.app_context():
+        events = (
+            db.session()
+            .scalars(select(AuditEvent).where(AuditEvent.kind == "credential.revoked"))
+            .all()
+        )
+        assert [e.detail["reason"] for e in events] == ["Sat by a colleague"]
+    anonymous = app.test_client()
+    public = anonymous.get(f"/certificates/{code}")
+    assert public.status_code == 410 and "Certificate revoked" in public.text
+    assert "Sat by a colleague" not in public.text  # the reason is for administrators
+    assert anonymous.get(f"/credentials/verify/{code}").json["status"] == "revoked"
+    assert anonymous.post("/credentials/verify", data=token).json["status"] == "revoked"
+    assert verify(token, over_client(app), base_url=BASE).status == "revoked"
+    own_page = learner.get(f"/modules/{module.slug}/certificate/").text
+    assert "Linkwise revoked your credential" in own_page and "credential.jwt" not in own_page
+
+
+def test_other_roles_cannot_see_or_revoke(app, earned, make_user):
+    _, code, _ = earned
+    manager = app.test_client()
+    sign_in(manager, make_user("m@example.org", role="manager", org="Example PCN"))
+    assert manager.get("/admin/credentials/").status_code == 404
+    token = csrf_token(manager, "/account/")
+    response = manager.post(
+        f"/admin/credentials/{code}/revoke", data={"csrf_token": token, "reason": "x"}
+    )
+    assert response.status_code == 404
+    assert app.test_client().get(f"/credentials/verify/{code}").json["status"] == "valid"
+
+
+def test_json_verification_and_the_paste_check_report_valid_altered_and_unknown(app, earned):
+    _, code, token = earned
+    anonymous = app.test_client()
+    found = anonymous.get(f"/credentials/verify/{code}")
+    assert found.json["status"] == "valid" and found.json["name"] == "Sam Learner"
+    assert found.headers["Access-Control-Allow-Origin"] == "*"
+    assert anonymous.get("/credentials/verify/LW-AAAA-BBBB-CCCC-DDDD").status_code == 404
+    assert anonymous.post("/credentials/verify", json={"credential": token}).json["status"] == (
+        "valid"
+    )
+
+    def raise_score(claims):
+        claims["credentialSubject"]["result"][0]["value"] = "100!"
+
+    altered = tampered(token, raise_score)
+    assert anonymous.post("/credentials/verify", data=altered).json["status"] == "altered"
+    assert anonymous.post("/credentials/verify", data="hello").json["status"] == "unreadable"
+    page = post_form(anonymous, "/credentials/check", {"credential": altered})
+    assert page.status_code == 200 and "Result: Altered or not issued by Linkwise" in page.text
+    good = post_form(anonymous, "/credentials/check", {"credential": f"  {token}\n"})
+    assert "Result: Valid" in good.text and "Sam Learner" in good.text
+    empty = post_form(anonymous, "/credentials/check", {"credential": ""})
+    assert empty.status_code == 400 and "Paste the credential you were given" in empty.text
+
+
+def test_revoke_credential_command_is_audited_and_says_when_already_done(app, earned):
+    _, code, _ = earned
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["revoke-credential", code, "--reason", "Issued in error"])
+    assert first.exit_code == 0 and "revoked the credential" in first.output
+    second = runner.invoke(args=["revoke-credential", code, "--reason", "Again"])
+    assert "already revoked" in second.output
+    missing = runner.invoke(args=["revoke-credential", "LW-AAAA-BBBB-CCCC-DDDD", "--reason", "x"])
+    assert missing.exit_code != 0 and "no credential" in missing.output
+    with app.app_context():
+        event = db.session().scalar(
+            select(AuditEvent).where(AuditEvent.kind == "credential.revoked")
+        )
+        assert event.via == "cli" and event.detail["reason"] == "Issued in error"
+
+
+def test_data_export_holds_the_credential_and_erasure_revokes_and_forgets_it(app, earned, module):
+    client, code, token = earned
+    with app.app_context():
+        user = db.session().scalar(select(User))
+        from app.content import catalogue as installed
+        from app.services import data_rights
+
+        archive = zipfile.ZipFile(
+            io.BytesIO(data_rights.export_archive(user.id, installed(), actor_id=None))
+        )
+        held = json.loads(archive.read("linkwise-data.json"))["credentials"]
+        assert held[0]["credential"] == token and held[0]["certificate"] == code
+        assert archive.read(f"credentials/{module.slug}.jwt").decode() == token
+        data_rights.erase(user.id)
+        row = db.session().scalar(select(Credential))
+        assert row.jwt == "" and row.revoked_at is not None
+    assert verify(token, over_client(app), base_url=BASE).status == "revoked"
+    assert app.test_client().get(f"/credentials/verify/{code}").json["name"] is None
+
+
+def test_certificates_earned_before_credentials_get_one_from_the_command(app, earned, module):
+    client, code, _ = earned
+    with app.app_context():
+        db.session().execute(Credential.__table__.delete())
+        db.session().commit()
+    page = f"/modules/{module.slug}/certificate/"
+    assert "issued before Linkwise issued credentials" in client.get(page).text
+    assert client.get(f"/modules/{module.slug}/credential.jwt").status_code == 404
+    result = app.test_cli_runner().invoke(args=["issue-credentials"])
+    assert result.output.strip() == "issued 1 credential"
+    assert app.test_client().get(f"/credentials/verify/{code}").json["status"] == "valid"
+    assert "credential.jwt" in client.get(page).text
+    again = app.test_cli_runner().invoke(args=["issue-credentials"])
+    assert again.output.strip() == "issued 0 credentials"
+
+
+def test_a_certificate_whose_module_was_removed_gets_no_credential(app, earned):
+    with app.app_context():
+        db.session().execute(Credential.__table__.delete())
+        db.session().execute(Certificate.__table__.update().values(module_slug="removed-module"))
+        db.session().commit()
+    result = app.test_cli_runner().invoke(args=["issue-credentials"])
+    assert result.exit_code == 0 and result.output.strip() == "issued 0 credentials"

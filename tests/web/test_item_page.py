@@ -1,0 +1,98 @@
+"""The trainer's item analysis pages: figures, flags and places, for trainers only."""
+
+import csv
+import io
+
+import pytest
+
+from tests.conftest import sign_in
+from tests.web.item_data import QUIZ, add_attempts
+from tests.web.test_html_valid import nu_errors
+
+THREE = ["rr-q22", "rr-q23", "rr-q24"]
+HAND = [[1, 1, 1], [1, 1, 0], [1, 0, 0], [0, 0, 0]]
+
+
+@pytest.fixture
+def trainer(client, make_user):
+    sign_in(client, make_user(email="trainer@example.org", role="trainer"))
+    return client
+
+
+def test_the_page_shows_each_question_with_its_figures_flags_and_place(app, trainer):
+    with app.app_context():
+        add_attempts(HAND * 6, THREE)
+    page = trainer.get(f"/author/quizzes/{QUIZ}/items").text
+    assert "How the questions perform" in page
+    assert "<code>content/quizzes/referral-routes-assessment.md:28</code>" in page
+    assert "Reliability (KR-20)" in page and "0.75" in page
+    assert "Facility of each question" in page and "<svg" in page
+    assert "What to do:" in page and "Nobody picked" in page
+    assert "Share of answers picking each option, question 1" in page
+
+
+def test_the_filter_takes_first_attempts_and_dates_and_explains_bad_ones(app, trainer):
+    with app.app_context():
+        add_attempts(HAND, THREE)
+    assert "Graded attempts" in trainer.get(f"/author/quizzes/{QUIZ}/items?first=1").text
+    later = trainer.get(f"/author/quizzes/{QUIZ}/items?since=2027-01-01").text
+    assert "No graded attempts in this range yet." in later
+    bad = trainer.get(f"/author/quizzes/{QUIZ}/items?since=2026-02-31&until=x")
+    assert bad.status_code == 400
+    assert "There is a problem" in bad.text
+    assert "From date must be a real date, like 2026-11-23" in bad.text
+    assert 'href="#since"' in bad.text and 'href="#until"' in bad.text
+
+
+def test_the_csv_has_a_row_per_question_version(app, trainer):
+    with app.app_context():
+        add_attempts(HAND, THREE)
+    sheet = trainer.get(f"/author/quizzes/{QUIZ}/items.csv?first=1")
+    assert sheet.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(sheet.text)))
+    assert rows[0][:3] == ["question", "version", "place"] and len(rows) == 4
+    assert [row[0] for row in rows[1:]] == THREE
+
+
+def test_the_quiz_list_links_every_quiz_to_its_analysis(app, trainer):
+    page = trainer.get("/author/quizzes").text
+    assert f"/author/quizzes/{QUIZ}/items" in page
+    assert "/author/quizzes/referral-routes-check-1/items" in page
+
+
+def test_learners_and_managers_get_404_and_an_unknown_quiz_404(app, make_user, trainer):
+    assert trainer.get("/author/quizzes/nope/items").status_code == 404
+    urls = ("/author/quizzes", f"/author/quizzes/{QUIZ}/items", f"/author/quizzes/{QUIZ}/items.csv")
+    for role, email in (("learner", "l@example.org"), ("manager", "m@example.org")):
+        other = app.test_client()
+        sign_in(other, make_user(email=email, role=role, org="Org"))
+        for url in urls:
+            assert other.get(url).status_code == 404, (role, url)
+
+
+def test_the_pages_are_valid_html(app, trainer, tmp_path):
+    with app.app_context():
+        add_attempts(HAND * 6, THREE)
+    pages = {
+        "quizzes": trainer.get("/author/quizzes").text,
+        "items": trainer.get(f"/author/quizzes/{QUIZ}/items").text,
+        "items-error": trainer.get(f"/author/quizzes/{QUIZ}/items?since=x").text,
+        "items-empty": trainer.get("/author/quizzes/referral-routes-check-1/items").text,
+    }
+    assert nu_errors(pages, tmp_path) == []
+
+
+def test_hostile_filters_and_quiz_ids_answer_4xx_never_500(app, trainer):
+    from urllib.parse import quote, urlencode
+
+    from tests.web.test_fuzz_inputs import SPECIALS
+
+    with app.app_context():
+        add_attempts(HAND, THREE)
+    for value in SPECIALS:
+        query = urlencode({"first": value, "since": value, "until": value, "quiz_id": value})
+        for url in (f"/author/quizzes/{QUIZ}/items", f"/author/quizzes/{QUIZ}/items.csv"):
+            assert trainer.get(f"{url}?{query}").status_code < 500, (url, value)
+        path = quote(value, safe="") or "x"
+        for url in (f"/author/quizzes/{path}/items", f"/author/quizzes/{path}/bank"):
+            assert trainer.get(url).status_code < 500, (url, value)

@@ -1,0 +1,160 @@
+"""Item analysis from the database: hand-worked figures, an independent count, the filters."""
+
+import itertools
+import math
+import random
+import statistics
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app import db
+from app.domain.item_report import Window
+from app.models import Answer, Attempt
+from app.services.item_stats import item_report
+from tests.web.item_data import QUIZ, add_attempts, add_learners
+
+THREE = ["rr-q22", "rr-q23", "rr-q24"]
+HAND = [[1, 1, 1], [1, 1, 0], [1, 0, 0], [0, 0, 0]]
+
+
+def by_id(report):
+    return {row.question_id: row for row in report.questions}
+
+
+def test_hand_worked_figures_from_the_database(app):
+    with app.app_context():
+        add_attempts(HAND, THREE)
+        report = item_report(QUIZ)
+    assert report.attempts == 4 and report.per_attempt == 3
+    rows = by_id(report)
+    assert rows["rr-q22"].figures.facility == 0.75
+    assert rows["rr-q22"].figures.discrimination == pytest.approx(math.sqrt(3 / 11))
+    assert rows["rr-q23"].figures.discrimination == pytest.approx(1 / math.sqrt(2))
+    assert rows["rr-q22"].figures.upper_lower == pytest.approx(0.5)
+    assert rows["rr-q23"].figures.upper_lower == pytest.approx(1.0)
+    assert report.reliability == pytest.approx(0.75)
+    assert report.reliability_name == "KR-20"
+    assert dict(report.distribution)["90-100"] == 1 and dict(report.distribution)["0-9"] == 1
+
+
+def test_every_question_names_its_file_and_line(app):
+    with app.app_context():
+        add_attempts(HAND, THREE)
+        rows = by_id(item_report(QUIZ))
+    assert rows["rr-q22"].place == "content/quizzes/referral-routes-assessment.md:28"
+
+
+def test_option_shares_count_each_choice_and_flag_the_unpicked(app):
+    with app.app_context():
+        add_attempts([[1], [0], [1], [1]] * 6, ["rr-q22"])
+        row = by_id(item_report(QUIZ))["rr-q22"]
+    right = [o for o in row.options if o.right]
+    assert len(right) == 1 and right[0].count == 18 and right[0].share == 0.75
+    wrong_counts = sorted(o.count for o in row.options if not o.right)
+    assert wrong_counts[-1] == 6 and wrong_counts[0] == 0  # example_answer picks one wrong
+    unused = [f for f in row.flags if f.code == "unused-distractor"]
+    assert unused and "nobody picked" in unused[0].reason
+
+
+def group_mean(totals, score, *, best):
+    """Return the mean item score of the best (or worst) 27% of attempts, ties averaged.
+
+    Every order of the tied attempts is equally fair, so this averages over all of them:
+    the group's mean over every way of breaking the tie, worked out by brute force.
+    """
+    ranked = sorted(totals, key=lambda a: -totals[a] if best else totals[a])
+    size = math.ceil(0.27 * len(ranked))
+    edge = totals[ranked[size - 1]]
+    sure = [a for a in ranked if (totals[a] > edge if best else totals[a] < edge)]
+    tied = [a for a in ranked if totals[a] == edge]
+    means = [
+        statistics.mean([score[a] for a in sure] + [score[a] for a in chosen])
+        for chosen in itertools.combinations(tied, size - len(sure))
+    ]
+    return statistics.mean(means)
+
+
+def test_figures_agree_with_numbers_worked_out_from_the_raw_rows(app):
+    rng = random.Random(7)
+    rows = [
+        [int(rng.random() < 0.3 + 0.1 * c + 0.3 * (n % 3 == 0)) for c in range(3)]
+        for n in range(45)
+    ]
+    with app.app_context():
+        add_attempts(rows, THREE)
+        report = item_report(QUIZ)
+        session = db.session()
+        raw = session.execute(
+            select(Answer.attempt_id, Answer.question_id, Answer.points, Attempt.points).join(
+                Attempt, Attempt.id == Answer.attempt_id
+            )
+        ).all()
+    totals = {attempt: total for attempt, _, _, total in raw}
+    figures = by_id(report)
+    variances = []
+    for qid in THREE:
+        mine = [(points, totals[attempt]) for attempt, q, points, _ in raw if q == qid]
+        xs = [x for x, _ in mine]
+        rest = [t - x for x, t in mine]
+        assert figures[qid].figures.facility == pytest.approx(statistics.mean(xs))
+        assert figures[qid].figures.discrimination == pytest.approx(
+            statistics.correlation(xs, rest)
+        )
+        score = {attempt: points for attempt, q, points, _ in raw if q == qid}
+        upper = group_mean(totals, score, best=True)
+        lower = group_mean(totals, score, best=False)
+        assert figures[qid].figures.upper_lower == pytest.approx(upper - lower)
+        variances.append(statistics.pvariance(xs))
+    alpha = 1.5 * (1 - sum(variances) / statistics.pvariance(list(totals.values())))
+    assert report.reliability == pytest.approx(alpha)
+
+
+def test_first_attempts_and_dates_filter_the_attempts(app):
+    with app.app_context():
+        users = add_learners(2)
+        add_attempts(
+            [[1, 1, 1], [0, 0, 0], [1, 0, 0], [0, 1, 0]],
+            THREE,
+            users=[users[0], users[0], users[1], users[1]],
+            numbers=[1, 2, 1, 2],
+            days=[0, 10, 0, 20],
+        )
+        assert item_report(QUIZ).attempts == 4
+        first = item_report(QUIZ, Window(first_only=True))
+        assert first.attempts == 2
+        assert by_id(first)["rr-q22"].figures.facility == 1.0
+        late = item_report(QUIZ, Window(since=date(2026, 3, 5)))
+        assert late.attempts == 2
+        assert item_report(QUIZ, Window(until=date(2026, 3, 11))).attempts == 3
+
+
+def test_competencies_gather_their_aligned_questions(app):
+    with app.app_context():
+        add_attempts(HAND, THREE)
+        report = item_report(QUIZ)
+    codes = {row.code: row for row in report.competencies}
+    aligned = [r for r in report.questions if "SPLW-4.1" in r.competencies]
+    assert codes["SPLW-4.1"].questions == len(aligned)
+    assert codes["SPLW-4.1"].answered == 4 * len(aligned)
+
+
+def test_an_unknown_quiz_has_no_report(app):
+    with app.app_context():
+        assert item_report("no-such-quiz") is None
+
+
+def test_item_stats_command_prints_places_and_csv(app, runner):
+    with app.app_context():
+        add_attempts(HAND, THREE)
+    text = runner.invoke(args=["item-stats", QUIZ, "--first-only", "--since", "2026-01-01"])
+    assert text.exit_code == 0, text.output
+    assert "content/quizzes/referral-routes-assessment.md:28: rr-q22: answered 4" in text.output
+    assert "KR-20 0.75" in text.output
+    sheet = runner.invoke(args=["item-stats", QUIZ, "--csv"])
+    lines = sheet.output.splitlines()
+    assert lines[0].startswith("question,version,place,type,answered,facility")
+    assert any(line.startswith("rr-q22,") and ",0.750," in line for line in lines)
+    missing = runner.invoke(args=["item-stats", "nope"])
+    assert missing.exit_code == 1 and "there is no quiz 'nope'" in missing.output
