@@ -185,6 +185,7 @@ def _attempt(attempt: Attempt) -> dict:
         "answers": [
             {
                 "question": answer.question_id,
+                "question_version": answer.question_version,
                 "answer": (answer.response or {}).get("value"),
                 "points": answer.points,
                 "saved_at": _iso(answer.saved_at),

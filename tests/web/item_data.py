@@ -1,6 +1,8 @@
 """Graded attempts with answer rows written straight to the database, for item analysis tests."""
 
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from app import db
 from app.content import catalogue
@@ -10,6 +12,15 @@ from app.services.item_stats import find_quiz
 
 QUIZ = "referral-routes-assessment"
 START = datetime(2026, 3, 1, 9, tzinfo=UTC)
+
+
+def question_place(question_id: str, quiz: str = QUIZ) -> str:
+    """Find, independently of the parser, the PATH:LINE of a question's numbered text."""
+    path = f"content/quizzes/{quiz}.md"
+    lines = (Path(__file__).resolve().parents[2] / path).read_text("utf-8").splitlines()
+    start = lines.index(f"ID: {question_id}")
+    number = next(n for n in range(start, len(lines)) if re.match(r"\d+\.\s", lines[n]))
+    return f"{path}:{number + 1}"
 
 
 def add_learners(count: int) -> list[int]:

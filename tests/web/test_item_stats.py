@@ -13,7 +13,7 @@ from app import db
 from app.domain.item_report import Window
 from app.models import Answer, Attempt
 from app.services.item_stats import item_report
-from tests.web.item_data import QUIZ, add_attempts, add_learners
+from tests.web.item_data import QUIZ, add_attempts, add_learners, question_place
 
 THREE = ["rr-q22", "rr-q23", "rr-q24"]
 HAND = [[1, 1, 1], [1, 1, 0], [1, 0, 0], [0, 0, 0]]
@@ -43,7 +43,7 @@ def test_every_question_names_its_file_and_line(app):
     with app.app_context():
         add_attempts(HAND, THREE)
         rows = by_id(item_report(QUIZ))
-    assert rows["rr-q22"].place == "content/quizzes/referral-routes-assessment.md:28"
+    assert rows["rr-q22"].place == question_place("rr-q22")
 
 
 def test_option_shares_count_each_choice_and_flag_the_unpicked(app):
@@ -150,7 +150,7 @@ def test_item_stats_command_prints_places_and_csv(app, runner):
         add_attempts(HAND, THREE)
     text = runner.invoke(args=["item-stats", QUIZ, "--first-only", "--since", "2026-01-01"])
     assert text.exit_code == 0, text.output
-    assert "content/quizzes/referral-routes-assessment.md:28: rr-q22: answered 4" in text.output
+    assert f"{question_place('rr-q22')}: rr-q22: answered 4" in text.output
     assert "KR-20 0.75" in text.output
     sheet = runner.invoke(args=["item-stats", QUIZ, "--csv"])
     lines = sheet.output.splitlines()

@@ -7,6 +7,7 @@ from app import db
 from app.models import Base
 from app.services import preview
 from tests.conftest import post_form, sign_in
+from tests.web.item_data import question_place
 from tests.web.quiz_helpers import answer_fields
 from tests.web.test_html_valid import nu_errors
 
@@ -102,7 +103,7 @@ def test_the_result_without_a_submitted_preview_goes_back_to_the_bank(trainer):
 
 def test_the_bank_shows_every_choice_feedback_pool_and_place(app, trainer):
     page = trainer.get(f"/author/quizzes/{QUIZ}/bank").text
-    assert "<code>content/quizzes/referral-routes-assessment.md:28</code>" in page
+    assert f"<code>{question_place('rr-q22')}</code>" in page
     assert "Pool: 1 of" in page and "drawn, 1 point each" in page
     assert "Feedback when picked" in page and "Right?" in page
     assert "Questions per attempt" in page
