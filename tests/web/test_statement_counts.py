@@ -24,15 +24,15 @@ TARGET = 2
 SUBMIT = 23
 # Pages above the target today, with their count: the next ones to bring down.
 OVER_TARGET = {
-    "quiz overview": 4,  # attempts, extra attempts granted, completions
+    "quiz overview": 3,  # attempts; completions with the extra attempts granted
     # The certificate with its learner and attempt; its Open Badges credential; completions
     # for "next module".
     "certificate": 4,
     "certificate check": 3,  # the certificate and its holder; its credential
     "learning record": 5,
     "manager dashboard": 8,
-    "manager's learner": 21,
-    "trainer's learner": 19,
+    "manager's learner": 16,  # grows with the modules: one status per quiz
+    "trainer's learner": 14,  # likewise
     "audit log": 4,
 }
 
