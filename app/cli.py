@@ -5,9 +5,6 @@ import sys
 from pathlib import Path
 
 import click
-from alembic import command as alembic_command
-from alembic.config import Config as AlembicConfig
-from alembic.migration import MigrationContext
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import create_engine
@@ -72,8 +69,13 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(cmd)
 
 
-def alembic_config(database_url: str) -> AlembicConfig:
+# Alembic is imported by the commands that use it: loading it costs every start-up otherwise.
+
+
+def alembic_config(database_url: str):
     """Return an Alembic config aimed at our migrations and the given database."""
+    from alembic.config import Config as AlembicConfig
+
     if database_url.startswith("sqlite:///"):
         Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     config = AlembicConfig()
@@ -84,6 +86,8 @@ def alembic_config(database_url: str) -> AlembicConfig:
 
 def upgrade_database(database_url: str, revision: str = "head") -> None:
     """Bring the database's schema up to the given revision."""
+    from alembic import command as alembic_command
+
     alembic_command.upgrade(alembic_config(database_url), revision)
 
 
@@ -99,12 +103,16 @@ def db_upgrade(revision):
 @click.argument("revision")
 def db_downgrade(revision):
     """Revert migrations down to REVISION."""
+    from alembic import command as alembic_command
+
     alembic_command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
 
 
 @db_cli.command("current")
 def db_current():
     """Show the database's current revision."""
+    from alembic.migration import MigrationContext
+
     engine = create_engine(current_app.config["DATABASE_URL"])
     try:
         with engine.connect() as connection:
@@ -121,6 +129,8 @@ def db_current():
 @click.option("-m", "--message", required=True)
 def db_revision(message):
     """Draft a new migration from the difference between models and database."""
+    from alembic import command as alembic_command
+
     alembic_command.revision(
         alembic_config(current_app.config["DATABASE_URL"]), message=message, autogenerate=True
     )

@@ -30,6 +30,7 @@ LINKWISE_SETTINGS = (
     "DB_CONNECT_TIMEOUT",
     "DB_STATEMENT_TIMEOUT",
     "DB_POOL_TIMEOUT",
+    "DB_PING_AFTER_IDLE",
     "REVALIDATION_YEARS",
     "LRS_URL",
     "LRS_USERNAME",
@@ -101,6 +102,8 @@ def _defaults(instance_path: Path) -> dict:
         "DB_CONNECT_TIMEOUT": 3,
         "DB_STATEMENT_TIMEOUT": 10,
         "DB_POOL_TIMEOUT": 5,
+        # A pooled connection idle this long is pinged before use (a busy one never is).
+        "DB_PING_AFTER_IDLE": 5,
         # NMC revalidation is every three years; the learning record totals CPD over it.
         "REVALIDATION_YEARS": 3,
         # xAPI: statements go to the learning record store only when LRS_URL is set.
@@ -159,7 +162,12 @@ def load(instance_path: Path, test_config: dict | None = None, environ=None) -> 
     config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
     for key in ("CONTENT_DIR", "COMPETENCIES_DIR", "STATIC_DIR", "MAIL_DIR"):
         config[key] = Path(config[key])
-    for key in ("DB_CONNECT_TIMEOUT", "DB_STATEMENT_TIMEOUT", "DB_POOL_TIMEOUT"):
+    for key in (
+        "DB_CONNECT_TIMEOUT",
+        "DB_STATEMENT_TIMEOUT",
+        "DB_POOL_TIMEOUT",
+        "DB_PING_AFTER_IDLE",
+    ):
         try:
             config[key] = float(config[key])
         except ValueError:

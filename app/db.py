@@ -1,7 +1,11 @@
 """The database engine and one SQLAlchemy session per request or CLI command."""
 
+import re
+import time
+from functools import lru_cache
+
 from flask import Flask, current_app, g
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, exc, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
@@ -11,6 +15,12 @@ from app.db_watchdog import watchdog
 # A statement's client-side deadline runs this long past the server's statement_timeout,
 # so a slow query ends with the server's own error and only a silent server is cut off.
 WATCHDOG_GRACE = 2.0
+# A pooled PostgreSQL connection is pinged before use only when it has sat idle for
+# LINKWISE_DB_PING_AFTER_IDLE seconds: a busy pool never pays a round trip for it, and one
+# left idle long enough for the server or a firewall to drop it is checked, and replaced
+# when dead, before a request gets it. Connections are also replaced after RECYCLE seconds.
+PING_AFTER_IDLE = 5.0
+RECYCLE = 1800
 
 
 def make_engine(
@@ -20,12 +30,16 @@ def make_engine(
     connect_timeout: float = 0,
     statement_timeout: float = 0,
     pool_timeout: float = 30,
+    pool_size: int = 5,
+    ping_after_idle: float = PING_AFTER_IDLE,
+    lazy_begin: bool = False,
 ) -> Engine:
     """Create an engine tuned for the database behind the URL.
 
     An engine that is not pooled opens a connection for each use and closes it after, as
     a short-lived worker process should. Timeouts are in seconds, 0 for none; they apply to
-    PostgreSQL (SQLite is a local file with its own busy timeout).
+    PostgreSQL (SQLite is a local file with its own busy timeout), as does `lazy_begin`
+    (see _begin_before_writes).
     """
     if url.startswith("sqlite"):
         options = {} if pooled else {"poolclass": NullPool}
@@ -43,15 +57,81 @@ def make_engine(
     else:
         engine = create_engine(
             url,
-            pool_pre_ping=True,
-            pool_size=5,
-            max_overflow=10,
+            pool_size=pool_size,
+            max_overflow=2 * pool_size,
             pool_timeout=pool_timeout,
+            pool_recycle=RECYCLE,
+            # Last in, first out: under light load the same few connections serve, and
+            # the rest sit idle until the server drops them or they are pinged.
+            pool_use_lifo=True,
             connect_args=connect_args,
+            **({"isolation_level": "AUTOCOMMIT"} if lazy_begin else {}),
         )
+        _ping_when_idle(engine, ping_after_idle)
     if statement_timeout:
         _guard_statements(engine, statement_timeout + WATCHDOG_GRACE, connect_timeout or 5)
+    if lazy_begin:
+        _begin_before_writes(engine)
     return engine
+
+
+def _ping_when_idle(engine: Engine, seconds: float) -> None:
+    """Ping a pooled connection on checkout when it has been idle for `seconds` or more."""
+
+    @event.listens_for(engine, "checkin")
+    def _note_return(_dbapi_connection, record):
+        if record is not None:
+            record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection, record, _proxy):
+        returned_at = record.info.pop("returned_at", None)
+        if returned_at is None or time.monotonic() - returned_at < seconds:
+            return  # fresh from connect, or in use moments ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception:
+            # The pool drops this connection and checks out another (a new one when
+            # the rest are dead too); if the server is down, connecting fails: a 503.
+            raise exc.DisconnectionError("an idle pooled connection was dead") from None
+
+
+# A plain SELECT (not FOR UPDATE/SHARE, no transaction-scoped lock) needs no transaction.
+_NEEDS_NO_TRANSACTION = re.compile(
+    r"\s*SELECT\b(?!.*\bFOR\s+(UPDATE|SHARE|NO\s+KEY|KEY\s+SHARE)\b)(?!.*_xact_)", re.I | re.S
+)
+
+
+@lru_cache(maxsize=2048)
+def _needs_transaction(statement: str) -> bool:
+    return _NEEDS_NO_TRANSACTION.match(statement) is None
+
+
+def _begin_before_writes(engine: Engine) -> None:
+    """Open a transaction on a PostgreSQL connection only when a statement needs one.
+
+    The connections run in autocommit: a request that only reads sends its SELECTs and
+    nothing else (no BEGIN before, no ROLLBACK after: two round trips saved). The first
+    write, lock or other statement that is not a plain SELECT is preceded by BEGIN, so
+    writes stay in one transaction that the session commits or rolls back as usual (the
+    driver sends COMMIT and ROLLBACK only when a transaction is open). Reads before that
+    BEGIN each see the latest committed data, as they would under READ COMMITTED anyway.
+    """
+
+    from psycopg import ServerCursor
+    from psycopg.pq import TransactionStatus
+
+    idle = TransactionStatus.IDLE
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _begin(_conn, cursor, statement, _parameters, _context, _executemany):
+        connection = cursor.connection
+        if connection.info.transaction_status == idle and (
+            # A streamed result (yield_per) reads through a server-side cursor, which
+            # lives inside a transaction.
+            _needs_transaction(statement) or isinstance(cursor, ServerCursor)
+        ):
+            connection.execute("BEGIN")
 
 
 def _guard_statements(engine: Engine, seconds: float, ping_seconds: float) -> None:
@@ -102,15 +182,26 @@ def init_app(app: Flask) -> None:
         "statement_timeout": config["DB_STATEMENT_TIMEOUT"],
     }
     engine = make_engine(
-        config["DATABASE_URL"], pool_timeout=config["DB_POOL_TIMEOUT"], **timeouts
+        config["DATABASE_URL"],
+        pool_timeout=config["DB_POOL_TIMEOUT"],
+        ping_after_idle=config["DB_PING_AFTER_IDLE"],
+        lazy_begin=True,
+        **timeouts,
     )
     app.extensions["linkwise.engine"] = engine
     app.extensions["linkwise.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
-    # The health check opens its own connection with short limits, so it answers promptly
-    # when the pool's connections are stuck or the pool is exhausted.
+    # The health check has its own small pool with short limits, so it answers promptly
+    # when the app's connections are stuck or its pool is exhausted. It is never pinged:
+    # the check itself is the ping, retried once on a fresh connection (see ping()).
     quick = config["DB_CONNECT_TIMEOUT"] or 3
     app.extensions["linkwise.health_engine"] = make_engine(
-        config["DATABASE_URL"], pooled=False, connect_timeout=quick, statement_timeout=quick
+        config["DATABASE_URL"],
+        pool_size=1,
+        pool_timeout=quick,
+        ping_after_idle=float("inf"),
+        lazy_begin=True,
+        connect_timeout=quick,
+        statement_timeout=quick,
     )
     app.teardown_appcontext(_close_session)
 
@@ -136,7 +227,18 @@ def _close_session(_exc):
             current_app.logger.debug("session close failed", exc_info=True)
 
 
+_SELECT_ONE = text("SELECT 1")
+
+
 def ping() -> None:
-    """Run the cheapest query on a fresh connection; raises when the database cannot answer."""
-    with current_app.extensions["linkwise.health_engine"].connect() as connection:
-        connection.execute(text("SELECT 1"))
+    """Run the cheapest query, one round trip; raises when the database cannot answer."""
+    health = current_app.extensions["linkwise.health_engine"]
+    try:
+        with health.connect() as connection:
+            connection.execute(_SELECT_ONE)
+    except exc.DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        # The pooled connection had died (a restart, say): ask once more on a new one.
+        with health.connect() as connection:
+            connection.execute(_SELECT_ONE)

@@ -4,13 +4,9 @@ wrapped text, headings and page footers.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from functools import cache
 from pathlib import Path
-
-import segno
-from fpdf import FPDF
 
 MONTHS = (  # noqa: SIM905 - one line reads better than twelve
     "January February March April May June July August September October November December"
@@ -78,117 +74,8 @@ def find_unicode_fonts(font_dirs: tuple[Path, ...] = FONT_DIRS) -> tuple[tuple[P
     return tuple(found)
 
 
-class LinkwisePdf(FPDF):
-    """An A4 document whose fonts may or may not cover every letter a learner types."""
+def LinkwisePdf(fonts: tuple[tuple[Path, Path], ...], footer_text: str = "Linkwise"):  # noqa: N802
+    """Return a new A4 document (app/domain/pdf_page.py); fpdf2 is imported on first use."""
+    from app.domain.pdf_page import Page
 
-    def __init__(self, fonts: tuple[tuple[Path, Path], ...], footer_text: str = "Linkwise"):
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.alias_nb_pages(None)  # else a learner's "{nb}" would become the page count
-        self.set_margins(MARGIN, MARGIN, MARGIN)
-        self.set_auto_page_break(True, margin=BOTTOM_MARGIN)
-        self.footer_text = footer_text
-        self.family = "linkwise0" if fonts else CORE_FONT
-        self.covered: set[int] | None = None  # None: the core font, Latin-1 only
-        for index, (regular, bold) in enumerate(fonts[:2]):
-            self.add_font(f"linkwise{index}", "", regular)
-            self.add_font(f"linkwise{index}", "B", bold)
-            self.covered = (self.covered or set()) | set(self.fonts[f"linkwise{index}"].cmap)
-        if len(fonts) > 1:
-            self.set_fallback_fonts(["linkwise1"], exact_match=False)
-
-    def header(self) -> None:
-        """Draw the blue band along the top of every page."""
-        self.set_fill_color(*BLUE)
-        self.rect(0, 0, self.w, 8, "F")
-        self.set_y(MARGIN)
-
-    def printable(self, text: str) -> str:
-        """Return text as plain characters this PDF's fonts can draw."""
-        text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-        return "".join(self._drawable(ch) for ch in text)
-
-    def _drawable(self, ch: str) -> str:
-        if ch == "\n" or self._covers(ch):
-            return ch
-        if ch != ch.translate(TRANSLITERATIONS):
-            return ch.translate(TRANSLITERATIONS)
-        if unicodedata.category(ch)[0] in "CZ":
-            return " " if unicodedata.category(ch) == "Zs" else ""
-        plain = "".join(
-            c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
-        )
-        return plain if plain and all(self._covers(c) for c in plain) else "?"
-
-    def _covers(self, ch: str) -> bool:
-        if self.covered is None:
-            return 0x20 <= ord(ch) < 0x7F or 0xA0 <= ord(ch) <= 0xFF
-        return ord(ch) in self.covered and unicodedata.category(ch)[0] != "C"
-
-    def style(self, size: float, bold: bool = False, colour=TEXT) -> None:
-        """Set the font size, weight and colour for what follows."""
-        self.set_font(self.family, "B" if bold else "", size)
-        self.set_text_color(*colour)
-
-    def para(self, text: str, height: float = LINE, indent: float = 0, width: float = 0) -> None:
-        """Print wrapped text from the left margin plus indent, then move to the next line."""
-        self.set_x(self.l_margin + indent)
-        width = width or self.epw - indent
-        self.multi_cell(width, height, self.printable(text), align="L", new_x="LMARGIN")
-
-    def text_height(self, text: str, height: float = LINE, indent: float = 0) -> float:
-        """Return how tall text would be, wrapped at the current font."""
-        return self.multi_cell(
-            self.epw - indent, height, self.printable(text), dry_run=True, output="HEIGHT"
-        )
-
-    def keep_together(self, text: str, indent: float = 0, height: float = LINE) -> None:
-        """Start a new page unless all of text, wrapped, fits on this one."""
-        if self.will_page_break(self.text_height(text, height, indent)):
-            self.add_page()
-
-    def heading(self, text: str, size: float = 14, space: float = 5) -> None:
-        """Print a section heading, on a new page if nothing of its section would follow."""
-        if self.will_page_break(20):
-            self.add_page()
-        self.ln(space)
-        self.style(size, bold=True)
-        self.para(text, size * 0.64)
-
-    def draw_footers(self) -> None:
-        """Draw each page's footer: our text and "Page n of N" (once the count is known)."""
-        self.set_auto_page_break(False)
-        total = self.page
-        for number in range(1, total + 1):
-            self.page = number
-            self.set_draw_color(*BORDER)
-            self.set_line_width(0.3)
-            self.line(self.l_margin, self.h - 17, self.w - self.r_margin, self.h - 17)
-            self.set_xy(self.l_margin, self.h - 15)
-            self.style(9, colour=SECONDARY)
-            self.cell(self.epw / 2, 5, self.printable(self.footer_text))
-            self.cell(self.epw / 2, 5, f"Page {number} of {total}", align="R")
-        self.page = total
-
-    def qr_code(self, text: str, x: float, y: float, size: float) -> None:
-        """Draw text as a QR code, size millimetres square, that opens it as a link too."""
-        modules = [list(row) for row in segno.make(text, error="m", micro=False).matrix]
-        cell = size / len(modules)
-        self.set_fill_color(*TEXT)
-        for row, line in enumerate(modules):
-            column = 0
-            while column < len(line):
-                if not line[column]:
-                    column += 1
-                    continue
-                start = column
-                while column < len(line) and line[column]:
-                    column += 1
-                # One rectangle per run of dark modules; the overlap hides hairline seams.
-                self.rect(
-                    x + start * cell,
-                    y + row * cell,
-                    (column - start) * cell + 0.01,
-                    cell + 0.01,
-                    "F",
-                )
-        self.link(x, y, size, size, text)
+    return Page(fonts, footer_text)

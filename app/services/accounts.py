@@ -1,8 +1,10 @@
 """Accounts and organisations: sign in, passwords, accounts made by administrators, roles."""
 
 import secrets
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import db
@@ -18,9 +20,12 @@ from app.domain.accounts import (
 from app.models import Organisation, User, utcnow
 from app.services import audit
 
-# A hash to compare against when no account matches, so a missing account and a wrong
-# password take the same time.
-_DUMMY_HASH = generate_password_hash("linkwise-no-such-account")
+
+@cache
+def _dummy_hash() -> str:
+    """Return a hash to compare against when no account matches, so a missing account and a
+    wrong password take the same time (made on first use: scrypt would slow every start-up)."""
+    return generate_password_hash("linkwise-no-such-account")
 
 
 class AccountError(ValueError):
@@ -73,7 +78,7 @@ def authenticate(email: str, password: str, *, address: str | None) -> User | No
     email = normalise_email(email)
     user = user_by_email(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, normalise_password(password))
+        check_password_hash(_dummy_hash(), normalise_password(password))
         audit.record(session, "sign_in.failure", email=email, address=address, reason="unknown")
         session.commit()
         return None
@@ -107,21 +112,25 @@ SIGNED_IN_COLUMNS = (
 )
 
 
+# Every page runs this, so it is built once: a request only binds the id (building a new
+# select() and its cache key on every request cost as much as the query itself).
+_SIGNED_IN_USER = select(*SIGNED_IN_COLUMNS).where(User.id == bindparam("user_id"))
+
+
 def load_signed_in_user(user_id: int, session_token: str):
     """Return the signed-in user's row while the session token in their cookie is current.
 
     Every page asks for this, so it reads plain columns rather than building an ORM object.
     """
-    statement = select(*SIGNED_IN_COLUMNS).where(User.id == user_id)
-    row = db.session().connection().execute(statement).one_or_none()
+    row = db.session().connection().execute(_SIGNED_IN_USER, {"user_id": user_id}).one_or_none()
     if row is None or not secrets.compare_digest(row.session_token, session_token):
         return None
     return row
 
 
 def account(user_id: int) -> User:
-    """Return the whole account of a user, with their organisation."""
-    return db.session().get(User, user_id)
+    """Return the whole account of a user, with their organisation (one query)."""
+    return db.session().get(User, user_id, options=[joinedload(User.organisation)])
 
 
 def end_sessions(user_id: int) -> User:

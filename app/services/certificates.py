@@ -26,14 +26,30 @@ class Verified:
 
 
 def certificate_of(user_id: int, module_slug: str) -> Certificate | None:
-    """Return the learner's certificate for a module, if they have earned it."""
-    return db.session().scalar(
-        select(Certificate).where(
-            Certificate.user_id == user_id,
-            Certificate.module_slug == module_slug,
-            Certificate.withdrawn_at.is_(None),
+    """Return the learner's certificate for a module, if they have earned it.
+
+    The learner and the passing attempt come in the same query, so details() finds them in
+    the session instead of asking again.
+    """
+    row = (
+        db.session()
+        .execute(
+            select(Certificate, User, Attempt)
+            .join(User, User.id == Certificate.user_id)
+            .join(Attempt, Attempt.id == Certificate.attempt_id)
+            .where(
+                Certificate.user_id == user_id,
+                Certificate.module_slug == module_slug,
+                Certificate.withdrawn_at.is_(None),
+            )
         )
+        .first()
     )
+    if row is None:
+        return None
+    # The session holds loaded objects weakly: keep the learner and attempt for the request.
+    db.session().info.setdefault("certificate_rows", []).append(row)
+    return row[0]
 
 
 def save_reflection(certificate: Certificate, values: dict) -> None:

@@ -7,7 +7,7 @@ one transaction: either all of it is committed or none of it is.
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.content import catalogue
@@ -18,6 +18,17 @@ from app.domain.quizzes.model import QuizSettings
 from app.models import Answer, Attempt, Certificate, Evidence, User
 from app.services import attainment, credentials, learning, xapi
 from app.services.upsert import insert_for
+
+# Each marked answer's points and the version of the question it answered, every answer in
+# one executemany of a statement built once.
+_SET_POINTS = (
+    update(Answer.__table__)
+    .where(
+        Answer.__table__.c.attempt_id == bindparam("attempt"),
+        Answer.__table__.c.question_id == bindparam("question"),
+    )
+    .values(points=bindparam("points"), question_version=bindparam("version"))
+)
 
 
 class AlreadyGraded(RuntimeError):
@@ -51,12 +62,18 @@ def record_grade(
     ).rowcount
     if claimed != 1:
         raise AlreadyGraded(attempt.id)
-    for marked in result.marked:
-        row = rows.get(marked.question.id)
-        if row is not None:
-            row.points = marked.points
-            row.question_version = marked.shown.version
-    session.flush()
+    graded = [
+        {
+            "attempt": attempt.id,
+            "question": marked.question.id,
+            "points": marked.points,
+            "version": marked.shown.version,
+        }
+        for marked in result.marked
+        if marked.question.id in rows
+    ]
+    if graded:
+        session.connection().execute(_SET_POINTS, graded)
     _record_evidence(session, attempt, result, now)
     if result.passed:
         learning.record(attempt.user_id, attempt.module_slug, quiz_key(attempt.quiz_id))

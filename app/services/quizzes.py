@@ -4,7 +4,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import cast, func, literal, null, select, union_all
 from sqlalchemy.exc import IntegrityError
 
 from app import db
@@ -58,16 +58,26 @@ def status(user_id: int, module: Module, now: datetime | None = None) -> QuizSta
         .where(Attempt.user_id == user_id, Attempt.quiz_id == quiz.id)
         .order_by(Attempt.number)
     ).all()
-    granted = session.scalar(
-        select(func.coalesce(func.sum(AttemptGrant.extra), 0)).where(
-            AttemptGrant.user_id == user_id, AttemptGrant.quiz_id == quiz.id
-        )
-    )
-    completions = session.execute(
-        select(Completion.item_key, Completion.completed_at, Completion.last_completed_at).where(
-            Completion.user_id == user_id, Completion.module_slug == module.slug
+    # The module's completions and, in the same query, one last row whose item key is NULL
+    # carrying the extra attempts granted (a completion's key never is).
+    rows = session.execute(
+        union_all(
+            select(
+                Completion.item_key,
+                Completion.completed_at,
+                Completion.last_completed_at,
+                literal(0).label("extra"),
+            ).where(Completion.user_id == user_id, Completion.module_slug == module.slug),
+            select(
+                null(),
+                cast(null(), Completion.completed_at.type),
+                cast(null(), Completion.last_completed_at.type),
+                func.coalesce(func.sum(AttemptGrant.extra), 0),
+            ).where(AttemptGrant.user_id == user_id, AttemptGrant.quiz_id == quiz.id),
         )
     ).all()
+    granted = sum(extra for key, _, _, extra in rows if key is None)
+    completions = [(key, first, again) for key, first, again, _ in rows if key is not None]
     done = {key for key, _, _ in completions}
     revisited = {
         key.removeprefix("screen:"): aware(again or first)

@@ -13,13 +13,16 @@ is invalid or conflicting, and not with questions unanswered until the learner c
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from app import db
 from app.domain.quizzes import FormFields
 from app.domain.quizzes.attempts import fingerprint, read_answers, same_answer, unanswered
 from app.models import Answer, Attempt, utcnow
 from app.services import grading, locks, quiz_pages, quizzes
+
+# New answers go in as one multi-row INSERT: a statement built once, with no ids returned.
+_INSERT_ANSWERS = insert(Answer.__table__)
 
 CHANGED_HERE_TOO = (
     "This answer was changed in another tab or window after this page was opened, so the "
@@ -172,7 +175,7 @@ def _apply(
     Return the question ids written, those the form changed that another tab had changed
     since (not written), and those another tab changed that the form showed as they were.
     """
-    written, conflicts, elsewhere = [], [], []
+    written, conflicts, elsewhere, added = [], [], [], []
     for item in found.shown:
         question = item.question
         qid = question.id
@@ -191,13 +194,15 @@ def _apply(
             untouched = read.shown_before.get(qid) == fingerprint(question, new)
             (elsewhere if untouched else conflicts).append(qid)
             continue
-        if row is None:
-            row = Answer(attempt_id=attempt.id, question_id=qid)
-            db.session().add(row)
-            rows[qid] = row
         # A cleared answer stays as a row with no value, so a stale form cannot restore it.
-        row.response = {"value": new}
-        row.revision = new_revision
-        row.saved_at = now
+        values = {"response": {"value": new}, "revision": new_revision, "saved_at": now}
+        if row is None:
+            # Not added to the session: written below with the others in one statement.
+            row = rows[qid] = Answer(attempt_id=attempt.id, question_id=qid, **values)
+            added.append({"attempt_id": attempt.id, "question_id": qid, **values})
+        else:
+            row.response, row.revision, row.saved_at = values.values()
         written.append(qid)
+    if added:
+        db.session().connection().execute(_INSERT_ANSWERS, added)
     return written, conflicts, elsewhere

@@ -1,0 +1,136 @@
+"""PostgreSQL round trips: a read-only request sends its SELECTs and nothing else.
+
+No ping before a busy connection is used, no BEGIN/ROLLBACK pair around reads, one
+round trip for /healthz; writes still run in one transaction, and a pooled connection that
+died while idle is replaced before a request gets it.
+"""
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from app import create_app, db
+from app.content import catalogue
+from app.models import Organisation
+from tests.conftest import sign_in
+from tests.web.statements import round_trips
+
+APP_NAME = "linkwise-round-trips"
+
+
+@pytest.fixture
+def postgres(app, database_url, smtp_server):
+    """Build an app factory on the test's PostgreSQL database (the `app` fixture cleans up)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("round trips are counted on PostgreSQL")
+    made = []
+
+    def build(**config):
+        built = create_app(
+            {
+                "LINKWISE_ENV": "test",
+                "DATABASE_URL": f"{database_url}?application_name={APP_NAME}",
+                "SECRET_KEY": "t",
+                "SMTP_URL": smtp_server.url,
+                **config,
+            }
+        )
+        made.append(built)
+        return built
+
+    yield build
+    for built in made:
+        built.extensions["linkwise.engine"].dispose()
+        built.extensions["linkwise.health_engine"].dispose()
+
+
+def engines(app):
+    return app.extensions["linkwise.engine"], app.extensions["linkwise.health_engine"]
+
+
+def first_screen() -> str:
+    module = catalogue().modules[0]
+    return f"/modules/{module.slug}/{module.screens[0].slug}/"
+
+
+def test_a_signed_in_screen_is_two_round_trips_for_its_two_selects(postgres, make_user):
+    app = postgres(DB_PING_AFTER_IDLE=3600)
+    client = app.test_client()
+    sign_in(client, make_user())
+    with app.app_context():
+        page = first_screen()
+    assert client.get(page).status_code == 200
+    with round_trips(*engines(app)) as trips:
+        assert client.get(page).status_code == 200
+    assert len(trips) == 2, trips
+    assert not [t for t in trips if "BEGIN" in t or "ROLLBACK" in t]
+
+
+def test_healthz_is_one_round_trip(postgres):
+    app = postgres()
+    client = app.test_client()
+    for _ in range(2):  # the first opens the health check's connection, the second reuses it
+        with round_trips(*engines(app)) as trips:
+            assert client.get("/healthz").json == {"status": "ok", "database": "up"}
+        assert len(trips) == 1, trips
+
+
+def test_writes_still_share_one_transaction(postgres):
+    app = postgres()
+    with app.app_context():
+        session = db.session()
+        with round_trips(*engines(app)) as trips:
+            session.add(Organisation(name="Northside PCN", join_code="NORTH1"))
+            session.flush()
+            session.rollback()
+        named = select(Organisation).where(Organisation.name == "Northside PCN")
+        assert session.scalar(named) is None
+    assert [t for t in trips if "Query" in t] == [
+        t for t in trips if '"BEGIN"' in t or '"ROLLBACK"' in t
+    ]
+    assert len([t for t in trips if '"BEGIN"' in t]) == 1
+
+
+def terminate_connections(database_url: str) -> int:
+    """End the connections of the apps built here, as a server restart would."""
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            return len(
+                connection.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND application_name = :name"
+                    ),
+                    {"name": APP_NAME},
+                ).all()
+            )
+    finally:
+        admin.dispose()
+
+
+def test_an_idle_connection_that_died_is_replaced_before_a_request_gets_it(
+    postgres, make_user, database_url
+):
+    app = postgres(DB_PING_AFTER_IDLE=0)
+    client = app.test_client()
+    sign_in(client, make_user())
+    assert client.get("/account/").status_code == 200
+    assert terminate_connections(database_url) >= 1
+    with round_trips(*engines(app)) as trips:
+        assert client.get("/account/").status_code == 200
+    assert len(trips) >= 3  # the ping on the dead connection, then the page's reads
+    assert client.get("/healthz").status_code == 200
+
+
+def test_a_busy_connection_that_died_fails_one_request_and_the_next_recovers(
+    postgres, make_user, database_url
+):
+    app = postgres(DB_PING_AFTER_IDLE=3600)
+    client = app.test_client()
+    sign_in(client, make_user())
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/account/").status_code == 200
+    terminate_connections(database_url)
+    client.get("/account/")  # may answer 503: this connection was not pinged
+    assert client.get("/account/").status_code == 200  # no restart needed
+    assert client.get("/healthz").status_code == 200  # retried on a fresh connection
