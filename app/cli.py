@@ -220,7 +220,7 @@ def seed_demo(learner_count, seed, organisation):
 def recompute_levels():
     """Re-rate every learner's competency levels from their evidence."""
     from app.content import catalogue
-    from app.services.attainment import recompute_levels as recompute
+    from app.services.ratings import recompute_levels as recompute
 
     click.echo(f"re-rated {recompute(catalogue())} learners from their evidence")
 

@@ -181,6 +181,7 @@ def _write(
     attempt_id = {
         id(attempt): new_id for (attempt, _), new_id in zip(taken, attempt_ids, strict=True)
     }
+    rated_at = utcnow()
     tables = {
         Completion: [
             (user_id, slug, key, at)
@@ -207,10 +208,16 @@ def _write(
                 user_id,
                 organisation_id,
                 level.code,
-                level.level,
-                level.score,
-                level.evidence_count,
+                level.knowledge.level,
+                level.knowledge.score,
+                level.knowledge.evidence_count,
                 level.last_evidence_at,
+                level.practice,
+                level.met,
+                level.met_until,
+                level.due_from,
+                level.expired,
+                rated_at,
             )
             for learner, user_id in users
             for level in learner.levels
@@ -252,6 +259,12 @@ COLUMNS = {
         "score",
         "evidence_count",
         "last_evidence_at",
+        "practice",
+        "met",
+        "met_until",
+        "due_from",
+        "expired",
+        "rated_at",
     ),
     # reflective_account takes the database's default, an empty account.
     Certificate: ("code", "user_id", "module_slug", "attempt_id", "issued_at"),

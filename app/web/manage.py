@@ -58,21 +58,17 @@ def learner(user_id: int):
 
 
 def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = None):
-    person = manage.learner_in(
-        current_user.organisation_id, user_id, viewer_id=current_user.db_id
-    )
+    person = manage.learner_in(current_user.organisation_id, user_id, viewer_id=current_user.db_id)
     if person is None:
         abort(404)
-    profiles = attainment.profile(person.id, catalogue())
-    quizzes = {m.assessment.id: m for m in catalogue().modules if m.assessment}
+    profile = attainment.profile(person.id, catalogue())
     attempts = extra_attempts.learner_attempts(
         person.id, organisation_id=current_user.organisation_id
     )
     return render_template(
         "manage/learner.html",
         person=person,
-        profiles=profiles,
-        quizzes=quizzes,
+        profile=profile,
         attempts=attempts,
         refused=refused,
     ), 400 if refused else 200

@@ -17,9 +17,8 @@ require_signed_in_professional(bp)
 @bp.get("/competencies")
 def competencies():
     """Show each competency's level, the evidence behind it and what to study next."""
-    profiles = attainment.profile(current_user.db_id, catalogue())
-    quizzes = {m.assessment.id: m for m in catalogue().modules if m.assessment}
-    return render_template("my/competencies.html", profiles=profiles, quizzes=quizzes)
+    profile = attainment.profile(current_user.db_id, catalogue())
+    return render_template("my/competencies.html", profile=profile)
 
 
 def _record():

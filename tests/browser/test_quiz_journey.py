@@ -62,7 +62,7 @@ def test_fail_once_pass_later_download_and_verify_certificate(app, page, live_se
     page.get_by_role("link", name="My competencies").first.click()
     expect(page.get_by_role("heading", name="Your competencies")).to_be_visible()
     expect(page.locator(".nhsuk-tag--green")).to_have_count(0)
-    expect(page.get_by_text("Insufficient evidence").first).to_be_visible()
+    expect(page.get_by_text("Not enough evidence").first).to_be_visible()
 
     page.goto(f"{live_server}/modules/{module.slug}/quiz/")
     assert_accessible(page)

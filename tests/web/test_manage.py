@@ -41,7 +41,7 @@ def add_learners(app, org_name: str, count: int, start: int = 0) -> list[int]:
         ]
         session.add_all(users)
         session.flush()
-        levels = ["Competent", "Developing", "Not yet competent"]
+        levels = ["Secure", "Developing", "Not yet"]
         session.add_all(
             CompetencyLevel(
                 user_id=u.id,
