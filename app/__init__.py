@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         manage,
         my,
         pages,
+        practice,
         quiz,
         recovery,
     )
@@ -69,6 +70,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(quiz.bp)
     app.register_blueprint(certificates.bp)
     app.register_blueprint(my.bp)
+    app.register_blueprint(practice.bp)
+    app.register_blueprint(practice.supervise)
     app.register_blueprint(author.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(admin.bp)

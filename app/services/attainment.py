@@ -125,7 +125,7 @@ def profile(user_id: int, catalogue: Catalogue, now: datetime | None = None) -> 
             )
         )
     }
-    evidence = _evidence(user_id, codes, catalogue, framework, now)
+    evidence = evidence_for(user_id, codes, catalogue, framework, now)
     assessed = {
         code
         for m in catalogue.modules
@@ -199,7 +199,8 @@ def _standing(competency, row, evidence, catalogue, now) -> CompetencyStanding:
     )
 
 
-def _evidence(user_id, codes, catalogue, framework, now) -> dict[str, list[EvidenceItem]]:
+def evidence_for(user_id, codes, catalogue, framework, now) -> dict[str, list[EvidenceItem]]:
+    """Return the learner's answers behind these competencies, in words, newest first."""
     session = db.session()
     rows = session.execute(
         select(

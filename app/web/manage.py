@@ -16,7 +16,7 @@ from flask_login import current_user
 from app.content import catalogue
 from app.domain.accounts import PROFESSIONS
 from app.domain.spreadsheet import csv_chunks
-from app.services import attainment, extra_attempts, manage
+from app.services import attainment, extra_attempts, manage, supervisors
 from app.web.gate import require_signed_in_professional
 
 CHUNK_SIZE = 64 * 1024
@@ -69,6 +69,7 @@ def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = No
         "manage/learner.html",
         person=person,
         profile=profile,
+        supervisor=supervisors.is_supervisor(person.id),
         attempts=attempts,
         refused=refused,
     ), 400 if refused else 200
@@ -91,6 +92,19 @@ def extra_attempt(user_id: int):
         return _learner_page(user_id, refused)
     flash("The learner has one more attempt at the quiz.", "success")
     return redirect(url_for("manage.learner", user_id=user_id, _anchor="quiz-attempts"))
+
+
+@bp.post("/learners/<int:user_id>/supervisor")
+def supervisor(user_id: int):
+    """Name a person of the organisation a supervisor, or stop naming them one."""
+    named = request.form.get("named") == "yes"
+    try:
+        supervisors.set_supervisor(current_user.db_id, user_id, named)
+    except supervisors.NotFound:
+        abort(404)
+    person = "is now a supervisor" if named else "is no longer a supervisor"
+    flash(f"This person {person} of your organisation.", "success")
+    return redirect(url_for("manage.learner", user_id=user_id, _anchor="supervisor"))
 
 
 @bp.get("/export.csv")
