@@ -71,7 +71,10 @@ CONFIRMED_2025 = [
 ]
 
 
-def rate(rule, evidence=SECURE_2024, practice=(), now=day(2025, 6), **settings):
+JUNE_2025 = day(2025, 6)
+
+
+def rate(rule, evidence=SECURE_2024, practice=(), now=JUNE_2025, **settings):
     return rate_competency(COMPETENCY, framework(rule, **settings), evidence, practice, now)
 
 
@@ -155,7 +158,7 @@ def test_a_competency_overrides_validity_and_rule():
 
 
 def test_practice_status_follows_the_latest_step():
-    def status(*steps, now=day(2025, 6)):
+    def status(*steps, now=JUNE_2025):
         events = [PracticeEvent(kind, at) for kind, at in steps]
         return rate(SECURE, practice=events, now=now).practice
 
