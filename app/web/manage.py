@@ -38,15 +38,27 @@ def dashboard():
     sort = args.get("sort") if args.get("sort") in manage.SORTS else "name"
     profession = args.get("profession") if args.get("profession") in PROFESSIONS else ""
     module = args.get("module") if catalogue().module(args.get("module", "")) else ""
-    page = args.get("page", 1, type=int)
+    shown = args.get("framework") if catalogue().framework(args.get("framework", "")) else ""
+    status = args.get("status") if args.get("status") in manage.FILTERS else ""
     org = current_user.organisation_id
+    grid = manage.grid(
+        org,
+        catalogue(),
+        page=args.get("page", 1, type=int),
+        sort=sort,
+        profession=profession,
+        module_slug=module,
+        framework_id=shown,
+        standing_filter=status,
+    )
+    filters = {"sort": sort, "profession": profession, "module": module}
+    filters |= {"framework": shown, "status": status}
     return render_template(
         "manage/dashboard.html",
-        summary=manage.summary(org, catalogue()),
-        grid=manage.grid(
-            org, catalogue(), page=page, sort=sort, profession=profession, module_slug=module
-        ),
-        filters={"sort": sort, "profession": profession, "module": module},
+        summary=manage.summary(org, catalogue(), grid.framework),
+        grid=grid,
+        filters=filters,
+        statuses=manage.FILTERS,
         catalogue=catalogue(),
     )
 
@@ -110,7 +122,8 @@ def supervisor(user_id: int):
 @bp.get("/export.csv")
 def export():
     """Stream one CSV row per learner and competency."""
-    rows = manage.export_rows(current_user.organisation_id, catalogue(), current_user.db_id)
+    status = request.args.get("status", "")
+    rows = manage.export_rows(current_user.organisation_id, catalogue(), current_user.db_id, status)
     # About 64 KB a chunk: a write per row would cost the server a send per row.
     return Response(
         stream_with_context(csv_chunks(rows, CHUNK_SIZE)),
