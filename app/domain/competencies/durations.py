@@ -6,6 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 DURATION = re.compile(r"^(?P<amount>[1-9]\d{0,3})(?P<unit>[ymwd])$")
 
@@ -20,16 +21,11 @@ class Duration:
 
     def after(self, at: datetime) -> datetime:
         """Return the moment this long after `at`, counting months on the calendar."""
-        month_index = at.month - 1 + self.months
-        year, month = at.year + month_index // 12, month_index % 12 + 1
-        # 31 January plus a month is the last day of February, not an error.
-        day = min(at.day, calendar.monthrange(year, month)[1])
-        return at.replace(year=year, month=month, day=day) + timedelta(days=self.days)
+        return _after(self.months, self.days, at)
 
     def before(self, at: datetime) -> datetime:
         """Return the moment this long before `at`."""
-        back = Duration(-self.months, -self.days)
-        return back.after(at)
+        return _after(-self.months, -self.days, at)
 
     def describe(self) -> str:
         """Return the span in words: '3 years', '18 months', '6 weeks'."""
@@ -40,6 +36,16 @@ class Duration:
         if self.days % 7 == 0 and self.days:
             return _plural(self.days // 7, "week")
         return _plural(self.days, "day")
+
+
+# A learner's answers share a few moments, and re-rating everyone asks about each many times.
+@lru_cache(maxsize=1 << 16)
+def _after(months: int, days: int, at: datetime) -> datetime:
+    month_index = at.month - 1 + months
+    year, month = at.year + month_index // 12, month_index % 12 + 1
+    # 31 January plus a month is the last day of February, not an error.
+    day = min(at.day, calendar.monthrange(year, month)[1])
+    return at.replace(year=year, month=month, day=day) + timedelta(days=days)
 
 
 def _plural(count: int, unit: str) -> str:

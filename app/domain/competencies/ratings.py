@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from ..frameworks import Competency, Framework
 from .met_rules import Facts, KnowledgeAtLeast, Recent, Rule
@@ -102,7 +103,8 @@ def rate_competency(
     met_until = judge.lapses_after(now) if met else None
     renew = framework.renew_within
     due_from = renew.before(met_until) if met_until is not None and renew else None
-    expired = not met and judge.rule.holds(judge.at(now, expire=False)[1])
+    # Only worth asking when something has expired: otherwise nothing would change.
+    expired = not met and judge.anything_expired(now) and judge.rule.holds(judge.at(now, False)[1])
     latest = max((e.at for e in evidence), default=None)
     return Rating(
         competency.code,
@@ -128,10 +130,16 @@ class _Judge:
         )
         self.evidence = tuple(evidence)
         self.practice = tuple(sorted(practice, key=lambda p: p.at))
-        self.ranks = {level.name: rank for rank, level in enumerate(framework.scale)}
+        self.ranks = _ranks(framework.scale)
 
     def in_date(self, at: datetime, now: datetime) -> bool:
         return self.valid_for is None or self.valid_for.after(at) > now
+
+    def anything_expired(self, now: datetime) -> bool:
+        if self.valid_for is None:
+            return False
+        moments = [e.at for e in self.evidence] + [p.at for p in self.practice]
+        return bool(moments) and not self.in_date(min(moments), now)
 
     def last_decision(self, now: datetime) -> PracticeEvent | None:
         decisions = [p for p in self.practice if p.kind in DECISIONS and p.at <= now]
@@ -183,6 +191,11 @@ class _Judge:
         if decision.kind == "returned":
             return ACTION_PLAN
         return CONFIRMED if self.in_date(decision.at, now) else CONFIRMATION_EXPIRED
+
+
+@lru_cache(maxsize=64)
+def _ranks(scale) -> dict[str, int]:
+    return {level.name: rank for rank, level in enumerate(scale)}
 
 
 def _recent_spans(rule):
