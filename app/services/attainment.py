@@ -26,7 +26,7 @@ from app.models import Answer, CompetencyLevel, User, utcnow
 from app.models import Evidence as EvidenceRow
 from app.services import quiz_versions
 from app.services.quiz_pages import ScreenLink, screens_teaching
-from app.services.ratings import aware, refresh_levels  # noqa: F401  (grading calls it here)
+from app.services.ratings import aware
 
 
 @dataclass(frozen=True)

@@ -64,11 +64,12 @@ def load_evidence(user_ids: Iterable[int], codes=None, connection: Connection | 
     found: dict[int, dict[str, list[Evidence]]] = defaultdict(lambda: defaultdict(list))
     # One answer is evidence for each of its question's competencies: one value serves all.
     made: dict[tuple, Evidence] = {}
-    for user_id, code, score, at, question_id, quiz_id in connection.execute(query):
+    # fetchall: the driver hands rows over in one go, not one call per row.
+    for user_id, code, score, at, question_id, quiz_id in connection.execute(query).fetchall():
         key = (score, at, question_id, quiz_id)
         evidence = made.get(key)
         if evidence is None:
-            evidence = made[key] = Evidence(score, aware(at), question_id, quiz_id)
+            evidence = made[key] = Evidence.stored(score, aware(at), question_id, quiz_id)
         found[user_id][code].append(evidence)
     return found
 

@@ -27,6 +27,16 @@ class Evidence:
     question_id: str | None = None
     quiz_id: str | None = None
 
+    @classmethod
+    def stored(cls, score: float, at: datetime, question_id, quiz_id) -> Evidence:
+        """Rebuild evidence read back from the database, checked when it was written.
+
+        Re-rating everyone reads millions of rows; the checks would be half the time.
+        """
+        evidence = object.__new__(cls)
+        evidence.__dict__.update(score=score, at=at, question_id=question_id, quiz_id=quiz_id)
+        return evidence
+
     def __post_init__(self) -> None:
         if not 0 <= self.score <= 1:  # also refuses NaN
             raise ValueError(f"evidence score must be a fraction from 0 to 1, not {self.score!r}")

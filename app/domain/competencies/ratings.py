@@ -131,15 +131,16 @@ class _Judge:
         self.evidence = tuple(evidence)
         self.practice = tuple(sorted(practice, key=lambda p: p.at))
         self.ranks = _ranks(framework.scale)
+        moments = [e.at for e in self.evidence] + [p.at for p in self.practice]
+        self.oldest = min(moments, default=None)
 
     def in_date(self, at: datetime, now: datetime) -> bool:
         return self.valid_for is None or self.valid_for.after(at) > now
 
     def anything_expired(self, now: datetime) -> bool:
-        if self.valid_for is None:
+        if self.valid_for is None or self.oldest is None:
             return False
-        moments = [e.at for e in self.evidence] + [p.at for p in self.practice]
-        return bool(moments) and not self.in_date(min(moments), now)
+        return not self.in_date(self.oldest, now)
 
     def last_decision(self, now: datetime) -> PracticeEvent | None:
         decisions = [p for p in self.practice if p.kind in DECISIONS and p.at <= now]
@@ -156,7 +157,9 @@ class _Judge:
         return at if not expire or self.in_date(at, now) else None
 
     def at(self, now: datetime, expire: bool = True) -> tuple[Attainment, Facts]:
-        counted = [e for e in self.evidence if not expire or self.in_date(e.at, now)]
+        counted = self.evidence
+        if expire and self.anything_expired(now):
+            counted = [e for e in self.evidence if self.in_date(e.at, now)]
         knowledge = attainment(counted, self.framework)
         confirmed = self.confirmed_at(now, expire)
         moments = [e.at for e in counted] + ([confirmed] if confirmed else [])
