@@ -55,7 +55,9 @@ def seed_showing(quiz, kind: str) -> int:
 
 
 def test_fail_once_pass_later_download_and_verify_certificate(app, page, live_server, make_user):
-    email, module = prepare(app, make_user)
+    # A link worker: the first module's quiz asks enough questions on several competencies
+    # of their framework to rate them. (A referring clinician's take more than one module.)
+    email, module = prepare(app, make_user, profession="link-worker")
     sign_in(page, live_server, email)
 
     # Before any quiz, nothing is rated yet.
