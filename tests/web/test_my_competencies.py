@@ -140,3 +140,49 @@ def test_stored_ratings_equal_recomputed_ratings(app, client, make_user):
         assert ratings.recompute_levels(catalogue()) == 1
         db.session().expire_all()
         assert stored() == graded and graded
+
+
+def test_after_a_framework_change_recompute_stores_what_the_rating_function_says(
+    app, client, make_user
+):
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from app.domain.competencies import KnowledgeAtLeast, parse_duration, rate_learner
+    from app.domain.content import Catalogue
+    from app.models import CompetencyLevel, utcnow
+    from app.services import ratings
+    from tests.conftest import sign_in
+
+    email = make_user(profession="link-worker")
+    sign_in(client, email)
+    with app.app_context():
+        module = next(m for m in catalogue().modules if m.assessment)
+    pass_quiz(app, client, email, module)
+    with app.app_context():
+        before = {r.competency_code: r.met for r in db.session().scalars(select(CompetencyLevel))}
+        # The change: knowledge alone meets, and evidence counts for a week only.
+        changed = Catalogue(
+            catalogue().modules,
+            tuple(
+                replace(f, met=KnowledgeAtLeast("Developing", 1), valid_for=parse_duration("1w"))
+                for f in catalogue().frameworks
+            ),
+        )
+        later = utcnow() + timedelta(days=3)
+        ratings.recompute_levels(changed, now=later)
+        db.session().expire_all()
+        stored = {r.competency_code: r for r in db.session().scalars(select(CompetencyLevel))}
+        user = db.session().scalar(select(User.id).where(User.email == email))
+        evidence = ratings.load_evidence([user])[user]
+        expected = {r.code: r for r in rate_learner(changed.frameworks, evidence, {}, later)}
+    assert not any(before.values()) and any(r.met for r in stored.values())
+    assert set(stored) == set(expected)
+    for code, row in stored.items():
+        rating = expected[code]
+        assert (row.level, row.met, row.expired, row.practice) == (
+            rating.knowledge.level, rating.met, rating.expired, rating.practice
+        )  # fmt: skip
+        if rating.met:
+            assert ratings.aware(row.met_until) == rating.met_until
+            assert ratings.aware(row.due_from) == rating.due_from
