@@ -12,9 +12,9 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import BigInteger, Connection, cast, delete, func, select
 
 from app import db
 from app.domain.competencies import Evidence, PracticeEvent, Rating, rate_learner
@@ -26,6 +26,7 @@ from app.services.bulk import bulk_insert
 from app.services.upsert import insert_for
 
 BATCH = 2000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 COLUMNS = (
     "user_id",
     "competency_code",
@@ -51,11 +52,19 @@ def aware(at: datetime | None) -> datetime | None:
 def load_evidence(user_ids: Iterable[int], codes=None, connection: Connection | None = None):
     """Return each learner's evidence by competency code (one query)."""
     connection = connection or db.session().connection()
+    postgresql = connection.dialect.name == "postgresql"
+    # On PostgreSQL the time comes as whole microseconds since 1970: an integer is read many
+    # times faster than a timestamp, and a learner's answers share a handful of moments.
+    at_column = (
+        cast(func.extract("epoch", EvidenceRow.recorded_at) * 1_000_000, BigInteger)
+        if postgresql
+        else EvidenceRow.recorded_at
+    )
     query = select(
         EvidenceRow.user_id,
         EvidenceRow.competency_code,
         EvidenceRow.score,
-        EvidenceRow.recorded_at,
+        at_column,
         EvidenceRow.question_id,
         EvidenceRow.quiz_id,
     ).where(EvidenceRow.user_id.in_(list(user_ids)))
@@ -68,7 +77,8 @@ def load_evidence(user_ids: Iterable[int], codes=None, connection: Connection | 
         key = (score, at, question_id, quiz_id)
         evidence = made.get(key)
         if evidence is None:
-            evidence = made[key] = Evidence.stored(score, aware(at), question_id, quiz_id)
+            when = EPOCH + timedelta(microseconds=at) if postgresql else aware(at)
+            evidence = made[key] = Evidence.stored(score, when, question_id, quiz_id)
         found[user_id][code].append(evidence)
     return found
 
