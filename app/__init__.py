@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         manage,
         my,
         pages,
+        practice,
         quiz,
         recovery,
     )
@@ -72,6 +73,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(certificates.bp)
     app.register_blueprint(credentials.bp)
     app.register_blueprint(my.bp)
+    app.register_blueprint(practice.bp)
+    app.register_blueprint(practice.supervise)
     app.register_blueprint(author.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(admin.bp)

@@ -191,6 +191,25 @@ def set_role(email, role, organisation):
     click.echo(f"{user.email} is now {user.role}")
 
 
+@click.command("set-supervisor")
+@with_appcontext
+@click.argument("email")
+@click.option("--remove", is_flag=True, help="Stop naming the person a supervisor.")
+def set_supervisor(email, remove):
+    """Name a person a supervisor of their organisation (recorded in the audit log)."""
+    from app.services import supervisors
+
+    user = accounts.user_by_email(email)
+    try:
+        if user is None:
+            raise supervisors.NotFound(email)
+        supervisors.set_supervisor(None, user.id, not remove, via="cli")
+    except supervisors.NotFound:
+        raise click.ClickException(f"no account {email} in an organisation") from None
+    state = "no longer" if remove else "now"
+    click.echo(f"{user.email} is {state} a supervisor of {user.organisation.name}")
+
+
 @click.command("seed-demo")
 @with_appcontext
 @click.option(
@@ -250,7 +269,7 @@ def seed_demo(learner_count, seed, organisation, top_up, without_answers):
 def recompute_levels():
     """Re-rate every learner's competency levels from their evidence."""
     from app.content import catalogue
-    from app.services.attainment import recompute_levels as recompute
+    from app.services.ratings import recompute_levels as recompute
 
     click.echo(f"re-rated {recompute(catalogue())} learners from their evidence")
 
@@ -260,6 +279,7 @@ APP_COMMANDS = (
     create_org,
     create_user,
     set_role,
+    set_supervisor,
     seed_demo,
     recompute_levels,
     item_stats_command,

@@ -278,10 +278,13 @@ class Evidence(Base):
 
 
 class CompetencyLevel(Base):
-    """A learner's current rating in one competency, kept up to date as quizzes are graded.
+    """A learner's current rating in one competency, as `rate_learner` worked it out.
 
-    Derived from `evidence` by the framework's method; stored so dashboards over thousands
-    of learners count and page in SQL instead of re-rating everyone on every view.
+    Derived from `evidence` and practice steps by the one rating function; stored so
+    dashboards over thousands of learners count and page in SQL instead of re-rating
+    everyone on every view, and so every page shows the same rating. `level` is the
+    knowledge rating; `practice` the supervisor workflow's status; `met` the framework's
+    rule when rated, which lapses at `met_until` (renewal is due from `due_from`).
     """
 
     __tablename__ = "competency_level"
@@ -305,7 +308,15 @@ class CompetencyLevel(Base):
     level: Mapped[str] = mapped_column(String(40))
     score: Mapped[float | None]
     evidence_count: Mapped[int]
-    last_evidence_at: Mapped[datetime]
+    last_evidence_at: Mapped[datetime | None]
+    practice: Mapped[str] = mapped_column(
+        String(30), default="Not started", server_default="Not started"
+    )
+    met: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    met_until: Mapped[datetime | None]
+    due_from: Mapped[datetime | None]
+    expired: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    rated_at: Mapped[datetime | None]
 
 
 class AttemptGrant(Base):
@@ -330,4 +341,4 @@ class AttemptGrant(Base):
 
 
 # Tables kept in their own modules, registered on the same metadata.
-from app import models_credentials, models_statements  # noqa: E402, F401
+from app import models_credentials, models_practice, models_statements  # noqa: E402, F401

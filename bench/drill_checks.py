@@ -138,10 +138,17 @@ def _levels(session) -> tuple[int, int]:
 
     course = catalogue()
     results = defaultdict(list)
-    for user_id, code, score, at in session.execute(
-        select(Evidence.user_id, Evidence.competency_code, Evidence.score, Evidence.recorded_at)
+    for user_id, code, score, at, question_id, quiz_id in session.execute(
+        select(
+            Evidence.user_id,
+            Evidence.competency_code,
+            Evidence.score,
+            Evidence.recorded_at,
+            Evidence.question_id,
+            Evidence.quiz_id,
+        )
     ):
-        results[user_id, code].append(Result(score, quizzes.aware(at)))
+        results[user_id, code].append(Result(score, quizzes.aware(at), question_id, quiz_id))
     stored = {(r.user_id, r.competency_code): r for r in session.scalars(select(CompetencyLevel))}
     wrong = sum(1 for key in stored if key not in results)
     for key, found in results.items():

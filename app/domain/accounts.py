@@ -18,6 +18,8 @@ PROFESSIONS = {
     "other": "Other healthcare professional",
 }
 
+# Supervising is not a role of its own: a practitioner keeps theirs (usually learner) and
+# is named a supervisor of their organisation in the `supervisor` table.
 ROLES = ("learner", "trainer", "manager", "admin")
 
 MIN_PASSWORD_LENGTH = 12

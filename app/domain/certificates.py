@@ -63,6 +63,8 @@ class CertificateDetails:
     verify_url: str
     # The reflective account by heading key (domain/reflection.py); missing keys are blank.
     reflection: dict = field(default_factory=dict)
+    # When the evidence behind it stops counting, if the learner's framework sets a validity.
+    valid_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,7 @@ def _facts(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None:
         ("Date completed", date_in_words(d.completed_on)),
         ("CPD time", cpd_time_in_words(d.cpd_minutes)),
         ("Quiz score", f"{d.score_percent}%"),
-    )
+    ) + ((("Valid until", date_in_words(d.valid_until)),) if d.valid_until else ())
     pdf.ln(lay.size(7))
     top, width, height = pdf.get_y(), pdf.epw / len(facts), lay.size(20)
     pdf.set_draw_color(*BORDER)

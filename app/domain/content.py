@@ -131,6 +131,10 @@ class Catalogue:
         """Return the framework with this id, or None."""
         return next((f for f in self.frameworks if f.id == framework_id), None)
 
+    def framework_for(self, profession: str) -> Framework | None:
+        """Return the framework meant for a profession: the first that applies to it."""
+        return next((f for f in self.frameworks if f.applies_to_profession(profession)), None)
+
     @property
     def competencies(self) -> tuple[Competency, ...]:
         """Return every competency of every framework."""

@@ -9,6 +9,13 @@ from pathlib import Path
 
 from .competencies import ATTAINMENT_METHODS
 from .frameworks import AttainmentSettings, Competency, Domain, Framework, ProficiencyLevel
+from .met_rule_files import (
+    DEFAULT_RENEW_WITHIN,
+    claims_competence,
+    read_duration,
+    read_met_rule,
+    read_professions,
+)
 from .problems import Problem, Problems, did_you_mean
 from .textfiles import read_text
 from .yamlfields import YAML_FAILURES, YamlReader, compose, error_line, error_text
@@ -16,6 +23,8 @@ from .yamlfields import YAML_FAILURES, YamlReader, compose, error_line, error_te
 CODE = re.compile(r"^(?P<prefix>[A-Z][A-Z0-9]*)-(?P<domain>\d+)\.(?P<number>\d+)$")
 FRAMEWORK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
+# Optional: whom the framework is for, how long evidence counts, and when a competency is met.
+FRAMEWORK_OPTIONAL_KEYS = ("applies_to", "valid_for", "renew_within", "met")
 FRAMEWORK_KEYS = (
     "id",
     "title",
@@ -82,7 +91,13 @@ def _read_framework(path: Path, problems: Problems, seen_codes: dict[str, str]) 
     fields = reader.mapping(root, "framework")
     if fields is None:
         return None
-    reader.check_keys(fields, required=FRAMEWORK_KEYS, known=(), missing_line=1, what="framework")
+    reader.check_keys(
+        fields,
+        required=FRAMEWORK_KEYS,
+        known=FRAMEWORK_OPTIONAL_KEYS,
+        missing_line=1,
+        what="framework",
+    )
     framework_id = reader.text(fields, "id")
     if framework_id and not FRAMEWORK_ID.match(framework_id):
         reader.error(fields["id"].line, "'id' must be lowercase letters, digits and hyphens")
@@ -94,7 +109,11 @@ def _read_framework(path: Path, problems: Problems, seen_codes: dict[str, str]) 
     )
     scale = _scale(reader, fields)
     attainment = _attainment(reader, fields)
-    domains = _domains(reader, fields, framework_id or path.stem, seen_codes)
+    domains = _domains(reader, fields, framework_id or path.stem, seen_codes, scale)
+    applies_to = read_professions(reader, fields)
+    valid_for = read_duration(reader, fields, "valid_for")
+    renew_within = read_duration(reader, fields, "renew_within") or DEFAULT_RENEW_WITHIN
+    met = read_met_rule(reader, fields, scale)
     if any(problem.is_error for problem in problems.items[before:]):
         return None
     return Framework(
@@ -108,6 +127,10 @@ def _read_framework(path: Path, problems: Problems, seen_codes: dict[str, str]) 
         attainment,
         domains,
         str(path),
+        applies_to,
+        valid_for,
+        renew_within if valid_for else None,
+        met,
     )
 
 
@@ -136,7 +159,9 @@ def _scale(reader: YamlReader, fields) -> tuple[ProficiencyLevel, ...]:
         name, threshold = reader.text(level, "name"), reader.number(level, "threshold")
         if name is None or threshold is None:
             continue
-        if not 0 <= threshold <= 100:
+        if refused := claims_competence(name):
+            reader.error(level["name"].line, refused)
+        elif not 0 <= threshold <= 100:
             reader.error(level["threshold"].line, "'threshold' is a percentage from 0 to 100")
         elif levels and threshold <= levels[-1].threshold:
             reader.error(
@@ -189,7 +214,7 @@ def _attainment(reader: YamlReader, fields) -> AttainmentSettings | None:
 
 
 def _domains(
-    reader: YamlReader, fields, framework_id: str, seen_codes: dict[str, str]
+    reader: YamlReader, fields, framework_id: str, seen_codes: dict[str, str], scale
 ) -> tuple[Domain, ...]:
     domains: list[Domain] = []
     numbers: set[int] = set()
@@ -212,7 +237,7 @@ def _domains(
         competencies = tuple(
             competency
             for item in reader.sequence(domain, "competencies") or ()
-            if (competency := _competency(reader, item, number, framework_id, seen_codes))
+            if (competency := _competency(reader, item, number, framework_id, seen_codes, scale))
         )
         title, summary = reader.text(domain, "title"), reader.text(domain, "summary")
         domains.append(Domain(number, title, summary, competencies))
@@ -225,6 +250,7 @@ def _competency(
     domain_number: int | None,
     framework_id: str,
     seen_codes: dict[str, str],
+    scale=(),
 ) -> Competency | None:
     fields = reader.mapping(node, "a competency")
     if fields is None:
@@ -232,7 +258,7 @@ def _competency(
     reader.check_keys(
         fields,
         required=("code", "name", "statement"),
-        known=(),
+        known=("valid_for", "met"),
         missing_line=reader.line(node),
         what="competency",
     )
@@ -258,4 +284,8 @@ def _competency(
         reader.error(line, f"competency code '{code}' is also used at {seen_codes[code]}")
         return None
     seen_codes[code] = f"{reader.path}:{line}"
-    return Competency(code, name, statement, domain_number or 0, framework_id)
+    valid_for, met = (
+        read_duration(reader, fields, "valid_for"),
+        read_met_rule(reader, fields, scale),
+    )
+    return Competency(code, name, statement, domain_number or 0, framework_id, valid_for, met)

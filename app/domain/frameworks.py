@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .competencies.durations import Duration
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,9 @@ class Competency:
     statement: str
     domain_number: int
     framework_id: str
+    # Overrides of the framework's validity and met rule, for this competency alone.
+    valid_for: Duration | None = None
+    met: Any = None  # a met rule (competencies.met_rules); None: the framework's
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,14 @@ class Framework:
     attainment: AttainmentSettings
     domains: tuple[Domain, ...]
     path: str
+    applies_to: tuple[str, ...] = ()  # profession codes; empty: everyone
+    valid_for: Duration | None = None  # how long evidence counts; None: for ever
+    renew_within: Duration | None = None  # how early learners are told to renew
+    met: Any = None  # the met rule (competencies.met_rules); None: top knowledge level
+
+    def applies_to_profession(self, profession: str) -> bool:
+        """Say whether the framework is meant for people of this profession."""
+        return not self.applies_to or profession in self.applies_to
 
     @property
     def competencies(self) -> tuple[Competency, ...]:

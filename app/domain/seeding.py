@@ -3,7 +3,7 @@
 Each learner is drawn from a generator seeded with the run's seed and their running
 number, so learner 57 of seed 1 is the same person however the run is split into batches
 or commands. Grades follow `domain.quizzes.attempts.grade` and competency levels come from
-the real `attainment()`, so the stored rows equal what the app would have written.
+the real `rate_learner()`, so the stored rows equal what the app would have written.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from .accounts import PROFESSIONS
 from .certificate_codes import CODE_ALPHABET, CODE_GROUP_LENGTH, CODE_GROUPS, CODE_PREFIX
-from .competencies import Evidence, attainment
+from .competencies import Evidence, Rating, rate_learner
 from .content import Catalogue, Module, quiz_key
 from .quizzes.attempts import select_questions
 from .seeded_answers import seeded_answer, seeded_score
@@ -73,15 +73,8 @@ class SeededAttempt:
     answers: tuple[tuple[str, str, object, float], ...] = ()
 
 
-@dataclass(frozen=True)
-class SeededLevel:
-    """A competency level as `attainment()` rates the learner's evidence."""
-
-    code: str
-    level: str
-    score: float | None
-    evidence_count: int
-    last_evidence_at: datetime
+# A seeded learner's rating is exactly what `rate_learner` returns for their evidence.
+SeededLevel = Rating
 
 
 @dataclass(frozen=True)
@@ -111,6 +104,7 @@ class Course:
 
     def __init__(self, catalogue: Catalogue):
         self.modules = tuple(m for m in catalogue.modules if m.assessment is not None)
+        self.all_frameworks = catalogue.frameworks
         self.frameworks = {}
         for competency in catalogue.competencies:
             self.frameworks[competency.code] = catalogue.framework(competency.framework_id)
@@ -154,7 +148,7 @@ def learner(course: Course, seed: int, number: int, now: datetime) -> SeededLear
         completions=tuple(journey.completions),
         attempts=tuple(journey.attempts),
         certificates=tuple(journey.certificates),
-        levels=rate(course, journey.attempts),
+        levels=rate(course, journey.attempts, now),
     )
 
 
@@ -243,25 +237,18 @@ def _attempt(course, module: Module, rng, ability, number, started, submitted) -
     )
 
 
-def rate(course: Course, attempts) -> tuple[SeededLevel, ...]:
-    """Rate every competency the attempts gave evidence for, as refresh_levels would."""
+def rate(course: Course, attempts, now: datetime) -> tuple[Rating, ...]:
+    """Rate every competency the attempts gave evidence for, as grading would."""
     found: dict[str, list[Evidence]] = defaultdict(list)
     for attempt in attempts:
-        # Evidence values are immutable, so one per score and moment serves every code.
-        shared: dict[float, Evidence] = {}
-        for code, _question, _version, score in attempt.evidence:
-            if score not in shared:
-                shared[score] = Evidence(score, attempt.submitted_at)
-            found[code].append(shared[score])
-    levels = []
-    for code, evidence in found.items():
-        framework = course.frameworks.get(code)
-        if framework is None:
-            continue  # refresh_levels skips codes no framework knows
-        rated = attainment(evidence, framework)
-        at = max(e.at for e in evidence)
-        levels.append(SeededLevel(code, rated.level, rated.score, rated.evidence_count, at))
-    return tuple(levels)
+        # Evidence values are immutable, so one per question and score serves every code.
+        shared: dict[tuple, Evidence] = {}
+        for code, question, _version, score in attempt.evidence:
+            key = (question, score)
+            if key not in shared:
+                shared[key] = Evidence(score, attempt.submitted_at, question, attempt.quiz_id)
+            found[code].append(shared[key])
+    return rate_learner(course.all_frameworks, found, {}, now)
 
 
 def _registration_number(rng, profession: str) -> str | None:

@@ -1,170 +1,244 @@
-"""A learner's competency profile: their evidence, rated with the framework's method."""
+"""A learner's competency profile, read from their stored ratings and explained in words.
+
+Ratings come from `competency_level`, written by `services.ratings` with the one rating
+function; this module only reads them, with the evidence behind each rating as the
+learner saw it (question text from its frozen version, their answer, when).
+"""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from app import db
-from app.domain.competencies import Attainment, DomainRollup, Evidence, attainment, domain_rollup
+from app.domain.competencies import (
+    INSUFFICIENT_EVIDENCE,
+    NOT_MET,
+    NOT_STARTED,
+    STANDING_NAMES,
+    standing,
+)
+from app.domain.competencies.met_rules import asks_for_practice
 from app.domain.content import Catalogue, Module
 from app.domain.frameworks import Competency, Domain, Framework
-from app.models import CompetencyLevel
+from app.models import Answer, CompetencyLevel, User, utcnow
 from app.models import Evidence as EvidenceRow
-from app.services.upsert import insert_for
+from app.services import quiz_versions
+from app.services.quiz_pages import ScreenLink, screens_teaching
+from app.services.ratings import aware
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One answer behind a rating, in the words the learner saw."""
+
+    question: str
+    answer: tuple[str, ...]
+    score: float
+    at: datetime
+    quiz_title: str
+    counts: bool  # still within the framework's validity
 
 
 @dataclass(frozen=True)
 class CompetencyStanding:
-    """One competency with its rating and the evidence behind it, newest first."""
+    """One competency: knowledge rating, practice status, whether met, and the evidence."""
 
     competency: Competency
-    attainment: Attainment
-    evidence: tuple[Evidence, ...]
+    level: str
+    score: float | None
+    evidence_count: int
+    practice: str
+    standing: str  # met, due-soon, expired, not-met
+    met_until: datetime | None
+    covered: bool  # some module's assessment gives evidence for it
+    modules: tuple[Module, ...]
+    evidence: tuple[EvidenceItem, ...]
+
+    @property
+    def standing_name(self) -> str:
+        """Return the standing in words: Met, Due soon, Expired or Not met."""
+        return STANDING_NAMES[self.standing]
 
 
 @dataclass(frozen=True)
 class DomainStanding:
-    """A domain, its roll-up and its competencies."""
+    """A domain with its covered competencies."""
 
     domain: Domain
-    rollup: DomainRollup
     competencies: tuple[CompetencyStanding, ...]
+    met: int
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """A module that would move the learner on, the competencies and the screens teaching them."""
+
+    module: Module
+    competencies: tuple[Competency, ...]
+    screens: tuple[ScreenLink, ...]
+
+
+def _next_step(module: Module, competencies: list[Competency]) -> NextStep:
+    codes = {c.code for c in competencies}
+    screens: dict[str, ScreenLink] = {}
+    for question in module.assessment.questions if module.assessment else ():
+        if codes & set(question.competencies):
+            for link in screens_teaching(module, question):
+                screens.setdefault(link.slug, link)
+    order = {s.slug: s.number for s in module.screens}
+    return NextStep(
+        module,
+        tuple(competencies),
+        tuple(sorted(screens.values(), key=lambda link: order.get(link.slug, 0))),
+    )
 
 
 @dataclass(frozen=True)
 class Profile:
-    """A learner's standing in one framework, and the modules that would move it on."""
+    """A learner's standing in the framework for their profession, and what to do next."""
 
     framework: Framework
     domains: tuple[DomainStanding, ...]
-    proficient: int
+    not_covered: tuple[Competency, ...]
+    met: int
+    secure: int
     total: int
-    next_modules: tuple[tuple[Module, tuple[str, ...]], ...]
+    next_modules: tuple[NextStep, ...]
+    asks_for_practice: bool
 
 
-def profile(user_id: int, catalogue: Catalogue) -> tuple[Profile, ...]:
-    """Rate every competency of every framework from the learner's evidence (one query)."""
-    rows = db.session().execute(
+def profile(user_id: int, catalogue: Catalogue, now: datetime | None = None) -> Profile | None:
+    """Return the learner's profile in the framework for their profession, from stored rows."""
+    session, now = db.session(), now or utcnow()
+    profession = session.scalar(select(User.profession).where(User.id == user_id))
+    framework = catalogue.framework_for(profession or "")
+    if framework is None:
+        return None
+    codes = [c.code for c in framework.competencies]
+    stored = {
+        row.competency_code: row
+        for row in session.scalars(
+            select(CompetencyLevel).where(
+                CompetencyLevel.user_id == user_id, CompetencyLevel.competency_code.in_(codes)
+            )
+        )
+    }
+    evidence = evidence_for(user_id, codes, catalogue, framework, now)
+    assessed = {
+        code
+        for m in catalogue.modules
+        if m.assessment
+        for q in m.assessment.questions
+        for code in q.competencies
+    }
+    domains, not_covered = [], []
+    for domain in framework.domains:
+        rows = []
+        for competency in domain.competencies:
+            if competency.code not in assessed:
+                not_covered.append(competency)
+                continue
+            rows.append(
+                _standing(competency, stored.get(competency.code), evidence, catalogue, now)
+            )
+        if rows:
+            met = sum(1 for r in rows if r.standing in ("met", "due-soon"))
+            domains.append(DomainStanding(domain, tuple(rows), met))
+    every = [r for d in domains for r in d.competencies]
+    to_develop = [r for r in every if r.level != framework.scale[-1].name]
+    next_modules = tuple(
+        _next_step(module, [r.competency for r in to_develop if module in r.modules])
+        for module in catalogue.modules
+        if any(module in r.modules for r in to_develop)
+    )
+    practice = any(
+        asks_for_practice(c.met or framework.met)
+        for c in framework.competencies
+        if (c.met or framework.met) is not None
+    )
+    return Profile(
+        framework,
+        tuple(domains),
+        tuple(not_covered),
+        sum(d.met for d in domains),
+        sum(1 for r in every if r.level == framework.scale[-1].name),
+        len(every),
+        next_modules,
+        practice,
+    )
+
+
+def _standing(competency, row, evidence, catalogue, now) -> CompetencyStanding:
+    modules = tuple(m for m in catalogue.modules_for(competency.code) if m.assessment)
+    if row is None:
+        level, score, count, practice, where, until = (
+            INSUFFICIENT_EVIDENCE,
+            None,
+            0,
+            NOT_STARTED,
+            NOT_MET,
+            None,
+        )
+    else:
+        level, score, count, practice = row.level, row.score, row.evidence_count, row.practice
+        where = standing(row.met, aware(row.met_until), aware(row.due_from), row.expired, now)
+        until = aware(row.met_until)
+    return CompetencyStanding(
+        competency,
+        level,
+        score,
+        count,
+        practice,
+        where,
+        until,
+        True,
+        modules,
+        tuple(evidence.get(competency.code, ())),
+    )
+
+
+def evidence_for(user_id, codes, catalogue, framework, now) -> dict[str, list[EvidenceItem]]:
+    """Return the learner's answers behind these competencies, in words, newest first."""
+    session = db.session()
+    rows = session.execute(
         select(
             EvidenceRow.competency_code,
             EvidenceRow.score,
             EvidenceRow.recorded_at,
-            EvidenceRow.question_id,
+            EvidenceRow.question_version,
             EvidenceRow.quiz_id,
-        ).where(EvidenceRow.user_id == user_id)
-    )
-    by_code: dict[str, list[Evidence]] = defaultdict(list)
-    for code, score, at, question_id, quiz_id in rows:
-        # SQLite returns naive times; everything is stored in UTC.
-        at = at if at.tzinfo else at.replace(tzinfo=UTC)
-        by_code[code].append(Evidence(score, at, question_id, quiz_id))
-    return tuple(_framework_profile(f, by_code, catalogue) for f in catalogue.frameworks)
-
-
-def _framework_profile(framework: Framework, by_code, catalogue: Catalogue) -> Profile:
-    domains = []
-    for domain in framework.domains:
-        standings = tuple(
-            CompetencyStanding(
-                c,
-                attainment(by_code.get(c.code, ()), framework),
-                tuple(sorted(by_code.get(c.code, ()), key=lambda e: e.at, reverse=True)),
-            )
-            for c in domain.competencies
+            Answer.response,
         )
-        rollup = domain_rollup({s.competency.code: s.attainment for s in standings}, domain)
-        domains.append(DomainStanding(domain, rollup, standings))
-    not_yet = {
-        s.competency.code for d in domains for s in d.competencies if not s.attainment.proficient
-    }
-    next_modules = tuple(
-        (module, tuple(code for code in module.competency_codes if code in not_yet))
-        for module in catalogue.modules
-        if not_yet & set(module.competency_codes)
-    )
-    proficient = sum(s.attainment.proficient for d in domains for s in d.competencies)
-    total = sum(len(d.competencies) for d in domains)
-    return Profile(framework, tuple(domains), proficient, total, next_modules)
-
-
-def refresh_levels(user_id: int, organisation_id: int | None, codes, catalogue: Catalogue) -> None:
-    """Re-rate the learner in these competencies from all their evidence; the caller commits."""
-    session = db.session()
-    evidence: dict[str, list[Evidence]] = defaultdict(list)
-    rows = session.execute(
-        select(EvidenceRow.competency_code, EvidenceRow.score, EvidenceRow.recorded_at).where(
-            EvidenceRow.user_id == user_id, EvidenceRow.competency_code.in_(set(codes))
+        .outerjoin(
+            Answer,
+            (Answer.attempt_id == EvidenceRow.attempt_id)
+            & (Answer.question_id == EvidenceRow.question_id),
         )
-    )
-    for code, score, at in rows:
-        evidence[code].append(Evidence(score, at if at.tzinfo else at.replace(tzinfo=UTC)))
-    values = []
-    for code, found in evidence.items():
+        .where(EvidenceRow.user_id == user_id, EvidenceRow.competency_code.in_(codes))
+        .order_by(EvidenceRow.recorded_at.desc(), EvidenceRow.id)
+    ).all()
+    questions = quiz_versions.questions(session, {row.question_version for row in rows})
+    titles = {m.assessment.id: m.assessment.title for m in catalogue.modules if m.assessment}
+    found: dict[str, list[EvidenceItem]] = defaultdict(list)
+    for code, score, at, version, quiz_id, response in rows:
+        at = aware(at)
         competency = catalogue.competency(code)
-        if competency is None:
-            continue
-        rated = attainment(found, catalogue.framework(competency.framework_id))
-        values.append(
-            {
-                "user_id": user_id,
-                "organisation_id": organisation_id,
-                "competency_code": code,
-                "level": rated.level,
-                "score": rated.score,
-                "evidence_count": rated.evidence_count,
-                "last_evidence_at": max(e.at for e in found),
-            }
-        )
-    if values:
-        statement = insert_for(session)(CompetencyLevel).values(values)
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["user_id", "competency_code"],
-                set_={
-                    key: statement.excluded[key]
-                    for key in (
-                        "organisation_id",
-                        "level",
-                        "score",
-                        "evidence_count",
-                        "last_evidence_at",
-                    )
-                },
+        valid_for = (competency.valid_for if competency else None) or framework.valid_for
+        question = questions.get(version)
+        value = (response or {}).get("value")
+        answer = ()
+        if question is not None and value is not None:
+            answer = tuple(part.text for part in question.describe(value, False))
+        found[code].append(
+            EvidenceItem(
+                question.text if question else "This question is no longer available",
+                answer,
+                score,
+                at,
+                titles.get(quiz_id, quiz_id),
+                valid_for is None or valid_for.after(at) > now,
             )
         )
-
-
-def recompute_levels(catalogue: Catalogue) -> int:
-    """Re-rate every learner with evidence, one learner per transaction; return how many.
-
-    Run after a rating rule changes, or after upgrading a database whose levels were
-    written by an older release. Levels for competencies no framework knows any more go.
-    """
-    from app.models import User
-    from app.services.locks import lock_learner
-
-    session = db.session()
-    learners = session.scalars(select(EvidenceRow.user_id).distinct().order_by(EvidenceRow.user_id))
-    count = 0
-    for user_id in list(learners):
-        lock_learner(session, user_id)
-        organisation_id = session.scalar(select(User.organisation_id).where(User.id == user_id))
-        codes = set(
-            session.scalars(
-                select(EvidenceRow.competency_code).where(EvidenceRow.user_id == user_id).distinct()
-            )
-        )
-        session.execute(
-            delete(CompetencyLevel).where(
-                CompetencyLevel.user_id == user_id,
-                CompetencyLevel.competency_code.not_in(
-                    [code for code in codes if catalogue.competency(code) is not None]
-                ),
-            )
-        )
-        refresh_levels(user_id, organisation_id, codes, catalogue)
-        session.commit()
-        count += 1
-    return count
+    return found

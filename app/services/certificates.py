@@ -83,7 +83,14 @@ def details(certificate: Certificate, module: Module, catalogue) -> CertificateD
         code=certificate.code,
         verify_url=verify_url(certificate.code),
         reflection=dict(certificate.reflective_account or {}),
+        valid_until=_valid_until(user.profession, certificate.issued_at, catalogue),
     )
+
+
+def _valid_until(profession: str, issued_at: datetime, catalogue):
+    framework = catalogue.framework_for(profession)
+    valid_for = framework.valid_for if framework else None
+    return valid_for.after(issued_at).date() if valid_for else None
 
 
 def verify(code: str) -> Verified | None:

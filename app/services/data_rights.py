@@ -32,6 +32,7 @@ from app.models import (
 )
 from app.services import audit, certificates, credentials
 from app.services.accounts import check_current_password
+from app.services.practice_rights import erase_practice, export_practice
 
 ERASED_NAME = "Erased account"
 
@@ -133,6 +134,9 @@ def export_data(user: User, catalogue: Catalogue) -> dict:
                 "score": level.score,
                 "evidence_count": level.evidence_count,
                 "last_evidence_at": _iso(level.last_evidence_at),
+                "practice": level.practice,
+                "met": level.met,
+                "met_until": _iso(level.met_until),
             }
             for level in session.scalars(
                 select(CompetencyLevel).where(CompetencyLevel.user_id == user.id)
@@ -152,6 +156,7 @@ def export_data(user: User, catalogue: Catalogue) -> dict:
                 select(Evidence).where(Evidence.user_id == user.id).order_by(Evidence.id)
             )
         ],
+        "practice": export_practice(user.id),
         "security_log": [
             {
                 "event": event.kind,
@@ -229,6 +234,7 @@ def erase(
     credentials.withdraw_for_erasure(session, user.id, now)
     # A reason given for an extra attempt is free text about the person; the grant stands.
     session.execute(update(AttemptGrant).where(AttemptGrant.user_id == user.id).values(reason=""))
+    erase_practice(user.id)  # reflections, what supervisors wrote, supervisor standing
     # Answers keep their marks (the attempt's score stands) but not what was written.
     session.execute(
         update(Answer)

@@ -16,7 +16,7 @@ from app.domain.content import quiz_key
 from app.domain.quizzes.attempts import Grade, Shown, grade
 from app.domain.quizzes.model import QuizSettings
 from app.models import Answer, Attempt, Certificate, Evidence, User
-from app.services import attainment, credentials, learning, xapi
+from app.services import credentials, learning, ratings, xapi
 from app.services.upsert import insert_for
 
 # Each marked answer's points and the version of the question it answered, every answer in
@@ -115,4 +115,4 @@ def _record_evidence(session: Session, attempt: Attempt, result: Grade, now: dat
     organisation_id = session.scalar(select(User.organisation_id).where(User.id == attempt.user_id))
     session.execute(insert(Evidence), [{**row, "organisation_id": organisation_id} for row in rows])
     codes = {row["competency_code"] for row in rows}
-    attainment.refresh_levels(attempt.user_id, organisation_id, codes, catalogue())
+    ratings.refresh_levels(attempt.user_id, organisation_id, codes, catalogue())

@@ -1,4 +1,4 @@
-"""What a manager sees of their organisation: summary, learner grid, export. Counts in SQL."""
+"""What a manager sees of their organisation: summary, drill-down, export. Counts in SQL."""
 
 from collections import defaultdict
 from collections.abc import Iterator
@@ -7,14 +7,29 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 
 from app import db
-from app.domain.competencies import INSUFFICIENT_EVIDENCE
+from app.domain.competencies import (
+    DUE_SOON,
+    INSUFFICIENT_EVIDENCE,
+    MET,
+    NOT_MET,
+    NOT_STARTED,
+    STANDING_NAMES,
+    standing,
+)
 from app.domain.content import Catalogue, quiz_key
-from app.models import CompetencyLevel, Completion, Organisation, User
+from app.models import CompetencyLevel, Completion, Organisation, User, utcnow
 from app.services import audit
+from app.services.manage_grid import (  # the grid's names, for the views and tests
+    FILTERS,
+    PER_PAGE,  # noqa: F401
+    SORTS,  # noqa: F401
+    Grid,  # noqa: F401
+    grid,  # noqa: F401
+    learners_where,
+    standing_condition,
+)
+from app.services.ratings import aware
 from app.services.sqlfunctions import iso_date, year_month
-
-PER_PAGE = 25
-SORTS = ("name", "-name", "competent")
 
 
 @dataclass(frozen=True)
@@ -26,22 +41,14 @@ class Summary:
     completed: dict[str, int]  # module slug -> learners who passed its quiz
     levels: dict[str, dict[str, int]]  # competency code -> level -> learners
     completions_by_month: list[tuple[str, int]]
+    framework_learners: int = 0  # learners the framework shown applies to
 
 
-@dataclass(frozen=True)
-class Grid:
-    """One page of learners with their level in each competency shown."""
+def summary(organisation_id: int, catalogue: Catalogue, framework=None) -> Summary:
+    """Count learners, module completions and levels per competency (five queries).
 
-    learners: list
-    levels: dict[int, dict[str, str]]  # user id -> code -> level
-    codes: list[str]
-    page: int
-    pages: int
-    total: int
-
-
-def summary(organisation_id: int, catalogue: Catalogue) -> Summary:
-    """Count learners, module completions and levels per competency (four queries)."""
+    With a framework, levels and learners are counted for the professions it applies to.
+    """
     session = db.session()
     organisation = session.get(Organisation, organisation_id)
     learners = session.scalar(select(func.count(User.id)).where(_learners_of(organisation_id)))
@@ -59,65 +66,21 @@ def summary(organisation_id: int, catalogue: Catalogue) -> Summary:
         completed[quiz_keys[key]] += count
         by_month[when] += count
     levels: dict[str, dict[str, int]] = defaultdict(dict)
+    counted = select(CompetencyLevel.competency_code, CompetencyLevel.level, func.count()).where(
+        CompetencyLevel.organisation_id == organisation_id
+    )
+    applicable = learners
+    if framework is not None and framework.applies_to:
+        who = learners_where(organisation_id, framework)
+        applicable = session.scalar(select(func.count(User.id)).where(*who))
+        counted = counted.where(CompetencyLevel.user_id.in_(select(User.id).where(*who)))
     for code, level, count in session.execute(
-        select(CompetencyLevel.competency_code, CompetencyLevel.level, func.count())
-        .where(CompetencyLevel.organisation_id == organisation_id)
-        .group_by(CompetencyLevel.competency_code, CompetencyLevel.level)
+        counted.group_by(CompetencyLevel.competency_code, CompetencyLevel.level)
     ):
         levels[code][level] = count
-    return Summary(organisation, learners, completed, dict(levels), sorted(by_month.items()))
-
-
-def grid(
-    organisation_id: int,
-    catalogue: Catalogue,
-    *,
-    page: int = 1,
-    sort: str = "name",
-    profession: str = "",
-    module_slug: str = "",
-) -> Grid:
-    """Return a page of learners and their levels (three queries, whatever the page)."""
-    session = db.session()
-    module = catalogue.module(module_slug) if module_slug else None
-    codes = list(module.competency_codes) if module else [c.code for c in catalogue.competencies]
-    where = [_learners_of(organisation_id)]
-    if profession:
-        where.append(User.profession == profession)
-    total = session.scalar(select(func.count(User.id)).where(*where))
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(page, 1), pages)
-    query = select(User.id, User.full_name, User.email, User.profession).where(*where)
-    if sort == "competent":
-        top = catalogue.frameworks[0].scale[-1].name if catalogue.frameworks else ""
-        competent = (
-            select(CompetencyLevel.user_id, func.count().label("n"))
-            .where(
-                CompetencyLevel.organisation_id == organisation_id,
-                CompetencyLevel.level == top,
-                CompetencyLevel.competency_code.in_(codes),
-            )
-            .group_by(CompetencyLevel.user_id)
-            .subquery()
-        )
-        query = query.outerjoin(competent, competent.c.user_id == User.id).order_by(
-            func.coalesce(competent.c.n, 0).desc(), User.full_name
-        )
-    else:
-        query = query.order_by(User.full_name.desc() if sort == "-name" else User.full_name)
-    learners = session.execute(
-        query.order_by(User.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
-    levels: dict[int, dict[str, str]] = defaultdict(dict)
-    ids = [row.id for row in learners]
-    if ids:
-        for user_id, code, level in session.execute(
-            select(
-                CompetencyLevel.user_id, CompetencyLevel.competency_code, CompetencyLevel.level
-            ).where(CompetencyLevel.user_id.in_(ids), CompetencyLevel.competency_code.in_(codes))
-        ):
-            levels[user_id][code] = level
-    return Grid(learners, dict(levels), codes, page, pages, total)
+    return Summary(
+        organisation, learners, completed, dict(levels), sorted(by_month.items()), applicable
+    )
 
 
 def learner_in(organisation_id: int, user_id: int, *, viewer_id: int) -> User | None:
@@ -131,25 +94,37 @@ def learner_in(organisation_id: int, user_id: int, *, viewer_id: int) -> User | 
     return user
 
 
-def export_rows(organisation_id: int, catalogue: Catalogue, actor_id: int) -> Iterator[list]:
-    """Yield one row per learner and competency, streaming from the database; audit-logged."""
-    session = db.session()
+def export_rows(
+    organisation_id: int, catalogue: Catalogue, actor_id: int, standing_filter: str = ""
+) -> Iterator[list]:
+    """Yield one row per learner and competency of their framework; audit-logged.
+
+    With a standing filter, only the rows in that standing (met, due soon, expired,
+    awaiting confirmation) now.
+    """
+    session, now = db.session(), utcnow()
     organisation = session.get(Organisation, organisation_id)
     audit.record(session, "export.competencies", actor_id=actor_id, organisation=organisation.name)
     session.commit()
-    codes = [c.code for c in catalogue.competencies]
     yield [
         "learner",
         "email",
         "profession",
         "competency",
-        "level",
+        "knowledge",
         "score",
         "evidence_count",
         "last_evidence",
+        "practice",
+        "met",
+        "met_until",
     ]
+    codes_for: dict[str, list[str]] = {}
     # Core rows (no ORM loading), the date formatted by the database: this loop runs once
     # per learner and competency, millions of times for a region.
+    joined = CompetencyLevel.user_id == User.id
+    if standing_filter in FILTERS:
+        joined = and_(joined, standing_condition(standing_filter, now))
     rows = session.connection().execute(
         select(
             User.id,
@@ -161,29 +136,51 @@ def export_rows(organisation_id: int, catalogue: Catalogue, actor_id: int) -> It
             CompetencyLevel.score,
             CompetencyLevel.evidence_count,
             iso_date(CompetencyLevel.last_evidence_at),
+            CompetencyLevel.practice,
+            CompetencyLevel.met,
+            CompetencyLevel.met_until,
+            CompetencyLevel.due_from,
+            CompetencyLevel.expired,
         )
-        .outerjoin(CompetencyLevel, CompetencyLevel.user_id == User.id)
+        .outerjoin(CompetencyLevel, joined)
         .where(_learners_of(organisation_id))
         .order_by(User.full_name, User.id)
         .execution_options(yield_per=5000)
     )
     current, person, found = None, (), {}
-    for user_id, name, email, profession, code, level, score, count, last in rows:
+    for user_id, name, email, profession, code, level, score, count, last, *rest in rows:
         if user_id != current:
-            yield from _learner_rows(person, found, codes)
+            yield from _learner_rows(person, found, codes_for, catalogue, standing_filter)
             current, person, found = user_id, (name, email, profession), {}
         if code is not None:
-            found[code] = (level, "" if score is None else f"{score:.1f}", count, last)
-    yield from _learner_rows(person, found, codes)
+            practice, met, until, due, expired = rest
+            where = standing(met, aware(until), aware(due), expired, now)
+            found[code] = (
+                level,
+                "" if score is None else f"{score:.1f}",
+                count,
+                last or "",
+                practice,
+                STANDING_NAMES[where],
+                aware(until).date().isoformat() if until and where in (MET, DUE_SOON) else "",
+            )
+    yield from _learner_rows(person, found, codes_for, catalogue, standing_filter)
 
 
-UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "")
+UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "", NOT_STARTED, STANDING_NAMES[NOT_MET], "")
 
 
-def _learner_rows(person: tuple, found: dict, codes) -> Iterator[list]:
-    if person:
-        for code in codes:
-            yield [*person, code, *found.get(code, UNRATED)]
+def _learner_rows(person: tuple, found: dict, codes_for, catalogue, standing_filter) -> Iterator:
+    if not person:
+        return
+    profession = person[2]
+    if profession not in codes_for:
+        framework = catalogue.framework_for(profession)
+        codes_for[profession] = [c.code for c in framework.competencies] if framework else []
+    for code in codes_for[profession]:
+        if standing_filter in FILTERS and code not in found:
+            continue
+        yield [*person, code, *found.get(code, UNRATED)]
 
 
 def _learners_of(organisation_id: int):

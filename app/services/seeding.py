@@ -41,6 +41,7 @@ from app.models import (
     utcnow,
 )
 from app.services import accounts, quiz_versions
+from app.services.bulk import bulk_insert as _bulk
 
 BATCH_SIZE = 2000
 TABLES = (
@@ -205,6 +206,7 @@ def _write(
     attempt_id = {
         id(attempt): new_id for (attempt, _), new_id in zip(taken, attempt_ids, strict=True)
     }
+    rated_at = utcnow()
     tables = {
         Answer: [
             (
@@ -246,10 +248,16 @@ def _write(
                 user_id,
                 organisation_id,
                 level.code,
-                level.level,
-                level.score,
-                level.evidence_count,
+                level.knowledge.level,
+                level.knowledge.score,
+                level.knowledge.evidence_count,
                 level.last_evidence_at,
+                level.practice,
+                level.met,
+                level.met_until,
+                level.due_from,
+                level.expired,
+                rated_at,
             )
             for learner, user_id in users
             for level in learner.levels
@@ -300,6 +308,12 @@ COLUMNS = {
         "score",
         "evidence_count",
         "last_evidence_at",
+        "practice",
+        "met",
+        "met_until",
+        "due_from",
+        "expired",
+        "rated_at",
     ),
     # reflective_account takes the database's default, an empty account.
     Certificate: ("code", "user_id", "module_slug", "attempt_id", "issued_at"),
@@ -366,32 +380,6 @@ def _insert_with_ids(connection, model, rows: list[dict]) -> list[int]:
     ]
     _bulk(connection, model, columns, copied)
     return ids
-
-
-def _bulk(connection, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert plain rows: COPY on PostgreSQL, one Core executemany elsewhere."""
-    if not rows:
-        return
-    if connection.dialect.name == "postgresql":
-        raw = connection.connection.driver_connection
-        statement = f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN"
-        with raw.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    # The DB-API's own executemany: SQLAlchemy's would convert every value in Python first.
-    placeholders = ", ".join("?" * len(columns))
-    connection.connection.driver_connection.executemany(
-        f"INSERT INTO {model.__tablename__} ({', '.join(columns)}) VALUES ({placeholders})",
-        ([_sqlite_value(value) for value in row] for row in rows),
-    )
-
-
-def _sqlite_value(value):
-    """Return the value as SQLAlchemy stores it in SQLite (datetimes as its text format)."""
-    if isinstance(value, datetime):
-        return f"{value:%Y-%m-%d %H:%M:%S.%f}"
-    return value
 
 
 def _may_skip_reference_checks(connection) -> bool:

@@ -16,7 +16,7 @@ from flask_login import current_user
 from app.content import catalogue
 from app.domain.accounts import PROFESSIONS
 from app.domain.spreadsheet import csv_chunks
-from app.services import attainment, extra_attempts, manage
+from app.services import attainment, extra_attempts, manage, supervisors
 from app.web.gate import require_signed_in_professional
 
 CHUNK_SIZE = 64 * 1024
@@ -38,15 +38,27 @@ def dashboard():
     sort = args.get("sort") if args.get("sort") in manage.SORTS else "name"
     profession = args.get("profession") if args.get("profession") in PROFESSIONS else ""
     module = args.get("module") if catalogue().module(args.get("module", "")) else ""
-    page = args.get("page", 1, type=int)
+    shown = args.get("framework") if catalogue().framework(args.get("framework", "")) else ""
+    status = args.get("status") if args.get("status") in manage.FILTERS else ""
     org = current_user.organisation_id
+    grid = manage.grid(
+        org,
+        catalogue(),
+        page=args.get("page", 1, type=int),
+        sort=sort,
+        profession=profession,
+        module_slug=module,
+        framework_id=shown,
+        standing_filter=status,
+    )
+    filters = {"sort": sort, "profession": profession, "module": module}
+    filters |= {"framework": shown, "status": status}
     return render_template(
         "manage/dashboard.html",
-        summary=manage.summary(org, catalogue()),
-        grid=manage.grid(
-            org, catalogue(), page=page, sort=sort, profession=profession, module_slug=module
-        ),
-        filters={"sort": sort, "profession": profession, "module": module},
+        summary=manage.summary(org, catalogue(), grid.framework),
+        grid=grid,
+        filters=filters,
+        statuses=manage.FILTERS,
         catalogue=catalogue(),
     )
 
@@ -58,21 +70,18 @@ def learner(user_id: int):
 
 
 def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = None):
-    person = manage.learner_in(
-        current_user.organisation_id, user_id, viewer_id=current_user.db_id
-    )
+    person = manage.learner_in(current_user.organisation_id, user_id, viewer_id=current_user.db_id)
     if person is None:
         abort(404)
-    profiles = attainment.profile(person.id, catalogue())
-    quizzes = {m.assessment.id: m for m in catalogue().modules if m.assessment}
+    profile = attainment.profile(person.id, catalogue())
     attempts = extra_attempts.learner_attempts(
         person.id, organisation_id=current_user.organisation_id
     )
     return render_template(
         "manage/learner.html",
         person=person,
-        profiles=profiles,
-        quizzes=quizzes,
+        profile=profile,
+        supervisor=supervisors.is_supervisor(person.id),
         attempts=attempts,
         refused=refused,
     ), 400 if refused else 200
@@ -97,10 +106,24 @@ def extra_attempt(user_id: int):
     return redirect(url_for("manage.learner", user_id=user_id, _anchor="quiz-attempts"))
 
 
+@bp.post("/learners/<int:user_id>/supervisor")
+def supervisor(user_id: int):
+    """Name a person of the organisation a supervisor, or stop naming them one."""
+    named = request.form.get("named") == "yes"
+    try:
+        supervisors.set_supervisor(current_user.db_id, user_id, named)
+    except supervisors.NotFound:
+        abort(404)
+    person = "is now a supervisor" if named else "is no longer a supervisor"
+    flash(f"This person {person} of your organisation.", "success")
+    return redirect(url_for("manage.learner", user_id=user_id, _anchor="supervisor"))
+
+
 @bp.get("/export.csv")
 def export():
     """Stream one CSV row per learner and competency."""
-    rows = manage.export_rows(current_user.organisation_id, catalogue(), current_user.db_id)
+    status = request.args.get("status", "")
+    rows = manage.export_rows(current_user.organisation_id, catalogue(), current_user.db_id, status)
     # About 64 KB a chunk: a write per row would cost the server a send per row.
     return Response(
         stream_with_context(csv_chunks(rows, CHUNK_SIZE)),

@@ -7,7 +7,8 @@ from app.content import catalogue
 from app.domain.learning_record import csv_rows
 from app.domain.record_pdf import render_record_pdf
 from app.domain.spreadsheet import csv_text
-from app.services import attainment, certificates, record
+from app.services import attainment, certificates, confirmations, practice, record
+from app.services.supervisors import is_supervisor
 from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("my", __name__, url_prefix="/my")
@@ -17,9 +18,13 @@ require_signed_in_professional(bp)
 @bp.get("/competencies")
 def competencies():
     """Show each competency's level, the evidence behind it and what to study next."""
-    profiles = attainment.profile(current_user.db_id, catalogue())
-    quizzes = {m.assessment.id: m for m in catalogue().modules if m.assessment}
-    return render_template("my/competencies.html", profiles=profiles, quizzes=quizzes)
+    return render_template(
+        "my/competencies.html",
+        profile=attainment.profile(current_user.db_id, catalogue()),
+        updates=practice.updates(current_user.db_id),
+        supervising=len(confirmations.queue(current_user.db_id)),
+        is_supervisor=is_supervisor(current_user.db_id),
+    )
 
 
 def _record():

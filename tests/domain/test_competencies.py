@@ -31,7 +31,7 @@ from app.domain.frameworks import (
 SPLW_YAML = Path(__file__).parents[2] / "competencies" / "splw.yaml"
 START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 DEFAULTS = AttainmentSettings("weighted-average")  # latest_weight 0.65, minimum_evidence 3
-SCALE = tuple(map(ProficiencyLevel, ("Not yet competent", "Developing", "Competent"), (0, 50, 80)))
+SCALE = tuple(map(ProficiencyLevel, ("Not yet", "Developing", "Secure"), (0, 50, 80)))
 CODES = ("T-1.1", "T-1.2", "T-1.3")
 COMPETENCIES = tuple(Competency(code, code, "Do it.", 1, "t") for code in CODES)
 COMMUNICATION = Domain(1, "Communication", "Talking with people.", COMPETENCIES)
@@ -193,7 +193,7 @@ def test_no_results_is_insufficient_evidence():
 
 
 def test_the_minimum_number_of_results_is_rated():
-    assert rate(results(1.0, 1.0, 1.0)) == Attainment(100, "Competent", 3, True)
+    assert rate(results(1.0, 1.0, 1.0)) == Attainment(100, "Secure", 3, True)
 
 
 def test_unknown_method_fails_even_without_enough_evidence():
@@ -202,23 +202,23 @@ def test_unknown_method_fails_even_without_enough_evidence():
 
 
 def test_framework_settings_are_used_unless_others_are_given():
-    # Framework: weighted-average -> 77.75, Developing. Override: highest -> 90, Competent.
+    # Framework: weighted-average -> 77.75, Developing. Override: highest -> 90, Secure.
     evidence = results(0.4, 0.7, 0.9)
     assert attainment(evidence, FRAMEWORK).level == "Developing"
-    assert attainment(evidence, FRAMEWORK, AttainmentSettings("highest")).level == "Competent"
+    assert attainment(evidence, FRAMEWORK, AttainmentSettings("highest")).level == "Secure"
 
 
 @pytest.mark.parametrize(
     ("latest", "level", "proficient"),
     [
-        (0.0, "Not yet competent", False),
-        (0.4999, "Not yet competent", False),
+        (0.0, "Not yet", False),
+        (0.4999, "Not yet", False),
         (0.5, "Developing", False),
         (0.5001, "Developing", False),
         (0.7999, "Developing", False),
-        (0.8, "Competent", True),
-        (0.8001, "Competent", True),
-        (1.0, "Competent", True),
+        (0.8, "Secure", True),
+        (0.8001, "Secure", True),
+        (1.0, "Secure", True),
     ],
 )
 def test_score_maps_to_the_highest_level_whose_threshold_it_reaches(latest, level, proficient):
@@ -228,19 +228,19 @@ def test_score_maps_to_the_highest_level_whose_threshold_it_reaches(latest, leve
 
 
 @pytest.mark.parametrize("method", sorted(ATTAINMENT_METHODS))
-def test_results_all_exactly_80_percent_are_competent_under_every_method(method):
+def test_results_all_exactly_80_percent_are_secure_under_every_method(method):
     # 0.8 * 0.35 + 0.8 * 0.65 is 0.7999999999999999 in floats; the score must still be 80.
-    assert rate(results(0.8, 0.8, 0.8, 0.8), method=method).level == "Competent"
+    assert rate(results(0.8, 0.8, 0.8, 0.8), method=method).level == "Secure"
 
 
-def test_worked_example_just_misses_competent():
+def test_worked_example_just_misses_secure():
     rated = attainment(results(0.4, 0.7, 0.9), FRAMEWORK)
     assert (rated.score, rated.level, rated.proficient) == (77.75, "Developing", False)
 
 
 # Domain roll-up
 
-COMPETENT = Attainment(85.0, "Competent", 3, True)
+COMPETENT = Attainment(85.0, "Secure", 3, True)
 DEVELOPING = Attainment(60.0, "Developing", 3, False)
 UNRATED = Attainment(None, INSUFFICIENT_EVIDENCE, 1, False)
 
@@ -251,7 +251,7 @@ def test_domain_is_proficient_when_every_competency_is():
 
 
 def test_domain_reports_the_share_proficient_of_all_its_competencies():
-    # One competent, one developing, one never attempted: 1 / 3 proficient, 2 of 3 rated.
+    # One secure, one developing, one never attempted: 1 / 3 proficient, 2 of 3 rated.
     rollup = domain_rollup({"T-1.1": COMPETENT, "T-1.2": DEVELOPING}, COMMUNICATION)
     assert not rollup.proficient
     assert rollup.share_proficient == pytest.approx(1 / 3)

@@ -20,7 +20,7 @@ def test_valid_framework_loads_scale_attainment_and_competencies():
     assert result.problems == ()
     (framework,) = result.frameworks
     assert (framework.id, framework.version) == ("tiny", "0.1")
-    assert [level.name for level in framework.scale] == ["Not yet competent", "Competent"]
+    assert [level.name for level in framework.scale] == ["Not yet", "Secure"]
     assert framework.attainment.method == "weighted-average"
     assert framework.attainment.latest_weight == 0.65
     assert framework.attainment.minimum_evidence == 3
@@ -37,8 +37,8 @@ def test_framework_is_immutable():
 
 def test_score_maps_to_the_highest_level_reached():
     framework = load_frameworks([TINY_FRAMEWORK]).frameworks[0]
-    assert framework.level_for(79.9).name == "Not yet competent"
-    assert framework.level_for(80).name == "Competent"
+    assert framework.level_for(79.9).name == "Not yet"
+    assert framework.level_for(80).name == "Secure"
 
 
 @pytest.fixture(scope="module")

@@ -137,7 +137,7 @@ def test_joining_and_leaving_an_organisation_moves_the_learners_levels(app, sign
                 user_id=learner,
                 organisation_id=None,
                 competency_code="SPLW-1.1",
-                level="Competent",
+                level="Secure",
                 score=90.0,
                 evidence_count=3,
                 last_evidence_at=datetime.now(UTC),

@@ -130,3 +130,12 @@ def test_every_shipped_certificate_is_one_page_then_the_reflective_account(app, 
         pdf = learner.get(f"/modules/{module.slug}/certificate.pdf").data
         info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True)
         assert "Pages:           2" in info.stdout.decode(), module.slug
+
+
+def test_the_certificate_says_until_when_it_is_valid(app, learner, modules):
+    pass_module(app, learner, "learner@example.org", modules[0])
+    page = learner.get(f"/modules/{modules[0].slug}/certificate/").text
+    with app.app_context():
+        framework = catalogue().framework_for("practice-nurse")
+    until = framework.valid_for.after(datetime.now(UTC)).strftime("%-d %B %Y")
+    assert "Valid until" in page and until in page

@@ -162,7 +162,7 @@ def test_recompute_levels_rewrites_levels_that_drifted_from_their_evidence(
     pass_quiz(app, client, email, module)
     with app.app_context():
         for row in db.session().scalars(select(CompetencyLevel)):
-            row.level, row.evidence_count = "Competent", 99  # as a lost update left them
+            row.level, row.evidence_count = "Secure", 99  # as a lost update left them
         db.session().commit()
     assert levels_differing_from_evidence(app)
     result = runner.invoke(args=["recompute-levels"])

@@ -80,11 +80,12 @@ def test_stored_levels_equal_attainment_of_the_stored_evidence(app, runner):
         evidence = defaultdict(list)
         rows = session.execute(
             select(EvidenceRow.user_id, EvidenceRow.competency_code, EvidenceRow.score)
-            .add_columns(EvidenceRow.recorded_at)
+            .add_columns(EvidenceRow.recorded_at, EvidenceRow.question_id, EvidenceRow.quiz_id)
             .where(EvidenceRow.user_id.in_(user_ids))
         )
-        for user_id, code, score, at in rows:
-            evidence[user_id, code].append(Evidence(score, utc(at)))
+        # A rating counts different questions: each result names the one it answers.
+        for user_id, code, score, at, question_id, quiz_id in rows:
+            evidence[user_id, code].append(Evidence(score, utc(at), question_id, quiz_id))
         levels = session.scalars(
             select(CompetencyLevel).where(CompetencyLevel.user_id.in_(user_ids))
         ).all()

@@ -19,7 +19,7 @@ from .yaml_writer import framework_yaml
 
 FRAMEWORK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CODE = re.compile(r"^(?P<prefix>[A-Z][A-Z0-9]*)-(?P<domain>\d+)\.(?P<number>\d+)$")
-HOUSE_SCALE = (("Not yet competent", 0), ("Developing", 50), ("Competent", 80))
+HOUSE_SCALE = (("Not yet", 0), ("Developing", 50), ("Secure", 80))
 HOUSE_ATTAINMENT = {"method": "weighted-average", "latest_weight": 0.65, "minimum_evidence": 3}
 
 
@@ -175,7 +175,7 @@ class _Reader:
         self.warning(
             document.line,
             "the package has no proficiency scale (one CFRubric with one criterion): "
-            "the house scale Not yet competent / Developing / Competent is used",
+            "the house scale Not yet / Developing / Secure is used",
         )
         return [{"name": name, "threshold": threshold} for name, threshold in HOUSE_SCALE]
 

@@ -68,9 +68,9 @@ def test_package_has_what_case_requires_and_every_link_resolves():
     assert len(competencies) == len(package["CFAssociations"]) - 4  # 4 domains
     levels = package["CFRubrics"][0]["CFRubricCriteria"][0]["CFRubricCriterionLevels"]
     assert [(level["quality"], level["score"]) for level in levels] == [
-        ("Not yet competent", 0.0),
+        ("Not yet", 0.0),
         ("Developing", 50.0),
-        ("Competent", 80.0),
+        ("Secure", 80.0),
     ]
 
 
@@ -81,8 +81,11 @@ def test_keys_case_has_no_field_for_travel_in_extensions_and_come_back():
     data["domains"][0]["competencies"][1]["met"] = {"rule": "supervisor confirms", "at": 80}
     source = FrameworkSource(data, "A comment")
     package = case_package(source, WHEN)
+    # The file's own rating keys travel the same way as the ones added here.
+    own = {key: data[key] for key in ("applies_to", "valid_for", "renew_within", "met")}
     assert package["CFDocument"]["extensions"]["linkwise"]["otherKeys"] == {
-        "validity": {"months": 36, "renewal": "refresher module"}
+        **own,
+        "validity": {"months": 36, "renewal": "refresher module"},
     }
     imported = import_case(json.dumps(package, indent=1), source="p.json")
     assert imported.problems == ()
@@ -140,9 +143,9 @@ def test_a_package_from_elsewhere_gets_the_house_scale_with_a_warning():
     data = yaml.safe_load(imported.text)
     assert data["id"] == "shared"
     assert [level["name"] for level in data["scale"]] == [
-        "Not yet competent",
+        "Not yet",
         "Developing",
-        "Competent",
+        "Secure",
     ]
 
 

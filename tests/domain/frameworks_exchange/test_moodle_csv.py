@@ -73,7 +73,7 @@ def test_moodle_builds_the_same_domains_and_competencies(name):
     assert framework["idnumber"] == name
     assert framework["shortname"] == source.data["title"]
     assert framework["taxonomies"] == "domain,competency"
-    assert framework["scale"] == "Not yet competent,Developing,Competent"
+    assert framework["scale"] == "Not yet,Developing,Secure"
     domains = [flat[d] for d in framework["children"]]
     assert [d["shortname"] for d in domains] == [d["title"] for d in source.domains]
     for domain_id, domain in zip(framework["children"], source.domains, strict=True):

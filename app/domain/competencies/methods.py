@@ -1,4 +1,4 @@
-"""Mastery maths: turn graded answers aligned with a competency into a level on its scale."""
+"""Mastery maths: turn graded answers aligned with a competency into a knowledge rating."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from .frameworks import AttainmentSettings, Domain, Framework
+from ..frameworks import AttainmentSettings, Domain, Framework
 
-INSUFFICIENT_EVIDENCE = "Insufficient evidence"
+# Shown until a competency has enough aligned questions to rate: never a failing.
+INSUFFICIENT_EVIDENCE = "Not enough evidence"
 
 
 class UnknownAttainmentMethod(ValueError):
@@ -25,6 +26,16 @@ class Evidence:
     at: datetime
     question_id: str | None = None
     quiz_id: str | None = None
+
+    @classmethod
+    def stored(cls, score: float, at: datetime, question_id, quiz_id) -> Evidence:
+        """Rebuild evidence read back from the database, checked when it was written.
+
+        Re-rating everyone reads millions of rows; the checks would be half the time.
+        """
+        evidence = object.__new__(cls)
+        evidence.__dict__.update(score=score, at=at, question_id=question_id, quiz_id=quiz_id)
+        return evidence
 
     def __post_init__(self) -> None:
         if not 0 <= self.score <= 1:  # also refuses NaN
@@ -157,7 +168,7 @@ class NAtMastery(AttainmentMethod):
     """Progress towards n results at or above the mastery threshold, as a percent of n."""
 
     # n is `settings.mastery_count` when settings carry one, else `settings.minimum_evidence`;
-    # the threshold is the top level of the framework's scale ("Competent", 80). Canvas's
+    # the threshold is the top level of the framework's scale ("Secure", 80). Canvas's
     # "n Number of Times" instead averages the mastered scores once there are n of them; a
     # share of n shows a learner how far along they are.
 
@@ -225,11 +236,17 @@ def attainment(
     # Resolved first, so a misspelt method fails loudly even before anyone has evidence.
     method = attainment_method(settings.method, framework)
     count = len(evidence)
-    if count < max(1, settings.minimum_evidence):
+    if aligned_questions(evidence) < max(1, settings.minimum_evidence):
         return Attainment(None, INSUFFICIENT_EVIDENCE, count, proficient=False)
     score = method.score(evidence, settings)
     level = framework.level_for(score)
     return Attainment(score, level.name, count, proficient=level == framework.scale[-1])
+
+
+def aligned_questions(evidence: Sequence[Evidence]) -> int:
+    """Count the different questions behind the evidence; unnamed results count one each."""
+    named = {(e.quiz_id, e.question_id) for e in evidence if e.question_id is not None}
+    return len(named) + sum(1 for e in evidence if e.question_id is None)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,52 @@
+"""Competency ratings: knowledge from quizzes, practice confirmed by people, and the met rule."""
+
+from .durations import Duration, parse_duration
+from .met_rules import AllOf, AnyOf, Facts, KnowledgeAtLeast, PracticeConfirmed, Recent, Rule
+from .methods import (
+    ATTAINMENT_METHODS,
+    INSUFFICIENT_EVIDENCE,
+    Attainment,
+    AttainmentMethod,
+    Average,
+    DecayingAverage,
+    DomainRollup,
+    Evidence,
+    Highest,
+    Latest,
+    NAtMastery,
+    UnknownAttainmentMethod,
+    WeightedAverage,
+    aligned_questions,
+    attainment,
+    attainment_method,
+    domain_rollup,
+)
+from .ratings import (
+    ACTION_PLAN,
+    AWAITING,
+    CONFIRMATION_EXPIRED,
+    CONFIRMED,
+    DUE_SOON,
+    EXPIRED,
+    MET,
+    NOT_MET,
+    NOT_STARTED,
+    SELF_ASSESSED,
+    STANDING_NAMES,
+    PracticeEvent,
+    Rating,
+    rate_competency,
+    rate_learner,
+    standing,
+)
+
+__all__ = [
+    "ACTION_PLAN", "ATTAINMENT_METHODS", "AWAITING", "CONFIRMATION_EXPIRED", "CONFIRMED",
+    "DUE_SOON", "EXPIRED", "INSUFFICIENT_EVIDENCE", "MET", "NOT_MET", "NOT_STARTED",
+    "SELF_ASSESSED", "STANDING_NAMES", "AllOf", "AnyOf", "Attainment", "AttainmentMethod",
+    "Average", "DecayingAverage", "DomainRollup", "Duration", "Evidence", "Facts", "Highest",
+    "KnowledgeAtLeast", "Latest", "NAtMastery", "PracticeConfirmed", "PracticeEvent",
+    "Rating", "Recent", "Rule", "UnknownAttainmentMethod", "WeightedAverage",
+    "aligned_questions", "attainment", "attainment_method", "domain_rollup",
+    "parse_duration", "rate_competency", "rate_learner", "standing",
+]  # fmt: skip

@@ -1,0 +1,63 @@
+"""How long evidence stays valid, written in framework files as `3y`, `18m`, `6w` or `90d`."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+DURATION = re.compile(r"^(?P<amount>[1-9]\d{0,3})(?P<unit>[ymwd])$")
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A span of calendar months and days; `text` is how the framework file wrote it."""
+
+    months: int = 0
+    days: int = 0
+    text: str = ""
+
+    def after(self, at: datetime) -> datetime:
+        """Return the moment this long after `at`, counting months on the calendar."""
+        return _after(self.months, self.days, at)
+
+    def before(self, at: datetime) -> datetime:
+        """Return the moment this long before `at`."""
+        return _after(-self.months, -self.days, at)
+
+    def describe(self) -> str:
+        """Return the span in words: '3 years', '18 months', '6 weeks'."""
+        if self.months and self.months % 12 == 0 and not self.days:
+            return _plural(self.months // 12, "year")
+        if self.months and not self.days:
+            return _plural(self.months, "month")
+        if self.days % 7 == 0 and self.days:
+            return _plural(self.days // 7, "week")
+        return _plural(self.days, "day")
+
+
+# A learner's answers share a few moments, and re-rating everyone asks about each many times.
+@lru_cache(maxsize=1 << 16)
+def _after(months: int, days: int, at: datetime) -> datetime:
+    month_index = at.month - 1 + months
+    year, month = at.year + month_index // 12, month_index % 12 + 1
+    # 31 January plus a month is the last day of February, not an error.
+    day = min(at.day, calendar.monthrange(year, month)[1])
+    return at.replace(year=year, month=month, day=day) + timedelta(days=days)
+
+
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}{'s' if count != 1 else ''}"
+
+
+def parse_duration(text: str) -> Duration | None:
+    """Read '3y', '18m', '6w' or '90d'; None when the text is not one of those."""
+    match = DURATION.match(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        return None
+    amount, unit = int(match["amount"]), match["unit"]
+    months = {"y": amount * 12, "m": amount}.get(unit, 0)
+    days = {"w": amount * 7, "d": amount}.get(unit, 0)
+    return Duration(months, days, text.strip())

@@ -1,0 +1,127 @@
+"""When a competency counts as met: an AND/OR tree over knowledge, practice and freshness.
+
+A framework file writes the tree as nested mappings, for example
+
+    met:
+      all:
+        - knowledge: Secure
+        - any:
+            - practice: confirmed
+            - recent: 1y
+
+`knowledge: <level>` holds when the knowledge rating reaches that level of the scale;
+`practice: confirmed` when a supervisor's confirmation is in date; `recent: <duration>`
+when the newest evidence that still counts (an answer or a confirmation) is no older
+than that. Expired evidence never counts, so every leaf is about evidence in date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .durations import Duration
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rule is judged on: values worked out by the rating, at one moment."""
+
+    now: datetime
+    knowledge_rank: int | None  # index of the level reached on the scale; None: not rated
+    confirmed: bool
+    latest: datetime | None  # the newest evidence that still counts
+
+
+@dataclass(frozen=True)
+class KnowledgeAtLeast:
+    """The knowledge rating reaches this level of the scale (by its index)."""
+
+    level: str
+    rank: int
+
+    def holds(self, facts: Facts) -> bool:
+        """Say whether the rating reaches the level."""
+        return facts.knowledge_rank is not None and facts.knowledge_rank >= self.rank
+
+    def describe(self) -> str:
+        """Say the condition in words."""
+        return f"knowledge rated {self.level} or above"
+
+
+@dataclass(frozen=True)
+class PracticeConfirmed:
+    """A supervisor has confirmed the learner's practice, and the confirmation is in date."""
+
+    def holds(self, facts: Facts) -> bool:
+        """Say whether a confirmation in date exists."""
+        return facts.confirmed
+
+    def describe(self) -> str:
+        """Say the condition in words."""
+        return "practice confirmed by a supervisor"
+
+
+@dataclass(frozen=True)
+class Recent:
+    """The newest evidence still counting is no older than `within`."""
+
+    within: Duration
+
+    def holds(self, facts: Facts) -> bool:
+        """Say whether the newest evidence is recent enough."""
+        return facts.latest is not None and self.within.after(facts.latest) > facts.now
+
+    def describe(self) -> str:
+        """Say the condition in words."""
+        return f"evidence from the last {self.within.describe()}"
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Every one of the rules holds."""
+
+    rules: tuple[Rule, ...]
+
+    def holds(self, facts: Facts) -> bool:
+        """Say whether all hold."""
+        return all(rule.holds(facts) for rule in self.rules)
+
+    def describe(self) -> str:
+        """Say the condition in words."""
+        return _joined(self.rules, " and ")
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """At least one of the rules holds."""
+
+    rules: tuple[Rule, ...]
+
+    def holds(self, facts: Facts) -> bool:
+        """Say whether any holds."""
+        return any(rule.holds(facts) for rule in self.rules)
+
+    def describe(self) -> str:
+        """Say the condition in words."""
+        return _joined(self.rules, " or ")
+
+
+Rule = KnowledgeAtLeast | PracticeConfirmed | Recent | AllOf | AnyOf
+
+
+def _joined(rules: tuple[Rule, ...], word: str) -> str:
+    parts = [
+        f"({rule.describe()})" if isinstance(rule, AllOf | AnyOf) else rule.describe()
+        for rule in rules
+    ]
+    return word.join(parts)
+
+
+def asks_for_practice(rule: Rule) -> bool:
+    """Say whether the rule mentions a supervisor's confirmation anywhere."""
+    if isinstance(rule, PracticeConfirmed):
+        return True
+    if isinstance(rule, AllOf | AnyOf):
+        return any(asks_for_practice(r) for r in rule.rules)
+    return False

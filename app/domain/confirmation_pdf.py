@@ -1,0 +1,85 @@
+"""A supervisor's confirmation of practice as a signed-off PDF record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.domain.pdf import (
+    BLUE,
+    FONT_DIRS,
+    SECONDARY,
+    LinkwisePdf,
+    date_in_words,
+    find_unicode_fonts,
+)
+
+
+@dataclass(frozen=True)
+class ConfirmationRecord:
+    """What the signed-off record says, as plain values."""
+
+    reference: str
+    learner: str
+    profession: str
+    organisation: str
+    framework: str
+    competency: str  # code and name
+    statement: str
+    knowledge: str  # the knowledge rating when confirmed
+    self_assessment: str  # confidence in words, or empty
+    reflection: str
+    supervisor: str
+    confirmed_at: datetime
+    comments: str
+    valid_until: datetime | None
+
+
+def render_confirmation_pdf(
+    record: ConfirmationRecord, *, font_dirs: Iterable[Path] | None = None
+) -> bytes:
+    """Return the confirmation of practice as an A4 PDF."""
+    fonts = find_unicode_fonts(FONT_DIRS if font_dirs is None else tuple(font_dirs))
+    pdf = LinkwisePdf(fonts, footer_text=f"Linkwise confirmation of practice {record.reference}")
+    pdf.set_title(pdf.printable(f"Confirmation of practice: {record.learner}"))
+    pdf.set_author("Linkwise")
+    pdf.set_creator("Linkwise")
+    pdf.set_lang("en-GB")
+    pdf.set_creation_date(record.confirmed_at.astimezone(UTC).replace(microsecond=0))
+    pdf.add_page()
+    pdf.style(20, bold=True, colour=BLUE)
+    pdf.para("Confirmation of practice", 10)
+    pdf.style(11, colour=SECONDARY)
+    pdf.para(f"Reference {record.reference}")
+    rows = [
+        ("Learner", f"{record.learner} ({record.profession})"),
+        ("Organisation", record.organisation),
+        ("Framework", record.framework),
+        ("Competency", record.competency),
+        ("Statement", record.statement),
+        ("Knowledge rating from quizzes", record.knowledge),
+        ("Learner's own confidence", record.self_assessment or "Not given"),
+        ("Learner's reflection or example", record.reflection or "None given"),
+        ("Confirmed by", record.supervisor),
+        ("Confirmed on", date_in_words(record.confirmed_at.date())),
+        ("Supervisor's comments", record.comments or "None"),
+    ]
+    if record.valid_until is not None:
+        rows.append(("Valid until", date_in_words(record.valid_until.date())))
+    for label, value in rows:
+        pdf.ln(3)
+        pdf.style(10, bold=True, colour=SECONDARY)
+        pdf.para(label, 5)
+        pdf.style(12)
+        pdf.para(value)
+    pdf.ln(6)
+    pdf.style(10, colour=SECONDARY)
+    pdf.para(
+        "The supervisor named above confirmed, through Linkwise, that they have seen the "
+        "learner's practice in this competency. Quiz results show knowledge only; this record "
+        "is the person's confirmation of practice."
+    )
+    pdf.draw_footers()
+    return bytes(pdf.output())

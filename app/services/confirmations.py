@@ -1,0 +1,236 @@
+"""A supervisor's side of practice confirmation: the queue, one request, the decision.
+
+A supervisor sees only requests addressed to them within their own organisation; any
+other request answers as if it did not exist. A decision is one row per request: a
+second click or tab finds the decision already made and changes nothing.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app import db, mail
+from app.domain.accounts import PROFESSIONS
+from app.domain.confirmation_pdf import ConfirmationRecord
+from app.domain.content import Catalogue
+from app.domain.frameworks import Competency
+from app.links import absolute_url
+from app.models import CompetencyLevel, User, utcnow
+from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
+from app.services import audit
+from app.services.attainment import EvidenceItem, evidence_for
+from app.services.practice import (
+    Assessment,
+    NotFound,
+    PracticeError,
+    RequestRecord,
+    assessments,
+    records,
+)
+from app.services.ratings import aware, refresh_levels
+from app.services.supervisors import is_supervisor
+
+TEXT_LIMIT = 2000
+
+
+class AlreadyDecided(Exception):
+    """The request was decided already (another tab, or a double click)."""
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """One request as the supervisor reads it before deciding."""
+
+    record: RequestRecord
+    competency: Competency
+    learner_profession: str
+    level: str
+    evidence: tuple[EvidenceItem, ...]
+    assessments: tuple[Assessment, ...]
+    sent_with: Assessment | None  # the self-assessment sent with the request
+    history: tuple[RequestRecord, ...]  # earlier requests for the same competency
+
+
+def queue(supervisor_id: int) -> tuple[RequestRecord, ...]:
+    """Return requests waiting for this supervisor, oldest first."""
+    if not is_supervisor(supervisor_id):
+        return ()
+    waiting = [r for r in records(*_addressed_to(supervisor_id)) if r.outcome is None]
+    return tuple(reversed(waiting))
+
+
+def decided_by(supervisor_id: int) -> tuple[RequestRecord, ...]:
+    """Return the requests this supervisor has decided, newest first."""
+    return tuple(r for r in records(*_addressed_to(supervisor_id)) if r.outcome is not None)
+
+
+def _addressed_to(supervisor_id: int):
+    organisation = select(User.organisation_id).where(User.id == supervisor_id).scalar_subquery()
+    return (
+        ConfirmationRequest.supervisor_id == supervisor_id,
+        ConfirmationRequest.organisation_id == organisation,
+    )
+
+
+def _request(supervisor_id: int, request_id: int) -> ConfirmationRequest:
+    if not is_supervisor(supervisor_id):
+        raise NotFound(request_id)
+    request = db.session().scalar(
+        select(ConfirmationRequest).where(
+            ConfirmationRequest.id == request_id, *_addressed_to(supervisor_id)
+        )
+    )
+    if request is None:
+        raise NotFound(request_id)
+    return request
+
+
+def view(supervisor_id: int, request_id: int, catalogue: Catalogue) -> RequestView:
+    """Return one request addressed to this supervisor, with the learner's evidence in words."""
+    session = db.session()
+    request = _request(supervisor_id, request_id)
+    learner = session.get(User, request.user_id)
+    competency = catalogue.competency(request.competency_code)
+    if competency is None:
+        raise NotFound(request_id)
+    framework = catalogue.framework(competency.framework_id)
+    (record,) = records(ConfirmationRequest.id == request.id)
+    history = records(
+        ConfirmationRequest.user_id == request.user_id,
+        ConfirmationRequest.id != request.id,
+        code=request.competency_code,
+    )
+    given = assessments(request.user_id, request.competency_code)
+    sent = (
+        session.get(SelfAssessment, request.self_assessment_id)
+        if request.self_assessment_id
+        else None
+    )
+    level = session.scalar(
+        select(CompetencyLevel.level).where(
+            CompetencyLevel.user_id == request.user_id,
+            CompetencyLevel.competency_code == request.competency_code,
+        )
+    )
+    evidence = evidence_for(request.user_id, [competency.code], catalogue, framework, utcnow())
+    return RequestView(
+        record,
+        competency,
+        learner.profession,
+        level or "Not enough evidence",
+        tuple(evidence.get(competency.code, ())),
+        given,
+        next((a for a in given if sent and a.at == aware(sent.assessed_at)), None),
+        history,
+    )
+
+
+def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> str:
+    """Confirm the practice, or return the request with comments and an action plan."""
+    session = db.session()
+    request = _request(supervisor_id, request_id)
+    outcome = form.get("outcome", "")
+    if outcome not in ("confirmed", "returned"):
+        raise PracticeError("outcome", "Select whether you confirm the practice or return it")
+    comments = form.get("comments", "").strip()
+    action_plan = form.get("action_plan", "").strip()
+    if outcome == "returned" and not action_plan:
+        raise PracticeError("action_plan", "Enter an action plan for the learner to work on")
+    for field, value in (("comments", comments), ("action_plan", action_plan)):
+        if len(value) > TEXT_LIMIT:
+            raise PracticeError(field, f"Keep this to {TEXT_LIMIT} characters or fewer")
+    supervisor = session.get(User, supervisor_id)
+    learner_id, code = request.user_id, request.competency_code
+    decided = select(ConfirmationDecision.id).where(ConfirmationDecision.request_id == request.id)
+    if session.scalar(decided) is not None:
+        raise AlreadyDecided(request_id)
+    try:
+        with session.begin_nested():
+            session.add(
+                ConfirmationDecision(
+                    request_id=request.id,
+                    outcome=outcome,
+                    comments=comments,
+                    action_plan=action_plan if outcome == "returned" else "",
+                    decided_by=supervisor_id,
+                    decided_by_name=supervisor.full_name,
+                    decided_at=utcnow(),
+                )
+            )
+    except IntegrityError:
+        session.rollback()
+        raise AlreadyDecided(request_id) from None
+    learner = session.get(User, learner_id)
+    refresh_levels(learner_id, learner.organisation_id, {code}, catalogue)
+    audit.record(
+        session,
+        f"practice.{outcome}",
+        actor_id=supervisor_id,
+        subject_id=learner_id,
+        competency=code,
+        request=request_id,
+    )
+    session.commit()
+    mail.send_quietly(
+        learner.email,
+        "practice_decided",
+        name=learner.full_name,
+        supervisor=supervisor.full_name,
+        competency=f"{code} {catalogue.competency(code).name}",
+        confirmed=outcome == "confirmed",
+        url=absolute_url("practice.competency", code=code),
+    )
+    return outcome
+
+
+def signed_record(viewer_id: int, request_id: int, catalogue: Catalogue) -> ConfirmationRecord:
+    """Return a confirmed request as its signed-off record, for the learner or supervisor."""
+    session = db.session()
+    request = session.get(ConfirmationRequest, request_id)
+    decision = session.scalar(
+        select(ConfirmationDecision).where(ConfirmationDecision.request_id == request_id)
+    )
+    if request is None or decision is None or decision.outcome != "confirmed":
+        raise NotFound(request_id)
+    if request.user_id != viewer_id and request.supervisor_id != viewer_id:
+        raise NotFound(request_id)
+    viewer = session.get(User, viewer_id)
+    if request.user_id != viewer_id and viewer.organisation_id != request.organisation_id:
+        raise NotFound(request_id)
+    learner = session.get(User, request.user_id)
+    competency = catalogue.competency(request.competency_code)
+    if competency is None:
+        raise NotFound(request_id)
+    framework = catalogue.framework(competency.framework_id)
+    sent = (
+        session.get(SelfAssessment, request.self_assessment_id)
+        if request.self_assessment_id
+        else None
+    )
+    level = session.scalar(
+        select(CompetencyLevel.level).where(
+            CompetencyLevel.user_id == request.user_id,
+            CompetencyLevel.competency_code == request.competency_code,
+        )
+    )
+    valid_for = competency.valid_for or framework.valid_for
+    decided_at = aware(decision.decided_at)
+    return ConfirmationRecord(
+        reference=f"LW-PC-{request.id:06d}",
+        learner=learner.full_name,
+        profession=PROFESSIONS.get(learner.profession, learner.profession),
+        organisation=learner.organisation.name if learner.organisation else "",
+        framework=framework.title,
+        competency=f"{competency.code} {competency.name}",
+        statement=competency.statement,
+        knowledge=level or "Not enough evidence",
+        self_assessment=Assessment(sent.confidence, sent.stage, "", decided_at).confidence_words
+        if sent
+        else "",
+        reflection=sent.reflection if sent else "",
+        supervisor=decision.decided_by_name,
+        confirmed_at=decided_at,
+        comments=decision.comments,
+        valid_until=valid_for.after(decided_at) if valid_for else None,
+    )

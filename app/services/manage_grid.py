@@ -1,0 +1,175 @@
+"""The manager's grid: a page of learners, each competency's knowledge and practice, filtered.
+
+A grid shows one framework: the one chosen, else the one for the profession filtered on,
+else the one for the organisation's commonest profession. Learners are those the
+framework applies to. The standing filter (met, due soon, expired, awaiting confirmation)
+is worked out in SQL from the stored columns at the moment of the request, with the same
+rule as `domain.competencies.standing`.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+
+from app import db
+from app.domain.competencies import AWAITING, DUE_SOON, EXPIRED, MET, standing
+from app.domain.content import Catalogue
+from app.domain.frameworks import Framework
+from app.models import CompetencyLevel, User, utcnow
+from app.services.ratings import aware
+
+PER_PAGE = 25
+SORTS = ("name", "-name", "competent")
+AWAITING_FILTER = "awaiting"
+FILTERS = {
+    MET: "Met",
+    DUE_SOON: "Due soon",
+    EXPIRED: "Expired",
+    AWAITING_FILTER: "Awaiting confirmation",
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One learner's stored rating in one competency, as the grid shows it."""
+
+    level: str
+    practice: str
+    standing: str
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One page of learners with their ratings in each competency shown."""
+
+    learners: list
+    levels: dict[int, dict[str, Cell]]  # user id -> code -> cell
+    codes: list[str]
+    page: int
+    pages: int
+    total: int
+    framework: Framework | None = None
+
+
+def standing_condition(name: str, now: datetime):
+    """Return the SQL condition for stored ratings in this standing at `now`."""
+    alive = or_(CompetencyLevel.met_until.is_(None), CompetencyLevel.met_until > now)
+    if name == MET:
+        due = or_(CompetencyLevel.due_from.is_(None), CompetencyLevel.due_from > now)
+        return and_(CompetencyLevel.met.is_(True), alive, due)
+    if name == DUE_SOON:
+        return and_(CompetencyLevel.met.is_(True), alive, CompetencyLevel.due_from <= now)
+    if name == EXPIRED:
+        lapsed = and_(CompetencyLevel.met.is_(True), CompetencyLevel.met_until <= now)
+        return or_(CompetencyLevel.expired.is_(True), lapsed)
+    return CompetencyLevel.practice == AWAITING
+
+
+def framework_shown(
+    organisation_id: int, catalogue: Catalogue, framework_id: str = "", profession: str = ""
+) -> Framework | None:
+    """Choose the framework a grid shows (one query at most)."""
+    chosen = catalogue.framework(framework_id) if framework_id else None
+    if chosen is None and profession:
+        chosen = catalogue.framework_for(profession)
+    if chosen is None:
+        commonest = db.session().scalar(
+            select(User.profession)
+            .where(_learners_of(organisation_id))
+            .group_by(User.profession)
+            .order_by(func.count().desc(), User.profession)
+            .limit(1)
+        )
+        chosen = catalogue.framework_for(commonest or "")
+    return chosen or (catalogue.frameworks[0] if catalogue.frameworks else None)
+
+
+def learners_where(organisation_id: int, framework: Framework | None, profession: str = ""):
+    """Return the conditions for the learners a grid or export of this framework covers."""
+    where = [_learners_of(organisation_id)]
+    if framework is not None and framework.applies_to:
+        where.append(User.profession.in_(framework.applies_to))
+    if profession:
+        where.append(User.profession == profession)
+    return where
+
+
+def grid(
+    organisation_id: int,
+    catalogue: Catalogue,
+    *,
+    page: int = 1,
+    sort: str = "name",
+    profession: str = "",
+    module_slug: str = "",
+    framework_id: str = "",
+    standing_filter: str = "",
+    now: datetime | None = None,
+) -> Grid:
+    """Return a page of learners and their ratings (four queries, whatever the page)."""
+    session, now = db.session(), now or utcnow()
+    framework = framework_shown(organisation_id, catalogue, framework_id, profession)
+    module = catalogue.module(module_slug) if module_slug else None
+    codes = [c.code for c in framework.competencies] if framework else []
+    if module:
+        codes = [code for code in codes if code in module.competency_codes]
+    where = learners_where(organisation_id, framework, profession)
+    if standing_filter in FILTERS:
+        where.append(
+            User.id.in_(
+                select(CompetencyLevel.user_id).where(
+                    CompetencyLevel.organisation_id == organisation_id,
+                    CompetencyLevel.competency_code.in_(codes),
+                    standing_condition(standing_filter, now),
+                )
+            )
+        )
+    total = session.scalar(select(func.count(User.id)).where(*where))
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(page, 1), pages)
+    query = select(User.id, User.full_name, User.email, User.profession).where(*where)
+    if sort == "competent":
+        met = (
+            select(CompetencyLevel.user_id, func.count().label("n"))
+            .where(
+                CompetencyLevel.organisation_id == organisation_id,
+                standing_condition(MET, now) | standing_condition(DUE_SOON, now),
+                CompetencyLevel.competency_code.in_(codes),
+            )
+            .group_by(CompetencyLevel.user_id)
+            .subquery()
+        )
+        query = query.outerjoin(met, met.c.user_id == User.id).order_by(
+            func.coalesce(met.c.n, 0).desc(), User.full_name
+        )
+    else:
+        query = query.order_by(User.full_name.desc() if sort == "-name" else User.full_name)
+    learners = session.execute(
+        query.order_by(User.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ).all()
+    levels: dict[int, dict[str, Cell]] = defaultdict(dict)
+    ids = [row.id for row in learners]
+    if ids:
+        for row in session.execute(
+            select(
+                CompetencyLevel.user_id,
+                CompetencyLevel.competency_code,
+                CompetencyLevel.level,
+                CompetencyLevel.practice,
+                CompetencyLevel.met,
+                CompetencyLevel.met_until,
+                CompetencyLevel.due_from,
+                CompetencyLevel.expired,
+            ).where(CompetencyLevel.user_id.in_(ids), CompetencyLevel.competency_code.in_(codes))
+        ):
+            where_now = standing(
+                row.met, aware(row.met_until), aware(row.due_from), row.expired, now
+            )
+            levels[row.user_id][row.competency_code] = Cell(row.level, row.practice, where_now)
+    return Grid(learners, dict(levels), codes, page, pages, total, framework)
+
+
+def _learners_of(organisation_id: int):
+    return and_(User.organisation_id == organisation_id, User.role == "learner")

@@ -1,0 +1,285 @@
+"""A learner's practice evidence: rating their own confidence, and asking a supervisor.
+
+Each step is a new row (see `models_practice`); nothing is edited. Every step re-rates
+the competency with the one rating function, so the stored rows stay the truth.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from app import db, mail
+from app.domain.competencies.met_rules import asks_for_practice
+from app.domain.content import Catalogue
+from app.domain.frameworks import Competency, Framework
+from app.links import absolute_url
+from app.models import CompetencyLevel, User, utcnow
+from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
+from app.services import audit
+from app.services.attainment import EvidenceItem, evidence_for
+from app.services.locks import lock_learner
+from app.services.ratings import aware, refresh_levels
+from app.services.supervisors import SupervisorChoice, is_supervisor, supervisors_of
+
+CONFIDENCE = {
+    1: "Not confident",
+    2: "A little confident",
+    3: "Fairly confident",
+    4: "Confident",
+    5: "Very confident",
+}
+STAGES = {"before": "Before studying the module", "after": "After studying the module"}
+REFLECTION_LIMIT = 2000
+# A second identical self-assessment this soon is the same click twice.
+DOUBLE_CLICK = timedelta(minutes=2)
+UPDATES_FOR = timedelta(days=90)
+
+
+class PracticeError(ValueError):
+    """Input the learner must correct; `field` names the form field at fault."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+class NotFound(LookupError):
+    """No such competency, request or record for this person."""
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One self-assessment as the learner gave it."""
+
+    confidence: int
+    stage: str
+    reflection: str
+    at: datetime
+
+    @property
+    def confidence_words(self) -> str:
+        """Return the confidence in words."""
+        return CONFIDENCE[self.confidence]
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """A request to a supervisor and, once given, the decision on it."""
+
+    id: int
+    code: str
+    learner: str
+    supervisor: str
+    requested_at: datetime
+    outcome: str | None
+    comments: str
+    action_plan: str
+    decided_by: str
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PracticePage:
+    """Everything the learner's page for one competency shows."""
+
+    competency: Competency
+    framework: Framework
+    level: str
+    practice: str
+    asks_for_practice: bool
+    assessments: tuple[Assessment, ...]
+    requests: tuple[RequestRecord, ...]
+    supervisors: tuple[SupervisorChoice, ...]
+    open_request: bool
+    evidence: tuple[EvidenceItem, ...]
+
+
+def _competency_for(user_id: int, code: str, catalogue: Catalogue) -> tuple[Competency, Framework]:
+    profession = db.session().scalar(select(User.profession).where(User.id == user_id))
+    framework = catalogue.framework_for(profession or "")
+    competency = catalogue.competency(code)
+    if framework is None or competency is None or competency.framework_id != framework.id:
+        raise NotFound(code)
+    return competency, framework
+
+
+def page(user_id: int, code: str, catalogue: Catalogue) -> PracticePage:
+    """Return the learner's page for one competency of their framework."""
+    session = db.session()
+    competency, framework = _competency_for(user_id, code, catalogue)
+    stored = session.scalar(
+        select(CompetencyLevel).where(
+            CompetencyLevel.user_id == user_id, CompetencyLevel.competency_code == code
+        )
+    )
+    organisation_id = session.scalar(select(User.organisation_id).where(User.id == user_id))
+    requests = records(ConfirmationRequest.user_id == user_id, code=code)
+    rule = competency.met or framework.met
+    return PracticePage(
+        competency,
+        framework,
+        stored.level if stored else "Not enough evidence",
+        stored.practice if stored else "Not started",
+        rule is not None and asks_for_practice(rule),
+        assessments(user_id, code),
+        requests,
+        tuple(supervisors_of(organisation_id, besides=user_id)) if organisation_id else (),
+        any(r.outcome is None for r in requests),
+        tuple(evidence_for(user_id, [code], catalogue, framework, utcnow()).get(code, ())),
+    )
+
+
+def assessments(user_id: int, code: str) -> tuple[Assessment, ...]:
+    """Return the learner's self-assessments of a competency, oldest first."""
+    rows = db.session().scalars(
+        select(SelfAssessment)
+        .where(SelfAssessment.user_id == user_id, SelfAssessment.competency_code == code)
+        .order_by(SelfAssessment.assessed_at, SelfAssessment.id)
+    )
+    return tuple(
+        Assessment(r.confidence, r.stage, r.reflection, aware(r.assessed_at)) for r in rows
+    )
+
+
+def records(*where, code: str | None = None) -> tuple[RequestRecord, ...]:
+    """Return requests matching the conditions, newest first, with their decisions."""
+    learner, supervisor = User.__table__.alias("learner"), User.__table__.alias("supervisor")
+    query = (
+        select(
+            ConfirmationRequest, ConfirmationDecision, learner.c.full_name, supervisor.c.full_name
+        )
+        .join(learner, learner.c.id == ConfirmationRequest.user_id)
+        .outerjoin(supervisor, supervisor.c.id == ConfirmationRequest.supervisor_id)
+        .outerjoin(ConfirmationDecision, ConfirmationDecision.request_id == ConfirmationRequest.id)
+        .where(*where)
+        .order_by(ConfirmationRequest.requested_at.desc(), ConfirmationRequest.id.desc())
+    )
+    if code is not None:
+        query = query.where(ConfirmationRequest.competency_code == code)
+    return tuple(
+        RequestRecord(
+            request.id,
+            request.competency_code,
+            learner_name,
+            supervisor_name or "A supervisor no longer on Linkwise",
+            aware(request.requested_at),
+            decision.outcome if decision else None,
+            decision.comments if decision else "",
+            decision.action_plan if decision else "",
+            decision.decided_by_name if decision else "",
+            aware(decision.decided_at) if decision else None,
+        )
+        for request, decision, learner_name, supervisor_name in db.session().execute(query)
+    )
+
+
+def self_assess(user_id: int, code: str, catalogue: Catalogue, form) -> None:
+    """Record how confident the learner is, before or after the module, with a reflection."""
+    session = db.session()
+    _competency_for(user_id, code, catalogue)
+    confidence = form.get("confidence", "")
+    if confidence not in {str(n) for n in CONFIDENCE}:
+        raise PracticeError("confidence", "Select how confident you are")
+    stage = form.get("stage", "")
+    if stage not in STAGES:
+        raise PracticeError("stage", "Select whether this is before or after studying the module")
+    reflection = form.get("reflection", "").strip()
+    if len(reflection) > REFLECTION_LIMIT:
+        raise PracticeError(
+            "reflection", f"Reflection must be {REFLECTION_LIMIT} characters or fewer"
+        )
+    lock_learner(session, user_id)
+    now = utcnow()
+    last = session.scalar(
+        select(SelfAssessment)
+        .where(SelfAssessment.user_id == user_id, SelfAssessment.competency_code == code)
+        .order_by(SelfAssessment.assessed_at.desc(), SelfAssessment.id.desc())
+        .limit(1)
+    )
+    same = last and (last.confidence, last.stage, last.reflection) == (
+        int(confidence),
+        stage,
+        reflection,
+    )
+    if same and aware(last.assessed_at) > now - DOUBLE_CLICK:
+        session.rollback()
+        return
+    session.add(
+        SelfAssessment(
+            user_id=user_id,
+            competency_code=code,
+            confidence=int(confidence),
+            stage=stage,
+            reflection=reflection,
+            assessed_at=now,
+        )
+    )
+    session.flush()
+    _rerate(user_id, code, catalogue)
+    audit.record(session, "practice.self_assessed", actor_id=user_id, competency=code)
+    session.commit()
+
+
+def request_confirmation(user_id: int, code: str, catalogue: Catalogue, supervisor: str) -> None:
+    """Ask a named supervisor of the learner's organisation to confirm their practice."""
+    session = db.session()
+    _competency_for(user_id, code, catalogue)
+    learner = session.get(User, user_id)
+    choices = {str(s.id): s for s in supervisors_of(learner.organisation_id or 0, besides=user_id)}
+    if supervisor not in choices or not is_supervisor(int(supervisor)):
+        raise PracticeError("supervisor", "Select the supervisor to ask")
+    lock_learner(session, user_id)
+    if any(r.outcome is None for r in records(ConfirmationRequest.user_id == user_id, code=code)):
+        session.rollback()  # already asked: a second click or tab adds nothing
+        return
+    latest = session.scalar(
+        select(SelfAssessment.id)
+        .where(SelfAssessment.user_id == user_id, SelfAssessment.competency_code == code)
+        .order_by(SelfAssessment.assessed_at.desc(), SelfAssessment.id.desc())
+        .limit(1)
+    )
+    request = ConfirmationRequest(
+        user_id=user_id,
+        organisation_id=learner.organisation_id,
+        supervisor_id=int(supervisor),
+        competency_code=code,
+        self_assessment_id=latest,
+        requested_at=utcnow(),
+    )
+    session.add(request)
+    session.flush()
+    _rerate(user_id, code, catalogue)
+    audit.record(
+        session,
+        "practice.requested",
+        actor_id=user_id,
+        subject_id=int(supervisor),
+        competency=code,
+        request=request.id,
+    )
+    session.commit()
+    person = session.get(User, int(supervisor))
+    mail.send_quietly(
+        person.email,
+        "practice_requested",
+        name=person.full_name,
+        learner=learner.full_name,
+        competency=f"{code} {catalogue.competency(code).name}",
+        url=absolute_url("supervise.request_view", request_id=request.id),
+    )
+
+
+def updates(user_id: int) -> tuple[RequestRecord, ...]:
+    """Return supervisors' recent decisions on the learner's requests, newest first."""
+    since = utcnow() - UPDATES_FOR
+    return tuple(
+        r
+        for r in records(ConfirmationRequest.user_id == user_id)
+        if r.decided_at is not None and r.decided_at >= since
+    )
+
+
+def _rerate(user_id: int, code: str, catalogue: Catalogue) -> None:
+    organisation_id = db.session().scalar(select(User.organisation_id).where(User.id == user_id))
+    refresh_levels(user_id, organisation_id, {code}, catalogue)

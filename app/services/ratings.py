@@ -1,0 +1,228 @@
+"""Store each learner's ratings as `rate_learner` works them out: after grading, and in bulk.
+
+Grading and supervisors' decisions call `refresh_levels` for one learner; `linkwise
+recompute-levels` calls `recompute_levels`, which re-rates learners a batch at a time:
+one query for the batch's evidence, three for its practice steps, the one rating function
+in Python, then the batch's rows replaced (COPY on PostgreSQL). On PostgreSQL the batches
+run in one process per CPU, each batch in its own transaction.
+"""
+
+import multiprocessing
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import BigInteger, Connection, cast, delete, func, select
+
+from app import db
+from app.domain.competencies import Evidence, PracticeEvent, Rating, rate_learner
+from app.domain.content import Catalogue
+from app.models import CompetencyLevel, User, utcnow
+from app.models import Evidence as EvidenceRow
+from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
+from app.services.bulk import bulk_insert
+from app.services.upsert import insert_for
+
+BATCH = 2000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+COLUMNS = (
+    "user_id",
+    "competency_code",
+    "organisation_id",
+    "level",
+    "score",
+    "evidence_count",
+    "last_evidence_at",
+    "practice",
+    "met",
+    "met_until",
+    "due_from",
+    "expired",
+    "rated_at",
+)
+
+
+def aware(at: datetime | None) -> datetime | None:
+    """Return a stored time as UTC: SQLite hands times back without their zone."""
+    return at if at is None or at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def load_evidence(user_ids: Iterable[int], codes=None, connection: Connection | None = None):
+    """Return each learner's evidence by competency code (one query)."""
+    connection = connection or db.session().connection()
+    postgresql = connection.dialect.name == "postgresql"
+    # On PostgreSQL the time comes as whole microseconds since 1970: an integer is read many
+    # times faster than a timestamp, and a learner's answers share a handful of moments.
+    at_column = (
+        cast(func.extract("epoch", EvidenceRow.recorded_at) * 1_000_000, BigInteger)
+        if postgresql
+        else EvidenceRow.recorded_at
+    )
+    query = select(
+        EvidenceRow.user_id,
+        EvidenceRow.competency_code,
+        EvidenceRow.score,
+        at_column,
+        EvidenceRow.question_id,
+        EvidenceRow.quiz_id,
+    ).where(EvidenceRow.user_id.in_(list(user_ids)))
+    if codes is not None:
+        query = query.where(EvidenceRow.competency_code.in_(set(codes)))
+    found: dict[int, dict[str, list[Evidence]]] = defaultdict(lambda: defaultdict(list))
+    # One answer is evidence for each of its question's competencies: one value serves all.
+    made: dict[tuple, Evidence] = {}
+    for user_id, code, score, at, question_id, quiz_id in _rows(connection, query, user_ids):
+        key = (score, at, question_id, quiz_id)
+        evidence = made.get(key)
+        if evidence is None:
+            when = EPOCH + timedelta(microseconds=at) if postgresql else aware(at)
+            evidence = made[key] = Evidence.stored(score, when, question_id, quiz_id)
+        found[user_id][code].append(evidence)
+    return found
+
+
+def _rows(connection: Connection, query, user_ids) -> list[tuple]:
+    # On PostgreSQL, straight from the driver: re-rating everyone reads millions of rows,
+    # and SQLAlchemy's per-row processing was most of the time. Times come back in UTC.
+    if connection.dialect.name == "postgresql" and query.whereclause is not None:
+        compiled = query.compile(
+            dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+        )
+        cursor = connection.connection.driver_connection.cursor()
+        cursor.execute(str(compiled), compiled.params)
+        return cursor.fetchall()
+    return connection.execute(query).fetchall()
+
+
+def load_practice(user_ids: Iterable[int], codes=None, connection: Connection | None = None):
+    """Return each learner's practice steps by competency code (three queries)."""
+    connection, ids = connection or db.session().connection(), list(user_ids)
+    found: dict[int, dict[str, list[PracticeEvent]]] = defaultdict(lambda: defaultdict(list))
+    queries = (
+        select(
+            SelfAssessment.user_id, SelfAssessment.competency_code, SelfAssessment.assessed_at
+        ).where(SelfAssessment.user_id.in_(ids)),
+        select(
+            ConfirmationRequest.user_id,
+            ConfirmationRequest.competency_code,
+            ConfirmationRequest.requested_at,
+        ).where(ConfirmationRequest.user_id.in_(ids)),
+        select(
+            ConfirmationRequest.user_id,
+            ConfirmationRequest.competency_code,
+            ConfirmationDecision.decided_at,
+            ConfirmationDecision.outcome,
+        )
+        .join(ConfirmationRequest, ConfirmationRequest.id == ConfirmationDecision.request_id)
+        .where(ConfirmationRequest.user_id.in_(ids)),
+    )
+    for kind, query in zip(("self-assessed", "requested", None), queries, strict=True):
+        for user_id, code, at, *outcome in connection.execute(query):
+            if codes is None or code in codes:
+                found[user_id][code].append(PracticeEvent(kind or outcome[0], aware(at)))
+    return found
+
+
+def _row(user_id: int, organisation_id: int | None, rating: Rating, now: datetime) -> tuple:
+    return (
+        user_id,
+        rating.code,
+        organisation_id,
+        rating.knowledge.level,
+        rating.knowledge.score,
+        rating.knowledge.evidence_count,
+        rating.last_evidence_at,
+        rating.practice,
+        rating.met,
+        rating.met_until,
+        rating.due_from,
+        rating.expired,
+        now,
+    )
+
+
+def refresh_levels(
+    user_id: int, organisation_id: int | None, codes, catalogue: Catalogue, now=None
+) -> None:
+    """Re-rate the learner in these competencies from all their evidence; the caller commits."""
+    session, codes, now = db.session(), set(codes), now or utcnow()
+    evidence = load_evidence([user_id], codes).get(user_id, {})
+    practice = load_practice([user_id], codes).get(user_id, {})
+    ratings = rate_learner(catalogue.frameworks, evidence, practice, now)
+    values = [
+        dict(zip(COLUMNS, _row(user_id, organisation_id, rating, now), strict=True))
+        for rating in ratings
+    ]
+    if values:
+        statement = insert_for(session)(CompetencyLevel).values(values)
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["user_id", "competency_code"],
+                set_={key: statement.excluded[key] for key in COLUMNS[2:]},
+            )
+        )
+
+
+def recompute_levels(
+    catalogue: Catalogue, now=None, batch: int = BATCH, workers: int | None = None
+) -> int:
+    """Re-rate every learner with evidence or practice steps; return how many.
+
+    Run after a framework or rating rule changes, nightly so that ratings follow evidence
+    as it ages, and after upgrading a database. Levels for codes no framework knows go.
+    """
+    session, now = db.session(), now or utcnow()
+    learners = sorted(
+        set(session.scalars(select(EvidenceRow.user_id).distinct()))
+        | set(session.scalars(select(SelfAssessment.user_id).distinct()))
+        | set(session.scalars(select(ConfirmationRequest.user_id).distinct()))
+    )
+    batches = [learners[start : start + batch] for start in range(0, len(learners), batch)]
+    parallel = session.get_bind().dialect.name == "postgresql"
+    workers = min(workers or (os.cpu_count() or 1) if parallel else 1, len(batches))
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        url = db.engine().url.render_as_string(hide_password=False)
+        session.close()
+        db.engine().dispose()  # a forked child must not share the parent's connections
+        context = multiprocessing.get_context("fork")
+        job = (url, catalogue.frameworks, now)
+        with ProcessPoolExecutor(workers, context, initializer=_start, initargs=job) as pool:
+            list(pool.map(_batch_in_worker, batches))
+    else:
+        for user_ids in batches:
+            _recompute_batch(session.connection(), user_ids, catalogue.frameworks, now)
+            session.commit()
+    return len(learners)
+
+
+_worker: dict = {}
+
+
+def _start(url: str, frameworks, now: datetime) -> None:
+    _worker.update(engine=db.make_engine(url, pooled=False), frameworks=frameworks, now=now)
+
+
+def _batch_in_worker(user_ids: list[int]) -> None:
+    with _worker["engine"].begin() as connection:
+        _recompute_batch(connection, user_ids, _worker["frameworks"], _worker["now"])
+
+
+def _recompute_batch(connection: Connection, user_ids: list[int], frameworks, now) -> None:
+    # In id order, as one statement: gradings lock one learner each, so none deadlocks.
+    lock = select(User.id, User.organisation_id).where(User.id.in_(user_ids)).order_by(User.id)
+    if connection.dialect.name == "postgresql":
+        lock = lock.with_for_update(key_share=True)
+    organisations = dict(connection.execute(lock).all())
+    evidence = load_evidence(user_ids, connection=connection)
+    practice = load_practice(user_ids, connection=connection)
+    rows = [
+        _row(user_id, organisations.get(user_id), rating, now)
+        for user_id in user_ids
+        for rating in rate_learner(
+            frameworks, evidence.get(user_id, {}), practice.get(user_id, {}), now
+        )
+    ]
+    connection.execute(delete(CompetencyLevel).where(CompetencyLevel.user_id.in_(user_ids)))
+    bulk_insert(connection, CompetencyLevel, COLUMNS, rows)

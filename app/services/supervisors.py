@@ -1,0 +1,85 @@
+"""Who may confirm practice: supervisors named within an organisation."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+
+from app import db
+from app.models import User
+from app.models_practice import Supervisor
+from app.services import audit
+
+
+class NotFound(LookupError):
+    """No such person in the organisation the actor may act on."""
+
+
+@dataclass(frozen=True)
+class SupervisorChoice:
+    """A supervisor a learner can ask."""
+
+    id: int
+    name: str
+
+
+def _person_in_scope(actor_id: int, user_id: int) -> tuple[User, User]:
+    session = db.session()
+    actor, person = session.get(User, actor_id), session.get(User, user_id)
+    if actor is None or person is None or person.erased_at is not None:
+        raise NotFound(user_id)
+    if person.organisation_id is None:
+        raise NotFound(user_id)
+    # An administrator may act anywhere; a manager only within their own organisation.
+    if actor.role != "admin" and (
+        actor.role != "manager" or actor.organisation_id != person.organisation_id
+    ):
+        raise NotFound(user_id)
+    return actor, person
+
+
+def set_supervisor(actor_id: int | None, user_id: int, named: bool, *, via: str = "web") -> bool:
+    """Name or stop naming a person a supervisor of their organisation; return if changed."""
+    session = db.session()
+    if via == "cli":
+        person = session.get(User, user_id)
+        if person is None or person.organisation_id is None:
+            raise NotFound(user_id)
+    else:
+        _, person = _person_in_scope(actor_id, user_id)
+    current = session.get(Supervisor, person.id)
+    if named and current is None:
+        session.add(
+            Supervisor(user_id=person.id, organisation_id=person.organisation_id, named_by=actor_id)
+        )
+    elif not named and current is not None:
+        session.execute(delete(Supervisor).where(Supervisor.user_id == person.id))
+    else:
+        return False
+    kind = "supervisor.named" if named else "supervisor.removed"
+    audit.record(session, kind, actor_id=actor_id, subject_id=person.id, via=via)
+    session.commit()
+    return True
+
+
+def is_supervisor(user_id: int) -> bool:
+    """Say whether the person is a supervisor (of the organisation they belong to now)."""
+    row = db.session().get(Supervisor, user_id)
+    if row is None:
+        return False
+    organisation = db.session().scalar(select(User.organisation_id).where(User.id == user_id))
+    return row.organisation_id == organisation
+
+
+def supervisors_of(organisation_id: int, *, besides: int | None = None) -> list[SupervisorChoice]:
+    """Return the organisation's supervisors by name, leaving out one person."""
+    rows = db.session().execute(
+        select(User.id, User.full_name)
+        .join(Supervisor, Supervisor.user_id == User.id)
+        .where(
+            Supervisor.organisation_id == organisation_id,
+            User.organisation_id == organisation_id,
+            User.erased_at.is_(None),
+        )
+        .order_by(User.full_name, User.id)
+    )
+    return [SupervisorChoice(i, name) for i, name in rows if i != besides]

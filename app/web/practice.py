@@ -1,0 +1,124 @@
+"""Practice evidence: a learner's self-assessment and request, and the supervisor's queue."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.content import catalogue
+from app.domain.confirmation_pdf import render_confirmation_pdf
+from app.services import confirmations, practice
+from app.services.supervisors import is_supervisor
+from app.web.gate import require_signed_in_professional
+
+bp = Blueprint("practice", __name__, url_prefix="/my/competencies")
+require_signed_in_professional(bp)
+supervise = Blueprint("supervise", __name__, url_prefix="/supervise")
+require_signed_in_professional(supervise)
+
+
+@supervise.before_request
+def _supervisors_only():
+    if not is_supervisor(current_user.db_id):
+        abort(404)
+
+
+def _page(code: str, error: practice.PracticeError | None = None, form=None):
+    try:
+        found = practice.page(current_user.db_id, code, catalogue())
+    except practice.NotFound:
+        abort(404)
+    status = 400 if error else 200
+    return render_template(
+        "practice/competency.html", page=found, error=error, form=form or {}
+    ), status
+
+
+@bp.get("/<code>")
+def competency(code: str):
+    """Show one competency: knowledge evidence, self-assessments and the supervisor's decisions."""
+    return _page(code)
+
+
+@bp.post("/<code>/self-assessment")
+def self_assessment(code: str):
+    """Record the learner's confidence and reflection."""
+    try:
+        practice.self_assess(current_user.db_id, code, catalogue(), request.form)
+    except practice.NotFound:
+        abort(404)
+    except practice.PracticeError as error:
+        return _page(code, error, request.form)
+    flash("Your self-assessment has been saved.", "success")
+    return redirect(url_for("practice.competency", code=code, _anchor="self-assessments"))
+
+
+@bp.post("/<code>/request")
+def ask(code: str):
+    """Ask a supervisor of the learner's organisation to confirm their practice."""
+    try:
+        practice.request_confirmation(
+            current_user.db_id, code, catalogue(), request.form.get("supervisor", "")
+        )
+    except practice.NotFound:
+        abort(404)
+    except practice.PracticeError as error:
+        return _page(code, error, request.form)
+    flash("Your supervisor has been asked to confirm your practice.", "success")
+    return redirect(url_for("practice.competency", code=code, _anchor="confirmation"))
+
+
+@bp.get("/confirmations/<int:request_id>.pdf")
+def confirmation_pdf(request_id: int):
+    """Download a confirmation of practice as a signed-off PDF record."""
+    try:
+        record = confirmations.signed_record(current_user.db_id, request_id, catalogue())
+    except practice.NotFound:
+        abort(404)
+    return Response(
+        render_confirmation_pdf(record),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{record.reference}.pdf"'},
+    )
+
+
+@supervise.get("/")
+def queue():
+    """List the requests waiting for this supervisor, and those already decided."""
+    return render_template(
+        "supervise/queue.html",
+        waiting=confirmations.queue(current_user.db_id),
+        decided=confirmations.decided_by(current_user.db_id),
+        catalogue=catalogue(),
+    )
+
+
+def _request_page(request_id: int, error=None, form=None):
+    try:
+        found = confirmations.view(current_user.db_id, request_id, catalogue())
+    except practice.NotFound:
+        abort(404)
+    return render_template(
+        "supervise/request.html", view=found, error=error, form=form or {}
+    ), 400 if error else 200
+
+
+@supervise.get("/requests/<int:request_id>")
+def request_view(request_id: int):
+    """Show a request: the learner's knowledge evidence, self-assessment and reflection."""
+    return _request_page(request_id)
+
+
+@supervise.post("/requests/<int:request_id>")
+def decide(request_id: int):
+    """Confirm the learner's practice, or return it with comments and an action plan."""
+    try:
+        outcome = confirmations.decide(current_user.db_id, request_id, catalogue(), request.form)
+    except practice.NotFound:
+        abort(404)
+    except practice.PracticeError as error:
+        return _request_page(request_id, error, request.form)
+    except confirmations.AlreadyDecided:
+        flash("This request had already been decided; nothing was changed.", "warning")
+        return redirect(url_for("supervise.request_view", request_id=request_id))
+    said = "confirmed" if outcome == "confirmed" else "returned with your action plan"
+    flash(f"The learner's practice has been {said}. They have been told by email.", "success")
+    return redirect(url_for("supervise.queue"))

@@ -1,0 +1,110 @@
+"""Practice confirmation in Chromium: a learner without JavaScript, a supervisor, a manager."""
+
+import os
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible, assert_accessible_without_javascript
+from tests.conftest import DEMO_PASSWORD
+from tests.web.test_my_competencies import pass_quiz
+from tests.web.test_practice import name_supervisor
+
+CODE = "SPLW-1.4"
+
+
+def shot(page, name: str) -> None:
+    """Save a full-page screenshot where ISSUE_SHOTS points, to look at by eye."""
+    folder = os.environ.get("ISSUE_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+
+
+def sign_in_as(page, live_server, email):
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_learner_asks_supervisor_returns_then_confirms_and_manager_filters(
+    app, browser, page, no_js_page, live_server, make_user, mailbox
+):
+    make_user(email="lee@example.org", profession="link-worker", org="Riverside PCN",
+              full_name="Lee Learner")  # fmt: skip
+    make_user(email="sue@example.org", org="Riverside PCN", full_name="Sue Supervisor")
+    make_user(email="manager@example.org", role="manager", org="Riverside PCN")
+    name_supervisor(app, "sue@example.org")
+    with app.app_context():
+        from app.content import catalogue
+
+        module = catalogue().modules[0]
+    learner = app.test_client()
+    from tests.conftest import sign_in
+
+    sign_in(learner, "lee@example.org")
+    pass_quiz(app, learner, "lee@example.org", module)
+
+    # The learner, with JavaScript off.
+    sign_in_as(no_js_page, live_server, "lee@example.org")
+    no_js_page.goto(live_server + "/my/competencies")
+    shot(no_js_page, "learner-profile")
+    assert_accessible_without_javascript(no_js_page, browser)
+    no_js_page.get_by_role("link", name=f"Your evidence and self-assessment for {CODE}").click()
+    no_js_page.get_by_role("button", name="Save self-assessment").click()
+    expect(no_js_page.get_by_text("There is a problem")).to_be_visible()
+    assert_accessible_without_javascript(no_js_page, browser)
+    no_js_page.get_by_label("4: Confident").check()
+    no_js_page.get_by_label("After").check()
+    no_js_page.get_by_label("Reflection or an example").fill("Started with what matters to her.")
+    no_js_page.get_by_role("button", name="Save self-assessment").click()
+    no_js_page.get_by_label("Sue Supervisor").check()
+    no_js_page.get_by_role("button", name="Ask for confirmation").click()
+    expect(no_js_page.get_by_text("Waiting for a decision")).to_be_visible()
+    shot(no_js_page, "learner-competency")
+    assert_accessible_without_javascript(no_js_page, browser)
+
+    # The supervisor.
+    sign_in_as(page, live_server, "sue@example.org")
+    page.goto(live_server + "/supervise/")
+    assert_accessible(page)
+    shot(page, "supervisor-queue")
+    page.get_by_role("link", name="Lee Learner").first.click()
+    expect(page.get_by_text("Started with what matters to her.")).to_be_visible()
+    page.get_by_label("Not yet: return it with an action plan").check()
+    page.get_by_role("button", name="Save decision").click()
+    expect(
+        page.get_by_text("Enter an action plan for the learner to work on").first
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("textbox", name="Action plan").fill("Let me observe one first meeting.")
+    page.get_by_role("button", name="Save decision").click()
+    expect(page.get_by_text("returned with your action plan")).to_be_visible()
+    assert "returned your request" in mailbox.last("lee@example.org")["Subject"]
+
+    no_js_page.goto(live_server + f"/my/competencies/{CODE}")
+    expect(no_js_page.get_by_text("Let me observe one first meeting.")).to_be_visible()
+    no_js_page.get_by_label("Sue Supervisor").check()
+    no_js_page.get_by_role("button", name="Ask for confirmation").click()
+    page.goto(live_server + "/supervise/")
+    page.get_by_role("link", name="Lee Learner").first.click()
+    shot(page, "supervisor-request")
+    assert_accessible(page)
+    page.get_by_label("Yes, I confirm their practice").check()
+    page.get_by_label("Comments (optional)").fill("Seen at two first meetings.")
+    page.get_by_role("button", name="Save decision").click()
+    no_js_page.goto(live_server + f"/my/competencies/{CODE}")
+    expect(no_js_page.get_by_text("Confirmed", exact=True).first).to_be_visible()
+    shot(no_js_page, "learner-confirmed")
+
+    # The manager.
+    page.context.clear_cookies()
+    sign_in_as(page, live_server, "manager@example.org")
+    page.goto(live_server + "/manage/?framework=splw")
+    shot(page, "manager-grid")
+    assert_accessible(page)
+    page.get_by_label("Showing learners with").select_option("awaiting")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_text("0 learners")).to_be_visible()
+    assert_accessible(page)

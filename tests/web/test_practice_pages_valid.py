@@ -1,0 +1,52 @@
+"""The practice and standing pages are valid HTML (Nu HTML checker), in their states."""
+
+import pytest
+
+from tests.conftest import post_form, sign_in
+from tests.web.test_html_valid import nu_errors
+from tests.web.test_practice import (  # noqa: F401  (people is a fixture)
+    CODE,
+    ask,
+    decide,
+    people,
+    self_assess,
+    the_request,
+    user_id,
+)
+
+
+def test_practice_pages_are_valid_html(app, people, client, make_user, tmp_path, database_url):  # noqa: F811
+    if "postgresql" in database_url:
+        pytest.skip("markup does not depend on the database; checked once on SQLite")
+    learner, sue, _ = people
+    url = f"/my/competencies/{CODE}"
+    pages = {"practice-empty": learner.get(url).text}
+    pages["practice-errors"] = self_assess(learner, "", "").text
+    self_assess(learner, "2", "before", "Line one\nLine two <b>not bold</b>")
+    self_assess(learner, "4", "after")
+    ask(learner, app)
+    pages["practice-waiting"] = learner.get(url).text
+    request_id = the_request(app)
+    pages["supervise-queue"] = sue.get("/supervise/").text
+    pages["supervise-request"] = sue.get(f"/supervise/requests/{request_id}").text
+    pages["supervise-request-errors"] = decide(sue, request_id, outcome="returned").text
+    decide(sue, request_id, outcome="returned", action_plan="Observe one meeting.")
+    pages["supervise-queue-decided"] = sue.get("/supervise/").text
+    pages["supervise-request-decided"] = sue.get(f"/supervise/requests/{request_id}").text
+    ask(learner, app)
+    decide(sue, the_request(app), outcome="confirmed", comments="Seen.")
+    pages["practice-history"] = learner.get(url).text
+    pages["my-competencies-updates"] = learner.get("/my/competencies").text
+    pages["my-competencies-supervisor"] = sue.get("/my/competencies").text
+    assert "<b>not bold</b>" not in pages["supervise-request"]  # escaped, never markup
+    make_user(email="manager@example.org", role="manager", org="Riverside PCN")
+    sign_in(client, "manager@example.org")
+    for status in ("", "met", "due-soon", "expired", "awaiting"):
+        pages[f"manage-{status or 'all'}"] = client.get(f"/manage/?status={status}").text
+    pages["manage-referrer"] = client.get("/manage/?framework=referrer").text
+    lee_id = user_id(app, "learner@example.org")
+    pages["manage-learner-supervisor"] = client.get(f"/manage/learners/{lee_id}").text
+    post_form(client, f"/manage/learners/{lee_id}/supervisor", {"named": "yes"},
+              page=f"/manage/learners/{lee_id}")  # fmt: skip
+    errors = nu_errors(pages, tmp_path)
+    assert errors == [], "\n".join(errors)
