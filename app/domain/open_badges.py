@@ -7,10 +7,8 @@ achievement the module, its result the quiz score and its evidence the attempt.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 CONTEXTS = (
     "https://www.w3.org/ns/credentials/v2",
@@ -236,38 +234,3 @@ def _epoch(stamp: str) -> int:
 
 def _number(value: float) -> str:
     return f"{value:g}"
-
-
-# How long a credential stays valid -------------------------------------------------------
-
-_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
-_WORDS = re.compile(r"^(\d+)\s*(year|month|week|day)s?$")
-_DAYS = {"year": 365, "month": 30, "week": 7, "day": 1}
-
-
-def valid_for(frameworks: Iterable) -> timedelta | None:
-    """Return how long a credential stays valid: the shortest `valid_for` its frameworks declare.
-
-    Frameworks that declare none leave the credential without an end date. The only place
-    that reads a framework's validity: the competency-ratings work adds `valid_for`.
-    """
-    periods = [p for f in frameworks if (p := duration(getattr(f, "valid_for", None)))]
-    return min(periods) if periods else None
-
-
-def duration(value) -> timedelta | None:
-    """Read a validity period: a timedelta, days as a number, "P3Y" or "3 years"."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, timedelta):
-        return value
-    if isinstance(value, int | float):
-        return timedelta(days=value)
-    text = str(value).strip()
-    if match := _DURATION.match(text.upper()):
-        years, months, weeks, days = (int(g or 0) for g in match.groups())
-        total = years * 365 + months * 30 + weeks * 7 + days
-        return timedelta(days=total) if total else None
-    if match := _WORDS.match(text.lower()):
-        return timedelta(days=int(match.group(1)) * _DAYS[match.group(2)])
-    return None

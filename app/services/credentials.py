@@ -29,6 +29,7 @@ from app.issuer_keys import SigningKey, signing_key
 from app.links import absolute_url
 from app.models import Attempt, Certificate, User, utcnow
 from app.models_credentials import Credential, IssuerKey
+from app.models_practice import ConfirmationDecision, ConfirmationRequest
 from app.services import audit
 from app.services.certificates import verify_url
 from app.services.quizzes import aware
@@ -239,12 +240,21 @@ def achievement_facts(module_slug: str) -> AchievementFacts | None:
     )
 
 
-def validity(module_slug: str):
-    """Return how long the module's credential stays valid (its frameworks' rule), or None."""
-    found = catalogue()
-    module = found.module(module_slug)
-    ids = {c.framework_id for code in module.competency_codes if (c := found.competency(code))}
-    return open_badges.valid_for(found.framework(i) for i in sorted(ids))
+def validity(module_slug: str, profession: str):
+    """Return how long a module's credential stays valid: the learner's framework's `valid_for`.
+
+    The same rule dates the certificate ("valid until") and the evidence behind competency
+    ratings, so the three always agree. None when the framework sets no validity.
+    """
+    framework = catalogue().framework_for(profession)
+    return framework.valid_for if framework else None
+
+
+def _until(period, start: datetime) -> datetime | None:
+    # A framework's Duration counts calendar months; a bare timedelta is days.
+    if period is None:
+        return None
+    return period.after(start) if hasattr(period, "after") else start + period
 
 
 def _facts(session: Session, certificate: Certificate, row: Credential, now) -> CredentialFacts:
@@ -252,7 +262,7 @@ def _facts(session: Session, certificate: Certificate, row: Credential, now) -> 
     user = session.get(User, certificate.user_id)
     attempt = session.get(Attempt, certificate.attempt_id)
     session.refresh(attempt)  # grading updated the row in SQL, past the session's copy
-    period = validity(certificate.module_slug)
+    period = validity(certificate.module_slug, user.profession)
     return CredentialFacts(
         credential_id=row.credential_id,
         issuer=issuer(),
@@ -264,7 +274,7 @@ def _facts(session: Session, certificate: Certificate, row: Credential, now) -> 
         verify_url=verify_url(certificate.code),
         evidence=(_quiz_evidence(attempt, achievement.pass_mark), *confirmations(certificate)),
         valid_from=now,
-        valid_until=now + period if period else None,
+        valid_until=_until(period, now),
         completed_at=attempt.submitted_at or certificate.issued_at,
         status_list_url=status_list_url(row.status_list, row.key_id),
         status_index=row.status_index,
@@ -286,7 +296,37 @@ def _quiz_evidence(attempt: Attempt, pass_mark: float) -> Evidence:
 def confirmations(certificate: Certificate) -> tuple[Evidence, ...]:
     """Return supervisors' confirmations of the module's competencies, as evidence.
 
-    None exist yet: the supervisor-confirmation work returns one Evidence per confirmation
-    of this learner for the module's competencies made before the certificate was issued.
+    One Evidence per confirmed request of this learner for a competency the module develops,
+    decided before the certificate was issued: what a credential says never depends on later
+    events.
     """
-    return ()
+    module = catalogue().module(certificate.module_slug)
+    codes = tuple(module.competency_codes) if module else ()
+    if not codes:
+        return ()
+    rows = db.session().execute(
+        select(
+            ConfirmationRequest.competency_code,
+            ConfirmationDecision.decided_by_name,
+            ConfirmationDecision.decided_at,
+        )
+        .join(ConfirmationDecision, ConfirmationDecision.request_id == ConfirmationRequest.id)
+        .where(
+            ConfirmationRequest.user_id == certificate.user_id,
+            ConfirmationRequest.competency_code.in_(codes),
+            ConfirmationDecision.outcome == "confirmed",
+            ConfirmationDecision.decided_at <= certificate.issued_at,
+        )
+        .order_by(ConfirmationDecision.decided_at, ConfirmationRequest.competency_code)
+    )
+    return tuple(
+        Evidence(
+            name=f"Practice confirmed: {code}",
+            description=(
+                f"{name} confirmed this learner's practice in {code} on "
+                f"{aware(at).strftime('%-d %B %Y')}, as their supervisor."
+            ),
+            genre="Supervisor confirmation",
+        )
+        for code, name, at in rows
+    )

@@ -255,6 +255,8 @@ def test_after_the_last_attempt_the_quiz_reopens(app, browser, page, live_server
     page.goto(overview)
     page.get_by_role("button", name="Try again").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(module.assessment.title)
-    expect(page.get_by_text(f"attempt {module.assessment.max_attempts + 1} (an extra attempt)")).to_be_visible()
+    expect(
+        page.get_by_text(f"attempt {module.assessment.max_attempts + 1} (an extra attempt)")
+    ).to_be_visible()
     shot(page, "reopened-quiz")
     assert_accessible(page)

@@ -110,7 +110,9 @@ def test_a_revoked_credential_is_reported_revoked_by_both(app, live_server, issu
 def test_an_expired_credential_is_reported_expired_by_both(app, live_server, issued, monkeypatch):
     token, code = issued
     # A framework that declares a validity of one year, and a certificate two years old.
-    monkeypatch.setattr(credentials, "validity", lambda module_slug: timedelta(days=365))
+    monkeypatch.setattr(
+        credentials, "validity", lambda module_slug, profession: timedelta(days=365)
+    )
     with app.app_context():
         session = db.session()
         certificate = session.scalar(select(Certificate).where(Certificate.code == code))

@@ -45,7 +45,9 @@ def poppler():
 @pytest.fixture
 def unicode_font():
     """Require a font with the characters the certificate prints."""
-    assert find_unicode_fonts(), "the certificate needs a Unicode font: apt-get install fonts-dejavu-core"
+    assert find_unicode_fonts(), (
+        "the certificate needs a Unicode font: apt-get install fonts-dejavu-core"
+    )
 
 
 @pytest.fixture

@@ -2,8 +2,7 @@
 
 import base64
 import gzip
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -28,36 +27,6 @@ def test_credentials_fill_one_list_before_the_next():
     assert status_list.place(1) == (1, 0)
     assert status_list.place(status_list.LIST_SIZE) == (1, status_list.LIST_SIZE - 1)
     assert status_list.place(status_list.LIST_SIZE + 1) == (2, 0)
-
-
-@pytest.mark.parametrize(
-    ("declared", "days"),
-    [
-        ("P3Y", 3 * 365),
-        ("P18M", 540),
-        ("2 years", 730),
-        ("1 week", 7),
-        (90, 90),
-        ("", None),
-        (None, None),
-        ("soon", None),
-        (timedelta(days=5), 5),
-    ],
-)
-def test_validity_periods_are_read_in_the_forms_a_framework_may_write(declared, days):
-    found = open_badges.duration(declared)
-    assert (found.days if found else None) == days
-
-
-def test_the_shortest_validity_of_a_modules_frameworks_wins_and_none_means_no_end():
-    @dataclass
-    class Framework:
-        valid_for: object = None
-
-    assert open_badges.valid_for([Framework(), Framework("P3Y"), Framework("1 year")]) == (
-        timedelta(days=365)
-    )
-    assert open_badges.valid_for([Framework(), object()]) is None
 
 
 def test_times_are_written_in_utc_and_naive_times_are_taken_as_utc():

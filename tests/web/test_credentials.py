@@ -4,6 +4,7 @@ import base64
 import io
 import json
 import zipfile
+from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -75,7 +76,13 @@ def test_passing_issues_one_signed_open_badge_with_the_modules_outcomes_and_code
     assert subject["result"][0]["value"] == "100"
     assert "knowledge" in claims["evidence"][0]["description"]
     assert claims["credentialStatus"]["type"] == "BitstringStatusListEntry"
-    assert "validUntil" not in claims  # the frameworks declare no validity yet
+    # A practice nurse's framework (referrer.yaml) keeps evidence for 3 years: so does the
+    # credential, as its certificate says.
+    valid_from, valid_until = (
+        datetime.fromisoformat(claims[k].replace("Z", "+00:00"))
+        for k in ("validFrom", "validUntil")
+    )
+    assert (valid_until - valid_from).days in (3 * 365, 3 * 365 + 1)
     assert code in claims["description"]
     with app.app_context():
         assert db.session().scalar(select(func.count(Credential.id))) == 1
@@ -271,3 +278,44 @@ def test_a_certificate_whose_module_was_removed_gets_no_credential(app, earned):
         db.session().commit()
     result = app.test_cli_runner().invoke(args=["issue-credentials"])
     assert result.exit_code == 0 and result.output.strip() == "issued 0 credentials"
+
+
+def test_a_supervisors_confirmation_before_the_pass_is_evidence_and_a_later_one_is_not(
+    app, client, make_user, module
+):
+    from app.models import Organisation
+    from app.models_practice import ConfirmationDecision, ConfirmationRequest
+
+    email = make_user(org="Riverside PCN")
+    sign_in(client, email)
+    confirmed_code, later_code = module.competency_codes[0], module.competency_codes[-1]
+    with app.app_context():
+        session = db.session()
+        learner = session.scalar(select(User).where(User.email == email))
+        org = session.scalar(select(Organisation.id).where(Organisation.name == "Riverside PCN"))
+        for code, when in (
+            (confirmed_code, datetime(2026, 1, 5)),
+            (later_code, datetime(2099, 1, 1)),
+        ):
+            request = ConfirmationRequest(
+                user_id=learner.id, organisation_id=org, competency_code=code, requested_at=when
+            )
+            session.add(request)
+            session.flush()
+            session.add(
+                ConfirmationDecision(
+                    request_id=request.id,
+                    outcome="confirmed",
+                    decided_by_name="Dr Pat Supervisor",
+                    decided_at=when,
+                )
+            )
+        session.commit()
+    pass_module(app, client, email, module)
+    token = client.get(f"/modules/{module.slug}/credential.jwt").text
+    practice = [
+        e for e in payload(token)["evidence"] if e.get("genre") == "Supervisor confirmation"
+    ]
+    assert [e["name"] for e in practice] == [f"Practice confirmed: {confirmed_code}"]
+    assert "Dr Pat Supervisor confirmed" in practice[0]["description"]
+    assert verify(token, over_client(app), base_url=BASE).status == "valid"
