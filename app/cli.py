@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import create_engine
 
-from app import cli_admin, content
+from app import cli_admin, cli_teams, content
 from app.cli_content import import_gift_command, import_text2qti_command, validate
 from app.cli_errors import (
     LinkwiseGroup,
@@ -233,6 +233,7 @@ APP_COMMANDS = (
     seed_demo,
     recompute_levels,
     *cli_admin.COMMANDS,
+    *cli_teams.COMMANDS,
     *EXCHANGE_COMMANDS,
 )
 

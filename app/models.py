@@ -318,4 +318,8 @@ class AttemptGrant(Base):
 
 
 # Tables kept in their own modules, registered on the same metadata.
-from app import models_statements  # noqa: E402, F401
+from app import (  # noqa: E402, F401
+    models_assignments,
+    models_statements,  # noqa: E402, F401
+    models_teams,
+)

@@ -4,7 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from app import db
 from app.domain.competencies import INSUFFICIENT_EVIDENCE
@@ -12,6 +12,7 @@ from app.domain.content import Catalogue, quiz_key
 from app.models import CompetencyLevel, Completion, Organisation, User
 from app.services import audit
 from app.services.sqlfunctions import iso_date, year_month
+from app.services.teams import Scope, in_scope
 
 PER_PAGE = 25
 SORTS = ("name", "-name", "competent")
@@ -40,11 +41,13 @@ class Grid:
     total: int
 
 
-def summary(organisation_id: int, catalogue: Catalogue) -> Summary:
+def summary(scope: Scope | int, catalogue: Catalogue) -> Summary:
     """Count learners, module completions and levels per competency (four queries)."""
     session = db.session()
+    scope = as_scope(scope)
+    organisation_id = scope.organisation_id
     organisation = session.get(Organisation, organisation_id)
-    learners = session.scalar(select(func.count(User.id)).where(_learners_of(organisation_id)))
+    learners = session.scalar(select(func.count(User.id)).where(in_scope(scope)))
     quiz_keys = {quiz_key(m.assessment.id): m.slug for m in catalogue.modules if m.assessment}
     completed = dict.fromkeys((m.slug for m in catalogue.modules), 0)
     by_month: dict[str, int] = defaultdict(int)
@@ -53,23 +56,26 @@ def summary(organisation_id: int, catalogue: Catalogue) -> Summary:
     for key, when, count in session.execute(
         select(Completion.item_key, month, func.count())
         .join(User, User.id == Completion.user_id)
-        .where(_learners_of(organisation_id), Completion.item_key.in_(quiz_keys))
+        .where(in_scope(scope), Completion.item_key.in_(quiz_keys))
         .group_by(Completion.item_key, month)
     ):
         completed[quiz_keys[key]] += count
         by_month[when] += count
     levels: dict[str, dict[str, int]] = defaultdict(dict)
+    counted = select(CompetencyLevel.competency_code, CompetencyLevel.level, func.count()).where(
+        CompetencyLevel.organisation_id == organisation_id
+    )
+    if not scope.whole_organisation:
+        counted = counted.where(CompetencyLevel.user_id.in_(select(User.id).where(in_scope(scope))))
     for code, level, count in session.execute(
-        select(CompetencyLevel.competency_code, CompetencyLevel.level, func.count())
-        .where(CompetencyLevel.organisation_id == organisation_id)
-        .group_by(CompetencyLevel.competency_code, CompetencyLevel.level)
+        counted.group_by(CompetencyLevel.competency_code, CompetencyLevel.level)
     ):
         levels[code][level] = count
     return Summary(organisation, learners, completed, dict(levels), sorted(by_month.items()))
 
 
 def grid(
-    organisation_id: int,
+    scope: Scope | int,
     catalogue: Catalogue,
     *,
     page: int = 1,
@@ -79,9 +85,11 @@ def grid(
 ) -> Grid:
     """Return a page of learners and their levels (three queries, whatever the page)."""
     session = db.session()
+    scope = as_scope(scope)
+    organisation_id = scope.organisation_id
     module = catalogue.module(module_slug) if module_slug else None
     codes = list(module.competency_codes) if module else [c.code for c in catalogue.competencies]
-    where = [_learners_of(organisation_id)]
+    where = [in_scope(scope)]
     if profession:
         where.append(User.profession == profession)
     total = session.scalar(select(func.count(User.id)).where(*where))
@@ -120,21 +128,22 @@ def grid(
     return Grid(learners, dict(levels), codes, page, pages, total)
 
 
-def learner_in(organisation_id: int, user_id: int, *, viewer_id: int) -> User | None:
-    """Return the learner if they belong to the organisation, else None; audit-logged."""
+def learner_in(scope: Scope | int, user_id: int, *, viewer_id: int) -> User | None:
+    """Return the learner if they are within the manager's scope, else None; audit-logged."""
     session = db.session()
-    user = session.get(User, user_id)
-    if user is None or user.organisation_id != organisation_id:
+    user = session.scalar(select(User).where(User.id == user_id, in_scope(as_scope(scope))))
+    if user is None:
         return None
     audit.record(session, "learner.viewed", actor_id=viewer_id, subject_id=user.id)
     session.commit()
     return user
 
 
-def export_rows(organisation_id: int, catalogue: Catalogue, actor_id: int) -> Iterator[list]:
+def export_rows(scope: Scope | int, catalogue: Catalogue, actor_id: int) -> Iterator[list]:
     """Yield one row per learner and competency, streaming from the database; audit-logged."""
     session = db.session()
-    organisation = session.get(Organisation, organisation_id)
+    scope = as_scope(scope)
+    organisation = session.get(Organisation, scope.organisation_id)
     audit.record(session, "export.competencies", actor_id=actor_id, organisation=organisation.name)
     session.commit()
     codes = [c.code for c in catalogue.competencies]
@@ -163,7 +172,7 @@ def export_rows(organisation_id: int, catalogue: Catalogue, actor_id: int) -> It
             iso_date(CompetencyLevel.last_evidence_at),
         )
         .outerjoin(CompetencyLevel, CompetencyLevel.user_id == User.id)
-        .where(_learners_of(organisation_id))
+        .where(in_scope(scope))
         .order_by(User.full_name, User.id)
         .execution_options(yield_per=5000)
     )
@@ -186,5 +195,6 @@ def _learner_rows(person: tuple, found: dict, codes) -> Iterator[list]:
             yield [*person, code, *found.get(code, UNRATED)]
 
 
-def _learners_of(organisation_id: int):
-    return and_(User.organisation_id == organisation_id, User.role == "learner")
+def as_scope(scope: Scope | int) -> Scope:
+    """Return a scope; an organisation id alone means the whole organisation."""
+    return scope if isinstance(scope, Scope) else Scope(scope)

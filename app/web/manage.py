@@ -5,6 +5,7 @@ from flask import (
     Response,
     abort,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -16,7 +17,7 @@ from flask_login import current_user
 from app.content import catalogue
 from app.domain.accounts import PROFESSIONS
 from app.domain.spreadsheet import csv_chunks
-from app.services import attainment, extra_attempts, manage
+from app.services import attainment, extra_attempts, manage, teams
 from app.web.gate import require_signed_in_professional
 
 CHUNK_SIZE = 64 * 1024
@@ -29,6 +30,7 @@ require_signed_in_professional(bp)
 def _managers_of_an_organisation_only():
     if not current_user.has_role("manager", "admin") or current_user.organisation_id is None:
         abort(404)
+    g.scope = teams.scope_of(current_user.db_id, current_user.organisation_id)
 
 
 @bp.get("/")
@@ -39,12 +41,11 @@ def dashboard():
     profession = args.get("profession") if args.get("profession") in PROFESSIONS else ""
     module = args.get("module") if catalogue().module(args.get("module", "")) else ""
     page = args.get("page", 1, type=int)
-    org = current_user.organisation_id
     return render_template(
         "manage/dashboard.html",
-        summary=manage.summary(org, catalogue()),
+        summary=manage.summary(g.scope, catalogue()),
         grid=manage.grid(
-            org, catalogue(), page=page, sort=sort, profession=profession, module_slug=module
+            g.scope, catalogue(), page=page, sort=sort, profession=profession, module_slug=module
         ),
         filters={"sort": sort, "profession": profession, "module": module},
         catalogue=catalogue(),
@@ -58,9 +59,7 @@ def learner(user_id: int):
 
 
 def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = None):
-    person = manage.learner_in(
-        current_user.organisation_id, user_id, viewer_id=current_user.db_id
-    )
+    person = manage.learner_in(g.scope, user_id, viewer_id=current_user.db_id)
     if person is None:
         abort(404)
     profiles = attainment.profile(person.id, catalogue())
@@ -81,6 +80,8 @@ def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = No
 @bp.post("/learners/<int:user_id>/extra-attempt")
 def extra_attempt(user_id: int):
     """Give a learner of the organisation one more attempt at a quiz, with a reason."""
+    if not teams.can_see(g.scope, user_id):
+        abort(404)
     try:
         extra_attempts.grant_attempt(
             current_user.db_id,
@@ -100,10 +101,13 @@ def extra_attempt(user_id: int):
 @bp.get("/export.csv")
 def export():
     """Stream one CSV row per learner and competency."""
-    rows = manage.export_rows(current_user.organisation_id, catalogue(), current_user.db_id)
+    rows = manage.export_rows(g.scope, catalogue(), current_user.db_id)
     # About 64 KB a chunk: a write per row would cost the server a send per row.
     return Response(
         stream_with_context(csv_chunks(rows, CHUNK_SIZE)),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="linkwise-competencies.csv"'},
     )
+
+
+from app.web import manage_teams  # noqa: E402, F401  (routes on this blueprint)
