@@ -110,4 +110,5 @@ def export():
     )
 
 
-from app.web import manage_teams  # noqa: E402, F401  (routes on this blueprint)
+# More routes on this blueprint, kept in their own modules by topic.
+from app.web import manage_assignments, manage_teams  # noqa: E402, F401
