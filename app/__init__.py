@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         pages,
         quiz,
         recovery,
+        unsubscribe,
     )
 
     app.register_blueprint(pages.bp)
@@ -72,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(author.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(unsubscribe.bp)
     errors.init_app(app)
 
     from app import cli

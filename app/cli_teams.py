@@ -1,4 +1,4 @@
-"""Team commands: create teams, place learners, confine managers, list teams."""
+"""Team commands (create teams, place learners, confine managers) and reminders."""
 
 import click
 from flask.cli import with_appcontext
@@ -76,4 +76,23 @@ def set_manager_teams(email, organisation, team_names):
     click.echo(f"{email} manages {', '.join(team_names) or 'the whole organisation'}")
 
 
-COMMANDS = (create_team, list_teams, place_in_team, set_manager_teams)
+@click.command("send-reminders")
+@with_appcontext
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Act as if it were this day (YYYY-MM-DD); default: today in UTC.",
+)
+def send_reminders(today):
+    """Email learners whose assigned learning is due soon, overdue or expired; safe to rerun."""
+    from app.content import catalogue
+    from app.services import assignments, reminders
+
+    day = today.date() if today else assignments.today()
+    run = reminders.send_reminders(catalogue(), day)
+    click.echo(run.describe())
+    if run.failed:
+        raise SystemExit(1)
+
+
+COMMANDS = (create_team, list_teams, place_in_team, set_manager_teams, send_reminders)
