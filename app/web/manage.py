@@ -111,4 +111,4 @@ def export():
 
 
 # More routes on this blueprint, kept in their own modules by topic.
-from app.web import manage_assignments, manage_teams  # noqa: E402, F401
+from app.web import manage_assignments, manage_compliance, manage_teams  # noqa: E402, F401
