@@ -13,6 +13,7 @@ from markupsafe import Markup
 from app import content, static_files
 from app.domain import assignments as assignment_rules
 from app.domain.accounts import PROFESSIONS
+from app.domain.learning_record import describe_minutes
 from app.domain.markdown import render_markdown
 from app.domain.quizzes import field_name
 from app.models import utcnow
@@ -54,6 +55,7 @@ def configure(app: Flask) -> None:
     )
     app.context_processor(lambda: {"cspNonce": csp_nonce()})
     env.filters["profession"] = lambda code: PROFESSIONS.get(code, code)
+    env.filters["cpd_words"] = describe_minutes
     env.filters["quiz_markdown"] = quiz_markdown
     env.filters["quiz_inline"] = quiz_inline
 

@@ -4,6 +4,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     g,
     redirect,
@@ -17,7 +18,7 @@ from flask_login import current_user
 from app.content import catalogue
 from app.domain.accounts import PROFESSIONS
 from app.domain.spreadsheet import csv_chunks
-from app.services import attainment, extra_attempts, manage, teams
+from app.services import assignments, attainment, drilldown, extra_attempts, manage, teams
 from app.web.gate import require_signed_in_professional
 
 CHUNK_SIZE = 64 * 1024
@@ -67,9 +68,13 @@ def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = No
     attempts = extra_attempts.learner_attempts(
         person.id, organisation_id=current_user.organisation_id
     )
+    view = drilldown.learner_view(
+        person.id, catalogue(), assignments.today(), current_app.config["REVALIDATION_YEARS"]
+    )
     return render_template(
         "manage/learner.html",
         person=person,
+        view=view,
         profiles=profiles,
         quizzes=quizzes,
         attempts=attempts,
