@@ -196,7 +196,12 @@ def set_role(email, role, organisation):
     "organisation",
     help="Put the generated learners in this organisation (created if missing).",
 )
-def seed_demo(learner_count, seed, organisation):
+@click.option(
+    "--practices",
+    is_flag=True,
+    help="Also add practices (teams), a practice manager, and assignments with due dates.",
+)
+def seed_demo(learner_count, seed, organisation, practices):
     """Load the demo organisation and accounts, and optionally many learners (development only)."""
     if not current_app.config["DEMO_DATA_ALLOWED"]:
         raise click.ClickException("demo data is never loaded in production (LINKWISE_ENV)")
@@ -213,6 +218,12 @@ def seed_demo(learner_count, seed, organisation):
             learner_count, seed, password, organisation or summary.organisation
         )
         click.echo(report.describe())
+    if practices:
+        from app.content import catalogue
+        from app.services.demo_practices import seed_practices
+
+        name = organisation or summary.organisation
+        click.echo("\n".join(seed_practices(name, password, catalogue())))
 
 
 @click.command("recompute-levels")

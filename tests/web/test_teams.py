@@ -130,3 +130,26 @@ def _org_id() -> int:
     from app.models import Organisation
 
     return db.session().scalar(select(Organisation.id).where(Organisation.name == ORG))
+
+
+def test_seed_demo_practices_makes_a_pcn_of_practices_once(app, runner):
+    from app.models_assignments import Assignment
+    from app.services.demo import DEMO_ORGANISATION
+
+    for args in (["--learners", "30", "--practices"], ["--practices"]):
+        result = runner.invoke(args=["seed-demo", *args])
+        assert result.exit_code == 0, result.output
+    assert "practice.manager@example.org" in result.output
+    with app.app_context():
+        session = db.session()
+        assert len(session.scalars(select(Team)).all()) == 3
+        assert len(session.scalars(select(TeamMember)).all()) == 31  # and Lee Learner
+        assert len(session.scalars(select(Assignment)).all()) == 4
+        manager = session.scalar(select(User).where(User.email == "practice.manager@example.org"))
+        scope = teams.scope_of(manager.id, manager.organisation_id)
+        assert manager.organisation.name == DEMO_ORGANISATION
+        assert manager_count(scope) == 11  # the first of three practices
+
+
+def manager_count(scope) -> int:
+    return manage.summary(scope, catalogue()).learners
