@@ -10,6 +10,11 @@ ORG = "Riverside PCN"
 @pytest.fixture
 def pcn(app, runner, make_user):
     """Two practices of a PCN, a learner in each, an org-wide and a practice manager."""
+    return make_pcn(app, runner, make_user)
+
+
+def make_pcn(app, runner, make_user) -> dict[str, int]:
+    """Build the PCN; return the learners' ids by first name."""
     make_user(email="lead@example.org", role="manager", org=ORG)
     for team, code in (("Elm Practice", "ELM11111"), ("Oak Practice", "OAK22222")):
         result = runner.invoke(args=["create-team", ORG, team, "--join-code", code])
