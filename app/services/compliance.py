@@ -94,7 +94,8 @@ def matrix(
     )
     assigned = {rule.module_slug for found in bound.values() for rule in found}
     modules = tuple((m.slug, m.title) for m in catalogue.modules if m.slug in assigned)
-    done = completion_dates(User.id.in_([r.id for r in learners]), catalogue) if learners else {}
+    chosen = select(User.id).outerjoin(TeamMember, TeamMember.user_id == User.id).where(*where)
+    done = completion_dates(User.id.in_(chosen), catalogue) if learners else {}
     rows = []
     for learner in learners:
         mine = {rule.module_slug: rule for rule in bound[learner.id]}

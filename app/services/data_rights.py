@@ -26,14 +26,13 @@ from app.models import (
     CompetencyLevel,
     Completion,
     Evidence,
-    Organisation,
     PendingRegistration,
     User,
     utcnow,
 )
-from app.models_assignments import Assignment, MailPreference, ReminderSent
-from app.models_teams import Leaver, Team, TeamManager, TeamMember
-from app.services import audit, certificates
+from app.models_assignments import MailPreference, ReminderSent
+from app.models_teams import TeamManager
+from app.services import audit, certificates, data_rights_teams
 from app.services.accounts import check_current_password
 
 ERASED_NAME = "Erased account"
@@ -151,7 +150,7 @@ def export_data(user: User, catalogue: Catalogue) -> dict:
                 select(Evidence).where(Evidence.user_id == user.id).order_by(Evidence.id)
             )
         ],
-        **_teams_and_assignments(user),
+        **data_rights_teams.export(user),
         "security_log": [
             {
                 "event": event.kind,
@@ -163,61 +162,6 @@ def export_data(user: User, catalogue: Catalogue) -> dict:
                 select(AuditEvent).where(_about(user)).order_by(AuditEvent.id)
             )
         ],
-    }
-
-
-def _teams_and_assignments(user: User) -> dict:
-    session = db.session()
-    team = session.scalar(
-        select(Team.name)
-        .join(TeamMember, TeamMember.team_id == Team.id)
-        .where(TeamMember.user_id == user.id)
-    )
-    mine = Assignment.user_id == user.id
-    return {
-        "team": team,
-        "teams_managed": list(
-            session.scalars(
-                select(Team.name)
-                .join(TeamManager, TeamManager.team_id == Team.id)
-                .where(TeamManager.user_id == user.id)
-            )
-        ),
-        "organisations_left": [
-            {"organisation": name, "team": team_name, "left_at": _iso(at)}
-            for name, team_name, at in session.execute(
-                select(Organisation.name, Leaver.team_name, Leaver.left_at)
-                .join(Organisation, Organisation.id == Leaver.organisation_id)
-                .where(Leaver.user_id == user.id)
-                .order_by(Leaver.id)
-            )
-        ],
-        "assigned_to_you_by_name": [
-            {
-                "module": a.module_slug,
-                "due_on": a.due_on.isoformat(),
-                "renew_months": a.renew_months,
-            }
-            for a in session.scalars(select(Assignment).where(mine).order_by(Assignment.id))
-        ],
-        "reminders_sent": [
-            {
-                "module": r.module_slug,
-                "kind": r.kind,
-                "due_on": r.due_on.isoformat(),
-                "sent_at": _iso(r.sent_at),
-            }
-            for r in session.scalars(
-                select(ReminderSent)
-                .where(ReminderSent.user_id == user.id)
-                .order_by(ReminderSent.id)
-            )
-        ],
-        "unsubscribed_from_reminders_at": _iso(
-            session.scalar(
-                select(MailPreference.unsubscribed_at).where(MailPreference.user_id == user.id)
-            )
-        ),
     }
 
 

@@ -93,3 +93,20 @@ def _org() -> int:
     from app.models import Organisation
 
     return db.session().scalar(select(Organisation.id).where(Organisation.name == ORG))
+
+
+def test_reminders_are_in_the_data_export_and_go_with_erasure(app, runner, mailbox, pcn):
+    from app.models import User
+    from app.services import data_rights
+
+    assign_elm(app)
+    remind(runner, DUE - timedelta(days=3))
+    with app.app_context():
+        asha = db.session().get(User, pcn["asha"])
+        [sent] = data_rights.export_data(asha, catalogue())["reminders_sent"]
+        assert sent["kind"] == "due-soon" and sent["due_on"] == DUE.isoformat()
+        data_rights.erase(asha.id)
+        assert db.session().scalar(select(func.count(ReminderSent.id))) == 0
+    # An erased account is never reminded again.
+    remind(runner, DUE + timedelta(days=1))
+    assert len(mailbox.messages()) == 1
