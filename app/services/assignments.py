@@ -260,3 +260,30 @@ def for_learner(user_id: int, catalogue: Catalogue, on: date) -> list[rules.Stan
 
 def _day(moment) -> date:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).date()
+
+
+def withdraw(scope: Scope, assignment_id: int, actor_id: int) -> bool:
+    """Withdraw an assignment the manager's scope covers; False when it is not theirs."""
+    session = db.session()
+    found = session.get(Assignment, assignment_id)
+    if found is None or found.organisation_id != scope.organisation_id:
+        return False
+    if not scope.whole_organisation:
+        mine = found.team_id in scope.team_ids or (
+            found.user_id is not None
+            and session.scalar(select(User.id).where(User.id == found.user_id, in_scope(scope)))
+        )
+        if not mine:
+            return False
+    audit.record(
+        session,
+        "assignment.withdrawn",
+        actor_id=actor_id,
+        module=found.module_slug,
+        target=found.target,
+        due_on=found.due_on.isoformat(),
+        renew_months=found.renew_months,
+    )
+    session.delete(found)
+    session.commit()
+    return True

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.content import catalogue
@@ -66,3 +66,12 @@ def parse_day(day, month, year) -> date | None:
     except ValueError:
         return None
     return found if 2000 <= found.year <= 2100 else None
+
+
+@bp.post("/assignments/<int:assignment_id>/withdraw")
+def withdraw(assignment_id: int):
+    """Withdraw an assignment; the audit log keeps what it was."""
+    if not assignments.withdraw(g.scope, assignment_id, current_user.db_id):
+        abort(404)
+    flash("The assignment has been withdrawn.", "success")
+    return redirect(url_for("manage.assignments_page"))

@@ -146,3 +146,28 @@ def test_completing_the_module_completes_the_assignment(app, client, pcn):
         [later] = assignments.for_learner(asha, catalogue(), today + timedelta(days=366))
         assert later.status == rules.EXPIRED
     assert "renew by" in client.get("/modules/").text
+
+
+def test_a_framework_stands_for_its_modules_and_withdrawing_is_confined(app, client, pcn):
+    from app.models import AuditEvent
+
+    with app.app_context():
+        framework = catalogue().frameworks[0]
+        expected = assignments.expand_modules([f"framework:{framework.id}"], catalogue())
+    assert expected
+    sign_in(client, "lead@example.org")
+    form = {"modules": f"framework:{framework.id}", "who": "team", **due_fields(date(2031, 1, 1))}
+    assert post_form(client, URL, form).status_code == 302
+    assert count_assignments(app) == len(expected)
+    with app.app_context():
+        first = db.session().scalar(select(Assignment.id).order_by(Assignment.id))
+    client.get("/sign-out")
+    sign_in(client, "pm@example.org")  # an organisation-wide assignment is not a team's
+    assert post_form(client, f"{URL}/{first}/withdraw", {}, page=URL).status_code == 404
+    client.get("/sign-out")
+    sign_in(client, "lead@example.org")
+    assert post_form(client, f"{URL}/{first}/withdraw", {}, page=URL).status_code == 302
+    assert count_assignments(app) == len(expected) - 1
+    with app.app_context():
+        kinds = db.session().scalars(select(AuditEvent.kind)).all()
+    assert "assignment.withdrawn" in kinds
