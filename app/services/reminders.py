@@ -5,11 +5,12 @@ status, due date) is written to `reminder_sent` under a unique key before the em
 in the learner's own transaction, so a second run, or two at once, finds nothing new and
 sends nothing. A learner hears once per module when it comes due soon, once when it is
 overdue, and once when it expires. An email that cannot be sent takes its rows back out,
-so the next run tries again.
+so the next run tries again. Each manager gets one summary a week (the first run of the
+week sends it), of the learners and modules in their teams.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select
@@ -21,12 +22,13 @@ from app.links import absolute_url
 from app.models import Organisation, User
 from app.models_assignments import Assignment, MailPreference, ReminderSent
 from app.models_teams import TeamMember
-from app.services import audit, tokens
+from app.services import audit, compliance, teams, tokens
 from app.services.assignments import completion_dates, learner_rules
 from app.services.upsert import insert_for
 
 UNSUBSCRIBE = ("unsubscribe", 2 * 366 * 24 * 60 * 60)  # a link in an email works for 2 years
 REMINDED = (rules.DUE_SOON, rules.OVERDUE, rules.EXPIRED)
+SUMMARY = "*weekly-summary*"  # reminder_sent's module for a manager's weekly summary
 
 
 @dataclass(frozen=True)
@@ -36,12 +38,14 @@ class ReminderRun:
     emails: int
     reminders: int
     failed: int
+    summaries: int = 0
 
     def describe(self) -> str:
         """Return the line the command prints."""
         return (
             f"sent {self.emails} reminder email{'s' if self.emails != 1 else ''} "
             f"about {self.reminders} module{'s' if self.reminders != 1 else ''}"
+            + f"; {self.summaries} weekly manager summar{'ies' if self.summaries != 1 else 'y'}"
             + (f"; {self.failed} could not be sent and will be tried again" if self.failed else "")
         )
 
@@ -85,7 +89,78 @@ def send_reminders(catalogue: Catalogue, today: date) -> ReminderRun:
                 reminders + max(sent, 0),
                 failed + (sent < 0),
             )
-    return ReminderRun(emails, reminders, failed)
+    summaries = _send_summaries(catalogue, today, organisations)
+    return ReminderRun(emails, reminders, failed, summaries)
+
+
+def _send_summaries(catalogue: Catalogue, today: date, organisations) -> int:
+    """Send each manager their weekly summary, once per week (Monday to Sunday)."""
+    session = db.session()
+    week = today - timedelta(days=today.weekday())
+    managers = session.execute(
+        select(User.id, User.email, User.full_name, User.organisation_id).where(
+            User.role == "manager",
+            User.organisation_id.in_(organisations),
+            User.erased_at.is_(None),
+            User.id.not_in(select(MailPreference.user_id)),
+        )
+    ).all()
+    sent = 0
+    for manager in managers:
+        found = compliance.matrix(
+            teams.scope_of(manager.id, manager.organisation_id),
+            catalogue,
+            compliance.Filters(),
+            today,
+            page=None,
+        )
+        if not found.modules:
+            continue
+        claimed = (
+            db.session()
+            .execute(
+                insert_for(session)(ReminderSent)
+                .values(user_id=manager.id, module_slug=SUMMARY, kind="summary", due_on=week)
+                .on_conflict_do_nothing(index_elements=["user_id", "module_slug", "kind", "due_on"])
+                .returning(ReminderSent.id)
+            )
+            .first()
+        )
+        if claimed is None:
+            session.rollback()
+            continue
+        session.commit()
+        try:
+            send_with_unsubscribe(
+                manager.id,
+                manager.email,
+                "manager_summary",
+                name=manager.full_name,
+                lines=_summary_lines(found),
+                compliance_url=absolute_url("manage.compliance_page"),
+            )
+        except mail.MailError:
+            session.execute(delete(ReminderSent).where(ReminderSent.id == claimed.id))
+            session.commit()
+            continue
+        sent += 1
+    return sent
+
+
+def _summary_lines(found) -> list[str]:
+    lines = []
+    for index, share in enumerate(found.by_module):
+        counts = {status: 0 for status in (rules.OVERDUE, rules.EXPIRED, rules.DUE_SOON)}
+        for row in found.rows:
+            cell = row.cells[index]
+            if cell is not None and cell.status in counts and not cell.compliant:
+                counts[cell.status] += 1
+        lines.append(
+            f"{share.name}: {share.percent}% compliant ({share.compliant} of {share.assigned}); "
+            f"{counts[rules.OVERDUE]} overdue, {counts[rules.EXPIRED]} expired, "
+            f"{counts[rules.DUE_SOON]} due soon"
+        )
+    return lines
 
 
 def _remind(learner, due: list[rules.Standing], catalogue: Catalogue, today: date) -> int | None:

@@ -47,7 +47,8 @@ def test_each_learner_gets_one_email_however_often_it_runs(app, runner, mailbox,
     assert len(mailbox.messages("asha@example.org")) == 2
     assert "Overdue" in mailbox.body("asha@example.org")
     with app.app_context():
-        assert db.session().scalar(select(func.count(ReminderSent.id))) == 2
+        learners = select(func.count(ReminderSent.id)).where(ReminderSent.kind != "summary")
+        assert db.session().scalar(learners) == 2
 
 
 def test_the_email_links_work_and_unsubscribe_takes_one_click(app, runner, client, mailbox, pcn):
@@ -85,8 +86,8 @@ def test_a_leaver_and_a_learner_who_finished_hear_nothing(
         teams.remove_from_organisation(
             teams.Scope(_org()), user_id(app, "cara@example.org"), actor_id=None
         )
-    assert "sent 0" in remind(runner, date.today())
-    assert mailbox.messages() == []
+    assert "sent 0 reminder emails" in remind(runner, date.today())
+    assert mailbox.messages("asha@example.org") == mailbox.messages("cara@example.org") == []
 
 
 def _org() -> int:
@@ -106,7 +107,24 @@ def test_reminders_are_in_the_data_export_and_go_with_erasure(app, runner, mailb
         [sent] = data_rights.export_data(asha, catalogue())["reminders_sent"]
         assert sent["kind"] == "due-soon" and sent["due_on"] == DUE.isoformat()
         data_rights.erase(asha.id)
-        assert db.session().scalar(select(func.count(ReminderSent.id))) == 0
+        mine = select(func.count(ReminderSent.id)).where(ReminderSent.user_id == asha.id)
+        assert db.session().scalar(mine) == 0
     # An erased account is never reminded again.
     remind(runner, DUE + timedelta(days=1))
-    assert len(mailbox.messages()) == 1
+    assert len(mailbox.messages("asha@example.org")) == 1
+
+
+def test_each_manager_gets_one_summary_a_week_of_their_teams(app, runner, mailbox, pcn):
+    title = assign_elm(app)
+    monday = date(2031, 3, 10)
+    assert "2 weekly manager summaries" in remind(runner, monday)
+    assert "0 weekly manager summaries" in remind(runner, monday + timedelta(days=3))
+    [summary] = mailbox.messages("pm@example.org")
+    body = summary.get_content()
+    assert f"{title}: 0% compliant (0 of 1); 0 overdue, 0 expired, 1 due soon" in body
+    assert "/manage/compliance" in body and "/unsubscribe/" in body
+    assert summary["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert len(mailbox.messages("lead@example.org")) == 1
+    remind(runner, monday + timedelta(days=14))  # two weeks on: overdue now
+    assert "1 overdue" in mailbox.body("pm@example.org")
+    assert len(mailbox.messages("pm@example.org")) == 2
