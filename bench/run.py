@@ -1,8 +1,8 @@
 """Benchmarks, reported as ratios and tables measured in one run: `make bench`.
 
-`python bench/run.py [screen] [content] [dashboard]` runs the ones named, or all. Each runs on a
-throwaway SQLite database, and on a throwaway PostgreSQL database on the server named by
-BENCH_DATABASE_URL or TEST_DATABASE_URL when either is set.
+`python bench/run.py [screen] [content] [dashboard] [compliance]` runs the ones named, or
+all. Each runs on a throwaway SQLite database, and on a throwaway PostgreSQL database on the
+server named by BENCH_DATABASE_URL or TEST_DATABASE_URL when either is set.
 """
 
 import signal
@@ -11,9 +11,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import content, dashboard, screen  # noqa: E402
+from bench import compliance, content, dashboard, screen  # noqa: E402
 
-BENCHMARKS = {"screen": screen.main, "content": content.main, "dashboard": dashboard.main}
+BENCHMARKS = {
+    "screen": screen.main,
+    "content": content.main,
+    "dashboard": dashboard.main,
+    "compliance": compliance.main,
+}
 
 
 def main(names: list[str]) -> None:

@@ -8,6 +8,7 @@ the learner's latest completion of the module: nothing is stored that can go sta
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from sqlalchemy import func, select
 
@@ -189,21 +190,39 @@ def learner_rules(organisation_id: int, learners) -> dict[int, list[rules.Rule]]
             Assignment.renew_months,
         ).where(Assignment.organisation_id == organisation_id)
     ).all()
+    named = defaultdict(list)
+    for row in assigned:
+        if row.user_id is not None:
+            named[row.user_id].append(row)
+    shared = [row for row in assigned if row.user_id is None]
+    # Learners of one team and profession share their rules: worked out once per pair.
+    groups: dict[tuple, list] = {}
     found: dict[int, list[rules.Rule]] = {}
     for learner_id, team_id, profession in learners:
-        by_module = defaultdict(list)
-        for slug, a_team, a_profession, a_user, due_on, renew in assigned:
-            if rules.applies(
-                team_id=a_team,
-                profession=a_profession,
-                user_id=a_user,
-                learner_id=learner_id,
-                learner_team=team_id,
-                learner_profession=profession,
-            ):
-                by_module[slug].append(rules.Rule(slug, due_on, renew))
-        found[learner_id] = [rules.strictest(r) for r in by_module.values()]
+        if (team_id, profession) not in groups:
+            groups[team_id, profession] = [
+                row
+                for row in shared
+                if rules.applies(
+                    team_id=row.team_id,
+                    profession=row.profession,
+                    user_id=None,
+                    learner_id=learner_id,
+                    learner_team=team_id,
+                    learner_profession=profession,
+                )
+            ]
+        mine = groups[team_id, profession] + named.get(learner_id, [])
+        found[learner_id] = _binding(tuple(mine)) if mine else []
     return found
+
+
+@lru_cache(maxsize=1024)
+def _binding(rows: tuple) -> list[rules.Rule]:
+    by_module = defaultdict(list)
+    for row in rows:
+        by_module[row.module_slug].append(rules.Rule(row.module_slug, row.due_on, row.renew_months))
+    return [rules.strictest(found) for found in by_module.values()]
 
 
 def completion_dates(learner_condition, catalogue: Catalogue) -> dict[tuple[int, str], date]:

@@ -7,6 +7,7 @@ download holds exactly the rows and figures of the filtered page (every page of 
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import select
 
@@ -100,7 +101,7 @@ def matrix(
     for learner in learners:
         mine = {rule.module_slug: rule for rule in bound[learner.id]}
         cells = tuple(
-            rules.standing(mine[slug], done.get((learner.id, slug)), day) if slug in mine else None
+            _standing(mine[slug], done.get((learner.id, slug)), day) if slug in mine else None
             for slug, _ in modules
         )
         if filters.status and filters.status not in {_status(c) for c in cells}:
@@ -128,6 +129,12 @@ def matrix(
         pages,
         tuple(shown),
     )
+
+
+@lru_cache(maxsize=16384)
+def _standing(rule: rules.Rule, completed_on: date | None, day: date) -> rules.Standing:
+    # Thousands of learners share a rule and a completion day (or none): each pair once.
+    return rules.standing(rule, completed_on, day)
 
 
 def _status(cell: rules.Standing | None) -> str:
