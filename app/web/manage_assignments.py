@@ -8,6 +8,7 @@ from flask_login import current_user
 from app.content import catalogue
 from app.domain.accounts import PROFESSIONS
 from app.domain.assignments import RENEWALS
+from app.security import MAX_ID
 from app.services import assignments, teams
 from app.web.manage import bp
 
@@ -53,7 +54,7 @@ def _request(form) -> assignments.Request:
         modules=tuple(form.getlist("modules")),
         due_on=parse_day(form.get("due-day"), form.get("due-month"), form.get("due-year")),
         renew_months=int(renew) if renew.isdigit() and int(renew) in RENEWALS else None,
-        team_id=int(team) if who == "team" and team.isdigit() else None,
+        team_id=int(team) if who == "team" and team.isdigit() and int(team) <= MAX_ID else None,
         profession=form.get("profession") if form.get("profession") in PROFESSIONS else None,
         emails=tuple(emails) if who == "learners" else (),
     )
@@ -63,7 +64,7 @@ def parse_day(day, month, year) -> date | None:
     """Return the date the three fields give, or None when they do not make one."""
     try:
         found = date(int(year or ""), int(month or ""), int(day or ""))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     return found if 2000 <= found.year <= 2100 else None
 
