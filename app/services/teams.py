@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from app import db
 from app.domain.accounts import new_join_code, normalise_email, normalise_join_code
-from app.models import CompetencyLevel, Evidence, Organisation, User
+from app.models import CompetencyLevel, Organisation, User
 from app.models_teams import Leaver, Team, TeamManager, TeamMember
 from app.services import audit
 
@@ -271,11 +271,13 @@ def leavers(scope: Scope) -> list:
 
 
 def _move_records(user_id: int, organisation_id: int | None) -> None:
-    # Levels and evidence carry the organisation so its dashboards count in one table.
-    for table in (CompetencyLevel, Evidence):
-        db.session().execute(
-            update(table).where(table.user_id == user_id).values(organisation_id=organisation_id)
-        )
+    # Levels carry the organisation so its dashboards count in one table (as profile._move
+    # does); evidence keeps the organisation it was recorded in: that is history.
+    db.session().execute(
+        update(CompetencyLevel)
+        .where(CompetencyLevel.user_id == user_id)
+        .values(organisation_id=organisation_id)
+    )
 
 
 def members(scope: Scope, team_id: int) -> list:

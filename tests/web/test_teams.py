@@ -153,3 +153,11 @@ def test_seed_demo_practices_makes_a_pcn_of_practices_once(app, runner):
 
 def manager_count(scope) -> int:
     return manage.summary(scope, catalogue()).learners
+
+
+def test_leaving_the_organisation_oneself_leaves_the_team(app, client, pcn):
+    sign_in(client, "asha@example.org")
+    assert post_form(client, "/account/organisation/leave", {}, page="/account/organisation")
+    with app.app_context():
+        assert teams.team_of(pcn["asha"]) is None
+    assert "You are not in a team yet" in client.get("/my/team").text
