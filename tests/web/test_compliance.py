@@ -139,3 +139,24 @@ def test_a_practice_manager_sees_and_exports_their_practice_only(app, client, pr
     assert "Oak Practice" not in page
     exported = client.get("/manage/compliance.csv").text
     assert "Ben Oak" not in exported and "Cara Elm" in exported
+
+
+def test_the_matrix_query_count_does_not_grow_with_learners(app, client, make_user, practices):
+    from sqlalchemy import event
+
+    def queries() -> int:
+        statements = []
+        engine = app.extensions["linkwise.engine"]
+        listener = lambda *args: statements.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/manage/compliance").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    sign_in(client, "lead@example.org")
+    few = queries()
+    for n in range(20):
+        make_user(email=f"more{n}@example.org", org=ORG, full_name=f"More {n:02d}")
+    assert queries() == few
