@@ -318,8 +318,4 @@ class AttemptGrant(Base):
 
 
 # Tables kept in their own modules, registered on the same metadata.
-from app import (  # noqa: E402, F401
-    models_assignments,
-    models_statements,  # noqa: E402, F401
-    models_teams,
-)
+from app import models_assignments, models_statements, models_teams  # noqa: E402, F401

@@ -126,7 +126,8 @@ def test_a_duplicate_screen_slug_does_not_hide_the_screens_other_mistakes(site):
     problems = check(site, module / "10-summary.md")
     assert (
         "content/modules/referral-routes/10-summary.md:1: error: screen slug 'summary' is "
-        "also used by 09-summary.md" in problems
+        "also used by 09-summary.md"
+        in problems
     )
     assert (
         "content/modules/referral-routes/10-summary.md:3: error: knowledge check "

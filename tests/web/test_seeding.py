@@ -164,7 +164,9 @@ def test_seeded_learners_sign_in_with_the_demo_password(app, runner, client):
 
 
 def test_seeding_learners_is_refused_in_production(database_url):
-    app = create_app({**PRODUCTION, "DATABASE_URL": database_url})
+    app = create_app(
+        {**PRODUCTION, "DATABASE_URL": database_url}
+    )
     result = app.test_cli_runner().invoke(args=["seed-demo", "--learners", "10", "--seed", "1"])
     assert result.exit_code != 0
     assert "never loaded in production" in result.output
