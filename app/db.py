@@ -101,9 +101,7 @@ def init_app(app: Flask) -> None:
         "connect_timeout": config["DB_CONNECT_TIMEOUT"],
         "statement_timeout": config["DB_STATEMENT_TIMEOUT"],
     }
-    engine = make_engine(
-        config["DATABASE_URL"], pool_timeout=config["DB_POOL_TIMEOUT"], **timeouts
-    )
+    engine = make_engine(config["DATABASE_URL"], pool_timeout=config["DB_POOL_TIMEOUT"], **timeouts)
     app.extensions["linkwise.engine"] = engine
     app.extensions["linkwise.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     # The health check opens its own connection with short limits, so it answers promptly

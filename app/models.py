@@ -100,6 +100,8 @@ class PendingRegistration(Base):
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL")
     )
+    # Set when the join code given was a team's: the new learner starts in that team.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
     professional_confirmed_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]

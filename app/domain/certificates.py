@@ -255,8 +255,12 @@ def _reflection(pdf: LinkwisePdf, d: CertificateDetails) -> None:
     account = d.reflection or {}
     blank = [h for h in HEADINGS if not (account.get(h.key) or "").strip()]
     # Headings left blank get ruled lines to write on, sharing what is left of the page.
-    room = pdf.h - BOTTOM_MARGIN - 14 - pdf.get_y() - sum(
-        16 + pdf.text_height(account[h.key]) for h in HEADINGS if h not in blank
+    room = (
+        pdf.h
+        - BOTTOM_MARGIN
+        - 14
+        - pdf.get_y()
+        - sum(16 + pdf.text_height(account[h.key]) for h in HEADINGS if h not in blank)
     )
     lines_each = max(3, int(room / max(len(blank), 1) / 9) - 2) if blank else 0
     for heading in HEADINGS:

@@ -105,6 +105,14 @@ def team_in(scope: Scope, team_id: int) -> Team | None:
     return team
 
 
+def team_for_code(join_code: str) -> Team | None:
+    """Return the team a join code belongs to, if any."""
+    code = normalise_join_code(join_code)
+    if not code or len(code) > 32:
+        return None
+    return db.session().scalar(select(Team).where(Team.join_code == code))
+
+
 def team_of(user_id: int) -> Team | None:
     """Return the learner's team, if any."""
     return db.session().scalar(
@@ -143,9 +151,8 @@ def create_team(
 def join_by_code(user_id: int, join_code: str) -> Team:
     """Put a learner in the team whose join code they gave (and in its organisation)."""
     session = db.session()
-    code = normalise_join_code(join_code)
-    team = session.scalar(select(Team).where(Team.join_code == code)) if code else None
-    if team is None or len(code) > 32:
+    team = team_for_code(join_code)
+    if team is None:
         raise TeamError(
             "join_code", "We do not recognise that team code. Check it with your manager"
         )

@@ -161,3 +161,14 @@ def test_leaving_the_organisation_oneself_leaves_the_team(app, client, pcn):
     with app.app_context():
         assert teams.team_of(pcn["asha"]) is None
     assert "You are not in a team yet" in client.get("/my/team").text
+
+
+def test_registering_with_a_team_code_starts_in_the_team(app, client, mailbox, pcn):
+    from tests.web.test_register import finish, register
+
+    assert register(client, join_code="elm1 1111").status_code == 200
+    finish(client, mailbox)
+    with app.app_context():
+        priya = db.session().scalar(select(User).where(User.email == "priya.shah@example.org"))
+        assert priya.organisation.name == ORG
+        assert teams.team_of(priya.id).name == "Elm Practice"

@@ -3,7 +3,8 @@
 team (with join codes), team_member (one team per learner), team_manager (a manager
 confined to named teams), organisation_leaver (who was removed, kept for audit),
 assignment (a module due by a date for a team, profession or learner), reminder_sent
-(what reminder was sent, unique so a rerun sends nothing) and mail_preference.
+(what reminder was sent, unique so a rerun sends nothing) and mail_preference; a sign-up
+with a team's join code keeps the team in pending_registration.team_id.
 
 Revision ID: 0012
 Revises: 0010
@@ -127,6 +128,15 @@ def upgrade() -> None:
             "user_id", "module_slug", "kind", "due_on", name=op.f("uq_reminder_sent_user_id")
         ),
     )
+    with op.batch_alter_table("pending_registration") as batch:
+        batch.add_column(sa.Column("team_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(
+            op.f("fk_pending_registration_team_id_team"),
+            "team",
+            ["team_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
     op.create_table(
         "mail_preference",
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -138,6 +148,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("mail_preference")
+    with op.batch_alter_table("pending_registration") as batch:
+        batch.drop_constraint(op.f("fk_pending_registration_team_id_team"), type_="foreignkey")
+        batch.drop_column("team_id")
     op.drop_table("reminder_sent")
     op.drop_index("ix_assignment_user", table_name="assignment")
     op.drop_index("ix_assignment_team", table_name="assignment")
