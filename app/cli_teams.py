@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app import db
 from app.models import Organisation
-from app.services import teams
+from app.services import team_managers, teams
 
 
 def _organisation(name: str) -> Organisation:
@@ -70,7 +70,7 @@ def place_in_team(email, organisation, team):
 def set_manager_teams(email, organisation, team_names):
     """Confine the manager EMAIL to the named teams; name none for the whole organisation."""
     try:
-        teams.set_manager_teams(email, list(team_names), _organisation(organisation).id)
+        team_managers.set_manager_teams(email, list(team_names), _organisation(organisation).id)
     except teams.TeamError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"{email} manages {', '.join(team_names) or 'the whole organisation'}")

@@ -8,7 +8,7 @@ from app import db
 from app.domain.content import Catalogue
 from app.models import Organisation, User
 from app.models_teams import Team, TeamMember
-from app.services import accounts, assignments, teams
+from app.services import accounts, assignments, team_managers, teams
 
 PRACTICES = (
     ("Elm Street Surgery", "ELMSTRT1"),
@@ -38,7 +38,7 @@ def seed_practices(organisation_name: str, password: str, catalogue: Catalogue) 
             role="manager",
             organisation_name=org.name,
         )
-    teams.set_manager_teams(email, [made[0].name], org.id)
+    team_managers.set_manager_teams(email, [made[0].name], org.id)
     placed = set(session.scalars(select(TeamMember.user_id)))
     learners = session.scalars(
         select(User.id)

@@ -204,32 +204,6 @@ def _place(user: User, team: Team, *, placed_by: int | None) -> None:
         member.team_id, member.placed_by = team.id, placed_by
 
 
-def set_manager_teams(manager_email: str, team_names: list[str], organisation_id: int) -> None:
-    """Confine a manager to named teams of their organisation; no names: the whole of it."""
-    session = db.session()
-    manager = session.scalar(select(User).where(User.email == normalise_email(manager_email)))
-    if manager is None or manager.role != "manager" or manager.organisation_id != organisation_id:
-        raise TeamError("email", f"no manager {manager_email} in that organisation")
-    teams = []
-    for name in team_names:
-        team = session.scalar(
-            select(Team).where(Team.organisation_id == organisation_id, Team.name == name)
-        )
-        if team is None:
-            raise TeamError("team", f"no team called {name!r} in that organisation")
-        teams.append(team)
-    session.execute(TeamManager.__table__.delete().where(TeamManager.user_id == manager.id))
-    session.add_all(TeamManager(user_id=manager.id, team_id=t.id) for t in teams)
-    audit.record(
-        session,
-        "manager.teams",
-        subject_id=manager.id,
-        via="cli",
-        teams=", ".join(t.name for t in teams) or "whole organisation",
-    )
-    session.commit()
-
-
 def remove_from_organisation(scope: Scope, user_id: int, *, actor_id: int | None) -> bool:
     """Remove a learner from the organisation: their record stays theirs, its figures drop them.
 

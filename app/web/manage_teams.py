@@ -3,7 +3,7 @@
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.services import manage, teams
+from app.services import manage, team_managers, teams
 from app.web.manage import bp
 
 
@@ -75,3 +75,25 @@ def remove_learner(user_id: int):
         abort(404)
     flash("The learner has been removed from your organisation.", "success")
     return redirect(url_for("manage.team_list"))
+
+
+@bp.get("/managers")
+def managers():
+    """List the organisation's managers and the teams each manages (whole-organisation only)."""
+    if not g.scope.whole_organisation:
+        abort(404)
+    return render_template(
+        "manage/managers.html",
+        managers=team_managers.managers_of(g.scope),
+        teams=teams.teams_in(g.scope),
+    )
+
+
+@bp.post("/managers/<int:user_id>/teams")
+def confine_manager(user_id: int):
+    """Set which teams a manager manages; none ticked means the whole organisation."""
+    chosen = [int(t) for t in request.form.getlist("teams") if t.isdigit() and len(t) < 10]
+    if not team_managers.confine_manager(g.scope, user_id, chosen, actor_id=current_user.db_id):
+        abort(404)
+    flash("The manager's teams have been saved.", "success")
+    return redirect(url_for("manage.managers"))

@@ -86,6 +86,12 @@ def test_assigning_and_compliance_work_without_javascript(
     shot(page, "compliance-overdue-no-js")
     page.goto(live_server + "/manage/assignments")
     assert_accessible_without_javascript(page, browser)
+    page.goto(live_server + "/manage/managers")
+    page.get_by_label("Oak Practice").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Manages Elm Practice, Oak Practice")).to_be_visible()
+    assert_accessible_without_javascript(page, browser)
+    shot(page, "managers-no-js")
 
 
 def test_a_learner_sees_what_is_assigned_and_joins_a_team(app, page, live_server, make_user, pcn):

@@ -34,6 +34,7 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
     post_form(lead, "/manage/assignments", form)
     pages = {
         "teams": lead.get("/manage/teams").text,
+        "managers": lead.get("/manage/managers").text,
         "teams-errors": post_form(lead, "/manage/teams", {"name": ""}).text,
         "team": lead.get(f"/manage/teams/{elm}").text,
         "team-errors": post_form(

@@ -172,3 +172,24 @@ def test_registering_with_a_team_code_starts_in_the_team(app, client, mailbox, p
         priya = db.session().scalar(select(User).where(User.email == "priya.shah@example.org"))
         assert priya.organisation.name == ORG
         assert teams.team_of(priya.id).name == "Elm Practice"
+
+
+def test_a_manager_of_the_whole_organisation_sets_another_managers_teams(app, client, pcn):
+    with app.app_context():
+        oak = db.session().scalar(select(Team.id).where(Team.name == "Oak Practice"))
+        ids = dict(db.session().execute(select(User.email, User.id)).all())
+    practice = app.test_client()
+    sign_in(practice, "pm@example.org")
+    assert practice.get("/manage/managers").status_code == 404
+    sign_in(client, "lead@example.org")
+    page = client.get("/manage/managers").text
+    assert "Pat Practice" in page and "Manages Elm Practice" in page
+    url = f"/manage/managers/{ids['pm@example.org']}/teams"
+    assert post_form(client, url, {"teams": [str(oak)]}, page="/manage/managers").status_code == 302
+    dashboard = practice.get("/manage/").text
+    assert "Ben Oak" in dashboard and "Asha Elm" not in dashboard
+    own = f"/manage/managers/{ids['lead@example.org']}/teams"
+    assert post_form(client, own, {"teams": [str(oak)]}, page="/manage/managers").status_code == 404
+    # Nothing ticked: the whole organisation again.
+    assert post_form(client, url, {}, page="/manage/managers").status_code == 302
+    assert "Asha Elm" in practice.get("/manage/").text
