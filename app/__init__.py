@@ -60,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         practice,
         quiz,
         recovery,
+        unsubscribe,
     )
 
     app.register_blueprint(pages.bp)
@@ -79,6 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(manage.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_credentials.bp)
+    app.register_blueprint(unsubscribe.bp)
     errors.init_app(app)
 
     from app import cli

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import create_engine
 
-from app import cli_admin, cli_credentials, content
+from app import cli_admin, cli_credentials, cli_teams, content
 from app.cli_content import import_gift_command, import_text2qti_command, validate
 from app.cli_errors import (
     LinkwiseGroup,
@@ -236,7 +236,12 @@ def set_supervisor(email, remove):
     is_flag=True,
     help="Leave out the answer rows of the attempts (faster; item analysis then has none).",
 )
-def seed_demo(learner_count, seed, organisation, top_up, without_answers):
+@click.option(
+    "--practices",
+    is_flag=True,
+    help="Also add practices (teams), a practice manager, and assignments with due dates.",
+)
+def seed_demo(learner_count, seed, organisation, top_up, without_answers, practices):
     """Load the demo organisation and accounts, and optionally many learners (development only)."""
     if not current_app.config["DEMO_DATA_ALLOWED"]:
         raise click.ClickException("demo data is never loaded in production (LINKWISE_ENV)")
@@ -262,6 +267,12 @@ def seed_demo(learner_count, seed, organisation, top_up, without_answers):
             with_answers=not without_answers,
         )
         click.echo(report.describe())
+    if practices:
+        from app.content import catalogue
+        from app.services.demo_practices import seed_practices
+
+        name = organisation or summary.organisation
+        click.echo("\n".join(seed_practices(name, password, catalogue())))
 
 
 @click.command("recompute-levels")
@@ -285,6 +296,7 @@ APP_COMMANDS = (
     item_stats_command,
     *cli_admin.COMMANDS,
     *cli_credentials.COMMANDS,
+    *cli_teams.COMMANDS,
     *EXCHANGE_COMMANDS,
 )
 

@@ -44,9 +44,7 @@ def erase_user(email, yes):
     """Erase a person's account: anonymise it, withdraw their certificates; audited."""
     user = _account_or_fail(email)
     if not yes:
-        click.confirm(
-            f"Erase the account of {email}? This cannot be undone", abort=True, err=True
-        )
+        click.confirm(f"Erase the account of {email}? This cannot be undone", abort=True, err=True)
     data_rights.erase(user.id, via="cli")
     click.echo(f"erased the account of {email}: it is now account {user.id}, anonymised")
 

@@ -11,9 +11,12 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from markupsafe import Markup
 
 from app import content, static_files
+from app.domain import assignments as assignment_rules
 from app.domain.accounts import PROFESSIONS
+from app.domain.learning_record import describe_minutes
 from app.domain.markdown import render_markdown
 from app.domain.quizzes import field_name
+from app.models import utcnow
 from app.security import csp_nonce
 
 SERVICE_NAME = "Linkwise"
@@ -46,10 +49,13 @@ def configure(app: Flask) -> None:
         screen_url=screen_url,
         quiz_field=field_name,
         competency_named=lambda code: content.catalogue().competency(code),
+        assignment_labels=assignment_rules.LABELS,
+        assignment_words=lambda found: assignment_rules.in_words(found, utcnow().date()),
         nhsuk_asset_path=lambda: url_for("static", filename=f"{NHSUK_ASSETS}/assets"),
     )
     app.context_processor(lambda: {"cspNonce": csp_nonce()})
     env.filters["profession"] = lambda code: PROFESSIONS.get(code, code)
+    env.filters["cpd_words"] = describe_minutes
     env.filters["quiz_markdown"] = quiz_markdown
     env.filters["quiz_inline"] = quiz_inline
 

@@ -100,6 +100,8 @@ class PendingRegistration(Base):
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL")
     )
+    # Set when the join code given was a team's: the new learner starts in that team.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
     professional_confirmed_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
@@ -341,4 +343,10 @@ class AttemptGrant(Base):
 
 
 # Tables kept in their own modules, registered on the same metadata.
-from app import models_credentials, models_practice, models_statements  # noqa: E402, F401
+from app import (  # noqa: E402, F401
+    models_assignments,
+    models_credentials,
+    models_practice,
+    models_statements,
+    models_teams,
+)

@@ -41,10 +41,15 @@ def _refuse_control_characters():
     # store one, so it is refused here, for every field, with the usual 400 page.
     if "\x00" in request.path or _has_nul(request.args):
         abort(400)
-    if request.method == "POST" and request.mimetype in (
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-    ) and _has_nul(request.form):
+    if (
+        request.method == "POST"
+        and request.mimetype
+        in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        )
+        and _has_nul(request.form)
+    ):
         abort(400)
 
 

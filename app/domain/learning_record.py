@@ -140,4 +140,3 @@ def describe_minutes(minutes: int) -> str:
     value = credits(minutes)
     shown = f"{value:g}"
     return f"{cpd_time_in_words(minutes)} ({shown} credit{'' if value == 1 else 's'})"
-

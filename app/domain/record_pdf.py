@@ -61,8 +61,7 @@ def _totals(pdf: LinkwisePdf, record: LearningRecord) -> None:
     rows = (
         (f"CPD time since {date_in_words(t.year_start)}", describe_minutes(t.year_minutes)),
         (
-            f"CPD time in the last {t.period_years} years (since "
-            f"{date_in_words(t.period_start)})",
+            f"CPD time in the last {t.period_years} years (since {date_in_words(t.period_start)})",
             describe_minutes(t.period_minutes),
         ),
     )

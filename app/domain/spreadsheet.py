@@ -36,3 +36,24 @@ def csv_chunks(rows: Iterable[Iterable], chunk_size: int = 64 * 1024) -> Iterato
 def csv_text(rows: Iterable[Iterable]) -> str:
     """Return the whole CSV text for rows, every cell made safe."""
     return "".join(csv_chunks(rows))
+
+
+def xlsx_bytes(sheets: dict[str, Iterable[Iterable]]) -> bytes:
+    """Return an XLSX workbook, one sheet per name; text is stored as text, never a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(title=name[:31])
+        for row in rows:
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # openpyxl would take "=..." for a formula
+                cells.append(cell)
+            sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

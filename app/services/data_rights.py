@@ -30,7 +30,9 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import audit, certificates, credentials
+from app.models_assignments import MailPreference, ReminderSent
+from app.models_teams import TeamManager
+from app.services import audit, certificates, credentials, data_rights_teams
 from app.services.accounts import check_current_password
 from app.services.practice_rights import erase_practice, export_practice
 
@@ -157,6 +159,7 @@ def export_data(user: User, catalogue: Catalogue) -> dict:
             )
         ],
         "practice": export_practice(user.id),
+        **data_rights_teams.export(user),
         "security_log": [
             {
                 "event": event.kind,
@@ -232,6 +235,10 @@ def erase(
         .values(withdrawn_at=now, reflective_account={})
     )
     credentials.withdraw_for_erasure(session, user.id, now)
+    # Managed teams, reminder history and mail choices go; the team place and any leaver row
+    # stay, pointing at the anonymised row, so the team's counts still add up too.
+    for table in (TeamManager, ReminderSent, MailPreference):
+        session.execute(table.__table__.delete().where(table.user_id == user.id))
     # A reason given for an extra attempt is free text about the person; the grant stands.
     session.execute(update(AttemptGrant).where(AttemptGrant.user_id == user.id).values(reason=""))
     erase_practice(user.id)  # reflections, what supervisors wrote, supervisor standing

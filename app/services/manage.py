@@ -30,6 +30,7 @@ from app.services.manage_grid import (  # the grid's names, for the views and te
 )
 from app.services.ratings import aware
 from app.services.sqlfunctions import iso_date, year_month
+from app.services.teams import Scope, as_scope, in_scope
 
 
 @dataclass(frozen=True)
@@ -44,14 +45,16 @@ class Summary:
     framework_learners: int = 0  # learners the framework shown applies to
 
 
-def summary(organisation_id: int, catalogue: Catalogue, framework=None) -> Summary:
+def summary(scope: Scope | int, catalogue: Catalogue, framework=None) -> Summary:
     """Count learners, module completions and levels per competency (five queries).
 
     With a framework, levels and learners are counted for the professions it applies to.
     """
     session = db.session()
+    scope = as_scope(scope)
+    organisation_id = scope.organisation_id
     organisation = session.get(Organisation, organisation_id)
-    learners = session.scalar(select(func.count(User.id)).where(_learners_of(organisation_id)))
+    learners = session.scalar(select(func.count(User.id)).where(in_scope(scope)))
     quiz_keys = {quiz_key(m.assessment.id): m.slug for m in catalogue.modules if m.assessment}
     completed = dict.fromkeys((m.slug for m in catalogue.modules), 0)
     by_month: dict[str, int] = defaultdict(int)
@@ -60,7 +63,7 @@ def summary(organisation_id: int, catalogue: Catalogue, framework=None) -> Summa
     for key, when, count in session.execute(
         select(Completion.item_key, month, func.count())
         .join(User, User.id == Completion.user_id)
-        .where(_learners_of(organisation_id), Completion.item_key.in_(quiz_keys))
+        .where(in_scope(scope), Completion.item_key.in_(quiz_keys))
         .group_by(Completion.item_key, month)
     ):
         completed[quiz_keys[key]] += count
@@ -71,9 +74,11 @@ def summary(organisation_id: int, catalogue: Catalogue, framework=None) -> Summa
     )
     applicable = learners
     if framework is not None and framework.applies_to:
-        who = learners_where(organisation_id, framework)
+        who = learners_where(scope, framework)
         applicable = session.scalar(select(func.count(User.id)).where(*who))
         counted = counted.where(CompetencyLevel.user_id.in_(select(User.id).where(*who)))
+    elif not scope.whole_organisation:
+        counted = counted.where(CompetencyLevel.user_id.in_(select(User.id).where(in_scope(scope))))
     for code, level, count in session.execute(
         counted.group_by(CompetencyLevel.competency_code, CompetencyLevel.level)
     ):
@@ -83,11 +88,11 @@ def summary(organisation_id: int, catalogue: Catalogue, framework=None) -> Summa
     )
 
 
-def learner_in(organisation_id: int, user_id: int, *, viewer_id: int) -> User | None:
-    """Return the learner if they belong to the organisation, else None; audit-logged."""
+def learner_in(scope: Scope | int, user_id: int, *, viewer_id: int) -> User | None:
+    """Return the learner if they are within the manager's scope, else None; audit-logged."""
     session = db.session()
-    user = session.get(User, user_id)
-    if user is None or user.organisation_id != organisation_id:
+    user = session.scalar(select(User).where(User.id == user_id, in_scope(as_scope(scope))))
+    if user is None:
         return None
     audit.record(session, "learner.viewed", actor_id=viewer_id, subject_id=user.id)
     session.commit()
@@ -95,7 +100,7 @@ def learner_in(organisation_id: int, user_id: int, *, viewer_id: int) -> User | 
 
 
 def export_rows(
-    organisation_id: int, catalogue: Catalogue, actor_id: int, standing_filter: str = ""
+    scope: Scope | int, catalogue: Catalogue, actor_id: int, standing_filter: str = ""
 ) -> Iterator[list]:
     """Yield one row per learner and competency of their framework; audit-logged.
 
@@ -103,7 +108,8 @@ def export_rows(
     awaiting confirmation) now.
     """
     session, now = db.session(), utcnow()
-    organisation = session.get(Organisation, organisation_id)
+    scope = as_scope(scope)
+    organisation = session.get(Organisation, scope.organisation_id)
     audit.record(session, "export.competencies", actor_id=actor_id, organisation=organisation.name)
     session.commit()
     yield [
@@ -143,7 +149,7 @@ def export_rows(
             CompetencyLevel.expired,
         )
         .outerjoin(CompetencyLevel, joined)
-        .where(_learners_of(organisation_id))
+        .where(in_scope(scope))
         .order_by(User.full_name, User.id)
         .execution_options(yield_per=5000)
     )
@@ -181,7 +187,3 @@ def _learner_rows(person: tuple, found: dict, codes_for, catalogue, standing_fil
         if standing_filter in FILTERS and code not in found:
             continue
         yield [*person, code, *found.get(code, UNRATED)]
-
-
-def _learners_of(organisation_id: int):
-    return and_(User.organisation_id == organisation_id, User.role == "learner")

@@ -19,6 +19,7 @@ from app.domain.content import Catalogue
 from app.domain.frameworks import Framework
 from app.models import CompetencyLevel, User, utcnow
 from app.services.ratings import aware
+from app.services.teams import Scope, as_scope, in_scope
 
 PER_PAGE = 25
 SORTS = ("name", "-name", "competent")
@@ -68,7 +69,7 @@ def standing_condition(name: str, now: datetime):
 
 
 def framework_shown(
-    organisation_id: int, catalogue: Catalogue, framework_id: str = "", profession: str = ""
+    scope: Scope | int, catalogue: Catalogue, framework_id: str = "", profession: str = ""
 ) -> Framework | None:
     """Choose the framework a grid shows (one query at most)."""
     chosen = catalogue.framework(framework_id) if framework_id else None
@@ -77,7 +78,7 @@ def framework_shown(
     if chosen is None:
         commonest = db.session().scalar(
             select(User.profession)
-            .where(_learners_of(organisation_id))
+            .where(_learners_of(scope))
             .group_by(User.profession)
             .order_by(func.count().desc(), User.profession)
             .limit(1)
@@ -86,9 +87,9 @@ def framework_shown(
     return chosen or (catalogue.frameworks[0] if catalogue.frameworks else None)
 
 
-def learners_where(organisation_id: int, framework: Framework | None, profession: str = ""):
+def learners_where(scope: Scope | int, framework: Framework | None, profession: str = ""):
     """Return the conditions for the learners a grid or export of this framework covers."""
-    where = [_learners_of(organisation_id)]
+    where = [_learners_of(scope)]
     if framework is not None and framework.applies_to:
         where.append(User.profession.in_(framework.applies_to))
     if profession:
@@ -97,7 +98,7 @@ def learners_where(organisation_id: int, framework: Framework | None, profession
 
 
 def grid(
-    organisation_id: int,
+    scope: Scope | int,
     catalogue: Catalogue,
     *,
     page: int = 1,
@@ -110,12 +111,14 @@ def grid(
 ) -> Grid:
     """Return a page of learners and their ratings (four queries, whatever the page)."""
     session, now = db.session(), now or utcnow()
-    framework = framework_shown(organisation_id, catalogue, framework_id, profession)
+    scope = as_scope(scope)
+    organisation_id = scope.organisation_id
+    framework = framework_shown(scope, catalogue, framework_id, profession)
     module = catalogue.module(module_slug) if module_slug else None
     codes = [c.code for c in framework.competencies] if framework else []
     if module:
         codes = [code for code in codes if code in module.competency_codes]
-    where = learners_where(organisation_id, framework, profession)
+    where = learners_where(scope, framework, profession)
     if standing_filter in FILTERS:
         where.append(
             User.id.in_(
@@ -171,5 +174,6 @@ def grid(
     return Grid(learners, dict(levels), codes, page, pages, total, framework)
 
 
-def _learners_of(organisation_id: int):
-    return and_(User.organisation_id == organisation_id, User.role == "learner")
+def _learners_of(scope: Scope | int):
+    # The learners of the organisation, or of the manager's teams only.
+    return in_scope(as_scope(scope))

@@ -7,6 +7,7 @@ from app import db, mail
 from app.domain.accounts import PROFESSIONS, normalise_email
 from app.links import absolute_url
 from app.models import CompetencyLevel, User
+from app.models_teams import TeamMember
 from app.services import audit, tokens
 from app.services.accounts import (
     AccountError,
@@ -136,7 +137,10 @@ def leave_organisation(user_id: int) -> User:
 def _move(user: User, organisation_id: int | None) -> None:
     # Competency levels are counted by organisation on the dashboard: they follow the
     # learner, so each organisation's figures still add up. Evidence keeps the
-    # organisation it was recorded in: that is history.
+    # organisation it was recorded in: that is history. A team belongs to an organisation:
+    # moving out of the organisation leaves the team too.
+    if user.organisation_id != organisation_id:
+        db.session().execute(TeamMember.__table__.delete().where(TeamMember.user_id == user.id))
     user.organisation_id = organisation_id
     db.session().execute(
         update(CompetencyLevel)

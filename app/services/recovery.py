@@ -25,8 +25,9 @@ def request_reset(email: str, *, address: str | None = None) -> None:
     email = normalise_email(email)
     user = user_by_email(email)
     if user is None or user.erased_at is not None:
-        audit.record(session, "password.reset_requested", email=email, address=address,
-                     account="none")
+        audit.record(
+            session, "password.reset_requested", email=email, address=address, account="none"
+        )
         session.commit()
         mail.send_quietly(email, "no_account", register_url=absolute_url("auth.register"))
         return

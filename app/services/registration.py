@@ -15,8 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from app import db, mail
 from app.domain.accounts import PROFESSIONS, normalise_email
 from app.links import absolute_url
-from app.models import PendingRegistration, User, utcnow
-from app.services import audit, tokens
+from app.models import Organisation, PendingRegistration, User, utcnow
+from app.models_teams import TeamMember
+from app.services import audit, teams, tokens
 from app.services.accounts import (
     AccountError,
     hash_password,
@@ -47,9 +48,12 @@ def register(form: Registration, *, address: str | None = None) -> None:
     email = normalise_email(form.email)
     if form.profession not in PROFESSIONS:
         raise AccountError("profession", "Select your profession")
-    organisation = None
+    organisation = team = None
     if form.join_code.strip():
         organisation = organisation_for_code(form.join_code)
+        if organisation is None:
+            team = teams.team_for_code(form.join_code)
+            organisation = team and db.session().get(Organisation, team.organisation_id)
         if organisation is None:
             raise AccountError(
                 "join_code", "We do not recognise that join code. Check it with your manager"
@@ -82,6 +86,7 @@ def register(form: Registration, *, address: str | None = None) -> None:
             profession=form.profession,
             registration_number=form.registration_number.strip() or None,
             organisation_id=organisation.id if organisation else None,
+            team_id=team.id if team else None,
             professional_confirmed_at=form.professional_confirmed_at,
             expires_at=utcnow() + PENDING_FOR,
         )
@@ -133,6 +138,7 @@ def confirm(token: str, *, address: str | None = None) -> User | None:
         last_signed_in_at=utcnow(),
     )
     session.add(user)
+    team_id = row.team_id
     session.execute(delete(PendingRegistration).where(PendingRegistration.email == row.email))
     try:
         session.flush()
@@ -140,6 +146,8 @@ def confirm(token: str, *, address: str | None = None) -> User | None:
         # Two tabs followed the link at once: one account wins, the other link is spent.
         session.rollback()
         return None
+    if team_id is not None and user.organisation_id is not None:
+        session.add(TeamMember(user_id=user.id, team_id=team_id))
     audit.record(session, "account.registered", actor_id=user.id, email=user.email, address=address)
     session.commit()
     return user

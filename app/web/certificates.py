@@ -23,8 +23,10 @@ def certificate(module_slug: str):
     module, certificate = _earned_or_404(module_slug)
     if request.method == "POST":
         certificates.save_reflection(certificate, request.form)
-        flash("Your reflective account has been saved. It is printed with your certificate.",
-              "success")
+        flash(
+            "Your reflective account has been saved. It is printed with your certificate.",
+            "success",
+        )
         return redirect(url_for("certificates.certificate", module_slug=module.slug))
     return render_template(
         "certificates/certificate.html",

@@ -4,7 +4,9 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -16,7 +18,15 @@ from flask_login import current_user
 from app.content import catalogue
 from app.domain.accounts import PROFESSIONS
 from app.domain.spreadsheet import csv_chunks
-from app.services import attainment, extra_attempts, manage, supervisors
+from app.services import (
+    assignments,
+    attainment,
+    drilldown,
+    extra_attempts,
+    manage,
+    supervisors,
+    teams,
+)
 from app.web.gate import require_signed_in_professional
 
 CHUNK_SIZE = 64 * 1024
@@ -29,6 +39,7 @@ require_signed_in_professional(bp)
 def _managers_of_an_organisation_only():
     if not current_user.has_role("manager", "admin") or current_user.organisation_id is None:
         abort(404)
+    g.scope = teams.scope_of(current_user.db_id, current_user.organisation_id)
 
 
 @bp.get("/")
@@ -40,9 +51,8 @@ def dashboard():
     module = args.get("module") if catalogue().module(args.get("module", "")) else ""
     shown = args.get("framework") if catalogue().framework(args.get("framework", "")) else ""
     status = args.get("status") if args.get("status") in manage.FILTERS else ""
-    org = current_user.organisation_id
     grid = manage.grid(
-        org,
+        g.scope,
         catalogue(),
         page=args.get("page", 1, type=int),
         sort=sort,
@@ -55,7 +65,7 @@ def dashboard():
     filters |= {"framework": shown, "status": status}
     return render_template(
         "manage/dashboard.html",
-        summary=manage.summary(org, catalogue(), grid.framework),
+        summary=manage.summary(g.scope, catalogue(), grid.framework),
         grid=grid,
         filters=filters,
         statuses=manage.FILTERS,
@@ -70,18 +80,22 @@ def learner(user_id: int):
 
 
 def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = None):
-    person = manage.learner_in(current_user.organisation_id, user_id, viewer_id=current_user.db_id)
+    person = manage.learner_in(g.scope, user_id, viewer_id=current_user.db_id)
     if person is None:
         abort(404)
     profile = attainment.profile(person.id, catalogue())
     attempts = extra_attempts.learner_attempts(
         person.id, organisation_id=current_user.organisation_id
     )
+    view = drilldown.learner_view(
+        person.id, catalogue(), assignments.today(), current_app.config["REVALIDATION_YEARS"]
+    )
     return render_template(
         "manage/learner.html",
         person=person,
         profile=profile,
         supervisor=supervisors.is_supervisor(person.id),
+        view=view,
         attempts=attempts,
         refused=refused,
     ), 400 if refused else 200
@@ -90,6 +104,8 @@ def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = No
 @bp.post("/learners/<int:user_id>/extra-attempt")
 def extra_attempt(user_id: int):
     """Give a learner of the organisation one more attempt at a quiz, with a reason."""
+    if not teams.can_see(g.scope, user_id):
+        abort(404)
     try:
         extra_attempts.grant_attempt(
             current_user.db_id,
@@ -110,6 +126,8 @@ def extra_attempt(user_id: int):
 def supervisor(user_id: int):
     """Name a person of the organisation a supervisor, or stop naming them one."""
     named = request.form.get("named") == "yes"
+    if not teams.can_see(g.scope, user_id):
+        abort(404)  # a team's manager names supervisors among their own teams only
     try:
         supervisors.set_supervisor(current_user.db_id, user_id, named)
     except supervisors.NotFound:
@@ -123,10 +141,14 @@ def supervisor(user_id: int):
 def export():
     """Stream one CSV row per learner and competency."""
     status = request.args.get("status", "")
-    rows = manage.export_rows(current_user.organisation_id, catalogue(), current_user.db_id, status)
+    rows = manage.export_rows(g.scope, catalogue(), current_user.db_id, status)
     # About 64 KB a chunk: a write per row would cost the server a send per row.
     return Response(
         stream_with_context(csv_chunks(rows, CHUNK_SIZE)),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="linkwise-competencies.csv"'},
     )
+
+
+# More routes on this blueprint, kept in their own modules by topic.
+from app.web import manage_assignments, manage_compliance, manage_teams  # noqa: E402, F401

@@ -1,13 +1,22 @@
 """A learner's own pages: competency profile and learning record."""
 
-from flask import Blueprint, Response, current_app, render_template
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from app.content import catalogue
 from app.domain.learning_record import csv_rows
 from app.domain.record_pdf import render_record_pdf
 from app.domain.spreadsheet import csv_text
-from app.services import attainment, certificates, confirmations, practice, record
+from app.services import attainment, certificates, confirmations, practice, record, teams
 from app.services.supervisors import is_supervisor
 from app.web.gate import require_signed_in_professional
 
@@ -57,3 +66,21 @@ def record_pdf():
         mimetype="application/pdf",
         headers={"Content-Disposition": 'attachment; filename="linkwise-learning-record.pdf"'},
     )
+
+
+@bp.route("/team", methods=["GET", "POST"])
+def team():
+    """Show the learner's team; join one by the code their manager gave them."""
+    errors, code = {}, ""
+    if request.method == "POST":
+        code = request.form.get("join_code", "")
+        try:
+            joined = teams.join_by_code(current_user.db_id, code)
+        except teams.TeamError as error:
+            errors = {error.field: error.message}
+        else:
+            flash(f"You have joined {joined.name}.", "success")
+            return redirect(url_for("my.team"))
+    return render_template(
+        "my/team.html", team=teams.team_of(current_user.db_id), errors=errors, code=code
+    ), 400 if errors else 200

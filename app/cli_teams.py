@@ -1,0 +1,98 @@
+"""Team commands (create teams, place learners, confine managers) and reminders."""
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from app import db
+from app.models import Organisation
+from app.services import team_managers, teams
+
+
+def _organisation(name: str) -> Organisation:
+    found = db.session().scalar(select(Organisation).where(Organisation.name == name))
+    if found is None:
+        raise click.ClickException(f"no organisation called {name!r} (create it with create-org)")
+    return found
+
+
+def _team_id(organisation: Organisation, name: str) -> int:
+    for row in teams.teams_in(teams.Scope(organisation.id)):
+        if row.name == name:
+            return row.id
+    raise click.ClickException(f"no team called {name!r} in {organisation.name}")
+
+
+@click.command("create-team")
+@with_appcontext
+@click.argument("organisation")
+@click.argument("name")
+@click.option("--join-code", help="Use this join code instead of a random one.")
+def create_team(organisation, name, join_code):
+    """Create a team (a practice, say) in ORGANISATION and print its join code."""
+    org = _organisation(organisation)
+    try:
+        team = teams.create_team(org.id, name, actor_id=None, via="cli", join_code=join_code)
+    except teams.TeamError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"created team {team.name!r} in {org.name} with join code {team.join_code}")
+
+
+@click.command("list-teams")
+@with_appcontext
+@click.argument("organisation")
+def list_teams(organisation):
+    """List ORGANISATION's teams with their join codes and learner counts."""
+    for row in teams.teams_in(teams.Scope(_organisation(organisation).id)):
+        click.echo(f"{row.name}\t{row.join_code}\t{row.learners} learners")
+
+
+@click.command("place-in-team")
+@with_appcontext
+@click.argument("email")
+@click.argument("organisation")
+@click.argument("team")
+def place_in_team(email, organisation, team):
+    """Place the learner EMAIL of ORGANISATION in TEAM (moving them from any other)."""
+    org = _organisation(organisation)
+    try:
+        teams.place(teams.Scope(org.id), _team_id(org, team), email, actor_id=None, via="cli")
+    except teams.TeamError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"{email} is now in {team}")
+
+
+@click.command("set-manager-teams")
+@with_appcontext
+@click.argument("email")
+@click.argument("organisation")
+@click.argument("team_names", nargs=-1)
+def set_manager_teams(email, organisation, team_names):
+    """Confine the manager EMAIL to the named teams; name none for the whole organisation."""
+    try:
+        team_managers.set_manager_teams(email, list(team_names), _organisation(organisation).id)
+    except teams.TeamError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"{email} manages {', '.join(team_names) or 'the whole organisation'}")
+
+
+@click.command("send-reminders")
+@with_appcontext
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Act as if it were this day (YYYY-MM-DD); default: today in UTC.",
+)
+def send_reminders(today):
+    """Email learners whose assigned learning is due soon, overdue or expired; safe to rerun."""
+    from app.content import catalogue
+    from app.services import assignments, reminders
+
+    day = today.date() if today else assignments.today()
+    run = reminders.send_reminders(catalogue(), day)
+    click.echo(run.describe())
+    if run.failed:
+        raise SystemExit(1)
+
+
+COMMANDS = (create_team, list_teams, place_in_team, set_manager_teams, send_reminders)

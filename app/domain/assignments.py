@@ -1,0 +1,138 @@
+"""Assignment rules: who a module is assigned to, when it is due, and where each learner stands.
+
+Pure functions of dates: the caller passes `today`, so the rules are tested across time
+without a clock. A module completed once stays complete unless the assignment renews:
+then it expires the renewal interval after the latest completion and is due again.
+"""
+
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date
+
+DUE_SOON_DAYS = 30
+RENEWALS = {0: "Does not renew", 12: "Every year", 24: "Every 2 years", 36: "Every 3 years"}
+
+COMPLETE, DUE_SOON, OVERDUE, EXPIRED, ASSIGNED, NOT_ASSIGNED = (
+    "complete",
+    "due-soon",
+    "overdue",
+    "expired",
+    "assigned",
+    "not-assigned",
+)
+# What each status is called, and the icon shown beside it (never colour alone).
+LABELS = {
+    COMPLETE: ("Complete", "✓"),
+    DUE_SOON: ("Due soon", "!"),
+    OVERDUE: ("Overdue", "✗"),
+    EXPIRED: ("Expired", "↻"),
+    ASSIGNED: ("To do", "•"),
+    NOT_ASSIGNED: ("Not assigned", "–"),
+}
+STATUSES = tuple(LABELS)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One assignment of a module: due by a date, renewing every so many months or never."""
+
+    module_slug: str
+    due_on: date
+    renew_months: int | None = None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a learner stands on one assigned module on a given day."""
+
+    module_slug: str
+    status: str
+    due_on: date | None  # when it is (next) due; none once complete for good
+    completed_on: date | None
+
+    @property
+    def compliant(self) -> bool:
+        """Say whether the learner has done what was asked (and it has not expired)."""
+        return self.completed_on is not None and self.status in (COMPLETE, DUE_SOON)
+
+    @property
+    def label(self) -> str:
+        """Return the status in words."""
+        return LABELS[self.status][0]
+
+
+def target_key(*, team_id=None, profession=None, user_id=None) -> str:
+    """Return the one-string name of whom an assignment is for."""
+    if user_id is not None:
+        return f"learner:{user_id}"
+    parts = ([f"team:{team_id}"] if team_id else []) + (
+        [f"profession:{profession}"] if profession else []
+    )
+    return "/".join(parts) or "org"
+
+
+def applies(
+    *, team_id, profession, user_id, learner_id: int, learner_team, learner_profession
+) -> bool:
+    """Say whether an assignment's target covers this learner."""
+    if user_id is not None:
+        return user_id == learner_id
+    if team_id is not None and team_id != learner_team:
+        return False
+    return profession is None or profession == learner_profession
+
+
+def add_months(day: date, months: int) -> date:
+    """Return the same day so many months later (the month's last day when it is shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def strictest(rules: list[Rule]) -> Rule:
+    """Return the rule that binds when a learner has a module assigned more than once."""
+    renewals = [r.renew_months for r in rules if r.renew_months]
+    first = min(rules, key=lambda r: r.due_on)
+    return Rule(first.module_slug, first.due_on, min(renewals) if renewals else None)
+
+
+def standing(
+    rule: Rule, completed_on: date | None, today: date, soon_days: int = DUE_SOON_DAYS
+) -> Standing:
+    """Return the learner's status on an assigned module on `today`."""
+    if completed_on is not None:
+        if not rule.renew_months:
+            return Standing(rule.module_slug, COMPLETE, None, completed_on)
+        expires = add_months(completed_on, rule.renew_months)
+        if today >= expires:
+            return Standing(rule.module_slug, EXPIRED, expires, completed_on)
+        status = DUE_SOON if (expires - today).days <= soon_days else COMPLETE
+        return Standing(rule.module_slug, status, expires, completed_on)
+    if today > rule.due_on:
+        return Standing(rule.module_slug, OVERDUE, rule.due_on, None)
+    status = DUE_SOON if (rule.due_on - today).days <= soon_days else ASSIGNED
+    return Standing(rule.module_slug, status, rule.due_on, None)
+
+
+def in_due_order(standings) -> list[Standing]:
+    """Return standings soonest due first; those complete for good last."""
+    return sorted(standings, key=lambda s: (s.due_on is None, s.due_on or date.max, s.module_slug))
+
+
+def day_in_words(day: date, today: date) -> str:
+    """Return '14 January', with the year when it is not this year's."""
+    text = f"{day.day} {day:%B}"
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
+def in_words(found: Standing, today: date) -> str:
+    """Return the learner's line for an assigned module: 'Assigned to you, due 14 January'."""
+    if found.status == EXPIRED:
+        return f"Assigned to you: expired on {day_in_words(found.due_on, today)}, do it again now"
+    if found.completed_on is not None and found.due_on is not None:
+        return f"Assigned to you: complete, renew by {day_in_words(found.due_on, today)}"
+    if found.completed_on is not None:
+        return "Assigned to you: complete"
+    if found.status == OVERDUE:
+        return f"Assigned to you, was due {day_in_words(found.due_on, today)}: overdue"
+    return f"Assigned to you, due {day_in_words(found.due_on, today)}"

@@ -1,0 +1,62 @@
+"""Modules assigned by managers, the reminders sent about them, and mail preferences."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models import Base, utcnow
+
+
+class Assignment(Base):
+    """A module a manager assigned to a team, a profession, a named learner or everyone.
+
+    `target` names who in one string ("org", "team:3", "team:3/profession:gp",
+    "profession:gp", "learner:17"), so the unique constraint makes a double submit a no-op.
+    """
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "module_slug", "target"),
+        Index("ix_assignment_team", "team_id"),
+        Index("ix_assignment_user", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    module_slug: Mapped[str] = mapped_column(String(100))
+    target: Mapped[str] = mapped_column(String(80))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    profession: Mapped[str | None] = mapped_column(String(40))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    due_on: Mapped[date] = mapped_column(Date)
+    renew_months: Mapped[int | None]
+    assigned_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReminderSent(Base):
+    """One reminder about one module for one learner: the key makes a rerun send nothing."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("user_id", "module_slug", "kind", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    module_slug: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))  # "due-soon", "overdue" or "expired"
+    due_on: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MailPreference(Base):
+    """A person who asked for no more non-essential mail (reminders, summaries)."""
+
+    __tablename__ = "mail_preference"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    unsubscribed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,69 @@
+"""Teams within an organisation, who manages which, and who left."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models import Base, utcnow
+
+
+class Team(Base):
+    """A group of learners within an organisation: a practice of a PCN, say."""
+
+    __tablename__ = "team"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    join_code: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TeamMember(Base):
+    """The one team a learner belongs to; the row goes when they leave it."""
+
+    __tablename__ = "team_member"
+
+    # One team per learner: the primary key refuses a second membership.
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
+    # Who placed them; none when the learner joined by the team's code.
+    placed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TeamManager(Base):
+    """A manager confined to named teams; a manager with no rows manages the organisation."""
+
+    __tablename__ = "team_manager"
+    __table_args__ = (UniqueConstraint("user_id", "team_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
+
+
+class Leaver(Base):
+    """A learner a manager removed from an organisation: kept for the organisation's audit."""
+
+    __tablename__ = "organisation_leaver"
+    __table_args__ = (Index("ix_organisation_leaver_org_left", "organisation_id", "left_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    team_name: Mapped[str | None] = mapped_column(String(200))
+    removed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    left_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,308 @@
+"""Assigning modules to teams, professions or named learners, and where each learner stands.
+
+An assignment is one row per module and target; the unique key makes a second submit
+(a double click, another tab) add nothing. Standing is worked out on the day asked, from
+the learner's latest completion of the module: nothing is stored that can go stale.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import lru_cache
+
+from sqlalchemy import func, select
+
+from app import db
+from app.domain import assignments as rules
+from app.domain.accounts import PROFESSIONS, normalise_email
+from app.domain.content import Catalogue
+from app.models import Attempt, Completion, User
+from app.models_assignments import Assignment
+from app.models_teams import Team, TeamMember
+from app.services import audit
+from app.services.teams import Scope, in_scope, team_in
+from app.services.upsert import insert_for
+
+MAX_EMAILS = 200
+
+
+class AssignmentError(ValueError):
+    """What is wrong with an assignment form: {field: message}."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a manager asked to assign, to whom, by when."""
+
+    modules: tuple[str, ...]  # module slugs, or "framework:<id>" for all its modules
+    due_on: date | None
+    renew_months: int | None = None
+    team_id: int | None = None
+    profession: str | None = None
+    emails: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AssignedRow:
+    """An assignment as the manager's list shows it."""
+
+    id: int
+    module_title: str
+    who: str
+    due_on: date
+    renew_months: int | None
+
+
+def today() -> date:
+    """Return today's date in UTC: the default clock of every rule here."""
+    return datetime.now(UTC).date()
+
+
+def expand_modules(choices, catalogue: Catalogue) -> list[str]:
+    """Return the module slugs chosen, a framework standing for each of its modules."""
+    slugs: list[str] = []
+    for choice in choices:
+        if choice.startswith("framework:"):
+            framework = catalogue.framework(choice.removeprefix("framework:"))
+            codes = {c.code for c in framework.competencies} if framework else set()
+            found = [m.slug for m in catalogue.modules if codes & set(m.competency_codes)]
+        else:
+            found = [choice] if catalogue.module(choice) else []
+        slugs += [slug for slug in found if slug not in slugs]
+    return slugs
+
+
+def assign(scope: Scope, actor_id: int, asked: Request, catalogue: Catalogue) -> tuple[int, int]:
+    """Add the assignments asked for; return (added, already there). One transaction."""
+    session = db.session()
+    errors, slugs = {}, expand_modules(asked.modules, catalogue)
+    if not slugs:
+        errors["modules"] = "Select at least one module"
+    if asked.due_on is None:
+        errors["due"] = "Enter the date the learning is due, for example 14 1 2027"
+    targets = _targets(scope, asked, errors)
+    if errors:
+        raise AssignmentError(errors)
+    insert = insert_for(session)
+    added = 0
+    for slug in slugs:
+        for target in targets:
+            row = session.execute(
+                insert(Assignment)
+                .values(
+                    organisation_id=scope.organisation_id,
+                    module_slug=slug,
+                    assigned_by=actor_id,
+                    due_on=asked.due_on,
+                    renew_months=asked.renew_months or None,
+                    **target,
+                )
+                .on_conflict_do_nothing(index_elements=["organisation_id", "module_slug", "target"])
+                .returning(Assignment.id)
+            ).first()
+            added += row is not None
+    audit.record(
+        session,
+        "assignment.added",
+        actor_id=actor_id,
+        modules=", ".join(slugs),
+        targets=", ".join(t["target"] for t in targets),
+        due_on=asked.due_on.isoformat(),
+        added=added,
+    )
+    session.commit()
+    return added, len(slugs) * len(targets) - added
+
+
+def _targets(scope: Scope, asked: Request, errors: dict) -> list[dict]:
+    session = db.session()
+    if asked.emails:
+        if len(asked.emails) > MAX_EMAILS:
+            errors["emails"] = f"Enter {MAX_EMAILS} email addresses or fewer at a time"
+            return []
+        wanted = {normalise_email(e) for e in asked.emails}
+        found = dict(
+            session.execute(
+                select(User.email, User.id).where(User.email.in_(wanted), in_scope(scope))
+            ).all()
+        )
+        missing = sorted(wanted - set(found))
+        if missing:
+            errors["emails"] = f"No learner in your teams has the email address {missing[0]}"
+        return [{"target": rules.target_key(user_id=i), "user_id": i} for i in found.values()]
+    if asked.profession and asked.profession not in PROFESSIONS:
+        errors["profession"] = "Select a profession from the list"
+    if asked.team_id is None and not scope.whole_organisation:
+        errors["team"] = "Select one of your teams"
+    if asked.team_id is not None and team_in(scope, asked.team_id) is None:
+        errors["team"] = "Select one of your teams"
+    key = rules.target_key(team_id=asked.team_id, profession=asked.profession)
+    return [{"target": key, "team_id": asked.team_id, "profession": asked.profession or None}]
+
+
+def visible(scope: Scope, catalogue: Catalogue) -> list[AssignedRow]:
+    """Return the assignments the manager's scope covers, soonest due first."""
+    session = db.session()
+    query = (
+        select(Assignment, Team.name, User.full_name)
+        .outerjoin(Team, Team.id == Assignment.team_id)
+        .outerjoin(User, User.id == Assignment.user_id)
+        .where(Assignment.organisation_id == scope.organisation_id)
+        .order_by(Assignment.due_on, Assignment.module_slug, Assignment.id)
+    )
+    if not scope.whole_organisation:
+        query = query.where(
+            Assignment.team_id.in_(scope.team_ids)
+            | Assignment.user_id.in_(select(User.id).where(in_scope(scope)))
+        )
+    found = []
+    for assignment, team_name, person in session.execute(query):
+        module = catalogue.module(assignment.module_slug)
+        who = person or team_name or "Everyone in the organisation"
+        if assignment.profession:
+            who += f" ({PROFESSIONS.get(assignment.profession, assignment.profession)}s)"
+        found.append(
+            AssignedRow(
+                assignment.id,
+                module.title if module else assignment.module_slug,
+                who,
+                assignment.due_on,
+                assignment.renew_months,
+            )
+        )
+    return found
+
+
+def learner_rules(organisation_id: int, learners) -> dict[int, list[rules.Rule]]:
+    """Return each learner's binding rule per module: learners are (id, team, profession)."""
+    session = db.session()
+    assigned = session.execute(
+        select(
+            Assignment.module_slug,
+            Assignment.team_id,
+            Assignment.profession,
+            Assignment.user_id,
+            Assignment.due_on,
+            Assignment.renew_months,
+        ).where(Assignment.organisation_id == organisation_id)
+    ).all()
+    named = defaultdict(list)
+    for row in assigned:
+        if row.user_id is not None:
+            named[row.user_id].append(row)
+    shared = [row for row in assigned if row.user_id is None]
+    # Learners of one team and profession share their rules: worked out once per pair.
+    groups: dict[tuple, list] = {}
+    found: dict[int, list[rules.Rule]] = {}
+    for learner_id, team_id, profession in learners:
+        if (team_id, profession) not in groups:
+            groups[team_id, profession] = [
+                row
+                for row in shared
+                if rules.applies(
+                    team_id=row.team_id,
+                    profession=row.profession,
+                    user_id=None,
+                    learner_id=learner_id,
+                    learner_team=team_id,
+                    learner_profession=profession,
+                )
+            ]
+        mine = groups[team_id, profession] + named.get(learner_id, [])
+        found[learner_id] = _binding(tuple(mine)) if mine else []
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _binding(rows: tuple) -> list[rules.Rule]:
+    by_module = defaultdict(list)
+    for row in rows:
+        by_module[row.module_slug].append(rules.Rule(row.module_slug, row.due_on, row.renew_months))
+    return [rules.strictest(found) for found in by_module.values()]
+
+
+def completion_dates(learner_condition, catalogue: Catalogue) -> dict[tuple[int, str], date]:
+    """Return each learner's latest completion day per module (two queries)."""
+    session = db.session()
+    found: dict[tuple[int, str], date] = {}
+    for user_id, slug, at in session.execute(
+        select(Attempt.user_id, Attempt.module_slug, func.max(Attempt.submitted_at))
+        .join(User, User.id == Attempt.user_id)
+        .where(learner_condition, Attempt.passed.is_(True))
+        .group_by(Attempt.user_id, Attempt.module_slug)
+    ):
+        module = catalogue.module(slug)
+        if module is not None and module.assessment is not None:
+            found[user_id, slug] = _day(at)
+    unassessed = {m.slug: len(m.item_keys) for m in catalogue.modules if not m.assessment}
+    if unassessed:
+        for user_id, slug, count, at in session.execute(
+            select(
+                Completion.user_id,
+                Completion.module_slug,
+                func.count(),
+                func.max(Completion.completed_at),
+            )
+            .join(User, User.id == Completion.user_id)
+            .where(learner_condition, Completion.module_slug.in_(unassessed))
+            .group_by(Completion.user_id, Completion.module_slug)
+        ):
+            if count >= unassessed[slug]:
+                found[user_id, slug] = _day(at)
+    return found
+
+
+def for_learner(user_id: int, catalogue: Catalogue, on: date) -> list[rules.Standing]:
+    """Return the learner's assigned modules and where they stand on a day, soonest due first."""
+    session = db.session()
+    row = session.execute(
+        select(User.id, TeamMember.team_id, User.profession, User.organisation_id)
+        .outerjoin(TeamMember, TeamMember.user_id == User.id)
+        .where(User.id == user_id)
+    ).one()
+    if row.organisation_id is None:
+        return []
+    bound = learner_rules(row.organisation_id, [(row.id, row.team_id, row.profession)])[row.id]
+    if not bound:
+        return []
+    done = completion_dates(User.id == user_id, catalogue)
+    return rules.in_due_order(
+        rules.standing(rule, done.get((user_id, rule.module_slug)), on)
+        for rule in bound
+        if catalogue.module(rule.module_slug)
+    )
+
+
+def _day(moment) -> date:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).date()
+
+
+def withdraw(scope: Scope, assignment_id: int, actor_id: int) -> bool:
+    """Withdraw an assignment the manager's scope covers; False when it is not theirs."""
+    session = db.session()
+    found = session.get(Assignment, assignment_id)
+    if found is None or found.organisation_id != scope.organisation_id:
+        return False
+    if not scope.whole_organisation:
+        mine = found.team_id in scope.team_ids or (
+            found.user_id is not None
+            and session.scalar(select(User.id).where(User.id == found.user_id, in_scope(scope)))
+        )
+        if not mine:
+            return False
+    audit.record(
+        session,
+        "assignment.withdrawn",
+        actor_id=actor_id,
+        module=found.module_slug,
+        target=found.target,
+        due_on=found.due_on.isoformat(),
+        renew_months=found.renew_months,
+    )
+    session.delete(found)
+    session.commit()
+    return True

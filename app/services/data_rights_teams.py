@@ -1,0 +1,70 @@
+"""A person's teams, assignments and reminders, for the data export (see data_rights.py)."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app import db
+from app.models import Organisation, User
+from app.models_assignments import Assignment, MailPreference, ReminderSent
+from app.models_teams import Leaver, Team, TeamManager, TeamMember
+
+
+def export(user: User) -> dict:
+    """Return the person's team, managed teams, leavings, assignments and reminders."""
+    session = db.session()
+    team = session.scalar(
+        select(Team.name)
+        .join(TeamMember, TeamMember.team_id == Team.id)
+        .where(TeamMember.user_id == user.id)
+    )
+    mine = Assignment.user_id == user.id
+    return {
+        "team": team,
+        "teams_managed": list(
+            session.scalars(
+                select(Team.name)
+                .join(TeamManager, TeamManager.team_id == Team.id)
+                .where(TeamManager.user_id == user.id)
+            )
+        ),
+        "organisations_left": [
+            {"organisation": name, "team": team_name, "left_at": _iso(at)}
+            for name, team_name, at in session.execute(
+                select(Organisation.name, Leaver.team_name, Leaver.left_at)
+                .join(Organisation, Organisation.id == Leaver.organisation_id)
+                .where(Leaver.user_id == user.id)
+                .order_by(Leaver.id)
+            )
+        ],
+        "assigned_to_you_by_name": [
+            {
+                "module": a.module_slug,
+                "due_on": a.due_on.isoformat(),
+                "renew_months": a.renew_months,
+            }
+            for a in session.scalars(select(Assignment).where(mine).order_by(Assignment.id))
+        ],
+        "reminders_sent": [
+            {
+                "module": r.module_slug,
+                "kind": r.kind,
+                "due_on": r.due_on.isoformat(),
+                "sent_at": _iso(r.sent_at),
+            }
+            for r in session.scalars(
+                select(ReminderSent)
+                .where(ReminderSent.user_id == user.id)
+                .order_by(ReminderSent.id)
+            )
+        ],
+        "unsubscribed_from_reminders_at": _iso(
+            session.scalar(
+                select(MailPreference.unsubscribed_at).where(MailPreference.user_id == user.id)
+            )
+        ),
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,248 @@
+"""Reminder emails about assigned learning that is due soon, overdue or expired.
+
+`send_reminders` is safe to run as often as a timer likes: each reminder (learner, module,
+status, due date) is written to `reminder_sent` under a unique key before the email goes,
+in the learner's own transaction, so a second run, or two at once, finds nothing new and
+sends nothing. A learner hears once per module when it comes due soon, once when it is
+overdue, and once when it expires. An email that cannot be sent takes its rows back out,
+so the next run tries again. Each manager gets one summary a week (the first run of the
+week sends it), of the learners and modules in their teams.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from app import db, mail
+from app.domain import assignments as rules
+from app.domain.content import Catalogue
+from app.links import absolute_url
+from app.models import Organisation, User
+from app.models_assignments import Assignment, MailPreference, ReminderSent
+from app.models_teams import TeamMember
+from app.services import audit, compliance, teams, tokens
+from app.services.assignments import completion_dates, learner_rules
+from app.services.upsert import insert_for
+
+UNSUBSCRIBE = ("unsubscribe", 2 * 366 * 24 * 60 * 60)  # a link in an email works for 2 years
+REMINDED = (rules.DUE_SOON, rules.OVERDUE, rules.EXPIRED)
+SUMMARY = "*weekly-summary*"  # reminder_sent's module for a manager's weekly summary
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    """What one run sent."""
+
+    emails: int
+    reminders: int
+    failed: int
+    summaries: int = 0
+
+    def describe(self) -> str:
+        """Return the line the command prints."""
+        return (
+            f"sent {self.emails} reminder email{'s' if self.emails != 1 else ''} "
+            f"about {self.reminders} module{'s' if self.reminders != 1 else ''}"
+            + f"; {self.summaries} weekly manager summar{'ies' if self.summaries != 1 else 'y'}"
+            + (f"; {self.failed} could not be sent and will be tried again" if self.failed else "")
+        )
+
+
+def send_reminders(catalogue: Catalogue, today: date) -> ReminderRun:
+    """Email every learner with newly due soon, overdue or expired assigned modules."""
+    session = db.session()
+    emails = reminders = failed = 0
+    organisations = session.scalars(
+        select(Organisation.id).where(
+            Organisation.id.in_(select(Assignment.organisation_id).distinct())
+        )
+    ).all()
+    for organisation_id in organisations:
+        learners = session.execute(
+            select(User.id, TeamMember.team_id, User.profession, User.email, User.full_name)
+            .outerjoin(TeamMember, TeamMember.user_id == User.id)
+            .where(
+                User.organisation_id == organisation_id,
+                User.role == "learner",
+                User.erased_at.is_(None),
+                User.id.not_in(select(MailPreference.user_id)),
+            )
+            .order_by(User.id)
+        ).all()
+        bound = learner_rules(organisation_id, [(r.id, r.team_id, r.profession) for r in learners])
+        done = completion_dates(User.organisation_id == organisation_id, catalogue)
+        for learner in learners:
+            due = [
+                found
+                for rule in bound[learner.id]
+                if catalogue.module(rule.module_slug)
+                for found in [rules.standing(rule, done.get((learner.id, rule.module_slug)), today)]
+                if found.status in REMINDED
+            ]
+            sent = _remind(learner, due, catalogue, today) if due else None
+            if sent is None:
+                continue
+            emails, reminders, failed = (
+                emails + (sent > 0),
+                reminders + max(sent, 0),
+                failed + (sent < 0),
+            )
+    summaries = _send_summaries(catalogue, today, organisations)
+    return ReminderRun(emails, reminders, failed, summaries)
+
+
+def _send_summaries(catalogue: Catalogue, today: date, organisations) -> int:
+    """Send each manager their weekly summary, once per week (Monday to Sunday)."""
+    session = db.session()
+    week = today - timedelta(days=today.weekday())
+    managers = session.execute(
+        select(User.id, User.email, User.full_name, User.organisation_id).where(
+            User.role == "manager",
+            User.organisation_id.in_(organisations),
+            User.erased_at.is_(None),
+            User.id.not_in(select(MailPreference.user_id)),
+        )
+    ).all()
+    sent = 0
+    for manager in managers:
+        found = compliance.matrix(
+            teams.scope_of(manager.id, manager.organisation_id),
+            catalogue,
+            compliance.Filters(),
+            today,
+            page=None,
+        )
+        if not found.modules:
+            continue
+        claimed = (
+            db.session()
+            .execute(
+                insert_for(session)(ReminderSent)
+                .values(user_id=manager.id, module_slug=SUMMARY, kind="summary", due_on=week)
+                .on_conflict_do_nothing(index_elements=["user_id", "module_slug", "kind", "due_on"])
+                .returning(ReminderSent.id)
+            )
+            .first()
+        )
+        if claimed is None:
+            session.rollback()
+            continue
+        session.commit()
+        try:
+            send_with_unsubscribe(
+                manager.id,
+                manager.email,
+                "manager_summary",
+                name=manager.full_name,
+                lines=_summary_lines(found),
+                compliance_url=absolute_url("manage.compliance_page"),
+            )
+        except mail.MailError:
+            session.execute(delete(ReminderSent).where(ReminderSent.id == claimed.id))
+            session.commit()
+            continue
+        sent += 1
+    return sent
+
+
+def _summary_lines(found) -> list[str]:
+    lines = []
+    for index, share in enumerate(found.by_module):
+        counts = {status: 0 for status in (rules.OVERDUE, rules.EXPIRED, rules.DUE_SOON)}
+        for row in found.rows:
+            cell = row.cells[index]
+            if cell is not None and cell.status in counts and not cell.compliant:
+                counts[cell.status] += 1
+        lines.append(
+            f"{share.name}: {share.percent}% compliant ({share.compliant} of {share.assigned}); "
+            f"{counts[rules.OVERDUE]} overdue, {counts[rules.EXPIRED]} expired, "
+            f"{counts[rules.DUE_SOON]} due soon"
+        )
+    return lines
+
+
+def _remind(learner, due: list[rules.Standing], catalogue: Catalogue, today: date) -> int | None:
+    """Claim the learner's new reminders and email them; None when there are none."""
+    session = db.session()
+    insert = insert_for(session)
+    claimed = []
+    for found in rules.in_due_order(due):
+        row = session.execute(
+            insert(ReminderSent)
+            .values(
+                user_id=learner.id,
+                module_slug=found.module_slug,
+                kind=found.status,
+                due_on=found.due_on,
+            )
+            .on_conflict_do_nothing(index_elements=["user_id", "module_slug", "kind", "due_on"])
+            .returning(ReminderSent.id)
+        ).first()
+        if row is not None:
+            claimed.append((row.id, found))
+    if not claimed:
+        session.rollback()
+        return None
+    session.commit()
+    lines = [
+        (
+            catalogue.module(found.module_slug).title,
+            rules.LABELS[found.status][0],
+            rules.in_words(found, today).removeprefix("Assigned to you").lstrip(":, "),
+        )
+        for _, found in claimed
+    ]
+    try:
+        send_with_unsubscribe(
+            learner.id,
+            learner.email,
+            "reminder",
+            name=learner.full_name,
+            lines=lines,
+            learning_url=absolute_url("learn.my_learning"),
+        )
+    except mail.MailError:
+        session.execute(delete(ReminderSent).where(ReminderSent.id.in_([i for i, _ in claimed])))
+        session.commit()
+        return -1
+    return len(claimed)
+
+
+def send_with_unsubscribe(user_id: int, to: str, template: str, **context) -> None:
+    """Send non-essential mail with a one-click unsubscribe link and its headers."""
+    link = absolute_url("unsubscribe.confirm", token=tokens.make(UNSUBSCRIBE, {"u": user_id}))
+    message = mail.compose(to, template, unsubscribe_url=link, **context)
+    message["List-Unsubscribe"] = f"<{link}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    current_app.extensions["linkwise.mail"].deliver(message)
+
+
+def reader_of(token: str) -> int | None:
+    """Return the id of the person an unsubscribe link was made for, if it is good."""
+    payload = tokens.read(UNSUBSCRIBE, token)
+    user_id = payload.get("u") if payload else None
+    return user_id if isinstance(user_id, int) else None
+
+
+def unsubscribe(user_id: int) -> None:
+    """Stop non-essential mail to the person; saying it twice changes nothing."""
+    session = db.session()
+    if session.get(User, user_id) is None:
+        return
+    insert = insert_for(session)
+    added = session.execute(
+        insert(MailPreference)
+        .values(user_id=user_id)
+        .on_conflict_do_nothing(index_elements=["user_id"])
+        .returning(MailPreference.user_id)
+    ).first()
+    if added is not None:
+        audit.record(session, "mail.unsubscribed", subject_id=user_id)
+    session.commit()
+
+
+def is_unsubscribed(user_id: int) -> bool:
+    """Say whether the person asked for no more non-essential mail."""
+    return db.session().get(MailPreference, user_id) is not None

@@ -1,0 +1,87 @@
+"""Which teams a manager manages: none means the whole organisation (see teams.py)."""
+
+from sqlalchemy import select
+
+from app import db
+from app.domain.accounts import normalise_email
+from app.models import User
+from app.models_teams import Team, TeamManager
+from app.services import audit
+from app.services.teams import Scope, TeamError, teams_in
+
+
+def managers_of(scope: Scope) -> list[tuple]:
+    """Return the organisation's managers with the ids of the teams each is confined to."""
+    session = db.session()
+    confined: dict[int, list[int]] = {}
+    for user_id, team_id in session.execute(
+        select(TeamManager.user_id, TeamManager.team_id)
+        .join(Team, Team.id == TeamManager.team_id)
+        .where(Team.organisation_id == scope.organisation_id)
+    ):
+        confined.setdefault(user_id, []).append(team_id)
+    return [
+        (row.id, row.full_name, row.email, tuple(confined.get(row.id, ())))
+        for row in session.execute(
+            select(User.id, User.full_name, User.email)
+            .where(User.organisation_id == scope.organisation_id, User.role == "manager")
+            .order_by(User.full_name, User.id)
+        )
+    ]
+
+
+def confine_manager(scope: Scope, manager_id: int, team_ids, *, actor_id: int) -> bool:
+    """Set the teams a manager of the organisation manages (none: all of it); audit-logged.
+
+    Only a manager of the whole organisation may, and not for themselves; False otherwise
+    (the view answers 404).
+    """
+    session = db.session()
+    manager = session.get(User, manager_id)
+    if (
+        not scope.whole_organisation
+        or manager is None
+        or manager.role != "manager"
+        or manager.organisation_id != scope.organisation_id
+        or manager_id == actor_id
+    ):
+        return False
+    known = {row.id: row.name for row in teams_in(scope)}
+    chosen = sorted({t for t in team_ids if t in known})
+    session.execute(TeamManager.__table__.delete().where(TeamManager.user_id == manager_id))
+    session.add_all(TeamManager(user_id=manager_id, team_id=t) for t in chosen)
+    audit.record(
+        session,
+        "manager.teams",
+        actor_id=actor_id,
+        subject_id=manager_id,
+        teams=", ".join(known[t] for t in chosen) or "whole organisation",
+    )
+    session.commit()
+    return True
+
+
+def set_manager_teams(manager_email: str, team_names: list[str], organisation_id: int) -> None:
+    """Confine a manager to named teams of their organisation; no names: the whole of it."""
+    session = db.session()
+    manager = session.scalar(select(User).where(User.email == normalise_email(manager_email)))
+    if manager is None or manager.role != "manager" or manager.organisation_id != organisation_id:
+        raise TeamError("email", f"no manager {manager_email} in that organisation")
+    teams = []
+    for name in team_names:
+        team = session.scalar(
+            select(Team).where(Team.organisation_id == organisation_id, Team.name == name)
+        )
+        if team is None:
+            raise TeamError("team", f"no team called {name!r} in that organisation")
+        teams.append(team)
+    session.execute(TeamManager.__table__.delete().where(TeamManager.user_id == manager.id))
+    session.add_all(TeamManager(user_id=manager.id, team_id=t.id) for t in teams)
+    audit.record(
+        session,
+        "manager.teams",
+        subject_id=manager.id,
+        via="cli",
+        teams=", ".join(t.name for t in teams) or "whole organisation",
+    )
+    session.commit()

@@ -1,0 +1,280 @@
+"""Teams within an organisation, managers confined to teams, and learners who leave.
+
+A manager with no `team_manager` rows manages the whole organisation; one with rows sees
+only the learners of those teams. Every manager page and export asks `in_scope(scope)`,
+so a learner outside the scope is not found, exactly as if they did not exist.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy.orm import aliased
+
+from app import db
+from app.domain.accounts import new_join_code, normalise_email, normalise_join_code
+from app.models import CompetencyLevel, Organisation, User
+from app.models_teams import Leaver, Team, TeamManager, TeamMember
+from app.services import audit
+
+MAX_NAME = 200
+
+
+class TeamError(ValueError):
+    """A request that breaks a team rule; `field` names the form field at fault."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whom a manager sees: an organisation, or only some of its teams."""
+
+    organisation_id: int
+    team_ids: tuple[int, ...] | None = None  # None: the whole organisation
+
+    @property
+    def whole_organisation(self) -> bool:
+        """Say whether the manager sees every learner of the organisation."""
+        return self.team_ids is None
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """A team as the teams page lists it."""
+
+    id: int
+    name: str
+    join_code: str
+    learners: int
+
+
+def scope_of(manager_id: int, organisation_id: int) -> Scope:
+    """Return the manager's scope (one query)."""
+    teams = tuple(
+        db.session().scalars(
+            select(TeamManager.team_id)
+            .join(Team, Team.id == TeamManager.team_id)
+            .where(TeamManager.user_id == manager_id, Team.organisation_id == organisation_id)
+            .order_by(TeamManager.team_id)
+        )
+    )
+    return Scope(organisation_id, teams or None)
+
+
+def as_scope(scope: Scope | int) -> Scope:
+    """Return a scope; an organisation id alone means the whole organisation."""
+    return scope if isinstance(scope, Scope) else Scope(scope)
+
+
+def in_scope(scope: Scope):
+    """Return the SQL condition for 'a learner this manager may see'."""
+    condition = and_(User.organisation_id == scope.organisation_id, User.role == "learner")
+    if scope.whole_organisation:
+        return condition
+    placed = aliased(TeamMember)  # its own name: the outer query may join TeamMember too
+    member = exists().where(placed.user_id == User.id, placed.team_id.in_(scope.team_ids))
+    return and_(condition, member)
+
+
+def can_see(scope: Scope, user_id: int) -> bool:
+    """Say whether the learner is within the manager's scope."""
+    return bool(db.session().scalar(select(User.id).where(User.id == user_id, in_scope(scope))))
+
+
+def teams_in(scope: Scope) -> list[TeamRow]:
+    """Return the teams the manager sees, with their learner counts, by name."""
+    count = (
+        select(func.count(TeamMember.user_id))
+        .join(User, User.id == TeamMember.user_id)
+        .where(TeamMember.team_id == Team.id, User.organisation_id == Team.organisation_id)
+        .scalar_subquery()
+    )
+    query = select(Team.id, Team.name, Team.join_code, count).where(
+        Team.organisation_id == scope.organisation_id
+    )
+    if not scope.whole_organisation:
+        query = query.where(Team.id.in_(scope.team_ids))
+    return [TeamRow(*row) for row in db.session().execute(query.order_by(Team.name))]
+
+
+def team_in(scope: Scope, team_id: int) -> Team | None:
+    """Return the team when the manager sees it, else None."""
+    team = db.session().get(Team, team_id)
+    if team is None or team.organisation_id != scope.organisation_id:
+        return None
+    if not scope.whole_organisation and team.id not in scope.team_ids:
+        return None
+    return team
+
+
+def team_for_code(join_code: str) -> Team | None:
+    """Return the team a join code belongs to, if any."""
+    code = normalise_join_code(join_code)
+    if not code or len(code) > 32:
+        return None
+    return db.session().scalar(select(Team).where(Team.join_code == code))
+
+
+def team_of(user_id: int) -> Team | None:
+    """Return the learner's team, if any."""
+    return db.session().scalar(
+        select(Team)
+        .join(TeamMember, TeamMember.team_id == Team.id)
+        .where(TeamMember.user_id == user_id)
+    )
+
+
+def create_team(
+    organisation_id: int, name: str, *, actor_id: int | None, via: str = "web", join_code=None
+) -> Team:
+    """Create a team in the organisation with a fresh (or given) join code."""
+    session = db.session()
+    name = " ".join(name.split())
+    if not name:
+        raise TeamError("name", "Enter the team's name")
+    if len(name) > MAX_NAME:
+        raise TeamError("name", f"The team's name must be {MAX_NAME} characters or fewer")
+    taken = select(Team.id).where(Team.organisation_id == organisation_id, Team.name == name)
+    if session.scalar(taken) is not None:
+        raise TeamError("name", f"There is already a team called {name}")
+    code = normalise_join_code(join_code or new_join_code())
+    if session.scalar(select(Organisation.id).where(Organisation.join_code == code)) or (
+        session.scalar(select(Team.id).where(Team.join_code == code))
+    ):
+        raise TeamError("join_code", f"The join code {code} is already in use")
+    team = Team(organisation_id=organisation_id, name=name, join_code=code)
+    session.add(team)
+    session.flush()
+    audit.record(session, "team.created", actor_id=actor_id, via=via, team=name, team_id=team.id)
+    session.commit()
+    return team
+
+
+def join_by_code(user_id: int, join_code: str) -> Team:
+    """Put a learner in the team whose join code they gave (and in its organisation)."""
+    session = db.session()
+    team = team_for_code(join_code)
+    if team is None:
+        raise TeamError(
+            "join_code", "We do not recognise that team code. Check it with your manager"
+        )
+    user = session.get(User, user_id)
+    if user.organisation_id not in (None, team.organisation_id):
+        raise TeamError(
+            "join_code",
+            "That team belongs to another organisation. Ask your manager to move you",
+        )
+    _place(user, team, placed_by=None)
+    audit.record(session, "team.joined", actor_id=user_id, team=team.name, team_id=team.id)
+    session.commit()
+    return team
+
+
+def place(
+    scope: Scope, team_id: int, email: str, *, actor_id: int | None, via: str = "web"
+) -> User:
+    """Place a learner of the organisation in one of the manager's teams."""
+    session = db.session()
+    team = team_in(scope, team_id)
+    if team is None:
+        raise LookupError(team_id)
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    visible = user is not None and user.role == "learner"
+    visible = visible and user.organisation_id == scope.organisation_id
+    if visible and not scope.whole_organisation:
+        current = session.get(TeamMember, user.id)
+        visible = current is None or current.team_id in scope.team_ids
+    if not visible:
+        raise TeamError("email", "There is no learner with that email address in your organisation")
+    _place(user, team, placed_by=actor_id)
+    audit.record(
+        session, "team.placed", actor_id=actor_id, subject_id=user.id, via=via, team=team.name
+    )
+    session.commit()
+    return user
+
+
+def _place(user: User, team: Team, *, placed_by: int | None) -> None:
+    session = db.session()
+    if user.organisation_id is None:
+        _move_records(user.id, team.organisation_id)
+        user.organisation_id = team.organisation_id
+    member = session.get(TeamMember, user.id)
+    if member is None:
+        session.add(TeamMember(user_id=user.id, team_id=team.id, placed_by=placed_by))
+    else:
+        member.team_id, member.placed_by = team.id, placed_by
+
+
+def remove_from_organisation(scope: Scope, user_id: int, *, actor_id: int | None) -> bool:
+    """Remove a learner from the organisation: their record stays theirs, its figures drop them.
+
+    Returns False when the learner is not within the manager's scope.
+    """
+    session = db.session()
+    if not can_see(scope, user_id):
+        return False
+    user = session.get(User, user_id)
+    team = team_of(user_id)
+    session.add(
+        Leaver(
+            organisation_id=scope.organisation_id,
+            user_id=user_id,
+            team_name=team.name if team else None,
+            removed_by=actor_id,
+        )
+    )
+    session.execute(TeamMember.__table__.delete().where(TeamMember.user_id == user_id))
+    _move_records(user_id, None)
+    user.organisation_id = None
+    audit.record(
+        session,
+        "learner.removed",
+        actor_id=actor_id,
+        subject_id=user_id,
+        organisation_id=scope.organisation_id,
+        team=team.name if team else "",
+    )
+    session.commit()
+    return True
+
+
+def leavers(scope: Scope) -> list:
+    """Return who left the organisation, when, and who removed them, newest first."""
+    query = (
+        select(User.full_name, Leaver.team_name, Leaver.left_at)
+        .join(User, User.id == Leaver.user_id)
+        .where(Leaver.organisation_id == scope.organisation_id)
+        .order_by(Leaver.left_at.desc(), Leaver.id.desc())
+    )
+    if not scope.whole_organisation:
+        names = select(Team.name).where(Team.id.in_(scope.team_ids))
+        query = query.where(Leaver.team_name.in_(names))
+    return db.session().execute(query).all()
+
+
+def _move_records(user_id: int, organisation_id: int | None) -> None:
+    # Levels carry the organisation so its dashboards count in one table (as profile._move
+    # does); evidence keeps the organisation it was recorded in: that is history.
+    db.session().execute(
+        update(CompetencyLevel)
+        .where(CompetencyLevel.user_id == user_id)
+        .values(organisation_id=organisation_id)
+    )
+
+
+def members(scope: Scope, team_id: int) -> list:
+    """Return the learners of one of the manager's teams, by name."""
+    return (
+        db.session()
+        .execute(
+            select(User.id, User.full_name, User.email, User.profession)
+            .join(TeamMember, TeamMember.user_id == User.id)
+            .where(TeamMember.team_id == team_id, in_scope(scope))
+            .order_by(User.full_name, User.id)
+        )
+        .all()
+    )

@@ -1,0 +1,78 @@
+"""Managers assign modules with a due date; the list shows what is assigned to whom."""
+
+from datetime import date
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.content import catalogue
+from app.domain.accounts import PROFESSIONS
+from app.domain.assignments import RENEWALS
+from app.security import MAX_ID
+from app.services import assignments, teams
+from app.web.manage import bp
+
+
+@bp.get("/assignments")
+def assignments_page(errors: dict | None = None, form=None):
+    """List the assignments in the manager's scope, with the form to add more."""
+    return render_template(
+        "manage/assignments.html",
+        assigned=assignments.visible(g.scope, catalogue()),
+        teams=teams.teams_in(g.scope),
+        whole=g.scope.whole_organisation,
+        catalogue=catalogue(),
+        renewals=RENEWALS,
+        errors=errors or {},
+        form=form or {},
+    ), 400 if errors else 200
+
+
+@bp.post("/assignments")
+def assign():
+    """Assign the chosen modules to a team, a profession or named learners."""
+    form = request.form
+    try:
+        added, already = assignments.assign(
+            g.scope, current_user.db_id, _request(form), catalogue()
+        )
+    except assignments.AssignmentError as error:
+        return assignments_page(error.errors, form)
+    message = f"{added} assignment{'s' if added != 1 else ''} added."
+    if already:
+        message += f" {already} {'was' if already == 1 else 'were'} already assigned."
+    flash(message, "success")
+    return redirect(url_for("manage.assignments_page"))
+
+
+def _request(form) -> assignments.Request:
+    who = form.get("who", "team")
+    team = form.get("team", "")
+    emails = [e for e in form.get("emails", "").replace(",", " ").split() if e]
+    renew = form.get("renew", "0")
+    return assignments.Request(
+        modules=tuple(form.getlist("modules")),
+        due_on=parse_day(form.get("due-day"), form.get("due-month"), form.get("due-year")),
+        renew_months=int(renew) if renew.isdigit() and int(renew) in RENEWALS else None,
+        team_id=int(team) if who == "team" and team.isdigit() and int(team) <= MAX_ID else None,
+        profession=form.get("profession") if form.get("profession") in PROFESSIONS else None,
+        emails=tuple(emails) if who == "learners" else (),
+    )
+
+
+def parse_day(day, month, year) -> date | None:
+    """Return the date the three fields give, or None when they do not make one."""
+    try:
+        found = date(int(year or ""), int(month or ""), int(day or ""))
+    except (ValueError, OverflowError):
+        return None
+    return found if 2000 <= found.year <= 2100 else None
+
+
+@bp.post("/assignments/<int:assignment_id>/withdraw")
+def withdraw(assignment_id: int):
+    """Withdraw an assignment; the audit log keeps what it was."""
+    if not assignments.withdraw(g.scope, assignment_id, current_user.db_id):
+        abort(404)
+    flash("The assignment has been withdrawn.", "success")
+    return redirect(url_for("manage.assignments_page"))

@@ -1,0 +1,62 @@
+"""The compliance matrix page and its CSV and XLSX downloads, all with the same filters."""
+
+from flask import Response, g, render_template, request
+from flask_login import current_user
+
+from app import db
+from app.content import catalogue
+from app.domain.accounts import PROFESSIONS
+from app.domain.assignments import LABELS
+from app.domain.spreadsheet import csv_text, xlsx_bytes
+from app.services import assignments, audit, compliance, teams
+from app.web.manage import bp
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters() -> compliance.Filters:
+    args = request.args
+    team = args.get("team", "")
+    visible = {t.id for t in teams.teams_in(g.scope)}
+    return compliance.Filters(
+        team_id=int(team) if team.isdigit() and int(team) in visible else None,
+        profession=args.get("profession") if args.get("profession") in PROFESSIONS else "",
+        status=args.get("status") if args.get("status") in LABELS else "",
+    )
+
+
+@bp.get("/compliance")
+def compliance_page():
+    """Show learners x assigned modules with their status, and the share compliant."""
+    filters = _filters()
+    found = compliance.matrix(
+        g.scope, catalogue(), filters, assignments.today(), request.args.get("page", 1, type=int)
+    )
+    return render_template(
+        "manage/compliance.html",
+        found=found,
+        filters=filters,
+        teams=teams.teams_in(g.scope),
+        labels=LABELS,
+    )
+
+
+@bp.get("/compliance.<any(csv, xlsx):kind>")
+def compliance_export(kind: str):
+    """Download the filtered matrix (every page of it) as CSV or XLSX; audit-logged."""
+    filters = _filters()
+    found = compliance.matrix(g.scope, catalogue(), filters, assignments.today(), page=None)
+    audit.record(
+        db.session(),
+        "export.compliance",
+        actor_id=current_user.db_id,
+        format=kind,
+        rows=len(found.rows),
+    )
+    db.session().commit()
+    name = f"linkwise-compliance-{found.day.isoformat()}.{kind}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if kind == "csv":
+        return Response(csv_text(compliance.table(found)), mimetype="text/csv", headers=headers)
+    sheets = {"Compliance": compliance.table(found), "Figures": compliance.figures(found)}
+    return Response(xlsx_bytes(sheets), mimetype=XLSX, headers=headers)

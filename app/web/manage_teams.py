@@ -1,0 +1,99 @@
+"""Managers' team pages: teams and their join codes, placing learners, removing leavers."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.services import manage, team_managers, teams
+from app.web.manage import bp
+
+
+@bp.get("/teams")
+def team_list(errors: dict | None = None, name: str = ""):
+    """List the teams the manager sees, their join codes, and who has left."""
+    return render_template(
+        "manage/teams.html",
+        teams=teams.teams_in(g.scope),
+        leavers=teams.leavers(g.scope),
+        can_create=g.scope.whole_organisation,
+        errors=errors or {},
+        name=name,
+    ), 400 if errors else 200
+
+
+@bp.post("/teams")
+def create_team():
+    """Create a team (managers of the whole organisation only)."""
+    if not g.scope.whole_organisation:
+        abort(404)
+    name = request.form.get("name", "")
+    try:
+        team = teams.create_team(g.scope.organisation_id, name, actor_id=current_user.db_id)
+    except teams.TeamError as error:
+        return team_list({error.field: error.message}, name)
+    flash(f"Team {team.name} created. Its join code is {team.join_code}.", "success")
+    return redirect(url_for("manage.team_page", team_id=team.id))
+
+
+@bp.get("/teams/<int:team_id>")
+def team_page(team_id: int, errors: dict | None = None, email: str = ""):
+    """Show one team: its join code, its learners, and a form to place a learner in it."""
+    team = teams.team_in(g.scope, team_id) or abort(404)
+    return render_template(
+        "manage/team.html",
+        team=team,
+        members=teams.members(g.scope, team.id),
+        errors=errors or {},
+        email=email,
+    ), 400 if errors else 200
+
+
+@bp.post("/teams/<int:team_id>/place")
+def place_learner(team_id: int):
+    """Place a learner of the organisation in the team by their email address."""
+    email = request.form.get("email", "")
+    try:
+        user = teams.place(g.scope, team_id, email, actor_id=current_user.db_id)
+    except LookupError:
+        abort(404)
+    except teams.TeamError as error:
+        return team_page(team_id, {error.field: error.message}, email)
+    flash(f"{user.full_name} is now in this team.", "success")
+    return redirect(url_for("manage.team_page", team_id=team_id))
+
+
+@bp.get("/learners/<int:user_id>/remove")
+def confirm_removal(user_id: int):
+    """Ask the manager to confirm that a learner has left the organisation."""
+    person = manage.learner_in(g.scope, user_id, viewer_id=current_user.db_id) or abort(404)
+    return render_template("manage/remove.html", person=person, team=teams.team_of(person.id))
+
+
+@bp.post("/learners/<int:user_id>/remove")
+def remove_learner(user_id: int):
+    """Remove a learner from the organisation; their own record stays theirs."""
+    if not teams.remove_from_organisation(g.scope, user_id, actor_id=current_user.db_id):
+        abort(404)
+    flash("The learner has been removed from your organisation.", "success")
+    return redirect(url_for("manage.team_list"))
+
+
+@bp.get("/managers")
+def managers():
+    """List the organisation's managers and the teams each manages (whole-organisation only)."""
+    if not g.scope.whole_organisation:
+        abort(404)
+    return render_template(
+        "manage/managers.html",
+        managers=team_managers.managers_of(g.scope),
+        teams=teams.teams_in(g.scope),
+    )
+
+
+@bp.post("/managers/<int:user_id>/teams")
+def confine_manager(user_id: int):
+    """Set which teams a manager manages; none ticked means the whole organisation."""
+    chosen = [int(t) for t in request.form.getlist("teams") if t.isdigit() and len(t) < 10]
+    if not team_managers.confine_manager(g.scope, user_id, chosen, actor_id=current_user.db_id):
+        abort(404)
+    flash("The manager's teams have been saved.", "success")
+    return redirect(url_for("manage.managers"))

@@ -1,0 +1,28 @@
+"""One-click unsubscribe from non-essential mail, from a signed link in the email."""
+
+from flask import Blueprint, abort, render_template
+
+from app.security import csrf
+from app.services import reminders
+
+bp = Blueprint("unsubscribe", __name__, url_prefix="/unsubscribe")
+
+
+@bp.get("/<token>")
+def confirm(token: str):
+    """Ask the person to confirm; opening a link (or a mail scanner) changes nothing."""
+    if reminders.reader_of(token) is None:
+        abort(404)
+    return render_template("unsubscribe/confirm.html", token=token, done=False)
+
+
+# A mail program's one-click POST (RFC 8058) carries no CSRF token: the signed link is the key.
+@bp.post("/<token>")
+@csrf.exempt
+def unsubscribe(token: str):
+    """Stop reminders and other non-essential mail to the person the link was sent to."""
+    user_id = reminders.reader_of(token)
+    if user_id is None:
+        abort(404)
+    reminders.unsubscribe(user_id)
+    return render_template("unsubscribe/confirm.html", token=token, done=True)

@@ -1,0 +1,119 @@
+"""A practice manager in Chromium: teams, assigning learning, compliance, a learner's page."""
+
+import os
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible, assert_accessible_without_javascript
+from tests.conftest import DEMO_PASSWORD
+from tests.web.pcn import make_pcn
+
+SHOTS = Path(os.environ.get("LINKWISE_SHOTS", "/tmp/shots/issue-15a"))
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in_as(page, live_server, email: str) -> None:
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def assign(page, live_server, module: str, due: date) -> None:
+    page.goto(live_server + "/manage/assignments")
+    page.get_by_label(module, exact=True).check()
+    page.get_by_label("A team, or a profession within it").check()
+    page.get_by_label("Day").fill(str(due.day))
+    page.get_by_label("Month").fill(str(due.month))
+    page.get_by_label("Year").fill(str(due.year))
+    page.get_by_label("Renewal").select_option("36")
+    page.get_by_role("button", name="Assign").click()
+
+
+def test_a_practice_manager_assigns_and_checks_compliance(app, page, live_server, pcn):
+    sign_in_as(page, live_server, "pm@example.org")
+    page.goto(live_server + "/manage/teams")
+    expect(page.get_by_role("link", name="Elm Practice")).to_be_visible()
+    expect(page.get_by_text("Oak Practice")).to_have_count(0)
+    assert_accessible(page)
+    shot(page, "teams")
+    page.get_by_role("link", name="Elm Practice").click()
+    assert_accessible(page)
+    shot(page, "team")
+    # An empty form: the error summary names each problem and links to its field.
+    page.goto(live_server + "/manage/assignments")
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    assert_accessible(page)
+    shot(page, "assignments-errors")
+    assign(page, live_server, "What is social prescribing?", date.today() + timedelta(days=12))
+    expect(page.get_by_text("1 assignment added.")).to_be_visible()
+    assert_accessible(page)
+    shot(page, "assignments")
+    page.get_by_role("link", name="Compliance").click()
+    expect(page.get_by_role("heading", name="Compliance")).to_be_visible()
+    expect(page.locator(".lw-compliance tbody tr")).to_have_count(1)
+    expect(page.locator(".lw-compliance")).to_contain_text("Due soon")
+    assert_accessible(page)
+    shot(page, "compliance")
+    page.get_by_role("link", name="Asha Elm").click()
+    expect(page.get_by_role("heading", name="Learning assigned to Asha")).to_be_visible()
+    assert_accessible(page)
+    shot(page, "drill-down")
+    page.goto(live_server + f"/manage/learners/{pcn['ben']}")
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+
+
+def test_assigning_and_compliance_work_without_javascript(
+    app, browser, no_js_page, live_server, pcn
+):
+    page = no_js_page
+    sign_in_as(page, live_server, "lead@example.org")
+    assign(page, live_server, "How the system works", date.today() - timedelta(days=3))
+    expect(page.get_by_text("1 assignment added.")).to_be_visible()
+    page.goto(live_server + "/manage/compliance")
+    page.get_by_label("Learners with a module").select_option("overdue")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator(".lw-compliance tbody tr")).to_have_count(2)
+    assert_accessible_without_javascript(page, browser)
+    shot(page, "compliance-overdue-no-js")
+    page.goto(live_server + "/manage/assignments")
+    assert_accessible_without_javascript(page, browser)
+    page.goto(live_server + "/manage/managers")
+    page.get_by_label("Oak Practice").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Manages Elm Practice, Oak Practice")).to_be_visible()
+    assert_accessible_without_javascript(page, browser)
+    shot(page, "managers-no-js")
+
+
+def test_a_learner_sees_what_is_assigned_and_joins_a_team(app, page, live_server, make_user, pcn):
+    make_user(email="cara@example.org", full_name="Cara New")
+    sign_in_as(page, live_server, "lead@example.org")
+    assign(page, live_server, "What is social prescribing?", date.today() + timedelta(days=12))
+    page.context.clear_cookies()
+    sign_in_as(page, live_server, "cara@example.org")
+    page.goto(live_server + "/my/team")
+    page.get_by_label("Team code").fill("ELM11111")
+    page.get_by_role("button", name="Join team").click()
+    expect(page.get_by_text("You have joined Elm Practice.")).to_be_visible()
+    assert_accessible(page)
+    shot(page, "my-team")
+    page.goto(live_server + "/modules/")
+    expect(page.get_by_role("heading", name="Assigned to you")).to_be_visible()
+    expect(page.get_by_text("Assigned to you, due")).to_be_visible()
+    assert_accessible(page)
+    shot(page, "my-learning-assigned")
+
+
+@pytest.fixture
+def pcn(app, runner, make_user):
+    """The PCN of two practices the web tests use (tests/web/pcn.py)."""
+    return make_pcn(app, runner, make_user)

@@ -1,0 +1,40 @@
+"""The drill-down a manager reads: assignments, modules, attempts, certificates, CPD time."""
+
+from datetime import date, timedelta
+
+from app.content import catalogue
+from tests.conftest import post_form, sign_in
+from tests.web.journeys import pass_module
+
+
+def test_the_drill_down_speaks_to_the_manager_about_the_learner(app, client, pcn):
+    with app.app_context():
+        module, other = catalogue().modules[0], catalogue().modules[1]
+    due = date.today() + timedelta(days=90)
+    sign_in(client, "lead@example.org")
+    post_form(
+        client,
+        "/manage/assignments",
+        {
+            "modules": [module.slug, other.slug],
+            "who": "learners",
+            "emails": "asha@example.org",
+            "due-day": str(due.day),
+            "due-month": str(due.month),
+            "due-year": str(due.year),
+        },
+    )
+    client.get("/sign-out")
+    learner = app.test_client()
+    sign_in(learner, "asha@example.org")
+    code = pass_module(app, learner, "asha@example.org", module)
+    sign_in(client, "lead@example.org")
+    page = client.get(f"/manage/learners/{pcn['asha']}").text
+    assert "Learning assigned to Asha" in page and "Elm Practice" in page
+    assert due.strftime("%-d %B %Y") in page  # the other module, still to do
+    assert "Complete" in page and "To do" in page
+    assert code and code in page  # the certificate
+    assert "Passed" in page and "100%" in page
+    assert "CPD time Asha has completed" in page
+    assert "Asha’s answers" in page and "your answers" not in page
+    assert "Remove Asha Elm from your organisation" in page

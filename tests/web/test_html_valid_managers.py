@@ -1,0 +1,67 @@
+"""The team, assignment, compliance, drill-down and unsubscribe pages are valid HTML (Nu)."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app import db
+from app.models_teams import Team
+from tests.conftest import post_form, sign_in
+from tests.web.journeys import path_of
+from tests.web.test_html_valid import nu_errors
+
+
+def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
+    """Render every new page, with data and with errors."""
+    with app.app_context():
+        elm = db.session().scalar(select(Team.id).where(Team.name == "Elm Practice"))
+        from app.content import catalogue
+
+        slugs = [m.slug for m in catalogue().modules[:2]]
+    lead = app.test_client()
+    sign_in(lead, "lead@example.org")
+    due = date.today() + timedelta(days=10)
+    form = {
+        "modules": slugs,
+        "who": "team",
+        "team": str(elm),
+        "renew": "36",
+        "due-day": str(due.day),
+        "due-month": str(due.month),
+        "due-year": str(due.year),
+    }
+    post_form(lead, "/manage/assignments", form)
+    pages = {
+        "teams": lead.get("/manage/teams").text,
+        "managers": lead.get("/manage/managers").text,
+        "teams-errors": post_form(lead, "/manage/teams", {"name": ""}).text,
+        "team": lead.get(f"/manage/teams/{elm}").text,
+        "team-errors": post_form(
+            lead, f"/manage/teams/{elm}/place", {"email": "x"}, page=f"/manage/teams/{elm}"
+        ).text,
+        "assignments": lead.get("/manage/assignments").text,
+        "assignments-errors": post_form(lead, "/manage/assignments", {"who": "learners"}).text,
+        "compliance": lead.get("/manage/compliance").text,
+        "compliance-none": lead.get("/manage/compliance?status=expired").text,
+        "drill-down": lead.get(f"/manage/learners/{pcn['asha']}").text,
+        "remove": lead.get(f"/manage/learners/{pcn['asha']}/remove").text,
+    }
+    assert "There is a problem" in pages["assignments-errors"]
+    learner = app.test_client()
+    sign_in(learner, "asha@example.org")
+    pages["my-learning-assigned"] = learner.get("/modules/").text
+    pages["my-team"] = learner.get("/my/team").text
+    pages["my-team-errors"] = post_form(learner, "/my/team", {"join_code": "NOPE"}).text
+    runner.invoke(args=["send-reminders"])
+    link = path_of(mailbox.link("asha@example.org", "/unsubscribe/"))
+    pages["unsubscribe"] = app.test_client().get(link).text
+    pages["unsubscribed"] = app.test_client().post(link).text
+    return pages
+
+
+def test_the_managers_new_pages_are_valid_html(app, pcn, runner, mailbox, tmp_path, database_url):
+    if "postgresql" in database_url:
+        pytest.skip("markup does not depend on the database; checked once on SQLite")
+    errors = nu_errors(collect_pages(app, pcn, runner, mailbox), tmp_path)
+    assert errors == [], "\n".join(errors)

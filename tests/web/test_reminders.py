@@ -1,0 +1,130 @@
+"""send-reminders: due soon, overdue, once each however often it runs; one-click unsubscribe."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from app import db
+from app.content import catalogue
+from app.models_assignments import ReminderSent
+from app.models_teams import Team
+from app.services import assignments, teams
+from tests.conftest import sign_in
+from tests.web.journeys import pass_module, path_of, user_id
+from tests.web.pcn import ORG
+
+DUE = date(2031, 3, 20)
+
+
+def assign_elm(app, due: date = DUE) -> str:
+    with app.app_context():
+        session = db.session()
+        elm = session.scalar(select(Team).where(Team.name == "Elm Practice"))
+        module = catalogue().modules[0]
+        asked = assignments.Request(modules=(module.slug,), due_on=due, team_id=elm.id)
+        assignments.assign(teams.Scope(elm.organisation_id), None, asked, catalogue())
+        return module.title
+
+
+def remind(runner, day: date) -> str:
+    result = runner.invoke(args=["send-reminders", "--today", day.isoformat()])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_each_learner_gets_one_email_however_often_it_runs(app, runner, mailbox, pcn):
+    title = assign_elm(app)
+    assert "sent 0 reminder emails" in remind(runner, DUE - timedelta(days=40))
+    assert "sent 1 reminder email about 1 module" in remind(runner, DUE - timedelta(days=10))
+    assert "sent 0 reminder emails" in remind(runner, DUE - timedelta(days=9))
+    assert len(mailbox.messages("asha@example.org")) == 1
+    assert mailbox.messages("ben@example.org") == []  # Oak Practice: nothing assigned
+    body = mailbox.body("asha@example.org")
+    assert title in body and "Due soon" in body and "due 20 March" in body
+    # Overdue is news: one more email, once.
+    remind(runner, DUE + timedelta(days=1))
+    remind(runner, DUE + timedelta(days=2))
+    assert len(mailbox.messages("asha@example.org")) == 2
+    assert "Overdue" in mailbox.body("asha@example.org")
+    with app.app_context():
+        learners = select(func.count(ReminderSent.id)).where(ReminderSent.kind != "summary")
+        assert db.session().scalar(learners) == 2
+
+
+def test_the_email_links_work_and_unsubscribe_takes_one_click(app, runner, client, mailbox, pcn):
+    assign_elm(app)
+    remind(runner, DUE - timedelta(days=1))
+    message = mailbox.last("asha@example.org")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = path_of(mailbox.link("asha@example.org", "/unsubscribe/"))
+    header = message["List-Unsubscribe"].strip()
+    assert header == f"<{mailbox.link('asha@example.org', '/unsubscribe/')}>"
+    assert path_of(mailbox.link("asha@example.org", "/modules/")) == "/modules/"
+    page = client.get(unsubscribe)
+    assert page.status_code == 200 and "Unsubscribe from reminders" in page.text
+    # What a mail program sends for one click: a POST with no CSRF token, no cookies.
+    done = app.test_client().post(unsubscribe, data={"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200 and "You have unsubscribed" in done.text
+    assert app.test_client().post(unsubscribe).status_code == 200  # twice changes nothing
+    remind(runner, DUE + timedelta(days=1))
+    assert len(mailbox.messages("asha@example.org")) == 1
+    assert client.get(unsubscribe[:-3] + "xyz").status_code == 404
+    assert app.test_client().post(unsubscribe[:-3] + "xyz").status_code == 404
+
+
+def test_a_leaver_and_a_learner_who_finished_hear_nothing(
+    app, runner, client, make_user, mailbox, pcn
+):
+    make_user(email="cara@example.org", org=ORG, full_name="Cara Leaving")
+    runner.invoke(args=["place-in-team", "cara@example.org", ORG, "Elm Practice"])
+    assign_elm(app, date.today() + timedelta(days=3))
+    sign_in(client, "asha@example.org")
+    with app.app_context():
+        module = catalogue().modules[0]
+    pass_module(app, client, "asha@example.org", module)
+    with app.app_context():
+        teams.remove_from_organisation(
+            teams.Scope(_org()), user_id(app, "cara@example.org"), actor_id=None
+        )
+    assert "sent 0 reminder emails" in remind(runner, date.today())
+    assert mailbox.messages("asha@example.org") == mailbox.messages("cara@example.org") == []
+
+
+def _org() -> int:
+    from app.models import Organisation
+
+    return db.session().scalar(select(Organisation.id).where(Organisation.name == ORG))
+
+
+def test_reminders_are_in_the_data_export_and_go_with_erasure(app, runner, mailbox, pcn):
+    from app.models import User
+    from app.services import data_rights
+
+    assign_elm(app)
+    remind(runner, DUE - timedelta(days=3))
+    with app.app_context():
+        asha = db.session().get(User, pcn["asha"])
+        [sent] = data_rights.export_data(asha, catalogue())["reminders_sent"]
+        assert sent["kind"] == "due-soon" and sent["due_on"] == DUE.isoformat()
+        data_rights.erase(asha.id)
+        mine = select(func.count(ReminderSent.id)).where(ReminderSent.user_id == asha.id)
+        assert db.session().scalar(mine) == 0
+    # An erased account is never reminded again.
+    remind(runner, DUE + timedelta(days=1))
+    assert len(mailbox.messages("asha@example.org")) == 1
+
+
+def test_each_manager_gets_one_summary_a_week_of_their_teams(app, runner, mailbox, pcn):
+    title = assign_elm(app)
+    monday = date(2031, 3, 10)
+    assert "2 weekly manager summaries" in remind(runner, monday)
+    assert "0 weekly manager summaries" in remind(runner, monday + timedelta(days=3))
+    [summary] = mailbox.messages("pm@example.org")
+    body = summary.get_content()
+    assert f"{title}: 0% compliant (0 of 1); 0 overdue, 0 expired, 1 due soon" in body
+    assert "/manage/compliance" in body and "/unsubscribe/" in body
+    assert summary["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert len(mailbox.messages("lead@example.org")) == 1
+    remind(runner, monday + timedelta(days=14))  # two weeks on: overdue now
+    assert "1 overdue" in mailbox.body("pm@example.org")
+    assert len(mailbox.messages("pm@example.org")) == 2

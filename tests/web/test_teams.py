@@ -1,0 +1,195 @@
+"""Teams: join codes, placing learners, team managers confined to their teams, leavers."""
+
+import json
+
+from sqlalchemy import select
+
+from app import db
+from app.content import catalogue
+from app.models import AuditEvent, User
+from app.models_teams import Leaver, Team, TeamMember
+from app.services import manage, teams
+from tests.conftest import post_form, sign_in
+from tests.web.pcn import ORG
+
+
+def test_a_practice_manager_sees_only_their_practice(app, client, pcn):
+    sign_in(client, "pm@example.org")
+    page = client.get("/manage/").text
+    assert "Asha Elm" in page and "Ben Oak" not in page
+    assert "1 learner;" in page
+    assert client.get(f"/manage/learners/{pcn['asha']}").status_code == 200
+    for url in (
+        f"/manage/learners/{pcn['ben']}",
+        f"/manage/learners/{pcn['ben']}/remove",
+    ):
+        assert client.get(url).status_code == 404, url
+    token_page = f"/manage/learners/{pcn['asha']}"
+    for url, data in (
+        (f"/manage/learners/{pcn['ben']}/extra-attempt", {"quiz_id": "x", "reason": "r"}),
+        (f"/manage/learners/{pcn['ben']}/remove", {}),
+    ):
+        assert post_form(client, url, data, page=token_page).status_code == 404, url
+    export = client.get("/manage/export.csv").text
+    assert "Asha Elm" in export and "Ben Oak" not in export
+    teams_page = client.get("/manage/teams").text
+    assert "Elm Practice" in teams_page and "Oak Practice" not in teams_page
+    assert "Add a team" not in teams_page
+    with app.app_context():
+        oak = db.session().scalar(select(Team.id).where(Team.name == "Oak Practice"))
+    assert client.get(f"/manage/teams/{oak}").status_code == 404
+    assert post_form(client, "/manage/teams", {"name": "Mine"}, page=token_page).status_code == 404
+
+
+def test_the_organisation_manager_sees_every_practice(app, client, pcn):
+    sign_in(client, "lead@example.org")
+    page = client.get("/manage/").text
+    assert "Asha Elm" in page and "Ben Oak" in page
+    teams_page = client.get("/manage/teams").text
+    assert "Elm Practice" in teams_page and "OAK22222" in teams_page
+
+
+def test_a_learner_joins_a_team_by_its_code(app, client, make_user, pcn):
+    make_user(email="cara@example.org", full_name="Cara New")  # in no organisation yet
+    sign_in(client, "cara@example.org")
+    refused = post_form(client, "/my/team", {"join_code": "NOPE0000"})
+    assert refused.status_code == 400
+    assert "There is a problem" in refused.text and 'href="#join_code"' in refused.text
+    joined = post_form(client, "/my/team", {"join_code": "elm1-1111"})
+    assert joined.status_code == 302
+    assert "You are in" in client.get("/my/team").text
+    with app.app_context():
+        cara = db.session().scalar(select(User).where(User.email == "cara@example.org"))
+        assert cara.organisation.name == ORG
+        assert teams.team_of(cara.id).name == "Elm Practice"
+
+
+def test_a_team_code_of_another_organisation_is_refused(app, client, make_user, pcn):
+    make_user(email="dan@example.org", org="Hillside PCN")
+    sign_in(client, "dan@example.org")
+    response = post_form(client, "/my/team", {"join_code": "ELM11111"})
+    assert response.status_code == 400 and "another organisation" in response.text
+
+
+def test_a_manager_places_a_learner_of_the_organisation_only(app, client, make_user, pcn):
+    make_user(email="eve@example.org", org=ORG, full_name="Eve Unplaced")
+    make_user(email="far@example.org", org="Hillside PCN", full_name="Far Away")
+    sign_in(client, "pm@example.org")
+    with app.app_context():
+        elm = db.session().scalar(select(Team.id).where(Team.name == "Elm Practice"))
+    url = f"/manage/teams/{elm}"
+    refused = post_form(client, f"{url}/place", {"email": "far@example.org"}, page=url)
+    assert refused.status_code == 400 and "no learner with that email" in refused.text
+    # A practice manager cannot take a learner out of a practice they do not manage.
+    taken = post_form(client, f"{url}/place", {"email": "ben@example.org"}, page=url)
+    assert taken.status_code == 400
+    placed = post_form(client, f"{url}/place", {"email": "eve@example.org"}, page=url)
+    assert placed.status_code == 302
+    assert "Eve Unplaced" in client.get(url).text
+    assert "Eve Unplaced" in client.get("/manage/").text
+
+
+def test_a_leaver_leaves_the_figures_but_keeps_their_record(app, client, pcn):
+    sign_in(client, "lead@example.org")
+    url = f"/manage/learners/{pcn['asha']}/remove"
+    assert "keeps their account" in client.get(url).text
+    assert post_form(client, url, {}).status_code == 302
+    assert "Asha Elm" not in client.get("/manage/").text
+    assert client.get(f"/manage/learners/{pcn['asha']}").status_code == 404
+    assert "Asha Elm" in client.get("/manage/teams").text  # the list of leavers
+    with app.app_context():
+        assert manage.summary(teams.Scope(_org_id()), catalogue()).learners == 1
+        leaver = db.session().scalar(select(Leaver))
+        assert leaver.team_name == "Elm Practice"
+        assert db.session().get(TeamMember, pcn["asha"]) is None
+        event = db.session().scalar(select(AuditEvent).where(AuditEvent.kind == "learner.removed"))
+        assert event.subject_id == pcn["asha"]
+    client.get("/sign-out")
+    learner = app.test_client()
+    sign_in(learner, "asha@example.org")
+    assert learner.get("/my/record").status_code == 200
+
+
+def test_data_export_names_the_team_and_erasure_keeps_counts(app, pcn):
+    with app.app_context():
+        from app.services import data_rights
+
+        asha = db.session().get(User, pcn["asha"])
+        data = data_rights.export_data(asha, catalogue())
+        assert data["team"] == "Elm Practice"
+        pm = db.session().scalar(select(User).where(User.email == "pm@example.org"))
+        assert data_rights.export_data(pm, catalogue())["teams_managed"] == ["Elm Practice"]
+        data_rights.erase(pm.id)
+        assert teams.scope_of(pm.id, pm.organisation_id).whole_organisation
+        data_rights.erase(pcn["asha"])
+        assert manage.summary(teams.Scope(_org_id()), catalogue()).learners == 2
+    json.dumps(data)
+
+
+def _org_id() -> int:
+    from app.models import Organisation
+
+    return db.session().scalar(select(Organisation.id).where(Organisation.name == ORG))
+
+
+def test_seed_demo_practices_makes_a_pcn_of_practices_once(app, runner):
+    from app.models_assignments import Assignment
+    from app.services.demo import DEMO_ORGANISATION
+
+    for args in (["--learners", "30", "--practices"], ["--practices"]):
+        result = runner.invoke(args=["seed-demo", *args])
+        assert result.exit_code == 0, result.output
+    assert "practice.manager@example.org" in result.output
+    with app.app_context():
+        session = db.session()
+        assert len(session.scalars(select(Team)).all()) == 3
+        assert len(session.scalars(select(TeamMember)).all()) == 31  # and Lee Learner
+        assert len(session.scalars(select(Assignment)).all()) == 4
+        manager = session.scalar(select(User).where(User.email == "practice.manager@example.org"))
+        scope = teams.scope_of(manager.id, manager.organisation_id)
+        assert manager.organisation.name == DEMO_ORGANISATION
+        assert manager_count(scope) == 11  # the first of three practices
+
+
+def manager_count(scope) -> int:
+    return manage.summary(scope, catalogue()).learners
+
+
+def test_leaving_the_organisation_oneself_leaves_the_team(app, client, pcn):
+    sign_in(client, "asha@example.org")
+    assert post_form(client, "/account/organisation/leave", {}, page="/account/organisation")
+    with app.app_context():
+        assert teams.team_of(pcn["asha"]) is None
+    assert "You are not in a team yet" in client.get("/my/team").text
+
+
+def test_registering_with_a_team_code_starts_in_the_team(app, client, mailbox, pcn):
+    from tests.web.test_register import finish, register
+
+    assert register(client, join_code="elm1 1111").status_code == 200
+    finish(client, mailbox)
+    with app.app_context():
+        priya = db.session().scalar(select(User).where(User.email == "priya.shah@example.org"))
+        assert priya.organisation.name == ORG
+        assert teams.team_of(priya.id).name == "Elm Practice"
+
+
+def test_a_manager_of_the_whole_organisation_sets_another_managers_teams(app, client, pcn):
+    with app.app_context():
+        oak = db.session().scalar(select(Team.id).where(Team.name == "Oak Practice"))
+        ids = dict(db.session().execute(select(User.email, User.id)).all())
+    practice = app.test_client()
+    sign_in(practice, "pm@example.org")
+    assert practice.get("/manage/managers").status_code == 404
+    sign_in(client, "lead@example.org")
+    page = client.get("/manage/managers").text
+    assert "Pat Practice" in page and "Manages Elm Practice" in page
+    url = f"/manage/managers/{ids['pm@example.org']}/teams"
+    assert post_form(client, url, {"teams": [str(oak)]}, page="/manage/managers").status_code == 302
+    dashboard = practice.get("/manage/").text
+    assert "Ben Oak" in dashboard and "Asha Elm" not in dashboard
+    own = f"/manage/managers/{ids['lead@example.org']}/teams"
+    assert post_form(client, own, {"teams": [str(oak)]}, page="/manage/managers").status_code == 404
+    # Nothing ticked: the whole organisation again.
+    assert post_form(client, url, {}, page="/manage/managers").status_code == 302
+    assert "Asha Elm" in practice.get("/manage/").text
