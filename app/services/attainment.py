@@ -52,7 +52,6 @@ class CompetencyStanding:
     practice: str
     standing: str  # met, due-soon, expired, not-met
     met_until: datetime | None
-    covered: bool  # some module's assessment gives evidence for it
     modules: tuple[Module, ...]
     evidence: tuple[EvidenceItem, ...]
 
@@ -193,7 +192,6 @@ def _standing(competency, row, evidence, catalogue, now) -> CompetencyStanding:
         practice,
         where,
         until,
-        True,
         modules,
         tuple(evidence.get(competency.code, ())),
     )

@@ -48,6 +48,12 @@ def upgrade() -> None:
             sa.Column("expired", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch_op.add_column(sa.Column("rated_at", sa.DateTime(timezone=True), nullable=True))
+    op.create_index(
+        "ix_competency_level_org_met_user",
+        "competency_level",
+        ["organisation_id", "met", "user_id"],
+        unique=False,
+    )
     op.create_table(
         "self_assessment",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -156,6 +162,7 @@ def downgrade() -> None:
     op.drop_table("confirmation_request")
     op.drop_index("ix_self_assessment_user_code", table_name="self_assessment")
     op.drop_table("self_assessment")
+    op.drop_index("ix_competency_level_org_met_user", table_name="competency_level")
     with op.batch_alter_table("competency_level", schema=None) as batch_op:
         for column in ("rated_at", "expired", "due_from", "met_until", "met", "practice"):
             batch_op.drop_column(column)
