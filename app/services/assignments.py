@@ -217,6 +217,11 @@ def learner_rules(organisation_id: int, learners) -> dict[int, list[rules.Rule]]
     return found
 
 
+def binding(rows: tuple) -> list[rules.Rule]:
+    """Return the rule that binds per module, from assignment rows (module_slug, due_on, renew)."""
+    return _binding(rows)
+
+
 @lru_cache(maxsize=1024)
 def _binding(rows: tuple) -> list[rules.Rule]:
     by_module = defaultdict(list)

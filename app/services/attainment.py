@@ -108,10 +108,13 @@ class Profile:
     asks_for_practice: bool
 
 
-def profile(user_id: int, catalogue: Catalogue, now: datetime | None = None) -> Profile | None:
+def profile(
+    user_id: int, catalogue: Catalogue, now: datetime | None = None, profession: str | None = None
+) -> Profile | None:
     """Return the learner's profile in the framework for their profession, from stored rows."""
     session, now = db.session(), now or utcnow()
-    profession = session.scalar(select(User.profession).where(User.id == user_id))
+    if profession is None:
+        profession = session.scalar(select(User.profession).where(User.id == user_id))
     framework = catalogue.framework_for(profession or "")
     if framework is None:
         return None

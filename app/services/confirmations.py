@@ -52,9 +52,12 @@ class RequestView:
     history: tuple[RequestRecord, ...]  # earlier requests for the same competency
 
 
-def queue(supervisor_id: int) -> tuple[RequestRecord, ...]:
-    """Return requests waiting for this supervisor, oldest first."""
-    if not is_supervisor(supervisor_id):
+def queue(supervisor_id: int, *, checked: bool = False) -> tuple[RequestRecord, ...]:
+    """Return requests waiting for this supervisor, oldest first.
+
+    `checked` says the caller has just confirmed they are a supervisor.
+    """
+    if not (checked or is_supervisor(supervisor_id)):
         return ()
     waiting = [r for r in records(*_addressed_to(supervisor_id)) if r.outcome is None]
     return tuple(reversed(waiting))

@@ -61,13 +61,19 @@ def set_supervisor(actor_id: int | None, user_id: int, named: bool, *, via: str 
     return True
 
 
-def is_supervisor(user_id: int) -> bool:
-    """Say whether the person is a supervisor (of the organisation they belong to now)."""
+def is_supervisor(user_id: int, organisation_id: int | None = None) -> bool:
+    """Say whether the person is a supervisor (of the organisation they belong to now).
+
+    A caller that already holds the person's organisation passes it, saving a query.
+    """
     row = db.session().get(Supervisor, user_id)
     if row is None:
         return False
-    organisation = db.session().scalar(select(User.organisation_id).where(User.id == user_id))
-    return row.organisation_id == organisation
+    if organisation_id is None:
+        organisation_id = db.session().scalar(
+            select(User.organisation_id).where(User.id == user_id)
+        )
+    return row.organisation_id == organisation_id
 
 
 def supervisors_of(organisation_id: int, *, besides: int | None = None) -> list[SupervisorChoice]:

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.content import catalogue
 from app.services import assignments, knowledge_checks, learning
+from app.services.my_learning import overview
 from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("learn", __name__, url_prefix="/modules")
@@ -22,8 +23,7 @@ def _module_or_404(module_slug: str):
 @bp.get("/")
 def my_learning():
     """List every module with its status, progress and a way to continue."""
-    modules = learning.my_modules(current_user.db_id, catalogue())
-    assigned = assignments.for_learner(current_user.db_id, catalogue(), assignments.today())
+    modules, assigned = overview(current_user.db_id, catalogue(), assignments.today())
     return render_template(
         "learn/my_learning.html", modules=modules, assigned=assigned, catalogue=catalogue()
     )

@@ -27,12 +27,14 @@ require_signed_in_professional(bp)
 @bp.get("/competencies")
 def competencies():
     """Show each competency's level, the evidence behind it and what to study next."""
+    me = current_user.db_id
+    supervisor = is_supervisor(me, current_user.organisation_id)
     return render_template(
         "my/competencies.html",
-        profile=attainment.profile(current_user.db_id, catalogue()),
-        updates=practice.updates(current_user.db_id),
-        supervising=len(confirmations.queue(current_user.db_id)),
-        is_supervisor=is_supervisor(current_user.db_id),
+        profile=attainment.profile(me, catalogue(), profession=current_user.profession),
+        updates=practice.updates(me),
+        supervising=len(confirmations.queue(me, checked=True)) if supervisor else 0,
+        is_supervisor=supervisor,
     )
 
 
