@@ -207,10 +207,14 @@ def test_competency_figures_agree_with_the_raw_rows(app):
             subtotal[attempt] = subtotal.get(attempt, 0) + x
         columns = [[x for _, q, x in mine if q == qid] for qid in THREE if code in ALIGNED[qid]]
         k = len(columns)
-        alpha = k / (k - 1) * (
-            1
-            - sum(statistics.pvariance(c) for c in columns)
-            / statistics.pvariance(list(subtotal.values()))
+        alpha = (
+            k
+            / (k - 1)
+            * (
+                1
+                - sum(statistics.pvariance(c) for c in columns)
+                / statistics.pvariance(list(subtotal.values()))
+            )
         )
         assert codes[code].reliability == pytest.approx(alpha)
         assert codes[code].attempts == len(subtotal)
