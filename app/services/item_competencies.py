@@ -1,9 +1,10 @@
 """Per competency, each attempt's subtotal over its aligned questions: one grouped query.
 
-The inner query adds up, per attempt and competency, the points earned on the aligned
-questions the attempt showed, the points they were worth and how many there were; the
-outer one counts the attempts per (competency, subtotal, possible, questions), so the
-database returns a few hundred rows however many attempts there are.
+The inner query reads each answer once and adds up, per attempt, for every competency
+of the quiz: the points earned on its aligned questions, the points they were worth and
+how many there were (a version's row says which competencies it counts for). The outer
+one counts the attempts per (competency, subtotal, possible, questions), so the database
+returns a few hundred rows however many attempts there are.
 """
 
 from __future__ import annotations
@@ -15,53 +16,63 @@ from sqlalchemy import Float, Integer, String, func, literal, select, union_all
 from app.domain.item_report import QuestionStats, Subtotals
 from app.models import Answer
 
-# SQLite allows 500 terms in one compound SELECT: the alignment table is built in chunks.
+# SQLite allows 500 terms in one compound SELECT: the version table is built in chunks.
 CHUNK = 400
 
 
 def competency_subtotals(session, attempts, rows: list[QuestionStats]) -> Subtotals:
     """Return, per competency, the count of attempts per (subtotal, possible, questions)."""
     codes = sorted({code for r in rows for code in r.competencies})
-    # Codes travel as their index: sorting on two integers is cheaper than on text.
-    pairs = [(r.version, codes.index(code), r.points) for r in rows for code in r.competencies]
-    if not pairs:
+    if not codes:
         return {}
-    aligned = _aligned(pairs)
+    aligned = _aligned([r for r in rows if r.competencies], codes)
+    x = Answer.points
+    sums = []
+    for n in range(len(codes)):
+        weight = aligned.c[f"c{n}"]
+        sums += [
+            func.sum(x * weight).label(f"s{n}"),
+            func.sum(aligned.c.worth * weight).label(f"p{n}"),
+            func.sum(weight).label(f"k{n}"),
+        ]
     per_attempt = (
-        select(
-            aligned.c.code.label("code"),
-            func.sum(Answer.points).label("s"),
-            func.sum(aligned.c.worth).label("p"),
-            func.count().label("k"),
-        )
+        select(Answer.attempt_id, *sums)
         .join(attempts, Answer.attempt_id == attempts.c.id)
         .join(aligned, aligned.c.version == Answer.question_version)
-        .where(Answer.points.is_not(None))
-        .group_by(Answer.attempt_id, aligned.c.code)
-        .subquery("per_attempt")
+        .where(x.is_not(None))
+        .group_by(Answer.attempt_id)
+        .cte("per_attempt")
     )
-    query = select(
-        per_attempt.c.code, per_attempt.c.s, per_attempt.c.p, per_attempt.c.k, func.count()
-    ).group_by(per_attempt.c.code, per_attempt.c.s, per_attempt.c.p, per_attempt.c.k)
+    terms = []
+    for n in range(len(codes)):
+        s, p, k = (per_attempt.c[f"{name}{n}"] for name in "spk")
+        terms.append(
+            select(literal(n, Integer).label("code"), s, p, k, func.count())
+            .where(k > 0)
+            .group_by(s, p, k)
+        )
     found: dict[str, Counter] = defaultdict(Counter)
-    for code, subtotal, possible, questions, count in session.execute(query):
+    for code, subtotal, possible, questions, count in session.execute(union_all(*terms)):
         found[codes[code]][(float(subtotal or 0), float(possible or 0), int(questions))] += count
     return found
 
 
-def _aligned(pairs: list[tuple[str, int, float]]):
-    """Return (version, code, worth) rows as a subquery of literal SELECTs."""
+def _aligned(rows: list[QuestionStats], codes: list[str]):
+    """Return a row per version: its hash, points and a 0/1 column per competency."""
 
-    def term(version: str, code: int, worth: float):
+    def term(row: QuestionStats):
         return select(
-            literal(version, String).label("version"),
-            literal(code, Integer).label("code"),
-            literal(float(worth), Float).label("worth"),
+            literal(row.version, String).label("version"),
+            literal(float(row.points), Float).label("worth"),
+            *(
+                literal(int(code in row.competencies), Integer).label(f"c{n}")
+                for n, code in enumerate(codes)
+            ),
         )
 
     chunks = [
-        union_all(*[term(*pair) for pair in pairs[at : at + CHUNK]])
-        for at in range(0, len(pairs), CHUNK)
+        union_all(*[term(row) for row in rows[at : at + CHUNK]])
+        for at in range(0, len(rows), CHUNK)
     ]
     if len(chunks) == 1:
         return chunks[0].subquery("aligned")
