@@ -29,11 +29,12 @@ def competency_subtotals(session, attempts, rows: list[QuestionStats]) -> Subtot
     x = Answer.points
     sums = []
     for n in range(len(codes)):
-        weight = aligned.c[f"c{n}"]
+        # FILTER skips the answers of other competencies instead of adding zeros for them.
+        mine = aligned.c[f"c{n}"] == 1
         sums += [
-            func.sum(x * weight).label(f"s{n}"),
-            func.sum(aligned.c.worth * weight).label(f"p{n}"),
-            func.sum(weight).label(f"k{n}"),
+            func.sum(x).filter(mine).label(f"s{n}"),
+            func.sum(aligned.c.worth).filter(mine).label(f"p{n}"),
+            func.count().filter(mine).label(f"k{n}"),
         ]
     per_attempt = (
         select(Answer.attempt_id, *sums)
