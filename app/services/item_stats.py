@@ -3,7 +3,8 @@
 Four grouped queries over the quiz's graded attempts (the filter: first attempts only, a
 date range): the attempts' count and sums of totals, the totals by percentage, the sums
 per question version (including the top and bottom 27% by total, ranked by a window
-function), and the count of each distinct answer to the questions learners pick from.
+function), and the count of each distinct answer to the questions learners pick from;
+a fifth (services/item_competencies.py) gives each competency's subtotals per attempt.
 """
 
 from __future__ import annotations
