@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from app.domain.item_report import ItemReport, Window, csv_rows
+from app.domain.item_report import ItemReport, Window, competency_csv_rows, csv_rows
 from app.domain.spreadsheet import csv_text
 from app.services import item_stats
 
@@ -16,10 +16,15 @@ def _figure(value: float | None) -> str:
 @with_appcontext
 @click.argument("quiz_id", metavar="QUIZ")
 @click.option("--csv", "as_csv", is_flag=True, help="Print one CSV row per question version.")
+@click.option(
+    "--competencies",
+    is_flag=True,
+    help="With --csv, print one row per competency instead, with its score bands.",
+)
 @click.option("--first-only", is_flag=True, help="Count each learner's first attempt only.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Attempts submitted on or after.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Attempts submitted on or before.")
-def item_stats_command(quiz_id, as_csv, first_only, since, until):
+def item_stats_command(quiz_id, as_csv, competencies, first_only, since, until):
     """Print facility, discrimination, option shares and flags for each question of QUIZ."""
     window = Window(first_only, since and since.date(), until and until.date())
     report = item_stats.item_report(quiz_id, window)
@@ -27,7 +32,8 @@ def item_stats_command(quiz_id, as_csv, first_only, since, until):
         raise click.ClickException(
             f"there is no quiz '{quiz_id}': give the id of an assessment or knowledge check"
         )
-    click.echo(csv_text(csv_rows(report)) if as_csv else describe(report), nl=False)
+    rows = competency_csv_rows if competencies else csv_rows
+    click.echo(csv_text(rows(report)) if as_csv else describe(report), nl=False)
 
 
 def describe(report: ItemReport) -> str:
@@ -55,6 +61,12 @@ def describe(report: ItemReport) -> str:
     for row in report.competencies:
         lines.append(
             f"{row.code} {row.name}: {row.questions} questions, answered {row.answered}, "
-            f"facility {_figure(row.facility)}, discrimination {_figure(row.discrimination)}"
+            f"facility {_figure(row.facility)}, discrimination {_figure(row.discrimination)}; "
+            f"{row.attempts} attempts, {row.per_attempt} questions each, "
+            f"{row.reliability_name} {_figure(row.reliability)}"
+        )
+        lines.append(
+            "    scores (% of its points): "
+            + ", ".join(f"{band}: {count}" for band, count in row.distribution)
         )
     return "\n".join(lines) + "\n"

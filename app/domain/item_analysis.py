@@ -157,11 +157,16 @@ def reliability(
     questions an attempt shows. With pools, each version's variance counts in the share
     of attempts that showed it: the expected item variance of one attempt.
     """
+    return alpha(totals, [(sums.n, variance) for sums, variance in items], per_attempt)
+
+
+def alpha(totals: TotalSums, items: Iterable[tuple[int, float]], per_attempt: int) -> float | None:
+    """Return Cronbach's alpha from the totals and (answers, variance) of each question version."""
     k = per_attempt
     var_t = _variance(totals.n, totals.sum_t, totals.sum_tt)
     if k < 2 or totals.n < 2 or var_t <= 1e-12:
         return None
-    item_variance = sum(sums.n / totals.n * variance for sums, variance in items)
+    item_variance = sum(n / totals.n * variance for n, variance in items)
     return k / (k - 1) * (1 - item_variance / var_t)
 
 

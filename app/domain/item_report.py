@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -59,6 +60,11 @@ class CompetencyStats:
     facility: float | None
     discrimination: float | None  # mean over its questions that have one
     flagged: int
+    attempts: int = 0  # attempts that showed at least one of its questions
+    per_attempt: int = 0
+    reliability: float | None = None  # over each attempt's subtotal of its questions
+    reliability_name: str = "Cronbach's alpha"
+    distribution: tuple[tuple[str, int], ...] = ()  # subtotal as a share of its points
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,48 @@ def csv_rows(report: ItemReport) -> list[tuple]:
     return rows
 
 
+def competency_csv_rows(report: ItemReport) -> list[tuple]:
+    """Return a header, then one row per competency: its figures and its ten score bands."""
+
+    def figure(value: float | None) -> str:
+        return "" if value is None else f"{value:.3f}"
+
+    bands = [label for label, _ in ia.distribution({})]
+    rows: list[tuple] = [
+        (
+            "competency",
+            "name",
+            "questions",
+            "answered",
+            "facility",
+            "discrimination",
+            "attempts",
+            "questions_per_attempt",
+            "reliability",
+            "reliability_name",
+            *(f"score_{band}" for band in bands),
+        )
+    ]
+    for row in report.competencies:
+        counts = dict(row.distribution)
+        rows.append(
+            (
+                row.code,
+                row.name,
+                row.questions,
+                row.answered,
+                figure(row.facility),
+                figure(row.discrimination),
+                row.attempts,
+                row.per_attempt,
+                figure(row.reliability),
+                row.reliability_name,
+                *(counts.get(band, 0) for band in bands),
+            )
+        )
+    return rows
+
+
 def option_shares(question: Question, counts: Counter) -> tuple[OptionShare, ...]:
     """Return how many answers picked each option; `_answered` counts the answers."""
     answered = counts.get("_answered", 0)
@@ -134,8 +182,46 @@ def option_shares(question: Question, counts: Counter) -> tuple[OptionShare, ...
     )
 
 
-def competency_rows(rows: list[QuestionStats], content: Catalogue) -> tuple[CompetencyStats, ...]:
-    """Return the figures of each competency's aligned questions, in code order."""
+# Per competency: how many attempts had each (subtotal, possible points, questions marked).
+Subtotals = Mapping[str, Mapping[tuple[float, float, int], int]]
+
+
+def subtotal_figures(counts: Mapping[tuple[float, float, int], int], items: list[QuestionStats]):
+    """Return attempts, questions per attempt, alpha and the ten-band distribution of subtotals.
+
+    `counts` has the attempts per (subtotal, possible, questions marked) of one competency;
+    `items` its aligned question versions, whose variances the quiz's figures already hold.
+    """
+    n = sum(counts.values())
+    if n == 0:
+        return 0, 0, None, ia.distribution({})
+    totals = ia.TotalSums(
+        n,
+        sum(s * c for (s, _, _), c in counts.items()),
+        sum(s * s * c for (s, _, _), c in counts.items()),
+    )
+    per_attempt = round(sum(k * c for (_, _, k), c in counts.items()) / n)
+    alpha = ia.alpha(totals, [(r.figures.answered, r.figures.variance) for r in items], per_attempt)
+    percents: Counter = Counter()
+    for (s, p, _), c in counts.items():
+        # Multiplying before dividing keeps a whole band's edge (7 of 10 is 70) exact.
+        percents[100 * s / p if p else 0] += c
+    return n, per_attempt, alpha, ia.distribution(percents)
+
+
+def competency_rows(
+    rows: list[QuestionStats],
+    content: Catalogue,
+    subtotals: Subtotals | None = None,
+    dichotomous: Mapping[str, bool] | None = None,
+) -> tuple[CompetencyStats, ...]:
+    """Return the figures of each competency's aligned questions, in code order.
+
+    `dichotomous` says, per question version, whether it is marked right or wrong only:
+    a competency whose questions all are reports KR-20, otherwise Cronbach's alpha.
+    """
+    subtotals = subtotals or {}
+    dichotomous = dichotomous or {}
     aligned: dict[str, list[QuestionStats]] = defaultdict(list)
     for row in rows:
         for code in row.competencies:
@@ -153,6 +239,8 @@ def competency_rows(rows: list[QuestionStats], content: Catalogue) -> tuple[Comp
         )
         rs = [r.figures.discrimination for r in items if r.figures.discrimination is not None]
         competency = content.competency(code)
+        attempts, per_attempt, alpha, bands = subtotal_figures(subtotals.get(code, {}), items)
+        kr20 = all(dichotomous.get(r.version, False) for r in items)
         found.append(
             CompetencyStats(
                 code=code,
@@ -162,6 +250,11 @@ def competency_rows(rows: list[QuestionStats], content: Catalogue) -> tuple[Comp
                 facility=facility,
                 discrimination=sum(rs) / len(rs) if rs else None,
                 flagged=sum(1 for r in items if any(f.code != "few-answers" for f in r.flags)),
+                attempts=attempts,
+                per_attempt=per_attempt,
+                reliability=alpha,
+                reliability_name="KR-20" if kr20 else "Cronbach's alpha",
+                distribution=bands,
             )
         )
     return tuple(found)

@@ -3,7 +3,8 @@
 Four grouped queries over the quiz's graded attempts (the filter: first attempts only, a
 date range): the attempts' count and sums of totals, the totals by percentage, the sums
 per question version (including the top and bottom 27% by total, ranked by a window
-function), and the count of each distinct answer to the questions learners pick from.
+function), and the count of each distinct answer to the questions learners pick from;
+a fifth (services/item_competencies.py) gives each competency's subtotals per attempt.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from app.domain.quizzes.model import Quiz
 from app.models import Answer, Attempt
 from app.models import QuestionVersion as VersionRow
 from app.services import quiz_versions
+from app.services.item_competencies import competency_subtotals
 
 
 def find_quiz(quiz_id: str, content: Catalogue) -> Quiz | None:
@@ -109,7 +111,12 @@ def item_report(quiz_id: str, window: Window | None = None) -> ItemReport | None
         reliability_name="KR-20" if dichotomous else "Cronbach's alpha",
         distribution=ia.distribution(percents),
         questions=tuple(rows),
-        competencies=competency_rows(rows, content),
+        competencies=competency_rows(
+            rows,
+            content,
+            competency_subtotals(session, attempts, rows),
+            {h: q.parts == 1 for h, q in questions.items()},
+        ),
         flags=(flags,) if flags else (),
     )
 

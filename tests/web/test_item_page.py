@@ -96,3 +96,13 @@ def test_hostile_filters_and_quiz_ids_answer_4xx_never_500(app, trainer):
         path = quote(value, safe="") or "x"
         for url in (f"/author/quizzes/{path}/items", f"/author/quizzes/{path}/bank"):
             assert trainer.get(url).status_code < 500, (url, value)
+
+
+def test_the_page_shows_each_competencys_reliability_and_scores(app, trainer):
+    with app.app_context():
+        add_attempts(HAND * 6, THREE)
+    page = trainer.get(f"/author/quizzes/{QUIZ}/items").text
+    assert "Reliability per competency" in page and "Scores per competency" in page
+    assert "Attempts by score on SPLW-4.1" in page
+    # SPLW-4.1 (rr-q22, rr-q23): the hand-worked 8/11 holds for six copies of the rows too.
+    assert "0.73 (KR-20)" in page

@@ -158,3 +158,82 @@ def test_item_stats_command_prints_places_and_csv(app, runner):
     assert any(line.startswith("rr-q22,") and ",0.750," in line for line in lines)
     missing = runner.invoke(args=["item-stats", "nope"])
     assert missing.exit_code == 1 and "there is no quiz 'nope'" in missing.output
+
+
+def test_hand_worked_competency_reliability_and_scores(app):
+    # SPLW-4.1 is aligned with rr-q22 and rr-q23 (1 point each): subtotals 2, 2, 1, 0 have
+    # variance 11/16; the items' variances are 3/16 and 4/16, so KR-20 = 2 * (1 - 7/11).
+    with app.app_context():
+        add_attempts(HAND, THREE)
+        report = item_report(QUIZ)
+    codes = {row.code: row for row in report.competencies}
+    splw = codes["SPLW-4.1"]
+    assert splw.attempts == 4 and splw.per_attempt == 2
+    assert splw.reliability == pytest.approx(8 / 11)
+    assert splw.reliability_name == "KR-20"
+    bands = dict(splw.distribution)
+    assert bands["90-100"] == 2 and bands["50-59"] == 1 and bands["0-9"] == 1
+    assert sum(bands.values()) == 4
+    # SPLW-1.5 has one question an attempt (rr-q24): no reliability; 1 of 4 right.
+    single = codes["SPLW-1.5"]
+    assert single.per_attempt == 1 and single.reliability is None
+    assert dict(single.distribution)["90-100"] == 1 and dict(single.distribution)["0-9"] == 3
+
+
+# The competencies of the three questions, as the quiz file writes them.
+ALIGNED = {
+    "rr-q22": ("SPLW-4.1", "REF-2.1"),
+    "rr-q23": ("REF-2.1", "SPLW-4.1"),
+    "rr-q24": ("SPLW-1.5", "REF-1.3"),
+}
+
+
+def test_competency_figures_agree_with_the_raw_rows(app):
+    rng = random.Random(11)
+    rows = [
+        [int(rng.random() < 0.25 + 0.2 * c + 0.3 * (n % 4 == 0)) for c in range(3)]
+        for n in range(50)
+    ]
+    with app.app_context():
+        add_attempts(rows, THREE)
+        report = item_report(QUIZ)
+        raw = db.session().execute(select(Answer.attempt_id, Answer.question_id, Answer.points))
+        raw = raw.all()
+    codes = {row.code: row for row in report.competencies}
+    for code in ("SPLW-4.1", "REF-2.1"):
+        mine = [(a, q, x) for a, q, x in raw if code in ALIGNED[q]]
+        subtotal: dict[int, float] = {}
+        for attempt, _, x in mine:
+            subtotal[attempt] = subtotal.get(attempt, 0) + x
+        columns = [[x for _, q, x in mine if q == qid] for qid in THREE if code in ALIGNED[qid]]
+        k = len(columns)
+        alpha = (
+            k
+            / (k - 1)
+            * (
+                1
+                - sum(statistics.pvariance(c) for c in columns)
+                / statistics.pvariance(list(subtotal.values()))
+            )
+        )
+        assert codes[code].reliability == pytest.approx(alpha)
+        assert codes[code].attempts == len(subtotal)
+        possible = float(k)
+        expected = [0] * 10
+        for value in subtotal.values():
+            expected[min(9, int(10 * value / possible))] += 1
+        assert [count for _, count in codes[code].distribution] == expected
+
+
+def test_item_stats_command_prints_competency_figures_and_csv(app, runner):
+    with app.app_context():
+        add_attempts(HAND, THREE)
+    text = runner.invoke(args=["item-stats", QUIZ])
+    assert "SPLW-4.1" in text.output and "4 attempts, 2 questions each, KR-20 0.73" in text.output
+    assert "scores (% of its points): 0-9: 1," in text.output
+    sheet = runner.invoke(args=["item-stats", QUIZ, "--csv", "--competencies"])
+    lines = sheet.output.splitlines()
+    assert lines[0].startswith("competency,name,questions,answered,facility,discrimination")
+    assert lines[0].endswith("score_80-89,score_90-100")
+    row = next(line for line in lines if line.startswith("SPLW-4.1,"))
+    assert ",4,2,0.727,KR-20,1,0,0,0,0,1,0,0,0,2" in row
