@@ -19,7 +19,8 @@ def _figure(value: float | None) -> str:
 @click.option(
     "--competencies",
     is_flag=True,
-    help="With --csv, print one row per competency instead, with its score bands.",
+    help="Also work out each competency's reliability and score bands (reads every answer "
+    "again); with --csv, print one row per competency instead.",
 )
 @click.option("--first-only", is_flag=True, help="Count each learner's first attempt only.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Attempts submitted on or after.")
@@ -27,7 +28,7 @@ def _figure(value: float | None) -> str:
 def item_stats_command(quiz_id, as_csv, competencies, first_only, since, until):
     """Print facility, discrimination, option shares and flags for each question of QUIZ."""
     window = Window(first_only, since and since.date(), until and until.date())
-    report = item_stats.item_report(quiz_id, window)
+    report = item_stats.item_report(quiz_id, window, competency_scores=competencies)
     if report is None:
         raise click.ClickException(
             f"there is no quiz '{quiz_id}': give the id of an assessment or knowledge check"
@@ -59,14 +60,21 @@ def describe(report: ItemReport) -> str:
         ]
         lines += [f"    flag: {flag.reason}. {flag.advice}" for flag in row.flags]
     for row in report.competencies:
-        lines.append(
+        line = (
             f"{row.code} {row.name}: {row.questions} questions, answered {row.answered}, "
-            f"facility {_figure(row.facility)}, discrimination {_figure(row.discrimination)}; "
-            f"{row.attempts} attempts, {row.per_attempt} questions each, "
+            f"facility {_figure(row.facility)}, discrimination {_figure(row.discrimination)}"
+        )
+        if not report.competency_scores:
+            lines.append(line)
+            continue
+        lines.append(
+            f"{line}; {row.attempts} attempts, {row.per_attempt} questions each, "
             f"{row.reliability_name} {_figure(row.reliability)}"
         )
         lines.append(
             "    scores (% of its points): "
             + ", ".join(f"{band}: {count}" for band, count in row.distribution)
         )
+    if report.competencies and not report.competency_scores:
+        lines.append("(--competencies adds each competency's reliability and score bands)")
     return "\n".join(lines) + "\n"

@@ -85,6 +85,9 @@ class ItemReport:
     questions: tuple[QuestionStats, ...]
     competencies: tuple[CompetencyStats, ...]
     flags: tuple[ia.Flag, ...]
+    # Whether each competency's reliability and score bands were worked out (they read every
+    # answer again, so a trainer asks for them).
+    competency_scores: bool = False
 
 
 CSV_HEADER = (

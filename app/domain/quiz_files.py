@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .module_files import ModuleDraft
+from .module_files import ModuleDraft, screen_slugs_in
 from .outcomes import check_outcome_numbers
 from .problems import Problems, did_you_mean
 from .quizzes import Quiz, parse_quiz
@@ -154,7 +154,9 @@ def knowledge_check_for(
 
 def check_screens(draft: ModuleDraft, quiz: Quiz, problems: Problems) -> None:
     """Report every `Screens:` slug that is not a screen of the quiz's module."""
-    slugs = [screen.slug for screen in draft.screens]
+    # A screen file that failed to read still promises its slug by its name: its own error
+    # is the one to fix, not every question that points at it.
+    slugs = sorted({screen.slug for screen in draft.screens} | screen_slugs_in(draft.folder))
     for number, question in enumerate(quiz.questions, 1):
         for slug in question.screens:
             if slug not in slugs:

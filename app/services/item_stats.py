@@ -56,8 +56,14 @@ def project_path(path: str) -> str:
     return str(resolved.relative_to(root)) if resolved.is_relative_to(root) else str(path)
 
 
-def item_report(quiz_id: str, window: Window | None = None) -> ItemReport | None:
-    """Return the item analysis of a quiz over the attempts the window takes, or None."""
+def item_report(
+    quiz_id: str, window: Window | None = None, *, competency_scores: bool = False
+) -> ItemReport | None:
+    """Return the item analysis of a quiz over the attempts the window takes, or None.
+
+    With `competency_scores`, also each competency's reliability and score bands: one more
+    query that reads every answer again, so it is asked for rather than always run.
+    """
     window = window or Window()
     content = catalogue()
     quiz = find_quiz(quiz_id, content)
@@ -114,10 +120,11 @@ def item_report(quiz_id: str, window: Window | None = None) -> ItemReport | None
         competencies=competency_rows(
             rows,
             content,
-            competency_subtotals(session, attempts, rows),
+            competency_subtotals(session, attempts, rows) if competency_scores else None,
             {h: q.parts == 1 for h, q in questions.items()},
         ),
         flags=(flags,) if flags else (),
+        competency_scores=competency_scores,
     )
 
 

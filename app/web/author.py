@@ -37,7 +37,8 @@ def quizzes():
 def items(quiz_id: str):
     """Show how each question of a quiz performs, over the attempts the filter takes."""
     window, errors = read_window(request.args)
-    report = item_stats.item_report(quiz_id, window)
+    scores = request.args.get("competencies") == "1"
+    report = item_stats.item_report(quiz_id, window, competency_scores=scores)
     if report is None:
         abort(404)
     page = render_template("author/items.html", report=report, args=request.args, errors=errors)

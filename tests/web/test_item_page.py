@@ -101,7 +101,11 @@ def test_hostile_filters_and_quiz_ids_answer_4xx_never_500(app, trainer):
 def test_the_page_shows_each_competencys_reliability_and_scores(app, trainer):
     with app.app_context():
         add_attempts(HAND * 6, THREE)
-    page = trainer.get(f"/author/quizzes/{QUIZ}/items").text
+    plain = trainer.get(f"/author/quizzes/{QUIZ}/items?first_only=").text
+    assert "Reliability per competency" not in plain  # asked for, as it reads every answer again
+    link = f"/author/quizzes/{QUIZ}/items?first_only=&amp;competencies=1#competency-scores"
+    assert link in plain
+    page = trainer.get(f"/author/quizzes/{QUIZ}/items?competencies=1").text
     assert "Reliability per competency" in page and "Scores per competency" in page
     assert "Attempts by score on SPLW-4.1" in page
     # SPLW-4.1 (rr-q22, rr-q23): the hand-worked 8/11 holds for six copies of the rows too.

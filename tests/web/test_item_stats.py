@@ -165,7 +165,7 @@ def test_hand_worked_competency_reliability_and_scores(app):
     # variance 11/16; the items' variances are 3/16 and 4/16, so KR-20 = 2 * (1 - 7/11).
     with app.app_context():
         add_attempts(HAND, THREE)
-        report = item_report(QUIZ)
+        report = item_report(QUIZ, competency_scores=True)
     codes = {row.code: row for row in report.competencies}
     splw = codes["SPLW-4.1"]
     assert splw.attempts == 4 and splw.per_attempt == 2
@@ -196,7 +196,7 @@ def test_competency_figures_agree_with_the_raw_rows(app):
     ]
     with app.app_context():
         add_attempts(rows, THREE)
-        report = item_report(QUIZ)
+        report = item_report(QUIZ, competency_scores=True)
         raw = db.session().execute(select(Answer.attempt_id, Answer.question_id, Answer.points))
         raw = raw.all()
     codes = {row.code: row for row in report.competencies}
@@ -228,7 +228,7 @@ def test_competency_figures_agree_with_the_raw_rows(app):
 def test_item_stats_command_prints_competency_figures_and_csv(app, runner):
     with app.app_context():
         add_attempts(HAND, THREE)
-    text = runner.invoke(args=["item-stats", QUIZ])
+    text = runner.invoke(args=["item-stats", QUIZ, "--competencies"])
     assert "SPLW-4.1" in text.output and "4 attempts, 2 questions each, KR-20 0.73" in text.output
     assert "scores (% of its points): 0-9: 1," in text.output
     sheet = runner.invoke(args=["item-stats", QUIZ, "--csv", "--competencies"])
