@@ -63,9 +63,7 @@ def load(content_dir: Path, competencies_dir: Path) -> LoadResult:
 def _load(content_dir: Path, competencies_dir: Path, _signature) -> LoadResult:
     modules_dir, quizzes_dir = content_dir / "modules", content_dir / "quizzes"
     # Stored on disk by the hash of every file read: see app/content_cache.py.
-    return content_cache.load_sources(
-        discover((), competencies_dir, modules_dir, quizzes_dir)
-    )
+    return content_cache.load_sources(discover((), competencies_dir, modules_dir, quizzes_dir))
 
 
 def signature(*folders: Path) -> tuple:
