@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from app import content_cache
 from app.config import PROJECT_ROOT
 from app.domain.catalogue import validate as validate_content
 from app.domain.module_files import SLUG
@@ -29,6 +30,7 @@ def validate(paths):
         default_competencies_dir=competencies_dir,
         default_modules_dir=content_dir / "modules",
         default_quizzes_dir=content_dir / "quizzes",
+        load=content_cache.load_sources,
     )
     for problem in problems:
         click.echo(shown(problem))

@@ -1,15 +1,21 @@
 """The course catalogue: loaded, rendered and checked once at start-up, then read-only."""
 
+from __future__ import annotations
+
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 
+from app import content_cache
 from app.config import PROJECT_ROOT
-from app.domain.catalogue import LoadResult, load_sources
-from app.domain.content import Catalogue
 from app.domain.problems import relative_to
 from app.domain.sources import discover
+
+if TYPE_CHECKING:
+    from app.domain.catalogue import LoadResult
+    from app.domain.content import Catalogue
 
 
 class ContentError(RuntimeError):
@@ -56,7 +62,8 @@ def load(content_dir: Path, competencies_dir: Path) -> LoadResult:
 @lru_cache(maxsize=8)  # a few versions: tests build many apps, a dev server many edits
 def _load(content_dir: Path, competencies_dir: Path, _signature) -> LoadResult:
     modules_dir, quizzes_dir = content_dir / "modules", content_dir / "quizzes"
-    return load_sources(discover((), competencies_dir, modules_dir, quizzes_dir))
+    # Stored on disk by the hash of every file read: see app/content_cache.py.
+    return content_cache.load_sources(discover((), competencies_dir, modules_dir, quizzes_dir))
 
 
 def signature(*folders: Path) -> tuple:

@@ -6,6 +6,12 @@ content folder until there are MODULES of them; then, in interleaved rounds, the
 until it first answers. Wall time and CPU time (of the process and its children) are both
 reported: CPU time is what the content costs, wall time what an operator waits.
 BENCH_BEFORE=DIR times another checkout (of main, say) in the same rounds.
+
+Loaded content is kept on disk (app/content_cache.py), so after the first round these time
+unchanged content, as a restart or a second `validate` sees it; "nothing stored" times
+`linkwise validate` with an empty store each round, as after an edit to every file. Each
+checkout's code is compiled to bytecode first, as an installed app's is: without it (with
+PYTHONDONTWRITEBYTECODE set, say) every run would also time compiling the app's modules.
 """
 
 import os
@@ -20,6 +26,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from app import content_cache
 from bench.procstat import cpu_seconds, family
 from bench.server import BIN, ROOT, app_env, free_port, readme_gunicorn, stop
 
@@ -101,12 +108,16 @@ def main() -> None:
         )
         subprocess.run([BIN / "linkwise", "db", "upgrade"], env=env, check=True, cwd=ROOT)
         python = [sys.executable, "-c"]
+        checkouts = [("", ROOT), *([(" (before)", Path(BEFORE))] if BEFORE else [])]
+        for _, root in checkouts:
+            compileall = [sys.executable, "-m", "compileall", "-q", str(root / "app")]
+            subprocess.run(compileall, check=True, capture_output=True)
+        env[content_cache.SETTING] = f"{folder}/content-cache"
         commands = {
             "linkwise validate": [str(BIN / "linkwise"), "validate"],
             "create_app()": [*python, "from app import create_app; create_app()"],
             "Python and imports only": [*python, "import app.cli, app.web.learn"],
         }
-        checkouts = [("", ROOT), *([(" (before)", Path(BEFORE))] if BEFORE else [])]
         times = {}
         for number in range(ROUNDS):
             print(f"  content: round {number + 1} of {ROUNDS}", flush=True)
@@ -114,6 +125,9 @@ def main() -> None:
                 for suffix, root in checkouts:
                     run = timed(command, {**env, "PYTHONPATH": str(root)}, root)
                     times.setdefault(name + suffix, []).append(run)
+            cold = {**env, content_cache.SETTING: f"{folder}/empty-{number}"}
+            run = timed(commands["linkwise validate"], cold, ROOT)
+            times.setdefault("linkwise validate, nothing stored", []).append(run)
             for suffix, root in checkouts:
                 run = gunicorn_ready({**env, "PYTHONPATH": str(root)}, root)
                 times.setdefault("gunicorn until it answers" + suffix, []).append(run)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -109,15 +109,17 @@ def validate(
     default_competencies_dir: Path,
     default_modules_dir: Path | None = None,
     default_quizzes_dir: Path | None = None,
+    load: Callable[[Sources], LoadResult] | None = None,
 ) -> tuple[Problem, ...]:
     """Check the named files as part of the installed content; return every problem.
 
     Without paths, everything installed is checked. With paths, every error anywhere is
     returned, since any error keeps the site from starting, and the warnings of the named
-    files; a named module brings in the quizzes that belong to it.
+    files; a named module brings in the quizzes that belong to it. `load` replaces
+    `load_sources`, e.g. by one that keeps results (it must return what it would).
     """
     sources = discover(paths, default_competencies_dir, default_modules_dir, default_quizzes_dir)
-    result = load_sources(sources)
+    result = (load or load_sources)(sources)
     if sources.named is None:
         return result.problems
     named_modules = {folder.name for folder in sources.module_dirs if sources.is_named(folder)}

@@ -30,6 +30,10 @@ _SET_POINTS = (
     .values(points=bindparam("points"), question_version=bindparam("version"))
 )
 
+# Evidence rows as one executemany of a Core INSERT built once: the ORM's bulk insert of the
+# same rows did per-row mapper work for no gain (nothing reads them back in this request).
+_ADD_EVIDENCE = insert(Evidence.__table__)
+
 
 class AlreadyGraded(RuntimeError):
     """The attempt was graded by another request; the caller holds no lock on it."""
@@ -113,6 +117,8 @@ def _record_evidence(session: Session, attempt: Attempt, result: Grade, now: dat
     if not rows:
         return
     organisation_id = session.scalar(select(User.organisation_id).where(User.id == attempt.user_id))
-    session.execute(insert(Evidence), [{**row, "organisation_id": organisation_id} for row in rows])
+    session.connection().execute(
+        _ADD_EVIDENCE, [{**row, "organisation_id": organisation_id} for row in rows]
+    )
     codes = {row["competency_code"] for row in rows}
     ratings.refresh_levels(attempt.user_id, organisation_id, codes, catalogue())

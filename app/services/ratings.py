@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import BigInteger, Connection, cast, delete, func, select
+from sqlalchemy import ARRAY, BigInteger, Connection, bindparam, cast, delete, func, select
 
 from app import db
 from app.domain.competencies import Evidence, PracticeEvent, Rating, rate_learner
@@ -151,18 +151,40 @@ def refresh_levels(
     evidence = load_evidence([user_id], codes).get(user_id, {})
     practice = load_practice([user_id], codes).get(user_id, {})
     ratings = rate_learner(catalogue.frameworks, evidence, practice, now)
-    values = [
-        dict(zip(COLUMNS, _row(user_id, organisation_id, rating, now), strict=True))
-        for rating in ratings
-    ]
-    if values:
-        statement = insert_for(session)(CompetencyLevel).values(values)
+    rows = [_row(user_id, organisation_id, rating, now) for rating in ratings]
+    if not rows:
+        return
+    statement, postgresql = _level_upsert(session)
+    if postgresql:  # one statement, its rows bound as one array per column
         session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["user_id", "competency_code"],
-                set_={key: statement.excluded[key] for key in COLUMNS[2:]},
-            )
+            statement, {c: list(v) for c, v in zip(COLUMNS, zip(*rows, strict=True), strict=True)}
         )
+    else:
+        session.execute(statement, [dict(zip(COLUMNS, row, strict=True)) for row in rows])
+
+
+_UPSERTS: dict = {}
+
+
+def _level_upsert(session):
+    """Return the competency-level upsert for the session's database, built once.
+
+    Built per grade with its rows as literal VALUES, it was compiled anew for each grade
+    (the statement differs with the number of rows); this one is compiled once and cached.
+    """
+    name = session.get_bind().dialect.name
+    if name not in _UPSERTS:
+        table = CompetencyLevel.__table__
+        statement = insert_for(session)(table)
+        if name == "postgresql":
+            arrays = [func.unnest(bindparam(c, type_=ARRAY(table.c[c].type))) for c in COLUMNS]
+            statement = statement.from_select(COLUMNS, select(*arrays))
+        statement = statement.on_conflict_do_update(
+            index_elements=["user_id", "competency_code"],
+            set_={key: statement.excluded[key] for key in COLUMNS[2:]},
+        )
+        _UPSERTS[name] = statement, name == "postgresql"
+    return _UPSERTS[name]
 
 
 def recompute_levels(

@@ -1,0 +1,304 @@
+"""The `linkwise` commands: the app's Flask CLI with Linkwise's own (entry point: app/cli.py)."""
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import create_engine
+
+from app import cli_admin, cli_credentials, cli_teams, content
+from app.cli_content import import_gift_command, import_text2qti_command, validate
+from app.cli_errors import (
+    LinkwiseGroup,
+    SetupError,
+    development_defaults_in_a_checkout,
+    explain_setup,
+)
+from app.cli_exchange import EXCHANGE_COMMANDS
+from app.cli_frameworks import FRAMEWORK_COMMANDS
+from app.cli_items import item_stats_command
+from app.domain.accounts import PROFESSIONS, ROLES
+from app.services import accounts, demo, seeding
+
+db_cli = AppGroup("db", help="Manage the database schema (Alembic migrations).")
+
+
+def main() -> None:
+    """Run the linkwise command line."""
+    # Commands (migrations, seeding) may run statements longer than a web request may.
+    os.environ.setdefault("LINKWISE_DB_STATEMENT_TIMEOUT", "0")
+    development_defaults_in_a_checkout()
+    group = LinkwiseGroup(create_app=_create_app_or_explain, help="Linkwise command line.")
+    # Registered on the group, the commands are found before the app is built, so a setup
+    # problem is reported as such, not as an unknown command. The content commands need
+    # no app at all: they work when the content is broken and the app will not start.
+    for command in (
+        validate,
+        import_text2qti_command,
+        import_gift_command,
+        *FRAMEWORK_COMMANDS,
+        *APP_COMMANDS,
+    ):
+        group.add_command(command)
+    group(prog_name="linkwise")
+
+
+def _create_app_or_explain() -> Flask:
+    from sqlalchemy.exc import ArgumentError
+
+    from app import create_app
+    from app.config import ConfigError
+    from app.content import ContentError
+
+    try:
+        # Commands run by hand may watch the content (only in development): the dev server
+        # then picks up edits, and broken content does not stop it or seed-demo.
+        return create_app({"WATCH_CONTENT": True})
+    except ContentError as error:
+        raise SetupError(f"{error}\nLinkwise will not start until the content is fixed.") from None
+    except (ConfigError, ArgumentError) as error:
+        raise explain_setup(error) from None
+
+
+def init_app(app: Flask) -> None:
+    """Register Linkwise's commands on the app."""
+    for cmd in APP_COMMANDS:
+        app.cli.add_command(cmd)
+
+
+# Alembic is imported by the commands that use it: loading it costs every start-up otherwise.
+
+
+def alembic_config(database_url: str):
+    """Return an Alembic config aimed at our migrations and the given database."""
+    from alembic.config import Config as AlembicConfig
+
+    if database_url.startswith("sqlite:///"):
+        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade_database(database_url: str, revision: str = "head") -> None:
+    """Bring the database's schema up to the given revision."""
+    from alembic import command as alembic_command
+
+    alembic_command.upgrade(alembic_config(database_url), revision)
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    """Apply migrations up to REVISION (default: the newest)."""
+    upgrade_database(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"database is at {revision}")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision):
+    """Revert migrations down to REVISION."""
+    from alembic import command as alembic_command
+
+    alembic_command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+
+
+@db_cli.command("current")
+def db_current():
+    """Show the database's current revision."""
+    from alembic.migration import MigrationContext
+
+    engine = create_engine(current_app.config["DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            revision = MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+    if revision is None:
+        click.echo("the database has no migrations applied yet: run `linkwise db upgrade`")
+    else:
+        click.echo(f"database is at {revision}")
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message):
+    """Draft a new migration from the difference between models and database."""
+    from alembic import command as alembic_command
+
+    alembic_command.revision(
+        alembic_config(current_app.config["DATABASE_URL"]), message=message, autogenerate=True
+    )
+
+
+@click.command("create-org")
+@with_appcontext
+@click.argument("name")
+@click.option("--join-code", help="Use this join code instead of a random one.")
+def create_org(name, join_code):
+    """Create an organisation and print its join code."""
+    try:
+        organisation = accounts.create_organisation(name, join_code)
+    except accounts.AccountError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(
+        f"created organisation {organisation.name!r} with join code {organisation.join_code}"
+    )
+
+
+@click.command("create-user")
+@with_appcontext
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True, help="Full name.")
+@click.option("--role", type=click.Choice(ROLES), default="learner", show_default=True)
+@click.option(
+    "--profession", type=click.Choice(list(PROFESSIONS)), default="other", show_default=True
+)
+@click.option("--org", "organisation", help="Organisation name (required for managers).")
+@click.password_option(help="Password; prompted for when not given.")
+def create_user(email, full_name, role, profession, organisation, password):
+    """Create an account of any role."""
+    try:
+        user = accounts.create_user(
+            email=email,
+            full_name=full_name,
+            password=password,
+            profession=profession,
+            role=role,
+            organisation_name=organisation,
+        )
+    except accounts.AccountError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"created {user.role} {user.email}")
+
+
+@click.command("set-role")
+@with_appcontext
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+@click.option("--org", "organisation", help="Move the user into this organisation too.")
+def set_role(email, role, organisation):
+    """Change a user's role (recorded in the audit log)."""
+    try:
+        user = accounts.set_role(email, role, organisation)
+    except accounts.AccountError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"{user.email} is now {user.role}")
+
+
+@click.command("set-supervisor")
+@with_appcontext
+@click.argument("email")
+@click.option("--remove", is_flag=True, help="Stop naming the person a supervisor.")
+def set_supervisor(email, remove):
+    """Name a person a supervisor of their organisation (recorded in the audit log)."""
+    from app.services import supervisors
+
+    user = accounts.user_by_email(email)
+    try:
+        if user is None:
+            raise supervisors.NotFound(email)
+        supervisors.set_supervisor(None, user.id, not remove, via="cli")
+    except supervisors.NotFound:
+        raise click.ClickException(f"no account {email} in an organisation") from None
+    state = "no longer" if remove else "now"
+    click.echo(f"{user.email} is {state} a supervisor of {user.organisation.name}")
+
+
+@click.command("seed-demo")
+@with_appcontext
+@click.option(
+    "--learners",
+    "learner_count",
+    type=click.IntRange(min=1),
+    help="Also generate this many learners with progress, attempts and competency levels.",
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Same seed, same generated learners."
+)
+@click.option(
+    "--org",
+    "organisation",
+    help="Put the generated learners in this organisation (created if missing).",
+)
+@click.option(
+    "--top-up",
+    is_flag=True,
+    help="Add only as many learners as this seed lacks to reach --learners (safe to repeat).",
+)
+@click.option(
+    "--without-answers",
+    is_flag=True,
+    help="Leave out the answer rows of the attempts (faster; item analysis then has none).",
+)
+@click.option(
+    "--practices",
+    is_flag=True,
+    help="Also add practices (teams), a practice manager, and assignments with due dates.",
+)
+def seed_demo(learner_count, seed, organisation, top_up, without_answers, practices):
+    """Load the demo organisation and accounts, and optionally many learners (development only)."""
+    if not current_app.config["DEMO_DATA_ALLOWED"]:
+        raise click.ClickException("demo data is never loaded in production (LINKWISE_ENV)")
+    password = current_app.config["DEMO_PASSWORD"]
+    summary = demo.seed_accounts(password)
+    click.echo(summary.describe())
+    if learner_count and top_up:
+        learner_count = max(0, learner_count - seeding.seeded_count(seed))
+        if learner_count and content.errors():
+            click.echo("No demo learners added: the content has errors (see above).")
+            return
+    if learner_count and content.errors():
+        raise click.ClickException(
+            "the content has errors, so no learners can be drawn from it: "
+            "run `linkwise validate` and fix them first"
+        )
+    if learner_count:
+        report = seeding.seed_learners(
+            learner_count,
+            seed,
+            password,
+            organisation or summary.organisation,
+            with_answers=not without_answers,
+        )
+        click.echo(report.describe())
+    if practices:
+        from app.content import catalogue
+        from app.services.demo_practices import seed_practices
+
+        name = organisation or summary.organisation
+        click.echo("\n".join(seed_practices(name, password, catalogue())))
+
+
+@click.command("recompute-levels")
+@with_appcontext
+def recompute_levels():
+    """Re-rate every learner's competency levels from their evidence."""
+    from app.content import catalogue
+    from app.services.ratings import recompute_levels as recompute
+
+    click.echo(f"re-rated {recompute(catalogue())} learners from their evidence")
+
+
+APP_COMMANDS = (
+    db_cli,
+    create_org,
+    create_user,
+    set_role,
+    set_supervisor,
+    seed_demo,
+    recompute_levels,
+    item_stats_command,
+    *cli_admin.COMMANDS,
+    *cli_credentials.COMMANDS,
+    *cli_teams.COMMANDS,
+    *EXCHANGE_COMMANDS,
+)
+
+if __name__ == "__main__":
+    sys.exit(main())
