@@ -260,8 +260,8 @@ def _until(period, start: datetime) -> datetime | None:
 def _facts(session: Session, certificate: Certificate, row: Credential, now) -> CredentialFacts:
     achievement = achievement_facts(certificate.module_slug)
     user = session.get(User, certificate.user_id)
+    # Grading set the attempt's grade on the session's copy as it wrote the row.
     attempt = session.get(Attempt, certificate.attempt_id)
-    session.refresh(attempt)  # grading updated the row in SQL, past the session's copy
     period = validity(certificate.module_slug, user.profession)
     return CredentialFacts(
         credential_id=row.credential_id,

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.content import catalogue
 from app.domain.certificate_codes import new_certificate_code
@@ -16,7 +17,7 @@ from app.domain.content import quiz_key
 from app.domain.quizzes.attempts import Grade, Shown, grade
 from app.domain.quizzes.model import QuizSettings
 from app.models import Answer, Attempt, Certificate, Evidence, User
-from app.services import credentials, learning, ratings, xapi
+from app.services import credentials, learning, locks, ratings, xapi
 from app.services.upsert import insert_for
 
 # Each marked answer's points and the version of the question it answered, every answer in
@@ -66,6 +67,16 @@ def record_grade(
     ).rowcount
     if claimed != 1:
         raise AlreadyGraded(attempt.id)
+    # The row now holds the grade: so does the object, without reading it back.
+    for key, value in {
+        "status": "graded",
+        "submitted_at": now,
+        "points": result.points,
+        "points_possible": result.points_possible,
+        "percent": result.percent,
+        "passed": result.passed,
+    }.items():
+        set_committed_value(attempt, key, value)
     graded = [
         {
             "attempt": attempt.id,
@@ -116,7 +127,13 @@ def _record_evidence(session: Session, attempt: Attempt, result: Grade, now: dat
     ]
     if not rows:
         return
-    organisation_id = session.scalar(select(User.organisation_id).where(User.id == attempt.user_id))
+    locked = session.info.get(locks.LEARNER_ORGANISATIONS, {})
+    if attempt.user_id in locked:  # read by the learner's lock in this transaction
+        organisation_id = locked[attempt.user_id]
+    else:
+        organisation_id = session.scalar(
+            select(User.organisation_id).where(User.id == attempt.user_id)
+        )
     session.connection().execute(
         _ADD_EVIDENCE, [{**row, "organisation_id": organisation_id} for row in rows]
     )

@@ -18,15 +18,31 @@ from sqlalchemy.orm import Session
 
 from app.models import Attempt, User
 
+# session.info key: learner id -> organisation id, as lock_learner read it.
+LEARNER_ORGANISATIONS = "linkwise.learner_organisations"
 
-def lock_learner(session: Session, user_id: int) -> None:
-    """Wait for the learner's other gradings to finish, and hold them off until commit."""
+
+def lock_learner(session: Session, user_id: int) -> int | None:
+    """Wait for the learner's other gradings to finish, and hold them off until commit.
+
+    Returns the learner's organisation as the lock read it, and keeps it in the session's
+    info for the grading that follows (so it need not ask again).
+    """
     if session.get_bind().dialect.name == "postgresql":
         # NO KEY UPDATE: it serialises gradings without blocking the inserts that refer to
         # the learner (their completions, attempts, evidence).
-        session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
+        organisation_id = session.scalar(
+            select(User.organisation_id).where(User.id == user_id).with_for_update(key_share=True)
+        )
     else:
-        session.execute(update(User).where(User.id == user_id).values(role=User.role))
+        organisation_id = session.scalar(
+            update(User)
+            .where(User.id == user_id)
+            .values(role=User.role)
+            .returning(User.organisation_id)
+        )
+    session.info.setdefault(LEARNER_ORGANISATIONS, {})[user_id] = organisation_id
+    return organisation_id
 
 
 def lock_attempt(session: Session, attempt_id: int) -> int | None:

@@ -14,7 +14,18 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ARRAY, BigInteger, Connection, bindparam, cast, delete, func, select
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Connection,
+    bindparam,
+    cast,
+    delete,
+    func,
+    literal,
+    select,
+    union_all,
+)
 
 from app import db
 from app.domain.competencies import Evidence, PracticeEvent, Rating, rate_learner
@@ -97,31 +108,36 @@ def _rows(connection: Connection, query, user_ids) -> list[tuple]:
 
 
 def load_practice(user_ids: Iterable[int], codes=None, connection: Connection | None = None):
-    """Return each learner's practice steps by competency code (three queries)."""
+    """Return each learner's practice steps by competency code (one query)."""
     connection, ids = connection or db.session().connection(), list(user_ids)
     found: dict[int, dict[str, list[PracticeEvent]]] = defaultdict(lambda: defaultdict(list))
-    queries = (
+    # Self-assessments, requests and decisions as one list of steps: a decision's kind is
+    # its outcome.
+    steps = union_all(
         select(
-            SelfAssessment.user_id, SelfAssessment.competency_code, SelfAssessment.assessed_at
+            literal("self-assessed"),
+            SelfAssessment.user_id,
+            SelfAssessment.competency_code,
+            SelfAssessment.assessed_at,
         ).where(SelfAssessment.user_id.in_(ids)),
         select(
+            literal("requested"),
             ConfirmationRequest.user_id,
             ConfirmationRequest.competency_code,
             ConfirmationRequest.requested_at,
         ).where(ConfirmationRequest.user_id.in_(ids)),
         select(
+            ConfirmationDecision.outcome,
             ConfirmationRequest.user_id,
             ConfirmationRequest.competency_code,
             ConfirmationDecision.decided_at,
-            ConfirmationDecision.outcome,
         )
         .join(ConfirmationRequest, ConfirmationRequest.id == ConfirmationDecision.request_id)
         .where(ConfirmationRequest.user_id.in_(ids)),
     )
-    for kind, query in zip(("self-assessed", "requested", None), queries, strict=True):
-        for user_id, code, at, *outcome in connection.execute(query):
-            if codes is None or code in codes:
-                found[user_id][code].append(PracticeEvent(kind or outcome[0], aware(at)))
+    for kind, user_id, code, at in connection.execute(steps):
+        if codes is None or code in codes:
+            found[user_id][code].append(PracticeEvent(kind, aware(at)))
     return found
 
 
