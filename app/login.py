@@ -20,6 +20,8 @@ class SignedInUser(UserMixin):
         self.role = row.role
         self.profession = row.profession
         self.organisation_id = row.organisation_id
+        # A row read by the sign-in statement says; an account just signed in is asked later.
+        self.is_supervisor = bool(getattr(row, "is_supervisor", False))
 
     def get_id(self) -> str:
         return f"{self.db_id}:{self.session_token}"

@@ -3,7 +3,7 @@
 import secrets
 from functools import cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -18,6 +18,7 @@ from app.domain.accounts import (
     password_problem,
 )
 from app.models import Organisation, User, utcnow
+from app.models_practice import Supervisor
 from app.services import audit
 
 
@@ -109,6 +110,11 @@ SIGNED_IN_COLUMNS = (
     User.profession,
     User.organisation_id,
     User.session_token,
+    # Whether they supervise in their organisation now: pages offer their queue without
+    # asking again.
+    exists()
+    .where(Supervisor.user_id == User.id, Supervisor.organisation_id == User.organisation_id)
+    .label("is_supervisor"),
 )
 
 

@@ -128,6 +128,11 @@ def profile(
         )
     }
     evidence = evidence_for(user_id, codes, catalogue, framework, now)
+    return build_profile(framework, stored, evidence, catalogue, now)
+
+
+def build_profile(framework: Framework, stored, evidence, catalogue: Catalogue, now) -> Profile:
+    """Put a learner's profile together from their stored ratings and evidence in words."""
     assessed = {
         code
         for m in catalogue.modules
@@ -220,7 +225,12 @@ def evidence_for(user_id, codes, catalogue, framework, now) -> dict[str, list[Ev
         .where(EvidenceRow.user_id == user_id, EvidenceRow.competency_code.in_(codes))
         .order_by(EvidenceRow.recorded_at.desc(), EvidenceRow.id)
     ).all()
-    questions = quiz_versions.questions(session, {row.question_version for row in rows})
+    return evidence_in_words(session, rows, catalogue, framework, now)
+
+
+def evidence_in_words(session, rows, catalogue, framework, now) -> dict[str, list[EvidenceItem]]:
+    """Turn evidence rows (code, score, at, version, quiz, response), newest first, into words."""
+    questions = quiz_versions.questions(session, {row[3] for row in rows})
     titles = {m.assessment.id: m.assessment.title for m in catalogue.modules if m.assessment}
     found: dict[str, list[EvidenceItem]] = defaultdict(list)
     for code, score, at, version, quiz_id, response in rows:

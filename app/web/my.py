@@ -16,8 +16,13 @@ from app.content import catalogue
 from app.domain.learning_record import csv_rows
 from app.domain.record_pdf import render_record_pdf
 from app.domain.spreadsheet import csv_text
-from app.services import attainment, certificates, confirmations, practice, record, teams
-from app.services.supervisors import is_supervisor
+from app.services import (
+    certificates,
+    confirmations,
+    my_competencies,
+    record,
+    teams,
+)
 from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("my", __name__, url_prefix="/my")
@@ -28,11 +33,14 @@ require_signed_in_professional(bp)
 def competencies():
     """Show each competency's level, the evidence behind it and what to study next."""
     me = current_user.db_id
-    supervisor = is_supervisor(me, current_user.organisation_id)
+    supervisor = current_user.is_supervisor
+    profile, updates = my_competencies.page(
+        me, current_user.full_name, current_user.profession, catalogue()
+    )
     return render_template(
         "my/competencies.html",
-        profile=attainment.profile(me, catalogue(), profession=current_user.profession),
-        updates=practice.updates(me),
+        profile=profile,
+        updates=updates,
         supervising=len(confirmations.queue(me, checked=True)) if supervisor else 0,
         is_supervisor=supervisor,
     )

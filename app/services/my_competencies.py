@@ -1,0 +1,178 @@
+"""A learner's competencies page in one statement: ratings, evidence and supervisors' replies.
+
+Every visit reads the stored ratings, the answers behind them and recent decisions on the
+learner's requests; one UNION ALL brings all three, each row naming what it is first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    String,
+    bindparam,
+    cast,
+    literal,
+    null,
+    select,
+    union_all,
+)
+
+from app import db
+from app.domain.content import Catalogue
+from app.models import Answer, CompetencyLevel, User, utcnow
+from app.models import Evidence as EvidenceRow
+from app.models_practice import ConfirmationDecision, ConfirmationRequest
+from app.services.attainment import Profile, build_profile, evidence_in_words
+from app.services.practice import UPDATES_FOR, RequestRecord
+from app.services.ratings import aware
+
+
+def _none(type_):
+    # Typed NULLs, so every branch agrees on its columns on PostgreSQL too.
+    return cast(null(), type_)
+
+
+_SELF = bindparam("user_id")
+_CODES = bindparam("codes", expanding=True)
+_SUPERVISOR = User.__table__.alias("supervisor")
+
+# Columns: kind, code, text1-5, number, whole, flag1-2, at1-3, response.
+_PAGE = union_all(
+    select(
+        literal("level"),
+        CompetencyLevel.competency_code,
+        CompetencyLevel.level,
+        CompetencyLevel.practice,
+        _none(String),
+        _none(String),
+        _none(String),
+        cast(CompetencyLevel.score, Float),
+        CompetencyLevel.evidence_count,
+        CompetencyLevel.met,
+        CompetencyLevel.expired,
+        CompetencyLevel.met_until,
+        CompetencyLevel.due_from,
+        _none(DateTime),
+        _none(JSON),
+    ).where(CompetencyLevel.user_id == _SELF, CompetencyLevel.competency_code.in_(_CODES)),
+    select(
+        literal("evidence"),
+        EvidenceRow.competency_code,
+        EvidenceRow.quiz_id,
+        EvidenceRow.question_version,
+        _none(String),
+        _none(String),
+        _none(String),
+        cast(EvidenceRow.score, Float),
+        EvidenceRow.id,
+        _none(Boolean),
+        _none(Boolean),
+        EvidenceRow.recorded_at,
+        _none(DateTime),
+        _none(DateTime),
+        Answer.response,
+    )
+    .outerjoin(
+        Answer,
+        (Answer.attempt_id == EvidenceRow.attempt_id)
+        & (Answer.question_id == EvidenceRow.question_id),
+    )
+    .where(EvidenceRow.user_id == _SELF, EvidenceRow.competency_code.in_(_CODES)),
+    select(
+        literal("update"),
+        ConfirmationRequest.competency_code,
+        _SUPERVISOR.c.full_name,
+        ConfirmationDecision.outcome,
+        ConfirmationDecision.comments,
+        ConfirmationDecision.action_plan,
+        ConfirmationDecision.decided_by_name,
+        _none(Float),
+        ConfirmationRequest.id,
+        _none(Boolean),
+        _none(Boolean),
+        ConfirmationRequest.requested_at,
+        ConfirmationDecision.decided_at,
+        _none(DateTime),
+        _none(JSON),
+    )
+    .join(ConfirmationDecision, ConfirmationDecision.request_id == ConfirmationRequest.id)
+    .outerjoin(_SUPERVISOR, _SUPERVISOR.c.id == ConfirmationRequest.supervisor_id)
+    .where(
+        ConfirmationRequest.user_id == _SELF,
+        ConfirmationDecision.decided_at >= bindparam("since"),
+    ),
+)
+
+
+class _Level(NamedTuple):
+    level: str
+    practice: str
+    score: float | None
+    evidence_count: int
+    met: bool
+    expired: bool
+    met_until: datetime | None
+    due_from: datetime | None
+
+
+def page(
+    user_id: int, full_name: str, profession: str, catalogue: Catalogue, now=None
+) -> tuple[Profile | None, tuple[RequestRecord, ...]]:
+    """Return the learner's profile and supervisors' recent replies (one statement)."""
+    now = now or utcnow()
+    framework = catalogue.framework_for(profession or "")
+    codes = [c.code for c in framework.competencies] if framework else []
+    session = db.session()
+    stored, evidence, replies = {}, [], []
+    for (
+        kind,
+        code,
+        t1,
+        t2,
+        t3,
+        t4,
+        t5,
+        number,
+        whole,
+        f1,
+        f2,
+        at1,
+        at2,
+        _,
+        response,
+    ) in session.connection().execute(
+        _PAGE, {"user_id": user_id, "codes": codes, "since": now - UPDATES_FOR}
+    ):
+        if kind == "level":
+            stored[code] = _Level(t1, t2, number, whole, f1, f2, at1, at2)
+        elif kind == "evidence":
+            evidence.append((whole, (code, number, at1, t2, t1, response)))
+        else:
+            replies.append(
+                RequestRecord(
+                    whole,
+                    code,
+                    full_name,
+                    t1 or "A supervisor no longer on Linkwise",
+                    aware(at1),
+                    t2,
+                    t3 or "",
+                    t4 or "",
+                    t5 or "",
+                    aware(at2),
+                )
+            )
+    # Newest first, as the learner reads them; ties in the order they were recorded.
+    evidence.sort(key=lambda found: found[0])
+    evidence.sort(key=lambda found: aware(found[1][2]), reverse=True)
+    replies.sort(key=lambda r: (r.requested_at, r.id), reverse=True)
+    if framework is None:
+        return None, tuple(replies)
+    words = evidence_in_words(session, [row for _, row in evidence], catalogue, framework, now)
+    return build_profile(framework, stored, words, catalogue, now), tuple(replies)
