@@ -17,6 +17,7 @@ from app import db
 from app.domain.competencies import AWAITING, DUE_SOON, EXPIRED, MET, standing
 from app.domain.content import Catalogue
 from app.domain.frameworks import Framework
+from app.domain.paging import clamp, like_pattern, page_numbers
 from app.models import CompetencyLevel, User, utcnow
 from app.services.ratings import aware
 from app.services.teams import Scope, as_scope, in_scope
@@ -53,6 +54,11 @@ class Grid:
     total: int
     framework: Framework | None = None
 
+    @property
+    def numbers(self) -> list[int | None]:
+        """Return the page numbers the pagination shows, None for a gap."""
+        return page_numbers(self.page, self.pages)
+
 
 def standing_condition(name: str, now: datetime):
     """Return the SQL condition for stored ratings in this standing at `now`."""
@@ -87,14 +93,27 @@ def framework_shown(
     return chosen or (catalogue.frameworks[0] if catalogue.frameworks else None)
 
 
-def learners_where(scope: Scope | int, framework: Framework | None, profession: str = ""):
+def learners_where(
+    scope: Scope | int, framework: Framework | None, profession: str = "", search: str = ""
+):
     """Return the conditions for the learners a grid or export of this framework covers."""
     where = [_learners_of(scope)]
     if framework is not None and framework.applies_to:
         where.append(User.profession.in_(framework.applies_to))
     if profession:
         where.append(User.profession == profession)
+    if search.strip():
+        where.append(search_condition(search))
     return where
+
+
+def search_condition(text: str):
+    """Return the SQL condition for learners whose name or email contains `text`, any case."""
+    pattern = like_pattern(text.strip().lower())
+    return or_(
+        func.lower(User.full_name).like(pattern, escape="\\"),
+        func.lower(User.email).like(pattern, escape="\\"),
+    )
 
 
 def grid(
@@ -107,6 +126,7 @@ def grid(
     module_slug: str = "",
     framework_id: str = "",
     standing_filter: str = "",
+    search: str = "",
     now: datetime | None = None,
 ) -> Grid:
     """Return a page of learners and their ratings (four queries, whatever the page)."""
@@ -118,7 +138,7 @@ def grid(
     codes = [c.code for c in framework.competencies] if framework else []
     if module:
         codes = [code for code in codes if code in module.competency_codes]
-    where = learners_where(scope, framework, profession)
+    where = learners_where(scope, framework, profession, search)
     if standing_filter in FILTERS:
         where.append(
             User.id.in_(
@@ -131,7 +151,7 @@ def grid(
         )
     total = session.scalar(select(func.count(User.id)).where(*where))
     pages = max(1, -(-total // PER_PAGE))
-    page = min(max(page, 1), pages)
+    page = clamp(page, pages)
     query = select(User.id, User.full_name, User.email, User.profession).where(*where)
     if sort == "competent":
         met = (

@@ -51,6 +51,7 @@ def dashboard():
     module = args.get("module") if catalogue().module(args.get("module", "")) else ""
     shown = args.get("framework") if catalogue().framework(args.get("framework", "")) else ""
     status = args.get("status") if args.get("status") in manage.FILTERS else ""
+    search = args.get("q", "").strip()[:200]
     grid = manage.grid(
         g.scope,
         catalogue(),
@@ -60,14 +61,16 @@ def dashboard():
         module_slug=module,
         framework_id=shown,
         standing_filter=status,
+        search=search,
     )
-    filters = {"sort": sort, "profession": profession, "module": module}
+    filters = {"q": search, "sort": sort, "profession": profession, "module": module}
     filters |= {"framework": shown, "status": status}
     return render_template(
         "manage/dashboard.html",
         summary=manage.summary(g.scope, catalogue(), grid.framework),
         grid=grid,
         filters=filters,
+        query={name: value for name, value in filters.items() if value},
         statuses=manage.FILTERS,
         catalogue=catalogue(),
     )
