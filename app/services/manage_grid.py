@@ -53,6 +53,7 @@ class Grid:
     pages: int
     total: int
     framework: Framework | None = None
+    where: tuple = ()  # the SQL conditions for every learner the filters select
 
     @property
     def numbers(self) -> list[int | None]:
@@ -116,6 +117,38 @@ def search_condition(text: str):
     )
 
 
+@dataclass(frozen=True)
+class Filters:
+    """The grid's filters; the summary and the export follow the same ones."""
+
+    search: str = ""
+    profession: str = ""
+    module_slug: str = ""
+    framework_id: str = ""
+    status: str = ""
+
+
+def selection(scope: Scope, catalogue: Catalogue, filters: Filters, now: datetime):
+    """Return the framework shown, its codes shown and the SQL conditions for the learners."""
+    framework = framework_shown(scope, catalogue, filters.framework_id, filters.profession)
+    module = catalogue.module(filters.module_slug) if filters.module_slug else None
+    codes = [c.code for c in framework.competencies] if framework else []
+    if module:
+        codes = [code for code in codes if code in module.competency_codes]
+    where = learners_where(scope, framework, filters.profession, filters.search)
+    if filters.status in FILTERS:
+        where.append(
+            User.id.in_(
+                select(CompetencyLevel.user_id).where(
+                    CompetencyLevel.organisation_id == scope.organisation_id,
+                    CompetencyLevel.competency_code.in_(codes),
+                    standing_condition(filters.status, now),
+                )
+            )
+        )
+    return framework, codes, where
+
+
 def grid(
     scope: Scope | int,
     catalogue: Catalogue,
@@ -133,22 +166,12 @@ def grid(
     session, now = db.session(), now or utcnow()
     scope = as_scope(scope)
     organisation_id = scope.organisation_id
-    framework = framework_shown(scope, catalogue, framework_id, profession)
-    module = catalogue.module(module_slug) if module_slug else None
-    codes = [c.code for c in framework.competencies] if framework else []
-    if module:
-        codes = [code for code in codes if code in module.competency_codes]
-    where = learners_where(scope, framework, profession, search)
-    if standing_filter in FILTERS:
-        where.append(
-            User.id.in_(
-                select(CompetencyLevel.user_id).where(
-                    CompetencyLevel.organisation_id == organisation_id,
-                    CompetencyLevel.competency_code.in_(codes),
-                    standing_condition(standing_filter, now),
-                )
-            )
-        )
+    framework, codes, where = selection(
+        scope,
+        catalogue,
+        Filters(search, profession, module_slug, framework_id, standing_filter),
+        now,
+    )
     total = session.scalar(select(func.count(User.id)).where(*where))
     pages = max(1, -(-total // PER_PAGE))
     page = clamp(page, pages)
@@ -191,7 +214,7 @@ def grid(
                 row.met, aware(row.met_until), aware(row.due_from), row.expired, now
             )
             levels[row.user_id][row.competency_code] = Cell(row.level, row.practice, where_now)
-    return Grid(learners, dict(levels), codes, page, pages, total, framework)
+    return Grid(learners, dict(levels), codes, page, pages, total, framework, tuple(where))
 
 
 def _learners_of(scope: Scope | int):

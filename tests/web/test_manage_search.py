@@ -1,11 +1,15 @@
 """The manager's grid scales: search by name or email, numbered pages, jump to a page."""
 
+import csv
+import io
 import re
 
 from sqlalchemy import update
 
 from app import db
-from app.models import User
+from app.content import catalogue
+from app.domain.content import quiz_key
+from app.models import Completion, User
 from app.services import team_managers, teams
 from tests.conftest import sign_in
 from tests.web.test_manage import add_learners, manager  # noqa: F401
@@ -79,3 +83,55 @@ def test_a_search_within_a_team_managers_scope_stays_in_it(app, manager, make_us
     client = app.test_client()
     sign_in(client, "tm@example.org")
     assert names_on(client.get("/manage/?q=learner").text) == ["Learner 000"]
+
+
+def test_headers_name_each_competency_with_its_code(app, manager):  # noqa: F811
+    add_learners(app, "Riverside PCN", 1)
+    page = manager.get("/manage/").text
+    with app.app_context():
+        first = catalogue().framework_for("link-worker").competencies[0]
+    assert f'<span class="nhsuk-u-visually-hidden">{first.code} {first.name}</span>' in page
+    assert 'class="nhsuk-table__header lw-sticky" scope="row"' in page
+
+
+def csv_learners(response) -> set[str]:
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    return {row[1] for row in rows[1:]}
+
+
+def test_summary_and_export_follow_the_filters(app, manager):  # noqa: F811
+    ids = add_learners(app, "Riverside PCN", 40)
+    add_learners(app, "Hillside PCN", 3)
+    for n in (3, 13, 23, 33):
+        rename(app, ids[n], f"Asha {n}")
+    with app.app_context():
+        module = next(m for m in catalogue().modules if m.assessment)
+        for n in (3, 5):
+            key = quiz_key(module.assessment.id)
+            db.session().add(Completion(user_id=ids[n], module_slug=module.slug, item_key=key))
+        db.session().commit()
+    page = manager.get("/manage/?q=asha&sort=-name").text
+    assert "4 learners" in page and "These figures count the 4 learners" in page
+    assert f"{module.title}</dt>" in page
+    assert re.search(r"1 completed \(25%\)", page)  # Asha 3 only, not learner 5
+    link = re.search(r'href="(/manage/export\.csv[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert "q=asha" in link and "sort" not in link
+    grid_emails = set(re.findall(r"/manage/learners/(\d+)", page))
+    with app.app_context():
+        emails = {db.session().get(User, int(i)).email for i in grid_emails}
+    assert csv_learners(manager.get(link)) == emails
+    # Another filter: a profession nobody has gives an empty export and zero learners.
+    assert "0 learners" in manager.get("/manage/?profession=gp&q=asha").text
+    assert csv_learners(manager.get("/manage/export.csv?profession=gp")) == set()
+    # No filters: every learner of the organisation, as before.
+    assert len(csv_learners(manager.get("/manage/export.csv"))) == 40
+
+
+def test_a_filtered_export_carries_the_module_and_status(app, manager):  # noqa: F811
+    add_learners(app, "Riverside PCN", 3)
+    with app.app_context():
+        module = catalogue().modules[0]
+        shown = {c for c in module.competency_codes if c.startswith("SPLW-")}
+    response = manager.get(f"/manage/export.csv?module={module.slug}")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))[1:]
+    assert {row[3] for row in rows} == shown and len(rows) == 3 * len(shown)
