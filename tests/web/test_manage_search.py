@@ -12,6 +12,7 @@ from app.domain.content import quiz_key
 from app.models import Completion, User
 from app.services import team_managers, teams
 from tests.conftest import sign_in
+from tests.web.test_html_valid import nu_errors
 from tests.web.test_manage import add_learners, manager  # noqa: F401
 
 
@@ -135,3 +136,13 @@ def test_a_filtered_export_carries_the_module_and_status(app, manager):  # noqa:
     response = manager.get(f"/manage/export.csv?module={module.slug}")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))[1:]
     assert {row[3] for row in rows} == shown and len(rows) == 3 * len(shown)
+
+
+def test_the_searched_and_paged_dashboard_is_valid_html(app, manager, tmp_path):  # noqa: F811
+    add_learners(app, "Riverside PCN", 230)
+    pages = {
+        "grid-paged": manager.get("/manage/?page=5&sort=-name").text,
+        "grid-searched": manager.get("/manage/?q=learner+1&status=met").text,
+        "grid-nothing-found": manager.get("/manage/?q=%25nobody").text,
+    }
+    assert nu_errors(pages, tmp_path) == []
