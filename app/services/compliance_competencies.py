@@ -1,0 +1,56 @@
+"""The compliance matrix's optional competency columns: each learner's standing for a framework.
+
+Read from the stored `competency_level` rows, the standing worked out in SQL at the moment
+asked with the grid's rule (`manage_grid.standing_condition`), so a region's learners cost one
+query and no Python per rating.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import case, select
+
+from app import db
+from app.domain.competencies import AWAITING, DUE_SOON, EXPIRED, MET, NOT_MET
+from app.domain.frameworks import Framework
+from app.models import CompetencyLevel
+from app.services.manage_grid import AWAITING_FILTER, standing_condition
+
+NOT_APPLICABLE = "not-applicable"
+# standing -> (words, icon, the status tag's colour): colour plus text and an icon.
+LABELS = {
+    MET: ("Met", "✓", "complete"),
+    DUE_SOON: ("Due soon", "!", "due-soon"),
+    EXPIRED: ("Expired", "↻", "expired"),
+    AWAITING_FILTER: ("Awaiting confirmation", "…", "assigned"),
+    NOT_MET: ("Not met", "–", "not-assigned"),
+    NOT_APPLICABLE: ("Not applicable", "", "not-assigned"),
+}
+COUNTED = (MET, DUE_SOON)  # met for now, renewal or not
+
+
+def standings(organisation_id: int, learners, codes: list[str], now: datetime) -> dict:
+    """Return {(user id, code): standing} for the learners selected (one query)."""
+    if not codes:
+        return {}
+    standing = case(
+        (standing_condition(MET, now), MET),
+        (standing_condition(DUE_SOON, now), DUE_SOON),
+        (standing_condition(EXPIRED, now), EXPIRED),
+        (CompetencyLevel.practice == AWAITING, AWAITING_FILTER),
+        else_=NOT_MET,
+    )
+    rows = db.session().execute(
+        select(CompetencyLevel.user_id, CompetencyLevel.competency_code, standing).where(
+            CompetencyLevel.organisation_id == organisation_id,
+            CompetencyLevel.user_id.in_(learners),
+            CompetencyLevel.competency_code.in_(codes),
+        )
+    )
+    return {(user_id, code): found for user_id, code, found in rows}
+
+
+def cells_for(framework: Framework, found: dict, user_id: int, profession: str) -> tuple[str, ...]:
+    """Return one learner's standing in each competency of the framework, in its order."""
+    if framework.applies_to and profession not in framework.applies_to:
+        return tuple(NOT_APPLICABLE for _ in framework.competencies)
+    return tuple(found.get((user_id, c.code), NOT_MET) for c in framework.competencies)
