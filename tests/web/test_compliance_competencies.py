@@ -15,6 +15,7 @@ from app.services import compliance, teams
 from tests.conftest import sign_in
 from tests.web.journeys import user_id
 from tests.web.test_compliance import TODAY, practices  # noqa: F401
+from tests.web.test_html_valid import nu_errors
 
 NOW = datetime.now(UTC)
 
@@ -111,3 +112,10 @@ def test_the_page_and_exports_carry_the_competency_columns_and_filters(
     assert figures[("Competency met", first)] == 1
     plain = client.get("/manage/compliance").text
     assert 'id="by-competency"' not in plain
+
+
+def test_the_matrix_with_competency_columns_is_valid_html(app, client, practices, tmp_path):  # noqa: F811
+    rated(app, practices)
+    sign_in(client, "lead@example.org")
+    pages = {"compliance-competencies": client.get("/manage/compliance?framework=referrer").text}
+    assert nu_errors(pages, tmp_path) == []
