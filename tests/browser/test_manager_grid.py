@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, screenshot
 from tests.conftest import DEMO_PASSWORD
+from tests.web.pcn import make_pcn
 from tests.web.test_manage import add_learners
 
 
@@ -44,3 +45,21 @@ def test_manager_searches_jumps_to_a_page_and_keeps_names_in_view(
         page.locator("#learners").scroll_into_view_if_needed()
         page.screenshot(path=f"{shots}/grid-scrolled.png", full_page=False)
         page.screenshot(path=f"{shots}/dashboard-full.png", full_page=True)
+
+
+def test_the_matrix_with_competency_columns_is_accessible(app, page, live_server, make_user):
+    make_pcn(app, runner=app.test_cli_runner(), make_user=make_user)
+    page.set_viewport_size({"width": 900, "height": 900})
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill("lead@example.org")
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server + "/manage/compliance")
+    page.get_by_label("Competencies of").select_option("referrer")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("#by-competency")).to_be_visible()
+    expect(page.locator(".lw-compliance tbody tr").first).to_contain_text("Not met")
+    assert_accessible(page)
+    shots = os.environ.get("LINKWISE_SHOTS_DIR")
+    if shots:
+        page.screenshot(path=f"{shots}/compliance-competencies.png", full_page=True)
