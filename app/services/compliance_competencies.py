@@ -12,7 +12,8 @@ from sqlalchemy import case, select
 from app import db
 from app.domain.competencies import AWAITING, DUE_SOON, EXPIRED, MET, NOT_MET
 from app.domain.frameworks import Framework
-from app.models import CompetencyLevel
+from app.models import CompetencyLevel, User
+from app.models_teams import TeamMember
 from app.services.manage_grid import AWAITING_FILTER, standing_condition
 
 NOT_APPLICABLE = "not-applicable"
@@ -28,8 +29,12 @@ LABELS = {
 COUNTED = (MET, DUE_SOON)  # met for now, renewal or not
 
 
-def standings(organisation_id: int, learners, codes: list[str], now: datetime) -> dict:
-    """Return {(user id, code): standing} for the learners selected (one query)."""
+def standings(organisation_id: int, where: list, codes: list[str], now: datetime) -> dict:
+    """Return {(user id, code): standing} for the learners `where` selects (one query).
+
+    A join, not `user_id IN (the learners)`: PostgreSQL plans the IN with the team join
+    inside it as a loop, a minute at 10,000 learners.
+    """
     if not codes:
         return {}
     standing = case(
@@ -40,9 +45,12 @@ def standings(organisation_id: int, learners, codes: list[str], now: datetime) -
         else_=NOT_MET,
     )
     rows = db.session().execute(
-        select(CompetencyLevel.user_id, CompetencyLevel.competency_code, standing).where(
+        select(CompetencyLevel.user_id, CompetencyLevel.competency_code, standing)
+        .join(User, User.id == CompetencyLevel.user_id)
+        .outerjoin(TeamMember, TeamMember.user_id == User.id)
+        .where(
+            *where,
             CompetencyLevel.organisation_id == organisation_id,
-            CompetencyLevel.user_id.in_(learners),
             CompetencyLevel.competency_code.in_(codes),
         )
     )
