@@ -110,7 +110,7 @@ def matrix(
     done = completion_dates(User.id.in_(chosen), catalogue) if learners else {}
     framework = catalogue.framework(filters.framework_id) if filters.framework_id else None
     codes = [c.code for c in framework.competencies] if framework else []
-    found = standings(scope.organisation_id, where, codes, now or utcnow()) if learners else {}
+    found = standings(scope.organisation_id, {r.id for r in learners}, codes, now or utcnow())
     rows = []
     for learner in learners:
         mine = {rule.module_slug: rule for rule in bound[learner.id]}
