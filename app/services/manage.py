@@ -82,10 +82,8 @@ def summary(scope: Scope | int, catalogue: Catalogue, framework=None, shown=None
     )
     applicable = learners
     if shown is not None:
-        counted = counted.where(
-            CompetencyLevel.user_id.in_(select(User.id).where(*who)),
-            CompetencyLevel.competency_code.in_(shown.codes),
-        )
+        # A join: as `user_id IN (the learners)` with the codes, PostgreSQL looped (seconds).
+        counted = counted.join(User, User.id == CompetencyLevel.user_id).where(*who)
     elif framework is not None and framework.applies_to:
         who = learners_where(scope, framework)
         applicable = session.scalar(select(func.count(User.id)).where(*who))
