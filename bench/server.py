@@ -163,9 +163,10 @@ def databases(folder: str):
     """Yield (label, URL) for SQLite, then for a throwaway PostgreSQL database when one is named.
 
     The PostgreSQL server is the one BENCH_DATABASE_URL or TEST_DATABASE_URL names; its
-    throwaway database is dropped when the caller moves on.
+    throwaway database is dropped when the caller moves on. BENCH_POSTGRES_ONLY skips SQLite.
     """
-    yield "SQLite", f"sqlite:///{folder}/bench.db"
+    if not os.environ.get("BENCH_POSTGRES_ONLY"):
+        yield "SQLite", f"sqlite:///{folder}/bench.db"
     server_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     if server_url:
         url, drop = throwaway_postgres(server_url)

@@ -6,7 +6,7 @@ download holds exactly the rows and figures of the filtered page (every page of 
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -15,9 +15,11 @@ from app import db
 from app.domain import assignments as rules
 from app.domain.accounts import PROFESSIONS
 from app.domain.content import Catalogue
-from app.models import User
+from app.models import User, utcnow
 from app.models_teams import Team, TeamMember
 from app.services.assignments import completion_dates, learner_rules
+from app.services.compliance_competencies import COUNTED, NOT_APPLICABLE, cells_for, standings
+from app.services.compliance_competencies import LABELS as COMPETENCY_LABELS
 from app.services.teams import Scope, in_scope
 
 PER_PAGE = 50
@@ -31,6 +33,7 @@ class Filters:
     team_id: int | None = None
     profession: str = ""
     status: str = ""
+    framework_id: str = ""  # competency columns for this framework too
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Row:
     profession: str
     team: str
     cells: tuple[rules.Standing | None, ...]
+    competencies: tuple[str, ...] = ()  # standing in each competency column
 
 
 @dataclass(frozen=True)
@@ -71,10 +75,17 @@ class Matrix:
     page: int = 1
     pages: int = 1
     shown: tuple[Row, ...] = field(default=())
+    competencies: tuple[tuple[str, str], ...] = ()  # (code, name) of each competency column
+    by_competency: tuple[Share, ...] = ()
 
 
 def matrix(
-    scope: Scope, catalogue: Catalogue, filters: Filters, day: date, page: int | None = 1
+    scope: Scope,
+    catalogue: Catalogue,
+    filters: Filters,
+    day: date,
+    page: int | None = 1,
+    now: datetime | None = None,
 ) -> Matrix:
     """Return the matrix for the filters on a day; page=None keeps every row (exports)."""
     session = db.session()
@@ -97,6 +108,9 @@ def matrix(
     modules = tuple((m.slug, m.title) for m in catalogue.modules if m.slug in assigned)
     chosen = select(User.id).outerjoin(TeamMember, TeamMember.user_id == User.id).where(*where)
     done = completion_dates(User.id.in_(chosen), catalogue) if learners else {}
+    framework = catalogue.framework(filters.framework_id) if filters.framework_id else None
+    codes = [c.code for c in framework.competencies] if framework else []
+    found = standings(scope.organisation_id, {r.id for r in learners}, codes, now or utcnow())
     rows = []
     for learner in learners:
         mine = {rule.module_slug: rule for rule in bound[learner.id]}
@@ -114,6 +128,7 @@ def matrix(
                 PROFESSIONS.get(learner.profession, learner.profession),
                 learner.name or NO_TEAM,
                 cells,
+                cells_for(framework, found, learner.id, learner.profession) if framework else (),
             )
         )
     pages = max(1, -(-len(rows) // PER_PAGE))
@@ -128,6 +143,8 @@ def matrix(
         page or 1,
         pages,
         tuple(shown),
+        tuple((c.code, c.name) for c in framework.competencies) if framework else (),
+        _competency_shares(rows, codes),
     )
 
 
@@ -135,6 +152,15 @@ def matrix(
 def _standing(rule: rules.Rule, completed_on: date | None, day: date) -> rules.Standing:
     # Thousands of learners share a rule and a completion day (or none): each pair once.
     return rules.standing(rule, completed_on, day)
+
+
+def _competency_shares(rows: list[Row], codes: list[str]) -> tuple[Share, ...]:
+    found = []
+    for index, code in enumerate(codes):
+        cells = [row.competencies[index] for row in rows]
+        cells = [cell for cell in cells if cell != NOT_APPLICABLE]
+        found.append(Share(code, len(cells), sum(cell in COUNTED for cell in cells)))
+    return tuple(found)
 
 
 def _status(cell: rules.Standing | None) -> str:
@@ -160,6 +186,7 @@ def table(found: Matrix) -> list[list]:
     header = ["Learner", "Email", "Profession", "Team"]
     for _, title in found.modules:
         header += [f"{title}: status", f"{title}: due", f"{title}: completed"]
+    header += [f"{code} {name}" for code, name in found.competencies]
     lines = [header]
     for row in found.rows:
         line = [row.name, row.email, row.profession, row.team]
@@ -168,6 +195,7 @@ def table(found: Matrix) -> list[list]:
                 line += [rules.LABELS[rules.NOT_ASSIGNED][0], "", ""]
             else:
                 line += [cell.label, _iso(cell.due_on), _iso(cell.completed_on)]
+        line += [COMPETENCY_LABELS[standing][0] for standing in row.competencies]
         lines.append(line)
     return lines
 
@@ -177,6 +205,9 @@ def figures(found: Matrix) -> list[list]:
     lines = [["Group", "Name", "Assigned", "Compliant", "Percent compliant"]]
     lines += [["Module", s.name, s.assigned, s.compliant, s.percent] for s in found.by_module]
     lines += [["Team", s.name, s.assigned, s.compliant, s.percent] for s in found.by_team]
+    lines += [
+        ["Competency met", s.name, s.assigned, s.compliant, s.percent] for s in found.by_competency
+    ]
     return lines
 
 

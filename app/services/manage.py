@@ -23,9 +23,11 @@ from app.services.manage_grid import (  # the grid's names, for the views and te
     FILTERS,
     PER_PAGE,  # noqa: F401
     SORTS,  # noqa: F401
+    Filters,
     Grid,  # noqa: F401
     grid,  # noqa: F401
     learners_where,
+    selection,
     standing_condition,
 )
 from app.services.ratings import aware
@@ -45,16 +47,22 @@ class Summary:
     framework_learners: int = 0  # learners the framework shown applies to
 
 
-def summary(scope: Scope | int, catalogue: Catalogue, framework=None) -> Summary:
+def summary(scope: Scope | int, catalogue: Catalogue, framework=None, shown=None) -> Summary:
     """Count learners, module completions and levels per competency (five queries).
 
     With a framework, levels and learners are counted for the professions it applies to.
+    With the grid `shown`, every figure counts the learners its filters select (its total
+    reused).
     """
     session = db.session()
     scope = as_scope(scope)
     organisation_id = scope.organisation_id
     organisation = session.get(Organisation, organisation_id)
-    learners = session.scalar(select(func.count(User.id)).where(in_scope(scope)))
+    if shown is not None:
+        who, learners = list(shown.where), shown.total
+    else:
+        who = [in_scope(scope)]
+        learners = session.scalar(select(func.count(User.id)).where(*who))
     quiz_keys = {quiz_key(m.assessment.id): m.slug for m in catalogue.modules if m.assessment}
     completed = dict.fromkeys((m.slug for m in catalogue.modules), 0)
     by_month: dict[str, int] = defaultdict(int)
@@ -63,7 +71,7 @@ def summary(scope: Scope | int, catalogue: Catalogue, framework=None) -> Summary
     for key, when, count in session.execute(
         select(Completion.item_key, month, func.count())
         .join(User, User.id == Completion.user_id)
-        .where(in_scope(scope), Completion.item_key.in_(quiz_keys))
+        .where(*who, Completion.item_key.in_(quiz_keys))
         .group_by(Completion.item_key, month)
     ):
         completed[quiz_keys[key]] += count
@@ -73,7 +81,10 @@ def summary(scope: Scope | int, catalogue: Catalogue, framework=None) -> Summary
         CompetencyLevel.organisation_id == organisation_id
     )
     applicable = learners
-    if framework is not None and framework.applies_to:
+    if shown is not None:
+        # A join: as `user_id IN (the learners)` with the codes, PostgreSQL looped (seconds).
+        counted = counted.join(User, User.id == CompetencyLevel.user_id).where(*who)
+    elif framework is not None and framework.applies_to:
         who = learners_where(scope, framework)
         applicable = session.scalar(select(func.count(User.id)).where(*who))
         counted = counted.where(CompetencyLevel.user_id.in_(select(User.id).where(*who)))
@@ -100,15 +111,24 @@ def learner_in(scope: Scope | int, user_id: int, *, viewer_id: int) -> User | No
 
 
 def export_rows(
-    scope: Scope | int, catalogue: Catalogue, actor_id: int, standing_filter: str = ""
+    scope: Scope | int,
+    catalogue: Catalogue,
+    actor_id: int,
+    standing_filter: str = "",
+    filters: Filters | None = None,
 ) -> Iterator[list]:
     """Yield one row per learner and competency of their framework; audit-logged.
 
     With a standing filter, only the rows in that standing (met, due soon, expired,
-    awaiting confirmation) now.
+    awaiting confirmation) now. With the grid's filters, the grid's learners (every page)
+    and the competencies it shows.
     """
     session, now = db.session(), utcnow()
     scope = as_scope(scope)
+    who, codes_for = [in_scope(scope)], {}
+    if filters is not None:
+        _, codes, who = selection(scope, catalogue, filters, now)
+        codes_for, standing_filter = _Shown(codes), filters.status
     organisation = session.get(Organisation, scope.organisation_id)
     audit.record(session, "export.competencies", actor_id=actor_id, organisation=organisation.name)
     session.commit()
@@ -125,7 +145,6 @@ def export_rows(
         "met",
         "met_until",
     ]
-    codes_for: dict[str, list[str]] = {}
     # Core rows (no ORM loading), the date formatted by the database: this loop runs once
     # per learner and competency, millions of times for a region.
     joined = CompetencyLevel.user_id == User.id
@@ -149,7 +168,7 @@ def export_rows(
             CompetencyLevel.expired,
         )
         .outerjoin(CompetencyLevel, joined)
-        .where(in_scope(scope))
+        .where(*who)
         .order_by(User.full_name, User.id)
         .execution_options(yield_per=5000)
     )
@@ -171,6 +190,19 @@ def export_rows(
                 aware(until).date().isoformat() if until and where in (MET, DUE_SOON) else "",
             )
     yield from _learner_rows(person, found, codes_for, catalogue, standing_filter)
+
+
+class _Shown(dict):
+    # Every profession gets the codes the filtered grid shows.
+    def __init__(self, codes: list[str]):
+        super().__init__()
+        self.codes = codes
+
+    def __contains__(self, profession) -> bool:
+        return True
+
+    def __getitem__(self, profession) -> list[str]:
+        return self.codes
 
 
 UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "", NOT_STARTED, STANDING_NAMES[NOT_MET], "")

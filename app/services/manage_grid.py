@@ -17,6 +17,7 @@ from app import db
 from app.domain.competencies import AWAITING, DUE_SOON, EXPIRED, MET, standing
 from app.domain.content import Catalogue
 from app.domain.frameworks import Framework
+from app.domain.paging import clamp, like_pattern, page_numbers
 from app.models import CompetencyLevel, User, utcnow
 from app.services.ratings import aware
 from app.services.teams import Scope, as_scope, in_scope
@@ -52,6 +53,12 @@ class Grid:
     pages: int
     total: int
     framework: Framework | None = None
+    where: tuple = ()  # the SQL conditions for every learner the filters select
+
+    @property
+    def numbers(self) -> list[int | None]:
+        """Return the page numbers the pagination shows, None for a gap."""
+        return page_numbers(self.page, self.pages)
 
 
 def standing_condition(name: str, now: datetime):
@@ -87,14 +94,59 @@ def framework_shown(
     return chosen or (catalogue.frameworks[0] if catalogue.frameworks else None)
 
 
-def learners_where(scope: Scope | int, framework: Framework | None, profession: str = ""):
+def learners_where(
+    scope: Scope | int, framework: Framework | None, profession: str = "", search: str = ""
+):
     """Return the conditions for the learners a grid or export of this framework covers."""
     where = [_learners_of(scope)]
     if framework is not None and framework.applies_to:
         where.append(User.profession.in_(framework.applies_to))
     if profession:
         where.append(User.profession == profession)
+    if search.strip():
+        where.append(search_condition(search))
     return where
+
+
+def search_condition(text: str):
+    """Return the SQL condition for learners whose name or email contains `text`, any case."""
+    pattern = like_pattern(text.strip().lower())
+    return or_(
+        func.lower(User.full_name).like(pattern, escape="\\"),
+        func.lower(User.email).like(pattern, escape="\\"),
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The grid's filters; the summary and the export follow the same ones."""
+
+    search: str = ""
+    profession: str = ""
+    module_slug: str = ""
+    framework_id: str = ""
+    status: str = ""
+
+
+def selection(scope: Scope, catalogue: Catalogue, filters: Filters, now: datetime):
+    """Return the framework shown, its codes shown and the SQL conditions for the learners."""
+    framework = framework_shown(scope, catalogue, filters.framework_id, filters.profession)
+    module = catalogue.module(filters.module_slug) if filters.module_slug else None
+    codes = [c.code for c in framework.competencies] if framework else []
+    if module:
+        codes = [code for code in codes if code in module.competency_codes]
+    where = learners_where(scope, framework, filters.profession, filters.search)
+    if filters.status in FILTERS:
+        where.append(
+            User.id.in_(
+                select(CompetencyLevel.user_id).where(
+                    CompetencyLevel.organisation_id == scope.organisation_id,
+                    CompetencyLevel.competency_code.in_(codes),
+                    standing_condition(filters.status, now),
+                )
+            )
+        )
+    return framework, codes, where
 
 
 def grid(
@@ -107,31 +159,22 @@ def grid(
     module_slug: str = "",
     framework_id: str = "",
     standing_filter: str = "",
+    search: str = "",
     now: datetime | None = None,
 ) -> Grid:
     """Return a page of learners and their ratings (four queries, whatever the page)."""
     session, now = db.session(), now or utcnow()
     scope = as_scope(scope)
     organisation_id = scope.organisation_id
-    framework = framework_shown(scope, catalogue, framework_id, profession)
-    module = catalogue.module(module_slug) if module_slug else None
-    codes = [c.code for c in framework.competencies] if framework else []
-    if module:
-        codes = [code for code in codes if code in module.competency_codes]
-    where = learners_where(scope, framework, profession)
-    if standing_filter in FILTERS:
-        where.append(
-            User.id.in_(
-                select(CompetencyLevel.user_id).where(
-                    CompetencyLevel.organisation_id == organisation_id,
-                    CompetencyLevel.competency_code.in_(codes),
-                    standing_condition(standing_filter, now),
-                )
-            )
-        )
+    framework, codes, where = selection(
+        scope,
+        catalogue,
+        Filters(search, profession, module_slug, framework_id, standing_filter),
+        now,
+    )
     total = session.scalar(select(func.count(User.id)).where(*where))
     pages = max(1, -(-total // PER_PAGE))
-    page = min(max(page, 1), pages)
+    page = clamp(page, pages)
     query = select(User.id, User.full_name, User.email, User.profession).where(*where)
     if sort == "competent":
         met = (
@@ -171,7 +214,7 @@ def grid(
                 row.met, aware(row.met_until), aware(row.due_from), row.expired, now
             )
             levels[row.user_id][row.competency_code] = Cell(row.level, row.practice, where_now)
-    return Grid(learners, dict(levels), codes, page, pages, total, framework)
+    return Grid(learners, dict(levels), codes, page, pages, total, framework, tuple(where))
 
 
 def _learners_of(scope: Scope | int):

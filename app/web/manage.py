@@ -42,32 +42,41 @@ def _managers_of_an_organisation_only():
     g.scope = teams.scope_of(current_user.db_id, current_user.organisation_id)
 
 
+def _grid_filters() -> tuple[manage.Filters, str]:
+    args, found = request.args, catalogue()
+    return manage.Filters(
+        search=args.get("q", "").strip()[:200],
+        profession=args.get("profession") if args.get("profession") in PROFESSIONS else "",
+        module_slug=args.get("module") if found.module(args.get("module", "")) else "",
+        framework_id=args.get("framework") if found.framework(args.get("framework", "")) else "",
+        status=args.get("status") if args.get("status") in manage.FILTERS else "",
+    ), args.get("sort") if args.get("sort") in manage.SORTS else "name"
+
+
 @bp.get("/")
 def dashboard():
-    """Show the organisation's summary, charts and the learner x competency grid."""
-    args = request.args
-    sort = args.get("sort") if args.get("sort") in manage.SORTS else "name"
-    profession = args.get("profession") if args.get("profession") in PROFESSIONS else ""
-    module = args.get("module") if catalogue().module(args.get("module", "")) else ""
-    shown = args.get("framework") if catalogue().framework(args.get("framework", "")) else ""
-    status = args.get("status") if args.get("status") in manage.FILTERS else ""
+    """Show the organisation's summary, charts and the learner x competency grid, filtered."""
+    chosen, sort = _grid_filters()
     grid = manage.grid(
         g.scope,
         catalogue(),
-        page=args.get("page", 1, type=int),
+        page=request.args.get("page", 1, type=int),
         sort=sort,
-        profession=profession,
-        module_slug=module,
-        framework_id=shown,
-        standing_filter=status,
+        profession=chosen.profession,
+        module_slug=chosen.module_slug,
+        framework_id=chosen.framework_id,
+        standing_filter=chosen.status,
+        search=chosen.search,
     )
-    filters = {"sort": sort, "profession": profession, "module": module}
-    filters |= {"framework": shown, "status": status}
+    filters = {"q": chosen.search, "sort": sort, "profession": chosen.profession}
+    filters |= {"module": chosen.module_slug, "framework": chosen.framework_id}
+    filters |= {"status": chosen.status}
     return render_template(
         "manage/dashboard.html",
-        summary=manage.summary(g.scope, catalogue(), grid.framework),
+        summary=manage.summary(g.scope, catalogue(), grid.framework, grid),
         grid=grid,
         filters=filters,
+        query={name: value for name, value in filters.items() if value},
         statuses=manage.FILTERS,
         catalogue=catalogue(),
     )
@@ -139,9 +148,12 @@ def supervisor(user_id: int):
 
 @bp.get("/export.csv")
 def export():
-    """Stream one CSV row per learner and competency."""
-    status = request.args.get("status", "")
-    rows = manage.export_rows(g.scope, catalogue(), current_user.db_id, status)
+    """Stream one CSV row per learner and competency, for the grid's filters when given."""
+    chosen, _ = _grid_filters()
+    filtered = any(request.args.get(name) for name in ("q", "profession", "module", "framework"))
+    rows = manage.export_rows(
+        g.scope, catalogue(), current_user.db_id, chosen.status, chosen if filtered else None
+    )
     # About 64 KB a chunk: a write per row would cost the server a send per row.
     return Response(
         stream_with_context(csv_chunks(rows, CHUNK_SIZE)),

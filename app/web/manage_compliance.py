@@ -9,6 +9,7 @@ from app.domain.accounts import PROFESSIONS
 from app.domain.assignments import LABELS
 from app.domain.spreadsheet import csv_text, xlsx_bytes
 from app.services import assignments, audit, compliance, teams
+from app.services.compliance_competencies import LABELS as COMPETENCY_LABELS
 from app.web.manage import bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -18,10 +19,12 @@ def _filters() -> compliance.Filters:
     args = request.args
     team = args.get("team", "")
     visible = {t.id for t in teams.teams_in(g.scope)}
+    framework = args.get("framework", "")
     return compliance.Filters(
         team_id=int(team) if team.isdigit() and int(team) in visible else None,
         profession=args.get("profession") if args.get("profession") in PROFESSIONS else "",
         status=args.get("status") if args.get("status") in LABELS else "",
+        framework_id=framework if catalogue().framework(framework) else "",
     )
 
 
@@ -38,6 +41,8 @@ def compliance_page():
         filters=filters,
         teams=teams.teams_in(g.scope),
         labels=LABELS,
+        competency_labels=COMPETENCY_LABELS,
+        frameworks=catalogue().frameworks,
     )
 
 

@@ -1,0 +1,30 @@
+"""Numbered paging: which page numbers a pagination bar shows, with gaps between them."""
+
+
+def page_numbers(page: int, pages: int, around: int = 1) -> list[int | None]:
+    """Return the first, last and pages near `page`, with None where pages are skipped."""
+    if pages < 1:
+        return []
+    shown = {1, pages} | set(range(page - around, page + around + 1))
+    numbers: list[int | None] = []
+    previous = 0
+    for number in sorted(n for n in shown if 1 <= n <= pages):
+        if number - previous == 2:
+            numbers.append(number - 1)  # a gap of one page: show the page, not an ellipsis
+        elif number - previous > 2:
+            numbers.append(None)
+        numbers.append(number)
+        previous = number
+    return numbers
+
+
+def clamp(page: int, pages: int) -> int:
+    """Return the page asked for, brought within 1 to `pages`."""
+    return min(max(page, 1), max(pages, 1))
+
+
+def like_pattern(text: str, escape: str = "\\") -> str:
+    """Return a LIKE pattern that finds `text` anywhere, its wildcards taken literally."""
+    for special in (escape, "%", "_"):
+        text = text.replace(special, escape + special)
+    return f"%{text}%"

@@ -1,0 +1,65 @@
+"""A manager searches, pages and scrolls the competency grid sideways in Chromium."""
+
+import os
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible, screenshot
+from tests.conftest import DEMO_PASSWORD
+from tests.web.pcn import make_pcn
+from tests.web.test_manage import add_learners
+
+
+def test_manager_searches_jumps_to_a_page_and_keeps_names_in_view(
+    app, page, live_server, make_user
+):
+    make_user(email="manager@example.org", role="manager", org="Riverside PCN")
+    add_learners(app, "Riverside PCN", 230)
+    page.set_viewport_size({"width": 900, "height": 900})
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill("manager@example.org")
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server + "/manage/")
+    page.get_by_label("Go to page (1 to 10)").fill("7")
+    page.get_by_role("button", name="Go", exact=True).click()
+    expect(page.get_by_text("page 7 of 10")).to_be_visible()
+    expect(page.locator('.nhsuk-pagination [aria-current="page"]')).to_have_text("7")
+    assert_accessible(page)
+    page.get_by_label("Search by name or email").fill("LEARNER 2")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_text("These figures count the 30 learners")).to_be_visible()
+    page.get_by_role("link", name="Page 2", exact=True).click()
+    expect(page.get_by_text("page 2 of 2")).to_be_visible()
+    scroller = page.locator(".lw-grid-scroll")
+    scroller.evaluate("element => { element.scrollLeft = 400 }")
+    name = page.locator(".lw-grid tbody th").first
+    box, frame = name.bounding_box(), scroller.bounding_box()
+    assert abs(box["x"] - frame["x"]) < 2  # the learner column stays at the left edge
+    assert_accessible(page)
+    screenshot(page, "manage-grid-scrolled")
+    shots = os.environ.get("LINKWISE_SHOTS_DIR")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        page.locator("#learners").scroll_into_view_if_needed()
+        page.screenshot(path=f"{shots}/grid-scrolled.png", full_page=False)
+        page.screenshot(path=f"{shots}/dashboard-full.png", full_page=True)
+
+
+def test_the_matrix_with_competency_columns_is_accessible(app, page, live_server, make_user):
+    make_pcn(app, runner=app.test_cli_runner(), make_user=make_user)
+    page.set_viewport_size({"width": 900, "height": 900})
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill("lead@example.org")
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server + "/manage/compliance")
+    page.get_by_label("Competencies of").select_option("referrer")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("#by-competency")).to_be_visible()
+    expect(page.locator(".lw-compliance tbody tr").first).to_contain_text("Not met")
+    assert_accessible(page)
+    shots = os.environ.get("LINKWISE_SHOTS_DIR")
+    if shots:
+        page.screenshot(path=f"{shots}/compliance-competencies.png", full_page=True)
