@@ -39,7 +39,7 @@ from app.services.teams import Scope, as_scope, in_scope
 class Summary:
     """Headline figures for one organisation."""
 
-    organisation: Organisation
+    organisation: str  # its name
     learners: int
     completed: dict[str, int]  # module slug -> learners who passed its quiz
     levels: dict[str, dict[str, int]]  # competency code -> level -> learners
@@ -57,7 +57,10 @@ def summary(scope: Scope | int, catalogue: Catalogue, framework=None, shown=None
     session = db.session()
     scope = as_scope(scope)
     organisation_id = scope.organisation_id
-    organisation = session.get(Organisation, organisation_id)
+    # The scope read the organisation's name with the manager's teams; else ask for it.
+    organisation = scope.organisation_name or session.scalar(
+        select(Organisation.name).where(Organisation.id == organisation_id)
+    )
     if shown is not None:
         who, learners = list(shown.where), shown.total
     else:

@@ -7,7 +7,7 @@ so a learner outside the scope is not found, exactly as if they did not exist.
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, exists, func, literal, select, update
 from sqlalchemy.orm import aliased
 
 from app import db
@@ -34,6 +34,7 @@ class Scope:
 
     organisation_id: int
     team_ids: tuple[int, ...] | None = None  # None: the whole organisation
+    organisation_name: str = ""  # when the scope was read with it
 
     @property
     def whole_organisation(self) -> bool:
@@ -52,16 +53,25 @@ class TeamRow:
 
 
 def scope_of(manager_id: int, organisation_id: int) -> Scope:
-    """Return the manager's scope (one query)."""
-    teams = tuple(
-        db.session().scalars(
-            select(TeamManager.team_id)
-            .join(Team, Team.id == TeamManager.team_id)
-            .where(TeamManager.user_id == manager_id, Team.organisation_id == organisation_id)
-            .order_by(TeamManager.team_id)
-        )
+    """Return the manager's scope, with their organisation's name (one query)."""
+    managed = (
+        select(TeamManager.team_id)
+        .join(Team, Team.id == TeamManager.team_id)
+        .where(TeamManager.user_id == manager_id, Team.organisation_id == organisation_id)
+        .subquery()
     )
-    return Scope(organisation_id, teams or None)
+    rows = (
+        db.session()
+        .execute(
+            select(Organisation.name, managed.c.team_id)
+            .outerjoin(managed, literal(True))
+            .where(Organisation.id == organisation_id)
+            .order_by(managed.c.team_id)
+        )
+        .all()
+    )
+    teams = tuple(team_id for _, team_id in rows if team_id is not None)
+    return Scope(organisation_id, teams or None, rows[0][0] if rows else "")
 
 
 def as_scope(scope: Scope | int) -> Scope:
