@@ -105,17 +105,7 @@ def view(supervisor_id: int, request_id: int, catalogue: Catalogue) -> RequestVi
         code=request.competency_code,
     )
     given = assessments(request.user_id, request.competency_code)
-    sent = (
-        session.get(SelfAssessment, request.self_assessment_id)
-        if request.self_assessment_id
-        else None
-    )
-    level = session.scalar(
-        select(CompetencyLevel.level).where(
-            CompetencyLevel.user_id == request.user_id,
-            CompetencyLevel.competency_code == request.competency_code,
-        )
-    )
+    sent, level = _sent_and_rated(session, request)
     evidence = evidence_for(request.user_id, [competency.code], catalogue, framework, utcnow())
     return RequestView(
         record,
@@ -206,17 +196,7 @@ def signed_record(viewer_id: int, request_id: int, catalogue: Catalogue) -> Conf
     if competency is None:
         raise NotFound(request_id)
     framework = catalogue.framework(competency.framework_id)
-    sent = (
-        session.get(SelfAssessment, request.self_assessment_id)
-        if request.self_assessment_id
-        else None
-    )
-    level = session.scalar(
-        select(CompetencyLevel.level).where(
-            CompetencyLevel.user_id == request.user_id,
-            CompetencyLevel.competency_code == request.competency_code,
-        )
-    )
+    sent, level = _sent_and_rated(session, request)
     valid_for = competency.valid_for or framework.valid_for
     decided_at = aware(decision.decided_at)
     return ConfirmationRecord(
@@ -237,3 +217,19 @@ def signed_record(viewer_id: int, request_id: int, catalogue: Catalogue) -> Conf
         comments=decision.comments,
         valid_until=valid_for.after(decided_at) if valid_for else None,
     )
+
+
+def _sent_and_rated(session, request: ConfirmationRequest):
+    """Return the self-assessment sent with a request and the learner's knowledge rating."""
+    sent = (
+        session.get(SelfAssessment, request.self_assessment_id)
+        if request.self_assessment_id
+        else None
+    )
+    level = session.scalar(
+        select(CompetencyLevel.level).where(
+            CompetencyLevel.user_id == request.user_id,
+            CompetencyLevel.competency_code == request.competency_code,
+        )
+    )
+    return sent, level
