@@ -106,5 +106,7 @@ def test_learner_asks_supervisor_returns_then_confirms_and_manager_filters(
     assert_accessible(page)
     page.get_by_label("Showing learners with").select_option("awaiting")
     page.get_by_role("button", name="Apply").click()
-    expect(page.get_by_text("0 learners")).to_be_visible()
+    expect(
+        page.get_by_text("These figures count the 0 learners your filters select")
+    ).to_be_visible()
     assert_accessible(page)
