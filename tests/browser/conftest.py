@@ -119,4 +119,9 @@ def screenshot(page, name: str) -> None:
     """Save a full-page screenshot to docs/screenshots when LINKWISE_SCREENSHOTS is set."""
     if os.environ.get("LINKWISE_SCREENSHOTS"):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        # A 64-colour palette keeps a long page's screenshot well under 1 MiB in the repository.
+        from PIL import Image
+
+        Image.open(path).convert("RGB").quantize(colors=64).save(path, optimize=True)
