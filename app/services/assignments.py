@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 
@@ -278,6 +279,28 @@ def for_learner(user_id: int, catalogue: Catalogue, on: date) -> list[rules.Stan
     return rules.in_due_order(
         rules.standing(rule, done.get((user_id, rule.module_slug)), on)
         for rule in bound
+        if catalogue.module(rule.module_slug)
+    )
+
+
+class Assigned(NamedTuple):
+    """An assignment covering a learner: its module, due day and renewal."""
+
+    module_slug: str
+    due_on: date
+    renew_months: int | None
+
+
+def learner_standings(
+    assigned: list[Assigned], completed_on: dict[str, date], catalogue: Catalogue, on: date
+) -> list[rules.Standing]:
+    """Return where a learner stands in the modules assigned to them, soonest due first.
+
+    `completed_on` is their latest completion day per module.
+    """
+    return rules.in_due_order(
+        rules.standing(rule, completed_on.get(rule.module_slug), on)
+        for rule in binding(tuple(assigned))
         if catalogue.module(rule.module_slug)
     )
 

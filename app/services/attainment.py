@@ -8,6 +8,7 @@ learner saw it (question text from its frozen version, their answer, when).
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -22,9 +23,9 @@ from app.domain.competencies import (
 from app.domain.competencies.met_rules import asks_for_practice
 from app.domain.content import Catalogue, Module
 from app.domain.frameworks import Competency, Domain, Framework
-from app.models import Answer, CompetencyLevel, User, utcnow
+from app.models import Answer, utcnow
 from app.models import Evidence as EvidenceRow
-from app.services import quiz_versions
+from app.services import learner_rows, quiz_versions
 from app.services.quiz_pages import ScreenLink, screens_teaching
 from app.services.ratings import aware
 
@@ -108,27 +109,67 @@ class Profile:
     asks_for_practice: bool
 
 
+# What a profile is built from: one statement.
+PROFILE_ROWS = (learner_rows.LEVELS, learner_rows.EVIDENCE)
+
+
+class StoredLevel(NamedTuple):
+    """A stored rating, as a level branch reads it."""
+
+    level: str
+    practice: str
+    score: float | None
+    evidence_count: int
+    met: bool
+    expired: bool
+    met_until: datetime | None
+    due_from: datetime | None
+
+
 def profile(
     user_id: int, catalogue: Catalogue, now: datetime | None = None, profession: str | None = None
 ) -> Profile | None:
     """Return the learner's profile in the framework for their profession, from stored rows."""
-    session, now = db.session(), now or utcnow()
+    branches = PROFILE_ROWS if profession is not None else (learner_rows.PERSON, *PROFILE_ROWS)
+    found = learner_rows.read(branches, user_id=user_id)
     if profession is None:
-        profession = session.scalar(select(User.profession).where(User.id == user_id))
+        person = learner_rows.person_of(found)
+        profession = person.profession if person else None
+    return profile_from(profession, found, catalogue, now or utcnow())
+
+
+def profile_from(profession: str | None, found, catalogue: Catalogue, now) -> Profile | None:
+    """Return the profile in the profession's framework from the learner's rows (PROFILE_ROWS)."""
     framework = catalogue.framework_for(profession or "")
     if framework is None:
         return None
-    codes = [c.code for c in framework.competencies]
+    codes = {c.code for c in framework.competencies}
     stored = {
-        row.competency_code: row
-        for row in session.scalars(
-            select(CompetencyLevel).where(
-                CompetencyLevel.user_id == user_id, CompetencyLevel.competency_code.in_(codes)
-            )
+        row.text[0]: StoredLevel(
+            level=row.text[1],
+            practice=row.text[2],
+            score=row.real[0],
+            evidence_count=row.number[0],
+            met=row.flag[0],
+            expired=row.flag[1],
+            met_until=row.at[0],
+            due_from=row.at[1],
         )
+        for row in found.get("level", ())
+        if row.text[0] in codes
     }
-    evidence = evidence_for(user_id, codes, catalogue, framework, now)
-    return build_profile(framework, stored, evidence, catalogue, now)
+    # Newest first, as the learner reads them; ties in the order they were recorded.
+    evidence = sorted(
+        (row for row in found.get("evidence", ()) if row.text[0] in codes),
+        key=lambda row: row.number[0],
+    )
+    evidence.sort(key=lambda row: aware(row.at[0]), reverse=True)
+    rows = [
+        (row.text[0], row.real[0], row.at[0], row.text[2], row.text[1], row.doc[0])
+        for row in evidence
+    ]
+    words = evidence_in_words(db.session(), rows, catalogue, framework, now)
+    return build_profile(framework, stored, words, catalogue, now)
 
 
 def build_profile(framework: Framework, stored, evidence, catalogue: Catalogue, now) -> Profile:

@@ -1,16 +1,18 @@
-"""What a manager reads about one learner: team, assignments, modules, attempts, CPD."""
+"""What a manager reads about one learner, in one statement: the person, team, assignments,
+modules, attempts, CPD, quiz standings and competency profile; the visit is audit-logged.
+"""
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
-
-from sqlalchemy import select
+from datetime import UTC, date, datetime
 
 from app import db
-from app.domain.assignments import Standing
+from app.domain import assignments as rules
 from app.domain.content import Catalogue
 from app.domain.learning_record import LearningRecord
-from app.models import Attempt
-from app.services import assignments, record, teams
+from app.models import utcnow
+from app.services import assignments, attainment, audit, extra_attempts, learner_rows, record
+from app.services.teams import Scope, in_scope
 
 
 @dataclass(frozen=True)
@@ -29,34 +31,109 @@ class LearnerView:
     """Everything the drill-down shows beside the competency ratings."""
 
     team: str | None
-    assigned: list[Standing]
+    assigned: list[rules.Standing]
     record: LearningRecord
     attempts: list[AttemptRow]
 
 
-def learner_view(user_id: int, catalogue: Catalogue, day: date, years: int) -> LearnerView:
+@dataclass(frozen=True)
+class LearnerPage:
+    """The drill-down page: who, their learning, their quiz standings and their profile."""
+
+    person: learner_rows.Person
+    view: LearnerView
+    attempts: extra_attempts.LearnerAttempts
+    profile: attainment.Profile | None
+
+
+# Everything the page shows, after the person (read only within the manager's scope).
+PAGE_ROWS = tuple(
+    dict.fromkeys(
+        (
+            *record.RECORD_ROWS,
+            *extra_attempts.STANDING_ROWS,
+            *attainment.PROFILE_ROWS,
+            learner_rows.ASSIGNMENTS,
+        )
+    )
+)
+
+
+def learner_page(
+    scope: Scope, user_id: int, catalogue: Catalogue, day: date, years: int, *, viewer_id: int
+) -> LearnerPage | None:
+    """Return the learner's page if they are within the manager's scope, else None; logged."""
+    person_in_scope = learner_rows.PERSON.where(in_scope(scope))
+    found = learner_rows.read((person_in_scope, *PAGE_ROWS), user_id=user_id)
+    person = learner_rows.person_of(found)
+    if person is None:
+        return None
+    session, now = db.session(), utcnow()
+    audit.record(session, "learner.viewed", actor_id=viewer_id, subject_id=person.id)
+    session.commit()
+    return LearnerPage(
+        person,
+        learner_view(person, found, catalogue, day, years),
+        extra_attempts.attempts_from(person, found, catalogue.modules, now),
+        attainment.profile_from(person.profession, found, catalogue, now),
+    )
+
+
+def learner_view(
+    person: learner_rows.Person, found, catalogue: Catalogue, day: date, years: int
+) -> LearnerView:
     """Return the learner's team, assignments, module record and graded attempts."""
     titles = {m.slug: m.title for m in catalogue.modules}
-    attempts = [
-        AttemptRow(
-            titles.get(a.module_slug, a.module_slug), a.number, a.submitted_at, a.percent, a.passed
-        )
-        for a in db.session().execute(
-            select(
-                Attempt.module_slug,
-                Attempt.number,
-                Attempt.submitted_at,
-                Attempt.percent,
-                Attempt.passed,
-            )
-            .where(Attempt.user_id == user_id, Attempt.status == "graded")
-            .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
-        )
-    ]
-    team = teams.team_of(user_id)
-    return LearnerView(
-        team.name if team else None,
-        assignments.for_learner(user_id, catalogue, day),
-        record.learning_record(user_id, catalogue, years),
-        attempts,
+    attempts = learner_rows.attempts_of(found)
+    graded = sorted(
+        (a for a in attempts if a.status == "graded"),
+        key=lambda a: (_aware(a.submitted_at), a.id),
+        reverse=True,
     )
+    assigned = [
+        assignments.Assigned(row.text[0], row.day[0], row.number[0])
+        for row in found.get("assigned", ())
+    ]
+    return LearnerView(
+        person.team,
+        assignments.learner_standings(assigned, _completed_on(found, catalogue), catalogue, day),
+        record.record_from(person, found, catalogue, years),
+        [
+            AttemptRow(
+                titles.get(a.module_slug, a.module_slug),
+                a.number,
+                a.submitted_at,
+                a.percent,
+                a.passed,
+            )
+            for a in graded
+        ],
+    )
+
+
+def _completed_on(found, catalogue: Catalogue) -> dict[str, date]:
+    # A module with a quiz is complete when it is passed (its latest pass counts); one
+    # without, when every item is done (its last completion counts).
+    passed: dict[str, datetime] = {}
+    for attempt in learner_rows.attempts_of(found):
+        if attempt.passed:
+            at = _aware(attempt.submitted_at)
+            passed[attempt.module_slug] = max(passed.get(attempt.module_slug, at), at)
+    done_at = defaultdict(list)
+    for row in found.get("done", ()):
+        done_at[row.text[0]].append(_aware(row.at[0]))
+    completed = {}
+    for module in catalogue.modules:
+        times = done_at.get(module.slug, [])
+        if module.assessment is not None and module.slug in passed:
+            completed[module.slug] = passed[module.slug].date()
+        elif module.assessment is None and times and len(times) >= len(module.item_keys):
+            completed[module.slug] = max(times).date()
+    return completed
+
+
+def _aware(moment: datetime | None) -> datetime:
+    # SQLite hands back naive times; every time we store is UTC. None sorts first.
+    if moment is None:
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

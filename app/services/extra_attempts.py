@@ -5,6 +5,7 @@ the same transaction. A manager reaches only the learners of their own organisat
 other learner is not found, exactly as if they did not exist.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +15,8 @@ from app import db
 from app.content import catalogue
 from app.domain.accounts import normalise_email
 from app.models import AttemptGrant, User, utcnow
-from app.services import audit, locks, quizzes
+from app.services import audit, learner_rows, locks, quizzes
+from app.services.quizzes import aware
 
 MAX_REASON = 500
 
@@ -80,44 +82,65 @@ def find_learner(email: str) -> int | None:
     return db.session().scalar(select(User.id).where(User.email == normalise_email(email)))
 
 
+# What the standings are worked out from, after the person: one statement in all.
+STANDING_ROWS = (learner_rows.GRANTS, learner_rows.ATTEMPTS, learner_rows.COMPLETIONS)
+
+
 def learner_attempts(user_id: int, *, organisation_id: int | None = None) -> LearnerAttempts:
     """Return the learner's quiz standings; NotFound outside `organisation_id` when given."""
-    person = _learner(user_id, organisation_id)
-    session = db.session()
-    grants = session.execute(
-        select(AttemptGrant, User.full_name)
-        .outerjoin(User, User.id == AttemptGrant.granted_by)
-        .where(AttemptGrant.user_id == user_id)
-        .order_by(AttemptGrant.granted_at)
-    ).all()
+    found = learner_rows.read((learner_rows.PERSON, *STANDING_ROWS), user_id=user_id)
+    person = learner_rows.person_of(found)
+    if person is None or (
+        organisation_id is not None and person.organisation_id != organisation_id
+    ):
+        raise NotFound(user_id)
+    return attempts_from(person, found, catalogue().modules, utcnow())
+
+
+def attempts_from(person: learner_rows.Person, found, modules, now: datetime) -> LearnerAttempts:
+    """Return the person's standing in every module quiz, from their rows (STANDING_ROWS)."""
+    attempts = learner_rows.attempts_of(found)
+    grants = sorted(found.get("grant", ()), key=lambda row: (aware(row.at[0]), row.number[0]))
+    completions = defaultdict(list)
+    for row in found.get("done", ()):
+        module_slug, key = row.text[:2]
+        completions[module_slug].append((key, *row.at[:2]))
     standings = []
-    for module in catalogue().modules:
+    for module in modules:
         if module.assessment is None:
             continue
-        status = quizzes.status(user_id, module)
+        quiz_id = module.assessment.id
+        mine = [grant for grant in grants if grant.text[0] == quiz_id]
+        status = quizzes.status_from(
+            module,
+            [a for a in attempts if a.quiz_id == quiz_id],
+            completions[module.slug],
+            sum(grant.number[1] for grant in mine),
+            now,
+        )
         allowed = status.allowance
         standings.append(
             QuizStanding(
                 module_slug=module.slug,
                 module_title=module.title,
-                quiz_id=module.assessment.id,
+                quiz_id=quiz_id,
                 used=allowed.used,
                 left=allowed.left,
                 passed=allowed.passed,
                 in_progress=status.in_progress is not None,
                 locked=allowed.locked,
                 waiting_for_rule=allowed.locked and allowed.rule is not None,
-                grants=tuple(
-                    GrantRecord(g.extra, g.kind, g.reason, name, quizzes.aware(g.granted_at))
-                    for g, name in grants
-                    if g.quiz_id == module.assessment.id
-                ),
+                grants=tuple(_grant(row) for row in mine),
             )
         )
-    organisation = person.organisation.name if person.organisation else None
     return LearnerAttempts(
-        person.id, person.full_name, person.email, organisation, tuple(standings)
+        person.id, person.full_name, person.email, person.organisation, tuple(standings)
     )
+
+
+def _grant(row: learner_rows.Row) -> GrantRecord:
+    _, kind, reason, by = row.text[:4]
+    return GrantRecord(row.number[1], kind, reason, by, aware(row.at[0]))
 
 
 def grant_attempt(

@@ -78,6 +78,17 @@ def status(user_id: int, module: Module, now: datetime | None = None) -> QuizSta
     ).all()
     granted = sum(extra for key, _, _, extra in rows if key is None)
     completions = [(key, first, again) for key, first, again, _ in rows if key is not None]
+    return status_from(module, attempts, completions, int(granted or 0), now or utcnow())
+
+
+def status_from(module: Module, attempts, completions, granted: int, now: datetime) -> QuizStatus:
+    """Work out the quiz's status from rows already read.
+
+    `attempts` are the learner's at this quiz in number order (anything with `status`,
+    `passed` and `submitted_at`); `completions` the module's (item key, first completed,
+    last completed again); `granted` the extra attempts given.
+    """
+    quiz = module.assessment
     done = {key for key, _, _ in completions}
     revisited = {
         key.removeprefix("screen:"): aware(again or first)
@@ -89,10 +100,10 @@ def status(user_id: int, module: Module, now: datetime | None = None) -> QuizSta
         max_attempts=quiz.max_attempts,
         rule=quiz.retake,
         outcomes=[(bool(a.passed), aware(a.submitted_at)) for a in graded],
-        granted=int(granted or 0),
+        granted=granted,
         screens=[screen.slug for screen in module.screens],
         revisited=revisited,
-        now=now or utcnow(),
+        now=now,
     )
     return QuizStatus(
         open=all(key in done for key in module.screen_item_keys),

@@ -1,49 +1,47 @@
 """Build a learner's learning record from their completions, attempts and certificates."""
 
 from collections import defaultdict
-from datetime import UTC, date
+from datetime import UTC, date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import func, select
-
-from app import db
 from app.domain import reflection
 from app.domain.accounts import PROFESSIONS
 from app.domain.content import Catalogue
 from app.domain.learning_record import LearningRecord, ModuleRecord, cpd_totals
 from app.domain.progress import module_progress
-from app.models import Attempt, Certificate, Completion, User, utcnow
+from app.models import utcnow
+from app.services import learner_rows
+
+# What a learning record is built from, after the person: one statement in all.
+RECORD_ROWS = (learner_rows.COMPLETIONS, learner_rows.ATTEMPTS, learner_rows.CERTIFICATES)
 
 
 def learning_record(user_id: int, catalogue: Catalogue, years: int) -> LearningRecord:
-    """Return every module's standing for the learner, with CPD totals (four queries)."""
-    session = db.session()
-    user = session.get(User, user_id)
+    """Return every module's standing for the learner, with CPD totals (one statement)."""
+    found = learner_rows.read((learner_rows.PERSON, *RECORD_ROWS), user_id=user_id)
+    return record_from(learner_rows.person_of(found), found, catalogue, years)
+
+
+def record_from(
+    person: learner_rows.Person, found, catalogue: Catalogue, years: int
+) -> LearningRecord:
+    """Return the person's learning record from their rows (RECORD_ROWS)."""
     done: dict[str, set[str]] = defaultdict(set)
     first: dict[str, date] = {}
     last: dict[str, date] = {}
-    for slug, key, at in session.execute(
-        select(Completion.module_slug, Completion.item_key, Completion.completed_at).where(
-            Completion.user_id == user_id
-        )
-    ):
+    for row in found.get("done", ()):
+        slug, key = row.text[:2]
         done[slug].add(key)
-        day = _day(at)
+        day = _day(row.at[0])
         first[slug] = min(first.get(slug, day), day)
         last[slug] = max(last.get(slug, day), day)
-    best = dict(
-        session.execute(
-            select(Attempt.quiz_id, func.max(Attempt.percent))
-            .where(Attempt.user_id == user_id, Attempt.status == "graded")
-            .group_by(Attempt.quiz_id)
-        ).all()
-    )
+    best: dict[str, int] = {}
+    for attempt in learner_rows.attempts_of(found):
+        if attempt.status == "graded" and attempt.percent is not None:
+            best[attempt.quiz_id] = max(best.get(attempt.quiz_id, 0), attempt.percent)
     certificates = {
-        c.module_slug: c
-        for c in session.scalars(
-            select(Certificate).where(
-                Certificate.user_id == user_id, Certificate.withdrawn_at.is_(None)
-            )
-        )
+        row.text[0]: _Certificate(row.text[1], row.at[0], row.doc[0])
+        for row in found.get("certificate", ())
     }
     modules = []
     for module in catalogue.modules:
@@ -72,13 +70,19 @@ def learning_record(user_id: int, catalogue: Catalogue, years: int) -> LearningR
     modules = tuple(modules)
     today = utcnow().date()
     return LearningRecord(
-        learner_name=user.full_name,
-        profession=PROFESSIONS.get(user.profession, user.profession),
-        registration_number=user.registration_number,
+        learner_name=person.full_name,
+        profession=PROFESSIONS.get(person.profession, person.profession),
+        registration_number=person.registration_number,
         generated_on=today,
         modules=modules,
         totals=cpd_totals(modules, today, years),
     )
+
+
+class _Certificate(NamedTuple):
+    code: str
+    issued_at: datetime
+    reflective_account: dict | None
 
 
 def _day(moment) -> date:

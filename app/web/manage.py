@@ -20,7 +20,6 @@ from app.domain.accounts import PROFESSIONS
 from app.domain.spreadsheet import csv_chunks
 from app.services import (
     assignments,
-    attainment,
     drilldown,
     extra_attempts,
     manage,
@@ -89,23 +88,23 @@ def learner(user_id: int):
 
 
 def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = None):
-    person = manage.learner_in(g.scope, user_id, viewer_id=current_user.db_id)
-    if person is None:
+    page = drilldown.learner_page(
+        g.scope,
+        user_id,
+        catalogue(),
+        assignments.today(),
+        current_app.config["REVALIDATION_YEARS"],
+        viewer_id=current_user.db_id,
+    )
+    if page is None:
         abort(404)
-    profile = attainment.profile(person.id, catalogue())
-    attempts = extra_attempts.learner_attempts(
-        person.id, organisation_id=current_user.organisation_id
-    )
-    view = drilldown.learner_view(
-        person.id, catalogue(), assignments.today(), current_app.config["REVALIDATION_YEARS"]
-    )
     return render_template(
         "manage/learner.html",
-        person=person,
-        profile=profile,
-        supervisor=supervisors.is_supervisor(person.id),
-        view=view,
-        attempts=attempts,
+        person=page.person,
+        profile=page.profile,
+        supervisor=page.person.supervisor,
+        view=page.view,
+        attempts=page.attempts,
         refused=refused,
     ), 400 if refused else 200
 

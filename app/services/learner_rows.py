@@ -1,0 +1,287 @@
+"""A learner's rows from several tables in one statement, for the pages that show them.
+
+Each branch of a UNION ALL names its kind first, then fills the same typed slots (texts,
+numbers, reals, flags, times, days, documents), leaving the rest NULL, so the branches
+line up on both databases. A page picks the branches it shows and reads them in one round
+trip; each service turns the rows of its kinds into what the page shows.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
+
+from app import db
+from app.models import (
+    Answer,
+    Attempt,
+    AttemptGrant,
+    Certificate,
+    CompetencyLevel,
+    Completion,
+    Organisation,
+    User,
+)
+from app.models import Evidence as EvidenceRow
+from app.models_assignments import Assignment
+from app.models_practice import Supervisor
+from app.models_teams import Team, TeamMember
+
+# Each slot: its name, its type and how many columns of it a row has.
+SLOTS = (
+    ("text", String, 6),
+    ("number", Integer, 3),
+    ("real", Float, 1),
+    ("flag", Boolean, 2),
+    ("at", DateTime(timezone=True), 3),
+    ("day", Date, 1),
+    ("doc", JSON, 1),
+)
+
+
+class Row(NamedTuple):
+    """One row of a learner's rows: its kind, then each slot's columns in order."""
+
+    kind: str
+    text: tuple
+    number: tuple
+    real: tuple
+    flag: tuple
+    at: tuple
+    day: tuple
+    doc: tuple
+
+
+def branch(kind: str, **slots) -> Select:
+    """Return a SELECT of the kind and the given columns per slot, typed NULLs elsewhere."""
+    columns = [literal(kind)]
+    for name, type_, size in SLOTS:
+        given = tuple(slots.pop(name, ()))
+        if len(given) > size:
+            raise ValueError(f"{kind}: {len(given)} {name} columns, {size} at most")
+        # Typed NULLs, so every branch agrees on its columns on PostgreSQL too; the first
+        # branch's types also decode the rows (times and documents on SQLite).
+        columns += [*given, *(cast(null(), type_) for _ in range(size - len(given)))]
+    if slots:
+        raise TypeError(f"{kind}: no slot called {', '.join(slots)}")
+    return select(*columns)
+
+
+def read(branches, **params) -> dict[str, list[Row]]:
+    """Run the branches as one statement; return their rows by kind, in the order read."""
+    found: dict[str, list[Row]] = {}
+    for row in db.session().connection().execute(union_all(*branches), params):
+        found.setdefault(row[0], []).append(_row(row))
+    return found
+
+
+def _row(values) -> Row:
+    parts, start = [values[0]], 1
+    for _, _, size in SLOTS:
+        parts.append(tuple(values[start : start + size]))
+        start += size
+    return Row(*parts)
+
+
+SELF = bindparam("user_id")
+_TEAM_NAME = (
+    select(Team.name)
+    .join(TeamMember, TeamMember.team_id == Team.id)
+    .where(TeamMember.user_id == User.id)
+    .scalar_subquery()
+)
+_IS_SUPERVISOR = exists().where(
+    Supervisor.user_id == User.id, Supervisor.organisation_id == User.organisation_id
+)
+_GRANTER = User.__table__.alias("granter")
+_ORGANISATION = select(User.organisation_id).where(User.id == SELF).scalar_subquery()
+_PROFESSION = select(User.profession).where(User.id == SELF).scalar_subquery()
+_TEAMS = select(TeamMember.team_id).where(TeamMember.user_id == SELF)
+
+# texts: full name, email, profession, registration number, team, organisation;
+# numbers: id, organisation id; flag: a supervisor of their organisation.
+PERSON = (
+    branch(
+        "person",
+        text=(
+            User.full_name,
+            User.email,
+            User.profession,
+            User.registration_number,
+            _TEAM_NAME,
+            Organisation.name,
+        ),
+        number=(User.id, User.organisation_id),
+        flag=(_IS_SUPERVISOR,),
+    )
+    .outerjoin(Organisation, Organisation.id == User.organisation_id)
+    .where(User.id == SELF)
+)
+
+# texts: module, item key; times: first completed, last completed again.
+COMPLETIONS = branch(
+    "done",
+    text=(Completion.module_slug, Completion.item_key),
+    at=(Completion.completed_at, Completion.last_completed_at),
+).where(Completion.user_id == SELF)
+
+# texts: quiz, module, status; numbers: id, number, percent; flag: passed; time: submitted.
+ATTEMPTS = branch(
+    "attempt",
+    text=(Attempt.quiz_id, Attempt.module_slug, Attempt.status),
+    number=(Attempt.id, Attempt.number, Attempt.percent),
+    flag=(Attempt.passed,),
+    at=(Attempt.submitted_at,),
+).where(Attempt.user_id == SELF)
+
+# texts: quiz, kind, reason, who gave it; numbers: id, extra attempts; time: given.
+GRANTS = (
+    branch(
+        "grant",
+        text=(AttemptGrant.quiz_id, AttemptGrant.kind, AttemptGrant.reason, _GRANTER.c.full_name),
+        number=(AttemptGrant.id, AttemptGrant.extra),
+        at=(AttemptGrant.granted_at,),
+    )
+    .outerjoin(_GRANTER, _GRANTER.c.id == AttemptGrant.granted_by)
+    .where(AttemptGrant.user_id == SELF)
+)
+
+# texts: module, code; time: issued; document: the reflective account.
+CERTIFICATES = branch(
+    "certificate",
+    text=(Certificate.module_slug, Certificate.code),
+    at=(Certificate.issued_at,),
+    doc=(Certificate.reflective_account,),
+).where(Certificate.user_id == SELF, Certificate.withdrawn_at.is_(None))
+
+# text: module; number: renew months; day: due. Those whose target covers the learner: by
+# name, or their team and profession within their organisation.
+ASSIGNMENTS = branch(
+    "assigned",
+    text=(Assignment.module_slug,),
+    number=(Assignment.renew_months,),
+    day=(Assignment.due_on,),
+).where(
+    Assignment.organisation_id == _ORGANISATION,
+    or_(
+        Assignment.user_id == SELF,
+        and_(
+            Assignment.user_id.is_(None),
+            or_(Assignment.team_id.is_(None), Assignment.team_id.in_(_TEAMS)),
+            or_(Assignment.profession.is_(None), Assignment.profession == _PROFESSION),
+        ),
+    ),
+)
+
+# texts: competency, level, practice; real: score; number: evidence count;
+# flags: met, expired; times: met until, due from. Every competency's: the caller keeps
+# those of the learner's framework.
+LEVELS = branch(
+    "level",
+    text=(CompetencyLevel.competency_code, CompetencyLevel.level, CompetencyLevel.practice),
+    real=(CompetencyLevel.score,),
+    number=(CompetencyLevel.evidence_count,),
+    flag=(CompetencyLevel.met, CompetencyLevel.expired),
+    at=(CompetencyLevel.met_until, CompetencyLevel.due_from),
+).where(CompetencyLevel.user_id == SELF)
+
+# texts: competency, quiz, question version; real: score; number: id; time: recorded;
+# document: the answer given.
+EVIDENCE = (
+    branch(
+        "evidence",
+        text=(EvidenceRow.competency_code, EvidenceRow.quiz_id, EvidenceRow.question_version),
+        real=(EvidenceRow.score,),
+        number=(EvidenceRow.id,),
+        at=(EvidenceRow.recorded_at,),
+        doc=(Answer.response,),
+    )
+    .outerjoin(
+        Answer,
+        (Answer.attempt_id == EvidenceRow.attempt_id)
+        & (Answer.question_id == EvidenceRow.question_id),
+    )
+    .where(EvidenceRow.user_id == SELF)
+)
+
+
+class Person(NamedTuple):
+    """The learner, as a person branch reads them."""
+
+    id: int
+    full_name: str
+    email: str
+    profession: str | None
+    registration_number: str | None
+    team: str | None
+    organisation: str | None
+    organisation_id: int | None
+    supervisor: bool
+
+
+class AttemptSeen(NamedTuple):
+    """One of the learner's attempts, as an attempt branch reads it."""
+
+    id: int
+    quiz_id: str
+    module_slug: str
+    status: str
+    number: int
+    percent: int | None
+    passed: bool | None
+    submitted_at: object
+
+
+def person_of(found: dict[str, list[Row]]) -> Person | None:
+    """Return the person the rows are about, if the person branch found them."""
+    for row in found.get("person", ()):
+        full_name, email, profession, registration_number, team, organisation = row.text
+        return Person(
+            row.number[0],
+            full_name,
+            email,
+            profession,
+            registration_number,
+            team,
+            organisation,
+            row.number[1],
+            bool(row.flag[0]),
+        )
+    return None
+
+
+def attempts_of(found: dict[str, list[Row]]) -> list[AttemptSeen]:
+    """Return the learner's attempts, by quiz and number."""
+    seen = [
+        AttemptSeen(
+            id=row.number[0],
+            quiz_id=row.text[0],
+            module_slug=row.text[1],
+            status=row.text[2],
+            number=row.number[1],
+            percent=row.number[2],
+            passed=row.flag[0],
+            submitted_at=row.at[0],
+        )
+        for row in found.get("attempt", ())
+    ]
+    return sorted(seen, key=lambda a: (a.quiz_id, a.number))
