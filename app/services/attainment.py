@@ -25,7 +25,7 @@ from app.domain.content import Catalogue, Module
 from app.domain.frameworks import Competency, Domain, Framework
 from app.models import Answer, utcnow
 from app.models import Evidence as EvidenceRow
-from app.services import learner_rows, quiz_versions
+from app.services import learner_rows, quiz_versions, tagged_rows
 from app.services.quiz_pages import ScreenLink, screens_teaching
 from app.services.ratings import aware
 
@@ -131,7 +131,7 @@ def profile(
 ) -> Profile | None:
     """Return the learner's profile in the framework for their profession, from stored rows."""
     branches = PROFILE_ROWS if profession is not None else (learner_rows.PERSON, *PROFILE_ROWS)
-    found = learner_rows.read(branches, user_id=user_id)
+    found = tagged_rows.read(branches, user_id=user_id)
     if profession is None:
         person = learner_rows.person_of(found)
         profession = person.profession if person else None

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from app import db
 from app.domain import reflection
 from app.domain.accounts import PROFESSIONS
-from app.domain.certificate_codes import normalise_code
 from app.domain.certificates import CertificateDetails
 from app.domain.content import Module
 from app.links import absolute_url
@@ -68,10 +67,19 @@ def details(certificate: Certificate, module: Module, catalogue) -> CertificateD
     session = db.session()
     user = session.get(User, certificate.user_id)
     attempt = session.get(Attempt, certificate.attempt_id)
+    return details_for(user, certificate, attempt.percent, module, catalogue)
+
+
+def details_for(holder, certificate, percent: int | None, module: Module, catalogue):
+    """Gather what the certificate prints from its holder's and its own details.
+
+    `holder` has the learner's name, profession and registration number; `certificate`
+    its code, issue time and reflective account.
+    """
     return CertificateDetails(
-        learner_name=user.full_name,
-        profession=PROFESSIONS.get(user.profession, user.profession),
-        registration_number=user.registration_number,
+        learner_name=holder.full_name,
+        profession=PROFESSIONS.get(holder.profession, holder.profession),
+        registration_number=holder.registration_number,
         module_title=module.title,
         completed_on=certificate.issued_at.date(),
         cpd_minutes=module.cpd_minutes,
@@ -79,11 +87,11 @@ def details(certificate: Certificate, module: Module, catalogue) -> CertificateD
         competencies=tuple(
             (code, c.name) for code in module.competency_codes if (c := catalogue.competency(code))
         ),
-        score_percent=attempt.percent or 0,
+        score_percent=percent or 0,
         code=certificate.code,
         verify_url=verify_url(certificate.code),
         reflection=dict(certificate.reflective_account or {}),
-        valid_until=_valid_until(user.profession, certificate.issued_at, catalogue),
+        valid_until=_valid_until(holder.profession, certificate.issued_at, catalogue),
     )
 
 
@@ -91,27 +99,3 @@ def _valid_until(profession: str, issued_at: datetime, catalogue):
     framework = catalogue.framework_for(profession)
     valid_for = framework.valid_for if framework else None
     return valid_for.after(issued_at).date() if valid_for else None
-
-
-def verify(code: str) -> Verified | None:
-    """Return the public facts behind a certificate code, or None for an unknown code."""
-    if len(code) > 64:
-        return None
-    row = (
-        db.session()
-        .execute(
-            select(
-                User.full_name,
-                Certificate.module_slug,
-                Certificate.issued_at,
-                Certificate.withdrawn_at,
-            )
-            .join(User, User.id == Certificate.user_id)
-            .where(Certificate.code == normalise_code(code))
-        )
-        .one_or_none()
-    )
-    if row is None:
-        return None
-    name, slug, issued, withdrawn = row
-    return Verified(None if withdrawn else name, slug, issued, withdrawn)

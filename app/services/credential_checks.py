@@ -81,6 +81,16 @@ def state_of(code: str, now: datetime | None = None) -> CredentialState | None:
     return _state(row, now or utcnow(), None) if row else None
 
 
+def state_from(
+    credential, code: str, name: str, module_slug: str, now: datetime
+) -> CredentialState:
+    """Return the state of a credential already read with its certificate (code, holder, module).
+
+    `credential` is anything with the credential's columns as attributes.
+    """
+    return _state((credential, code, name, module_slug), now, None)
+
+
 def check_token(text: str, now: datetime | None = None) -> CredentialState:
     """Check a credential someone pasted or posted: its signature first, then its state."""
     token = "".join((text or "").split())

@@ -11,7 +11,15 @@ from app.domain import assignments as rules
 from app.domain.content import Catalogue
 from app.domain.learning_record import LearningRecord
 from app.models import utcnow
-from app.services import assignments, attainment, audit, extra_attempts, learner_rows, record
+from app.services import (
+    assignments,
+    attainment,
+    audit,
+    extra_attempts,
+    learner_rows,
+    record,
+    tagged_rows,
+)
 from app.services.teams import Scope, in_scope
 
 
@@ -64,7 +72,7 @@ def learner_page(
 ) -> LearnerPage | None:
     """Return the learner's page if they are within the manager's scope, else None; logged."""
     person_in_scope = learner_rows.PERSON.where(in_scope(scope))
-    found = learner_rows.read((person_in_scope, *PAGE_ROWS), user_id=user_id)
+    found = tagged_rows.read((person_in_scope, *PAGE_ROWS), user_id=user_id)
     person = learner_rows.person_of(found)
     if person is None:
         return None

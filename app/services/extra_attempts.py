@@ -15,7 +15,7 @@ from app import db
 from app.content import catalogue
 from app.domain.accounts import normalise_email
 from app.models import AttemptGrant, User, utcnow
-from app.services import audit, learner_rows, locks, quizzes
+from app.services import audit, learner_rows, locks, quizzes, tagged_rows
 from app.services.quizzes import aware
 
 MAX_REASON = 500
@@ -88,7 +88,7 @@ STANDING_ROWS = (learner_rows.GRANTS, learner_rows.ATTEMPTS, learner_rows.COMPLE
 
 def learner_attempts(user_id: int, *, organisation_id: int | None = None) -> LearnerAttempts:
     """Return the learner's quiz standings; NotFound outside `organisation_id` when given."""
-    found = learner_rows.read((learner_rows.PERSON, *STANDING_ROWS), user_id=user_id)
+    found = tagged_rows.read((learner_rows.PERSON, *STANDING_ROWS), user_id=user_id)
     person = learner_rows.person_of(found)
     if person is None or (
         organisation_id is not None and person.organisation_id != organisation_id
@@ -138,7 +138,7 @@ def attempts_from(person: learner_rows.Person, found, modules, now: datetime) ->
     )
 
 
-def _grant(row: learner_rows.Row) -> GrantRecord:
+def _grant(row: tagged_rows.Row) -> GrantRecord:
     _, kind, reason, by = row.text[:4]
     return GrantRecord(row.number[1], kind, reason, by, aware(row.at[0]))
 

@@ -1,36 +1,16 @@
 """A learner's rows from several tables in one statement, for the pages that show them.
 
-Each branch of a UNION ALL names its kind first, then fills the same typed slots (texts,
-numbers, reals, flags, times, days, documents), leaving the rest NULL, so the branches
-line up on both databases. A page picks the branches it shows and reads them in one round
-trip; each service turns the rows of its kinds into what the page shows.
+Each branch here reads one kind of the learner's rows (see `tagged_rows`); a page picks
+the branches it shows and reads them in one round trip, and each service turns the rows
+of its kinds into what the page shows.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Date,
-    DateTime,
-    Float,
-    Integer,
-    Select,
-    String,
-    and_,
-    bindparam,
-    cast,
-    exists,
-    literal,
-    null,
-    or_,
-    select,
-    union_all,
-)
+from sqlalchemy import and_, bindparam, exists, or_, select
 
-from app import db
 from app.models import (
     Answer,
     Attempt,
@@ -45,62 +25,7 @@ from app.models import Evidence as EvidenceRow
 from app.models_assignments import Assignment
 from app.models_practice import Supervisor
 from app.models_teams import Team, TeamMember
-
-# Each slot: its name, its type and how many columns of it a row has.
-SLOTS = (
-    ("text", String, 6),
-    ("number", Integer, 3),
-    ("real", Float, 1),
-    ("flag", Boolean, 2),
-    ("at", DateTime(timezone=True), 3),
-    ("day", Date, 1),
-    ("doc", JSON, 1),
-)
-
-
-class Row(NamedTuple):
-    """One row of a learner's rows: its kind, then each slot's columns in order."""
-
-    kind: str
-    text: tuple
-    number: tuple
-    real: tuple
-    flag: tuple
-    at: tuple
-    day: tuple
-    doc: tuple
-
-
-def branch(kind: str, **slots) -> Select:
-    """Return a SELECT of the kind and the given columns per slot, typed NULLs elsewhere."""
-    columns = [literal(kind)]
-    for name, type_, size in SLOTS:
-        given = tuple(slots.pop(name, ()))
-        if len(given) > size:
-            raise ValueError(f"{kind}: {len(given)} {name} columns, {size} at most")
-        # Typed NULLs, so every branch agrees on its columns on PostgreSQL too; the first
-        # branch's types also decode the rows (times and documents on SQLite).
-        columns += [*given, *(cast(null(), type_) for _ in range(size - len(given)))]
-    if slots:
-        raise TypeError(f"{kind}: no slot called {', '.join(slots)}")
-    return select(*columns)
-
-
-def read(branches, **params) -> dict[str, list[Row]]:
-    """Run the branches as one statement; return their rows by kind, in the order read."""
-    found: dict[str, list[Row]] = {}
-    for row in db.session().connection().execute(union_all(*branches), params):
-        found.setdefault(row[0], []).append(_row(row))
-    return found
-
-
-def _row(values) -> Row:
-    parts, start = [values[0]], 1
-    for _, _, size in SLOTS:
-        parts.append(tuple(values[start : start + size]))
-        start += size
-    return Row(*parts)
-
+from app.services.tagged_rows import Row, branch
 
 SELF = bindparam("user_id")
 _TEAM_NAME = (

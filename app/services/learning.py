@@ -122,9 +122,11 @@ def state_for(user_id: int, module: Module, *, preview: bool = False) -> ModuleS
     return module_state(module, done, preview=preview)
 
 
-def next_module(user_id: int, catalogue, *, after: Module) -> Module | None:
-    """Return the module to study next: the first not completed after `after`, else before."""
-    done = completed_by_module(user_id)
+def next_module(done: dict[str, frozenset[str]], catalogue, *, after: Module) -> Module | None:
+    """Return the module to study next: the first not completed after `after`, else before.
+
+    `done` is the learner's completed item keys by module.
+    """
     later = [m for m in catalogue.modules if m.order > after.order]
     earlier = [m for m in catalogue.modules if m.order < after.order]
     return next(

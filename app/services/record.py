@@ -10,7 +10,7 @@ from app.domain.content import Catalogue
 from app.domain.learning_record import LearningRecord, ModuleRecord, cpd_totals
 from app.domain.progress import module_progress
 from app.models import utcnow
-from app.services import learner_rows
+from app.services import learner_rows, tagged_rows
 
 # What a learning record is built from, after the person: one statement in all.
 RECORD_ROWS = (learner_rows.COMPLETIONS, learner_rows.ATTEMPTS, learner_rows.CERTIFICATES)
@@ -18,7 +18,7 @@ RECORD_ROWS = (learner_rows.COMPLETIONS, learner_rows.ATTEMPTS, learner_rows.CER
 
 def learning_record(user_id: int, catalogue: Catalogue, years: int) -> LearningRecord:
     """Return every module's standing for the learner, with CPD totals (one statement)."""
-    found = learner_rows.read((learner_rows.PERSON, *RECORD_ROWS), user_id=user_id)
+    found = tagged_rows.read((learner_rows.PERSON, *RECORD_ROWS), user_id=user_id)
     return record_from(learner_rows.person_of(found), found, catalogue, years)
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app.content import catalogue
 from app.domain import reflection
 from app.domain.certificates import render_certificate_pdf
-from app.services import certificates, credential_checks, learning
+from app.services import certificate_page, certificates
 
 bp = Blueprint("certificates", __name__)
 
@@ -20,22 +20,24 @@ def _earned_or_404(module_slug: str):
 @login_required
 def certificate(module_slug: str):
     """Show the certificate with the reflective account to write, and the next module."""
-    module, certificate = _earned_or_404(module_slug)
     if request.method == "POST":
+        module, certificate = _earned_or_404(module_slug)
         certificates.save_reflection(certificate, request.form)
         flash(
             "Your reflective account has been saved. It is printed with your certificate.",
             "success",
         )
         return redirect(url_for("certificates.certificate", module_slug=module.slug))
+    module = catalogue().module(module_slug) or abort(404)
+    page = certificate_page.page(current_user.db_id, module, catalogue()) or abort(404)
     return render_template(
         "certificates/certificate.html",
         module=module,
-        details=certificates.details(certificate, module, catalogue()),
+        details=page.details,
         headings=reflection.HEADINGS,
         limit=reflection.MAX_LENGTH,
-        next_module=learning.next_module(current_user.db_id, catalogue(), after=module),
-        credential=credential_checks.state_of(certificate.code),
+        next_module=page.next_module,
+        credential=page.credential,
     )
 
 
@@ -59,9 +61,8 @@ def certificate_pdf(module_slug: str):
 @bp.get("/certificates/<code>")
 def verify(code: str):
     """Confirm a certificate's holder, module and date to anyone who has its code."""
-    found = certificates.verify(code)
+    found, credential = certificate_page.check(code)
     module = catalogue().module(found.module_slug) if found else None
-    credential = credential_checks.state_of(code) if found else None
     revoked = found and (found.withdrawn_at or (credential and credential.status == "revoked"))
     status = 404 if found is None else 410 if revoked else 200
     return render_template(
