@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session, aliased
 
 from app import db
 from app.models import AuditEvent, User
+from app.services import tagged_rows
+from app.services.tagged_rows import branch
 
 PER_PAGE = 50
 
@@ -88,15 +90,72 @@ class AuditPage:
 
 
 def search(filters: AuditFilter, page: int = 1) -> AuditPage:
-    """Return one page of the events that match, newest first."""
-    session = db.session()
-    where = _where(filters)
-    total = session.scalar(select(func.count(AuditEvent.id)).where(*where))
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(page, 1), pages)
-    rows = tuple(_rows(where, limit=PER_PAGE, offset=(page - 1) * PER_PAGE))
-    kinds = tuple(session.scalars(select(AuditEvent.kind).distinct().order_by(AuditEvent.kind)))
-    return AuditPage(rows, page, pages, total, kinds)
+    """Return one page of the events that match, newest first (one statement).
+
+    The page's events carry the count of all that match; the kinds to filter by come in
+    the same statement. Only a page past the last one asks again, for the last page.
+    """
+    where, page = _where(filters), max(page, 1)
+    found = tagged_rows.read((_page_of(where, page), _KINDS))
+    events = sorted(found.get("event", ()), key=lambda row: row.number[0], reverse=True)
+    if not events and page > 1:
+        total = db.session().scalar(select(func.count(AuditEvent.id)).where(*where))
+        return search(filters, max(1, -(-total // PER_PAGE))) if total else search(filters)
+    total = events[0].number[1] if events else 0
+    kinds = sorted(found.get("kind", ()), key=lambda row: row.number[0])
+    return AuditPage(
+        tuple(_event_row(row) for row in events),
+        page,
+        max(1, -(-total // PER_PAGE)),
+        total,
+        tuple(row.text[0] for row in kinds),
+    )
+
+
+# Every kind of event there is, in the database's order for the filter's list.
+_KINDS = branch(
+    "kind",
+    text=(AuditEvent.kind,),
+    number=(func.row_number().over(order_by=AuditEvent.kind),),
+).group_by(AuditEvent.kind)
+
+
+def _page_of(where, page: int):
+    actor, subject = aliased(User), aliased(User)
+    paged = (
+        select(
+            AuditEvent.id,
+            AuditEvent.kind,
+            AuditEvent.via,
+            AuditEvent.email,
+            AuditEvent.address,
+            actor.email.label("actor_email"),
+            subject.email.label("subject_email"),
+            AuditEvent.occurred_at,
+            AuditEvent.detail,
+            func.count().over().label("total"),
+        )
+        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+        .outerjoin(subject, subject.id == AuditEvent.subject_id)
+        .where(*where)
+        .order_by(AuditEvent.id.desc())
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+        .subquery()
+    )
+    c = paged.c
+    return branch(
+        "event",
+        text=(c.kind, c.via, c.email, c.address, c.actor_email, c.subject_email),
+        number=(c.id, c.total),
+        at=(c.occurred_at,),
+        doc=(c.detail,),
+    )
+
+
+def _event_row(row: tagged_rows.Row) -> AuditRow:
+    kind, via, email, address, actor_email, subject_email = row.text
+    return _audit_row(kind, via, email, address, actor_email, subject_email, *row.at[:1], *row.doc)
 
 
 def events(filters: AuditFilter) -> Iterator[AuditRow]:
@@ -137,21 +196,34 @@ def _rows(where, *, limit=None, offset=0, oldest_first=False) -> Iterator[AuditR
         .limit(limit)
     )
     for event, actor_email, subject_email in db.session().execute(statement):
-        yield AuditRow(
-            occurred_at=event.occurred_at,
-            kind=event.kind,
-            actor=_actor(event, actor_email),
-            subject=subject_email or (event.email if event.email != actor_email else "") or "",
-            address=event.address or "",
-            detail=", ".join(
-                f"{key}={value}" for key, value in sorted((event.detail or {}).items())
-            ),
+        yield _audit_row(
+            event.kind,
+            event.via,
+            event.email,
+            event.address,
+            actor_email,
+            subject_email,
+            event.occurred_at,
+            event.detail,
         )
 
 
-def _actor(event: AuditEvent, actor_email: str | None) -> str:
-    if event.via == "cli":
-        return f"command line ({(event.detail or {}).get('os_user', 'unknown')})"
+def _audit_row(
+    kind, via, email, address, actor_email, subject_email, occurred_at, detail
+) -> AuditRow:
+    return AuditRow(
+        occurred_at=occurred_at,
+        kind=kind,
+        actor=_actor(via, detail, actor_email),
+        subject=subject_email or (email if email != actor_email else "") or "",
+        address=address or "",
+        detail=", ".join(f"{key}={value}" for key, value in sorted((detail or {}).items())),
+    )
+
+
+def _actor(via: str, detail: dict | None, actor_email: str | None) -> str:
+    if via == "cli":
+        return f"command line ({(detail or {}).get('os_user', 'unknown')})"
     if actor_email:
         return actor_email
     return "visitor (not signed in)"

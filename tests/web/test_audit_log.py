@@ -1,0 +1,47 @@
+"""The audit log's pages: counted, paged newest first and filtered, in one statement."""
+
+import re
+
+from app import db
+from app.services import audit
+from tests.conftest import sign_in
+
+
+def add_events(app, count: int, kind: str) -> None:
+    with app.app_context():
+        session = db.session()
+        for number in range(count):
+            audit.record(session, kind, email=f"person{number}@example.org", number=number)
+        session.commit()
+
+
+def shown(page: str) -> list[str]:
+    return re.findall(r"number=(\d+)", page)
+
+
+def test_the_audit_log_pages_newest_first_and_a_page_past_the_end_shows_the_last(
+    app, client, make_user
+):
+    make_user(email="admin@example.org", role="admin")
+    sign_in(client, "admin@example.org")
+    add_events(app, 120, "test.event")
+    first = client.get("/admin/audit?kind=test.event").text
+    assert "120 events, page 1 of 3." in first
+    assert shown(first) == [str(n) for n in range(119, 69, -1)]
+    last = client.get("/admin/audit?kind=test.event&page=3").text
+    assert "page 3 of 3." in last and shown(last) == [str(n) for n in range(19, -1, -1)]
+    beyond = client.get("/admin/audit?kind=test.event&page=9").text
+    assert "page 3 of 3." in beyond and shown(beyond) == shown(last)
+    none = client.get("/admin/audit?kind=no.such.event&page=2").text
+    assert "0 events." in none and not shown(none)
+
+
+def test_the_kinds_to_filter_by_are_every_kind_there_is_in_order(app, client, make_user):
+    make_user(email="admin@example.org", role="admin")
+    sign_in(client, "admin@example.org")
+    add_events(app, 1, "zebra.crossed")
+    add_events(app, 1, "aardvark.seen")
+    page = client.get("/admin/audit?kind=zebra.crossed").text
+    kinds = re.findall(r'<option value="([^"]+)"', page)
+    assert kinds == sorted(kinds) and {"aardvark.seen", "zebra.crossed"} <= set(kinds)
+    assert shown(page) == ["0"] and "1 event." in page
