@@ -232,7 +232,7 @@ def confirm_page(attempt: Attempt, found: quizzes.AttemptQuestions) -> ConfirmPa
 
 def overview_page(user_id: int, module: Module, *, preview_all: bool) -> OverviewPage:
     """Explain the quiz, the attempts used and left, and how to start, resume or retake."""
-    standing = quizzes.status(user_id, module)
+    standing = quizzes.status_read(user_id, module)
     latest = standing.latest
     return OverviewPage(
         module=module,

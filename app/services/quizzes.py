@@ -4,7 +4,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import cast, func, literal, null, select, union_all
+from sqlalchemy import bindparam, cast, func, literal, null, select, union_all
 from sqlalchemy.exc import IntegrityError
 
 from app import db
@@ -15,7 +15,7 @@ from app.domain.quizzes.attempts import Missing, Shown, select_questions, shown_
 from app.domain.quizzes.model import QuizSettings
 from app.domain.quizzes.retakes import Allowance, allowance
 from app.models import Attempt, AttemptGrant, Completion, utcnow
-from app.services import quiz_versions
+from app.services import learner_rows, quiz_versions, tagged_rows
 
 
 class QuizClosed(Exception):
@@ -79,6 +79,32 @@ def status(user_id: int, module: Module, now: datetime | None = None) -> QuizSta
     granted = sum(extra for key, _, _, extra in rows if key is None)
     completions = [(key, first, again) for key, first, again, _ in rows if key is not None]
     return status_from(module, attempts, completions, int(granted or 0), now or utcnow())
+
+
+# A quiz's standing in one statement: its attempts, the module's completions, the grants.
+_QUIZ_ID = bindparam("quiz_id")
+_STANDING_ROWS = (
+    learner_rows.ATTEMPTS.where(Attempt.quiz_id == _QUIZ_ID),
+    learner_rows.COMPLETIONS.where(Completion.module_slug == bindparam("module_slug")),
+    learner_rows.GRANTS.where(AttemptGrant.quiz_id == _QUIZ_ID),
+)
+
+
+def status_read(user_id: int, module: Module, now: datetime | None = None) -> QuizStatus:
+    """Return what status() does in one statement, for pages that only read.
+
+    Its attempts are plain rows (id, number, percent, passed, ...), not loaded objects.
+    """
+    found = tagged_rows.read(
+        _STANDING_ROWS, user_id=user_id, quiz_id=module.assessment.id, module_slug=module.slug
+    )
+    return status_from(
+        module,
+        learner_rows.attempts_of(found),
+        [(row.text[1], *row.at[:2]) for row in found.get("done", ())],
+        sum(row.number[1] for row in found.get("grant", ())),
+        now or utcnow(),
+    )
 
 
 def status_from(module: Module, attempts, completions, granted: int, now: datetime) -> QuizStatus:
