@@ -18,7 +18,7 @@ from app.domain.competencies import (
 )
 from app.domain.content import Catalogue, quiz_key
 from app.models import CompetencyLevel, Completion, Organisation, User, utcnow
-from app.services import audit
+from app.services import audit, tagged_rows
 from app.services.manage_grid import (  # the grid's names, for the views and tests
     FILTERS,
     PER_PAGE,  # noqa: F401
@@ -32,6 +32,7 @@ from app.services.manage_grid import (  # the grid's names, for the views and te
 )
 from app.services.ratings import aware
 from app.services.sqlfunctions import iso_date, year_month
+from app.services.tagged_rows import branch
 from app.services.teams import Scope, as_scope, in_scope
 
 
@@ -48,7 +49,7 @@ class Summary:
 
 
 def summary(scope: Scope | int, catalogue: Catalogue, framework=None, shown=None) -> Summary:
-    """Count learners, module completions and levels per competency (five queries).
+    """Count learners, module completions and levels per competency (one to four statements).
 
     With a framework, levels and learners are counted for the professions it applies to.
     With the grid `shown`, every figure counts the learners its filters select (its total
@@ -67,22 +68,19 @@ def summary(scope: Scope | int, catalogue: Catalogue, framework=None, shown=None
         who = [in_scope(scope)]
         learners = session.scalar(select(func.count(User.id)).where(*who))
     quiz_keys = {quiz_key(m.assessment.id): m.slug for m in catalogue.modules if m.assessment}
-    completed = dict.fromkeys((m.slug for m in catalogue.modules), 0)
-    by_month: dict[str, int] = defaultdict(int)
     month = year_month(Completion.completed_at)
-    # Passing a module's quiz completes it: counted by module and by month in one query.
-    for key, when, count in session.execute(
-        select(Completion.item_key, month, func.count())
+    # Passing a module's quiz completes it: counted by module and by month.
+    passes = (
+        branch("passed", text=(Completion.item_key, month), number=(func.count(),))
         .join(User, User.id == Completion.user_id)
         .where(*who, Completion.item_key.in_(quiz_keys))
         .group_by(Completion.item_key, month)
-    ):
-        completed[quiz_keys[key]] += count
-        by_month[when] += count
-    levels: dict[str, dict[str, int]] = defaultdict(dict)
-    counted = select(CompetencyLevel.competency_code, CompetencyLevel.level, func.count()).where(
-        CompetencyLevel.organisation_id == organisation_id
     )
+    counted = branch(
+        "level",
+        text=(CompetencyLevel.competency_code, CompetencyLevel.level),
+        number=(func.count(),),
+    ).where(CompetencyLevel.organisation_id == organisation_id)
     applicable = learners
     if shown is not None:
         # A join: as `user_id IN (the learners)` with the codes, PostgreSQL looped (seconds).
@@ -93,10 +91,19 @@ def summary(scope: Scope | int, catalogue: Catalogue, framework=None, shown=None
         counted = counted.where(CompetencyLevel.user_id.in_(select(User.id).where(*who)))
     elif not scope.whole_organisation:
         counted = counted.where(CompetencyLevel.user_id.in_(select(User.id).where(in_scope(scope))))
-    for code, level, count in session.execute(
-        counted.group_by(CompetencyLevel.competency_code, CompetencyLevel.level)
-    ):
-        levels[code][level] = count
+    # Both counts in one statement.
+    found = tagged_rows.read(
+        (passes, counted.group_by(CompetencyLevel.competency_code, CompetencyLevel.level))
+    )
+    completed = dict.fromkeys((m.slug for m in catalogue.modules), 0)
+    by_month: dict[str, int] = defaultdict(int)
+    for row in found.get("passed", ()):
+        key, when = row.text[:2]
+        completed[quiz_keys[key]] += row.number[0]
+        by_month[when] += row.number[0]
+    levels: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in found.get("level", ()):
+        levels[row.text[0]][row.text[1]] = row.number[0]
     return Summary(
         organisation, learners, completed, dict(levels), sorted(by_month.items()), applicable
     )

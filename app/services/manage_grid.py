@@ -10,6 +10,7 @@ rule as `domain.competencies.standing`.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import and_, func, or_, select
 
@@ -162,7 +163,7 @@ def grid(
     search: str = "",
     now: datetime | None = None,
 ) -> Grid:
-    """Return a page of learners and their ratings (four queries, whatever the page)."""
+    """Return a page of learners and their ratings (one statement; two more past the last page)."""
     session, now = db.session(), now or utcnow()
     scope = as_scope(scope)
     organisation_id = scope.organisation_id
@@ -172,9 +173,6 @@ def grid(
         Filters(search, profession, module_slug, framework_id, standing_filter),
         now,
     )
-    total = session.scalar(select(func.count(User.id)).where(*where))
-    pages = max(1, -(-total // PER_PAGE))
-    page = clamp(page, pages)
     query = select(User.id, User.full_name, User.email, User.profession).where(*where)
     if sort == "competent":
         met = (
@@ -187,20 +185,62 @@ def grid(
             .group_by(CompetencyLevel.user_id)
             .subquery()
         )
-        query = query.outerjoin(met, met.c.user_id == User.id).order_by(
-            func.coalesce(met.c.n, 0).desc(), User.full_name
-        )
+        query = query.outerjoin(met, met.c.user_id == User.id)
+        order = (func.coalesce(met.c.n, 0).desc(), User.full_name, User.id)
     else:
-        query = query.order_by(User.full_name.desc() if sort == "-name" else User.full_name)
-    learners = session.execute(
-        query.order_by(User.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
+        order = (User.full_name.desc() if sort == "-name" else User.full_name, User.id)
+    page = max(page, 1)
+    rows = _page_of(query, order, codes, page)
+    if rows:
+        total = rows[0].total
+    else:  # none match, or a page past the last: count them, then read the last page
+        total = session.scalar(select(func.count(User.id)).where(*where))
+        if page > 1 and total:
+            page = clamp(page, max(1, -(-total // PER_PAGE)))
+            rows = _page_of(query, order, codes, page)
+        page = 1 if not total else page
+    learners: dict[int, Learner] = {}
     levels: dict[int, dict[str, Cell]] = defaultdict(dict)
-    ids = [row.id for row in learners]
-    if ids:
-        for row in session.execute(
+    for row in rows:
+        learners.setdefault(row.id, Learner(row.id, row.full_name, row.email, row.profession))
+        if row.competency_code is not None:
+            where_now = standing(
+                row.met, aware(row.met_until), aware(row.due_from), row.expired, now
+            )
+            levels[row.id][row.competency_code] = Cell(row.level, row.practice, where_now)
+    pages = max(1, -(-total // PER_PAGE))
+    return Grid(
+        list(learners.values()), dict(levels), codes, page, pages, total, framework, tuple(where)
+    )
+
+
+class Learner(NamedTuple):
+    """A learner on the grid's page."""
+
+    id: int
+    full_name: str
+    email: str
+    profession: str | None
+
+
+def _page_of(query, order, codes: list[str], page: int) -> list:
+    # The page of learners, with the count of all the filters select and each learner's
+    # ratings in the codes shown: one statement.
+    paged = (
+        query.add_columns(
+            func.count().over().label("total"),
+            func.row_number().over(order_by=order).label("position"),
+        )
+        .order_by(*order)
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+        .subquery()
+    )
+    return (
+        db.session()
+        .execute(
             select(
-                CompetencyLevel.user_id,
+                paged,
                 CompetencyLevel.competency_code,
                 CompetencyLevel.level,
                 CompetencyLevel.practice,
@@ -208,13 +248,16 @@ def grid(
                 CompetencyLevel.met_until,
                 CompetencyLevel.due_from,
                 CompetencyLevel.expired,
-            ).where(CompetencyLevel.user_id.in_(ids), CompetencyLevel.competency_code.in_(codes))
-        ):
-            where_now = standing(
-                row.met, aware(row.met_until), aware(row.due_from), row.expired, now
             )
-            levels[row.user_id][row.competency_code] = Cell(row.level, row.practice, where_now)
-    return Grid(learners, dict(levels), codes, page, pages, total, framework, tuple(where))
+            .outerjoin(
+                CompetencyLevel,
+                (CompetencyLevel.user_id == paged.c.id)
+                & CompetencyLevel.competency_code.in_(codes),
+            )
+            .order_by(paged.c.position)
+        )
+        .all()
+    )
 
 
 def _learners_of(scope: Scope | int):

@@ -24,7 +24,9 @@ TARGET = 2
 SUBMIT = 23
 # Pages above the target today, with their count: the next ones to bring down.
 OVER_TARGET = {
-    "manager dashboard": 8,
+    # The manager's scope; the commonest profession; a page of learners with their count and
+    # ratings; completions and levels counted together.
+    "manager dashboard": 5,
     # The manager's scope; the learner's rows in one statement; the visit's audit event.
     "manager's learner": 4,
 }
