@@ -161,15 +161,20 @@ def _row(user_id: int, organisation_id: int | None, rating: Rating, now: datetim
 
 def refresh_levels(
     user_id: int, organisation_id: int | None, codes, catalogue: Catalogue, now=None
-) -> None:
-    """Re-rate the learner in these competencies from all their evidence; the caller commits."""
+) -> dict[str, list[PracticeEvent]]:
+    """Re-rate the learner in these competencies from all their evidence; the caller commits.
+
+    Return the learner's practice steps in every competency, as read for the rating (the
+    query reads them all): grading names the confirmations among them in a credential.
+    """
     session, codes, now = db.session(), set(codes), now or utcnow()
     evidence = load_evidence([user_id], codes).get(user_id, {})
-    practice = load_practice([user_id], codes).get(user_id, {})
+    steps = load_practice([user_id]).get(user_id, {})
+    practice = {code: steps[code] for code in codes if code in steps}
     ratings = rate_learner(catalogue.frameworks, evidence, practice, now)
     rows = [_row(user_id, organisation_id, rating, now) for rating in ratings]
     if not rows:
-        return
+        return steps
     statement, postgresql = _level_upsert(session)
     if postgresql:  # one statement, its rows bound as one array per column
         session.execute(
@@ -177,6 +182,7 @@ def refresh_levels(
         )
     else:
         session.execute(statement, [dict(zip(COLUMNS, row, strict=True)) for row in rows])
+    return steps
 
 
 _UPSERTS: dict = {}
