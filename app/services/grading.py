@@ -8,7 +8,7 @@ runs every time are built once, with bind parameters.
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import ARRAY, bindparam, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -18,6 +18,7 @@ from app.domain.quizzes.attempts import Grade, Shown, grade
 from app.domain.quizzes.model import QuizSettings
 from app.models import Answer, Attempt, Evidence, User
 from app.services import credentials, learning, locks, ratings, xapi
+from app.services.upsert import floats, insert_rows
 
 _ATTEMPT = Attempt.__table__
 _ANSWER = Answer.__table__
@@ -39,8 +40,8 @@ _CLAIM = (
 )
 
 # Each marked answer saved before this request: its points and the version of the question
-# it answered, every answer in one executemany. Answers the submit itself adds are inserted
-# with theirs.
+# it answered, all in one statement built once (on PostgreSQL one UPDATE ... FROM arrays;
+# elsewhere an executemany). Answers the submit itself adds are inserted with theirs.
 _SET_POINTS = (
     update(_ANSWER)
     .where(
@@ -49,11 +50,18 @@ _SET_POINTS = (
     )
     .values(points=bindparam("points"), question_version=bindparam("version"))
 )
-_ADD_ANSWERS = insert(_ANSWER)
-
-# Evidence rows as one executemany of a Core INSERT built once: the ORM's bulk insert of the
-# same rows did per-row mapper work for no gain (nothing reads them back in this request).
-_ADD_EVIDENCE = insert(Evidence.__table__)
+_MARKS = select(
+    func.unnest(bindparam("questions", type_=ARRAY(_ANSWER.c.question_id.type))).label("question"),
+    func.unnest(bindparam("pointses", type_=ARRAY(_ANSWER.c.points.type))).label("points"),
+    func.unnest(bindparam("versions", type_=ARRAY(_ANSWER.c.question_version.type))).label(
+        "version"
+    ),
+).subquery("marks")
+_SET_POINTS_POSTGRESQL = (
+    update(_ANSWER)
+    .where(_ANSWER.c.attempt_id == bindparam("attempt"), _ANSWER.c.question_id == _MARKS.c.question)
+    .values(points=_MARKS.c.points, question_version=_MARKS.c.version)
+)
 
 
 class AlreadyGraded(RuntimeError):
@@ -119,30 +127,44 @@ def _record_points(connection, attempt: Attempt, result: Grade, rows, added) -> 
     """Insert the new answers with their points; set the points of those saved before."""
     marked = {m.question.id: m for m in result.marked if m.question.id in rows}
     new = {row["question_id"] for row in added}
-    if added:
+    insert_rows(
+        connection,
+        _ANSWER,
+        [
+            {
+                **row,
+                "points": marked[row["question_id"]].points,
+                "question_version": marked[row["question_id"]].shown.version,
+            }
+            for row in added
+        ],
+    )
+    saved = [m for qid, m in marked.items() if qid not in new]
+    if not saved:
+        return
+    if connection.dialect.name == "postgresql":
         connection.execute(
-            _ADD_ANSWERS,
+            _SET_POINTS_POSTGRESQL,
+            {
+                "attempt": attempt.id,
+                "questions": [m.question.id for m in saved],
+                "pointses": floats([m.points for m in saved]),
+                "versions": [m.shown.version for m in saved],
+            },
+        )
+    else:
+        connection.execute(
+            _SET_POINTS,
             [
                 {
-                    **row,
-                    "points": marked[row["question_id"]].points,
-                    "question_version": marked[row["question_id"]].shown.version,
+                    "attempt": attempt.id,
+                    "question": m.question.id,
+                    "points": m.points,
+                    "version": m.shown.version,
                 }
-                for row in added
+                for m in saved
             ],
         )
-    saved = [
-        {
-            "attempt": attempt.id,
-            "question": qid,
-            "points": m.points,
-            "version": m.shown.version,
-        }
-        for qid, m in marked.items()
-        if qid not in new
-    ]
-    if saved:
-        connection.execute(_SET_POINTS, saved)
 
 
 def _holder(session: Session, user_id: int) -> credentials.Holder:
@@ -180,8 +202,10 @@ def _record_evidence(session: Session, attempt: Attempt, result: Grade, now: dat
         organisation_id = learner.organisation_id
     else:
         organisation_id = session.get(User, attempt.user_id).organisation_id
-    session.connection().execute(
-        _ADD_EVIDENCE, [{**row, "organisation_id": organisation_id} for row in rows]
+    insert_rows(
+        session.connection(),
+        Evidence.__table__,
+        [{**row, "organisation_id": organisation_id} for row in rows],
     )
     codes = {row["competency_code"] for row in rows}
     return ratings.refresh_levels(attempt.user_id, organisation_id, codes, catalogue())

@@ -60,10 +60,7 @@ def aware(at: datetime | None) -> datetime | None:
     return at if at is None or at.tzinfo else at.replace(tzinfo=UTC)
 
 
-def load_evidence(user_ids: Iterable[int], codes=None, connection: Connection | None = None):
-    """Return each learner's evidence by competency code (one query)."""
-    connection = connection or db.session().connection()
-    postgresql = connection.dialect.name == "postgresql"
+def _evidence_columns(postgresql: bool) -> tuple:
     # On PostgreSQL the time comes as whole microseconds since 1970: an integer is read many
     # times faster than a timestamp, and a learner's answers share a handful of moments.
     at_column = (
@@ -71,20 +68,45 @@ def load_evidence(user_ids: Iterable[int], codes=None, connection: Connection | 
         if postgresql
         else EvidenceRow.recorded_at
     )
-    query = select(
+    return (
         EvidenceRow.user_id,
         EvidenceRow.competency_code,
         EvidenceRow.score,
         at_column,
         EvidenceRow.question_id,
         EvidenceRow.quiz_id,
-    ).where(EvidenceRow.user_id.in_(list(user_ids)))
-    if codes is not None:
-        query = query.where(EvidenceRow.competency_code.in_(set(codes)))
+    )
+
+
+# One learner's evidence in some competencies, and their practice steps: what each grading
+# and each supervisor's decision reads, so both statements are built once.
+_LEARNER_EVIDENCE = {
+    postgresql: select(*_evidence_columns(postgresql)).where(
+        EvidenceRow.user_id == bindparam("user_id"),
+        EvidenceRow.competency_code.in_(bindparam("codes", expanding=True)),
+    )
+    for postgresql in (False, True)
+}
+
+
+def load_evidence(user_ids: Iterable[int], codes=None, connection: Connection | None = None):
+    """Return each learner's evidence by competency code (one query)."""
+    connection = connection or db.session().connection()
+    postgresql = connection.dialect.name == "postgresql"
+    user_ids = list(user_ids)
+    if len(user_ids) == 1 and codes is not None:
+        rows = connection.execute(
+            _LEARNER_EVIDENCE[postgresql], {"user_id": user_ids[0], "codes": sorted(set(codes))}
+        ).all()
+    else:
+        query = select(*_evidence_columns(postgresql)).where(EvidenceRow.user_id.in_(user_ids))
+        if codes is not None:
+            query = query.where(EvidenceRow.competency_code.in_(set(codes)))
+        rows = _rows(connection, query, user_ids)
     found: dict[int, dict[str, list[Evidence]]] = defaultdict(lambda: defaultdict(list))
     # One answer is evidence for each of its question's competencies: one value serves all.
     made: dict[tuple, Evidence] = {}
-    for user_id, code, score, at, question_id, quiz_id in _rows(connection, query, user_ids):
+    for user_id, code, score, at, question_id, quiz_id in rows:
         key = (score, at, question_id, quiz_id)
         evidence = made.get(key)
         if evidence is None:
@@ -107,35 +129,37 @@ def _rows(connection: Connection, query, user_ids) -> list[tuple]:
     return connection.execute(query).fetchall()
 
 
+# Self-assessments, requests and decisions as one list of steps: a decision's kind is its
+# outcome.
+_PRACTICE_STEPS = union_all(
+    select(
+        literal("self-assessed"),
+        SelfAssessment.user_id,
+        SelfAssessment.competency_code,
+        SelfAssessment.assessed_at,
+    ).where(SelfAssessment.user_id.in_(bindparam("ids", expanding=True))),
+    select(
+        literal("requested"),
+        ConfirmationRequest.user_id,
+        ConfirmationRequest.competency_code,
+        ConfirmationRequest.requested_at,
+    ).where(ConfirmationRequest.user_id.in_(bindparam("ids", expanding=True))),
+    select(
+        ConfirmationDecision.outcome,
+        ConfirmationRequest.user_id,
+        ConfirmationRequest.competency_code,
+        ConfirmationDecision.decided_at,
+    )
+    .join(ConfirmationRequest, ConfirmationRequest.id == ConfirmationDecision.request_id)
+    .where(ConfirmationRequest.user_id.in_(bindparam("ids", expanding=True))),
+)
+
+
 def load_practice(user_ids: Iterable[int], codes=None, connection: Connection | None = None):
     """Return each learner's practice steps by competency code (one query)."""
     connection, ids = connection or db.session().connection(), list(user_ids)
     found: dict[int, dict[str, list[PracticeEvent]]] = defaultdict(lambda: defaultdict(list))
-    # Self-assessments, requests and decisions as one list of steps: a decision's kind is
-    # its outcome.
-    steps = union_all(
-        select(
-            literal("self-assessed"),
-            SelfAssessment.user_id,
-            SelfAssessment.competency_code,
-            SelfAssessment.assessed_at,
-        ).where(SelfAssessment.user_id.in_(ids)),
-        select(
-            literal("requested"),
-            ConfirmationRequest.user_id,
-            ConfirmationRequest.competency_code,
-            ConfirmationRequest.requested_at,
-        ).where(ConfirmationRequest.user_id.in_(ids)),
-        select(
-            ConfirmationDecision.outcome,
-            ConfirmationRequest.user_id,
-            ConfirmationRequest.competency_code,
-            ConfirmationDecision.decided_at,
-        )
-        .join(ConfirmationRequest, ConfirmationRequest.id == ConfirmationDecision.request_id)
-        .where(ConfirmationRequest.user_id.in_(ids)),
-    )
-    for kind, user_id, code, at in connection.execute(steps):
+    for kind, user_id, code, at in connection.execute(_PRACTICE_STEPS, {"ids": ids}):
         if codes is None or code in codes:
             found[user_id][code].append(PracticeEvent(kind, aware(at)))
     return found

@@ -13,16 +13,15 @@ is invalid or conflicting, and not with questions unanswered until the learner c
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 
 from app import db
 from app.domain.quizzes import FormFields
 from app.domain.quizzes.attempts import fingerprint, read_answers, same_answer, unanswered
 from app.models import Answer, Attempt, utcnow
 from app.services import grading, locks, quiz_pages, quizzes
+from app.services.upsert import insert_rows
 
-# New answers go in as one multi-row INSERT: a statement built once, with no ids returned.
-_INSERT_ANSWERS = insert(Answer.__table__)
 _SET_REVISION = (
     update(Attempt.__table__)
     .where(Attempt.__table__.c.id == bindparam("attempt_id"))
@@ -147,8 +146,7 @@ def answer(
         )
     elif written:
         connection = session.connection()
-        if added:
-            connection.execute(_INSERT_ANSWERS, added)
+        insert_rows(connection, Answer.__table__, added)
         connection.execute(_SET_REVISION, {"attempt_id": attempt.id, "new_revision": revision})
     session.commit()
     page = None
