@@ -44,23 +44,41 @@ MAX_REASON = 500
 
 def issuer() -> Issuer:
     """Return Linkwise as the issuer, at the configured base URL."""
-    return Issuer(
-        id=absolute_url("credentials.issuer_profile"),
-        name=current_app.config["ISSUER_NAME"],
-        url=current_app.config["BASE_URL"] + "/",
+    return _per_app(
+        ("issuer",),
+        lambda: Issuer(
+            id=absolute_url("credentials.issuer_profile"),
+            name=current_app.config["ISSUER_NAME"],
+            url=current_app.config["BASE_URL"] + "/",
+        ),
     )
 
 
 def key_url(thumbprint: str) -> str:
     """Return the address that serves one public key as a JWK (the JWT header's kid)."""
-    return absolute_url("credentials.public_key", thumbprint=thumbprint)
+    return _per_app(
+        ("key", thumbprint),
+        lambda: absolute_url("credentials.public_key", thumbprint=thumbprint),
+    )
 
 
 def status_list_url(number: int, thumbprint: str) -> str:
     """Return the address of status list N as signed by the key with this thumbprint."""
     # Every key serves the same bits of list N: a credential names the list signed by its
     # own key, for verifiers that require the list and the credential to share a key.
-    return absolute_url("credentials.status_list", thumbprint=thumbprint, number=number)
+    return _per_app(
+        ("status list", number, thumbprint),
+        lambda: absolute_url("credentials.status_list", thumbprint=thumbprint, number=number),
+    )
+
+
+def _per_app(key: tuple, make):
+    # These depend on the app's configuration only, which does not change while it runs:
+    # each is worked out once per app, not on every credential issued.
+    found = current_app.extensions.setdefault("linkwise.credential_urls", {})
+    if key not in found:
+        found[key] = make()
+    return found[key]
 
 
 def issue_for(session: Session, user_id: int, module_slug: str, now: datetime) -> None:

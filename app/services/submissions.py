@@ -12,6 +12,7 @@ is invalid or conflicting, and not with questions unanswered until the learner c
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, select, update
 
@@ -37,6 +38,13 @@ CHANGED_ELSEWHERE = (
     "This answer was changed in another tab or window after this page was opened. The latest "
     "answer is shown."
 )
+
+
+class NewAnswer(NamedTuple):
+    """An answer this request adds: what grading and the form read of it before it is written."""
+
+    response: dict
+    revision: int
 
 
 @dataclass(frozen=True)
@@ -170,7 +178,7 @@ def _apply(
     attempt: Attempt,
     found: quizzes.AttemptQuestions,
     read,
-    rows: dict[str, Answer],
+    rows: dict[str, "Answer | NewAnswer"],
     form_revision: int,
     new_revision: int,
     now: datetime,
@@ -204,7 +212,7 @@ def _apply(
         values = {"response": {"value": new}, "revision": new_revision, "saved_at": now}
         if row is None:
             # Not added to the session: the caller writes them in one statement.
-            row = rows[qid] = Answer(attempt_id=attempt.id, question_id=qid, **values)
+            rows[qid] = NewAnswer(values["response"], new_revision)
             added.append({"attempt_id": attempt.id, "question_id": qid, **values})
         else:
             row.response, row.revision, row.saved_at = values.values()
