@@ -18,7 +18,7 @@ from app.domain.quizzes.attempts import Grade, Shown, grade
 from app.domain.quizzes.model import QuizSettings
 from app.models import Answer, Attempt, Evidence, User
 from app.services import credentials, learning, locks, ratings, xapi
-from app.services.upsert import floats, insert_rows
+from app.services.upsert import insert_rows
 
 _ATTEMPT = Attempt.__table__
 _ANSWER = Answer.__table__
@@ -148,7 +148,7 @@ def _record_points(connection, attempt: Attempt, result: Grade, rows, added) -> 
             {
                 "attempt": attempt.id,
                 "questions": [m.question.id for m in saved],
-                "pointses": floats([m.points for m in saved]),
+                "pointses": [float(m.points) for m in saved],
                 "versions": [m.shown.version for m in saved],
             },
         )

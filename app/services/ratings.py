@@ -15,7 +15,6 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
-    ARRAY,
     BigInteger,
     Connection,
     bindparam,
@@ -34,7 +33,7 @@ from app.models import CompetencyLevel, User, utcnow
 from app.models import Evidence as EvidenceRow
 from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
 from app.services.bulk import bulk_insert
-from app.services.upsert import insert_for
+from app.services.upsert import insert_for, json_records, json_rows
 
 BATCH = 2000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -200,12 +199,11 @@ def refresh_levels(
     if not rows:
         return steps
     statement, postgresql = _level_upsert(session)
-    if postgresql:  # one statement, its rows bound as one array per column
-        session.execute(
-            statement, {c: list(v) for c, v in zip(COLUMNS, zip(*rows, strict=True), strict=True)}
-        )
+    records = [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+    if postgresql:  # one statement, its rows bound as one JSON array
+        session.execute(statement, {"rows": json_rows(records)})
     else:
-        session.execute(statement, [dict(zip(COLUMNS, row, strict=True)) for row in rows])
+        session.execute(statement, records)
     return steps
 
 
@@ -223,8 +221,7 @@ def _level_upsert(session):
         table = CompetencyLevel.__table__
         statement = insert_for(session)(table)
         if name == "postgresql":
-            arrays = [func.unnest(bindparam(c, type_=ARRAY(table.c[c].type))) for c in COLUMNS]
-            statement = statement.from_select(COLUMNS, select(*arrays))
+            statement = statement.from_select(COLUMNS, json_records(table, COLUMNS))
         statement = statement.on_conflict_do_update(
             index_elements=["user_id", "competency_code"],
             set_={key: statement.excluded[key] for key in COLUMNS[2:]},
