@@ -7,16 +7,20 @@ framework or the learner's name never changes a credential already issued.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app import db
 from app.content import catalogue
 from app.domain import open_badges, status_list
+from app.domain.certificate_codes import new_certificate_code
+from app.domain.competencies import PracticeEvent
 from app.domain.frameworks_exchange.identifiers import identifier, uri
 from app.domain.open_badges import (
     AchievementFacts,
@@ -33,30 +37,48 @@ from app.models_practice import ConfirmationDecision, ConfirmationRequest
 from app.services import audit
 from app.services.certificates import verify_url
 from app.services.quizzes import aware
-from app.services.upsert import insert_for
+from app.services.upsert import insert_for, insert_for_dialect
 
 MAX_REASON = 500
 
 
 def issuer() -> Issuer:
     """Return Linkwise as the issuer, at the configured base URL."""
-    return Issuer(
-        id=absolute_url("credentials.issuer_profile"),
-        name=current_app.config["ISSUER_NAME"],
-        url=current_app.config["BASE_URL"] + "/",
+    return _per_app(
+        ("issuer",),
+        lambda: Issuer(
+            id=absolute_url("credentials.issuer_profile"),
+            name=current_app.config["ISSUER_NAME"],
+            url=current_app.config["BASE_URL"] + "/",
+        ),
     )
 
 
 def key_url(thumbprint: str) -> str:
     """Return the address that serves one public key as a JWK (the JWT header's kid)."""
-    return absolute_url("credentials.public_key", thumbprint=thumbprint)
+    return _per_app(
+        ("key", thumbprint),
+        lambda: absolute_url("credentials.public_key", thumbprint=thumbprint),
+    )
 
 
 def status_list_url(number: int, thumbprint: str) -> str:
     """Return the address of status list N as signed by the key with this thumbprint."""
     # Every key serves the same bits of list N: a credential names the list signed by its
     # own key, for verifiers that require the list and the credential to share a key.
-    return absolute_url("credentials.status_list", thumbprint=thumbprint, number=number)
+    return _per_app(
+        ("status list", number, thumbprint),
+        lambda: absolute_url("credentials.status_list", thumbprint=thumbprint, number=number),
+    )
+
+
+def _per_app(key: tuple, make):
+    # These depend on the app's configuration only, which does not change while it runs:
+    # each is worked out once per app, not on every credential issued.
+    found = current_app.extensions.setdefault("linkwise.credential_urls", {})
+    if key not in found:
+        found[key] = make()
+    return found[key]
 
 
 def issue_for(session: Session, user_id: int, module_slug: str, now: datetime) -> None:
@@ -70,32 +92,178 @@ def issue_for(session: Session, user_id: int, module_slug: str, now: datetime) -
         issue(session, certificate, now)
 
 
-def issue(session: Session, certificate: Certificate, now: datetime) -> Credential | None:
-    """Sign and store the credential for a certificate; None if it has one or lost its module."""
-    if catalogue().module(certificate.module_slug) is None:
-        return None  # a module since removed: nothing to describe the achievement with
-    if session.scalar(select(Credential.id).where(Credential.certificate_id == certificate.id)):
-        return None
-    now = aware(now)
+def certify(
+    session: Session,
+    attempt: Attempt,
+    holder: Holder,
+    now: datetime,
+    practice: Mapping[str, Sequence[PracticeEvent]] | None = None,
+) -> None:
+    """Add the certificate a passed attempt earns, and issue its credential with it.
+
+    Both are written in the caller's transaction. The certificate's INSERT also returns the
+    credential's number (its place in the status lists) and whether the signing key is
+    recorded, so a new certificate's credential costs one more statement. `practice` is the
+    learner's practice steps by competency, as grading read them: without a confirmation
+    among them, there is none to name as evidence and nothing more to read.
+    """
     key = signing_key()
-    _remember_key(session, key, now)
-    row = Credential(
-        certificate_id=certificate.id,
-        credential_id=f"urn:uuid:{uuid.uuid4()}",
-        status_list=0,
-        status_index=0,
-        key_id=key.thumbprint,
-        issued_at=now,
+    code = new_certificate_code()
+    added = (
+        session.connection()
+        .execute(
+            _certificate_insert(session.get_bind().dialect.name),
+            {
+                "code": code,
+                "user_id": attempt.user_id,
+                "module_slug": attempt.module_slug,
+                "attempt_id": attempt.id,
+                "issued_at": now,
+                "thumbprint": key.thumbprint,
+            },
+        )
+        .first()
     )
-    session.add(row)
-    session.flush()  # the row's id places it in the status lists
-    row.status_list, row.status_index = status_list.place(row.id)
-    facts = _facts(session, certificate, row, now)
-    row.valid_until = facts.valid_until
+    if added is None:
+        # The learner holds this module's certificate already: it keeps its credential, or
+        # gets one now if it was issued before credentials were.
+        issue_for(session, attempt.user_id, attempt.module_slug, now)
+        return
+    certificate_id, number, key_known = added
+    if catalogue().module(attempt.module_slug) is None:
+        return  # a module since removed: nothing to describe the achievement with
+    certificate = _Certified(certificate_id, code, attempt.user_id, attempt.module_slug, now)
+    confirmed = confirmations(certificate) if _any_confirmed(certificate, practice) else ()
+    _sign_and_store(session, key, key_known, number, certificate, holder, attempt, confirmed, now)
+
+
+def issue(session: Session, certificate: Certificate, now: datetime) -> bool:
+    """Sign and store the credential for a certificate; False if it has one or lost its module."""
+    if catalogue().module(certificate.module_slug) is None:
+        return False  # a module since removed: nothing to describe the achievement with
+    if session.scalar(select(Credential.id).where(Credential.certificate_id == certificate.id)):
+        return False
+    key = signing_key()
+    number, key_known = session.execute(
+        _next_credential(session.get_bind().dialect.name), {"thumbprint": key.thumbprint}
+    ).one()
+    user = session.get(User, certificate.user_id)
+    holder = Holder(user.full_name, user.registration_number, user.profession)
+    # Grading set the attempt's grade on the session's copy as it wrote the row.
+    attempt = session.get(Attempt, certificate.attempt_id)
+    certified = _Certified(
+        certificate.id,
+        certificate.code,
+        certificate.user_id,
+        certificate.module_slug,
+        certificate.issued_at,
+    )
+    confirmed = confirmations(certified)
+    _sign_and_store(session, key, key_known, number, certified, holder, attempt, confirmed, now)
+    return True
+
+
+class Holder(NamedTuple):
+    """What a credential says of its holder (as locks.LockedLearner reads them)."""
+
+    full_name: str
+    registration_number: str | None
+    profession: str
+
+
+class _Certified(NamedTuple):
+    id: int
+    code: str
+    user_id: int
+    module_slug: str
+    issued_at: datetime
+
+
+def _sign_and_store(
+    session: Session,
+    key: SigningKey,
+    key_known: bool,
+    number: int,
+    certificate: _Certified,
+    holder: Holder,
+    attempt: Attempt,
+    confirmed: tuple[Evidence, ...],
+    now: datetime,
+) -> None:
+    """Sign the credential numbered `number` and add its row, with the key if it is new."""
+    now = aware(now)
+    if not key_known:
+        _remember_key(session, key, now)
+    status_number, status_index = status_list.place(number)
+    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    facts = _facts(
+        certificate,
+        holder,
+        attempt,
+        confirmed,
+        credential_id,
+        status_list_url(status_number, key.thumbprint),
+        status_index,
+        now,
+    )
     claims = open_badges.jwt_claims(open_badges.credential(facts))
-    row.jwt = key.sign(claims, key_url(key.thumbprint))
-    session.flush()
-    return row
+    session.connection().execute(
+        _INSERT_CREDENTIAL,
+        {
+            "id": number,
+            "certificate_id": certificate.id,
+            "credential_id": credential_id,
+            "status_list": status_number,
+            "status_index": status_index,
+            "key_id": key.thumbprint,
+            "jwt": key.sign(claims, key_url(key.thumbprint)),
+            "issued_at": now,
+            "valid_until": facts.valid_until,
+        },
+    )
+
+
+_INSERT_CREDENTIAL = insert(Credential.__table__)
+
+
+def _next_number(dialect: str):
+    """Return the next credential's id as an expression, for the statement that adds it."""
+    if dialect == "postgresql":
+        return func.nextval(func.pg_get_serial_sequence("credential", "id"))
+    # SQLite: the transaction holds the database's one write lock, so no one else can
+    # take the same number before the row is in.
+    return select(func.coalesce(func.max(Credential.id), 0) + 1).scalar_subquery()
+
+
+def _key_known():
+    return exists().where(IssuerKey.thumbprint == bindparam("thumbprint"))
+
+
+_STATEMENTS: dict = {}
+
+
+def _certificate_insert(dialect: str):
+    """Return the certificate's INSERT, returning its id, the credential's number and the key.
+
+    Built once per database: it runs on every passing submit.
+    """
+    found = _STATEMENTS.get(("certificate", dialect))
+    if found is None:
+        table = Certificate.__table__
+        found = _STATEMENTS[("certificate", dialect)] = (
+            insert_for_dialect(dialect)(table)
+            .on_conflict_do_nothing(index_elements=["user_id", "module_slug"])
+            .returning(table.c.id, _next_number(dialect), _key_known())
+        )
+    return found
+
+
+def _next_credential(dialect: str):
+    """Return the query for the next credential's number and whether the key is recorded."""
+    found = _STATEMENTS.get(("credential", dialect))
+    if found is None:
+        found = _STATEMENTS[("credential", dialect)] = select(_next_number(dialect), _key_known())
+    return found
 
 
 def issue_missing() -> int:
@@ -205,6 +373,11 @@ def withdraw_for_erasure(session: Session, user_id: int, now: datetime) -> None:
     )
 
 
+def remember_signing_key(session: Session) -> None:
+    """Record this app's signing key among the issuer's keys, if it is not there yet."""
+    _remember_key(session, signing_key(), utcnow())
+
+
 def _remember_key(session: Session, key: SigningKey, now: datetime) -> None:
     session.execute(
         insert_for(session)(IssuerKey)
@@ -257,27 +430,46 @@ def _until(period, start: datetime) -> datetime | None:
     return period.after(start) if hasattr(period, "after") else start + period
 
 
-def _facts(session: Session, certificate: Certificate, row: Credential, now) -> CredentialFacts:
+def _facts(
+    certificate: _Certified,
+    holder: Holder,
+    attempt: Attempt,
+    confirmed: tuple[Evidence, ...],
+    credential_id: str,
+    list_url: str,
+    status_index: int,
+    now: datetime,
+) -> CredentialFacts:
     achievement = achievement_facts(certificate.module_slug)
-    user = session.get(User, certificate.user_id)
-    # Grading set the attempt's grade on the session's copy as it wrote the row.
-    attempt = session.get(Attempt, certificate.attempt_id)
-    period = validity(certificate.module_slug, user.profession)
+    period = validity(certificate.module_slug, holder.profession)
     return CredentialFacts(
-        credential_id=row.credential_id,
+        credential_id=credential_id,
         issuer=issuer(),
-        learner_name=user.full_name,
-        registration_number=user.registration_number,
+        learner_name=holder.full_name,
+        registration_number=holder.registration_number,
         achievement=achievement,
         score_percent=attempt.percent or 0,
         certificate_code=certificate.code,
         verify_url=verify_url(certificate.code),
-        evidence=(_quiz_evidence(attempt, achievement.pass_mark), *confirmations(certificate)),
+        evidence=(_quiz_evidence(attempt, achievement.pass_mark), *confirmed),
         valid_from=now,
         valid_until=_until(period, now),
         completed_at=attempt.submitted_at or certificate.issued_at,
-        status_list_url=status_list_url(row.status_list, row.key_id),
-        status_index=row.status_index,
+        status_list_url=list_url,
+        status_index=status_index,
+    )
+
+
+def _any_confirmed(certificate: _Certified, practice) -> bool:
+    """Say whether the learner may have a confirmation to name (True when practice is unknown)."""
+    if practice is None:
+        return True
+    module = catalogue().module(certificate.module_slug)
+    issued_at = aware(certificate.issued_at)
+    return any(
+        step.kind == "confirmed" and (step.at is None or aware(step.at) <= issued_at)
+        for code in (module.competency_codes if module else ())
+        for step in practice.get(code, ())
     )
 
 
@@ -293,7 +485,7 @@ def _quiz_evidence(attempt: Attempt, pass_mark: float) -> Evidence:
     )
 
 
-def confirmations(certificate: Certificate) -> tuple[Evidence, ...]:
+def confirmations(certificate) -> tuple[Evidence, ...]:
     """Return supervisors' confirmations of the module's competencies, as evidence.
 
     One Evidence per confirmed request of this learner for a competency the module develops,

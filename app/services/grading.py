@@ -1,39 +1,67 @@
 """Grading an end-of-module attempt once: grade, points, evidence, levels, certificate.
 
 Called with the learner and the attempt locked (services/locks.py), inside the request's
-one transaction: either all of it is committed or none of it is.
+one transaction: either all of it is committed or none of it is. The statements a grade
+runs every time are built once, with bind parameters.
 """
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import ARRAY, bindparam, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.content import catalogue
-from app.domain.certificate_codes import new_certificate_code
 from app.domain.content import quiz_key
 from app.domain.quizzes.attempts import Grade, Shown, grade
 from app.domain.quizzes.model import QuizSettings
-from app.models import Answer, Attempt, Certificate, Evidence, User
+from app.models import Answer, Attempt, Evidence, User
 from app.services import credentials, learning, locks, ratings, xapi
-from app.services.upsert import insert_for
+from app.services.upsert import insert_rows
 
-# Each marked answer's points and the version of the question it answered, every answer in
-# one executemany of a statement built once.
+_ATTEMPT = Attempt.__table__
+_ANSWER = Answer.__table__
+
+# The grade, claimed by the one request that finds the attempt still in progress. The
+# revision is the one the answers were saved at (a submit's own answers bump it).
+_CLAIM = (
+    update(_ATTEMPT)
+    .where(_ATTEMPT.c.id == bindparam("attempt_id"), _ATTEMPT.c.status == "in-progress")
+    .values(
+        status="graded",
+        revision=bindparam("new_revision"),
+        submitted_at=bindparam("graded_at"),
+        points=bindparam("grade_points"),
+        points_possible=bindparam("grade_possible"),
+        percent=bindparam("grade_percent"),
+        passed=bindparam("grade_passed"),
+    )
+)
+
+# Each marked answer saved before this request: its points and the version of the question
+# it answered, all in one statement built once (on PostgreSQL one UPDATE ... FROM arrays;
+# elsewhere an executemany). Answers the submit itself adds are inserted with theirs.
 _SET_POINTS = (
-    update(Answer.__table__)
+    update(_ANSWER)
     .where(
-        Answer.__table__.c.attempt_id == bindparam("attempt"),
-        Answer.__table__.c.question_id == bindparam("question"),
+        _ANSWER.c.attempt_id == bindparam("attempt"),
+        _ANSWER.c.question_id == bindparam("question"),
     )
     .values(points=bindparam("points"), question_version=bindparam("version"))
 )
-
-# Evidence rows as one executemany of a Core INSERT built once: the ORM's bulk insert of the
-# same rows did per-row mapper work for no gain (nothing reads them back in this request).
-_ADD_EVIDENCE = insert(Evidence.__table__)
+_MARKS = select(
+    func.unnest(bindparam("questions", type_=ARRAY(_ANSWER.c.question_id.type))).label("question"),
+    func.unnest(bindparam("pointses", type_=ARRAY(_ANSWER.c.points.type))).label("points"),
+    func.unnest(bindparam("versions", type_=ARRAY(_ANSWER.c.question_version.type))).label(
+        "version"
+    ),
+).subquery("marks")
+_SET_POINTS_POSTGRESQL = (
+    update(_ANSWER)
+    .where(_ANSWER.c.attempt_id == bindparam("attempt"), _ANSWER.c.question_id == _MARKS.c.question)
+    .values(points=_MARKS.c.points, question_version=_MARKS.c.version)
+)
 
 
 class AlreadyGraded(RuntimeError):
@@ -47,29 +75,37 @@ def record_grade(
     rows: Mapping[str, Answer],
     settings: QuizSettings,
     now: datetime,
+    *,
+    revision: int,
+    added: Sequence[dict] = (),
 ) -> Grade:
-    """Grade the attempt from its saved answers and write everything the grade brings."""
+    """Grade the attempt from its answers and write everything the grade brings.
+
+    `rows` are all the attempt's answers; `added` the new ones among them, not yet written
+    (they go in with their points). The attempt's revision becomes `revision`.
+    """
     answers = {qid: row.response.get("value") for qid, row in rows.items()}
     result = grade(shown, answers, settings.pass_mark)
     session.flush()
-    claimed = session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == "in-progress")
-        .values(
-            status="graded",
-            submitted_at=now,
-            points=result.points,
-            points_possible=result.points_possible,
-            percent=result.percent,
-            passed=result.passed,
-        )
-        .execution_options(synchronize_session=False)
+    connection = session.connection()
+    claimed = connection.execute(
+        _CLAIM,
+        {
+            "attempt_id": attempt.id,
+            "new_revision": revision,
+            "graded_at": now,
+            "grade_points": result.points,
+            "grade_possible": result.points_possible,
+            "grade_percent": result.percent,
+            "grade_passed": result.passed,
+        },
     ).rowcount
     if claimed != 1:
         raise AlreadyGraded(attempt.id)
     # The row now holds the grade: so does the object, without reading it back.
     for key, value in {
         "status": "graded",
+        "revision": revision,
         "submitted_at": now,
         "points": result.points,
         "points_possible": result.points_possible,
@@ -77,40 +113,74 @@ def record_grade(
         "passed": result.passed,
     }.items():
         set_committed_value(attempt, key, value)
-    graded = [
-        {
-            "attempt": attempt.id,
-            "question": marked.question.id,
-            "points": marked.points,
-            "version": marked.shown.version,
-        }
-        for marked in result.marked
-        if marked.question.id in rows
-    ]
-    if graded:
-        session.connection().execute(_SET_POINTS, graded)
-    _record_evidence(session, attempt, result, now)
+    _record_points(connection, attempt, result, rows, added)
+    practice = _record_evidence(session, attempt, result, now)
     if result.passed:
         learning.record(attempt.user_id, attempt.module_slug, quiz_key(attempt.quiz_id))
-        session.execute(
-            insert_for(session)(Certificate)
-            .values(
-                code=new_certificate_code(),
-                user_id=attempt.user_id,
-                module_slug=attempt.module_slug,
-                attempt_id=attempt.id,
-                issued_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["user_id", "module_slug"])
-        )
-        credentials.issue_for(session, attempt.user_id, attempt.module_slug, now)
+        credentials.certify(session, attempt, _holder(session, attempt.user_id), now, practice)
     xapi.quiz_graded(attempt, settings, result, now)
     session.expire(attempt)
     return result
 
 
-def _record_evidence(session: Session, attempt: Attempt, result: Grade, now: datetime) -> None:
-    """Add one evidence row per competency of each question marked, then re-rate the learner."""
+def _record_points(connection, attempt: Attempt, result: Grade, rows, added) -> None:
+    """Insert the new answers with their points; set the points of those saved before."""
+    marked = {m.question.id: m for m in result.marked if m.question.id in rows}
+    new = {row["question_id"] for row in added}
+    insert_rows(
+        connection,
+        _ANSWER,
+        [
+            {
+                **row,
+                "points": marked[row["question_id"]].points,
+                "question_version": marked[row["question_id"]].shown.version,
+            }
+            for row in added
+        ],
+    )
+    saved = [m for qid, m in marked.items() if qid not in new]
+    if not saved:
+        return
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            _SET_POINTS_POSTGRESQL,
+            {
+                "attempt": attempt.id,
+                "questions": [m.question.id for m in saved],
+                "pointses": [float(m.points) for m in saved],
+                "versions": [m.shown.version for m in saved],
+            },
+        )
+    else:
+        connection.execute(
+            _SET_POINTS,
+            [
+                {
+                    "attempt": attempt.id,
+                    "question": m.question.id,
+                    "points": m.points,
+                    "version": m.shown.version,
+                }
+                for m in saved
+            ],
+        )
+
+
+def _holder(session: Session, user_id: int) -> credentials.Holder:
+    """Return the learner as their lock read them (or as stored, without a lock)."""
+    learner = locks.locked_learner(session, user_id)
+    if learner is None:
+        user = session.get(User, user_id)
+        return credentials.Holder(user.full_name, user.registration_number, user.profession)
+    return credentials.Holder(learner.full_name, learner.registration_number, learner.profession)
+
+
+def _record_evidence(session: Session, attempt: Attempt, result: Grade, now: datetime):
+    """Add one evidence row per competency of each question marked, then re-rate the learner.
+
+    Return the learner's practice steps as the re-rating read them (None if it did not run).
+    """
     rows = [
         {
             "user_id": attempt.user_id,
@@ -126,16 +196,16 @@ def _record_evidence(session: Session, attempt: Attempt, result: Grade, now: dat
         for code in marked.question.competencies
     ]
     if not rows:
-        return
-    locked = session.info.get(locks.LEARNER_ORGANISATIONS, {})
-    if attempt.user_id in locked:  # read by the learner's lock in this transaction
-        organisation_id = locked[attempt.user_id]
+        return None
+    learner = locks.locked_learner(session, attempt.user_id)
+    if learner is not None:  # read by the learner's lock in this transaction
+        organisation_id = learner.organisation_id
     else:
-        organisation_id = session.scalar(
-            select(User.organisation_id).where(User.id == attempt.user_id)
-        )
-    session.connection().execute(
-        _ADD_EVIDENCE, [{**row, "organisation_id": organisation_id} for row in rows]
+        organisation_id = session.get(User, attempt.user_id).organisation_id
+    insert_rows(
+        session.connection(),
+        Evidence.__table__,
+        [{**row, "organisation_id": organisation_id} for row in rows],
     )
     codes = {row["competency_code"] for row in rows}
-    ratings.refresh_levels(attempt.user_id, organisation_id, codes, catalogue())
+    return ratings.refresh_levels(attempt.user_id, organisation_id, codes, catalogue())

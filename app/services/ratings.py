@@ -15,7 +15,6 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
-    ARRAY,
     BigInteger,
     Connection,
     bindparam,
@@ -34,7 +33,7 @@ from app.models import CompetencyLevel, User, utcnow
 from app.models import Evidence as EvidenceRow
 from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
 from app.services.bulk import bulk_insert
-from app.services.upsert import insert_for
+from app.services.upsert import insert_for, json_records, json_rows
 
 BATCH = 2000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -60,10 +59,7 @@ def aware(at: datetime | None) -> datetime | None:
     return at if at is None or at.tzinfo else at.replace(tzinfo=UTC)
 
 
-def load_evidence(user_ids: Iterable[int], codes=None, connection: Connection | None = None):
-    """Return each learner's evidence by competency code (one query)."""
-    connection = connection or db.session().connection()
-    postgresql = connection.dialect.name == "postgresql"
+def _evidence_columns(postgresql: bool) -> tuple:
     # On PostgreSQL the time comes as whole microseconds since 1970: an integer is read many
     # times faster than a timestamp, and a learner's answers share a handful of moments.
     at_column = (
@@ -71,20 +67,45 @@ def load_evidence(user_ids: Iterable[int], codes=None, connection: Connection | 
         if postgresql
         else EvidenceRow.recorded_at
     )
-    query = select(
+    return (
         EvidenceRow.user_id,
         EvidenceRow.competency_code,
         EvidenceRow.score,
         at_column,
         EvidenceRow.question_id,
         EvidenceRow.quiz_id,
-    ).where(EvidenceRow.user_id.in_(list(user_ids)))
-    if codes is not None:
-        query = query.where(EvidenceRow.competency_code.in_(set(codes)))
+    )
+
+
+# One learner's evidence in some competencies, and their practice steps: what each grading
+# and each supervisor's decision reads, so both statements are built once.
+_LEARNER_EVIDENCE = {
+    postgresql: select(*_evidence_columns(postgresql)).where(
+        EvidenceRow.user_id == bindparam("user_id"),
+        EvidenceRow.competency_code.in_(bindparam("codes", expanding=True)),
+    )
+    for postgresql in (False, True)
+}
+
+
+def load_evidence(user_ids: Iterable[int], codes=None, connection: Connection | None = None):
+    """Return each learner's evidence by competency code (one query)."""
+    connection = connection or db.session().connection()
+    postgresql = connection.dialect.name == "postgresql"
+    user_ids = list(user_ids)
+    if len(user_ids) == 1 and codes is not None:
+        rows = connection.execute(
+            _LEARNER_EVIDENCE[postgresql], {"user_id": user_ids[0], "codes": sorted(set(codes))}
+        ).all()
+    else:
+        query = select(*_evidence_columns(postgresql)).where(EvidenceRow.user_id.in_(user_ids))
+        if codes is not None:
+            query = query.where(EvidenceRow.competency_code.in_(set(codes)))
+        rows = _rows(connection, query, user_ids)
     found: dict[int, dict[str, list[Evidence]]] = defaultdict(lambda: defaultdict(list))
     # One answer is evidence for each of its question's competencies: one value serves all.
     made: dict[tuple, Evidence] = {}
-    for user_id, code, score, at, question_id, quiz_id in _rows(connection, query, user_ids):
+    for user_id, code, score, at, question_id, quiz_id in rows:
         key = (score, at, question_id, quiz_id)
         evidence = made.get(key)
         if evidence is None:
@@ -107,35 +128,37 @@ def _rows(connection: Connection, query, user_ids) -> list[tuple]:
     return connection.execute(query).fetchall()
 
 
+# Self-assessments, requests and decisions as one list of steps: a decision's kind is its
+# outcome.
+_PRACTICE_STEPS = union_all(
+    select(
+        literal("self-assessed"),
+        SelfAssessment.user_id,
+        SelfAssessment.competency_code,
+        SelfAssessment.assessed_at,
+    ).where(SelfAssessment.user_id.in_(bindparam("ids", expanding=True))),
+    select(
+        literal("requested"),
+        ConfirmationRequest.user_id,
+        ConfirmationRequest.competency_code,
+        ConfirmationRequest.requested_at,
+    ).where(ConfirmationRequest.user_id.in_(bindparam("ids", expanding=True))),
+    select(
+        ConfirmationDecision.outcome,
+        ConfirmationRequest.user_id,
+        ConfirmationRequest.competency_code,
+        ConfirmationDecision.decided_at,
+    )
+    .join(ConfirmationRequest, ConfirmationRequest.id == ConfirmationDecision.request_id)
+    .where(ConfirmationRequest.user_id.in_(bindparam("ids", expanding=True))),
+)
+
+
 def load_practice(user_ids: Iterable[int], codes=None, connection: Connection | None = None):
     """Return each learner's practice steps by competency code (one query)."""
     connection, ids = connection or db.session().connection(), list(user_ids)
     found: dict[int, dict[str, list[PracticeEvent]]] = defaultdict(lambda: defaultdict(list))
-    # Self-assessments, requests and decisions as one list of steps: a decision's kind is
-    # its outcome.
-    steps = union_all(
-        select(
-            literal("self-assessed"),
-            SelfAssessment.user_id,
-            SelfAssessment.competency_code,
-            SelfAssessment.assessed_at,
-        ).where(SelfAssessment.user_id.in_(ids)),
-        select(
-            literal("requested"),
-            ConfirmationRequest.user_id,
-            ConfirmationRequest.competency_code,
-            ConfirmationRequest.requested_at,
-        ).where(ConfirmationRequest.user_id.in_(ids)),
-        select(
-            ConfirmationDecision.outcome,
-            ConfirmationRequest.user_id,
-            ConfirmationRequest.competency_code,
-            ConfirmationDecision.decided_at,
-        )
-        .join(ConfirmationRequest, ConfirmationRequest.id == ConfirmationDecision.request_id)
-        .where(ConfirmationRequest.user_id.in_(ids)),
-    )
-    for kind, user_id, code, at in connection.execute(steps):
+    for kind, user_id, code, at in connection.execute(_PRACTICE_STEPS, {"ids": ids}):
         if codes is None or code in codes:
             found[user_id][code].append(PracticeEvent(kind, aware(at)))
     return found
@@ -161,22 +184,27 @@ def _row(user_id: int, organisation_id: int | None, rating: Rating, now: datetim
 
 def refresh_levels(
     user_id: int, organisation_id: int | None, codes, catalogue: Catalogue, now=None
-) -> None:
-    """Re-rate the learner in these competencies from all their evidence; the caller commits."""
+) -> dict[str, list[PracticeEvent]]:
+    """Re-rate the learner in these competencies from all their evidence; the caller commits.
+
+    Return the learner's practice steps in every competency, as read for the rating (the
+    query reads them all): grading names the confirmations among them in a credential.
+    """
     session, codes, now = db.session(), set(codes), now or utcnow()
     evidence = load_evidence([user_id], codes).get(user_id, {})
-    practice = load_practice([user_id], codes).get(user_id, {})
+    steps = load_practice([user_id]).get(user_id, {})
+    practice = {code: steps[code] for code in codes if code in steps}
     ratings = rate_learner(catalogue.frameworks, evidence, practice, now)
     rows = [_row(user_id, organisation_id, rating, now) for rating in ratings]
     if not rows:
-        return
+        return steps
     statement, postgresql = _level_upsert(session)
-    if postgresql:  # one statement, its rows bound as one array per column
-        session.execute(
-            statement, {c: list(v) for c, v in zip(COLUMNS, zip(*rows, strict=True), strict=True)}
-        )
+    records = [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+    if postgresql:  # one statement, its rows bound as one JSON array
+        session.execute(statement, {"rows": json_rows(records)})
     else:
-        session.execute(statement, [dict(zip(COLUMNS, row, strict=True)) for row in rows])
+        session.execute(statement, records)
+    return steps
 
 
 _UPSERTS: dict = {}
@@ -193,8 +221,7 @@ def _level_upsert(session):
         table = CompetencyLevel.__table__
         statement = insert_for(session)(table)
         if name == "postgresql":
-            arrays = [func.unnest(bindparam(c, type_=ARRAY(table.c[c].type))) for c in COLUMNS]
-            statement = statement.from_select(COLUMNS, select(*arrays))
+            statement = statement.from_select(COLUMNS, json_records(table, COLUMNS))
         statement = statement.on_conflict_do_update(
             index_elements=["user_id", "competency_code"],
             set_={key: statement.excluded[key] for key in COLUMNS[2:]},

@@ -12,17 +12,22 @@ is invalid or conflicting, and not with questions unanswered until the learner c
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, select, update
 
 from app import db
 from app.domain.quizzes import FormFields
 from app.domain.quizzes.attempts import fingerprint, read_answers, same_answer, unanswered
 from app.models import Answer, Attempt, utcnow
 from app.services import grading, locks, quiz_pages, quizzes
+from app.services.upsert import insert_rows
 
-# New answers go in as one multi-row INSERT: a statement built once, with no ids returned.
-_INSERT_ANSWERS = insert(Answer.__table__)
+_SET_REVISION = (
+    update(Attempt.__table__)
+    .where(Attempt.__table__.c.id == bindparam("attempt_id"))
+    .values(revision=bindparam("new_revision"))
+)
 
 CHANGED_HERE_TOO = (
     "This answer was changed in another tab or window after this page was opened, so the "
@@ -33,6 +38,13 @@ CHANGED_ELSEWHERE = (
     "This answer was changed in another tab or window after this page was opened. The latest "
     "answer is shown."
 )
+
+
+class NewAnswer(NamedTuple):
+    """An answer this request adds: what grading and the form read of it before it is written."""
+
+    response: dict
+    revision: int
 
 
 @dataclass(frozen=True)
@@ -111,21 +123,17 @@ def answer(
     }
     if time_up:
         # What was saved before the limit is graded; answers sent late are not.
-        grading.record_grade(session, attempt, found.shown, rows, found.settings, now)
+        grading.record_grade(
+            session, attempt, found.shown, rows, found.settings, now, revision=revision
+        )
         session.commit()
         return AnswerOutcome("time-up", revision)
     read = read_answers(found.shown, form.fields)
-    written, conflicts, elsewhere = _apply(
+    written, conflicts, elsewhere, added = _apply(
         attempt, found, read, rows, form.revision, revision + 1, now
     )
     if written:
         revision += 1
-        session.execute(
-            update(Attempt)
-            .where(Attempt.id == attempt.id)
-            .values(revision=revision)
-            .execution_options(synchronize_session=False)
-        )
     updated = tuple(
         qid for qid, row in rows.items() if row.revision > form.revision and qid not in written
     )
@@ -138,11 +146,16 @@ def answer(
     elif elsewhere and form.action == "save":
         kind = "changed"
     elif form.action == "submit":
-        if unanswered(found.shown, values) and not form.confirmed:
-            kind = "confirm"
-        else:
-            grading.record_grade(session, attempt, found.shown, rows, found.settings, now)
-            kind = "graded"
+        kind = "confirm" if unanswered(found.shown, values) and not form.confirmed else "graded"
+    if kind == "graded":
+        # The grade's own UPDATE sets the revision, and new answers go in with their points.
+        grading.record_grade(
+            session, attempt, found.shown, rows, found.settings, now, revision=revision, added=added
+        )
+    elif written:
+        connection = session.connection()
+        insert_rows(connection, Answer.__table__, added)
+        connection.execute(_SET_REVISION, {"attempt_id": attempt.id, "new_revision": revision})
     session.commit()
     page = None
     if kind in ("invalid", "conflict", "changed") or (form.action == "autosave" and updated):
@@ -165,15 +178,16 @@ def _apply(
     attempt: Attempt,
     found: quizzes.AttemptQuestions,
     read,
-    rows: dict[str, Answer],
+    rows: dict[str, "Answer | NewAnswer"],
     form_revision: int,
     new_revision: int,
     now: datetime,
-) -> tuple[list[str], list[str], list[str]]:
-    """Write the answers the form changed.
+) -> tuple[list[str], list[str], list[str], list[dict]]:
+    """Write the answers the form changed, but for new ones: the caller inserts those.
 
     Return the question ids written, those the form changed that another tab had changed
-    since (not written), and those another tab changed that the form showed as they were.
+    since (not written), those another tab changed that the form showed as they were, and
+    the new answers' rows, to insert in one statement (with their points, on a grade).
     """
     written, conflicts, elsewhere, added = [], [], [], []
     for item in found.shown:
@@ -197,12 +211,10 @@ def _apply(
         # A cleared answer stays as a row with no value, so a stale form cannot restore it.
         values = {"response": {"value": new}, "revision": new_revision, "saved_at": now}
         if row is None:
-            # Not added to the session: written below with the others in one statement.
-            row = rows[qid] = Answer(attempt_id=attempt.id, question_id=qid, **values)
+            # Not added to the session: the caller writes them in one statement.
+            rows[qid] = NewAnswer(values["response"], new_revision)
             added.append({"attempt_id": attempt.id, "question_id": qid, **values})
         else:
             row.response, row.revision, row.saved_at = values.values()
         written.append(qid)
-    if added:
-        db.session().connection().execute(_INSERT_ANSWERS, added)
-    return written, conflicts, elsewhere
+    return written, conflicts, elsewhere, added

@@ -1,5 +1,21 @@
-"""INSERT ... ON CONFLICT for whichever database the session talks to."""
+"""INSERT ... ON CONFLICT, and many rows in one INSERT, for whichever database is in use."""
 
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    column,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -9,4 +25,56 @@ _INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 
 def insert_for(session: Session):
     """Return the dialect's insert(), which offers on_conflict_do_nothing/do_update."""
-    return _INSERTS[session.get_bind().dialect.name]
+    return insert_for_dialect(session.get_bind().dialect.name)
+
+
+def insert_for_dialect(name: str):
+    """Return the insert() of the dialect with this name ("postgresql" or "sqlite")."""
+    return _INSERTS[name]
+
+
+_RECORDSET_INSERTS: dict = {}
+
+
+def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping]) -> None:
+    """Insert rows (each with the same keys) into table in one statement.
+
+    On PostgreSQL, one INSERT ... SELECT from json_to_recordset: the rows travel as one JSON
+    parameter, so the server runs one statement (not one per row, as an executemany would)
+    and the driver adapts one string instead of every value. Elsewhere, an executemany.
+    The statement is built once for each table and set of columns.
+    """
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), list(rows))
+        return
+    columns = tuple(rows[0])
+    key = (table.name, columns)
+    statement = _RECORDSET_INSERTS.get(key)
+    if statement is None:
+        statement = _RECORDSET_INSERTS[key] = insert(table).from_select(
+            columns, json_records(table, columns)
+        )
+    connection.execute(statement, {"rows": json_rows(rows)})
+
+
+def json_records(table: Table, columns: Sequence[str]):
+    """Return SELECT of the columns from the JSON array bound as "rows" (PostgreSQL)."""
+    records = (
+        func.json_to_recordset(cast(bindparam("rows", type_=Text), JSON))
+        .table_valued(*(column(c, table.c[c].type) for c in columns))
+        .render_derived(name="rows", with_types=True)
+    )
+    return select(*(records.c[c] for c in columns))
+
+
+def json_rows(rows: Sequence[Mapping]) -> str:
+    """Return rows as a JSON array of objects, times in ISO 8601 (as PostgreSQL reads them)."""
+    return json.dumps(rows, default=_iso, separators=(",", ":"))
+
+
+def _iso(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a JSON value")

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app import db
 from app.content import catalogue
+from app.domain import status_list
 from app.models import AuditEvent, Certificate, User
 from app.models_credentials import Credential, IssuerKey
 from tests.conftest import csrf_token, post_form, sign_in
@@ -319,3 +320,22 @@ def test_a_supervisors_confirmation_before_the_pass_is_evidence_and_a_later_one_
     assert [e["name"] for e in practice] == [f"Practice confirmed: {confirmed_code}"]
     assert "Dr Pat Supervisor confirmed" in practice[0]["description"]
     assert verify(token, over_client(app), base_url=BASE).status == "valid"
+
+
+def test_each_credential_takes_its_own_place_in_the_status_lists(app, make_user, module):
+    for email in ("first@example.org", "second@example.org"):
+        make_user(email=email)
+        learner = app.test_client()
+        sign_in(learner, email)
+        pass_module(app, learner, email, module)
+    with app.app_context():
+        rows = db.session().execute(
+            select(Credential.id, Credential.status_list, Credential.status_index, Credential.jwt)
+        ).all()
+    assert len(rows) == 2
+    assert len({(r.status_list, r.status_index) for r in rows}) == 2
+    for row in rows:  # the place the signed credential names is the row's own
+        assert (row.status_list, row.status_index) == status_list.place(row.id)
+        status = payload(row.jwt)["credentialStatus"]
+        assert status["statusListIndex"] == str(row.status_index)
+        assert status["statusListCredential"].endswith(f"/{row.status_list}")
