@@ -2,51 +2,17 @@
 
 from __future__ import annotations
 
-import gc
-from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import config as configuration
+from app.collector import collector_paused
 
 if TYPE_CHECKING:
     from flask import Flask
 
-_start_up_frozen = False
 
-
-def _collector_paused(build):
-    """Build with Python's cyclic garbage collector paused, then set what was built aside.
-
-    Building the app imports every module and loads the catalogue: some 180,000 objects that
-    live as long as the process. The collector scanned them again and again while they were
-    made, and once more at exit: a third of the CPU of `create_app()` in a fresh process. One
-    pass over the young generation then frees the few cycles start-up discards, and
-    gc.freeze() moves the rest out of the collector's sight, as Python's documentation
-    advises before a server forks its workers (gunicorn --preload). Frozen once per process:
-    tests build an app per test, and later apps are collected as usual.
-    """
-
-    @wraps(build)
-    def paused(*args, **kwargs):
-        global _start_up_frozen
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            built = build(*args, **kwargs)
-            gc.collect(0)
-            if not _start_up_frozen:
-                gc.freeze()
-                _start_up_frozen = True
-            return built
-        finally:
-            if enabled:
-                gc.enable()
-
-    return paused
-
-
-@_collector_paused
+@collector_paused
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the Linkwise app: config, extensions, Jinja, blueprints, commands."""
     # Imported here, not above, so `linkwise validate` (app.cli_content) runs without Flask.

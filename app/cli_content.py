@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from app import content_cache
+from app.collector import collector_paused
 from app.config import PROJECT_ROOT
 from app.domain.catalogue import validate as validate_content
 from app.domain.module_files import SLUG
@@ -33,7 +34,7 @@ def validate(paths):
     printed, and the warnings of the named files. Exits 1 when there is any error.
     """
     content_dir, competencies_dir = installed_content()
-    problems = validate_content(
+    problems = collector_paused(validate_content)(
         paths,
         default_competencies_dir=competencies_dir,
         default_modules_dir=content_dir / "modules",
