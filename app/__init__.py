@@ -1,15 +1,24 @@
 """Linkwise: interactive e-learning and competency platform for healthcare professionals."""
 
-from pathlib import Path
+from __future__ import annotations
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import config as configuration
+from app.collector import collector_paused
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
+@collector_paused
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the Linkwise app: config, extensions, Jinja, blueprints, commands."""
+    # Imported here, not above, so `linkwise validate` (app.cli_content) runs without Flask.
+    from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
     project_root = Path(__file__).resolve().parent.parent
     app = Flask(
         __name__,

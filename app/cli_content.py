@@ -1,17 +1,26 @@
-"""The trainer's commands: validate content and import quizzes; they need no app or database."""
+"""The trainer's commands: validate content and import quizzes; they need no app or database.
+
+The quiz importers are imported by their own commands, so `linkwise validate` skips them.
+"""
+
+from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from app import content_cache
+from app.collector import collector_paused
 from app.config import PROJECT_ROOT
 from app.domain.catalogue import validate as validate_content
 from app.domain.module_files import SLUG
 from app.domain.problems import Problem, relative_to
-from app.domain.quiz_imports import Imported, import_gift, import_text2qti
+
+if TYPE_CHECKING:
+    from app.domain.quiz_imports import Imported
 
 KINDS = click.Choice(["assessment", "knowledge-check"])
 
@@ -25,7 +34,7 @@ def validate(paths):
     printed, and the warnings of the named files. Exits 1 when there is any error.
     """
     content_dir, competencies_dir = installed_content()
-    problems = validate_content(
+    problems = collector_paused(validate_content)(
         paths,
         default_competencies_dir=competencies_dir,
         default_modules_dir=content_dir / "modules",
@@ -52,6 +61,8 @@ def validate(paths):
 @click.option("--pass-mark", type=click.IntRange(0, 100), help="Default: 80, or 0 for a check.")
 def import_text2qti_command(source, output, quiz_id, module, kind, pass_mark):
     """Convert a text2qti quiz; problems are reported at the text2qti file's lines."""
+    from app.domain.quiz_imports import import_text2qti
+
     imported = import_text2qti(
         _read(source),
         source=str(source),
@@ -84,6 +95,8 @@ def import_text2qti_command(source, output, quiz_id, module, kind, pass_mark):
 )
 def import_gift_command(source, output, quiz_id, title, module, kind, pick):
     """Convert a Moodle GIFT bank; problems are reported at the GIFT file's lines."""
+    from app.domain.quiz_imports import import_gift
+
     imported = import_gift(
         _read(source),
         source=str(source),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,11 +71,10 @@ def signature(*folders: Path) -> tuple:
     """Return every file's path, size and modification time: it changes with any edit."""
     found = []
     for folder in folders:
-        for path in sorted(Path(folder).rglob("*")):
+        for path in content_cache.files_under(folder):
             try:
-                stat = path.stat()
+                stat = os.stat(path)
             except OSError:
                 continue  # deleted while we looked: the next look will not see it
-            if path.is_file():
-                found.append((str(path), stat.st_size, stat.st_mtime_ns))
+            found.append((path, stat.st_size, stat.st_mtime_ns))
     return tuple(found)

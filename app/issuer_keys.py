@@ -4,6 +4,10 @@ LINKWISE_ISSUER_KEY is a PEM private key (P-256 for ES256, or RSA of 2048 bits o
 RS256), given as the path of a file or as the PEM text itself. Without it, development
 and tests make one in the instance folder the first time a credential is signed;
 production refuses to start (see config.py).
+
+joserfc, and cryptography under it, are imported where a key is read or used: a tenth of a
+second that starting the app or a command skips until a credential is signed or checked.
+Production reads its keys at start-up (config.py), so it imports them then.
 """
 
 from __future__ import annotations
@@ -12,10 +16,12 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
-from joserfc import jwt
-from joserfc.jwk import ECKey, RSAKey
+
+if TYPE_CHECKING:
+    from joserfc.jwk import ECKey, RSAKey
 
 DEVELOPMENT_KEY_FILE = "issuer-key.pem"
 
@@ -43,6 +49,8 @@ class SigningKey:
 
     def sign(self, claims: dict, kid: str) -> str:
         """Return claims signed as a compact JWT whose header names the key by kid."""
+        from joserfc import jwt
+
         return jwt.encode(
             {"alg": self.alg, "typ": "JWT", "kid": kid}, claims, self.key, algorithms=[self.alg]
         )
@@ -50,6 +58,8 @@ class SigningKey:
 
 def read_key(setting: str | bytes) -> SigningKey:
     """Return the signing key from a PEM text or the path of a PEM file."""
+    from joserfc.jwk import ECKey, RSAKey
+
     text = setting.encode() if isinstance(setting, str) else setting
     if not text.lstrip().startswith(b"-----BEGIN"):
         path = Path(text.decode())
@@ -120,6 +130,8 @@ def development_key(folder: Path) -> Path:
     path = folder / DEVELOPMENT_KEY_FILE
     if path.exists():
         return path
+    from joserfc.jwk import ECKey
+
     folder.mkdir(parents=True, exist_ok=True)
     pem = ECKey.generate_key("P-256", private=True).as_pem(private=True)
     draft = folder / f".{DEVELOPMENT_KEY_FILE}.{secrets.token_hex(6)}"

@@ -125,9 +125,11 @@ def main() -> None:
                 for suffix, root in checkouts:
                     run = timed(command, {**env, "PYTHONPATH": str(root)}, root)
                     times.setdefault(name + suffix, []).append(run)
-            cold = {**env, content_cache.SETTING: f"{folder}/empty-{number}"}
-            run = timed(commands["linkwise validate"], cold, ROOT)
-            times.setdefault("linkwise validate, nothing stored", []).append(run)
+            for suffix, root in checkouts:
+                empty = f"{folder}/empty-{number}{suffix.strip(' ()')}"
+                cold = {**env, "PYTHONPATH": str(root), content_cache.SETTING: empty}
+                run = timed(commands["linkwise validate"], cold, root)
+                times.setdefault("linkwise validate, nothing stored" + suffix, []).append(run)
             for suffix, root in checkouts:
                 run = gunicorn_ready({**env, "PYTHONPATH": str(root)}, root)
                 times.setdefault("gunicorn until it answers" + suffix, []).append(run)
@@ -137,9 +139,10 @@ def main() -> None:
     )
     if BEFORE:
         print(f"'(before)': the checkout in {BEFORE}, timed in the same rounds")
-    print(f"{'':<35} {'wall s':>7} {'CPU s':>7}  target")
+    width = max(len(name) for name in times)
+    print(f"{'':<{width}} {'wall s':>7} {'CPU s':>7}  target")
     for name, runs in times.items():
         wall = statistics.median(w for w, _ in runs)
         cpu = statistics.median(c for _, c in runs)
         target = "" if name.startswith("Python") else f"< {TARGET_SECONDS:.0f} s"
-        print(f"{name:<35} {wall:>7.2f} {cpu:>7.2f}  {target}")
+        print(f"{name:<{width}} {wall:>7.2f} {cpu:>7.2f}  {target}")

@@ -6,8 +6,6 @@ from functools import cache
 from importlib import resources
 from urllib.parse import urlsplit
 
-from zxcvbn import zxcvbn
-
 PROFESSIONS = {
     "gp": "GP",
     "practice-nurse": "Practice nurse",
@@ -72,6 +70,10 @@ def password_problem(password: str, *, email: str = "", full_name: str = "") -> 
 
 def _guessable(password: str, personal: list[str]) -> str | None:
     """Return why zxcvbn (with its lists of common passwords, names and words) refuses it."""
+    # Imported when first needed: its word lists take a twentieth of a second to load, and
+    # start-up and `linkwise validate` import this module only for its roles and professions.
+    from zxcvbn import zxcvbn
+
     rating = zxcvbn(password[:ESTIMATED_PREFIX], user_inputs=[p for p in personal if p])
     if rating["score"] >= STRONG_ENOUGH:
         return None

@@ -10,14 +10,16 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
-import markdown as python_markdown
 import nh3
-from markdown.extensions.footnotes import FootnoteExtension
 
-from .markdown_nhsuk import NhsukExtension, Reference
 from .problems import Problem
+
+if TYPE_CHECKING:
+    import markdown as python_markdown
+
+    from .markdown_nhsuk import NhsukExtension, Reference
 
 LinkKind = Literal["screen", "module"]
 
@@ -97,6 +99,17 @@ ALLOWED_CLASSES = {
 EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _renderers = threading.local()  # Markdown instances are not safe to share between threads
+# Built once: nh3.clean() converts the allow-lists above into the sanitiser's own on every call.
+_sanitiser = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    tag_attribute_values=ALLOWED_ATTRIBUTE_VALUES,
+    allowed_classes=ALLOWED_CLASSES,
+    url_schemes=URL_SCHEMES,
+    # rel="noopener" is set on external links only, by the tree processor.
+    link_rel=None,
+    strip_comments=True,
+)
 
 
 class LinkResolver(Protocol):
@@ -201,9 +214,16 @@ def _renderer() -> tuple[python_markdown.Markdown, NhsukExtension]:
 
     Building a Markdown instance (its processors and their patterns) took about 0.1 ms, 7% of
     rendering a screen; one instance per thread, reset before each text, does the same work.
+    Python-Markdown is imported here, on the first render: an app started from stored
+    content (app/content_cache.py) renders no screen, and skips importing it.
     """
     current = getattr(_renderers, "current", None)
     if current is None:
+        import markdown as python_markdown
+        from markdown.extensions.footnotes import FootnoteExtension
+
+        from .markdown_nhsuk import NhsukExtension
+
         nhsuk = NhsukExtension(
             module_slug="", links=PathLinks(), source="", path="<markdown>", first_line=1
         )
@@ -222,17 +242,7 @@ def _renderer() -> tuple[python_markdown.Markdown, NhsukExtension]:
 
 def sanitise(html: str) -> str:
     """Keep only the tags, attributes, classes and URL schemes our Markdown produces."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        tag_attribute_values=ALLOWED_ATTRIBUTE_VALUES,
-        allowed_classes=ALLOWED_CLASSES,
-        url_schemes=URL_SCHEMES,
-        # rel="noopener" is set on external links only, by the tree processor.
-        link_rel=None,
-        strip_comments=True,
-    )
+    return _sanitiser.clean(html)
 
 
 def _internal_link(reference: Reference) -> InternalLink:

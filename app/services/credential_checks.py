@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from joserfc import jws, jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import JWKRegistry
 from sqlalchemy import select
 
 from app import db
@@ -93,6 +90,11 @@ def state_from(
 
 def check_token(text: str, now: datetime | None = None) -> CredentialState:
     """Check a credential someone pasted or posted: its signature first, then its state."""
+    # joserfc (and cryptography under it) is imported when first needed: see app/issuer_keys.py.
+    from joserfc import jws, jwt
+    from joserfc.errors import JoseError
+    from joserfc.jwk import JWKRegistry
+
     token = "".join((text or "").split())
     if not token or len(token) > MAX_TOKEN:
         return CredentialState("unreadable")

@@ -1,9 +1,14 @@
 """Start-up as the README's gunicorn command does it: once, before the workers fork."""
 
+import gc
 import os
 import signal
+import weakref
+
+import pytest
 
 from app import create_app
+from app.config import ConfigError
 
 
 def test_building_the_app_opens_no_database_connection_for_workers_to_share(database_url):
@@ -25,3 +30,23 @@ def test_a_forked_worker_serves_requests_beside_its_parent(database_url):
     _, status = os.waitpid(child, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     app.extensions["linkwise.engine"].dispose()
+
+
+def test_the_garbage_collector_runs_again_once_the_app_is_built(database_url):
+    # Start-up pauses it (app/collector.py); a build that fails must not leave it paused.
+    settings = {"LINKWISE_ENV": "test", "DATABASE_URL": database_url, "SECRET_KEY": "t"}
+    app = create_app(settings)
+    assert gc.isenabled()
+    with pytest.raises(ConfigError):
+        create_app({**settings, "LINKWISE_ENV": "production", "SECRET_KEY": None})
+    assert gc.isenabled()
+    app.extensions["linkwise.engine"].dispose()
+
+
+def test_what_a_build_throws_away_is_collected_not_kept(database_url):
+    settings = {"LINKWISE_ENV": "test", "DATABASE_URL": database_url, "SECRET_KEY": "t"}
+    create_app(settings).extensions["linkwise.engine"].dispose()
+    gc.collect()
+    thrown_away = weakref.ref(create_app(settings))
+    gc.collect()
+    assert thrown_away() is None
