@@ -109,7 +109,7 @@ def matrix(
     chosen = select(User.id).outerjoin(TeamMember, TeamMember.user_id == User.id).where(*where)
     done = completion_dates(User.id.in_(chosen), catalogue) if learners else {}
     framework = catalogue.framework(filters.framework_id) if filters.framework_id else None
-    codes = [c.code for c in framework.competencies] if framework else []
+    codes = tuple(c.code for c in framework.competencies) if framework else ()
     found = standings(scope.organisation_id, {r.id for r in learners}, codes, now or utcnow())
     rows = []
     for learner in learners:
@@ -128,7 +128,9 @@ def matrix(
                 PROFESSIONS.get(learner.profession, learner.profession),
                 learner.name or NO_TEAM,
                 cells,
-                cells_for(framework, found, learner.id, learner.profession) if framework else (),
+                cells_for(framework, codes, found, learner.id, learner.profession)
+                if framework
+                else (),
             )
         )
     pages = max(1, -(-len(rows) // PER_PAGE))

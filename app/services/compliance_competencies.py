@@ -10,7 +10,7 @@ from sqlalchemy import case, select
 from app import db
 from app.domain.competencies import AWAITING, DUE_SOON, EXPIRED, MET, NOT_MET
 from app.domain.frameworks import Framework
-from app.models import CompetencyLevel
+from app.models import IN_SOME_STANDING, CompetencyLevel
 from app.services.manage_grid import AWAITING_FILTER, standing_condition
 
 NOT_APPLICABLE = "not-applicable"
@@ -42,17 +42,26 @@ def standings(organisation_id: int, learner_ids: set[int], codes: list[str], now
         (CompetencyLevel.practice == AWAITING, AWAITING_FILTER),
         else_=NOT_MET,
     )
-    rows = db.session().execute(
-        select(CompetencyLevel.user_id, CompetencyLevel.competency_code, standing).where(
-            CompetencyLevel.organisation_id == organisation_id,
-            CompetencyLevel.competency_code.in_(codes),
+    # Only ratings in some standing besides "not met", which is what a learner with no
+    # row shows too: a few beside the rest, read by their own partial index.
+    rows = (
+        db.session()
+        .connection()
+        .execute(
+            select(CompetencyLevel.user_id, CompetencyLevel.competency_code, standing).where(
+                CompetencyLevel.organisation_id == organisation_id,
+                CompetencyLevel.competency_code.in_(codes),
+                IN_SOME_STANDING,
+            )
         )
     )
     return {(user, code): found for user, code, found in rows if user in learner_ids}
 
 
-def cells_for(framework: Framework, found: dict, user_id: int, profession: str) -> tuple[str, ...]:
-    """Return one learner's standing in each competency of the framework, in its order."""
+def cells_for(
+    framework: Framework, codes: tuple[str, ...], found: dict, user_id: int, profession: str
+) -> tuple[str, ...]:
+    """Return one learner's standing in each of the framework's codes, in its order."""
     if framework.applies_to and profession not in framework.applies_to:
-        return tuple(NOT_APPLICABLE for _ in framework.competencies)
-    return tuple(found.get((user_id, c.code), NOT_MET) for c in framework.competencies)
+        return (NOT_APPLICABLE,) * len(codes)
+    return tuple(found.get((user_id, code), NOT_MET) for code in codes)

@@ -3,10 +3,12 @@
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, func, select
 
 from app import db
+from app.domain.accounts import PROFESSIONS
 from app.domain.competencies import (
     DUE_SOON,
     INSUFFICIENT_EVIDENCE,
@@ -17,8 +19,10 @@ from app.domain.competencies import (
     standing,
 )
 from app.domain.content import Catalogue, quiz_key
+from app.domain.spreadsheet import csv_chunks, csv_text
 from app.models import CompetencyLevel, Completion, Organisation, User, utcnow
 from app.services import audit, tagged_rows
+from app.services.manage_export import copied
 from app.services.manage_grid import (  # the grid's names, for the views and tests
     FILTERS,
     PER_PAGE,  # noqa: F401
@@ -120,6 +124,51 @@ def learner_in(scope: Scope | int, user_id: int, *, viewer_id: int) -> User | No
     return user
 
 
+HEADER = [
+    "learner",
+    "email",
+    "profession",
+    "competency",
+    "knowledge",
+    "score",
+    "evidence_count",
+    "last_evidence",
+    "practice",
+    "met",
+    "met_until",
+]
+
+
+def export_csv(
+    scope: Scope | int,
+    catalogue: Catalogue,
+    actor_id: int,
+    standing_filter: str = "",
+    filters: Filters | None = None,
+    chunk_size: int = 64 * 1024,
+) -> Iterator[str | bytes]:
+    """Yield the export as CSV in chunks: PostgreSQL writes it itself, else `export_rows`."""
+    session = db.session()
+    if session.get_bind().dialect.name != "postgresql":
+        yield from csv_chunks(
+            export_rows(scope, catalogue, actor_id, standing_filter, filters), chunk_size
+        )
+        return
+    who, codes_for, standing_filter, now = _export_started(
+        scope, catalogue, actor_id, standing_filter, filters
+    )
+    if not isinstance(codes_for, _Shown):
+        codes_for = {
+            profession: [c.code for c in framework.competencies]
+            for profession in PROFESSIONS
+            if (framework := catalogue.framework_for(profession))
+        }
+    else:
+        codes_for = dict.fromkeys(PROFESSIONS, codes_for.codes)
+    yield csv_text([HEADER]).encode()
+    yield from copied(session, who, codes_for, standing_filter, now, chunk_size)
+
+
 def export_rows(
     scope: Scope | int,
     catalogue: Catalogue,
@@ -133,28 +182,11 @@ def export_rows(
     awaiting confirmation) now. With the grid's filters, the grid's learners (every page)
     and the competencies it shows.
     """
-    session, now = db.session(), utcnow()
-    scope = as_scope(scope)
-    who, codes_for = [in_scope(scope)], {}
-    if filters is not None:
-        _, codes, who = selection(scope, catalogue, filters, now)
-        codes_for, standing_filter = _Shown(codes), filters.status
-    organisation = session.get(Organisation, scope.organisation_id)
-    audit.record(session, "export.competencies", actor_id=actor_id, organisation=organisation.name)
-    session.commit()
-    yield [
-        "learner",
-        "email",
-        "profession",
-        "competency",
-        "knowledge",
-        "score",
-        "evidence_count",
-        "last_evidence",
-        "practice",
-        "met",
-        "met_until",
-    ]
+    session = db.session()
+    who, codes_for, standing_filter, now = _export_started(
+        scope, catalogue, actor_id, standing_filter, filters
+    )
+    yield HEADER
     # Core rows (no ORM loading), the date formatted by the database: this loop runs once
     # per learner and competency, millions of times for a region.
     joined = CompetencyLevel.user_id == User.id
@@ -192,7 +224,7 @@ def export_rows(
             where = standing(met, aware(until), aware(due), expired, now)
             found[code] = (
                 level,
-                "" if score is None else f"{score:.1f}",
+                "" if score is None else _one_decimal(score),
                 count,
                 last or "",
                 practice,
@@ -200,6 +232,25 @@ def export_rows(
                 aware(until).date().isoformat() if until and where in (MET, DUE_SOON) else "",
             )
     yield from _learner_rows(person, found, codes_for, catalogue, standing_filter)
+
+
+def _export_started(scope, catalogue, actor_id, standing_filter, filters):
+    # The learners, codes and standing an export covers; the export audit-logged.
+    session, now = db.session(), utcnow()
+    scope = as_scope(scope)
+    who, codes_for = [in_scope(scope)], {}
+    if filters is not None:
+        _, codes, who = selection(scope, catalogue, filters, now)
+        codes_for, standing_filter = _Shown(codes), filters.status
+    organisation = session.get(Organisation, scope.organisation_id)
+    audit.record(session, "export.competencies", actor_id=actor_id, organisation=organisation.name)
+    session.commit()
+    return who, codes_for, standing_filter, now
+
+
+def _one_decimal(score: float) -> str:
+    # Half up from the figure stored (to 6 places), as PostgreSQL's round() on a decimal.
+    return str(Decimal(repr(score)).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 class _Shown(dict):

@@ -17,7 +17,6 @@ from flask_login import current_user
 
 from app.content import catalogue
 from app.domain.accounts import PROFESSIONS
-from app.domain.spreadsheet import csv_chunks
 from app.services import (
     assignments,
     drilldown,
@@ -150,12 +149,13 @@ def export():
     """Stream one CSV row per learner and competency, for the grid's filters when given."""
     chosen, _ = _grid_filters()
     filtered = any(request.args.get(name) for name in ("q", "profession", "module", "framework"))
-    rows = manage.export_rows(
-        g.scope, catalogue(), current_user.db_id, chosen.status, chosen if filtered else None
-    )
+    chunks = manage.export_csv(
+        g.scope, catalogue(), current_user.db_id, chosen.status, chosen if filtered else None,
+        chunk_size=CHUNK_SIZE,
+    )  # fmt: skip
     # About 64 KB a chunk: a write per row would cost the server a send per row.
     return Response(
-        stream_with_context(csv_chunks(rows, CHUNK_SIZE)),
+        stream_with_context(chunks),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="linkwise-competencies.csv"'},
     )

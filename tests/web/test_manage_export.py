@@ -1,0 +1,102 @@
+"""The competency export: what PostgreSQL writes with COPY is byte for byte the row-by-row CSV."""
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app import db
+from app.content import catalogue
+from app.domain.spreadsheet import csv_text
+from app.models import CompetencyLevel, Organisation, User
+from app.services import manage, manage_export
+from app.services.teams import scope_of
+
+NOW = datetime.now(UTC)
+DAY = timedelta(days=1)
+# Names a spreadsheet would run, quote or split, and scores whose rounding is a tie.
+PEOPLE = {
+    "=HYPERLINK(1)": ("link-worker", 86.25),
+    'Quote "Q" Quinn': ("link-worker", 0.05),
+    "Comma, Carla": ("link-worker", 12.45),
+    "-Minus Max": ("practice-nurse", 88.333333),
+    "@At Ada": ("gp", None),
+    "Tab\tTess": ("pharmacist", 100.0),
+    "Plain Pat": ("health-coach", 0.0),
+}
+
+
+@pytest.fixture
+def organisation(app, make_user):
+    make_user(email="manager@example.org", role="manager", org="Riverside PCN")
+    with app.app_context():
+        session = db.session()
+        org = session.scalar(select(Organisation).where(Organisation.name == "Riverside PCN"))
+        codes = {
+            p: [c.code for c in catalogue().framework_for(p).competencies]
+            for p, _ in PEOPLE.values()
+        }
+        for number, (name, (profession, score)) in enumerate(PEOPLE.items()):
+            user = User(
+                email=f"person{number}@example.org",
+                full_name=name,
+                password_hash="scrypt:none",
+                profession=profession,
+                organisation_id=org.id,
+                professional_confirmed_at=NOW,
+                professional_confirmed_as=profession,
+                session_token=secrets.token_hex(8),
+            )
+            session.add(user)
+            session.flush()
+            # Every other competency rated, in a standing that turns with the learner.
+            for index, code in enumerate(codes[profession][number % 2 :: 2]):
+                met = (index + number) % 3 != 0
+                session.add(
+                    CompetencyLevel(
+                        user_id=user.id,
+                        organisation_id=org.id,
+                        competency_code=code,
+                        level="Secure" if met else "Developing",
+                        score=score,
+                        evidence_count=index,
+                        last_evidence_at=NOW - index * DAY if index % 2 else None,
+                        practice="Awaiting confirmation" if index == 1 else "Confirmed",
+                        met=met,
+                        met_until=NOW + (index * 40 - 30) * DAY if met else None,
+                        due_from=NOW + (index * 40 - 60) * DAY if met else None,
+                        expired=index == 2,
+                    )
+                )
+        session.commit()
+        manager = session.scalar(select(User).where(User.email == "manager@example.org"))
+        return manager.id, org.id
+
+
+@pytest.mark.parametrize("status", ["", "met", "due-soon", "expired", "awaiting"])
+@pytest.mark.parametrize(
+    "filters", [None, manage.Filters(search="a"), manage.Filters(profession="gp")]
+)
+def test_the_export_is_the_row_by_row_csv(app, organisation, monkeypatch, status, filters):
+    manager, org = organisation
+    # Pages of two learners: the export crosses page boundaries, as a region's does.
+    monkeypatch.setattr(manage_export, "LEARNERS_A_COPY", 2)
+    with app.app_context():
+        scope = scope_of(manager, org)
+        expected = csv_text(manage.export_rows(scope, catalogue(), manager, status, filters))
+        chunks = manage.export_csv(scope, catalogue(), manager, status, filters, chunk_size=100)
+        written = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks).decode()
+    assert written == expected
+    assert expected.count("\r\n") > (1 if status or filters else len(PEOPLE))
+
+
+def test_scores_round_half_up_from_the_stored_figure(app, organisation):
+    manager, org = organisation
+    with app.app_context():
+        rows = list(manage.export_rows(scope_of(manager, org), catalogue(), manager))
+    scores = {row[0]: row[5] for row in rows[1:] if row[5]}
+    assert scores["=HYPERLINK(1)"] == "86.3"
+    assert scores["Comma, Carla"] == "12.5"
+    assert scores['Quote "Q" Quinn'] == "0.1"
+    assert scores["-Minus Max"] == "88.3"
