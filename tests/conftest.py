@@ -59,7 +59,8 @@ class TemplateCode(BytecodeCache):
 
 def cheap_password_hash(password: str, method: str = "scrypt", salt_length: int = 16) -> str:
     """Hash with scrypt as the app does, at the tests' cost."""
-    return generate_password_hash(password, TEST_SCRYPT if method == "scrypt" else method, salt_length)
+    method = TEST_SCRYPT if method == "scrypt" else method
+    return generate_password_hash(password, method, salt_length)
 
 
 
@@ -71,7 +72,8 @@ def cheaper_test_process():
     apps that service tests run in other processes hash at production's cost.
     """
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Flask, "jinja_options", {**Flask.jinja_options, "bytecode_cache": TemplateCode()})
+        options = {**Flask.jinja_options, "bytecode_cache": TemplateCode()}
+        patch.setattr(Flask, "jinja_options", options)
         patch.setattr(accounts, "generate_password_hash", cheap_password_hash)
         yield
 
