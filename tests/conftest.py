@@ -129,11 +129,21 @@ def app(database_url, smtp_server):
     )
     yield app
     engine = app.extensions["linkwise.engine"]
-    with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
+    empty_every_table(engine)
     engine.dispose()
     limiter.reset()
+
+
+def empty_every_table(engine) -> None:
+    """Delete every row, children first, in one transaction."""
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # One round trip for them all (DELETE: TRUNCATE costs more on tables this small).
+            connection.exec_driver_sql("; ".join(f'DELETE FROM "{name}"' for name in tables))
+        else:
+            for name in tables:
+                connection.exec_driver_sql(f'DELETE FROM "{name}"')
 
 
 @pytest.fixture
