@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 LINKWISE := $(BIN)/linkwise
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
+# `make test` runs the suite in this many processes (pytest-xdist), one a core; 0 runs it in one.
+TEST_WORKERS ?= 2
 
 .PHONY: setup setup-run run test lint validate bench drill audit clean
 
@@ -55,7 +57,7 @@ test: setup
 	@test -x $(CHROMIUM) || { echo "Browser tests need Chromium at $(CHROMIUM): run 'apt-get install chromium' (Debian) or set CHROMIUM=/path/to/chromium"; exit 1; }
 	@command -v java >/dev/null || { echo "The HTML checker needs Java: run 'apt-get install default-jre-headless' (Debian)"; exit 1; }
 	@command -v pdftotext >/dev/null || { echo "The PDF tests read PDFs back with poppler: run 'apt-get install poppler-utils' (Debian)"; exit 1; }
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check app tests scripts bench

@@ -6,14 +6,18 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.security import generate_password_hash
 
 from app import create_app
 from app.cli import upgrade_database
 from app.config import normalise_database_url
 from app.models import Base
 from app.security import limiter
+from app.services import accounts
 from tests.issuer_key import TEST_ISSUER_PEM
 from tests.mailbox import Mailbox, start_smtp_server
 
@@ -29,6 +33,49 @@ PRODUCTION = {
     "SMTP_URL": "smtp://127.0.0.1:1",
     "ISSUER_KEY": TEST_ISSUER_PEM,
 }
+# Scrypt's cost in tests: 32 times cheaper than production's (werkzeug's default, 32768).
+# A hash names its own cost, so checking one made here is as cheap as making it.
+TEST_SCRYPT = "scrypt:1024:8:1"
+
+
+class TemplateCode(BytecodeCache):
+    """Keep compiled templates in memory, for every app the test process builds.
+
+    Each test builds its own app, and each app's Jinja environment compiled every template
+    it rendered again: most of a short test's time. Jinja keys the code by the template's
+    name and a hash of its source, so an edited template is compiled afresh.
+    """
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+def cheap_password_hash(password: str, method: str = "scrypt", salt_length: int = 16) -> str:
+    """Hash with scrypt as the app does, at the tests' cost."""
+    method = TEST_SCRYPT if method == "scrypt" else method
+    return generate_password_hash(password, method, salt_length)
+
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheaper_test_process():
+    """Share compiled templates between apps and hash passwords at a test's cost.
+
+    Production hashing is untouched (tests/web/test_sign_in.py checks its cost); the
+    apps that service tests run in other processes hash at production's cost.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        options = {**Flask.jinja_options, "bytecode_cache": TemplateCode()}
+        patch.setattr(Flask, "jinja_options", options)
+        patch.setattr(accounts, "generate_password_hash", cheap_password_hash)
+        yield
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -82,11 +129,21 @@ def app(database_url, smtp_server):
     )
     yield app
     engine = app.extensions["linkwise.engine"]
-    with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
+    empty_every_table(engine)
     engine.dispose()
     limiter.reset()
+
+
+def empty_every_table(engine) -> None:
+    """Delete every row, children first, in one transaction."""
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # One round trip for them all (DELETE: TRUNCATE costs more on tables this small).
+            connection.exec_driver_sql("; ".join(f'DELETE FROM "{name}"' for name in tables))
+        else:
+            for name in tables:
+                connection.exec_driver_sql(f'DELETE FROM "{name}"')
 
 
 @pytest.fixture

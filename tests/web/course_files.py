@@ -11,9 +11,8 @@ import pytest
 
 from app import content, create_app
 from app.content import catalogue
-from app.models import Base
 from app.security import limiter
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, empty_every_table
 
 FRONT = """---
 id: {module}-assessment
@@ -124,9 +123,7 @@ def reload(app) -> None:
 def clean(app) -> None:
     """Remove every row the test wrote."""
     engine = app.extensions["linkwise.engine"]
-    with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
+    empty_every_table(engine)
     engine.dispose()
     limiter.reset()
 

@@ -1,9 +1,11 @@
 """Signing in and out, changing password, and what ends a session."""
 
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from app import db
-from app.models import AuditEvent
+from app.models import AuditEvent, User
+from app.services import accounts
 from tests.conftest import DEMO_PASSWORD, post_form, sign_in
 
 
@@ -49,6 +51,18 @@ def test_successful_sign_in_is_audited(app, client, make_user):
         event = db.session().scalar(select(AuditEvent).where(AuditEvent.kind == "sign_in.success"))
     assert event.email == "learner@example.org"
     assert event.address == "127.0.0.1"
+
+
+def test_passwords_are_stored_at_production_scrypt_cost_and_sign_in(
+    app, client, make_user, monkeypatch
+):
+    # The test process hashes at a cheaper cost (tests/conftest.py): restore the app's own.
+    monkeypatch.setattr(accounts, "generate_password_hash", generate_password_hash)
+    make_user()
+    with app.app_context():
+        stored = db.session().scalar(select(User.password_hash))
+    assert stored.startswith("scrypt:32768:8:1$")
+    assert sign_in(client, "learner@example.org").status_code == 302
 
 
 def fail_sign_in(client, email, address, times):

@@ -15,8 +15,8 @@ import bcrypt
 import pytest
 
 from app import create_app
-from app.models import Base
 from app.security import limiter
+from tests.conftest import empty_every_table
 
 USERNAME, PASSWORD = "linkwise", "lrs-test-secret"
 
@@ -115,8 +115,6 @@ def lrs_app(database_url, lrs):
     )
     yield app
     engine = app.extensions["linkwise.engine"]
-    with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
+    empty_every_table(engine)
     engine.dispose()
     limiter.reset()
