@@ -1,10 +1,24 @@
 """My learning, module pages and screens, gated in order on the server."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from dataclasses import replace
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
 from app.content import catalogue
+from app.page_shells import render_around
 from app.services import assignments, knowledge_checks, learning
+from app.services.knowledge_checks import ScreenPage
 from app.services.my_learning import overview
 from app.web.gate import require_signed_in_professional
 
@@ -55,7 +69,30 @@ def screen(module_slug: str, screen_slug: str):
         resume = page.state.resume
         flash(f"Complete “{resume.title}” first: screens open in order.", "info")
         return redirect(url_for("learn.screen", module_slug=module.slug, screen_slug=resume.slug))
-    return render_template("learn/screen.html", page=page)
+    return _render_screen(page)
+
+
+def _render_screen(page: ScreenPage) -> str:
+    """Render a screen around its stored shell: the same for every learner at this point."""
+    check = page.check
+    if check is not None and (check.reviews or check.errors):
+        return render_template("learn/screen.html", page=page)  # feedback: this request's own
+    module, preview = page.state.module, page.preview
+    answered = check is not None and check.answered_before
+    macros = "learn/_menu.html"
+    return render_around(
+        "learn/screen.html",
+        (module, page.screen, preview, answered),
+        {
+            "progress": lambda: get_template_attribute(macros, "screen_progress")(page),
+            "menu": lambda: get_template_attribute(macros, "screen_menu")(page),
+        },
+        # The shell's page knows the screen and the check's questions but no learner: its
+        # state is that of one who has done nothing (whether they answered the check is
+        # in the key).
+        lambda: {"page": replace(page, state=learning.module_state(module, frozenset()))},
+        page=page,
+    )
 
 
 @bp.post("/<module_slug>/<screen_slug>/")
