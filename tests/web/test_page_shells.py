@@ -3,17 +3,19 @@
 import re
 from dataclasses import replace
 
+import pytest
+
 from app.content import catalogue
 from app.models import User
 from tests.conftest import csrf_token, sign_in
-from tests.web.test_learn import (  # noqa: F401  (course: a fixture)
-    answer_check,
-    checked_screen,
-    complete,
-    course,
-    reach,
-    screen_url,
-)
+from tests.web.test_learn import answer_check, checked_screen, complete, reach, screen_url
+
+
+@pytest.fixture
+def course(app):
+    """Return the shipped catalogue."""
+    with app.app_context():
+        return catalogue()
 
 
 def page(app, client, url: str, *, shells: bool = True) -> str:
@@ -45,9 +47,7 @@ def test_a_screen_from_its_shell_is_the_page_a_full_render_gives(app, signed_in,
         assert_same_as_full_render(app, signed_in, screen_url(module, screen))
 
 
-def test_a_knowledge_check_before_and_after_answering_matches_a_full_render(
-    app, signed_in, course
-):
+def test_a_knowledge_check_before_and_after_answering_matches_a_full_render(app, signed_in, course):
     module, screen = checked_screen(course)
     reach(signed_in, module, screen)
     url = screen_url(module, screen)
