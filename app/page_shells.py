@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
 
 from flask import current_app, render_template, request, session
 from flask_wtf.csrf import generate_csrf
@@ -31,11 +32,49 @@ EXTENSION = "linkwise.page_shells"
 # Shells kept per app; past this the store starts again (a dev server editing content
 # makes new versions of every screen; production has one version).
 MOST_SHELLS = 2048
+MOST_SHARED_PARTS = 256  # a shell's shared parts (a menu per way through the module, say)
 # Unguessable and never in content: a NUL byte is refused in any input and in Markdown.
 _PREFIX = f"\x00{secrets.token_hex(8)}:"
 _MARKER = re.compile(re.escape(_PREFIX) + r"(\w+)\x00")
 
-Part = Callable[[], str]
+@dataclass(frozen=True)
+class Part:
+    """One request's part of a page: `render()` gives its HTML.
+
+    With a `key`, the part is rendered once per shell and key and shared by every request
+    with both: the key must then hold everything the part shows that the shell's key does
+    not (a module menu: each screen's state), never who is asking.
+    """
+
+    render: Callable[[], str]
+    key: Hashable | None = None
+
+
+class _Shell:
+    """A page's pieces (text, part name, text, ...), and its shared parts by key."""
+
+    def __init__(self, key: tuple, pieces: list[str]) -> None:
+        self.key = key  # held, so the ids standing for its objects name no other object
+        self.pieces = pieces
+        self.parts: dict[tuple, str] = {}
+
+    def fill(self, parts: Mapping[str, Part]) -> str:
+        html = []
+        for index, piece in enumerate(self.pieces):
+            if index % 2 == 0:
+                html.append(piece)
+                continue
+            part = parts[piece]
+            if part.key is None:
+                html.append(str(part.render()))
+                continue
+            found = self.parts.get((piece, part.key))
+            if found is None:
+                if len(self.parts) >= MOST_SHARED_PARTS:
+                    self.parts.clear()
+                found = self.parts[piece, part.key] = str(part.render())
+            html.append(found)
+        return "".join(html)
 
 
 def render_around(
@@ -59,20 +98,22 @@ def render_around(
         or content.errors()
         or not current_app.config.get("PAGE_SHELLS", True)  # tests compare with a full render
     ):
-        values = {name: Markup(part()) for name, part in parts.items()}
+        values = {name: Markup(part.render()) for name, part in parts.items()}
         return render_template(template, parts=values, **context)
     shells = current_app.extensions.setdefault(EXTENSION, {})
-    # Every object in the key is held by the entry, so its id names no other object.
     identity = (template, request.script_root, *(_identity(k) for k in key))
-    entry = shells.get(identity)
-    if entry is None:
+    shell = shells.get(identity)
+    if shell is None:
         if len(shells) >= MOST_SHELLS:
             shells.clear()
-        entry = shells[identity] = (key, _render_shell(template, parts, shell_context()))
-    pieces = entry[1]
-    found = {"header": site_header, "csrf": csrf_token, "nonce": csp_nonce, **parts}
-    return "".join(
-        [piece if index % 2 == 0 else str(found[piece]()) for index, piece in enumerate(pieces)]
+        shell = shells[identity] = _Shell(key, _render_shell(template, parts, shell_context()))
+    return shell.fill(
+        {
+            "header": Part(site_header),
+            "csrf": Part(csrf_token),
+            "nonce": Part(csp_nonce),
+            **parts,
+        }
     )
 
 
@@ -82,7 +123,7 @@ def _identity(value):
     return ("id", id(value))
 
 
-def _render_shell(template: str, parts: Mapping[str, Part], context: dict) -> tuple[str, ...]:
+def _render_shell(template: str, parts: Mapping[str, Part], context: dict) -> list[str]:
     """Render the page with markers for its parts, as a signed-out visitor with no cookie."""
     app = current_app._get_current_object()
     with app.app_context(), app.test_request_context(request.path, base_url=request.root_url):
@@ -95,7 +136,7 @@ def _render_shell(template: str, parts: Mapping[str, Part], context: dict) -> tu
         )
         # The CSRF token of this context's own empty session, never a visitor's.
         html = html.replace(generate_csrf(), _marker("csrf"))
-    return tuple(_MARKER.split(html))
+    return _MARKER.split(html)
 
 
 def _marker(name: str) -> Markup:

@@ -16,7 +16,8 @@ from flask import (
 from flask_login import current_user
 
 from app.content import catalogue
-from app.page_shells import render_around
+from app.page_shells import Part, render_around
+from app.security import limiter
 from app.services import assignments, knowledge_checks, learning
 from app.services.knowledge_checks import ScreenPage
 from app.services.my_learning import overview
@@ -24,6 +25,12 @@ from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("learn", __name__, url_prefix="/modules")
 require_signed_in_professional(bp)
+
+
+@limiter.request_filter
+def _not_limited() -> bool:
+    # Reading the course has no rate limit: skip the limiter's look-up on every screen.
+    return request.blueprint == "learn" and request.method == "GET"
 
 
 def _previewing() -> bool:
@@ -77,22 +84,28 @@ def _render_screen(page: ScreenPage) -> str:
     check = page.check
     if check is not None and (check.reviews or check.errors):
         return render_template("learn/screen.html", page=page)  # feedback: this request's own
-    module, preview = page.state.module, page.preview
+    state, preview = page.state, page.preview
     answered = check is not None and check.answered_before
-    macros = "learn/_menu.html"
+    # The menu and progress line show this much of where the learner stands, and no more;
+    # learners who stand at the same place share them.
+    standing = (state.progress, tuple(state.states.items()), state.resume.slug, state.quiz_next)
     return render_around(
         "learn/screen.html",
-        (module, page.screen, preview, answered),
+        (state.module, page.screen, preview, answered),
         {
-            "progress": lambda: get_template_attribute(macros, "screen_progress")(page),
-            "menu": lambda: get_template_attribute(macros, "screen_menu")(page),
+            "progress": Part(lambda: _macro("screen_progress")(page), standing),
+            "menu": Part(lambda: _macro("screen_menu")(page), standing),
         },
         # The shell's page knows the screen and the check's questions but no learner: its
         # state is that of one who has done nothing (whether they answered the check is
         # in the key).
-        lambda: {"page": replace(page, state=learning.module_state(module, frozenset()))},
+        lambda: {"page": replace(page, state=learning.module_state(state.module, frozenset()))},
         page=page,
     )
+
+
+def _macro(name: str):
+    return get_template_attribute("learn/_menu.html", name)
 
 
 @bp.post("/<module_slug>/<screen_slug>/")
