@@ -37,6 +37,7 @@ MOST_SHARED_PARTS = 256  # a shell's shared parts (a menu per way through the mo
 _PREFIX = f"\x00{secrets.token_hex(8)}:"
 _MARKER = re.compile(re.escape(_PREFIX) + r"(\w+)\x00")
 
+
 @dataclass(frozen=True)
 class Part:
     """One request's part of a page: `render()` gives its HTML.
