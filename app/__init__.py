@@ -8,10 +8,24 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import config as configuration
 
 
+class Linkwise(Flask):
+    """Flask, asking once per function whether it is a coroutine (none is, here).
+
+    Flask asks for every hook and view of every request, through `inspect`: 14 times a page.
+    """
+
+    def ensure_sync(self, func):
+        known = self.__dict__.setdefault("_ensured", {})
+        found = known.get(func)
+        if found is None:
+            found = known[func] = super().ensure_sync(func)
+        return found
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the Linkwise app: config, extensions, Jinja, blueprints, commands."""
     project_root = Path(__file__).resolve().parent.parent
-    app = Flask(
+    app = Linkwise(
         __name__,
         instance_path=str(project_root / "instance"),
         static_folder=str(project_root / "static"),
