@@ -16,11 +16,12 @@ if TYPE_CHECKING:
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the Linkwise app: config, extensions, Jinja, blueprints, commands."""
     # Imported here, not above, so `linkwise validate` (app.cli_content) runs without Flask.
-    from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
+    from app.flask_app import Linkwise
+
     project_root = Path(__file__).resolve().parent.parent
-    app = Flask(
+    app = Linkwise(
         __name__,
         instance_path=str(project_root / "instance"),
         static_folder=str(project_root / "static"),

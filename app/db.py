@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event, exc, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -214,11 +214,38 @@ def engine() -> Engine:
 def session() -> Session:
     """Return this request's (or command's) session, opening it on first use."""
     if "db_session" not in g:
+        # Reads done before on a connection of their own are over: hand it back, so the
+        # session (which may write) starts on one connection, as it always has.
+        _close_reader()
         g.db_session = current_app.extensions["linkwise.sessionmaker"]()
     return g.db_session
 
 
+def reader() -> Connection:
+    """Return a connection for plain SELECTs: the session's when it is open, else its own.
+
+    Every page reads the signed-in user, and a screen its completions, with Core
+    statements; setting up and closing an ORM session around two SELECTs cost as much as
+    running them. A request that goes on to use the session gets a new one (see session()).
+    """
+    if "db_session" in g:
+        return g.db_session.connection()
+    if "db_reader" not in g:
+        g.db_reader = current_app.extensions["linkwise.engine"].connect()
+    return g.db_reader
+
+
+def _close_reader() -> None:
+    connection = g.pop("db_reader", None)
+    if connection is not None:
+        try:
+            connection.close()
+        except Exception:  # the connection died with the database; nothing left to close
+            current_app.logger.debug("connection close failed", exc_info=True)
+
+
 def _close_session(_exc):
+    _close_reader()
     db_session = g.pop("db_session", None)
     if db_session is not None:
         try:

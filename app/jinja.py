@@ -4,7 +4,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, current_app, has_request_context, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, Template
@@ -52,8 +52,10 @@ def configure(app: Flask) -> None:
         assignment_labels=assignment_rules.LABELS,
         assignment_words=lambda found: assignment_rules.in_words(found, utcnow().date()),
         nhsuk_asset_path=lambda: url_for("static", filename=f"{NHSUK_ASSETS}/assets"),
+        csrf_token=csrf_token,  # Flask-WTF's, signed once per session secret
     )
-    app.context_processor(lambda: {"cspNonce": csp_nonce()})
+    # Flask-WTF offers its csrf_token as a global and through a context processor too.
+    app.context_processor(lambda: {"cspNonce": csp_nonce(), "csrf_token": csrf_token})
     env.filters["profession"] = lambda code: PROFESSIONS.get(code, code)
     env.filters["cpd_words"] = describe_minutes
     env.filters["quiz_markdown"] = quiz_markdown
@@ -82,6 +84,32 @@ class ImportingTemplate(Template):
         if ctx is not None and ctx.globals_keys <= self._global_names:
             ctx = None
         return super()._get_default_module(ctx)
+
+
+# A session's CSRF secret -> its signed token. Bounded: past this many, start again.
+_signed_tokens: dict[tuple, str] = {}
+MOST_SIGNED_TOKENS = 10_000
+
+
+def csrf_token() -> str:
+    """Return this session's signed CSRF token: Flask-WTF's, signed once per process.
+
+    With no time limit on tokens (WTF_CSRF_TIME_LIMIT is None), a token signed for a
+    session's secret stays valid as long as that secret; signing it again for every page
+    (a new serializer, key derivation and HMAC) cost a screen about a twentieth of its CPU.
+    """
+    config = current_app.config
+    field = config["WTF_CSRF_FIELD_NAME"]
+    raw = session.get(field)
+    if raw is None or field in g or config["WTF_CSRF_TIME_LIMIT"] is not None:
+        return generate_csrf()
+    key = (config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
+    token = _signed_tokens.get(key)
+    if token is None:
+        if len(_signed_tokens) >= MOST_SIGNED_TOKENS:
+            _signed_tokens.clear()
+        token = _signed_tokens[key] = generate_csrf()
+    return token
 
 
 def template_url_for(endpoint: str, **values) -> str:
@@ -174,7 +202,7 @@ def site_header() -> Markup:
         return Markup(_site_header(request.script_root, request.endpoint, None))
     viewer = (user.full_name, user.role, user.organisation_id is not None)
     html = _site_header(request.script_root, request.endpoint, viewer)
-    return Markup(html.replace("__CSRF__", str(Markup.escape(generate_csrf()))))
+    return Markup(html.replace("__CSRF__", str(Markup.escape(csrf_token()))))
 
 
 @lru_cache(maxsize=4096)

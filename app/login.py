@@ -5,6 +5,7 @@ from flask_login import LoginManager, UserMixin
 
 from app.security import MAX_ID
 from app.services import accounts
+from app.session_cookies import SessionCookies
 
 login_manager = LoginManager()
 
@@ -32,7 +33,8 @@ class SignedInUser(UserMixin):
 
 
 def init_app(app: Flask) -> None:
-    """Attach the login manager to the app."""
+    """Attach the login manager to the app, and the session cookie it reads."""
+    app.session_interface = SessionCookies()
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue"

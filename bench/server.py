@@ -153,10 +153,26 @@ def sign_in(port: int, email: str = "learner@example.org") -> str:
     response = connection.getresponse()
     response.read()
     assert response.status == 302, response.status
-    for header in response.headers.get_all("Set-Cookie"):
+    _keep_cookies(response, cookies)
+    # Follow the redirect as a browser does and keep what the first signed-in page sets (the
+    # session's CSRF secret): a browser sends that cookie from then on, so a bench that kept
+    # the sign-in response's cookie would pay for a new session cookie on every request.
+    connection.request(
+        "GET",
+        urllib.parse.urlsplit(response.headers["Location"]).path,
+        headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())},
+    )
+    response = connection.getresponse()
+    response.read()
+    assert response.status < 400, response.status
+    _keep_cookies(response, cookies)
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def _keep_cookies(response, cookies: dict) -> None:
+    for header in response.headers.get_all("Set-Cookie") or ():
         name, value = header.split(";")[0].split("=", 1)
         cookies[name] = value
-    return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
 def databases(folder: str):

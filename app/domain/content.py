@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 from .frameworks import Competency, Framework
@@ -43,7 +44,7 @@ class Screen:
         """Return this screen's gating key."""
         return screen_key(self.slug)
 
-    @property
+    @cached_property  # a frozen value: worked out once (every screen view asks, often)
     def item_keys(self) -> tuple[str, ...]:
         """Return the screen's gated items: the screen, then its knowledge check if any."""
         check = (check_key(self.knowledge_check.id),) if self.knowledge_check else ()
@@ -69,13 +70,13 @@ class Module:
     assessment: Quiz | None = None
     provenance: Provenance | None = None
 
-    @property
+    @cached_property  # a frozen value: worked out once (every screen view asks, often)
     def item_keys(self) -> tuple[str, ...]:
         """Return the gated items in learning order: screens, their checks, then the quiz."""
         quiz = (quiz_key(self.assessment.id),) if self.assessment else ()
         return (*(key for screen in self.screens for key in screen.item_keys), *quiz)
 
-    @property
+    @cached_property
     def screen_item_keys(self) -> tuple[str, ...]:
         """Return the gated items before the quiz: finishing them opens the quiz."""
         return tuple(key for screen in self.screens for key in screen.item_keys)

@@ -128,7 +128,7 @@ def load_signed_in_user(user_id: int, session_token: str):
 
     Every page asks for this, so it reads plain columns rather than building an ORM object.
     """
-    row = db.session().connection().execute(_SIGNED_IN_USER, {"user_id": user_id}).one_or_none()
+    row = db.reader().execute(_SIGNED_IN_USER, {"user_id": user_id}).one_or_none()
     if row is None or not secrets.compare_digest(row.session_token, session_token):
         return None
     return row

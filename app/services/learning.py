@@ -21,11 +21,7 @@ _COMPLETED_KEYS = select(Completion.item_key).where(
 
 def completed_keys(user_id: int, module_slug: str) -> frozenset[str]:
     """Return the keys of the items the user completed in a module (one query)."""
-    rows = (
-        db.session()
-        .connection()
-        .execute(_COMPLETED_KEYS, {"user_id": user_id, "module_slug": module_slug})
-    )
+    rows = db.reader().execute(_COMPLETED_KEYS, {"user_id": user_id, "module_slug": module_slug})
     return frozenset(rows.scalars())
 
 

@@ -1,15 +1,36 @@
 """My learning, module pages and screens, gated in order on the server."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from dataclasses import replace
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
 from app.content import catalogue
+from app.page_shells import Part, render_around
+from app.security import limiter
 from app.services import assignments, knowledge_checks, learning
+from app.services.knowledge_checks import ScreenPage
 from app.services.my_learning import overview
 from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("learn", __name__, url_prefix="/modules")
 require_signed_in_professional(bp)
+
+
+@limiter.request_filter
+def _not_limited() -> bool:
+    # Reading the course has no rate limit: skip the limiter's look-up on every screen.
+    return request.blueprint == "learn" and request.method == "GET"
 
 
 def _previewing() -> bool:
@@ -55,7 +76,36 @@ def screen(module_slug: str, screen_slug: str):
         resume = page.state.resume
         flash(f"Complete “{resume.title}” first: screens open in order.", "info")
         return redirect(url_for("learn.screen", module_slug=module.slug, screen_slug=resume.slug))
-    return render_template("learn/screen.html", page=page)
+    return _render_screen(page)
+
+
+def _render_screen(page: ScreenPage) -> str:
+    """Render a screen around its stored shell: the same for every learner at this point."""
+    check = page.check
+    if check is not None and (check.reviews or check.errors):
+        return render_template("learn/screen.html", page=page)  # feedback: this request's own
+    state, preview = page.state, page.preview
+    answered = check is not None and check.answered_before
+    # The menu and progress line show this much of where the learner stands, and no more;
+    # learners who stand at the same place share them.
+    standing = (state.progress, tuple(state.states.items()), state.resume.slug, state.quiz_next)
+    return render_around(
+        "learn/screen.html",
+        (state.module, page.screen, preview, answered),
+        {
+            "progress": Part(lambda: _macro("screen_progress")(page), standing),
+            "menu": Part(lambda: _macro("screen_menu")(page), standing),
+        },
+        # The shell's page knows the screen and the check's questions but no learner: its
+        # state is that of one who has done nothing (whether they answered the check is
+        # in the key).
+        lambda: {"page": replace(page, state=learning.module_state(state.module, frozenset()))},
+        page=page,
+    )
+
+
+def _macro(name: str):
+    return get_template_attribute("learn/_menu.html", name)
 
 
 @bp.post("/<module_slug>/<screen_slug>/")

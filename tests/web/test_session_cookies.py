@@ -1,0 +1,56 @@
+"""The session cookie, remembered once opened: never past its lifetime, key or signature."""
+
+from datetime import timedelta
+
+import pytest
+
+from app.content import catalogue
+from tests.conftest import sign_in
+
+PAGE = "/modules/"
+
+
+@pytest.fixture
+def remembered(client, make_user):
+    """Return a client signed in whose session cookie the app has opened before."""
+    sign_in(client, make_user())
+    assert client.get(PAGE).status_code == 200
+    assert client.get(PAGE).status_code == 200
+    return client
+
+
+def signed_out(response) -> bool:
+    return response.status_code == 302 and response.location.startswith("/sign-in")
+
+
+def test_a_remembered_cookie_still_ends_with_the_session_lifetime(app, remembered):
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=-1)  # every cookie too old
+    assert signed_out(remembered.get(PAGE))
+
+
+def test_a_new_secret_key_refuses_remembered_cookies(app, remembered):
+    app.secret_key = "another key"
+    assert signed_out(remembered.get(PAGE))
+
+
+def test_a_tampered_cookie_is_refused_though_the_real_one_was_remembered(app, remembered):
+    cookie = remembered.get_cookie("linkwise_session").value
+    flipped = "A" if cookie[-1] != "A" else "B"
+    remembered.set_cookie("linkwise_session", cookie[:-1] + flipped)
+    assert signed_out(remembered.get(PAGE))
+    remembered.set_cookie("linkwise_session", cookie)
+    assert remembered.get(PAGE).status_code == 200
+
+
+def test_each_request_gets_its_own_copy_of_a_remembered_session(app, remembered):
+    # A locked screen sends the learner back with a message kept in the session cookie;
+    # showing the message takes it out of that request's session, never out of the next's.
+    with app.app_context():
+        module = catalogue().modules[0]
+    locked = f"/modules/{module.slug}/{module.screens[2].slug}/"
+    first = f"/modules/{module.slug}/{module.screens[0].slug}/"
+    assert remembered.get(locked).location == first
+    cookie = remembered.get_cookie("linkwise_session").value
+    for _ in range(2):
+        remembered.set_cookie("linkwise_session", cookie)
+        assert "screens open in order" in remembered.get(first).text
