@@ -18,6 +18,16 @@ def page_numbers(page: int, pages: int, around: int = 1) -> list[int | None]:
     return numbers
 
 
+# No listing has this many pages; a page number past it is read as this one, so its offset
+# (page x a page's rows) always fits a database integer and answers "past the last page".
+MOST_PAGES = 10_000_000
+
+
+def asked(page: int) -> int:
+    """Return a page number from a request, brought within 1 to MOST_PAGES."""
+    return min(max(page, 1), MOST_PAGES)
+
+
 def clamp(page: int, pages: int) -> int:
     """Return the page asked for, brought within 1 to `pages`."""
     return min(max(page, 1), max(pages, 1))

@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app import db
+from app.domain.paging import asked
 from app.models import AuditEvent, User
 from app.services import tagged_rows
 from app.services.tagged_rows import branch
@@ -95,7 +96,7 @@ def search(filters: AuditFilter, page: int = 1) -> AuditPage:
     The page's events carry the count of all that match; the kinds to filter by come in
     the same statement. Only a page past the last one asks again, for the last page.
     """
-    where, page = _where(filters), max(page, 1)
+    where, page = _where(filters), asked(page)
     found = tagged_rows.read((_page_of(where, page), _KINDS))
     events = sorted(found.get("event", ()), key=lambda row: row.number[0], reverse=True)
     if not events and page > 1:

@@ -18,7 +18,7 @@ from app import db
 from app.domain.competencies import AWAITING, DUE_SOON, EXPIRED, MET, standing
 from app.domain.content import Catalogue
 from app.domain.frameworks import Framework
-from app.domain.paging import clamp, like_pattern, page_numbers
+from app.domain.paging import asked, clamp, like_pattern, page_numbers
 from app.models import CompetencyLevel, User, utcnow
 from app.services.ratings import aware
 from app.services.teams import Scope, as_scope, in_scope
@@ -189,7 +189,7 @@ def grid(
         order = (func.coalesce(met.c.n, 0).desc(), User.full_name, User.id)
     else:
         order = (User.full_name.desc() if sort == "-name" else User.full_name, User.id)
-    page = max(page, 1)
+    page = asked(page)
     rows = _page_of(query, order, codes, page)
     if rows:
         total = rows[0].total

@@ -45,6 +45,7 @@ def test_a_practice_manager_assigns_and_checks_compliance(app, page, live_server
     assert_accessible(page)
     shot(page, "teams")
     page.get_by_role("link", name="Elm Practice").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Elm Practice")
     assert_accessible(page)
     shot(page, "team")
     # An empty form: the error summary names each problem and links to its field.
