@@ -68,6 +68,7 @@ def count_faults(app) -> dict[str, int]:
         not_reproduced, late, evidence_wrong, evidence_rows = _attempts(session, graded)
         levels_wrong, levels = _levels(session)
         duplicates = _duplicate_certificates(session)
+        unsigned, shared_places = _credentials(session)
     print(
         f"drill: {waiting} attempts not graded: every submit they got came from a form older "
         "than an answer saved since, so it showed the latest answers instead",
@@ -88,6 +89,8 @@ def count_faults(app) -> dict[str, int]:
         "evidence rows missing or duplicated": evidence_wrong,
         "competency levels different from a recomputation": levels_wrong,
         "duplicate certificates": duplicates,
+        "certificates without one signed credential": unsigned,
+        "credentials sharing a status list place": shared_places,
     }
 
 
@@ -177,3 +180,28 @@ def _duplicate_certificates(session) -> int:
             .subquery()
         )
     )
+
+
+def _credentials(session) -> tuple[int, int]:
+    """Count certificates lacking a signed credential, and status list places used twice."""
+    from sqlalchemy import func, select
+
+    from app.models import Certificate
+    from app.models_credentials import Credential
+
+    unsigned = session.scalar(
+        select(func.count())
+        .select_from(Certificate)
+        .outerjoin(Credential, Credential.certificate_id == Certificate.id)
+        .where(Certificate.withdrawn_at.is_(None))
+        .where((Credential.id.is_(None)) | (Credential.jwt == ""))
+    )
+    shared = session.scalar(
+        select(func.count()).select_from(
+            select(Credential.status_list)
+            .group_by(Credential.status_list, Credential.status_index)
+            .having(func.count() > 1)
+            .subquery()
+        )
+    )
+    return unsigned, shared
