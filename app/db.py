@@ -236,22 +236,21 @@ def reader() -> Connection:
 
 
 def _close_reader() -> None:
-    connection = g.pop("db_reader", None)
-    if connection is not None:
-        try:
-            connection.close()
-        except Exception:  # the connection died with the database; nothing left to close
-            current_app.logger.debug("connection close failed", exc_info=True)
+    _close_quietly(g.pop("db_reader", None))
 
 
 def _close_session(_exc):
     _close_reader()
-    db_session = g.pop("db_session", None)
-    if db_session is not None:
+    _close_quietly(g.pop("db_session", None))
+
+
+def _close_quietly(opened) -> None:
+    """Close a request's connection or session, if it has one."""
+    if opened is not None:
         try:
-            db_session.close()
+            opened.close()
         except Exception:  # the connection died with the database; nothing left to close
-            current_app.logger.debug("session close failed", exc_info=True)
+            current_app.logger.debug("close failed", exc_info=True)
 
 
 _SELECT_ONE = text("SELECT 1")

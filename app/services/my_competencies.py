@@ -6,9 +6,6 @@ learner's requests; one UNION ALL brings all three, each row naming what it is f
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import NamedTuple
-
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -28,7 +25,7 @@ from app.domain.content import Catalogue
 from app.models import Answer, CompetencyLevel, User, utcnow
 from app.models import Evidence as EvidenceRow
 from app.models_practice import ConfirmationDecision, ConfirmationRequest
-from app.services.attainment import Profile, build_profile, evidence_in_words
+from app.services.attainment import Profile, StoredLevel, build_profile, evidence_in_words
 from app.services.practice import UPDATES_FOR, RequestRecord
 from app.services.ratings import aware
 
@@ -110,17 +107,6 @@ _PAGE = union_all(
 )
 
 
-class _Level(NamedTuple):
-    level: str
-    practice: str
-    score: float | None
-    evidence_count: int
-    met: bool
-    expired: bool
-    met_until: datetime | None
-    due_from: datetime | None
-
-
 def page(
     user_id: int, full_name: str, profession: str, catalogue: Catalogue, now=None
 ) -> tuple[Profile | None, tuple[RequestRecord, ...]]:
@@ -150,7 +136,7 @@ def page(
         _PAGE, {"user_id": user_id, "codes": codes, "since": now - UPDATES_FOR}
     ):
         if kind == "level":
-            stored[code] = _Level(t1, t2, number, whole, f1, f2, at1, at2)
+            stored[code] = StoredLevel(t1, t2, number, whole, f1, f2, at1, at2)
         elif kind == "evidence":
             evidence.append((whole, (code, number, at1, t2, t1, response)))
         else:
