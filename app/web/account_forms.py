@@ -1,27 +1,17 @@
 """Forms for recovering and managing an account."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, StringField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
 
-from app.domain.accounts import MAX_PASSWORD_LENGTH, PROFESSIONS
-from app.web.forms import NewPassword
-
-
-def email_field(label: str) -> EmailField:
-    """An email address field with the NHS error messages."""
-    return EmailField(
-        label,
-        validators=[
-            DataRequired("Enter your email address"),
-            Email(
-                "Enter an email address in the correct format, like name@example.org",
-                check_deliverability=False,
-            ),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-        ],
-    )
+from app.domain.accounts import MAX_PASSWORD_LENGTH
+from app.web.forms import (
+    NewPassword,
+    email_field,
+    full_name_field,
+    profession_field,
+    registration_number_field,
+)
 
 
 def current_password_field() -> PasswordField:
@@ -43,25 +33,9 @@ class ResetPasswordForm(FlaskForm):
 
 
 class DetailsForm(FlaskForm):
-    full_name = StringField(
-        "Full name",
-        validators=[
-            DataRequired("Enter your full name"),
-            Length(max=200, message="Full name must be 200 characters or fewer"),
-        ],
-    )
-    profession = RadioField(
-        "Profession",
-        choices=[SelectChoice(code, label) for code, label in PROFESSIONS.items()],
-        validators=[DataRequired("Select your profession")],
-    )
-    registration_number = StringField(
-        "Professional registration number (optional)",
-        validators=[
-            Optional(),
-            Length(max=40, message="Registration number must be 40 characters or fewer"),
-        ],
-    )
+    full_name = full_name_field()
+    profession = profession_field()
+    registration_number = registration_number_field()
 
 
 class ChangeEmailForm(FlaskForm):

@@ -21,16 +21,21 @@ class NewPassword:
             raise ValidationError(problem)
 
 
-class RegisterForm(FlaskForm):
-    full_name = StringField(
+def full_name_field() -> StringField:
+    """The learner's full name, as it appears on certificates."""
+    return StringField(
         "Full name",
         validators=[
             DataRequired("Enter your full name"),
             Length(max=200, message="Full name must be 200 characters or fewer"),
         ],
     )
-    email = EmailField(
-        "Email address",
+
+
+def email_field(label: str) -> EmailField:
+    """An email address field with the NHS error messages."""
+    return EmailField(
+        label,
         validators=[
             DataRequired("Enter your email address"),
             Email(
@@ -40,18 +45,33 @@ class RegisterForm(FlaskForm):
             Length(max=254, message="Email address must be 254 characters or fewer"),
         ],
     )
-    profession = RadioField(
+
+
+def profession_field() -> RadioField:
+    """One of the professions Linkwise knows, as radios."""
+    return RadioField(
         "Profession",
         choices=[SelectChoice(code, label) for code, label in PROFESSIONS.items()],
         validators=[DataRequired("Select your profession")],
     )
-    registration_number = StringField(
+
+
+def registration_number_field() -> StringField:
+    """A professional registration number, which a learner may leave out."""
+    return StringField(
         "Professional registration number (optional)",
         validators=[
             Optional(),
             Length(max=40, message="Registration number must be 40 characters or fewer"),
         ],
     )
+
+
+class RegisterForm(FlaskForm):
+    full_name = full_name_field()
+    email = email_field("Email address")
+    profession = profession_field()
+    registration_number = registration_number_field()
     join_code = StringField(
         "Organisation join code (optional)",
         validators=[Optional(), Length(max=32, message="Join code must be 32 characters or fewer")],
