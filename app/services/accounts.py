@@ -126,25 +126,19 @@ _SIGNED_IN_USER = select(*SIGNED_IN_COLUMNS).where(User.id == bindparam("user_id
 
 # A screen also needs the learner's completions of its module: they come in the same
 # statement, as one JSON array (one round trip on PostgreSQL instead of two).
-_THEIR_COMPLETIONS = (
-    Completion.user_id == bindparam("user_id"),
-    Completion.module_slug == (bindparam("module_slug")),
-)
+def _with_completions(json_array):
+    completed = select(json_array(Completion.item_key)).where(
+        Completion.user_id == bindparam("user_id"),
+        Completion.module_slug == bindparam("module_slug"),
+    )
+    return select(*SIGNED_IN_COLUMNS, completed.scalar_subquery().label("completed")).where(
+        User.id == bindparam("user_id")
+    )
+
+
 _SIGNED_IN_USER_AND_COMPLETIONS = {
-    "postgresql": select(
-        *SIGNED_IN_COLUMNS,
-        select(func.json_agg(Completion.item_key))
-        .where(*_THEIR_COMPLETIONS)
-        .scalar_subquery()
-        .label("completed"),
-    ).where(User.id == bindparam("user_id")),
-    "sqlite": select(
-        *SIGNED_IN_COLUMNS,
-        select(func.json_group_array(Completion.item_key))
-        .where(*_THEIR_COMPLETIONS)
-        .scalar_subquery()
-        .label("completed"),
-    ).where(User.id == bindparam("user_id")),
+    "postgresql": _with_completions(func.json_agg),
+    "sqlite": _with_completions(func.json_group_array),
 }
 
 
