@@ -217,6 +217,7 @@ def session() -> Session:
         # Reads done before on a connection of their own are over: hand it back, so the
         # session (which may write) starts on one connection, as it always has.
         _close_reader()
+        g.pop("db_read_earlier", None)
         g.db_session = current_app.extensions["linkwise.sessionmaker"]()
     return g.db_session
 
@@ -233,6 +234,24 @@ def reader() -> Connection:
     if "db_reader" not in g:
         g.db_reader = current_app.extensions["linkwise.engine"].connect()
     return g.db_reader
+
+
+def remember_read(key: tuple, value) -> None:
+    """Keep what one statement read for another part of this request (see read_earlier)."""
+    if "db_read_earlier" not in g:
+        g.db_read_earlier = {}
+    g.db_read_earlier[key] = value
+
+
+def read_earlier(key: tuple):
+    """Return what this request read earlier under `key` and kept, or None.
+
+    A page's hot reads can share a statement (the signed-in user and a screen's
+    completions): one part reads both, the other finds its share here. Nothing outlives
+    the request, and a request that writes hands back what it read (see session()).
+    """
+    found = g.get("db_read_earlier")
+    return None if found is None else found.get(key)
 
 
 def _close_reader() -> None:

@@ -1,6 +1,6 @@
 """Flask-Login wiring: a session cookie names the user and their current session token."""
 
-from flask import Flask, g
+from flask import Flask, g, request
 from flask_login import LoginManager, UserMixin
 
 from app.security import MAX_ID
@@ -8,6 +8,10 @@ from app.services import accounts
 from app.session_cookies import SessionCookies
 
 login_manager = LoginManager()
+
+# Pages that read the learner's completions of the module named in their URL: the user
+# and those completions are read in one statement (one round trip on PostgreSQL).
+READ_WITH_COMPLETIONS = frozenset({"learn.screen"})
 
 
 class SignedInUser(UserMixin):
@@ -59,8 +63,14 @@ def _load_user(cookie_value: str):
     if not user_id.isdigit() or not token or int(user_id) > MAX_ID:
         return None
     try:
-        row = accounts.load_signed_in_user(int(user_id), token)
+        row = accounts.load_signed_in_user(int(user_id), token, completions_in=_module_read())
     except Exception:
         stop_user_lookups()  # once is enough: the error page must not try again
         raise
     return SignedInUser(row) if row else None
+
+
+def _module_read() -> str | None:
+    if request.endpoint in READ_WITH_COMPLETIONS and request.method == "GET":
+        return request.view_args.get("module_slug")
+    return None

@@ -1,6 +1,7 @@
 """CSRF, rate limits, security headers and cache rules for every response."""
 
 import secrets
+from functools import wraps
 
 from flask import Flask, abort, g, request
 from flask_limiter import Limiter
@@ -30,10 +31,48 @@ def init_app(app: Flask) -> None:
     # Before any blueprint adds its rules: every <int:id> is then bounded.
     app.url_map.converters["int"] = DatabaseId
     csrf.init_app(app)
-    limiter.init_app(app)
+    _limit_writes_only(app, limiter.init_app)
     app.before_request(_refuse_control_characters)
     app.before_request(_make_nonce)
     app.after_request(_add_headers)
+
+
+# Methods that only read. Every rate limit the app sets counts POSTs (app/web/throttles.py,
+# the credential checks) and none applies to every request: a read has no limit to check.
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+_LIMITS_FOR_EVERY_REQUEST = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")
+
+
+def _limit_writes_only(app: Flask, init_limiter) -> None:
+    """Run `init_limiter(app)`, then skip the hooks it added on requests that only read.
+
+    The limiter's three hooks (before, after, teardown) cost about 6% of a screen looking
+    for limits a page read never has. A view's own limit still runs in its decorator; a
+    limit set for every request (a RATELIMIT_DEFAULT, say) keeps every hook for every request.
+    """
+    kinds = ("before_request_funcs", "after_request_funcs", "teardown_request_funcs")
+    before = {kind: len(getattr(app, kind).get(None, ())) for kind in kinds}
+    init_limiter(app)
+    if any(app.config.get(name) for name in _LIMITS_FOR_EVERY_REQUEST):
+        return
+    for kind, count in before.items():
+        hooks = getattr(app, kind).get(None, [])
+        hooks[count:] = [
+            _on_writes(hook, passes=kind == "after_request_funcs") for hook in hooks[count:]
+        ]
+
+
+def _on_writes(hook, *, passes: bool):
+    """Wrap a hook to run for requests that may write; on reads an after-request hook
+    hands the response back and the others do nothing."""
+
+    @wraps(hook)
+    def on_writes(*args):
+        if request.method in _READS:
+            return args[0] if passes else None
+        return hook(*args)
+
+    return on_writes
 
 
 def _refuse_control_characters():

@@ -1,9 +1,10 @@
 """Accounts and organisations: sign in, passwords, accounts made by administrators, roles."""
 
+import json
 import secrets
 from functools import cache
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -17,9 +18,9 @@ from app.domain.accounts import (
     normalise_password,
     password_problem,
 )
-from app.models import Organisation, User, utcnow
+from app.models import Completion, Organisation, User, utcnow
 from app.models_practice import Supervisor
-from app.services import audit
+from app.services import audit, learning
 
 
 @cache
@@ -123,14 +124,46 @@ SIGNED_IN_COLUMNS = (
 _SIGNED_IN_USER = select(*SIGNED_IN_COLUMNS).where(User.id == bindparam("user_id"))
 
 
-def load_signed_in_user(user_id: int, session_token: str):
+# A screen also needs the learner's completions of its module: they come in the same
+# statement, as one JSON array (one round trip on PostgreSQL instead of two).
+def _with_completions(json_array):
+    completed = select(json_array(Completion.item_key)).where(
+        Completion.user_id == bindparam("user_id"),
+        Completion.module_slug == bindparam("module_slug"),
+    )
+    return select(*SIGNED_IN_COLUMNS, completed.scalar_subquery().label("completed")).where(
+        User.id == bindparam("user_id")
+    )
+
+
+_SIGNED_IN_USER_AND_COMPLETIONS = {
+    "postgresql": _with_completions(func.json_agg),
+    "sqlite": _with_completions(func.json_group_array),
+}
+
+
+def load_signed_in_user(user_id: int, session_token: str, *, completions_in: str | None = None):
     """Return the signed-in user's row while the session token in their cookie is current.
 
     Every page asks for this, so it reads plain columns rather than building an ORM object.
+    With `completions_in` (a module's slug), the same statement reads the user's
+    completions in that module, which `learning.completed_keys` then finds for this request.
     """
-    row = db.reader().execute(_SIGNED_IN_USER, {"user_id": user_id}).one_or_none()
+    reader = db.reader()
+    if completions_in is None:
+        row = reader.execute(_SIGNED_IN_USER, {"user_id": user_id}).one_or_none()
+    else:
+        statement = _SIGNED_IN_USER_AND_COMPLETIONS[reader.dialect.name]
+        row = reader.execute(
+            statement, {"user_id": user_id, "module_slug": completions_in}
+        ).one_or_none()
     if row is None or not secrets.compare_digest(row.session_token, session_token):
         return None
+    if completions_in is not None:
+        completed = row.completed
+        if isinstance(completed, str):  # SQLite's JSON is text; psycopg parses PostgreSQL's
+            completed = json.loads(completed)
+        learning.remember_completed(user_id, completions_in, frozenset(completed or ()))
     return row
 
 

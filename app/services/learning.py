@@ -20,9 +20,18 @@ _COMPLETED_KEYS = select(Completion.item_key).where(
 
 
 def completed_keys(user_id: int, module_slug: str) -> frozenset[str]:
-    """Return the keys of the items the user completed in a module (one query)."""
+    """Return the keys of the items the user completed in a module (one query, or none when
+    read with the signed-in user earlier in this request)."""
+    remembered = db.read_earlier(("completed", user_id, module_slug))
+    if remembered is not None:
+        return remembered
     rows = db.reader().execute(_COMPLETED_KEYS, {"user_id": user_id, "module_slug": module_slug})
     return frozenset(rows.scalars())
+
+
+def remember_completed(user_id: int, module_slug: str, keys: frozenset[str]) -> None:
+    """Keep completions read with another statement for `completed_keys` in this request."""
+    db.remember_read(("completed", user_id, module_slug), keys)
 
 
 def completed_by_module(user_id: int) -> dict[str, frozenset[str]]:

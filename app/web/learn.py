@@ -17,7 +17,6 @@ from flask_login import current_user
 
 from app.content import catalogue
 from app.page_shells import Part, render_around
-from app.security import limiter
 from app.services import assignments, knowledge_checks, learning
 from app.services.knowledge_checks import ScreenPage
 from app.services.my_learning import overview
@@ -25,12 +24,6 @@ from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("learn", __name__, url_prefix="/modules")
 require_signed_in_professional(bp)
-
-
-@limiter.request_filter
-def _not_limited() -> bool:
-    # Reading the course has no rate limit: skip the limiter's look-up on every screen.
-    return request.blueprint == "learn" and request.method == "GET"
 
 
 def _previewing() -> bool:

@@ -191,6 +191,21 @@ def test_a_screen_view_costs_at_most_two_queries(app, signed_in, module):
     assert len(statements) <= 2
 
 
+def test_a_screen_shows_only_its_own_learners_completions(app, signed_in, make_user, module):
+    # The learner and their completions are read in one statement: one learner's progress
+    # never opens a screen for another, and a session ended elsewhere still signs out.
+    first, second = module.screens[:2]
+    complete(signed_in, module, first)
+    other = app.test_client()
+    sign_in(other, make_user("other@example.org"))
+    assert other.get(screen_url(module, second)).location == screen_url(module, first)
+    assert signed_in.get(screen_url(module, second)).status_code == 200
+    elsewhere = app.test_client()
+    sign_in(elsewhere, "learner@example.org")
+    post_form(elsewhere, "/sign-out", {}, page="/")
+    assert signed_in.get(screen_url(module, second)).status_code == 302
+
+
 def test_unknown_module_or_screen_answers_404(signed_in, module):
     assert signed_in.get("/modules/no-such-module/").status_code == 404
     assert signed_in.get(f"/modules/{module.slug}/no-such-screen/").status_code == 404

@@ -52,7 +52,7 @@ def first_screen() -> str:
     return f"/modules/{module.slug}/{module.screens[0].slug}/"
 
 
-def test_a_signed_in_screen_is_two_round_trips_for_its_two_selects(postgres, make_user):
+def test_a_signed_in_screen_is_one_round_trip(postgres, make_user):
     app = postgres(DB_PING_AFTER_IDLE=3600)
     client = app.test_client()
     sign_in(client, make_user())
@@ -61,7 +61,7 @@ def test_a_signed_in_screen_is_two_round_trips_for_its_two_selects(postgres, mak
     assert client.get(page).status_code == 200
     with round_trips(*engines(app)) as trips:
         assert client.get(page).status_code == 200
-    assert len(trips) == 2, trips
+    assert len(trips) == 1, trips
     assert not [t for t in trips if "BEGIN" in t or "ROLLBACK" in t]
 
 

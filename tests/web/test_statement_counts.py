@@ -97,8 +97,14 @@ def test_every_read_page_costs_at_most_two_statements(app, world):
 
 def test_my_learning_and_module_pages_read_completions_and_certificates_together(app, world):
     found = costs(app, world)
-    for name in ("my learning", "module", "screen", "account", "my competencies"):
+    for name in ("my learning", "module", "account", "my competencies"):
         assert found[name][0] == TARGET, (name, found[name][1])
+
+
+def test_a_screen_reads_the_learner_and_their_completions_in_one_statement(app, world):
+    found = costs(app, world)
+    for name in ("screen", "last screen"):
+        assert found[name][0] == 1, (name, found[name][1])
 
 
 @pytest.fixture
