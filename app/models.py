@@ -377,6 +377,7 @@ class AttemptGrant(Base):
 # Tables kept in their own modules, registered on the same metadata.
 from app import (  # noqa: E402, F401
     models_assignments,
+    models_counts,
     models_credentials,
     models_practice,
     models_statements,

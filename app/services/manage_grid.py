@@ -55,6 +55,7 @@ class Grid:
     total: int
     framework: Framework | None = None
     where: tuple = ()  # the SQL conditions for every learner the filters select
+    filters: "Filters | None" = None
 
     @property
     def numbers(self) -> list[int | None]:
@@ -167,12 +168,8 @@ def grid(
     session, now = db.session(), now or utcnow()
     scope = as_scope(scope)
     organisation_id = scope.organisation_id
-    framework, codes, where = selection(
-        scope,
-        catalogue,
-        Filters(search, profession, module_slug, framework_id, standing_filter),
-        now,
-    )
+    filters = Filters(search, profession, module_slug, framework_id, standing_filter)
+    framework, codes, where = selection(scope, catalogue, filters, now)
     query = select(User.id, User.full_name, User.email, User.profession).where(*where)
     if sort == "competent":
         met = (
@@ -210,7 +207,15 @@ def grid(
             levels[row.id][row.competency_code] = Cell(row.level, row.practice, where_now)
     pages = max(1, -(-total // PER_PAGE))
     return Grid(
-        list(learners.values()), dict(levels), codes, page, pages, total, framework, tuple(where)
+        list(learners.values()),
+        dict(levels),
+        codes,
+        page,
+        pages,
+        total,
+        framework,
+        tuple(where),
+        filters,
     )
 
 
