@@ -21,7 +21,8 @@ from app.domain.competencies import (
 from app.domain.content import Catalogue, quiz_key
 from app.domain.spreadsheet import csv_chunks, csv_text
 from app.models import CompetencyLevel, Completion, Organisation, User, utcnow
-from app.services import audit, level_counts, tagged_rows
+from app.models_counts import DashboardCountChange
+from app.services import audit, dashboard_counts, tagged_rows
 from app.services.manage_export import copied
 from app.services.manage_grid import (  # the grid's names, for the views and tests
     FILTERS,
@@ -88,8 +89,12 @@ def summary(scope: Scope | int, catalogue: Catalogue, framework=None, shown=None
     applicable = learners
     kept = _kept_professions(shown) if shown is not None else False
     if kept is not False:
-        # The counts kept as ratings change: a sum over a few rows, not millions counted.
-        counted = level_counts.counted(scope, kept)
+        # The counts kept as ratings and passes change: sums over a few rows, not millions
+        # of ratings and completions counted.
+        passes = dashboard_counts.counted(dashboard_counts.PASSED, scope, kept).where(
+            DashboardCountChange.key.in_(quiz_keys)
+        )
+        counted = dashboard_counts.counted(dashboard_counts.LEVEL, scope, kept)
     elif shown is not None:
         # A join: as `user_id IN (the learners)` with the codes, PostgreSQL looped (seconds).
         counted = counted.join(User, User.id == CompetencyLevel.user_id).where(*who)

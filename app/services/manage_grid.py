@@ -20,6 +20,7 @@ from app.domain.content import Catalogue
 from app.domain.frameworks import Framework
 from app.domain.paging import asked, clamp, like_pattern, page_numbers
 from app.models import CompetencyLevel, User, utcnow
+from app.services import dashboard_counts
 from app.services.ratings import aware
 from app.services.teams import Scope, as_scope, in_scope
 
@@ -85,12 +86,9 @@ def framework_shown(
     if chosen is None and profession:
         chosen = catalogue.framework_for(profession)
     if chosen is None:
+        # From the counts kept as learners come and go, not a count of every learner.
         commonest = db.session().scalar(
-            select(User.profession)
-            .where(_learners_of(scope))
-            .group_by(User.profession)
-            .order_by(func.count().desc(), User.profession)
-            .limit(1)
+            dashboard_counts.learners_by_profession(as_scope(scope)).limit(1)
         )
         chosen = catalogue.framework_for(commonest or "")
     return chosen or (catalogue.frameworks[0] if catalogue.frameworks else None)

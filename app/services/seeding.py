@@ -41,7 +41,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import accounts, level_counts, quiz_versions
+from app.services import accounts, dashboard_counts, quiz_versions
 from app.services.bulk import bulk_insert as _bulk
 
 BATCH_SIZE = 2000
@@ -132,7 +132,7 @@ def seed_learners(
             rows.update(_seed_batch(batch))
     # The batches may skip every trigger (above), those keeping the dashboard's counts too.
     with db.engine().begin() as connection:
-        level_counts.rebuild(connection, job.organisation_id)
+        dashboard_counts.rebuild(connection, job.organisation_id)
     return SeedReport(name, count, dict(rows), time.perf_counter() - started)
 
 
