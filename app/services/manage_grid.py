@@ -10,9 +10,10 @@ rule as `domain.competencies.standing`.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import NamedTuple
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 
 from app import db
 from app.domain.competencies import AWAITING, DUE_SOON, EXPIRED, MET, standing
@@ -178,21 +179,21 @@ def grid(
                 CompetencyLevel.competency_code.in_(codes),
             )
             .group_by(CompetencyLevel.user_id)
-            .subquery()
+            .cte("met")
         )
-        query = query.outerjoin(met, met.c.user_id == User.id)
-        order = (func.coalesce(met.c.n, 0).desc(), User.full_name, User.id)
+        paging = partial(_by_competence, where, met)
     else:
         order = (User.full_name.desc() if sort == "-name" else User.full_name, User.id)
+        paging = partial(_paged, query, order, where)
     page = asked(page)
-    rows = _page_of(query, order, codes, page, where)
+    rows = _page_of(paging(page), codes)
     if rows:
         total = rows[0].total
     else:  # none match, or a page past the last: count them, then read the last page
         total = session.scalar(select(func.count(User.id)).where(*where))
         if page > 1 and total:
             page = clamp(page, max(1, -(-total // PER_PAGE)))
-            rows = _page_of(query, order, codes, page, where)
+            rows = _page_of(paging(page), codes)
         page = 1 if not total else page
     learners: dict[int, Learner] = {}
     levels: dict[int, dict[str, Cell]] = defaultdict(dict)
@@ -226,13 +227,13 @@ class Learner(NamedTuple):
     profession: str | None
 
 
-def _page_of(query, order, codes: list[str], page: int, where: list) -> list:
-    # The page of learners, with the count of all the filters select and each learner's
-    # ratings in the codes shown: one statement. The count is a subquery of its own (read
-    # from an index), not a window over the learners: that window read every learner
-    # before the first row, where in name order the index hands the page over at once.
+def _paged(query, order, where: list, page: int):
+    # The page of learners, numbered, with the count of all the filters select. The count
+    # is a subquery of its own (read from an index), not a window over the learners: that
+    # window read every learner before the first row, where in name order the index hands
+    # the page over at once.
     total = select(func.count(User.id)).where(*where).correlate(None).scalar_subquery()
-    paged = (
+    return (
         query.add_columns(
             total.label("total"),
             func.row_number().over(order_by=order).label("position"),
@@ -242,6 +243,57 @@ def _page_of(query, order, codes: list[str], page: int, where: list) -> list:
         .offset((page - 1) * PER_PAGE)
         .subquery()
     )
+
+
+def _by_competence(where: list, met, page: int):
+    # Most competencies met first, then by name: learners with some met (from the partial
+    # index of ratings in a standing) sorted among themselves, then those with none in
+    # name order straight from the name index, each part cut to the page before the two
+    # are put together. Sorting every learner by a count took most of a second at 100,000.
+    start = (page - 1) * PER_PAGE
+    person = (User.id, User.full_name)  # the rest once the page is known: the name index
+    some = (  # has only these (and the profession), so it is read without the table
+        select(*person, met.c.n, literal(0).label("part"))
+        .join(met, met.c.user_id == User.id)
+        .where(*where)
+        .order_by(met.c.n.desc(), User.full_name, User.id)
+        .limit(PER_PAGE)
+        .offset(start)
+        .subquery()
+    )
+    with_some = (
+        select(func.count()).select_from(met).join(User, User.id == met.c.user_id).where(*where)
+    ).scalar_subquery()
+    skipped = start - with_some
+    none = (
+        select(*person, literal(0).label("n"), literal(1).label("part"))
+        .where(*where, User.id.not_in(select(met.c.user_id)))
+        .order_by(User.full_name, User.id)
+        .limit(PER_PAGE)
+        .offset(case((skipped > 0, skipped), else_=0))
+        .subquery()
+    )
+    both = union_all(select(some), select(none)).subquery()
+    order = (both.c.part, both.c.n.desc(), both.c.full_name, both.c.id)
+    total = select(func.count(User.id)).where(*where).correlate(None).scalar_subquery()
+    return (
+        select(
+            both.c.id,
+            both.c.full_name,
+            User.email,
+            User.profession,
+            total.label("total"),
+            func.row_number().over(order_by=order).label("position"),
+        )
+        .join(User, User.id == both.c.id)
+        .order_by(*order)
+        .limit(PER_PAGE)
+        .subquery()
+    )
+
+
+def _page_of(paged, codes: list[str]) -> list:
+    # The page's learners with their ratings in the codes shown: one statement.
     return (
         db.session()
         .execute(

@@ -23,6 +23,9 @@ key to commit (FOR SHARE on the learner rows; a key change holds the row's updat
 so two transactions never count under keys neither leaves. Only learners (role
 'learner') with an organisation are counted, as the dashboard shows only them.
 
+On PostgreSQL the grid's name index also carries the profession (INCLUDE), so a page deep
+in the grid sorted by competencies met is read from the index alone.
+
 Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-03 07:00:00
@@ -360,6 +363,16 @@ def upgrade() -> None:
         ["organisation_id", "kind"],
     )
     dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        # The grid's name index carries the profession: a page deep in the grid, which
+        # keeps the learners of a framework's professions, is read from the index alone.
+        op.drop_index("ix_user_account_org_role_name", table_name="user_account")
+        op.create_index(
+            "ix_user_account_org_role_name",
+            "user_account",
+            ["organisation_id", "role", "full_name", "id"],
+            postgresql_include=["profession"],
+        )
     op.execute(_view(dialect))
     op.execute(RECOUNT)
     if dialect == "postgresql":
@@ -377,6 +390,13 @@ def downgrade() -> None:
         for name in FUNCTIONS:
             op.execute(f"DROP FUNCTION IF EXISTS {name}()")
     op.execute("DROP VIEW dashboard_counted")
+    if postgresql:
+        op.drop_index("ix_user_account_org_role_name", table_name="user_account")
+        op.create_index(
+            "ix_user_account_org_role_name",
+            "user_account",
+            ["organisation_id", "role", "full_name", "id"],
+        )
     op.drop_index(
         "ix_dashboard_count_change_organisation_kind", table_name="dashboard_count_change"
     )
