@@ -12,12 +12,13 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from app import db
 from app.content import catalogue
 from app.domain.content import quiz_key
 from app.models import CompetencyLevel, Completion, Organisation, User
+from app.models_counts import DashboardCountChange
 from app.models_teams import TeamMember
 from app.services import accounts, dashboard_counts, data_rights, manage, profile, ratings, teams
 from tests.conftest import sign_in
@@ -279,3 +280,19 @@ def test_concurrent_gradings_and_team_moves_keep_the_counts(app):
     assert differences(app) == 0
     with app.app_context():
         assert db.session().scalar(select(Organisation.id).limit(1)) is not None
+
+
+def test_compacting_leaves_one_row_a_key_and_the_same_counts(app, runner):
+    world = make_world(app)
+    chance = random.Random(9)
+    with app.app_context():
+        for _ in range(6):
+            rate(world, chance)
+        before = db.session().scalar(select(func.count()).select_from(DashboardCountChange))
+    result = runner.invoke(args=["compact-dashboard-counts"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        after = db.session().scalar(select(func.count()).select_from(DashboardCountChange))
+        keys = db.session().execute(dashboard_counts.kept()).all()
+    assert after == len(keys) < before
+    assert differences(app) == 0
