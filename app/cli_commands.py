@@ -297,6 +297,18 @@ def recompute_levels():
     click.echo(f"re-rated {recompute(catalogue())} learners from their evidence")
 
 
+@click.command("compact-dashboard-counts")
+@with_appcontext
+def compact_dashboard_counts():
+    """Fold the dashboard's kept counts into one row per key (run nightly)."""
+    from app import db
+    from app.services import dashboard_counts
+
+    with db.engine().begin() as connection:
+        left = dashboard_counts.compact(connection)
+    click.echo(f"dashboard counts compacted to {left} rows")
+
+
 APP_COMMANDS = (
     db_cli,
     create_org,
@@ -305,6 +317,7 @@ APP_COMMANDS = (
     set_supervisor,
     seed_demo,
     recompute_levels,
+    compact_dashboard_counts,
     item_stats_command,
     *cli_admin.COMMANDS,
     *cli_credentials.COMMANDS,

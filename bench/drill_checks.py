@@ -2,7 +2,8 @@
 
 Each count is something that must never happen. The grade is recomputed from the stored
 answers and the attempt's own question versions; levels are recomputed from the stored
-evidence with the rating function; two counts read the log the drill's triggers wrote.
+evidence with the rating function; two counts read the log the drill's triggers wrote; the
+dashboard's kept counts are compared with a recount of the ratings.
 """
 
 from collections import Counter, defaultdict
@@ -56,6 +57,7 @@ def count_faults(app) -> dict[str, int]:
 
     from app import db
     from app.models import Attempt
+    from app.services import dashboard_counts
 
     with app.app_context():
         session = db.session()
@@ -69,6 +71,7 @@ def count_faults(app) -> dict[str, int]:
         levels_wrong, levels = _levels(session)
         duplicates = _duplicate_certificates(session)
         unsigned, shared_places = _credentials(session)
+        counts_wrong = dashboard_counts.differences(session.connection())
     print(
         f"drill: {waiting} attempts not graded: every submit they got came from a form older "
         "than an answer saved since, so it showed the latest answers instead",
@@ -91,6 +94,7 @@ def count_faults(app) -> dict[str, int]:
         "duplicate certificates": duplicates,
         "certificates without one signed credential": unsigned,
         "credentials sharing a status list place": shared_places,
+        "dashboard counts that differ from a recount": counts_wrong,
     }
 
 

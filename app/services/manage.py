@@ -21,14 +21,15 @@ from app.domain.competencies import (
 from app.domain.content import Catalogue, quiz_key
 from app.domain.spreadsheet import csv_chunks, csv_text
 from app.models import CompetencyLevel, Completion, Organisation, User, utcnow
-from app.services import audit, tagged_rows
+from app.models_counts import DashboardCountChange
+from app.services import audit, dashboard_counts, tagged_rows
 from app.services.manage_export import copied
 from app.services.manage_grid import (  # the grid's names, for the views and tests
     FILTERS,
     PER_PAGE,  # noqa: F401
     SORTS,  # noqa: F401
     Filters,
-    Grid,  # noqa: F401
+    Grid,
     grid,  # noqa: F401
     learners_where,
     selection,
@@ -86,7 +87,15 @@ def summary(scope: Scope | int, catalogue: Catalogue, framework=None, shown=None
         number=(func.count(),),
     ).where(CompetencyLevel.organisation_id == organisation_id)
     applicable = learners
-    if shown is not None:
+    kept = _kept_professions(shown) if shown is not None else False
+    if kept is not False:
+        # The counts kept as ratings and passes change: sums over a few rows, not millions
+        # of ratings and completions counted.
+        passes = dashboard_counts.counted(dashboard_counts.PASSED, scope, kept).where(
+            DashboardCountChange.key.in_(quiz_keys)
+        )
+        counted = dashboard_counts.counted(dashboard_counts.LEVEL, scope, kept)
+    elif shown is not None:
         # A join: as `user_id IN (the learners)` with the codes, PostgreSQL looped (seconds).
         counted = counted.join(User, User.id == CompetencyLevel.user_id).where(*who)
     elif framework is not None and framework.applies_to:
@@ -96,9 +105,9 @@ def summary(scope: Scope | int, catalogue: Catalogue, framework=None, shown=None
     elif not scope.whole_organisation:
         counted = counted.where(CompetencyLevel.user_id.in_(select(User.id).where(in_scope(scope))))
     # Both counts in one statement.
-    found = tagged_rows.read(
-        (passes, counted.group_by(CompetencyLevel.competency_code, CompetencyLevel.level))
-    )
+    if kept is False:
+        counted = counted.group_by(CompetencyLevel.competency_code, CompetencyLevel.level)
+    found = tagged_rows.read((passes, counted))
     completed = dict.fromkeys((m.slug for m in catalogue.modules), 0)
     by_month: dict[str, int] = defaultdict(int)
     for row in found.get("passed", ()):
@@ -111,6 +120,19 @@ def summary(scope: Scope | int, catalogue: Catalogue, framework=None, shown=None
     return Summary(
         organisation, learners, completed, dict(levels), sorted(by_month.items()), applicable
     )
+
+
+def _kept_professions(shown: Grid) -> set[str] | None | bool:
+    # The professions whose kept counts cover the grid's learners (None: all of them), or
+    # False when its filters select learners the counts cannot (a search, a standing).
+    filters = shown.filters
+    if filters is None or filters.search.strip() or filters.status in FILTERS:
+        return False
+    framework = shown.framework
+    professions = set(framework.applies_to) if framework and framework.applies_to else None
+    if filters.profession:
+        return {filters.profession} & professions if professions else {filters.profession}
+    return professions
 
 
 def learner_in(scope: Scope | int, user_id: int, *, viewer_id: int) -> User | None:

@@ -18,12 +18,12 @@ from sqlalchemy import (
     Integer,
     Numeric,
     String,
-    and_,
     case,
     column,
     func,
     literal,
     select,
+    true,
     tuple_,
     values,
 )
@@ -95,11 +95,6 @@ def _query(who: list, wanted: list[tuple], standing_filter: str, now: datetime, 
         column("profession", String), column("code", String), column("position", Integer),
         name="wanted",
     ).data(wanted)  # fmt: skip
-    # Each learner's rating in each code looked up by the learner index, not found by
-    # scanning every rating of the organisation.
-    rated = and_(
-        CompetencyLevel.user_id == User.id, CompetencyLevel.competency_code == codes.c.code
-    )
     # The page in name order, numbered: rows sort by that number, not by comparing names
     # again (a collation's comparisons cost most of the statement's time).
     page = (
@@ -107,9 +102,17 @@ def _query(who: list, wanted: list[tuple], standing_filter: str, now: datetime, 
         .table_valued("id", with_ordinality="place")
         .render_derived(name="page")
     )
+    # Each learner looked up by id and each rating by learner and code (LATERAL, LIMIT 1
+    # so the planner keeps them lookups, whatever its statistics say): joined as tables,
+    # the planner hashed every learner of the organisation for each page of 500, and the
+    # export grew with the square of the learners.
+    person = (
+        select(User.id, User.full_name, User.email, User.profession)
+        .where(User.id == page.c.id, *who)
+        .limit(1)
+        .lateral("person")
+    )
     filtered = standing_filter in FILTERS
-    if filtered:
-        rated = and_(rated, standing_condition(standing_filter, now))
     standing = case(
         (standing_condition(MET, now), STANDING_NAMES[MET]),
         (standing_condition(DUE_SOON, now), STANDING_NAMES[DUE_SOON]),
@@ -120,27 +123,38 @@ def _query(who: list, wanted: list[tuple], standing_filter: str, now: datetime, 
     # As a decimal, so round() goes half up from the stored figure, as the SQLite path does;
     # a decimal of scale 1 prints as "86.3" or "100.0" (cheaper than to_char).
     score = func.round(CompetencyLevel.score.cast(Numeric), 1).cast(String)
+    rating = select(
+        CompetencyLevel.level,
+        score.label("score"),
+        CompetencyLevel.evidence_count,
+        iso_date(CompetencyLevel.last_evidence_at).label("last_evidence"),
+        CompetencyLevel.practice,
+        standing.label("standing"),
+        case((alive, iso_date(CompetencyLevel.met_until))).label("met_until"),
+    ).where(CompetencyLevel.user_id == person.c.id, CompetencyLevel.competency_code == codes.c.code)
+    if filtered:
+        rating = rating.where(standing_condition(standing_filter, now))
+    rating = rating.limit(1).lateral("rating")
     return (
         select(
-            _safe(User.full_name),
-            _safe(User.email),
+            _safe(person.c.full_name),
+            _safe(person.c.email),
             # A profession code, a score (never negative), a date, a practice status and a
             # standing never start like a formula: only the rest is checked, row by row.
-            User.profession,
+            person.c.profession,
             _safe(codes.c.code),
-            _safe(func.coalesce(CompetencyLevel.level, INSUFFICIENT_EVIDENCE)),
-            score,
-            func.coalesce(CompetencyLevel.evidence_count, 0),
-            iso_date(CompetencyLevel.last_evidence_at),
-            func.coalesce(CompetencyLevel.practice, NOT_STARTED),
-            standing,
-            case((alive, iso_date(CompetencyLevel.met_until))),
+            _safe(func.coalesce(rating.c.level, INSUFFICIENT_EVIDENCE)),
+            rating.c.score,
+            func.coalesce(rating.c.evidence_count, 0),
+            rating.c.last_evidence,
+            func.coalesce(rating.c.practice, NOT_STARTED),
+            func.coalesce(rating.c.standing, STANDING_NAMES[NOT_MET]),
+            rating.c.met_until,
         )
         .select_from(page)
-        .join(User, User.id == page.c.id)
-        .join(codes, codes.c.profession == User.profession)
-        .join(CompetencyLevel, rated, isouter=not filtered)
-        .where(*who)
+        .join(person, true())
+        .join(codes, codes.c.profession == person.c.profession)
+        .join(rating, true(), isouter=not filtered)
         .order_by(page.c.place, codes.c.position)
     )
 

@@ -32,6 +32,7 @@ from app.domain.content import Catalogue
 from app.models import CompetencyLevel, User, utcnow
 from app.models import Evidence as EvidenceRow
 from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
+from app.services import dashboard_counts
 from app.services.bulk import bulk_insert
 from app.services.upsert import insert_for, json_records, json_rows
 
@@ -259,6 +260,9 @@ def recompute_levels(
         for user_ids in batches:
             _recompute_batch(session.connection(), user_ids, catalogue.frameworks, now)
             session.commit()
+    # Each batch added its changes to the dashboard's counts: fold them into one row a key.
+    with db.engine().begin() as connection:
+        dashboard_counts.compact(connection)
     return len(learners)
 
 
@@ -276,9 +280,12 @@ def _batch_in_worker(user_ids: list[int]) -> None:
 
 def _recompute_batch(connection: Connection, user_ids: list[int], frameworks, now) -> None:
     # In id order, as one statement: gradings lock one learner each, so none deadlocks.
+    # FOR SHARE, as the dashboard's count triggers lock the learners whose ratings change:
+    # taken first, it waits for a grading of one of them to commit before any rating is
+    # touched (a weaker lock let the two wait on each other).
     lock = select(User.id, User.organisation_id).where(User.id.in_(user_ids)).order_by(User.id)
     if connection.dialect.name == "postgresql":
-        lock = lock.with_for_update(key_share=True)
+        lock = lock.with_for_update(read=True)
     organisations = dict(connection.execute(lock).all())
     evidence = load_evidence(user_ids, connection=connection)
     practice = load_practice(user_ids, connection=connection)

@@ -1,0 +1,298 @@
+"""The dashboard's kept level counts always equal a recount of the ratings.
+
+Random sequences of every change that moves a count (ratings written, re-rated, removed;
+learners placed in teams, moved, removed from or joining an organisation, changing
+profession or role, erased) on both databases, and concurrent gradings and team moves on
+PostgreSQL.
+"""
+
+import random
+import secrets
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from app import db
+from app.content import catalogue
+from app.domain.content import quiz_key
+from app.models import CompetencyLevel, Completion, Organisation, User
+from app.models_counts import DashboardCountChange
+from app.models_teams import TeamMember
+from app.services import accounts, dashboard_counts, data_rights, manage, profile, ratings, teams
+from tests.conftest import sign_in
+from tests.web.journeys import pass_module
+
+LEVELS = ("Not yet", "Developing", "Secure")
+PROFESSIONS = ("link-worker", "gp", "practice-nurse")
+
+
+def differences(app) -> int:
+    with app.app_context():
+        return dashboard_counts.differences(db.session().connection())
+
+
+def make_world(app, learners: int = 8) -> dict:
+    """Two organisations with two teams each, and learners with a few ratings each."""
+    with app.app_context():
+        session = db.session()
+        world = {"organisations": [], "teams": [], "learners": []}
+        for name in ("Riverside PCN", "Hillside PCN"):
+            organisation = accounts.create_organisation(name)
+            world["organisations"].append((organisation.id, organisation.join_code))
+            for practice in ("Elm", "Oak"):
+                team = teams.create_team(organisation.id, f"{practice} {name}", actor_id=None)
+                world["teams"].append((team.id, team.join_code, organisation.id))
+        codes = [c.code for c in catalogue().competencies][:6]
+        world["codes"] = codes
+        quizzes = [quiz_key(m.assessment.id) for m in catalogue().modules if m.assessment]
+        world["quiz_keys"] = [*quizzes, "screen:not-a-quiz"]
+        for n in range(learners):
+            organisation_id = world["organisations"][n % 2][0]
+            user = User(
+                email=f"learner{n}@example.org",
+                full_name=f"Learner {n}",
+                password_hash="scrypt:none",
+                profession=PROFESSIONS[n % 3],
+                role="learner",
+                organisation_id=organisation_id,
+                professional_confirmed_at=datetime.now(UTC),
+                professional_confirmed_as=PROFESSIONS[n % 3],
+                session_token=secrets.token_hex(8),
+            )
+            session.add(user)
+            session.flush()
+            world["learners"].append(user.id)
+            for i, code in enumerate(codes[: 2 + n % 3]):
+                session.add(rating(user.id, organisation_id, code, LEVELS[(n + i) % 3]))
+        session.commit()
+    return world
+
+
+def rating(user_id: int, organisation_id: int | None, code: str, level: str) -> CompetencyLevel:
+    return CompetencyLevel(
+        user_id=user_id,
+        organisation_id=organisation_id,
+        competency_code=code,
+        level=level,
+        score=50.0,
+        evidence_count=3,
+    )
+
+
+def rate(world, chance):
+    """Write, change or remove some of a learner's ratings, the learner locked as grading does."""
+    session, learner = db.session(), chance.choice(world["learners"])
+    session.execute(select(User.id).where(User.id == learner).with_for_update())
+    user = session.get(User, learner)
+    for code in chance.sample(world["codes"], 3):
+        found = session.scalar(
+            select(CompetencyLevel).where(
+                CompetencyLevel.user_id == user.id, CompetencyLevel.competency_code == code
+            )
+        )
+        if found is None:
+            session.add(rating(user.id, user.organisation_id, code, chance.choice(LEVELS)))
+        elif chance.random() < 0.3:
+            session.delete(found)
+        else:
+            found.level = chance.choice(LEVELS)
+    session.commit()
+
+
+def complete(world, chance):
+    """Pass a module's quiz, or lose a pass (as only erasing a learner would)."""
+    session, user = db.session(), session_user(chance, world)
+    key = chance.choice(world["quiz_keys"])
+    found = session.scalar(
+        select(Completion).where(Completion.user_id == user.id, Completion.item_key == key)
+    )
+    if found is None:
+        month = chance.choice((9, 10, 11))
+        at = datetime(2026, month, chance.randint(1, 28), tzinfo=UTC)
+        session.add(Completion(user_id=user.id, module_slug="m", item_key=key, completed_at=at))
+    elif chance.random() < 0.5:
+        session.delete(found)
+    else:
+        found.completed_at = datetime(2026, chance.choice((9, 10, 11)), 15, tzinfo=UTC)
+    session.commit()
+
+
+def new_learner(world, chance):
+    session = db.session()
+    number = len(world["learners"]) + 100
+    organisation_id = chance.choice(world["organisations"])[0]
+    user = User(
+        email=f"new{number}@example.org",
+        full_name=f"New {number}",
+        password_hash="scrypt:none",
+        profession=chance.choice(PROFESSIONS),
+        role="learner",
+        organisation_id=organisation_id,
+        professional_confirmed_at=datetime.now(UTC),
+        professional_confirmed_as="gp",
+        session_token=secrets.token_hex(8),
+    )
+    session.add(user)
+    session.commit()
+    world["learners"].append(user.id)
+
+
+def session_user(chance, world) -> User:
+    return db.session().get(User, chance.choice(world["learners"]))
+
+
+def place(world, chance):
+    user = session_user(chance, world)
+    team_id, join_code, organisation_id = chance.choice(world["teams"])
+    if user.organisation_id in (None, organisation_id) and user.role == "learner":
+        teams.join_by_code(user.id, join_code)
+
+
+def leave_team(world, chance):
+    user = session_user(chance, world)
+    db.session().execute(delete(TeamMember).where(TeamMember.user_id == user.id))
+    db.session().commit()
+
+
+def remove(world, chance):
+    user = session_user(chance, world)
+    if user.organisation_id is not None:
+        teams.remove_from_organisation(teams.Scope(user.organisation_id), user.id, actor_id=None)
+
+
+def move_organisation(world, chance):
+    user = session_user(chance, world)
+    if user.role != "learner":
+        return
+    if user.organisation_id is not None and chance.random() < 0.5:
+        profile.leave_organisation(user.id)
+    else:
+        profile.join_organisation(user.id, chance.choice(world["organisations"])[1])
+
+
+def change_profession(world, chance):
+    user = session_user(chance, world)
+    profile.update_details(
+        user.id,
+        full_name=user.full_name,
+        profession=chance.choice(PROFESSIONS),
+        registration_number="",
+    )
+
+
+def change_role(world, chance):
+    user = session_user(chance, world)
+    if user.organisation_id is not None:
+        role = "trainer" if user.role == "learner" else "learner"
+        accounts.set_role(user.email, role)
+
+
+def erase(world, chance):
+    data_rights.erase(session_user(chance, world).id)
+
+
+def recompute(world, chance):
+    ratings.recompute_levels(catalogue(), workers=1)
+
+
+def compact(world, chance):
+    dashboard_counts.compact(db.session().connection())
+    db.session().commit()
+
+
+OPERATIONS = (
+    rate, rate, rate, complete, complete, new_learner, place, place, leave_team, remove,
+    move_organisation, change_profession, change_role, erase, recompute, compact,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_counts_equal_a_recount_after_any_sequence_of_changes(app, client, make_user, seed):
+    world = make_world(app)
+    # One learner with real evidence from a graded quiz, so re-rating rewrites their ratings.
+    make_user(email="graded@example.org", org="Riverside PCN")
+    sign_in(client, "graded@example.org")
+    with app.app_context():
+        module = next(m for m in catalogue().modules if m.assessment)
+        world["learners"].append(
+            db.session().scalar(select(User.id).where(User.email == "graded@example.org"))
+        )
+    pass_module(app, client, "graded@example.org", module)
+    assert differences(app) == 0
+    chance = random.Random(seed)
+    for step in range(40):
+        operation = chance.choice(OPERATIONS)
+        with app.app_context():
+            operation(world, chance)
+        assert differences(app) == 0, (step, operation.__name__)
+
+
+def test_the_dashboard_reads_the_kept_counts_and_they_match_the_recount(app, make_user):
+    world = make_world(app, learners=12)
+    chance = random.Random(5)
+    with app.app_context():
+        for _ in range(20):
+            complete(world, chance)
+        organisation_id = world["organisations"][0][0]
+        shown = manage.grid(organisation_id, catalogue())
+        kept = manage.summary(organisation_id, catalogue(), shown.framework, shown)
+        # The same figures counted from the ratings, with a filter that the counts do not
+        # serve (a search every learner matches).
+        searched = manage.grid(organisation_id, catalogue(), search="learner")
+        counted = manage.summary(organisation_id, catalogue(), searched.framework, searched)
+    assert kept.levels and kept.levels == counted.levels
+    assert kept.learners == counted.learners
+    assert any(kept.completed.values()) and kept.completed == counted.completed
+    assert kept.completions_by_month == counted.completions_by_month
+
+
+def test_seeding_rebuilds_the_counts(app, runner):
+    result = runner.invoke(args=["seed-demo", "--learners", "30", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session().scalar(select(CompetencyLevel.id).limit(1)) is not None
+    assert differences(app) == 0
+
+
+def test_concurrent_gradings_and_team_moves_keep_the_counts(app):
+    if app.extensions["linkwise.engine"].dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    world = make_world(app, learners=6)
+    errors = []
+
+    def work(seed: int):
+        chance = random.Random(seed)
+        try:
+            for _ in range(15):
+                with app.app_context():
+                    chance.choice((rate, rate, place, leave_team, change_profession))(world, chance)
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(seed,)) for seed in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert differences(app) == 0
+    with app.app_context():
+        assert db.session().scalar(select(Organisation.id).limit(1)) is not None
+
+
+def test_compacting_leaves_one_row_a_key_and_the_same_counts(app, runner):
+    world = make_world(app)
+    chance = random.Random(9)
+    with app.app_context():
+        for _ in range(6):
+            rate(world, chance)
+        before = db.session().scalar(select(func.count()).select_from(DashboardCountChange))
+    result = runner.invoke(args=["compact-dashboard-counts"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        after = db.session().scalar(select(func.count()).select_from(DashboardCountChange))
+        keys = db.session().execute(dashboard_counts.kept()).all()
+    assert after == len(keys) < before
+    assert differences(app) == 0
