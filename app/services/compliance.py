@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-from sqlalchemy import and_, func, literal, select, union_all
+from sqlalchemy import and_, func, literal, select, true, union_all
 
 from app import db
 from app.domain import assignments as rules
@@ -101,7 +101,7 @@ def matrix(
     learners = _learners(scope, filters).cte("learners")
     every = cells_sql.cells(learners, organisation_id, catalogue, day, months)
     chosen = _chosen(learners, every, filters.status)
-    counted = _count(session, scope, every, chosen, framework, codes, now or utcnow())
+    counted = _count(session, scope, learners, every, chosen, framework, codes, now or utcnow())
     present = {name for kind, name, _, _ in counted if kind == "present"}
     modules = tuple((m.slug, m.title) for m in catalogue.modules if m.slug in present)
     total = sum(n for kind, _, n, _ in counted if kind == "profession")
@@ -172,9 +172,10 @@ def _chosen(learners, cells, status: str):
     return select(learners).where(keep).cte("chosen")
 
 
-def _count(session, scope, cells, chosen, framework, codes, now) -> list:
+def _count(session, scope, learners, cells, chosen, framework, codes, now) -> list:
     """Return (kind, name, assigned, compliant) rows: every figure the page shows, one query."""
-    mine = cells.c.user_id.in_(select(chosen.c.user_id))
+    # Every cell is a learner's; only a status asked for leaves some learners out.
+    mine = cells.c.user_id.in_(select(chosen.c.user_id)) if chosen is not learners else true()
     parts = [
         select(literal("present"), cells.c.module_slug, literal(0), literal(0)).group_by(
             cells.c.module_slug

@@ -34,7 +34,7 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(), UTC)
 
 
-def completions(learner_ids, catalogue: Catalogue):
+def completions(learners, catalogue: Catalogue):
     """Return a subquery (user_id, module_slug, at): each learner's latest completion.
 
     A module with a quiz is complete when it is passed (the latest pass counts); one
@@ -43,11 +43,8 @@ def completions(learner_ids, catalogue: Catalogue):
     assessed = [m.slug for m in catalogue.modules if m.assessment is not None]
     passed = (
         select(Attempt.user_id, Attempt.module_slug, func.max(Attempt.submitted_at).label("at"))
-        .where(
-            Attempt.user_id.in_(learner_ids),
-            Attempt.passed.is_(True),
-            Attempt.module_slug.in_(assessed),
-        )
+        .join(learners, learners.c.user_id == Attempt.user_id)
+        .where(Attempt.passed.is_(True), Attempt.module_slug.in_(assessed))
         .group_by(Attempt.user_id, Attempt.module_slug)
     )
     unassessed = {m.slug: len(m.item_keys) for m in catalogue.modules if not m.assessment}
@@ -60,49 +57,97 @@ def completions(learner_ids, catalogue: Catalogue):
             Completion.module_slug,
             func.max(Completion.completed_at).label("at"),
         )
-        .where(Completion.user_id.in_(learner_ids), Completion.module_slug.in_(unassessed))
+        .join(learners, learners.c.user_id == Completion.user_id)
+        .where(Completion.module_slug.in_(unassessed))
         .group_by(Completion.user_id, Completion.module_slug)
         .having(func.count() >= func.max(items))
     )
     return union_all(passed, done).subquery("completed")
 
 
+def _team_key(column):
+    # Team ids start at 1: 0 stands for "no team", so learners without one join too.
+    return func.coalesce(column, 0)
+
+
+def _strictest(column, other, *, nullable: bool):
+    # The earlier of two days, the shorter of two renewals; None is "none given".
+    earlier = case((or_(other.is_(None), column <= other), column), else_=other)
+    return case((column.is_(None), other), else_=earlier) if nullable else earlier
+
+
 def rules_for(learners, organisation_id: int, catalogue: Catalogue):
     """Return a subquery (user_id, module_slug, due_on, renew_months): the binding rules.
 
     `learners` is a subquery of (user_id, team_id, profession). An assignment to a named
-    learner covers them; any other covers a team and/or a profession, or everyone.
+    learner covers them; any other covers a team and/or a profession, or everyone. The
+    latter are bound once per team and profession (a handful), then joined to learners.
     """
     slugs = [m.slug for m in catalogue.modules]
     mine = and_(Assignment.organisation_id == organisation_id, Assignment.module_slug.in_(slugs))
-    columns = (
-        learners.c.user_id,
-        Assignment.module_slug,
-        Assignment.due_on,
-        Assignment.renew_months,
-    )
-    shared = select(*columns).join(
-        Assignment,
-        and_(
-            mine,
-            Assignment.user_id.is_(None),
-            or_(Assignment.team_id.is_(None), Assignment.team_id == learners.c.team_id),
-            or_(Assignment.profession.is_(None), Assignment.profession == learners.c.profession),
-        ),
-    )
-    named = select(*columns).join(Assignment, and_(mine, Assignment.user_id == learners.c.user_id))
-    found = union_all(shared, named).subquery("covering")
-    return (
+    pairs = select(learners.c.team_id, learners.c.profession).distinct().subquery("pairs")
+    shared = (
         select(
-            found.c.user_id,
-            found.c.module_slug,
-            func.min(found.c.due_on).label("due_on"),
-            # None and 0 both mean "does not renew"; the shortest renewal binds.
-            func.min(func.nullif(found.c.renew_months, 0)).label("renew_months"),
+            _team_key(pairs.c.team_id).label("team_key"),
+            pairs.c.profession,
+            Assignment.module_slug,
+            func.min(Assignment.due_on).label("due_on"),
+            func.min(func.nullif(Assignment.renew_months, 0)).label("renew_months"),
         )
-        .group_by(found.c.user_id, found.c.module_slug)
-        .subquery("bound")
+        .join(
+            Assignment,
+            and_(
+                mine,
+                Assignment.user_id.is_(None),
+                or_(Assignment.team_id.is_(None), Assignment.team_id == pairs.c.team_id),
+                or_(Assignment.profession.is_(None), Assignment.profession == pairs.c.profession),
+            ),
+        )
+        .group_by(pairs.c.team_id, pairs.c.profession, Assignment.module_slug)
+        .subquery("shared")
     )
+    named = (
+        select(
+            Assignment.user_id,
+            Assignment.module_slug,
+            func.min(Assignment.due_on).label("due_on"),
+            func.min(func.nullif(Assignment.renew_months, 0)).label("renew_months"),
+        )
+        .where(mine, Assignment.user_id.is_not(None))
+        .group_by(Assignment.user_id, Assignment.module_slug)
+        .subquery("named")
+    )
+    by_group = and_(
+        shared.c.team_key == _team_key(learners.c.team_id),
+        shared.c.profession == learners.c.profession,
+    )
+    both = (
+        select(
+            learners.c.user_id,
+            shared.c.module_slug,
+            _strictest(shared.c.due_on, named.c.due_on, nullable=False).label("due_on"),
+            _strictest(shared.c.renew_months, named.c.renew_months, nullable=True).label(
+                "renew_months"
+            ),
+        )
+        .join(shared, by_group)
+        .outerjoin(
+            named,
+            and_(
+                named.c.user_id == learners.c.user_id, named.c.module_slug == shared.c.module_slug
+            ),
+        )
+    )
+    alone = (
+        select(learners.c.user_id, named.c.module_slug, named.c.due_on, named.c.renew_months)
+        .join(named, named.c.user_id == learners.c.user_id)
+        .where(
+            ~select(shared.c.module_slug)
+            .where(by_group, shared.c.module_slug == named.c.module_slug)
+            .exists()
+        )
+    )
+    return union_all(both, alone).subquery("bound")
 
 
 def renewals(organisation_id: int):
@@ -121,7 +166,7 @@ def cells(learners, organisation_id: int, catalogue: Catalogue, day: date, month
     `months` are the renewal intervals in use (`renewals`); `day` the day asked.
     """
     bound = rules_for(learners, organisation_id, catalogue)
-    done = completions(select(learners.c.user_id), catalogue)
+    done = completions(learners, catalogue)
     at, renew = done.c.at, bound.c.renew_months
     soon = day + timedelta(days=rules.DUE_SOON_DAYS)
 

@@ -94,6 +94,11 @@ def varied(app, runner, pcn):
             (slugs[3], {"user_id": people[3].id}, TODAY - timedelta(days=40), 24),
             (slugs[3], {"user_id": people[9].id}, TODAY + timedelta(days=400), 36),
             (slugs[3], {"user_id": people[8].id}, TODAY, None),  # a leaver, below
+            # Named learners whom a team or profession assignment covers too: the strictest.
+            (slugs[0], {"user_id": people[5].id}, TODAY - timedelta(days=3), 24),
+            (slugs[0], {"user_id": people[6].id}, TODAY + timedelta(days=90), 6),
+            (slugs[1], {"user_id": people[1].id}, TODAY + timedelta(days=90), None),
+            (slugs[1], {"user_id": people[13].id}, TODAY - timedelta(days=90), 12),
         ]
         for slug, target, due_on, renew in wanted:
             session.add(
