@@ -107,7 +107,7 @@ def matrix(
     total = sum(n for kind, _, n, _ in counted if kind == "profession")
     pages = max(1, -(-total // PER_PAGE))
     page = None if page is None else min(max(page, 1), pages)
-    listed = select(chosen).order_by(chosen.c.full_name, chosen.c.user_id)
+    listed = _listing(scope, filters, chosen if chosen is not learners else None)
     if page is not None:
         listed = listed.limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     people = session.execute(listed).all()
@@ -135,7 +135,7 @@ def matrix(
     )
 
 
-def _learners(scope: Scope, filters: Filters, ids=None):
+def _where(scope: Scope, filters: Filters, ids=None) -> list:
     where = [in_scope(scope)]
     if filters.team_id is not None:
         where.append(TeamMember.team_id == filters.team_id)
@@ -143,18 +143,41 @@ def _learners(scope: Scope, filters: Filters, ids=None):
         where.append(User.profession == filters.profession)
     if ids is not None:
         where.append(User.id.in_(ids))
+    return where
+
+
+def _learners(scope: Scope, filters: Filters, ids=None):
+    """Return the learners the filters keep, narrow: what their cells and figures need."""
     return (
         select(
             User.id.label("user_id"),
-            User.full_name,
-            User.email,
             User.profession,
             TeamMember.team_id,
             func.coalesce(Team.name, NO_TEAM).label("team"),
         )
         .outerjoin(TeamMember, TeamMember.user_id == User.id)
         .outerjoin(Team, Team.id == TeamMember.team_id)
+        .where(*_where(scope, filters, ids))
+    )
+
+
+def _listing(scope: Scope, filters: Filters, chosen):
+    """Return the learners the filters keep by name, as rows show them (an index's order)."""
+    where = _where(scope, filters)
+    if chosen is not None:
+        where.append(User.id.in_(select(chosen.c.user_id)))
+    return (
+        select(
+            User.id.label("user_id"),
+            User.full_name,
+            User.email,
+            User.profession,
+            func.coalesce(Team.name, NO_TEAM).label("team"),
+        )
+        .outerjoin(TeamMember, TeamMember.user_id == User.id)
+        .outerjoin(Team, Team.id == TeamMember.team_id)
         .where(*where)
+        .order_by(User.full_name, User.id)
     )
 
 
