@@ -5,6 +5,7 @@ The page, the CSV and the XLSX all come from one `matrix()` call with the same f
 download holds exactly the rows and figures of the filtered page (every page of it).
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -102,9 +103,9 @@ def matrix(
     every = cells_sql.cells(learners, organisation_id, catalogue, day, months)
     chosen = _chosen(learners, every, filters.status)
     counted = _count(session, scope, learners, every, chosen, framework, codes, now or utcnow())
-    present = {name for kind, name, _, _ in counted if kind == "present"}
+    present = {name for kind, _, name, _, _ in counted if kind in ("cell", "present")}
     modules = tuple((m.slug, m.title) for m in catalogue.modules if m.slug in present)
-    total = sum(n for kind, _, n, _ in counted if kind == "profession")
+    total = sum(n for kind, _, _, n, _ in counted if kind == "learner")
     pages = max(1, -(-total // PER_PAGE))
     page = None if page is None else min(max(page, 1), pages)
     listed = _listing(scope, filters, chosen if chosen is not learners else None)
@@ -112,25 +113,33 @@ def matrix(
         listed = listed.limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     people = session.execute(listed).all()
     rows = _rows(session, scope, filters, people, catalogue, modules, day, months, codes, now)
-    shares = {(kind, name): (n, done) for kind, name, n, done in counted}
-    by_team = sorted(name for kind, name in shares if kind == "team")
-    by_profession = {name: n for (kind, name), (n, _) in shares.items() if kind == "profession"}
+    by_module = {slug: [0, 0] for slug, _ in modules}
+    by_team = {team: [0, 0] for kind, team, *_ in counted if kind == "learner"}
+    by_profession = Counter()
+    for kind, team, name, n, done in counted:
+        if kind == "cell":
+            for sums in (by_module[name], by_team[team]):
+                sums[0] += n
+                sums[1] += done
+        elif kind == "learner":
+            by_profession[name] += n
+    met = {name: n for kind, _, name, n, _ in counted if kind == "competency"}
     applicable = (
-        sum(by_profession.get(p, 0) for p in framework.applies_to)
+        sum(by_profession[p] for p in framework.applies_to)
         if framework and framework.applies_to
         else total
     )
     return Matrix(
         modules,
         rows,
-        tuple(Share(title, *shares.get(("module", slug), (0, 0))) for slug, title in modules),
-        tuple(Share(name, *shares[("team", name)]) for name in by_team),
+        tuple(Share(title, *by_module[slug]) for slug, title in modules),
+        tuple(Share(team, *by_team[team]) for team in sorted(by_team)),
         day,
         page or 1,
         pages,
         rows,
         tuple((c.code, c.name) for c in framework.competencies) if framework else (),
-        tuple(Share(code, applicable, shares.get(("competency", code), (0,))[0]) for code in codes),
+        tuple(Share(code, applicable, met.get(code, 0)) for code in codes),
         total,
     )
 
@@ -196,29 +205,35 @@ def _chosen(learners, cells, status: str):
 
 
 def _count(session, scope, learners, cells, chosen, framework, codes, now) -> list:
-    """Return (kind, name, assigned, compliant) rows: every figure the page shows, one query."""
+    """Return (kind, team, name, how many, compliant): every figure the page shows, one query.
+
+    "cell" rows count cells by team and module, "learner" rows learners by team and
+    profession, "present" rows name the modules some learner the filters keep (status
+    aside) is assigned, "competency" rows count learners who meet a competency.
+    """
+    filtered = chosen is not learners
     # Every cell is a learner's; only a status asked for leaves some learners out.
-    mine = cells.c.user_id.in_(select(chosen.c.user_id)) if chosen is not learners else true()
+    mine = cells.c.user_id.in_(select(chosen.c.user_id)) if filtered else true()
     parts = [
-        select(literal("present"), cells.c.module_slug, literal(0), literal(0)).group_by(
-            cells.c.module_slug
-        ),
-        select(literal("module"), cells.c.module_slug, func.count(), func.sum(cells.c.compliant))
-        .where(mine)
-        .group_by(cells.c.module_slug),
         select(
-            literal("team"),
-            chosen.c.team,
-            func.count(cells.c.user_id),
-            func.coalesce(func.sum(cells.c.compliant), 0),
+            literal("cell"),
+            cells.c.team,
+            cells.c.module_slug,
+            func.count(),
+            func.sum(cells.c.compliant),
         )
-        .select_from(chosen)
-        .outerjoin(cells, cells.c.user_id == chosen.c.user_id)
-        .group_by(chosen.c.team),
-        select(literal("profession"), chosen.c.profession, func.count(), literal(0)).group_by(
-            chosen.c.profession
-        ),
+        .where(mine)
+        .group_by(cells.c.team, cells.c.module_slug),
+        select(
+            literal("learner"), chosen.c.team, chosen.c.profession, func.count(), literal(0)
+        ).group_by(chosen.c.team, chosen.c.profession),
     ]
+    if filtered:
+        parts.append(
+            select(
+                literal("present"), literal(""), cells.c.module_slug, literal(0), literal(0)
+            ).group_by(cells.c.module_slug)
+        )
     if codes:
         parts.append(competency_counts(scope.organisation_id, chosen, framework, codes, now))
     return session.execute(union_all(*parts)).all()

@@ -77,9 +77,9 @@ def _strictest(column, other, *, nullable: bool):
 
 
 def rules_for(learners, organisation_id: int, catalogue: Catalogue):
-    """Return a subquery (user_id, module_slug, due_on, renew_months): the binding rules.
+    """Return a subquery (user_id, team, module_slug, due_on, renew_months): binding rules.
 
-    `learners` is a subquery of (user_id, team_id, profession). An assignment to a named
+    `learners` is a subquery of (user_id, team_id, team, profession). An assignment to a named
     learner covers them; any other covers a team and/or a profession, or everyone. The
     latter are bound once per team and profession (a handful), then joined to learners.
     """
@@ -124,6 +124,7 @@ def rules_for(learners, organisation_id: int, catalogue: Catalogue):
     both = (
         select(
             learners.c.user_id,
+            learners.c.team,
             shared.c.module_slug,
             _strictest(shared.c.due_on, named.c.due_on, nullable=False).label("due_on"),
             _strictest(shared.c.renew_months, named.c.renew_months, nullable=True).label(
@@ -139,7 +140,13 @@ def rules_for(learners, organisation_id: int, catalogue: Catalogue):
         )
     )
     alone = (
-        select(learners.c.user_id, named.c.module_slug, named.c.due_on, named.c.renew_months)
+        select(
+            learners.c.user_id,
+            learners.c.team,
+            named.c.module_slug,
+            named.c.due_on,
+            named.c.renew_months,
+        )
         .join(named, named.c.user_id == learners.c.user_id)
         .where(
             ~select(shared.c.module_slug)
@@ -160,8 +167,8 @@ def renewals(organisation_id: int):
 
 
 def cells(learners, organisation_id: int, catalogue: Catalogue, day: date, months):
-    """Return a subquery of every cell: user_id, module_slug, due_on, renew_months, at, status,
-    compliant (1 or 0).
+    """Return a subquery of every cell: user_id, team (the learner's), module_slug, due_on,
+    renew_months, at, status, compliant (1 or 0).
 
     `months` are the renewal intervals in use (`renewals`); `day` the day asked.
     """
@@ -193,6 +200,7 @@ def cells(learners, organisation_id: int, catalogue: Catalogue, day: date, month
     return (
         select(
             bound.c.user_id,
+            bound.c.team,
             bound.c.module_slug,
             bound.c.due_on,
             bound.c.renew_months,

@@ -68,7 +68,7 @@ def cells_for(
 
 
 def competency_counts(organisation_id: int, chosen, framework: Framework, codes, now):
-    """Return a query of ("competency", code, learners met, 0) over the learners chosen.
+    """Return a query of ("competency", "", code, learners met, 0) over the learners chosen.
 
     Met counts "met" and "due soon" (COUNTED) among the learners the framework applies to,
     read, like `standings`, from the few ratings in some standing.
@@ -76,7 +76,13 @@ def competency_counts(organisation_id: int, chosen, framework: Framework, codes,
     met = or_(standing_condition(MET, now), standing_condition(DUE_SOON, now))
     applies = chosen.c.profession.in_(framework.applies_to) if framework.applies_to else true()
     return (
-        select(literal("competency"), CompetencyLevel.competency_code, func.count(), literal(0))
+        select(
+            literal("competency"),
+            literal(""),
+            CompetencyLevel.competency_code,
+            func.count(),
+            literal(0),
+        )
         .join(chosen, chosen.c.user_id == CompetencyLevel.user_id)
         .where(
             CompetencyLevel.organisation_id == organisation_id,
