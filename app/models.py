@@ -200,6 +200,15 @@ class Attempt(Base):
             "submitted_at",
             postgresql_include=["id", "points", "percent", "number"],
         ),
+        # Each learner's latest pass per module: the compliance matrix's completions.
+        Index(
+            "ix_attempt_passed_user_module",
+            "user_id",
+            "module_slug",
+            "submitted_at",
+            postgresql_where=text("passed IS true"),
+            sqlite_where=text("passed IS 1"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,7 +5,7 @@ asked with the grid's rule (`manage_grid.standing_condition`), so a region's lea
 query and no Python per rating.
 """
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, literal, or_, select, true
 
 from app import db
 from app.domain.competencies import AWAITING, DUE_SOON, EXPIRED, MET, NOT_MET
@@ -65,3 +65,31 @@ def cells_for(
     if framework.applies_to and profession not in framework.applies_to:
         return (NOT_APPLICABLE,) * len(codes)
     return tuple(found.get((user_id, code), NOT_MET) for code in codes)
+
+
+def competency_counts(organisation_id: int, chosen, framework: Framework, codes, now):
+    """Return a query of ("competency", "", code, learners met, 0) over the learners chosen.
+
+    Met counts "met" and "due soon" (COUNTED) among the learners the framework applies to,
+    read, like `standings`, from the few ratings in some standing.
+    """
+    met = or_(standing_condition(MET, now), standing_condition(DUE_SOON, now))
+    applies = chosen.c.profession.in_(framework.applies_to) if framework.applies_to else true()
+    return (
+        select(
+            literal("competency"),
+            literal(""),
+            CompetencyLevel.competency_code,
+            func.count(),
+            literal(0),
+        )
+        .join(chosen, chosen.c.user_id == CompetencyLevel.user_id)
+        .where(
+            CompetencyLevel.organisation_id == organisation_id,
+            CompetencyLevel.competency_code.in_(codes),
+            IN_SOME_STANDING,
+            met,
+            applies,
+        )
+        .group_by(CompetencyLevel.competency_code)
+    )

@@ -1,6 +1,5 @@
 """The linkwise command line: organisations, users, roles, demo data, migrations."""
 
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select
@@ -88,9 +87,7 @@ def test_seed_demo_loads_four_accounts_once(app, runner):
 
 
 def test_seed_demo_is_refused_in_production(database_url):
-    app = create_app(
-        {**PRODUCTION, "DATABASE_URL": database_url}
-    )
+    app = create_app({**PRODUCTION, "DATABASE_URL": database_url})
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0
     assert "never loaded in production" in result.output
@@ -210,9 +207,7 @@ def test_validate_warns_at_the_line_of_each_competency_too_few_questions_cover(t
     }
     result = run_linkwise("validate", env=installed)
     assert result.returncode == 0, result.stdout
-    warnings = [
-        line for line in result.stdout.splitlines() if "cannot be rated" in line
-    ]
+    warnings = [line for line in result.stdout.splitlines() if "cannot be rated" in line]
     assert len(warnings) == 2 and all(w.startswith(f"{framework}:") for w in warnings), warnings
     text = framework.read_text().splitlines()
     for line in warnings:

@@ -329,9 +329,15 @@ def test_each_credential_takes_its_own_place_in_the_status_lists(app, make_user,
         sign_in(learner, email)
         pass_module(app, learner, email, module)
     with app.app_context():
-        rows = db.session().execute(
-            select(Credential.id, Credential.status_list, Credential.status_index, Credential.jwt)
-        ).all()
+        rows = (
+            db.session()
+            .execute(
+                select(
+                    Credential.id, Credential.status_list, Credential.status_index, Credential.jwt
+                )
+            )
+            .all()
+        )
     assert len(rows) == 2
     assert len({(r.status_list, r.status_index) for r in rows}) == 2
     for row in rows:  # the place the signed credential names is the row's own

@@ -49,9 +49,7 @@ def test_session_cookie_is_httponly_and_lax(client, make_user):
 def test_production_cookies_are_secure_and_need_a_secret_key(database_url):
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         create_app({**PRODUCTION, "SECRET_KEY": None, "DATABASE_URL": database_url})
-    app = create_app(
-        {**PRODUCTION, "DATABASE_URL": database_url}
-    )
+    app = create_app({**PRODUCTION, "DATABASE_URL": database_url})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["DEMO_DATA_ALLOWED"] is False
 

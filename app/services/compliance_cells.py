@@ -1,0 +1,215 @@
+"""The compliance matrix's cells in SQL: each learner's binding rule per module, and status.
+
+One cell per learner and assigned module: the strictest of the assignments covering the
+learner (earliest due day, shortest renewal), their latest completion of the module, and
+its status on the day asked. The status is the one `domain/assignments.standing` gives:
+its date sums are done here, in Python, once per renewal interval (the few in use), and
+handed to the database as the completion times at which each status begins, so the same
+SQL runs on SQLite and PostgreSQL and a learner costs no Python at all.
+Nothing is stored that can go stale: assignments, teams and completions are read as they are.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, false, func, literal, or_, select, union_all
+
+from app.domain import assignments as rules
+from app.domain.content import Catalogue
+from app.models import Attempt, Completion
+from app.models_assignments import Assignment
+
+
+def latest_before(months: int, limit: date) -> date:
+    """Return the latest completion day whose renewal `months` later falls on or before `limit`."""
+    # add_months only ever moves a day back (to a shorter month's end), never forward, and
+    # never takes two days further apart than three: start a few days past and step back.
+    day = rules.add_months(limit, -months) + timedelta(days=4)
+    while rules.add_months(day, months) > limit:
+        day -= timedelta(days=1)
+    return day
+
+
+def _start_of(day: date) -> datetime:
+    # A completion on `day` or earlier (UTC) is one before the next day's midnight.
+    return datetime.combine(day + timedelta(days=1), time(), UTC)
+
+
+def completions(learners, catalogue: Catalogue):
+    """Return a subquery (user_id, module_slug, at): each learner's latest completion.
+
+    A module with a quiz is complete when it is passed (the latest pass counts); one
+    without, when every item is done (the latest item counts).
+    """
+    assessed = [m.slug for m in catalogue.modules if m.assessment is not None]
+    passed = (
+        select(Attempt.user_id, Attempt.module_slug, func.max(Attempt.submitted_at).label("at"))
+        .join(learners, learners.c.user_id == Attempt.user_id)
+        .where(Attempt.passed.is_(True), Attempt.module_slug.in_(assessed))
+        .group_by(Attempt.user_id, Attempt.module_slug)
+    )
+    unassessed = {m.slug: len(m.item_keys) for m in catalogue.modules if not m.assessment}
+    if not unassessed:
+        return passed.subquery("completed")
+    items = case(*((Completion.module_slug == slug, count) for slug, count in unassessed.items()))
+    done = (
+        select(
+            Completion.user_id,
+            Completion.module_slug,
+            func.max(Completion.completed_at).label("at"),
+        )
+        .join(learners, learners.c.user_id == Completion.user_id)
+        .where(Completion.module_slug.in_(unassessed))
+        .group_by(Completion.user_id, Completion.module_slug)
+        .having(func.count() >= func.max(items))
+    )
+    return union_all(passed, done).subquery("completed")
+
+
+def _team_key(column):
+    # Team ids start at 1: 0 stands for "no team", so learners without one join too.
+    return func.coalesce(column, 0)
+
+
+def _strictest(column, other, *, nullable: bool):
+    # The earlier of two days, the shorter of two renewals; None is "none given".
+    earlier = case((or_(other.is_(None), column <= other), column), else_=other)
+    return case((column.is_(None), other), else_=earlier) if nullable else earlier
+
+
+def rules_for(learners, organisation_id: int, catalogue: Catalogue):
+    """Return a subquery (user_id, team, module_slug, due_on, renew_months): binding rules.
+
+    `learners` is a subquery of (user_id, team_id, team, profession). An assignment to a named
+    learner covers them; any other covers a team and/or a profession, or everyone. The
+    latter are bound once per team and profession (a handful), then joined to learners.
+    """
+    slugs = [m.slug for m in catalogue.modules]
+    mine = and_(Assignment.organisation_id == organisation_id, Assignment.module_slug.in_(slugs))
+    pairs = select(learners.c.team_id, learners.c.profession).distinct().subquery("pairs")
+    shared = (
+        select(
+            _team_key(pairs.c.team_id).label("team_key"),
+            pairs.c.profession,
+            Assignment.module_slug,
+            func.min(Assignment.due_on).label("due_on"),
+            func.min(func.nullif(Assignment.renew_months, 0)).label("renew_months"),
+        )
+        .join(
+            Assignment,
+            and_(
+                mine,
+                Assignment.user_id.is_(None),
+                or_(Assignment.team_id.is_(None), Assignment.team_id == pairs.c.team_id),
+                or_(Assignment.profession.is_(None), Assignment.profession == pairs.c.profession),
+            ),
+        )
+        .group_by(pairs.c.team_id, pairs.c.profession, Assignment.module_slug)
+        .subquery("shared")
+    )
+    named = (
+        select(
+            Assignment.user_id,
+            Assignment.module_slug,
+            func.min(Assignment.due_on).label("due_on"),
+            func.min(func.nullif(Assignment.renew_months, 0)).label("renew_months"),
+        )
+        .where(mine, Assignment.user_id.is_not(None))
+        .group_by(Assignment.user_id, Assignment.module_slug)
+        .subquery("named")
+    )
+    by_group = and_(
+        shared.c.team_key == _team_key(learners.c.team_id),
+        shared.c.profession == learners.c.profession,
+    )
+    both = (
+        select(
+            learners.c.user_id,
+            learners.c.team,
+            shared.c.module_slug,
+            _strictest(shared.c.due_on, named.c.due_on, nullable=False).label("due_on"),
+            _strictest(shared.c.renew_months, named.c.renew_months, nullable=True).label(
+                "renew_months"
+            ),
+        )
+        .join(shared, by_group)
+        .outerjoin(
+            named,
+            and_(
+                named.c.user_id == learners.c.user_id, named.c.module_slug == shared.c.module_slug
+            ),
+        )
+    )
+    alone = (
+        select(
+            learners.c.user_id,
+            learners.c.team,
+            named.c.module_slug,
+            named.c.due_on,
+            named.c.renew_months,
+        )
+        .join(named, named.c.user_id == learners.c.user_id)
+        .where(
+            ~select(shared.c.module_slug)
+            .where(by_group, shared.c.module_slug == named.c.module_slug)
+            .exists()
+        )
+    )
+    return union_all(both, alone).subquery("bound")
+
+
+def renewals(organisation_id: int):
+    """Return the query for the renewal intervals in use in the organisation."""
+    return (
+        select(Assignment.renew_months)
+        .where(Assignment.organisation_id == organisation_id, Assignment.renew_months > 0)
+        .distinct()
+    )
+
+
+def cells(learners, organisation_id: int, catalogue: Catalogue, day: date, months):
+    """Return a subquery of every cell: user_id, team (the learner's), module_slug, due_on,
+    renew_months, at, status, compliant (1 or 0).
+
+    `months` are the renewal intervals in use (`renewals`); `day` the day asked.
+    """
+    bound = rules_for(learners, organisation_id, catalogue)
+    done = completions(learners, catalogue)
+    at, renew = done.c.at, bound.c.renew_months
+    soon = day + timedelta(days=rules.DUE_SOON_DAYS)
+
+    def before(limit: date):
+        # The completion's renewal falls on or before `limit`.
+        found = [
+            and_(renew == months, at < _start_of(latest_before(months, limit)))
+            for months in sorted(set(months))
+        ]
+        return or_(*found) if found else false()
+
+    status = case(
+        (and_(at.is_not(None), renew.is_(None)), literal(rules.COMPLETE)),
+        (and_(at.is_not(None), before(day)), literal(rules.EXPIRED)),
+        (and_(at.is_not(None), before(soon)), literal(rules.DUE_SOON)),
+        (at.is_not(None), literal(rules.COMPLETE)),
+        (bound.c.due_on < day, literal(rules.OVERDUE)),
+        (bound.c.due_on <= soon, literal(rules.DUE_SOON)),
+        else_=literal(rules.ASSIGNED),
+    ).label("status")
+    compliant = case((and_(at.is_not(None), or_(renew.is_(None), ~before(day))), 1), else_=0).label(
+        "compliant"
+    )
+    return (
+        select(
+            bound.c.user_id,
+            bound.c.team,
+            bound.c.module_slug,
+            bound.c.due_on,
+            bound.c.renew_months,
+            at.label("at"),
+            status,
+            compliant,
+        )
+        .outerjoin(
+            done, and_(done.c.user_id == bound.c.user_id, done.c.module_slug == bound.c.module_slug)
+        )
+        .cte("cells")
+    )
