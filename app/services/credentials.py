@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from flask import current_app
 from sqlalchemy import bindparam, exists, func, insert, select, update
@@ -38,6 +38,9 @@ from app.services import audit
 from app.services.certificates import verify_url
 from app.services.quizzes import aware
 from app.services.upsert import insert_for, insert_for_dialect
+
+if TYPE_CHECKING:
+    from app.services.grading import GradedAttempt
 
 MAX_REASON = 500
 
@@ -94,7 +97,7 @@ def issue_for(session: Session, user_id: int, module_slug: str, now: datetime) -
 
 def certify(
     session: Session,
-    attempt: Attempt,
+    attempt: GradedAttempt,
     holder: Holder,
     now: datetime,
     practice: Mapping[str, Sequence[PracticeEvent]] | None = None,
@@ -186,7 +189,7 @@ def _sign_and_store(
     number: int,
     certificate: _Certified,
     holder: Holder,
-    attempt: Attempt,
+    attempt: GradedAttempt | Attempt,
     confirmed: tuple[Evidence, ...],
     now: datetime,
 ) -> None:
@@ -433,7 +436,7 @@ def _until(period, start: datetime) -> datetime | None:
 def _facts(
     certificate: _Certified,
     holder: Holder,
-    attempt: Attempt,
+    attempt: GradedAttempt | Attempt,
     confirmed: tuple[Evidence, ...],
     credential_id: str,
     list_url: str,
@@ -473,7 +476,7 @@ def _any_confirmed(certificate: _Certified, practice) -> bool:
     )
 
 
-def _quiz_evidence(attempt: Attempt, pass_mark: float) -> Evidence:
+def _quiz_evidence(attempt: GradedAttempt | Attempt, pass_mark: float) -> Evidence:
     when = (attempt.submitted_at or utcnow()).strftime("%-d %B %Y")
     return Evidence(
         name=f"End-of-module quiz, attempt {attempt.number}",

@@ -7,10 +7,10 @@ runs every time are built once, with bind parameters.
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import ARRAY, bindparam, func, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.content import catalogue
 from app.domain.content import quiz_key
@@ -18,7 +18,11 @@ from app.domain.quizzes.attempts import Grade, Shown, grade
 from app.domain.quizzes.model import QuizSettings
 from app.models import Answer, Attempt, Evidence, User
 from app.services import credentials, learning, locks, ratings, xapi
+from app.services.quizzes import AttemptRow
 from app.services.upsert import insert_rows
+
+if TYPE_CHECKING:
+    from app.services.submissions import SavedAnswer
 
 _ATTEMPT = Attempt.__table__
 _ANSWER = Answer.__table__
@@ -68,11 +72,24 @@ class AlreadyGraded(RuntimeError):
     """The attempt was graded by another request; the caller holds no lock on it."""
 
 
+class GradedAttempt(NamedTuple):
+    """An attempt as its grade leaves it: what the credential and xAPI statements say of it."""
+
+    id: int
+    user_id: int
+    quiz_id: str
+    module_slug: str
+    number: int
+    started_at: datetime
+    submitted_at: datetime
+    percent: int
+
+
 def record_grade(
     session: Session,
-    attempt: Attempt,
+    attempt: AttemptRow,
     shown: Sequence[Shown],
-    rows: Mapping[str, Answer],
+    rows: Mapping[str, "SavedAnswer"],
     settings: QuizSettings,
     now: datetime,
     *,
@@ -86,7 +103,6 @@ def record_grade(
     """
     answers = {qid: row.response.get("value") for qid, row in rows.items()}
     result = grade(shown, answers, settings.pass_mark)
-    session.flush()
     connection = session.connection()
     claimed = connection.execute(
         _CLAIM,
@@ -102,28 +118,26 @@ def record_grade(
     ).rowcount
     if claimed != 1:
         raise AlreadyGraded(attempt.id)
-    # The row now holds the grade: so does the object, without reading it back.
-    for key, value in {
-        "status": "graded",
-        "revision": revision,
-        "submitted_at": now,
-        "points": result.points,
-        "points_possible": result.points_possible,
-        "percent": result.percent,
-        "passed": result.passed,
-    }.items():
-        set_committed_value(attempt, key, value)
+    graded = GradedAttempt(
+        attempt.id,
+        attempt.user_id,
+        attempt.quiz_id,
+        attempt.module_slug,
+        attempt.number,
+        attempt.started_at,
+        now,
+        result.percent,
+    )
     _record_points(connection, attempt, result, rows, added)
     practice = _record_evidence(session, attempt, result, now)
     if result.passed:
         learning.record(attempt.user_id, attempt.module_slug, quiz_key(attempt.quiz_id))
-        credentials.certify(session, attempt, _holder(session, attempt.user_id), now, practice)
-    xapi.quiz_graded(attempt, settings, result, now)
-    session.expire(attempt)
+        credentials.certify(session, graded, _holder(session, attempt.user_id), now, practice)
+    xapi.quiz_graded(graded, settings, result, now)
     return result
 
 
-def _record_points(connection, attempt: Attempt, result: Grade, rows, added) -> None:
+def _record_points(connection, attempt: AttemptRow, result: Grade, rows, added) -> None:
     """Insert the new answers with their points; set the points of those saved before."""
     marked = {m.question.id: m for m in result.marked if m.question.id in rows}
     new = {row["question_id"] for row in added}
@@ -176,7 +190,7 @@ def _holder(session: Session, user_id: int) -> credentials.Holder:
     return credentials.Holder(learner.full_name, learner.registration_number, learner.profession)
 
 
-def _record_evidence(session: Session, attempt: Attempt, result: Grade, now: datetime):
+def _record_evidence(session: Session, attempt: AttemptRow, result: Grade, now: datetime):
     """Add one evidence row per competency of each question marked, then re-rate the learner.
 
     Return the learner's practice steps as the re-rating read them (None if it did not run).

@@ -47,6 +47,18 @@ _LOCK_LEARNER_SQLITE = (
     .values(role=User.role)
     .returning(*_LEARNER_COLUMNS)
 )
+# A submit's first read on PostgreSQL: the attempt, if it is the learner's and in the module,
+# and the learner's lock, in one round trip. Only the learner's row is locked.
+_LOCK_LEARNER_READING_ATTEMPT = (
+    select(*_LEARNER_COLUMNS, *Attempt.__table__.c)
+    .join_from(Attempt, User, User.id == Attempt.user_id)
+    .where(
+        Attempt.id == bindparam("attempt_id"),
+        Attempt.user_id == bindparam("user_id"),
+        Attempt.module_slug == bindparam("module_slug"),
+    )
+    .with_for_update(of=User.__table__, key_share=True)
+)
 _LOCK_ATTEMPT = (
     update(Attempt)
     .where(Attempt.id == bindparam("attempt_id"), Attempt.status == "in-progress")
@@ -67,6 +79,29 @@ def lock_learner(session: Session, user_id: int) -> int | None:
     learner = LockedLearner(*row) if row is not None else None
     session.info.setdefault(LEARNERS, {})[user_id] = learner
     return learner.organisation_id if learner else None
+
+
+def lock_learner_reading_attempt(
+    session: Session, user_id: int, attempt_id: int, module_slug: str, read_attempt
+) -> tuple | None:
+    """Lock the learner as lock_learner does; return their attempt's row (None if not theirs).
+
+    The row is the attempt table's columns in order. On PostgreSQL one statement does both,
+    and takes no lock when the attempt is not the learner's; elsewhere `read_attempt()`
+    reads the row after the lock. Either way the attempt may have been graded while the
+    lock was awaited: only lock_attempt, which re-reads its status, says whether it is
+    still in progress.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        lock_learner(session, user_id)
+        return read_attempt()
+    parameters = {"user_id": user_id, "attempt_id": attempt_id, "module_slug": module_slug}
+    row = session.connection().execute(_LOCK_LEARNER_READING_ATTEMPT, parameters).first()
+    if row is None:
+        return None
+    learner_columns = len(_LEARNER_COLUMNS)
+    session.info.setdefault(LEARNERS, {})[user_id] = LockedLearner(*row[:learner_columns])
+    return tuple(row[learner_columns:])
 
 
 def locked_learner(session: Session, user_id: int) -> LockedLearner | None:
