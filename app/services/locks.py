@@ -2,15 +2,16 @@
 
 Two rules keep the record whole under concurrent requests and crashes:
 
-- Every write to an attempt's answers starts with `lock_attempt`, an UPDATE that finds the
-  attempt only while it is in progress. The status is checked by the very statement that
-  takes the lock, so once grading has committed, no later save can touch an answer.
+- Every write to an attempt's answers starts with `lock_attempt`, which finds the attempt
+  only while it is in progress (SELECT ... FOR NO KEY UPDATE on PostgreSQL, an UPDATE on
+  SQLite). The status is checked by the very statement that takes the lock, so once
+  grading has committed, no later save can touch an answer.
 - Grading starts with `lock_learner`, so a learner's gradings run one after another: each
   reads the evidence the previous one committed before it re-rates the learner's levels.
   Gradings always take the learner's lock before the attempt's, so they cannot deadlock.
 
 PostgreSQL locks the rows. SQLite has one writer at a time: the first write of a
-transaction takes the database's write lock, and both functions write first.
+transaction takes the database's write lock, and both functions write first there.
 
 The statements are built once, with bind parameters: a submit runs them on every request.
 """
@@ -59,11 +60,18 @@ _LOCK_LEARNER_READING_ATTEMPT = (
     )
     .with_for_update(of=User.__table__, key_share=True)
 )
-_LOCK_ATTEMPT = (
+_LOCK_ATTEMPT_SQLITE = (
     update(Attempt)
     .where(Attempt.id == bindparam("attempt_id"), Attempt.status == "in-progress")
     .values(revision=Attempt.revision)
     .returning(Attempt.revision)
+)
+# PostgreSQL re-reads a row it waited to lock and checks the WHERE again, as an UPDATE does,
+# without writing a new version of the attempt's row (selection and all) to do it.
+_LOCK_ATTEMPT_POSTGRESQL = (
+    select(Attempt.revision)
+    .where(Attempt.id == bindparam("attempt_id"), Attempt.status == "in-progress")
+    .with_for_update(key_share=True)
 )
 
 
@@ -111,6 +119,6 @@ def locked_learner(session: Session, user_id: int) -> LockedLearner | None:
 
 def lock_attempt(session: Session, attempt_id: int) -> int | None:
     """Lock an attempt in progress and return its revision; None once it is graded."""
-    return (
-        session.connection().execute(_LOCK_ATTEMPT, {"attempt_id": attempt_id}).scalar_one_or_none()
-    )
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    statement = _LOCK_ATTEMPT_POSTGRESQL if postgresql else _LOCK_ATTEMPT_SQLITE
+    return session.connection().execute(statement, {"attempt_id": attempt_id}).scalar_one_or_none()
