@@ -391,7 +391,19 @@ def _remember_key(session: Session, key: SigningKey, now: datetime) -> None:
 
 def achievement_facts(module_slug: str) -> AchievementFacts | None:
     """Return a module as an achievement, as the catalogue has it now."""
+    # Worked out once per module and catalogue (a content reload brings a new catalogue),
+    # not on every credential issued: the facts depend on nothing else but the app's URL.
     found = catalogue()
+    known = current_app.extensions.setdefault("linkwise.achievement_facts", {})
+    cached = known.get(module_slug)
+    if cached is not None and cached[0] is found:
+        return cached[1]
+    facts = _achievement_facts(found, module_slug)
+    known[module_slug] = (found, facts)
+    return facts
+
+
+def _achievement_facts(found, module_slug: str) -> AchievementFacts | None:
     module = found.module(module_slug)
     if module is None:
         return None
