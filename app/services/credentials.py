@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from flask import current_app
 from sqlalchemy import bindparam, exists, func, insert, select, update
@@ -38,6 +38,9 @@ from app.services import audit
 from app.services.certificates import verify_url
 from app.services.quizzes import aware
 from app.services.upsert import insert_for, insert_for_dialect
+
+if TYPE_CHECKING:
+    from app.services.grading import GradedAttempt
 
 MAX_REASON = 500
 
@@ -94,7 +97,7 @@ def issue_for(session: Session, user_id: int, module_slug: str, now: datetime) -
 
 def certify(
     session: Session,
-    attempt: Attempt,
+    attempt: GradedAttempt,
     holder: Holder,
     now: datetime,
     practice: Mapping[str, Sequence[PracticeEvent]] | None = None,
@@ -186,7 +189,7 @@ def _sign_and_store(
     number: int,
     certificate: _Certified,
     holder: Holder,
-    attempt: Attempt,
+    attempt: GradedAttempt | Attempt,
     confirmed: tuple[Evidence, ...],
     now: datetime,
 ) -> None:
@@ -388,7 +391,19 @@ def _remember_key(session: Session, key: SigningKey, now: datetime) -> None:
 
 def achievement_facts(module_slug: str) -> AchievementFacts | None:
     """Return a module as an achievement, as the catalogue has it now."""
+    # Worked out once per module and catalogue (a content reload brings a new catalogue),
+    # not on every credential issued: the facts depend on nothing else but the app's URL.
     found = catalogue()
+    known = current_app.extensions.setdefault("linkwise.achievement_facts", {})
+    cached = known.get(module_slug)
+    if cached is not None and cached[0] is found:
+        return cached[1]
+    facts = _achievement_facts(found, module_slug)
+    known[module_slug] = (found, facts)
+    return facts
+
+
+def _achievement_facts(found, module_slug: str) -> AchievementFacts | None:
     module = found.module(module_slug)
     if module is None:
         return None
@@ -433,7 +448,7 @@ def _until(period, start: datetime) -> datetime | None:
 def _facts(
     certificate: _Certified,
     holder: Holder,
-    attempt: Attempt,
+    attempt: GradedAttempt | Attempt,
     confirmed: tuple[Evidence, ...],
     credential_id: str,
     list_url: str,
@@ -473,7 +488,7 @@ def _any_confirmed(certificate: _Certified, practice) -> bool:
     )
 
 
-def _quiz_evidence(attempt: Attempt, pass_mark: float) -> Evidence:
+def _quiz_evidence(attempt: GradedAttempt | Attempt, pass_mark: float) -> Evidence:
     when = (attempt.submitted_at or utcnow()).strftime("%-d %B %Y")
     return Evidence(
         name=f"End-of-module quiz, attempt {attempt.number}",

@@ -1,78 +1,51 @@
 """Grading an end-of-module attempt once: grade, points, evidence, levels, certificate.
 
 Called with the learner and the attempt locked (services/locks.py), inside the request's
-one transaction: either all of it is committed or none of it is. The statements a grade
-runs every time are built once, with bind parameters.
+one transaction: either all of it is committed or none of it is. What the grade writes is
+in services/grade_writes.py (on PostgreSQL one statement); then the learner is re-rated
+and, on a pass, certified.
 """
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, NamedTuple
 
-from sqlalchemy import ARRAY, bindparam, func, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.content import catalogue
 from app.domain.content import quiz_key
 from app.domain.quizzes.attempts import Grade, Shown, grade
 from app.domain.quizzes.model import QuizSettings
-from app.models import Answer, Attempt, Evidence, User
-from app.services import credentials, learning, locks, ratings, xapi
-from app.services.upsert import insert_rows
+from app.models import User
+from app.services import credentials, grade_writes, locks, ratings, xapi
+from app.services.quizzes import AttemptRow
 
-_ATTEMPT = Attempt.__table__
-_ANSWER = Answer.__table__
-
-# The grade, claimed by the one request that finds the attempt still in progress. The
-# revision is the one the answers were saved at (a submit's own answers bump it).
-_CLAIM = (
-    update(_ATTEMPT)
-    .where(_ATTEMPT.c.id == bindparam("attempt_id"), _ATTEMPT.c.status == "in-progress")
-    .values(
-        status="graded",
-        revision=bindparam("new_revision"),
-        submitted_at=bindparam("graded_at"),
-        points=bindparam("grade_points"),
-        points_possible=bindparam("grade_possible"),
-        percent=bindparam("grade_percent"),
-        passed=bindparam("grade_passed"),
-    )
-)
-
-# Each marked answer saved before this request: its points and the version of the question
-# it answered, all in one statement built once (on PostgreSQL one UPDATE ... FROM arrays;
-# elsewhere an executemany). Answers the submit itself adds are inserted with theirs.
-_SET_POINTS = (
-    update(_ANSWER)
-    .where(
-        _ANSWER.c.attempt_id == bindparam("attempt"),
-        _ANSWER.c.question_id == bindparam("question"),
-    )
-    .values(points=bindparam("points"), question_version=bindparam("version"))
-)
-_MARKS = select(
-    func.unnest(bindparam("questions", type_=ARRAY(_ANSWER.c.question_id.type))).label("question"),
-    func.unnest(bindparam("pointses", type_=ARRAY(_ANSWER.c.points.type))).label("points"),
-    func.unnest(bindparam("versions", type_=ARRAY(_ANSWER.c.question_version.type))).label(
-        "version"
-    ),
-).subquery("marks")
-_SET_POINTS_POSTGRESQL = (
-    update(_ANSWER)
-    .where(_ANSWER.c.attempt_id == bindparam("attempt"), _ANSWER.c.question_id == _MARKS.c.question)
-    .values(points=_MARKS.c.points, question_version=_MARKS.c.version)
-)
+if TYPE_CHECKING:
+    from app.services.submissions import SavedAnswer
 
 
 class AlreadyGraded(RuntimeError):
     """The attempt was graded by another request; the caller holds no lock on it."""
 
 
+class GradedAttempt(NamedTuple):
+    """An attempt as its grade leaves it: what the credential and xAPI statements say of it."""
+
+    id: int
+    user_id: int
+    quiz_id: str
+    module_slug: str
+    number: int
+    started_at: datetime
+    submitted_at: datetime
+    percent: int
+
+
 def record_grade(
     session: Session,
-    attempt: Attempt,
+    attempt: AttemptRow,
     shown: Sequence[Shown],
-    rows: Mapping[str, Answer],
+    rows: Mapping[str, "SavedAnswer"],
     settings: QuizSettings,
     now: datetime,
     *,
@@ -86,12 +59,11 @@ def record_grade(
     """
     answers = {qid: row.response.get("value") for qid, row in rows.items()}
     result = grade(shown, answers, settings.pass_mark)
-    session.flush()
-    connection = session.connection()
-    claimed = connection.execute(
-        _CLAIM,
-        {
-            "attempt_id": attempt.id,
+    organisation_id = _organisation(session, attempt.user_id)
+    evidence = _evidence_rows(attempt, result, organisation_id, now)
+    writes = grade_writes.GradeWrites(
+        claim={
+            "graded_attempt": attempt.id,
             "new_revision": revision,
             "graded_at": now,
             "grade_points": result.points,
@@ -99,72 +71,60 @@ def record_grade(
             "grade_percent": result.percent,
             "grade_passed": result.passed,
         },
-    ).rowcount
-    if claimed != 1:
+        added=_added_with_points(result, added),
+        marks=_marks_of_saved(result, rows, added),
+        evidence=evidence,
+        completion={
+            "user_id": attempt.user_id,
+            "module_slug": attempt.module_slug,
+            "item_key": quiz_key(attempt.quiz_id),
+        }
+        if result.passed
+        else None,
+    )
+    if grade_writes.write(session.connection(), writes) != 1:
         raise AlreadyGraded(attempt.id)
-    # The row now holds the grade: so does the object, without reading it back.
-    for key, value in {
-        "status": "graded",
-        "revision": revision,
-        "submitted_at": now,
-        "points": result.points,
-        "points_possible": result.points_possible,
-        "percent": result.percent,
-        "passed": result.passed,
-    }.items():
-        set_committed_value(attempt, key, value)
-    _record_points(connection, attempt, result, rows, added)
-    practice = _record_evidence(session, attempt, result, now)
+    graded = GradedAttempt(
+        attempt.id,
+        attempt.user_id,
+        attempt.quiz_id,
+        attempt.module_slug,
+        attempt.number,
+        attempt.started_at,
+        now,
+        result.percent,
+    )
+    practice = None
+    if evidence:
+        codes = {row["competency_code"] for row in evidence}
+        practice = ratings.refresh_levels(attempt.user_id, organisation_id, codes, catalogue())
     if result.passed:
-        learning.record(attempt.user_id, attempt.module_slug, quiz_key(attempt.quiz_id))
-        credentials.certify(session, attempt, _holder(session, attempt.user_id), now, practice)
-    xapi.quiz_graded(attempt, settings, result, now)
-    session.expire(attempt)
+        credentials.certify(session, graded, _holder(session, attempt.user_id), now, practice)
+    xapi.quiz_graded(graded, settings, result, now)
     return result
 
 
-def _record_points(connection, attempt: Attempt, result: Grade, rows, added) -> None:
-    """Insert the new answers with their points; set the points of those saved before."""
-    marked = {m.question.id: m for m in result.marked if m.question.id in rows}
+def _added_with_points(result: Grade, added: Sequence[dict]) -> list[dict]:
+    """Return the new answers' rows with the points each earned and the version it answered."""
+    marked = {m.question.id: m for m in result.marked}
+    return [
+        {
+            **row,
+            "points": marked[row["question_id"]].points,
+            "question_version": marked[row["question_id"]].shown.version,
+        }
+        for row in added
+    ]
+
+
+def _marks_of_saved(result: Grade, rows, added: Sequence[dict]) -> list[grade_writes.Mark]:
+    """Return the points of each marked answer saved before this request."""
     new = {row["question_id"] for row in added}
-    insert_rows(
-        connection,
-        _ANSWER,
-        [
-            {
-                **row,
-                "points": marked[row["question_id"]].points,
-                "question_version": marked[row["question_id"]].shown.version,
-            }
-            for row in added
-        ],
-    )
-    saved = [m for qid, m in marked.items() if qid not in new]
-    if not saved:
-        return
-    if connection.dialect.name == "postgresql":
-        connection.execute(
-            _SET_POINTS_POSTGRESQL,
-            {
-                "attempt": attempt.id,
-                "questions": [m.question.id for m in saved],
-                "pointses": [float(m.points) for m in saved],
-                "versions": [m.shown.version for m in saved],
-            },
-        )
-    else:
-        connection.execute(
-            _SET_POINTS,
-            [
-                {
-                    "attempt": attempt.id,
-                    "question": m.question.id,
-                    "points": m.points,
-                    "version": m.shown.version,
-                }
-                for m in saved
-            ],
-        )
+    return [
+        grade_writes.Mark(m.question.id, m.points, m.shown.version)
+        for m in result.marked
+        if m.question.id in rows and m.question.id not in new
+    ]
 
 
 def _holder(session: Session, user_id: int) -> credentials.Holder:
@@ -176,12 +136,19 @@ def _holder(session: Session, user_id: int) -> credentials.Holder:
     return credentials.Holder(learner.full_name, learner.registration_number, learner.profession)
 
 
-def _record_evidence(session: Session, attempt: Attempt, result: Grade, now: datetime):
-    """Add one evidence row per competency of each question marked, then re-rate the learner.
+def _organisation(session: Session, user_id: int) -> int | None:
+    """Return the learner's organisation as their lock read it (or as stored, without one)."""
+    learner = locks.locked_learner(session, user_id)
+    if learner is not None:
+        return learner.organisation_id
+    return session.get(User, user_id).organisation_id
 
-    Return the learner's practice steps as the re-rating read them (None if it did not run).
-    """
-    rows = [
+
+def _evidence_rows(
+    attempt: AttemptRow, result: Grade, organisation_id: int | None, now: datetime
+) -> list[dict]:
+    """Return one evidence row per competency of each question marked."""
+    return [
         {
             "user_id": attempt.user_id,
             "competency_code": code,
@@ -191,21 +158,8 @@ def _record_evidence(session: Session, attempt: Attempt, result: Grade, now: dat
             "attempt_id": attempt.id,
             "score": marked.fraction,
             "recorded_at": now,
+            "organisation_id": organisation_id,
         }
         for marked in result.marked
         for code in marked.question.competencies
     ]
-    if not rows:
-        return None
-    learner = locks.locked_learner(session, attempt.user_id)
-    if learner is not None:  # read by the learner's lock in this transaction
-        organisation_id = learner.organisation_id
-    else:
-        organisation_id = session.get(User, attempt.user_id).organisation_id
-    insert_rows(
-        session.connection(),
-        Evidence.__table__,
-        [{**row, "organisation_id": organisation_id} for row in rows],
-    )
-    codes = {row["competency_code"] for row in rows}
-    return ratings.refresh_levels(attempt.user_id, organisation_id, codes, catalogue())

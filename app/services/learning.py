@@ -11,7 +11,7 @@ from app.domain.gating import ItemState, can_open, first_incomplete, screen_stat
 from app.domain.progress import Progress, module_progress
 from app.models import Certificate, Completion, utcnow
 from app.services import xapi
-from app.services.upsert import insert_for
+from app.services.upsert import insert_for_dialect
 
 # Every screen view asks this: a plain Core statement, built once, needing no ORM objects.
 _COMPLETED_KEYS = select(Completion.item_key).where(
@@ -50,15 +50,33 @@ def can_open_item(module: Module, item_key: str, done: frozenset[str]) -> bool:
     return can_open(item_key, module.item_keys, done)
 
 
+# Adding a completion unless it exists, built once per database: every Next and every
+# passed quiz runs it. It returns a row only when it added one (rowcount may be -1).
+_RECORD = {
+    dialect: insert_for_dialect(dialect)(Completion.__table__)
+    .values(
+        user_id=bindparam("user_id"),
+        module_slug=bindparam("module_slug"),
+        item_key=bindparam("item_key"),
+        completed_at=bindparam("completed_at"),
+    )
+    .on_conflict_do_nothing(index_elements=["user_id", "module_slug", "item_key"])
+    .returning(Completion.id)
+    for dialect in ("postgresql", "sqlite")
+}
+
+
 def record(user_id: int, module_slug: str, item_key: str) -> None:
-    """Add a completion to the session unless it exists; the caller commits."""
-    session = db.session()
-    insert = insert_for(session)
-    added = session.execute(
-        insert(Completion)
-        .values(user_id=user_id, module_slug=module_slug, item_key=item_key)
-        .on_conflict_do_nothing(index_elements=["user_id", "module_slug", "item_key"])
-        .returning(Completion.id)  # a row only when this call added it (rowcount may be -1)
+    """Add a completion unless it exists, in the session's transaction; the caller commits."""
+    connection = db.session().connection()
+    added = connection.execute(
+        _RECORD[connection.dialect.name],
+        {
+            "user_id": user_id,
+            "module_slug": module_slug,
+            "item_key": item_key,
+            "completed_at": utcnow(),
+        },
     ).first()
     if added is not None:
         xapi.item_completed(user_id, module_slug, item_key)

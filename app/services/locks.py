@@ -2,15 +2,16 @@
 
 Two rules keep the record whole under concurrent requests and crashes:
 
-- Every write to an attempt's answers starts with `lock_attempt`, an UPDATE that finds the
-  attempt only while it is in progress. The status is checked by the very statement that
-  takes the lock, so once grading has committed, no later save can touch an answer.
+- Every write to an attempt's answers starts with `lock_attempt`, which finds the attempt
+  only while it is in progress (SELECT ... FOR NO KEY UPDATE on PostgreSQL, an UPDATE on
+  SQLite). The status is checked by the very statement that takes the lock, so once
+  grading has committed, no later save can touch an answer.
 - Grading starts with `lock_learner`, so a learner's gradings run one after another: each
   reads the evidence the previous one committed before it re-rates the learner's levels.
   Gradings always take the learner's lock before the attempt's, so they cannot deadlock.
 
 PostgreSQL locks the rows. SQLite has one writer at a time: the first write of a
-transaction takes the database's write lock, and both functions write first.
+transaction takes the database's write lock, and both functions write first there.
 
 The statements are built once, with bind parameters: a submit runs them on every request.
 """
@@ -47,11 +48,30 @@ _LOCK_LEARNER_SQLITE = (
     .values(role=User.role)
     .returning(*_LEARNER_COLUMNS)
 )
-_LOCK_ATTEMPT = (
+# A submit's first read on PostgreSQL: the attempt, if it is the learner's and in the module,
+# and the learner's lock, in one round trip. Only the learner's row is locked.
+_LOCK_LEARNER_READING_ATTEMPT = (
+    select(*_LEARNER_COLUMNS, *Attempt.__table__.c)
+    .join_from(Attempt, User, User.id == Attempt.user_id)
+    .where(
+        Attempt.id == bindparam("attempt_id"),
+        Attempt.user_id == bindparam("user_id"),
+        Attempt.module_slug == bindparam("module_slug"),
+    )
+    .with_for_update(of=User.__table__, key_share=True)
+)
+_LOCK_ATTEMPT_SQLITE = (
     update(Attempt)
     .where(Attempt.id == bindparam("attempt_id"), Attempt.status == "in-progress")
     .values(revision=Attempt.revision)
     .returning(Attempt.revision)
+)
+# PostgreSQL re-reads a row it waited to lock and checks the WHERE again, as an UPDATE does,
+# without writing a new version of the attempt's row (selection and all) to do it.
+_LOCK_ATTEMPT_POSTGRESQL = (
+    select(Attempt.revision)
+    .where(Attempt.id == bindparam("attempt_id"), Attempt.status == "in-progress")
+    .with_for_update(key_share=True)
 )
 
 
@@ -69,6 +89,29 @@ def lock_learner(session: Session, user_id: int) -> int | None:
     return learner.organisation_id if learner else None
 
 
+def lock_learner_reading_attempt(
+    session: Session, user_id: int, attempt_id: int, module_slug: str, read_attempt
+) -> tuple | None:
+    """Lock the learner as lock_learner does; return their attempt's row (None if not theirs).
+
+    The row is the attempt table's columns in order. On PostgreSQL one statement does both,
+    and takes no lock when the attempt is not the learner's; elsewhere `read_attempt()`
+    reads the row after the lock. Either way the attempt may have been graded while the
+    lock was awaited: only lock_attempt, which re-reads its status, says whether it is
+    still in progress.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        lock_learner(session, user_id)
+        return read_attempt()
+    parameters = {"user_id": user_id, "attempt_id": attempt_id, "module_slug": module_slug}
+    row = session.connection().execute(_LOCK_LEARNER_READING_ATTEMPT, parameters).first()
+    if row is None:
+        return None
+    learner_columns = len(_LEARNER_COLUMNS)
+    session.info.setdefault(LEARNERS, {})[user_id] = LockedLearner(*row[:learner_columns])
+    return tuple(row[learner_columns:])
+
+
 def locked_learner(session: Session, user_id: int) -> LockedLearner | None:
     """Return what this transaction's lock on the learner read, or None if it took none."""
     return session.info.get(LEARNERS, {}).get(user_id)
@@ -76,6 +119,6 @@ def locked_learner(session: Session, user_id: int) -> LockedLearner | None:
 
 def lock_attempt(session: Session, attempt_id: int) -> int | None:
     """Lock an attempt in progress and return its revision; None once it is graded."""
-    return (
-        session.connection().execute(_LOCK_ATTEMPT, {"attempt_id": attempt_id}).scalar_one_or_none()
-    )
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    statement = _LOCK_ATTEMPT_POSTGRESQL if postgresql else _LOCK_ATTEMPT_SQLITE
+    return session.connection().execute(statement, {"attempt_id": attempt_id}).scalar_one_or_none()

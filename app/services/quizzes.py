@@ -3,6 +3,7 @@
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, cast, func, literal, null, select, union_all
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +16,7 @@ from app.domain.quizzes.attempts import Missing, Shown, select_questions, shown_
 from app.domain.quizzes.model import QuizSettings
 from app.domain.quizzes.retakes import Allowance, allowance
 from app.models import Attempt, AttemptGrant, Completion, utcnow
-from app.services import learner_rows, quiz_versions, tagged_rows
+from app.services import learner_rows, locks, quiz_versions, tagged_rows
 
 
 class QuizClosed(Exception):
@@ -202,6 +203,57 @@ def own_attempt(user_id: int, module_slug: str, attempt_id: int) -> Attempt | No
     if attempt is None or attempt.user_id != user_id or attempt.module_slug != module_slug:
         return None
     return attempt
+
+
+class AttemptRow(NamedTuple):
+    """An attempt as its row holds it: what saving and grading read, with no ORM object."""
+
+    id: int
+    user_id: int
+    quiz_id: str
+    module_slug: str
+    number: int
+    status: str
+    selection: list
+    quiz_settings: dict | None
+    revision: int
+    started_at: datetime
+    submitted_at: datetime | None
+    points: float | None
+    points_possible: float | None
+    percent: int | None
+    passed: bool | None
+
+
+# Every column in table order, as locks.lock_learner_reading_attempt reads them too.
+if AttemptRow._fields != tuple(Attempt.__table__.c.keys()):
+    raise RuntimeError("AttemptRow must name the attempt table's columns in order")
+_OWN_ATTEMPT_ROW = select(*Attempt.__table__.c).where(
+    Attempt.id == bindparam("attempt_id"),
+    Attempt.user_id == bindparam("user_id"),
+    Attempt.module_slug == bindparam("module_slug"),
+)
+
+
+def own_attempt_row(
+    user_id: int, module_slug: str, attempt_id: int, *, lock_learner: bool = False
+) -> AttemptRow | None:
+    """Return the attempt's row if it is this learner's, in this module; else None.
+
+    With `lock_learner`, the learner's lock (locks.lock_learner) is taken first: on
+    PostgreSQL by the same statement.
+    """
+    session = db.session()
+    parameters = {"attempt_id": attempt_id, "user_id": user_id, "module_slug": module_slug}
+
+    def read():
+        return session.connection().execute(_OWN_ATTEMPT_ROW, parameters).first()
+
+    if lock_learner:
+        found = locks.lock_learner_reading_attempt(session, user_id, attempt_id, module_slug, read)
+    else:
+        found = read()
+    return AttemptRow(*found) if found is not None else None
 
 
 def quiz_now(quiz_id: str) -> Quiz | None:

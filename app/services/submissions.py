@@ -40,11 +40,30 @@ CHANGED_ELSEWHERE = (
 )
 
 
-class NewAnswer(NamedTuple):
-    """An answer this request adds: what grading and the form read of it before it is written."""
+class SavedAnswer(NamedTuple):
+    """An answer as saved, or as this request saves it: what grading and the form read."""
 
     response: dict
     revision: int
+
+
+_ANSWER_TABLE = Answer.__table__
+_ANSWERS = select(
+    _ANSWER_TABLE.c.question_id, _ANSWER_TABLE.c.response, _ANSWER_TABLE.c.revision
+).where(_ANSWER_TABLE.c.attempt_id == bindparam("attempt_id"))
+# An answer saved before, changed by this form (an executemany, one set of values each).
+_SAVE_ANSWER = (
+    update(_ANSWER_TABLE)
+    .where(
+        _ANSWER_TABLE.c.attempt_id == bindparam("attempt"),
+        _ANSWER_TABLE.c.question_id == bindparam("question"),
+    )
+    .values(
+        response=bindparam("new_response", type_=_ANSWER_TABLE.c.response.type),
+        revision=bindparam("new_revision"),
+        saved_at=bindparam("new_saved_at"),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -100,12 +119,13 @@ def answer(
     `now` only decides whether a timed attempt is out of time (tests pass one).
     """
     session = db.session()
-    attempt = quizzes.own_attempt(user_id, module_slug, attempt_id)
+    submitting = form.action == "submit"
+    attempt = quizzes.own_attempt_row(user_id, module_slug, attempt_id, lock_learner=submitting)
     if attempt is None:
         return None
     found = quizzes.questions_of(attempt)
     time_up = quizzes.out_of_time(attempt, found.settings, now or utcnow())
-    if form.action == "submit" or time_up:
+    if time_up and not submitting:
         locks.lock_learner(session, user_id)
     revision = locks.lock_attempt(session, attempt.id)
     if revision is None:
@@ -113,12 +133,11 @@ def answer(
         return AnswerOutcome("closed")
     # Timed from the lock, so an attempt's answers are never saved after it is submitted.
     now = utcnow()
+    connection = session.connection()
     rows = {
-        row.question_id: row
-        for row in session.scalars(
-            select(Answer)
-            .where(Answer.attempt_id == attempt.id)
-            .execution_options(populate_existing=True)
+        question_id: SavedAnswer(response, saved_revision)
+        for question_id, response, saved_revision in connection.execute(
+            _ANSWERS, {"attempt_id": attempt.id}
         )
     }
     if time_up:
@@ -129,7 +148,7 @@ def answer(
         session.commit()
         return AnswerOutcome("time-up", revision)
     read = read_answers(found.shown, form.fields)
-    written, conflicts, elsewhere, added = _apply(
+    written, conflicts, elsewhere, added, changed = _apply(
         attempt, found, read, rows, form.revision, revision + 1, now
     )
     if written:
@@ -147,13 +166,14 @@ def answer(
         kind = "changed"
     elif form.action == "submit":
         kind = "confirm" if unanswered(found.shown, values) and not form.confirmed else "graded"
+    if changed:
+        connection.execute(_SAVE_ANSWER, changed)
     if kind == "graded":
         # The grade's own UPDATE sets the revision, and new answers go in with their points.
         grading.record_grade(
             session, attempt, found.shown, rows, found.settings, now, revision=revision, added=added
         )
     elif written:
-        connection = session.connection()
         insert_rows(connection, Answer.__table__, added)
         connection.execute(_SET_REVISION, {"attempt_id": attempt.id, "new_revision": revision})
     session.commit()
@@ -175,21 +195,23 @@ def answer(
 
 
 def _apply(
-    attempt: Attempt,
+    attempt: quizzes.AttemptRow,
     found: quizzes.AttemptQuestions,
     read,
-    rows: dict[str, "Answer | NewAnswer"],
+    rows: dict[str, SavedAnswer],
     form_revision: int,
     new_revision: int,
     now: datetime,
-) -> tuple[list[str], list[str], list[str], list[dict]]:
-    """Write the answers the form changed, but for new ones: the caller inserts those.
+) -> tuple[list[str], list[str], list[str], list[dict], list[dict]]:
+    """Work out the answers the form changed; the caller writes them.
 
-    Return the question ids written, those the form changed that another tab had changed
-    since (not written), those another tab changed that the form showed as they were, and
-    the new answers' rows, to insert in one statement (with their points, on a grade).
+    `rows` (the saved answers) is brought up to date. Return the question ids written,
+    those the form changed that another tab had changed since (not written), those another
+    tab changed that the form showed as they were, the new answers' rows (to insert in one
+    statement, with their points on a grade) and the changed answers' values (for
+    _SAVE_ANSWER).
     """
-    written, conflicts, elsewhere, added = [], [], [], []
+    written, conflicts, elsewhere, added, changed = [], [], [], [], []
     for item in found.shown:
         question = item.question
         qid = question.id
@@ -209,12 +231,27 @@ def _apply(
             (elsewhere if untouched else conflicts).append(qid)
             continue
         # A cleared answer stays as a row with no value, so a stale form cannot restore it.
-        values = {"response": {"value": new}, "revision": new_revision, "saved_at": now}
+        response = {"value": new}
         if row is None:
-            # Not added to the session: the caller writes them in one statement.
-            rows[qid] = NewAnswer(values["response"], new_revision)
-            added.append({"attempt_id": attempt.id, "question_id": qid, **values})
+            added.append(
+                {
+                    "attempt_id": attempt.id,
+                    "question_id": qid,
+                    "response": response,
+                    "revision": new_revision,
+                    "saved_at": now,
+                }
+            )
         else:
-            row.response, row.revision, row.saved_at = values.values()
+            changed.append(
+                {
+                    "attempt": attempt.id,
+                    "question": qid,
+                    "new_response": response,
+                    "new_revision": new_revision,
+                    "new_saved_at": now,
+                }
+            )
+        rows[qid] = SavedAnswer(response, new_revision)
         written.append(qid)
-    return written, conflicts, elsewhere, added
+    return written, conflicts, elsewhere, added, changed

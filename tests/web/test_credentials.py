@@ -1,6 +1,7 @@
 """Open Badges 3.0 credentials: issued with each certificate, fixed once signed, verifiable."""
 
 import base64
+import dataclasses
 import io
 import json
 import zipfile
@@ -14,6 +15,7 @@ from app.content import catalogue
 from app.domain import status_list
 from app.models import AuditEvent, Certificate, User
 from app.models_credentials import Credential, IssuerKey
+from app.services import credentials
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.credential_verifier import tampered, verify
 from tests.web.journeys import pass_module
@@ -345,3 +347,20 @@ def test_each_credential_takes_its_own_place_in_the_status_lists(app, make_user,
         status = payload(row.jwt)["credentialStatus"]
         assert status["statusListIndex"] == str(row.status_index)
         assert status["statusListCredential"].endswith(f"/{row.status_list}")
+
+
+def test_a_new_credential_describes_the_module_as_the_newest_content_has_it(app, module):
+    # Achievement facts are kept per catalogue: a content reload brings a new one, and the
+    # next credential describes the module as it now reads.
+    with app.app_context():
+        first = credentials.achievement_facts(module.slug)
+        assert credentials.achievement_facts(module.slug) is first
+        renamed = dataclasses.replace(module, title="Renamed module")
+        reloaded = dataclasses.replace(
+            catalogue(),
+            modules=tuple(renamed if m.slug == module.slug else m for m in catalogue().modules),
+        )
+        app.extensions["linkwise.catalogue"] = reloaded
+        again = credentials.achievement_facts(module.slug)
+    assert again.title == "Renamed module"
+    assert dataclasses.replace(again, title=module.title) == first

@@ -18,11 +18,14 @@ from tests.web.quiz_helpers import attempt_form
 from tests.web.statements import statements
 
 TARGET = 2
-# A final submit that passes: the user, the attempt, two locks, the answers, the grade (with
-# the revision), the answers with their points, evidence, its re-rating (evidence, practice,
-# levels), the quiz's completion, the certificate (returning the credential's number) and the
-# signed Open Badges credential: 14. Plus the signing key, the first time it signs (15).
-SUBMIT = 15
+# A final submit that passes, on SQLite: the user, the learner's lock, the attempt, the
+# attempt's lock, the answers, the grade (with the revision), the answers with their points,
+# evidence, its re-rating (evidence, practice, levels), the quiz's completion, the
+# certificate (returning the credential's number) and the signed Open Badges credential: 14.
+# On PostgreSQL the learner's lock reads the attempt, and the grade, the answers with their
+# points, evidence and the completion are one statement: 10. Plus the signing key, the
+# first time it signs.
+SUBMIT = {"sqlite": 14, "postgresql": 10}
 # Pages above the target today, with their count: the next ones to bring down.
 OVER_TARGET = {
     # The manager's scope; the commonest profession; a page of learners with their count and
@@ -146,15 +149,21 @@ def submit_counted(app, client, attempt_url, data):
     return [" ".join(s.split()) for s in run], commits
 
 
+def submit_bound(app) -> int:
+    """Return the statements a passing submit may run on the app's database (key recorded)."""
+    return SUBMIT[app.extensions["linkwise.engine"].dialect.name]
+
+
 def test_a_final_submit_commits_once_and_writes_its_answers_in_one_statement(app, quiz_under_way):
     client, attempt_url, data = quiz_under_way
     run, commits = submit_counted(app, client, attempt_url, data)
     assert len(commits) == 1
-    inserts = [s for s in run if s.startswith("INSERT INTO answer")]
+    # On PostgreSQL the writes sit in one statement's WITH queries: look inside each.
+    inserts = [s for s in run if "INSERT INTO answer " in s]
     assert len(inserts) == 1 and "points" in inserts[0]  # every answer, with its points
-    assert not [s for s in run if s.startswith("UPDATE answer")]
-    assert len([s for s in run if s.startswith("INSERT INTO evidence")]) == 1
-    assert len(run) <= SUBMIT, run
+    assert not [s for s in run if "UPDATE answer " in s]
+    assert len([s for s in run if "INSERT INTO evidence " in s]) == 1
+    assert len(run) <= submit_bound(app) + 1, run
 
 
 def test_a_passing_submit_issues_its_credential_without_reading_back(app, quiz_under_way):
@@ -164,7 +173,7 @@ def test_a_passing_submit_issues_its_credential_without_reading_back(app, quiz_u
         db.session().commit()
     run, commits = submit_counted(app, client, attempt_url, data)
     assert len(commits) == 1
-    assert len(run) <= SUBMIT - 1, run
+    assert len(run) <= submit_bound(app), run
     assert not [s for s in run if s.startswith(("SELECT certificate", "SELECT credential"))]
     assert len([s for s in run if s.startswith("INSERT INTO credential")]) == 1
 
@@ -175,6 +184,7 @@ def test_a_submit_rewrites_no_answer_it_did_not_change(app, quiz_under_way):
     client.post(attempt_url, data={**data, "action": "save", "csrf_token": token})
     run, commits = submit_counted(app, client, attempt_url, data)
     assert len(commits) == 1
-    writes = [s for s in run if s.startswith(("INSERT INTO answer", "UPDATE answer"))]
+    writes = [s for s in run if "INSERT INTO answer " in s or "UPDATE answer " in s]
     assert len(writes) == 1, writes  # the points, nothing else: saved_at stays as saved
-    assert writes[0].startswith("UPDATE answer SET points=") and "saved_at" not in writes[0]
+    assert "INSERT INTO answer " not in writes[0]
+    assert "UPDATE answer SET points=" in writes[0] and "saved_at" not in writes[0]

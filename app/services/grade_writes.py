@@ -1,0 +1,201 @@
+"""The rows a grade writes: on PostgreSQL in one statement, elsewhere one statement each.
+
+A grade claims the attempt (the UPDATE that finds it still in progress), inserts the
+answers the submit adds with their points, sets the points of those saved before, adds
+the evidence rows and, on a pass, the quiz's completion. On PostgreSQL these go as one
+statement of data-modifying WITH queries: every part runs, in the same snapshot, and the
+statement returns how many attempts the claim found (1, or 0 if another request graded
+it). Each combination of parts is built once, with bind parameters.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+from sqlalchemy import ARRAY, JSON, Connection, Text, bindparam, cast, column, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+from app.models import Answer, Attempt, Completion, Evidence
+from app.services import learning
+from app.services.upsert import insert_rows, json_rows
+
+_ATTEMPT = Attempt.__table__
+_ANSWER = Answer.__table__
+_EVIDENCE = Evidence.__table__
+_COMPLETION = Completion.__table__
+
+ANSWER_COLUMNS = (
+    "attempt_id",
+    "question_id",
+    "response",
+    "revision",
+    "saved_at",
+    "points",
+    "question_version",
+)
+EVIDENCE_COLUMNS = (
+    "user_id",
+    "competency_code",
+    "quiz_id",
+    "question_id",
+    "question_version",
+    "attempt_id",
+    "score",
+    "recorded_at",
+    "organisation_id",
+)
+
+# The grade, claimed by the one request that finds the attempt still in progress. The
+# revision is the one the answers were saved at (a submit's own answers bump it). No
+# parameter of the statement that writes it all at once may be named like a column of
+# the tables it updates (attempt, answer): SQLAlchemy would add it to their SET clauses.
+_CLAIM = (
+    update(_ATTEMPT)
+    .where(_ATTEMPT.c.id == bindparam("graded_attempt"), _ATTEMPT.c.status == "in-progress")
+    .values(
+        status="graded",
+        revision=bindparam("new_revision"),
+        submitted_at=bindparam("graded_at"),
+        points=bindparam("grade_points"),
+        points_possible=bindparam("grade_possible"),
+        percent=bindparam("grade_percent"),
+        passed=bindparam("grade_passed"),
+    )
+)
+
+# Each marked answer saved before this request: its points and the version of the question
+# it answered (on PostgreSQL one UPDATE ... FROM arrays; elsewhere an executemany).
+_SET_POINTS = (
+    update(_ANSWER)
+    .where(
+        _ANSWER.c.attempt_id == bindparam("attempt"),
+        _ANSWER.c.question_id == bindparam("question"),
+    )
+    .values(points=bindparam("points"), question_version=bindparam("version"))
+)
+_MARKS = select(
+    func.unnest(bindparam("questions", type_=ARRAY(_ANSWER.c.question_id.type))).label("question"),
+    func.unnest(bindparam("pointses", type_=ARRAY(_ANSWER.c.points.type))).label("points"),
+    func.unnest(bindparam("versions", type_=ARRAY(_ANSWER.c.question_version.type))).label(
+        "version"
+    ),
+).subquery("marks")
+_SET_POINTS_POSTGRESQL = (
+    update(_ANSWER)
+    .where(_ANSWER.c.attempt_id == bindparam("attempt"), _ANSWER.c.question_id == _MARKS.c.question)
+    .values(points=_MARKS.c.points, question_version=_MARKS.c.version)
+)
+
+
+class Mark(NamedTuple):
+    """The points an answer saved before this request earned, and the version it answered."""
+
+    question_id: str
+    points: float
+    version: str | None
+
+
+class GradeWrites(NamedTuple):
+    """Everything a grade writes, as values."""
+
+    claim: Mapping  # _CLAIM's parameters
+    added: Sequence[Mapping]  # new answers, ANSWER_COLUMNS each
+    marks: Sequence[Mark]  # answers saved before
+    evidence: Sequence[Mapping]  # EVIDENCE_COLUMNS each
+    completion: Mapping | None  # the quiz's completion on a pass: user_id, module_slug, item_key
+
+
+def write(connection: Connection, writes: GradeWrites) -> int:
+    """Write the grade's rows; return how many attempts the claim found (1, or 0)."""
+    if connection.dialect.name == "postgresql":
+        return _write_at_once(connection, writes)
+    claimed = connection.execute(_CLAIM, writes.claim).rowcount
+    if claimed != 1:
+        return claimed
+    attempt_id = writes.claim["graded_attempt"]
+    insert_rows(connection, _ANSWER, writes.added)
+    if writes.marks:
+        connection.execute(
+            _SET_POINTS,
+            [
+                {
+                    "attempt": attempt_id,
+                    "question": m.question_id,
+                    "points": m.points,
+                    "version": m.version,
+                }
+                for m in writes.marks
+            ],
+        )
+    insert_rows(connection, _EVIDENCE, writes.evidence)
+    if writes.completion is not None:
+        learning.record(**writes.completion)
+    return claimed
+
+
+def _write_at_once(connection: Connection, writes: GradeWrites) -> int:
+    parts = (
+        bool(writes.added),
+        bool(writes.marks),
+        bool(writes.evidence),
+        writes.completion is not None,
+    )
+    parameters = dict(writes.claim)
+    if writes.added:
+        parameters["answer_rows"] = json_rows(writes.added)
+    if writes.marks:
+        parameters["attempt"] = writes.claim["graded_attempt"]
+        parameters["questions"] = [m.question_id for m in writes.marks]
+        parameters["pointses"] = [float(m.points) for m in writes.marks]
+        parameters["versions"] = [m.version for m in writes.marks]
+    if writes.evidence:
+        parameters["evidence_rows"] = json_rows(writes.evidence)
+    if writes.completion is not None:
+        parameters.update({f"completion_{k}": v for k, v in writes.completion.items()})
+    return connection.execute(_at_once(*parts), parameters).scalar_one()
+
+
+_STATEMENTS: dict = {}
+
+
+def _at_once(added: bool, marks: bool, evidence: bool, completion: bool):
+    """Return the one statement for these parts (built once for each combination)."""
+    key = (added, marks, evidence, completion)
+    if key in _STATEMENTS:
+        return _STATEMENTS[key]
+    claimed = _CLAIM.returning(_ATTEMPT.c.id).cte("claimed")
+    parts = []
+    if added:
+        rows = _records(_ANSWER, ANSWER_COLUMNS, "answer_rows")
+        parts.append(_ANSWER.insert().from_select(ANSWER_COLUMNS, rows).cte("added_answers"))
+    if marks:
+        parts.append(_SET_POINTS_POSTGRESQL.cte("marked_answers"))
+    if evidence:
+        rows = _records(_EVIDENCE, EVIDENCE_COLUMNS, "evidence_rows")
+        parts.append(_EVIDENCE.insert().from_select(EVIDENCE_COLUMNS, rows).cte("added_evidence"))
+    if completion:
+        # What learning.record adds; a quiz's completion reports nothing to xAPI of its own
+        # (xapi.quiz_graded reports the grade).
+        done = (
+            postgresql_insert(_COMPLETION)
+            .values(
+                user_id=bindparam("completion_user_id"),
+                module_slug=bindparam("completion_module_slug"),
+                item_key=bindparam("completion_item_key"),
+                completed_at=bindparam("graded_at"),
+            )
+            .on_conflict_do_nothing(index_elements=["user_id", "module_slug", "item_key"])
+        )
+        parts.append(done.cte("completed"))
+    statement = select(func.count()).select_from(claimed).add_cte(*parts)
+    _STATEMENTS[key] = statement
+    return statement
+
+
+def _records(table, columns: Sequence[str], name: str):
+    """Return SELECT of the columns from the JSON array bound as `name` (json_to_recordset)."""
+    records = (
+        func.json_to_recordset(cast(bindparam(name, type_=Text), JSON))
+        .table_valued(*(column(c, table.c[c].type) for c in columns))
+        .render_derived(name=name, with_types=True)
+    )
+    return select(*(records.c[c] for c in columns))
