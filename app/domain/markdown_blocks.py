@@ -90,6 +90,26 @@ class QuickAdmonition(AdmonitionProcessor):
         return ("!!!" in block or may_continue) and super().test(parent, block)
 
 
+class QuickBlockParser(BlockParser):
+    """The stock parser, offering blocks to a list of its processors taken once a document.
+
+    The stock parser asks its registry for the processors, sorted afresh, for every block.
+    """
+
+    def parseDocument(self, lines):
+        """Parse a document's lines into a tree, as the stock parser does."""
+        self.processors = list(self.blockprocessors)
+        return super().parseDocument(lines)
+
+    def parseBlocks(self, parent, blocks):
+        """Offer each block to the processors in turn until one takes it (the stock loop)."""
+        while blocks:
+            for processor in self.processors:
+                # run returns True or None when it took the block, False when it did not
+                if processor.test(parent, blocks[0]) and processor.run(parent, blocks) is not False:
+                    break
+
+
 QUICK = (
     QuickHashHeader,
     QuickSetextHeader,
@@ -103,7 +123,7 @@ QUICK = (
 
 
 def use_quick_tests(parser: BlockParser) -> None:
-    """Turn each stock block processor that has a quick test into its quick kind, in place.
+    """Turn the parser and each stock block processor with a quick test into its quick kind.
 
     In place, the processor keeps its settings, its state and its place in the order.
     """
@@ -112,3 +132,6 @@ def use_quick_tests(parser: BlockParser) -> None:
         quick = by_stock.get(type(processor))
         if quick is not None:
             processor.__class__ = quick
+    if type(parser) is BlockParser:
+        parser.__class__ = QuickBlockParser
+        parser.processors = list(parser.blockprocessors)
