@@ -7,6 +7,7 @@ images and problems.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.domain import markdown
+from app.domain.markdown_nhsuk import SourceLines
 from app.domain.textfiles import split_front_matter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,3 +108,14 @@ def test_generated_markdown_renders_as_stock_markdown(lines):
     with pytest.MonkeyPatch.context() as monkeypatch:
         quick, stock = render_both("\n".join(lines), monkeypatch)
     assert quick == stock
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet="ab[]:.\n", max_size=40),
+    st.lists(st.text(alphabet="ab[]:.\n", min_size=1, max_size=4), max_size=6),
+)
+def test_a_link_is_found_on_the_line_its_regex_would_find(source, texts):
+    by_text, by_regex = SourceLines(source, 3), SourceLines(source, 3)
+    found = [by_text.line_of_text(text) for text in texts]
+    assert found == [by_regex.line_of(re.escape(text)) for text in texts]
