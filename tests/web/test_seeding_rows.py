@@ -272,8 +272,19 @@ def seeded_rows(organisation: str) -> dict[str, list]:
     rows["attempt"] = ordered(
         row(
             attempt,
-            "module_slug status selection quiz_settings revision started_at submitted_at "
-            "points points_possible percent passed".split(),
+            [
+                "module_slug",
+                "status",
+                "selection",
+                "quiz_settings",
+                "revision",
+                "started_at",
+                "submitted_at",
+                "points",
+                "points_possible",
+                "percent",
+                "passed",
+            ],
             key=attempt_key(attempt.id),
         )
         for attempt in attempts.values()
