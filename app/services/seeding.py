@@ -28,6 +28,7 @@ from sqlalchemy import JSON, Connection, Engine, func, insert, select, text
 
 from app import db
 from app.content import catalogue
+from app.domain.seeded_answers import answer_key
 from app.domain.seeding import Course, SeededAttempt, SeededLearner, learner_email, learners
 from app.models import (
     Answer,
@@ -208,23 +209,26 @@ def _write(
     attempt_ids = _insert_with_ids(
         connection, Attempt, ATTEMPT_COLUMNS, [_attempt_row(*pair) for pair in taken]
     )
+    numbered = [
+        (attempt, user_id, new_id)
+        for (attempt, user_id), new_id in zip(taken, attempt_ids, strict=True)
+    ]
     # Attempts are frozen values that may compare equal, so they are told apart by identity.
-    attempt_id = {
-        id(attempt): new_id for (attempt, _), new_id in zip(taken, attempt_ids, strict=True)
-    }
+    attempt_id = {id(attempt): new_id for attempt, _, new_id in numbered}
     rated_at = utcnow()
+    response = _responses()
     tables = {
         Answer: [
             (
-                attempt_id[id(attempt)],
+                number,
                 question_id,
-                json.dumps({"value": answer}),
+                response(answer),
                 attempt.submitted_at,
                 points,
                 0,
                 version,
             )
-            for attempt, _ in taken
+            for attempt, _, number in numbered
             for question_id, version, answer, points in attempt.answers
         ]
         if with_answers
@@ -242,11 +246,11 @@ def _write(
                 attempt.quiz_id,
                 question_id,
                 version,
-                attempt_id[id(attempt)],
+                number,
                 score,
                 attempt.submitted_at,
             )
-            for attempt, user_id in taken
+            for attempt, user_id, number in numbered
             for code, question_id, version, score in attempt.evidence
         ],
         CompetencyLevel: [
@@ -392,6 +396,23 @@ def _attempt_row(attempt: SeededAttempt, user_id: int) -> tuple:
         attempt.percent,
         attempt.passed,
     )
+
+
+def _responses():
+    """Return a function giving an answer's stored JSON, encoding each different answer once."""
+    encoded: dict = {}
+
+    def response(answer) -> str:
+        try:
+            key = answer_key(answer)
+            return encoded[key]
+        except KeyError:
+            text = encoded[key] = json.dumps({"value": answer})
+            return text
+        except TypeError:  # an answer that cannot be a key: encoded afresh
+            return json.dumps({"value": answer})
+
+    return response
 
 
 def _bulk(connection, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
