@@ -50,7 +50,7 @@ class SourceLines:
         self.source = source
         self.first_line = first_line
         # Repeated targets are matched to successive occurrences, not all to the first.
-        self._after: dict[str, int] = {}
+        self._after: dict[str | tuple[str, str], int] = {}
 
     def line_of(self, pattern: str) -> int:
         """Return the line of the next match of a regex, or the first line if none."""
@@ -62,6 +62,19 @@ class SourceLines:
             return self.first_line
         self._after[pattern] = match.end()
         return self.first_line + self.source.count("\n", 0, match.start())
+
+    def line_of_text(self, text: str) -> int:
+        """Return the line of the next occurrence of a text, as line_of(re.escape(text)) does."""
+        # Found without a regex: compiling one per link took as long as the rest of the link.
+        key = ("text", text)
+        start = self._after.get(key, 0)
+        index = self.source.find(text, start)
+        if index == -1 and start:
+            index = self.source.find(text)
+        if index == -1:
+            return self.first_line
+        self._after[key] = index + len(text)
+        return self.first_line + self.source.count("\n", 0, index)
 
 
 class StrippedRawHtml(RawHtmlPostprocessor):
@@ -139,7 +152,9 @@ class NhsukTreeprocessor(Treeprocessor):
         classes = div.get("class", "").split()
         kind = classes[1] if len(classes) > 1 else ""
         line = self.ext.lines.line_of(r"^[ \t]*!!![ \t]*" + re.escape(kind))
-        title_p = div.find("p[@class='admonition-title']")
+        title_p = next(
+            (p for p in div if p.tag == "p" and p.get("class") == "admonition-title"), None
+        )
         title = "".join(title_p.itertext()).strip() if title_p is not None else ""
         if title_p is not None:
             div.remove(title_p)
@@ -249,7 +264,7 @@ class NhsukTreeprocessor(Treeprocessor):
         kind, _, rest = href.partition(":")
         rest, _, fragment = rest.partition("#")
         parts = rest.split("/")
-        line = self.ext.lines.line_of(re.escape(href))
+        line = self.ext.lines.line_of_text(href)
         if kind == "module" and len(parts) == 1 and SLUG.match(parts[0]):
             module, screen = parts[0], None
         elif kind == "screen" and len(parts) == 1 and SLUG.match(parts[0]):

@@ -14,13 +14,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import accumulate
 
 from .accounts import PROFESSIONS
 from .certificate_codes import CODE_ALPHABET, CODE_GROUP_LENGTH, CODE_GROUPS, CODE_PREFIX
 from .competencies import Evidence, Rating, rate_learner
 from .content import Catalogue, Module, quiz_key
 from .quizzes.attempts import select_questions
-from .seeded_answers import seeded_answer, seeded_score
+from .seeded_answers import Answering
 
 # Who takes a social prescribing course: mostly link workers, then the practice team.
 PROFESSION_WEIGHTS = {
@@ -33,6 +34,9 @@ PROFESSION_WEIGHTS = {
     "other": 4,
 }
 assert set(PROFESSION_WEIGHTS) == set(PROFESSIONS), "a profession has no seeding weight"
+_PROFESSIONS = list(PROFESSION_WEIGHTS)
+# Added up once, as rng.choices adds up weights: the same draw for less work.
+_PROFESSION_TOTALS = list(accumulate(PROFESSION_WEIGHTS.values()))
 
 # Names for the register and certificates; any pairing will do.
 _FIRST_NAMES = """
@@ -115,6 +119,10 @@ class Course:
             for m in self.modules
             for q in m.assessment.questions
         }
+        # How learners answer each question, and what each different answer scores.
+        self.answering = {
+            question_id: Answering(q) for question_id, (q, *_) in self.questions.items()
+        }
         self.settings = {m.assessment.id: m.assessment.settings.to_content() for m in self.modules}
         # Every question version an attempt can refer to, stored before any attempt.
         self.versions = tuple(v for m in self.modules for v in m.assessment.versions.values())
@@ -129,7 +137,7 @@ def learners(course: Course, seed: int, first: int, count: int, now: datetime) -
 def learner(course: Course, seed: int, number: int, now: datetime) -> SeededLearner:
     """Draw one learner: profile, progress through each module, attempts and levels."""
     rng = random.Random(f"{seed}:{number}")
-    profession = rng.choices(list(PROFESSION_WEIGHTS), list(PROFESSION_WEIGHTS.values()))[0]
+    profession = rng.choices(_PROFESSIONS, cum_weights=_PROFESSION_TOTALS)[0]
     created = now - HISTORY * rng.random() ** 0.8
     journey = _Journey(course, rng, created, now)
     for index, module in enumerate(course.modules):
@@ -210,8 +218,9 @@ def _attempt(course, module: Module, rng, ability, number, started, submitted) -
     for entry in selection:
         question, difficulty, _parts = course.questions[entry["question"]]
         chance = 1 / (1 + math.exp(-1.7 * (ability - difficulty)))
-        answer = seeded_answer(question, chance, rng)
-        fraction = seeded_score(question, answer)
+        answering = course.answering[question.id]
+        answer = answering.answer(chance, rng)
+        fraction = answering.score(answer)
         answers.append((question.id, entry["version"], answer, fraction * question.points))
         points += fraction * question.points
         possible += question.points

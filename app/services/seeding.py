@@ -25,10 +25,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, func, insert, select, text
+from sqlalchemy import JSON, Connection, Engine, func, insert, select, text
 
 from app import db
 from app.content import catalogue
+from app.domain.seeded_answers import answer_key
 from app.domain.seeding import Course, SeededAttempt, SeededLearner, learner_email, learners
 from app.models import (
     Answer,
@@ -42,7 +43,8 @@ from app.models import (
     utcnow,
 )
 from app.services import accounts, dashboard_counts, quiz_versions
-from app.services.bulk import bulk_insert as _bulk
+from app.services.bulk import bulk_insert
+from app.services.seed_copy import copy_rows
 
 BATCH_SIZE = 2000
 TABLES = (
@@ -201,28 +203,36 @@ def _write(
     if connection.dialect.name == "postgresql" and _may_skip_reference_checks(connection):
         connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
     user_ids = _insert_with_ids(
-        connection, User, [_user_row(learner, organisation_id, password_hash) for learner in drawn]
+        connection,
+        User,
+        USER_COLUMNS,
+        [_user_row(learner, organisation_id, password_hash) for learner in drawn],
     )
     users = list(zip(drawn, user_ids, strict=True))
     taken = [(attempt, user_id) for learner, user_id in users for attempt in learner.attempts]
-    attempt_ids = _insert_with_ids(connection, Attempt, [_attempt_row(*pair) for pair in taken])
+    attempt_ids = _insert_with_ids(
+        connection, Attempt, ATTEMPT_COLUMNS, [_attempt_row(*pair) for pair in taken]
+    )
+    numbered = [
+        (attempt, user_id, new_id)
+        for (attempt, user_id), new_id in zip(taken, attempt_ids, strict=True)
+    ]
     # Attempts are frozen values that may compare equal, so they are told apart by identity.
-    attempt_id = {
-        id(attempt): new_id for (attempt, _), new_id in zip(taken, attempt_ids, strict=True)
-    }
+    attempt_id = {id(attempt): new_id for attempt, _, new_id in numbered}
     rated_at = utcnow()
+    response = _responses()
     tables = {
         Answer: [
             (
-                attempt_id[id(attempt)],
+                number,
                 question_id,
-                json.dumps({"value": answer}),
+                response(answer),
                 attempt.submitted_at,
                 points,
                 0,
                 version,
             )
-            for attempt, _ in taken
+            for attempt, _, number in numbered
             for question_id, version, answer, points in attempt.answers
         ]
         if with_answers
@@ -240,11 +250,11 @@ def _write(
                 attempt.quiz_id,
                 question_id,
                 version,
-                attempt_id[id(attempt)],
+                number,
                 score,
                 attempt.submitted_at,
             )
-            for attempt, user_id in taken
+            for attempt, user_id, number in numbered
             for code, question_id, version, score in attempt.evidence
         ],
         CompetencyLevel: [
@@ -324,49 +334,107 @@ COLUMNS = {
 }
 
 
-def _user_row(learner: SeededLearner, organisation_id: int, password_hash: str) -> dict:
-    return {
-        "email": learner.email,
-        "full_name": learner.full_name,
-        "password_hash": password_hash,
-        "profession": learner.profession,
-        "registration_number": learner.registration_number,
-        "role": "learner",
-        "organisation_id": organisation_id,
-        "professional_confirmed_at": learner.created_at,
-        "professional_confirmed_as": learner.profession,
-        "session_token": secrets.token_hex(16),
-        "created_at": learner.created_at,
-        "last_signed_in_at": learner.last_signed_in_at,
-    }
+USER_COLUMNS = (
+    "email",
+    "full_name",
+    "password_hash",
+    "profession",
+    "registration_number",
+    "role",
+    "organisation_id",
+    "professional_confirmed_at",
+    "professional_confirmed_as",
+    "session_token",
+    "created_at",
+    "last_signed_in_at",
+)
+ATTEMPT_COLUMNS = (
+    "user_id",
+    "quiz_id",
+    "module_slug",
+    "number",
+    "status",
+    "selection",
+    "quiz_settings",
+    "revision",
+    "started_at",
+    "submitted_at",
+    "points",
+    "points_possible",
+    "percent",
+    "passed",
+)
 
 
-def _attempt_row(attempt: SeededAttempt, user_id: int) -> dict:
-    return {
-        "user_id": user_id,
-        "quiz_id": attempt.quiz_id,
-        "module_slug": attempt.module_slug,
-        "number": attempt.number,
-        "status": "graded",
-        "selection": attempt.selection,
-        "quiz_settings": attempt.settings,
-        "revision": 0,
-        "started_at": attempt.started_at,
-        "submitted_at": attempt.submitted_at,
-        "points": attempt.points,
-        "points_possible": attempt.points_possible,
-        "percent": attempt.percent,
-        "passed": attempt.passed,
-    }
+def _user_row(learner: SeededLearner, organisation_id: int, password_hash: str) -> tuple:
+    return (
+        learner.email,
+        learner.full_name,
+        password_hash,
+        learner.profession,
+        learner.registration_number,
+        "learner",
+        organisation_id,
+        learner.created_at,
+        learner.profession,
+        secrets.token_hex(16),
+        learner.created_at,
+        learner.last_signed_in_at,
+    )
 
 
-def _insert_with_ids(connection, model, rows: list[dict]) -> list[int]:
+def _attempt_row(attempt: SeededAttempt, user_id: int) -> tuple:
+    return (
+        user_id,
+        attempt.quiz_id,
+        attempt.module_slug,
+        attempt.number,
+        "graded",
+        attempt.selection,
+        attempt.settings,
+        0,
+        attempt.started_at,
+        attempt.submitted_at,
+        attempt.points,
+        attempt.points_possible,
+        attempt.percent,
+        attempt.passed,
+    )
+
+
+def _responses():
+    """Return a function giving an answer's stored JSON, encoding each different answer once."""
+    encoded: dict = {}
+
+    def response(answer) -> str:
+        try:
+            key = answer_key(answer)
+            return encoded[key]
+        except KeyError:
+            text = encoded[key] = json.dumps({"value": answer})
+            return text
+        except TypeError:  # an answer that cannot be a key: encoded afresh
+            return json.dumps({"value": answer})
+
+    return response
+
+
+def _bulk(connection, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert plain rows (JSON as text): binary COPY on PostgreSQL, executemany elsewhere."""
+    if connection.dialect.name == "postgresql":
+        copy_rows(connection, model, columns, rows)
+    else:
+        bulk_insert(connection, model, columns, rows)
+
+
+def _insert_with_ids(connection, model, columns: tuple[str, ...], rows: list[tuple]) -> list[int]:
     """Insert the rows and return their new ids in the rows' order."""
     if not rows:
         return []
     if connection.dialect.name != "postgresql":
         statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-        return list(connection.execute(statement, rows).scalars())
+        named = [dict(zip(columns, row, strict=True)) for row in rows]
+        return list(connection.execute(statement, named).scalars())
     # Ids drawn from the table's own sequence, so COPY can write them and later inserts by
     # the app carry on after them.
     ids = list(
@@ -377,12 +445,18 @@ def _insert_with_ids(connection, model, rows: list[dict]) -> list[int]:
             {"table": model.__tablename__, "n": len(rows)},
         ).scalars()
     )
-    columns = ("id", *rows[0])
-    copied = [
-        (new_id, *(json.dumps(v) if isinstance(v, list | dict) else v for v in row.values()))
-        for new_id, row in zip(ids, rows, strict=True)
+    # JSON values go as their text (None stays NULL), as the text COPY had them.
+    encoded = [
+        n for n, name in enumerate(columns, 1) if isinstance(model.__table__.c[name].type, JSON)
     ]
-    _bulk(connection, model, columns, copied)
+    copied = []
+    for new_id, row in zip(ids, rows, strict=True):
+        values = [new_id, *row]
+        for n in encoded:
+            if isinstance(values[n], list | dict):
+                values[n] = json.dumps(values[n])
+        copied.append(values)
+    copy_rows(connection, model, ("id", *columns), copied)
     return ids
 
 
