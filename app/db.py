@@ -275,6 +275,18 @@ def _close_quietly(opened) -> None:
 _SELECT_ONE = text("SELECT 1")
 
 
+def refresh_statistics() -> None:
+    """Have PostgreSQL gather its planner's statistics now, after a bulk load.
+
+    Autovacuum would, but only later: seen here, straight after `seed-demo` the learners and
+    attempts tables had no column statistics and the planner took 10,000 learners for one
+    row, so the compliance matrix's joins ran as nested loops into the statement timeout.
+    """
+    if engine().dialect.name == "postgresql":
+        with engine().begin() as connection:
+            connection.execute(text("ANALYZE"))
+
+
 def ping() -> None:
     """Run the cheapest query, one round trip; raises when the database cannot answer."""
     health = current_app.extensions["linkwise.health_engine"]

@@ -35,7 +35,6 @@ def measure(label: str, database_url: str) -> list[dict]:
         for size in SIZES:
             linkwise(env, "seed-demo", "--learners", str(size - seeded), "--seed", "7")
             linkwise(env, "seed-demo", "--practices")
-            analyse(database_url)
             seeded = size
             row = {"database": label, "learners": size}
             for name, (email, path) in PAGES.items():
@@ -52,24 +51,6 @@ def measure(label: str, database_url: str) -> list[dict]:
         server.terminate()
         server.wait()
     return rows
-
-
-def analyse(database_url: str) -> None:
-    """Gather PostgreSQL's statistics as autovacuum would after a bulk load.
-
-    Seen on the shared machine: after `seed-demo` the learners and attempts tables had no
-    column statistics at all, and the planner took 10,000 learners for one row.
-    """
-    if not database_url.startswith("postgresql"):
-        return
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("ANALYZE"))
-    finally:
-        engine.dispose()
 
 
 def main() -> None:

@@ -61,6 +61,7 @@ def seed_practices(organisation_name: str, password: str, catalogue: Catalogue) 
     ]
     for asked in wanted:
         assignments.assign(scope, None, asked, catalogue)
+    db.refresh_statistics()  # the new team members, before the matrix is first asked for
     return [
         f"Practices: {', '.join(f'{t.name} (join code {t.join_code})' for t in made)}",
         f"Practice manager of {made[0].name}: {email}",

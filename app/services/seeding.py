@@ -135,6 +135,7 @@ def seed_learners(
     # The batches may skip every trigger (above), those keeping the dashboard's counts too.
     with db.engine().begin() as connection:
         dashboard_counts.rebuild(connection, job.organisation_id)
+    db.refresh_statistics()
     return SeedReport(name, count, dict(rows), time.perf_counter() - started)
 
 
