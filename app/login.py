@@ -3,6 +3,7 @@
 from flask import Flask, g, request
 from flask_login import LoginManager, UserMixin
 
+from app.content import catalogue
 from app.security import MAX_ID
 from app.services import accounts
 from app.session_cookies import SessionCookies
@@ -71,6 +72,12 @@ def _load_user(cookie_value: str):
 
 
 def _module_read() -> str | None:
-    if request.endpoint in READ_WITH_COMPLETIONS and request.method == "GET":
-        return request.view_args.get("module_slug")
-    return None
+    """The slug of the module whose completions this request reads, if it names a real one.
+
+    A URL can name anything (a NUL byte, which PostgreSQL refuses as text, say): only a
+    module of the catalogue is bound into the statement; any other page is a 404 anyway.
+    """
+    if request.endpoint not in READ_WITH_COMPLETIONS or request.method != "GET":
+        return None
+    slug = request.view_args.get("module_slug", "")
+    return slug if catalogue().module(slug) is not None else None

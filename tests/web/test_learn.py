@@ -210,6 +210,13 @@ def test_unknown_module_or_screen_answers_404(signed_in, module):
     assert signed_in.get("/modules/no-such-module/").status_code == 404
     assert signed_in.get(f"/modules/{module.slug}/no-such-screen/").status_code == 404
     assert signed_in.get(f"/modules/{module.slug}/media/nothing.svg").status_code == 404
+    # A screen's URL names the module whose completions are read with the learner: one
+    # that is no module is a 404, and a NUL byte (which PostgreSQL refuses as text) is
+    # refused as unreadable, its error page never reading it.
+    first = module.screens[0].slug
+    assert signed_in.get(f"/modules/no-such-module/{first}/").status_code == 404
+    for slug in ("%00", "a%00b"):
+        assert signed_in.get(f"/modules/{slug}/{first}/").status_code == 400
 
 
 def test_figures_are_served_beside_their_module(signed_in, course):
