@@ -75,7 +75,13 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
   const groupOf = (id) => form.querySelector(`[data-question="${CSS.escape(id)}"]`);
   const statusOf = (id) => form.querySelector(`[data-status-for="${CSS.escape(id)}"]`);
 
+  // data-saving stays on the form while a save waits or runs (tests wait for it to go).
+  function settled() {
+    if (!timers.size && !pending.size && !running) delete form.dataset.saving;
+  }
+
   function schedule(id, delay) {
+    form.dataset.saving = "";
     clearTimeout(timers.get(id));
     timers.set(id, setTimeout(() => {
       timers.delete(id);
@@ -95,7 +101,7 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
   });
 
   function run() {
-    if (!running) running = drain().finally(() => { running = null; });
+    if (!running) running = drain().finally(() => { running = null; settled(); });
     return running;
   }
 

@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app import db
@@ -36,6 +37,17 @@ def answer_every_question(page, app, *, right: bool, skip: int = 0) -> list:
     for question in found[skip:]:
         fill_in(page, question, question.example_answer(right))
     return found
+
+
+def wait_until_saved(page, questions) -> None:
+    """Wait until every answer given shows as saved and no save is waiting or running.
+
+    A question answered in several steps (boxes ticked one by one) saves after each, so
+    "Answer saved" can show while its last save is still on the way.
+    """
+    for question in questions:
+        expect(page.locator(f'[data-status-for="{question.id}"]')).to_have_text("Answer saved")
+    expect(page.locator("form[data-autosave]")).not_to_have_attribute("data-saving", "")
 
 
 def shot(page, name: str, *, full_page: bool = True) -> None:

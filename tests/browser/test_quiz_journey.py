@@ -17,7 +17,13 @@ from tests.browser.conftest import (
     assert_accessible_without_javascript,
     screenshot,
 )
-from tests.browser.quiz_steps import answer_every_question, fill_in, questions_on_screen, shot
+from tests.browser.quiz_steps import (
+    answer_every_question,
+    fill_in,
+    questions_on_screen,
+    shot,
+    wait_until_saved,
+)
 from tests.conftest import DEMO_PASSWORD
 
 
@@ -72,9 +78,7 @@ def test_fail_once_pass_later_download_and_verify_certificate(app, page, live_se
     expect(page.get_by_role("heading", level=1)).to_have_text(module.assessment.title)
     found = answer_every_question(page, app, right=False, skip=1)
     # Autosave: every answer is saved as it is given and survives a reload.
-    for question in found[1:]:
-        status = page.locator(f'[data-status-for="{question.id}"]')
-        expect(status).to_have_text("Answer saved")
+    wait_until_saved(page, found[1:])
     page.reload()
     screenshot(page, "quiz-attempt")
     assert_accessible(page)
