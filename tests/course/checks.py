@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -36,6 +37,38 @@ def shared_runs(text: str, source: str, run: int = RUN) -> list[tuple[int, str]]
             hits.append((words[i][1], " ".join(window)))
             last = i
     return hits
+
+
+def run_fingerprints(source: str, run: int = RUN) -> set[str]:
+    """Return a one-way fingerprint of every run of `run` words in `source`.
+
+    The fingerprints let the course be checked against the source screen on a machine that
+    does not have its text, without keeping any of its wording in the repository.
+    """
+    words = [w for w, _ in words_with_lines(source)]
+    return {_fingerprint(words[i : i + run]) for i in range(len(words) - run + 1)}
+
+
+def shared_fingerprints(text: str, fingerprints: set[str], run: int = RUN) -> list[tuple[int, str]]:
+    """Return (line, words) for every run of `run` words in `text` whose fingerprint is known."""
+    words = words_with_lines(text)
+    hits, last = [], -run
+    for i in range(len(words) - run + 1):
+        window = [w for w, _ in words[i : i + run]]
+        if _fingerprint(window) in fingerprints and i >= last + run:
+            hits.append((words[i][1], " ".join(window)))
+            last = i
+    return hits
+
+
+def read_fingerprints(path: Path) -> set[str]:
+    """Return the fingerprints a file lists, one a line, leaving out '#' comments."""
+    lines = path.read_text("utf-8").splitlines()
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
+def _fingerprint(words: list[str]) -> str:
+    return hashlib.sha256(" ".join(words).encode()).hexdigest()[:20]
 
 
 def find_source_screen(start: Path) -> Path | None:

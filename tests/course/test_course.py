@@ -16,9 +16,12 @@ from .checks import (
     find_source_screen,
     people_named,
     questions_per_attempt,
+    read_fingerprints,
     right_answer_is_longest,
     right_answer_is_shortest,
+    run_fingerprints,
     screen_text,
+    shared_fingerprints,
     shared_runs,
     svg_text_sizes,
     words_with_lines,
@@ -28,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CONTENT, COMPETENCIES = ROOT / "content", ROOT / "competencies"
 SOURCE = find_source_screen(ROOT.parent)
 FIXTURES = Path(__file__).parent / "fixtures"
+# Fingerprints of the source's 8-word runs, so the own-words check runs without its text.
+SOURCE_RUNS = FIXTURES / "source-screen-runs.txt"
 # A 360 px phone shows the text column 328 px wide (16 px page margin each side), and a
 # figure fills the column; tests/browser/test_learning.py measures the same in Chromium.
 PHONE_FIGURE_WIDTH = 328
@@ -64,8 +69,8 @@ def test_shipped_content_validates_with_no_errors_or_warnings(course):
 
 @pytest.mark.skipif(
     SOURCE is None,
-    reason="shared/reference/source-screen.txt is not beside "
-    "the repository, so there is no source text to compare the course with",
+    reason="shared/reference/source-screen.txt is not beside the repository: the course "
+    "was checked against the committed fingerprints of its 8-word runs instead",
 )
 def test_no_content_file_shares_eight_words_in_a_row_with_the_source_screen():
     source = SOURCE.read_text("utf-8")
@@ -75,6 +80,41 @@ def test_no_content_file_shares_eight_words_in_a_row_with_the_source_screen():
         for line, words in shared_runs(path.read_text("utf-8"), source)
     ]
     assert found == []
+
+
+def test_no_content_file_shares_eight_words_with_the_source_screen_s_fingerprints():
+    # Runs on every machine, with or without shared/reference beside the repository.
+    fingerprints = read_fingerprints(SOURCE_RUNS)
+    assert len(fingerprints) > 400  # a real source screen, not an empty or cut list
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {words!r}"
+        for path in content_files()
+        for line, words in shared_fingerprints(path.read_text("utf-8"), fingerprints)
+    ]
+    assert found == []
+
+
+@pytest.mark.skipif(
+    SOURCE is None,
+    reason="shared/reference/source-screen.txt is absent: the course was still checked "
+    "against the committed fingerprints, but they cannot be checked against the source",
+)
+def test_the_committed_fingerprints_are_those_of_the_source_screen():
+    assert read_fingerprints(SOURCE_RUNS) == run_fingerprints(SOURCE.read_text("utf-8")), (
+        f"{SOURCE_RUNS.relative_to(ROOT)} is stale: rebuild it as its first lines say"
+    )
+
+
+def test_the_fingerprint_check_finds_what_the_text_check_finds():
+    source = (FIXTURES / "overlap-source.txt").read_text("utf-8")
+    copied = (FIXTURES / "overlap-copied.md").read_text("utf-8")
+    fingerprints = run_fingerprints(source)
+    assert shared_fingerprints(copied, fingerprints) == shared_runs(copied, source)
+    assert shared_fingerprints(copied, fingerprints) == [
+        (4, "the quiet harbour keeps its boats safe from")
+    ]
+    assert shared_fingerprints("Our own words about the quiet harbour.", fingerprints) == []
+    assert not any("harbour" in f for f in fingerprints)  # no wording kept
 
 
 def test_the_overlap_check_finds_an_eight_word_run_across_wrapped_lines():
