@@ -198,6 +198,29 @@ def test_a_failed_attempt_reports_failed_with_its_score_and_an_empty_answer_is_e
     assert frame.is_visible("[data-quiz-retry]")
 
 
+def test_a_partly_right_attempt_reports_the_score_its_points_give(lms, learner_page):
+    """One question left unanswered: score.raw is the share of points won, not 0 or 100."""
+    page = learner_page
+    frame = lms.launch(page)
+    items = frame.evaluate("LinkwiseScorm.course")["items"]
+    quiz = frame.evaluate("LinkwiseScorm.course")["quiz"]
+    resume = {"lesson_location": "quiz", "lesson_status": "incomplete", "entry": "resume"}
+    frame = lms.launch(page, {"suspend_data": f"L1|{len(items) - 1}|0||||", "core": resume})
+    frame.click("[data-quiz-start]")
+    questions = drawn(frame)
+    for question in questions[1:]:
+        answer(frame, question)
+    frame.click("[data-quiz-form] button[type=submit]")
+    frame.wait_for_selector("[data-quiz-result]:not([hidden])")
+    possible = sum(q["points"] for q in questions)
+    expected = int((possible - questions[0]["points"]) * 100 // possible)
+    assert 0 < expected < 100
+    status = "passed" if expected >= quiz["passMark"] else "failed"
+    assert Lms.value(page, "cmi.core.score.raw") == str(expected)
+    assert Lms.value(page, "cmi.core.lesson_status") == status
+    print(f"SCORM partly right: lesson_status={status} score.raw={expected}")
+
+
 def test_the_longest_suspend_data_stays_within_scorm_limits(course_app, tmp_path, learner_page):
     """The widest module's widest draw, every answer as long as its record can be."""
     with course_app.app_context():
