@@ -18,7 +18,7 @@ from app.domain.frameworks import Competency
 from app.links import absolute_url
 from app.models import CompetencyLevel, User, utcnow
 from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
-from app.services import audit
+from app.services import audit, xapi
 from app.services.attainment import EvidenceItem, evidence_for
 from app.services.practice import (
     Assessment,
@@ -138,6 +138,7 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
     decided = select(ConfirmationDecision.id).where(ConfirmationDecision.request_id == request.id)
     if session.scalar(decided) is not None:
         raise AlreadyDecided(request_id)
+    decided_at = utcnow()
     try:
         with session.begin_nested():
             session.add(
@@ -148,12 +149,15 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
                     action_plan=action_plan if outcome == "returned" else "",
                     decided_by=supervisor_id,
                     decided_by_name=supervisor.full_name,
-                    decided_at=utcnow(),
+                    decided_at=decided_at,
                 )
             )
     except IntegrityError:
         session.rollback()
         raise AlreadyDecided(request_id) from None
+    if outcome == "confirmed":
+        # In the decision's transaction: the statement is saved exactly when the decision is.
+        xapi.competency_confirmed(learner_id, code, supervisor_id, request.id, decided_at)
     learner = session.get(User, learner_id)
     refresh_levels(learner_id, learner.organisation_id, {code}, catalogue)
     audit.record(

@@ -105,9 +105,22 @@ def verify_code(code: str):
 @limiter.limit(CHECKS_PER_ADDRESS)
 def verify_posted():
     """Check a posted credential (the JWT as the body, or {"credential": JWT}) as JSON."""
+    return _json(check_token(_posted_token()).as_json())
+
+
+def _posted_token() -> str:
     body = request.get_json(silent=True)
-    token = body.get("credential", "") if isinstance(body, dict) else request.get_data(as_text=True)
-    return _json(check_token(str(token)).as_json())
+    if isinstance(body, dict):
+        return str(body.get("credential", ""))
+    raw = request.get_data(as_text=True)
+    if raw or not request.form:
+        return raw
+    # A body typed as a form (what `curl -d` sends) was read as fields before this view
+    # (app/security.py looks for NUL bytes), leaving no raw body: a token sent whole is
+    # the name of the form's only field; a browser's form names it "credential".
+    if "credential" in request.form:
+        return request.form["credential"]
+    return next(iter(request.form)) if len(request.form) == 1 else ""
 
 
 @bp.route("/credentials/check", methods=["GET", "POST"])

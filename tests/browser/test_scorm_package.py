@@ -159,7 +159,12 @@ def test_a_learner_works_through_the_package_over_three_sessions_and_passes(lms,
     saved, exit_ = Lms.leave(page)
     assert (saved["core"]["lesson_status"], exit_) == ("passed", "")
     print(
-        f"SCORM run: lesson_status=passed score.raw=100 suspend_data={len(saved['suspend_data'])}"
+        f"SCORM run: session 1 left at lesson_location={slugs[3]} (incomplete, exit suspend); "
+        f"session 2 resumed there and left in the quiz ({len(questions) - 1} of "
+        f"{len(questions)} answered); session 3 resumed the same draw; "
+        f"lesson_status={Lms.value(page, 'cmi.core.lesson_status')} "
+        f"score.raw={Lms.value(page, 'cmi.core.score.raw')} "
+        f"suspend_data={len(saved['suspend_data'])}"
     )
 
 
@@ -196,6 +201,29 @@ def test_a_failed_attempt_reports_failed_with_its_score_and_an_empty_answer_is_e
     assert Lms.value(page, "cmi.core.lesson_status") == "failed"
     assert Lms.value(page, "cmi.core.score.raw") == "0"
     assert frame.is_visible("[data-quiz-retry]")
+
+
+def test_a_partly_right_attempt_reports_the_score_its_points_give(lms, learner_page):
+    """One question left unanswered: score.raw is the share of points won, not 0 or 100."""
+    page = learner_page
+    frame = lms.launch(page)
+    items = frame.evaluate("LinkwiseScorm.course")["items"]
+    quiz = frame.evaluate("LinkwiseScorm.course")["quiz"]
+    resume = {"lesson_location": "quiz", "lesson_status": "incomplete", "entry": "resume"}
+    frame = lms.launch(page, {"suspend_data": f"L1|{len(items) - 1}|0||||", "core": resume})
+    frame.click("[data-quiz-start]")
+    questions = drawn(frame)
+    for question in questions[1:]:
+        answer(frame, question)
+    frame.click("[data-quiz-form] button[type=submit]")
+    frame.wait_for_selector("[data-quiz-result]:not([hidden])")
+    possible = sum(q["points"] for q in questions)
+    expected = int((possible - questions[0]["points"]) * 100 // possible)
+    assert 0 < expected < 100
+    status = "passed" if expected >= quiz["passMark"] else "failed"
+    assert Lms.value(page, "cmi.core.score.raw") == str(expected)
+    assert Lms.value(page, "cmi.core.lesson_status") == status
+    print(f"SCORM partly right: lesson_status={status} score.raw={expected}")
 
 
 def test_the_longest_suspend_data_stays_within_scorm_limits(course_app, tmp_path, learner_page):

@@ -214,6 +214,14 @@ def test_json_verification_and_the_paste_check_report_valid_altered_and_unknown(
     altered = tampered(token, raise_score)
     assert anonymous.post("/credentials/verify", data=altered).json["status"] == "altered"
     assert anonymous.post("/credentials/verify", data="hello").json["status"] == "unreadable"
+    # `curl --data-binary @file` sends the token typed as a form, whose fields are read first.
+    as_form = {"content_type": "application/x-www-form-urlencoded"}
+    for body in (token, f"{token}\n", f"credential={token}"):
+        sent = anonymous.post("/credentials/verify", data=body, **as_form)
+        assert sent.json["status"] == "valid", body[:12]
+    assert anonymous.post("/credentials/verify", data=altered, **as_form).json["status"] == (
+        "altered"
+    )
     page = post_form(anonymous, "/credentials/check", {"credential": altered})
     assert page.status_code == 200 and "Result: Altered or not issued by Linkwise" in page.text
     good = post_form(anonymous, "/credentials/check", {"credential": f"  {token}\n"})

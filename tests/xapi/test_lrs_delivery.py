@@ -14,6 +14,7 @@ from app import db
 from app.content import catalogue
 from app.domain import xapi as statements
 from app.models import User, utcnow
+from app.models_practice import ConfirmationRequest
 from app.models_statements import StatementOutbox
 from app.services import learning, statement_sender
 from tests.conftest import confirm_professional, post_form, sign_in
@@ -167,6 +168,56 @@ def test_a_batch_sent_again_after_a_lost_answer_is_stored_once(lrs_app, lrs, mak
     assert again.sent == len(outbox(lrs_app)) and again.problem is None
     assert max(Counter(s["id"] for s in lrs.stored()).values()) == 1
     print(f"xAPI resend: {again.sent} sent a second time, duplicates stored 0")
+
+
+def test_a_supervisors_confirmation_reaches_the_lrs_as_mastered_once(lrs_app, lrs):
+    from app.services import accounts, supervisors
+
+    code, password = "SPLW-1.4", "correct horse battery staple 42"
+    with lrs_app.app_context():
+        accounts.create_organisation("Riverside PCN")
+        for email, name, profession in (
+            ("lee@example.org", "Lee Learner", "link-worker"),
+            ("sue@example.org", "Sue Supervisor", "practice-nurse"),
+        ):
+            accounts.create_user(email=email, full_name=name, password=password,
+                                 profession=profession, role="learner",
+                                 organisation_name="Riverside PCN")  # fmt: skip
+        ids = dict(db.session().execute(select(User.email, User.id)).all())
+        supervisors.set_supervisor(None, ids["sue@example.org"], True, via="cli")
+    learner, sue = lrs_app.test_client(), lrs_app.test_client()
+    for client, email in ((learner, "lee@example.org"), (sue, "sue@example.org")):
+        confirm_professional(client)
+        sign_in(client, email)
+    page = f"/my/competencies/{code}"
+
+    def ask_and_decide(**decision) -> None:
+        asked = post_form(
+            learner, f"{page}/request", {"supervisor": str(ids["sue@example.org"])}, page=page
+        )
+        assert asked.status_code == 302
+        with lrs_app.app_context():
+            request_id = db.session().scalar(select(func.max(ConfirmationRequest.id)))
+        url = f"/supervise/requests/{request_id}"
+        assert post_form(sue, url, decision, page=url).status_code == 302
+
+    def mastered() -> list[StatementOutbox]:
+        return [r for r in outbox(lrs_app) if r.statement["verb"]["id"].endswith("/mastered")]
+
+    ask_and_decide(outcome="returned", comments="Nearly.", action_plan="Shadow a first visit.")
+    assert mastered() == []  # a returned request confirms nothing
+    ask_and_decide(outcome="confirmed", comments="Seen in clinic.")
+    [row] = mastered()
+    statement = row.statement
+    assert statement["actor"]["account"]["name"] == str(ids["lee@example.org"])
+    assert statement["context"]["instructor"]["account"]["name"] == str(ids["sue@example.org"])
+    assert statement["object"]["id"].endswith(f"#{code}")
+    assert statement["result"] == {"success": True}
+    before = {s["id"] for s in lrs.stored()}
+    assert send(lrs_app).problem is None
+    stored = [s for s in lrs.stored() if s["id"] not in before]
+    assert [s["id"] for s in stored if s["verb"]["id"].endswith("/mastered")] == [row.statement_id]
+    assert max(Counter(s["id"] for s in lrs.stored()).values()) == 1
 
 
 def test_the_same_event_twice_is_one_statement_and_a_rolled_back_event_none(lrs_app, make_user_for):
