@@ -24,6 +24,7 @@ class ModuleRecord:
     cpd_minutes: int  # the module's CPD time; counted in totals only once completed
     certificate_code: str | None
     reflection_written: bool
+    certificate_revoked_on: date | None = None  # Linkwise withdrew its word for the certificate
 
     @property
     def credited_minutes(self) -> int:

@@ -101,7 +101,11 @@ def _module(pdf: LinkwisePdf, module, verify_url: Callable[[str], str]) -> None:
         lines.append(f"CPD time: {describe_minutes(module.credited_minutes)}.")
     if module.certificate_code:
         code = module.certificate_code
-        lines.append(f"Certificate {code}: {verify_url(code)}")
+        if module.certificate_revoked_on:
+            revoked = date_in_words(module.certificate_revoked_on)
+            lines.append(f"Certificate {code} was revoked on {revoked}: it no longer counts.")
+        else:
+            lines.append(f"Certificate {code}: {verify_url(code)}")
         written = "written" if module.reflection_written else "not yet written"
         lines.append(f"Reflective account {written}.")
     pdf.style(13, bold=True)

@@ -23,6 +23,7 @@ from app.models import (
 )
 from app.models import Evidence as EvidenceRow
 from app.models_assignments import Assignment
+from app.models_credentials import Credential
 from app.models_practice import Supervisor
 from app.models_teams import Team, TeamMember
 from app.services.tagged_rows import Row, branch
@@ -90,13 +91,17 @@ GRANTS = (
     .where(AttemptGrant.user_id == SELF)
 )
 
-# texts: module, code; time: issued; document: the reflective account.
-CERTIFICATES = branch(
-    "certificate",
-    text=(Certificate.module_slug, Certificate.code),
-    at=(Certificate.issued_at,),
-    doc=(Certificate.reflective_account,),
-).where(Certificate.user_id == SELF, Certificate.withdrawn_at.is_(None))
+# texts: module, code; times: issued, its credential revoked; document: the reflective account.
+CERTIFICATES = (
+    branch(
+        "certificate",
+        text=(Certificate.module_slug, Certificate.code),
+        at=(Certificate.issued_at, Credential.revoked_at),
+        doc=(Certificate.reflective_account,),
+    )
+    .outerjoin(Credential, Credential.certificate_id == Certificate.id)
+    .where(Certificate.user_id == SELF, Certificate.withdrawn_at.is_(None))
+)
 
 # text: module; number: renew months; day: due. Those whose target covers the learner: by
 # name, or their team and profession within their organisation.

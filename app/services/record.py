@@ -40,7 +40,7 @@ def record_from(
         if attempt.status == "graded" and attempt.percent is not None:
             best[attempt.quiz_id] = max(best.get(attempt.quiz_id, 0), attempt.percent)
     certificates = {
-        row.text[0]: _Certificate(row.text[1], row.at[0], row.doc[0])
+        row.text[0]: _Certificate(row.text[1], row.at[0], row.doc[0], row.at[1])
         for row in found.get("certificate", ())
     }
     modules = []
@@ -62,6 +62,9 @@ def record_from(
                 score_percent=best.get(module.assessment.id) if module.assessment else None,
                 cpd_minutes=module.cpd_minutes,
                 certificate_code=certificate.code if certificate else None,
+                certificate_revoked_on=_day(certificate.revoked_at)
+                if certificate and certificate.revoked_at
+                else None,
                 reflection_written=bool(
                     certificate and reflection.written(certificate.reflective_account)
                 ),
@@ -83,6 +86,7 @@ class _Certificate(NamedTuple):
     code: str
     issued_at: datetime
     reflective_account: dict | None
+    revoked_at: datetime | None
 
 
 def _day(moment) -> date:

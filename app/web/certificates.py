@@ -30,6 +30,10 @@ def certificate(module_slug: str):
         return redirect(url_for("certificates.certificate", module_slug=module.slug))
     module = catalogue().module(module_slug) or abort(404)
     page = certificate_page.page(current_user.db_id, module, catalogue()) or abort(404)
+    return _certificate_page(module, page)
+
+
+def _certificate_page(module, page, status: int = 200):
     return render_template(
         "certificates/certificate.html",
         module=module,
@@ -38,14 +42,17 @@ def certificate(module_slug: str):
         limit=reflection.MAX_LENGTH,
         next_module=page.next_module,
         credential=page.credential,
-    )
+    ), status
 
 
 @bp.get("/modules/<module_slug>/certificate.pdf")
 @login_required
 def certificate_pdf(module_slug: str):
-    """Download the certificate as a PDF."""
+    """Download the certificate as a PDF; a revoked one answers 410 with its page instead."""
     module, certificate = _earned_or_404(module_slug)
+    page = certificate_page.page(current_user.db_id, module, catalogue())
+    if page and page.credential and page.credential.status == "revoked":
+        return _certificate_page(module, page, 410)
     pdf = render_certificate_pdf(certificates.details(certificate, module, catalogue()))
     filename = f"linkwise-certificate-{module.slug}.pdf"
     return (

@@ -18,6 +18,7 @@ from app.models_credentials import Credential, IssuerKey
 from app.services import credentials
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.credential_verifier import tampered, verify
+from tests.domain.test_certificates import pdf_text
 from tests.web.journeys import pass_module
 
 BASE = "http://localhost"
@@ -182,6 +183,17 @@ def test_admin_revokes_with_a_reason_once_and_every_check_then_says_revoked(
     assert verify(token, over_client(app), base_url=BASE).status == "revoked"
     own_page = learner.get(f"/modules/{module.slug}/certificate/").text
     assert "Linkwise revoked your credential" in own_page and "credential.jwt" not in own_page
+    # The learner's own pages claim no more than the revoked certificate now shows.
+    assert "Certificate revoked" in own_page and "Valid until" not in own_page
+    assert "certificate.pdf" not in own_page
+    pdf = learner.get(f"/modules/{module.slug}/certificate.pdf")
+    assert pdf.status_code == 410 and pdf.mimetype == "text/html"
+    assert "Certificate revoked" in pdf.text
+    record = learner.get("/my/record").text
+    assert "Revoked on" in record and f"/modules/{module.slug}/certificate.pdf" not in record
+    record_pdf = learner.get("/my/record.pdf")
+    assert record_pdf.status_code == 200
+    assert f"Certificate {code} was revoked on" in " ".join(pdf_text(record_pdf.data).split())
 
 
 def test_other_roles_cannot_see_or_revoke(app, earned, make_user):
