@@ -213,4 +213,18 @@ def test_a_trainer_finds_a_learner_and_gives_one_more_attempt(
         "1 more attempt, given by Tess Trainer. Agreed at supervision" in trainer.get(page_url).text
     )
     assert count(app, AttemptGrant, AttemptGrant.kind == "person") == 1
+    with app.app_context():
+        trainer_id = db.session().scalar(select(User.id).where(User.email == "t@example.org"))
+        event = (
+            db.session()
+            .scalars(select(AuditEvent).where(AuditEvent.kind == "quiz.extra-attempt"))
+            .one()
+        )
+    assert event.actor_id == trainer_id
+    assert event.detail == {
+        "learner_id": learner_id(app),
+        "quiz_id": module.assessment.id,
+        "reason": "Agreed at supervision",
+    }
+    assert attempt_row(app, start(learner, module)).number == 2
     assert learner.get("/author/learners").status_code == 404
