@@ -99,6 +99,11 @@ def test_the_retake_rule_reopens_the_quiz_after_the_wait_and_the_revisit(
         for done in db.session().scalars(select(Completion)):
             done.completed_at -= timedelta(days=9)
         db.session().commit()
+    waited = learner.get(quiz_url(module)).text
+    # The wait is over, so no date (it would be in the past): only the revisit is left.
+    assert "A new set of attempts opens once you have gone back over the module's screens." in (
+        waited
+    )
     assert post_form(learner, quiz_url(module), {}).location == quiz_url(module)  # no revisit
     for screen in module.screens:
         post_form(learner, f"/modules/{module.slug}/{screen.slug}/", {})
