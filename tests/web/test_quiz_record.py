@@ -116,6 +116,36 @@ def test_an_attempt_in_progress_keeps_the_questions_it_started_with(app, learner
     assert graded.count("<strong>Correct</strong>") == len(original)
 
 
+def test_each_question_version_is_stored_once_however_many_attempts_show_it(
+    app, learner, module, make_user
+):
+    from sqlalchemy import func
+
+    from app.models import QuestionVersion
+    from tests.conftest import sign_in
+    from tests.web.test_quiz import finish_screens
+
+    take(app, learner, module, right=False)
+    take(app, learner, module, right=True)
+    other = app.test_client()
+    email = make_user(email="second@example.org")
+    finish_screens(app, email, module)
+    sign_in(other, email)
+    take(app, other, module, right=True)
+    with app.app_context():
+        session = db.session()
+        shown = [
+            entry["version"]
+            for selection in session.scalars(select(Attempt.selection))
+            for entry in selection
+        ]
+        stored = session.scalar(select(func.count()).select_from(QuestionVersion))
+        kept = set(session.scalars(select(QuestionVersion.hash)))
+    assert len(shown) == 3 * len(module.assessment.questions)
+    assert set(shown) <= kept
+    assert stored == len(set(shown)) == len(module.assessment.questions)
+
+
 def test_a_result_page_teaches(app, learner, module):
     url = take(app, learner, module, right=False, skip={"t-number"})
     page = learner.get(url).text
