@@ -29,7 +29,7 @@ class NextAttempt:
 
     state: str  # "passed", "in-progress", "try-again", "wait", "locked", "closed"
     attempts_left: int | None = None
-    opens_on: date | None = None
+    opens_on: date | None = None  # None once the wait is over
     to_revisit: tuple[ScreenLink, ...] = ()
     managers: tuple[str, ...] = ()
     organisation: str | None = None
@@ -57,7 +57,8 @@ def next_from(module: Module, standing: quizzes.QuizStatus, user_id: int) -> Nex
         return NextAttempt(
             "wait",
             0,
-            opens_on=allowed.opens_at.date() if allowed.opens_at else None,
+            # Once the wait is over only the revisit is left: no date in the past.
+            opens_on=allowed.opens_at.date() if allowed.opens_at and not allowed.waited else None,
             to_revisit=tuple(ScreenLink(s, screens[s].title) for s in allowed.to_revisit),
         )
     managers, organisation = _managers_of(user_id)

@@ -3,6 +3,7 @@ inline errors, two tabs, a quiz reopened after the last attempt, and the certifi
 
 import random
 import re
+from datetime import timedelta
 
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from app import db
 from app.content import catalogue
 from app.domain.quizzes.attempts import select_questions
-from app.models import User
+from app.models import Attempt, AttemptGrant, AuditEvent, Completion, User
 from app.services import learning
 from tests.browser.conftest import (
     assert_accessible,
@@ -264,3 +265,83 @@ def test_after_the_last_attempt_the_quiz_reopens(app, browser, page, live_server
     ).to_be_visible()
     shot(page, "reopened-quiz")
     assert_accessible(page)
+
+
+def test_without_javascript_a_trainer_and_the_retake_rule_reopen_the_quiz(
+    app, browser, no_js_page, live_server, make_user
+):
+    # No organisation, so no manager: a trainer gives the extra attempt.
+    email, module = prepare(app, make_user)
+    make_user(email="t@example.org", role="trainer", full_name="Tess Trainer")
+    page = no_js_page
+    sign_in(page, live_server, email)
+    overview = f"{live_server}/modules/{module.slug}/quiz/"
+    used = module.assessment.max_attempts
+    for number in range(used):
+        page.goto(overview)
+        page.get_by_role("button", name="Try again" if number else "Start the quiz").click()
+        page.get_by_role("button", name="Submit answers").click()
+        page.get_by_role("button", name="Submit anyway").click()
+        expect(page.get_by_role("heading", name="You did not pass this time")).to_be_visible()
+    page.goto(overview)
+    expect(page.get_by_role("heading", name="How to try again")).to_be_visible()
+    shot(page, "locked-no-js")
+    assert_accessible_without_javascript(page, browser)
+
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    trainer = context.new_page()
+    sign_in(trainer, live_server, "t@example.org")
+    trainer.goto(live_server + "/author/learners")
+    trainer.get_by_label("Email address").fill(email)
+    trainer.get_by_role("button", name=re.compile("Find")).click()
+    trainer.get_by_label("Why give Robin Reid another attempt?").fill("Agreed at supervision")
+    trainer.get_by_role("button", name=re.compile("Give one more attempt")).click()
+    expect(trainer.get_by_text("given by Tess Trainer. Agreed at supervision")).to_be_visible()
+    shot(trainer, "trainer-gave-attempt-no-js")
+    assert_accessible_without_javascript(trainer, browser)
+    context.close()
+    with app.app_context():
+        event = db.session().scalars(select(AuditEvent)).all()
+    assert [e.detail["reason"] for e in event if e.kind == "quiz.extra-attempt"] == [
+        "Agreed at supervision"
+    ]
+
+    page.goto(overview)
+    page.get_by_role("button", name="Try again").click()
+    expect(page.get_by_text(f"attempt {used + 1} (an extra attempt)")).to_be_visible()
+    shot(page, "reopened-by-trainer-no-js")
+    assert_accessible_without_javascript(page, browser)
+    page.get_by_role("button", name="Submit answers").click()
+    page.get_by_role("button", name="Submit anyway").click()
+    expect(page.get_by_role("heading", name="You did not pass this time")).to_be_visible()
+
+    with app.app_context():  # the rule's wait goes by
+        for attempt in db.session().scalars(select(Attempt)):
+            attempt.submitted_at -= timedelta(days=8)
+        for done in db.session().scalars(select(Completion)):
+            done.completed_at -= timedelta(days=9)
+            done.last_completed_at = done.completed_at
+        db.session().commit()
+    page.goto(overview)
+    next_attempt = page.locator(".lw-next-attempt")
+    # The wait is over: no date, only the screens to go back over.
+    expect(next_attempt).to_contain_text(
+        "A new set of attempts opens once you have gone back over the module's screens."
+    )
+    shot(page, "wait-over-revisit-no-js")
+    # Go back over every screen, pressing Next (Finish module) at the end of each.
+    next_attempt.get_by_role("link", name=module.screens[0].title, exact=True).click()
+    for screen in module.screens:
+        expect(page.get_by_role("heading", level=1)).to_have_text(screen.title)
+        page.get_by_role("button", name=re.compile("^(Next|Finish module)")).click()
+    page.goto(overview)
+    expect(page.get_by_role("heading", name="How to try again")).to_have_count(0)
+    page.get_by_role("button", name=re.compile("^(Start the quiz|Try again)$")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(module.assessment.title)
+    shot(page, "reopened-by-retake-rule-no-js")
+    assert_accessible_without_javascript(page, browser)
+    with app.app_context():
+        kinds = sorted(g.kind for g in db.session().scalars(select(AttemptGrant)))
+    assert kinds == ["person", "retake-rule"]

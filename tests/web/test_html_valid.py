@@ -190,6 +190,15 @@ def collect_attempt_pages(app, client, make_user) -> dict[str, str]:
     assert "Preview." in pages["quiz-overview-preview"]
     assert "Give one more attempt" in pages["author-learner"]
     assert "There is a problem" in pages["manage-learner-grant-error"]
+    post_form(
+        manager,
+        learner_url + "/extra-attempt",
+        {"quiz_id": module.assessment.id, "reason": "Unwell on the day"},
+        page=learner_url,
+    )
+    pages["manage-learner-granted"] = manager.get(learner_url).text
+    pages["quiz-attempt-extra"] = client.get(post_form(client, quiz_url, {}).location).text
+    assert "(an extra attempt)" in pages["quiz-attempt-extra"]
     return pages
 
 

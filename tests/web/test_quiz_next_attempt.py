@@ -99,6 +99,11 @@ def test_the_retake_rule_reopens_the_quiz_after_the_wait_and_the_revisit(
         for done in db.session().scalars(select(Completion)):
             done.completed_at -= timedelta(days=9)
         db.session().commit()
+    waited = learner.get(quiz_url(module)).text
+    # The wait is over, so no date (it would be in the past): only the revisit is left.
+    assert "A new set of attempts opens once you have gone back over the module's screens." in (
+        waited
+    )
     assert post_form(learner, quiz_url(module), {}).location == quiz_url(module)  # no revisit
     for screen in module.screens:
         post_form(learner, f"/modules/{module.slug}/{screen.slug}/", {})
@@ -213,4 +218,18 @@ def test_a_trainer_finds_a_learner_and_gives_one_more_attempt(
         "1 more attempt, given by Tess Trainer. Agreed at supervision" in trainer.get(page_url).text
     )
     assert count(app, AttemptGrant, AttemptGrant.kind == "person") == 1
+    with app.app_context():
+        trainer_id = db.session().scalar(select(User.id).where(User.email == "t@example.org"))
+        event = (
+            db.session()
+            .scalars(select(AuditEvent).where(AuditEvent.kind == "quiz.extra-attempt"))
+            .one()
+        )
+    assert event.actor_id == trainer_id
+    assert event.detail == {
+        "learner_id": learner_id(app),
+        "quiz_id": module.assessment.id,
+        "reason": "Agreed at supervision",
+    }
+    assert attempt_row(app, start(learner, module)).number == 2
     assert learner.get("/author/learners").status_code == 404

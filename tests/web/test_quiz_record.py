@@ -116,6 +116,36 @@ def test_an_attempt_in_progress_keeps_the_questions_it_started_with(app, learner
     assert graded.count("<strong>Correct</strong>") == len(original)
 
 
+def test_each_question_version_is_stored_once_however_many_attempts_show_it(
+    app, learner, module, make_user
+):
+    from sqlalchemy import func
+
+    from app.models import QuestionVersion
+    from tests.conftest import sign_in
+    from tests.web.test_quiz import finish_screens
+
+    take(app, learner, module, right=False)
+    take(app, learner, module, right=True)
+    other = app.test_client()
+    email = make_user(email="second@example.org")
+    finish_screens(app, email, module)
+    sign_in(other, email)
+    take(app, other, module, right=True)
+    with app.app_context():
+        session = db.session()
+        shown = [
+            entry["version"]
+            for selection in session.scalars(select(Attempt.selection))
+            for entry in selection
+        ]
+        stored = session.scalar(select(func.count()).select_from(QuestionVersion))
+        kept = set(session.scalars(select(QuestionVersion.hash)))
+    assert len(shown) == 3 * len(module.assessment.questions)
+    assert set(shown) <= kept
+    assert stored == len(set(shown)) == len(module.assessment.questions)
+
+
 def test_a_result_page_teaches(app, learner, module):
     url = take(app, learner, module, right=False, skip={"t-number"})
     page = learner.get(url).text
@@ -132,6 +162,37 @@ def test_a_result_page_teaches(app, learner, module):
     passed = take(app, learner, module, right=True)
     shown = questions_section(learner.get(passed).text)
     assert "Correct answer:" in shown and "Yes: the routes are broad." in shown
+
+
+def review_of(section: str, question_id: str) -> str:
+    """Return one question's block of a result page."""
+    return section.split(f'id="review-{question_id}"', 1)[1].split('class="lw-review"', 1)[0]
+
+
+def test_a_question_naming_no_screen_links_to_the_screens_teaching_its_competencies(
+    app, learner, module
+):
+    question = module.assessment.question("t-multiple")
+    assert not question.screens
+    codes = set(question.competencies)
+    teaching = [
+        screen
+        for screen in module.screens
+        if screen.knowledge_check
+        and codes & {c for q in screen.knowledge_check.questions for c in q.competencies}
+    ]
+    others = [screen for screen in module.screens if screen not in teaching]
+    assert teaching and others  # the rule picks some screens, not every one
+    url = start(learner, module)
+    # One of the two right choices and no wrong one: half the points.
+    submit(learner, url, {"q.t-multiple.shown": "1", "q.t-multiple": "a", "confirmed": "yes"})
+    block = review_of(questions_section(learner.get(url).text), "t-multiple")
+    assert "Partly correct</strong> (0.5 of 1 points)" in block
+    assert "A walking group" in block  # the learner's own answer
+    for screen in teaching:
+        assert f'href="/modules/{module.slug}/{screen.slug}/">{screen.title}</a>' in block
+    for screen in others:
+        assert f'href="/modules/{module.slug}/{screen.slug}/"' not in block
 
 
 def test_a_screens_line_naming_no_screen_of_the_module_is_reported_at_its_line(app, module, course):

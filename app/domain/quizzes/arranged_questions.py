@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar
@@ -108,6 +108,15 @@ class Matching(Question):
         rights = [pair.right for pair in self.pairs]
         targets = rights if right else rights[1:] + rights[:1]
         return {pair.id: options[t] for pair, t in zip(self.pairs, targets, strict=True)}
+
+    def demo_answerer(self) -> Callable[[float, random.Random], dict[str, str]]:
+        """Return a draw matching each prompt rightly with `chance`, else to any option."""
+        options = list(self.option_ids)
+        pairs = list(self.example_answer(True).items())
+        return lambda chance, rng: {
+            prompt: option if rng.random() < chance else rng.choice(options)
+            for prompt, option in pairs
+        }
 
     def field_names(self) -> tuple[str, ...]:
         """Return one field per prompt."""
@@ -226,6 +235,19 @@ class Ordering(Question):
         """Return the steps in order, or each moved one place on, so none is in its place."""
         steps = [item.id for item in self.items]
         return steps if right else steps[1:] + steps[:1]
+
+    def demo_answerer(self) -> Callable[[float, random.Random], list[str]]:
+        """Return a draw of the steps in order, each pair swapped with `1 - chance`."""
+        right = self.example_answer(True)
+
+        def draw(chance: float, rng: random.Random) -> list[str]:
+            steps = list(right)
+            for n in range(len(steps) - 1):
+                if rng.random() > chance:
+                    steps[n], steps[n + 1] = steps[n + 1], steps[n]
+            return steps
+
+        return draw
 
     def field_names(self) -> tuple[str, ...]:
         """Return one position field per step."""

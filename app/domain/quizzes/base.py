@@ -9,7 +9,7 @@ stored as a frozen version, and the template partial that draws its fields.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar, Protocol
 
@@ -166,6 +166,10 @@ class Question:
     def example_answer(self, right: bool) -> Any:
         """Return an answer as a form would send it: full marks if right, else a wrong one."""
         raise NotImplementedError
+
+    def demo_answerer(self) -> Callable[[float, random.Random], Any]:
+        """Return how a demo learner who gets each part right with `chance` answers (seeding)."""
+        return lambda chance, rng: self.example_answer(rng.random() < chance)
 
     # Showing ----------------------------------------------------------------------------
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any, ClassVar
 
 from .base import (
@@ -94,6 +95,21 @@ class SingleChoice(Question):
         """Return the correct choice's id, or the first wrong one's."""
         return next(c.id for c in self.choices if c.correct == right)
 
+    def demo_answerer(self) -> Callable[[float, random.Random], str]:
+        """Return a draw of the right choice with `chance`, else a wrong one, the first most."""
+        right = self.example_answer(True)
+        wrong = [c.id for c in self.choices if not c.correct]
+        # As in real quizzes the first distractor tempts most and the last hardly anyone,
+        # so item analysis of seeded data shows shares that differ. Summed as rng.choices does.
+        cum_weights = list(accumulate([1 / (n + 1) ** 3 for n in range(len(wrong))]))
+
+        def draw(chance: float, rng: random.Random) -> str:
+            if rng.random() < chance:
+                return right
+            return rng.choices(wrong, cum_weights=cum_weights)[0]
+
+        return draw
+
     def describe(self, answer: str, reveal: bool) -> tuple[AnswerPart, ...]:
         """Return the text of the choice picked."""
         return tuple(AnswerPart(c.text) for c in self.choices if c.id == answer)
@@ -126,6 +142,9 @@ class TrueFalse(SingleChoice):
     def display_order(self, rng: random.Random, shuffle: bool) -> tuple[str, ...]:
         """Return the choices as written: True and False read oddly the other way round."""
         return self.option_ids
+
+    # A demo learner is right with `chance`, else picks the other: no distractor to weigh.
+    demo_answerer = Question.demo_answerer
 
     @classmethod
     def build(cls, draft: QuestionDraft, report: QuestionReport) -> TrueFalse | None:
@@ -194,6 +213,15 @@ class MultipleAnswers(Question):
     def example_answer(self, right: bool) -> list[str]:
         """Return every correct choice's id, or every wrong one's."""
         return [c.id for c in self.choices if c.correct == right]
+
+    def demo_answerer(self) -> Callable[[float, random.Random], list[str]]:
+        """Return a draw ticking each right choice with `chance`, a wrong one (1 - chance) / 2."""
+        choices = [(c.id, c.correct) for c in self.choices]
+        return lambda chance, rng: [
+            choice
+            for choice, correct in choices
+            if rng.random() < (chance if correct else (1 - chance) * 0.5)
+        ]
 
     def from_fields(self, values: Mapping[str, list[str]]) -> list[str]:
         """Return the ticked choice ids."""

@@ -29,6 +29,7 @@ class Allowance:
     opens_at: datetime | None = None  # when the rule's wait ends, once locked out
     to_revisit: tuple[str, ...] = ()  # screens still to go back over, in module order
     rule_ready: bool = False  # the rule would open a new set if the learner starts now
+    waited: bool = False  # the rule's wait is over (screens may still need revisiting)
 
     @property
     def left(self) -> int | None:
@@ -66,5 +67,6 @@ def allowance(
     to_revisit = ()
     if rule.revisit_screens:
         to_revisit = tuple(s for s in screens if (seen := revisited.get(s)) is None or seen < last)
-    ready = now >= opens_at and not to_revisit
-    return Allowance(len(outcomes), allowed, passed, rule, opens_at, to_revisit, ready)
+    waited = now >= opens_at
+    ready = waited and not to_revisit
+    return Allowance(len(outcomes), allowed, passed, rule, opens_at, to_revisit, ready, waited)

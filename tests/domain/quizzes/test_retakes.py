@@ -101,8 +101,11 @@ def test_the_rule_opens_a_new_set_only_after_the_wait_and_the_revisit():
     assert standing(fails(9, 8, 3), revisited=revisited_before).to_revisit == ("one",)
     both = {"one": NOW, "two": NOW}
     assert not standing(fails(9, 8, 3), revisited=both).rule_ready  # still waiting
+    assert not waiting.waited
     later = NOW + timedelta(days=5)
     assert standing(fails(9, 8, 3), revisited=both, now=later).rule_ready
+    waited = standing(fails(9, 8, 3), now=later)
+    assert waited.waited and not waited.rule_ready and waited.to_revisit == ("one", "two")
     no_revisit = standing(fails(9, 8, 3), rule=RetakeRule(7, False), now=later)
     assert no_revisit.rule_ready and no_revisit.to_revisit == ()
 
