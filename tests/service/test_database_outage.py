@@ -16,7 +16,7 @@ from app.content import catalogue
 from app.models import Attempt
 from app.security import limiter
 from tests.conftest import DEMO_PASSWORD, csrf_token, post_form, sign_in
-from tests.service.postgres import postgres_server, throwaway_database
+from tests.service.postgres import missing_service, postgres_server, throwaway_database
 from tests.service.proxy import Proxy
 from tests.web.journeys import user_id
 
@@ -31,7 +31,7 @@ def server():
         with postgres_server() as url:
             yield url
     except RuntimeError as missing:
-        pytest.skip(str(missing))
+        missing_service(str(missing))
 
 
 @pytest.fixture
