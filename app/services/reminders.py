@@ -226,7 +226,7 @@ def reader_of(token: str) -> int | None:
     return user_id if isinstance(user_id, int) else None
 
 
-def unsubscribe(user_id: int) -> None:
+def unsubscribe(user_id: int, *, address: str | None = None) -> None:
     """Stop non-essential mail to the person; saying it twice changes nothing."""
     session = db.session()
     if session.get(User, user_id) is None:
@@ -239,7 +239,10 @@ def unsubscribe(user_id: int) -> None:
         .returning(MailPreference.user_id)
     ).first()
     if added is not None:
-        audit.record(session, "mail.unsubscribed", subject_id=user_id)
+        # The actor is whoever holds the link emailed to the person: taken to be them.
+        audit.record(
+            session, "mail.unsubscribed", actor_id=user_id, subject_id=user_id, address=address
+        )
     session.commit()
 
 

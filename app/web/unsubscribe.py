@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, render_template
 
-from app.security import csrf
+from app.security import client_address, csrf
 from app.services import reminders
 
 bp = Blueprint("unsubscribe", __name__, url_prefix="/unsubscribe")
@@ -24,5 +24,5 @@ def unsubscribe(token: str):
     user_id = reminders.reader_of(token)
     if user_id is None:
         abort(404)
-    reminders.unsubscribe(user_id)
+    reminders.unsubscribe(user_id, address=client_address())
     return render_template("unsubscribe/confirm.html", token=token, done=True)

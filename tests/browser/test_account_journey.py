@@ -1,20 +1,58 @@
 """A learner looks after their account in Chromium: reset a forgotten password from the
-email, edit their details, read and download their learning record, download their data,
-and delete the account. Every page passes axe-core."""
+email, edit their details, change their email from the link sent to the new address, join
+and leave an organisation, read and download their learning record and certificate, download
+their data, and delete the account. Every page passes axe-core and the Nu HTML checker."""
 
+import csv
+import io
 import re
 import subprocess
 import zipfile
 from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from app import db
 from app.content import catalogue
+from app.models import Organisation
 from tests.browser.conftest import assert_accessible, screenshot
 from tests.conftest import sign_in
 from tests.web.journeys import pass_module
+from tests.web.test_html_valid import nu_errors
 
 NEW_PASSWORD = "harbour lantern violet 2026"
+NEW_EMAIL = "robin.okafor@example.org"
+
+
+class Checked:
+    """Check each page a learner reaches with axe-core now, and keep it for the Nu checker."""
+
+    def __init__(self, page):
+        self.page = page
+        self.pages: dict[str, str] = {}
+
+    def __call__(self, name: str) -> None:
+        screenshot(self.page, name)
+        assert_accessible(self.page)
+        self.pages[name] = self.page.content()
+
+    def assert_valid_html(self, folder) -> None:
+        """Fail with the Nu HTML checker's errors on every page kept."""
+        errors = nu_errors(self.pages, folder)
+        assert errors == [], "\n".join(errors)
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode()
+
+
+def pdf_pages(path, prefix) -> list:
+    """Render a PDF to PNG pages beside it (as a person would look at it); return them."""
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(prefix)], check=True)
+    return sorted(prefix.parent.glob(prefix.name + "*.png"))
 
 
 def test_reset_edit_record_download_and_delete(
@@ -27,16 +65,20 @@ def test_reset_edit_record_download_and_delete(
     sign_in(helper, email)
     pass_module(app, helper, email, module)  # a certificate to find in the record
 
+    make_user(email="other@example.org", org="Riverside PCN")  # an organisation to join
+    with app.app_context():
+        join_code = db.session().scalar(select(Organisation.join_code))
+    checked = Checked(page)
+
     # Forgotten password: the link comes by email, read from the SMTP server.
     page.goto(live_server + "/sign-in")
     page.get_by_role("link", name="Forgot your password?").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reset your password")
-    screenshot(page, "forgot-password")
-    assert_accessible(page)
+    checked("forgot-password")
     page.get_by_label("Email address").fill(email)
     page.get_by_role("button", name="Send the email").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
-    assert_accessible(page)
+    checked("forgot-password-sent")
     link = mailbox.link(email, "/reset-password/")
     assert link.startswith(live_server)  # built from the base URL
     page.goto(link)
@@ -45,74 +87,108 @@ def test_reset_edit_record_download_and_delete(
     page.get_by_role("button", name="Save new password").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(page.get_by_text("too easy to guess").first).to_be_visible()
-    screenshot(page, "reset-password")
-    assert_accessible(page)
+    checked("reset-password")
     page.get_by_label("New password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Save new password").click()
     expect(page.get_by_text("Your password has been changed")).to_be_visible()
     assert helper.get("/account/").status_code == 302  # the other session has ended
+    page.goto(link)  # the link works once
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Choose a new password")
 
     # Account details.
     page.goto(live_server + "/account/")
-    assert_accessible(page)
+    checked("account-after-reset")
     page.get_by_role("link", name="Change name").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Change your details")
-    assert_accessible(page)
+    checked("account-details")
     page.get_by_label("Full name").fill("Robin Reid-Okafor")
     page.get_by_label("GP").check()
     page.get_by_label("Professional registration number (optional)").fill("GMC 7012345")
     page.get_by_role("button", name="Save details").click()
     expect(page.get_by_text("Your details have been saved")).to_be_visible()
     expect(page.get_by_text("GMC 7012345")).to_be_visible()
-    page.get_by_role("link", name="Change organisation").click()
-    assert_accessible(page)
-    page.goto(live_server + "/account/email")
-    assert_accessible(page)
 
-    # The learning record, on screen and as a PDF.
+    # A new email address counts only once its owner follows the link sent to it.
+    page.get_by_role("link", name="Change email address").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change your email address")
+    checked("account-email")
+    page.get_by_label("New email address").fill(NEW_EMAIL)
+    page.get_by_label("Your current password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    page.goto(mailbox.link(NEW_EMAIL, "/account/email/confirm/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your new email address")
+    checked("account-email-confirm")
+    page.get_by_role("button", name="Use this email address").click()
+    expect(page.get_by_text(f"Your email address is now {NEW_EMAIL}")).to_be_visible()
+
+    # Join an organisation by its code, then leave it.
+    page.get_by_role("link", name="Change organisation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your organisation")
+    page.get_by_label("Join code").fill(join_code)
+    page.get_by_role("button", name="Join").click()
+    expect(page.get_by_text("You have joined Riverside PCN")).to_be_visible()
+    page.get_by_role("link", name="Change organisation").click()
+    checked("account-organisation")
+    page.get_by_role("button", name="Leave Riverside PCN").click()
+    expect(page.get_by_text("You have left your organisation")).to_be_visible()
+
+    # The learning record, on screen, as a PDF and as CSV.
     page.goto(live_server + "/modules/")
     page.get_by_role("link", name="Your learning record").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your learning record")
     expect(page.get_by_role("link", name=re.compile("^View"))).to_be_visible()
-    screenshot(page, "learning-record")
-    assert_accessible(page)
+    checked("learning-record")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download your learning record (PDF)").click()
     pdf = tmp_path / "record.pdf"
     download.value.save_as(pdf)
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout
-    assert b"Robin Reid-Okafor" in text and module.title.encode() in text
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(tmp_path / "record")], check=True)
-    assert list(tmp_path.glob("record*.png"))
+    text = pdf_text(pdf)
+    assert "Robin Reid-Okafor" in text and module.title in text
+    assert pdf_pages(pdf, tmp_path / "record")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("^Download your learning record .CSV")).click()
+    rows = list(csv.reader(io.StringIO(download.value.path().read_text("utf-8"))))
+    assert any(module.title in row for row in rows[1:])
 
-    # The certificate is one click from the module page.
+    # The certificate is one click from the module page; its PDF is one page, then the
+    # reflective account under the NMC's headings.
     page.goto(f"{live_server}/modules/{module.slug}/")
     page.get_by_role("link", name="View your CPD certificate").click()
     expect(page.get_by_role("heading", name="Your CPD certificate")).to_be_visible()
     expect(page.get_by_role("heading", name="Your reflective account")).to_be_visible()
-    assert_accessible(page)
+    checked("certificate-from-module")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download your certificate (PDF)").click()
+    certificate = tmp_path / "certificate.pdf"
+    download.value.save_as(certificate)
+    assert len(pdf_pages(certificate, tmp_path / "certificate")) == 2
+    reflection = pdf_text(certificate).split("\f")[1]
+    assert "What happened" in reflection and "the Code" in reflection
 
     # Everything held about the learner.
     page.goto(live_server + "/account/")
     page.get_by_role("link", name="Download everything we hold about you").click()
-    assert_accessible(page)
+    checked("account-data")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download your data").click()
     archive = tmp_path / "data.zip"
     download.value.save_as(archive)
     assert "linkwise-data.json" in zipfile.ZipFile(archive).namelist()
+    assert NEW_EMAIL in zipfile.ZipFile(archive).read("linkwise-data.json").decode()
 
     # And away.
     page.goto(live_server + "/account/")
     page.get_by_role("link", name="Delete your account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Delete your account")
-    screenshot(page, "account-delete")
-    assert_accessible(page)
+    checked("account-delete")
     page.get_by_label("Your current password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Delete my account").click()
     expect(page.get_by_text("Your account has been deleted")).to_be_visible()
     expect(page.get_by_role("link", name="Sign in", exact=True)).to_be_visible()
-    assert_accessible(page)
+    checked("account-deleted")
+    assert sign_in(app.test_client(), NEW_EMAIL, NEW_PASSWORD).status_code == 401
+    checked.assert_valid_html(tmp_path)
 
 
 def test_an_administrator_reads_the_audit_log(page, live_server, make_user):

@@ -13,6 +13,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
@@ -21,6 +22,13 @@ from app.config import normalise_database_url
 from tests.mailbox import free_port
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def missing_service(reason: str):
+    """Skip on a developer's machine that lacks a service; fail in CI, where it must be real."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: CI must run the service tests against real servers")
+    pytest.skip(reason)
 
 
 @contextmanager

@@ -28,7 +28,7 @@ from app.models import Attempt
 from app.services import accounts, learning
 from tests.conftest import DEMO_PASSWORD, PROJECT_ROOT
 from tests.mailbox import free_port
-from tests.service.postgres import postgres_server, throwaway_database
+from tests.service.postgres import missing_service, postgres_server, throwaway_database
 from tests.web.quiz_helpers import attempt_form
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -74,7 +74,7 @@ def service(smtp_server):
     try:
         store.ping()
     except redis.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL} for the rate-limit store")
+        missing_service(f"no Redis at {REDIS_URL} for the rate-limit store")
     prefix = f"linkwise-test-{uuid.uuid4().hex[:12]}"
     try:
         with postgres_server() as server, throwaway_database(server) as url:
@@ -132,7 +132,7 @@ def service(smtp_server):
                     process.wait(timeout=30)
                 app.extensions["linkwise.engine"].dispose()
     except RuntimeError as missing:
-        pytest.skip(str(missing))
+        missing_service(str(missing))
     finally:
         keys = list(store.scan_iter(match=f"{prefix}*"))
         if keys:

@@ -12,10 +12,14 @@ from urllib.parse import quote, urlencode
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
+from app import db
 from app.content import catalogue
+from app.models_teams import Team
+from app.services import learning
 from tests.conftest import confirm_professional, csrf_token, sign_in
-from tests.web.journeys import pass_module
+from tests.web.journeys import pass_module, user_id
 
 # Each of these goes into every field and every parameter, one at a time; then Hypothesis
 # mixes them with arbitrary text.
@@ -97,22 +101,34 @@ def clients(app, make_user):
     sign_in(learner, "learner@example.org")
     with app.app_context():
         modules = [m for m in catalogue().modules if m.assessment]
-    pass_module(app, learner, "learner@example.org", modules[0])
+    code = pass_module(app, learner, "learner@example.org", modules[0])
     from tests.conftest import post_form
 
+    # The second module's screens are read, so its quiz opens: an attempt in progress.
+    with app.app_context():
+        for key in modules[1].screen_item_keys:
+            learning.record(user_id(app, "learner@example.org"), modules[1].slug, key)
+        db.session().commit()
     attempt = post_form(learner, f"/modules/{modules[1].slug}/quiz/", {}).location
+    assert "/attempts/" in attempt, attempt
     others = []
     for email in ("manager@example.org", "admin@example.org"):
         client = app.test_client()
         sign_in(client, email)
         others.append(client)
+    post_form(others[0], "/manage/teams", {"name": "Blue team"})  # a team to place learners in
     visitor = app.test_client()
     confirm_professional(visitor)
+    make_user(email="trainer@example.org", role="trainer")
+    trainer = app.test_client()
+    sign_in(trainer, "trainer@example.org")
     return {
         "learner": (learner, modules, attempt),
         "manager": others[0],
         "admin": others[1],
         "visitor": visitor,
+        "trainer": trainer,
+        "code": code,
     }
 
 
@@ -139,20 +155,61 @@ def _page_urls(modules, attempt):
     ]
 
 
+def _staff_page_urls(app, modules, code):
+    """Pages with forms for managers, administrators and trainers, and the learner's others."""
+    learner = user_id(app, "learner@example.org")
+    with app.app_context():
+        competency = catalogue().framework_for("practice-nurse").competencies[0].code
+        team = db.session().scalar(select(Team.id))
+    quiz = modules[0].assessment.id
+    return {
+        "learner": ["/my/team", f"/my/competencies/{competency}"],
+        "manager": [
+            "/manage/assignments",
+            "/manage/teams",
+            "/manage/managers",
+            f"/manage/teams/{team}",
+            f"/manage/learners/{learner}",
+            f"/manage/learners/{learner}/remove",  # last: it may take the learner away
+        ],
+        "admin": [f"/admin/credentials/?code={code}"],
+        "trainer": [
+            "/author/quizzes",
+            f"/author/quizzes/{quiz}/items",
+            f"/author/learners/{learner}",
+        ],
+        "visitor": ["/credentials/check"],
+    }
+
+
 def test_every_form_field_answers_4xx_never_500(app, clients):
     learner, modules, attempt = clients["learner"]
-    targets = []
+    staff = _staff_page_urls(app, modules, clients["code"])
+    targets, seen = [], set()
     for client, urls in (
         (
             clients["visitor"],
-            ["/sign-in", "/register", "/forgot-password", "/confirm-professional"],
+            [
+                "/sign-in",
+                "/register",
+                "/forgot-password",
+                "/confirm-professional",
+                *staff["visitor"],
+            ],
         ),
-        (learner, _page_urls(modules, attempt)),
+        (clients["trainer"], staff["trainer"]),
+        (clients["admin"], staff["admin"]),
+        (clients["manager"], staff["manager"]),
+        (learner, [*_page_urls(modules, attempt), *staff["learner"]]),
     ):
         for url in urls:
             for action, fields, page in forms_on(client, url):
-                targets.append((client, action, {"action": "save", **fields}, page))
-    assert len(targets) >= 15, [t[1] for t in targets]
+                # Signing out (the header's form on every page) would leave the rest of the
+                # forms answering the sign-in page: it goes last, below.
+                if action != "/sign-out" and (id(client), action) not in seen:
+                    seen.add((id(client), action))
+                    targets.append((client, action, {"action": "save", **fields}, page))
+    assert len(targets) >= 30, [t[1] for t in targets]
     for client, action, fields, page in targets:
         token = csrf_token(client, page) if "csrf_token" in client.get(page).text else ""
         for name in fields:
@@ -161,6 +218,15 @@ def test_every_form_field_answers_4xx_never_500(app, clients):
                 response = client.post(action, data=data)
                 assert response.status_code < 500, (action, name, value, response.status_code)
         _fuzz_form(client, action, sorted(fields), token)
+    # Everyone was signed in throughout: the forms' own handlers answered, not the sign-in.
+    signed_in = [learner, clients["manager"], clients["admin"], clients["trainer"]]
+    for client in signed_in:
+        assert client.get("/account/").status_code == 200
+    for client in signed_in:
+        token = csrf_token(client, "/account/")
+        for value in SPECIALS:
+            response = client.post("/sign-out", data={"csrf_token": token, "next": value})
+            assert response.status_code < 500, ("/sign-out", value, response.status_code)
 
 
 def _fuzz_form(client, action, fields, token):
@@ -176,12 +242,15 @@ def _fuzz_form(client, action, fields, token):
 def test_every_url_and_query_parameter_answers_4xx_never_500(app, clients):
     learner, modules, _attempt = clients["learner"]
     rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods]
-    viewers = [learner, clients["manager"], clients["admin"]]
+    viewers = [learner, clients["manager"], clients["admin"], clients["trainer"]]
     for rule in rules:
         # The viewer the route is for: a manager's pages to the manager, and so on.
-        viewer = {"manage": viewers[1], "admin": viewers[2]}.get(
-            rule.endpoint.partition(".")[0], learner
-        )
+        viewer = {
+            "manage": viewers[1],
+            "admin": viewers[2],
+            "credential_admin": viewers[2],
+            "author": viewers[3],
+        }.get(rule.endpoint.partition(".")[0], learner)
         for value in SPECIALS:
             path = re.sub(r"<[^<>]+>", quote(value, safe="") or "x", rule.rule)
             response = viewer.get(f"{path}?{urlencode(dict.fromkeys(QUERY_NAMES, value))}")

@@ -139,3 +139,16 @@ def test_the_certificate_says_until_when_it_is_valid(app, learner, modules):
         framework = catalogue().framework_for("practice-nurse")
     until = framework.valid_for.after(datetime.now(UTC)).strftime("%-d %B %Y")
     assert "Valid until" in page and until in page
+
+
+def test_the_revalidation_period_comes_from_the_configuration(app, learner, modules):
+    pass_module(app, learner, "learner@example.org", modules[0])
+    with app.app_context():
+        db.session().execute(
+            update(Certificate).values(issued_at=datetime.now(UTC) - timedelta(days=4 * 365))
+        )
+        db.session().commit()
+    app.config["REVALIDATION_YEARS"] = 5  # LINKWISE_REVALIDATION_YEARS=5
+    page = learner.get("/my/record").text
+    period = page.split("CPD time in the last 5 years")[1].split("</div>")[0]
+    assert "min (" in period and "0 min (0 RCGP credits)" not in period

@@ -130,3 +130,17 @@ def test_a_weak_new_password_is_refused_with_the_reason(client, make_user, mailb
     assert response.status_code == 400
     assert "too easy to guess" in response.text
     assert client.get(link).status_code == 200  # the link still works
+
+
+def test_guessing_at_reset_links_is_throttled_with_retry_after(client):
+    for n in range(10):
+        guess = post_form(
+            client, f"/reset-password/guess{n}", {"new_password": NEW_PASSWORD}, page="/sign-in"
+        )
+        assert guess.status_code == 404, n
+    response = post_form(
+        client, "/reset-password/guess-again", {"new_password": NEW_PASSWORD}, page="/sign-in"
+    )
+    assert response.status_code == 429
+    assert "Too many attempts" in response.text
+    assert int(response.headers["Retry-After"]) > 0

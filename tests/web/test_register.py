@@ -189,3 +189,20 @@ def test_demo_password_constant_is_strong_enough():
     from app.domain.accounts import password_problem
 
     assert password_problem(DEMO_PASSWORD) is None
+
+
+def test_registering_is_throttled_per_address_and_per_recipient_with_retry_after(client):
+    confirm_professional(client)
+    for n in range(10):
+        response = post_form(client, "/register", {**GOOD, "email": f"person{n}@example.org"})
+        assert response.status_code == 200, n
+    response = post_form(client, "/register", {**GOOD, "email": "one.more@example.org"})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.text
+    assert int(response.headers["Retry-After"]) > 0
+    # Nor can one inbox be flooded from many addresses: three emails an hour each.
+    for n in range(3):
+        sent = post_form(client, "/register", GOOD, environ_base={"REMOTE_ADDR": f"10.3.3.{n}"})
+        assert sent.status_code == 200, n
+    flood = post_form(client, "/register", GOOD, environ_base={"REMOTE_ADDR": "10.3.3.9"})
+    assert flood.status_code == 429 and int(flood.headers["Retry-After"]) > 0

@@ -174,3 +174,15 @@ def test_account_page_needs_sign_in(client):
     response = client.get("/account/")
     assert response.status_code == 302
     assert response.location.startswith("/sign-in")
+
+
+def test_changing_password_refuses_a_guessable_one_and_says_why(app, client, make_user):
+    make_user()
+    sign_in(client, "learner@example.org")
+    for weak, reason in (("Summer2024!!", "too easy to guess"), ("Password123!", "too easy")):
+        response = post_form(
+            client, "/account/", {"current_password": DEMO_PASSWORD, "new_password": weak}
+        )
+        assert response.status_code == 400, weak
+        assert reason in response.text, weak
+    assert sign_in(app.test_client(), "learner@example.org", "Summer2024!!").status_code == 401
