@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -29,6 +30,22 @@ def test_the_page_shows_each_question_with_its_figures_flags_and_place(app, trai
     assert "Facility of each question" in page and "<svg" in page
     assert "What to do:" in page and "Nobody picked" in page
     assert "Share of answers picking each option, question 1" in page
+
+
+def test_every_chart_says_what_it_shows_in_words_a_sighted_trainer_can_read(app, trainer):
+    # An SVG's <title> is read out by screen readers but shown to nobody else: the two
+    # bar charts under "Questions at a glance" need a visible caption to tell them apart.
+    with app.app_context():
+        add_attempts(HAND * 6, THREE)
+    page = trainer.get(f"/author/quizzes/{QUIZ}/items").text
+    captions = re.findall(r"<figcaption[^>]*>([^<]*)</figcaption>", page)
+    assert captions[:3] == [
+        "Attempts by score",
+        "Facility of each question",
+        "Discrimination of each question",
+    ]
+    assert "Share of answers picking each option, question 1" in captions
+    assert page.count("<figure") == len(captions)
 
 
 def test_the_filter_takes_first_attempts_and_dates_and_explains_bad_ones(app, trainer):
