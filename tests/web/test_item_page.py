@@ -127,3 +127,21 @@ def test_the_page_shows_each_competencys_reliability_and_scores(app, trainer):
     assert "Attempts by score on SPLW-4.1" in page
     # SPLW-4.1 (rr-q22, rr-q23): the hand-worked 8/11 holds for six copies of the rows too.
     assert "0.73 (KR-20)" in page
+
+
+def test_an_earlier_wording_has_its_own_row_marked_earlier_version(app, trainer):
+    from dataclasses import replace
+
+    from app.content import catalogue
+    from app.domain.quizzes.versions import version_of
+    from app.services.item_stats import find_quiz
+
+    with app.app_context():
+        quiz = find_quiz(QUIZ, catalogue())
+        older = version_of(QUIZ, quiz.path, replace(quiz.question("rr-q22"), text="Older?"))
+        add_attempts(HAND * 6, THREE, versions={"rr-q22": older})
+    page = trainer.get(f"/author/quizzes/{QUIZ}/items").text
+    assert page.count('<strong class="nhsuk-tag nhsuk-tag--grey">Earlier version</strong>') == 1
+    line = question_place("rr-q22").rsplit(":", 1)[1]
+    assert f"<code>content/quizzes/{QUIZ}.md:{line} (earlier version)</code>" in page
+    assert "Older?" in page

@@ -4,15 +4,18 @@ import itertools
 import math
 import random
 import statistics
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from app import db
+from app.content import catalogue
 from app.domain.item_report import Window
+from app.domain.quizzes.versions import version_of
 from app.models import Answer, Attempt
-from app.services.item_stats import item_report
+from app.services.item_stats import find_quiz, item_report
 from tests.web.item_data import QUIZ, add_attempts, add_learners, question_place
 
 THREE = ["rr-q22", "rr-q23", "rr-q24"]
@@ -237,3 +240,27 @@ def test_item_stats_command_prints_competency_figures_and_csv(app, runner):
     assert lines[0].endswith("score_80-89,score_90-100")
     row = next(line for line in lines if line.startswith("SPLW-4.1,"))
     assert ",4,2,0.727,KR-20,1,0,0,0,0,1,0,0,0,2" in row
+
+
+def test_answers_to_an_earlier_wording_are_counted_apart_and_say_where_it_came_from(app):
+    # Six attempts saw an earlier wording of rr-q22 and all got it right; four saw today's
+    # (HAND): the two versions get their own rows and figures, today's first.
+    with app.app_context():
+        quiz = find_quiz(QUIZ, catalogue())
+        today = quiz.question("rr-q22")
+        older = version_of(QUIZ, quiz.path, replace(today, text="An older wording of it?"))
+        users = add_learners(10)
+        add_attempts(HAND, THREE, users=users[:4])
+        add_attempts([[1, 1, 0]] * 6, THREE, users=users[4:], versions={"rr-q22": older})
+        report = item_report(QUIZ)
+    assert report.attempts == 10
+    rows = [row for row in report.questions if row.question_id == "rr-q22"]
+    assert [(row.current, row.figures.answered) for row in rows] == [(True, 4), (False, 6)]
+    assert rows[0].figures.facility == 0.75 and rows[1].figures.facility == 1.0
+    assert rows[0].version == quiz.versions["rr-q22"].hash and rows[1].version == older.hash
+    assert rows[0].place == question_place("rr-q22")
+    line = question_place("rr-q22").rsplit(":", 1)[1]
+    assert rows[1].place == f"content/quizzes/{QUIZ}.md:{line} (earlier version)"
+    assert rows[1].text == "An older wording of it?"
+    # The other questions were the same for all ten attempts: one row each.
+    assert [row.figures.answered for row in report.questions if row.question_id == "rr-q23"] == [10]
