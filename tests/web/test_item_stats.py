@@ -20,6 +20,7 @@ from tests.web.item_data import QUIZ, add_attempts, add_learners, question_place
 
 THREE = ["rr-q22", "rr-q23", "rr-q24"]
 HAND = [[1, 1, 1], [1, 1, 0], [1, 0, 0], [0, 0, 0]]
+SYSTEM = "how-the-system-works-assessment"
 
 
 def by_id(report):
@@ -264,3 +265,36 @@ def test_answers_to_an_earlier_wording_are_counted_apart_and_say_where_it_came_f
     assert rows[1].text == "An older wording of it?"
     # The other questions were the same for all ten attempts: one row each.
     assert [row.figures.answered for row in report.questions if row.question_id == "rr-q23"] == [10]
+
+
+def test_option_shares_of_ordering_and_matching_questions_by_hand(app):
+    # Three of four learners order the four layers rightly and match all five examples;
+    # the fourth moves every step up one place and matches each example with the next
+    # one's part. So every step is in its place in 3 of 4 answers; each right pair is
+    # chosen 3 times in 4, each "next one's part" pair once, and every other pair never.
+    with app.app_context():
+        add_attempts([[1, 1], [1, 1], [1, 1], [0, 0]], ["hsw-q02", "hsw-q09"], quiz_id=SYSTEM)
+        rows = by_id(item_report(SYSTEM))
+    ordering = rows["hsw-q02"]
+    assert [(o.text, o.count, o.share) for o in ordering.options] == [
+        ("Core values and communication skills in place 1", 3, 0.75),
+        ("Engaging people in a person-centred conversation in place 2", 3, 0.75),
+        ("Enabling and supporting people, for example through health coaching in place 3", 3, 0.75),
+        ("Applying the six components of personalised care in place 4", 3, 0.75),
+    ]
+    matching = rows["hsw-q09"]
+    assert len(matching.options) == 5 * 6  # five examples, each with six parts to pick from
+    right = [o for o in matching.options if o.right]
+    assert len(right) == 5 and {(o.count, o.share) for o in right} == {(3, 0.75)}
+    parts = [
+        "Shared decision making",
+        "Personal health budgets",
+        "Supported self-management",
+        "Social prescribing and community-based support",
+        "Choice",
+    ]
+    once = {o.text.split(" \u2192 ")[1] for o in matching.options if o.count == 1}
+    assert len([o for o in matching.options if o.count == 1]) == 5
+    assert once == set(parts)
+    assert sum(o.count for o in matching.options) == 4 * 5
+    assert all(o.share == 0.25 for o in matching.options if o.count == 1)
