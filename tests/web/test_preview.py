@@ -194,3 +194,21 @@ def test_a_partly_right_answer_shows_its_points_rounded_as_a_learner_reads_them(
     assert "0.333333" not in result
     # The score panel rounds the same way: 13 right and a third of a point.
     assert "(13.33 of 14 points)" in result
+
+
+def test_the_bank_shows_titles_choice_feedback_competencies_and_each_pools_draw(trainer):
+    page = trainer.get(f"/author/quizzes/{QUIZ}/bank").text
+    first = page[page.index('id="bank-rr-q22"') :]
+    first = first[: first.index("</section>")]
+    assert ">Question 1: A council officer refers</h3>" in first
+    assert "rr-q22 · single choice · 1 point · outcomes 1" in first
+    # Each choice with whether it is right and the feedback written under it, or none.
+    assert "The council can refer directly; sending him to his GP adds a step" in first
+    assert first.count("Wrong") == 3 and first.count(">Right</strong>") == 1
+    assert "None written" in first
+    assert "Competencies: SPLW-4.1 Knowing the referral routes, REF-2.1 Using the local route" in (
+        first
+    )
+    # The two pools, with how many each attempt draws from how many.
+    assert "Pool: 1 of 4 questions drawn, 1 point each" in page
+    assert "Pool: 1 of 3 questions drawn, 1 point each" in page
