@@ -1,5 +1,6 @@
 """Item analysis from the database: hand-worked figures, an independent count, the filters."""
 
+import csv
 import itertools
 import math
 import random
@@ -298,3 +299,13 @@ def test_option_shares_of_ordering_and_matching_questions_by_hand(app):
     assert once == set(parts)
     assert sum(o.count for o in matching.options) == 4 * 5
     assert all(o.share == 0.25 for o in matching.options if o.count == 1)
+
+
+def test_a_negative_figure_reaches_the_csv_as_a_number_not_as_text(app, runner):
+    # rr-q22 is right only for the two weakest attempts: the rest scores 2, 2, 0, 0 against
+    # its 0, 0, 1, 1, a correlation of -1, and the upper-lower index is 0 - 1 = -1.
+    with app.app_context():
+        add_attempts([[0, 1, 1], [0, 1, 1], [1, 0, 0], [1, 0, 0]], THREE)
+    sheet = runner.invoke(args=["item-stats", QUIZ, "--csv"])
+    row = next(csv.reader(line for line in sheet.output.splitlines() if line.startswith("rr-q22")))
+    assert row[5:8] == ["0.500", "-1.000", "-1.000"]
