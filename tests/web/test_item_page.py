@@ -145,3 +145,29 @@ def test_an_earlier_wording_has_its_own_row_marked_earlier_version(app, trainer)
     line = question_place("rr-q22").rsplit(":", 1)[1]
     assert f"<code>content/quizzes/{QUIZ}.md:{line} (earlier version)</code>" in page
     assert "Older?" in page
+
+
+def test_right_answers_that_are_the_longest_choice_raise_the_quiz_flag(app, trainer, tmp_path):
+    import re as regex
+    import shutil
+
+    from app import content
+    from tests.conftest import PROJECT_ROOT
+
+    flag = r"he right answer is the longest choice in (\d+) of (\d+) single-choice questions"
+    assert not regex.search(flag, trainer.get(f"/author/quizzes/{QUIZ}/items").text)
+    # Lengthen every marked right choice (not True or False) of a copy of the quiz.
+    shutil.copytree(PROJECT_ROOT / "content", tmp_path / "content")
+    quiz = tmp_path / "content" / "quizzes" / f"{QUIZ}.md"
+    right = r"(?m)^(\*[a-z]\) (?!True$|False$).*)$"
+    longer = r"\1 - and this makes it by far the longest choice, so a guess would find it"
+    quiz.write_text(regex.sub(right, longer, quiz.read_text()))
+    loaded = content.load(tmp_path / "content", PROJECT_ROOT / "competencies")
+    assert not loaded.errors, loaded.errors
+    app.extensions["linkwise.catalogue"] = loaded.catalogue
+    page = trainer.get(f"/author/quizzes/{QUIZ}/items").text
+    found = regex.search(flag, page)
+    assert found, "no flag"
+    longest, counted = int(found.group(1)), int(found.group(2))
+    assert counted >= 10 and longest * 2 > counted
+    assert "Make the wrong choices as long and as careful as the right one" in page
