@@ -24,6 +24,15 @@ TARGET_S = 2.0
 PER_USER = 50  # attempts per bench learner: numbers 1 to 50, so first-only has a tenth
 
 
+def _insert_dicts(connection, model, rows: list[dict]) -> list[int]:
+    """Insert rows given as dicts (all with the same keys); return their new ids in order."""
+    from app.services.seeding import _insert_with_ids
+
+    columns = tuple(rows[0])
+    values = [tuple(row[c] for c in columns) for row in rows]
+    return _insert_with_ids(connection, model, columns, values)
+
+
 def write_attempts(app, count: int, offset: int) -> None:
     """Write `count` more graded attempts of QUIZ, with answers, straight to the database."""
     from app import db
@@ -31,7 +40,7 @@ def write_attempts(app, count: int, offset: int) -> None:
     from app.domain.seeding import Course, _attempt
     from app.models import Answer, Attempt, User
     from app.services import quiz_versions
-    from app.services.seeding import _bulk, _insert_with_ids
+    from app.services.seeding import _bulk
 
     with app.app_context():
         course = Course(catalogue())
@@ -42,7 +51,7 @@ def write_attempts(app, count: int, offset: int) -> None:
         rng = random.Random(offset)
         start = datetime(2026, 1, 1, tzinfo=UTC)
         with db.engine().begin() as connection:
-            users = _insert_with_ids(
+            users = _insert_dicts(
                 connection,
                 User,
                 [
@@ -84,7 +93,7 @@ def write_attempts(app, count: int, offset: int) -> None:
                 }
                 for n, a in enumerate(drawn)
             ]
-            ids = _insert_with_ids(connection, Attempt, rows)
+            ids = _insert_dicts(connection, Attempt, rows)
             answers = [
                 (attempt_id, qid, json.dumps({"value": value}), a.submitted_at, pts, 0, version)
                 for attempt_id, a in zip(ids, drawn, strict=True)

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from . import item_analysis as ia
 from .content import Catalogue
@@ -104,11 +105,17 @@ CSV_HEADER = (
 )
 
 
+def figure(value: float | None) -> Decimal | str:
+    """Return a figure for a CSV cell to three places, as a number, or blank when none.
+
+    A number, not text: a negative discrimination written as text would be taken for the
+    start of a formula and written with a leading apostrophe, which no sum can read.
+    """
+    return "" if value is None else Decimal(f"{value:.3f}")
+
+
 def csv_rows(report: ItemReport) -> list[tuple]:
     """Return the report as CSV rows: a header, then one row per question version."""
-
-    def figure(value: float | None) -> str:
-        return "" if value is None else f"{value:.3f}"
 
     rows: list[tuple] = [CSV_HEADER]
     for row in report.questions:
@@ -134,9 +141,6 @@ def csv_rows(report: ItemReport) -> list[tuple]:
 
 def competency_csv_rows(report: ItemReport) -> list[tuple]:
     """Return a header, then one row per competency: its figures and its ten score bands."""
-
-    def figure(value: float | None) -> str:
-        return "" if value is None else f"{value:.3f}"
 
     bands = [label for label, _ in ia.distribution({})]
     rows: list[tuple] = [

@@ -43,18 +43,22 @@ def add_learners(count: int) -> list[int]:
     return [user.id for user in users]
 
 
-def add_attempts(rows, question_ids, *, users=None, quiz_id=QUIZ, numbers=None, days=None):
+def add_attempts(
+    rows, question_ids, *, users=None, quiz_id=QUIZ, numbers=None, days=None, versions=None
+):
     """Add one graded attempt per row of fractions (one per question id); return their ids.
 
-    A fraction of 1 answers the question rightly and 0 wrongly, as a form would.
+    A fraction of 1 answers the question rightly and 0 wrongly, as a form would. `versions`
+    maps a question id to the version (another wording, say) the attempts were shown.
     """
     quiz = find_quiz(quiz_id, catalogue())
     session = db.session()
-    quiz_versions.store(session, quiz.versions.values())
+    shown = {**quiz.versions, **(versions or {})}
+    quiz_versions.store(session, shown.values())
     users = users or add_learners(len(rows))
     ids = []
     for index, fractions in enumerate(rows):
-        questions = [quiz.question(qid) for qid in question_ids]
+        questions = [shown[qid].question for qid in question_ids]
         points = [f * q.points for f, q in zip(fractions, questions, strict=True)]
         possible = sum(q.points for q in questions)
         at = START + timedelta(days=days[index] if days else 0, minutes=index)
@@ -65,8 +69,7 @@ def add_attempts(rows, question_ids, *, users=None, quiz_id=QUIZ, numbers=None, 
             number=numbers[index] if numbers else 1,
             status="graded",
             selection=[
-                {"question": q.id, "version": quiz.versions[q.id].hash, "order": []}
-                for q in questions
+                {"question": q.id, "version": shown[q.id].hash, "order": []} for q in questions
             ],
             started_at=at,
             submitted_at=at,
@@ -79,7 +82,7 @@ def add_attempts(rows, question_ids, *, users=None, quiz_id=QUIZ, numbers=None, 
                     question_id=q.id,
                     response={"value": q.example_answer(bool(f))},
                     points=p,
-                    question_version=quiz.versions[q.id].hash,
+                    question_version=shown[q.id].hash,
                     saved_at=at,
                 )
                 for q, f, p in zip(questions, fractions, points, strict=True)

@@ -1,5 +1,7 @@
 """The linkwise command line: organisations, users, roles, demo data, migrations."""
 
+import re
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select
@@ -118,6 +120,23 @@ def test_validate_passes_the_shipped_content():
     result = run_linkwise("validate")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 errors" in result.stderr
+
+
+# The only warnings the trainers' guide (section 8) calls expected while a course is written.
+EXPECTED_WARNINGS = (
+    r": warning: competency \S+ cannot be rated: ",
+    r": warning: competency \S+ of module '[^']+' has \d+ aligned questions?; at least \d+ ",
+)
+
+
+def test_the_shipped_content_has_no_warning_the_guide_does_not_expect():
+    result = run_linkwise("validate")
+    warnings = [line for line in result.stdout.splitlines() if ": warning: " in line]
+    unexpected = [w for w in warnings if not any(re.search(p, w) for p in EXPECTED_WARNINGS)]
+    assert unexpected == []
+    assert result.stderr.strip() == f"0 errors, {len(warnings)} warning" + "s" * (
+        len(warnings) != 1
+    )
 
 
 def test_validate_reports_every_planted_error_with_file_and_line():

@@ -1,8 +1,13 @@
 """Every linkwise command run by hand works, or says in one sentence what to set."""
 
+import json
+import re
+import subprocess
+
 import pytest
 
 from app.cli import upgrade_database
+from tests.conftest import PROJECT_ROOT
 
 from .cli_helpers import run_linkwise
 
@@ -99,3 +104,27 @@ def test_make_runs_top_up_goes_on_without_learners_while_the_content_is_broken(d
     result = run_linkwise("seed-demo", "--learners", "5", "--top-up", env=broken)
     assert result.returncode == 0
     assert "No demo learners added: the content has errors" in result.stdout
+
+
+def test_make_run_installs_only_what_serving_needs():
+    # `make -n -B` prints every command a first `make run` would run, without running them.
+    planned = subprocess.run(
+        ["make", "-n", "-B", "run"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    pip = [line for line in planned if "pip install" in line and "--upgrade pip" not in line]
+    npm = [line for line in planned if line.startswith("npm ")]
+    assert pip == [".venv/bin/python -m pip install -qq -e ."]
+    assert len(npm) == 1 and "--omit=dev" in npm[0] and "--loglevel=error" in npm[0]
+
+
+def test_the_readme_names_the_node_version_the_served_packages_need():
+    lock = json.loads((PROJECT_ROOT / "package-lock.json").read_text())
+    served = {
+        name: package.get("engines", {}).get("node")
+        for name, package in lock["packages"].items()
+        if name and not package.get("dev")
+    }
+    assert served == {"node_modules/nhsuk-frontend": "^20.9.0 || ^22.11.0 || >= 24.11.0"}
+    lowest = re.match(r"\^(\d+\.\d+)", served["node_modules/nhsuk-frontend"]).group(1)
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    assert f"Node.js {lowest} or later" in readme

@@ -78,3 +78,18 @@ def test_validate_prints_paths_relative_to_the_project_even_inside_messages(tmp_
     # Run from another folder, files there are named from it and the course's from the project.
     elsewhere = run_linkwise("validate", quiz.name, cwd=tmp_path)
     assert elsewhere.stdout == result.stdout.replace(f"{quiz}", quiz.name)
+
+
+def test_import_gift_reports_each_error_at_the_source_line_and_writes_nothing(tmp_path):
+    from tests.domain.quiz_imports.test_gift_import import BROKEN
+
+    (tmp_path / "broken.gift").write_text(BROKEN)
+    target = tmp_path / "out" / "referral-routes-assessment.md"
+    result = run_linkwise("import-gift", "broken.gift", "-o", str(target), cwd=tmp_path)
+    assert result.returncode == 1
+    errors = [line.split(": error: ")[0] for line in result.stderr.splitlines() if "error:" in line]
+    assert errors == ["broken.gift:3", "broken.gift:7", "broken.gift:10", "broken.gift:12"]
+    assert result.stderr.rstrip().endswith("nothing was written")
+    assert "4 errors" in result.stderr
+    assert not target.exists() and not target.parent.exists()
+    assert result.stdout == ""

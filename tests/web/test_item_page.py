@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -29,6 +30,22 @@ def test_the_page_shows_each_question_with_its_figures_flags_and_place(app, trai
     assert "Facility of each question" in page and "<svg" in page
     assert "What to do:" in page and "Nobody picked" in page
     assert "Share of answers picking each option, question 1" in page
+
+
+def test_every_chart_says_what_it_shows_in_words_a_sighted_trainer_can_read(app, trainer):
+    # An SVG's <title> is read out by screen readers but shown to nobody else: the two
+    # bar charts under "Questions at a glance" need a visible caption to tell them apart.
+    with app.app_context():
+        add_attempts(HAND * 6, THREE)
+    page = trainer.get(f"/author/quizzes/{QUIZ}/items").text
+    captions = re.findall(r"<figcaption[^>]*>([^<]*)</figcaption>", page)
+    assert captions[:3] == [
+        "Attempts by score",
+        "Facility of each question",
+        "Discrimination of each question",
+    ]
+    assert "Share of answers picking each option, question 1" in captions
+    assert page.count("<figure") == len(captions)
 
 
 def test_the_filter_takes_first_attempts_and_dates_and_explains_bad_ones(app, trainer):
@@ -110,3 +127,47 @@ def test_the_page_shows_each_competencys_reliability_and_scores(app, trainer):
     assert "Attempts by score on SPLW-4.1" in page
     # SPLW-4.1 (rr-q22, rr-q23): the hand-worked 8/11 holds for six copies of the rows too.
     assert "0.73 (KR-20)" in page
+
+
+def test_an_earlier_wording_has_its_own_row_marked_earlier_version(app, trainer):
+    from dataclasses import replace
+
+    from app.content import catalogue
+    from app.domain.quizzes.versions import version_of
+    from app.services.item_stats import find_quiz
+
+    with app.app_context():
+        quiz = find_quiz(QUIZ, catalogue())
+        older = version_of(QUIZ, quiz.path, replace(quiz.question("rr-q22"), text="Older?"))
+        add_attempts(HAND * 6, THREE, versions={"rr-q22": older})
+    page = trainer.get(f"/author/quizzes/{QUIZ}/items").text
+    assert page.count('<strong class="nhsuk-tag nhsuk-tag--grey">Earlier version</strong>') == 1
+    line = question_place("rr-q22").rsplit(":", 1)[1]
+    assert f"<code>content/quizzes/{QUIZ}.md:{line} (earlier version)</code>" in page
+    assert "Older?" in page
+
+
+def test_right_answers_that_are_the_longest_choice_raise_the_quiz_flag(app, trainer, tmp_path):
+    import re as regex
+    import shutil
+
+    from app import content
+    from tests.conftest import PROJECT_ROOT
+
+    flag = r"he right answer is the longest choice in (\d+) of (\d+) single-choice questions"
+    assert not regex.search(flag, trainer.get(f"/author/quizzes/{QUIZ}/items").text)
+    # Lengthen every marked right choice (not True or False) of a copy of the quiz.
+    shutil.copytree(PROJECT_ROOT / "content", tmp_path / "content")
+    quiz = tmp_path / "content" / "quizzes" / f"{QUIZ}.md"
+    right = r"(?m)^(\*[a-z]\) (?!True$|False$).*)$"
+    longer = r"\1 - and this makes it by far the longest choice, so a guess would find it"
+    quiz.write_text(regex.sub(right, longer, quiz.read_text()))
+    loaded = content.load(tmp_path / "content", PROJECT_ROOT / "competencies")
+    assert not loaded.errors, loaded.errors
+    app.extensions["linkwise.catalogue"] = loaded.catalogue
+    page = trainer.get(f"/author/quizzes/{QUIZ}/items").text
+    found = regex.search(flag, page)
+    assert found, "no flag"
+    longest, counted = int(found.group(1)), int(found.group(2))
+    assert counted >= 10 and longest * 2 > counted
+    assert "Make the wrong choices as long and as careful as the right one" in page

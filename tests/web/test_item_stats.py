@@ -1,22 +1,27 @@
 """Item analysis from the database: hand-worked figures, an independent count, the filters."""
 
+import csv
 import itertools
 import math
 import random
 import statistics
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from app import db
+from app.content import catalogue
 from app.domain.item_report import Window
+from app.domain.quizzes.versions import version_of
 from app.models import Answer, Attempt
-from app.services.item_stats import item_report
+from app.services.item_stats import find_quiz, item_report
 from tests.web.item_data import QUIZ, add_attempts, add_learners, question_place
 
 THREE = ["rr-q22", "rr-q23", "rr-q24"]
 HAND = [[1, 1, 1], [1, 1, 0], [1, 0, 0], [0, 0, 0]]
+SYSTEM = "how-the-system-works-assessment"
 
 
 def by_id(report):
@@ -237,3 +242,70 @@ def test_item_stats_command_prints_competency_figures_and_csv(app, runner):
     assert lines[0].endswith("score_80-89,score_90-100")
     row = next(line for line in lines if line.startswith("SPLW-4.1,"))
     assert ",4,2,0.727,KR-20,1,0,0,0,0,1,0,0,0,2" in row
+
+
+def test_answers_to_an_earlier_wording_are_counted_apart_and_say_where_it_came_from(app):
+    # Six attempts saw an earlier wording of rr-q22 and all got it right; four saw today's
+    # (HAND): the two versions get their own rows and figures, today's first.
+    with app.app_context():
+        quiz = find_quiz(QUIZ, catalogue())
+        today = quiz.question("rr-q22")
+        older = version_of(QUIZ, quiz.path, replace(today, text="An older wording of it?"))
+        users = add_learners(10)
+        add_attempts(HAND, THREE, users=users[:4])
+        add_attempts([[1, 1, 0]] * 6, THREE, users=users[4:], versions={"rr-q22": older})
+        report = item_report(QUIZ)
+    assert report.attempts == 10
+    rows = [row for row in report.questions if row.question_id == "rr-q22"]
+    assert [(row.current, row.figures.answered) for row in rows] == [(True, 4), (False, 6)]
+    assert rows[0].figures.facility == 0.75 and rows[1].figures.facility == 1.0
+    assert rows[0].version == quiz.versions["rr-q22"].hash and rows[1].version == older.hash
+    assert rows[0].place == question_place("rr-q22")
+    line = question_place("rr-q22").rsplit(":", 1)[1]
+    assert rows[1].place == f"content/quizzes/{QUIZ}.md:{line} (earlier version)"
+    assert rows[1].text == "An older wording of it?"
+    # The other questions were the same for all ten attempts: one row each.
+    assert [row.figures.answered for row in report.questions if row.question_id == "rr-q23"] == [10]
+
+
+def test_option_shares_of_ordering_and_matching_questions_by_hand(app):
+    # Three of four learners order the four layers rightly and match all five examples;
+    # the fourth moves every step up one place and matches each example with the next
+    # one's part. So every step is in its place in 3 of 4 answers; each right pair is
+    # chosen 3 times in 4, each "next one's part" pair once, and every other pair never.
+    with app.app_context():
+        add_attempts([[1, 1], [1, 1], [1, 1], [0, 0]], ["hsw-q02", "hsw-q09"], quiz_id=SYSTEM)
+        rows = by_id(item_report(SYSTEM))
+    ordering = rows["hsw-q02"]
+    assert [(o.text, o.count, o.share) for o in ordering.options] == [
+        ("Core values and communication skills in place 1", 3, 0.75),
+        ("Engaging people in a person-centred conversation in place 2", 3, 0.75),
+        ("Enabling and supporting people, for example through health coaching in place 3", 3, 0.75),
+        ("Applying the six components of personalised care in place 4", 3, 0.75),
+    ]
+    matching = rows["hsw-q09"]
+    assert len(matching.options) == 5 * 6  # five examples, each with six parts to pick from
+    right = [o for o in matching.options if o.right]
+    assert len(right) == 5 and {(o.count, o.share) for o in right} == {(3, 0.75)}
+    parts = [
+        "Shared decision making",
+        "Personal health budgets",
+        "Supported self-management",
+        "Social prescribing and community-based support",
+        "Choice",
+    ]
+    once = {o.text.split(" \u2192 ")[1] for o in matching.options if o.count == 1}
+    assert len([o for o in matching.options if o.count == 1]) == 5
+    assert once == set(parts)
+    assert sum(o.count for o in matching.options) == 4 * 5
+    assert all(o.share == 0.25 for o in matching.options if o.count == 1)
+
+
+def test_a_negative_figure_reaches_the_csv_as_a_number_not_as_text(app, runner):
+    # rr-q22 is right only for the two weakest attempts: the rest scores 2, 2, 0, 0 against
+    # its 0, 0, 1, 1, a correlation of -1, and the upper-lower index is 0 - 1 = -1.
+    with app.app_context():
+        add_attempts([[0, 1, 1], [0, 1, 1], [1, 0, 0], [1, 0, 0]], THREE)
+    sheet = runner.invoke(args=["item-stats", QUIZ, "--csv"])
+    row = next(csv.reader(line for line in sheet.output.splitlines() if line.startswith("rr-q22")))
+    assert row[5:8] == ["0.500", "-1.000", "-1.000"]

@@ -175,3 +175,40 @@ def test_answers_too_long_for_the_session_are_refused_with_a_message(app, traine
     assert "in a preview, give a shorter answer" in sent.text
     with trainer.session_transaction() as state:
         assert len(str(state["preview"])) < 3000
+
+
+def test_a_partly_right_answer_shows_its_points_rounded_as_a_learner_reads_them(app, trainer):
+    base = f"/author/quizzes/{QUIZ}"
+    post_form(trainer, f"{base}/preview", {}, page=f"{base}/bank")
+    questions = drawn(app, trainer, QUIZ)
+    data = answers(questions, right=True)
+    # Tick one of the three right choices of a multiple-answer question asked every time.
+    ticks = next(q for q in questions if q.type_name == "multiple-answers")
+    right = ticks.example_answer(True)
+    assert len(right) == 3 and ticks.points == 1
+    data.update(answer_fields(ticks, right=True))
+    data[f"q.{ticks.id}"] = right[0]
+    done = post_form(trainer, f"{base}/preview/answers", data, page=f"{base}/preview")
+    result = trainer.get(done.location).text
+    assert "<strong>Partly correct</strong> (0.33 of 1 point)" in result
+    assert "0.333333" not in result
+    # The score panel rounds the same way: 13 right and a third of a point.
+    assert "(13.33 of 14 points)" in result
+
+
+def test_the_bank_shows_titles_choice_feedback_competencies_and_each_pools_draw(trainer):
+    page = trainer.get(f"/author/quizzes/{QUIZ}/bank").text
+    first = page[page.index('id="bank-rr-q22"') :]
+    first = first[: first.index("</section>")]
+    assert ">Question 1: A council officer refers</h3>" in first
+    assert "rr-q22 · single choice · 1 point · outcomes 1" in first
+    # Each choice with whether it is right and the feedback written under it, or none.
+    assert "The council can refer directly; sending him to his GP adds a step" in first
+    assert first.count("Wrong") == 3 and first.count(">Right</strong>") == 1
+    assert "None written" in first
+    assert "Competencies: SPLW-4.1 Knowing the referral routes, REF-2.1 Using the local route" in (
+        first
+    )
+    # The two pools, with how many each attempt draws from how many.
+    assert "Pool: 1 of 4 questions drawn, 1 point each" in page
+    assert "Pool: 1 of 3 questions drawn, 1 point each" in page

@@ -1,0 +1,72 @@
+"""The guide's worked examples of both importers do what the guide says, word for word.
+
+Each example is read from docs/authoring.md itself: its source file, the commands with
+what they print, and the quiz file written; the commands are run in a fresh folder.
+"""
+
+import re
+from pathlib import Path
+
+from tests.conftest import PROJECT_ROOT
+
+from .cli_helpers import run_linkwise
+
+GUIDE = PROJECT_ROOT / "docs" / "authoring.md"
+
+
+def blocks(heading: str) -> list[str]:
+    """Return the fenced blocks of the guide's section under this heading, in order."""
+    text = GUIDE.read_text("utf-8")
+    start = text.index(f"\n{heading}\n")
+    end = text.find("\n### ", start + 1)
+    section = text[start : end if end != -1 else len(text)]
+    return re.findall(r"\n```[a-z]*\n(.*?)\n```", section, flags=re.S)
+
+
+def words(text: str) -> str:
+    """Return text with its line breaks and runs of spaces as single spaces."""
+    return " ".join(text.split())
+
+
+def replay(transcript: str, folder: Path) -> None:
+    """Run each `$ linkwise ...` line of a transcript in folder; check what it prints."""
+    runs = re.split(r"^\$ linkwise ", transcript, flags=re.M)[1:]
+    assert runs, transcript
+    for run in runs:
+        command, _, expected = run.partition("\n")
+        result = run_linkwise(*command.split(), cwd=folder)
+        assert words(result.stdout + result.stderr) == words(expected), command
+        assert result.returncode == (1 if " error: " in expected else 0), command
+
+
+def test_the_text2qti_example_reports_its_error_then_writes_the_quiz_shown(tmp_path):
+    usage, source, first, second, written = blocks(
+        "### Bringing in a text2qti quiz: `linkwise import-text2qti`"
+    )
+    assert usage.startswith("linkwise import-text2qti FILE")
+    (tmp_path / "referral-quiz.txt").write_text(source + "\n")
+    replay(first, tmp_path)
+    assert not (tmp_path / "drafts").exists()
+    unmarked = "\nb)  Contact the link worker service himself\n"
+    assert unmarked in source
+    marked = source.replace(unmarked, "\n*b) Contact the link worker service himself\n")
+    (tmp_path / "referral-quiz.txt").write_text(marked + "\n")
+    replay(second, tmp_path)
+    assert (tmp_path / "drafts" / "referral-routes-check-3.md").read_text() == written + "\n"
+
+
+def test_the_gift_example_warns_at_its_lines_and_writes_the_quiz_shown(tmp_path):
+    usage, source, run, written = blocks(
+        "### Bringing in a Moodle question bank: `linkwise import-gift`"
+    )
+    assert usage.startswith("linkwise import-gift FILE")
+    (tmp_path / "system-bank.gift").write_text(source + "\n")
+    replay(run, tmp_path)
+    quiz = tmp_path / "drafts" / "how-the-system-works-assessment.md"
+    assert quiz.read_text() == written + "\n"
+    # What the guide says validate then asks for: both lines, for each of the 3 questions.
+    checked = run_linkwise("validate", "drafts/how-the-system-works-assessment.md", cwd=tmp_path)
+    errors = [line for line in checked.stdout.splitlines() if ": error: " in line]
+    assert len(errors) == 6 and checked.returncode == 1
+    assert sum("has no Competencies" in e for e in errors) == 3
+    assert sum("has no Outcomes" in e for e in errors) == 3
