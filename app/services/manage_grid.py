@@ -67,18 +67,21 @@ class Grid:
         return page_numbers(self.page, self.pages)
 
 
-def standing_condition(name: str, now: datetime):
-    """Return the SQL condition for stored ratings in this standing at `now`."""
-    alive = or_(CompetencyLevel.met_until.is_(None), CompetencyLevel.met_until > now)
+def standing_condition(name: str, now: datetime, rating=CompetencyLevel):
+    """Return the SQL condition for stored ratings in this standing at `now`.
+
+    `rating` names the columns: the table's, or a subquery's of the same names.
+    """
+    alive = or_(rating.met_until.is_(None), rating.met_until > now)
     if name == MET:
-        due = or_(CompetencyLevel.due_from.is_(None), CompetencyLevel.due_from > now)
-        return and_(CompetencyLevel.met.is_(True), alive, due)
+        due = or_(rating.due_from.is_(None), rating.due_from > now)
+        return and_(rating.met.is_(True), alive, due)
     if name == DUE_SOON:
-        return and_(CompetencyLevel.met.is_(True), alive, CompetencyLevel.due_from <= now)
+        return and_(rating.met.is_(True), alive, rating.due_from <= now)
     if name == EXPIRED:
-        lapsed = and_(CompetencyLevel.met.is_(True), CompetencyLevel.met_until <= now)
-        return or_(CompetencyLevel.expired.is_(True), lapsed)
-    return CompetencyLevel.practice == AWAITING
+        lapsed = and_(rating.met.is_(True), rating.met_until <= now)
+        return or_(rating.expired.is_(True), lapsed)
+    return rating.practice == AWAITING
 
 
 def framework_shown(
