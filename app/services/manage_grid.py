@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import partial
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, func, or_, select
 
 from app import db
 from app.domain.competencies import AWAITING, DUE_SOON, EXPIRED, MET, standing
@@ -22,12 +22,12 @@ from app.domain.content import Catalogue
 from app.domain.frameworks import Framework
 from app.domain.paging import asked, clamp, like_pattern, page_numbers
 from app.models import CompetencyLevel, User, utcnow
-from app.services import dashboard_counts, tagged_rows
+from app.services import dashboard_counts, grid_paging, tagged_rows
+from app.services.grid_paging import PER_PAGE
 from app.services.ratings import aware
 from app.services.tagged_rows import branch
 from app.services.teams import Scope, as_scope, in_scope
 
-PER_PAGE = 25
 SORTS = ("name", "-name", "competent")
 AWAITING_FILTER = "awaiting"
 FILTERS = {
@@ -215,10 +215,10 @@ def planned(
             .group_by(CompetencyLevel.user_id)
             .cte("met")
         )
-        paging = partial(_by_competence, where, met)
+        paging = partial(grid_paging.by_competence, where, met)
     else:
         order = (User.full_name.desc() if sort == "-name" else User.full_name, User.id)
-        paging = partial(_paged, query, order, where)
+        paging = partial(grid_paging.paged, query, order, where)
     return Planned(framework, codes, tuple(where), filters, asked(page), paging, now)
 
 
@@ -291,71 +291,6 @@ class Learner(NamedTuple):
     full_name: str
     email: str
     profession: str | None
-
-
-def _paged(query, order, where: list, page: int):
-    # The page of learners, numbered, with the count of all the filters select. The count
-    # is a subquery of its own (read from an index), not a window over the learners: that
-    # window read every learner before the first row, where in name order the index hands
-    # the page over at once.
-    total = select(func.count(User.id)).where(*where).correlate(None).scalar_subquery()
-    return (
-        query.add_columns(
-            total.label("total"),
-            func.row_number().over(order_by=order).label("position"),
-        )
-        .order_by(*order)
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
-        .subquery()
-    )
-
-
-def _by_competence(where: list, met, page: int):
-    # Most competencies met first, then by name: learners with some met (from the partial
-    # index of ratings in a standing) sorted among themselves, then those with none in
-    # name order straight from the name index, each part cut to the page before the two
-    # are put together. Sorting every learner by a count took most of a second at 100,000.
-    start = (page - 1) * PER_PAGE
-    person = (User.id, User.full_name)  # the rest once the page is known: the name index
-    some = (  # has only these (and the profession), so it is read without the table
-        select(*person, met.c.n, literal(0).label("part"))
-        .join(met, met.c.user_id == User.id)
-        .where(*where)
-        .order_by(met.c.n.desc(), User.full_name, User.id)
-        .limit(PER_PAGE)
-        .offset(start)
-        .subquery()
-    )
-    with_some = (
-        select(func.count()).select_from(met).join(User, User.id == met.c.user_id).where(*where)
-    ).scalar_subquery()
-    skipped = start - with_some
-    none = (
-        select(*person, literal(0).label("n"), literal(1).label("part"))
-        .where(*where, User.id.not_in(select(met.c.user_id)))
-        .order_by(User.full_name, User.id)
-        .limit(PER_PAGE)
-        .offset(case((skipped > 0, skipped), else_=0))
-        .subquery()
-    )
-    both = union_all(select(some), select(none)).subquery()
-    order = (both.c.part, both.c.n.desc(), both.c.full_name, both.c.id)
-    total = select(func.count(User.id)).where(*where).correlate(None).scalar_subquery()
-    return (
-        select(
-            both.c.id,
-            both.c.full_name,
-            User.email,
-            User.profession,
-            total.label("total"),
-            func.row_number().over(order_by=order).label("position"),
-        )
-        .join(User, User.id == both.c.id)
-        .order_by(*order)
-        .limit(PER_PAGE)
-        .subquery()
-    )
 
 
 def _learners_of(scope: Scope | int):
