@@ -1,8 +1,10 @@
 """What each page that only reads costs the database, counted in statements on both databases.
 
-The target is two: the signed-in user, then the page's own data. Every read page meets it
-(a manager's pages read the manager's scope with the user, and the learner page records
-the visit in the statement that reads it). The bench measures time; these tests never do.
+The target is two: the signed-in user, then the page's own data. The pages of `pages` meet
+it (a manager's pages read the manager's scope with the user, and the learner page records
+the visit in the statement that reads it); the rest (`more_pages`) are held to two, or to
+their count today in NOT_YET until they are brought down. The bench measures time; these
+tests never do.
 """
 
 import pytest
@@ -11,6 +13,7 @@ from sqlalchemy import event, func, select
 from app import db
 from app.content import catalogue
 from app.models import Attempt, AuditEvent
+from app.models_teams import Team
 from app.services import credentials, learning
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.web.journeys import pass_module, user_id
@@ -73,6 +76,73 @@ def pages(world) -> list[tuple[str, str, str]]:
         ("trainer's learner", "trainer", f"/author/learners/{learner}"),
         ("audit log", "admin", "/admin/audit"),
     ]
+
+
+# Read pages not yet at the target, held to their count today (a ceiling, never to be
+# raised): the next ones to bring down. The manager's pages among them no longer read the
+# scope on their own (one statement fewer each).
+NOT_YET = {
+    # The attempt twice (the owner's check, then the view), completions, answers.
+    "graded attempt": 5,
+    # Assignments, then the teams.
+    "manager assignments": 3,
+    # Teams, renewal periods, the matrix, its learners, the matrix again, teams again.
+    "manager compliance": 7,
+    # Teams with their counts, then the leavers.
+    "manager teams": 3,
+    # The team, then its members.
+    "manager team": 3,
+    # The account, the visit's audit event, the learner's team.
+    "manager remove learner": 4,
+    # Team managers, the organisation's managers, the teams.
+    "manager managers": 4,
+    # Attempts by score, question versions, answers.
+    "trainer items": 4,
+}
+
+
+def more_pages(app, world, runner) -> list[tuple[str, str, str]]:
+    """Return (name, role, path) for the other pages that only read, a team made first."""
+    module, learner = world["module"], world["learner"]
+    made = runner.invoke(args=["create-team", "Riverside PCN", "Elm", "--join-code", "ELM11111"])
+    assert made.exit_code == 0, made.output
+    with app.app_context():
+        team = db.session().scalar(select(Team.id))
+        attempt = db.session().scalar(select(Attempt.id))
+    quiz = module.assessment.id
+    return [
+        ("privacy", "learner", "/privacy"),
+        ("cookies", "learner", "/cookies"),
+        ("accessibility", "learner", "/accessibility"),
+        ("account details", "learner", "/account/details"),
+        ("account email", "learner", "/account/email"),
+        ("account organisation", "learner", "/account/organisation"),
+        ("account delete", "learner", "/account/delete"),
+        ("my team", "learner", "/my/team"),
+        ("graded attempt", "learner", f"/modules/{module.slug}/quiz/attempts/{attempt}/"),
+        ("issuer profile", "learner", "/credentials/issuer"),
+        ("achievement", "learner", f"/credentials/achievements/{module.slug}"),
+        ("credential check", "learner", "/credentials/check"),
+        ("manager assignments", "manager", "/manage/assignments"),
+        ("manager compliance", "manager", "/manage/compliance"),
+        ("manager teams", "manager", "/manage/teams"),
+        ("manager team", "manager", f"/manage/teams/{team}"),
+        ("manager remove learner", "manager", f"/manage/learners/{learner}/remove"),
+        ("manager managers", "manager", "/manage/managers"),
+        ("trainer quizzes", "trainer", "/author/quizzes"),
+        ("trainer items", "trainer", f"/author/quizzes/{quiz}/items"),
+        ("trainer bank", "trainer", f"/author/quizzes/{quiz}/bank"),
+        ("admin credentials", "admin", "/admin/credentials/"),
+    ]
+
+
+def test_the_other_read_pages_are_held_to_two_statements_or_their_count_today(app, world, runner):
+    for name, role, path in more_pages(app, world, runner):
+        with statements(app) as run:
+            response = world["clients"][role].get(path)
+        assert response.status_code == 200, (name, path, response.status_code)
+        limit = NOT_YET.get(name, TARGET)
+        assert len(run) <= limit, (name, len(run), [" ".join(s.split())[:150] for s in run])
 
 
 def costs(app, world) -> dict[str, tuple[int, list[str]]]:
