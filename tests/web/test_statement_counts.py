@@ -96,8 +96,8 @@ NOT_YET = {
     "manager remove learner": 4,
     # Team managers, the organisation's managers, the teams.
     "manager managers": 4,
-    # Attempts by score, question versions, answers.
-    "trainer items": 4,
+    # Attempts by score, question versions, answers; on PostgreSQL first SET LOCAL jit = off.
+    "trainer items": {"sqlite": 4, "postgresql": 5},
 }
 
 
@@ -137,12 +137,16 @@ def more_pages(app, world, runner) -> list[tuple[str, str, str]]:
 
 
 def test_the_other_read_pages_are_held_to_two_statements_or_their_count_today(app, world, runner):
+    dialect, over = app.extensions["linkwise.engine"].dialect.name, []
     for name, role, path in more_pages(app, world, runner):
         with statements(app) as run:
             response = world["clients"][role].get(path)
         assert response.status_code == 200, (name, path, response.status_code)
         limit = NOT_YET.get(name, TARGET)
-        assert len(run) <= limit, (name, len(run), [" ".join(s.split())[:150] for s in run])
+        limit = limit[dialect] if isinstance(limit, dict) else limit
+        if len(run) > limit:
+            over.append((name, len(run), [" ".join(s.split())[:150] for s in run]))
+    assert not over, over
 
 
 def costs(app, world) -> dict[str, tuple[int, list[str]]]:
