@@ -13,6 +13,10 @@ login_manager = LoginManager()
 # Pages that read the learner's completions of the module named in their URL: the user
 # and those completions are read in one statement (one round trip on PostgreSQL).
 READ_WITH_COMPLETIONS = frozenset({"learn.screen"})
+# A manager's pages read whom the manager sees with the user; the dashboard also the
+# commonest profession among them (the framework its grid shows by default).
+MANAGER_PAGES = "manage"
+READ_WITH_COMMONEST = frozenset({"manage.dashboard"})
 
 
 class SignedInUser(UserMixin):
@@ -64,7 +68,9 @@ def _load_user(cookie_value: str):
     if not user_id.isdigit() or not token or int(user_id) > MAX_ID:
         return None
     try:
-        row = accounts.load_signed_in_user(int(user_id), token, completions_in=_module_read())
+        row = accounts.load_signed_in_user(
+            int(user_id), token, completions_in=_module_read(), manager_reads=_manager_reads()
+        )
     except Exception:
         stop_user_lookups()  # once is enough: the error page must not try again
         raise
@@ -81,3 +87,12 @@ def _module_read() -> str | None:
         return None
     slug = request.view_args.get("module_slug", "")
     return slug if catalogue().module(slug) is not None else None
+
+
+def _manager_reads() -> str | None:
+    """What a manager's page reads with the signed-in user, if this request is one."""
+    if request.blueprint != MANAGER_PAGES:
+        return None
+    if request.endpoint in READ_WITH_COMMONEST and request.method == "GET":
+        return accounts.SCOPE_AND_COMMONEST
+    return accounts.SCOPE

@@ -20,7 +20,7 @@ from app.domain.accounts import (
 )
 from app.models import Completion, Organisation, User, utcnow
 from app.models_practice import Supervisor
-from app.services import audit, learning
+from app.services import audit, dashboard_counts, learning, teams
 
 
 @cache
@@ -142,15 +142,44 @@ _SIGNED_IN_USER_AND_COMPLETIONS = {
 }
 
 
-def load_signed_in_user(user_id: int, session_token: str, *, completions_in: str | None = None):
+# A manager's pages need whom the manager sees (their scope) and the dashboard the
+# commonest profession among them: read in the same statement (two statements fewer).
+def _with_scope(json_array, commonest: bool):
+    columns = [*SIGNED_IN_COLUMNS, *teams.scope_columns(json_array)]
+    if commonest:
+        columns.append(dashboard_counts.commonest_profession_column())
+    return select(*columns).where(User.id == bindparam("user_id"))
+
+
+_SIGNED_IN_MANAGER = {
+    (dialect, commonest): _with_scope(json_array, commonest)
+    for dialect, json_array in (("postgresql", func.json_agg), ("sqlite", func.json_group_array))
+    for commonest in (False, True)
+}
+SCOPE, SCOPE_AND_COMMONEST = "scope", "scope and commonest profession"
+
+
+def load_signed_in_user(
+    user_id: int,
+    session_token: str,
+    *,
+    completions_in: str | None = None,
+    manager_reads: str | None = None,
+):
     """Return the signed-in user's row while the session token in their cookie is current.
 
     Every page asks for this, so it reads plain columns rather than building an ORM object.
     With `completions_in` (a module's slug), the same statement reads the user's
     completions in that module, which `learning.completed_keys` then finds for this request.
+    With `manager_reads` (SCOPE, SCOPE_AND_COMMONEST), it reads the manager's scope (and
+    the commonest profession they see), which `teams.scope_of` (and the grid) then find.
     """
     reader = db.reader()
-    if completions_in is None:
+    commonest = manager_reads == SCOPE_AND_COMMONEST
+    if manager_reads is not None:
+        statement = _SIGNED_IN_MANAGER[reader.dialect.name, commonest]
+        row = reader.execute(statement, {"user_id": user_id}).one_or_none()
+    elif completions_in is None:
         row = reader.execute(_SIGNED_IN_USER, {"user_id": user_id}).one_or_none()
     else:
         statement = _SIGNED_IN_USER_AND_COMPLETIONS[reader.dialect.name]
@@ -159,12 +188,23 @@ def load_signed_in_user(user_id: int, session_token: str, *, completions_in: str
         ).one_or_none()
     if row is None or not secrets.compare_digest(row.session_token, session_token):
         return None
+    if manager_reads is not None:
+        _remember_scope(row, commonest)
     if completions_in is not None:
         completed = row.completed
         if isinstance(completed, str):  # SQLite's JSON is text; psycopg parses PostgreSQL's
             completed = json.loads(completed)
         learning.remember_completed(user_id, completions_in, frozenset(completed or ()))
     return row
+
+
+def _remember_scope(row, commonest: bool) -> None:
+    managed = row.managed_teams
+    if isinstance(managed, str):  # SQLite's JSON is text; psycopg parses PostgreSQL's
+        managed = json.loads(managed)
+    scope = teams.remember_scope(row.id, row.organisation_id, row.organisation_name, managed)
+    if commonest and scope is not None:
+        dashboard_counts.remember_commonest(scope, row.commonest_profession)
 
 
 def account(user_id: int) -> User:

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Insert, func, insert, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app import db
 from app.domain.paging import asked
-from app.models import AuditEvent, User
+from app.models import AuditEvent, User, utcnow
 from app.services import tagged_rows
 from app.services.tagged_rows import branch
 
@@ -46,6 +46,24 @@ def record(
             via=via,
             detail=detail,
         )
+    )
+
+
+def recorded_where(kind: str, subject, *where, actor_id: int) -> Insert:
+    """Return INSERT ... SELECT of a web event about each `subject` (a column) that `where`
+    selects: an event recorded by the statement that finds its subject (see
+    `tagged_rows.read_writing`), so no statement of its own."""
+    event = AuditEvent.__table__.c
+    found = select(
+        literal(utcnow(), event.occurred_at.type),
+        literal(kind[:40], event.kind.type),
+        literal(actor_id, event.actor_id.type),
+        subject,
+        literal("web", event.via.type),
+        literal({}, event.detail.type),
+    ).where(*where)
+    return insert(AuditEvent).from_select(
+        ["occurred_at", "kind", "actor_id", "subject_id", "via", "detail"], found
     )
 
 

@@ -10,13 +10,14 @@ folds an organisation's rows into one per key (nightly, and after recompute-leve
 
 from collections import defaultdict
 
-from sqlalchemy import Connection, String, column, delete, func, insert, select, table
+from sqlalchemy import Connection, String, column, delete, exists, func, insert, or_, select, table
 
+from app import db
 from app.models import User
 from app.models_counts import DashboardCountChange
 from app.models_teams import TeamMember
 from app.services.tagged_rows import branch
-from app.services.teams import Scope
+from app.services.teams import Scope, managed_by_user
 
 KEY = ("organisation_id", "team_id", "profession", "kind", "key", "value")
 LEARNER, LEVEL, PASSED = "learner", "level", "passed"
@@ -58,6 +59,39 @@ def learners_by_profession(scope: Scope):
     if not scope.whole_organisation:
         query = query.where(row.team_id.in_(scope.team_ids))
     return query.group_by(row.profession).having(total > 0).order_by(total.desc(), row.profession)
+
+
+def commonest_profession_column():
+    """Return the column that reads, with the signed-in manager, the commonest profession
+    among the learners they see (as `learners_by_profession`, the scope worked out in SQL)."""
+    row = DashboardCountChange
+    total = func.sum(row.change)
+    managed = managed_by_user()
+    return (
+        select(row.profession)
+        .where(
+            row.organisation_id == User.organisation_id,
+            row.kind == LEARNER,
+            or_(~exists(managed), row.team_id.in_(managed)),
+        )
+        .group_by(row.profession)
+        .having(total > 0)
+        .order_by(total.desc(), row.profession)
+        .limit(1)
+        .scalar_subquery()
+        .label("commonest_profession")
+    )
+
+
+def remember_commonest(scope: Scope, profession: str | None) -> None:
+    """Keep the commonest profession read with the signed-in manager for this request."""
+    db.remember_read(("commonest_profession", scope), profession or "")
+
+
+def commonest_read_earlier(scope: Scope) -> str | None:
+    """Return the commonest profession read with the signed-in manager ("" for none), or
+    None when this request did not read it."""
+    return db.read_earlier(("commonest_profession", scope))
 
 
 def recount(organisation_id: int | None = None):

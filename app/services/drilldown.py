@@ -1,5 +1,6 @@
 """What a manager reads about one learner, in one statement: the person, team, assignments,
-modules, attempts, CPD, quiz standings and competency profile; the visit is audit-logged.
+modules, attempts, CPD, quiz standings and competency profile; the visit is audit-logged by
+the same statement.
 """
 
 from collections import defaultdict
@@ -10,7 +11,7 @@ from app import db
 from app.domain import assignments as rules
 from app.domain.content import Catalogue
 from app.domain.learning_record import LearningRecord
-from app.models import utcnow
+from app.models import User, utcnow
 from app.services import (
     assignments,
     attainment,
@@ -72,12 +73,15 @@ def learner_page(
 ) -> LearnerPage | None:
     """Return the learner's page if they are within the manager's scope, else None; logged."""
     person_in_scope = learner_rows.PERSON.where(in_scope(scope))
-    found = tagged_rows.read((person_in_scope, *PAGE_ROWS), user_id=user_id)
+    # The visit is recorded by the statement that reads the page, when it finds the person.
+    viewed = audit.recorded_where(
+        "learner.viewed", User.id, User.id == user_id, in_scope(scope), actor_id=viewer_id
+    )
+    found = tagged_rows.read_writing((person_in_scope, *PAGE_ROWS), viewed, user_id=user_id)
     person = learner_rows.person_of(found)
     if person is None:
         return None
     session, now = db.session(), utcnow()
-    audit.record(session, "learner.viewed", actor_id=viewer_id, subject_id=person.id)
     session.commit()
     return LearnerPage(
         person,

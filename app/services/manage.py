@@ -22,7 +22,7 @@ from app.domain.content import Catalogue, quiz_key
 from app.domain.spreadsheet import csv_chunks, csv_text
 from app.models import CompetencyLevel, Completion, Organisation, User, utcnow
 from app.models_counts import DashboardCountChange
-from app.services import audit, dashboard_counts, tagged_rows
+from app.services import audit, dashboard_counts, manage_grid, tagged_rows
 from app.services.manage_export import copied
 from app.services.manage_grid import (  # the grid's names, for the views and tests
     FILTERS,
@@ -60,54 +60,91 @@ def summary(scope: Scope | int, catalogue: Catalogue, framework=None, shown=None
     With the grid `shown`, every figure counts the learners its filters select (its total
     reused).
     """
-    session = db.session()
     scope = as_scope(scope)
-    organisation_id = scope.organisation_id
-    # The scope read the organisation's name with the manager's teams; else ask for it.
-    organisation = scope.organisation_name or session.scalar(
-        select(Organisation.name).where(Organisation.id == organisation_id)
-    )
     if shown is not None:
-        who, learners = list(shown.where), shown.total
+        branches = _summary_branches(scope, catalogue, shown)
+        learners = applicable = shown.total
     else:
-        who = [in_scope(scope)]
-        learners = session.scalar(select(func.count(User.id)).where(*who))
-    quiz_keys = {quiz_key(m.assessment.id): m.slug for m in catalogue.modules if m.assessment}
-    month = year_month(Completion.completed_at)
-    # Passing a module's quiz completes it: counted by module and by month.
-    passes = (
-        branch("passed", text=(Completion.item_key, month), number=(func.count(),))
-        .join(User, User.id == Completion.user_id)
-        .where(*who, Completion.item_key.in_(quiz_keys))
-        .group_by(Completion.item_key, month)
+        branches, (learners, applicable) = _counted_branches(scope, catalogue, framework)
+    return _summary_from(scope, catalogue, tagged_rows.read(branches), learners, applicable)
+
+
+def dashboard(
+    scope: Scope | int, catalogue: Catalogue, filters: Filters, *, page: int = 1, sort="name"
+) -> tuple[Grid, Summary]:
+    """Return the grid's page and the summary of the learners its filters select, read in
+    one statement (two more past the last page)."""
+    scope = as_scope(scope)
+    plan = manage_grid.planned(scope, catalogue, filters, page=page, sort=sort)
+    found = tagged_rows.read(
+        (manage_grid.page_branch(plan), *_summary_branches(scope, catalogue, plan))
     )
-    counted = branch(
-        "level",
-        text=(CompetencyLevel.competency_code, CompetencyLevel.level),
-        number=(func.count(),),
-    ).where(CompetencyLevel.organisation_id == organisation_id)
-    applicable = learners
-    kept = _kept_professions(shown) if shown is not None else False
+    shown = manage_grid.grid_from(plan, found)
+    return shown, _summary_from(scope, catalogue, found, shown.total, shown.total)
+
+
+def _quiz_keys(catalogue: Catalogue) -> dict[str, str]:
+    return {quiz_key(m.assessment.id): m.slug for m in catalogue.modules if m.assessment}
+
+
+def _summary_branches(scope: Scope, catalogue: Catalogue, shown) -> tuple:
+    # The passes and levels of the learners a grid (read or planned) selects.
+    quiz_keys, kept = _quiz_keys(catalogue), _kept_professions(shown)
     if kept is not False:
         # The counts kept as ratings and passes change: sums over a few rows, not millions
         # of ratings and completions counted.
         passes = dashboard_counts.counted(dashboard_counts.PASSED, scope, kept).where(
             DashboardCountChange.key.in_(quiz_keys)
         )
-        counted = dashboard_counts.counted(dashboard_counts.LEVEL, scope, kept)
-    elif shown is not None:
-        # A join: as `user_id IN (the learners)` with the codes, PostgreSQL looped (seconds).
-        counted = counted.join(User, User.id == CompetencyLevel.user_id).where(*who)
-    elif framework is not None and framework.applies_to:
+        return passes, dashboard_counts.counted(dashboard_counts.LEVEL, scope, kept)
+    who = list(shown.where)
+    # A join: as `user_id IN (the learners)` with the codes, PostgreSQL looped (seconds).
+    counted = _levels(scope).join(User, User.id == CompetencyLevel.user_id).where(*who)
+    return _passes(who, quiz_keys), _by_level(counted)
+
+
+def _counted_branches(scope: Scope, catalogue: Catalogue, framework) -> tuple:
+    # The passes and levels of the learners in scope (or the framework's), counted, with
+    # how many learners there are and how many the framework applies to.
+    session = db.session()
+    who = [in_scope(scope)]
+    learners = session.scalar(select(func.count(User.id)).where(*who))
+    applicable, counted = learners, _levels(scope)
+    if framework is not None and framework.applies_to:
         who = learners_where(scope, framework)
         applicable = session.scalar(select(func.count(User.id)).where(*who))
         counted = counted.where(CompetencyLevel.user_id.in_(select(User.id).where(*who)))
     elif not scope.whole_organisation:
         counted = counted.where(CompetencyLevel.user_id.in_(select(User.id).where(in_scope(scope))))
-    # Both counts in one statement.
-    if kept is False:
-        counted = counted.group_by(CompetencyLevel.competency_code, CompetencyLevel.level)
-    found = tagged_rows.read((passes, counted))
+    passes = _passes([in_scope(scope)], _quiz_keys(catalogue))
+    return (passes, _by_level(counted)), (learners, applicable)
+
+
+def _passes(who: list, quiz_keys: dict[str, str]):
+    # Passing a module's quiz completes it: counted by module and by month.
+    month = year_month(Completion.completed_at)
+    return (
+        branch("passed", text=(Completion.item_key, month), number=(func.count(),))
+        .join(User, User.id == Completion.user_id)
+        .where(*who, Completion.item_key.in_(quiz_keys))
+        .group_by(Completion.item_key, month)
+    )
+
+
+def _levels(scope: Scope):
+    return branch(
+        "level",
+        text=(CompetencyLevel.competency_code, CompetencyLevel.level),
+        number=(func.count(),),
+    ).where(CompetencyLevel.organisation_id == scope.organisation_id)
+
+
+def _by_level(counted):
+    return counted.group_by(CompetencyLevel.competency_code, CompetencyLevel.level)
+
+
+def _summary_from(scope: Scope, catalogue: Catalogue, found, learners: int, applicable: int):
+    quiz_keys = _quiz_keys(catalogue)
     completed = dict.fromkeys((m.slug for m in catalogue.modules), 0)
     by_month: dict[str, int] = defaultdict(int)
     for row in found.get("passed", ()):
@@ -117,6 +154,10 @@ def summary(scope: Scope | int, catalogue: Catalogue, framework=None, shown=None
     levels: dict[str, dict[str, int]] = defaultdict(dict)
     for row in found.get("level", ()):
         levels[row.text[0]][row.text[1]] = row.number[0]
+    # The scope read the organisation's name with the manager's teams; else ask for it.
+    organisation = scope.organisation_name or db.session().scalar(
+        select(Organisation.name).where(Organisation.id == scope.organisation_id)
+    )
     return Summary(
         organisation, learners, completed, dict(levels), sorted(by_month.items()), applicable
     )

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     Numeric,
     String,
+    bindparam,
     case,
     column,
     func,
@@ -39,12 +40,13 @@ from app.domain.competencies import (
     NOT_STARTED,
     STANDING_NAMES,
 )
-from app.domain.spreadsheet import FORMULA_STARTS
+from app.domain.spreadsheet import FORMULA_STARTS, safe_cell
 from app.models import CompetencyLevel, User
 from app.services.manage_grid import FILTERS, standing_condition
 from app.services.sqlfunctions import iso_date
 
 LEARNERS_A_COPY = 500
+PAGE = "learners"  # the parameter that names a page's learners, in name order
 
 
 def copied(
@@ -68,6 +70,10 @@ def copied(
     if not wanted:
         return
     cursor = session.connection().connection.driver_connection.cursor()
+    # Built and compiled once: only the page's learners change from one COPY to the next
+    # (compiling it for every page cost more than the rest of the Python side).
+    sql, parameters = _compiled(session, _query(who, wanted, standing_filter, now))
+    copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
     buffer, size, after = [], 0, None
     while True:
         page = select(User.full_name, User.id).where(*who).order_by(User.full_name, User.id)
@@ -76,9 +82,8 @@ def copied(
         learners = session.execute(page.limit(LEARNERS_A_COPY)).all()
         if not learners:
             break
-        query = _query(who, wanted, standing_filter, now, [learner.id for learner in learners])
-        sql, parameters = _compiled(session, query)
-        with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", parameters) as copy:
+        parameters[PAGE] = [learner.id for learner in learners]
+        with cursor.copy(copy_sql, parameters) as copy:
             for row in copy:
                 # One message a row, ending in LF; a line break inside a quoted cell stays.
                 buffer.append(bytes(row[:-1]) + b"\r\n")
@@ -90,72 +95,99 @@ def copied(
     yield b"".join(buffer)
 
 
-def _query(who: list, wanted: list[tuple], standing_filter: str, now: datetime, ids: list[int]):
-    codes = values(
-        column("profession", String), column("code", String), column("position", Integer),
-        name="wanted",
-    ).data(wanted)  # fmt: skip
+def _query(who: list, wanted: list[tuple], standing_filter: str, now: datetime):
+    # Each profession's codes as arrays (the code, the code as the cell shows it), unnested
+    # for the learner's own profession: as one row per profession and code, every learner
+    # scanned every code of every framework.
+    by_profession: dict[str, tuple[list[str], list[str | None]]] = {}
+    for profession, code, _ in wanted:
+        found = by_profession.setdefault(profession, ([], []))
+        found[0].append(code)
+        found[1].append(safe_cell(code) or None)  # as _safe does, in Python
+    frameworks = values(
+        column("profession", String),
+        column("codes", ARRAY(String)),
+        column("shown", ARRAY(String)),
+        name="framework",
+    ).data([(profession, *found) for profession, found in by_profession.items()])
+    codes = (
+        func.unnest(frameworks.c.codes, frameworks.c.shown)
+        .table_valued("code", "shown", with_ordinality="position")
+        .render_derived(name="wanted")
+    )
     # The page in name order, numbered: rows sort by that number, not by comparing names
     # again (a collation's comparisons cost most of the statement's time).
     page = (
-        func.unnest(literal(ids, ARRAY(Integer)))
+        func.unnest(bindparam(PAGE, [], ARRAY(Integer)))
         .table_valued("id", with_ordinality="place")
         .render_derived(name="page")
     )
-    # Each learner looked up by id and each rating by learner and code (LATERAL, LIMIT 1
-    # so the planner keeps them lookups, whatever its statistics say): joined as tables,
-    # the planner hashed every learner of the organisation for each page of 500, and the
-    # export grew with the square of the learners.
+    # Each learner looked up by id (LATERAL, LIMIT 1 so the planner keeps it a lookup,
+    # whatever its statistics say: joined as tables, the planner hashed every learner of
+    # the organisation for each page of 500, and the export grew with the square of the
+    # learners), their name and email made safe once, not once a competency.
     person = (
-        select(User.id, User.full_name, User.email, User.profession)
+        select(
+            User.id,
+            _safe(User.full_name).label("full_name"),
+            _safe(User.email).label("email"),
+            User.profession,
+        )
         .where(User.id == page.c.id, *who)
         .limit(1)
         .lateral("person")
     )
     filtered = standing_filter in FILTERS
+    # The learner's ratings in their framework's codes, in one index range (OFFSET 0 keeps
+    # it one scan), matched to the codes in memory: a lookup per learner and code cost
+    # more than the rest of the export.
+    ratings = select(CompetencyLevel).where(
+        CompetencyLevel.user_id == person.c.id,
+        CompetencyLevel.competency_code == func.any(frameworks.c.codes),
+    )
+    if filtered:
+        ratings = ratings.where(standing_condition(standing_filter, now))
+    ratings = ratings.correlate(person, frameworks).offset(0).lateral("rating")
+    rated = (
+        select(codes.c.shown, codes.c.position, *ratings.c)
+        .select_from(codes)
+        .join(ratings, ratings.c.competency_code == codes.c.code, isouter=not filtered)
+        .correlate(person, frameworks)
+        .offset(0)
+        .lateral("rated")
+    )
+    level = rated.c
     standing = case(
-        (standing_condition(MET, now), STANDING_NAMES[MET]),
-        (standing_condition(DUE_SOON, now), STANDING_NAMES[DUE_SOON]),
-        (standing_condition(EXPIRED, now), STANDING_NAMES[EXPIRED]),
+        (standing_condition(MET, now, level), STANDING_NAMES[MET]),
+        (standing_condition(DUE_SOON, now, level), STANDING_NAMES[DUE_SOON]),
+        (standing_condition(EXPIRED, now, level), STANDING_NAMES[EXPIRED]),
         else_=STANDING_NAMES[NOT_MET],
     )
-    alive = standing_condition(MET, now) | standing_condition(DUE_SOON, now)
+    alive = standing_condition(MET, now, level) | standing_condition(DUE_SOON, now, level)
     # As a decimal, so round() goes half up from the stored figure, as the SQLite path does;
     # a decimal of scale 1 prints as "86.3" or "100.0" (cheaper than to_char).
-    score = func.round(CompetencyLevel.score.cast(Numeric), 1).cast(String)
-    rating = select(
-        CompetencyLevel.level,
-        score.label("score"),
-        CompetencyLevel.evidence_count,
-        iso_date(CompetencyLevel.last_evidence_at).label("last_evidence"),
-        CompetencyLevel.practice,
-        standing.label("standing"),
-        case((alive, iso_date(CompetencyLevel.met_until))).label("met_until"),
-    ).where(CompetencyLevel.user_id == person.c.id, CompetencyLevel.competency_code == codes.c.code)
-    if filtered:
-        rating = rating.where(standing_condition(standing_filter, now))
-    rating = rating.limit(1).lateral("rating")
+    score = func.round(rated.c.score.cast(Numeric), 1).cast(String)
     return (
         select(
-            _safe(person.c.full_name),
-            _safe(person.c.email),
+            person.c.full_name,
+            person.c.email,
             # A profession code, a score (never negative), a date, a practice status and a
             # standing never start like a formula: only the rest is checked, row by row.
             person.c.profession,
-            _safe(codes.c.code),
-            _safe(func.coalesce(rating.c.level, INSUFFICIENT_EVIDENCE)),
-            rating.c.score,
-            func.coalesce(rating.c.evidence_count, 0),
-            rating.c.last_evidence,
-            func.coalesce(rating.c.practice, NOT_STARTED),
-            func.coalesce(rating.c.standing, STANDING_NAMES[NOT_MET]),
-            rating.c.met_until,
+            rated.c.shown,
+            _safe(func.coalesce(rated.c.level, INSUFFICIENT_EVIDENCE)),
+            score,
+            func.coalesce(rated.c.evidence_count, 0),
+            iso_date(rated.c.last_evidence_at),
+            func.coalesce(rated.c.practice, NOT_STARTED),
+            func.coalesce(standing, STANDING_NAMES[NOT_MET]),
+            case((alive, iso_date(rated.c.met_until))),
         )
         .select_from(page)
         .join(person, true())
-        .join(codes, codes.c.profession == person.c.profession)
-        .join(rating, true(), isouter=not filtered)
-        .order_by(page.c.place, codes.c.position)
+        .join(frameworks, frameworks.c.profession == person.c.profession)
+        .join(rated, true())
+        .order_by(page.c.place, rated.c.position)
     )
 
 

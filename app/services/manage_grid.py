@@ -8,12 +8,13 @@ rule as `domain.competencies.standing`.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, func, or_, select
 
 from app import db
 from app.domain.competencies import AWAITING, DUE_SOON, EXPIRED, MET, standing
@@ -21,11 +22,12 @@ from app.domain.content import Catalogue
 from app.domain.frameworks import Framework
 from app.domain.paging import asked, clamp, like_pattern, page_numbers
 from app.models import CompetencyLevel, User, utcnow
-from app.services import dashboard_counts
+from app.services import dashboard_counts, grid_paging, tagged_rows
+from app.services.grid_paging import PER_PAGE
 from app.services.ratings import aware
+from app.services.tagged_rows import branch
 from app.services.teams import Scope, as_scope, in_scope
 
-PER_PAGE = 25
 SORTS = ("name", "-name", "competent")
 AWAITING_FILTER = "awaiting"
 FILTERS = {
@@ -65,18 +67,21 @@ class Grid:
         return page_numbers(self.page, self.pages)
 
 
-def standing_condition(name: str, now: datetime):
-    """Return the SQL condition for stored ratings in this standing at `now`."""
-    alive = or_(CompetencyLevel.met_until.is_(None), CompetencyLevel.met_until > now)
+def standing_condition(name: str, now: datetime, rating=CompetencyLevel):
+    """Return the SQL condition for stored ratings in this standing at `now`.
+
+    `rating` names the columns: the table's, or a subquery's of the same names.
+    """
+    alive = or_(rating.met_until.is_(None), rating.met_until > now)
     if name == MET:
-        due = or_(CompetencyLevel.due_from.is_(None), CompetencyLevel.due_from > now)
-        return and_(CompetencyLevel.met.is_(True), alive, due)
+        due = or_(rating.due_from.is_(None), rating.due_from > now)
+        return and_(rating.met.is_(True), alive, due)
     if name == DUE_SOON:
-        return and_(CompetencyLevel.met.is_(True), alive, CompetencyLevel.due_from <= now)
+        return and_(rating.met.is_(True), alive, rating.due_from <= now)
     if name == EXPIRED:
-        lapsed = and_(CompetencyLevel.met.is_(True), CompetencyLevel.met_until <= now)
-        return or_(CompetencyLevel.expired.is_(True), lapsed)
-    return CompetencyLevel.practice == AWAITING
+        lapsed = and_(rating.met.is_(True), rating.met_until <= now)
+        return or_(rating.expired.is_(True), lapsed)
+    return rating.practice == AWAITING
 
 
 def framework_shown(
@@ -87,10 +92,13 @@ def framework_shown(
     if chosen is None and profession:
         chosen = catalogue.framework_for(profession)
     if chosen is None:
-        # From the counts kept as learners come and go, not a count of every learner.
-        commonest = db.session().scalar(
-            dashboard_counts.learners_by_profession(as_scope(scope)).limit(1)
-        )
+        # From the counts kept as learners come and go, not a count of every learner; read
+        # with the signed-in manager when this request is the dashboard.
+        commonest = dashboard_counts.commonest_read_earlier(as_scope(scope))
+        if commonest is None:
+            commonest = db.session().scalar(
+                dashboard_counts.learners_by_profession(as_scope(scope)).limit(1)
+            )
         chosen = catalogue.framework_for(commonest or "")
     return chosen or (catalogue.frameworks[0] if catalogue.frameworks else None)
 
@@ -164,57 +172,115 @@ def grid(
     now: datetime | None = None,
 ) -> Grid:
     """Return a page of learners and their ratings (one statement; two more past the last page)."""
-    session, now = db.session(), now or utcnow()
-    scope = as_scope(scope)
-    organisation_id = scope.organisation_id
     filters = Filters(search, profession, module_slug, framework_id, standing_filter)
+    plan = planned(scope, catalogue, filters, page=page, sort=sort, now=now)
+    return grid_from(plan, tagged_rows.read((page_branch(plan),)))
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A grid planned but not read: what it shows, whom, and how to read a page of it."""
+
+    framework: Framework | None
+    codes: list[str]
+    where: tuple  # the SQL conditions for every learner the filters select
+    filters: Filters
+    page: int
+    paging: Callable  # page number -> the page's learners, numbered (a subquery)
+    now: datetime
+
+
+def planned(
+    scope: Scope | int,
+    catalogue: Catalogue,
+    filters: Filters,
+    *,
+    page: int = 1,
+    sort: str = "name",
+    now: datetime | None = None,
+) -> Planned:
+    """Plan a grid's page: its framework and codes, its learners' conditions, its paging."""
+    now = now or utcnow()
+    scope = as_scope(scope)
     framework, codes, where = selection(scope, catalogue, filters, now)
     query = select(User.id, User.full_name, User.email, User.profession).where(*where)
     if sort == "competent":
         met = (
             select(CompetencyLevel.user_id, func.count().label("n"))
             .where(
-                CompetencyLevel.organisation_id == organisation_id,
+                CompetencyLevel.organisation_id == scope.organisation_id,
                 standing_condition(MET, now) | standing_condition(DUE_SOON, now),
                 CompetencyLevel.competency_code.in_(codes),
             )
             .group_by(CompetencyLevel.user_id)
             .cte("met")
         )
-        paging = partial(_by_competence, where, met)
+        paging = partial(grid_paging.by_competence, where, met)
     else:
         order = (User.full_name.desc() if sort == "-name" else User.full_name, User.id)
-        paging = partial(_paged, query, order, where)
-    page = asked(page)
-    rows = _page_of(paging(page), codes)
+        paging = partial(grid_paging.paged, query, order, where)
+    return Planned(framework, codes, tuple(where), filters, asked(page), paging, now)
+
+
+def page_branch(plan: Planned, page: int | None = None):
+    """Return the tagged branch "learner" that reads the page's learners with their ratings.
+
+    texts: name, email, profession, competency, level, practice; numbers: id, total,
+    position; flags: met, expired; times: met until, due from. A learner with no rating
+    in the codes shown has one row, its rating's slots NULL.
+    """
+    paged = plan.paging(plan.page if page is None else page)
+    level = CompetencyLevel
+    return branch(
+        "learner",
+        text=(
+            paged.c.full_name,
+            paged.c.email,
+            paged.c.profession,
+            level.competency_code,
+            level.level,
+            level.practice,
+        ),
+        number=(paged.c.id, paged.c.total, paged.c.position),
+        flag=(level.met, level.expired),
+        at=(level.met_until, level.due_from),
+    ).outerjoin(level, (level.user_id == paged.c.id) & level.competency_code.in_(plan.codes))
+
+
+def grid_from(plan: Planned, found: dict) -> Grid:
+    """Return the grid from the rows its page branch read (two statements more when the
+    page was past the last, or none matched)."""
+    page, now = plan.page, plan.now
+    rows = found.get("learner", [])
     if rows:
-        total = rows[0].total
+        total = rows[0].number[1]
     else:  # none match, or a page past the last: count them, then read the last page
-        total = session.scalar(select(func.count(User.id)).where(*where))
+        total = db.session().scalar(select(func.count(User.id)).where(*plan.where))
         if page > 1 and total:
             page = clamp(page, max(1, -(-total // PER_PAGE)))
-            rows = _page_of(paging(page), codes)
+            rows = tagged_rows.read((page_branch(plan, page),)).get("learner", [])
         page = 1 if not total else page
     learners: dict[int, Learner] = {}
     levels: dict[int, dict[str, Cell]] = defaultdict(dict)
-    for row in rows:
-        learners.setdefault(row.id, Learner(row.id, row.full_name, row.email, row.profession))
-        if row.competency_code is not None:
-            where_now = standing(
-                row.met, aware(row.met_until), aware(row.due_from), row.expired, now
-            )
-            levels[row.id][row.competency_code] = Cell(row.level, row.practice, where_now)
+    for row in sorted(rows, key=lambda row: row.number[2]):  # by place on the page
+        (name, email, profession, code, level, practice) = row.text
+        learners.setdefault(row.number[0], Learner(row.number[0], name, email, profession))
+        if code is not None:
+            met, expired = row.flag
+            until, due = row.at[:2]
+            where_now = standing(met, aware(until), aware(due), expired, now)
+            levels[row.number[0]][code] = Cell(level, practice, where_now)
     pages = max(1, -(-total // PER_PAGE))
     return Grid(
         list(learners.values()),
         dict(levels),
-        codes,
+        plan.codes,
         page,
         pages,
         total,
-        framework,
-        tuple(where),
-        filters,
+        plan.framework,
+        plan.where,
+        plan.filters,
     )
 
 
@@ -225,97 +291,6 @@ class Learner(NamedTuple):
     full_name: str
     email: str
     profession: str | None
-
-
-def _paged(query, order, where: list, page: int):
-    # The page of learners, numbered, with the count of all the filters select. The count
-    # is a subquery of its own (read from an index), not a window over the learners: that
-    # window read every learner before the first row, where in name order the index hands
-    # the page over at once.
-    total = select(func.count(User.id)).where(*where).correlate(None).scalar_subquery()
-    return (
-        query.add_columns(
-            total.label("total"),
-            func.row_number().over(order_by=order).label("position"),
-        )
-        .order_by(*order)
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
-        .subquery()
-    )
-
-
-def _by_competence(where: list, met, page: int):
-    # Most competencies met first, then by name: learners with some met (from the partial
-    # index of ratings in a standing) sorted among themselves, then those with none in
-    # name order straight from the name index, each part cut to the page before the two
-    # are put together. Sorting every learner by a count took most of a second at 100,000.
-    start = (page - 1) * PER_PAGE
-    person = (User.id, User.full_name)  # the rest once the page is known: the name index
-    some = (  # has only these (and the profession), so it is read without the table
-        select(*person, met.c.n, literal(0).label("part"))
-        .join(met, met.c.user_id == User.id)
-        .where(*where)
-        .order_by(met.c.n.desc(), User.full_name, User.id)
-        .limit(PER_PAGE)
-        .offset(start)
-        .subquery()
-    )
-    with_some = (
-        select(func.count()).select_from(met).join(User, User.id == met.c.user_id).where(*where)
-    ).scalar_subquery()
-    skipped = start - with_some
-    none = (
-        select(*person, literal(0).label("n"), literal(1).label("part"))
-        .where(*where, User.id.not_in(select(met.c.user_id)))
-        .order_by(User.full_name, User.id)
-        .limit(PER_PAGE)
-        .offset(case((skipped > 0, skipped), else_=0))
-        .subquery()
-    )
-    both = union_all(select(some), select(none)).subquery()
-    order = (both.c.part, both.c.n.desc(), both.c.full_name, both.c.id)
-    total = select(func.count(User.id)).where(*where).correlate(None).scalar_subquery()
-    return (
-        select(
-            both.c.id,
-            both.c.full_name,
-            User.email,
-            User.profession,
-            total.label("total"),
-            func.row_number().over(order_by=order).label("position"),
-        )
-        .join(User, User.id == both.c.id)
-        .order_by(*order)
-        .limit(PER_PAGE)
-        .subquery()
-    )
-
-
-def _page_of(paged, codes: list[str]) -> list:
-    # The page's learners with their ratings in the codes shown: one statement.
-    return (
-        db.session()
-        .execute(
-            select(
-                paged,
-                CompetencyLevel.competency_code,
-                CompetencyLevel.level,
-                CompetencyLevel.practice,
-                CompetencyLevel.met,
-                CompetencyLevel.met_until,
-                CompetencyLevel.due_from,
-                CompetencyLevel.expired,
-            )
-            .outerjoin(
-                CompetencyLevel,
-                (CompetencyLevel.user_id == paged.c.id)
-                & CompetencyLevel.competency_code.in_(codes),
-            )
-            .order_by(paged.c.position)
-        )
-        .all()
-    )
 
 
 def _learners_of(scope: Scope | int):

@@ -8,6 +8,7 @@ kind.
 
 from __future__ import annotations
 
+import json
 from typing import NamedTuple
 
 from sqlalchemy import (
@@ -16,10 +17,13 @@ from sqlalchemy import (
     Date,
     DateTime,
     Float,
+    Insert,
     Integer,
     Select,
     String,
+    case,
     cast,
+    func,
     literal,
     null,
     select,
@@ -70,10 +74,74 @@ def branch(kind: str, **slots) -> Select:
 
 def read(branches, **params) -> dict[str, list[Row]]:
     """Run the branches as one statement; return their rows by kind, in the order read."""
+    return _by_kind(db.session().connection().execute(union_all(*branches), params))
+
+
+def read_writing(branches, write: Insert, **params) -> dict[str, list[Row]]:
+    """Run the branches and an INSERT ... SELECT as one statement; return rows as `read` does.
+
+    On PostgreSQL the insert is a WITH query of the read. SQLite has no such WITH: there the
+    insert is the statement and its RETURNING hands back the rows, as one JSON array (each
+    real as 17 digits, so it comes back exactly), so rows are found only when the insert
+    wrote a row. Use it where the insert selects exactly when the read finds what matters.
+    """
+    connection = db.session().connection()
+    everything = union_all(*branches)
+    if connection.dialect.name == "postgresql":
+        statement = everything.add_cte(write.returning(literal(1)).cte("written"))
+        return _by_kind(connection.execute(statement, params))
+    # Each column named by its place: the typed NULLs' anonymous names would collide.
+    rows = union_all(*(_numbered(branch) for branch in branches)).subquery()
+    columns = [
+        case((column.is_(None), None), else_=func.printf("%!.17g", column))
+        if isinstance(type_, Float)
+        else column
+        for column, type_ in zip(rows.c, _TYPES, strict=True)
+    ]
+    # A WITH query, not a subquery of RETURNING: there SQLite's compiler names columns
+    # without their tables.
+    packed = select(func.json_group_array(func.json_array(*columns)).label("rows")).cte("page")
+    returned = write.add_cte(packed).returning(select(packed.c.rows).scalar_subquery())
+    written = connection.execute(returned, params).scalar_one_or_none()
+    dialect = connection.dialect
+    processors = [type_.dialect_impl(dialect).result_processor(dialect, None) for type_ in _TYPES]
+    unpacked = (
+        [
+            float(value)
+            if isinstance(type_, Float) and value is not None
+            else process(value)
+            if process is not None
+            else value
+            for value, type_, process in zip(values, _TYPES, processors, strict=True)
+        ]
+        for values in json.loads(written or "[]")
+    )
+    return _by_kind(unpacked)
+
+
+def _numbered(branch: Select) -> Select:
+    return branch.with_only_columns(
+        *(column.label(f"c{place}") for place, column in enumerate(branch.selected_columns)),
+        maintain_column_froms=True,
+    )
+
+
+def _by_kind(rows) -> dict[str, list[Row]]:
     found: dict[str, list[Row]] = {}
-    for row in db.session().connection().execute(union_all(*branches), params):
+    for row in rows:
         found.setdefault(row[0], []).append(_row(row))
     return found
+
+
+# Each column's type, the kind first: how SQLite's JSON comes back to Python values.
+_TYPES = (
+    String(),
+    *(
+        type_() if isinstance(type_, type) else type_
+        for _, type_, size in SLOTS
+        for _ in range(size)
+    ),
+)
 
 
 def _row(values) -> Row:

@@ -52,8 +52,47 @@ class TeamRow:
     learners: int
 
 
+def managed_by_user(column=TeamManager.team_id):
+    """Return SELECT `column` over the teams the outer query's user manages in their
+    organisation (a correlated subquery, for a statement that reads the user)."""
+    return (
+        select(column)
+        .select_from(TeamManager)
+        .join(Team, Team.id == TeamManager.team_id)
+        .where(TeamManager.user_id == User.id, Team.organisation_id == User.organisation_id)
+        .correlate(User)  # however deep it sits
+    )
+
+
+def scope_columns(json_array) -> tuple:
+    """Return the columns that read a user's scope with the user: organisation, teams."""
+    return (
+        select(Organisation.name)
+        .where(Organisation.id == User.organisation_id)
+        .scalar_subquery()
+        .label("organisation_name"),
+        managed_by_user(json_array(TeamManager.team_id)).scalar_subquery().label("managed_teams"),
+    )
+
+
+def remember_scope(
+    user_id: int, organisation_id: int | None, name: str | None, teams
+) -> Scope | None:
+    """Keep a scope read with the signed-in user (see scope_columns) for this request."""
+    if organisation_id is None:
+        return None
+    found = tuple(sorted(team for team in teams or () if team is not None))
+    scope = Scope(organisation_id, found or None, name or "")
+    db.remember_read(("scope", user_id, organisation_id), scope)
+    return scope
+
+
 def scope_of(manager_id: int, organisation_id: int) -> Scope:
-    """Return the manager's scope, with their organisation's name (one query)."""
+    """Return the manager's scope, with their organisation's name (one query, or none when
+    read with the signed-in user earlier in this request)."""
+    remembered = db.read_earlier(("scope", manager_id, organisation_id))
+    if remembered is not None:
+        return remembered
     managed = (
         select(TeamManager.team_id)
         .join(Team, Team.id == TeamManager.team_id)

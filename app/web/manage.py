@@ -55,23 +55,15 @@ def _grid_filters() -> tuple[manage.Filters, str]:
 def dashboard():
     """Show the organisation's summary, charts and the learner x competency grid, filtered."""
     chosen, sort = _grid_filters()
-    grid = manage.grid(
-        g.scope,
-        catalogue(),
-        page=request.args.get("page", 1, type=int),
-        sort=sort,
-        profession=chosen.profession,
-        module_slug=chosen.module_slug,
-        framework_id=chosen.framework_id,
-        standing_filter=chosen.status,
-        search=chosen.search,
+    grid, summary = manage.dashboard(
+        g.scope, catalogue(), chosen, page=request.args.get("page", 1, type=int), sort=sort
     )
     filters = {"q": chosen.search, "sort": sort, "profession": chosen.profession}
     filters |= {"module": chosen.module_slug, "framework": chosen.framework_id}
     filters |= {"status": chosen.status}
     return render_template(
         "manage/dashboard.html",
-        summary=manage.summary(g.scope, catalogue(), grid.framework, grid),
+        summary=summary,
         grid=grid,
         filters=filters,
         query={name: value for name, value in filters.items() if value},

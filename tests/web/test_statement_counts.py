@@ -1,19 +1,23 @@
 """What each page that only reads costs the database, counted in statements on both databases.
 
-The target is two: the signed-in user, then the page's own data. Pages still above it are
-held to their present count in OVER_TARGET (a ceiling, so none creeps up unnoticed) until
-they are brought down. The bench measures time; these tests never do.
+The target is two: the signed-in user, then the page's own data. The pages of `pages` meet
+it (a manager's pages read the manager's scope with the user, and the learner page records
+the visit in the statement that reads it); the rest (`more_pages`) are held to two, or to
+their count today in NOT_YET until they are brought down. The bench measures time; these
+tests never do.
 """
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from app import db
 from app.content import catalogue
-from app.models import Attempt
+from app.models import Attempt, AuditEvent
+from app.models_teams import Team
 from app.services import credentials, learning
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.web.journeys import pass_module, user_id
+from tests.web.pcn import ORG, make_pcn
 from tests.web.quiz_helpers import attempt_form
 from tests.web.statements import statements
 
@@ -26,14 +30,6 @@ TARGET = 2
 # points, evidence and the completion are one statement: 10. Plus the signing key, the
 # first time it signs.
 SUBMIT = {"sqlite": 14, "postgresql": 10}
-# Pages above the target today, with their count: the next ones to bring down.
-OVER_TARGET = {
-    # The manager's scope; the commonest profession; a page of learners with their count and
-    # ratings; completions and levels counted together.
-    "manager dashboard": 5,
-    # The manager's scope; the learner's rows in one statement; the visit's audit event.
-    "manager's learner": 4,
-}
 
 
 @pytest.fixture
@@ -82,6 +78,77 @@ def pages(world) -> list[tuple[str, str, str]]:
     ]
 
 
+# Read pages not yet at the target, held to their count today (a ceiling, never to be
+# raised): the next ones to bring down. The manager's pages among them no longer read the
+# scope on their own (one statement fewer each).
+NOT_YET = {
+    # The attempt twice (the owner's check, then the view), completions, answers.
+    "graded attempt": 5,
+    # Assignments, then the teams.
+    "manager assignments": 3,
+    # Teams, renewal periods, the matrix, its learners, the matrix again, teams again.
+    "manager compliance": 7,
+    # Teams with their counts, then the leavers.
+    "manager teams": 3,
+    # The team, then its members.
+    "manager team": 3,
+    # The account, the visit's audit event, the learner's team.
+    "manager remove learner": 4,
+    # Team managers, the organisation's managers, the teams.
+    "manager managers": 4,
+    # Attempts by score, question versions, answers; on PostgreSQL first SET LOCAL jit = off.
+    "trainer items": {"sqlite": 4, "postgresql": 5},
+}
+
+
+def more_pages(app, world, runner) -> list[tuple[str, str, str]]:
+    """Return (name, role, path) for the other pages that only read, a team made first."""
+    module, learner = world["module"], world["learner"]
+    made = runner.invoke(args=["create-team", "Riverside PCN", "Elm", "--join-code", "ELM11111"])
+    assert made.exit_code == 0, made.output
+    with app.app_context():
+        team = db.session().scalar(select(Team.id))
+        attempt = db.session().scalar(select(Attempt.id))
+    quiz = module.assessment.id
+    return [
+        ("privacy", "learner", "/privacy"),
+        ("cookies", "learner", "/cookies"),
+        ("accessibility", "learner", "/accessibility"),
+        ("account details", "learner", "/account/details"),
+        ("account email", "learner", "/account/email"),
+        ("account organisation", "learner", "/account/organisation"),
+        ("account delete", "learner", "/account/delete"),
+        ("my team", "learner", "/my/team"),
+        ("graded attempt", "learner", f"/modules/{module.slug}/quiz/attempts/{attempt}/"),
+        ("issuer profile", "learner", "/credentials/issuer"),
+        ("achievement", "learner", f"/credentials/achievements/{module.slug}"),
+        ("credential check", "learner", "/credentials/check"),
+        ("manager assignments", "manager", "/manage/assignments"),
+        ("manager compliance", "manager", "/manage/compliance"),
+        ("manager teams", "manager", "/manage/teams"),
+        ("manager team", "manager", f"/manage/teams/{team}"),
+        ("manager remove learner", "manager", f"/manage/learners/{learner}/remove"),
+        ("manager managers", "manager", "/manage/managers"),
+        ("trainer quizzes", "trainer", "/author/quizzes"),
+        ("trainer items", "trainer", f"/author/quizzes/{quiz}/items"),
+        ("trainer bank", "trainer", f"/author/quizzes/{quiz}/bank"),
+        ("admin credentials", "admin", "/admin/credentials/"),
+    ]
+
+
+def test_the_other_read_pages_are_held_to_two_statements_or_their_count_today(app, world, runner):
+    dialect, over = app.extensions["linkwise.engine"].dialect.name, []
+    for name, role, path in more_pages(app, world, runner):
+        with statements(app) as run:
+            response = world["clients"][role].get(path)
+        assert response.status_code == 200, (name, path, response.status_code)
+        limit = NOT_YET.get(name, TARGET)
+        limit = limit[dialect] if isinstance(limit, dict) else limit
+        if len(run) > limit:
+            over.append((name, len(run), [" ".join(s.split())[:150] for s in run]))
+    assert not over, over
+
+
 def costs(app, world) -> dict[str, tuple[int, list[str]]]:
     found = {}
     for name, role, path in pages(world):
@@ -94,8 +161,81 @@ def costs(app, world) -> dict[str, tuple[int, list[str]]]:
 
 def test_every_read_page_costs_at_most_two_statements(app, world):
     for name, (count, run) in costs(app, world).items():
-        limit = OVER_TARGET.get(name, TARGET)
-        assert count <= limit, (name, count, [" ".join(s.split())[:150] for s in run])
+        assert count <= TARGET, (name, count, [" ".join(s.split())[:150] for s in run])
+
+
+def test_the_manager_pages_read_the_scope_with_the_signed_in_user(app, world):
+    found = costs(app, world)
+    for name in ("manager dashboard", "manager's learner"):
+        count, run = found[name]
+        assert count == TARGET, (name, run)
+        assert "managed_teams" in run[0] and "organisation_name" in run[0], name
+    assert "commonest_profession" in found["manager dashboard"][1][0]
+
+
+def test_the_managers_learner_page_records_the_visit_in_the_statement_that_reads_it(app, world):
+    with statements(app) as run:
+        page = world["clients"]["manager"].get(f"/manage/learners/{world['learner']}")
+    assert page.status_code == 200 and "learner@example.org" in page.text
+    assert len(run) == TARGET and "INSERT INTO audit_event" in run[1], run
+    with app.app_context():
+        manager = user_id(app, "manager@example.org")
+        events = (
+            db.session()
+            .execute(
+                select(
+                    AuditEvent.actor_id, AuditEvent.subject_id, AuditEvent.via, AuditEvent.detail
+                ).where(AuditEvent.kind == "learner.viewed")
+            )
+            .all()
+        )
+    assert [tuple(event) for event in events] == [(manager, world["learner"], "web", {})]
+
+
+def test_a_learner_out_of_the_managers_scope_is_neither_shown_nor_recorded(app, world, make_user):
+    make_user(email="elsewhere@example.org", org="Hillside PCN")
+    stranger = user_id(app, "elsewhere@example.org")
+    with statements(app) as run:
+        missing = world["clients"]["manager"].get(f"/manage/learners/{stranger}")
+    assert missing.status_code == 404
+    assert len(run) <= TARGET, run
+    with app.app_context():
+        viewed = db.session().scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.kind == "learner.viewed")
+        )
+    assert viewed == 0
+
+
+def test_a_team_managers_dashboard_shows_the_framework_of_their_teams_commonest_profession(
+    app, runner, make_user
+):
+    make_pcn(app, runner, make_user)  # Asha (Elm) and Ben (Oak), practice nurses
+    make_user(email="cara@example.org", org=ORG, profession="link-worker", full_name="Cara Elm")
+    make_user(email="dev@example.org", org=ORG, profession="link-worker", full_name="Dev Elm")
+    for email in ("cara@example.org", "dev@example.org"):
+        assert runner.invoke(args=["place-in-team", email, ORG, "Elm Practice"]).exit_code == 0
+    make_user(email="eve@example.org", org=ORG, full_name="Eve Oak")
+    make_user(email="fin@example.org", org=ORG, full_name="Fin Oak")
+    for email in ("eve@example.org", "fin@example.org"):
+        assert runner.invoke(args=["place-in-team", email, ORG, "Oak Practice"]).exit_code == 0
+    with app.app_context():
+        found = catalogue()
+        nurses = found.framework_for("practice-nurse").title
+        link_workers = found.framework_for("link-worker").title
+    assert nurses != link_workers
+    # The organisation: four nurses, two link workers. Elm Practice: two link workers, a nurse.
+    for email, shown, learners in (
+        ("lead@example.org", nurses, ("Asha Elm", "Ben Oak", "Eve Oak")),
+        ("pm@example.org", link_workers, ("Cara Elm", "Dev Elm")),
+    ):
+        client = app.test_client()
+        sign_in(client, email)
+        with statements(app) as run:
+            page = client.get("/manage/")
+        assert page.status_code == 200 and len(run) == TARGET, (email, run)
+        assert f"Showing <strong>{shown}</strong>" in page.text, email
+        for name in learners:
+            assert name in page.text, (email, name)
 
 
 def test_my_learning_and_module_pages_read_completions_and_certificates_together(app, world):
