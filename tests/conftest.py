@@ -63,7 +63,6 @@ def cheap_password_hash(password: str, method: str = "scrypt", salt_length: int 
     return generate_password_hash(password, method, salt_length)
 
 
-
 @pytest.fixture(scope="session", autouse=True)
 def cheaper_test_process():
     """Share compiled templates between apps and hash passwords at a test's cost.

@@ -44,8 +44,10 @@ def revoke(code: str):
     state_of(code) or abort(404)
     reason = request.form.get("reason", "").strip()
     if not reason or len(reason) > credentials.MAX_REASON:
-        problem = "Enter why you are revoking this credential" if not reason else (
-            f"The reason must be {credentials.MAX_REASON} characters or fewer"
+        problem = (
+            "Enter why you are revoking this credential"
+            if not reason
+            else (f"The reason must be {credentials.MAX_REASON} characters or fewer")
         )
         return _page(code, reason=reason, reason_error=problem, status=400)
     done = credentials.revoke(normalise_code(code), reason, actor_id=current_user.db_id)

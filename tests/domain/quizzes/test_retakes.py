@@ -51,8 +51,7 @@ def test_every_retake_mistake_is_reported_at_its_line():
 def test_screens_lines_must_name_slugs():
     assert quiz_with("").quiz.questions[0].screens == ()
     body = (
-        "ID: q1\nCompetencies: SPLW-1.1\nOutcomes: 1\n"
-        "Screens: what-it-is, Bad Slug, what-it-is\n"
+        "ID: q1\nCompetencies: SPLW-1.1\nOutcomes: 1\nScreens: what-it-is, Bad Slug, what-it-is\n"
     )
     result = parse_body(body + "1. Q?\n*a) Yes\nb)  No\n")
     line = BODY_LINE + 3
