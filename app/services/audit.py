@@ -174,7 +174,8 @@ def _page_of(where, page: int):
 
 def _event_row(row: tagged_rows.Row) -> AuditRow:
     kind, via, email, address, actor_email, subject_email = row.text
-    return _audit_row(kind, via, email, address, actor_email, subject_email, *row.at[:1], *row.doc)
+    occurred_at, detail = row.at[0], row.doc[0]
+    return _audit_row(kind, via, email, address, actor_email, subject_email, occurred_at, detail)
 
 
 def events(filters: AuditFilter) -> Iterator[AuditRow]:

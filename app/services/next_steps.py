@@ -36,11 +36,6 @@ class NextAttempt:
     trainers: bool = False
 
 
-def next_attempt(user_id: int, module: Module) -> NextAttempt:
-    """Say what the learner can do next with the module's quiz."""
-    return next_from(module, quizzes.status(user_id, module), user_id)
-
-
 def next_from(module: Module, standing: quizzes.QuizStatus, user_id: int) -> NextAttempt:
     """Say what comes next from a learner's standing with the module's quiz."""
     allowed = standing.allowance

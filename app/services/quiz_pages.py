@@ -8,9 +8,9 @@ from app.content import catalogue
 from app.domain.content import Module
 from app.domain.quizzes.attempts import Shown, fingerprint, show_correct_answers
 from app.domain.quizzes.review import Review, preview, removed, review
-from app.models import Attempt
 from app.services import quizzes
-from app.services.next_steps import NextAttempt, ScreenLink, next_attempt, next_from
+from app.services.attempt_reads import Saved
+from app.services.next_steps import NextAttempt, ScreenLink, next_from
 
 REVEAL_LATER = {
     "after-pass": "once you pass",
@@ -122,17 +122,8 @@ def module_title(slug: str) -> str:
     return module.title if module else slug
 
 
-def saved_values(attempt: Attempt) -> dict:
-    """Return the attempt's saved answers by question id (cleared answers left out)."""
-    return {
-        answer.question_id: answer.response.get("value")
-        for answer in attempt.answers
-        if answer.response.get("value") is not None
-    }
-
-
 def attempt_page(
-    attempt: Attempt,
+    attempt: quizzes.AttemptRow,
     found: quizzes.AttemptQuestions,
     answers: Mapping[str, object],
     *,
@@ -168,21 +159,30 @@ def attempt_page(
     )
 
 
-def result_page(user_id: int, attempt: Attempt, found: quizzes.AttemptQuestions) -> ResultPage:
-    """Review a graded attempt from its versions and the marks stored when it was graded."""
+def result_page(
+    user_id: int,
+    attempt: quizzes.AttemptRow,
+    found: quizzes.AttemptQuestions,
+    answers: Mapping[str, Saved],
+    standing: quizzes.QuizStatus | None,
+) -> ResultPage:
+    """Review a graded attempt from its versions and the marks stored when it was graded.
+
+    `standing` is the learner's with the module's quiz (None when the module or its quiz
+    has gone).
+    """
     module = catalogue().module(attempt.module_slug)
-    next_step = next_attempt(user_id, module) if module and module.assessment else None
+    next_step = next_from(module, standing, user_id) if module and standing else None
     next_step = next_step or NextAttempt("closed")
     settings = found.settings
     left = next_step.attempts_left if next_step.state != "passed" else None
     reveal = show_correct_answers(
         settings.show_correct_answers, passed=bool(attempt.passed), attempts_left=left
     )
-    rows = {answer.question_id: answer for answer in attempt.answers}
     reviewed = []
     for item in found.shown:
-        row = rows.get(item.question.id)
-        value = row.response.get("value") if row else None
+        row = answers.get(item.question.id)
+        value = row.value if row else None
         earned = (row.points or 0.0) if row else 0.0
         reviewed.append(
             ReviewedQuestion(
@@ -193,7 +193,7 @@ def result_page(user_id: int, attempt: Attempt, found: quizzes.AttemptQuestions)
             )
         )
     for gone in found.missing:
-        row = rows.get(gone.question_id)
+        row = answers.get(gone.question_id)
         reviewed.append(
             ReviewedQuestion(removed(gone, (row.points or 0.0) if row else 0.0, 1.0), (), ())
         )
@@ -216,9 +216,13 @@ def result_page(user_id: int, attempt: Attempt, found: quizzes.AttemptQuestions)
     )
 
 
-def confirm_page(attempt: Attempt, found: quizzes.AttemptQuestions) -> ConfirmPage:
-    """List the questions still unanswered before the learner submits anyway."""
-    answers = saved_values(attempt)
+def confirm_page(
+    attempt: quizzes.AttemptRow, found: quizzes.AttemptQuestions, answers: Mapping[str, object]
+) -> ConfirmPage:
+    """List the questions still unanswered before the learner submits anyway.
+
+    `answers` are the saved answers' values by question id.
+    """
     return ConfirmPage(
         module_slug=attempt.module_slug,
         attempt_id=attempt.id,

@@ -82,9 +82,10 @@ def status(user_id: int, module: Module, now: datetime | None = None) -> QuizSta
     return status_from(module, attempts, completions, int(granted or 0), now or utcnow())
 
 
-# A quiz's standing in one statement: its attempts, the module's completions, the grants.
+# A quiz's standing in one statement: its attempts, the module's completions, the grants
+# (bound as user_id, quiz_id and module_slug).
 _QUIZ_ID = bindparam("quiz_id")
-_STANDING_ROWS = (
+STANDING_ROWS = (
     learner_rows.ATTEMPTS.where(Attempt.quiz_id == _QUIZ_ID),
     learner_rows.COMPLETIONS.where(Completion.module_slug == bindparam("module_slug")),
     learner_rows.GRANTS.where(AttemptGrant.quiz_id == _QUIZ_ID),
@@ -97,8 +98,15 @@ def status_read(user_id: int, module: Module, now: datetime | None = None) -> Qu
     Its attempts are plain rows (id, number, percent, passed, ...), not loaded objects.
     """
     found = tagged_rows.read(
-        _STANDING_ROWS, user_id=user_id, quiz_id=module.assessment.id, module_slug=module.slug
+        STANDING_ROWS, user_id=user_id, quiz_id=module.assessment.id, module_slug=module.slug
     )
+    return status_of(module, found, now)
+
+
+def status_of(
+    module: Module, found: dict[str, list[tagged_rows.Row]], now: datetime | None = None
+) -> QuizStatus:
+    """Work out the quiz's status from the rows STANDING_ROWS read."""
     return status_from(
         module,
         learner_rows.attempts_of(found),
@@ -194,14 +202,6 @@ def start(
         if again is None:
             raise QuizClosed("Your attempt could not be started: please try again.") from None
         return again
-    return attempt
-
-
-def own_attempt(user_id: int, module_slug: str, attempt_id: int) -> Attempt | None:
-    """Return the attempt if it is this learner's, in this module; else None."""
-    attempt = db.session().get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != user_id or attempt.module_slug != module_slug:
-        return None
     return attempt
 
 

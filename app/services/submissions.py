@@ -17,10 +17,11 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, select, update
 
 from app import db
+from app.content import catalogue
 from app.domain.quizzes import FormFields
 from app.domain.quizzes.attempts import fingerprint, read_answers, same_answer, unanswered
 from app.models import Answer, Attempt, utcnow
-from app.services import grading, locks, quiz_pages, quizzes
+from app.services import attempt_reads, grading, locks, quiz_pages, quizzes
 from app.services.upsert import insert_rows
 
 _SET_REVISION = (
@@ -91,24 +92,25 @@ class AnswerOutcome:
 
 def attempt_view(user_id: int, module_slug: str, attempt_id: int, now: datetime | None = None):
     """Return the attempt as a form (AttemptPage) or its result (ResultPage); None if not ours."""
-    attempt = quizzes.own_attempt(user_id, module_slug, attempt_id)
-    if attempt is None:
+    module = catalogue().module(module_slug)
+    quiz_module = module if module is not None and module.assessment is not None else None
+    read = attempt_reads.read(user_id, module_slug, attempt_id, standing_in=quiz_module)
+    if read is None:
         return None
+    attempt = read.attempt
     found = quizzes.questions_of(attempt)
     if attempt.status == "graded":
-        return quiz_pages.result_page(user_id, attempt, found)
+        return quiz_pages.result_page(user_id, attempt, found, read.answers, read.standing)
     time_up = quizzes.out_of_time(attempt, found.settings, now or utcnow())
-    return quiz_pages.attempt_page(
-        attempt, found, quiz_pages.saved_values(attempt), time_up=time_up
-    )
+    return quiz_pages.attempt_page(attempt, found, read.values, time_up=time_up)
 
 
 def confirm_view(user_id: int, module_slug: str, attempt_id: int):
     """Return the page asking before an incomplete attempt is graded, or None if not ours."""
-    attempt = quizzes.own_attempt(user_id, module_slug, attempt_id)
-    if attempt is None:
+    read = attempt_reads.read(user_id, module_slug, attempt_id)
+    if read is None:
         return None
-    return quiz_pages.confirm_page(attempt, quizzes.questions_of(attempt))
+    return quiz_pages.confirm_page(read.attempt, quizzes.questions_of(read.attempt), read.values)
 
 
 def answer(

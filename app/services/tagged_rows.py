@@ -36,11 +36,11 @@ from app import db
 SLOTS = (
     ("text", String, 6),
     ("number", Integer, 3),
-    ("real", Float, 1),
+    ("real", Float, 2),
     ("flag", Boolean, 2),
     ("at", DateTime(timezone=True), 3),
     ("day", Date, 1),
-    ("doc", JSON, 1),
+    ("doc", JSON, 2),
 )
 
 
