@@ -49,11 +49,11 @@ def _certificate_page(module, page, status: int = 200):
 @login_required
 def certificate_pdf(module_slug: str):
     """Download the certificate as a PDF; a revoked one answers 410 with its page instead."""
-    module, certificate = _earned_or_404(module_slug)
-    page = certificate_page.page(current_user.db_id, module, catalogue())
-    if page and page.credential and page.credential.status == "revoked":
+    module = catalogue().module(module_slug) or abort(404)
+    page = certificate_page.page(current_user.db_id, module, catalogue()) or abort(404)
+    if page.credential and page.credential.status == "revoked":
         return _certificate_page(module, page, 410)
-    pdf = render_certificate_pdf(certificates.details(certificate, module, catalogue()))
+    pdf = render_certificate_pdf(page.details)
     filename = f"linkwise-certificate-{module.slug}.pdf"
     return (
         pdf,
