@@ -19,7 +19,7 @@ from app.domain.accounts import PROFESSIONS, normalise_email
 from app.domain.content import Catalogue
 from app.models import Attempt, Completion, User
 from app.models_assignments import Assignment
-from app.models_teams import Team, TeamMember
+from app.models_teams import TeamMember
 from app.services import audit
 from app.services.teams import Scope, in_scope, team_in
 from app.services.upsert import insert_for
@@ -145,37 +145,24 @@ def _targets(scope: Scope, asked: Request, errors: dict) -> list[dict]:
     return [{"target": key, "team_id": asked.team_id, "profession": asked.profession or None}]
 
 
-def visible(scope: Scope, catalogue: Catalogue) -> list[AssignedRow]:
-    """Return the assignments the manager's scope covers, soonest due first."""
-    session = db.session()
-    query = (
-        select(Assignment, Team.name, User.full_name)
-        .outerjoin(Team, Team.id == Assignment.team_id)
-        .outerjoin(User, User.id == Assignment.user_id)
-        .where(Assignment.organisation_id == scope.organisation_id)
-        .order_by(Assignment.due_on, Assignment.module_slug, Assignment.id)
+def assigned_row(
+    assignment_id: int,
+    module_slug: str,
+    profession: str | None,
+    team_name: str | None,
+    person: str | None,
+    due_on: date,
+    renew_months: int | None,
+    catalogue: Catalogue,
+) -> AssignedRow:
+    """Return an assignment as the manager's list shows it: the module, and whom it covers."""
+    module = catalogue.module(module_slug)
+    who = person or team_name or "Everyone in the organisation"
+    if profession:
+        who += f" ({PROFESSIONS.get(profession, profession)}s)"
+    return AssignedRow(
+        assignment_id, module.title if module else module_slug, who, due_on, renew_months
     )
-    if not scope.whole_organisation:
-        query = query.where(
-            Assignment.team_id.in_(scope.team_ids)
-            | Assignment.user_id.in_(select(User.id).where(in_scope(scope)))
-        )
-    found = []
-    for assignment, team_name, person in session.execute(query):
-        module = catalogue.module(assignment.module_slug)
-        who = person or team_name or "Everyone in the organisation"
-        if assignment.profession:
-            who += f" ({PROFESSIONS.get(assignment.profession, assignment.profession)}s)"
-        found.append(
-            AssignedRow(
-                assignment.id,
-                module.title if module else assignment.module_slug,
-                who,
-                assignment.due_on,
-                assignment.renew_months,
-            )
-        )
-    return found
 
 
 def learner_rules(organisation_id: int, learners) -> dict[int, list[rules.Rule]]:

@@ -176,17 +176,6 @@ def _kept_professions(shown: Grid) -> set[str] | None | bool:
     return professions
 
 
-def learner_in(scope: Scope | int, user_id: int, *, viewer_id: int) -> User | None:
-    """Return the learner if they are within the manager's scope, else None; audit-logged."""
-    session = db.session()
-    user = session.scalar(select(User).where(User.id == user_id, in_scope(as_scope(scope))))
-    if user is None:
-        return None
-    audit.record(session, "learner.viewed", actor_id=viewer_id, subject_id=user.id)
-    session.commit()
-    return user
-
-
 HEADER = [
     "learner",
     "email",

@@ -10,26 +10,6 @@ from app.services import audit
 from app.services.teams import Scope, TeamError, teams_in
 
 
-def managers_of(scope: Scope) -> list[tuple]:
-    """Return the organisation's managers with the ids of the teams each is confined to."""
-    session = db.session()
-    confined: dict[int, list[int]] = {}
-    for user_id, team_id in session.execute(
-        select(TeamManager.user_id, TeamManager.team_id)
-        .join(Team, Team.id == TeamManager.team_id)
-        .where(Team.organisation_id == scope.organisation_id)
-    ):
-        confined.setdefault(user_id, []).append(team_id)
-    return [
-        (row.id, row.full_name, row.email, tuple(confined.get(row.id, ())))
-        for row in session.execute(
-            select(User.id, User.full_name, User.email)
-            .where(User.organisation_id == scope.organisation_id, User.role == "manager")
-            .order_by(User.full_name, User.id)
-        )
-    ]
-
-
 def confine_manager(scope: Scope, manager_id: int, team_ids, *, actor_id: int) -> bool:
     """Set the teams a manager of the organisation manages (none: all of it); audit-logged.
 

@@ -133,19 +133,25 @@ def can_see(scope: Scope, user_id: int) -> bool:
     return bool(db.session().scalar(select(User.id).where(User.id == user_id, in_scope(scope))))
 
 
+# A team's learners: its members still in its organisation (a correlated subquery).
+TEAM_LEARNERS = (
+    select(func.count(TeamMember.user_id))
+    .join(User, User.id == TeamMember.user_id)
+    .where(TeamMember.team_id == Team.id, User.organisation_id == Team.organisation_id)
+    .scalar_subquery()
+)
+
+
+def team_seen(scope: Scope):
+    """Return the SQL condition for 'a team this manager sees'."""
+    if scope.whole_organisation:
+        return Team.organisation_id == scope.organisation_id
+    return and_(Team.organisation_id == scope.organisation_id, Team.id.in_(scope.team_ids))
+
+
 def teams_in(scope: Scope) -> list[TeamRow]:
     """Return the teams the manager sees, with their learner counts, by name."""
-    count = (
-        select(func.count(TeamMember.user_id))
-        .join(User, User.id == TeamMember.user_id)
-        .where(TeamMember.team_id == Team.id, User.organisation_id == Team.organisation_id)
-        .scalar_subquery()
-    )
-    query = select(Team.id, Team.name, Team.join_code, count).where(
-        Team.organisation_id == scope.organisation_id
-    )
-    if not scope.whole_organisation:
-        query = query.where(Team.id.in_(scope.team_ids))
+    query = select(Team.id, Team.name, Team.join_code, TEAM_LEARNERS).where(team_seen(scope))
     return [TeamRow(*row) for row in db.session().execute(query.order_by(Team.name))]
 
 
@@ -291,20 +297,6 @@ def remove_from_organisation(scope: Scope, user_id: int, *, actor_id: int | None
     return True
 
 
-def leavers(scope: Scope) -> list:
-    """Return who left the organisation, when, and who removed them, newest first."""
-    query = (
-        select(User.full_name, Leaver.team_name, Leaver.left_at)
-        .join(User, User.id == Leaver.user_id)
-        .where(Leaver.organisation_id == scope.organisation_id)
-        .order_by(Leaver.left_at.desc(), Leaver.id.desc())
-    )
-    if not scope.whole_organisation:
-        names = select(Team.name).where(Team.id.in_(scope.team_ids))
-        query = query.where(Leaver.team_name.in_(names))
-    return db.session().execute(query).all()
-
-
 def _move_records(user_id: int, organisation_id: int | None) -> None:
     # Levels carry the organisation so its dashboards count in one table (as profile._move
     # does); evidence keeps the organisation it was recorded in: that is history.
@@ -312,18 +304,4 @@ def _move_records(user_id: int, organisation_id: int | None) -> None:
         update(CompetencyLevel)
         .where(CompetencyLevel.user_id == user_id)
         .values(organisation_id=organisation_id)
-    )
-
-
-def members(scope: Scope, team_id: int) -> list:
-    """Return the learners of one of the manager's teams, by name."""
-    return (
-        db.session()
-        .execute(
-            select(User.id, User.full_name, User.email, User.profession)
-            .join(TeamMember, TeamMember.user_id == User.id)
-            .where(TeamMember.team_id == team_id, in_scope(scope))
-            .order_by(User.full_name, User.id)
-        )
-        .all()
     )

@@ -9,17 +9,18 @@ from app.content import catalogue
 from app.domain.accounts import PROFESSIONS
 from app.domain.assignments import RENEWALS
 from app.security import MAX_ID
-from app.services import assignments, teams
+from app.services import assignments, team_pages
 from app.web.manage import bp
 
 
 @bp.get("/assignments")
 def assignments_page(errors: dict | None = None, form=None):
     """List the assignments in the manager's scope, with the form to add more."""
+    page = team_pages.assignments_page(g.scope, catalogue())
     return render_template(
         "manage/assignments.html",
-        assigned=assignments.visible(g.scope, catalogue()),
-        teams=teams.teams_in(g.scope),
+        assigned=page.assigned,
+        teams=page.teams,
         whole=g.scope.whole_organisation,
         catalogue=catalogue(),
         renewals=RENEWALS,

@@ -3,17 +3,18 @@
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.services import manage, team_managers, teams
+from app.services import team_managers, team_pages, teams
 from app.web.manage import bp
 
 
 @bp.get("/teams")
 def team_list(errors: dict | None = None, name: str = ""):
     """List the teams the manager sees, their join codes, and who has left."""
+    page = team_pages.teams_page(g.scope)
     return render_template(
         "manage/teams.html",
-        teams=teams.teams_in(g.scope),
-        leavers=teams.leavers(g.scope),
+        teams=page.teams,
+        leavers=page.leavers,
         can_create=g.scope.whole_organisation,
         errors=errors or {},
         name=name,
@@ -37,11 +38,11 @@ def create_team():
 @bp.get("/teams/<int:team_id>")
 def team_page(team_id: int, errors: dict | None = None, email: str = ""):
     """Show one team: its join code, its learners, and a form to place a learner in it."""
-    team = teams.team_in(g.scope, team_id) or abort(404)
+    page = team_pages.team_page(g.scope, team_id) or abort(404)
     return render_template(
         "manage/team.html",
-        team=team,
-        members=teams.members(g.scope, team.id),
+        team=page.team,
+        members=page.members,
         errors=errors or {},
         email=email,
     ), 400 if errors else 200
@@ -64,8 +65,9 @@ def place_learner(team_id: int):
 @bp.get("/learners/<int:user_id>/remove")
 def confirm_removal(user_id: int):
     """Ask the manager to confirm that a learner has left the organisation."""
-    person = manage.learner_in(g.scope, user_id, viewer_id=current_user.db_id) or abort(404)
-    return render_template("manage/remove.html", person=person, team=teams.team_of(person.id))
+    viewer = current_user.db_id
+    person = team_pages.removal_page(g.scope, user_id, viewer_id=viewer) or abort(404)
+    return render_template("manage/remove.html", person=person)
 
 
 @bp.post("/learners/<int:user_id>/remove")
@@ -82,11 +84,8 @@ def managers():
     """List the organisation's managers and the teams each manages (whole-organisation only)."""
     if not g.scope.whole_organisation:
         abort(404)
-    return render_template(
-        "manage/managers.html",
-        managers=team_managers.managers_of(g.scope),
-        teams=teams.teams_in(g.scope),
-    )
+    page = team_pages.managers_page(g.scope)
+    return render_template("manage/managers.html", managers=page.managers, teams=page.teams)
 
 
 @bp.post("/managers/<int:user_id>/teams")

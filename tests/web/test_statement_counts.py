@@ -82,18 +82,8 @@ def pages(world) -> list[tuple[str, str, str]]:
 # raised): the next ones to bring down. The manager's pages among them no longer read the
 # scope on their own (one statement fewer each).
 NOT_YET = {
-    # Assignments, then the teams.
-    "manager assignments": 3,
     # Teams, renewal periods, the matrix, its learners, the matrix again, teams again.
     "manager compliance": 7,
-    # Teams with their counts, then the leavers.
-    "manager teams": 3,
-    # The team, then its members.
-    "manager team": 3,
-    # The account, the visit's audit event, the learner's team.
-    "manager remove learner": 4,
-    # Team managers, the organisation's managers, the teams.
-    "manager managers": 4,
     # Attempts by score, question versions, answers; on PostgreSQL first SET LOCAL jit = off.
     "trainer items": {"sqlite": 4, "postgresql": 5},
 }
@@ -191,6 +181,24 @@ def test_the_managers_learner_page_records_the_visit_in_the_statement_that_reads
             .all()
         )
     assert [tuple(event) for event in events] == [(manager, world["learner"], "web", {})]
+
+
+def test_the_removal_page_records_the_visit_in_the_statement_that_reads_it(app, world, make_user):
+    manager = world["clients"]["manager"]
+    with statements(app) as run:
+        page = manager.get(f"/manage/learners/{world['learner']}/remove")
+    assert page.status_code == 200 and "Remove" in page.text
+    assert len(run) == TARGET and "INSERT INTO audit_event" in run[1], run
+    make_user(email="elsewhere@example.org", org="Hillside PCN")
+    stranger = user_id(app, "elsewhere@example.org")
+    with statements(app) as run:
+        assert manager.get(f"/manage/learners/{stranger}/remove").status_code == 404
+    assert len(run) <= TARGET, run
+    with app.app_context():
+        viewed = db.session().execute(
+            select(AuditEvent.subject_id).where(AuditEvent.kind == "learner.viewed")
+        )
+        assert [subject for (subject,) in viewed] == [world["learner"]]
 
 
 def test_a_learner_out_of_the_managers_scope_is_neither_shown_nor_recorded(app, world, make_user):

@@ -1,0 +1,227 @@
+"""The managers' team pages in one statement each, read as tagged rows (see `tagged_rows`).
+
+The manager's scope comes with the signed-in user, so each page is that statement and
+this one: the teams with who has left, one team with its learners, the managers with the
+teams, the assignments with the teams, and a leaver's confirmation (which records the
+visit in the statement that reads it). Rows keep the order the database sorts them in
+(a place number per branch), as the separate reads did.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from sqlalchemy import Select, bindparam, func, select
+
+from app import db
+from app.domain.content import Catalogue
+from app.models import User
+from app.models_assignments import Assignment
+from app.models_teams import Leaver, Team, TeamManager, TeamMember
+from app.services import assignments, audit, learner_rows, tagged_rows
+from app.services.tagged_rows import Row, branch
+from app.services.teams import TEAM_LEARNERS, Scope, TeamRow, in_scope, team_seen
+
+_TEAM_ID = bindparam("team_id")
+
+
+class TeamShown(NamedTuple):
+    """The team one team's page is about."""
+
+    id: int
+    name: str
+    join_code: str
+
+
+class Member(NamedTuple):
+    """A learner of a team, as its page lists them."""
+
+    id: int
+    full_name: str
+    email: str
+    profession: str | None
+
+
+class LeaverShown(NamedTuple):
+    """Someone who left the organisation, and when."""
+
+    full_name: str
+    team_name: str | None
+    left_at: object
+
+
+class TeamsPage(NamedTuple):
+    """The teams the manager sees and who has left."""
+
+    teams: list[TeamRow]
+    leavers: list[LeaverShown]
+
+
+class TeamPage(NamedTuple):
+    """One team and its learners."""
+
+    team: TeamShown
+    members: list[Member]
+
+
+class ManagersPage(NamedTuple):
+    """The organisation's managers, (id, name, email, teams confined to), and its teams."""
+
+    managers: list[tuple]
+    teams: list[TeamRow]
+
+
+class AssignmentsPage(NamedTuple):
+    """The assignments the manager's scope covers, and the teams to assign to."""
+
+    assigned: list[assignments.AssignedRow]
+    teams: list[TeamRow]
+
+
+def _teams(scope: Scope) -> Select:
+    # texts: name, join code; numbers: id, learners, place by name.
+    return branch(
+        "team",
+        text=(Team.name, Team.join_code),
+        number=(Team.id, TEAM_LEARNERS, func.row_number().over(order_by=Team.name)),
+    ).where(team_seen(scope))
+
+
+def _teams_of(found: dict[str, list[Row]]) -> list[TeamRow]:
+    return [
+        TeamRow(row.number[0], row.text[0], row.text[1], row.number[1])
+        for row in _in_place(found, "team", 2)
+    ]
+
+
+def _in_place(found: dict[str, list[Row]], kind: str, place: int) -> list[Row]:
+    return sorted(found.get(kind, ()), key=lambda row: row.number[place])
+
+
+def teams_page(scope: Scope) -> TeamsPage:
+    """Return the teams the manager sees, with their learner counts, and who has left."""
+    # texts: name, the team they left; number: place, newest first; time: when they left.
+    leavers = (
+        branch(
+            "leaver",
+            text=(User.full_name, Leaver.team_name),
+            number=(func.row_number().over(order_by=(Leaver.left_at.desc(), Leaver.id.desc())),),
+            at=(Leaver.left_at,),
+        )
+        .join(User, User.id == Leaver.user_id)
+        .where(Leaver.organisation_id == scope.organisation_id)
+    )
+    if not scope.whole_organisation:
+        leavers = leavers.where(
+            Leaver.team_name.in_(select(Team.name).where(Team.id.in_(scope.team_ids)))
+        )
+    found = tagged_rows.read((_teams(scope), leavers))
+    return TeamsPage(
+        _teams_of(found),
+        [LeaverShown(*row.text[:2], row.at[0]) for row in _in_place(found, "leaver", 0)],
+    )
+
+
+def team_page(scope: Scope, team_id: int) -> TeamPage | None:
+    """Return one of the manager's teams with its learners by name; None if not theirs."""
+    # texts: name, join code; number: id.
+    team = branch("this", text=(Team.name, Team.join_code), number=(Team.id,)).where(
+        Team.id == _TEAM_ID, team_seen(scope)
+    )
+    # texts: name, email, profession; numbers: id, place by name.
+    members = (
+        branch(
+            "member",
+            text=(User.full_name, User.email, User.profession),
+            number=(User.id, func.row_number().over(order_by=(User.full_name, User.id))),
+        )
+        .join(TeamMember, TeamMember.user_id == User.id)
+        .where(TeamMember.team_id == _TEAM_ID, in_scope(scope))
+    )
+    found = tagged_rows.read((team, members), team_id=team_id)
+    if not found.get("this"):
+        return None
+    this = found["this"][0]
+    return TeamPage(
+        TeamShown(this.number[0], *this.text[:2]),
+        [Member(row.number[0], *row.text[:3]) for row in _in_place(found, "member", 1)],
+    )
+
+
+def managers_page(scope: Scope) -> ManagersPage:
+    """Return the organisation's managers with the teams each is confined to, and its teams."""
+    # numbers: manager, team.
+    confined = (
+        branch("confined", number=(TeamManager.user_id, TeamManager.team_id))
+        .join(Team, Team.id == TeamManager.team_id)
+        .where(Team.organisation_id == scope.organisation_id)
+    )
+    # texts: name, email; numbers: id, place by name.
+    managers = branch(
+        "manager",
+        text=(User.full_name, User.email),
+        number=(User.id, func.row_number().over(order_by=(User.full_name, User.id))),
+    ).where(User.organisation_id == scope.organisation_id, User.role == "manager")
+    found = tagged_rows.read((confined, managers, _teams(scope)))
+    teams_of: dict[int, list[int]] = {}
+    for row in found.get("confined", ()):
+        teams_of.setdefault(row.number[0], []).append(row.number[1])
+    return ManagersPage(
+        [
+            (row.number[0], *row.text[:2], tuple(teams_of.get(row.number[0], ())))
+            for row in _in_place(found, "manager", 1)
+        ],
+        _teams_of(found),
+    )
+
+
+def assignments_page(scope: Scope, catalogue: Catalogue) -> AssignmentsPage:
+    """Return the assignments the manager's scope covers, soonest due first, and the teams."""
+    person = User.__table__.alias("person")
+    place = func.row_number().over(
+        order_by=(Assignment.due_on, Assignment.module_slug, Assignment.id)
+    )
+    # texts: module, profession, team, learner; numbers: id, renew months, place; day: due.
+    assigned = (
+        branch(
+            "assignment",
+            text=(Assignment.module_slug, Assignment.profession, Team.name, person.c.full_name),
+            number=(Assignment.id, Assignment.renew_months, place),
+            day=(Assignment.due_on,),
+        )
+        .outerjoin(Team, Team.id == Assignment.team_id)
+        .outerjoin(person, person.c.id == Assignment.user_id)
+        .where(Assignment.organisation_id == scope.organisation_id)
+    )
+    if not scope.whole_organisation:
+        assigned = assigned.where(
+            Assignment.team_id.in_(scope.team_ids)
+            | Assignment.user_id.in_(select(User.id).where(in_scope(scope)))
+        )
+    found = tagged_rows.read((assigned, _teams(scope)))
+    return AssignmentsPage(
+        [
+            assignments.assigned_row(
+                row.number[0], *row.text[:4], row.day[0], row.number[1], catalogue
+            )
+            for row in _in_place(found, "assignment", 2)
+        ],
+        _teams_of(found),
+    )
+
+
+def removal_page(scope: Scope, user_id: int, *, viewer_id: int) -> learner_rows.Person | None:
+    """Return the learner (with their team) if the manager sees them; the visit is audited.
+
+    The visit is recorded by the statement that reads the learner, when it finds them.
+    """
+    person = learner_rows.PERSON.where(in_scope(scope))
+    viewed = audit.recorded_where(
+        "learner.viewed", User.id, User.id == user_id, in_scope(scope), actor_id=viewer_id
+    )
+    found = tagged_rows.read_writing((person,), viewed, user_id=user_id)
+    person = learner_rows.person_of(found)
+    if person is not None:
+        db.session().commit()
+    return person
+
