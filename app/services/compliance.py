@@ -88,17 +88,20 @@ def matrix(
     day: date,
     page: int | None = 1,
     now: datetime | None = None,
+    months=None,
 ) -> Matrix:
     """Return the matrix for the filters on a day; page=None keeps every row (exports).
 
     The figures are counted in SQL over every learner the filters keep; only the rows
-    shown (or exported) are built in Python.
+    shown (or exported) are built in Python. `months`, the renewal intervals in use, is
+    read here unless the caller read it already (`cells_sql.renewals`).
     """
     session = db.session()
     organisation_id = scope.organisation_id
     framework = catalogue.framework(filters.framework_id) if filters.framework_id else None
     codes = tuple(c.code for c in framework.competencies) if framework else ()
-    months = session.scalars(cells_sql.renewals(organisation_id)).all()
+    if months is None:
+        months = session.scalars(cells_sql.renewals(organisation_id)).all()
     learners = _learners(scope, filters).cte("learners")
     every = cells_sql.cells(learners, organisation_id, catalogue, day, months)
     chosen = _chosen(learners, every, filters.status)

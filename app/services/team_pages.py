@@ -3,7 +3,8 @@
 The manager's scope comes with the signed-in user, so each page is that statement and
 this one: the teams with who has left, one team with its learners, the managers with the
 teams, the assignments with the teams, and a leaver's confirmation (which records the
-visit in the statement that reads it). Rows keep the order the database sorts them in
+visit in the statement that reads it); the compliance page's teams come with the renewal
+intervals its matrix is built for. Rows keep the order the database sorts them in
 (a place number per branch), as the separate reads did.
 """
 
@@ -225,3 +226,18 @@ def removal_page(scope: Scope, user_id: int, *, viewer_id: int) -> learner_rows.
         db.session().commit()
     return person
 
+
+def compliance_setup(scope: Scope) -> tuple[list[TeamRow], list[int]]:
+    """Return the teams the manager sees and the renewal intervals the organisation uses.
+
+    The intervals shape the compliance matrix's SQL (see `compliance_cells.renewals`), so
+    they are read before it, with the teams its filter offers.
+    """
+    # number: months between renewals (each once; GROUP BY, as JSON has no DISTINCT).
+    renewals = (
+        branch("renewal", number=(Assignment.renew_months,))
+        .where(Assignment.organisation_id == scope.organisation_id, Assignment.renew_months > 0)
+        .group_by(Assignment.renew_months)
+    )
+    found = tagged_rows.read((_teams(scope), renewals))
+    return _teams_of(found), sorted(row.number[0] for row in found.get("renewal", ()))

@@ -8,17 +8,17 @@ from app.content import catalogue
 from app.domain.accounts import PROFESSIONS
 from app.domain.assignments import LABELS
 from app.domain.spreadsheet import csv_text, xlsx_bytes
-from app.services import assignments, audit, compliance, teams
+from app.services import assignments, audit, compliance, team_pages, teams
 from app.services.compliance_competencies import LABELS as COMPETENCY_LABELS
 from app.web.manage import bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filters() -> compliance.Filters:
+def _filters(shown: list[teams.TeamRow]) -> compliance.Filters:
     args = request.args
     team = args.get("team", "")
-    visible = {t.id for t in teams.teams_in(g.scope)}
+    visible = {t.id for t in shown}
     framework = args.get("framework", "")
     return compliance.Filters(
         team_id=int(team) if team.isdigit() and int(team) in visible else None,
@@ -31,15 +31,17 @@ def _filters() -> compliance.Filters:
 @bp.get("/compliance")
 def compliance_page():
     """Show learners x assigned modules with their status, and the share compliant."""
-    filters = _filters()
+    shown, months = team_pages.compliance_setup(g.scope)
+    filters = _filters(shown)
+    page = request.args.get("page", 1, type=int)
     found = compliance.matrix(
-        g.scope, catalogue(), filters, assignments.today(), request.args.get("page", 1, type=int)
+        g.scope, catalogue(), filters, assignments.today(), page, months=months
     )
     return render_template(
         "manage/compliance.html",
         found=found,
         filters=filters,
-        teams=teams.teams_in(g.scope),
+        teams=shown,
         labels=LABELS,
         competency_labels=COMPETENCY_LABELS,
         frameworks=catalogue().frameworks,
@@ -49,7 +51,7 @@ def compliance_page():
 @bp.get("/compliance.<any(csv, xlsx):kind>")
 def compliance_export(kind: str):
     """Download the filtered matrix (every page of it) as CSV or XLSX; audit-logged."""
-    filters = _filters()
+    filters = _filters(teams.teams_in(g.scope))
     found = compliance.matrix(g.scope, catalogue(), filters, assignments.today(), page=None)
     audit.record(
         db.session(),
