@@ -1,10 +1,12 @@
 """Item analysis of a quiz: the database adds up, domain/item_analysis.py does the maths.
 
-Four grouped queries over the quiz's graded attempts (the filter: first attempts only, a
-date range): the attempts' count and sums of totals, the totals by percentage, the sums
-per question version (including the top and bottom 27% by total, ranked by a window
-function), and the count of each distinct answer to the questions learners pick from;
-a fifth (services/item_competencies.py) gives each competency's subtotals per attempt.
+Two statements over the quiz's graded attempts (the filter: first attempts only, a date
+range): the attempts by total and percentage, with the hashes of the quiz's stored question
+versions in the same statement (the count, the sums of totals and the top and bottom 27%
+come from these); then, per question version, the sums (each group's too) and the count of
+each distinct answer to the questions learners pick from. Earlier versions' sources take
+one more, and a competency's subtotals per attempt (services/item_competencies.py) another,
+when asked for.
 """
 
 from __future__ import annotations
@@ -15,7 +17,19 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import Text, case, cast, func, select, text
+from sqlalchemy import (
+    Float,
+    Integer,
+    Text,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    text,
+    union_all,
+)
 
 from app import db
 from app.config import PROJECT_ROOT
@@ -76,11 +90,11 @@ def item_report(
     attempts = _attempts(quiz_id, window)
     counts: dict[float, int] = Counter()
     percents: dict[int, int] = Counter()
-    for total, percent, n in session.execute(
-        select(attempts.c.t, attempts.c.percent, func.count()).group_by(
-            attempts.c.t, attempts.c.percent
-        )
-    ):
+    hashes = []
+    for total, percent, n, version in session.execute(_totals_and_versions(quiz_id, attempts)):
+        if version is not None:
+            hashes.append(version)
+            continue
         counts[float(total)] += n
         percents[int(percent or 0)] += n
     totals = ia.TotalSums(
@@ -89,7 +103,7 @@ def item_report(
         sum(t * t * n for t, n in counts.items()),
     )
     pct_totals = _percent_sums(percents)
-    questions = _versions_of(session, quiz_id)
+    questions = quiz_versions.questions(session, hashes)
     pickable = [h for h, q in questions.items() if q.pick_labels()]
     groups = ia.groups(counts)
     weighted = _attempts(quiz_id, window, groups)
@@ -157,10 +171,17 @@ def _attempts(quiz_id: str, window: Window, groups: ia.Groups | None = None):
     return select(*columns).where(*conditions).subquery("attempts")
 
 
-def _versions_of(session, quiz_id: str) -> dict[str, Question]:
-    """Return every stored version of the quiz's questions, rebuilt, by hash."""
-    hashes = session.scalars(select(VersionRow.hash).where(VersionRow.quiz_id == quiz_id))
-    return quiz_versions.questions(session, list(hashes))
+def _totals_and_versions(quiz_id: str, attempts):
+    """Return one query of the attempts by total and percentage (total, percent, count,
+    NULL), then the hash of every stored version of the quiz's questions (NULLs, hash)."""
+    return union_all(
+        select(
+            attempts.c.t, attempts.c.percent, func.count(), cast(null(), VersionRow.hash.type)
+        ).group_by(attempts.c.t, attempts.c.percent),
+        select(cast(null(), Float), cast(null(), Integer), literal(0), VersionRow.hash).where(
+            VersionRow.quiz_id == quiz_id
+        ),
+    )
 
 
 def _item_sums(session, attempts, groups, pickable, questions):
