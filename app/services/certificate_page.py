@@ -2,7 +2,8 @@
 
 On the learner's page, its holder, the passing attempt's score, the Open Badges credential
 and the learner's completions (for the module to study next) come back as rows of one
-UNION ALL; the public check reads the certificate with its credential.
+UNION ALL; the public check reads the certificate with its credential, and a credential's
+download its signed file.
 """
 
 from collections import defaultdict
@@ -122,6 +123,18 @@ _CHECK = (
     .outerjoin(Credential, Credential.certificate_id == Certificate.id)
     .where(Certificate.code == bindparam("code"))
 )
+
+
+_SIGNED = (
+    select(Credential.jwt)
+    .join(Certificate, Certificate.id == Credential.certificate_id)
+    .where(_EARNED)
+)
+
+
+def signed_credential(user_id: int, module_slug: str) -> str | None:
+    """Return the learner's signed credential (VC-JWT) for a module, if issued (one query)."""
+    return db.session().scalar(_SIGNED, {"user_id": user_id, "module_slug": module_slug})
 
 
 def check(code: str, now: datetime | None = None) -> tuple[Verified | None, CredentialState | None]:

@@ -283,12 +283,6 @@ def issue_missing() -> int:
     return issued
 
 
-def credential_of(certificate_id: int) -> Credential | None:
-    """Return the credential issued with a certificate, if any."""
-    query = select(Credential).where(Credential.certificate_id == certificate_id)
-    return db.session().scalar(query)
-
-
 def export_for(user_id: int) -> list[dict]:
     """Return the learner's credentials, each with the signed file, for their data export."""
     rows = db.session().execute(

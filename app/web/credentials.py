@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app.content import catalogue
 from app.domain import open_badges
 from app.security import csrf, limiter
-from app.services import certificates, credentials
+from app.services import certificate_page, credentials
 from app.services.credential_checks import (
     check_token,
     issuer_profile,
@@ -35,13 +35,10 @@ def _json(document: dict, status: int = 200, mimetype: str = "application/json")
 def download(module_slug: str):
     """Download the learner's signed credential (VC-JWT) for a module."""
     module = catalogue().module(module_slug) or abort(404)
-    certificate = certificates.certificate_of(current_user.db_id, module.slug) or abort(404)
-    issued = credentials.credential_of(certificate.id)
-    if issued is None or not issued.jwt:
-        abort(404)
+    signed = certificate_page.signed_credential(current_user.db_id, module.slug) or abort(404)
     filename = f"linkwise-credential-{module.slug}.jwt"
     return (
-        issued.jwt,
+        signed,
         200,
         {
             "Content-Type": "application/vc+jwt",

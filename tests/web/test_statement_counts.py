@@ -112,6 +112,8 @@ def more_pages(app, world, runner) -> list[tuple[str, str, str]]:
         ("certificate PDF", "learner", f"/modules/{module.slug}/certificate.pdf"),
         ("learning record CSV", "learner", "/my/record.csv"),
         ("learning record PDF", "learner", "/my/record.pdf"),
+        ("credential JWT", "learner", f"/modules/{module.slug}/credential.jwt"),
+        ("credential keys", "learner", "/credentials/keys"),
         ("issuer profile", "learner", "/credentials/issuer"),
         ("achievement", "learner", f"/credentials/achievements/{module.slug}"),
         ("credential check", "learner", "/credentials/check"),
@@ -139,6 +141,22 @@ def test_the_other_read_pages_are_held_to_two_statements_or_their_count_today(ap
         if len(run) > limit:
             over.append((name, len(run), [" ".join(s.split())[:150] for s in run]))
     assert not over, over
+
+
+def test_the_pages_read_before_signing_in_are_held_to_two_statements(app, world):
+    anyone = app.test_client()
+    pages_before = [
+        "/sign-in",
+        "/forgot-password",
+        "/not-a-healthcare-professional",
+        "/credentials/keys",
+        f"/credentials/verify/{world['code']}",
+    ]
+    for path in pages_before:
+        with statements(app) as run:
+            response = anyone.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        assert len(run) <= TARGET, (path, [" ".join(s.split())[:150] for s in run])
 
 
 def costs(app, world) -> dict[str, tuple[int, list[str]]]:
