@@ -145,11 +145,14 @@ def test_the_other_read_pages_are_held_to_two_statements_or_their_count_today(ap
 
 def test_the_pages_read_before_signing_in_are_held_to_two_statements(app, world):
     anyone = app.test_client()
+    kid = anyone.get("/credentials/keys").get_json()["keys"][0]["kid"]
     pages_before = [
         "/sign-in",
         "/forgot-password",
         "/not-a-healthcare-professional",
         "/credentials/keys",
+        f"/credentials/keys/{kid}",
+        f"/credentials/status/{kid}/1",
         f"/credentials/verify/{world['code']}",
     ]
     for path in pages_before:
