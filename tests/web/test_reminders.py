@@ -12,6 +12,7 @@ from app.services import assignments, teams
 from tests.conftest import sign_in
 from tests.web.journeys import pass_module, path_of, user_id
 from tests.web.pcn import ORG
+from tests.web.statements import statements
 
 DUE = date(2031, 3, 20)
 
@@ -60,8 +61,10 @@ def test_the_email_links_work_and_unsubscribe_takes_one_click(app, runner, clien
     header = message["List-Unsubscribe"].strip()
     assert header == f"<{mailbox.link('asha@example.org', '/unsubscribe/')}>"
     assert path_of(mailbox.link("asha@example.org", "/modules/")) == "/modules/"
-    page = client.get(unsubscribe)
+    with statements(app) as run:
+        page = client.get(unsubscribe)
     assert page.status_code == 200 and "Unsubscribe from reminders" in page.text
+    assert len(run) <= 2, run  # a read page's target (test_statement_counts): the link is signed
     # What a mail program sends for one click: a POST with no CSRF token, no cookies.
     done = app.test_client().post(unsubscribe, data={"List-Unsubscribe": "One-Click"})
     assert done.status_code == 200 and "You have unsubscribed" in done.text

@@ -107,6 +107,7 @@ def more_pages(app, world, runner) -> list[tuple[str, str, str]]:
         ("account email", "learner", "/account/email"),
         ("account organisation", "learner", "/account/organisation"),
         ("account delete", "learner", "/account/delete"),
+        ("healthcare professional gate", "learner", "/confirm-professional"),
         ("my team", "learner", "/my/team"),
         ("graded attempt", "learner", f"/modules/{module.slug}/quiz/attempts/{attempt}/"),
         ("certificate PDF", "learner", f"/modules/{module.slug}/certificate.pdf"),
