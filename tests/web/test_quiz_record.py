@@ -187,7 +187,7 @@ def test_a_question_naming_no_screen_links_to_the_screens_teaching_its_competenc
     # One of the two right choices and no wrong one: half the points.
     submit(learner, url, {"q.t-multiple.shown": "1", "q.t-multiple": "a", "confirmed": "yes"})
     block = review_of(questions_section(learner.get(url).text), "t-multiple")
-    assert "Partly correct</strong> (0.5 of 1 points)" in block
+    assert "Partly correct</strong> (0.5 of 1 point)" in block
     assert "A walking group" in block  # the learner's own answer
     for screen in teaching:
         assert f'href="/modules/{module.slug}/{screen.slug}/">{screen.title}</a>' in block
