@@ -13,8 +13,8 @@ from app.services.attempt_reads import Saved
 from app.services.next_steps import NextAttempt, ScreenLink, next_from
 
 REVEAL_LATER = {
-    "after-pass": "once you pass",
-    "after-last-attempt": "once you pass or have used your last attempt",
+    "after-pass": "on an attempt you pass",
+    "after-last-attempt": "on an attempt you pass, or once you have used your last attempt",
     "never": "to trainers only",
 }
 

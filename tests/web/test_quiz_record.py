@@ -157,6 +157,8 @@ def test_a_result_page_teaches(app, learner, module):
     assert "GPs refer many people, but not all of them." in section  # under the choice picked
     assert "Antibiotics are medicine, not community support." in section
     assert "Correct answer" not in section  # shown only once the learner passes
+    # The page says so without claiming a pass shows them here later: each attempt keeps its own.
+    assert "The correct answers are shown on an attempt you pass." in page
     screen = module.screens[1]
     assert f'href="/modules/{module.slug}/{screen.slug}/">{screen.title}</a>' in section
     passed = take(app, learner, module, right=True)
