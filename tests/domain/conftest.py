@@ -4,12 +4,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.module_text import PROVENANCE
+
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "valid"
 BROKEN = FIXTURES / "broken"
 TINY_FRAMEWORK = VALID / "competencies" / "tiny.yaml"
 
-MODULE_MD = """---
+MODULE_MD = (
+    """---
 title: Tiny
 summary: A module written by a test.
 order: 1
@@ -17,24 +20,12 @@ estimated_minutes: 5
 cpd_minutes: 5
 learning_outcomes: [Pass the test]
 competencies: [TINY-1.1]
-version: "1.0"
-author: A test author
-clinical_reviewer: A test reviewer
-published: 2026-01-05
-next_review: 2027-01-05
-references:
-  - title: A reference
-    publisher: A publisher
-    year: 2025
-    url: https://example.org/reference
-further_reading:
-  - title: More to read
-    publisher: A publisher
-    year: 2024
-    url: https://example.org/more
----
+"""
+    + PROVENANCE
+    + """---
 Intro.
 """
+)
 
 
 @pytest.fixture

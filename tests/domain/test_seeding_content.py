@@ -7,9 +7,11 @@ from pathlib import Path
 from app.domain.catalogue import load_sources
 from app.domain.seeding import Course, learners
 from app.domain.sources import discover
+from tests.module_text import PROVENANCE
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULE = """---
+MODULE = (
+    """---
 title: Solo
 summary: A module of one screen.
 order: 1
@@ -17,24 +19,12 @@ estimated_minutes: 5
 cpd_minutes: 5
 learning_outcomes: [Read one screen]
 competencies: [SPLW-1.1]
-version: "1.0"
-author: A test author
-clinical_reviewer: A test reviewer
-published: 2026-01-05
-next_review: 2027-01-05
-references:
-  - title: A reference
-    publisher: A publisher
-    year: 2025
-    url: https://example.org/reference
-further_reading:
-  - title: More to read
-    publisher: A publisher
-    year: 2024
-    url: https://example.org/more
----
+"""
+    + PROVENANCE
+    + """---
 Intro.
 """
+)
 ASSESSMENT = """---
 id: solo-assessment
 module: solo

@@ -26,6 +26,7 @@ from app.models import (
 )
 from app.services import seeding
 from tests.conftest import DEMO_PASSWORD, empty_every_table
+from tests.module_text import PROVENANCE
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 DIGEST = "bc77c02db4596c236cbfee553e85820db207e880d931a080d8f9a97b8b0d5620"
@@ -58,7 +59,8 @@ domains:
         statement: Explain the service in plain words.
 """
 
-MODULE = """---
+MODULE = (
+    """---
 title: {title}
 summary: A module for the seeding tests.
 order: {order}
@@ -67,24 +69,12 @@ cpd_minutes: 15
 learning_outcomes:
   - Say what a link worker does
 competencies: [SEED-1.1, SEED-1.2]
-version: "1.0"
-author: A test author
-clinical_reviewer: A test reviewer
-published: 2026-01-05
-next_review: 2027-01-05
-references:
-  - title: A reference
-    publisher: A publisher
-    year: 2025
-    url: https://example.org/reference
-further_reading:
-  - title: More to read
-    publisher: A publisher
-    year: 2024
-    url: https://example.org/more
----
+"""
+    + PROVENANCE
+    + """---
 Intro.
 """
+)
 
 SCREEN = """---
 title: Screen {number}
