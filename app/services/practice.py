@@ -14,10 +14,10 @@ from app.domain.competencies.met_rules import asks_for_practice
 from app.domain.content import Catalogue
 from app.domain.frameworks import Competency, Framework
 from app.links import absolute_url
-from app.models import CompetencyLevel, User, utcnow
+from app.models import User, utcnow
 from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
-from app.services import audit
-from app.services.attainment import EvidenceItem, evidence_for
+from app.services import audit, practice_reads
+from app.services.attainment import EvidenceItem, evidence_in_words
 from app.services.locks import lock_learner
 from app.services.ratings import aware, refresh_levels
 from app.services.supervisors import SupervisorChoice, is_supervisor, supervisors_of
@@ -104,41 +104,59 @@ def _competency_for(user_id: int, code: str, catalogue: Catalogue) -> tuple[Comp
     return competency, framework
 
 
-def page(user_id: int, code: str, catalogue: Catalogue) -> PracticePage:
-    """Return the learner's page for one competency of their framework."""
-    session = db.session()
-    competency, framework = _competency_for(user_id, code, catalogue)
-    stored = session.scalar(
-        select(CompetencyLevel).where(
-            CompetencyLevel.user_id == user_id, CompetencyLevel.competency_code == code
-        )
-    )
-    organisation_id = session.scalar(select(User.organisation_id).where(User.id == user_id))
-    requests = records(ConfirmationRequest.user_id == user_id, code=code)
+def page(
+    user_id: int, profession: str, organisation_id: int | None, code: str, catalogue: Catalogue
+) -> PracticePage:
+    """Return the learner's page for one competency of their framework (one statement)."""
+    framework = catalogue.framework_for(profession or "")
+    competency = catalogue.competency(code)
+    if framework is None or competency is None or competency.framework_id != framework.id:
+        raise NotFound(code)
+    found = practice_reads.competency_page(user_id, organisation_id, code)
+    stored = found["level"][0] if found["level"] else None
+    requests = tuple(request_record(row) for row in found["request"])
     rule = competency.met or framework.met
+    evidence = [
+        (code, row.number, row.at1, row.text2, row.text1, row.response) for row in found["evidence"]
+    ]
+    words = evidence_in_words(db.session(), evidence, catalogue, framework, utcnow())
     return PracticePage(
         competency,
         framework,
-        stored.level if stored else "Not enough evidence",
-        stored.practice if stored else "Not started",
+        stored.text1 if stored else "Not enough evidence",
+        stored.text2 if stored else "Not started",
         rule is not None and asks_for_practice(rule),
-        assessments(user_id, code),
+        tuple(assessment(row) for row in found["assessment"]),
         requests,
-        tuple(supervisors_of(organisation_id, besides=user_id)) if organisation_id else (),
+        tuple(
+            SupervisorChoice(row.id, row.text1) for row in found["supervisor"] if row.id != user_id
+        )
+        if organisation_id
+        else (),
         any(r.outcome is None for r in requests),
-        tuple(evidence_for(user_id, [code], catalogue, framework, utcnow()).get(code, ())),
+        tuple(words.get(code, ())),
     )
 
 
-def assessments(user_id: int, code: str) -> tuple[Assessment, ...]:
-    """Return the learner's self-assessments of a competency, oldest first."""
-    rows = db.session().scalars(
-        select(SelfAssessment)
-        .where(SelfAssessment.user_id == user_id, SelfAssessment.competency_code == code)
-        .order_by(SelfAssessment.assessed_at, SelfAssessment.id)
-    )
-    return tuple(
-        Assessment(r.confidence, r.stage, r.reflection, aware(r.assessed_at)) for r in rows
+def assessment(row: practice_reads.Row) -> Assessment:
+    """Return a self-assessment read with a practice page."""
+    return Assessment(row.whole, row.text1, row.text2, aware(row.at1))
+
+
+def request_record(row: practice_reads.Row) -> RequestRecord:
+    """Return a request, and its decision if given, read with a practice page."""
+    decided = row.text3 is not None
+    return RequestRecord(
+        row.id,
+        row.code,
+        row.text1,
+        row.text2 or "A supervisor no longer on Linkwise",
+        aware(row.at1),
+        row.text3,
+        row.text4 if decided else "",
+        row.text5 if decided else "",
+        row.text6 if decided else "",
+        aware(row.at2) if decided else None,
     )
 
 
