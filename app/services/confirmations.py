@@ -19,7 +19,7 @@ from app.links import absolute_url
 from app.models import User, utcnow
 from app.models_practice import ConfirmationDecision, ConfirmationRequest
 from app.services import audit, practice_reads, xapi
-from app.services.attainment import EvidenceItem, evidence_in_words
+from app.services.attainment import EvidenceItem
 from app.services.practice import (
     CONFIDENCE,
     Assessment,
@@ -27,6 +27,7 @@ from app.services.practice import (
     PracticeError,
     RequestRecord,
     assessment,
+    evidence,
     request_record,
 )
 from app.services.ratings import aware, refresh_levels
@@ -93,17 +94,12 @@ def view(supervisor_id: int, request_id: int, catalogue: Catalogue) -> RequestVi
     given = tuple(assessment(row) for row in found["assessment"])
     sent = next((row for row in found["assessment"] if row.id == asked.whole), None)
     level = found["level"][0].text1 if found["level"] else None
-    evidence = [
-        (competency.code, row.number, row.at1, row.text2, row.text1, row.response)
-        for row in found["evidence"]
-    ]
-    words = evidence_in_words(db.session(), evidence, catalogue, framework, utcnow())
     return RequestView(
         request_record(asked),
         competency,
         asked.text7,
         level or "Not enough evidence",
-        tuple(words.get(competency.code, ())),
+        evidence(found["evidence"], competency.code, catalogue, framework),
         given,
         next((a for a in given if sent and a.at == aware(sent.at1)), None),
         tuple(request_record(row) for row in found["request"] if row.id != request_id),

@@ -97,6 +97,13 @@ class PracticePage:
 
 def _competency_for(user_id: int, code: str, catalogue: Catalogue) -> tuple[Competency, Framework]:
     profession = db.session().scalar(select(User.profession).where(User.id == user_id))
+    return _competency_of(profession, code, catalogue)
+
+
+def _competency_of(
+    profession: str | None, code: str, catalogue: Catalogue
+) -> tuple[Competency, Framework]:
+    """Return the competency and its framework, if it is of the profession's framework."""
     framework = catalogue.framework_for(profession or "")
     competency = catalogue.competency(code)
     if framework is None or competency is None or competency.framework_id != framework.id:
@@ -108,18 +115,11 @@ def page(
     user_id: int, profession: str, organisation_id: int | None, code: str, catalogue: Catalogue
 ) -> PracticePage:
     """Return the learner's page for one competency of their framework (one statement)."""
-    framework = catalogue.framework_for(profession or "")
-    competency = catalogue.competency(code)
-    if framework is None or competency is None or competency.framework_id != framework.id:
-        raise NotFound(code)
+    competency, framework = _competency_of(profession, code, catalogue)
     found = practice_reads.competency_page(user_id, organisation_id, code)
     stored = found["level"][0] if found["level"] else None
     requests = tuple(request_record(row) for row in found["request"])
     rule = competency.met or framework.met
-    evidence = [
-        (code, row.number, row.at1, row.text2, row.text1, row.response) for row in found["evidence"]
-    ]
-    words = evidence_in_words(db.session(), evidence, catalogue, framework, utcnow())
     return PracticePage(
         competency,
         framework,
@@ -128,14 +128,18 @@ def page(
         rule is not None and asks_for_practice(rule),
         tuple(assessment(row) for row in found["assessment"]),
         requests,
-        tuple(
-            SupervisorChoice(row.id, row.text1) for row in found["supervisor"] if row.id != user_id
-        )
-        if organisation_id
-        else (),
+        tuple(SupervisorChoice(r.id, r.text1) for r in found["supervisor"] if r.id != user_id),
         any(r.outcome is None for r in requests),
-        tuple(words.get(code, ())),
+        evidence(found["evidence"], code, catalogue, framework),
     )
+
+
+def evidence(
+    rows: list[practice_reads.Row], code: str, catalogue: Catalogue, framework: Framework
+) -> tuple[EvidenceItem, ...]:
+    """Return the quiz evidence read with a practice page, in words, newest first."""
+    found = [(code, r.number, r.at1, r.text2, r.text1, r.response) for r in rows]
+    return tuple(evidence_in_words(db.session(), found, catalogue, framework, utcnow())[code])
 
 
 def assessment(row: practice_reads.Row) -> Assessment:
@@ -285,16 +289,6 @@ def request_confirmation(user_id: int, code: str, catalogue: Catalogue, supervis
         learner=learner.full_name,
         competency=f"{code} {catalogue.competency(code).name}",
         url=absolute_url("supervise.request_view", request_id=request.id),
-    )
-
-
-def updates(user_id: int) -> tuple[RequestRecord, ...]:
-    """Return supervisors' recent decisions on the learner's requests, newest first."""
-    since = utcnow() - UPDATES_FOR
-    return tuple(
-        r
-        for r in records(ConfirmationRequest.user_id == user_id)
-        if r.decided_at is not None and r.decided_at >= since
     )
 
 

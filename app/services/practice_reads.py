@@ -10,6 +10,7 @@ collation as before). The confirmation record and the queue are plain joins.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import (
@@ -75,9 +76,9 @@ class Row(NamedTuple):
     text7: str | None
     number: float | None
     whole: int | None
-    at1: object
-    at2: object
-    response: object
+    at1: datetime | None
+    at2: datetime | None
+    response: dict | None
 
 
 def _kind(kind: str, order_by, **columns):
@@ -89,7 +90,8 @@ def _kind(kind: str, order_by, **columns):
     for name, type_ in _COLUMNS.items():
         value = columns.pop(name, None)
         values.append((cast(null(), type_) if value is None else value).label(name))
-    assert not columns, columns  # a misspelt column would otherwise vanish
+    if columns:  # a misspelt column would otherwise vanish
+        raise TypeError(f"no such column: {', '.join(columns)}")
     return select(*values)
 
 
