@@ -237,6 +237,50 @@ def test_export_carries_the_practice_record_and_erasure_removes_its_free_text(ap
         assert (decision.comments, decision.action_plan, decision.outcome) == ("", "", "returned")
 
 
+def test_the_request_page_shows_what_was_sent_and_the_earlier_decisions(app, people):
+    learner, sue, _ = people
+    self_assess(learner, "2", "before", "Before: unsure.")
+    self_assess(learner, "3", "after", "Sent with the first request.")
+    ask(learner, app)
+    first = the_request(app)
+    decide(sue, first, outcome="returned", comments="Nearly.", action_plan="Shadow one.")
+    self_assess(learner, "4", "after", "Sent with the second request.")
+    ask(learner, app, supervisor="sam@example.org")
+    second = the_request(app)
+    sam = app.test_client()
+    sign_in(sam, "sam@example.org")
+    view = sam.get(f"/supervise/requests/{second}").text
+    assert "Sent with the request: <strong>4 of 5, confident</strong> (after the module)" in view
+    assert view.index("Before: unsure.") < view.index("Sent with the first request.")
+    assert "Earlier requests" in view and "Action plan: Shadow one." in view
+    old = sue.get(f"/supervise/requests/{first}").text
+    assert "Sent with the request: <strong>3 of 5, fairly confident</strong>" in old
+    assert "Earlier requests" in old and "Asked Sam Second" in old  # the later one, waiting
+    assert sue.get(f"/supervise/requests/{second}").status_code == 404  # not addressed to Sue
+
+
+def test_a_supervisor_who_moves_organisation_no_longer_sees_its_requests(app, people):
+    learner, sue, hal = people
+    ask(learner, app)
+    request_id = the_request(app)
+    decide(sue, request_id, outcome="confirmed")
+    pdf = f"/my/competencies/confirmations/{request_id}.pdf"
+    assert sue.get(pdf).status_code == 200
+    with app.app_context():
+        session = db.session()
+        moved = session.get(User, user_id(app, "sue@example.org"))
+        moved.organisation_id = session.get(User, user_id(app, "hal@example.org")).organisation_id
+        session.commit()
+    assert sue.get("/supervise/").status_code == 404
+    assert sue.get(f"/supervise/requests/{request_id}").status_code == 404
+    assert sue.get(pdf).status_code == 404
+    assert learner.get(pdf).status_code == 200
+    page = learner.get(page_url()).text
+    history, choices = page.split(f'action="{page_url()}/request"')
+    assert "Sue Supervisor" in history and "Sue Supervisor" not in choices
+    assert "Sam Second" in choices
+
+
 # Every practice page that only reads costs at most two statements: the signed-in user
 # (who says whether they supervise), then what the page shows, in one statement.
 TARGET = 2
