@@ -267,7 +267,6 @@ _RECORD = (
         _LEARNER.c.profession,
         Organisation.name.label("organisation"),
         _SENT.c.confidence,
-        _SENT.c.stage,
         _SENT.c.reflection,
         select(CompetencyLevel.level)
         .where(
