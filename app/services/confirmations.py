@@ -16,17 +16,19 @@ from app.domain.confirmation_pdf import ConfirmationRecord
 from app.domain.content import Catalogue
 from app.domain.frameworks import Competency
 from app.links import absolute_url
-from app.models import CompetencyLevel, User, utcnow
-from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
-from app.services import audit, xapi
-from app.services.attainment import EvidenceItem, evidence_for
+from app.models import User, utcnow
+from app.models_practice import ConfirmationDecision, ConfirmationRequest
+from app.services import audit, practice_reads, xapi
+from app.services.attainment import EvidenceItem
 from app.services.practice import (
+    CONFIDENCE,
     Assessment,
     NotFound,
     PracticeError,
     RequestRecord,
-    assessments,
-    records,
+    assessment,
+    evidence,
+    request_record,
 )
 from app.services.ratings import aware, refresh_levels
 from app.services.supervisors import is_supervisor
@@ -52,20 +54,12 @@ class RequestView:
     history: tuple[RequestRecord, ...]  # earlier requests for the same competency
 
 
-def queue(supervisor_id: int, *, checked: bool = False) -> tuple[RequestRecord, ...]:
-    """Return requests waiting for this supervisor, oldest first.
-
-    `checked` says the caller has just confirmed they are a supervisor.
-    """
-    if not (checked or is_supervisor(supervisor_id)):
-        return ()
-    waiting = [r for r in records(*_addressed_to(supervisor_id)) if r.outcome is None]
-    return tuple(reversed(waiting))
-
-
-def decided_by(supervisor_id: int) -> tuple[RequestRecord, ...]:
-    """Return the requests this supervisor has decided, newest first."""
-    return tuple(r for r in records(*_addressed_to(supervisor_id)) if r.outcome is not None)
+def queue(supervisor_id: int) -> tuple[tuple[RequestRecord, ...], tuple[RequestRecord, ...]]:
+    """Return the requests waiting for this supervisor, oldest first, and those they
+    decided, newest first (one statement; none unless they supervise there now)."""
+    found = [request_record(row) for row in practice_reads.queue(supervisor_id)]
+    waiting = [r for r in found if r.outcome is None]
+    return tuple(reversed(waiting)), tuple(r for r in found if r.outcome is not None)
 
 
 def _addressed_to(supervisor_id: int):
@@ -91,31 +85,24 @@ def _request(supervisor_id: int, request_id: int) -> ConfirmationRequest:
 
 def view(supervisor_id: int, request_id: int, catalogue: Catalogue) -> RequestView:
     """Return one request addressed to this supervisor, with the learner's evidence in words."""
-    session = db.session()
-    request = _request(supervisor_id, request_id)
-    learner = session.get(User, request.user_id)
-    competency = catalogue.competency(request.competency_code)
+    found = practice_reads.request_page(supervisor_id, request_id)
+    asked = next((row for row in found["request"] if row.id == request_id), None)
+    competency = catalogue.competency(asked.code) if asked else None
     if competency is None:
         raise NotFound(request_id)
     framework = catalogue.framework(competency.framework_id)
-    (record,) = records(ConfirmationRequest.id == request.id)
-    history = records(
-        ConfirmationRequest.user_id == request.user_id,
-        ConfirmationRequest.id != request.id,
-        code=request.competency_code,
-    )
-    given = assessments(request.user_id, request.competency_code)
-    sent, level = _sent_and_rated(session, request)
-    evidence = evidence_for(request.user_id, [competency.code], catalogue, framework, utcnow())
+    given = tuple(assessment(row) for row in found["assessment"])
+    sent = next((row for row in found["assessment"] if row.id == asked.whole), None)
+    level = found["level"][0].text1 if found["level"] else None
     return RequestView(
-        record,
+        request_record(asked),
         competency,
-        learner.profession,
+        asked.text7,
         level or "Not enough evidence",
-        tuple(evidence.get(competency.code, ())),
+        evidence(found["evidence"], competency.code, catalogue, framework),
         given,
-        next((a for a in given if sent and a.at == aware(sent.assessed_at)), None),
-        history,
+        next((a for a in given if sent and a.at == aware(sent.at1)), None),
+        tuple(request_record(row) for row in found["request"] if row.id != request_id),
     )
 
 
@@ -183,57 +170,33 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
 
 def signed_record(viewer_id: int, request_id: int, catalogue: Catalogue) -> ConfirmationRecord:
     """Return a confirmed request as its signed-off record, for the learner or supervisor."""
-    session = db.session()
-    request = session.get(ConfirmationRequest, request_id)
-    decision = session.scalar(
-        select(ConfirmationDecision).where(ConfirmationDecision.request_id == request_id)
-    )
-    if request is None or decision is None or decision.outcome != "confirmed":
+    found = practice_reads.confirmation_record(viewer_id, request_id)
+    if found is None or found.outcome != "confirmed":
         raise NotFound(request_id)
-    if request.user_id != viewer_id and request.supervisor_id != viewer_id:
+    if found.user_id != viewer_id and (
+        found.supervisor_id != viewer_id or found.viewer_organisation_id != found.organisation_id
+    ):
         raise NotFound(request_id)
-    viewer = session.get(User, viewer_id)
-    if request.user_id != viewer_id and viewer.organisation_id != request.organisation_id:
-        raise NotFound(request_id)
-    learner = session.get(User, request.user_id)
-    competency = catalogue.competency(request.competency_code)
+    competency = catalogue.competency(found.competency_code)
     if competency is None:
         raise NotFound(request_id)
     framework = catalogue.framework(competency.framework_id)
-    sent, level = _sent_and_rated(session, request)
     valid_for = competency.valid_for or framework.valid_for
-    decided_at = aware(decision.decided_at)
+    decided_at = aware(found.decided_at)
+    sent = found.confidence is not None
     return ConfirmationRecord(
-        reference=f"LW-PC-{request.id:06d}",
-        learner=learner.full_name,
-        profession=PROFESSIONS.get(learner.profession, learner.profession),
-        organisation=learner.organisation.name if learner.organisation else "",
+        reference=f"LW-PC-{found.id:06d}",
+        learner=found.learner,
+        profession=PROFESSIONS.get(found.profession, found.profession),
+        organisation=found.organisation or "",
         framework=framework.title,
         competency=f"{competency.code} {competency.name}",
         statement=competency.statement,
-        knowledge=level or "Not enough evidence",
-        self_assessment=Assessment(sent.confidence, sent.stage, "", decided_at).confidence_words
-        if sent
-        else "",
-        reflection=sent.reflection if sent else "",
-        supervisor=decision.decided_by_name,
+        knowledge=found.level or "Not enough evidence",
+        self_assessment=CONFIDENCE[found.confidence] if sent else "",
+        reflection=found.reflection if sent else "",
+        supervisor=found.decided_by_name,
         confirmed_at=decided_at,
-        comments=decision.comments,
+        comments=found.comments,
         valid_until=valid_for.after(decided_at) if valid_for else None,
     )
-
-
-def _sent_and_rated(session, request: ConfirmationRequest):
-    """Return the self-assessment sent with a request and the learner's knowledge rating."""
-    sent = (
-        session.get(SelfAssessment, request.self_assessment_id)
-        if request.self_assessment_id
-        else None
-    )
-    level = session.scalar(
-        select(CompetencyLevel.level).where(
-            CompetencyLevel.user_id == request.user_id,
-            CompetencyLevel.competency_code == request.competency_code,
-        )
-    )
-    return sent, level

@@ -1,7 +1,8 @@
 """A learner's competencies page in one statement: ratings, evidence and supervisors' replies.
 
-Every visit reads the stored ratings, the answers behind them and recent decisions on the
-learner's requests; one UNION ALL brings all three, each row naming what it is first.
+Every visit reads the stored ratings, the answers behind them, recent decisions on the
+learner's requests and, for a supervisor, how many requests wait for them; one UNION ALL
+brings all four, each row naming what it is first.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from sqlalchemy import (
     String,
     bindparam,
     cast,
+    exists,
+    func,
     literal,
     null,
     select,
@@ -104,18 +107,43 @@ _PAGE = union_all(
         ConfirmationRequest.user_id == _SELF,
         ConfirmationDecision.decided_at >= bindparam("since"),
     ),
+    # Requests waiting for this person's decision, were they a supervisor in their
+    # organisation (the page shows the count only to one).
+    select(
+        literal("waiting"),
+        _none(String),
+        _none(String),
+        _none(String),
+        _none(String),
+        _none(String),
+        _none(String),
+        _none(Float),
+        func.count(ConfirmationRequest.id),
+        _none(Boolean),
+        _none(Boolean),
+        _none(DateTime),
+        _none(DateTime),
+        _none(DateTime),
+        _none(JSON),
+    ).where(
+        ConfirmationRequest.supervisor_id == _SELF,
+        ConfirmationRequest.organisation_id
+        == select(User.organisation_id).where(User.id == _SELF).scalar_subquery(),
+        ~exists().where(ConfirmationDecision.request_id == ConfirmationRequest.id),
+    ),
 )
 
 
 def page(
     user_id: int, full_name: str, profession: str, catalogue: Catalogue, now=None
-) -> tuple[Profile | None, tuple[RequestRecord, ...]]:
-    """Return the learner's profile and supervisors' recent replies (one statement)."""
+) -> tuple[Profile | None, tuple[RequestRecord, ...], int]:
+    """Return the learner's profile, supervisors' recent replies and the requests waiting
+    for their own decision as a supervisor (one statement)."""
     now = now or utcnow()
     framework = catalogue.framework_for(profession or "")
     codes = [c.code for c in framework.competencies] if framework else []
     session = db.session()
-    stored, evidence, replies = {}, [], []
+    stored, evidence, replies, waiting = {}, [], [], 0
     for (
         kind,
         code,
@@ -139,6 +167,8 @@ def page(
             stored[code] = StoredLevel(t1, t2, number, whole, f1, f2, at1, at2)
         elif kind == "evidence":
             evidence.append((whole, (code, number, at1, t2, t1, response)))
+        elif kind == "waiting":
+            waiting = whole
         else:
             replies.append(
                 RequestRecord(
@@ -159,6 +189,6 @@ def page(
     evidence.sort(key=lambda found: aware(found[1][2]), reverse=True)
     replies.sort(key=lambda r: (r.requested_at, r.id), reverse=True)
     if framework is None:
-        return None, tuple(replies)
+        return None, tuple(replies), waiting
     words = evidence_in_words(session, [row for _, row in evidence], catalogue, framework, now)
-    return build_profile(framework, stored, words, catalogue, now), tuple(replies)
+    return build_profile(framework, stored, words, catalogue, now), tuple(replies), waiting

@@ -14,10 +14,10 @@ from app.domain.competencies.met_rules import asks_for_practice
 from app.domain.content import Catalogue
 from app.domain.frameworks import Competency, Framework
 from app.links import absolute_url
-from app.models import CompetencyLevel, User, utcnow
+from app.models import User, utcnow
 from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
-from app.services import audit
-from app.services.attainment import EvidenceItem, evidence_for
+from app.services import audit, practice_reads
+from app.services.attainment import EvidenceItem, evidence_in_words
 from app.services.locks import lock_learner
 from app.services.ratings import aware, refresh_levels
 from app.services.supervisors import SupervisorChoice, is_supervisor, supervisors_of
@@ -97,6 +97,13 @@ class PracticePage:
 
 def _competency_for(user_id: int, code: str, catalogue: Catalogue) -> tuple[Competency, Framework]:
     profession = db.session().scalar(select(User.profession).where(User.id == user_id))
+    return _competency_of(profession, code, catalogue)
+
+
+def _competency_of(
+    profession: str | None, code: str, catalogue: Catalogue
+) -> tuple[Competency, Framework]:
+    """Return the competency and its framework, if it is of the profession's framework."""
     framework = catalogue.framework_for(profession or "")
     competency = catalogue.competency(code)
     if framework is None or competency is None or competency.framework_id != framework.id:
@@ -104,41 +111,56 @@ def _competency_for(user_id: int, code: str, catalogue: Catalogue) -> tuple[Comp
     return competency, framework
 
 
-def page(user_id: int, code: str, catalogue: Catalogue) -> PracticePage:
-    """Return the learner's page for one competency of their framework."""
-    session = db.session()
-    competency, framework = _competency_for(user_id, code, catalogue)
-    stored = session.scalar(
-        select(CompetencyLevel).where(
-            CompetencyLevel.user_id == user_id, CompetencyLevel.competency_code == code
-        )
-    )
-    organisation_id = session.scalar(select(User.organisation_id).where(User.id == user_id))
-    requests = records(ConfirmationRequest.user_id == user_id, code=code)
+def page(
+    user_id: int, profession: str, organisation_id: int | None, code: str, catalogue: Catalogue
+) -> PracticePage:
+    """Return the learner's page for one competency of their framework (one statement)."""
+    competency, framework = _competency_of(profession, code, catalogue)
+    found = practice_reads.competency_page(user_id, organisation_id, code)
+    stored = found["level"][0] if found["level"] else None
+    requests = tuple(request_record(row) for row in found["request"])
     rule = competency.met or framework.met
     return PracticePage(
         competency,
         framework,
-        stored.level if stored else "Not enough evidence",
-        stored.practice if stored else "Not started",
+        stored.text1 if stored else "Not enough evidence",
+        stored.text2 if stored else "Not started",
         rule is not None and asks_for_practice(rule),
-        assessments(user_id, code),
+        tuple(assessment(row) for row in found["assessment"]),
         requests,
-        tuple(supervisors_of(organisation_id, besides=user_id)) if organisation_id else (),
+        tuple(SupervisorChoice(r.id, r.text1) for r in found["supervisor"] if r.id != user_id),
         any(r.outcome is None for r in requests),
-        tuple(evidence_for(user_id, [code], catalogue, framework, utcnow()).get(code, ())),
+        evidence(found["evidence"], code, catalogue, framework),
     )
 
 
-def assessments(user_id: int, code: str) -> tuple[Assessment, ...]:
-    """Return the learner's self-assessments of a competency, oldest first."""
-    rows = db.session().scalars(
-        select(SelfAssessment)
-        .where(SelfAssessment.user_id == user_id, SelfAssessment.competency_code == code)
-        .order_by(SelfAssessment.assessed_at, SelfAssessment.id)
-    )
-    return tuple(
-        Assessment(r.confidence, r.stage, r.reflection, aware(r.assessed_at)) for r in rows
+def evidence(
+    rows: list[practice_reads.Row], code: str, catalogue: Catalogue, framework: Framework
+) -> tuple[EvidenceItem, ...]:
+    """Return the quiz evidence read with a practice page, in words, newest first."""
+    found = [(code, r.number, r.at1, r.text2, r.text1, r.response) for r in rows]
+    return tuple(evidence_in_words(db.session(), found, catalogue, framework, utcnow())[code])
+
+
+def assessment(row: practice_reads.Row) -> Assessment:
+    """Return a self-assessment read with a practice page."""
+    return Assessment(row.whole, row.text1, row.text2, aware(row.at1))
+
+
+def request_record(row: practice_reads.Row) -> RequestRecord:
+    """Return a request, and its decision if given, read with a practice page."""
+    decided = row.text3 is not None
+    return RequestRecord(
+        row.id,
+        row.code,
+        row.text1,
+        row.text2 or "A supervisor no longer on Linkwise",
+        aware(row.at1),
+        row.text3,
+        row.text4 if decided else "",
+        row.text5 if decided else "",
+        row.text6 if decided else "",
+        aware(row.at2) if decided else None,
     )
 
 
@@ -267,16 +289,6 @@ def request_confirmation(user_id: int, code: str, catalogue: Catalogue, supervis
         learner=learner.full_name,
         competency=f"{code} {catalogue.competency(code).name}",
         url=absolute_url("supervise.request_view", request_id=request.id),
-    )
-
-
-def updates(user_id: int) -> tuple[RequestRecord, ...]:
-    """Return supervisors' recent decisions on the learner's requests, newest first."""
-    since = utcnow() - UPDATES_FOR
-    return tuple(
-        r
-        for r in records(ConfirmationRequest.user_id == user_id)
-        if r.decided_at is not None and r.decided_at >= since
     )
 
 

@@ -18,7 +18,6 @@ from app.domain.record_pdf import render_record_pdf
 from app.domain.spreadsheet import csv_text
 from app.services import (
     certificates,
-    confirmations,
     my_competencies,
     record,
     teams,
@@ -32,16 +31,15 @@ require_signed_in_professional(bp)
 @bp.get("/competencies")
 def competencies():
     """Show each competency's level, the evidence behind it and what to study next."""
-    me = current_user.db_id
     supervisor = current_user.is_supervisor
-    profile, updates = my_competencies.page(
-        me, current_user.full_name, current_user.profession, catalogue()
+    profile, updates, waiting = my_competencies.page(
+        current_user.db_id, current_user.full_name, current_user.profession, catalogue()
     )
     return render_template(
         "my/competencies.html",
         profile=profile,
         updates=updates,
-        supervising=len(confirmations.queue(me, checked=True)) if supervisor else 0,
+        supervising=waiting if supervisor else 0,
         is_supervisor=supervisor,
     )
 

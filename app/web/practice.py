@@ -6,7 +6,6 @@ from flask_login import current_user
 from app.content import catalogue
 from app.domain.confirmation_pdf import render_confirmation_pdf
 from app.services import confirmations, practice
-from app.services.supervisors import is_supervisor
 from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("practice", __name__, url_prefix="/my/competencies")
@@ -17,13 +16,20 @@ require_signed_in_professional(supervise)
 
 @supervise.before_request
 def _supervisors_only():
-    if not is_supervisor(current_user.db_id):
+    # Read with the signed-in user: a supervisor of the organisation they belong to now.
+    if not current_user.is_supervisor:
         abort(404)
 
 
 def _page(code: str, error: practice.PracticeError | None = None, form=None):
     try:
-        found = practice.page(current_user.db_id, code, catalogue())
+        found = practice.page(
+            current_user.db_id,
+            current_user.profession,
+            current_user.organisation_id,
+            code,
+            catalogue(),
+        )
     except practice.NotFound:
         abort(404)
     status = 400 if error else 200
@@ -83,11 +89,9 @@ def confirmation_pdf(request_id: int):
 @supervise.get("/")
 def queue():
     """List the requests waiting for this supervisor, and those already decided."""
+    waiting, decided = confirmations.queue(current_user.db_id)
     return render_template(
-        "supervise/queue.html",
-        waiting=confirmations.queue(current_user.db_id),
-        decided=confirmations.decided_by(current_user.db_id),
-        catalogue=catalogue(),
+        "supervise/queue.html", waiting=waiting, decided=decided, catalogue=catalogue()
     )
 
 
