@@ -3,7 +3,7 @@
 Python writes each dataclass's __init__, __repr__ and __eq__ (a frozen one's __setattr__,
 __delattr__ and __hash__ too) as source text and compiles it when the class is defined, on
 every start: the app's 180 dataclasses compiled some 1,100 methods, a tenth of the CPU of
-`create_app()` and of `linkwise validate`. The compiled code is kept in
+`create_app()`. The compiled code is kept in
 app/__pycache__/dataclass-methods.<python>.marshal, as Python keeps a module's bytecode,
 keyed by the source text itself: the same text compiles to the same code, so a kept method
 is exactly the one compiling would give, and a changed class is compiled afresh. Nothing is
