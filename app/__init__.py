@@ -6,7 +6,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import config as configuration
+from app import dataclass_code
 from app.collector import collector_paused
+
+# Before any of the app's dataclasses is defined (app/dataclass_code.py).
+dataclass_code.install()
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -96,4 +100,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app import cli
 
     cli.init_app(app)
+    dataclass_code.save()
     return app

@@ -7,17 +7,23 @@ them (about two thirds of its start-up otherwise). Names are looked up in cli_co
 
 import sys
 
+from app.collector import collector_paused
+
 
 def main() -> None:
     """Run the linkwise command line."""
     if sys.argv[1:2] == ["validate"]:
-        from app.cli_content import validate
-
-        validate.main(sys.argv[2:], prog_name="linkwise validate")
+        collector_paused(_validate)()  # its imports too, as create_app()'s
         return
     from app.cli_commands import main as run_commands
 
     run_commands()
+
+
+def _validate() -> None:
+    from app.cli_content import validate
+
+    validate.main(sys.argv[2:], prog_name="linkwise validate")
 
 
 def __getattr__(name: str):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from app import content_cache
+from app import content_cache, dataclass_code
 from app.collector import collector_paused
 from app.config import PROJECT_ROOT
 from app.domain.catalogue import validate as validate_content
@@ -41,6 +41,7 @@ def validate(paths):
         default_quizzes_dir=content_dir / "quizzes",
         load=content_cache.load_sources,
     )
+    dataclass_code.save()
     for problem in problems:
         click.echo(shown(problem))
     click.echo(_count(problems), err=True)
