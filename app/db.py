@@ -9,8 +9,8 @@ from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event, exc, text
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.sql import Select
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql import Select
 
 from app.db_watchdog import watchdog
 
