@@ -164,7 +164,8 @@ def add_vary(response, name: str) -> None:
 
 def _signed_in() -> bool:
     try:
-        return bool(current_user and current_user.is_authenticated)
+        user = current_user._get_current_object()  # one look-up, not one per attribute
+        return bool(user and user.is_authenticated)
     except Exception:  # the user loader can fail when the database is down (healthz)
         return False
 
