@@ -231,11 +231,14 @@ def reader() -> Connection:
     statements; setting up and closing an ORM session around two SELECTs cost as much as
     running them. A request that goes on to use the session gets a new one (see session()).
     """
-    if "db_session" in g:
-        return g.db_session.connection()
-    if "db_reader" not in g:
-        g.db_reader = current_app.extensions["linkwise.engine"].connect()
-    return g.db_reader
+    store = g._get_current_object()  # one look-up, not one per use
+    opened = store.get("db_session")
+    if opened is not None:
+        return opened.connection()
+    connection = store.get("db_reader")
+    if connection is None:
+        connection = store.db_reader = current_app.extensions["linkwise.engine"].connect()
+    return connection
 
 
 def fetch_one(statement: Select, parameters: dict):
