@@ -285,14 +285,14 @@ class _DriverSql:
         self.row = namedtuple("Row", [column.key for column in statement.selected_columns])
 
 
-_compiled_for_driver: dict[tuple[int, str], _DriverSql] = {}
+# Keyed by the statement itself (compared by identity), which the key keeps alive.
+_compiled_for_driver: dict[tuple[Select, str], _DriverSql] = {}
 
 
 def _driver_sql(statement: Select, dialect: Dialect) -> _DriverSql:
-    key = (id(statement), dialect.name)
+    key = (statement, dialect.name)
     found = _compiled_for_driver.get(key)
     if found is None:
-        # Statements are module constants, so an id names one for the life of the process.
         found = _compiled_for_driver[key] = _DriverSql(statement, dialect)
     return found
 
