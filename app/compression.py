@@ -22,7 +22,8 @@ def init_app(app: Flask) -> None:
 
 def accepts_gzip() -> bool:
     """Say whether this request's client accepts gzip (quality 0 when refused or not named)."""
-    return bool(request.accept_encodings["gzip"])
+    # With no Accept-Encoding at all (most clients but browsers), no header to parse.
+    return "Accept-Encoding" in request.headers and bool(request.accept_encodings["gzip"])
 
 
 def gzipped(data: bytes, level: int) -> bytes:

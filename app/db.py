@@ -2,13 +2,15 @@
 
 import re
 import time
+from collections import namedtuple
 from functools import lru_cache
 
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event, exc, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql import Select
 
 from app.db_watchdog import watchdog
 
@@ -229,11 +231,70 @@ def reader() -> Connection:
     statements; setting up and closing an ORM session around two SELECTs cost as much as
     running them. A request that goes on to use the session gets a new one (see session()).
     """
-    if "db_session" in g:
-        return g.db_session.connection()
-    if "db_reader" not in g:
-        g.db_reader = current_app.extensions["linkwise.engine"].connect()
-    return g.db_reader
+    store = g._get_current_object()  # one look-up, not one per use
+    opened = store.get("db_session")
+    if opened is not None:
+        return opened.connection()
+    connection = store.get("db_reader")
+    if connection is None:
+        connection = store.db_reader = current_app.extensions["linkwise.engine"].connect()
+    return connection
+
+
+def fetch_one(statement: Select, parameters: dict):
+    """Run a plain SELECT built once at import on the reader's driver connection.
+
+    Every value the statement uses must be a parameter given here.
+    Return its first row (a named tuple of the selected columns, as the driver gives the
+    values: no SQLAlchemy type processing) or None. Every page reads the signed-in user:
+    SQLAlchemy's execution (compiled-cache lookup, execution context, result set-up) cost
+    more than the driver's own work, so the SQL is compiled once per dialect and sent
+    through the engine's cursor events (the statement watchdog, and the BEGIN that writes
+    need, which a SELECT never does), with driver errors handed to SQLAlchemy as its own
+    execution would: wrapped, and a dead connection invalidated with its pool.
+    """
+    connection = reader()
+    compiled = _driver_sql(statement, connection.dialect)
+    sql = compiled.sql
+    values = parameters if compiled.order is None else [parameters[n] for n in compiled.order]
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        for listener in connection.dispatch.before_cursor_execute:
+            sql, values = listener(connection, cursor, sql, values, None, False)
+        cursor.execute(sql, values)
+        connection.dispatch.after_cursor_execute(connection, cursor, sql, values, None, False)
+        found = cursor.fetchone()
+    except Exception as error:
+        # SQLAlchemy's own handling (private, but what every statement it runs goes through).
+        connection._handle_dbapi_exception(error, sql, values, cursor, None)
+    cursor.close()
+    return None if found is None else compiled.row._make(found)
+
+
+class _DriverSql:
+    """A statement compiled for one dialect: its SQL, parameter order and row type."""
+
+    def __init__(self, statement: Select, dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        if any(value is not None for value in compiled.params.values()):
+            # A value in the statement would need SQLAlchemy's bind processing: not here.
+            raise ValueError("fetch_one runs statements whose every value is a parameter")
+        self.sql = compiled.string
+        # Positional paramstyles (SQLite's qmark) take the values in this order.
+        self.order = tuple(compiled.positiontup) if compiled.positiontup else None
+        self.row = namedtuple("Row", [column.key for column in statement.selected_columns])
+
+
+# Keyed by the statement itself (compared by identity), which the key keeps alive.
+_compiled_for_driver: dict[tuple[Select, str], _DriverSql] = {}
+
+
+def _driver_sql(statement: Select, dialect: Dialect) -> _DriverSql:
+    key = (statement, dialect.name)
+    found = _compiled_for_driver.get(key)
+    if found is None:
+        found = _compiled_for_driver[key] = _DriverSql(statement, dialect)
+    return found
 
 
 def remember_read(key: tuple, value) -> None:

@@ -197,7 +197,7 @@ def _macro_name(component: str) -> str:
 
 def site_header() -> Markup:
     """Return the NHS header: account links and navigation for this user on this page."""
-    user = current_user
+    user = current_user._get_current_object()  # one look-up, not one per attribute
     if not user.is_authenticated:
         return Markup(_site_header(request.script_root, request.endpoint, None))
     viewer = (user.full_name, user.role, user.organisation_id is not None)

@@ -2,6 +2,7 @@
 
 from flask import Flask, g, request
 from flask_login import LoginManager, UserMixin
+from flask_login.utils import _create_identifier
 
 from app.content import catalogue
 from app.security import MAX_ID
@@ -49,6 +50,28 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Sign in to continue"
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    login_manager._session_identifier_generator = _session_identifier
+
+
+# (X-Forwarded-For, remote address, User-Agent) -> Flask-Login's identifier for them.
+_identifiers: dict[tuple, str] = {}
+MOST_IDENTIFIERS = 10_000  # past this many the store starts again
+
+
+def _session_identifier() -> str:
+    """Return Flask-Login's session identifier for this request, worked out once per client.
+
+    Flask-Login checks every request's session against a SHA-512 of the client's address
+    and User-Agent; a browser sends the same pair with every page, so each pair's is kept.
+    """
+    headers = request.headers
+    key = (headers.get("X-Forwarded-For"), request.remote_addr, headers.get("User-Agent"))
+    found = _identifiers.get(key)
+    if found is None:
+        if len(_identifiers) >= MOST_IDENTIFIERS:
+            _identifiers.clear()
+        found = _identifiers[key] = _create_identifier()
+    return found
 
 
 def stop_user_lookups() -> None:

@@ -121,12 +121,15 @@ _POLICY_AFTER_NONCE = "'; " + "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-_FIXED_HEADERS = (
-    ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "strict-origin-when-cross-origin"),
-    ("X-Frame-Options", "DENY"),
-    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
-    ("Cross-Origin-Opener-Policy", "same-origin"),
+_FIXED_HEADERS = tuple(
+    (name, name.lower(), value)
+    for name, value in (
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    )
 )
 
 
@@ -139,15 +142,18 @@ def _add_headers(response):
     if "content-security-policy" not in present:
         nonce = g.get("csp_nonce", "")
         headers.add("Content-Security-Policy", _POLICY_BEFORE_NONCE + nonce + _POLICY_AFTER_NONCE)
-    for name, value in _FIXED_HEADERS:
-        if name.lower() in present:
+    for name, lowered, value in _FIXED_HEADERS:
+        if lowered in present:
             headers.set(name, value)
         else:
             headers.add(name, value)
     if headers.get("Content-Type", "").startswith("text/html"):
         add_vary(response, "Cookie")
     if request.endpoint != "static" and _signed_in():
-        headers["Cache-Control"] = "no-store"
+        if "cache-control" in present:
+            headers.set("Cache-Control", "no-store")
+        else:
+            headers.add("Cache-Control", "no-store")
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return response
@@ -156,7 +162,9 @@ def _add_headers(response):
 def add_vary(response, name: str) -> None:
     """Add a name to the response's Vary header, as `response.vary.add` does, for less."""
     vary = response.headers.get("Vary")
-    if not vary:
+    if vary is None:
+        response.headers.add("Vary", name)
+    elif not vary:
         response.headers["Vary"] = name
     elif name.lower() not in (part.strip().lower() for part in vary.split(",")):
         response.headers["Vary"] = f"{vary}, {name}"
@@ -164,7 +172,8 @@ def add_vary(response, name: str) -> None:
 
 def _signed_in() -> bool:
     try:
-        return bool(current_user and current_user.is_authenticated)
+        user = current_user._get_current_object()  # one look-up, not one per attribute
+        return bool(user and user.is_authenticated)
     except Exception:  # the user loader can fail when the database is down (healthz)
         return False
 

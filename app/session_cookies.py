@@ -1,4 +1,5 @@
-"""Flask's signed session cookie, opened without redoing what only changes with the key.
+"""Flask's signed session cookie, opened (and left alone) without redoing what only changes
+with the key.
 
 Flask builds a new serializer for every request (which serialises `{}` to learn that it
 writes text), then checks the cookie's signature, decompresses and parses it. A browser
@@ -11,9 +12,11 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, Request
+from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature
+
+from app.security import add_vary
 
 # Past this many remembered cookies the store starts again.
 MOST_OPENED = 10_000
@@ -55,6 +58,15 @@ class SessionCookies(SecureCookieSessionInterface):
                 self._opened.clear()
             self._opened[key] = (int(signed_at.timestamp()), tuple(data.items()))
         return self.session_class(data)
+
+    def save_session(self, app: Flask, session: SecureCookieSession, response: Response) -> None:
+        if self.should_set_cookie(app, session):
+            super().save_session(app, session, response)
+            return
+        # Unchanged (the cookie the browser holds stays as it is): Flask would look up
+        # five cookie settings to send nothing, and add Vary: Cookie, as this does.
+        if session.accessed:
+            add_vary(response, "Cookie")
 
 
 def _keys(app: Flask) -> tuple:

@@ -180,12 +180,10 @@ def load_signed_in_user(
         statement = _SIGNED_IN_MANAGER[reader.dialect.name, commonest]
         row = reader.execute(statement, {"user_id": user_id}).one_or_none()
     elif completions_in is None:
-        row = reader.execute(_SIGNED_IN_USER, {"user_id": user_id}).one_or_none()
+        row = db.fetch_one(_SIGNED_IN_USER, {"user_id": user_id})
     else:
         statement = _SIGNED_IN_USER_AND_COMPLETIONS[reader.dialect.name]
-        row = reader.execute(
-            statement, {"user_id": user_id, "module_slug": completions_in}
-        ).one_or_none()
+        row = db.fetch_one(statement, {"user_id": user_id, "module_slug": completions_in})
     if row is None or not secrets.compare_digest(row.session_token, session_token):
         return None
     if manager_reads is not None:

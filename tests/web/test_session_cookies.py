@@ -57,3 +57,19 @@ def test_each_request_gets_its_own_copy_of_a_remembered_session(app, remembered)
     for _ in range(2):
         remembered.set_cookie("linkwise_session", cookie)
         assert "screens open in order" in remembered.get(first).text
+
+
+def test_an_unchanged_session_sends_no_cookie_and_still_varies_on_it(app, remembered):
+    response = remembered.get(PAGE)
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" in [part.strip() for part in response.headers["Vary"].split(",")]
+
+
+def test_a_changed_session_is_sent_again(app, remembered):
+    # A locked screen keeps a message in the session: the cookie holding it goes back.
+    with app.app_context():
+        module = catalogue().modules[0]
+    response = remembered.get(f"/modules/{module.slug}/{module.screens[2].slug}/")
+    assert response.status_code == 302
+    assert "linkwise_session=" in response.headers["Set-Cookie"]

@@ -1,0 +1,79 @@
+"""The signed-in user's read on the driver connection gives what SQLAlchemy's execution gives."""
+
+import pytest
+from sqlalchemy import event, exc, select
+
+from app import db
+from app.content import catalogue
+from app.models import User
+from app.models_practice import Supervisor
+from app.services import accounts, learning
+from tests.web.journeys import user_id
+
+
+@pytest.fixture
+def learner(app, make_user):
+    """A learner who supervises in their organisation and has done two screens of a module."""
+    learner_id = user_id(app, make_user(email="supervisor@example.org", org="Riverside PCN"))
+    with app.app_context():
+        module = catalogue().modules[0]
+        for key in module.screen_item_keys[:2]:
+            learning.record(learner_id, module.slug, key)
+        session = db.session()
+        organisation_id = session.get(User, learner_id).organisation_id
+        session.add(Supervisor(user_id=learner_id, organisation_id=organisation_id))
+        session.commit()
+    return learner_id, module.slug
+
+
+def test_the_signed_in_reads_give_what_sqlalchemy_gives(app, learner):
+    learner_id, slug = learner
+    with app.test_request_context():
+        dialect = db.reader().dialect.name
+        reads = [
+            (accounts._SIGNED_IN_USER, {"user_id": learner_id}),
+            (
+                accounts._SIGNED_IN_USER_AND_COMPLETIONS[dialect],
+                {"user_id": learner_id, "module_slug": slug},
+            ),
+            (accounts._SIGNED_IN_USER, {"user_id": learner_id + 1000}),  # no such account
+        ]
+        for statement, parameters in reads:
+            expected = db.reader().execute(statement, parameters).one_or_none()
+            found = db.fetch_one(statement, parameters)
+            if expected is None:
+                assert found is None
+                continue
+            assert found._fields == tuple(expected._fields)
+            for name in expected._fields:
+                if name == "is_supervisor":  # SQLite's driver says 1 where SQLAlchemy says True
+                    assert bool(found.is_supervisor) is expected.is_supervisor is True
+                else:
+                    assert getattr(found, name) == getattr(expected, name), name
+
+
+def test_the_read_goes_through_the_engines_cursor_events(app, learner):
+    learner_id, slug = learner
+    seen = []
+
+    def count(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    with app.test_request_context():
+        event.listen(db.engine(), "before_cursor_execute", count)
+        try:
+            row = accounts.load_signed_in_user(learner_id, "not the token", completions_in=slug)
+        finally:
+            event.remove(db.engine(), "before_cursor_execute", count)
+    assert row is None
+    assert len(seen) == 1
+
+
+def test_a_driver_error_comes_as_sqlalchemys_own(app, learner):
+    with app.test_request_context(), pytest.raises(exc.DBAPIError):
+        db.fetch_one(accounts._SIGNED_IN_USER, {"user_id": object()})  # no driver binds it
+
+
+def test_a_statement_holding_a_value_is_refused(app):
+    with app.test_request_context(), pytest.raises(ValueError):
+        db.fetch_one(select(User.id).where(User.role == "learner"), {})
