@@ -562,12 +562,18 @@ def _numbered(model, columns: tuple[str, ...], ids: list[int], rows: list[tuple]
     encoded = [
         n for n, name in enumerate(columns, 1) if isinstance(model.__table__.c[name].type, JSON)
     ]
+    # The same value (an attempt's quiz settings, say) is encoded once: the rows keep it alive,
+    # so its id stays its own for the whole call.
+    texts: dict[int, str] = {}
     copied = []
     for new_id, row in zip(ids, rows, strict=True):
         values = [new_id, *row]
         for n in encoded:
-            if isinstance(values[n], list | dict):
-                values[n] = json.dumps(values[n])
+            value = values[n]
+            if isinstance(value, list | dict):
+                if id(value) not in texts:
+                    texts[id(value)] = json.dumps(value)
+                values[n] = texts[id(value)]
         copied.append(values)
     return copied
 
