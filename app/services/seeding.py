@@ -1,18 +1,22 @@
-"""Demo learners in bulk: drawn by `domain.seeding`, written a batch per transaction.
+"""Demo learners in bulk: drawn by `domain.seeding`, written a batch at a time.
 
-Users and attempts are inserted with RETURNING to learn their ids; the big tables go in
-with one executemany each, or with COPY on PostgreSQL. Seeded attempts have `answer`
-rows, as grading writes them (with the question version), so item analysis has something
-to show; `with_answers=False` leaves them out for benchmarks that need tens of thousands
-of learners a minute. Evidence, competency levels, completions and certificates are
-complete, as grading would have written them.
+Seeded attempts have `answer` rows, as grading writes them (with the question version), so
+item analysis has something to show; `with_answers=False` leaves them out for benchmarks
+that need tens of thousands of learners a minute. Evidence, competency levels, completions
+and certificates are complete, as grading would have written them.
 
-On PostgreSQL, when the account may, each batch's transaction skips the per-row
-foreign-key triggers (`session_replication_role = replica`, as pg_restore does): the
-seeder inserts the users and attempts that every other row refers to, in the same
-transaction, so the references hold by construction, and the triggers were half the
-time. Unique constraints and indexes are kept as ever. A test checks the references.
-The dashboard's level counts, kept by triggers too, are rebuilt once at the end.
+On SQLite each batch is drawn and written in its own transaction, users and attempts
+inserted with RETURNING to learn their ids. On PostgreSQL the batches are drawn by forked
+processes, which take the ids from the tables' sequences and build every row, while the
+first process writes them all with COPY in one transaction: the drawing and the
+database's work overlap, and a failed run leaves nothing behind. Tables that are empty at
+the start lose their secondary indexes and unique constraints for the load and get them
+back, built once from all the rows, before the commit (a test checks they come back as
+they were). When the account may, the transaction skips the per-row triggers
+(`session_replication_role = replica`, as pg_restore does): the seeder writes the users
+and attempts that every other row refers to, so the references hold by construction (a
+test checks them), and the dashboard's level counts, kept by triggers too, are rebuilt at
+the end.
 """
 
 import json
