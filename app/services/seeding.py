@@ -187,9 +187,10 @@ def _seed_postgres(job: _Job, batches: list[tuple[int, int]], workers: int) -> C
     """Draw the batches in `workers` processes and COPY them all in one transaction here.
 
     The workers draw and build the rows (taking their ids from the tables' sequences) while
-    this process writes the batches before: the database's work and the drawing overlap.
-    Tables empty at the start lose their secondary indexes for the load and get them back,
-    built once from all the rows, before the commit; a failed load rolls everything back.
+    this process writes the batches they drew before: the database's work and the drawing
+    overlap. Tables empty at the start lose their secondary indexes for the load and get
+    them back, built once from all the rows, before the commit; a failed load rolls
+    everything back. Other sessions reading those tables wait for the commit meanwhile.
     """
     rows: Counter[str] = Counter()
     engine = db.make_engine(job.database_url, pooled=False)
@@ -219,6 +220,7 @@ def _skip_triggers_and_waits(connection: Connection) -> None:
 
 
 def _is_empty(connection: Connection, table: str) -> bool:
+    """Say whether the table has no rows at all."""
     return connection.exec_driver_sql(f"SELECT NOT EXISTS (SELECT 1 FROM {table})").scalar()
 
 
@@ -230,10 +232,9 @@ def _batch_rows(batch: tuple[int, int]) -> list[tuple]:
     with _job.engine.connect() as connection:
         user_ids = _new_ids(connection, User, len(users))
         attempt_ids = _new_ids(connection, Attempt, count)
-    by_user = dict(zip(map(id, drawn), user_ids, strict=True))
     attempts = [
-        _attempt_row(attempt, by_user[id(learner)])
-        for learner in drawn
+        _attempt_row(attempt, user_id)
+        for learner, user_id in zip(drawn, user_ids, strict=True)
         for attempt in learner.attempts
     ]
     tables = [
