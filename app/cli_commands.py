@@ -273,18 +273,6 @@ def seed_demo(learner_count, seed, organisation, top_up, without_answers, practi
 
         name = organisation or summary.organisation
         click.echo("\n".join(seed_practices(name, password, catalogue())))
-    if learner_count or practices:
-        _refresh_statistics()
-
-
-def _refresh_statistics() -> None:
-    # After a bulk load PostgreSQL still plans with the empty tables' statistics (a user table
-    # of one row) until autovacuum gets round to it: the compliance matrix's competency
-    # columns then take a minute at 10,000 learners instead of a tenth of a second.
-    engine = current_app.extensions["linkwise.engine"]
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
 
 
 @click.command("recompute-levels")

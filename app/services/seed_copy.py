@@ -44,3 +44,38 @@ def _kind(column_type) -> str:
         if isinstance(column_type, sql_type):
             return kind
     raise TypeError(f"no binary COPY format for a {column_type!r} column")
+
+
+# The secondary indexes and unique constraints of the tables, as statements that make them
+# again. Primary keys stay, and so does a unique constraint a foreign key refers to.
+_SECONDARY = """
+SELECT format('ALTER TABLE %I ADD CONSTRAINT %I %s', t.relname, c.conname,
+              pg_get_constraintdef(c.oid)),
+       format('ALTER TABLE %I DROP CONSTRAINT %I', t.relname, c.conname)
+FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+WHERE c.contype = 'u' AND t.relname = ANY(:tables)
+  AND t.relnamespace = to_regnamespace(current_schema())
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)
+UNION ALL
+SELECT pg_get_indexdef(i.indexrelid), format('DROP INDEX %I', x.relname)
+FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class x ON x.oid = i.indexrelid
+WHERE NOT i.indisprimary AND t.relname = ANY(:tables)
+  AND t.relnamespace = to_regnamespace(current_schema())
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid
+                  AND c.conrelid = i.indrelid)
+"""
+
+
+def drop_secondary_indexes(connection, tables: list[str]) -> list[str]:
+    """Drop the tables' secondary indexes and unique constraints; return what remakes them.
+
+    For a bulk load into empty tables, in the transaction that loads them: building an
+    index once from the loaded rows costs far less than keeping it up to date row by row,
+    and if the load fails the drops roll back with it.
+    """
+    from sqlalchemy import text
+
+    found = connection.execute(text(_SECONDARY), {"tables": tables}).all()
+    for _, drop in found:
+        connection.exec_driver_sql(drop)
+    return [make for make, _ in found]

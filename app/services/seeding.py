@@ -1,18 +1,22 @@
-"""Demo learners in bulk: drawn by `domain.seeding`, written a batch per transaction.
+"""Demo learners in bulk: drawn by `domain.seeding`, written a batch at a time.
 
-Users and attempts are inserted with RETURNING to learn their ids; the big tables go in
-with one executemany each, or with COPY on PostgreSQL. Seeded attempts have `answer`
-rows, as grading writes them (with the question version), so item analysis has something
-to show; `with_answers=False` leaves them out for benchmarks that need tens of thousands
-of learners a minute. Evidence, competency levels, completions and certificates are
-complete, as grading would have written them.
+Seeded attempts have `answer` rows, as grading writes them (with the question version), so
+item analysis has something to show; `with_answers=False` leaves them out for benchmarks
+that need tens of thousands of learners a minute. Evidence, competency levels, completions
+and certificates are complete, as grading would have written them.
 
-On PostgreSQL, when the account may, each batch's transaction skips the per-row
-foreign-key triggers (`session_replication_role = replica`, as pg_restore does): the
-seeder inserts the users and attempts that every other row refers to, in the same
-transaction, so the references hold by construction, and the triggers were half the
-time. Unique constraints and indexes are kept as ever. A test checks the references.
-The dashboard's level counts, kept by triggers too, are rebuilt once at the end.
+On SQLite each batch is drawn and written in its own transaction, users and attempts
+inserted with RETURNING to learn their ids. On PostgreSQL the batches are drawn by forked
+processes, which take the ids from the tables' sequences and build every row, while the
+first process writes them all with COPY in one transaction: the drawing and the
+database's work overlap, and a failed run leaves nothing behind. Tables that are empty at
+the start lose their secondary indexes and unique constraints for the load and get them
+back, built once from all the rows, before the commit (a test checks they come back as
+they were). When the account may, the transaction skips the per-row triggers
+(`session_replication_role = replica`, as pg_restore does): the seeder writes the users
+and attempts that every other row refers to, so the references hold by construction (a
+test checks them), and the dashboard's level counts, kept by triggers too, are rebuilt at
+the end.
 """
 
 import json
@@ -22,6 +26,7 @@ import secrets
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,7 +49,7 @@ from app.models import (
 )
 from app.services import accounts, dashboard_counts, quiz_versions
 from app.services.bulk import bulk_insert
-from app.services.seed_copy import copy_rows
+from app.services.seed_copy import copy_rows, drop_secondary_indexes
 
 BATCH_SIZE = 2000
 TABLES = (
@@ -119,22 +124,22 @@ def seed_learners(
     size = max(1, min(batch_size, -(-count // (workers * 4))))
     batches = [(first + n, min(size, count - n)) for n in range(0, count, size)]
     workers = min(workers, len(batches))
-    rows: Counter[str] = Counter()
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         # A forked child would share the parent's open connections: close them first.
         session.close()
         db.engine().dispose()
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, context, initializer=_start, initargs=(job,)) as pool:
-            for written in pool.map(_seed_batch, batches):
-                rows.update(written)
     else:
-        _start(job)
-        for batch in batches:
-            rows.update(_seed_batch(batch))
-    # The batches may skip every trigger (above), those keeping the dashboard's counts too.
-    with db.engine().begin() as connection:
-        dashboard_counts.rebuild(connection, job.organisation_id)
+        workers = 1
+    if db.engine().dialect.name == "postgresql":
+        rows = _seed_postgres(job, batches, workers)
+    else:
+        rows = Counter()
+        with _mapper(job, workers) as run:
+            for written in run(_seed_batch, batches):
+                rows.update(written)
+        # The batches may skip every trigger (above), those keeping the dashboard's counts.
+        with db.engine().begin() as connection:
+            dashboard_counts.rebuild(connection, job.organisation_id)
     db.refresh_statistics()
     return SeedReport(name, count, dict(rows), time.perf_counter() - started)
 
@@ -160,6 +165,90 @@ def _start(job: _Job) -> None:
     global _job
     job.engine = db.make_engine(job.database_url, pooled=False)
     _job = job
+
+
+@contextmanager
+def _mapper(job: _Job, workers: int):
+    """Yield a `map` over batches run by `workers` forked processes, or here if only one.
+
+    The processes are forked on entering, before the caller opens any connection of its own.
+    """
+    if workers == 1:
+        _start(job)
+        yield map
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, context, initializer=_start, initargs=(job,)) as pool:
+        pool.submit(int).result()  # forks every worker now
+        yield pool.map
+
+
+def _seed_postgres(job: _Job, batches: list[tuple[int, int]], workers: int) -> Counter:
+    """Draw the batches in `workers` processes and COPY them all in one transaction here.
+
+    The workers draw and build the rows (taking their ids from the tables' sequences) while
+    this process writes the batches they drew before: the database's work and the drawing
+    overlap. Tables empty at the start lose their secondary indexes for the load and get
+    them back, built once from all the rows, before the commit; a failed load rolls
+    everything back. Other sessions reading those tables wait for the commit meanwhile.
+    """
+    rows: Counter[str] = Counter()
+    engine = db.make_engine(job.database_url, pooled=False)
+    with _mapper(job, workers) as run, engine.begin() as connection:
+        _skip_triggers_and_waits(connection)
+        empty = [table for table in TABLES[1:] if _is_empty(connection, table)]
+        remake = drop_secondary_indexes(connection, empty)
+        for tables in run(_batch_rows, batches):
+            for model, columns, table_rows in tables:
+                copy_rows(connection, model, columns, table_rows)
+                rows[model.__tablename__] += len(table_rows)
+        for statement in remake:
+            connection.exec_driver_sql(statement)
+        # The load skipped every trigger, those keeping the dashboard's counts too.
+        dashboard_counts.rebuild(connection, job.organisation_id)
+    return rows
+
+
+def _skip_triggers_and_waits(connection: Connection) -> None:
+    """Set the seeding transaction to skip the row triggers (if it may) and the commit's flush."""
+    if _may_skip_reference_checks(connection):
+        connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+    # Seeded data lost to a crash just after the commit is seeded again; nothing else waits.
+    connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
+    # Room to build the indexes again in memory (the default 64 MB sorts on disk).
+    connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '512MB'")
+
+
+def _is_empty(connection: Connection, table: str) -> bool:
+    """Say whether the table has no rows at all."""
+    return connection.exec_driver_sql(f"SELECT NOT EXISTS (SELECT 1 FROM {table})").scalar()
+
+
+def _batch_rows(batch: tuple[int, int]) -> list[tuple]:
+    """Draw a batch and return its rows, table by table, as (model, columns, rows)."""
+    drawn = list(learners(_job.course, _job.seed, *batch, _job.now))
+    users = [_user_row(learner, _job.organisation_id, _job.password_hash) for learner in drawn]
+    count = sum(len(learner.attempts) for learner in drawn)
+    with _job.engine.connect() as connection:
+        user_ids = _new_ids(connection, User, len(users))
+        attempt_ids = _new_ids(connection, Attempt, count)
+    attempts = [
+        _attempt_row(attempt, user_id)
+        for learner, user_id in zip(drawn, user_ids, strict=True)
+        for attempt in learner.attempts
+    ]
+    tables = [
+        (User, ("id", *USER_COLUMNS), _numbered(User, USER_COLUMNS, user_ids, users)),
+        (
+            Attempt,
+            ("id", *ATTEMPT_COLUMNS),
+            _numbered(Attempt, ATTEMPT_COLUMNS, attempt_ids, attempts),
+        ),
+    ]
+    dependent = _dependent_rows(
+        drawn, user_ids, attempt_ids, _job.organisation_id, _job.with_answers
+    )
+    return tables + [(model, COLUMNS[model], found) for model, found in dependent.items()]
 
 
 def _seed_batch(batch: tuple[int, int]) -> Counter:
@@ -209,11 +298,34 @@ def _write(
         USER_COLUMNS,
         [_user_row(learner, organisation_id, password_hash) for learner in drawn],
     )
+    attempt_ids = _insert_with_ids(
+        connection,
+        Attempt,
+        ATTEMPT_COLUMNS,
+        [
+            _attempt_row(attempt, user_id)
+            for learner, user_id in zip(drawn, user_ids, strict=True)
+            for attempt in learner.attempts
+        ],
+    )
+    tables = _dependent_rows(drawn, user_ids, attempt_ids, organisation_id, with_answers)
+    written = Counter(user_account=len(user_ids), attempt=len(attempt_ids))
+    for model, rows in tables.items():
+        _bulk(connection, model, COLUMNS[model], rows)
+        written[model.__tablename__] = len(rows)
+    return written
+
+
+def _dependent_rows(
+    drawn: list[SeededLearner],
+    user_ids: list[int],
+    attempt_ids: list[int],
+    organisation_id: int,
+    with_answers: bool,
+) -> dict:
+    """Return the rows of the tables that refer to the batch's users and attempts, by model."""
     users = list(zip(drawn, user_ids, strict=True))
     taken = [(attempt, user_id) for learner, user_id in users for attempt in learner.attempts]
-    attempt_ids = _insert_with_ids(
-        connection, Attempt, ATTEMPT_COLUMNS, [_attempt_row(*pair) for pair in taken]
-    )
     numbered = [
         (attempt, user_id, new_id)
         for (attempt, user_id), new_id in zip(taken, attempt_ids, strict=True)
@@ -222,7 +334,7 @@ def _write(
     attempt_id = {id(attempt): new_id for attempt, _, new_id in numbered}
     rated_at = utcnow()
     response = _responses()
-    tables = {
+    return {
         Answer: [
             (
                 number,
@@ -285,11 +397,6 @@ def _write(
             )
         ],
     }
-    written = Counter(user_account=len(user_ids), attempt=len(attempt_ids))
-    for model, rows in tables.items():
-        _bulk(connection, model, COLUMNS[model], rows)
-        written[model.__tablename__] = len(rows)
-    return written
 
 
 # The columns of the rows _write builds as tuples, in the tuples' order.
@@ -436,29 +543,44 @@ def _insert_with_ids(connection, model, columns: tuple[str, ...], rows: list[tup
         statement = insert(model).returning(model.id, sort_by_parameter_order=True)
         named = [dict(zip(columns, row, strict=True)) for row in rows]
         return list(connection.execute(statement, named).scalars())
-    # Ids drawn from the table's own sequence, so COPY can write them and later inserts by
-    # the app carry on after them.
-    ids = list(
+    ids = _new_ids(connection, model, len(rows))
+    copy_rows(connection, model, ("id", *columns), _numbered(model, columns, ids, rows))
+    return ids
+
+
+def _new_ids(connection, model, count: int) -> list[int]:
+    """Return `count` ids from the table's own sequence (later inserts by the app follow them)."""
+    if not count:
+        return []
+    return list(
         connection.execute(
             text(
                 "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
             ),
-            {"table": model.__tablename__, "n": len(rows)},
+            {"table": model.__tablename__, "n": count},
         ).scalars()
     )
-    # JSON values go as their text (None stays NULL), as the text COPY had them.
+
+
+def _numbered(model, columns: tuple[str, ...], ids: list[int], rows: list[tuple]) -> list:
+    """Return the rows with their ids first and JSON values as their text (None stays NULL)."""
     encoded = [
         n for n, name in enumerate(columns, 1) if isinstance(model.__table__.c[name].type, JSON)
     ]
+    # The same value (an attempt's quiz settings, say) is encoded once: the rows keep it alive,
+    # so its id stays its own for the whole call.
+    texts: dict[int, str] = {}
     copied = []
     for new_id, row in zip(ids, rows, strict=True):
         values = [new_id, *row]
         for n in encoded:
-            if isinstance(values[n], list | dict):
-                values[n] = json.dumps(values[n])
+            value = values[n]
+            if isinstance(value, list | dict):
+                if id(value) not in texts:
+                    texts[id(value)] = json.dumps(value)
+                values[n] = texts[id(value)]
         copied.append(values)
-    copy_rows(connection, model, ("id", *columns), copied)
-    return ids
+    return copied
 
 
 def _may_skip_reference_checks(connection) -> bool:

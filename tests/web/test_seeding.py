@@ -1,10 +1,11 @@
 """Generated demo learners: how many, where, repeatable, and rated as the app would rate them."""
 
+import json
 from collections import defaultdict
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from app import create_app, db
 from app.config import PROJECT_ROOT
@@ -253,3 +254,53 @@ def test_top_up_adds_only_the_learners_missing(app, runner):
     seed(runner, "--learners", "5", "--top-up")
     with app.app_context():
         assert learners_in(DEMO_ORGANISATION) == 5
+
+
+def indexes_and_constraints() -> dict:
+    """Return every index and unique constraint of the seeded tables, as the database has them."""
+    inspector = inspect(db.engine())
+
+    def text(found) -> str:  # a partial index's condition as its SQL
+        return json.dumps(found, sort_keys=True, default=str)
+
+    return {
+        table: (
+            sorted(map(text, inspector.get_indexes(table))),
+            sorted(map(text, inspector.get_unique_constraints(table))),
+            text(inspector.get_pk_constraint(table)),
+        )
+        for table in seeding.TABLES
+    }
+
+
+def test_seeding_into_empty_tables_leaves_every_index_and_constraint_as_it_was(app):
+    with app.app_context():
+        before = indexes_and_constraints()
+        report = seeding.seed_learners(80, 4, DEMO_PASSWORD, "Index PCN", batch_size=20)
+        db.session().close()
+        after = indexes_and_constraints()
+    assert report.rows["evidence"] > 0
+    assert after == before
+
+
+def test_a_seed_that_fails_part_way_leaves_whole_batches_and_every_index(app, monkeypatch):
+    drawn = seeding._dependent_rows
+
+    def fail_on_the_second_batch(*args):
+        rows = drawn(*args)
+        fail_on_the_second_batch.batches += 1
+        if fail_on_the_second_batch.batches == 2:
+            raise RuntimeError("the second batch fails")
+        return rows
+
+    fail_on_the_second_batch.batches = 0
+    monkeypatch.setattr(seeding, "_dependent_rows", fail_on_the_second_batch)
+    with app.app_context():
+        before = indexes_and_constraints()
+        with pytest.raises(RuntimeError):
+            seeding.seed_learners(80, 4, DEMO_PASSWORD, "Failing PCN", batch_size=20, workers=1)
+        db.session().rollback()
+        after = indexes_and_constraints()
+        kept = learners_in("Failing PCN")
+    assert after == before
+    assert kept in (0, 20)  # all or nothing, or each batch whole (SQLite's own transactions)
