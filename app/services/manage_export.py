@@ -91,6 +91,7 @@ def copied(
                 yield "".join(buffer).encode()
                 buffer, size = [], 0
         after = tuple(learners[-1])
+    session.commit()  # the read-only snapshot ends with the file
     yield "".join(buffer).encode()
 
 
