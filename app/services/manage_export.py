@@ -52,6 +52,22 @@ LEARNERS_A_PAGE = 500
 PAGE = "learners"  # the parameter that names a page's learners, in name order
 # What makes Python's csv module quote a cell: the delimiter, the quote, a line break.
 QUOTED = (",", '"', "\r", "\n")
+# Every formula start is a low code point ("@" the highest): text starting above it needs
+# no look at the list.
+FORMULA_BELOW = max(ord(mark) for mark in FORMULA_STARTS) + 1
+# The columns of a rating the lines show or work the standing out from.
+RATED = (
+    "competency_code",
+    "level",
+    "score",
+    "evidence_count",
+    "last_evidence_at",
+    "practice",
+    "met",
+    "met_until",
+    "due_from",
+    "expired",
+)
 UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "", NOT_STARTED, STANDING_NAMES[NOT_MET], "")
 
 
@@ -137,7 +153,9 @@ def _query(who: list, codes: dict[str, list[str]], standing_filter: str, now: da
     filtered = standing_filter in FILTERS
     # All the learner's ratings, one range of the (user, competency) index (OFFSET 0 keeps
     # it one scan), matched to the codes in memory; only matched ones are made into cells.
-    ratings = select(CompetencyLevel).where(CompetencyLevel.user_id == person.c.id)
+    ratings = select(*(getattr(CompetencyLevel, name) for name in RATED)).where(
+        CompetencyLevel.user_id == person.c.id
+    )
     if filtered:
         ratings = ratings.where(standing_condition(standing_filter, now))
     rating = ratings.correlate(person).offset(0).subquery("rating")
@@ -219,5 +237,7 @@ def _cell(value):
 
 def _safe(text):
     """Return the text with an apostrophe before a formula's start."""
+    first = func.ascii(text)  # 0 for ''
     starts = [ord(mark) for mark in FORMULA_STARTS]
-    return case((func.ascii(text).in_(starts), literal("'") + text), else_=text)
+    formula = (first < FORMULA_BELOW) & first.in_(starts)
+    return case((formula, literal("'") + text), else_=text)
