@@ -9,8 +9,8 @@ on, a learner at a time (per row, Python's share was more than the database's).
 
 Each statement covers LEARNERS_A_PAGE learners, found by their place in name order, so no
 statement runs longer than a moment however slowly the download is read, and the server's
-statement timeout holds. All of them read one snapshot (REPEATABLE READ): a rating or
-learner changed during the download is in the file before or after the change, never half.
+statement timeout holds. All of them read one snapshot (REPEATABLE READ): the file shows
+the learners and ratings as they stood when the download began, whatever changes during it.
 """
 
 from collections.abc import Iterator
@@ -159,9 +159,10 @@ def _query(who: list, codes: dict[str, list[str]], standing_filter: str, now: da
     if filtered:
         ratings = ratings.where(standing_condition(standing_filter, now))
     rating = ratings.correlate(person).offset(0).subquery("rating")
-    line = person.c.head + wanted.c.cell + _rated(rating.c, now)
-    if not filtered:
-        line = person.c.head + wanted.c.cell + func.coalesce(_rated(rating.c, now), _UNRATED)
+    # With a standing filter only ratings in it have lines; without, a code never rated
+    # has the unrated cells.
+    cells = _rated(rating.c, now) if filtered else func.coalesce(_rated(rating.c, now), _UNRATED)
+    line = person.c.head + wanted.c.cell + cells
     lines = (
         select(func.string_agg(line, aggregate_order_by(literal(""), wanted.c.position)))
         .select_from(wanted)
