@@ -1,14 +1,16 @@
-"""The competency export written by PostgreSQL itself: COPY ... TO STDOUT, by pages of learners.
+"""The competency export written by PostgreSQL itself: finished CSV lines, a learner a row.
 
 The rows, cells and order are those of `manage.export_rows`, which SQLite serves (and
-which the tests hold this to): the standing is worked out with the grid's SQL rule, empty
-cells come out as NULLs (COPY quotes an empty string), text a spreadsheet would run as a
-formula gets its apostrophe from `safe` below, and each row ends in CRLF as Python's csv
-module ends it. Python only passes the bytes on: about 2 us a row instead of 40.
+which the tests hold this to). The database builds each line whole: text a spreadsheet
+would run as a formula gets its apostrophe (`_safe`), a cell with a comma, quote or line
+break is quoted as Python's csv module quotes it (`_cell`), each line ends in CRLF, and a
+learner's lines come as one value in their framework's order. Python only passes the bytes
+on, a learner at a time (per row, Python's share was more than the database's).
 
-Each COPY covers LEARNERS_A_COPY learners, found by their place in name order, so no
+Each statement covers LEARNERS_A_PAGE learners, found by their place in name order, so no
 statement runs longer than a moment however slowly the download is read, and the server's
-statement timeout holds.
+statement timeout holds. All of them read one snapshot (REPEATABLE READ): the file shows
+the learners and ratings as they stood when the download began, whatever changes during it.
 """
 
 from collections.abc import Iterator
@@ -20,6 +22,7 @@ from sqlalchemy import (
     String,
     bindparam,
     case,
+    cast,
     column,
     func,
     literal,
@@ -28,7 +31,7 @@ from sqlalchemy import (
     tuple_,
     values,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.orm import Session
 
 from app.domain.competencies import (
@@ -40,13 +43,32 @@ from app.domain.competencies import (
     NOT_STARTED,
     STANDING_NAMES,
 )
-from app.domain.spreadsheet import FORMULA_STARTS, safe_cell
+from app.domain.spreadsheet import FORMULA_STARTS, csv_text
 from app.models import CompetencyLevel, User
 from app.services.manage_grid import FILTERS, standing_condition
 from app.services.sqlfunctions import iso_date
 
-LEARNERS_A_COPY = 500
+LEARNERS_A_PAGE = 500
 PAGE = "learners"  # the parameter that names a page's learners, in name order
+# What makes Python's csv module quote a cell: the delimiter, the quote, a line break.
+QUOTED = (",", '"', "\r", "\n")
+# Every formula start is a low code point ("@" the highest): text starting above it needs
+# no look at the list.
+FORMULA_BELOW = max(ord(mark) for mark in FORMULA_STARTS) + 1
+# The columns of a rating the lines show or work the standing out from.
+RATED = (
+    "competency_code",
+    "level",
+    "score",
+    "evidence_count",
+    "last_evidence_at",
+    "practice",
+    "met",
+    "met_until",
+    "due_from",
+    "expired",
+)
+UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "", NOT_STARTED, STANDING_NAMES[NOT_MET], "")
 
 
 def copied(
@@ -62,147 +84,161 @@ def copied(
     `codes` names each profession's competency codes in order; a profession it does not
     name has no rows.
     """
-    wanted = [
-        (profession, code, position)
-        for profession, found in codes.items()
-        for position, code in enumerate(found)
-    ]
-    if not wanted:
+    if not any(codes.values()):
         return
-    cursor = session.connection().connection.driver_connection.cursor()
-    # Built and compiled once: only the page's learners change from one COPY to the next
+    connection = session.connection()
+    connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    # Compiled once: only the page's learners change from one statement to the next
     # (compiling it for every page cost more than the rest of the Python side).
-    sql, parameters = _compiled(session, _query(who, wanted, standing_filter, now))
-    copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+    sql, parameters = _compiled(connection, _query(who, codes, standing_filter, now))
     buffer, size, after = [], 0, None
     while True:
         page = select(User.full_name, User.id).where(*who).order_by(User.full_name, User.id)
         if after is not None:
             page = page.where(tuple_(User.full_name, User.id) > tuple_(*after))
-        learners = session.execute(page.limit(LEARNERS_A_COPY)).all()
+        learners = connection.execute(page.limit(LEARNERS_A_PAGE)).all()
         if not learners:
             break
         parameters[PAGE] = [learner.id for learner in learners]
-        with cursor.copy(copy_sql, parameters) as copy:
-            for row in copy:
-                # One message a row, ending in LF; a line break inside a quoted cell stays.
-                buffer.append(bytes(row[:-1]) + b"\r\n")
-                size += len(row) + 1
-                if size >= chunk_size:
-                    yield b"".join(buffer)
-                    buffer, size = [], 0
+        for (lines,) in connection.exec_driver_sql(sql, parameters):
+            buffer.append(lines)
+            size += len(lines)  # characters: near enough to bytes for a chunk's size
+            if size >= chunk_size:
+                yield "".join(buffer).encode()
+                buffer, size = [], 0
         after = tuple(learners[-1])
-    yield b"".join(buffer)
+    session.commit()  # the read-only snapshot ends with the file
+    yield "".join(buffer).encode()
 
 
-def _query(who: list, wanted: list[tuple], standing_filter: str, now: datetime):
-    # Each profession's codes as arrays (the code, the code as the cell shows it), unnested
-    # for the learner's own profession: as one row per profession and code, every learner
-    # scanned every code of every framework.
-    by_profession: dict[str, tuple[list[str], list[str | None]]] = {}
-    for profession, code, _ in wanted:
-        found = by_profession.setdefault(profession, ([], []))
-        found[0].append(code)
-        found[1].append(safe_cell(code) or None)  # as _safe does, in Python
+def _query(who: list, codes: dict[str, list[str]], standing_filter: str, now: datetime):
+    # Each profession's codes as arrays (the code, and its cell as the line starts it),
+    # unnested for the learner's own profession.
     frameworks = values(
         column("profession", String),
         column("codes", ARRAY(String)),
-        column("shown", ARRAY(String)),
+        column("cells", ARRAY(String)),
         name="framework",
-    ).data([(profession, *found) for profession, found in by_profession.items()])
-    codes = (
-        func.unnest(frameworks.c.codes, frameworks.c.shown)
-        .table_valued("code", "shown", with_ordinality="position")
+    ).data(
+        [
+            (profession, found, [_python_cells(code) for code in found])
+            for profession, found in codes.items()
+            if found
+        ]
+    )
+    wanted = (
+        func.unnest(frameworks.c.codes, frameworks.c.cells)
+        .table_valued("code", "cell", with_ordinality="position")
         .render_derived(name="wanted")
     )
-    # The page in name order, numbered: rows sort by that number, not by comparing names
-    # again (a collation's comparisons cost most of the statement's time).
     page = (
         func.unnest(bindparam(PAGE, [], ARRAY(Integer)))
         .table_valued("id", with_ordinality="place")
         .render_derived(name="page")
     )
     # Each learner looked up by id (LATERAL, LIMIT 1 so the planner keeps it a lookup,
-    # whatever its statistics say: joined as tables, the planner hashed every learner of
-    # the organisation for each page of 500, and the export grew with the square of the
-    # learners), their name and email made safe once, not once a competency.
+    # whatever its statistics say), their name, email and profession made cells once.
     person = (
         select(
             User.id,
-            _safe(User.full_name).label("full_name"),
-            _safe(User.email).label("email"),
             User.profession,
+            (
+                _cell(User.full_name) + "," + _cell(User.email) + "," + _cell(User.profession) + ","
+            ).label("head"),
         )
         .where(User.id == page.c.id, *who)
         .limit(1)
         .lateral("person")
     )
     filtered = standing_filter in FILTERS
-    # The learner's ratings in their framework's codes, in one index range (OFFSET 0 keeps
-    # it one scan), matched to the codes in memory: a lookup per learner and code cost
-    # more than the rest of the export.
-    ratings = select(CompetencyLevel).where(
-        CompetencyLevel.user_id == person.c.id,
-        CompetencyLevel.competency_code == func.any(frameworks.c.codes),
+    # All the learner's ratings, one range of the (user, competency) index (OFFSET 0 keeps
+    # it one scan), matched to the codes in memory; only matched ones are made into cells.
+    ratings = select(*(getattr(CompetencyLevel, name) for name in RATED)).where(
+        CompetencyLevel.user_id == person.c.id
     )
     if filtered:
         ratings = ratings.where(standing_condition(standing_filter, now))
-    ratings = ratings.correlate(person, frameworks).offset(0).lateral("rating")
-    rated = (
-        select(codes.c.shown, codes.c.position, *ratings.c)
-        .select_from(codes)
-        .join(ratings, ratings.c.competency_code == codes.c.code, isouter=not filtered)
+    rating = ratings.correlate(person).offset(0).subquery("rating")
+    # With a standing filter only ratings in it have lines; without, a code never rated
+    # has the unrated cells.
+    cells = _rated(rating.c, now) if filtered else func.coalesce(_rated(rating.c, now), _UNRATED)
+    line = person.c.head + wanted.c.cell + cells
+    lines = (
+        select(func.string_agg(line, aggregate_order_by(literal(""), wanted.c.position)))
+        .select_from(wanted)
+        .join(rating, rating.c.competency_code == wanted.c.code, isouter=not filtered)
         .correlate(person, frameworks)
-        .offset(0)
-        .lateral("rated")
+        .lateral("lines")
     )
-    level = rated.c
-    standing = case(
-        (standing_condition(MET, now, level), STANDING_NAMES[MET]),
-        (standing_condition(DUE_SOON, now, level), STANDING_NAMES[DUE_SOON]),
-        (standing_condition(EXPIRED, now, level), STANDING_NAMES[EXPIRED]),
-        else_=STANDING_NAMES[NOT_MET],
-    )
-    alive = standing_condition(MET, now, level) | standing_condition(DUE_SOON, now, level)
-    # As a decimal, so round() goes half up from the stored figure, as the SQLite path does;
-    # a decimal of scale 1 prints as "86.3" or "100.0" (cheaper than to_char).
-    score = func.round(rated.c.score.cast(Numeric), 1).cast(String)
+    text = lines.c[0]
     return (
-        select(
-            person.c.full_name,
-            person.c.email,
-            # A profession code, a score (never negative), a date, a practice status and a
-            # standing never start like a formula: only the rest is checked, row by row.
-            person.c.profession,
-            rated.c.shown,
-            _safe(func.coalesce(rated.c.level, INSUFFICIENT_EVIDENCE)),
-            score,
-            func.coalesce(rated.c.evidence_count, 0),
-            iso_date(rated.c.last_evidence_at),
-            func.coalesce(rated.c.practice, NOT_STARTED),
-            func.coalesce(standing, STANDING_NAMES[NOT_MET]),
-            case((alive, iso_date(rated.c.met_until))),
-        )
+        select(text)
         .select_from(page)
         .join(person, true())
         .join(frameworks, frameworks.c.profession == person.c.profession)
-        .join(rated, true())
-        .order_by(page.c.place, rated.c.position)
+        .join(lines, true())
+        .where(text.is_not(None))
+        .order_by(page.c.place)
     )
 
 
-def _safe(value):
-    """Return the cell's text with an apostrophe before a formula's start; NULL for empty."""
-    text = func.nullif(value, "")
-    return case(
-        (func.substr(text, 1, 1).in_(FORMULA_STARTS), literal("'") + text),
-        else_=text,
-    )
-
-
-def _compiled(session: Session, query) -> tuple[str, dict]:
-    # COPY takes no server-side parameters: psycopg binds these on the client.
-    compiled = query.compile(
-        dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
-    )
+def _compiled(connection, query) -> tuple[str, dict]:
+    # Bound by psycopg on each execution: the arrays of codes and the page's learners.
+    options = {"render_postcompile": True}
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs=options)
     return str(compiled), compiled.params
+
+
+def _rated(rating, now: datetime):
+    """Return the line's cells after the code, for a stored rating (NULL for none)."""
+    until = func.coalesce(iso_date(rating.met_until), "")
+    standing = case(
+        (standing_condition(MET, now, rating), _python_cells(STANDING_NAMES[MET]) + until),
+        (
+            standing_condition(DUE_SOON, now, rating),
+            _python_cells(STANDING_NAMES[DUE_SOON]) + until,
+        ),
+        (standing_condition(EXPIRED, now, rating), _python_cells(STANDING_NAMES[EXPIRED])),
+        else_=_python_cells(STANDING_NAMES[NOT_MET]),
+    )
+    # As a decimal, so round() goes half up from the stored figure, as the SQLite path does;
+    # a decimal of scale 1 prints as "86.3" or "100.0".
+    score = func.round(cast(rating.score, Numeric), 1).cast(String)
+    return (
+        _cell(rating.level)
+        + ","
+        + func.coalesce(score, "")
+        + ","
+        + cast(rating.evidence_count, String)
+        + ","
+        + func.coalesce(iso_date(rating.last_evidence_at), "")
+        + ","
+        + _cell(rating.practice)
+        + ","
+        + standing
+        + "\r\n"
+    )
+
+
+def _python_cells(*cells) -> str:
+    """Return cells as Python's csv module writes them, each followed by a comma."""
+    return csv_text([[*cells, ""]])[:-2]
+
+
+_UNRATED = _python_cells(*UNRATED)[:-1] + "\r\n"
+
+
+def _cell(value):
+    """Return the text as a CSV cell: made safe, then quoted when it must be; '' for NULL."""
+    text = _safe(func.coalesce(value, ""))
+    needs_quotes = sum((func.strpos(text, mark) for mark in QUOTED[1:]), func.strpos(text, ","))
+    quoted = '"' + func.replace(text, '"', '""') + '"'
+    return case((needs_quotes > 0, quoted), else_=text)
+
+
+def _safe(text):
+    """Return the text with an apostrophe before a formula's start."""
+    first = func.ascii(text)  # 0 for ''
+    starts = [ord(mark) for mark in FORMULA_STARTS]
+    formula = (first < FORMULA_BELOW) & first.in_(starts)
+    return case((formula, literal("'") + text), else_=text)

@@ -1,10 +1,10 @@
-"""The competency export: what PostgreSQL writes with COPY is byte for byte the row-by-row CSV."""
+"""The competency export: the lines PostgreSQL writes are byte for byte the row-by-row CSV."""
 
 import secrets
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from app import db
 from app.content import catalogue
@@ -24,6 +24,14 @@ PEOPLE = {
     "@At Ada": ("gp", None),
     "Tab\tTess": ("pharmacist", 100.0),
     "Plain Pat": ("health-coach", 0.0),
+    "+Plus Pia": ("link-worker", 99.95),
+    "\tTab First": ("gp", 50.0),
+    "\r=Return First": ("practice-nurse", 1.0),
+    '=Both, "quoted"\r\nand split': ("link-worker", 45.55),
+    "Line\nBreak Bea": ("pharmacist", 3.3),
+    "Zoë Ørsted-Łukasz 🌿": ("health-coach", 66.65),
+    'Chloé, née "Ćwik"': ("gp", 12.0),
+    "": ("link-worker", 7.0),
 }
 
 
@@ -39,7 +47,7 @@ def organisation(app, make_user):
         }
         for number, (name, (profession, score)) in enumerate(PEOPLE.items()):
             user = User(
-                email=f"person{number}@example.org",
+                email=f"person{number}@example.org" if number % 4 else f"-{number},x@example.org",
                 full_name=name,
                 password_hash="scrypt:none",
                 profession=profession,
@@ -81,7 +89,7 @@ def organisation(app, make_user):
 def test_the_export_is_the_row_by_row_csv(app, organisation, monkeypatch, status, filters):
     manager, org = organisation
     # Pages of two learners: the export crosses page boundaries, as a region's does.
-    monkeypatch.setattr(manage_export, "LEARNERS_A_COPY", 2)
+    monkeypatch.setattr(manage_export, "LEARNERS_A_PAGE", 2)
     with app.app_context():
         scope = scope_of(manager, org)
         expected = csv_text(manage.export_rows(scope, catalogue(), manager, status, filters))
@@ -100,3 +108,21 @@ def test_scores_round_half_up_from_the_stored_figure(app, organisation):
     assert scores["Comma, Carla"] == "12.5"
     assert scores['Quote "Q" Quinn'] == "0.1"
     assert scores["-Minus Max"] == "88.3"
+
+
+def test_the_export_reads_one_snapshot(app, organisation, monkeypatch):
+    """A learner renamed and a rating removed mid-download leave the file as it began."""
+    manager, org = organisation
+    monkeypatch.setattr(manage_export, "LEARNERS_A_PAGE", 2)
+    with app.app_context():
+        scope = scope_of(manager, org)
+        expected = csv_text(manage.export_rows(scope, catalogue(), manager))
+        chunks = manage.export_csv(scope, catalogue(), manager, chunk_size=1)
+        started = [next(chunks), next(chunks)]  # the header and the first learner's rows
+        with db.engine().begin() as other:
+            later = other.scalar(select(User.id).where(User.full_name == "Plain Pat"))
+            other.execute(update(User).where(User.id == later).values(full_name="Renamed"))
+            other.execute(delete(CompetencyLevel).where(CompetencyLevel.user_id == later))
+        written = b"".join(c if isinstance(c, bytes) else c.encode() for c in [*started, *chunks])
+        assert "Renamed" in csv_text(manage.export_rows(scope, catalogue(), manager))
+    assert written.decode() == expected
