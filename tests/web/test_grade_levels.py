@@ -4,6 +4,7 @@ database gives, earlier evidence, practice steps and all."""
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app import db
@@ -12,8 +13,8 @@ from app.models import CompetencyLevel, User, utcnow
 from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
 from app.services import ratings
 from tests.conftest import sign_in
-from tests.web.test_quiz import attempt_row, finish_screens, module, start, submit  # noqa: F401
 from tests.web.quiz_helpers import attempt_form
+from tests.web.test_quiz import attempt_row, finish_screens, start, submit
 
 LEVEL_COLUMNS = [c for c in CompetencyLevel.__table__.c if c.name not in ("id", "rated_at")]
 CODE, PRACTICE = (
@@ -56,6 +57,13 @@ def add_practice(user_id: int, organisation_id: int, code: str) -> None:
         )
     )
     session.commit()
+
+
+@pytest.fixture
+def module(app):
+    """Return the first module that has an end-of-module quiz."""
+    with app.app_context():
+        return next(m for m in catalogue().modules if m.assessment)
 
 
 def test_the_levels_a_grade_stores_are_those_a_fresh_read_gives(app, client, make_user, module):
