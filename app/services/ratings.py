@@ -1,6 +1,8 @@
 """Store each learner's ratings as `rate_learner` works them out: after grading, and in bulk.
 
-Grading and supervisors' decisions call `refresh_levels` for one learner; `linkwise
+Grading and supervisors' decisions call `refresh_levels` for one learner (a grading on
+PostgreSQL reads what it needs in the statement that writes the grade, RATED_EVIDENCE and
+RATED_PRACTICE, and calls `store_levels`); `linkwise
 recompute-levels` calls `recompute_levels`, which re-rates learners a batch at a time:
 one query for the batch's evidence, three for its practice steps, the one rating function
 in Python, then the batch's rows replaced (COPY on PostgreSQL). On PostgreSQL the batches
