@@ -5,7 +5,9 @@ answers the submit adds with their points, sets the points of those saved before
 the evidence rows and, on a pass, the quiz's completion. On PostgreSQL these go as one
 statement of data-modifying WITH queries: every part runs, in the same snapshot, and the
 statement returns how many attempts the claim found (1, or 0 if another request graded
-it). Each combination of parts is built once, with bind parameters.
+it) and, with evidence, what re-rating the learner reads (their earlier evidence in the
+competencies graded and their practice steps: services/ratings.py). Each combination of
+parts is built once, with bind parameters.
 """
 
 from collections.abc import Mapping, Sequence
@@ -15,7 +17,7 @@ from sqlalchemy import ARRAY, JSON, Connection, Text, bindparam, cast, column, f
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
 from app.models import Answer, Attempt, Completion, Evidence
-from app.services import learning
+from app.services import learning, ratings
 from app.services.upsert import insert_rows, json_rows
 
 _ATTEMPT = Attempt.__table__
@@ -94,6 +96,16 @@ class Mark(NamedTuple):
     version: str | None
 
 
+class Written(NamedTuple):
+    """What writing a grade found: the attempts claimed and, if read, what re-rating reads."""
+
+    claimed: int  # 1, or 0 if another request graded the attempt
+    # Read in the same statement on PostgreSQL (None elsewhere): the learner's earlier
+    # evidence in the competencies graded and their practice steps, as ratings.read_for_rating
+    # takes them.
+    rated: tuple[list | None, list | None] | None = None
+
+
 class GradeWrites(NamedTuple):
     """Everything a grade writes, as values."""
 
@@ -104,13 +116,13 @@ class GradeWrites(NamedTuple):
     completion: Mapping | None  # the quiz's completion on a pass: user_id, module_slug, item_key
 
 
-def write(connection: Connection, writes: GradeWrites) -> int:
+def write(connection: Connection, writes: GradeWrites) -> Written:
     """Write the grade's rows; return how many attempts the claim found (1, or 0)."""
     if connection.dialect.name == "postgresql":
         return _write_at_once(connection, writes)
     claimed = connection.execute(_CLAIM, writes.claim).rowcount
     if claimed != 1:
-        return claimed
+        return Written(claimed)
     attempt_id = writes.claim["graded_attempt"]
     insert_rows(connection, _ANSWER, writes.added)
     if writes.marks:
@@ -129,10 +141,10 @@ def write(connection: Connection, writes: GradeWrites) -> int:
     insert_rows(connection, _EVIDENCE, writes.evidence)
     if writes.completion is not None:
         learning.record(**writes.completion)
-    return claimed
+    return Written(claimed)
 
 
-def _write_at_once(connection: Connection, writes: GradeWrites) -> int:
+def _write_at_once(connection: Connection, writes: GradeWrites) -> Written:
     parts = (
         bool(writes.added),
         bool(writes.marks),
@@ -149,9 +161,12 @@ def _write_at_once(connection: Connection, writes: GradeWrites) -> int:
         parameters["versions"] = [m.version for m in writes.marks]
     if writes.evidence:
         parameters["evidence_rows"] = json_rows(writes.evidence)
+        parameters["rated_learner"] = writes.evidence[0]["user_id"]
+        parameters["rated_codes"] = sorted({row["competency_code"] for row in writes.evidence})
     if writes.completion is not None:
         parameters.update({f"completion_{k}": v for k, v in writes.completion.items()})
-    return connection.execute(_at_once(*parts), parameters).scalar_one()
+    row = connection.execute(_at_once(*parts), parameters).one()
+    return Written(row[0], tuple(row[1:]) if writes.evidence else None)
 
 
 _STATEMENTS: dict = {}
@@ -186,7 +201,10 @@ def _at_once(added: bool, marks: bool, evidence: bool, completion: bool):
             .on_conflict_do_nothing(index_elements=["user_id", "module_slug", "item_key"])
         )
         parts.append(done.cte("completed"))
-    statement = select(func.count()).select_from(claimed).add_cte(*parts)
+    # Read in the statement's snapshot, taken before its writes: the evidence it adds is
+    # not among what it reads back.
+    read = (ratings.RATED_EVIDENCE, ratings.RATED_PRACTICE) if evidence else ()
+    statement = select(func.count(), *read).select_from(claimed).add_cte(*parts)
     _STATEMENTS[key] = statement
     return statement
 

@@ -82,7 +82,8 @@ def record_grade(
         if result.passed
         else None,
     )
-    if grade_writes.write(session.connection(), writes) != 1:
+    written = grade_writes.write(session.connection(), writes)
+    if written.claimed != 1:
         raise AlreadyGraded(attempt.id)
     graded = GradedAttempt(
         attempt.id,
@@ -94,14 +95,25 @@ def record_grade(
         now,
         result.percent,
     )
-    practice = None
-    if evidence:
-        codes = {row["competency_code"] for row in evidence}
-        practice = ratings.refresh_levels(attempt.user_id, organisation_id, codes, catalogue())
+    practice = _rerate(attempt.user_id, organisation_id, evidence, written) if evidence else None
     if result.passed:
         credentials.certify(session, graded, _holder(session, attempt.user_id), now, practice)
     xapi.quiz_graded(graded, settings, result, now)
     return result
+
+
+def _rerate(user_id: int, organisation_id: int | None, evidence, written):
+    """Re-rate the learner in the competencies graded; return their practice steps.
+
+    On PostgreSQL the grade's own statement read what the rating needs; elsewhere it is
+    read now, after the grade's writes.
+    """
+    codes = {row["competency_code"] for row in evidence}
+    if written.rated is None:
+        return ratings.refresh_levels(user_id, organisation_id, codes, catalogue())
+    found, steps = ratings.read_for_rating(*written.rated, evidence)
+    ratings.store_levels(user_id, organisation_id, codes, found, steps, catalogue())
+    return steps
 
 
 def _added_with_points(result: Grade, added: Sequence[dict]) -> list[dict]:

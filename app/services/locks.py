@@ -8,7 +8,9 @@ Two rules keep the record whole under concurrent requests and crashes:
   grading has committed, no later save can touch an answer.
 - Grading starts with `lock_learner`, so a learner's gradings run one after another: each
   reads the evidence the previous one committed before it re-rates the learner's levels.
-  Gradings always take the learner's lock before the attempt's, so they cannot deadlock.
+  Gradings always take the learner's lock before the attempt's, so they cannot deadlock
+  (on PostgreSQL a submit takes both in one statement, the learner's row first: rows are
+  locked in the order FOR ... OF names their tables).
 
 PostgreSQL locks the rows. SQLite has one writer at a time: the first write of a
 transaction takes the database's write lock, and both functions write first there.
@@ -23,8 +25,11 @@ from sqlalchemy.orm import Session
 
 from app.models import Attempt, User
 
-# session.info key: learner id -> LockedLearner, as lock_learner read it.
+# session.info keys: learner id -> LockedLearner, as lock_learner read it; attempt id ->
+# its revision (None once graded), as lock_learner_reading_attempt locked it, until
+# lock_attempt takes it.
 LEARNERS = "linkwise.locked_learners"
+ATTEMPTS = "linkwise.locked_attempts"
 
 
 class LockedLearner(NamedTuple):
@@ -49,7 +54,8 @@ _LOCK_LEARNER_SQLITE = (
     .returning(*_LEARNER_COLUMNS)
 )
 # A submit's first read on PostgreSQL: the attempt, if it is the learner's and in the module,
-# and the learner's lock, in one round trip. Only the learner's row is locked.
+# with the learner's lock and the attempt's, in one round trip (the learner's row first, as
+# OF names it). A row it waited for comes back as the lock found it, as lock_attempt's does.
 _LOCK_LEARNER_READING_ATTEMPT = (
     select(*_LEARNER_COLUMNS, *Attempt.__table__.c)
     .join_from(Attempt, User, User.id == Attempt.user_id)
@@ -58,8 +64,9 @@ _LOCK_LEARNER_READING_ATTEMPT = (
         Attempt.user_id == bindparam("user_id"),
         Attempt.module_slug == bindparam("module_slug"),
     )
-    .with_for_update(of=User.__table__, key_share=True)
+    .with_for_update(of=(User.__table__, Attempt.__table__), key_share=True)
 )
+_STATUS, _REVISION = (Attempt.__table__.c.keys().index(c) for c in ("status", "revision"))
 _LOCK_ATTEMPT_SQLITE = (
     update(Attempt)
     .where(Attempt.id == bindparam("attempt_id"), Attempt.status == "in-progress")
@@ -95,10 +102,10 @@ def lock_learner_reading_attempt(
     """Lock the learner as lock_learner does; return their attempt's row (None if not theirs).
 
     The row is the attempt table's columns in order. On PostgreSQL one statement does both,
-    and takes no lock when the attempt is not the learner's; elsewhere `read_attempt()`
-    reads the row after the lock. Either way the attempt may have been graded while the
-    lock was awaited: only lock_attempt, which re-reads its status, says whether it is
-    still in progress.
+    locks the attempt too (what the next lock_attempt returns, with no statement of its
+    own), and takes no lock when the attempt is not the learner's; elsewhere `read_attempt()`
+    reads the row after the lock. Either way only lock_attempt says whether the attempt is
+    still in progress: it may have been graded while the lock was awaited.
     """
     if session.get_bind().dialect.name != "postgresql":
         lock_learner(session, user_id)
@@ -109,7 +116,10 @@ def lock_learner_reading_attempt(
         return None
     learner_columns = len(_LEARNER_COLUMNS)
     session.info.setdefault(LEARNERS, {})[user_id] = LockedLearner(*row[:learner_columns])
-    return tuple(row[learner_columns:])
+    attempt = tuple(row[learner_columns:])
+    in_progress = attempt[_STATUS] == "in-progress"
+    session.info.setdefault(ATTEMPTS, {})[attempt_id] = attempt[_REVISION] if in_progress else None
+    return attempt
 
 
 def locked_learner(session: Session, user_id: int) -> LockedLearner | None:
@@ -118,7 +128,13 @@ def locked_learner(session: Session, user_id: int) -> LockedLearner | None:
 
 
 def lock_attempt(session: Session, attempt_id: int) -> int | None:
-    """Lock an attempt in progress and return its revision; None once it is graded."""
+    """Lock an attempt in progress and return its revision; None once it is graded.
+
+    An attempt lock_learner_reading_attempt locked in this transaction is not asked again.
+    """
+    held = session.info.get(ATTEMPTS, {})
+    if attempt_id in held:
+        return held.pop(attempt_id)
     postgresql = session.get_bind().dialect.name == "postgresql"
     statement = _LOCK_ATTEMPT_POSTGRESQL if postgresql else _LOCK_ATTEMPT_SQLITE
     return session.connection().execute(statement, {"attempt_id": attempt_id}).scalar_one_or_none()

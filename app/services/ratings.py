@@ -1,6 +1,8 @@
 """Store each learner's ratings as `rate_learner` works them out: after grading, and in bulk.
 
-Grading and supervisors' decisions call `refresh_levels` for one learner; `linkwise
+Grading and supervisors' decisions call `refresh_levels` for one learner (a grading on
+PostgreSQL reads what it needs in the statement that writes the grade, RATED_EVIDENCE and
+RATED_PRACTICE, and calls `store_levels`); `linkwise
 recompute-levels` calls `recompute_levels`, which re-rates learners a batch at a time:
 one query for the batch's evidence, three for its practice steps, the one rating function
 in Python, then the batch's rows replaced (COPY on PostgreSQL). On PostgreSQL the batches
@@ -15,6 +17,8 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
+    ARRAY,
+    JSON,
     BigInteger,
     Connection,
     bindparam,
@@ -60,14 +64,15 @@ def aware(at: datetime | None) -> datetime | None:
     return at if at is None or at.tzinfo else at.replace(tzinfo=UTC)
 
 
+def _microseconds(at):
+    """Return a PostgreSQL time as whole microseconds since 1970 (exact, and quick to read)."""
+    return cast(func.extract("epoch", at) * 1_000_000, BigInteger)
+
+
 def _evidence_columns(postgresql: bool) -> tuple:
     # On PostgreSQL the time comes as whole microseconds since 1970: an integer is read many
     # times faster than a timestamp, and a learner's answers share a handful of moments.
-    at_column = (
-        cast(func.extract("epoch", EvidenceRow.recorded_at) * 1_000_000, BigInteger)
-        if postgresql
-        else EvidenceRow.recorded_at
-    )
+    at_column = _microseconds(EvidenceRow.recorded_at) if postgresql else EvidenceRow.recorded_at
     return (
         EvidenceRow.user_id,
         EvidenceRow.competency_code,
@@ -129,29 +134,38 @@ def _rows(connection: Connection, query, user_ids) -> list[tuple]:
     return connection.execute(query).fetchall()
 
 
-# Self-assessments, requests and decisions as one list of steps: a decision's kind is its
-# outcome.
-_PRACTICE_STEPS = union_all(
-    select(
-        literal("self-assessed"),
-        SelfAssessment.user_id,
-        SelfAssessment.competency_code,
-        SelfAssessment.assessed_at,
-    ).where(SelfAssessment.user_id.in_(bindparam("ids", expanding=True))),
-    select(
-        literal("requested"),
-        ConfirmationRequest.user_id,
-        ConfirmationRequest.competency_code,
-        ConfirmationRequest.requested_at,
-    ).where(ConfirmationRequest.user_id.in_(bindparam("ids", expanding=True))),
-    select(
-        ConfirmationDecision.outcome,
-        ConfirmationRequest.user_id,
-        ConfirmationRequest.competency_code,
-        ConfirmationDecision.decided_at,
+def _practice_steps(user_is) -> tuple:
+    """Return the selects of the learner's practice steps: kind, user, code, time.
+
+    Self-assessments, requests and decisions as one list of steps: a decision's kind is its
+    outcome. `user_is(column)` is the condition on each step's learner.
+    """
+    return (
+        select(
+            literal("self-assessed").label("kind"),
+            SelfAssessment.user_id,
+            SelfAssessment.competency_code.label("code"),
+            SelfAssessment.assessed_at.label("at"),
+        ).where(user_is(SelfAssessment.user_id)),
+        select(
+            literal("requested"),
+            ConfirmationRequest.user_id,
+            ConfirmationRequest.competency_code,
+            ConfirmationRequest.requested_at,
+        ).where(user_is(ConfirmationRequest.user_id)),
+        select(
+            ConfirmationDecision.outcome,
+            ConfirmationRequest.user_id,
+            ConfirmationRequest.competency_code,
+            ConfirmationDecision.decided_at,
+        )
+        .join(ConfirmationRequest, ConfirmationRequest.id == ConfirmationDecision.request_id)
+        .where(user_is(ConfirmationRequest.user_id)),
     )
-    .join(ConfirmationRequest, ConfirmationRequest.id == ConfirmationDecision.request_id)
-    .where(ConfirmationRequest.user_id.in_(bindparam("ids", expanding=True))),
+
+
+_PRACTICE_STEPS = union_all(
+    *_practice_steps(lambda user_id: user_id.in_(bindparam("ids", expanding=True)))
 )
 
 
@@ -191,21 +205,102 @@ def refresh_levels(
     Return the learner's practice steps in every competency, as read for the rating (the
     query reads them all): grading names the confirmations among them in a credential.
     """
-    session, codes, now = db.session(), set(codes), now or utcnow()
     evidence = load_evidence([user_id], codes).get(user_id, {})
     steps = load_practice([user_id]).get(user_id, {})
-    practice = {code: steps[code] for code in codes if code in steps}
+    store_levels(user_id, organisation_id, codes, evidence, steps, catalogue, now)
+    return steps
+
+
+def store_levels(
+    user_id: int,
+    organisation_id: int | None,
+    codes,
+    evidence: dict[str, list[Evidence]],
+    steps: dict[str, list[PracticeEvent]],
+    catalogue: Catalogue,
+    now=None,
+) -> None:
+    """Re-rate the learner in these competencies from evidence and steps as read; store it.
+
+    `evidence` is the learner's in these competencies (at least), `steps` their practice
+    steps by competency. The caller commits.
+    """
+    session, now = db.session(), now or utcnow()
+    practice = {code: steps[code] for code in set(codes) if code in steps}
     ratings = rate_learner(catalogue.frameworks, evidence, practice, now)
     rows = [_row(user_id, organisation_id, rating, now) for rating in ratings]
     if not rows:
-        return steps
+        return
     statement, postgresql = _level_upsert(session)
     records = [dict(zip(COLUMNS, row, strict=True)) for row in rows]
     if postgresql:  # one statement, its rows bound as one JSON array
         session.execute(statement, {"rows": json_rows(records)})
     else:
         session.execute(statement, records)
-    return steps
+
+
+# What re-rating a learner after a grade reads, as two JSON arrays a grading on PostgreSQL
+# reads in the statement that writes its grade (services/grade_writes.py): the learner's
+# evidence in the competencies graded, and their practice steps in every competency. Bound
+# as "rated_learner" and "rated_codes". That statement's own evidence is not among it (its
+# snapshot is taken before it writes): `read_for_rating` adds it.
+RATED_EVIDENCE = (
+    select(
+        func.json_agg(
+            func.json_build_array(
+                EvidenceRow.competency_code,
+                EvidenceRow.score,
+                _microseconds(EvidenceRow.recorded_at),
+                EvidenceRow.question_id,
+                EvidenceRow.quiz_id,
+            ),
+            type_=JSON,
+        )
+    )
+    .where(
+        EvidenceRow.user_id == bindparam("rated_learner"),
+        EvidenceRow.competency_code
+        == func.any(bindparam("rated_codes", type_=ARRAY(EvidenceRow.competency_code.type))),
+    )
+    .scalar_subquery()
+)
+_RATED_STEPS = union_all(
+    *_practice_steps(lambda user_id: user_id == bindparam("rated_learner"))
+).subquery("steps")
+RATED_PRACTICE = (
+    select(
+        func.json_agg(
+            func.json_build_array(
+                _RATED_STEPS.c.kind, _RATED_STEPS.c.code, _microseconds(_RATED_STEPS.c.at)
+            ),
+            type_=JSON,
+        )
+    )
+    .select_from(_RATED_STEPS)
+    .scalar_subquery()
+)
+
+
+def read_for_rating(
+    earlier: list | None, steps: list | None, added: Iterable[dict]
+) -> tuple[dict[str, list[Evidence]], dict[str, list[PracticeEvent]]]:
+    """Return the evidence and practice steps, by code, that RATED_EVIDENCE and RATED_PRACTICE read.
+
+    `added` are the evidence rows the same statement wrote (grade_writes.EVIDENCE_COLUMNS):
+    they come after the earlier evidence, as a statement run after it would read them.
+    """
+    evidence: dict[str, list[Evidence]] = defaultdict(list)
+    for code, score, at, question_id, quiz_id in earlier or ():
+        when = EPOCH + timedelta(microseconds=at)
+        evidence[code].append(Evidence.stored(score, when, question_id, quiz_id))
+    for row in added:
+        evidence[row["competency_code"]].append(
+            Evidence.stored(row["score"], row["recorded_at"], row["question_id"], row["quiz_id"])
+        )
+    practice: dict[str, list[PracticeEvent]] = defaultdict(list)
+    for kind, code, at in steps or ():
+        practice[code].append(PracticeEvent(kind, EPOCH + timedelta(microseconds=at)))
+    return evidence, practice
 
 
 _UPSERTS: dict = {}

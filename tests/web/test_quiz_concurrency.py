@@ -3,14 +3,16 @@
 import threading
 from collections import defaultdict
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
 
 from app import db
 from app.content import catalogue
 from app.domain.competencies import Evidence as Result
 from app.domain.competencies import attainment
 from app.domain.quizzes.attempts import grade
-from app.models import Answer, Attempt, CompetencyLevel, Evidence
+from app.models import Answer, Attempt, CompetencyLevel, Evidence, User
 from app.services import quizzes
 from tests.conftest import csrf_token, sign_in
 from tests.web.quiz_helpers import attempt_form
@@ -168,3 +170,49 @@ def test_recompute_levels_rewrites_levels_that_drifted_from_their_evidence(
     result = runner.invoke(args=["recompute-levels"])
     assert result.exit_code == 0 and "re-rated 1 learners" in result.output
     assert levels_differing_from_evidence(app) == []
+
+
+def test_a_submit_locks_the_learner_before_the_attempt(app, client, make_user):
+    """On PostgreSQL one statement takes both locks: the learner's row must come first, as in
+    every other path (a time-up save locks the learner, then the attempt), or they deadlock."""
+    if app.extensions["linkwise.engine"].dialect.name != "postgresql":
+        pytest.skip("SQLite has no row locks: one writer at a time")
+    with app.app_context():
+        module = next(m for m in catalogue().modules if m.assessment)
+    email = make_user()
+    finish_screens(app, email, module)
+    sign_in(client, email)
+    url = start(client, module)
+    attempt = attempt_row(app, url)
+    data = attempt_form(module.assessment, attempt.selection, right=True)
+    token = csrf_token(client, url)
+    engine = app.extensions["linkwise.engine"]
+    with engine.connect() as holder, engine.connect() as other:
+        holder.execute(
+            select(Attempt.id).where(Attempt.id == attempt.id).with_for_update(key_share=True)
+        )
+        submitted = []
+        sender = threading.Thread(
+            target=lambda: submitted.append(
+                client.post(url, data={**data, "action": "submit", "csrf_token": token})
+            )
+        )
+        sender.start()
+        waiting = text(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        while not other.scalar(waiting) and sender.is_alive():
+            other.rollback()
+        other.rollback()
+        with pytest.raises(OperationalError, match="could not obtain lock"):
+            other.execute(
+                select(User.id)
+                .where(User.id == attempt.user_id)
+                .with_for_update(key_share=True, nowait=True)
+            )
+        other.rollback()
+        holder.rollback()
+        sender.join()
+    assert submitted[0].status_code == 302
+    assert attempt_row(app, url).status == "graded"

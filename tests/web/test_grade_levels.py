@@ -1,0 +1,93 @@
+"""A grade re-rates the learner from what it read with its own writes (on PostgreSQL, in the
+statement that writes the grade): the levels it stores must be those a fresh read of the
+database gives, earlier evidence, practice steps and all."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app import db
+from app.content import catalogue
+from app.models import CompetencyLevel, User, utcnow
+from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
+from app.services import ratings
+from tests.conftest import sign_in
+from tests.web.quiz_helpers import attempt_form
+from tests.web.test_quiz import attempt_row, finish_screens, start, submit
+
+LEVEL_COLUMNS = [c for c in CompetencyLevel.__table__.c if c.name not in ("id", "rated_at")]
+CODE, PRACTICE = (
+    LEVEL_COLUMNS.index(CompetencyLevel.__table__.c[n]) for n in ("competency_code", "practice")
+)
+
+
+def stored_levels(user_id: int) -> list[tuple]:
+    """Return the learner's stored levels, every column but the id and the time rated."""
+    rows = db.session().execute(
+        select(*LEVEL_COLUMNS)
+        .where(CompetencyLevel.user_id == user_id)
+        .order_by(CompetencyLevel.competency_code)
+    )
+    return [tuple(ratings.aware(v) if hasattr(v, "tzinfo") else v for v in row) for row in rows]
+
+
+def add_practice(user_id: int, organisation_id: int, code: str) -> None:
+    """Give the learner a self-assessment and a confirmed request in one competency."""
+    session, earlier = db.session(), utcnow() - timedelta(days=3)
+    assessed = SelfAssessment(user_id=user_id, competency_code=code, confidence=4)
+    assessed.assessed_at = earlier
+    session.add(assessed)
+    session.flush()
+    request = ConfirmationRequest(
+        user_id=user_id,
+        organisation_id=organisation_id,
+        competency_code=code,
+        self_assessment_id=assessed.id,
+        requested_at=earlier + timedelta(hours=1),
+    )
+    session.add(request)
+    session.flush()
+    session.add(
+        ConfirmationDecision(
+            request_id=request.id,
+            outcome="confirmed",
+            decided_by_name="A Supervisor",
+            decided_at=earlier + timedelta(days=1),
+        )
+    )
+    session.commit()
+
+
+@pytest.fixture
+def module(app):
+    """Return the first module that has an end-of-module quiz."""
+    with app.app_context():
+        return next(m for m in catalogue().modules if m.assessment)
+
+
+def test_the_levels_a_grade_stores_are_those_a_fresh_read_gives(app, client, make_user, module):
+    email = make_user(org="Riverside PCN")
+    finish_screens(app, email, module)
+    sign_in(client, email)
+    with app.app_context():
+        learner = db.session().scalar(select(User).where(User.email == email))
+        user_id, organisation_id = learner.id, learner.organisation_id
+        add_practice(user_id, organisation_id, module.competency_codes[0])
+    # A failed attempt, then a pass: the second grade reads the first one's evidence.
+    for right in (False, True):
+        url = start(client, module)
+        data = attempt_form(module.assessment, attempt_row(app, url).selection, right=right)
+        assert submit(client, url, data).status_code == 302
+        with app.app_context():
+            graded = stored_levels(user_id)
+            rated_at = db.session().scalar(
+                select(CompetencyLevel.rated_at).where(CompetencyLevel.user_id == user_id)
+            )
+            codes = [row[CODE] for row in graded]
+            ratings.refresh_levels(
+                user_id, organisation_id, codes, catalogue(), ratings.aware(rated_at)
+            )
+            db.session().commit()
+            assert stored_levels(user_id) == graded
+    assert "Confirmed" in {row[PRACTICE] for row in graded}  # the practice step was read
