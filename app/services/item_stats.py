@@ -1,12 +1,11 @@
 """Item analysis of a quiz: the database adds up, domain/item_analysis.py does the maths.
 
-Two statements over the quiz's graded attempts (the filter: first attempts only, a date
-range): the attempts by total and percentage, with the hashes of the quiz's stored question
-versions in the same statement (the count, the sums of totals and the top and bottom 27%
-come from these); then, per question version, the sums (each group's too) and the count of
-each distinct answer to the questions learners pick from. Earlier versions' sources take
-one more, and a competency's subtotals per attempt (services/item_competencies.py) another,
-when asked for.
+One statement over the quiz's graded attempts (the filter: first attempts only, a date
+range): the attempts by total and percentage (the count, the sums of totals and the top
+and bottom 27% come from these), the quiz's stored question versions with their source
+files, and per question version and attempt total the sums of the points and the count of
+each distinct answer to the questions learners pick from. A competency's subtotals per
+attempt (services/item_competencies.py) take one more, when asked for.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import (
     Float,
@@ -27,7 +27,6 @@ from sqlalchemy import (
     literal,
     null,
     select,
-    text,
     union_all,
 )
 
@@ -43,13 +42,19 @@ from app.domain.item_report import (
     competency_rows,
     option_shares,
 )
-from app.domain.quizzes import Question
+from app.domain.quizzes import QUESTION_TYPES, Question
 from app.domain.quizzes.base import InvalidAnswer
 from app.domain.quizzes.model import Quiz
 from app.models import Answer, Attempt
 from app.models import QuestionVersion as VersionRow
 from app.services import quiz_versions
 from app.services.item_competencies import competency_subtotals
+
+# The question types whose answers pick options (choices, pairs, steps): their answers are
+# counted apart, for each option's share.
+PICKABLE = tuple(
+    name for name, kind in QUESTION_TYPES.items() if kind.pick_labels is not Question.pick_labels
+)
 
 
 def find_quiz(quiz_id: str, content: Catalogue) -> Quiz | None:
@@ -84,31 +89,19 @@ def item_report(
     if quiz is None:
         return None
     session = db.session()
-    if session.get_bind().dialect.name == "postgresql":
-        # Compiling these few aggregates to machine code costs more than running them.
-        session.execute(text("SET LOCAL jit = off"))
     attempts = _attempts(quiz_id, window)
-    counts: dict[float, int] = Counter()
-    percents: dict[int, int] = Counter()
-    hashes = []
-    for total, percent, n, version in session.execute(_totals_and_versions(quiz_id, attempts)):
-        if version is not None:
-            hashes.append(version)
-            continue
-        counts[float(total)] += n
-        percents[int(percent or 0)] += n
+    found = _read(session, quiz_id, attempts)
+    counts, percents = found.counts, found.percents
     totals = ia.TotalSums(
         sum(counts.values()),
         sum(t * n for t, n in counts.items()),
         sum(t * t * n for t, n in counts.items()),
     )
     pct_totals = _percent_sums(percents)
-    questions = quiz_versions.questions(session, hashes)
-    pickable = [h for h, q in questions.items() if q.pick_labels()]
+    questions = quiz_versions.questions(session, found.sources)
     groups = ia.groups(counts)
-    weighted = _attempts(quiz_id, window, groups)
-    sums, picked = _item_sums(session, weighted, groups, pickable, questions)
-    rows = _question_rows(quiz, sums, questions, picked, session)
+    sums, picked = _item_sums(found.answers, groups, questions)
+    rows = _question_rows(quiz, sums, questions, picked, found.sources)
     # Questions marked per attempt, from the answers themselves: pools and edits included.
     per_attempt = round(sum(s.n for s in sums.values()) / totals.n) if totals.n else 0
     alpha = ia.reliability(
@@ -142,8 +135,8 @@ def item_report(
     )
 
 
-def _attempts(quiz_id: str, window: Window, groups: ia.Groups | None = None):
-    """Return the window's graded attempts, their totals and group weights, as a subquery."""
+def _attempts(quiz_id: str, window: Window):
+    """Return the window's graded attempts and their totals, as a subquery."""
     conditions = [Attempt.quiz_id == quiz_id, Attempt.status == "graded"]
     if window.first_only:
         conditions.append(Attempt.number == 1)
@@ -154,76 +147,131 @@ def _attempts(quiz_id: str, window: Window, groups: ia.Groups | None = None):
         conditions.append(Attempt.submitted_at < end)
     total = func.coalesce(Attempt.points, 0.0)
     columns = [Attempt.id.label("id"), total.label("t"), Attempt.percent.label("percent")]
-    if groups is not None:
-        # The weights of Groups.upper and Groups.lower, once per attempt, not per answer.
-        columns += [
-            case(
-                (total > groups.upper_score, 1.0),
-                (total == groups.upper_score, groups.upper_weight),
-                else_=0.0,
-            ).label("u"),
-            case(
-                (total < groups.lower_score, 1.0),
-                (total == groups.lower_score, groups.lower_weight),
-                else_=0.0,
-            ).label("l"),
-        ]
     return select(*columns).where(*conditions).subquery("attempts")
 
 
-def _totals_and_versions(quiz_id: str, attempts):
-    """Return one query of the attempts by total and percentage (total, percent, count,
-    NULL), then the hash of every stored version of the quiz's questions (NULLs, hash)."""
+class Read(NamedTuple):
+    """What the one statement reads: attempts by total and by percentage, the source of
+    each stored version of the quiz's questions, and the answers' sums (see `_statement`)."""
+
+    counts: Counter
+    percents: Counter
+    sources: dict[str, str]
+    answers: list[tuple]
+
+
+def _read(session, quiz_id: str, attempts) -> Read:
+    """Run `_statement` and sort its rows out by kind."""
+    found = Read(Counter(), Counter(), {}, [])
+    for kind, version, response, total, percent, n, sum_x, sum_xx in session.execute(
+        _statement(quiz_id, attempts)
+    ):
+        if kind == "total":
+            found.counts[float(total)] += n
+            found.percents[int(percent or 0)] += n
+        elif kind == "version":
+            found.sources[version] = response or ""
+        else:
+            found.answers.append((version, response, float(total), n, sum_x, sum_xx))
+    return found
+
+
+def _statement(quiz_id: str, attempts):
+    """Return one query of three kinds of row (kind, version, text, total, percent, count,
+    sum of points, sum of squares):
+
+    - "total": the attempts by total and percentage, with their count;
+    - "version": each stored version of the quiz's questions, with its source file;
+    - "answer": per question version, attempt total and, for the questions learners pick
+      from, distinct answer: the count and sums of the points. The sums by attempt total
+      are all the upper and lower 27% groups need, so they are worked out from the totals
+      of this same statement.
+    """
+    x = Answer.points
+    pickable = select(VersionRow.hash).where(
+        VersionRow.quiz_id == quiz_id, VersionRow.type_name.in_(PICKABLE)
+    )
+    given = case((Answer.question_version.in_(pickable), cast(Answer.response, Text)), else_=None)
+    no_text, no_real = cast(null(), Text), cast(null(), Float)
     return union_all(
         select(
-            attempts.c.t, attempts.c.percent, func.count(), cast(null(), VersionRow.hash.type)
+            literal("total"),
+            cast(null(), VersionRow.hash.type),
+            no_text,
+            attempts.c.t,
+            attempts.c.percent,
+            func.count(),
+            no_real,
+            no_real,
         ).group_by(attempts.c.t, attempts.c.percent),
-        select(cast(null(), Float), cast(null(), Integer), literal(0), VersionRow.hash).where(
-            VersionRow.quiz_id == quiz_id
-        ),
-    )
-
-
-def _item_sums(session, attempts, groups, pickable, questions):
-    """Return the sums of every question version answered, and how often each option was picked.
-
-    One pass over the answers: grouped by version and, for questions with options, by the
-    answer given, so the option counts come from the same scan as the sums.
-    """
-    if groups is None:
-        return {}, {}
-    x, t, upper, lower = Answer.points, attempts.c.t, attempts.c.u, attempts.c.l
-    given = case((Answer.question_version.in_(pickable), cast(Answer.response, Text)), else_=None)
-    query = (
         select(
+            literal("version"),
+            VersionRow.hash,
+            VersionRow.content["source"].as_string(),
+            no_real,
+            cast(null(), Integer),
+            literal(0),
+            no_real,
+            no_real,
+        ).where(VersionRow.quiz_id == quiz_id),
+        select(
+            literal("answer"),
             Answer.question_version,
             given,
+            attempts.c.t,
+            cast(null(), Integer),
             func.count(),
             func.sum(x),
             func.sum(x * x),
-            func.sum(t),
-            func.sum(t * t),
-            func.sum(x * t),
-            func.sum(upper),
-            func.sum(upper * x),
-            func.sum(lower),
-            func.sum(lower * x),
         )
         .join(attempts, Answer.attempt_id == attempts.c.id)
-        .where(Answer.question_version.is_not(None), Answer.points.is_not(None))
-        .group_by(Answer.question_version, given)
+        .where(Answer.question_version.is_not(None), x.is_not(None))
+        .group_by(Answer.question_version, given, attempts.c.t),
     )
+
+
+def _item_sums(answers, groups, questions):
+    """Return the sums of every question version answered, and how often each option was picked.
+
+    `answers` are (version, answer given, attempt total, count, sum of points, sum of
+    squares): each attempt total's weight in the upper and lower groups (see `ia.Groups`)
+    is worked out once here, not once per answer.
+    """
+    if groups is None:
+        return {}, {}
     added: dict[str, list[float]] = defaultdict(lambda: [0.0] * 10)
-    picked: dict[str, Counter] = defaultdict(Counter)
-    for version, response, n, *rest in session.execute(query):
+    given: dict[tuple[str, str], int] = Counter()
+    for version, response, t, n, sum_x, sum_xx in answers:
+        sum_x, sum_xx = float(sum_x or 0), float(sum_xx or 0)
+        upper, lower = _weights(groups, t)
         into = added[version]
-        for index, value in enumerate((n, *rest)):
-            into[index] += float(value or 0)
+        for index, value in enumerate(
+            (n, sum_x, sum_xx, t * n, t * t * n, t * sum_x)
+            + (upper * n, upper * sum_x, lower * n, lower * sum_x)
+        ):
+            into[index] += value
+        if response is not None:
+            given[version, response] += n
+    picked: dict[str, Counter] = defaultdict(Counter)
+    for (version, response), n in given.items():
         question = questions.get(version)
-        if response is not None and question is not None:
+        if question is not None:
             _count_picks(picked[version], question, response, n)
     sums = {version: ia.ItemSums(int(v[0]), *v[1:]) for version, v in added.items()}
     return sums, picked
+
+
+def _weights(groups: ia.Groups, t: float) -> tuple[float, float]:
+    """Return an attempt total's weight in the upper group and in the lower group."""
+    upper = _weight(t, groups.upper_score, groups.upper_weight, above=True)
+    lower = _weight(t, groups.lower_score, groups.lower_weight, above=False)
+    return upper, lower
+
+
+def _weight(t: float, edge: float, tied: float, *, above: bool) -> float:
+    if t == edge:
+        return tied
+    return 1.0 if (t > edge if above else t < edge) else 0.0
 
 
 def _count_picks(into: Counter, question: Question, response: str, count: int) -> None:
@@ -240,18 +288,20 @@ def _count_picks(into: Counter, question: Question, response: str, count: int) -
         into[key] += count
 
 
-def _question_rows(quiz, sums, questions, picked, session) -> list[QuestionStats]:
-    """Return a row per version answered, in the file's question order, current first."""
+def _question_rows(quiz, sums, questions, picked, sources) -> list[QuestionStats]:
+    """Return a row per version answered, in the file's question order, current first.
+
+    `sources` are the files the stored versions came from, which an earlier one names."""
     current = {v.hash: qid for qid, v in quiz.versions.items()}
     order = {q.id: n for n, q in enumerate(quiz.questions)}
-    sources = _sources(session, [h for h in sums if h not in current])
     path = project_path(quiz.path)
     rows = []
     for version, item in sums.items():
         question = questions.get(version)
         if question is None:
             continue
-        place = f"{path}:{question.line}" if version in current else sources.get(version, path)
+        earlier = f"content/{sources[version]} (earlier version)" if version in sources else path
+        place = f"{path}:{question.line}" if version in current else earlier
         counts = picked.get(version, Counter())
         options = option_shares(question, counts)
         figures = ia.item_figures(item, question.points)
@@ -274,16 +324,6 @@ def _question_rows(quiz, sums, questions, picked, session) -> list[QuestionStats
         )
     rows.sort(key=lambda r: (order.get(r.question_id, len(order)), not r.current, r.version))
     return rows
-
-
-def _sources(session, hashes: list[str]) -> dict[str, str]:
-    """Return where earlier versions came from, as their stored content says."""
-    if not hashes:
-        return {}
-    rows = session.execute(
-        select(VersionRow.hash, VersionRow.content).where(VersionRow.hash.in_(hashes))
-    )
-    return {h: f"content/{c.get('source', '')} (earlier version)" for h, c in rows}
 
 
 def _single_choices(quiz: Quiz) -> list[Question]:

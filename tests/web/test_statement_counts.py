@@ -84,9 +84,6 @@ def pages(world) -> list[tuple[str, str, str]]:
 NOT_YET = {
     # The teams with the renewal intervals, the figures, the page's learners, their cells.
     "manager compliance": 5,
-    # The attempts by score with the question versions, then the answers (the 27% groups
-    # come from the first); on PostgreSQL first SET LOCAL jit = off.
-    "trainer items": {"sqlite": 3, "postgresql": 4},
 }
 
 
