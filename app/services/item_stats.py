@@ -19,7 +19,6 @@ from typing import NamedTuple
 
 from sqlalchemy import (
     Float,
-    Integer,
     Text,
     case,
     cast,
@@ -99,8 +98,7 @@ def item_report(
     )
     pct_totals = _percent_sums(percents)
     questions = quiz_versions.questions(session, found.sources)
-    groups = ia.groups(counts)
-    sums, picked = _item_sums(found.answers, groups, questions)
+    sums, picked = _item_sums(found.answers, questions)
     rows = _question_rows(quiz, sums, questions, picked, found.sources)
     # Questions marked per attempt, from the answers themselves: pools and edits included.
     per_attempt = round(sum(s.n for s in sums.values()) / totals.n) if totals.n else 0
@@ -150,6 +148,42 @@ def _attempts(quiz_id: str, window: Window):
     return select(*columns).where(*conditions).subquery("attempts")
 
 
+def _weighted(attempts):
+    """Return the attempts with their weights in the upper (u) and lower (l) 27% groups.
+
+    The groups are `ia.groups` worked out in SQL from the attempts' count per total: the
+    total at which each group fills up, walking the totals down (up), and the share of
+    the attempts tied there that it has room for.
+    """
+    by_total = select(attempts.c.t, func.count().label("n")).group_by(attempts.c.t).cte("by_total")
+    # 27% of the attempts rounded up: at least one attempt.
+    sized = select(((27 * func.count() + 99) // 100).label("size")).select_from(attempts)
+    size = select(sized.cte("size").c.size).scalar_subquery()
+
+    def cut(down: bool):
+        order = by_total.c.t.desc() if down else by_total.c.t
+        taken = func.sum(by_total.c.n).over(order_by=order)
+        filled = select(by_total.c.t, by_total.c.n, taken.label("taken")).subquery()
+        share = cast(size - (filled.c.taken - filled.c.n), Float) / cast(filled.c.n, Float)
+        first = select(filled.c.t, share.label("share")).where(filled.c.taken >= size)
+        return (
+            first.order_by(filled.c.t.desc() if down else filled.c.t)
+            .limit(1)
+            .cte("upper" if down else "lower")
+        )
+
+    upper, lower = cut(True), cut(False)
+    t = attempts.c.t
+    upper_score, upper_share = (select(upper.c[n]).scalar_subquery() for n in ("t", "share"))
+    lower_score, lower_share = (select(lower.c[n]).scalar_subquery() for n in ("t", "share"))
+    return select(
+        attempts.c.id,
+        t,
+        case((t > upper_score, 1.0), (t == upper_score, upper_share), else_=0.0).label("u"),
+        case((t < lower_score, 1.0), (t == lower_score, lower_share), else_=0.0).label("l"),
+    ).subquery("weighted")
+
+
 class Read(NamedTuple):
     """What the one statement reads: attempts by total and by percentage, the source of
     each stored version of the quiz's questions, and the answers' sums (see `_statement`)."""
@@ -163,31 +197,27 @@ class Read(NamedTuple):
 def _read(session, quiz_id: str, attempts) -> Read:
     """Run `_statement` and sort its rows out by kind."""
     found = Read(Counter(), Counter(), {}, [])
-    for kind, version, response, total, percent, n, sum_x, sum_xx in session.execute(
-        _statement(quiz_id, attempts)
-    ):
+    for kind, version, text, n, *sums in session.execute(_statement(quiz_id, attempts)):
         if kind == "total":
-            found.counts[float(total)] += n
-            found.percents[int(percent or 0)] += n
+            found.counts[float(sums[0])] += n
+            found.percents[int(sums[1] or 0)] += n
         elif kind == "version":
-            found.sources[version] = response or ""
+            found.sources[version] = text or ""
         else:
-            found.answers.append((version, response, float(total), n, sum_x, sum_xx))
+            found.answers.append((version, text, n, *sums[:9]))
     return found
 
 
 def _statement(quiz_id: str, attempts):
-    """Return one query of three kinds of row (kind, version, text, total, percent, count,
-    sum of points, sum of squares):
+    """Return one query of three kinds of row (kind, version, text, count, ten numbers):
 
-    - "total": the attempts by total and percentage, with their count;
-    - "version": each stored version of the quiz's questions, with its source file;
-    - "answer": per question version, attempt total and, for the questions learners pick
-      from, distinct answer: the count and sums of the points. The sums by attempt total
-      are all the upper and lower 27% groups need, so they are worked out from the totals
-      of this same statement.
+    - "total": the attempts by total and percentage (the numbers);
+    - "version": each stored version of the quiz's questions, and the file it came from;
+    - "answer": per question version and, for the questions learners pick from, distinct
+      answer: the count and the sums `ia.ItemSums` holds (each group's too).
     """
-    x = Answer.points
+    weighted = _weighted(attempts)
+    x, t, upper, lower = Answer.points, weighted.c.t, weighted.c.u, weighted.c.l
     pickable = select(VersionRow.hash).where(
         VersionRow.quiz_id == quiz_id, VersionRow.type_name.in_(PICKABLE)
     )
@@ -198,80 +228,56 @@ def _statement(quiz_id: str, attempts):
             literal("total"),
             cast(null(), VersionRow.hash.type),
             no_text,
-            attempts.c.t,
-            attempts.c.percent,
             func.count(),
-            no_real,
-            no_real,
+            attempts.c.t,
+            cast(attempts.c.percent, Float),
+            *(no_real,) * 8,
         ).group_by(attempts.c.t, attempts.c.percent),
         select(
             literal("version"),
             VersionRow.hash,
             VersionRow.content["source"].as_string(),
-            no_real,
-            cast(null(), Integer),
             literal(0),
-            no_real,
-            no_real,
+            *(no_real,) * 10,
         ).where(VersionRow.quiz_id == quiz_id),
         select(
             literal("answer"),
             Answer.question_version,
             given,
-            attempts.c.t,
-            cast(null(), Integer),
             func.count(),
             func.sum(x),
             func.sum(x * x),
+            func.sum(t),
+            func.sum(t * t),
+            func.sum(x * t),
+            func.sum(upper),
+            func.sum(upper * x),
+            func.sum(lower),
+            func.sum(lower * x),
+            no_real,
         )
-        .join(attempts, Answer.attempt_id == attempts.c.id)
+        .join(weighted, Answer.attempt_id == weighted.c.id)
         .where(Answer.question_version.is_not(None), x.is_not(None))
-        .group_by(Answer.question_version, given, attempts.c.t),
+        .group_by(Answer.question_version, given),
     )
 
 
-def _item_sums(answers, groups, questions):
+def _item_sums(answers, questions):
     """Return the sums of every question version answered, and how often each option was picked.
 
-    `answers` are (version, answer given, attempt total, count, sum of points, sum of
-    squares): each attempt total's weight in the upper and lower groups (see `ia.Groups`)
-    is worked out once here, not once per answer.
+    `answers` are (version, answer given or None, count, the sums): added up per version.
     """
-    if groups is None:
-        return {}, {}
     added: dict[str, list[float]] = defaultdict(lambda: [0.0] * 10)
-    given: dict[tuple[str, str], int] = Counter()
-    for version, response, t, n, sum_x, sum_xx in answers:
-        sum_x, sum_xx = float(sum_x or 0), float(sum_xx or 0)
-        upper, lower = _weights(groups, t)
-        into = added[version]
-        for index, value in enumerate(
-            (n, sum_x, sum_xx, t * n, t * t * n, t * sum_x)
-            + (upper * n, upper * sum_x, lower * n, lower * sum_x)
-        ):
-            into[index] += value
-        if response is not None:
-            given[version, response] += n
     picked: dict[str, Counter] = defaultdict(Counter)
-    for (version, response), n in given.items():
+    for version, response, n, *rest in answers:
+        into = added[version]
+        for index, value in enumerate((n, *rest)):
+            into[index] += float(value or 0)
         question = questions.get(version)
-        if question is not None:
+        if response is not None and question is not None:
             _count_picks(picked[version], question, response, n)
     sums = {version: ia.ItemSums(int(v[0]), *v[1:]) for version, v in added.items()}
     return sums, picked
-
-
-def _weights(groups: ia.Groups, t: float) -> tuple[float, float]:
-    """Return an attempt total's weight in the upper group and in the lower group."""
-    upper = _weight(t, groups.upper_score, groups.upper_weight, above=True)
-    lower = _weight(t, groups.lower_score, groups.lower_weight, above=False)
-    return upper, lower
-
-
-def _weight(t: float, edge: float, tied: float, *, above: bool) -> float:
-    if t == edge:
-        return tied
-    return 1.0 if (t > edge if above else t < edge) else 0.0
 
 
 def _count_picks(into: Counter, question: Question, response: str, count: int) -> None:
