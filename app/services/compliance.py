@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, case, func, literal, or_, select, true
+from sqlalchemy import Integer, and_, bindparam, case, func, literal, or_, select, true
 
 from app.domain import assignments as rules
 from app.domain.accounts import PROFESSIONS
@@ -26,6 +26,7 @@ from app.services.tagged_rows import branch
 from app.services.teams import Scope, in_scope, team_seen
 
 PER_PAGE = 50
+_PAGE, _TEAM_ID = bindparam("page", type_=Integer), bindparam("team_id", type_=Integer)
 NO_TEAM = "No team"
 
 
@@ -174,10 +175,12 @@ def _branches(scope, catalogue, filters, day, page, framework, now, with_teams) 
             (count.scalar_subquery() == 0, 1),
             else_=(count.scalar_subquery() + PER_PAGE - 1) // PER_PAGE,
         )
-        shown_page = case((bindparam("page") > pages, pages), else_=bindparam("page"))
+        shown_page = case((pages < _PAGE, pages), else_=_PAGE)
+        # The limit changes no row; it tells the planner how few there are, so their
+        # cells are read by index, as for the ids named in a query.
         people = people.where(
             listed.c.place > (shown_page - 1) * PER_PAGE, listed.c.place <= shown_page * PER_PAGE
-        )
+        ).limit(PER_PAGE)
     people = people.cte("people")
     if page is None:
         cells = every  # an export's learners are every learner the filters keep
@@ -209,10 +212,10 @@ def _branches(scope, catalogue, filters, day, page, framework, now, with_teams) 
 def _where(scope: Scope, filters: Filters, ids=None, *, seen_only=False) -> list:
     where = [in_scope(scope)]
     if filters.team_id is not None:
-        team = TeamMember.team_id == bindparam("team_id")
+        team = TeamMember.team_id == _TEAM_ID
         if seen_only:
             # Only a team the manager sees: any other is not applied (the page offers none).
-            seen = select(Team.id).where(team_seen(scope), Team.id == bindparam("team_id"))
+            seen = select(Team.id).where(team_seen(scope), Team.id == _TEAM_ID)
             team = or_(~seen.exists(), team)
         where.append(team)
     if filters.profession:

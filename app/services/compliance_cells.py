@@ -6,8 +6,9 @@ its status on the day asked. The status is the one `domain/assignments.standing`
 worked out in SQL: a renewal `months` after a completion falls on or before a day when
 the completion's month (counted from year 0) plus `months` is before the day's month, or
 is the same month and the completion's day of the month is no later than the day's (or
-the day is its month's last: a shorter month ends the renewal on its last day). So the
-statement needs nothing read before it, and a learner costs no Python at all.
+the day is its month's last: a shorter month ends the renewal on its last day), one
+comparison of numbers (`renewed_by`). So the statement needs nothing read before it,
+and a learner costs no Python at all.
 Nothing is stored that can go stale: assignments, teams and completions are read as they are.
 """
 
@@ -21,25 +22,40 @@ from app.models import Attempt, Completion
 from app.models_assignments import Assignment
 from app.services.sqlfunctions import day_of_month, month_number
 
+# A completion's day as one number, (month since year 0) * 32 + day of the month, so that
+# adding months is adding 32 each and days compare within a month (a day is at most 31).
+DAY_SPAN = 32
 
-def renewed_by(month, day, renew_months, limit: date):
-    """Return the SQL condition: a completion in `month` (see `month_number`) on `day`
-    renewed `renew_months` later is due on or before `limit` (`rules.add_months`)."""
-    renewal, asked = month + renew_months, limit.year * 12 + limit.month
-    if (limit + timedelta(days=1)).day == 1:  # the month's last day: every day of it
-        return renewal <= asked
-    return or_(renewal < asked, and_(renewal == asked, day <= limit.day))
+
+def renewed_by(on_day, renew_months, limit: date):
+    """Return the SQL condition: a completion on `on_day` (see `completions`) renewed
+    `renew_months` later is due on or before `limit` (as `rules.add_months` counts)."""
+    # The limit's last day of the month takes every day: a shorter month ends a renewal
+    # on its last day.
+    last = (limit + timedelta(days=1)).day == 1
+    asked = (limit.year * 12 + limit.month) * DAY_SPAN + (DAY_SPAN - 1 if last else limit.day)
+    return on_day + renew_months * DAY_SPAN <= asked
+
+
+def _on_day(moment):
+    return month_number(moment) * DAY_SPAN + day_of_month(moment)
 
 
 def completions(learners, catalogue: Catalogue):
-    """Return a subquery (user_id, module_slug, at): each learner's latest completion.
+    """Return a subquery (user_id, module_slug, at, on_day): each learner's latest completion,
+    and its day as `renewed_by` reads it.
 
     A module with a quiz is complete when it is passed (the latest pass counts); one
     without, when every item is done (the latest item counts).
     """
     assessed = [m.slug for m in catalogue.modules if m.assessment is not None]
     passed = (
-        select(Attempt.user_id, Attempt.module_slug, func.max(Attempt.submitted_at).label("at"))
+        select(
+            Attempt.user_id,
+            Attempt.module_slug,
+            func.max(Attempt.submitted_at).label("at"),
+            _on_day(func.max(Attempt.submitted_at)).label("on_day"),
+        )
         .join(learners, learners.c.user_id == Attempt.user_id)
         .where(Attempt.passed.is_(True), Attempt.module_slug.in_(assessed))
         .group_by(Attempt.user_id, Attempt.module_slug)
@@ -53,6 +69,7 @@ def completions(learners, catalogue: Catalogue):
             Completion.user_id,
             Completion.module_slug,
             func.max(Completion.completed_at).label("at"),
+            _on_day(func.max(Completion.completed_at)).label("on_day"),
         )
         .join(learners, learners.c.user_id == Completion.user_id)
         .where(Completion.module_slug.in_(unassessed))
@@ -162,11 +179,10 @@ def cells(learners, organisation_id: int, catalogue: Catalogue, day: date, name:
     done = completions(learners, catalogue)
     at, renew = done.c.at, bound.c.renew_months
     soon = day + timedelta(days=rules.DUE_SOON_DAYS)
-    month, day_of = month_number(at), day_of_month(at)
 
     def before(limit: date):
         # The completion's renewal falls on or before `limit`.
-        return renewed_by(month, day_of, renew, limit)
+        return renewed_by(done.c.on_day, renew, limit)
 
     status = case(
         (and_(at.is_not(None), renew.is_(None)), literal(rules.COMPLETE)),
