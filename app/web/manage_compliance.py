@@ -14,6 +14,7 @@ from app.services import assignments, audit, compliance, teams
 from app.services.compliance_competencies import LABELS as COMPETENCY_LABELS
 from app.web.manage import bp
 
+LARGEST_ID = 2**31 - 1  # no team's id is larger (an INTEGER column)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -25,18 +26,25 @@ def _filters(shown: list[teams.TeamRow] | None) -> compliance.Filters:
     visible = {t.id for t in shown} if shown is not None else None
     framework = args.get("framework", "")
     return compliance.Filters(
-        team_id=int(team) if team.isdigit() and (visible is None or int(team) in visible) else None,
+        team_id=int(team) if _team_asked(team, visible) else None,
         profession=args.get("profession") if args.get("profession") in PROFESSIONS else "",
         status=args.get("status") if args.get("status") in LABELS else "",
         framework_id=framework if catalogue().framework(framework) else "",
     )
 
 
+def _team_asked(team: str, visible: set[int] | None) -> bool:
+    if not team.isdigit() or int(team) > LARGEST_ID:
+        return False
+    return visible is None or int(team) in visible
+
+
 @bp.get("/compliance")
 def compliance_page():
     """Show learners x assigned modules with their status, and the share compliant."""
     asked = _filters(None)
-    page = request.args.get("page", 1, type=int)
+    # A page past the last shows the last one, however far past.
+    page = min(request.args.get("page", 1, type=int), LARGEST_ID)
     found = compliance.matrix(
         g.scope, catalogue(), asked, assignments.today(), page, with_teams=True
     )
