@@ -26,6 +26,7 @@ from sqlalchemy import (
     literal,
     null,
     select,
+    true,
     union_all,
 )
 
@@ -89,7 +90,7 @@ def item_report(
         return None
     session = db.session()
     attempts = _attempts(quiz_id, window)
-    found = _read(session, quiz_id, attempts)
+    found = _read(session, quiz_id, attempts, [v.hash for v in quiz.versions.values()])
     counts, percents = found.counts, found.percents
     totals = ia.TotalSums(
         sum(counts.values()),
@@ -173,15 +174,29 @@ def _weighted(attempts):
         )
 
     upper, lower = cut(True), cut(False)
+    # One row of the two cuts beside every attempt: no subquery per weight to plan.
+    cuts = select(
+        upper.c.t.label("upper_t"),
+        upper.c.share.label("upper_share"),
+        lower.c.t.label("lower_t"),
+        lower.c.share.label("lower_share"),
+    )
+    cuts = cuts.select_from(upper.join(lower, true())).cte("cuts")
     t = attempts.c.t
-    upper_score, upper_share = (select(upper.c[n]).scalar_subquery() for n in ("t", "share"))
-    lower_score, lower_share = (select(lower.c[n]).scalar_subquery() for n in ("t", "share"))
-    return select(
-        attempts.c.id,
-        t,
-        case((t > upper_score, 1.0), (t == upper_score, upper_share), else_=0.0).label("u"),
-        case((t < lower_score, 1.0), (t == lower_score, lower_share), else_=0.0).label("l"),
-    ).subquery("weighted")
+    return (
+        select(
+            attempts.c.id,
+            t,
+            case(
+                (t > cuts.c.upper_t, 1.0), (t == cuts.c.upper_t, cuts.c.upper_share), else_=0.0
+            ).label("u"),
+            case(
+                (t < cuts.c.lower_t, 1.0), (t == cuts.c.lower_t, cuts.c.lower_share), else_=0.0
+            ).label("l"),
+        )
+        .select_from(attempts.join(cuts, true()))
+        .subquery("weighted")
+    )
 
 
 class Read(NamedTuple):
@@ -194,10 +209,10 @@ class Read(NamedTuple):
     answers: list[tuple]
 
 
-def _read(session, quiz_id: str, attempts) -> Read:
+def _read(session, quiz_id: str, attempts, current: list[str]) -> Read:
     """Run `_statement` and sort its rows out by kind."""
     found = Read(Counter(), Counter(), {}, [])
-    for kind, version, text, n, *sums in session.execute(_statement(quiz_id, attempts)):
+    for kind, version, text, n, *sums in session.execute(_statement(quiz_id, attempts, current)):
         if kind == "total":
             found.counts[float(sums[0])] += n
             found.percents[int(sums[1] or 0)] += n
@@ -208,7 +223,7 @@ def _read(session, quiz_id: str, attempts) -> Read:
     return found
 
 
-def _statement(quiz_id: str, attempts):
+def _statement(quiz_id: str, attempts, current: list[str]):
     """Return one query of three kinds of row (kind, version, text, count, ten numbers):
 
     - "total": the attempts by total and percentage (the numbers);
@@ -223,6 +238,7 @@ def _statement(quiz_id: str, attempts):
     )
     given = case((Answer.question_version.in_(pickable), cast(Answer.response, Text)), else_=None)
     no_text, no_real = cast(null(), Text), cast(null(), Float)
+    source = VersionRow.content["source"].as_string()
     return union_all(
         select(
             literal("total"),
@@ -236,7 +252,8 @@ def _statement(quiz_id: str, attempts):
         select(
             literal("version"),
             VersionRow.hash,
-            VersionRow.content["source"].as_string(),
+            # Where an earlier version came from (a current one names its own line).
+            case((VersionRow.hash.in_(current), None), else_=source),
             literal(0),
             *(no_real,) * 10,
         ).where(VersionRow.quiz_id == quiz_id),
