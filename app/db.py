@@ -52,8 +52,14 @@ def make_engine(
     if connect_timeout:
         # libpq counts whole seconds and refuses less than 2.
         connect_args["connect_timeout"] = max(2, round(connect_timeout))
+    # No JIT compiling: it pays for queries that run for many seconds, and Linkwise's run
+    # for a fraction of one, where compiling cost more than it saved (the item analysis
+    # at 10,000 attempts: 390 ms with it, 210 without). Set as the connection starts, so
+    # it costs no statement.
+    options = ["-c jit=off"]
     if statement_timeout:
-        connect_args["options"] = f"-c statement_timeout={round(statement_timeout * 1000)}"
+        options.append(f"-c statement_timeout={round(statement_timeout * 1000)}")
+    connect_args["options"] = " ".join(options)
     if not pooled:
         engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
     else:

@@ -2,7 +2,8 @@
 
 Worked out on the day asked from assignments and completions (see domain/assignments.py).
 The page, the CSV and the XLSX all come from one `matrix()` call with the same filters, so a
-download holds exactly the rows and figures of the filtered page (every page of it).
+download holds exactly the rows and figures of the filtered page (every page of it); the
+call is one statement, read as tagged rows (see `tagged_rows`).
 """
 
 from collections import Counter
@@ -10,20 +11,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-from sqlalchemy import and_, func, literal, select, true, union_all
+from sqlalchemy import Integer, and_, bindparam, case, func, literal, or_, select, true
 
-from app import db
 from app.domain import assignments as rules
 from app.domain.accounts import PROFESSIONS
 from app.domain.content import Catalogue
 from app.models import User, utcnow
 from app.models_teams import Team, TeamMember
 from app.services import compliance_cells as cells_sql
+from app.services import tagged_rows, team_pages
 from app.services.compliance_competencies import LABELS as COMPETENCY_LABELS
 from app.services.compliance_competencies import cells_for, competency_counts, standings
-from app.services.teams import Scope, in_scope
+from app.services.tagged_rows import branch
+from app.services.teams import Scope, in_scope, team_seen
 
 PER_PAGE = 50
+_PAGE, _TEAM_ID = bindparam("page", type_=Integer), bindparam("team_id", type_=Integer)
 NO_TEAM = "No team"
 
 
@@ -79,6 +82,7 @@ class Matrix:
     competencies: tuple[tuple[str, str], ...] = ()  # (code, name) of each competency column
     by_competency: tuple[Share, ...] = ()
     count: int = 0  # learners the filters keep, on every page
+    teams: tuple = ()  # the teams the manager sees (TeamRow), when asked for
 
 
 def matrix(
@@ -88,34 +92,34 @@ def matrix(
     day: date,
     page: int | None = 1,
     now: datetime | None = None,
-    months=None,
+    *,
+    with_teams: bool = False,
 ) -> Matrix:
     """Return the matrix for the filters on a day; page=None keeps every row (exports).
 
-    The figures are counted in SQL over every learner the filters keep; only the rows
-    shown (or exported) are built in Python. `months`, the renewal intervals in use, is
-    read here unless the caller read it already (`cells_sql.renewals`).
+    One statement (`_branches`): the figures, counted in SQL over every learner the
+    filters keep, the rows shown (or exported) with their cells and competency ratings,
+    and `with_teams`, the teams the manager sees, for the page's filter (a team asked for
+    that is not among them is not applied).
     """
-    session = db.session()
-    organisation_id = scope.organisation_id
     framework = catalogue.framework(filters.framework_id) if filters.framework_id else None
     codes = tuple(c.code for c in framework.competencies) if framework else ()
-    if months is None:
-        months = session.scalars(cells_sql.renewals(organisation_id)).all()
-    learners = _learners(scope, filters).cte("learners")
-    every = cells_sql.cells(learners, organisation_id, catalogue, day, months)
-    chosen = _chosen(learners, every, filters.status)
-    counted = _count(session, scope, learners, every, chosen, framework, codes, now or utcnow())
+    params = {} if page is None else {"page": max(page, 1)}
+    if filters.team_id is not None:
+        params["team_id"] = filters.team_id
+    found = tagged_rows.read(
+        _branches(scope, catalogue, filters, day, page, framework, now or utcnow(), with_teams),
+        **params,
+    )
+    counted = [
+        (row.text[0], row.text[1], row.text[2], *row.number[:2]) for row in found.get("figure", ())
+    ]
     present = {name for kind, _, name, _, _ in counted if kind in ("cell", "present")}
     modules = tuple((m.slug, m.title) for m in catalogue.modules if m.slug in present)
     total = sum(n for kind, _, _, n, _ in counted if kind == "learner")
     pages = max(1, -(-total // PER_PAGE))
     page = None if page is None else min(max(page, 1), pages)
-    listed = _listing(scope, filters, chosen if chosen is not learners else None)
-    if page is not None:
-        listed = listed.limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    people = session.execute(listed).all()
-    rows = _rows(session, scope, filters, people, catalogue, modules, day, months, codes, now)
+    rows = _rows(found, catalogue, framework, modules, day, codes)
     by_module = {slug: [0, 0] for slug, _ in modules}
     by_team = {team: [0, 0] for kind, team, *_ in counted if kind == "learner"}
     by_profession = Counter()
@@ -144,13 +148,76 @@ def matrix(
         tuple((c.code, c.name) for c in framework.competencies) if framework else (),
         tuple(Share(code, applicable, met.get(code, 0)) for code in codes),
         total,
+        tuple(team_pages.team_rows(found)) if with_teams else (),
     )
 
 
-def _where(scope: Scope, filters: Filters, ids=None) -> list:
+def _branches(scope, catalogue, filters, day, page, framework, now, with_teams) -> list:
+    """Return the tagged branches of the one statement `matrix` runs.
+
+    "figure" rows are `_count`'s; "person" rows the learners listed (each with their place
+    by name); "cell" rows their cells; "rating" rows the organisation's competency ratings
+    in some standing (kept for the rows' learners in Python); "team" rows the teams.
+    """
+    organisation_id = scope.organisation_id
+    codes = tuple(c.code for c in framework.competencies) if framework else ()
+    learners = _learners(scope, filters, seen_only=with_teams).cte("learners")
+    every = cells_sql.cells(learners, organisation_id, catalogue, day)
+    chosen = _chosen(learners, every, filters.status)
+    filtered = chosen is not learners
+    chosen_only = chosen if filtered else None
+    listed = _listing(scope, filters, chosen_only, seen_only=with_teams).subquery("listed")
+    people = select(listed)
+    if page is not None:
+        # The page asked for, or the last one past the end, as `matrix` works it out.
+        count = select(func.count()).select_from(learners if not filtered else chosen)
+        pages = case(
+            (count.scalar_subquery() == 0, 1),
+            else_=(count.scalar_subquery() + PER_PAGE - 1) // PER_PAGE,
+        )
+        shown_page = case((pages < _PAGE, pages), else_=_PAGE)
+        # The limit changes no row; it tells the planner how few there are, so their
+        # cells are read by index, as for the ids named in a query.
+        people = people.where(
+            listed.c.place > (shown_page - 1) * PER_PAGE, listed.c.place <= shown_page * PER_PAGE
+        ).limit(PER_PAGE)
+    people = people.cte("people")
+    if page is None:
+        cells = every  # an export's learners are every learner the filters keep
+    else:
+        few = _learners(scope, filters, select(people.c.user_id), seen_only=with_teams).cte("few")
+        cells = cells_sql.cells(few, organisation_id, catalogue, day, name="page_cells")
+    branches = [
+        *_count(scope, learners, every, chosen, framework, codes, now),
+        branch(
+            "person",
+            text=(people.c.full_name, people.c.email, people.c.profession, people.c.team),
+            number=(people.c.user_id, people.c.place),
+        ),
+        branch(
+            "cell",
+            text=(cells.c.module_slug,),
+            number=(cells.c.user_id, cells.c.renew_months),
+            day=(cells.c.due_on,),
+            at=(cells.c.at,),
+        ).where(cells.c.user_id.in_(select(people.c.user_id))),
+    ]
+    if codes:
+        branches.append(standings(organisation_id, codes, now))
+    if with_teams:
+        branches.append(team_pages.teams_branch(scope))
+    return branches
+
+
+def _where(scope: Scope, filters: Filters, ids=None, *, seen_only=False) -> list:
     where = [in_scope(scope)]
     if filters.team_id is not None:
-        where.append(TeamMember.team_id == filters.team_id)
+        team = TeamMember.team_id == _TEAM_ID
+        if seen_only:
+            # Only a team the manager sees: any other is not applied (the page offers none).
+            seen = select(Team.id).where(team_seen(scope), Team.id == _TEAM_ID)
+            team = or_(~seen.exists(), team)
+        where.append(team)
     if filters.profession:
         where.append(User.profession == filters.profession)
     if ids is not None:
@@ -158,7 +225,7 @@ def _where(scope: Scope, filters: Filters, ids=None) -> list:
     return where
 
 
-def _learners(scope: Scope, filters: Filters, ids=None):
+def _learners(scope: Scope, filters: Filters, ids=None, *, seen_only=False):
     """Return the learners the filters keep, narrow: what their cells and figures need."""
     return (
         select(
@@ -169,13 +236,13 @@ def _learners(scope: Scope, filters: Filters, ids=None):
         )
         .outerjoin(TeamMember, TeamMember.user_id == User.id)
         .outerjoin(Team, Team.id == TeamMember.team_id)
-        .where(*_where(scope, filters, ids))
+        .where(*_where(scope, filters, ids, seen_only=seen_only))
     )
 
 
-def _listing(scope: Scope, filters: Filters, chosen):
-    """Return the learners the filters keep by name, as rows show them (an index's order)."""
-    where = _where(scope, filters)
+def _listing(scope: Scope, filters: Filters, chosen, *, seen_only=False):
+    """Return the learners the filters keep, each with their place by name, as rows show them."""
+    where = _where(scope, filters, seen_only=seen_only)
     if chosen is not None:
         where.append(User.id.in_(select(chosen.c.user_id)))
     return (
@@ -185,11 +252,11 @@ def _listing(scope: Scope, filters: Filters, chosen):
             User.email,
             User.profession,
             func.coalesce(Team.name, NO_TEAM).label("team"),
+            func.row_number().over(order_by=(User.full_name, User.id)).label("place"),
         )
         .outerjoin(TeamMember, TeamMember.user_id == User.id)
         .outerjoin(Team, Team.id == TeamMember.team_id)
         .where(*where)
-        .order_by(User.full_name, User.id)
     )
 
 
@@ -207,8 +274,9 @@ def _chosen(learners, cells, status: str):
     return select(learners).where(keep).cte("chosen")
 
 
-def _count(session, scope, learners, cells, chosen, framework, codes, now) -> list:
-    """Return (kind, team, name, how many, compliant): every figure the page shows, one query.
+def _count(scope, learners, cells, chosen, framework, codes, now) -> list:
+    """Return the "figure" branches (kind, team, name; how many, compliant): every figure
+    the page shows.
 
     "cell" rows count cells by team and module, "learner" rows learners by team and
     profession, "present" rows name the modules some learner the filters keep (status
@@ -218,65 +286,65 @@ def _count(session, scope, learners, cells, chosen, framework, codes, now) -> li
     # Every cell is a learner's; only a status asked for leaves some learners out.
     mine = cells.c.user_id.in_(select(chosen.c.user_id)) if filtered else true()
     parts = [
-        select(
-            literal("cell"),
-            cells.c.team,
-            cells.c.module_slug,
-            func.count(),
-            func.sum(cells.c.compliant),
+        branch(
+            "figure",
+            text=(literal("cell"), cells.c.team, cells.c.module_slug),
+            number=(func.count(), func.sum(cells.c.compliant)),
         )
         .where(mine)
         .group_by(cells.c.team, cells.c.module_slug),
-        select(
-            literal("learner"), chosen.c.team, chosen.c.profession, func.count(), literal(0)
+        branch(
+            "figure",
+            text=(literal("learner"), chosen.c.team, chosen.c.profession),
+            number=(func.count(), literal(0)),
         ).group_by(chosen.c.team, chosen.c.profession),
     ]
     if filtered:
         parts.append(
-            select(
-                literal("present"), literal(""), cells.c.module_slug, literal(0), literal(0)
+            branch(
+                "figure",
+                text=(literal("present"), literal(""), cells.c.module_slug),
+                number=(literal(0), literal(0)),
             ).group_by(cells.c.module_slug)
         )
     if codes:
         parts.append(competency_counts(scope.organisation_id, chosen, framework, codes, now))
-    return session.execute(union_all(*parts)).all()
+    return parts
 
 
-def _rows(session, scope, filters, people, catalogue, modules, day, months, codes, now):
-    """Build the rows of the learners given, in their order: their cells and competencies."""
-    ids = [person.user_id for person in people]
-    if not ids:
+def _rows(found, catalogue, framework, modules, day, codes):
+    """Build the rows of the learners read, in their order by name: cells and competencies."""
+    people = sorted(found.get("person", ()), key=lambda row: row.number[1])
+    if not people:
         return ()
-    framework = catalogue.framework(filters.framework_id) if codes else None
-    # A page's learners by id; an export's by the filters (their cells are every cell).
-    few = _learners(scope, filters, ids if page_sized(ids) else None).cte("learners")
-    cells = cells_sql.cells(few, scope.organisation_id, catalogue, day, months)
-    found = {}
-    listed = select(
-        cells.c.user_id, cells.c.module_slug, cells.c.due_on, cells.c.renew_months, cells.c.at
-    )
-    for user_id, slug, due_on, renew_months, at in session.execute(listed):
-        found[user_id, slug] = _standing(rules.Rule(slug, due_on, renew_months), _day(at), day)
-    rated = standings(scope.organisation_id, set(ids), codes, now or utcnow())
+    cells = {}
+    for row in found.get("cell", ()):
+        (slug,), (user_id, renew_months, _), (due_on,), at = (
+            row.text[:1],
+            row.number,
+            row.day,
+            row.at[0],
+        )
+        cells[user_id, slug] = _standing(rules.Rule(slug, due_on, renew_months), _day(at), day)
+    ids = {row.number[0] for row in people}
+    rated = {
+        (row.number[0], row.text[0]): row.text[1]
+        for row in found.get("rating", ())
+        if row.number[0] in ids
+    }
     return tuple(
         Row(
-            person.user_id,
-            person.full_name,
-            person.email,
-            PROFESSIONS.get(person.profession, person.profession),
-            person.team,
-            tuple(found.get((person.user_id, slug)) for slug, _ in modules),
-            cells_for(framework, codes, rated, person.user_id, person.profession)
-            if framework
-            else (),
+            user_id,
+            name,
+            email,
+            PROFESSIONS.get(profession, profession),
+            team,
+            tuple(cells.get((user_id, slug)) for slug, _ in modules),
+            cells_for(framework, codes, rated, user_id, profession) if framework else (),
         )
-        for person in people
+        for row in people
+        for (name, email, profession, team), user_id in [(row.text[:4], row.number[0])]
     )
-
-
-def page_sized(ids) -> bool:
-    """Say whether the learners are few enough to name in the query."""
-    return len(ids) <= PER_PAGE
 
 
 def _day(moment) -> date | None:

@@ -2,47 +2,60 @@
 
 One cell per learner and assigned module: the strictest of the assignments covering the
 learner (earliest due day, shortest renewal), their latest completion of the module, and
-its status on the day asked. The status is the one `domain/assignments.standing` gives:
-its date sums are done here, in Python, once per renewal interval (the few in use), and
-handed to the database as the completion times at which each status begins, so the same
-SQL runs on SQLite and PostgreSQL and a learner costs no Python at all.
+its status on the day asked. The status is the one `domain/assignments.standing` gives,
+worked out in SQL: a renewal `months` after a completion falls on or before a day when
+the completion's month (counted from year 0) plus `months` is before the day's month, or
+is the same month and the completion's day of the month is no later than the day's (or
+the day is its month's last: a shorter month ends the renewal on its last day), one
+comparison of numbers (`renewed_by`). So the statement needs nothing read before it,
+and a learner costs no Python at all.
 Nothing is stored that can go stale: assignments, teams and completions are read as they are.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import and_, case, false, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 
 from app.domain import assignments as rules
 from app.domain.content import Catalogue
 from app.models import Attempt, Completion
 from app.models_assignments import Assignment
+from app.services.sqlfunctions import day_of_month, month_number
+
+# A completion's day as one number, (month since year 0) * 32 + day of the month, so that
+# adding months is adding 32 each and days compare within a month (a day is at most 31).
+DAY_SPAN = 32
 
 
-def latest_before(months: int, limit: date) -> date:
-    """Return the latest completion day whose renewal `months` later falls on or before `limit`."""
-    # add_months only ever moves a day back (to a shorter month's end), never forward, and
-    # never takes two days further apart than three: start a few days past and step back.
-    day = rules.add_months(limit, -months) + timedelta(days=4)
-    while rules.add_months(day, months) > limit:
-        day -= timedelta(days=1)
-    return day
+def renewed_by(on_day, renew_months, limit: date):
+    """Return the SQL condition: a completion on `on_day` (see `completions`) renewed
+    `renew_months` later is due on or before `limit` (as `rules.add_months` counts)."""
+    # The limit's last day of the month takes every day: a shorter month ends a renewal
+    # on its last day.
+    last = (limit + timedelta(days=1)).day == 1
+    asked = (limit.year * 12 + limit.month) * DAY_SPAN + (DAY_SPAN - 1 if last else limit.day)
+    return on_day + renew_months * DAY_SPAN <= asked
 
 
-def _start_of(day: date) -> datetime:
-    # A completion on `day` or earlier (UTC) is one before the next day's midnight.
-    return datetime.combine(day + timedelta(days=1), time(), UTC)
+def _on_day(moment):
+    return month_number(moment) * DAY_SPAN + day_of_month(moment)
 
 
 def completions(learners, catalogue: Catalogue):
-    """Return a subquery (user_id, module_slug, at): each learner's latest completion.
+    """Return a subquery (user_id, module_slug, at, on_day): each learner's latest completion,
+    and its day as `renewed_by` reads it.
 
     A module with a quiz is complete when it is passed (the latest pass counts); one
     without, when every item is done (the latest item counts).
     """
     assessed = [m.slug for m in catalogue.modules if m.assessment is not None]
     passed = (
-        select(Attempt.user_id, Attempt.module_slug, func.max(Attempt.submitted_at).label("at"))
+        select(
+            Attempt.user_id,
+            Attempt.module_slug,
+            func.max(Attempt.submitted_at).label("at"),
+            _on_day(func.max(Attempt.submitted_at)).label("on_day"),
+        )
         .join(learners, learners.c.user_id == Attempt.user_id)
         .where(Attempt.passed.is_(True), Attempt.module_slug.in_(assessed))
         .group_by(Attempt.user_id, Attempt.module_slug)
@@ -56,6 +69,7 @@ def completions(learners, catalogue: Catalogue):
             Completion.user_id,
             Completion.module_slug,
             func.max(Completion.completed_at).label("at"),
+            _on_day(func.max(Completion.completed_at)).label("on_day"),
         )
         .join(learners, learners.c.user_id == Completion.user_id)
         .where(Completion.module_slug.in_(unassessed))
@@ -157,20 +171,9 @@ def rules_for(learners, organisation_id: int, catalogue: Catalogue):
     return union_all(both, alone).subquery("bound")
 
 
-def renewals(organisation_id: int):
-    """Return the query for the renewal intervals in use in the organisation."""
-    return (
-        select(Assignment.renew_months)
-        .where(Assignment.organisation_id == organisation_id, Assignment.renew_months > 0)
-        .distinct()
-    )
-
-
-def cells(learners, organisation_id: int, catalogue: Catalogue, day: date, months):
-    """Return a subquery of every cell: user_id, team (the learner's), module_slug, due_on,
-    renew_months, at, status, compliant (1 or 0).
-
-    `months` are the renewal intervals in use (`renewals`); `day` the day asked.
+def cells(learners, organisation_id: int, catalogue: Catalogue, day: date, name: str = "cells"):
+    """Return a WITH query, `name`, of every cell: user_id, team (the learner's),
+    module_slug, due_on, renew_months, at, status, compliant (1 or 0), on the day asked.
     """
     bound = rules_for(learners, organisation_id, catalogue)
     done = completions(learners, catalogue)
@@ -179,11 +182,7 @@ def cells(learners, organisation_id: int, catalogue: Catalogue, day: date, month
 
     def before(limit: date):
         # The completion's renewal falls on or before `limit`.
-        found = [
-            and_(renew == months, at < _start_of(latest_before(months, limit)))
-            for months in sorted(set(months))
-        ]
-        return or_(*found) if found else false()
+        return renewed_by(done.c.on_day, renew, limit)
 
     status = case(
         (and_(at.is_not(None), renew.is_(None)), literal(rules.COMPLETE)),
@@ -211,5 +210,5 @@ def cells(learners, organisation_id: int, catalogue: Catalogue, day: date, month
         .outerjoin(
             done, and_(done.c.user_id == bound.c.user_id, done.c.module_slug == bound.c.module_slug)
         )
-        .cte("cells")
+        .cte(name)
     )

@@ -2,16 +2,16 @@
 
 Read from the stored `competency_level` rows, the standing worked out in SQL at the moment
 asked with the grid's rule (`manage_grid.standing_condition`), so a region's learners cost one
-query and no Python per rating.
+query and no Python per rating, in the matrix's statement.
 """
 
-from sqlalchemy import case, func, literal, or_, select, true
+from sqlalchemy import case, func, literal, or_, true
 
-from app import db
 from app.domain.competencies import AWAITING, DUE_SOON, EXPIRED, MET, NOT_MET
 from app.domain.frameworks import Framework
 from app.models import IN_SOME_STANDING, CompetencyLevel
 from app.services.manage_grid import AWAITING_FILTER, standing_condition
+from app.services.tagged_rows import branch
 
 NOT_APPLICABLE = "not-applicable"
 # standing -> (words, icon, the status tag's colour): colour plus text and an icon.
@@ -26,15 +26,14 @@ LABELS = {
 COUNTED = (MET, DUE_SOON)  # met for now, renewal or not
 
 
-def standings(organisation_id: int, learner_ids: set[int], codes: list[str], now) -> dict:
-    """Return {(user id, code): standing} for the learners given (one query).
+def standings(organisation_id: int, codes: tuple[str, ...], now):
+    """Return the tagged rows ("rating": code, standing; user id) of the organisation's
+    ratings in the codes, for the caller to keep its learners'.
 
     Read by the organisation and codes alone (an index) and kept for the learners in Python:
     joined to the learners, PostgreSQL chose a loop over the ratings per learner whenever its
     statistics lagged a bulk load, a minute at 10,000 learners.
     """
-    if not codes or not learner_ids:
-        return {}
     standing = case(
         (standing_condition(MET, now), MET),
         (standing_condition(DUE_SOON, now), DUE_SOON),
@@ -44,18 +43,15 @@ def standings(organisation_id: int, learner_ids: set[int], codes: list[str], now
     )
     # Only ratings in some standing besides "not met", which is what a learner with no
     # row shows too: a few beside the rest, read by their own partial index.
-    rows = (
-        db.session()
-        .connection()
-        .execute(
-            select(CompetencyLevel.user_id, CompetencyLevel.competency_code, standing).where(
-                CompetencyLevel.organisation_id == organisation_id,
-                CompetencyLevel.competency_code.in_(codes),
-                IN_SOME_STANDING,
-            )
-        )
+    return branch(
+        "rating",
+        text=(CompetencyLevel.competency_code, standing),
+        number=(CompetencyLevel.user_id,),
+    ).where(
+        CompetencyLevel.organisation_id == organisation_id,
+        CompetencyLevel.competency_code.in_(codes),
+        IN_SOME_STANDING,
     )
-    return {(user, code): found for user, code, found in rows if user in learner_ids}
 
 
 def cells_for(
@@ -68,7 +64,8 @@ def cells_for(
 
 
 def competency_counts(organisation_id: int, chosen, framework: Framework, codes, now):
-    """Return a query of ("competency", "", code, learners met, 0) over the learners chosen.
+    """Return the tagged rows ("figure": "competency", "", code; learners met, 0) over the
+    learners chosen.
 
     Met counts "met" and "due soon" (COUNTED) among the learners the framework applies to,
     read, like `standings`, from the few ratings in some standing.
@@ -76,12 +73,10 @@ def competency_counts(organisation_id: int, chosen, framework: Framework, codes,
     met = or_(standing_condition(MET, now), standing_condition(DUE_SOON, now))
     applies = chosen.c.profession.in_(framework.applies_to) if framework.applies_to else true()
     return (
-        select(
-            literal("competency"),
-            literal(""),
-            CompetencyLevel.competency_code,
-            func.count(),
-            literal(0),
+        branch(
+            "figure",
+            text=(literal("competency"), literal(""), CompetencyLevel.competency_code),
+            number=(func.count(), literal(0)),
         )
         .join(chosen, chosen.c.user_id == CompetencyLevel.user_id)
         .where(

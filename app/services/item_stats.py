@@ -1,12 +1,11 @@
 """Item analysis of a quiz: the database adds up, domain/item_analysis.py does the maths.
 
-Two statements over the quiz's graded attempts (the filter: first attempts only, a date
-range): the attempts by total and percentage, with the hashes of the quiz's stored question
-versions in the same statement (the count, the sums of totals and the top and bottom 27%
-come from these); then, per question version, the sums (each group's too) and the count of
-each distinct answer to the questions learners pick from. Earlier versions' sources take
-one more, and a competency's subtotals per attempt (services/item_competencies.py) another,
-when asked for.
+One statement over the quiz's graded attempts (the filter: first attempts only, a date
+range): the attempts by total and percentage (the count, the sums of totals and the top
+and bottom 27% come from these), the quiz's stored question versions with their source
+files, and per question version and attempt total the sums of the points and the count of
+each distinct answer to the questions learners pick from. A competency's subtotals per
+attempt (services/item_competencies.py) take one more, when asked for.
 """
 
 from __future__ import annotations
@@ -16,10 +15,10 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import (
     Float,
-    Integer,
     Text,
     case,
     cast,
@@ -27,7 +26,7 @@ from sqlalchemy import (
     literal,
     null,
     select,
-    text,
+    true,
     union_all,
 )
 
@@ -43,13 +42,19 @@ from app.domain.item_report import (
     competency_rows,
     option_shares,
 )
-from app.domain.quizzes import Question
+from app.domain.quizzes import QUESTION_TYPES, Question
 from app.domain.quizzes.base import InvalidAnswer
 from app.domain.quizzes.model import Quiz
 from app.models import Answer, Attempt
 from app.models import QuestionVersion as VersionRow
 from app.services import quiz_versions
 from app.services.item_competencies import competency_subtotals
+
+# The question types whose answers pick options (choices, pairs, steps): their answers are
+# counted apart, for each option's share.
+PICKABLE = tuple(
+    name for name, kind in QUESTION_TYPES.items() if kind.pick_labels is not Question.pick_labels
+)
 
 
 def find_quiz(quiz_id: str, content: Catalogue) -> Quiz | None:
@@ -84,31 +89,18 @@ def item_report(
     if quiz is None:
         return None
     session = db.session()
-    if session.get_bind().dialect.name == "postgresql":
-        # Compiling these few aggregates to machine code costs more than running them.
-        session.execute(text("SET LOCAL jit = off"))
     attempts = _attempts(quiz_id, window)
-    counts: dict[float, int] = Counter()
-    percents: dict[int, int] = Counter()
-    hashes = []
-    for total, percent, n, version in session.execute(_totals_and_versions(quiz_id, attempts)):
-        if version is not None:
-            hashes.append(version)
-            continue
-        counts[float(total)] += n
-        percents[int(percent or 0)] += n
+    found = _read(session, quiz_id, attempts, [v.hash for v in quiz.versions.values()])
+    counts, percents = found.counts, found.percents
     totals = ia.TotalSums(
         sum(counts.values()),
         sum(t * n for t, n in counts.items()),
         sum(t * t * n for t, n in counts.items()),
     )
     pct_totals = _percent_sums(percents)
-    questions = quiz_versions.questions(session, hashes)
-    pickable = [h for h, q in questions.items() if q.pick_labels()]
-    groups = ia.groups(counts)
-    weighted = _attempts(quiz_id, window, groups)
-    sums, picked = _item_sums(session, weighted, groups, pickable, questions)
-    rows = _question_rows(quiz, sums, questions, picked, session)
+    questions = quiz_versions.questions(session, found.sources)
+    sums, picked = _item_sums(found.answers, questions)
+    rows = _question_rows(quiz, sums, questions, picked, found.sources)
     # Questions marked per attempt, from the answers themselves: pools and edits included.
     per_attempt = round(sum(s.n for s in sums.values()) / totals.n) if totals.n else 0
     alpha = ia.reliability(
@@ -142,8 +134,8 @@ def item_report(
     )
 
 
-def _attempts(quiz_id: str, window: Window, groups: ia.Groups | None = None):
-    """Return the window's graded attempts, their totals and group weights, as a subquery."""
+def _attempts(quiz_id: str, window: Window):
+    """Return the window's graded attempts and their totals, as a subquery."""
     conditions = [Attempt.quiz_id == quiz_id, Attempt.status == "graded"]
     if window.first_only:
         conditions.append(Attempt.number == 1)
@@ -154,48 +146,119 @@ def _attempts(quiz_id: str, window: Window, groups: ia.Groups | None = None):
         conditions.append(Attempt.submitted_at < end)
     total = func.coalesce(Attempt.points, 0.0)
     columns = [Attempt.id.label("id"), total.label("t"), Attempt.percent.label("percent")]
-    if groups is not None:
-        # The weights of Groups.upper and Groups.lower, once per attempt, not per answer.
-        columns += [
-            case(
-                (total > groups.upper_score, 1.0),
-                (total == groups.upper_score, groups.upper_weight),
-                else_=0.0,
-            ).label("u"),
-            case(
-                (total < groups.lower_score, 1.0),
-                (total == groups.lower_score, groups.lower_weight),
-                else_=0.0,
-            ).label("l"),
-        ]
     return select(*columns).where(*conditions).subquery("attempts")
 
 
-def _totals_and_versions(quiz_id: str, attempts):
-    """Return one query of the attempts by total and percentage (total, percent, count,
-    NULL), then the hash of every stored version of the quiz's questions (NULLs, hash)."""
-    return union_all(
+def _weighted(attempts):
+    """Return the attempts with their weights in the upper (u) and lower (l) 27% groups.
+
+    The groups are `ia.groups` worked out in SQL from the attempts' count per total: the
+    total at which each group fills up, walking the totals down (up), and the share of
+    the attempts tied there that it has room for.
+    """
+    by_total = select(attempts.c.t, func.count().label("n")).group_by(attempts.c.t).cte("by_total")
+    # 27% of the attempts rounded up: at least one attempt.
+    sized = select(((27 * func.count() + 99) // 100).label("size")).select_from(attempts)
+    size = select(sized.cte("size").c.size).scalar_subquery()
+
+    def cut(down: bool):
+        order = by_total.c.t.desc() if down else by_total.c.t
+        taken = func.sum(by_total.c.n).over(order_by=order)
+        filled = select(by_total.c.t, by_total.c.n, taken.label("taken")).subquery()
+        share = cast(size - (filled.c.taken - filled.c.n), Float) / cast(filled.c.n, Float)
+        first = select(filled.c.t, share.label("share")).where(filled.c.taken >= size)
+        return (
+            first.order_by(filled.c.t.desc() if down else filled.c.t)
+            .limit(1)
+            .cte("upper" if down else "lower")
+        )
+
+    upper, lower = cut(True), cut(False)
+    # One row of the two cuts beside every attempt: no subquery per weight to plan.
+    cuts = select(
+        upper.c.t.label("upper_t"),
+        upper.c.share.label("upper_share"),
+        lower.c.t.label("lower_t"),
+        lower.c.share.label("lower_share"),
+    )
+    cuts = cuts.select_from(upper.join(lower, true())).cte("cuts")
+    t = attempts.c.t
+    return (
         select(
-            attempts.c.t, attempts.c.percent, func.count(), cast(null(), VersionRow.hash.type)
-        ).group_by(attempts.c.t, attempts.c.percent),
-        select(cast(null(), Float), cast(null(), Integer), literal(0), VersionRow.hash).where(
-            VersionRow.quiz_id == quiz_id
-        ),
+            attempts.c.id,
+            t,
+            case(
+                (t > cuts.c.upper_t, 1.0), (t == cuts.c.upper_t, cuts.c.upper_share), else_=0.0
+            ).label("u"),
+            case(
+                (t < cuts.c.lower_t, 1.0), (t == cuts.c.lower_t, cuts.c.lower_share), else_=0.0
+            ).label("l"),
+        )
+        .select_from(attempts.join(cuts, true()))
+        .subquery("weighted")
     )
 
 
-def _item_sums(session, attempts, groups, pickable, questions):
-    """Return the sums of every question version answered, and how often each option was picked.
+class Read(NamedTuple):
+    """What the one statement reads: attempts by total and by percentage, the source of
+    each stored version of the quiz's questions, and the answers' sums (see `_statement`)."""
 
-    One pass over the answers: grouped by version and, for questions with options, by the
-    answer given, so the option counts come from the same scan as the sums.
+    counts: Counter
+    percents: Counter
+    sources: dict[str, str]
+    answers: list[tuple]
+
+
+def _read(session, quiz_id: str, attempts, current: list[str]) -> Read:
+    """Run `_statement` and sort its rows out by kind."""
+    found = Read(Counter(), Counter(), {}, [])
+    for kind, version, text, n, *sums in session.execute(_statement(quiz_id, attempts, current)):
+        if kind == "total":
+            found.counts[float(sums[0])] += n
+            found.percents[int(sums[1] or 0)] += n
+        elif kind == "version":
+            found.sources[version] = text or ""
+        else:
+            found.answers.append((version, text, n, *sums[:9]))
+    return found
+
+
+def _statement(quiz_id: str, attempts, current: list[str]):
+    """Return one query of three kinds of row (kind, version, text, count, ten numbers):
+
+    - "total": the attempts by total and percentage (the numbers);
+    - "version": each stored version of the quiz's questions, and the file it came from;
+    - "answer": per question version and, for the questions learners pick from, distinct
+      answer: the count and the sums `ia.ItemSums` holds (each group's too).
     """
-    if groups is None:
-        return {}, {}
-    x, t, upper, lower = Answer.points, attempts.c.t, attempts.c.u, attempts.c.l
+    weighted = _weighted(attempts)
+    x, t, upper, lower = Answer.points, weighted.c.t, weighted.c.u, weighted.c.l
+    pickable = select(VersionRow.hash).where(
+        VersionRow.quiz_id == quiz_id, VersionRow.type_name.in_(PICKABLE)
+    )
     given = case((Answer.question_version.in_(pickable), cast(Answer.response, Text)), else_=None)
-    query = (
+    no_text, no_real = cast(null(), Text), cast(null(), Float)
+    source = VersionRow.content["source"].as_string()
+    return union_all(
         select(
+            literal("total"),
+            cast(null(), VersionRow.hash.type),
+            no_text,
+            func.count(),
+            attempts.c.t,
+            cast(attempts.c.percent, Float),
+            *(no_real,) * 8,
+        ).group_by(attempts.c.t, attempts.c.percent),
+        select(
+            literal("version"),
+            VersionRow.hash,
+            # Where an earlier version came from (a current one names its own line).
+            case((VersionRow.hash.in_(current), None), else_=source),
+            literal(0),
+            *(no_real,) * 10,
+        ).where(VersionRow.quiz_id == quiz_id),
+        select(
+            literal("answer"),
             Answer.question_version,
             given,
             func.count(),
@@ -208,14 +271,22 @@ def _item_sums(session, attempts, groups, pickable, questions):
             func.sum(upper * x),
             func.sum(lower),
             func.sum(lower * x),
+            no_real,
         )
-        .join(attempts, Answer.attempt_id == attempts.c.id)
-        .where(Answer.question_version.is_not(None), Answer.points.is_not(None))
-        .group_by(Answer.question_version, given)
+        .join(weighted, Answer.attempt_id == weighted.c.id)
+        .where(Answer.question_version.is_not(None), x.is_not(None))
+        .group_by(Answer.question_version, given),
     )
+
+
+def _item_sums(answers, questions):
+    """Return the sums of every question version answered, and how often each option was picked.
+
+    `answers` are (version, answer given or None, count, the sums): added up per version.
+    """
     added: dict[str, list[float]] = defaultdict(lambda: [0.0] * 10)
     picked: dict[str, Counter] = defaultdict(Counter)
-    for version, response, n, *rest in session.execute(query):
+    for version, response, n, *rest in answers:
         into = added[version]
         for index, value in enumerate((n, *rest)):
             into[index] += float(value or 0)
@@ -240,18 +311,20 @@ def _count_picks(into: Counter, question: Question, response: str, count: int) -
         into[key] += count
 
 
-def _question_rows(quiz, sums, questions, picked, session) -> list[QuestionStats]:
-    """Return a row per version answered, in the file's question order, current first."""
+def _question_rows(quiz, sums, questions, picked, sources) -> list[QuestionStats]:
+    """Return a row per version answered, in the file's question order, current first.
+
+    `sources` are the files the stored versions came from, which an earlier one names."""
     current = {v.hash: qid for qid, v in quiz.versions.items()}
     order = {q.id: n for n, q in enumerate(quiz.questions)}
-    sources = _sources(session, [h for h in sums if h not in current])
     path = project_path(quiz.path)
     rows = []
     for version, item in sums.items():
         question = questions.get(version)
         if question is None:
             continue
-        place = f"{path}:{question.line}" if version in current else sources.get(version, path)
+        earlier = f"content/{sources[version]} (earlier version)" if version in sources else path
+        place = f"{path}:{question.line}" if version in current else earlier
         counts = picked.get(version, Counter())
         options = option_shares(question, counts)
         figures = ia.item_figures(item, question.points)
@@ -274,16 +347,6 @@ def _question_rows(quiz, sums, questions, picked, session) -> list[QuestionStats
         )
     rows.sort(key=lambda r: (order.get(r.question_id, len(order)), not r.current, r.version))
     return rows
-
-
-def _sources(session, hashes: list[str]) -> dict[str, str]:
-    """Return where earlier versions came from, as their stored content says."""
-    if not hashes:
-        return {}
-    rows = session.execute(
-        select(VersionRow.hash, VersionRow.content).where(VersionRow.hash.in_(hashes))
-    )
-    return {h: f"content/{c.get('source', '')} (earlier version)" for h, c in rows}
 
 
 def _single_choices(quiz: Quiz) -> list[Question]:

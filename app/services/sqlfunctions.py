@@ -1,6 +1,6 @@
 """Timestamps as text, which each database spells its own way; all times are stored in UTC."""
 
-from sqlalchemy import String
+from sqlalchemy import Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
@@ -36,3 +36,44 @@ def _postgresql(element, compiler, **kw):
 @compiles(iso_date, "sqlite")
 def _sqlite(element, compiler, **kw):
     return _SQLITE[type(element)].format(compiler.process(element.clauses, **kw))
+
+
+class month_number(GenericFunction):  # noqa: N801
+    """A timestamp's month counted from year 0 (year * 12 + month), in UTC: months between
+    two timestamps are the difference of their numbers."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+class day_of_month(GenericFunction):  # noqa: N801
+    """A timestamp's day of the month (1 to 31), in UTC."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(month_number, "postgresql")
+def _postgresql_month(element, compiler, **kw):
+    moment = f"({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC')"
+    return f"CAST(EXTRACT(YEAR FROM {moment}) * 12 + EXTRACT(MONTH FROM {moment}) AS INTEGER)"
+
+
+@compiles(day_of_month, "postgresql")
+def _postgresql_day(element, compiler, **kw):
+    moment = f"({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC')"
+    return f"CAST(EXTRACT(DAY FROM {moment}) AS INTEGER)"
+
+
+@compiles(month_number, "sqlite")
+def _sqlite_month(element, compiler, **kw):
+    moment = compiler.process(element.clauses, **kw)
+    return (
+        f"(CAST(strftime('%Y', {moment}) AS INTEGER) * 12"
+        f" + CAST(strftime('%m', {moment}) AS INTEGER))"
+    )
+
+
+@compiles(day_of_month, "sqlite")
+def _sqlite_day(element, compiler, **kw):
+    return f"CAST(strftime('%d', {compiler.process(element.clauses, **kw)}) AS INTEGER)"

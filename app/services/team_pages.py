@@ -3,8 +3,8 @@
 The manager's scope comes with the signed-in user, so each page is that statement and
 this one: the teams with who has left, one team with its learners, the managers with the
 teams, the assignments with the teams, and a leaver's confirmation (which records the
-visit in the statement that reads it); the compliance page's teams come with the renewal
-intervals its matrix is built for. Rows keep the order the database sorts them in
+visit in the statement that reads it); the compliance page reads its teams with its
+matrix (services/compliance.py). Rows keep the order the database sorts them in
 (a place number per branch), as the separate reads did.
 """
 
@@ -79,7 +79,8 @@ class AssignmentsPage(NamedTuple):
     teams: list[TeamRow]
 
 
-def _teams(scope: Scope) -> Select:
+def teams_branch(scope: Scope) -> Select:
+    """Return the tagged rows ("team") of the teams the manager sees (`team_rows` reads them)."""
     # texts: name, join code; numbers: id, learners, place by name.
     return branch(
         "team",
@@ -88,7 +89,8 @@ def _teams(scope: Scope) -> Select:
     ).where(team_seen(scope))
 
 
-def _teams_of(found: dict[str, list[Row]]) -> list[TeamRow]:
+def team_rows(found: dict[str, list[Row]]) -> list[TeamRow]:
+    """Return the teams read by `teams_branch`, by name."""
     return [
         TeamRow(row.number[0], row.text[0], row.text[1], row.number[1])
         for row in _in_place(found, "team", 2)
@@ -116,9 +118,9 @@ def teams_page(scope: Scope) -> TeamsPage:
         leavers = leavers.where(
             Leaver.team_name.in_(select(Team.name).where(Team.id.in_(scope.team_ids)))
         )
-    found = tagged_rows.read((_teams(scope), leavers))
+    found = tagged_rows.read((teams_branch(scope), leavers))
     return TeamsPage(
-        _teams_of(found),
+        team_rows(found),
         [LeaverShown(*row.text[:2], row.at[0]) for row in _in_place(found, "leaver", 0)],
     )
 
@@ -163,7 +165,7 @@ def managers_page(scope: Scope) -> ManagersPage:
         text=(User.full_name, User.email),
         number=(User.id, func.row_number().over(order_by=(User.full_name, User.id))),
     ).where(User.organisation_id == scope.organisation_id, User.role == "manager")
-    found = tagged_rows.read((confined, managers, _teams(scope)))
+    found = tagged_rows.read((confined, managers, teams_branch(scope)))
     teams_of: dict[int, list[int]] = {}
     for row in found.get("confined", ()):
         teams_of.setdefault(row.number[0], []).append(row.number[1])
@@ -172,7 +174,7 @@ def managers_page(scope: Scope) -> ManagersPage:
             (row.number[0], *row.text[:2], tuple(teams_of.get(row.number[0], ())))
             for row in _in_place(found, "manager", 1)
         ],
-        _teams_of(found),
+        team_rows(found),
     )
 
 
@@ -199,7 +201,7 @@ def assignments_page(scope: Scope, catalogue: Catalogue) -> AssignmentsPage:
             Assignment.team_id.in_(scope.team_ids)
             | Assignment.user_id.in_(select(User.id).where(in_scope(scope)))
         )
-    found = tagged_rows.read((assigned, _teams(scope)))
+    found = tagged_rows.read((assigned, teams_branch(scope)))
     return AssignmentsPage(
         [
             assignments.assigned_row(
@@ -207,7 +209,7 @@ def assignments_page(scope: Scope, catalogue: Catalogue) -> AssignmentsPage:
             )
             for row in _in_place(found, "assignment", 2)
         ],
-        _teams_of(found),
+        team_rows(found),
     )
 
 
@@ -225,19 +227,3 @@ def removal_page(scope: Scope, user_id: int, *, viewer_id: int) -> learner_rows.
     if person is not None:
         db.session().commit()
     return person
-
-
-def compliance_setup(scope: Scope) -> tuple[list[TeamRow], list[int]]:
-    """Return the teams the manager sees and the renewal intervals the organisation uses.
-
-    The intervals shape the compliance matrix's SQL (see `compliance_cells.renewals`), so
-    they are read before it, with the teams its filter offers.
-    """
-    # number: months between renewals (each once; GROUP BY, as JSON has no DISTINCT).
-    renewals = (
-        branch("renewal", number=(Assignment.renew_months,))
-        .where(Assignment.organisation_id == scope.organisation_id, Assignment.renew_months > 0)
-        .group_by(Assignment.renew_months)
-    )
-    found = tagged_rows.read((_teams(scope), renewals))
-    return _teams_of(found), sorted(row.number[0] for row in found.get("renewal", ()))

@@ -1,5 +1,7 @@
 """The compliance matrix page and its CSV and XLSX downloads, all with the same filters."""
 
+from dataclasses import replace
+
 from flask import Response, g, render_template, request
 from flask_login import current_user
 
@@ -8,40 +10,52 @@ from app.content import catalogue
 from app.domain.accounts import PROFESSIONS
 from app.domain.assignments import LABELS
 from app.domain.spreadsheet import csv_text, xlsx_bytes
-from app.services import assignments, audit, compliance, team_pages, teams
+from app.services import assignments, audit, compliance, teams
 from app.services.compliance_competencies import LABELS as COMPETENCY_LABELS
 from app.web.manage import bp
 
+LARGEST_ID = 2**31 - 1  # no team's id is larger (an INTEGER column)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filters(shown: list[teams.TeamRow]) -> compliance.Filters:
+def _filters(shown: list[teams.TeamRow] | None) -> compliance.Filters:
+    """Return the filters asked for; a team only among those `shown` (the matrix checks a
+    team itself when None)."""
     args = request.args
     team = args.get("team", "")
-    visible = {t.id for t in shown}
+    visible = {t.id for t in shown} if shown is not None else None
     framework = args.get("framework", "")
     return compliance.Filters(
-        team_id=int(team) if team.isdigit() and int(team) in visible else None,
+        team_id=int(team) if _team_asked(team, visible) else None,
         profession=args.get("profession") if args.get("profession") in PROFESSIONS else "",
         status=args.get("status") if args.get("status") in LABELS else "",
         framework_id=framework if catalogue().framework(framework) else "",
     )
 
 
+def _team_asked(team: str, visible: set[int] | None) -> bool:
+    if not team.isdigit() or int(team) > LARGEST_ID:
+        return False
+    return visible is None or int(team) in visible
+
+
 @bp.get("/compliance")
 def compliance_page():
     """Show learners x assigned modules with their status, and the share compliant."""
-    shown, months = team_pages.compliance_setup(g.scope)
-    filters = _filters(shown)
-    page = request.args.get("page", 1, type=int)
+    asked = _filters(None)
+    # A page past the last shows the last one, however far past.
+    page = min(request.args.get("page", 1, type=int), LARGEST_ID)
     found = compliance.matrix(
-        g.scope, catalogue(), filters, assignments.today(), page, months=months
+        g.scope, catalogue(), asked, assignments.today(), page, with_teams=True
     )
+    # A team the manager does not see was not applied: the page says none was asked.
+    seen = asked.team_id in {team.id for team in found.teams}
+    filters = asked if seen else replace(asked, team_id=None)
     return render_template(
         "manage/compliance.html",
         found=found,
         filters=filters,
-        teams=shown,
+        teams=found.teams,
         labels=LABELS,
         competency_labels=COMPETENCY_LABELS,
         frameworks=catalogue().frameworks,

@@ -16,6 +16,7 @@ from app.models_teams import Team, TeamMember
 from app.services.assignments import completion_dates, learner_rules
 from app.services.compliance import NO_TEAM, Filters, Matrix, Row, Share
 from app.services.compliance_competencies import COUNTED, NOT_APPLICABLE, cells_for, standings
+from app.services.tagged_rows import read
 from app.services.teams import Scope, in_scope
 
 
@@ -45,7 +46,13 @@ def matrix(
     done = completion_dates(User.id.in_(chosen), catalogue) if learners else {}
     framework = catalogue.framework(filters.framework_id) if filters.framework_id else None
     codes = tuple(c.code for c in framework.competencies) if framework else ()
-    found = standings(scope.organisation_id, {r.id for r in learners}, codes, now or utcnow())
+    ids = {r.id for r in learners}
+    ratings = read([standings(scope.organisation_id, codes, now or utcnow())]) if codes else {}
+    found = {
+        (row.number[0], row.text[0]): row.text[1]
+        for row in ratings.get("rating", ())
+        if row.number[0] in ids
+    }
     rows = []
     for learner in learners:
         mine = {rule.module_slug: rule for rule in bound[learner.id]}

@@ -20,12 +20,21 @@ from app.models import Attempt, CompetencyLevel, Completion, User
 from app.models_assignments import Assignment
 from app.models_teams import Team, TeamMember
 from app.services import compliance, teams
-from app.services.compliance_cells import latest_before
 from tests.web import compliance_reference as reference
 from tests.web.pcn import ORG
 
 TODAY = date(2026, 3, 2)
 PROFESSIONS = ("gp", "practice-nurse", "pharmacist", "link-worker")
+
+
+def latest_before(months: int, limit: date) -> date:
+    """Return the latest completion day whose renewal `months` later falls on or before `limit`."""
+    # add_months only ever moves a day back (to a shorter month's end), never forward, and
+    # never takes two days further apart than three: start a few days past and step back.
+    day = rules.add_months(limit, -months) + timedelta(days=4)
+    while rules.add_months(day, months) > limit:
+        day -= timedelta(days=1)
+    return day
 
 
 def test_latest_before_is_the_last_day_whose_renewal_falls_by_the_limit():

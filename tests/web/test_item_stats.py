@@ -5,6 +5,7 @@ import itertools
 import math
 import random
 import statistics
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 
@@ -13,9 +14,11 @@ from sqlalchemy import select
 
 from app import db
 from app.content import catalogue
+from app.domain import item_analysis as ia
 from app.domain.item_report import Window
 from app.domain.quizzes.versions import version_of
 from app.models import Answer, Attempt
+from app.services import item_stats
 from app.services.item_stats import find_quiz, item_report
 from tests.web.item_data import QUIZ, add_attempts, add_learners, question_place
 
@@ -309,3 +312,24 @@ def test_a_negative_figure_reaches_the_csv_as_a_number_not_as_text(app, runner):
     sheet = runner.invoke(args=["item-stats", QUIZ, "--csv"])
     row = next(csv.reader(line for line in sheet.output.splitlines() if line.startswith("rr-q22")))
     assert row[5:8] == ["0.500", "-1.000", "-1.000"]
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_the_group_weights_worked_out_in_sql_are_the_domains(app, seed):
+    # Totals with ties at both cuts: each attempt's weight as `ia.groups` gives it, exactly.
+    rng = random.Random(seed)
+    rows = [[int(rng.random() < 0.5) for _ in THREE] for _ in range(37)]
+    with app.app_context():
+        add_attempts(rows, THREE)
+        attempts = item_stats._attempts(QUIZ, Window())
+        weighted = item_stats._weighted(attempts)
+        found = db.session().execute(select(weighted.c.t, weighted.c.u, weighted.c.l)).all()
+    groups = ia.groups(Counter(t for t, _, _ in found))
+    for t, upper, lower in found:
+        assert upper == (
+            1.0 if t > groups.upper_score else groups.upper_weight if t == groups.upper_score else 0
+        )
+        assert lower == (
+            1.0 if t < groups.lower_score else groups.lower_weight if t == groups.lower_score else 0
+        )
+    assert sum(u for _, u, _ in found) == pytest.approx(groups.size)
