@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import select
-
 from app import db
 from app.domain.competencies import (
     INSUFFICIENT_EVIDENCE,
@@ -23,8 +21,7 @@ from app.domain.competencies import (
 from app.domain.competencies.met_rules import asks_for_practice
 from app.domain.content import Catalogue, Module
 from app.domain.frameworks import Competency, Domain, Framework
-from app.models import Answer, utcnow
-from app.models import Evidence as EvidenceRow
+from app.models import utcnow
 from app.services import learner_rows, quiz_versions, tagged_rows
 from app.services.quiz_pages import ScreenLink, screens_teaching
 from app.services.ratings import aware
@@ -244,29 +241,6 @@ def _standing(competency, row, evidence, catalogue, now) -> CompetencyStanding:
         modules,
         tuple(evidence.get(competency.code, ())),
     )
-
-
-def evidence_for(user_id, codes, catalogue, framework, now) -> dict[str, list[EvidenceItem]]:
-    """Return the learner's answers behind these competencies, in words, newest first."""
-    session = db.session()
-    rows = session.execute(
-        select(
-            EvidenceRow.competency_code,
-            EvidenceRow.score,
-            EvidenceRow.recorded_at,
-            EvidenceRow.question_version,
-            EvidenceRow.quiz_id,
-            Answer.response,
-        )
-        .outerjoin(
-            Answer,
-            (Answer.attempt_id == EvidenceRow.attempt_id)
-            & (Answer.question_id == EvidenceRow.question_id),
-        )
-        .where(EvidenceRow.user_id == user_id, EvidenceRow.competency_code.in_(codes))
-        .order_by(EvidenceRow.recorded_at.desc(), EvidenceRow.id)
-    ).all()
-    return evidence_in_words(session, rows, catalogue, framework, now)
 
 
 def evidence_in_words(session, rows, catalogue, framework, now) -> dict[str, list[EvidenceItem]]:
