@@ -76,11 +76,27 @@ def make_engine(
             **({"isolation_level": "AUTOCOMMIT"} if lazy_begin else {}),
         )
         _ping_when_idle(engine, ping_after_idle)
+    event.listen(engine, "handle_error", _drop_stale_plans)
     if statement_timeout:
         _guard_statements(engine, statement_timeout + WATCHDOG_GRACE, connect_timeout or 5)
     if lazy_begin:
         _begin_before_writes(engine)
     return engine
+
+
+def _drop_stale_plans(context) -> None:
+    """Treat a prepared statement a migration has outdated as a dead connection.
+
+    psycopg prepares a statement on a connection once it has run five times. After a
+    migration changes the type of a column such a statement returns, every later run on
+    that connection fails ("cached plan must not change result type") and would keep
+    failing until the pool recycled it. Counted as a disconnect, the connection (with the
+    rest of the pool, prepared the same way) is replaced, so only the request that met the
+    change fails.
+    """
+    error = context.original_exception
+    if getattr(error, "sqlstate", None) == "0A000" and "cached plan" in str(error):
+        context.is_disconnect = True
 
 
 def _ping_when_idle(engine: Engine, seconds: float) -> None:
