@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from app.cli import upgrade_database
+from tests.module_text import PROVENANCE
 
 ROOT = Path(__file__).resolve().parents[2]
-NEW_MODULE = """---
+NEW_MODULE = (
+    """---
 title: Working with carers
 summary: A short module added while the server runs.
 order: 9
@@ -24,24 +26,12 @@ cpd_minutes: 10
 learning_outcomes:
   - Recognise the needs of unpaid carers
 competencies: [SPLW-6.3]
-version: "0.1"
-author: A trainer
-clinical_reviewer: A reviewer
-published: 2026-11-01
-next_review: 2027-11-01
-references:
-  - title: A reference
-    publisher: A publisher
-    year: 2025
-    url: https://example.org/reference
-further_reading:
-  - title: More to read
-    publisher: A publisher
-    year: 2024
-    url: https://example.org/more
----
+"""
+    + PROVENANCE
+    + """---
 Start with [carers' needs](screen:carers-needs).
 """
+)
 
 
 @pytest.fixture(scope="module")
