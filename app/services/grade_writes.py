@@ -13,12 +13,12 @@ parts is built once, with bind parameters.
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from sqlalchemy import ARRAY, JSON, Connection, Text, bindparam, cast, column, func, select, update
+from sqlalchemy import ARRAY, Connection, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
 from app.models import Answer, Attempt, Completion, Evidence
 from app.services import learning, ratings
-from app.services.upsert import insert_rows, json_rows
+from app.services.upsert import insert_rows, json_records, own_values, shared_values
 
 _ATTEMPT = Attempt.__table__
 _ANSWER = Answer.__table__
@@ -88,6 +88,22 @@ _SET_POINTS_POSTGRESQL = (
 )
 
 
+# The columns every new answer, and every evidence row, of a grade shares: bound once,
+# not repeated in each row's JSON (upsert.json_records).
+ANSWERS_SHARE = {
+    "attempt_id": "answers_attempt",
+    "revision": "answers_revision",
+    "saved_at": "answers_saved_at",
+}
+EVIDENCE_SHARES = {
+    "user_id": "evidence_learner",
+    "quiz_id": "evidence_quiz",
+    "attempt_id": "evidence_attempt",
+    "recorded_at": "evidence_recorded_at",
+    "organisation_id": "evidence_organisation",
+}
+
+
 class Mark(NamedTuple):
     """The points an answer saved before this request earned, and the version it answered."""
 
@@ -153,14 +169,16 @@ def _write_at_once(connection: Connection, writes: GradeWrites) -> Written:
     )
     parameters = dict(writes.claim)
     if writes.added:
-        parameters["answer_rows"] = json_rows(writes.added)
+        parameters.update(shared_values(writes.added, ANSWERS_SHARE))
+        parameters["answer_rows"] = own_values(writes.added, ANSWERS_SHARE)
     if writes.marks:
         parameters["attempt"] = writes.claim["graded_attempt"]
         parameters["questions"] = [m.question_id for m in writes.marks]
         parameters["pointses"] = [float(m.points) for m in writes.marks]
         parameters["versions"] = [m.version for m in writes.marks]
     if writes.evidence:
-        parameters["evidence_rows"] = json_rows(writes.evidence)
+        parameters.update(shared_values(writes.evidence, EVIDENCE_SHARES))
+        parameters["evidence_rows"] = own_values(writes.evidence, EVIDENCE_SHARES)
         parameters["rated_learner"] = writes.evidence[0]["user_id"]
         parameters["rated_codes"] = sorted({row["competency_code"] for row in writes.evidence})
     if writes.completion is not None:
@@ -180,12 +198,12 @@ def _at_once(added: bool, marks: bool, evidence: bool, completion: bool):
     claimed = _CLAIM.returning(_ATTEMPT.c.id).cte("claimed")
     parts = []
     if added:
-        rows = _records(_ANSWER, ANSWER_COLUMNS, "answer_rows")
+        rows = json_records(_ANSWER, ANSWER_COLUMNS, "answer_rows", ANSWERS_SHARE)
         parts.append(_ANSWER.insert().from_select(ANSWER_COLUMNS, rows).cte("added_answers"))
     if marks:
         parts.append(_SET_POINTS_POSTGRESQL.cte("marked_answers"))
     if evidence:
-        rows = _records(_EVIDENCE, EVIDENCE_COLUMNS, "evidence_rows")
+        rows = json_records(_EVIDENCE, EVIDENCE_COLUMNS, "evidence_rows", EVIDENCE_SHARES)
         parts.append(_EVIDENCE.insert().from_select(EVIDENCE_COLUMNS, rows).cte("added_evidence"))
     if completion:
         # What learning.record adds; a quiz's completion reports nothing to xAPI of its own
@@ -207,13 +225,3 @@ def _at_once(added: bool, marks: bool, evidence: bool, completion: bool):
     statement = select(func.count(), *read).select_from(claimed).add_cte(*parts)
     _STATEMENTS[key] = statement
     return statement
-
-
-def _records(table, columns: Sequence[str], name: str):
-    """Return SELECT of the columns from the JSON array bound as `name` (json_to_recordset)."""
-    records = (
-        func.json_to_recordset(cast(bindparam(name, type_=Text), JSON))
-        .table_valued(*(column(c, table.c[c].type) for c in columns))
-        .render_derived(name=name, with_types=True)
-    )
-    return select(*(records.c[c] for c in columns))

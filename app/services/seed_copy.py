@@ -47,7 +47,7 @@ def _kind(column_type) -> str:
 
 
 # The secondary indexes and unique constraints of the tables, as statements that make them
-# again. Primary keys stay, and so does a unique constraint a foreign key refers to.
+# again. Primary keys stay, and so does a unique constraint or index a foreign key refers to.
 _SECONDARY = """
 SELECT format('ALTER TABLE %I ADD CONSTRAINT %I %s', t.relname, c.conname,
               pg_get_constraintdef(c.oid)),
@@ -62,7 +62,7 @@ FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class x ON x.oid =
 WHERE NOT i.indisprimary AND t.relname = ANY(:tables)
   AND t.relnamespace = to_regnamespace(current_schema())
   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid
-                  AND c.conrelid = i.indrelid)
+                  AND (c.conrelid = i.indrelid OR c.contype = 'f'))
 """
 
 

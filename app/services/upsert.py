@@ -59,14 +59,42 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping]) -
     connection.execute(statement, {"rows": json_rows(rows)})
 
 
-def json_records(table: Table, columns: Sequence[str]):
-    """Return SELECT of the columns from the JSON array bound as "rows" (PostgreSQL)."""
+def json_records(
+    table: Table, columns: Sequence[str], name: str = "rows", shared: Mapping[str, str] = {}
+):
+    """Return SELECT of the columns from the JSON array bound as `name` (PostgreSQL).
+
+    `shared` maps the columns every row has the same value in to the parameter that binds
+    it once: the JSON then carries only the others (shared_values and own_values split
+    rows so), which is less to encode in Python and to parse in the database.
+    """
+    own = [c for c in columns if c not in shared]
     records = (
-        func.json_to_recordset(cast(bindparam("rows", type_=Text), JSON))
-        .table_valued(*(column(c, table.c[c].type) for c in columns))
-        .render_derived(name="rows", with_types=True)
+        func.json_to_recordset(cast(bindparam(name, type_=Text), JSON))
+        .table_valued(*(column(c, table.c[c].type) for c in own))
+        .render_derived(name=name, with_types=True)
     )
-    return select(*(records.c[c] for c in columns))
+    return select(
+        *(
+            bindparam(shared[c], type_=table.c[c].type) if c in shared else records.c[c]
+            for c in columns
+        )
+    )
+
+
+def shared_values(rows: Sequence[Mapping], shared: Mapping[str, str]) -> dict:
+    """Return the parameters binding the columns all rows share (json_records' `shared`)."""
+    first = rows[0]
+    for row in rows:
+        for c in shared:
+            if row[c] != first[c]:
+                raise ValueError(f"rows differ in {c}, which json_records binds once")
+    return {parameter: first[c] for c, parameter in shared.items()}
+
+
+def own_values(rows: Sequence[Mapping], shared: Mapping[str, str]) -> str:
+    """Return the rows without the columns they share, as json_rows encodes them."""
+    return json_rows([{k: v for k, v in row.items() if k not in shared} for row in rows])
 
 
 def json_rows(rows: Sequence[Mapping]) -> str:

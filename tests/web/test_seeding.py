@@ -198,7 +198,7 @@ def test_several_processes_draw_the_same_learners_and_every_reference_holds(app)
         )
         evidence = session.scalar(
             select(func.count(EvidenceRow.id))
-            .join(User)
+            .join(User, User.id == EvidenceRow.user_id)
             .join(Organisation)
             .where(Organisation.name == "Parallel PCN")
         )

@@ -1,0 +1,126 @@
+"""What a grade stores is what grading the stored answers again gives, and evidence names
+its attempt's learner: whatever the submit path does to be cheaper, the record holds."""
+
+import random
+
+import pytest
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from app import db
+from app.content import catalogue
+from app.domain.quizzes.attempts import grade
+from app.models import Answer, Attempt, Evidence, User
+from app.services import quizzes, ratings
+from tests.conftest import sign_in
+from tests.web.quiz_helpers import attempt_form
+from tests.web.test_quiz import attempt_row, finish_screens, start, submit
+
+
+@pytest.fixture
+def module(app):
+    """Return the first module that has an end-of-module quiz."""
+    with app.app_context():
+        return next(m for m in catalogue().modules if m.assessment)
+
+
+def regraded(attempt_id: int):
+    """Return the attempt's stored grade, answers and evidence, and the same worked out anew."""
+    session = db.session()
+    attempt = session.get(Attempt, attempt_id)
+    found = quizzes.questions_of(attempt)
+    answers = {
+        a.question_id: a
+        for a in session.scalars(select(Answer).where(Answer.attempt_id == attempt_id))
+    }
+    result = grade(
+        found.shown,
+        {q: a.response.get("value") for q, a in answers.items()},
+        found.settings.pass_mark,
+    )
+    stored = (
+        (attempt.points, attempt.points_possible, attempt.percent, attempt.passed),
+        sorted((q, a.points, a.question_version) for q, a in answers.items()),
+        sorted(
+            (e.user_id, e.competency_code, e.quiz_id, e.question_id, e.question_version, e.score)
+            + (ratings.aware(e.recorded_at) == ratings.aware(attempt.submitted_at),)
+            for e in session.scalars(select(Evidence).where(Evidence.attempt_id == attempt_id))
+        ),
+    )
+    fresh = (
+        (result.points, result.points_possible, result.percent, result.passed),
+        sorted(
+            (m.question.id, m.points, m.shown.version)
+            for m in result.marked
+            if m.question.id in answers
+        ),
+        sorted(
+            (
+                attempt.user_id,
+                code,
+                attempt.quiz_id,
+                m.question.id,
+                m.shown.version,
+                m.fraction,
+                True,
+            )
+            for m in result.marked
+            for code in m.question.competencies
+        ),
+    )
+    return stored, fresh
+
+
+@pytest.mark.parametrize("right", [False, True])
+def test_a_graded_attempt_stores_what_grading_its_answers_again_gives(
+    app, client, make_user, module, right
+):
+    email = make_user(org="Riverside PCN")
+    finish_screens(app, email, module)
+    sign_in(client, email)
+    url = start(client, module)
+    selection = attempt_row(app, url).selection
+    data = attempt_form(module.assessment, selection, right=right)
+    # Some questions left unanswered (confirmed), some answered wrongly: every kind of mark.
+    rng = random.Random(16)
+    names = sorted(data)
+    for name in rng.sample(names, len(names) // 4):
+        data.pop(name)
+    assert submit(client, url, {**data, "confirmed": "yes"}).status_code == 302
+    attempt_id = attempt_row(app, url).id
+    with app.app_context():
+        assert db.session().get(Attempt, attempt_id).status == "graded"
+        stored, fresh = regraded(attempt_id)
+    assert stored == fresh
+
+
+def test_evidence_naming_a_learner_other_than_its_attempts_is_refused(
+    app, client, make_user, module
+):
+    email = make_user(org="Riverside PCN")
+    other = make_user(email="other@example.org", org="Riverside PCN")
+    finish_screens(app, email, module)
+    sign_in(client, email)
+    url = start(client, module)
+    data = attempt_form(module.assessment, attempt_row(app, url).selection, right=True)
+    assert submit(client, url, data).status_code == 302
+    attempt_id = attempt_row(app, url).id
+    with app.app_context():
+        session = db.session()
+        row = (
+            session.execute(
+                select(Evidence.__table__).where(Evidence.attempt_id == attempt_id).limit(1)
+            )
+            .mappings()
+            .one()
+        )
+        stranger = session.scalar(select(User.id).where(User.email == other))
+        moved = {**row, "id": None, "competency_code": "ELSEWHERE", "user_id": stranger}
+        del moved["id"]
+        with pytest.raises(IntegrityError):
+            session.execute(insert(Evidence), moved)
+            session.flush()
+        session.rollback()
+        # The same row for the attempt's own learner goes in.
+        session.execute(insert(Evidence), {**moved, "user_id": row["user_id"]})
+        session.commit()
