@@ -2,44 +2,81 @@
 
 Every visit reads the stored ratings, the answers behind them, recent decisions on the
 learner's requests and, for a supervisor, how many requests wait for them; one UNION ALL
-brings all four as tagged rows (see `tagged_rows`).
+brings all four, each row naming what it is first.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Float, bindparam, cast, exists, func, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    String,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from app import db
 from app.domain.content import Catalogue
 from app.models import Answer, CompetencyLevel, User, utcnow
 from app.models import Evidence as EvidenceRow
 from app.models_practice import ConfirmationDecision, ConfirmationRequest
-from app.services import tagged_rows
 from app.services.attainment import Profile, StoredLevel, build_profile, evidence_in_words
 from app.services.practice import UPDATES_FOR, RequestRecord
 from app.services.ratings import aware
-from app.services.tagged_rows import branch
+
+
+def _none(type_):
+    # Typed NULLs, so every branch agrees on its columns on PostgreSQL too.
+    return cast(null(), type_)
+
 
 _SELF = bindparam("user_id")
 _CODES = bindparam("codes", expanding=True)
 _SUPERVISOR = User.__table__.alias("supervisor")
 
-_PAGE = (
-    branch(
-        "level",
-        text=(CompetencyLevel.competency_code, CompetencyLevel.level, CompetencyLevel.practice),
-        number=(CompetencyLevel.evidence_count,),
-        real=(cast(CompetencyLevel.score, Float),),
-        flag=(CompetencyLevel.met, CompetencyLevel.expired),
-        at=(CompetencyLevel.met_until, CompetencyLevel.due_from),
+# Columns: kind, code, text1-5, number, whole, flag1-2, at1-3, response.
+_PAGE = union_all(
+    select(
+        literal("level"),
+        CompetencyLevel.competency_code,
+        CompetencyLevel.level,
+        CompetencyLevel.practice,
+        _none(String),
+        _none(String),
+        _none(String),
+        cast(CompetencyLevel.score, Float),
+        CompetencyLevel.evidence_count,
+        CompetencyLevel.met,
+        CompetencyLevel.expired,
+        CompetencyLevel.met_until,
+        CompetencyLevel.due_from,
+        _none(DateTime),
+        _none(JSON),
     ).where(CompetencyLevel.user_id == _SELF, CompetencyLevel.competency_code.in_(_CODES)),
-    branch(
-        "evidence",
-        text=(EvidenceRow.competency_code, EvidenceRow.quiz_id, EvidenceRow.question_version),
-        number=(EvidenceRow.id,),
-        real=(cast(EvidenceRow.score, Float),),
-        at=(EvidenceRow.recorded_at,),
-        doc=(Answer.response,),
+    select(
+        literal("evidence"),
+        EvidenceRow.competency_code,
+        EvidenceRow.quiz_id,
+        EvidenceRow.question_version,
+        _none(String),
+        _none(String),
+        _none(String),
+        cast(EvidenceRow.score, Float),
+        EvidenceRow.id,
+        _none(Boolean),
+        _none(Boolean),
+        EvidenceRow.recorded_at,
+        _none(DateTime),
+        _none(DateTime),
+        Answer.response,
     )
     .outerjoin(
         Answer,
@@ -47,18 +84,22 @@ _PAGE = (
         & (Answer.question_id == EvidenceRow.question_id),
     )
     .where(EvidenceRow.user_id == _SELF, EvidenceRow.competency_code.in_(_CODES)),
-    branch(
-        "update",
-        text=(
-            ConfirmationRequest.competency_code,
-            _SUPERVISOR.c.full_name,
-            ConfirmationDecision.outcome,
-            ConfirmationDecision.comments,
-            ConfirmationDecision.action_plan,
-            ConfirmationDecision.decided_by_name,
-        ),
-        number=(ConfirmationRequest.id,),
-        at=(ConfirmationRequest.requested_at, ConfirmationDecision.decided_at),
+    select(
+        literal("update"),
+        ConfirmationRequest.competency_code,
+        _SUPERVISOR.c.full_name,
+        ConfirmationDecision.outcome,
+        ConfirmationDecision.comments,
+        ConfirmationDecision.action_plan,
+        ConfirmationDecision.decided_by_name,
+        _none(Float),
+        ConfirmationRequest.id,
+        _none(Boolean),
+        _none(Boolean),
+        ConfirmationRequest.requested_at,
+        ConfirmationDecision.decided_at,
+        _none(DateTime),
+        _none(JSON),
     )
     .join(ConfirmationDecision, ConfirmationDecision.request_id == ConfirmationRequest.id)
     .outerjoin(_SUPERVISOR, _SUPERVISOR.c.id == ConfirmationRequest.supervisor_id)
@@ -68,7 +109,23 @@ _PAGE = (
     ),
     # Requests waiting for this person's decision, were they a supervisor in their
     # organisation (the page shows the count only to one).
-    branch("waiting", number=(func.count(ConfirmationRequest.id),)).where(
+    select(
+        literal("waiting"),
+        _none(String),
+        _none(String),
+        _none(String),
+        _none(String),
+        _none(String),
+        _none(String),
+        _none(Float),
+        func.count(ConfirmationRequest.id),
+        _none(Boolean),
+        _none(Boolean),
+        _none(DateTime),
+        _none(DateTime),
+        _none(DateTime),
+        _none(JSON),
+    ).where(
         ConfirmationRequest.supervisor_id == _SELF,
         ConfirmationRequest.organisation_id
         == select(User.organisation_id).where(User.id == _SELF).scalar_subquery(),
@@ -85,39 +142,53 @@ def page(
     now = now or utcnow()
     framework = catalogue.framework_for(profession or "")
     codes = [c.code for c in framework.competencies] if framework else []
-    found = tagged_rows.read(_PAGE, user_id=user_id, codes=codes, since=now - UPDATES_FOR)
-    stored = {
-        row.text[0]: StoredLevel(*row.text[1:3], row.real[0], row.number[0], *row.flag, *row.at[:2])
-        for row in found.get("level", ())
-    }
+    session = db.session()
+    stored, evidence, replies, waiting = {}, [], [], 0
+    for (
+        kind,
+        code,
+        t1,
+        t2,
+        t3,
+        t4,
+        t5,
+        number,
+        whole,
+        f1,
+        f2,
+        at1,
+        at2,
+        _,
+        response,
+    ) in session.connection().execute(
+        _PAGE, {"user_id": user_id, "codes": codes, "since": now - UPDATES_FOR}
+    ):
+        if kind == "level":
+            stored[code] = StoredLevel(t1, t2, number, whole, f1, f2, at1, at2)
+        elif kind == "evidence":
+            evidence.append((whole, (code, number, at1, t2, t1, response)))
+        elif kind == "waiting":
+            waiting = whole
+        else:
+            replies.append(
+                RequestRecord(
+                    whole,
+                    code,
+                    full_name,
+                    t1 or "A supervisor no longer on Linkwise",
+                    aware(at1),
+                    t2,
+                    t3 or "",
+                    t4 or "",
+                    t5 or "",
+                    aware(at2),
+                )
+            )
     # Newest first, as the learner reads them; ties in the order they were recorded.
-    evidence = sorted(found.get("evidence", ()), key=lambda row: row.number[0])
-    evidence.sort(key=lambda row: aware(row.at[0]), reverse=True)
-    replies = [
-        RequestRecord(
-            row.number[0],
-            code,
-            full_name,
-            supervisor or "A supervisor no longer on Linkwise",
-            aware(row.at[0]),
-            outcome,
-            comments or "",
-            action_plan or "",
-            decided_by or "",
-            aware(row.at[1]),
-        )
-        for row in found.get("update", ())
-        for code, supervisor, outcome, comments, action_plan, decided_by in [row.text]
-    ]
+    evidence.sort(key=lambda found: found[0])
+    evidence.sort(key=lambda found: aware(found[1][2]), reverse=True)
     replies.sort(key=lambda r: (r.requested_at, r.id), reverse=True)
-    waiting = sum(row.number[0] for row in found.get("waiting", ()))
     if framework is None:
         return None, tuple(replies), waiting
-    words = evidence_in_words(
-        db.session(),
-        [(r.text[0], r.real[0], r.at[0], r.text[2], r.text[1], r.doc[0]) for r in evidence],
-        catalogue,
-        framework,
-        now,
-    )
+    words = evidence_in_words(session, [row for _, row in evidence], catalogue, framework, now)
     return build_profile(framework, stored, words, catalogue, now), tuple(replies), waiting

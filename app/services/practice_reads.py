@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import Float, bindparam, cast, exists, func, select
+from sqlalchemy import Float, bindparam, cast, exists, func, select, union_all
 
 from app import db
 from app.models import Answer, CompetencyLevel, Organisation, User
@@ -34,9 +34,9 @@ def _place(*order_by):
     return func.row_number().over(order_by=order_by)
 
 
-def _read(branches, **params) -> dict[str, list[Row]]:
-    """Run a page's branches; return their rows by kind, each kind in the page's order."""
-    found = _ROWS.read(branches, **params)
+def _read(page, **params) -> dict[str, list[Row]]:
+    """Run a page's statement; return its rows by kind, each kind in the page's order."""
+    found = _ROWS.read(page, **params)
     return defaultdict(list, {kind: sorted(rows, key=_place_of) for kind, rows in found.items()})
 
 
@@ -119,7 +119,7 @@ def _evidence(user_id, code):
 
 _USER, _CODE, _ORGANISATION = bindparam("user_id"), bindparam("code"), bindparam("organisation_id")
 
-_COMPETENCY_PAGE = (
+_COMPETENCY_PAGE = union_all(
     _level(_USER, _CODE),
     _requests(ConfirmationRequest.user_id == _USER, ConfirmationRequest.competency_code == _CODE),
     _assessments(_USER, _CODE),
@@ -167,7 +167,7 @@ _ASKED = (
     .cte("asked")
 )
 
-_REQUEST_PAGE = (
+_REQUEST_PAGE = union_all(
     _requests(
         ConfirmationRequest.user_id == _ASKED.c.user_id,
         ConfirmationRequest.competency_code == _ASKED.c.competency_code,
@@ -183,16 +183,18 @@ def request_page(supervisor_id: int, request_id: int) -> dict[str, list[Row]]:
     return _read(_REQUEST_PAGE, supervisor_id=supervisor_id, request_id=request_id)
 
 
-_QUEUE = _requests(
-    ConfirmationRequest.supervisor_id == _SUPERVISOR_ID,
-    ConfirmationRequest.organisation_id == _SUPERVISORS_ORGANISATION,
-    _supervises_in(_SUPERVISOR_ID, _SUPERVISORS_ORGANISATION),
+_QUEUE = union_all(
+    _requests(
+        ConfirmationRequest.supervisor_id == _SUPERVISOR_ID,
+        ConfirmationRequest.organisation_id == _SUPERVISORS_ORGANISATION,
+        _supervises_in(_SUPERVISOR_ID, _SUPERVISORS_ORGANISATION),
+    )
 )
 
 
 def queue(supervisor_id: int) -> list[Row]:
     """Read every request addressed to this supervisor in their organisation, newest first."""
-    return _read((_QUEUE,), supervisor_id=supervisor_id)["request"]
+    return _read(_QUEUE, supervisor_id=supervisor_id)["request"]
 
 
 _SENT = SelfAssessment.__table__.alias("sent")
