@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-from sqlalchemy import Integer, and_, bindparam, case, func, literal, or_, select, true
+from sqlalchemy import Integer, and_, bindparam, case, func, or_, select, true
 
 from app.domain import assignments as rules
 from app.domain.accounts import PROFESSIONS
@@ -111,26 +111,25 @@ def matrix(
         _branches(scope, catalogue, filters, day, page, framework, now or utcnow(), with_teams),
         **params,
     )
-    counted = [
-        (row.text[0], row.text[1], row.text[2], *row.number[:2]) for row in found.get("figure", ())
-    ]
-    present = {name for kind, _, name, _, _ in counted if kind in ("cell", "present")}
+    cells = [(*row.text[:2], *row.number[:2]) for row in found.get("cells counted", ())]
+    learners = [(*row.text[:2], row.number[0]) for row in found.get("learners counted", ())]
+    present = {slug for _, slug, _, _ in cells}
+    present.update(row.text[0] for row in found.get("module present", ()))
     modules = tuple((m.slug, m.title) for m in catalogue.modules if m.slug in present)
-    total = sum(n for kind, _, _, n, _ in counted if kind == "learner")
+    total = sum(n for _, _, n in learners)
     pages = max(1, -(-total // PER_PAGE))
     page = None if page is None else min(max(page, 1), pages)
     rows = _rows(found, catalogue, framework, modules, day, codes)
     by_module = {slug: [0, 0] for slug, _ in modules}
-    by_team = {team: [0, 0] for kind, team, *_ in counted if kind == "learner"}
+    by_team = {team: [0, 0] for team, _, _ in learners}
+    for team, slug, n, done in cells:
+        for sums in (by_module[slug], by_team[team]):
+            sums[0] += n
+            sums[1] += done
     by_profession = Counter()
-    for kind, team, name, n, done in counted:
-        if kind == "cell":
-            for sums in (by_module[name], by_team[team]):
-                sums[0] += n
-                sums[1] += done
-        elif kind == "learner":
-            by_profession[name] += n
-    met = {name: n for kind, _, name, n, _ in counted if kind == "competency"}
+    for _, profession, n in learners:
+        by_profession[profession] += n
+    met = {row.text[0]: row.number[0] for row in found.get("competency met", ())}
     applicable = (
         sum(by_profession[p] for p in framework.applies_to)
         if framework and framework.applies_to
@@ -155,7 +154,7 @@ def matrix(
 def _branches(scope, catalogue, filters, day, page, framework, now, with_teams) -> list:
     """Return the tagged branches of the one statement `matrix` runs.
 
-    "figure" rows are `_count`'s; "person" rows the learners listed (each with their place
+    `_count`'s rows are the figures; "person" rows the learners listed (each with their place
     by name); "cell" rows their cells; "rating" rows the organisation's competency ratings
     in some standing (kept for the rows' learners in Python); "team" rows the teams.
     """
@@ -275,37 +274,34 @@ def _chosen(learners, cells, status: str):
 
 
 def _count(scope, learners, cells, chosen, framework, codes, now) -> list:
-    """Return the "figure" branches (kind, team, name; how many, compliant): every figure
-    the page shows.
+    """Return the branches of every figure the page shows.
 
-    "cell" rows count cells by team and module, "learner" rows learners by team and
-    profession, "present" rows name the modules some learner the filters keep (status
-    aside) is assigned, "competency" rows count learners who meet a competency.
+    "cells counted" rows (team, module; cells, compliant) count cells by team and module,
+    "learners counted" rows (team, profession; learners) learners by team and profession,
+    "module present" rows (module) name the modules some learner the filters keep (status
+    aside) is assigned, "competency met" rows (`competency_counts`) count learners who meet
+    a competency.
     """
     filtered = chosen is not learners
     # Every cell is a learner's; only a status asked for leaves some learners out.
     mine = cells.c.user_id.in_(select(chosen.c.user_id)) if filtered else true()
     parts = [
         branch(
-            "figure",
-            text=(literal("cell"), cells.c.team, cells.c.module_slug),
+            "cells counted",
+            text=(cells.c.team, cells.c.module_slug),
             number=(func.count(), func.sum(cells.c.compliant)),
         )
         .where(mine)
         .group_by(cells.c.team, cells.c.module_slug),
         branch(
-            "figure",
-            text=(literal("learner"), chosen.c.team, chosen.c.profession),
-            number=(func.count(), literal(0)),
+            "learners counted",
+            text=(chosen.c.team, chosen.c.profession),
+            number=(func.count(),),
         ).group_by(chosen.c.team, chosen.c.profession),
     ]
     if filtered:
         parts.append(
-            branch(
-                "figure",
-                text=(literal("present"), literal(""), cells.c.module_slug),
-                number=(literal(0), literal(0)),
-            ).group_by(cells.c.module_slug)
+            branch("module present", text=(cells.c.module_slug,)).group_by(cells.c.module_slug)
         )
     if codes:
         parts.append(competency_counts(scope.organisation_id, chosen, framework, codes, now))

@@ -5,7 +5,7 @@ asked with the grid's rule (`manage_grid.standing_condition`), so a region's lea
 query and no Python per rating, in the matrix's statement.
 """
 
-from sqlalchemy import case, func, literal, or_, true
+from sqlalchemy import case, func, or_, true
 
 from app.domain.competencies import AWAITING, DUE_SOON, EXPIRED, MET, NOT_MET
 from app.domain.frameworks import Framework
@@ -64,8 +64,8 @@ def cells_for(
 
 
 def competency_counts(organisation_id: int, chosen, framework: Framework, codes, now):
-    """Return the tagged rows ("figure": "competency", "", code; learners met, 0) over the
-    learners chosen.
+    """Return the tagged rows ("competency met": code; learners met) over the learners
+    chosen.
 
     Met counts "met" and "due soon" (COUNTED) among the learners the framework applies to,
     read, like `standings`, from the few ratings in some standing.
@@ -74,9 +74,9 @@ def competency_counts(organisation_id: int, chosen, framework: Framework, codes,
     applies = chosen.c.profession.in_(framework.applies_to) if framework.applies_to else true()
     return (
         branch(
-            "figure",
-            text=(literal("competency"), literal(""), CompetencyLevel.competency_code),
-            number=(func.count(), literal(0)),
+            "competency met",
+            text=(CompetencyLevel.competency_code,),
+            number=(func.count(),),
         )
         .join(chosen, chosen.c.user_id == CompetencyLevel.user_id)
         .where(

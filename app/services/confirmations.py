@@ -86,23 +86,23 @@ def _request(supervisor_id: int, request_id: int) -> ConfirmationRequest:
 def view(supervisor_id: int, request_id: int, catalogue: Catalogue) -> RequestView:
     """Return one request addressed to this supervisor, with the learner's evidence in words."""
     found = practice_reads.request_page(supervisor_id, request_id)
-    asked = next((row for row in found["request"] if row.id == request_id), None)
-    competency = catalogue.competency(asked.code) if asked else None
+    asked = next((row for row in found["request"] if row.number[1] == request_id), None)
+    competency = catalogue.competency(asked.text[0]) if asked else None
     if competency is None:
         raise NotFound(request_id)
     framework = catalogue.framework(competency.framework_id)
     given = tuple(assessment(row) for row in found["assessment"])
-    sent = next((row for row in found["assessment"] if row.id == asked.whole), None)
-    level = found["level"][0].text1 if found["level"] else None
+    sent = next((row for row in found["assessment"] if row.number[1] == asked.number[2]), None)
+    level = found["level"][0].text[0] if found["level"] else None
     return RequestView(
         request_record(asked),
         competency,
-        asked.text7,
+        asked.text[7],
         level or "Not enough evidence",
         evidence(found["evidence"], competency.code, catalogue, framework),
         given,
-        next((a for a in given if sent and a.at == aware(sent.at1)), None),
-        tuple(request_record(row) for row in found["request"] if row.id != request_id),
+        next((a for a in given if sent and a.at == aware(sent.at[0])), None),
+        tuple(request_record(row) for row in found["request"] if row.number[1] != request_id),
     )
 
 

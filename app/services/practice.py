@@ -21,6 +21,7 @@ from app.services.attainment import EvidenceItem, evidence_in_words
 from app.services.locks import lock_learner
 from app.services.ratings import aware, refresh_levels
 from app.services.supervisors import SupervisorChoice, is_supervisor, supervisors_of
+from app.services.tagged_rows import Row
 
 CONFIDENCE = {
     1: "Not confident",
@@ -117,50 +118,55 @@ def page(
     """Return the learner's page for one competency of their framework (one statement)."""
     competency, framework = _competency_of(profession, code, catalogue)
     found = practice_reads.competency_page(user_id, organisation_id, code)
-    stored = found["level"][0] if found["level"] else None
+    stored = found["level"][0].text if found["level"] else None
     requests = tuple(request_record(row) for row in found["request"])
     rule = competency.met or framework.met
     return PracticePage(
         competency,
         framework,
-        stored.text1 if stored else "Not enough evidence",
-        stored.text2 if stored else "Not started",
+        stored[0] if stored else "Not enough evidence",
+        stored[1] if stored else "Not started",
         rule is not None and asks_for_practice(rule),
         tuple(assessment(row) for row in found["assessment"]),
         requests,
-        tuple(SupervisorChoice(r.id, r.text1) for r in found["supervisor"] if r.id != user_id),
+        tuple(
+            SupervisorChoice(r.number[1], r.text[0])
+            for r in found["supervisor"]
+            if r.number[1] != user_id
+        ),
         any(r.outcome is None for r in requests),
         evidence(found["evidence"], code, catalogue, framework),
     )
 
 
 def evidence(
-    rows: list[practice_reads.Row], code: str, catalogue: Catalogue, framework: Framework
+    rows: list[Row], code: str, catalogue: Catalogue, framework: Framework
 ) -> tuple[EvidenceItem, ...]:
     """Return the quiz evidence read with a practice page, in words, newest first."""
-    found = [(code, r.number, r.at1, r.text2, r.text1, r.response) for r in rows]
+    found = [(code, r.real[0], r.at[0], r.text[1], r.text[0], r.doc[0]) for r in rows]
     return tuple(evidence_in_words(db.session(), found, catalogue, framework, utcnow())[code])
 
 
-def assessment(row: practice_reads.Row) -> Assessment:
+def assessment(row: Row) -> Assessment:
     """Return a self-assessment read with a practice page."""
-    return Assessment(row.whole, row.text1, row.text2, aware(row.at1))
+    return Assessment(row.number[2], row.text[0], row.text[1], aware(row.at[0]))
 
 
-def request_record(row: practice_reads.Row) -> RequestRecord:
+def request_record(row: Row) -> RequestRecord:
     """Return a request, and its decision if given, read with a practice page."""
-    decided = row.text3 is not None
+    code, learner, supervisor, outcome, comments, action_plan, decided_by, _ = row.text
+    decided = outcome is not None
     return RequestRecord(
-        row.id,
-        row.code,
-        row.text1,
-        row.text2 or "A supervisor no longer on Linkwise",
-        aware(row.at1),
-        row.text3,
-        row.text4 if decided else "",
-        row.text5 if decided else "",
-        row.text6 if decided else "",
-        aware(row.at2) if decided else None,
+        row.number[1],
+        code,
+        learner,
+        supervisor or "A supervisor no longer on Linkwise",
+        aware(row.at[0]),
+        outcome,
+        comments if decided else "",
+        action_plan if decided else "",
+        decided_by if decided else "",
+        aware(row.at[1]) if decided else None,
     )
 
 

@@ -2,33 +2,16 @@
 
 A learner's competency page and a supervisor's request page each need several kinds of
 row: requests with their decisions, self-assessments, the stored rating, quiz evidence,
-supervisors. One UNION ALL brings them all, each row naming its kind and its place in
-the order the page shows that kind (numbered by the database, so names sort by its
-collation as before). The confirmation record and the queue are plain joins.
+supervisors. One statement of tagged rows (see `tagged_rows`) brings them all, each row
+with its place in the order the page shows its kind (numbered by the database, so names
+sort by its collation as before). The confirmation record is a plain join.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
-from typing import NamedTuple
 
-from sqlalchemy import (
-    JSON,
-    DateTime,
-    Float,
-    Integer,
-    Text,
-    bindparam,
-    cast,
-    exists,
-    func,
-    literal,
-    literal_column,
-    null,
-    select,
-    union_all,
-)
+from sqlalchemy import Float, bindparam, cast, exists, func, select, union_all
 
 from app import db
 from app.models import Answer, CompetencyLevel, Organisation, User
@@ -39,92 +22,53 @@ from app.models_practice import (
     SelfAssessment,
     Supervisor,
 )
+from app.services.tagged_rows import Layout, Row
 
-# The shared columns of every kind of row, with their types (the first branch's types
-# decide how the database and SQLAlchemy read each column, so every branch agrees).
-_COLUMNS = {
-    "id": Integer,
-    "code": Text,
-    "text1": Text,
-    "text2": Text,
-    "text3": Text,
-    "text4": Text,
-    "text5": Text,
-    "text6": Text,
-    "text7": Text,
-    "number": Float,
-    "whole": Integer,
-    "at1": DateTime(timezone=True),
-    "at2": DateTime(timezone=True),
-    "response": JSON,
-}
+# A request's texts are its code, two names, its decision's four and the learner's
+# profession; every kind's numbers start with its place (then its id).
+_ROWS = Layout(text=8, number=3, real=1, at=2, doc=1)
 
 
-class Row(NamedTuple):
-    """One row of a page's read, its columns named as in `_COLUMNS`."""
-
-    kind: str
-    place: int
-    id: int | None
-    code: str | None
-    text1: str | None
-    text2: str | None
-    text3: str | None
-    text4: str | None
-    text5: str | None
-    text6: str | None
-    text7: str | None
-    number: float | None
-    whole: int | None
-    at1: datetime | None
-    at2: datetime | None
-    response: dict | None
+def _place(*order_by):
+    """Number a kind's rows in the order the page shows them."""
+    return func.row_number().over(order_by=order_by)
 
 
-def _kind(kind: str, order_by, **columns):
-    """Select one kind of row in the shared columns, numbered in the page's order."""
-    values = [
-        literal(kind).label("kind"),
-        func.row_number().over(order_by=order_by).label("place"),
-    ]
-    for name, type_ in _COLUMNS.items():
-        value = columns.pop(name, None)
-        values.append((cast(null(), type_) if value is None else value).label(name))
-    if columns:  # a misspelt column would otherwise vanish
-        raise TypeError(f"no such column: {', '.join(columns)}")
-    return select(*values)
-
-
-def _read(statement, params) -> dict[str, list[Row]]:
+def _read(page, **params) -> dict[str, list[Row]]:
     """Run a page's statement; return its rows by kind, each kind in the page's order."""
-    found: dict[str, list[Row]] = defaultdict(list)
-    for row in db.session().connection().execute(statement, params):
-        found[row.kind].append(Row(*row))
-    return found
+    found = _ROWS.read(page, **params)
+    return defaultdict(list, {kind: sorted(rows, key=_place_of) for kind, rows in found.items()})
+
+
+def _place_of(row: Row) -> int:
+    return row.number[0]
 
 
 _LEARNER = User.__table__.alias("learner")
 _SUPERVISOR = User.__table__.alias("supervisor")
 
 
-def _requests(*where, profession=None):
-    """Requests with their decisions, names and (optionally) the learner's profession."""
+def _requests(*where):
+    """Requests with their decisions, names and the learner's profession."""
     return (
-        _kind(
+        _ROWS.branch(
             "request",
-            (ConfirmationRequest.requested_at.desc(), ConfirmationRequest.id.desc()),
-            id=ConfirmationRequest.id,
-            code=ConfirmationRequest.competency_code,
-            text1=_LEARNER.c.full_name,
-            text2=_SUPERVISOR.c.full_name,
-            text3=ConfirmationDecision.outcome,
-            text4=ConfirmationDecision.comments,
-            text5=ConfirmationDecision.action_plan,
-            text6=ConfirmationDecision.decided_by_name,
-            text7=profession,
-            whole=ConfirmationRequest.self_assessment_id,
-            at1=ConfirmationRequest.requested_at,
-            at2=ConfirmationDecision.decided_at,
+            text=(
+                ConfirmationRequest.competency_code,
+                _LEARNER.c.full_name,
+                _SUPERVISOR.c.full_name,
+                ConfirmationDecision.outcome,
+                ConfirmationDecision.comments,
+                ConfirmationDecision.action_plan,
+                ConfirmationDecision.decided_by_name,
+                _LEARNER.c.profession,
+            ),
+            number=(
+                _place(ConfirmationRequest.requested_at.desc(), ConfirmationRequest.id.desc()),
+                ConfirmationRequest.id,
+                ConfirmationRequest.self_assessment_id,
+            ),
+            at=(ConfirmationRequest.requested_at, ConfirmationDecision.decided_at),
         )
         .join(_LEARNER, _LEARNER.c.id == ConfirmationRequest.user_id)
         .outerjoin(_SUPERVISOR, _SUPERVISOR.c.id == ConfirmationRequest.supervisor_id)
@@ -134,37 +78,35 @@ def _requests(*where, profession=None):
 
 
 def _assessments(user_id, code):
-    return _kind(
+    return _ROWS.branch(
         "assessment",
-        (SelfAssessment.assessed_at, SelfAssessment.id),
-        id=SelfAssessment.id,
-        text1=SelfAssessment.stage,
-        text2=SelfAssessment.reflection,
-        whole=SelfAssessment.confidence,
-        at1=SelfAssessment.assessed_at,
+        text=(SelfAssessment.stage, SelfAssessment.reflection),
+        number=(
+            _place(SelfAssessment.assessed_at, SelfAssessment.id),
+            SelfAssessment.id,
+            SelfAssessment.confidence,
+        ),
+        at=(SelfAssessment.assessed_at,),
     ).where(SelfAssessment.user_id == user_id, SelfAssessment.competency_code == code)
 
 
 def _level(user_id, code):
-    return _kind(
+    return _ROWS.branch(
         "level",
-        CompetencyLevel.user_id,
-        text1=CompetencyLevel.level,
-        text2=CompetencyLevel.practice,
+        text=(CompetencyLevel.level, CompetencyLevel.practice),
+        number=(_place(CompetencyLevel.user_id),),
     ).where(CompetencyLevel.user_id == user_id, CompetencyLevel.competency_code == code)
 
 
 def _evidence(user_id, code):
     return (
-        _kind(
+        _ROWS.branch(
             "evidence",
-            (EvidenceRow.recorded_at.desc(), EvidenceRow.id),
-            id=EvidenceRow.id,
-            text1=EvidenceRow.quiz_id,
-            text2=EvidenceRow.question_version,
-            number=cast(EvidenceRow.score, Float),
-            at1=EvidenceRow.recorded_at,
-            response=Answer.response,
+            text=(EvidenceRow.quiz_id, EvidenceRow.question_version),
+            number=(_place(EvidenceRow.recorded_at.desc(), EvidenceRow.id), EvidenceRow.id),
+            real=(cast(EvidenceRow.score, Float),),
+            at=(EvidenceRow.recorded_at,),
+            doc=(Answer.response,),
         )
         .outerjoin(
             Answer,
@@ -181,7 +123,11 @@ _COMPETENCY_PAGE = union_all(
     _level(_USER, _CODE),
     _requests(ConfirmationRequest.user_id == _USER, ConfirmationRequest.competency_code == _CODE),
     _assessments(_USER, _CODE),
-    _kind("supervisor", (User.full_name, User.id), id=User.id, text1=User.full_name)
+    _ROWS.branch(
+        "supervisor",
+        text=(User.full_name,),
+        number=(_place(User.full_name, User.id), User.id),
+    )
     .join(Supervisor, Supervisor.user_id == User.id)
     .where(
         Supervisor.organisation_id == _ORGANISATION,
@@ -189,13 +135,12 @@ _COMPETENCY_PAGE = union_all(
         User.erased_at.is_(None),
     ),
     _evidence(_USER, _CODE),
-).order_by(literal_column("place"))
+)
 
 
 def competency_page(user_id: int, organisation_id: int | None, code: str) -> dict[str, list[Row]]:
     """Read a learner's competency page: rating, requests, self-assessments, supervisors."""
-    params = {"user_id": user_id, "code": code, "organisation_id": organisation_id}
-    return _read(_COMPETENCY_PAGE, params)
+    return _read(_COMPETENCY_PAGE, user_id=user_id, code=code, organisation_id=organisation_id)
 
 
 def _supervises_in(supervisor_id, organisation_id):
@@ -226,29 +171,30 @@ _REQUEST_PAGE = union_all(
     _requests(
         ConfirmationRequest.user_id == _ASKED.c.user_id,
         ConfirmationRequest.competency_code == _ASKED.c.competency_code,
-        profession=_LEARNER.c.profession,
     ),
     _assessments(_ASKED.c.user_id, _ASKED.c.competency_code),
     _level(_ASKED.c.user_id, _ASKED.c.competency_code),
     _evidence(_ASKED.c.user_id, _ASKED.c.competency_code),
-).order_by(literal_column("place"))
+)
 
 
 def request_page(supervisor_id: int, request_id: int) -> dict[str, list[Row]]:
     """Read a request to this supervisor and its learner's evidence (nothing if not theirs)."""
-    return _read(_REQUEST_PAGE, {"supervisor_id": supervisor_id, "request_id": request_id})
+    return _read(_REQUEST_PAGE, supervisor_id=supervisor_id, request_id=request_id)
 
 
-_QUEUE = _requests(
-    ConfirmationRequest.supervisor_id == _SUPERVISOR_ID,
-    ConfirmationRequest.organisation_id == _SUPERVISORS_ORGANISATION,
-    _supervises_in(_SUPERVISOR_ID, _SUPERVISORS_ORGANISATION),
-).order_by(literal_column("place"))
+_QUEUE = union_all(
+    _requests(
+        ConfirmationRequest.supervisor_id == _SUPERVISOR_ID,
+        ConfirmationRequest.organisation_id == _SUPERVISORS_ORGANISATION,
+        _supervises_in(_SUPERVISOR_ID, _SUPERVISORS_ORGANISATION),
+    )
+)
 
 
 def queue(supervisor_id: int) -> list[Row]:
     """Read every request addressed to this supervisor in their organisation, newest first."""
-    return _read(_QUEUE, {"supervisor_id": supervisor_id})["request"]
+    return _read(_QUEUE, supervisor_id=supervisor_id)["request"]
 
 
 _SENT = SelfAssessment.__table__.alias("sent")
