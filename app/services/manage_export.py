@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from sqlalchemy import (
+    Date,
     Integer,
     Numeric,
     String,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     column,
     func,
     literal,
+    literal_column,
     select,
     true,
     tuple_,
@@ -47,7 +49,6 @@ from app.domain.competencies import (
 from app.domain.spreadsheet import FORMULA_STARTS, csv_text
 from app.models import CompetencyLevel, User
 from app.services.manage_grid import FILTERS, standing_condition
-from app.services.sqlfunctions import iso_date
 
 LEARNERS_A_PAGE = 500
 PAGE = "learners"  # the parameter that names a page's learners, in name order
@@ -114,7 +115,10 @@ def copied(
     yield "".join(buffer).encode()
 
 
-SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+# A date cast to text is written in the DateStyle: ISO is 'YYYY-MM-DD', as iso_date's
+# to_char() writes it, at a fraction of the cost (to_char was a quarter of the database's
+# time a row).
+SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL DateStyle = ISO"
 
 
 def _share_snapshot(connection, exported: str) -> None:
@@ -229,7 +233,7 @@ def _compiled(connection, query) -> tuple[str, dict]:
 
 def _rated(rating, now: datetime):
     """Return the line's cells after the code, for a stored rating (NULL for none)."""
-    until = func.coalesce(iso_date(rating.met_until), "")
+    until = func.coalesce(_day(rating.met_until), "")
     standing = case(
         (standing_condition(MET, now, rating), _python_cells(STANDING_NAMES[MET]) + until),
         (
@@ -249,13 +253,18 @@ def _rated(rating, now: datetime):
         + ","
         + cast(rating.evidence_count, String)
         + ","
-        + func.coalesce(iso_date(rating.last_evidence_at), "")
+        + func.coalesce(_day(rating.last_evidence_at), "")
         + ","
         + _cell(rating.practice)
         + ","
         + standing
         + "\r\n"
     )
+
+
+def _day(moment):
+    """Return the UTC date of a timestamp as 'YYYY-MM-DD' (with DateStyle ISO), NULL for NULL."""
+    return cast(cast(moment.op("AT TIME ZONE")(literal_column("'UTC'")), Date), String)
 
 
 def _python_cells(*cells) -> str:
@@ -268,10 +277,11 @@ _UNRATED = _python_cells(*UNRATED)[:-1] + "\r\n"
 
 def _cell(value):
     """Return the text as a CSV cell: made safe, then quoted when it must be; '' for NULL."""
-    text = _safe(func.coalesce(value, ""))
+    # The apostrophe _safe adds never needs quotes: the text as stored decides.
+    text = func.coalesce(value, "")
     needs_quotes = sum((func.strpos(text, mark) for mark in QUOTED[1:]), func.strpos(text, ","))
-    quoted = '"' + func.replace(text, '"', '""') + '"'
-    return case((needs_quotes > 0, quoted), else_=text)
+    quoted = '"' + func.replace(_safe(text), '"', '""') + '"'
+    return case((needs_quotes > 0, quoted), else_=_safe(text))
 
 
 def _safe(text):
