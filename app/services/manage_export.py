@@ -11,6 +11,9 @@ Each statement covers LEARNERS_A_PAGE learners, found by their place in name ord
 statement runs longer than a moment however slowly the download is read, and the server's
 statement timeout holds. All of them read one snapshot (REPEATABLE READ): the file shows
 the learners and ratings as they stood when the download began, whatever changes during it.
+Every other page is read on a second connection that imports that snapshot, in a thread,
+while this one reads the page before it: the database builds two pages at once (its work
+is most of the export's), the file the same.
 """
 
 from collections.abc import Iterator
