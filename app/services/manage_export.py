@@ -11,12 +11,17 @@ Each statement covers LEARNERS_A_PAGE learners, found by their place in name ord
 statement runs longer than a moment however slowly the download is read, and the server's
 statement timeout holds. All of them read one snapshot (REPEATABLE READ): the file shows
 the learners and ratings as they stood when the download began, whatever changes during it.
+Every other page is read on a second connection that imports that snapshot, in a thread,
+while this one reads the page before it: the database builds two pages at once (its work
+is most of the export's), the file the same.
 """
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from sqlalchemy import (
+    Date,
     Integer,
     Numeric,
     String,
@@ -26,6 +31,7 @@ from sqlalchemy import (
     column,
     func,
     literal,
+    literal_column,
     select,
     true,
     tuple_,
@@ -46,7 +52,6 @@ from app.domain.competencies import (
 from app.domain.spreadsheet import FORMULA_STARTS, csv_text
 from app.models import CompetencyLevel, User
 from app.services.manage_grid import FILTERS, standing_condition
-from app.services.sqlfunctions import iso_date
 
 LEARNERS_A_PAGE = 500
 PAGE = "learners"  # the parameter that names a page's learners, in name order
@@ -87,28 +92,68 @@ def copied(
     if not any(codes.values()):
         return
     connection = session.connection()
-    connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    connection.exec_driver_sql(SNAPSHOT)
     # Compiled once: only the page's learners change from one statement to the next
     # (compiling it for every page cost more than the rest of the Python side).
     sql, parameters = _compiled(connection, _query(who, codes, standing_filter, now))
-    buffer, size, after = [], 0, None
-    while True:
-        page = select(User.full_name, User.id).where(*who).order_by(User.full_name, User.id)
-        if after is not None:
-            page = page.where(tuple_(User.full_name, User.id) > tuple_(*after))
-        learners = connection.execute(page.limit(LEARNERS_A_PAGE)).all()
-        if not learners:
-            break
-        parameters[PAGE] = [learner.id for learner in learners]
-        for (lines,) in connection.exec_driver_sql(sql, parameters):
-            buffer.append(lines)
-            size += len(lines)  # characters: near enough to bytes for a chunk's size
-            if size >= chunk_size:
-                yield "".join(buffer).encode()
-                buffer, size = [], 0
-        after = tuple(learners[-1])
+    # Every other page is read on a second connection, in a thread, while this one reads
+    # the page before it: the database builds two pages' lines at once, on one snapshot.
+    exported = connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+    other = session.get_bind().connect()
+    helper = ThreadPoolExecutor(max_workers=1)
+    try:
+        helper.submit(_share_snapshot, other, exported).result()
+        buffer, size = [], 0
+        for page in _paired(connection, who, other, helper, sql, parameters):
+            for lines in page:
+                buffer.append(lines)
+                size += len(lines)  # characters: near enough to bytes for a chunk's size
+                if size >= chunk_size:
+                    yield "".join(buffer).encode()
+                    buffer, size = [], 0
+    finally:
+        helper.shutdown(wait=True)
+        other.close()  # rolls the second reader's transaction back
     session.commit()  # the read-only snapshot ends with the file
     yield "".join(buffer).encode()
+
+
+# A date cast to text is written in the DateStyle: ISO is 'YYYY-MM-DD', as iso_date's
+# to_char() writes it, at a fraction of the cost (to_char was a quarter of the database's
+# time a row).
+SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL DateStyle = ISO"
+
+
+def _share_snapshot(connection, exported: str) -> None:
+    connection.exec_driver_sql(SNAPSHOT)
+    connection.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{exported}'")
+
+
+def _paired(connection, who, other, helper, sql, parameters) -> Iterator[list[str]]:
+    # Pages two at a time: the second sent to the helper's connection, the first read here.
+    after = None
+    while True:
+        pages = []
+        for _ in range(2):
+            page = select(User.full_name, User.id).where(*who).order_by(User.full_name, User.id)
+            if after is not None:
+                page = page.where(tuple_(User.full_name, User.id) > tuple_(*after))
+            learners = connection.execute(page.limit(LEARNERS_A_PAGE)).all()
+            if not learners:
+                break
+            pages.append({**parameters, PAGE: [learner.id for learner in learners]})
+            after = tuple(learners[-1])
+        if not pages:
+            return
+        later = helper.submit(_lines, other, sql, pages[1]) if len(pages) > 1 else None
+        yield _lines(connection, sql, pages[0])
+        if later is None:
+            return
+        yield later.result()
+
+
+def _lines(connection, sql: str, parameters: dict) -> list[str]:
+    return connection.exec_driver_sql(sql, parameters).scalars().all()
 
 
 def _query(who: list, codes: dict[str, list[str]], standing_filter: str, now: datetime):
@@ -191,7 +236,7 @@ def _compiled(connection, query) -> tuple[str, dict]:
 
 def _rated(rating, now: datetime):
     """Return the line's cells after the code, for a stored rating (NULL for none)."""
-    until = func.coalesce(iso_date(rating.met_until), "")
+    until = func.coalesce(_day(rating.met_until), "")
     standing = case(
         (standing_condition(MET, now, rating), _python_cells(STANDING_NAMES[MET]) + until),
         (
@@ -211,13 +256,18 @@ def _rated(rating, now: datetime):
         + ","
         + cast(rating.evidence_count, String)
         + ","
-        + func.coalesce(iso_date(rating.last_evidence_at), "")
+        + func.coalesce(_day(rating.last_evidence_at), "")
         + ","
         + _cell(rating.practice)
         + ","
         + standing
         + "\r\n"
     )
+
+
+def _day(moment):
+    """Return the UTC date of a timestamp as 'YYYY-MM-DD' (with DateStyle ISO), NULL for NULL."""
+    return cast(cast(moment.op("AT TIME ZONE")(literal_column("'UTC'")), Date), String)
 
 
 def _python_cells(*cells) -> str:
@@ -230,10 +280,11 @@ _UNRATED = _python_cells(*UNRATED)[:-1] + "\r\n"
 
 def _cell(value):
     """Return the text as a CSV cell: made safe, then quoted when it must be; '' for NULL."""
-    text = _safe(func.coalesce(value, ""))
+    # The apostrophe _safe adds never needs quotes: the text as stored decides.
+    text = func.coalesce(value, "")
     needs_quotes = sum((func.strpos(text, mark) for mark in QUOTED[1:]), func.strpos(text, ","))
-    quoted = '"' + func.replace(text, '"', '""') + '"'
-    return case((needs_quotes > 0, quoted), else_=text)
+    quoted = '"' + func.replace(_safe(text), '"', '""') + '"'
+    return case((needs_quotes > 0, quoted), else_=_safe(text))
 
 
 def _safe(text):

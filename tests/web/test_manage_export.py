@@ -126,3 +126,31 @@ def test_the_export_reads_one_snapshot(app, organisation, monkeypatch):
         written = b"".join(c if isinstance(c, bytes) else c.encode() for c in [*started, *chunks])
         assert "Renamed" in csv_text(manage.export_rows(scope, catalogue(), manager))
     assert written.decode() == expected
+
+
+def test_the_second_reader_reads_the_snapshot_the_export_began_with(app, organisation, monkeypatch):
+    """PostgreSQL reads every other page on a second connection: however late that one
+    starts, its pages show the learners and ratings as the first connection's snapshot does."""
+    manager, org = organisation
+    monkeypatch.setattr(manage_export, "LEARNERS_A_PAGE", 2)
+    share, shared = manage_export._share_snapshot, []
+
+    def late(connection, exported):
+        # Every learner renamed and every rating removed after the export began, before
+        # the second connection's first statement.
+        with engine.begin() as other:
+            learners = (User.organisation_id == org) & (User.role == "learner")
+            other.execute(update(User).where(learners).values(full_name=User.full_name + "!"))
+            other.execute(delete(CompetencyLevel).where(CompetencyLevel.organisation_id == org))
+        share(connection, exported)
+        shared.append(exported)
+
+    monkeypatch.setattr(manage_export, "_share_snapshot", late)
+    with app.app_context():
+        engine = db.engine()
+        scope = scope_of(manager, org)
+        expected = csv_text(manage.export_rows(scope, catalogue(), manager))
+        chunks = manage.export_csv(scope, catalogue(), manager, chunk_size=100)
+        written = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks)
+    assert written.decode() == expected
+    assert len(shared) == (engine.dialect.name == "postgresql")
