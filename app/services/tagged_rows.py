@@ -59,8 +59,12 @@ class Row(NamedTuple):
 
 def branch(kind: str, **slots) -> Select:
     """Return a SELECT of the kind and the given columns per slot, typed NULLs elsewhere."""
+    return _branch(SLOTS, kind, slots)
+
+
+def _branch(layout, kind: str, slots: dict) -> Select:
     columns = [literal(kind)]
-    for name, type_, size in SLOTS:
+    for name, type_, size in layout:
         given = tuple(slots.pop(name, ()))
         if len(given) > size:
             raise ValueError(f"{kind}: {len(given)} {name} columns, {size} at most")
@@ -126,10 +130,10 @@ def _numbered(branch: Select) -> Select:
     )
 
 
-def _by_kind(rows) -> dict[str, list[Row]]:
+def _by_kind(rows, layout=SLOTS) -> dict[str, list[Row]]:
     found: dict[str, list[Row]] = {}
     for row in rows:
-        found.setdefault(row[0], []).append(_row(row))
+        found.setdefault(row[0], []).append(_row(row, layout))
     return found
 
 
@@ -144,9 +148,33 @@ _TYPES = (
 )
 
 
-def _row(values) -> Row:
+def _row(values, layout=SLOTS) -> Row:
     parts, start = [values[0]], 1
-    for _, _, size in SLOTS:
+    for _, _, size in layout:
         parts.append(tuple(values[start : start + size]))
         start += size
     return Row(*parts)
+
+
+class Layout:
+    """A reader's own number of columns per slot, for rows that need more of one kind (or
+    fewer) than SLOTS gives every reader: `Layout(text=2, real=5)` has no other columns.
+
+    Its `branch` and `read` work as the module's; the branches of one statement share one
+    layout, and its rows are `Row`s with an empty tuple for a slot it leaves out.
+    """
+
+    def __init__(self, **sizes: int):
+        unknown = sizes.keys() - {name for name, _, _ in SLOTS}
+        if unknown:
+            raise TypeError(f"no slot called {', '.join(sorted(unknown))}")
+        self.slots = tuple((name, type_, sizes.get(name, 0)) for name, type_, _ in SLOTS)
+
+    def branch(self, kind: str, **slots) -> Select:
+        """Return a SELECT of the kind and the given columns per slot, typed NULLs elsewhere."""
+        return _branch(self.slots, kind, slots)
+
+    def read(self, branches, **params) -> dict[str, list[Row]]:
+        """Run the branches as one statement; return their rows by kind, in the order read."""
+        rows = db.session().connection().execute(union_all(*branches), params)
+        return _by_kind(rows, self.slots)
