@@ -3,9 +3,11 @@
 One statement over the quiz's graded attempts (the filter: first attempts only, a date
 range): the attempts by total and percentage (the count, the sums of totals and the top
 and bottom 27% come from these), the quiz's stored question versions with their source
-files, and per question version and attempt total the sums of the points and the count of
-each distinct answer to the questions learners pick from. A competency's subtotals per
-attempt (services/item_competencies.py) take one more, when asked for.
+files, and per question version, item score and distinct answer to the questions learners
+pick from, the count and the sums of the attempts' totals and group weights. On
+PostgreSQL the answers are added up by parallel workers (no WITH query is joined to them).
+A competency's subtotals per attempt (services/item_competencies.py) take one more, when
+asked for.
 """
 
 from __future__ import annotations
