@@ -3,9 +3,11 @@
 One statement over the quiz's graded attempts (the filter: first attempts only, a date
 range): the attempts by total and percentage (the count, the sums of totals and the top
 and bottom 27% come from these), the quiz's stored question versions with their source
-files, and per question version and attempt total the sums of the points and the count of
-each distinct answer to the questions learners pick from. A competency's subtotals per
-attempt (services/item_competencies.py) take one more, when asked for.
+files, and per question version, item score and distinct answer to the questions learners
+pick from, the count and the sums of the attempts' totals and group weights. On
+PostgreSQL the answers are added up by parallel workers (no WITH query is joined to them).
+A competency's subtotals per attempt (services/item_competencies.py) take one more, when
+asked for.
 """
 
 from __future__ import annotations
@@ -17,18 +19,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
-from sqlalchemy import (
-    Float,
-    Text,
-    case,
-    cast,
-    func,
-    literal,
-    null,
-    select,
-    true,
-    union_all,
-)
+from sqlalchemy import BigInteger, Float, Text, case, cast, func, select
 
 from app import db
 from app.config import PROJECT_ROOT
@@ -47,7 +38,7 @@ from app.domain.quizzes.base import InvalidAnswer
 from app.domain.quizzes.model import Quiz
 from app.models import Answer, Attempt
 from app.models import QuestionVersion as VersionRow
-from app.services import quiz_versions
+from app.services import quiz_versions, tagged_rows
 from app.services.item_competencies import competency_subtotals
 
 # The question types whose answers pick options (choices, pairs, steps): their answers are
@@ -90,7 +81,7 @@ def item_report(
         return None
     session = db.session()
     attempts = _attempts(quiz_id, window)
-    found = _read(session, quiz_id, attempts, [v.hash for v in quiz.versions.values()])
+    found = _read(quiz_id, attempts, [v.hash for v in quiz.versions.values()])
     counts, percents = found.counts, found.percents
     totals = ia.TotalSums(
         sum(counts.values()),
@@ -149,17 +140,25 @@ def _attempts(quiz_id: str, window: Window):
     return select(*columns).where(*conditions).subquery("attempts")
 
 
-def _weighted(attempts):
+def _totals(attempts):
+    """Return the attempts' count per total and percentage, as a WITH query."""
+    columns = (attempts.c.t, attempts.c.percent)
+    return select(*columns, func.count().label("n")).group_by(*columns).cte("totals")
+
+
+def _weighted(attempts, totals):
     """Return the attempts with their weights in the upper (u) and lower (l) 27% groups.
 
-    The groups are `ia.groups` worked out in SQL from the attempts' count per total: the
-    total at which each group fills up, walking the totals down (up), and the share of
-    the attempts tied there that it has room for.
+    The groups are `ia.groups` worked out in SQL from the attempts' count per total
+    (`totals`): the total at which each group fills up, walking the totals down (up), and
+    the share of the attempts tied there that it has room for. The two cuts are one row
+    each, read as uncorrelated subqueries: PostgreSQL works them out once, before the
+    answers are read, and hands them to parallel workers; a join would keep the answers'
+    aggregate out of the workers.
     """
-    by_total = select(attempts.c.t, func.count().label("n")).group_by(attempts.c.t).cte("by_total")
+    by_total = select(totals.c.t, func.sum(totals.c.n).label("n")).group_by(totals.c.t).subquery()
     # 27% of the attempts rounded up: at least one attempt.
-    sized = select(((27 * func.count() + 99) // 100).label("size")).select_from(attempts)
-    size = select(sized.cte("size").c.size).scalar_subquery()
+    size = select((27 * cast(func.sum(totals.c.n), BigInteger) + 99) // 100).scalar_subquery()
 
     def cut(down: bool):
         order = by_total.c.t.desc() if down else by_total.c.t
@@ -167,36 +166,18 @@ def _weighted(attempts):
         filled = select(by_total.c.t, by_total.c.n, taken.label("taken")).subquery()
         share = cast(size - (filled.c.taken - filled.c.n), Float) / cast(filled.c.n, Float)
         first = select(filled.c.t, share.label("share")).where(filled.c.taken >= size)
-        return (
-            first.order_by(filled.c.t.desc() if down else filled.c.t)
-            .limit(1)
-            .cte("upper" if down else "lower")
-        )
+        first = first.order_by(filled.c.t.desc() if down else filled.c.t).limit(1)
+        found = first.cte("upper" if down else "lower")
+        return select(found.c.t).scalar_subquery(), select(found.c.share).scalar_subquery()
 
-    upper, lower = cut(True), cut(False)
-    # One row of the two cuts beside every attempt: no subquery per weight to plan.
-    cuts = select(
-        upper.c.t.label("upper_t"),
-        upper.c.share.label("upper_share"),
-        lower.c.t.label("lower_t"),
-        lower.c.share.label("lower_share"),
-    )
-    cuts = cuts.select_from(upper.join(lower, true())).cte("cuts")
+    (upper_t, upper_share), (lower_t, lower_share) = cut(True), cut(False)
     t = attempts.c.t
-    return (
-        select(
-            attempts.c.id,
-            t,
-            case(
-                (t > cuts.c.upper_t, 1.0), (t == cuts.c.upper_t, cuts.c.upper_share), else_=0.0
-            ).label("u"),
-            case(
-                (t < cuts.c.lower_t, 1.0), (t == cuts.c.lower_t, cuts.c.lower_share), else_=0.0
-            ).label("l"),
-        )
-        .select_from(attempts.join(cuts, true()))
-        .subquery("weighted")
-    )
+    return select(
+        attempts.c.id,
+        t,
+        case((t > upper_t, 1.0), (t == upper_t, upper_share), else_=0.0).label("u"),
+        case((t < lower_t, 1.0), (t == lower_t, lower_share), else_=0.0).label("l"),
+    ).subquery("weighted")
 
 
 class Read(NamedTuple):
@@ -209,73 +190,78 @@ class Read(NamedTuple):
     answers: list[tuple]
 
 
-def _read(session, quiz_id: str, attempts, current: list[str]) -> Read:
+# A version and the answer given (texts), a count, then the item score and four sums.
+ROWS = tagged_rows.Layout(text=2, number=1, real=5)
+
+
+def _read(quiz_id: str, attempts, current: list[str]) -> Read:
     """Run `_statement` and sort its rows out by kind."""
-    found = Read(Counter(), Counter(), {}, [])
-    for kind, version, text, n, *sums in session.execute(_statement(quiz_id, attempts, current)):
-        if kind == "total":
-            found.counts[float(sums[0])] += n
-            found.percents[int(sums[1] or 0)] += n
-        elif kind == "version":
-            found.sources[version] = text or ""
-        else:
-            found.answers.append((version, text, n, *sums[:9]))
-    return found
+    found = ROWS.read(_statement(quiz_id, attempts, current))
+    read = Read(Counter(), Counter(), {}, [])
+    for row in found.get("total", ()):
+        (n,), (total, percent, *_) = row.number, row.real
+        read.counts[float(total)] += n
+        read.percents[int(percent or 0)] += n
+    for row in found.get("version", ()):
+        version, source = row.text
+        read.sources[version] = source or ""
+    for row in found.get("answer", ()):
+        (version, given), (n,), (x, sum_t, sum_tt, upper, lower) = row.text, row.number, row.real
+        # Every answer of a group scored x: its sums of x are x times its count and sums.
+        x = float(x)
+        read.answers.append(
+            (
+                version,
+                given,
+                n,
+                x * n,
+                x * x * n,
+                sum_t,
+                sum_tt,
+                x * sum_t,
+                upper,
+                x * upper,
+                lower,
+                x * lower,
+            )
+        )
+    return read
 
 
 def _statement(quiz_id: str, attempts, current: list[str]):
-    """Return one query of three kinds of row (kind, version, text, count, ten numbers):
+    """Return the branches of one query of three kinds of row (see ROWS):
 
-    - "total": the attempts by total and percentage (the numbers);
+    - "total": the attempts by total and percentage;
     - "version": each stored version of the quiz's questions, and the file it came from;
-    - "answer": per question version and, for the questions learners pick from, distinct
-      answer: the count and the sums `ia.ItemSums` holds (each group's too).
+    - "answer": per question version, item score and, for the questions learners pick
+      from, distinct answer: the count and the sums of the attempts' totals, squared
+      totals and weights in the upper and lower groups (`_read` makes them `ia.ItemSums`).
+      Grouped by the score instead of summing it answer by answer: fewer sums per answer.
     """
-    weighted = _weighted(attempts)
-    x, t, upper, lower = Answer.points, weighted.c.t, weighted.c.u, weighted.c.l
+    totals = _totals(attempts)
+    weighted = _weighted(attempts, totals)
+    x, t = Answer.points, weighted.c.t
     pickable = select(VersionRow.hash).where(
         VersionRow.quiz_id == quiz_id, VersionRow.type_name.in_(PICKABLE)
     )
     given = case((Answer.question_version.in_(pickable), cast(Answer.response, Text)), else_=None)
-    no_text, no_real = cast(null(), Text), cast(null(), Float)
     source = VersionRow.content["source"].as_string()
-    return union_all(
-        select(
-            literal("total"),
-            cast(null(), VersionRow.hash.type),
-            no_text,
-            func.count(),
-            attempts.c.t,
-            cast(attempts.c.percent, Float),
-            *(no_real,) * 8,
-        ).group_by(attempts.c.t, attempts.c.percent),
-        select(
-            literal("version"),
-            VersionRow.hash,
+    return (
+        ROWS.branch("total", number=[totals.c.n], real=[totals.c.t, cast(totals.c.percent, Float)]),
+        ROWS.branch(
+            "version",
             # Where an earlier version came from (a current one names its own line).
-            case((VersionRow.hash.in_(current), None), else_=source),
-            literal(0),
-            *(no_real,) * 10,
+            text=[VersionRow.hash, case((VersionRow.hash.in_(current), None), else_=source)],
         ).where(VersionRow.quiz_id == quiz_id),
-        select(
-            literal("answer"),
-            Answer.question_version,
-            given,
-            func.count(),
-            func.sum(x),
-            func.sum(x * x),
-            func.sum(t),
-            func.sum(t * t),
-            func.sum(x * t),
-            func.sum(upper),
-            func.sum(upper * x),
-            func.sum(lower),
-            func.sum(lower * x),
-            no_real,
+        ROWS.branch(
+            "answer",
+            text=[Answer.question_version, given],
+            number=[func.count()],
+            real=[x, func.sum(t), func.sum(t * t), func.sum(weighted.c.u), func.sum(weighted.c.l)],
         )
         .join(weighted, Answer.attempt_id == weighted.c.id)
         .where(Answer.question_version.is_not(None), x.is_not(None))
-        .group_by(Answer.question_version, given),
+        .group_by(Answer.question_version, given, x),
     )
 
 

@@ -322,7 +322,7 @@ def test_the_group_weights_worked_out_in_sql_are_the_domains(app, seed):
     with app.app_context():
         add_attempts(rows, THREE)
         attempts = item_stats._attempts(QUIZ, Window())
-        weighted = item_stats._weighted(attempts)
+        weighted = item_stats._weighted(attempts, item_stats._totals(attempts))
         found = db.session().execute(select(weighted.c.t, weighted.c.u, weighted.c.l)).all()
     groups = ia.groups(Counter(t for t, _, _ in found))
     for t, upper, lower in found:
