@@ -5,8 +5,11 @@ round trip for /healthz; writes still run in one transaction, and a pooled conne
 died while idle is replaced before a request gets it.
 """
 
+import threading
+import time
+
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, event, select, text
 
 from app import create_app, db
 from app.content import catalogue
@@ -72,6 +75,23 @@ def test_healthz_is_one_round_trip(postgres):
         with round_trips(*engines(app)) as trips:
             assert client.get("/healthz").json == {"status": "ok", "database": "up"}
         assert len(trips) == 1, trips
+
+
+def test_health_checks_that_arrive_together_share_one_connection(postgres):
+    app = postgres()
+    health = app.extensions["linkwise.health_engine"]
+    opened = []
+    event.listen(health, "connect", lambda *_: opened.append(1))
+    client = app.test_client()
+    answers = []
+    with health.connect():  # a check under way holds the health check's connection
+        second = threading.Thread(target=lambda: answers.append(client.get("/healthz")))
+        second.start()
+        time.sleep(0.3)
+    second.join()
+    # The second check waited its turn instead of opening (and closing) a connection.
+    assert answers[0].status_code == 200
+    assert len(opened) == 1
 
 
 def test_writes_still_share_one_transaction(postgres):
