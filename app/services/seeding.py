@@ -19,6 +19,7 @@ test checks them), and the dashboard's level counts, kept by triggers too, are r
 the end.
 """
 
+import gc
 import json
 import multiprocessing
 import os
@@ -230,16 +231,17 @@ def _batch_rows(batch: tuple[int, int]) -> list[tuple]:
     The rows are formatted for COPY here, in the worker: the process that writes them all
     only passes the bytes on (and bytes cross between processes far cheaper than rows).
     """
-    drawn = list(learners(_job.course, _job.seed, *batch, _job.now))
-    count = sum(len(learner.attempts) for learner in drawn)
-    with _job.engine.connect() as connection:
-        user_ids = _new_ids(connection, User, len(drawn))
-        attempt_ids = _new_ids(connection, Attempt, count)
-        return [
-            (model, columns, binary_rows(connection, model, columns, rows), len(rows))
-            for model, columns, rows in _batch_tables(drawn, user_ids, attempt_ids)
-            if rows
-        ]
+    with _no_cycle_collection():
+        drawn = list(learners(_job.course, _job.seed, *batch, _job.now))
+        count = sum(len(learner.attempts) for learner in drawn)
+        with _job.engine.connect() as connection:
+            user_ids = _new_ids(connection, User, len(drawn))
+            attempt_ids = _new_ids(connection, Attempt, count)
+            return [
+                (model, columns, binary_rows(connection, model, columns, rows), len(rows))
+                for model, columns, rows in _batch_tables(drawn, user_ids, attempt_ids)
+                if rows
+            ]
 
 
 def _batch_tables(drawn: list[SeededLearner], user_ids: list[int], attempt_ids: list[int]):
@@ -264,9 +266,27 @@ def _batch_tables(drawn: list[SeededLearner], user_ids: list[int], attempt_ids: 
     return tables + [(model, COLUMNS[model], found) for model, found in dependent.items()]
 
 
+@contextmanager
+def _no_cycle_collection():
+    """Switch Python's cycle collector off meanwhile: drawing a batch makes no cycles.
+
+    A batch is millions of small tuples, lists and values that stay alive until it is
+    written, and the collector kept walking them all: a sixth of the drawing's CPU. What
+    is freed is freed as ever when its last reference goes; the collector runs again after.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def _seed_batch(batch: tuple[int, int]) -> Counter:
     """Draw learners `first` to `first + count - 1` and write them in one transaction."""
-    drawn = list(learners(_job.course, _job.seed, *batch, _job.now))
+    with _no_cycle_collection():
+        drawn = list(learners(_job.course, _job.seed, *batch, _job.now))
     with _job.engine.begin() as connection:
         return _write(
             connection, drawn, _job.organisation_id, _job.password_hash, _job.with_answers
