@@ -255,11 +255,14 @@ def rate(course: Course, attempts, now: datetime) -> tuple[Rating, ...]:
     found: dict[str, list[Evidence]] = defaultdict(list)
     for attempt in attempts:
         # Evidence values are immutable, so one per question and score serves every code.
+        # Built as stored evidence is, unchecked: scores are the questions' own marks (0 to
+        # 1) and the times are aware, as the rows the seeder writes must be.
         shared: dict[tuple, Evidence] = {}
         for code, question, _version, score in attempt.evidence:
             key = (question, score)
             if key not in shared:
-                shared[key] = Evidence(score, attempt.submitted_at, question, attempt.quiz_id)
+                at, quiz = attempt.submitted_at, attempt.quiz_id
+                shared[key] = Evidence.stored(score, at, question, quiz)
             found[code].append(shared[key])
     return rate_learner(course.all_frameworks, found, {}, now)
 
