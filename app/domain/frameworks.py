@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -73,10 +74,15 @@ class Framework:
         """Say whether the framework is meant for people of this profession."""
         return not self.applies_to or profession in self.applies_to
 
-    @property
+    @cached_property  # a frozen value: rating each learner asks for it
     def competencies(self) -> tuple[Competency, ...]:
         """Return every competency in domain order."""
         return tuple(c for domain in self.domains for c in domain.competencies)
+
+    @cached_property  # a frozen value: rating each competency asks for it
+    def ranks(self) -> dict[str, int]:
+        """Return each level's place on the scale by its name, counting from 0."""
+        return {level.name: rank for rank, level in enumerate(self.scale)}
 
     def level_for(self, percent: float) -> ProficiencyLevel:
         """Return the highest level whose threshold the score reaches."""

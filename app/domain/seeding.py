@@ -123,6 +123,13 @@ class Course:
         self.answering = {
             question_id: Answering(q) for question_id, (q, *_) in self.questions.items()
         }
+        # Everything marking a drawn question needs, in one look-up: its difficulty, how
+        # learners answer it and what each answer scores, its points and competencies.
+        self.marking = {
+            question_id: (difficulty, answering.draw, answering.score, q.points, q.competencies)
+            for question_id, answering in self.answering.items()
+            for q, difficulty, _parts in [self.questions[question_id]]
+        }
         self.settings = {m.assessment.id: m.assessment.settings.to_content() for m in self.modules}
         # Every question version an attempt can refer to, stored before any attempt.
         self.versions = tuple(v for m in self.modules for v in m.assessment.versions.values())
@@ -216,17 +223,14 @@ def _attempt(course, module: Module, rng, ability, number, started, submitted) -
     answers = []
     points = possible = 0.0
     for entry in selection:
-        question, difficulty, _parts = course.questions[entry["question"]]
-        chance = 1 / (1 + math.exp(-1.7 * (ability - difficulty)))
-        answering = course.answering[question.id]
-        answer = answering.answer(chance, rng)
-        fraction = answering.score(answer)
-        answers.append((question.id, entry["version"], answer, fraction * question.points))
-        points += fraction * question.points
-        possible += question.points
-        evidence += [
-            (code, question.id, entry["version"], fraction) for code in question.competencies
-        ]
+        question_id, version = entry["question"], entry["version"]
+        difficulty, draw, score, worth, codes = course.marking[question_id]
+        answer = draw(1 / (1 + math.exp(-1.7 * (ability - difficulty))), rng)
+        fraction = score(answer)
+        answers.append((question_id, version, answer, fraction * worth))
+        points += fraction * worth
+        possible += worth
+        evidence += [(code, question_id, version, fraction) for code in codes]
     # The same rounding as grade(): 0.1 + 0.2 points out of 0.3 is 100%, not 99%.
     percent = math.floor(round(points * 100 / possible, 9)) if possible else 0
     return SeededAttempt(
@@ -251,11 +255,14 @@ def rate(course: Course, attempts, now: datetime) -> tuple[Rating, ...]:
     found: dict[str, list[Evidence]] = defaultdict(list)
     for attempt in attempts:
         # Evidence values are immutable, so one per question and score serves every code.
+        # Built as stored evidence is, unchecked: scores are the questions' own marks (0 to
+        # 1) and the times are aware, as the rows the seeder writes must be.
         shared: dict[tuple, Evidence] = {}
         for code, question, _version, score in attempt.evidence:
             key = (question, score)
             if key not in shared:
-                shared[key] = Evidence(score, attempt.submitted_at, question, attempt.quiz_id)
+                at, quiz = attempt.submitted_at, attempt.quiz_id
+                shared[key] = Evidence.stored(score, at, question, quiz)
             found[code].append(shared[key])
     return rate_learner(course.all_frameworks, found, {}, now)
 

@@ -8,6 +8,10 @@ typed by the model's column: the same rows for a fifth of the client's time.
 
 from __future__ import annotations
 
+import io
+
+import psycopg
+from psycopg.copy import FileWriter
 from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Double, Float, Integer, String
 
 # The binary format of each kind of column, by the name psycopg knows it by. JSON goes as
@@ -25,16 +29,35 @@ KINDS = (
 
 def copy_rows(connection, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """COPY plain rows (JSON values as text) into the model's table, in binary."""
-    if not rows:
-        return
+    if rows:
+        copy_binary(connection, model, columns, binary_rows(connection, model, columns, rows))
+
+
+def binary_rows(connection, model, columns: tuple[str, ...], rows: list[tuple]) -> bytes:
+    """Return plain rows as a whole binary COPY stream for the model's columns, sending nothing.
+
+    Any process with a connection to the same server can format them (seeding's workers
+    do), so the one process that writes only passes the bytes on.
+    """
     table = model.__table__
-    kinds = [_kind(table.c[name].type) for name in columns]
-    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+    buffer = io.BytesIO()
     raw = connection.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:
-        copy.set_types(kinds)
+    with (
+        raw.cursor() as cursor,
+        psycopg.Copy(cursor, binary=True, writer=FileWriter(buffer)) as copy,
+    ):
+        copy.set_types([_kind(table.c[name].type) for name in columns])
         for row in rows:
             copy.write_row(row)
+    return buffer.getvalue()
+
+
+def copy_binary(connection, model, columns: tuple[str, ...], data: bytes) -> None:
+    """COPY a whole binary stream made by `binary_rows` into the model's table."""
+    statement = f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.write(data)
 
 
 def _kind(column_type) -> str:

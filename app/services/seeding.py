@@ -19,6 +19,7 @@ test checks them), and the dashboard's level counts, kept by triggers too, are r
 the end.
 """
 
+import gc
 import json
 import multiprocessing
 import os
@@ -49,7 +50,7 @@ from app.models import (
 )
 from app.services import accounts, dashboard_counts, quiz_versions
 from app.services.bulk import bulk_insert
-from app.services.seed_copy import copy_rows, drop_secondary_indexes
+from app.services.seed_copy import binary_rows, copy_binary, copy_rows, drop_secondary_indexes
 
 BATCH_SIZE = 2000
 TABLES = (
@@ -199,9 +200,9 @@ def _seed_postgres(job: _Job, batches: list[tuple[int, int]], workers: int) -> C
         empty = [table for table in TABLES[1:] if _is_empty(connection, table)]
         remake = drop_secondary_indexes(connection, empty)
         for tables in run(_batch_rows, batches):
-            for model, columns, table_rows in tables:
-                copy_rows(connection, model, columns, table_rows)
-                rows[model.__tablename__] += len(table_rows)
+            for model, columns, data, count in tables:
+                copy_binary(connection, model, columns, data)
+                rows[model.__tablename__] += count
         for statement in remake:
             connection.exec_driver_sql(statement)
         # The load skipped every trigger, those keeping the dashboard's counts too.
@@ -225,13 +226,27 @@ def _is_empty(connection: Connection, table: str) -> bool:
 
 
 def _batch_rows(batch: tuple[int, int]) -> list[tuple]:
-    """Draw a batch and return its rows, table by table, as (model, columns, rows)."""
-    drawn = list(learners(_job.course, _job.seed, *batch, _job.now))
+    """Draw a batch and return its rows, table by table, as (model, columns, COPY data, count).
+
+    The rows are formatted for COPY here, in the worker: the process that writes them all
+    only passes the bytes on (and bytes cross between processes far cheaper than rows).
+    """
+    with _no_cycle_collection():
+        drawn = list(learners(_job.course, _job.seed, *batch, _job.now))
+        count = sum(len(learner.attempts) for learner in drawn)
+        with _job.engine.connect() as connection:
+            user_ids = _new_ids(connection, User, len(drawn))
+            attempt_ids = _new_ids(connection, Attempt, count)
+            return [
+                (model, columns, binary_rows(connection, model, columns, rows), len(rows))
+                for model, columns, rows in _batch_tables(drawn, user_ids, attempt_ids)
+                if rows
+            ]
+
+
+def _batch_tables(drawn: list[SeededLearner], user_ids: list[int], attempt_ids: list[int]):
+    """Return a drawn batch's rows, table by table, as (model, columns, rows)."""
     users = [_user_row(learner, _job.organisation_id, _job.password_hash) for learner in drawn]
-    count = sum(len(learner.attempts) for learner in drawn)
-    with _job.engine.connect() as connection:
-        user_ids = _new_ids(connection, User, len(users))
-        attempt_ids = _new_ids(connection, Attempt, count)
     attempts = [
         _attempt_row(attempt, user_id)
         for learner, user_id in zip(drawn, user_ids, strict=True)
@@ -251,9 +266,27 @@ def _batch_rows(batch: tuple[int, int]) -> list[tuple]:
     return tables + [(model, COLUMNS[model], found) for model, found in dependent.items()]
 
 
+@contextmanager
+def _no_cycle_collection():
+    """Switch Python's cycle collector off meanwhile: drawing a batch makes no cycles.
+
+    A batch is millions of small tuples, lists and values that stay alive until it is
+    written, and the collector kept walking them all: a sixth of the drawing's CPU. What
+    is freed is freed as ever when its last reference goes; the collector runs again after.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def _seed_batch(batch: tuple[int, int]) -> Counter:
     """Draw learners `first` to `first + count - 1` and write them in one transaction."""
-    drawn = list(learners(_job.course, _job.seed, *batch, _job.now))
+    with _no_cycle_collection():
+        drawn = list(learners(_job.course, _job.seed, *batch, _job.now))
     with _job.engine.begin() as connection:
         return _write(
             connection, drawn, _job.organisation_id, _job.password_hash, _job.with_answers

@@ -1,5 +1,6 @@
 """Generated demo learners: how many, where, repeatable, and rated as the app would rate them."""
 
+import gc
 import json
 from collections import defaultdict
 from datetime import UTC, datetime
@@ -181,6 +182,18 @@ def test_the_same_seed_draws_the_same_learners_and_another_seed_others(course):
     assert first[10:] == list(learners(course, 1, 11, 20, NOW))  # however the run is split
     others = list(learners(course, 2, 1, 30, NOW))
     assert [a.full_name for a in first] != [b.full_name for b in others]
+
+
+def test_drawing_makes_no_reference_cycles_so_batches_draw_with_the_collector_off(course):
+    # Batches are drawn with the cycle collector off: that is only safe while drawing
+    # leaves nothing for it to find, and the collector is on again afterwards.
+    gc.collect()
+    with seeding._no_cycle_collection():
+        assert not gc.isenabled()
+        drawn = list(learners(course, 3, 1, 40, NOW))
+        del drawn
+        assert gc.collect() == 0
+    assert gc.isenabled()
 
 
 def test_several_processes_draw_the_same_learners_and_every_reference_holds(app):

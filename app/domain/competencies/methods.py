@@ -239,8 +239,9 @@ def attainment(
     if aligned_questions(evidence) < max(1, settings.minimum_evidence):
         return Attainment(None, INSUFFICIENT_EVIDENCE, count, proficient=False)
     score = method.score(evidence, settings)
-    level = framework.level_for(score)
-    return Attainment(score, level.name, count, proficient=level == framework.scale[-1])
+    level, top = framework.level_for(score), framework.scale[-1]
+    # The level is one of the scale's own values: `is` answers without comparing fields.
+    return Attainment(score, level.name, count, proficient=level is top or level == top)
 
 
 def aligned_questions(evidence: Sequence[Evidence]) -> int:

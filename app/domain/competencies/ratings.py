@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 from ..frameworks import Competency, Framework
 from .met_rules import Facts, KnowledgeAtLeast, Recent, Rule
@@ -130,7 +129,7 @@ class _Judge:
         )
         self.evidence = tuple(evidence)
         self.practice = tuple(sorted(practice, key=lambda p: p.at))
-        self.ranks = _ranks(framework.scale)
+        self.ranks = framework.ranks
         moments = [e.at for e in self.evidence] + [p.at for p in self.practice]
         self.oldest = min(moments, default=None)
 
@@ -194,11 +193,6 @@ class _Judge:
         if decision.kind == "returned":
             return ACTION_PLAN
         return CONFIRMED if self.in_date(decision.at, now) else CONFIRMATION_EXPIRED
-
-
-@lru_cache(maxsize=64)
-def _ranks(scale) -> dict[str, int]:
-    return {level.name: rank for rank, level in enumerate(scale)}
 
 
 def _recent_spans(rule):

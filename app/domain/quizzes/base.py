@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
 from typing import Any, ClassVar, Protocol
 
 from ..problems import Problems
@@ -178,7 +179,7 @@ class Question:
         """Return what a learner picks from or arranges (each has an `id`), written order."""
         return ()
 
-    @property
+    @cached_property  # the question never changes; every attempt drawn asks
     def option_ids(self) -> tuple[str, ...]:
         """Return the ids of the options in written order."""
         return tuple(option.id for option in self.options)
