@@ -178,10 +178,15 @@ def mean_and_sd(totals: TotalSums) -> tuple[float | None, float | None]:
 
 
 def distribution(percents: Mapping[int, int]) -> tuple[tuple[str, int], ...]:
-    """Return counts of attempts in ten bands of percentage: 0-9, 10-19, ... 90-100."""
+    """Return counts of attempts in ten bands of percentage: 0-9, 10-19, ... 90-100.
+
+    A percentage is rounded to 9 places first: a subtotal the database adds up in another
+    order (parallel workers do) can come out a hair below a band's edge, 1.4999999999999998
+    of 3 for 1.5, and must not land in the band below from one run to the next.
+    """
     bands = [0] * 10
     for percent, count in percents.items():
-        bands[min(9, max(0, int(percent) // 10))] += count
+        bands[min(9, max(0, int(round(percent, 9)) // 10))] += count
     labels = [f"{10 * b}-{10 * b + 9}" for b in range(9)] + ["90-100"]
     return tuple(zip(labels, bands, strict=True))
 

@@ -154,3 +154,13 @@ def test_longest_right_answer_in_most_single_choice_questions_is_flagged():
 def test_distribution_puts_100_percent_in_the_top_band():
     bands = dict(ia.distribution({0: 2, 55: 1, 90: 3, 100: 4}))
     assert bands["0-9"] == 2 and bands["50-59"] == 1 and bands["90-100"] == 7
+
+
+def test_a_subtotal_added_in_another_order_stays_in_its_band():
+    # 1/3 + 2/3 + 1/2 of 3 points is 50%, but 2/3 + 1/2 + 1/3 gives 1.4999999999999998:
+    # parallel workers add an attempt's answers in whatever order they meet them.
+    in_order, other_order = (1 / 3 + 2 / 3) + 1 / 2, (2 / 3 + 1 / 2) + 1 / 3
+    assert in_order != other_order
+    for subtotal in (in_order, other_order):
+        bands = dict(ia.distribution({100 * subtotal / 3: 1}))
+        assert bands["50-59"] == 1, subtotal
