@@ -152,7 +152,7 @@ def _begin_before_writes(engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def _begin(_conn, cursor, statement, _parameters, _context, _executemany):
         connection = cursor.connection
-        if connection.info.transaction_status == idle and (
+        if connection.pgconn.transaction_status == idle and (
             # A streamed result (yield_per) reads through a server-side cursor, which
             # lives inside a transaction.
             _needs_transaction(statement) or isinstance(cursor, ServerCursor)
@@ -285,7 +285,9 @@ def fetch_one(statement: Select, parameters: dict):
     compiled = _driver_sql(statement, connection.dialect)
     sql = compiled.sql
     values = parameters if compiled.order is None else [parameters[n] for n in compiled.order]
-    cursor = connection.connection.dbapi_connection.cursor()
+    kept = compiled.keeps_cursor
+    pooled = connection.connection
+    cursor = _cursor_of(pooled) if kept else pooled.dbapi_connection.cursor()
     try:
         for listener in connection.dispatch.before_cursor_execute:
             sql, values = listener(connection, cursor, sql, values, None, False)
@@ -295,8 +297,26 @@ def fetch_one(statement: Select, parameters: dict):
     except Exception as error:
         # SQLAlchemy's own handling (private, but what every statement it runs goes through).
         connection._handle_dbapi_exception(error, sql, values, cursor, None)
-    cursor.close()
+    if not kept:
+        cursor.close()
     return None if found is None else compiled.row._make(found)
+
+
+def _cursor_of(pooled):
+    """Return the cursor fetch_one keeps on this pooled psycopg connection, made on first use.
+
+    A new cursor for every read cost half as much as running the read (psycopg sets up its
+    adapters for each); one request uses a pooled connection at a time, so its cursor
+    too. psycopg holds a result on the client, so a kept cursor keeps nothing open on the
+    server. (SQLite's would: a statement not read to its end holds its read transaction,
+    so there each read gets a cursor and closes it.)
+    """
+    dbapi_connection = pooled.dbapi_connection
+    info = pooled.info  # lives as long as the pool's record of this connection
+    cursor = info.get("fetch_cursor")
+    if cursor is None or cursor.connection is not dbapi_connection:  # new, or reconnected
+        cursor = info["fetch_cursor"] = dbapi_connection.cursor()
+    return cursor
 
 
 class _DriverSql:
@@ -311,6 +331,7 @@ class _DriverSql:
         # Positional paramstyles (SQLite's qmark) take the values in this order.
         self.order = tuple(compiled.positiontup) if compiled.positiontup else None
         self.row = namedtuple("Row", [column.key for column in statement.selected_columns])
+        self.keeps_cursor = dialect.name == "postgresql"  # see _cursor_of
 
 
 # Keyed by the statement itself (compared by identity), which the key keeps alive.
