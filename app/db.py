@@ -152,7 +152,7 @@ def _begin_before_writes(engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def _begin(_conn, cursor, statement, _parameters, _context, _executemany):
         connection = cursor.connection
-        if connection.info.transaction_status == idle and (
+        if connection.pgconn.transaction_status == idle and (
             # A streamed result (yield_per) reads through a server-side cursor, which
             # lives inside a transaction.
             _needs_transaction(statement) or isinstance(cursor, ServerCursor)
@@ -265,12 +265,35 @@ def reader() -> Connection:
         return opened.connection()
     connection = store.get("db_reader")
     if connection is None:
-        connection = store.db_reader = current_app.extensions["linkwise.engine"].connect()
+        # The pooled connection fetch_one checked out, if it did, serves on (see _pooled).
+        engine = current_app.extensions["linkwise.engine"]
+        connection = store.db_reader = Connection(engine, store.pop("db_pooled", None))
     return connection
 
 
+def _pooled(store):
+    """Return a pooled connection for fetch_one (with reader()'s Connection, if open).
+
+    A request that reads only through fetch_one (a screen) checks a driver connection out
+    of the pool and back without SQLAlchemy's Connection around it, which cost as much
+    again as the checkout; reader() wraps the same one when the request needs it.
+    """
+    if store.get("db_session") is not None or store.get("db_reader") is not None:
+        connection = reader()
+        return connection.connection, connection
+    pooled = store.get("db_pooled")
+    if pooled is None:
+        engine = current_app.extensions["linkwise.engine"]
+        try:
+            pooled = store.db_pooled = engine.raw_connection()
+        except engine.dialect.loaded_dbapi.Error as error:
+            # Wrapped as Connection() would (private, as in fetch_one): an outage is a 503.
+            Connection._handle_dbapi_exception_noconnection(error, engine.dialect, engine)
+    return pooled, None
+
+
 def fetch_one(statement: Select, parameters: dict):
-    """Run a plain SELECT built once at import on the reader's driver connection.
+    """Run a plain SELECT built once at import on the request's pooled driver connection.
 
     Every value the statement uses must be a parameter given here.
     Return its first row (a named tuple of the selected columns, as the driver gives the
@@ -281,22 +304,51 @@ def fetch_one(statement: Select, parameters: dict):
     need, which a SELECT never does), with driver errors handed to SQLAlchemy as its own
     execution would: wrapped, and a dead connection invalidated with its pool.
     """
-    connection = reader()
-    compiled = _driver_sql(statement, connection.dialect)
+    store = g._get_current_object()
+    pooled, connection = _pooled(store)
+    engine = current_app.extensions["linkwise.engine"]
+    compiled = _driver_sql(statement, engine.dialect)
     sql = compiled.sql
     values = parameters if compiled.order is None else [parameters[n] for n in compiled.order]
-    cursor = connection.connection.dbapi_connection.cursor()
+    kept = compiled.keeps_cursor
+    cursor = _cursor_of(pooled) if kept else pooled.dbapi_connection.cursor()
+    # The engine's cursor events; a read without reader()'s Connection passes None for it
+    # (the app's listeners and the tests' counters never look).
+    dispatch = engine.dispatch
     try:
-        for listener in connection.dispatch.before_cursor_execute:
+        for listener in dispatch.before_cursor_execute:
             sql, values = listener(connection, cursor, sql, values, None, False)
         cursor.execute(sql, values)
-        connection.dispatch.after_cursor_execute(connection, cursor, sql, values, None, False)
+        dispatch.after_cursor_execute(connection, cursor, sql, values, None, False)
         found = cursor.fetchone()
     except Exception as error:
-        # SQLAlchemy's own handling (private, but what every statement it runs goes through).
+        # SQLAlchemy's own handling (private, but what every statement it runs goes through),
+        # on a Connection around the same pooled connection.
+        if kept:  # SQLAlchemy closes the cursor: the next read makes another
+            pooled.info.pop("fetch_cursor", None)
+        if connection is None:
+            connection = reader()
         connection._handle_dbapi_exception(error, sql, values, cursor, None)
-    cursor.close()
+    if not kept:
+        cursor.close()
     return None if found is None else compiled.row._make(found)
+
+
+def _cursor_of(pooled):
+    """Return the cursor fetch_one keeps on this pooled psycopg connection, made on first use.
+
+    A new cursor for every read cost half as much as running the read (psycopg sets up its
+    adapters for each); one request uses a pooled connection at a time, so its cursor
+    too. psycopg holds a result on the client, so a kept cursor keeps nothing open on the
+    server. (SQLite's would: a statement not read to its end holds its read transaction,
+    so there each read gets a cursor and closes it.)
+    """
+    dbapi_connection = pooled.dbapi_connection
+    info = pooled.info  # lives as long as the pool's record of this connection
+    cursor = info.get("fetch_cursor")
+    if cursor is None or cursor.connection is not dbapi_connection:  # new, or reconnected
+        cursor = info["fetch_cursor"] = dbapi_connection.cursor()
+    return cursor
 
 
 class _DriverSql:
@@ -311,6 +363,7 @@ class _DriverSql:
         # Positional paramstyles (SQLite's qmark) take the values in this order.
         self.order = tuple(compiled.positiontup) if compiled.positiontup else None
         self.row = namedtuple("Row", [column.key for column in statement.selected_columns])
+        self.keeps_cursor = dialect.name == "postgresql"  # see _cursor_of
 
 
 # Keyed by the statement itself (compared by identity), which the key keeps alive.
@@ -345,6 +398,7 @@ def read_earlier(key: tuple):
 
 def _close_reader() -> None:
     _close_quietly(g.pop("db_reader", None))
+    _close_quietly(g.pop("db_pooled", None))
 
 
 def _close_session(_exc):

@@ -77,3 +77,25 @@ def test_a_driver_error_comes_as_sqlalchemys_own(app, learner):
 def test_a_statement_holding_a_value_is_refused(app):
     with app.test_request_context(), pytest.raises(ValueError):
         db.fetch_one(select(User.id).where(User.role == "learner"), {})
+
+
+def test_a_read_and_the_reader_after_it_share_one_pooled_connection(app, learner):
+    learner_id, _ = learner
+    with app.test_request_context():
+        pool = db.engine().pool
+        before = pool.checkedout()
+        assert db.fetch_one(accounts._SIGNED_IN_USER, {"user_id": learner_id}) is not None
+        assert db.reader().execute(select(User.email).where(User.id == learner_id)).scalar()
+        assert pool.checkedout() == before + 1
+        db.session()  # a request that goes on to write starts on one connection too
+        assert pool.checkedout() == before
+
+
+def test_a_read_after_a_failed_one_still_answers(app, learner):
+    learner_id, _ = learner
+    with app.test_request_context():
+        with pytest.raises(exc.DBAPIError):
+            db.fetch_one(accounts._SIGNED_IN_USER, {"user_id": object()})
+        assert db.fetch_one(accounts._SIGNED_IN_USER, {"user_id": learner_id}).id == learner_id
+    with app.test_request_context():  # the next request, on the same pooled connection
+        assert db.fetch_one(accounts._SIGNED_IN_USER, {"user_id": learner_id}).id == learner_id
