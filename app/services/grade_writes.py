@@ -3,11 +3,12 @@
 A grade claims the attempt (the UPDATE that finds it still in progress), inserts the
 answers the submit adds with their points, sets the points of those saved before, adds
 the evidence rows and, on a pass, the quiz's completion. On PostgreSQL these go as one
-statement of data-modifying WITH queries: every part runs, in the same snapshot, and the
-statement returns how many attempts the claim found (1, or 0 if another request graded
-it) and, with evidence, what re-rating the learner reads (their earlier evidence in the
-competencies graded and their practice steps: services/ratings.py). Each combination of
-parts is built once, with bind parameters.
+statement of data-modifying WITH queries, with the learner's re-rated competency levels
+(worked out before, from what the submit read with its answers: services/ratings.py):
+every part runs, in the same snapshot, and the statement returns how many attempts the
+claim found (1, or 0 if another request graded it; the caller then rolls it all back).
+Elsewhere the caller re-rates the learner after these writes. Each combination of parts
+is built once, with bind parameters.
 """
 
 from collections.abc import Mapping, Sequence
@@ -18,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
 from app.models import Answer, Attempt, Completion, Evidence
 from app.services import learning, ratings
-from app.services.upsert import insert_rows, json_records, own_values, shared_values
+from app.services.upsert import insert_rows, json_records, json_rows, own_values, shared_values
 
 _ATTEMPT = Attempt.__table__
 _ANSWER = Answer.__table__
@@ -113,13 +114,9 @@ class Mark(NamedTuple):
 
 
 class Written(NamedTuple):
-    """What writing a grade found: the attempts claimed and, if read, what re-rating reads."""
+    """What writing a grade found: the attempts claimed."""
 
     claimed: int  # 1, or 0 if another request graded the attempt
-    # Read in the same statement on PostgreSQL (None elsewhere): the learner's earlier
-    # evidence in the competencies graded and their practice steps, as ratings.read_for_rating
-    # takes them.
-    rated: tuple[list | None, list | None] | None = None
 
 
 class GradeWrites(NamedTuple):
@@ -130,10 +127,13 @@ class GradeWrites(NamedTuple):
     marks: Sequence[Mark]  # answers saved before
     evidence: Sequence[Mapping]  # EVIDENCE_COLUMNS each
     completion: Mapping | None  # the quiz's completion on a pass: user_id, module_slug, item_key
+    # PostgreSQL: the learner's re-rated competency levels (ratings.level_records), written
+    # by the same statement; None elsewhere (the caller stores them after).
+    levels: Sequence[Mapping] | None = None
 
 
 def write(connection: Connection, writes: GradeWrites) -> Written:
-    """Write the grade's rows; return how many attempts the claim found (1, or 0)."""
+    """Write the grade's rows (and on PostgreSQL its levels); return the attempts claimed."""
     if connection.dialect.name == "postgresql":
         return _write_at_once(connection, writes)
     claimed = connection.execute(_CLAIM, writes.claim).rowcount
@@ -166,6 +166,7 @@ def _write_at_once(connection: Connection, writes: GradeWrites) -> Written:
         bool(writes.marks),
         bool(writes.evidence),
         writes.completion is not None,
+        bool(writes.levels),
     )
     parameters = dict(writes.claim)
     if writes.added:
@@ -179,20 +180,19 @@ def _write_at_once(connection: Connection, writes: GradeWrites) -> Written:
     if writes.evidence:
         parameters.update(shared_values(writes.evidence, EVIDENCE_SHARES))
         parameters["evidence_rows"] = own_values(writes.evidence, EVIDENCE_SHARES)
-        parameters["rated_learner"] = writes.evidence[0]["user_id"]
-        parameters["rated_codes"] = sorted({row["competency_code"] for row in writes.evidence})
     if writes.completion is not None:
         parameters.update({f"completion_{k}": v for k, v in writes.completion.items()})
-    row = connection.execute(_at_once(*parts), parameters).one()
-    return Written(row[0], tuple(row[1:]) if writes.evidence else None)
+    if writes.levels:
+        parameters["level_rows"] = json_rows(writes.levels)
+    return Written(connection.execute(_at_once(*parts), parameters).scalar_one())
 
 
 _STATEMENTS: dict = {}
 
 
-def _at_once(added: bool, marks: bool, evidence: bool, completion: bool):
+def _at_once(added: bool, marks: bool, evidence: bool, completion: bool, levels: bool):
     """Return the one statement for these parts (built once for each combination)."""
-    key = (added, marks, evidence, completion)
+    key = (added, marks, evidence, completion, levels)
     if key in _STATEMENTS:
         return _STATEMENTS[key]
     claimed = _CLAIM.returning(_ATTEMPT.c.id).cte("claimed")
@@ -219,9 +219,8 @@ def _at_once(added: bool, marks: bool, evidence: bool, completion: bool):
             .on_conflict_do_nothing(index_elements=["user_id", "module_slug", "item_key"])
         )
         parts.append(done.cte("completed"))
-    # Read in the statement's snapshot, taken before its writes: the evidence it adds is
-    # not among what it reads back.
-    read = (ratings.RATED_EVIDENCE, ratings.RATED_PRACTICE) if evidence else ()
-    statement = select(func.count(), *read).select_from(claimed).add_cte(*parts)
+    if levels:
+        parts.append(ratings.LEVEL_UPSERT_ROWS.cte("rated_levels"))
+    statement = select(func.count()).select_from(claimed).add_cte(*parts)
     _STATEMENTS[key] = statement
     return statement

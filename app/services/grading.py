@@ -2,8 +2,9 @@
 
 Called with the learner and the attempt locked (services/locks.py), inside the request's
 one transaction: either all of it is committed or none of it is. What the grade writes is
-in services/grade_writes.py (on PostgreSQL one statement); then the learner is re-rated
-and, on a pass, certified.
+in services/grade_writes.py: on PostgreSQL one statement, the learner's re-rated levels
+included (rated from what the submit read with its answers, after the learner's lock);
+elsewhere the learner is re-rated after it. Then, on a pass, the learner is certified.
 """
 
 from collections.abc import Mapping, Sequence
@@ -51,16 +52,22 @@ def record_grade(
     *,
     revision: int,
     added: Sequence[dict] = (),
+    rated: tuple[list | None, list | None] | None = None,
 ) -> Grade:
     """Grade the attempt from its answers and write everything the grade brings.
 
     `rows` are all the attempt's answers; `added` the new ones among them, not yet written
-    (they go in with their points). The attempt's revision becomes `revision`.
+    (they go in with their points). The attempt's revision becomes `revision`. `rated`
+    (PostgreSQL) is what ratings.RATED_EVIDENCE and RATED_PRACTICE read under the learner's
+    lock: the learner is re-rated from it and the levels go in the grade's statement.
     """
     answers = {qid: row.response.get("value") for qid, row in rows.items()}
     result = grade(shown, answers, settings.pass_mark)
     organisation_id = _organisation(session, attempt.user_id)
     evidence = _evidence_rows(attempt, result, organisation_id, now)
+    levels = practice = None
+    if rated is not None and evidence:
+        levels, practice = _levels(attempt.user_id, organisation_id, evidence, rated)
     writes = grade_writes.GradeWrites(
         claim={
             "graded_attempt": attempt.id,
@@ -81,6 +88,7 @@ def record_grade(
         }
         if result.passed
         else None,
+        levels=levels,
     )
     written = grade_writes.write(session.connection(), writes)
     if written.claimed != 1:
@@ -95,25 +103,27 @@ def record_grade(
         now,
         result.percent,
     )
-    practice = _rerate(attempt.user_id, organisation_id, evidence, written) if evidence else None
+    if evidence and levels is None:
+        codes = {row["competency_code"] for row in evidence}
+        practice = ratings.refresh_levels(attempt.user_id, organisation_id, codes, catalogue())
     if result.passed:
         credentials.certify(session, graded, _holder(session, attempt.user_id), now, practice)
     xapi.quiz_graded(graded, settings, result, now)
     return result
 
 
-def _rerate(user_id: int, organisation_id: int | None, evidence, written):
-    """Re-rate the learner in the competencies graded; return their practice steps.
+def _levels(user_id: int, organisation_id: int | None, evidence, rated) -> tuple[list, dict]:
+    """Return the learner's re-rated levels in the competencies graded, and their practice steps.
 
-    On PostgreSQL the grade's own statement read what the rating needs; elsewhere it is
-    read now, after the grade's writes.
+    `rated` is the earlier evidence and the practice steps as read before the grade's
+    writes; the grade's own evidence comes after the earlier.
     """
     codes = {row["competency_code"] for row in evidence}
-    if written.rated is None:
-        return ratings.refresh_levels(user_id, organisation_id, codes, catalogue())
-    found, steps = ratings.read_for_rating(*written.rated, evidence)
-    ratings.store_levels(user_id, organisation_id, codes, found, steps, catalogue())
-    return steps
+    found, steps = ratings.read_for_rating(*rated, evidence)
+    earlier = {code: found[code] for code in codes if code in found}
+    return ratings.level_records(
+        user_id, organisation_id, codes, earlier, steps, catalogue()
+    ), steps
 
 
 def _added_with_points(result: Grade, added: Sequence[dict]) -> list[dict]:

@@ -1,8 +1,8 @@
 """Store each learner's ratings as `rate_learner` works them out: after grading, and in bulk.
 
 Grading and supervisors' decisions call `refresh_levels` for one learner (a grading on
-PostgreSQL reads what it needs in the statement that writes the grade, RATED_EVIDENCE and
-RATED_PRACTICE, and calls `store_levels`); `linkwise
+PostgreSQL reads what it needs with the attempt's answers, RATED_EVIDENCE and
+RATED_PRACTICE, and writes `level_records` in the statement that writes the grade); `linkwise
 recompute-levels` calls `recompute_levels`, which re-rates learners a batch at a time:
 one query for the batch's evidence, three for its practice steps, the one rating function
 in Python, then the batch's rows replaced (COPY on PostgreSQL). On PostgreSQL the batches
@@ -38,7 +38,7 @@ from app.models import Evidence as EvidenceRow
 from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
 from app.services import dashboard_counts
 from app.services.bulk import bulk_insert
-from app.services.upsert import insert_for, json_records, json_rows
+from app.services.upsert import insert_for_dialect, json_records, json_rows
 
 BATCH = 2000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -225,25 +225,44 @@ def store_levels(
     `evidence` is the learner's in these competencies (at least), `steps` their practice
     steps by competency. The caller commits.
     """
-    session, now = db.session(), now or utcnow()
-    practice = {code: steps[code] for code in set(codes) if code in steps}
-    ratings = rate_learner(catalogue.frameworks, evidence, practice, now)
-    rows = [_row(user_id, organisation_id, rating, now) for rating in ratings]
-    if not rows:
+    session = db.session()
+    records = level_records(user_id, organisation_id, codes, evidence, steps, catalogue, now)
+    if not records:
         return
     statement, postgresql = _level_upsert(session)
-    records = [dict(zip(COLUMNS, row, strict=True)) for row in rows]
     if postgresql:  # one statement, its rows bound as one JSON array
         session.execute(statement, {"rows": json_rows(records)})
     else:
         session.execute(statement, records)
 
 
+def level_records(
+    user_id: int,
+    organisation_id: int | None,
+    codes,
+    evidence: dict[str, list[Evidence]],
+    steps: dict[str, list[PracticeEvent]],
+    catalogue: Catalogue,
+    now=None,
+) -> list[dict]:
+    """Return the learner's competency_level rows (COLUMNS each) in these competencies.
+
+    What store_levels writes; a grading on PostgreSQL writes them in its grade's statement
+    (services/grade_writes.py, with LEVEL_UPSERT_ROWS).
+    """
+    now = now or utcnow()
+    practice = {code: steps[code] for code in set(codes) if code in steps}
+    ratings = rate_learner(catalogue.frameworks, evidence, practice, now)
+    return [
+        dict(zip(COLUMNS, _row(user_id, organisation_id, r, now), strict=True)) for r in ratings
+    ]
+
+
 # What re-rating a learner after a grade reads, as two JSON arrays a grading on PostgreSQL
-# reads in the statement that writes its grade (services/grade_writes.py): the learner's
-# evidence in the competencies graded, and their practice steps in every competency. Bound
-# as "rated_learner" and "rated_codes". That statement's own evidence is not among it (its
-# snapshot is taken before it writes): `read_for_rating` adds it.
+# reads with the attempt's answers, under the learner's lock (services/submissions.py): the
+# learner's evidence in the competencies graded, and their practice steps in every
+# competency. Bound as "rated_learner" and "rated_codes". The grade's own evidence is not
+# written yet: `read_for_rating` adds it.
 RATED_EVIDENCE = (
     select(
         func.json_agg(
@@ -286,8 +305,8 @@ def read_for_rating(
 ) -> tuple[dict[str, list[Evidence]], dict[str, list[PracticeEvent]]]:
     """Return the evidence and practice steps, by code, that RATED_EVIDENCE and RATED_PRACTICE read.
 
-    `added` are the evidence rows the same statement wrote (grade_writes.EVIDENCE_COLUMNS):
-    they come after the earlier evidence, as a statement run after it would read them.
+    `added` are the evidence rows the grade writes (grade_writes.EVIDENCE_COLUMNS): they
+    come after the earlier evidence, as a statement run after the grade would read them.
     """
     evidence: dict[str, list[Evidence]] = defaultdict(list)
     for code, score, at, question_id, quiz_id in earlier or ():
@@ -314,16 +333,24 @@ def _level_upsert(session):
     """
     name = session.get_bind().dialect.name
     if name not in _UPSERTS:
-        table = CompetencyLevel.__table__
-        statement = insert_for(session)(table)
-        if name == "postgresql":
-            statement = statement.from_select(COLUMNS, json_records(table, COLUMNS))
-        statement = statement.on_conflict_do_update(
-            index_elements=["user_id", "competency_code"],
-            set_={key: statement.excluded[key] for key in COLUMNS[2:]},
-        )
-        _UPSERTS[name] = statement, name == "postgresql"
+        _UPSERTS[name] = _upsert(name, "rows"), name == "postgresql"
     return _UPSERTS[name]
+
+
+def _upsert(dialect: str, rows: str):
+    table = CompetencyLevel.__table__
+    statement = insert_for_dialect(dialect)(table)
+    if dialect == "postgresql":
+        statement = statement.from_select(COLUMNS, json_records(table, COLUMNS, rows))
+    return statement.on_conflict_do_update(
+        index_elements=["user_id", "competency_code"],
+        set_={key: statement.excluded[key] for key in COLUMNS[2:]},
+    )
+
+
+# The same upsert on PostgreSQL with its rows (level_records, as json_rows encodes them)
+# bound as "level_rows": a grading's statement writes it as one of its WITH queries.
+LEVEL_UPSERT_ROWS = _upsert("postgresql", "level_rows")
 
 
 def recompute_levels(

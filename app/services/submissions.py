@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import JSON, bindparam, func, select, update
 
 from app import db
 from app.content import catalogue
 from app.domain.quizzes import FormFields
 from app.domain.quizzes.attempts import fingerprint, read_answers, same_answer, unanswered
 from app.models import Answer, Attempt, utcnow
-from app.services import attempt_reads, grading, locks, quiz_pages, quizzes
+from app.services import attempt_reads, grading, locks, quiz_pages, quizzes, ratings
 from app.services.upsert import insert_rows
 
 _SET_REVISION = (
@@ -52,6 +52,24 @@ _ANSWER_TABLE = Answer.__table__
 _ANSWERS = select(
     _ANSWER_TABLE.c.question_id, _ANSWER_TABLE.c.response, _ANSWER_TABLE.c.revision
 ).where(_ANSWER_TABLE.c.attempt_id == bindparam("attempt_id"))
+# On PostgreSQL a submit (or a save past the time limit, which grades) reads its answers
+# with what re-rating the learner reads (services/ratings.py), under the learner's lock, so
+# the grade's one statement can write the learner's levels too. Bound as "attempt_id",
+# "rated_learner" and "rated_codes" (every competency the attempt's questions evidence).
+_ANSWERS_AND_RATED = select(
+    select(
+        func.json_agg(
+            func.json_build_array(
+                _ANSWER_TABLE.c.question_id, _ANSWER_TABLE.c.response, _ANSWER_TABLE.c.revision
+            ),
+            type_=JSON,
+        )
+    )
+    .where(_ANSWER_TABLE.c.attempt_id == bindparam("attempt_id"))
+    .scalar_subquery(),
+    ratings.RATED_EVIDENCE,
+    ratings.RATED_PRACTICE,
+)
 # An answer saved before, changed by this form (an executemany, one set of values each).
 _SAVE_ANSWER = (
     update(_ANSWER_TABLE)
@@ -136,16 +154,29 @@ def answer(
     # Timed from the lock, so an attempt's answers are never saved after it is submitted.
     now = utcnow()
     connection = session.connection()
+    rated = None
+    if (submitting or time_up) and connection.dialect.name == "postgresql":
+        saved, *rated = connection.execute(
+            _ANSWERS_AND_RATED,
+            {
+                "attempt_id": attempt.id,
+                "rated_learner": user_id,
+                "rated_codes": sorted(
+                    {code for item in found.shown for code in item.question.competencies}
+                ),
+            },
+        ).one()
+        saved = saved or ()
+    else:
+        saved = connection.execute(_ANSWERS, {"attempt_id": attempt.id})
     rows = {
         question_id: SavedAnswer(response, saved_revision)
-        for question_id, response, saved_revision in connection.execute(
-            _ANSWERS, {"attempt_id": attempt.id}
-        )
+        for question_id, response, saved_revision in saved
     }
     if time_up:
         # What was saved before the limit is graded; answers sent late are not.
         grading.record_grade(
-            session, attempt, found.shown, rows, found.settings, now, revision=revision
+            session, attempt, found.shown, rows, found.settings, now, revision=revision, rated=rated
         )
         session.commit()
         return AnswerOutcome("time-up", revision)
@@ -173,7 +204,15 @@ def answer(
     if kind == "graded":
         # The grade's own UPDATE sets the revision, and new answers go in with their points.
         grading.record_grade(
-            session, attempt, found.shown, rows, found.settings, now, revision=revision, added=added
+            session,
+            attempt,
+            found.shown,
+            rows,
+            found.settings,
+            now,
+            revision=revision,
+            added=added,
+            rated=rated,
         )
     elif written:
         insert_rows(connection, Answer.__table__, added)
