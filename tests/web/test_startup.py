@@ -3,12 +3,14 @@
 import gc
 import os
 import signal
+import subprocess
+import sys
 import weakref
 
 import pytest
 
 from app import create_app
-from app.config import ConfigError
+from app.config import PROJECT_ROOT, ConfigError
 
 
 def test_building_the_app_opens_no_database_connection_for_workers_to_share(database_url):
@@ -50,3 +52,20 @@ def test_what_a_build_throws_away_is_collected_not_kept(database_url):
     thrown_away = weakref.ref(create_app(settings))
     gc.collect()
     assert thrown_away() is None
+
+
+def test_building_the_app_on_sqlite_loads_neither_the_seeder_nor_psycopg(tmp_path):
+    # Only `linkwise seed-demo` needs the seeder, whose COPY support loads psycopg: a
+    # fresh process is the only place to see what start-up itself imports.
+    settings = {"LINKWISE_ENV": "test", "DATABASE_URL": f"sqlite:///{tmp_path}/app.db"}
+    code = (
+        "import sys\n"
+        "from app import create_app\n"
+        f"create_app({{**{settings!r}, 'SECRET_KEY': 't'}})\n"
+        "print(sorted(m for m in ('app.services.seeding', 'psycopg') if m in sys.modules))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
