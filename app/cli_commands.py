@@ -245,8 +245,8 @@ def seed_demo(learner_count, seed, organisation, top_up, without_answers, practi
     """Load the demo organisation and accounts, and optionally many learners (development only)."""
     if not current_app.config["DEMO_DATA_ALLOWED"]:
         raise click.ClickException("demo data is never loaded in production (LINKWISE_ENV)")
-    # Imported here: seeding brings psycopg's COPY support, which costs every start-up
-    # (a third of a second on SQLite, where nothing else needs psycopg) otherwise.
+    # Imported here: the seeder brings psycopg's COPY support, which cost every start-up
+    # (9% of create_app()'s instructions on SQLite, where nothing else needs psycopg).
     from app.services import seeding
 
     password = current_app.config["DEMO_PASSWORD"]
