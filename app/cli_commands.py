@@ -21,7 +21,7 @@ from app.cli_exchange import EXCHANGE_COMMANDS
 from app.cli_frameworks import FRAMEWORK_COMMANDS
 from app.cli_items import item_stats_command
 from app.domain.accounts import PROFESSIONS, ROLES
-from app.services import accounts, demo, seeding
+from app.services import accounts, demo
 
 db_cli = AppGroup("db", help="Manage the database schema (Alembic migrations).")
 
@@ -245,6 +245,10 @@ def seed_demo(learner_count, seed, organisation, top_up, without_answers, practi
     """Load the demo organisation and accounts, and optionally many learners (development only)."""
     if not current_app.config["DEMO_DATA_ALLOWED"]:
         raise click.ClickException("demo data is never loaded in production (LINKWISE_ENV)")
+    # Imported here: the seeder brings psycopg's COPY support, which cost every start-up
+    # (9% of create_app()'s instructions on SQLite, where nothing else needs psycopg).
+    from app.services import seeding
+
     password = current_app.config["DEMO_PASSWORD"]
     summary = demo.seed_accounts(password)
     click.echo(summary.describe())

@@ -18,7 +18,7 @@ from .met_rule_files import (
 )
 from .problems import Problem, Problems, did_you_mean
 from .textfiles import read_text
-from .yamlfields import YAML_FAILURES, YamlReader, compose, error_line, error_text
+from .yamlfields import YamlReader, compose, error_line, error_text, yaml_failures
 
 CODE = re.compile(r"^(?P<prefix>[A-Z][A-Z0-9]*)-(?P<domain>\d+)\.(?P<number>\d+)$")
 FRAMEWORK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -80,7 +80,7 @@ def _read_framework(path: Path, problems: Problems, seen_codes: dict[str, str]) 
         return None
     try:
         root = compose(text)
-    except YAML_FAILURES as exc:
+    except yaml_failures() as exc:
         problems.error(path, error_line(exc, 1), f"invalid YAML: {error_text(exc, 1)}")
         return None
     if root is None:

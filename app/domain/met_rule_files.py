@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import yaml
-
 from .accounts import PROFESSIONS
 from .competencies.durations import Duration, parse_duration
 from .competencies.met_rules import AllOf, AnyOf, KnowledgeAtLeast, PracticeConfirmed, Recent
@@ -64,6 +62,8 @@ def _rule(reader: YamlReader, node, scale):
         return None
     key, field = next(iter(mapping.items()))
     if key in ("all", "any"):
+        import yaml  # imported on first use: see app/domain/yamlfields.py
+
         if not isinstance(field.node, yaml.SequenceNode) or not field.node.value:
             reader.error(field.line, f"'{key}' needs a list of one or more rules")
             return None

@@ -9,7 +9,7 @@ from pathlib import Path
 from .problems import Problems
 from .provenance import PROVENANCE_KEYS, Provenance, read_provenance
 from .textfiles import no_front_matter_message, read_text, split_front_matter
-from .yamlfields import YAML_FAILURES, Field, YamlReader, compose, error_line, error_text
+from .yamlfields import Field, YamlReader, compose, error_line, error_text, yaml_failures
 
 MODULE_FILE = "module.md"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -121,7 +121,7 @@ def read_markdown_file(path: Path, problems: Problems) -> MarkdownFile | None:
     unread = MarkdownFile(path, reader, {}, split.body, split.body_first_line, False)
     try:
         root = compose(split.yaml_text)
-    except YAML_FAILURES as exc:
+    except yaml_failures() as exc:
         line = error_line(exc, split.yaml_first_line)
         problems.error(
             path, line, f"invalid YAML in front matter: {error_text(exc, split.yaml_first_line)}"

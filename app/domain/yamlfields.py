@@ -1,31 +1,53 @@
-"""Read YAML through its node tree so every key and value keeps the line it came from."""
+"""Read YAML through its node tree so every key and value keeps the line it came from.
+
+PyYAML is imported where it is first used, not above: an app started from stored content
+(app/content_cache.py) reads no YAML, and importing it cost 1% of that start-up's
+instructions (4% of importing the app's web modules alone).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from .problems import Problems
 
-# Constructing a value can fail after parsing succeeded (2024-02-30 is no date), and
-# deeply nested flow collections exhaust the recursion limit; all become problems.
-YAML_FAILURES = (yaml.YAMLError, ValueError, OverflowError, RecursionError)
+if TYPE_CHECKING:
+    import yaml
 
 
-# libyaml's parser (when PyYAML was built with it) composes front matter many times faster;
-# its nodes carry the same line marks. Its error messages are terser ("did not find expected
-# ','" where the pure-Python parser says what it found instead, and where), so a text libyaml
-# refuses is parsed again by the pure-Python parser, which reports it as it always has.
-FastSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def yaml_failures() -> tuple[type[BaseException], ...]:
+    """Return the errors reading a YAML value can raise, for `except yaml_failures():`.
+
+    Constructing a value can fail after parsing succeeded (2024-02-30 is no date), and
+    deeply nested flow collections exhaust the recursion limit; all become problems. An
+    except clause evaluates this only when something was raised.
+    """
+    import yaml
+
+    return (yaml.YAMLError, ValueError, OverflowError, RecursionError)
+
+
+def fast_safe_loader() -> type:
+    """Return libyaml's safe loader when PyYAML was built with it, else the pure-Python one.
+
+    libyaml's parser composes front matter many times faster; its nodes carry the same line
+    marks. Its error messages are terser ("did not find expected ','" where the pure-Python
+    parser says what it found instead, and where), so `compose` parses a text libyaml
+    refuses again with the pure-Python parser, which reports it as it always has.
+    """
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def compose(text: str) -> yaml.Node | None:
     """Parse one YAML document into nodes without building Python values."""
+    import yaml
+
     try:
-        return yaml.compose(text, Loader=FastSafeLoader)
+        return yaml.compose(text, Loader=fast_safe_loader())
     except yaml.YAMLError:
         return yaml.compose(text, Loader=yaml.SafeLoader)
 
@@ -63,6 +85,8 @@ class YamlReader:
     """Check values in a composed YAML tree, recording problems at their lines."""
 
     def __init__(self, path: str, first_line: int, problems: Problems) -> None:
+        import yaml
+
         self.path = path
         self.first_line = first_line
         self.problems = problems
@@ -84,12 +108,14 @@ class YamlReader:
         """Build the Python value of a node, or report it and return None."""
         try:
             return self._constructor.construct_object(node, deep=True)
-        except YAML_FAILURES as exc:
+        except yaml_failures() as exc:
             self.error(self.line(node), f"invalid value: {error_text(exc, self.first_line)}")
             return None
 
     def mapping(self, node: yaml.Node, what: str) -> dict[str, Field] | None:
         """Return a mapping's fields by key, reporting a non-mapping or repeated keys."""
+        import yaml
+
         if not isinstance(node, yaml.MappingNode):
             self.error(self.line(node), f"{what} must be a mapping of 'key: value' lines")
             return None
@@ -169,6 +195,8 @@ class YamlReader:
 
     def sequence(self, fields: dict[str, Field], key: str) -> list[yaml.Node] | None:
         """Return the item nodes of a non-empty list, reporting anything else."""
+        import yaml
+
         found = fields.get(key)
         if found is None:
             return None

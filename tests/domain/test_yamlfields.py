@@ -4,14 +4,14 @@ from pathlib import Path
 
 import yaml
 
-from app.domain.yamlfields import FastSafeLoader, compose
+from app.domain.yamlfields import compose, fast_safe_loader
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_front_matter_is_parsed_by_libyaml():
     assert yaml.__with_libyaml__, "PyYAML was built without libyaml: content loads slowly"
-    assert FastSafeLoader is yaml.CSafeLoader
+    assert fast_safe_loader() is yaml.CSafeLoader
 
 
 def test_libyaml_nodes_carry_the_lines_the_pure_python_parser_gives():

@@ -3,12 +3,14 @@
 import gc
 import os
 import signal
+import subprocess
+import sys
 import weakref
 
 import pytest
 
-from app import create_app
-from app.config import ConfigError
+from app import content_cache, create_app
+from app.config import PROJECT_ROOT, ConfigError
 
 
 def test_building_the_app_opens_no_database_connection_for_workers_to_share(database_url):
@@ -50,3 +52,28 @@ def test_what_a_build_throws_away_is_collected_not_kept(database_url):
     thrown_away = weakref.ref(create_app(settings))
     gc.collect()
     assert thrown_away() is None
+
+
+def test_a_restart_on_sqlite_loads_no_seeder_psycopg_or_yaml(tmp_path):
+    # Only `linkwise seed-demo` needs the seeder, whose COPY support loads psycopg; content
+    # unchanged since the last start is read from the content cache, with no YAML parsed.
+    # A fresh process is the only place to see what start-up itself imports.
+    first, restart = (_modules_loaded_by_create_app(tmp_path) for _ in range(2))
+    assert "yaml" in first  # the first start parsed the content
+    assert restart == []
+
+
+def _modules_loaded_by_create_app(tmp_path) -> list[str]:
+    settings = {"LINKWISE_ENV": "test", "DATABASE_URL": f"sqlite:///{tmp_path}/app.db"}
+    code = (
+        "import sys\n"
+        "from app import create_app\n"
+        f"create_app({{**{settings!r}, 'SECRET_KEY': 't'}})\n"
+        "print(*(m for m in ('app.services.seeding', 'psycopg', 'yaml') if m in sys.modules))\n"
+    )
+    env = {**os.environ, content_cache.SETTING: str(tmp_path / "content-cache")}
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, env=env
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout.split()

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import yaml
-
 # The keys each level of a framework file maps onto the exchange formats' own fields.
 DOCUMENT_KEYS = ("id", "title", "version", "publisher", "source", "licence", "scale", "domains")
 DOMAIN_KEYS = ("number", "title", "summary", "competencies")
@@ -36,6 +34,8 @@ class FrameworkSource:
 
 def read_source(text: str) -> FrameworkSource:
     """Return a framework file's data and header comment (the file is known to be valid)."""
+    import yaml  # imported on first use: see app/domain/yamlfields.py
+
     comment = []
     for line in text.splitlines():
         if not line.startswith("#"):

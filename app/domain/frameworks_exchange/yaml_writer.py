@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import textwrap
 
-import yaml
-
 from .source import COMPETENCY_KEYS, DOMAIN_KEYS, FrameworkSource, other_keys
 
 WIDTH = 90
@@ -15,6 +13,8 @@ TOP_KEYS = ("id", "title", "version", "publisher", "source", "licence")
 
 def framework_yaml(source: FrameworkSource) -> str:
     """Return the YAML text of a framework; loading it gives back exactly `source.data`."""
+    import yaml  # imported on first use: see app/domain/yamlfields.py
+
     data = source.data
     lines = [f"# {line}".rstrip() for line in source.comment.splitlines()]
     for key in TOP_KEYS:
@@ -79,6 +79,8 @@ def _foldable(text: str) -> bool:
 
 
 def _inline(value) -> str:
+    import yaml  # imported on first use: see app/domain/yamlfields.py
+
     if isinstance(value, str) and not value.isprintable():
         return json.dumps(value, ensure_ascii=True)  # escapes, which YAML reads alike
     dumped = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6)
@@ -101,6 +103,8 @@ def _block(mapping: dict, indent: int, *, bullet: bool = False) -> list[str]:
 
 def _extra(mapping: dict, indent: int) -> list[str]:
     """Return keys the exchange formats do not know, dumped as YAML at this indent."""
+    import yaml  # imported on first use: see app/domain/yamlfields.py
+
     if not mapping:
         return []
     dumped = yaml.safe_dump(mapping, sort_keys=False, allow_unicode=True, width=WIDTH)

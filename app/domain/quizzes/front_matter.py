@@ -9,7 +9,7 @@ from typing import Any
 from ..module_files import SLUG
 from ..problems import Problems, did_you_mean
 from ..textfiles import has_unclosed_front_matter, no_front_matter_message, split_front_matter
-from ..yamlfields import YAML_FAILURES, Field, YamlReader, compose, error_line, error_text
+from ..yamlfields import Field, YamlReader, compose, error_line, error_text, yaml_failures
 from .model import QUIZ_KINDS, SHOW_CORRECT_ANSWERS, RetakeRule
 
 REQUIRED = (
@@ -45,7 +45,7 @@ def read_front_matter(text: str, path: str, problems: Problems) -> QuizHead:
     head = QuizHead({}, split.body, split.body_first_line)
     try:
         root = compose(split.yaml_text)
-    except YAML_FAILURES as exc:
+    except yaml_failures() as exc:
         first = split.yaml_first_line
         problems.error(
             path, error_line(exc, first), f"invalid YAML in front matter: {error_text(exc, first)}"
