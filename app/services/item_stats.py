@@ -240,14 +240,9 @@ def _read(quiz_id: str, attempts, current: list[str], aligned=None) -> Read:
                 x * lower,
             )
         )
-    read.subtotals.update(
-        subtotals_of(
-            (code, subtotal, possible, questions, count)
-            for (code, _), (questions, count), (subtotal, possible, *_) in (
-                (row.text, row.number, row.real) for row in found.get("competency", ())
-            )
-        )
-    )
+    # (code, subtotal, possible, questions, attempts), as subtotals_of takes them.
+    competencies = found.get("competency", ())
+    read.subtotals.update(subtotals_of((r.text[0], *r.real[:2], *r.number) for r in competencies))
     return read
 
 
@@ -278,13 +273,13 @@ def _statement(quiz_id: str, attempts, current: list[str], aligned: list[Aligned
     competencies = [
         ROWS.branch(
             "competency",
-            text=[literal(t.code)],
-            number=[t.questions, func.count()],
-            real=[t.subtotal, t.possible],
+            text=[literal(term.code)],
+            number=[term.questions, func.count()],
+            real=[term.subtotal, term.possible],
         )
-        .where(t.questions > 0)
-        .group_by(t.subtotal, t.possible, t.questions)
-        for t in subtotal_terms(attempts, aligned or [])
+        .where(term.questions > 0)
+        .group_by(term.subtotal, term.possible, term.questions)
+        for term in subtotal_terms(attempts, aligned or [])
     ]
     return (
         ROWS.branch("total", number=[totals.c.n], real=[totals.c.t, cast(totals.c.percent, Float)]),
