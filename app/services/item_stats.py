@@ -12,8 +12,7 @@ more branches of the same statement.
 
 from __future__ import annotations
 
-import json
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -28,13 +27,10 @@ from app.domain import item_analysis as ia
 from app.domain.content import Catalogue
 from app.domain.item_report import (
     ItemReport,
-    QuestionStats,
     Window,
     competency_rows,
-    option_shares,
 )
 from app.domain.quizzes import QUESTION_TYPES, Question
-from app.domain.quizzes.base import InvalidAnswer
 from app.domain.quizzes.model import Quiz
 from app.models import Answer, Attempt
 from app.models import QuestionVersion as VersionRow
@@ -46,6 +42,7 @@ from app.services.item_competencies import (
     subtotal_terms,
     subtotals_of,
 )
+from app.services.item_rows import item_sums, question_rows
 
 # The question types whose answers pick options (choices, pairs, steps): their answers are
 # counted apart, for each option's share.
@@ -99,8 +96,8 @@ def item_report(
     )
     pct_totals = _percent_sums(percents)
     questions = quiz_versions.questions(session, found.sources)
-    sums, picked = _item_sums(found.answers, questions)
-    rows = _question_rows(quiz, sums, questions, picked, found.sources)
+    sums, picked = item_sums(found.answers, questions)
+    rows = question_rows(quiz, project_path(quiz.path), sums, questions, picked, found.sources)
     # Questions marked per attempt, from the answers themselves: pools and edits included.
     per_attempt = round(sum(s.n for s in sums.values()) / totals.n) if totals.n else 0
     alpha = ia.reliability(
@@ -299,76 +296,6 @@ def _statement(quiz_id: str, attempts, current: list[str], aligned: list[Aligned
         .group_by(Answer.question_version, given, x),
         *competencies,
     )
-
-
-def _item_sums(answers, questions):
-    """Return the sums of every question version answered, and how often each option was picked.
-
-    `answers` are (version, answer given or None, count, the sums): added up per version.
-    """
-    added: dict[str, list[float]] = defaultdict(lambda: [0.0] * 10)
-    picked: dict[str, Counter] = defaultdict(Counter)
-    for version, response, n, *rest in answers:
-        into = added[version]
-        for index, value in enumerate((n, *rest)):
-            into[index] += float(value or 0)
-        question = questions.get(version)
-        if response is not None and question is not None:
-            _count_picks(picked[version], question, response, n)
-    sums = {version: ia.ItemSums(int(v[0]), *v[1:]) for version, v in added.items()}
-    return sums, picked
-
-
-def _count_picks(into: Counter, question: Question, response: str, count: int) -> None:
-    """Add one distinct answer's count to the options it picked."""
-    try:
-        value = json.loads(response).get("value")
-        answer = question.check_answer(value) if value is not None else None
-    except (InvalidAnswer, ValueError, AttributeError):
-        return
-    if answer is None:
-        return
-    into["_answered"] += count
-    for key in question.picks(answer):
-        into[key] += count
-
-
-def _question_rows(quiz, sums, questions, picked, sources) -> list[QuestionStats]:
-    """Return a row per version answered, in the file's question order, current first.
-
-    `sources` are the files the stored versions came from, which an earlier one names."""
-    current = {v.hash: qid for qid, v in quiz.versions.items()}
-    order = {q.id: n for n, q in enumerate(quiz.questions)}
-    path = project_path(quiz.path)
-    rows = []
-    for version, item in sums.items():
-        question = questions.get(version)
-        if question is None:
-            continue
-        earlier = f"content/{sources[version]} (earlier version)" if version in sources else path
-        place = f"{path}:{question.line}" if version in current else earlier
-        counts = picked.get(version, Counter())
-        options = option_shares(question, counts)
-        figures = ia.item_figures(item, question.points)
-        unused = [o.text for o in options if not o.right and o.count == 0]
-        rows.append(
-            QuestionStats(
-                question_id=question.id,
-                version=version,
-                current=version in current,
-                title=question.title,
-                text=question.text,
-                type_name=question.type_name,
-                place=place,
-                points=question.points,
-                competencies=question.competencies,
-                figures=figures,
-                options=options,
-                flags=ia.item_flags(figures, unused if question.has_distractors else ()),
-            )
-        )
-    rows.sort(key=lambda r: (order.get(r.question_id, len(order)), not r.current, r.version))
-    return rows
 
 
 def _single_choices(quiz: Quiz) -> list[Question]:
