@@ -3,18 +3,25 @@
 The attempts are drawn by the demo seeder's own attempt generator (pools, shuffles and
 plausible wrong answers) for the Referral routes quiz and written in bulk, each with its
 answer rows, as grading writes them. Then `item_report()`, the service behind the
-trainer's page and `linkwise item-stats`, is timed in the process, median of a few runs.
+trainer's page and `linkwise item-stats`, is timed in the process, median of a few runs,
+for all attempts, first attempts only, and all with each competency's scores.
 The target is 100,000 graded attempts in under 2 s on PostgreSQL.
+
+BENCH_BEFORE=DIR also times another checkout's item analysis (of main, say) on the same
+attempts, alternating with this one's for BENCH_ROUNDS rounds; each side's best median is
+shown.
 """
 
 import json
 import os
 import random
-import statistics
+import subprocess
+import sys
 import tempfile
-import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from bench.item_timing import VIEWS, timed
 from bench.server import app_env, databases, linkwise
 
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_ATTEMPTS", "10000,100000").split(","))
@@ -22,6 +29,9 @@ REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
 QUIZ = "referral-routes-assessment"
 TARGET_S = 2.0
 PER_USER = 50  # attempts per bench learner: numbers 1 to 50, so first-only has a tenth
+BEFORE = os.environ.get("BENCH_BEFORE")  # another checkout, timed on the same attempts
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2" if BEFORE else "1"))
+TIMING = Path(__file__).resolve().with_name("item_timing.py")
 
 
 def _insert_dicts(connection, model, rows: list[dict]) -> list[int]:
@@ -123,20 +133,23 @@ def write_attempts(app, count: int, offset: int) -> None:
             plain.dispose()
 
 
-def timed(app, **window) -> float:
-    """Return the median seconds item_report takes for QUIZ."""
-    from app.domain.item_report import Window
-    from app.services.item_stats import item_report
+def timed_before(url: str) -> dict[str, float]:
+    """Return BENCH_BEFORE's median seconds per view, its code run on this database."""
+    env = {**os.environ, "PYTHONPATH": BEFORE}
+    run = subprocess.run(
+        [sys.executable, str(TIMING), url, QUIZ, str(REPEATS)],
+        cwd=BEFORE,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(run.stdout.splitlines()[-1])
 
-    runs = []
-    with app.app_context():
-        item_report(QUIZ, Window(**window))  # a first run reads the question versions in
-        for _ in range(REPEATS):
-            started = time.perf_counter()
-            report = item_report(QUIZ, Window(**window))
-            runs.append(time.perf_counter() - started)
-    assert report is not None and report.attempts
-    return statistics.median(runs)
+
+def best(rounds: list[dict[str, float]]) -> dict[str, float]:
+    """Return each view's best median over the rounds."""
+    return {name: min(r[name] for r in rounds) for name in VIEWS}
 
 
 def main() -> None:
@@ -155,23 +168,32 @@ def main() -> None:
                 print(f"  items: {label}, writing attempts up to {size:,}", flush=True)
                 write_attempts(app, size - written, written)
                 written = size
-                every = timed(app)
-                first = timed(app, first_only=True)
-                results.append((label, size, every, first))
-                print(f"  items: {label}, {size:,}: {every * 1000:,.0f} ms", flush=True)
+                mine, before = [], []
+                for _ in range(ROUNDS):
+                    mine.append(timed(app, QUIZ, REPEATS))
+                    if BEFORE:
+                        before.append(timed_before(url))
+                results.append((label, size, best(mine)))
+                if BEFORE:
+                    results.append((f"{label} (before)", size, best(before)))
+                print(f"  items: {label}, {size:,}: {best(mine)['all'] * 1000:,.0f} ms", flush=True)
             app.extensions["linkwise.engine"].dispose()
     print(f"\nItem analysis of {QUIZ} (14 questions an attempt), median of {REPEATS} runs")
+    if BEFORE:
+        print(f"'(before)': the checkout in {BEFORE}, best of {ROUNDS} alternating rounds")
     print(
-        f"| database | graded attempts | all attempts | first only | of the {TARGET_S:g} s target |"
+        "| database | graded attempts | all attempts | first only | with competency scores "
+        f"| of the {TARGET_S:g} s target |"
     )
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for label, size, every, first in results:
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for label, size, times in results:
+        every, first, scores = (times[name] * 1000 for name in VIEWS)
         print(
-            f"| {label} | {size:,} | {every * 1000:,.0f} ms | {first * 1000:,.0f} ms "
-            f"| {every / TARGET_S:.2f} |"
+            f"| {label} | {size:,} | {every:,.0f} ms | {first:,.0f} ms | {scores:,.0f} ms "
+            f"| {times['all'] / TARGET_S:.2f} |"
         )
     for label in dict.fromkeys(r[0] for r in results):
         mine = [r for r in results if r[0] == label]
         if len(mine) > 1:
-            growth = mine[-1][2] / mine[0][2]
+            growth = mine[-1][2]["all"] / mine[0][2]["all"]
             print(f"{label}: {mine[-1][1] // mine[0][1]}x the attempts took {growth:.1f}x the time")

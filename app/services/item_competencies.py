@@ -5,27 +5,121 @@ of the quiz: the points earned on its aligned questions, the points they were wo
 how many there were (a version's row says which competencies it counts for). The outer
 one counts the attempts per (competency, subtotal, possible, questions), so the database
 returns a few hundred rows however many attempts there are.
+
+`subtotal_terms` gives the outer query's terms, one per competency, so that the item
+analysis can run them as branches of its own statement; `competency_subtotals` runs them
+alone.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from sqlalchemy import Float, Integer, String, func, literal, select, union_all
 
 from app.domain.item_report import QuestionStats, Subtotals
+from app.domain.quizzes.model import Quiz
 from app.models import Answer
 
 # SQLite allows 500 terms in one compound SELECT: the version table is built in chunks.
 CHUNK = 400
 
 
+class Aligned(NamedTuple):
+    """A question version that counts for competencies: its hash, points and codes."""
+
+    version: str
+    points: float
+    competencies: tuple[str, ...]
+
+
+class Term(NamedTuple):
+    """One competency's columns of the per-attempt WITH query: subtotal, possible, count."""
+
+    code: str
+    subtotal: object
+    possible: object
+    questions: object
+
+
+# Per quiz, the earlier versions of its questions that count for competencies, as the last
+# report with competency scores found them stored. A stored version never changes, so the
+# next report aligns their answers in its one statement; a version stored since, or one
+# not rebuilt, is caught by comparing with the rows read and costs one more statement.
+_EARLIER: dict[str, dict[str, Aligned]] = {}
+
+
+def known_aligned(quiz: Quiz) -> list[Aligned]:
+    """Return the versions of the quiz's questions known here to count for competencies:
+    today's, and the earlier ones the last report found stored."""
+    known = {
+        v.hash: Aligned(v.hash, v.question.points, tuple(v.question.competencies))
+        for v in quiz.versions.values()
+        if v.question.competencies
+    }
+    return [*known.values(), *(a for h, a in _EARLIER.get(quiz.id, {}).items() if h not in known)]
+
+
+def read_subtotals(session, attempts, quiz: Quiz, known, found, questions, rows) -> Subtotals:
+    """Return the subtotals the item analysis read (`found`), if it aligned (`known`) every
+    answered version as its row does; else read them again, aligned by the rows.
+
+    Also note the quiz's earlier versions, from the `questions` stored, for the next report.
+    """
+    current = {v.hash for v in quiz.versions.values()}
+    _EARLIER[quiz.id] = {
+        h: Aligned(h, q.points, tuple(q.competencies))
+        for h, q in questions.items()
+        if q.competencies and h not in current
+    }
+    answered = {v for v, *_ in found.answers}
+    if {a for a in known if a.version in answered} == set(aligned_of(rows)):
+        return found.subtotals
+    return competency_subtotals(session, attempts, rows)
+
+
+def aligned_of(rows: Iterable[QuestionStats]) -> list[Aligned]:
+    """Return the versions among these rows that count for a competency."""
+    return [Aligned(r.version, r.points, tuple(r.competencies)) for r in rows if r.competencies]
+
+
 def competency_subtotals(session, attempts, rows: list[QuestionStats]) -> Subtotals:
     """Return, per competency, the count of attempts per (subtotal, possible, questions)."""
-    codes = sorted({code for r in rows for code in r.competencies})
-    if not codes:
+    terms = subtotal_terms(attempts, aligned_of(rows))
+    if not terms:
         return {}
-    aligned = _aligned([r for r in rows if r.competencies], codes)
+    queries = [
+        select(literal(n, Integer).label("code"), t.subtotal, t.possible, t.questions, func.count())
+        .where(t.questions > 0)
+        .group_by(t.subtotal, t.possible, t.questions)
+        for n, t in enumerate(terms)
+    ]
+    return subtotals_of(
+        (terms[code].code, subtotal, possible, questions, count)
+        for code, subtotal, possible, questions, count in session.execute(union_all(*queries))
+    )
+
+
+def subtotals_of(found: Iterable[tuple]) -> Subtotals:
+    """Return the subtotals from rows of (code, subtotal, possible, questions, attempts)."""
+    subtotals: dict[str, Counter] = defaultdict(Counter)
+    for code, subtotal, possible, questions, count in found:
+        subtotals[code][(float(subtotal or 0), float(possible or 0), int(questions))] += count
+    return subtotals
+
+
+def subtotal_terms(attempts, versions: list[Aligned]) -> list[Term]:
+    """Return, per competency in code order, its columns of the per-attempt WITH query.
+
+    An attempt counts for a competency when one of its answers does (questions > 0):
+    group each term's columns by all three, counting rows, for the attempts per subtotal.
+    """
+    codes = sorted({code for v in versions for code in v.competencies})
+    if not codes:
+        return []
+    aligned = _aligned(versions, codes)
     x = Answer.points
     sums = []
     for n in range(len(codes)):
@@ -44,36 +138,27 @@ def competency_subtotals(session, attempts, rows: list[QuestionStats]) -> Subtot
         .group_by(Answer.attempt_id)
         .cte("per_attempt")
     )
-    terms = []
-    for n in range(len(codes)):
-        s, p, k = (per_attempt.c[f"{name}{n}"] for name in "spk")
-        terms.append(
-            select(literal(n, Integer).label("code"), s, p, k, func.count())
-            .where(k > 0)
-            .group_by(s, p, k)
-        )
-    found: dict[str, Counter] = defaultdict(Counter)
-    for code, subtotal, possible, questions, count in session.execute(union_all(*terms)):
-        found[codes[code]][(float(subtotal or 0), float(possible or 0), int(questions))] += count
-    return found
+    return [
+        Term(code, *(per_attempt.c[f"{name}{n}"] for name in "spk")) for n, code in enumerate(codes)
+    ]
 
 
-def _aligned(rows: list[QuestionStats], codes: list[str]):
+def _aligned(versions: list[Aligned], codes: list[str]):
     """Return a row per version: its hash, points and a 0/1 column per competency."""
 
-    def term(row: QuestionStats):
+    def term(version: Aligned):
         return select(
-            literal(row.version, String).label("version"),
-            literal(float(row.points), Float).label("worth"),
+            literal(version.version, String).label("version"),
+            literal(float(version.points), Float).label("worth"),
             *(
-                literal(int(code in row.competencies), Integer).label(f"c{n}")
+                literal(int(code in version.competencies), Integer).label(f"c{n}")
                 for n, code in enumerate(codes)
             ),
         )
 
     chunks = [
-        union_all(*[term(row) for row in rows[at : at + CHUNK]])
-        for at in range(0, len(rows), CHUNK)
+        union_all(*[term(v) for v in versions[at : at + CHUNK]])
+        for at in range(0, len(versions), CHUNK)
     ]
     if len(chunks) == 1:
         return chunks[0].subquery("aligned")

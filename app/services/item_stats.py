@@ -6,20 +6,19 @@ and bottom 27% come from these), the quiz's stored question versions with their 
 files, and per question version, item score and distinct answer to the questions learners
 pick from, the count and the sums of the attempts' totals and group weights. On
 PostgreSQL the answers are added up by parallel workers (no WITH query is joined to them).
-A competency's subtotals per attempt (services/item_competencies.py) take one more, when
-asked for.
+A competency's subtotals per attempt (services/item_competencies.py), when asked for, are
+more branches of the same statement.
 """
 
 from __future__ import annotations
 
-import json
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
-from sqlalchemy import BigInteger, Float, Text, case, cast, func, select
+from sqlalchemy import BigInteger, Float, Text, case, cast, func, literal, select
 
 from app import db
 from app.config import PROJECT_ROOT
@@ -28,18 +27,22 @@ from app.domain import item_analysis as ia
 from app.domain.content import Catalogue
 from app.domain.item_report import (
     ItemReport,
-    QuestionStats,
     Window,
     competency_rows,
-    option_shares,
 )
 from app.domain.quizzes import QUESTION_TYPES, Question
-from app.domain.quizzes.base import InvalidAnswer
 from app.domain.quizzes.model import Quiz
 from app.models import Answer, Attempt
 from app.models import QuestionVersion as VersionRow
 from app.services import quiz_versions, tagged_rows
-from app.services.item_competencies import competency_subtotals
+from app.services.item_competencies import (
+    Aligned,
+    known_aligned,
+    read_subtotals,
+    subtotal_terms,
+    subtotals_of,
+)
+from app.services.item_rows import item_sums, question_rows
 
 # The question types whose answers pick options (choices, pairs, steps): their answers are
 # counted apart, for each option's share.
@@ -71,8 +74,9 @@ def item_report(
 ) -> ItemReport | None:
     """Return the item analysis of a quiz over the attempts the window takes, or None.
 
-    With `competency_scores`, also each competency's reliability and score bands: one more
-    query that reads every answer again, so it is asked for rather than always run.
+    With `competency_scores`, also each competency's reliability and score bands: more
+    branches of the statement that read every answer again, so they are asked for rather
+    than always run.
     """
     window = window or Window()
     content = catalogue()
@@ -81,7 +85,9 @@ def item_report(
         return None
     session = db.session()
     attempts = _attempts(quiz_id, window)
-    found = _read(quiz_id, attempts, [v.hash for v in quiz.versions.values()])
+    current = [v.hash for v in quiz.versions.values()]
+    known = known_aligned(quiz) if competency_scores else None
+    found = _read(quiz_id, attempts, current, known)
     counts, percents = found.counts, found.percents
     totals = ia.TotalSums(
         sum(counts.values()),
@@ -90,14 +96,17 @@ def item_report(
     )
     pct_totals = _percent_sums(percents)
     questions = quiz_versions.questions(session, found.sources)
-    sums, picked = _item_sums(found.answers, questions)
-    rows = _question_rows(quiz, sums, questions, picked, found.sources)
+    sums, picked = item_sums(found.answers, questions)
+    rows = question_rows(quiz, project_path(quiz.path), sums, questions, picked, found.sources)
     # Questions marked per attempt, from the answers themselves: pools and edits included.
     per_attempt = round(sum(s.n for s in sums.values()) / totals.n) if totals.n else 0
     alpha = ia.reliability(
         totals, [(sums[r.version], r.figures.variance) for r in rows], per_attempt
     )
     dichotomous = all(questions[h].parts == 1 for h in sums if h in questions)
+    subtotals = None
+    if known is not None:
+        subtotals = read_subtotals(session, attempts, quiz, known, found, questions, rows)
     flags = ia.longest_is_right(
         [[(c[1], c[2]) for c in q.pick_labels()] for q in _single_choices(quiz)]
     )
@@ -117,7 +126,7 @@ def item_report(
         competencies=competency_rows(
             rows,
             content,
-            competency_subtotals(session, attempts, rows) if competency_scores else None,
+            subtotals,
             {h: q.parts == 1 for h, q in questions.items()},
         ),
         flags=(flags,) if flags else (),
@@ -182,31 +191,34 @@ def _weighted(attempts, totals):
 
 class Read(NamedTuple):
     """What the one statement reads: attempts by total and by percentage, the source of
-    each stored version of the quiz's questions, and the answers' sums (see `_statement`)."""
+    each stored version of the quiz's questions, the answers' sums and the competencies'
+    subtotals, if asked for (see `_statement`)."""
 
     counts: Counter
     percents: Counter
     sources: dict[str, str]
     answers: list[tuple]
+    subtotals: dict
 
 
-# A version and the answer given (texts), a count, then the item score and four sums.
-ROWS = tagged_rows.Layout(text=2, number=1, real=5)
+# A version and the answer given (texts), a count, then the item score and four sums; a
+# competency's subtotal row fills a text, both numbers and two reals.
+ROWS = tagged_rows.Layout(text=2, number=2, real=5)
 
 
-def _read(quiz_id: str, attempts, current: list[str]) -> Read:
+def _read(quiz_id: str, attempts, current: list[str], aligned=None) -> Read:
     """Run `_statement` and sort its rows out by kind."""
-    found = ROWS.read(_statement(quiz_id, attempts, current))
-    read = Read(Counter(), Counter(), {}, [])
+    found = ROWS.read(_statement(quiz_id, attempts, current, aligned))
+    read = Read(Counter(), Counter(), {}, [], {})
     for row in found.get("total", ()):
-        (n,), (total, percent, *_) = row.number, row.real
+        n, (total, percent, *_) = row.number[0], row.real
         read.counts[float(total)] += n
         read.percents[int(percent or 0)] += n
     for row in found.get("version", ()):
         version, source = row.text
         read.sources[version] = source or ""
     for row in found.get("answer", ()):
-        (version, given), (n,), (x, sum_t, sum_tt, upper, lower) = row.text, row.number, row.real
+        (version, given), n, (x, sum_t, sum_tt, upper, lower) = row.text, row.number[0], row.real
         # Every answer of a group scored x: its sums of x are x times its count and sums.
         x = float(x)
         read.answers.append(
@@ -225,11 +237,14 @@ def _read(quiz_id: str, attempts, current: list[str]) -> Read:
                 x * lower,
             )
         )
+    # (code, subtotal, possible, questions, attempts), as subtotals_of takes them.
+    competencies = found.get("competency", ())
+    read.subtotals.update(subtotals_of((r.text[0], *r.real[:2], *r.number) for r in competencies))
     return read
 
 
-def _statement(quiz_id: str, attempts, current: list[str]):
-    """Return the branches of one query of three kinds of row (see ROWS):
+def _statement(quiz_id: str, attempts, current: list[str], aligned: list[Aligned] | None = None):
+    """Return the branches of one query of three kinds of row (see ROWS), four with `aligned`:
 
     - "total": the attempts by total and percentage;
     - "version": each stored version of the quiz's questions, and the file it came from;
@@ -237,15 +252,32 @@ def _statement(quiz_id: str, attempts, current: list[str]):
       from, distinct answer: the count and the sums of the attempts' totals, squared
       totals and weights in the upper and lower groups (`_read` makes them `ia.ItemSums`).
       Grouped by the score instead of summing it answer by answer: fewer sums per answer.
+    - "competency", for each code the `aligned` versions count for: the attempts per
+      subtotal, possible and questions (see services/item_competencies.py).
     """
     totals = _totals(attempts)
     weighted = _weighted(attempts, totals)
     x, t = Answer.points, weighted.c.t
-    pickable = select(VersionRow.hash).where(
-        VersionRow.quiz_id == quiz_id, VersionRow.type_name.in_(PICKABLE)
+    # The answer given, but none for the questions learners do not pick from (a short
+    # answer, a number): asked as "one of those?", because most quizzes have none and
+    # PostgreSQL answers that for an empty list without looking the version up, where
+    # "one of the pickable?" cost a sixth of the statement's CPU.
+    unpickable = select(VersionRow.hash).where(
+        VersionRow.quiz_id == quiz_id, VersionRow.type_name.not_in(PICKABLE)
     )
-    given = case((Answer.question_version.in_(pickable), cast(Answer.response, Text)), else_=None)
+    given = case((Answer.question_version.in_(unpickable), None), else_=cast(Answer.response, Text))
     source = VersionRow.content["source"].as_string()
+    competencies = [
+        ROWS.branch(
+            "competency",
+            text=[literal(term.code)],
+            number=[term.questions, func.count()],
+            real=[term.subtotal, term.possible],
+        )
+        .where(term.questions > 0)
+        .group_by(term.subtotal, term.possible, term.questions)
+        for term in subtotal_terms(attempts, aligned or [])
+    ]
     return (
         ROWS.branch("total", number=[totals.c.n], real=[totals.c.t, cast(totals.c.percent, Float)]),
         ROWS.branch(
@@ -262,77 +294,8 @@ def _statement(quiz_id: str, attempts, current: list[str]):
         .join(weighted, Answer.attempt_id == weighted.c.id)
         .where(Answer.question_version.is_not(None), x.is_not(None))
         .group_by(Answer.question_version, given, x),
+        *competencies,
     )
-
-
-def _item_sums(answers, questions):
-    """Return the sums of every question version answered, and how often each option was picked.
-
-    `answers` are (version, answer given or None, count, the sums): added up per version.
-    """
-    added: dict[str, list[float]] = defaultdict(lambda: [0.0] * 10)
-    picked: dict[str, Counter] = defaultdict(Counter)
-    for version, response, n, *rest in answers:
-        into = added[version]
-        for index, value in enumerate((n, *rest)):
-            into[index] += float(value or 0)
-        question = questions.get(version)
-        if response is not None and question is not None:
-            _count_picks(picked[version], question, response, n)
-    sums = {version: ia.ItemSums(int(v[0]), *v[1:]) for version, v in added.items()}
-    return sums, picked
-
-
-def _count_picks(into: Counter, question: Question, response: str, count: int) -> None:
-    """Add one distinct answer's count to the options it picked."""
-    try:
-        value = json.loads(response).get("value")
-        answer = question.check_answer(value) if value is not None else None
-    except (InvalidAnswer, ValueError, AttributeError):
-        return
-    if answer is None:
-        return
-    into["_answered"] += count
-    for key in question.picks(answer):
-        into[key] += count
-
-
-def _question_rows(quiz, sums, questions, picked, sources) -> list[QuestionStats]:
-    """Return a row per version answered, in the file's question order, current first.
-
-    `sources` are the files the stored versions came from, which an earlier one names."""
-    current = {v.hash: qid for qid, v in quiz.versions.items()}
-    order = {q.id: n for n, q in enumerate(quiz.questions)}
-    path = project_path(quiz.path)
-    rows = []
-    for version, item in sums.items():
-        question = questions.get(version)
-        if question is None:
-            continue
-        earlier = f"content/{sources[version]} (earlier version)" if version in sources else path
-        place = f"{path}:{question.line}" if version in current else earlier
-        counts = picked.get(version, Counter())
-        options = option_shares(question, counts)
-        figures = ia.item_figures(item, question.points)
-        unused = [o.text for o in options if not o.right and o.count == 0]
-        rows.append(
-            QuestionStats(
-                question_id=question.id,
-                version=version,
-                current=version in current,
-                title=question.title,
-                text=question.text,
-                type_name=question.type_name,
-                place=place,
-                points=question.points,
-                competencies=question.competencies,
-                figures=figures,
-                options=options,
-                flags=ia.item_flags(figures, unused if question.has_distractors else ()),
-            )
-        )
-    rows.sort(key=lambda r: (order.get(r.question_id, len(order)), not r.current, r.version))
-    return rows
 
 
 def _single_choices(quiz: Quiz) -> list[Question]:
