@@ -124,7 +124,7 @@ def copied(
 # A date cast to text is written in the DateStyle: ISO is 'YYYY-MM-DD', as iso_date's
 # to_char() writes it, at a fraction of the cost (to_char was a quarter of the database's
 # time a row).
-SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL DateStyle = ISO"
+SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL DateStyle = ISO; SET LOCAL enable_memoize = off"
 # Pages each reader may have read and not yet sent: enough that it never waits for the
 # download while the other reader's page goes out.
 AHEAD = 2
