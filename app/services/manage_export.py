@@ -1,19 +1,22 @@
-"""The competency export written by PostgreSQL itself: finished CSV lines, a learner a row.
+"""The competency export written by PostgreSQL itself: finished CSV lines, a page a value.
 
 The rows, cells and order are those of `manage.export_rows`, which SQLite serves (and
 which the tests hold this to). The database builds each line whole: text a spreadsheet
 would run as a formula gets its apostrophe (`_safe`), a cell with a comma, quote or line
-break is quoted as Python's csv module quotes it (`_cell`), each line ends in CRLF, and a
-learner's lines come as one value in their framework's order. Python only passes the bytes
-on, a learner at a time (per row, Python's share was more than the database's).
+break is quoted as Python's csv module quotes it (`_cell`), each line ends in CRLF, a
+learner's lines follow their framework's order, and a page's learners come as one value in
+name order. Python only passes the bytes on (per row, Python's share was more than the
+database's; per learner, it was still a tenth of the export's CPU).
 
-Each statement covers LEARNERS_A_PAGE learners, found by their place in name order, so no
-statement runs longer than a moment however slowly the download is read, and the server's
-statement timeout holds. All of them read one snapshot (REPEATABLE READ): the file shows
-the learners and ratings as they stood when the download began, whatever changes during it.
-Every other page is read on a second connection that imports that snapshot, in a thread,
-while this one reads the page before it: the database builds two pages at once (its work
-is most of the export's), the file the same.
+The learners' order is read once, from the name index; each statement covers the next
+LEARNERS_A_PAGE of them, so no statement runs longer than a moment however slowly the
+download is read, and the server's statement timeout holds. All of them read one snapshot
+(REPEATABLE READ): the file shows the learners and ratings as they stood when the download
+began, whatever changes during it. Even pages are read on this connection and odd ones on
+a second that imports its snapshot, each by a thread of its own that keeps AHEAD pages
+ready: the database builds two pages at once (its work is most of the export's), while the
+pages before them are sent, and the file is the same. A learner's ratings are read from the
+(user, competency) key alone, which carries the columns the lines need (migration 0020).
 """
 
 from collections.abc import Iterator
@@ -123,8 +126,12 @@ def copied(
 
 # A date cast to text is written in the DateStyle: ISO is 'YYYY-MM-DD', as iso_date's
 # to_char() writes it, at a fraction of the cost (to_char was a quarter of the database's
-# time a row).
-SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL DateStyle = ISO; SET LOCAL enable_memoize = off"
+# time a row). No Memoize over the learners' lines: every learner is a miss, and hashing
+# its key cost about a twentieth of the database's time.
+SNAPSHOT = (
+    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL DateStyle = ISO; "
+    "SET LOCAL enable_memoize = off"
+)
 # Pages each reader may have read and not yet sent: enough that it never waits for the
 # download while the other reader's page goes out.
 AHEAD = 2
