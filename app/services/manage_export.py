@@ -6,7 +6,7 @@ would run as a formula gets its apostrophe (`_safe`), a cell with a comma, quote
 break is quoted as Python's csv module quotes it (`_cell`), each line ends in CRLF, a
 learner's lines follow their framework's order, and a page's learners come as one value in
 name order. Python only passes the bytes on (per row, Python's share was more than the
-database's; per learner, it was still a tenth of the export's CPU).
+database's; a value a learner, it was still a sixth of the export's CPU).
 
 The learners' order is read once, from the name index; each statement covers the next
 LEARNERS_A_PAGE of them, so no statement runs longer than a moment however slowly the
