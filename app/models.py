@@ -328,23 +328,7 @@ class CompetencyLevel(Base):
 
     __tablename__ = "competency_level"
     __table_args__ = (
-        # With the columns the CSV export reads (PostgreSQL): a learner's ratings are read
-        # from this index alone, all in one place (migration 0020).
-        UniqueConstraint(
-            "user_id",
-            "competency_code",
-            postgresql_include=[
-                "level",
-                "score",
-                "evidence_count",
-                "last_evidence_at",
-                "practice",
-                "met",
-                "met_until",
-                "due_from",
-                "expired",
-            ],
-        ),
+        UniqueConstraint("user_id", "competency_code"),
         Index("ix_competency_level_org_code", "organisation_id", "competency_code", "level"),
         # Each learner's count at a level, in learner order: "sort by competencies reached".
         Index(

@@ -15,8 +15,7 @@ download is read, and the server's statement timeout holds. All of them read one
 began, whatever changes during it. Even pages are read on this connection and odd ones on
 a second that imports its snapshot, each by a thread of its own that keeps AHEAD pages
 ready: the database builds two pages at once (its work is most of the export's), while the
-pages before them are sent, and the file is the same. A learner's ratings are read from the
-(user, competency) key alone, which carries the columns the lines need (migration 0020).
+pages before them are sent, and the file is the same.
 """
 
 from collections.abc import Iterator
