@@ -1,19 +1,21 @@
-"""The competency export written by PostgreSQL itself: finished CSV lines, a learner a row.
+"""The competency export written by PostgreSQL itself: finished CSV lines, a page a value.
 
 The rows, cells and order are those of `manage.export_rows`, which SQLite serves (and
 which the tests hold this to). The database builds each line whole: text a spreadsheet
 would run as a formula gets its apostrophe (`_safe`), a cell with a comma, quote or line
-break is quoted as Python's csv module quotes it (`_cell`), each line ends in CRLF, and a
-learner's lines come as one value in their framework's order. Python only passes the bytes
-on, a learner at a time (per row, Python's share was more than the database's).
+break is quoted as Python's csv module quotes it (`_cell`), each line ends in CRLF, a
+learner's lines follow their framework's order, and a page's learners come as one value in
+name order. Python only passes the bytes on (per row, Python's share was more than the
+database's; a value a learner, it was still a sixth of the export's CPU).
 
-Each statement covers LEARNERS_A_PAGE learners, found by their place in name order, so no
-statement runs longer than a moment however slowly the download is read, and the server's
-statement timeout holds. All of them read one snapshot (REPEATABLE READ): the file shows
-the learners and ratings as they stood when the download began, whatever changes during it.
-Every other page is read on a second connection that imports that snapshot, in a thread,
-while this one reads the page before it: the database builds two pages at once (its work
-is most of the export's), the file the same.
+The learners' order is read once, from the name index; each statement covers the next
+LEARNERS_A_PAGE of them, so no statement runs longer than a moment however slowly the
+download is read, and the server's statement timeout holds. All of them read one snapshot
+(REPEATABLE READ): the file shows the learners and ratings as they stood when the download
+began, whatever changes during it. Even pages are read on this connection and odd ones on
+a second that imports its snapshot, each by a thread of its own that keeps AHEAD pages
+ready: the database builds two pages at once (its work is most of the export's), while the
+pages before them are sent, and the file is the same.
 """
 
 from collections.abc import Iterator
@@ -34,7 +36,6 @@ from sqlalchemy import (
     literal_column,
     select,
     true,
-    tuple_,
     values,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
@@ -96,32 +97,43 @@ def copied(
     # Compiled once: only the page's learners change from one statement to the next
     # (compiling it for every page cost more than the rest of the Python side).
     sql, parameters = _compiled(connection, _query(who, codes, standing_filter, now))
-    # Every other page is read on a second connection, in a thread, while this one reads
-    # the page before it: the database builds two pages' lines at once, on one snapshot.
+    # Every learner's place, read once from the name index: the pages are slices of it,
+    # so neither reader waits for the other to learn where its next page starts.
+    order = select(User.id).where(*who).order_by(User.full_name, User.id)
+    learners = connection.execute(order).scalars().all()
+    pages = [
+        {**parameters, PAGE: learners[start : start + LEARNERS_A_PAGE]}
+        for start in range(0, len(learners), LEARNERS_A_PAGE)
+    ]
     exported = connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
     other = session.get_bind().connect()
-    helper = ThreadPoolExecutor(max_workers=1)
+    # One thread a connection, each reading its pages ahead of the download, so both
+    # keep the database busy while the pages before theirs are sent.
+    readers = [ThreadPoolExecutor(max_workers=1) for _ in range(2)]
     try:
-        helper.submit(_share_snapshot, other, exported).result()
-        buffer, size = [], 0
-        for page in _paired(connection, who, other, helper, sql, parameters):
-            for lines in page:
-                buffer.append(lines)
-                size += len(lines)  # characters: near enough to bytes for a chunk's size
-                if size >= chunk_size:
-                    yield "".join(buffer).encode()
-                    buffer, size = [], 0
+        readers[1].submit(_share_snapshot, other, exported).result()
+        for text in _read_ahead(pages, readers, (connection, other), sql):
+            data = text.encode()
+            for start in range(0, len(data), chunk_size):
+                yield data[start : start + chunk_size]
     finally:
-        helper.shutdown(wait=True)
+        for reader in readers:
+            reader.shutdown(wait=True, cancel_futures=True)
         other.close()  # rolls the second reader's transaction back
     session.commit()  # the read-only snapshot ends with the file
-    yield "".join(buffer).encode()
 
 
 # A date cast to text is written in the DateStyle: ISO is 'YYYY-MM-DD', as iso_date's
 # to_char() writes it, at a fraction of the cost (to_char was a quarter of the database's
-# time a row).
-SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL DateStyle = ISO"
+# time a row). No Memoize over the learners' lines: every learner is a miss, and hashing
+# its key cost about a twentieth of the database's time.
+SNAPSHOT = (
+    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL DateStyle = ISO; "
+    "SET LOCAL enable_memoize = off"
+)
+# Pages each reader may have read and not yet sent: enough that it never waits for the
+# download while the other reader's page goes out.
+AHEAD = 2
 
 
 def _share_snapshot(connection, exported: str) -> None:
@@ -129,31 +141,23 @@ def _share_snapshot(connection, exported: str) -> None:
     connection.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{exported}'")
 
 
-def _paired(connection, who, other, helper, sql, parameters) -> Iterator[list[str]]:
-    # Pages two at a time: the second sent to the helper's connection, the first read here.
-    after = None
-    while True:
-        pages = []
-        for _ in range(2):
-            page = select(User.full_name, User.id).where(*who).order_by(User.full_name, User.id)
-            if after is not None:
-                page = page.where(tuple_(User.full_name, User.id) > tuple_(*after))
-            learners = connection.execute(page.limit(LEARNERS_A_PAGE)).all()
-            if not learners:
-                break
-            pages.append({**parameters, PAGE: [learner.id for learner in learners]})
-            after = tuple(learners[-1])
-        if not pages:
-            return
-        later = helper.submit(_lines, other, sql, pages[1]) if len(pages) > 1 else None
-        yield _lines(connection, sql, pages[0])
-        if later is None:
-            return
-        yield later.result()
+def _read_ahead(pages: list[dict], readers: list, connections: tuple, sql: str) -> Iterator[str]:
+    # Page n is read on connection n % 2, by that connection's own thread; the pages come
+    # back in order.
+    pending = {}
+    for number in range(len(pages)):
+        for ahead in range(number, min(number + AHEAD * len(readers), len(pages))):
+            if ahead not in pending:
+                turn = ahead % len(readers)
+                pending[ahead] = readers[turn].submit(_page, connections[turn], sql, pages[ahead])
+        text = pending.pop(number).result()
+        if text is not None:
+            yield text
 
 
-def _lines(connection, sql: str, parameters: dict) -> list[str]:
-    return connection.exec_driver_sql(sql, parameters).scalars().all()
+def _page(connection, sql: str, parameters: dict) -> str | None:
+    # The page's lines as one text value, in name order (None when no learner has one).
+    return connection.exec_driver_sql(sql, parameters).scalar()
 
 
 def _query(who: list, codes: dict[str, list[str]], standing_filter: str, now: datetime):
@@ -215,15 +219,14 @@ def _query(who: list, codes: dict[str, list[str]], standing_filter: str, now: da
         .correlate(person, frameworks)
         .lateral("lines")
     )
-    text = lines.c[0]
+    # The page as one value: a row a learner cost the app more than the database's
+    # aggregate does (string_agg skips a learner without lines).
     return (
-        select(text)
+        select(func.string_agg(lines.c[0], aggregate_order_by(literal(""), page.c.place)))
         .select_from(page)
         .join(person, true())
         .join(frameworks, frameworks.c.profession == person.c.profession)
         .join(lines, true())
-        .where(text.is_not(None))
-        .order_by(page.c.place)
     )
 
 

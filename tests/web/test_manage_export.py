@@ -1,6 +1,7 @@
 """The competency export: the lines PostgreSQL writes are byte for byte the row-by-row CSV."""
 
 import secrets
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -154,3 +155,32 @@ def test_the_second_reader_reads_the_snapshot_the_export_began_with(app, organis
         written = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks)
     assert written.decode() == expected
     assert len(shared) == (engine.dialect.name == "postgresql")
+
+
+def test_pages_come_out_in_name_order_whichever_reader_finishes_first(
+    app, organisation, monkeypatch
+):
+    """Both readers run ahead of the download: a page that finishes early waits its turn."""
+    manager, org = organisation
+    monkeypatch.setattr(manage_export, "LEARNERS_A_PAGE", 1)
+    read, readers, finished = manage_export._page, [], []
+
+    def first_reader_late(connection, sql, parameters):
+        if connection not in readers:
+            readers.append(connection)
+        if connection is readers[0]:
+            time.sleep(0.05)  # the other reader's next page is done first
+        text = read(connection, sql, parameters)
+        finished.append(text)
+        return text
+
+    monkeypatch.setattr(manage_export, "_page", first_reader_late)
+    with app.app_context():
+        scope = scope_of(manager, org)
+        expected = csv_text(manage.export_rows(scope, catalogue(), manager))
+        chunks = manage.export_csv(scope, catalogue(), manager, chunk_size=64)
+        written = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks)
+        postgresql = db.engine().dialect.name == "postgresql"
+    assert written.decode() == expected
+    assert len(finished) == (len(PEOPLE) if postgresql else 0)
+    assert len(readers) == (2 if postgresql else 0)
