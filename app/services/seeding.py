@@ -132,7 +132,7 @@ def seed_learners(
     else:
         workers = 1
     if db.engine().dialect.name == "postgresql":
-        rows = _seed_postgres(job, batches, workers)
+        rows = _seed_postgres(job, batches, workers)  # gathers the statistics itself
     else:
         rows = Counter()
         with _mapper(job, workers) as run:
@@ -141,7 +141,7 @@ def seed_learners(
         # The batches may skip every trigger (above), those keeping the dashboard's counts.
         with db.engine().begin() as connection:
             dashboard_counts.rebuild(connection, job.organisation_id)
-    db.refresh_statistics()
+        db.refresh_statistics()
     return SeedReport(name, count, dict(rows), time.perf_counter() - started)
 
 
@@ -192,6 +192,9 @@ def _seed_postgres(job: _Job, batches: list[tuple[int, int]], workers: int) -> C
     overlap. Tables empty at the start lose their secondary indexes for the load and get
     them back, built once from all the rows, before the commit; a failed load rolls
     everything back. Other sessions reading those tables wait for the commit meanwhile.
+    The planner's statistics are gathered in the same transaction (ANALYZE counts the
+    transaction's own rows), before the dashboard's recount plans its joins over them, and
+    they are committed with the rows.
     """
     rows: Counter[str] = Counter()
     engine = db.make_engine(job.database_url, pooled=False)
@@ -205,8 +208,11 @@ def _seed_postgres(job: _Job, batches: list[tuple[int, int]], workers: int) -> C
                 rows[model.__tablename__] += count
         for statement in remake:
             connection.exec_driver_sql(statement)
+        # Every table, as `db.refresh_statistics` does; the ones not loaded take a moment.
+        connection.exec_driver_sql("ANALYZE")
         # The load skipped every trigger, those keeping the dashboard's counts too.
         dashboard_counts.rebuild(connection, job.organisation_id)
+        connection.exec_driver_sql("ANALYZE dashboard_count_change")
     return rows
 
 
@@ -216,8 +222,10 @@ def _skip_triggers_and_waits(connection: Connection) -> None:
         connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
     # Seeded data lost to a crash just after the commit is seeded again; nothing else waits.
     connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
-    # Room to build the indexes again in memory (the default 64 MB sorts on disk).
-    connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '512MB'")
+    # Room to build the indexes again in memory (the default 64 MB sorts on disk). A
+    # parallel build shares it among its processes: at 100,000 learners each of three
+    # sorting a third of the evidence needs about 200 MB.
+    connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '1GB'")
 
 
 def _is_empty(connection: Connection, table: str) -> bool:
