@@ -10,9 +10,10 @@ inserted with RETURNING to learn their ids. On PostgreSQL the batches are drawn 
 processes, which take the ids from the tables' sequences and build every row, while the
 first process writes them all with COPY in one transaction: the drawing and the
 database's work overlap, and a failed run leaves nothing behind. Tables that are empty at
-the start lose their secondary indexes and unique constraints for the load and get them
-back, built once from all the rows, before the commit (a test checks they come back as
-they were). When the account may, the transaction skips the per-row triggers
+the start lose their indexes and key constraints (all but those a foreign key needs) for
+the load and get them back, built once from all the rows, before the commit (a test checks
+they come back as they were); the planner's statistics are gathered before the commit too.
+When the account may, the transaction skips the per-row triggers
 (`session_replication_role = replica`, as pg_restore does): the seeder writes the users
 and attempts that every other row refers to, so the references hold by construction (a
 test checks them), and the dashboard's level counts, kept by triggers too, are rebuilt at
