@@ -314,6 +314,18 @@ class Evidence(Base):
 # standing but "not met", which is also what a learner with no rating shows. Spelt as
 # SQLAlchemy renders IN_SOME_STANDING, so each database sees the query match its index.
 IN_SOME_STANDING_SQL = "met IS {true} OR expired IS {true} OR practice = 'Awaiting confirmation'"
+# The columns of competency_level that a rating fills, in the order its writers list them.
+RATING_COLUMNS = (
+    "level",
+    "score",
+    "evidence_count",
+    "last_evidence_at",
+    "practice",
+    "met",
+    "met_until",
+    "due_from",
+    "expired",
+)
 
 
 class CompetencyLevel(Base):

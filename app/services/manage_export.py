@@ -51,7 +51,7 @@ from app.domain.competencies import (
     STANDING_NAMES,
 )
 from app.domain.spreadsheet import FORMULA_STARTS, csv_text
-from app.models import CompetencyLevel, User
+from app.models import RATING_COLUMNS, CompetencyLevel, User
 from app.services.manage_grid import FILTERS, standing_condition
 
 LEARNERS_A_PAGE = 500
@@ -62,18 +62,7 @@ QUOTED = (",", '"', "\r", "\n")
 # no look at the list.
 FORMULA_BELOW = max(ord(mark) for mark in FORMULA_STARTS) + 1
 # The columns of a rating the lines show or work the standing out from.
-RATED = (
-    "competency_code",
-    "level",
-    "score",
-    "evidence_count",
-    "last_evidence_at",
-    "practice",
-    "met",
-    "met_until",
-    "due_from",
-    "expired",
-)
+RATED = ("competency_code", *RATING_COLUMNS)
 UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "", NOT_STARTED, STANDING_NAMES[NOT_MET], "")
 
 

@@ -33,7 +33,7 @@ from sqlalchemy import (
 from app import db
 from app.domain.competencies import Evidence, PracticeEvent, Rating, rate_learner
 from app.domain.content import Catalogue
-from app.models import CompetencyLevel, User, utcnow
+from app.models import RATING_COLUMNS, CompetencyLevel, User, utcnow
 from app.models import Evidence as EvidenceRow
 from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
 from app.services import dashboard_counts
@@ -42,21 +42,7 @@ from app.services.upsert import insert_for_dialect, json_records, json_rows
 
 BATCH = 2000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-COLUMNS = (
-    "user_id",
-    "competency_code",
-    "organisation_id",
-    "level",
-    "score",
-    "evidence_count",
-    "last_evidence_at",
-    "practice",
-    "met",
-    "met_until",
-    "due_from",
-    "expired",
-    "rated_at",
-)
+COLUMNS = ("user_id", "competency_code", "organisation_id", *RATING_COLUMNS, "rated_at")
 
 
 def aware(at: datetime | None) -> datetime | None:

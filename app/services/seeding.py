@@ -39,6 +39,7 @@ from app.content import catalogue
 from app.domain.seeded_answers import answer_key
 from app.domain.seeding import Course, SeededAttempt, SeededLearner, learner_email, learners
 from app.models import (
+    RATING_COLUMNS,
     Answer,
     Attempt,
     Certificate,
@@ -475,21 +476,7 @@ COLUMNS = {
         "score",
         "recorded_at",
     ),
-    CompetencyLevel: (
-        "user_id",
-        "organisation_id",
-        "competency_code",
-        "level",
-        "score",
-        "evidence_count",
-        "last_evidence_at",
-        "practice",
-        "met",
-        "met_until",
-        "due_from",
-        "expired",
-        "rated_at",
-    ),
+    CompetencyLevel: ("user_id", "organisation_id", "competency_code", *RATING_COLUMNS, "rated_at"),
     # reflective_account takes the database's default, an empty account.
     Certificate: ("code", "user_id", "module_slug", "attempt_id", "issued_at"),
 }
