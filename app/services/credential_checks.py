@@ -43,6 +43,11 @@ class CredentialState:
     revoked_reason: str | None = None  # for administrators only: never in public answers
 
     @property
+    def revoked(self) -> bool:
+        """Return whether the credential was revoked (its certificate no longer stands)."""
+        return self.status == "revoked"
+
+    @property
     def label(self) -> str:
         """Return the state in words."""
         return STATES[self.status]

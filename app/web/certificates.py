@@ -51,7 +51,7 @@ def certificate_pdf(module_slug: str):
     """Download the certificate as a PDF; a revoked one answers 410 with its page instead."""
     module = catalogue().module(module_slug) or abort(404)
     page = certificate_page.page(current_user.db_id, module, catalogue()) or abort(404)
-    if page.credential and page.credential.status == "revoked":
+    if page.credential and page.credential.revoked:
         return _certificate_page(module, page, 410)
     pdf = render_certificate_pdf(page.details)
     filename = f"linkwise-certificate-{module.slug}.pdf"
@@ -70,7 +70,7 @@ def verify(code: str):
     """Confirm a certificate's holder, module and date to anyone who has its code."""
     found, credential = certificate_page.check(code)
     module = catalogue().module(found.module_slug) if found else None
-    revoked = found and (found.withdrawn_at or (credential and credential.status == "revoked"))
+    revoked = found and (found.withdrawn_at or (credential and credential.revoked))
     status = 404 if found is None else 410 if revoked else 200
     return render_template(
         "certificates/verify.html", found=found, module=module, code=code, credential=credential
