@@ -89,6 +89,8 @@ def test_learner_asks_supervisor_returns_then_confirms_and_manager_filters(
     no_js_page.get_by_role("button", name="Ask for confirmation").click()
     page.goto(live_server + "/supervise/")
     page.get_by_role("link", name="Lee Learner").first.click()
+    # The decision page has loaded (axe on a page mid-navigation finds no document).
+    expect(page.get_by_label("Yes, I confirm their practice")).to_be_visible()
     shot(page, "supervisor-request")
     assert_accessible(page)
     page.get_by_label("Yes, I confirm their practice").check()
