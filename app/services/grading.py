@@ -120,9 +120,9 @@ def _levels(user_id: int, organisation_id: int | None, evidence, rated) -> tuple
     """
     codes = {row["competency_code"] for row in evidence}
     found, steps = ratings.read_for_rating(*rated, evidence)
-    earlier = {code: found[code] for code in codes if code in found}
+    graded = {code: found[code] for code in codes if code in found}
     return ratings.level_records(
-        user_id, organisation_id, codes, earlier, steps, catalogue()
+        user_id, organisation_id, codes, graded, steps, catalogue()
     ), steps
 
 

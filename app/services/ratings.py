@@ -193,33 +193,15 @@ def refresh_levels(
     """
     evidence = load_evidence([user_id], codes).get(user_id, {})
     steps = load_practice([user_id]).get(user_id, {})
-    store_levels(user_id, organisation_id, codes, evidence, steps, catalogue, now)
-    return steps
-
-
-def store_levels(
-    user_id: int,
-    organisation_id: int | None,
-    codes,
-    evidence: dict[str, list[Evidence]],
-    steps: dict[str, list[PracticeEvent]],
-    catalogue: Catalogue,
-    now=None,
-) -> None:
-    """Re-rate the learner in these competencies from evidence and steps as read; store it.
-
-    `evidence` is the learner's in these competencies (at least), `steps` their practice
-    steps by competency. The caller commits.
-    """
-    session = db.session()
     records = level_records(user_id, organisation_id, codes, evidence, steps, catalogue, now)
-    if not records:
-        return
-    statement, postgresql = _level_upsert(session)
-    if postgresql:  # one statement, its rows bound as one JSON array
-        session.execute(statement, {"rows": json_rows(records)})
-    else:
-        session.execute(statement, records)
+    if records:
+        session = db.session()
+        statement, postgresql = _level_upsert(session)
+        if postgresql:  # one statement, its rows bound as one JSON array
+            session.execute(statement, {"rows": json_rows(records)})
+        else:
+            session.execute(statement, records)
+    return steps
 
 
 def level_records(
@@ -233,7 +215,7 @@ def level_records(
 ) -> list[dict]:
     """Return the learner's competency_level rows (COLUMNS each) in these competencies.
 
-    What store_levels writes; a grading on PostgreSQL writes them in its grade's statement
+    What refresh_levels writes; a grading on PostgreSQL writes them in its grade's statement
     (services/grade_writes.py, with LEVEL_UPSERT_ROWS).
     """
     now = now or utcnow()
