@@ -148,7 +148,8 @@ def _wrk_saturation(out: str) -> Saturation:
     done = re.search(r"(\d+) requests in ([\d.]+)(m?s)", out)
     seconds_taken = float(done[2]) / (1000 if done[3] == "ms" else 1)
     status = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
-    sockets = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    failed = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    sockets = sum(map(int, failed.groups())) if failed else 0
     read = re.search(r"([\d.]+)([KMG]?B) read", out)
     received = float(read[1]) * {"B": 1, "KB": 2**10, "MB": 2**20, "GB": 2**30}[read[2]]
     return Saturation(int(done[1]), seconds_taken, status + sockets, received, sockets)

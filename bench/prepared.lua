@@ -4,7 +4,8 @@
 -- stored as "<length>\n<bytes>") and the statuses that count as well answered ("302,303").
 -- wrk opens a new connection, never resends, when one breaks, so no request goes twice.
 -- done() prints a line a thread: requests sent, answered, well answered, and whether the
--- thread ran out. wrk's clock runs on after that, so a round that ran out counts for nothing.
+-- thread ran out. wrk's clock runs on after that (and counts a connection left waiting two
+-- seconds as a timeout), so a round that ran out counts for nothing.
 
 local threads = {}
 
@@ -45,8 +46,8 @@ function request()
     return prepared[1]
   end
   if sent == #prepared then
+    -- Nothing is written, so the connection waits on and the thread's others carry on.
     ran_out = 1
-    wrk.thread:stop()
     return ""
   end
   sent = sent + 1
