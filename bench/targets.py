@@ -11,7 +11,7 @@ DURATION = float(os.environ.get("BENCH_SECONDS", "4"))
 LATENCY_SECONDS = float(os.environ.get("BENCH_LATENCY_SECONDS", "3"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
 WARM_UP_SUBMITS = 4 * CONCURRENCY
-MARGIN = 1.5  # submits prepared for a round, per submit it is expected to send
+MARGIN = 2.0  # submits prepared for a round, per submit it is expected to send
 SUBMITTED = (302, 303)  # a submit answers with a redirect to its result
 
 
