@@ -75,7 +75,7 @@ class PreparedRun:
     """What wrk did with prepared requests: which it sent, how they were answered."""
 
     saturation: Saturation  # its requests: those answered with an expected status
-    sent: list[int]  # the indexes of the requests sent, in the order given
+    sent: list[int]  # the indexes of the requests sent, in increasing order
     answered: int
     ran_out: bool  # a thread sent all its requests before time was up
     mean_latency: float  # seconds
@@ -86,18 +86,18 @@ def wrk_prepared(
 ) -> PreparedRun:
     """Send prepared requests flat out with wrk (bench/prepared.lua), each at most once.
 
-    Each of wrk's threads takes its own consecutive share of the requests, written to a file
-    it reads before the run starts.
+    Each of wrk's threads takes every WRK_THREADS-th request, written to a file it reads
+    before the run starts, so the threads go through the list side by side, as in its order.
     """
-    shares = _shares(len(requests), WRK_THREADS)
-    if any(stop <= start for start, stop in shares):
+    shares = [range(thread, len(requests), WRK_THREADS) for thread in range(WRK_THREADS)]
+    if not all(shares):
         raise ValueError(f"wrk needs at least {WRK_THREADS} prepared requests")
     with tempfile.TemporaryDirectory() as folder:
         prefix = f"{folder}/requests-"
-        for thread, (start, stop) in enumerate(shares):
+        for thread, share in enumerate(shares):
             with open(f"{prefix}{thread}", "wb") as file:
-                for request in requests[start:stop]:
-                    file.write(b"%d\n%s" % (len(request), request))
+                for index in share:
+                    file.write(b"%d\n%s" % (len(requests[index]), requests[index]))
         script = ["-s", str(PREPARED_SCRIPT)]
         arguments = [prefix, ",".join(map(str, ok))]
         out = _run_wrk(port, "/", seconds, connections, script, arguments)
@@ -105,7 +105,7 @@ def wrk_prepared(
     if len(threads) != WRK_THREADS:
         raise RuntimeError(f"wrk did not report its prepared requests:\n{out}")
     measured = _wrk_saturation(out)
-    sent = [shares[thread][0] + i for thread, count, *_ in threads for i in range(count)]
+    sent = sorted(index for thread, count, *_ in threads for index in shares[thread][:count])
     answered = sum(t[2] for t in threads)
     well = sum(t[3] for t in threads)
     errors = answered - well + measured.socket_errors
@@ -116,11 +116,6 @@ def wrk_prepared(
         any(t[4] for t in threads),
         float(re.search(r"prepared mean latency ([\d.]+) us", out)[1]) / 1e6,
     )
-
-
-def _shares(count: int, threads: int) -> list[tuple[int, int]]:
-    """Split `count` requests into consecutive (start, stop) shares, one a thread."""
-    return [(count * n // threads, count * (n + 1) // threads) for n in range(threads)]
 
 
 def _run_wrk(

@@ -1,5 +1,6 @@
 """The screen bench's quiz submits: wrk sends each prepared submit once (`make bench`)."""
 
+import itertools
 import os
 import re
 import threading
@@ -85,6 +86,24 @@ def test_only_answers_with_the_expected_status_are_counted(recorder):
     assert (run.saturation.requests, run.saturation.errors, run.answered) == (30, 10, 40)
 
 
+def test_submits_side_by_side_belong_to_different_learners():
+    # A learner's gradings wait for each other: the bench should not make them queue.
+    ann, bob, cy = (quiz.Learner(name, []) for name in ("ann", "bob", "cy"))
+    made = [
+        quiz.Submit(learner, str(n), b"")
+        for learner, n in [*[(ann, n) for n in range(3)], (bob, 0), (bob, 1), (cy, 0)]
+    ]
+    ordered = quiz.one_learner_at_a_time(made)
+    assert [(s.learner.email, s.module) for s in ordered] == [
+        ("ann", "0"),
+        ("bob", "0"),
+        ("cy", "0"),
+        ("ann", "1"),
+        ("bob", "1"),
+        ("ann", "2"),
+    ]
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def bench_database(request, tmp_path):
     """Yield an empty database for a live bench server: SQLite, or PostgreSQL when one is set."""
@@ -109,6 +128,7 @@ def test_the_database_grades_exactly_the_submits_wrk_sent(bench_database):
         submits = quiz.Submits(port, emails, modules)
         ready = submits.take(12)
         spare = submits.ready[12:]  # prepared beyond those asked for, kept for the next round
+        assert all(a.learner is not b.learner for a, b in itertools.pairwise(ready))
         seeded = graded_attempt_ids(bench_database)  # the demo accounts' attempts
         run = load.wrk_prepared(port, [s.request for s in ready], 2, 8, (302, 303))
         sent = [ready[i] for i in run.sent]
