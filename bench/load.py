@@ -78,7 +78,7 @@ class PreparedRun:
     sent: list[int]  # the indexes of the requests sent, in increasing order
     answered: int
     ran_out: bool  # a thread sent all its requests before time was up
-    mean_latency: float  # seconds
+    median_latency: float  # seconds
 
 
 def wrk_prepared(
@@ -114,7 +114,7 @@ def wrk_prepared(
         sent,
         answered,
         any(t[4] for t in threads),
-        float(re.search(r"prepared mean latency ([\d.]+) us", out)[1]) / 1e6,
+        float(re.search(r"prepared median latency ([\d.]+) us", out)[1]) / 1e6,
     )
 
 

@@ -69,5 +69,5 @@ function done(summary, latency, requests)
       thread:get("ran_out")
     ))
   end
-  io.write(string.format("prepared mean latency %.0f us\n", latency.mean))
+  io.write(string.format("prepared median latency %.0f us\n", latency:percentile(50)))
 end

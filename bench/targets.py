@@ -84,10 +84,11 @@ class SubmitTarget(Target):
         """Send a small batch of submits, not counted, and guess the rate from their latency.
 
         wrk keeps CONCURRENCY submits in flight, so it completes about CONCURRENCY / latency
-        a second (Little's law); a cold server's guess is low, which a margin absorbs.
+        a second (Little's law). The median leaves out the first, cold submits (the mean
+        guessed a third of the rate), and a margin absorbs the rest.
         """
         run, _, _ = self._send(self.submits.take(WARM_UP_SUBMITS), 1)
-        self.expected = CONCURRENCY / run.mean_latency if run.mean_latency else 60.0
+        self.expected = CONCURRENCY / run.median_latency if run.median_latency else 60.0
 
     def saturate(self) -> None:
         """Send prepared submits flat out with wrk for one round; count grades in the database.
