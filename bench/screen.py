@@ -72,10 +72,9 @@ def measure(label: str, database_url: str) -> list[Target]:
         page = screen_path()
         screen = {"Cookie": cookie}
         gzip = {**screen, "Accept-Encoding": "gzip"}
-        pages = [("/healthz", "/healthz", {}), ("screen", page, screen)]
-        pages += [("screen, gzip", page, gzip)]
-        if SUBMIT_ONLY:
-            pages = [("screen", page, screen)]
+        pages = [("screen", page, screen)]
+        if not SUBMIT_ONLY:
+            pages = [("/healthz", "/healthz", {}), *pages, ("screen, gzip", page, gzip)]
         targets = [Target("bare Flask", bare_port, CpuMeter(lambda: family(bare.pid)))]
         for name, path, headers in pages:
             targets += [Target(name + s, port, m, path, headers) for s, port, m, _ in apps]
