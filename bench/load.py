@@ -1,6 +1,7 @@
-"""Load generators: wrk at saturation, and a Python client for fixed rates and prepared requests.
+"""Load generators: wrk at saturation, and a Python client for fixed rates.
 
-wrk (C, keep-alive) finds how many requests a second a server answers flat out. Latency
+wrk (C, keep-alive) finds how many requests a second a server answers flat out, for a path
+or for prepared requests each sent once (quiz submits, through bench/prepared.lua). Latency
 is measured at a fixed, moderate rate by an open-loop client: each request is due at its
 own moment, whatever happened to the ones before, and its latency counts from that moment,
 so a server that stalls is charged for the requests that queued behind the stall (wrk's
@@ -11,11 +12,18 @@ import asyncio
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 HAS_WRK = bool(shutil.which("wrk"))
+WRK_THREADS = 2
+PREPARED_SCRIPT = Path(__file__).with_name("prepared.lua")
+PREPARED_THREAD = re.compile(
+    r"prepared thread (\d+) sent (\d+) answered (\d+) ok (\d+) ran-out (\d+)"
+)
 
 
 @dataclass(frozen=True)
@@ -25,7 +33,8 @@ class Saturation:
     requests: int
     seconds: float
     errors: int
-    received: float = 0.0  # bytes read, headers included (wrk only)
+    received: float = 0.0  # bytes read, headers included
+    socket_errors: int = 0  # of the errors, those of connecting, reading, writing or timing out
 
     @property
     def rate(self) -> float:
@@ -57,63 +66,88 @@ def _header_lines(headers: dict[str, str] | None) -> list[str]:
 
 def wrk(port: int, path: str, headers: dict[str, str], seconds: float, connections: int):
     """Run wrk against a path flat out; return what it measured."""
+    options = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
+    return _wrk_saturation(_run_wrk(port, path, seconds, connections, options))
+
+
+@dataclass(frozen=True)
+class PreparedRun:
+    """What wrk did with prepared requests: which it sent, how they were answered."""
+
+    saturation: Saturation  # its requests: those answered with an expected status
+    sent: list[int]  # the indexes of the requests sent, in increasing order
+    answered: int
+    ran_out: bool  # a thread sent all its requests before time was up
+    median_latency: float  # seconds
+
+
+def wrk_prepared(
+    port: int, requests: Sequence[bytes], seconds: float, connections: int, ok: Sequence[int]
+) -> PreparedRun:
+    """Send prepared requests flat out with wrk (bench/prepared.lua), each at most once.
+
+    Each of wrk's threads takes every WRK_THREADS-th request, written to a file it reads
+    before the run starts, so the threads go through the list side by side, as in its order.
+    """
+    shares = [range(thread, len(requests), WRK_THREADS) for thread in range(WRK_THREADS)]
+    if not all(shares):
+        raise ValueError(f"wrk needs at least {WRK_THREADS} prepared requests")
+    with tempfile.TemporaryDirectory() as folder:
+        prefix = f"{folder}/requests-"
+        for thread, share in enumerate(shares):
+            with open(f"{prefix}{thread}", "wb") as file:
+                for index in share:
+                    file.write(b"%d\n%s" % (len(requests[index]), requests[index]))
+        script = ["-s", str(PREPARED_SCRIPT)]
+        arguments = [prefix, ",".join(map(str, ok))]
+        out = _run_wrk(port, "/", seconds, connections, script, arguments)
+    threads = [tuple(map(int, t)) for t in re.findall(PREPARED_THREAD, out)]
+    if len(threads) != WRK_THREADS:
+        raise RuntimeError(f"wrk did not report its prepared requests:\n{out}")
+    measured = _wrk_saturation(out)
+    sent = sorted(index for thread, count, *_ in threads for index in shares[thread][:count])
+    answered = sum(t[2] for t in threads)
+    well = sum(t[3] for t in threads)
+    errors = answered - well + measured.socket_errors
+    return PreparedRun(
+        Saturation(well, measured.seconds, errors, measured.received, measured.socket_errors),
+        sent,
+        answered,
+        any(t[4] for t in threads),
+        float(re.search(r"prepared median latency ([\d.]+) us", out)[1]) / 1e6,
+    )
+
+
+def _run_wrk(
+    port: int, path: str, seconds: float, connections: int, options: list, arguments=()
+) -> str:
+    """Run wrk and return what it printed; `arguments` go to its script."""
     run = subprocess.run(
         [
             "wrk",
-            "-t2",
+            f"-t{WRK_THREADS}",
             f"-c{connections}",
             f"-d{seconds:.0f}s",
-            *[arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")],
+            *options,
             f"http://127.0.0.1:{port}{path}",
+            *(["--", *arguments] if arguments else []),
         ],
         capture_output=True,
         text=True,
         check=True,
     )
-    out = run.stdout
+    return run.stdout
+
+
+def _wrk_saturation(out: str) -> Saturation:
     done = re.search(r"(\d+) requests in ([\d.]+)(m?s)", out)
     seconds_taken = float(done[2]) / (1000 if done[3] == "ms" else 1)
-    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
-    errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    status = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    failed = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    sockets = sum(map(int, failed.groups())) if failed else 0
     read = re.search(r"([\d.]+)([KMG]?B) read", out)
     received = float(read[1]) * {"B": 1, "KB": 2**10, "MB": 2**20, "GB": 2**30}[read[2]]
-    return Saturation(int(done[1]), seconds_taken, errors, received)
-
-
-def closed_loop(
-    port: int, requests: Sequence[bytes], seconds: float, connections: int, ok: Sequence[int]
-) -> Saturation:
-    """Send prepared requests flat out over keep-alive connections, each request once.
-
-    Stops when they run out or time is up; the time counted ends with the last answer.
-    """
-    return asyncio.run(_closed_loop(port, list(requests), seconds, connections, tuple(ok)))
-
-
-async def _closed_loop(port, requests, seconds, connections, ok) -> Saturation:
-    queue = list(reversed(requests))
-    errors = done = 0
-    started = time.perf_counter()
-    deadline = started + seconds
-    finished = started
-
-    async def client():
-        nonlocal errors, done, finished
-        connection = None
-        while queue and time.perf_counter() < deadline:
-            request = queue.pop()
-            connection, status, keep = await _send(port, connection, request)
-            done += 1
-            errors += status not in ok
-            finished = time.perf_counter()
-            if not keep:
-                connection[1].close()
-                connection = None
-        if connection:
-            connection[1].close()
-
-    await asyncio.gather(*(client() for _ in range(connections)))
-    return Saturation(done, finished - started, errors)
+    return Saturation(int(done[1]), seconds_taken, status + sockets, received, sockets)
 
 
 def open_loop(

@@ -9,7 +9,9 @@ forty clicks before it); the grades are counted in the database.
 """
 
 import http.client
+import itertools
 import re
+import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -63,6 +65,19 @@ def graded_attempts(database_url: str) -> int:
         )
     engine.dispose()
     return count
+
+
+def wait_for_grades(database_url: str, count: int, seconds: float = 10.0) -> int:
+    """Return the graded attempts once they reach `count`, or after `seconds` if they do not.
+
+    When wrk stops, the submits it had sent but not yet seen answered are still being graded.
+    """
+    deadline = time.monotonic() + seconds
+    graded = graded_attempts(database_url)
+    while graded < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+        graded = graded_attempts(database_url)
+    return graded
 
 
 class Browser:
@@ -128,6 +143,19 @@ class Submit:
     request: bytes
 
 
+def one_learner_at_a_time(submits: list[Submit]) -> list[Submit]:
+    """Order submits so that neighbours belong to different learners while they can.
+
+    A learner's gradings wait for each other (app/services/locks.py), and a real learner
+    sends one quiz at a time: submits sent side by side should be different learners'.
+    """
+    by_learner: dict[int, list[Submit]] = {}
+    for submit in submits:
+        by_learner.setdefault(id(submit.learner), []).append(submit)
+    rounds = itertools.zip_longest(*by_learner.values())
+    return [submit for turn in rounds for submit in turn if submit is not None]
+
+
 class Submits:
     """Prepare final submits from seeded learners, signing them in as they are needed."""
 
@@ -153,13 +181,15 @@ class Submits:
                 for made in pool.map(self._prepare, chosen):
                     self.ready.extend(made)
             self.waiting = [ln for ln in self.waiting if ln.modules]
+            self.ready = one_learner_at_a_time(self.ready)
         return self.ready[:count]
 
-    def sent(self, count: int) -> None:
-        """Forget the first `count` submits: they have been sent."""
-        for submit in self.ready[:count]:
+    def sent(self, submits: list[Submit]) -> None:
+        """Forget these submits: they have been sent (the rest stay ready for the next round)."""
+        gone = {id(submit) for submit in submits}
+        for submit in submits:
             submit.learner.busy.discard(submit.module)
-        del self.ready[:count]
+        self.ready = [submit for submit in self.ready if id(submit) not in gone]
 
     def _prepare(self, learner: Learner) -> list[Submit]:
         if learner.browser is None:

@@ -10,7 +10,8 @@ so a passing hiccup on a shared machine hits all of them alike; medians are kept
 - then each target at a fixed, moderate rate (half what it managed flat out, at most
   BENCH_RATE_CAP a second) gives p50 and p99 latency from an open-loop client;
 - quiz submits are each a different attempt, prepared through the site's forms
-  (bench/quiz.py) and sent by a Python client; grades are counted in the database.
+  (bench/quiz.py) and sent flat out by wrk too, each once (bench/prepared.lua), after a
+  warm-up batch as the pages get; grades are counted in the database.
 """
 
 import os
@@ -43,6 +44,8 @@ LEARNERS = int(os.environ.get("BENCH_QUIZ_LEARNERS", "1000" if BEFORE else "600"
 # BENCH_PAGES_ONLY=1 leaves the quiz submits out (and the learners they need): the bare,
 # /healthz, screen and nginx figures in a third of the time.
 PAGES_ONLY = bool(os.environ.get("BENCH_PAGES_ONLY"))
+# BENCH_SUBMIT_ONLY=1 keeps bare Flask, the screen and the quiz submit: their ratios, quickly.
+SUBMIT_ONLY = bool(os.environ.get("BENCH_SUBMIT_ONLY"))
 TARGETS = {"screen": 0.25, "nginx": 0.02, "submit": 0.3, "submit_p99_ms": 250}
 
 
@@ -69,10 +72,12 @@ def measure(label: str, database_url: str) -> list[Target]:
         page = screen_path()
         screen = {"Cookie": cookie}
         gzip = {**screen, "Accept-Encoding": "gzip"}
+        pages = [("screen", page, screen)]
+        if not SUBMIT_ONLY:
+            pages = [("/healthz", "/healthz", {}), *pages, ("screen, gzip", page, gzip)]
         targets = [Target("bare Flask", bare_port, CpuMeter(lambda: family(bare.pid)))]
-        for name, path, headers in [("/healthz", "/healthz", {}), ("screen", page, screen)]:
+        for name, path, headers in pages:
             targets += [Target(name + s, port, m, path, headers) for s, port, m, _ in apps]
-        targets += [Target("screen, gzip" + s, port, m, page, gzip) for s, port, m, _ in apps]
         targets += [
             SubmitTarget(
                 "quiz submit" + s, port, m, quiz.Submits(port, learners, modules), database_url
@@ -80,7 +85,7 @@ def measure(label: str, database_url: str) -> list[Target]:
             for s, port, m, learners in apps
             if not PAGES_ONLY
         ]
-        if nginx.available():
+        if nginx.available() and not SUBMIT_ONLY:
             html = quiz.Browser(apps[0][1])
             html.cookies = dict(c.split("=", 1) for c in cookie.split("; "))
             status, _, body = html.request("GET", page)
@@ -100,9 +105,8 @@ def measure(label: str, database_url: str) -> list[Target]:
 
 def run_rounds(label: str, targets: list[Target]) -> None:
     """Warm every server, then load the targets in turn: flat out, then at a fixed rate."""
-    for target in targets:  # warm every worker: imports, template compiling, pools
-        if not isinstance(target, SubmitTarget):
-            load.wrk(target.port, target.path, target.headers, 1, CONCURRENCY)
+    for target in targets:
+        target.warm_up()
     for number in range(ROUNDS):
         print(f"  {label}: round {number + 1} of {ROUNDS} flat out", flush=True)
         for target in targets:
@@ -126,19 +130,21 @@ def main() -> None:
     """Run the bench on each database and print the table."""
     if not load.HAS_WRK:
         raise SystemExit("make bench needs wrk: apt-get install wrk")
+    if PAGES_ONLY and SUBMIT_ONLY:
+        raise SystemExit("BENCH_PAGES_ONLY and BENCH_SUBMIT_ONLY leave each other nothing")
     results = []
     with tempfile.TemporaryDirectory() as folder:
         for label, url in databases(folder):
             results.append((label, measure(label, url)))
     print(
         f"\nPer-request cost, one run: the README's gunicorn command, {CONCURRENCY} keep-alive "
-        f"connections (wrk; submits: a Python client),\n{ROUNDS} interleaved rounds of "
+        f"connections (wrk, submits included),\n{ROUNDS} interleaved rounds of "
         f"{DURATION:.0f} s flat out (medians), then {ROUNDS} of {LATENCY_SECONDS:.0f} s at "
         f"half that rate (at most {RATE_CAP:.0f}/s) for latency"
     )
     if BEFORE:
         print(f"'(before)': the checkout in {BEFORE}, served beside this one")
-    if not nginx.available():
+    if not nginx.available() and not SUBMIT_ONLY:
         print("nginx is not installed (apt-get install nginx): its comparison is left out")
     for label, targets in results:
         report(label, targets)
@@ -155,7 +161,7 @@ def report(label: str, targets: list[Target]) -> None:
         errors = f"  {t.errors} errors" if t.errors else ""
         # SQLite works inside the app's processes; PostgreSQL's backends are counted apart.
         database = f"{t.database_cpu * 1000:.3f}" if t.database_cpu else "-"
-        if isinstance(t, SubmitTarget) and t.graded != t.sent:
+        if isinstance(t, SubmitTarget):
             errors += f"  graded {t.graded} of {t.sent} sent"
         print(
             f"{t.name:<28} {t.throughput:>7.0f} {t.cpu * 1000:>11.3f} "

@@ -10,6 +10,9 @@ from bench.procstat import CpuMeter
 DURATION = float(os.environ.get("BENCH_SECONDS", "4"))
 LATENCY_SECONDS = float(os.environ.get("BENCH_LATENCY_SECONDS", "3"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
+WARM_UP_SUBMITS = 4 * CONCURRENCY
+MARGIN = 2.0  # submits prepared for a round, per submit it is expected to send
+SUBMITTED = (302, 303)  # a submit answers with a redirect to its result
 
 
 @dataclass
@@ -42,6 +45,10 @@ class Target:
         """Return the median CPU seconds per request of the database server."""
         return statistics.median(d for _, _, d in self.runs)
 
+    def warm_up(self) -> None:
+        """Load the target for a second, not counted: imports, template compiling, pools."""
+        load.wrk(self.port, self.path, self.headers, 1, CONCURRENCY)
+
     def saturate(self) -> None:
         """Load the target flat out with wrk for one round."""
         self.meter.start()
@@ -70,30 +77,66 @@ class SubmitTarget(Target):
     def __init__(self, name, port, meter, submits: quiz.Submits, database_url: str):
         super().__init__(name, port, meter)
         self.submits, self.database_url = submits, database_url
-        self.sent = self.graded = 0
+        self.sent = self.graded = 0  # over the flat-out rounds, any thrown away included
+        self.expected = 0.0  # submits a second a round is prepared for
+
+    def warm_up(self) -> None:
+        """Send a small batch of submits, not counted, and guess the rate from their latency.
+
+        wrk keeps CONCURRENCY submits in flight, so it completes about CONCURRENCY / latency
+        a second (Little's law). The median leaves out the first, cold submits (the mean
+        guessed a third of the rate), and a margin absorbs the rest.
+        """
+        run, _, _ = self._send(self.submits.take(WARM_UP_SUBMITS), 1)
+        self.expected = CONCURRENCY / run.median_latency if run.median_latency else 60.0
 
     def saturate(self) -> None:
-        """Send prepared submits flat out for one round; count the grades in the database."""
-        guess = max((r for r, _, _ in self.runs), default=60.0)
-        ready = self.submits.take(int(guess * 1.25 * DURATION) + CONCURRENCY)
+        """Send prepared submits flat out with wrk for one round; count grades in the database.
+
+        They are prepared before the CPU readings, enough for the fastest rate seen yet with a
+        margin. wrk's clock runs to the end whatever happens, so a round that runs out of
+        submits would understate the rate: it is thrown away and run with twice as many.
+        """
+        count = int(self.expected * DURATION * MARGIN) + CONCURRENCY
+        while True:
+            ready = self.submits.take(count)
+            run, graded, cpu = self._send(ready, DURATION)
+            self.sent, self.graded = self.sent + len(run.sent), self.graded + graded
+            if not run.ran_out:
+                break
+            if len(ready) < count:
+                raise SystemExit(f"{self.name}: too few learners (BENCH_QUIZ_LEARNERS)")
+            print(f"  {self.name}: {count} submits ran out; once more with twice as many")
+            count *= 2
+        # Counted: answered with the redirect in wrk's window, and graded in the database.
+        counted = min(run.saturation.requests, graded)
+        self._record(counted / run.saturation.seconds, cpu, graded, run.saturation.errors)
+        self.size = run.saturation.received / max(1, run.answered)
+        self.expected = max(self.expected, self.runs[-1][0])
+
+    def _send(self, ready: list[quiz.Submit], seconds: float):
+        """Send prepared submits with wrk; return its run, the grades and the CPU they cost.
+
+        The CPU reading lasts until the database has graded every submit sent, those still in
+        flight when wrk stopped included, so it is divided by the grades.
+        """
         before = quiz.graded_attempts(self.database_url)
         self.meter.start()
-        result = load.closed_loop(
-            self.port, [s.request for s in ready], DURATION, CONCURRENCY, (302, 303)
+        run = load.wrk_prepared(
+            self.port, [s.request for s in ready], seconds, CONCURRENCY, SUBMITTED
         )
+        graded = quiz.wait_for_grades(self.database_url, before + len(run.sent)) - before
         cpu = self.meter.stop()
-        graded = quiz.graded_attempts(self.database_url) - before
-        self.submits.sent(result.requests)
-        self.sent, self.graded = self.sent + result.requests, self.graded + graded
-        self._record(graded / result.seconds, cpu, result.requests, result.errors)
+        self.submits.sent([ready[i] for i in run.sent])
+        return run, graded, cpu
 
     def pace(self) -> None:
         """Send prepared submits at the fixed rate for one round."""
         ready = self.submits.take(int(self.rate * LATENCY_SECONDS))
         seconds = len(ready) / self.rate
         latencies, errors = load.open_loop(
-            self.port, [s.request for s in ready], self.rate, seconds, (302, 303)
+            self.port, [s.request for s in ready], self.rate, seconds, SUBMITTED
         )
-        self.submits.sent(len(ready))
+        self.submits.sent(ready)
         self.latencies += latencies
         self.errors += errors
