@@ -241,6 +241,15 @@ def engine() -> Engine:
     return current_app.extensions["linkwise.engine"]
 
 
+def dialect_name() -> str:
+    """Return the name of the current app's database dialect ("postgresql", "sqlite").
+
+    Asked of the engine, not of reader(): that would wrap the request's connection in a
+    SQLAlchemy Connection which fetch_one, every page's read of the user, goes without.
+    """
+    return current_app.extensions["linkwise.engine"].dialect.name
+
+
 def session() -> Session:
     """Return this request's (or command's) session, opening it on first use."""
     if "db_session" not in g:
