@@ -2,6 +2,7 @@
 
 import secrets
 from functools import wraps
+from itertools import chain
 
 from flask import Flask, abort, current_app, g, request
 from flask_limiter import Limiter
@@ -115,22 +116,20 @@ def _is_marked(endpoint: str | None) -> bool:
 def _refuse_control_characters():
     # A NUL byte is never part of a name, an email or an answer; PostgreSQL refuses to
     # store one, so it is refused here, for every field, with the usual 400 page.
-    if "\x00" in request.path or _has_nul(request.args):
+    current = request._get_current_object()  # one look-up, not one per attribute
+    # With no query string there are no arguments to parse and look through.
+    if "\x00" in current.path or (current.query_string and _has_nul(current.args)):
         abort(400)
-    if (
-        request.method == "POST"
-        and request.mimetype
-        in (
-            "application/x-www-form-urlencoded",
-            "multipart/form-data",
-        )
-        and _has_nul(request.form)
-    ):
+    if current.method == "POST" and current.mimetype in _FORMS and _has_nul(current.form):
         abort(400)
+
+
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _has_nul(values) -> bool:
-    return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
+    # Every name and value in one string, searched once (a quiz's form has some fifty).
+    return "\x00" in "".join(chain.from_iterable(values.items(multi=True)))
 
 
 def csp_nonce() -> str:
