@@ -185,12 +185,13 @@ def _add_headers(response):
             headers.add(name, value)
     if headers.get("Content-Type", "").startswith("text/html"):
         add_vary(response, "Cookie")
-    if request.endpoint != "static" and _signed_in():
+    current = request._get_current_object()  # one look-up, not one per attribute
+    if current.endpoint != "static" and _signed_in():
         if "cache-control" in present:
             headers.set("Cache-Control", "no-store")
         else:
             headers.add("Cache-Control", "no-store")
-    if request.is_secure:
+    if current.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return response
 
