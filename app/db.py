@@ -241,15 +241,26 @@ def engine() -> Engine:
     return current_app.extensions["linkwise.engine"]
 
 
+def dialect_name() -> str:
+    """Return the name of the current app's database dialect ("postgresql", "sqlite").
+
+    Asked of the engine, not of reader(): that would wrap the request's connection in a
+    SQLAlchemy Connection which fetch_one, every page's read of the user, goes without.
+    """
+    return current_app.extensions["linkwise.engine"].dialect.name
+
+
 def session() -> Session:
     """Return this request's (or command's) session, opening it on first use."""
-    if "db_session" not in g:
+    store = g._get_current_object()  # one look-up, not one per use
+    opened = store.get("db_session")
+    if opened is None:
         # Reads done before on a connection of their own are over: hand it back, so the
         # session (which may write) starts on one connection, as it always has.
-        _close_reader()
-        g.pop("db_read_earlier", None)
-        g.db_session = current_app.extensions["linkwise.sessionmaker"]()
-    return g.db_session
+        _close_reader(store)
+        store.pop("db_read_earlier", None)
+        opened = store.db_session = current_app.extensions["linkwise.sessionmaker"]()
+    return opened
 
 
 def reader() -> Connection:
@@ -380,9 +391,7 @@ def _driver_sql(statement: Select, dialect: Dialect) -> _DriverSql:
 
 def remember_read(key: tuple, value) -> None:
     """Keep what one statement read for another part of this request (see read_earlier)."""
-    if "db_read_earlier" not in g:
-        g.db_read_earlier = {}
-    g.db_read_earlier[key] = value
+    g.setdefault("db_read_earlier", {})[key] = value
 
 
 def read_earlier(key: tuple):
@@ -396,14 +405,15 @@ def read_earlier(key: tuple):
     return None if found is None else found.get(key)
 
 
-def _close_reader() -> None:
-    _close_quietly(g.pop("db_reader", None))
-    _close_quietly(g.pop("db_pooled", None))
+def _close_reader(store) -> None:
+    _close_quietly(store.pop("db_reader", None))
+    _close_quietly(store.pop("db_pooled", None))
 
 
 def _close_session(_exc):
-    _close_reader()
-    _close_quietly(g.pop("db_session", None))
+    store = g._get_current_object()
+    _close_reader(store)
+    _close_quietly(store.pop("db_session", None))
 
 
 def _close_quietly(opened) -> None:

@@ -1,6 +1,6 @@
 """Flask-Login wiring: a session cookie names the user and their current session token."""
 
-from flask import Flask, g, request
+from flask import Flask, Request, g, request
 from flask_login import LoginManager, UserMixin
 from flask_login.utils import _create_identifier
 
@@ -90,9 +90,13 @@ def _load_user(cookie_value: str):
     user_id, _, token = cookie_value.partition(":")
     if not user_id.isdigit() or not token or int(user_id) > MAX_ID:
         return None
+    current = request._get_current_object()  # one look-up, not one per attribute
     try:
         row = accounts.load_signed_in_user(
-            int(user_id), token, completions_in=_module_read(), manager_reads=_manager_reads()
+            int(user_id),
+            token,
+            completions_in=_module_read(current),
+            manager_reads=_manager_reads(current),
         )
     except Exception:
         stop_user_lookups()  # once is enough: the error page must not try again
@@ -100,22 +104,22 @@ def _load_user(cookie_value: str):
     return SignedInUser(row) if row else None
 
 
-def _module_read() -> str | None:
+def _module_read(current: Request) -> str | None:
     """The slug of the module whose completions this request reads, if it names a real one.
 
     A URL can name anything (a NUL byte, which PostgreSQL refuses as text, say): only a
     module of the catalogue is bound into the statement; any other page is a 404 anyway.
     """
-    if request.endpoint not in READ_WITH_COMPLETIONS or request.method != "GET":
+    if current.endpoint not in READ_WITH_COMPLETIONS or current.method != "GET":
         return None
-    slug = request.view_args.get("module_slug", "")
+    slug = current.view_args.get("module_slug", "")
     return slug if catalogue().module(slug) is not None else None
 
 
-def _manager_reads() -> str | None:
+def _manager_reads(current: Request) -> str | None:
     """What a manager's page reads with the signed-in user, if this request is one."""
-    if request.blueprint != MANAGER_PAGES:
+    if current.blueprint != MANAGER_PAGES:
         return None
-    if request.endpoint in READ_WITH_COMMONEST and request.method == "GET":
+    if current.endpoint in READ_WITH_COMMONEST and current.method == "GET":
         return accounts.SCOPE_AND_COMMONEST
     return accounts.SCOPE

@@ -2,10 +2,11 @@
 
 import secrets
 from functools import wraps
+from itertools import chain
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, current_app, g, request
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from flask_limiter.util import get_qualified_name, get_remote_address
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
@@ -40,15 +41,21 @@ def init_app(app: Flask) -> None:
 # Methods that only read. Every rate limit the app sets counts POSTs (app/web/throttles.py,
 # the credential checks) and none applies to every request: a read has no limit to check.
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
-_LIMITS_FOR_EVERY_REQUEST = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")
+_LIMITS_FOR_EVERY_REQUEST = (
+    "RATELIMIT_DEFAULT",
+    "RATELIMIT_APPLICATION",
+    "RATELIMIT_META",
+    "RATELIMIT_IN_MEMORY_FALLBACK",
+)
 
 
 def _limit_writes_only(app: Flask, init_limiter) -> None:
-    """Run `init_limiter(app)`, then skip the hooks it added on requests that only read.
+    """Run `init_limiter(app)`, then skip the hooks it added where no limit can apply.
 
-    The limiter's three hooks (before, after, teardown) cost about 6% of a screen looking
-    for limits a page read never has. A view's own limit still runs in its decorator; a
-    limit set for every request (a RATELIMIT_DEFAULT, say) keeps every hook for every request.
+    The limiter's three hooks (before, after, teardown) look for limits on every request:
+    about 6% of a screen, and 4% of a quiz submit, whose view has none. They run for a
+    request that may write to a view the limiter limits (see _may_be_limited); a limit
+    set for every request (a RATELIMIT_DEFAULT, say) keeps every hook for every request.
     """
     kinds = ("before_request_funcs", "after_request_funcs", "teardown_request_funcs")
     before = {kind: len(getattr(app, kind).get(None, ())) for kind in kinds}
@@ -58,42 +65,71 @@ def _limit_writes_only(app: Flask, init_limiter) -> None:
     for kind, count in before.items():
         hooks = getattr(app, kind).get(None, [])
         hooks[count:] = [
-            _on_writes(hook, passes=kind == "after_request_funcs") for hook in hooks[count:]
+            _when_limited(hook, passes=kind == "after_request_funcs") for hook in hooks[count:]
         ]
 
 
-def _on_writes(hook, *, passes: bool):
-    """Wrap a hook to run for requests that may write; on reads an after-request hook
-    hands the response back and the others do nothing."""
+def _when_limited(hook, *, passes: bool):
+    """Wrap a limiter hook to run only where a limit may apply; elsewhere an after-request
+    hook hands the response back and the others do nothing."""
 
     @wraps(hook)
-    def on_writes(*args):
-        if request.method in _READS:
+    def when_limited(*args):
+        current = request._get_current_object()  # one look-up, not one per attribute
+        if current.method in _READS or not _may_be_limited(current.endpoint):
             return args[0] if passes else None
         return hook(*args)
 
-    return on_writes
+    return when_limited
+
+
+# Endpoint -> whether the limiter marked its view (decided once: views are decorated, and
+# blueprints limited, while the app is built, before it serves).
+_marked: dict[str | None, bool] = {}
+
+
+def _may_be_limited(endpoint: str | None) -> bool:
+    """Say whether a limit may apply to a write to this endpoint.
+
+    A view limited by a decorator checks its limit in that decorator; the hooks add the
+    deductions that depend on the response (deduct_when) and clear the limiter's
+    per-request state after it. So they are needed where the limiter marked the view (as
+    Flask-Limiter's own hook decides: by the view's qualified name), where it has learnt
+    that a view calls a limited function (a hint), or where a blueprint has limits; and
+    where any of this cannot be told (a newer Flask-Limiter), always.
+    """
+    found = _marked.get(endpoint)
+    if found is None:
+        found = _marked[endpoint] = _is_marked(endpoint)
+    return found or limiter.limit_manager.has_hints(endpoint or "")
+
+
+def _is_marked(endpoint: str | None) -> bool:
+    marked = getattr(limiter, "_marked_for_limiting", None)
+    blueprint_limits = getattr(limiter.limit_manager, "_blueprint_limits", None)
+    if marked is None or blueprint_limits is None or blueprint_limits:
+        return True
+    view = current_app.view_functions.get(endpoint or "")
+    return view is None or get_qualified_name(view) in marked
 
 
 def _refuse_control_characters():
     # A NUL byte is never part of a name, an email or an answer; PostgreSQL refuses to
     # store one, so it is refused here, for every field, with the usual 400 page.
-    if "\x00" in request.path or _has_nul(request.args):
+    current = request._get_current_object()  # one look-up, not one per attribute
+    # With no query string there are no arguments to parse and look through.
+    if "\x00" in current.path or (current.query_string and _has_nul(current.args)):
         abort(400)
-    if (
-        request.method == "POST"
-        and request.mimetype
-        in (
-            "application/x-www-form-urlencoded",
-            "multipart/form-data",
-        )
-        and _has_nul(request.form)
-    ):
+    if current.method == "POST" and current.mimetype in _FORMS and _has_nul(current.form):
         abort(400)
+
+
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _has_nul(values) -> bool:
-    return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
+    # Every name and value in one string, searched once (a quiz's form has some fifty).
+    return "\x00" in "".join(chain.from_iterable(values.items(multi=True)))
 
 
 def csp_nonce() -> str:
@@ -149,12 +185,13 @@ def _add_headers(response):
             headers.add(name, value)
     if headers.get("Content-Type", "").startswith("text/html"):
         add_vary(response, "Cookie")
-    if request.endpoint != "static" and _signed_in():
+    current = request._get_current_object()  # one look-up, not one per attribute
+    if current.endpoint != "static" and _signed_in():
         if "cache-control" in present:
             headers.set("Cache-Control", "no-store")
         else:
             headers.add("Cache-Control", "no-store")
-    if request.is_secure:
+    if current.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return response
 

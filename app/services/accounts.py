@@ -174,15 +174,14 @@ def load_signed_in_user(
     With `manager_reads` (SCOPE, SCOPE_AND_COMMONEST), it reads the manager's scope (and
     the commonest profession they see), which `teams.scope_of` (and the grid) then find.
     """
-    reader = db.reader()
     commonest = manager_reads == SCOPE_AND_COMMONEST
     if manager_reads is not None:
-        statement = _SIGNED_IN_MANAGER[reader.dialect.name, commonest]
-        row = reader.execute(statement, {"user_id": user_id}).one_or_none()
+        statement = _SIGNED_IN_MANAGER[db.dialect_name(), commonest]
+        row = db.reader().execute(statement, {"user_id": user_id}).one_or_none()
     elif completions_in is None:
         row = db.fetch_one(_SIGNED_IN_USER, {"user_id": user_id})
     else:
-        statement = _SIGNED_IN_USER_AND_COMPLETIONS[reader.dialect.name]
+        statement = _SIGNED_IN_USER_AND_COMPLETIONS[db.dialect_name()]
         row = db.fetch_one(statement, {"user_id": user_id, "module_slug": completions_in})
     if row is None or not secrets.compare_digest(row.session_token, session_token):
         return None

@@ -30,3 +30,15 @@ def test_gzip_is_accepted_as_the_header_says(app):
         headers = {} if value is None else {"Accept-Encoding": value}
         with app.test_request_context(headers=headers):
             assert accepts_gzip() is bool(request.accept_encodings["gzip"]), value
+
+
+def test_the_limiter_hooks_run_for_every_view_with_a_limit_and_no_other(app):
+    from flask_limiter.util import get_qualified_name
+
+    from app.security import _may_be_limited, limiter
+
+    limits = limiter.limit_manager.decorated_limits
+    limited = {e for e, view in app.view_functions.items() if limits(get_qualified_name(view))}
+    with app.app_context():
+        assert {"auth.sign_in", "auth.register", "account.account", "credentials.check"} <= limited
+        assert {e for e in app.view_functions if _may_be_limited(e)} == limited
