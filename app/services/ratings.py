@@ -277,9 +277,15 @@ def read_for_rating(
     come after the earlier evidence, as a statement run after the grade would read them.
     """
     evidence: dict[str, list[Evidence]] = defaultdict(list)
+    # One answer is evidence for each of its question's competencies: one value serves all.
+    made: dict[tuple, Evidence] = {}
     for code, score, at, question_id, quiz_id in earlier or ():
-        when = EPOCH + timedelta(microseconds=at)
-        evidence[code].append(Evidence.stored(score, when, question_id, quiz_id))
+        key = (score, at, question_id, quiz_id)
+        found = made.get(key)
+        if found is None:
+            when = EPOCH + timedelta(microseconds=at)
+            found = made[key] = Evidence.stored(score, when, question_id, quiz_id)
+        evidence[code].append(found)
     for row in added:
         evidence[row["competency_code"]].append(
             Evidence.stored(row["score"], row["recorded_at"], row["question_id"], row["quiz_id"])
