@@ -297,12 +297,13 @@ def fetch_one(statement: Select, parameters: dict):
 
     Every value the statement uses must be a parameter given here or need no processing.
     Once the request's session is open, it runs on the session's connection, in its
-    transaction (a grade's lock and writes on PostgreSQL go so). Return its first row (a named tuple of the selected columns, as the driver gives the
-    values: no SQLAlchemy type processing) or None. Every page reads the signed-in user:
-    SQLAlchemy's execution (compiled-cache lookup, execution context, result set-up) cost
-    more than the driver's own work, so the SQL is compiled once per dialect and sent
-    through the engine's cursor events (the statement watchdog, and the BEGIN that locks and
-    writes need, which a plain SELECT never does), with driver errors handed to SQLAlchemy as its own
+    transaction (a grade's lock and writes on PostgreSQL go so). Return its first row (a
+    named tuple of the selected columns, as the driver gives the values: no SQLAlchemy
+    type processing) or None. Every page reads the signed-in user: SQLAlchemy's execution
+    (compiled-cache lookup, execution context, result set-up) cost more than the driver's
+    own work, so the SQL is compiled once per dialect and sent through the engine's cursor
+    events (the statement watchdog, and the BEGIN that locks and writes need, which a
+    plain SELECT never does), with driver errors handed to SQLAlchemy as its own
     execution would: wrapped, and a dead connection invalidated with its pool.
     """
     store = g._get_current_object()
