@@ -304,15 +304,17 @@ def _pooled(store):
 
 
 def fetch_one(statement: Select, parameters: dict):
-    """Run a plain SELECT built once at import on the request's pooled driver connection.
+    """Run a statement built once at import on the request's pooled driver connection.
 
-    Every value the statement uses must be a parameter given here.
-    Return its first row (a named tuple of the selected columns, as the driver gives the
-    values: no SQLAlchemy type processing) or None. Every page reads the signed-in user:
-    SQLAlchemy's execution (compiled-cache lookup, execution context, result set-up) cost
-    more than the driver's own work, so the SQL is compiled once per dialect and sent
-    through the engine's cursor events (the statement watchdog, and the BEGIN that writes
-    need, which a SELECT never does), with driver errors handed to SQLAlchemy as its own
+    Every value the statement uses must be a parameter given here or need no processing.
+    Once the request's session is open, it runs on the session's connection, in its
+    transaction (a grade's lock and writes on PostgreSQL go so). Return its first row (a
+    named tuple of the selected columns, as the driver gives the values: no SQLAlchemy
+    type processing) or None. Every page reads the signed-in user: SQLAlchemy's execution
+    (compiled-cache lookup, execution context, result set-up) cost more than the driver's
+    own work, so the SQL is compiled once per dialect and sent through the engine's cursor
+    events (the statement watchdog, and the BEGIN that locks and writes need, which a
+    plain SELECT never does), with driver errors handed to SQLAlchemy as its own
     execution would: wrapped, and a dead connection invalidated with its pool.
     """
     store = g._get_current_object()
@@ -320,6 +322,8 @@ def fetch_one(statement: Select, parameters: dict):
     engine = current_app.extensions["linkwise.engine"]
     compiled = _driver_sql(statement, engine.dialect)
     sql = compiled.sql
+    if compiled.fixed:
+        parameters = {**compiled.fixed, **parameters}
     values = parameters if compiled.order is None else [parameters[n] for n in compiled.order]
     kept = compiled.keeps_cursor
     cursor = _cursor_of(pooled) if kept else pooled.dbapi_connection.cursor()
@@ -367,9 +371,14 @@ class _DriverSql:
 
     def __init__(self, statement: Select, dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
-        if any(value is not None for value in compiled.params.values()):
-            # A value in the statement would need SQLAlchemy's bind processing: not here.
-            raise ValueError("fetch_one runs statements whose every value is a parameter")
+        # Values written in the statement (a status, a literal) go with every run's
+        # parameters, as the driver takes them: one that needs SQLAlchemy's bind processing
+        # (JSON, say) must be a parameter, and given processed.
+        self.fixed = {name: value for name, value in compiled.params.items() if value is not None}
+        for name in self.fixed:
+            type_ = compiled.binds[name].type.dialect_impl(dialect)
+            if type_.bind_processor(dialect) is not None:
+                raise ValueError(f"fetch_one cannot send {name} unprocessed: make it a parameter")
         self.sql = compiled.string
         # Positional paramstyles (SQLite's qmark) take the values in this order.
         self.order = tuple(compiled.positiontup) if compiled.positiontup else None

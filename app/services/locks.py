@@ -23,6 +23,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from app import db
 from app.models import Attempt, User
 
 # session.info keys: learner id -> LockedLearner, as lock_learner read it; attempt id ->
@@ -111,7 +112,8 @@ def lock_learner_reading_attempt(
         lock_learner(session, user_id)
         return read_attempt()
     parameters = {"user_id": user_id, "attempt_id": attempt_id, "module_slug": module_slug}
-    row = session.connection().execute(_LOCK_LEARNER_READING_ATTEMPT, parameters).first()
+    # Straight through the driver (db.fetch_one): a submit runs it on every request.
+    row = db.fetch_one(_LOCK_LEARNER_READING_ATTEMPT, parameters)
     if row is None:
         return None
     learner_columns = len(_LEARNER_COLUMNS)

@@ -277,9 +277,19 @@ def read_for_rating(
     come after the earlier evidence, as a statement run after the grade would read them.
     """
     evidence: dict[str, list[Evidence]] = defaultdict(list)
+    # One answer is evidence for each of its question's competencies: one value serves all.
+    # An attempt's answers share their moment: each is worked out once.
+    made: dict[tuple, Evidence] = {}
+    moments: dict[int, datetime] = {}
     for code, score, at, question_id, quiz_id in earlier or ():
-        when = EPOCH + timedelta(microseconds=at)
-        evidence[code].append(Evidence.stored(score, when, question_id, quiz_id))
+        key = (score, at, question_id, quiz_id)
+        found = made.get(key)
+        if found is None:
+            when = moments.get(at)
+            if when is None:
+                when = moments[at] = EPOCH + timedelta(microseconds=at)
+            found = made[key] = Evidence.stored(score, when, question_id, quiz_id)
+        evidence[code].append(found)
     for row in added:
         evidence[row["competency_code"]].append(
             Evidence.stored(row["score"], row["recorded_at"], row["question_id"], row["quiz_id"])

@@ -66,9 +66,10 @@ _ANSWERS_AND_RATED = select(
         )
     )
     .where(_ANSWER_TABLE.c.attempt_id == bindparam("attempt_id"))
-    .scalar_subquery(),
-    ratings.RATED_EVIDENCE,
-    ratings.RATED_PRACTICE,
+    .scalar_subquery()
+    .label("answers"),
+    ratings.RATED_EVIDENCE.label("evidence"),
+    ratings.RATED_PRACTICE.label("practice"),
 )
 # An answer saved before, changed by this form (an executemany, one set of values each).
 _SAVE_ANSWER = (
@@ -156,7 +157,8 @@ def answer(
     connection = session.connection()
     rated = None
     if (submitting or time_up) and connection.dialect.name == "postgresql":
-        saved, *rated = connection.execute(
+        # Straight through the driver (db.fetch_one, on the session's connection).
+        saved, *rated = db.fetch_one(
             _ANSWERS_AND_RATED,
             {
                 "attempt_id": attempt.id,
@@ -165,7 +167,7 @@ def answer(
                     {code for item in found.shown for code in item.question.competencies}
                 ),
             },
-        ).one()
+        )
         saved = saved or ()
     else:
         saved = connection.execute(_ANSWERS, {"attempt_id": attempt.id})

@@ -94,7 +94,8 @@ def shared_values(rows: Sequence[Mapping], shared: Mapping[str, str]) -> dict:
 
 def own_values(rows: Sequence[Mapping], shared: Mapping[str, str]) -> str:
     """Return the rows without the columns they share, as json_rows encodes them."""
-    return json_rows([{k: v for k, v in row.items() if k not in shared} for row in rows])
+    own = [column for column in rows[0] if column not in shared]
+    return json_rows([{column: row[column] for column in own} for row in rows])
 
 
 def json_rows(rows: Sequence[Mapping]) -> str:

@@ -1,7 +1,7 @@
 """The signed-in user's read on the driver connection gives what SQLAlchemy's execution gives."""
 
 import pytest
-from sqlalchemy import event, exc, select
+from sqlalchemy import JSON, bindparam, event, exc, literal, select
 
 from app import db
 from app.content import catalogue
@@ -74,9 +74,20 @@ def test_a_driver_error_comes_as_sqlalchemys_own(app, learner):
         db.fetch_one(accounts._SIGNED_IN_USER, {"user_id": object()})  # no driver binds it
 
 
-def test_a_statement_holding_a_value_is_refused(app):
+def test_a_value_written_in_the_statement_goes_with_the_parameters(app, learner):
+    learner_id, _ = learner
+    by_role = select(User.id).where(User.id == bindparam("user_id"), User.role == "learner")
+    with app.test_request_context():
+        assert db.fetch_one(by_role, {"user_id": learner_id}).id == learner_id
+        admins = select(User.id).where(User.id == bindparam("user_id"), User.role == "admin")
+        assert db.fetch_one(admins, {"user_id": learner_id}) is None
+
+
+def test_a_statement_holding_a_value_that_needs_processing_is_refused(app):
+    # JSON is encoded by SQLAlchemy, not by the driver: sent as written it would be wrong.
+    holding_json = select(User.id).where(literal({"a": 1}, JSON).is_not(None))
     with app.test_request_context(), pytest.raises(ValueError):
-        db.fetch_one(select(User.id).where(User.role == "learner"), {})
+        db.fetch_one(holding_json, {})
 
 
 def test_a_read_and_the_reader_after_it_share_one_pooled_connection(app, learner):

@@ -104,7 +104,6 @@ def rate_competency(
     due_from = renew.before(met_until) if met_until is not None and renew else None
     # Only worth asking when something has expired: otherwise nothing would change.
     expired = not met and judge.anything_expired(now) and judge.rule.holds(judge.at(now, False)[1])
-    latest = max((e.at for e in evidence), default=None)
     return Rating(
         competency.code,
         knowledge,
@@ -113,7 +112,7 @@ def rate_competency(
         met_until,
         due_from,
         expired,
-        latest,
+        judge.latest,
     )
 
 
@@ -130,16 +129,20 @@ class _Judge:
         self.evidence = tuple(evidence)
         self.practice = tuple(sorted(practice, key=lambda p: p.at))
         self.ranks = framework.ranks
-        moments = [e.at for e in self.evidence] + [p.at for p in self.practice]
-        self.oldest = min(moments, default=None)
+        # Worked out once: a rating asks for these at several moments.
+        self.moments = [e.at for e in self.evidence]
+        self.latest = max(self.moments, default=None)
+        oldest = min(self.moments + [p.at for p in self.practice], default=None)
+        # When the oldest evidence or step expires: before that, nothing has.
+        self.first_expiry = (
+            None if self.valid_for is None or oldest is None else self.valid_for.after(oldest)
+        )
 
     def in_date(self, at: datetime, now: datetime) -> bool:
         return self.valid_for is None or self.valid_for.after(at) > now
 
     def anything_expired(self, now: datetime) -> bool:
-        if self.valid_for is None or self.oldest is None:
-            return False
-        return not self.in_date(self.oldest, now)
+        return self.first_expiry is not None and self.first_expiry <= now
 
     def last_decision(self, now: datetime) -> PracticeEvent | None:
         decisions = [p for p in self.practice if p.kind in DECISIONS and p.at <= now]
@@ -156,20 +159,22 @@ class _Judge:
         return at if not expire or self.in_date(at, now) else None
 
     def at(self, now: datetime, expire: bool = True) -> tuple[Attainment, Facts]:
-        counted = self.evidence
+        counted, latest = self.evidence, self.latest
         if expire and self.anything_expired(now):
             counted = [e for e in self.evidence if self.in_date(e.at, now)]
+            latest = max((e.at for e in counted), default=None)
         knowledge = attainment(counted, self.framework)
         confirmed = self.confirmed_at(now, expire)
-        moments = [e.at for e in counted] + ([confirmed] if confirmed else [])
+        if confirmed and (latest is None or confirmed > latest):
+            latest = confirmed
         rank = self.ranks.get(knowledge.level) if knowledge.rated else None
-        return knowledge, Facts(now, rank, confirmed is not None, max(moments, default=None))
+        return knowledge, Facts(now, rank, confirmed is not None, latest)
 
     def lapses_after(self, now: datetime) -> datetime | None:
         """Return the first moment after `now` at which the rule stops holding, if any."""
         # Only an expiry can change the outcome with no new evidence, so trying each
         # expiry moment in turn finds the first one exactly.
-        moments = [e.at for e in self.evidence]
+        moments = list(self.moments)
         confirmed = self.confirmed_at(now)
         if confirmed is not None:
             moments.append(confirmed)

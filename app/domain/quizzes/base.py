@@ -228,10 +228,15 @@ class Question:
         """Return the names of the form fields that carry this question's answer."""
         return (field_name(self.id),)
 
-    @property
+    @cached_property  # the question never changes; every form read asks
     def marker_field(self) -> str:
         """Return the hidden field saying the question was on the form, even if blank."""
         return field_name(self.id, "shown")
+
+    @cached_property  # the question never changes; every form read asks
+    def answer_fields(self) -> tuple[str, ...]:
+        """Return field_names(), worked out once."""
+        return self.field_names()
 
     def read_form(self, form: FormFields) -> Any:
         """Return the answer a form carries, NOT_ON_FORM, BLANK, or raise InvalidAnswer."""
@@ -245,7 +250,7 @@ class Question:
         """Return this question's non-blank field values as the form sent them."""
         return {
             name: [value for value in form.getlist(name) if value.strip()]
-            for name in self.field_names()
+            for name in self.answer_fields
         }
 
     def from_fields(self, values: Mapping[str, list[str]]) -> Any:

@@ -83,7 +83,7 @@ class SingleChoice(Question):
     def check_answer(self, raw: Any) -> str:
         """Return the chosen choice id, or raise InvalidAnswer for anything else."""
         chosen = one_text(raw, "one of the options")
-        if chosen not in {choice.id for choice in self.choices}:
+        if chosen not in self.option_ids:
             raise InvalidAnswer("choose one of the options")
         return chosen
 
@@ -198,7 +198,7 @@ class MultipleAnswers(Question):
     def check_answer(self, raw: Any) -> frozenset[str]:
         """Return the set of ticked choice ids (maybe empty), or raise InvalidAnswer."""
         ticked = frozenset(text_list(raw, "from the options"))
-        if not ticked <= {choice.id for choice in self.choices}:
+        if not ticked.issubset(self.option_ids):
             raise InvalidAnswer("choose from the options given")
         return ticked
 
