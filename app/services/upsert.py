@@ -93,7 +93,11 @@ def shared_values(rows: Sequence[Mapping], shared: Mapping[str, str]) -> dict:
 
 
 def own_values(rows: Sequence[Mapping], shared: Mapping[str, str]) -> str:
-    """Return the rows without the columns they share, as json_rows encodes them."""
+    """Return the rows without the columns they share, as json_rows encodes them.
+
+    Every row has the first row's columns (rows of one table, built alike), and there is a
+    first row, as shared_values needs.
+    """
     own = [column for column in rows[0] if column not in shared]
     return json_rows([{column: row[column] for column in own} for row in rows])
 
