@@ -146,6 +146,26 @@ def test_the_submits_one_transaction_begins_before_the_sign_in_read(app, under_w
     assert "\tQuery\t" in trips[0] and "\tQuery\t" in trips[-1], trips
 
 
+def test_the_submits_begin_goes_by_libpq_not_by_a_psycopg_cursor(app, under_way, monkeypatch):
+    if not postgresql(app):
+        pytest.skip("SQLite begins on its own")
+    import psycopg
+
+    client, attempt_url, _attempt, data = under_way
+    send = submitting(client, attempt_url, data)
+    by_psycopg = []
+    execute = psycopg.Connection.execute
+
+    def noting(connection, query, *args, **kwargs):
+        by_psycopg.append(query)
+        return execute(connection, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "execute", noting)
+    with round_trips(app.extensions["linkwise.engine"]) as trips:
+        assert send().status_code == 302
+    assert '"BEGIN"' in trips[0] and "BEGIN" not in by_psycopg, by_psycopg
+
+
 def test_a_save_reads_the_signed_in_user_without_locking(app, under_way):
     client, attempt_url, _attempt, data = under_way
     token = csrf_token(client, attempt_url)
