@@ -145,19 +145,30 @@ def _begin_before_writes(engine: Engine) -> None:
     """
 
     from psycopg import ServerCursor
-    from psycopg.pq import TransactionStatus
+    from psycopg.pq import ExecStatus, TransactionStatus
 
-    idle = TransactionStatus.IDLE
+    idle, done = TransactionStatus.IDLE, ExecStatus.COMMAND_OK
 
     @event.listens_for(engine, "before_cursor_execute")
     def _begin(_conn, cursor, statement, _parameters, _context, _executemany):
         connection = cursor.connection
-        if connection.pgconn.transaction_status == idle and (
+        pgconn = connection.pgconn
+        if pgconn.transaction_status == idle and (
             # A streamed result (yield_per) reads through a server-side cursor, which
             # lives inside a transaction.
             _needs_transaction(statement) or isinstance(cursor, ServerCursor)
         ):
-            connection.execute("BEGIN")
+            # Sent by libpq itself (psycopg's public pq API; blocking, without the GIL, as
+            # the watchdog needs): psycopg's own execute, a new cursor and all, cost twice
+            # the client's CPU. psycopg keeps no transaction state of its own in
+            # autocommit: it asks pgconn, as this does. On any failure psycopg sends it
+            # again and raises as it would have.
+            try:
+                begun = pgconn.exec_(b"BEGIN").status == done
+            except Exception:
+                begun = False
+            if not begun:
+                connection.execute("BEGIN")
 
 
 def _guard_statements(engine: Engine, seconds: float, ping_seconds: float) -> None:

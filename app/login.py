@@ -4,10 +4,12 @@ from flask import Flask, Request, g, request
 from flask_login import LoginManager, UserMixin
 from flask_login.utils import _create_identifier
 
+from app import db
 from app.content import catalogue
 from app.security import MAX_ID
-from app.services import accounts
+from app.services import accounts, locks
 from app.session_cookies import SessionCookies
+from app.web import quiz_forms
 
 login_manager = LoginManager()
 
@@ -18,6 +20,8 @@ READ_WITH_COMPLETIONS = frozenset({"learn.screen"})
 # commonest profession among them (the framework its grid shows by default).
 MANAGER_PAGES = "manage"
 READ_WITH_COMMONEST = frozenset({"manage.dashboard"})
+# An attempt's final submit locks the learner and the attempt with the user (on PostgreSQL).
+SUBMIT = "quiz.answer"
 
 
 class SignedInUser(UserMixin):
@@ -92,16 +96,37 @@ def _load_user(cookie_value: str):
         return None
     current = request._get_current_object()  # one look-up, not one per attribute
     try:
-        row = accounts.load_signed_in_user(
-            int(user_id),
-            token,
-            completions_in=_module_read(current),
-            manager_reads=_manager_reads(current),
-        )
+        if _submitting(current):
+            args = current.view_args
+            row = locks.sign_in_locking_attempt(
+                int(user_id), token, args["attempt_id"], args["module_slug"]
+            )
+        else:
+            row = accounts.load_signed_in_user(
+                int(user_id),
+                token,
+                completions_in=_module_read(current),
+                manager_reads=_manager_reads(current),
+            )
     except Exception:
         stop_user_lookups()  # once is enough: the error page must not try again
         raise
     return SignedInUser(row) if row else None
+
+
+def _submitting(current: Request) -> bool:
+    """Say whether this request is an attempt's final submit on PostgreSQL.
+
+    Its sign-in read takes the submit's locks (locks.sign_in_locking_attempt). Only once
+    its CSRF token has passed: the page refusing a forged submit locks nothing.
+    """
+    return (
+        current.endpoint == SUBMIT
+        and current.method == "POST"
+        and g.get("csrf_valid", False)
+        and quiz_forms.submits(current)
+        and db.dialect_name() == "postgresql"
+    )
 
 
 def _module_read(current: Request) -> str | None:

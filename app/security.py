@@ -1,17 +1,80 @@
 """CSRF, rate limits, security headers and cache rules for every response."""
 
 import secrets
+import time
 from functools import wraps
 from itertools import chain
 
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, current_app, g, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_qualified_name, get_remote_address
 from flask_login import current_user
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect, same_origin
+from itsdangerous.encoding import base64_decode, bytes_to_int
 from werkzeug.routing import IntegerConverter
 
-csrf = CSRFProtect()
+
+class RememberingCSRFProtect(CSRFProtect):
+    """Flask-WTF's CSRF protection, remembering in this process the tokens it has passed.
+
+    Checking a token costs an HMAC and a signed timestamp on every POST, and a quiz page's
+    token comes back with each autosave and with the submit. A token that passed for a
+    session passes again for that session, signed with the same key, until its time limit:
+    that is what is kept (the token with the session's CSRF secret and the signing key, and
+    when it was signed), so it is found for no other session, never past the time limit,
+    and not once the session has lost its secret (sign-out clears it). A token not
+    remembered goes through Flask-WTF's own check, as does every failure.
+    """
+
+    MOST_REMEMBERED = 10_000  # past this many the memory starts again
+
+    def __init__(self, app: Flask | None = None) -> None:
+        # (token, the session's CSRF secret, the signing key) -> when the token was signed
+        self.passed: dict[tuple[str, str, str | bytes], int] = {}
+        super().__init__(app)
+
+    def protect(self, apply_exemptions: bool = False) -> None:
+        """Pass a token remembered for this session; check any other as Flask-WTF does."""
+        current = request._get_current_object()  # one look-up, not one per attribute
+        config = current_app.config
+        if current.method not in config["WTF_CSRF_METHODS"]:
+            return
+        key = self._key(current, config)
+        if key is not None and self._still_passes(key, current, config):
+            g.csrf_valid = True  # as Flask-WTF marks a request whose token passed
+            return
+        super().protect(apply_exemptions)
+        if key is not None and g.get("csrf_valid", False):
+            if len(self.passed) >= self.MOST_REMEMBERED:
+                self.passed.clear()
+            # Its timestamp is the signed one: the token has just passed.
+            self.passed[key] = bytes_to_int(base64_decode(key[0].rsplit(".", 2)[1]))
+
+    @staticmethod
+    def _key(current, config) -> tuple[str, str, str | bytes] | None:
+        """Return the request's form token with what it must have been signed for, if any."""
+        field_name = config["WTF_CSRF_FIELD_NAME"]
+        token = current.form.get(field_name)
+        secret = session.get(field_name)
+        if not token or not isinstance(secret, str) or token.count(".") < 2:
+            return None  # Flask-WTF looks elsewhere for it, or refuses
+        return token, secret, config.get("WTF_CSRF_SECRET_KEY", current_app.secret_key)
+
+    def _still_passes(self, key, current, config) -> bool:
+        signed_at = self.passed.get(key)
+        if signed_at is None:
+            return False
+        age = int(time.time()) - signed_at  # as itsdangerous counts it
+        limit = config["WTF_CSRF_TIME_LIMIT"]
+        if age < 0 or (limit is not None and age > limit):
+            return False
+        if current.is_secure and config["WTF_CSRF_SSL_STRICT"]:
+            referrer = current.referrer
+            return bool(referrer) and same_origin(referrer, f"https://{current.host}/")
+        return True
+
+
+csrf = RememberingCSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 
 # The largest id a database integer column holds (PostgreSQL's integer is 32-bit signed).

@@ -10,7 +10,8 @@ Two rules keep the record whole under concurrent requests and crashes:
   reads the evidence the previous one committed before it re-rates the learner's levels.
   Gradings always take the learner's lock before the attempt's, so they cannot deadlock
   (on PostgreSQL a submit takes both in one statement, the learner's row first: rows are
-  locked in the order FOR ... OF names their tables).
+  locked in the order FOR ... OF names their tables). A final submit's sign-in read is
+  that statement (sign_in_locking_attempt), so the submit's transaction starts with it.
 
 PostgreSQL locks the rows. SQLite has one writer at a time: the first write of a
 transaction takes the database's write lock, and both functions write first there.
@@ -18,6 +19,7 @@ transaction takes the database's write lock, and both functions write first ther
 The statements are built once, with bind parameters: a submit runs them on every request.
 """
 
+import secrets
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, select, update
@@ -25,12 +27,14 @@ from sqlalchemy.orm import Session
 
 from app import db
 from app.models import Attempt, User
+from app.services import accounts
 
 # session.info keys: learner id -> LockedLearner, as lock_learner read it; attempt id ->
 # its revision (None once graded), as lock_learner_reading_attempt locked it, until
-# lock_attempt takes it.
+# lock_attempt takes it; what sign_in_locking_attempt read for the submit (see there).
 LEARNERS = "linkwise.locked_learners"
 ATTEMPTS = "linkwise.locked_attempts"
+READ_AT_SIGN_IN = "linkwise.read_at_sign_in"
 
 
 class LockedLearner(NamedTuple):
@@ -67,7 +71,27 @@ _LOCK_LEARNER_READING_ATTEMPT = (
     )
     .with_for_update(of=(User.__table__, Attempt.__table__), key_share=True)
 )
-_STATUS, _REVISION = (Attempt.__table__.c.keys().index(c) for c in ("status", "revision"))
+_ID, _STATUS, _REVISION = (
+    Attempt.__table__.c.keys().index(name) for name in ("id", "status", "revision")
+)
+# A final submit's sign-in on PostgreSQL: the signed-in user's columns (as
+# accounts.load_signed_in_user reads them) with _LOCK_LEARNER_READING_ATTEMPT's row and
+# locks. The attempt's columns come last, named apart from the user's.
+_ATTEMPT_COLUMNS = len(Attempt.__table__.c)
+_SIGN_IN_LOCKING_ATTEMPT = (
+    select(
+        *accounts.SIGNED_IN_COLUMNS,
+        User.registration_number,
+        *(column.label(f"attempt_{column.key}") for column in Attempt.__table__.c),
+    )
+    .join_from(Attempt, User, User.id == Attempt.user_id)
+    .where(
+        Attempt.id == bindparam("attempt_id"),
+        Attempt.user_id == bindparam("user_id"),
+        Attempt.module_slug == bindparam("module_slug"),
+    )
+    .with_for_update(of=(User.__table__, Attempt.__table__), key_share=True)
+)
 _LOCK_ATTEMPT_SQLITE = (
     update(Attempt)
     .where(Attempt.id == bindparam("attempt_id"), Attempt.status == "in-progress")
@@ -111,16 +135,60 @@ def lock_learner_reading_attempt(
     if session.get_bind().dialect.name != "postgresql":
         lock_learner(session, user_id)
         return read_attempt()
+    read = session.info.pop(READ_AT_SIGN_IN, None)
+    if read is not None:
+        transaction, key, attempt = read
+        # Only in the transaction that locked, and for this very learner and attempt.
+        if transaction is session.get_transaction() and key == (user_id, attempt_id, module_slug):
+            return attempt
     parameters = {"user_id": user_id, "attempt_id": attempt_id, "module_slug": module_slug}
     # Straight through the driver (db.fetch_one): a submit runs it on every request.
     row = db.fetch_one(_LOCK_LEARNER_READING_ATTEMPT, parameters)
     if row is None:
         return None
     learner_columns = len(_LEARNER_COLUMNS)
-    session.info.setdefault(LEARNERS, {})[user_id] = LockedLearner(*row[:learner_columns])
-    attempt = tuple(row[learner_columns:])
-    in_progress = attempt[_STATUS] == "in-progress"
-    session.info.setdefault(ATTEMPTS, {})[attempt_id] = attempt[_REVISION] if in_progress else None
+    return _hold(session, user_id, LockedLearner(*row[:learner_columns]), row[learner_columns:])
+
+
+def sign_in_locking_attempt(
+    user_id: int, session_token: str, attempt_id: int, module_slug: str
+) -> tuple | None:
+    """Return the signed-in user's row for a final submit on PostgreSQL, and lock for it.
+
+    Read as accounts.load_signed_in_user reads it (None unless the session token is
+    current), in one statement with what lock_learner_reading_attempt reads and locks,
+    which then finds it here instead of asking again. The session's transaction starts
+    with this read, so the submit holds the locks from here to its commit. A user whose
+    token is no longer current lets go of them at once; when the attempt is not theirs
+    (nor in that module) nothing is locked and the user is read on their own.
+    """
+    session = db.session()
+    parameters = {"user_id": user_id, "attempt_id": attempt_id, "module_slug": module_slug}
+    row = db.fetch_one(_SIGN_IN_LOCKING_ATTEMPT, parameters)
+    attempt = None
+    if row is None:
+        found = accounts.load_signed_in_user(user_id, session_token)
+    elif not secrets.compare_digest(row.session_token, session_token):
+        session.rollback()  # signed out since: hold nothing for them
+        return None
+    else:
+        found = row
+        learner = LockedLearner(
+            row.organisation_id, row.full_name, row.registration_number, row.profession
+        )
+        attempt = _hold(session, user_id, learner, row[-_ATTEMPT_COLUMNS:])
+    if found is not None:
+        key = (user_id, attempt_id, module_slug)
+        session.info[READ_AT_SIGN_IN] = (session.get_transaction(), key, attempt)
+    return found
+
+
+def _hold(session: Session, user_id: int, learner: LockedLearner, attempt) -> tuple:
+    """Keep what a read that locked the learner and their attempt found; return the attempt."""
+    session.info.setdefault(LEARNERS, {})[user_id] = learner
+    attempt = tuple(attempt)
+    revision = attempt[_REVISION] if attempt[_STATUS] == "in-progress" else None
+    session.info.setdefault(ATTEMPTS, {})[attempt[_ID]] = revision
     return attempt
 
 

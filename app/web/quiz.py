@@ -19,7 +19,7 @@ from flask_login import current_user
 from app.content import catalogue
 from app.services import knowledge_checks, quiz_pages, quizzes, submissions
 from app.web.gate import require_signed_in_professional
-from app.web.quiz_forms import attempt_form
+from app.web.quiz_forms import attempt_form, autosaves
 
 bp = Blueprint("quiz", __name__, url_prefix="/modules")
 require_signed_in_professional(bp)
@@ -78,7 +78,7 @@ def attempt(module_slug: str, attempt_id: int):
 @bp.post("/<module_slug>/quiz/attempts/<int:attempt_id>/")
 def answer(module_slug: str, attempt_id: int):
     """Save the answers the form changed and, on Submit, grade the attempt once."""
-    autosave = request.accept_mimetypes.best == "application/json"
+    autosave = autosaves(request)
     form = attempt_form(request.form, autosave=autosave)
     outcome = submissions.answer(current_user.db_id, module_slug, attempt_id, form)
     if outcome is None:

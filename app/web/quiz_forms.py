@@ -4,6 +4,7 @@ The question types read their own fields (app/domain/quizzes); this only reads t
 every attempt form shares.
 """
 
+from flask import Request
 from werkzeug.datastructures import MultiDict
 
 from app.services.submissions import AttemptForm
@@ -18,6 +19,16 @@ def attempt_form(form: MultiDict, *, autosave: bool) -> AttemptForm:
         confirmed=form.get("confirmed") == "yes",
         fields=form,
     )
+
+
+def autosaves(current: Request) -> bool:
+    """Say whether a POST of an attempt form is the page's autosave (it asks for JSON)."""
+    return current.accept_mimetypes.best == "application/json"
+
+
+def submits(current: Request) -> bool:
+    """Say whether a POST of an attempt form is its final submit: Submit, not an autosave."""
+    return current.form.get("action") == "submit" and not autosaves(current)
 
 
 def parse_revision(text: str | None) -> int:
