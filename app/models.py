@@ -286,11 +286,12 @@ class Evidence(Base):
     """One graded answer as evidence for one competency, written with the grade."""
 
     __tablename__ = "evidence"
-    # Read by learner only: dashboards count the competency_level rows made from it.
     __table_args__ = (
-        Index("ix_evidence_user_code", "user_id", "competency_code"),
-        # A graded question is evidence once per competency, however often it is submitted.
-        UniqueConstraint("attempt_id", "question_id", "competency_code"),
+        # Read by learner only (and most reads by competency): dashboards count the
+        # competency_level rows made from it. Also a graded question is evidence once per
+        # competency, however often it is submitted: one index for both, one fewer for each
+        # row a grade inserts (uq_evidence_user_id).
+        UniqueConstraint("user_id", "competency_code", "attempt_id", "question_id"),
         # The attempt, and that it is the learner's: the learner exists as the attempt's does.
         # One key checked per row instead of two (a grade writes some twenty rows).
         ForeignKeyConstraint(
@@ -362,6 +363,9 @@ class CompetencyLevel(Base):
             postgresql_where=text(IN_SOME_STANDING_SQL.format(true="true")),
             sqlite_where=text(IN_SOME_STANDING_SQL.format(true="1")),
         ),
+        # A re-rating updates a learner's rows in place: room on their page for the new
+        # versions (PostgreSQL).
+        {"postgresql_with": {"fillfactor": 80}},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

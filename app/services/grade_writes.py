@@ -14,7 +14,7 @@ is built once, with bind parameters.
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from sqlalchemy import ARRAY, Connection, bindparam, func, select, update
+from sqlalchemy import ARRAY, JSON, Connection, Text, bindparam, cast, column, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
 from app import db
@@ -106,6 +106,61 @@ EVIDENCE_SHARES = {
 }
 
 
+# The evidence rows of a grade on PostgreSQL: one JSON object a question (its version,
+# score and competency codes, as evidence_by_question groups them), the codes unnested in
+# SQL, in their order: each question's rows in the order they were listed (ties between
+# evidence rows are ordered by id).
+_QUESTION_EVIDENCE = (
+    func.json_to_recordset(cast(bindparam("evidence_rows", type_=Text), JSON))
+    .table_valued(
+        column("question_id", _EVIDENCE.c.question_id.type),
+        column("question_version", _EVIDENCE.c.question_version.type),
+        column("score", _EVIDENCE.c.score.type),
+        column("codes", ARRAY(_EVIDENCE.c.competency_code.type)),
+    )
+    .render_derived(name="evidence_rows", with_types=True)
+)
+_EVIDENCE_ROWS = select(
+    *(
+        func.unnest(_QUESTION_EVIDENCE.c.codes).label(c)
+        if c == "competency_code"
+        else bindparam(EVIDENCE_SHARES[c], type_=_EVIDENCE.c[c].type)
+        if c in EVIDENCE_SHARES
+        else _QUESTION_EVIDENCE.c[c]
+        for c in EVIDENCE_COLUMNS
+    )
+)
+
+
+def evidence_by_question(rows: Sequence[Mapping]) -> list[dict]:
+    """Return evidence rows (EVIDENCE_COLUMNS each) grouped as _QUESTION_EVIDENCE reads them.
+
+    Rows next to each other with the same question, version and score become one object
+    with their competency codes in order; the columns every row shares (EVIDENCE_SHARES)
+    are left out, as shared_values binds them.
+    """
+    grouped: list[dict] = []
+    for row in rows:
+        last = grouped[-1] if grouped else None
+        if (
+            last is not None
+            and last["question_id"] == row["question_id"]
+            and last["question_version"] == row["question_version"]
+            and last["score"] == row["score"]
+        ):
+            last["codes"].append(row["competency_code"])
+            continue
+        grouped.append(
+            {
+                "question_id": row["question_id"],
+                "question_version": row["question_version"],
+                "score": row["score"],
+                "codes": [row["competency_code"]],
+            }
+        )
+    return grouped
+
+
 class Mark(NamedTuple):
     """The points an answer saved before this request earned, and the version it answered."""
 
@@ -180,7 +235,7 @@ def _write_at_once(writes: GradeWrites) -> Written:
         parameters["versions"] = [m.version for m in writes.marks]
     if writes.evidence:
         parameters.update(shared_values(writes.evidence, EVIDENCE_SHARES))
-        parameters["evidence_rows"] = own_values(writes.evidence, EVIDENCE_SHARES)
+        parameters["evidence_rows"] = json_rows(evidence_by_question(writes.evidence))
     if writes.completion is not None:
         parameters.update({f"completion_{k}": v for k, v in writes.completion.items()})
     if writes.levels:
@@ -206,8 +261,9 @@ def _at_once(added: bool, marks: bool, evidence: bool, completion: bool, levels:
     if marks:
         parts.append(_SET_POINTS_POSTGRESQL.cte("marked_answers"))
     if evidence:
-        rows = json_records(_EVIDENCE, EVIDENCE_COLUMNS, "evidence_rows", EVIDENCE_SHARES)
-        parts.append(_EVIDENCE.insert().from_select(EVIDENCE_COLUMNS, rows).cte("added_evidence"))
+        parts.append(
+            _EVIDENCE.insert().from_select(EVIDENCE_COLUMNS, _EVIDENCE_ROWS).cte("added_evidence")
+        )
     if completion:
         # What learning.record adds; a quiz's completion reports nothing to xAPI of its own
         # (xapi.quiz_graded reports the grade).

@@ -12,7 +12,7 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from app import db
 from app.content import catalogue
@@ -296,3 +296,60 @@ def test_compacting_leaves_one_row_a_key_and_the_same_counts(app, runner):
         keys = db.session().execute(dashboard_counts.kept()).all()
     assert after == len(keys) < before
     assert differences(app) == 0
+
+
+def test_an_update_is_counted_by_what_it_changes_whatever_else_it_touches(app):
+    """Statements rewriting many ratings at once, as a grade's re-rating or a repair might.
+
+    Only a change of learner, competency or level moves a count: a statement changing
+    none adds no count rows (PostgreSQL returns early); one that changes the rows' ids
+    along with their levels, or swaps levels between rows, is still counted exactly.
+    """
+    world = make_world(app)
+    learner = world["learners"][0]
+    postgresql = app.extensions["linkwise.engine"].dialect.name == "postgresql"
+
+    def kept_rows() -> int:
+        return db.session().scalar(select(func.count()).select_from(DashboardCountChange))
+
+    with app.app_context():
+        session = db.session()
+        before = kept_rows()
+        session.execute(text("UPDATE competency_level SET score = score + 1, evidence_count = 4"))
+        session.commit()
+        if postgresql:
+            assert kept_rows() == before
+        assert differences(app) == 0
+        # New ids and a level each, in one statement: no row after has its row before.
+        session.execute(
+            text(
+                "UPDATE competency_level SET id = id + 100000, level = CASE level "
+                "WHEN 'Secure' THEN 'Developing' ELSE 'Secure' END WHERE user_id = :learner"
+            ),
+            {"learner": learner},
+        )
+        session.commit()
+        assert differences(app) == 0
+        # Two ratings of one learner swap levels: the same levels, each row changed.
+        first, second = session.scalars(
+            select(CompetencyLevel.id)
+            .where(CompetencyLevel.user_id == world["learners"][1])
+            .order_by(CompetencyLevel.id)
+            .limit(2)
+        ).all()
+        session.execute(
+            text(
+                "UPDATE competency_level SET level = CASE id WHEN :first THEN 'Secure' "
+                "ELSE 'Not yet' END WHERE id IN (:first, :second)"
+            ),
+            {"first": first, "second": second},
+        )
+        session.commit()
+        assert differences(app) == 0
+        # A rating moved to another competency.
+        session.execute(
+            text("UPDATE competency_level SET competency_code = :code WHERE id = :first"),
+            {"code": "MOVED", "first": first},
+        )
+        session.commit()
+        assert differences(app) == 0

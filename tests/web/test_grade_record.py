@@ -11,7 +11,7 @@ from app import db
 from app.content import catalogue
 from app.domain.quizzes.attempts import grade
 from app.models import Answer, Attempt, Evidence, User
-from app.services import quizzes, ratings
+from app.services import grade_writes, quizzes, ratings
 from tests.conftest import sign_in
 from tests.web.quiz_helpers import attempt_form
 from tests.web.test_quiz import attempt_row, finish_screens, start, submit
@@ -124,3 +124,70 @@ def test_evidence_naming_a_learner_other_than_its_attempts_is_refused(
         # The same row for the attempt's own learner goes in.
         session.execute(insert(Evidence), {**moved, "user_id": row["user_id"]})
         session.commit()
+
+
+def test_a_grades_evidence_goes_in_in_the_order_grading_lists_it(app, client, make_user, module):
+    """Sent per question (PostgreSQL), its rows still go in question by question, each
+    question's competencies in order: ties between evidence rows are ordered by id."""
+    email = make_user(org="Riverside PCN")
+    finish_screens(app, email, module)
+    sign_in(client, email)
+    url = start(client, module)
+    selection = attempt_row(app, url).selection
+    data = attempt_form(module.assessment, selection, right=True)
+    assert submit(client, url, data).status_code == 302
+    attempt_id = attempt_row(app, url).id
+    with app.app_context():
+        found = quizzes.questions_of(db.session().get(Attempt, attempt_id))
+        answers = {
+            a.question_id: a.response.get("value")
+            for a in db.session().scalars(select(Answer).where(Answer.attempt_id == attempt_id))
+        }
+        marked = grade(found.shown, answers, found.settings.pass_mark).marked
+        stored = (
+            db.session()
+            .execute(
+                select(Evidence.question_id, Evidence.competency_code)
+                .where(Evidence.attempt_id == attempt_id)
+                .order_by(Evidence.id)
+            )
+            .all()
+        )
+    listed = [(m.question.id, code) for m in marked for code in m.question.competencies]
+    assert [tuple(row) for row in stored] == listed
+
+
+def test_evidence_is_grouped_by_neighbouring_question_version_and_score():
+    shared = {"user_id": 1, "quiz_id": "q", "attempt_id": 2, "recorded_at": 0}
+    rows = [
+        {**shared, "question_id": "a", "question_version": "v", "score": 1.0, "competency_code": c}
+        for c in ("X", "Y")
+    ] + [
+        {
+            **shared,
+            "question_id": "b",
+            "question_version": "v",
+            "score": 0.5,
+            "competency_code": "X",
+        },
+        {
+            **shared,
+            "question_id": "b",
+            "question_version": "w",
+            "score": 0.5,
+            "competency_code": "Y",
+        },
+        {
+            **shared,
+            "question_id": "a",
+            "question_version": "v",
+            "score": 1.0,
+            "competency_code": "Z",
+        },
+    ]
+    assert grade_writes.evidence_by_question(rows) == [
+        {"question_id": "a", "question_version": "v", "score": 1.0, "codes": ["X", "Y"]},
+        {"question_id": "b", "question_version": "v", "score": 0.5, "codes": ["X"]},
+        {"question_id": "b", "question_version": "w", "score": 0.5, "codes": ["Y"]},
+        {"question_id": "a", "question_version": "v", "score": 1.0, "codes": ["Z"]},
+    ]

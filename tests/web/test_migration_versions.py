@@ -182,3 +182,74 @@ def test_downgrading_0007_keeps_every_old_table_and_row(tmp_path):
         )
     engine.dispose()
     upgrade_database(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database(request, tmp_path):
+    """Yield the URL of an empty database, on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    server = make_url(normalise_database_url(os.environ["TEST_DATABASE_URL"]))
+    name = f"linkwise_empty_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def lighter_grade_writes(url: str) -> dict:
+    """Return what 0021 changes: evidence's indexes, and on PostgreSQL the level table's."""
+    from sqlalchemy import inspect
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        found = inspect(connection)
+        state = {
+            "indexes": sorted(
+                i["name"]
+                for i in found.get_indexes("evidence")
+                if not i.get("duplicates_constraint")  # a unique constraint's own index
+            ),
+            "unique": sorted(
+                (u["name"], tuple(u["column_names"]))
+                for u in found.get_unique_constraints("evidence")
+            ),
+        }
+        if engine.dialect.name == "postgresql":
+            state["options"] = connection.scalar(
+                text("SELECT reloptions FROM pg_class WHERE relname = 'competency_level'")
+            )
+            source = connection.scalar(
+                text("SELECT prosrc FROM pg_proc WHERE proname = 'competency_level_counts_changed'")
+            )
+            state["paired"] = "LEFT JOIN old_rows" in source and "EXCEPT ALL" not in source
+    engine.dispose()
+    return state
+
+
+def test_0021_goes_down_and_up_again(empty_database):
+    from alembic import command
+
+    from app.cli import alembic_config
+
+    upgrade_database(empty_database)
+    postgresql = empty_database.startswith("postgresql")
+    one = [("uq_evidence_user_id", ("user_id", "competency_code", "attempt_id", "question_id"))]
+    upgraded = {"indexes": [], "unique": one}
+    if postgresql:
+        upgraded |= {"options": ["fillfactor=80"], "paired": True}
+    assert lighter_grade_writes(empty_database) == upgraded
+    command.downgrade(alembic_config(empty_database), "0020")
+    two = [("uq_evidence_attempt_id", ("attempt_id", "question_id", "competency_code"))]
+    downgraded = {"indexes": ["ix_evidence_user_code"], "unique": two}
+    if postgresql:
+        downgraded |= {"options": None, "paired": False}
+    assert lighter_grade_writes(empty_database) == downgraded
+    upgrade_database(empty_database)
+    assert lighter_grade_writes(empty_database) == upgraded
