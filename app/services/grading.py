@@ -121,9 +121,8 @@ def _levels(user_id: int, organisation_id: int | None, evidence, rated) -> tuple
     codes = {row["competency_code"] for row in evidence}
     found, steps = ratings.read_for_rating(*rated, evidence)
     graded = {code: found[code] for code in codes if code in found}
-    return ratings.level_records(
-        user_id, organisation_id, codes, graded, steps, catalogue()
-    ), steps
+    levels = ratings.level_records(user_id, organisation_id, codes, graded, steps, catalogue())
+    return levels, steps
 
 
 def _added_with_points(result: Grade, added: Sequence[dict]) -> list[dict]:
