@@ -312,10 +312,17 @@ def read_for_rating(
                 when = moments[at] = EPOCH + timedelta(microseconds=at)
             found = made[key] = Evidence.stored(score, when, question_id, quiz_id)
         evidence[code].append(found)
+    # The grade's rows of one answer (one for each competency of its question) differ only
+    # in their code: one value serves them all too.
+    answered: dict[str, Evidence] = {}
     for row in added:
-        evidence[row["competency_code"]].append(
-            Evidence.stored(row["score"], row["recorded_at"], row["question_id"], row["quiz_id"])
-        )
+        question_id = row["question_id"]
+        found = answered.get(question_id)
+        if found is None:
+            found = answered[question_id] = Evidence.stored(
+                row["score"], row["recorded_at"], question_id, row["quiz_id"]
+            )
+        evidence[row["competency_code"]].append(found)
     practice: dict[str, list[PracticeEvent]] = defaultdict(list)
     for kind, code, at in steps or ():
         practice[code].append(PracticeEvent(kind, EPOCH + timedelta(microseconds=at)))

@@ -119,3 +119,18 @@ def test_level_rows_with_times_as_text_are_those_rows_as_json_writes_them(app):
     assert json_rows(as_text) == json_rows(as_times)
     for column in ratings.TIME_COLUMNS:
         assert isinstance(as_text[0][column], str)
+
+
+def test_a_grades_answer_is_one_evidence_value_for_all_its_competencies():
+    now = utcnow()
+    earlier = [["A-1.1", 0.5, 1_700_000_000_000_000, "q1", "quiz"]] * 2
+    added = [
+        {"competency_code": code, "score": 1.0, "recorded_at": now, "question_id": question,
+         "quiz_id": "quiz"}
+        for question, code in [("q2", "A-1.1"), ("q2", "A-1.2"), ("q3", "A-1.2")]
+    ]  # fmt: skip
+    evidence, practice = ratings.read_for_rating(earlier, None, added)
+    first, again, answer = evidence["A-1.1"]
+    assert first is again and first.at == ratings.EPOCH + timedelta(seconds=1_700_000_000)
+    assert answer is evidence["A-1.2"][0] and answer.question_id == "q2"
+    assert evidence["A-1.2"][1].question_id == "q3" and practice == {}
