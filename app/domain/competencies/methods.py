@@ -272,27 +272,33 @@ class KnowledgeRating:
         self.framework = framework
         self.settings = settings or framework.attainment
         self.minimum = max(1, self.settings.minimum_evidence)
-        self.top = framework.scale[-1]
+        # Each level's threshold, name and whether it is the top one, from the top down
+        # (as framework.level_for looks for the last level whose threshold a score reaches).
+        top = framework.scale[-1]
+        self.levels = [(level.threshold, level.name, level == top) for level in framework.scale]
+        self.levels.reverse()
 
     @cached_property  # not kept when it fails: a misspelt method fails at every rating
     def method(self) -> AttainmentMethod:
         """Return the attainment method the settings name, set up for the framework."""
         return attainment_method(self.settings.method, self.framework)
 
-    def rate(self, evidence: Sequence[Evidence], questions: int | None = None) -> Attainment:
-        """Rate evidence in time order (`in_time_order`): `attainment`, without the set-up.
-
-        `questions` is `aligned_questions(evidence)` when the caller knows it already.
-        """
+    def rate(self, evidence: Sequence[Evidence]) -> Attainment:
+        """Rate evidence in time order (`in_time_order`): `attainment`, without the set-up."""
         method, count = self.method, len(evidence)
-        if questions is None:
-            questions = aligned_questions(evidence)
-        if questions < self.minimum:
+        # Never more questions than results: counting them can wait until there are enough.
+        if count < self.minimum or aligned_questions(evidence) < self.minimum:
             return insufficient(count)
         score = method.score_in_order(evidence, self.settings)
-        level, top = self.framework.level_for(score), self.top
-        # The level is one of the scale's own values: `is` answers without comparing fields.
-        return Attainment(score, level.name, count, proficient=level is top or level == top)
+        name, proficient = self._level(score)
+        return Attainment(score, name, count, proficient=proficient)
+
+    def _level(self, score: float) -> tuple[str, bool]:
+        for threshold, name, proficient in self.levels:
+            if score >= threshold:
+                return name, proficient
+        _, name, proficient = self.levels[-1]  # below every threshold: the first level
+        return name, proficient
 
 
 def aligned_questions(evidence: Sequence[Evidence]) -> int:
