@@ -303,8 +303,14 @@ class KnowledgeRating:
 
 def aligned_questions(evidence: Sequence[Evidence]) -> int:
     """Count the different questions behind the evidence; unnamed results count one each."""
-    named = {(e.quiz_id, e.question_id) for e in evidence if e.question_id is not None}
-    return len(named) + sum(1 for e in evidence if e.question_id is None)
+    # One pass, not a set and a sum: every rating of a competency with enough results asks.
+    named, unnamed = set(), 0
+    for e in evidence:
+        if e.question_id is None:
+            unnamed += 1
+        else:
+            named.add((e.quiz_id, e.question_id))
+    return len(named) + unnamed
 
 
 @dataclass(frozen=True)
