@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from operator import attrgetter
+from typing import NamedTuple
 
 from ..frameworks import Competency, Framework
 from .met_rules import Facts, KnowledgeAtLeast, Recent, Rule
@@ -44,8 +45,9 @@ class PracticeEvent:
             raise ValueError(f"unknown practice event '{self.kind}'")
 
 
-@dataclass(frozen=True)
-class Rating:
+# A learner has one for each competency rated, every grade: a named tuple is quicker to make
+# than a frozen dataclass, and as unchangeable.
+class Rating(NamedTuple):
     """A learner's standing in one competency at the moment it was worked out."""
 
     code: str
