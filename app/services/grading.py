@@ -121,9 +121,11 @@ def _levels(user_id: int, organisation_id: int | None, evidence, rated) -> tuple
     codes = {row["competency_code"] for row in evidence}
     found, steps = ratings.read_for_rating(*rated, evidence)
     graded = {code: found[code] for code in codes if code in found}
-    return ratings.level_records(
-        user_id, organisation_id, codes, graded, steps, catalogue()
-    ), steps
+    # As text: the rows go to PostgreSQL as JSON (grade_writes), which reads ISO 8601 times.
+    levels = ratings.level_records(
+        user_id, organisation_id, codes, graded, steps, catalogue(), times_as_text=True
+    )
+    return levels, steps
 
 
 def _added_with_points(result: Grade, added: Sequence[dict]) -> list[dict]:

@@ -43,6 +43,7 @@ from app.services.upsert import insert_for_dialect, json_records, json_rows
 BATCH = 2000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 COLUMNS = ("user_id", "competency_code", "organisation_id", *RATING_COLUMNS, "rated_at")
+TIME_COLUMNS = ("last_evidence_at", "met_until", "due_from", "rated_at")
 
 
 def aware(at: datetime | None) -> datetime | None:
@@ -212,18 +213,39 @@ def level_records(
     steps: dict[str, list[PracticeEvent]],
     catalogue: Catalogue,
     now=None,
+    *,
+    times_as_text: bool = False,
 ) -> list[dict]:
     """Return the learner's competency_level rows (COLUMNS each) in these competencies.
 
     What refresh_levels writes; a grading on PostgreSQL writes them in its grade's statement
-    (services/grade_writes.py, with LEVEL_UPSERT_ROWS).
+    (services/grade_writes.py, with LEVEL_UPSERT_ROWS). With `times_as_text` the times are
+    ISO 8601 text, as json_rows would write them: the rows' few moments (the time rated is
+    every row's) are each written once, not by the JSON encoder at every row.
     """
     now = now or utcnow()
     practice = {code: steps[code] for code in set(codes) if code in steps}
     ratings = rate_learner(catalogue.frameworks, evidence, practice, now)
-    return [
-        dict(zip(COLUMNS, _row(user_id, organisation_id, r, now), strict=True)) for r in ratings
-    ]
+    rows = [_row(user_id, organisation_id, r, now) for r in ratings]
+    if not times_as_text:
+        return [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+    written: dict[datetime, str] = {}
+
+    def text(at: datetime | None) -> str | None:
+        if at is None:
+            return None
+        found = written.get(at)
+        if found is None:
+            found = written[at] = at.isoformat()
+        return found
+
+    records = []
+    for row in rows:
+        record = dict(zip(COLUMNS, row, strict=True))
+        for column in TIME_COLUMNS:
+            record[column] = text(record[column])
+        records.append(record)
+    return records
 
 
 # What re-rating a learner after a grade reads, as two JSON arrays a grading on PostgreSQL
@@ -290,10 +312,17 @@ def read_for_rating(
                 when = moments[at] = EPOCH + timedelta(microseconds=at)
             found = made[key] = Evidence.stored(score, when, question_id, quiz_id)
         evidence[code].append(found)
+    # The grade's rows of one answer (one for each competency of its question) differ only
+    # in their code: one value serves them all too.
+    answered: dict[str, Evidence] = {}
     for row in added:
-        evidence[row["competency_code"]].append(
-            Evidence.stored(row["score"], row["recorded_at"], row["question_id"], row["quiz_id"])
-        )
+        question_id = row["question_id"]
+        found = answered.get(question_id)
+        if found is None:
+            found = answered[question_id] = Evidence.stored(
+                row["score"], row["recorded_at"], question_id, row["quiz_id"]
+            )
+        evidence[row["competency_code"]].append(found)
     practice: dict[str, list[PracticeEvent]] = defaultdict(list)
     for kind, code, at in steps or ():
         practice[code].append(PracticeEvent(kind, EPOCH + timedelta(microseconds=at)))

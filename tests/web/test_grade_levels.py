@@ -9,9 +9,11 @@ from sqlalchemy import select
 
 from app import db
 from app.content import catalogue
+from app.domain.competencies import Evidence, PracticeEvent
 from app.models import CompetencyLevel, User, utcnow
 from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
 from app.services import ratings
+from app.services.upsert import json_rows
 from tests.conftest import sign_in
 from tests.web.quiz_helpers import attempt_form
 from tests.web.test_quiz import attempt_row, finish_screens, start, submit
@@ -91,3 +93,44 @@ def test_the_levels_a_grade_stores_are_those_a_fresh_read_gives(app, client, mak
             db.session().commit()
             assert stored_levels(user_id) == graded
     assert "Confirmed" in {row[PRACTICE] for row in graded}  # the practice step was read
+
+
+def test_level_rows_with_times_as_text_are_those_rows_as_json_writes_them(app):
+    # What a grade on PostgreSQL writes in its statement: the same keys, the same JSON.
+    now = utcnow()
+    earlier = now - timedelta(days=30)
+    with app.app_context():
+        course = catalogue()
+        codes = [f.competencies[0].code for f in course.frameworks]
+        secure = [Evidence(1.0, earlier + timedelta(hours=n), f"q{n}", "quiz") for n in range(3)]
+        evidence = {codes[0]: secure, codes[-1]: secure[:1]}
+        steps = {
+            codes[0]: [
+                PracticeEvent("requested", earlier),
+                PracticeEvent("confirmed", earlier + timedelta(days=1)),
+            ]
+        }
+        as_times = ratings.level_records(1, None, codes, evidence, steps, course, now)
+        as_text = ratings.level_records(
+            1, None, codes, evidence, steps, course, now, times_as_text=True
+        )
+    assert [list(row) for row in as_text] == [list(ratings.COLUMNS)] * len(as_times)
+    assert as_times[0]["met"] and as_times[0]["met_until"] and as_times[0]["due_from"]
+    assert json_rows(as_text) == json_rows(as_times)
+    for column in ratings.TIME_COLUMNS:
+        assert isinstance(as_text[0][column], str)
+
+
+def test_a_grades_answer_is_one_evidence_value_for_all_its_competencies():
+    now = utcnow()
+    earlier = [["A-1.1", 0.5, 1_700_000_000_000_000, "q1", "quiz"]] * 2
+    added = [
+        {"competency_code": code, "score": 1.0, "recorded_at": now, "question_id": question,
+         "quiz_id": "quiz"}
+        for question, code in [("q2", "A-1.1"), ("q2", "A-1.2"), ("q3", "A-1.2")]
+    ]  # fmt: skip
+    evidence, practice = ratings.read_for_rating(earlier, None, added)
+    first, again, answer = evidence["A-1.1"]
+    assert first is again and first.at == ratings.EPOCH + timedelta(seconds=1_700_000_000)
+    assert answer is evidence["A-1.2"][0] and answer.question_id == "q2"
+    assert evidence["A-1.2"][1].question_id == "q3" and practice == {}

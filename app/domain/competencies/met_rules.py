@@ -19,12 +19,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from .durations import Duration
 
 
-@dataclass(frozen=True)
-class Facts:
+# A rating makes several for each competency: a named tuple is quicker to make than a
+# frozen dataclass, and as unchangeable.
+class Facts(NamedTuple):
     """What the rule is judged on: values worked out by the rating, at one moment."""
 
     now: datetime

@@ -6,6 +6,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property, lru_cache
+from operator import attrgetter
 from typing import ClassVar
 
 from ..frameworks import AttainmentSettings, Domain, Framework
@@ -44,16 +46,25 @@ class Evidence:
             raise ValueError("evidence time must be timezone-aware, so results sort correctly")
 
 
-def _in_time_order(evidence: Sequence[Evidence]) -> list[Evidence]:
-    # Results at the same moment are put lowest score first, so the highest of them counts as
-    # the most recent. Only time and score matter, so the order results are given in never does.
-    return sorted(evidence, key=lambda e: (e.at, e.score))
+_TIME_AND_SCORE = attrgetter("at", "score")
+
+
+def in_time_order(evidence: Sequence[Evidence]) -> list[Evidence]:
+    """Return the results oldest first; of results at the same moment, the lowest score first.
+
+    So the highest of results at one moment counts as the most recent. Only time and score
+    matter, so the order results are given in never does.
+    """
+    return sorted(evidence, key=_TIME_AND_SCORE)
 
 
 class AttainmentMethod:
     """A way to combine results into a score from 0 to 100; subclasses define `_fraction`."""
 
     name: ClassVar[str]
+    # Whether `_fraction` reads the results in time order: `score` puts them so, and a rating,
+    # which scores a competency's results at several moments, puts them so once.
+    in_time_order: ClassVar[bool] = False
 
     @classmethod
     def for_framework(cls, framework: Framework) -> AttainmentMethod:
@@ -62,6 +73,12 @@ class AttainmentMethod:
 
     def score(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
         """Return the score, in percent, that these results earn."""
+        return self.score_in_order(
+            in_time_order(evidence) if self.in_time_order else evidence, settings
+        )
+
+    def score_in_order(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
+        """Return the score of results already in time order (as `in_time_order` puts them)."""
         if not evidence:
             raise ValueError(f"'{self.name}' needs at least one result to score")
         fraction = min(max(self._fraction(evidence, settings), 0.0), 1.0)
@@ -78,9 +95,10 @@ class Latest(AttainmentMethod):
     """The most recent result; of results at the same moment, the highest."""
 
     name: ClassVar[str] = "latest"
+    in_time_order: ClassVar[bool] = True
 
     def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
-        return _in_time_order(evidence)[-1].score
+        return evidence[-1].score
 
 
 @dataclass(frozen=True)
@@ -134,10 +152,11 @@ class DecayingAverage(AttainmentMethod):
     """Canvas's decaying average: the latest result weighs `latest_weight`, older ones fade."""
 
     name: ClassVar[str] = "decaying-average"
+    in_time_order: ClassVar[bool] = True
 
     def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
         weight = _latest_weight(settings)
-        first, *later = _in_time_order(evidence)
+        first, *later = evidence
         running = first.score
         for result in later:
             running = running * (1 - weight) + result.score * weight
@@ -154,10 +173,11 @@ class WeightedAverage(AttainmentMethod):
     #     0.90 * 0.65 + (0.40 + 0.70) / 2 * 0.35 = 0.585 + 0.1925 = 0.7775  ->  77.75%
 
     name: ClassVar[str] = "weighted-average"
+    in_time_order: ClassVar[bool] = True
 
     def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
         weight = _latest_weight(settings)
-        *earlier, latest = _in_time_order(evidence)
+        *earlier, latest = evidence
         if not earlier:
             return latest.score
         return latest.score * weight + sum(r.score for r in earlier) / len(earlier) * (1 - weight)
@@ -226,28 +246,71 @@ class Attainment:
         return self.score is not None
 
 
+@lru_cache(maxsize=256)
+def insufficient(count: int) -> Attainment:
+    """Return the attainment of a competency with `count` results, too few to rate."""
+    # One value for each count, shared: a frozen value, and most competencies rated are.
+    return Attainment(None, INSUFFICIENT_EVIDENCE, count, proficient=False)
+
+
 def attainment(
     evidence: Sequence[Evidence],
     framework: Framework,
     settings: AttainmentSettings | None = None,
 ) -> Attainment:
     """Rate one competency from its evidence on the framework's scale."""
-    settings = settings or framework.attainment
+    knowledge = KnowledgeRating(framework, settings)
     # Resolved first, so a misspelt method fails loudly even before anyone has evidence.
-    method = attainment_method(settings.method, framework)
-    count = len(evidence)
-    if aligned_questions(evidence) < max(1, settings.minimum_evidence):
-        return Attainment(None, INSUFFICIENT_EVIDENCE, count, proficient=False)
-    score = method.score(evidence, settings)
-    level, top = framework.level_for(score), framework.scale[-1]
-    # The level is one of the scale's own values: `is` answers without comparing fields.
-    return Attainment(score, level.name, count, proficient=level is top or level == top)
+    method = knowledge.method
+    return knowledge.rate(in_time_order(evidence) if method.in_time_order else evidence)
+
+
+class KnowledgeRating:
+    """How a framework rates knowledge (`attainment`), worked out once for many ratings."""
+
+    def __init__(self, framework: Framework, settings: AttainmentSettings | None = None):
+        self.framework = framework
+        self.settings = settings or framework.attainment
+        self.minimum = max(1, self.settings.minimum_evidence)
+        # Each level's threshold, name and whether it is the top one, from the top down
+        # (as framework.level_for looks for the last level whose threshold a score reaches).
+        top = framework.scale[-1]
+        self.levels = [(level.threshold, level.name, level == top) for level in framework.scale]
+        self.levels.reverse()
+
+    @cached_property  # not kept when it fails: a misspelt method fails at every rating
+    def method(self) -> AttainmentMethod:
+        """Return the attainment method the settings name, set up for the framework."""
+        return attainment_method(self.settings.method, self.framework)
+
+    def rate(self, evidence: Sequence[Evidence]) -> Attainment:
+        """Rate evidence in time order (`in_time_order`): `attainment`, without the set-up."""
+        method, count = self.method, len(evidence)
+        # Never more questions than results: counting them can wait until there are enough.
+        if count < self.minimum or aligned_questions(evidence) < self.minimum:
+            return insufficient(count)
+        score = method.score_in_order(evidence, self.settings)
+        name, proficient = self._level(score)
+        return Attainment(score, name, count, proficient=proficient)
+
+    def _level(self, score: float) -> tuple[str, bool]:
+        for threshold, name, proficient in self.levels:
+            if score >= threshold:
+                return name, proficient
+        _, name, proficient = self.levels[-1]  # below every threshold: the first level
+        return name, proficient
 
 
 def aligned_questions(evidence: Sequence[Evidence]) -> int:
     """Count the different questions behind the evidence; unnamed results count one each."""
-    named = {(e.quiz_id, e.question_id) for e in evidence if e.question_id is not None}
-    return len(named) + sum(1 for e in evidence if e.question_id is None)
+    # One pass, not a set and a sum: every rating of a competency with enough results asks.
+    named, unnamed = set(), 0
+    for e in evidence:
+        if e.question_id is None:
+            unnamed += 1
+        else:
+            named.add((e.quiz_id, e.question_id))
+    return len(named) + unnamed
 
 
 @dataclass(frozen=True)

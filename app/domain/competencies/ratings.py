@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
+from typing import NamedTuple
 
 from ..frameworks import Competency, Framework
 from .met_rules import Facts, KnowledgeAtLeast, Recent, Rule
-from .methods import Attainment, Evidence, attainment
+from .methods import Attainment, Evidence, KnowledgeRating, in_time_order
 
 NOT_STARTED = "Not started"
 SELF_ASSESSED = "Self-assessed"
@@ -43,8 +45,9 @@ class PracticeEvent:
             raise ValueError(f"unknown practice event '{self.kind}'")
 
 
-@dataclass(frozen=True)
-class Rating:
+# A learner has one for each competency rated, every grade: a named tuple is quicker to make
+# than a frozen dataclass, and as unchangeable.
+class Rating(NamedTuple):
     """A learner's standing in one competency at the moment it was worked out."""
 
     code: str
@@ -71,21 +74,13 @@ def rate_learner(
     now: datetime,
 ) -> tuple[Rating, ...]:
     """Rate every competency the learner has evidence or practice steps for; skip unknown codes."""
-    found = set(evidence) | set(practice)
-    ratings = []
-    for framework in frameworks:
-        for competency in framework.competencies:
-            if competency.code in found:
-                ratings.append(
-                    rate_competency(
-                        competency,
-                        framework,
-                        evidence.get(competency.code, ()),
-                        practice.get(competency.code, ()),
-                        now,
-                    )
-                )
-    return tuple(ratings)
+    found = evidence.keys() | practice.keys()
+    return tuple(
+        _rate(rules, evidence.get(code, ()), practice.get(code, ()), now)
+        for framework in frameworks
+        for code, rules in _set_up(framework)
+        if code in found
+    )
 
 
 def rate_competency(
@@ -96,16 +91,23 @@ def rate_competency(
     now: datetime,
 ) -> Rating:
     """Rate one competency from its answers and practice steps, as things stand at `now`."""
-    judge = _Judge(competency, framework, evidence, practice)
+    for _code, rules in _set_up(framework):
+        if rules.competency is competency:
+            return _rate(rules, evidence, practice, now)
+    return _rate(_Rules(competency, framework, KnowledgeRating(framework)), evidence, practice, now)
+
+
+def _rate(rules: _Rules, evidence, practice, now: datetime) -> Rating:
+    judge = _Judge(rules, evidence, practice)
     knowledge, facts = judge.at(now)
-    met = judge.rule.holds(facts)
+    met = rules.rule.holds(facts)
     met_until = judge.lapses_after(now) if met else None
-    renew = framework.renew_within
+    renew = rules.renew_within
     due_from = renew.before(met_until) if met_until is not None and renew else None
     # Only worth asking when something has expired: otherwise nothing would change.
-    expired = not met and judge.anything_expired(now) and judge.rule.holds(judge.at(now, False)[1])
+    expired = not met and judge.anything_expired(now) and rules.rule.holds(judge.at(now, False)[1])
     return Rating(
-        competency.code,
+        rules.code,
         knowledge,
         judge.practice_status(now),
         met,
@@ -116,27 +118,62 @@ def rate_competency(
     )
 
 
-class _Judge:
-    """Works out the facts for one competency at any moment, from fixed evidence."""
+class _Rules:
+    """What rating one competency takes from its framework: worked out once per framework."""
 
-    def __init__(self, competency, framework, evidence, practice):
-        self.framework = framework
+    def __init__(self, competency: Competency, framework: Framework, knowledge: KnowledgeRating):
+        self.competency, self.code = competency, competency.code
         self.valid_for = competency.valid_for or framework.valid_for
         top = len(framework.scale) - 1
         self.rule: Rule = (
             competency.met or framework.met or KnowledgeAtLeast(framework.scale[top].name, top)
         )
-        self.evidence = tuple(evidence)
-        self.practice = tuple(sorted(practice, key=lambda p: p.at))
+        self.recent_spans = tuple(_recent_spans(self.rule))
+        self.renew_within = framework.renew_within
         self.ranks = framework.ranks
-        # Worked out once: a rating asks for these at several moments.
-        self.moments = [e.at for e in self.evidence]
-        self.latest = max(self.moments, default=None)
-        oldest = min(self.moments + [p.at for p in self.practice], default=None)
+        self.knowledge = knowledge
+
+
+# Each framework's competencies with their rules, in the order a learner's ratings come in,
+# by the framework's id(); the framework is kept with them, so its id stays its own.
+_SET_UPS: dict[int, tuple[Framework, tuple[tuple[str, _Rules], ...]]] = {}
+_SET_UPS_KEPT = 64  # a running app has a few frameworks; tests make thousands
+
+
+def _set_up(framework: Framework) -> tuple[tuple[str, _Rules], ...]:
+    """Return the framework's competencies' codes and rules, worked out once."""
+    kept = _SET_UPS.get(id(framework))
+    if kept is not None and kept[0] is framework:
+        return kept[1]
+    knowledge = KnowledgeRating(framework)  # one for all its competencies: the same settings
+    rules = tuple((c.code, _Rules(c, framework, knowledge)) for c in framework.competencies)
+    if len(_SET_UPS) >= _SET_UPS_KEPT:
+        _SET_UPS.clear()
+    _SET_UPS[id(framework)] = framework, rules
+    return rules
+
+
+_AT = attrgetter("at")
+
+
+class _Judge:
+    """Works out the facts for one competency at any moment, from fixed evidence."""
+
+    def __init__(self, rules: _Rules, evidence, practice):
+        self.rules = rules
+        self.valid_for = rules.valid_for
+        # In time order once (knowledge.rate wants it so), at whatever moment it is rated.
+        self.evidence = in_time_order(evidence)
+        self.practice = sorted(practice, key=_AT) if practice else ()
+        self.latest = self.evidence[-1].at if self.evidence else None
         # When the oldest evidence or step expires: before that, nothing has.
+        oldest = self.evidence[0].at if self.evidence else None
+        if self.practice and (oldest is None or self.practice[0].at < oldest):
+            oldest = self.practice[0].at
         self.first_expiry = (
             None if self.valid_for is None or oldest is None else self.valid_for.after(oldest)
         )
+        self._all_counted: Attainment | None = None
 
     def in_date(self, at: datetime, now: datetime) -> bool:
         return self.valid_for is None or self.valid_for.after(at) > now
@@ -151,6 +188,8 @@ class _Judge:
     def confirmed_at(self, now: datetime, expire: bool = True) -> datetime | None:
         # The latest decision rules: a confirmation stands until a supervisor returns it
         # (a new request alone withdraws nothing), and only while it is in date.
+        if not self.practice:
+            return None
         decisions = [p for p in self.practice if p.kind != "self-assessed" and p.at <= now]
         settled = [p for p in decisions if p.kind != "requested"]
         if not settled or settled[-1].kind != "confirmed":
@@ -158,37 +197,48 @@ class _Judge:
         at = settled[-1].at
         return at if not expire or self.in_date(at, now) else None
 
+    def knowledge(self, counted: list[Evidence]) -> Attainment:
+        if counted is not self.evidence:
+            return self.rules.knowledge.rate(counted)
+        # Every answer counts: the same rating at each moment asked about.
+        if self._all_counted is None:
+            self._all_counted = self.rules.knowledge.rate(counted)
+        return self._all_counted
+
     def at(self, now: datetime, expire: bool = True) -> tuple[Attainment, Facts]:
         counted, latest = self.evidence, self.latest
         if expire and self.anything_expired(now):
-            counted = [e for e in self.evidence if self.in_date(e.at, now)]
-            latest = max((e.at for e in counted), default=None)
-        knowledge = attainment(counted, self.framework)
+            counted = [e for e in self.evidence if self.in_date(e.at, now)]  # in time order
+            latest = counted[-1].at if counted else None
+        knowledge = self.knowledge(counted)
         confirmed = self.confirmed_at(now, expire)
         if confirmed and (latest is None or confirmed > latest):
             latest = confirmed
-        rank = self.ranks.get(knowledge.level) if knowledge.rated else None
+        rank = self.rules.ranks.get(knowledge.level) if knowledge.score is not None else None
         return knowledge, Facts(now, rank, confirmed is not None, latest)
 
     def lapses_after(self, now: datetime) -> datetime | None:
         """Return the first moment after `now` at which the rule stops holding, if any."""
         # Only an expiry can change the outcome with no new evidence, so trying each
         # expiry moment in turn finds the first one exactly.
-        moments = list(self.moments)
+        moments = {e.at for e in self.evidence}
         confirmed = self.confirmed_at(now)
         if confirmed is not None:
-            moments.append(confirmed)
+            moments.add(confirmed)
         candidates = set()
         if self.valid_for is not None:
             candidates |= {self.valid_for.after(m) for m in moments}
-        for within in _recent_spans(self.rule):
+        for within in self.rules.recent_spans:
             candidates |= {within.after(m) for m in moments}
+        rule = self.rules.rule
         for moment in sorted(c for c in candidates if c > now):
-            if not self.rule.holds(self.at(moment)[1]):
+            if not rule.holds(self.at(moment)[1]):
                 return moment
         return None
 
     def practice_status(self, now: datetime) -> str:
+        if not self.practice:
+            return NOT_STARTED
         decision = self.last_decision(now)
         if decision is None:
             seen = any(p.kind == "self-assessed" for p in self.practice)
