@@ -29,9 +29,15 @@ def page(app, client, url: str, *, shells: bool = True) -> str:
     return re.sub(r'nonce="[^"]+"', 'nonce=""', response.text)  # a new nonce every request
 
 
+def without_token(html: str) -> str:
+    """Return the page with its CSRF tokens blanked: two renders may straddle the second
+    a token is signed with."""
+    return re.sub(r'(name="csrf_token" value=)"[^"]+"', r'\1""', html)
+
+
 def assert_same_as_full_render(app, client, url: str) -> str:
     from_shell = page(app, client, url)
-    assert from_shell == page(app, client, url, shells=False)
+    assert without_token(from_shell) == without_token(page(app, client, url, shells=False))
     return from_shell
 
 
@@ -85,7 +91,9 @@ def test_learners_on_one_shell_each_see_only_their_own_name_progress_and_token(
     assert "Ada Lovelace" in ada and "Ada Lovelace" not in grace
     assert "Grace Hopper" in grace and "Grace Hopper" not in ada
     assert "(0% complete)" in grace and "(0% complete)" not in ada
-    assert grace == page(app, other, screen_url(module, first), shells=False)
+    assert without_token(grace) == without_token(
+        page(app, other, screen_url(module, first), shells=False)
+    )
     tokens = {re.findall(r'name="csrf_token" value="([^"]+)"', html)[-1] for html in (ada, grace)}
     assert len(tokens) == 2
     # Each token is the one that learner's own forms must carry.
