@@ -58,19 +58,26 @@ _LOCK_LEARNER_SQLITE = (
     .values(role=User.role)
     .returning(*_LEARNER_COLUMNS)
 )
+
+
 # A submit's first read on PostgreSQL: the attempt, if it is the learner's and in the module,
 # with the learner's lock and the attempt's, in one round trip (the learner's row first, as
 # OF names it). A row it waited for comes back as the lock found it, as lock_attempt's does.
-_LOCK_LEARNER_READING_ATTEMPT = (
-    select(*_LEARNER_COLUMNS, *Attempt.__table__.c)
-    .join_from(Attempt, User, User.id == Attempt.user_id)
-    .where(
-        Attempt.id == bindparam("attempt_id"),
-        Attempt.user_id == bindparam("user_id"),
-        Attempt.module_slug == bindparam("module_slug"),
+def _locking_attempt(*columns):
+    """Return a read of `columns` locking the learner's row, then their attempt's."""
+    return (
+        select(*columns)
+        .join_from(Attempt, User, User.id == Attempt.user_id)
+        .where(
+            Attempt.id == bindparam("attempt_id"),
+            Attempt.user_id == bindparam("user_id"),
+            Attempt.module_slug == bindparam("module_slug"),
+        )
+        .with_for_update(of=(User.__table__, Attempt.__table__), key_share=True)
     )
-    .with_for_update(of=(User.__table__, Attempt.__table__), key_share=True)
-)
+
+
+_LOCK_LEARNER_READING_ATTEMPT = _locking_attempt(*_LEARNER_COLUMNS, *Attempt.__table__.c)
 _ID, _STATUS, _REVISION = (
     Attempt.__table__.c.keys().index(name) for name in ("id", "status", "revision")
 )
@@ -78,19 +85,10 @@ _ID, _STATUS, _REVISION = (
 # accounts.load_signed_in_user reads them) with _LOCK_LEARNER_READING_ATTEMPT's row and
 # locks. The attempt's columns come last, named apart from the user's.
 _ATTEMPT_COLUMNS = len(Attempt.__table__.c)
-_SIGN_IN_LOCKING_ATTEMPT = (
-    select(
-        *accounts.SIGNED_IN_COLUMNS,
-        User.registration_number,
-        *(column.label(f"attempt_{column.key}") for column in Attempt.__table__.c),
-    )
-    .join_from(Attempt, User, User.id == Attempt.user_id)
-    .where(
-        Attempt.id == bindparam("attempt_id"),
-        Attempt.user_id == bindparam("user_id"),
-        Attempt.module_slug == bindparam("module_slug"),
-    )
-    .with_for_update(of=(User.__table__, Attempt.__table__), key_share=True)
+_SIGN_IN_LOCKING_ATTEMPT = _locking_attempt(
+    *accounts.SIGNED_IN_COLUMNS,
+    User.registration_number,
+    *(column.label(f"attempt_{column.key}") for column in Attempt.__table__.c),
 )
 _LOCK_ATTEMPT_SQLITE = (
     update(Attempt)
