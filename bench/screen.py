@@ -40,7 +40,9 @@ RATE_CAP = float(os.environ.get("BENCH_RATE_CAP", "300"))
 # BENCH_BEFORE=DIR serves another checkout (of main, say) beside this one, for before and
 # after figures from the same run; both share the database, schema and signed-in cookie.
 BEFORE = os.environ.get("BENCH_BEFORE")
-LEARNERS = int(os.environ.get("BENCH_QUIZ_LEARNERS", "1000" if BEFORE else "600"))
+# Each learner holds one prepared submit per module at a time, and a round prepares twice
+# what it expects to send: at 900 submits a second a checkout needs about 1,500 learners.
+LEARNERS = int(os.environ.get("BENCH_QUIZ_LEARNERS", "3000" if BEFORE else "1500"))
 # BENCH_PAGES_ONLY=1 leaves the quiz submits out (and the learners they need): the bare,
 # /healthz, screen and nginx figures in a third of the time.
 PAGES_ONLY = bool(os.environ.get("BENCH_PAGES_ONLY"))

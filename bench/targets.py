@@ -105,7 +105,10 @@ class SubmitTarget(Target):
             if not run.ran_out:
                 break
             if len(ready) < count:
-                raise SystemExit(f"{self.name}: too few learners (BENCH_QUIZ_LEARNERS)")
+                raise SystemExit(
+                    f"{self.name}: {count} submits wanted, {len(ready)} could be prepared:"
+                    " seed more learners (BENCH_QUIZ_LEARNERS)"
+                )
             print(f"  {self.name}: {count} submits ran out; once more with twice as many")
             count *= 2
         # Counted: answered with the redirect in wrk's window, and graded in the database.
