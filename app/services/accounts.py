@@ -183,7 +183,7 @@ def load_signed_in_user(
     else:
         statement = _SIGNED_IN_USER_AND_COMPLETIONS[db.dialect_name()]
         row = db.fetch_one(statement, {"user_id": user_id, "module_slug": completions_in})
-    if row is None or not secrets.compare_digest(row.session_token, session_token):
+    if not signed_in(row, session_token):
         return None
     if manager_reads is not None:
         _remember_scope(row, commonest)
@@ -193,6 +193,11 @@ def load_signed_in_user(
             completed = json.loads(completed)
         learning.remember_completed(user_id, completions_in, frozenset(completed or ()))
     return row
+
+
+def signed_in(row, session_token: str) -> bool:
+    """Say whether a user's row (SIGNED_IN_COLUMNS) is still signed in with this cookie's token."""
+    return row is not None and secrets.compare_digest(row.session_token, session_token)
 
 
 def _remember_scope(row, commonest: bool) -> None:

@@ -120,16 +120,18 @@ _QUESTION_EVIDENCE = (
     )
     .render_derived(name="evidence_rows", with_types=True)
 )
-_EVIDENCE_ROWS = select(
-    *(
-        func.unnest(_QUESTION_EVIDENCE.c.codes).label(c)
-        if c == "competency_code"
-        else bindparam(EVIDENCE_SHARES[c], type_=_EVIDENCE.c[c].type)
-        if c in EVIDENCE_SHARES
-        else _QUESTION_EVIDENCE.c[c]
-        for c in EVIDENCE_COLUMNS
-    )
-)
+
+
+def _evidence_value(name: str):
+    """Return what an evidence row's column takes: a code, a shared value or its question's."""
+    if name == "competency_code":
+        return func.unnest(_QUESTION_EVIDENCE.c.codes).label(name)
+    if name in EVIDENCE_SHARES:
+        return bindparam(EVIDENCE_SHARES[name], type_=_EVIDENCE.c[name].type)
+    return _QUESTION_EVIDENCE.c[name]
+
+
+_EVIDENCE_ROWS = select(*(_evidence_value(name) for name in EVIDENCE_COLUMNS))
 
 
 def evidence_by_question(rows: Sequence[Mapping]) -> list[dict]:

@@ -19,7 +19,6 @@ transaction takes the database's write lock, and both functions write first ther
 The statements are built once, with bind parameters: a submit runs them on every request.
 """
 
-import secrets
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, select, update
@@ -166,7 +165,7 @@ def sign_in_locking_attempt(
     attempt = None
     if row is None:
         found = accounts.load_signed_in_user(user_id, session_token)
-    elif not secrets.compare_digest(row.session_token, session_token):
+    elif not accounts.signed_in(row, session_token):
         session.rollback()  # signed out since: hold nothing for them
         return None
     else:
