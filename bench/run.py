@@ -1,8 +1,9 @@
 """Benchmarks, reported as ratios and tables measured in one run: `make bench`.
 
-`python bench/run.py [screen] [content] [dashboard] [items] [levels] [compliance]` runs the
-ones named, or all. Each runs on a throwaway SQLite database, and on a throwaway PostgreSQL
-database on the server named by BENCH_DATABASE_URL or TEST_DATABASE_URL when either is set.
+`python bench/run.py [screen] [content] [dashboard] [items] [levels] [compliance]
+[instructions]` runs the ones named, or all. Each runs on a throwaway SQLite database, and on
+a throwaway PostgreSQL database on the server named by BENCH_DATABASE_URL or
+TEST_DATABASE_URL when either is set.
 """
 
 import signal
@@ -11,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import compliance, content, dashboard, items, levels, screen  # noqa: E402
+from bench import compliance, content, dashboard, instructions, items, levels, screen  # noqa: E402
 
 BENCHMARKS = {
     "screen": screen.main,
@@ -20,6 +21,7 @@ BENCHMARKS = {
     "items": items.main,
     "levels": levels.main,
     "compliance": compliance.main,
+    "instructions": instructions.main,
 }
 
 
