@@ -13,7 +13,8 @@ class FormParser(FormDataParser):
     """Werkzeug's form parser, splitting a urlencoded body with nothing to decode itself.
 
     Werkzeug reads a urlencoded body through `parse_qsl`, which unquotes every name and
-    value: two thirds of parsing a quiz submit's 54 fields. A body without `%` or `+` has
+    value: about 70% of the parser's time on a quiz submit's 54 fields (3.8% of the
+    submit's instructions, counted by callgrind). A body without `%` or `+` has
     nothing to unquote, and `parse_qsl` then only splits it at each `&` (skipping empty
     parts) and each part at its first `=` (a part without one is a name with an empty
     value): this splits such a body so, and sends any other to `parse_qsl` as Werkzeug
