@@ -215,6 +215,8 @@ def answer(
             revision=revision,
             added=added,
             rated=rated,
+            # What this form wrote was checked as it was read: not checked again.
+            checked={qid: read.checked[qid] for qid in written if qid in read.checked},
         )
     elif written:
         insert_rows(connection, Answer.__table__, added)

@@ -184,6 +184,11 @@ class Question:
         """Return the ids of the options in written order."""
         return tuple(option.id for option in self.options)
 
+    @cached_property  # the question never changes; every attempt shown and answer checked asks
+    def option_set(self) -> frozenset[str]:
+        """Return the ids of the options, as a set."""
+        return frozenset(self.option_ids)
+
     def display_order(self, rng: random.Random, shuffle: bool) -> tuple[str, ...]:
         """Return the option ids in the order an attempt shows them."""
         order = list(self.option_ids)
@@ -232,6 +237,11 @@ class Question:
     def marker_field(self) -> str:
         """Return the hidden field saying the question was on the form, even if blank."""
         return field_name(self.id, "shown")
+
+    @cached_property  # the question never changes; every form read asks
+    def shown_field(self) -> str:
+        """Return the hidden field carrying the fingerprint of the answer the form showed."""
+        return field_name(self.id, "was")
 
     @cached_property  # the question never changes; every form read asks
     def answer_fields(self) -> tuple[str, ...]:
