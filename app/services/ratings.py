@@ -166,21 +166,26 @@ def load_practice(user_ids: Iterable[int], codes=None, connection: Connection | 
     return found
 
 
-def _row(user_id: int, organisation_id: int | None, rating: Rating, now: datetime) -> tuple:
+def _row(user_id: int, organisation_id: int | None, rating: Rating, rated_at, time=None) -> tuple:
+    """Return a rating's competency_level row (COLUMNS), its times passed through `time`."""
+    knowledge = rating.knowledge
+    last, until, due = rating.last_evidence_at, rating.met_until, rating.due_from
+    if time is not None:
+        last, until, due = time(last), time(until), time(due)
     return (
         user_id,
         rating.code,
         organisation_id,
-        rating.knowledge.level,
-        rating.knowledge.score,
-        rating.knowledge.evidence_count,
-        rating.last_evidence_at,
+        knowledge.level,
+        knowledge.score,
+        knowledge.evidence_count,
+        last,
         rating.practice,
         rating.met,
-        rating.met_until,
-        rating.due_from,
+        until,
+        due,
         rating.expired,
-        now,
+        rated_at,
     )
 
 
@@ -226,9 +231,10 @@ def level_records(
     now = now or utcnow()
     practice = {code: steps[code] for code in set(codes) if code in steps}
     ratings = rate_learner(catalogue.frameworks, evidence, practice, now)
-    rows = [_row(user_id, organisation_id, r, now) for r in ratings]
     if not times_as_text:
-        return [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+        return [
+            dict(zip(COLUMNS, _row(user_id, organisation_id, r, now), strict=True)) for r in ratings
+        ]
     written: dict[datetime, str] = {}
 
     def text(at: datetime | None) -> str | None:
@@ -239,13 +245,11 @@ def level_records(
             found = written[at] = at.isoformat()
         return found
 
-    records = []
-    for row in rows:
-        record = dict(zip(COLUMNS, row, strict=True))
-        for column in TIME_COLUMNS:
-            record[column] = text(record[column])
-        records.append(record)
-    return records
+    rated_at = text(now)
+    return [
+        dict(zip(COLUMNS, _row(user_id, organisation_id, r, rated_at, text), strict=True))
+        for r in ratings
+    ]
 
 
 # What re-rating a learner after a grade reads, as two JSON arrays a grading on PostgreSQL

@@ -239,6 +239,11 @@ class Question:
         return field_name(self.id, "shown")
 
     @cached_property  # the question never changes; every form read asks
+    def answer_field(self) -> str:
+        """Return the name of the field carrying the answer (of types with one such field)."""
+        return field_name(self.id)
+
+    @cached_property  # the question never changes; every form read asks
     def shown_field(self) -> str:
         """Return the hidden field carrying the fingerprint of the answer the form showed."""
         return field_name(self.id, "was")
@@ -265,7 +270,7 @@ class Question:
 
     def from_fields(self, values: Mapping[str, list[str]]) -> Any:
         """Turn non-blank field values into an answer (checked later), or raise InvalidAnswer."""
-        value = values[field_name(self.id)]
+        value = values[self.answer_field]
         return value[0] if len(value) == 1 else value
 
     def form_fields(self, answer: Any) -> dict[str, list[str]]:

@@ -236,7 +236,7 @@ class MultipleAnswers(Question):
 
     def from_fields(self, values: Mapping[str, list[str]]) -> list[str]:
         """Return the ticked choice ids."""
-        return list(values[field_name(self.id)])
+        return list(values[self.answer_field])
 
     def form_fields(self, answer: Any) -> dict[str, list[str]]:
         """Return the ticked choice ids as field values."""
