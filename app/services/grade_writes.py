@@ -67,7 +67,7 @@ _CLAIM = (
 )
 
 # Each marked answer saved before this request: its points and the version of the question
-# it answered (on PostgreSQL one UPDATE ... FROM arrays; elsewhere an executemany).
+# it answered (on PostgreSQL one UPDATE ... FROM a JSON array; elsewhere an executemany).
 _SET_POINTS = (
     update(_ANSWER)
     .where(
@@ -76,16 +76,22 @@ _SET_POINTS = (
     )
     .values(points=bindparam("points"), question_version=bindparam("version"))
 )
-_MARKS = select(
-    func.unnest(bindparam("questions", type_=ARRAY(_ANSWER.c.question_id.type))).label("question"),
-    func.unnest(bindparam("pointses", type_=ARRAY(_ANSWER.c.points.type))).label("points"),
-    func.unnest(bindparam("versions", type_=ARRAY(_ANSWER.c.question_version.type))).label(
-        "version"
-    ),
-).subquery("marks")
+# On PostgreSQL the marks travel as one JSON array (mark_rows), as the new answers do: the
+# driver adapts a string at once, and three Python lists item by item.
+_MARKS = (
+    func.json_to_recordset(cast(bindparam("mark_rows", type_=Text), JSON))
+    .table_valued(
+        column("question_id", _ANSWER.c.question_id.type),
+        column("points", _ANSWER.c.points.type),
+        column("version", _ANSWER.c.question_version.type),
+    )
+    .render_derived(name="marks", with_types=True)
+)
 _SET_POINTS_POSTGRESQL = (
     update(_ANSWER)
-    .where(_ANSWER.c.attempt_id == bindparam("attempt"), _ANSWER.c.question_id == _MARKS.c.question)
+    .where(
+        _ANSWER.c.attempt_id == bindparam("attempt"), _ANSWER.c.question_id == _MARKS.c.question_id
+    )
     .values(points=_MARKS.c.points, question_version=_MARKS.c.version)
 )
 
@@ -232,9 +238,12 @@ def _write_at_once(writes: GradeWrites) -> Written:
         parameters["answer_rows"] = own_values(writes.added, ANSWERS_SHARE)
     if writes.marks:
         parameters["attempt"] = writes.claim["graded_attempt"]
-        parameters["questions"] = [m.question_id for m in writes.marks]
-        parameters["pointses"] = [float(m.points) for m in writes.marks]
-        parameters["versions"] = [m.version for m in writes.marks]
+        parameters["mark_rows"] = json_rows(
+            [
+                {"question_id": m.question_id, "points": float(m.points), "version": m.version}
+                for m in writes.marks
+            ]
+        )
     if writes.evidence:
         parameters.update(shared_values(writes.evidence, EVIDENCE_SHARES))
         parameters["evidence_rows"] = json_rows(evidence_by_question(writes.evidence))

@@ -9,7 +9,7 @@ elsewhere the learner is re-rated after it. Then, on a pass, the learner is cert
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -53,6 +53,7 @@ def record_grade(
     revision: int,
     added: Sequence[dict] = (),
     rated: tuple[list | None, list | None] | None = None,
+    checked: Mapping[str, Any] = {},
 ) -> Grade:
     """Grade the attempt from its answers and write everything the grade brings.
 
@@ -60,9 +61,10 @@ def record_grade(
     (they go in with their points). The attempt's revision becomes `revision`. `rated`
     (PostgreSQL) is what ratings.RATED_EVIDENCE and RATED_PRACTICE read under the learner's
     lock: the learner is re-rated from it and the levels go in the grade's statement.
+    `checked` are answers among `rows` as check_answer returned them (attempts.grade's).
     """
     answers = {qid: row.response.get("value") for qid, row in rows.items()}
-    result = grade(shown, answers, settings.pass_mark)
+    result = grade(shown, answers, settings.pass_mark, checked)
     organisation_id = _organisation(session, attempt.user_id)
     evidence = _evidence_rows(attempt, result, organisation_id, now)
     levels = practice = None

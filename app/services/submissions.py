@@ -55,7 +55,8 @@ _ANSWERS = select(
 # On PostgreSQL a submit (or a save past the time limit, which grades) reads its answers
 # with what re-rating the learner reads (services/ratings.py), under the learner's lock, so
 # the grade's one statement can write the learner's levels too. Bound as "attempt_id",
-# "rated_learner" and "rated_codes" (every competency the attempt's questions evidence).
+# "rated_learner" and "rated_codes" (every competency the attempt's questions evidence, as
+# ratings.array_text).
 _ANSWERS_AND_RATED = select(
     select(
         func.json_agg(
@@ -163,8 +164,8 @@ def answer(
             {
                 "attempt_id": attempt.id,
                 "rated_learner": user_id,
-                "rated_codes": sorted(
-                    {code for item in found.shown for code in item.question.competencies}
+                "rated_codes": ratings.array_text(
+                    sorted({code for item in found.shown for code in item.question.competencies})
                 ),
             },
         )
@@ -215,6 +216,8 @@ def answer(
             revision=revision,
             added=added,
             rated=rated,
+            # What this form wrote was checked as it was read: not checked again.
+            checked={qid: read.checked[qid] for qid in written if qid in read.checked},
         )
     elif written:
         insert_rows(connection, Answer.__table__, added)

@@ -5,7 +5,7 @@ database gives, earlier evidence, practice steps and all."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import ARRAY, String, Text, bindparam, cast, select
 
 from app import db
 from app.content import catalogue
@@ -134,3 +134,25 @@ def test_a_grades_answer_is_one_evidence_value_for_all_its_competencies():
     assert first is again and first.at == ratings.EPOCH + timedelta(seconds=1_700_000_000)
     assert answer is evidence["A-1.2"][0] and answer.question_id == "q2"
     assert evidence["A-1.2"][1].question_id == "q3" and practice == {}
+
+
+@pytest.mark.parametrize(
+    "codes",
+    [
+        [],
+        ["SPLW-3.2"],
+        ["A-1.1", "A-1.2", "B 2"],
+        ['say "hi"', "back\\slash", "x,y", "{z}", "NULL"],
+    ],
+)
+def test_codes_as_array_text_read_back_as_the_codes(app, codes):
+    # What a grade's read of the earlier evidence binds: the same codes, in order.
+    with app.app_context():
+        session = db.session()
+        if session.get_bind().dialect.name != "postgresql":
+            pytest.skip("array literals are PostgreSQL's")
+        read = session.execute(
+            select(cast(bindparam("codes", type_=Text), ARRAY(String))),
+            {"codes": ratings.array_text(codes)},
+        ).scalar_one()
+    assert read == codes

@@ -12,7 +12,7 @@ from app.content import catalogue
 from app.domain.quizzes.attempts import grade
 from app.models import Answer, Attempt, Evidence, User
 from app.services import grade_writes, quizzes, ratings
-from tests.conftest import sign_in
+from tests.conftest import post_form, sign_in
 from tests.web.quiz_helpers import attempt_form
 from tests.web.test_quiz import attempt_row, finish_screens, start, submit
 
@@ -91,6 +91,40 @@ def test_a_graded_attempt_stores_what_grading_its_answers_again_gives(
     with app.app_context():
         assert db.session().get(Attempt, attempt_id).status == "graded"
         stored, fresh = regraded(attempt_id)
+    assert stored == fresh
+
+
+@pytest.mark.parametrize("right", [False, True])
+def test_answers_saved_before_the_submit_store_what_grading_them_again_gives(
+    app, client, make_user, module, right
+):
+    # Saved first, then sent again (some changed) with the submit: their points and versions
+    # go in by the grade's update of saved answers, not with new answers.
+    email = make_user(org="Riverside PCN")
+    finish_screens(app, email, module)
+    sign_in(client, email)
+    url = start(client, module)
+    selection = attempt_row(app, url).selection
+    data = attempt_form(module.assessment, selection, right=right)
+    other = attempt_form(module.assessment, selection, right=not right)
+    rng = random.Random(61)
+    names = sorted(data)
+    saved = {name: data[name] for name in rng.sample(names, len(names) // 2)}
+    assert post_form(client, url, {**saved, "action": "save"}).status_code < 400
+    revision = attempt_row(app, url).revision
+    assert revision == 1
+    changed = {name: other[name] for name in rng.sample(sorted(saved), len(saved) // 3)}
+    sent = {**data, **changed, "revision": str(revision)}
+    assert submit(client, url, sent).status_code == 302
+    attempt_id = attempt_row(app, url).id
+    with app.app_context():
+        session = db.session()
+        assert session.get(Attempt, attempt_id).status == "graded"
+        before = session.scalars(
+            select(Answer.points).where(Answer.attempt_id == attempt_id, Answer.revision == 1)
+        ).all()
+        stored, fresh = regraded(attempt_id)
+    assert before and None not in before  # answers saved before were marked
     assert stored == fresh
 
 

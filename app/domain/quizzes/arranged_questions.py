@@ -76,8 +76,7 @@ class Matching(Question):
         """Return (prompt id, option id) pairs chosen, or raise InvalidAnswer."""
         if not isinstance(raw, Mapping):
             raise InvalidAnswer("choose an option for each item")
-        prompts = {pair.id for pair in self.pairs}
-        options = {option.id for option in self.options}
+        prompts, options = self.prompt_ids, self.option_set
         chosen = []
         for prompt, option in raw.items():
             if not isinstance(prompt, str) or not isinstance(option, str):
@@ -90,8 +89,18 @@ class Matching(Question):
 
     def score(self, answer: tuple[tuple[str, str], ...]) -> float:
         """Return the fraction of prompts matched to their own option."""
-        right = {(pair.id, text_id(pair.right)) for pair in self.pairs}
+        right = self.right_pairs
         return sum(1 for chosen in answer if chosen in right) / len(self.pairs)
+
+    @cached_property  # the question never changes; every answer checked asks
+    def prompt_ids(self) -> frozenset[str]:
+        """Return the ids of the prompts."""
+        return frozenset(pair.id for pair in self.pairs)
+
+    @cached_property  # the question never changes; every answer marked asks
+    def right_pairs(self) -> frozenset[tuple[str, str]]:
+        """Return each prompt's id with the id of its own option."""
+        return frozenset((pair.id, text_id(pair.right)) for pair in self.pairs)
 
     @property
     def parts(self) -> int:
@@ -222,9 +231,14 @@ class Ordering(Question):
         if not all(isinstance(step, str) for step in raw):
             raise InvalidAnswer("put every step in order")
         order = tuple(step.strip() for step in raw)
-        if sorted(order) != sorted(item.id for item in self.items):
+        if sorted(order) != self.sorted_ids:
             raise InvalidAnswer("put every step in order, each once")
         return order
+
+    @cached_property  # the question never changes; every answer checked asks
+    def sorted_ids(self) -> list[str]:
+        """Return the step ids in sorted order."""
+        return sorted(item.id for item in self.items)
 
     def score(self, answer: tuple[str, ...]) -> float:
         """Return the fraction of positions holding the right step."""

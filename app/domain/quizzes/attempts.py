@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .base import BLANK, NOT_ON_FORM, FormFields, InvalidAnswer, Question, field_name
+from .base import BLANK, NOT_ON_FORM, FormFields, InvalidAnswer, Question
 from .model import QuestionGroup, Quiz
 
 
@@ -80,6 +80,8 @@ class FormAnswers:
     errors: Mapping[str, str] = field(default_factory=dict)  # question id -> message
     submitted: Mapping[str, Mapping[str, list[str]]] = field(default_factory=dict)
     shown_before: Mapping[str, str] = field(default_factory=dict)  # id -> fingerprint
+    # The given answers as check_answer returns them, so grading need not check them again.
+    checked: Mapping[str, Any] = field(default_factory=dict)  # question id -> normal form
 
 
 def select_questions(quiz: Quiz, rng: random.Random) -> list[dict]:
@@ -132,9 +134,13 @@ def shown_questions(
         if question is None:
             missing.append(Missing(number, entry["question"]))
             continue
-        known = set(question.option_ids)
-        order = tuple(i for i in entry.get("order", ()) if i in known)
-        order += tuple(i for i in question.option_ids if i not in order)
+        order = tuple(entry.get("order", ()))
+        known = question.option_set
+        if len(order) != len(known) or frozenset(order) != known:
+            # Not every option once (an order kept from before an edit): the known ones, in
+            # their order, then the rest in written order.
+            order = tuple(i for i in order if i in known)
+            order += tuple(i for i in question.option_ids if i not in order)
         shown.append(Shown(number, question, version, order))
     return tuple(shown), tuple(missing)
 
@@ -146,9 +152,10 @@ def read_answers(shown: Sequence[Shown], form: FormFields) -> FormAnswers:
     errors: dict[str, str] = {}
     submitted: dict[str, Mapping[str, list[str]]] = {}
     shown_before: dict[str, str] = {}
+    checked: dict[str, Any] = {}
     for item in shown:
         question = item.question
-        before = form.getlist(field_name(question.id, "was"))
+        before = form.getlist(question.shown_field)
         if before:
             shown_before[question.id] = before[0]
         try:
@@ -158,13 +165,13 @@ def read_answers(shown: Sequence[Shown], form: FormFields) -> FormAnswers:
             if value is BLANK:
                 blank.add(question.id)
                 continue
-            question.check_answer(value)
+            checked[question.id] = question.check_answer(value)
         except InvalidAnswer as error:
             errors[question.id] = f"Question {item.number}: {error}"
             submitted[question.id] = question.submitted(form)
             continue
         given[question.id] = value
-    return FormAnswers(given, frozenset(blank), errors, submitted, shown_before)
+    return FormAnswers(given, frozenset(blank), errors, submitted, shown_before, checked)
 
 
 def fingerprint(question: Question, answer: Any) -> str:
@@ -188,13 +195,28 @@ def same_answer(question: Question, first: Any, second: Any) -> bool:
         return first == second
 
 
-def grade(shown: Sequence[Shown], answers: Mapping[str, Any], pass_mark: float) -> Grade:
-    """Mark every question shown; an unanswered question earns nothing."""
+def grade(
+    shown: Sequence[Shown],
+    answers: Mapping[str, Any],
+    pass_mark: float,
+    checked: Mapping[str, Any] = {},
+) -> Grade:
+    """Mark every question shown; an unanswered question earns nothing.
+
+    `checked` may give some of the answers as check_answer returned them (FormAnswers'),
+    by question id: those are not checked again.
+    """
     marked = []
     for item in shown:
         question = item.question
-        answered = answers.get(question.id) is not None
-        fraction = question.score(question.check_answer(answers[question.id])) if answered else 0
+        qid = question.id
+        answered = answers.get(qid) is not None
+        if not answered:
+            fraction = 0
+        elif qid in checked:
+            fraction = question.score(checked[qid])
+        else:
+            fraction = question.score(question.check_answer(answers[qid]))
         marked.append(Marked(item, fraction * question.points, fraction, answered))
     points = sum(m.points for m in marked)
     possible = sum(m.question.points for m in marked)

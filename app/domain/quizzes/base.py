@@ -184,6 +184,11 @@ class Question:
         """Return the ids of the options in written order."""
         return tuple(option.id for option in self.options)
 
+    @cached_property  # the question never changes; every attempt shown and answer checked asks
+    def option_set(self) -> frozenset[str]:
+        """Return the ids of the options, as a set."""
+        return frozenset(self.option_ids)
+
     def display_order(self, rng: random.Random, shuffle: bool) -> tuple[str, ...]:
         """Return the option ids in the order an attempt shows them."""
         order = list(self.option_ids)
@@ -234,6 +239,16 @@ class Question:
         return field_name(self.id, "shown")
 
     @cached_property  # the question never changes; every form read asks
+    def answer_field(self) -> str:
+        """Return the name of the field carrying the answer (of types with one such field)."""
+        return field_name(self.id)
+
+    @cached_property  # the question never changes; every form read asks
+    def shown_field(self) -> str:
+        """Return the hidden field carrying the fingerprint of the answer the form showed."""
+        return field_name(self.id, "was")
+
+    @cached_property  # the question never changes; every form read asks
     def answer_fields(self) -> tuple[str, ...]:
         """Return field_names(), worked out once."""
         return self.field_names()
@@ -255,7 +270,7 @@ class Question:
 
     def from_fields(self, values: Mapping[str, list[str]]) -> Any:
         """Turn non-blank field values into an answer (checked later), or raise InvalidAnswer."""
-        value = values[field_name(self.id)]
+        value = values[self.answer_field]
         return value[0] if len(value) == 1 else value
 
     def form_fields(self, answer: Any) -> dict[str, list[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import accumulate
 from typing import Any, ClassVar
 
@@ -83,13 +84,18 @@ class SingleChoice(Question):
     def check_answer(self, raw: Any) -> str:
         """Return the chosen choice id, or raise InvalidAnswer for anything else."""
         chosen = one_text(raw, "one of the options")
-        if chosen not in self.option_ids:
+        if chosen not in self.option_set:
             raise InvalidAnswer("choose one of the options")
         return chosen
 
     def score(self, answer: str) -> float:
         """Return 1 for the correct choice and 0 for any other."""
-        return 1.0 if any(c.correct and c.id == answer for c in self.choices) else 0.0
+        return 1.0 if answer in self.correct_ids else 0.0
+
+    @cached_property  # the question never changes; every answer marked asks
+    def correct_ids(self) -> frozenset[str]:
+        """Return the ids of the correct choices."""
+        return frozenset(c.id for c in self.choices if c.correct)
 
     def example_answer(self, right: bool) -> str:
         """Return the correct choice's id, or the first wrong one's."""
@@ -198,17 +204,22 @@ class MultipleAnswers(Question):
     def check_answer(self, raw: Any) -> frozenset[str]:
         """Return the set of ticked choice ids (maybe empty), or raise InvalidAnswer."""
         ticked = frozenset(text_list(raw, "from the options"))
-        if not ticked.issubset(self.option_ids):
+        if not ticked.issubset(self.option_set):
             raise InvalidAnswer("choose from the options given")
         return ticked
 
     def score(self, answer: frozenset[str]) -> float:
         """Return right minus wrong as a fraction, floored at 0."""
-        right = [c for c in self.choices if c.correct]
-        wrong = [c for c in self.choices if not c.correct]
-        earned = sum(1 for c in right if c.id in answer) / len(right)
-        lost = sum(1 for c in wrong if c.id in answer) / len(wrong) if wrong else 0.0
+        right, wrong = self.right_and_wrong
+        earned = sum(1 for i in right if i in answer) / len(right)
+        lost = sum(1 for i in wrong if i in answer) / len(wrong) if wrong else 0.0
         return max(0.0, earned - lost)
+
+    @cached_property  # the question never changes; every answer marked asks
+    def right_and_wrong(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Return the ids of the choices to tick and of those not to, in written order."""
+        right = tuple(c.id for c in self.choices if c.correct)
+        return right, tuple(c.id for c in self.choices if not c.correct)
 
     def example_answer(self, right: bool) -> list[str]:
         """Return every correct choice's id, or every wrong one's."""
@@ -225,7 +236,7 @@ class MultipleAnswers(Question):
 
     def from_fields(self, values: Mapping[str, list[str]]) -> list[str]:
         """Return the ticked choice ids."""
-        return list(values[field_name(self.id)])
+        return list(values[self.answer_field])
 
     def form_fields(self, answer: Any) -> dict[str, list[str]]:
         """Return the ticked choice ids as field values."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any, ClassVar
 
 from .base import InvalidAnswer, Question, QuestionDraft, QuestionReport
@@ -73,7 +74,12 @@ class ShortAnswer(Question):
 
     def score(self, answer: str) -> float:
         """Return 1 if the answer matches any accepted answer, else 0."""
-        return 1.0 if answer in {normalise_text(a) for a in self.answers} else 0.0
+        return 1.0 if answer in self.accepted else 0.0
+
+    @cached_property  # the question never changes; every answer marked asks
+    def accepted(self) -> frozenset[str]:
+        """Return the accepted answers in the form answers are compared in."""
+        return frozenset(normalise_text(a) for a in self.answers)
 
     def example_answer(self, right: bool) -> str:
         """Return the first accepted answer, or one nobody would accept."""
