@@ -24,7 +24,7 @@ class DashboardCountChange(Base):
         Index("ix_dashboard_count_change_organisation_kind", "organisation_id", "kind"),
         # Rows go with their organisation (only tests remove one); checked once a statement
         # on PostgreSQL (migration 0022).
-        sqlite_key("organisation_id", "organisation.id", ondelete="CASCADE"),
+        sqlite_key(["organisation_id"], ["organisation.id"], ondelete="CASCADE"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)

@@ -256,6 +256,9 @@ def test_0021_goes_down_and_up_again(empty_database):
 
 
 SHARED_KEYS = {
+    ("answer", "fk_answer_attempt_id_attempt"),
+    ("competency_level", "fk_competency_level_user_id_user_account"),
+    ("evidence", "fk_evidence_attempt_id_attempt"),
     ("competency_level", "fk_competency_level_organisation_id_organisation"),
     ("dashboard_count_change", "fk_dashboard_count_change_organisation_id_organisation"),
     ("evidence", "fk_evidence_organisation_id_organisation"),
@@ -273,7 +276,7 @@ def shared_keys(url: str) -> dict:
         state = {
             "constraints": {
                 (table, key["name"])
-                for table in ("competency_level", "dashboard_count_change", "evidence")
+                for table in ("answer", "competency_level", "dashboard_count_change", "evidence")
                 for key in found.get_foreign_keys(table)
             }
             & SHARED_KEYS
@@ -300,11 +303,11 @@ def test_0022_goes_down_and_up_again(empty_database):
     postgresql = empty_database.startswith("postgresql")
     triggers = {
         f"{table}_{name}"
-        for table in ("competency_level", "dashboard_count_change", "evidence")
+        for table in ("answer", "competency_level", "dashboard_count_change", "evidence")
         for name in ("keys_present", "key_present")
     } | {
         f"{table}_{name}"
-        for table in ("organisation", "question_version")
+        for table in ("attempt", "organisation", "question_version", "user_account")
         for name in ("rows_deleted", "key_changed", "truncated")
     }
     # SQLite keeps its constraints; PostgreSQL checks the keys with triggers instead.

@@ -290,3 +290,94 @@ def test_an_insert_racing_a_delete_waits_for_it_and_then_refuses(server):
     assert isinstance(outcome.get("error"), errors.ForeignKeyViolation)
     with psycopg.connect(dsn) as connection:
         assert connection.execute("SELECT count(*) FROM evidence").fetchone() == (0,)
+
+
+def answer(connection, ids, attempt=None, question="q1") -> None:
+    """Insert one answer of the learner's attempt (or of `attempt`)."""
+    connection.execute(
+        "INSERT INTO answer (attempt_id, question_id, response, saved_at)"
+        " VALUES (%s, %s, '{}', %s)",
+        (attempt or ids["attempt"], question, NOW),
+    )
+
+
+def test_answers_and_evidence_naming_a_missing_attempt_are_refused(server):
+    dsn, ids = server
+    with psycopg.connect(dsn) as connection, pytest.raises(errors.ForeignKeyViolation) as error:
+        answer(connection, ids, attempt=MISSING)
+    refused(
+        error,
+        "fk_answer_attempt_id_attempt",
+        f'Key (attempt_id)=({MISSING}) is not present in table "attempt".',
+    )
+    with psycopg.connect(dsn) as connection, pytest.raises(errors.ForeignKeyViolation) as error:
+        # The attempt exists, but it is not this learner's.
+        connection.execute(
+            "INSERT INTO evidence (user_id, organisation_id, competency_code, quiz_id,"
+            " question_id, question_version, attempt_id, score, recorded_at)"
+            " VALUES (%s, %s, 'SPLW-1.1', 'quiz', 'q1', 'v1', %s, 1, %s)",
+            (MISSING, ids["home"], ids["attempt"], NOW),
+        )
+    refused(
+        error,
+        "fk_evidence_attempt_id_attempt",
+        f"Key (attempt_id, user_id)=({ids['attempt']}, {MISSING}) is not present",
+    )
+    with psycopg.connect(dsn) as connection, pytest.raises(errors.ForeignKeyViolation) as error:
+        connection.execute(
+            "INSERT INTO competency_level (user_id, organisation_id, competency_code, level,"
+            " evidence_count) VALUES (%s, %s, 'SPLW-1.1', 'Developing', 1)",
+            (MISSING, ids["home"]),
+        )
+    refused(error, "fk_competency_level_user_id_user_account", f"=({MISSING})")
+
+
+def test_an_attempt_takes_its_answers_and_evidence_and_a_learner_their_levels(server):
+    dsn, ids = server
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        answer(connection, ids)
+        evidence(connection, ids, ids["home"])
+        level(connection, ids, ids["home"])
+        with pytest.raises(errors.ForeignKeyViolation):
+            connection.execute("UPDATE attempt SET id = %s", (MISSING,))
+        with pytest.raises(errors.ForeignKeyViolation):
+            connection.execute("UPDATE user_account SET id = %s", (MISSING,))
+        connection.execute("DELETE FROM attempt")
+        for table in ("answer", "evidence"):
+            assert connection.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
+        connection.execute("DELETE FROM user_account")
+        assert connection.execute("SELECT count(*) FROM competency_level").fetchone() == (0,)
+
+
+def test_a_delete_racing_an_answer_waits_for_it_and_then_takes_it(server):
+    dsn, ids = server
+    with psycopg.connect(dsn) as writer:
+        answer(writer, ids)  # checked and its attempt locked, not yet committed
+
+        def delete():
+            with psycopg.connect(dsn) as deleter:
+                deleter.execute("DELETE FROM attempt WHERE id = %s", (ids["attempt"],))
+
+        thread, outcome = _in_thread(delete)
+        assert _waiting(dsn, thread)
+        writer.commit()
+    thread.join(10)
+    assert "error" not in outcome
+    with psycopg.connect(dsn) as connection:
+        assert connection.execute("SELECT count(*) FROM answer").fetchone() == (0,)
+
+
+def test_an_answer_racing_a_delete_waits_for_it_and_then_is_refused(server):
+    dsn, ids = server
+    with psycopg.connect(dsn) as deleter:
+        deleter.execute("DELETE FROM attempt WHERE id = %s", (ids["attempt"],))
+
+        def insert():
+            with psycopg.connect(dsn) as writer:
+                answer(writer, ids)
+
+        thread, outcome = _in_thread(insert)
+        assert _waiting(dsn, thread)
+        deleter.commit()
+    thread.join(10)
+    assert isinstance(outcome.get("error"), errors.ForeignKeyViolation)
