@@ -138,38 +138,25 @@ def _lock(key: Key, keys: str) -> str:
     )
 
 
-def _unless_read_committed(statements: str) -> str:
-    if not statements:
-        return ""
-    return f"  IF NOT {READ_COMMITTED} THEN\n{statements}  END IF;\n"
-
-
-def _parent_found(key: Key, prefix: str) -> str:
-    """Return the EXISTS that finds a key's parent, locking it unless the parent is shared."""
-    lock = "" if key.shared else " FOR KEY SHARE"
-    return (
-        f"EXISTS (SELECT FROM {key.parent} p"
-        f" WHERE {_matching(key.parent_columns, key.columns, 'p.', prefix)}{lock})"
-    )
-
-
 def _child_functions(child: str) -> str:
     keys = [k for k in KEYS if k.child == child]
     new_keys = {k: f"SELECT {_listed(k.columns)} FROM new_rows" for k in keys}
-    locks = _unless_read_committed("".join("    " + _lock(k, new_keys[k]) for k in keys if k.shared))
+    always = "".join("  " + _lock(k, new_keys[k]) for k in keys if not k.shared)
+    unless = "".join("    " + _lock(k, new_keys[k]) for k in keys if k.shared)
     checks = "".join(
         f"  SELECT {_shown(k.columns, 'n.')} INTO missing FROM"
         f" (SELECT DISTINCT {_listed(k.columns)} FROM new_rows) n\n"
-        f"  WHERE {_not_null(k.columns, 'n.')} AND NOT {_parent_found(k, 'n.')} LIMIT 1;\n"
+        f"  WHERE {_not_null(k.columns, 'n.')} AND NOT EXISTS (SELECT FROM {k.parent} p"
+        f" WHERE {_matching(k.parent_columns, k.columns, 'p.', 'n.')}) LIMIT 1;\n"
         f"  IF FOUND THEN\n{_missing(k, 'missing')}  END IF;\n"
         for k in keys
     )
     new_key = {k: f"SELECT {_listed(k.columns, 'NEW.')}" for k in keys}
-    row_locks = _unless_read_committed(
-        "".join("    " + _lock(k, new_key[k]) for k in keys if k.shared)
-    )
+    row_always = "".join("  " + _lock(k, new_key[k]) for k in keys if not k.shared)
+    row_unless = "".join("    " + _lock(k, new_key[k]) for k in keys if k.shared)
     row_checks = "".join(
-        f"  IF {_not_null(k.columns, 'NEW.')} AND NOT {_parent_found(k, 'NEW.')} THEN\n"
+        f"  IF {_not_null(k.columns, 'NEW.')} AND NOT EXISTS (SELECT FROM {k.parent} p"
+        f" WHERE {_matching(k.parent_columns, k.columns, 'p.', 'NEW.')}) THEN\n"
         f"{_missing(k, _shown(k.columns, 'NEW.'))}  END IF;\n"
         for k in keys
     )
@@ -181,12 +168,16 @@ CREATE FUNCTION {child}_keys_present() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   missing text;
 BEGIN
-{locks}{checks}  RETURN NULL;
+{always}  IF NOT {READ_COMMITTED} THEN
+{unless}  END IF;
+{checks}  RETURN NULL;
 END $$;
 
 CREATE FUNCTION {child}_key_present() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-{row_locks}{row_checks}  RETURN NULL;
+{row_always}  IF NOT {READ_COMMITTED} THEN
+{row_unless}  END IF;
+{row_checks}  RETURN NULL;
 END $$;
 
 CREATE TRIGGER {child}_keys_present AFTER INSERT ON {child}
