@@ -253,3 +253,69 @@ def test_0021_goes_down_and_up_again(empty_database):
     assert lighter_grade_writes(empty_database) == downgraded
     upgrade_database(empty_database)
     assert lighter_grade_writes(empty_database) == upgraded
+
+
+SHARED_KEYS = {
+    ("answer", "fk_answer_attempt_id_attempt"),
+    ("competency_level", "fk_competency_level_user_id_user_account"),
+    ("evidence", "fk_evidence_attempt_id_attempt"),
+    ("competency_level", "fk_competency_level_organisation_id_organisation"),
+    ("dashboard_count_change", "fk_dashboard_count_change_organisation_id_organisation"),
+    ("evidence", "fk_evidence_organisation_id_organisation"),
+    ("evidence", "fk_evidence_question_version_question_version"),
+}
+
+
+def shared_keys(url: str) -> dict:
+    """Return what 0022 changes: the four keys' constraints and, on PostgreSQL, triggers."""
+    from sqlalchemy import inspect
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        found = inspect(connection)
+        state = {
+            "constraints": {
+                (table, key["name"])
+                for table in ("answer", "competency_level", "dashboard_count_change", "evidence")
+                for key in found.get_foreign_keys(table)
+            }
+            & SHARED_KEYS
+        }
+        if engine.dialect.name == "postgresql":
+            state["triggers"] = set(
+                connection.scalars(
+                    text(
+                        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname"
+                        " ~ '_(keys?_present|rows_deleted|key_changed|truncated)$'"
+                    )
+                )
+            )
+    engine.dispose()
+    return state
+
+
+def test_0022_goes_down_and_up_again(empty_database):
+    from alembic import command
+
+    from app.cli import alembic_config
+
+    upgrade_database(empty_database)
+    postgresql = empty_database.startswith("postgresql")
+    triggers = {
+        f"{table}_{name}"
+        for table in ("answer", "competency_level", "dashboard_count_change", "evidence")
+        for name in ("keys_present", "key_present")
+    } | {
+        f"{table}_{name}"
+        for table in ("attempt", "organisation", "question_version", "user_account")
+        for name in ("rows_deleted", "key_changed", "truncated")
+    }
+    # SQLite keeps its constraints; PostgreSQL checks the keys with triggers instead.
+    upgraded = {"constraints": set(), "triggers": triggers} if postgresql else None
+    downgraded = {"constraints": SHARED_KEYS, "triggers": set()} if postgresql else None
+    unchanged = {"constraints": SHARED_KEYS}
+    assert shared_keys(empty_database) == (upgraded or unchanged)
+    command.downgrade(alembic_config(empty_database), "0021")
+    assert shared_keys(empty_database) == (downgraded or unchanged)
+    upgrade_database(empty_database)
+    assert shared_keys(empty_database) == (upgraded or unchanged)
