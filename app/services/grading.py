@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.content import catalogue
 from app.domain.content import quiz_key
-from app.domain.quizzes.attempts import Grade, Shown, grade
+from app.domain.quizzes.attempts import NONE_CHECKED, Grade, Shown, grade
 from app.domain.quizzes.model import QuizSettings
 from app.models import User
 from app.services import credentials, grade_writes, locks, ratings, xapi
@@ -53,7 +53,7 @@ def record_grade(
     revision: int,
     added: Sequence[dict] = (),
     rated: tuple[list | None, list | None] | None = None,
-    checked: Mapping[str, Any] = {},
+    checked: Mapping[str, Any] = NONE_CHECKED,
 ) -> Grade:
     """Grade the attempt from its answers and write everything the grade brings.
 

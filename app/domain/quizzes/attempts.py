@@ -14,10 +14,14 @@ import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from .base import BLANK, NOT_ON_FORM, FormFields, InvalidAnswer, Question
 from .model import QuestionGroup, Quiz
+
+# No answer checked already (grade's default): read-only, so no call can fill it for the next.
+NONE_CHECKED: Mapping[str, Any] = MappingProxyType({})
 
 
 class Shown(NamedTuple):
@@ -199,7 +203,7 @@ def grade(
     shown: Sequence[Shown],
     answers: Mapping[str, Any],
     pass_mark: float,
-    checked: Mapping[str, Any] = {},
+    checked: Mapping[str, Any] = NONE_CHECKED,
 ) -> Grade:
     """Mark every question shown; an unanswered question earns nothing.
 
