@@ -345,6 +345,8 @@ class CoreTransaction:
 
     def __getattr__(self, name: str):
         # Only for what the class does not offer: ORM work, on a Session opened for it.
+        if name.startswith("__") or name == "_session":  # copying, pickling: not ORM work
+            raise AttributeError(name)
         return getattr(self._orm(), name)
 
     def _orm(self) -> Session:
