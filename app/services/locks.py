@@ -159,7 +159,7 @@ def sign_in_locking_attempt(
     token is no longer current lets go of them at once; when the attempt is not theirs
     (nor in that module) nothing is locked and the user is read on their own.
     """
-    session = db.session()
+    session = db.transaction()  # the submit's statements all go through the driver
     parameters = {"user_id": user_id, "attempt_id": attempt_id, "module_slug": module_slug}
     row = db.fetch_one(_SIGN_IN_LOCKING_ATTEMPT, parameters)
     attempt = None
