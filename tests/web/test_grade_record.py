@@ -71,15 +71,20 @@ def regraded(attempt_id: int):
     return stored, fresh
 
 
-@pytest.mark.parametrize("right", [False, True])
-def test_a_graded_attempt_stores_what_grading_its_answers_again_gives(
-    app, client, make_user, module, right
-):
+def quiz_started(app, client, make_user, module) -> tuple[str, dict]:
+    """Sign a new learner in with the module's screens done; return their attempt and selection."""
     email = make_user(org="Riverside PCN")
     finish_screens(app, email, module)
     sign_in(client, email)
     url = start(client, module)
-    selection = attempt_row(app, url).selection
+    return url, attempt_row(app, url).selection
+
+
+@pytest.mark.parametrize("right", [False, True])
+def test_a_graded_attempt_stores_what_grading_its_answers_again_gives(
+    app, client, make_user, module, right
+):
+    url, selection = quiz_started(app, client, make_user, module)
     data = attempt_form(module.assessment, selection, right=right)
     # Some questions left unanswered (confirmed), some answered wrongly: every kind of mark.
     rng = random.Random(16)
@@ -100,11 +105,7 @@ def test_answers_saved_before_the_submit_store_what_grading_them_again_gives(
 ):
     # Saved first, then sent again (some changed) with the submit: their points and versions
     # go in by the grade's update of saved answers, not with new answers.
-    email = make_user(org="Riverside PCN")
-    finish_screens(app, email, module)
-    sign_in(client, email)
-    url = start(client, module)
-    selection = attempt_row(app, url).selection
+    url, selection = quiz_started(app, client, make_user, module)
     data = attempt_form(module.assessment, selection, right=right)
     other = attempt_form(module.assessment, selection, right=not right)
     rng = random.Random(61)
