@@ -16,11 +16,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 from bench import quiz
-from bench.server import ROOT, app_env, course, databases, linkwise, throwaway_postgres
+from bench.server import ROOT, another_database, app_env, course, databases, linkwise
 
 BEFORE = os.environ.get("BENCH_BEFORE")
 SCREENS = int(os.environ.get("BENCH_SCREENS", "100"))
@@ -124,19 +123,6 @@ def _passes(found: dict) -> str:
     return f"{found['submits']} ({found['passed']})"
 
 
-@contextmanager
-def another_database(url: str, folder: str):
-    """Yield a second empty database of the same kind as url's (for BENCH_BEFORE)."""
-    if url.startswith("sqlite"):
-        yield f"sqlite:///{folder}/before.db"
-        return
-    other, drop = throwaway_postgres(url)
-    try:
-        yield other
-    finally:
-        drop()
-
-
 def main() -> None:
     if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
         print("instructions: skipped, valgrind is not installed (apt-get install valgrind)")
@@ -146,7 +132,7 @@ def main() -> None:
             before = None
             if BEFORE:
                 print(f"  {label}: counting {BEFORE}", flush=True)
-                with another_database(url, folder) as before_url:
+                with another_database(url) as before_url:
                     before = count(Path(BEFORE), before_url)
             print(f"  {label}: counting this checkout", flush=True)
             now = count(ROOT, url)

@@ -17,12 +17,14 @@ so a passing hiccup on a shared machine hits all of them alike; medians are kept
 import os
 import shutil
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 from bench import load, nginx, quiz
 from bench.procstat import CpuMeter, family
 from bench.server import (
     ROOT,
+    another_database,
     app_env,
     course,
     database_backends,
@@ -38,7 +40,7 @@ from bench.targets import CONCURRENCY, DURATION, LATENCY_SECONDS, SubmitTarget, 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 RATE_CAP = float(os.environ.get("BENCH_RATE_CAP", "300"))
 # BENCH_BEFORE=DIR serves another checkout (of main, say) beside this one, for before and
-# after figures from the same run; both share the database, schema and signed-in cookie.
+# after figures from the same run; each migrates, seeds and serves its own database.
 BEFORE = os.environ.get("BENCH_BEFORE")
 # Each learner holds one prepared submit per module at a time, and a round prepares twice
 # what it expects to send: at 900 submits a second a checkout needs about 1,500 learners.
@@ -53,38 +55,56 @@ TARGETS = {"screen": 0.25, "nginx": 0.02, "submit": 0.3, "submit_p99_ms": 250}
 
 def measure(label: str, database_url: str) -> list[Target]:
     """Serve everything for one database and load each target in interleaved rounds."""
-    env = app_env(database_url)
+    with ExitStack() as cleanup:
+        checkouts = [("", ROOT, database_url)]
+        if BEFORE:
+            before_url = cleanup.enter_context(another_database(database_url))
+            checkouts.append((" (before)", Path(BEFORE), before_url))
+        return _measure(label, database_url, checkouts)
+
+
+def _seeded(root: Path, database_url: str, catalogue) -> list[str]:
+    """Migrate and seed one checkout's database; return its quiz-taking learners' emails."""
+    env = app_env(database_url, PYTHONPATH=str(root))
     linkwise(env, "db", "upgrade")
     linkwise(env, "seed-demo")
+    return [] if PAGES_ONLY else quiz.seed_learners(env, database_url, LEARNERS, catalogue)
+
+
+def _measure(label: str, database_url: str, checkouts) -> list[Target]:
+    env = app_env(database_url)
     catalogue = course()
-    emails = [] if PAGES_ONLY else quiz.seed_learners(env, database_url, LEARNERS, catalogue)
     modules = [m.slug for m in catalogue.modules if m.assessment]
     servers, nginx_folder = [], None
     try:
         bare, bare_port = start_gunicorn(env, "bench.bare:app")
         servers.append(bare)
-        apps = []  # (label suffix, port, meter, learners): this checkout, then BENCH_BEFORE's
-        for suffix, root in [("", ROOT), *([(" (before)", Path(BEFORE))] if BEFORE else [])]:
-            url = named_connections(database_url, "linkwise-before" if suffix else "linkwise")
+        # (label suffix, port, meter, learners, database, cookie): this checkout, then
+        # BENCH_BEFORE's, each on its own database; half the learners of each take quizzes,
+        # so the two send the same number of submits as when they shared one database.
+        apps = []
+        for suffix, root, own_url in checkouts:
+            emails = _seeded(root, own_url, catalogue)[:: len(checkouts)]
+            url = named_connections(own_url, "linkwise-before" if suffix else "linkwise")
             app, port = start_gunicorn(app_env(url, PYTHONPATH=str(root)), root=root)
             servers.append(app)
             meter = CpuMeter(lambda app=app: family(app.pid), database_backends(url))
-            apps.append((suffix, port, meter, emails[len(apps) :: 1 + bool(BEFORE)]))
-        cookie = sign_in(apps[0][1])  # the same cookie signs in to both checkouts
+            apps.append((suffix, port, meter, emails, own_url, sign_in(port)))
+        cookie = apps[0][5]
         page = screen_path()
-        screen = {"Cookie": cookie}
-        gzip = {**screen, "Accept-Encoding": "gzip"}
-        pages = [("screen", page, screen)]
+        pages = [("screen", page, {})]
         if not SUBMIT_ONLY:
-            pages = [("/healthz", "/healthz", {}), *pages, ("screen, gzip", page, gzip)]
+            gzip = {"Accept-Encoding": "gzip"}
+            pages = [("/healthz", "/healthz", None), *pages, ("screen, gzip", page, gzip)]
         targets = [Target("bare Flask", bare_port, CpuMeter(lambda: family(bare.pid)))]
         for name, path, headers in pages:
-            targets += [Target(name + s, port, m, path, headers) for s, port, m, _ in apps]
+            targets += [
+                Target(name + s, port, m, path, {} if headers is None else {"Cookie": c, **headers})
+                for s, port, m, _, _, c in apps
+            ]
         targets += [
-            SubmitTarget(
-                "quiz submit" + s, port, m, quiz.Submits(port, learners, modules), database_url
-            )
-            for s, port, m, learners in apps
+            SubmitTarget("quiz submit" + s, port, m, quiz.Submits(port, learners, modules), url)
+            for s, port, m, learners, url, _ in apps
             if not PAGES_ONLY
         ]
         if nginx.available() and not SUBMIT_ONLY:

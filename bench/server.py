@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -243,3 +244,20 @@ def database_backends(database_url: str):
             )
 
     return pids
+
+
+@contextmanager
+def another_database(database_url: str):
+    """Yield an empty database of the same kind beside database_url's, for BENCH_BEFORE.
+
+    Each checkout migrates, seeds and serves its own database, so a change to the schema
+    (its migrations, triggers and indexes) shows in the before and after as the app's does.
+    """
+    if database_url.startswith("sqlite"):
+        yield database_url.replace("bench.db", "before.db")
+        return
+    url, drop = throwaway_postgres(database_url)
+    try:
+        yield url
+    finally:
+        drop()
