@@ -4,8 +4,9 @@ Run by bench/instructions.py under `valgrind --tool=callgrind --instr-atstart=no
 PYTHONPATH naming the checkout to measure and the database already seeded. The app runs
 in a werkzeug server on a thread of this process; everything else (starting, signing in,
 preparing the quiz submits through the site's forms) runs with callgrind's instrumentation
-off. For each phase, instrumentation goes on, the requests are sent one at a time, and
-callgrind dumps what it counted (bench/instructions.py reads the dumps). Arguments: this
+off. For each phase, callgrind's counters are zeroed, instrumentation goes on, the requests
+are sent one at a time, and callgrind dumps what it counted (bench/instructions.py reads
+each dump's totals). Arguments: this
 bench's own folder (for bench.quiz), how many screens to fetch, the learners' emails file.
 """
 
@@ -24,7 +25,7 @@ from bench.server import course, screen_path, sign_in  # noqa: E402
 sys.path.remove(BENCH_ROOT)
 sys.path.insert(0, os.environ["PYTHONPATH"].split(os.pathsep)[0])
 for name in [name for name in sys.modules if name == "app" or name.startswith("app.")]:
-    del sys.modules[name]  # bench.server may have loaded this bench's app: use the checkout's
+    del sys.modules[name]  # should a bench module have loaded this bench's app: the checkout's
 
 from werkzeug.serving import make_server  # noqa: E402
 
