@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from bench import quiz
-from bench.server import ROOT, another_database, app_env, course, databases, linkwise
+from bench.server import ROOT, another_database, app_env, course, databases, linkwise, settle
 
 BEFORE = os.environ.get("BENCH_BEFORE")
 SCREENS = int(os.environ.get("BENCH_SCREENS", "100"))
@@ -57,6 +57,7 @@ def count(root: Path, database_url: str) -> dict[str, float]:
     linkwise(env, "db", "upgrade")
     linkwise(env, "seed-demo")
     emails = quiz.seed_learners(env, database_url, LEARNERS, course())
+    settle(database_url)
     passed = passed_attempts(database_url)
     with tempfile.TemporaryDirectory() as folder:
         listed = Path(folder, "emails")

@@ -3,9 +3,13 @@
 Only the HTTP interface is used to take a quiz: start an attempt (POST the overview's
 form), open it, fill in every question the form shows, and POST it with action=submit.
 Answering every question means no "you have not answered ..." step stands between the
-submit and the grade. Learners are seeded by `linkwise seed-demo --learners` and their
-screens marked complete directly in the database (the bench measures the quiz, not the
-forty clicks before it); the grades are counted in the database.
+submit and the grade. Every other learner answers every question right, so their first
+attempts pass and are certified (a certificate and its signed credential), the heavier
+path a grade takes; the others answer wrongly and take the quiz again until its attempts
+run out. Learners are seeded by `linkwise seed-demo --learners` and
+their screens marked complete directly in the database (the bench measures the quiz, not
+the forty clicks before it); the grades, and the passes among them, are counted in the
+database.
 """
 
 import http.client
@@ -18,7 +22,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from bench.load import post_request
-from bench.server import PASSWORD, linkwise
+from bench.server import PASSWORD, course, linkwise
 
 SEED = 16  # learners of this seed take the quizzes
 CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
@@ -51,18 +55,17 @@ def seed_learners(env: dict, database_url: str, count: int, catalogue) -> list[s
     return [email for _, email in learners]
 
 
-def graded_attempts(database_url: str) -> int:
-    """Return how many quiz attempts the database holds as graded."""
+def graded_attempts(database_url: str, *, passed: bool = False) -> int:
+    """Return how many quiz attempts the database holds as graded (or as passed)."""
     from sqlalchemy import create_engine, func, select
     from sqlalchemy.pool import NullPool
 
     from app.models import Attempt
 
     engine = create_engine(database_url, poolclass=NullPool)
+    which = Attempt.passed.is_(True) if passed else Attempt.status == "graded"
     with engine.connect() as connection:
-        count = connection.scalar(
-            select(func.count()).select_from(Attempt).where(Attempt.status == "graded")
-        )
+        count = connection.scalar(select(func.count()).select_from(Attempt).where(which))
     engine.dispose()
     return count
 
@@ -129,6 +132,7 @@ class Learner:
 
     email: str
     modules: list[str]
+    right: bool = False  # answers every question right (and so passes at the first attempt)
     browser: Browser | None = None
     token: str = ""
     busy: set = field(default_factory=set)  # modules with a prepared, unsent submit
@@ -161,8 +165,12 @@ class Submits:
 
     def __init__(self, port: int, emails: list[str], modules: list[str]):
         self.port = port
-        self.waiting = [Learner(email, list(modules)) for email in emails]
+        self.waiting = [
+            Learner(email, list(modules), right=number % 2 == 0)
+            for number, email in enumerate(emails)
+        ]
         self.ready: list[Submit] = []
+        self.questions = shown_markers()
 
     def take(self, count: int) -> list[Submit]:
         """Return `count` prepared submits (fewer if the learners run out of attempts)."""
@@ -219,7 +227,10 @@ class Submits:
         if status != 200:
             raise RuntimeError(f"{path} answered {status}")
         form = AttemptForm.parse(page)
-        body = urllib.parse.urlencode(form.every_question_answered())
+        if learner.right:
+            body = urllib.parse.urlencode(form.every_question_answered_right(self.questions))
+        else:
+            body = urllib.parse.urlencode(form.every_question_answered())
         return post_request(form.action or path, body, {"Cookie": browser.cookie})
 
 
@@ -301,3 +312,31 @@ class AttemptForm(HTMLParser):
             elif kind not in ("submit", "button", "reset", "image", "file"):
                 pairs.append((name, value or "1"))
         return [*pairs, ("action", "submit")]
+
+    def every_question_answered_right(self, questions: dict) -> list[tuple[str, str]]:
+        """Return the hidden fields, each question the form shows answered right, action=submit.
+
+        `questions` maps each question's marker field (a hidden field naming the question
+        on the form) to the question (shown_markers): its right answer comes as its own
+        form fields.
+        """
+        pairs = []
+        for kind, name, value, _ in self.form["fields"]:
+            if kind != "hidden":
+                continue
+            pairs.append((name, value))
+            question = questions.get(name)
+            if question is not None:
+                right = question.form_fields(question.example_answer(True))
+                pairs.extend((field, v) for field, values in right.items() for v in values)
+        return [*pairs, ("action", "submit")]
+
+
+def shown_markers() -> dict:
+    """Return every quiz question of the course by its marker field (AttemptForm's)."""
+    return {
+        question.marker_field: question
+        for module in course().modules
+        if module.assessment
+        for question in module.assessment.questions
+    }

@@ -31,6 +31,7 @@ from bench.server import (
     databases,
     linkwise,
     screen_path,
+    settle,
     sign_in,
     start_gunicorn,
     stop,
@@ -68,7 +69,9 @@ def _seeded(root: Path, database_url: str, catalogue) -> list[str]:
     env = app_env(database_url, PYTHONPATH=str(root))
     linkwise(env, "db", "upgrade")
     linkwise(env, "seed-demo")
-    return [] if PAGES_ONLY else quiz.seed_learners(env, database_url, LEARNERS, catalogue)
+    emails = [] if PAGES_ONLY else quiz.seed_learners(env, database_url, LEARNERS, catalogue)
+    settle(database_url)
+    return emails
 
 
 def _measure(label: str, database_url: str, checkouts) -> list[Target]:
@@ -184,7 +187,7 @@ def report(label: str, targets: list[Target]) -> None:
         # SQLite works inside the app's processes; PostgreSQL's backends are counted apart.
         database = f"{t.database_cpu * 1000:.3f}" if t.database_cpu else "-"
         if isinstance(t, SubmitTarget):
-            errors += f"  graded {t.graded} of {t.sent} sent"
+            errors += f"  graded {t.graded} of {t.sent} sent, {t.passed} passed"
         print(
             f"{t.name:<28} {t.throughput:>7.0f} {t.cpu * 1000:>11.3f} "
             f"{database:>9} {t.size / 1024:>8.1f} {t.rate:>9.0f} "
@@ -192,7 +195,7 @@ def report(label: str, targets: list[Target]) -> None:
             f"{load.percentile(t.latencies, 0.99) * 1000:>7.1f}{errors}"
         )
     by_name = {t.name: t for t in targets}
-    print(f"{'ratio':<28} {'req/s':>7} {'CPU':>7}  target")
+    print(f"{'ratio':<28} {'req/s':>7} {'CPU':>7}  {'CPU, each round':<22} target")
     for suffix in ("", " (before)") if BEFORE else ("",):
         screen = by_name["screen" + suffix]
         pairs = [
@@ -212,9 +215,10 @@ def report(label: str, targets: list[Target]) -> None:
         ]
         for name, top, bottom, target in pairs:
             if top is not None and bottom is not None:
+                rounds = " ".join(f"{r:.3f}" for r in round_ratios(top, bottom))
                 print(
                     f"{name + suffix:<28} {top.throughput / bottom.throughput:>7.3f} "
-                    f"{bottom.cpu / top.cpu:>7.3f}  {target}"
+                    f"{bottom.cpu / top.cpu:>7.3f}  {rounds:<22} {target}"
                 )
     if BEFORE:
         for name in ("/healthz", "screen", "screen, gzip", "quiz submit"):
@@ -227,5 +231,13 @@ def report(label: str, targets: list[Target]) -> None:
             )
     print(
         f"submit: target on PostgreSQL; its p99 at half of saturation under "
-        f"{TARGETS['submit_p99_ms']} ms. CPU: the inverse ratio of CPU per request"
+        f"{TARGETS['submit_p99_ms']} ms. CPU: the inverse ratio of CPU per request\n"
+        "(medians over the rounds); each round: the same ratio from the two targets' runs of "
+        "that round, which\nran next to each other (the machine's speed drifts more between "
+        "rounds than within one)"
     )
+
+
+def round_ratios(top: Target, bottom: Target) -> list[float]:
+    """Return the inverse ratio of CPU per request of each round, from that round's two runs."""
+    return [b / t for (_, t, _), (_, b, _) in zip(top.runs, bottom.runs, strict=True)]

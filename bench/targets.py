@@ -77,7 +77,8 @@ class SubmitTarget(Target):
     def __init__(self, name, port, meter, submits: quiz.Submits, database_url: str):
         super().__init__(name, port, meter)
         self.submits, self.database_url = submits, database_url
-        self.sent = self.graded = 0  # over the flat-out rounds, any thrown away included
+        # Over the flat-out rounds, any thrown away included; passed: graded and certified.
+        self.sent = self.graded = self.passed = 0
         self.expected = 0.0  # submits a second a round is prepared for
 
     def warm_up(self) -> None:
@@ -87,7 +88,7 @@ class SubmitTarget(Target):
         a second (Little's law). The median leaves out the first, cold submits (the mean
         guessed a third of the rate), and a margin absorbs the rest.
         """
-        run, _, _ = self._send(self.submits.take(WARM_UP_SUBMITS), 1)
+        run, _, _, _ = self._send(self.submits.take(WARM_UP_SUBMITS), 1)
         self.expected = CONCURRENCY / run.median_latency if run.median_latency else 60.0
 
     def saturate(self) -> None:
@@ -100,8 +101,9 @@ class SubmitTarget(Target):
         count = int(self.expected * DURATION * MARGIN) + CONCURRENCY
         while True:
             ready = self.submits.take(count)
-            run, graded, cpu = self._send(ready, DURATION)
+            run, graded, passed, cpu = self._send(ready, DURATION)
             self.sent, self.graded = self.sent + len(run.sent), self.graded + graded
+            self.passed += passed
             if not run.ran_out:
                 break
             if len(ready) < count:
@@ -118,20 +120,22 @@ class SubmitTarget(Target):
         self.expected = max(self.expected, self.runs[-1][0])
 
     def _send(self, ready: list[quiz.Submit], seconds: float):
-        """Send prepared submits with wrk; return its run, the grades and the CPU they cost.
+        """Send prepared submits with wrk; return its run, the grades, passes and their CPU.
 
         The CPU reading lasts until the database has graded every submit sent, those still in
         flight when wrk stopped included, so it is divided by the grades.
         """
         before = quiz.graded_attempts(self.database_url)
+        passed = quiz.graded_attempts(self.database_url, passed=True)
         self.meter.start()
         run = load.wrk_prepared(
             self.port, [s.request for s in ready], seconds, CONCURRENCY, SUBMITTED
         )
         graded = quiz.wait_for_grades(self.database_url, before + len(run.sent)) - before
         cpu = self.meter.stop()
+        passed = quiz.graded_attempts(self.database_url, passed=True) - passed
         self.submits.sent([ready[i] for i in run.sent])
-        return run, graded, cpu
+        return run, graded, passed, cpu
 
     def pace(self) -> None:
         """Send prepared submits at the fixed rate for one round."""

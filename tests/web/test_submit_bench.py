@@ -130,12 +130,21 @@ def test_the_database_grades_exactly_the_submits_wrk_sent(bench_database):
         spare = submits.ready[12:]  # prepared beyond those asked for, kept for the next round
         assert all(a.learner is not b.learner for a, b in itertools.pairwise(ready))
         seeded = graded_attempt_ids(bench_database)  # the demo accounts' attempts
+        certified = certificates(bench_database)
         run = load.wrk_prepared(port, [s.request for s in ready], 2, 8, (302, 303))
         sent = [ready[i] for i in run.sent]
         graded = quiz.wait_for_grades(bench_database, len(seeded) + len(sent)) - len(seeded)
         assert run.ran_out and len(sent) == len(ready) == 12
         assert graded == len(sent) == run.saturation.requests
         assert graded_attempt_ids(bench_database) - seeded == {attempt_id(s) for s in sent}
+        # Every other learner answers every question right: their attempts pass (and are
+        # certified), the others' fail.
+        passed = graded_attempt_ids(bench_database, passed=True) - seeded
+        assert passed == {attempt_id(s) for s in sent if s.learner.right}
+        assert {s.learner.right for s in sent} == {True, False}
+        everyone_passed = graded_attempt_ids(bench_database, passed=True)
+        assert quiz.graded_attempts(bench_database, passed=True) == len(everyone_passed)
+        assert len(certificates(bench_database) - certified) == len(passed)
         submits.sent(sent)
         assert submits.ready == spare
     finally:
@@ -146,14 +155,28 @@ def attempt_id(submit: quiz.Submit) -> int:
     return int(re.search(rb"/attempts/(\d+)", submit.request)[1])
 
 
-def graded_attempt_ids(database_url: str) -> set[int]:
+def graded_attempt_ids(database_url: str, *, passed: bool = False) -> set[int]:
     from sqlalchemy import create_engine, select
     from sqlalchemy.pool import NullPool
 
     from app.models import Attempt
 
+    which = Attempt.passed.is_(True) if passed else Attempt.status == "graded"
     engine = create_engine(database_url, poolclass=NullPool)
     with engine.connect() as connection:
-        ids = set(connection.scalars(select(Attempt.id).where(Attempt.status == "graded")))
+        ids = set(connection.scalars(select(Attempt.id).where(which)))
+    engine.dispose()
+    return ids
+
+
+def certificates(database_url: str) -> set[int]:
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.pool import NullPool
+
+    from app.models import Certificate
+
+    engine = create_engine(database_url, poolclass=NullPool)
+    with engine.connect() as connection:
+        ids = set(connection.scalars(select(Certificate.id)))
     engine.dispose()
     return ids
