@@ -7,13 +7,19 @@ truncated, dashboard counts go with their organisation, and a delete racing an i
 waits for it instead of leaving a row behind that names nothing.
 """
 
+import shutil
+import subprocess
 import threading
+import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg import errors
 from sqlalchemy.engine import make_url
+
+from app.cli_commands import upgrade_database
 
 NOW = datetime(2026, 12, 4, 9, tzinfo=UTC)
 MISSING = 987654321
@@ -381,3 +387,109 @@ def test_an_answer_racing_a_delete_waits_for_it_and_then_is_refused(server):
         deleter.commit()
     thread.join(10)
     assert isinstance(outcome.get("error"), errors.ForeignKeyViolation)
+
+
+@pytest.fixture
+def empty_database(server):
+    """Yield the connection string of a new, empty database on the same server; drop it after."""
+    dsn, _ = server
+    name = f"linkwise_restored_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    restored = dsn.replace(f"dbname={psycopg.conninfo.conninfo_to_dict(dsn)['dbname']}", "")
+    yield f"{restored} dbname={name}".strip()
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_tool(name: str, *arguments: str) -> None:
+    """Run pg_dump or pg_restore (the README's backup steps); fail with what it printed."""
+    if shutil.which(name) is None:
+        pytest.fail(f"{name} is not installed (apt-get install postgresql-client)")
+    run = subprocess.run([name, *arguments], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+
+
+def graded_rows(dsn: str) -> list:
+    """Return every row the keys guard, in a stable order, to compare two databases."""
+    with psycopg.connect(dsn) as connection:
+        return [
+            connection.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+            for table in ("organisation", "user_account", "attempt", "evidence", "competency_level")
+        ]
+
+
+def graded(dsn: str, ids: dict) -> None:
+    """Add evidence and a level of the learner's, the evidence naming the lonely organisation."""
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        evidence(connection, ids, ids["lonely"])
+        level(connection, ids, ids["home"])
+
+
+def keys_hold(dsn: str, ids: dict) -> None:
+    """Assert rows naming a missing parent are refused and a referenced parent stays (graded's)."""
+    with psycopg.connect(dsn) as connection, pytest.raises(errors.ForeignKeyViolation) as error:
+        evidence(connection, ids, MISSING, question="q2")
+    assert error.value.diag.constraint_name == "fk_evidence_organisation_id_organisation"
+    with psycopg.connect(dsn) as connection, pytest.raises(errors.ForeignKeyViolation) as error:
+        connection.execute("DELETE FROM organisation WHERE id = %s", (ids["lonely"],))
+    assert error.value.diag.constraint_name == "fk_evidence_organisation_id_organisation"
+    with psycopg.connect(dsn) as connection, pytest.raises(errors.ForeignKeyViolation) as error:
+        connection.execute(
+            "INSERT INTO answer (attempt_id, question_id, response, revision, saved_at)"
+            " VALUES (%s, 'q1', '{}', 1, %s)",
+            (MISSING, NOW),
+        )
+    assert error.value.diag.constraint_name == "fk_answer_attempt_id_attempt"
+
+
+def test_a_dump_restores_the_rows_and_the_keys_that_guard_them(server, empty_database):
+    # The README's backup: pg_dump's custom format, restored into an empty database.
+    dsn, ids = server
+    graded(dsn, ids)
+    dump = f"/tmp/linkwise-{uuid.uuid4().hex}.dump"
+    try:
+        postgres_tool("pg_dump", "--format=custom", f"--file={dump}", dsn)
+        postgres_tool("pg_restore", "--exit-on-error", f"--dbname={empty_database}", dump)
+    finally:
+        Path(dump).unlink(missing_ok=True)
+
+    assert graded_rows(empty_database) == graded_rows(dsn)
+    assert graded_rows(empty_database)[3]  # the evidence came across
+    keys_hold(empty_database, ids)
+
+
+def test_rows_alone_restore_into_a_migrated_database_with_its_triggers_set_aside(
+    server, empty_database
+):
+    # Rows restored alone (into a database `linkwise db upgrade` made) load table by table,
+    # children before their parents as often as not, so the keys' triggers (and the foreign
+    # keys' own) are set aside while they load, as the README says; they hold again after.
+    dsn, ids = server
+    graded(dsn, ids)
+    found = psycopg.conninfo.conninfo_to_dict(empty_database)
+    upgrade_database("postgresql+psycopg://{user}@{host}:{port}/{dbname}".format(**found))
+    dump = f"/tmp/linkwise-{uuid.uuid4().hex}.dump"
+    try:
+        postgres_tool(
+            "pg_dump",
+            "--format=custom",
+            "--data-only",
+            "--exclude-table=alembic_version",
+            f"--file={dump}",
+            dsn,
+        )
+        postgres_tool(
+            "pg_restore",
+            "--exit-on-error",
+            "--data-only",
+            "--disable-triggers",
+            "--single-transaction",
+            f"--dbname={empty_database}",
+            dump,
+        )
+    finally:
+        Path(dump).unlink(missing_ok=True)
+
+    assert graded_rows(empty_database) == graded_rows(dsn)
+    keys_hold(empty_database, ids)
