@@ -233,8 +233,8 @@ def report(label: str, targets: list[Target]) -> None:
         f"submit: target on PostgreSQL; its p99 at half of saturation under "
         f"{TARGETS['submit_p99_ms']} ms. CPU: the inverse ratio of CPU per request\n"
         "(medians over the rounds); each round: the same ratio from the two targets' runs of "
-        "that round, which\nran next to each other (the machine's speed drifts more between "
-        "rounds than within one)"
+        "that round, seconds\napart, so the table shows how far the machine's speed moved "
+        "during the run"
     )
 
 
