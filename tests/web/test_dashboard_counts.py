@@ -353,3 +353,62 @@ def test_an_update_is_counted_by_what_it_changes_whatever_else_it_touches(app):
         )
         session.commit()
         assert differences(app) == 0
+
+
+def placing_steps(user_id: int, team_id: int) -> int:
+    """Return how many steps of SQLite's engine placing the learner in the team took.
+
+    SQLite calls the progress handler every N virtual machine instructions: with N = 1 the
+    calls count the work a statement and its triggers did, the same on every machine.
+    """
+    session = db.session()
+    driver = session.connection().connection.driver_connection
+    steps = 0
+
+    def step() -> int:
+        nonlocal steps
+        steps += 1
+        return 0  # go on
+
+    driver.set_progress_handler(step, 1)
+    try:
+        session.execute(TeamMember.__table__.insert().values(user_id=user_id, team_id=team_id))
+    finally:
+        driver.set_progress_handler(None, 1)
+    session.commit()
+    return steps
+
+
+def test_placing_a_learner_reads_their_own_counted_rows_not_everyones(app, database_url):
+    # Migration 0023: SQLite did not carry the learner from a trigger into the view of what
+    # each learner counts, so every placement read every learner's ratings and passes.
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL carries the learner into the view by itself")
+    world = make_world(app)
+    first, second = world["learners"][0], world["learners"][3]  # two ratings each
+    teams_of = {organisation: team for team, _, organisation in world["teams"]}
+    with app.app_context():
+        session = db.session()
+        organisation_of = dict(session.execute(select(User.id, User.organisation_id)).all())
+        alone = placing_steps(first, teams_of[organisation_of[first]])
+        for n in range(300):  # others, with all the ratings they can have
+            user = User(
+                email=f"other{n}@example.org",
+                full_name=f"Other {n}",
+                password_hash="scrypt:none",
+                profession="gp",
+                role="learner",
+                organisation_id=world["organisations"][0][0],
+                professional_confirmed_at=datetime.now(UTC),
+                professional_confirmed_as="gp",
+                session_token=secrets.token_hex(8),
+            )
+            session.add(user)
+            session.flush()
+            for code in world["codes"]:
+                session.add(rating(user.id, user.organisation_id, code, "Secure"))
+        session.commit()
+        among_many = placing_steps(second, teams_of[organisation_of[second]])
+
+    assert among_many < alone * 1.5, (alone, among_many)
+    assert differences(app) == 0
