@@ -12,7 +12,6 @@ import subprocess
 import threading
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -390,14 +389,14 @@ def test_an_answer_racing_a_delete_waits_for_it_and_then_is_refused(server):
 
 
 @pytest.fixture
-def empty_database(server):
-    """Yield the connection string of a new, empty database on the same server; drop it after."""
+def empty_database(server, database_url):
+    """Yield a new, empty database on the same server (a psycopg and a SQLAlchemy URL)."""
     dsn, _ = server
     name = f"linkwise_restored_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(dsn, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
-    restored = dsn.replace(f"dbname={psycopg.conninfo.conninfo_to_dict(dsn)['dbname']}", "")
-    yield f"{restored} dbname={name}".strip()
+    url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    yield psycopg.conninfo.make_conninfo(dsn, dbname=name), url
     with psycopg.connect(dsn, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -443,53 +442,48 @@ def keys_hold(dsn: str, ids: dict) -> None:
     assert error.value.diag.constraint_name == "fk_answer_attempt_id_attempt"
 
 
-def test_a_dump_restores_the_rows_and_the_keys_that_guard_them(server, empty_database):
+def test_a_dump_restores_the_rows_and_the_keys_that_guard_them(server, empty_database, tmp_path):
     # The README's backup: pg_dump's custom format, restored into an empty database.
     dsn, ids = server
+    restored, _ = empty_database
     graded(dsn, ids)
-    dump = f"/tmp/linkwise-{uuid.uuid4().hex}.dump"
-    try:
-        postgres_tool("pg_dump", "--format=custom", f"--file={dump}", dsn)
-        postgres_tool("pg_restore", "--exit-on-error", f"--dbname={empty_database}", dump)
-    finally:
-        Path(dump).unlink(missing_ok=True)
+    dump = tmp_path / "linkwise.dump"
+    postgres_tool("pg_dump", "--format=custom", f"--file={dump}", dsn)
+    postgres_tool("pg_restore", "--exit-on-error", f"--dbname={restored}", str(dump))
 
-    assert graded_rows(empty_database) == graded_rows(dsn)
-    assert graded_rows(empty_database)[3]  # the evidence came across
-    keys_hold(empty_database, ids)
+    assert graded_rows(restored) == graded_rows(dsn)
+    assert graded_rows(restored)[3]  # the evidence came across
+    keys_hold(restored, ids)
 
 
 def test_rows_alone_restore_into_a_migrated_database_with_its_triggers_set_aside(
-    server, empty_database
+    server, empty_database, tmp_path
 ):
     # Rows restored alone (into a database `linkwise db upgrade` made) load table by table,
     # children before their parents as often as not, so the keys' triggers (and the foreign
     # keys' own) are set aside while they load, as the README says; they hold again after.
     dsn, ids = server
+    restored, url = empty_database
     graded(dsn, ids)
-    found = psycopg.conninfo.conninfo_to_dict(empty_database)
-    upgrade_database("postgresql+psycopg://{user}@{host}:{port}/{dbname}".format(**found))
-    dump = f"/tmp/linkwise-{uuid.uuid4().hex}.dump"
-    try:
-        postgres_tool(
-            "pg_dump",
-            "--format=custom",
-            "--data-only",
-            "--exclude-table=alembic_version",
-            f"--file={dump}",
-            dsn,
-        )
-        postgres_tool(
-            "pg_restore",
-            "--exit-on-error",
-            "--data-only",
-            "--disable-triggers",
-            "--single-transaction",
-            f"--dbname={empty_database}",
-            dump,
-        )
-    finally:
-        Path(dump).unlink(missing_ok=True)
+    upgrade_database(url)
+    dump = tmp_path / "linkwise-rows.dump"
+    postgres_tool(
+        "pg_dump",
+        "--format=custom",
+        "--data-only",
+        "--exclude-table=alembic_version",
+        f"--file={dump}",
+        dsn,
+    )
+    postgres_tool(
+        "pg_restore",
+        "--exit-on-error",
+        "--data-only",
+        "--disable-triggers",
+        "--single-transaction",
+        f"--dbname={restored}",
+        str(dump),
+    )
 
-    assert graded_rows(empty_database) == graded_rows(dsn)
-    keys_hold(empty_database, ids)
+    assert graded_rows(restored) == graded_rows(dsn)
+    keys_hold(restored, ids)
