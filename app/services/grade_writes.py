@@ -14,13 +14,20 @@ is built once, with bind parameters.
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from sqlalchemy import ARRAY, JSON, Connection, Text, bindparam, cast, column, func, select, update
+from sqlalchemy import ARRAY, Connection, bindparam, column, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
 from app import db
 from app.models import Answer, Attempt, Completion, Evidence
 from app.services import learning, ratings
-from app.services.upsert import insert_rows, json_records, json_rows, own_values, shared_values
+from app.services.upsert import (
+    insert_rows,
+    json_records,
+    json_recordset,
+    json_rows,
+    own_values,
+    shared_values,
+)
 
 _ATTEMPT = Attempt.__table__
 _ANSWER = Answer.__table__
@@ -78,14 +85,12 @@ _SET_POINTS = (
 )
 # On PostgreSQL the marks travel as one JSON array (mark_rows), as the new answers do: the
 # driver adapts a string at once, and three Python lists item by item.
-_MARKS = (
-    func.json_to_recordset(cast(bindparam("mark_rows", type_=Text), JSON))
-    .table_valued(
-        column("question_id", _ANSWER.c.question_id.type),
-        column("points", _ANSWER.c.points.type),
-        column("version", _ANSWER.c.question_version.type),
-    )
-    .render_derived(name="marks", with_types=True)
+_MARKS = json_recordset(
+    "mark_rows",
+    column("question_id", _ANSWER.c.question_id.type),
+    column("points", _ANSWER.c.points.type),
+    column("version", _ANSWER.c.question_version.type),
+    name="marks",
 )
 _SET_POINTS_POSTGRESQL = (
     update(_ANSWER)
@@ -116,15 +121,12 @@ EVIDENCE_SHARES = {
 # score and competency codes, as evidence_by_question groups them), the codes unnested in
 # SQL, in their order: each question's rows in the order they were listed (ties between
 # evidence rows are ordered by id).
-_QUESTION_EVIDENCE = (
-    func.json_to_recordset(cast(bindparam("evidence_rows", type_=Text), JSON))
-    .table_valued(
-        column("question_id", _EVIDENCE.c.question_id.type),
-        column("question_version", _EVIDENCE.c.question_version.type),
-        column("score", _EVIDENCE.c.score.type),
-        column("codes", ARRAY(_EVIDENCE.c.competency_code.type)),
-    )
-    .render_derived(name="evidence_rows", with_types=True)
+_QUESTION_EVIDENCE = json_recordset(
+    "evidence_rows",
+    column("question_id", _EVIDENCE.c.question_id.type),
+    column("question_version", _EVIDENCE.c.question_version.type),
+    column("score", _EVIDENCE.c.score.type),
+    column("codes", ARRAY(_EVIDENCE.c.competency_code.type)),
 )
 
 

@@ -69,16 +69,25 @@ def json_records(
     rows so), which is less to encode in Python and to parse in the database.
     """
     own = [c for c in columns if c not in shared]
-    records = (
-        func.json_to_recordset(cast(bindparam(name, type_=Text), JSON))
-        .table_valued(*(column(c, table.c[c].type) for c in own))
-        .render_derived(name=name, with_types=True)
-    )
+    records = json_recordset(name, *(column(c, table.c[c].type) for c in own))
     return select(
         *(
             bindparam(shared[c], type_=table.c[c].type) if c in shared else records.c[c]
             for c in columns
         )
+    )
+
+
+def json_recordset(parameter: str, *columns, name: str | None = None):
+    """Return the rows of the JSON array bound as `parameter`, as a table (PostgreSQL).
+
+    Each column (a `column(name, type)`) is read from the objects' key of that name; the
+    table is called `name` (the parameter's name if none is given).
+    """
+    return (
+        func.json_to_recordset(cast(bindparam(parameter, type_=Text), JSON))
+        .table_valued(*columns)
+        .render_derived(name=name or parameter, with_types=True)
     )
 
 

@@ -22,6 +22,8 @@ from app.cli_commands import upgrade_database
 
 NOW = datetime(2026, 12, 4, 9, tzinfo=UTC)
 MISSING = 987654321
+DELETE_ORGANISATION = "DELETE FROM organisation WHERE id = %s"
+DELETE_ATTEMPT = "DELETE FROM attempt WHERE id = %s"
 
 
 @pytest.fixture
@@ -263,35 +265,43 @@ def _waiting(dsn, thread) -> bool:
     return False
 
 
+def second_waits_for_first(dsn, first, second) -> dict:
+    """Run `first` and leave it uncommitted, then `second` on another connection.
+
+    Assert the second waits for the first's locks; commit the first; return what became of
+    the second (`{"error": ...}` if it raised, `{}` if it went through).
+    """
+    with psycopg.connect(dsn) as holder:
+        first(holder)
+
+        def run():
+            with psycopg.connect(dsn) as connection:
+                second(connection)
+
+        thread, outcome = _in_thread(run)
+        assert _waiting(dsn, thread)
+        holder.commit()
+    thread.join(10)
+    return outcome
+
+
 def test_a_delete_racing_an_insert_waits_for_it_and_then_refuses(server):
     dsn, ids = server
-    with psycopg.connect(dsn) as writer:
-        evidence(writer, ids, ids["lonely"])  # checked, not yet committed
-
-        def delete():
-            with psycopg.connect(dsn) as deleter:
-                deleter.execute("DELETE FROM organisation WHERE id = %s", (ids["lonely"],))
-
-        thread, outcome = _in_thread(delete)
-        assert _waiting(dsn, thread)
-        writer.commit()
-    thread.join(10)
+    outcome = second_waits_for_first(
+        dsn,
+        lambda writer: evidence(writer, ids, ids["lonely"]),  # checked, not yet committed
+        lambda deleter: deleter.execute(DELETE_ORGANISATION, (ids["lonely"],)),
+    )
     assert isinstance(outcome.get("error"), errors.ForeignKeyViolation)
 
 
 def test_an_insert_racing_a_delete_waits_for_it_and_then_refuses(server):
     dsn, ids = server
-    with psycopg.connect(dsn) as deleter:
-        deleter.execute("DELETE FROM organisation WHERE id = %s", (ids["lonely"],))
-
-        def insert():
-            with psycopg.connect(dsn) as writer:
-                evidence(writer, ids, ids["lonely"])
-
-        thread, outcome = _in_thread(insert)
-        assert _waiting(dsn, thread)
-        deleter.commit()
-    thread.join(10)
+    outcome = second_waits_for_first(
+        dsn,
+        lambda deleter: deleter.execute(DELETE_ORGANISATION, (ids["lonely"],)),
+        lambda writer: evidence(writer, ids, ids["lonely"]),
+    )
     assert isinstance(outcome.get("error"), errors.ForeignKeyViolation)
     with psycopg.connect(dsn) as connection:
         assert connection.execute("SELECT count(*) FROM evidence").fetchone() == (0,)
@@ -356,17 +366,11 @@ def test_an_attempt_takes_its_answers_and_evidence_and_a_learner_their_levels(se
 
 def test_a_delete_racing_an_answer_waits_for_it_and_then_takes_it(server):
     dsn, ids = server
-    with psycopg.connect(dsn) as writer:
-        answer(writer, ids)  # checked and its attempt locked, not yet committed
-
-        def delete():
-            with psycopg.connect(dsn) as deleter:
-                deleter.execute("DELETE FROM attempt WHERE id = %s", (ids["attempt"],))
-
-        thread, outcome = _in_thread(delete)
-        assert _waiting(dsn, thread)
-        writer.commit()
-    thread.join(10)
+    outcome = second_waits_for_first(
+        dsn,
+        lambda writer: answer(writer, ids),  # checked and its attempt locked, not committed
+        lambda deleter: deleter.execute(DELETE_ATTEMPT, (ids["attempt"],)),
+    )
     assert "error" not in outcome
     with psycopg.connect(dsn) as connection:
         assert connection.execute("SELECT count(*) FROM answer").fetchone() == (0,)
@@ -374,17 +378,11 @@ def test_a_delete_racing_an_answer_waits_for_it_and_then_takes_it(server):
 
 def test_an_answer_racing_a_delete_waits_for_it_and_then_is_refused(server):
     dsn, ids = server
-    with psycopg.connect(dsn) as deleter:
-        deleter.execute("DELETE FROM attempt WHERE id = %s", (ids["attempt"],))
-
-        def insert():
-            with psycopg.connect(dsn) as writer:
-                answer(writer, ids)
-
-        thread, outcome = _in_thread(insert)
-        assert _waiting(dsn, thread)
-        deleter.commit()
-    thread.join(10)
+    outcome = second_waits_for_first(
+        dsn,
+        lambda deleter: deleter.execute(DELETE_ATTEMPT, (ids["attempt"],)),
+        lambda writer: answer(writer, ids),
+    )
     assert isinstance(outcome.get("error"), errors.ForeignKeyViolation)
 
 
