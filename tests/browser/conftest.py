@@ -104,6 +104,8 @@ def assert_accessible_without_javascript(page, browser) -> None:
     Scripts cannot run in that page, axe's included: the same HTML is served again, its
     own script left out, to a page that can run axe, with the same styles.
     """
+    # A click that navigates returns once the new page commits, before it has loaded.
+    page.wait_for_load_state()
     html = re.sub(r'<script type="module"[^>]*></script>', "", page.content())
     context = browser.new_context(viewport=page.viewport_size)
     checker = context.new_page()

@@ -129,6 +129,7 @@ def test_reset_edit_record_download_and_delete(
     page.get_by_role("button", name="Join").click()
     expect(page.get_by_text("You have joined Riverside PCN")).to_be_visible()
     page.get_by_role("link", name="Change organisation").click()
+    expect(page.get_by_role("button", name="Leave Riverside PCN")).to_be_visible()
     checked("account-organisation")
     page.get_by_role("button", name="Leave Riverside PCN").click()
     expect(page.get_by_text("You have left your organisation")).to_be_visible()
@@ -169,6 +170,7 @@ def test_reset_edit_record_download_and_delete(
     # Everything held about the learner.
     page.goto(live_server + "/account/")
     page.get_by_role("link", name="Download everything we hold about you").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Download your data")
     checked("account-data")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download your data").click()

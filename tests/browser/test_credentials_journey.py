@@ -57,6 +57,7 @@ def test_download_check_and_revoke_a_credential_without_javascript(
     look(page, browser, pages, "verify-valid")
 
     page.get_by_role("link", name="check that the file itself is genuine and unchanged").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check a credential")
     look(page, browser, pages, "check-empty")
     page.get_by_role("button", name="Check credential").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
