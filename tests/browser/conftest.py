@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -76,6 +76,21 @@ def no_js_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def browser_sign_in(page, live_server: str, email: str, password: str | None = None) -> None:
+    """Sign in through the sign-in form and wait until the signed-in page has loaded.
+
+    A click returns before the page it sends for has loaded; a goto straight after it
+    could cut the sign-in short, so this waits for the header's Sign out button.
+    """
+    from tests.conftest import DEMO_PASSWORD
+
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password or DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def axe_violations(page) -> list[dict]:

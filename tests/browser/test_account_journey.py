@@ -201,6 +201,7 @@ def test_an_administrator_reads_the_audit_log(page, live_server, make_user):
     page.get_by_label("Email address").fill("admin@example.org")
     page.get_by_label("Password", exact=True).fill("wrong password here")
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     from tests.conftest import DEMO_PASSWORD
 
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)

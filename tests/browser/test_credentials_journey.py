@@ -6,21 +6,14 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from app.content import catalogue
-from tests.browser.conftest import assert_accessible_without_javascript
-from tests.conftest import DEMO_PASSWORD, sign_in
+from tests.browser.conftest import assert_accessible_without_javascript, browser_sign_in
+from tests.conftest import sign_in
 from tests.credential_verifier import tampered, verify
 from tests.credentials.test_independent_verification import http_get
 from tests.web.journeys import pass_module
 from tests.web.test_html_valid import nu_errors
 
 SHOTS = Path("/tmp/shots/issue-14b")
-
-
-def browser_sign_in(page, live_server, email):
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def look(page, browser, pages, name):

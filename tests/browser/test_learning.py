@@ -8,18 +8,15 @@ from app.content import catalogue
 from tests.browser.conftest import (
     assert_accessible,
     assert_accessible_without_javascript,
+    browser_sign_in,
     screenshot,
 )
 from tests.browser.quiz_steps import fill_in, shot
-from tests.conftest import DEMO_PASSWORD
 
 
 def sign_in_as_learner(page, live_server, make_user, role="learner"):
     email = make_user(email=f"{role}@example.org", role=role, full_name="Robin Reid")
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    browser_sign_in(page, live_server, email)
 
 
 def progress_text(page) -> str:

@@ -2,18 +2,14 @@
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, screenshot
-from tests.conftest import DEMO_PASSWORD
+from tests.browser.conftest import assert_accessible, browser_sign_in, screenshot
 from tests.web.test_manage import add_learners
 
 
 def test_manager_filters_drills_down_and_downloads(app, page, live_server, make_user):
     make_user(email="manager@example.org", role="manager", org="Riverside PCN")
     add_learners(app, "Riverside PCN", 30)
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill("manager@example.org")
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    browser_sign_in(page, live_server, "manager@example.org")
     page.get_by_role("link", name="Your organisation").first.click()
     expect(page.get_by_role("heading", name="Riverside PCN")).to_be_visible()
     screenshot(page, "manage-dashboard")

@@ -5,8 +5,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, screenshot
-from tests.conftest import DEMO_PASSWORD
+from tests.browser.conftest import assert_accessible, browser_sign_in, screenshot
 from tests.web.pcn import make_pcn
 from tests.web.test_manage import add_learners
 
@@ -17,10 +16,7 @@ def test_manager_searches_jumps_to_a_page_and_keeps_names_in_view(
     make_user(email="manager@example.org", role="manager", org="Riverside PCN")
     add_learners(app, "Riverside PCN", 230)
     page.set_viewport_size({"width": 900, "height": 900})
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill("manager@example.org")
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    browser_sign_in(page, live_server, "manager@example.org")
     page.goto(live_server + "/manage/")
     page.get_by_label("Go to page (1 to 10)").fill("7")
     page.get_by_role("button", name="Go", exact=True).click()
@@ -50,10 +46,7 @@ def test_manager_searches_jumps_to_a_page_and_keeps_names_in_view(
 def test_the_matrix_with_competency_columns_is_accessible(app, page, live_server, make_user):
     make_pcn(app, runner=app.test_cli_runner(), make_user=make_user)
     page.set_viewport_size({"width": 900, "height": 900})
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill("lead@example.org")
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    browser_sign_in(page, live_server, "lead@example.org")
     page.goto(live_server + "/manage/compliance")
     page.get_by_label("Competencies of").select_option("referrer")
     page.get_by_role("button", name="Apply").click()

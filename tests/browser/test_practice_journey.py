@@ -5,8 +5,11 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, assert_accessible_without_javascript
-from tests.conftest import DEMO_PASSWORD
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_accessible_without_javascript,
+    browser_sign_in,
+)
 from tests.web.test_my_competencies import pass_quiz
 from tests.web.test_practice import name_supervisor
 
@@ -19,13 +22,6 @@ def shot(page, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=f"{folder}/{name}.png", full_page=True)
-
-
-def sign_in_as(page, live_server, email):
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_learner_asks_supervisor_returns_then_confirms_and_manager_filters(
@@ -47,7 +43,7 @@ def test_learner_asks_supervisor_returns_then_confirms_and_manager_filters(
     pass_quiz(app, learner, "lee@example.org", module)
 
     # The learner, with JavaScript off.
-    sign_in_as(no_js_page, live_server, "lee@example.org")
+    browser_sign_in(no_js_page, live_server, "lee@example.org")
     no_js_page.goto(live_server + "/my/competencies")
     shot(no_js_page, "learner-profile")
     assert_accessible_without_javascript(no_js_page, browser)
@@ -59,6 +55,7 @@ def test_learner_asks_supervisor_returns_then_confirms_and_manager_filters(
     no_js_page.get_by_label("After").check()
     no_js_page.get_by_label("Reflection or an example").fill("Started with what matters to her.")
     no_js_page.get_by_role("button", name="Save self-assessment").click()
+    expect(no_js_page.get_by_text("Your self-assessment has been saved.")).to_be_visible()
     no_js_page.get_by_label("Sue Supervisor").check()
     no_js_page.get_by_role("button", name="Ask for confirmation").click()
     expect(no_js_page.get_by_text("Waiting for a decision")).to_be_visible()
@@ -66,7 +63,7 @@ def test_learner_asks_supervisor_returns_then_confirms_and_manager_filters(
     assert_accessible_without_javascript(no_js_page, browser)
 
     # The supervisor.
-    sign_in_as(page, live_server, "sue@example.org")
+    browser_sign_in(page, live_server, "sue@example.org")
     page.goto(live_server + "/supervise/")
     assert_accessible(page)
     shot(page, "supervisor-queue")
@@ -87,6 +84,7 @@ def test_learner_asks_supervisor_returns_then_confirms_and_manager_filters(
     expect(no_js_page.get_by_text("Let me observe one first meeting.")).to_be_visible()
     no_js_page.get_by_label("Sue Supervisor").check()
     no_js_page.get_by_role("button", name="Ask for confirmation").click()
+    expect(no_js_page.get_by_text("Waiting for a decision")).to_be_visible()
     page.goto(live_server + "/supervise/")
     page.get_by_role("link", name="Lee Learner").first.click()
     # The decision page has loaded (axe on a page mid-navigation finds no document).
@@ -96,13 +94,14 @@ def test_learner_asks_supervisor_returns_then_confirms_and_manager_filters(
     page.get_by_label("Yes, I confirm their practice").check()
     page.get_by_label("Comments (optional)").fill("Seen at two first meetings.")
     page.get_by_role("button", name="Save decision").click()
+    expect(page.get_by_text("They have been told by email.")).to_be_visible()
     no_js_page.goto(live_server + f"/my/competencies/{CODE}")
     expect(no_js_page.get_by_text("Confirmed", exact=True).first).to_be_visible()
     shot(no_js_page, "learner-confirmed")
 
     # The manager.
     page.context.clear_cookies()
-    sign_in_as(page, live_server, "manager@example.org")
+    browser_sign_in(page, live_server, "manager@example.org")
     page.goto(live_server + "/manage/?framework=splw")
     shot(page, "manager-grid")
     assert_accessible(page)

@@ -7,8 +7,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, assert_accessible_without_javascript
-from tests.conftest import DEMO_PASSWORD
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_accessible_without_javascript,
+    browser_sign_in,
+)
 from tests.web.pcn import make_pcn
 
 SHOTS = Path(os.environ.get("LINKWISE_SHOTS", "/tmp/shots/issue-15a"))
@@ -17,13 +20,6 @@ SHOTS = Path(os.environ.get("LINKWISE_SHOTS", "/tmp/shots/issue-15a"))
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def sign_in_as(page, live_server, email: str) -> None:
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def assign(page, live_server, module: str, due: date) -> None:
@@ -38,7 +34,7 @@ def assign(page, live_server, module: str, due: date) -> None:
 
 
 def test_a_practice_manager_assigns_and_checks_compliance(app, page, live_server, pcn):
-    sign_in_as(page, live_server, "pm@example.org")
+    browser_sign_in(page, live_server, "pm@example.org")
     page.goto(live_server + "/manage/teams")
     expect(page.get_by_role("link", name="Elm Practice")).to_be_visible()
     expect(page.get_by_text("Oak Practice")).to_have_count(0)
@@ -76,7 +72,7 @@ def test_assigning_and_compliance_work_without_javascript(
     app, browser, no_js_page, live_server, pcn
 ):
     page = no_js_page
-    sign_in_as(page, live_server, "lead@example.org")
+    browser_sign_in(page, live_server, "lead@example.org")
     assign(page, live_server, "How the system works", date.today() - timedelta(days=3))
     expect(page.get_by_text("1 assignment added.")).to_be_visible()
     page.goto(live_server + "/manage/compliance")
@@ -97,10 +93,10 @@ def test_assigning_and_compliance_work_without_javascript(
 
 def test_a_learner_sees_what_is_assigned_and_joins_a_team(app, page, live_server, make_user, pcn):
     make_user(email="cara@example.org", full_name="Cara New")
-    sign_in_as(page, live_server, "lead@example.org")
+    browser_sign_in(page, live_server, "lead@example.org")
     assign(page, live_server, "What is social prescribing?", date.today() + timedelta(days=12))
     page.context.clear_cookies()
-    sign_in_as(page, live_server, "cara@example.org")
+    browser_sign_in(page, live_server, "cara@example.org")
     page.goto(live_server + "/my/team")
     page.get_by_label("Team code").fill("ELM11111")
     page.get_by_role("button", name="Join team").click()

@@ -16,6 +16,7 @@ from app.services import learning
 from tests.browser.conftest import (
     assert_accessible,
     assert_accessible_without_javascript,
+    browser_sign_in,
     screenshot,
 )
 from tests.browser.quiz_steps import (
@@ -25,7 +26,6 @@ from tests.browser.quiz_steps import (
     shot,
     wait_until_saved,
 )
-from tests.conftest import DEMO_PASSWORD
 
 
 def prepare(app, make_user, **fields):
@@ -38,13 +38,6 @@ def prepare(app, make_user, **fields):
             learning.record(user_id, module.slug, key)
         db.session().commit()
     return email, module
-
-
-def sign_in(page, live_server, email):
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def seed_showing(quiz, kind: str) -> int:
@@ -65,7 +58,7 @@ def test_fail_once_pass_later_download_and_verify_certificate(app, page, live_se
     # A link worker: the first module's quiz asks enough questions on several competencies
     # of their framework to rate them. (A referring clinician's take more than one module.)
     email, module = prepare(app, make_user, profession="link-worker")
-    sign_in(page, live_server, email)
+    browser_sign_in(page, live_server, email)
 
     # Before any quiz, nothing is rated yet.
     page.get_by_role("link", name="My competencies").first.click()
@@ -145,7 +138,7 @@ def test_quiz_works_with_javascript_off(app, browser, no_js_page, live_server, m
     email, module = prepare(app, make_user)
     app.config["QUIZ_SEED"] = seed_showing(module.assessment, "numeric")
     page = no_js_page
-    sign_in(page, live_server, email)
+    browser_sign_in(page, live_server, email)
     page.goto(f"{live_server}/modules/{module.slug}/quiz/")
     page.get_by_role("button", name="Start the quiz").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(module.assessment.title)
@@ -184,7 +177,7 @@ def test_quiz_works_with_javascript_off(app, browser, no_js_page, live_server, m
 def test_an_invalid_answer_shows_inline_as_it_is_typed(app, page, live_server, make_user):
     email, module = prepare(app, make_user)
     app.config["QUIZ_SEED"] = seed_showing(module.assessment, "numeric")
-    sign_in(page, live_server, email)
+    browser_sign_in(page, live_server, email)
     page.goto(f"{live_server}/modules/{module.slug}/quiz/")
     page.get_by_role("button", name="Start the quiz").click()
     number = next(q for q in questions_on_screen(app) if q.type_name == "numeric")
@@ -202,7 +195,7 @@ def test_an_invalid_answer_shows_inline_as_it_is_typed(app, page, live_server, m
 
 def test_two_tabs_never_lose_an_answer(app, page, live_server, make_user):
     email, module = prepare(app, make_user)
-    sign_in(page, live_server, email)
+    browser_sign_in(page, live_server, email)
     page.goto(f"{live_server}/modules/{module.slug}/quiz/")
     page.get_by_role("button", name="Start the quiz").click()
     other = page.context.new_page()
@@ -231,7 +224,7 @@ def test_two_tabs_never_lose_an_answer(app, page, live_server, make_user):
 def test_after_the_last_attempt_the_quiz_reopens(app, browser, page, live_server, make_user):
     email, module = prepare(app, make_user, org="Riverside PCN")
     make_user(email="m@example.org", role="manager", org="Riverside PCN", full_name="Mo Manager")
-    sign_in(page, live_server, email)
+    browser_sign_in(page, live_server, email)
     overview = f"{live_server}/modules/{module.slug}/quiz/"
     for number in range(module.assessment.max_attempts):
         page.goto(overview)
@@ -246,7 +239,7 @@ def test_after_the_last_attempt_the_quiz_reopens(app, browser, page, live_server
     assert_accessible(page)
 
     manager = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    sign_in(manager, live_server, "m@example.org")
+    browser_sign_in(manager, live_server, "m@example.org")
     manager.goto(live_server + "/manage/")
     manager.get_by_role("link", name="Robin Reid").click()
     manager.get_by_label("Why give Robin Reid another attempt?").fill("Unwell on the day")
@@ -274,7 +267,7 @@ def test_without_javascript_a_trainer_and_the_retake_rule_reopen_the_quiz(
     email, module = prepare(app, make_user)
     make_user(email="t@example.org", role="trainer", full_name="Tess Trainer")
     page = no_js_page
-    sign_in(page, live_server, email)
+    browser_sign_in(page, live_server, email)
     overview = f"{live_server}/modules/{module.slug}/quiz/"
     used = module.assessment.max_attempts
     for number in range(used):
@@ -292,7 +285,7 @@ def test_without_javascript_a_trainer_and_the_retake_rule_reopen_the_quiz(
         java_script_enabled=False, viewport={"width": 1280, "height": 900}
     )
     trainer = context.new_page()
-    sign_in(trainer, live_server, "t@example.org")
+    browser_sign_in(trainer, live_server, "t@example.org")
     trainer.goto(live_server + "/author/learners")
     trainer.get_by_label("Email address").fill(email)
     trainer.get_by_role("button", name=re.compile("Find")).click()

@@ -5,7 +5,11 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, assert_accessible_without_javascript
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_accessible_without_javascript,
+    browser_sign_in,
+)
 from tests.conftest import DEMO_PASSWORD
 
 QUIZ = "referral-routes-assessment"
@@ -28,10 +32,7 @@ def seed(app) -> None:
 
 def sign_in_as_trainer(page, live_server, make_user) -> None:
     make_user(email="trainer@example.org", role="trainer")
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill("trainer@example.org")
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    browser_sign_in(page, live_server, "trainer@example.org")
 
 
 def test_trainer_finds_the_item_analysis_and_filters_it(app, page, live_server, make_user):
