@@ -6,7 +6,8 @@ in a werkzeug server on a thread of this process; everything else (starting, sig
 preparing the quiz submits through the site's forms) runs with callgrind's instrumentation
 off. For each phase, callgrind's counters are zeroed, instrumentation goes on, the requests
 are sent one at a time, and callgrind dumps what it counted (bench/instructions.py reads
-each dump's totals). Arguments: this
+each dump's totals; it reads how many counted submits passed from the last line
+printed). Arguments: this
 bench's own folder (for bench.quiz), how many screens to fetch, the learners' emails file.
 """
 
@@ -83,7 +84,11 @@ def main() -> None:
     submits = quiz.Submits(port, learners, modules).take(len(learners) * len(modules))
     for submit in submits[:WARM_UP]:
         post(submit)
+    # The passes among the counted submits only, not the warm-up's (read with the
+    # instrumentation off); bench/instructions.py reads this line.
+    passed = quiz.graded_attempts(os.environ["DATABASE_URL"], passed=True)
     counted("submit", post, submits[WARM_UP:])
+    print(f"passed {quiz.graded_attempts(os.environ['DATABASE_URL'], passed=True) - passed}")
 
 
 if __name__ == "__main__":
