@@ -4,9 +4,11 @@ For each database, the demo organisation grows to each size in turn with `linkwi
 seed-demo --learners`, while gunicorn serves the app; at each size the demo manager's
 pages are timed from the client, whole responses read.
 
-The target is 10,000 learners x 40 competencies. The shipped framework has fewer, and the
-shipped quizzes give evidence for fewer still, so the server runs with a copy of the
-framework padded with an extra domain to 40 competencies, and the bench gives every
+Targets (the README's): on PostgreSQL, the dashboard and the sorted page at 100,000
+learners x 40 competencies under 300 ms each and the CSV under 10 s; seeding at least
+50,000 learners a minute. The shipped framework has fewer competencies, and the shipped
+quizzes give evidence for fewer still, so the server runs with a copy of the framework
+padded with an extra domain to 40 competencies, and the bench gives every
 learner a level in each competency their seeded evidence did not rate. Every learner then
 has 40 levels: the grid, the summary and the export carry the full load the target names.
 """
@@ -27,7 +29,8 @@ from bench.server import ROOT, app_env, databases, linkwise, sign_in, start_serv
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_LEARNERS", "1000,10000,100000").split(","))
 COMPETENCIES = 40
 REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
-TARGET_MS = 300  # the dashboard at 10,000 learners x 40 competencies
+TARGET_MS = 300  # the dashboard and the sorted page at 100,000 learners, PostgreSQL
+CSV_TARGET_S = 10  # the CSV at 100,000 learners, PostgreSQL
 PAGES = {
     "dashboard": "/manage/",
     "sorted": "/manage/?sort=competent&page={middle}",
@@ -226,6 +229,7 @@ def main() -> None:
             f"{row['dashboard'] * 1e6 / row['learners']:>6.1f}"
         )
     print(
-        f"Targets: dashboard at 10,000 learners <= {TARGET_MS} ms; seeding >= 50,000 a minute; "
-        "time per learner (ms/1k) not growing with learners."
+        f"Targets: on PostgreSQL at 100,000 learners, dashboard and sorted page < {TARGET_MS} ms, "
+        f"CSV < {CSV_TARGET_S} s;\nseeding >= 50,000 a minute; time per learner (ms/1k) not "
+        "growing with learners."
     )
