@@ -1,4 +1,4 @@
-"""Administrators' commands: a person's data (export, erase) and the audit log."""
+"""Administrators' commands: a person's data (export, erase), extra quiz attempts, the audit log."""
 
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -7,7 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.content import catalogue
-from app.services import audit, data_rights
+from app.services import audit, data_rights, extra_attempts
 from app.services.accounts import user_by_email
 
 
@@ -49,6 +49,29 @@ def erase_user(email, yes):
     click.echo(f"erased the account of {email}: it is now account {user.id}, anonymised")
 
 
+@click.command("grant-attempt")
+@with_appcontext
+@click.argument("email")
+@click.argument("module")
+@click.option(
+    "--reason",
+    required=True,
+    help="Why: kept with the grant, shown to the learner's managers and trainers, audited.",
+)
+def grant_attempt(email, module, reason):
+    """Give a learner one more attempt at a module's quiz they have none left at; audited."""
+    user = _account_or_fail(email)
+    found = catalogue().module(module)
+    if found is None or found.assessment is None:
+        quizzes = ", ".join(m.slug for m in catalogue().modules if m.assessment is not None)
+        raise click.ClickException(f"no module {module} with a quiz (those with one: {quizzes})")
+    try:
+        extra_attempts.grant_attempt(None, user.id, found.assessment.id, reason, via="cli")
+    except extra_attempts.GrantRefused as refused:
+        raise click.ClickException(refused.message) from None
+    click.echo(f"gave {email} one more attempt at the quiz of {found.title}")
+
+
 def _day(value: str | None) -> datetime | None:
     if not value:
         return None
@@ -79,4 +102,4 @@ def audit_log(since, until, kind, email):
         click.echo("\t".join(field.replace("\t", " ") for field in fields))
 
 
-COMMANDS = (export_user, erase_user, audit_log)
+COMMANDS = (export_user, erase_user, grant_attempt, audit_log)

@@ -144,15 +144,20 @@ def _grant(row: tagged_rows.Row) -> GrantRecord:
 
 
 def grant_attempt(
-    actor_id: int,
+    actor_id: int | None,
     learner_id: int,
     quiz_id: str,
     reason: str,
     *,
     organisation_id: int | None = None,
     now: datetime | None = None,
+    via: str = "web",
 ) -> None:
-    """Give the learner one more attempt at a quiz they have no attempts left at."""
+    """Give the learner one more attempt at a quiz they have no attempts left at.
+
+    `actor_id` is the trainer or manager giving it; None from the command line (`via`
+    "cli"), where the audit log names the operating-system user instead.
+    """
     session = db.session()
     person = _learner(learner_id, organisation_id)
     module = next(
@@ -190,6 +195,7 @@ def grant_attempt(
         "quiz.extra-attempt",
         actor_id=actor_id,
         email=person.email,
+        via=via,
         learner_id=person.id,
         quiz_id=quiz_id,
         reason=reason,

@@ -233,3 +233,48 @@ def test_a_trainer_finds_a_learner_and_gives_one_more_attempt(
     }
     assert attempt_row(app, start(learner, module)).number == 2
     assert learner.get("/author/learners").status_code == 404
+
+
+def test_an_administrator_gives_one_more_attempt_from_the_command_line(
+    app, learner, module, course, runner, make_user
+):
+    module = with_quiz(app, course, module, attempts=1)
+    email, reason = "learner@example.org", "Agreed with the PCN lead"
+
+    def grant(*args):
+        return runner.invoke(args=["grant-attempt", *args])
+
+    early = grant(email, module.slug, "--reason", reason)
+    assert early.exit_code == 1 and "still has an attempt to use at this quiz" in early.output
+    use_every_attempt(app, learner, module)
+    nobody = grant("nobody@example.org", module.slug, "--reason", reason)
+    assert nobody.exit_code == 1 and "no account for nobody@example.org" in nobody.output
+    unknown = grant(email, "no-such-module", "--reason", reason)
+    assert unknown.exit_code == 1
+    assert f"no module no-such-module with a quiz (those with one: {module.slug}" in unknown.output
+    blank = grant(email, module.slug, "--reason", "  ")
+    assert blank.exit_code == 1 and "Enter the reason for the extra attempt" in blank.output
+    assert count(app, AttemptGrant) == 0
+
+    given = grant(email, module.slug, "--reason", reason)
+    assert given.exit_code == 0, given.output
+    assert f"gave {email} one more attempt at the quiz of {module.title}" in given.output
+    again = grant(email, module.slug, "--reason", reason)  # run twice: one attempt, not two
+    assert again.exit_code == 1 and "still has an attempt to use" in again.output
+    with app.app_context():
+        grant_row = db.session().scalars(select(AttemptGrant)).one()
+        event = (
+            db.session()
+            .scalars(select(AuditEvent).where(AuditEvent.kind == "quiz.extra-attempt"))
+            .one()
+        )
+    assert (grant_row.kind, grant_row.extra, grant_row.granted_by) == ("person", 1, None)
+    assert grant_row.reason == reason
+    assert (event.via, event.actor_id) == ("cli", None)
+    assert event.detail["reason"] == reason and event.detail["os_user"]
+    # The grant's history says where it came from, as it names a trainer or manager.
+    trainer = app.test_client()
+    sign_in(trainer, make_user(email="t@example.org", role="trainer"))
+    page = trainer.get(f"/author/learners/{learner_id(app)}").text
+    assert f"1 more attempt, given from the command line. {reason}" in page
+    assert attempt_row(app, start(learner, module)).number == 2
