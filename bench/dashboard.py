@@ -8,9 +8,9 @@ Targets (the README's): on PostgreSQL, the dashboard and the sorted page at 100,
 learners x 40 competencies under 300 ms each and the CSV under 10 s; seeding at least
 50,000 learners a minute. The shipped framework has fewer competencies, and the shipped
 quizzes give evidence for fewer still, so the server runs with a copy of the framework
-padded with an extra domain to 40 competencies, and the bench gives every
-learner a level in each competency their seeded evidence did not rate. Every learner then
-has 40 levels: the grid, the summary and the export carry the full load the target names.
+padded with an extra domain to 40 competencies, and the bench gives every learner a level
+in each competency their seeded evidence did not rate. Every learner then has 40 levels:
+the grid, the summary and the export carry the full load the targets name.
 """
 
 import http.client
