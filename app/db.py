@@ -323,11 +323,7 @@ class CoreTransaction:
     def pooled(self):
         """Return the pooled driver connection, checked out on first use (see _pooled)."""
         if self._pooled is None:
-            engine = self.engine
-            try:
-                self._pooled = engine.raw_connection()
-            except engine.dialect.loaded_dbapi.Error as error:
-                Connection._handle_dbapi_exception_noconnection(error, engine.dialect, engine)
+            self._pooled = _checked_out(self.engine)
         return self._pooled
 
     def opened_connection(self) -> Connection | None:
@@ -433,13 +429,36 @@ def _pooled(store):
         return connection.connection, connection
     pooled = store.get("db_pooled")
     if pooled is None:
-        engine = current_app.extensions["linkwise.engine"]
-        try:
-            pooled = store.db_pooled = engine.raw_connection()
-        except engine.dialect.loaded_dbapi.Error as error:
-            # Wrapped as Connection() would (private, as in fetch_one): an outage is a 503.
-            Connection._handle_dbapi_exception_noconnection(error, engine.dialect, engine)
+        pooled = store.db_pooled = _checked_out(current_app.extensions["linkwise.engine"])
     return pooled, None
+
+
+def _checked_out(engine: Engine):
+    """Return a pooled driver connection of the engine, without SQLAlchemy's Connection.
+
+    A driver error is wrapped as Connection() would wrap it (private, as in fetch_one), so
+    an outage is a 503 like any other.
+    """
+    try:
+        return engine.raw_connection()
+    except engine.dialect.loaded_dbapi.Error as error:
+        Connection._handle_dbapi_exception_noconnection(error, engine.dialect, engine)
+
+
+def _execute_with_events(engine: Engine, connection, cursor, sql: str, values):
+    """Run a statement on a driver cursor between the engine's cursor events.
+
+    The events are the ones SQLAlchemy's own execution fires (the statement watchdog, the
+    BEGIN before a write); a read without reader()'s Connection passes None for it (the
+    app's listeners and the tests' counters never look). Return the statement and values
+    as the listeners left them, for SQLAlchemy's error handling should the caller need it.
+    """
+    dispatch = engine.dispatch
+    for listener in dispatch.before_cursor_execute:
+        sql, values = listener(connection, cursor, sql, values, None, False)
+    cursor.execute(sql, values)
+    dispatch.after_cursor_execute(connection, cursor, sql, values, None, False)
+    return sql, values
 
 
 def fetch_one(statement: Select, parameters: dict):
@@ -466,14 +485,8 @@ def fetch_one(statement: Select, parameters: dict):
     values = parameters if compiled.order is None else [parameters[n] for n in compiled.order]
     kept = compiled.keeps_cursor
     cursor = _cursor_of(pooled) if kept else pooled.dbapi_connection.cursor()
-    # The engine's cursor events; a read without reader()'s Connection passes None for it
-    # (the app's listeners and the tests' counters never look).
-    dispatch = engine.dispatch
     try:
-        for listener in dispatch.before_cursor_execute:
-            sql, values = listener(connection, cursor, sql, values, None, False)
-        cursor.execute(sql, values)
-        dispatch.after_cursor_execute(connection, cursor, sql, values, None, False)
+        sql, values = _execute_with_events(engine, connection, cursor, sql, values)
         found = cursor.fetchone()
     except Exception as error:
         # SQLAlchemy's own handling (private, but what every statement it runs goes through),
@@ -609,18 +622,11 @@ def _select_one(engine: Engine) -> None:
     a driver error is handed to SQLAlchemy as its own execution would hand it: wrapped, and
     a dead connection invalidated with its pool.
     """
-    try:
-        pooled = engine.raw_connection()
-    except engine.dialect.loaded_dbapi.Error as error:
-        Connection._handle_dbapi_exception_noconnection(error, engine.dialect, engine)
+    pooled = _checked_out(engine)
     sql, values, cursor = _PING_SQL, (), None
     try:
         cursor = pooled.dbapi_connection.cursor()
-        dispatch = engine.dispatch
-        for listener in dispatch.before_cursor_execute:
-            sql, values = listener(None, cursor, sql, values, None, False)
-        cursor.execute(sql, values)
-        dispatch.after_cursor_execute(None, cursor, sql, values, None, False)
+        sql, values = _execute_with_events(engine, None, cursor, sql, values)
         cursor.fetchone()
         cursor.close()
     except Exception as error:
