@@ -12,6 +12,7 @@ LINKWISE_SETTINGS = (
     "DEMO_PASSWORD",
     "RATELIMIT_STORAGE_URI",
     "RATELIMIT_KEY_PREFIX",
+    "RATELIMIT_TIMEOUT",
     "CONTENT_DIR",
     "COMPETENCIES_DIR",
     "PROXY_HOPS",
@@ -70,6 +71,8 @@ def _defaults(instance_path: Path) -> dict:
         "STATIC_DIR": PROJECT_ROOT / "static",
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_KEY_PREFIX": "linkwise",
+        # Seconds to wait for Redis before counting in the process's own memory instead.
+        "RATELIMIT_TIMEOUT": 0.5,
         "DEMO_PASSWORD": "linkwise-demo-2026",
         "SESSION_COOKIE_NAME": "linkwise_session",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -167,6 +170,7 @@ def load(instance_path: Path, test_config: dict | None = None, environ=None) -> 
         "DB_STATEMENT_TIMEOUT",
         "DB_POOL_TIMEOUT",
         "DB_PING_AFTER_IDLE",
+        "RATELIMIT_TIMEOUT",
     ):
         try:
             config[key] = float(config[key])

@@ -1,5 +1,6 @@
 """CSRF, rate limits, security headers and cache rules for every response."""
 
+import logging
 import secrets
 import time
 from functools import wraps
@@ -75,7 +76,36 @@ class RememberingCSRFProtect(CSRFProtect):
 
 
 csrf = RememberingCSRFProtect()
-limiter = Limiter(key_func=get_remote_address)
+# Redis (RATELIMIT_STORAGE_URI) keeps the counts that all processes share. When it cannot
+# be reached, each process counts in its own memory until it answers again (the limiter
+# looks after 1, 2, 4 ... 32 seconds), so sign-in keeps working and guessing is still
+# stopped; an error left over (a count added after the response) is logged, not a 500.
+limiter = Limiter(key_func=get_remote_address, in_memory_fallback_enabled=True, swallow_errors=True)
+_log = logging.getLogger("linkwise.rate_limits")
+
+
+class _StorageNews(logging.Handler):
+    """Pass on, as one warning line each, what the limiter says of its storage.
+
+    The limiter's own logger ends in a handler that prints nothing. What an operator needs
+    is when the counts go to each process's memory, when they go back to Redis, and any
+    error swallowed on the way (its cause, not its traceback: an outage repeats it). The
+    limiter's other news, such as each limit exceeded, is left out.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.levelno < logging.WARNING and not message.startswith("Rate limit storage"):
+            return
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            message = f"{message}: {type(error).__name__}: {error}"
+        _log.warning("rate limits: %s", message)
+
+
+limiter.logger.setLevel(logging.INFO)  # "Rate limit storage recovered" is an info line
+limiter.logger.propagate = False  # what matters is passed on by _StorageNews, once
+limiter.logger.addHandler(_StorageNews())
 
 # The largest id a database integer column holds (PostgreSQL's integer is 32-bit signed).
 MAX_ID = 2**31 - 1
@@ -92,6 +122,14 @@ class DatabaseId(IntegerConverter):
 def init_app(app: Flask) -> None:
     """Switch on CSRF and rate limiting, refuse unreadable input, add the headers."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis", "valkey")):
+        # Without these a hung Redis holds each limited request for the client's default
+        # (5 s) and then fails it.
+        timeout = app.config.get("RATELIMIT_TIMEOUT", 0.5)
+        app.config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS",
+            {"socket_connect_timeout": timeout, "socket_timeout": timeout},
+        )
     # Before any blueprint adds its rules: every <int:id> is then bounded.
     app.url_map.converters["int"] = DatabaseId
     csrf.init_app(app)

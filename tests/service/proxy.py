@@ -1,4 +1,4 @@
-"""A TCP proxy in front of PostgreSQL that a test can cut, hang and restore.
+"""A TCP proxy in front of PostgreSQL or Redis that a test can cut, hang and restore.
 
 - open: bytes flow both ways.
 - cut: every connection is closed and new ones are refused at once (the server is gone).
@@ -22,9 +22,10 @@ class Proxy:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
         self._pairs: list[tuple[socket.socket, socket.socket | None]] = []
+        self.connections = 0  # connections the app has opened through the proxy, in any mode
         self._lock = threading.Lock()
         self._stopped = threading.Event()
-        threading.Thread(target=self._accept, daemon=True, name="pg-proxy").start()
+        threading.Thread(target=self._accept, daemon=True, name="tcp-proxy").start()
 
     def cut(self) -> None:
         """Close every connection and refuse new ones."""
@@ -61,6 +62,7 @@ class Proxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
+            self.connections += 1
             if self.mode == "cut":
                 client.close()
                 continue

@@ -6,7 +6,6 @@ never stopped.
 """
 
 import logging
-import threading
 
 import pytest
 from sqlalchemy import select
@@ -15,15 +14,15 @@ from app import create_app, db
 from app.content import catalogue
 from app.models import Attempt
 from app.security import limiter
-from tests.conftest import DEMO_PASSWORD, csrf_token, post_form, sign_in
+from tests.conftest import csrf_token, post_form, sign_in
 from tests.service.postgres import missing_service, postgres_server, throwaway_database
 from tests.service.proxy import Proxy
+from tests.service.served import add_learner, answer
 from tests.web.journeys import user_id
 
-# Each request must come back within this long: a liveness bound, not a speed target. The
-# app's own limits below are 2 seconds each; a hung database answers in 2 to 4 seconds (a
-# held pool connection's watchdog, then a connect timeout), and "a few seconds" is the promise.
-ANSWER_WITHIN = 15
+# Each request must come back within served.ANSWER_WITHIN. The app's own limits below are 2
+# seconds each; a hung database answers in 2 to 4 seconds (a held pool connection's
+# watchdog, then a connect timeout), and "a few seconds" is the promise.
 
 
 @pytest.fixture(scope="module")
@@ -53,16 +52,8 @@ def outage(server, smtp_server):
             }
         )
         client = app.test_client()
-        from app.services import accounts
-
+        add_learner(app)
         with app.app_context():
-            accounts.create_user(
-                email="learner@example.org",
-                full_name="Sam Learner",
-                password=DEMO_PASSWORD,
-                profession="practice-nurse",
-                role="learner",
-            )
             module = next(m for m in catalogue().modules if m.assessment)
         sign_in(client, "learner@example.org")
         from app.services import learning
@@ -82,16 +73,6 @@ def outage(server, smtp_server):
 
 
 PAGES = ["/", "/modules/", "/account/", "/my/record", "/my/competencies"]
-
-
-def answer(call):
-    """Run a request in a thread and return its response, failing if it hangs."""
-    result = []
-    thread = threading.Thread(target=lambda: result.append(call()), daemon=True)
-    thread.start()
-    thread.join(ANSWER_WITHIN)
-    assert result, f"no answer within {ANSWER_WITHIN} s: the request hung"
-    return result[0]
 
 
 def check_unavailable(client, attempt_url, attempt_and_token):

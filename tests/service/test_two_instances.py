@@ -5,21 +5,15 @@ carry from one instance to the other. Redis keys carry a prefix of this test's o
 only those keys are deleted afterwards (the shared Redis is never flushed).
 """
 
-import http.cookiejar
 import os
-import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
-import redis
 from sqlalchemy import select
 
 from app import create_app, db
@@ -29,53 +23,16 @@ from app.services import accounts, learning
 from tests.conftest import DEMO_PASSWORD, PROJECT_ROOT
 from tests.mailbox import free_port
 from tests.service.postgres import missing_service, postgres_server, throwaway_database
+from tests.service.served import REDIS_URL, Browser, add_learner, forget_keys, redis_store, wait_for
 from tests.web.quiz_helpers import attempt_form
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-class Browser:
-    """A cookie jar shared by both instances, as one browser behind a load balancer."""
-
-    def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
-        )
-
-    def get(self, port: int, path: str):
-        return self._open(urllib.request.Request(f"http://127.0.0.1:{port}{path}"))
-
-    def post(self, port: int, path: str, data: dict, token_from: str | None = None):
-        status, page = self.get(port, token_from or path)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode({"csrf_token": token, **data}, doseq=True).encode()
-        return self._open(urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body))
-
-    def _open(self, request):
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            self.location = error.headers.get("Location")
-            return error.code, error.read().decode()
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 @pytest.fixture(scope="module")
 def service(smtp_server):
     """Start two gunicorn instances on one database and one Redis; yield their ports."""
-    store = redis.Redis.from_url(REDIS_URL)
-    try:
-        store.ping()
-    except redis.ConnectionError:
-        missing_service(f"no Redis at {REDIS_URL} for the rate-limit store")
-    prefix = f"linkwise-test-{uuid.uuid4().hex[:12]}"
+    store, prefix = redis_store()
     try:
         with postgres_server() as server, throwaway_database(server) as url:
             database_url = url.render_as_string(hide_password=False)
@@ -89,14 +46,7 @@ def service(smtp_server):
                 "LINKWISE_SMTP_URL": smtp_server.url,
             }
             app = create_app({"LINKWISE_ENV": "test", "DATABASE_URL": database_url})
-            with app.app_context():
-                accounts.create_user(
-                    email="learner@example.org",
-                    full_name="Sam Learner",
-                    password=DEMO_PASSWORD,
-                    profession="practice-nurse",
-                    role="learner",
-                )
+            add_learner(app)
             servers, ports = [], []
             for _ in range(2):
                 port = free_port()
@@ -123,7 +73,7 @@ def service(smtp_server):
                 ports.append(port)
             try:
                 for port in ports:
-                    _wait_for(port)
+                    wait_for(port)
                 yield app, ports
             finally:
                 for process in servers:
@@ -134,19 +84,7 @@ def service(smtp_server):
     except RuntimeError as missing:
         missing_service(str(missing))
     finally:
-        keys = list(store.scan_iter(match=f"{prefix}*"))
-        if keys:
-            store.delete(*keys)
-
-
-def _wait_for(port: int) -> None:
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"gunicorn on port {port} did not start")
+        forget_keys(store, prefix)
 
 
 def test_a_session_and_a_quiz_in_progress_carry_across_instances(service):
