@@ -26,6 +26,10 @@ RETRY_AFTER_OUTAGE = 30  # seconds; a restart or failover usually takes about th
 
 # What the database raises when it is down, unreachable, too slow or out of connections.
 OUTAGES = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+# PostgreSQL's SQLSTATE for a write refused because the server only reads: a primary
+# demoted in a failover, or default_transaction_read_only set while the database is moved.
+# Reads still work; a write waits for the failover like any other outage.
+READ_ONLY_SQLSTATE = "25006"
 
 
 def init_app(app: Flask) -> None:
@@ -39,7 +43,18 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(503, unavailable)
     for outage in OUTAGES:
         app.register_error_handler(outage, database_unavailable)
+    app.register_error_handler(sa_exc.InternalError, _read_only_database)
     app.register_error_handler(500, server_error)
+
+
+def is_outage(error: BaseException) -> bool:
+    """Say whether a database error means the database is out of reach or only reading."""
+    if isinstance(error, OUTAGES):
+        return True
+    return (
+        isinstance(error, sa_exc.DBAPIError)
+        and getattr(error.orig, "sqlstate", None) == READ_ONLY_SQLSTATE
+    )
 
 
 def wants_json() -> bool:
@@ -129,9 +144,15 @@ def database_unavailable(error):
     return unavailable(error)
 
 
+def _read_only_database(error):
+    if is_outage(error):
+        return database_unavailable(error)
+    raise error  # any other internal error is a 500, as if this handler were not here
+
+
 def server_error(error):
     original = getattr(error, "original_exception", None) or error
-    if isinstance(original, OUTAGES):
+    if is_outage(original):
         return database_unavailable(original)
     reference = secrets.token_hex(4).upper()
     log.error("error reference %s", reference, exc_info=original)

@@ -8,7 +8,8 @@ never stopped.
 import logging
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 
 from app import create_app, db
 from app.content import catalogue
@@ -19,6 +20,7 @@ from tests.service.postgres import missing_service, postgres_server, throwaway_d
 from tests.service.proxy import Proxy
 from tests.service.served import add_learner, answer
 from tests.web.journeys import user_id
+from tests.web.quiz_helpers import attempt_form
 
 # Each request must come back within served.ANSWER_WITHIN. The app's own limits below are 2
 # seconds each; a hung database answers in 2 to 4 seconds (a held pool connection's
@@ -130,3 +132,54 @@ def test_a_hung_database_answers_503_promptly_then_recovers(outage, caplog):
     assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
     proxy.restore()
     check_recovered(client)
+
+
+def set_read_only(app, read_only: bool) -> None:
+    """Make the app's database accept reads only (as a demoted primary does), or undo it."""
+    url = make_url(app.config["DATABASE_URL"])
+    setting = "SET default_transaction_read_only = on" if read_only else "RESET ALL"
+    # From another database: once read-only, this one would refuse the change back.
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'ALTER DATABASE "{url.database}" {setting}'))
+    admin.dispose()
+    app.extensions["linkwise.engine"].dispose()  # new connections take the setting
+
+
+def test_a_read_only_database_serves_reads_and_answers_writes_503(outage, caplog):
+    app, client, proxy, attempt_url, (attempt, token) = outage
+    with app.app_context():
+        quiz = catalogue().module(attempt.module_slug).assessment
+    first = attempt.selection[0]["question"]
+    answers = attempt_form(quiz, attempt.selection, right=True)
+    one = {k: v for k, v in answers.items() if k.startswith(f"q.{first}")}
+
+    def autosave():
+        return client.post(
+            attempt_url, data={**one, "csrf_token": token}, headers={"Accept": "application/json"}
+        )
+
+    set_read_only(app, True)
+    try:
+        for url in PAGES:
+            assert answer(lambda url=url: client.get(url)).status_code == 200, url
+        with caplog.at_level(logging.WARNING):
+            saved = answer(autosave)
+            submitted = answer(
+                lambda: client.post(
+                    attempt_url,
+                    data={**answers, "csrf_token": token, "action": "submit", "confirmed": "1"},
+                )
+            )
+        assert saved.status_code == 503 and "unavailable" in saved.json["error"]
+        assert saved.headers["Retry-After"] == "30"
+        assert submitted.status_code == 503
+        assert "Sorry, the service is unavailable" in submitted.text
+        assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+        lines = [r.getMessage() for r in caplog.records if "database unavailable" in r.getMessage()]
+        assert len(lines) == 2 and all("ReadOnlySqlTransaction" in line for line in lines)
+    finally:
+        set_read_only(app, False)
+    with app.app_context():
+        assert db.session().get(Attempt, attempt.id).status == "in-progress"
+    assert autosave().json["written"] == [first]  # the same save, once writes are back

@@ -2,7 +2,9 @@
 
 import re
 
+import psycopg
 import pytest
+from sqlalchemy import exc as sa_exc
 
 from app import create_app
 from app.config import ConfigError
@@ -71,6 +73,17 @@ def test_server_error_shows_a_reference_and_no_trace(app):
     assert re.search(r'class="lw-reference">[0-9A-F]{8}<', response.text)
     assert "secret internals" not in response.text
     assert "Traceback" not in response.text
+
+
+def test_other_internal_database_errors_stay_a_500_with_a_reference(app):
+    @app.get("/boom")
+    def boom():
+        raise sa_exc.InternalError("SELECT 1", {}, psycopg.errors.InFailedSqlTransaction("x"))
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert re.search(r'class="lw-reference">[0-9A-F]{8}<', response.text)
 
 
 def test_healthz_reports_the_database(client):
