@@ -49,6 +49,17 @@ def counted(kind: str, scope: Scope, professions: set[str] | None = None):
     return query.group_by(row.key, row.value).having(total != 0)
 
 
+def learners_seen(scope: Scope):
+    """Return a tagged branch "learners seen": number, every learner in the scope."""
+    row = DashboardCountChange
+    query = branch("learners seen", number=(func.sum(row.change),)).where(
+        row.organisation_id == scope.organisation_id, row.kind == LEARNER
+    )
+    if not scope.whole_organisation:
+        query = query.where(row.team_id.in_(scope.team_ids))
+    return query
+
+
 def learners_by_profession(scope: Scope):
     """Return SELECT of each profession and its learners in the scope, commonest first."""
     row = DashboardCountChange

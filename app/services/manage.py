@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, func, select
@@ -51,6 +51,8 @@ class Summary:
     levels: dict[str, dict[str, int]]  # competency code -> level -> learners
     completions_by_month: list[tuple[str, int]]
     framework_learners: int = 0  # learners the framework shown applies to
+    # Every learner the manager sees, filtered or not (the dashboard's; None elsewhere).
+    learners_seen: int | None = None
 
 
 def summary(scope: Scope | int, catalogue: Catalogue, framework=None, shown=None) -> Summary:
@@ -77,10 +79,16 @@ def dashboard(
     scope = as_scope(scope)
     plan = manage_grid.planned(scope, catalogue, filters, page=page, sort=sort)
     found = tagged_rows.read(
-        (manage_grid.page_branch(plan), *_summary_branches(scope, catalogue, plan))
+        (
+            manage_grid.page_branch(plan),
+            *_summary_branches(scope, catalogue, plan),
+            dashboard_counts.learners_seen(scope),
+        )
     )
     shown = manage_grid.grid_from(plan, found)
-    return shown, _summary_from(scope, catalogue, found, shown.total, shown.total)
+    seen = found.get("learners seen")
+    summary = _summary_from(scope, catalogue, found, shown.total, shown.total)
+    return shown, replace(summary, learners_seen=int(seen[0].number[0] or 0) if seen else 0)
 
 
 def _quiz_keys(catalogue: Catalogue) -> dict[str, str]:

@@ -128,6 +128,39 @@ def test_summary_and_export_follow_the_filters(app, manager):  # noqa: F811
     assert len(csv_learners(manager.get("/manage/export.csv"))) == 40
 
 
+def test_the_summary_says_which_of_the_managers_learners_it_counts(app, manager, make_user):  # noqa: F811
+    ids = add_learners(app, "Riverside PCN", 5)
+    add_learners(app, "Hillside PCN", 2)
+    with app.app_context():  # two referring clinicians, whose framework is another
+        session = db.session()
+        session.execute(update(User).where(User.id.in_(ids[:2])).values(profession="gp"))
+        session.commit()
+    page = manager.get("/manage/").text
+    assert re.search(r'Learners</dt><dd class="nhsuk-summary-list__value">3<', page)
+    assert "These figures count 3 of your 5 learners: those whose framework is Social" in page
+    other = manager.get("/manage/?framework=referrer").text
+    assert "the 2 learners your filters select below, out of your 5 learners." in other
+    # A manager of one team sees that team's learners only: its one learner is all of them.
+    make_user(email="tm@example.org", role="manager", org="Riverside PCN")
+    with app.app_context():
+        session = db.session()
+        org_id, email = session.get(User, ids[4]).organisation_id, session.get(User, ids[4]).email
+        team = teams.create_team(org_id, "North Practice", actor_id=None)
+        teams.place(teams.Scope(org_id), team.id, email, actor_id=None)
+        team_managers.set_manager_teams("tm@example.org", ["North Practice"], org_id)
+        session.commit()
+    client = app.test_client()
+    sign_in(client, "tm@example.org")
+    assert "These figures count" not in client.get("/manage/").text
+    assert "out of your 1 learner." in client.get("/manage/?framework=referrer").text
+    # Once every learner shares a framework, the figures count them all and say nothing.
+    with app.app_context():
+        session = db.session()
+        session.execute(update(User).where(User.id.in_(ids[:2])).values(profession="link-worker"))
+        session.commit()
+    assert "These figures count" not in manager.get("/manage/").text
+
+
 def test_a_filtered_export_carries_the_module_and_status(app, manager):  # noqa: F811
     add_learners(app, "Riverside PCN", 3)
     with app.app_context():
