@@ -23,6 +23,22 @@ def rename(app, user_id: int, name: str, email: str | None = None) -> None:
         db.session().commit()
 
 
+def team_manager_of(app, make_user, learner_id: int):
+    """Place the learner alone in a team; return a client signed in as its only manager."""
+    make_user(email="tm@example.org", role="manager", org="Riverside PCN")
+    with app.app_context():
+        session = db.session()
+        learner = session.get(User, learner_id)
+        org_id = learner.organisation_id
+        team = teams.create_team(org_id, "North Practice", actor_id=None)
+        teams.place(teams.Scope(org_id), team.id, learner.email, actor_id=None)
+        team_managers.set_manager_teams("tm@example.org", ["North Practice"], org_id)
+        session.commit()
+    client = app.test_client()
+    sign_in(client, "tm@example.org")
+    return client
+
+
 def names_on(page: str) -> list[str]:
     return re.findall(r'/manage/learners/\d+">([^<]+)</a>', page)
 
@@ -72,17 +88,7 @@ def test_an_out_of_range_page_clamps(app, manager):  # noqa: F811
 
 def test_a_search_within_a_team_managers_scope_stays_in_it(app, manager, make_user):  # noqa: F811
     ids = add_learners(app, "Riverside PCN", 4)
-    make_user(email="tm@example.org", role="manager", org="Riverside PCN")
-    with app.app_context():
-        session = db.session()
-        first = session.get(User, ids[0])
-        org_id, email = first.organisation_id, first.email
-        team = teams.create_team(org_id, "North Practice", actor_id=None)
-        teams.place(teams.Scope(org_id), team.id, email, actor_id=None)
-        team_managers.set_manager_teams("tm@example.org", ["North Practice"], org_id)
-        session.commit()
-    client = app.test_client()
-    sign_in(client, "tm@example.org")
+    client = team_manager_of(app, make_user, ids[0])
     assert names_on(client.get("/manage/?q=learner").text) == ["Learner 000"]
 
 
@@ -141,16 +147,7 @@ def test_the_summary_says_which_of_the_managers_learners_it_counts(app, manager,
     other = manager.get("/manage/?framework=referrer").text
     assert "the 2 learners your filters select below, out of your 5 learners." in other
     # A manager of one team sees that team's learners only: its one learner is all of them.
-    make_user(email="tm@example.org", role="manager", org="Riverside PCN")
-    with app.app_context():
-        session = db.session()
-        org_id, email = session.get(User, ids[4]).organisation_id, session.get(User, ids[4]).email
-        team = teams.create_team(org_id, "North Practice", actor_id=None)
-        teams.place(teams.Scope(org_id), team.id, email, actor_id=None)
-        team_managers.set_manager_teams("tm@example.org", ["North Practice"], org_id)
-        session.commit()
-    client = app.test_client()
-    sign_in(client, "tm@example.org")
+    client = team_manager_of(app, make_user, ids[4])
     assert "These figures count" not in client.get("/manage/").text
     assert "out of your 1 learner." in client.get("/manage/?framework=referrer").text
     # Once every learner shares a framework, the figures count them all and say nothing.
