@@ -21,8 +21,22 @@ class SetupError(NoAppException):
     """
 
 
+# Commands other packages add to every Flask app's command line that do not work here:
+# Flask-Limiter's `limiter` needs an extra (rich) Linkwise does not install, and its counts
+# are kept under keys only the app's own code should name.
+NOT_OURS = frozenset({"limiter"})
+
+
 class LinkwiseGroup(FlaskGroup):
     """Flask's command group, turning setup mistakes into one sentence and exit status 1."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """List Linkwise's commands and Flask's, without other packages' that do not work."""
+        return [name for name in super().list_commands(ctx) if name not in NOT_OURS]
+
+    def get_command(self, ctx: click.Context, name: str):
+        """Find a command by name; another package's that does not work is not one."""
+        return None if name in NOT_OURS else super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
         """Run the command; explain configuration and database problems in a sentence."""

@@ -128,3 +128,13 @@ def test_the_readme_names_the_node_version_the_served_packages_need():
     lowest = re.match(r"\^(\d+\.\d+)", served["node_modules/nhsuk-frontend"]).group(1)
     readme = (PROJECT_ROOT / "README.md").read_text()
     assert f"Node.js {lowest} or later" in readme
+
+
+def test_other_packages_commands_that_cannot_work_are_not_offered():
+    listed = run_linkwise("--help")
+    names = re.findall(r"^  ([a-z][a-z-]+)\s", listed.stdout.split("Commands:")[1], re.M)
+    assert "validate" in names and "db" in names and "routes" in names
+    # Flask-Limiter's, which needs an extra (rich) that Linkwise does not install.
+    assert "limiter" not in names
+    result = run_linkwise("limiter", "config")
+    assert result.returncode == 2 and "No such command 'limiter'" in result.stderr
