@@ -11,6 +11,10 @@ quizzes give evidence for fewer still, so the server runs with a copy of the fra
 padded with an extra domain to 40 competencies, and the bench gives every learner a level
 in each competency their seeded evidence did not rate. Every learner then has 40 levels:
 the grid, the summary and the export carry the full load the targets name.
+
+BENCH_BEFORE=DIR measures another checkout (of main, say) the same way after this one, on
+its own database, each with its own code and framework: for before and after. DIR needs no
+set-up of its own: its code runs with this checkout's Python packages.
 """
 
 import http.client
@@ -24,8 +28,17 @@ from pathlib import Path
 
 import yaml
 
-from bench.server import ROOT, app_env, databases, linkwise, sign_in, start_server
+from bench.server import (
+    ROOT,
+    another_database,
+    app_env,
+    databases,
+    linkwise,
+    sign_in,
+    start_server,
+)
 
+BEFORE = os.environ.get("BENCH_BEFORE")
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_LEARNERS", "1000,10000,100000").split(","))
 COMPETENCIES = 40
 REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
@@ -38,9 +51,9 @@ PAGES = {
 }
 
 
-def padded_frameworks(folder: Path) -> tuple[Path, list[str], list[str]]:
+def padded_frameworks(folder: Path, root: Path = ROOT) -> tuple[Path, list[str], list[str]]:
     """Write the shipped framework padded to 40 competencies; return its folder, codes, scale."""
-    source = Path(os.environ.get("LINKWISE_COMPETENCIES_DIR") or ROOT / "competencies")
+    source = Path(os.environ.get("LINKWISE_COMPETENCIES_DIR") or root / "competencies")
     target = folder / "competencies"
     target.mkdir()
     documents = {path.name: yaml.safe_load(path.read_text()) for path in source.glob("*.yaml")}
@@ -166,11 +179,11 @@ def median_time(port: int, path: str, cookie: str, repeats: int) -> tuple[float,
     return statistics.median(t for t, _ in runs), runs[0][1]
 
 
-def measure(label: str, database_url: str, folder: Path) -> list[dict]:
+def measure(label: str, database_url: str, folder: Path, root: Path = ROOT) -> list[dict]:
     """Grow the demo organisation through SIZES; time the manager's pages at each size."""
-    competencies, codes, scale = padded_frameworks(folder)
-    env = app_env(database_url, LINKWISE_COMPETENCIES_DIR=str(competencies))
-    server, port = start_server(env, workers=2, threads=4)
+    competencies, codes, scale = padded_frameworks(folder, root)
+    env = app_env(database_url, PYTHONPATH=str(root), LINKWISE_COMPETENCIES_DIR=str(competencies))
+    server, port = start_server(env, workers=2, threads=4, root=root)
     rows, seeded = [], 0
     try:
         cookie = sign_in(port, "manager@example.org")
@@ -210,6 +223,10 @@ def main() -> None:
             work = Path(folder) / label
             work.mkdir()
             rows += measure(label, url, work)
+            if BEFORE:
+                with another_database(url) as before_url:
+                    (work / "before").mkdir()
+                    rows += measure(f"{label} (before)", before_url, work / "before", Path(BEFORE))
     print(
         f"\nManager dashboard and CSV export: gunicorn (2 threaded workers, as in production, "
         f"30 s timeout), one client, median of {REPEATS} "
@@ -217,17 +234,19 @@ def main() -> None:
         "every learner rated in each; seed rate is seed-demo's own figure, one run"
     )
     print(
-        f"{'database':<11} {'learners':>8} {'levels':>9} {'seeded/min':>10} {'dashboard':>10} "
+        f"{'database':<20} {'learners':>8} {'levels':>9} {'seeded/min':>10} {'dashboard':>10} "
         f"{'sorted p.':>10} {'filtered':>9} {'CSV':>8} {'CSV MB':>7} {'ms/1k':>6}"
     )
     for row in rows:
         print(
-            f"{row['database']:<11} {row['learners']:>8,} {row['levels']:>9,} "
+            f"{row['database']:<20} {row['learners']:>8,} {row['levels']:>9,} "
             f"{row['seed_rate']:>10,.0f} {row['dashboard'] * 1000:>8.0f}ms "
             f"{row['sorted'] * 1000:>8.0f}ms {row['filtered'] * 1000:>7.0f}ms "
             f"{row['csv']:>7.1f}s {row['csv_mb']:>7.1f} "
             f"{row['dashboard'] * 1e6 / row['learners']:>6.1f}"
         )
+    if BEFORE:
+        print(f"'(before)': the checkout in {BEFORE}, measured after this one")
     print(
         f"Targets: on PostgreSQL at 100,000 learners, dashboard and sorted page < {TARGET_MS} ms, "
         f"CSV < {CSV_TARGET_S} s;\nseeding >= 50,000 a minute; time per learner (ms/1k) not "

@@ -67,10 +67,13 @@ def start_gunicorn(
     return server, port
 
 
-def start_server(env: dict, workers: int, threads: int = 1) -> tuple[subprocess.Popen, int]:
+def start_server(
+    env: dict, workers: int, threads: int = 1, root: Path = ROOT
+) -> tuple[subprocess.Popen, int]:
     """Migrate, load the demo accounts and start gunicorn; return it and its port.
 
     With threads, gunicorn runs threaded workers, as the README's production command does.
+    `root` is the checkout served (its own code through env's PYTHONPATH).
     """
     linkwise(env, "db", "upgrade")
     linkwise(env, "seed-demo")
@@ -88,7 +91,7 @@ def start_server(env: dict, workers: int, threads: int = 1) -> tuple[subprocess.
             "app:create_app()",
         ],
         env=env,
-        cwd=ROOT,
+        cwd=root,
     )
     wait_for(server, port)
     return server, port
