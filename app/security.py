@@ -125,7 +125,7 @@ def init_app(app: Flask) -> None:
     if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis", "valkey")):
         # Without these a hung Redis holds each limited request for the client's default
         # (5 s) and then fails it.
-        timeout = app.config.get("RATELIMIT_TIMEOUT", 0.5)
+        timeout = app.config["RATELIMIT_TIMEOUT"]
         app.config.setdefault(
             "RATELIMIT_STORAGE_OPTIONS",
             {"socket_connect_timeout": timeout, "socket_timeout": timeout},

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, func, select
@@ -86,9 +86,7 @@ def dashboard(
         )
     )
     shown = manage_grid.grid_from(plan, found)
-    seen = found.get("learners seen")
-    summary = _summary_from(scope, catalogue, found, shown.total, shown.total)
-    return shown, replace(summary, learners_seen=int(seen[0].number[0] or 0) if seen else 0)
+    return shown, _summary_from(scope, catalogue, found, shown.total, shown.total)
 
 
 def _quiz_keys(catalogue: Catalogue) -> dict[str, str]:
@@ -166,8 +164,16 @@ def _summary_from(scope: Scope, catalogue: Catalogue, found, learners: int, appl
     organisation = scope.organisation_name or db.session().scalar(
         select(Organisation.name).where(Organisation.id == scope.organisation_id)
     )
+    # Read only with the dashboard's grid (dashboard_counts.learners_seen): one summed row.
+    seen = [int(row.number[0] or 0) for row in found.get("learners seen", ())]
     return Summary(
-        organisation, learners, completed, dict(levels), sorted(by_month.items()), applicable
+        organisation,
+        learners,
+        completed,
+        dict(levels),
+        sorted(by_month.items()),
+        applicable,
+        seen[0] if seen else None,
     )
 
 
