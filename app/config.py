@@ -1,5 +1,6 @@
 """Configuration: defaults, then the environment, then the test mapping."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -13,6 +14,8 @@ LINKWISE_SETTINGS = (
     "RATELIMIT_STORAGE_URI",
     "RATELIMIT_KEY_PREFIX",
     "RATELIMIT_TIMEOUT",
+    "SHARED_NETWORKS",
+    "SHARED_NETWORK_SCALE",
     "CONTENT_DIR",
     "COMPETENCIES_DIR",
     "PROXY_HOPS",
@@ -73,6 +76,10 @@ def _defaults(instance_path: Path) -> dict:
         "RATELIMIT_KEY_PREFIX": "linkwise",
         # Seconds to wait for Redis before counting in the process's own memory instead.
         "RATELIMIT_TIMEOUT": 0.5,
+        # Addresses many people share (a workplace's internet connection): each limit
+        # counted per address allows SHARED_NETWORK_SCALE times as many attempts there.
+        "SHARED_NETWORKS": (),
+        "SHARED_NETWORK_SCALE": 50,
         "DEMO_PASSWORD": "linkwise-demo-2026",
         "SESSION_COOKIE_NAME": "linkwise_session",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -185,6 +192,8 @@ def load(instance_path: Path, test_config: dict | None = None, environ=None) -> 
         raise ConfigError(
             f"LINKWISE_REVALIDATION_YEARS must be a whole number, not {years!r}"
         ) from None
+    config["SHARED_NETWORKS"] = shared_networks(config["SHARED_NETWORKS"])
+    config["SHARED_NETWORK_SCALE"] = _shared_network_scale(config["SHARED_NETWORK_SCALE"])
     config["BASE_URL"] = (config["BASE_URL"] or _local_base_url(env, config["PORT"])).rstrip("/")
     _check_lrs(config)
     if env == "production":
@@ -206,6 +215,38 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def shared_networks(setting) -> tuple:
+    """Read LINKWISE_SHARED_NETWORKS: addresses and networks, separated by commas or spaces."""
+    if not isinstance(setting, str):
+        return tuple(setting or ())
+    networks = []
+    for entry in setting.replace(",", " ").split():
+        try:
+            networks.append(ipaddress.ip_network(entry))
+        except ValueError as error:
+            raise ConfigError(
+                f"LINKWISE_SHARED_NETWORKS: {error}; list addresses (192.0.2.7) and networks "
+                "(10.0.0.0/8, 2001:db8::/32) separated by commas"
+            ) from None
+    return tuple(networks)
+
+
+MOST_SHARED_NETWORK_SCALE = 1000
+
+
+def _shared_network_scale(setting) -> int:
+    try:
+        scale = int(setting)
+    except ValueError:
+        scale = 0
+    if not 1 <= scale <= MOST_SHARED_NETWORK_SCALE:
+        raise ConfigError(
+            f"LINKWISE_SHARED_NETWORK_SCALE must be a whole number from 1 to "
+            f"{MOST_SHARED_NETWORK_SCALE}, not {setting!r}"
+        )
+    return scale
 
 
 def _check_lrs(config: dict) -> None:

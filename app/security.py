@@ -1,5 +1,6 @@
 """CSRF, rate limits, security headers and cache rules for every response."""
 
+import ipaddress
 import logging
 import secrets
 import time
@@ -319,3 +320,17 @@ def _signed_in() -> bool:
 def client_address() -> str:
     """Return the address a request came from (the proxy fix sets it behind a balancer)."""
     return request.remote_addr or "unknown"
+
+
+def in_shared_network(address: str) -> bool:
+    """Say whether an address is in a network the deployment lists as shared by many people."""
+    networks = current_app.config["SHARED_NETWORKS"]
+    if not networks:
+        return False
+    try:
+        found = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if found.version == 6 and found.ipv4_mapped is not None:  # ::ffff:10.0.0.1 is 10.0.0.1
+        found = found.ipv4_mapped
+    return any(found in network for network in networks)

@@ -36,6 +36,8 @@ def register():
                 address=client_address(),
             )
         except accounts.AccountError as error:
+            if error.field == "join_code":
+                throttles.mark_failed()  # a guess at a join code counts against the address
             getattr(form, error.field).errors.append(error.message)
         else:
             return render_template(

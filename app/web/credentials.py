@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from app.content import catalogue
 from app.domain import open_badges
-from app.security import csrf, limiter
+from app.security import csrf
 from app.services import certificate_page, credentials
 from app.services.credential_checks import (
     check_token,
@@ -15,6 +15,7 @@ from app.services.credential_checks import (
     state_of,
     status_list_token,
 )
+from app.web.throttles import limit_per_address
 
 bp = Blueprint("credentials", __name__)
 
@@ -99,7 +100,7 @@ def verify_code(code: str):
 
 @bp.post("/credentials/verify")
 @csrf.exempt  # a machine posts a credential to check; nothing changes, no cookie is read
-@limiter.limit(CHECKS_PER_ADDRESS)
+@limit_per_address(CHECKS_PER_ADDRESS)
 def verify_posted():
     """Check a posted credential (the JWT as the body, or {"credential": JWT}) as JSON."""
     return _json(check_token(_posted_token()).as_json())
@@ -121,7 +122,7 @@ def _posted_token() -> str:
 
 
 @bp.route("/credentials/check", methods=["GET", "POST"])
-@limiter.limit(CHECKS_PER_ADDRESS, methods=["POST"])
+@limit_per_address(CHECKS_PER_ADDRESS, methods=["POST"])
 def check():
     """Check a pasted credential: valid, expired, revoked, or altered since it was signed."""
     if request.method == "GET":

@@ -19,6 +19,7 @@ from app import db, login
 from app.domain.accounts import normalise_email
 from app.security import client_address, limiter
 from app.services import audit
+from app.web import throttles
 
 log = logging.getLogger("linkwise.errors")
 
@@ -93,6 +94,7 @@ def too_many(_error):
         "too many attempts: wait and try again",
         {"Retry-After": str(wait)},
         minutes=max(1, -(-wait // 60)),
+        per_address=throttles.report_refusal(),
     )
 
 

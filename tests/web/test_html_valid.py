@@ -62,7 +62,24 @@ def collect_pages(client, make_user) -> dict[str, str]:
     pages["my-learning"] = client.get("/modules/").text
     pages["my-competencies"] = client.get("/my/competencies").text
     pages["competencies"] = client.get("/competencies/").text
+    pages["throttled-device"], pages["throttled-network"] = throttled_pages(client.application)
     return pages
+
+
+def throttled_pages(app) -> tuple[str, str]:
+    """Return the 429 pages for guessing at one account, and for a busy shared address."""
+    guesser = app.test_client()
+    address = {"REMOTE_ADDR": "203.0.113.5"}
+    for n in range(22):  # five failures at one account, its refusal, fifteen more, one more
+        email = "learner@example.org" if n < 6 else f"someone{n}@example.org"
+        form = {"email": email, "password": "wrong password x"}
+        response = post_form(guesser, "/sign-in", form, environ_base=address)
+        if n == 5:
+            device = response
+    assert (device.status_code, response.status_code) == (429, 429)
+    assert "from this device" in device.text
+    assert "from your internet connection" in response.text
+    return device.text, response.text
 
 
 def collect_course_pages(app, client, make_user) -> dict[str, str]:
