@@ -12,7 +12,7 @@ per account or per recipient stays as it is.
 
 import logging
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_login import current_user
 from limits import parse
 
@@ -66,7 +66,8 @@ def per_address(allowance: str):
     """
 
     def value() -> str:
-        if not in_shared_network(client_address()):
+        # The limiter also lists its limits outside any request: the allowance as set.
+        if not has_request_context() or not in_shared_network(client_address()):
             return allowance
         return _scaled(allowance, current_app.config["SHARED_NETWORK_SCALE"])
 
