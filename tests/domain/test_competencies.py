@@ -75,9 +75,19 @@ def test_latest_takes_the_most_recent_result_not_the_last_given():
     assert score("latest", [newest, oldest, middle]) == 60
 
 
-def test_latest_breaks_a_tie_in_time_with_the_highest_score():
+def test_latest_takes_the_answers_of_one_moment_as_their_mean():
     tied = [Evidence(0.4, START), Evidence(0.7, START), Evidence(0.5, START)]
-    assert score("latest", tied) == 70
+    assert score("latest", tied) == 53.333333
+
+
+def test_one_attempt_with_two_of_three_right_is_not_rated_as_if_its_best_answer_came_last():
+    # One attempt: its three answers share a moment, so they are one result, 2/3.
+    one_attempt = [Evidence(1.0, START), Evidence(1.0, START), Evidence(0.0, START)]
+    for method in ("latest", "weighted-average", "decaying-average"):
+        assert score(method, one_attempt) == 66.666667, method
+    # A later attempt is the latest result: 0.65 * 1.0 + 0.35 * 2/3.
+    later = [Evidence(1.0, START + timedelta(days=1)), Evidence(1.0, START + timedelta(days=1))]
+    assert score("weighted-average", one_attempt + later) == 88.333333
 
 
 def test_highest_takes_the_best_result():

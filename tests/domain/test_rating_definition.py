@@ -51,8 +51,15 @@ NOW = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)
 def plain_score(method: str, evidence: list[Evidence], framework: Framework) -> float:
     """Score results by the method's definition (methods.py), in percent."""
     attainment = framework.attainment
-    ordered = sorted(evidence, key=lambda e: (e.at, e.score))  # highest of a moment counts last
+    ordered = sorted(evidence, key=lambda e: e.at)
     scores = [e.score for e in ordered]
+    if method in ("latest", "weighted-average", "decaying-average"):
+        # These weigh the latest result; the answers of one moment (an attempt's) are one
+        # result, their mean.
+        moments: dict[datetime, list[float]] = {}
+        for e in ordered:
+            moments.setdefault(e.at, []).append(e.score)
+        scores = [math.fsum(group) / len(group) for group in moments.values()]
     weight = attainment.latest_weight
     if method == "latest":
         fraction = scores[-1]

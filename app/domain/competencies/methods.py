@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property, lru_cache
+from itertools import groupby
 from operator import attrgetter
 from typing import ClassVar
 
@@ -47,15 +48,28 @@ class Evidence:
 
 
 _TIME_AND_SCORE = attrgetter("at", "score")
+_AT = attrgetter("at")
 
 
 def in_time_order(evidence: Sequence[Evidence]) -> list[Evidence]:
     """Return the results oldest first; of results at the same moment, the lowest score first.
 
-    So the highest of results at one moment counts as the most recent. Only time and score
-    matter, so the order results are given in never does.
+    Only time and score matter, so the order results are given in never does.
     """
     return sorted(evidence, key=_TIME_AND_SCORE)
+
+
+def moment_scores(evidence: Sequence[Evidence]) -> list[float]:
+    """Return the scores of results in time order, those of one moment made one: their mean.
+
+    The answers of one attempt are graded at one moment, and none of them is later than
+    another: a method that weighs the latest result weighs the attempt's. (Counting the
+    highest of them as the latest rated one attempt with 2 of 3 right answers Secure.)
+    """
+    return [
+        scores[0] if len(scores) == 1 else math.fsum(scores) / len(scores)
+        for scores in ([e.score for e in moment] for _, moment in groupby(evidence, _AT))
+    ]
 
 
 class AttainmentMethod:
@@ -92,13 +106,13 @@ class AttainmentMethod:
 
 @dataclass(frozen=True)
 class Latest(AttainmentMethod):
-    """The most recent result; of results at the same moment, the highest."""
+    """The most recent result; results at the same moment (an attempt's) as their mean."""
 
     name: ClassVar[str] = "latest"
     in_time_order: ClassVar[bool] = True
 
     def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
-        return evidence[-1].score
+        return moment_scores(evidence)[-1]
 
 
 @dataclass(frozen=True)
@@ -156,10 +170,10 @@ class DecayingAverage(AttainmentMethod):
 
     def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
         weight = _latest_weight(settings)
-        first, *later = evidence
-        running = first.score
-        for result in later:
-            running = running * (1 - weight) + result.score * weight
+        first, *later = moment_scores(evidence)
+        running = first
+        for score in later:
+            running = running * (1 - weight) + score * weight
         return running
 
 
@@ -177,10 +191,10 @@ class WeightedAverage(AttainmentMethod):
 
     def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
         weight = _latest_weight(settings)
-        *earlier, latest = evidence
+        *earlier, latest = moment_scores(evidence)
         if not earlier:
-            return latest.score
-        return latest.score * weight + sum(r.score for r in earlier) / len(earlier) * (1 - weight)
+            return latest
+        return latest * weight + sum(earlier) / len(earlier) * (1 - weight)
 
 
 @dataclass(frozen=True)
