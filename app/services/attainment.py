@@ -6,7 +6,7 @@ learner saw it (question text from its frozen version, their answer, when).
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import NamedTuple
 
@@ -93,6 +93,20 @@ def _next_step(module: Module, competencies: list[Competency]) -> NextStep:
 
 
 @dataclass(frozen=True)
+class OwnRule:
+    """A competency whose met rule or validity is not the framework's, in words."""
+
+    competency: Competency
+    met: str | None  # what met means for it; None: as the framework says
+    valid_for: str | None  # how long its evidence counts; None: as the framework says
+    practice_needed: bool  # whether being met asks for a supervisor's confirmation
+
+
+# Shown for practice where a competency's own rule asks for no confirmation.
+PRACTICE_NOT_NEEDED = "Not needed"
+
+
+@dataclass(frozen=True)
 class Profile:
     """A learner's standing in the framework for their profession, and what to do next."""
 
@@ -104,6 +118,8 @@ class Profile:
     total: int
     next_modules: tuple[NextStep, ...]
     asks_for_practice: bool
+    # Competencies rated by a rule or a validity of their own, said in words.
+    own_rules: tuple[OwnRule, ...] = ()
 
 
 # What a profile is built from: one statement.
@@ -185,9 +201,10 @@ def build_profile(framework: Framework, stored, evidence, catalogue: Catalogue, 
             if competency.code not in assessed:
                 not_covered.append(competency)
                 continue
-            rows.append(
-                _standing(competency, stored.get(competency.code), evidence, catalogue, now)
-            )
+            row = _standing(competency, stored.get(competency.code), evidence, catalogue, now)
+            if not _asks_for_practice(competency, framework):
+                row = replace(row, practice=PRACTICE_NOT_NEEDED)
+            rows.append(row)
         if rows:
             met = sum(1 for r in rows if r.standing in ("met", "due-soon"))
             domains.append(DomainStanding(domain, tuple(rows), met))
@@ -198,11 +215,8 @@ def build_profile(framework: Framework, stored, evidence, catalogue: Catalogue, 
         for module in catalogue.modules
         if any(module in r.modules for r in to_develop)
     )
-    practice = any(
-        asks_for_practice(c.met or framework.met)
-        for c in framework.competencies
-        if (c.met or framework.met) is not None
-    )
+    practice = any(_asks_for_practice(c, framework) for c in framework.competencies)
+    covered = [r.competency for r in every]
     return Profile(
         framework,
         tuple(domains),
@@ -212,7 +226,31 @@ def build_profile(framework: Framework, stored, evidence, catalogue: Catalogue, 
         len(every),
         next_modules,
         practice,
+        own_rules(covered, framework),
     )
+
+
+def _asks_for_practice(competency: Competency, framework: Framework) -> bool:
+    rule = competency.met or framework.met
+    return rule is not None and asks_for_practice(rule)
+
+
+def own_rules(competencies, framework: Framework) -> tuple[OwnRule, ...]:
+    """Say which competencies have a met rule or a validity other than the framework's."""
+    found = []
+    for c in competencies:
+        met = c.met.describe() if c.met is not None and c.met != framework.met else None
+        valid_for = c.valid_for if c.valid_for != framework.valid_for else None
+        if met or valid_for:
+            found.append(
+                OwnRule(
+                    c,
+                    met,
+                    valid_for.describe() if valid_for else None,
+                    _asks_for_practice(c, framework),
+                )
+            )
+    return tuple(found)
 
 
 def _standing(competency, row, evidence, catalogue, now) -> CompetencyStanding:

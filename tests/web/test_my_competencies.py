@@ -186,3 +186,20 @@ def test_after_a_framework_change_recompute_stores_what_the_rating_function_says
         if rating.met:
             assert ratings.aware(row.met_until) == rating.met_until
             assert ratings.aware(row.due_from) == rating.due_from
+
+
+def test_a_competency_with_a_rule_of_its_own_says_so_and_needs_no_practice(app, signed_in):
+    # REF-4.1 (crisis routes) is met on secure knowledge alone and lapses after a year,
+    # while the framework asks for a confirmation of practice and counts three years.
+    page = signed_in.get("/my/competencies").text
+    assert (
+        "<strong>REF-4.1 Acting on immediate risk</strong> has a rule of its own: met means "
+        "knowledge rated Secure or above, with no confirmation of practice needed. "
+        "Its evidence counts for 1 year."
+    ) in page
+    row = page[page.index("<strong>REF-4.1</strong>") :]
+    row = row[: row.index("</tr>")]
+    assert "Not needed" in row and "Not started" not in row
+    other = page[page.index("<strong>REF-4.2</strong>") :]
+    assert "Not started" in other[: other.index("</tr>")]
+    assert page.count("has a rule of its own") == 1
