@@ -140,7 +140,10 @@ def supervisor(user_id: int):
 def export():
     """Stream one CSV row per learner and competency, for the grid's filters when given."""
     chosen, _ = _grid_filters()
-    filtered = any(request.args.get(name) for name in ("q", "profession", "module", "framework"))
+    # A standing filters too: the grid's learners (of its framework), rows in that standing.
+    filtered = any(
+        request.args.get(name) for name in ("q", "profession", "module", "framework", "status")
+    )
     chunks = manage.export_csv(
         g.scope, catalogue(), current_user.db_id, chosen.status, chosen if filtered else None,
         chunk_size=CHUNK_SIZE,

@@ -110,3 +110,16 @@ def test_the_csv_carries_both_dimensions_and_the_same_filter(manager):
         ("Due Dan", "SPLW-1.1", "Confirmed", "Due soon")
     ]
     assert due[1][10] == (NOW + 30 * DAY).date().isoformat()
+
+
+def test_the_csv_of_a_standing_holds_the_learners_the_grid_shows(manager):
+    # Nia, a nurse, awaits confirmation in the referrer framework; the grid shows the link
+    # workers' framework by default, so its "awaiting" learners are Wes alone: so is the CSV.
+    assert names(manager.get("/manage/?status=awaiting").text) == {"Waiting Wes"}
+    rows = list(csv.reader(io.StringIO(manager.get("/manage/export.csv?status=awaiting").text)))
+    assert [(row[0], row[3]) for row in rows[1:]] == [("Waiting Wes", "SPLW-1.1")]
+    # With the nurses' framework chosen, she is the one, in the grid and in the CSV.
+    query = "status=awaiting&framework=referrer"
+    assert names(manager.get(f"/manage/?{query}").text) == {"Nurse Nia"}
+    rows = list(csv.reader(io.StringIO(manager.get(f"/manage/export.csv?{query}").text)))
+    assert [(row[0], row[3]) for row in rows[1:]] == [("Nurse Nia", "REF-1.1")]
