@@ -32,7 +32,7 @@ from app.models import (
 )
 from app.models_assignments import MailPreference, ReminderSent
 from app.models_teams import TeamManager
-from app.services import audit, certificates, credentials, data_rights_teams
+from app.services import audit, certificates, credentials, data_rights_teams, teams
 from app.services.accounts import check_current_password
 from app.services.practice_rights import erase_practice, export_practice
 
@@ -235,8 +235,12 @@ def erase(
         .values(withdrawn_at=now, reflective_account={})
     )
     credentials.withdraw_for_erasure(session, user.id, now)
-    # Managed teams, reminder history and mail choices go; the team place and any leaver row
-    # stay, pointing at the anonymised row, so the team's counts still add up too.
+    # An erased person is nobody's learner any more: they leave their organisation as a
+    # manager's removal would take them (a leaver row, its figures drop them). Managed
+    # teams, reminder history and mail choices go (a manager's account must keep its
+    # organisation; managers are not counted as learners).
+    if user.organisation_id is not None and user.role != "manager":
+        teams.leave_organisation(user, actor_id=actor_id)
     for table in (TeamManager, ReminderSent, MailPreference):
         session.execute(table.__table__.delete().where(table.user_id == user.id))
     # A reason given for an extra attempt is free text about the person; the grant stands.

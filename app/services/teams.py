@@ -272,19 +272,7 @@ def remove_from_organisation(scope: Scope, user_id: int, *, actor_id: int | None
     session = db.session()
     if not can_see(scope, user_id):
         return False
-    user = session.get(User, user_id)
-    team = team_of(user_id)
-    session.add(
-        Leaver(
-            organisation_id=scope.organisation_id,
-            user_id=user_id,
-            team_name=team.name if team else None,
-            removed_by=actor_id,
-        )
-    )
-    session.execute(TeamMember.__table__.delete().where(TeamMember.user_id == user_id))
-    _move_records(user_id, None)
-    user.organisation_id = None
+    team = leave_organisation(session.get(User, user_id), actor_id=actor_id)
     audit.record(
         session,
         "learner.removed",
@@ -295,6 +283,28 @@ def remove_from_organisation(scope: Scope, user_id: int, *, actor_id: int | None
     )
     session.commit()
     return True
+
+
+def leave_organisation(user: User, *, actor_id: int | None) -> Team | None:
+    """Take a learner out of their organisation as a leaver; return the team they were in.
+
+    The organisation keeps a leaver row (for its audit); its figures drop the learner. The
+    caller commits.
+    """
+    session = db.session()
+    team = team_of(user.id)
+    session.add(
+        Leaver(
+            organisation_id=user.organisation_id,
+            user_id=user.id,
+            team_name=team.name if team else None,
+            removed_by=actor_id,
+        )
+    )
+    session.execute(TeamMember.__table__.delete().where(TeamMember.user_id == user.id))
+    _move_records(user.id, None)
+    user.organisation_id = None
+    return team
 
 
 def _move_records(user_id: int, organisation_id: int | None) -> None:

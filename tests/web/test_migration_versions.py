@@ -319,3 +319,89 @@ def test_0022_goes_down_and_up_again(empty_database):
     assert shared_keys(empty_database) == (downgraded or unchanged)
     upgrade_database(empty_database)
     assert shared_keys(empty_database) == (upgraded or unchanged)
+
+
+def test_0026_takes_learners_erased_before_it_out_of_their_organisation(empty_database):
+    from app.services import dashboard_counts
+
+    upgrade_database(empty_database, "0023")
+    engine = create_engine(empty_database)
+    tables = MetaData()
+    tables.reflect(engine)
+    t = tables.tables
+    erased_at = datetime(2026, 11, 30, 9, tzinfo=UTC)
+    with engine.begin() as connection:
+        org = connection.execute(
+            insert(t["organisation"]).returning(t["organisation"].c.id),
+            {"name": "Riverside PCN", "join_code": "RIVER1", "created_at": NOW},
+        ).scalar_one()
+        team = connection.execute(
+            insert(t["team"]).returning(t["team"].c.id),
+            {
+                "organisation_id": org,
+                "name": "Elm Practice",
+                "join_code": "ELM1",
+                "created_at": NOW,
+            },
+        ).scalar_one()
+
+        def person(email, role, erased):
+            return connection.execute(
+                insert(t["user_account"]).returning(t["user_account"].c.id),
+                {
+                    "email": email,
+                    "full_name": "Erased account" if erased else "Ben Oak",
+                    "password_hash": "!erased" if erased else "x",
+                    "profession": "link-worker",
+                    "role": role,
+                    "organisation_id": org,
+                    "session_token": uuid.uuid4().hex,
+                    "created_at": NOW,
+                    "erased_at": erased_at if erased else None,
+                    "professional_confirmed_at": NOW,
+                    "professional_confirmed_as": "link-worker",
+                },
+            ).scalar_one()
+
+        gone = person("erased-1@erased.invalid", "learner", True)
+        ben = person("ben@example.org", "learner", False)
+        manager = person("erased-3@erased.invalid", "manager", True)
+        for learner in (gone, ben):
+            connection.execute(
+                insert(t["team_member"]), {"user_id": learner, "team_id": team, "joined_at": NOW}
+            )
+            connection.execute(
+                insert(t["competency_level"]),
+                {
+                    "user_id": learner,
+                    "organisation_id": org,
+                    "competency_code": "SPLW-1.1",
+                    "level": "Secure",
+                    "score": 90.0,
+                    "evidence_count": 3,
+                    "practice": "Not started",
+                    "met": False,
+                    "expired": False,
+                    "rated_at": NOW,
+                },
+            )
+    upgrade_database(empty_database)
+    with engine.connect() as connection:
+        users = dict(
+            connection.execute(
+                select(t["user_account"].c.id, t["user_account"].c.organisation_id)
+            ).all()
+        )
+        assert users == {gone: None, ben: org, manager: org}
+        assert connection.scalars(select(t["team_member"].c.user_id)).all() == [ben]
+        levels = select(t["competency_level"].c.user_id, t["competency_level"].c.organisation_id)
+        assert dict(connection.execute(levels).all()) == {gone: None, ben: org}
+        leaver = t["organisation_leaver"]
+        rows = connection.execute(
+            select(
+                leaver.c.organisation_id, leaver.c.user_id, leaver.c.team_name, leaver.c.removed_by
+            )
+        ).all()
+        assert rows == [(org, gone, "Elm Practice", None)]
+        assert dashboard_counts.differences(connection) == 0
+    engine.dispose()

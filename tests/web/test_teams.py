@@ -110,7 +110,7 @@ def test_a_leaver_leaves_the_figures_but_keeps_their_record(app, client, pcn):
     assert learner.get("/my/record").status_code == 200
 
 
-def test_data_export_names_the_team_and_erasure_keeps_counts(app, pcn):
+def test_data_export_names_the_team_and_erasure_takes_the_learner_out(app, pcn):
     with app.app_context():
         from app.services import data_rights
 
@@ -122,7 +122,9 @@ def test_data_export_names_the_team_and_erasure_keeps_counts(app, pcn):
         data_rights.erase(pm.id)
         assert teams.scope_of(pm.id, pm.organisation_id).whole_organisation
         data_rights.erase(pcn["asha"])
-        assert manage.summary(teams.Scope(_org_id()), catalogue()).learners == 2
+        # Ben is the one learner left; Asha's team place went with her.
+        assert manage.summary(teams.Scope(_org_id()), catalogue()).learners == 1
+        assert teams.team_of(pcn["asha"]) is None
     json.dumps(data)
 
 
