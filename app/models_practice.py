@@ -1,7 +1,9 @@
 """Practice evidence: self-assessments, requests to a supervisor, and their decisions.
 
 Every row is appended and never edited: a returned request stays returned, and the
-learner's next request is a new row. Erasure deletes a learner's rows with the account.
+learner's next request is a new row. A decision keeps what it was made on (the wording,
+the rating shown, the answers seen), so nothing later changes it. Erasure deletes a
+learner's rows with the account.
 """
 
 from datetime import datetime
@@ -94,3 +96,40 @@ class ConfirmationDecision(Base):
     # The supervisor's name as signed, kept for the record even if their account goes.
     decided_by_name: Mapped[str] = mapped_column(String(200))
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What the supervisor was shown when they decided, kept so that later answers and edits
+    # to competencies/*.yaml change nothing. The wording of a decision made before these
+    # were kept is the wording at upgrade (migration 0025); its rating was not kept (NULL).
+    framework_title: Mapped[str | None] = mapped_column(Text)
+    competency_name: Mapped[str | None] = mapped_column(Text)
+    competency_statement: Mapped[str | None] = mapped_column(Text)
+    knowledge_level: Mapped[str | None] = mapped_column(String(100))
+    knowledge_score: Mapped[float | None]
+
+
+class ConfirmationEvidence(Base):
+    """A quiz answer the supervisor was shown when they decided: the decision's evidence."""
+
+    __tablename__ = "confirmation_evidence"
+
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("confirmation_decision.id", ondelete="CASCADE"), primary_key=True
+    )
+    evidence_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class ConfirmationClosure(Base):
+    """A request closed undecided: its supervisor can no longer confirm practice there.
+
+    Written when a supervisor is erased, stops being a supervisor or leaves the
+    organisation, or when the learner asks someone else instead. A closed request waits
+    for no one; the learner may ask another supervisor.
+    """
+
+    __tablename__ = "confirmation_closure"
+
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("confirmation_request.id", ondelete="CASCADE"), primary_key=True
+    )
+    closed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -26,9 +26,10 @@ class ConfirmationRecord:
     profession: str
     organisation: str
     framework: str
-    competency: str  # code and name
-    statement: str
-    knowledge: str  # the knowledge rating when confirmed
+    competency: str  # code and name, as confirmed
+    statement: str  # as confirmed
+    now_reads: str  # how the wording reads now, if it has changed since; else empty
+    knowledge: str  # the knowledge rating shown to the supervisor when they confirmed
     self_assessment: str  # confidence in words, or empty
     reflection: str
     supervisor: str
@@ -59,6 +60,7 @@ def render_confirmation_pdf(
         ("Framework", record.framework),
         ("Competency", record.competency),
         ("Statement", record.statement),
+        *((("Wording since", record.now_reads),) if record.now_reads else ()),
         ("Knowledge rating from quizzes", record.knowledge),
         ("Learner's own confidence", record.self_assessment or "Not given"),
         ("Learner's reflection or example", record.reflection or "None given"),

@@ -5,23 +5,28 @@ other request answers as if it did not exist. A decision is one row per request:
 second click or tab finds the decision already made and changes nothing.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app import db, mail
-from app.domain.accounts import PROFESSIONS
-from app.domain.confirmation_pdf import ConfirmationRecord
 from app.domain.content import Catalogue
 from app.domain.frameworks import Competency
 from app.links import absolute_url
-from app.models import User, utcnow
-from app.models_practice import ConfirmationDecision, ConfirmationRequest
+from app.models import CompetencyLevel, User, utcnow
+from app.models import Evidence as EvidenceRow
+from app.models_practice import (
+    ConfirmationClosure,
+    ConfirmationDecision,
+    ConfirmationEvidence,
+    ConfirmationRequest,
+)
 from app.services import audit, practice_reads, xapi
 from app.services.attainment import EvidenceItem
 from app.services.practice import (
-    CONFIDENCE,
     Assessment,
     NotFound,
     PracticeError,
@@ -34,31 +39,66 @@ from app.services.ratings import aware, refresh_levels
 from app.services.supervisors import is_supervisor
 
 TEXT_LIMIT = 2000
+NO_EVIDENCE = "Not enough evidence"
+NOT_RECORDED = "Not recorded (decided before Linkwise kept the rating shown)"
 
 
 class AlreadyDecided(Exception):
     """The request was decided already (another tab, or a double click)."""
 
 
+class Closed(Exception):
+    """The request was closed undecided: its supervisor could no longer decide it."""
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A competency's code, name and statement as a supervisor read them."""
+
+    code: str
+    name: str
+    statement: str
+
+
 @dataclass(frozen=True)
 class RequestView:
-    """One request as the supervisor reads it before deciding."""
+    """One request as the supervisor reads it: before deciding, or as it was decided."""
 
     record: RequestRecord
-    competency: Competency
+    wording: Wording  # as shown now, or as the decision recorded it
+    wording_changed: bool  # decided on a wording that is not today's
+    now_reads: Wording | None  # today's wording then, if the competency is still there
     learner_profession: str
-    level: str
-    evidence: tuple[EvidenceItem, ...]
+    level: str  # the knowledge rating shown: now, or when decided
+    score: float | None
+    evidence: tuple[EvidenceItem, ...]  # every answer now, or those the decision was on
     assessments: tuple[Assessment, ...]
     sent_with: Assessment | None  # the self-assessment sent with the request
     history: tuple[RequestRecord, ...]  # earlier requests for the same competency
+    seen: str  # what the page shows, summed up: a decision is refused if it has changed
+
+
+def _seen(wording: Wording, level: str, score: float | None, evidence_ids) -> str:
+    """Sum up what the request page shows, so a decision can tell the page is out of date."""
+    shown = [wording.name, wording.statement, level, score, sorted(evidence_ids)]
+    return hashlib.sha256(json.dumps(shown).encode()).hexdigest()[:32]
+
+
+def wording_of(competency: Competency | None, recorded) -> Wording | None:
+    """Return the wording a decision recorded (code, name, statement), else the competency's."""
+    if recorded is not None and recorded[1] is not None:
+        return Wording(recorded[0], recorded[1], recorded[2] or "")
+    if competency is None:
+        return None
+    return Wording(competency.code, competency.name, competency.statement)
 
 
 def queue(supervisor_id: int) -> tuple[tuple[RequestRecord, ...], tuple[RequestRecord, ...]]:
     """Return the requests waiting for this supervisor, oldest first, and those they
-    decided, newest first (one statement; none unless they supervise there now)."""
+    decided, newest first (one statement; none unless they supervise there now). A request
+    closed undecided waits for no one."""
     found = [request_record(row) for row in practice_reads.queue(supervisor_id)]
-    waiting = [r for r in found if r.outcome is None]
+    waiting = [r for r in found if r.outcome is None and r.closed_at is None]
     return tuple(reversed(waiting)), tuple(r for r in found if r.outcome is not None)
 
 
@@ -84,30 +124,99 @@ def _request(supervisor_id: int, request_id: int) -> ConfirmationRequest:
 
 
 def view(supervisor_id: int, request_id: int, catalogue: Catalogue) -> RequestView:
-    """Return one request addressed to this supervisor, with the learner's evidence in words."""
+    """Return one request addressed to this supervisor, with the learner's evidence in words:
+    all of it while it waits, only what the decision was made on once decided."""
     found = practice_reads.request_page(supervisor_id, request_id)
     asked = next((row for row in found["request"] if row.number[1] == request_id), None)
-    competency = catalogue.competency(asked.text[0]) if asked else None
-    if competency is None:
+    if asked is None:
         raise NotFound(request_id)
-    framework = catalogue.framework(competency.framework_id)
+    record = request_record(asked)
+    code, profession = asked.text[0], asked.text[7]
+    competency = catalogue.competency(code)
+    framework = (
+        catalogue.framework(competency.framework_id)
+        if competency
+        else catalogue.framework_for(profession or "")
+    )
+    decision = found["decision"][0] if found["decision"] else None
+    if record.outcome is not None and decision is not None:
+        wording = wording_of(competency, (code, *decision.text[1:3]))
+        now_reads = wording_of(competency, None)
+        level, score = decision.text[3] or NOT_RECORDED, decision.real[0]
+        rows, now = found["seen"], record.decided_at
+    else:
+        now_reads = wording = wording_of(competency, None)
+        stored = found["level"][0] if found["level"] else None
+        level, score = (stored.text[0], stored.real[0]) if stored else (NO_EVIDENCE, None)
+        rows, now = found["evidence"], None
+    if wording is None or framework is None:
+        raise NotFound(request_id)
     given = tuple(assessment(row) for row in found["assessment"])
     sent = next((row for row in found["assessment"] if row.number[1] == asked.number[2]), None)
-    level = found["level"][0].text[0] if found["level"] else None
     return RequestView(
-        request_record(asked),
-        competency,
-        asked.text[7],
-        level or "Not enough evidence",
-        evidence(found["evidence"], competency.code, catalogue, framework),
+        record,
+        wording,
+        now_reads != wording,
+        now_reads,
+        profession,
+        level,
+        score,
+        evidence(rows, code, catalogue, framework, now),
         given,
         next((a for a in given if sent and a.at == aware(sent.at[0])), None),
         tuple(request_record(row) for row in found["request"] if row.number[1] != request_id),
+        _seen(wording, level, score, (row.number[1] for row in found["evidence"])),
+    )
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """What the request page shows now: what a decision records it was made on."""
+
+    framework: str
+    wording: Wording
+    level: str
+    score: float | None
+    evidence_ids: tuple[int, ...]
+
+    @property
+    def seen(self) -> str:
+        return _seen(self.wording, self.level, self.score, self.evidence_ids)
+
+
+def _shown(request: ConfirmationRequest, catalogue: Catalogue) -> _Shown:
+    """Read, in the decision's transaction, the rating and answers the page shows now."""
+    session = db.session()
+    learner, code = request.user_id, request.competency_code
+    competency = catalogue.competency(code)
+    if competency is None:
+        raise NotFound(request.id)
+    stored = session.execute(
+        select(CompetencyLevel.level, CompetencyLevel.score).where(
+            CompetencyLevel.user_id == learner, CompetencyLevel.competency_code == code
+        )
+    ).one_or_none()
+    evidence_ids = session.scalars(
+        select(EvidenceRow.id).where(
+            EvidenceRow.user_id == learner, EvidenceRow.competency_code == code
+        )
+    ).all()
+    return _Shown(
+        catalogue.framework(competency.framework_id).title,
+        Wording(competency.code, competency.name, competency.statement),
+        stored.level if stored else NO_EVIDENCE,
+        stored.score if stored else None,
+        tuple(sorted(evidence_ids)),
     )
 
 
 def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> str:
-    """Confirm the practice, or return the request with comments and an action plan."""
+    """Confirm the practice, or return the request with comments and an action plan.
+
+    The decision records what the page showed: the wording, the rating and the answers. A
+    form from a page shown before the learner's latest answers (the `seen` summary differs)
+    is refused, so a supervisor never confirms on answers they were not shown.
+    """
     session = db.session()
     request = _request(supervisor_id, request_id)
     outcome = form.get("outcome", "")
@@ -125,20 +234,43 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
     decided = select(ConfirmationDecision.id).where(ConfirmationDecision.request_id == request.id)
     if session.scalar(decided) is not None:
         raise AlreadyDecided(request_id)
+    closed = select(ConfirmationClosure.request_id).where(
+        ConfirmationClosure.request_id == request.id
+    )
+    if session.scalar(closed) is not None:
+        raise Closed(request_id)
+    shown = _shown(request, catalogue)
+    if form.get("seen", "") != shown.seen:
+        learner_name = session.scalar(select(User.full_name).where(User.id == learner_id))
+        raise PracticeError(
+            "outcome",
+            f"{learner_name} has new quiz answers since you opened this request, or their "
+            "rating or the competency's wording has changed. Read the page again, then decide.",
+        )
     decided_at = utcnow()
     try:
         with session.begin_nested():
-            session.add(
-                ConfirmationDecision(
-                    request_id=request.id,
-                    outcome=outcome,
-                    comments=comments,
-                    action_plan=action_plan if outcome == "returned" else "",
-                    decided_by=supervisor_id,
-                    decided_by_name=supervisor.full_name,
-                    decided_at=decided_at,
-                )
+            decision = ConfirmationDecision(
+                request_id=request.id,
+                outcome=outcome,
+                comments=comments,
+                action_plan=action_plan if outcome == "returned" else "",
+                decided_by=supervisor_id,
+                decided_by_name=supervisor.full_name,
+                decided_at=decided_at,
+                framework_title=shown.framework,
+                competency_name=shown.wording.name,
+                competency_statement=shown.wording.statement,
+                knowledge_level=shown.level,
+                knowledge_score=shown.score,
             )
+            session.add(decision)
+            session.flush()
+            if shown.evidence_ids:
+                session.execute(
+                    insert(ConfirmationEvidence),
+                    [{"decision_id": decision.id, "evidence_id": i} for i in shown.evidence_ids],
+                )
     except IntegrityError:
         session.rollback()
         raise AlreadyDecided(request_id) from None
@@ -166,37 +298,3 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
         url=absolute_url("practice.competency", code=code),
     )
     return outcome
-
-
-def signed_record(viewer_id: int, request_id: int, catalogue: Catalogue) -> ConfirmationRecord:
-    """Return a confirmed request as its signed-off record, for the learner or supervisor."""
-    found = practice_reads.confirmation_record(viewer_id, request_id)
-    if found is None or found.outcome != "confirmed":
-        raise NotFound(request_id)
-    if found.user_id != viewer_id and (
-        found.supervisor_id != viewer_id or found.viewer_organisation_id != found.organisation_id
-    ):
-        raise NotFound(request_id)
-    competency = catalogue.competency(found.competency_code)
-    if competency is None:
-        raise NotFound(request_id)
-    framework = catalogue.framework(competency.framework_id)
-    valid_for = competency.valid_for or framework.valid_for
-    decided_at = aware(found.decided_at)
-    sent = found.confidence is not None
-    return ConfirmationRecord(
-        reference=f"LW-PC-{found.id:06d}",
-        learner=found.learner,
-        profession=PROFESSIONS.get(found.profession, found.profession),
-        organisation=found.organisation or "",
-        framework=framework.title,
-        competency=f"{competency.code} {competency.name}",
-        statement=competency.statement,
-        knowledge=found.level or "Not enough evidence",
-        self_assessment=CONFIDENCE[found.confidence] if sent else "",
-        reflection=found.reflection if sent else "",
-        supervisor=found.decided_by_name,
-        confirmed_at=decided_at,
-        comments=found.comments,
-        valid_until=valid_for.after(decided_at) if valid_for else None,
-    )

@@ -31,10 +31,12 @@ from app.models import (
     utcnow,
 )
 from app.models_assignments import MailPreference, ReminderSent
+from app.models_practice import ConfirmationRequest
 from app.models_teams import TeamManager
 from app.services import audit, certificates, credentials, data_rights_teams, teams
 from app.services.accounts import check_current_password
 from app.services.practice_rights import erase_practice, export_practice
+from app.services.request_closures import close_stranded
 
 ERASED_NAME = "Erased account"
 
@@ -246,6 +248,9 @@ def erase(
     # A reason given for an extra attempt is free text about the person; the grant stands.
     session.execute(update(AttemptGrant).where(AttemptGrant.user_id == user.id).values(reason=""))
     erase_practice(user.id)  # reflections, what supervisors wrote, supervisor standing
+    # Requests waiting for them as a supervisor can now be decided by no one: closed, so
+    # their learners can ask someone else.
+    close_stranded(ConfirmationRequest.supervisor_id == user.id, actor_id=actor_id, via=via)
     # Answers keep their marks (the attempt's score stands) but not what was written.
     session.execute(
         update(Answer)

@@ -27,7 +27,7 @@ from app import db
 from app.domain.content import Catalogue
 from app.models import Answer, CompetencyLevel, User, utcnow
 from app.models import Evidence as EvidenceRow
-from app.models_practice import ConfirmationDecision, ConfirmationRequest
+from app.models_practice import ConfirmationClosure, ConfirmationDecision, ConfirmationRequest
 from app.services.attainment import Profile, StoredLevel, build_profile, evidence_in_words
 from app.services.practice import UPDATES_FOR, RequestRecord
 from app.services.ratings import aware
@@ -130,6 +130,7 @@ _PAGE = union_all(
         ConfirmationRequest.organisation_id
         == select(User.organisation_id).where(User.id == _SELF).scalar_subquery(),
         ~exists().where(ConfirmationDecision.request_id == ConfirmationRequest.id),
+        ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
     ),
 )
 

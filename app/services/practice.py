@@ -7,7 +7,7 @@ the competency with the one rating function, so the stored rows stay the truth.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from app import db, mail
 from app.domain.competencies.met_rules import asks_for_practice
@@ -15,11 +15,17 @@ from app.domain.content import Catalogue
 from app.domain.frameworks import Competency, Framework
 from app.links import absolute_url
 from app.models import User, utcnow
-from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
+from app.models_practice import (
+    ConfirmationClosure,
+    ConfirmationDecision,
+    ConfirmationRequest,
+    SelfAssessment,
+)
 from app.services import audit, practice_reads
 from app.services.attainment import EvidenceItem, evidence_in_words
 from app.services.locks import lock_learner
 from app.services.ratings import aware, refresh_levels
+from app.services.request_closures import close_stranded
 from app.services.supervisors import SupervisorChoice, is_supervisor, supervisors_of
 from app.services.tagged_rows import Row
 
@@ -66,7 +72,7 @@ class Assessment:
 
 @dataclass(frozen=True)
 class RequestRecord:
-    """A request to a supervisor and, once given, the decision on it."""
+    """A request to a supervisor and, once given, the decision on it (or its closing)."""
 
     id: int
     code: str
@@ -78,6 +84,18 @@ class RequestRecord:
     action_plan: str
     decided_by: str
     decided_at: datetime | None
+    closed_at: datetime | None = None  # closed undecided: its supervisor could not decide it
+    supervisor_can_decide: bool = True  # whether its supervisor could decide it now
+
+    @property
+    def waiting(self) -> bool:
+        """Say whether the request waits for a supervisor who can still decide it."""
+        return self.outcome is None and self.closed_at is None and self.supervisor_can_decide
+
+    @property
+    def stranded(self) -> bool:
+        """Say whether the request is undecided and its supervisor can no longer decide it."""
+        return self.outcome is None and self.closed_at is None and not self.supervisor_can_decide
 
 
 @dataclass(frozen=True)
@@ -134,17 +152,20 @@ def page(
             for r in found["supervisor"]
             if r.number[1] != user_id
         ),
-        any(r.outcome is None for r in requests),
+        any(r.waiting for r in requests),
         evidence(found["evidence"], code, catalogue, framework),
     )
 
 
 def evidence(
-    rows: list[Row], code: str, catalogue: Catalogue, framework: Framework
+    rows: list[Row], code: str, catalogue: Catalogue, framework: Framework, now=None
 ) -> tuple[EvidenceItem, ...]:
-    """Return the quiz evidence read with a practice page, in words, newest first."""
+    """Return the quiz evidence read with a practice page, in words, newest first; whether
+    each answer still counts is as at `now` (a decision's moment, for what it was shown)."""
     found = [(code, r.real[0], r.at[0], r.text[1], r.text[0], r.doc[0]) for r in rows]
-    return tuple(evidence_in_words(db.session(), found, catalogue, framework, utcnow())[code])
+    return tuple(
+        evidence_in_words(db.session(), found, catalogue, framework, now or utcnow())[code]
+    )
 
 
 def assessment(row: Row) -> Assessment:
@@ -167,38 +188,8 @@ def request_record(row: Row) -> RequestRecord:
         action_plan if decided else "",
         decided_by if decided else "",
         aware(row.at[1]) if decided else None,
-    )
-
-
-def records(*where, code: str | None = None) -> tuple[RequestRecord, ...]:
-    """Return requests matching the conditions, newest first, with their decisions."""
-    learner, supervisor = User.__table__.alias("learner"), User.__table__.alias("supervisor")
-    query = (
-        select(
-            ConfirmationRequest, ConfirmationDecision, learner.c.full_name, supervisor.c.full_name
-        )
-        .join(learner, learner.c.id == ConfirmationRequest.user_id)
-        .outerjoin(supervisor, supervisor.c.id == ConfirmationRequest.supervisor_id)
-        .outerjoin(ConfirmationDecision, ConfirmationDecision.request_id == ConfirmationRequest.id)
-        .where(*where)
-        .order_by(ConfirmationRequest.requested_at.desc(), ConfirmationRequest.id.desc())
-    )
-    if code is not None:
-        query = query.where(ConfirmationRequest.competency_code == code)
-    return tuple(
-        RequestRecord(
-            request.id,
-            request.competency_code,
-            learner_name,
-            supervisor_name or "A supervisor no longer on Linkwise",
-            aware(request.requested_at),
-            decision.outcome if decision else None,
-            decision.comments if decision else "",
-            decision.action_plan if decision else "",
-            decision.decided_by_name if decision else "",
-            aware(decision.decided_at) if decision else None,
-        )
-        for request, decision, learner_name, supervisor_name in db.session().execute(query)
+        None if decided else aware(row.at[2]),
+        bool(row.number[3]),
     )
 
 
@@ -249,8 +240,13 @@ def self_assess(user_id: int, code: str, catalogue: Catalogue, form) -> None:
     session.commit()
 
 
-def request_confirmation(user_id: int, code: str, catalogue: Catalogue, supervisor: str) -> None:
-    """Ask a named supervisor of the learner's organisation to confirm their practice."""
+def request_confirmation(user_id: int, code: str, catalogue: Catalogue, supervisor: str) -> bool:
+    """Ask a named supervisor of the learner's organisation to confirm their practice.
+
+    Return whether a request was written: none is while another waits for a supervisor who
+    can still decide it (a second click or tab). A request its supervisor can no longer
+    decide is closed first, so the learner can ask someone else.
+    """
     session = db.session()
     _competency_for(user_id, code, catalogue)
     learner = session.get(User, user_id)
@@ -258,9 +254,21 @@ def request_confirmation(user_id: int, code: str, catalogue: Catalogue, supervis
     if supervisor not in choices or not is_supervisor(int(supervisor)):
         raise PracticeError("supervisor", "Select the supervisor to ask")
     lock_learner(session, user_id)
-    if any(r.outcome is None for r in records(ConfirmationRequest.user_id == user_id, code=code)):
+    close_stranded(
+        ConfirmationRequest.user_id == user_id,
+        ConfirmationRequest.competency_code == code,
+        actor_id=user_id,
+        catalogue=catalogue,
+    )
+    waiting = select(ConfirmationRequest.id).where(
+        ConfirmationRequest.user_id == user_id,
+        ConfirmationRequest.competency_code == code,
+        ~exists().where(ConfirmationDecision.request_id == ConfirmationRequest.id),
+        ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
+    )
+    if session.scalar(waiting.limit(1)) is not None:
         session.rollback()  # already asked: a second click or tab adds nothing
-        return
+        return False
     latest = session.scalar(
         select(SelfAssessment.id)
         .where(SelfAssessment.user_id == user_id, SelfAssessment.competency_code == code)
@@ -296,6 +304,7 @@ def request_confirmation(user_id: int, code: str, catalogue: Catalogue, supervis
         competency=f"{code} {catalogue.competency(code).name}",
         url=absolute_url("supervise.request_view", request_id=request.id),
     )
+    return True
 
 
 def _rerate(user_id: int, code: str, catalogue: Catalogue) -> None:

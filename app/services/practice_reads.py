@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import Float, bindparam, cast, exists, func, select, union_all
+from sqlalchemy import Float, bindparam, case, cast, exists, func, select, union_all
 
 from app import db
 from app.models import Answer, CompetencyLevel, Organisation, User
 from app.models import Evidence as EvidenceRow
 from app.models_practice import (
+    ConfirmationClosure,
     ConfirmationDecision,
+    ConfirmationEvidence,
     ConfirmationRequest,
     SelfAssessment,
     Supervisor,
@@ -25,8 +27,10 @@ from app.models_practice import (
 from app.services.tagged_rows import Layout, Row
 
 # A request's texts are its code, two names, its decision's four and the learner's
-# profession; every kind's numbers start with its place (then its id).
-_ROWS = Layout(text=8, number=3, real=1, at=2, doc=1)
+# profession; its numbers its place, id, the self-assessment sent and whether its supervisor
+# could decide it now; its times asked, decided and closed. Every kind's numbers start with
+# its place (then its id).
+_ROWS = Layout(text=8, number=4, real=1, at=3, doc=1)
 
 
 def _place(*order_by):
@@ -48,8 +52,20 @@ _LEARNER = User.__table__.alias("learner")
 _SUPERVISOR = User.__table__.alias("supervisor")
 
 
+def supervisor_can_decide():
+    """Whether a request's supervisor could decide it now: still named a supervisor of the
+    request's organisation, still in it and not erased (correlated with the request)."""
+    return exists().where(
+        Supervisor.user_id == ConfirmationRequest.supervisor_id,
+        Supervisor.organisation_id == ConfirmationRequest.organisation_id,
+        User.id == Supervisor.user_id,
+        User.organisation_id == ConfirmationRequest.organisation_id,
+        User.erased_at.is_(None),
+    )
+
+
 def _requests(*where):
-    """Requests with their decisions, names and the learner's profession."""
+    """Requests with their decisions or closures, names and the learner's profession."""
     return (
         _ROWS.branch(
             "request",
@@ -67,12 +83,18 @@ def _requests(*where):
                 _place(ConfirmationRequest.requested_at.desc(), ConfirmationRequest.id.desc()),
                 ConfirmationRequest.id,
                 ConfirmationRequest.self_assessment_id,
+                case((supervisor_can_decide(), 1), else_=0),
             ),
-            at=(ConfirmationRequest.requested_at, ConfirmationDecision.decided_at),
+            at=(
+                ConfirmationRequest.requested_at,
+                ConfirmationDecision.decided_at,
+                ConfirmationClosure.closed_at,
+            ),
         )
         .join(_LEARNER, _LEARNER.c.id == ConfirmationRequest.user_id)
         .outerjoin(_SUPERVISOR, _SUPERVISOR.c.id == ConfirmationRequest.supervisor_id)
         .outerjoin(ConfirmationDecision, ConfirmationDecision.request_id == ConfirmationRequest.id)
+        .outerjoin(ConfirmationClosure, ConfirmationClosure.request_id == ConfirmationRequest.id)
         .where(*where)
     )
 
@@ -95,25 +117,29 @@ def _level(user_id, code):
         "level",
         text=(CompetencyLevel.level, CompetencyLevel.practice),
         number=(_place(CompetencyLevel.user_id),),
+        real=(cast(CompetencyLevel.score, Float),),
     ).where(CompetencyLevel.user_id == user_id, CompetencyLevel.competency_code == code)
 
 
+def _answers(kind: str):
+    """Quiz evidence with the answers given, newest first (the caller says whose)."""
+    return _ROWS.branch(
+        kind,
+        text=(EvidenceRow.quiz_id, EvidenceRow.question_version),
+        number=(_place(EvidenceRow.recorded_at.desc(), EvidenceRow.id), EvidenceRow.id),
+        real=(cast(EvidenceRow.score, Float),),
+        at=(EvidenceRow.recorded_at,),
+        doc=(Answer.response,),
+    ).outerjoin(
+        Answer,
+        (Answer.attempt_id == EvidenceRow.attempt_id)
+        & (Answer.question_id == EvidenceRow.question_id),
+    )
+
+
 def _evidence(user_id, code):
-    return (
-        _ROWS.branch(
-            "evidence",
-            text=(EvidenceRow.quiz_id, EvidenceRow.question_version),
-            number=(_place(EvidenceRow.recorded_at.desc(), EvidenceRow.id), EvidenceRow.id),
-            real=(cast(EvidenceRow.score, Float),),
-            at=(EvidenceRow.recorded_at,),
-            doc=(Answer.response,),
-        )
-        .outerjoin(
-            Answer,
-            (Answer.attempt_id == EvidenceRow.attempt_id)
-            & (Answer.question_id == EvidenceRow.question_id),
-        )
-        .where(EvidenceRow.user_id == user_id, EvidenceRow.competency_code == code)
+    return _answers("evidence").where(
+        EvidenceRow.user_id == user_id, EvidenceRow.competency_code == code
     )
 
 
@@ -157,7 +183,7 @@ _SUPERVISORS_ORGANISATION = (
 # The one request the supervisor asked for, if it is addressed to them, in their
 # organisation, while they supervise there; every other kind of row hangs off it.
 _ASKED = (
-    select(ConfirmationRequest.user_id, ConfirmationRequest.competency_code)
+    select(ConfirmationRequest.id, ConfirmationRequest.user_id, ConfirmationRequest.competency_code)
     .where(
         ConfirmationRequest.id == bindparam("request_id"),
         ConfirmationRequest.supervisor_id == _SUPERVISOR_ID,
@@ -175,6 +201,22 @@ _REQUEST_PAGE = union_all(
     _assessments(_ASKED.c.user_id, _ASKED.c.competency_code),
     _level(_ASKED.c.user_id, _ASKED.c.competency_code),
     _evidence(_ASKED.c.user_id, _ASKED.c.competency_code),
+    # Once decided: what the supervisor was shown, as the decision recorded it.
+    _ROWS.branch(
+        "decision",
+        text=(
+            ConfirmationDecision.framework_title,
+            ConfirmationDecision.competency_name,
+            ConfirmationDecision.competency_statement,
+            ConfirmationDecision.knowledge_level,
+        ),
+        number=(_place(ConfirmationDecision.id),),
+        real=(cast(ConfirmationDecision.knowledge_score, Float),),
+    ).where(ConfirmationDecision.request_id == _ASKED.c.id),
+    _answers("seen")
+    .join(ConfirmationEvidence, ConfirmationEvidence.evidence_id == EvidenceRow.id)
+    .join(ConfirmationDecision, ConfirmationDecision.id == ConfirmationEvidence.decision_id)
+    .where(ConfirmationDecision.request_id == _ASKED.c.id),
 )
 
 
@@ -209,18 +251,16 @@ _RECORD = (
         ConfirmationDecision.comments,
         ConfirmationDecision.decided_by_name,
         ConfirmationDecision.decided_at,
+        ConfirmationDecision.framework_title,
+        ConfirmationDecision.competency_name,
+        ConfirmationDecision.competency_statement,
+        ConfirmationDecision.knowledge_level,
+        ConfirmationDecision.knowledge_score,
         _LEARNER.c.full_name.label("learner"),
         _LEARNER.c.profession,
         Organisation.name.label("organisation"),
         _SENT.c.confidence,
         _SENT.c.reflection,
-        select(CompetencyLevel.level)
-        .where(
-            CompetencyLevel.user_id == ConfirmationRequest.user_id,
-            CompetencyLevel.competency_code == ConfirmationRequest.competency_code,
-        )
-        .scalar_subquery()
-        .label("level"),
         select(User.organisation_id)
         .where(User.id == bindparam("viewer_id"))
         .scalar_subquery()
@@ -235,6 +275,6 @@ _RECORD = (
 
 
 def confirmation_record(viewer_id: int, request_id: int):
-    """Read a decided request with its learner, the self-assessment sent and the rating."""
+    """Read a decided request with its learner, the self-assessment sent and what it recorded."""
     params = {"viewer_id": viewer_id, "request_id": request_id}
     return db.session().connection().execute(_RECORD, params).one_or_none()

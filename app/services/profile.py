@@ -7,6 +7,7 @@ from app import db, mail
 from app.domain.accounts import PROFESSIONS, normalise_email
 from app.links import absolute_url
 from app.models import CompetencyLevel, User
+from app.models_practice import ConfirmationRequest
 from app.models_teams import TeamMember
 from app.services import audit, tokens
 from app.services.accounts import (
@@ -15,6 +16,7 @@ from app.services.accounts import (
     organisation_for_code,
     user_by_email,
 )
+from app.services.request_closures import close_stranded
 
 
 def update_details(
@@ -147,3 +149,5 @@ def _move(user: User, organisation_id: int | None) -> None:
         .where(CompetencyLevel.user_id == user.id)
         .values(organisation_id=organisation_id)
     )
+    # As a supervisor they can no longer decide what waits for them in the old one.
+    close_stranded(ConfirmationRequest.supervisor_id == user.id, actor_id=user.id)

@@ -25,6 +25,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     delete,
+    exists,
     func,
     literal,
     select,
@@ -36,7 +37,12 @@ from app.domain.competencies import Evidence, PracticeEvent, Rating, rate_learne
 from app.domain.content import Catalogue
 from app.models import RATING_COLUMNS, CompetencyLevel, User, utcnow
 from app.models import Evidence as EvidenceRow
-from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
+from app.models_practice import (
+    ConfirmationClosure,
+    ConfirmationDecision,
+    ConfirmationRequest,
+    SelfAssessment,
+)
 from app.services import dashboard_counts
 from app.services.bulk import bulk_insert
 from app.services.upsert import insert_for_dialect, json_records, json_rows
@@ -126,7 +132,8 @@ def _practice_steps(user_is) -> tuple:
     """Return the selects of the learner's practice steps: kind, user, code, time.
 
     Self-assessments, requests and decisions as one list of steps: a decision's kind is its
-    outcome. `user_is(column)` is the condition on each step's learner.
+    outcome. A request closed undecided (its supervisor can no longer decide it) is no step:
+    it waits for no one. `user_is(column)` is the condition on each step's learner.
     """
     return (
         select(
@@ -140,7 +147,10 @@ def _practice_steps(user_is) -> tuple:
             ConfirmationRequest.user_id,
             ConfirmationRequest.competency_code,
             ConfirmationRequest.requested_at,
-        ).where(user_is(ConfirmationRequest.user_id)),
+        ).where(
+            user_is(ConfirmationRequest.user_id),
+            ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
+        ),
         select(
             ConfirmationDecision.outcome,
             ConfirmationRequest.user_id,
@@ -201,8 +211,17 @@ def refresh_levels(
     evidence = load_evidence([user_id], codes).get(user_id, {})
     steps = load_practice([user_id]).get(user_id, {})
     records = level_records(user_id, organisation_id, codes, evidence, steps, catalogue, now)
+    session = db.session()
+    # A competency left with nothing to rate (its one request closed undecided) has no row,
+    # as `recompute-levels` would leave it, rather than the rating it had.
+    empty = {code for code in codes if code not in evidence and code not in steps}
+    if empty:
+        session.execute(
+            delete(CompetencyLevel).where(
+                CompetencyLevel.user_id == user_id, CompetencyLevel.competency_code.in_(empty)
+            )
+        )
     if records:
-        session = db.session()
         statement, postgresql = _level_upsert(session)
         if postgresql:  # one statement, its rows bound as one JSON array
             session.execute(statement, {"rows": json_rows(records)})

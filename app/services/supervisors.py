@@ -6,8 +6,9 @@ from sqlalchemy import delete, select
 
 from app import db
 from app.models import User
-from app.models_practice import Supervisor
+from app.models_practice import ConfirmationRequest, Supervisor
 from app.services import audit
+from app.services.request_closures import close_stranded
 
 
 class NotFound(LookupError):
@@ -57,6 +58,8 @@ def set_supervisor(actor_id: int | None, user_id: int, named: bool, *, via: str 
         return False
     kind = "supervisor.named" if named else "supervisor.removed"
     audit.record(session, kind, actor_id=actor_id, subject_id=person.id, via=via)
+    if not named:  # what waits for them can be decided by no one now
+        close_stranded(ConfirmationRequest.supervisor_id == person.id, actor_id=actor_id, via=via)
     session.commit()
     return True
 

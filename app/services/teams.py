@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from app import db
 from app.domain.accounts import new_join_code, normalise_email, normalise_join_code
 from app.models import CompetencyLevel, Organisation, User
+from app.models_practice import ConfirmationRequest
 from app.models_teams import Leaver, Team, TeamManager, TeamMember
 from app.services import audit
 
@@ -273,6 +274,11 @@ def remove_from_organisation(scope: Scope, user_id: int, *, actor_id: int | None
     if not can_see(scope, user_id):
         return False
     team = leave_organisation(session.get(User, user_id), actor_id=actor_id)
+    # As a supervisor they can no longer decide what waits for them there. (Imported here:
+    # closing re-rates, and the ratings' dashboard counts import this module.)
+    from app.services.request_closures import close_stranded
+
+    close_stranded(ConfirmationRequest.supervisor_id == user_id, actor_id=actor_id)
     audit.record(
         session,
         "learner.removed",

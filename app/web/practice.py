@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app.content import catalogue
 from app.domain.confirmation_pdf import render_confirmation_pdf
-from app.services import confirmations, practice
+from app.services import confirmation_records, confirmations, practice
 from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("practice", __name__, url_prefix="/my/competencies")
@@ -61,14 +61,17 @@ def self_assessment(code: str):
 def ask(code: str):
     """Ask a supervisor of the learner's organisation to confirm their practice."""
     try:
-        practice.request_confirmation(
+        asked = practice.request_confirmation(
             current_user.db_id, code, catalogue(), request.form.get("supervisor", "")
         )
     except practice.NotFound:
         abort(404)
     except practice.PracticeError as error:
         return _page(code, error, request.form)
-    flash("Your supervisor has been asked to confirm your practice.", "success")
+    if asked:
+        flash("Your supervisor has been asked to confirm your practice.", "success")
+    else:
+        flash("Your request is already waiting for a supervisor; nothing new was sent.", "warning")
     return redirect(url_for("practice.competency", code=code, _anchor="confirmation"))
 
 
@@ -76,7 +79,7 @@ def ask(code: str):
 def confirmation_pdf(request_id: int):
     """Download a confirmation of practice as a signed-off PDF record."""
     try:
-        record = confirmations.signed_record(current_user.db_id, request_id, catalogue())
+        record = confirmation_records.signed_record(current_user.db_id, request_id, catalogue())
     except practice.NotFound:
         abort(404)
     return Response(
@@ -122,6 +125,9 @@ def decide(request_id: int):
         return _request_page(request_id, error, request.form)
     except confirmations.AlreadyDecided:
         flash("This request had already been decided; nothing was changed.", "warning")
+        return redirect(url_for("supervise.request_view", request_id=request_id))
+    except confirmations.Closed:
+        flash("This request was closed before you decided; nothing was changed.", "warning")
         return redirect(url_for("supervise.request_view", request_id=request_id))
     said = "confirmed" if outcome == "confirmed" else "returned with your action plan"
     flash(f"The learner's practice has been {said}. They have been told by email.", "success")

@@ -324,7 +324,7 @@ def test_0022_goes_down_and_up_again(empty_database):
 def test_0026_takes_learners_erased_before_it_out_of_their_organisation(empty_database):
     from app.services import dashboard_counts
 
-    upgrade_database(empty_database, "0023")
+    upgrade_database(empty_database, "0025")
     engine = create_engine(empty_database)
     tables = MetaData()
     tables.reflect(engine)

@@ -1,0 +1,58 @@
+"""Requests no one can decide any more are closed, so the learner can ask someone else.
+
+A request waits for the supervisor it names. Once that person is erased, is no longer named
+a supervisor or has left the organisation, nobody can decide it: it is closed (a row of
+its own, never a decision) and the learner's practice stops reading "Awaiting
+confirmation". A decision already made stands whatever happens to its supervisor later.
+"""
+
+from collections import defaultdict
+
+from sqlalchemy import exists, select
+
+from app import db
+from app.models import User, utcnow
+from app.models_practice import ConfirmationClosure, ConfirmationDecision, ConfirmationRequest
+from app.services import audit
+from app.services.practice_reads import supervisor_can_decide
+from app.services.ratings import refresh_levels
+
+
+def close_stranded(*where, actor_id: int | None, catalogue=None, via: str = "web") -> int:
+    """Close the undecided requests matching `where` that their supervisor can no longer
+    decide, and re-rate their learners; return how many closed. The caller commits."""
+    session = db.session()
+    stranded = session.execute(
+        select(
+            ConfirmationRequest.id, ConfirmationRequest.user_id, ConfirmationRequest.competency_code
+        ).where(
+            *where,
+            ~exists().where(ConfirmationDecision.request_id == ConfirmationRequest.id),
+            ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
+            ~supervisor_can_decide(),
+        )
+    ).all()
+    if not stranded:
+        return 0
+    now, codes = utcnow(), defaultdict(set)
+    for request_id, learner_id, code in stranded:
+        session.add(ConfirmationClosure(request_id=request_id, closed_at=now))
+        codes[learner_id].add(code)
+        audit.record(
+            session,
+            "practice.closed",
+            actor_id=actor_id,
+            subject_id=learner_id,
+            via=via,
+            competency=code,
+            request=request_id,
+        )
+    session.flush()
+    if catalogue is None:
+        from app.content import catalogue as current
+
+        catalogue = current()
+    for learner_id, learner_codes in codes.items():
+        organisation_id = session.scalar(select(User.organisation_id).where(User.id == learner_id))
+        refresh_levels(learner_id, organisation_id, learner_codes, catalogue)
+    return len(stranded)
