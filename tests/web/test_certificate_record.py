@@ -135,6 +135,32 @@ def test_the_certificate_records_what_it_certifies_when_issued(app, client, make
     assert row.competencies == competencies
 
 
+def test_a_credential_issued_later_says_what_the_certificate_recorded(
+    app, client, make_user, module, course
+):
+    from app.models_credentials import Credential
+    from tests.web.test_credentials import payload
+
+    code, _ = earn(app, client, make_user, module)
+    with app.app_context():
+        db.session().execute(Credential.__table__.delete())
+        db.session().commit()
+    module_file = course / "content" / "modules" / module.slug / "module.md"
+    course_files.edit(module_file, f"title: {module.title}", "title: A renamed module")
+    course_files.reload(app)
+    changed = {"full_name": "Alex Other", "profession": "gp", "registration_number": ""}
+    assert post_form(client, "/account/details", changed).status_code == 302
+
+    result = app.test_cli_runner().invoke(args=["issue-credentials"])
+    assert result.output.strip() == "issued 1 credential"
+    claims = payload(client.get(f"/modules/{module.slug}/credential.jwt").text)
+    subject = claims["credentialSubject"]
+    assert subject["identifier"][0]["identityHash"] == "Sam Learner"
+    assert subject["achievement"]["name"] == module.title
+    assert subject["achievement"]["creditsAvailable"] == round(module.cpd_minutes / 60, 2)
+    assert code in claims["description"]
+
+
 def test_the_account_details_page_says_certificates_keep_the_name_they_were_issued_to(
     client, make_user
 ):
