@@ -10,7 +10,7 @@ from app.domain import reflection
 from app.domain.accounts import PROFESSIONS
 from app.domain.certificates import CertificateDetails
 from app.links import absolute_url
-from app.models import Attempt, Certificate, User
+from app.models import Attempt, Certificate
 
 
 @dataclass(frozen=True)
@@ -27,14 +27,13 @@ class Verified:
 def certificate_of(user_id: int, module_slug: str) -> Certificate | None:
     """Return the learner's certificate for a module, if they have earned it.
 
-    The learner and the passing attempt come in the same query, so details() finds them in
-    the session instead of asking again.
+    The passing attempt comes in the same query, so details() finds it in the session
+    instead of asking again.
     """
     row = (
         db.session()
         .execute(
-            select(Certificate, User, Attempt)
-            .join(User, User.id == Certificate.user_id)
+            select(Certificate, Attempt)
             .join(Attempt, Attempt.id == Certificate.attempt_id)
             .where(
                 Certificate.user_id == user_id,
@@ -46,7 +45,7 @@ def certificate_of(user_id: int, module_slug: str) -> Certificate | None:
     )
     if row is None:
         return None
-    # The session holds loaded objects weakly: keep the learner and attempt for the request.
+    # The session holds loaded objects weakly: keep the attempt for the request.
     db.session().info.setdefault("certificate_rows", []).append(row)
     return row[0]
 
