@@ -294,6 +294,16 @@ class Certificate(Base):
     )
     # Set when the holder erased their account: the public check then says so.
     withdrawn_at: Mapped[datetime | None]
+    # What it certifies, as it stood at issue and as its credential signed it: a later edit
+    # to the module, its competencies or the holder's account never changes a certificate.
+    # (Certificates issued before migration 0024 were filled in by it: see its docstring.)
+    holder_name: Mapped[str] = mapped_column(String(200))
+    holder_profession: Mapped[str] = mapped_column(String(40))
+    holder_registration_number: Mapped[str | None] = mapped_column(String(40))
+    module_title: Mapped[str] = mapped_column(Text)
+    cpd_minutes: Mapped[int]
+    learning_outcomes: Mapped[list] = mapped_column(JSON)  # [outcome, ...]
+    competencies: Mapped[list] = mapped_column(JSON)  # [[code, name], ...]
 
 
 class Evidence(Base):

@@ -80,6 +80,38 @@ class CredentialFacts:
     completed_at: datetime | None = None  # defaults to valid_from
 
 
+@dataclass(frozen=True)
+class Stated:
+    """What a credential says of its holder and achievement, read back from its claims."""
+
+    learner_name: str | None
+    registration_number: str | None
+    module_title: str | None
+    cpd_minutes: int | None
+    completed_at: datetime | None
+
+
+def stated(claims: dict) -> Stated:
+    """Return what a credential's claims (as credential() wrote them) say; None where silent."""
+    subject = claims.get("credentialSubject") or {}
+    achievement = subject.get("achievement") or {}
+    names = (
+        i.get("identityHash")
+        for i in subject.get("identifier") or ()
+        if isinstance(i, dict) and i.get("identityType") == "name"
+    )
+    credits = subject.get("creditsEarned", achievement.get("creditsAvailable"))
+    ended = subject.get("activityEndDate")
+    return Stated(
+        learner_name=next(names, None),
+        registration_number=subject.get("licenseNumber"),
+        module_title=achievement.get("name"),
+        # Hours to two places (cpd_hours): whole minutes again.
+        cpd_minutes=round(credits * 60) if isinstance(credits, int | float) else None,
+        completed_at=parse_timestamp(ended) if isinstance(ended, str) else None,
+    )
+
+
 def timestamp(moment: datetime) -> str:
     """Return a UTC date-time the way credentials write it (2026-12-02T18:00:00Z)."""
     # A naive time is UTC already (SQLite hands stored times back without their zone).

@@ -131,6 +131,21 @@ class Course:
             for q, difficulty, _parts in [self.questions[question_id]]
         }
         self.settings = {m.assessment.id: m.assessment.settings.to_content() for m in self.modules}
+        # What a certificate of each module records, as issuing one does (services/credentials.py:
+        # certified): title, CPD minutes, outcomes, and each competency's [code, name].
+        self.certified = {
+            m.slug: (
+                m.title,
+                m.cpd_minutes,
+                list(m.learning_outcomes),
+                [
+                    [code, found.name]
+                    for code in m.competency_codes
+                    if (found := catalogue.competency(code)) is not None
+                ],
+            )
+            for m in self.modules
+        }
         # Every question version an attempt can refer to, stored before any attempt.
         self.versions = tuple(v for m in self.modules for v in m.assessment.versions.values())
 

@@ -1,9 +1,10 @@
 """The certificate pages in one statement each: the learner's page and the public check.
 
-On the learner's page, its holder, the passing attempt's score, the Open Badges credential
-and the learner's completions (for the module to study next) come back as rows of one
-UNION ALL; the public check reads the certificate with its credential, and a credential's
-download its signed file.
+On the learner's page, the certificate with the passing attempt's score, the Open Badges
+credential and the learner's completions (for the module to study next) come back as rows
+of one UNION ALL; the public check reads the certificate with its credential, and a
+credential's download its signed file. Each shows what the certificate recorded when it was
+issued (its holder, the module, its competencies), never today's account or content.
 """
 
 from collections import defaultdict
@@ -17,7 +18,7 @@ from app import db
 from app.domain.certificate_codes import normalise_code
 from app.domain.certificates import CertificateDetails
 from app.domain.content import Module
-from app.models import Attempt, Certificate, User, utcnow
+from app.models import Attempt, Certificate, utcnow
 from app.models_credentials import Credential
 from app.services import credential_checks, learner_rows, learning, tagged_rows
 from app.services.certificates import Verified, details_for
@@ -36,9 +37,18 @@ class CertificatePage:
 
 
 class _Earned(NamedTuple):
+    """The certificate's own columns, as details_for reads them."""
+
     code: str
+    holder_name: str
+    holder_profession: str
+    holder_registration_number: str | None
+    module_title: str
+    cpd_minutes: int
     issued_at: datetime
     reflective_account: dict | None
+    learning_outcomes: list
+    competencies: list
 
 
 class _Credential(NamedTuple):
@@ -53,18 +63,26 @@ _MODULE = bindparam("module_slug")
 _EARNED = (Certificate.user_id == SELF) & (Certificate.module_slug == _MODULE)
 _EARNED &= Certificate.withdrawn_at.is_(None)
 _PAGE = (
-    learner_rows.PERSON,
     learner_rows.COMPLETIONS,
-    # texts: code; number: the passing attempt's percent; time: issued; the reflection.
+    # texts: code, holder's name, profession and number, module title; numbers: the passing
+    # attempt's percent, CPD minutes; time: issued; documents: the reflection, outcomes.
     branch(
         "earned",
-        text=(Certificate.code,),
-        number=(Attempt.percent,),
+        text=(
+            Certificate.code,
+            Certificate.holder_name,
+            Certificate.holder_profession,
+            Certificate.holder_registration_number,
+            Certificate.module_title,
+        ),
+        number=(Attempt.percent, Certificate.cpd_minutes),
         at=(Certificate.issued_at,),
-        doc=(Certificate.reflective_account,),
+        doc=(Certificate.reflective_account, Certificate.learning_outcomes),
     )
     .join(Attempt, Attempt.id == Certificate.attempt_id)
     .where(_EARNED),
+    # document: the competencies it records (a row of its own: two documents a row at most).
+    branch("competencies", doc=(Certificate.competencies,)).where(_EARNED),
     # texts: the signed credential, why revoked; times: issued, valid until, revoked.
     branch(
         "credential",
@@ -81,24 +99,31 @@ def page(
 ) -> CertificatePage | None:
     """Return the learner's certificate page for a module, or None if not earned (one statement)."""
     found = tagged_rows.read(_PAGE, user_id=user_id, module_slug=module.slug)
-    person, earned = learner_rows.person_of(found), found.get("earned")
-    if person is None or not earned:
+    earned = found.get("earned")
+    if not earned:
         return None
-    certificate = _Earned(earned[0].text[0], earned[0].at[0], earned[0].doc[0])
+    row = earned[0]
+    certificate = _Earned(
+        *row.text[:5],
+        row.number[1],
+        row.at[0],
+        *row.doc,
+        found["competencies"][0].doc[0],
+    )
     credential = None
     for row in found.get("credential", ()):
         credential = credential_checks.state_from(
             _Credential(*row.text[:2], *row.at),
             certificate.code,
-            person.full_name,
-            module.slug,
+            certificate.holder_name,
+            certificate.module_title,
             now or utcnow(),
         )
     done: dict[str, set[str]] = defaultdict(set)
     for row in found.get("done", ()):
         done[row.text[0]].add(row.text[1])
     return CertificatePage(
-        details_for(person, certificate, earned[0].number[0], module, catalogue),
+        details_for(certificate, earned[0].number[0], catalogue),
         credential,
         learning.next_module(
             {slug: frozenset(keys) for slug, keys in done.items()}, catalogue, after=module
@@ -108,8 +133,9 @@ def page(
 
 _CHECK = (
     select(
-        User.full_name,
+        Certificate.holder_name,
         Certificate.module_slug,
+        Certificate.module_title,
         Certificate.issued_at,
         Certificate.withdrawn_at,
         Credential.jwt,
@@ -119,7 +145,6 @@ _CHECK = (
         Credential.revoked_at,
         Credential.id.is_not(None),
     )
-    .join(User, User.id == Certificate.user_id)
     .outerjoin(Credential, Credential.certificate_id == Certificate.id)
     .where(Certificate.code == bindparam("code"))
 )
@@ -147,10 +172,10 @@ def check(code: str, now: datetime | None = None) -> tuple[Verified | None, Cred
     row = db.session().execute(_CHECK, {"code": normalise_code(code)}).one_or_none()
     if row is None:
         return None, None
-    name, slug, issued, withdrawn, *credential, issued_with_credential = row
+    name, slug, title, issued, withdrawn, *credential, issued_with_credential = row
     state = None
     if issued_with_credential:
         state = credential_checks.state_from(
-            _Credential(*credential), normalise_code(code), name, slug, now or utcnow()
+            _Credential(*credential), normalise_code(code), name, title, now or utcnow()
         )
-    return Verified(None if withdrawn else name, slug, issued, withdrawn), state
+    return Verified(None if withdrawn else name, slug, title, issued, withdrawn), state

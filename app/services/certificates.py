@@ -9,17 +9,17 @@ from app import db
 from app.domain import reflection
 from app.domain.accounts import PROFESSIONS
 from app.domain.certificates import CertificateDetails
-from app.domain.content import Module
 from app.links import absolute_url
-from app.models import Attempt, Certificate, User
+from app.models import Attempt, Certificate
 
 
 @dataclass(frozen=True)
 class Verified:
-    """The little a public check of a certificate reveals."""
+    """The little a public check of a certificate reveals, as recorded when it was issued."""
 
     learner_name: str | None  # None once withdrawn
     module_slug: str
+    module_title: str
     issued_at: datetime
     withdrawn_at: datetime | None
 
@@ -27,14 +27,13 @@ class Verified:
 def certificate_of(user_id: int, module_slug: str) -> Certificate | None:
     """Return the learner's certificate for a module, if they have earned it.
 
-    The learner and the passing attempt come in the same query, so details() finds them in
-    the session instead of asking again.
+    The passing attempt comes in the same query, so details() finds it in the session
+    instead of asking again.
     """
     row = (
         db.session()
         .execute(
-            select(Certificate, User, Attempt)
-            .join(User, User.id == Certificate.user_id)
+            select(Certificate, Attempt)
             .join(Attempt, Attempt.id == Certificate.attempt_id)
             .where(
                 Certificate.user_id == user_id,
@@ -46,7 +45,7 @@ def certificate_of(user_id: int, module_slug: str) -> Certificate | None:
     )
     if row is None:
         return None
-    # The session holds loaded objects weakly: keep the learner and attempt for the request.
+    # The session holds loaded objects weakly: keep the attempt for the request.
     db.session().info.setdefault("certificate_rows", []).append(row)
     return row[0]
 
@@ -62,36 +61,34 @@ def verify_url(code: str) -> str:
     return absolute_url("certificates.verify", code=code)
 
 
-def details(certificate: Certificate, module: Module, catalogue) -> CertificateDetails:
+def details(certificate: Certificate, catalogue) -> CertificateDetails:
     """Gather what the certificate prints."""
-    session = db.session()
-    user = session.get(User, certificate.user_id)
-    attempt = session.get(Attempt, certificate.attempt_id)
-    return details_for(user, certificate, attempt.percent, module, catalogue)
+    attempt = db.session().get(Attempt, certificate.attempt_id)
+    return details_for(certificate, attempt.percent, catalogue)
 
 
-def details_for(holder, certificate, percent: int | None, module: Module, catalogue):
-    """Gather what the certificate prints from its holder's and its own details.
+def details_for(certificate, percent: int | None, catalogue) -> CertificateDetails:
+    """Gather what the certificate prints, as it recorded it when issued.
 
-    `holder` has the learner's name, profession and registration number; `certificate`
-    its code, issue time and reflective account.
+    `certificate` has the certificate's columns as attributes: its code, issue time and
+    reflective account, and what it certifies (its holder, the module, its competencies).
+    Neither today's content nor today's account comes into it.
     """
+    profession = certificate.holder_profession
     return CertificateDetails(
-        learner_name=holder.full_name,
-        profession=PROFESSIONS.get(holder.profession, holder.profession),
-        registration_number=holder.registration_number,
-        module_title=module.title,
+        learner_name=certificate.holder_name,
+        profession=PROFESSIONS.get(profession, profession),
+        registration_number=certificate.holder_registration_number,
+        module_title=certificate.module_title,
         completed_on=certificate.issued_at.date(),
-        cpd_minutes=module.cpd_minutes,
-        learning_outcomes=module.learning_outcomes,
-        competencies=tuple(
-            (code, c.name) for code in module.competency_codes if (c := catalogue.competency(code))
-        ),
+        cpd_minutes=certificate.cpd_minutes,
+        learning_outcomes=tuple(certificate.learning_outcomes),
+        competencies=tuple((code, name) for code, name in certificate.competencies),
         score_percent=percent or 0,
         code=certificate.code,
         verify_url=verify_url(certificate.code),
         reflection=dict(certificate.reflective_account or {}),
-        valid_until=_valid_until(holder.profession, certificate.issued_at, catalogue),
+        valid_until=_valid_until(profession, certificate.issued_at, catalogue),
     )
 
 

@@ -8,12 +8,11 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app import db
-from app.content import catalogue
 from app.domain import open_badges, status_list
 from app.domain.certificate_codes import normalise_code
 from app.issuer_keys import key_by_thumbprint, signing_key
 from app.links import absolute_url
-from app.models import Certificate, User, utcnow
+from app.models import Certificate, utcnow
 from app.models_credentials import Credential, IssuerKey
 from app.services.credentials import issuer, key_url, status_list_url
 from app.services.quizzes import aware
@@ -37,6 +36,10 @@ class CredentialState:
     certificate_code: str | None = None
     learner_name: str | None = None
     module_title: str | None = None
+    # Read from a pasted credential itself, which its holder shares: never in a check by code.
+    registration_number: str | None = None
+    cpd_minutes: int | None = None
+    completed_at: datetime | None = None
     issued_at: datetime | None = None
     valid_until: datetime | None = None
     revoked_at: datetime | None = None
@@ -72,25 +75,27 @@ def state_of(code: str, now: datetime | None = None) -> CredentialState | None:
         return None
     row = (
         db.session()
-        .execute(
-            select(Credential, Certificate.code, User.full_name, Certificate.module_slug)
-            .join(Certificate, Certificate.id == Credential.certificate_id)
-            .join(User, User.id == Certificate.user_id)
-            .where(Certificate.code == normalise_code(code))
-        )
+        .execute(_RECORDED.where(Certificate.code == normalise_code(code)))
         .one_or_none()
     )
     return _state(row, now or utcnow(), None) if row else None
 
 
 def state_from(
-    credential, code: str, name: str, module_slug: str, now: datetime
+    credential, code: str, name: str, module_title: str, now: datetime
 ) -> CredentialState:
-    """Return the state of a credential already read with its certificate (code, holder, module).
+    """Return the state of a credential read with its certificate's code, holder and module.
 
-    `credential` is anything with the credential's columns as attributes.
+    `credential` is anything with the credential's columns as attributes; the name and
+    title are those the certificate recorded when it was issued.
     """
-    return _state((credential, code, name, module_slug), now, None)
+    return _state((credential, code, name, module_title), now, None)
+
+
+# A credential with what its certificate recorded at issue: code, holder, module title.
+_RECORDED = select(
+    Credential, Certificate.code, Certificate.holder_name, Certificate.module_title
+).join(Certificate, Certificate.id == Credential.certificate_id)
 
 
 def check_token(text: str, now: datetime | None = None) -> CredentialState:
@@ -118,12 +123,7 @@ def check_token(text: str, now: datetime | None = None) -> CredentialState:
         return CredentialState("altered")
     row = (
         db.session()
-        .execute(
-            select(Credential, Certificate.code, User.full_name, Certificate.module_slug)
-            .join(Certificate, Certificate.id == Credential.certificate_id)
-            .join(User, User.id == Certificate.user_id)
-            .where(Credential.credential_id == str(claims.get("jti", "")))
-        )
+        .execute(_RECORDED.where(Credential.credential_id == str(claims.get("jti", ""))))
         .one_or_none()
     )
     if row is None:
@@ -132,9 +132,9 @@ def check_token(text: str, now: datetime | None = None) -> CredentialState:
 
 
 def _state(row, now: datetime, claims: dict | None) -> CredentialState:
-    credential, code, name, module_slug = row
-    achievement = ((claims or {}).get("credentialSubject") or {}).get("achievement") or {}
-    module = catalogue().module(module_slug)
+    """Return a credential's state; with its claims, the facts it states rather than recorded."""
+    credential, code, name, title = row
+    stated = open_badges.stated(claims) if claims else None
     until = aware(credential.valid_until)
     status = (
         "revoked"
@@ -143,12 +143,18 @@ def _state(row, now: datetime, claims: dict | None) -> CredentialState:
         if until is not None and now >= until
         else "valid"
     )
+    erased = credential.revoked_at and not credential.jwt
+    if stated is not None:
+        name, title = stated.learner_name, stated.module_title
     return CredentialState(
         status=status,
         certificate_code=code,
         # An erased holder's name is gone: a revoked credential names nobody.
-        learner_name=None if credential.revoked_at and not credential.jwt else name,
-        module_title=achievement.get("name") or (module.title if module else module_slug),
+        learner_name=None if erased else name,
+        module_title=title,
+        registration_number=None if erased or stated is None else stated.registration_number,
+        cpd_minutes=stated.cpd_minutes if stated else None,
+        completed_at=stated.completed_at if stated else None,
         issued_at=aware(credential.issued_at),
         valid_until=until,
         revoked_at=aware(credential.revoked_at),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -31,7 +31,7 @@ from app.domain.open_badges import (
 )
 from app.issuer_keys import SigningKey, signing_key
 from app.links import absolute_url
-from app.models import Attempt, Certificate, User, utcnow
+from app.models import Attempt, Certificate, utcnow
 from app.models_credentials import Credential, IssuerKey
 from app.models_practice import ConfirmationDecision, ConfirmationRequest
 from app.services import audit
@@ -112,6 +112,7 @@ def certify(
     """
     key = signing_key()
     code = new_certificate_code()
+    achievement = achievement_facts(attempt.module_slug)
     added = (
         session.connection()
         .execute(
@@ -123,6 +124,7 @@ def certify(
                 "attempt_id": attempt.id,
                 "issued_at": now,
                 "thumbprint": key.thumbprint,
+                **certified(holder, achievement, attempt.module_slug),
             },
         )
         .first()
@@ -133,11 +135,31 @@ def certify(
         issue_for(session, attempt.user_id, attempt.module_slug, now)
         return
     certificate_id, number, key_known = added
-    if catalogue().module(attempt.module_slug) is None:
+    if achievement is None:
         return  # a module since removed: nothing to describe the achievement with
     certificate = _Certified(certificate_id, code, attempt.user_id, attempt.module_slug, now)
     confirmed = confirmations(certificate) if _any_confirmed(certificate, practice) else ()
-    _sign_and_store(session, key, key_known, number, certificate, holder, attempt, confirmed, now)
+    _sign_and_store(
+        session, key, key_known, number, certificate, holder, achievement, attempt, confirmed, now
+    )
+
+
+def certified(holder: Holder, achievement: AchievementFacts | None, module_slug: str) -> dict:
+    """Return what a certificate records at issue: its holder, and the module as signed.
+
+    The same values go into its credential, so the certificate and the credential agree
+    whatever is edited later. A module gone from the content (`achievement` None) leaves its
+    slug as the title and claims no CPD time.
+    """
+    return {
+        "holder_name": holder.full_name,
+        "holder_profession": holder.profession,
+        "holder_registration_number": holder.registration_number,
+        "module_title": achievement.title if achievement else module_slug,
+        "cpd_minutes": achievement.cpd_minutes if achievement else 0,
+        "learning_outcomes": list(achievement.learning_outcomes) if achievement else [],
+        "competencies": [[a.code, a.name] for a in achievement.alignments] if achievement else [],
+    }
 
 
 def issue(session: Session, certificate: Certificate, now: datetime) -> bool:
@@ -150,8 +172,13 @@ def issue(session: Session, certificate: Certificate, now: datetime) -> bool:
     number, key_known = session.execute(
         _next_credential(session.get_bind().dialect.name), {"thumbprint": key.thumbprint}
     ).one()
-    user = session.get(User, certificate.user_id)
-    holder = Holder(user.full_name, user.registration_number, user.profession)
+    # The credential says what the certificate recorded at issue, not what is true today.
+    holder = Holder(
+        certificate.holder_name,
+        certificate.holder_registration_number,
+        certificate.holder_profession,
+    )
+    achievement = recorded_achievement(certificate)
     # Grading set the attempt's grade on the session's copy as it wrote the row.
     attempt = session.get(Attempt, certificate.attempt_id)
     certified = _Certified(
@@ -162,8 +189,31 @@ def issue(session: Session, certificate: Certificate, now: datetime) -> bool:
         certificate.issued_at,
     )
     confirmed = confirmations(certified)
-    _sign_and_store(session, key, key_known, number, certified, holder, attempt, confirmed, now)
+    _sign_and_store(
+        session, key, key_known, number, certified, holder, achievement, attempt, confirmed, now
+    )
     return True
+
+
+def recorded_achievement(certificate: Certificate) -> AchievementFacts | None:
+    """Return the module as an achievement, as the certificate recorded it at issue.
+
+    Its summary, pass mark and each competency's framework and address come from the
+    content; a competency no longer in it is left out (there is no address to align to).
+    """
+    facts = achievement_facts(certificate.module_slug)
+    if facts is None:
+        return None
+    named = {code: name for code, name in certificate.competencies}
+    return replace(
+        facts,
+        title=certificate.module_title,
+        learning_outcomes=tuple(certificate.learning_outcomes),
+        cpd_minutes=certificate.cpd_minutes,
+        alignments=tuple(
+            replace(a, name=named[a.code]) for a in facts.alignments if a.code in named
+        ),
+    )
 
 
 class Holder(NamedTuple):
@@ -189,6 +239,7 @@ def _sign_and_store(
     number: int,
     certificate: _Certified,
     holder: Holder,
+    achievement: AchievementFacts,
     attempt: GradedAttempt | Attempt,
     confirmed: tuple[Evidence, ...],
     now: datetime,
@@ -202,6 +253,7 @@ def _sign_and_store(
     facts = _facts(
         certificate,
         holder,
+        achievement,
         attempt,
         confirmed,
         credential_id,
@@ -442,6 +494,7 @@ def _until(period, start: datetime) -> datetime | None:
 def _facts(
     certificate: _Certified,
     holder: Holder,
+    achievement: AchievementFacts,
     attempt: GradedAttempt | Attempt,
     confirmed: tuple[Evidence, ...],
     credential_id: str,
@@ -449,7 +502,6 @@ def _facts(
     status_index: int,
     now: datetime,
 ) -> CredentialFacts:
-    achievement = achievement_facts(certificate.module_slug)
     period = validity(certificate.module_slug, holder.profession)
     return CredentialFacts(
         credential_id=credential_id,

@@ -56,12 +56,11 @@ def export_archive(
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("linkwise-data.json", json.dumps(data, indent=2, ensure_ascii=False))
+        # Each as it was issued: a module since removed from the course still has its PDF.
         for certificate in _certificates(user.id):
-            module = catalogue.module(certificate.module_slug)
-            if module is None:
-                continue
-            details = certificates.details(certificate, module, catalogue)
-            archive.writestr(f"certificates/{module.slug}.pdf", render_certificate_pdf(details))
+            details = certificates.details(certificate, catalogue)
+            pdf = render_certificate_pdf(details)
+            archive.writestr(f"certificates/{certificate.module_slug}.pdf", pdf)
         for held in data["credentials"]:
             if held["credential"]:
                 archive.writestr(f"credentials/{held['module']}.jwt", held["credential"])
@@ -126,6 +125,14 @@ def export_data(user: User, catalogue: Catalogue) -> dict:
                 "module": c.module_slug,
                 "issued_at": _iso(c.issued_at),
                 "withdrawn_at": _iso(c.withdrawn_at),
+                # What it certifies, as recorded when it was issued.
+                "holder_name": c.holder_name,
+                "holder_profession": c.holder_profession,
+                "holder_registration_number": c.holder_registration_number,
+                "module_title": c.module_title,
+                "cpd_minutes": c.cpd_minutes,
+                "learning_outcomes": list(c.learning_outcomes),
+                "competencies": [{"code": code, "name": name} for code, name in c.competencies],
                 "reflective_account": c.reflective_account or {},
             }
             for c in _certificates(user.id)
@@ -234,7 +241,13 @@ def erase(
     session.execute(
         update(Certificate)
         .where(Certificate.user_id == user.id)
-        .values(withdrawn_at=now, reflective_account={})
+        # The name and number it recorded go with the account's: nothing says who held it.
+        .values(
+            withdrawn_at=now,
+            reflective_account={},
+            holder_name=ERASED_NAME,
+            holder_registration_number=None,
+        )
     )
     credentials.withdraw_for_erasure(session, user.id, now)
     # An erased person is nobody's learner any more: they leave their organisation as a

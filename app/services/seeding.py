@@ -388,6 +388,7 @@ def _dependent_rows(
     attempt_id = {id(attempt): new_id for attempt, _, new_id in numbered}
     rated_at = utcnow()
     response = _responses()
+    certified = _certified_modules(_job.course)
     return {
         Answer: [
             (
@@ -444,12 +445,30 @@ def _dependent_rows(
             for level in learner.levels
         ],
         Certificate: [
-            (code, user_id, passed.module_slug, attempt_id[id(passed)], passed.submitted_at)
+            (
+                code,
+                user_id,
+                passed.module_slug,
+                attempt_id[id(passed)],
+                passed.submitted_at,
+                learner.full_name,
+                learner.profession,
+                learner.registration_number,
+                *certified[passed.module_slug],
+            )
             for learner, user_id in users
             for passed, code in (
                 (learner.attempts[index], code) for index, code in learner.certificates
             )
         ],
+    }
+
+
+def _certified_modules(course: Course) -> dict[str, tuple]:
+    """Return what a certificate of each module records, its lists as JSON text."""
+    return {
+        slug: (title, minutes, json.dumps(outcomes), json.dumps(competencies))
+        for slug, (title, minutes, outcomes, competencies) in course.certified.items()
     }
 
 
@@ -478,7 +497,20 @@ COLUMNS = {
     ),
     CompetencyLevel: ("user_id", "organisation_id", "competency_code", *RATING_COLUMNS, "rated_at"),
     # reflective_account takes the database's default, an empty account.
-    Certificate: ("code", "user_id", "module_slug", "attempt_id", "issued_at"),
+    Certificate: (
+        "code",
+        "user_id",
+        "module_slug",
+        "attempt_id",
+        "issued_at",
+        "holder_name",
+        "holder_profession",
+        "holder_registration_number",
+        "module_title",
+        "cpd_minutes",
+        "learning_outcomes",
+        "competencies",
+    ),
 }
 
 

@@ -69,9 +69,8 @@ def certificate_pdf(module_slug: str):
 def verify(code: str):
     """Confirm a certificate's holder, module and date to anyone who has its code."""
     found, credential = certificate_page.check(code)
-    module = catalogue().module(found.module_slug) if found else None
     revoked = found and (found.withdrawn_at or (credential and credential.revoked))
     status = 404 if found is None else 410 if revoked else 200
     return render_template(
-        "certificates/verify.html", found=found, module=module, code=code, credential=credential
+        "certificates/verify.html", found=found, code=code, credential=credential
     ), status

@@ -54,6 +54,10 @@ def test_download_holds_everything_as_json_and_the_certificates(app, client, cer
     assert {c["item"] for c in data["completions"]} >= set(module.screen_item_keys)
     assert data["attempts"][0]["passed"] is True and data["attempts"][0]["answers"]
     assert data["certificates"][0]["code"] == certified
+    # What the certificate certifies, as recorded when it was issued.
+    assert data["certificates"][0]["holder_registration_number"] == "NMC-99X1234"
+    assert data["certificates"][0]["module_title"] == module.title
+    assert data["certificates"][0]["cpd_minutes"] == module.cpd_minutes
     assert "Jo Bloggs" in data["certificates"][0]["reflective_account"]["learned"]
     assert data["evidence"] and data["competency_levels"]
     assert "sign_in.success" in {e["event"] for e in data["security_log"]}
@@ -202,7 +206,21 @@ def test_the_schema_has_no_column_the_export_forgets(app):
             "last_signed_in_at",
         },
         "completion": {"module_slug", "item_key", "completed_at", "last_completed_at"},
-        "certificate": {"code", "module_slug", "issued_at", "withdrawn_at", "reflective_account"},
+        "certificate": {
+            "code",
+            "module_slug",
+            "issued_at",
+            "withdrawn_at",
+            "reflective_account",
+            # What it certifies, as recorded at issue.
+            "holder_name",
+            "holder_profession",
+            "holder_registration_number",
+            "module_title",
+            "cpd_minutes",
+            "learning_outcomes",
+            "competencies",
+        },
     }
     with app.app_context():
         inspector = inspect(db.engine())

@@ -148,6 +148,29 @@ def test_seeded_progress_follows_the_gating_order(app, runner):
     assert states == {"passed", True, False}  # some finished, some part way, some passed
 
 
+def test_seeded_certificates_record_their_holder_and_module_as_issuing_does(app, runner):
+    seed(runner, "--learners", "40", "--seed", "5")
+    with app.app_context():
+        course = catalogue()
+        rows = db.session().execute(select(Certificate, User).join(User)).all()
+    assert rows
+    for certificate, user in rows:
+        module = course.module(certificate.module_slug)
+        assert (
+            certificate.holder_name,
+            certificate.holder_profession,
+            certificate.holder_registration_number,
+        ) == (user.full_name, user.profession, user.registration_number)
+        assert (certificate.module_title, certificate.cpd_minutes) == (
+            module.title,
+            module.cpd_minutes,
+        )
+        assert certificate.learning_outcomes == list(module.learning_outcomes)
+        assert certificate.competencies == [
+            [code, course.competency(code).name] for code in module.competency_codes
+        ]
+
+
 def test_seeding_into_another_organisation_creates_it(app, runner):
     seed(runner, "--learners", "50", "--seed", "1", "--org", "Northgate PCN")
     with app.app_context():
