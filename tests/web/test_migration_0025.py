@@ -17,11 +17,11 @@ T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
 
 
 @pytest.fixture(params=BACKENDS)
-def database_at_0023(request, tmp_path):
-    """Yield the URL of an empty database migrated only as far as 0023."""
+def database_at_0024(request, tmp_path):
+    """Yield the URL of an empty database migrated only as far as 0024."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'old.db'}"
-        upgrade_database(url, "0023")
+        upgrade_database(url, "0024")
         yield url
         return
     server = make_url(normalise_database_url(os.environ["TEST_DATABASE_URL"]))
@@ -31,7 +31,7 @@ def database_at_0023(request, tmp_path):
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = server.set(database=name).render_as_string(hide_password=False)
     try:
-        upgrade_database(url, "0023")
+        upgrade_database(url, "0024")
         yield url
     finally:
         with admin.connect() as connection:
@@ -59,7 +59,7 @@ def _person(connection, user, organisation_id, email, **fields) -> int:
 
 
 def old_rows(url: str) -> dict:
-    """Write, with the 0023 schema, decided and waiting requests as the old code stored them."""
+    """Write, with the 0024 schema, decided and waiting requests as the old code stored them."""
     engine = create_engine(url)
     tables = MetaData()
     tables.reflect(engine)
@@ -144,11 +144,11 @@ def old_rows(url: str) -> dict:
         }
 
 
-def test_upgrade_records_what_it_can_and_closes_what_no_one_can_decide(database_at_0023):
+def test_upgrade_records_what_it_can_and_closes_what_no_one_can_decide(database_at_0024):
     from app.content import load
     from tests.conftest import PROJECT_ROOT
 
-    url = database_at_0023
+    url = database_at_0024
     ids = old_rows(url)
     upgrade_database(url, "0025")
     engine = create_engine(url)
@@ -181,7 +181,7 @@ def test_upgrade_records_what_it_can_and_closes_what_no_one_can_decide(database_
 
     from alembic import command
 
-    command.downgrade(alembic_config(url), "0023")
+    command.downgrade(alembic_config(url), "0024")
     found = inspect(engine)
     names = set(found.get_table_names())
     assert "confirmation_evidence" not in names and "confirmation_closure" not in names

@@ -26,7 +26,7 @@ their learners' practice no longer reads "Awaiting confirmation".
 Downgrade drops the two tables and the five columns (what they recorded is lost).
 
 Revision ID: 0025
-Revises: 0023
+Revises: 0024
 Create Date: 2026-12-05 10:00:00
 """
 
@@ -38,7 +38,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0025"
-down_revision: str | None = "0023"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
