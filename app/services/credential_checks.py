@@ -149,8 +149,9 @@ def _state(row, now: datetime, claims: dict | None) -> CredentialState:
     return CredentialState(
         status=status,
         certificate_code=code,
-        # An erased holder's name is gone: a revoked credential names nobody.
-        learner_name=None if erased else name,
+        # An erased holder's name is gone. Looked up by its code, a revoked credential names
+        # nobody, as its public page does; one pasted or posted states its own name.
+        learner_name=None if erased or (status == "revoked" and stated is None) else name,
         module_title=title,
         registration_number=None if erased or stated is None else stated.registration_number,
         cpd_minutes=stated.cpd_minutes if stated else None,

@@ -178,7 +178,10 @@ def test_admin_revokes_with_a_reason_once_and_every_check_then_says_revoked(
     public = anonymous.get(f"/certificates/{code}")
     assert public.status_code == 410 and "Certificate revoked" in public.text
     assert "Sat by a colleague" not in public.text  # the reason is for administrators
-    assert anonymous.get(f"/credentials/verify/{code}").json["status"] == "revoked"
+    by_code = anonymous.get(f"/credentials/verify/{code}").json
+    assert by_code["status"] == "revoked"
+    assert by_code["name"] is None  # as on the public page: a revoked code names nobody
+    assert "Sam Learner" not in public.text
     assert anonymous.post("/credentials/verify", data=token).json["status"] == "revoked"
     assert verify(token, over_client(app), base_url=BASE).status == "revoked"
     own_page = learner.get(f"/modules/{module.slug}/certificate/").text
