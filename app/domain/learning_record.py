@@ -1,13 +1,15 @@
 """A learner's record of learning for appraisal and revalidation: every module, and CPD time.
 
 CPD time counts once a module is completed (its quiz passed, or every screen done for a
-module without one). Totals are given for the calendar year and for a revalidation period
-(the NMC's is three years); RCGP counts one credit per hour of learning.
+module without one), and stops counting if Linkwise revokes the module's certificate. Totals
+are given for the calendar year and for a revalidation period (the NMC's is three years);
+RCGP counts one credit per hour of learning, to two places as the credential states it.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
+from app.domain.open_badges import cpd_hours
 from app.domain.pdf import cpd_time_in_words
 
 
@@ -27,9 +29,14 @@ class ModuleRecord:
     certificate_revoked_on: date | None = None  # Linkwise withdrew its word for the certificate
 
     @property
+    def counted(self) -> bool:
+        """Say whether the module's CPD time counts: completed, its certificate not revoked."""
+        return self.completed_on is not None and self.certificate_revoked_on is None
+
+    @property
     def credited_minutes(self) -> int:
         """Return the CPD minutes this module adds to the learner's totals."""
-        return self.cpd_minutes if self.completed_on else 0
+        return self.cpd_minutes if self.counted else 0
 
 
 @dataclass(frozen=True)
@@ -66,8 +73,8 @@ class LearningRecord:
 
 
 def credits(minutes: int) -> float:
-    """Return CPD credits at one an hour, to a tenth."""
-    return round(minutes / 60, 1)
+    """Return RCGP credits at one an hour, to two places: the figure the credential carries."""
+    return cpd_hours(minutes)
 
 
 def years_before(day: date, years: int) -> date:
@@ -82,7 +89,7 @@ def cpd_totals(modules: tuple[ModuleRecord, ...], today: date, years: int) -> Cp
     """Add up the CPD time of modules completed this year and over the last `years` years."""
     year_start = date(today.year, 1, 1)
     period_start = years_before(today, years)
-    done = [m for m in modules if m.completed_on]
+    done = [m for m in modules if m.counted]
     return CpdTotals(
         year_start=year_start,
         year_minutes=sum(m.credited_minutes for m in done if m.completed_on >= year_start),
@@ -124,7 +131,7 @@ def csv_rows(record: LearningRecord, verify_url) -> list[list]:
                 "" if m.score_percent is None else m.score_percent,
                 m.credited_minutes,
                 credits(m.credited_minutes),
-                verify_url(m.certificate_code) if m.certificate_code else "",
+                _certificate_cell(m, verify_url),
                 "yes" if m.reflection_written else "no",
             ]
         )
@@ -134,6 +141,15 @@ def csv_rows(record: LearningRecord, verify_url) -> list[list]:
     rows.append([year, "", "", "", "", t.year_minutes, t.year_credits, "", ""])
     rows.append([period, "", "", "", "", t.period_minutes, t.period_credits, "", ""])
     return rows
+
+
+def _certificate_cell(module: ModuleRecord, verify_url) -> str:
+    if not module.certificate_code:
+        return ""
+    link = verify_url(module.certificate_code)
+    if module.certificate_revoked_on:
+        return f"{link} (revoked {module.certificate_revoked_on.isoformat()})"
+    return link
 
 
 def describe_minutes(minutes: int) -> str:

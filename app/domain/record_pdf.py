@@ -97,8 +97,10 @@ def _module(pdf: LinkwisePdf, module, verify_url: Callable[[str], str]) -> None:
         facts.append(f"best quiz score {module.score_percent}%")
     status = STATUS_WORDS[module.status]
     lines = [f"{status}: {', '.join(facts)}." if facts else f"{status}."]
-    if module.completed_on:
+    if module.counted:
         lines.append(f"CPD time: {describe_minutes(module.credited_minutes)}.")
+    elif module.completed_on and module.certificate_revoked_on:
+        lines.append("CPD time: not counted, as its certificate was revoked.")
     if module.certificate_code:
         code = module.certificate_code
         if module.certificate_revoked_on:

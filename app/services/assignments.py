@@ -20,7 +20,7 @@ from app.domain.content import Catalogue
 from app.models import Attempt, Completion, User
 from app.models_assignments import Assignment
 from app.models_teams import TeamMember
-from app.services import audit
+from app.services import audit, passes
 from app.services.teams import Scope, in_scope, team_in
 from app.services.upsert import insert_for
 
@@ -225,7 +225,7 @@ def completion_dates(learner_condition, catalogue: Catalogue) -> dict[tuple[int,
     for user_id, slug, at in session.execute(
         select(Attempt.user_id, Attempt.module_slug, func.max(Attempt.submitted_at))
         .join(User, User.id == Attempt.user_id)
-        .where(learner_condition, Attempt.passed.is_(True))
+        .where(learner_condition, passes.COUNTED)
         .group_by(Attempt.user_id, Attempt.module_slug)
     ):
         module = catalogue.module(slug)

@@ -20,6 +20,7 @@ from app.domain import assignments as rules
 from app.domain.content import Catalogue
 from app.models import Attempt, Completion
 from app.models_assignments import Assignment
+from app.services import passes
 from app.services.sqlfunctions import day_of_month, month_number
 
 # A completion's day as one number, (month since year 0) * 32 + day of the month, so that
@@ -45,8 +46,9 @@ def completions(learners, catalogue: Catalogue):
     """Return a subquery (user_id, module_slug, at, on_day): each learner's latest completion,
     and its day as `renewed_by` reads it.
 
-    A module with a quiz is complete when it is passed (the latest pass counts); one
-    without, when every item is done (the latest item counts).
+    A module with a quiz is complete when it is passed (the latest pass counts, unless its
+    certificate was revoked since: services/passes.py); one without, when every item is
+    done (the latest item counts).
     """
     assessed = [m.slug for m in catalogue.modules if m.assessment is not None]
     passed = (
@@ -57,7 +59,7 @@ def completions(learners, catalogue: Catalogue):
             _on_day(func.max(Attempt.submitted_at)).label("on_day"),
         )
         .join(learners, learners.c.user_id == Attempt.user_id)
-        .where(Attempt.passed.is_(True), Attempt.module_slug.in_(assessed))
+        .where(passes.COUNTED, Attempt.module_slug.in_(assessed))
         .group_by(Attempt.user_id, Attempt.module_slug)
     )
     unassessed = {m.slug: len(m.item_keys) for m in catalogue.modules if not m.assessment}

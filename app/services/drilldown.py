@@ -18,6 +18,7 @@ from app.services import (
     audit,
     extra_attempts,
     learner_rows,
+    passes,
     record,
     tagged_rows,
 )
@@ -124,12 +125,14 @@ def learner_view(
 
 
 def _completed_on(found, catalogue: Catalogue) -> dict[str, date]:
-    # A module with a quiz is complete when it is passed (its latest pass counts); one
-    # without, when every item is done (its last completion counts).
+    # A module with a quiz is complete when its quiz is passed (its latest pass counts, unless
+    # its certificate was revoked since: services/passes.py); one without, when every item
+    # is done (its last completion counts).
+    revoked = {row.text[0]: _aware(row.at[1]) for row in found.get("certificate", ()) if row.at[1]}
     passed: dict[str, datetime] = {}
     for attempt in learner_rows.attempts_of(found):
-        if attempt.passed:
-            at = _aware(attempt.submitted_at)
+        at = _aware(attempt.submitted_at)
+        if attempt.passed and passes.counted(attempt.kind, at, revoked.get(attempt.module_slug)):
             passed[attempt.module_slug] = max(passed.get(attempt.module_slug, at), at)
     done_at = defaultdict(list)
     for row in found.get("done", ()):

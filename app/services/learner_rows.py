@@ -70,10 +70,16 @@ COMPLETIONS = branch(
     at=(Completion.completed_at, Completion.last_completed_at),
 ).where(Completion.user_id == SELF)
 
-# texts: quiz, module, status; numbers: id, number, percent; flag: passed; time: submitted.
+# texts: quiz, module, status, the quiz's kind when it started (None before it was kept);
+# numbers: id, number, percent; flag: passed; time: submitted.
 ATTEMPTS = branch(
     "attempt",
-    text=(Attempt.quiz_id, Attempt.module_slug, Attempt.status),
+    text=(
+        Attempt.quiz_id,
+        Attempt.module_slug,
+        Attempt.status,
+        Attempt.quiz_settings["kind"].as_string(),
+    ),
     number=(Attempt.id, Attempt.number, Attempt.percent),
     flag=(Attempt.passed,),
     at=(Attempt.submitted_at,),
@@ -179,6 +185,7 @@ class AttemptSeen(NamedTuple):
     percent: int | None
     passed: bool | None
     submitted_at: object
+    kind: str | None = None  # "assessment" or "knowledge-check", as the attempt kept it
 
 
 def person_of(found: dict[str, list[Row]]) -> Person | None:
@@ -211,6 +218,7 @@ def attempts_of(found: dict[str, list[Row]]) -> list[AttemptSeen]:
             percent=row.number[2],
             passed=row.flag[0],
             submitted_at=row.at[0],
+            kind=row.text[3],
         )
         for row in found.get("attempt", ())
     ]

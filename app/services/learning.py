@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, literal, select, union_all, update
 from app import db
 from app.domain.content import Module, Screen
 from app.domain.gating import ItemState, can_open, first_incomplete, screen_states
-from app.domain.progress import Progress, module_progress
+from app.domain.progress import Progress, module_progress, passed_quiz
 from app.models import Certificate, Completion, utcnow
 from app.services import xapi
 from app.services.upsert import insert_for_dialect
@@ -100,6 +100,15 @@ class ModuleState:
         """Say whether an item (a screen, knowledge check or quiz) is complete."""
         return self.states.get(key) == "done"
 
+    @property
+    def added_screens(self) -> tuple[Screen, ...]:
+        """Return the screens added (or given a check) since the learner completed the module."""
+        if not self.progress.added:
+            return ()
+        return tuple(
+            s for s in self.module.screens if any(not self.item_done(k) for k in s.item_keys)
+        )
+
 
 def module_state(module: Module, done: frozenset[str], *, preview: bool = False) -> ModuleState:
     """Work out progress and gating for a module from the completed keys."""
@@ -111,7 +120,7 @@ def module_state(module: Module, done: frozenset[str], *, preview: bool = False)
     resume_key = first_incomplete(module.item_keys, done)
     resume = next((s for s in module.screens if resume_key in s.item_keys), module.screens[-1])
     quiz_next = bool(module.assessment) and resume_key == module.item_keys[-1]
-    progress = module_progress(module.item_keys, done)
+    progress = module_progress(module.item_keys, done, passed=passed_quiz(done))
     return ModuleState(module, progress, states, resume, quiz_next and not preview)
 
 

@@ -33,6 +33,7 @@ from app.domain.content import Module
 from app.models import Attempt, Certificate, Completion, User
 from app.models_assignments import Assignment
 from app.models_teams import TeamMember
+from app.services import passes
 from app.services.assignments import binding
 from app.services.learning import MyModule, module_state
 
@@ -64,7 +65,7 @@ _MY_LEARNING = union_all(
         _none(Date),
         _none(Integer),
     ).where(Certificate.user_id == _SELF, Certificate.withdrawn_at.is_(None)),
-    # The latest pass of each quiz: an assignment that renews counts from it.
+    # The latest pass of each quiz that counts: an assignment that renews counts from it.
     select(
         literal("passed"),
         Attempt.module_slug,
@@ -73,7 +74,7 @@ _MY_LEARNING = union_all(
         _none(Date),
         _none(Integer),
     )
-    .where(Attempt.user_id == _SELF, Attempt.passed.is_(True))
+    .where(Attempt.user_id == _SELF, passes.COUNTED)
     .group_by(Attempt.module_slug),
     select(
         literal("assigned"),

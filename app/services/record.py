@@ -8,9 +8,9 @@ from app.domain import reflection
 from app.domain.accounts import PROFESSIONS
 from app.domain.content import Catalogue
 from app.domain.learning_record import LearningRecord, ModuleRecord, cpd_totals
-from app.domain.progress import module_progress
+from app.domain.progress import module_progress, passed_quiz
 from app.models import utcnow
-from app.services import learner_rows, tagged_rows
+from app.services import learner_rows, passes, tagged_rows
 
 # What a learning record is built from, after the person: one statement in all.
 RECORD_ROWS = (learner_rows.COMPLETIONS, learner_rows.ATTEMPTS, learner_rows.CERTIFICATES)
@@ -35,17 +35,25 @@ def record_from(
         day = _day(row.at[0])
         first[slug] = min(first.get(slug, day), day)
         last[slug] = max(last.get(slug, day), day)
+    # By module, not by the quiz's id: a graded attempt stays on the record when its quiz
+    # file is renamed or deleted.
     best: dict[str, int] = {}
     for attempt in learner_rows.attempts_of(found):
-        if attempt.status == "graded" and attempt.percent is not None:
-            best[attempt.quiz_id] = max(best.get(attempt.quiz_id, 0), attempt.percent)
+        if (
+            attempt.status == "graded"
+            and attempt.percent is not None
+            and passes.of_quiz(attempt.kind)
+        ):
+            slug = attempt.module_slug
+            best[slug] = max(best.get(slug, 0), attempt.percent)
     certificates = {
         row.text[0]: _Certificate(row.text[1], row.at[0], row.doc[0], row.at[1])
         for row in found.get("certificate", ())
     }
     modules = []
     for module in catalogue.modules:
-        progress = module_progress(module.item_keys, done.get(module.slug, set()))
+        keys = done.get(module.slug, set())
+        progress = module_progress(module.item_keys, keys, passed=passed_quiz(keys))
         certificate = certificates.get(module.slug)
         completed_on = None
         if certificate is not None:
@@ -59,7 +67,7 @@ def record_from(
                 status=progress.status,
                 started_on=first.get(module.slug),
                 completed_on=completed_on,
-                score_percent=best.get(module.assessment.id) if module.assessment else None,
+                score_percent=best.get(module.slug),
                 cpd_minutes=module.cpd_minutes,
                 certificate_code=certificate.code if certificate else None,
                 certificate_revoked_on=_day(certificate.revoked_at)

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.progress import module_progress
+from app.domain.progress import module_progress, passed_quiz
 
 ITEMS = [f"screen:s{n}" for n in range(1, 11)]
 
@@ -73,3 +73,18 @@ def test_percent_stays_between_0_and_100_and_never_falls(items, data):
         assert now.completed == last.completed + 1
         last = now
     assert last.status == ("completed" if items else "not-started")
+
+
+def test_a_passed_module_stays_completed_with_what_was_added_since():
+    done = {*ITEMS[:9], "quiz:old-id"}
+    progress = module_progress([*ITEMS, "quiz:new-id"], done, passed=passed_quiz(done))
+    assert (progress.status, progress.message) == (
+        "completed",
+        "Well done, you've completed this module",
+    )
+    assert progress.added == 2 and "getting there" not in progress.line
+
+
+def test_without_a_pass_an_added_screen_is_work_left():
+    progress = module_progress(ITEMS, set(ITEMS[:9]), passed=passed_quiz(set(ITEMS[:9])))
+    assert progress.status == "in-progress" and progress.added == 0

@@ -83,7 +83,7 @@ def test_cpd_totals_count_the_year_and_the_revalidation_period():
     totals = cpd_totals((done(45, 10), done(90, 400), done(60, 4 * 365), unfinished), today, 3)
     assert (totals.year_minutes, totals.period_minutes) == (45, 135)
     assert totals.period_start.isoformat() == "2023-11-24"
-    assert (totals.year_credits, totals.period_credits) == (0.8, 2.2)
+    assert (totals.year_credits, totals.period_credits) == (0.75, 2.25)
 
 
 def test_the_record_downloads_as_csv(app, learner, modules):

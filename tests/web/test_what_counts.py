@@ -1,0 +1,132 @@
+"""What counts, the same in every view: a revoked certificate, a knowledge check, RCGP credits."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+
+from app import db
+from app.content import catalogue
+from app.services import learning
+from tests.conftest import post_form, sign_in
+from tests.domain.test_certificates import pdf_text
+from tests.web.journeys import pass_module, user_id
+from tests.web.quiz_helpers import answer_fields
+from tests.web.test_html_valid import nu_errors
+
+
+def record_csv(client) -> list[list[str]]:
+    """Return the learner's record CSV as rows."""
+    return list(csv.reader(io.StringIO(client.get("/my/record.csv").text)))
+
+
+@pytest.fixture
+def modules(app):
+    """Return the modules with a quiz, first two."""
+    with app.app_context():
+        return [m for m in catalogue().modules if m.assessment][:2]
+
+
+def assign(client, slugs, email):
+    """Assign modules to a learner by email, due in 60 days, as the signed-in manager."""
+    due = date.today() + timedelta(days=60)
+    post_form(
+        client,
+        "/manage/assignments",
+        {
+            "modules": slugs,
+            "who": "learners",
+            "emails": email,
+            "due-day": str(due.day),
+            "due-month": str(due.month),
+            "due-year": str(due.year),
+        },
+    )
+
+
+def test_a_revoked_certificate_is_revoked_uncounted_and_not_compliant_everywhere(
+    app, client, pcn, modules, runner, tmp_path
+):
+    first, second = modules
+    sign_in(client, "lead@example.org")
+    assign(client, [first.slug, second.slug], "asha@example.org")
+    learner = app.test_client()
+    sign_in(learner, "asha@example.org")
+    code = pass_module(app, learner, "asha@example.org", first)
+    pass_module(app, learner, "asha@example.org", second)
+    revoked = runner.invoke(args=["revoke-credential", code, "--reason", "Sat by a colleague"])
+    assert revoked.exit_code == 0, revoked.output
+
+    # The learner's record: the revoked module's CPD time no longer counts.
+    page = learner.get("/my/record").text
+    row = page.split(f">{first.title}</a></th>", 1)[1].split("</tr>", 1)[0]
+    assert "Revoked on" in row and "Not counted" in row
+    totals = page.split("CPD time this year", 1)[1].split("</div>", 1)[0]
+    assert f"{second.cpd_minutes} min (0.75 RCGP credits)" in totals
+    rows = record_csv(learner)
+    by_title = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    assert by_title[first.title]["CPD minutes"] == "0"
+    assert "(revoked " in by_title[first.title]["certificate"]
+    assert rows[-2][5] == str(second.cpd_minutes)
+    text = pdf_text(learner.get("/my/record.pdf").data)
+    assert f"Certificate {code} was revoked on" in text
+    assert "CPD time: not counted" in text and "45 minutes (0.75 credits)" in text
+    # My learning: the assignment is to do again, not complete.
+    mine = learner.get("/modules/").text.split("Assigned to you", 1)[1].split("</ul>", 1)[0]
+    assert mine.count("Complete<") == 1
+
+    # The manager's drill-down says the same.
+    sign_in(client, "lead@example.org")
+    drill = client.get(f"/manage/learners/{pcn['asha']}").text
+    modules_table = drill.split('id="modules"', 1)[1].split("</table>", 1)[0]
+    assert f"<code>{code}</code>" in modules_table and "revoked on" in modules_table
+    assert "CPD time Asha has completed: 45 minutes (0.75 credits) this year" in drill
+    assigned = drill.split('id="assigned"', 1)[1].split("</table>", 1)[0]
+    assert assigned.count("Complete<") == 1 and "Renew by" not in assigned
+    # And the compliance matrix: one of the two modules is compliant.
+    compliance = client.get("/manage/compliance.csv").text
+    assert compliance.count("Complete") == 1, compliance
+    assert nu_errors({"record": page, "drill-down": drill}, tmp_path) == []
+
+
+def test_rcgp_credits_agree_in_the_csv_the_page_and_the_badge(app, client, make_user, modules):
+    sign_in(client, make_user())
+    for module in modules:
+        pass_module(app, client, "learner@example.org", module)
+    rows = record_csv(client)
+    credits = [r[6] for r in rows[1:-2] if r[5] != "0"]
+    assert credits == ["0.75", "0.75"]
+    assert rows[-2][6] == rows[-1][6] == "1.5"
+    page = client.get("/my/record").text
+    assert "1 h 30 min (1.5 RCGP credits)" in page
+    badge = client.get(f"/modules/{modules[0].slug}/credential.jwt").text
+    from tests.web.test_credentials import payload
+
+    assert payload(badge)["credentialSubject"]["achievement"]["creditsAvailable"] == 0.75
+
+
+def test_a_passed_knowledge_check_does_not_complete_an_assigned_module(app, client, pcn):
+    with app.app_context():
+        module = catalogue().modules[0]
+    sign_in(client, "lead@example.org")
+    assign(client, [module.slug], "asha@example.org")
+    learner = app.test_client()
+    sign_in(learner, "asha@example.org")
+    screen = next(s for s in module.screens if s.knowledge_check)
+    with app.app_context():
+        learner_id = user_id(app, "asha@example.org")
+        for before in module.screens[: module.screens.index(screen)]:
+            for key in before.item_keys:
+                learning.record(learner_id, module.slug, key)
+        db.session().commit()
+    question = screen.knowledge_check.questions[0]
+    url = f"/modules/{module.slug}/{screen.slug}/"
+    checked = post_form(learner, f"{url}check", answer_fields(question, right=True), page=url)
+    assert checked.status_code == 302
+    mine = learner.get("/modules/").text.split("Assigned to you", 1)[1].split("</ul>", 1)[0]
+    assert "Complete<" not in mine and "To do" in mine
+    drill = client.get(f"/manage/learners/{pcn['asha']}").text
+    assigned = drill.split('id="assigned"', 1)[1].split("</table>", 1)[0]
+    assert "Complete<" not in assigned and "To do" in assigned
+    assert "Complete" not in client.get("/manage/compliance.csv").text
