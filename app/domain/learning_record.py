@@ -27,6 +27,7 @@ class ModuleRecord:
     certificate_code: str | None
     reflection_written: bool
     certificate_revoked_on: date | None = None  # Linkwise withdrew its word for the certificate
+    in_course: bool = True  # False: the module has left the course; its certificate stands
 
     @property
     def counted(self) -> bool:

@@ -101,7 +101,9 @@ GRANTS = (
 CERTIFICATES = (
     branch(
         "certificate",
-        text=(Certificate.module_slug, Certificate.code),
+        # With the title and CPD minutes it recorded when it was issued.
+        text=(Certificate.module_slug, Certificate.code, Certificate.module_title),
+        number=(Certificate.cpd_minutes,),
         at=(Certificate.issued_at, Credential.revoked_at),
         doc=(Certificate.reflective_account,),
     )

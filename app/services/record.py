@@ -47,35 +47,46 @@ def record_from(
             slug = attempt.module_slug
             best[slug] = max(best.get(slug, 0), attempt.percent)
     certificates = {
-        row.text[0]: _Certificate(row.text[1], row.at[0], row.doc[0], row.at[1])
+        row.text[0]: _Certificate(
+            row.text[1], row.at[0], row.doc[0], row.at[1], row.text[2], row.number[0]
+        )
         for row in found.get("certificate", ())
     }
     modules = []
     for module in catalogue.modules:
         keys = done.get(module.slug, set())
         progress = module_progress(module.item_keys, keys, passed=passed_quiz(keys))
-        certificate = certificates.get(module.slug)
+        certificate = certificates.pop(module.slug, None)
         completed_on = None
         if certificate is not None:
             completed_on = _day(certificate.issued_at)
         elif progress.status == "completed" and not module.assessment:
             completed_on = last.get(module.slug)
         modules.append(
-            ModuleRecord(
-                slug=module.slug,
-                title=module.title,
-                status=progress.status,
-                started_on=first.get(module.slug),
-                completed_on=completed_on,
-                score_percent=best.get(module.slug),
-                cpd_minutes=module.cpd_minutes,
-                certificate_code=certificate.code if certificate else None,
-                certificate_revoked_on=_day(certificate.revoked_at)
-                if certificate and certificate.revoked_at
-                else None,
-                reflection_written=bool(
-                    certificate and reflection.written(certificate.reflective_account)
-                ),
+            _module_record(
+                module.slug,
+                module.title,
+                module.cpd_minutes,
+                progress.status,
+                first.get(module.slug),
+                completed_on,
+                best.get(module.slug),
+                certificate,
+            )
+        )
+    # A certificate whose module has left the course stays on the record, as it was issued.
+    for slug, certificate in sorted(certificates.items(), key=lambda c: c[1].issued_at):
+        modules.append(
+            _module_record(
+                slug,
+                certificate.module_title,
+                certificate.cpd_minutes,
+                "completed",
+                first.get(slug),
+                _day(certificate.issued_at),
+                best.get(slug),
+                certificate,
+                in_course=False,
             )
         )
     modules = tuple(modules)
@@ -95,6 +106,29 @@ class _Certificate(NamedTuple):
     issued_at: datetime
     reflective_account: dict | None
     revoked_at: datetime | None
+    module_title: str  # as recorded when it was issued
+    cpd_minutes: int  # likewise
+
+
+def _module_record(
+    slug, title, cpd_minutes, status, started_on, completed_on, score, certificate, in_course=True
+) -> ModuleRecord:
+    """A module on the record; a certified one as its certificate recorded it."""
+    return ModuleRecord(
+        slug=slug,
+        title=certificate.module_title if certificate else title,
+        status=status,
+        started_on=started_on,
+        completed_on=completed_on,
+        score_percent=score,
+        cpd_minutes=certificate.cpd_minutes if certificate else cpd_minutes,
+        certificate_code=certificate.code if certificate else None,
+        certificate_revoked_on=_day(certificate.revoked_at)
+        if certificate and certificate.revoked_at
+        else None,
+        reflection_written=bool(certificate and reflection.written(certificate.reflective_account)),
+        in_course=in_course,
+    )
 
 
 def _day(moment) -> date:

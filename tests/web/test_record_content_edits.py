@@ -3,6 +3,7 @@
 import csv
 import html
 import io
+import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -139,3 +140,35 @@ def test_managers_still_count_a_module_completed_before_a_screen_was_added(
     assert "Complete" in assigned
     compliance = client.get("/manage/compliance").text
     assert "100%" in compliance
+
+
+def test_a_certified_module_stays_on_the_record_as_its_certificate_recorded_it(
+    app, learner, module, course
+):
+    take(app, learner, module, right=True)
+    before_page = record_row(learner.get("/my/record").text, module.title)
+    before_csv = csv_row(learner, module.title)
+    folder = course / "content" / "modules" / module.slug
+    course_files.edit(folder / "module.md", f"cpd_minutes: {module.cpd_minutes}", "cpd_minutes: 99")
+    course_files.edit(folder / "module.md", f"title: {module.title}", "title: Renamed since")
+    course_files.reload(app)
+    # The title and CPD time it was certified with, not today's.
+    assert record_row(learner.get("/my/record").text, module.title) == before_page
+    assert csv_row(learner, module.title) == before_csv
+    assert "1 hour 39 minutes" not in learner.get("/my/record").text
+    # The module leaves the course: its certificate stays on the record, and counts.
+    shutil.rmtree(folder)
+    for quiz in (course / "content" / "quizzes").glob(f"{module.slug}-*.md"):
+        quiz.unlink()
+    course_files.edit(
+        course / "content" / "modules" / "how-the-system-works" / "module.md",
+        f"[What is social prescribing?](module:{module.slug})",
+        "the first module",
+    )
+    course_files.reload(app)
+    page = learner.get("/my/record").text
+    row = page.split(f"{module.title}<br>", 1)[1].split("</tr>", 1)[0]
+    assert "No longer in the course" in row and "Completed" in row and "100%" in row
+    assert f"/certificates/{before_csv['certificate']}" in row or "Check it" in row
+    assert csv_row(learner, module.title)["quiz score (%)"] == "100"
+    assert module.title in pdf_text(learner.get("/my/record.pdf").data)
