@@ -4,7 +4,9 @@ Every attempt form carries the revision of the attempt it was rendered from. A s
 writes only the questions whose answers the form changed, and never one that another tab
 or window changed since that revision: that would blank or revert a newer answer. Such a
 question is reported back with its latest answer. A question with an invalid answer is
-reported too, and every valid answer on the same form is still saved.
+reported too, and every valid answer on the same form is still saved. A choice sent by its
+id, as pages drawn before an update sent them, is reported the same way and its question
+shown again as it was saved: ids would tell anyone the author's order.
 
 Submitting saves first, in the same transaction, then grades once: not while any answer
 is invalid or conflicting, and not with questions unanswered until the learner confirms.
@@ -107,6 +109,7 @@ class AnswerOutcome:
     revision: int = 0
     written: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()  # changed elsewhere since the form's revision
+    stale: tuple[str, ...] = ()  # sent from a page drawn before an update: to draw again
     page: quiz_pages.AttemptPage | None = field(default=None, compare=False)
 
 
@@ -237,7 +240,7 @@ def answer(
                 **{qid: CHANGED_HERE_TOO for qid in conflicts},
             },
         )
-    return AnswerOutcome(kind, revision, tuple(written), updated, page)
+    return AnswerOutcome(kind, revision, tuple(written), updated, tuple(read.stale), page)
 
 
 def _apply(

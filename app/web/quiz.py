@@ -116,10 +116,14 @@ def _autosave_reply(outcome: submissions.AnswerOutcome):
     fields = get_template_attribute("quiz/_question.html", "question_fields")
     page = outcome.page
     errors = {q.shown.question.id: q.error for q in page.errors} if page else {}
+    # A question sent from a page drawn before an update comes back drawn afresh, showing
+    # what was saved, so that page's next save of it sends what today's forms send.
     fresh = [
         {"question": q.shown.question.id, "html": str(fields(q))}
         for q in (page.questions if page else ())
-        if q.notice or (q.shown.question.id in outcome.updated and not q.error)
+        if q.notice
+        or (q.shown.question.id in outcome.updated and not q.error)
+        or q.shown.question.id in outcome.stale
     ]
     body = {
         "status": outcome.kind,

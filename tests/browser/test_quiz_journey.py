@@ -207,8 +207,8 @@ def test_two_tabs_never_lose_an_answer(app, page, live_server, make_user):
     fill_in(other, first, first.example_answer(False)[:1])
     status = other.locator(f'[data-status-for="{first.id}"]')
     expect(status).to_have_text(re.compile("Changed in another tab or window"))
-    for choice in first.example_answer(True):
-        expect(other.locator(f'[name="q.{first.id}"][value="{choice}"]')).to_be_checked()
+    for value in first.form_fields(first.example_answer(True))[f"q.{first.id}"]:
+        expect(other.locator(f'[name="q.{first.id}"][value="{value}"]')).to_be_checked()
     expect(other.locator(f"#question-{first.id}-group")).to_contain_text(
         "change made here was not saved"
     )
@@ -217,8 +217,44 @@ def test_two_tabs_never_lose_an_answer(app, page, live_server, make_user):
     other.get_by_role("button", name="Save and come back later").click()
     expect(other.get_by_text("Your answers have been saved")).to_be_visible()
     page.reload()
-    for choice in first.example_answer(True):
-        expect(page.locator(f'[name="q.{first.id}"][value="{choice}"]')).to_be_checked()
+    for value in first.form_fields(first.example_answer(True))[f"q.{first.id}"]:
+        expect(page.locator(f'[name="q.{first.id}"][value="{value}"]')).to_be_checked()
+
+
+def test_a_page_opened_before_the_update_keeps_the_saved_answer(app, page, live_server, make_user):
+    email, module = prepare(app, make_user)
+    app.config["QUIZ_SEED"] = seed_showing(module.assessment, "single-choice")
+    browser_sign_in(page, live_server, email)
+    page.goto(f"{live_server}/modules/{module.slug}/quiz/")
+    page.get_by_role("button", name="Start the quiz").click()
+    single = next(q for q in questions_on_screen(app) if q.type_name == "single-choice")
+    right = single.form_fields(single.example_answer(True))[f"q.{single.id}"][0]
+    fill_in(page, single, single.example_answer(True))
+    status = page.locator(f'[data-status-for="{single.id}"]')
+    expect(status).to_have_text("Answer saved")
+    # As a page drawn before the update was: each choice sends the author's letter.
+    letters = {choice.form_value: choice.id for choice in single.choices}
+    page.evaluate(
+        """([name, letters]) => {
+            for (const input of document.querySelectorAll(`[name="${name}"]`)) {
+                input.value = letters[input.value];
+            }
+        }""",
+        [f"q.{single.id}", letters],
+    )
+    wrong = single.example_answer(False)
+    page.locator(f'[name="q.{single.id}"][value="{wrong}"]').check()
+    group = page.locator(f"#question-{single.id}-group")
+    expect(group).to_contain_text("this page was opened before an update")
+    # Drawn afresh: today's values, the saved answer chosen.
+    expect(page.locator(f'[name="q.{single.id}"][value="{right}"]')).to_be_checked()
+    page.reload()
+    expect(page.locator(f'[name="q.{single.id}"][value="{right}"]')).to_be_checked()
+    with app.app_context():
+        attempt = db.session().scalars(select(Attempt)).one()
+        assert {a.question_id: a.response["value"] for a in attempt.answers} == {
+            single.id: single.example_answer(True)
+        }
 
 
 def test_after_the_last_attempt_the_quiz_reopens(app, browser, page, live_server, make_user):

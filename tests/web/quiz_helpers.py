@@ -19,6 +19,12 @@ def answer_fields(question, *, right: bool) -> dict:
     return {question.marker_field: "1", **data}
 
 
+def field_value(question, answer) -> str:
+    """Return the one value a form sends for an answer (a choice's form value, not its id)."""
+    (value,) = question.form_fields(answer)[question.answer_field]
+    return value
+
+
 def attempt_questions(quiz, selection) -> list:
     """Return the questions of an attempt, from the versions it recorded."""
     versions = {version.hash: version.question for version in quiz.versions.values()}

@@ -8,7 +8,7 @@ from app.models import Base
 from app.services import preview
 from tests.conftest import post_form, sign_in
 from tests.web.item_data import question_place
-from tests.web.quiz_helpers import answer_fields
+from tests.web.quiz_helpers import answer_fields, field_value
 from tests.web.test_html_valid import nu_errors
 
 QUIZ = "referral-routes-assessment"
@@ -187,7 +187,7 @@ def test_a_partly_right_answer_shows_its_points_rounded_as_a_learner_reads_them(
     right = ticks.example_answer(True)
     assert len(right) == 3 and ticks.points == 1
     data.update(answer_fields(ticks, right=True))
-    data[f"q.{ticks.id}"] = right[0]
+    data[f"q.{ticks.id}"] = field_value(ticks, right[:1])
     done = post_form(trainer, f"{base}/preview/answers", data, page=f"{base}/preview")
     result = trainer.get(done.location).text
     assert "<strong>Partly correct</strong> (0.33 of 1 point)" in result

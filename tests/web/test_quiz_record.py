@@ -12,7 +12,7 @@ from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
     learner_on_copy,
     module_with_test_quiz,
 )
-from tests.web.quiz_helpers import answer_fields, attempt_questions
+from tests.web.quiz_helpers import answer_fields, attempt_questions, field_value
 from tests.web.test_quiz import attempt_row, start, submit
 
 
@@ -187,7 +187,8 @@ def test_a_question_naming_no_screen_links_to_the_screens_teaching_its_competenc
     assert teaching and others  # the rule picks some screens, not every one
     url = start(learner, module)
     # One of the two right choices and no wrong one: half the points.
-    submit(learner, url, {"q.t-multiple.shown": "1", "q.t-multiple": "a", "confirmed": "yes"})
+    ticked = field_value(question, ["a"])
+    submit(learner, url, {"q.t-multiple.shown": "1", "q.t-multiple": ticked, "confirmed": "yes"})
     block = review_of(questions_section(learner.get(url).text), "t-multiple")
     assert "Partly correct</strong> (0.5 of 1 point)" in block
     assert "A walking group" in block  # the learner's own answer

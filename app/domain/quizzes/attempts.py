@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from .base import BLANK, NOT_ON_FORM, FormFields, InvalidAnswer, Question
+from .base import BLANK, NOT_ON_FORM, FormFields, InvalidAnswer, Question, StaleForm
 from .model import QuestionGroup, Quiz
 
 # No answer checked already (grade's default): read-only, so no call can fill it for the next.
@@ -86,6 +86,8 @@ class FormAnswers:
     shown_before: Mapping[str, str] = field(default_factory=dict)  # id -> fingerprint
     # The given answers as check_answer returns them, so grading need not check them again.
     checked: Mapping[str, Any] = field(default_factory=dict)  # question id -> normal form
+    # Sent as pages drawn before an update sent them (StaleForm): errors, to show as saved.
+    stale: frozenset[str] = frozenset()
 
 
 def select_questions(quiz: Quiz, rng: random.Random) -> list[dict]:
@@ -157,6 +159,7 @@ def read_answers(shown: Sequence[Shown], form: FormFields) -> FormAnswers:
     submitted: dict[str, Mapping[str, list[str]]] = {}
     shown_before: dict[str, str] = {}
     checked: dict[str, Any] = {}
+    stale: set[str] = set()
     for item in shown:
         question = item.question
         before = form.getlist(question.shown_field)
@@ -170,12 +173,20 @@ def read_answers(shown: Sequence[Shown], form: FormFields) -> FormAnswers:
                 blank.add(question.id)
                 continue
             checked[question.id] = question.check_answer(value)
+        except StaleForm as error:
+            # Not kept in `submitted`: drawn again, the question shows what was saved, as the
+            # values sent name no choice on today's form.
+            errors[question.id] = f"Question {item.number}: {error}"
+            stale.add(question.id)
+            continue
         except InvalidAnswer as error:
             errors[question.id] = f"Question {item.number}: {error}"
             submitted[question.id] = question.submitted(form)
             continue
         given[question.id] = value
-    return FormAnswers(given, frozenset(blank), errors, submitted, shown_before, checked)
+    return FormAnswers(
+        given, frozenset(blank), errors, submitted, shown_before, checked, frozenset(stale)
+    )
 
 
 def fingerprint(question: Question, answer: Any) -> str:

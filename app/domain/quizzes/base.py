@@ -18,6 +18,7 @@ from ..problems import Problems
 from .model import AnswerPart, Feedback
 from .parts import (  # noqa: F401 (the types import these from base)
     InvalidAnswer,
+    StaleForm,
     letter_id,
     never_in_written_order,
     one_text,

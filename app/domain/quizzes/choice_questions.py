@@ -14,11 +14,11 @@ from .base import (
     Question,
     QuestionDraft,
     QuestionReport,
-    field_name,
     letter_id,
     one_text,
     text_list,
 )
+from .choice_values import ChoiceValues
 from .model import AnswerPart, Choice
 
 SINGLE_KINDS = frozenset({"mctf_correct_choice", "mctf_incorrect_choice"})
@@ -28,7 +28,7 @@ MULTIPLE_KINDS = frozenset({"multans_correct_choice", "multans_incorrect_choice"
 def build_choices(
     draft: QuestionDraft, report: QuestionReport, *, multiple: bool
 ) -> tuple[Choice, ...] | None:
-    """Return a draft's choices, reporting too few, repeated ones and unmarked answers."""
+    """Return a draft's choices, reporting too few, repeated or alike ones and unmarked answers."""
     before = len(report.problems)
     seen: set[str] = set()
     choices = []
@@ -38,6 +38,10 @@ def build_choices(
         seen.add(answer.text)
         correct = answer.kind.endswith("_correct_choice")
         choices.append(Choice(letter_id(index), answer.text, correct, answer.feedback, answer.line))
+    values = {c.form_value for c in choices}
+    if len(values) < len(choices) and len(report.problems) == before:
+        # Two texts with one form value (a 1 in 4 billion chance): a form could not say which.
+        report.error(draft.line, "has two choices a quiz page cannot tell apart: reword one")
     if len(choices) < 2:
         report.error(draft.line, "needs at least two choices")
     correct_lines = [c.line for c in choices if c.correct]
@@ -58,7 +62,7 @@ def _count(number: int) -> str:
 
 
 @dataclass(frozen=True)
-class SingleChoice(Question):
+class SingleChoice(ChoiceValues, Question):
     """Pick one choice; `*a)` marks the correct one."""
 
     type_name: ClassVar[str] = "single-choice"
@@ -116,6 +120,17 @@ class SingleChoice(Question):
 
         return draw
 
+    def from_fields(self, values: Mapping[str, list[str]]) -> str | list[str]:
+        """Return the id of the choice picked (more than one, if sent, is refused later)."""
+        chosen = self.ids_of(values[self.answer_field])
+        return chosen[0] if len(chosen) == 1 else chosen
+
+    def form_fields(self, answer: Any) -> dict[str, list[str]]:
+        """Return the picked choice's form value as the field's value."""
+        if answer is None:
+            return {}
+        return {self.answer_field: self.values_of(answer)}
+
     def describe(self, answer: str, reveal: bool) -> tuple[AnswerPart, ...]:
         """Return the text of the choice picked."""
         return tuple(AnswerPart(c.text) for c in self.choices if c.id == answer)
@@ -168,7 +183,7 @@ class TrueFalse(SingleChoice):
 
 
 @dataclass(frozen=True)
-class MultipleAnswers(Question):
+class MultipleAnswers(ChoiceValues, Question):
     """Tick every right choice; `[*]` marks the correct ones.
 
     Partial credit is right minus wrong, floored at 0: each correct choice ticked earns
@@ -236,11 +251,11 @@ class MultipleAnswers(Question):
 
     def from_fields(self, values: Mapping[str, list[str]]) -> list[str]:
         """Return the ticked choice ids."""
-        return list(values[self.answer_field])
+        return self.ids_of(values[self.answer_field])
 
     def form_fields(self, answer: Any) -> dict[str, list[str]]:
-        """Return the ticked choice ids as field values."""
-        return {field_name(self.id): list(answer or ())}
+        """Return the ticked choices' form values as field values."""
+        return {self.answer_field: self.values_of(answer)}
 
     def describe(self, answer: Any, reveal: bool) -> tuple[AnswerPart, ...]:
         """Return each ticked choice; with reveal, whether it should have been ticked."""

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
+from .parts import text_id
+
 if TYPE_CHECKING:
     from .questions import Question
     from .versions import QuestionVersion
@@ -35,6 +37,15 @@ class Choice:
     correct: bool
     feedback: str | None
     line: int
+
+    @cached_property  # the choice never changes; every form drawn and read asks
+    def form_value(self) -> str:
+        """Return what a form sends for this choice: named by its text, as matching options are.
+
+        The id ("a", "b", ...) says where the author wrote the choice, and authors tend to
+        write the right ones first, so it never reaches a page; answers keep it.
+        """
+        return text_id(self.text)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,14 @@ class InvalidAnswer(ValueError):
     """A submitted answer that cannot be marked; the message is for the learner."""
 
 
+class StaleForm(InvalidAnswer):
+    """Choices sent by their ids, as pages drawn before forms named them by text did.
+
+    Such an answer is not read: accepting ids would let anyone send the author's "a", "b"
+    and "c" without reading a choice. What was saved before stays.
+    """
+
+
 def letter_id(index: int) -> str:
     """Return the choice id for a position: a, b, ... z, aa, ab, ..."""
     letters = ""

@@ -24,8 +24,9 @@ def question_data(question: Question) -> dict:
     found = {"id": question.id, "type": question.type_name, "points": question.points}
     kind = question.type_name
     if kind in ("single-choice", "true-false", "multiple-answers"):
-        found["choices"] = [c.id for c in question.choices]
-        found["correct"] = [c.id for c in question.choices if c.correct]
+        # By the values the shared form partials give the choices (Choice.form_value).
+        found["choices"] = [c.form_value for c in question.choices]
+        found["correct"] = [c.form_value for c in question.choices if c.correct]
     elif kind == "short-answer":
         found["answers"] = list(question.answers)
     elif kind == "numeric":

@@ -5,9 +5,10 @@ from werkzeug.datastructures import MultiDict
 
 from app.domain.quizzes import BLANK, NOT_ON_FORM, InvalidAnswer, parse_quiz
 from app.domain.quizzes.attempts import read_answers, select_questions, shown_questions
+from app.domain.quizzes.parts import StaleForm
 from app.domain.quizzes.review import preview, review
 
-from .conftest import FIXTURES, KNOWN_CODES
+from .conftest import FIXTURES, KNOWN_CODES, parse_body
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +69,8 @@ def test_errors_name_the_question_by_the_number_the_learner_sees(quiz):
     ordering = next(s for s in shown if s.question.type_name == "ordering")
     single = next(s for s in shown if s.question.type_name == "single-choice")
     fields = MultiDict(zip(ordering.question.field_names(), ["1", "1", "2"], strict=True))
-    fields.add(f"q.{single.question.id}", single.question.example_answer(True))
+    right = single.question.form_fields(single.question.example_answer(True))
+    fields.add(f"q.{single.question.id}", right[f"q.{single.question.id}"][0])
     read = read_answers(shown, fields)
     assert read.errors == {
         ordering.question.id: f"Question {ordering.number}: give each step a different "
@@ -131,3 +133,39 @@ def test_numbers_read_as_people_write_them(quiz):
         "1.5 (anything from 1.4 to 1.6)",
     )
     assert quiz.question("every-type-numeric-exact").correct_lines() == ("0",)
+
+
+def test_a_choice_is_sent_by_its_text_whatever_its_letter_or_rightness():
+    first = parse_body("ID: q\n1. Q?\n*a) Alpha\nb) Beta\nc) Gamma\n").quiz.questions[0]
+    second = parse_body("ID: q\n1. Q?\na) Gamma\nb) Alpha\n*c) Beta\n").quiz.questions[0]
+    ticks = parse_body("ID: q\n1. Q?\n[*] Beta\n[ ] Alpha\n[*] Gamma\n").quiz.questions[0]
+    for text in ("Alpha", "Beta", "Gamma"):
+        values = {
+            next(c.form_value for c in question.choices if c.text == text)
+            for question in (first, second, ticks)
+        }
+        assert len(values) == 1  # the same, wherever the author wrote it, right or not
+        (value,) = values
+        assert value not in {"a", "b", "c"}
+        for question in (first, second, ticks):
+            chosen = next(c.id for c in question.choices if c.text == text)
+            fields = MultiDict({f"q.{question.id}": value})
+            assert question.check_answer(question.read_form(fields)) in (chosen, {chosen})
+
+
+def test_a_choice_sent_by_its_letter_is_not_read():
+    question = parse_body("ID: q\n1. Q?\n*a) Alpha\nb) Beta\n").quiz.questions[0]
+    with pytest.raises(StaleForm):
+        question.read_form(MultiDict({"q.q": "a"}))
+    with pytest.raises(InvalidAnswer, match="choose one of the options"):
+        question.check_answer(question.read_form(MultiDict({"q.q": "zz"})))
+
+
+def test_two_choices_a_page_could_not_tell_apart_are_reported():
+    # Different texts whose form values are the same (found by trying "Option 0", "Option 1"...).
+    first, second = "Option 25597", "Option 64905"
+    result = parse_body(f"ID: q\n1. Q?\n*a) {first}\nb) {second}\nc) Other\n")
+    assert [str(p) for p in result.problems] == [
+        "content/quizzes/check.md:12: error: question 1 has two choices a quiz page cannot "
+        "tell apart: reword one"
+    ]
