@@ -1,17 +1,15 @@
 """Migration 0025 gives decisions made before it their wording and answers, and closes
 requests no one can decide; downgrading takes it all away again."""
 
-import os
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import MetaData, create_engine, insert, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import MetaData, create_engine, insert, inspect, select
 
 from app.cli import alembic_config, upgrade_database
-from app.config import normalise_database_url
 from tests.conftest import BACKENDS
+from tests.web.migration_databases import database_at
 
 T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
 
@@ -19,24 +17,8 @@ T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
 @pytest.fixture(params=BACKENDS)
 def database_at_0024(request, tmp_path):
     """Yield the URL of an empty database migrated only as far as 0024."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        upgrade_database(url, "0024")
+    with database_at(request.param, tmp_path, "0024") as url:
         yield url
-        return
-    server = make_url(normalise_database_url(os.environ["TEST_DATABASE_URL"]))
-    name = f"linkwise_old_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = server.set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade_database(url, "0024")
-        yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _person(connection, user, organisation_id, email, **fields) -> int:

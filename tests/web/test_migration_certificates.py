@@ -2,21 +2,19 @@
 
 import base64
 import json
-import os
 import uuid
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import MetaData, create_engine, insert, inspect, text
-from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.cli import upgrade_database
-from app.config import normalise_database_url
 from app.content import load
 from app.domain.certificate_codes import new_certificate_code
 from tests.conftest import BACKENDS, DEMO_PASSWORD, PROJECT_ROOT, sign_in
 from tests.domain.test_certificates import pdf_text
+from tests.web.migration_databases import database_at
 
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 RECORDED = (
@@ -33,24 +31,8 @@ RECORDED = (
 @pytest.fixture(params=BACKENDS)
 def database_at_0023(request, tmp_path):
     """Yield the URL of an empty database migrated only as far as 0023."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        upgrade_database(url, "0023")
+    with database_at(request.param, tmp_path, "0023") as url:
         yield url
-        return
-    server = make_url(normalise_database_url(os.environ["TEST_DATABASE_URL"]))
-    name = f"linkwise_old_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = server.set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade_database(url, "0023")
-        yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def signed_as_it_was(code: str) -> str:

@@ -1,18 +1,16 @@
 """Migration 0007 gives attempts made before it the versions of the questions they showed."""
 
-import os
 import uuid
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import MetaData, create_engine, insert, select, text
-from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.cli import upgrade_database
-from app.config import normalise_database_url
 from app.content import load
 from tests.conftest import BACKENDS, DEMO_PASSWORD, PROJECT_ROOT, sign_in
+from tests.web.migration_databases import database_at
 
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 
@@ -20,24 +18,8 @@ NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 @pytest.fixture(params=BACKENDS)
 def old_database(request, tmp_path):
     """Yield the URL of an empty database migrated only as far as 0006."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        upgrade_database(url, "0006")
+    with database_at(request.param, tmp_path, "0006") as url:
         yield url
-        return
-    server = make_url(normalise_database_url(os.environ["TEST_DATABASE_URL"]))
-    name = f"linkwise_old_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = server.set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade_database(url, "0006")
-        yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def old_rows(url: str, quiz, module_slug: str) -> dict:
@@ -187,20 +169,8 @@ def test_downgrading_0007_keeps_every_old_table_and_row(tmp_path):
 @pytest.fixture(params=BACKENDS)
 def empty_database(request, tmp_path):
     """Yield the URL of an empty database, on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    server = make_url(normalise_database_url(os.environ["TEST_DATABASE_URL"]))
-    name = f"linkwise_empty_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with database_at(request.param, tmp_path, None, "linkwise_empty") as url:
+        yield url
 
 
 def lighter_grade_writes(url: str) -> dict:

@@ -1,0 +1,36 @@
+"""Throwaway databases at a given migration, on either backend, for the migration tests."""
+
+import os
+import uuid
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app.cli import upgrade_database
+from app.config import normalise_database_url
+
+
+@contextmanager
+def database_at(backend: str, tmp_path, revision: str | None, prefix: str = "linkwise_old"):
+    """Yield the URL of an empty database migrated as far as `revision` (None: not at all)."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / f'{prefix}.db'}"
+        if revision:
+            upgrade_database(url, revision)
+        yield url
+        return
+    server = make_url(normalise_database_url(os.environ["TEST_DATABASE_URL"]))
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(hide_password=False)
+    try:
+        if revision:
+            upgrade_database(url, revision)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
