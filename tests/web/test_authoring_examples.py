@@ -70,3 +70,35 @@ def test_the_gift_example_warns_at_its_lines_and_writes_the_quiz_shown(tmp_path)
     assert len(errors) == 6 and checked.returncode == 1
     assert sum("has no Competencies" in e for e in errors) == 3
     assert sum("has no Outcomes" in e for e in errors) == 3
+
+
+def test_the_complete_worked_example_validates_as_the_guide_says(tmp_path):
+    from tests.web.course_files import copy_course
+
+    text = GUIDE.read_text("utf-8")
+    start = text.index("\n## 10. A complete worked example\n")
+    section = text[start : text.index("\n## 11.", start)]
+    files = re.findall(r"\n`(content/[^`]+)`:\n\n```[a-z]*\n(.*?)\n```", section, flags=re.S)
+    assert [name.rsplit("/", 1)[1] for name, _ in files] == [
+        "module.md",
+        "01-carers-needs.md",
+        "02-connecting-carers.md",
+        "carer-routes.svg",
+    ]
+    root = copy_course(tmp_path)
+    for name, body in files:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body + "\n", "utf-8")
+    result = run_linkwise(
+        "validate",
+        "content/modules/working-with-carers",
+        cwd=root,
+        env={
+            "LINKWISE_CONTENT_DIR": str(root / "content"),
+            "LINKWISE_COMPETENCIES_DIR": str(root / "competencies"),
+            "LINKWISE_CONTENT_CACHE": "off",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " error: " not in result.stdout + result.stderr
