@@ -237,8 +237,15 @@ def _audit_row(
         actor=_actor(via, detail, actor_email),
         subject=subject_email or (email if email != actor_email else "") or "",
         address=address or "",
-        detail=", ".join(f"{key}={value}" for key, value in sorted((detail or {}).items())),
+        detail=", ".join(f"{key}={_shown(value)}" for key, value in sorted((detail or {}).items())),
     )
+
+
+def _shown(value) -> str:
+    """Say a detail's value as a reader would write it: a list as its items, not as Python."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value) or "none"
+    return str(value)
 
 
 def _actor(via: str, detail: dict | None, actor_email: str | None) -> str:

@@ -45,3 +45,16 @@ def test_the_kinds_to_filter_by_are_every_kind_there_is_in_order(app, client, ma
     kinds = re.findall(r'<option value="([^"]+)"', page)
     assert kinds == sorted(kinds) and {"aardvark.seen", "zebra.crossed"} <= set(kinds)
     assert shown(page) == ["0"] and "1 event." in page
+
+
+def test_a_detail_that_is_a_list_reads_as_its_items(app, client, make_user):
+    make_user(email="admin@example.org", role="admin")
+    sign_in(client, "admin@example.org")
+    with app.app_context():
+        session = db.session()
+        audit.record(session, "account.details_changed", fields=["full_name", "profession"])
+        audit.record(session, "account.details_changed", fields=[])
+        session.commit()
+    page = client.get("/admin/audit?kind=account.details_changed").text
+    assert "fields=full_name, profession" in page and "fields=none" in page
+    assert "[" not in page.split("<tbody", 1)[1].split("</tbody>", 1)[0]
