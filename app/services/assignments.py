@@ -45,6 +45,9 @@ class Request:
     team_id: int | None = None
     profession: str | None = None
     emails: tuple[str, ...] = ()
+    # A manager's form refuses a due date before this (today): learners would be overdue,
+    # and reminded, the moment it is set. Seeding and scripted scenarios leave it out.
+    earliest_due: date | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ def assign(scope: Scope, actor_id: int, asked: Request, catalogue: Catalogue) ->
         errors["modules"] = "Select at least one module"
     if asked.due_on is None:
         errors["due"] = "Enter the date the learning is due, for example 14 1 2027"
+    elif asked.earliest_due is not None and asked.due_on < asked.earliest_due:
+        errors["due"] = "The date the learning is due must be today or in the future"
     targets = _targets(scope, asked, errors)
     if errors:
         raise AssignmentError(errors)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from app.content import catalogue
 from app.domain.accounts import PROFESSIONS
 from app.domain.assignments import RENEWALS
+from app.models import utcnow
 from app.security import MAX_ID
 from app.services import assignments, team_pages
 from app.web.manage import bp
@@ -58,6 +59,7 @@ def _request(form) -> assignments.Request:
         team_id=int(team) if who == "team" and team.isdigit() and int(team) <= MAX_ID else None,
         profession=form.get("profession") if form.get("profession") in PROFESSIONS else None,
         emails=tuple(emails) if who == "learners" else (),
+        earliest_due=utcnow().date(),
     )
 
 

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import update
 
+from app import db
+from app.models_assignments import Assignment
 from tests.browser.conftest import (
     assert_accessible,
     assert_accessible_without_javascript,
@@ -73,8 +76,17 @@ def test_assigning_and_compliance_work_without_javascript(
 ):
     page = no_js_page
     browser_sign_in(page, live_server, "lead@example.org")
+    # A due date already past is refused, in the error pattern, without JavaScript too.
     assign(page, live_server, "How the system works", date.today() - timedelta(days=3))
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    expect(page.get_by_text("must be today or in the future").first).to_be_visible()
+    assign(page, live_server, "How the system works", date.today())
     expect(page.get_by_text("1 assignment added.")).to_be_visible()
+    # Three days pass.
+    with app.app_context():
+        session = db.session()
+        session.execute(update(Assignment).values(due_on=date.today() - timedelta(days=3)))
+        session.commit()
     page.goto(live_server + "/manage/compliance")
     page.get_by_label("Learners with a module").select_option("overdue")
     page.get_by_role("button", name="Apply").click()

@@ -171,3 +171,15 @@ def test_a_framework_stands_for_its_modules_and_withdrawing_is_confined(app, cli
     with app.app_context():
         kinds = db.session().scalars(select(AuditEvent.kind)).all()
     assert "assignment.withdrawn" in kinds
+
+
+def test_a_due_date_in_the_past_is_refused_and_today_is_not(app, client, pcn):
+    sign_in(client, "lead@example.org")
+    form = {"modules": modules(app)[0].slug, "who": "learners", "emails": "asha@example.org"}
+    past = post_form(client, URL, {**form, **due_fields(date.today() - timedelta(days=1))})
+    assert past.status_code == 400
+    assert "The date the learning is due must be today or in the future" in past.text
+    assert 'href="#due"' in past.text
+    assert count_assignments(app) == 0
+    today = post_form(client, URL, {**form, **due_fields(date.today())})
+    assert today.status_code == 302 and count_assignments(app) == 1
