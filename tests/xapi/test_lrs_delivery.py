@@ -19,6 +19,7 @@ from app.models_statements import StatementOutbox
 from app.services import learning, statement_sender
 from tests.conftest import confirm_professional, post_form, sign_in
 from tests.web.quiz_helpers import answer_fields, attempt_form
+from tests.web.test_practice import decide
 
 MODULE = "how-the-system-works"
 
@@ -198,8 +199,7 @@ def test_a_supervisors_confirmation_reaches_the_lrs_as_mastered_once(lrs_app, lr
         assert asked.status_code == 302
         with lrs_app.app_context():
             request_id = db.session().scalar(select(func.max(ConfirmationRequest.id)))
-        url = f"/supervise/requests/{request_id}"
-        assert post_form(sue, url, decision, page=url).status_code == 302
+        assert decide(sue, request_id, **decision).status_code == 302
 
     def mastered() -> list[StatementOutbox]:
         return [r for r in outbox(lrs_app) if r.statement["verb"]["id"].endswith("/mastered")]
