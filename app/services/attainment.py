@@ -21,6 +21,7 @@ from app.domain.competencies import (
 from app.domain.competencies.met_rules import asks_for_practice
 from app.domain.content import Catalogue, Module
 from app.domain.frameworks import Competency, Domain, Framework
+from app.domain.progress import QUIZ_PREFIX
 from app.models import utcnow
 from app.services import learner_rows, quiz_versions, tagged_rows
 from app.services.quiz_pages import ScreenLink, screens_teaching
@@ -123,7 +124,7 @@ class Profile:
 
 
 # What a profile is built from: one statement.
-PROFILE_ROWS = (learner_rows.LEVELS, learner_rows.EVIDENCE)
+PROFILE_ROWS = (learner_rows.LEVELS, learner_rows.EVIDENCE, learner_rows.COMPLETIONS)
 
 
 class StoredLevel(NamedTuple):
@@ -182,11 +183,19 @@ def profile_from(profession: str | None, found, catalogue: Catalogue, now) -> Pr
         for row in evidence
     ]
     words = evidence_in_words(db.session(), rows, catalogue, framework, now)
-    return build_profile(framework, stored, words, catalogue, now)
+    done = found.get("done", ())
+    passed = frozenset(row.text[0] for row in done if row.text[1].startswith(QUIZ_PREFIX))
+    return build_profile(framework, stored, words, catalogue, now, passed)
 
 
-def build_profile(framework: Framework, stored, evidence, catalogue: Catalogue, now) -> Profile:
-    """Put a learner's profile together from their stored ratings and evidence in words."""
+def build_profile(
+    framework: Framework, stored, evidence, catalogue: Catalogue, now, passed=frozenset()
+) -> Profile:
+    """Put a learner's profile together from their stored ratings and evidence in words.
+
+    `passed` names the modules whose quiz the learner has passed: a passed quiz cannot be
+    taken again, so no next step points to one.
+    """
     assessed = {
         code
         for m in catalogue.modules
@@ -213,7 +222,7 @@ def build_profile(framework: Framework, stored, evidence, catalogue: Catalogue, 
     next_modules = tuple(
         _next_step(module, [r.competency for r in to_develop if module in r.modules])
         for module in catalogue.modules
-        if any(module in r.modules for r in to_develop)
+        if module.slug not in passed and any(module in r.modules for r in to_develop)
     )
     practice = any(_asks_for_practice(c, framework) for c in framework.competencies)
     covered = [r.competency for r in every]

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Float,
+    Integer,
     String,
     bindparam,
     cast,
@@ -25,7 +26,8 @@ from sqlalchemy import (
 
 from app import db
 from app.domain.content import Catalogue
-from app.models import Answer, CompetencyLevel, User, utcnow
+from app.domain.progress import QUIZ_PREFIX
+from app.models import Answer, CompetencyLevel, Completion, User, utcnow
 from app.models import Evidence as EvidenceRow
 from app.models_practice import ConfirmationClosure, ConfirmationDecision, ConfirmationRequest
 from app.services.attainment import Profile, StoredLevel, build_profile, evidence_in_words
@@ -132,6 +134,24 @@ _PAGE = union_all(
         ~exists().where(ConfirmationDecision.request_id == ConfirmationRequest.id),
         ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
     ),
+    # The modules whose quiz the learner has passed: a passed quiz cannot be taken again.
+    select(
+        literal("passed"),
+        Completion.module_slug,
+        _none(String),
+        _none(String),
+        _none(String),
+        _none(String),
+        _none(String),
+        _none(Float),
+        _none(Integer),
+        _none(Boolean),
+        _none(Boolean),
+        _none(DateTime),
+        _none(DateTime),
+        _none(DateTime),
+        _none(JSON),
+    ).where(Completion.user_id == _SELF, Completion.item_key.startswith(QUIZ_PREFIX)),
 )
 
 
@@ -144,7 +164,7 @@ def page(
     framework = catalogue.framework_for(profession or "")
     codes = [c.code for c in framework.competencies] if framework else []
     session = db.session()
-    stored, evidence, replies, waiting = {}, [], [], 0
+    stored, evidence, replies, waiting, passed = {}, [], [], 0, set()
     for (
         kind,
         code,
@@ -170,6 +190,8 @@ def page(
             evidence.append((whole, (code, number, at1, t2, t1, response)))
         elif kind == "waiting":
             waiting = whole
+        elif kind == "passed":
+            passed.add(code)
         else:
             replies.append(
                 RequestRecord(
@@ -192,4 +214,5 @@ def page(
     if framework is None:
         return None, tuple(replies), waiting
     words = evidence_in_words(session, [row for _, row in evidence], catalogue, framework, now)
-    return build_profile(framework, stored, words, catalogue, now), tuple(replies), waiting
+    profile = build_profile(framework, stored, words, catalogue, now, frozenset(passed))
+    return profile, tuple(replies), waiting

@@ -6,7 +6,7 @@ from app import db
 from app.content import catalogue
 from app.models import Attempt, Evidence, User
 from app.services import attainment
-from tests.conftest import post_form
+from tests.conftest import post_form, sign_in
 from tests.web.quiz_helpers import attempt_form
 from tests.web.test_quiz import finish_screens
 
@@ -203,3 +203,16 @@ def test_a_competency_with_a_rule_of_its_own_says_so_and_needs_no_practice(app, 
     other = page[page.index("<strong>REF-4.2</strong>") :]
     assert "Not started" in other[: other.index("</tr>")]
     assert page.count("has a rule of its own") == 1
+
+
+def test_what_next_never_points_to_a_quiz_already_passed(app, client, make_user):
+    make_user()
+    sign_in(client, "learner@example.org")
+    with app.app_context():
+        module = next(m for m in catalogue().modules if m.assessment)
+    before = client.get("/my/competencies").text
+    assert f'href="/modules/{module.slug}/">{module.title}</a> develops' in before
+    pass_quiz(app, client, "learner@example.org", module)
+    after = client.get("/my/competencies").text
+    # Its quiz cannot be taken again, so the module is no longer a next step.
+    assert f'href="/modules/{module.slug}/">{module.title}</a> develops' not in after
