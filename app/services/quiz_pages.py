@@ -238,11 +238,13 @@ def overview_page(user_id: int, module: Module, *, preview_all: bool) -> Overvie
     """Explain the quiz, the attempts used and left, and how to start, resume or retake."""
     standing = quizzes.status_read(user_id, module)
     latest = standing.latest
+    allowance = standing.allowance
     return OverviewPage(
         module=module,
         open=standing.open,
-        attempts_used=standing.allowance.used,
-        attempts_left=standing.allowance.left,
+        attempts_used=allowance.used,
+        # With a new set ready (the retake rule opens it at the start), what is left is it.
+        attempts_left=module.assessment.max_attempts if allowance.rule_ready else allowance.left,
         in_progress_id=standing.in_progress.id if standing.in_progress else None,
         passed=(standing.passed.id, standing.passed.percent) if standing.passed else None,
         latest=(latest.id, latest.number, latest.percent) if latest else None,

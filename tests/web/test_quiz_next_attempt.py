@@ -107,6 +107,9 @@ def test_the_retake_rule_reopens_the_quiz_after_the_wait_and_the_revisit(
     assert post_form(learner, quiz_url(module), {}).location == quiz_url(module)  # no revisit
     for screen in module.screens:
         post_form(learner, f"/modules/{module.slug}/{screen.slug}/", {})
+    # The new set is ready: the summary counts it, as the text below it does.
+    ready = learner.get(quiz_url(module)).text
+    assert "1 used, 1 left" in ready and "0 left" not in ready
     again = start(learner, module)
     assert again != last and attempt_row(app, again).number == 2
     with app.app_context():
