@@ -212,10 +212,12 @@ def _render_module(
         _check_references(draft, source.path, rendered, screens_by_module, problems)
         return rendered
 
+    # A screen's number is its place in the module (the files' numbers only order them, and
+    # may leave gaps): "screen 4 of 4", never "screen 5 of 4".
     screens = tuple(
         Screen(
             s.slug,
-            s.number,
+            place,
             s.title,
             s.menu_title or s.title,
             render(s.source).html,
@@ -225,7 +227,7 @@ def _render_module(
                 draft, *s.knowledge_check, s.source.path, quiz_files, problems, placed
             ),
         )
-        for s in draft.screens
+        for place, s in enumerate(draft.screens, 1)
     )
     if draft.source is None:
         return None

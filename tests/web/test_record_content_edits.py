@@ -172,3 +172,14 @@ def test_a_certified_module_stays_on_the_record_as_its_certificate_recorded_it(
     assert f"/certificates/{before_csv['certificate']}" in row or "Check it" in row
     assert csv_row(learner, module.title)["quiz score (%)"] == "100"
     assert module.title in pdf_text(learner.get("/my/record.pdf").data)
+
+
+def test_a_screens_number_is_its_place_in_the_module_whatever_its_file_says(
+    app, learner, module, course
+):
+    folder = course / "content" / "modules" / module.slug
+    (folder / "99-what-changed.md").write_text(ADDED, "utf-8")  # a gap in the files' numbers
+    course_files.reload(app)
+    total = len(module.screens) + 1
+    page = learner.get(f"/modules/{module.slug}/what-changed/").text
+    assert f"screen {total} of {total}" in page
