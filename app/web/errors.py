@@ -10,7 +10,7 @@ import logging
 import secrets
 import time
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
@@ -76,7 +76,18 @@ def bad_request(_error):
     return _answer("errors/400.html", 400, "the request could not be read")
 
 
+# Areas only a signed-in person reaches: a form from one whose session holds nobody was
+# sent after signing out (in another tab of the same browser, say).
+SIGNED_IN_AREAS = frozenset(
+    {"account", "admin", "author", "certificates", "credential_admin", "learn", "manage", "my"}
+    | {"practice", "quiz"}
+)
+
+
 def bad_csrf(_error):
+    if request.blueprint in SIGNED_IN_AREAS and "_user_id" not in session:
+        message = "you have been signed out: sign in again, then reopen this page"
+        return _answer("errors/csrf.html", 400, message, signed_out=True)
     return _answer("errors/csrf.html", 400, "the form was out of date: reload the page")
 
 

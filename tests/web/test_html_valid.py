@@ -6,7 +6,14 @@ import subprocess
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORD, PROJECT_ROOT, confirm_professional, post_form, sign_in
+from tests.conftest import (
+    DEMO_PASSWORD,
+    PROJECT_ROOT,
+    confirm_professional,
+    csrf_token,
+    post_form,
+    sign_in,
+)
 
 VNU = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # One short run: the quick JIT compiler alone halves the checker's CPU time, and its larger
@@ -63,7 +70,19 @@ def collect_pages(client, make_user) -> dict[str, str]:
     pages["my-competencies"] = client.get("/my/competencies").text
     pages["competencies"] = client.get("/competencies/").text
     pages["throttled-device"], pages["throttled-network"] = throttled_pages(client.application)
+    pages["csrf-signed-out"] = signed_out_page(client.application)
     return pages
+
+
+def signed_out_page(app) -> str:
+    """Return the page a form from a signed-in page gets once its sender has signed out."""
+    browser = app.test_client()
+    sign_in(browser, "learner@example.org")
+    token = csrf_token(browser, "/account/details")
+    post_form(browser, "/sign-out", {}, page="/account/")
+    response = browser.post("/account/details", data={"csrf_token": token, "full_name": "X"})
+    assert "You had signed out" in response.text
+    return response.text
 
 
 def throttled_pages(app) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from sqlalchemy import exc as sa_exc
 
 from app import create_app
 from app.config import ConfigError
-from tests.conftest import PRODUCTION, sign_in
+from tests.conftest import PRODUCTION, csrf_token, post_form, sign_in
 
 
 @pytest.mark.parametrize("url", ["/sign-in", "/confirm-professional", "/sign-out"])
@@ -102,3 +102,20 @@ def test_healthz_answers_503_when_the_database_is_down(tmp_path):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "down"
+
+
+def test_a_form_sent_after_signing_out_in_another_tab_says_so(client, make_user):
+    make_user()
+    sign_in(client, "learner@example.org")
+    token = csrf_token(client, "/account/details")  # the page left open in one tab
+    post_form(client, "/sign-out", {}, page="/account/")  # signed out in another
+    form = {"csrf_token": token, "full_name": "Sam Learner", "profession": "practice-nurse"}
+    page = client.post("/account/details", data=form)
+    assert page.status_code == 400
+    assert "You had signed out" in page.text and 'href="/sign-in"' in page.text
+    saved = client.post("/account/details", data=form, headers={"Accept": "application/json"})
+    assert saved.status_code == 400
+    assert saved.json == {"error": "you have been signed out: sign in again, then reopen this page"}
+    # A visitor's stale sign-in form is only out of date: they were never signed in.
+    stale = client.post("/sign-in", data={"csrf_token": "stale", "email": "x@example.org"})
+    assert "out of date" in stale.text and "You had signed out" not in stale.text
