@@ -85,10 +85,10 @@ def limit_per_address(allowance: str, **options):
 
 
 def report_refusal() -> bool:
-    """Say whether this request's 429 is from a limit counted per address, and log it.
+    """Say whether this request's 429 is from a limit counted per address.
 
-    The log line carries a hint when the address is not listed as shared: a workplace
-    behind one address reaches such a limit together, and the operator can say so.
+    One from an address not listed as shared is logged with a hint: a workplace behind one
+    address reaches such a limit together, and the operator can say so.
     """
     current = limiter.current_limit
     # Its arguments are the key prefix, the key the limit counts by, and the endpoint.
