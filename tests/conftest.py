@@ -2,22 +2,18 @@
 
 import os
 import re
-import uuid
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from jinja2 import BytecodeCache
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
 from app import create_app
-from app.cli import upgrade_database
-from app.config import normalise_database_url
 from app.models import Base
 from app.security import limiter
 from app.services import accounts
+from tests.databases import database_at
 from tests.issuer_key import TEST_ISSUER_PEM
 from tests.mailbox import Mailbox, start_smtp_server
 
@@ -80,24 +76,9 @@ def cheaper_test_process():
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory):
     """Yield a migrated throwaway database for the whole run, dropped at the end."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'linkwise-test.db'}"
-        upgrade_database(url)
+    folder = tmp_path_factory.mktemp("db")
+    with database_at(request.param, folder, "head", "linkwise_test") as url:
         yield url
-        return
-    server = make_url(normalise_database_url(os.environ["TEST_DATABASE_URL"]))
-    name = f"linkwise_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = server.set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade_database(url)
-        yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from app.domain.competencies import (
     STANDING_NAMES,
     standing,
 )
-from app.domain.competencies.met_rules import asks_for_practice
+from app.domain.competencies.met_rules import practice_needed
 from app.domain.content import Catalogue, Module
 from app.domain.frameworks import Competency, Domain, Framework
 from app.domain.progress import QUIZ_PREFIX
@@ -211,7 +211,7 @@ def build_profile(
                 not_covered.append(competency)
                 continue
             row = _standing(competency, stored.get(competency.code), evidence, catalogue, now)
-            if not _asks_for_practice(competency, framework):
+            if not practice_needed(competency, framework):
                 row = replace(row, practice=PRACTICE_NOT_NEEDED)
             rows.append(row)
         if rows:
@@ -224,7 +224,7 @@ def build_profile(
         for module in catalogue.modules
         if module.slug not in passed and any(module in r.modules for r in to_develop)
     )
-    practice = any(_asks_for_practice(c, framework) for c in framework.competencies)
+    practice = any(practice_needed(c, framework) for c in framework.competencies)
     covered = [r.competency for r in every]
     return Profile(
         framework,
@@ -239,11 +239,6 @@ def build_profile(
     )
 
 
-def _asks_for_practice(competency: Competency, framework: Framework) -> bool:
-    rule = competency.met or framework.met
-    return rule is not None and asks_for_practice(rule)
-
-
 def own_rules(competencies, framework: Framework) -> tuple[OwnRule, ...]:
     """Say which competencies have a met rule or a validity other than the framework's."""
     found = []
@@ -256,7 +251,7 @@ def own_rules(competencies, framework: Framework) -> tuple[OwnRule, ...]:
                     c,
                     met,
                     valid_for.describe() if valid_for else None,
-                    _asks_for_practice(c, framework),
+                    practice_needed(c, framework),
                 )
             )
     return tuple(found)

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, select
 
 from app import db, mail
-from app.domain.competencies.met_rules import asks_for_practice
+from app.domain.competencies.met_rules import practice_needed
 from app.domain.content import Catalogue
 from app.domain.frameworks import Competency, Framework
 from app.links import absolute_url
@@ -138,13 +138,12 @@ def page(
     found = practice_reads.competency_page(user_id, organisation_id, code)
     stored = found["level"][0].text if found["level"] else None
     requests = tuple(request_record(row) for row in found["request"])
-    rule = competency.met or framework.met
     return PracticePage(
         competency,
         framework,
         stored[0] if stored else "Not enough evidence",
         stored[1] if stored else "Not started",
-        rule is not None and asks_for_practice(rule),
+        practice_needed(competency, framework),
         tuple(assessment(row) for row in found["assessment"]),
         requests,
         tuple(

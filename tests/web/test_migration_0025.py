@@ -9,7 +9,7 @@ from sqlalchemy import MetaData, create_engine, insert, inspect, select
 
 from app.cli import alembic_config, upgrade_database
 from tests.conftest import BACKENDS
-from tests.web.migration_databases import database_at
+from tests.databases import database_at
 
 T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
 

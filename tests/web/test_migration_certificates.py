@@ -13,8 +13,8 @@ from app.cli import upgrade_database
 from app.content import load
 from app.domain.certificate_codes import new_certificate_code
 from tests.conftest import BACKENDS, DEMO_PASSWORD, PROJECT_ROOT, sign_in
+from tests.databases import database_at
 from tests.domain.test_certificates import pdf_text
-from tests.web.migration_databases import database_at
 
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 RECORDED = (

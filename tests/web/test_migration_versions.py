@@ -10,7 +10,7 @@ from app import create_app
 from app.cli import upgrade_database
 from app.content import load
 from tests.conftest import BACKENDS, DEMO_PASSWORD, PROJECT_ROOT, sign_in
-from tests.web.migration_databases import database_at
+from tests.databases import database_at
 
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 

@@ -120,6 +120,12 @@ def _joined(rules: tuple[Rule, ...], word: str) -> str:
     return word.join(parts)
 
 
+def practice_needed(competency, framework) -> bool:
+    """Say whether a competency's met rule (its own, else its framework's) asks for practice."""
+    rule = competency.met or framework.met
+    return rule is not None and asks_for_practice(rule)
+
+
 def asks_for_practice(rule: Rule) -> bool:
     """Say whether the rule mentions a supervisor's confirmation anywhere."""
     if isinstance(rule, PracticeConfirmed):

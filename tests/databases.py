@@ -1,4 +1,5 @@
-"""Throwaway databases at a given migration, on either backend, for the migration tests."""
+"""Throwaway databases at a given migration, on either backend: the suite's, and the
+migration tests' older ones."""
 
 import os
 import uuid
