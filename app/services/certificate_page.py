@@ -34,6 +34,9 @@ class CertificatePage:
     details: CertificateDetails
     credential: CredentialState | None
     next_module: Module | None
+    # The module it certifies as the course has it now; None once it has left the course
+    # (the certificate stands, as it recorded what it certifies when issued).
+    module: Module | None = None
 
 
 class _Earned(NamedTuple):
@@ -95,10 +98,14 @@ _PAGE = (
 
 
 def page(
-    user_id: int, module: Module, catalogue, now: datetime | None = None
+    user_id: int, module_slug: str, catalogue, now: datetime | None = None
 ) -> CertificatePage | None:
-    """Return the learner's certificate page for a module, or None if not earned (one statement)."""
-    found = tagged_rows.read(_PAGE, user_id=user_id, module_slug=module.slug)
+    """Return the learner's certificate page for a module, or None if not earned (one statement).
+
+    A module since removed from the course still has its page, from what the certificate
+    recorded: nothing comes after it, as it is no longer in the course.
+    """
+    found = tagged_rows.read(_PAGE, user_id=user_id, module_slug=module_slug)
     earned = found.get("earned")
     if not earned:
         return None
@@ -119,15 +126,17 @@ def page(
             certificate.module_title,
             now or utcnow(),
         )
-    done: dict[str, set[str]] = defaultdict(set)
-    for row in found.get("done", ()):
-        done[row.text[0]].add(row.text[1])
-    return CertificatePage(
-        details_for(certificate, earned[0].number[0], catalogue),
-        credential,
-        learning.next_module(
+    module = catalogue.module(module_slug)
+    next_module = None
+    if module is not None:
+        done: dict[str, set[str]] = defaultdict(set)
+        for row in found.get("done", ()):
+            done[row.text[0]].add(row.text[1])
+        next_module = learning.next_module(
             {slug: frozenset(keys) for slug, keys in done.items()}, catalogue, after=module
-        ),
+        )
+    return CertificatePage(
+        details_for(certificate, earned[0].number[0], catalogue), credential, next_module, module
     )
 
 

@@ -11,9 +11,9 @@ from app.services import certificate_page, certificates
 bp = Blueprint("certificates", __name__)
 
 
-def _earned_or_404(module_slug: str):
-    module = catalogue().module(module_slug) or abort(404)
-    return module, certificates.certificate_of(current_user.db_id, module.slug) or abort(404)
+def _page_or_404(module_slug: str):
+    # The learner's own certificate, whether or not its module is still in the course.
+    return certificate_page.page(current_user.db_id, module_slug, catalogue()) or abort(404)
 
 
 @bp.route("/modules/<module_slug>/certificate/", methods=["GET", "POST"])
@@ -21,22 +21,21 @@ def _earned_or_404(module_slug: str):
 def certificate(module_slug: str):
     """Show the certificate with the reflective account to write, and the next module."""
     if request.method == "POST":
-        module, certificate = _earned_or_404(module_slug)
+        certificate = certificates.certificate_of(current_user.db_id, module_slug) or abort(404)
         certificates.save_reflection(certificate, request.form)
         flash(
             "Your reflective account has been saved. It is printed with your certificate.",
             "success",
         )
-        return redirect(url_for("certificates.certificate", module_slug=module.slug))
-    module = catalogue().module(module_slug) or abort(404)
-    page = certificate_page.page(current_user.db_id, module, catalogue()) or abort(404)
-    return _certificate_page(module, page)
+        return redirect(url_for("certificates.certificate", module_slug=certificate.module_slug))
+    return _certificate_page(module_slug, _page_or_404(module_slug))
 
 
-def _certificate_page(module, page, status: int = 200):
+def _certificate_page(module_slug: str, page, status: int = 200):
     return render_template(
         "certificates/certificate.html",
-        module=module,
+        module_slug=module_slug,
+        module=page.module,
         details=page.details,
         headings=reflection.HEADINGS,
         limit=reflection.MAX_LENGTH,
@@ -49,12 +48,11 @@ def _certificate_page(module, page, status: int = 200):
 @login_required
 def certificate_pdf(module_slug: str):
     """Download the certificate as a PDF; a revoked one answers 410 with its page instead."""
-    module = catalogue().module(module_slug) or abort(404)
-    page = certificate_page.page(current_user.db_id, module, catalogue()) or abort(404)
+    page = _page_or_404(module_slug)
     if page.credential and page.credential.revoked:
-        return _certificate_page(module, page, 410)
+        return _certificate_page(module_slug, page, 410)
     pdf = render_certificate_pdf(page.details)
-    filename = f"linkwise-certificate-{module.slug}.pdf"
+    filename = f"linkwise-certificate-{module_slug}.pdf"
     return (
         pdf,
         200,

@@ -3,7 +3,11 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_accessible_without_javascript,
+    browser_sign_in,
+)
 from tests.web import course_files
 from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
     app_on_copy,
@@ -36,3 +40,28 @@ def test_the_added_screen_note_and_my_learning_are_accessible(
     page.get_by_role("link", name="What changed in 2027").first.click()
     expect(page).to_have_url(f"{live_server}/modules/{module.slug}/{slug}/")
     assert_accessible(page)
+
+
+def test_the_certificate_of_a_removed_module_is_accessible_with_and_without_javascript(
+    app, learner, module, course, live_server, page, no_js_page, browser
+):
+    take(app, learner, module, right=True)
+    course_files.remove_first_module(course, module)
+    course_files.reload(app)
+    browser_sign_in(page, live_server, "learner@example.org")
+    page.goto(f"{live_server}/my/record")
+    page.get_by_role("link", name=f"View certificate for {module.title}").click()
+    expect(page).to_have_url(f"{live_server}/modules/{module.slug}/certificate/")
+    expect(page.get_by_text("This module is no longer in the course")).to_be_visible()
+    assert_accessible(page)
+
+    # Without JavaScript: the reflective account is still written and saved.
+    browser_sign_in(no_js_page, live_server, "learner@example.org")
+    no_js_page.goto(f"{live_server}/modules/{module.slug}/certificate/")
+    no_js_page.get_by_label("What you learned (optional)").fill("Referral routes are wide.")
+    no_js_page.get_by_role("button", name="Save reflective account").click()
+    expect(no_js_page.get_by_text("Your reflective account has been saved")).to_be_visible()
+    expect(no_js_page.get_by_label("What you learned (optional)")).to_have_value(
+        "Referral routes are wide."
+    )
+    assert_accessible_without_javascript(no_js_page, browser)

@@ -135,6 +135,18 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), "utf-8")
 
 
+def remove_first_module(root: Path, module) -> None:
+    """Take the course's first module out of the copy: its folder, its quizzes, the link to it."""
+    shutil.rmtree(root / "content" / "modules" / module.slug)
+    for quiz in (root / "content" / "quizzes").glob(f"{module.slug}-*.md"):
+        quiz.unlink()
+    edit(
+        root / "content" / "modules" / "how-the-system-works" / "module.md",
+        f"[What is social prescribing?](module:{module.slug})",
+        "the first module",
+    )
+
+
 # Fixtures for tests on the copied course: import them into the test module.
 
 

@@ -1,0 +1,130 @@
+"""A certificate whose module has left the course stays its holder's, from what it recorded.
+
+The holder's page, its PDF, its credential and the reflective account all work without the
+module; nothing points to a module to study next; another learner still finds nothing.
+"""
+
+import html
+
+import pytest
+from sqlalchemy import select
+
+from app import db
+from app.models import Certificate
+from tests.conftest import post_form, sign_in
+from tests.domain.test_certificates import pdf_text
+from tests.web import course_files
+from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
+    app_on_copy,
+    module_with_test_quiz,
+)
+from tests.web.journeys import pass_module
+from tests.web.test_html_valid import nu_errors
+
+REFLECTION = {"learned": "How to make a referral that the link worker can act on."}
+
+
+@pytest.fixture(name="course")
+def course_of_its_own(tmp_path):
+    """Return a copy of the course for one test: these tests remove a module from it."""
+    return course_files.copy_course(tmp_path / "copy")
+
+
+@pytest.fixture(name="holder")
+def holder_of_a_removed_module(app, client, make_user, module, course):
+    """Sign in a learner who passed the first module, then take it out of the course.
+
+    Returns the certificate's code.
+    """
+    email = make_user()
+    sign_in(client, email)
+    code = pass_module(app, client, email, module)
+    course_files.remove_first_module(course, module)
+    course_files.reload(app)
+    with app.app_context():
+        assert app.extensions["linkwise.catalogue"].module(module.slug) is None
+    return code
+
+
+def test_the_holder_still_sees_the_certificate_of_a_module_no_longer_in_the_course(
+    app, client, module, holder, tmp_path
+):
+    url = f"/modules/{module.slug}/certificate/"
+    response = client.get(url)
+    assert response.status_code == 200
+    page = html.unescape(response.text)
+    assert "This module is no longer in the course" in page
+    for recorded in (module.title, holder, f"{module.cpd_minutes} minutes", "Sam Learner"):
+        assert recorded in page
+    # Nothing to study next, and the way back is the learning record.
+    assert "Next:" not in page and "You have completed every module" not in page
+    back = page.split('class="nhsuk-back-link', 1)[1].split("</a>", 1)[0]
+    assert 'href="/my/record"' in back and "Your learning record" in back
+    assert f'href="/modules/{module.slug}/"' not in page
+    pdf = client.get(f"/modules/{module.slug}/certificate.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = pdf_text(pdf.data)
+    assert module.title in text and holder in text and "Sam Learner" in text
+    credential = client.get(f"/modules/{module.slug}/credential.jwt")
+    assert credential.status_code == 200 and credential.text.count(".") == 2
+    assert nu_errors({"certificate": response.text}, tmp_path) == []
+
+
+def test_the_reflective_account_of_a_removed_module_is_still_written_and_printed(
+    app, client, module, holder
+):
+    url = f"/modules/{module.slug}/certificate/"
+    saved = post_form(client, url, REFLECTION)
+    assert saved.status_code == 302 and saved.location.endswith(url)
+    page = html.unescape(client.get(url).text)
+    assert REFLECTION["learned"] in page
+    assert "Your reflective account has been saved" in page
+    assert REFLECTION["learned"] in pdf_text(
+        client.get(f"/modules/{module.slug}/certificate.pdf").data
+    )
+    with app.app_context():
+        stored = db.session().scalar(
+            select(Certificate.reflective_account).where(Certificate.code == holder)
+        )
+    assert stored["learned"] == REFLECTION["learned"]
+
+
+def test_the_record_links_a_removed_modules_certificate_to_its_holders_page(client, module, holder):
+    page = client.get("/my/record").text
+    row = page.split(f"{module.title}<br>", 1)[1].split("</tr>", 1)[0]
+    assert "No longer in the course" in row
+    assert f'href="/modules/{module.slug}/certificate/"' in row
+    assert f'href="/modules/{module.slug}/certificate.pdf"' in row
+    assert "Reflection: not written" in row
+
+
+def test_another_learner_finds_nothing_of_a_removed_modules_certificate(
+    app, client, make_user, module, holder
+):
+    other = app.test_client()
+    sign_in(other, make_user(email="other@example.org"))
+    base = f"/modules/{module.slug}"
+    for path in ("/certificate/", "/certificate.pdf", "/credential.jwt"):
+        assert other.get(base + path).status_code == 404, path
+    assert post_form(other, f"{base}/certificate/", REFLECTION).status_code == 404
+    with app.app_context():
+        stored = db.session().scalar(
+            select(Certificate.reflective_account).where(Certificate.code == holder)
+        )
+    assert not any(stored.values())
+    # A module that never existed, and has no certificate, is not found either.
+    for path in ("/certificate/", "/certificate.pdf", "/credential.jwt"):
+        assert client.get(f"/modules/never-a-module{path}").status_code == 404, path
+    assert post_form(client, "/modules/never-a-module/certificate/", REFLECTION).status_code == 404
+
+
+def test_a_revoked_certificate_of_a_removed_module_answers_410_for_its_pdf(
+    client, runner, module, holder
+):
+    result = runner.invoke(args=["revoke-credential", holder, "--reason", "Sat by a colleague"])
+    assert result.exit_code == 0, result.output
+    pdf = client.get(f"/modules/{module.slug}/certificate.pdf")
+    assert pdf.status_code == 410
+    assert "Certificate revoked" in pdf.text and "no longer in the course" in pdf.text
+    row = client.get("/my/record").text.split(f"{module.title}<br>", 1)[1].split("</tr>", 1)[0]
+    assert "Revoked on" in row and f'href="/modules/{module.slug}/certificate/"' in row
