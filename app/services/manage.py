@@ -22,7 +22,7 @@ from app.domain.content import Catalogue, quiz_key
 from app.domain.spreadsheet import csv_chunks, csv_text
 from app.models import CompetencyLevel, Completion, Organisation, User, utcnow
 from app.models_counts import DashboardCountChange
-from app.services import audit, dashboard_counts, manage_grid, tagged_rows
+from app.services import audit, dashboard_counts, manage_grid, passes, tagged_rows
 from app.services.manage_export import copied
 from app.services.manage_grid import (  # the grid's names, for the views and tests
     FILTERS,
@@ -127,12 +127,13 @@ def _counted_branches(scope: Scope, catalogue: Catalogue, framework) -> tuple:
 
 
 def _passes(who: list, quiz_keys: dict[str, str]):
-    # Passing a module's quiz completes it: counted by module and by month.
+    # Passing a module's quiz completes it, unless its certificate was revoked since (as the
+    # kept counts: services/passes.py): counted by module and by month.
     month = year_month(Completion.completed_at)
     return (
         branch("passed", text=(Completion.item_key, month), number=(func.count(),))
         .join(User, User.id == Completion.user_id)
-        .where(*who, Completion.item_key.in_(quiz_keys))
+        .where(*who, Completion.item_key.in_(quiz_keys), ~passes.COMPLETION_REVOKED)
         .group_by(Completion.item_key, month)
     )
 

@@ -3,15 +3,17 @@
 A knowledge check's pass completes a screen, never the module. Revoking a certificate
 (docs/credentials.md) withdraws Linkwise's word for the learning behind it, so the passes up
 to the revocation no longer make the module complete for assignments, compliance and
-reminders; a pass after it counts again. The conditions are correlated with the `Attempt`
-of the statement they are used in.
+reminders, nor count among the dashboard's module completions; a pass after it counts
+again. The attempt conditions are correlated with the `Attempt` of the statement they are
+used in; COMPLETION_REVOKED with its `Completion` (the dashboard counts quiz completions,
+and so does its kept count: migration 0027's view dashboard_counted says the same).
 """
 
 from datetime import datetime
 
 from sqlalchemy import and_, exists, func
 
-from app.models import Attempt, Certificate
+from app.models import Attempt, Certificate, Completion
 from app.models_credentials import Credential
 
 ASSESSMENT = "assessment"
@@ -25,6 +27,14 @@ REVOKED_SINCE = exists().where(
     Certificate.module_slug == Attempt.module_slug,
     Credential.certificate_id == Certificate.id,
     Credential.revoked_at >= Attempt.submitted_at,
+)
+
+# A quiz's completion (the module's first pass) whose certificate was revoked since.
+COMPLETION_REVOKED = exists().where(
+    Certificate.user_id == Completion.user_id,
+    Certificate.module_slug == Completion.module_slug,
+    Credential.certificate_id == Certificate.id,
+    Credential.revoked_at >= Completion.completed_at,
 )
 
 COUNTED = and_(Attempt.passed.is_(True), KIND == ASSESSMENT, ~REVOKED_SINCE)

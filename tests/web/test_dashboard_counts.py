@@ -1,9 +1,9 @@
 """The dashboard's kept level counts always equal a recount of the ratings.
 
 Random sequences of every change that moves a count (ratings written, re-rated, removed;
-learners placed in teams, moved, removed from or joining an organisation, changing
-profession or role, erased) on both databases, and concurrent gradings and team moves on
-PostgreSQL.
+passes made, moved or lost; certificates revoked; learners placed in teams, moved, removed
+from or joining an organisation, changing profession or role, erased) on both databases,
+and concurrent gradings and team moves on PostgreSQL.
 """
 
 import random
@@ -12,16 +12,26 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 
 from app import db
 from app.content import catalogue
 from app.domain.content import quiz_key
-from app.models import CompetencyLevel, Completion, Organisation, User
+from app.models import Certificate, CompetencyLevel, Completion, Organisation, User
 from app.models_counts import DashboardCountChange
+from app.models_credentials import Credential
 from app.models_teams import TeamMember
-from app.services import accounts, dashboard_counts, data_rights, manage, profile, ratings, teams
-from tests.conftest import sign_in
+from app.services import (
+    accounts,
+    credentials,
+    dashboard_counts,
+    data_rights,
+    manage,
+    profile,
+    ratings,
+    teams,
+)
+from tests.conftest import post_form, sign_in
 from tests.web.journeys import pass_module
 
 LEVELS = ("Not yet", "Developing", "Secure")
@@ -46,8 +56,9 @@ def make_world(app, learners: int = 8) -> dict:
                 world["teams"].append((team.id, team.join_code, organisation.id))
         codes = [c.code for c in catalogue().competencies][:6]
         world["codes"] = codes
-        quizzes = [quiz_key(m.assessment.id) for m in catalogue().modules if m.assessment]
+        quizzes = {quiz_key(m.assessment.id): m.slug for m in catalogue().modules if m.assessment}
         world["quiz_keys"] = [*quizzes, "screen:not-a-quiz"]
+        world["modules"] = quizzes  # each quiz's module: a revoked certificate's passes go
         for n in range(learners):
             organisation_id = world["organisations"][n % 2][0]
             user = User(
@@ -102,8 +113,14 @@ def rate(world, chance):
 
 
 def complete(world, chance):
-    """Pass a module's quiz, or lose a pass (as only erasing a learner would)."""
-    session, user = db.session(), session_user(chance, world)
+    """Pass a module's quiz, or lose a pass (as only erasing a learner would).
+
+    The learner who holds certificates is chosen often, so passes meet revocations.
+    """
+    session = db.session()
+    holder = world.get("holder")
+    user = session.get(User, holder) if holder and chance.random() < 0.3 else None
+    user = user or session_user(chance, world)
     key = chance.choice(world["quiz_keys"])
     found = session.scalar(
         select(Completion).where(Completion.user_id == user.id, Completion.item_key == key)
@@ -111,7 +128,8 @@ def complete(world, chance):
     if found is None:
         month = chance.choice((9, 10, 11))
         at = datetime(2026, month, chance.randint(1, 28), tzinfo=UTC)
-        session.add(Completion(user_id=user.id, module_slug="m", item_key=key, completed_at=at))
+        slug = world["modules"].get(key, "m")
+        session.add(Completion(user_id=user.id, module_slug=slug, item_key=key, completed_at=at))
     elif chance.random() < 0.5:
         session.delete(found)
     else:
@@ -189,6 +207,26 @@ def change_role(world, chance):
         accounts.set_role(user.email, role)
 
 
+def revoke(world, chance):
+    """Revoke a certificate's credential, or undo a revocation by hand (Linkwise offers no way)."""
+    session = db.session()
+    held = session.execute(
+        select(Credential.id, Certificate.code, Credential.revoked_at).join(
+            Certificate, Certificate.id == Credential.certificate_id
+        )
+    ).all()
+    if not held:
+        return
+    credential_id, code, revoked_at = chance.choice(held)
+    if revoked_at is None:
+        credentials.revoke(code, "Sat by another", via="cli")
+    else:
+        session.execute(
+            update(Credential).where(Credential.id == credential_id).values(revoked_at=None)
+        )
+        session.commit()
+
+
 def erase(world, chance):
     data_rights.erase(session_user(chance, world).id)
 
@@ -204,7 +242,8 @@ def compact(world, chance):
 
 OPERATIONS = (
     rate, rate, rate, complete, complete, new_learner, place, place, leave_team, remove,
-    move_organisation, change_profession, change_role, erase, recompute, compact,
+    move_organisation, change_profession, change_role, erase, recompute, compact, revoke,
+    revoke,
 )  # fmt: skip
 
 
@@ -220,6 +259,11 @@ def test_counts_equal_a_recount_after_any_sequence_of_changes(app, client, make_
             db.session().scalar(select(User.id).where(User.email == "graded@example.org"))
         )
     pass_module(app, client, "graded@example.org", module)
+    # A second certificate, so revocations meet passes of more than one module.
+    with app.app_context():
+        second = [m for m in catalogue().modules if m.assessment][1]
+    pass_module(app, client, "graded@example.org", second)
+    world["holder"] = world["learners"][-1]
     assert differences(app) == 0
     chance = random.Random(seed)
     for step in range(40):
@@ -411,4 +455,124 @@ def test_placing_a_learner_reads_their_own_counted_rows_not_everyones(app, datab
         among_many = placing_steps(second, teams_of[organisation_of[second]])
 
     assert among_many < alone * 1.5, (alone, among_many)
+    assert differences(app) == 0
+
+
+def module_completions(page: str, module) -> tuple[str, str]:
+    """Return the dashboard's completions of a module and its completions-by-month section."""
+    summary = page.split(f"{module.title}</dt>", 1)[1].split("</dd>", 1)[0]
+    months = page.split("Module completions by month</h2>", 1)[1].split("<h2", 1)[0]
+    return summary, months
+
+
+def test_a_revoked_pass_leaves_the_dashboards_completions_and_the_recount_agrees(
+    app, client, pcn, make_user
+):
+    from tests.web.test_credentials import admin_client
+
+    with app.app_context():
+        module = next(m for m in catalogue().modules if m.assessment)
+    learner = app.test_client()
+    sign_in(learner, "asha@example.org")
+    code = pass_module(app, learner, "asha@example.org", module)
+    sign_in(client, "lead@example.org")
+    summary, months = module_completions(client.get("/manage/").text, module)
+    assert "1 completed" in summary and 'numeric">1</td>' in months
+
+    admin = admin_client(app, make_user)
+    page = f"/admin/credentials/?code={code}"
+    revoked = post_form(admin, f"/admin/credentials/{code}/revoke", {"reason": "Sat by another"})
+    assert revoked.status_code == 302 and "Sat by another" in admin.get(page).text
+    assert differences(app) == 0
+    # Kept counts (the dashboard as it opens) and a count afresh (a search) say the same.
+    for url in ("/manage/", "/manage/?q=asha"):
+        summary, months = module_completions(client.get(url).text, module)
+        assert "0 completed" in summary, url
+        assert "No learner has completed a module yet." in months, url
+    with app.app_context():
+        organisation_id = db.session().scalar(
+            select(User.organisation_id).where(User.id == pcn["asha"])
+        )
+        shown = manage.summary(organisation_id, catalogue())
+    assert not any(shown.completed.values()) and shown.completions_by_month == []
+
+    # Were a revocation ever undone (by hand: Linkwise offers no way), the pass comes back.
+    with app.app_context():
+        db.session().execute(text("UPDATE credential SET revoked_at = NULL"))
+        db.session().commit()
+    assert differences(app) == 0
+    summary, months = module_completions(client.get("/manage/").text, module)
+    assert "1 completed" in summary and 'numeric">1</td>' in months
+
+
+def test_a_revoked_certificates_passes_stay_out_of_the_counts_whatever_moves(
+    app, client, runner, pcn
+):
+    with app.app_context():
+        module = next(m for m in catalogue().modules if m.assessment)
+    sign_in(client, "asha@example.org")
+    code = pass_module(app, client, "asha@example.org", module)
+    result = runner.invoke(args=["revoke-credential", code, "--reason", "Sat by another"])
+    assert result.exit_code == 0, result.output
+    assert differences(app) == 0
+    asha, key = pcn["asha"], quiz_key(module.assessment.id)
+
+    def passes_kept() -> int:
+        with app.app_context():
+            return db.session().scalar(
+                select(func.coalesce(func.sum(DashboardCountChange.change), 0)).where(
+                    DashboardCountChange.kind == dashboard_counts.PASSED
+                )
+            )
+
+    assert passes_kept() == 0
+
+    def completion(sql: str, **values) -> None:
+        with app.app_context():
+            db.session().execute(text(sql), {"user": asha, "key": key, **values})
+            db.session().commit()
+        assert differences(app) == 0, sql
+
+    later = datetime(2099, 1, 1, tzinfo=UTC)  # after the revocation: a pass that counts
+    earlier = datetime(2026, 1, 1, tzinfo=UTC)
+    moved = "UPDATE completion SET completed_at = :at WHERE user_id = :user AND item_key = :key"
+    completion(moved, at=later)
+    assert passes_kept() == 1
+    completion(moved, at=earlier)
+    assert passes_kept() == 0
+    completion("DELETE FROM completion WHERE user_id = :user AND item_key = :key")
+    assert passes_kept() == 0
+    added = (
+        "INSERT INTO completion (user_id, module_slug, item_key, completed_at) "
+        "VALUES (:user, :slug, :key, :at)"
+    )
+    completion(added, slug=module.slug, at=later)
+    assert passes_kept() == 1
+    completion("DELETE FROM completion WHERE user_id = :user AND item_key = :key")
+    completion(added, slug=module.slug, at=earlier)
+    assert passes_kept() == 0
+    # The learner moves team and profession: nothing of the revoked pass goes with them.
+    for args in (
+        ["place-in-team", "asha@example.org", "Riverside PCN", "Oak Practice"],
+        ["set-role", "asha@example.org", "trainer"],
+        ["set-role", "asha@example.org", "learner"],
+    ):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+        assert differences(app) == 0, args
+    with app.app_context():
+        profile.update_details(asha, full_name="Asha Elm", profession="gp", registration_number="")
+    assert differences(app) == 0
+    # A credential removed (no path does) or issued already revoked keeps the counts too.
+    with app.app_context():
+        session = db.session()
+        row = dict(session.execute(select(Credential.__table__)).mappings().one())
+        session.execute(text("DELETE FROM credential"))
+        session.commit()
+        assert differences(app) == 0
+        session.execute(Credential.__table__.insert().values(**row))
+        session.commit()
+    assert differences(app) == 0 and passes_kept() == 0
+    with app.app_context():
+        data_rights.erase(asha)
     assert differences(app) == 0
