@@ -26,6 +26,7 @@ from app.models_practice import (
 )
 from app.services import audit, practice_reads, xapi
 from app.services.attainment import EvidenceItem
+from app.services.locks import lock_learner
 from app.services.practice import (
     Assessment,
     NotFound,
@@ -219,6 +220,17 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
     """
     session = db.session()
     request = _request(supervisor_id, request_id)
+    learner_id, code = request.user_id, request.competency_code
+    # The learner's lock: their erasure, which closes this request, never crosses a decision.
+    lock_learner(session, learner_id)
+    decided = select(ConfirmationDecision.id).where(ConfirmationDecision.request_id == request.id)
+    if session.scalar(decided) is not None:
+        raise AlreadyDecided(request_id)
+    closed = select(ConfirmationClosure.request_id).where(
+        ConfirmationClosure.request_id == request.id
+    )
+    if session.scalar(closed) is not None:
+        raise Closed(request_id)
     outcome = form.get("outcome", "")
     if outcome not in ("confirmed", "returned"):
         raise PracticeError("outcome", "Select whether you confirm the practice or return it")
@@ -230,15 +242,6 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
         if len(value) > TEXT_LIMIT:
             raise PracticeError(field, f"Keep this to {TEXT_LIMIT} characters or fewer")
     supervisor = session.get(User, supervisor_id)
-    learner_id, code = request.user_id, request.competency_code
-    decided = select(ConfirmationDecision.id).where(ConfirmationDecision.request_id == request.id)
-    if session.scalar(decided) is not None:
-        raise AlreadyDecided(request_id)
-    closed = select(ConfirmationClosure.request_id).where(
-        ConfirmationClosure.request_id == request.id
-    )
-    if session.scalar(closed) is not None:
-        raise Closed(request_id)
     shown = _shown(request, catalogue)
     if form.get("seen", "") != shown.seen:
         learner_name = session.scalar(select(User.full_name).where(User.id == learner_id))

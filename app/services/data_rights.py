@@ -35,6 +35,7 @@ from app.models_practice import ConfirmationRequest
 from app.models_teams import TeamManager
 from app.services import audit, certificates, credentials, data_rights_teams, teams
 from app.services.accounts import check_current_password
+from app.services.locks import lock_learner
 from app.services.practice_rights import erase_practice, export_practice
 from app.services.request_closures import close_stranded
 
@@ -224,6 +225,9 @@ def erase(
 ) -> None:
     """Anonymise the account and delete its free text, in one transaction."""
     session = db.session()
+    # The person's lock first: a supervisor's decision on a request of theirs waits for the
+    # erasure (and then finds it closed), or the erasure waits for the decision to stand.
+    lock_learner(session, user_id)
     user = session.get(User, user_id)
     now = utcnow()
     old_email, old_name = user.email, user.full_name
@@ -261,9 +265,6 @@ def erase(
     # A reason given for an extra attempt is free text about the person; the grant stands.
     session.execute(update(AttemptGrant).where(AttemptGrant.user_id == user.id).values(reason=""))
     erase_practice(user.id)  # reflections, what supervisors wrote, supervisor standing
-    # Requests waiting for them as a supervisor can now be decided by no one: closed, so
-    # their learners can ask someone else.
-    close_stranded(ConfirmationRequest.supervisor_id == user.id, actor_id=actor_id, via=via)
     # Answers keep their marks (the attempt's score stands) but not what was written.
     session.execute(
         update(Answer)
@@ -277,6 +278,15 @@ def erase(
     user.session_token = secrets.token_hex(16)  # ends every session
     user.last_signed_in_at = None
     user.erased_at = now
+    session.flush()
+    # Requests can now be decided by no one, and are closed (audited): those waiting for
+    # them as a supervisor, so their learners can ask someone else, and those they sent as a
+    # learner, which leave their supervisors' queues. Decisions already made stand.
+    close_stranded(
+        or_(ConfirmationRequest.supervisor_id == user.id, ConfirmationRequest.user_id == user.id),
+        actor_id=actor_id,
+        via=via,
+    )
     audit.record(session, "account.erased", actor_id=actor_id, subject_id=user.id, via=via)
     session.commit()
 

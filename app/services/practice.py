@@ -84,8 +84,15 @@ class RequestRecord:
     action_plan: str
     decided_by: str
     decided_at: datetime | None
-    closed_at: datetime | None = None  # closed undecided: its supervisor could not decide it
+    closed_at: datetime | None = None  # closed undecided: no one could decide it any more
     supervisor_can_decide: bool = True  # whether its supervisor could decide it now
+    learner_erased_at: datetime | None = None  # when its learner's account was erased
+
+    @property
+    def closed_by_erasure(self) -> bool:
+        """Say whether the request was closed because its learner's account was erased."""
+        erased = self.learner_erased_at
+        return self.closed_at is not None and erased is not None and self.closed_at >= erased
 
     @property
     def waiting(self) -> bool:
@@ -189,6 +196,7 @@ def request_record(row: Row) -> RequestRecord:
         aware(row.at[1]) if decided else None,
         None if decided else aware(row.at[2]),
         bool(row.number[3]),
+        aware(row.at[3]),
     )
 
 

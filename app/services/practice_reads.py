@@ -28,9 +28,9 @@ from app.services.tagged_rows import Layout, Row
 
 # A request's texts are its code, two names, its decision's four and the learner's
 # profession; its numbers its place, id, the self-assessment sent and whether its supervisor
-# could decide it now; its times asked, decided and closed. Every kind's numbers start with
-# its place (then its id).
-_ROWS = Layout(text=8, number=4, real=1, at=3, doc=1)
+# could decide it now; its times asked, decided, closed and when its learner was erased.
+# Every kind's numbers start with its place (then its id).
+_ROWS = Layout(text=8, number=4, real=1, at=4, doc=1)
 
 
 def _place(*order_by):
@@ -64,6 +64,12 @@ def supervisor_can_decide():
     )
 
 
+def learner_erased():
+    """Whether a request's learner has erased their account: no one can decide it any more
+    (correlated with the request)."""
+    return exists().where(User.id == ConfirmationRequest.user_id, User.erased_at.is_not(None))
+
+
 def _requests(*where):
     """Requests with their decisions or closures, names and the learner's profession."""
     return (
@@ -89,6 +95,7 @@ def _requests(*where):
                 ConfirmationRequest.requested_at,
                 ConfirmationDecision.decided_at,
                 ConfirmationClosure.closed_at,
+                _LEARNER.c.erased_at,
             ),
         )
         .join(_LEARNER, _LEARNER.c.id == ConfirmationRequest.user_id)

@@ -3,7 +3,9 @@
 A request waits for the supervisor it names. Once that person is erased, is no longer named
 a supervisor or has left the organisation, nobody can decide it: it is closed (a row of
 its own, never a decision) and the learner's practice stops reading "Awaiting
-confirmation". A decision already made stands whatever happens to its supervisor later.
+confirmation". So is a request whose learner erased their account: it leaves the
+supervisor's queue, and a decision sent from a page opened before is refused. A decision
+already made stands whatever happens to its supervisor or its learner later.
 """
 
 from collections import defaultdict
@@ -14,13 +16,14 @@ from app import db
 from app.models import User, utcnow
 from app.models_practice import ConfirmationClosure, ConfirmationDecision, ConfirmationRequest
 from app.services import audit
-from app.services.practice_reads import supervisor_can_decide
+from app.services.practice_reads import learner_erased, supervisor_can_decide
 from app.services.ratings import refresh_levels
 
 
 def close_stranded(*where, actor_id: int | None, catalogue=None, via: str = "web") -> int:
-    """Close the undecided requests matching `where` that their supervisor can no longer
-    decide, and re-rate their learners; return how many closed. The caller commits."""
+    """Close the undecided requests matching `where` that no one can decide any more (their
+    supervisor can no longer, or their learner was erased), and re-rate their learners;
+    return how many closed. The caller commits."""
     session = db.session()
     stranded = session.execute(
         select(
@@ -29,7 +32,7 @@ def close_stranded(*where, actor_id: int | None, catalogue=None, via: str = "web
             *where,
             ~exists().where(ConfirmationDecision.request_id == ConfirmationRequest.id),
             ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
-            ~supervisor_can_decide(),
+            ~supervisor_can_decide() | learner_erased(),
         )
     ).all()
     if not stranded:

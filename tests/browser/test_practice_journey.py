@@ -111,3 +111,39 @@ def test_learner_asks_supervisor_returns_then_confirms_and_manager_filters(
         page.get_by_text("These figures count the 0 learners your filters select")
     ).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_decision_on_an_erased_learners_request_is_refused_plainly(
+    app, browser, page, no_js_page, live_server, make_user, runner
+):
+    from tests.conftest import sign_in
+    from tests.web.test_practice import ask, the_request
+
+    make_user(email="learner@example.org", profession="link-worker", org="Riverside PCN",
+              full_name="Lee Learner")  # fmt: skip
+    make_user(email="sue@example.org", org="Riverside PCN", full_name="Sue Supervisor")
+    name_supervisor(app, "sue@example.org")
+    learner = app.test_client()
+    sign_in(learner, "learner@example.org")
+    ask(learner, app)
+    request_id = the_request(app)
+
+    # Sue opens the request with JavaScript off; the learner is erased before she decides.
+    browser_sign_in(no_js_page, live_server, "sue@example.org")
+    no_js_page.goto(f"{live_server}/supervise/requests/{request_id}")
+    no_js_page.get_by_label("Yes, I confirm their practice").check()
+    erased = runner.invoke(args=["erase-user", "learner@example.org", "--yes"])
+    assert erased.exit_code == 0, erased.output
+    no_js_page.get_by_role("button", name="Save decision").click()
+    expect(no_js_page.get_by_text("This request was closed before you decided")).to_be_visible()
+    expect(no_js_page.get_by_text("when the learner's account was erased")).to_be_visible()
+    assert_accessible_without_javascript(no_js_page, browser)
+    shot(no_js_page, "supervisor-request-closed-by-erasure")
+
+    browser_sign_in(page, live_server, "sue@example.org")
+    page.goto(f"{live_server}/supervise/")
+    expect(page.get_by_text("No requests are waiting for you.")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server}/supervise/requests/{request_id}")
+    expect(page.get_by_text("when the learner's account was erased")).to_be_visible()
+    assert_accessible(page)

@@ -1,5 +1,6 @@
 """Migration 0027 takes the passes of certificates revoked before it out of the dashboard's
-kept counts, so they equal a recount by the new rule; downgrading puts them back."""
+kept counts, so they equal a recount by the new rule (downgrading puts them back), and closes
+the requests of learners erased before it that no one decided (downgrading leaves them)."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -10,10 +11,12 @@ from sqlalchemy import MetaData, create_engine, func, insert, select, update
 from app.cli import alembic_config, upgrade_database
 from app.models_counts import DashboardCountChange
 from app.services import dashboard_counts
+from app.services.ratings import aware
 from tests.conftest import BACKENDS
 from tests.databases import database_at
 
 T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
+ERASED = T0 + timedelta(days=10)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -150,3 +153,94 @@ def test_upgrade_takes_revoked_passes_out_of_the_counts_and_downgrade_puts_them_
     assert counts(url) == (2, 0)
     command.downgrade(alembic_config(url), "0026")
     assert counts(url) == (3, 0)
+
+
+def requests_of_the_erased(url: str) -> dict[str, int]:
+    """Write, with the 0026 schema, requests of an erased learner and of one who is not."""
+    engine = create_engine(url)
+    tables = MetaData()
+    tables.reflect(engine)
+    t = tables.tables
+    with engine.begin() as connection:
+        organisation = connection.execute(
+            insert(t["organisation"]).returning(t["organisation"].c.id),
+            {"name": "Riverside PCN", "join_code": "RIVER1", "created_at": T0},
+        ).scalar_one()
+        sue = _person(connection, t, organisation, "sue@example.org")
+        connection.execute(
+            insert(t["supervisor"]),
+            {"user_id": sue, "organisation_id": organisation, "named_at": T0},
+        )
+        # Erased before 0027: out of the organisation (0026), their requests left waiting.
+        gone = _person(connection, t, None, "erased-2@erased.invalid", erased_at=ERASED)
+        lee = _person(connection, t, organisation, "lee@example.org")
+
+        def asked(learner, code):
+            return connection.execute(
+                insert(t["confirmation_request"]).returning(t["confirmation_request"].c.id),
+                {
+                    "user_id": learner,
+                    "organisation_id": organisation,
+                    "supervisor_id": sue,
+                    "competency_code": code,
+                    "requested_at": T0,
+                },
+            ).scalar_one()
+
+        ids = {
+            "waiting": asked(gone, "SPLW-1.4"),
+            "decided": asked(gone, "SPLW-1.5"),
+            "closed": asked(gone, "SPLW-1.6"),
+            "alive": asked(lee, "SPLW-1.4"),
+        }
+        connection.execute(
+            insert(t["confirmation_decision"]),
+            {
+                "request_id": ids["decided"],
+                "outcome": "confirmed",
+                "comments": "",
+                "action_plan": "",
+                "decided_by": sue,
+                "decided_by_name": "sue",
+                "decided_at": T0 + timedelta(days=1),
+            },
+        )
+        connection.execute(
+            insert(t["confirmation_closure"]),
+            {"request_id": ids["closed"], "closed_at": T0 + timedelta(days=2)},
+        )
+    engine.dispose()
+    return ids
+
+
+def closures(url: str) -> dict[int, datetime]:
+    engine = create_engine(url)
+    tables = MetaData()
+    tables.reflect(engine)
+    closure = tables.tables["confirmation_closure"]
+    with engine.connect() as connection:
+        found = dict(connection.execute(select(closure.c.request_id, closure.c.closed_at)).all())
+    engine.dispose()
+    return {request: aware(at) for request, at in found.items()}
+
+
+def test_upgrade_closes_the_erased_learners_undecided_requests_as_of_their_erasure(
+    database_at_0026,
+):
+    from alembic import command
+
+    url = database_at_0026
+    ids = requests_of_the_erased(url)
+    upgrade_database(url, "0027")
+    closed = closures(url)
+    assert closed == {ids["closed"]: T0 + timedelta(days=2), ids["waiting"]: ERASED}
+    engine = create_engine(url)
+    tables = MetaData()
+    tables.reflect(engine)
+    decision = tables.tables["confirmation_decision"]
+    with engine.connect() as connection:
+        decided = connection.execute(select(decision.c.request_id, decision.c.outcome)).all()
+    engine.dispose()
+    assert decided == [(ids["decided"], "confirmed")]  # the decision stands
+    command.downgrade(alembic_config(url), "0026")
+    assert closures(url) == closed

@@ -1,10 +1,11 @@
-"""a revoked certificate's pass leaves the dashboard's module completions
+"""a revoked certificate's pass leaves the dashboard's module completions; an erased
+learner's requests to a supervisor are closed
 
 Revoking a certificate's credential withdraws Linkwise's word for the learning behind it:
-since the last session its pass no longer completes an assignment or counts towards
-compliance (services/passes.py). The manager dashboard's module completions, and its
-completions by month, still counted it: they are the kept counts of 'passed' rows
-(migration 0017), made from every quiz completion.
+its pass no longer completes an assignment or counts towards compliance
+(services/passes.py). The manager dashboard's module completions, and its completions by
+month, still counted it: they are the kept counts of 'passed' rows (migration 0017), made
+from every quiz completion.
 
 Now a quiz completion counts unless the learner's certificate for that module has a
 credential revoked at or after the completion (the pass it records was made before the
@@ -21,8 +22,17 @@ of its own, made later, and counts.
   learner's key as it is then;
 - the counts kept so far lose the passes of credentials revoked before this revision.
 
-Downgrade puts those passes back in the counts and restores the view and triggers of
-0017 and 0020.
+Erasing a learner left the requests they had sent to a supervisor waiting in that
+supervisor's queue, where they could still be decided. Erasure now closes them (a
+confirmation_closure row, audited, as for requests whose supervisor goes). Every request
+of a learner erased before this revision that is neither decided nor closed is closed here,
+dated when its learner was erased. Decisions already made stand. Their stored ratings
+still say "Awaiting confirmation" until `linkwise recompute-levels` is run; an erased
+learner is in no organisation (0026), so no manager sees them.
+
+Downgrade puts the revoked passes back in the counts and restores the view and triggers of
+0017 and 0020. The closed requests stay closed: their learners were erased, and putting
+their requests back in supervisors' queues would be the defect this fixes.
 
 Revision ID: 0027
 Revises: 0026
@@ -267,6 +277,18 @@ def _replace(revoked_leave: bool) -> None:
         op.execute(statement)
 
 
+# Requests of erased learners, neither decided nor closed: closed as of the erasure.
+CLOSE_ERASED_LEARNERS_REQUESTS = """
+INSERT INTO confirmation_closure (request_id, closed_at)
+SELECT r.id, u.erased_at
+FROM confirmation_request r
+JOIN user_account u ON u.id = r.user_id
+WHERE u.erased_at IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM confirmation_decision d WHERE d.request_id = r.id)
+  AND NOT EXISTS (SELECT 1 FROM confirmation_closure c WHERE c.request_id = r.id)
+"""
+
+
 def upgrade() -> None:
     _replace(revoked_leave=True)
     if op.get_bind().dialect.name == "postgresql":
@@ -275,6 +297,7 @@ def upgrade() -> None:
         for statement in SQLITE_CREDENTIAL:
             op.execute(statement)
     op.execute(_revoked_passes("-1"))
+    op.execute(CLOSE_ERASED_LEARNERS_REQUESTS)
 
 
 def downgrade() -> None:
