@@ -234,3 +234,9 @@ def test_renderers_in_threads_side_by_side_give_the_same_html():
 def test_text_after_one_nested_too_deeply_renders_normally():
     assert render("- " * 2000 + "x").problems[0].message == "text is nested too deeply to show"
     assert render("Plain *text*.\n").html == "<p>Plain <em>text</em>.</p>"
+
+
+def test_an_image_error_is_reported_at_the_image_after_a_link_to_the_same_file():
+    result = render('See [the chart](chart.svg).\n\n![](chart.svg "Figure 1: X")\n', path="s.md")
+    assert [p.line for p in result.problems] == [3]
+    assert result.images[0].line == 3
