@@ -13,6 +13,7 @@ from markdown.postprocessors import RawHtmlPostprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .markdown_callouts import CALLOUT_KINDS, build_callout
+from .markdown_checks import figure_left_out, rendering_problems
 from .problems import Problem, Problems
 
 TABLE_CAPTION = re.compile(r"^\s*Table\s+\d+\s*:")
@@ -136,6 +137,10 @@ class NhsukTreeprocessor(Treeprocessor):
             self._references(div)
         for link in root.iter("a"):
             self._link(link)
+        # What renders without complaint but not as the author meant: app/domain/markdown_checks.py
+        stashed = self.md.htmlStash.rawHtmlBlocks
+        for line, message in rendering_problems(root, self.ext.lines, stashed):
+            self._error(line, message)
 
     def _warn(self, line: int, message: str) -> None:
         self.ext.problems.warning(self.ext.path, line, message)
@@ -223,6 +228,9 @@ class NhsukTreeprocessor(Treeprocessor):
             and not (img.tail or "").strip()
         )
         if not alone:
+            problem = figure_left_out(src, title, parent)
+            if problem is not None:
+                self._error(line, problem)
             return
         if not title:
             self._warn(
