@@ -13,6 +13,7 @@ from markdown.postprocessors import RawHtmlPostprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .markdown_callouts import CALLOUT_KINDS, build_callout
+from .markdown_checks import figure_left_out, rendering_problems
 from .problems import Problem, Problems
 
 TABLE_CAPTION = re.compile(r"^\s*Table\s+\d+\s*:")
@@ -52,16 +53,17 @@ class SourceLines:
         # Repeated targets are matched to successive occurrences, not all to the first.
         self._after: dict[str | tuple[str, str], int] = {}
 
-    def line_of(self, pattern: str) -> int:
-        """Return the line of the next match of a regex, or the first line if none."""
-        start = self._after.get(pattern, 0)
-        match = re.compile(pattern, re.MULTILINE).search(self.source, start)
-        if match is None and start:
-            match = re.compile(pattern, re.MULTILINE).search(self.source)
-        if match is None:
-            return self.first_line
-        self._after[pattern] = match.end()
-        return self.first_line + self.source.count("\n", 0, match.start())
+    def line_of(self, *patterns: str) -> int:
+        """Return the line of the next match of the first regex that matches, or the first line."""
+        for pattern in patterns:
+            start = self._after.get(pattern, 0)
+            match = re.compile(pattern, re.MULTILINE).search(self.source, start)
+            if match is None and start:
+                match = re.compile(pattern, re.MULTILINE).search(self.source)
+            if match is not None:
+                self._after[pattern] = match.end()
+                return self.first_line + self.source.count("\n", 0, match.start())
+        return self.first_line
 
     def line_of_text(self, text: str) -> int:
         """Return the line of the next occurrence of a text, as line_of(re.escape(text)) does."""
@@ -135,6 +137,10 @@ class NhsukTreeprocessor(Treeprocessor):
             self._references(div)
         for link in root.iter("a"):
             self._link(link)
+        # What renders without complaint but not as the author meant: app/domain/markdown_checks.py
+        stashed = self.md.htmlStash.rawHtmlBlocks
+        for line, message in rendering_problems(root, self.ext.lines, stashed):
+            self._error(line, message)
 
     def _warn(self, line: int, message: str) -> None:
         self.ext.problems.warning(self.ext.path, line, message)
@@ -198,7 +204,9 @@ class NhsukTreeprocessor(Treeprocessor):
 
     def _image(self, img: etree.Element, parent: etree.Element, parents: dict) -> None:
         src, alt, title = img.get("src", ""), img.get("alt", "").strip(), img.get("title")
-        line = self.ext.lines.line_of(r"\]\(\s*<?" + re.escape(src))
+        # The image's own `![alt](src`, not an earlier link to the same file.
+        target = r"\]\(\s*<?" + re.escape(src)
+        line = self.ext.lines.line_of(r"!\[(?:[^\[\]]|\[[^\[\]]*\])*" + target, target)
         is_local = bool(LOCAL_IMAGE.match(src)) and ".." not in src
         self.ext.found.references.append(Reference("image", src, line, alt=alt, is_local=is_local))
         if not alt:
@@ -220,6 +228,9 @@ class NhsukTreeprocessor(Treeprocessor):
             and not (img.tail or "").strip()
         )
         if not alone:
+            problem = figure_left_out(src, title, parent)
+            if problem is not None:
+                self._error(line, problem)
             return
         if not title:
             self._warn(

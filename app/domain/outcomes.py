@@ -17,7 +17,7 @@ def check_outcome_numbers(draft: ModuleDraft, quiz: Quiz, problems: Problems) ->
             if outcome > count:
                 problems.error(
                     quiz.path,
-                    question.line,
+                    question.outcomes_line or question.line,
                     f"question {number} names outcome {outcome} on its Outcomes: line, but "
                     f"module '{draft.slug}' has {count} learning outcome{'s' * (count != 1)}",
                 )

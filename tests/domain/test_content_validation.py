@@ -260,3 +260,127 @@ def test_file_that_is_not_utf8_is_an_error(course):
     assert [(p.line, p.message) for p in problems] == [
         (2, "file is not UTF-8 text; save it as UTF-8")
     ]
+
+
+# Slips Python-Markdown renders without a word: each is reported at its line in 04-slips.md.
+SLIPS = FAULTS / "04-slips.md"
+
+
+def test_callout_text_indented_by_two_spaces_falls_out_and_is_reported(reported):
+    assert (
+        expect(
+            SLIPS,
+            7,
+            "error",
+            "callout text is indented by 2 spaces, not 4, so it is shown after the callout at "
+            "line 6, not in it; indent it by 4 spaces, or leave a blank line above it to end "
+            "the callout",
+        )
+        in reported
+    )
+
+
+def test_a_callout_paragraph_indented_by_three_spaces_is_reported(reported):
+    assert (
+        expect(
+            SLIPS,
+            15,
+            "error",
+            "callout text is indented by 3 spaces, not 4, so it is shown after the callout at "
+            "line 12, not in it; indent it by 4 spaces, or by none to end the callout",
+        )
+        in reported
+    )
+
+
+def test_an_unquoted_callout_title_is_reported(reported):
+    assert (
+        expect(
+            SLIPS,
+            9,
+            "error",
+            "callout title 'Important' is not in straight double quotes, so the callout is "
+            "headed 'Warning' and the title is lost; write !!! warning \"Important\"",
+        )
+        in reported
+    )
+
+
+def test_a_table_caption_without_its_blank_line_is_reported(reported):
+    assert (
+        expect(
+            SLIPS,
+            19,
+            "error",
+            "table caption 'Table 1: Roles' has no blank line after it, so the table is shown "
+            "as plain text with its | signs; leave a blank line between the caption and the "
+            "table",
+        )
+        in reported
+    )
+
+
+def test_an_image_error_is_at_the_image_not_an_earlier_link_to_the_same_file(reported):
+    alt = "image 'chart.svg' has no alt text; describe it inside ![...]"
+    assert expect(SLIPS, 26, "error", alt) in reported
+    assert expect(SLIPS, 24, "error", alt) not in reported  # the link: Print [the chart](...)
+
+
+def test_a_captioned_image_sharing_its_paragraph_is_reported(reported):
+    assert (
+        expect(
+            SLIPS,
+            29,
+            "error",
+            "image 'chart.svg' has a caption but is not alone in its paragraph, so it is not "
+            "shown as a figure and the caption is lost; leave a blank line before and after "
+            "the image",
+        )
+        in reported
+    )
+
+
+def test_a_figure_caption_written_beside_the_image_is_reported(reported):
+    assert (
+        expect(
+            SLIPS,
+            32,
+            "error",
+            "'Figure 3: The chart once more' is written beside image 'chart.svg' with no blank "
+            "line between, so it is not the image's caption and the image is not shown as a "
+            "figure; put the caption in the image's title instead: "
+            '![...](chart.svg "Figure 3: The chart once more")',
+        )
+        in reported
+    )
+
+
+def test_a_footnote_mark_without_its_footnote_is_reported(reported):
+    assert (
+        expect(
+            SLIPS,
+            36,
+            "error",
+            "footnote [^2] has no footnote text, so learners see '[^2]' as it is; add a line "
+            "'[^2]: Source, year.' at the end of the screen",
+        )
+        in reported
+    )
+
+
+def test_raw_html_in_a_screen_is_reported(reported):
+    assert (
+        expect(
+            SLIPS,
+            38,
+            "error",
+            "raw HTML <script> is not allowed: the page leaves out the tags, keeping at most "
+            "the text between them; write it in Markdown instead",
+        )
+        in reported
+    )
+
+
+def test_every_slip_in_a_screen_is_reported_not_only_the_first(reported):
+    lines = sorted(int(p.split(":")[1]) for p in reported if p.startswith(f"{SLIPS}:"))
+    assert lines == [7, 9, 15, 19, 26, 29, 32, 36, 38]

@@ -234,3 +234,132 @@ def test_renderers_in_threads_side_by_side_give_the_same_html():
 def test_text_after_one_nested_too_deeply_renders_normally():
     assert render("- " * 2000 + "x").problems[0].message == "text is nested too deeply to show"
     assert render("Plain *text*.\n").html == "<p>Plain <em>text</em>.</p>"
+
+
+def problems_of(text):
+    return [str(p) for p in render(text, path="s.md").problems]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '!!! info "A"\n    Body.\n\nAfter.\n',
+        '!!! info "A"\n    - one\n      more\n    - two\n\n    A second paragraph.\n\nAfter.\n',
+        '!!! info "A"\n    Body.\n!!! warning "B"\n    Body.\n',
+        '!!! info "A"\n    Body.\n## Next section\n',
+        '!!! info ""\n    Body.\n',
+        '!!! info "A"\n\tIndented by a tab.\n',
+        '!!! info "A"\n    Body.\n\n    !!! warning "B"\n        Inside.\n\nAfter.\n',
+        "Use `<b>` in code, &amp; and &copy;, <https://example.org>, and a < b > c.\n",
+        "<!-- a note for other authors -->\n\nText <!-- and another --> here.\n",
+        "Write `[^1]` to mark a footnote.\n",
+        "Table 1: Roles\n\n| A | B |\n| --- | --- |\n| 1 | 2 |\n",
+        "An icon ![A tick](tick.svg) inline, with no caption.\n",
+        'Figure 2 shows it, below:\n\n![A chart](chart.svg "Figure 2: A chart")\n',
+    ],
+)
+def test_markdown_written_as_the_format_says_has_no_problems(text):
+    assert problems_of(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '!!! info "A"\nNot indented.\n',
+            "s.md:2: error: callout text is not indented, so it is shown after the callout at "
+            "line 1, not in it; indent it by 4 spaces, or leave a blank line above it to end "
+            "the callout",
+        ),
+        (
+            '!!! info "A"\n    In.\n  Out.\n',
+            "s.md:3: error: callout text is indented by 2 spaces, not 4, so it is shown after "
+            "the callout at line 1, not in it; indent it by 4 spaces, or leave a blank line "
+            "above it to end the callout",
+        ),
+        (
+            '!!! info "A"\n\nBody.\n',
+            "s.md:1: error: callout 'A' has no text, so only its title is shown; write its text "
+            "on the lines below the '!!!' line, indented by 4 spaces",
+        ),
+        (
+            "!!! info Did you know?\n    Body.\n",
+            "s.md:1: error: callout title 'Did you know?' is not in straight double quotes, so "
+            'the line is shown as plain text, not as a callout; write !!! info "Did you know?"',
+        ),
+        (
+            "!!! info \u201cDid you know?\u201d\n    Body.\n",
+            "s.md:1: error: callout title 'Did you know?' is not in straight double quotes, so "
+            'the line is shown as plain text, not as a callout; write !!! info "Did you know?"',
+        ),
+        (
+            '!!! info "Did you know?\n    Body.\n',
+            "s.md:1: error: callout title 'Did you know?' has no closing double quote, so the "
+            'line is shown as plain text, not as a callout; write !!! info "Did you know?"',
+        ),
+        (
+            '!!! info "A" and more\n    Body.\n',
+            "s.md:1: error: callout line has text after its title's closing quote, so the line "
+            "is shown as plain text, not as a callout; end the line with the closing quote",
+        ),
+        (
+            '!!! "A"\n    Body.\n',
+            "s.md:1: error: '!!!' starts a callout, but no kind follows, so the line is shown as "
+            "plain text, not as a callout; write !!! info, !!! warning or !!! reflect, then the "
+            'title in double quotes: !!! info "Title"',
+        ),
+        (
+            '  !!! info "A"\n    Body.\n',
+            "s.md:1: error: callout line is indented by 2 spaces, so the line is shown as plain "
+            "text, not as a callout; start '!!!' at the beginning of the line (4 spaces in, "
+            "inside another callout)",
+        ),
+        (
+            '!!! warning Important "Read this"\n    Body.\n',
+            "s.md:1: error: callout line has 'Important' between its kind and its title, and it "
+            'is not shown; write !!! warning "Read this"',
+        ),
+        (
+            "Text <b>bold</b> and <i>slanted</i>.\n",
+            "s.md:1: error: raw HTML <b> and <i> are not allowed: the page leaves out the tags, "
+            "keeping at most the text between them; write it in Markdown instead",
+        ),
+        (
+            "Line one<br>\nline two.\n",
+            "s.md:1: error: raw HTML <br> is not allowed: the page leaves out the tags, keeping "
+            "at most the text between them; write it in Markdown instead",
+        ),
+    ],
+)
+def test_markdown_that_renders_otherwise_than_written_is_an_error_at_its_line(text, expected):
+    assert problems_of(text) == [expected]
+
+
+def test_unquoted_callout_title_is_lost_from_the_page():
+    html = render("!!! info Did you know?\n    Body.\n").html
+    assert "Did you know?" in html and "nhsuk-inset-text" not in html  # shown as text
+
+
+def test_a_block_of_html_is_reported_once_at_its_first_line():
+    problems = problems_of("Intro.\n\n<div>\nText\n</div>\n\nA stray </span> here.\n")
+    assert [p.split(": error: ")[0] for p in problems] == ["s.md:3", "s.md:7"]
+    assert "raw HTML <div> is not allowed" in problems[0]
+    assert "raw HTML <span> is not allowed" in problems[1]
+
+
+def test_a_footnote_mark_used_twice_without_its_footnote_is_one_error_at_the_first():
+    assert problems_of("A.[^x]\n\nB.[^x]\n") == [
+        "s.md:1: error: footnote [^x] has no footnote text, so learners see '[^x]' as it is; "
+        "add a line '[^x]: Source, year.' at the end of the screen"
+    ]
+
+
+def test_a_footnote_line_without_its_colon_is_reported_where_it_shows():
+    problems = problems_of("A fact.[^1]\n\n[^1]: Source.\n\nAnother.[^2]\n\n[^2] Source two.\n")
+    assert [p.split(": error: ")[0] for p in problems] == ["s.md:5"]
+
+
+def test_an_image_error_is_reported_at_the_image_after_a_link_to_the_same_file():
+    result = render('See [the chart](chart.svg).\n\n![](chart.svg "Figure 1: X")\n', path="s.md")
+    assert [p.line for p in result.problems] == [3]
+    assert result.images[0].line == 3

@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
+import pytest
+
 from .cli_helpers import run_linkwise
+from .course_files import copy_course
 
 ROOT = Path(__file__).resolve().parents[2]
 GIFT = ROOT / "tests" / "domain" / "quiz_imports" / "fixtures" / "gift"
@@ -93,3 +96,104 @@ def test_import_gift_reports_each_error_at_the_source_line_and_writes_nothing(tm
     assert "4 errors" in result.stderr
     assert not target.exists() and not target.parent.exists()
     assert result.stdout == ""
+
+
+# A slip made in a copy of a shipped file by replacing text, the line it is reported at (the
+# first line of the edited file holding `at`) and the message; `{callout}` is the line of the
+# callout above, `{folder}` the file's folder.
+SYSTEM = "modules/how-the-system-works/05-model-of-personalised-care.md"
+SLIPS = {
+    "callout text indented by 2 spaces": (
+        "modules/referral-routes/02-medical-routes.md",
+        [("    A medical referral does not mean", "  A medical referral does not mean")],
+        "  A medical referral does not mean",
+        "callout text is indented by 2 spaces, not 4, so it is shown after the callout at line "
+        "{callout}, not in it; indent it by 4 spaces, or leave a blank line above it to end the "
+        "callout",
+    ),
+    "unquoted callout title": (
+        "modules/referral-routes/04-self-referral.md",
+        [('!!! warning "Important"', "!!! warning Important")],
+        "!!! warning Important",
+        "callout title 'Important' is not in straight double quotes, so the callout is headed "
+        "'Warning' and the title is lost; write !!! warning \"Important\"",
+    ),
+    "footnote mark without its footnote": (
+        SYSTEM,
+        [("\n[^1]: NHS England, Universal", "\nNHS England, Universal")],
+        "six parts.[^1]",
+        "footnote [^1] has no footnote text, so learners see '[^1]' as it is; add a line "
+        "'[^1]: Source, year.' at the end of the screen",
+    ),
+    "figure with no blank line above it": (
+        SYSTEM,
+        [("six.\n\n![", "six.\n![")],
+        "![Diagram of the comprehensive model",
+        "image 'personalised-care-model.svg' has a caption but is not alone in its paragraph, "
+        "so it is not shown as a figure and the caption is lost; leave a blank line before and "
+        "after the image",
+    ),
+    "table caption with no blank line below it": (
+        "modules/what-is-social-prescribing/05-roles-and-responsibilities.md",
+        [("of a link worker\n\n| Role |", "of a link worker\n| Role |")],
+        "Table 1: The main roles",
+        "table caption 'Table 1: The main roles and responsibilities of a link worker' has no "
+        "blank line after it, so the table is shown as plain text with its | signs; leave a "
+        "blank line between the caption and the table",
+    ),
+    "raw HTML": (
+        "modules/referral-routes/02-medical-routes.md",
+        [("\n## ", "\nA warning in red: <script>alert('x')</script>\n\n## ")],
+        "A warning in red: <script>",
+        "raw HTML <script> is not allowed: the page leaves out the tags, keeping at most the "
+        "text between them; write it in Markdown instead",
+    ),
+    "image after a link to the same file": (
+        SYSTEM,
+        [
+            ("Figure 2 shows them", "[Figure 2](personal-care-model.svg) shows them"),
+            ("](personalised-care-model.svg", "](personal-care-model.svg"),
+        ],
+        "![Diagram of the comprehensive model",
+        "image file 'personal-care-model.svg' not found in {folder} "
+        "(did you mean 'personalised-care-model.svg'?)",
+    ),
+    "outcome the module does not have": (
+        "quizzes/referral-routes-assessment.md",
+        [
+            (
+                "ID: rr-q22\nCompetencies: SPLW-4.1, REF-2.1\nOutcomes: 1\n",
+                "ID: rr-q22\nCompetencies: SPLW-4.1, REF-2.1\nOutcomes: 9\n",
+            )
+        ],
+        "Outcomes: 9",
+        "question 1 names outcome 9 on its Outcomes: line, but module 'referral-routes' has 5 "
+        "learning outcomes",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SLIPS)
+def test_validate_reports_a_slip_in_a_shipped_file_at_its_line(tmp_path, name):
+    file, edits, at, message = SLIPS[name]
+    course = copy_course(tmp_path)
+    path = course / "content" / file
+    text = path.read_text("utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path.write_text(text, "utf-8")
+    lines = text.split("\n")
+    line = next(number for number, shown in enumerate(lines, 1) if at in shown)
+    callouts = [number for number, shown in enumerate(lines[:line], 1) if shown[:3] == "!!!"]
+    expected = message.format(callout=callouts[-1] if callouts else 0, folder=path.parent)
+    result = run_linkwise(
+        "validate",
+        env={
+            "LINKWISE_CONTENT_DIR": str(course / "content"),
+            "LINKWISE_COMPETENCIES_DIR": str(course / "competencies"),
+        },
+    )
+    errors = [shown for shown in result.stdout.splitlines() if ": error: " in shown]
+    assert errors == [f"{path}:{line}: error: {expected}"]
+    assert result.returncode == 1

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -113,4 +114,29 @@ def test_new_and_deleted_files_are_picked_up_without_a_restart(server):
     assert "Working with carers" in page and "content has errors" not in page
     shutil.rmtree(folder)
     assert "Working with carers" not in home(url)
+    assert process.poll() is None
+
+
+def test_a_slip_that_renders_without_a_word_is_shown_as_an_error_and_the_site_stays_up(server):
+    site, url, process, log = server
+    screen = site / "content" / "modules" / "referral-routes" / "04-self-referral.md"
+    good = screen.read_text()
+    bad = good.replace('!!! warning "Important"', "!!! warning Important", 1).replace(
+        "\n## ", "\nSee <script>alert('x')</script> here.\n\n## ", 1
+    )
+    screen.write_text(bad)
+    lines = bad.split("\n")
+    callout = lines.index("!!! warning Important") + 1
+    html = next(n for n, line in enumerate(lines, 1) if "<script>" in line)
+    page = home(url)
+    assert "The course content has errors" in page
+    shown = "content/modules/referral-routes/04-self-referral.md"
+    assert f"{shown}:{callout}: error: callout title 'Important' is not in straight" in unescape(
+        page
+    )
+    assert f"{shown}:{html}: error: raw HTML &lt;script&gt; is not allowed" in page
+    assert "Referral routes" in page  # the last good course is still served
+    assert f"{shown}:{html}: error: raw HTML <script> is not allowed" in log.read_text()
+    screen.write_text(good)
+    assert "The course content has errors" not in home(url)
     assert process.poll() is None

@@ -12,8 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app, db
-from app.content import catalogue
+from app.content import ContentError
+from app.domain.markdown import render_markdown
 from app.domain.spreadsheet import FORMULA_STARTS, csv_text, safe_cell
+from app.domain.textfiles import split_front_matter
 from app.jinja import quiz_inline, quiz_markdown
 from app.models import AuditEvent, User
 from tests.conftest import DEMO_PASSWORD, PROJECT_ROOT, confirm_professional, post_form, sign_in
@@ -78,18 +80,24 @@ def test_screens_and_module_intros_are_sanitised_before_they_are_marked_safe(
     hostile = '\n\n<script>alert(1)</script><img src="model.svg" alt="m" onerror="alert(2)">\n'
     for name in ("module.md", "01-welcome.md"):
         (module / name).write_text((module / name).read_text("utf-8") + hostile, "utf-8")
-    app = create_app(
-        {
-            "LINKWISE_ENV": "test",
-            "DATABASE_URL": database_url,
-            "CONTENT_DIR": content,
-            "COMPETENCIES_DIR": PROJECT_ROOT / "tests/domain/fixtures/valid/competencies",
-        }
-    )
-    with app.app_context():
-        built = catalogue().module("first-steps")
-        for html in (built.intro_html, built.screens[0].html):
-            assert "<script" not in html and "onerror" not in html
+    # Raw HTML is an error now, so content holding it is refused outright, each file at its line.
+    with pytest.raises(ContentError) as refused:
+        create_app(
+            {
+                "LINKWISE_ENV": "test",
+                "DATABASE_URL": database_url,
+                "CONTENT_DIR": content,
+                "COMPETENCIES_DIR": PROJECT_ROOT / "tests/domain/fixtures/valid/competencies",
+            }
+        )
+    for name in ("module.md", "01-welcome.md"):
+        text = (module / name).read_text("utf-8")
+        line = text.split("\n").index(hostile.strip()) + 1
+        assert f"{name}:{line}: error: raw HTML <script> and <img> are not" in str(refused.value)
+        # What the loader renders and the templates mark safe is sanitised all the same.
+        split = split_front_matter(text)
+        html = render_markdown(split.body, module_slug="first-steps").html
+        assert "<script" not in html and "onerror" not in html
 
 
 def test_the_sign_out_form_and_csrf_token_in_the_header_are_escaped(signed_in):

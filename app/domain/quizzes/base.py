@@ -101,6 +101,7 @@ class QuestionDraft:
             "feedback": Feedback(self.general, self.correct, self.incorrect),
             "screens": self.screens,
             "screens_line": self.screens_line,
+            "outcomes_line": self.outcomes_line,
         }
 
 
@@ -140,6 +141,8 @@ class Question:
     screens: tuple[str, ...] = ()
     # Where the `Screens:` line is, for messages; not part of the stored version.
     screens_line: int = field(default=0, compare=False, metadata={"stored": False})
+    # Where the `Outcomes:` line is, likewise.
+    outcomes_line: int = field(default=0, compare=False, metadata={"stored": False})
 
     @classmethod
     def build(cls, draft: QuestionDraft, report: QuestionReport) -> Question | None:

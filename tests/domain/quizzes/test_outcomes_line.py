@@ -38,7 +38,7 @@ def test_outcomes_that_are_not_numbers_or_repeat_are_errors_at_the_outcomes_line
     ]
 
 
-def test_an_outcome_the_module_does_not_have_is_an_error_at_the_question(course, tmp_path):
+def test_an_outcome_the_module_does_not_have_is_an_error_at_the_outcomes_line(course, tmp_path):
     folder = course({"01-one.md": "---\ntitle: One\n---\nText.\n"}, slug="tiny")
     quizzes = tmp_path / "quizzes"
     quizzes.mkdir()
@@ -49,6 +49,7 @@ def test_an_outcome_the_module_does_not_have_is_an_error_at_the_question(course,
     problems = load_catalogue([folder], [TINY_FRAMEWORK], quiz_files=[quiz]).problems
     assert "[Pass the test]" in MODULE_MD  # the tiny module has one learning outcome
     assert [str(p) for p in problems if p.is_error] == [
-        f"{quiz}:{BODY_LINE + 3}: error: question 1 names outcome 2 on its Outcomes: line, "
+        # The Outcomes: line, where the number is written, not the question's own line.
+        f"{quiz}:{BODY_LINE + 2}: error: question 1 names outcome 2 on its Outcomes: line, "
         "but module 'tiny' has 1 learning outcome"
     ]

@@ -1,0 +1,157 @@
+"""Mistakes Python-Markdown renders without a word, found so `linkwise validate` can say so.
+
+Each shows on the page as something other than what the author wrote: callout text that
+falls out of its callout, a callout title that is not quoted, a table caption with no blank
+line under it, a footnote mark with no footnote, a caption that is lost, raw HTML that the
+sanitiser takes out. The checks return (line, message) pairs; the renderer records them.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from .markdown_callouts import callout_problems
+
+if TYPE_CHECKING:
+    from .markdown_nhsuk import SourceLines
+
+TABLE_CAPTION = re.compile(r"Table\s+\d+\s*:")
+FIGURE_TEXT = re.compile(r"Figure\s+\d+\s*:[^\n]*")
+FOOTNOTE_MARK = re.compile(r"\[\^([^\]]*)\]")
+HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+
+
+def table_caption_problems(source: str, first_line: int) -> list[tuple[int, str]]:
+    """Report a `Table N:` caption with a table on the very next line: both show as text."""
+    lines = source.split("\n")
+    found = []
+    for index, (line, after) in enumerate(zip(lines, lines[1:], strict=False)):
+        caption = line.strip()
+        if TABLE_CAPTION.match(caption) and "|" in after:
+            found.append(
+                (
+                    first_line + index,
+                    f"table caption '{caption}' has no blank line after it, so the table is "
+                    "shown as plain text with its | signs; leave a blank line between the "
+                    "caption and the table",
+                )
+            )
+    return found
+
+
+def rendering_problems(
+    root: etree.Element, lines: SourceLines, stashed: Iterable[object]
+) -> list[tuple[int, str]]:
+    """Return each mistake a rendered text shows, as (line, message): `lines` has its source."""
+    source, first_line = lines.source, lines.first_line
+    # Each check is skipped when the text cannot hold its mistake: quiz text is rendered often.
+    found = raw_html_problems(stashed, source, first_line)
+    if "!!!" in source:
+        found += callout_problems(source, first_line)
+    if "Table" in source:
+        found += table_caption_problems(source, first_line)
+    if "[^" in source:
+        found += [
+            (lines.line_of_text(f"[^{label}]"), footnote_message(label))
+            for label in unresolved_footnotes(root)
+        ]
+    return found
+
+
+def unresolved_footnotes(root: etree.Element) -> list[str]:
+    """Return the labels of footnote marks left as text: no `[^label]:` line defines them."""
+    labels: dict[str, None] = {}
+    for element in root.iter():
+        texts = [element.tail] if element.tag in ("code", "pre") else [element.text, element.tail]
+        for text in texts:
+            for match in FOOTNOTE_MARK.finditer(text or ""):
+                labels.setdefault(match[1], None)
+    return list(labels)
+
+
+def footnote_message(label: str) -> str:
+    """Say what a footnote mark without a footnote looks like, and how to mend it."""
+    mark = f"[^{label}]"
+    return (
+        f"footnote {mark} has no footnote text, so learners see '{mark}' as it is; add a line "
+        f"'{mark}: Source, year.' at the end of the screen"
+    )
+
+
+def figure_left_out(src: str, title: str | None, paragraph: etree.Element) -> str | None:
+    """Say why an image that shares its paragraph is not the figure its author meant."""
+    if title:
+        return (
+            f"image '{src}' has a caption but is not alone in its paragraph, so it is not "
+            "shown as a figure and the caption is lost; leave a blank line before and after "
+            "the image"
+        )
+    written = FIGURE_TEXT.search("".join(paragraph.itertext()))
+    if written is None:
+        return None
+    caption = written[0].strip()
+    return (
+        f"'{caption}' is written beside image '{src}' with no blank line between, so it is "
+        "not the image's caption and the image is not shown as a figure; put the caption in "
+        f'the image\'s title instead: ![...]({src} "{caption}")'
+    )
+
+
+def raw_html_problems(
+    stashed: Iterable[object], source: str, first_line: int
+) -> list[tuple[int, str]]:
+    """Report each line holding raw HTML, which the sanitiser takes out of the page.
+
+    `stashed` is what Python-Markdown set aside as raw HTML (entities such as `&amp;` too),
+    so a `<` in ordinary text is never taken for a tag. Comments are notes for other authors,
+    shown to nobody, so they are allowed.
+    """
+    tags = {
+        tag[0]
+        for item in stashed
+        if isinstance(item, str)
+        for tag in HTML_TAG.finditer(HTML_COMMENT.sub("", item))
+    }
+    if not tags:
+        return []
+    # Tags quoted in code spans or comments are shown as text or not at all: skip them.
+    text = HTML_COMMENT.sub(_blank, CODE_SPAN.sub(_blank, source))
+    # An element is reported at its opening tag; a closing tag alone, at its own line.
+    names = {tag: HTML_TAG.match(tag)[1].lower() for tag in tags}
+    opened = {name for tag, name in names.items() if not tag.startswith("</")}
+    tags = {tag for tag, name in names.items() if not (tag.startswith("</") and name in opened)}
+    names_by_line: dict[int, dict[str, None]] = {}
+    seen = set()
+    for match in HTML_TAG.finditer(text):
+        if match[0] in tags:
+            seen.add(match[0])
+            line = first_line + text.count("\n", 0, match.start())
+            names_by_line.setdefault(line, {})[match[1].lower()] = None
+    for tag in tags - seen:  # changed on its way to the stash: found by its name, or line 1
+        at = text.lower().find(f"<{names[tag]}")
+        line = first_line + text.count("\n", 0, at) if at != -1 else first_line
+        names_by_line.setdefault(line, {})[names[tag]] = None
+    return [
+        (
+            line,
+            f"raw HTML {_listed([f'<{name}>' for name in on_line])} "
+            f"{'is' if len(on_line) == 1 else 'are'} not allowed: the page "
+            "leaves out the tags, keeping at most the text between them; write it in Markdown "
+            "instead",
+        )
+        for line, on_line in sorted(names_by_line.items())
+    ]
+
+
+def _blank(match: re.Match[str]) -> str:
+    # Keep the newlines, so what follows keeps its line.
+    return re.sub(r"[^\n]", " ", match[0])
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
