@@ -20,6 +20,7 @@ from app.cli_errors import (
 from app.cli_exchange import EXCHANGE_COMMANDS
 from app.cli_frameworks import FRAMEWORK_COMMANDS
 from app.cli_items import item_stats_command
+from app.cli_serve import run_command
 from app.domain.accounts import PROFESSIONS, ROLES
 from app.services import accounts, demo
 
@@ -41,6 +42,7 @@ def main() -> None:
         import_gift_command,
         *FRAMEWORK_COMMANDS,
         *APP_COMMANDS,
+        run_command,  # in place of Flask's own: see app/cli_serve.py
     ):
         group.add_command(command)
     group(prog_name="linkwise")

@@ -33,6 +33,13 @@ class CheckView:
         """Return the questions with an error."""
         return tuple(q for q in self.questions if q.error)
 
+    @property
+    def order(self) -> tuple[tuple[str, ...], ...]:
+        """Return the order of the questions and their options the form shows."""
+        # A shuffled check shows each learner their own order: a page kept for everyone at
+        # this point is kept for each order (app/web/learn.py).
+        return tuple((q.shown.question.id, *q.shown.order) for q in self.questions)
+
 
 @dataclass(frozen=True)
 class ScreenPage:
@@ -66,7 +73,7 @@ def screen_page(
     check = None
     if screen.knowledge_check is not None:
         reviews = () if check_attempt is None else _feedback(user_id, screen, check_attempt)
-        check = _check_view(screen, state, preview, reviews=reviews)
+        check = _check_view(user_id, screen, state, preview, reviews=reviews)
     return ScreenPage(state, screen, preview, check)
 
 
@@ -89,7 +96,7 @@ def answer_check(
     state = learning.state_for(user_id, module, preview=preview)
     if not preview and state.state(screen) == "locked":
         return CheckOutcome("closed", None, None)
-    selection = every_question(quiz)
+    selection = every_question(quiz, user_id)  # the order the learner's form showed
     shown, _ = shown_questions(selection, {v.hash: v.question for v in quiz.versions.values()})
     read = read_answers(shown, fields)
     errors = dict(read.errors)
@@ -97,7 +104,9 @@ def answer_check(
         if item.question.id not in read.given and item.question.id not in errors:
             errors[item.question.id] = f"Question {item.number}: {item.question.blank_message}"
     if errors:
-        check = _check_view(screen, state, preview, errors=errors, submitted=read.submitted)
+        check = _check_view(
+            user_id, screen, state, preview, errors=errors, submitted=read.submitted
+        )
         return CheckOutcome("invalid", None, ScreenPage(state, screen, preview, check))
     result = grade(shown, read.given, quiz.pass_mark)
     reveal = reveals(quiz.show_correct_answers, passed=result.passed, attempts_left=None)
@@ -114,7 +123,7 @@ def answer_check(
         attempt_id = _keep(user_id, module, screen, selection, result, read.given, now)
     if attempt_id is not None:
         state = learning.state_for(user_id, module)
-    check = _check_view(screen, state, preview, reviews=reviews)
+    check = _check_view(user_id, screen, state, preview, reviews=reviews)
     return CheckOutcome("answered", attempt_id, ScreenPage(state, screen, preview, check))
 
 
@@ -193,6 +202,7 @@ def _feedback(user_id: int, screen: Screen, attempt_id: int) -> tuple[ReviewedQu
 
 
 def _check_view(
+    user_id: int,
     screen: Screen,
     state: ModuleState,
     preview: bool,
@@ -203,8 +213,9 @@ def _check_view(
 ) -> CheckView:
     quiz = screen.knowledge_check
     errors, submitted = errors or {}, submitted or {}
+    # Shuffled (when the quiz says) the same way for this learner every time it is shown.
     shown, _ = shown_questions(
-        every_question(quiz), {v.hash: v.question for v in quiz.versions.values()}
+        every_question(quiz, user_id), {v.hash: v.question for v in quiz.versions.values()}
     )
     forms = tuple(
         QuestionForm(item, submitted.get(item.question.id, {}), errors.get(item.question.id))

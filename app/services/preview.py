@@ -263,10 +263,13 @@ def _drawn(quiz_id: str, state: Mapping | None) -> tuple[Quiz, tuple[Shown, ...]
     quiz = _quiz(quiz_id)
     if quiz is None or not state or state.get("quiz") != quiz_id:
         raise NoPreview(quiz_id)
-    rng = random.Random(state.get("seed", 0))
-    # A quiz draws its pools and shuffles; a knowledge check shows every question.
-    draw = quiz.kind == "assessment"
-    selection = select_questions(quiz, rng) if draw else every_question(quiz)
+    seed = state.get("seed", 0)
+    # A quiz draws its pools and shuffles; a knowledge check shows every question, shuffled
+    # as a learner's is (one order for each seed).
+    if quiz.kind == "assessment":
+        selection = select_questions(quiz, random.Random(seed))
+    else:
+        selection = every_question(quiz, seed)
     versions = {version.hash: version.question for version in quiz.versions.values()}
     shown, _missing = shown_questions(selection, versions, quiz)
     return quiz, shown

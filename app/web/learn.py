@@ -89,7 +89,8 @@ def _render_screen(page: ScreenPage) -> str:
     standing = (state.progress, tuple(state.states.items()), state.resume.slug, state.quiz_next)
     return render_around(
         "learn/screen.html",
-        (state.module, page.screen, preview, answered),
+        # A shuffled check's order is the learner's own: one shell for each order shown.
+        (state.module, page.screen, preview, answered, check.order if check else None),
         {
             "progress": Part(lambda: _macro("screen_progress")(page), standing),
             "menu": Part(lambda: _macro("screen_menu")(page), standing),

@@ -1,5 +1,6 @@
 """Mastery maths: each attainment method by hand, the scale, domain roll-ups and invariants."""
 
+import math
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -94,9 +95,32 @@ def test_highest_takes_the_best_result():
     assert score("highest", results(0.4, 0.95, 0.6)) == 95
 
 
+def test_highest_takes_the_best_attempt_not_its_best_answer():
+    # One attempt, one answer right of four: one result, 25%, not 100% (Secure).
+    one_attempt = [Evidence(s, START) for s in (1.0, 0.0, 0.0, 0.0)]
+    assert score("highest", one_attempt) == 25
+    assert rate(one_attempt, method="highest").level == "Not yet"
+    # A later attempt of 2 of 3 right (67%) is the better one; neither is Secure.
+    later = [Evidence(s, START + timedelta(days=1)) for s in (1.0, 1.0, 0.0)]
+    assert score("highest", one_attempt + later) == 66.666667
+    assert rate(one_attempt + later, method="highest").level == "Developing"
+
+
 def test_average_is_the_mean():
     # (0.4 + 0.7 + 0.9) / 3 = 2.0 / 3 = 0.666666... -> 66.666667 (rounded to 6 places)
     assert score("average", results(0.4, 0.7, 0.9)) == 66.666667
+
+
+def test_average_is_the_mean_of_attempts_each_counted_once():
+    # The worked example in docs/competence.md: 2 of 5 right (40%), then 1 of 1 (100%):
+    # (0.40 + 1.00) / 2 = 0.70 -> 70%, not the mean of the six answers, 3 / 6 = 50%.
+    first = [Evidence(s, START) for s in (1.0, 1.0, 0.0, 0.0, 0.0)]
+    second = [Evidence(1.0, START + timedelta(days=1))]
+    assert score("average", first + second) == 70
+    assert score("highest", first + second) == 100
+    assert score("weighted-average", first + second) == 79  # 1.00 * 0.65 + 0.40 * 0.35
+    # ... and one attempt of 1 right of 4 followed by none is not lifted by its best answer.
+    assert score("average", [Evidence(s, START) for s in (1.0, 0.0, 0.0, 0.0)]) == 25
 
 
 def test_weighted_average_matches_the_hand_worked_example():
@@ -151,6 +175,13 @@ def test_n_at_mastery_uses_the_threshold_of_the_top_level():
     method = attainment_method("n-at-mastery", strict)
     # Only 0.95 reaches 90%: 1 / 3 -> 33.333333
     assert method.score(results(0.85, 0.95, 0.89), DEFAULTS) == 33.333333
+
+
+def test_n_at_mastery_counts_attempts_at_mastery_not_answers():
+    # One attempt with 3 of 4 right is one result of 75%: none at mastery, not three.
+    assert score("n-at-mastery", [Evidence(s, START) for s in (1.0, 1.0, 1.0, 0.0)]) == 0
+    # One attempt with every answer right is one result at mastery: 1 / 3.
+    assert score("n-at-mastery", [Evidence(1.0, START)] * 3) == 33.333333
 
 
 def test_n_at_mastery_uses_mastery_count_when_settings_carry_one():
@@ -303,7 +334,7 @@ def test_every_method_scores_within_0_and_100(method, evidence, weight):
 
 @given(METHODS, ENOUGH, st.data())
 def test_no_method_depends_on_the_order_results_are_given_in(method, evidence, data):
-    # highest and average never look at order; latest and weighted-average sort by time.
+    # Every method sorts by time, to take the answers of one moment as one result.
     shuffled = data.draw(st.permutations(evidence))
     assert score(method, shuffled) == score(method, evidence)
 
@@ -317,8 +348,37 @@ def test_results_at_the_same_moment_score_alike_in_any_order(method, scores, at,
 
 @given(METHODS, st.lists(TIMES, min_size=3, max_size=12))
 def test_every_method_scores_100_for_full_marks_and_0_for_none(method, times):
-    assert score(method, [Evidence(1.0, at) for at in times]) == 100
+    full_marks = score(method, [Evidence(1.0, at) for at in times])
+    if method == "n-at-mastery":
+        # n (3) results at mastery score 100; a result is an attempt, the answers at a moment.
+        assert full_marks == round(min(len(set(times)), 3) / 3 * 100, 6)
+    else:
+        assert full_marks == 100
     assert score(method, [Evidence(0.0, at) for at in times]) == 0
+
+
+@given(METHODS, st.lists(st.lists(SCORES, min_size=1, max_size=5), min_size=1, max_size=6))
+def test_every_method_rates_an_attempt_by_its_mean_never_its_best_answer(method, attempts):
+    # Each attempt's answers share a moment; the score equals that of one answer per attempt
+    # scoring the attempt's mean.
+    answers, means = [], []
+    for day, scores in enumerate(attempts):
+        at = START + timedelta(days=day)
+        answers += [Evidence(s, at) for s in scores]
+        means.append(Evidence(math.fsum(scores) / len(scores), at))
+    assert score(method, answers) == score(method, means)
+
+
+@given(st.lists(st.lists(SCORES, min_size=1, max_size=5), min_size=1, max_size=6))
+def test_average_is_weighted_average_with_every_attempt_weighed_alike(attempts):
+    answers = [
+        Evidence(s, START + timedelta(days=day)) for day, scores in enumerate(attempts)
+        for s in scores
+    ]  # fmt: skip
+    alike = replace(DEFAULTS, latest_weight=1 / len(attempts))
+    assert score("average", answers) == pytest.approx(
+        score("weighted-average", answers, alike), abs=1e-5
+    )
 
 
 @given(ENOUGH)

@@ -52,14 +52,12 @@ def plain_score(method: str, evidence: list[Evidence], framework: Framework) -> 
     """Score results by the method's definition (methods.py), in percent."""
     attainment = framework.attainment
     ordered = sorted(evidence, key=lambda e: e.at)
-    scores = [e.score for e in ordered]
-    if method in ("latest", "weighted-average", "decaying-average"):
-        # These weigh the latest result; the answers of one moment (an attempt's) are one
-        # result, their mean.
-        moments: dict[datetime, list[float]] = {}
-        for e in ordered:
-            moments.setdefault(e.at, []).append(e.score)
-        scores = [math.fsum(group) / len(group) for group in moments.values()]
+    # Every method combines results; the answers of one moment (an attempt's) are one
+    # result, their mean.
+    moments: dict[datetime, list[float]] = {}
+    for e in ordered:
+        moments.setdefault(e.at, []).append(e.score)
+    scores = [math.fsum(group) / len(group) for group in moments.values()]
     weight = attainment.latest_weight
     if method == "latest":
         fraction = scores[-1]
@@ -76,7 +74,7 @@ def plain_score(method: str, evidence: list[Evidence], framework: Framework) -> 
         fraction = scores[0]
         for score in scores[1:]:
             fraction = fraction * (1 - weight) + score * weight
-    else:  # n-at-mastery: n results at or above the top level's threshold
+    else:  # n-at-mastery: n results (attempts) at or above the top level's threshold
         n = max(1, attainment.minimum_evidence)
         threshold = framework.scale[-1].threshold
         fraction = min(sum(1 for s in scores if s >= threshold / 100), n) / n

@@ -60,11 +60,12 @@ def in_time_order(evidence: Sequence[Evidence]) -> list[Evidence]:
 
 
 def moment_scores(evidence: Sequence[Evidence]) -> list[float]:
-    """Return the scores of results in time order, those of one moment made one: their mean.
+    """Return the results in evidence in time order: the answers of one moment as their mean.
 
-    The answers of one attempt are graded at one moment, and none of them is later than
-    another: a method that weighs the latest result weighs the attempt's. (Counting the
-    highest of them as the latest rated one attempt with 2 of 3 right answers Secure.)
+    The answers of one attempt are graded at one moment: together they are the attempt's
+    result on the competency, and every method combines such results. (Taking them one by
+    one rated one attempt with 1 of 4 answers right Secure under `highest`, and with 2 of 3
+    right Secure under `weighted-average`, where the best of them counted as the latest.)
     """
     return [
         scores[0] if len(scores) == 1 else math.fsum(scores) / len(scores)
@@ -73,12 +74,14 @@ def moment_scores(evidence: Sequence[Evidence]) -> list[float]:
 
 
 class AttainmentMethod:
-    """A way to combine results into a score from 0 to 100; subclasses define `_fraction`."""
+    """A way to combine results into a score from 0 to 100; subclasses define `_fraction`.
+
+    A result is an attempt's: the mean of the answers graded at one moment (`moment_scores`).
+    `_fraction` is given the results oldest first and never sees single answers, so no
+    method can rate one attempt by its best answer.
+    """
 
     name: ClassVar[str]
-    # Whether `_fraction` reads the results in time order: `score` puts them so, and a rating,
-    # which scores a competency's results at several moments, puts them so once.
-    in_time_order: ClassVar[bool] = False
 
     @classmethod
     def for_framework(cls, framework: Framework) -> AttainmentMethod:
@@ -87,52 +90,53 @@ class AttainmentMethod:
 
     def score(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
         """Return the score, in percent, that these results earn."""
-        return self.score_in_order(
-            in_time_order(evidence) if self.in_time_order else evidence, settings
-        )
+        return self.score_in_order(in_time_order(evidence), settings)
 
     def score_in_order(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
         """Return the score of results already in time order (as `in_time_order` puts them)."""
         if not evidence:
             raise ValueError(f"'{self.name}' needs at least one result to score")
-        fraction = min(max(self._fraction(evidence, settings), 0.0), 1.0)
+        fraction = min(max(self._fraction(moment_scores(evidence), settings), 0.0), 1.0)
         # Rounded so float dust (0.8 * 0.35 + 0.8 * 0.65 == 0.7999...) never drops a learner
         # whose results are all exactly 80% below an 80% threshold.
         return round(fraction * 100, 6)
 
-    def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
+    def _fraction(self, results: Sequence[float], settings: AttainmentSettings) -> float:
+        """Combine the attempts' results, oldest first, into a fraction from 0 to 1."""
         raise NotImplementedError
 
 
 @dataclass(frozen=True)
 class Latest(AttainmentMethod):
-    """The most recent result; results at the same moment (an attempt's) as their mean."""
+    """The most recent result (an attempt's: the mean of its answers)."""
 
     name: ClassVar[str] = "latest"
-    in_time_order: ClassVar[bool] = True
 
-    def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
-        return moment_scores(evidence)[-1]
+    def _fraction(self, results: Sequence[float], settings: AttainmentSettings) -> float:
+        return results[-1]
 
 
 @dataclass(frozen=True)
 class Highest(AttainmentMethod):
-    """The best result."""
+    """The best result: the best attempt's mean, never its best answer."""
 
     name: ClassVar[str] = "highest"
 
-    def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
-        return max(e.score for e in evidence)
+    def _fraction(self, results: Sequence[float], settings: AttainmentSettings) -> float:
+        return max(results)
 
 
 @dataclass(frozen=True)
 class Average(AttainmentMethod):
-    """The mean of all results."""
+    """The mean of the results: each attempt counts once, whatever its number of answers."""
 
+    # Attempts 40% (2 of 5 answers right) then 100% (1 of 1): (0.40 + 1.00) / 2 = 0.70 -> 70%.
+    # The mean of the six answers, 3 / 6 = 50%, would differ, and would not be what the other
+    # methods call a result: `average` is `weighted-average` with every result weighed alike.
     name: ClassVar[str] = "average"
 
-    def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
-        return math.fsum(e.score for e in evidence) / len(evidence)
+    def _fraction(self, results: Sequence[float], settings: AttainmentSettings) -> float:
+        return math.fsum(results) / len(results)
 
 
 # The decaying average, with w = settings.latest_weight (0.65 by default):
@@ -166,11 +170,10 @@ class DecayingAverage(AttainmentMethod):
     """Canvas's decaying average: the latest result weighs `latest_weight`, older ones fade."""
 
     name: ClassVar[str] = "decaying-average"
-    in_time_order: ClassVar[bool] = True
 
-    def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
+    def _fraction(self, results: Sequence[float], settings: AttainmentSettings) -> float:
         weight = _latest_weight(settings)
-        first, *later = moment_scores(evidence)
+        first, *later = results
         running = first
         for score in later:
             running = running * (1 - weight) + score * weight
@@ -187,11 +190,10 @@ class WeightedAverage(AttainmentMethod):
     #     0.90 * 0.65 + (0.40 + 0.70) / 2 * 0.35 = 0.585 + 0.1925 = 0.7775  ->  77.75%
 
     name: ClassVar[str] = "weighted-average"
-    in_time_order: ClassVar[bool] = True
 
-    def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
+    def _fraction(self, results: Sequence[float], settings: AttainmentSettings) -> float:
         weight = _latest_weight(settings)
-        *earlier, latest = moment_scores(evidence)
+        *earlier, latest = results
         if not earlier:
             return latest
         return latest * weight + sum(earlier) / len(earlier) * (1 - weight)
@@ -202,9 +204,11 @@ class NAtMastery(AttainmentMethod):
     """Progress towards n results at or above the mastery threshold, as a percent of n."""
 
     # n is `settings.mastery_count` when settings carry one, else `settings.minimum_evidence`;
-    # the threshold is the top level of the framework's scale ("Secure", 80). Canvas's
-    # "n Number of Times" instead averages the mastered scores once there are n of them; a
-    # share of n shows a learner how far along they are.
+    # the threshold is the top level of the framework's scale ("Secure", 80). A result is an
+    # attempt's mean, as for every method: one attempt with 3 of 4 answers right is one
+    # result of 75%, not three at mastery. Canvas's "n Number of Times" instead averages the
+    # mastered scores once there are n of them; a share of n shows a learner how far along
+    # they are.
 
     name: ClassVar[str] = "n-at-mastery"
     threshold: float = 80.0
@@ -220,10 +224,10 @@ class NAtMastery(AttainmentMethod):
         count = getattr(settings, "mastery_count", None) or settings.minimum_evidence
         return max(1, count)
 
-    def _fraction(self, evidence: Sequence[Evidence], settings: AttainmentSettings) -> float:
+    def _fraction(self, results: Sequence[float], settings: AttainmentSettings) -> float:
         n = self.required(settings)
         # Compared as fractions: 0.8 >= 80 / 100 holds exactly, 0.8 * 100 >= 80 need not.
-        mastered = sum(1 for e in evidence if e.score >= self.threshold / 100)
+        mastered = sum(1 for result in results if result >= self.threshold / 100)
         return min(mastered, n) / n
 
 
@@ -273,10 +277,8 @@ def attainment(
     settings: AttainmentSettings | None = None,
 ) -> Attainment:
     """Rate one competency from its evidence on the framework's scale."""
-    knowledge = KnowledgeRating(framework, settings)
-    # Resolved first, so a misspelt method fails loudly even before anyone has evidence.
-    method = knowledge.method
-    return knowledge.rate(in_time_order(evidence) if method.in_time_order else evidence)
+    # `rate` resolves the method first, so a misspelt one fails even before there is evidence.
+    return KnowledgeRating(framework, settings).rate(in_time_order(evidence))
 
 
 class KnowledgeRating:

@@ -110,16 +110,27 @@ def select_questions(quiz: Quiz, rng: random.Random) -> list[dict]:
     ]
 
 
-def every_question(quiz: Quiz) -> list[dict]:
-    """Return every question in written order, options unshuffled where the type allows."""
-    rng = random.Random(quiz.id)  # the same order every time the check is shown
+def every_question(quiz: Quiz, seed: str | int | None = None) -> list[dict]:
+    """Return every question (no pools drawn), shuffled as the quiz says when given a seed.
+
+    A knowledge check keeps no attempt open to hold the order it showed, so the order is
+    drawn from the quiz's id and `seed` (a learner's): every showing and every post of the
+    form gives a learner the same order. Without a seed (a SCORM package, which shuffles
+    in the browser) questions and choices keep the written order where the type allows.
+    """
+    shuffling = seed is not None and (quiz.shuffle_answers or quiz.shuffle_questions)
+    # Unshuffled, one order for everyone: steps and matches still never in answer order.
+    rng = random.Random(f"{quiz.id}:{seed}" if shuffling else quiz.id)
+    questions = list(quiz.questions)
+    if shuffling and quiz.shuffle_questions:
+        rng.shuffle(questions)
     return [
         {
             "question": question.id,
             "version": quiz.versions[question.id].hash,
-            "order": list(question.display_order(rng, False)),
+            "order": list(question.display_order(rng, shuffling and quiz.shuffle_answers)),
         }
-        for question in quiz.questions
+        for question in questions
     ]
 
 

@@ -1,11 +1,12 @@
 """Steps and matching options are never shown in their answer order; choices follow the quiz."""
 
 import random
+from dataclasses import replace
 
 import pytest
 
 from app.domain.quizzes import parse_quiz
-from app.domain.quizzes.attempts import select_questions
+from app.domain.quizzes.attempts import every_question, select_questions
 
 from .conftest import FIXTURES, KNOWN_CODES, parse_body
 
@@ -87,3 +88,54 @@ def test_a_selection_names_each_questions_version_and_shown_order(quiz):
     for entry in selection:
         assert entry["version"] == quiz.versions[entry["question"]].hash
         assert sorted(entry["order"]) == sorted(quiz.question(entry["question"]).option_ids)
+
+
+# A knowledge check shows every question; its order comes from the learner, not an attempt.
+
+
+def orders(selection):
+    return tuple((entry["question"], *entry["order"]) for entry in selection)
+
+
+def test_a_check_that_asks_for_shuffled_choices_gets_them_the_same_way_for_one_learner(quiz):
+    assert quiz.shuffle_answers and not quiz.shuffle_questions
+    single = quiz.question("every-type-single")
+    shown = {
+        learner: next(
+            e["order"] for e in every_question(quiz, learner) if e["question"] == single.id
+        )
+        for learner in range(200)
+    }
+    assert len({tuple(order) for order in shown.values()}) == 6  # every order of 3 choices
+    for learner, order in shown.items():  # the same again: a reload, or the form posted back
+        again = every_question(quiz, learner)
+        assert next(e["order"] for e in again if e["question"] == single.id) == order
+    # Questions keep the written order unless the quiz asks otherwise; true-false never moves.
+    for learner in range(200):
+        selection = every_question(quiz, learner)
+        assert [e["question"] for e in selection] == [q.id for q in quiz.questions]
+        true_false = next(e for e in selection if e["question"] == "every-type-true-false")
+        assert tuple(true_false["order"]) == quiz.question("every-type-true-false").option_ids
+
+
+def test_a_check_that_keeps_the_written_order_keeps_it_for_every_learner(quiz):
+    written = replace(quiz, shuffle_answers=False)
+    unshuffled = every_question(written)
+    assert {orders(every_question(written, learner)) for learner in range(200)} == {
+        orders(unshuffled)
+    }
+    single = quiz.question("every-type-single")
+    assert next(e["order"] for e in unshuffled if e["question"] == single.id) == list(
+        single.option_ids
+    )
+    # Without a learner (a SCORM package shuffles in the browser), the written order too.
+    assert orders(every_question(quiz)) == orders(unshuffled)
+
+
+def test_a_check_that_asks_for_shuffled_questions_gets_them_the_same_way_for_one_learner(quiz):
+    shuffled = replace(quiz, shuffle_questions=True)
+    drawn = {learner: orders(every_question(shuffled, learner)) for learner in range(50)}
+    assert len({tuple(q for q, *_ in order) for order in drawn.values()}) > 1
+    assert all(orders(every_question(shuffled, learner)) == drawn[learner] for learner in drawn)
+    every_id = sorted(q.id for q in quiz.questions)
+    assert all(sorted(q for q, *_ in order) == every_id for order in drawn.values())
