@@ -16,13 +16,15 @@ from app.web.manage import bp
 
 @bp.get("/assignments")
 def assignments_page(errors: dict | None = None, form=None):
-    """List the assignments in the manager's scope, with the form to add more."""
+    """List the assignments that bind the manager's learners, with the form to add more."""
     page = team_pages.assignments_page(g.scope, catalogue())
     return render_template(
         "manage/assignments.html",
         assigned=page.assigned,
+        set_by_organisation=page.set_by_organisation,
         teams=page.teams,
         whole=g.scope.whole_organisation,
+        organisation=g.scope.organisation_name,
         catalogue=catalogue(),
         renewals=RENEWALS,
         errors=errors or {},

@@ -32,7 +32,11 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
         "due-year": str(due.year),
     }
     post_form(lead, "/manage/assignments", form)
+    post_form(lead, "/manage/assignments", {**form, "team": ""})  # the whole organisation
+    practice = app.test_client()
+    sign_in(practice, "pm@example.org")
     pages = {
+        "assignments-confined": practice.get("/manage/assignments").text,
         "teams": lead.get("/manage/teams").text,
         "managers": lead.get("/manage/managers").text,
         "teams-errors": post_form(lead, "/manage/teams", {"name": ""}).text,
@@ -48,6 +52,7 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
         "remove": lead.get(f"/manage/learners/{pcn['asha']}/remove").text,
     }
     assert "There is a problem" in pages["assignments-errors"]
+    assert "Set by your organisation" in pages["assignments-confined"]
     learner = app.test_client()
     sign_in(learner, "asha@example.org")
     pages["my-learning-assigned"] = learner.get("/modules/").text
