@@ -61,18 +61,19 @@ class AssignedRow:
     renew_months: int | None
 
 
-def changeable_by(scope: Scope):
+def changeable_by(scope: Scope, table=Assignment):
     """Return the SQL condition for 'an assignment this manager may withdraw'.
 
     A manager of the whole organisation may withdraw any of its assignments; one confined
     to teams, those for a team of theirs (a profession within it included) and those for a
-    learner they see. The withdrawal and the assignments page both ask this.
+    learner they see. The withdrawal, its confirmation and the assignments page all ask
+    this; `table` may be AssignmentWithdrawal, whose rows keep an assignment's columns.
     """
-    mine = Assignment.organisation_id == scope.organisation_id
+    mine = table.organisation_id == scope.organisation_id
     if scope.whole_organisation:
         return mine
     learners = select(User.id).where(in_scope(scope))
-    return and_(mine, or_(Assignment.team_id.in_(scope.team_ids), Assignment.user_id.in_(learners)))
+    return and_(mine, or_(table.team_id.in_(scope.team_ids), table.user_id.in_(learners)))
 
 
 def binding_within(scope: Scope):
@@ -330,25 +331,3 @@ def learner_standings(
 
 def _day(moment) -> date:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).date()
-
-
-def withdraw(scope: Scope, assignment_id: int, actor_id: int) -> bool:
-    """Withdraw an assignment the manager's scope covers; False when it is not theirs."""
-    session = db.session()
-    found = session.scalar(
-        select(Assignment).where(Assignment.id == assignment_id, changeable_by(scope))
-    )
-    if found is None:
-        return False
-    audit.record(
-        session,
-        "assignment.withdrawn",
-        actor_id=actor_id,
-        module=found.module_slug,
-        target=found.target,
-        due_on=found.due_on.isoformat(),
-        renew_months=found.renew_months,
-    )
-    session.delete(found)
-    session.commit()
-    return True

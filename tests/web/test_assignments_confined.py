@@ -18,6 +18,7 @@ from app.services import assignments, compliance, team_pages, teams
 from tests.conftest import post_form, sign_in
 
 URL = "/manage/assignments"
+CONFIRMED = {"confirmed": "yes"}  # sent by the confirmation page
 DAY = date.today()
 
 
@@ -95,9 +96,9 @@ def test_a_confined_manager_sees_what_the_organisation_set_and_cannot_withdraw_i
             )
             .all()
         )
-    assert post_form(client, f"{URL}/{ids['org']}/withdraw", {}, page=URL).status_code == 404
+    assert post_form(client, f"{URL}/{ids['org']}/withdraw", CONFIRMED, page=URL).status_code == 404
     elm = f"team:{assigned['elm']}"
-    assert post_form(client, f"{URL}/{ids[elm]}/withdraw", {}, page=URL).status_code == 302
+    assert post_form(client, f"{URL}/{ids[elm]}/withdraw", CONFIRMED, page=URL).status_code == 302
 
 
 def test_an_organisation_manager_withdraws_any_and_sees_no_other_organisation(

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import db
 from app.models_teams import Team
@@ -51,6 +51,12 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
         "drill-down": lead.get(f"/manage/learners/{pcn['asha']}").text,
         "remove": lead.get(f"/manage/learners/{pcn['asha']}/remove").text,
     }
+    with app.app_context():
+        from app.models_assignments import Assignment
+
+        first = db.session().scalar(select(func.min(Assignment.id)))
+    pages["withdraw"] = lead.get(f"/manage/assignments/{first}/withdraw").text
+    assert "Withdraw this assignment?" in pages["withdraw"]
     assert "There is a problem" in pages["assignments-errors"]
     assert "Set by your organisation" in pages["assignments-confined"]
     learner = app.test_client()
@@ -58,6 +64,8 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
     pages["my-learning-assigned"] = learner.get("/modules/").text
     pages["my-team"] = learner.get("/my/team").text
     pages["my-team-errors"] = post_form(learner, "/my/team", {"join_code": "NOPE"}).text
+    pages["leave"] = learner.get("/account/organisation/leave").text
+    assert "Leave Riverside PCN?" in pages["leave"]
     runner.invoke(args=["send-reminders"])
     link = path_of(mailbox.link("asha@example.org", "/unsubscribe/"))
     pages["unsubscribe"] = app.test_client().get(link).text
