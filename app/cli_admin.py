@@ -1,4 +1,5 @@
-"""Administrators' commands: a person's data (export, erase), extra quiz attempts, the audit log."""
+"""Administrators' and support staff's commands: a person's data (export, erase), extra quiz
+attempts, lifting a sign-in lock, the audit log."""
 
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -7,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.content import catalogue
-from app.services import audit, data_rights, extra_attempts
+from app.services import audit, data_rights, extra_attempts, sign_in_locks
 from app.services.accounts import user_by_email
 
 
@@ -72,6 +73,51 @@ def grant_attempt(email, module, reason):
     click.echo(f"gave {email} one more attempt at the quiz of {found.title}")
 
 
+@click.command("unlock-sign-in")
+@with_appcontext
+@click.argument("email")
+def unlock_sign_in(email):
+    """Lift the lock failed sign-ins (or wrong current passwords) put on an account; audited."""
+    try:
+        lifted = sign_in_locks.lift(email)
+    except sign_in_locks.NoAccount:
+        raise click.ClickException(f"no account for {email}") from None
+    except sign_in_locks.StoreUnreachable as error:
+        raise click.ClickException(str(error)) from None
+    for line in _what_was_lifted(lifted):
+        click.echo(line)
+
+
+def _what_was_lifted(lifted: sign_in_locks.Lifted) -> list[str]:
+    if not lifted.counts:
+        return [
+            f"there is no sign-in lock on {lifted.email}: no failed sign-ins or wrong current "
+            "passwords are counted against it"
+        ]
+    forgot = "; ".join(
+        f"{c.failures} of {c.allowed} failed {c.what}"
+        + (f" (locked for {_minutes(c.seconds_left)} more)" if c.locked else "")
+        for c in lifted.counts
+    )
+    if lifted.was_locked:
+        lines = [f"lifted the sign-in lock on {lifted.email}: forgot {forgot}"]
+    else:
+        lines = [f"{lifted.email} was not locked; forgot {forgot}"]
+    lines += [
+        f"sign-ins from {c.address} are still stopped for everyone there: {c.failures} of "
+        f"{c.allowed} failed sign-ins from that address, at any account, a limit this command "
+        f"leaves; it lapses in {_minutes(c.seconds_left)} (if many people share the address, "
+        "list its network in LINKWISE_SHARED_NETWORKS)"
+        for c in lifted.addresses_at_limit
+    ]
+    return lines
+
+
+def _minutes(seconds: int) -> str:
+    minutes = max(1, -(-seconds // 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
 def _day(value: str | None) -> datetime | None:
     if not value:
         return None
@@ -102,4 +148,4 @@ def audit_log(since, until, kind, email):
         click.echo("\t".join(field.replace("\t", " ") for field in fields))
 
 
-COMMANDS = (export_user, erase_user, grant_attempt, audit_log)
+COMMANDS = (export_user, erase_user, grant_attempt, unlock_sign_in, audit_log)

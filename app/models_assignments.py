@@ -20,6 +20,10 @@ class Assignment(Base):
         UniqueConstraint("organisation_id", "module_slug", "target"),
         Index("ix_assignment_team", "team_id"),
         Index("ix_assignment_user", "user_id"),
+        # An id is never given twice, on SQLite too (which otherwise reuses the highest id
+        # once its row is deleted): a withdrawal is kept under the id it had, and a stale
+        # withdraw form must never reach an assignment made since.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +39,35 @@ class Assignment(Base):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AssignmentWithdrawal(Base):
+    """An assignment a manager withdrew: what it was, who withdrew it and when (appended).
+
+    Kept under the assignment's own id, so a second withdrawal of it (a double click, a
+    stale tab) finds it here and changes nothing.
+    """
+
+    __tablename__ = "assignment_withdrawal"
+    __table_args__ = (Index("ix_assignment_withdrawal_organisation", "organisation_id"),)
+
+    assignment_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    module_slug: Mapped[str] = mapped_column(String(100))
+    target: Mapped[str] = mapped_column(String(80))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
+    profession: Mapped[str | None] = mapped_column(String(40))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    due_on: Mapped[date] = mapped_column(Date)
+    renew_months: Mapped[int | None]
+    assigned_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    assigned_at: Mapped[datetime]
+    withdrawn_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    withdrawn_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ReminderSent(Base):

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from app import db
 from app.domain import assignments as rules
@@ -59,6 +59,38 @@ class AssignedRow:
     who: str
     due_on: date
     renew_months: int | None
+
+
+def changeable_by(scope: Scope, table=Assignment):
+    """Return the SQL condition for 'an assignment this manager may withdraw'.
+
+    A manager of the whole organisation may withdraw any of its assignments; one confined
+    to teams, those for a team of theirs (a profession within it included) and those for a
+    learner they see. The withdrawal, its confirmation and the assignments page all ask
+    this; `table` may be AssignmentWithdrawal, whose rows keep an assignment's columns.
+    """
+    mine = table.organisation_id == scope.organisation_id
+    if scope.whole_organisation:
+        return mine
+    learners = select(User.id).where(in_scope(scope))
+    return and_(mine, or_(table.team_id.in_(scope.team_ids), table.user_id.in_(learners)))
+
+
+def binding_within(scope: Scope):
+    """Return the SQL condition for 'an assignment that may bind a learner this manager sees'.
+
+    Beside those the manager may withdraw (`changeable_by`), a manager confined to teams is
+    bound by those set for the whole organisation, or for a profession across it, as the
+    compliance matrix (compliance_cells.rules_for) binds their learners.
+    """
+    if scope.whole_organisation:
+        return changeable_by(scope)
+    everyone = and_(
+        Assignment.organisation_id == scope.organisation_id,
+        Assignment.team_id.is_(None),
+        Assignment.user_id.is_(None),
+    )
+    return or_(changeable_by(scope), everyone)
 
 
 def today() -> date:
@@ -299,30 +331,3 @@ def learner_standings(
 
 def _day(moment) -> date:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).date()
-
-
-def withdraw(scope: Scope, assignment_id: int, actor_id: int) -> bool:
-    """Withdraw an assignment the manager's scope covers; False when it is not theirs."""
-    session = db.session()
-    found = session.get(Assignment, assignment_id)
-    if found is None or found.organisation_id != scope.organisation_id:
-        return False
-    if not scope.whole_organisation:
-        mine = found.team_id in scope.team_ids or (
-            found.user_id is not None
-            and session.scalar(select(User.id).where(User.id == found.user_id, in_scope(scope)))
-        )
-        if not mine:
-            return False
-    audit.record(
-        session,
-        "assignment.withdrawn",
-        actor_id=actor_id,
-        module=found.module_slug,
-        target=found.target,
-        due_on=found.due_on.isoformat(),
-        renew_months=found.renew_months,
-    )
-    session.delete(found)
-    session.commit()
-    return True

@@ -1,14 +1,21 @@
 """A learner's own account details: name, profession, registration number, email,
 organisation."""
 
-from sqlalchemy import update
+from dataclasses import dataclass
+
+from sqlalchemy import exists, func, select, update
 
 from app import db, mail
 from app.domain.accounts import PROFESSIONS, normalise_email
 from app.links import absolute_url
-from app.models import CompetencyLevel, User
-from app.models_practice import ConfirmationRequest
-from app.models_teams import TeamMember
+from app.models import CompetencyLevel, Organisation, User
+from app.models_practice import (
+    ConfirmationClosure,
+    ConfirmationDecision,
+    ConfirmationRequest,
+    Supervisor,
+)
+from app.models_teams import Team, TeamMember
 from app.services import audit, tokens
 from app.services.accounts import (
     AccountError,
@@ -121,33 +128,116 @@ def join_organisation(user_id: int, join_code: str) -> User:
     return user
 
 
-def leave_organisation(user_id: int) -> User:
-    """Leave the organisation; its manager no longer sees this learner."""
+@dataclass(frozen=True)
+class Leaving:
+    """What leaving their organisation changes for a learner: the confirmation page."""
+
+    organisation_id: int
+    organisation: str
+    team: str | None
+    supervisor: bool  # named a supervisor there: they can no longer confirm practice
+    waiting: int  # requests waiting for them to confirm, closed when they leave
+
+
+@dataclass(frozen=True)
+class Left:
+    """The outcome of leaving: `already` when they were no longer in it (nothing changed)."""
+
+    organisation: str
+    already: bool = False
+    now_in: str | None = None  # the organisation they are in instead, if any
+
+
+def leaving(user_id: int) -> Leaving | None:
+    """Return what leaving their organisation would change; None when they are in none.
+
+    One statement: the learner's organisation, team, whether they are named a supervisor
+    there and how many requests wait for them.
+    """
+    team = (
+        select(Team.name)
+        .join(TeamMember, TeamMember.team_id == Team.id)
+        .where(TeamMember.user_id == User.id)
+        .scalar_subquery()
+    )
+    supervisor = exists().where(
+        Supervisor.user_id == User.id, Supervisor.organisation_id == User.organisation_id
+    )
+    waiting = (
+        select(func.count(ConfirmationRequest.id))
+        .where(
+            ConfirmationRequest.supervisor_id == User.id,
+            ConfirmationRequest.organisation_id == User.organisation_id,
+            ~exists().where(ConfirmationDecision.request_id == ConfirmationRequest.id),
+            ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
+        )
+        .scalar_subquery()
+    )
+    row = (
+        db.session()
+        .execute(
+            select(User.role, Organisation.id, Organisation.name, team, supervisor, waiting)
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .where(User.id == user_id)
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    if row.role == "manager":
+        raise AccountError("organisation", "Ask an administrator to move a manager's account")
+    return Leaving(row[1], row[2], row[3], bool(row[4]), row[5] or 0)
+
+
+def leave_organisation(user_id: int, organisation_id: int) -> Left:
+    """Leave the organisation the learner confirmed leaving; its managers no longer see them.
+
+    The statement that takes them out names that organisation, so a second request (a
+    double click, a stale tab, one sent after joining another) finds them out of it and
+    changes nothing: no second audit event.
+    """
     session = db.session()
     user = session.get(User, user_id)
-    if user.organisation is None:
-        return user
     if user.role == "manager":
         raise AccountError("organisation", "Ask an administrator to move a manager's account")
-    name = user.organisation.name
-    _move(user, None)
+    name = session.scalar(select(Organisation.name).where(Organisation.id == organisation_id))
+    taken_out = session.execute(
+        update(User)
+        .where(User.id == user_id, User.organisation_id == organisation_id)
+        .values(organisation_id=None)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if not taken_out:
+        session.expire(user)  # read again: another request may have just taken them out
+        now_in = user.organisation.name if user.organisation else None
+        return Left(name or "your organisation", already=True, now_in=now_in)
+    _leave_team(user_id)
+    _carry_records(user_id, None)
     audit.record(session, "organisation.left", actor_id=user_id, organisation=name)
     session.commit()
-    return user
+    return Left(name)
 
 
 def _move(user: User, organisation_id: int | None) -> None:
+    # A team belongs to an organisation: moving out of the organisation leaves the team too.
+    if user.organisation_id != organisation_id:
+        _leave_team(user.id)
+    user.organisation_id = organisation_id
+    _carry_records(user.id, organisation_id)
+
+
+def _leave_team(user_id: int) -> None:
+    db.session().execute(TeamMember.__table__.delete().where(TeamMember.user_id == user_id))
+
+
+def _carry_records(user_id: int, organisation_id: int | None) -> None:
     # Competency levels are counted by organisation on the dashboard: they follow the
     # learner, so each organisation's figures still add up. Evidence keeps the
-    # organisation it was recorded in: that is history. A team belongs to an organisation:
-    # moving out of the organisation leaves the team too.
-    if user.organisation_id != organisation_id:
-        db.session().execute(TeamMember.__table__.delete().where(TeamMember.user_id == user.id))
-    user.organisation_id = organisation_id
+    # organisation it was recorded in: that is history.
     db.session().execute(
         update(CompetencyLevel)
-        .where(CompetencyLevel.user_id == user.id)
+        .where(CompetencyLevel.user_id == user_id)
         .values(organisation_id=organisation_id)
     )
     # As a supervisor they can no longer decide what waits for them in the old one.
-    close_stranded(ConfirmationRequest.supervisor_id == user.id, actor_id=user.id)
+    close_stranded(ConfirmationRequest.supervisor_id == user_id, actor_id=user_id)

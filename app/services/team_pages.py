@@ -73,9 +73,15 @@ class ManagersPage(NamedTuple):
 
 
 class AssignmentsPage(NamedTuple):
-    """The assignments the manager's scope covers, and the teams to assign to."""
+    """The assignments that bind the manager's learners, and the teams to assign to.
+
+    `assigned` are those the manager may withdraw; `set_by_organisation`, those that bind
+    their learners but only a manager of the whole organisation may withdraw (set for
+    everyone, or a profession across the organisation). Each soonest due first.
+    """
 
     assigned: list[assignments.AssignedRow]
+    set_by_organisation: list[assignments.AssignedRow]
     teams: list[TeamRow]
 
 
@@ -179,38 +185,34 @@ def managers_page(scope: Scope) -> ManagersPage:
 
 
 def assignments_page(scope: Scope, catalogue: Catalogue) -> AssignmentsPage:
-    """Return the assignments the manager's scope covers, soonest due first, and the teams."""
+    """Return the assignments that bind the manager's learners, soonest due first, split by
+    whether the manager may withdraw them, and the teams they may assign to."""
     person = User.__table__.alias("person")
     place = func.row_number().over(
         order_by=(Assignment.due_on, Assignment.module_slug, Assignment.id)
     )
-    # texts: module, profession, team, learner; numbers: id, renew months, place; day: due.
+    # texts: module, profession, team, learner; numbers: id, renew months, place; day: due;
+    # flag: the manager may withdraw it.
     assigned = (
         branch(
             "assignment",
             text=(Assignment.module_slug, Assignment.profession, Team.name, person.c.full_name),
             number=(Assignment.id, Assignment.renew_months, place),
             day=(Assignment.due_on,),
+            flag=(assignments.changeable_by(scope),),
         )
         .outerjoin(Team, Team.id == Assignment.team_id)
         .outerjoin(person, person.c.id == Assignment.user_id)
-        .where(Assignment.organisation_id == scope.organisation_id)
+        .where(assignments.binding_within(scope))
     )
-    if not scope.whole_organisation:
-        assigned = assigned.where(
-            Assignment.team_id.in_(scope.team_ids)
-            | Assignment.user_id.in_(select(User.id).where(in_scope(scope)))
-        )
     found = tagged_rows.read((assigned, teams_branch(scope)))
-    return AssignmentsPage(
-        [
-            assignments.assigned_row(
-                row.number[0], *row.text[:4], row.day[0], row.number[1], catalogue
-            )
-            for row in _in_place(found, "assignment", 2)
-        ],
-        team_rows(found),
-    )
+    mine, theirs = [], []
+    for row in _in_place(found, "assignment", 2):
+        shown = assignments.assigned_row(
+            row.number[0], *row.text[:4], row.day[0], row.number[1], catalogue
+        )
+        (mine if row.flag[0] else theirs).append(shown)
+    return AssignmentsPage(mine, theirs, team_rows(found))
 
 
 def removal_page(scope: Scope, user_id: int, *, viewer_id: int) -> learner_rows.Person | None:

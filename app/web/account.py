@@ -4,7 +4,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required, logout_user
 
 from app.content import catalogue
-from app.security import client_address
+from app.security import MAX_ID, client_address
 from app.services import accounts, data_rights, profile
 from app.web import throttles
 from app.web.account_forms import (
@@ -121,16 +121,42 @@ def organisation():
     return render_template("account/organisation.html", form=form, row=row), _status(form)
 
 
-@bp.post("/organisation/leave")
-def leave_organisation():
-    """Leave the organisation: its manager no longer sees your progress."""
+@bp.get("/organisation/leave")
+def confirm_leaving():
+    """Ask the learner to confirm leaving their organisation, saying what changes and what stays."""
     try:
-        profile.leave_organisation(current_user.db_id)
+        found = profile.leaving(current_user.db_id)
     except accounts.AccountError as error:
         flash(error.message, "error")
         return redirect(url_for("account.organisation"))
-    flash("You have left your organisation", "success")
-    return redirect(url_for("account.account"))
+    if found is None:
+        return redirect(url_for("account.organisation"))
+    return render_template("account/leave.html", leaving=found)
+
+
+@bp.post("/organisation/leave")
+def leave_organisation():
+    """Leave the organisation confirmed on the page before: its managers no longer see you."""
+    asked = request.form.get("organisation", "")
+    if not asked.isdigit() or int(asked) > MAX_ID:
+        return redirect(url_for("account.confirm_leaving"))  # a form from before the question
+    try:
+        left = profile.leave_organisation(current_user.db_id, int(asked))
+    except accounts.AccountError as error:
+        flash(error.message, "error")
+        return redirect(url_for("account.organisation"))
+    if not left.already:
+        flash(f"You have left {left.organisation}", "success")
+        return redirect(url_for("account.account"))
+    if left.now_in:
+        flash(
+            f"You are no longer a member of {left.organisation}, so nothing was changed. "
+            f"You are a member of {left.now_in}",
+            "warning",
+        )
+    else:
+        flash(f"You had already left {left.organisation}: nothing more was changed", "warning")
+    return redirect(url_for("account.organisation"))
 
 
 @bp.get("/data")

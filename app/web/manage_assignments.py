@@ -10,19 +10,21 @@ from app.domain.accounts import PROFESSIONS
 from app.domain.assignments import RENEWALS
 from app.models import utcnow
 from app.security import MAX_ID
-from app.services import assignments, team_pages
+from app.services import assignment_withdrawals, assignments, team_pages
 from app.web.manage import bp
 
 
 @bp.get("/assignments")
 def assignments_page(errors: dict | None = None, form=None):
-    """List the assignments in the manager's scope, with the form to add more."""
+    """List the assignments that bind the manager's learners, with the form to add more."""
     page = team_pages.assignments_page(g.scope, catalogue())
     return render_template(
         "manage/assignments.html",
         assigned=page.assigned,
+        set_by_organisation=page.set_by_organisation,
         teams=page.teams,
         whole=g.scope.whole_organisation,
+        organisation=g.scope.organisation_name,
         catalogue=catalogue(),
         renewals=RENEWALS,
         errors=errors or {},
@@ -72,10 +74,35 @@ def parse_day(day, month, year) -> date | None:
     return found if 2000 <= found.year <= 2100 else None
 
 
+@bp.get("/assignments/<int:assignment_id>/withdraw")
+def confirm_withdrawal(assignment_id: int):
+    """Ask the manager to confirm withdrawing an assignment, saying what it changes."""
+    found = assignment_withdrawals.to_withdraw(g.scope, assignment_id, catalogue()) or abort(404)
+    if found.withdrawn_at is not None:
+        return _already_withdrawn(found)
+    return render_template("manage/withdraw.html", assignment=found.assignment, renewals=RENEWALS)
+
+
 @bp.post("/assignments/<int:assignment_id>/withdraw")
 def withdraw(assignment_id: int):
-    """Withdraw an assignment; the audit log keeps what it was."""
-    if not assignments.withdraw(g.scope, assignment_id, current_user.db_id):
-        abort(404)
-    flash("The assignment has been withdrawn.", "success")
+    """Withdraw an assignment; what it was is kept, and a second withdrawal changes nothing."""
+    if request.form.get("confirmed") != "yes":  # a form from before the question
+        return redirect(url_for("manage.confirm_withdrawal", assignment_id=assignment_id))
+    found = assignment_withdrawals.withdraw(
+        g.scope, assignment_id, current_user.db_id, catalogue()
+    ) or abort(404)
+    if found.already:
+        return _already_withdrawn(found)
+    row = found.assignment
+    flash(f"“{row.module_title}” for {row.who} has been withdrawn.", "success")
+    return redirect(url_for("manage.assignments_page"))
+
+
+def _already_withdrawn(found: assignment_withdrawals.Withdrawal):
+    row, day = found.assignment, found.withdrawn_at
+    flash(
+        f"“{row.module_title}” for {row.who} was already withdrawn on "
+        f"{day:%-d %B %Y}: nothing was changed.",
+        "warning",
+    )
     return redirect(url_for("manage.assignments_page"))

@@ -2,7 +2,8 @@
 
 Failed sign-ins count per account and address together, plus per address: someone who
 fails at an account from their own address is stopped, yet cannot lock its owner out of
-it from another. Every 429 carries Retry-After (web/errors.py).
+it from another. Every 429 carries Retry-After (web/errors.py). Support lifts an account's
+lock with `linkwise unlock-sign-in` (services/sign_in_locks.py, which names the keys).
 
 An address is often a whole workplace: NHS organisations reach the internet through a few
 shared addresses. From a network the deployment lists as shared (LINKWISE_SHARED_NETWORKS)
@@ -18,6 +19,7 @@ from limits import parse
 
 from app.domain.accounts import normalise_email
 from app.security import client_address, in_shared_network, limiter
+from app.services.sign_in_locks import ADDRESS, account_key, sign_in_key
 
 _log = logging.getLogger("linkwise.rate_limits")
 
@@ -50,9 +52,6 @@ def _refused(response) -> bool:
 
 def _sent_or_failed(response) -> bool:
     return _sent(response) or _failed(response)
-
-
-ADDRESS = "address:"  # how a per-address count's key starts
 
 
 def _address() -> str:
@@ -108,7 +107,7 @@ def report_refusal() -> bool:
 
 def _account_and_address() -> str:
     email = normalise_email(request.form.get("email", ""))[:254]
-    return f"sign-in:{email}|{client_address()}"
+    return sign_in_key(email, client_address())
 
 
 def _recipient() -> str:
@@ -116,7 +115,7 @@ def _recipient() -> str:
 
 
 def _signed_in_account() -> str:
-    return f"account:{current_user.db_id if current_user.is_authenticated else client_address()}"
+    return account_key(current_user.db_id if current_user.is_authenticated else client_address())
 
 
 def sign_in(view):

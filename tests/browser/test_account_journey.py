@@ -129,10 +129,14 @@ def test_reset_edit_record_download_and_delete(
     page.get_by_role("button", name="Join").click()
     expect(page.get_by_text("You have joined Riverside PCN")).to_be_visible()
     page.get_by_role("link", name="Change organisation").click()
-    expect(page.get_by_role("button", name="Leave Riverside PCN")).to_be_visible()
+    expect(page.get_by_role("link", name="Leave Riverside PCN")).to_be_visible()
     checked("account-organisation")
+    # Leaving asks first, saying what changes and what stays.
+    page.get_by_role("link", name="Leave Riverside PCN").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leave Riverside PCN?")
+    checked("account-leave")
     page.get_by_role("button", name="Leave Riverside PCN").click()
-    expect(page.get_by_text("You have left your organisation")).to_be_visible()
+    expect(page.get_by_text("You have left Riverside PCN")).to_be_visible()
 
     # The learning record, on screen, as a PDF and as CSV.
     page.goto(live_server + "/modules/")

@@ -57,7 +57,7 @@ def test_a_practice_manager_assigns_and_checks_compliance(app, page, live_server
     expect(page.get_by_text("1 assignment added.")).to_be_visible()
     assert_accessible(page)
     shot(page, "assignments")
-    page.get_by_role("link", name="Compliance").click()
+    page.get_by_role("link", name="Compliance", exact=True).click()
     expect(page.get_by_role("heading", name="Compliance")).to_be_visible()
     expect(page.locator(".lw-compliance tbody tr")).to_have_count(1)
     expect(page.locator(".lw-compliance")).to_contain_text("Due soon")

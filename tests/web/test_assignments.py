@@ -14,6 +14,7 @@ from tests.conftest import post_form, sign_in
 from tests.web.journeys import pass_module
 
 URL = "/manage/assignments"
+CONFIRMED = {"confirmed": "yes"}  # sent by the confirmation page
 
 
 def modules(app):
@@ -163,10 +164,10 @@ def test_a_framework_stands_for_its_modules_and_withdrawing_is_confined(app, cli
         first = db.session().scalar(select(Assignment.id).order_by(Assignment.id))
     client.get("/sign-out")
     sign_in(client, "pm@example.org")  # an organisation-wide assignment is not a team's
-    assert post_form(client, f"{URL}/{first}/withdraw", {}, page=URL).status_code == 404
+    assert post_form(client, f"{URL}/{first}/withdraw", CONFIRMED, page=URL).status_code == 404
     client.get("/sign-out")
     sign_in(client, "lead@example.org")
-    assert post_form(client, f"{URL}/{first}/withdraw", {}, page=URL).status_code == 302
+    assert post_form(client, f"{URL}/{first}/withdraw", CONFIRMED, page=URL).status_code == 302
     assert count_assignments(app) == len(expected) - 1
     with app.app_context():
         kinds = db.session().scalars(select(AuditEvent.kind)).all()

@@ -185,7 +185,7 @@ def move_organisation(world, chance):
     if user.role != "learner":
         return
     if user.organisation_id is not None and chance.random() < 0.5:
-        profile.leave_organisation(user.id)
+        profile.leave_organisation(user.id, user.organisation_id)
     else:
         profile.join_organisation(user.id, chance.choice(world["organisations"])[1])
 

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import db
 from app.models_teams import Team
@@ -32,7 +32,11 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
         "due-year": str(due.year),
     }
     post_form(lead, "/manage/assignments", form)
+    post_form(lead, "/manage/assignments", {**form, "team": ""})  # the whole organisation
+    practice = app.test_client()
+    sign_in(practice, "pm@example.org")
     pages = {
+        "assignments-confined": practice.get("/manage/assignments").text,
         "teams": lead.get("/manage/teams").text,
         "managers": lead.get("/manage/managers").text,
         "teams-errors": post_form(lead, "/manage/teams", {"name": ""}).text,
@@ -47,12 +51,21 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
         "drill-down": lead.get(f"/manage/learners/{pcn['asha']}").text,
         "remove": lead.get(f"/manage/learners/{pcn['asha']}/remove").text,
     }
+    with app.app_context():
+        from app.models_assignments import Assignment
+
+        first = db.session().scalar(select(func.min(Assignment.id)))
+    pages["withdraw"] = lead.get(f"/manage/assignments/{first}/withdraw").text
+    assert "Withdraw this assignment?" in pages["withdraw"]
     assert "There is a problem" in pages["assignments-errors"]
+    assert "Set by your organisation" in pages["assignments-confined"]
     learner = app.test_client()
     sign_in(learner, "asha@example.org")
     pages["my-learning-assigned"] = learner.get("/modules/").text
     pages["my-team"] = learner.get("/my/team").text
     pages["my-team-errors"] = post_form(learner, "/my/team", {"join_code": "NOPE"}).text
+    pages["leave"] = learner.get("/account/organisation/leave").text
+    assert "Leave Riverside PCN?" in pages["leave"]
     runner.invoke(args=["send-reminders"])
     link = path_of(mailbox.link("asha@example.org", "/unsubscribe/"))
     pages["unsubscribe"] = app.test_client().get(link).text

@@ -15,6 +15,7 @@ from sqlalchemy import event, func, select
 from app import db
 from app.content import catalogue
 from app.models import Attempt, AuditEvent
+from app.models_assignments import Assignment
 from app.models_teams import Team
 from app.services import assignments, credentials, learning, reminders, teams, tokens
 from tests.conftest import DEMO_PASSWORD, confirm_professional, csrf_token, post_form, sign_in
@@ -96,6 +97,10 @@ def more_pages(app, world, runner) -> list[tuple[str, str, str]]:
     with app.app_context():
         team = db.session().scalar(select(Team.id))
         attempt = db.session().scalar(select(Attempt.id))
+        org = db.session().scalar(select(Team.organisation_id))
+        asked = assignments.Request((module.slug,), assignments.today(), team_id=team)
+        assignments.assign(teams.Scope(org), None, asked, catalogue())
+        assignment = db.session().scalar(select(func.max(Assignment.id)))
     quiz = module.assessment.id
     return [
         ("privacy", "learner", "/privacy"),
@@ -104,6 +109,7 @@ def more_pages(app, world, runner) -> list[tuple[str, str, str]]:
         ("account details", "learner", "/account/details"),
         ("account email", "learner", "/account/email"),
         ("account organisation", "learner", "/account/organisation"),
+        ("leave organisation", "learner", "/account/organisation/leave"),
         ("account delete", "learner", "/account/delete"),
         ("healthcare professional gate", "learner", "/confirm-professional"),
         ("my team", "learner", "/my/team"),
@@ -117,6 +123,7 @@ def more_pages(app, world, runner) -> list[tuple[str, str, str]]:
         ("achievement", "learner", f"/credentials/achievements/{module.slug}"),
         ("credential check", "learner", "/credentials/check"),
         ("manager assignments", "manager", "/manage/assignments"),
+        ("manager withdraw", "manager", f"/manage/assignments/{assignment}/withdraw"),
         ("manager compliance", "manager", "/manage/compliance"),
         ("manager teams", "manager", "/manage/teams"),
         ("manager team", "manager", f"/manage/teams/{team}"),

@@ -159,7 +159,10 @@ def manager_count(scope) -> int:
 
 def test_leaving_the_organisation_oneself_leaves_the_team(app, client, pcn):
     sign_in(client, "asha@example.org")
-    assert post_form(client, "/account/organisation/leave", {}, page="/account/organisation")
+    with app.app_context():
+        org = db.session().get(User, pcn["asha"]).organisation_id
+    leave = {"organisation": str(org)}
+    assert post_form(client, "/account/organisation/leave", leave, page="/account/organisation")
     with app.app_context():
         assert teams.team_of(pcn["asha"]) is None
     assert "You are not in a team yet" in client.get("/my/team").text

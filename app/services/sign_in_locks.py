@@ -1,0 +1,195 @@
+"""Sign-in locks: the failed-attempt counts that stop an account, and lifting them for support.
+
+An account is locked when failed sign-ins from one address reach the allowance per account
+and address (web/throttles.py), or wrong current passwords reach theirs. The counts live in
+the rate limiter's store, under keys this module names (the throttles build them here too).
+Lifting deletes the account's counts there, audited. Only a store every process shares
+(Redis) can be reached from the command line: counts kept in a server's own memory (the
+development default, and each worker's fallback while Redis is down) cannot.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import current_app
+from limits.storage import MemoryStorage, RedisStorage
+
+from app import db
+from app.security import limiter
+from app.services import audit
+from app.services.accounts import user_by_email
+
+SIGN_IN = "sign-in:"  # a count per account and address starts so
+ADDRESS = "address:"  # a count per address starts so
+ACCOUNT = "account:"  # a count per signed-in account (wrong current passwords) starts so
+_GLOB_SPECIALS = "\\*?[]"
+
+
+def sign_in_key(email: str, address: str) -> str:
+    """Return what failed sign-ins at an (already normalised) email from an address count by."""
+    return f"{SIGN_IN}{email}|{address}"
+
+
+def account_key(user_id: int | str) -> str:
+    """Return what a signed-in account's wrong current passwords count by."""
+    return f"{ACCOUNT}{user_id}"
+
+
+class StoreUnreachable(RuntimeError):
+    """The counts cannot be reached from here; the message says why, in one sentence."""
+
+
+class NoAccount(LookupError):
+    """No account has the email address given."""
+
+
+@dataclass(frozen=True)
+class Count:
+    """Failures counted: how many, of how many allowed, from which address (None: wrong
+    current passwords, counted per account wherever they come from)."""
+
+    address: str | None
+    failures: int
+    allowed: int
+    seconds_left: int  # until the count lapses by itself
+
+    @property
+    def what(self) -> str:
+        """Say what was counted: 'sign-ins from 192.0.2.7' or 'current passwords'."""
+        return f"sign-ins from {self.address}" if self.address else "current passwords"
+
+    @property
+    def locked(self) -> bool:
+        """Say whether this count stops the account now."""
+        return self.failures >= self.allowed
+
+
+@dataclass(frozen=True)
+class Lifted:
+    """What lifting found and deleted, and per-address limits it leaves (not the account's)."""
+
+    email: str
+    counts: tuple[Count, ...]
+    addresses_at_limit: tuple[Count, ...] = ()
+
+    @property
+    def was_locked(self) -> bool:
+        """Say whether any count deleted was stopping the account."""
+        return any(count.locked for count in self.counts)
+
+
+def lift(email: str) -> Lifted:
+    """Delete the failed sign-in and current-password counts of the account with this email,
+    from the command line; audited when any were found. Raises NoAccount or StoreUnreachable."""
+    user = user_by_email(email)
+    if user is None or user.erased_at is not None:
+        raise NoAccount(email)
+    store = _shared_store()
+    try:
+        found = _counts(store, user.email, user.id)
+        at_limit = _addresses_at_limit(store, found)
+        deleted = store.get_connection().delete(*(key for key, _, _ in found)) if found else 0
+    except store.base_exceptions as error:
+        raise StoreUnreachable(_unreachable(error)) from None
+    counts = tuple(count for _, count, _ in found)
+    if deleted:
+        session = db.session()
+        audit.record(
+            session,
+            "sign_in.unlocked",
+            subject_id=user.id,
+            email=user.email,
+            via="cli",
+            was_locked=any(count.locked for count in counts),
+            counts=[f"{count.failures} of {count.allowed} failed {count.what}" for count in counts],
+        )
+        session.commit()
+    return Lifted(user.email, counts, tuple(at_limit))
+
+
+def _shared_store() -> RedisStorage:
+    store = limiter.storage
+    if isinstance(store, MemoryStorage):
+        raise StoreUnreachable(
+            "the rate limits are counted in each server process's own memory "
+            f"(LINKWISE_RATELIMIT_STORAGE_URI is {_shown_uri()}), which this command cannot "
+            "reach: restart the server to clear every count, or wait for them to lapse"
+        )
+    if not isinstance(store, RedisStorage):
+        raise StoreUnreachable(
+            "this command lifts locks kept in Redis, and LINKWISE_RATELIMIT_STORAGE_URI is "
+            f"{_shown_uri()}: set it to the Redis the server uses"
+        )
+    return store
+
+
+def _unreachable(error: Exception) -> str:
+    return (
+        f"cannot reach the rate-limit store at {_shown_uri()} ({type(error).__name__}: "
+        f"{' '.join(str(error).split())[:160]}): while it is down each server process counts "
+        "in its own memory, which no command can reach, and those counts lapse by themselves"
+    )
+
+
+def _shown_uri() -> str:
+    uri = current_app.config.get("RATELIMIT_STORAGE_URI", "memory://")
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    host = parts.hostname or ""  # never print a password
+    return urlunsplit(parts._replace(netloc=f"{host}:{parts.port}" if parts.port else host))
+
+
+def _head(store: RedisStorage) -> str:
+    """Return how every key of this app starts in the store.
+
+    The limiter names a count `LIMITER/<app's key prefix>/<what it counts by>/<scope>/
+    <allowance>/<per so many>/<unit>`, and Redis keeps it under its own prefix.
+    """
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    return store.prefixed_key("LIMITER/" + (f"{prefix}/" if prefix else ""))
+
+
+def _found(store: RedisStorage, start: str):
+    """Yield (key, the rest of what it counts by, scope, allowance) of every count whose key
+    begins with `start`."""
+    connection = store.get_connection()
+    escaped = "".join(f"\\{c}" if c in _GLOB_SPECIALS else c for c in start)
+    for key in connection.scan_iter(match=escaped + "*"):
+        # Neither an address nor a scope holds a "/": the last four are the limit's.
+        parts = key.decode().removeprefix(start).rsplit("/", 4)
+        if len(parts) == 5 and parts[2].isdigit():
+            yield key, parts[0], parts[1], int(parts[2])
+
+
+def _count(store: RedisStorage, key: bytes, address: str | None, allowed: int) -> Count:
+    connection = store.get_connection()
+    failures = int(connection.get(key) or 0)
+    return Count(address, failures, allowed, max(int(connection.ttl(key)), 0))
+
+
+def _counts(store: RedisStorage, email: str, user_id: int) -> list[tuple[bytes, Count, str]]:
+    """Return (key, count, scope) of every count against the account."""
+    head, found = _head(store), []
+    for key, address, scope, allowed in _found(store, head + sign_in_key(email, "")):
+        if address and "|" not in address:  # not another email that goes on with a "|"
+            found.append((key, _count(store, key, address, allowed), scope))
+    for key, rest, scope, allowed in _found(store, head + account_key(user_id)):
+        if rest == "":  # not account 12 for account 1
+            found.append((key, _count(store, key, None, allowed), scope))
+    return found
+
+
+def _addresses_at_limit(store: RedisStorage, found) -> list[Count]:
+    """Return the sign-in counts per address at their limit, for the addresses found: those
+    count everyone there, so lifting one account's lock leaves them."""
+    head, at_limit = _head(store), []
+    for _, count, scope in found:
+        if count.address is None:
+            continue
+        for key, rest, its_scope, allowed in _found(store, head + ADDRESS + count.address):
+            if rest == "" and its_scope == scope:
+                shared = _count(store, key, count.address, allowed)
+                if shared.locked:
+                    at_limit.append(shared)
+    return at_limit
