@@ -15,9 +15,9 @@ T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
 
 
 @pytest.fixture(params=BACKENDS)
-def database_at_0026(request, tmp_path):
-    """Yield the URL of an empty database migrated only as far as 0026."""
-    with database_at(request.param, tmp_path, "0026") as url:
+def database_at_0027(request, tmp_path):
+    """Yield the URL of an empty database migrated only as far as 0027."""
+    with database_at(request.param, tmp_path, "0027") as url:
         yield url
 
 
@@ -39,8 +39,8 @@ def _assignment(organisation: int, slug: str, target: str = "org") -> dict:
     }
 
 
-def test_assignments_stay_and_an_id_is_never_given_twice(database_at_0026):
-    engine, t = _tables(database_at_0026)
+def test_assignments_stay_and_an_id_is_never_given_twice(database_at_0027):
+    engine, t = _tables(database_at_0027)
     with engine.begin() as connection:
         organisation = connection.execute(
             insert(t["organisation"]).returning(t["organisation"].c.id),
@@ -50,8 +50,8 @@ def test_assignments_stay_and_an_id_is_never_given_twice(database_at_0026):
             connection.execute(insert(t["assignment"]), _assignment(organisation, slug))
         before = connection.execute(select(t["assignment"]).order_by("id")).all()
     engine.dispose()
-    upgrade_database(database_at_0026)
-    engine, t = _tables(database_at_0026)
+    upgrade_database(database_at_0027)
+    engine, t = _tables(database_at_0027)
     assignment = t["assignment"]
     assert "assignment_withdrawal" in t
     with engine.begin() as connection:
@@ -72,8 +72,8 @@ def test_assignments_stay_and_an_id_is_never_given_twice(database_at_0026):
 
     from alembic import command
 
-    command.downgrade(alembic_config(database_at_0026), "0026")
-    engine, t = _tables(database_at_0026)
+    command.downgrade(alembic_config(database_at_0027), "0027")
+    engine, t = _tables(database_at_0027)
     assert "assignment_withdrawal" not in t
     with engine.connect() as connection:
         kept = connection.execute(select(t["assignment"].c.module_slug).order_by("id")).scalars()

@@ -14,7 +14,7 @@ Existing rows: none to backfill (withdrawals before this revision are in the aud
 Downgrade drops the table and, on SQLite, rebuilds assignment without AUTOINCREMENT.
 
 Revision ID: 0028
-Revises: 0026
+Revises: 0027
 Create Date: 2026-12-05 12:00:00
 """
 
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0028"
-down_revision: str | None = "0026"
+down_revision: str | None = "0027"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
