@@ -126,7 +126,7 @@ def collect_quiz_pages(app, client, make_user) -> dict[str, str]:
     from app import db
     from app.content import catalogue
     from app.models import Attempt, Certificate, User
-    from app.services import learning
+    from app.services import knowledge_checks, learning
     from tests.web.quiz_helpers import answer_fields, attempt_form
 
     email = make_user(email="quiz-taker@example.org")
@@ -147,6 +147,10 @@ def collect_quiz_pages(app, client, make_user) -> dict[str, str]:
     pages["screen-check-error"] = post_form(client, url + "check", {}, page=url).text
     answered = post_form(client, url + "check", fields, page=url)
     pages["screen-check-answered"] = client.get(answered.location).text
+    with client.session_transaction() as session:  # as an answer that lost a race leaves it
+        session["_flashes"] = [("check", knowledge_checks.RECORDED_ELSEWHERE)]
+    pages["screen-check-recorded-elsewhere"] = client.get(answered.location).text
+    assert "already been recorded" in pages["screen-check-recorded-elsewhere"]
     with app.app_context():
         for key in module.screen_item_keys:
             learning.record(user_id, module.slug, key)
