@@ -37,6 +37,7 @@ def account():
                 current_user.db_id,
                 form.current_password.data,
                 form.new_password.data,
+                session_token=current_user.session_token,
                 address=client_address(),
             )
         except accounts.AccountError as error:
