@@ -3,7 +3,14 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from app.domain.accounts import MAX_PASSWORD_LENGTH, PROFESSIONS, password_problem
 
@@ -49,10 +56,13 @@ def email_field(label: str) -> EmailField:
 
 def profession_field() -> RadioField:
     """One of the professions Linkwise knows, as radios."""
+    # One check, one message: WTForms' own check of the choice would add "Not a valid
+    # choice." (beside ours, for no choice at all).
     return RadioField(
         "Profession",
         choices=[SelectChoice(code, label) for code, label in PROFESSIONS.items()],
-        validators=[DataRequired("Select your profession")],
+        validate_choice=False,
+        validators=[AnyOf(list(PROFESSIONS), message="Select your profession")],
     )
 
 

@@ -45,6 +45,15 @@ def test_details_errors_are_shown_at_the_field_and_in_the_summary(signed_in):
     assert 'href="#full_name"' in response.text and "Enter your full name" in response.text
 
 
+def test_a_profession_not_on_the_list_or_none_asks_to_select_one(signed_in):
+    for sent in ({"profession": "astronaut"}, {"profession": ""}):
+        response = post_form(signed_in, "/account/details", {"full_name": "Sam", **sent})
+        assert response.status_code == 400
+        assert "Not a valid choice" not in response.text
+        assert response.text.count("Select your profession") == 2  # summary and inline
+        assert 'href="#profession-1"' in response.text
+
+
 def test_changing_email_waits_for_the_link_sent_to_the_new_address(app, signed_in, mailbox):
     response = post_form(
         signed_in,
