@@ -213,3 +213,10 @@ def test_a_profession_not_on_the_list_asks_to_select_one(client):
     assert response.status_code == 400
     assert "Not a valid choice" not in response.text
     assert response.text.count("Select your profession") == 2  # summary and inline
+
+
+def test_a_registration_number_no_regulator_issues_is_refused(client):
+    response = register(client, registration_number="=HYPERLINK(1)")
+    assert response.status_code == 400
+    assert "Registration number must only include letters" in response.text
+    assert 'href="#registration_number"' in response.text
