@@ -118,7 +118,7 @@ def save(account: Mapping | None, values: Mapping) -> Saving:
         parts = []
         for heading in HEADINGS:
             text, was = sent[heading.key]
-            error = f"{heading.title} must be {MAX_LENGTH} characters or fewer"
+            error = f"The text under “{heading.title}” must be {MAX_LENGTH} characters or fewer"
             parts.append(Part(heading, text, was, error if len(text) > MAX_LENGTH else None))
         return Saving(account, (), tuple(parts), invalid=True)
     stored, changed, parts = dict(account), [], []
@@ -140,8 +140,9 @@ def save(account: Mapping | None, values: Mapping) -> Saving:
 def _changed_elsewhere(heading: Heading, now: str) -> str:
     happened = "changed" if now else "cleared"
     return (
-        f"{heading.title} was {happened} in another tab or window after this page was opened, "
-        "so your change was not saved. Save again to replace the saved text with yours"
+        f"The text under “{heading.title}” was {happened} in another tab or window after this "
+        "page was opened, so your change was not saved. Save again to replace the saved text "
+        "with yours"
     )
 
 

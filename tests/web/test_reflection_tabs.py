@@ -60,7 +60,7 @@ def test_a_part_changed_in_both_tabs_keeps_both_texts_and_says_so(app, signed_in
     text = response.text
     assert "<title>Error: " in text and 'href="#reflection-activity"' in text
     assert "Your other changes have been saved." in text
-    assert text.count("What happened was changed in another tab or window") == 2
+    assert text.count("The text under “What happened” was changed in another tab or window") == 2
     # Both texts are on the page: A's as saved (escaped), B's in the box.
     assert "Written in tab A.</p>" in text and "A second line &lt;b&gt;here&lt;/b&gt;." in text
     assert 'aria-describedby="reflection-activity-saved' in text
@@ -83,7 +83,7 @@ def test_a_part_too_long_is_refused_and_nothing_is_saved_or_cut(app, signed_in, 
     response = signed_in.post(page, data=form)
     assert response.status_code == 400
     assert stored(app) == {"learned": "Kept as saved."}
-    assert "What happened must be 2500 characters or fewer" in response.text
+    assert "The text under “What happened” must be 2500 characters or fewer" in response.text
     assert 'href="#reflection-activity"' in response.text
     again = browser_form(response.text, "reflection-form")
     assert again["activity"] == long_text and again["learned"] == "Changed too."
