@@ -1,5 +1,7 @@
-"""Account rules: professions, roles, passwords, join codes, safe return addresses."""
+"""Account rules: professions, registration numbers, roles, passwords, join codes, safe
+return addresses."""
 
+import re
 import secrets
 import unicodedata
 from functools import cache
@@ -31,6 +33,29 @@ ESTIMATED_PREFIX = 72  # and zxcvbn refuses longer input
 
 # No 0/O or 1/I/L, so a code read aloud or copied from paper survives.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+# UK professional registration numbers (GMC, NMC, GPhC, HCPC, GDC, Social Work England and
+# the rest) are letters and digits, sometimes written with the regulator's name, spaces or
+# hyphens: "GMC 7654321", "12A3456E", "GPhC 2012345", "PA123456". Nothing else is let in, so
+# no formula, markup or emoji reaches a certificate or an export.
+MAX_REGISTRATION_NUMBER_LENGTH = 20
+_REGISTRATION_CHARACTERS = re.compile(r"[A-Za-z0-9 -]*")
+_REGISTRATION_NUMBER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 -]*[A-Za-z0-9])?")
+
+
+def registration_number_problem(number: str) -> str | None:
+    """Return why a registration number (trimmed; empty for none) is refused, or None."""
+    if not number:
+        return None
+    if not _REGISTRATION_CHARACTERS.fullmatch(number):
+        return "Registration number must only include letters, numbers, spaces and hyphens"
+    if len(number) > MAX_REGISTRATION_NUMBER_LENGTH:
+        limit = MAX_REGISTRATION_NUMBER_LENGTH
+        return f"Registration number must be {limit} characters or fewer"
+    if not _REGISTRATION_NUMBER.fullmatch(number) or not any(c.isdigit() for c in number):
+        return "Enter a registration number in the correct format, like GMC 7654321 or 12A3456E"
+    return None
 
 
 def normalise_email(email: str) -> str:

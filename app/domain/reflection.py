@@ -6,9 +6,12 @@ differently) and a pharmacist's GPhC CPD record (what you learned and how it ben
 people you care for). The wording here is ours.
 """
 
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 MAX_LENGTH = 2500  # characters under each heading
+SHOWN = "shown-"  # the form's field carrying what a part showed when drawn: shown-<key>
 
 
 @dataclass(frozen=True)
@@ -48,15 +51,99 @@ HEADINGS = (
 KEYS = tuple(heading.key for heading in HEADINGS)
 
 
-def clean(values: dict) -> dict[str, str]:
-    """Return the account as stored: each known heading's text, trimmed and cut to length."""
-    account = {}
-    for key in KEYS:
-        text = values.get(key) or ""
-        text = text.replace("\r\n", "\n").strip()[:MAX_LENGTH] if isinstance(text, str) else ""
-        if text:
-            account[key] = text
-    return account
+@dataclass(frozen=True)
+class Part:
+    """One heading of the reflective account as its form shows it."""
+
+    heading: Heading
+    text: str  # what the box holds
+    shown: str  # the fingerprint of the saved text the box stands for (see fingerprint)
+    error: str | None = None
+    # The text saved now, when it differs from the box's because it was changed elsewhere
+    # after the form was drawn (None otherwise).
+    saved: str | None = None
+
+
+@dataclass(frozen=True)
+class Saving:
+    """What a save of the form does: the account to store and the form to show again."""
+
+    account: dict[str, str]
+    changed: tuple[str, ...]  # the headings' keys written
+    parts: tuple[Part, ...]
+    invalid: bool = False  # the form broke a rule, so nothing of it is written
+
+    @property
+    def errors(self) -> tuple[Part, ...]:
+        """Return the parts with an error, in order."""
+        return tuple(part for part in self.parts if part.error)
+
+
+def _text(value) -> str:
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
+
+
+def fingerprint(text: str) -> str:
+    """Return a short fingerprint of a part's text, for the form to carry instead of it."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def drawn(account: Mapping | None) -> tuple[Part, ...]:
+    """Return the form showing the account as saved."""
+    account = account or {}
+    return tuple(
+        Part(h, account.get(h.key, ""), fingerprint(account.get(h.key, ""))) for h in HEADINGS
+    )
+
+
+def save(account: Mapping | None, values: Mapping) -> Saving:
+    """Return what saving the form's `values` makes of the saved `account`.
+
+    Only the parts the form changed from what it showed are written, so a tab opened
+    earlier never wipes or puts back what another saved. A part the form changed that was
+    changed elsewhere since is not written: it comes back with both texts and an error,
+    and saving again replaces it. A part over the length limit makes the form invalid:
+    nothing is written and every text comes back as typed. A part the form does not send,
+    or sent by a form drawn without what it showed, counts as showing what is saved now.
+    """
+    account = {key: text for key, text in (account or {}).items() if key in KEYS}
+    sent = {}
+    for heading in HEADINGS:
+        key, now = heading.key, account.get(heading.key, "")
+        if key in values:
+            sent[key] = (_text(values.get(key)), values.get(SHOWN + key) or fingerprint(now))
+        else:
+            sent[key] = (now, fingerprint(now))
+    if any(len(text) > MAX_LENGTH for text, _ in sent.values()):
+        parts = []
+        for heading in HEADINGS:
+            text, was = sent[heading.key]
+            error = f"The text under “{heading.title}” must be {MAX_LENGTH} characters or fewer"
+            parts.append(Part(heading, text, was, error if len(text) > MAX_LENGTH else None))
+        return Saving(account, (), tuple(parts), invalid=True)
+    stored, changed, parts = dict(account), [], []
+    for heading in HEADINGS:
+        (text, was), now = sent[heading.key], account.get(heading.key, "")
+        if fingerprint(text) == was or text == now:  # left as it showed, or already so
+            parts.append(Part(heading, now, fingerprint(now)))
+        elif fingerprint(now) != was:
+            error = _changed_elsewhere(heading, now)
+            parts.append(Part(heading, text, fingerprint(now), error, saved=now))
+        else:
+            stored[heading.key] = text
+            changed.append(heading.key)
+            parts.append(Part(heading, text, fingerprint(text)))
+    stored = {key: stored[key] for key in KEYS if stored.get(key)}
+    return Saving(stored, tuple(changed), tuple(parts))
+
+
+def _changed_elsewhere(heading: Heading, now: str) -> str:
+    happened = "changed" if now else "cleared"
+    return (
+        f"The text under “{heading.title}” was {happened} in another tab or window after this "
+        "page was opened, so your change was not saved. Save again to replace the saved text "
+        "with yours"
+    )
 
 
 def written(account: dict | None) -> bool:

@@ -11,6 +11,7 @@ from app.domain.accounts import PROFESSIONS
 from app.domain.certificates import CertificateDetails
 from app.links import absolute_url
 from app.models import Attempt, Certificate
+from app.services import locks
 
 
 @dataclass(frozen=True)
@@ -24,36 +25,32 @@ class Verified:
     withdrawn_at: datetime | None
 
 
-def certificate_of(user_id: int, module_slug: str) -> Certificate | None:
-    """Return the learner's certificate for a module, if they have earned it.
+def save_reflection(user_id: int, module_slug: str, values) -> reflection.Saving | None:
+    """Keep the parts of the reflective account the form changed; None if not earned.
 
-    The passing attempt comes in the same query, so details() finds it in the session
-    instead of asking again.
+    Nothing is written when the form breaks a rule; a part changed here and elsewhere since
+    the form was drawn is left as saved (see reflection.save).
     """
-    row = (
-        db.session()
-        .execute(
-            select(Certificate, Attempt)
-            .join(Attempt, Attempt.id == Certificate.attempt_id)
-            .where(
-                Certificate.user_id == user_id,
-                Certificate.module_slug == module_slug,
-                Certificate.withdrawn_at.is_(None),
-            )
+    session = db.session()
+    # A learner's saves run one after another: each compares with what the last committed.
+    locks.lock_learner(session, user_id)
+    certificate = session.scalar(
+        select(Certificate)
+        .where(
+            Certificate.user_id == user_id,
+            Certificate.module_slug == module_slug,
+            Certificate.withdrawn_at.is_(None),
         )
-        .first()
+        .execution_options(populate_existing=True)
     )
-    if row is None:
+    if certificate is None:
+        session.rollback()
         return None
-    # The session holds loaded objects weakly: keep the attempt for the request.
-    db.session().info.setdefault("certificate_rows", []).append(row)
-    return row[0]
-
-
-def save_reflection(certificate: Certificate, values: dict) -> None:
-    """Keep the learner's reflective account, printed on the certificate."""
-    certificate.reflective_account = reflection.clean(values)
-    db.session().commit()
+    saving = reflection.save(certificate.reflective_account, values)
+    if saving.changed:
+        certificate.reflective_account = saving.account
+    session.commit()
+    return saving
 
 
 def verify_url(code: str) -> str:

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import db
@@ -17,6 +18,14 @@ from app.services import learning, quiz_versions, quizzes, xapi
 from app.services.learning import ModuleState
 from app.services.quiz_pages import QuestionForm, ReviewedQuestion, competencies_named
 
+# Said to a learner whose answer lost the race with one sent at the same moment (a double
+# click, another tab): the feedback then shown is on the answer that was recorded.
+RECORDED_ELSEWHERE = (
+    "An answer to this check had already been recorded from another tab or window (or a "
+    "second click), so the answer sent from here was not. The answer recorded and its "
+    "result are shown."
+)
+
 
 @dataclass(frozen=True)
 class CheckView:
@@ -27,6 +36,7 @@ class CheckView:
     reviews: tuple[ReviewedQuestion, ...]
     answered_before: bool
     preview: bool
+    notice: str | None = None  # shown above the feedback
 
     @property
     def errors(self) -> tuple[QuestionForm, ...]:
@@ -58,7 +68,11 @@ class ScreenPage:
 
 @dataclass(frozen=True)
 class CheckOutcome:
-    """What answering a knowledge check did: "answered", "invalid" or "closed"."""
+    """What answering a knowledge check did: "answered", "invalid" or "closed".
+
+    "taken": another answer sent at the same moment was recorded instead of this one;
+    `attempt_id` is that answer's, and the page shows it with RECORDED_ELSEWHERE.
+    """
 
     kind: str
     attempt_id: int | None
@@ -66,14 +80,24 @@ class CheckOutcome:
 
 
 def screen_page(
-    user_id: int, module: Module, screen: Screen, *, preview: bool, check_attempt: int | None
+    user_id: int,
+    module: Module,
+    screen: Screen,
+    *,
+    preview: bool,
+    check_attempt: int | None,
+    notice: str | None = None,
 ) -> ScreenPage:
-    """Load where the learner stands and the screen's check, with feedback on `check_attempt`."""
+    """Load where the learner stands and the screen's check, with feedback on `check_attempt`.
+
+    `notice` is shown above that feedback (there is none without it).
+    """
     state = learning.state_for(user_id, module, preview=preview)
     check = None
     if screen.knowledge_check is not None:
         reviews = () if check_attempt is None else _feedback(user_id, screen, check_attempt)
-        check = _check_view(user_id, screen, state, preview, reviews=reviews)
+        notice = notice if reviews else None
+        check = _check_view(user_id, screen, state, preview, reviews=reviews, notice=notice)
     return ScreenPage(state, screen, preview, check)
 
 
@@ -118,25 +142,34 @@ def answer_check(
         )
         for m in result.marked
     )
-    attempt_id = None
-    if not preview:
-        attempt_id = _keep(user_id, module, screen, selection, result, read.given, now)
-    if attempt_id is not None:
-        state = learning.state_for(user_id, module)
-    check = _check_view(user_id, screen, state, preview, reviews=reviews)
-    return CheckOutcome("answered", attempt_id, ScreenPage(state, screen, preview, check))
+    if preview:
+        check = _check_view(user_id, screen, state, preview, reviews=reviews)
+        return CheckOutcome("answered", None, ScreenPage(state, screen, preview, check))
+    attempt_id, kept = _keep(user_id, module, screen, selection, result, read.given, now)
+    notice = None
+    if not kept:  # the answer recorded is the other one: its feedback, not this one's
+        reviews, notice = _feedback(user_id, screen, attempt_id), RECORDED_ELSEWHERE
+    state = learning.state_for(user_id, module)
+    check = _check_view(user_id, screen, state, preview, reviews=reviews, notice=notice)
+    kind = "answered" if kept else "taken"
+    return CheckOutcome(kind, attempt_id, ScreenPage(state, screen, preview, check))
 
 
-def _keep(user_id, module, screen, selection, result, given, now) -> int | None:
-    """Store the answer as a graded attempt and complete the screen, in one commit."""
+def _keep(user_id, module, screen, selection, result, given, now) -> tuple[int, bool]:
+    """Store the answer as a graded attempt and complete the screen, in one commit.
+
+    Returns the attempt's id and True; or, when another answer sent at the same moment took
+    its number first, that answer's id and False (this one is not stored).
+    """
     session = db.session()
     quiz = screen.knowledge_check
     quiz_versions.store(session, quiz.versions.values())
+    number = quizzes._next_number(user_id, quiz.id)
     attempt = Attempt(
         user_id=user_id,
         quiz_id=quiz.id,
         module_slug=module.slug,
-        number=quizzes._next_number(user_id, quiz.id),
+        number=number,
         status="graded",
         selection=selection,
         quiz_settings=quiz.settings.to_content(),
@@ -165,9 +198,18 @@ def _keep(user_id, module, screen, selection, result, given, now) -> int | None:
     try:
         session.commit()
     except IntegrityError:
-        session.rollback()  # the same answer from a second tab a moment ago: that one counts
-        return None
-    return attempt.id
+        session.rollback()
+        # Another answer (a second click, another tab) took this number a moment ago: that
+        # one is the record, whatever this one said.
+        taken = session.scalar(
+            select(Attempt.id).where(
+                Attempt.user_id == user_id, Attempt.quiz_id == quiz.id, Attempt.number == number
+            )
+        )
+        if taken is None:
+            raise
+        return taken, False
+    return attempt.id, True
 
 
 def _feedback(user_id: int, screen: Screen, attempt_id: int) -> tuple[ReviewedQuestion, ...]:
@@ -210,6 +252,7 @@ def _check_view(
     reviews: tuple[ReviewedQuestion, ...] = (),
     errors: Mapping[str, str] | None = None,
     submitted: Mapping[str, Mapping[str, list[str]]] | None = None,
+    notice: str | None = None,
 ) -> CheckView:
     quiz = screen.knowledge_check
     errors, submitted = errors or {}, submitted or {}
@@ -222,4 +265,4 @@ def _check_view(
         for item in shown
     )
     answered = state.item_done(f"check:{quiz.id}") and not preview
-    return CheckView(quiz.id, () if reviews else forms, reviews, answered, preview)
+    return CheckView(quiz.id, () if reviews else forms, reviews, answered, preview, notice)

@@ -1,6 +1,7 @@
 """A learner's own account details: name, profession, registration number, email,
 organisation."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import exists, func, select, update
@@ -16,7 +17,7 @@ from app.models_practice import (
     Supervisor,
 )
 from app.models_teams import Team, TeamMember
-from app.services import audit, tokens
+from app.services import audit, locks, tokens
 from app.services.accounts import (
     AccountError,
     check_current_password,
@@ -25,28 +26,93 @@ from app.services.accounts import (
 )
 from app.services.request_closures import close_stranded
 
+DETAILS = ("full_name", "profession", "registration_number")
+
+
+@dataclass(frozen=True)
+class DetailsSaved:
+    """What a save of the details form did, and the details as they now stand."""
+
+    changed: tuple[str, ...]  # the fields written (and audited), in order
+    # Fields the form changed that had been changed elsewhere since it was drawn: not
+    # written. Each maps to its value now.
+    conflicts: dict[str, str | None]
+    current: dict[str, str | None]
+
+
+def _as_stored(key: str, value: str | None) -> str | None:
+    if key == "profession":
+        return value or ""
+    value = (value or "").strip()
+    return (value or None) if key == "registration_number" else value
+
 
 def update_details(
-    user_id: int, *, full_name: str, profession: str, registration_number: str
-) -> User:
-    """Change name, profession and registration number; the audit log names what changed."""
+    user_id: int,
+    *,
+    full_name: str,
+    profession: str,
+    registration_number: str,
+    shown: Mapping[str, str | None] | None = None,
+) -> DetailsSaved:
+    """Change the name, profession and registration number the form changed.
+
+    `shown` holds what each field showed when the form was drawn. A field the form left as
+    it showed is not written, so a tab opened earlier never puts back an old value. A field
+    it changed that was changed elsewhere since is not written either: it comes back in
+    `conflicts` with its value now, for the learner to decide. Without `shown` (a caller
+    that is not a form), every field is as given. The audit log names what changed.
+    """
     session = db.session()
-    user = session.get(User, user_id)
     if profession not in PROFESSIONS:
         raise AccountError("profession", "Select your profession")
-    new = {
-        "full_name": full_name.strip(),
+    # Saves of one account's details run one after another: each compares with what the
+    # one before it committed.
+    locks.lock_learner(session, user_id)
+    user = session.get(User, user_id, populate_existing=True)
+    entered = {
+        "full_name": full_name,
         "profession": profession,
-        "registration_number": registration_number.strip() or None,
+        "registration_number": registration_number,
     }
-    changed = sorted(key for key, value in new.items() if getattr(user, key) != value)
-    for key in changed:
-        setattr(user, key, new[key])
+    changed, conflicts = [], {}
+    for key in DETAILS:
+        new, now = _as_stored(key, entered[key]), getattr(user, key)
+        was = now if shown is None else _as_stored(key, shown.get(key))
+        if new in (was, now):
+            continue  # not changed by this form, or already as it says
+        if now != was:
+            conflicts[key] = now
+            continue
+        setattr(user, key, new)
+        changed.append(key)
     if changed:
         # The values stay out of the log: it is kept longer than the account may be.
         audit.record(session, "account.details_changed", actor_id=user_id, fields=changed)
+    current = {key: getattr(user, key) for key in DETAILS}
     session.commit()
-    return user
+    return DetailsSaved(tuple(changed), conflicts, current)
+
+
+_NAMES = {
+    "full_name": ("Your full name", "the name entered here"),
+    "profession": ("Your profession", "the profession selected here"),
+    "registration_number": ("Your registration number", "the number entered here"),
+}
+
+
+def changed_elsewhere(key: str, now: str | None) -> str:
+    """Say that a field was changed elsewhere since the form was drawn, and to what."""
+    field, here = _NAMES[key]
+    if now is None:
+        happened = f"{field} was removed"
+    else:
+        value = PROFESSIONS.get(now, now) if key == "profession" else now
+        happened = f"{field} was changed to “{value}”"
+    return (
+        f"{happened} in another tab or window after this page was opened, so your change was "
+        f"not saved. Save again to replace it with {here}"
+    )
 
 
 def _email_fingerprint(user: User) -> str:

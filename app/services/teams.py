@@ -212,6 +212,8 @@ def create_team(
 def join_by_code(user_id: int, join_code: str) -> Team:
     """Put a learner in the team whose join code they gave (and in its organisation)."""
     session = db.session()
+    if not normalise_join_code(join_code):
+        raise TeamError("join_code", "Enter the team code")
     team = team_for_code(join_code)
     if team is None:
         raise TeamError(

@@ -37,6 +37,7 @@ def account():
                 current_user.db_id,
                 form.current_password.data,
                 form.new_password.data,
+                session_token=current_user.session_token,
                 address=client_address(),
             )
         except accounts.AccountError as error:
@@ -52,18 +53,23 @@ def account():
 
 @bp.route("/details", methods=["GET", "POST"])
 def details():
-    """Change name, profession and registration number."""
+    """Change name, profession and registration number: those the form changed."""
     row = accounts.account(current_user.db_id)
     form = DetailsForm(obj=row)
-    if form.validate_on_submit():
-        profile.update_details(
-            current_user.db_id,
-            full_name=form.full_name.data,
-            profession=form.profession.data,
-            registration_number=form.registration_number.data or "",
+    if not form.is_submitted():
+        form.draw({name: getattr(row, name) for name in form.FIELDS})
+    elif form.validate():
+        saved = profile.update_details(
+            current_user.db_id, **form.entered(), shown=form.shown(request.form)
         )
-        flash("Your details have been saved", "success")
-        return redirect(url_for("account.account"))
+        if not saved.conflicts:
+            flash("Your details have been saved", "success")
+            return redirect(url_for("account.account"))
+        form.draw(saved.current, keep=saved.conflicts)
+        for name, now in saved.conflicts.items():
+            form[name].errors = [profile.changed_elsewhere(name, now)]
+        page = render_template("account/details.html", form=form, saved=saved.changed)
+        return page, 409
     return render_template("account/details.html", form=form), _status(form)
 
 

@@ -1,7 +1,7 @@
 """Forms for recovering and managing an account."""
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.domain.accounts import MAX_PASSWORD_LENGTH
@@ -33,9 +33,33 @@ class ResetPasswordForm(FlaskForm):
 
 
 class DetailsForm(FlaskForm):
+    """The learner's details, with what each field showed when the form was drawn."""
+
     full_name = full_name_field()
     profession = profession_field()
     registration_number = registration_number_field()
+    shown_full_name = HiddenField()
+    shown_profession = HiddenField()
+    shown_registration_number = HiddenField()
+
+    FIELDS = ("full_name", "profession", "registration_number")
+
+    def entered(self) -> dict[str, str]:
+        """Return the details as entered."""
+        return {name: self[name].data or "" for name in self.FIELDS}
+
+    def shown(self, sent) -> dict[str, str] | None:
+        """Return what each field showed when drawn; None from a form drawn without them."""
+        if any(f"shown_{name}" not in sent for name in self.FIELDS):
+            return None
+        return {name: self[f"shown_{name}"].data or "" for name in self.FIELDS}
+
+    def draw(self, current, keep=()) -> None:
+        """Show the details as they now stand, but for the fields in `keep` (as entered)."""
+        for name in self.FIELDS:
+            self[f"shown_{name}"].data = current[name] or ""
+            if name not in keep:
+                self[name].data = current[name] or ""
 
 
 class ChangeEmailForm(FlaskForm):

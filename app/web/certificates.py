@@ -20,24 +20,26 @@ def _page_or_404(module_slug: str):
 @login_required
 def certificate(module_slug: str):
     """Show the certificate with the reflective account to write, and the next module."""
-    if request.method == "POST":
-        certificate = certificates.certificate_of(current_user.db_id, module_slug) or abort(404)
-        certificates.save_reflection(certificate, request.form)
-        flash(
-            "Your reflective account has been saved. It is printed with your certificate.",
-            "success",
-        )
-        return redirect(url_for("certificates.certificate", module_slug=certificate.module_slug))
-    return _certificate_page(module_slug, _page_or_404(module_slug))
+    if request.method == "GET":
+        return _certificate_page(module_slug, _page_or_404(module_slug))
+    saving = certificates.save_reflection(current_user.db_id, module_slug, request.form)
+    if saving is None:
+        abort(404)
+    if saving.errors:
+        status = 400 if saving.invalid else 409
+        return _certificate_page(module_slug, _page_or_404(module_slug), status, saving)
+    flash("Your reflective account has been saved. It is printed with your certificate.", "success")
+    return redirect(url_for("certificates.certificate", module_slug=module_slug))
 
 
-def _certificate_page(module_slug: str, page, status: int = 200):
+def _certificate_page(module_slug: str, page, status: int = 200, saving=None):
     return render_template(
         "certificates/certificate.html",
         module_slug=module_slug,
         module=page.module,
         details=page.details,
-        headings=reflection.HEADINGS,
+        reflection=saving.parts if saving else reflection.drawn(page.details.reflection),
+        saved_others=bool(saving and saving.changed),
         limit=reflection.MAX_LENGTH,
         next_module=page.next_module,
         credential=page.credential,

@@ -3,9 +3,21 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    Length,
+    Optional,
+    ValidationError,
+)
 
-from app.domain.accounts import MAX_PASSWORD_LENGTH, PROFESSIONS, password_problem
+from app.domain.accounts import (
+    MAX_PASSWORD_LENGTH,
+    PROFESSIONS,
+    password_problem,
+    registration_number_problem,
+)
 
 
 class NewPassword:
@@ -49,21 +61,39 @@ def email_field(label: str) -> EmailField:
 
 def profession_field() -> RadioField:
     """One of the professions Linkwise knows, as radios."""
+    # One check, one message: WTForms' own check of the choice would add "Not a valid
+    # choice." (beside ours, for no choice at all).
     return RadioField(
         "Profession",
         choices=[SelectChoice(code, label) for code, label in PROFESSIONS.items()],
-        validators=[DataRequired("Select your profession")],
+        validate_choice=False,
+        validators=[AnyOf(list(PROFESSIONS), message="Select your profession")],
     )
+
+
+class RegistrationNumber:
+    """Refuse what no professional registration number looks like (domain rule).
+
+    A number the form shows as it was drawn (shown_<field>) and sends back unchanged is not
+    checked again: one saved before the rule does not stop the learner changing their name.
+    The save leaves it as it is.
+    """
+
+    def __call__(self, form, field):
+        number = (field.data or "").strip()
+        shown = getattr(form, f"shown_{field.name}", None)
+        if shown is not None and shown.data is not None and number == shown.data.strip():
+            return
+        problem = registration_number_problem(number)
+        if problem:
+            raise ValidationError(problem)
 
 
 def registration_number_field() -> StringField:
     """A professional registration number, which a learner may leave out."""
     return StringField(
         "Professional registration number (optional)",
-        validators=[
-            Optional(),
-            Length(max=40, message="Registration number must be 40 characters or fewer"),
-        ],
+        validators=[Optional(), RegistrationNumber()],
     )
 
 

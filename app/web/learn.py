@@ -11,6 +11,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_login import current_user
@@ -69,12 +70,23 @@ def screen(module_slug: str, screen_slug: str):
         screen,
         preview=user.has_role(*PREVIEWERS),
         check_attempt=request.args.get("check", type=int),
+        notice=_check_notice(),
     )
     if page.locked:
         resume = page.state.resume
         flash(f"Complete “{resume.title}” first: screens open in order.", "info")
         return redirect(url_for("learn.screen", module_slug=module.slug, screen_slug=resume.slug))
     return _render_screen(page)
+
+
+def _check_notice() -> str | None:
+    """Return the note an answer to the screen's check left for its feedback, if any.
+
+    Left in the session, not taken: the page takes it with its other flash messages, as a
+    page with one is rendered whole (page_shells), and base.html leaves "check" ones to
+    the check (see quiz.knowledge_check).
+    """
+    return next((text for kind, text in session.get("_flashes", ()) if kind == "check"), None)
 
 
 def _render_screen(page: ScreenPage) -> str:

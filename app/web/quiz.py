@@ -154,5 +154,7 @@ def knowledge_check(module_slug: str, screen_slug: str):
         part = get_template_attribute("learn/_knowledge_check.html", "check_body")
         return str(part(outcome.page)), status
     if outcome.attempt_id is not None:
+        if outcome.kind == "taken":  # shown with the feedback on the answer recorded
+            flash(knowledge_checks.RECORDED_ELSEWHERE, "check")
         return redirect(f"{here}?check={outcome.attempt_id}#knowledge-check")
     return render_template("learn/screen.html", page=outcome.page), status

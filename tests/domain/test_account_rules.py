@@ -1,11 +1,20 @@
 """Account rules, tested without an app."""
 
+import random
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from app.config import ConfigError, load, normalise_database_url
-from app.domain.accounts import normalise_join_code, password_problem, safe_next
+from app.domain.accounts import (
+    PROFESSIONS,
+    normalise_join_code,
+    password_problem,
+    registration_number_problem,
+    safe_next,
+)
+from app.domain.seeding import _registration_number
 from tests.issuer_key import TEST_ISSUER_PEM
 
 
@@ -100,3 +109,37 @@ def test_production_says_which_setting_is_missing(tmp_path, missing):
 def test_postgres_urls_use_psycopg_3():
     assert normalise_database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
     assert normalise_database_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["GMC 7654321", "12A3456E", "GPhC 2012345", "NMC-99X1234", "NMC 12A3456B", "PA123456", "1"],
+)
+def test_registration_numbers_as_regulators_write_them_are_accepted(number):
+    assert registration_number_problem(number) is None
+
+
+def test_every_seeded_registration_number_is_accepted():
+    rng = random.Random(7)
+    for profession in list(PROFESSIONS) * 200:
+        number = _registration_number(rng, profession)
+        assert number is None or registration_number_problem(number) is None, number
+
+
+@pytest.mark.parametrize(
+    ("number", "says"),
+    [
+        ('=HYPERLINK("https://example.org","x")', "must only include letters, numbers"),
+        ("GMC 😀 1234567", "must only include letters, numbers"),
+        ("+441234567", "must only include letters, numbers"),
+        ("GMC/1234567", "must only include letters, numbers"),
+        ("-1234567", "correct format"),
+        ("1234567-", "correct format"),
+        ("pending", "correct format"),
+        ("1" * 21, "must be 20 characters or fewer"),
+    ],
+)
+def test_registration_numbers_no_regulator_issues_are_refused_saying_why(number, says):
+    problem = registration_number_problem(number)
+    assert problem.startswith(("Registration number", "Enter a registration number"))
+    assert says in problem

@@ -56,6 +56,8 @@ class _FormReader(HTMLParser):
         self.form_id, self.inside, self.fields = form_id, False, []
         self.select: str | None = None
         self.options: list[tuple[str, bool]] = []
+        self.textarea: str | None = None
+        self.text: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -72,10 +74,21 @@ class _FormReader(HTMLParser):
             self.select, self.options = attrs["name"], []
         elif tag == "option" and self.select is not None:
             self.options.append((attrs.get("value", ""), "selected" in attrs))
+        elif tag == "textarea" and attrs.get("name"):
+            self.textarea, self.text = attrs["name"], []
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.text.append(data)
 
     def handle_endtag(self, tag):
         if tag == "form":
             self.inside = False
+        elif tag == "textarea" and self.textarea is not None:
+            # The one newline straight after <textarea> is not part of its text.
+            text = "".join(self.text)
+            self.fields.append((self.textarea, text[1:] if text.startswith("\n") else text))
+            self.textarea = None
         elif tag == "select" and self.select is not None:
             chosen = [value for value, selected in self.options if selected] or [self.options[0][0]]
             self.fields.append((self.select, chosen[0]))

@@ -1,11 +1,12 @@
 """Your account: details, email address, organisation, and the checks of your password."""
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import db
 from app.models import AuditEvent, CompetencyLevel, Organisation, User
 from tests.conftest import DEMO_PASSWORD, post_form, sign_in
 from tests.web.journeys import path_of, user_id
+from tests.web.quiz_helpers import browser_form
 
 
 def account_row(app, email):
@@ -43,6 +44,47 @@ def test_details_errors_are_shown_at_the_field_and_in_the_summary(signed_in):
     )
     assert response.status_code == 400
     assert 'href="#full_name"' in response.text and "Enter your full name" in response.text
+
+
+def test_a_profession_not_on_the_list_or_none_asks_to_select_one(signed_in):
+    for sent in ({"profession": "astronaut"}, {"profession": ""}):
+        response = post_form(signed_in, "/account/details", {"full_name": "Sam", **sent})
+        assert response.status_code == 400
+        assert "Not a valid choice" not in response.text
+        assert response.text.count("Select your profession") == 2  # summary and inline
+        assert 'href="#profession-1"' in response.text
+
+
+def test_a_registration_number_no_regulator_issues_is_refused_naming_the_field(app, signed_in):
+    for number in ('=HYPERLINK("https://example.org","x")', "GMC 😀 1234567"):
+        response = post_form(
+            signed_in,
+            "/account/details",
+            {"full_name": "Sam Learner", "profession": "gp", "registration_number": number},
+        )
+        assert response.status_code == 400
+        message = "Registration number must only include letters, numbers, spaces and hyphens"
+        assert response.text.count(message) == 2  # in the summary and at the field
+        assert 'href="#registration_number"' in response.text
+    assert account_row(app, "learner@example.org").registration_number is None
+
+
+def test_a_registration_number_saved_before_the_rule_does_not_block_other_changes(app, signed_in):
+    with app.app_context():
+        db.session().execute(
+            update(User)
+            .values(registration_number="=1+1")
+            .where(User.email == "learner@example.org")
+        )
+        db.session().commit()
+    form = browser_form(signed_in.get("/account/details").text, "details-form")
+    form["full_name"] = "Sam Other"
+    assert signed_in.post("/account/details", data=form).status_code == 302
+    row = account_row(app, "learner@example.org")
+    assert (row.full_name, row.registration_number) == ("Sam Other", "=1+1")
+    form = browser_form(signed_in.get("/account/details").text, "details-form")
+    form["registration_number"] = "=2+2"  # a change is checked
+    assert signed_in.post("/account/details", data=form).status_code == 400
 
 
 def test_changing_email_waits_for_the_link_sent_to_the_new_address(app, signed_in, mailbox):

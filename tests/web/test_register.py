@@ -206,3 +206,17 @@ def test_registering_is_throttled_per_address_and_per_recipient_with_retry_after
         assert sent.status_code == 200, n
     flood = post_form(client, "/register", GOOD, environ_base={"REMOTE_ADDR": "10.3.3.9"})
     assert flood.status_code == 429 and int(flood.headers["Retry-After"]) > 0
+
+
+def test_a_profession_not_on_the_list_asks_to_select_one(client):
+    response = register(client, profession="astronaut")
+    assert response.status_code == 400
+    assert "Not a valid choice" not in response.text
+    assert response.text.count("Select your profession") == 2  # summary and inline
+
+
+def test_a_registration_number_no_regulator_issues_is_refused(client):
+    response = register(client, registration_number="=HYPERLINK(1)")
+    assert response.status_code == 400
+    assert "Registration number must only include letters" in response.text
+    assert 'href="#registration_number"' in response.text

@@ -64,6 +64,17 @@ def test_a_learner_joins_a_team_by_its_code(app, client, make_user, pcn):
         assert teams.team_of(cara.id).name == "Elm Practice"
 
 
+def test_an_empty_team_code_asks_for_one(app, client, make_user, pcn):
+    make_user(email="cara@example.org", full_name="Cara New")
+    sign_in(client, "cara@example.org")
+    for empty in ("", "   ", " - "):
+        response = post_form(client, "/my/team", {"join_code": empty})
+        assert response.status_code == 400
+        assert response.text.count("Enter the team code") == 2  # in the summary and inline
+        assert 'href="#join_code"' in response.text
+        assert "We do not recognise" not in response.text
+
+
 def test_a_team_code_of_another_organisation_is_refused(app, client, make_user, pcn):
     make_user(email="dan@example.org", org="Hillside PCN")
     sign_in(client, "dan@example.org")
