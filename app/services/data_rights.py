@@ -259,7 +259,10 @@ def erase(
     # teams, reminder history and mail choices go (a manager's account must keep its
     # organisation; managers are not counted as learners).
     if user.organisation_id is not None and user.role != "manager":
-        teams.leave_organisation(user, actor_id=actor_id)
+        # Its requests are closed below, once the account reads as erased.
+        teams.leave_organisation(
+            user.id, user.organisation_id, actor_id=actor_id, close_requests=False, via=via
+        )
     for table in (TeamManager, ReminderSent, MailPreference):
         session.execute(table.__table__.delete().where(table.user_id == user.id))
     # A reason given for an extra attempt is free text about the person; the grant stands.

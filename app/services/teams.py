@@ -6,13 +6,14 @@ so a learner outside the scope is not found, exactly as if they did not exist.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import and_, exists, func, literal, select, update
+from sqlalchemy import and_, exists, func, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
 from app import db
 from app.domain.accounts import new_join_code, normalise_email, normalise_join_code
-from app.models import CompetencyLevel, Organisation, User
+from app.models import CompetencyLevel, Organisation, User, utcnow
 from app.models_practice import ConfirmationRequest
 from app.models_teams import Leaver, Team, TeamManager, TeamMember
 from app.services import audit
@@ -271,46 +272,94 @@ def remove_from_organisation(scope: Scope, user_id: int, *, actor_id: int | None
     Returns False when the learner is not within the manager's scope.
     """
     session = db.session()
-    if not can_see(scope, user_id):
+    taken = leave_organisation(
+        user_id, scope.organisation_id, actor_id=actor_id, within=(in_scope(scope),)
+    )
+    if taken is None:
         return False
-    team = leave_organisation(session.get(User, user_id), actor_id=actor_id)
-    # As a supervisor they can no longer decide what waits for them there. (Imported here:
-    # closing re-rates, and the ratings' dashboard counts import this module.)
-    from app.services.request_closures import close_stranded
-
-    close_stranded(ConfirmationRequest.supervisor_id == user_id, actor_id=actor_id)
     audit.record(
         session,
         "learner.removed",
         actor_id=actor_id,
         subject_id=user_id,
         organisation_id=scope.organisation_id,
-        team=team.name if team else "",
+        team=taken.team or "",
     )
     session.commit()
     return True
 
 
-def leave_organisation(user: User, *, actor_id: int | None) -> Team | None:
-    """Take a learner out of their organisation as a leaver; return the team they were in.
+def leaver_seen(scope: Scope):
+    """Return the SQL condition for 'a leaver this manager sees': of their organisation, and
+    for a manager of some teams, from one of those teams."""
+    condition = Leaver.organisation_id == scope.organisation_id
+    if scope.whole_organisation:
+        return condition
+    return and_(condition, Leaver.team_name.in_(select(Team.name).where(team_seen(scope))))
 
-    The organisation keeps a leaver row (for its audit); its figures drop the learner. The
-    caller commits.
+
+@dataclass(frozen=True)
+class TakenOut:
+    """A learner taken out of an organisation: the team they were in, and when."""
+
+    team: str | None
+    left_at: datetime
+
+
+def leave_organisation(
+    user_id: int,
+    organisation_id: int,
+    *,
+    actor_id: int | None,
+    within=(),
+    close_requests: bool = True,
+    via: str = "web",
+) -> TakenOut | None:
+    """Take a learner out of the organisation as a leaver; None when they were not in it (nor
+    within `within`, conditions on the user), and nothing was changed.
+
+    Every way out goes through here: leaving on their own, a manager's removal, moving to
+    another organisation, erasure. The UPDATE that takes them out names the organisation, so
+    of two at once (a double click, two tabs) one takes them out and the other finds nothing
+    to do. The organisation keeps a leaver row (its list of leavers, the learner's export):
+    who left, from which team, who took them out (themselves when they left) and when. Its
+    figures drop them, and the requests they left waiting there, or that wait for them as a
+    supervisor, are closed (unless `close_requests` is False: erasure closes its own). The
+    caller audits and commits.
     """
     session = db.session()
-    team = team_of(user.id)
-    session.add(
-        Leaver(
-            organisation_id=user.organisation_id,
-            user_id=user.id,
-            team_name=team.name if team else None,
-            removed_by=actor_id,
-        )
+    taken = session.execute(
+        update(User)
+        .where(User.id == user_id, User.organisation_id == organisation_id, *within)
+        .values(organisation_id=None)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if not taken:
+        return None
+    team = session.scalar(
+        select(Team.name)
+        .join(TeamMember, TeamMember.team_id == Team.id)
+        .where(TeamMember.user_id == user_id)
     )
-    session.execute(TeamMember.__table__.delete().where(TeamMember.user_id == user.id))
-    _move_records(user.id, None)
-    user.organisation_id = None
-    return team
+    left = Leaver(
+        organisation_id=organisation_id,
+        user_id=user_id,
+        team_name=team,
+        removed_by=actor_id,
+        left_at=utcnow(),
+    )
+    session.add(left)
+    session.execute(TeamMember.__table__.delete().where(TeamMember.user_id == user_id))
+    _move_records(user_id, None)
+    if close_requests:
+        # Imported here: closing re-rates, and the ratings' dashboard counts import this module.
+        from app.services.request_closures import close_stranded
+
+        mine = or_(
+            ConfirmationRequest.supervisor_id == user_id, ConfirmationRequest.user_id == user_id
+        )
+        close_stranded(mine, actor_id=actor_id, via=via)
+    return TakenOut(team, left.left_at)
 
 
 def _move_records(user_id: int, organisation_id: int | None) -> None:
