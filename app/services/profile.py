@@ -110,21 +110,45 @@ def confirm_email_change(user_id: int, token: str, *, address: str | None = None
     return user
 
 
-def join_organisation(user_id: int, join_code: str) -> User:
-    """Join the organisation a code belongs to; its manager then sees this learner."""
+@dataclass(frozen=True)
+class Joined:
+    """The organisation a learner joined: `already` when they were in it (nothing changed)."""
+
+    organisation: str
+    already: bool = False
+
+
+def join_organisation(user_id: int, join_code: str) -> Joined:
+    """Join the organisation a code belongs to; its manager then sees this learner.
+
+    Joining the organisation they are in changes nothing and writes no audit row; two at
+    once (a double click) take the learner's lock in turn, so the second finds them in it.
+    """
     session = db.session()
     organisation = organisation_for_code(join_code)
     if organisation is None:
         raise AccountError(
             "join_code", "We do not recognise that join code. Check it with your manager"
         )
-    user = session.get(User, user_id)
-    if user.role == "manager" and user.organisation_id != organisation.id:
+    teams.lock_person(user_id)
+    user = session.get(User, user_id, populate_existing=True)
+    if user.organisation_id == organisation.id:
+        session.rollback()
+        return Joined(organisation.name, already=True)
+    if user.role == "manager":
+        session.rollback()
         raise AccountError("join_code", "Ask an administrator to move a manager's account")
+    left = user.organisation.name if user.organisation else None
     _move(user, organisation.id)
-    audit.record(session, "organisation.joined", actor_id=user_id, organisation=organisation.name)
+    audit.record(
+        session,
+        "organisation.joined",
+        actor_id=user_id,
+        organisation=organisation.name,
+        **({"left": left} if left else {}),
+    )
     session.commit()
-    return user
+    return Joined(organisation.name)
 
 
 @dataclass(frozen=True)

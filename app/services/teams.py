@@ -210,48 +210,91 @@ def create_team(
     return team
 
 
-def join_by_code(user_id: int, join_code: str) -> Team:
-    """Put a learner in the team whose join code they gave (and in its organisation)."""
+@dataclass(frozen=True)
+class Placed:
+    """A learner put in a team: `already` when they were in it (nothing changed)."""
+
+    team: Team
+    full_name: str
+    already: bool = False
+
+
+def lock_person(user_id: int) -> None:
+    """Take the person's row lock (locks.lock_learner): every change of whom they belong to
+    waits for the one before, so of two at once the second finds the first's work done."""
+    # Imported here: locks imports accounts, which imports this module.
+    from app.services.locks import lock_learner
+
+    lock_learner(db.session(), user_id)
+
+
+def join_by_code(user_id: int, join_code: str) -> Placed:
+    """Put a learner in the team whose join code they gave (and in its organisation).
+
+    Joining the team they are in changes nothing and writes no audit row; two at once (a
+    double click) take the learner's lock in turn, so the second finds them in it.
+    """
     session = db.session()
     team = team_for_code(join_code)
     if team is None:
         raise TeamError(
             "join_code", "We do not recognise that team code. Check it with your manager"
         )
-    user = session.get(User, user_id)
+    lock_person(user_id)
+    user = session.get(User, user_id, populate_existing=True)
     if user.organisation_id not in (None, team.organisation_id):
+        session.rollback()
         raise TeamError(
             "join_code",
             "That team belongs to another organisation. Ask your manager to move you",
         )
+    if _member_of(user_id) == team.id:
+        session.rollback()
+        return Placed(team, user.full_name, already=True)
     _place(user, team, placed_by=None)
     audit.record(session, "team.joined", actor_id=user_id, team=team.name, team_id=team.id)
     session.commit()
-    return team
+    return Placed(team, user.full_name)
 
 
 def place(
     scope: Scope, team_id: int, email: str, *, actor_id: int | None, via: str = "web"
-) -> User:
-    """Place a learner of the organisation in one of the manager's teams."""
+) -> Placed:
+    """Place a learner of the organisation in one of the manager's teams.
+
+    Placing them in the team they are in changes nothing and writes no audit row; two at
+    once take the learner's lock in turn, so the second finds them placed.
+    """
     session = db.session()
     team = team_in(scope, team_id)
     if team is None:
         raise LookupError(team_id)
-    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    found = session.scalar(select(User.id).where(User.email == normalise_email(email)))
+    if found is not None:
+        lock_person(found)
+    user = session.get(User, found, populate_existing=True) if found is not None else None
     visible = user is not None and user.role == "learner"
     visible = visible and user.organisation_id == scope.organisation_id
+    current = _member_of(user.id) if visible else None
     if visible and not scope.whole_organisation:
-        current = session.get(TeamMember, user.id)
-        visible = current is None or current.team_id in scope.team_ids
+        visible = current is None or current in scope.team_ids
     if not visible:
+        session.rollback()
         raise TeamError("email", "There is no learner with that email address in your organisation")
+    if current == team.id:
+        session.rollback()
+        return Placed(team, user.full_name, already=True)
     _place(user, team, placed_by=actor_id)
     audit.record(
         session, "team.placed", actor_id=actor_id, subject_id=user.id, via=via, team=team.name
     )
     session.commit()
-    return user
+    return Placed(team, user.full_name)
+
+
+def _member_of(user_id: int) -> int | None:
+    """Return the team the learner is in now (read afresh, not from the session's rows)."""
+    return db.session().scalar(select(TeamMember.team_id).where(TeamMember.user_id == user_id))
 
 
 def _place(user: User, team: Team, *, placed_by: int | None) -> None:
@@ -259,24 +302,35 @@ def _place(user: User, team: Team, *, placed_by: int | None) -> None:
     if user.organisation_id is None:
         _move_records(user.id, team.organisation_id)
         user.organisation_id = team.organisation_id
-    member = session.get(TeamMember, user.id)
+    member = session.get(TeamMember, user.id, populate_existing=True)
     if member is None:
         session.add(TeamMember(user_id=user.id, team_id=team.id, placed_by=placed_by))
     else:
         member.team_id, member.placed_by = team.id, placed_by
 
 
-def remove_from_organisation(scope: Scope, user_id: int, *, actor_id: int | None) -> bool:
+@dataclass(frozen=True)
+class Removal:
+    """A learner a manager removed, or found already gone: `already` when nothing changed."""
+
+    full_name: str
+    left_at: datetime
+    already: bool = False
+    by_themselves: bool = False  # they left on their own (or moved), not removed
+
+
+def remove_from_organisation(scope: Scope, user_id: int, *, actor_id: int | None) -> Removal | None:
     """Remove a learner from the organisation: their record stays theirs, its figures drop them.
 
-    Returns False when the learner is not within the manager's scope.
+    Returns what was done; `already` when they had left (or been removed) before, and nothing
+    was changed; None when the learner is not one the manager sees, now or as a leaver.
     """
     session = db.session()
     taken = leave_organisation(
         user_id, scope.organisation_id, actor_id=actor_id, within=(in_scope(scope),)
     )
     if taken is None:
-        return False
+        return left_before(scope, user_id)
     audit.record(
         session,
         "learner.removed",
@@ -285,8 +339,33 @@ def remove_from_organisation(scope: Scope, user_id: int, *, actor_id: int | None
         organisation_id=scope.organisation_id,
         team=taken.team or "",
     )
+    name = session.scalar(select(User.full_name).where(User.id == user_id))
     session.commit()
-    return True
+    return Removal(name, taken.left_at)
+
+
+def left_before(scope: Scope, user_id: int) -> Removal | None:
+    """Return the learner's latest leaving of the organisation, if the manager sees it in the
+    list of leavers and they are not back in the organisation; else None."""
+    found = (
+        db.session()
+        .execute(
+            select(User.full_name, Leaver.left_at, Leaver.removed_by)
+            .join(User, User.id == Leaver.user_id)
+            .where(
+                Leaver.user_id == user_id,
+                leaver_seen(scope),
+                User.organisation_id.is_distinct_from(scope.organisation_id),
+            )
+            .order_by(Leaver.left_at.desc(), Leaver.id.desc())
+            .limit(1)
+        )
+        .first()
+    )
+    if found is None:
+        return None
+    name, left_at, removed_by = found
+    return Removal(name, left_at, already=True, by_themselves=removed_by == user_id)
 
 
 def leaver_seen(scope: Scope):

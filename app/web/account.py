@@ -111,11 +111,17 @@ def organisation():
     form = JoinOrganisationForm()
     if form.validate_on_submit():
         try:
-            user = profile.join_organisation(current_user.db_id, form.join_code.data)
+            joined = profile.join_organisation(current_user.db_id, form.join_code.data)
         except accounts.AccountError as error:
             form.join_code.errors.append(error.message)
         else:
-            flash(f"You have joined {user.organisation.name}", "success")
+            if joined.already:
+                flash(
+                    f"You are already a member of {joined.organisation}: nothing was changed",
+                    "warning",
+                )
+                return redirect(url_for("account.organisation"))
+            flash(f"You have joined {joined.organisation}", "success")
             return redirect(url_for("account.account"))
     row = accounts.account(current_user.db_id)
     return render_template("account/organisation.html", form=form, row=row), _status(form)
