@@ -17,6 +17,7 @@ from app.models import CompetencyLevel, Organisation, User, utcnow
 from app.models_practice import ConfirmationRequest
 from app.models_teams import Leaver, Team, TeamManager, TeamMember
 from app.services import audit
+from app.services.upsert import insert_for
 
 MAX_NAME = 200
 
@@ -187,7 +188,12 @@ def team_of(user_id: int) -> Team | None:
 def create_team(
     organisation_id: int, name: str, *, actor_id: int | None, via: str = "web", join_code=None
 ) -> Team:
-    """Create a team in the organisation with a fresh (or given) join code."""
+    """Create a team in the organisation with a fresh (or given) join code.
+
+    A name the organisation already has is refused, also when two requests add it at once
+    (a double click): the INSERT does nothing on the name's unique key, and the one that
+    inserted nothing says the team is there. Any other conflict (a join code) still raises.
+    """
     session = db.session()
     name = " ".join(name.split())
     if not name:
@@ -202,9 +208,15 @@ def create_team(
         session.scalar(select(Team.id).where(Team.join_code == code))
     ):
         raise TeamError("join_code", f"The join code {code} is already in use")
-    team = Team(organisation_id=organisation_id, name=name, join_code=code)
-    session.add(team)
-    session.flush()
+    team = session.scalars(
+        insert_for(session)(Team)
+        .values(organisation_id=organisation_id, name=name, join_code=code, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["organisation_id", "name"])
+        .returning(Team)
+    ).one_or_none()
+    if team is None:  # added by another request since the check above
+        session.rollback()
+        raise TeamError("name", f"There is already a team called {name}")
     audit.record(session, "team.created", actor_id=actor_id, via=via, team=name, team_id=team.id)
     session.commit()
     return team

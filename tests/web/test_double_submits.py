@@ -187,3 +187,17 @@ def test_deleting_an_account_at_once_erases_once(app, client, pcn):
     assert _audited(app, "account.erased") == 1
     with app.app_context():
         assert db.session().scalar(select(func.count(Leaver.id))) == 1
+
+
+def test_adding_a_team_at_once_adds_one_and_refuses_the_others_plainly(app, client, pcn):
+    sign_in(client, "lead@example.org")
+    url = "/manage/teams"
+    codes = _at_once(app, client, url, {"name": "Double Team 2"}, page=url)
+    assert sorted(codes) == [302] + [400] * (SENDS - 1), codes  # the UNIQUE name gave 500s
+    with app.app_context():
+        named = select(func.count(Team.id)).where(Team.name == "Double Team 2")
+        assert db.session().scalar(named) == 1
+    assert _audited(app, "team.created") == 3  # the set-up's two, and this one
+    again = post_form(client, url, {"name": "Double Team 2"})
+    assert again.status_code == 400
+    assert "There is already a team called Double Team 2" in again.text
