@@ -4,6 +4,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required, logout_user
 
 from app.content import catalogue
+from app.domain.numbers import whole_number
 from app.security import MAX_ID, client_address
 from app.services import accounts, data_rights, profile
 from app.web import throttles
@@ -143,11 +144,11 @@ def confirm_leaving():
 @bp.post("/organisation/leave")
 def leave_organisation():
     """Leave the organisation confirmed on the page before: its managers no longer see you."""
-    asked = request.form.get("organisation", "")
-    if not asked.isdigit() or int(asked) > MAX_ID:
+    asked = whole_number(request.form.get("organisation", ""), most=MAX_ID)
+    if asked is None:
         return redirect(url_for("account.confirm_leaving"))  # a form from before the question
     try:
-        left = profile.leave_organisation(current_user.db_id, int(asked))
+        left = profile.leave_organisation(current_user.db_id, asked)
     except accounts.AccountError as error:
         flash(error.message, "error")
         return redirect(url_for("account.organisation"))

@@ -3,6 +3,8 @@
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.domain.numbers import whole_number
+from app.security import MAX_ID
 from app.services import team_managers, team_pages, teams
 from app.web.manage import bp
 
@@ -108,7 +110,10 @@ def managers():
 @bp.post("/managers/<int:user_id>/teams")
 def confine_manager(user_id: int):
     """Set which teams a manager manages; none ticked means the whole organisation."""
-    chosen = [int(t) for t in request.form.getlist("teams") if t.isdigit() and len(t) < 10]
+    # Ticked from a list, not typed: a value the list never offers is a bad request.
+    chosen = [whole_number(t, most=MAX_ID) for t in request.form.getlist("teams")]
+    if None in chosen:
+        abort(400)
     done = team_managers.confine_manager(g.scope, user_id, chosen, actor_id=current_user.db_id)
     if done is None:
         abort(404)
