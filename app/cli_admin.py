@@ -46,7 +46,9 @@ def erase_user(email, yes):
     user = _account_or_fail(email)
     if not yes:
         click.confirm(f"Erase the account of {email}? This cannot be undone", abort=True, err=True)
-    data_rights.erase(user.id, via="cli")
+    if not data_rights.erase(user.id, via="cli"):
+        click.echo(f"the account of {email} was already erased: nothing was changed")
+        return
     click.echo(f"erased the account of {email}: it is now account {user.id}, anonymised")
 
 

@@ -205,10 +205,13 @@ def set_supervisor(email, remove):
     try:
         if user is None:
             raise supervisors.NotFound(email)
-        supervisors.set_supervisor(None, user.id, not remove, via="cli")
+        changed = supervisors.set_supervisor(None, user.id, not remove, via="cli")
     except supervisors.NotFound:
         raise click.ClickException(f"no account {email} in an organisation") from None
-    state = "no longer" if remove else "now"
+    if changed:
+        state = "no longer" if remove else "now"
+    else:
+        state = "already not" if remove else "already"
     click.echo(f"{user.email} is {state} a supervisor of {user.organisation.name}")
 
 

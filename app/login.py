@@ -6,6 +6,7 @@ from flask_login.utils import _create_identifier
 
 from app import db
 from app.content import catalogue
+from app.domain.numbers import whole_number
 from app.security import MAX_ID
 from app.services import accounts, locks
 from app.session_cookies import SessionCookies
@@ -91,19 +92,20 @@ def stop_user_lookups() -> None:
 def _load_user(cookie_value: str):
     if g.get("user_lookups_stopped"):
         return None
-    user_id, _, token = cookie_value.partition(":")
-    if not user_id.isdigit() or not token or int(user_id) > MAX_ID:
+    found, _, token = cookie_value.partition(":")
+    user_id = whole_number(found, most=MAX_ID)
+    if user_id is None or not token:
         return None
     current = request._get_current_object()  # one look-up, not one per attribute
     try:
         if _submitting(current):
             args = current.view_args
             row = locks.sign_in_locking_attempt(
-                int(user_id), token, args["attempt_id"], args["module_slug"]
+                user_id, token, args["attempt_id"], args["module_slug"]
             )
         else:
             row = accounts.load_signed_in_user(
-                int(user_id),
+                user_id,
                 token,
                 completions_in=_module_read(current),
                 manager_reads=_manager_reads(current),

@@ -119,12 +119,20 @@ class ConfirmationEvidence(Base):
     )
 
 
+# Why a request was closed undecided (confirmation_closure.reason).
+CLOSED_SUPERVISOR = "supervisor"  # its supervisor can no longer confirm practice there
+CLOSED_LEARNER_ERASED = "learner_erased"  # its learner erased their account
+CLOSED_LEARNER_LEFT = "learner_left"  # its learner left the request's organisation
+
+
 class ConfirmationClosure(Base):
-    """A request closed undecided: its supervisor can no longer confirm practice there.
+    """A request closed undecided: nobody can decide it any more, and `reason` says why.
 
     Written when a supervisor is erased, stops being a supervisor or leaves the
-    organisation, or when the learner asks someone else instead. A closed request waits
-    for no one; the learner may ask another supervisor.
+    organisation (or the learner asks someone else instead), when the learner erases their
+    account, and when the learner leaves the organisation (on their own, removed by a
+    manager, or moving to another). A closed request waits for no one; the learner may ask
+    another supervisor. `reason` is NULL only for a row written by hand without one.
     """
 
     __tablename__ = "confirmation_closure"
@@ -133,3 +141,4 @@ class ConfirmationClosure(Base):
         ForeignKey("confirmation_request.id", ondelete="CASCADE"), primary_key=True
     )
     closed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str | None] = mapped_column(String(20))

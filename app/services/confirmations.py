@@ -154,6 +154,10 @@ def view(supervisor_id: int, request_id: int, catalogue: Catalogue) -> RequestVi
         raise NotFound(request_id)
     given = tuple(assessment(row) for row in found["assessment"])
     sent = next((row for row in found["assessment"] if row.number[1] == asked.number[2]), None)
+    if record.closed_at is not None:
+        # Closed undecided (its learner left, say): nothing to decide, so nothing of theirs
+        # to read: no answers, rating or reflections.
+        given, sent, rows, level, score = (), None, [], NO_EVIDENCE, None
     return RequestView(
         record,
         wording,
@@ -221,16 +225,17 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
     session = db.session()
     request = _request(supervisor_id, request_id)
     learner_id, code = request.user_id, request.competency_code
-    # The learner's lock: their erasure, which closes this request, never crosses a decision.
-    lock_learner(session, learner_id)
+    # The learner's lock: their erasure or leaving, which closes this request, never crosses
+    # a decision.
+    organisation_now = lock_learner(session, learner_id)
     decided = select(ConfirmationDecision.id).where(ConfirmationDecision.request_id == request.id)
     if session.scalar(decided) is not None:
         raise AlreadyDecided(request_id)
     closed = select(ConfirmationClosure.request_id).where(
         ConfirmationClosure.request_id == request.id
     )
-    if session.scalar(closed) is not None:
-        raise Closed(request_id)
+    if session.scalar(closed) is not None or organisation_now != request.organisation_id:
+        raise Closed(request_id)  # a learner no longer in its organisation is not its to decide
     outcome = form.get("outcome", "")
     if outcome not in ("confirmed", "returned"):
         raise PracticeError("outcome", "Select whether you confirm the practice or return it")

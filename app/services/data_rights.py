@@ -213,22 +213,30 @@ def _attempt(attempt: Attempt) -> dict:
     }
 
 
-def erase_own_account(user_id: int, password: str, *, address: str | None = None) -> None:
-    """Erase the signed-in user's account once they have re-entered their password."""
+def erase_own_account(user_id: int, password: str, *, address: str | None = None) -> bool:
+    """Erase the signed-in user's account once they have re-entered their password; False
+    when another request (a double click) erased it first."""
     user = db.session().get(User, user_id)
     check_current_password(user, password, address=address)
-    erase(user_id, actor_id=user_id, address=address)
+    return erase(user_id, actor_id=user_id, address=address)
 
 
 def erase(
     user_id: int, *, actor_id: int | None = None, via: str = "web", address: str | None = None
-) -> None:
-    """Anonymise the account and delete its free text, in one transaction."""
+) -> bool:
+    """Anonymise the account and delete its free text, in one transaction.
+
+    Returns False, changing nothing and writing no audit row, when the account was already
+    erased (two erasures at once take the person's lock in turn: the second finds it done).
+    """
     session = db.session()
     # The person's lock first: a supervisor's decision on a request of theirs waits for the
     # erasure (and then finds it closed), or the erasure waits for the decision to stand.
     lock_learner(session, user_id)
-    user = session.get(User, user_id)
+    user = session.get(User, user_id, populate_existing=True)
+    if user.erased_at is not None:
+        session.rollback()
+        return False
     now = utcnow()
     old_email, old_name = user.email, user.full_name
     for event in session.scalars(select(AuditEvent).where(_about(user))):
@@ -259,7 +267,10 @@ def erase(
     # teams, reminder history and mail choices go (a manager's account must keep its
     # organisation; managers are not counted as learners).
     if user.organisation_id is not None and user.role != "manager":
-        teams.leave_organisation(user, actor_id=actor_id)
+        # Its requests are closed below, once the account reads as erased.
+        teams.leave_organisation(
+            user.id, user.organisation_id, actor_id=actor_id, close_requests=False, via=via
+        )
     for table in (TeamManager, ReminderSent, MailPreference):
         session.execute(table.__table__.delete().where(table.user_id == user.id))
     # A reason given for an extra attempt is free text about the person; the grant stands.
@@ -289,6 +300,7 @@ def erase(
     )
     audit.record(session, "account.erased", actor_id=actor_id, subject_id=user.id, via=via)
     session.commit()
+    return True
 
 
 def _about(user: User):

@@ -16,6 +16,8 @@ from app.domain.frameworks import Competency, Framework
 from app.links import absolute_url
 from app.models import User, utcnow
 from app.models_practice import (
+    CLOSED_LEARNER_ERASED,
+    CLOSED_LEARNER_LEFT,
     ConfirmationClosure,
     ConfirmationDecision,
     ConfirmationRequest,
@@ -87,12 +89,18 @@ class RequestRecord:
     closed_at: datetime | None = None  # closed undecided: no one could decide it any more
     supervisor_can_decide: bool = True  # whether its supervisor could decide it now
     learner_erased_at: datetime | None = None  # when its learner's account was erased
+    closed_because: str | None = None  # why it was closed (models_practice.CLOSED_*)
+    organisation: str = ""  # the organisation it was asked in
 
     @property
     def closed_by_erasure(self) -> bool:
         """Say whether the request was closed because its learner's account was erased."""
-        erased = self.learner_erased_at
-        return self.closed_at is not None and erased is not None and self.closed_at >= erased
+        return self.closed_at is not None and self.closed_because == CLOSED_LEARNER_ERASED
+
+    @property
+    def closed_by_leaving(self) -> bool:
+        """Say whether the request was closed because its learner left its organisation."""
+        return self.closed_at is not None and self.closed_because == CLOSED_LEARNER_LEFT
 
     @property
     def waiting(self) -> bool:
@@ -181,7 +189,8 @@ def assessment(row: Row) -> Assessment:
 
 def request_record(row: Row) -> RequestRecord:
     """Return a request, and its decision if given, read with a practice page."""
-    code, learner, supervisor, outcome, comments, action_plan, decided_by, _ = row.text
+    code, learner, supervisor, outcome, comments, action_plan, decided_by = row.text[:7]
+    closed_because, organisation = row.text[8:10]
     decided = outcome is not None
     return RequestRecord(
         row.number[1],
@@ -197,6 +206,8 @@ def request_record(row: Row) -> RequestRecord:
         None if decided else aware(row.at[2]),
         bool(row.number[3]),
         aware(row.at[3]),
+        None if decided else closed_because,
+        organisation or "",
     )
 
 

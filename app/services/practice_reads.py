@@ -26,11 +26,12 @@ from app.models_practice import (
 )
 from app.services.tagged_rows import Layout, Row
 
-# A request's texts are its code, two names, its decision's four and the learner's
-# profession; its numbers its place, id, the self-assessment sent and whether its supervisor
-# could decide it now; its times asked, decided, closed and when its learner was erased.
+# A request's texts are its code, two names, its decision's four, the learner's
+# profession, why it was closed and its organisation's name; its numbers its place, id, the
+# self-assessment sent and whether its supervisor could decide it now; its times asked,
+# decided, closed and when its learner was erased.
 # Every kind's numbers start with its place (then its id).
-_ROWS = Layout(text=8, number=4, real=1, at=4, doc=1)
+_ROWS = Layout(text=10, number=4, real=1, at=4, doc=1)
 
 
 def _place(*order_by):
@@ -50,6 +51,7 @@ def _place_of(row: Row) -> int:
 
 _LEARNER = User.__table__.alias("learner")
 _SUPERVISOR = User.__table__.alias("supervisor")
+_ASKED_IN = Organisation.__table__.alias("asked_in")  # the request's organisation
 
 
 def supervisor_can_decide():
@@ -70,6 +72,15 @@ def learner_erased():
     return exists().where(User.id == ConfirmationRequest.user_id, User.erased_at.is_not(None))
 
 
+def learner_left():
+    """Whether a request's learner is no longer in the request's organisation (left it, was
+    removed or moved): it is no longer that organisation's to decide (correlated)."""
+    return exists().where(
+        User.id == ConfirmationRequest.user_id,
+        User.organisation_id.is_distinct_from(ConfirmationRequest.organisation_id),
+    )
+
+
 def _requests(*where):
     """Requests with their decisions or closures, names and the learner's profession."""
     return (
@@ -84,6 +95,8 @@ def _requests(*where):
                 ConfirmationDecision.action_plan,
                 ConfirmationDecision.decided_by_name,
                 _LEARNER.c.profession,
+                ConfirmationClosure.reason,
+                _ASKED_IN.c.name,
             ),
             number=(
                 _place(ConfirmationRequest.requested_at.desc(), ConfirmationRequest.id.desc()),
@@ -102,6 +115,7 @@ def _requests(*where):
         .outerjoin(_SUPERVISOR, _SUPERVISOR.c.id == ConfirmationRequest.supervisor_id)
         .outerjoin(ConfirmationDecision, ConfirmationDecision.request_id == ConfirmationRequest.id)
         .outerjoin(ConfirmationClosure, ConfirmationClosure.request_id == ConfirmationRequest.id)
+        .outerjoin(_ASKED_IN, _ASKED_IN.c.id == ConfirmationRequest.organisation_id)
         .where(*where)
     )
 

@@ -17,14 +17,13 @@ from app.models_practice import (
     Supervisor,
 )
 from app.models_teams import Team, TeamMember
-from app.services import audit, locks, tokens
+from app.services import audit, locks, teams, tokens
 from app.services.accounts import (
     AccountError,
     check_current_password,
     organisation_for_code,
     user_by_email,
 )
-from app.services.request_closures import close_stranded
 
 DETAILS = ("full_name", "profession", "registration_number")
 
@@ -177,21 +176,45 @@ def confirm_email_change(user_id: int, token: str, *, address: str | None = None
     return user
 
 
-def join_organisation(user_id: int, join_code: str) -> User:
-    """Join the organisation a code belongs to; its manager then sees this learner."""
+@dataclass(frozen=True)
+class Joined:
+    """The organisation a learner joined: `already` when they were in it (nothing changed)."""
+
+    organisation: str
+    already: bool = False
+
+
+def join_organisation(user_id: int, join_code: str) -> Joined:
+    """Join the organisation a code belongs to; its manager then sees this learner.
+
+    Joining the organisation they are in changes nothing and writes no audit row; two at
+    once (a double click) take the learner's lock in turn, so the second finds them in it.
+    """
     session = db.session()
     organisation = organisation_for_code(join_code)
     if organisation is None:
         raise AccountError(
             "join_code", "We do not recognise that join code. Check it with your manager"
         )
-    user = session.get(User, user_id)
-    if user.role == "manager" and user.organisation_id != organisation.id:
+    teams.lock_person(user_id)
+    user = session.get(User, user_id, populate_existing=True)
+    if user.organisation_id == organisation.id:
+        session.rollback()
+        return Joined(organisation.name, already=True)
+    if user.role == "manager":
+        session.rollback()
         raise AccountError("join_code", "Ask an administrator to move a manager's account")
+    left = user.organisation.name if user.organisation else None
     _move(user, organisation.id)
-    audit.record(session, "organisation.joined", actor_id=user_id, organisation=organisation.name)
+    audit.record(
+        session,
+        "organisation.joined",
+        actor_id=user_id,
+        organisation=organisation.name,
+        **({"left": left} if left else {}),
+    )
     session.commit()
-    return user
+    return Joined(organisation.name)
 
 
 @dataclass(frozen=True)
@@ -258,52 +281,38 @@ def leaving(user_id: int) -> Leaving | None:
 def leave_organisation(user_id: int, organisation_id: int) -> Left:
     """Leave the organisation the learner confirmed leaving; its managers no longer see them.
 
-    The statement that takes them out names that organisation, so a second request (a
-    double click, a stale tab, one sent after joining another) finds them out of it and
-    changes nothing: no second audit event.
+    They leave as a manager's removal would take them (teams.leave_organisation: a leaver
+    row, their team, their waiting requests there closed). The statement that takes them out
+    names that organisation, so a second request (a double click, a stale tab, one sent
+    after joining another) finds them out of it and changes nothing: no second audit event.
     """
     session = db.session()
     user = session.get(User, user_id)
     if user.role == "manager":
         raise AccountError("organisation", "Ask an administrator to move a manager's account")
     name = session.scalar(select(Organisation.name).where(Organisation.id == organisation_id))
-    taken_out = session.execute(
-        update(User)
-        .where(User.id == user_id, User.organisation_id == organisation_id)
-        .values(organisation_id=None)
-        .execution_options(synchronize_session="fetch")
-    ).rowcount
-    if not taken_out:
+    taken = teams.leave_organisation(
+        user_id, organisation_id, actor_id=user_id, within=(User.role != "manager",)
+    )
+    if taken is None:
         session.expire(user)  # read again: another request may have just taken them out
         now_in = user.organisation.name if user.organisation else None
         return Left(name or "your organisation", already=True, now_in=now_in)
-    _leave_team(user_id)
-    _carry_records(user_id, None)
     audit.record(session, "organisation.left", actor_id=user_id, organisation=name)
     session.commit()
     return Left(name)
 
 
-def _move(user: User, organisation_id: int | None) -> None:
-    # A team belongs to an organisation: moving out of the organisation leaves the team too.
-    if user.organisation_id != organisation_id:
-        _leave_team(user.id)
+def _move(user: User, organisation_id: int) -> None:
+    # Out of the one they are in as a leaver (its requests closed, its team left), then in.
+    if user.organisation_id is not None and user.organisation_id != organisation_id:
+        teams.leave_organisation(user.id, user.organisation_id, actor_id=user.id)
     user.organisation_id = organisation_id
-    _carry_records(user.id, organisation_id)
-
-
-def _leave_team(user_id: int) -> None:
-    db.session().execute(TeamMember.__table__.delete().where(TeamMember.user_id == user_id))
-
-
-def _carry_records(user_id: int, organisation_id: int | None) -> None:
     # Competency levels are counted by organisation on the dashboard: they follow the
     # learner, so each organisation's figures still add up. Evidence keeps the
     # organisation it was recorded in: that is history.
     db.session().execute(
         update(CompetencyLevel)
-        .where(CompetencyLevel.user_id == user_id)
+        .where(CompetencyLevel.user_id == user.id)
         .values(organisation_id=organisation_id)
     )
-    # As a supervisor they can no longer decide what waits for them in the old one.
-    close_stranded(ConfirmationRequest.supervisor_id == user_id, actor_id=user_id)

@@ -3,43 +3,62 @@
 A request waits for the supervisor it names. Once that person is erased, is no longer named
 a supervisor or has left the organisation, nobody can decide it: it is closed (a row of
 its own, never a decision) and the learner's practice stops reading "Awaiting
-confirmation". So is a request whose learner erased their account: it leaves the
-supervisor's queue, and a decision sent from a page opened before is refused. A decision
-already made stands whatever happens to its supervisor or its learner later.
+confirmation". So is a request whose learner erased their account, or left the
+organisation it was asked in (their learning is no longer that organisation's to read): it
+leaves the supervisor's queue, and a decision sent from a page opened before is refused.
+Each closing records why. A decision already made stands whatever happens to its
+supervisor or its learner later.
 """
 
 from collections import defaultdict
 
-from sqlalchemy import exists, select
+from sqlalchemy import case, exists, select
 
 from app import db
 from app.models import User, utcnow
-from app.models_practice import ConfirmationClosure, ConfirmationDecision, ConfirmationRequest
+from app.models_practice import (
+    CLOSED_LEARNER_ERASED,
+    CLOSED_LEARNER_LEFT,
+    CLOSED_SUPERVISOR,
+    ConfirmationClosure,
+    ConfirmationDecision,
+    ConfirmationRequest,
+)
 from app.services import audit
-from app.services.practice_reads import learner_erased, supervisor_can_decide
+from app.services.practice_reads import learner_erased, learner_left, supervisor_can_decide
 from app.services.ratings import refresh_levels
 
 
 def close_stranded(*where, actor_id: int | None, catalogue=None, via: str = "web") -> int:
     """Close the undecided requests matching `where` that no one can decide any more (their
-    supervisor can no longer, or their learner was erased), and re-rate their learners;
-    return how many closed. The caller commits."""
+    learner was erased or left the request's organisation, or their supervisor can no
+    longer decide), recording why, and re-rate their learners; return how many closed. The
+    caller commits."""
     session = db.session()
+    # The first reason that holds is the one recorded.
+    reason = case(
+        (learner_erased(), CLOSED_LEARNER_ERASED),
+        (learner_left(), CLOSED_LEARNER_LEFT),
+        else_=CLOSED_SUPERVISOR,
+    )
     stranded = session.execute(
         select(
-            ConfirmationRequest.id, ConfirmationRequest.user_id, ConfirmationRequest.competency_code
+            ConfirmationRequest.id,
+            ConfirmationRequest.user_id,
+            ConfirmationRequest.competency_code,
+            reason,
         ).where(
             *where,
             ~exists().where(ConfirmationDecision.request_id == ConfirmationRequest.id),
             ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
-            ~supervisor_can_decide() | learner_erased(),
+            ~supervisor_can_decide() | learner_erased() | learner_left(),
         )
     ).all()
     if not stranded:
         return 0
     now, codes = utcnow(), defaultdict(set)
-    for request_id, learner_id, code in stranded:
-        session.add(ConfirmationClosure(request_id=request_id, closed_at=now))
+    for request_id, learner_id, code, why in stranded:
+        session.add(ConfirmationClosure(request_id=request_id, closed_at=now, reason=why))
         codes[learner_id].add(code)
         audit.record(
             session,
@@ -49,6 +68,7 @@ def close_stranded(*where, actor_id: int | None, catalogue=None, via: str = "web
             via=via,
             competency=code,
             request=request_id,
+            reason=why,
         )
     session.flush()
     if catalogue is None:

@@ -36,6 +36,7 @@ from sqlalchemy import JSON, Connection, Engine, func, insert, select, text
 
 from app import db
 from app.content import catalogue
+from app.domain.numbers import whole_number
 from app.domain.seeded_answers import answer_key
 from app.domain.seeding import Course, SeededAttempt, SeededLearner, learner_email, learners
 from app.models import (
@@ -330,9 +331,9 @@ def _next_number(seed: int) -> int:
     )
     for limit in (100, None):  # the top few nearly always answer; else read them all
         for email in db.session().scalars(candidates.limit(limit)):
-            number = email[len(prefix) : -len(suffix) - 1]
-            if number.isdigit():
-                return int(number) + 1
+            number = whole_number(email[len(prefix) : -len(suffix) - 1])
+            if number is not None:
+                return number + 1
     return 1
 
 

@@ -15,6 +15,7 @@ from flask import current_app
 from limits.storage import MemoryStorage, RedisStorage
 
 from app import db
+from app.domain.numbers import whole_number
 from app.security import limiter
 from app.services import audit
 from app.services.accounts import user_by_email
@@ -158,8 +159,9 @@ def _found(store: RedisStorage, start: str):
     for key in connection.scan_iter(match=escaped + "*"):
         # Neither an address nor a scope holds a "/": the last four are the limit's.
         parts = key.decode().removeprefix(start).rsplit("/", 4)
-        if len(parts) == 5 and parts[2].isdigit():
-            yield key, parts[0], parts[1], int(parts[2])
+        allowance = whole_number(parts[2]) if len(parts) == 5 else None
+        if allowance is not None:
+            yield key, parts[0], parts[1], allowance
 
 
 def _count(store: RedisStorage, key: bytes, address: str | None, allowed: int) -> Count:

@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 
 from app import db
-from app.models import User
+from app.models import User, utcnow
 from app.models_practice import ConfirmationRequest, Supervisor
 from app.services import audit
 from app.services.request_closures import close_stranded
+from app.services.teams import lock_person
 
 
 class NotFound(LookupError):
@@ -25,7 +26,8 @@ class SupervisorChoice:
 
 def _person_in_scope(actor_id: int, user_id: int) -> tuple[User, User]:
     session = db.session()
-    actor, person = session.get(User, actor_id), session.get(User, user_id)
+    actor = session.get(User, actor_id)
+    person = session.get(User, user_id, populate_existing=True)
     if actor is None or person is None or person.erased_at is not None:
         raise NotFound(user_id)
     if person.organisation_id is None:
@@ -39,23 +41,39 @@ def _person_in_scope(actor_id: int, user_id: int) -> tuple[User, User]:
 
 
 def set_supervisor(actor_id: int | None, user_id: int, named: bool, *, via: str = "web") -> bool:
-    """Name or stop naming a person a supervisor of their organisation; return if changed."""
+    """Name or stop naming a person a supervisor of their organisation; return if changed.
+
+    Naming someone who is one already, or stopping someone who is not, changes nothing and
+    writes no audit row. Both take the person's row lock first, so of two at once (a double
+    click) the second finds the first's change made (never a second supervisor row, which
+    the key refuses).
+    """
     session = db.session()
-    if via == "cli":
-        person = session.get(User, user_id)
-        if person is None or person.organisation_id is None:
-            raise NotFound(user_id)
-    else:
-        _, person = _person_in_scope(actor_id, user_id)
-    current = session.get(Supervisor, person.id)
+    lock_person(user_id)
+    try:
+        if via == "cli":
+            person = session.get(User, user_id, populate_existing=True)
+            if person is None or person.organisation_id is None:
+                raise NotFound(user_id)
+        else:
+            _, person = _person_in_scope(actor_id, user_id)
+    except NotFound:
+        session.rollback()
+        raise
+    current = session.get(Supervisor, person.id, populate_existing=True)
+    here = current is not None and current.organisation_id == person.organisation_id
+    if named == here:
+        session.rollback()
+        return False
     if named and current is None:
         session.add(
             Supervisor(user_id=person.id, organisation_id=person.organisation_id, named_by=actor_id)
         )
-    elif not named and current is not None:
-        session.execute(delete(Supervisor).where(Supervisor.user_id == person.id))
+    elif named:  # a supervisor of an organisation they have left: of this one now
+        current.organisation_id, current.named_by = person.organisation_id, actor_id
+        current.named_at = utcnow()
     else:
-        return False
+        session.execute(delete(Supervisor).where(Supervisor.user_id == person.id))
     kind = "supervisor.named" if named else "supervisor.removed"
     audit.record(session, kind, actor_id=actor_id, subject_id=person.id, via=via)
     if not named:  # what waits for them can be decided by no one now
@@ -92,3 +110,8 @@ def supervisors_of(organisation_id: int, *, besides: int | None = None) -> list[
         .order_by(User.full_name, User.id)
     )
     return [SupervisorChoice(i, name) for i, name in rows if i != besides]
+
+
+def name_of(user_id: int) -> str:
+    """Return the person's name, for a message about them."""
+    return db.session().scalar(select(User.full_name).where(User.id == user_id)) or ""

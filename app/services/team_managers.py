@@ -1,5 +1,7 @@
 """Which teams a manager manages: none means the whole organisation (see teams.py)."""
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from app import db
@@ -7,27 +9,50 @@ from app.domain.accounts import normalise_email
 from app.models import User
 from app.models_teams import Team, TeamManager
 from app.services import audit
-from app.services.teams import Scope, TeamError, teams_in
+from app.services.teams import Scope, TeamError, lock_person, teams_in
 
 
-def confine_manager(scope: Scope, manager_id: int, team_ids, *, actor_id: int) -> bool:
+@dataclass(frozen=True)
+class Confined:
+    """The manager whose teams were set: `already` when they managed exactly those teams."""
+
+    full_name: str
+    already: bool = False
+
+
+def confine_manager(scope: Scope, manager_id: int, team_ids, *, actor_id: int) -> Confined | None:
     """Set the teams a manager of the organisation manages (none: all of it); audit-logged.
 
-    Only a manager of the whole organisation may, and not for themselves; False otherwise
+    Returns what was done: `already` when they managed exactly those teams (nothing
+    changed, no audit row: a double click, or the form saved again). Changes to one manager's teams
+    take their row lock in turn, so of two at once the second finds the first's saved.
+    Only a manager of the whole organisation may, and not for themselves; None otherwise
     (the view answers 404).
     """
     session = db.session()
-    manager = session.get(User, manager_id)
+    if not scope.whole_organisation or manager_id == actor_id:
+        return None
+    lock_person(manager_id)
+    manager = session.get(User, manager_id, populate_existing=True)
     if (
-        not scope.whole_organisation
-        or manager is None
+        manager is None
         or manager.role != "manager"
         or manager.organisation_id != scope.organisation_id
-        or manager_id == actor_id
     ):
-        return False
+        session.rollback()
+        return None
     known = {row.id: row.name for row in teams_in(scope)}
     chosen = sorted({t for t in team_ids if t in known})
+    now = sorted(
+        session.scalars(
+            select(TeamManager.team_id).where(
+                TeamManager.user_id == manager_id, TeamManager.team_id.in_(known)
+            )
+        )
+    )
+    if now == chosen:
+        session.rollback()
+        return Confined(manager.full_name, already=True)
     session.execute(TeamManager.__table__.delete().where(TeamManager.user_id == manager_id))
     session.add_all(TeamManager(user_id=manager_id, team_id=t) for t in chosen)
     audit.record(
@@ -38,7 +63,7 @@ def confine_manager(scope: Scope, manager_id: int, team_ids, *, actor_id: int) -
         teams=", ".join(known[t] for t in chosen) or "whole organisation",
     )
     session.commit()
-    return True
+    return Confined(manager.full_name)
 
 
 def set_manager_teams(manager_email: str, team_names: list[str], organisation_id: int) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func
 
 from app import db
 from app.domain.content import Catalogue
@@ -21,7 +21,7 @@ from app.models_assignments import Assignment
 from app.models_teams import Leaver, Team, TeamManager, TeamMember
 from app.services import assignments, audit, learner_rows, tagged_rows
 from app.services.tagged_rows import Row, branch
-from app.services.teams import TEAM_LEARNERS, Scope, TeamRow, in_scope, team_seen
+from app.services.teams import TEAM_LEARNERS, Scope, TeamRow, in_scope, leaver_seen, team_seen
 
 _TEAM_ID = bindparam("team_id")
 
@@ -118,12 +118,8 @@ def teams_page(scope: Scope) -> TeamsPage:
             at=(Leaver.left_at,),
         )
         .join(User, User.id == Leaver.user_id)
-        .where(Leaver.organisation_id == scope.organisation_id)
+        .where(leaver_seen(scope))
     )
-    if not scope.whole_organisation:
-        leavers = leavers.where(
-            Leaver.team_name.in_(select(Team.name).where(Team.id.in_(scope.team_ids)))
-        )
     found = tagged_rows.read((teams_branch(scope), leavers))
     return TeamsPage(
         team_rows(found),

@@ -6,16 +6,18 @@ so a learner outside the scope is not found, exactly as if they did not exist.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import and_, exists, func, literal, select, update
+from sqlalchemy import and_, exists, func, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
 from app import db
 from app.domain.accounts import new_join_code, normalise_email, normalise_join_code
-from app.models import CompetencyLevel, Organisation, User
+from app.models import CompetencyLevel, Organisation, User, utcnow
 from app.models_practice import ConfirmationRequest
 from app.models_teams import Leaver, Team, TeamManager, TeamMember
 from app.services import audit
+from app.services.upsert import insert_for
 
 MAX_NAME = 200
 
@@ -186,7 +188,12 @@ def team_of(user_id: int) -> Team | None:
 def create_team(
     organisation_id: int, name: str, *, actor_id: int | None, via: str = "web", join_code=None
 ) -> Team:
-    """Create a team in the organisation with a fresh (or given) join code."""
+    """Create a team in the organisation with a fresh (or given) join code.
+
+    A name the organisation already has is refused, also when two requests add it at once
+    (a double click): the INSERT does nothing on the name's unique key, and the one that
+    inserted nothing says the team is there. Any other conflict (a join code) still raises.
+    """
     session = db.session()
     name = " ".join(name.split())
     if not name:
@@ -201,16 +208,44 @@ def create_team(
         session.scalar(select(Team.id).where(Team.join_code == code))
     ):
         raise TeamError("join_code", f"The join code {code} is already in use")
-    team = Team(organisation_id=organisation_id, name=name, join_code=code)
-    session.add(team)
-    session.flush()
+    team = session.scalars(
+        insert_for(session)(Team)
+        .values(organisation_id=organisation_id, name=name, join_code=code, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["organisation_id", "name"])
+        .returning(Team)
+    ).one_or_none()
+    if team is None:  # added by another request since the check above
+        session.rollback()
+        raise TeamError("name", f"There is already a team called {name}")
     audit.record(session, "team.created", actor_id=actor_id, via=via, team=name, team_id=team.id)
     session.commit()
     return team
 
 
-def join_by_code(user_id: int, join_code: str) -> Team:
-    """Put a learner in the team whose join code they gave (and in its organisation)."""
+@dataclass(frozen=True)
+class Placed:
+    """A learner put in a team: `already` when they were in it (nothing changed)."""
+
+    team: Team
+    full_name: str
+    already: bool = False
+
+
+def lock_person(user_id: int) -> None:
+    """Take the person's row lock (locks.lock_learner): every change of whom they belong to
+    waits for the one before, so of two at once the second finds the first's work done."""
+    # Imported here: locks imports accounts, which imports this module.
+    from app.services.locks import lock_learner
+
+    lock_learner(db.session(), user_id)
+
+
+def join_by_code(user_id: int, join_code: str) -> Placed:
+    """Put a learner in the team whose join code they gave (and in its organisation).
+
+    Joining the team they are in changes nothing and writes no audit row; two at once (a
+    double click) take the learner's lock in turn, so the second finds them in it.
+    """
     session = db.session()
     if not normalise_join_code(join_code):
         raise TeamError("join_code", "Enter the team code")
@@ -219,40 +254,61 @@ def join_by_code(user_id: int, join_code: str) -> Team:
         raise TeamError(
             "join_code", "We do not recognise that team code. Check it with your manager"
         )
-    user = session.get(User, user_id)
+    lock_person(user_id)
+    user = session.get(User, user_id, populate_existing=True)
     if user.organisation_id not in (None, team.organisation_id):
+        session.rollback()
         raise TeamError(
             "join_code",
             "That team belongs to another organisation. Ask your manager to move you",
         )
+    if _member_of(user_id) == team.id:
+        session.rollback()
+        return Placed(team, user.full_name, already=True)
     _place(user, team, placed_by=None)
     audit.record(session, "team.joined", actor_id=user_id, team=team.name, team_id=team.id)
     session.commit()
-    return team
+    return Placed(team, user.full_name)
 
 
 def place(
     scope: Scope, team_id: int, email: str, *, actor_id: int | None, via: str = "web"
-) -> User:
-    """Place a learner of the organisation in one of the manager's teams."""
+) -> Placed:
+    """Place a learner of the organisation in one of the manager's teams.
+
+    Placing them in the team they are in changes nothing and writes no audit row; two at
+    once take the learner's lock in turn, so the second finds them placed.
+    """
     session = db.session()
     team = team_in(scope, team_id)
     if team is None:
         raise LookupError(team_id)
-    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    found = session.scalar(select(User.id).where(User.email == normalise_email(email)))
+    if found is not None:
+        lock_person(found)
+    user = session.get(User, found, populate_existing=True) if found is not None else None
     visible = user is not None and user.role == "learner"
     visible = visible and user.organisation_id == scope.organisation_id
+    current = _member_of(user.id) if visible else None
     if visible and not scope.whole_organisation:
-        current = session.get(TeamMember, user.id)
-        visible = current is None or current.team_id in scope.team_ids
+        visible = current is None or current in scope.team_ids
     if not visible:
+        session.rollback()
         raise TeamError("email", "There is no learner with that email address in your organisation")
+    if current == team.id:
+        session.rollback()
+        return Placed(team, user.full_name, already=True)
     _place(user, team, placed_by=actor_id)
     audit.record(
         session, "team.placed", actor_id=actor_id, subject_id=user.id, via=via, team=team.name
     )
     session.commit()
-    return user
+    return Placed(team, user.full_name)
+
+
+def _member_of(user_id: int) -> int | None:
+    """Return the team the learner is in now (read afresh, not from the session's rows)."""
+    return db.session().scalar(select(TeamMember.team_id).where(TeamMember.user_id == user_id))
 
 
 def _place(user: User, team: Team, *, placed_by: int | None) -> None:
@@ -260,59 +316,143 @@ def _place(user: User, team: Team, *, placed_by: int | None) -> None:
     if user.organisation_id is None:
         _move_records(user.id, team.organisation_id)
         user.organisation_id = team.organisation_id
-    member = session.get(TeamMember, user.id)
+    member = session.get(TeamMember, user.id, populate_existing=True)
     if member is None:
         session.add(TeamMember(user_id=user.id, team_id=team.id, placed_by=placed_by))
     else:
         member.team_id, member.placed_by = team.id, placed_by
 
 
-def remove_from_organisation(scope: Scope, user_id: int, *, actor_id: int | None) -> bool:
+@dataclass(frozen=True)
+class Removal:
+    """A learner a manager removed, or found already gone: `already` when nothing changed."""
+
+    full_name: str
+    left_at: datetime
+    already: bool = False
+    by_themselves: bool = False  # they left on their own (or moved), not removed
+
+
+def remove_from_organisation(scope: Scope, user_id: int, *, actor_id: int | None) -> Removal | None:
     """Remove a learner from the organisation: their record stays theirs, its figures drop them.
 
-    Returns False when the learner is not within the manager's scope.
+    Returns what was done; `already` when they had left (or been removed) before, and nothing
+    was changed; None when the learner is not one the manager sees, now or as a leaver.
     """
     session = db.session()
-    if not can_see(scope, user_id):
-        return False
-    team = leave_organisation(session.get(User, user_id), actor_id=actor_id)
-    # As a supervisor they can no longer decide what waits for them there. (Imported here:
-    # closing re-rates, and the ratings' dashboard counts import this module.)
-    from app.services.request_closures import close_stranded
-
-    close_stranded(ConfirmationRequest.supervisor_id == user_id, actor_id=actor_id)
+    taken = leave_organisation(
+        user_id, scope.organisation_id, actor_id=actor_id, within=(in_scope(scope),)
+    )
+    if taken is None:
+        return left_before(scope, user_id)
     audit.record(
         session,
         "learner.removed",
         actor_id=actor_id,
         subject_id=user_id,
         organisation_id=scope.organisation_id,
-        team=team.name if team else "",
+        team=taken.team or "",
     )
+    name = session.scalar(select(User.full_name).where(User.id == user_id))
     session.commit()
-    return True
+    return Removal(name, taken.left_at)
 
 
-def leave_organisation(user: User, *, actor_id: int | None) -> Team | None:
-    """Take a learner out of their organisation as a leaver; return the team they were in.
+def left_before(scope: Scope, user_id: int) -> Removal | None:
+    """Return the learner's latest leaving of the organisation, if the manager sees it in the
+    list of leavers and they are not back in the organisation; else None."""
+    found = (
+        db.session()
+        .execute(
+            select(User.full_name, Leaver.left_at, Leaver.removed_by)
+            .join(User, User.id == Leaver.user_id)
+            .where(
+                Leaver.user_id == user_id,
+                leaver_seen(scope),
+                User.organisation_id.is_distinct_from(scope.organisation_id),
+            )
+            .order_by(Leaver.left_at.desc(), Leaver.id.desc())
+            .limit(1)
+        )
+        .first()
+    )
+    if found is None:
+        return None
+    name, left_at, removed_by = found
+    return Removal(name, left_at, already=True, by_themselves=removed_by == user_id)
 
-    The organisation keeps a leaver row (for its audit); its figures drop the learner. The
-    caller commits.
+
+def leaver_seen(scope: Scope):
+    """Return the SQL condition for 'a leaver this manager sees': of their organisation, and
+    for a manager of some teams, from one of those teams."""
+    condition = Leaver.organisation_id == scope.organisation_id
+    if scope.whole_organisation:
+        return condition
+    return and_(condition, Leaver.team_name.in_(select(Team.name).where(team_seen(scope))))
+
+
+@dataclass(frozen=True)
+class TakenOut:
+    """A learner taken out of an organisation: the team they were in, and when."""
+
+    team: str | None
+    left_at: datetime
+
+
+def leave_organisation(
+    user_id: int,
+    organisation_id: int,
+    *,
+    actor_id: int | None,
+    within=(),
+    close_requests: bool = True,
+    via: str = "web",
+) -> TakenOut | None:
+    """Take a learner out of the organisation as a leaver; None when they were not in it (nor
+    within `within`, conditions on the user), and nothing was changed.
+
+    Every way out goes through here: leaving on their own, a manager's removal, moving to
+    another organisation, erasure. The UPDATE that takes them out names the organisation, so
+    of two at once (a double click, two tabs) one takes them out and the other finds nothing
+    to do. The organisation keeps a leaver row (its list of leavers, the learner's export):
+    who left, from which team, who took them out (themselves when they left) and when. Its
+    figures drop them, and the requests they left waiting there, or that wait for them as a
+    supervisor, are closed (unless `close_requests` is False: erasure closes its own). The
+    caller audits and commits.
     """
     session = db.session()
-    team = team_of(user.id)
-    session.add(
-        Leaver(
-            organisation_id=user.organisation_id,
-            user_id=user.id,
-            team_name=team.name if team else None,
-            removed_by=actor_id,
-        )
+    taken = session.execute(
+        update(User)
+        .where(User.id == user_id, User.organisation_id == organisation_id, *within)
+        .values(organisation_id=None)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if not taken:
+        return None
+    team = session.scalar(
+        select(Team.name)
+        .join(TeamMember, TeamMember.team_id == Team.id)
+        .where(TeamMember.user_id == user_id)
     )
-    session.execute(TeamMember.__table__.delete().where(TeamMember.user_id == user.id))
-    _move_records(user.id, None)
-    user.organisation_id = None
-    return team
+    left = Leaver(
+        organisation_id=organisation_id,
+        user_id=user_id,
+        team_name=team,
+        removed_by=actor_id,
+        left_at=utcnow(),
+    )
+    session.add(left)
+    session.execute(TeamMember.__table__.delete().where(TeamMember.user_id == user_id))
+    _move_records(user_id, None)
+    if close_requests:
+        # Imported here: closing re-rates, and the ratings' dashboard counts import this module.
+        from app.services.request_closures import close_stranded
+
+        mine = or_(
+            ConfirmationRequest.supervisor_id == user_id, ConfirmationRequest.user_id == user_id
+        )
+        close_stranded(mine, actor_id=actor_id, via=via)
+    return TakenOut(team, left.left_at)
 
 
 def _move_records(user_id: int, organisation_id: int | None) -> None:

@@ -4,6 +4,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required, logout_user
 
 from app.content import catalogue
+from app.domain.numbers import whole_number
 from app.security import MAX_ID, client_address
 from app.services import accounts, data_rights, profile
 from app.web import throttles
@@ -117,11 +118,17 @@ def organisation():
     form = JoinOrganisationForm()
     if form.validate_on_submit():
         try:
-            user = profile.join_organisation(current_user.db_id, form.join_code.data)
+            joined = profile.join_organisation(current_user.db_id, form.join_code.data)
         except accounts.AccountError as error:
             form.join_code.errors.append(error.message)
         else:
-            flash(f"You have joined {user.organisation.name}", "success")
+            if joined.already:
+                flash(
+                    f"You are already a member of {joined.organisation}: nothing was changed",
+                    "warning",
+                )
+                return redirect(url_for("account.organisation"))
+            flash(f"You have joined {joined.organisation}", "success")
             return redirect(url_for("account.account"))
     row = accounts.account(current_user.db_id)
     return render_template("account/organisation.html", form=form, row=row), _status(form)
@@ -143,11 +150,11 @@ def confirm_leaving():
 @bp.post("/organisation/leave")
 def leave_organisation():
     """Leave the organisation confirmed on the page before: its managers no longer see you."""
-    asked = request.form.get("organisation", "")
-    if not asked.isdigit() or int(asked) > MAX_ID:
+    asked = whole_number(request.form.get("organisation", ""), most=MAX_ID)
+    if asked is None:
         return redirect(url_for("account.confirm_leaving"))  # a form from before the question
     try:
-        left = profile.leave_organisation(current_user.db_id, int(asked))
+        left = profile.leave_organisation(current_user.db_id, asked)
     except accounts.AccountError as error:
         flash(error.message, "error")
         return redirect(url_for("account.organisation"))

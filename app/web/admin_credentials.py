@@ -4,8 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from app.domain.certificate_codes import normalise_code
-from app.services import credentials
-from app.services.credential_checks import state_of
+from app.services import credential_revocations, credentials
 from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("credential_admin", __name__, url_prefix="/admin/credentials")
@@ -19,12 +18,13 @@ def _administrators_only():
 
 
 def _page(code: str, *, reason: str = "", reason_error: str | None = None, status: int = 200):
-    state = state_of(code) if code else None
-    missing = f"No certificate has the code {code}" if code and state is None else None
+    found = credential_revocations.for_administrator(code) if code else None
+    missing = f"No certificate has the code {code}" if code and found is None else None
     return render_template(
         "admin/credentials.html",
         code=code,
-        state=state,
+        found=found,
+        state=found.state if found else None,
         missing=missing,
         reason=reason,
         reason_error=reason_error,
@@ -40,8 +40,14 @@ def find():
 
 @bp.post("/<code>/revoke")
 def revoke(code: str):
-    """Revoke a credential with the reason given; it then fails every verification."""
-    state_of(code) or abort(404)
+    """Revoke a credential with the reason given; it then fails every verification.
+
+    The first revocation stands: one sent from another tab (or at once) is told when, by
+    whom and why it was revoked, and its own reason is recorded nowhere.
+    """
+    found = credential_revocations.for_administrator(code) or abort(404)
+    if found.state.revoked_at is not None:
+        return _already_revoked(found)
     reason = request.form.get("reason", "").strip()
     if not reason or len(reason) > credentials.MAX_REASON:
         problem = (
@@ -51,6 +57,12 @@ def revoke(code: str):
         )
         return _page(code, reason=reason, reason_error=problem, status=400)
     done = credentials.revoke(normalise_code(code), reason, actor_id=current_user.db_id)
-    if done.outcome == "revoked":
-        flash(f"The credential of certificate {code} is revoked.", "success")
-    return redirect(url_for("credential_admin.find", code=code))
+    if done.outcome == "already":  # revoked by another request since the read above
+        return _already_revoked(credential_revocations.for_administrator(code))
+    flash(f"The credential of certificate {found.state.certificate_code} is revoked.", "success")
+    return redirect(url_for("credential_admin.find", code=found.state.certificate_code))
+
+
+def _already_revoked(found: credential_revocations.AdministeredCredential):
+    flash(found.already_revoked(), "warning")
+    return redirect(url_for("credential_admin.find", code=found.state.certificate_code))

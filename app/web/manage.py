@@ -128,11 +128,16 @@ def supervisor(user_id: int):
     if not teams.can_see(g.scope, user_id):
         abort(404)  # a team's manager names supervisors among their own teams only
     try:
-        supervisors.set_supervisor(current_user.db_id, user_id, named)
+        changed = supervisors.set_supervisor(current_user.db_id, user_id, named)
     except supervisors.NotFound:
         abort(404)
-    person = "is now a supervisor" if named else "is no longer a supervisor"
-    flash(f"This person {person} of your organisation.", "success")
+    if changed:
+        person = "is now a supervisor" if named else "is no longer a supervisor"
+        flash(f"This person {person} of your organisation.", "success")
+    else:
+        name = supervisors.name_of(user_id)
+        state = "is already" if named else "is not"
+        flash(f"{name} {state} a supervisor of your organisation: nothing was changed.", "warning")
     return redirect(url_for("manage.learner", user_id=user_id, _anchor="supervisor"))
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from app.content import catalogue
 from app.domain.accounts import PROFESSIONS
 from app.domain.assignments import RENEWALS
+from app.domain.numbers import whole_number
 from app.models import utcnow
 from app.security import MAX_ID
 from app.services import assignment_withdrawals, assignments, team_pages
@@ -53,12 +54,19 @@ def _request(form) -> assignments.Request:
     who = form.get("who", "team")
     team = form.get("team", "")
     emails = [e for e in form.get("emails", "").replace(",", " ").split() if e]
-    renew = form.get("renew", "0")
+    # Both are chosen from lists, not typed: a value the lists never offer is a bad request
+    # (a team of "²" used to be a 500; "abc" meant everyone in the organisation).
+    renew = whole_number(form.get("renew", "0"))
+    if renew not in RENEWALS:
+        abort(400)
+    team_id = whole_number(team, most=MAX_ID) if who == "team" and team else None
+    if who == "team" and team and team_id is None:
+        abort(400)
     return assignments.Request(
         modules=tuple(form.getlist("modules")),
         due_on=parse_day(form.get("due-day"), form.get("due-month"), form.get("due-year")),
-        renew_months=int(renew) if renew.isdigit() and int(renew) in RENEWALS else None,
-        team_id=int(team) if who == "team" and team.isdigit() and int(team) <= MAX_ID else None,
+        renew_months=renew or None,
+        team_id=team_id,
         profession=form.get("profession") if form.get("profession") in PROFESSIONS else None,
         emails=tuple(emails) if who == "learners" else (),
         earliest_due=utcnow().date(),
@@ -66,9 +74,13 @@ def _request(form) -> assignments.Request:
 
 
 def parse_day(day, month, year) -> date | None:
-    """Return the date the three fields give, or None when they do not make one."""
+    """Return the date the three fields give (ASCII digits, spaces around allowed), or None
+    when they do not make one."""
+    parts = [whole_number((text or "").strip()) for text in (year, month, day)]
+    if None in parts:
+        return None
     try:
-        found = date(int(year or ""), int(month or ""), int(day or ""))
+        found = date(*parts)
     except (ValueError, OverflowError):
         return None
     return found if 2000 <= found.year <= 2100 else None

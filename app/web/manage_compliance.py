@@ -9,6 +9,7 @@ from app import db
 from app.content import catalogue
 from app.domain.accounts import PROFESSIONS
 from app.domain.assignments import LABELS
+from app.domain.numbers import whole_number
 from app.domain.spreadsheet import csv_text, xlsx_bytes
 from app.services import assignments, audit, compliance, teams
 from app.services.compliance_competencies import LABELS as COMPETENCY_LABELS
@@ -26,7 +27,7 @@ def _filters(shown: list[teams.TeamRow] | None) -> compliance.Filters:
     visible = {t.id for t in shown} if shown is not None else None
     framework = args.get("framework", "")
     return compliance.Filters(
-        team_id=int(team) if _team_asked(team, visible) else None,
+        team_id=whole_number(team) if _team_asked(team, visible) else None,
         profession=args.get("profession") if args.get("profession") in PROFESSIONS else "",
         status=args.get("status") if args.get("status") in LABELS else "",
         framework_id=framework if catalogue().framework(framework) else "",
@@ -34,9 +35,10 @@ def _filters(shown: list[teams.TeamRow] | None) -> compliance.Filters:
 
 
 def _team_asked(team: str, visible: set[int] | None) -> bool:
-    if not team.isdigit() or int(team) > LARGEST_ID:
+    number = whole_number(team, most=LARGEST_ID)
+    if number is None:
         return False
-    return visible is None or int(team) in visible
+    return visible is None or number in visible
 
 
 @bp.get("/compliance")

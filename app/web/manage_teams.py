@@ -3,6 +3,8 @@
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.domain.numbers import whole_number
+from app.security import MAX_ID
 from app.services import team_managers, team_pages, teams
 from app.web.manage import bp
 
@@ -53,12 +55,15 @@ def place_learner(team_id: int):
     """Place a learner of the organisation in the team by their email address."""
     email = request.form.get("email", "")
     try:
-        user = teams.place(g.scope, team_id, email, actor_id=current_user.db_id)
+        placed = teams.place(g.scope, team_id, email, actor_id=current_user.db_id)
     except LookupError:
         abort(404)
     except teams.TeamError as error:
         return team_page(team_id, {error.field: error.message}, email)
-    flash(f"{user.full_name} is now in this team.", "success")
+    if placed.already:
+        flash(f"{placed.full_name} is already in this team: nothing was changed.", "warning")
+    else:
+        flash(f"{placed.full_name} is now in this team.", "success")
     return redirect(url_for("manage.team_page", team_id=team_id))
 
 
@@ -72,10 +77,24 @@ def confirm_removal(user_id: int):
 
 @bp.post("/learners/<int:user_id>/remove")
 def remove_learner(user_id: int):
-    """Remove a learner from the organisation; their own record stays theirs."""
-    if not teams.remove_from_organisation(g.scope, user_id, actor_id=current_user.db_id):
+    """Remove a learner from the organisation; their own record stays theirs. A second
+    removal (a double click, another tab) changes nothing and says so."""
+    removal = teams.remove_from_organisation(g.scope, user_id, actor_id=current_user.db_id)
+    if removal is None:
         abort(404)
+    if removal.already:
+        return _already_gone(removal)
     flash("The learner has been removed from your organisation.", "success")
+    return redirect(url_for("manage.team_list"))
+
+
+def _already_gone(removal: teams.Removal):
+    how = "left" if removal.by_themselves else "was already removed from"
+    flash(
+        f"{removal.full_name} {how} your organisation on {removal.left_at:%-d %B %Y}: "
+        "nothing was changed.",
+        "warning",
+    )
     return redirect(url_for("manage.team_list"))
 
 
@@ -91,8 +110,15 @@ def managers():
 @bp.post("/managers/<int:user_id>/teams")
 def confine_manager(user_id: int):
     """Set which teams a manager manages; none ticked means the whole organisation."""
-    chosen = [int(t) for t in request.form.getlist("teams") if t.isdigit() and len(t) < 10]
-    if not team_managers.confine_manager(g.scope, user_id, chosen, actor_id=current_user.db_id):
+    # Ticked from a list, not typed: a value the list never offers is a bad request.
+    chosen = [whole_number(t, most=MAX_ID) for t in request.form.getlist("teams")]
+    if None in chosen:
+        abort(400)
+    done = team_managers.confine_manager(g.scope, user_id, chosen, actor_id=current_user.db_id)
+    if done is None:
         abort(404)
-    flash("The manager's teams have been saved.", "success")
+    if done.already:
+        flash(f"{done.full_name} already manages these teams: nothing was changed.", "warning")
+    else:
+        flash("The manager's teams have been saved.", "success")
     return redirect(url_for("manage.managers"))

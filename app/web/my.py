@@ -87,7 +87,10 @@ def team():
         except teams.TeamError as error:
             errors = {error.field: error.message}
         else:
-            flash(f"You have joined {joined.name}.", "success")
+            if joined.already:
+                flash(f"You are already in {joined.team.name}: nothing was changed.", "warning")
+            else:
+                flash(f"You have joined {joined.team.name}.", "success")
             return redirect(url_for("my.team"))
     return render_template(
         "my/team.html", team=teams.team_of(current_user.db_id), errors=errors, code=code

@@ -7,6 +7,7 @@ every attempt form shares.
 from flask import Request
 from werkzeug.datastructures import MultiDict
 
+from app.domain.numbers import whole_number
 from app.services.submissions import AttemptForm
 
 
@@ -33,7 +34,4 @@ def submits(current: Request) -> bool:
 
 def parse_revision(text: str | None) -> int:
     """Return the revision a form sent; a missing or garbled one counts as the oldest."""
-    try:
-        return max(0, int(text or 0))
-    except ValueError:
-        return 0
+    return whole_number(text) or 0

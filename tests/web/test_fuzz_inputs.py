@@ -40,6 +40,14 @@ SPECIALS = [
     '=HYPERLINK("http://x")',
     "\r\n\t",
     "\u202e\u200b",
+    # Digits to isdigit() that int() refuses ('²', '①'), digits int() reads that no form
+    # sends (Arabic-Indic, full-width), and more digits than int() converts at all.
+    "²",
+    "1²",
+    "①",
+    "٣",
+    "１２",
+    "1" * 5000,
 ]
 HOSTILE = st.one_of(
     st.sampled_from(SPECIALS), st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
@@ -56,6 +64,11 @@ QUERY_NAMES = (
     "email",
     "answered",
     "years",
+    "team",
+    "status",
+    "framework",
+    "code",
+    "q",
     "x",
 )
 FUZZ = settings(
@@ -163,7 +176,8 @@ def _staff_page_urls(app, modules, code):
         team = db.session().scalar(select(Team.id))
     quiz = modules[0].assessment.id
     return {
-        "learner": ["/my/team", f"/my/competencies/{competency}"],
+        # Last: leaving takes the learner out of the organisation.
+        "learner": ["/my/team", f"/my/competencies/{competency}", "/account/organisation/leave"],
         "manager": [
             "/manage/assignments",
             "/manage/teams",

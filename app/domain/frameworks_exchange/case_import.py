@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..numbers import whole_number
 from ..problems import Problem, Problems
 from .case_export import EXTENSION
 from .json_lines import JsonArray, JsonObject, JsonSyntaxError, parse
@@ -263,23 +264,24 @@ class _Tree:
 
     def _domain(self, item: JsonObject, numbers: dict[int, int]) -> dict | None:
         reader = self.reader
-        number = item.get("listEnumeration")
-        if not (isinstance(number, str) and number.isdigit() and int(number) > 0):
+        listed = item.get("listEnumeration")
+        number = whole_number(listed) if isinstance(listed, str) else None
+        if not number:
             reader.error(
                 item.line_of("listEnumeration"),
                 f"{_name(item)} needs its domain number as 'listEnumeration', like \"3\"",
             )
             return None
-        if int(number) in numbers:
+        if number in numbers:
             reader.error(
-                item.line, f"domain number {number} is also used at line {numbers[int(number)]}"
+                item.line, f"domain number {number} is also used at line {numbers[number]}"
             )
-        numbers[int(number)] = item.line
+        numbers[number] = item.line
         title = reader._text(
             item, "abbreviatedStatement", _name(item), "it becomes the domain's title"
         )
         summary = reader._text(item, "fullStatement", _name(item))
-        domain = {"number": int(number), "title": title, "summary": summary}
+        domain = {"number": number, "title": title, "summary": summary}
         domain.update(_extension(item).get("otherKeys") or {})
         domain["competencies"] = []
         return domain

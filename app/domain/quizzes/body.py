@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..framework_files import CODE, unknown_code_message
 from ..module_files import SLUG
+from ..numbers import whole_number
 from ..problems import Problems, did_you_mean
 from .base import AnswerLine, QuestionDraft, QuestionReport
 from .lines import MarkedLine, read_lines
@@ -279,16 +280,17 @@ class _BodyReader:
         # Numbers of the module's learning outcomes; the module's count is checked later.
         numbers: list[int] = []
         for part in (part.strip() for part in marked.text.split(",")):
-            if not part.isdigit() or int(part) < 1:
+            number = whole_number(part)
+            if not number:
                 report.error(
                     marked.line,
                     f"lists outcome '{part}', which is not the number of a learning outcome "
                     "(1 for the module's first)",
                 )
-            elif int(part) in numbers:
-                report.error(marked.line, f"lists outcome {int(part)} twice")
+            elif number in numbers:
+                report.error(marked.line, f"lists outcome {number} twice")
             else:
-                numbers.append(int(part))
+                numbers.append(number)
         draft.outcomes, draft.outcomes_line = tuple(numbers), marked.line
 
     def _screens(self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport) -> None:

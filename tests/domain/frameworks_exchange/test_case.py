@@ -162,3 +162,13 @@ def _identifiers(package: dict) -> list[str]:
     found += [a["identifier"] for a in package["CFAssociations"]]
     found += [t["identifier"] for t in package["CFDefinitions"]["CFItemTypes"]]
     return found
+
+
+@pytest.mark.parametrize("number", ["²", "٣", "1" * 5000])
+def test_a_domain_number_not_in_ascii_digits_is_reported_not_a_crash(number):
+    referrer = (ROOT / "competencies" / "referrer.yaml").read_text()
+    package = json.loads(json.dumps(case_package(read_source(referrer), WHEN)))
+    domain = next(i for i in package["CFItems"] if i.get("humanCodingScheme") == "REF-1")
+    domain["listEnumeration"] = number
+    problems = [str(p) for p in import_case(json.dumps(package), source="p.json").problems]
+    assert any("needs its domain number as 'listEnumeration'" in p for p in problems), problems

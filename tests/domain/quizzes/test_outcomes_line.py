@@ -53,3 +53,14 @@ def test_an_outcome_the_module_does_not_have_is_an_error_at_the_outcomes_line(co
         f"{quiz}:{BODY_LINE + 2}: error: question 1 names outcome 2 on its Outcomes: line, "
         "but module 'tiny' has 1 learning outcome"
     ]
+
+
+def test_outcomes_written_with_other_digits_are_errors_not_a_crash():
+    # isdigit() says '²' and '①' are digits; int() refuses them, and reads '٣' as 3.
+    result = parse_body(QUESTION.format(outcomes="Outcomes: ², ①, ٣\n"), kind="assessment")
+    line = f"content/quizzes/check.md:{BODY_LINE + 2}: error: question 1"
+    assert sorted(messages(result)) == sorted(
+        f"{line} lists outcome '{part}', which is not the number of a learning outcome "
+        "(1 for the module's first)"
+        for part in ("²", "①", "٣")
+    )

@@ -1,0 +1,117 @@
+"""Administrators' and managers' pages after a repeated action, in Chromium with and without
+JavaScript: the credential revoked from two tabs, and the removal, placing and naming that
+find their work done. Each passes axe-core; screenshots go to LINKWISE_SHOTS."""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from app.content import catalogue
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_accessible_without_javascript,
+    browser_sign_in,
+)
+from tests.conftest import post_form, sign_in
+from tests.web.journeys import pass_module
+from tests.web.pcn import make_pcn
+
+SHOTS = Path(os.environ.get("LINKWISE_SHOTS", "/tmp/shots/admin-actions"))
+
+
+def _context(browser, javascript: bool):
+    return browser.new_context(
+        java_script_enabled=javascript, viewport={"width": 1280, "height": 900}
+    )
+
+
+def _check(page, browser, javascript: bool, name: str) -> None:
+    if javascript:
+        assert_accessible(page)
+    else:
+        assert_accessible_without_javascript(page, browser)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    suffix = "" if javascript else "-nojs"
+    page.screenshot(path=str(SHOTS / f"{name}{suffix}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_revocation_from_a_second_tab_is_told_whose_stood(
+    app, browser, live_server, make_user, javascript
+):
+    email = make_user(full_name="Robin Reid")
+    with app.app_context():
+        module = next(m for m in catalogue().modules if m.assessment)
+    helper = app.test_client()
+    sign_in(helper, email)
+    code = pass_module(app, helper, email, module)
+    make_user("ada@example.org", role="admin", full_name="Ada Admin")
+    make_user("bo@example.org", role="admin", full_name="Bo Other")
+    context = _context(browser, javascript)
+    page = context.new_page()
+    try:
+        browser_sign_in(page, live_server, "bo@example.org")
+        page.goto(f"{live_server}/admin/credentials/?code={code}")  # the second tab, open
+        expect(page.get_by_text("Not erased")).to_be_visible()
+        first = app.test_client()
+        sign_in(first, "ada@example.org")
+        url = f"/admin/credentials/?code={code}"
+        revoked = post_form(
+            first, f"/admin/credentials/{code}/revoke", {"reason": "Reason A"}, page=url
+        )
+        assert revoked.status_code == 302
+        page.get_by_label("Why are you revoking this credential?").fill("Reason B")
+        page.get_by_role("button", name="Revoke credential").click()
+        expect(page.get_by_text("This credential was already revoked on")).to_be_visible()
+        expect(page.get_by_text("Your reason was not recorded.")).to_be_visible()
+        expect(page.get_by_role("definition").filter(has_text="Robin Reid")).to_be_visible()
+        expect(page.get_by_text("UTC, by Ada Admin")).to_be_visible()
+        _check(page, browser, javascript, "credential-already-revoked")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_manager_is_told_when_an_action_finds_its_work_done(
+    app, browser, live_server, runner, make_user, javascript
+):
+    ids = make_pcn(app, runner, make_user)
+    make_user(email="eve@example.org", org="Riverside PCN", full_name="Eve Unplaced")
+    helper = app.test_client()
+    sign_in(helper, "lead@example.org")
+    context = _context(browser, javascript)
+    page = context.new_page()
+    try:
+        browser_sign_in(page, live_server, "lead@example.org")
+        # Removing: the confirmation page, then the same removal sent again from it.
+        page.goto(f"{live_server}/manage/learners/{ids['asha']}/remove")
+        remove = f"/manage/learners/{ids['asha']}/remove"
+        assert post_form(helper, remove, {}, page=remove).status_code == 302  # another tab
+        page.get_by_role("button", name="Remove from organisation").click()
+        expect(
+            page.get_by_text("Asha Elm was already removed from your organisation on")
+        ).to_be_visible()
+        _check(page, browser, javascript, "remove-already")
+        # Placing someone already in the team.
+        page.goto(f"{live_server}/manage/teams")
+        page.get_by_role("link", name="Oak Practice").click()
+        page.get_by_label("Learner's email address").fill("ben@example.org")
+        page.get_by_role("button", name="Place learner").click()
+        expect(
+            page.get_by_text("Ben Oak is already in this team: nothing was changed.")
+        ).to_be_visible()
+        _check(page, browser, javascript, "place-already")
+        # Naming a supervisor from a page opened before another tab named them.
+        page.goto(f"{live_server}/manage/learners/{ids['ben']}")
+        learner = f"/manage/learners/{ids['ben']}"
+        named = post_form(helper, f"{learner}/supervisor", {"named": "yes"}, page=learner)
+        assert named.status_code == 302
+        page.get_by_role("button", name="Name as a supervisor").click()
+        expect(
+            page.get_by_text("Ben Oak is already a supervisor of your organisation")
+        ).to_be_visible()
+        _check(page, browser, javascript, "supervisor-already")
+    finally:
+        context.close()

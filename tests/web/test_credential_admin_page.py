@@ -1,0 +1,141 @@
+"""The administrators' credential page names the holder as the certificate recorded them,
+and says whether their account is erased, before and after a revocation; of two
+revocations (two tabs, or at once) the first stands and the second is told whose it was."""
+
+import re
+
+from sqlalchemy import func, select
+
+from app import db
+from app.models import AuditEvent
+from app.models_credentials import Credential
+from app.services import data_rights
+from tests.conftest import csrf_token, post_form, sign_in
+from tests.web.test_credentials import earned, module  # noqa: F401 (fixtures)
+from tests.web.test_html_valid import nu_errors
+from tests.web.test_quiz_concurrency import at_once, tab
+
+
+def admin_client(app, make_user):
+    """Return a client signed in as an administrator, Ada Admin."""
+    admin = app.test_client()
+    sign_in(admin, make_user("admin@example.org", role="admin", full_name="Ada Admin"))
+    return admin
+
+
+def _holder(page: str) -> str:
+    found = re.search(r"Holder</dt><dd[^>]*>([^<]*)</dd>", page)
+    return found.group(1).strip() if found else ""
+
+
+def _account(page: str) -> str:
+    found = re.search(r"Holder’s account</dt><dd[^>]*>([^<]*)</dd>", page)
+    return found.group(1).strip() if found else ""
+
+
+def _revoked(app) -> tuple[str | None, int]:
+    with app.app_context():
+        session = db.session()
+        reason = session.scalar(select(Credential.revoked_reason))
+        events = session.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.kind == "credential.revoked")
+        )
+    return reason, events
+
+
+def test_the_holder_is_named_as_recorded_before_and_after_revoking(
+    app,
+    earned,  # noqa: F811
+    make_user,
+    database_url,
+    tmp_path,
+):
+    _, code, _ = earned
+    admin = admin_client(app, make_user)
+    page = f"/admin/credentials/?code={code}"
+    before = admin.get(page).text
+    assert _holder(before) == "Sam Learner"
+    url = f"/admin/credentials/{code}/revoke"
+    assert post_form(admin, url, {"reason": "Sat by a colleague"}, page=page).status_code == 302
+    after = admin.get(page).text
+    assert _holder(after) == "Sam Learner"  # not "Erased account": the holder is not erased
+    assert _account(before) == _account(after) == "Not erased"
+    assert "by Ada Admin" in after and "Sat by a colleague" in after
+    if database_url.startswith("sqlite"):
+        assert nu_errors({"before": before, "after": after}, tmp_path) == []
+
+
+def test_an_erased_holder_is_shown_as_erased(app, earned, make_user):  # noqa: F811
+    _, code, _ = earned
+    admin = admin_client(app, make_user)
+    with app.app_context():
+        from app.models import Certificate
+
+        holder = db.session().scalar(select(Certificate.user_id))
+        data_rights.erase(holder)
+    page = admin.get(f"/admin/credentials/?code={code}").text
+    assert _holder(page) == "Erased account"
+    assert _account(page).startswith("Erased on ")
+    assert "when the holder deleted their account" in page
+
+
+def test_a_revocation_from_a_second_tab_is_told_the_first_stood(
+    app,
+    earned,  # noqa: F811
+    make_user,
+    database_url,
+    tmp_path,
+):
+    _, code, _ = earned
+    admin = admin_client(app, make_user)
+    make_user("bo@example.org", role="admin", full_name="Bo Other")
+    other = app.test_client()
+    sign_in(other, "bo@example.org")
+    page = f"/admin/credentials/?code={code}"
+    url = f"/admin/credentials/{code}/revoke"
+    token_a, token_b = csrf_token(admin, page), csrf_token(other, page)  # both tabs open
+    first = admin.post(url, data={"csrf_token": token_a, "reason": "Reason A"})
+    assert first.status_code == 302
+    second = other.post(url, data={"csrf_token": token_b, "reason": "Reason B"})
+    assert second.status_code == 302
+    shown = other.get(second.location).text
+    assert "This credential was already revoked on" in shown
+    assert "by Ada Admin" in shown and "“Reason A”" in shown
+    assert "Your reason was not recorded." in shown
+    assert "Reason B" not in shown.split("Your reason was not recorded.", 1)[1]
+    assert _revoked(app) == ("Reason A", 1)
+    if database_url.startswith("sqlite"):
+        assert nu_errors({"already": shown}, tmp_path) == []
+    # A second tab whose reason was left empty is told the same, not asked for a reason.
+    empty = other.post(url, data={"csrf_token": token_b, "reason": ""})
+    assert empty.status_code == 302
+    assert "This credential was already revoked on" in other.get(empty.location).text
+
+
+def test_two_revocations_at_once_record_one_reason_and_tell_the_other(
+    app,
+    earned,  # noqa: F811
+    make_user,
+):
+    _, code, _ = earned
+    admin = admin_client(app, make_user)
+    page = f"/admin/credentials/?code={code}"
+    url = f"/admin/credentials/{code}/revoke"
+    token = csrf_token(admin, page)
+    tabs = [tab(app, admin) for _ in range(3)]
+    answers = at_once(
+        [
+            lambda t=t, n=n: t.post(url, data={"csrf_token": token, "reason": f"Reason {n}"})
+            for n, t in enumerate(tabs)
+        ]
+    )
+    assert [a.status_code for a in answers] == [302] * 3
+    reason, events = _revoked(app)
+    assert events == 1 and reason in {"Reason 0", "Reason 1", "Reason 2"}
+    told = [t.get(page).text for t in tabs]
+    assert sum("This credential was already revoked on" in text for text in told) == 2
+    with app.app_context():
+        audited = db.session().scalar(
+            select(AuditEvent.detail).where(AuditEvent.kind == "credential.revoked")
+        )
+    assert audited["reason"] == reason
