@@ -23,7 +23,7 @@ longer reads "Awaiting confirmation".
 Downgrade drops the column. The closed requests stay closed: putting them back in the old
 organisation's queues would be the defect this fixes.
 
-Revision ID: 0030
+Revision ID: 0029
 Revises: 0028
 Create Date: 2026-12-05 14:00:00
 """
@@ -33,7 +33,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0030"
+revision: str = "0029"
 down_revision: str | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

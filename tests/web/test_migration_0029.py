@@ -1,4 +1,4 @@
-"""Migration 0030 records why each earlier request was closed and closes the requests of
+"""Migration 0029 records why each earlier request was closed and closes the requests of
 learners no longer in the organisation they asked in (decided ones stand); downgrading drops
 the reason and leaves them closed."""
 
