@@ -29,13 +29,15 @@ from app.models_teams import Team, TeamMember
 from app.services.tagged_rows import Row, branch
 
 SELF = bindparam("user_id")
-_TEAM_NAME = (
+# A learner's team name, and whether they are named a supervisor in their organisation
+# (as correlated subqueries of User): also read by profile.leaving.
+TEAM_NAME = (
     select(Team.name)
     .join(TeamMember, TeamMember.team_id == Team.id)
     .where(TeamMember.user_id == User.id)
     .scalar_subquery()
 )
-_IS_SUPERVISOR = exists().where(
+IS_SUPERVISOR = exists().where(
     Supervisor.user_id == User.id, Supervisor.organisation_id == User.organisation_id
 )
 _GRANTER = User.__table__.alias("granter")
@@ -53,11 +55,11 @@ PERSON = (
             User.email,
             User.profession,
             User.registration_number,
-            _TEAM_NAME,
+            TEAM_NAME,
             Organisation.name,
         ),
         number=(User.id, User.organisation_id),
-        flag=(_IS_SUPERVISOR,),
+        flag=(IS_SUPERVISOR,),
     )
     .outerjoin(Organisation, Organisation.id == User.organisation_id)
     .where(User.id == SELF)

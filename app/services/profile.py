@@ -14,10 +14,8 @@ from app.models_practice import (
     ConfirmationClosure,
     ConfirmationDecision,
     ConfirmationRequest,
-    Supervisor,
 )
-from app.models_teams import Team, TeamMember
-from app.services import audit, locks, teams, tokens
+from app.services import audit, learner_rows, locks, teams, tokens
 from app.services.accounts import (
     AccountError,
     check_current_password,
@@ -243,15 +241,6 @@ def leaving(user_id: int) -> Leaving | None:
     One statement: the learner's organisation, team, whether they are named a supervisor
     there and how many requests wait for them.
     """
-    team = (
-        select(Team.name)
-        .join(TeamMember, TeamMember.team_id == Team.id)
-        .where(TeamMember.user_id == User.id)
-        .scalar_subquery()
-    )
-    supervisor = exists().where(
-        Supervisor.user_id == User.id, Supervisor.organisation_id == User.organisation_id
-    )
     waiting = (
         select(func.count(ConfirmationRequest.id))
         .where(
@@ -265,7 +254,14 @@ def leaving(user_id: int) -> Leaving | None:
     row = (
         db.session()
         .execute(
-            select(User.role, Organisation.id, Organisation.name, team, supervisor, waiting)
+            select(
+                User.role,
+                Organisation.id,
+                Organisation.name,
+                learner_rows.TEAM_NAME,
+                learner_rows.IS_SUPERVISOR,
+                waiting,
+            )
             .join(Organisation, Organisation.id == User.organisation_id)
             .where(User.id == user_id)
         )
