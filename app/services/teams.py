@@ -8,13 +8,13 @@ so a learner outside the scope is not found, exactly as if they did not exist.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, literal, or_, select, update
+from sqlalchemy import and_, delete, exists, func, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
 from app import db
 from app.domain.accounts import new_join_code, normalise_email, normalise_join_code
 from app.models import CompetencyLevel, Organisation, User, utcnow
-from app.models_practice import ConfirmationRequest
+from app.models_practice import ConfirmationRequest, Supervisor
 from app.models_teams import Leaver, Team, TeamManager, TeamMember
 from app.services import audit
 from app.services.upsert import insert_for
@@ -443,6 +443,7 @@ def leave_organisation(
     )
     session.add(left)
     session.execute(TeamMember.__table__.delete().where(TeamMember.user_id == user_id))
+    _stop_supervising(user_id, organisation_id, actor_id=actor_id, via=via)
     _move_records(user_id, None)
     if close_requests:
         # Imported here: closing re-rates, and the ratings' dashboard counts import this module.
@@ -453,6 +454,32 @@ def leave_organisation(
         )
         close_stranded(mine, actor_id=actor_id, via=via)
     return TakenOut(team, left.left_at)
+
+
+def _stop_supervising(user_id: int, organisation_id: int, *, actor_id: int | None, via: str):
+    """A supervisor who leaves stops being one of the organisation they left, audited.
+
+    Kept, the row would make them a supervisor again, silently, should they ever rejoin:
+    naming them again is a manager's decision.
+    """
+    ended = (
+        db.session()
+        .execute(
+            delete(Supervisor).where(
+                Supervisor.user_id == user_id, Supervisor.organisation_id == organisation_id
+            )
+        )
+        .rowcount
+    )
+    if ended:
+        audit.record(
+            db.session(),
+            "supervisor.removed",
+            actor_id=actor_id,
+            subject_id=user_id,
+            via=via,
+            reason="left the organisation",
+        )
 
 
 def _move_records(user_id: int, organisation_id: int | None) -> None:

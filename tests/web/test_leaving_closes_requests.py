@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from app import db
 from app.content import catalogue
-from app.models import AuditEvent, Organisation
+from app.models import AuditEvent, Organisation, User
 from app.models_practice import ConfirmationClosure, ConfirmationDecision
 from app.models_teams import Leaver
-from app.services import data_rights
+from app.services import data_rights, supervisors
 from tests.conftest import post_form, sign_in
 from tests.web.test_html_valid import nu_errors
 from tests.web.test_my_competencies import pass_quiz
@@ -23,6 +23,7 @@ from tests.web.test_practice import (  # noqa: F401 (people is a fixture)
     CODE,
     ask,
     decide,
+    page_url,
     people,
     self_assess,
     the_request,
@@ -193,3 +194,35 @@ def test_a_decision_and_a_leaving_at_once_never_both_stand(app, people):  # noqa
         decided = session.scalar(select(func.count(ConfirmationDecision.id)))
         closed = session.scalar(select(func.count(ConfirmationClosure.request_id)))
     assert decided + closed == 1
+
+
+def test_a_supervisor_who_leaves_is_not_one_again_on_rejoining(app, people):  # noqa: F811
+    """Leaving ends being named a supervisor there (audited); rejoining by the code does
+    not bring it back silently: naming them again is a manager's decision."""
+    _, sue, _ = people
+    riverside = _riverside(app)
+    sue_id = user_id(app, "sue@example.org")
+    assert post_form(sue, LEAVE, {"organisation": str(riverside)}).status_code == 302
+    with app.app_context():
+        code = db.session().scalar(
+            select(Organisation.join_code).where(Organisation.id == riverside)
+        )
+    assert post_form(sue, "/account/organisation", {"join_code": code}).status_code == 302
+    with app.app_context():
+        session = db.session()
+        assert session.scalar(select(Organisation.id).join(User).where(User.id == sue_id)) == (
+            riverside
+        )
+        assert not supervisors.is_supervisor(sue_id)
+        ended = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.kind == "supervisor.removed", AuditEvent.subject_id == sue_id
+            )
+        ).all()
+        assert [event.detail.get("reason") for event in ended] == ["left the organisation"]
+    # Nobody in Riverside can ask her: she is not among its supervisors.
+    learner_page = app.test_client()
+    sign_in(learner_page, "learner@example.org")
+    shown = learner_page.get(page_url()).text
+    assert "Sam Second" in shown
+    assert "Sue Supervisor" not in shown
