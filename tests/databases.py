@@ -5,7 +5,7 @@ import os
 import uuid
 from contextlib import contextmanager
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import MetaData, create_engine, text
 from sqlalchemy.engine import make_url
 
 from app.cli import upgrade_database
@@ -35,3 +35,12 @@ def database_at(backend: str, tmp_path, revision: str | None, prefix: str = "lin
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def reflected(url: str):
+    """Return an engine on the database and its tables as they stand (a migration test reads
+    and writes an older schema so, without the app's models)."""
+    engine = create_engine(url)
+    tables = MetaData()
+    tables.reflect(engine)
+    return engine, tables.tables

@@ -4,12 +4,12 @@ then on never gives an assignment's id twice (SQLite too); downgrading takes it 
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import MetaData, create_engine, delete, insert, inspect, select
+from sqlalchemy import delete, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from app.cli import alembic_config, upgrade_database
 from tests.conftest import BACKENDS
-from tests.databases import database_at
+from tests.databases import database_at, reflected
 
 T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
 
@@ -19,13 +19,6 @@ def database_at_0027(request, tmp_path):
     """Yield the URL of an empty database migrated only as far as 0027."""
     with database_at(request.param, tmp_path, "0027") as url:
         yield url
-
-
-def _tables(url: str):
-    engine = create_engine(url)
-    tables = MetaData()
-    tables.reflect(engine)
-    return engine, tables.tables
 
 
 def _assignment(organisation: int, slug: str, target: str = "org") -> dict:
@@ -40,7 +33,7 @@ def _assignment(organisation: int, slug: str, target: str = "org") -> dict:
 
 
 def test_assignments_stay_and_an_id_is_never_given_twice(database_at_0027):
-    engine, t = _tables(database_at_0027)
+    engine, t = reflected(database_at_0027)
     with engine.begin() as connection:
         organisation = connection.execute(
             insert(t["organisation"]).returning(t["organisation"].c.id),
@@ -51,7 +44,7 @@ def test_assignments_stay_and_an_id_is_never_given_twice(database_at_0027):
         before = connection.execute(select(t["assignment"]).order_by("id")).all()
     engine.dispose()
     upgrade_database(database_at_0027)
-    engine, t = _tables(database_at_0027)
+    engine, t = reflected(database_at_0027)
     assignment = t["assignment"]
     assert "assignment_withdrawal" in t
     with engine.begin() as connection:
@@ -73,7 +66,7 @@ def test_assignments_stay_and_an_id_is_never_given_twice(database_at_0027):
     from alembic import command
 
     command.downgrade(alembic_config(database_at_0027), "0027")
-    engine, t = _tables(database_at_0027)
+    engine, t = reflected(database_at_0027)
     assert "assignment_withdrawal" not in t
     with engine.connect() as connection:
         kept = connection.execute(select(t["assignment"].c.module_slug).order_by("id")).scalars()

@@ -5,12 +5,12 @@ the reason and leaves them closed."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import MetaData, create_engine, insert, select
+from sqlalchemy import insert, select
 
 from app.cli import alembic_config, upgrade_database
 from app.services.ratings import aware
 from tests.conftest import BACKENDS
-from tests.databases import database_at
+from tests.databases import database_at, reflected
 from tests.web.test_migration_0027 import _person
 
 T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
@@ -23,15 +23,8 @@ def database_at_0028(request, tmp_path):
         yield url
 
 
-def _tables(url: str):
-    engine = create_engine(url)
-    tables = MetaData()
-    tables.reflect(engine)
-    return engine, tables.tables
-
-
 def test_requests_of_learners_who_left_are_closed_and_earlier_closings_say_why(database_at_0028):
-    engine, t = _tables(database_at_0028)
+    engine, t = reflected(database_at_0028)
     organisation = t["organisation"]
     with engine.begin() as c:
         river, hill = (
@@ -86,7 +79,7 @@ def test_requests_of_learners_who_left_are_closed_and_earlier_closings_say_why(d
 
     before = datetime.now(UTC)
     upgrade_database(database_at_0028)
-    engine, t = _tables(database_at_0028)
+    engine, t = reflected(database_at_0028)
     closures = t["confirmation_closure"]
     with engine.connect() as c:
         found = {
@@ -106,7 +99,7 @@ def test_requests_of_learners_who_left_are_closed_and_earlier_closings_say_why(d
     from alembic import command
 
     command.downgrade(alembic_config(database_at_0028), "0028")
-    engine, t = _tables(database_at_0028)
+    engine, t = reflected(database_at_0028)
     assert "reason" not in t["confirmation_closure"].c
     with engine.connect() as c:
         kept = set(c.execute(select(t["confirmation_closure"].c.request_id)).scalars())

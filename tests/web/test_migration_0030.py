@@ -4,11 +4,11 @@ row names, and keeps those of people still there."""
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import MetaData, create_engine, insert, select
+from sqlalchemy import insert, select
 
 from app.cli import alembic_config, upgrade_database
 from tests.conftest import BACKENDS
-from tests.databases import database_at
+from tests.databases import database_at, reflected
 from tests.web.test_migration_0027 import _person
 
 T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
@@ -24,10 +24,7 @@ def database_at_0029(request, tmp_path):
 def test_supervisors_who_left_are_no_longer_named_there(database_at_0029):
     from alembic import command
 
-    engine = create_engine(database_at_0029)
-    meta = MetaData()
-    meta.reflect(engine)
-    t = meta.tables
+    engine, t = reflected(database_at_0029)
     with engine.begin() as c:
         river, hill = (
             c.execute(
