@@ -36,11 +36,18 @@ class Recorder(BaseHTTPRequestHandler):
         pass
 
 
+class RecorderServer(ThreadingHTTPServer):
+    # wrk opens all its connections at once. With socketserver's queue of 5, the kernel drops
+    # the handshakes that overflow it, and a dropped one waits a second to be resent: on a busy
+    # machine that was the whole of a one-second run.
+    request_queue_size = 64
+
+
 @pytest.fixture
 def recorder():
     """Serve a Recorder on a free port; yield the server (its handler's `received` counts)."""
     handler = type("Handler", (Recorder,), {"received": Counter()})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = RecorderServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
