@@ -1,9 +1,13 @@
 """Changing the password twice at once: the browser stays signed in, one change is recorded."""
 
-from sqlalchemy import select
+import threading
+from contextlib import contextmanager
+
+from sqlalchemy import event, select
 
 from app import db
 from app.models import AuditEvent
+from app.services import locks
 from tests.conftest import DEMO_PASSWORD, csrf_token, sign_in
 from tests.web.test_quiz_concurrency import at_once, tab
 
@@ -13,6 +17,34 @@ NEW = "plum harbour violin 77"
 def kinds(app) -> list[str]:
     with app.app_context():
         return db.session().scalars(select(AuditEvent.kind).order_by(AuditEvent.id)).all()
+
+
+@contextmanager
+def meeting_at_the_learner_lock(app, parties: int):
+    """Hold each request at the learner's lock until all `parties` have come to it.
+
+    Each was then signed in with the cookie it was sent before any changed the password, as
+    when both clicks of a double click are in flight: threads released together do not
+    ensure that on a busy machine, where one can finish before another has begun.
+    """
+    engine = app.extensions["linkwise.engine"]
+    postgresql = engine.dialect.name == "postgresql"
+    lock = locks._LOCK_LEARNER_POSTGRESQL if postgresql else locks._LOCK_LEARNER_SQLITE
+    lock_sql = str(lock.compile(dialect=engine.dialect))
+    barrier = threading.Barrier(parties, timeout=30)
+    arrived = set()
+
+    def meet(_conn, _cursor, statement, *_args):
+        if statement == lock_sql and threading.get_ident() not in arrived:
+            arrived.add(threading.get_ident())
+            barrier.wait()
+
+    event.listen(engine, "before_cursor_execute", meet)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", meet)
+    assert len(arrived) == parties  # every request came to the lock, signed in
 
 
 def send_at_once(app, client, new_passwords):
@@ -26,7 +58,8 @@ def send_at_once(app, client, new_passwords):
         )
         for t, new in zip(tabs, new_passwords, strict=True)
     ]
-    return tabs, at_once(sends)
+    with meeting_at_the_learner_lock(app, len(sends)):
+        return tabs, at_once(sends)
 
 
 def signed_in_with(app, cookie: str) -> bool:
