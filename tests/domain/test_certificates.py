@@ -167,6 +167,19 @@ def test_certificate_is_the_same_bytes_every_time(details):
 
 
 @needs_poppler
+@needs_unicode_font
+def test_a_certificate_drawn_after_others_is_the_one_drawn_first(details):
+    # The font files are read once a process, and each PDF keeps only the letters it uses:
+    # what one certificate used must not be left out of, or added to, the next.
+    first = render_certificate_pdf(details)
+    other = replace(details, learner_name="Gwenllïan ap Dŵr", reflection={"learned": "Ŵŷ ŵ ŷ Ω"})
+    assert "Gwenllïan ap Dŵr" in pdf_text(render_certificate_pdf(other))
+    again = render_certificate_pdf(details)
+    assert again == first
+    assert "Ŵŷ ŵ ŷ Ω" not in pdf_text(again) and details.learner_name in pdf_text(again)
+
+
+@needs_poppler
 @pytest.mark.parametrize("font_dirs", [None, NO_FONTS], ids=["unicode-font", "core-font"])
 def test_certificate_shows_everything_a_reviewer_checks(details, font_dirs):
     text = pdf_text(render_certificate_pdf(details, font_dirs=font_dirs))
