@@ -12,12 +12,13 @@ from datetime import date
 DUE_SOON_DAYS = 30
 RENEWALS = {0: "Does not renew", 12: "Every year", 24: "Every 2 years", 36: "Every 3 years"}
 
-COMPLETE, DUE_SOON, OVERDUE, EXPIRED, ASSIGNED, NOT_ASSIGNED = (
+COMPLETE, DUE_SOON, OVERDUE, EXPIRED, ASSIGNED, NO_LONGER_OFFERED, NOT_ASSIGNED = (
     "complete",
     "due-soon",
     "overdue",
     "expired",
     "assigned",
+    "no-longer-offered",
     "not-assigned",
 )
 # What each status is called, and the icon shown beside it (never colour alone).
@@ -27,6 +28,7 @@ LABELS = {
     OVERDUE: ("Overdue", "✗"),
     EXPIRED: ("Expired", "↻"),
     ASSIGNED: ("To do", "•"),
+    NO_LONGER_OFFERED: ("No longer offered", "⊘"),
     NOT_ASSIGNED: ("Not assigned", "–"),
 }
 STATUSES = tuple(LABELS)
@@ -54,6 +56,11 @@ class Standing:
     def compliant(self) -> bool:
         """Say whether the learner has done what was asked (and it has not expired)."""
         return self.completed_on is not None and self.status in (COMPLETE, DUE_SOON)
+
+    @property
+    def counted(self) -> bool:
+        """Say whether it counts in compliance figures: not once its module left the course."""
+        return self.status != NO_LONGER_OFFERED
 
     @property
     def label(self) -> str:
@@ -97,9 +104,20 @@ def strictest(rules: list[Rule]) -> Rule:
 
 
 def standing(
-    rule: Rule, completed_on: date | None, today: date, soon_days: int = DUE_SOON_DAYS
+    rule: Rule,
+    completed_on: date | None,
+    today: date,
+    soon_days: int = DUE_SOON_DAYS,
+    *,
+    offered: bool = True,
 ) -> Standing:
-    """Return the learner's status on an assigned module on `today`."""
+    """Return the learner's status on an assigned module on `today`.
+
+    A module no longer `offered` (gone from the course) asks nothing of anyone: its
+    assignment is never due, overdue or complete, whatever was done before, until withdrawn.
+    """
+    if not offered:
+        return Standing(rule.module_slug, NO_LONGER_OFFERED, None, None)
     if completed_on is not None:
         if not rule.renew_months:
             return Standing(rule.module_slug, COMPLETE, None, completed_on)
@@ -127,6 +145,8 @@ def day_in_words(day: date, today: date) -> str:
 
 def in_words(found: Standing, today: date) -> str:
     """Return the learner's line for an assigned module: 'Assigned to you, due 14 January'."""
+    if found.status == NO_LONGER_OFFERED:
+        return "Assigned to you, but no longer in the course: nothing to do"
     if found.status == EXPIRED:
         return f"Assigned to you: expired on {day_in_words(found.due_on, today)}, do it again now"
     if found.completed_on is not None and found.due_on is not None:

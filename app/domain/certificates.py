@@ -63,8 +63,10 @@ class CertificateDetails:
     verify_url: str
     # The reflective account by heading key (domain/reflection.py); missing keys are blank.
     reflection: dict = field(default_factory=dict)
-    # When the evidence behind it stops counting, if the learner's framework sets a validity.
+    # What its credential recorded when signed: until when the evidence behind it counts
+    # (None when it has no end date, or no credential), and when it was revoked.
     valid_until: date | None = None
+    revoked_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ def _facts(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None:
         ("Date completed", date_in_words(d.completed_on)),
         ("CPD time", cpd_time_in_words(d.cpd_minutes)),
         ("Quiz score", f"{d.score_percent}%"),
-    ) + ((("Valid until", date_in_words(d.valid_until)),) if d.valid_until else ())
+    ) + _standing(d)
     pdf.ln(lay.size(7))
     top, width, height = pdf.get_y(), pdf.epw / len(facts), lay.size(20)
     pdf.set_draw_color(*BORDER)
@@ -171,6 +173,13 @@ def _facts(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None:
         pdf.style(lay.size(13), bold=True)
         pdf.cell(width - 8, 7, value)
     pdf.set_y(top + height + 2)
+
+
+def _standing(d: CertificateDetails) -> tuple[tuple[str, str], ...]:
+    # A revoked certificate says so where a valid one says until when it is valid.
+    if d.revoked_on:
+        return (("Revoked on", date_in_words(d.revoked_on)),)
+    return (("Valid until", date_in_words(d.valid_until)),) if d.valid_until else ()
 
 
 def _outcomes(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None:

@@ -7,6 +7,8 @@ achievement the module, its result the quiz score and its evidence the attempt.
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -16,6 +18,10 @@ CONTEXTS = (
 )
 CREDENTIAL_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
 STAMP = "%Y-%m-%dT%H:%M:%SZ"
+NO_LONGER_OFFERED = (
+    "Linkwise no longer offers this module. Credentials issued for it keep their standing: "
+    "this describes the module as the last of them recorded it."
+)
 
 
 @dataclass(frozen=True)
@@ -171,6 +177,14 @@ def achievement(facts: AchievementFacts) -> dict:
     return found
 
 
+def no_longer_offered(signed: dict) -> dict:
+    """Return an achievement as a credential signed it, saying its module is no longer offered."""
+    return {
+        **signed,
+        "description": f"{signed.get('description', '')}\n\n{NO_LONGER_OFFERED}",
+    }
+
+
 def credential(facts: CredentialFacts) -> dict:
     """Return the OpenBadgeCredential for facts (unsigned), as JSON-ready values."""
     subject = {
@@ -253,6 +267,12 @@ def _evidence(evidence: Evidence) -> dict:
     if evidence.id:
         found["id"] = evidence.id
     return found
+
+
+def payload(token: str) -> dict:
+    """Return the claims of a VC-JWT Linkwise stored as it signed it (not verified here)."""
+    part = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
 
 
 def parse_timestamp(stamp: str) -> datetime:

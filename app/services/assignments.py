@@ -59,6 +59,7 @@ class AssignedRow:
     who: str
     due_on: date
     renew_months: int | None
+    offered: bool = True  # False once its module has left the course (see `standing_in`)
 
 
 def changeable_by(scope: Scope, table=Assignment):
@@ -193,13 +194,40 @@ def assigned_row(
     catalogue: Catalogue,
 ) -> AssignedRow:
     """Return an assignment as the manager's list shows it: the module, and whom it covers."""
-    module = catalogue.module(module_slug)
     who = person or team_name or "Everyone in the organisation"
     if profession:
         who += f" ({PROFESSIONS.get(profession, profession)}s)"
     return AssignedRow(
-        assignment_id, module.title if module else module_slug, who, due_on, renew_months
+        assignment_id,
+        module_title(module_slug, catalogue),
+        who,
+        due_on,
+        renew_months,
+        offered(module_slug, catalogue),
     )
+
+
+def module_title(module_slug: str, catalogue: Catalogue) -> str:
+    """Return an assigned module's title; one gone from the course is named by its slug."""
+    module = catalogue.module(module_slug)
+    return module.title if module else module_slug
+
+
+def standing_in(
+    rule: rules.Rule, completed_on: date | None, on: date, catalogue: Catalogue
+) -> rules.Standing:
+    """Return where a learner stands on an assigned module, on every page that shows it.
+
+    A module no longer in the course is "no longer offered": listed, never due or overdue,
+    counted in no figure, until its assignment is withdrawn. The compliance matrix's SQL
+    (compliance_cells.cells) gives the same status.
+    """
+    return rules.standing(rule, completed_on, on, offered=offered(rule.module_slug, catalogue))
+
+
+def offered(module_slug: str, catalogue: Catalogue) -> bool:
+    """Say whether an assigned module is still offered: it is in the course."""
+    return catalogue.module(module_slug) is not None
 
 
 def learner_rules(organisation_id: int, learners) -> dict[int, list[rules.Rule]]:
@@ -301,9 +329,7 @@ def for_learner(user_id: int, catalogue: Catalogue, on: date) -> list[rules.Stan
         return []
     done = completion_dates(User.id == user_id, catalogue)
     return rules.in_due_order(
-        rules.standing(rule, done.get((user_id, rule.module_slug)), on)
-        for rule in bound
-        if catalogue.module(rule.module_slug)
+        standing_in(rule, done.get((user_id, rule.module_slug)), on, catalogue) for rule in bound
     )
 
 
@@ -323,9 +349,8 @@ def learner_standings(
     `completed_on` is their latest completion day per module.
     """
     return rules.in_due_order(
-        rules.standing(rule, completed_on.get(rule.module_slug), on)
+        standing_in(rule, completed_on.get(rule.module_slug), on, catalogue)
         for rule in binding(tuple(assigned))
-        if catalogue.module(rule.module_slug)
     )
 
 

@@ -9,7 +9,7 @@ issued (its holder, the module, its competencies), never today's account or cont
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
@@ -37,6 +37,8 @@ class CertificatePage:
     # The module it certifies as the course has it now; None once it has left the course
     # (the certificate stands, as it recorded what it certifies when issued).
     module: Module | None = None
+    # The row saying how the certificate stands: (key, value), as its credential recorded.
+    validity: tuple[str, str] = ("", "")
 
 
 class _Earned(NamedTuple):
@@ -117,10 +119,11 @@ def page(
         *row.doc,
         found["competencies"][0].doc[0],
     )
-    credential = None
+    credential = recorded = None
     for row in found.get("credential", ()):
+        recorded = _Credential(*row.text[:2], *row.at)
         credential = credential_checks.state_from(
-            _Credential(*row.text[:2], *row.at),
+            recorded,
             certificate.code,
             certificate.holder_name,
             certificate.module_title,
@@ -135,9 +138,26 @@ def page(
         next_module = learning.next_module(
             {slug: frozenset(keys) for slug, keys in done.items()}, catalogue, after=module
         )
-    return CertificatePage(
-        details_for(certificate, earned[0].number[0], catalogue), credential, next_module, module
-    )
+    details = details_for(certificate, earned[0].number[0], recorded)
+    return CertificatePage(details, credential, next_module, module, _validity(credential))
+
+
+def _validity(credential: CredentialState | None) -> tuple[str, str]:
+    """Return the row saying how the certificate stands, from its credential as recorded."""
+    if credential is None:
+        return ("Valid until", "Not recorded: no credential has been issued with it")
+    if credential.revoked:
+        return ("Status", f"Revoked on {_day(credential.revoked_at)}")
+    if credential.valid_until is None:
+        return ("Valid until", "No end date")
+    until = _day(credential.valid_until)
+    if credential.status == "expired":
+        return ("Valid until", f"{until}: it has expired, so the learning it records is due again")
+    return ("Valid until", f"{until}, when the evidence behind it stops counting")
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%-d %B %Y}"
 
 
 _CHECK = (

@@ -1,7 +1,7 @@
 """CPD certificates: what a learner earned, their reflective account, public verification."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -11,7 +11,9 @@ from app.domain.accounts import PROFESSIONS
 from app.domain.certificates import CertificateDetails
 from app.links import absolute_url
 from app.models import Attempt, Certificate
+from app.models_credentials import Credential
 from app.services import locks
+from app.services.quizzes import aware
 
 
 @dataclass(frozen=True)
@@ -58,18 +60,26 @@ def verify_url(code: str) -> str:
     return absolute_url("certificates.verify", code=code)
 
 
-def details(certificate: Certificate, catalogue) -> CertificateDetails:
-    """Gather what the certificate prints."""
-    attempt = db.session().get(Attempt, certificate.attempt_id)
-    return details_for(certificate, attempt.percent, catalogue)
+def details(certificate: Certificate) -> CertificateDetails:
+    """Gather what the certificate prints, with its credential's validity if it has one."""
+    session = db.session()
+    attempt = session.get(Attempt, certificate.attempt_id)
+    credential = session.execute(
+        select(Credential.valid_until, Credential.revoked_at).where(
+            Credential.certificate_id == certificate.id
+        )
+    ).one_or_none()
+    return details_for(certificate, attempt.percent, credential)
 
 
-def details_for(certificate, percent: int | None, catalogue) -> CertificateDetails:
+def details_for(certificate, percent: int | None, credential=None) -> CertificateDetails:
     """Gather what the certificate prints, as it recorded it when issued.
 
     `certificate` has the certificate's columns as attributes: its code, issue time and
     reflective account, and what it certifies (its holder, the module, its competencies).
-    Neither today's content nor today's account comes into it.
+    `credential`, the credential issued with it (its `valid_until` and `revoked_at`), if any:
+    its validity is the one it signed. Neither today's content nor today's account comes
+    into it, so a framework's validity changed since leaves the date as signed.
     """
     profession = certificate.holder_profession
     return CertificateDetails(
@@ -85,11 +95,11 @@ def details_for(certificate, percent: int | None, catalogue) -> CertificateDetai
         code=certificate.code,
         verify_url=verify_url(certificate.code),
         reflection=dict(certificate.reflective_account or {}),
-        valid_until=_valid_until(profession, certificate.issued_at, catalogue),
+        valid_until=_day(credential.valid_until) if credential else None,
+        revoked_on=_day(credential.revoked_at) if credential else None,
     )
 
 
-def _valid_until(profession: str, issued_at: datetime, catalogue):
-    framework = catalogue.framework_for(profession)
-    valid_for = framework.valid_for if framework else None
-    return valid_for.after(issued_at).date() if valid_for else None
+def _day(moment: datetime | None) -> date | None:
+    # Stored times are UTC (SQLite hands them back without their zone).
+    return aware(moment).astimezone(UTC).date() if moment is not None else None

@@ -20,6 +20,7 @@ from app.models import User, utcnow
 from app.models_teams import Team, TeamMember
 from app.services import compliance_cells as cells_sql
 from app.services import tagged_rows, team_pages
+from app.services.assignments import module_title, offered
 from app.services.compliance_competencies import LABELS as COMPETENCY_LABELS
 from app.services.compliance_competencies import cells_for, competency_counts, standings
 from app.services.tagged_rows import branch
@@ -71,7 +72,9 @@ class Share:
 class Matrix:
     """The filtered matrix and its figures."""
 
-    modules: tuple[tuple[str, str], ...]  # (slug, title) of every module assigned
+    # (slug, title) of every module assigned: those in the course, in its order, then those
+    # no longer offered (by slug), which `by_module` leaves out: it counts the first ones.
+    modules: tuple[tuple[str, str], ...]
     rows: tuple[Row, ...]  # every row the filters keep for an export (page=None), else the page's
     by_module: tuple[Share, ...]
     by_team: tuple[Share, ...]
@@ -83,6 +86,7 @@ class Matrix:
     by_competency: tuple[Share, ...] = ()
     count: int = 0  # learners the filters keep, on every page
     teams: tuple = ()  # the teams the manager sees (TeamRow), when asked for
+    no_longer_offered: tuple[str, ...] = ()  # titles of the modules assigned gone from the course
 
 
 def matrix(
@@ -115,14 +119,18 @@ def matrix(
     learners = [(*row.text[:2], row.number[0]) for row in found.get("learners counted", ())]
     present = {slug for _, slug, _, _ in cells}
     present.update(row.text[0] for row in found.get("module present", ()))
-    modules = tuple((m.slug, m.title) for m in catalogue.modules if m.slug in present)
+    offered = tuple((m.slug, m.title) for m in catalogue.modules if m.slug in present)
+    gone = sorted(present - {slug for slug, _ in offered})
+    modules = offered + tuple((slug, module_title(slug, catalogue)) for slug in gone)
     total = sum(n for _, _, n in learners)
     pages = max(1, -(-total // PER_PAGE))
     page = None if page is None else min(max(page, 1), pages)
     rows = _rows(found, catalogue, framework, modules, day, codes)
-    by_module = {slug: [0, 0] for slug, _ in modules}
+    by_module = {slug: [0, 0] for slug, _ in offered}
     by_team = {team: [0, 0] for team, _, _ in learners}
     for team, slug, n, done in cells:
+        if slug not in by_module:
+            continue  # no longer offered: counted in no figure
         for sums in (by_module[slug], by_team[team]):
             sums[0] += n
             sums[1] += done
@@ -138,7 +146,7 @@ def matrix(
     return Matrix(
         modules,
         rows,
-        tuple(Share(title, *by_module[slug]) for slug, title in modules),
+        tuple(Share(title, *by_module[slug]) for slug, title in offered),
         tuple(Share(team, *by_team[team]) for team in sorted(by_team)),
         day,
         page or 1,
@@ -148,6 +156,7 @@ def matrix(
         tuple(Share(code, applicable, met.get(code, 0)) for code in codes),
         total,
         tuple(team_pages.team_rows(found)) if with_teams else (),
+        tuple(title for _, title in modules[len(offered) :]),
     )
 
 
@@ -321,7 +330,8 @@ def _rows(found, catalogue, framework, modules, day, codes):
             row.day,
             row.at[0],
         )
-        cells[user_id, slug] = _standing(rules.Rule(slug, due_on, renew_months), _day(at), day)
+        rule = rules.Rule(slug, due_on, renew_months)
+        cells[user_id, slug] = _standing(rule, _day(at), day, offered(slug, catalogue))
     ids = {row.number[0] for row in people}
     rated = {
         (row.number[0], row.text[0]): row.text[1]
@@ -350,9 +360,10 @@ def _day(moment) -> date | None:
 
 
 @lru_cache(maxsize=16384)
-def _standing(rule: rules.Rule, completed_on: date | None, day: date) -> rules.Standing:
+def _standing(rule: rules.Rule, completed_on: date | None, day: date, in_course: bool):
     # Thousands of learners share a rule and a completion day (or none): each pair once.
-    return rules.standing(rule, completed_on, day)
+    # The rule of assignments.standing_in, with what it reads passed in (to cache by).
+    return rules.standing(rule, completed_on, day, offered=in_course)
 
 
 def table(found: Matrix) -> list[list]:

@@ -92,15 +92,15 @@ def _strictest(column, other, *, nullable: bool):
     return case((column.is_(None), other), else_=earlier) if nullable else earlier
 
 
-def rules_for(learners, organisation_id: int, catalogue: Catalogue):
+def rules_for(learners, organisation_id: int):
     """Return a subquery (user_id, team, module_slug, due_on, renew_months): binding rules.
 
     `learners` is a subquery of (user_id, team_id, team, profession). An assignment to a named
     learner covers them; any other covers a team and/or a profession, or everyone. The
     latter are bound once per team and profession (a handful), then joined to learners.
+    A module no longer in the course binds too: its cells say so (`cells`).
     """
-    slugs = [m.slug for m in catalogue.modules]
-    mine = and_(Assignment.organisation_id == organisation_id, Assignment.module_slug.in_(slugs))
+    mine = Assignment.organisation_id == organisation_id
     pairs = select(learners.c.team_id, learners.c.profession).distinct().subquery("pairs")
     shared = (
         select(
@@ -176,8 +176,11 @@ def rules_for(learners, organisation_id: int, catalogue: Catalogue):
 def cells(learners, organisation_id: int, catalogue: Catalogue, day: date, name: str = "cells"):
     """Return a WITH query, `name`, of every cell: user_id, team (the learner's),
     module_slug, due_on, renew_months, at, status, compliant (1 or 0), on the day asked.
+
+    A module no longer in the course has no completions here (`completions` reads the
+    course's modules), so its cells are never compliant.
     """
-    bound = rules_for(learners, organisation_id, catalogue)
+    bound = rules_for(learners, organisation_id)
     done = completions(learners, catalogue)
     at, renew = done.c.at, bound.c.renew_months
     soon = day + timedelta(days=rules.DUE_SOON_DAYS)
@@ -186,7 +189,10 @@ def cells(learners, organisation_id: int, catalogue: Catalogue, day: date, name:
         # The completion's renewal falls on or before `limit`.
         return renewed_by(done.c.on_day, renew, limit)
 
+    # A module gone from the course is no longer offered, as assignments.standing_in says.
+    offered = bound.c.module_slug.in_([m.slug for m in catalogue.modules])
     status = case(
+        (~offered, literal(rules.NO_LONGER_OFFERED)),
         (and_(at.is_not(None), renew.is_(None)), literal(rules.COMPLETE)),
         (and_(at.is_not(None), before(day)), literal(rules.EXPIRED)),
         (and_(at.is_not(None), before(soon)), literal(rules.DUE_SOON)),

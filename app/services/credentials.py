@@ -477,8 +477,9 @@ def _achievement_facts(found, module_slug: str) -> AchievementFacts | None:
 def validity(module_slug: str, profession: str):
     """Return how long a module's credential stays valid: the learner's framework's `valid_for`.
 
-    The same rule dates the certificate ("valid until") and the evidence behind competency
-    ratings, so the three always agree. None when the framework sets no validity.
+    Read once, when the credential is signed: its `valid_until` is stored with it, and the
+    certificate's "valid until" (page and PDF) reads that, so a framework edited later
+    changes neither. None when the framework sets no validity.
     """
     framework = catalogue().framework_for(profession)
     return framework.valid_for if framework else None

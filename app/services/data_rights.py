@@ -59,7 +59,7 @@ def export_archive(
         archive.writestr("linkwise-data.json", json.dumps(data, indent=2, ensure_ascii=False))
         # Each as it was issued: a module since removed from the course still has its PDF.
         for certificate in _certificates(user.id):
-            details = certificates.details(certificate, catalogue)
+            details = certificates.details(certificate)
             pdf = render_certificate_pdf(details)
             archive.writestr(f"certificates/{certificate.module_slug}.pdf", pdf)
         for held in data["credentials"]:

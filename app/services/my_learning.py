@@ -34,7 +34,7 @@ from app.models import Attempt, Certificate, Completion, User
 from app.models_assignments import Assignment
 from app.models_teams import TeamMember
 from app.services import passes
-from app.services.assignments import binding
+from app.services.assignments import binding, standing_in
 from app.services.learning import MyModule, module_state
 
 
@@ -127,9 +127,8 @@ def overview(user_id: int, catalogue, on: date) -> tuple[tuple[MyModule, ...], l
     standings = []
     for rule in binding(tuple(assigned)):
         module = catalogue.module(rule.module_slug)
-        if module is not None:
-            completed = _completed_on(module, passed, done, done_at)
-            standings.append(rules.standing(rule, completed, on))
+        completed = _completed_on(module, passed, done, done_at) if module else None
+        standings.append(standing_in(rule, completed, on, catalogue))
     return modules, rules.in_due_order(standings)
 
 

@@ -23,7 +23,7 @@ from app.models import Organisation, User
 from app.models_assignments import Assignment, MailPreference, ReminderSent
 from app.models_teams import TeamMember
 from app.services import audit, compliance, teams, tokens
-from app.services.assignments import completion_dates, learner_rules
+from app.services.assignments import completion_dates, learner_rules, standing_in
 from app.services.upsert import insert_for
 
 UNSUBSCRIBE = ("unsubscribe", 2 * 366 * 24 * 60 * 60)  # a link in an email works for 2 years
@@ -77,8 +77,9 @@ def send_reminders(catalogue: Catalogue, today: date) -> ReminderRun:
             due = [
                 found
                 for rule in bound[learner.id]
-                if catalogue.module(rule.module_slug)
-                for found in [rules.standing(rule, done.get((learner.id, rule.module_slug)), today)]
+                for found in [
+                    standing_in(rule, done.get((learner.id, rule.module_slug)), today, catalogue)
+                ]
                 if found.status in REMINDED
             ]
             sent = _remind(learner, due, catalogue, today) if due else None
@@ -114,7 +115,7 @@ def _send_summaries(catalogue: Catalogue, today: date, organisations) -> int:
             today,
             page=None,
         )
-        if not found.modules:
+        if not found.by_module:  # nothing assigned, or only modules no longer offered
             continue
         claimed = (
             db.session()

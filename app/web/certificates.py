@@ -43,6 +43,7 @@ def _certificate_page(module_slug: str, page, status: int = 200, saving=None):
         limit=reflection.MAX_LENGTH,
         next_module=page.next_module,
         credential=page.credential,
+        validity=page.validity,
     ), status
 
 

@@ -3,9 +3,8 @@
 from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user, login_required
 
-from app.domain import open_badges
 from app.security import csrf
-from app.services import certificate_page, credentials
+from app.services import achievements, certificate_page
 from app.services.credential_checks import (
     check_token,
     issuer_profile,
@@ -81,10 +80,8 @@ def status_list(thumbprint: str, number: int):
 
 @bp.get("/credentials/achievements/<module_slug>")
 def achievement(module_slug: str):
-    """Describe a module as an Open Badges achievement."""
-    facts = credentials.achievement_facts(module_slug) or abort(404)
-    document = {"@context": list(open_badges.CONTEXTS), **open_badges.achievement(facts)}
-    return _json(document, mimetype=JSON_LD)
+    """Describe a module as an Open Badges achievement, in the course or since left it."""
+    return _json(achievements.document(module_slug) or abort(404), mimetype=JSON_LD)
 
 
 @bp.get("/credentials/verify/<code>")

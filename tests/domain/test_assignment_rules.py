@@ -79,3 +79,14 @@ def test_due_order_puts_the_soonest_first_and_finished_last():
         ]
     )
     assert [s.module_slug for s in found] == ["a", "b", "c"]
+
+
+def test_a_module_no_longer_offered_is_never_due_overdue_or_complete():
+    for completed in (None, date(2027, 1, 10)):
+        found = standing(Rule("m", DUE, 12), completed, DUE + timedelta(days=400), offered=False)
+        assert found.status == rules.NO_LONGER_OFFERED and found.label == "No longer offered"
+        assert (found.due_on, found.completed_on) == (None, None)
+        assert not found.compliant and not found.counted
+        assert rules.in_words(found, DUE) == (
+            "Assigned to you, but no longer in the course: nothing to do"
+        )

@@ -41,7 +41,9 @@ def matrix(
         scope.organisation_id, [(r.id, r.team_id, r.profession) for r in learners]
     )
     assigned = {rule.module_slug for found in bound.values() for rule in found}
-    modules = tuple((m.slug, m.title) for m in catalogue.modules if m.slug in assigned)
+    offered = tuple((m.slug, m.title) for m in catalogue.modules if m.slug in assigned)
+    gone = sorted(assigned - {slug for slug, _ in offered})
+    modules = offered + tuple((slug, slug) for slug in gone)
     chosen = select(User.id).outerjoin(TeamMember, TeamMember.user_id == User.id).where(*where)
     done = completion_dates(User.id.in_(chosen), catalogue) if learners else {}
     framework = catalogue.framework(filters.framework_id) if filters.framework_id else None
@@ -57,7 +59,14 @@ def matrix(
     for learner in learners:
         mine = {rule.module_slug: rule for rule in bound[learner.id]}
         cells = tuple(
-            rules.standing(mine[slug], done.get((learner.id, slug)), day) if slug in mine else None
+            rules.standing(
+                mine[slug],
+                done.get((learner.id, slug)),
+                day,
+                offered=catalogue.module(slug) is not None,
+            )
+            if slug in mine
+            else None
             for slug, _ in modules
         )
         statuses = {rules.NOT_ASSIGNED if c is None else c.status for c in cells}
@@ -77,12 +86,12 @@ def matrix(
             )
         )
     by_module = []
-    for index, (_, title) in enumerate(modules):
+    for index, (_, title) in enumerate(offered):
         cells = [row.cells[index] for row in rows if row.cells[index] is not None]
         by_module.append(Share(title, len(cells), sum(c.compliant for c in cells)))
     by_team = []
     for team in sorted({r.team for r in rows}):
-        cells = [c for row in rows if row.team == team for c in row.cells if c is not None]
+        cells = [c for row in rows if row.team == team for c in row.cells if c and c.counted]
         by_team.append(Share(team, len(cells), sum(c.compliant for c in cells)))
     by_competency = []
     for index, code in enumerate(codes):
@@ -98,4 +107,5 @@ def matrix(
         competencies=tuple((c.code, c.name) for c in framework.competencies) if framework else (),
         by_competency=tuple(by_competency),
         count=len(rows),
+        no_longer_offered=tuple(gone),
     )

@@ -4,11 +4,14 @@ The certificate page, its PDF, the public check and a check of its signed creden
 each show what the certificate recorded when it was issued, as the credential signed it.
 """
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import select
 
 from app import db
 from app.models import Certificate
+from app.models_credentials import Credential
 from tests.conftest import post_form, sign_in
 from tests.domain.test_certificates import pdf_text
 from tests.web import course_files
@@ -87,6 +90,58 @@ def test_editing_the_module_and_its_competencies_never_changes_an_issued_certifi
         assert new not in " ".join(after.values())
 
 
+def test_a_frameworks_new_validity_never_changes_an_issued_certificates_valid_until(
+    app, client, make_user, module, course
+):
+    code, token = earn(app, client, make_user, module)  # a practice nurse: the referrer framework
+    with app.app_context():
+        recorded = db.session().scalar(
+            select(Credential.valid_until)
+            .join(Certificate, Certificate.id == Credential.certificate_id)
+            .where(Certificate.code == code)
+        )
+    until = recorded.strftime("%-d %B %Y")
+    before = everything_shown(client, module, code, token)
+    # The PDF prints its facts' labels in a row, then their values.
+    assert "Valid until" in before["pdf"] and until in before["pdf"]
+    assert until in before["page"] and until in before["public"]
+
+    framework = course / "competencies" / "referrer.yaml"
+    for old, new in (("valid_for: 3y\n", "valid_for: 1y\n"), ("valid_for: 1y\n", "")):
+        course_files.edit(framework, old, new)
+        course_files.reload(app)
+        after = everything_shown(client, module, code, token)
+        for place, shown in before.items():
+            assert after[place] == shown, (old, place)
+
+
+def test_a_certificate_without_a_credential_claims_no_validity(app, client, make_user, module):
+    earn(app, client, make_user, module)
+    with app.app_context():
+        db.session().execute(Credential.__table__.delete())
+        db.session().commit()
+    page = client.get(f"/modules/{module.slug}/certificate/").text
+    summary = section(page, '<dl class="nhsuk-summary-list"', "</dl>")
+    assert "Not recorded: no credential has been issued with it" in summary
+    assert "Valid until" not in pdf_text(client.get(f"/modules/{module.slug}/certificate.pdf").data)
+
+
+def test_the_certificate_page_says_when_its_credential_has_no_end_or_has_expired(
+    app, client, make_user, module
+):
+    earn(app, client, make_user, module)
+    url = f"/modules/{module.slug}/certificate/"
+    for until, says in (
+        (None, "No end date"),
+        (datetime(2020, 3, 1, tzinfo=UTC), "1 March 2020: it has expired"),
+    ):
+        with app.app_context():
+            db.session().execute(Credential.__table__.update().values(valid_until=until))
+            db.session().commit()
+        summary = section(client.get(url).text, '<dl class="nhsuk-summary-list"', "</dl>")
+        assert says in summary and "stops counting" not in summary, until
+
+
 def test_editing_the_account_never_changes_an_issued_certificate_or_its_check(
     app, client, make_user, module
 ):
@@ -138,7 +193,6 @@ def test_the_certificate_records_what_it_certifies_when_issued(app, client, make
 def test_a_credential_issued_later_says_what_the_certificate_recorded(
     app, client, make_user, module, course
 ):
-    from app.models_credentials import Credential
     from tests.web.test_credentials import payload
 
     code, _ = earn(app, client, make_user, module)

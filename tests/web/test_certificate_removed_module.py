@@ -19,6 +19,7 @@ from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
     module_with_test_quiz,
 )
 from tests.web.journeys import pass_module
+from tests.web.test_credentials import payload
 from tests.web.test_html_valid import nu_errors
 
 REFLECTION = {"learned": "How to make a referral that the link worker can act on."}
@@ -68,6 +69,33 @@ def test_the_holder_still_sees_the_certificate_of_a_module_no_longer_in_the_cour
     credential = client.get(f"/modules/{module.slug}/credential.jwt")
     assert credential.status_code == 200 and credential.text.count(".") == 2
     assert nu_errors({"certificate": response.text}, tmp_path) == []
+
+
+def test_a_credentials_achievement_still_answers_once_its_module_has_left_the_course(
+    app, client, make_user, module, course
+):
+    sign_in(client, make_user())
+    pass_module(app, client, "learner@example.org", module)
+    signed = payload(client.get(f"/modules/{module.slug}/credential.jwt").text)
+    achievement = signed["credentialSubject"]["achievement"]
+    anonymous = app.test_client()
+    live = anonymous.get(achievement["id"])
+    assert live.status_code == 200 and "no longer" not in live.text
+    course_files.remove_first_module(course, module)
+    course_files.reload(app)
+
+    gone = anonymous.get(achievement["id"])
+    assert gone.status_code == 200
+    assert (gone.mimetype, gone.headers["Access-Control-Allow-Origin"]) == (
+        live.mimetype,
+        live.headers["Access-Control-Allow-Origin"],
+    )
+    found = gone.json
+    # As the credential recorded it, saying the module is no longer offered.
+    assert found["description"].startswith(achievement["description"])
+    assert "Linkwise no longer offers this module" in found["description"]
+    assert {**found, "description": ""} == {**live.json, "description": ""}
+    assert anonymous.get("/credentials/achievements/never-a-module").status_code == 404
 
 
 def test_the_reflective_account_of_a_removed_module_is_still_written_and_printed(

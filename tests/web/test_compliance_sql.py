@@ -174,10 +174,11 @@ def _same(scope, found_catalogue, filters, day):
         old.by_module,
         old.by_team,
     )
-    assert (new.competencies, new.by_competency, new.count) == (
+    assert (new.competencies, new.by_competency, new.count, new.no_longer_offered) == (
         old.competencies,
         old.by_competency,
         old.count,
+        old.no_longer_offered,
     )
     assert compliance.table(new) == compliance.table(old)
     for asked in (1, 2):
@@ -225,3 +226,19 @@ def test_modules_without_a_quiz_count_once_every_item_is_done(app, varied):
         )
         old = _same(teams.Scope(varied["org"]), unassessed, compliance.Filters(), TODAY)
         assert any(c and c.completed_on for row in old.rows for c in row.cells[1:2])
+
+
+def test_modules_gone_from_the_course_stay_listed_and_count_in_no_figure(app, varied):
+    with app.app_context():
+        modules = catalogue().modules
+        gone = modules[1].slug
+        without = Catalogue(tuple(m for m in modules if m.slug != gone), catalogue().frameworks)
+        whole = teams.Scope(varied["org"])
+        for status in ("", *rules.STATUSES):
+            _same(whole, without, compliance.Filters(status=status), TODAY)
+        _same(teams.scope_of(varied["pm"], varied["org"]), without, compliance.Filters(), TODAY)
+        found = _same(whole, without, compliance.Filters(), TODAY)
+    assert found.modules[-1] == (gone, gone) and found.no_longer_offered == (gone,)
+    statuses = {c.status for row in found.rows for c in row.cells[-1:] if c}
+    assert statuses == {rules.NO_LONGER_OFFERED}
+    assert gone not in {share.name for share in found.by_module}

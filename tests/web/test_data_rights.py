@@ -12,6 +12,7 @@ from app.content import catalogue
 from app.models import AuditEvent, Base, Certificate, User
 from app.services import manage
 from tests.conftest import DEMO_PASSWORD, post_form, sign_in
+from tests.domain.test_certificates import pdf_text
 from tests.web.journeys import pass_module, user_id
 from tests.web.test_dashboard_counts import differences
 
@@ -67,6 +68,14 @@ def test_download_holds_everything_as_json_and_the_certificates(app, client, cer
     with app.app_context():
         event = db.session().scalar(select(AuditEvent).where(AuditEvent.kind == "data.exported"))
     assert event.actor_id == event.subject_id == user_id(app, EMAIL)
+
+
+def test_the_export_prints_a_revoked_certificate_as_revoked(app, client, runner, certified, module):
+    result = runner.invoke(args=["revoke-credential", certified, "--reason", "Sat by a colleague"])
+    assert result.exit_code == 0, result.output
+    archive = zipfile.ZipFile(io.BytesIO(post_form(client, "/account/data", {}).data))
+    printed = pdf_text(archive.read(f"certificates/{module.slug}.pdf"))
+    assert "Revoked on" in printed and "Valid until" not in printed
 
 
 def _organisation_figures(app, org: int):
