@@ -1,7 +1,7 @@
 """All template wiring: the NHS.UK loader, undefined handling, asset paths, globals."""
 
 import json
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context, request, session, url_for
@@ -62,6 +62,9 @@ def configure(app: Flask) -> None:
     env.filters["cpd_words"] = describe_minutes
     env.filters["quiz_markdown"] = quiz_markdown
     env.filters["quiz_inline"] = quiz_inline
+    # Each app's own cache: one shared by every app (keyed by environment) kept them all
+    # alive, and a test builds an app per test.
+    env.linkwise_components = lru_cache(maxsize=2048)(partial(_render_component, env))
 
 
 def escapes(template_name: str | None) -> bool:
@@ -178,13 +181,13 @@ def render_component(name: str, params: dict, **substitutions: str) -> Markup:
     repeat from request to request, so we render each set once. Per-request values (a CSRF
     token) go in as placeholders and are substituted afterwards, escaped.
     """
-    html = _render_component(current_app.jinja_env, name, json.dumps(params, sort_keys=True))
+    rendered = current_app.jinja_env.linkwise_components
+    html = rendered(name, json.dumps(params, sort_keys=True))
     for placeholder, value in substitutions.items():
         html = html.replace(f"__{placeholder}__", str(Markup.escape(value)))
     return Markup(html)
 
 
-@lru_cache(maxsize=2048)
 def _render_component(env, name: str, params_json: str) -> str:
     macro = getattr(
         env.get_template(f"nhsuk/components/{name}/macro.jinja").module, _macro_name(name)

@@ -54,6 +54,24 @@ def test_what_a_build_throws_away_is_collected_not_kept(database_url):
     assert thrown_away() is None
 
 
+def test_an_app_that_has_served_pages_is_collected_once_dropped(database_url):
+    # Caches filled while serving (rendered components, URLs) belong to their app: one
+    # shared by every app kept each app a test built alive, and the suite slowed as it went.
+    settings = {"LINKWISE_ENV": "test", "DATABASE_URL": database_url, "SECRET_KEY": "t"}
+    create_app(settings).extensions["linkwise.engine"].dispose()  # the one start-up freezes
+
+    def served() -> weakref.ref:
+        app = create_app(settings)
+        for path in ("/", "/sign-in", "/register", "/about"):
+            app.test_client().get(path).close()
+        app.extensions["linkwise.engine"].dispose()
+        return weakref.ref(app)
+
+    dropped = [served(), served()]
+    gc.collect()
+    assert [app() for app in dropped] == [None, None]
+
+
 def test_a_restart_on_sqlite_loads_no_seeder_psycopg_or_yaml(tmp_path):
     # Only `linkwise seed-demo` needs the seeder, whose COPY support loads psycopg; content
     # unchanged since the last start is read from the content cache, with no YAML parsed.
