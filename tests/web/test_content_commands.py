@@ -158,6 +158,20 @@ SLIPS = {
         "image file 'personal-care-model.svg' not found in {folder} "
         "(did you mean 'personalised-care-model.svg'?)",
     ),
+    "footnote mark on a wrapped line of a quiz question": (
+        "quizzes/referral-routes-assessment.md",
+        [("    stopped going out after a fall.", "    stopped going out after a fall.[^1]")],
+        "after a fall.[^1]",
+        "footnote [^1] has no footnote text, so learners see '[^1]' as it is; add a line "
+        "'[^1]: Source, year.' at the end of the question",
+    ),
+    "raw HTML in a knowledge check's feedback on a choice": (
+        "quizzes/how-the-system-works-check-1.md",
+        [("    where to start.", "    <strong>where</strong> to start.")],
+        "<strong>where</strong>",
+        "raw HTML <strong> is not allowed: the page leaves out the tags, keeping at most the "
+        "text between them; write it in Markdown instead",
+    ),
     "outcome the module does not have": (
         "quizzes/referral-routes-assessment.md",
         [

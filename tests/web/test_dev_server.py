@@ -140,3 +140,23 @@ def test_a_slip_that_renders_without_a_word_is_shown_as_an_error_and_the_site_st
     screen.write_text(good)
     assert "The course content has errors" not in home(url)
     assert process.poll() is None
+
+
+def test_a_slip_in_a_quiz_is_shown_at_its_line_and_the_site_stays_up(server):
+    site, url, process, log = server
+    check = site / "content" / "quizzes" / "referral-routes-check-1.md"
+    good = check.read_text()
+    bad = good.replace(
+        "    more likely to answer the call.", "    more <b>likely</b> to answer.", 1
+    )
+    check.write_text(bad)
+    html = next(n for n, line in enumerate(bad.split("\n"), 1) if "<b>" in line)
+    shown = f"content/quizzes/referral-routes-check-1.md:{html}: error: raw HTML"
+    page = home(url)
+    assert "The course content has errors" in page
+    assert f"{shown} &lt;b&gt; is not allowed" in page
+    assert "Referral routes" in page  # the last good course is still served
+    assert f"{shown} <b> is not allowed" in log.read_text()
+    check.write_text(good)
+    assert "The course content has errors" not in home(url)
+    assert process.poll() is None

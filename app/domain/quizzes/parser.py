@@ -13,6 +13,7 @@ from .base import Question, QuestionDraft, QuestionReport
 from .body import GroupDraft, read_body
 from .front_matter import read_front_matter
 from .kind_rules import check_kind_rules
+from .markdown_fields import check_markdown
 from .model import QuestionGroup, Quiz
 from .questions import QUESTION_TYPES, TYPES_BY_ANSWER_LINE
 
@@ -97,6 +98,7 @@ def _build(
 ) -> Question | None:
     report = QuestionReport(problems, path, draft.number)
     question_type = _question_type(draft, report)
+    check_markdown(draft, question_type, path, problems)
     if question_type is None:
         return None
     foreign = [a for a in draft.answers if a.kind not in question_type.answer_kinds]
