@@ -2,9 +2,9 @@
 
 Each shows on the page as something other than what the author wrote: callout text that
 falls out of its callout, a callout title that is not quoted, a table caption with no blank
-line under it, a footnote mark with no footnote, a caption that is lost, raw HTML that the
-sanitiser takes out; in a quiz's text, an image, which quizzes do not show. The checks return
-(line, message) pairs; the renderer records them.
+line under it, a footnote mark with no footnote or a footnote with no mark, a caption that
+is lost, raw HTML that the sanitiser takes out; in a quiz's text, an image, which quizzes do
+not show. The checks return (line, message) pairs; the renderer records them.
 """
 
 from __future__ import annotations
@@ -64,6 +64,10 @@ def rendering_problems(
             (lines.line_of_text(f"[^{label}]"), footnote_message(label, where))
             for label in unresolved_footnotes(root)
         ]
+        found += [
+            (lines.line_of(rf"^[ \t]*\[\^{re.escape(label)}\]:"), unmarked_message(label))
+            for label in unmarked_footnotes(root)
+        ]
     return found
 
 
@@ -76,6 +80,32 @@ def unresolved_footnotes(root: etree.Element) -> list[str]:
             for match in FOOTNOTE_MARK.finditer(text or ""):
                 labels.setdefault(match[1], None)
     return list(labels)
+
+
+def unmarked_footnotes(root: etree.Element) -> list[str]:
+    """Return the labels of footnotes that no mark in the text points to."""
+    # A footnote is a list item with id "fn:<label>"; a mark, a sup with id "fnref:<label>"
+    # (then "fnref2:<label>" for a second mark of the same footnote).
+    marked = {
+        sup.get("id", "").partition(":")[2]
+        for sup in root.iter("sup")
+        if sup.get("id", "").startswith("fnref")
+    }
+    return [
+        item.get("id", "")[3:]
+        for item in root.iter("li")
+        if item.get("id", "").startswith("fn:") and item.get("id", "")[3:] not in marked
+    ]
+
+
+def unmarked_message(label: str) -> str:
+    """Say what a footnote no mark points to looks like, and how to mend it."""
+    mark = f"[^{label}]"
+    return (
+        f"footnote {mark} is never marked in the text, so it is listed under References with "
+        f"a back link that leads nowhere; put {mark} after what it is the source of, or delete "
+        "the footnote"
+    )
 
 
 def footnote_message(label: str, where: str = "screen") -> str:

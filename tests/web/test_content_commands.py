@@ -125,6 +125,14 @@ SLIPS = {
         "footnote [^1] has no footnote text, so learners see '[^1]' as it is; add a line "
         "'[^1]: Source, year.' at the end of the screen",
     ),
+    "footnote that nothing marks": (
+        SYSTEM,
+        [("six parts.[^1]", "six parts.")],
+        "[^1]: NHS England, Universal",
+        "footnote [^1] is never marked in the text, so it is listed under References with a "
+        "back link that leads nowhere; put [^1] after what it is the source of, or delete the "
+        "footnote",
+    ),
     "figure with no blank line above it": (
         SYSTEM,
         [("six.\n\n![", "six.\n![")],
