@@ -16,6 +16,7 @@ from .kind_rules import check_kind_rules
 from .markdown_fields import check_markdown
 from .model import QuestionGroup, Quiz
 from .questions import QUESTION_TYPES, TYPES_BY_ANSWER_LINE
+from .written_order import check_written_order
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,10 @@ def parse_quiz(
     frozen = MappingProxyType(dict(settings))
     if has_errors(problems):
         return QuizResult(None, problems.sorted(), frozen)
+    # Only a quiz whose every question was read can be said to put every answer first.
+    shuffle_line = head.lines.get("shuffle_answers", 1)
+    questions = _questions_of(items)
+    check_written_order(settings.get("shuffle_answers"), questions, shuffle_line, path, problems)
     quiz = Quiz(**settings, items=tuple(items), path=path)
     return QuizResult(quiz, problems.sorted(), frozen)
 

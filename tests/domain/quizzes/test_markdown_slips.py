@@ -73,7 +73,7 @@ def test_markdown_a_quiz_page_shows_as_written_is_no_problem():
     body = (
         "ID: q\n1.  Which is **right**? See [the NHS](https://www.nhs.uk/) and `<b>`.\n"
         '... A list:\n\n    - one\n    - two\n\n    !!! info "Remember"\n        Ask first.\n'
-        "*a) Ask what *matters*\nb)  A < B and C > D\n"
+        "a)  A < B and C > D\n*b) Ask what *matters*\n"
     )
     result = parse_body(body)
     assert result.quiz is not None and messages(result) == []
