@@ -176,8 +176,13 @@ def render_markdown(
     link_resolver: LinkResolver | None = None,
     path: str = "<markdown>",
     first_line: int = 1,
+    quiz_part: str | None = None,
 ) -> RenderedMarkdown:
-    """Render Markdown to sanitised NHS.UK HTML, reporting problems at file lines."""
+    """Render Markdown to sanitised NHS.UK HTML, reporting problems at file lines.
+
+    `quiz_part` names the part of a question a quiz text is ("question", "choice",
+    "feedback"), for messages about it; quizzes show no images.
+    """
     renderer, nhsuk = _renderer()
     renderer.reset()
     nhsuk.begin(
@@ -186,6 +191,7 @@ def render_markdown(
         source=text,
         path=path,
         first_line=first_line,
+        quiz_part=quiz_part,
     )
     try:
         converted = renderer.convert(text)
@@ -207,6 +213,24 @@ def render_markdown(
         ),
         problems=tuple(found.problems),
     )
+
+
+# Every mistake rendering reports needs one of these: a heading's `#` or `=`, a callout's or
+# an image's `!`, a tag's `<`, a quote's `>`, a link's or a footnote's `[`, a table's `|`; or
+# text long enough to nest past Python's recursion limit (hundreds of list markers).
+MIGHT_BE_WRONG = re.compile(r"[#=!<>\[|]")
+NESTABLE_LENGTH = 500
+
+
+def quiz_text_problems(text: str, *, path: str, first_line: int, part: str) -> tuple[Problem, ...]:
+    """Return what rendering a quiz text reports, as for a screen, at the file's lines."""
+    # Nearly all quiz text is plain, and cannot hold a mistake: rendering all of it would
+    # double the time the course takes to load.
+    if len(text) < NESTABLE_LENGTH and not MIGHT_BE_WRONG.search(text):
+        return ()
+    return render_markdown(
+        text, module_slug="quiz", path=path, first_line=first_line, quiz_part=part
+    ).problems
 
 
 def _renderer() -> tuple[python_markdown.Markdown, NhsukExtension]:

@@ -2,8 +2,9 @@
 
 Each shows on the page as something other than what the author wrote: callout text that
 falls out of its callout, a callout title that is not quoted, a table caption with no blank
-line under it, a footnote mark with no footnote, a caption that is lost, raw HTML that the
-sanitiser takes out. The checks return (line, message) pairs; the renderer records them.
+line under it, a footnote mark with no footnote or a footnote with no mark, a caption that
+is lost, raw HTML that the sanitiser takes out; in a quiz's text, an image, which quizzes do
+not show. The checks return (line, message) pairs; the renderer records them.
 """
 
 from __future__ import annotations
@@ -45,9 +46,12 @@ def table_caption_problems(source: str, first_line: int) -> list[tuple[int, str]
 
 
 def rendering_problems(
-    root: etree.Element, lines: SourceLines, stashed: Iterable[object]
+    root: etree.Element, lines: SourceLines, stashed: Iterable[object], where: str = "screen"
 ) -> list[tuple[int, str]]:
-    """Return each mistake a rendered text shows, as (line, message): `lines` has its source."""
+    """Return each mistake a rendered text shows, as (line, message): `lines` has its source.
+
+    `where` names what holds the text (a screen, or a question's choice, say), for messages.
+    """
     source, first_line = lines.source, lines.first_line
     # Each check is skipped when the text cannot hold its mistake: quiz text is rendered often.
     found = raw_html_problems(stashed, source, first_line)
@@ -57,8 +61,12 @@ def rendering_problems(
         found += table_caption_problems(source, first_line)
     if "[^" in source:
         found += [
-            (lines.line_of_text(f"[^{label}]"), footnote_message(label))
+            (lines.line_of_text(f"[^{label}]"), footnote_message(label, where))
             for label in unresolved_footnotes(root)
+        ]
+        found += [
+            (lines.line_of(rf"^[ \t]*\[\^{re.escape(label)}\]:"), unmarked_message(label))
+            for label in unmarked_footnotes(root)
         ]
     return found
 
@@ -74,12 +82,46 @@ def unresolved_footnotes(root: etree.Element) -> list[str]:
     return list(labels)
 
 
-def footnote_message(label: str) -> str:
+def unmarked_footnotes(root: etree.Element) -> list[str]:
+    """Return the labels of footnotes that no mark in the text points to."""
+    # A footnote is a list item with id "fn:<label>"; a mark, a sup with id "fnref:<label>"
+    # (then "fnref2:<label>" for a second mark of the same footnote).
+    marked = {
+        sup.get("id", "").partition(":")[2]
+        for sup in root.iter("sup")
+        if sup.get("id", "").startswith("fnref")
+    }
+    return [
+        item.get("id", "")[3:]
+        for item in root.iter("li")
+        if item.get("id", "").startswith("fn:") and item.get("id", "")[3:] not in marked
+    ]
+
+
+def unmarked_message(label: str) -> str:
+    """Say what a footnote no mark points to looks like, and how to mend it."""
+    mark = f"[^{label}]"
+    return (
+        f"footnote {mark} is never marked in the text, so it is listed under References with "
+        f"a back link that leads nowhere; put {mark} after what it is the source of, or delete "
+        "the footnote"
+    )
+
+
+def footnote_message(label: str, where: str = "screen") -> str:
     """Say what a footnote mark without a footnote looks like, and how to mend it."""
     mark = f"[^{label}]"
     return (
         f"footnote {mark} has no footnote text, so learners see '{mark}' as it is; add a line "
-        f"'{mark}: Source, year.' at the end of the screen"
+        f"'{mark}: Source, year.' at the end of the {where}"
+    )
+
+
+def image_in_quiz(src: str) -> str:
+    """Say that an image in a quiz's text is not shown, and what to do instead."""
+    return (
+        f"image '{src}' is not shown: quizzes show no images; say in words what learners "
+        "need from it, or put the figure on a screen of the module"
     )
 
 

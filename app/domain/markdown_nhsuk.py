@@ -13,7 +13,7 @@ from markdown.postprocessors import RawHtmlPostprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .markdown_callouts import CALLOUT_KINDS, build_callout
-from .markdown_checks import figure_left_out, rendering_problems
+from .markdown_checks import figure_left_out, image_in_quiz, rendering_problems
 from .problems import Problem, Problems
 
 TABLE_CAPTION = re.compile(r"^\s*Table\s+\d+\s*:")
@@ -99,10 +99,18 @@ class NhsukExtension(Extension):
         )
 
     def begin(
-        self, *, module_slug: str, links: Any, source: str, path: str, first_line: int
+        self,
+        *,
+        module_slug: str,
+        links: Any,
+        source: str,
+        path: str,
+        first_line: int,
+        quiz_part: str | None = None,
     ) -> None:
         """Say what the next rendering is of: a reused extension keeps nothing from the last."""
         self.module_slug = module_slug
+        self.quiz_part = quiz_part
         self.links = links
         self.lines = SourceLines(source, first_line)
         self.found = Found()
@@ -139,7 +147,8 @@ class NhsukTreeprocessor(Treeprocessor):
             self._link(link)
         # What renders without complaint but not as the author meant: app/domain/markdown_checks.py
         stashed = self.md.htmlStash.rawHtmlBlocks
-        for line, message in rendering_problems(root, self.ext.lines, stashed):
+        where = self.ext.quiz_part or "screen"
+        for line, message in rendering_problems(root, self.ext.lines, stashed, where):
             self._error(line, message)
 
     def _warn(self, line: int, message: str) -> None:
@@ -207,6 +216,9 @@ class NhsukTreeprocessor(Treeprocessor):
         # The image's own `![alt](src`, not an earlier link to the same file.
         target = r"\]\(\s*<?" + re.escape(src)
         line = self.ext.lines.line_of(r"!\[(?:[^\[\]]|\[[^\[\]]*\])*" + target, target)
+        if self.ext.quiz_part:
+            self._error(line, image_in_quiz(src))
+            return
         is_local = bool(LOCAL_IMAGE.match(src)) and ".." not in src
         self.ext.found.references.append(Reference("image", src, line, alt=alt, is_local=is_local))
         if not alt:

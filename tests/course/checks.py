@@ -148,6 +148,19 @@ def right_answer_is_longest(question: Question) -> bool:
     return bool(right) and len(right[0].text) > max(others, default=0)
 
 
+def right_answer_stands_out_by_length(question: Question, margin: float = 1.15) -> bool:
+    """Say whether a single-choice question's right answer is clearly the longest choice."""
+    right = [c for c in question.choices if c.correct]
+    others = [len(c.text) for c in question.choices if not c.correct]
+    return bool(right) and len(right[0].text) > margin * max(others, default=0)
+
+
+def right_answers_written_first(question: Question) -> bool:
+    """Say whether a choice question lists every right choice before every wrong one."""
+    marks = [c.correct for c in question.choices]
+    return any(marks) and marks == sorted(marks, reverse=True)
+
+
 def right_answer_is_shortest(question: Question) -> bool:
     """Say whether a single-choice question's right answer is shorter than every other."""
     right = [c for c in question.choices if c.correct]

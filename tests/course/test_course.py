@@ -19,6 +19,8 @@ from .checks import (
     read_fingerprints,
     right_answer_is_longest,
     right_answer_is_shortest,
+    right_answer_stands_out_by_length,
+    right_answers_written_first,
     run_fingerprints,
     screen_text,
     shared_fingerprints,
@@ -220,6 +222,45 @@ def test_the_right_answer_is_the_longest_or_shortest_option_in_at_most_40_percen
     for module in course.catalogue.modules:
         own = [q for q in module.assessment.questions if q.type_name == "single-choice"]
         assert sum(map(cue, own)) <= math.floor(0.4 * len(own)), module.slug
+
+
+def quizzes_of(course):
+    return [
+        quiz
+        for m in course.catalogue.modules
+        for quiz in (m.assessment, *(s.knowledge_check for s in m.screens))
+        if quiz
+    ]
+
+
+def test_no_right_answer_stands_out_as_by_far_the_longest_choice(course):
+    # A right answer much longer than every other choice is found without reading them.
+    single = [
+        q for quiz in quizzes_of(course) for q in quiz.questions if q.type_name == "single-choice"
+    ]
+    assert single
+    assert [q.id for q in single if right_answer_stands_out_by_length(q)] == []
+
+
+def test_choices_shown_as_written_never_put_the_right_ones_first(course):
+    # Knowledge checks keep their written order (shuffle_answers: false); so must any quiz
+    # that does. True-false choices always keep theirs, so they are not counted.
+    written = [quiz for quiz in quizzes_of(course) if not quiz.shuffle_answers]
+    questions = [
+        q
+        for quiz in written
+        for q in quiz.questions
+        if q.type_name in ("single-choice", "multiple-answers")
+    ]
+    assert len(questions) >= 5
+    assert [q.id for q in questions if right_answers_written_first(q)] == []
+    # Nor in one place more than half the time, across the course: "pick b" is no better.
+    places = [
+        next(n for n, c in enumerate(q.choices) if c.correct)
+        for q in questions
+        if q.type_name == "single-choice"
+    ]
+    assert max(places.count(place) for place in set(places)) <= len(places) / 2, places
 
 
 def test_quiz_scenarios_are_not_the_screens_own_cases(course):

@@ -253,6 +253,7 @@ def problems_of(text):
         "Use `<b>` in code, &amp; and &copy;, <https://example.org>, and a < b > c.\n",
         "<!-- a note for other authors -->\n\nText <!-- and another --> here.\n",
         "Write `[^1]` to mark a footnote.\n",
+        "One source.[^a] The same again.[^a]\n\n[^a]: Source, 2023.\n",
         "Table 1: Roles\n\n| A | B |\n| --- | --- |\n| 1 | 2 |\n",
         "An icon ![A tick](tick.svg) inline, with no caption.\n",
         'Figure 2 shows it, below:\n\n![A chart](chart.svg "Figure 2: A chart")\n',
@@ -323,6 +324,12 @@ def test_markdown_written_as_the_format_says_has_no_problems(text):
             "Text <b>bold</b> and <i>slanted</i>.\n",
             "s.md:1: error: raw HTML <b> and <i> are not allowed: the page leaves out the tags, "
             "keeping at most the text between them; write it in Markdown instead",
+        ),
+        (
+            "A fact.[^1]\n\n[^1]: Source, 2023.\n[^2]: A source nothing cites.\n",
+            "s.md:4: error: footnote [^2] is never marked in the text, so it is listed under "
+            "References with a back link that leads nowhere; put [^2] after what it is the "
+            "source of, or delete the footnote",
         ),
         (
             "Line one<br>\nline two.\n",

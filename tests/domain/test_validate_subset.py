@@ -24,8 +24,8 @@ CHOICE = """ID: {id}
 Competencies: {codes}
 Outcomes: 1
 1.  Which route?
-*a) One
-b)  Two
+a)  One
+*b) Two
 """
 
 

@@ -70,7 +70,7 @@ def test_validate_prints_paths_relative_to_the_project_even_inside_messages(tmp_
         "---\nid: referral-routes-extra\nmodule: referral-routes\ntitle: Extra\n"
         "kind: assessment\npass_mark: 80\nshuffle_answers: false\nshuffle_questions: false\n"
         "show_correct_answers: never\n---\nID: e-q1\nCompetencies: SPLW-4.1\nOutcomes: 1\n"
-        "1.  Which route?\n*a) One\nb)  Two\n"
+        "1.  Which route?\na)  One\n*b) Two\n"
     )
     result = run_linkwise("validate", str(quiz))
     assert result.returncode == 1
@@ -125,6 +125,14 @@ SLIPS = {
         "footnote [^1] has no footnote text, so learners see '[^1]' as it is; add a line "
         "'[^1]: Source, year.' at the end of the screen",
     ),
+    "footnote that nothing marks": (
+        SYSTEM,
+        [("six parts.[^1]", "six parts.")],
+        "[^1]: NHS England, Universal",
+        "footnote [^1] is never marked in the text, so it is listed under References with a "
+        "back link that leads nowhere; put [^1] after what it is the source of, or delete the "
+        "footnote",
+    ),
     "figure with no blank line above it": (
         SYSTEM,
         [("six.\n\n![", "six.\n![")],
@@ -157,6 +165,20 @@ SLIPS = {
         "![Diagram of the comprehensive model",
         "image file 'personal-care-model.svg' not found in {folder} "
         "(did you mean 'personalised-care-model.svg'?)",
+    ),
+    "footnote mark on a wrapped line of a quiz question": (
+        "quizzes/referral-routes-assessment.md",
+        [("    stopped going out after a fall.", "    stopped going out after a fall.[^1]")],
+        "after a fall.[^1]",
+        "footnote [^1] has no footnote text, so learners see '[^1]' as it is; add a line "
+        "'[^1]: Source, year.' at the end of the question",
+    ),
+    "raw HTML in a knowledge check's feedback on a choice": (
+        "quizzes/how-the-system-works-check-1.md",
+        [("    where to start.", "    <strong>where</strong> to start.")],
+        "<strong>where</strong>",
+        "raw HTML <strong> is not allowed: the page leaves out the tags, keeping at most the "
+        "text between them; write it in Markdown instead",
     ),
     "outcome the module does not have": (
         "quizzes/referral-routes-assessment.md",
@@ -197,3 +219,27 @@ def test_validate_reports_a_slip_in_a_shipped_file_at_its_line(tmp_path, name):
     errors = [shown for shown in result.stdout.splitlines() if ": error: " in shown]
     assert errors == [f"{path}:{line}: error: {expected}"]
     assert result.returncode == 1
+
+
+def test_a_check_that_shows_its_answer_first_is_a_warning_and_validate_still_passes(tmp_path):
+    course = copy_course(tmp_path)
+    path = course / "content" / "quizzes" / "how-the-system-works-check-1.md"
+    text = path.read_text("utf-8")
+    right = "*c) Explore what has kept her from church and what returning would mean to her\n"
+    first = text.index("\na)  ") + 1
+    text = text.replace(right, "")
+    path.write_text(text[:first] + right + text[first:], "utf-8")
+    result = run_linkwise(
+        "validate",
+        env={
+            "LINKWISE_CONTENT_DIR": str(course / "content"),
+            "LINKWISE_COMPETENCIES_DIR": str(course / "competencies"),
+        },
+    )
+    shuffle = text.split("\n").index("shuffle_answers: false") + 1
+    assert result.stdout.splitlines()[0].startswith(
+        f"{path}:{shuffle}: warning: shuffle_answers is false and the question lists its right "
+        "choice first"
+    )
+    assert "0 errors, 1 warning" in result.stdout + result.stderr
+    assert result.returncode == 0

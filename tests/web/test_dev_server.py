@@ -140,3 +140,33 @@ def test_a_slip_that_renders_without_a_word_is_shown_as_an_error_and_the_site_st
     screen.write_text(good)
     assert "The course content has errors" not in home(url)
     assert process.poll() is None
+
+
+def test_a_slip_in_a_quiz_and_a_footnote_nothing_marks_are_shown_and_the_site_stays_up(server):
+    site, url, process, log = server
+    check = site / "content" / "quizzes" / "referral-routes-check-1.md"
+    screen = (
+        site / "content" / "modules" / "how-the-system-works" / "05-model-of-personalised-care.md"
+    )
+    good_check, good_screen = check.read_text(), screen.read_text()
+    bad = good_check.replace(
+        "    more likely to answer the call.", "    more <b>likely</b> to answer."
+    )
+    check.write_text(bad)
+    screen.write_text(good_screen.replace("six parts.[^1]", "six parts.", 1))
+    html = next(n for n, line in enumerate(bad.split("\n"), 1) if "<b>" in line)
+    footnote = next(n for n, line in enumerate(good_screen.split("\n"), 1) if line[:5] == "[^1]:")
+    in_quiz = f"content/quizzes/referral-routes-check-1.md:{html}: error: raw HTML"
+    unmarked = (
+        f"content/modules/how-the-system-works/05-model-of-personalised-care.md:{footnote}: "
+        "error: footnote [^1] is never marked in the text"
+    )
+    page = home(url)
+    assert "The course content has errors" in page
+    assert f"{in_quiz} &lt;b&gt; is not allowed" in page and unmarked in page
+    assert "Referral routes" in page  # the last good course is still served
+    assert f"{in_quiz} <b> is not allowed" in log.read_text() and unmarked in log.read_text()
+    check.write_text(good_check)
+    screen.write_text(good_screen)
+    assert "The course content has errors" not in home(url)
+    assert process.poll() is None

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from .base import (
+    AnswerLine,
     InvalidAnswer,
     Question,
     QuestionDraft,
@@ -30,12 +31,18 @@ class Matching(Question):
 
     type_name: ClassVar[str] = "matching"
     answer_kinds: ClassVar[frozenset[str]] = frozenset({"numerical"})
+    answer_name: ClassVar[str | None] = "prompt"
     partial: ClassVar[str] = "quiz/types/matching.html"
     nested: ClassVar[Mapping[str, type]] = {"pairs": MatchingPair}
     blank_message: ClassVar[str] = "choose a match for each item"
 
     pairs: tuple[MatchingPair, ...] = ()
     distractors: tuple[str, ...] = ()
+
+    @classmethod
+    def markdown_in(cls, answer: AnswerLine) -> str | None:
+        """Return a pair's prompt: its options are listed as plain text."""
+        return answer.text.partition("->")[0].strip() or None
 
     @cached_property  # the question never changes; hashing options per attempt was costly
     def options(self) -> tuple[MatchingOption, ...]:
@@ -182,6 +189,7 @@ class Ordering(Question):
     """
 
     type_name: ClassVar[str] = "ordering"
+    answer_name: ClassVar[str | None] = "step"
     answer_kinds: ClassVar[frozenset[str]] = frozenset({"ordering_item"})
     partial: ClassVar[str] = "quiz/types/ordering.html"
     nested: ClassVar[Mapping[str, type]] = {"items": OrderingItem}

@@ -62,6 +62,7 @@ class AnswerLine:
     line: int
     feedback: str | None = None
     marker: str = ""
+    feedback_line: int = 0
 
 
 @dataclass
@@ -86,6 +87,8 @@ class QuestionDraft:
     general: str | None = None
     correct: str | None = None
     incorrect: str | None = None
+    # Where each feedback starts, by "general", "correct" and "incorrect", for messages.
+    feedback_lines: dict[str, int] = field(default_factory=dict)
     answers: list[AnswerLine] = field(default_factory=list)
 
     def common(self) -> dict[str, Any]:
@@ -148,6 +151,15 @@ class Question:
     def build(cls, draft: QuestionDraft, report: QuestionReport) -> Question | None:
         """Check a draft's answer lines and return the question, or None after reporting."""
         raise NotImplementedError
+
+    # What an answer line is called when learners read it as Markdown ("choice", "step");
+    # None when they type to match it instead.
+    answer_name: ClassVar[str | None] = None
+
+    @classmethod
+    def markdown_in(cls, answer: AnswerLine) -> str | None:
+        """Return the Markdown an answer line shows learners, or None if it shows none."""
+        return answer.text if cls.answer_name else None
 
     # Marking ----------------------------------------------------------------------------
 

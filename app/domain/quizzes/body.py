@@ -173,6 +173,7 @@ class _BodyReader:
             if draft.answers[-1].feedback is not None:
                 report.error(marked.line, "gives one choice two '...' feedback lines")
             draft.answers[-1].feedback = marked.text
+            draft.answers[-1].feedback_line = marked.line
             return
         if draft.answers:
             report.error(
@@ -185,6 +186,7 @@ class _BodyReader:
         if getattr(draft, slot) is not None:
             report.error(marked.line, f"has two '{marked.marker}' feedback lines")
         setattr(draft, slot, marked.text)
+        draft.feedback_lines[slot] = marked.line
 
     def _group(self, marked: MarkedLine) -> None:
         self.current = None

@@ -66,6 +66,7 @@ class SingleChoice(ChoiceValues, Question):
     """Pick one choice; `*a)` marks the correct one."""
 
     type_name: ClassVar[str] = "single-choice"
+    answer_name: ClassVar[str | None] = "choice"
     has_distractors: ClassVar[bool] = True
     answer_kinds: ClassVar[frozenset[str]] = SINGLE_KINDS
     partial: ClassVar[str] = "quiz/types/radios.html"
@@ -192,6 +193,7 @@ class MultipleAnswers(ChoiceValues, Question):
     """
 
     type_name: ClassVar[str] = "multiple-answers"
+    answer_name: ClassVar[str | None] = "choice"
     has_distractors: ClassVar[bool] = True
     answer_kinds: ClassVar[frozenset[str]] = MULTIPLE_KINDS
     partial: ClassVar[str] = "quiz/types/checkboxes.html"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
@@ -32,6 +32,7 @@ class QuizHead:
     settings: dict[str, Any]
     body: str
     body_first_line: int
+    lines: dict[str, int] = field(default_factory=dict)  # each key's line, for messages
 
 
 def read_front_matter(text: str, path: str, problems: Problems) -> QuizHead:
@@ -61,6 +62,7 @@ def read_front_matter(text: str, path: str, problems: Problems) -> QuizHead:
             fields, required=REQUIRED, known=OPTIONAL, missing_line=1, what="quiz front matter"
         )
         head.settings.update(_settings(reader, fields, path))
+        head.lines.update({key: found.line for key, found in fields.items()})
     return head
 
 

@@ -13,8 +13,10 @@ from .base import Question, QuestionDraft, QuestionReport
 from .body import GroupDraft, read_body
 from .front_matter import read_front_matter
 from .kind_rules import check_kind_rules
+from .markdown_fields import check_markdown
 from .model import QuestionGroup, Quiz
 from .questions import QUESTION_TYPES, TYPES_BY_ANSWER_LINE
+from .written_order import check_written_order
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,10 @@ def parse_quiz(
     frozen = MappingProxyType(dict(settings))
     if has_errors(problems):
         return QuizResult(None, problems.sorted(), frozen)
+    # Only a quiz whose every question was read can be said to put every answer first.
+    shuffle_line = head.lines.get("shuffle_answers", 1)
+    questions = _questions_of(items)
+    check_written_order(settings.get("shuffle_answers"), questions, shuffle_line, path, problems)
     quiz = Quiz(**settings, items=tuple(items), path=path)
     return QuizResult(quiz, problems.sorted(), frozen)
 
@@ -97,6 +103,7 @@ def _build(
 ) -> Question | None:
     report = QuestionReport(problems, path, draft.number)
     question_type = _question_type(draft, report)
+    check_markdown(draft, question_type, path, problems)
     if question_type is None:
         return None
     foreign = [a for a in draft.answers if a.kind not in question_type.answer_kinds]

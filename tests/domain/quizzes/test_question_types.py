@@ -206,6 +206,6 @@ def test_continuation_lines_and_paragraphs_join_the_question_text():
 
 
 def test_comments_are_ignored():
-    body = "% a comment\nCOMMENT\nanything at all\nEND_COMMENT\nID: q\n1. Q?\n*a) Yes\nb) No\n"
+    body = "% a comment\nCOMMENT\nanything at all\nEND_COMMENT\nID: q\n1. Q?\na) No\n*b) Yes\n"
     result = parse_body(body)
     assert result.problems == () and len(result.quiz.questions) == 1

@@ -9,7 +9,7 @@ from app.domain.quizzes.retakes import allowance
 from .conftest import BODY_LINE, KNOWN_CODES, PATH, messages, parse_body
 
 NOW = datetime(2027, 3, 10, 12, tzinfo=UTC)
-QUESTION = "ID: q1\nCompetencies: SPLW-1.1\nOutcomes: 1\n1. Q?\n*a) Yes\nb)  No\n"
+QUESTION = "ID: q1\nCompetencies: SPLW-1.1\nOutcomes: 1\n1. Q?\na)  No\n*b) Yes\n"
 
 
 def quiz_with(front: str):

@@ -113,7 +113,7 @@ def test_import_gives_each_question_a_stable_id_from_the_title():
 
 
 def test_the_quiz_id_given_wins_and_a_house_style_id_sets_module_and_kind():
-    text = "Quiz title: Safe referrals\n\n1. Q?\n*a) Yes\nb) No\n"
+    text = "Quiz title: Safe referrals\n\n1. Q?\na) No\n*b) Yes\n"
     imported = import_text2qti(text, quiz_id="referral-routes-check-3")
     quiz = parse_quiz(imported.text, "referral-routes-check-3.md").quiz
     assert (quiz.id, quiz.module, quiz.kind, quiz.pass_mark) == (
