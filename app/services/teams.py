@@ -366,11 +366,7 @@ def left_before(scope: Scope, user_id: int) -> Removal | None:
         .execute(
             select(User.full_name, Leaver.left_at, Leaver.removed_by)
             .join(User, User.id == Leaver.user_id)
-            .where(
-                Leaver.user_id == user_id,
-                leaver_seen(scope),
-                User.organisation_id.is_distinct_from(scope.organisation_id),
-            )
+            .where(Leaver.user_id == user_id, gone_from(scope))
             .order_by(Leaver.left_at.desc(), Leaver.id.desc())
             .limit(1)
         )
@@ -380,6 +376,12 @@ def left_before(scope: Scope, user_id: int) -> Removal | None:
         return None
     name, left_at, removed_by = found
     return Removal(name, left_at, already=True, by_themselves=removed_by == user_id)
+
+
+def gone_from(scope: Scope):
+    """Return the SQL condition for 'a leaving (Leaver) the manager sees, of someone (User)
+    not back in the organisation since'."""
+    return and_(leaver_seen(scope), User.organisation_id.is_distinct_from(scope.organisation_id))
 
 
 def leaver_seen(scope: Scope):
