@@ -22,7 +22,7 @@ The statements are built once, with bind parameters: a submit runs them on every
 import hashlib
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, false, func, select, update
+from sqlalchemy import bindparam, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app import db
@@ -117,6 +117,31 @@ def lock_learner(session: Session, user_id: int) -> int | None:
     learner = LockedLearner(*row) if row is not None else None
     session.info.setdefault(LEARNERS, {})[user_id] = learner
     return learner.organisation_id if learner else None
+
+
+def lock_people(session: Session, *people) -> dict[int, int | None]:
+    """Lock the rows of the people the conditions (on User) select, as lock_learner locks
+    one, in id order; return each one's organisation as the lock read it.
+
+    Every transaction that holds more than one person's lock takes them so (a decision: its
+    supervisor and learner; a removal: the person and the learners whose requests it closes
+    and re-rates), so no two of them wait for each other.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        statement = (
+            select(User.id, User.organisation_id)
+            .where(or_(*people))
+            .order_by(User.id)
+            .with_for_update(key_share=True)
+        )
+    else:
+        statement = (
+            update(User)
+            .where(or_(*people))
+            .values(role=User.role)
+            .returning(User.id, User.organisation_id)
+        )
+    return dict(session.connection().execute(statement).all())
 
 
 # A name's lock on PostgreSQL: a transaction-scoped advisory lock on a number made from it.

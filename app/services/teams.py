@@ -422,7 +422,11 @@ def leave_organisation(
     supervisor, are closed (unless `close_requests` is False: erasure closes its own). The
     caller audits and commits.
     """
+    # Imported here: closing re-rates, and the ratings' dashboard counts import this module.
+    from app.services.request_closures import close_stranded, lock_for_closing
+
     session = db.session()
+    lock_for_closing(user_id)  # before the UPDATE that takes their row's lock on its own
     taken = session.execute(
         update(User)
         .where(User.id == user_id, User.organisation_id == organisation_id, *within)
@@ -448,9 +452,6 @@ def leave_organisation(
     _stop_supervising(user_id, organisation_id, actor_id=actor_id, via=via)
     _move_records(user_id, None)
     if close_requests:
-        # Imported here: closing re-rates, and the ratings' dashboard counts import this module.
-        from app.services.request_closures import close_stranded
-
         mine = or_(
             ConfirmationRequest.supervisor_id == user_id, ConfirmationRequest.user_id == user_id
         )
