@@ -58,6 +58,7 @@ class LeaverShown(NamedTuple):
     full_name: str
     team_name: str | None
     left_at: object
+    team_recorded: bool = True  # False: which team they left is not known (migration 0031)
 
 
 class TeamsPage(NamedTuple):
@@ -118,13 +119,15 @@ def _in_place(found: dict[str, list[Row]], kind: str, place: int) -> list[Row]:
 
 def teams_page(scope: Scope) -> TeamsPage:
     """Return the teams the manager sees, with their learner counts, and who has left."""
-    # texts: name, the team they left; number: place, newest first; time: when they left.
+    # texts: name, the team they left; number: place, newest first; time: when they left;
+    # flag: whether the team they left is recorded.
     leavers = (
         branch(
             "leaver",
             text=(User.full_name, Leaver.team_name),
             number=(func.row_number().over(order_by=(Leaver.left_at.desc(), Leaver.id.desc())),),
             at=(Leaver.left_at,),
+            flag=(Leaver.team_recorded,),
         )
         .join(User, User.id == Leaver.user_id)
         .where(leaver_seen(scope))
@@ -132,7 +135,10 @@ def teams_page(scope: Scope) -> TeamsPage:
     found = tagged_rows.read((teams_branch(scope), leavers))
     return TeamsPage(
         team_rows(found),
-        [LeaverShown(*row.text[:2], row.at[0]) for row in _in_place(found, "leaver", 0)],
+        [
+            LeaverShown(*row.text[:2], row.at[0], bool(row.flag[0]))
+            for row in _in_place(found, "leaver", 0)
+        ],
     )
 
 
