@@ -132,38 +132,26 @@ def one_then_other(app, first, second, held: str) -> tuple:
     return results["first"], results["second"]
 
 
-@pytest.fixture
-def postgresql(app):
+@pytest.fixture(params=REMOVALS)
+def racing(request, app, people, make_user):  # noqa: F811
+    """On PostgreSQL, return Sue's request, her decision and a manager's removal of her
+    (each way in turn), to send at once."""
     if app.extensions["linkwise.engine"].dialect.name != "postgresql":
         pytest.skip("SQLite runs one writer at a time: the two never overlap there")
-
-
-@pytest.mark.parametrize("how", REMOVALS)
-def test_a_removal_while_the_decision_is_written_waits_for_it(
-    app,
-    postgresql,
-    people,  # noqa: F811
-    make_user,
-    how,
-):
     waiting, decide = decision(app, people)
-    remove = removal(app, make_user, how)
+    return waiting, decide, removal(app, make_user, request.param)
+
+
+def test_a_removal_while_the_decision_is_written_waits_for_it(app, racing):
+    waiting, decide, remove = racing
     decided, removed = one_then_other(app, decide, remove, held="confirmation_decision")
     assert (decided.status_code, removed.status_code) == (302, 302)
     assert outcome(app) == ([waiting], [])  # the decision stands; nothing left to close
     assert kinds(app) == ["practice.confirmed", "supervisor.removed"]
 
 
-@pytest.mark.parametrize("how", REMOVALS)
-def test_a_decision_while_the_removal_is_written_is_refused_plainly(
-    app,
-    postgresql,
-    people,  # noqa: F811
-    make_user,
-    how,
-):
-    waiting, decide = decision(app, people)
-    remove = removal(app, make_user, how)
+def test_a_decision_while_the_removal_is_written_is_refused_plainly(app, racing):
+    waiting, decide, remove = racing
     removed, refused = one_then_other(app, remove, decide, held="confirmation_closure")
     assert removed.status_code == 302
     assert refused.status_code == 409 and REFUSED in refused.text
