@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models import Base, utcnow
@@ -52,7 +52,7 @@ class TeamManager(Base):
 
 
 class Leaver(Base):
-    """A learner a manager removed from an organisation: kept for the organisation's audit."""
+    """A learner who left an organisation (removed, or on their own): kept for its audit."""
 
     __tablename__ = "organisation_leaver"
     __table_args__ = (Index("ix_organisation_leaver_org_left", "organisation_id", "left_at"),)
@@ -67,3 +67,6 @@ class Leaver(Base):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     left_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # False for a leaving rebuilt from the audit log (migration 0031), which did not record
+    # the team they left: team_name is then unknown, not "no team".
+    team_recorded: Mapped[bool] = mapped_column(default=True, server_default=true())

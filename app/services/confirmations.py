@@ -2,7 +2,10 @@
 
 A supervisor sees only requests addressed to them within their own organisation; any
 other request answers as if it did not exist. A decision is one row per request: a
-second click or tab finds the decision already made and changes nothing.
+second click or tab finds the decision already made and changes nothing. A decision sent
+by someone no longer a supervisor there (no longer named one, or gone from the
+organisation, since they opened the request or while it was being written) is refused
+plainly, and none is recorded.
 """
 
 import hashlib
@@ -16,17 +19,18 @@ from app import db, mail
 from app.domain.content import Catalogue
 from app.domain.frameworks import Competency
 from app.links import absolute_url
-from app.models import CompetencyLevel, User, utcnow
+from app.models import CompetencyLevel, Organisation, User, utcnow
 from app.models import Evidence as EvidenceRow
 from app.models_practice import (
     ConfirmationClosure,
     ConfirmationDecision,
     ConfirmationEvidence,
     ConfirmationRequest,
+    Supervisor,
 )
 from app.services import audit, practice_reads, xapi
 from app.services.attainment import EvidenceItem
-from app.services.locks import lock_learner
+from app.services.locks import lock_people
 from app.services.practice import (
     Assessment,
     NotFound,
@@ -37,7 +41,6 @@ from app.services.practice import (
     request_record,
 )
 from app.services.ratings import aware, refresh_levels
-from app.services.supervisors import is_supervisor
 
 TEXT_LIMIT = 2000
 NO_EVIDENCE = "Not enough evidence"
@@ -50,6 +53,15 @@ class AlreadyDecided(Exception):
 
 class Closed(Exception):
     """The request was closed undecided: its supervisor could no longer decide it."""
+
+
+class NoLongerSupervisor(Exception):
+    """The person it was sent to is no longer a supervisor of its organisation (no longer
+    named one, or gone from it) when their decision would be written: none is."""
+
+    def __init__(self, organisation: str):
+        super().__init__(organisation)
+        self.organisation = organisation
 
 
 @dataclass(frozen=True)
@@ -103,20 +115,12 @@ def queue(supervisor_id: int) -> tuple[tuple[RequestRecord, ...], tuple[RequestR
     return tuple(reversed(waiting)), tuple(r for r in found if r.outcome is not None)
 
 
-def _addressed_to(supervisor_id: int):
-    organisation = select(User.organisation_id).where(User.id == supervisor_id).scalar_subquery()
-    return (
-        ConfirmationRequest.supervisor_id == supervisor_id,
-        ConfirmationRequest.organisation_id == organisation,
-    )
-
-
-def _request(supervisor_id: int, request_id: int) -> ConfirmationRequest:
-    if not is_supervisor(supervisor_id):
-        raise NotFound(request_id)
+def _addressed(supervisor_id: int, request_id: int) -> ConfirmationRequest:
+    """Return the request if it was sent to this person, whatever they are now (the
+    decision then says plainly when they are no longer its supervisor)."""
     request = db.session().scalar(
         select(ConfirmationRequest).where(
-            ConfirmationRequest.id == request_id, *_addressed_to(supervisor_id)
+            ConfirmationRequest.id == request_id, ConfirmationRequest.supervisor_id == supervisor_id
         )
     )
     if request is None:
@@ -223,18 +227,25 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
     is refused, so a supervisor never confirms on answers they were not shown.
     """
     session = db.session()
-    request = _request(supervisor_id, request_id)
+    request = _addressed(supervisor_id, request_id)
     learner_id, code = request.user_id, request.competency_code
-    # The learner's lock: their erasure or leaving, which closes this request, never crosses
-    # a decision.
-    organisation_now = lock_learner(session, learner_id)
+    # The supervisor's lock and the learner's, in id order (locks.lock_people): the
+    # supervisor's removal or leaving, and the learner's erasure or leaving, which close
+    # this request, lock them so too (request_closures.lock_for_closing), and never cross
+    # a decision: whichever comes second finds the first's work done.
+    organisation_of = lock_people(session, User.id.in_((supervisor_id, learner_id)))
     decided = select(ConfirmationDecision.id).where(ConfirmationDecision.request_id == request.id)
     if session.scalar(decided) is not None:
         raise AlreadyDecided(request_id)
+    named_in = select(Supervisor.organisation_id).where(Supervisor.user_id == supervisor_id)
+    here = request.organisation_id
+    if not (session.scalar(named_in) == organisation_of[supervisor_id] == here):
+        name = session.scalar(select(Organisation.name).where(Organisation.id == here))
+        raise NoLongerSupervisor(name or "")
     closed = select(ConfirmationClosure.request_id).where(
         ConfirmationClosure.request_id == request.id
     )
-    if session.scalar(closed) is not None or organisation_now != request.organisation_id:
+    if session.scalar(closed) is not None or organisation_of[learner_id] != here:
         raise Closed(request_id)  # a learner no longer in its organisation is not its to decide
     outcome = form.get("outcome", "")
     if outcome not in ("confirmed", "returned"):

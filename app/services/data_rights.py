@@ -35,9 +35,8 @@ from app.models_practice import ConfirmationRequest
 from app.models_teams import TeamManager
 from app.services import audit, certificates, credentials, data_rights_teams, teams
 from app.services.accounts import check_current_password
-from app.services.locks import lock_learner
 from app.services.practice_rights import erase_practice, export_practice
-from app.services.request_closures import close_stranded
+from app.services.request_closures import close_stranded, lock_for_closing
 
 ERASED_NAME = "Erased account"
 
@@ -230,9 +229,10 @@ def erase(
     erased (two erasures at once take the person's lock in turn: the second finds it done).
     """
     session = db.session()
-    # The person's lock first: a supervisor's decision on a request of theirs waits for the
-    # erasure (and then finds it closed), or the erasure waits for the decision to stand.
-    lock_learner(session, user_id)
+    # The person's lock first (with those of the learners whose requests wait for them): a
+    # supervisor's decision on a request of theirs waits for the erasure (and then finds it
+    # closed), or the erasure waits for the decision to stand.
+    lock_for_closing(user_id)
     user = session.get(User, user_id, populate_existing=True)
     if user.erased_at is not None:
         session.rollback()

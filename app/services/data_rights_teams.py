@@ -29,9 +29,9 @@ def export(user: User) -> dict:
             )
         ),
         "organisations_left": [
-            {"organisation": name, "team": team_name, "left_at": _iso(at)}
-            for name, team_name, at in session.execute(
-                select(Organisation.name, Leaver.team_name, Leaver.left_at)
+            {"organisation": name, "team": team, "team_recorded": recorded, "left_at": _iso(at)}
+            for name, team, recorded, at in session.execute(
+                select(Organisation.name, Leaver.team_name, Leaver.team_recorded, Leaver.left_at)
                 .join(Organisation, Organisation.id == Leaver.organisation_id)
                 .where(Leaver.user_id == user.id)
                 .order_by(Leaver.id)

@@ -19,9 +19,10 @@ transaction takes the database's write lock, and both functions write first ther
 The statements are built once, with bind parameters: a submit runs them on every request.
 """
 
+import hashlib
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app import db
@@ -116,6 +117,49 @@ def lock_learner(session: Session, user_id: int) -> int | None:
     learner = LockedLearner(*row) if row is not None else None
     session.info.setdefault(LEARNERS, {})[user_id] = learner
     return learner.organisation_id if learner else None
+
+
+def lock_people(session: Session, *people) -> dict[int, int | None]:
+    """Lock the rows of the people the conditions (on User) select, as lock_learner locks
+    one, in id order; return each one's organisation as the lock read it.
+
+    Every transaction that holds more than one person's lock takes them so (a decision: its
+    supervisor and learner; a removal: the person and the learners whose requests it closes
+    and re-rates), so no two of them wait for each other.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        statement = (
+            select(User.id, User.organisation_id)
+            .where(or_(*people))
+            .order_by(User.id)
+            .with_for_update(key_share=True)
+        )
+    else:
+        statement = (
+            update(User)
+            .where(or_(*people))
+            .values(role=User.role)
+            .returning(User.id, User.organisation_id)
+        )
+    return dict(session.connection().execute(statement).all())
+
+
+# A name's lock on PostgreSQL: a transaction-scoped advisory lock on a number made from it.
+_LOCK_NAME_POSTGRESQL = select(func.pg_advisory_xact_lock(bindparam("key")))
+# On SQLite any write takes the database's one write lock, also one that changes no row.
+_LOCK_NAME_SQLITE = update(User).where(false()).values(role=User.role)
+
+
+def lock_name(session: Session, name: str) -> None:
+    """Wait for other transactions holding the lock of `name`, and hold it until commit.
+
+    For what has no row of its own to lock: an email address with no account, say.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        session.connection().execute(_LOCK_NAME_POSTGRESQL, {"key": key})
+    else:
+        session.connection().execute(_LOCK_NAME_SQLITE)
 
 
 def lock_learner_reading_attempt(

@@ -22,6 +22,7 @@ from app.services.accounts import (
     organisation_for_code,
     user_by_email,
 )
+from app.services.request_closures import lock_for_closing
 
 DETAILS = ("full_name", "profession", "registration_number")
 
@@ -194,7 +195,8 @@ def join_organisation(user_id: int, join_code: str) -> Joined:
         raise AccountError(
             "join_code", "We do not recognise that join code. Check it with your manager"
         )
-    teams.lock_person(user_id)
+    # Moving leaves the organisation they are in: locked as leaving locks them.
+    lock_for_closing(user_id)
     user = session.get(User, user_id, populate_existing=True)
     if user.organisation_id == organisation.id:
         session.rollback()

@@ -2,16 +2,33 @@
 
 Asking answers the same whether or not the address has an account; the email says which
 (a reset link, or that there is no account with that address).
+
+Sent twice at once (a double click, two tabs), either form does its work once: asks for
+one address run one after another, and one that finds a link sent moments ago sends no
+other; uses of one link run one after another under the learner's lock, and one that finds
+the link used meanwhile changes nothing.
 """
 
 import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
 
 from app import db, mail
 from app.domain.accounts import normalise_email
 from app.links import absolute_url
-from app.models import User
-from app.services import audit, tokens
-from app.services.accounts import hash_password, refuse_weak, user_by_email
+from app.models import AuditEvent, User, utcnow
+from app.services import audit, locks, tokens
+from app.services.accounts import hash_password, password_matches, refuse_weak, user_by_email
+
+# A second ask for one address within this time is the first one sent again (a double
+# click, two tabs): the link already on its way stands, and no other is sent. Asking again
+# after it ("Send the email again") sends a new one.
+ASKED_AGAIN_WITHIN = timedelta(seconds=30)
+
+
+class LinkJustUsed(Exception):
+    """The link was used a moment ago (another tab, a double click); nothing was changed."""
 
 
 def _fingerprint(user: User) -> str:
@@ -23,6 +40,10 @@ def request_reset(email: str, *, address: str | None = None) -> None:
     """Email a reset link to the account's address (or say that there is no account)."""
     session = db.session()
     email = normalise_email(email)
+    locks.lock_name(session, f"password-reset:{email}")
+    if _asked_a_moment_ago(email):
+        session.rollback()
+        return
     user = user_by_email(email)
     if user is None or user.erased_at is not None:
         audit.record(
@@ -45,23 +66,55 @@ def request_reset(email: str, *, address: str | None = None) -> None:
     )
 
 
-def user_for_reset(token: str) -> User | None:
-    """Return the account a reset link is for, while the link is unused and in time."""
+def _asked_a_moment_ago(email: str) -> bool:
+    return (
+        db.session().scalar(
+            select(AuditEvent.id)
+            .where(
+                AuditEvent.kind == "password.reset_requested",
+                AuditEvent.occurred_at >= utcnow() - ASKED_AGAIN_WITHIN,
+                AuditEvent.email == email,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def user_for_reset(token: str, *, fresh: bool = False) -> User | None:
+    """Return the account a reset link is for, while the link is unused and in time
+    (`fresh`: as stored now, not as this session read it before)."""
     payload = tokens.read(tokens.PASSWORD_RESET, token)
     if payload is None or not isinstance(payload.get("u"), int):
         return None
-    user = db.session().get(User, payload["u"])
+    user = db.session().get(User, payload["u"], populate_existing=fresh)
     if user is None or user.erased_at is not None:
         return None
     return user if tokens.matches(_fingerprint(user), payload.get("f")) else None
 
 
 def reset_password(token: str, new_password: str, *, address: str | None = None) -> User | None:
-    """Set a new password from a reset link and end every session; None for a spent link."""
+    """Set a new password from a reset link and end every session; None for a spent link.
+
+    A link that was unused when asked, but is found used once the learner's lock is held
+    (a double click or another tab used it first), changes nothing: the same new password
+    is that change, already made, and the user is returned to be signed in with it; any
+    other raises LinkJustUsed.
+    """
     session = db.session()
     user = user_for_reset(token)
     if user is None:
         return None
+    locks.lock_learner(session, user.id)
+    if user_for_reset(token, fresh=True) is None:
+        erased = user.erased_at is not None
+        same = password_matches(user, new_password)  # an erased account matches nothing
+        session.rollback()
+        if same:
+            return user
+        if erased:
+            return None
+        raise LinkJustUsed
     refuse_weak(new_password, user.email, user.full_name, field="new_password")
     user.password_hash = hash_password(new_password)
     user.session_token = secrets.token_hex(16)  # signs out every browser

@@ -25,8 +25,24 @@ from app.models_practice import (
     ConfirmationRequest,
 )
 from app.services import audit
+from app.services.locks import lock_people
 from app.services.practice_reads import learner_erased, learner_left, supervisor_can_decide
 from app.services.ratings import refresh_levels
+
+
+def lock_for_closing(user_id: int) -> None:
+    """Lock the person, and the learners whose requests wait for them (whose ratings closing
+    those requests changes), in id order (locks.lock_people), before anything they change:
+    a supervisor's decision on one of those requests, which locks the same two people the
+    same way, waits for the closing or the closing for it; neither waits for the other
+    while holding what it needs. (Re-rating a learner waits for their lock, in the counts'
+    triggers.)"""
+    waiting_for_them = select(ConfirmationRequest.user_id).where(
+        ConfirmationRequest.supervisor_id == user_id,
+        ~exists().where(ConfirmationDecision.request_id == ConfirmationRequest.id),
+        ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
+    )
+    lock_people(db.session(), User.id == user_id, User.id.in_(waiting_for_them))
 
 
 def close_stranded(*where, actor_id: int | None, catalogue=None, via: str = "web") -> int:

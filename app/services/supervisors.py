@@ -8,8 +8,7 @@ from app import db
 from app.models import User, utcnow
 from app.models_practice import ConfirmationRequest, Supervisor
 from app.services import audit
-from app.services.request_closures import close_stranded
-from app.services.teams import lock_person
+from app.services.request_closures import close_stranded, lock_for_closing
 
 
 class NotFound(LookupError):
@@ -49,7 +48,7 @@ def set_supervisor(actor_id: int | None, user_id: int, named: bool, *, via: str 
     the key refuses).
     """
     session = db.session()
-    lock_person(user_id)
+    lock_for_closing(user_id)  # the person, and those whose requests un-naming closes
     try:
         if via == "cli":
             person = session.get(User, user_id, populate_existing=True)

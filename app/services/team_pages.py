@@ -10,9 +10,10 @@ matrix (services/compliance.py). Rows keep the order the database sorts them in
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select, bindparam, func
+from sqlalchemy import Select, bindparam, exists, func, or_
 
 from app import db
 from app.domain.content import Catalogue
@@ -21,7 +22,15 @@ from app.models_assignments import Assignment
 from app.models_teams import Leaver, Team, TeamManager, TeamMember
 from app.services import assignments, audit, learner_rows, tagged_rows
 from app.services.tagged_rows import Row, branch
-from app.services.teams import TEAM_LEARNERS, Scope, TeamRow, in_scope, leaver_seen, team_seen
+from app.services.teams import (
+    TEAM_LEARNERS,
+    Scope,
+    TeamRow,
+    gone_from,
+    in_scope,
+    leaver_seen,
+    team_seen,
+)
 
 _TEAM_ID = bindparam("team_id")
 
@@ -49,6 +58,7 @@ class LeaverShown(NamedTuple):
     full_name: str
     team_name: str | None
     left_at: object
+    team_recorded: bool = True  # False: which team they left is not known (migration 0031)
 
 
 class TeamsPage(NamedTuple):
@@ -109,13 +119,15 @@ def _in_place(found: dict[str, list[Row]], kind: str, place: int) -> list[Row]:
 
 def teams_page(scope: Scope) -> TeamsPage:
     """Return the teams the manager sees, with their learner counts, and who has left."""
-    # texts: name, the team they left; number: place, newest first; time: when they left.
+    # texts: name, the team they left; number: place, newest first; time: when they left;
+    # flag: whether the team they left is recorded.
     leavers = (
         branch(
             "leaver",
             text=(User.full_name, Leaver.team_name),
             number=(func.row_number().over(order_by=(Leaver.left_at.desc(), Leaver.id.desc())),),
             at=(Leaver.left_at,),
+            flag=(Leaver.team_recorded,),
         )
         .join(User, User.id == Leaver.user_id)
         .where(leaver_seen(scope))
@@ -123,7 +135,10 @@ def teams_page(scope: Scope) -> TeamsPage:
     found = tagged_rows.read((teams_branch(scope), leavers))
     return TeamsPage(
         team_rows(found),
-        [LeaverShown(*row.text[:2], row.at[0]) for row in _in_place(found, "leaver", 0)],
+        [
+            LeaverShown(*row.text[:2], row.at[0], bool(row.flag[0]))
+            for row in _in_place(found, "leaver", 0)
+        ],
     )
 
 
@@ -211,17 +226,65 @@ def assignments_page(scope: Scope, catalogue: Catalogue) -> AssignmentsPage:
     return AssignmentsPage(mine, theirs, team_rows(found))
 
 
-def removal_page(scope: Scope, user_id: int, *, viewer_id: int) -> learner_rows.Person | None:
-    """Return the learner (with their team) if the manager sees them; the visit is audited.
+class Gone(NamedTuple):
+    """Someone no longer in the organisation, as the manager's list of leavers has them."""
+
+    full_name: str
+    left_at: datetime
+    by_themselves: bool  # they left (or moved, or erased their account) on their own
+    removed_by: str | None  # who removed them, when recorded
+
+
+_REMOVER = User.__table__.alias("remover")
+# texts: their name, the remover's; numbers: who removed them, the place, newest first;
+# time: when they left.
+_GONE = (
+    branch(
+        "gone",
+        text=(User.full_name, _REMOVER.c.full_name),
+        number=(
+            Leaver.removed_by,
+            func.row_number().over(order_by=(Leaver.left_at.desc(), Leaver.id.desc())),
+        ),
+        at=(Leaver.left_at,),
+    )
+    .join(User, User.id == Leaver.user_id)
+    .outerjoin(_REMOVER, _REMOVER.c.id == Leaver.removed_by)
+    .where(Leaver.user_id == learner_rows.SELF)
+)
+
+
+def removal_page(
+    scope: Scope, user_id: int, *, viewer_id: int
+) -> learner_rows.Person | Gone | None:
+    """Return the learner (with their team) if the manager sees them; once they have gone
+    (removed, or left on their own), their latest leaving if the manager sees it among the
+    leavers (the back button or a reload after a removal); else None. The visit is audited.
 
     The visit is recorded by the statement that reads the learner, when it finds them.
     """
     person = learner_rows.PERSON.where(in_scope(scope))
+    gone = _GONE.where(gone_from(scope))
+    seen_leaving = exists().where(Leaver.user_id == User.id, gone_from(scope))
     viewed = audit.recorded_where(
-        "learner.viewed", User.id, User.id == user_id, in_scope(scope), actor_id=viewer_id
+        "learner.viewed",
+        User.id,
+        User.id == user_id,
+        or_(in_scope(scope), seen_leaving),
+        actor_id=viewer_id,
     )
-    found = tagged_rows.read_writing((person,), viewed, user_id=user_id)
-    person = learner_rows.person_of(found)
-    if person is not None:
+    found = tagged_rows.read_writing((person, gone), viewed, user_id=user_id)
+    shown = learner_rows.person_of(found) or _latest_leaving(found, user_id)
+    if shown is not None:
         db.session().commit()
-    return person
+    return shown
+
+
+def _latest_leaving(found: dict[str, list[Row]], user_id: int) -> Gone | None:
+    row = min(found.get("gone", ()), key=lambda row: row.number[1], default=None)
+    if row is None:
+        return None
+    name, remover = row.text[:2]
+    removed_by = row.number[0]
+    by_themselves = removed_by == user_id
+    return Gone(name, row.at[0], by_themselves, None if by_themselves else remover)

@@ -366,11 +366,7 @@ def left_before(scope: Scope, user_id: int) -> Removal | None:
         .execute(
             select(User.full_name, Leaver.left_at, Leaver.removed_by)
             .join(User, User.id == Leaver.user_id)
-            .where(
-                Leaver.user_id == user_id,
-                leaver_seen(scope),
-                User.organisation_id.is_distinct_from(scope.organisation_id),
-            )
+            .where(Leaver.user_id == user_id, gone_from(scope))
             .order_by(Leaver.left_at.desc(), Leaver.id.desc())
             .limit(1)
         )
@@ -380,6 +376,12 @@ def left_before(scope: Scope, user_id: int) -> Removal | None:
         return None
     name, left_at, removed_by = found
     return Removal(name, left_at, already=True, by_themselves=removed_by == user_id)
+
+
+def gone_from(scope: Scope):
+    """Return the SQL condition for 'a leaving (Leaver) the manager sees, of someone (User)
+    not back in the organisation since'."""
+    return and_(leaver_seen(scope), User.organisation_id.is_distinct_from(scope.organisation_id))
 
 
 def leaver_seen(scope: Scope):
@@ -420,7 +422,11 @@ def leave_organisation(
     supervisor, are closed (unless `close_requests` is False: erasure closes its own). The
     caller audits and commits.
     """
+    # Imported here: closing re-rates, and the ratings' dashboard counts import this module.
+    from app.services.request_closures import close_stranded, lock_for_closing
+
     session = db.session()
+    lock_for_closing(user_id)  # before the UPDATE that takes their row's lock on its own
     taken = session.execute(
         update(User)
         .where(User.id == user_id, User.organisation_id == organisation_id, *within)
@@ -446,9 +452,6 @@ def leave_organisation(
     _stop_supervising(user_id, organisation_id, actor_id=actor_id, via=via)
     _move_records(user_id, None)
     if close_requests:
-        # Imported here: closing re-rates, and the ratings' dashboard counts import this module.
-        from app.services.request_closures import close_stranded
-
         mine = or_(
             ConfirmationRequest.supervisor_id == user_id, ConfirmationRequest.user_id == user_id
         )

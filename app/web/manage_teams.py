@@ -69,10 +69,13 @@ def place_learner(team_id: int):
 
 @bp.get("/learners/<int:user_id>/remove")
 def confirm_removal(user_id: int):
-    """Ask the manager to confirm that a learner has left the organisation."""
+    """Ask the manager to confirm that a learner has left the organisation; once they have
+    gone (the back button after removing them, a reload), say so instead."""
     viewer = current_user.db_id
-    person = team_pages.removal_page(g.scope, user_id, viewer_id=viewer) or abort(404)
-    return render_template("manage/remove.html", person=person)
+    found = team_pages.removal_page(g.scope, user_id, viewer_id=viewer) or abort(404)
+    if isinstance(found, team_pages.Gone):
+        return render_template("manage/removed.html", gone=found)
+    return render_template("manage/remove.html", person=found)
 
 
 @bp.post("/learners/<int:user_id>/remove")

@@ -17,7 +17,9 @@ require_signed_in_professional(supervise)
 @supervise.before_request
 def _supervisors_only():
     # Read with the signed-in user: a supervisor of the organisation they belong to now.
-    if not current_user.is_supervisor:
+    # A decision goes on to the service, which finds only requests sent to the sender and
+    # tells one who is no longer their supervisor so plainly (their page was opened before).
+    if not current_user.is_supervisor and request.endpoint != "supervise.decide":
         abort(404)
 
 
@@ -129,6 +131,9 @@ def decide(request_id: int):
     except confirmations.Closed:
         flash("This request was closed before you decided; nothing was changed.", "warning")
         return redirect(url_for("supervise.request_view", request_id=request_id))
+    except confirmations.NoLongerSupervisor as refused:
+        page = render_template("supervise/no_longer.html", organisation=refused.organisation)
+        return page, 409
     said = "confirmed" if outcome == "confirmed" else "returned with your action plan"
     flash(f"The learner's practice has been {said}. They have been told by email.", "success")
     return redirect(url_for("supervise.queue"))

@@ -35,6 +35,8 @@ def reset_password(token: str):
             user = recovery.reset_password(token, form.new_password.data, address=client_address())
         except accounts.AccountError as error:
             form.new_password.errors.append(error.message)
+        except recovery.LinkJustUsed:
+            return render_template("recovery/link_just_used.html"), 409
         else:
             if user is None:
                 return render_template("auth/link_spent.html", purpose="reset"), 404

@@ -94,6 +94,11 @@ def test_a_manager_is_told_when_an_action_finds_its_work_done(
             page.get_by_text("Asha Elm was already removed from your organisation on")
         ).to_be_visible()
         _check(page, browser, javascript, "remove-already")
+        page.go_back()  # to the confirmation page, which now says she has gone
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Asha Elm is no longer in your organisation"
+        )
+        _check(page, browser, javascript, "removed-page")
         # Placing someone already in the team.
         page.goto(f"{live_server}/manage/teams")
         page.get_by_role("link", name="Oak Practice").click()

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from app.services import accounts, supervisors
 from tests.browser.conftest import (
     assert_accessible,
     assert_accessible_without_javascript,
@@ -147,3 +148,20 @@ def test_a_decision_on_an_erased_learners_request_is_refused_plainly(
     page.goto(f"{live_server}/supervise/requests/{request_id}")
     expect(page.get_by_text("when the learner's account was erased")).to_be_visible()
     assert_accessible(page)
+
+    # Sue opens another request; she is no longer named a supervisor before she decides.
+    make_user(email="kim@example.org", profession="link-worker", org="Riverside PCN",
+              full_name="Kim Learner")  # fmt: skip
+    kim = app.test_client()
+    sign_in(kim, "kim@example.org")
+    ask(kim, app)
+    page.goto(f"{live_server}/supervise/requests/{the_request(app)}")
+    page.get_by_label("Yes, I confirm their practice").check()
+    with app.app_context():
+        sue = accounts.user_by_email("sue@example.org").id
+        supervisors.set_supervisor(None, sue, False, via="cli")
+    page.get_by_role("button", name="Save decision").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your decision was not recorded")
+    expect(page.get_by_text("You are no longer a supervisor at Riverside PCN")).to_be_visible()
+    assert_accessible(page)
+    shot(page, "supervisor-decision-after-removal")

@@ -70,6 +70,10 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
     link = path_of(mailbox.link("asha@example.org", "/unsubscribe/"))
     pages["unsubscribe"] = app.test_client().get(link).text
     pages["unsubscribed"] = app.test_client().post(link).text
+    remove = f"/manage/learners/{pcn['ben']}/remove"
+    post_form(lead, remove, {})
+    pages["removed"] = lead.get(remove).text  # the back button after removing him
+    assert "Ben Oak is no longer in your organisation" in pages["removed"]
     return pages
 
 

@@ -13,6 +13,7 @@ from tests.web.test_practice import (  # noqa: F401  (people is a fixture)
     the_request,
     user_id,
 )
+from tests.web.test_practice_record import csrf_on, seen_on
 
 
 def test_practice_pages_are_valid_html(app, people, client, make_user, tmp_path, database_url):  # noqa: F811
@@ -48,5 +49,14 @@ def test_practice_pages_are_valid_html(app, people, client, make_user, tmp_path,
     pages["manage-learner-supervisor"] = client.get(f"/manage/learners/{lee_id}").text
     post_form(client, f"/manage/learners/{lee_id}/supervisor", {"named": "yes"},
               page=f"/manage/learners/{lee_id}")  # fmt: skip
+    ask(learner, app)  # to Sue, who stops being a supervisor before she decides
+    waiting = f"/supervise/requests/{the_request(app)}"
+    shown = sue.get(waiting).text
+    form = {"csrf_token": csrf_on(shown), "seen": seen_on(shown)}
+    sue_id = user_id(app, "sue@example.org")
+    post_form(client, f"/manage/learners/{sue_id}/supervisor", {},
+              page=f"/manage/learners/{sue_id}")  # fmt: skip
+    pages["supervise-no-longer"] = sue.post(waiting, data={**form, "outcome": "confirmed"}).text
+    assert "Your decision was not recorded" in pages["supervise-no-longer"]
     errors = nu_errors(pages, tmp_path)
     assert errors == [], "\n".join(errors)

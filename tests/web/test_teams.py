@@ -8,7 +8,7 @@ from app import db
 from app.content import catalogue
 from app.models import AuditEvent, User
 from app.models_teams import Leaver, Team, TeamMember
-from app.services import manage, teams
+from app.services import data_rights, manage, teams
 from tests.conftest import post_form, sign_in
 from tests.web.pcn import ORG
 
@@ -177,6 +177,28 @@ def test_leaving_the_organisation_oneself_leaves_the_team(app, client, pcn):
     with app.app_context():
         assert teams.team_of(pcn["asha"]) is None
     assert "You are not in a team yet" in client.get("/my/team").text
+
+
+def test_a_leaving_whose_team_was_not_recorded_says_so(app, client, pcn):
+    """As migration 0031 rebuilds a leaving from the audit log: the team left is unknown."""
+    asha = app.test_client()
+    sign_in(asha, "asha@example.org")
+    with app.app_context():
+        org = db.session().get(User, pcn["asha"]).organisation_id
+    left = post_form(asha, "/account/organisation/leave", {"organisation": str(org)})
+    assert left.status_code == 302
+    with app.app_context():
+        row = db.session().scalar(select(Leaver))
+        row.team_name, row.team_recorded = None, False
+        db.session().commit()
+        data = data_rights.export_data(db.session().get(User, pcn["asha"]), catalogue())
+    assert [(o["team"], o["team_recorded"]) for o in data["organisations_left"]] == [(None, False)]
+    sign_in(client, "lead@example.org")
+    leavers = client.get("/manage/teams").text.split("<h2>Leavers</h2>", 1)[1]
+    assert "Asha Elm" in leavers and "Not recorded" in leavers and "No team" not in leavers
+    practice = app.test_client()
+    sign_in(practice, "pm@example.org")  # manages Elm Practice only: not known to be theirs
+    assert "Asha Elm" not in practice.get("/manage/teams").text
 
 
 def test_registering_with_a_team_code_starts_in_the_team(app, client, mailbox, pcn):
