@@ -13,7 +13,7 @@ from app.domain.confirmation_pdf import VALIDITY_NOT_RECORDED
 from app.services import confirmation_records, ratings
 from tests.conftest import BACKENDS
 from tests.databases import database_at, reflected
-from tests.web.test_migration_0027 import _person
+from tests.web.test_migration_0027 import _organisation, _person
 from tests.web.test_migration_0030 import T0
 
 
@@ -57,10 +57,7 @@ def test_decisions_made_before_it_say_their_validity_was_not_recorded(database_a
     url = database_at_0030
     engine, t = reflected(url)
     with engine.begin() as c:
-        river = c.execute(
-            insert(t["organisation"]).returning(t["organisation"].c.id),
-            {"name": "Riverside PCN", "join_code": "RIVER1", "created_at": T0},
-        ).scalar_one()
+        river = _organisation(c, t)
         lee = _person(c, t, river, "lee@example.org")
         sue = _person(c, t, river, "sue@example.org")
         c.execute(
@@ -68,8 +65,9 @@ def test_decisions_made_before_it_say_their_validity_was_not_recorded(database_a
         )
         confirmed = _decided(c, t, lee, sue, river, "confirmed")
         _decided(c, t, lee, sue, river, "returned")
+    engine.dispose()
     upgrade_database(url)
-    engine, t = reflected(url)
+    engine, t = reflected(url)  # the columns it added
     decision = t["confirmation_decision"]
     with engine.connect() as c:
         rows = c.execute(select(decision.c.valid_until, decision.c.validity_recorded)).all()

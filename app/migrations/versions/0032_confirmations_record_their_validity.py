@@ -1,9 +1,10 @@
 """a supervisor's confirmation records until when it is valid
 
 - confirmation_decision.valid_until: until when a confirmation confirms the practice, worked
-  out when the supervisor decided from the competency's (else its framework's) valid_for
-  then; NULL with validity_recorded for a confirmation with no end date.
-- confirmation_decision.validity_recorded: whether the decision recorded its validity.
+  out as the supervisor confirms from the competency's (else its framework's) valid_for
+  then; NULL, with validity_recorded true, when neither set one (no end date).
+- confirmation_decision.validity_recorded: whether the decision recorded its validity
+  (true for every confirmation given from this revision on; false for a returned request).
 
 Before this revision nothing stored it: the signed-off record worked "Valid until" out
 afresh from today's competency files on every view, so a trainer editing or removing
