@@ -8,7 +8,7 @@ learner's rows with the account.
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models import Base, utcnow
@@ -104,6 +104,11 @@ class ConfirmationDecision(Base):
     competency_statement: Mapped[str | None] = mapped_column(Text)
     knowledge_level: Mapped[str | None] = mapped_column(String(100))
     knowledge_score: Mapped[float | None]
+    # A confirmation's validity as decided: until when it confirms (None: no end date), from
+    # the competency's or framework's valid_for then, so a later edit changes nothing. False
+    # `validity_recorded`: decided before this was kept (migration 0032), or returned.
+    valid_until: Mapped[datetime | None]
+    validity_recorded: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
 
 class ConfirmationEvidence(Base):

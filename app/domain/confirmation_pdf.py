@@ -35,7 +35,24 @@ class ConfirmationRecord:
     supervisor: str
     confirmed_at: datetime
     comments: str
-    valid_until: datetime | None
+    valid_until: str  # as the decision recorded it, in words (`validity_in_words`)
+
+
+# A confirmation decided before Linkwise recorded its validity (migration 0032).
+VALIDITY_NOT_RECORDED = "Not recorded (confirmed before Linkwise kept how long it is valid)"
+
+
+def validity_in_words(
+    valid_until: datetime | None, recorded: bool, now: datetime | None = None
+) -> str:
+    """Say until when a confirmation is valid, as its decision recorded it; with `now`, say
+    too whether it has expired."""
+    if not recorded:
+        return VALIDITY_NOT_RECORDED
+    if valid_until is None:
+        return "No end date"
+    day = date_in_words(valid_until.astimezone(UTC).date())
+    return f"{day}: it has expired" if now is not None and valid_until <= now else day
 
 
 def render_confirmation_pdf(
@@ -67,9 +84,8 @@ def render_confirmation_pdf(
         ("Confirmed by", record.supervisor),
         ("Confirmed on", date_in_words(record.confirmed_at.date())),
         ("Supervisor's comments", record.comments or "None"),
+        ("Valid until", record.valid_until),
     ]
-    if record.valid_until is not None:
-        rows.append(("Valid until", date_in_words(record.valid_until.date())))
     for label, value in rows:
         pdf.ln(3)
         pdf.style(10, bold=True, colour=SECONDARY)

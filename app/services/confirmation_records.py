@@ -1,12 +1,12 @@
 """A confirmation of practice as its signed-off record: what the decision recorded.
 
 The record reads what the supervisor was shown when they confirmed (the wording, the
-rating) from the decision, never today's competency file or rating; if the wording has
-changed since, it says so.
+rating) and until when it is valid from the decision, never today's competency file or
+rating; if the wording has changed since, it says so.
 """
 
 from app.domain.accounts import PROFESSIONS
-from app.domain.confirmation_pdf import ConfirmationRecord
+from app.domain.confirmation_pdf import ConfirmationRecord, validity_in_words
 from app.domain.content import Catalogue
 from app.services import practice_reads
 from app.services.confirmations import NOT_RECORDED, Wording, wording_of
@@ -29,7 +29,6 @@ def signed_record(viewer_id: int, request_id: int, catalogue: Catalogue) -> Conf
     framework = catalogue.framework(competency.framework_id) if competency else None
     if wording is None or (framework is None and found.framework_title is None):
         raise NotFound(request_id)
-    valid_for = (competency.valid_for or framework.valid_for) if competency else None
     decided_at = aware(found.decided_at)
     sent = found.confidence is not None
     return ConfirmationRecord(
@@ -47,7 +46,7 @@ def signed_record(viewer_id: int, request_id: int, catalogue: Catalogue) -> Conf
         supervisor=found.decided_by_name,
         confirmed_at=decided_at,
         comments=found.comments,
-        valid_until=valid_for.after(decided_at) if valid_for else None,
+        valid_until=validity_in_words(aware(found.valid_until), found.validity_recorded),
     )
 
 

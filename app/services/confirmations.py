@@ -16,6 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app import db, mail
+from app.domain.competencies import Duration, valid_for
 from app.domain.content import Catalogue
 from app.domain.frameworks import Competency
 from app.links import absolute_url
@@ -187,6 +188,7 @@ class _Shown:
     level: str
     score: float | None
     evidence_ids: tuple[int, ...]
+    valid_for: Duration | None  # how long a confirmation counts, by the files now
 
     @property
     def seen(self) -> str:
@@ -210,19 +212,22 @@ def _shown(request: ConfirmationRequest, catalogue: Catalogue) -> _Shown:
             EvidenceRow.user_id == learner, EvidenceRow.competency_code == code
         )
     ).all()
+    framework = catalogue.framework(competency.framework_id)
     return _Shown(
-        catalogue.framework(competency.framework_id).title,
+        framework.title,
         Wording(competency.code, competency.name, competency.statement),
         stored.level if stored else NO_EVIDENCE,
         stored.score if stored else None,
         tuple(sorted(evidence_ids)),
+        valid_for(competency, framework),
     )
 
 
 def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> str:
     """Confirm the practice, or return the request with comments and an action plan.
 
-    The decision records what the page showed: the wording, the rating and the answers. A
+    The decision records what the page showed: the wording, the rating and the answers,
+    and a confirmation until when it is valid (by valid_for as the files say now). A
     form from a page shown before the learner's latest answers (the `seen` summary differs)
     is refused, so a supervisor never confirms on answers they were not shown.
     """
@@ -267,6 +272,9 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
             "rating or the competency's wording has changed. Read the page again, then decide.",
         )
     decided_at = utcnow()
+    # Recorded now, so that a later edit of valid_for changes no confirmation given.
+    confirmed = outcome == "confirmed"
+    lasts = shown.valid_for if confirmed else None
     try:
         with session.begin_nested():
             decision = ConfirmationDecision(
@@ -282,6 +290,8 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
                 competency_statement=shown.wording.statement,
                 knowledge_level=shown.level,
                 knowledge_score=shown.score,
+                valid_until=lasts.after(decided_at) if lasts else None,
+                validity_recorded=confirmed,
             )
             session.add(decision)
             session.flush()
@@ -293,7 +303,7 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
     except IntegrityError:
         session.rollback()
         raise AlreadyDecided(request_id) from None
-    if outcome == "confirmed":
+    if confirmed:
         # In the decision's transaction: the statement is saved exactly when the decision is.
         xapi.competency_confirmed(learner_id, code, supervisor_id, request.id, decided_at)
     learner = session.get(User, learner_id)

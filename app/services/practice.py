@@ -11,6 +11,7 @@ from sqlalchemy import exists, select
 
 from app import db, mail
 from app.domain.competencies.met_rules import practice_needed
+from app.domain.confirmation_pdf import validity_in_words
 from app.domain.content import Catalogue
 from app.domain.frameworks import Competency, Framework
 from app.links import absolute_url
@@ -91,6 +92,8 @@ class RequestRecord:
     learner_erased_at: datetime | None = None  # when its learner's account was erased
     closed_because: str | None = None  # why it was closed (models_practice.CLOSED_*)
     organisation: str = ""  # the organisation it was asked in
+    # A confirmation's "Valid until" in words, as its decision recorded it; else empty.
+    valid_until: str = ""
 
     @property
     def closed_by_erasure(self) -> bool:
@@ -208,6 +211,9 @@ def request_record(row: Row) -> RequestRecord:
         aware(row.at[3]),
         None if decided else closed_because,
         organisation or "",
+        validity_in_words(aware(row.at[4]), bool(row.number[4]), utcnow())
+        if outcome == "confirmed"
+        else "",
     )
 
 

@@ -28,10 +28,11 @@ from app.services.tagged_rows import Layout, Row
 
 # A request's texts are its code, two names, its decision's four, the learner's
 # profession, why it was closed and its organisation's name; its numbers its place, id, the
-# self-assessment sent and whether its supervisor could decide it now; its times asked,
-# decided, closed and when its learner was erased.
+# self-assessment sent, whether its supervisor could decide it now and whether its decision
+# recorded its validity; its times asked, decided, closed, when its learner was erased and
+# until when its confirmation is valid, as recorded.
 # Every kind's numbers start with its place (then its id).
-_ROWS = Layout(text=10, number=4, real=1, at=4, doc=1)
+_ROWS = Layout(text=10, number=5, real=1, at=5, doc=1)
 
 
 def _place(*order_by):
@@ -103,12 +104,14 @@ def _requests(*where):
                 ConfirmationRequest.id,
                 ConfirmationRequest.self_assessment_id,
                 case((supervisor_can_decide(), 1), else_=0),
+                case((ConfirmationDecision.validity_recorded, 1), else_=0),
             ),
             at=(
                 ConfirmationRequest.requested_at,
                 ConfirmationDecision.decided_at,
                 ConfirmationClosure.closed_at,
                 _LEARNER.c.erased_at,
+                ConfirmationDecision.valid_until,
             ),
         )
         .join(_LEARNER, _LEARNER.c.id == ConfirmationRequest.user_id)
@@ -277,6 +280,8 @@ _RECORD = (
         ConfirmationDecision.competency_statement,
         ConfirmationDecision.knowledge_level,
         ConfirmationDecision.knowledge_score,
+        ConfirmationDecision.valid_until,
+        ConfirmationDecision.validity_recorded,
         _LEARNER.c.full_name.label("learner"),
         _LEARNER.c.profession,
         Organisation.name.label("organisation"),

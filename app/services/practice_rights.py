@@ -76,6 +76,9 @@ def _request(request: ConfirmationRequest, decision, user_id: int) -> dict:
         "action_plan": decision.action_plan if decision else None,
         "decided_by": decision.decided_by_name if decision else None,
         "decided_at": _iso(decision.decided_at) if decision else None,
+        # A confirmation's validity as recorded when decided (none recorded before 0032).
+        "validity_recorded": bool(decision and decision.validity_recorded),
+        "valid_until": _iso(decision.valid_until) if decision else None,
     }
 
 

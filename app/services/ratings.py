@@ -21,13 +21,16 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Connection,
+    DateTime,
     Text,
     bindparam,
     cast,
     delete,
     exists,
+    false,
     func,
     literal,
+    null,
     select,
     union_all,
 )
@@ -129,24 +132,30 @@ def _rows(connection: Connection, query, user_ids) -> list[tuple]:
 
 
 def _practice_steps(user_is) -> tuple:
-    """Return the selects of the learner's practice steps: kind, user, code, time.
+    """Return the selects of the learner's practice steps: kind, user, code, time, and a
+    decision's validity as recorded (valid until, whether recorded).
 
     Self-assessments, requests and decisions as one list of steps: a decision's kind is its
     outcome. A request closed undecided (its supervisor can no longer decide it) is no step:
     it waits for no one. `user_is(column)` is the condition on each step's learner.
     """
+    no_end, unrecorded = null().cast(DateTime(timezone=True)), false()
     return (
         select(
             literal("self-assessed").label("kind"),
             SelfAssessment.user_id,
             SelfAssessment.competency_code.label("code"),
             SelfAssessment.assessed_at.label("at"),
+            no_end.label("valid_until"),
+            unrecorded.label("recorded"),
         ).where(user_is(SelfAssessment.user_id)),
         select(
             literal("requested"),
             ConfirmationRequest.user_id,
             ConfirmationRequest.competency_code,
             ConfirmationRequest.requested_at,
+            no_end,
+            unrecorded,
         ).where(
             user_is(ConfirmationRequest.user_id),
             ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
@@ -156,6 +165,8 @@ def _practice_steps(user_is) -> tuple:
             ConfirmationRequest.user_id,
             ConfirmationRequest.competency_code,
             ConfirmationDecision.decided_at,
+            ConfirmationDecision.valid_until,
+            ConfirmationDecision.validity_recorded,
         )
         .join(ConfirmationRequest, ConfirmationRequest.id == ConfirmationDecision.request_id)
         .where(user_is(ConfirmationRequest.user_id)),
@@ -171,9 +182,11 @@ def load_practice(user_ids: Iterable[int], codes=None, connection: Connection | 
     """Return each learner's practice steps by competency code (one query)."""
     connection, ids = connection or db.session().connection(), list(user_ids)
     found: dict[int, dict[str, list[PracticeEvent]]] = defaultdict(lambda: defaultdict(list))
-    for kind, user_id, code, at in connection.execute(_PRACTICE_STEPS, {"ids": ids}):
+    for kind, user_id, code, at, until, recorded in connection.execute(
+        _PRACTICE_STEPS, {"ids": ids}
+    ):
         if codes is None or code in codes:
-            found[user_id][code].append(PracticeEvent(kind, aware(at)))
+            found[user_id][code].append(PracticeEvent(kind, aware(at), aware(until), recorded))
     return found
 
 
@@ -316,7 +329,11 @@ RATED_PRACTICE = (
     select(
         func.json_agg(
             func.json_build_array(
-                _RATED_STEPS.c.kind, _RATED_STEPS.c.code, _microseconds(_RATED_STEPS.c.at)
+                _RATED_STEPS.c.kind,
+                _RATED_STEPS.c.code,
+                _microseconds(_RATED_STEPS.c.at),
+                _microseconds(_RATED_STEPS.c.valid_until),
+                _RATED_STEPS.c.recorded,
             ),
             type_=JSON,
         )
@@ -360,8 +377,11 @@ def read_for_rating(
             )
         evidence[row["competency_code"]].append(found)
     practice: dict[str, list[PracticeEvent]] = defaultdict(list)
-    for kind, code, at in steps or ():
-        practice[code].append(PracticeEvent(kind, EPOCH + timedelta(microseconds=at)))
+    for kind, code, at, until, recorded in steps or ():
+        ends = None if until is None else EPOCH + timedelta(microseconds=until)
+        practice[code].append(
+            PracticeEvent(kind, EPOCH + timedelta(microseconds=at), ends, bool(recorded))
+        )
     return evidence, practice
 
 

@@ -320,3 +320,38 @@ def test_the_course_frameworks_ask_for_practice_and_name_their_professions(name)
         "referrer": ("gp", "practice-nurse", "pharmacist", "other"),
     }
     assert loaded.applies_to == expected[name]
+
+
+def test_a_recorded_confirmation_ends_on_its_own_date_whatever_valid_for_says_now():
+    # Confirmed in January 2025 under three years: its decision recorded 12 January 2028.
+    confirmed = PracticeEvent("confirmed", day(2025, 1, 12), day(2028, 1, 12), True)
+    practice, rule, one_year = (
+        [CONFIRMED_2025[0], confirmed],
+        PracticeConfirmed(),
+        parse_duration("1y"),
+    )
+    # valid_for cut to a year since: it still confirms in June 2026, until its own date.
+    cut = rate(rule, [], practice, now=day(2026, 6), valid_for=one_year)
+    assert (cut.practice, cut.met, cut.met_until) == (CONFIRMED, True, day(2028, 1, 12))
+    assert cut.due_from == day(2027, 10, 12)
+    # valid_for removed: it still ends on that date.
+    gone = rate(rule, [], practice, now=day(2028, 1, 12), valid_for=None)
+    assert (gone.practice, gone.met, gone.expired) == (CONFIRMATION_EXPIRED, False, True)
+    # Recorded with no end date, it never ends, whatever valid_for says now.
+    endless = [PracticeEvent("confirmed", day(2025, 1, 12), None, True)]
+    assert rate(rule, [], endless, now=day(2040, 1)).practice == CONFIRMED
+    # Not recorded (given before migration 0032): it ends valid_for after it was given.
+    unrecorded = rate(rule, [], CONFIRMED_2025, now=day(2026, 6), valid_for=one_year)
+    assert (unrecorded.practice, unrecorded.met) == (CONFIRMATION_EXPIRED, False)
+
+
+def test_answers_still_expire_by_valid_for_beside_a_recorded_confirmation():
+    confirmed = [PracticeEvent("confirmed", day(2025, 1, 12), day(2028, 1, 12), True)]
+    rule = AllOf((SECURE, PracticeConfirmed()))
+    rating = rate(rule, practice=confirmed, now=day(2025, 6), valid_for=parse_duration("1y"))
+    # The March 2024 answers lapsed in March 2025: the rule about evidence is today's.
+    assert (rating.knowledge.level, rating.practice, rating.met) == (
+        "Not enough evidence",
+        CONFIRMED,
+        False,
+    )

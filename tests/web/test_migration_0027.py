@@ -45,6 +45,13 @@ def _person(connection, t, organisation_id, email, **fields) -> int:
     ).scalar_one()
 
 
+def _organisation(connection, t, name="Riverside PCN", join_code="RIVER1") -> int:
+    return connection.execute(
+        insert(t["organisation"]).returning(t["organisation"].c.id),
+        {"name": name, "join_code": join_code, "created_at": T0},
+    ).scalar_one()
+
+
 def _passed(connection, t, learner: int, slug: str, at: datetime, number: int) -> int:
     """Write a pass of the module's quiz as the 0026 code did; return its certificate's id."""
     attempt = connection.execute(
@@ -110,10 +117,7 @@ def old_rows(url: str) -> None:
     tables.reflect(engine)
     t = tables.tables
     with engine.begin() as connection:
-        organisation = connection.execute(
-            insert(t["organisation"]).returning(t["organisation"].c.id),
-            {"name": "Riverside PCN", "join_code": "RIVER1", "created_at": T0},
-        ).scalar_one()
+        organisation = _organisation(connection, t)
         lee = _person(connection, t, organisation, "lee@example.org")
         kim = _person(connection, t, organisation, "kim@example.org")
         revoked = _passed(connection, t, lee, "first", T0, 1)

@@ -38,6 +38,7 @@ from .ratings import (
     rate_competency,
     rate_learner,
     standing,
+    valid_for,
 )
 
 __all__ = [
@@ -48,5 +49,5 @@ __all__ = [
     "KnowledgeAtLeast", "Latest", "NAtMastery", "PracticeConfirmed", "PracticeEvent",
     "Rating", "Recent", "Rule", "UnknownAttainmentMethod", "WeightedAverage",
     "aligned_questions", "attainment", "attainment_method", "domain_rollup",
-    "parse_duration", "rate_competency", "rate_learner", "standing",
+    "parse_duration", "rate_competency", "rate_learner", "standing", "valid_for",
 ]  # fmt: skip

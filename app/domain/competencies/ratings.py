@@ -35,10 +35,17 @@ STANDING_NAMES = {MET: "Met", DUE_SOON: "Due soon", EXPIRED: "Expired", NOT_MET:
 
 @dataclass(frozen=True)
 class PracticeEvent:
-    """A step in the practice workflow for one competency: what happened, and when."""
+    """A step in the practice workflow for one competency: what happened, and when.
+
+    A confirmation decided since Linkwise records it (`recorded`) stops confirming at its
+    `valid_until` (None: never), whatever `valid_for` says today; one decided before stops
+    `valid_for` after it was made.
+    """
 
     kind: str
     at: datetime
+    valid_until: datetime | None = None
+    recorded: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in PRACTICE_KINDS:
@@ -65,6 +72,11 @@ def standing(met: bool, met_until, due_from, expired: bool, now: datetime) -> st
     if met and (met_until is None or met_until > now):
         return DUE_SOON if due_from is not None and due_from <= now else MET
     return EXPIRED if expired or met else NOT_MET
+
+
+def valid_for(competency: Competency, framework: Framework):
+    """Return how long the competency's evidence counts: its own valid_for, else its framework's."""
+    return competency.valid_for or framework.valid_for
 
 
 def rate_learner(
@@ -123,7 +135,7 @@ class _Rules:
 
     def __init__(self, competency: Competency, framework: Framework, knowledge: KnowledgeRating):
         self.competency, self.code = competency, competency.code
-        self.valid_for = competency.valid_for or framework.valid_for
+        self.valid_for = valid_for(competency, framework)
         top = len(framework.scale) - 1
         self.rule: Rule = (
             competency.met or framework.met or KnowledgeAtLeast(framework.scale[top].name, top)
@@ -173,10 +185,26 @@ class _Judge:
         self.first_expiry = (
             None if self.valid_for is None or oldest is None else self.valid_for.after(oldest)
         )
+        if self.practice:
+            # A confirmation's recorded end may come first, or be the only end there is.
+            ends = [p.valid_until for p in self.practice if p.recorded and p.valid_until]
+            if self.first_expiry is not None:
+                ends.append(self.first_expiry)
+            self.first_expiry = min(ends, default=None)
         self._all_counted: Attainment | None = None
 
     def in_date(self, at: datetime, now: datetime) -> bool:
         return self.valid_for is None or self.valid_for.after(at) > now
+
+    def ends(self, confirmation: PracticeEvent) -> datetime | None:
+        """Return when a confirmation stops confirming: as its decision recorded, if it did."""
+        if confirmation.recorded:
+            return confirmation.valid_until
+        return None if self.valid_for is None else self.valid_for.after(confirmation.at)
+
+    def still_confirms(self, confirmation: PracticeEvent, now: datetime) -> bool:
+        end = self.ends(confirmation)
+        return end is None or end > now
 
     def anything_expired(self, now: datetime) -> bool:
         return self.first_expiry is not None and self.first_expiry <= now
@@ -185,7 +213,7 @@ class _Judge:
         decisions = [p for p in self.practice if p.kind in DECISIONS and p.at <= now]
         return decisions[-1] if decisions else None
 
-    def confirmed_at(self, now: datetime, expire: bool = True) -> datetime | None:
+    def confirmation(self, now: datetime, expire: bool = True) -> PracticeEvent | None:
         # The latest decision rules: a confirmation stands until a supervisor returns it
         # (a new request alone withdraws nothing), and only while it is in date.
         if not self.practice:
@@ -194,8 +222,12 @@ class _Judge:
         settled = [p for p in decisions if p.kind != "requested"]
         if not settled or settled[-1].kind != "confirmed":
             return None
-        at = settled[-1].at
-        return at if not expire or self.in_date(at, now) else None
+        last = settled[-1]
+        return last if not expire or self.still_confirms(last, now) else None
+
+    def confirmed_at(self, now: datetime, expire: bool = True) -> datetime | None:
+        found = self.confirmation(now, expire)
+        return found.at if found else None
 
     def knowledge(self, counted: list[Evidence]) -> Attainment:
         if counted is not self.evidence:
@@ -222,12 +254,15 @@ class _Judge:
         # Only an expiry can change the outcome with no new evidence, so trying each
         # expiry moment in turn finds the first one exactly.
         moments = {e.at for e in self.evidence}
-        confirmed = self.confirmed_at(now)
-        if confirmed is not None:
-            moments.add(confirmed)
         candidates = set()
         if self.valid_for is not None:
             candidates |= {self.valid_for.after(m) for m in moments}
+        confirmation = self.confirmation(now)
+        if confirmation is not None:
+            moments.add(confirmation.at)
+            end = self.ends(confirmation)
+            if end is not None:
+                candidates.add(end)
         for within in self.rules.recent_spans:
             candidates |= {within.after(m) for m in moments}
         rule = self.rules.rule
@@ -247,7 +282,7 @@ class _Judge:
             return AWAITING
         if decision.kind == "returned":
             return ACTION_PLAN
-        return CONFIRMED if self.in_date(decision.at, now) else CONFIRMATION_EXPIRED
+        return CONFIRMED if self.still_confirms(decision, now) else CONFIRMATION_EXPIRED
 
 
 def _recent_spans(rule):
