@@ -18,14 +18,14 @@ from tests.web.test_migration_0030 import T0
 
 
 @pytest.fixture(params=BACKENDS)
-def database_at_0030(request, tmp_path):
-    """Yield the URL of an empty database migrated only as far as 0030."""
-    with database_at(request.param, tmp_path, "0030") as url:
+def database_at_0031(request, tmp_path):
+    """Yield the URL of an empty database migrated only as far as 0031."""
+    with database_at(request.param, tmp_path, "0031") as url:
         yield url
 
 
 def _decided(c, t, learner: int, supervisor: int, organisation: int, outcome: str) -> int:
-    """Write a decided request as the 0030 code did; return the request's id."""
+    """Write a decided request as the 0031 code did; return the request's id."""
     request_id = c.execute(
         insert(t["confirmation_request"]).returning(t["confirmation_request"].c.id),
         {
@@ -51,10 +51,10 @@ def _decided(c, t, learner: int, supervisor: int, organisation: int, outcome: st
     return request_id
 
 
-def test_decisions_made_before_it_say_their_validity_was_not_recorded(database_at_0030):
+def test_decisions_made_before_it_say_their_validity_was_not_recorded(database_at_0031):
     from alembic import command
 
-    url = database_at_0030
+    url = database_at_0031
     engine, t = reflected(url)
     with engine.begin() as c:
         river = _organisation(c, t)
@@ -84,7 +84,7 @@ def test_decisions_made_before_it_say_their_validity_was_not_recorded(database_a
         ]
     app.extensions["linkwise.engine"].dispose()
 
-    command.downgrade(alembic_config(url), "0030")
+    command.downgrade(alembic_config(url), "0031")
     columns = {c["name"] for c in inspect(engine).get_columns("confirmation_decision")}
     assert "valid_until" not in columns and "validity_recorded" not in columns
     engine.dispose()
