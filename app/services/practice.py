@@ -23,10 +23,11 @@ from app.models_practice import (
     ConfirmationDecision,
     ConfirmationRequest,
     SelfAssessment,
+    Supervisor,
 )
 from app.services import audit, practice_reads
 from app.services.attainment import EvidenceItem, evidence_in_words
-from app.services.locks import lock_learner
+from app.services.locks import lock_learner, lock_people
 from app.services.ratings import aware, refresh_levels
 from app.services.request_closures import close_stranded
 from app.services.supervisors import SupervisorChoice, is_supervisor, supervisors_of
@@ -277,7 +278,20 @@ def request_confirmation(user_id: int, code: str, catalogue: Catalogue, supervis
     choices = {str(s.id): s for s in supervisors_of(learner.organisation_id or 0, besides=user_id)}
     if supervisor not in choices or not is_supervisor(int(supervisor)):
         raise PracticeError("supervisor", "Select the supervisor to ask")
-    lock_learner(session, user_id)
+    asked = choices[supervisor]
+    # The learner's lock and the supervisor's, in id order, as a decision and a removal
+    # take them (locks.lock_people); then whether they may still ask, which a removal or
+    # leaving that came first has changed, so no request waits on someone who cannot decide.
+    organisation_of = lock_people(session, User.id.in_((user_id, int(supervisor))))
+    here = learner.organisation_id
+    named_in = select(Supervisor.organisation_id).where(Supervisor.user_id == int(supervisor))
+    if not (organisation_of.get(user_id) == here == organisation_of.get(int(supervisor))) or (
+        session.scalar(named_in) != here
+    ):
+        session.rollback()
+        raise PracticeError(
+            "supervisor", f"{asked.name} is no longer a supervisor here: select who to ask"
+        )
     close_stranded(
         ConfirmationRequest.user_id == user_id,
         ConfirmationRequest.competency_code == code,

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from app import db
 from app.models import AuditEvent
-from app.models_practice import ConfirmationClosure, ConfirmationDecision
+from app.models_practice import ConfirmationClosure, ConfirmationDecision, ConfirmationRequest
 from tests.conftest import csrf_token, sign_in
 from tests.web.test_practice import (  # noqa: F401 (people is a fixture)
     ask,
@@ -157,3 +157,38 @@ def test_a_decision_while_the_removal_is_written_is_refused_plainly(app, racing)
     assert refused.status_code == 409 and REFUSED in refused.text
     assert outcome(app) == ([], [waiting])
     assert kinds(app) == ["supervisor.removed"]
+
+
+@pytest.fixture
+def asking(app, people, make_user):  # noqa: F811
+    """On PostgreSQL, return Lee's request to Sue and a manager's un-naming of Sue, to send
+    at once."""
+    if app.extensions["linkwise.engine"].dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: the two never overlap there")
+    learner, _, _ = people
+    return lambda: ask(learner, app), removal(app, make_user, "no longer named")
+
+
+def waiting_requests(app) -> int:
+    """Count the requests neither decided nor closed."""
+    decided, closed = outcome(app)
+    with app.app_context():
+        asked = db.session().scalars(select(ConfirmationRequest.id)).all()
+    return len(set(asked) - set(decided) - set(closed))
+
+
+def test_a_request_while_its_supervisor_is_un_named_is_refused_plainly(app, asking):
+    send, remove = asking
+    removed, refused = one_then_other(app, remove, send, held="supervisor")
+    assert removed.status_code == 302
+    assert refused.status_code == 400
+    assert "Sue Supervisor is no longer a supervisor here" in refused.text
+    assert waiting_requests(app) == 0
+
+
+def test_a_request_written_before_the_un_naming_is_closed_by_it(app, asking):
+    send, remove = asking
+    asked, removed = one_then_other(app, send, remove, held="confirmation_request")
+    assert (asked.status_code, removed.status_code) == (302, 302)
+    assert outcome(app)[1] == [the_request(app)]  # closed by the un-naming, not left waiting
+    assert waiting_requests(app) == 0
