@@ -87,15 +87,13 @@ def render_certificate_pdf(
 ) -> bytes:
     """Return the A4 PDF certificate, with its reflective account, for details."""
     fonts = find_unicode_fonts(FONT_DIRS if font_dirs is None else tuple(font_dirs))
-    layout = next((lay for lay in LAYOUTS if _fits_one_page(fonts, details, lay)), LAYOUTS[0])
-    pdf = _new_pdf(fonts, details)
+    pdf = _certificate_on_one_page(fonts, details)
     pdf.set_title(pdf.printable(f"CPD certificate: {details.module_title}"))
     pdf.set_subject(pdf.printable(f"CPD certificate for {details.learner_name}, {details.code}"))
     pdf.set_author("Linkwise")
     pdf.set_creator("Linkwise")
     pdf.set_lang("en-GB")
     pdf.set_creation_date(datetime.combine(details.completed_on, datetime.min.time(), UTC))
-    _certificate_page(pdf, details, layout)
     _reflection(pdf, details)
     pdf.draw_footers()
     return bytes(pdf.output())
@@ -107,10 +105,19 @@ def _new_pdf(fonts, details: CertificateDetails) -> LinkwisePdf:
     return pdf
 
 
-def _fits_one_page(fonts, details: CertificateDetails, layout: _Layout) -> bool:
-    trial = _new_pdf(fonts, details)
-    _certificate_page(trial, details, layout)
-    return trial.page == 1
+def _certificate_on_one_page(fonts, details: CertificateDetails) -> LinkwisePdf:
+    """Return a document with the certificate drawn in the first layout that fits one page.
+
+    The drawing that fits is kept and goes on, not drawn again; if none fits, the first.
+    """
+    for layout in LAYOUTS:
+        pdf = _new_pdf(fonts, details)
+        _certificate_page(pdf, details, layout)
+        if pdf.page == 1:
+            return pdf
+    pdf = _new_pdf(fonts, details)
+    _certificate_page(pdf, details, LAYOUTS[0])
+    return pdf
 
 
 def _certificate_page(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None:
