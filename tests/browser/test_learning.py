@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from app.content import catalogue
@@ -108,6 +109,8 @@ def answer_knowledge_check(page, check):
 
 
 def test_every_screen_of_the_course_passes_axe_in_preview(app, page, live_server, make_user):
+    if app.extensions["linkwise.engine"].dialect.name == "postgresql":
+        pytest.skip("screens in preview do not depend on the database; checked once on SQLite")
     with app.app_context():
         course = catalogue()
     sign_in_as_learner(page, live_server, make_user, role="trainer")
