@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 
 import click
 from flask.cli import FlaskGroup, NoAppException
@@ -10,8 +11,19 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from app.config import PROJECT_ROOT
+from app.domain.filter_days import filter_day
 
 MISSING_TABLE = ("no such table", "does not exist", "undefinedtable")
+
+
+def day_option(context, parameter, value: str | None) -> date | None:
+    """Read a YYYY-MM-DD option as the pages read their From and To days; refuse any other."""
+    if value is None:
+        return None
+    try:
+        return filter_day(value, "The")  # after "Invalid value for '--until':"
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 class SetupError(NoAppException):

@@ -3,6 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
+from app.cli_errors import day_option
 from app.domain.item_report import ItemReport, Window, competency_csv_rows, csv_rows
 from app.domain.spreadsheet import csv_text
 from app.services import item_stats
@@ -23,11 +24,11 @@ def _figure(value: float | None) -> str:
     "again); with --csv, print one row per competency instead.",
 )
 @click.option("--first-only", is_flag=True, help="Count each learner's first attempt only.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Attempts submitted on or after.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Attempts submitted on or before.")
+@click.option("--since", callback=day_option, help="Attempts submitted on or after (YYYY-MM-DD).")
+@click.option("--until", callback=day_option, help="Attempts submitted on or before (YYYY-MM-DD).")
 def item_stats_command(quiz_id, as_csv, competencies, first_only, since, until):
     """Print facility, discrimination, option shares and flags for each question of QUIZ."""
-    window = Window(first_only, since and since.date(), until and until.date())
+    window = Window(first_only, since, until)
     report = item_stats.item_report(quiz_id, window, competency_scores=competencies)
     if report is None:
         raise click.ClickException(

@@ -5,6 +5,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from app import db
+from app.cli_errors import day_option
 from app.models import Organisation
 from app.services import team_managers, teams
 
@@ -80,7 +81,7 @@ def set_manager_teams(email, organisation, team_names):
 @with_appcontext
 @click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=day_option,
     help="Act as if it were this day (YYYY-MM-DD); default: today in UTC.",
 )
 def send_reminders(today):
@@ -88,7 +89,7 @@ def send_reminders(today):
     from app.content import catalogue
     from app.services import assignments, reminders
 
-    day = today.date() if today else assignments.today()
+    day = today or assignments.today()
     run = reminders.send_reminders(catalogue(), day)
     click.echo(run.describe())
     if run.failed:

@@ -13,8 +13,8 @@ from markupsafe import Markup
 from app import content, static_files
 from app.domain import assignments as assignment_rules
 from app.domain.accounts import PROFESSIONS
-from app.domain.learning_record import describe_minutes
 from app.domain.markdown import render_markdown
+from app.domain.pdf import cpd_time_in_words
 from app.domain.quizzes import field_name
 from app.models import utcnow
 from app.security import csp_nonce
@@ -59,7 +59,7 @@ def configure(app: Flask) -> None:
     # Flask-WTF offers its csrf_token as a global and through a context processor too.
     app.context_processor(lambda: {"cspNonce": csp_nonce(), "csrf_token": csrf_token})
     env.filters["profession"] = lambda code: PROFESSIONS.get(code, code)
-    env.filters["cpd_words"] = describe_minutes
+    env.filters["cpd_words"] = cpd_time_in_words
     env.filters["quiz_markdown"] = quiz_markdown
     env.filters["quiz_inline"] = quiz_inline
     # Each app's own cache: one shared by every app (keyed by environment) kept them all

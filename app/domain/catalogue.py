@@ -61,12 +61,6 @@ def load_catalogue(
     framework_result = load_frameworks(framework_files)
     problems.extend(framework_result.problems)
     known_codes = framework_result.codes
-    minimum_evidence = {
-        c.code: f.attainment.minimum_evidence
-        for f in framework_result.frameworks
-        if f.attainment is not None
-        for c in f.competencies
-    }
 
     drafts = [read_module(Path(folder), problems) for folder in _unique(module_dirs)]
     screens_by_module: dict[str, set[str]] = {}
@@ -86,7 +80,7 @@ def load_catalogue(
     placed: dict[str, Path] = {}
     for draft in drafts:
         _check_competencies(draft, known_codes, problems)
-        assessment = assessment_for(draft, quiz_files_by_id, problems, minimum_evidence)
+        assessment = assessment_for(draft, quiz_files_by_id, problems)
         module = _render_module(
             draft, screens_by_module, link_resolver, problems, quiz_files_by_id, placed
         )

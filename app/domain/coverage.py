@@ -1,13 +1,47 @@
-"""How many assessment questions give evidence for each competency."""
+"""How many assessment questions give evidence for each competency, and whether that is enough.
+
+A learner is rated on a competency once they have answered enough different questions
+aligned with it (`enough_evidence`, the rating's own rule). A pool asks `pick` of its
+questions, drawn at random, so a question in a pool may never be asked: what counts is what
+one attempt at each of the course's assessments is *sure* to ask. A question outside any
+pool always is; from a pool, only as many aligned questions as it must draw once every
+other question it holds is drawn. Coverage says that, and beside it what an attempt may ask
+at most, so a pool's questions never make a competency look rated when it may not be.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .competencies.methods import enough_evidence, questions_needed
 from .content import Catalogue
-from .frameworks import Competency
+from .frameworks import AttainmentSettings, Competency
 from .problems import Problem
+from .quizzes import Quiz
+from .quizzes.model import QuestionGroup
+
+
+@dataclass(frozen=True)
+class AlignedQuestion:
+    """An assessment question aligned with a competency, and the pool it is drawn from."""
+
+    quiz_id: str
+    question_id: str
+    pool: tuple[int, int] | None = None  # (how many the pool asks, how many it holds)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """How many different questions aligned with a competency one attempt asks."""
+
+    sure: int = 0  # every attempt asks at least these
+    possible: int = 0  # the most any one attempt asks
+
+    def __add__(self, other: Asked) -> Asked:
+        return Asked(self.sure + other.sure, self.possible + other.possible)
 
 
 @dataclass(frozen=True)
@@ -15,45 +49,115 @@ class Coverage:
     """One competency, the assessment questions aligned with it, and whether that is enough."""
 
     competency: Competency
-    questions: tuple[tuple[str, str], ...]  # (quiz id, question id)
-    minimum: int
+    questions: tuple[AlignedQuestion, ...]
+    asked: Asked
+    settings: AttainmentSettings
+
+    @property
+    def minimum(self) -> int:
+        """Return how many different aligned questions a rating needs."""
+        return questions_needed(self.settings)
 
     @property
     def enough(self) -> bool:
-        """Say whether there are enough aligned questions to rate the competency."""
-        return len(self.questions) >= self.minimum
+        """Say whether what the course is sure to ask is enough to rate the competency."""
+        return enough_evidence(self.asked.sure, self.settings)
+
+    @property
+    def more_needed(self) -> int:
+        """Return how many more questions the course must be sure to ask to rate it."""
+        return max(0, self.minimum - self.asked.sure)
+
+
+def asked_in(quiz: Quiz) -> dict[str, Asked]:
+    """Return, for each competency a quiz's questions align with, what one attempt asks."""
+    found: dict[str, Asked] = {}
+    for item in quiz.items:
+        if not isinstance(item, QuestionGroup):
+            for code in dict.fromkeys(item.competencies):
+                found[code] = found.get(code, Asked()) + Asked(1, 1)
+            continue
+        held = len(item.questions)
+        drawn = min(item.pick, held)
+        aligned = Counter(code for q in item.questions for code in dict.fromkeys(q.competencies))
+        for code, count in aligned.items():
+            # Drawn after every question not aligned with it, the pool still asks the rest.
+            sure = max(0, drawn - (held - count))
+            found[code] = found.get(code, Asked()) + Asked(sure, min(drawn, count))
+    return found
 
 
 def coverage(catalogue: Catalogue) -> tuple[Coverage, ...]:
-    """Count every assessment question aligned with each competency of every framework."""
-    aligned: dict[str, list[tuple[str, str]]] = {}
+    """Count every assessment question aligned with each competency of every framework, and
+    what one attempt at each assessment of the course is sure to ask, and may ask at most."""
+    aligned: dict[str, list[AlignedQuestion]] = {}
+    asked: dict[str, Asked] = {}
     for module in catalogue.modules:
-        if module.assessment is None:
+        quiz = module.assessment
+        if quiz is None:
             continue
-        for question in module.assessment.questions:
-            for code in question.competencies:
-                aligned.setdefault(code, []).append((module.assessment.id, question.id))
+        for item in quiz.items:
+            group = isinstance(item, QuestionGroup)
+            pool = (min(item.pick, len(item.questions)), len(item.questions)) if group else None
+            for question in item.questions if group else (item,):
+                for code in question.competencies:
+                    aligned.setdefault(code, []).append(AlignedQuestion(quiz.id, question.id, pool))
+        for code, count in asked_in(quiz).items():
+            asked[code] = asked.get(code, Asked()) + count
     return tuple(
-        Coverage(c, tuple(aligned.get(c.code, ())), f.attainment.minimum_evidence)
+        Coverage(c, tuple(aligned.get(c.code, ())), asked.get(c.code, Asked()), f.attainment)
         for f in catalogue.frameworks
         for c in f.competencies
     )
 
 
-def coverage_problems(catalogue: Catalogue) -> list[Problem]:
-    """Warn, at the competency's line in its framework file, where no assessment can rate it.
+@dataclass(frozen=True)
+class OutOfReach:
+    """A competency a learner is not rated in that no quiz left to them can rate: they have
+    passed every quiz asking about it, and a passed quiz is not taken again."""
 
-    A competency that a module with an assessment lists is warned about at that
-    assessment instead, when it has too few questions: one warning for one cause.
+    competency: Competency
+    # The course's quizzes are not sure to ask enough to rate it: what it needs is more
+    # questions, not more from the learner.
+    course_short: bool
+    questions_needed: int
+
+
+def out_of_reach(
+    unrated: Iterable[Competency], catalogue: Catalogue, passed: Collection[str]
+) -> tuple[OutOfReach, ...]:
+    """Return the unrated competencies whose every module with a quiz the learner has
+    passed (`passed` names those modules), saying whether the course asks enough."""
+    stuck = [
+        competency
+        for competency in unrated
+        if (modules := [m for m in catalogue.modules_for(competency.code) if m.assessment])
+        and all(m.slug in passed for m in modules)
+    ]
+    if not stuck:
+        return ()
+    rows = {row.competency.code: row for row in coverage(catalogue)}
+    return tuple(OutOfReach(c, not rows[c.code].enough, rows[c.code].minimum) for c in stuck)
+
+
+def coverage_problems(catalogue: Catalogue) -> list[Problem]:
+    """Warn, once for each competency, where what the course is sure to ask cannot rate it.
+
+    At the first assessment of a module that lists the competency, where questions are
+    added; at the competency's line in its framework file when no such module lists it.
     """
     problems = []
     lines_by_path: dict[str, dict[str, int]] = {}
     for framework in catalogue.frameworks:
         lines_by_path[framework.path] = _code_lines(framework.path)
-    assessed = {code for m in catalogue.modules if m.assessment for code in m.competency_codes}
     for row in coverage(catalogue):
+        if row.enough:
+            continue
         code = row.competency.code
-        if row.enough or code in assessed:
+        assessed = [m for m in catalogue.modules_for(code) if m.assessment]
+        if assessed:
+            where = assessed[0].assessment.path
+            problems.append(Problem(where, 1, "warning", _too_few(row)))
             continue
         framework = catalogue.framework(row.competency.framework_id)
         line = lines_by_path.get(framework.path, {}).get(code, 1)
@@ -74,6 +178,21 @@ def coverage_problems(catalogue: Catalogue) -> list[Problem]:
             )
         )
     return problems
+
+
+def _too_few(row: Coverage) -> str:
+    sure, possible, needed = row.asked.sure, row.asked.possible, row.minimum
+    distinct = len({(q.quiz_id, q.question_id) for q in row.questions})
+    # With pools, several attempts may draw enough between them; without, none can.
+    outcome = "may never be rated" if distinct >= needed else "cannot be rated"
+    pooled = any(q.pool for q in row.questions)
+    drawn = f" (up to {possible} as pools draw)" if possible > sure else ""
+    fix = "add questions outside pools, or have a pool pick more" if pooled else "add questions"
+    return (
+        f"competency {row.competency.code} {outcome}: an attempt at each assessment is sure "
+        f"to ask {sure} different question{'s' * (sure != 1)} aligned with it{drawn}, and "
+        f"{needed} are needed to rate it; {fix}"
+    )
 
 
 def _code_lines(path: str) -> dict[str, int]:

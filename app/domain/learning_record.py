@@ -2,8 +2,11 @@
 
 CPD time counts once a module is completed (its quiz passed, or every screen done for a
 module without one), and stops counting if Linkwise revokes the module's certificate. Totals
-are given for the calendar year and for a revalidation period (the NMC's is three years);
-RCGP counts one credit per hour of learning, to two places as the credential states it.
+are given for the calendar year and for a revalidation period (the NMC's is three years).
+
+RCGP credits are a GP's: one per hour of learning with a reflection on it, to two places as
+the credential states CPD hours. The record shows them only for a GP, and only for time
+with its reflection written; otherwise it says what is still needed, never a credit earned.
 """
 
 from dataclasses import dataclass
@@ -39,26 +42,45 @@ class ModuleRecord:
         """Return the CPD minutes this module adds to the learner's totals."""
         return self.cpd_minutes if self.counted else 0
 
+    @property
+    def reflected_minutes(self) -> int:
+        """Return the CPD minutes counted with a reflection written: what RCGP credits need."""
+        return self.credited_minutes if self.reflection_written else 0
+
 
 @dataclass(frozen=True)
 class CpdTotals:
-    """CPD time this calendar year and over the revalidation period."""
+    """CPD time this calendar year and over the revalidation period; for a GP (`rcgp`), the
+    part of it with a reflection written, which alone earns RCGP credits."""
 
     year_start: date
     year_minutes: int
     period_years: int
     period_start: date
     period_minutes: int
+    rcgp: bool = False
+    year_reflected_minutes: int = 0
+    period_reflected_minutes: int = 0
 
     @property
-    def year_credits(self) -> float:
-        """Return this year's RCGP credits (one an hour)."""
-        return credits(self.year_minutes)
+    def year_credits(self) -> float | None:
+        """Return this year's RCGP credits earned, or None for anyone but a GP."""
+        return credits(self.year_reflected_minutes) if self.rcgp else None
 
     @property
-    def period_credits(self) -> float:
-        """Return the period's RCGP credits (one an hour)."""
-        return credits(self.period_minutes)
+    def period_credits(self) -> float | None:
+        """Return the period's RCGP credits earned, or None for anyone but a GP."""
+        return credits(self.period_reflected_minutes) if self.rcgp else None
+
+    @property
+    def year_credits_note(self) -> str:
+        """Return what this year's time earns in RCGP credits, in brackets ("" if not a GP)."""
+        return rcgp_note(self.year_minutes, self.year_reflected_minutes, self.rcgp)
+
+    @property
+    def period_credits_note(self) -> str:
+        """Return what the period's time earns in RCGP credits, in brackets ("" if not a GP)."""
+        return rcgp_note(self.period_minutes, self.period_reflected_minutes, self.rcgp)
 
 
 @dataclass(frozen=True)
@@ -72,10 +94,64 @@ class LearningRecord:
     modules: tuple[ModuleRecord, ...]
     totals: CpdTotals
 
+    @property
+    def rcgp(self) -> bool:
+        """Say whether RCGP credits apply to the learner (a GP)."""
+        return self.totals.rcgp
+
+    @property
+    def cpd_note(self) -> str:
+        """Return the sentence on what CPD time is for: RCGP credits for a GP, else NMC hours."""
+        if self.rcgp:
+            return (
+                "RCGP credits are one per hour of learning with a reflection written: write the "
+                "reflection on a module's certificate for its time to earn them."
+            )
+        return (
+            "The NMC asks nurses for 35 hours of CPD over each three-year revalidation period, "
+            "with reflective accounts."
+        )
+
+    def module_credits_note(self, module: ModuleRecord) -> str:
+        """Return what a module's counted time earns in RCGP credits ("" if not a GP)."""
+        return rcgp_note(module.credited_minutes, module.reflected_minutes, self.rcgp)
+
+
+# Who earns RCGP credits: GPs (profession codes, as accounts.PROFESSIONS has them).
+RCGP_PROFESSIONS = frozenset({"gp"})
+
+
+def earns_rcgp_credits(profession: str | None) -> bool:
+    """Say whether RCGP credits apply to people of this profession (GPs)."""
+    return profession in RCGP_PROFESSIONS
+
 
 def credits(minutes: int) -> float:
     """Return RCGP credits at one an hour, to two places: the figure the credential carries."""
     return cpd_hours(minutes)
+
+
+def credits_in_words(value: float) -> str:
+    """Return RCGP credits as a reader sees them: "0.75 RCGP credits", "1 RCGP credit"."""
+    return f"{value:g} RCGP credit{'' if value == 1 else 's'}"
+
+
+def rcgp_note(minutes: int, reflected: int, rcgp: bool) -> str:
+    """Return, in brackets, the RCGP credits CPD time earns, or what it still needs.
+
+    Only a GP earns them (`rcgp`), and only for time with its reflection written
+    (`reflected` of the `minutes`); for anyone else there is nothing to say.
+    """
+    if not rcgp or minutes <= 0:
+        return ""
+    if reflected >= minutes:
+        return f"({credits_in_words(credits(minutes))})"
+    if reflected <= 0:
+        return "(no RCGP credits yet: they need a reflection written)"
+    return (
+        f"({credits_in_words(credits(reflected))} for the {cpd_time_in_words(reflected)} with "
+        "a reflection written; the rest needs one)"
+    )
 
 
 def years_before(day: date, years: int) -> date:
@@ -86,17 +162,24 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def cpd_totals(modules: tuple[ModuleRecord, ...], today: date, years: int) -> CpdTotals:
-    """Add up the CPD time of modules completed this year and over the last `years` years."""
+def cpd_totals(
+    modules: tuple[ModuleRecord, ...], today: date, years: int, *, rcgp: bool = False
+) -> CpdTotals:
+    """Add up the CPD time of modules completed this year and over the last `years` years,
+    and for a GP (`rcgp`) the part of each with a reflection written."""
     year_start = date(today.year, 1, 1)
     period_start = years_before(today, years)
-    done = [m for m in modules if m.counted]
+    year = [m for m in modules if m.counted and m.completed_on >= year_start]
+    period = [m for m in modules if m.counted and m.completed_on >= period_start]
     return CpdTotals(
         year_start=year_start,
-        year_minutes=sum(m.credited_minutes for m in done if m.completed_on >= year_start),
+        year_minutes=sum(m.credited_minutes for m in year),
         period_years=years,
         period_start=period_start,
-        period_minutes=sum(m.credited_minutes for m in done if m.completed_on >= period_start),
+        period_minutes=sum(m.credited_minutes for m in period),
+        rcgp=rcgp,
+        year_reflected_minutes=sum(m.reflected_minutes for m in year),
+        period_reflected_minutes=sum(m.reflected_minutes for m in period),
     )
 
 
@@ -120,7 +203,11 @@ CSV_HEADER = (
 
 
 def csv_rows(record: LearningRecord, verify_url) -> list[list]:
-    """Return the record as CSV rows: a header, one row per module, then the totals."""
+    """Return the record as CSV rows: a header, one row per module, then the totals.
+
+    RCGP credits are a GP's alone: anyone else's cells are empty, and a GP's module whose
+    time counts without a reflection says it needs one.
+    """
     rows: list[list] = [list(CSV_HEADER)]
     for m in record.modules:
         rows.append(
@@ -131,7 +218,7 @@ def csv_rows(record: LearningRecord, verify_url) -> list[list]:
                 m.completed_on.isoformat() if m.completed_on else "",
                 "" if m.score_percent is None else m.score_percent,
                 m.credited_minutes,
-                credits(m.credited_minutes),
+                _credits_cell(record.rcgp, m.credited_minutes, m.reflected_minutes),
                 _certificate_cell(m, verify_url),
                 "yes" if m.reflection_written else "no",
             ]
@@ -139,9 +226,21 @@ def csv_rows(record: LearningRecord, verify_url) -> list[list]:
     t = record.totals
     year = f"Total since {t.year_start.isoformat()}"
     period = f"Total since {t.period_start.isoformat()} ({t.period_years} years)"
-    rows.append([year, "", "", "", "", t.year_minutes, t.year_credits, "", ""])
-    rows.append([period, "", "", "", "", t.period_minutes, t.period_credits, "", ""])
+    rows.append([year, "", "", "", "", t.year_minutes, _total_credits(t.year_credits), "", ""])
+    rows.append(
+        [period, "", "", "", "", t.period_minutes, _total_credits(t.period_credits), "", ""]
+    )
     return rows
+
+
+def _credits_cell(rcgp: bool, minutes: int, reflected: int) -> float | str:
+    if not rcgp or minutes <= 0:
+        return ""
+    return credits(reflected) if reflected else "needs a reflection written"
+
+
+def _total_credits(value: float | None) -> float | str:
+    return "" if value is None else value
 
 
 def _certificate_cell(module: ModuleRecord, verify_url) -> str:
@@ -153,8 +252,8 @@ def _certificate_cell(module: ModuleRecord, verify_url) -> str:
     return link
 
 
-def describe_minutes(minutes: int) -> str:
-    """Return CPD time in words with its RCGP credits, e.g. "1 hour 30 minutes (1.5 credits)"."""
-    value = credits(minutes)
-    shown = f"{value:g}"
-    return f"{cpd_time_in_words(minutes)} ({shown} credit{'' if value == 1 else 's'})"
+def describe_minutes(minutes: int, reflected: int = 0, rcgp: bool = False) -> str:
+    """Return CPD time in words with what it earns in RCGP credits, e.g. "1 hour 30 minutes
+    (1.5 RCGP credits)" for a GP who wrote the reflections; "45 minutes" for anyone else."""
+    note = rcgp_note(minutes, reflected, rcgp)
+    return f"{cpd_time_in_words(minutes)} {note}" if note else cpd_time_in_words(minutes)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -194,6 +196,30 @@ def _read_screens(draft: ModuleDraft, problems: Problems) -> None:
             1,
             "module has no screens; add files named like '01-first-screen.md' beside module.md",
         )
+
+
+def missing_module_file(file_names: Iterable[str]) -> str | None:
+    """Say why a folder holding these files looks like a module yet is not read as one.
+
+    A folder is read as a module only by its module.md. One without, but with a file named
+    nearly so (Module.md, modules.md) or with screen files, was meant to be one: without a
+    word, its module would vanish from the course. None for a module or any other folder.
+    """
+    names = sorted(file_names)
+    if MODULE_FILE in names:
+        return None
+    lower = {name.lower(): name for name in names}
+    near = difflib.get_close_matches(MODULE_FILE, list(lower), n=1, cutoff=0.75)
+    if near:
+        return f"no {MODULE_FILE} (found {lower[near[0]]}): rename it {MODULE_FILE}"
+    screens = [name for name in names if SCREEN_FILE.match(name)]
+    if screens:
+        more = f" and {len(screens) - 1} more screen{'s' * (len(screens) > 2)}"
+        return (
+            f"no {MODULE_FILE} (found {screens[0]}{more if len(screens) > 1 else ''}): add "
+            f"{MODULE_FILE}, or the folder is not read as a module"
+        )
+    return None
 
 
 def _markdown_files(folder: Path) -> list[Path]:

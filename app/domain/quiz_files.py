@@ -13,7 +13,6 @@ from .quizzes import Quiz, parse_quiz
 from .textfiles import read_text
 
 QUIZ_FOLDER = "quizzes"
-MIN_EVIDENCE = 3
 
 
 @dataclass(frozen=True)
@@ -77,12 +76,13 @@ def good_quizzes(files: Mapping[str, QuizFile]) -> dict[str, Quiz]:
 
 
 def assessment_for(
-    draft: ModuleDraft,
-    files: Mapping[str, QuizFile],
-    problems: Problems,
-    minimum_evidence: Mapping[str, int] | None = None,
+    draft: ModuleDraft, files: Mapping[str, QuizFile], problems: Problems
 ) -> Quiz | None:
-    """Return the module's end-of-module quiz, checking it covers the module's competencies."""
+    """Return the module's end-of-module quiz, checking its outcomes and screens.
+
+    Whether the course's quizzes ask enough about each competency is checked across all of
+    them, once the catalogue is built (coverage.coverage_problems).
+    """
     found = [f for f in files.values() if f.module == draft.slug and f.kind == "assessment"]
     for extra in found[1:]:
         problems.error(
@@ -96,19 +96,6 @@ def assessment_for(
     quiz = found[0].quiz
     check_outcome_numbers(draft, quiz, problems)
     check_screens(draft, quiz, problems)
-    counts = {code: 0 for _, code in draft.competencies}
-    for question in quiz.questions:
-        for code in question.competencies:
-            counts[code] = counts.get(code, 0) + 1
-    for code, count in counts.items():
-        needed = (minimum_evidence or {}).get(code, MIN_EVIDENCE)
-        if count < needed:
-            problems.warning(
-                quiz.path,
-                1,
-                f"competency {code} of module '{draft.slug}' has {count} aligned question"
-                f"{'s' * (count != 1)}; at least {needed} are needed to rate it",
-            )
     return quiz
 
 

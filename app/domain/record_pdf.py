@@ -36,7 +36,7 @@ def render_record_pdf(
     _heading(pdf, record)
     _totals(pdf, record)
     for module in record.modules:
-        _module(pdf, module, verify_url)
+        _module(pdf, module, verify_url, record.rcgp)
     pdf.draw_footers()
     return bytes(pdf.output())
 
@@ -59,10 +59,13 @@ def _heading(pdf: LinkwisePdf, record: LearningRecord) -> None:
 def _totals(pdf: LinkwisePdf, record: LearningRecord) -> None:
     t = record.totals
     rows = (
-        (f"CPD time since {date_in_words(t.year_start)}", describe_minutes(t.year_minutes)),
+        (
+            f"CPD time since {date_in_words(t.year_start)}",
+            describe_minutes(t.year_minutes, t.year_reflected_minutes, t.rcgp),
+        ),
         (
             f"CPD time in the last {t.period_years} years (since {date_in_words(t.period_start)})",
-            describe_minutes(t.period_minutes),
+            describe_minutes(t.period_minutes, t.period_reflected_minutes, t.rcgp),
         ),
     )
     pdf.ln(5)
@@ -80,14 +83,10 @@ def _totals(pdf: LinkwisePdf, record: LearningRecord) -> None:
         pdf.para(value, 7, indent=8)
     pdf.set_y(top + height + 2)
     pdf.style(9, colour=SECONDARY)
-    pdf.para(
-        "CPD time counts when a module is completed. RCGP credits are one per hour of "
-        "learning; the NMC asks nurses for 35 hours over each three-year revalidation period.",
-        4.5,
-    )
+    pdf.para(f"CPD time counts when a module is completed. {record.cpd_note}", 4.5)
 
 
-def _module(pdf: LinkwisePdf, module, verify_url: Callable[[str], str]) -> None:
+def _module(pdf: LinkwisePdf, module, verify_url: Callable[[str], str], rcgp: bool) -> None:
     facts = []
     if module.started_on:
         facts.append(f"started {date_in_words(module.started_on)}")
@@ -98,7 +97,8 @@ def _module(pdf: LinkwisePdf, module, verify_url: Callable[[str], str]) -> None:
     status = STATUS_WORDS[module.status]
     lines = [f"{status}: {', '.join(facts)}." if facts else f"{status}."]
     if module.counted:
-        lines.append(f"CPD time: {describe_minutes(module.credited_minutes)}.")
+        minutes = describe_minutes(module.credited_minutes, module.reflected_minutes, rcgp)
+        lines.append(f"CPD time: {minutes}.")
     elif module.completed_on and module.certificate_revoked_on:
         lines.append("CPD time: not counted, as its certificate was revoked.")
     if module.certificate_code:

@@ -7,13 +7,14 @@ that span files, such as one assessment per module, see the site as it would be.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .module_files import MODULE_FILE
+from .module_files import MODULE_FILE, SCREEN_FILE, missing_module_file
 from .problems import Problem, Problems
-from .quiz_files import quiz_files_under
+from .quiz_files import QUIZ_FOLDER, quiz_files_under
 
 FRAMEWORK_FOLDER = "competencies"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -62,9 +63,13 @@ def discover(
     frameworks: list[Path] = []
     quizzes: list[Path] = []
     named = [p for p in paths if p.exists()]
+    # Folders that look like modules but have no module.md, installed or named: each once.
+    strays = {Path(p.path).resolve(): p for p in installed.problems}
     for path in paths:
         if path.is_dir():
-            modules += sorted(p.parent for p in path.rglob(MODULE_FILE) if p.is_file())
+            found, stray = _module_folders(path)
+            modules += found
+            strays.update((Path(p.path).resolve(), p) for p in stray)
             frameworks += _frameworks_under(path)
             quizzes += quiz_files_under(path)
         elif not path.is_file():
@@ -75,10 +80,16 @@ def discover(
             # A screen file, or module.md itself, stands for its module folder.
             modules.append(path.parent)
             named.append(path.parent)
+        elif path.suffix == ".md" and (why := _module_file_missing(path.parent, strays)):
+            # A file of a folder with no module.md: the folder is what to fix, and a screen
+            # of it is no quiz to report line by line.
+            strays.setdefault(path.parent.resolve(), Problem(str(path.parent), 0, "error", why))
+            named.append(path.parent)
         elif path.suffix == ".md" and path.name != "README.md":
             quizzes.append(path)
         else:
             problems.error(path, 0, "not a module, screen, quiz or competency framework file")
+    problems.extend(strays.values())
     return Sources(
         module_dirs=_lay_over(installed.module_dirs, modules, lambda p: p.name),
         framework_files=_lay_over(installed.framework_files, frameworks, lambda p: p.stem),
@@ -92,13 +103,55 @@ def _installed(
     competencies_dir: Path, modules_dir: Path | None, quizzes_dir: Path | None
 ) -> Sources:
     modules: list[Path] = []
+    strays: list[Problem] = []
     if modules_dir is not None and Path(modules_dir).is_dir():
-        modules = sorted(p.parent for p in Path(modules_dir).rglob(MODULE_FILE) if p.is_file())
+        modules, strays = _module_folders(Path(modules_dir))
     return Sources(
         module_dirs=tuple(modules),
         framework_files=tuple(_frameworks_under(Path(competencies_dir))),
+        problems=tuple(sorted(strays)),
         quiz_files=tuple(quiz_files_under(Path(quizzes_dir))) if quizzes_dir else (),
     )
+
+
+def _module_folders(root: Path) -> tuple[list[Path], list[Problem]]:
+    """Return the module folders under root (those with a module.md), and an error at each
+    other folder that looks like a module (`missing_module_file`) outside any module."""
+    modules: list[Path] = []
+    strays = []
+    # One walk, folders and files as the directory entries say: no stat per file. A
+    # folder inside a module (its pictures, say) is the module's, never a module of its own.
+    for folder, _, files in os.walk(root):
+        path = Path(folder)
+        if MODULE_FILE in files:
+            modules.append(path)
+        elif path.name not in (QUIZ_FOLDER, FRAMEWORK_FOLDER) and not any(
+            path.is_relative_to(module) for module in modules
+        ):
+            why = missing_module_file(files)
+            if why is not None:
+                strays.append(Problem(folder, 0, "error", why))
+    return sorted(modules), strays
+
+
+def _module_file_missing(folder: Path, strays: dict[Path, Problem]) -> str | None:
+    """Say why a folder is a module with no module.md, when a file of it is named to check.
+
+    Installed, any folder like a module is one (`strays`); elsewhere a quiz may be named
+    anything and kept anywhere, so only a file named nearly module.md beside it says so.
+    """
+    known = strays.get(folder.resolve())
+    if known is not None:
+        return known.message
+    if folder.name == QUIZ_FOLDER:
+        return None
+    try:
+        names = [p.name for p in folder.iterdir() if p.is_file()]
+    except OSError:
+        return None
+    if missing_module_file(name for name in names if not SCREEN_FILE.match(name)) is None:
+        return None
+    return missing_module_file(names)
 
 
 def _lay_over(installed: Iterable[Path], named: list[Path], name_of) -> tuple[Path, ...]:

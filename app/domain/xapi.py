@@ -18,8 +18,12 @@ LANGUAGE = "en-GB"
 ADL = "http://adlnet.gov/expapi"
 VERBS = {
     name: {"id": f"{ADL}/verbs/{name}", "display": {"en-US": name}}
-    for name in ("completed", "answered", "attempted", "passed", "failed", "mastered")
+    for name in ("completed", "answered", "attempted", "passed", "failed")
 }
+# Linkwise's own verbs, by the last part of their IRI, with what each says. A supervisor's
+# confirmation is of the learner's practice, which is not mastery of the competency: being
+# met asks for knowledge too, and ADL's "mastered" would claim all of it.
+LINKWISE_VERBS = {"practice-confirmed": "had practice confirmed in"}
 ACTIVITY_TYPES = {
     "module": f"{ADL}/activities/module",
     "screen": f"{ADL}/activities/lesson",
@@ -50,6 +54,10 @@ class Site:
     def extension(self, name: str) -> str:
         """Return the IRI of one of Linkwise's own context or result extensions."""
         return self.url(f"/xapi/extensions/{name}")
+
+    def verb(self, name: str) -> dict:
+        """Return one of Linkwise's own verbs (LINKWISE_VERBS), for what no ADL verb says."""
+        return {"id": self.url(f"/xapi/verbs/{name}"), "display": {LANGUAGE: LINKWISE_VERBS[name]}}
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,7 @@ def _statement(site, event, user_id, verb, obj, at, *, result=None, parent=None,
         # second site sharing the LRS, never collides with an earlier statement.
         "id": site.statement_id(*event, timestamp(at)),
         "actor": site.agent(user_id),
-        "verb": VERBS[verb],
+        "verb": VERBS[verb] if isinstance(verb, str) else verb,
         "object": obj,
         "timestamp": timestamp(at),
         "context": context,
@@ -232,7 +240,7 @@ def certificate_issued(
     )
 
 
-def competency_confirmed(
+def practice_confirmed(
     site: Site,
     user_id: int,
     code: str,
@@ -242,19 +250,20 @@ def competency_confirmed(
     *,
     confirmation_id: int | str,
 ):
-    """Return "mastered" for a competency a supervisor confirmed in practice.
+    """Return "had practice confirmed in" for a competency a supervisor confirmed in practice.
 
-    The supervisor is the statement's instructor; `confirmation_id` names the confirmation,
-    so re-confirming later is a new statement while the same confirmation never is.
+    It says what the supervisor saw, the learner's practice, and nothing of their knowledge
+    or of whether the competency is met. The supervisor is the statement's instructor;
+    `confirmation_id` names the confirmation, so re-confirming later is a new statement
+    while the same confirmation never is.
     """
     competency = activity(site.url(f"/competencies/#{code}"), "competency", f"{code} {name}")
     return _statement(
         site,
-        ("competency-confirmed", user_id, code, confirmation_id),
+        ("practice-confirmed", user_id, code, confirmation_id),
         user_id,
-        "mastered",
+        site.verb("practice-confirmed"),
         competency,
         at,
-        result={"success": True},
         extra={"instructor": site.agent(confirmed_by)},
     )

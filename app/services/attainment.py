@@ -20,6 +20,7 @@ from app.domain.competencies import (
 )
 from app.domain.competencies.met_rules import practice_needed
 from app.domain.content import Catalogue, Module
+from app.domain.coverage import OutOfReach, out_of_reach
 from app.domain.frameworks import Competency, Domain, Framework
 from app.domain.progress import QUIZ_PREFIX
 from app.models import utcnow
@@ -121,6 +122,7 @@ class Profile:
     asks_for_practice: bool
     # Competencies rated by a rule or a validity of their own, said in words.
     own_rules: tuple[OwnRule, ...] = ()
+    out_of_reach: tuple[OutOfReach, ...] = ()
 
 
 # What a profile is built from: one statement.
@@ -236,6 +238,9 @@ def build_profile(
         next_modules,
         practice,
         own_rules(covered, framework),
+        out_of_reach(
+            (r.competency for r in every if r.level == INSUFFICIENT_EVIDENCE), catalogue, passed
+        ),
     )
 
 

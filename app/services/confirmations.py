@@ -305,7 +305,7 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
         raise AlreadyDecided(request_id) from None
     if confirmed:
         # In the decision's transaction: the statement is saved exactly when the decision is.
-        xapi.competency_confirmed(learner_id, code, supervisor_id, request.id, decided_at)
+        xapi.practice_confirmed(learner_id, code, supervisor_id, request.id, decided_at)
     learner = session.get(User, learner_id)
     refresh_levels(learner_id, learner.organisation_id, {code}, catalogue)
     audit.record(

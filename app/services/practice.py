@@ -19,6 +19,7 @@ from app.models import User, utcnow
 from app.models_practice import (
     CLOSED_LEARNER_ERASED,
     CLOSED_LEARNER_LEFT,
+    CLOSED_SUPERVISOR,
     ConfirmationClosure,
     ConfirmationDecision,
     ConfirmationRequest,
@@ -105,6 +106,12 @@ class RequestRecord:
     def closed_by_leaving(self) -> bool:
         """Say whether the request was closed because its learner left its organisation."""
         return self.closed_at is not None and self.closed_because == CLOSED_LEARNER_LEFT
+
+    @property
+    def closed_by_supervisor(self) -> bool:
+        """Say whether the request was closed because its supervisor had stopped being one
+        there (no longer named, gone from the organisation, or erased)."""
+        return self.closed_at is not None and self.closed_because == CLOSED_SUPERVISOR
 
     @property
     def waiting(self) -> bool:

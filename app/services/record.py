@@ -7,7 +7,12 @@ from typing import NamedTuple
 from app.domain import reflection
 from app.domain.accounts import PROFESSIONS
 from app.domain.content import Catalogue
-from app.domain.learning_record import LearningRecord, ModuleRecord, cpd_totals
+from app.domain.learning_record import (
+    LearningRecord,
+    ModuleRecord,
+    cpd_totals,
+    earns_rcgp_credits,
+)
 from app.domain.progress import module_progress, passed_quiz
 from app.models import utcnow
 from app.services import learner_rows, passes, tagged_rows
@@ -97,7 +102,7 @@ def record_from(
         registration_number=person.registration_number,
         generated_on=today,
         modules=modules,
-        totals=cpd_totals(modules, today, years),
+        totals=cpd_totals(modules, today, years, rcgp=earns_rcgp_credits(person.profession)),
     )
 
 

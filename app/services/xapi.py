@@ -107,16 +107,16 @@ def quiz_graded(attempt, settings, grade, now) -> None:
             record(xapi.certificate_issued(site(), user_id, ref, code, minutes, now))
 
 
-def competency_confirmed(
+def practice_confirmed(
     user_id: int, code: str, confirmed_by: int, confirmation_id: int | str, at=None
 ) -> None:
-    """Record "mastered" for a competency a supervisor confirmed (for the ratings work)."""
+    """Record that a supervisor confirmed the learner's practice in a competency."""
     if not enabled():
         return
     competency = catalogue().competency(code)
     name = competency.name if competency else code
     record(
-        xapi.competency_confirmed(
+        xapi.practice_confirmed(
             site(),
             user_id,
             code,

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, time, timedelta
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
+from app.domain.filter_days import filter_days
 from app.services import audit
 from app.web.gate import require_signed_in_professional
 
@@ -22,32 +23,21 @@ def _administrators_only():
 def audit_log():
     """Read the audit log, newest first, filtered by event, email and dates."""
     args = request.args
+    days, errors = _days(args)
     filters = audit.AuditFilter(
-        kind=args.get("kind", "")[:40],
-        email=args.get("email", "")[:254],
-        since=_day(args.get("since", "")),
-        until=_day(args.get("until", ""), end=True),
+        kind=args.get("kind", "")[:40], email=args.get("email", "")[:254], **days
     )
     found = audit.search(filters, page=args.get("page", 1, type=int))
     return render_template(
-        "admin/audit.html", found=found, filters=filters, args=args, errors=_date_errors(args)
+        "admin/audit.html", found=found, filters=filters, args=args, errors=errors
     )
 
 
-def _day(text: str, *, end: bool = False) -> datetime | None:
-    """Return the start of a YYYY-MM-DD day (or of the next one, for an "until" date)."""
-    try:
-        day = datetime.strptime(text.strip(), "%Y-%m-%d").date()
-    except ValueError:
-        return None
-    start = datetime.combine(day, time.min, tzinfo=UTC)  # the log keeps UTC
-    return start + timedelta(days=1) if end else start
-
-
-def _date_errors(args) -> dict[str, str]:
-    errors = {}
-    for name, label in (("since", "From"), ("until", "To")):
-        text = args.get(name, "").strip()
-        if text and _day(text) is None:
-            errors[name] = f"{label} date must be a real date, like 2026-11-23"
-    return errors
+def _days(args) -> tuple[dict[str, datetime | None], dict[str, str]]:
+    """Return where the From and To days start (the To day: the next one) and their errors."""
+    days, errors = filter_days(args)
+    moments: dict[str, datetime | None] = {}
+    for name, day in days.items():
+        start = datetime.combine(day, time.min, tzinfo=UTC) if day else None  # the log keeps UTC
+        moments[name] = start + timedelta(days=1) if start and name == "until" else start
+    return moments, errors

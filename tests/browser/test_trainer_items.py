@@ -54,6 +54,12 @@ def test_trainer_finds_the_item_analysis_and_filters_it(app, page, live_server, 
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     shot(page, "items-error")
     assert_accessible(page)
+    # Coverage: what every attempt is sure to ask beside what it may, per competency.
+    page.get_by_role("link", name="Coverage").first.click()
+    expect(page.get_by_role("heading", name="Competency coverage")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Sure to be asked")).to_be_visible()
+    shot(page, "coverage")
+    assert_accessible(page)
 
 
 def test_the_item_analysis_works_without_javascript(

@@ -104,17 +104,39 @@ def test_a_broken_save_keeps_the_site_up_shows_the_error_and_the_fix_is_picked_u
     assert process.poll() is None
 
 
-def test_new_and_deleted_files_are_picked_up_without_a_restart(server):
-    site, url, process, _ = server
+def add_carers(site: Path, module_file: str = "module.md") -> Path:
+    """Add the carers module, its module.md named `module_file`; return its folder."""
     folder = site / "content" / "modules" / "carers"
     folder.mkdir()
-    (folder / "module.md").write_text(NEW_MODULE)
+    (folder / module_file).write_text(NEW_MODULE)
     (folder / "01-carers-needs.md").write_text("---\ntitle: Carers' needs\n---\n## Who\n\nText.\n")
+    return folder
+
+
+def shown_then_deleted(url: str, folder: Path, process) -> None:
+    """Check the carers module is served, then gone once its folder is deleted."""
     page = home(url)
     assert "Working with carers" in page and "content has errors" not in page
     shutil.rmtree(folder)
     assert "Working with carers" not in home(url)
     assert process.poll() is None
+
+
+def test_new_and_deleted_files_are_picked_up_without_a_restart(server):
+    site, url, process, _ = server
+    shown_then_deleted(url, add_carers(site), process)
+
+
+def test_a_module_folder_without_module_md_is_an_error_there_and_the_site_stays_up(server):
+    site, url, process, log = server
+    folder = add_carers(site, "Module.md")
+    page = home(url)
+    error = "content/modules/carers: error: no module.md (found Module.md): rename it module.md"
+    assert "The course content has errors" in page and error in page
+    assert "Referral routes" in page  # the last good course is still served
+    assert error in log.read_text()
+    (folder / "Module.md").rename(folder / "module.md")
+    shown_then_deleted(url, folder, process)
 
 
 def test_a_slip_that_renders_without_a_word_is_shown_as_an_error_and_the_site_stays_up(server):

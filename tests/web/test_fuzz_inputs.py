@@ -48,6 +48,9 @@ SPECIALS = [
     "٣",
     "１２",
     "1" * 5000,
+    # The last and first days dates hold: a To day ends at the start of the next one.
+    "9999-12-31",
+    "0001-01-01",
 ]
 HOSTILE = st.one_of(
     st.sampled_from(SPECIALS), st.text(st.characters(exclude_categories=["Cs"]), max_size=40)

@@ -61,6 +61,19 @@ def test_the_filter_takes_first_attempts_and_dates_and_explains_bad_ones(app, tr
     assert 'href="#since"' in bad.text and 'href="#until"' in bad.text
 
 
+def test_a_to_date_with_no_next_day_is_explained_not_a_500(app, trainer):
+    with app.app_context():
+        add_attempts(HAND, THREE)
+    page = trainer.get(f"/author/quizzes/{QUIZ}/items?since=0001-01-01&until=9999-12-31")
+    assert page.status_code == 400 and "There is a problem" in page.text
+    message = "To date must be before the year 9999, like 2026-11-23"
+    assert page.text.count(message) == 2 and 'href="#until"' in page.text  # summary and field
+    assert 'href="#since"' not in page.text  # the first day dates hold is a day like any
+    sheet = trainer.get(f"/author/quizzes/{QUIZ}/items.csv?until=9999-12-31")
+    assert sheet.status_code == 400
+    assert trainer.get(f"/author/quizzes/{QUIZ}/items?until=9998-12-31").status_code == 200
+
+
 def test_the_csv_has_a_row_per_question_version(app, trainer):
     with app.app_context():
         add_attempts(HAND, THREE)

@@ -168,6 +168,18 @@ def test_item_stats_command_prints_places_and_csv(app, runner):
     assert missing.exit_code == 1 and "there is no quiz 'nope'" in missing.output
 
 
+def test_item_stats_command_explains_a_day_with_no_next_day_in_one_sentence(app, runner):
+    result = runner.invoke(args=["item-stats", QUIZ, "--until", "9999-12-31"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: Invalid value for '--until': The date must be before the year 9999, like 2026-11-23"
+    )
+    assert "Traceback" not in result.output
+    wrong = runner.invoke(args=["item-stats", QUIZ, "--since", "2026-02-30"])
+    assert wrong.exit_code == 2 and "The date must be a real date" in wrong.output
+    assert runner.invoke(args=["item-stats", QUIZ, "--since", "0001-01-01"]).exit_code == 0
+
+
 def test_hand_worked_competency_reliability_and_scores(app):
     # SPLW-4.1 is aligned with rr-q22 and rr-q23 (1 point each): subtotals 2, 2, 1, 0 have
     # variance 11/16; the items' variances are 3/16 and 4/16, so KR-20 = 2 * (1 - 7/11).

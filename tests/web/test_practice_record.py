@@ -207,7 +207,7 @@ def test_a_request_to_a_supervisor_who_is_erased_can_be_asked_of_another(
     assert "Lee Learner" not in manager.get("/manage/?framework=splw&status=awaiting").text
     page = learner.get(page_url()).text
     assert "Waiting for a decision" not in page
-    assert "can no longer confirm practice" in page
+    assert "had stopped being a supervisor at Riverside PCN when it closed" in page
     assert f'action="{page_url()}/request"' in page
 
     asked = ask(learner, app, supervisor="sam@example.org")
@@ -255,6 +255,16 @@ def test_a_supervisor_no_longer_named_has_their_waiting_requests_closed(app, peo
     assert "Lee Learner" not in sue.get("/supervise/").text.split("Decided")[0]
     page = sue.get(f"/supervise/requests/{request_id}").text
     assert "This request was closed" in page and 'name="outcome"' not in page
+    assert "you had stopped being a supervisor here when it closed" in page
+    # The learner reads why it closed, true now that Sue is one again and offered to them.
+    mine = learner.get(page_url()).text
+    history = mine.split('id="confirmation"', 1)[1].split("<form", 1)[0]
+    assert (
+        "undecided: Sue Supervisor had stopped being a supervisor at Riverside PCN when it closed."
+        in history
+    )
+    assert "can no longer confirm" not in history and "Ask another" not in history
+    assert f'value="{user_id(app, "sue@example.org")}"' in mine.split("<form", 2)[2]
     closed = decide(sue, request_id, outcome="confirmed")
     assert closed.status_code == 302
     with app.app_context():

@@ -52,6 +52,16 @@ def test_each_learner_gets_one_email_however_often_it_runs(app, runner, mailbox,
         assert db.session().scalar(learners) == 2
 
 
+def test_a_today_with_no_room_for_due_soon_is_refused_in_one_sentence(app, runner, pcn):
+    assign_elm(app)
+    result = runner.invoke(args=["send-reminders", "--today", "9999-12-31"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: Invalid value for '--today': The date must be before the year 9999, like 2026-11-23"
+    )
+    assert "sent 1 reminder email about 1 module" in remind(runner, date(9998, 12, 31))
+
+
 def test_the_email_links_work_and_unsubscribe_takes_one_click(app, runner, client, mailbox, pcn):
     assign_elm(app)
     remind(runner, DUE - timedelta(days=1))

@@ -12,7 +12,7 @@ from app.services import learning
 from tests.conftest import post_form, sign_in
 from tests.domain.test_certificates import pdf_text
 from tests.web.journeys import pass_module, user_id
-from tests.web.quiz_helpers import answer_fields
+from tests.web.quiz_helpers import answer_fields, browser_form
 from tests.web.test_html_valid import nu_errors
 
 
@@ -63,7 +63,8 @@ def test_a_revoked_certificate_is_revoked_uncounted_and_not_compliant_everywhere
     row = page.split(f">{first.title}</a></th>", 1)[1].split("</tr>", 1)[0]
     assert "Revoked on" in row and "Not counted" in row
     totals = page.split("CPD time this year", 1)[1].split("</div>", 1)[0]
-    assert f"{second.cpd_minutes} min (0.75 RCGP credits)" in totals
+    assert f">{second.cpd_minutes} min " in totals
+    assert "RCGP" not in page  # a nurse's record: RCGP credits are a GP's
     rows = record_csv(learner)
     by_title = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert by_title[first.title]["CPD minutes"] == "0"
@@ -71,7 +72,8 @@ def test_a_revoked_certificate_is_revoked_uncounted_and_not_compliant_everywhere
     assert rows[-2][5] == str(second.cpd_minutes)
     text = pdf_text(learner.get("/my/record.pdf").data)
     assert f"Certificate {code} was revoked on" in text
-    assert "CPD time: not counted" in text and "45 minutes (0.75 credits)" in text
+    assert "CPD time: not counted" in text and "CPD time: 45 minutes." in text
+    assert "credit" not in text
     # My learning: the assignment is to do again, not complete.
     mine = learner.get("/modules/").text.split("Assigned to you", 1)[1].split("</ul>", 1)[0]
     assert mine.count("Complete<") == 1
@@ -81,7 +83,7 @@ def test_a_revoked_certificate_is_revoked_uncounted_and_not_compliant_everywhere
     drill = client.get(f"/manage/learners/{pcn['asha']}").text
     modules_table = drill.split('id="modules"', 1)[1].split("</table>", 1)[0]
     assert f"<code>{code}</code>" in modules_table and "revoked on" in modules_table
-    assert "CPD time Asha has completed: 45 minutes (0.75 credits) this year" in drill
+    assert "CPD time Asha has completed: 45 minutes this year" in drill
     assigned = drill.split('id="assigned"', 1)[1].split("</table>", 1)[0]
     assert assigned.count("Complete<") == 1 and "Renew by" not in assigned
     # And the compliance matrix: one of the two modules is compliant.
@@ -90,20 +92,48 @@ def test_a_revoked_certificate_is_revoked_uncounted_and_not_compliant_everywhere
     assert nu_errors({"record": page, "drill-down": drill}, tmp_path) == []
 
 
-def test_rcgp_credits_agree_in_the_csv_the_page_and_the_badge(app, client, make_user, modules):
-    sign_in(client, make_user())
+def test_rcgp_credits_are_a_gps_for_time_reflected_on_the_same_in_every_view(
+    app, client, make_user, modules
+):
+    sign_in(client, make_user(profession="gp"))
     for module in modules:
         pass_module(app, client, "learner@example.org", module)
+    # A reflection on the first module only: its time earns credits, the second's does not.
+    page = f"/modules/{modules[0].slug}/certificate/"
+    form = browser_form(client.get(page).text, "reflection-form")
+    assert client.post(page, data={**form, "learned": "Ask what matters first."}).status_code == 302
     rows = record_csv(client)
-    credits = [r[6] for r in rows[1:-2] if r[5] != "0"]
-    assert credits == ["0.75", "0.75"]
-    assert rows[-2][6] == rows[-1][6] == "1.5"
-    page = client.get("/my/record").text
-    assert "1 h 30 min (1.5 RCGP credits)" in page
+    by_title = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    assert by_title[modules[0].title]["RCGP credits"] == "0.75"
+    assert by_title[modules[1].title]["RCGP credits"] == "needs a reflection written"
+    assert rows[-2][6] == rows[-1][6] == "0.75"
+    record = client.get("/my/record").text
+    totals = record.split("CPD time this year", 1)[1].split("</div>", 1)[0]
+    assert (
+        "1 h 30 min (0.75 RCGP credits for the 45 minutes with a reflection written; the rest "
+        "needs one)" in totals
+    )
+    second = record.split(f">{modules[1].title}</a></th>", 1)[1].split("</tr>", 1)[0]
+    assert "45 min (no RCGP credits yet: they need a reflection written)" in second
+    assert "Reflection: not written" in second
+    text = pdf_text(client.get("/my/record.pdf").data)
+    assert "CPD time: 45 minutes (0.75 RCGP credits)." in text
+    assert "CPD time: 45 minutes (no RCGP credits yet: they need a reflection written)." in text
     badge = client.get(f"/modules/{modules[0].slug}/credential.jwt").text
     from tests.web.test_credentials import payload
 
+    # The badge states CPD hours, which are not RCGP credits: the same for everyone.
     assert payload(badge)["credentialSubject"]["achievement"]["creditsAvailable"] == 0.75
+
+
+def test_a_pharmacist_is_shown_cpd_time_and_no_rcgp_credits(app, client, make_user, modules):
+    sign_in(client, make_user(profession="pharmacist"))
+    pass_module(app, client, "learner@example.org", modules[0])
+    rows = record_csv(client)
+    assert [r[6] for r in rows[1:]] == [""] * (len(rows) - 1)
+    record = client.get("/my/record").text
+    assert "RCGP" not in record and f">{modules[0].cpd_minutes} min" in record
+    assert "credit" not in pdf_text(client.get("/my/record.pdf").data)
 
 
 def test_a_passed_knowledge_check_does_not_complete_an_assigned_module(app, client, pcn):

@@ -171,7 +171,9 @@ def test_a_batch_sent_again_after_a_lost_answer_is_stored_once(lrs_app, lrs, mak
     print(f"xAPI resend: {again.sent} sent a second time, duplicates stored 0")
 
 
-def test_a_supervisors_confirmation_reaches_the_lrs_as_mastered_once(lrs_app, lrs):
+def test_a_supervisors_confirmation_reaches_the_lrs_once_as_practice_confirmed_not_mastery(
+    lrs_app, lrs
+):
     from app.services import accounts, supervisors
 
     code, password = "SPLW-1.4", "correct horse battery staple 42"
@@ -201,22 +203,27 @@ def test_a_supervisors_confirmation_reaches_the_lrs_as_mastered_once(lrs_app, lr
             request_id = db.session().scalar(select(func.max(ConfirmationRequest.id)))
         assert decide(sue, request_id, **decision).status_code == 302
 
-    def mastered() -> list[StatementOutbox]:
-        return [r for r in outbox(lrs_app) if r.statement["verb"]["id"].endswith("/mastered")]
+    verb = "https://linkwise.test/xapi/verbs/practice-confirmed"  # on the site's own address
+
+    def confirmed() -> list[StatementOutbox]:
+        return [r for r in outbox(lrs_app) if r.statement["verb"]["id"] == verb]
 
     ask_and_decide(outcome="returned", comments="Nearly.", action_plan="Shadow a first visit.")
-    assert mastered() == []  # a returned request confirms nothing
+    assert confirmed() == []  # a returned request confirms nothing
     ask_and_decide(outcome="confirmed", comments="Seen in clinic.")
-    [row] = mastered()
+    [row] = confirmed()
     statement = row.statement
+    # A confirmation of practice, not mastery: being met asks for secure knowledge too.
+    assert not any("mastered" in r.statement["verb"]["id"] for r in outbox(lrs_app))
+    assert statement["verb"]["display"] == {"en-GB": "had practice confirmed in"}
+    assert "result" not in statement
     assert statement["actor"]["account"]["name"] == str(ids["lee@example.org"])
     assert statement["context"]["instructor"]["account"]["name"] == str(ids["sue@example.org"])
     assert statement["object"]["id"].endswith(f"#{code}")
-    assert statement["result"] == {"success": True}
     before = {s["id"] for s in lrs.stored()}
     assert send(lrs_app).problem is None
     stored = [s for s in lrs.stored() if s["id"] not in before]
-    assert [s["id"] for s in stored if s["verb"]["id"].endswith("/mastered")] == [row.statement_id]
+    assert [s["id"] for s in stored if s["verb"]["id"] == verb] == [row.statement_id]
     assert max(Counter(s["id"] for s in lrs.stored()).values()) == 1
 
 

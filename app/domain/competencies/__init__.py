@@ -20,6 +20,8 @@ from .methods import (
     attainment,
     attainment_method,
     domain_rollup,
+    enough_evidence,
+    questions_needed,
 )
 from .ratings import (
     ACTION_PLAN,
@@ -48,6 +50,7 @@ __all__ = [
     "Average", "DecayingAverage", "DomainRollup", "Duration", "Evidence", "Facts", "Highest",
     "KnowledgeAtLeast", "Latest", "NAtMastery", "PracticeConfirmed", "PracticeEvent",
     "Rating", "Recent", "Rule", "UnknownAttainmentMethod", "WeightedAverage",
-    "aligned_questions", "attainment", "attainment_method", "domain_rollup",
-    "parse_duration", "rate_competency", "rate_learner", "standing", "valid_for",
+    "aligned_questions", "attainment", "attainment_method", "domain_rollup", "enough_evidence",
+    "parse_duration", "questions_needed", "rate_competency", "rate_learner", "standing",
+    "valid_for",
 ]  # fmt: skip

@@ -287,7 +287,7 @@ class KnowledgeRating:
     def __init__(self, framework: Framework, settings: AttainmentSettings | None = None):
         self.framework = framework
         self.settings = settings or framework.attainment
-        self.minimum = max(1, self.settings.minimum_evidence)
+        self.minimum = questions_needed(self.settings)
         # Each level's threshold, name and whether it is the top one, from the top down
         # (as framework.level_for looks for the last level whose threshold a score reaches).
         top = framework.scale[-1]
@@ -303,7 +303,7 @@ class KnowledgeRating:
         """Rate evidence in time order (`in_time_order`): `attainment`, without the set-up."""
         method, count = self.method, len(evidence)
         # Never more questions than results: counting them can wait until there are enough.
-        if count < self.minimum or aligned_questions(evidence) < self.minimum:
+        if count < self.minimum or not enough_evidence(aligned_questions(evidence), self.settings):
             return insufficient(count)
         score = method.score_in_order(evidence, self.settings)
         name, proficient = self._level(score)
@@ -315,6 +315,20 @@ class KnowledgeRating:
                 return name, proficient
         _, name, proficient = self.levels[-1]  # below every threshold: the first level
         return name, proficient
+
+
+def questions_needed(settings: AttainmentSettings) -> int:
+    """Return how many different aligned questions must be answered before a rating is given."""
+    return max(1, settings.minimum_evidence)
+
+
+def enough_evidence(questions: int, settings: AttainmentSettings) -> bool:
+    """Say whether answers to this many different aligned questions are enough to rate.
+
+    The one rule: a learner's rating applies it to the questions they answered, over all
+    their attempts, and the trainers' coverage to the questions the course is sure to ask.
+    """
+    return questions >= questions_needed(settings)
 
 
 def aligned_questions(evidence: Sequence[Evidence]) -> int:

@@ -1,0 +1,37 @@
+"""Days typed into a From or To filter, read one way by every page and command that has one."""
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+# A To day takes in the whole day, up to the start of the next; the last day dates can hold
+# (31 December 9999) has no next day, so a filter's days end a year before it.
+LAST_YEAR = 9998
+FIELDS = (("since", "From"), ("until", "To"))  # each field's name and its label
+
+
+def filter_day(text: str, label: str) -> date:
+    """Return the YYYY-MM-DD day typed into the filter named `label`.
+
+    A ValueError says, in one sentence naming the field, what to type instead.
+    """
+    try:
+        day = datetime.strptime(text.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        raise ValueError(f"{label} date must be a real date, like 2026-11-23") from None
+    if day.year > LAST_YEAR:
+        raise ValueError(f"{label} date must be before the year {LAST_YEAR + 1}, like 2026-11-23")
+    return day
+
+
+def filter_days(args: Mapping[str, str]) -> tuple[dict[str, date | None], dict[str, str]]:
+    """Return the days of a query's From (`since`) and To (`until`) fields, and an error per
+    field that does not hold one (None where a field is empty or wrong)."""
+    days: dict[str, date | None] = {}
+    errors: dict[str, str] = {}
+    for name, label in FIELDS:
+        text = args.get(name, "").strip()
+        try:
+            days[name] = filter_day(text, label) if text else None
+        except ValueError as error:
+            days[name], errors[name] = None, str(error)
+    return days, errors
