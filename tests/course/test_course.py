@@ -68,9 +68,10 @@ def content_files():
 # A known gap in the shipped quizzes, left for a decision on the content: every attempt is
 # sure to ask only 2 different questions on each of these competencies, one short of the 3 a
 # rating needs, so a learner may pass without being rated (the third waits in a pool). The
-# list may only shrink: a competency whose quiz is mended must leave it.
+# list may only shrink: a competency whose quiz is mended must leave it. The two on acting on
+# risk (REF-4.1, REF-4.2) were mended first: their pooled questions are asked every time.
 SURE_TO_ASK_TOO_FEW = frozenset({
-    "REF-1.3", "REF-2.1", "REF-2.3", "REF-3.1", "REF-3.2", "REF-4.1", "REF-4.2",
+    "REF-1.3", "REF-2.1", "REF-2.3", "REF-3.1", "REF-3.2",
     "SPLW-1.1", "SPLW-1.2", "SPLW-1.3", "SPLW-1.4", "SPLW-1.5", "SPLW-2.1", "SPLW-2.2",
     "SPLW-2.3", "SPLW-2.4", "SPLW-3.2", "SPLW-3.4", "SPLW-4.1", "SPLW-4.3", "SPLW-4.4",
     "SPLW-5.2", "SPLW-5.3", "SPLW-6.4", "SPLW-7.1", "SPLW-7.2", "SPLW-7.3", "SPLW-8.1",
@@ -78,7 +79,7 @@ SURE_TO_ASK_TOO_FEW = frozenset({
 })  # fmt: skip
 
 
-def test_shipped_content_validates_with_no_errors_or_warnings(course):
+def test_shipped_content_validates_with_no_errors_and_warns_only_of_the_known_gap(course):
     problems = [str(p) for p in course.problems]
     gap = {
         found.group(1): problem

@@ -36,11 +36,11 @@ def test_learners_get_404_for_the_coverage_page(signed_in):
 def test_the_page_counts_what_every_attempt_is_sure_to_ask_not_every_pooled_question(
     client, make_user
 ):
-    # REF-4.1 has three aligned questions, but the third sits in a pool asking 1 of 5.
+    # REF-3.2 has three aligned questions, but the third sits in a pool asking 1 of 3.
     sign_in(client, make_user(email="trainer@example.org", role="trainer"))
     page = client.get("/author/coverage").text
-    row = page.split("<strong>REF-4.1</strong>", 1)[1].split("</tr>", 1)[0]
+    row = page.split("<strong>REF-3.2</strong>", 1)[1].split("</tr>", 1)[0]
     cells = [cell.split(">", 1)[1].split("</td>", 1)[0] for cell in row.split("<td")[1:]]
     assert cells[:2] == ["2", "3"]  # sure to be asked, at most
     assert "Needs 1 more" in cells[2] and "3 needed" in cells[2] and "Enough" not in cells[2]
-    assert cells[3] == "sg-q01, sg-q02, sg-q16 (in a pool asking 1 of 5)"
+    assert cells[3] == "sg-q09, sg-q10, sg-q14 (in a pool asking 1 of 3)"

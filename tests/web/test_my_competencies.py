@@ -268,19 +268,19 @@ def test_what_next_says_what_can_be_done_when_no_quiz_left_can_rate_a_competency
     app, signed_in, tmp_path
 ):
     # The QA's case: a practice nurse passes the safeguarding quiz with every answer right,
-    # but its pool never drew the third question on REF-4.1, so it cannot be rated.
+    # but its pool never drew the third question on REF-3.2, so it cannot be rated.
     with app.app_context():
         module = catalogue().module("safeguarding-risk-and-confidentiality")
-    pass_without_drawing(app, signed_in, "learner@example.org", module, "REF-4.1")
+    pass_without_drawing(app, signed_in, "learner@example.org", module, "REF-3.2")
     with app.app_context():
         level = db.session().scalar(
-            select(CompetencyLevel.level).where(CompetencyLevel.competency_code == "REF-4.1")
+            select(CompetencyLevel.level).where(CompetencyLevel.competency_code == "REF-3.2")
         )
     assert level == "Not enough evidence"
     page = signed_in.get("/my/competencies").text
     next_steps = page.split("<h2>What to do next</h2>", 1)[1].split("</ul>", 1)[0]
     assert (
-        "<strong>REF-4.1 Acting on immediate risk</strong>: not enough evidence to rate it, and "
+        "<strong>REF-3.2 Sharing information well</strong>: not enough evidence to rate it, and "
         "no quiz left can give more: you have passed every quiz that asks about it, and a passed "
         "quiz is not taken again."
     ) in next_steps
