@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import current_app
-from limits.storage import MemoryStorage, RedisStorage
+from limits.storage import MemoryStorage, RedisStorage, Storage
 
 from app import db
 from app.domain.numbers import whole_number
@@ -34,6 +34,19 @@ def sign_in_key(email: str, address: str) -> str:
 def account_key(user_id: int | str) -> str:
     """Return what a signed-in account's wrong current passwords count by."""
     return f"{ACCOUNT}{user_id}"
+
+
+# One off a count, and the count deleted when that leaves none: a count of nothing would
+# be found as a lock with no failures.
+_GIVE_BACK = "if redis.call('decr', KEYS[1]) <= 0 then redis.call('del', KEYS[1]) end"
+
+
+def give_back(store: Storage, key: str) -> None:
+    """Take one off a count a request added (the limiter's key, as it counts in `store`)."""
+    if isinstance(store, RedisStorage):
+        store.get_connection().eval(_GIVE_BACK, 1, store.prefixed_key(key))
+    else:
+        store.decr(key)
 
 
 class StoreUnreachable(RuntimeError):
