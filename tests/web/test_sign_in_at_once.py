@@ -26,6 +26,7 @@ def counted_in_redis(database_url, smtp_server, monkeypatch):
     # The process has one limiter, which keeps the key prefix of the first app built in it
     # (Flask-Limiter reads it once): this app's counts go under the test's own prefix.
     monkeypatch.setattr(limiter, "_key_prefix", prefix)
+    smtp_server.mailbox.clear()
     app = create_app(
         {
             "LINKWISE_ENV": "test",
