@@ -218,11 +218,12 @@ def resets(view):
 
 
 def password_checks(view):
-    """Limit wrong current passwords per account, across every page that asks for one."""
+    """Limit wrong current passwords per account, across every page that asks for one;
+    each check takes its place first, as a sign-in does."""
     return limiter.shared_limit(
         PASSWORD_CHECKS_PER_ACCOUNT,
         scope="password-check",
         methods=["POST"],
         key_func=_signed_in_account,
-        deduct_when=_failed,
-    )(view)
+        deduct_when=_counted_by_the_view,
+    )(_reserving(view))

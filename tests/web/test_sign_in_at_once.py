@@ -1,7 +1,7 @@
 """Wrong passwords sent at once are held to the sign-in limits, counted in Redis as in
-production: of twelve at one account from one address five are checked, and at many
-accounts no more than the address's twenty. Only keys under this test's own prefix are
-written, and deleted."""
+production: of twelve at one account from one address five are checked, at many accounts
+no more than the address's twenty, and of eight wrong current passwords five. Only keys
+under this test's own prefix are written, and deleted."""
 
 from collections import Counter
 
@@ -12,7 +12,7 @@ from app.security import limiter
 from tests.conftest import DEMO_PASSWORD, csrf_token, empty_every_table
 from tests.service.served import REDIS_URL, add_learner, forget_keys, redis_store
 from tests.web.meetings import meeting_before_writing
-from tests.web.test_quiz_concurrency import at_once
+from tests.web.test_quiz_concurrency import at_once, tab
 
 EMAIL = "learner@example.org"
 WRONG = "not the password at all"
@@ -97,3 +97,21 @@ def test_wrong_sign_ins_at_once_at_many_accounts_are_held_to_the_addresss_twenty
     # Twelve at once (a request held waits with a database connection: the pool has 15).
     emails = [f"nobody{n}@example.org" for n in range(12)]
     assert sign_in_at_once(app, emails) == {401: 10, 429: 2}
+
+
+def test_eight_wrong_current_passwords_at_once_check_five(counted_in_redis):
+    app = counted_in_redis
+    browser = app.test_client()
+    data = {
+        "csrf_token": csrf_token(browser, "/sign-in"),
+        "email": EMAIL,
+        "password": DEMO_PASSWORD,
+    }
+    assert browser.post("/sign-in", data=data).status_code == 302
+    token = csrf_token(browser, "/account/email")
+    wrong = {"csrf_token": token, "email": "sam.new@example.org", "current_password": WRONG}
+    tabs = [tab(app, browser) for _ in range(8)]
+    sends = [lambda t=t: t.post("/account/email", data=wrong) for t in tabs]
+    with meeting_before_writing(app, len(sends)):
+        statuses = Counter(r.status_code for r in at_once(sends))
+    assert statuses == {400: 5, 429: 3}
