@@ -44,3 +44,10 @@ def test_a_new_address_confirmed_three_times_at_once_changes_it_once(
     ]
     assert len(changed) == 1
     assert sign_in(app.test_client(), NEW).status_code == 302
+    # One sent once the others have finished finds the link spent, and is told why.
+    again = tabs[0].post(link, data={"csrf_token": csrf_token(tabs[0], "/account/")})
+    assert again.status_code == 404
+    assert "If you have just confirmed your new address with this link, it was changed" in (
+        again.text
+    )
+    assert kinds(app).count("email.changed") == 1
