@@ -18,15 +18,15 @@ def writes_or_locks(statement: str) -> bool:
 
 
 @contextmanager
-def meeting_before_writing(app, parties: int):
-    """Hold each request at its first statement that writes or locks until all `parties`
-    have come to theirs: each has then read what it read before any of them wrote."""
+def meeting_at(app, parties: int, comes_to):
+    """Hold each request at its first statement that `comes_to(statement)` says is the
+    meeting point until all `parties` have come to theirs."""
     engine = app.extensions["linkwise.engine"]
     barrier = threading.Barrier(parties, timeout=30)
     arrived = set()
 
     def meet(_conn, _cursor, statement, *_args):
-        if threading.get_ident() not in arrived and writes_or_locks(statement):
+        if threading.get_ident() not in arrived and comes_to(statement):
             arrived.add(threading.get_ident())
             barrier.wait()
 
@@ -35,4 +35,10 @@ def meeting_before_writing(app, parties: int):
         yield
     finally:
         event.remove(engine, "before_cursor_execute", meet)
-    assert len(arrived) == parties  # every request came to a write
+    assert len(arrived) == parties  # every request came to the meeting point
+
+
+def meeting_before_writing(app, parties: int):
+    """Hold each request at its first statement that writes or locks until all `parties`
+    have come to theirs: each has then read what it read before any of them wrote."""
+    return meeting_at(app, parties, writes_or_locks)

@@ -7,9 +7,8 @@ from collections import Counter
 
 import pytest
 
-from app import create_app
 from app.security import limiter
-from tests.conftest import DEMO_PASSWORD, csrf_token, empty_every_table
+from tests.conftest import DEMO_PASSWORD, build_app, csrf_token, empty_every_table
 from tests.service.served import REDIS_URL, add_learner, forget_keys, redis_store
 from tests.web.meetings import meeting_before_writing
 from tests.web.test_quiz_concurrency import at_once, tab
@@ -26,18 +25,13 @@ def counted_in_redis(database_url, smtp_server, monkeypatch):
     # The process has one limiter, which keeps the key prefix of the first app built in it
     # (Flask-Limiter reads it once): this app's counts go under the test's own prefix.
     monkeypatch.setattr(limiter, "_key_prefix", prefix)
-    smtp_server.mailbox.clear()
-    app = create_app(
-        {
-            "LINKWISE_ENV": "test",
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "t",
-            "SMTP_URL": smtp_server.url,
-            "RATELIMIT_STORAGE_URI": REDIS_URL,
-            "RATELIMIT_KEY_PREFIX": prefix,
-            # Generous: a slow answer on a busy machine would count in memory instead.
-            "RATELIMIT_TIMEOUT": 5,
-        }
+    app = build_app(
+        database_url,
+        smtp_server,
+        RATELIMIT_STORAGE_URI=REDIS_URL,
+        RATELIMIT_KEY_PREFIX=prefix,
+        # Generous: a slow answer on a busy machine would count in memory instead.
+        RATELIMIT_TIMEOUT=5,
     )
     add_learner(app)
     try:
