@@ -97,8 +97,7 @@ def _what_was_lifted(lifted: sign_in_locks.Lifted) -> list[str]:
             "passwords are counted against it"
         ]
     forgot = "; ".join(
-        f"{c.failures} of {c.allowed} failed {c.what}"
-        + (f" (locked for {_minutes(c.seconds_left)} more)" if c.locked else "")
+        c.said + (f" (locked for {_minutes(c.seconds_left)} more)" if c.locked else "")
         for c in lifted.counts
     )
     if lifted.was_locked:

@@ -95,18 +95,24 @@ def mailbox(smtp_server) -> Mailbox:
     return smtp_server.mailbox
 
 
-@pytest.fixture
-def app(database_url, smtp_server):
-    """Return an app on an empty database; every row is removed after the test."""
+def build_app(database_url: str, smtp_server, **config) -> Flask:
+    """Return a test app on the database, mailing the test SMTP server (its mailbox emptied)."""
     smtp_server.mailbox.clear()
-    app = create_app(
+    return create_app(
         {
             "LINKWISE_ENV": "test",
             "DATABASE_URL": database_url,
             "SECRET_KEY": "t",
             "SMTP_URL": smtp_server.url,
+            **config,
         }
     )
+
+
+@pytest.fixture
+def app(database_url, smtp_server):
+    """Return an app on an empty database; every row is removed after the test."""
+    app = build_app(database_url, smtp_server)
     yield app
     engine = app.extensions["linkwise.engine"]
     empty_every_table(engine)

@@ -1,27 +1,21 @@
-"""A learner's own account details: name, profession, registration number, email,
-organisation."""
+"""A learner's own account details: name, profession, registration number, organisation
+(their email address: services/email_changes.py)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import exists, func, select, update
 
-from app import db, mail
-from app.domain.accounts import PROFESSIONS, normalise_email
-from app.links import absolute_url
+from app import db
+from app.domain.accounts import PROFESSIONS
 from app.models import CompetencyLevel, Organisation, User
 from app.models_practice import (
     ConfirmationClosure,
     ConfirmationDecision,
     ConfirmationRequest,
 )
-from app.services import audit, learner_rows, locks, teams, tokens
-from app.services.accounts import (
-    AccountError,
-    check_current_password,
-    organisation_for_code,
-    user_by_email,
-)
+from app.services import audit, learner_rows, locks, teams
+from app.services.accounts import AccountError, organisation_for_code
 from app.services.request_closures import lock_for_closing
 
 DETAILS = ("full_name", "profession", "registration_number")
@@ -111,68 +105,6 @@ def changed_elsewhere(key: str, now: str | None) -> str:
         f"{happened} in another tab or window after this page was opened, so your change was "
         f"not saved. Save again to replace it with {here}"
     )
-
-
-def _email_fingerprint(user: User) -> str:
-    return tokens.fingerprint(user.password_hash, user.email)
-
-
-def request_email_change(
-    user_id: int, new_email: str, password: str, *, address: str | None = None
-) -> str:
-    """Email a confirmation link to the new address; return the address it went to."""
-    session = db.session()
-    user = session.get(User, user_id)
-    check_current_password(user, password, address=address)
-    new_email = normalise_email(new_email)
-    if new_email == user.email:
-        raise AccountError("email", "Enter an email address different from your current one")
-    audit.record(session, "email.change_requested", actor_id=user_id, address=address)
-    session.commit()
-    if user_by_email(new_email) is not None:
-        # Tell the owner of that address, not the requester, that it is taken.
-        mail.send_quietly(new_email, "email_taken", sign_in_url=absolute_url("auth.sign_in"))
-        return new_email
-    token = tokens.make(
-        tokens.EMAIL_CHANGE, {"u": user.id, "e": new_email, "f": _email_fingerprint(user)}
-    )
-    mail.send_quietly(
-        new_email,
-        "confirm_email_change",
-        name=user.full_name,
-        confirm_url=absolute_url("account.confirm_email", token=token),
-        hours=tokens.EMAIL_CHANGE[1] // 3600,
-    )
-    mail.send_quietly(user.email, "email_change_requested", name=user.full_name)
-    return new_email
-
-
-def email_change_for(user_id: int, token: str) -> str | None:
-    """Return the new address a confirmation link is for, if it is this user's and unspent."""
-    payload = tokens.read(tokens.EMAIL_CHANGE, token)
-    if payload is None or payload.get("u") != user_id or not isinstance(payload.get("e"), str):
-        return None
-    user = db.session().get(User, user_id)
-    if user is None or not tokens.matches(_email_fingerprint(user), payload.get("f")):
-        return None
-    return payload["e"]
-
-
-def confirm_email_change(user_id: int, token: str, *, address: str | None = None) -> User | None:
-    """Move the account to the confirmed address; None for a spent or someone else's link."""
-    session = db.session()
-    new_email = email_change_for(user_id, token)
-    if new_email is None:
-        return None
-    if user_by_email(new_email) is not None:
-        raise AccountError("email", "An account with this email address already exists")
-    user = session.get(User, user_id)
-    old_email = user.email
-    user.email = new_email
-    audit.record(session, "email.changed", actor_id=user_id, email=new_email, address=address)
-    session.commit()
-    mail.send_quietly(old_email, "email_changed", name=user.full_name)
-    return user
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from app import db, mail
 from app.domain.accounts import normalise_email
 from app.links import absolute_url
 from app.models import AuditEvent, User, utcnow
-from app.services import audit, locks, tokens
+from app.services import audit, locks, sign_in_locks, tokens
 from app.services.accounts import hash_password, password_matches, refuse_weak, user_by_email
 
 # A second ask for one address within this time is the first one sent again (a double
@@ -118,7 +118,16 @@ def reset_password(token: str, new_password: str, *, address: str | None = None)
     refuse_weak(new_password, user.email, user.full_name, field="new_password")
     user.password_hash = hash_password(new_password)
     user.session_token = secrets.token_hex(16)  # signs out every browser
-    audit.record(session, "password.reset", actor_id=user.id, email=user.email, address=address)
+    # The link proves the inbox: its owner may sign in at once, where failures stopped it.
+    lifted = [count.said for count in sign_in_locks.lift_on_reset(user)]
+    audit.record(
+        session,
+        "password.reset",
+        actor_id=user.id,
+        email=user.email,
+        address=address,
+        **({"lifted": lifted} if lifted else {}),
+    )
     session.commit()
     mail.send_quietly(
         user.email,

@@ -17,7 +17,7 @@ from app.domain.accounts import PROFESSIONS, normalise_email
 from app.links import absolute_url
 from app.models import Organisation, PendingRegistration, User, utcnow
 from app.models_teams import TeamMember
-from app.services import audit, teams, tokens
+from app.services import audit, locks, teams, tokens
 from app.services.accounts import (
     AccountError,
     hash_password,
@@ -114,16 +114,36 @@ def pending(token: str) -> PendingRegistration | None:
     )
 
 
-def confirm(token: str, *, address: str | None = None) -> User | None:
-    """Create the account a registration link stands for; None when the link is spent."""
+@dataclass(frozen=True)
+class Confirmed:
+    """The account a registration link stands for: `already` when another use of the same
+    link (a double click, another tab) made it a moment ago, and this one made nothing."""
+
+    user: User
+    already: bool = False
+
+
+def confirm(token: str, *, address: str | None = None) -> Confirmed | None:
+    """Create the account a registration link stands for; None when the link is spent.
+
+    Uses of links for one address run one after another, under a lock named by it (there is
+    no account's row to lock yet). One that found its link unused, but finds the account
+    made once it holds the lock, makes nothing: when that account was made from this very
+    registration (a double click, another tab), it is returned to be signed in, as a
+    double-submitted password change is; when from another, the link is spent.
+    """
     session = db.session()
     row = pending(token)
     if row is None:
         return None
-    if user_by_email(row.email) is not None:
+    locks.lock_name(session, f"registration:{row.email}")
+    existing = user_by_email(row.email)
+    if existing is not None:
+        # The password hash (salted afresh for each registration) names the one it came from.
+        same = secrets.compare_digest(existing.password_hash, row.password_hash)
         session.execute(delete(PendingRegistration).where(PendingRegistration.email == row.email))
         session.commit()
-        return None
+        return Confirmed(existing, already=True) if same else None
     user = User(
         email=row.email,
         full_name=row.full_name,
@@ -138,16 +158,17 @@ def confirm(token: str, *, address: str | None = None) -> User | None:
         last_signed_in_at=utcnow(),
     )
     session.add(user)
-    team_id = row.team_id
-    session.execute(delete(PendingRegistration).where(PendingRegistration.email == row.email))
     try:
         session.flush()
     except IntegrityError:
-        # Two tabs followed the link at once: one account wins, the other link is spent.
+        # The address was taken meanwhile by a way in that does not take the lock (an
+        # administrator's create-user, say): the link is spent.
         session.rollback()
         return None
+    team_id = row.team_id  # read before the delete below expires the row
+    session.execute(delete(PendingRegistration).where(PendingRegistration.email == row.email))
     if team_id is not None and user.organisation_id is not None:
         session.add(TeamMember(user_id=user.id, team_id=team_id))
     audit.record(session, "account.registered", actor_id=user.id, email=user.email, address=address)
     session.commit()
-    return user
+    return Confirmed(user)

@@ -5,20 +5,26 @@ and address (web/throttles.py), or wrong current passwords reach theirs. The cou
 the rate limiter's store, under keys this module names (the throttles build them here too).
 Lifting deletes the account's counts there, audited. Only a store every process shares
 (Redis) can be reached from the command line: counts kept in a server's own memory (the
-development default, and each worker's fallback while Redis is down) cannot.
+development default, and each worker's fallback while Redis is down) cannot. A password
+reset lifts them too, from the server: in Redis, or in the memory of the process it runs in.
 """
 
+import logging
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import current_app
-from limits.storage import MemoryStorage, RedisStorage
+from limits.storage import MemoryStorage, RedisStorage, Storage
 
 from app import db
 from app.domain.numbers import whole_number
+from app.models import User
 from app.security import limiter
 from app.services import audit
 from app.services.accounts import user_by_email
+
+_log = logging.getLogger("linkwise.rate_limits")
 
 SIGN_IN = "sign-in:"  # a count per account and address starts so
 ADDRESS = "address:"  # a count per address starts so
@@ -34,6 +40,19 @@ def sign_in_key(email: str, address: str) -> str:
 def account_key(user_id: int | str) -> str:
     """Return what a signed-in account's wrong current passwords count by."""
     return f"{ACCOUNT}{user_id}"
+
+
+# One off a count, and the count deleted when that leaves none: a count of nothing would
+# be found as a lock with no failures.
+_GIVE_BACK = "if redis.call('decr', KEYS[1]) <= 0 then redis.call('del', KEYS[1]) end"
+
+
+def give_back(store: Storage, key: str) -> None:
+    """Take one off a count a request added (the limiter's key, as it counts in `store`)."""
+    if isinstance(store, RedisStorage):
+        store.get_connection().eval(_GIVE_BACK, 1, store.prefixed_key(key))
+    else:
+        store.decr(key)
 
 
 class StoreUnreachable(RuntimeError):
@@ -64,6 +83,11 @@ class Count:
         """Say whether this count stops the account now."""
         return self.failures >= self.allowed
 
+    @property
+    def said(self) -> str:
+        """Say the count: '5 of 5 failed sign-ins from 192.0.2.7'."""
+        return f"{self.failures} of {self.allowed} failed {self.what}"
+
 
 @dataclass(frozen=True)
 class Lifted:
@@ -89,7 +113,7 @@ def lift(email: str) -> Lifted:
     try:
         found = _counts(store, user.email, user.id)
         at_limit = _addresses_at_limit(store, found)
-        deleted = store.get_connection().delete(*(key for key, _, _ in found)) if found else 0
+        deleted = _delete(store, [key for key, _, _ in found])
     except store.base_exceptions as error:
         raise StoreUnreachable(_unreachable(error)) from None
     counts = tuple(count for _, count, _ in found)
@@ -102,10 +126,29 @@ def lift(email: str) -> Lifted:
             email=user.email,
             via="cli",
             was_locked=any(count.locked for count in counts),
-            counts=[f"{count.failures} of {count.allowed} failed {count.what}" for count in counts],
+            counts=[count.said for count in counts],
         )
         session.commit()
     return Lifted(user.email, counts, tuple(at_limit))
+
+
+def lift_on_reset(user: User) -> tuple[Count, ...]:
+    """Delete the account's counts where the limiter counts now, for a password reset from
+    the emailed link (whoever has the inbox may sign in at once); return those that held
+    failures, for the reset's audit row.
+
+    In Redis every process's counts go; in a process's own memory (the development
+    default, a worker's while Redis is down), this process's. A store that does not answer
+    leaves them to lapse, and the reset stands.
+    """
+    store = limiter.limiter.storage
+    try:
+        found = _counts(store, user.email, user.id)
+        _delete(store, [key for key, _, _ in found])
+    except store.base_exceptions as error:
+        _log.warning("rate limits: a password reset left the account's counts: %s", error)
+        return ()
+    return tuple(count for _, count, _ in found if count.failures)
 
 
 def _shared_store() -> RedisStorage:
@@ -141,36 +184,55 @@ def _shown_uri() -> str:
     return urlunsplit(parts._replace(netloc=f"{host}:{parts.port}" if parts.port else host))
 
 
-def _head(store: RedisStorage) -> str:
+def _head(store: Storage) -> str:
     """Return how every key of this app starts in the store.
 
     The limiter names a count `LIMITER/<app's key prefix>/<what it counts by>/<scope>/
     <allowance>/<per so many>/<unit>`, and Redis keeps it under its own prefix.
     """
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
-    return store.prefixed_key("LIMITER/" + (f"{prefix}/" if prefix else ""))
+    head = "LIMITER/" + (f"{prefix}/" if prefix else "")
+    return store.prefixed_key(head) if isinstance(store, RedisStorage) else head
 
 
-def _found(store: RedisStorage, start: str):
+def _found(store: Storage, start: str):
     """Yield (key, the rest of what it counts by, scope, allowance) of every count whose key
     begins with `start`."""
-    connection = store.get_connection()
-    escaped = "".join(f"\\{c}" if c in _GLOB_SPECIALS else c for c in start)
-    for key in connection.scan_iter(match=escaped + "*"):
+    if isinstance(store, RedisStorage):
+        escaped = "".join(f"\\{c}" if c in _GLOB_SPECIALS else c for c in start)
+        keys = (key.decode() for key in store.get_connection().scan_iter(match=escaped + "*"))
+    else:  # a process's own memory
+        keys = [key for key in list(store.storage) if key.startswith(start)]
+    for key in keys:
         # Neither an address nor a scope holds a "/": the last four are the limit's.
-        parts = key.decode().removeprefix(start).rsplit("/", 4)
+        parts = key.removeprefix(start).rsplit("/", 4)
         allowance = whole_number(parts[2]) if len(parts) == 5 else None
         if allowance is not None:
             yield key, parts[0], parts[1], allowance
 
 
-def _count(store: RedisStorage, key: bytes, address: str | None, allowed: int) -> Count:
-    connection = store.get_connection()
-    failures = int(connection.get(key) or 0)
-    return Count(address, failures, allowed, max(int(connection.ttl(key)), 0))
+def _count(store: Storage, key: str, address: str | None, allowed: int) -> Count:
+    if isinstance(store, RedisStorage):
+        connection = store.get_connection()
+        failures, seconds_left = int(connection.get(key) or 0), int(connection.ttl(key))
+    else:
+        failures = store.get(key)
+        seconds_left = int(store.expirations.get(key, 0) - time.time())
+    return Count(address, failures, allowed, max(seconds_left, 0))
 
 
-def _counts(store: RedisStorage, email: str, user_id: int) -> list[tuple[bytes, Count, str]]:
+def _delete(store: Storage, keys: list[str]) -> int:
+    """Delete counts by their keys as found; return how many there were."""
+    if not keys:
+        return 0
+    if isinstance(store, RedisStorage):
+        return store.get_connection().delete(*keys)
+    for key in keys:
+        store.clear(key)
+    return len(keys)
+
+
+def _counts(store: Storage, email: str, user_id: int) -> list[tuple[str, Count, str]]:
     """Return (key, count, scope) of every count against the account."""
     head, found = _head(store), []
     for key, address, scope, allowed in _found(store, head + sign_in_key(email, "")):

@@ -283,6 +283,8 @@ def place(
     team = team_in(scope, team_id)
     if team is None:
         raise LookupError(team_id)
+    if not normalise_email(email):
+        raise TeamError("email", "Enter the learner's email address")
     found = session.scalar(select(User.id).where(User.email == normalise_email(email)))
     if found is not None:
         lock_person(found)

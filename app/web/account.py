@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, logout_user
 from app.content import catalogue
 from app.domain.numbers import whole_number
 from app.security import MAX_ID, client_address
-from app.services import accounts, data_rights, profile
+from app.services import accounts, data_rights, email_changes, profile
 from app.web import throttles
 from app.web.account_forms import (
     ChangeEmailForm,
@@ -81,7 +81,7 @@ def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
         try:
-            sent_to = profile.request_email_change(
+            sent_to = email_changes.request_email_change(
                 current_user.db_id,
                 form.email.data,
                 form.current_password.data,
@@ -98,18 +98,31 @@ def change_email():
 @bp.route("/email/confirm/<token>", methods=["GET", "POST"])
 def confirm_email(token: str):
     """Confirm the new address (a button, so following the link alone changes nothing)."""
-    new_email = profile.email_change_for(current_user.db_id, token)
-    if new_email is None:
-        return render_template("auth/link_spent.html", purpose="email"), 404
-    if request.method == "POST":
-        try:
-            profile.confirm_email_change(current_user.db_id, token, address=client_address())
-        except accounts.AccountError as error:
-            flash(error.message, "error")
-            return redirect(url_for("account.account"))
-        flash(f"Your email address is now {new_email}", "success")
+    if request.method == "GET":
+        new_email = email_changes.email_change_for(current_user.db_id, token)
+        if new_email is None:
+            return render_template("auth/link_spent.html", purpose="email"), 404
+        return render_template("account/confirm_email.html", new_email=new_email, token=token)
+    try:
+        changed = email_changes.confirm_email_change(
+            current_user.db_id, token, address=client_address()
+        )
+    except accounts.AccountError as error:
+        flash(error.message, "error")
         return redirect(url_for("account.account"))
-    return render_template("account/confirm_email.html", new_email=new_email, token=token)
+    if changed is None:
+        return render_template("auth/link_spent.html", purpose="email"), 404
+    flash(_email_changed(changed), "success")
+    return redirect(url_for("account.account"))
+
+
+def _email_changed(changed: email_changes.EmailChanged) -> str:
+    if changed.already:
+        return (
+            f"Your email address was changed to {changed.email} a moment ago, from this or "
+            "another tab or window"
+        )
+    return f"Your email address is now {changed.email}"
 
 
 @bp.route("/organisation", methods=["GET", "POST"])

@@ -14,6 +14,11 @@ from app.web.gate import confirmation_required, remember_confirmation
 
 bp = Blueprint("auth", __name__)
 
+# What a second press of "Create my account" (a double click, another tab) is told.
+JUST_CREATED = (
+    "Your account was created a moment ago with this link, from this or another tab or window"
+)
+
 
 @bp.route("/register", methods=["GET", "POST"])
 @confirmation_required
@@ -59,11 +64,11 @@ def confirm_registration(token: str):
 @throttles.resets
 def finish_registration(token: str):
     """Create the account, sign it in and remember the professional confirmation."""
-    user = registration.confirm(token, address=client_address())
-    if user is None:
+    confirmed = registration.confirm(token, address=client_address())
+    if confirmed is None:
         return render_template("auth/link_spent.html", purpose="register"), 404
-    start_session(user)
-    flash("Your account has been created", "success")
+    start_session(confirmed.user)
+    flash(JUST_CREATED if confirmed.already else "Your account has been created", "success")
     return remember_confirmation(redirect(url_for("pages.home")))
 
 

@@ -12,14 +12,15 @@ per account or per recipient stays as it is.
 """
 
 import logging
+from functools import wraps
 
-from flask import current_app, g, has_request_context, request
+from flask import abort, current_app, g, has_request_context, request
 from flask_login import current_user
 from limits import parse
 
 from app.domain.accounts import normalise_email
 from app.security import client_address, in_shared_network, limiter
-from app.services.sign_in_locks import ADDRESS, account_key, sign_in_key
+from app.services.sign_in_locks import ADDRESS, account_key, give_back, sign_in_key
 
 _log = logging.getLogger("linkwise.rate_limits")
 
@@ -119,14 +120,78 @@ def _signed_in_account() -> str:
 
 
 def sign_in(view):
-    """Limit failed sign-ins per account and address, and per address."""
+    """Limit failed sign-ins per account and address, and per address.
+
+    A sign-in takes its place in both counts before its password is checked, and gives it
+    back unless the password was wrong: so sign-ins sent at once are checked only while
+    each has room to fail (counted after the check, they all passed it), and one that
+    succeeds, or is refused, counts for nothing.
+    """
+    view = _reserving(view)
     view = limiter.limit(
         SIGN_IN_PER_ACCOUNT_AND_ADDRESS,
         methods=["POST"],
         key_func=_account_and_address,
-        deduct_when=_failed,
+        deduct_when=_counted_by_the_view,
     )(view)
-    return limit_per_address(SIGN_IN_PER_ADDRESS, methods=["POST"], deduct_when=_failed)(view)
+    return limit_per_address(
+        SIGN_IN_PER_ADDRESS, methods=["POST"], deduct_when=_counted_by_the_view
+    )(view)
+
+
+def _counted_by_the_view(_response) -> bool:
+    # With a deduct_when the limiter only reads a count before the view; _reserving counts.
+    return False
+
+
+def _reserving(view):
+    """Wrap a view whose limits the limiter has read (each had room): take a place in each,
+    atomically, and refuse with a 429 if another request took the last one meanwhile.
+    Unless the request marks a failure (mark_failed), every place taken is given back,
+    however it ended: the fixed window (the limiter's strategy) counts a hit it refuses.
+
+    The limiter still reads first: a Redis that has stopped answering is found by a read,
+    and the request counts in the worker's memory instead of by a count that may or may
+    not have reached Redis (tests/service/test_rate_limit_outage.py).
+    """
+
+    @wraps(view)
+    def reserving(*args, **kwargs):
+        taken = []
+        try:
+            for limit in limiter.current_limits:
+                room = _take(limit)
+                if room is None:
+                    continue
+                taken.append(limit)
+                if not room:
+                    abort(429)
+            return view(*args, **kwargs)
+        finally:
+            if not g.get("attempt_failed", False):
+                for limit in taken:
+                    _give_back(limit)
+
+    return reserving
+
+
+def _take(limit) -> bool | None:
+    """Count one against a limit; say whether it had room (None: the store did not answer,
+    and the limiter's read stands)."""
+    try:
+        return limit.limiter.hit(limit.limit, *limit.request_args)
+    except Exception as error:
+        _log.warning("rate limits: could not count (%s: %s)", type(error).__name__, error)
+        return None
+
+
+def _give_back(limit) -> None:
+    try:
+        give_back(limit.limiter.storage, limit.key)
+    except Exception as error:  # the count lapses by itself
+        _log.warning(
+            "rate limits: could not give back a count (%s: %s)", type(error).__name__, error
+        )
 
 
 def emails(allowance_per_address: str):
@@ -153,11 +218,12 @@ def resets(view):
 
 
 def password_checks(view):
-    """Limit wrong current passwords per account, across every page that asks for one."""
+    """Limit wrong current passwords per account, across every page that asks for one;
+    each check takes its place first, as a sign-in does."""
     return limiter.shared_limit(
         PASSWORD_CHECKS_PER_ACCOUNT,
         scope="password-check",
         methods=["POST"],
         key_func=_signed_in_account,
-        deduct_when=_failed,
-    )(view)
+        deduct_when=_counted_by_the_view,
+    )(_reserving(view))

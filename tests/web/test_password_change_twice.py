@@ -1,14 +1,12 @@
 """Changing the password twice at once: the browser stays signed in, one change is recorded."""
 
-import threading
-from contextlib import contextmanager
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app import db
 from app.models import AuditEvent
 from app.services import locks
 from tests.conftest import DEMO_PASSWORD, csrf_token, sign_in
+from tests.web.meetings import meeting_at
 from tests.web.test_quiz_concurrency import at_once, tab
 
 NEW = "plum harbour violin 77"
@@ -19,7 +17,6 @@ def kinds(app) -> list[str]:
         return db.session().scalars(select(AuditEvent.kind).order_by(AuditEvent.id)).all()
 
 
-@contextmanager
 def meeting_at_the_learner_lock(app, parties: int):
     """Hold each request at the learner's lock until all `parties` have come to it.
 
@@ -31,20 +28,7 @@ def meeting_at_the_learner_lock(app, parties: int):
     postgresql = engine.dialect.name == "postgresql"
     lock = locks._LOCK_LEARNER_POSTGRESQL if postgresql else locks._LOCK_LEARNER_SQLITE
     lock_sql = str(lock.compile(dialect=engine.dialect))
-    barrier = threading.Barrier(parties, timeout=30)
-    arrived = set()
-
-    def meet(_conn, _cursor, statement, *_args):
-        if statement == lock_sql and threading.get_ident() not in arrived:
-            arrived.add(threading.get_ident())
-            barrier.wait()
-
-    event.listen(engine, "before_cursor_execute", meet)
-    try:
-        yield
-    finally:
-        event.remove(engine, "before_cursor_execute", meet)
-    assert len(arrived) == parties  # every request came to the lock, signed in
+    return meeting_at(app, parties, lambda statement: statement == lock_sql)
 
 
 def send_at_once(app, client, new_passwords):

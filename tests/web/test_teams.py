@@ -1,5 +1,6 @@
 """Teams: join codes, placing learners, team managers confined to their teams, leavers."""
 
+import html
 import json
 
 from sqlalchemy import select
@@ -98,6 +99,20 @@ def test_a_manager_places_a_learner_of_the_organisation_only(app, client, make_u
     assert placed.status_code == 302
     assert "Eve Unplaced" in client.get(url).text
     assert "Eve Unplaced" in client.get("/manage/").text
+
+
+def test_placing_with_no_email_asks_for_one(app, client, pcn):
+    sign_in(client, "pm@example.org")
+    with app.app_context():
+        elm = db.session().scalar(select(Team.id).where(Team.name == "Elm Practice"))
+    url = f"/manage/teams/{elm}"
+    for empty in ("", "   "):
+        response = post_form(client, f"{url}/place", {"email": empty}, page=url)
+        assert response.status_code == 400
+        page = html.unescape(response.text)
+        assert page.count("Enter the learner's email address") == 2  # summary, inline
+        assert 'href="#email"' in response.text
+        assert "no learner with that email" not in response.text
 
 
 def test_a_leaver_leaves_the_figures_but_keeps_their_record(app, client, pcn):

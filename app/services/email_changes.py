@@ -1,0 +1,95 @@
+"""Changing a learner's email address: a link sent to the new address, which moves the
+account there when it is confirmed."""
+
+from dataclasses import dataclass
+
+from app import db, mail
+from app.domain.accounts import normalise_email
+from app.links import absolute_url
+from app.models import User
+from app.services import audit, locks, tokens
+from app.services.accounts import AccountError, check_current_password, user_by_email
+
+
+def _email_fingerprint(user: User) -> str:
+    return tokens.fingerprint(user.password_hash, user.email)
+
+
+def request_email_change(
+    user_id: int, new_email: str, password: str, *, address: str | None = None
+) -> str:
+    """Email a confirmation link to the new address; return the address it went to."""
+    session = db.session()
+    user = session.get(User, user_id)
+    check_current_password(user, password, address=address)
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise AccountError("email", "Enter an email address different from your current one")
+    audit.record(session, "email.change_requested", actor_id=user_id, address=address)
+    session.commit()
+    if user_by_email(new_email) is not None:
+        # Tell the owner of that address, not the requester, that it is taken.
+        mail.send_quietly(new_email, "email_taken", sign_in_url=absolute_url("auth.sign_in"))
+        return new_email
+    token = tokens.make(
+        tokens.EMAIL_CHANGE, {"u": user.id, "e": new_email, "f": _email_fingerprint(user)}
+    )
+    mail.send_quietly(
+        new_email,
+        "confirm_email_change",
+        name=user.full_name,
+        confirm_url=absolute_url("account.confirm_email", token=token),
+        hours=tokens.EMAIL_CHANGE[1] // 3600,
+    )
+    mail.send_quietly(user.email, "email_change_requested", name=user.full_name)
+    return new_email
+
+
+def email_change_for(user_id: int, token: str) -> str | None:
+    """Return the new address a confirmation link is for, if it is this user's and unspent."""
+    payload = tokens.read(tokens.EMAIL_CHANGE, token)
+    if payload is None or payload.get("u") != user_id or not isinstance(payload.get("e"), str):
+        return None
+    user = db.session().get(User, user_id)
+    if user is None or not tokens.matches(_email_fingerprint(user), payload.get("f")):
+        return None
+    return payload["e"]
+
+
+@dataclass(frozen=True)
+class EmailChanged:
+    """The address an account moved to: `already` when another use of the link (a double
+    click, another tab) moved it there a moment ago, and this one changed nothing."""
+
+    email: str
+    already: bool = False
+
+
+def confirm_email_change(
+    user_id: int, token: str, *, address: str | None = None
+) -> EmailChanged | None:
+    """Move the account to the confirmed address; None for a spent or someone else's link.
+
+    Confirmations of one account's address run one after another under the learner's lock,
+    and the link is checked again once it is held: one that finds it used meanwhile, with
+    the account at its address, is that change already made and changes nothing.
+    """
+    session = db.session()
+    new_email = email_change_for(user_id, token)
+    if new_email is None:
+        return None
+    locks.lock_learner(session, user_id)
+    user = session.get(User, user_id, populate_existing=True)
+    if email_change_for(user_id, token) is None:
+        already = user.email == new_email
+        session.rollback()
+        return EmailChanged(new_email, already=True) if already else None
+    if user_by_email(new_email) is not None:
+        session.rollback()
+        raise AccountError("email", "An account with this email address already exists")
+    old_email = user.email
+    user.email = new_email
+    audit.record(session, "email.changed", actor_id=user_id, email=new_email, address=address)
+    session.commit()
+    mail.send_quietly(old_email, "email_changed", name=user.full_name)
+    return EmailChanged(new_email)
