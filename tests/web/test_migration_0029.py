@@ -11,7 +11,7 @@ from app.cli import alembic_config, upgrade_database
 from app.services.ratings import aware
 from tests.conftest import BACKENDS
 from tests.databases import database_at, reflected
-from tests.web.test_migration_0027 import _person
+from tests.web.test_migration_0027 import _organisation, _person
 
 T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
 
@@ -25,15 +25,8 @@ def database_at_0028(request, tmp_path):
 
 def test_requests_of_learners_who_left_are_closed_and_earlier_closings_say_why(database_at_0028):
     engine, t = reflected(database_at_0028)
-    organisation = t["organisation"]
     with engine.begin() as c:
-        river, hill = (
-            c.execute(
-                insert(organisation).returning(organisation.c.id),
-                {"name": name, "join_code": code, "created_at": T0},
-            ).scalar_one()
-            for name, code in (("Riverside PCN", "RIVER1"), ("Hillside PCN", "HILL01"))
-        )
+        river, hill = _organisation(c, t), _organisation(c, t, "Hillside PCN", "HILL01")
         sue = _person(c, t, river, "sue@example.org")
         lee = _person(c, t, None, "lee@example.org")  # left on their own: no leaver row
         kim = _person(c, t, hill, "kim@example.org")  # moved to Hillside

@@ -12,7 +12,7 @@ from app.cli import alembic_config, upgrade_database
 from app.services.ratings import aware
 from tests.conftest import BACKENDS
 from tests.databases import database_at, reflected
-from tests.web.test_migration_0027 import _person
+from tests.web.test_migration_0027 import _organisation, _person
 
 T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -42,13 +42,7 @@ def test_learners_who_left_on_their_own_before_0029_become_leavers_once(database
     engine, t = reflected(database_at_0030)
     organisation, leaver, event = t["organisation"], t["organisation_leaver"], t["audit_event"]
     with engine.begin() as c:
-        river, hill = (
-            c.execute(
-                insert(organisation).returning(organisation.c.id),
-                {"name": name, "join_code": code, "created_at": T0},
-            ).scalar_one()
-            for name, code in (("Riverside PCN", "RIVER1"), ("Hillside PCN", "HILL01"))
-        )
+        river, hill = _organisation(c, t), _organisation(c, t, "Hillside PCN", "HILL01")
         c.execute(  # named by an event older than it
             insert(organisation),
             {"name": "Late PCN", "join_code": "LATE01", "created_at": T0 + 9 * DAY},
