@@ -113,6 +113,14 @@ def assert_accessible(page) -> None:
     assert not violations, f"{page.url}: " + json.dumps(summary, indent=1)
 
 
+def assert_accessible_as_shown(page, browser, javascript: bool) -> None:
+    """Run axe-core on the page as its reader has it: with JavaScript on, or off."""
+    if javascript:
+        assert_accessible(page)
+    else:
+        assert_accessible_without_javascript(page, browser)
+
+
 def assert_accessible_without_javascript(page, browser) -> None:
     """Run axe-core on what a page with JavaScript off shows.
 

@@ -9,6 +9,7 @@ from app.content import catalogue
 from app.services import accounts, quizzes
 from tests.browser.conftest import (
     assert_accessible,
+    assert_accessible_as_shown,
     assert_accessible_without_javascript,
     browser_sign_in,
 )
@@ -130,10 +131,7 @@ def test_a_knowledge_check_answer_recorded_elsewhere(
     expect(place.get_by_text("already been recorded from another tab")).to_be_visible()
     expect(place.get_by_text("Not correct", exact=True)).to_be_visible()
     shot(page, f"knowledge-check-recorded-elsewhere-{'js' if javascript else 'no-js'}")
-    if javascript:
-        assert_accessible(page)
-    else:
-        assert_accessible_without_javascript(page, browser)
+    assert_accessible_as_shown(page, browser, javascript)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -148,10 +146,7 @@ def test_an_empty_team_code_and_a_bad_registration_number(
     page.get_by_role("button", name="Join team").click()
     expect(page.get_by_role("link", name="Enter the team code")).to_be_visible()
     shot(page, f"team-code-empty-{mode}")
-    if javascript:
-        assert_accessible(page)
-    else:
-        assert_accessible_without_javascript(page, browser)
+    assert_accessible_as_shown(page, browser, javascript)
     page.goto(f"{live_server}/account/details")
     page.get_by_label("Professional registration number (optional)").fill("=HYPERLINK(1)")
     page.get_by_role("button", name="Save details").click()
@@ -159,10 +154,7 @@ def test_an_empty_team_code_and_a_bad_registration_number(
     expect(page.get_by_role("link", name=message)).to_be_visible()
     expect(page.locator("#registration_number-error")).to_contain_text(message)
     shot(page, f"registration-number-error-{mode}")
-    if javascript:
-        assert_accessible(page)
-    else:
-        assert_accessible_without_javascript(page, browser)
+    assert_accessible_as_shown(page, browser, javascript)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -184,7 +176,4 @@ def test_a_password_change_refused_as_just_changed(
     message = re.compile("^Your password was changed a moment ago")
     expect(page.get_by_role("link", name=message)).to_be_visible()
     shot(page, f"password-just-changed-{'js' if javascript else 'no-js'}")
-    if javascript:
-        assert_accessible(page)
-    else:
-        assert_accessible_without_javascript(page, browser)
+    assert_accessible_as_shown(page, browser, javascript)
