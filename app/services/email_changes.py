@@ -3,6 +3,8 @@ account there when it is confirmed."""
 
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
+
 from app import db, mail
 from app.domain.accounts import normalise_email
 from app.links import absolute_url
@@ -73,6 +75,11 @@ def confirm_email_change(
     Confirmations of one account's address run one after another under the learner's lock,
     and the link is checked again once it is held: one that finds it used meanwhile, with
     the account at its address, is that change already made and changes nothing.
+
+    The new address is then locked by name, as a sign-up finishing for it locks it, so the
+    two run one after another and the second finds the address taken. A way in that takes
+    no such lock (an administrator's create-user) can still take it first: the unique key
+    then refuses the change, and the learner is told the address is taken.
     """
     session = db.session()
     new_email = email_change_for(user_id, token)
@@ -84,12 +91,18 @@ def confirm_email_change(
         already = user.email == new_email
         session.rollback()
         return EmailChanged(new_email, already=True) if already else None
+    locks.lock_name(session, f"registration:{new_email}")
+    taken = AccountError("email", "An account with this email address already exists")
     if user_by_email(new_email) is not None:
         session.rollback()
-        raise AccountError("email", "An account with this email address already exists")
+        raise taken
     old_email = user.email
     user.email = new_email
     audit.record(session, "email.changed", actor_id=user_id, email=new_email, address=address)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise taken from None
     mail.send_quietly(old_email, "email_changed", name=user.full_name)
     return EmailChanged(new_email)

@@ -2,11 +2,16 @@
 changes once, with one audit row and one email to the old address; the others say it was
 done a moment ago."""
 
+from sqlalchemy import select
+
+from app import db
+from app.models import User
 from tests.conftest import DEMO_PASSWORD, csrf_token, post_form, sign_in
 from tests.web.journeys import path_of
 from tests.web.meetings import meeting_before_writing
 from tests.web.test_password_change_twice import kinds
 from tests.web.test_quiz_concurrency import at_once, tab
+from tests.web.test_register import GOOD, register
 
 OLD, NEW = "learner@example.org", "sam.new@example.org"
 
@@ -51,3 +56,39 @@ def test_a_new_address_confirmed_three_times_at_once_changes_it_once(
         again.text
     )
     assert kinds(app).count("email.changed") == 1
+
+
+def test_a_new_address_confirmed_as_a_sign_up_for_it_finishes_goes_to_one_of_them(
+    app, client, make_user, mailbox
+):
+    # The two lock the address by one name, so whichever comes second finds it taken and is
+    # told so: never a 500 from the unique key, never two accounts sharing it.
+    sign_in(client, make_user(email=OLD))
+    post_form(client, "/account/email", {"email": NEW, "current_password": DEMO_PASSWORD})
+    change = path_of(mailbox.link(NEW, "/account/email/confirm/"))
+    newcomer = app.test_client()
+    register(newcomer, email=NEW)
+    [sign_up] = [
+        path_of(link)
+        for message in mailbox.messages(NEW)
+        for link in [message.get_content().split("http://localhost", 1)[1].split()[0]]
+        if "/register/confirm/" in link
+    ]
+    moving, making = csrf_token(client, change), csrf_token(newcomer, sign_up)
+    sends = [
+        lambda: client.post(change, data={"csrf_token": moving}),
+        lambda: newcomer.post(sign_up, data={"csrf_token": making}),
+    ]
+    with meeting_before_writing(app, 2):
+        moved, made = at_once(sends)
+    assert (moved.status_code, made.status_code) in ((302, 404), (302, 302))
+    with app.app_context():
+        owners = db.session().scalars(select(User).where(User.email == NEW)).all()
+    assert len(owners) == 1
+    if made.status_code == 302:  # the sign-up came first: the learner keeps the old address
+        assert "An account with this email address already exists" in client.get("/account/").text
+        assert kinds(app).count("email.changed") == 0
+        assert owners[0].full_name == GOOD["full_name"]
+    else:  # the change came first: the link to sign up is spent
+        assert kinds(app).count("account.registered") == 0
+        assert kinds(app).count("email.changed") == 1
