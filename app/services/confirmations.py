@@ -11,6 +11,7 @@ plainly, and none is recorded.
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -90,11 +91,20 @@ class RequestView:
     sent_with: Assessment | None  # the self-assessment sent with the request
     history: tuple[RequestRecord, ...]  # earlier requests for the same competency
     seen: str  # what the page shows, summed up: a decision is refused if it has changed
+    valid_for: Duration | None  # how long a confirmation given now would count (None: no end)
+
+    @property
+    def valid_until_if_confirmed_now(self) -> datetime | None:
+        """Until when a confirmation given now would count (None: no end date)."""
+        return self.valid_for.after(utcnow()) if self.valid_for else None
 
 
-def _seen(wording: Wording, level: str, score: float | None, evidence_ids) -> str:
+def _seen(
+    wording: Wording, level: str, score: float | None, evidence_ids, lasts: Duration | None
+) -> str:
     """Sum up what the request page shows, so a decision can tell the page is out of date."""
-    shown = [wording.name, wording.statement, level, score, sorted(evidence_ids)]
+    validity = [lasts.months, lasts.days] if lasts else None
+    shown = [wording.name, wording.statement, level, score, sorted(evidence_ids), validity]
     return hashlib.sha256(json.dumps(shown).encode()).hexdigest()[:32]
 
 
@@ -157,6 +167,7 @@ def view(supervisor_id: int, request_id: int, catalogue: Catalogue) -> RequestVi
         rows, now = found["evidence"], None
     if wording is None or framework is None:
         raise NotFound(request_id)
+    lasts = valid_for(competency, framework) if competency else None
     given = tuple(assessment(row) for row in found["assessment"])
     sent = next((row for row in found["assessment"] if row.number[1] == asked.number[2]), None)
     if record.closed_at is not None:
@@ -175,7 +186,8 @@ def view(supervisor_id: int, request_id: int, catalogue: Catalogue) -> RequestVi
         given,
         next((a for a in given if sent and a.at == aware(sent.at[0])), None),
         tuple(request_record(row) for row in found["request"] if row.number[1] != request_id),
-        _seen(wording, level, score, (row.number[1] for row in found["evidence"])),
+        _seen(wording, level, score, (row.number[1] for row in found["evidence"]), lasts),
+        lasts,
     )
 
 
@@ -192,7 +204,7 @@ class _Shown:
 
     @property
     def seen(self) -> str:
-        return _seen(self.wording, self.level, self.score, self.evidence_ids)
+        return _seen(self.wording, self.level, self.score, self.evidence_ids, self.valid_for)
 
 
 def _shown(request: ConfirmationRequest, catalogue: Catalogue) -> _Shown:
@@ -269,7 +281,8 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
         raise PracticeError(
             "outcome",
             f"{learner_name} has new quiz answers since you opened this request, or their "
-            "rating or the competency's wording has changed. Read the page again, then decide.",
+            "rating, the competency's wording or how long a confirmation counts has changed. "
+            "Read the page again, then decide.",
         )
     decided_at = utcnow()
     # Recorded now, so that a later edit of valid_for changes no confirmation given.

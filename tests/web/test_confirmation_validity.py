@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from app import db
 from app.content import catalogue
+from app.domain.competencies.durations import Duration
 from app.domain.pdf import date_in_words
 from app.models import utcnow
 from app.models_practice import ConfirmationDecision
@@ -27,8 +28,10 @@ from tests.web.test_practice import (  # noqa: F401 (people is a fixture)
 )
 from tests.web.test_practice_record import (  # noqa: F401 (own_competencies is a fixture)
     ask,
+    csrf_on,
     own_competencies,
     pdf_text,
+    seen_on,
     stored,
 )
 
@@ -184,3 +187,44 @@ def test_a_returned_request_claims_no_validity(app, people):  # noqa: F811
     with app.app_context():
         decision = db.session().scalar(select(ConfirmationDecision))
         assert (decision.valid_until, decision.validity_recorded) == (None, False)
+
+
+def test_the_supervisor_is_told_before_deciding_how_long_a_confirmation_would_count(
+    app,
+    people,  # noqa: F811
+    own_competencies,  # noqa: F811
+):
+    learner, sue, _ = people
+    ask(learner, app)
+    url = f"/supervise/requests/{the_request(app)}"
+    shown = between(sue.get(url).text, '<p id="validity">', "</p>")
+    until = date_in_words(Duration(months=36).after(utcnow()).date())
+    assert shown == f"If you confirm today, your confirmation counts for 3 years: until {until}."
+    course_files.edit(own_competencies / "splw.yaml", "valid_for: 3y\n", "")
+    course_files.reload(app)
+    shown = between(sue.get(url).text, '<p id="validity">', "</p>")
+    assert shown.startswith("If you confirm, your confirmation has no end date")
+
+
+def test_a_decision_on_a_page_shown_before_valid_for_changed_is_refused(
+    app,
+    people,  # noqa: F811
+    own_competencies,  # noqa: F811
+):
+    # The page said 3 years; a confirmation recorded for 1 year would not be what was shown.
+    learner, sue, _ = people
+    ask(learner, app)
+    request_id = the_request(app)
+    url = f"/supervise/requests/{request_id}"
+    shown = sue.get(url).text
+    course_files.edit(own_competencies / "splw.yaml", "valid_for: 3y\n", "valid_for: 1y\n")
+    course_files.reload(app)
+    form = {"csrf_token": csrf_on(shown), "outcome": "confirmed", "seen": seen_on(shown)}
+    refused = sue.post(url, data=form)
+    assert refused.status_code == 400
+    assert "how long a confirmation counts has changed" in refused.text
+    with app.app_context():
+        assert db.session().scalar(select(ConfirmationDecision.id)) is None
+    assert "counts for 1 year: until" in sue.get(url).text
+    assert decide(sue, request_id, outcome="confirmed").status_code == 302
+    assert recorded_until(app, request_id).year == utcnow().year + 1
