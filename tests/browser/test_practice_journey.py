@@ -70,6 +70,8 @@ def test_learner_asks_supervisor_returns_then_confirms_and_manager_filters(
     shot(page, "supervisor-queue")
     page.get_by_role("link", name="Lee Learner").first.click()
     expect(page.get_by_text("Started with what matters to her.")).to_be_visible()
+    expect(page.locator("#validity")).to_contain_text("your confirmation counts for 3 years")
+    shot(page, "supervisor-request")
     page.get_by_label("Not yet: return it with an action plan").check()
     page.get_by_role("button", name="Save decision").click()
     expect(
