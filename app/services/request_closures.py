@@ -7,14 +7,18 @@ confirmation". So is a request whose learner erased their account, or left the
 organisation it was asked in (their learning is no longer that organisation's to read): it
 leaves the supervisor's queue, and a decision sent from a page opened before is refused.
 Each closing records why. A decision already made stands whatever happens to its
-supervisor or its learner later.
+supervisor or its learner later. A learner whose request closed because its supervisor can
+no longer decide it is emailed once the closing commits, so they can ask someone else.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 
-from sqlalchemy import case, exists, select
+from sqlalchemy import case, event, exists, select
+from sqlalchemy.orm import Session, aliased
 
-from app import db
+from app import db, mail
+from app.links import absolute_url
 from app.models import User, utcnow
 from app.models_practice import (
     CLOSED_LEARNER_ERASED,
@@ -28,6 +32,48 @@ from app.services import audit
 from app.services.locks import lock_people
 from app.services.practice_reads import learner_erased, learner_left, supervisor_can_decide
 from app.services.ratings import refresh_levels
+
+# session.info key: the emails to send once the closings they tell of are committed.
+NOTICES = "linkwise.closure_notices"
+
+
+@dataclass(frozen=True)
+class _Notice:
+    """An email telling a learner their request was closed: all it needs, read before commit."""
+
+    email: str
+    name: str
+    code: str
+    competency: str  # its code and name
+    supervisor: str | None  # None when the supervisor's account was erased
+
+
+def _send_notices(session: Session) -> None:
+    for notice in session.info.pop(NOTICES, ()):
+        mail.send_quietly(
+            notice.email,
+            "practice_closed",
+            name=notice.name,
+            supervisor=notice.supervisor,
+            competency=notice.competency,
+            url=absolute_url("practice.competency", code=notice.code),
+        )
+
+
+def _drop_notices(session: Session) -> None:
+    session.info.pop(NOTICES, None)
+
+
+def _tell_once_committed(session: Session, notices: list[_Notice]) -> None:
+    """Email the notices when the transaction commits; forget them if it rolls back."""
+    if not notices:
+        return
+    if NOTICES not in session.info:
+        session.info[NOTICES] = []
+        if not event.contains(session, "after_commit", _send_notices):
+            event.listen(session, "after_commit", _send_notices)
+            event.listen(session, "after_rollback", _drop_notices)
+    session.info[NOTICES].extend(notices)
 
 
 def lock_for_closing(user_id: int) -> None:
@@ -57,13 +103,21 @@ def close_stranded(*where, actor_id: int | None, catalogue=None, via: str = "web
         (learner_left(), CLOSED_LEARNER_LEFT),
         else_=CLOSED_SUPERVISOR,
     )
+    learner, supervisor = aliased(User), aliased(User)
     stranded = session.execute(
         select(
             ConfirmationRequest.id,
             ConfirmationRequest.user_id,
             ConfirmationRequest.competency_code,
             reason,
-        ).where(
+            learner.email,
+            learner.full_name,
+            supervisor.full_name,
+            supervisor.erased_at.is_not(None),
+        )
+        .join(learner, learner.id == ConfirmationRequest.user_id)
+        .join(supervisor, supervisor.id == ConfirmationRequest.supervisor_id)
+        .where(
             *where,
             ~exists().where(ConfirmationDecision.request_id == ConfirmationRequest.id),
             ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
@@ -72,8 +126,16 @@ def close_stranded(*where, actor_id: int | None, catalogue=None, via: str = "web
     ).all()
     if not stranded:
         return 0
-    now, codes = utcnow(), defaultdict(set)
-    for request_id, learner_id, code, why in stranded:
+    if catalogue is None:
+        from app.content import catalogue as current
+
+        catalogue = current()
+    now, codes, notices = utcnow(), defaultdict(set), []
+    for request_id, learner_id, code, why, email, name, asked, asked_erased in stranded:
+        if why == CLOSED_SUPERVISOR:
+            competency = catalogue.competency(code)
+            called = f"{code} {competency.name}" if competency else code
+            notices.append(_Notice(email, name, code, called, None if asked_erased else asked))
         session.add(ConfirmationClosure(request_id=request_id, closed_at=now, reason=why))
         codes[learner_id].add(code)
         audit.record(
@@ -87,11 +149,8 @@ def close_stranded(*where, actor_id: int | None, catalogue=None, via: str = "web
             reason=why,
         )
     session.flush()
-    if catalogue is None:
-        from app.content import catalogue as current
-
-        catalogue = current()
     for learner_id, learner_codes in codes.items():
         organisation_id = session.scalar(select(User.organisation_id).where(User.id == learner_id))
         refresh_levels(learner_id, organisation_id, learner_codes, catalogue)
+    _tell_once_committed(session, notices)
     return len(stranded)
