@@ -48,6 +48,8 @@ class QuestionStats:
     figures: ia.ItemFigures
     options: tuple[OptionShare, ...]
     flags: tuple[ia.Flag, ...]
+    # Earlier versions counted in this row: the same question, only moved in or between files.
+    moved_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,12 @@ def read_subtotals(session, attempts, quiz: Quiz, known, found, questions, rows)
 
 def aligned_of(rows: Iterable[QuestionStats]) -> list[Aligned]:
     """Return the versions among these rows that count for a competency."""
-    return [Aligned(r.version, r.points, tuple(r.competencies)) for r in rows if r.competencies]
+    return [
+        Aligned(version, r.points, tuple(r.competencies))
+        for r in rows
+        if r.competencies
+        for version in (r.version, *r.moved_from)
+    ]
 
 
 def competency_subtotals(session, attempts, rows: list[QuestionStats]) -> Subtotals:

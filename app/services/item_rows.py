@@ -2,6 +2,8 @@
 
 services/item_stats.py reads the sums in one statement; these add up its rows per version,
 count the options each distinct answer picked and build a `QuestionStats` per version.
+A stored version that differs from today's only in where it stood (a question moved in its
+file, or the quiz to another file) is today's question: its answers count in today's row.
 """
 
 from __future__ import annotations
@@ -13,6 +15,21 @@ from app.domain import item_analysis as ia
 from app.domain.item_report import QuestionStats, option_shares
 from app.domain.quizzes import Question
 from app.domain.quizzes.base import InvalidAnswer
+from app.domain.quizzes.versions import wording_key
+
+
+def moved_versions(quiz, questions) -> dict[str, str]:
+    """Return, for each stored version (of `questions`, by hash) that is a current one only
+    moved, the current version's hash; add the current questions to `questions`."""
+    current = {wording_key(quiz.id, v.question): v.hash for v in quiz.versions.values()}
+    moved = {}
+    for version, question in questions.items():
+        now = current.get(wording_key(quiz.id, question))
+        if now is not None and now != version:
+            moved[version] = now
+    for v in quiz.versions.values():
+        questions.setdefault(v.hash, v.question)
+    return moved
 
 
 def item_sums(answers, questions):
@@ -47,11 +64,14 @@ def count_picks(into: Counter, question: Question, response: str, count: int) ->
         into[key] += count
 
 
-def question_rows(quiz, path, sums, questions, picked, sources) -> list[QuestionStats]:
+def question_rows(quiz, path, sums, questions, picked, sources, moved) -> list[QuestionStats]:
     """Return a row per version answered, in the file's question order, current first.
 
     `path` is the quiz file's place; `sources` are the files the stored versions came from,
-    which an earlier one names."""
+    which an earlier one names; `moved` the versions counted as current ones (moved_versions)."""
+    merged = defaultdict(list)
+    for earlier, now in moved.items():
+        merged[now].append(earlier)
     current = {v.hash: qid for qid, v in quiz.versions.items()}
     order = {q.id: n for n, q in enumerate(quiz.questions)}
     rows = []
@@ -79,6 +99,7 @@ def question_rows(quiz, path, sums, questions, picked, sources) -> list[Question
                 figures=figures,
                 options=options,
                 flags=ia.item_flags(figures, unused if question.has_distractors else ()),
+                moved_from=tuple(sorted(merged.get(version, ()))),
             )
         )
     rows.sort(key=lambda r: (order.get(r.question_id, len(order)), not r.current, r.version))

@@ -42,7 +42,7 @@ from app.services.item_competencies import (
     subtotal_terms,
     subtotals_of,
 )
-from app.services.item_rows import item_sums, question_rows
+from app.services.item_rows import item_sums, moved_versions, question_rows
 
 # The question types whose answers pick options (choices, pairs, steps): their answers are
 # counted apart, for each option's share.
@@ -96,8 +96,11 @@ def item_report(
     )
     pct_totals = _percent_sums(percents)
     questions = quiz_versions.questions(session, found.sources)
-    sums, picked = item_sums(found.answers, questions)
-    rows = question_rows(quiz, project_path(quiz.path), sums, questions, picked, found.sources)
+    moved = moved_versions(quiz, questions)
+    answers = [(moved.get(v, v), *rest) for v, *rest in found.answers] if moved else found.answers
+    sums, picked = item_sums(answers, questions)
+    path = project_path(quiz.path)
+    rows = question_rows(quiz, path, sums, questions, picked, found.sources, moved)
     # Questions marked per attempt, from the answers themselves: pools and edits included.
     per_attempt = round(sum(s.n for s in sums.values()) / totals.n) if totals.n else 0
     alpha = ia.reliability(

@@ -283,6 +283,37 @@ def test_answers_to_an_earlier_wording_are_counted_apart_and_say_where_it_came_f
     assert [row.figures.answered for row in report.questions if row.question_id == "rr-q23"] == [10]
 
 
+def moved(question, by: int):
+    """Return the question as if it stood `by` lines further down its file, unchanged."""
+    choices = tuple(replace(c, line=c.line + by) for c in question.choices)
+    return replace(question, line=question.line + by, choices=choices)
+
+
+def test_answers_to_a_question_only_moved_in_its_file_count_as_today_s(app):
+    # Six attempts saw rr-q22 when it stood 40 lines further down (a question added above
+    # it since, say), word for word as today: one row, today's place, all ten answers, and
+    # the competency figures those of ten attempts at today's versions.
+    with app.app_context():
+        quiz = find_quiz(QUIZ, catalogue())
+        older = version_of(QUIZ, quiz.path, moved(quiz.question("rr-q22"), 40))
+        assert older.hash != quiz.versions["rr-q22"].hash
+        users = add_learners(20)
+        add_attempts(HAND + [[1, 1, 0]] * 6, THREE, users=users[:10])
+        same = item_report(QUIZ, competency_scores=True)
+        db.session().execute(Answer.__table__.delete())
+        db.session().execute(Attempt.__table__.delete())
+        add_attempts(HAND, THREE, users=users[10:14])
+        add_attempts([[1, 1, 0]] * 6, THREE, users=users[14:], versions={"rr-q22": older})
+        report = item_report(QUIZ, competency_scores=True)
+    [row] = [row for row in report.questions if row.question_id == "rr-q22"]
+    assert (row.current, row.figures.answered) == (True, 10)
+    assert row.version == quiz.versions["rr-q22"].hash and row.moved_from == (older.hash,)
+    assert row.place == question_place("rr-q22")
+    assert row.figures == by_id(same)["rr-q22"].figures
+    assert report.reliability == same.reliability
+    assert report.competencies == same.competencies
+
+
 def test_option_shares_of_ordering_and_matching_questions_by_hand(app):
     # Three of four learners order the four layers rightly and match all five examples;
     # the fourth moves every step up one place and matches each example with the next

@@ -67,6 +67,21 @@ def versions_of(quiz: Quiz) -> Mapping[str, QuestionVersion]:
     )
 
 
+def wording_key(quiz_id: str, question: Question) -> str:
+    """Return what names a question as learners see it and as it is marked: its version's
+    content without where it stood in a file (the file, and every `line`). Two versions with
+    the same key were moved in or between files, not edited."""
+    return content_hash({"quiz": quiz_id, **_without_lines(question.to_content())})
+
+
+def _without_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_lines(v) for k, v in value.items() if k != "line"}
+    if isinstance(value, list | tuple):
+        return [_without_lines(v) for v in value]
+    return value
+
+
 def content_hash(content: Mapping[str, Any]) -> str:
     """Return the SHA-256 of content written as canonical JSON (sorted keys, no spaces)."""
     text = json.dumps(dict(content), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
