@@ -1,6 +1,7 @@
 """Coverage counts what every attempt is sure to ask, by the rule the rating itself applies."""
 
 import random
+import shutil
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,9 @@ from app.domain.sources import discover
 
 ROOT = Path(__file__).resolve().parents[2]
 SAFEGUARDING = "safeguarding-risk-and-confidentiality-assessment"
+RECORDING = "recording-impact-and-supervision-assessment"
+# sg-q18 shares a pool that asks 1 of 2 with sg-q14, both on REF-3.2: one of them is asked.
+SG_Q18 = "ID: sg-q18\nCompetencies: SPLW-5.3, REF-3.2\n"
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +27,28 @@ def shipped():
     content = ROOT / "content"
     sources = discover((), ROOT / "competencies", content / "modules", content / "quizzes")
     return load_sources(sources)
+
+
+@pytest.fixture(scope="module")
+def gap_quizzes(tmp_path_factory):
+    """Return a copy of the shipped quizzes in which sg-q18 no longer counts for REF-3.2.
+
+    Its pool is then not sure to ask a question on REF-3.2, as the safeguarding quiz's pool
+    once was: every attempt is sure to ask 2 of the 3 different questions a rating needs.
+    """
+    folder = tmp_path_factory.mktemp("gap") / "quizzes"
+    shutil.copytree(ROOT / "content" / "quizzes", folder)
+    path = folder / f"{SAFEGUARDING}.md"
+    text = path.read_text("utf-8")
+    assert text.count(SG_Q18) == 1
+    path.write_text(text.replace(SG_Q18, SG_Q18.replace(", REF-3.2", "")), "utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def gap(gap_quizzes):
+    content = ROOT / "content"
+    return load_sources(discover((), ROOT / "competencies", content / "modules", gap_quizzes))
 
 
 def test_sure_and_at_most_are_the_fewest_and_most_any_draw_of_the_pools_asks(shipped):
@@ -41,29 +67,46 @@ def test_sure_and_at_most_are_the_fewest_and_most_any_draw_of_the_pools_asks(shi
 
 def test_a_question_in_a_pool_is_aligned_but_not_sure_to_be_asked(shipped):
     rows = {row.competency.code: row for row in coverage(shipped.catalogue)}
-    ref_3_2 = rows["REF-3.2"]
-    assert ref_3_2.questions == (
-        AlignedQuestion(SAFEGUARDING, "sg-q09"),
-        AlignedQuestion(SAFEGUARDING, "sg-q10"),
-        AlignedQuestion(SAFEGUARDING, "sg-q14", pool=(1, 3)),
+    # ri-q14 sits in a pool of 7 on as many competencies: no draw is sure to ask it. ri-q25
+    # and ri-q26 share a pool of their own, so every draw asks one of them.
+    splw_7_1 = rows["SPLW-7.1"]
+    assert splw_7_1.questions == (
+        AlignedQuestion(RECORDING, "ri-q01"),
+        AlignedQuestion(RECORDING, "ri-q02"),
+        AlignedQuestion(RECORDING, "ri-q14", pool=(1, 7)),
+        AlignedQuestion(RECORDING, "ri-q25", pool=(1, 2)),
+        AlignedQuestion(RECORDING, "ri-q26", pool=(1, 2)),
     )
-    assert ref_3_2.asked == Asked(sure=2, possible=3)
-    assert (ref_3_2.minimum, ref_3_2.enough, ref_3_2.more_needed) == (3, False, 1)
+    assert splw_7_1.asked == Asked(sure=3, possible=4)
+    assert (splw_7_1.minimum, splw_7_1.enough, splw_7_1.more_needed) == (3, True, 0)
+    assert rows["REF-3.2"].asked == Asked(3, 3) and rows["REF-3.2"].enough
     assert rows["REF-4.3"].asked == Asked(4, 4) and rows["REF-4.3"].enough
     assert rows["REF-4.1"].asked == Asked(3, 3) and rows["REF-4.1"].enough
 
 
+def test_a_pool_that_may_skip_the_third_question_leaves_the_competency_short(gap):
+    # As the safeguarding quiz was: the third REF-3.2 question in a pool that may skip it.
+    row = next(r for r in coverage(gap.catalogue) if r.competency.code == "REF-3.2")
+    assert row.questions == (
+        AlignedQuestion(SAFEGUARDING, "sg-q09"),
+        AlignedQuestion(SAFEGUARDING, "sg-q10"),
+        AlignedQuestion(SAFEGUARDING, "sg-q14", pool=(1, 2)),
+    )
+    assert row.asked == Asked(sure=2, possible=3)
+    assert (row.minimum, row.enough, row.more_needed) == (3, False, 1)
+
+
 def test_coverage_and_the_rating_apply_one_rule_to_different_questions(shipped):
-    # Three attempts at the safeguarding quiz that never drew sg-q14, both REF-3.2 answers
-    # right each time: six answers, two different questions.
+    # Three attempts at the safeguarding quiz whose pool drew sg-q14 each time, every REF-3.2
+    # answer right: nine answers, three different questions, as coverage is sure of.
     start = datetime(2026, 3, 2, 9, tzinfo=UTC)
     answers = [
         Evidence(1.0, start + timedelta(days=day), question, SAFEGUARDING)
         for day in range(3)
-        for question in ("sg-q09", "sg-q10")
+        for question in ("sg-q09", "sg-q10", "sg-q14")
     ]
     catalogue = shipped.catalogue
-    for needed, enough in ((3, False), (2, True), (0, True)):  # 0 needs one question, as 1
+    for needed, enough in ((4, False), (3, True), (0, True)):  # 0 needs one question, as 1
         frameworks = tuple(
             replace(f, attainment=replace(f.attainment, minimum_evidence=needed))
             for f in catalogue.frameworks
@@ -74,15 +117,19 @@ def test_coverage_and_the_rating_apply_one_rule_to_different_questions(shipped):
         assert row.enough is enough and (rated.level != INSUFFICIENT_EVIDENCE) is enough, needed
 
 
-def test_validate_warns_once_where_what_is_sure_to_be_asked_cannot_rate_a_competency(shipped):
-    assert shipped.catalogue is not None and not shipped.errors  # a warning: exit status 0
-    found = [str(p) for p in shipped.warnings if " REF-3.2 " in str(p)]
+def test_validate_warns_once_where_what_is_sure_to_be_asked_cannot_rate_a_competency(
+    shipped, gap, gap_quizzes
+):
+    assert gap.catalogue is not None and not gap.errors  # a warning: exit status 0
+    found = [str(p) for p in gap.warnings if " REF-3.2 " in str(p)]
     assert found == [
-        f"{ROOT}/content/quizzes/{SAFEGUARDING}.md:1: warning: competency REF-3.2 may never be "
+        f"{gap_quizzes}/{SAFEGUARDING}.md:1: warning: competency REF-3.2 may never be "
         "rated: an attempt at each assessment is sure to ask 2 different questions aligned with "
         "it (up to 3 as pools draw), and 3 are needed to rate it; add questions outside pools, "
         "or have a pool pick more"
     ]
+    assert not any(f" {c} " in str(p) for p in gap.warnings for c in ("REF-4.3", "REF-4.1"))
+    # The shipped quiz is sure to ask sg-q14 or sg-q18: nothing to warn of.
     assert not any(
-        f" {code} " in str(p) for p in shipped.warnings for code in ("REF-4.3", "REF-4.1")
+        f" {c} " in str(p) for p in shipped.warnings for c in ("REF-3.2", "REF-4.3", "REF-4.1")
     )

@@ -33,14 +33,22 @@ def test_learners_get_404_for_the_coverage_page(signed_in):
     assert signed_in.get("/author/coverage").status_code == 404
 
 
+def coverage_cells(page: str, code: str) -> list[str]:
+    """Return the cells of a competency's row on the coverage page, after its name."""
+    row = page.split(f"<strong>{code}</strong>", 1)[1].split("</tr>", 1)[0]
+    return [cell.split(">", 1)[1].split("</td>", 1)[0] for cell in row.split("<td")[1:]]
+
+
 def test_the_page_counts_what_every_attempt_is_sure_to_ask_not_every_pooled_question(
     client, make_user
 ):
-    # REF-3.2 has three aligned questions, but the third sits in a pool asking 1 of 3.
+    # SPLW-7.1 has five aligned questions: two asked every time, a pool of its own asking 1
+    # of 2, and ri-q14 in a pool asking 1 of 7 that may skip it.
     sign_in(client, make_user(email="trainer@example.org", role="trainer"))
-    page = client.get("/author/coverage").text
-    row = page.split("<strong>REF-3.2</strong>", 1)[1].split("</tr>", 1)[0]
-    cells = [cell.split(">", 1)[1].split("</td>", 1)[0] for cell in row.split("<td")[1:]]
-    assert cells[:2] == ["2", "3"]  # sure to be asked, at most
-    assert "Needs 1 more" in cells[2] and "3 needed" in cells[2] and "Enough" not in cells[2]
-    assert cells[3] == "sg-q09, sg-q10, sg-q14 (in a pool asking 1 of 3)"
+    cells = coverage_cells(client.get("/author/coverage").text, "SPLW-7.1")
+    assert cells[:2] == ["3", "4"]  # sure to be asked, at most
+    assert "Enough" in cells[2] and "3 needed" in cells[2] and "more" not in cells[2]
+    assert cells[3] == (
+        "ri-q01, ri-q02, ri-q14 (in a pool asking 1 of 7), ri-q25 (in a pool asking 1 of 2), "
+        "ri-q26 (in a pool asking 1 of 2)"
+    )

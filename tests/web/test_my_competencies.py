@@ -4,11 +4,10 @@ from sqlalchemy import select
 
 from app import db
 from app.content import catalogue
-from app.models import Attempt, CompetencyLevel, Evidence, User
+from app.models import Attempt, Evidence, User
 from app.services import attainment
 from tests.conftest import post_form, sign_in
 from tests.web.quiz_helpers import attempt_form
-from tests.web.test_html_valid import nu_errors
 from tests.web.test_quiz import finish_screens
 
 
@@ -229,67 +228,3 @@ def test_what_next_never_points_to_a_quiz_already_passed(app, client, make_user)
     page = client.get("/my/competencies").text
     assert "Not enough evidence" in page
     assert link not in page
-
-
-def pass_without_drawing(app, client, email, module, code):
-    """Pass the module's quiz on an attempt whose pools drew no question aligned with `code`,
-    as most draws of the shipped quizzes do."""
-    import random
-
-    from app.domain.quizzes.model import QuestionGroup
-    from app.services import quiz_versions
-
-    finish_screens(app, email, module)
-    url = post_form(client, f"/modules/{module.slug}/quiz/", {}).location
-    quiz = module.assessment
-    pooled = {q.id for i in quiz.items if isinstance(i, QuestionGroup) for q in i.questions}
-    with app.app_context():
-        attempt = db.session().scalars(select(Attempt).where(Attempt.status == "in-progress")).one()
-        drawn = {entry["question"] for entry in attempt.selection}
-        spare = next(
-            q for q in quiz.questions if q.id in pooled - drawn and code not in q.competencies
-        )
-        selection = [
-            {
-                "question": spare.id,
-                "version": quiz.versions[spare.id].hash,
-                "order": list(spare.display_order(random.Random(0), quiz.shuffle_answers)),
-            }
-            if entry["question"] in pooled
-            else entry
-            for entry in attempt.selection
-        ]  # every pool's draw is replaced, whatever the learner's seed drew: the same each run
-        attempt.selection = selection
-        # Stored as a draw stores what it draws: the grade's evidence names the version.
-        quiz_versions.store(db.session(), [quiz.versions[spare.id]])
-        db.session().commit()
-    data = attempt_form(quiz, selection, right=True)
-    assert post_form(client, url, {**data, "action": "submit"}).status_code == 302
-
-
-def test_what_next_says_what_can_be_done_when_no_quiz_left_can_rate_a_competency(
-    app, signed_in, tmp_path
-):
-    # The QA's case: a practice nurse passes the safeguarding quiz with every answer right,
-    # but its pool never drew the third question on REF-3.2, so it cannot be rated.
-    with app.app_context():
-        module = catalogue().module("safeguarding-risk-and-confidentiality")
-    pass_without_drawing(app, signed_in, "learner@example.org", module, "REF-3.2")
-    with app.app_context():
-        level = db.session().scalar(
-            select(CompetencyLevel.level).where(CompetencyLevel.competency_code == "REF-3.2")
-        )
-    assert level == "Not enough evidence"
-    page = signed_in.get("/my/competencies").text
-    next_steps = page.split("<h2>What to do next</h2>", 1)[1].split("</ul>", 1)[0]
-    assert (
-        "<strong>REF-3.2 Sharing information well</strong>: not enough evidence to rate it, and "
-        "no quiz left can give more: you have passed every quiz that asks about it, and a passed "
-        "quiz is not taken again."
-    ) in next_steps
-    assert (
-        "The course’s quizzes are not sure to ask the 3 different questions on it that a "
-        "rating needs: tell a trainer that it needs more questions."
-    ) in next_steps
-    assert module.title not in next_steps  # the quiz is passed: nothing more to take there
-    assert nu_errors({"competencies": page}, tmp_path) == []

@@ -55,7 +55,7 @@ def test_a_preview_draws_answers_marks_and_teaches_without_recording_anything(ap
     assert started.status_code == 302 and started.location.endswith(f"{base}/preview")
     form = trainer.get(f"{base}/preview").text
     questions = drawn(app, trainer, QUIZ)
-    assert len(questions) == 14  # 12 fixed and one from each of two pools
+    assert len(questions) == 17  # 13 fixed and one from each of four pools
     assert "Nothing you do here is recorded" in form
     for question in questions:
         assert f'id="question-{question.id}"' in form
@@ -192,8 +192,8 @@ def test_a_partly_right_answer_shows_its_points_rounded_as_a_learner_reads_them(
     result = trainer.get(done.location).text
     assert "<strong>Partly correct</strong> (0.33 of 1 point)" in result
     assert "0.333333" not in result
-    # The score panel rounds the same way: 13 right and a third of a point.
-    assert "(13.33 of 14 points)" in result
+    # The score panel rounds the same way: 16 right and a third of a point.
+    assert "(16.33 of 17 points)" in result
 
 
 def test_the_bank_shows_titles_choice_feedback_competencies_and_each_pools_draw(trainer):
@@ -209,6 +209,6 @@ def test_the_bank_shows_titles_choice_feedback_competencies_and_each_pools_draw(
     assert "Competencies: SPLW-4.1 Knowing the referral routes, REF-2.1 Using the local route" in (
         first
     )
-    # The two pools, with how many each attempt draws from how many.
-    assert "Pool: 1 of 4 questions drawn, 1 point each" in page
-    assert "Pool: 1 of 3 questions drawn, 1 point each" in page
+    # The four pools, with how many each attempt draws from how many.
+    assert page.count("Pool: 1 of 2 questions drawn, 1 point each") == 3
+    assert page.count("Pool: 1 of 3 questions drawn, 1 point each") == 1
