@@ -27,7 +27,9 @@ def confine_manager(scope: Scope, manager_id: int, team_ids, *, actor_id: int) -
     changed, no audit row: a double click, or the form saved again). Changes to one manager's teams
     take their row lock in turn, so of two at once the second finds the first's saved.
     Only a manager of the whole organisation may, and not for themselves; None otherwise
-    (the view answers 404).
+    (the view answers 404). A team that is not the organisation's (deleted since the form
+    was shown, say) refuses the change with a TeamError, rather than being left out: leaving
+    it out could leave no team ticked, which would widen them to the whole organisation.
     """
     session = db.session()
     if not scope.whole_organisation or manager_id == actor_id:
@@ -42,7 +44,16 @@ def confine_manager(scope: Scope, manager_id: int, team_ids, *, actor_id: int) -
         session.rollback()
         return None
     known = {row.id: row.name for row in teams_in(scope)}
-    chosen = sorted({t for t in team_ids if t in known})
+    if any(t not in known for t in team_ids):
+        # A team deleted since the form was shown, or never this organisation's: dropping it
+        # could leave none ticked, which means the whole organisation. Change nothing.
+        session.rollback()
+        raise TeamError(
+            "teams",
+            f"A team you ticked for {manager.full_name} is no longer one of this "
+            "organisation's: nothing was changed. Choose their teams again.",
+        )
+    chosen = sorted(set(team_ids))
     now = sorted(
         session.scalars(
             select(TeamManager.team_id).where(

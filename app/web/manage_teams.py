@@ -117,7 +117,11 @@ def confine_manager(user_id: int):
     chosen = [whole_number(t, most=MAX_ID) for t in request.form.getlist("teams")]
     if None in chosen:
         abort(400)
-    done = team_managers.confine_manager(g.scope, user_id, chosen, actor_id=current_user.db_id)
+    try:
+        done = team_managers.confine_manager(g.scope, user_id, chosen, actor_id=current_user.db_id)
+    except teams.TeamError as error:
+        flash(error.message, "error")
+        return redirect(url_for("manage.managers"))
     if done is None:
         abort(404)
     if done.already:

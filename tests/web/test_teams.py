@@ -246,3 +246,31 @@ def test_a_manager_of_the_whole_organisation_sets_another_managers_teams(app, cl
     # Nothing ticked: the whole organisation again.
     assert post_form(client, url, {}, page="/manage/managers").status_code == 302
     assert "Asha Elm" in practice.get("/manage/").text
+
+
+def test_a_team_not_the_organisation_s_refuses_a_manager_s_teams_instead_of_widening_them(
+    app, client, runner, pcn, make_user
+):
+    # Deleted since the form was shown, or another organisation's: left out, it would have
+    # left no team ticked, which means the whole organisation. Nothing changes.
+    make_user(email="hill-lead@example.org", role="manager", org="Hill PCN")
+    result = runner.invoke(args=["create-team", "Hill PCN", "Hill Practice"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        elsewhere = db.session().scalar(select(Team.id).where(Team.name == "Hill Practice"))
+        ids = dict(db.session().execute(select(User.email, User.id)).all())
+    practice = app.test_client()
+    sign_in(practice, "pm@example.org")
+    sign_in(client, "lead@example.org")
+    url = f"/manage/managers/{ids['pm@example.org']}/teams"
+    with app.app_context():
+        before = db.session().scalars(select(AuditEvent.kind)).all()
+    for gone in (elsewhere, 999999):
+        refused = post_form(client, url, {"teams": [str(gone)]}, page="/manage/managers")
+        assert refused.status_code == 302
+        page = html.unescape(client.get("/manage/managers").text)
+        assert "is no longer one of this organisation's: nothing was changed" in page
+        dashboard = practice.get("/manage/").text
+        assert "Asha Elm" in dashboard and "Ben Oak" not in dashboard  # still Elm Practice
+    with app.app_context():
+        assert db.session().scalars(select(AuditEvent.kind)).all() == before
