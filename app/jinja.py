@@ -13,10 +13,10 @@ from markupsafe import Markup
 from app import content, static_files
 from app.domain import assignments as assignment_rules
 from app.domain.accounts import PROFESSIONS
-from app.domain.markdown import render_markdown
 from app.domain.pdf import cpd_time_in_words
 from app.domain.quizzes import field_name
 from app.models import utcnow
+from app.quiz_texts import QuizTexts
 from app.security import csp_nonce
 from app.services import assignments as assigned
 
@@ -49,6 +49,7 @@ def configure(app: Flask) -> None:
         site_header=site_header,
         screen_url=screen_url,
         quiz_field=field_name,
+        quiz_texts=QuizTexts,
         competency_named=lambda code: content.catalogue().competency(code),
         assignment_labels=assignment_rules.LABELS,
         assignment_words=lambda found: assignment_rules.in_words(found, utcnow().date()),
@@ -60,8 +61,6 @@ def configure(app: Flask) -> None:
     app.context_processor(lambda: {"cspNonce": csp_nonce(), "csrf_token": csrf_token})
     env.filters["profession"] = lambda code: PROFESSIONS.get(code, code)
     env.filters["cpd_words"] = cpd_time_in_words
-    env.filters["quiz_markdown"] = quiz_markdown
-    env.filters["quiz_inline"] = quiz_inline
     # Each app's own cache: one shared by every app (keyed by environment) kept them all
     # alive, and a test builds an app per test.
     env.linkwise_components = lru_cache(maxsize=2048)(partial(_render_component, env))
@@ -148,20 +147,6 @@ def _asset_url(_script_root: str, static_folder: str, filename: str) -> str:
 
 def _content_hash(static_folder: str, filename: str) -> str:
     return static_files.version(static_folder, filename) or "missing"
-
-
-@lru_cache(maxsize=8192)
-def quiz_markdown(text: str) -> Markup:
-    """Render a question's or feedback's Markdown to sanitised HTML (once per text)."""
-    return Markup(render_markdown(text or "", module_slug="quiz").html)
-
-
-@lru_cache(maxsize=8192)
-def quiz_inline(text: str) -> Markup:
-    """Render Markdown for a label or legend: paragraphs become line breaks."""
-    html = render_markdown(text or "", module_slug="quiz").html.strip()
-    html = html.removeprefix("<p>").removesuffix("</p>").replace("</p>\n<p>", "<br><br>")
-    return Markup(html)
 
 
 def screen_url(module_slug: str, screen_slug: str) -> str:

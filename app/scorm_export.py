@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from app.domain.content import Module
 from app.domain.markdown import render_markdown
+from app.domain.quiz_markdown import quiz_block_html, quiz_inline_html, quiz_question_html
 from app.domain.quizzes.attempts import every_question, shown_questions
 from app.domain.scorm import course_data, manifest_problems, manifest_xml, package_problems
 from app.domain.textfiles import split_front_matter
@@ -69,6 +70,36 @@ class _PackageLinks:
 
     def media_url(self, module_slug: str, filename: str) -> str:
         return f"media/{filename}"
+
+
+@dataclass(frozen=True)
+class _PackageTexts:
+    """A quiz's Markdown as the package shows it: links as its screens have them.
+
+    The package's templates take it where the site's take app/quiz_texts.QuizTexts. A link
+    to a screen of the module shows that screen in the page, so it opens in no new tab: the
+    quiz's answers stay in its hidden form.
+    """
+
+    module_slug: str
+
+    def question(self, text: str, ids: str) -> tuple[Markup, Markup]:
+        """Return a question's text for its legend, and what goes under it."""
+        lead, more = quiz_question_html(
+            text, module_slug=self.module_slug, ids=ids, links=_PackageLinks(self.module_slug)
+        )
+        return Markup(_offline(lead)), Markup(_offline(more))  # Markdown -> nh3
+
+    def inline(self, text: str) -> Markup:
+        """Return a choice, step, prompt or answer as phrasing content."""
+        links = _PackageLinks(self.module_slug)
+        return Markup(_offline(quiz_inline_html(text, module_slug=self.module_slug, links=links)))
+
+    def block(self, text: str, ids: str) -> Markup:
+        """Return feedback, its footnote ids prefixed by `ids`."""
+        links = _PackageLinks(self.module_slug)
+        html = quiz_block_html(text, module_slug=self.module_slug, ids=ids, links=links)
+        return Markup(_offline(html))  # Markdown -> nh3
 
 
 def build_package(module: Module) -> Package:
@@ -127,6 +158,7 @@ def _page(module: Module) -> str:
         quiz=module.assessment,
         screen_html={s.slug: Markup(_screen_html(module, s)) for s in module.screens},
         shown_all=shown_all,
+        texts=_PackageTexts(module.slug),
         course_json=Markup(data),
         header=render_component(
             "header", {"service": {"text": "Linkwise"}, "logo": {"ariaLabel": "Linkwise"}}
@@ -148,9 +180,13 @@ def _screen_html(module: Module, screen) -> str:
         path=screen.path,
         first_line=split.body_first_line,
     ).html
-    html = BARE_LINK.sub(r"\1", html)
     # Every screen is in one page: each screen's footnotes get ids of their own.
-    html = FOOTNOTE_ID.sub(lambda m: f'{m[1]}="{m[2]}{screen.slug}-{m[3]}"', html)
+    return _offline(FOOTNOTE_ID.sub(lambda m: f'{m[1]}="{m[2]}{screen.slug}-{m[3]}"', html))
+
+
+def _offline(html: str) -> str:
+    """Unwrap links out of the module, and open links out of the package in a new tab."""
+    html = BARE_LINK.sub(r"\1", html)
     # A link followed inside the LMS's frame would take the learner out of the module.
     return EXTERNAL_LINK.sub(
         r'<a href="\1" rel="noopener noreferrer" target="_blank">\2'

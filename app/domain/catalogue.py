@@ -10,12 +10,14 @@ from types import MappingProxyType
 from .content import Catalogue, Module, Screen
 from .coverage import coverage_problems
 from .framework_files import load_frameworks, unknown_code_message
+from .link_checks import check_links
 from .markdown import LinkResolver, RenderedMarkdown, render_markdown
 from .module_files import IMAGE_SUFFIXES, ModuleDraft, read_module, screen_slugs_in
 from .problems import Problem, Problems, did_you_mean, has_errors
 from .quiz_files import (
     QuizFile,
     assessment_for,
+    check_quiz_links,
     check_quiz_modules,
     knowledge_check_for,
     read_quizzes,
@@ -76,6 +78,7 @@ def load_catalogue(
 
     _check_modules_are_distinct(drafts, problems)
     check_quiz_modules(quiz_files_by_id, screens_by_module, problems)
+    check_quiz_links(quiz_files_by_id, screens_by_module, problems)
     modules = []
     placed: dict[str, Path] = {}
     for draft in drafts:
@@ -270,21 +273,4 @@ def _check_references(
             )
         elif not image.src.lower().endswith(IMAGE_SUFFIXES):
             problems.error(path, image.line, f"image '{image.src}' must be svg, png, jpg or webp")
-    for link in rendered.links:
-        if link.module_slug not in screens_by_module:
-            hint = did_you_mean(link.module_slug, screens_by_module)
-            problems.error(
-                path,
-                link.line,
-                f"link '{link.target}' points to module "
-                f"'{link.module_slug}', which does not exist{hint}",
-            )
-        elif link.screen_slug and link.screen_slug not in screens_by_module[link.module_slug]:
-            hint = did_you_mean(link.screen_slug, screens_by_module[link.module_slug])
-            problems.error(
-                path,
-                link.line,
-                f"link '{link.target}' points to screen "
-                f"'{link.screen_slug}', which is not in module "
-                f"'{link.module_slug}'{hint}",
-            )
+    check_links(path, rendered.links, screens_by_module, problems)

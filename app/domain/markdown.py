@@ -19,6 +19,7 @@ from .problems import Problem
 if TYPE_CHECKING:
     import markdown as python_markdown
 
+    from .markdown_layout import QuizLayout
     from .markdown_nhsuk import NhsukExtension, Reference
 
 LinkKind = Literal["screen", "module"]
@@ -63,7 +64,7 @@ ALLOWED_ATTRIBUTES = {
 }
 # Attributes allowed only with these exact values.
 ALLOWED_ATTRIBUTE_VALUES = {
-    "a": {"rel": {"noopener"}},
+    "a": {"rel": {"noopener"}, "target": {"_blank"}},
     "th": {"scope": {"col", "row"}},
 }
 ALLOWED_CLASSES = {
@@ -77,6 +78,7 @@ ALLOWED_CLASSES = {
         "nhsuk-card__content--feature",
         "lw-reflect",
         "lw-references",
+        "lw-question__more",
     },
     "h3": {
         "nhsuk-heading-s",
@@ -177,11 +179,13 @@ def render_markdown(
     path: str = "<markdown>",
     first_line: int = 1,
     quiz_part: str | None = None,
+    layout: QuizLayout | None = None,
 ) -> RenderedMarkdown:
     """Render Markdown to sanitised NHS.UK HTML, reporting problems at file lines.
 
     `quiz_part` names the part of a question a quiz text is ("question", "choice",
-    "feedback"), for messages about it; quizzes show no images.
+    "feedback"), for messages about it; quizzes show no images. `layout` fits a quiz
+    text to its place on a page (app/domain/quiz_markdown.py).
     """
     renderer, nhsuk = _renderer()
     renderer.reset()
@@ -192,6 +196,7 @@ def render_markdown(
         path=path,
         first_line=first_line,
         quiz_part=quiz_part,
+        layout=layout,
     )
     try:
         converted = renderer.convert(text)
@@ -213,24 +218,6 @@ def render_markdown(
         ),
         problems=tuple(found.problems),
     )
-
-
-# Every mistake rendering reports needs one of these: a heading's `#` or `=`, a callout's or
-# an image's `!`, a tag's `<`, a quote's `>`, a link's or a footnote's `[`, a table's `|`; or
-# text long enough to nest past Python's recursion limit (hundreds of list markers).
-MIGHT_BE_WRONG = re.compile(r"[#=!<>\[|]")
-NESTABLE_LENGTH = 500
-
-
-def quiz_text_problems(text: str, *, path: str, first_line: int, part: str) -> tuple[Problem, ...]:
-    """Return what rendering a quiz text reports, as for a screen, at the file's lines."""
-    # Nearly all quiz text is plain, and cannot hold a mistake: rendering all of it would
-    # double the time the course takes to load.
-    if len(text) < NESTABLE_LENGTH and not MIGHT_BE_WRONG.search(text):
-        return ()
-    return render_markdown(
-        text, module_slug="quiz", path=path, first_line=first_line, quiz_part=part
-    ).problems
 
 
 def _renderer() -> tuple[python_markdown.Markdown, NhsukExtension]:

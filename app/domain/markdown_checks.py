@@ -4,7 +4,8 @@ Each shows on the page as something other than what the author wrote: callout te
 falls out of its callout, a callout title that is not quoted, a table caption with no blank
 line under it, a footnote mark with no footnote or a footnote with no mark, a caption that
 is lost, raw HTML that the sanitiser takes out; in a quiz's text, an image, which quizzes do
-not show. The checks return (line, message) pairs; the renderer records them.
+not show, and a block in a choice, which a page shows as a label. The checks return
+(line, message) pairs; the renderer records them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .markdown_callouts import callout_problems
+from .markdown_layout import INLINE_PARTS, inline_only_message, not_inline
 
 if TYPE_CHECKING:
     from .markdown_nhsuk import SourceLines
@@ -55,6 +57,8 @@ def rendering_problems(
     source, first_line = lines.source, lines.first_line
     # Each check is skipped when the text cannot hold its mistake: quiz text is rendered often.
     found = raw_html_problems(stashed, source, first_line)
+    if where in INLINE_PARTS and (block := not_inline(root)):
+        found.append((first_line, inline_only_message(where, block)))
     if "!!!" in source:
         found += callout_problems(source, first_line)
     if "Table" in source:

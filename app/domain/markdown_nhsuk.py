@@ -14,6 +14,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .markdown_callouts import CALLOUT_KINDS, build_callout
 from .markdown_checks import figure_left_out, image_in_quiz, rendering_problems
+from .markdown_layout import QuizLayout, lay_out
 from .problems import Problem, Problems
 
 TABLE_CAPTION = re.compile(r"^\s*Table\s+\d+\s*:")
@@ -107,10 +108,12 @@ class NhsukExtension(Extension):
         path: str,
         first_line: int,
         quiz_part: str | None = None,
+        layout: QuizLayout | None = None,
     ) -> None:
         """Say what the next rendering is of: a reused extension keeps nothing from the last."""
         self.module_slug = module_slug
         self.quiz_part = quiz_part
+        self.layout = layout
         self.links = links
         self.lines = SourceLines(source, first_line)
         self.found = Found()
@@ -150,6 +153,8 @@ class NhsukTreeprocessor(Treeprocessor):
         where = self.ext.quiz_part or "screen"
         for line, message in rendering_problems(root, self.ext.lines, stashed, where):
             self._error(line, message)
+        if self.ext.layout is not None:
+            lay_out(root, self.ext.layout)  # app/domain/markdown_layout.py
 
     def _warn(self, line: int, message: str) -> None:
         self.ext.problems.warning(self.ext.path, line, message)

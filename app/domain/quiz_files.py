@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .link_checks import check_links
+from .markdown import InternalLink
 from .module_files import ModuleDraft, screen_slugs_in
 from .outcomes import check_outcome_numbers
 from .problems import Problems, did_you_mean
@@ -24,6 +26,7 @@ class QuizFile:
     module: str | None
     kind: str | None
     quiz: Quiz | None
+    links: tuple[InternalLink, ...] = ()  # its texts' `screen:` and `module:` links
 
 
 def quiz_files_under(folder: Path) -> list[Path]:
@@ -65,7 +68,7 @@ def read_quizzes(
             problems.error(path, 1, f"quiz id '{quiz_id}' is also used by {found[quiz_id].path}")
             continue
         found[quiz_id] = QuizFile(
-            path, quiz_id, settings.get("module"), settings.get("kind"), result.quiz
+            path, quiz_id, settings.get("module"), settings.get("kind"), result.quiz, result.links
         )
     return found
 
@@ -185,6 +188,19 @@ def check_quiz_modules(
                 _key_line(found.path, "module"),
                 f"module '{found.module}' does not exist{did_you_mean(found.module, slugs)}",
             )
+
+
+def check_quiz_links(
+    files: Mapping[str, QuizFile], screens_by_module: Mapping[str, set[str]], problems: Problems
+) -> None:
+    """Report each link in a quiz's text to a screen or module that does not exist."""
+    for found in files.values():
+        # A quiz whose own module is missing says so once, at its `module:` line, rather
+        # than once more for each of its links to "a screen of this module".
+        own = found.module if isinstance(found.module, str) else ""
+        known = own in screens_by_module
+        links = [link for link in found.links if known or link.module_slug != own]
+        check_links(found.path, links, screens_by_module, problems)
 
 
 def _key_line(path: Path, key: str) -> int:

@@ -183,7 +183,8 @@
       message.id = "error-" + error.question.id;
       message.innerHTML = '<span class="nhsuk-u-visually-hidden">Error:</span> ';
       message.appendChild(document.createTextNode(error.text));
-      $("legend", fieldset).after(message);
+      // After the question's text: its legend, and what of it is shown under the legend.
+      ($(".lw-question__more", fieldset) || $("legend", fieldset)).after(message);
       fieldset.setAttribute("aria-describedby", message.id);
       error.box.classList.add("nhsuk-form-group--error");
       var item = document.createElement("li"), link = document.createElement("a");

@@ -53,6 +53,7 @@ class PreviewAttempt:
     kind: str
     pass_mark: float
     questions: tuple[QuestionForm, ...]
+    module_slug: str  # where the questions' `screen:` links lead
 
     @property
     def errors(self) -> tuple[QuestionForm, ...]:
@@ -111,6 +112,7 @@ class BankPage:
     shuffle_answers: bool
     per_attempt: int
     groups: tuple[BankGroup, ...]
+    module_slug: str  # where the questions' `screen:` links lead
 
 
 def start(quiz_id: str) -> dict:
@@ -145,6 +147,7 @@ def attempt_form(
         quiz.kind,
         quiz.pass_mark,
         tuple(forms),
+        quiz.module,
     )
 
 
@@ -231,6 +234,7 @@ def bank(quiz_id: str) -> BankPage | None:
         quiz.shuffle_answers,
         per_attempt,
         tuple(groups),
+        quiz.module,
     )
 
 

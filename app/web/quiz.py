@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user
 
 from app.content import catalogue
+from app.quiz_texts import QuizTexts
 from app.services import knowledge_checks, quiz_pages, quizzes, submissions
 from app.web.gate import require_signed_in_professional
 from app.web.quiz_forms import attempt_form, autosaves
@@ -115,11 +116,12 @@ def _autosave_reply(outcome: submissions.AnswerOutcome):
         return jsonify(status=outcome.kind, saved=False, error=error), 409
     fields = get_template_attribute("quiz/_question.html", "question_fields")
     page = outcome.page
+    texts = QuizTexts(page.module_slug, form=True) if page else None
     errors = {q.shown.question.id: q.error for q in page.errors} if page else {}
     # A question sent from a page drawn before an update comes back drawn afresh, showing
     # what was saved, so that page's next save of it sends what today's forms send.
     fresh = [
-        {"question": q.shown.question.id, "html": str(fields(q))}
+        {"question": q.shown.question.id, "html": str(fields(q, texts))}
         for q in (page.questions if page else ())
         if q.notice
         or (q.shown.question.id in outcome.updated and not q.error)

@@ -178,7 +178,9 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
       error = document.createElement("span");
       error.className = "nhsuk-error-message";
       error.id = errorId;
-      fieldset.querySelector("legend").after(error);
+      // After the question's text: its legend, and what of it is shown under the legend.
+      const text = fieldset.querySelector(".lw-question__more") || fieldset.querySelector("legend");
+      text.after(error);
     }
     error.innerHTML = '<span class="nhsuk-u-visually-hidden">Error:</span> ';
     error.append(text);

@@ -180,6 +180,38 @@ SLIPS = {
         "raw HTML <strong> is not allowed: the page leaves out the tags, keeping at most the "
         "text between them; write it in Markdown instead",
     ),
+    "link in a quiz question to a screen its module does not have": (
+        "quizzes/referral-routes-assessment.md",
+        [
+            (
+                "    stopped going out after a fall.",
+                "    stopped going out ([a fall](screen:falls)).",
+            )
+        ],
+        "(screen:falls)",
+        "link 'screen:falls' points to screen 'falls', which is not in module 'referral-routes'",
+    ),
+    "link in a knowledge check's feedback on a choice to a module that does not exist": (
+        "quizzes/how-the-system-works-check-1.md",
+        [("    where to start.", "    where to [start](module:referal-routes).")],
+        "(module:referal-routes)",
+        "link 'module:referal-routes' points to module 'referal-routes', which does not exist "
+        "(did you mean 'referral-routes'?)",
+    ),
+    "a list in a knowledge check's choice": (
+        "quizzes/how-the-system-works-check-1.md",
+        [
+            (
+                "b)  Suggest a walking group straight away, as it meets both needs",
+                "b)  Suggest straight away:\n\n    - a walking group\n    - a lunch club",
+            )
+        ],
+        "b)  Suggest straight away:",
+        "a choice may use only inline Markdown (bold, italics, code and links), as the page "
+        "shows it as the label of its answer, but this choice has a list; put lists, "
+        "headings, quotes, tables, footnotes and further paragraphs in the question or its "
+        "feedback",
+    ),
     "outcome the module does not have": (
         "quizzes/referral-routes-assessment.md",
         [

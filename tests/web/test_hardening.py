@@ -16,8 +16,8 @@ from app.content import ContentError
 from app.domain.markdown import render_markdown
 from app.domain.spreadsheet import FORMULA_STARTS, csv_text, safe_cell
 from app.domain.textfiles import split_front_matter
-from app.jinja import quiz_inline, quiz_markdown
 from app.models import AuditEvent, User
+from app.quiz_texts import QuizTexts
 from tests.conftest import DEMO_PASSWORD, PROJECT_ROOT, confirm_professional, post_form, sign_in
 from tests.web.journeys import pass_module, user_id
 
@@ -42,8 +42,12 @@ TEMPLATES = PROJECT_ROOT / "app" / "templates"
 KNOWN_SAFE = {
     ("app/templates/learn/module.html", "module.intro_html | safe"),  # Markdown -> nh3
     ("app/templates/learn/screen.html", "screen.html | safe"),  # Markdown -> nh3
-    ("app/jinja.py", "Markup(render_markdown("),  # quiz_markdown: Markdown -> nh3
-    ("app/jinja.py", "Markup(html"),  # quiz_inline (nh3) and render_component (escaped)
+    ("app/jinja.py", "Markup(html"),  # render_component (escaped)
+    ("app/quiz_texts.py", "Markup(lead"),  # a question's text: Markdown -> nh3
+    ("app/quiz_texts.py", "Markup(more"),  # the rest of a question's text: Markdown -> nh3
+    ("app/quiz_texts.py", "Markup(_inline("),  # a choice: Markdown -> nh3
+    ("app/quiz_texts.py", "Markup(_block("),  # feedback: Markdown -> nh3
+    ("app/scorm_export.py", "Markup(_offline("),  # a quiz text: Markdown -> nh3, links unwrapped
     ("app/jinja.py", "Markup(_site_header("),  # built by the escaping header macro
     ("app/jinja.py", "Markup(html.replace("),  # the CSRF token, escaped before it goes in
     ("app/jinja.py", "Markup("),  # the sign-out form: Markup.format escapes the URL
@@ -66,8 +70,10 @@ def test_every_markup_and_safe_in_our_code_is_one_we_have_proved_safe():
 
 def test_markdown_made_safe_is_sanitised_first():
     hostile = '<script>alert(1)</script><img src=x onerror="alert(2)"> [x](javascript:alert(3))'
-    for html in (str(quiz_markdown(hostile)), str(quiz_inline(hostile))):
-        assert "<script" not in html and "onerror" not in html and "javascript:" not in html
+    for texts in (QuizTexts("m"), QuizTexts("m", form=True)):
+        lead, more = texts.question(hostile, "q-1")
+        for html in (str(lead), str(more), str(texts.block(hostile, "r-1")), texts.inline(hostile)):
+            assert "<script" not in html and "onerror" not in html and "javascript:" not in html
 
 
 def test_screens_and_module_intros_are_sanitised_before_they_are_marked_safe(

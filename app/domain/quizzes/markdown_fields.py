@@ -5,25 +5,40 @@ Markdown on the quiz page, so they can hold the slips `linkwise validate` finds 
 callout text that falls out of its callout, a table caption with no blank line, a footnote
 mark with no footnote, raw HTML. Each text is checked on its own, as the page renders it,
 starting at the file line its marker is on; wrapped lines follow on the lines after it.
+Its `screen:` and `module:` links are kept, for the loader to check that each leads somewhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..markdown import quiz_text_problems
+from ..markdown import InternalLink
 from ..problems import Problems
+from ..quiz_markdown import check_quiz_text
 from .base import Question, QuestionDraft
 
 FEEDBACK = ("general", "correct", "incorrect")
 
 
 def check_markdown(
-    draft: QuestionDraft, question_type: type[Question] | None, path: str, problems: Problems
-) -> None:
-    """Report the Markdown slips in what a question shows, each at its file line."""
+    draft: QuestionDraft,
+    question_type: type[Question] | None,
+    path: str,
+    problems: Problems,
+    module_slug: str,
+) -> list[InternalLink]:
+    """Report the Markdown slips in what a question shows, each at its file line.
+
+    Return its course links, `screen:<slug>` ones read as screens of `module_slug`.
+    """
+    links: list[InternalLink] = []
     for part, line, text in shown_texts(draft, question_type):
-        problems.extend(quiz_text_problems(text, path=path, first_line=line, part=part))
+        checked = check_quiz_text(
+            text, module_slug=module_slug, path=path, first_line=line, part=part
+        )
+        problems.extend(checked.problems)
+        links.extend(checked.links)
+    return links
 
 
 def shown_texts(

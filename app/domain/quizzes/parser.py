@@ -8,6 +8,7 @@ from pathlib import PurePath
 from types import MappingProxyType
 from typing import Any
 
+from ..markdown import InternalLink
 from ..problems import Problem, Problems, has_errors
 from .base import Question, QuestionDraft, QuestionReport
 from .body import GroupDraft, read_body
@@ -24,12 +25,14 @@ class QuizResult:
     """The quiz if the file has no errors, and every problem found (warnings included).
 
     `settings` holds the front matter values that could be read (id, module, kind, ...),
-    even when the body has errors, so checks that span files still see the quiz.
+    even when the body has errors, so checks that span files still see the quiz; `links`
+    its texts' `screen:` and `module:` links, for the loader to check.
     """
 
     quiz: Quiz | None
     problems: tuple[Problem, ...]
     settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    links: tuple[InternalLink, ...] = ()
 
 
 def parse_quiz(
@@ -63,11 +66,15 @@ def parse_quiz(
         None if listed is None else (module, frozenset(listed)),
     )
     items: list[Question | QuestionGroup] = []
+    # `screen:<slug>` links in the texts are to screens of the quiz's own module.
+    links: list[InternalLink] = []
+    texts = (module if isinstance(module, str) else "", links)
     for item in body.items:
         if isinstance(item, GroupDraft):
-            questions = tuple(q for d in item.questions if (q := _build(d, path, problems, item)))
+            built = (_build(d, path, problems, item, texts) for d in item.questions)
+            questions = tuple(q for q in built if q)
             items.append(QuestionGroup(item.pick, item.points_per_question, questions, item.line))
-        elif question := _build(item, path, problems, None):
+        elif question := _build(item, path, problems, None, texts):
             items.append(question)
     drafts = [d for item in body.items for d in (_drafts_of(item))]
     if not drafts:
@@ -79,13 +86,13 @@ def parse_quiz(
     )
     frozen = MappingProxyType(dict(settings))
     if has_errors(problems):
-        return QuizResult(None, problems.sorted(), frozen)
+        return QuizResult(None, problems.sorted(), frozen, tuple(links))
     # Only a quiz whose every question was read can be said to put every answer first.
     shuffle_line = head.lines.get("shuffle_answers", 1)
     questions = _questions_of(items)
     check_written_order(settings.get("shuffle_answers"), questions, shuffle_line, path, problems)
     quiz = Quiz(**settings, items=tuple(items), path=path)
-    return QuizResult(quiz, problems.sorted(), frozen)
+    return QuizResult(quiz, problems.sorted(), frozen, tuple(links))
 
 
 def _questions_of(items: list[Question | QuestionGroup]) -> list[Question]:
@@ -99,11 +106,16 @@ def _drafts_of(item: QuestionDraft | GroupDraft) -> list[QuestionDraft]:
 
 
 def _build(
-    draft: QuestionDraft, path: str, problems: Problems, group: GroupDraft | None
+    draft: QuestionDraft,
+    path: str,
+    problems: Problems,
+    group: GroupDraft | None,
+    texts: tuple[str, list[InternalLink]],
 ) -> Question | None:
     report = QuestionReport(problems, path, draft.number)
     question_type = _question_type(draft, report)
-    check_markdown(draft, question_type, path, problems)
+    module_slug, links = texts
+    links.extend(check_markdown(draft, question_type, path, problems, module_slug))
     if question_type is None:
         return None
     foreign = [a for a in draft.answers if a.kind not in question_type.answer_kinds]

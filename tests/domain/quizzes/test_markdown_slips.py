@@ -7,7 +7,8 @@ the line its marker starts.
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.domain.markdown import quiz_text_problems, render_markdown
+from app.domain.markdown import render_markdown
+from app.domain.quiz_markdown import check_quiz_text
 from app.domain.quizzes import parse_quiz
 
 from .conftest import BODY_LINE, FIXTURES, KNOWN_CODES, PATH, messages, parse_body
@@ -52,6 +53,13 @@ def test_every_slip_in_every_part_of_a_question_is_reported_at_its_own_line():
             ),
             (36, f"raw HTML <i> {RAW_HTML}"),  # a choice's feedback
             (
+                37,  # a choice of two paragraphs: the second is the image's
+                "a choice may use only inline Markdown (bold, italics, code and links), as the "
+                "page shows it as the label of its answer, but this choice has more than one "
+                "paragraph; put lists, headings, quotes, tables, footnotes and further "
+                "paragraphs in the question or its feedback",
+            ),
+            (
                 39,  # an image, with its caption, in a choice
                 "image 'groups.svg' is not shown: quizzes show no images; say in words what "
                 "learners need from it, or put the figure on a screen of the module",
@@ -80,9 +88,11 @@ def test_markdown_a_quiz_page_shows_as_written_is_no_problem():
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(alphabet="ab *_`[]()!<>&#|:^\\-=.1T\n\t", max_size=60))
-def test_text_left_unrendered_could_hold_no_problem(text):
-    rendered = render_markdown(
-        text, module_slug="quiz", path=PATH, first_line=7, quiz_part="choice"
-    )
-    assert quiz_text_problems(text, path=PATH, first_line=7, part="choice") == rendered.problems
+@given(
+    st.text(alphabet="ab *_`[]()!<>&#|:^\\-=.1T\n\t", max_size=60),
+    st.sampled_from(["choice", "feedback"]),
+)
+def test_text_left_unrendered_could_hold_no_problem(text, part):
+    rendered = render_markdown(text, module_slug="quiz", path=PATH, first_line=7, quiz_part=part)
+    checked = check_quiz_text(text, module_slug="quiz", path=PATH, first_line=7, part=part)
+    assert (checked.problems, checked.links) == (rendered.problems, rendered.links)
