@@ -108,7 +108,7 @@ def fill_levels(database_url: str, codes: list[str], scale: list[str]) -> int:
     from app.config import normalise_database_url
     from app.models import CompetencyLevel, Organisation, User
     from app.services.demo import DEMO_ORGANISATION
-    from app.services.seeding import COLUMNS
+    from app.services.seed_rows import COLUMNS
 
     engine = create_engine(normalise_database_url(database_url))
     wanted = union_all(

@@ -36,11 +36,11 @@ TIMING = Path(__file__).resolve().with_name("item_timing.py")
 
 def _insert_dicts(connection, model, rows: list[dict]) -> list[int]:
     """Insert rows given as dicts (all with the same keys); return their new ids in order."""
-    from app.services.seeding import _insert_with_ids
+    from app.services.seed_batches import insert_with_ids
 
     columns = tuple(rows[0])
     values = [tuple(row[c] for c in columns) for row in rows]
-    return _insert_with_ids(connection, model, columns, values)
+    return insert_with_ids(connection, model, columns, values)
 
 
 def write_attempts(app, count: int, offset: int) -> None:
@@ -50,7 +50,7 @@ def write_attempts(app, count: int, offset: int) -> None:
     from app.domain.seeding import Course, _attempt
     from app.models import Answer, Attempt, User
     from app.services import quiz_versions
-    from app.services.seeding import _bulk
+    from app.services.seed_batches import write_rows
 
     with app.app_context():
         course = Course(catalogue())
@@ -118,7 +118,7 @@ def write_attempts(app, count: int, offset: int) -> None:
                 "revision",
                 "question_version",
             )
-            _bulk(connection, Answer, columns, answers)
+            write_rows(connection, Answer, columns, answers)
         if db.engine().dialect.name == "postgresql":
             # As autovacuum would soon after: statistics, and the visibility map that lets
             # the attempts be read from their index alone.

@@ -20,40 +20,22 @@ test checks them), and the dashboard's level counts, kept by triggers too, are r
 the end.
 """
 
-import gc
-import json
 import multiprocessing
 import os
-import secrets
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import JSON, Connection, Engine, func, insert, select, text
+from sqlalchemy import Connection, func, select
 
 from app import db
 from app.content import catalogue
 from app.domain.numbers import whole_number
-from app.domain.seeded_answers import answer_key
-from app.domain.seeding import Course, SeededAttempt, SeededLearner, learner_email, learners
-from app.models import (
-    RATING_COLUMNS,
-    Answer,
-    Attempt,
-    Certificate,
-    CompetencyLevel,
-    Completion,
-    Evidence,
-    Organisation,
-    User,
-    utcnow,
-)
+from app.domain.seeding import Course, learner_email
+from app.models import Organisation, User, utcnow
 from app.services import accounts, dashboard_counts, quiz_versions
-from app.services.bulk import bulk_insert
-from app.services.seed_copy import binary_rows, copy_binary, copy_rows, drop_secondary_indexes
+from app.services.seed_batches import Job, batch_rows, mapper, may_skip_reference_checks, seed_batch
+from app.services.seed_copy import copy_binary, drop_secondary_indexes
 
 BATCH_SIZE = 2000
 TABLES = (
@@ -111,7 +93,7 @@ def seed_learners(
         select(Organisation).where(Organisation.name == organisation_name)
     ) or accounts.create_organisation(organisation_name)
     first = _next_number(seed)
-    job = _Job(
+    job = Job(
         Course(catalogue()),
         seed,
         utcnow(),
@@ -138,8 +120,8 @@ def seed_learners(
         rows = _seed_postgres(job, batches, workers)  # gathers the statistics itself
     else:
         rows = Counter()
-        with _mapper(job, workers) as run:
-            for written in run(_seed_batch, batches):
+        with mapper(job, workers) as run:
+            for written in run(seed_batch, batches):
                 rows.update(written)
         # The batches may skip every trigger (above), those keeping the dashboard's counts.
         with db.engine().begin() as connection:
@@ -148,46 +130,7 @@ def seed_learners(
     return SeedReport(name, count, dict(rows), time.perf_counter() - started)
 
 
-@dataclass
-class _Job:
-    """What every batch needs; a worker process inherits it and opens its own engine."""
-
-    course: Course
-    seed: int
-    now: datetime
-    organisation_id: int
-    password_hash: str
-    database_url: str
-    with_answers: bool = True
-    engine: Engine | None = None
-
-
-_job: _Job | None = None  # the job this process works on
-
-
-def _start(job: _Job) -> None:
-    global _job
-    job.engine = db.make_engine(job.database_url, pooled=False)
-    _job = job
-
-
-@contextmanager
-def _mapper(job: _Job, workers: int):
-    """Yield a `map` over batches run by `workers` forked processes, or here if only one.
-
-    The processes are forked on entering, before the caller opens any connection of its own.
-    """
-    if workers == 1:
-        _start(job)
-        yield map
-        return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, context, initializer=_start, initargs=(job,)) as pool:
-        pool.submit(int).result()  # forks every worker now
-        yield pool.map
-
-
-def _seed_postgres(job: _Job, batches: list[tuple[int, int]], workers: int) -> Counter:
+def _seed_postgres(job: Job, batches: list[tuple[int, int]], workers: int) -> Counter:
     """Draw the batches in `workers` processes and COPY them all in one transaction here.
 
     The workers draw and build the rows (taking their ids from the tables' sequences) while
@@ -201,11 +144,11 @@ def _seed_postgres(job: _Job, batches: list[tuple[int, int]], workers: int) -> C
     """
     rows: Counter[str] = Counter()
     engine = db.make_engine(job.database_url, pooled=False)
-    with _mapper(job, workers) as run, engine.begin() as connection:
+    with mapper(job, workers) as run, engine.begin() as connection:
         _set_up_the_load(connection)
         empty = [table for table in TABLES[1:] if _is_empty(connection, table)]
         remake = drop_secondary_indexes(connection, empty)
-        for tables in run(_batch_rows, batches):
+        for tables in run(batch_rows, batches):
             for model, columns, data, count in tables:
                 copy_binary(connection, model, columns, data)
                 rows[model.__tablename__] += count
@@ -224,7 +167,7 @@ def _set_up_the_load(connection: Connection) -> None:
 
     And to sort in memory and compress the attempts' long values faster.
     """
-    if _may_skip_reference_checks(connection):
+    if may_skip_reference_checks(connection):
         connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
     # Seeded data lost to a crash just after the commit is seeded again; nothing else waits.
     connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
@@ -247,74 +190,6 @@ def _is_empty(connection: Connection, table: str) -> bool:
     return connection.exec_driver_sql(f"SELECT NOT EXISTS (SELECT 1 FROM {table})").scalar()
 
 
-def _batch_rows(batch: tuple[int, int]) -> list[tuple]:
-    """Draw a batch and return its rows, table by table, as (model, columns, COPY data, count).
-
-    The rows are formatted for COPY here, in the worker: the process that writes them all
-    only passes the bytes on (and bytes cross between processes far cheaper than rows).
-    """
-    with _no_cycle_collection():
-        drawn = list(learners(_job.course, _job.seed, *batch, _job.now))
-        count = sum(len(learner.attempts) for learner in drawn)
-        with _job.engine.connect() as connection:
-            user_ids = _new_ids(connection, User, len(drawn))
-            attempt_ids = _new_ids(connection, Attempt, count)
-            return [
-                (model, columns, binary_rows(connection, model, columns, rows), len(rows))
-                for model, columns, rows in _batch_tables(drawn, user_ids, attempt_ids)
-                if rows
-            ]
-
-
-def _batch_tables(drawn: list[SeededLearner], user_ids: list[int], attempt_ids: list[int]):
-    """Return a drawn batch's rows, table by table, as (model, columns, rows)."""
-    users = [_user_row(learner, _job.organisation_id, _job.password_hash) for learner in drawn]
-    attempts = [
-        _attempt_row(attempt, user_id)
-        for learner, user_id in zip(drawn, user_ids, strict=True)
-        for attempt in learner.attempts
-    ]
-    tables = [
-        (User, ("id", *USER_COLUMNS), _numbered(User, USER_COLUMNS, user_ids, users)),
-        (
-            Attempt,
-            ("id", *ATTEMPT_COLUMNS),
-            _numbered(Attempt, ATTEMPT_COLUMNS, attempt_ids, attempts),
-        ),
-    ]
-    dependent = _dependent_rows(
-        drawn, user_ids, attempt_ids, _job.organisation_id, _job.with_answers
-    )
-    return tables + [(model, COLUMNS[model], found) for model, found in dependent.items()]
-
-
-@contextmanager
-def _no_cycle_collection():
-    """Switch Python's cycle collector off meanwhile: drawing a batch makes no cycles.
-
-    A batch is millions of small tuples, lists and values that stay alive until it is
-    written, and the collector kept walking them all: a sixth of the drawing's CPU. What
-    is freed is freed as ever when its last reference goes; the collector runs again after.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
-def _seed_batch(batch: tuple[int, int]) -> Counter:
-    """Draw learners `first` to `first + count - 1` and write them in one transaction."""
-    with _no_cycle_collection():
-        drawn = list(learners(_job.course, _job.seed, *batch, _job.now))
-    with _job.engine.begin() as connection:
-        return _write(
-            connection, drawn, _job.organisation_id, _job.password_hash, _job.with_answers
-        )
-
-
 def seeded_count(seed: int) -> int:
     """Return how many learners this seed has made so far (numbers run from 1)."""
     return _next_number(seed) - 1
@@ -335,327 +210,3 @@ def _next_number(seed: int) -> int:
             if number is not None:
                 return number + 1
     return 1
-
-
-def _write(
-    connection: Connection,
-    drawn: list[SeededLearner],
-    organisation_id: int,
-    password_hash: str,
-    with_answers: bool = True,
-) -> Counter:
-    """Insert one batch of learners and everything they did; the caller commits."""
-    if connection.dialect.name == "postgresql" and _may_skip_reference_checks(connection):
-        connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
-    user_ids = _insert_with_ids(
-        connection,
-        User,
-        USER_COLUMNS,
-        [_user_row(learner, organisation_id, password_hash) for learner in drawn],
-    )
-    attempt_ids = _insert_with_ids(
-        connection,
-        Attempt,
-        ATTEMPT_COLUMNS,
-        [
-            _attempt_row(attempt, user_id)
-            for learner, user_id in zip(drawn, user_ids, strict=True)
-            for attempt in learner.attempts
-        ],
-    )
-    tables = _dependent_rows(drawn, user_ids, attempt_ids, organisation_id, with_answers)
-    written = Counter(user_account=len(user_ids), attempt=len(attempt_ids))
-    for model, rows in tables.items():
-        _bulk(connection, model, COLUMNS[model], rows)
-        written[model.__tablename__] = len(rows)
-    return written
-
-
-def _dependent_rows(
-    drawn: list[SeededLearner],
-    user_ids: list[int],
-    attempt_ids: list[int],
-    organisation_id: int,
-    with_answers: bool,
-) -> dict:
-    """Return the rows of the tables that refer to the batch's users and attempts, by model."""
-    users = list(zip(drawn, user_ids, strict=True))
-    taken = [(attempt, user_id) for learner, user_id in users for attempt in learner.attempts]
-    numbered = [
-        (attempt, user_id, new_id)
-        for (attempt, user_id), new_id in zip(taken, attempt_ids, strict=True)
-    ]
-    # Attempts are frozen values that may compare equal, so they are told apart by identity.
-    attempt_id = {id(attempt): new_id for attempt, _, new_id in numbered}
-    rated_at = utcnow()
-    response = _responses()
-    certified = _certified_modules(_job.course)
-    return {
-        Answer: [
-            (
-                number,
-                question_id,
-                response(answer),
-                attempt.submitted_at,
-                points,
-                0,
-                version,
-            )
-            for attempt, _, number in numbered
-            for question_id, version, answer, points in attempt.answers
-        ]
-        if with_answers
-        else [],
-        Completion: [
-            (user_id, slug, key, at)
-            for learner, user_id in users
-            for slug, key, at in learner.completions
-        ],
-        Evidence: [
-            (
-                user_id,
-                organisation_id,
-                code,
-                attempt.quiz_id,
-                question_id,
-                version,
-                number,
-                score,
-                attempt.submitted_at,
-            )
-            for attempt, user_id, number in numbered
-            for code, question_id, version, score in attempt.evidence
-        ],
-        CompetencyLevel: [
-            (
-                user_id,
-                organisation_id,
-                level.code,
-                level.knowledge.level,
-                level.knowledge.score,
-                level.knowledge.evidence_count,
-                level.last_evidence_at,
-                level.practice,
-                level.met,
-                level.met_until,
-                level.due_from,
-                level.expired,
-                rated_at,
-            )
-            for learner, user_id in users
-            for level in learner.levels
-        ],
-        Certificate: [
-            (
-                code,
-                user_id,
-                passed.module_slug,
-                attempt_id[id(passed)],
-                passed.submitted_at,
-                learner.full_name,
-                learner.profession,
-                learner.registration_number,
-                *certified[passed.module_slug],
-            )
-            for learner, user_id in users
-            for passed, code in (
-                (learner.attempts[index], code) for index, code in learner.certificates
-            )
-        ],
-    }
-
-
-def _certified_modules(course: Course) -> dict[str, tuple]:
-    """Return what a certificate of each module records, its lists as JSON text."""
-    return {
-        slug: (title, minutes, json.dumps(outcomes), json.dumps(competencies))
-        for slug, (title, minutes, outcomes, competencies) in course.certified.items()
-    }
-
-
-# The columns of the rows _write builds as tuples, in the tuples' order.
-COLUMNS = {
-    Answer: (
-        "attempt_id",
-        "question_id",
-        "response",
-        "saved_at",
-        "points",
-        "revision",
-        "question_version",
-    ),
-    Completion: ("user_id", "module_slug", "item_key", "completed_at"),
-    Evidence: (
-        "user_id",
-        "organisation_id",
-        "competency_code",
-        "quiz_id",
-        "question_id",
-        "question_version",
-        "attempt_id",
-        "score",
-        "recorded_at",
-    ),
-    CompetencyLevel: ("user_id", "organisation_id", "competency_code", *RATING_COLUMNS, "rated_at"),
-    # reflective_account takes the database's default, an empty account.
-    Certificate: (
-        "code",
-        "user_id",
-        "module_slug",
-        "attempt_id",
-        "issued_at",
-        "holder_name",
-        "holder_profession",
-        "holder_registration_number",
-        "module_title",
-        "cpd_minutes",
-        "learning_outcomes",
-        "competencies",
-    ),
-}
-
-
-USER_COLUMNS = (
-    "email",
-    "full_name",
-    "password_hash",
-    "profession",
-    "registration_number",
-    "role",
-    "organisation_id",
-    "professional_confirmed_at",
-    "professional_confirmed_as",
-    "session_token",
-    "created_at",
-    "last_signed_in_at",
-)
-ATTEMPT_COLUMNS = (
-    "user_id",
-    "quiz_id",
-    "module_slug",
-    "number",
-    "status",
-    "selection",
-    "quiz_settings",
-    "revision",
-    "started_at",
-    "submitted_at",
-    "points",
-    "points_possible",
-    "percent",
-    "passed",
-)
-
-
-def _user_row(learner: SeededLearner, organisation_id: int, password_hash: str) -> tuple:
-    return (
-        learner.email,
-        learner.full_name,
-        password_hash,
-        learner.profession,
-        learner.registration_number,
-        "learner",
-        organisation_id,
-        learner.created_at,
-        learner.profession,
-        secrets.token_hex(16),
-        learner.created_at,
-        learner.last_signed_in_at,
-    )
-
-
-def _attempt_row(attempt: SeededAttempt, user_id: int) -> tuple:
-    return (
-        user_id,
-        attempt.quiz_id,
-        attempt.module_slug,
-        attempt.number,
-        "graded",
-        attempt.selection,
-        attempt.settings,
-        0,
-        attempt.started_at,
-        attempt.submitted_at,
-        attempt.points,
-        attempt.points_possible,
-        attempt.percent,
-        attempt.passed,
-    )
-
-
-def _responses():
-    """Return a function giving an answer's stored JSON, encoding each different answer once."""
-    encoded: dict = {}
-
-    def response(answer) -> str:
-        try:
-            key = answer_key(answer)
-            return encoded[key]
-        except KeyError:
-            text = encoded[key] = json.dumps({"value": answer})
-            return text
-        except TypeError:  # an answer that cannot be a key: encoded afresh
-            return json.dumps({"value": answer})
-
-    return response
-
-
-def _bulk(connection, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert plain rows (JSON as text): binary COPY on PostgreSQL, executemany elsewhere."""
-    if connection.dialect.name == "postgresql":
-        copy_rows(connection, model, columns, rows)
-    else:
-        bulk_insert(connection, model, columns, rows)
-
-
-def _insert_with_ids(connection, model, columns: tuple[str, ...], rows: list[tuple]) -> list[int]:
-    """Insert the rows and return their new ids in the rows' order."""
-    if not rows:
-        return []
-    if connection.dialect.name != "postgresql":
-        statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-        named = [dict(zip(columns, row, strict=True)) for row in rows]
-        return list(connection.execute(statement, named).scalars())
-    ids = _new_ids(connection, model, len(rows))
-    copy_rows(connection, model, ("id", *columns), _numbered(model, columns, ids, rows))
-    return ids
-
-
-def _new_ids(connection, model, count: int) -> list[int]:
-    """Return `count` ids from the table's own sequence (later inserts by the app follow them)."""
-    if not count:
-        return []
-    return list(
-        connection.execute(
-            text(
-                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
-            ),
-            {"table": model.__tablename__, "n": count},
-        ).scalars()
-    )
-
-
-def _numbered(model, columns: tuple[str, ...], ids: list[int], rows: list[tuple]) -> list:
-    """Return the rows with their ids first and JSON values as their text (None stays NULL)."""
-    encoded = [
-        n for n, name in enumerate(columns, 1) if isinstance(model.__table__.c[name].type, JSON)
-    ]
-    # The same value (an attempt's quiz settings, say) is encoded once: the rows keep it alive,
-    # so its id stays its own for the whole call.
-    texts: dict[int, str] = {}
-    copied = []
-    for new_id, row in zip(ids, rows, strict=True):
-        values = [new_id, *row]
-        for n in encoded:
-            value = values[n]
-            if isinstance(value, list | dict):
-                if id(value) not in texts:
-                    texts[id(value)] = json.dumps(value)
-                values[n] = texts[id(value)]
-        copied.append(values)
-    return copied
-
-
-def _may_skip_reference_checks(connection) -> bool:
-    """Say whether the account may switch off foreign-key triggers for its transaction."""
-    return connection.exec_driver_sql("SELECT current_setting('is_superuser')").scalar() == "on"

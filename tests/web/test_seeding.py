@@ -16,7 +16,7 @@ from app.domain.content import quiz_key
 from app.domain.seeding import Course, learners
 from app.models import Attempt, Certificate, CompetencyLevel, Completion, Organisation, User
 from app.models import Evidence as EvidenceRow
-from app.services import seeding
+from app.services import seed_batches, seeding
 from tests.conftest import DEMO_PASSWORD, PRODUCTION, sign_in
 
 DEMO_ORGANISATION = "Demo Primary Care Network"
@@ -211,7 +211,7 @@ def test_drawing_makes_no_reference_cycles_so_batches_draw_with_the_collector_of
     # Batches are drawn with the cycle collector off: that is only safe while drawing
     # leaves nothing for it to find, and the collector is on again afterwards.
     gc.collect()
-    with seeding._no_cycle_collection():
+    with seed_batches.no_cycle_collection():
         assert not gc.isenabled()
         drawn = list(learners(course, 3, 1, 40, NOW))
         del drawn
@@ -320,7 +320,7 @@ def test_seeding_into_empty_tables_leaves_every_index_and_constraint_as_it_was(a
 
 
 def test_a_seed_that_fails_part_way_leaves_whole_batches_and_every_index(app, monkeypatch):
-    drawn = seeding._dependent_rows
+    drawn = seed_batches.dependent_rows
 
     def fail_on_the_second_batch(*args):
         rows = drawn(*args)
@@ -330,7 +330,7 @@ def test_a_seed_that_fails_part_way_leaves_whole_batches_and_every_index(app, mo
         return rows
 
     fail_on_the_second_batch.batches = 0
-    monkeypatch.setattr(seeding, "_dependent_rows", fail_on_the_second_batch)
+    monkeypatch.setattr(seed_batches, "dependent_rows", fail_on_the_second_batch)
     with app.app_context():
         before = indexes_and_constraints()
         with pytest.raises(RuntimeError):

@@ -24,7 +24,7 @@ from app.models import (
     Organisation,
     User,
 )
-from app.services import seeding
+from app.services import seed_rows, seeding
 from tests.conftest import DEMO_PASSWORD, empty_every_table
 from tests.module_text import PROVENANCE
 
@@ -190,7 +190,8 @@ def write_course(root):
 def seeding_app(database_url, tmp_path, monkeypatch):
     """Return an app on the test's course, its clock stopped at NOW for the seeder."""
     write_course(tmp_path)
-    monkeypatch.setattr(seeding, "utcnow", lambda: NOW)
+    monkeypatch.setattr(seeding, "utcnow", lambda: NOW)  # the run's time
+    monkeypatch.setattr(seed_rows, "utcnow", lambda: NOW)  # the time levels are rated
     app = create_app(
         {
             "LINKWISE_ENV": "test",
