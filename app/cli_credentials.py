@@ -4,7 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.domain.certificate_codes import normalise_code
-from app.services import credentials
+from app.services import credential_revocations, credentials
 
 
 @click.command("revoke-credential")
@@ -16,7 +16,7 @@ def revoke_credential(code, reason):
     reason = reason.strip()
     if not reason:
         raise click.BadParameter("give the reason for revoking", param_hint="--reason")
-    done = credentials.revoke(normalise_code(code), reason, via="cli")
+    done = credential_revocations.revoke(normalise_code(code), reason, via="cli")
     if done.outcome == "not-found":
         raise click.ClickException(f"no credential for certificate {code}")
     when = done.revoked_at.strftime("%Y-%m-%d %H:%M UTC")

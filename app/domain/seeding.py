@@ -131,8 +131,9 @@ class Course:
             for q, difficulty, _parts in [self.questions[question_id]]
         }
         self.settings = {m.assessment.id: m.assessment.settings.to_content() for m in self.modules}
-        # What a certificate of each module records, as issuing one does (services/credentials.py:
-        # certified): title, CPD minutes, outcomes, and each competency's [code, name].
+        # What a certificate of each module records, as issuing one does
+        # (services/credential_claims.py: certified): title, CPD minutes, outcomes, and each
+        # competency's [code, name].
         self.certified = {
             m.slug: (
                 m.title,

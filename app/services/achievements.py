@@ -15,7 +15,7 @@ from app.content import catalogue
 from app.domain import open_badges
 from app.models import Certificate
 from app.models_credentials import Credential
-from app.services.credentials import achievement_facts
+from app.services.credential_claims import achievement_facts
 
 
 def document(module_slug: str) -> dict | None:

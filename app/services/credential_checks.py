@@ -14,7 +14,7 @@ from app.issuer_keys import key_by_thumbprint, signing_key
 from app.links import absolute_url
 from app.models import Certificate, utcnow
 from app.models_credentials import Credential, IssuerKey
-from app.services.credentials import issuer, key_url, status_list_url
+from app.services.credential_claims import issuer, key_url, status_list_url
 from app.services.quizzes import aware
 
 # What each state means to someone checking a credential.

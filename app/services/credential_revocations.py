@@ -1,19 +1,24 @@
-"""What an administrator sees of a credential: its state, its holder as the certificate
-recorded them, and who revoked it, when and why (the public checks show none of this)."""
+"""Revoking credentials, by an administrator or at the holder's erasure, and what an
+administrator sees of one: its state, its holder as the certificate recorded them, and who
+revoked it, when and why (the public checks show none of this)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from app import db
 from app.domain.certificate_codes import normalise_code
 from app.models import Certificate, User, utcnow
 from app.models_credentials import Credential
+from app.services import audit
 from app.services.credential_checks import CredentialState, state_from
 from app.services.quizzes import aware
+
+MAX_REASON = 500
 
 _HOLDER = User.__table__.alias("holder")
 _REVOKER = User.__table__.alias("revoker")
@@ -71,3 +76,66 @@ def for_administrator(code: str, now: datetime | None = None) -> AdministeredCre
     else:
         revoked_by = "on the command line"
     return AdministeredCredential(state, holder_name, erased_at, revoked_by)
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """What a request to revoke did: "revoked", "already" or "not-found"."""
+
+    outcome: str
+    revoked_at: datetime | None = None
+
+
+def revoke(code: str, reason: str, *, actor_id: int | None = None, via: str = "web") -> Revocation:
+    """Revoke the credential of a certificate, once, with the reason; audit it."""
+    session = db.session()
+    found = session.execute(
+        select(Credential.id, Certificate.user_id, Certificate.code)
+        .join(Certificate, Certificate.id == Credential.certificate_id)
+        .where(Certificate.code == code)
+    ).one_or_none()
+    if found is None:
+        return Revocation("not-found")
+    credential_id, holder_id, code = found
+    now = utcnow()
+    # Only a credential not yet revoked changes: a second click, tab or worker finds none.
+    changed = session.execute(
+        update(Credential)
+        .where(Credential.id == credential_id, Credential.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason=reason[:MAX_REASON], revoked_by=actor_id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
+        session.rollback()
+        return Revocation(
+            "already",
+            session.scalar(select(Credential.revoked_at).where(Credential.id == credential_id)),
+        )
+    audit.record(
+        session,
+        "credential.revoked",
+        actor_id=actor_id,
+        subject_id=holder_id,
+        via=via,
+        certificate=code,
+        reason=reason[:MAX_REASON],
+    )
+    session.commit()
+    return Revocation("revoked", now)
+
+
+def withdraw_for_erasure(session: Session, user_id: int, now: datetime) -> None:
+    """Revoke an erased learner's credentials and forget what they said (their name)."""
+    certificates = select(Certificate.id).where(Certificate.user_id == user_id)
+    session.execute(
+        update(Credential)
+        .where(Credential.certificate_id.in_(certificates), Credential.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason="The holder deleted their account.")
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Credential)
+        .where(Credential.certificate_id.in_(certificates))
+        .values(jwt="")
+        .execution_options(synchronize_session=False)
+    )

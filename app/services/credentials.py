@@ -1,19 +1,19 @@
-"""Open Badges credentials: issue one with each certificate, hand it out, revoke it.
+"""Open Badges credentials: issue one with each certificate, sign and store it, hand it out.
 
 What is signed is stored as it was signed (Credential.jwt): a later edit to a module, a
-framework or the learner's name never changes a credential already issued.
+framework or the learner's name never changes a credential already issued. What a
+credential claims is worked out in credential_claims.py; revoking one is in
+credential_revocations.py.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from flask import current_app
-from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlalchemy import bindparam, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from app import db
@@ -21,67 +21,25 @@ from app.content import catalogue
 from app.domain import open_badges, status_list
 from app.domain.certificate_codes import new_certificate_code
 from app.domain.competencies import PracticeEvent
-from app.domain.frameworks_exchange.identifiers import identifier, uri
-from app.domain.open_badges import (
-    AchievementFacts,
-    Alignment,
-    CredentialFacts,
-    Evidence,
-    Issuer,
-)
+from app.domain.open_badges import AchievementFacts, Evidence
 from app.issuer_keys import SigningKey, signing_key
-from app.links import absolute_url
 from app.models import Attempt, Certificate, utcnow
 from app.models_credentials import Credential, IssuerKey
-from app.models_practice import ConfirmationDecision, ConfirmationRequest
-from app.services import audit
-from app.services.certificates import verify_url
+from app.services.credential_claims import (
+    achievement_facts,
+    any_confirmed,
+    certified,
+    confirmations,
+    credential_facts,
+    key_url,
+    recorded_achievement,
+    status_list_url,
+)
 from app.services.quizzes import aware
 from app.services.upsert import insert_for, insert_for_dialect
 
 if TYPE_CHECKING:
     from app.services.grading import GradedAttempt
-
-MAX_REASON = 500
-
-
-def issuer() -> Issuer:
-    """Return Linkwise as the issuer, at the configured base URL."""
-    return _per_app(
-        ("issuer",),
-        lambda: Issuer(
-            id=absolute_url("credentials.issuer_profile"),
-            name=current_app.config["ISSUER_NAME"],
-            url=current_app.config["BASE_URL"] + "/",
-        ),
-    )
-
-
-def key_url(thumbprint: str) -> str:
-    """Return the address that serves one public key as a JWK (the JWT header's kid)."""
-    return _per_app(
-        ("key", thumbprint),
-        lambda: absolute_url("credentials.public_key", thumbprint=thumbprint),
-    )
-
-
-def status_list_url(number: int, thumbprint: str) -> str:
-    """Return the address of status list N as signed by the key with this thumbprint."""
-    # Every key serves the same bits of list N: a credential names the list signed by its
-    # own key, for verifiers that require the list and the credential to share a key.
-    return _per_app(
-        ("status list", number, thumbprint),
-        lambda: absolute_url("credentials.status_list", thumbprint=thumbprint, number=number),
-    )
-
-
-def _per_app(key: tuple, make):
-    # These depend on the app's configuration only, which does not change while it runs:
-    # each is worked out once per app, not on every credential issued.
-    found = current_app.extensions.setdefault("linkwise.credential_urls", {})
-    if key not in found:
-        found[key] = make()
-    return found[key]
 
 
 def issue_for(session: Session, user_id: int, module_slug: str, now: datetime) -> None:
@@ -137,29 +95,11 @@ def certify(
     certificate_id, number, key_known = added
     if achievement is None:
         return  # a module since removed: nothing to describe the achievement with
-    certificate = _Certified(certificate_id, code, attempt.user_id, attempt.module_slug, now)
-    confirmed = confirmations(certificate) if _any_confirmed(certificate, practice) else ()
+    certificate = Certified(certificate_id, code, attempt.user_id, attempt.module_slug, now)
+    confirmed = confirmations(certificate) if any_confirmed(certificate, practice) else ()
     _sign_and_store(
         session, key, key_known, number, certificate, holder, achievement, attempt, confirmed, now
     )
-
-
-def certified(holder: Holder, achievement: AchievementFacts | None, module_slug: str) -> dict:
-    """Return what a certificate records at issue: its holder, and the module as signed.
-
-    The same values go into its credential, so the certificate and the credential agree
-    whatever is edited later. A module gone from the content (`achievement` None) leaves its
-    slug as the title and claims no CPD time.
-    """
-    return {
-        "holder_name": holder.full_name,
-        "holder_profession": holder.profession,
-        "holder_registration_number": holder.registration_number,
-        "module_title": achievement.title if achievement else module_slug,
-        "cpd_minutes": achievement.cpd_minutes if achievement else 0,
-        "learning_outcomes": list(achievement.learning_outcomes) if achievement else [],
-        "competencies": [[a.code, a.name] for a in achievement.alignments] if achievement else [],
-    }
 
 
 def issue(session: Session, certificate: Certificate, now: datetime) -> bool:
@@ -181,7 +121,7 @@ def issue(session: Session, certificate: Certificate, now: datetime) -> bool:
     achievement = recorded_achievement(certificate)
     # Grading set the attempt's grade on the session's copy as it wrote the row.
     attempt = session.get(Attempt, certificate.attempt_id)
-    certified = _Certified(
+    certified = Certified(
         certificate.id,
         certificate.code,
         certificate.user_id,
@@ -195,27 +135,6 @@ def issue(session: Session, certificate: Certificate, now: datetime) -> bool:
     return True
 
 
-def recorded_achievement(certificate: Certificate) -> AchievementFacts | None:
-    """Return the module as an achievement, as the certificate recorded it at issue.
-
-    Its summary, pass mark and each competency's framework and address come from the
-    content; a competency no longer in it is left out (there is no address to align to).
-    """
-    facts = achievement_facts(certificate.module_slug)
-    if facts is None:
-        return None
-    named = {code: name for code, name in certificate.competencies}
-    return replace(
-        facts,
-        title=certificate.module_title,
-        learning_outcomes=tuple(certificate.learning_outcomes),
-        cpd_minutes=certificate.cpd_minutes,
-        alignments=tuple(
-            replace(a, name=named[a.code]) for a in facts.alignments if a.code in named
-        ),
-    )
-
-
 class Holder(NamedTuple):
     """What a credential says of its holder (as locks.LockedLearner reads them)."""
 
@@ -224,7 +143,7 @@ class Holder(NamedTuple):
     profession: str
 
 
-class _Certified(NamedTuple):
+class Certified(NamedTuple):
     id: int
     code: str
     user_id: int
@@ -237,7 +156,7 @@ def _sign_and_store(
     key: SigningKey,
     key_known: bool,
     number: int,
-    certificate: _Certified,
+    certificate: Certified,
     holder: Holder,
     achievement: AchievementFacts,
     attempt: GradedAttempt | Attempt,
@@ -250,7 +169,7 @@ def _sign_and_store(
         _remember_key(session, key, now)
     status_number, status_index = status_list.place(number)
     credential_id = f"urn:uuid:{uuid.uuid4()}"
-    facts = _facts(
+    facts = credential_facts(
         certificate,
         holder,
         achievement,
@@ -359,69 +278,6 @@ def export_for(user_id: int) -> list[dict]:
     ]
 
 
-@dataclass(frozen=True)
-class Revocation:
-    """What a request to revoke did: "revoked", "already" or "not-found"."""
-
-    outcome: str
-    revoked_at: datetime | None = None
-
-
-def revoke(code: str, reason: str, *, actor_id: int | None = None, via: str = "web") -> Revocation:
-    """Revoke the credential of a certificate, once, with the reason; audit it."""
-    session = db.session()
-    found = session.execute(
-        select(Credential.id, Certificate.user_id, Certificate.code)
-        .join(Certificate, Certificate.id == Credential.certificate_id)
-        .where(Certificate.code == code)
-    ).one_or_none()
-    if found is None:
-        return Revocation("not-found")
-    credential_id, holder_id, code = found
-    now = utcnow()
-    # Only a credential not yet revoked changes: a second click, tab or worker finds none.
-    changed = session.execute(
-        update(Credential)
-        .where(Credential.id == credential_id, Credential.revoked_at.is_(None))
-        .values(revoked_at=now, revoked_reason=reason[:MAX_REASON], revoked_by=actor_id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not changed:
-        session.rollback()
-        return Revocation(
-            "already",
-            session.scalar(select(Credential.revoked_at).where(Credential.id == credential_id)),
-        )
-    audit.record(
-        session,
-        "credential.revoked",
-        actor_id=actor_id,
-        subject_id=holder_id,
-        via=via,
-        certificate=code,
-        reason=reason[:MAX_REASON],
-    )
-    session.commit()
-    return Revocation("revoked", now)
-
-
-def withdraw_for_erasure(session: Session, user_id: int, now: datetime) -> None:
-    """Revoke an erased learner's credentials and forget what they said (their name)."""
-    certificates = select(Certificate.id).where(Certificate.user_id == user_id)
-    session.execute(
-        update(Credential)
-        .where(Credential.certificate_id.in_(certificates), Credential.revoked_at.is_(None))
-        .values(revoked_at=now, revoked_reason="The holder deleted their account.")
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(Credential)
-        .where(Credential.certificate_id.in_(certificates))
-        .values(jwt="")
-        .execution_options(synchronize_session=False)
-    )
-
-
 def remember_signing_key(session: Session) -> None:
     """Record this app's signing key among the issuer's keys, if it is not there yet."""
     _remember_key(session, signing_key(), utcnow())
@@ -432,155 +288,4 @@ def _remember_key(session: Session, key: SigningKey, now: datetime) -> None:
         insert_for(session)(IssuerKey)
         .values(thumbprint=key.thumbprint, public_jwk=key.public_jwk(), first_used_at=now)
         .on_conflict_do_nothing(index_elements=["thumbprint"])
-    )
-
-
-def achievement_facts(module_slug: str) -> AchievementFacts | None:
-    """Return a module as an achievement, as the catalogue has it now."""
-    # Worked out once per module and catalogue (a content reload brings a new catalogue),
-    # not on every credential issued: the facts depend on nothing else but the app's URL.
-    found = catalogue()
-    known = current_app.extensions.setdefault("linkwise.achievement_facts", {})
-    cached = known.get(module_slug)
-    if cached is not None and cached[0] is found:
-        return cached[1]
-    facts = _achievement_facts(found, module_slug)
-    known[module_slug] = (found, facts)
-    return facts
-
-
-def _achievement_facts(found, module_slug: str) -> AchievementFacts | None:
-    module = found.module(module_slug)
-    if module is None:
-        return None
-    competencies = [c for code in module.competency_codes if (c := found.competency(code))]
-    titles = {c.framework_id: found.framework(c.framework_id).title for c in competencies}
-    return AchievementFacts(
-        id=absolute_url("credentials.achievement", module_slug=module.slug),
-        title=module.title,
-        summary=module.summary,
-        learning_outcomes=module.learning_outcomes,
-        cpd_minutes=module.cpd_minutes,
-        pass_mark=module.assessment.pass_mark if module.assessment else 80,
-        alignments=tuple(
-            Alignment(
-                code=c.code,
-                name=c.name,
-                framework=titles[c.framework_id],
-                target_url=uri(identifier(c.framework_id, "competency", c.code)),
-            )
-            for c in competencies
-        ),
-    )
-
-
-def validity(module_slug: str, profession: str):
-    """Return how long a module's credential stays valid: the learner's framework's `valid_for`.
-
-    Read once, when the credential is signed: its `valid_until` is stored with it, and the
-    certificate's "valid until" (page and PDF) reads that, so a framework edited later
-    changes neither. None when the framework sets no validity.
-    """
-    framework = catalogue().framework_for(profession)
-    return framework.valid_for if framework else None
-
-
-def _until(period, start: datetime) -> datetime | None:
-    # A framework's Duration counts calendar months; a bare timedelta is days.
-    if period is None:
-        return None
-    return period.after(start) if hasattr(period, "after") else start + period
-
-
-def _facts(
-    certificate: _Certified,
-    holder: Holder,
-    achievement: AchievementFacts,
-    attempt: GradedAttempt | Attempt,
-    confirmed: tuple[Evidence, ...],
-    credential_id: str,
-    list_url: str,
-    status_index: int,
-    now: datetime,
-) -> CredentialFacts:
-    period = validity(certificate.module_slug, holder.profession)
-    return CredentialFacts(
-        credential_id=credential_id,
-        issuer=issuer(),
-        learner_name=holder.full_name,
-        registration_number=holder.registration_number,
-        achievement=achievement,
-        score_percent=attempt.percent or 0,
-        certificate_code=certificate.code,
-        verify_url=verify_url(certificate.code),
-        evidence=(_quiz_evidence(attempt, achievement.pass_mark), *confirmed),
-        valid_from=now,
-        valid_until=_until(period, now),
-        completed_at=attempt.submitted_at or certificate.issued_at,
-        status_list_url=list_url,
-        status_index=status_index,
-    )
-
-
-def _any_confirmed(certificate: _Certified, practice) -> bool:
-    """Say whether the learner may have a confirmation to name (True when practice is unknown)."""
-    if practice is None:
-        return True
-    module = catalogue().module(certificate.module_slug)
-    issued_at = aware(certificate.issued_at)
-    return any(
-        step.kind == "confirmed" and (step.at is None or aware(step.at) <= issued_at)
-        for code in (module.competency_codes if module else ())
-        for step in practice.get(code, ())
-    )
-
-
-def _quiz_evidence(attempt: GradedAttempt | Attempt, pass_mark: float) -> Evidence:
-    when = (attempt.submitted_at or utcnow()).strftime("%-d %B %Y")
-    return Evidence(
-        name=f"End-of-module quiz, attempt {attempt.number}",
-        description=(
-            f"Scored {attempt.percent or 0}% against a pass mark of {pass_mark:g}% on {when}. "
-            "A quiz shows knowledge; competence in practice needs a supervisor's confirmation."
-        ),
-        genre="Knowledge assessment",
-    )
-
-
-def confirmations(certificate) -> tuple[Evidence, ...]:
-    """Return supervisors' confirmations of the module's competencies, as evidence.
-
-    One Evidence per confirmed request of this learner for a competency the module develops,
-    decided before the certificate was issued: what a credential says never depends on later
-    events.
-    """
-    module = catalogue().module(certificate.module_slug)
-    codes = tuple(module.competency_codes) if module else ()
-    if not codes:
-        return ()
-    rows = db.session().execute(
-        select(
-            ConfirmationRequest.competency_code,
-            ConfirmationDecision.decided_by_name,
-            ConfirmationDecision.decided_at,
-        )
-        .join(ConfirmationDecision, ConfirmationDecision.request_id == ConfirmationRequest.id)
-        .where(
-            ConfirmationRequest.user_id == certificate.user_id,
-            ConfirmationRequest.competency_code.in_(codes),
-            ConfirmationDecision.outcome == "confirmed",
-            ConfirmationDecision.decided_at <= certificate.issued_at,
-        )
-        .order_by(ConfirmationDecision.decided_at, ConfirmationRequest.competency_code)
-    )
-    return tuple(
-        Evidence(
-            name=f"Practice confirmed: {code}",
-            description=(
-                f"{name} confirmed this learner's practice in {code} on "
-                f"{aware(at).strftime('%-d %B %Y')}, as their supervisor."
-            ),
-            genre="Supervisor confirmation",
-        )
-        for code, name, at in rows
     )

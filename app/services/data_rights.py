@@ -33,7 +33,14 @@ from app.models import (
 from app.models_assignments import MailPreference, ReminderSent
 from app.models_practice import ConfirmationRequest
 from app.models_teams import TeamManager
-from app.services import audit, certificates, credentials, data_rights_teams, teams
+from app.services import (
+    audit,
+    certificates,
+    credential_revocations,
+    credentials,
+    data_rights_teams,
+    teams,
+)
 from app.services.accounts import check_current_password
 from app.services.practice_rights import erase_practice, export_practice
 from app.services.request_closures import close_stranded, lock_for_closing
@@ -261,7 +268,7 @@ def erase(
             holder_registration_number=None,
         )
     )
-    credentials.withdraw_for_erasure(session, user.id, now)
+    credential_revocations.withdraw_for_erasure(session, user.id, now)
     # An erased person is nobody's learner any more: they leave their organisation as a
     # manager's removal would take them (a leaver row, its figures drop them). Managed
     # teams, reminder history and mail choices go (a manager's account must keep its

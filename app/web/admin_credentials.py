@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from app.domain.certificate_codes import normalise_code
-from app.services import credential_revocations, credentials
+from app.services import credential_revocations
 from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("credential_admin", __name__, url_prefix="/admin/credentials")
@@ -28,7 +28,7 @@ def _page(code: str, *, reason: str = "", reason_error: str | None = None, statu
         missing=missing,
         reason=reason,
         reason_error=reason_error,
-        limit=credentials.MAX_REASON,
+        limit=credential_revocations.MAX_REASON,
     ), status
 
 
@@ -49,14 +49,14 @@ def revoke(code: str):
     if found.state.revoked_at is not None:
         return _already_revoked(found)
     reason = request.form.get("reason", "").strip()
-    if not reason or len(reason) > credentials.MAX_REASON:
+    if not reason or len(reason) > credential_revocations.MAX_REASON:
         problem = (
             "Enter why you are revoking this credential"
             if not reason
-            else (f"The reason must be {credentials.MAX_REASON} characters or fewer")
+            else (f"The reason must be {credential_revocations.MAX_REASON} characters or fewer")
         )
         return _page(code, reason=reason, reason_error=problem, status=400)
-    done = credentials.revoke(normalise_code(code), reason, actor_id=current_user.db_id)
+    done = credential_revocations.revoke(normalise_code(code), reason, actor_id=current_user.db_id)
     if done.outcome == "already":  # revoked by another request since the read above
         return _already_revoked(credential_revocations.for_administrator(code))
     flash(f"The credential of certificate {found.state.certificate_code} is revoked.", "success")

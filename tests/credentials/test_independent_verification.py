@@ -23,7 +23,7 @@ from app.content import catalogue
 from app.issuer_keys import signing_key
 from app.models import Certificate
 from app.models_credentials import Credential
-from app.services import credentials
+from app.services import credential_claims, credential_revocations, credentials
 from tests.conftest import sign_in
 from tests.credential_verifier import tampered, verify
 from tests.web.journeys import pass_module
@@ -100,7 +100,7 @@ def test_changing_any_one_field_fails_both_verifiers(live_server, issued, field)
 def test_a_revoked_credential_is_reported_revoked_by_both(app, live_server, issued):
     token, code = issued
     with app.app_context():
-        assert credentials.revoke(code, "Issued in error").outcome == "revoked"
+        assert credential_revocations.revoke(code, "Issued in error").outcome == "revoked"
     assert verify(token, http_get, base_url=live_server).status == "revoked"
     assert "status 'revocation' is set" in library_verdict(token)
     status, body = http_get(f"{live_server}/credentials/verify/{code}")
@@ -111,7 +111,7 @@ def test_an_expired_credential_is_reported_expired_by_both(app, live_server, iss
     token, code = issued
     # A framework that declares a validity of one year, and a certificate two years old.
     monkeypatch.setattr(
-        credentials, "validity", lambda module_slug, profession: timedelta(days=365)
+        credential_claims, "validity", lambda module_slug, profession: timedelta(days=365)
     )
     with app.app_context():
         session = db.session()
@@ -164,7 +164,7 @@ def test_after_a_key_rotation_old_and_new_credentials_verify_and_revoke(
         assert verify(token, http_get, base_url=live_server).status == "valid"
         assert library_verdict(token) == "valid"
     with app.app_context():
-        credentials.revoke(old_code, "Issued in error")
+        credential_revocations.revoke(old_code, "Issued in error")
     assert verify(old_token, http_get, base_url=live_server).status == "revoked"
     assert "status 'revocation' is set" in library_verdict(old_token)
     assert library_verdict(new_token) == "valid"

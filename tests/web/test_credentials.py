@@ -15,7 +15,7 @@ from app.content import catalogue
 from app.domain import status_list
 from app.models import AuditEvent, Certificate, User
 from app.models_credentials import Credential, IssuerKey
-from app.services import credentials
+from app.services import credential_claims
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.credential_verifier import tampered, verify
 from tests.domain.test_certificates import pdf_text
@@ -376,14 +376,14 @@ def test_a_new_credential_describes_the_module_as_the_newest_content_has_it(app,
     # Achievement facts are kept per catalogue: a content reload brings a new one, and the
     # next credential describes the module as it now reads.
     with app.app_context():
-        first = credentials.achievement_facts(module.slug)
-        assert credentials.achievement_facts(module.slug) is first
+        first = credential_claims.achievement_facts(module.slug)
+        assert credential_claims.achievement_facts(module.slug) is first
         renamed = dataclasses.replace(module, title="Renamed module")
         reloaded = dataclasses.replace(
             catalogue(),
             modules=tuple(renamed if m.slug == module.slug else m for m in catalogue().modules),
         )
         app.extensions["linkwise.catalogue"] = reloaded
-        again = credentials.achievement_facts(module.slug)
+        again = credential_claims.achievement_facts(module.slug)
     assert again.title == "Renamed module"
     assert dataclasses.replace(again, title=module.title) == first

@@ -23,7 +23,7 @@ from app.models_credentials import Credential
 from app.models_teams import TeamMember
 from app.services import (
     accounts,
-    credentials,
+    credential_revocations,
     dashboard_counts,
     data_rights,
     manage,
@@ -219,7 +219,7 @@ def revoke(world, chance):
         return
     credential_id, code, revoked_at = chance.choice(held)
     if revoked_at is None:
-        credentials.revoke(code, "Sat by another", via="cli")
+        credential_revocations.revoke(code, "Sat by another", via="cli")
     else:
         session.execute(
             update(Credential).where(Credential.id == credential_id).values(revoked_at=None)
