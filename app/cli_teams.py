@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app import db
 from app.cli_errors import day_option
 from app.models import Organisation
-from app.services import team_managers, teams
+from app.services import team_managers, team_members, teams
 
 
 def _organisation(name: str) -> Organisation:
@@ -57,7 +57,9 @@ def place_in_team(email, organisation, team):
     """Place the learner EMAIL of ORGANISATION in TEAM (moving them from any other)."""
     org = _organisation(organisation)
     try:
-        teams.place(teams.Scope(org.id), _team_id(org, team), email, actor_id=None, via="cli")
+        team_members.place(
+            teams.Scope(org.id), _team_id(org, team), email, actor_id=None, via="cli"
+        )
     except teams.TeamError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"{email} is now in {team}")

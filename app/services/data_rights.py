@@ -39,7 +39,7 @@ from app.services import (
     credential_revocations,
     credentials,
     data_rights_teams,
-    teams,
+    leavers,
 )
 from app.services.accounts import check_current_password
 from app.services.practice_rights import erase_practice, export_practice
@@ -275,7 +275,7 @@ def erase(
     # organisation; managers are not counted as learners).
     if user.organisation_id is not None and user.role != "manager":
         # Its requests are closed below, once the account reads as erased.
-        teams.leave_organisation(
+        leavers.leave_organisation(
             user.id, user.organisation_id, actor_id=actor_id, close_requests=False, via=via
         )
     for table in (TeamManager, ReminderSent, MailPreference):

@@ -14,7 +14,7 @@ from app.models_practice import (
     ConfirmationDecision,
     ConfirmationRequest,
 )
-from app.services import audit, learner_rows, locks, teams
+from app.services import audit, learner_rows, leavers, locks
 from app.services.accounts import AccountError, organisation_for_code
 from app.services.request_closures import lock_for_closing
 
@@ -211,7 +211,7 @@ def leaving(user_id: int) -> Leaving | None:
 def leave_organisation(user_id: int, organisation_id: int) -> Left:
     """Leave the organisation the learner confirmed leaving; its managers no longer see them.
 
-    They leave as a manager's removal would take them (teams.leave_organisation: a leaver
+    They leave as a manager's removal would take them (leavers.leave_organisation: a leaver
     row, their team, their waiting requests there closed). The statement that takes them out
     names that organisation, so a second request (a double click, a stale tab, one sent
     after joining another) finds them out of it and changes nothing: no second audit event.
@@ -221,7 +221,7 @@ def leave_organisation(user_id: int, organisation_id: int) -> Left:
     if user.role == "manager":
         raise AccountError("organisation", "Ask an administrator to move a manager's account")
     name = session.scalar(select(Organisation.name).where(Organisation.id == organisation_id))
-    taken = teams.leave_organisation(
+    taken = leavers.leave_organisation(
         user_id, organisation_id, actor_id=user_id, within=(User.role != "manager",)
     )
     if taken is None:
@@ -236,7 +236,7 @@ def leave_organisation(user_id: int, organisation_id: int) -> Left:
 def _move(user: User, organisation_id: int) -> None:
     # Out of the one they are in as a leaver (its requests closed, its team left), then in.
     if user.organisation_id is not None and user.organisation_id != organisation_id:
-        teams.leave_organisation(user.id, user.organisation_id, actor_id=user.id)
+        leavers.leave_organisation(user.id, user.organisation_id, actor_id=user.id)
     user.organisation_id = organisation_id
     # Competency levels are counted by organisation on the dashboard: they follow the
     # learner, so each organisation's figures still add up. Evidence keeps the

@@ -9,7 +9,8 @@ from app.domain.accounts import normalise_email
 from app.models import User
 from app.models_teams import Team, TeamManager
 from app.services import audit
-from app.services.teams import Scope, TeamError, lock_person, teams_in
+from app.services.team_members import lock_person
+from app.services.teams import Scope, TeamError, teams_in
 
 
 @dataclass(frozen=True)

@@ -21,16 +21,9 @@ from app.models import User
 from app.models_assignments import Assignment
 from app.models_teams import Leaver, Team, TeamManager, TeamMember
 from app.services import assignments, audit, learner_rows, tagged_rows
+from app.services.leavers import gone_from, leaver_seen
 from app.services.tagged_rows import Row, branch
-from app.services.teams import (
-    TEAM_LEARNERS,
-    Scope,
-    TeamRow,
-    gone_from,
-    in_scope,
-    leaver_seen,
-    team_seen,
-)
+from app.services.teams import TEAM_LEARNERS, Scope, TeamRow, in_scope, team_seen
 
 _TEAM_ID = bindparam("team_id")
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app.domain.numbers import whole_number
 from app.security import MAX_ID
-from app.services import team_managers, team_pages, teams
+from app.services import leavers, team_managers, team_members, team_pages, teams
 from app.web.manage import bp
 
 
@@ -55,7 +55,7 @@ def place_learner(team_id: int):
     """Place a learner of the organisation in the team by their email address."""
     email = request.form.get("email", "")
     try:
-        placed = teams.place(g.scope, team_id, email, actor_id=current_user.db_id)
+        placed = team_members.place(g.scope, team_id, email, actor_id=current_user.db_id)
     except LookupError:
         abort(404)
     except teams.TeamError as error:
@@ -82,7 +82,7 @@ def confirm_removal(user_id: int):
 def remove_learner(user_id: int):
     """Remove a learner from the organisation; their own record stays theirs. A second
     removal (a double click, another tab) changes nothing and says so."""
-    removal = teams.remove_from_organisation(g.scope, user_id, actor_id=current_user.db_id)
+    removal = leavers.remove_from_organisation(g.scope, user_id, actor_id=current_user.db_id)
     if removal is None:
         abort(404)
     if removal.already:
@@ -91,7 +91,7 @@ def remove_learner(user_id: int):
     return redirect(url_for("manage.team_list"))
 
 
-def _already_gone(removal: teams.Removal):
+def _already_gone(removal: leavers.Removal):
     how = "left" if removal.by_themselves else "was already removed from"
     flash(
         f"{removal.full_name} {how} your organisation on {removal.left_at:%-d %B %Y}: "

@@ -20,6 +20,7 @@ from app.services import (
     certificates,
     my_competencies,
     record,
+    team_members,
     teams,
 )
 from app.web.gate import require_signed_in_professional
@@ -83,7 +84,7 @@ def team():
     if request.method == "POST":
         code = request.form.get("join_code", "")
         try:
-            joined = teams.join_by_code(current_user.db_id, code)
+            joined = team_members.join_by_code(current_user.db_id, code)
         except teams.TeamError as error:
             errors = {error.field: error.message}
         else:

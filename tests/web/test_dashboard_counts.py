@@ -26,9 +26,11 @@ from app.services import (
     credential_revocations,
     dashboard_counts,
     data_rights,
+    leavers,
     manage,
     profile,
     ratings,
+    team_members,
     teams,
 )
 from tests.conftest import post_form, sign_in
@@ -165,7 +167,7 @@ def place(world, chance):
     user = session_user(chance, world)
     team_id, join_code, organisation_id = chance.choice(world["teams"])
     if user.organisation_id in (None, organisation_id) and user.role == "learner":
-        teams.join_by_code(user.id, join_code)
+        team_members.join_by_code(user.id, join_code)
 
 
 def leave_team(world, chance):
@@ -177,7 +179,7 @@ def leave_team(world, chance):
 def remove(world, chance):
     user = session_user(chance, world)
     if user.organisation_id is not None:
-        teams.remove_from_organisation(teams.Scope(user.organisation_id), user.id, actor_id=None)
+        leavers.remove_from_organisation(teams.Scope(user.organisation_id), user.id, actor_id=None)
 
 
 def move_organisation(world, chance):

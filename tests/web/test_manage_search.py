@@ -10,7 +10,7 @@ from app import db
 from app.content import catalogue
 from app.domain.content import quiz_key
 from app.models import Completion, User
-from app.services import team_managers, teams
+from app.services import team_managers, team_members, teams
 from tests.conftest import sign_in
 from tests.web.test_html_valid import nu_errors
 from tests.web.test_manage import add_learners, manager  # noqa: F401
@@ -31,7 +31,7 @@ def team_manager_of(app, make_user, learner_id: int):
         learner = session.get(User, learner_id)
         org_id = learner.organisation_id
         team = teams.create_team(org_id, "North Practice", actor_id=None)
-        teams.place(teams.Scope(org_id), team.id, learner.email, actor_id=None)
+        team_members.place(teams.Scope(org_id), team.id, learner.email, actor_id=None)
         team_managers.set_manager_teams("tm@example.org", ["North Practice"], org_id)
         session.commit()
     client = app.test_client()

@@ -8,7 +8,7 @@ from app import db
 from app.content import catalogue
 from app.models_assignments import ReminderSent
 from app.models_teams import Team
-from app.services import assignments, teams
+from app.services import assignments, leavers, teams
 from tests.conftest import sign_in
 from tests.web.journeys import pass_module, path_of, user_id
 from tests.web.pcn import ORG
@@ -96,7 +96,7 @@ def test_a_leaver_and_a_learner_who_finished_hear_nothing(
         module = catalogue().modules[0]
     pass_module(app, client, "asha@example.org", module)
     with app.app_context():
-        teams.remove_from_organisation(
+        leavers.remove_from_organisation(
             teams.Scope(_org()), user_id(app, "cara@example.org"), actor_id=None
         )
     assert "sent 0 reminder emails" in remind(runner, date.today())

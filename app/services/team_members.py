@@ -1,0 +1,119 @@
+"""Learners into teams: joining a team by its code, or placed in one by a manager.
+
+A learner is in one team at most: joining or being placed in another moves them out of the
+one they were in. Of two changes at once (a double click), the second waits for the
+learner's lock and finds the first one's work done.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app import db
+from app.domain.accounts import normalise_email, normalise_join_code
+from app.models import User
+from app.models_teams import Team, TeamMember
+from app.services import audit
+from app.services.leavers import move_records
+from app.services.locks import lock_learner
+from app.services.teams import Scope, TeamError, team_for_code, team_in
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A learner put in a team: `already` when they were in it (nothing changed)."""
+
+    team: Team
+    full_name: str
+    already: bool = False
+
+
+def lock_person(user_id: int) -> None:
+    """Take the person's row lock (locks.lock_learner): every change of whom they belong to
+    waits for the one before, so of two at once the second finds the first's work done."""
+    lock_learner(db.session(), user_id)
+
+
+def join_by_code(user_id: int, join_code: str) -> Placed:
+    """Put a learner in the team whose join code they gave (and in its organisation).
+
+    Joining the team they are in changes nothing and writes no audit row; two at once (a
+    double click) take the learner's lock in turn, so the second finds them in it.
+    """
+    session = db.session()
+    if not normalise_join_code(join_code):
+        raise TeamError("join_code", "Enter the team code")
+    team = team_for_code(join_code)
+    if team is None:
+        raise TeamError(
+            "join_code", "We do not recognise that team code. Check it with your manager"
+        )
+    lock_person(user_id)
+    user = session.get(User, user_id, populate_existing=True)
+    if user.organisation_id not in (None, team.organisation_id):
+        session.rollback()
+        raise TeamError(
+            "join_code",
+            "That team belongs to another organisation. Ask your manager to move you",
+        )
+    if _member_of(user_id) == team.id:
+        session.rollback()
+        return Placed(team, user.full_name, already=True)
+    _place(user, team, placed_by=None)
+    audit.record(session, "team.joined", actor_id=user_id, team=team.name, team_id=team.id)
+    session.commit()
+    return Placed(team, user.full_name)
+
+
+def place(
+    scope: Scope, team_id: int, email: str, *, actor_id: int | None, via: str = "web"
+) -> Placed:
+    """Place a learner of the organisation in one of the manager's teams.
+
+    Placing them in the team they are in changes nothing and writes no audit row; two at
+    once take the learner's lock in turn, so the second finds them placed.
+    """
+    session = db.session()
+    team = team_in(scope, team_id)
+    if team is None:
+        raise LookupError(team_id)
+    if not normalise_email(email):
+        raise TeamError("email", "Enter the learner's email address")
+    found = session.scalar(select(User.id).where(User.email == normalise_email(email)))
+    if found is not None:
+        lock_person(found)
+    user = session.get(User, found, populate_existing=True) if found is not None else None
+    visible = user is not None and user.role == "learner"
+    visible = visible and user.organisation_id == scope.organisation_id
+    current = _member_of(user.id) if visible else None
+    if visible and not scope.whole_organisation:
+        visible = current is None or current in scope.team_ids
+    if not visible:
+        session.rollback()
+        raise TeamError("email", "There is no learner with that email address in your organisation")
+    if current == team.id:
+        session.rollback()
+        return Placed(team, user.full_name, already=True)
+    _place(user, team, placed_by=actor_id)
+    audit.record(
+        session, "team.placed", actor_id=actor_id, subject_id=user.id, via=via, team=team.name
+    )
+    session.commit()
+    return Placed(team, user.full_name)
+
+
+def _member_of(user_id: int) -> int | None:
+    """Return the team the learner is in now (read afresh, not from the session's rows)."""
+    return db.session().scalar(select(TeamMember.team_id).where(TeamMember.user_id == user_id))
+
+
+def _place(user: User, team: Team, *, placed_by: int | None) -> None:
+    session = db.session()
+    if user.organisation_id is None:
+        move_records(user.id, team.organisation_id)
+        user.organisation_id = team.organisation_id
+    member = session.get(TeamMember, user.id, populate_existing=True)
+    if member is None:
+        session.add(TeamMember(user_id=user.id, team_id=team.id, placed_by=placed_by))
+    else:
+        member.team_id, member.placed_by = team.id, placed_by
