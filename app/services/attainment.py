@@ -26,7 +26,7 @@ from app.domain.progress import QUIZ_PREFIX
 from app.models import utcnow
 from app.services import learner_rows, quiz_versions, tagged_rows
 from app.services.quiz_pages import ScreenLink, screens_teaching
-from app.services.ratings import aware
+from app.services.rating_reads import aware
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from app.domain.content import Catalogue
 from app.services import practice_reads
 from app.services.confirmations import NOT_RECORDED, Wording, wording_of
 from app.services.practice import CONFIDENCE, NotFound
-from app.services.ratings import aware
+from app.services.rating_reads import aware
 
 
 def signed_record(viewer_id: int, request_id: int, catalogue: Catalogue) -> ConfirmationRecord:

@@ -42,7 +42,8 @@ from app.services.practice import (
     evidence,
     request_record,
 )
-from app.services.ratings import aware, refresh_levels
+from app.services.rating_reads import aware
+from app.services.ratings import refresh_levels
 
 TEXT_LIMIT = 2000
 NO_EVIDENCE = "Not enough evidence"

@@ -4,7 +4,7 @@ A grade claims the attempt (the UPDATE that finds it still in progress), inserts
 answers the submit adds with their points, sets the points of those saved before, adds
 the evidence rows and, on a pass, the quiz's completion. On PostgreSQL these go as one
 statement of data-modifying WITH queries, with the learner's re-rated competency levels
-(worked out before, from what the submit read with its answers: services/ratings.py):
+(worked out before, from what the submit read with its answers: services/rating_reads.py):
 every part runs, in the same snapshot, and the statement returns how many attempts the
 claim found (1, or 0 if another request graded it; the caller then rolls it all back).
 Elsewhere the caller re-rates the learner after these writes. Each combination of parts

@@ -18,7 +18,7 @@ from app.domain.content import quiz_key
 from app.domain.quizzes.attempts import NONE_CHECKED, Grade, Shown, grade
 from app.domain.quizzes.model import QuizSettings
 from app.models import User
-from app.services import credentials, grade_writes, locks, ratings, xapi
+from app.services import credentials, grade_writes, locks, rating_reads, ratings, xapi
 from app.services.quizzes import AttemptRow
 
 if TYPE_CHECKING:
@@ -59,8 +59,8 @@ def record_grade(
 
     `rows` are all the attempt's answers; `added` the new ones among them, not yet written
     (they go in with their points). The attempt's revision becomes `revision`. `rated`
-    (PostgreSQL) is what ratings.RATED_EVIDENCE and RATED_PRACTICE read under the learner's
-    lock: the learner is re-rated from it and the levels go in the grade's statement.
+    (PostgreSQL) is what rating_reads.RATED_EVIDENCE and RATED_PRACTICE read under the
+    learner's lock: the learner is re-rated from it and the levels go in the grade's statement.
     `checked` are answers among `rows` as check_answer returned them (attempts.grade's).
     """
     answers = {qid: row.response.get("value") for qid, row in rows.items()}
@@ -121,7 +121,7 @@ def _levels(user_id: int, organisation_id: int | None, evidence, rated) -> tuple
     writes; the grade's own evidence comes after the earlier.
     """
     codes = {row["competency_code"] for row in evidence}
-    found, steps = ratings.read_for_rating(*rated, evidence)
+    found, steps = rating_reads.read_for_rating(*rated, evidence)
     graded = {code: found[code] for code in codes if code in found}
     # As text: the rows go to PostgreSQL as JSON (grade_writes), which reads ISO 8601 times.
     levels = ratings.level_records(

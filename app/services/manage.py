@@ -35,7 +35,7 @@ from app.services.manage_grid import (  # the grid's names, for the views and te
     selection,
     standing_condition,
 )
-from app.services.ratings import aware
+from app.services.rating_reads import aware
 from app.services.sqlfunctions import iso_date, year_month
 from app.services.tagged_rows import branch
 from app.services.teams import Scope, as_scope, in_scope

@@ -24,7 +24,7 @@ from app.domain.paging import asked, clamp, like_pattern, page_numbers
 from app.models import CompetencyLevel, User, utcnow
 from app.services import dashboard_counts, grid_paging, tagged_rows
 from app.services.grid_paging import PER_PAGE
-from app.services.ratings import aware
+from app.services.rating_reads import aware
 from app.services.tagged_rows import branch
 from app.services.teams import Scope, as_scope, in_scope
 

@@ -32,7 +32,7 @@ from app.models import Evidence as EvidenceRow
 from app.models_practice import ConfirmationClosure, ConfirmationDecision, ConfirmationRequest
 from app.services.attainment import Profile, StoredLevel, build_profile, evidence_in_words
 from app.services.practice import UPDATES_FOR, RequestRecord
-from app.services.ratings import aware
+from app.services.rating_reads import aware
 
 
 def _none(type_):

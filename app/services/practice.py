@@ -29,7 +29,8 @@ from app.models_practice import (
 from app.services import audit, practice_reads
 from app.services.attainment import EvidenceItem, evidence_in_words
 from app.services.locks import lock_learner, lock_people
-from app.services.ratings import aware, refresh_levels
+from app.services.rating_reads import aware
+from app.services.ratings import refresh_levels
 from app.services.request_closures import close_stranded
 from app.services.supervisors import SupervisorChoice, is_supervisor, supervisors_of
 from app.services.tagged_rows import Row

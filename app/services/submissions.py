@@ -23,7 +23,7 @@ from app.content import catalogue
 from app.domain.quizzes import FormFields
 from app.domain.quizzes.attempts import fingerprint, read_answers, same_answer, unanswered
 from app.models import Answer, Attempt, utcnow
-from app.services import attempt_reads, grading, locks, quiz_pages, quizzes, ratings
+from app.services import attempt_reads, grading, locks, quiz_pages, quizzes, rating_reads
 from app.services.upsert import insert_rows
 
 _SET_REVISION = (
@@ -55,10 +55,10 @@ _ANSWERS = select(
     _ANSWER_TABLE.c.question_id, _ANSWER_TABLE.c.response, _ANSWER_TABLE.c.revision
 ).where(_ANSWER_TABLE.c.attempt_id == bindparam("attempt_id"))
 # On PostgreSQL a submit (or a save past the time limit, which grades) reads its answers
-# with what re-rating the learner reads (services/ratings.py), under the learner's lock, so
+# with what re-rating the learner reads (services/rating_reads.py), under the learner's lock, so
 # the grade's one statement can write the learner's levels too. Bound as "attempt_id",
 # "rated_learner" and "rated_codes" (every competency the attempt's questions evidence, as
-# ratings.array_text).
+# rating_reads.array_text).
 _ANSWERS_AND_RATED = select(
     select(
         func.json_agg(
@@ -71,8 +71,8 @@ _ANSWERS_AND_RATED = select(
     .where(_ANSWER_TABLE.c.attempt_id == bindparam("attempt_id"))
     .scalar_subquery()
     .label("answers"),
-    ratings.RATED_EVIDENCE.label("evidence"),
-    ratings.RATED_PRACTICE.label("practice"),
+    rating_reads.RATED_EVIDENCE.label("evidence"),
+    rating_reads.RATED_PRACTICE.label("practice"),
 )
 # An answer saved before, changed by this form (an executemany, one set of values each).
 _SAVE_ANSWER = (
@@ -167,7 +167,7 @@ def answer(
             {
                 "attempt_id": attempt.id,
                 "rated_learner": user_id,
-                "rated_codes": ratings.array_text(
+                "rated_codes": rating_reads.array_text(
                     sorted({code for item in found.shown for code in item.question.competencies})
                 ),
             },

@@ -12,7 +12,7 @@ from app.content import catalogue
 from app.domain.competencies import Evidence, PracticeEvent
 from app.models import CompetencyLevel, User, utcnow
 from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
-from app.services import ratings
+from app.services import rating_reads, ratings
 from app.services.upsert import json_rows
 from tests.conftest import sign_in
 from tests.web.quiz_helpers import attempt_form
@@ -31,7 +31,9 @@ def stored_levels(user_id: int) -> list[tuple]:
         .where(CompetencyLevel.user_id == user_id)
         .order_by(CompetencyLevel.competency_code)
     )
-    return [tuple(ratings.aware(v) if hasattr(v, "tzinfo") else v for v in row) for row in rows]
+    return [
+        tuple(rating_reads.aware(v) if hasattr(v, "tzinfo") else v for v in row) for row in rows
+    ]
 
 
 def add_practice(user_id: int, organisation_id: int, code: str) -> None:
@@ -88,7 +90,7 @@ def test_the_levels_a_grade_stores_are_those_a_fresh_read_gives(app, client, mak
             )
             codes = [row[CODE] for row in graded]
             ratings.refresh_levels(
-                user_id, organisation_id, codes, catalogue(), ratings.aware(rated_at)
+                user_id, organisation_id, codes, catalogue(), rating_reads.aware(rated_at)
             )
             db.session().commit()
             assert stored_levels(user_id) == graded
@@ -129,9 +131,9 @@ def test_a_grades_answer_is_one_evidence_value_for_all_its_competencies():
          "quiz_id": "quiz"}
         for question, code in [("q2", "A-1.1"), ("q2", "A-1.2"), ("q3", "A-1.2")]
     ]  # fmt: skip
-    evidence, practice = ratings.read_for_rating(earlier, None, added)
+    evidence, practice = rating_reads.read_for_rating(earlier, None, added)
     first, again, answer = evidence["A-1.1"]
-    assert first is again and first.at == ratings.EPOCH + timedelta(seconds=1_700_000_000)
+    assert first is again and first.at == rating_reads.EPOCH + timedelta(seconds=1_700_000_000)
     assert answer is evidence["A-1.2"][0] and answer.question_id == "q2"
     assert evidence["A-1.2"][1].question_id == "q3" and practice == {}
 
@@ -153,6 +155,6 @@ def test_codes_as_array_text_read_back_as_the_codes(app, codes):
             pytest.skip("array literals are PostgreSQL's")
         read = session.execute(
             select(cast(bindparam("codes", type_=Text), ARRAY(String))),
-            {"codes": ratings.array_text(codes)},
+            {"codes": rating_reads.array_text(codes)},
         ).scalar_one()
     assert read == codes

@@ -11,7 +11,7 @@ from app import db
 from app.content import catalogue
 from app.domain.quizzes.attempts import grade
 from app.models import Answer, Attempt, Evidence, User
-from app.services import grade_writes, quizzes, ratings
+from app.services import grade_writes, quizzes, rating_reads
 from tests.conftest import post_form, sign_in
 from tests.web.quiz_helpers import attempt_form
 from tests.web.test_quiz import attempt_row, finish_screens, start, submit
@@ -43,7 +43,7 @@ def regraded(attempt_id: int):
         sorted((q, a.points, a.question_version) for q, a in answers.items()),
         sorted(
             (e.user_id, e.competency_code, e.quiz_id, e.question_id, e.question_version, e.score)
-            + (ratings.aware(e.recorded_at) == ratings.aware(attempt.submitted_at),)
+            + (rating_reads.aware(e.recorded_at) == rating_reads.aware(attempt.submitted_at),)
             for e in session.scalars(select(Evidence).where(Evidence.attempt_id == attempt_id))
         ),
     )

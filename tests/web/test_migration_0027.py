@@ -11,7 +11,7 @@ from sqlalchemy import MetaData, create_engine, func, insert, select, update
 from app.cli import alembic_config, upgrade_database
 from app.models_counts import DashboardCountChange
 from app.services import dashboard_counts
-from app.services.ratings import aware
+from app.services.rating_reads import aware
 from tests.conftest import BACKENDS
 from tests.databases import database_at
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from app.cli import alembic_config, upgrade_database
-from app.services.ratings import aware
+from app.services.rating_reads import aware
 from tests.conftest import BACKENDS
 from tests.databases import database_at, reflected
 from tests.web.test_migration_0027 import _organisation, _person

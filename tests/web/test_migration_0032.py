@@ -10,7 +10,7 @@ from app import create_app
 from app.cli import alembic_config, upgrade_database
 from app.content import catalogue
 from app.domain.confirmation_pdf import VALIDITY_NOT_RECORDED
-from app.services import confirmation_records, ratings
+from app.services import confirmation_records, rating_reads
 from tests.conftest import BACKENDS
 from tests.databases import database_at, reflected
 from tests.web.test_migration_0027 import _organisation, _person
@@ -78,7 +78,7 @@ def test_decisions_made_before_it_say_their_validity_was_not_recorded(database_a
         record = confirmation_records.signed_record(lee, confirmed, catalogue())
         assert record.valid_until == VALIDITY_NOT_RECORDED
         # The rating goes on ending it valid_for after it was given, as before the upgrade.
-        steps = ratings.load_practice([lee])[lee]["SPLW-1.4"]
+        steps = rating_reads.load_practice([lee])[lee]["SPLW-1.4"]
         assert [(s.kind, s.recorded) for s in steps if s.kind == "confirmed"] == [
             ("confirmed", False)
         ]

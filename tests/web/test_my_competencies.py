@@ -151,7 +151,7 @@ def test_after_a_framework_change_recompute_stores_what_the_rating_function_says
     from app.domain.competencies import KnowledgeAtLeast, parse_duration, rate_learner
     from app.domain.content import Catalogue
     from app.models import CompetencyLevel, utcnow
-    from app.services import ratings
+    from app.services import rating_reads, ratings
     from tests.conftest import sign_in
 
     email = make_user(profession="link-worker")
@@ -174,7 +174,7 @@ def test_after_a_framework_change_recompute_stores_what_the_rating_function_says
         db.session().expire_all()
         stored = {r.competency_code: r for r in db.session().scalars(select(CompetencyLevel))}
         user = db.session().scalar(select(User.id).where(User.email == email))
-        evidence = ratings.load_evidence([user])[user]
+        evidence = rating_reads.load_evidence([user])[user]
         expected = {r.code: r for r in rate_learner(changed.frameworks, evidence, {}, later)}
     assert not any(before.values()) and any(r.met for r in stored.values())
     assert set(stored) == set(expected)
@@ -184,8 +184,8 @@ def test_after_a_framework_change_recompute_stores_what_the_rating_function_says
             rating.knowledge.level, rating.met, rating.expired, rating.practice
         )  # fmt: skip
         if rating.met:
-            assert ratings.aware(row.met_until) == rating.met_until
-            assert ratings.aware(row.due_from) == rating.due_from
+            assert rating_reads.aware(row.met_until) == rating.met_until
+            assert rating_reads.aware(row.due_from) == rating.due_from
 
 
 def test_a_competency_with_a_rule_of_its_own_says_so_and_needs_no_practice(app, signed_in):
