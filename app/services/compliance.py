@@ -3,26 +3,25 @@
 Worked out on the day asked from assignments and completions (see domain/assignments.py).
 The page, the CSV and the XLSX all come from one `matrix()` call with the same filters, so a
 download holds exactly the rows and figures of the filtered page (every page of it); the
-call is one statement, read as tagged rows (see `tagged_rows`).
+call is one statement, read as tagged rows (see `tagged_rows`), and built into rows and
+tables for downloads by compliance_rows.py.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from functools import lru_cache
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import Integer, and_, bindparam, case, func, or_, select, true
 
 from app.domain import assignments as rules
-from app.domain.accounts import PROFESSIONS
 from app.domain.content import Catalogue
 from app.models import User, utcnow
 from app.models_teams import Team, TeamMember
 from app.services import compliance_cells as cells_sql
 from app.services import tagged_rows, team_pages
-from app.services.assignments import module_title, offered
-from app.services.compliance_competencies import LABELS as COMPETENCY_LABELS
-from app.services.compliance_competencies import cells_for, competency_counts, standings
+from app.services.assignments import module_title
+from app.services.compliance_competencies import competency_counts, standings
+from app.services.compliance_rows import Matrix, Share, matrix_rows
 from app.services.tagged_rows import branch
 from app.services.teams import Scope, in_scope, team_seen
 
@@ -39,54 +38,6 @@ class Filters:
     profession: str = ""
     status: str = ""
     framework_id: str = ""  # competency columns for this framework too
-
-
-@dataclass(frozen=True)
-class Row:
-    """One learner and their standing in each assigned module (None: not assigned)."""
-
-    user_id: int
-    name: str
-    email: str
-    profession: str
-    team: str
-    cells: tuple[rules.Standing | None, ...]
-    competencies: tuple[str, ...] = ()  # standing in each competency column
-
-
-@dataclass(frozen=True)
-class Share:
-    """How many of the assigned are compliant."""
-
-    name: str
-    assigned: int
-    compliant: int
-
-    @property
-    def percent(self) -> int:
-        """Return the share compliant, rounded to a whole percentage."""
-        return round(self.compliant * 100 / self.assigned) if self.assigned else 0
-
-
-@dataclass(frozen=True)
-class Matrix:
-    """The filtered matrix and its figures."""
-
-    # (slug, title) of every module assigned: those in the course, in its order, then those
-    # no longer offered (by slug), which `by_module` leaves out: it counts the first ones.
-    modules: tuple[tuple[str, str], ...]
-    rows: tuple[Row, ...]  # every row the filters keep for an export (page=None), else the page's
-    by_module: tuple[Share, ...]
-    by_team: tuple[Share, ...]
-    day: date
-    page: int = 1
-    pages: int = 1
-    shown: tuple[Row, ...] = field(default=())
-    competencies: tuple[tuple[str, str], ...] = ()  # (code, name) of each competency column
-    by_competency: tuple[Share, ...] = ()
-    count: int = 0  # learners the filters keep, on every page
-    teams: tuple = ()  # the teams the manager sees (TeamRow), when asked for
-    no_longer_offered: tuple[str, ...] = ()  # titles of the modules assigned gone from the course
 
 
 def matrix(
@@ -125,7 +76,7 @@ def matrix(
     total = sum(n for _, _, n in learners)
     pages = max(1, -(-total // PER_PAGE))
     page = None if page is None else min(max(page, 1), pages)
-    rows = _rows(found, catalogue, framework, modules, day, codes)
+    rows = matrix_rows(found, catalogue, framework, modules, day, codes)
     by_module = {slug: [0, 0] for slug, _ in offered}
     by_team = {team: [0, 0] for team, _, _ in learners}
     for team, slug, n, done in cells:
@@ -315,86 +266,3 @@ def _count(scope, learners, cells, chosen, framework, codes, now) -> list:
     if codes:
         parts.append(competency_counts(scope.organisation_id, chosen, framework, codes, now))
     return parts
-
-
-def _rows(found, catalogue, framework, modules, day, codes):
-    """Build the rows of the learners read, in their order by name: cells and competencies."""
-    people = sorted(found.get("person", ()), key=lambda row: row.number[1])
-    if not people:
-        return ()
-    cells = {}
-    for row in found.get("cell", ()):
-        (slug,), (user_id, renew_months, _), (due_on,), at = (
-            row.text[:1],
-            row.number,
-            row.day,
-            row.at[0],
-        )
-        rule = rules.Rule(slug, due_on, renew_months)
-        cells[user_id, slug] = _standing(rule, _day(at), day, offered(slug, catalogue))
-    ids = {row.number[0] for row in people}
-    rated = {
-        (row.number[0], row.text[0]): row.text[1]
-        for row in found.get("rating", ())
-        if row.number[0] in ids
-    }
-    return tuple(
-        Row(
-            user_id,
-            name,
-            email,
-            PROFESSIONS.get(profession, profession),
-            team,
-            tuple(cells.get((user_id, slug)) for slug, _ in modules),
-            cells_for(framework, codes, rated, user_id, profession) if framework else (),
-        )
-        for row in people
-        for (name, email, profession, team), user_id in [(row.text[:4], row.number[0])]
-    )
-
-
-def _day(moment) -> date | None:
-    if moment is None:
-        return None
-    return (moment.astimezone(UTC) if moment.tzinfo else moment).date()
-
-
-@lru_cache(maxsize=16384)
-def _standing(rule: rules.Rule, completed_on: date | None, day: date, in_course: bool):
-    # Thousands of learners share a rule and a completion day (or none): each pair once.
-    # The rule of assignments.standing_in, with what it reads passed in (to cache by).
-    return rules.standing(rule, completed_on, day, offered=in_course)
-
-
-def table(found: Matrix) -> list[list]:
-    """Return the matrix as rows of cells: the CSV and the XLSX's first sheet."""
-    header = ["Learner", "Email", "Profession", "Team"]
-    for _, title in found.modules:
-        header += [f"{title}: status", f"{title}: due", f"{title}: completed"]
-    header += [f"{code} {name}" for code, name in found.competencies]
-    lines = [header]
-    for row in found.rows:
-        line = [row.name, row.email, row.profession, row.team]
-        for cell in row.cells:
-            if cell is None:
-                line += [rules.LABELS[rules.NOT_ASSIGNED][0], "", ""]
-            else:
-                line += [cell.label, _iso(cell.due_on), _iso(cell.completed_on)]
-        line += [COMPETENCY_LABELS[standing][0] for standing in row.competencies]
-        lines.append(line)
-    return lines
-
-
-def figures(found: Matrix) -> list[list]:
-    """Return the figures as rows of cells: the XLSX's second sheet."""
-    lines = [["Group", "Name", "Assigned", "Compliant", "Percent compliant"]]
-    lines += [["Module", s.name, s.assigned, s.compliant, s.percent] for s in found.by_module]
-    lines += [["Team", s.name, s.assigned, s.compliant, s.percent] for s in found.by_team]
-    lines += [
-        ["Competency met", s.name, s.assigned, s.compliant, s.percent] for s in found.by_competency
-    ]
-    return lines
-
-
-def _iso(day: date | None) -> str:
-    return day.isoformat() if day else ""

@@ -11,7 +11,7 @@ from app.domain.accounts import PROFESSIONS
 from app.domain.assignments import LABELS
 from app.domain.numbers import whole_number
 from app.domain.spreadsheet import csv_text, xlsx_bytes
-from app.services import assignments, audit, compliance, teams
+from app.services import assignments, audit, compliance, compliance_rows, teams
 from app.services.compliance_competencies import LABELS as COMPETENCY_LABELS
 from app.web.manage import bp
 
@@ -80,6 +80,8 @@ def compliance_export(kind: str):
     name = f"linkwise-compliance-{found.day.isoformat()}.{kind}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if kind == "csv":
-        return Response(csv_text(compliance.table(found)), mimetype="text/csv", headers=headers)
-    sheets = {"Compliance": compliance.table(found), "Figures": compliance.figures(found)}
+        return Response(
+            csv_text(compliance_rows.table(found)), mimetype="text/csv", headers=headers
+        )
+    sheets = {"Compliance": compliance_rows.table(found), "Figures": compliance_rows.figures(found)}
     return Response(xlsx_bytes(sheets), mimetype=XLSX, headers=headers)

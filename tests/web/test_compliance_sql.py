@@ -19,7 +19,7 @@ from app.domain.content import Catalogue
 from app.models import Attempt, CompetencyLevel, Completion, User
 from app.models_assignments import Assignment
 from app.models_teams import Team, TeamMember
-from app.services import compliance, teams
+from app.services import compliance, compliance_rows, teams
 from tests.web import compliance_reference as reference
 from tests.web.pcn import ORG
 
@@ -180,7 +180,7 @@ def _same(scope, found_catalogue, filters, day):
         old.count,
         old.no_longer_offered,
     )
-    assert compliance.table(new) == compliance.table(old)
+    assert compliance_rows.table(new) == compliance_rows.table(old)
     for asked in (1, 2):
         shown = compliance.matrix(scope, found_catalogue, filters, day, page=asked)
         page = min(asked, max(1, -(-old.count // 3)))  # past the end: the last page

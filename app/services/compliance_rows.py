@@ -1,0 +1,147 @@
+"""What the compliance matrix holds: its rows and shares, and the same as tables for downloads.
+
+`compliance.matrix` reads them in one statement; `matrix_rows` builds each learner's row
+(their standing in every assigned module on the day asked, and their competency ratings),
+and `table` and `figures` lay the matrix out as the CSV's and the XLSX's rows of cells.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date
+from functools import lru_cache
+
+from app.domain import assignments as rules
+from app.domain.accounts import PROFESSIONS
+from app.services.assignments import offered
+from app.services.compliance_competencies import LABELS as COMPETENCY_LABELS
+from app.services.compliance_competencies import cells_for
+
+
+@dataclass(frozen=True)
+class Row:
+    """One learner and their standing in each assigned module (None: not assigned)."""
+
+    user_id: int
+    name: str
+    email: str
+    profession: str
+    team: str
+    cells: tuple[rules.Standing | None, ...]
+    competencies: tuple[str, ...] = ()  # standing in each competency column
+
+
+@dataclass(frozen=True)
+class Share:
+    """How many of the assigned are compliant."""
+
+    name: str
+    assigned: int
+    compliant: int
+
+    @property
+    def percent(self) -> int:
+        """Return the share compliant, rounded to a whole percentage."""
+        return round(self.compliant * 100 / self.assigned) if self.assigned else 0
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """The filtered matrix and its figures."""
+
+    # (slug, title) of every module assigned: those in the course, in its order, then those
+    # no longer offered (by slug), which `by_module` leaves out: it counts the first ones.
+    modules: tuple[tuple[str, str], ...]
+    rows: tuple[Row, ...]  # every row the filters keep for an export (page=None), else the page's
+    by_module: tuple[Share, ...]
+    by_team: tuple[Share, ...]
+    day: date
+    page: int = 1
+    pages: int = 1
+    shown: tuple[Row, ...] = field(default=())
+    competencies: tuple[tuple[str, str], ...] = ()  # (code, name) of each competency column
+    by_competency: tuple[Share, ...] = ()
+    count: int = 0  # learners the filters keep, on every page
+    teams: tuple = ()  # the teams the manager sees (TeamRow), when asked for
+    no_longer_offered: tuple[str, ...] = ()  # titles of the modules assigned gone from the course
+
+
+def matrix_rows(found, catalogue, framework, modules, day, codes):
+    """Build the rows of the learners read, in their order by name: cells and competencies."""
+    people = sorted(found.get("person", ()), key=lambda row: row.number[1])
+    if not people:
+        return ()
+    cells = {}
+    for row in found.get("cell", ()):
+        (slug,), (user_id, renew_months, _), (due_on,), at = (
+            row.text[:1],
+            row.number,
+            row.day,
+            row.at[0],
+        )
+        rule = rules.Rule(slug, due_on, renew_months)
+        cells[user_id, slug] = _standing(rule, _day(at), day, offered(slug, catalogue))
+    ids = {row.number[0] for row in people}
+    rated = {
+        (row.number[0], row.text[0]): row.text[1]
+        for row in found.get("rating", ())
+        if row.number[0] in ids
+    }
+    return tuple(
+        Row(
+            user_id,
+            name,
+            email,
+            PROFESSIONS.get(profession, profession),
+            team,
+            tuple(cells.get((user_id, slug)) for slug, _ in modules),
+            cells_for(framework, codes, rated, user_id, profession) if framework else (),
+        )
+        for row in people
+        for (name, email, profession, team), user_id in [(row.text[:4], row.number[0])]
+    )
+
+
+def _day(moment) -> date | None:
+    if moment is None:
+        return None
+    return (moment.astimezone(UTC) if moment.tzinfo else moment).date()
+
+
+@lru_cache(maxsize=16384)
+def _standing(rule: rules.Rule, completed_on: date | None, day: date, in_course: bool):
+    # Thousands of learners share a rule and a completion day (or none): each pair once.
+    # The rule of assignments.standing_in, with what it reads passed in (to cache by).
+    return rules.standing(rule, completed_on, day, offered=in_course)
+
+
+def table(found: Matrix) -> list[list]:
+    """Return the matrix as rows of cells: the CSV and the XLSX's first sheet."""
+    header = ["Learner", "Email", "Profession", "Team"]
+    for _, title in found.modules:
+        header += [f"{title}: status", f"{title}: due", f"{title}: completed"]
+    header += [f"{code} {name}" for code, name in found.competencies]
+    lines = [header]
+    for row in found.rows:
+        line = [row.name, row.email, row.profession, row.team]
+        for cell in row.cells:
+            if cell is None:
+                line += [rules.LABELS[rules.NOT_ASSIGNED][0], "", ""]
+            else:
+                line += [cell.label, _iso(cell.due_on), _iso(cell.completed_on)]
+        line += [COMPETENCY_LABELS[standing][0] for standing in row.competencies]
+        lines.append(line)
+    return lines
+
+
+def figures(found: Matrix) -> list[list]:
+    """Return the figures as rows of cells: the XLSX's second sheet."""
+    lines = [["Group", "Name", "Assigned", "Compliant", "Percent compliant"]]
+    lines += [["Module", s.name, s.assigned, s.compliant, s.percent] for s in found.by_module]
+    lines += [["Team", s.name, s.assigned, s.compliant, s.percent] for s in found.by_team]
+    lines += [
+        ["Competency met", s.name, s.assigned, s.compliant, s.percent] for s in found.by_competency
+    ]
+    return lines
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
