@@ -8,7 +8,7 @@ from app import db
 from app.content import catalogue
 from app.domain.numbers import whole_number
 from app.security import MAX_ID
-from app.services import accounts, locks
+from app.services import locks, signed_in_user
 from app.session_cookies import SessionCookies
 from app.web import quiz_forms
 
@@ -104,7 +104,7 @@ def _load_user(cookie_value: str):
                 user_id, token, args["attempt_id"], args["module_slug"]
             )
         else:
-            row = accounts.load_signed_in_user(
+            row = signed_in_user.load_signed_in_user(
                 user_id,
                 token,
                 completions_in=_module_read(current),
@@ -148,5 +148,5 @@ def _manager_reads(current: Request) -> str | None:
     if current.blueprint != MANAGER_PAGES:
         return None
     if current.endpoint in READ_WITH_COMMONEST and current.method == "GET":
-        return accounts.SCOPE_AND_COMMONEST
-    return accounts.SCOPE
+        return signed_in_user.SCOPE_AND_COMMONEST
+    return signed_in_user.SCOPE

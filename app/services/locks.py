@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from app import db
 from app.models import Attempt, User
-from app.services import accounts
+from app.services import signed_in_user
 
 # session.info keys: learner id -> LockedLearner, as lock_learner read it; attempt id ->
 # its revision (None once graded), as lock_learner_reading_attempt locked it, until
@@ -82,11 +82,11 @@ _ID, _STATUS, _REVISION = (
     Attempt.__table__.c.keys().index(name) for name in ("id", "status", "revision")
 )
 # A final submit's sign-in on PostgreSQL: the signed-in user's columns (as
-# accounts.load_signed_in_user reads them) with _LOCK_LEARNER_READING_ATTEMPT's row and
+# signed_in_user.load_signed_in_user reads them) with _LOCK_LEARNER_READING_ATTEMPT's row and
 # locks. The attempt's columns come last, named apart from the user's.
 _ATTEMPT_COLUMNS = len(Attempt.__table__.c)
 _SIGN_IN_LOCKING_ATTEMPT = _locking_attempt(
-    *accounts.SIGNED_IN_COLUMNS,
+    *signed_in_user.SIGNED_IN_COLUMNS,
     User.registration_number,
     *(column.label(f"attempt_{column.key}") for column in Attempt.__table__.c),
 )
@@ -196,7 +196,7 @@ def sign_in_locking_attempt(
 ) -> tuple | None:
     """Return the signed-in user's row for a final submit on PostgreSQL, and lock for it.
 
-    Read as accounts.load_signed_in_user reads it (None unless the session token is
+    Read as signed_in_user.load_signed_in_user reads it (None unless the session token is
     current), in one statement with what lock_learner_reading_attempt reads and locks,
     which then finds it here instead of asking again. The session's transaction starts
     with this read, so the submit holds the locks from here to its commit. A user whose
@@ -208,8 +208,8 @@ def sign_in_locking_attempt(
     row = db.fetch_one(_SIGN_IN_LOCKING_ATTEMPT, parameters)
     attempt = None
     if row is None:
-        found = accounts.load_signed_in_user(user_id, session_token)
-    elif not accounts.signed_in(row, session_token):
+        found = signed_in_user.load_signed_in_user(user_id, session_token)
+    elif not signed_in_user.signed_in(row, session_token):
         session.rollback()  # signed out since: hold nothing for them
         return None
     else:

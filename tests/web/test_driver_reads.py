@@ -7,7 +7,7 @@ from app import db
 from app.content import catalogue
 from app.models import User
 from app.models_practice import Supervisor
-from app.services import accounts, learning
+from app.services import learning, signed_in_user
 from tests.web.journeys import user_id
 
 
@@ -31,12 +31,12 @@ def test_the_signed_in_reads_give_what_sqlalchemy_gives(app, learner):
     with app.test_request_context():
         dialect = db.reader().dialect.name
         reads = [
-            (accounts._SIGNED_IN_USER, {"user_id": learner_id}),
+            (signed_in_user._SIGNED_IN_USER, {"user_id": learner_id}),
             (
-                accounts._SIGNED_IN_USER_AND_COMPLETIONS[dialect],
+                signed_in_user._SIGNED_IN_USER_AND_COMPLETIONS[dialect],
                 {"user_id": learner_id, "module_slug": slug},
             ),
-            (accounts._SIGNED_IN_USER, {"user_id": learner_id + 1000}),  # no such account
+            (signed_in_user._SIGNED_IN_USER, {"user_id": learner_id + 1000}),  # no such account
         ]
         for statement, parameters in reads:
             expected = db.reader().execute(statement, parameters).one_or_none()
@@ -62,7 +62,9 @@ def test_the_read_goes_through_the_engines_cursor_events(app, learner):
     with app.test_request_context():
         event.listen(db.engine(), "before_cursor_execute", count)
         try:
-            row = accounts.load_signed_in_user(learner_id, "not the token", completions_in=slug)
+            row = signed_in_user.load_signed_in_user(
+                learner_id, "not the token", completions_in=slug
+            )
         finally:
             event.remove(db.engine(), "before_cursor_execute", count)
     assert row is None
@@ -71,7 +73,7 @@ def test_the_read_goes_through_the_engines_cursor_events(app, learner):
 
 def test_a_driver_error_comes_as_sqlalchemys_own(app, learner):
     with app.test_request_context(), pytest.raises(exc.DBAPIError):
-        db.fetch_one(accounts._SIGNED_IN_USER, {"user_id": object()})  # no driver binds it
+        db.fetch_one(signed_in_user._SIGNED_IN_USER, {"user_id": object()})  # no driver binds it
 
 
 def test_a_value_written_in_the_statement_goes_with_the_parameters(app, learner):
@@ -95,7 +97,7 @@ def test_a_read_and_the_reader_after_it_share_one_pooled_connection(app, learner
     with app.test_request_context():
         pool = db.engine().pool
         before = pool.checkedout()
-        assert db.fetch_one(accounts._SIGNED_IN_USER, {"user_id": learner_id}) is not None
+        assert db.fetch_one(signed_in_user._SIGNED_IN_USER, {"user_id": learner_id}) is not None
         assert db.reader().execute(select(User.email).where(User.id == learner_id)).scalar()
         assert pool.checkedout() == before + 1
         db.session()  # a request that goes on to write starts on one connection too
@@ -106,7 +108,11 @@ def test_a_read_after_a_failed_one_still_answers(app, learner):
     learner_id, _ = learner
     with app.test_request_context():
         with pytest.raises(exc.DBAPIError):
-            db.fetch_one(accounts._SIGNED_IN_USER, {"user_id": object()})
-        assert db.fetch_one(accounts._SIGNED_IN_USER, {"user_id": learner_id}).id == learner_id
+            db.fetch_one(signed_in_user._SIGNED_IN_USER, {"user_id": object()})
+        assert (
+            db.fetch_one(signed_in_user._SIGNED_IN_USER, {"user_id": learner_id}).id == learner_id
+        )
     with app.test_request_context():  # the next request, on the same pooled connection
-        assert db.fetch_one(accounts._SIGNED_IN_USER, {"user_id": learner_id}).id == learner_id
+        assert (
+            db.fetch_one(signed_in_user._SIGNED_IN_USER, {"user_id": learner_id}).id == learner_id
+        )
