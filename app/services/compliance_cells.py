@@ -189,7 +189,7 @@ def cells(learners, organisation_id: int, catalogue: Catalogue, day: date, name:
         # The completion's renewal falls on or before `limit`.
         return renewed_by(done.c.on_day, renew, limit)
 
-    # A module gone from the course is no longer offered, as assignments.standing_in says.
+    # A module gone from the course is no longer offered, as assignment_standings.standing_in says.
     offered = bound.c.module_slug.in_([m.slug for m in catalogue.modules])
     status = case(
         (~offered, literal(rules.NO_LONGER_OFFERED)),

@@ -109,7 +109,7 @@ def _day(moment) -> date | None:
 @lru_cache(maxsize=16384)
 def _standing(rule: rules.Rule, completed_on: date | None, day: date, in_course: bool):
     # Thousands of learners share a rule and a completion day (or none): each pair once.
-    # The rule of assignments.standing_in, with what it reads passed in (to cache by).
+    # The rule of assignment_standings.standing_in, with what it reads passed in (to cache by).
     return rules.standing(rule, completed_on, day, offered=in_course)
 
 

@@ -13,7 +13,7 @@ from app.domain.content import Catalogue
 from app.domain.learning_record import LearningRecord
 from app.models import User, utcnow
 from app.services import (
-    assignments,
+    assignment_standings,
     attainment,
     audit,
     extra_attempts,
@@ -104,12 +104,14 @@ def learner_view(
         reverse=True,
     )
     assigned = [
-        assignments.Assigned(row.text[0], row.day[0], row.number[0])
+        assignment_standings.Assigned(row.text[0], row.day[0], row.number[0])
         for row in found.get("assigned", ())
     ]
     return LearnerView(
         person.team,
-        assignments.learner_standings(assigned, _completed_on(found, catalogue), catalogue, day),
+        assignment_standings.learner_standings(
+            assigned, _completed_on(found, catalogue), catalogue, day
+        ),
         record.record_from(person, found, catalogue, years),
         [
             AttemptRow(

@@ -34,7 +34,7 @@ from app.models import Attempt, Certificate, Completion, User
 from app.models_assignments import Assignment
 from app.models_teams import TeamMember
 from app.services import passes
-from app.services.assignments import binding, standing_in
+from app.services.assignment_standings import binding, standing_in
 from app.services.learning import MyModule, module_state
 
 

@@ -23,7 +23,7 @@ from app.models import Organisation, User
 from app.models_assignments import Assignment, MailPreference, ReminderSent
 from app.models_teams import TeamMember
 from app.services import audit, compliance, teams, tokens
-from app.services.assignments import completion_dates, learner_rules, standing_in
+from app.services.assignment_standings import completion_dates, learner_rules, standing_in
 from app.services.upsert import insert_for
 
 UNSUBSCRIBE = ("unsubscribe", 2 * 366 * 24 * 60 * 60)  # a link in an email works for 2 years

@@ -13,7 +13,7 @@ from app.domain.accounts import PROFESSIONS
 from app.domain.content import Catalogue
 from app.models import User, utcnow
 from app.models_teams import Team, TeamMember
-from app.services.assignments import completion_dates, learner_rules
+from app.services.assignment_standings import completion_dates, learner_rules
 from app.services.compliance import NO_TEAM, Filters
 from app.services.compliance_competencies import COUNTED, NOT_APPLICABLE, cells_for, standings
 from app.services.compliance_rows import Matrix, Row, Share

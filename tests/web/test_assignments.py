@@ -9,7 +9,7 @@ from app.content import catalogue
 from app.domain import assignments as rules
 from app.models_assignments import Assignment
 from app.models_teams import Team
-from app.services import assignments
+from app.services import assignment_standings, assignments
 from tests.conftest import post_form, sign_in
 from tests.web.journeys import pass_module
 
@@ -142,9 +142,9 @@ def test_completing_the_module_completes_the_assignment(app, client, pcn):
     with app.app_context():
         asha = pcn["asha"]
         today = date.today()
-        [found] = assignments.for_learner(asha, catalogue(), today)
+        [found] = assignment_standings.for_learner(asha, catalogue(), today)
         assert found.status == rules.COMPLETE and found.completed_on == today
-        [later] = assignments.for_learner(asha, catalogue(), today + timedelta(days=366))
+        [later] = assignment_standings.for_learner(asha, catalogue(), today + timedelta(days=366))
         assert later.status == rules.EXPIRED
     assert "renew by" in client.get("/modules/").text
 
