@@ -33,10 +33,9 @@ from app.models_practice import (
 from app.services import audit, practice_reads, xapi
 from app.services.attainment import EvidenceItem
 from app.services.locks import lock_people
-from app.services.practice import (
+from app.services.practice import NotFound, PracticeError
+from app.services.practice_page import (
     Assessment,
-    NotFound,
-    PracticeError,
     RequestRecord,
     assessment,
     evidence,

@@ -31,7 +31,8 @@ from app.models import Answer, CompetencyLevel, Completion, User, utcnow
 from app.models import Evidence as EvidenceRow
 from app.models_practice import ConfirmationClosure, ConfirmationDecision, ConfirmationRequest
 from app.services.attainment import Profile, StoredLevel, build_profile, evidence_in_words
-from app.services.practice import UPDATES_FOR, RequestRecord
+from app.services.practice import UPDATES_FOR
+from app.services.practice_page import RequestRecord
 from app.services.rating_reads import aware
 
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app.content import catalogue
 from app.domain.confirmation_pdf import render_confirmation_pdf
-from app.services import confirmation_records, confirmations, practice
+from app.services import confirmation_records, confirmations, practice, practice_page
 from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("practice", __name__, url_prefix="/my/competencies")
@@ -25,7 +25,7 @@ def _supervisors_only():
 
 def _page(code: str, error: practice.PracticeError | None = None, form=None):
     try:
-        found = practice.page(
+        found = practice_page.page(
             current_user.db_id,
             current_user.profession,
             current_user.organisation_id,

@@ -1,0 +1,173 @@
+"""A learner's practice page for one competency, and the rows it is made of.
+
+Their stored rating, their self-assessments, their requests for confirmation and what
+became of each, the supervisors they may ask, and their quiz evidence in words: read in one
+statement (practice_reads.competency_page). A supervisor's pages show requests and
+assessments as this page does.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app import db
+from app.domain.competencies.met_rules import practice_needed
+from app.domain.confirmation_pdf import validity_in_words
+from app.domain.content import Catalogue
+from app.domain.frameworks import Competency, Framework
+from app.models import utcnow
+from app.models_practice import CLOSED_LEARNER_ERASED, CLOSED_LEARNER_LEFT, CLOSED_SUPERVISOR
+from app.services import practice_reads
+from app.services.attainment import EvidenceItem, evidence_in_words
+from app.services.practice import CONFIDENCE, competency_of
+from app.services.rating_reads import aware
+from app.services.supervisors import SupervisorChoice
+from app.services.tagged_rows import Row
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One self-assessment as the learner gave it."""
+
+    confidence: int
+    stage: str
+    reflection: str
+    at: datetime
+
+    @property
+    def confidence_words(self) -> str:
+        """Return the confidence in words."""
+        return CONFIDENCE[self.confidence]
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """A request to a supervisor and, once given, the decision on it (or its closing)."""
+
+    id: int
+    code: str
+    learner: str
+    supervisor: str
+    requested_at: datetime
+    outcome: str | None
+    comments: str
+    action_plan: str
+    decided_by: str
+    decided_at: datetime | None
+    closed_at: datetime | None = None  # closed undecided: no one could decide it any more
+    supervisor_can_decide: bool = True  # whether its supervisor could decide it now
+    learner_erased_at: datetime | None = None  # when its learner's account was erased
+    closed_because: str | None = None  # why it was closed (models_practice.CLOSED_*)
+    organisation: str = ""  # the organisation it was asked in
+    # A confirmation's "Valid until" in words, as its decision recorded it; else empty.
+    valid_until: str = ""
+
+    @property
+    def closed_by_erasure(self) -> bool:
+        """Say whether the request was closed because its learner's account was erased."""
+        return self.closed_at is not None and self.closed_because == CLOSED_LEARNER_ERASED
+
+    @property
+    def closed_by_leaving(self) -> bool:
+        """Say whether the request was closed because its learner left its organisation."""
+        return self.closed_at is not None and self.closed_because == CLOSED_LEARNER_LEFT
+
+    @property
+    def closed_by_supervisor(self) -> bool:
+        """Say whether the request was closed because its supervisor had stopped being one
+        there (no longer named, gone from the organisation, or erased)."""
+        return self.closed_at is not None and self.closed_because == CLOSED_SUPERVISOR
+
+    @property
+    def waiting(self) -> bool:
+        """Say whether the request waits for a supervisor who can still decide it."""
+        return self.outcome is None and self.closed_at is None and self.supervisor_can_decide
+
+    @property
+    def stranded(self) -> bool:
+        """Say whether the request is undecided and its supervisor can no longer decide it."""
+        return self.outcome is None and self.closed_at is None and not self.supervisor_can_decide
+
+
+@dataclass(frozen=True)
+class PracticePage:
+    """Everything the learner's page for one competency shows."""
+
+    competency: Competency
+    framework: Framework
+    level: str
+    practice: str
+    asks_for_practice: bool
+    assessments: tuple[Assessment, ...]
+    requests: tuple[RequestRecord, ...]
+    supervisors: tuple[SupervisorChoice, ...]
+    open_request: bool
+    evidence: tuple[EvidenceItem, ...]
+
+
+def page(
+    user_id: int, profession: str, organisation_id: int | None, code: str, catalogue: Catalogue
+) -> PracticePage:
+    """Return the learner's page for one competency of their framework (one statement)."""
+    competency, framework = competency_of(profession, code, catalogue)
+    found = practice_reads.competency_page(user_id, organisation_id, code)
+    stored = found["level"][0].text if found["level"] else None
+    requests = tuple(request_record(row) for row in found["request"])
+    return PracticePage(
+        competency,
+        framework,
+        stored[0] if stored else "Not enough evidence",
+        stored[1] if stored else "Not started",
+        practice_needed(competency, framework),
+        tuple(assessment(row) for row in found["assessment"]),
+        requests,
+        tuple(
+            SupervisorChoice(r.number[1], r.text[0])
+            for r in found["supervisor"]
+            if r.number[1] != user_id
+        ),
+        any(r.waiting for r in requests),
+        evidence(found["evidence"], code, catalogue, framework),
+    )
+
+
+def evidence(
+    rows: list[Row], code: str, catalogue: Catalogue, framework: Framework, now=None
+) -> tuple[EvidenceItem, ...]:
+    """Return the quiz evidence read with a practice page, in words, newest first; whether
+    each answer still counts is as at `now` (a decision's moment, for what it was shown)."""
+    found = [(code, r.real[0], r.at[0], r.text[1], r.text[0], r.doc[0]) for r in rows]
+    return tuple(
+        evidence_in_words(db.session(), found, catalogue, framework, now or utcnow())[code]
+    )
+
+
+def assessment(row: Row) -> Assessment:
+    """Return a self-assessment read with a practice page."""
+    return Assessment(row.number[2], row.text[0], row.text[1], aware(row.at[0]))
+
+
+def request_record(row: Row) -> RequestRecord:
+    """Return a request, and its decision if given, read with a practice page."""
+    code, learner, supervisor, outcome, comments, action_plan, decided_by = row.text[:7]
+    closed_because, organisation = row.text[8:10]
+    decided = outcome is not None
+    return RequestRecord(
+        row.number[1],
+        code,
+        learner,
+        supervisor or "A supervisor no longer on Linkwise",
+        aware(row.at[0]),
+        outcome,
+        comments if decided else "",
+        action_plan if decided else "",
+        decided_by if decided else "",
+        aware(row.at[1]) if decided else None,
+        None if decided else aware(row.at[2]),
+        bool(row.number[3]),
+        aware(row.at[3]),
+        None if decided else closed_because,
+        organisation or "",
+        validity_in_words(aware(row.at[4]), bool(row.number[4]), utcnow())
+        if outcome == "confirmed"
+        else "",
+    )
