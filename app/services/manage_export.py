@@ -1,10 +1,10 @@
 """The competency export written by PostgreSQL itself: finished CSV lines, a page a value.
 
-The rows, cells and order are those of `manage.export_rows`, which SQLite serves (and
-which the tests hold this to). The database builds each line whole: text a spreadsheet
-would run as a formula gets its apostrophe (`_safe`), a cell with a comma, quote or line
-break is quoted as Python's csv module quotes it (`_cell`), each line ends in CRLF, a
-learner's lines follow their framework's order, and a page's learners come as one value in
+The rows, cells and order are those of `competency_export.export_rows`, which SQLite
+serves (and which the tests hold this to). The database builds each line whole: text a
+spreadsheet would run as a formula gets its apostrophe (`_safe`), a cell with a comma, quote
+or line break is quoted as Python's csv module quotes it (`_cell`), each line ends in CRLF,
+a learner's lines follow their framework's order, and a page's learners come as one value in
 name order. Python only passes the bytes on (per row, Python's share was more than the
 database's; a value a learner, it was still a sixth of the export's CPU).
 

@@ -19,6 +19,7 @@ from app.content import catalogue
 from app.domain.accounts import PROFESSIONS
 from app.services import (
     assignments,
+    competency_export,
     drilldown,
     extra_attempts,
     manage,
@@ -149,7 +150,7 @@ def export():
     filtered = any(
         request.args.get(name) for name in ("q", "profession", "module", "framework", "status")
     )
-    chunks = manage.export_csv(
+    chunks = competency_export.export_csv(
         g.scope, catalogue(), current_user.db_id, chosen.status, chosen if filtered else None,
         chunk_size=CHUNK_SIZE,
     )  # fmt: skip

@@ -11,7 +11,7 @@ from app import db
 from app.content import catalogue
 from app.domain.spreadsheet import csv_text
 from app.models import CompetencyLevel, Organisation, User
-from app.services import manage, manage_export
+from app.services import competency_export, manage, manage_export
 from app.services.teams import scope_of
 
 NOW = datetime.now(UTC)
@@ -93,8 +93,12 @@ def test_the_export_is_the_row_by_row_csv(app, organisation, monkeypatch, status
     monkeypatch.setattr(manage_export, "LEARNERS_A_PAGE", 2)
     with app.app_context():
         scope = scope_of(manager, org)
-        expected = csv_text(manage.export_rows(scope, catalogue(), manager, status, filters))
-        chunks = manage.export_csv(scope, catalogue(), manager, status, filters, chunk_size=100)
+        expected = csv_text(
+            competency_export.export_rows(scope, catalogue(), manager, status, filters)
+        )
+        chunks = competency_export.export_csv(
+            scope, catalogue(), manager, status, filters, chunk_size=100
+        )
         written = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks).decode()
     assert written == expected
     assert expected.count("\r\n") > (1 if status or filters else len(PEOPLE))
@@ -103,7 +107,7 @@ def test_the_export_is_the_row_by_row_csv(app, organisation, monkeypatch, status
 def test_scores_round_half_up_from_the_stored_figure(app, organisation):
     manager, org = organisation
     with app.app_context():
-        rows = list(manage.export_rows(scope_of(manager, org), catalogue(), manager))
+        rows = list(competency_export.export_rows(scope_of(manager, org), catalogue(), manager))
     scores = {row[0]: row[5] for row in rows[1:] if row[5]}
     assert scores["=HYPERLINK(1)"] == "86.3"
     assert scores["Comma, Carla"] == "12.5"
@@ -117,15 +121,15 @@ def test_the_export_reads_one_snapshot(app, organisation, monkeypatch):
     monkeypatch.setattr(manage_export, "LEARNERS_A_PAGE", 2)
     with app.app_context():
         scope = scope_of(manager, org)
-        expected = csv_text(manage.export_rows(scope, catalogue(), manager))
-        chunks = manage.export_csv(scope, catalogue(), manager, chunk_size=1)
+        expected = csv_text(competency_export.export_rows(scope, catalogue(), manager))
+        chunks = competency_export.export_csv(scope, catalogue(), manager, chunk_size=1)
         started = [next(chunks), next(chunks)]  # the header and the first learner's rows
         with db.engine().begin() as other:
             later = other.scalar(select(User.id).where(User.full_name == "Plain Pat"))
             other.execute(update(User).where(User.id == later).values(full_name="Renamed"))
             other.execute(delete(CompetencyLevel).where(CompetencyLevel.user_id == later))
         written = b"".join(c if isinstance(c, bytes) else c.encode() for c in [*started, *chunks])
-        assert "Renamed" in csv_text(manage.export_rows(scope, catalogue(), manager))
+        assert "Renamed" in csv_text(competency_export.export_rows(scope, catalogue(), manager))
     assert written.decode() == expected
 
 
@@ -150,8 +154,8 @@ def test_the_second_reader_reads_the_snapshot_the_export_began_with(app, organis
     with app.app_context():
         engine = db.engine()
         scope = scope_of(manager, org)
-        expected = csv_text(manage.export_rows(scope, catalogue(), manager))
-        chunks = manage.export_csv(scope, catalogue(), manager, chunk_size=100)
+        expected = csv_text(competency_export.export_rows(scope, catalogue(), manager))
+        chunks = competency_export.export_csv(scope, catalogue(), manager, chunk_size=100)
         written = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks)
     assert written.decode() == expected
     assert len(shared) == (engine.dialect.name == "postgresql")
@@ -177,8 +181,8 @@ def test_pages_come_out_in_name_order_whichever_reader_finishes_first(
     monkeypatch.setattr(manage_export, "_page", first_reader_late)
     with app.app_context():
         scope = scope_of(manager, org)
-        expected = csv_text(manage.export_rows(scope, catalogue(), manager))
-        chunks = manage.export_csv(scope, catalogue(), manager, chunk_size=64)
+        expected = csv_text(competency_export.export_rows(scope, catalogue(), manager))
+        chunks = competency_export.export_csv(scope, catalogue(), manager, chunk_size=64)
         written = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks)
         postgresql = db.engine().dialect.name == "postgresql"
     assert written.decode() == expected

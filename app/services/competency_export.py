@@ -1,0 +1,190 @@
+"""The competency export a manager downloads: a CSV row per learner and competency, audited.
+
+The learners are those the manager sees (or the grid's, filtered, every page), each with
+the competencies of their framework (or those the grid shows). On PostgreSQL the database
+writes the CSV lines itself (manage_export.py); elsewhere `export_rows` builds them here,
+and the tests hold the two to the same rows.
+"""
+
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import and_, select
+
+from app import db
+from app.domain.accounts import PROFESSIONS
+from app.domain.competencies import (
+    DUE_SOON,
+    INSUFFICIENT_EVIDENCE,
+    MET,
+    NOT_MET,
+    NOT_STARTED,
+    STANDING_NAMES,
+    standing,
+)
+from app.domain.content import Catalogue
+from app.domain.spreadsheet import csv_chunks, csv_text
+from app.models import CompetencyLevel, Organisation, User, utcnow
+from app.services import audit
+from app.services.manage_export import copied
+from app.services.manage_grid import FILTERS, Filters, selection, standing_condition
+from app.services.rating_reads import aware
+from app.services.sqlfunctions import iso_date
+from app.services.teams import Scope, as_scope, in_scope
+
+HEADER = [
+    "learner",
+    "email",
+    "profession",
+    "competency",
+    "knowledge",
+    "score",
+    "evidence_count",
+    "last_evidence",
+    "practice",
+    "met",
+    "met_until",
+]
+
+
+def export_csv(
+    scope: Scope | int,
+    catalogue: Catalogue,
+    actor_id: int,
+    standing_filter: str = "",
+    filters: Filters | None = None,
+    chunk_size: int = 64 * 1024,
+) -> Iterator[str | bytes]:
+    """Yield the export as CSV in chunks: PostgreSQL writes it itself, else `export_rows`."""
+    session = db.session()
+    if session.get_bind().dialect.name != "postgresql":
+        yield from csv_chunks(
+            export_rows(scope, catalogue, actor_id, standing_filter, filters), chunk_size
+        )
+        return
+    who, codes_for, standing_filter, now = _export_started(
+        scope, catalogue, actor_id, standing_filter, filters
+    )
+    if not isinstance(codes_for, _Shown):
+        codes_for = {
+            profession: [c.code for c in framework.competencies]
+            for profession in PROFESSIONS
+            if (framework := catalogue.framework_for(profession))
+        }
+    else:
+        codes_for = dict.fromkeys(PROFESSIONS, codes_for.codes)
+    yield csv_text([HEADER]).encode()
+    yield from copied(session, who, codes_for, standing_filter, now, chunk_size)
+
+
+def export_rows(
+    scope: Scope | int,
+    catalogue: Catalogue,
+    actor_id: int,
+    standing_filter: str = "",
+    filters: Filters | None = None,
+) -> Iterator[list]:
+    """Yield one row per learner and competency of their framework; audit-logged.
+
+    With a standing filter, only the rows in that standing (met, due soon, expired,
+    awaiting confirmation) now. With the grid's filters, the grid's learners (every page)
+    and the competencies it shows.
+    """
+    session = db.session()
+    who, codes_for, standing_filter, now = _export_started(
+        scope, catalogue, actor_id, standing_filter, filters
+    )
+    yield HEADER
+    # Core rows (no ORM loading), the date formatted by the database: this loop runs once
+    # per learner and competency, millions of times for a region.
+    joined = CompetencyLevel.user_id == User.id
+    if standing_filter in FILTERS:
+        joined = and_(joined, standing_condition(standing_filter, now))
+    rows = session.connection().execute(
+        select(
+            User.id,
+            User.full_name,
+            User.email,
+            User.profession,
+            CompetencyLevel.competency_code,
+            CompetencyLevel.level,
+            CompetencyLevel.score,
+            CompetencyLevel.evidence_count,
+            iso_date(CompetencyLevel.last_evidence_at),
+            CompetencyLevel.practice,
+            CompetencyLevel.met,
+            CompetencyLevel.met_until,
+            CompetencyLevel.due_from,
+            CompetencyLevel.expired,
+        )
+        .outerjoin(CompetencyLevel, joined)
+        .where(*who)
+        .order_by(User.full_name, User.id)
+        .execution_options(yield_per=5000)
+    )
+    current, person, found = None, (), {}
+    for user_id, name, email, profession, code, level, score, count, last, *rest in rows:
+        if user_id != current:
+            yield from _learner_rows(person, found, codes_for, catalogue, standing_filter)
+            current, person, found = user_id, (name, email, profession), {}
+        if code is not None:
+            practice, met, until, due, expired = rest
+            where = standing(met, aware(until), aware(due), expired, now)
+            found[code] = (
+                level,
+                "" if score is None else _one_decimal(score),
+                count,
+                last or "",
+                practice,
+                STANDING_NAMES[where],
+                aware(until).date().isoformat() if until and where in (MET, DUE_SOON) else "",
+            )
+    yield from _learner_rows(person, found, codes_for, catalogue, standing_filter)
+
+
+def _export_started(scope, catalogue, actor_id, standing_filter, filters):
+    # The learners, codes and standing an export covers; the export audit-logged.
+    session, now = db.session(), utcnow()
+    scope = as_scope(scope)
+    who, codes_for = [in_scope(scope)], {}
+    if filters is not None:
+        _, codes, who = selection(scope, catalogue, filters, now)
+        codes_for, standing_filter = _Shown(codes), filters.status
+    organisation = session.get(Organisation, scope.organisation_id)
+    audit.record(session, "export.competencies", actor_id=actor_id, organisation=organisation.name)
+    session.commit()
+    return who, codes_for, standing_filter, now
+
+
+def _one_decimal(score: float) -> str:
+    # Half up from the figure stored (to 6 places), as PostgreSQL's round() on a decimal.
+    return str(Decimal(repr(score)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+class _Shown(dict):
+    # Every profession gets the codes the filtered grid shows.
+    def __init__(self, codes: list[str]):
+        super().__init__()
+        self.codes = codes
+
+    def __contains__(self, profession) -> bool:
+        return True
+
+    def __getitem__(self, profession) -> list[str]:
+        return self.codes
+
+
+UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "", NOT_STARTED, STANDING_NAMES[NOT_MET], "")
+
+
+def _learner_rows(person: tuple, found: dict, codes_for, catalogue, standing_filter) -> Iterator:
+    if not person:
+        return
+    profession = person[2]
+    if profession not in codes_for:
+        framework = catalogue.framework_for(profession)
+        codes_for[profession] = [c.code for c in framework.competencies] if framework else []
+    for code in codes_for[profession]:
+        if standing_filter in FILTERS and code not in found:
+            continue
+        yield [*person, code, *found.get(code, UNRATED)]
