@@ -5,7 +5,13 @@ from flask_login import current_user
 
 from app.content import catalogue
 from app.domain.confirmation_pdf import render_confirmation_pdf
-from app.services import confirmation_records, confirmations, practice, practice_page
+from app.services import (
+    confirmation_decisions,
+    confirmation_records,
+    confirmations,
+    practice,
+    practice_page,
+)
 from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("practice", __name__, url_prefix="/my/competencies")
@@ -120,18 +126,20 @@ def request_view(request_id: int):
 def decide(request_id: int):
     """Confirm the learner's practice, or return it with comments and an action plan."""
     try:
-        outcome = confirmations.decide(current_user.db_id, request_id, catalogue(), request.form)
+        outcome = confirmation_decisions.decide(
+            current_user.db_id, request_id, catalogue(), request.form
+        )
     except practice.NotFound:
         abort(404)
     except practice.PracticeError as error:
         return _request_page(request_id, error, request.form)
-    except confirmations.AlreadyDecided:
+    except confirmation_decisions.AlreadyDecided:
         flash("This request had already been decided; nothing was changed.", "warning")
         return redirect(url_for("supervise.request_view", request_id=request_id))
-    except confirmations.Closed:
+    except confirmation_decisions.Closed:
         flash("This request was closed before you decided; nothing was changed.", "warning")
         return redirect(url_for("supervise.request_view", request_id=request_id))
-    except confirmations.NoLongerSupervisor as refused:
+    except confirmation_decisions.NoLongerSupervisor as refused:
         page = render_template("supervise/no_longer.html", organisation=refused.organisation)
         return page, 409
     said = "confirmed" if outcome == "confirmed" else "returned with your action plan"
