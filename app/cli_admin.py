@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.content import catalogue
-from app.services import audit, data_rights, extra_attempts, sign_in_locks
+from app.services import audit, data_rights, erasure, extra_attempts, sign_in_locks
 from app.services.accounts import user_by_email
 
 
@@ -46,7 +46,7 @@ def erase_user(email, yes):
     user = _account_or_fail(email)
     if not yes:
         click.confirm(f"Erase the account of {email}? This cannot be undone", abort=True, err=True)
-    if not data_rights.erase(user.id, via="cli"):
+    if not erasure.erase(user.id, via="cli"):
         click.echo(f"the account of {email} was already erased: nothing was changed")
         return
     click.echo(f"erased the account of {email}: it is now account {user.id}, anonymised")

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, logout_user
 from app.content import catalogue
 from app.domain.numbers import whole_number
 from app.security import MAX_ID, client_address
-from app.services import accounts, data_rights, email_changes, profile
+from app.services import accounts, data_rights, email_changes, erasure, profile
 from app.web import throttles
 from app.web.account_forms import (
     ChangeEmailForm,
@@ -211,7 +211,7 @@ def delete():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            data_rights.erase_own_account(
+            erasure.erase_own_account(
                 current_user.db_id, form.current_password.data, address=client_address()
             )
         except accounts.AccountError as error:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app import db
 from app.models import AuditEvent
 from app.models_credentials import Credential
-from app.services import data_rights
+from app.services import erasure
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.web.test_credentials import earned, module  # noqa: F401 (fixtures)
 from tests.web.test_html_valid import nu_errors
@@ -72,7 +72,7 @@ def test_an_erased_holder_is_shown_as_erased(app, earned, make_user):  # noqa: F
         from app.models import Certificate
 
         holder = db.session().scalar(select(Certificate.user_id))
-        data_rights.erase(holder)
+        erasure.erase(holder)
     page = admin.get(f"/admin/credentials/?code={code}").text
     assert _holder(page) == "Erased account"
     assert _account(page).startswith("Erased on ")

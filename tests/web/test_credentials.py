@@ -266,7 +266,7 @@ def test_data_export_holds_the_credential_and_erasure_revokes_and_forgets_it(app
     with app.app_context():
         user = db.session().scalar(select(User))
         from app.content import catalogue as installed
-        from app.services import data_rights
+        from app.services import data_rights, erasure
 
         archive = zipfile.ZipFile(
             io.BytesIO(data_rights.export_archive(user.id, installed(), actor_id=None))
@@ -274,7 +274,7 @@ def test_data_export_holds_the_credential_and_erasure_revokes_and_forgets_it(app
         held = json.loads(archive.read("linkwise-data.json"))["credentials"]
         assert held[0]["credential"] == token and held[0]["certificate"] == code
         assert archive.read(f"credentials/{module.slug}.jwt").decode() == token
-        data_rights.erase(user.id)
+        erasure.erase(user.id)
         row = db.session().scalar(select(Credential))
         assert row.jwt == "" and row.revoked_at is not None
     assert verify(token, over_client(app), base_url=BASE).status == "revoked"

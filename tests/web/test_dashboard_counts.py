@@ -25,7 +25,7 @@ from app.services import (
     accounts,
     credential_revocations,
     dashboard_counts,
-    data_rights,
+    erasure,
     leavers,
     manage,
     profile,
@@ -230,7 +230,7 @@ def revoke(world, chance):
 
 
 def erase(world, chance):
-    data_rights.erase(session_user(chance, world).id)
+    erasure.erase(session_user(chance, world).id)
 
 
 def recompute(world, chance):
@@ -576,5 +576,5 @@ def test_a_revoked_certificates_passes_stay_out_of_the_counts_whatever_moves(
         session.commit()
     assert differences(app) == 0 and passes_kept() == 0
     with app.app_context():
-        data_rights.erase(asha)
+        erasure.erase(asha)
     assert differences(app) == 0

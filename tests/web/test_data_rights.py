@@ -149,7 +149,7 @@ def test_a_withdrawn_certificates_public_page_says_so(app, client, certified):
 
 def test_erasure_is_one_transaction(app, client, certified, monkeypatch):
     """A failure half-way through erasing leaves the account exactly as it was."""
-    from app.services import data_rights
+    from app.services import data_rights, erasure
 
     def fail(*_args, **_kwargs):
         raise RuntimeError("the database went away mid-erasure")
@@ -157,7 +157,7 @@ def test_erasure_is_one_transaction(app, client, certified, monkeypatch):
     monkeypatch.setattr(data_rights.audit, "record", fail)
     learner = user_id(app, EMAIL)
     with app.app_context(), pytest.raises(RuntimeError):
-        data_rights.erase(learner)
+        erasure.erase(learner)
     with app.app_context():
         user = db.session().get(User, learner)
         assert (user.email, user.full_name, user.erased_at) == (EMAIL, NAME, None)

@@ -221,7 +221,7 @@ def test_managers_name_supervisors_in_their_organisation_only(app, client, make_
 
 
 def test_export_carries_the_practice_record_and_erasure_removes_its_free_text(app, people):
-    from app.services import data_rights
+    from app.services import data_rights, erasure
 
     learner, sue, _ = people
     self_assess(learner, "3", "after", "Private reflection")
@@ -234,7 +234,7 @@ def test_export_carries_the_practice_record_and_erasure_removes_its_free_text(ap
         practice = data["practice"]
         assert practice["self_assessments"][0]["reflection"] == "Private reflection"
         assert practice["confirmation_requests"][0]["action_plan"] == "Plan"
-        data_rights.erase(lee, actor_id=lee)
+        erasure.erase(lee, actor_id=lee)
         assert db.session().scalar(select(SelfAssessment.reflection)) == ""
         decision = db.session().scalar(select(ConfirmationDecision))
         assert (decision.comments, decision.action_plan, decision.outcome) == ("", "", "returned")

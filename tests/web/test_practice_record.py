@@ -15,7 +15,7 @@ from app.models_practice import (
     ConfirmationDecision,
     ConfirmationRequest,
 )
-from app.services import data_rights, supervisors
+from app.services import erasure, supervisors
 from tests.conftest import PROJECT_ROOT, post_form, sign_in
 from tests.web import course_files
 from tests.web.quiz_helpers import attempt_form
@@ -201,7 +201,7 @@ def test_a_request_to_a_supervisor_who_is_erased_can_be_asked_of_another(
     first = the_request(app)
     assert stored(app).practice == "Awaiting confirmation"
     with app.app_context():
-        data_rights.erase(user_id(app, "sue@example.org"))
+        erasure.erase(user_id(app, "sue@example.org"))
 
     assert stored(app).practice == "Self-assessed"
     assert "Lee Learner" not in manager.get("/manage/?framework=splw&status=awaiting").text

@@ -111,7 +111,7 @@ def _org() -> int:
 
 def test_reminders_are_in_the_data_export_and_go_with_erasure(app, runner, mailbox, pcn):
     from app.models import User
-    from app.services import data_rights
+    from app.services import data_rights, erasure
 
     assign_elm(app)
     remind(runner, DUE - timedelta(days=3))
@@ -119,7 +119,7 @@ def test_reminders_are_in_the_data_export_and_go_with_erasure(app, runner, mailb
         asha = db.session().get(User, pcn["asha"])
         [sent] = data_rights.export_data(asha, catalogue())["reminders_sent"]
         assert sent["kind"] == "due-soon" and sent["due_on"] == DUE.isoformat()
-        data_rights.erase(asha.id)
+        erasure.erase(asha.id)
         mine = select(func.count(ReminderSent.id)).where(ReminderSent.user_id == asha.id)
         assert db.session().scalar(mine) == 0
     # An erased account is never reminded again.

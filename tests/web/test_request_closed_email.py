@@ -7,7 +7,7 @@ from app import db
 from app.content import catalogue
 from app.models import User
 from app.models_practice import ConfirmationRequest
-from app.services import data_rights, profile, supervisors
+from app.services import erasure, profile, supervisors
 from app.services.request_closures import close_stranded
 from tests.web.test_practice import CODE, page_url, people, user_id  # noqa: F401 (fixture)
 from tests.web.test_practice_record import ask
@@ -49,7 +49,7 @@ def test_an_erased_supervisor_is_not_named_in_the_email(app, people, mailbox):  
     learner, _, _ = people
     ask(learner, app)
     with app.app_context():
-        data_rights.erase(user_id(app, "sue@example.org"), via="cli")
+        erasure.erase(user_id(app, "sue@example.org"), via="cli")
     [notice] = closed_notices(mailbox)
     body = " ".join(notice.get_content().split())
     assert "the supervisor you asked can no longer confirm practice" in body

@@ -16,7 +16,7 @@ from sqlalchemy.pool import NullPool
 from app import db
 from app.content import catalogue
 from app.models import Attempt, User
-from app.services import accounts, credentials, data_rights, learning, locks, submissions
+from app.services import accounts, credentials, erasure, learning, locks, submissions
 from app.web.quiz import AFTER_GRADING
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.web.journeys import user_id
@@ -230,7 +230,7 @@ def test_a_user_no_longer_signed_in_is_sent_to_sign_in_and_holds_no_lock(app, un
     learner = user_id(app, "learner@example.org")
     with app.app_context():
         if how == "erased":
-            data_rights.erase(learner)
+            erasure.erase(learner)
         else:
             accounts.end_sessions(learner)
     with locked_at_the_end(app, learner, attempt) as locked:

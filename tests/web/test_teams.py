@@ -138,16 +138,16 @@ def test_a_leaver_leaves_the_figures_but_keeps_their_record(app, client, pcn):
 
 def test_data_export_names_the_team_and_erasure_takes_the_learner_out(app, pcn):
     with app.app_context():
-        from app.services import data_rights
+        from app.services import data_rights, erasure
 
         asha = db.session().get(User, pcn["asha"])
         data = data_rights.export_data(asha, catalogue())
         assert data["team"] == "Elm Practice"
         pm = db.session().scalar(select(User).where(User.email == "pm@example.org"))
         assert data_rights.export_data(pm, catalogue())["teams_managed"] == ["Elm Practice"]
-        data_rights.erase(pm.id)
+        erasure.erase(pm.id)
         assert teams.scope_of(pm.id, pm.organisation_id).whole_organisation
-        data_rights.erase(pcn["asha"])
+        erasure.erase(pcn["asha"])
         # Ben is the one learner left; Asha's team place went with her.
         assert manage.summary(teams.Scope(_org_id()), catalogue()).learners == 1
         assert teams.team_of(pcn["asha"]) is None
