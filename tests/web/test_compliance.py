@@ -82,6 +82,31 @@ def test_statuses_and_figures_on_hand_built_data(app, practices):
     assert by_team == {"Elm Practice": (1, 2, 50), "Oak Practice": (1, 4, 25)}
 
 
+def test_the_page_says_what_each_figure_counts(app, client, practices):
+    # By module, learners; by team, assignments: Oak's two learners have two modules each.
+    sign_in(client, "lead@example.org")
+    page = html.fromstring(client.get("/manage/compliance").text)
+
+    def table(id_):
+        found = page.get_element_by_id(id_)
+        caption = " ".join(found.find("caption").text_content().split())
+        heads = [th.text_content() for th in found.find("thead").iter("th")]
+        rows = {
+            tr.find("th").text_content(): tr.findall("td")[0].text_content()
+            for tr in found.find("tbody").iter("tr")
+        }
+        return caption, heads, rows
+
+    caption, heads, rows = table("by-module")
+    assert caption == "Compliant, by module Learners it is assigned to"
+    assert heads[1] == "Learners compliant" and rows[practices["first"]] == "2 of 4"
+    caption, heads, rows = table("by-team")
+    assert caption == (
+        "Compliant, by team Assignments: a learner counts once for each module assigned"
+    )
+    assert heads[1] == "Assignments compliant" and rows["Oak Practice"] == "1 of 4"
+
+
 def test_filters_change_rows_and_figures(app, practices):
     with app.app_context():
         scope = teams.Scope(practices["org"])
