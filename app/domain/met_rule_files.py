@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .accounts import PROFESSIONS
-from .competencies.durations import Duration, parse_duration
+from .competencies.durations import LONGEST, Duration, parse_duration
 from .competencies.met_rules import AllOf, AnyOf, KnowledgeAtLeast, PracticeConfirmed, Recent
 from .frameworks import ProficiencyLevel
 from .problems import did_you_mean
@@ -26,6 +26,14 @@ def read_duration(reader: YamlReader, fields, key: str) -> Duration | None:
             f"'{key}' must be a number and a unit: y (years), m (months), w (weeks) "
             f"or d (days), e.g. 3y or 18m; not {text!r}",
         )
+    return bounded(reader, found.line, key, duration)
+
+
+def bounded(reader: YamlReader, line: int, key: str, duration: Duration | None):
+    """Return the duration if a framework may set it, else report it and return None."""
+    if duration is not None and duration.too_long:
+        reader.error(line, f"'{key}' can be at most {LONGEST}, not {duration.text}")
+        return None
     return duration
 
 
@@ -91,6 +99,7 @@ def _rule(reader: YamlReader, node, scale):
         duration = parse_duration(value) if isinstance(value, str) else None
         if duration is None:
             reader.error(field.line, f"'recent' must be a duration such as 1y or 6m, not {value!r}")
+        duration = bounded(reader, field.line, "recent", duration)
         return Recent(duration) if duration else None
     reader.error(
         field.line,

@@ -17,6 +17,7 @@ MODULE_FILE = "module.md"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SCREEN_FILE = re.compile(r"^(?P<number>\d{2,3})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
+MOST_MINUTES = 1440  # estimated_minutes and cpd_minutes: a day
 
 MODULE_REQUIRED = (
     "title",
@@ -138,14 +139,19 @@ def read_markdown_file(path: Path, problems: Problems) -> MarkdownFile | None:
     return MarkdownFile(path, reader, fields, split.body, split.body_first_line)
 
 
+def _minutes(reader: YamlReader, fields: dict[str, Field], key: str) -> int | None:
+    # A module of more than a day is several modules; each certificate stores its minutes.
+    return reader.integer(fields, key, minimum=1, maximum=MOST_MINUTES, meaning=" (a day)")
+
+
 def _module_fields(draft: ModuleDraft, source: MarkdownFile) -> None:
     reader, fields = source.reader, source.fields
     reader.check_keys(fields, required=MODULE_REQUIRED, known=(), missing_line=1, what="module.md")
     draft.title = reader.text(fields, "title")
     draft.summary = reader.text(fields, "summary")
     draft.order = reader.integer(fields, "order", minimum=0)
-    draft.estimated_minutes = reader.integer(fields, "estimated_minutes", minimum=1)
-    draft.cpd_minutes = reader.integer(fields, "cpd_minutes", minimum=1)
+    draft.estimated_minutes = _minutes(reader, fields, "estimated_minutes")
+    draft.cpd_minutes = _minutes(reader, fields, "cpd_minutes")
     outcomes = reader.text_items(fields, "learning_outcomes") or []
     draft.learning_outcomes = tuple(text for _, text in outcomes)
     draft.competencies = tuple(reader.text_items(fields, "competencies") or [])

@@ -17,6 +17,11 @@ PROVENANCE_KEYS = (
     "further_reading",
 )
 REFERENCE_KEYS = ("title", "publisher", "year", "url")
+# Dates a module may give: none of this course was written before 2000, and a year in the
+# 2100s or later is a slip of the keyboard. Fixed, not counted from today, so a file that
+# validates once always does (stored results are reused: app/content_cache.py).
+EARLIEST = datetime.date(2000, 1, 1)
+LATEST = datetime.date(2099, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -77,10 +82,16 @@ def _date(reader: YamlReader, fields: dict[str, Field], key: str) -> datetime.da
     if found is None:
         return None
     value = reader.value(found.node)
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value
-    reader.error(found.line, f"'{key}' must be a date written like 2026-12-01")
-    return None
+    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+        reader.error(found.line, f"'{key}' must be a date written like 2026-12-01")
+        return None
+    if not EARLIEST <= value <= LATEST:
+        reader.error(
+            found.line,
+            f"'{key}' must be a date from {EARLIEST} to {LATEST}, not {value}",
+        )
+        return None
+    return value
 
 
 def _references(reader: YamlReader, fields: dict[str, Field], key: str) -> tuple | None:
@@ -98,7 +109,7 @@ def _references(reader: YamlReader, fields: dict[str, Field], key: str) -> tuple
         ):
             continue
         title, publisher, url = (reader.text(item, k) for k in ("title", "publisher", "url"))
-        year = reader.integer(item, "year", minimum=1900)
+        year = reader.integer(item, "year", minimum=1900, maximum=LATEST.year)
         if url and not url.startswith("https://"):
             reader.error(
                 item["url"].line, f"'url' must be a full web address starting https://, not '{url}'"

@@ -111,7 +111,8 @@ def knowledge_check_for(
     problems: Problems,
     placed: dict[str, Path],
 ) -> Quiz | None:
-    """Return the knowledge check a screen names, reporting a wrong, missing or reused one.
+    """Return the knowledge check a screen names, reporting a wrong, missing or reused one,
+    and its questions' outcomes and screens as an assessment's are.
 
     `placed` records which screen each knowledge check is on so far.
     """
@@ -139,6 +140,7 @@ def knowledge_check_for(
     placed[quiz_id] = path
     if found.quiz is not None:
         check_outcome_numbers(draft, found.quiz, problems)
+        check_screens(draft, found.quiz, problems)
     return found.quiz
 
 

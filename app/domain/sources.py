@@ -64,12 +64,12 @@ def discover(
     quizzes: list[Path] = []
     named = [p for p in paths if p.exists()]
     # Folders that look like modules but have no module.md, installed or named: each once.
-    strays = {Path(p.path).resolve(): p for p in installed.problems}
+    strays = {_place(p.path): p for p in installed.problems}
     for path in paths:
         if path.is_dir():
             found, stray = _module_folders(path)
             modules += found
-            strays.update((Path(p.path).resolve(), p) for p in stray)
+            strays.update((_place(p.path), p) for p in stray)
             frameworks += _frameworks_under(path)
             quizzes += quiz_files_under(path)
         elif not path.is_file():
@@ -83,7 +83,7 @@ def discover(
         elif path.suffix == ".md" and (why := _module_file_missing(path.parent, strays)):
             # A file of a folder with no module.md: the folder is what to fix, and a screen
             # of it is no quiz to report line by line.
-            strays.setdefault(path.parent.resolve(), Problem(str(path.parent), 0, "error", why))
+            strays.setdefault(_place(path.parent), Problem(str(path.parent), 0, "error", why))
             named.append(path.parent)
         elif path.suffix == ".md" and path.name != "README.md":
             quizzes.append(path)
@@ -106,6 +106,9 @@ def _installed(
     strays: list[Problem] = []
     if modules_dir is not None and Path(modules_dir).is_dir():
         modules, strays = _module_folders(Path(modules_dir))
+    if quizzes_dir is not None:
+        strays += _unreadable_entries(Path(quizzes_dir), (".md",))
+    strays += _unreadable_entries(Path(competencies_dir), YAML_SUFFIXES)
     return Sources(
         module_dirs=tuple(modules),
         framework_files=tuple(_frameworks_under(Path(competencies_dir))),
@@ -123,6 +126,7 @@ def _module_folders(root: Path) -> tuple[list[Path], list[Problem]]:
     # folder inside a module (its pictures, say) is the module's, never a module of its own.
     for folder, _, files in os.walk(root):
         path = Path(folder)
+        strays += _unreadable_entries(path, (".md", *YAML_SUFFIXES))
         if MODULE_FILE in files:
             modules.append(path)
         elif path.name not in (QUIZ_FOLDER, FRAMEWORK_FOLDER) and not any(
@@ -140,7 +144,7 @@ def _module_file_missing(folder: Path, strays: dict[Path, Problem]) -> str | Non
     Installed, any folder like a module is one (`strays`); elsewhere a quiz may be named
     anything and kept anywhere, so only a file named nearly module.md beside it says so.
     """
-    known = strays.get(folder.resolve())
+    known = strays.get(_place(folder))
     if known is not None:
         return known.message
     if folder.name == QUIZ_FOLDER:
@@ -163,6 +167,51 @@ def _lay_over(installed: Iterable[Path], named: list[Path], name_of) -> tuple[Pa
     kept = [p for p in installed if p.resolve() in resolved or name_of(p) not in replaced]
     kept_resolved = {p.resolve() for p in kept}
     return tuple(kept + [p for p in named if p.resolve() not in kept_resolved])
+
+
+def _unreadable_entries(folder: Path, suffixes: tuple[str, ...]) -> list[Problem]:
+    """Return an error at each entry named like a content file that is no file to read.
+
+    A link to a file that has gone, or a folder named like a screen, would otherwise drop
+    out of the course without a word. Hidden names (an editor's lock and swap files) are
+    not content.
+    """
+    found = []
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        return []
+    for entry in entries:
+        if entry.name.startswith(".") or not entry.name.endswith(suffixes):
+            continue
+        if entry.is_dir():
+            why = "is a folder, not a file, so nothing in it is read: rename it or move it"
+        elif entry.is_file():
+            continue
+        elif entry.is_symlink():
+            target = _target(entry.path)
+            why = (
+                f"is a link to {target}, which does not exist, so it is not read: fix or remove it"
+            )
+        else:
+            why = "is not a file, so it is not read: replace it with a file or remove it"
+        found.append(Problem(entry.path, 0, "error", why))
+    return found
+
+
+def _target(link: str) -> str:
+    try:
+        return os.readlink(link)
+    except OSError:
+        return "a file"
+
+
+def _place(path: str | Path) -> Path:
+    # Where an entry is, its folder resolved but not the entry: two broken links to the
+    # same missing file are two problems.
+    path = Path(path)
+    return path.parent.resolve() / path.name
 
 
 def _frameworks_under(folder: Path) -> list[Path]:

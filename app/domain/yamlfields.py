@@ -167,8 +167,19 @@ class YamlReader:
             self.error(found.line, f"'{key}' must be text; put it in quotes")
         return None
 
-    def integer(self, fields: dict[str, Field], key: str, *, minimum: int = 0) -> int | None:
-        """Return a whole number of at least `minimum`, reporting anything else."""
+    def integer(
+        self,
+        fields: dict[str, Field],
+        key: str,
+        *,
+        minimum: int = 0,
+        maximum: int | None = None,
+        meaning: str = "",
+    ) -> int | None:
+        """Return a whole number from `minimum` to `maximum`, reporting anything else.
+
+        `meaning` follows the range in the message, e.g. " (24 hours)".
+        """
         found = fields.get(key)
         if found is None:
             return None
@@ -176,6 +187,12 @@ class YamlReader:
         # bool is an int in Python, but "order: yes" is a mistake.
         if not isinstance(value, int) or isinstance(value, bool):
             self.error(found.line, f"'{key}' must be a whole number, not {_shown(value)}")
+            return None
+        if maximum is not None and not minimum <= value <= maximum:
+            self.error(
+                found.line,
+                f"'{key}' must be from {minimum} to {maximum}{meaning}, not {_shown(value)}",
+            )
             return None
         if value < minimum:
             self.error(found.line, f"'{key}' must be at least {minimum}")

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import db
 from app.content import catalogue
+from app.domain.calendar_limits import at_end, moved
 from app.domain.content import Module
 from app.domain.quizzes import Quiz
 from app.domain.quizzes.attempts import Missing, Shown, select_questions, shown_questions
@@ -286,10 +287,15 @@ def questions_of(attempt: Attempt) -> AttemptQuestions:
 
 
 def deadline(attempt: Attempt, settings: QuizSettings) -> datetime | None:
-    """Return when a timed attempt closes, or None for an untimed quiz."""
+    """Return when a timed attempt closes, or None for an untimed quiz.
+
+    An attempt keeps the limit it started under. One so long that it would close past the
+    calendar's end (set before limits were bounded) never closes: the learner can finish.
+    """
     if not settings.time_limit_minutes:
         return None
-    return aware(attempt.started_at) + timedelta(minutes=settings.time_limit_minutes)
+    closes = moved(aware(attempt.started_at), minutes=settings.time_limit_minutes)
+    return None if at_end(closes) else closes
 
 
 def out_of_time(attempt: Attempt, settings: QuizSettings, now: datetime) -> bool:

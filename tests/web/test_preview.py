@@ -196,6 +196,19 @@ def test_a_partly_right_answer_shows_its_points_rounded_as_a_learner_reads_them(
     assert "(16.33 of 17 points)" in result
 
 
+def test_a_knowledge_check_worth_one_point_says_point_not_points(app, trainer):
+    base = f"/author/quizzes/{CHECK}"
+    post_form(trainer, f"{base}/preview", {}, page=f"{base}/bank")
+    (ticks,) = drawn(app, trainer, CHECK)
+    right = ticks.example_answer(True)
+    assert ticks.type_name == "multiple-answers" and len(right) == 3 and ticks.points == 1
+    data = {**answer_fields(ticks, right=True), f"q.{ticks.id}": field_value(ticks, right[:1])}
+    done = post_form(trainer, f"{base}/preview/answers", data, page=f"{base}/preview")
+    result = trainer.get(done.location).text
+    assert "Score: <strong>33%</strong> (0.33 of 1 point)." in result
+    assert "of 1 points" not in result
+
+
 def test_the_bank_shows_titles_choice_feedback_competencies_and_each_pools_draw(trainer):
     page = trainer.get(f"/author/quizzes/{QUIZ}/bank").text
     first = page[page.index('id="bank-rr-q22"') :]

@@ -5,10 +5,16 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 
+from ..calendar_limits import END, end_like, moved, start_like
+
 DURATION = re.compile(r"^(?P<amount>[1-9]\d{0,3})(?P<unit>[ymwd])$")
+# The longest a framework may set: evidence older than a career is no evidence of today.
+LONGEST_MONTHS = 600
+LONGEST_DAYS = 18262  # 50 years of 365.25 days; 9999d, the most DURATION reads, is less
+LONGEST = "50 years (50y, 600m or 2608w)"
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,11 @@ class Duration:
         """Return the moment this long before `at`."""
         return _after(-self.months, -self.days, at)
 
+    @property
+    def too_long(self) -> bool:
+        """Say whether this is longer than a framework may set (LONGEST)."""
+        return self.months > LONGEST_MONTHS or self.days > LONGEST_DAYS
+
     def describe(self) -> str:
         """Return the span in words: '3 years', '18 months', '6 weeks'."""
         if self.months and self.months % 12 == 0 and not self.days:
@@ -43,9 +54,14 @@ class Duration:
 def _after(months: int, days: int, at: datetime) -> datetime:
     month_index = at.month - 1 + months
     year, month = at.year + month_index // 12, month_index % 12 + 1
+    # A validity stored before durations were bounded stops at the calendar's end.
+    if year >= END.year:
+        return end_like(at)
+    if year < 1:
+        return start_like(at)
     # 31 January plus a month is the last day of February, not an error.
     day = min(at.day, calendar.monthrange(year, month)[1])
-    return at.replace(year=year, month=month, day=day) + timedelta(days=days)
+    return moved(at.replace(year=year, month=month, day=day), days=days)
 
 
 def _plural(count: int, unit: str) -> str:

@@ -36,6 +36,10 @@ CHOICES = {"mctf_correct_choice", "mctf_incorrect_choice"} | {
     "multans_correct_choice",
     "multans_incorrect_choice",
 }
+# The most one question is worth: past this a total can overflow, and no quiz needs it.
+MOST_POINTS = 100
+POINTS_RANGE = f"a number above 0 and at most {MOST_POINTS}"
+
 FRONT_MATTER_KEYS = {
     "quiz_title": "title",
     "quiz_description": "description",
@@ -212,6 +216,8 @@ class _BodyReader:
             points = exact_number(marked.text)
             if points is None or points <= 0:
                 self.error(marked.line, "'points per question:' must be a number above 0")
+            elif points > MOST_POINTS:
+                self.error(marked.line, f"'points per question:' must be {POINTS_RANGE}")
             else:
                 self.group.points_per_question = float(points)
 
@@ -234,6 +240,8 @@ class _BodyReader:
         points = exact_number(marked.text)
         if points is None or points <= 0:
             report.error(marked.line, f"has points '{marked.text}' that are not a number above 0")
+        elif points > MOST_POINTS:
+            report.error(marked.line, f"has points '{marked.text}': points must be {POINTS_RANGE}")
         else:
             draft.points = float(points)
 

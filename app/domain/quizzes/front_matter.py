@@ -23,6 +23,11 @@ REQUIRED = (
     "show_correct_answers",
 )
 OPTIONAL = ("max_attempts", "time_limit_minutes", "description", "retake")
+# The most a quiz may set (docs/content-format.md says why): past these a value is a slip
+# of the keyboard, and a date worked out from it could fall beyond the calendar.
+MOST_ATTEMPTS = 100
+LONGEST_TIME_LIMIT = 1440  # minutes: a day
+LONGEST_WAIT = 365  # days: a year
 
 
 @dataclass(frozen=True)
@@ -74,8 +79,10 @@ def _settings(reader: YamlReader, fields: dict[str, Field], path: str) -> dict[s
         "description": reader.text(fields, "description"),
         "kind": _one_of(reader, fields, "kind", QUIZ_KINDS),
         "pass_mark": reader.number(fields, "pass_mark"),
-        "max_attempts": reader.integer(fields, "max_attempts", minimum=1),
-        "time_limit_minutes": reader.integer(fields, "time_limit_minutes", minimum=1),
+        "max_attempts": reader.integer(fields, "max_attempts", minimum=1, maximum=MOST_ATTEMPTS),
+        "time_limit_minutes": reader.integer(
+            fields, "time_limit_minutes", minimum=1, maximum=LONGEST_TIME_LIMIT, meaning=" (a day)"
+        ),
         "shuffle_answers": _boolean(reader, fields, "shuffle_answers"),
         "shuffle_questions": _boolean(reader, fields, "shuffle_questions"),
         "show_correct_answers": _one_of(
@@ -112,7 +119,9 @@ def _retake(
         missing_line=found.line,
         what="'retake'",
     )
-    wait_days = reader.integer(rule, "wait_days", minimum=0)
+    wait_days = reader.integer(
+        rule, "wait_days", minimum=0, maximum=LONGEST_WAIT, meaning=" (a year)"
+    )
     revisit = _boolean(reader, rule, "revisit_screens")
     if settings["kind"] == "knowledge-check":
         reader.error(found.line, "'retake' is for assessments: knowledge checks never close")

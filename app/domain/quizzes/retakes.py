@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from ..calendar_limits import moved
 from .model import RetakeRule
 
 
@@ -63,7 +64,7 @@ def allowance(
     if not found.locked or rule is None or not outcomes:
         return found
     last = max(at for _, at in outcomes)
-    opens_at = last + timedelta(days=rule.wait_days)
+    opens_at = moved(last, days=rule.wait_days)  # a wait past the calendar's end never ends
     to_revisit = ()
     if rule.revisit_screens:
         to_revisit = tuple(s for s in screens if (seen := revisited.get(s)) is None or seen < last)

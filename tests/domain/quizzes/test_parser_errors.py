@@ -79,7 +79,7 @@ EXPECTED = {
         "4: error: 'kind' must be one of 'assessment', 'knowledge-check', not 'assesment' "
         "(did you mean 'assessment'?)",
         "5: error: 'pass_mark' is a percentage: use 0 to 100",
-        "6: error: 'max_attempts' must be at least 1",
+        "6: error: 'max_attempts' must be from 1 to 100, not 0",
         "7: error: 'shuffle_answers' must be true or false",
         "9: error: 'show_correct_answers' must be one of 'never', 'after-each-submission', "
         "'after-pass', 'after-last-attempt', not 'always'",

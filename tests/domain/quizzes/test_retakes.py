@@ -45,7 +45,9 @@ def test_every_retake_mistake_is_reported_at_its_line():
     missing = quiz_with("max_attempts: 3\nretake:\n  revisit_screens: true\n")
     assert messages(missing) == [f"{PATH}:11: error: 'retake' is missing required key 'wait_days'"]
     negative = quiz_with("max_attempts: 3\nretake:\n  wait_days: -1\n")
-    assert messages(negative) == [f"{PATH}:12: error: 'wait_days' must be at least 0"]
+    assert messages(negative) == [
+        f"{PATH}:12: error: 'wait_days' must be from 0 to 365 (a year), not -1"
+    ]
 
 
 def test_screens_lines_must_name_slugs():

@@ -1,0 +1,68 @@
+"""`linkwise validate` refuses values past their bounds, each at its file and line with the
+range allowed, as the QA round's values once passed and then broke pages."""
+
+from .cli_helpers import run_linkwise
+from .course_files import copy_course
+
+# (file under the copy, text in it, what it becomes, the message after "error: ")
+SLIPS = [
+    (
+        "content/quizzes/referral-routes-assessment.md",
+        "max_attempts: 3\n",
+        "max_attempts: 99999999999999999999999\n",
+        "'max_attempts' must be from 1 to 100, not 99999999999999999999999",
+    ),
+    (
+        "content/quizzes/referral-routes-assessment.md",
+        "  wait_days: 7\n",
+        "  wait_days: 3000000\n",
+        "'wait_days' must be from 0 to 365 (a year), not 3000000",
+    ),
+    (
+        "content/quizzes/safeguarding-risk-and-confidentiality-assessment.md",
+        "\nmax_attempts:",
+        "\ntime_limit_minutes: 99999999999\nmax_attempts:",
+        "'time_limit_minutes' must be from 1 to 1440 (a day), not 99999999999",
+    ),
+    (
+        "content/quizzes/referral-routes-assessment.md",
+        "ID: rr-q22\n",
+        "ID: rr-q22\nPoints: 1e308\n",
+        "question 1 has points '1e308': points must be a number above 0 and at most 100",
+    ),
+    (
+        "content/modules/referral-routes/module.md",
+        "published: 2026-12-02\n",
+        "published: 0001-01-01\n",
+        "'published' must be a date from 2000-01-01 to 2099-12-31, not 0001-01-01",
+    ),
+    (
+        "competencies/splw.yaml",
+        "\nvalid_for: 3y\n",
+        "\nvalid_for: 9000y\n",
+        "'valid_for' can be at most 50 years (50y, 600m or 2608w), not 9000y",
+    ),
+]
+
+
+def test_validate_reports_each_value_past_its_bound_at_its_line(tmp_path):
+    course = copy_course(tmp_path)
+    expected = []
+    for file, old, new, message in SLIPS:
+        path = course / file
+        text = path.read_text("utf-8")
+        assert old in text, old
+        text = text.replace(old, new, 1)
+        path.write_text(text, "utf-8")
+        at = next(line for line in new.split("\n") if line and line not in old)
+        expected.append((str(path), text.split("\n").index(at) + 1, message))
+    result = run_linkwise(
+        "validate",
+        env={
+            "LINKWISE_CONTENT_DIR": str(course / "content"),
+            "LINKWISE_COMPETENCIES_DIR": str(course / "competencies"),
+        },
+    )
+    errors = [shown for shown in result.stdout.splitlines() if ": error: " in shown]
+    assert sorted(errors) == sorted(f"{path}:{line}: error: {msg}" for path, line, msg in expected)
+    assert result.returncode == 1
