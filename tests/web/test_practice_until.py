@@ -3,11 +3,12 @@ its confirmation ends, not only after the nightly re-rating stores it."""
 
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app import db
 from app.models import CompetencyLevel, utcnow
 from app.models_practice import ConfirmationDecision
+from app.services.rating_reads import aware
 from tests.conftest import sign_in
 from tests.web.test_confirmation_validity import between, confirm, exported, rerate
 from tests.web.test_practice import CODE, page_url, people, user_id  # noqa: F401 (a fixture)
@@ -45,6 +46,15 @@ def test_a_lapsed_confirmation_says_so_everywhere_before_the_ratings_are_recompu
     manager = app.test_client()
     sign_in(manager, "manager@example.org")
     request_id = confirm(app, learner, sue)
+    # The rating written with the decision ends "Confirmed" where the decision recorded.
+    with app.app_context():
+        recorded = db.session().scalar(
+            select(ConfirmationDecision.valid_until).where(
+                ConfirmationDecision.request_id == request_id
+            )
+        )
+    assert recorded is not None
+    assert aware(stored(app).practice_until) == aware(recorded)
     for place, shown in practice_shown(app, learner, manager).items():
         assert CONFIRMED in shown and EXPIRED not in shown, place
 
