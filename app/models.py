@@ -354,6 +354,7 @@ RATING_COLUMNS = (
     "met_until",
     "due_from",
     "expired",
+    "practice_until",
 )
 
 
@@ -364,7 +365,8 @@ class CompetencyLevel(Base):
     dashboards over thousands of learners count and page in SQL instead of re-rating
     everyone on every view, and so every page shows the same rating. `level` is the
     knowledge rating; `practice` the supervisor workflow's status; `met` the framework's
-    rule when rated, which lapses at `met_until` (renewal is due from `due_from`).
+    rule when rated, which lapses at `met_until` (renewal is due from `due_from`), as a
+    confirmed practice does at `practice_until` (read through `practice_shown`).
     """
 
     __tablename__ = "competency_level"
@@ -415,6 +417,9 @@ class CompetencyLevel(Base):
     due_from: Mapped[datetime | None]
     expired: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     rated_at: Mapped[datetime | None]
+    # When a "Confirmed" practice stops confirming (None: it does not, or not confirmed):
+    # pages say "Confirmation expired" from then on, before the next re-rating.
+    practice_until: Mapped[datetime | None]
 
 
 IN_SOME_STANDING = or_(

@@ -16,6 +16,7 @@ from app.domain.competencies import (
     NOT_MET,
     NOT_STARTED,
     STANDING_NAMES,
+    practice_shown,
     standing,
 )
 from app.domain.competencies.met_rules import practice_needed
@@ -140,6 +141,7 @@ class StoredLevel(NamedTuple):
     expired: bool
     met_until: datetime | None
     due_from: datetime | None
+    practice_until: datetime | None  # when "Confirmed" lapses to "Confirmation expired"
 
 
 def profile(
@@ -170,6 +172,7 @@ def profile_from(profession: str | None, found, catalogue: Catalogue, now) -> Pr
             expired=row.flag[1],
             met_until=row.at[0],
             due_from=row.at[1],
+            practice_until=row.at[2],
         )
         for row in found.get("level", ())
         if row.text[0] in codes
@@ -274,7 +277,8 @@ def _standing(competency, row, evidence, catalogue, now) -> CompetencyStanding:
             None,
         )
     else:
-        level, score, count, practice = row.level, row.score, row.evidence_count, row.practice
+        level, score, count = row.level, row.score, row.evidence_count
+        practice = practice_shown(row.practice, aware(row.practice_until), now)
         where = standing(row.met, aware(row.met_until), aware(row.due_from), row.expired, now)
         until = aware(row.met_until)
     return CompetencyStanding(

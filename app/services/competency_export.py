@@ -20,6 +20,7 @@ from app.domain.competencies import (
     NOT_MET,
     NOT_STARTED,
     STANDING_NAMES,
+    practice_shown,
     standing,
 )
 from app.domain.content import Catalogue
@@ -116,6 +117,7 @@ def export_rows(
             CompetencyLevel.met_until,
             CompetencyLevel.due_from,
             CompetencyLevel.expired,
+            CompetencyLevel.practice_until,
         )
         .outerjoin(CompetencyLevel, joined)
         .where(*who)
@@ -128,14 +130,14 @@ def export_rows(
             yield from _learner_rows(person, found, codes_for, catalogue, standing_filter)
             current, person, found = user_id, (name, email, profession), {}
         if code is not None:
-            practice, met, until, due, expired = rest
+            practice, met, until, due, expired, confirmed_until = rest
             where = standing(met, aware(until), aware(due), expired, now)
             found[code] = (
                 level,
                 "" if score is None else _one_decimal(score),
                 count,
                 last or "",
-                practice,
+                practice_shown(practice, aware(confirmed_until), now),
                 STANDING_NAMES[where],
                 aware(until).date().isoformat() if until and where in (MET, DUE_SOON) else "",
             )

@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 
 from app import db
 from app.domain.certificates import render_certificate_pdf
+from app.domain.competencies import practice_shown
 from app.domain.content import Catalogue
 from app.models import (
     Attempt,
@@ -27,6 +28,7 @@ from app.models import (
 )
 from app.services import audit, certificates, credentials, data_rights_teams
 from app.services.practice_rights import export_practice
+from app.services.rating_reads import aware
 
 
 def export_archive(
@@ -65,9 +67,10 @@ def export_data(user: User, catalogue: Catalogue) -> dict:
     attempts = session.scalars(
         select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.id)
     ).all()
+    now = utcnow()
     return {
         "about": "Everything Linkwise holds about you, exported at your request.",
-        "exported_at": _iso(utcnow()),
+        "exported_at": _iso(now),
         "account": {
             "id": user.id,
             "email": user.email,
@@ -133,7 +136,9 @@ def export_data(user: User, catalogue: Catalogue) -> dict:
                 "score": level.score,
                 "evidence_count": level.evidence_count,
                 "last_evidence_at": _iso(level.last_evidence_at),
-                "practice": level.practice,
+                # As it stands now: a confirmation lapses before the next re-rating says so.
+                "practice": practice_shown(level.practice, aware(level.practice_until), now),
+                "practice_until": _iso(level.practice_until),
                 "met": level.met,
                 "met_until": _iso(level.met_until),
             }

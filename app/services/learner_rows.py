@@ -133,15 +133,15 @@ ASSIGNMENTS = branch(
 )
 
 # texts: competency, level, practice; real: score; number: evidence count;
-# flags: met, expired; times: met until, due from. Every competency's: the caller keeps
-# those of the learner's framework.
+# flags: met, expired; times: met until, due from, practice until. Every competency's: the
+# caller keeps those of the learner's framework.
 LEVELS = branch(
     "level",
     text=(CompetencyLevel.competency_code, CompetencyLevel.level, CompetencyLevel.practice),
     real=(CompetencyLevel.score,),
     number=(CompetencyLevel.evidence_count,),
     flag=(CompetencyLevel.met, CompetencyLevel.expired),
-    at=(CompetencyLevel.met_until, CompetencyLevel.due_from),
+    at=(CompetencyLevel.met_until, CompetencyLevel.due_from, CompetencyLevel.practice_until),
 ).where(CompetencyLevel.user_id == SELF)
 
 # texts: competency, quiz, question version; real: score; number: id; time: recorded;

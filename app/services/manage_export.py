@@ -52,7 +52,7 @@ from app.domain.competencies import (
 )
 from app.domain.spreadsheet import FORMULA_STARTS, csv_text
 from app.models import RATING_COLUMNS, CompetencyLevel, User
-from app.services.manage_grid import FILTERS, standing_condition
+from app.services.manage_grid import FILTERS, practice_now, standing_condition
 
 LEARNERS_A_PAGE = 500
 PAGE = "learners"  # the parameter that names a page's learners, in name order
@@ -250,7 +250,7 @@ def _rated(rating, now: datetime):
         + ","
         + func.coalesce(_day(rating.last_evidence_at), "")
         + ","
-        + _cell(rating.practice)
+        + _cell(practice_now(now, rating))
         + ","
         + standing
         + "\r\n"

@@ -14,10 +14,19 @@ from datetime import datetime
 from functools import partial
 from typing import NamedTuple
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from app import db
-from app.domain.competencies import AWAITING, DUE_SOON, EXPIRED, MET, standing
+from app.domain.competencies import (
+    AWAITING,
+    CONFIRMATION_EXPIRED,
+    CONFIRMED,
+    DUE_SOON,
+    EXPIRED,
+    MET,
+    practice_shown,
+    standing,
+)
 from app.domain.content import Catalogue
 from app.domain.frameworks import Framework
 from app.domain.paging import asked, clamp, like_pattern, page_numbers
@@ -82,6 +91,15 @@ def standing_condition(name: str, now: datetime, rating=CompetencyLevel):
         lapsed = and_(rating.met.is_(True), rating.met_until <= now)
         return or_(rating.expired.is_(True), lapsed)
     return rating.practice == AWAITING
+
+
+def practice_now(now: datetime, rating=CompetencyLevel):
+    """Return the SQL for the stored practice status as it stands at `now` (practice_shown).
+
+    `rating` names the columns, as for standing_condition.
+    """
+    lapsed = and_(rating.practice == CONFIRMED, rating.practice_until <= now)
+    return case((lapsed, CONFIRMATION_EXPIRED), else_=rating.practice)
 
 
 def framework_shown(
@@ -226,8 +244,8 @@ def page_branch(plan: Planned, page: int | None = None):
     """Return the tagged branch "learner" that reads the page's learners with their ratings.
 
     texts: name, email, profession, competency, level, practice; numbers: id, total,
-    position; flags: met, expired; times: met until, due from. A learner with no rating
-    in the codes shown has one row, its rating's slots NULL.
+    position; flags: met, expired; times: met until, due from, practice until. A learner
+    with no rating in the codes shown has one row, its rating's slots NULL.
     """
     paged = plan.paging(plan.page if page is None else page)
     level = CompetencyLevel
@@ -243,7 +261,7 @@ def page_branch(plan: Planned, page: int | None = None):
         ),
         number=(paged.c.id, paged.c.total, paged.c.position),
         flag=(level.met, level.expired),
-        at=(level.met_until, level.due_from),
+        at=(level.met_until, level.due_from, level.practice_until),
     ).outerjoin(level, (level.user_id == paged.c.id) & level.competency_code.in_(plan.codes))
 
 
@@ -267,8 +285,9 @@ def grid_from(plan: Planned, found: dict) -> Grid:
         learners.setdefault(row.number[0], Learner(row.number[0], name, email, profession))
         if code is not None:
             met, expired = row.flag
-            until, due = row.at[:2]
+            until, due, confirmed_until = row.at[:3]
             where_now = standing(met, aware(until), aware(due), expired, now)
+            practice = practice_shown(practice, aware(confirmed_until), now)
             levels[row.number[0]][code] = Cell(level, practice, where_now)
     pages = max(1, -(-total // PER_PAGE))
     return Grid(

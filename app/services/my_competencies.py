@@ -61,7 +61,7 @@ _PAGE = union_all(
         CompetencyLevel.expired,
         CompetencyLevel.met_until,
         CompetencyLevel.due_from,
-        _none(DateTime),
+        CompetencyLevel.practice_until,
         _none(JSON),
     ).where(CompetencyLevel.user_id == _SELF, CompetencyLevel.competency_code.in_(_CODES)),
     select(
@@ -180,13 +180,13 @@ def page(
         f2,
         at1,
         at2,
-        _,
+        at3,
         response,
     ) in session.connection().execute(
         _PAGE, {"user_id": user_id, "codes": codes, "since": now - UPDATES_FOR}
     ):
         if kind == "level":
-            stored[code] = StoredLevel(t1, t2, number, whole, f1, f2, at1, at2)
+            stored[code] = StoredLevel(t1, t2, number, whole, f1, f2, at1, at2, at3)
         elif kind == "evidence":
             evidence.append((whole, (code, number, at1, t2, t1, response)))
         elif kind == "waiting":

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app import db
+from app.domain.competencies import NOT_STARTED, practice_shown
 from app.domain.competencies.met_rules import practice_needed
 from app.domain.confirmation_pdf import validity_in_words
 from app.domain.content import Catalogue
@@ -110,13 +111,14 @@ def page(
     """Return the learner's page for one competency of their framework (one statement)."""
     competency, framework = competency_of(profession, code, catalogue)
     found = practice_reads.competency_page(user_id, organisation_id, code)
-    stored = found["level"][0].text if found["level"] else None
+    stored = found["level"][0] if found["level"] else None
     requests = tuple(request_record(row) for row in found["request"])
+    now = utcnow()
     return PracticePage(
         competency,
         framework,
-        stored[0] if stored else "Not enough evidence",
-        stored[1] if stored else "Not started",
+        stored.text[0] if stored else "Not enough evidence",
+        practice_shown(stored.text[1], aware(stored.at[0]), now) if stored else NOT_STARTED,
         practice_needed(competency, framework),
         tuple(assessment(row) for row in found["assessment"]),
         requests,
@@ -126,7 +128,7 @@ def page(
             if r.number[1] != user_id
         ),
         any(r.waiting for r in requests),
-        evidence(found["evidence"], code, catalogue, framework),
+        evidence(found["evidence"], code, catalogue, framework, now),
     )
 
 

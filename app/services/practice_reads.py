@@ -142,6 +142,7 @@ def _level(user_id, code):
         text=(CompetencyLevel.level, CompetencyLevel.practice),
         number=(_place(CompetencyLevel.user_id),),
         real=(cast(CompetencyLevel.score, Float),),
+        at=(CompetencyLevel.practice_until,),
     ).where(CompetencyLevel.user_id == user_id, CompetencyLevel.competency_code == code)
 
 

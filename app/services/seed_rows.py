@@ -92,6 +92,7 @@ def dependent_rows(
                 level.met_until,
                 level.due_from,
                 level.expired,
+                level.practice_until,
                 rated_at,
             )
             for learner, user_id in users

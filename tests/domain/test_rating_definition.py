@@ -150,6 +150,13 @@ class Plain:
             return ACTION_PLAN
         return CONFIRMED if self.in_date(last.at, now) else CONFIRMATION_EXPIRED
 
+    def practice_until(self, now):
+        """When a confirmed practice stops confirming: valid_for after its confirmation."""
+        if self.practice_status(now) != CONFIRMED or self.valid_for is None:
+            return None
+        last = [p for p in self.practice if p.kind != "self-assessed" and p.at <= now][-1]
+        return self.valid_for.after(last.at)
+
 
 def recent_spans(rule):
     if isinstance(rule, Recent):
@@ -174,6 +181,7 @@ def plain_rating(competency, framework, evidence, practice, now) -> Rating:
         due_from,
         not met and plain.holds(now, expire=False),  # would be met if nothing had expired
         max((e.at for e in evidence), default=None),
+        plain.practice_until(now),
     )
 
 

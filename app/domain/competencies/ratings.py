@@ -65,6 +65,18 @@ class Rating(NamedTuple):
     due_from: datetime | None  # from when the learner is told to renew
     expired: bool  # not met, but would be if nothing had expired
     last_evidence_at: datetime | None
+    practice_until: datetime | None  # when "Confirmed" stops confirming; None: it does not
+
+
+def practice_shown(practice: str, practice_until: datetime | None, now: datetime) -> str:
+    """Say a stored practice status as it stands now: a confirmation lapses at practice_until.
+
+    A rating is stored when worked out; between its confirmation's end and the next
+    re-rating it still says "Confirmed", so every page and export reads it through this.
+    """
+    if practice == CONFIRMED and practice_until is not None and practice_until <= now:
+        return CONFIRMATION_EXPIRED
+    return practice
 
 
 def standing(met: bool, met_until, due_from, expired: bool, now: datetime) -> str:
@@ -118,15 +130,19 @@ def _rate(rules: _Rules, evidence, practice, now: datetime) -> Rating:
     due_from = renew.before(met_until) if met_until is not None and renew else None
     # Only worth asking when something has expired: otherwise nothing would change.
     expired = not met and judge.anything_expired(now) and rules.rule.holds(judge.at(now, False)[1])
+    practice = judge.practice_status(now)
+    # Until when "Confirmed" holds: the confirmation's end, which pages compare with the time.
+    confirmation = judge.last_decision(now) if practice == CONFIRMED else None
     return Rating(
         rules.code,
         knowledge,
-        judge.practice_status(now),
+        practice,
         met,
         met_until,
         due_from,
         expired,
         judge.latest,
+        judge.ends(confirmation) if confirmation is not None else None,
     )
 
 
