@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import unicodedata
+from contextlib import contextmanager
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import segno
 from fontTools import ttLib
 from fpdf import FPDF
+from fpdf import fonts as fpdf_fonts
 from fpdf.fonts import SubsetMap, TTFFont
 
 from app.domain.pdf import (
@@ -25,11 +27,26 @@ from app.domain.pdf import (
     TRANSLITERATIONS,
 )
 
+# Text shaping (bidi reordering, Arabic joining) needs uharfbuzz, which fpdf2 imports if it
+# is installed; without it, right-to-left text is drawn in typing order, as it once was.
+HARFBUZZ = fpdf_fonts.hb
+
 
 @cache
 def _parsed_font(path: Path, style: str) -> tuple[TTFFont, bytes]:
     """Read a font file once a process: its widths and character map, and its bytes."""
     return TTFFont(FPDF(), path, "linkwise", style), path.read_bytes()
+
+
+@cache
+def _shaping_face(path: Path, style: str):
+    """Return HarfBuzz's read-only view of a font file, made once a process."""
+    return HARFBUZZ.Face(HARFBUZZ.Blob(_parsed_font(path, style)[1]))
+
+
+def _right_to_left(text: str) -> bool:
+    """Say whether text has a letter of a right-to-left script (Hebrew, Arabic, ...)."""
+    return not text.isascii() and any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 
 def _font(document: FPDF, path: Path, family: str, style: str) -> TTFFont:
@@ -39,7 +56,8 @@ def _font(document: FPDF, path: Path, family: str, style: str) -> TTFFont:
     out in up to five documents. The character map and descriptor are shared read-only, as
     fpdf2's own copies share them; what a document changes is its own: the glyphs it uses,
     the widths it looks up, and the fontTools object, which writing the PDF subsets in place
-    (so it is reopened, lazily, from the bytes).
+    (so it is reopened, lazily, from the bytes). Its HarfBuzz font is made only if the
+    document shapes text (`Page.shaping`), over a face read once a process.
     """
     parsed, data = _parsed_font(path, style)
     font = copy.copy(parsed)
@@ -66,12 +84,62 @@ class Page(FPDF):
         self.footer_text = footer_text
         self.family = "linkwise0" if fonts else CORE_FONT
         self.covered: set[int] | None = None  # None: the core font, Latin-1 only
+        self.font_files: dict[str, tuple[Path, str]] = {}
         for index, (regular, bold) in enumerate(fonts[:2]):
             for style, path in (("", regular), ("B", bold)):
                 self.fonts[f"linkwise{index}{style}"] = _font(self, path, f"linkwise{index}", style)
+                self.font_files[f"linkwise{index}{style}"] = (path, style)
             self.covered = (self.covered or set()) | set(self.fonts[f"linkwise{index}"].cmap)
         if len(fonts) > 1:
             self.set_fallback_fonts(["linkwise1"], exact_match=False)
+
+    @contextmanager
+    def shaping(self, text: str):
+        """Shape text drawn inside the block if it has right-to-left letters, else leave it be.
+
+        Shaping puts each right-to-left run in visual order and joins Arabic letters. It is
+        only switched on for such text, so a Latin-only PDF is byte for byte what it was
+        without shaping, at no extra cost. The paragraph stays left to right, as on the web
+        pages (which set no `dir`): a Hebrew name inside an English sentence reads in place.
+        """
+        if HARFBUZZ is None or self.covered is None or not _right_to_left(text):
+            yield
+            return
+        for key, (path, style) in self.font_files.items():
+            if self.fonts[key]._hbfont is None:  # a HarfBuzz font of its own: shaping sizes it
+                self.fonts[key]._hbfont = fpdf_fonts.HarfBuzzFont(_shaping_face(path, style))
+        self.set_text_shaping(True, direction="ltr")
+        try:
+            yield
+        finally:
+            self.set_text_shaping(False)
+
+    def cell(self, w=None, h=None, text="", *args, **kwargs):
+        """Print a one-line cell, as fpdf2 does, shaping right-to-left text."""
+        with self.shaping(text):
+            return super().cell(w, h, text, *args, **kwargs)
+
+    def multi_cell(self, w, h=None, text="", *args, **kwargs):
+        """Print (or measure) wrapped text, as fpdf2 does, shaping right-to-left text."""
+        with self.shaping(text):
+            return super().multi_cell(w, h, text, *args, **kwargs)
+
+    def get_string_width(self, s: str, normalized: bool = False, markdown: bool = False) -> float:
+        """Return the width of s as drawn, as fpdf2 does, shaping right-to-left text."""
+        with self.shaping(s):
+            return super().get_string_width(s, normalized, markdown)
+
+    def _render_styled_text_line(self, text_line, *args, **kwargs):
+        # fpdf2 2.8.9 (pinned) gives the page its font inside a line that starts with a glyph
+        # from the fallback font, e.g. a Hebrew or Arabic name, but wraps that line in q/Q,
+        # which undoes it: the next line was drawn in a stale font and size, as garbage. After
+        # such a line the page is told again that its font is unset. A private method, as each
+        # line is drawn by it alone; a line in the first font (all Latin text) is left alone.
+        drawn = super()._render_styled_text_line(text_line, *args, **kwargs)
+        first = text_line.get_ordered_fragments()[:1]
+        if first and first[0].font is not None and first[0].font.fontkey.startswith("linkwise1"):
+            self.current_font_is_set_on_page = False
+        return drawn
 
     def header(self) -> None:
         """Draw the blue band along the top of every page."""

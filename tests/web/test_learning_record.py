@@ -13,6 +13,7 @@ from app.content import catalogue
 from app.domain.learning_record import ModuleRecord, cpd_totals
 from app.models import Certificate
 from tests.conftest import sign_in
+from tests.pdf_lines import drawn_lines
 from tests.web.journeys import pass_module
 
 
@@ -158,3 +159,15 @@ def test_the_revalidation_period_comes_from_the_configuration(app, learner, modu
     page = learner.get("/my/record").text
     period = page.split("CPD time in the last 5 years")[1].split("</div>")[0]
     assert f">{modules[0].cpd_minutes} min" in period
+
+
+def test_a_hebrew_name_is_drawn_right_to_left_on_the_certificate_and_the_record(
+    app, client, make_user, modules
+):
+    make_user(email="sarah@example.org", full_name="שרה כהן")
+    sign_in(client, "sarah@example.org")
+    pass_module(app, client, "sarah@example.org", modules[0])
+    seen = ["ןהכ", "הרש"]  # as drawn, left to right: read right to left, "שרה כהן"
+    certificate = client.get(f"/modules/{modules[0].slug}/certificate.pdf").data
+    assert seen in drawn_lines(certificate)
+    assert seen in drawn_lines(client.get("/my/record.pdf").data)
