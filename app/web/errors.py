@@ -39,7 +39,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(413, bad_request)
     app.register_error_handler(CSRFError, bad_csrf)
     app.register_error_handler(404, not_found)
-    app.register_error_handler(405, not_found)
+    app.register_error_handler(405, method_not_allowed)
     app.register_error_handler(429, too_many)
     app.register_error_handler(503, unavailable)
     for outage in OUTAGES:
@@ -94,6 +94,12 @@ def bad_csrf(_error):
 def not_found(error):
     status = error.code if isinstance(error, HTTPException) else 404
     return _answer("errors/404.html", status, "not found")
+
+
+def method_not_allowed(error):
+    # The Allow header names the methods the page takes (Werkzeug's own headers carry it).
+    allow = {k: v for k, v in error.get_headers() if k == "Allow"}
+    return _answer("errors/405.html", 405, "this page cannot take that request", allow)
 
 
 def too_many(_error):
