@@ -8,6 +8,7 @@ from flask_login import current_user
 from app.domain.filter_days import filter_days
 from app.services import audit
 from app.web.gate import require_signed_in_professional
+from app.web.query import page_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 require_signed_in_professional(bp)
@@ -27,7 +28,7 @@ def audit_log():
     filters = audit.AuditFilter(
         kind=args.get("kind", "")[:40], email=args.get("email", "")[:254], **days
     )
-    found = audit.search(filters, page=args.get("page", 1, type=int))
+    found = audit.search(filters, page=page_arg())
     return render_template(
         "admin/audit.html", found=found, filters=filters, args=args, errors=errors
     )

@@ -9,7 +9,6 @@ from flask import (
     get_template_attribute,
     redirect,
     render_template,
-    request,
     send_file,
     session,
     url_for,
@@ -22,6 +21,7 @@ from app.services import assignments, knowledge_checks, learning
 from app.services.knowledge_checks import ScreenPage
 from app.services.my_learning import overview
 from app.web.gate import require_signed_in_professional
+from app.web.query import id_arg
 
 bp = Blueprint("learn", __name__, url_prefix="/modules")
 require_signed_in_professional(bp)
@@ -69,7 +69,7 @@ def screen(module_slug: str, screen_slug: str):
         module,
         screen,
         preview=user.has_role(*PREVIEWERS),
-        check_attempt=request.args.get("check", type=int),
+        check_attempt=id_arg("check"),
         notice=_check_notice(),
     )
     if page.locked:

@@ -27,6 +27,7 @@ from app.services import (
     teams,
 )
 from app.web.gate import require_signed_in_professional
+from app.web.query import page_arg
 
 CHUNK_SIZE = 64 * 1024
 
@@ -56,9 +57,7 @@ def _grid_filters() -> tuple[manage.Filters, str]:
 def dashboard():
     """Show the organisation's summary, charts and the learner x competency grid, filtered."""
     chosen, sort = _grid_filters()
-    grid, summary = manage.dashboard(
-        g.scope, catalogue(), chosen, page=request.args.get("page", 1, type=int), sort=sort
-    )
+    grid, summary = manage.dashboard(g.scope, catalogue(), chosen, page=page_arg(), sort=sort)
     filters = {"q": chosen.search, "sort": sort, "profession": chosen.profession}
     filters |= {"module": chosen.module_slug, "framework": chosen.framework_id}
     filters |= {"status": chosen.status}

@@ -14,6 +14,7 @@ from app.domain.spreadsheet import csv_text, xlsx_bytes
 from app.services import assignments, audit, compliance, compliance_rows, teams
 from app.services.compliance_competencies import LABELS as COMPETENCY_LABELS
 from app.web.manage import bp
+from app.web.query import page_arg
 
 LARGEST_ID = 2**31 - 1  # no team's id is larger (an INTEGER column)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,7 +47,7 @@ def compliance_page():
     """Show learners x assigned modules with their status, and the share compliant."""
     asked = _filters(None)
     # A page past the last shows the last one, however far past.
-    page = min(request.args.get("page", 1, type=int), LARGEST_ID)
+    page = page_arg()
     found = compliance.matrix(
         g.scope, catalogue(), asked, assignments.today(), page, with_teams=True
     )
