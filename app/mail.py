@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Flask, current_app, render_template
 
+from app.domain.names import one_line
 from app.models import utcnow
 
 log = logging.getLogger("linkwise.mail")
@@ -138,7 +139,12 @@ def init_app(app: Flask) -> None:
 
 
 def compose(to: str, template: str, **context) -> EmailMessage:
-    """Render mail/<template>.txt into a message; its first line is the subject."""
+    """Render mail/<template>.txt into a message; its first line is the subject.
+
+    Each text value is put in as one line (names, competencies, links): a name stored
+    with a line break in it must not end the subject early and spill into the body.
+    """
+    context = {key: one_line(v) if isinstance(v, str) else v for key, v in context.items()}
     text = render_template(f"mail/{template}.txt", **context)
     subject, _, body = text.lstrip().partition("\n")
     message = EmailMessage()

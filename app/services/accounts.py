@@ -20,6 +20,7 @@ from app.domain.accounts import (
     normalise_password,
     password_problem,
 )
+from app.domain.names import name_problem
 from app.models import Organisation, User, utcnow
 from app.services import audit
 
@@ -174,6 +175,10 @@ def change_password(
 def create_organisation(name: str, join_code: str | None = None) -> Organisation:
     """Create an organisation with a fresh (or given) join code."""
     session = db.session()
+    name = name.strip()
+    problem = name_problem(name, label="Organisation name", missing="Enter the organisation's name")
+    if problem:
+        raise AccountError("name", problem)
     if session.scalar(select(Organisation).where(Organisation.name == name)):
         raise AccountError("name", f"An organisation called {name!r} already exists")
     organisation = Organisation(
@@ -206,6 +211,10 @@ def create_user(
     email = normalise_email(email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError("email", f"an account for {email} already exists")
+    full_name = full_name.strip()
+    problem = name_problem(full_name, label="Full name", missing="Enter the full name (--name)")
+    if problem:
+        raise AccountError("full_name", problem)
     problem = password_problem(password, email=email, full_name=full_name)
     if problem:
         raise AccountError("password", f"password refused: {problem}")

@@ -13,12 +13,11 @@ from sqlalchemy.orm import aliased
 
 from app import db
 from app.domain.accounts import new_join_code, normalise_join_code
+from app.domain.names import name_problem
 from app.models import Organisation, User, utcnow
 from app.models_teams import Team, TeamManager, TeamMember
 from app.services import audit
 from app.services.upsert import insert_for
-
-MAX_NAME = 200
 
 
 class TeamError(ValueError):
@@ -195,10 +194,9 @@ def create_team(
     """
     session = db.session()
     name = " ".join(name.split())
-    if not name:
-        raise TeamError("name", "Enter the team's name")
-    if len(name) > MAX_NAME:
-        raise TeamError("name", f"The team's name must be {MAX_NAME} characters or fewer")
+    problem = name_problem(name, label="The team's name", missing="Enter the team's name")
+    if problem:
+        raise TeamError("name", problem)
     taken = select(Team.id).where(Team.organisation_id == organisation_id, Team.name == name)
     if session.scalar(taken) is not None:
         raise TeamError("name", f"There is already a team called {name}")

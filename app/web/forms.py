@@ -9,6 +9,7 @@ from wtforms.validators import (
     Email,
     Length,
     Optional,
+    StopValidation,
     ValidationError,
 )
 
@@ -18,6 +19,7 @@ from app.domain.accounts import (
     password_problem,
     registration_number_problem,
 )
+from app.domain.names import name_problem
 
 
 class NewPassword:
@@ -33,15 +35,36 @@ class NewPassword:
             raise ValidationError(problem)
 
 
+def _as_shown(form, field) -> bool:
+    """Say whether the form sends a field back as it showed it when drawn (shown_<field>)."""
+    shown = getattr(form, f"shown_{field.name}", None)
+    return (
+        shown is not None
+        and shown.data is not None
+        and (field.data or "").strip() == shown.data.strip()
+    )
+
+
+class FullName:
+    """Refuse a full name that is not one line of visible text (domain rule).
+
+    A name the form sends back as it was drawn is not checked again, so one saved before
+    the rule does not stop the learner changing their profession; it stays as it is.
+    """
+
+    def __call__(self, form, field):
+        if _as_shown(form, field) and (field.data or "").strip():
+            return
+        problem = name_problem(
+            (field.data or "").strip(), label="Full name", missing="Enter your full name"
+        )
+        if problem:
+            raise StopValidation(problem)
+
+
 def full_name_field() -> StringField:
     """The learner's full name, as it appears on certificates."""
-    return StringField(
-        "Full name",
-        validators=[
-            DataRequired("Enter your full name"),
-            Length(max=200, message="Full name must be 200 characters or fewer"),
-        ],
-    )
+    return StringField("Full name", validators=[FullName()])
 
 
 def email_field(label: str) -> EmailField:
@@ -80,11 +103,9 @@ class RegistrationNumber:
     """
 
     def __call__(self, form, field):
-        number = (field.data or "").strip()
-        shown = getattr(form, f"shown_{field.name}", None)
-        if shown is not None and shown.data is not None and number == shown.data.strip():
+        if _as_shown(form, field):
             return
-        problem = registration_number_problem(number)
+        problem = registration_number_problem((field.data or "").strip())
         if problem:
             raise ValidationError(problem)
 

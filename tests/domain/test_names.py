@@ -1,0 +1,69 @@
+"""Names are one line of visible text, with no characters that turn the text's direction."""
+
+import pytest
+
+from app.domain.names import name_problem, one_line
+
+
+def problem(name: str) -> str | None:
+    return name_problem(name, label="Full name", missing="Enter your full name")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Dr Zoë Smith",
+        "Anne-Marie O’Neil",
+        "עדי כהן",  # Hebrew, right to left
+        "\u200fعلي حسن",  # Arabic with a right-to-left mark before it
+        "श्री\u200dनिवास",  # a joiner the script needs
+        "李小龍",
+        "x" * 200,
+    ],
+)
+def test_names_people_have_are_accepted(name):
+    assert problem(name) is None
+
+
+@pytest.mark.parametrize(
+    "name", ["", "\u200b", "\u200b\u200c\u2060\ufeff", "\u3164", "\u2800\u00ad", "\u200e \u200f"]
+)
+def test_a_name_with_nothing_visible_is_missing(name):
+    assert problem(name) == "Enter your full name"
+
+
+@pytest.mark.parametrize(
+    "name", ["Ann\nLee", "Ann\r\nLee", "Ann\tLee", "Ann\x1bLee", "Ann\u2028Lee"]
+)
+def test_line_breaks_and_control_characters_are_refused(name):
+    assert problem(name) == (
+        "Full name must be on one line, with no tabs or other hidden control characters"
+    )
+
+
+@pytest.mark.parametrize(
+    "control", [chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]]
+)
+def test_characters_that_turn_the_text_s_direction_are_refused(control):
+    found = problem(f"Ann {control}eeL")
+    assert found is not None and found.startswith(
+        "Full name must not include hidden characters that change the direction of text"
+    )
+
+
+def test_a_name_past_the_column_s_length_is_refused():
+    assert problem("x" * 201) == "Full name must be 200 characters or fewer"
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("Ann Lee", "Ann Lee"),
+        ("Ann\nBcc: someone@example.org", "Ann Bcc: someone@example.org"),
+        ("Ann\r\n\r\n Lee\t", "Ann Lee"),
+        ("\u202eeeL nnA", "eeL nnA"),
+        ("Zoë", "Zoë"),
+    ],
+)
+def test_one_line_makes_a_stored_name_fit_a_header(text, line):
+    assert one_line(text) == line
