@@ -21,7 +21,7 @@ def test_manager_filters_drills_down_and_downloads(app, page, live_server, make_
     expect(page.get_by_text("page 2 of 2")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Learner 004").click()
-    expect(page.get_by_role("heading", name="Learner 004")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Learner 004")).to_be_visible()
     screenshot(page, "manage-learner")
     assert_accessible(page)
     page.goto(live_server + "/manage/")

@@ -64,7 +64,7 @@ def test_a_practice_manager_assigns_and_checks_compliance(app, page, live_server
     assert_accessible(page)
     shot(page, "compliance")
     page.get_by_role("link", name="Asha Elm").click()
-    expect(page.get_by_role("heading", name="Learning assigned to Asha")).to_be_visible()
+    expect(page.get_by_role("heading", name="Learning assigned to Asha Elm")).to_be_visible()
     assert_accessible(page)
     shot(page, "drill-down")
     page.goto(live_server + f"/manage/learners/{pcn['ben']}")
