@@ -72,6 +72,11 @@ class LearnerAttempts:
     quizzes: tuple[QuizStanding, ...]
 
     @property
+    def reason_limit(self) -> int:
+        """Return how many characters the reason for another attempt may have."""
+        return MAX_REASON
+
+    @property
     def locked(self) -> tuple[QuizStanding, ...]:
         """Return the quizzes the learner has no attempts left at."""
         return tuple(quiz for quiz in self.quizzes if quiz.locked)

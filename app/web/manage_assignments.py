@@ -28,6 +28,7 @@ def assignments_page(errors: dict | None = None, form=None):
         organisation=g.scope.organisation_name,
         catalogue=catalogue(),
         renewals=RENEWALS,
+        most_emails=assignments.MAX_EMAILS,
         errors=errors or {},
         form=form or {},
     ), 400 if errors else 200

@@ -42,7 +42,11 @@ def _page(code: str, error: practice.PracticeError | None = None, form=None):
         abort(404)
     status = 400 if error else 200
     return render_template(
-        "practice/competency.html", page=found, error=error, form=form or {}
+        "practice/competency.html",
+        page=found,
+        error=error,
+        form=form or {},
+        reflection_limit=practice.REFLECTION_LIMIT,
     ), status
 
 
@@ -112,7 +116,11 @@ def _request_page(request_id: int, error=None, form=None):
     except practice.NotFound:
         abort(404)
     return render_template(
-        "supervise/request.html", view=found, error=error, form=form or {}
+        "supervise/request.html",
+        view=found,
+        error=error,
+        form=form or {},
+        text_limit=confirmation_decisions.TEXT_LIMIT,
     ), 400 if error else 200
 
 

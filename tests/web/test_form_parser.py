@@ -1,4 +1,5 @@
-"""The app's form parser reads every body as Werkzeug's does, and its requests use it."""
+"""The app's form parser reads every body as Werkzeug's does, but for one LF for each line
+break in a value; and its requests use it."""
 
 from io import BytesIO
 
@@ -16,13 +17,18 @@ from app.flask_app import URLENCODED, FormParser, LinkwiseRequest
 BODY_BYTES = st.sampled_from(
     [b"&", b"=", b"+", b"%", b"%2", b"%41", b"%zz", b"%C3%A9", b"%FF", b"a", b"q.x-1", b"\x00"]
     + [b"\xc3\xa9", b"\xff", b"\xe2\x82", b" ", b";"]
+    # Line breaks as a browser sends them (CR LF, quoted), and as no browser does.
+    + [b"%0D%0A", b"%0D", b"%0d", b"%0A", b"\r", b"\n", b"\r\n"]
 )
 
 
 def parsed(parser_class, body: bytes, mimetype: str = URLENCODED, options=None):
     parser = parser_class(cls=ImmutableMultiDict)
     _, form, files = parser.parse(BytesIO(body), mimetype, len(body), options or {})
-    return list(form.items(multi=True)), list(files.items(multi=True))
+    form_items = list(form.items(multi=True))
+    if parser_class is FormDataParser:  # what the app reads: one LF for each line break
+        form_items = [(k, v.replace("\r\n", "\n").replace("\r", "\n")) for k, v in form_items]
+    return form_items, list(files.items(multi=True))
 
 
 @settings(max_examples=500, deadline=None)
@@ -45,6 +51,9 @@ def test_every_urlencoded_body_is_read_as_werkzeug_reads_it(body):
         b"a=%FF%FE",  # not UTF-8 once unquoted: Werkzeug's escapes
         b"a=\xff",  # not UTF-8 as sent: an empty form
         b"a=\x00b",
+        b"why=line+one%0D%0Aline+two%0D%0A%0D%0A",  # a textarea's line breaks, as sent
+        b"why=a%0Db%0Ac&why=%0D%0A",
+        b"why=a\r\nb\rc",
     ],
 )
 def test_bodies_that_matter_are_read_as_werkzeug_reads_them(body):
@@ -61,6 +70,21 @@ def test_other_content_types_are_werkzeug_s():
     assert form == ([("a", "1"), ("a", "2")], [])
     assert form == parsed(FormDataParser, multipart, "multipart/form-data", options)
     assert parsed(FormParser, b"a=1", "text/plain") == ([], [])
+
+
+def test_a_line_break_is_one_lf_in_every_form():
+    typed = "line one\nline two\n\nend"
+    sent = typed.replace("\n", "%0D%0A").replace(" ", "+").encode()
+    assert parsed(FormParser, b"why=" + sent) == ([("why", typed)], [])
+    multipart = (
+        b'--x\r\nContent-Disposition: form-data; name="why"\r\n\r\n'
+        + typed.replace("\n", "\r\n").encode()
+        + b"\r\n--x--\r\n"
+    )
+    assert parsed(FormParser, multipart, "multipart/form-data", {"boundary": "x"}) == (
+        [("why", typed)],
+        [],
+    )
 
 
 def test_the_app_reads_forms_with_it(app):

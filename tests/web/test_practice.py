@@ -110,7 +110,7 @@ def test_bad_self_assessment_shows_the_nhs_error_pattern(people):
     learner, _, _ = people
     response = self_assess(learner, "9", "before")
     assert response.status_code == 400
-    assert "There is a problem" in response.text and 'href="#confidence-1"' in response.text
+    assert "There is a problem" in response.text and 'href="#confidence"' in response.text
     assert "Select how confident you are" in response.text
     assert self_assess(learner, "3", "").status_code == 400
 

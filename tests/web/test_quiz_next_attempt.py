@@ -16,6 +16,7 @@ from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
     learner_on_copy,
     module_with_test_quiz,
 )
+from tests.web.error_summary import summary_of
 from tests.web.quiz_helpers import answer_fields, attempt_questions
 from tests.web.test_quiz import attempt_row, finish_screens, quiz_url, start, submit
 
@@ -166,6 +167,8 @@ def test_a_manager_gives_one_more_attempt_with_a_reason_audit_logged(
     assert empty.status_code == 400
     assert "Enter the reason for the extra attempt" in empty.text
     assert f'href="#reason-{quiz_id}"' in empty.text
+    summary_of(empty)  # the link reaches the box, and the title starts "Error: "
+    assert "Up to 500 characters." in page and 'maxlength="500"' in page
     reason = "Was unwell on the day of the quiz"
     given = post_form(manager, grant_url, {"quiz_id": quiz_id, "reason": reason}, page=page_url)
     assert given.status_code == 302
