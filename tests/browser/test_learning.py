@@ -95,6 +95,10 @@ def answer_knowledge_check(page, check):
     expect(dialog.locator(".nhsuk-error-summary")).to_be_focused()
     shot(page, "knowledge-check-error-js", full_page=False)
     assert_accessible(page)
+    # The summary's link puts focus on the question's first field.
+    dialog.get_by_role("link", name=message).click()
+    fields = f'input[id^="q.{question.id}"], select[id^="q.{question.id}"]'
+    expect(dialog.locator(fields).first).to_be_focused()
     for question in check.questions:
         fill_in(page, question, question.example_answer(True))
     dialog.get_by_role("button", name="Check my answer").click()

@@ -1,5 +1,7 @@
 """Knowledge checks: the feedback teaches, Continue moves on, errors show where the form is."""
 
+import re
+
 from markupsafe import escape
 from sqlalchemy import select
 
@@ -7,6 +9,7 @@ from app import db
 from app.content import catalogue
 from app.models import Attempt
 from tests.conftest import post_form, sign_in
+from tests.web.error_summary import summary_of
 from tests.web.quiz_helpers import answer_fields
 from tests.web.test_learn import complete, reach, screen_url
 
@@ -71,7 +74,8 @@ def test_an_unanswered_check_shows_its_error_where_the_form_is(app, signed_in):
     section = blank.text.split('id="knowledge-check"', 1)[1]
     assert message in section  # in the check's own error summary and at the question
     assert section.count(message) == 2
-    assert f'href="#question-{question.id}"' in section
+    first = re.search(rf'<input[^>]* id="(q\.{re.escape(question.id)}[^"]*)"', section).group(1)
+    assert summary_of(blank).links == [f"#{first}"]  # its first field, on the page
     assert 'action="' + url + '#knowledge-check"' in blank.text  # the page lands on the form
     assert blank.text.split("<title>")[1].startswith("Error: ")
     part = post_form(signed_in, url, {}, page=screen_url(module, screen), headers=PART)

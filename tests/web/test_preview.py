@@ -1,5 +1,7 @@
 """A trainer's preview runs like a learner's attempt and records nothing; the bank shows all."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -7,6 +9,7 @@ from app import db
 from app.models import Base
 from app.services import preview
 from tests.conftest import post_form, sign_in
+from tests.web.error_summary import summary_of
 from tests.web.item_data import question_place
 from tests.web.quiz_helpers import answer_fields, field_value
 from tests.web.test_html_valid import nu_errors
@@ -81,7 +84,10 @@ def test_a_wrong_form_comes_back_with_the_error_pattern_and_records_nothing(app,
     data[f"q.{ordering.id}"] = "zz"
     bad = post_form(trainer, f"{base}/preview/answers", data, page=f"{base}/preview")
     assert bad.status_code == 400
-    assert "There is a problem" in bad.text and f'href="#question-{ordering.id}"' in bad.text
+    assert "There is a problem" in bad.text
+    # The link goes to the question's first radio, and the title starts "Error: ".
+    first = re.search(rf'<input[^>]* id="(q\.{re.escape(ordering.id)}-[^"]+)"', bad.text).group(1)
+    assert summary_of(bad).links == [f"#{first}"]
     assert every_row(app) == before
 
 

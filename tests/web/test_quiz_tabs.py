@@ -1,5 +1,7 @@
 """Two tabs on one attempt: no save, submit, back button or double click loses an answer."""
 
+import re
+
 from sqlalchemy import select
 
 from app import db
@@ -11,6 +13,7 @@ from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
     learner_on_copy,
     module_with_test_quiz,
 )
+from tests.web.error_summary import summary_of
 from tests.web.quiz_helpers import (
     attempt_questions,
     browser_form,
@@ -239,7 +242,9 @@ def test_one_invalid_answer_keeps_every_valid_one_and_shows_at_its_question(app,
     assert saved(app, url) == {"t-single": "b"}
     page = response.text
     assert "Your other answers have been saved." in page
-    assert 'href="#question-t-number"' in page and 'href="#question-t-ordering"' in page
+    # Each link goes to the question's first field: the number's box, the first step's list.
+    first_step = re.search(r'<select[^>]* id="(q\.t-ordering\.[^"]+)"', page).group(1)
+    assert summary_of(response).links == [f"#{first_step}", "#q.t-number"]
     assert "Question 5: enter a number, like 42 or 1.5" in page
     assert "Question 3: give each step a different position, 1 to 3" in page
     assert (
