@@ -144,9 +144,12 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
     action_plan = form.get("action_plan", "").strip()
     if outcome == "returned" and not action_plan:
         raise PracticeError("action_plan", "Enter an action plan for the learner to work on")
-    for field, value in (("comments", comments), ("action_plan", action_plan)):
+    for field, label, value in (
+        ("comments", "Comments", comments),
+        ("action_plan", "Action plan", action_plan),
+    ):
         if len(value) > TEXT_LIMIT:
-            raise PracticeError(field, f"Keep this to {TEXT_LIMIT} characters or fewer")
+            raise PracticeError(field, f"{label} must be {TEXT_LIMIT} characters or fewer")
     supervisor = session.get(User, supervisor_id)
     shown = _shown(request, catalogue)
     if form.get("seen", "") != shown.seen:

@@ -61,6 +61,18 @@ def test_a_supervisor_s_comments_and_plan_of_2000_characters_with_line_breaks_ar
     assert (decision.comments, decision.action_plan) == (comments.strip(), plan.strip())
 
 
+def test_a_supervisor_s_comments_or_plan_over_the_limit_are_refused_by_name(app, people):
+    learner, sue, _ = people
+    ask(learner, app)
+    request_id = the_request(app)
+    for field, label in (("comments", "Comments"), ("action_plan", "Action plan")):
+        form = {"outcome": "returned", "action_plan": "Observe one meeting.", field: "x" * 2001}
+        refused = decide(sue, request_id, **form)
+        assert refused.status_code == 400
+        assert f"{label} must be 2000 characters or fewer" in refused.text
+        assert f'href="#{field}"' in refused.text
+
+
 def test_a_revoking_reason_of_500_characters_with_line_breaks_is_kept(
     app,
     earned,  # noqa: F811
