@@ -33,6 +33,7 @@ ESTIMATED_PREFIX = 72  # and zxcvbn refuses longer input
 
 # No 0/O or 1/I/L, so a code read aloud or copied from paper survives.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+MAX_JOIN_CODE_LENGTH = 32  # as the join code columns hold
 
 
 # UK professional registration numbers (GMC, NMC, GPhC, HCPC, GDC, Social Work England and
@@ -118,6 +119,15 @@ def new_join_code(length: int = 8) -> str:
 def normalise_join_code(code: str) -> str:
     """Return a join code as stored: upper case, no spaces or dashes."""
     return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def join_code_problem(code: str) -> str | None:
+    """Return why a join code chosen for an organisation or team (normalised) is refused."""
+    if not code:
+        return "A join code must have letters or numbers in it"
+    if len(code) > MAX_JOIN_CODE_LENGTH:
+        return f"A join code must be {MAX_JOIN_CODE_LENGTH} characters or fewer"
+    return None
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

@@ -14,6 +14,7 @@ from app import db
 from app.domain.accounts import (
     PROFESSIONS,
     ROLES,
+    join_code_problem,
     new_join_code,
     normalise_email,
     normalise_join_code,
@@ -21,7 +22,7 @@ from app.domain.accounts import (
     password_problem,
 )
 from app.models import Organisation, User, utcnow
-from app.services import audit
+from app.services import audit, teams
 
 
 @cache
@@ -172,13 +173,17 @@ def change_password(
 
 
 def create_organisation(name: str, join_code: str | None = None) -> Organisation:
-    """Create an organisation with a fresh (or given) join code."""
+    """Create an organisation with a fresh (or given) join code, one no team has either."""
     session = db.session()
+    code = normalise_join_code(join_code or new_join_code())
+    problem = join_code_problem(code)
+    if problem:
+        raise AccountError("join_code", problem)
     if session.scalar(select(Organisation).where(Organisation.name == name)):
         raise AccountError("name", f"An organisation called {name!r} already exists")
-    organisation = Organisation(
-        name=name, join_code=normalise_join_code(join_code or new_join_code())
-    )
+    if teams.join_code_in_use(session, code):
+        raise AccountError("join_code", teams.join_code_taken(code))
+    organisation = Organisation(name=name, join_code=code)
     session.add(organisation)
     audit.record(session, "organisation.created", via="cli", name=name)
     session.commit()
