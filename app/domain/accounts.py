@@ -1,5 +1,5 @@
-"""Account rules: professions, registration numbers, roles, passwords, join codes, safe
-return addresses."""
+"""Account rules: professions, registration numbers, roles, names, email addresses,
+passwords, join codes, safe return addresses."""
 
 import re
 import secrets
@@ -35,6 +35,9 @@ ESTIMATED_PREFIX = 72  # and zxcvbn refuses longer input
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MAX_JOIN_CODE_LENGTH = 32  # as the join code columns hold
 
+MAX_NAME_LENGTH = 200  # as a person's and an organisation's name columns hold
+MAX_EMAIL_LENGTH = 254  # the longest address SMTP carries
+
 
 # UK professional registration numbers (GMC, NMC, GPhC, HCPC, GDC, Social Work England and
 # the rest) are letters and digits, sometimes written with the regulator's name, spaces or
@@ -56,6 +59,36 @@ def registration_number_problem(number: str) -> str | None:
         return f"Registration number must be {limit} characters or fewer"
     if not _REGISTRATION_NUMBER.fullmatch(number) or not any(c.isdigit() for c in number):
         return "Enter a registration number in the correct format, like GMC 7654321 or 12A3456E"
+    return None
+
+
+def name_problem(name: str, *, label: str, missing: str) -> str | None:
+    """Return why a name (already trimmed) is refused, or None, as the web forms say it.
+
+    `label` starts a sentence about the field ("Full name"); `missing` is the message for
+    an empty one ("Enter your full name").
+    """
+    if not name:
+        return missing
+    if len(name) > MAX_NAME_LENGTH:
+        return f"{label} must be {MAX_NAME_LENGTH} characters or fewer"
+    return None
+
+
+def email_problem(email: str) -> str | None:
+    """Return why an email address (already trimmed) is refused, or None, by the rules and
+    words of the web forms' email fields."""
+    if not email:
+        return "Enter an email address"
+    if len(email) > MAX_EMAIL_LENGTH:
+        return f"Email address must be {MAX_EMAIL_LENGTH} characters or fewer"
+    # Imported when first needed: start-up imports this module only for its roles.
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return "Enter an email address in the correct format, like name@example.org"
     return None
 
 

@@ -14,7 +14,9 @@ from app import db
 from app.domain.accounts import (
     PROFESSIONS,
     ROLES,
+    email_problem,
     join_code_problem,
+    name_problem,
     new_join_code,
     normalise_email,
     normalise_join_code,
@@ -175,6 +177,10 @@ def change_password(
 def create_organisation(name: str, join_code: str | None = None) -> Organisation:
     """Create an organisation with a fresh (or given) join code, one no team has either."""
     session = db.session()
+    name = name.strip()
+    problem = name_problem(name, label="Organisation name", missing="Enter the organisation's name")
+    if problem:
+        raise AccountError("name", problem)
     code = normalise_join_code(join_code or new_join_code())
     problem = join_code_problem(code)
     if problem:
@@ -209,6 +215,13 @@ def create_user(
     if role == "manager" and organisation is None:
         raise AccountError("org", "a manager must belong to an organisation (--org)")
     email = normalise_email(email)
+    problem = email_problem(email)
+    if problem:
+        raise AccountError("email", problem)
+    full_name = full_name.strip()
+    problem = name_problem(full_name, label="Full name", missing="Enter the full name (--name)")
+    if problem:
+        raise AccountError("full_name", problem)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError("email", f"an account for {email} already exists")
     problem = password_problem(password, email=email, full_name=full_name)
