@@ -2,15 +2,16 @@
 
 import os
 import sys
-from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import create_engine
+from flask.cli import with_appcontext
 
 from app import cli_admin, cli_credentials, cli_teams, content
 from app.cli_content import import_gift_command, import_text2qti_command, validate
+from app.cli_db import alembic_config as alembic_config  # app.cli's too, as before
+from app.cli_db import db_cli
+from app.cli_db import upgrade_database as upgrade_database
 from app.cli_errors import (
     LinkwiseGroup,
     SetupError,
@@ -23,8 +24,6 @@ from app.cli_items import item_stats_command
 from app.cli_serve import run_command
 from app.domain.accounts import PROFESSIONS, ROLES
 from app.services import accounts, demo
-
-db_cli = AppGroup("db", help="Manage the database schema (Alembic migrations).")
 
 
 def main() -> None:
@@ -69,73 +68,6 @@ def init_app(app: Flask) -> None:
     """Register Linkwise's commands on the app."""
     for cmd in APP_COMMANDS:
         app.cli.add_command(cmd)
-
-
-# Alembic is imported by the commands that use it: loading it costs every start-up otherwise.
-
-
-def alembic_config(database_url: str):
-    """Return an Alembic config aimed at our migrations and the given database."""
-    from alembic.config import Config as AlembicConfig
-
-    if database_url.startswith("sqlite:///"):
-        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
-    return config
-
-
-def upgrade_database(database_url: str, revision: str = "head") -> None:
-    """Bring the database's schema up to the given revision."""
-    from alembic import command as alembic_command
-
-    alembic_command.upgrade(alembic_config(database_url), revision)
-
-
-@db_cli.command("upgrade")
-@click.argument("revision", default="head")
-def db_upgrade(revision):
-    """Apply migrations up to REVISION (default: the newest)."""
-    upgrade_database(current_app.config["DATABASE_URL"], revision)
-    click.echo(f"database is at {revision}")
-
-
-@db_cli.command("downgrade")
-@click.argument("revision")
-def db_downgrade(revision):
-    """Revert migrations down to REVISION."""
-    from alembic import command as alembic_command
-
-    alembic_command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
-
-
-@db_cli.command("current")
-def db_current():
-    """Show the database's current revision."""
-    from alembic.migration import MigrationContext
-
-    engine = create_engine(current_app.config["DATABASE_URL"])
-    try:
-        with engine.connect() as connection:
-            revision = MigrationContext.configure(connection).get_current_revision()
-    finally:
-        engine.dispose()
-    if revision is None:
-        click.echo("the database has no migrations applied yet: run `linkwise db upgrade`")
-    else:
-        click.echo(f"database is at {revision}")
-
-
-@db_cli.command("revision")
-@click.option("-m", "--message", required=True)
-def db_revision(message):
-    """Draft a new migration from the difference between models and database."""
-    from alembic import command as alembic_command
-
-    alembic_command.revision(
-        alembic_config(current_app.config["DATABASE_URL"]), message=message, autogenerate=True
-    )
 
 
 @click.command("create-org")

@@ -18,6 +18,7 @@ from app.config import PROJECT_ROOT
 from app.domain.catalogue import validate as validate_content
 from app.domain.module_files import SLUG
 from app.domain.problems import Problem, relative_to
+from app.domain.sources import discover
 
 if TYPE_CHECKING:
     from app.domain.quiz_imports import Imported
@@ -42,6 +43,7 @@ def validate(paths):
         load=content_cache.load_sources,
     )
     dataclass_code.save()
+    problems = (*problems, *(_nothing_in(path) for path in paths if _holds_nothing(path)))
     for problem in problems:
         click.echo(shown(problem))
     click.echo(_count(problems), err=True)
@@ -117,6 +119,27 @@ def installed_content() -> tuple[Path, Path]:
         os.environ.get("LINKWISE_COMPETENCIES_DIR") or PROJECT_ROOT / "competencies"
     )
     return content_dir, competencies_dir
+
+
+def _holds_nothing(path: Path) -> bool:
+    """Say whether a folder named to check holds no module, quiz or framework, nor anything
+    that looks like one: a slip of the path, which "0 errors" would pass."""
+    if not path.is_dir():
+        return False
+    # The folder on its own, with no installed content laid under it.
+    found = discover([path], default_competencies_dir=path)
+    return not (found.module_dirs or found.quiz_files or found.framework_files or found.problems)
+
+
+def _nothing_in(folder: Path) -> Problem:
+    return Problem(
+        str(folder),
+        0,
+        "error",
+        "nothing to check: this folder has no module (a folder with module.md), quiz (a .md "
+        "file in a quizzes folder) or competency framework (a .yaml file in a competencies "
+        "folder)",
+    )
 
 
 def shown(problem: Problem) -> str:

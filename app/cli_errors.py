@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 
 import click
 from flask.cli import FlaskGroup, NoAppException
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, IntegrityError
 
 from app.config import PROJECT_ROOT
 from app.domain.filter_days import filter_day
 
 MISSING_TABLE = ("no such table", "does not exist", "undefinedtable")
+# What SQLite says when a change breaks a rule of the schema: "UNIQUE constraint failed:
+# organisation.name", "NOT NULL constraint failed: team.name", "CHECK constraint failed: x".
+SQLITE_RULE = re.compile(r"(UNIQUE|NOT NULL|CHECK|FOREIGN KEY) constraint failed(?:: (.*))?")
+# PostgreSQL's SQLSTATE for the same, and for a value too long for its column.
+POSTGRESQL_RULES = {
+    "23505": "UNIQUE",
+    "23502": "NOT NULL",
+    "23514": "CHECK",
+    "23503": "FOREIGN KEY",
+}
+TOO_LONG = "22001"
 
 
 def day_option(context, parameter, value: str | None) -> date | None:
@@ -56,6 +68,8 @@ class LinkwiseGroup(FlaskGroup):
             return super().invoke(ctx)
         except SetupError as error:
             raise click.ClickException(error.message) from None
+        except (IntegrityError, DataError) as error:
+            raise click.ClickException(refused_change(error)) from None
         except DBAPIError as error:
             raise click.ClickException(database_problem(error)) from None
 
@@ -95,6 +109,47 @@ def database_problem(error: DBAPIError) -> str:
         f"cannot use the database at {url}: check DATABASE_URL and that the database "
         f"server is running ({' '.join(str(error.orig).split())[:160]})"
     )
+
+
+def refused_change(error: IntegrityError | DataError) -> str:
+    """Return, in one sentence, which rule of the database a command's change broke.
+
+    The database was reached and answered: the command asked for something the schema
+    refuses (a name already taken, a value too long), so DATABASE_URL is not the problem.
+    """
+    said = " ".join(str(error.orig).split())
+    return f"the change was not made: {_broken_rule(error.orig, said)}"
+
+
+def _broken_rule(orig, said: str) -> str:
+    diag = getattr(orig, "diag", None)  # PostgreSQL's (psycopg's) details
+    state = getattr(orig, "sqlstate", None)
+    if state == TOO_LONG:
+        most = re.search(r"\((\d+)\)", said)
+        room = f"the {most.group(1)} characters" if most else "what"
+        return f"a value is longer than {room} the database holds for it"
+    if diag is not None and state in POSTGRESQL_RULES:
+        rule, table = POSTGRESQL_RULES[state], diag.table_name or ""
+        keys = re.search(r"Key \((.*?)\)=", diag.message_detail or "")
+        columns = keys.group(1).split(", ") if keys else [diag.column_name or ""]
+        constraint = diag.constraint_name
+    elif found := SQLITE_RULE.search(said):
+        rule, constraint = found.group(1), found.group(2)
+        named = [c.partition(".") for c in (constraint or "").split(", ")]
+        table, columns = named[0][0], [column for _, _, column in named]
+    else:
+        return f"the database refused a value ({said[:160]})"
+    row = (table or "row").replace("user_account", "account").replace("_", " ")
+    what = " and ".join(column.replace("_", " ") for column in columns if column)
+    if rule == "UNIQUE" and what:
+        return f"another {row} already has this {what}"
+    if rule == "NOT NULL" and what:
+        return f"the {what} of the {row} must be given"
+    if rule == "CHECK":
+        return f"a value breaks the database's rule {constraint or 'for it'}"
+    if rule == "FOREIGN KEY":
+        return "it names something that does not exist, or removes something still named"
+    return f"the database refused a value ({said[:160]})"
 
 
 def _database_url() -> str:

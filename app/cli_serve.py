@@ -3,7 +3,7 @@
 The app builds its links (those in mail printed on the console, say) from PORT when no
 LINKWISE_BASE_URL is set. Flask's `run` serves `--port` whatever PORT says, so a server
 started with `--port 5064` printed links to port 5000. This `run` makes the port served
-the app's PORT before the app is built.
+the app's PORT before the app is built, and takes only ports there are.
 """
 
 import copy
@@ -27,7 +27,19 @@ def _run_command() -> click.Command:
         return serve(*args, **kwargs)
 
     command.callback = serve_on_port
+    # Flask's --port takes any whole number and the operating system wraps one past 65535
+    # (99999 served on 34463): refuse what is no TCP port.
+    command.params = [_ports_only(param) for param in flask_run.params]
     return command
+
+
+def _ports_only(param: click.Parameter) -> click.Parameter:
+    """Return Flask's --port taking the TCP ports only (1 to 65535); any other as it is."""
+    if param.name != "port":
+        return param
+    port = copy.copy(param)
+    port.type = click.IntRange(1, 65535)
+    return port
 
 
 run_command = _run_command()

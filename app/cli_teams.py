@@ -1,5 +1,7 @@
 """Team commands (create teams, place learners, confine managers) and reminders."""
 
+from datetime import date, datetime
+
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
@@ -79,11 +81,42 @@ def set_manager_teams(email, organisation, team_names):
     click.echo(f"{email} manages {', '.join(team_names) or 'the whole organisation'}")
 
 
+# Reminders are sent for days near today: --today before Linkwise could have assigned
+# anything, or years ahead, is a slip: it would email learners and their managers about
+# a day far from this one.
+FIRST_REMINDER_DAY = date(2000, 1, 1)
+YEARS_AHEAD = 5
+
+
+def reminder_day(context, parameter, value: str | None) -> date | None:
+    """Read --today as day_option does; refuse a day outside 2000 to five years ahead."""
+    from app.services import assignments
+
+    try:
+        day = day_option(context, parameter, value)
+    except click.BadParameter:
+        if not _a_real_day(value):
+            raise
+        day = date.max  # too far ahead for day_option: say the days taken here instead
+    last = date(assignments.today().year + YEARS_AHEAD, 12, 31)
+    if day is not None and not FIRST_REMINDER_DAY <= day <= last:
+        raise click.BadParameter(f"The date must be from {FIRST_REMINDER_DAY} to {last}")
+    return day
+
+
+def _a_real_day(text: str) -> bool:
+    try:
+        datetime.strptime(text.strip(), "%Y-%m-%d")
+    except ValueError:
+        return False
+    return True
+
+
 @click.command("send-reminders")
 @with_appcontext
 @click.option(
     "--today",
-    callback=day_option,
+    callback=reminder_day,
     help="Act as if it were this day (YYYY-MM-DD); default: today in UTC.",
 )
 def send_reminders(today):

@@ -1,5 +1,5 @@
-"""Account rules: professions, registration numbers, roles, passwords, join codes, safe
-return addresses."""
+"""Account rules: professions, registration numbers, roles, names, email addresses,
+passwords, join codes, safe return addresses."""
 
 import re
 import secrets
@@ -33,6 +33,9 @@ ESTIMATED_PREFIX = 72  # and zxcvbn refuses longer input
 
 # No 0/O or 1/I/L, so a code read aloud or copied from paper survives.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+MAX_JOIN_CODE_LENGTH = 32  # as the join code columns hold
+
+MAX_EMAIL_LENGTH = 254  # the longest address SMTP carries
 
 
 # UK professional registration numbers (GMC, NMC, GPhC, HCPC, GDC, Social Work England and
@@ -55,6 +58,23 @@ def registration_number_problem(number: str) -> str | None:
         return f"Registration number must be {limit} characters or fewer"
     if not _REGISTRATION_NUMBER.fullmatch(number) or not any(c.isdigit() for c in number):
         return "Enter a registration number in the correct format, like GMC 7654321 or 12A3456E"
+    return None
+
+
+def email_problem(email: str) -> str | None:
+    """Return why an email address (already trimmed) is refused, or None, by the rules and
+    words of the web forms' email fields."""
+    if not email:
+        return "Enter an email address"
+    if len(email) > MAX_EMAIL_LENGTH:
+        return f"Email address must be {MAX_EMAIL_LENGTH} characters or fewer"
+    # Imported when first needed: start-up imports this module only for its roles.
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return "Enter an email address in the correct format, like name@example.org"
     return None
 
 
@@ -118,6 +138,15 @@ def new_join_code(length: int = 8) -> str:
 def normalise_join_code(code: str) -> str:
     """Return a join code as stored: upper case, no spaces or dashes."""
     return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def join_code_problem(code: str) -> str | None:
+    """Return why a join code chosen for an organisation or team (normalised) is refused."""
+    if not code:
+        return "A join code must have letters or numbers in it"
+    if len(code) > MAX_JOIN_CODE_LENGTH:
+        return f"A join code must be {MAX_JOIN_CODE_LENGTH} characters or fewer"
+    return None
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

@@ -14,6 +14,8 @@ from app import db
 from app.domain.accounts import (
     PROFESSIONS,
     ROLES,
+    email_problem,
+    join_code_problem,
     new_join_code,
     normalise_email,
     normalise_join_code,
@@ -22,7 +24,7 @@ from app.domain.accounts import (
 )
 from app.domain.names import name_problem
 from app.models import Organisation, User, utcnow
-from app.services import audit
+from app.services import audit, teams
 
 
 @cache
@@ -173,17 +175,21 @@ def change_password(
 
 
 def create_organisation(name: str, join_code: str | None = None) -> Organisation:
-    """Create an organisation with a fresh (or given) join code."""
+    """Create an organisation with a fresh (or given) join code, one no team has either."""
     session = db.session()
     name = name.strip()
     problem = name_problem(name, label="Organisation name", missing="Enter the organisation's name")
     if problem:
         raise AccountError("name", problem)
+    code = normalise_join_code(join_code or new_join_code())
+    problem = join_code_problem(code)
+    if problem:
+        raise AccountError("join_code", problem)
     if session.scalar(select(Organisation).where(Organisation.name == name)):
         raise AccountError("name", f"An organisation called {name!r} already exists")
-    organisation = Organisation(
-        name=name, join_code=normalise_join_code(join_code or new_join_code())
-    )
+    if teams.join_code_in_use(session, code):
+        raise AccountError("join_code", teams.join_code_taken(code))
+    organisation = Organisation(name=name, join_code=code)
     session.add(organisation)
     audit.record(session, "organisation.created", via="cli", name=name)
     session.commit()
@@ -209,12 +215,15 @@ def create_user(
     if role == "manager" and organisation is None:
         raise AccountError("org", "a manager must belong to an organisation (--org)")
     email = normalise_email(email)
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError("email", f"an account for {email} already exists")
+    problem = email_problem(email)
+    if problem:
+        raise AccountError("email", problem)
     full_name = full_name.strip()
     problem = name_problem(full_name, label="Full name", missing="Enter the full name (--name)")
     if problem:
         raise AccountError("full_name", problem)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountError("email", f"an account for {email} already exists")
     problem = password_problem(password, email=email, full_name=full_name)
     if problem:
         raise AccountError("password", f"password refused: {problem}")

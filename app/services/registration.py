@@ -16,7 +16,7 @@ from app import db, mail
 from app.domain.accounts import PROFESSIONS, normalise_email
 from app.links import absolute_url
 from app.models import Organisation, PendingRegistration, User, utcnow
-from app.models_teams import TeamMember
+from app.models_teams import Team, TeamMember
 from app.services import audit, locks, teams, tokens
 from app.services.accounts import (
     AccountError,
@@ -112,6 +112,45 @@ def pending(token: str) -> PendingRegistration | None:
             PendingRegistration.expires_at > utcnow(),
         )
     )
+
+
+@dataclass(frozen=True)
+class PendingPage:
+    """What the page that finishes a sign-up shows: the details given, and the organisation
+    (and team) the join code given puts the new account in, so that a learner with a wrong
+    code can tell before their account is made."""
+
+    full_name: str
+    email: str
+    profession: str
+    organisation: str | None
+    team: str | None
+
+
+def pending_page(token: str) -> PendingPage | None:
+    """Return what the page of a registration link shows, while the link is unused and in time."""
+    if not token or len(token) > 100:
+        return None
+    row = (
+        db.session()
+        .execute(
+            select(
+                PendingRegistration.full_name,
+                PendingRegistration.email,
+                PendingRegistration.profession,
+                Organisation.name,
+                Team.name,
+            )
+            .outerjoin(Organisation, Organisation.id == PendingRegistration.organisation_id)
+            .outerjoin(Team, Team.id == PendingRegistration.team_id)
+            .where(
+                PendingRegistration.token_hash == tokens.hash_secret(token),
+                PendingRegistration.expires_at > utcnow(),
+            )
+        )
+        .first()
+    )
+    return PendingPage(*row) if row is not None else None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from sqlalchemy import and_, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
 from app import db
-from app.domain.accounts import new_join_code, normalise_join_code
+from app.domain.accounts import join_code_problem, new_join_code, normalise_join_code
 from app.domain.names import name_problem
 from app.models import Organisation, User, utcnow
 from app.models_teams import Team, TeamManager, TeamMember
@@ -174,6 +174,28 @@ def team_for_code(join_code: str) -> Team | None:
     return db.session().scalar(select(Team).where(Team.join_code == code))
 
 
+def join_code_in_use(session, code: str) -> bool:
+    """Say whether an organisation or a team has the join code, holding the code's lock
+    until the transaction ends.
+
+    Organisations and teams share one set of codes: registration looks a code up in both.
+    Whatever creates either takes this lock before it looks, so two creations at once
+    cannot both take a code: the second waits, then finds the first's.
+    """
+    from app.services import locks  # locks imports signed_in_user, which imports this module
+
+    locks.lock_name(session, f"join-code:{code}")
+    return bool(
+        session.scalar(select(Organisation.id).where(Organisation.join_code == code))
+        or session.scalar(select(Team.id).where(Team.join_code == code))
+    )
+
+
+def join_code_taken(code: str) -> str:
+    """Return what creating an organisation or team with a join code in use is told."""
+    return f"The join code {code} is already in use by another organisation or team"
+
+
 def team_of(user_id: int) -> Team | None:
     """Return the learner's team, if any."""
     return db.session().scalar(
@@ -201,10 +223,11 @@ def create_team(
     if session.scalar(taken) is not None:
         raise TeamError("name", f"There is already a team called {name}")
     code = normalise_join_code(join_code or new_join_code())
-    if session.scalar(select(Organisation.id).where(Organisation.join_code == code)) or (
-        session.scalar(select(Team.id).where(Team.join_code == code))
-    ):
-        raise TeamError("join_code", f"The join code {code} is already in use")
+    problem = join_code_problem(code)
+    if problem:
+        raise TeamError("join_code", problem)
+    if join_code_in_use(session, code):
+        raise TeamError("join_code", join_code_taken(code))
     team = session.scalars(
         insert_for(session)(Team)
         .values(organisation_id=organisation_id, name=name, join_code=code, created_at=utcnow())

@@ -54,7 +54,7 @@ def register():
 @bp.get("/register/confirm/<token>")
 def confirm_registration(token: str):
     """Show the button that finishes signing up (following a link changes nothing)."""
-    pending = registration.pending(token)
+    pending = registration.pending_page(token)
     if pending is None:
         return render_template("auth/link_spent.html", purpose="register"), 404
     return render_template("auth/confirm_registration.html", pending=pending, token=token)

@@ -8,7 +8,7 @@ from app import db
 from app.content import catalogue
 from app.models_assignments import ReminderSent
 from app.models_teams import Team
-from app.services import assignments, leavers, teams
+from app.services import assignments, leavers, reminders, teams
 from tests.conftest import sign_in
 from tests.web.journeys import pass_module, path_of, user_id
 from tests.web.pcn import ORG
@@ -54,12 +54,35 @@ def test_each_learner_gets_one_email_however_often_it_runs(app, runner, mailbox,
 
 def test_a_today_with_no_room_for_due_soon_is_refused_in_one_sentence(app, runner, pcn):
     assign_elm(app)
+    last = date(date.today().year + 5, 12, 31)  # the last day send-reminders takes
     result = runner.invoke(args=["send-reminders", "--today", "9999-12-31"])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert result.output.strip().splitlines()[-1] == (
-        "Error: Invalid value for '--today': The date must be before the year 9999, like 2026-11-23"
+        f"Error: Invalid value for '--today': The date must be from 2000-01-01 to {last}"
     )
-    assert "sent 1 reminder email about 1 module" in remind(runner, date(9998, 12, 31))
+    # The command takes days near today; the reminders themselves run to the last day
+    # with room for due soon.
+    with app.app_context():
+        run = reminders.send_reminders(catalogue(), date(9998, 12, 31))
+    assert "sent 1 reminder email about 1 module" in run.describe()
+    assert "sent 0 reminder emails" in remind(runner, last)  # sent already
+
+
+def test_a_today_far_from_now_is_refused_and_says_the_days_taken(app, runner, mailbox, pcn):
+    assign_elm(app)
+    last = date(date.today().year + 5, 12, 31)
+    for day in ("0001-01-01", "1999-12-31", (last + timedelta(days=1)).isoformat(), "9999-12-31"):
+        result = runner.invoke(args=["send-reminders", "--today", day])
+        assert result.exit_code == 2 and "Traceback" not in result.output, day
+        assert result.output.strip().splitlines()[-1] == (
+            f"Error: Invalid value for '--today': The date must be from 2000-01-01 to {last}"
+        )
+    result = runner.invoke(args=["send-reminders", "--today", "2026-02-30"])
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: Invalid value for '--today': The date must be a real date, like 2026-11-23"
+    )
+    assert mailbox.messages("asha@example.org") == mailbox.messages("lead@example.org") == []
+    assert "sent 0 reminder emails" in remind(runner, date(2000, 1, 1))
 
 
 def test_the_email_links_work_and_unsubscribe_takes_one_click(app, runner, client, mailbox, pcn):

@@ -1,0 +1,103 @@
+"""`linkwise db`: the database schema's migrations (Alembic), and where a database is.
+
+Alembic is imported by the commands that use it: loading it costs every start-up otherwise.
+"""
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import create_engine
+
+db_cli = AppGroup("db", help="Manage the database schema (Alembic migrations).")
+
+# What `db upgrade` and `db downgrade` are told of a revision no migration has.
+UNKNOWN_REVISION = "no migration has the revision {revision!r}: `linkwise db history` lists them"
+
+
+def alembic_config(database_url: str):
+    """Return an Alembic config aimed at our migrations and the given database."""
+    from alembic.config import Config as AlembicConfig
+
+    if database_url.startswith("sqlite:///"):
+        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade_database(database_url: str, revision: str = "head") -> None:
+    """Bring the database's schema up to the given revision."""
+    from alembic import command as alembic_command
+
+    alembic_command.upgrade(alembic_config(database_url), revision)
+
+
+def _migrate(step: str, revision: str) -> None:
+    """Run Alembic's upgrade or downgrade to `revision`; say in a sentence why it cannot."""
+    from alembic import command as alembic_command
+    from alembic.util import CommandError
+
+    config = alembic_config(current_app.config["DATABASE_URL"])
+    try:
+        getattr(alembic_command, step)(config, revision)
+    except CommandError as error:
+        if "Can't locate revision" in str(error):
+            raise click.ClickException(UNKNOWN_REVISION.format(revision=revision)) from None
+        said = " ".join(str(error).split())
+        raise click.ClickException(f"cannot {step} the database to {revision}: {said}") from None
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    """Apply migrations up to REVISION (default: the newest)."""
+    _migrate("upgrade", revision)
+    click.echo(f"database is at {revision}")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision):
+    """Revert migrations down to REVISION."""
+    _migrate("downgrade", revision)
+
+
+@db_cli.command("history")
+def db_history():
+    """List the migrations' revisions, oldest first, each with what it changes."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(current_app.config["DATABASE_URL"]))
+    for migration in reversed(list(script.walk_revisions())):
+        click.echo(f"{migration.revision}\t{' '.join((migration.doc or '').split())}")
+
+
+@db_cli.command("current")
+def db_current():
+    """Show the database's current revision."""
+    from alembic.migration import MigrationContext
+
+    engine = create_engine(current_app.config["DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            revision = MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+    if revision is None:
+        click.echo("the database has no migrations applied yet: run `linkwise db upgrade`")
+    else:
+        click.echo(f"database is at {revision}")
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message):
+    """Draft a new migration from the difference between models and database."""
+    from alembic import command as alembic_command
+
+    alembic_command.revision(
+        alembic_config(current_app.config["DATABASE_URL"]), message=message, autogenerate=True
+    )
