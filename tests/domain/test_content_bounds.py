@@ -76,6 +76,24 @@ def test_durations_longer_than_fifty_years_are_errors_at_their_lines(tmp_path):
     assert loaded.met == Recent(parse_duration("2608w"))
 
 
+def test_well_written_durations_out_of_range_get_the_range_not_the_spelling(tmp_path):
+    path = write(
+        tmp_path,
+        "valid_for: 100000000d\nrenew_within: 0y\nmet:\n  recent: 10000w\n",
+        "        valid_for: 0d\n",
+    )
+    longest = "50 years (50y, 600m or 2608w)"
+    assert [str(p) for p in load_frameworks([path]).problems] == [
+        f"{path}:22: error: 'valid_for' must be at least a day (1d), at most {longest}; not 0d",
+        f"{path}:23: error: 'valid_for' can be at most {longest}, not 100000000d",
+        f"{path}:24: error: 'renew_within' must be at least a day (1d), at most {longest}; not 0y",
+        f"{path}:26: error: 'recent' can be at most {longest}, not 10000w",
+    ]
+    digits = write(tmp_path, "valid_for: " + "9" * 5000 + "y\n")
+    (problem,) = load_frameworks([digits]).problems
+    assert "'valid_for' can be at most" in str(problem)
+
+
 def test_a_validity_past_the_calendars_end_stops_there_instead_of_failing():
     ages = parse_duration("9000y")
     assert ages.after(day(2026, 12)) == END.replace(tzinfo=UTC)

@@ -42,6 +42,12 @@ SLIPS = [
         "\nvalid_for: 9000y\n",
         "'valid_for' can be at most 50 years (50y, 600m or 2608w), not 9000y",
     ),
+    (
+        "competencies/referrer.yaml",
+        "        valid_for: 1y\n",
+        "        valid_for: 100000000d\n",
+        "'valid_for' can be at most 50 years (50y, 600m or 2608w), not 100000000d",
+    ),
 ]
 
 
