@@ -37,6 +37,12 @@ SLIPS = [
         "'published' must be a date from 2000-01-01 to 2099-12-31, not 0001-01-01",
     ),
     (
+        "content/modules/how-the-system-works/module.md",
+        "published: 2026-12-02\n",
+        "published: 2026-02-30\n",
+        "'published' must be a real date written like 2026-12-01, not 2026-02-30",
+    ),
+    (
         "competencies/splw.yaml",
         "\nvalid_for: 3y\n",
         "\nvalid_for: 9000y\n",
