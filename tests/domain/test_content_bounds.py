@@ -173,3 +173,16 @@ def test_module_minutes_over_a_day_are_errors_at_their_lines(course):
             "'cpd_minutes' must be from 1 to 1440 (a day), not 99999999999",
         ),
     ]
+
+
+@pytest.mark.parametrize("order", ["1001", "99999999999999"])
+def test_a_module_order_past_a_thousand_is_an_error_at_its_line_stating_the_range(course, order):
+    text = MODULE_MD.replace("\norder: 1\n", f"\norder: {order}\n")
+    folder = course({"01-one.md": "---\ntitle: One\n---\nText.\n", "module.md": text})
+    line = text.splitlines().index(f"order: {order}") + 1
+    found = [(p.line, p.message) for p in load_catalogue([folder], [TINY_FRAMEWORK]).problems]
+    assert found == [(line, f"'order' must be from 0 to 1000, not {order}")]
+    most = MODULE_MD.replace("\norder: 1\n", "\norder: 1000\n")
+    folder = course({"01-one.md": "---\ntitle: One\n---\nText.\n", "module.md": most})
+    loaded = load_catalogue([folder], [TINY_FRAMEWORK])
+    assert loaded.problems == () and loaded.catalogue.module("tiny").order == 1000

@@ -43,6 +43,12 @@ SLIPS = [
         "'published' must be a real date written like 2026-12-01, not 2026-02-30",
     ),
     (
+        "content/modules/what-is-social-prescribing/module.md",
+        "\norder: 1\n",
+        "\norder: 99999999999999\n",
+        "'order' must be from 0 to 1000, not 99999999999999",
+    ),
+    (
         "competencies/splw.yaml",
         "\nvalid_for: 3y\n",
         "\nvalid_for: 9000y\n",
