@@ -34,6 +34,7 @@ ESTIMATED_PREFIX = 72  # and zxcvbn refuses longer input
 # No 0/O or 1/I/L, so a code read aloud or copied from paper survives.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MAX_JOIN_CODE_LENGTH = 32  # as the join code columns hold
+MIN_JOIN_CODE_LENGTH = 6  # a chosen code shorter than this is easy to guess
 
 MAX_EMAIL_LENGTH = 254  # the longest address SMTP carries
 
@@ -140,12 +141,19 @@ def normalise_join_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-def join_code_problem(code: str) -> str | None:
-    """Return why a join code chosen for an organisation or team (normalised) is refused."""
-    if not code:
-        return "A join code must have letters or numbers in it"
-    if len(code) > MAX_JOIN_CODE_LENGTH:
-        return f"A join code must be {MAX_JOIN_CODE_LENGTH} characters or fewer"
+def join_code_problem(chosen: str) -> str | None:
+    """Return why a join code a person chose for an organisation or team is refused.
+
+    Checked as typed, before `normalise_join_code`: upper-casing turns 'é' into 'É' and 'ß'
+    into 'SS', and a short code is easy to guess. Codes learners type are only normalised.
+    """
+    code = chosen.replace(" ", "").replace("-", "")
+    ascii_letters_or_digits = code.isascii() and code.isalnum()
+    if not ascii_letters_or_digits or not MIN_JOIN_CODE_LENGTH <= len(code) <= MAX_JOIN_CODE_LENGTH:
+        return (
+            f"A join code must be {MIN_JOIN_CODE_LENGTH} to {MAX_JOIN_CODE_LENGTH} letters "
+            "(A to Z) or digits, with spaces or dashes between them if you like"
+        )
     return None
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .accounts import PROFESSIONS
-from .competencies.durations import LONGEST, Duration, parse_duration
+from .competencies.durations import LONGEST, Duration, out_of_range, parse_duration
 from .competencies.met_rules import AllOf, AnyOf, KnowledgeAtLeast, PracticeConfirmed, Recent
 from .frameworks import ProficiencyLevel
 from .problems import did_you_mean
@@ -20,21 +20,25 @@ def read_duration(reader: YamlReader, fields, key: str) -> Duration | None:
         return None
     text = reader.value(found.node)
     duration = parse_duration(text) if isinstance(text, str) else None
-    if duration is None:
+    if duration is None and not out_of_range(text):
         reader.error(
             found.line,
             f"'{key}' must be a number and a unit: y (years), m (months), w (weeks) "
             f"or d (days), e.g. 3y or 18m; not {text!r}",
         )
-    return bounded(reader, found.line, key, duration)
+    return bounded(reader, found.line, key, text, duration)
 
 
-def bounded(reader: YamlReader, line: int, key: str, duration: Duration | None):
-    """Return the duration if a framework may set it, else report it and return None."""
-    if duration is not None and duration.too_long:
-        reader.error(line, f"'{key}' can be at most {LONGEST}, not {duration.text}")
-        return None
-    return duration
+def bounded(reader: YamlReader, line: int, key: str, text, duration: Duration | None):
+    """Return the duration if a framework may set it, else report one out of range; else None."""
+    if not out_of_range(text):
+        return duration
+    written = text.strip()
+    if written[:-1] == "0":
+        reader.error(line, f"'{key}' must be at least a day (1d), at most {LONGEST}; not {written}")
+    else:
+        reader.error(line, f"'{key}' can be at most {LONGEST}, not {written}")
+    return None
 
 
 def read_professions(reader: YamlReader, fields) -> tuple[str, ...]:
@@ -97,9 +101,9 @@ def _rule(reader: YamlReader, node, scale):
         return PracticeConfirmed()
     if key == "recent":
         duration = parse_duration(value) if isinstance(value, str) else None
-        if duration is None:
+        if duration is None and not out_of_range(value):
             reader.error(field.line, f"'recent' must be a duration such as 1y or 6m, not {value!r}")
-        duration = bounded(reader, field.line, "recent", duration)
+        duration = bounded(reader, field.line, "recent", value, duration)
         return Recent(duration) if duration else None
     reader.error(
         field.line,

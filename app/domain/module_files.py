@@ -18,6 +18,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SCREEN_FILE = re.compile(r"^(?P<number>\d{2,3})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
 MOST_MINUTES = 1440  # estimated_minutes and cpd_minutes: a day
+MOST_ORDER = 1000  # a module's place in "My learning": room for any course, and gaps between
 
 MODULE_REQUIRED = (
     "title",
@@ -149,7 +150,7 @@ def _module_fields(draft: ModuleDraft, source: MarkdownFile) -> None:
     reader.check_keys(fields, required=MODULE_REQUIRED, known=(), missing_line=1, what="module.md")
     draft.title = reader.text(fields, "title")
     draft.summary = reader.text(fields, "summary")
-    draft.order = reader.integer(fields, "order", minimum=0)
+    draft.order = reader.integer(fields, "order", minimum=0, maximum=MOST_ORDER)
     draft.estimated_minutes = _minutes(reader, fields, "estimated_minutes")
     draft.cpd_minutes = _minutes(reader, fields, "cpd_minutes")
     outcomes = reader.text_items(fields, "learning_outcomes") or []

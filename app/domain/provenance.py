@@ -81,7 +81,12 @@ def _date(reader: YamlReader, fields: dict[str, Field], key: str) -> datetime.da
     found = fields.get(key)
     if found is None:
         return None
-    value = reader.value(found.node)
+    # 2026-02-30 is shaped like a date and is none: one plain message, not PyYAML's.
+    written = found.node.value if isinstance(found.node.value, str) else "that"
+    unbuilt = f"'{key}' must be a real date written like 2026-12-01, not {written}"
+    value = reader.value(found.node, unbuilt)
+    if value is None and found.node.tag != "tag:yaml.org,2002:null":
+        return None  # it could not be built, and was reported as such
     if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
         reader.error(found.line, f"'{key}' must be a date written like 2026-12-01")
         return None

@@ -104,12 +104,13 @@ class YamlReader:
         """Record a warning in this file."""
         self.problems.warning(self.path, line, message)
 
-    def value(self, node: yaml.Node) -> Any:
-        """Build the Python value of a node, or report it and return None."""
+    def value(self, node: yaml.Node, unbuilt: str | None = None) -> Any:
+        """Build the Python value of a node, or report it (as `unbuilt` if given); None then."""
         try:
             return self._constructor.construct_object(node, deep=True)
         except yaml_failures() as exc:
-            self.error(self.line(node), f"invalid value: {error_text(exc, self.first_line)}")
+            message = unbuilt or f"invalid value: {error_text(exc, self.first_line)}"
+            self.error(self.line(node), message)
             return None
 
     def mapping(self, node: yaml.Node, what: str) -> dict[str, Field] | None:

@@ -181,10 +181,10 @@ def create_organisation(name: str, join_code: str | None = None) -> Organisation
     problem = name_problem(name, label="Organisation name", missing="Enter the organisation's name")
     if problem:
         raise AccountError("name", problem)
-    code = normalise_join_code(join_code or new_join_code())
-    problem = join_code_problem(code)
+    problem = join_code_problem(join_code) if join_code else None
     if problem:
         raise AccountError("join_code", problem)
+    code = normalise_join_code(join_code or new_join_code())
     if session.scalar(select(Organisation).where(Organisation.name == name)):
         raise AccountError("name", f"An organisation called {name!r} already exists")
     if teams.join_code_in_use(session, code):

@@ -222,10 +222,10 @@ def create_team(
     taken = select(Team.id).where(Team.organisation_id == organisation_id, Team.name == name)
     if session.scalar(taken) is not None:
         raise TeamError("name", f"There is already a team called {name}")
-    code = normalise_join_code(join_code or new_join_code())
-    problem = join_code_problem(code)
+    problem = join_code_problem(join_code) if join_code else None
     if problem:
         raise TeamError("join_code", problem)
+    code = normalise_join_code(join_code or new_join_code())
     if join_code_in_use(session, code):
         raise TeamError("join_code", join_code_taken(code))
     team = session.scalars(

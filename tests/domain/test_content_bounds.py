@@ -76,6 +76,24 @@ def test_durations_longer_than_fifty_years_are_errors_at_their_lines(tmp_path):
     assert loaded.met == Recent(parse_duration("2608w"))
 
 
+def test_well_written_durations_out_of_range_get_the_range_not_the_spelling(tmp_path):
+    path = write(
+        tmp_path,
+        "valid_for: 100000000d\nrenew_within: 0y\nmet:\n  recent: 10000w\n",
+        "        valid_for: 0d\n",
+    )
+    longest = "50 years (50y, 600m or 2608w)"
+    assert [str(p) for p in load_frameworks([path]).problems] == [
+        f"{path}:22: error: 'valid_for' must be at least a day (1d), at most {longest}; not 0d",
+        f"{path}:23: error: 'valid_for' can be at most {longest}, not 100000000d",
+        f"{path}:24: error: 'renew_within' must be at least a day (1d), at most {longest}; not 0y",
+        f"{path}:26: error: 'recent' can be at most {longest}, not 10000w",
+    ]
+    digits = write(tmp_path, "valid_for: " + "9" * 5000 + "y\n")
+    (problem,) = load_frameworks([digits]).problems
+    assert "'valid_for' can be at most" in str(problem)
+
+
 def test_a_validity_past_the_calendars_end_stops_there_instead_of_failing():
     ages = parse_duration("9000y")
     assert ages.after(day(2026, 12)) == END.replace(tzinfo=UTC)
@@ -155,3 +173,16 @@ def test_module_minutes_over_a_day_are_errors_at_their_lines(course):
             "'cpd_minutes' must be from 1 to 1440 (a day), not 99999999999",
         ),
     ]
+
+
+@pytest.mark.parametrize("order", ["1001", "99999999999999"])
+def test_a_module_order_past_a_thousand_is_an_error_at_its_line_stating_the_range(course, order):
+    text = MODULE_MD.replace("\norder: 1\n", f"\norder: {order}\n")
+    folder = course({"01-one.md": "---\ntitle: One\n---\nText.\n", "module.md": text})
+    line = text.splitlines().index(f"order: {order}") + 1
+    found = [(p.line, p.message) for p in load_catalogue([folder], [TINY_FRAMEWORK]).problems]
+    assert found == [(line, f"'order' must be from 0 to 1000, not {order}")]
+    most = MODULE_MD.replace("\norder: 1\n", "\norder: 1000\n")
+    folder = course({"01-one.md": "---\ntitle: One\n---\nText.\n", "module.md": most})
+    loaded = load_catalogue([folder], [TINY_FRAMEWORK])
+    assert loaded.problems == () and loaded.catalogue.module("tiny").order == 1000

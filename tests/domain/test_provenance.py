@@ -68,3 +68,28 @@ def test_bad_dates_and_references_are_reported_at_their_lines(course):
             "an item of 'further_reading' is missing required key 'year'",
         ),
     ]
+
+
+def test_a_date_that_does_not_exist_is_one_plain_error_at_its_line(course):
+    text = MODULE_MD.replace("published: 2026-01-05", "published: 2026-02-30").replace(
+        "next_review: 2027-01-05", "next_review: 2027-13-01"
+    )
+    lines = text.splitlines()
+
+    def line_of(fragment):
+        return next(n for n, line in enumerate(lines, 1) if fragment in line)
+
+    assert problems_with(course, text) == [
+        (
+            line_of("published:"),
+            "'published' must be a real date written like 2026-12-01, not 2026-02-30",
+        ),
+        (
+            line_of("next_review:"),
+            "'next_review' must be a real date written like 2026-12-01, not 2027-13-01",
+        ),
+    ]
+    empty = MODULE_MD.replace("published: 2026-01-05", "published:")
+    assert problems_with(course, empty) == [
+        (line_of("published:"), "'published' must be a date written like 2026-12-01")
+    ]

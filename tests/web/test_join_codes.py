@@ -27,12 +27,14 @@ def uses_of(app, code: str) -> int:
 
 def test_an_organisation_cannot_take_a_team_s_join_code(app, runner):
     runner.invoke(args=["create-org", "Riverside PCN"])
-    made = runner.invoke(args=["create-team", "Riverside PCN", "Elm Street", "--join-code", "EL1"])
+    made = runner.invoke(
+        args=["create-team", "Riverside PCN", "Elm Street", "--join-code", "ELM111"]
+    )
     assert made.exit_code == 0, made.output
-    result = runner.invoke(args=["create-org", "Clash Org", "--join-code", "el-1"])
+    result = runner.invoke(args=["create-org", "Clash Org", "--join-code", "elm-111"])
     assert result.exit_code == 1
-    assert result.output.strip().splitlines() == [IN_USE.format("EL1")]
-    assert uses_of(app, "EL1") == 1
+    assert result.output.strip().splitlines() == [IN_USE.format("ELM111")]
+    assert uses_of(app, "ELM111") == 1
     with app.app_context():
         assert (
             db.session().scalar(select(Organisation.id).where(Organisation.name == "Clash Org"))
@@ -47,19 +49,39 @@ def test_an_organisation_cannot_take_another_organisation_s_join_code(app, runne
     assert result.output.strip().splitlines() == [IN_USE.format("RIVER123")]
 
 
-def test_a_join_code_with_no_letters_or_numbers_or_too_long_is_refused(app, runner):
+CHOSEN_CODE = (
+    "Error: A join code must be 6 to 32 letters (A to Z) or digits, with spaces or dashes "
+    "between them if you like"
+)
+
+
+def test_a_chosen_join_code_not_6_to_32_ascii_letters_or_digits_is_refused(app, runner):
     runner.invoke(args=["create-org", "Riverside PCN"])
     for command in (["create-org", "Hillside PCN"], ["create-team", "Riverside PCN", "Elm"]):
-        for code, said in (
-            ("!!!", "A join code must have letters or numbers in it"),
-            ("A" * 33, "A join code must be 32 characters or fewer"),
-        ):
+        for code in ("!!!", "A" * 33, "ab", "ab-12 c", "é!", "ß1", "CAFÉ12", "ABC_123", "  -  "):
             result = runner.invoke(args=[*command, "--join-code", code])
-            assert result.exit_code == 1, command
-            assert result.output.strip().splitlines() == [f"Error: {said}"]
+            assert result.exit_code == 1, (command, code)
+            assert result.output.strip().splitlines() == [CHOSEN_CODE]
     with app.app_context():
         assert db.session().scalar(select(func.count(Organisation.id))) == 1
         assert db.session().scalar(select(func.count(Team.id))) == 0
+
+
+def test_a_chosen_join_code_keeps_its_letters_and_loses_its_separators(
+    app, runner, client, mailbox
+):
+    runner.invoke(args=["create-org", "Riverside PCN", "--join-code", "rive-r 12"])
+    made = runner.invoke(args=["create-team", "Riverside PCN", "Elm", "--join-code", "A" * 32])
+    assert made.exit_code == 0, made.output
+    assert (uses_of(app, "RIVER12"), uses_of(app, "A" * 32)) == (1, 1)
+    with app.app_context():
+        # A code stored before the rule, shorter than it allows, still joins.
+        db.session().add(Organisation(name="Old PCN", join_code="OLD1"))
+        db.session().commit()
+    assert register(client, join_code="old-1").status_code == 200
+    finish(client, mailbox)
+    with app.app_context():
+        assert db.session().scalar(select(User)).organisation.name == "Old PCN"
 
 
 def test_an_organisation_and_a_team_made_at_once_cannot_share_a_join_code(app, runner):

@@ -37,10 +37,28 @@ SLIPS = [
         "'published' must be a date from 2000-01-01 to 2099-12-31, not 0001-01-01",
     ),
     (
+        "content/modules/how-the-system-works/module.md",
+        "published: 2026-12-02\n",
+        "published: 2026-02-30\n",
+        "'published' must be a real date written like 2026-12-01, not 2026-02-30",
+    ),
+    (
+        "content/modules/what-is-social-prescribing/module.md",
+        "\norder: 1\n",
+        "\norder: 99999999999999\n",
+        "'order' must be from 0 to 1000, not 99999999999999",
+    ),
+    (
         "competencies/splw.yaml",
         "\nvalid_for: 3y\n",
         "\nvalid_for: 9000y\n",
         "'valid_for' can be at most 50 years (50y, 600m or 2608w), not 9000y",
+    ),
+    (
+        "competencies/referrer.yaml",
+        "        valid_for: 1y\n",
+        "        valid_for: 100000000d\n",
+        "'valid_for' can be at most 50 years (50y, 600m or 2608w), not 100000000d",
     ),
 ]
 

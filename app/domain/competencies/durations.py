@@ -11,6 +11,8 @@ from functools import lru_cache
 from ..calendar_limits import END, end_like, moved, start_like
 
 DURATION = re.compile(r"^(?P<amount>[1-9]\d{0,3})(?P<unit>[ymwd])$")
+# Written as a duration, whatever its size: `0y` and `100000000d` are out of range, not misspelt.
+WELL_FORMED = re.compile(r"^(?:0|[1-9][0-9]*)[ymwd]$")
 # The longest a framework may set: evidence older than a career is no evidence of today.
 LONGEST_MONTHS = 600
 LONGEST_DAYS = 18262  # 50 years of 365.25 days; 9999d, the most DURATION reads, is less
@@ -66,6 +68,14 @@ def _after(months: int, days: int, at: datetime) -> datetime:
 
 def _plural(count: int, unit: str) -> str:
     return f"{count} {unit}{'s' if count != 1 else ''}"
+
+
+def out_of_range(text) -> bool:
+    """Say whether `text` is written as a duration but is zero or longer than LONGEST."""
+    if not isinstance(text, str) or WELL_FORMED.match(text.strip()) is None:
+        return False
+    duration = parse_duration(text)
+    return duration is None or duration.too_long
 
 
 def parse_duration(text: str) -> Duration | None:
