@@ -74,6 +74,7 @@ class PreviewResult:
     pass_mark: float
     passed: bool
     questions: tuple[ReviewedQuestion, ...]
+    kind: str = "assessment"  # a knowledge check has no pass mark to meet
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ def result(quiz_id: str, state: Mapping | None) -> PreviewResult:
         quiz.pass_mark,
         graded.passed,
         reviewed,
+        quiz.kind,
     )
 
 

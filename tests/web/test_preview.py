@@ -99,7 +99,10 @@ def test_a_knowledge_check_preview_shows_every_question_and_its_feedback(app, tr
         trainer, f"{base}/preview/answers", answers(questions, right=True), page=f"{base}/preview"
     )
     result = trainer.get(done.location).text
-    assert "A learner would pass" in result and "100%" in result
+    assert "Your answers to this knowledge check" in result and "100%" in result
+    # No pass or fail: a check has no pass mark to meet, and says so instead of "0%".
+    assert "A learner would" not in result and "The pass mark is" not in result
+    assert "has no pass mark and does not count towards a pass" in result
 
 
 def test_the_result_without_a_submitted_preview_goes_back_to_the_bank(trainer):
