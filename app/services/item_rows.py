@@ -20,15 +20,13 @@ from app.domain.quizzes.versions import wording_key
 
 def moved_versions(quiz, questions) -> dict[str, str]:
     """Return, for each stored version (of `questions`, by hash) that is a current one only
-    moved, the current version's hash; add the current questions to `questions`."""
+    moved, the current version's hash."""
     current = {wording_key(quiz.id, v.question): v.hash for v in quiz.versions.values()}
     moved = {}
     for version, question in questions.items():
         now = current.get(wording_key(quiz.id, question))
         if now is not None and now != version:
             moved[version] = now
-    for v in quiz.versions.values():
-        questions.setdefault(v.hash, v.question)
     return moved
 
 

@@ -95,7 +95,10 @@ def item_report(
         sum(t * t * n for t, n in counts.items()),
     )
     pct_totals = _percent_sums(percents)
-    questions = quiz_versions.questions(session, found.sources)
+    # Today's questions too: answers to a version only moved count in today's row, which
+    # may not be stored yet.
+    today = {v.hash: v.question for v in quiz.versions.values()}
+    questions = {**today, **quiz_versions.questions(session, found.sources)}
     moved = moved_versions(quiz, questions)
     answers = [(moved.get(v, v), *rest) for v, *rest in found.answers] if moved else found.answers
     sums, picked = item_sums(answers, questions)

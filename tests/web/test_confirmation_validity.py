@@ -69,6 +69,14 @@ def everything_shown(app, learner, sue, manager, request_id) -> dict[str, str]:
     }
 
 
+def riverside_manager(app, make_user):
+    """Return a client signed in as a manager of the people's organisation, Riverside PCN."""
+    make_user(email="manager@example.org", role="manager", org="Riverside PCN")
+    manager = app.test_client()
+    sign_in(manager, "manager@example.org")
+    return manager
+
+
 def confirm(app, learner, sue) -> int:
     ask(learner, app)
     request_id = the_request(app)
@@ -102,9 +110,7 @@ def test_a_new_valid_for_never_changes_a_confirmation_already_given(
     make_user,
 ):
     learner, sue, _ = people
-    make_user(email="manager@example.org", role="manager", org="Riverside PCN")
-    manager = app.test_client()
-    sign_in(manager, "manager@example.org")
+    manager = riverside_manager(app, make_user)
     request_id = confirm(app, learner, sue)
     until = recorded_until(app, request_id)
     before = everything_shown(app, learner, sue, manager, request_id)

@@ -9,8 +9,13 @@ from app import db
 from app.models import CompetencyLevel, utcnow
 from app.models_practice import ConfirmationDecision
 from app.services.rating_reads import aware
-from tests.conftest import sign_in
-from tests.web.test_confirmation_validity import between, confirm, exported, rerate
+from tests.web.test_confirmation_validity import (
+    between,
+    confirm,
+    exported,
+    rerate,
+    riverside_manager,
+)
 from tests.web.test_practice import CODE, page_url, people, user_id  # noqa: F401 (a fixture)
 from tests.web.test_practice_record import stored
 
@@ -42,9 +47,7 @@ def test_a_lapsed_confirmation_says_so_everywhere_before_the_ratings_are_recompu
     make_user,
 ):
     learner, sue, _ = people
-    make_user(email="manager@example.org", role="manager", org="Riverside PCN")
-    manager = app.test_client()
-    sign_in(manager, "manager@example.org")
+    manager = riverside_manager(app, make_user)
     request_id = confirm(app, learner, sue)
     # The rating written with the decision ends "Confirmed" where the decision recorded.
     with app.app_context():
