@@ -20,7 +20,7 @@ from .problems import Problem, Problems, did_you_mean
 from .textfiles import read_text
 from .yamlfields import YamlReader, compose, error_line, error_text, yaml_failures
 
-CODE = re.compile(r"^(?P<prefix>[A-Z][A-Z0-9]*)-(?P<domain>\d+)\.(?P<number>\d+)$")
+CODE = re.compile(r"^(?P<prefix>[A-Z][A-Z0-9]*)-(?P<domain>[0-9]+)\.(?P<number>[0-9]+)$")
 FRAMEWORK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Optional: whom the framework is for, how long evidence counts, and when a competency is met.

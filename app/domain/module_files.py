@@ -15,7 +15,7 @@ from .yamlfields import Field, YamlReader, compose, error_line, error_text, yaml
 
 MODULE_FILE = "module.md"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SCREEN_FILE = re.compile(r"^(?P<number>\d{2,3})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+SCREEN_FILE = re.compile(r"^(?P<number>[0-9]{2,3})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
 MOST_MINUTES = 1440  # estimated_minutes and cpd_minutes: a day
 MOST_ORDER = 1000  # a module's place in "My learning": room for any course, and gaps between

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from ..calendar_limits import END, end_like, moved, start_like
 
-DURATION = re.compile(r"^(?P<amount>[1-9]\d{0,3})(?P<unit>[ymwd])$")
+DURATION = re.compile(r"^(?P<amount>[1-9][0-9]{0,3})(?P<unit>[ymwd])$")
 # Written as a duration, whatever its size: `0y` and `100000000d` are out of range, not misspelt.
 WELL_FORMED = re.compile(r"^(?:0|[1-9][0-9]*)[ymwd]$")
 # The longest a framework may set: evidence older than a career is no evidence of today.

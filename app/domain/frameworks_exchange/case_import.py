@@ -19,7 +19,7 @@ from .source import FrameworkSource
 from .yaml_writer import framework_yaml
 
 FRAMEWORK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-CODE = re.compile(r"^(?P<prefix>[A-Z][A-Z0-9]*)-(?P<domain>\d+)\.(?P<number>\d+)$")
+CODE = re.compile(r"^(?P<prefix>[A-Z][A-Z0-9]*)-(?P<domain>[0-9]+)\.(?P<number>[0-9]+)$")
 HOUSE_SCALE = (("Not yet", 0), ("Developing", 50), ("Secure", 80))
 HOUSE_ATTAINMENT = {"method": "weighted-average", "latest_weight": 0.65, "minimum_evidence": 3}
 

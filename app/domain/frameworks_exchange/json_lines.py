@@ -10,7 +10,7 @@ import json
 import re
 from json.decoder import scanstring
 
-NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 

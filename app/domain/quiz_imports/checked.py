@@ -13,7 +13,7 @@ from ..quizzes import parse_quiz
 
 SLUG_WORDS = re.compile(r"[a-z0-9]+")
 NO_QUESTIONS = "quiz has no questions"
-HOUSE_NAME = re.compile(r"^(?P<module>[a-z0-9-]+?)-(?P<kind>assessment|check-\d+)$")
+HOUSE_NAME = re.compile(r"^(?P<module>[a-z0-9-]+?)-(?P<kind>assessment|check-[0-9]+)$")
 
 
 @dataclass(frozen=True)

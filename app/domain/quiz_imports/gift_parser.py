@@ -19,7 +19,7 @@ ESCAPES |= {"\\{": "\ue004", "\\}": "\ue005", "\\~": "\ue006", "\\n": "\ue007"}
 DECODED = {"\ue000": "\\", "\ue001": ":", "\ue002": "#", "\ue003": "=", "\ue004": "{"}
 DECODED |= {"\ue005": "}", "\ue006": "~", "\ue007": "\n"}
 ESCAPE = re.compile(r"\\[\\:#={}~n]")
-WEIGHT = re.compile(r"^%(-?\d+(?:\.\d*)?)%")
+WEIGHT = re.compile(r"^%(-?[0-9]+(?:\.[0-9]*)?)%")
 FORMAT = re.compile(r"^\[(html|markdown|plain|moodle)\]")
 TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 

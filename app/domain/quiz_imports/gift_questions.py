@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from .checked import QuizWriter
 from .gift_parser import GiftAnswer, GiftQuestion
 
-NUMBER = r"[+-]?\d+(?:\.\d+)?"
+NUMBER = r"[+-]?[0-9]+(?:\.[0-9]+)?"
 TOLERANCE = re.compile(rf"^({NUMBER})\s*:\s*({NUMBER})$")
 RANGE = re.compile(rf"^({NUMBER})\s*\.\.\s*({NUMBER})$")
 EXACT = re.compile(rf"^{NUMBER}$")

@@ -98,4 +98,4 @@ def manifest_problems(xml_text: str, files: set[str]) -> list[str]:
 
 def _percentage(text: str | None) -> bool:
     text = (text or "").strip()
-    return bool(re.fullmatch(r"\d{1,3}", text)) and int(text) <= 100
+    return bool(re.fullmatch(r"[0-9]{1,3}", text)) and int(text) <= 100
