@@ -138,3 +138,37 @@ def test_erasure_withdraws_every_certificate(app, client, renewed):
         assert public.status_code == 410 and "Certificate withdrawn" in public.text
         assert stored(app, code)["withdrawn_at"] is not None
         assert stored(app, code)["credential"]["revoked_at"] is not None
+
+
+def counted_attempts(app, learner: int) -> set[int]:
+    """Return the learner's passes that count (services/passes.py: COUNTED)."""
+    from app.models import Attempt
+    from app.services import passes
+
+    with app.app_context():
+        return set(
+            db.session().scalars(
+                select(Attempt.id).where(Attempt.user_id == learner, passes.COUNTED)
+            )
+        )
+
+
+@pytest.mark.parametrize("revoked", ["first", "latest"])
+def test_revoking_one_certificate_withdraws_its_own_pass_only(app, runner, renewed, revoked):
+    first, latest, _ = renewed
+    learner = user_id(app, EMAIL)
+    code = first if revoked == "first" else latest
+    assert counted_attempts(app, learner) == {
+        stored(app, first)["attempt_id"],
+        stored(app, latest)["attempt_id"],
+    }
+    result = runner.invoke(args=["revoke-credential", code, "--reason", "Issued in error"])
+    assert result.exit_code == 0, result.output
+    kept = latest if revoked == "first" else first
+    assert counted_attempts(app, learner) == {stored(app, kept)["attempt_id"]}
+
+
+def test_the_learning_record_shows_the_latest_certificate(client, renewed):
+    first, latest, _ = renewed
+    record = client.get("/my/record.csv").text
+    assert latest in record and first not in record
