@@ -280,13 +280,16 @@ class Certificate(Base):
     """The CPD certificate a learner earns by passing a module's quiz."""
 
     __tablename__ = "certificate"
-    __table_args__ = (UniqueConstraint("user_id", "module_slug"),)
+    # One a passing attempt: a learner holds several for a module once they renew it, and
+    # every reader that looks one up by learner and module takes the latest (migration 0034).
+    __table_args__ = (Index("ix_certificate_user_module", "user_id", "module_slug"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     module_slug: Mapped[str] = mapped_column(String(100))
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"))
+    # The pass it certifies: two tabs submitting one attempt never make two certificates.
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"), unique=True)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The learner's reflective account, by heading (see domain/reflection.py).
     reflective_account: Mapped[dict] = mapped_column(

@@ -9,12 +9,14 @@ conflicting answer sets, autosaves among them, and each learner's three quizzes 
 Part way through it SIGKILLs a gunicorn worker; a request that loses its connection is
 sent again, as a learner would press the button again.
 
-Then it reads the database and prints ten counts, which must all be 0 (exit 1 if not):
+Then it reads the database and prints eleven counts, which must all be 0 (exit 1 if not):
 attempts graded more than once, graded attempts whose stored answers do not reproduce
 the stored grade, answer rows changed after grading, evidence rows missing or duplicated,
-competency levels that differ from a recomputation, duplicate certificates, certificates
-without one signed Open Badges credential, two credentials at one status list place,
-dashboard counts that differ from a recount, 5xx responses.
+competency levels that differ from a recomputation, attempts with more than one
+certificate, passing final-quiz attempts without a certificate (a learner holds one
+certificate a pass, so several for one module are right), certificates without one
+signed Open Badges credential, two credentials at one status list place, dashboard counts
+that differ from a recount, 5xx responses.
 
 Two of the counts need eyes inside the database: the drill adds triggers to its own
 throwaway database that log every grading of an attempt and every write to an answer of

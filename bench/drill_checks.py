@@ -69,7 +69,7 @@ def count_faults(app) -> dict[str, int]:
         )
         not_reproduced, late, evidence_wrong, evidence_rows = _attempts(session, graded)
         levels_wrong, levels = _levels(session)
-        duplicates = _duplicate_certificates(session)
+        duplicates, uncertified = _certificates(session)
         unsigned, shared_places = _credentials(session)
         counts_wrong = dashboard_counts.differences(session.connection())
     print(
@@ -91,7 +91,8 @@ def count_faults(app) -> dict[str, int]:
         "answer rows changed after grading": max(violations["answer-after-grading"], late),
         "evidence rows missing or duplicated": evidence_wrong,
         "competency levels different from a recomputation": levels_wrong,
-        "duplicate certificates": duplicates,
+        "attempts with more than one certificate": duplicates,
+        "passing final-quiz attempts without a certificate": uncertified,
         "certificates without one signed credential": unsigned,
         "credentials sharing a status list place": shared_places,
         "dashboard counts that differ from a recount": counts_wrong,
@@ -171,19 +172,37 @@ def _levels(session) -> tuple[int, int]:
     return wrong, len(stored)
 
 
-def _duplicate_certificates(session) -> int:
+def _certificates(session) -> tuple[int, int]:
+    """Count attempts certified twice, and passes of a module's quiz left without a certificate.
+
+    A learner holds a certificate for each pass (a renewal earns its own), so several for
+    one module are right; two for one attempt, or none for a pass, are not.
+    """
     from sqlalchemy import func, select
 
-    from app.models import Certificate
+    from app.models import Attempt, Certificate
+    from app.services import passes
 
-    return session.scalar(
+    duplicates = session.scalar(
         select(func.count()).select_from(
-            select(Certificate.user_id)
-            .group_by(Certificate.user_id, Certificate.module_slug)
+            select(Certificate.attempt_id)
+            .group_by(Certificate.attempt_id)
             .having(func.count() > 1)
             .subquery()
         )
     )
+    uncertified = session.scalar(
+        select(func.count())
+        .select_from(Attempt)
+        .outerjoin(Certificate, Certificate.attempt_id == Attempt.id)
+        .where(
+            Attempt.status == "graded",
+            Attempt.passed.is_(True),
+            passes.KIND == passes.ASSESSMENT,
+            Certificate.id.is_(None),
+        )
+    )
+    return duplicates, uncertified
 
 
 def _credentials(session) -> tuple[int, int]:

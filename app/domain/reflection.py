@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 MAX_LENGTH = 2500  # characters under each heading
 SHOWN = "shown-"  # the form's field carrying what a part showed when drawn: shown-<key>
+# The form's field naming the certificate (its code) whose account the form was drawn for.
+CERTIFICATE = "certificate"
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,33 @@ def save(account: Mapping | None, values: Mapping) -> Saving:
             parts.append(Part(heading, text, fingerprint(text)))
     stored = {key: stored[key] for key in KEYS if stored.get(key)}
     return Saving(stored, tuple(changed), tuple(parts))
+
+
+def superseded(account: Mapping | None, values: Mapping) -> Saving:
+    """Return the form as typed, unsaved: it was drawn for a certificate no longer the latest.
+
+    A renewal was certified after the form was drawn. The text belongs to the certificate
+    the learner was looking at, which keeps its account as it was; nothing is written, and
+    saving again puts it in the new certificate's account.
+    """
+    account = {key: text for key, text in (account or {}).items() if key in KEYS}
+    error = (
+        "A new certificate for this module was issued after this page was opened, so your "
+        "text was not saved. Save again to add it to the new certificate's reflective account"
+    )
+    saved = [account.get(heading.key, "") for heading in HEADINGS]
+    typed = [
+        _text(values.get(h.key)) if h.key in values else now
+        for h, now in zip(HEADINGS, saved, strict=True)
+    ]
+    # Each part typed differently says so; a form that changed nothing, its first part.
+    wrong = [text != now for text, now in zip(typed, saved, strict=True)]
+    wrong[0] = wrong[0] or not any(wrong)
+    parts = tuple(
+        Part(heading, text, fingerprint(now), error if bad else None)
+        for heading, text, now, bad in zip(HEADINGS, typed, saved, wrong, strict=True)
+    )
+    return Saving(account, (), parts)
 
 
 def _changed_elsewhere(heading: Heading, now: str) -> str:

@@ -1,10 +1,13 @@
 """The certificate pages in one statement each: the learner's page and the public check.
 
 On the learner's page, the certificate with the passing attempt's score, the Open Badges
-credential and the learner's completions (for the module to study next) come back as rows
-of one UNION ALL; the public check reads the certificate with its credential, and a
-credential's download its signed file. Each shows what the certificate recorded when it was
-issued (its holder, the module, its competencies), never today's account or content.
+credential, the learner's completions (for the module to study next) and the learner's
+other certificates for the module (a renewal earns its own) come back as rows of one UNION
+ALL. The page shows the latest certificate (certificates.LATEST) and lists the earlier
+ones, each of which has its own PDF, asked for by its code. The public check reads the
+certificate with its credential, and a credential's download its signed file. Each shows
+what the certificate recorded when it was issued (its holder, the module, its
+competencies), never today's account or content.
 """
 
 from collections import defaultdict
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, union_all
 
 from app import db
 from app.domain.certificate_codes import normalise_code
@@ -21,10 +24,20 @@ from app.domain.content import Module
 from app.models import Attempt, Certificate, utcnow
 from app.models_credentials import Credential
 from app.services import credential_checks, learner_rows, learning, tagged_rows
-from app.services.certificates import Verified, details_for
+from app.services.certificates import LATEST, Verified, details_for, verify_url
 from app.services.credential_checks import CredentialState
 from app.services.learner_rows import SELF
 from app.services.tagged_rows import branch
+
+
+@dataclass(frozen=True)
+class EarlierCertificate:
+    """A certificate the learner earned for the module before the one the page shows."""
+
+    code: str
+    issued_at: datetime
+    revoked: bool
+    verify_url: str
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,10 @@ class CertificatePage:
     module: Module | None = None
     # The row saying how the certificate stands: (key, value), as its credential recorded.
     validity: tuple[str, str] = ("", "")
+    # The learner's earlier certificates for the module, latest first.
+    earlier: tuple[EarlierCertificate, ...] = ()
+    # Whether this is the latest certificate for the module (the one the page shows).
+    latest: bool = True
 
 
 class _Earned(NamedTuple):
@@ -65,49 +82,81 @@ class _Credential(NamedTuple):
 
 
 _MODULE = bindparam("module_slug")
-_EARNED = (Certificate.user_id == SELF) & (Certificate.module_slug == _MODULE)
-_EARNED &= Certificate.withdrawn_at.is_(None)
-_PAGE = (
-    learner_rows.COMPLETIONS,
-    # texts: code, holder's name, profession and number, module title; numbers: the passing
-    # attempt's percent, CPD minutes; time: issued; documents: the reflection, outcomes.
-    branch(
-        "earned",
-        text=(
-            Certificate.code,
-            Certificate.holder_name,
-            Certificate.holder_profession,
-            Certificate.holder_registration_number,
-            Certificate.module_title,
-        ),
-        number=(Attempt.percent, Certificate.cpd_minutes),
-        at=(Certificate.issued_at,),
-        doc=(Certificate.reflective_account, Certificate.learning_outcomes),
+_MINE = (Certificate.user_id == SELF) & (Certificate.module_slug == _MODULE)
+_MINE &= Certificate.withdrawn_at.is_(None)
+# The certificate the page shows: the latest, or the one named by its code.
+_EARNED = _MINE & LATEST
+_CODED = _MINE & (Certificate.code == bindparam("code"))
+
+
+def _page(earned):
+    """Return the page's statement for the certificate `earned` picks among the learner's."""
+    return union_all(
+        learner_rows.COMPLETIONS,
+        # texts: code, holder's name, profession and number, module title; numbers: the
+        # passing attempt's percent, CPD minutes; time: issued; documents: the reflection,
+        # outcomes.
+        branch(
+            "earned",
+            text=(
+                Certificate.code,
+                Certificate.holder_name,
+                Certificate.holder_profession,
+                Certificate.holder_registration_number,
+                Certificate.module_title,
+            ),
+            number=(Attempt.percent, Certificate.cpd_minutes),
+            at=(Certificate.issued_at,),
+            doc=(Certificate.reflective_account, Certificate.learning_outcomes),
+        )
+        .join(Attempt, Attempt.id == Certificate.attempt_id)
+        .where(earned),
+        # document: the competencies it records (a row of its own: two documents a row at most).
+        branch("competencies", doc=(Certificate.competencies,)).where(earned),
+        # texts: the signed credential, why revoked; times: issued, valid until, revoked.
+        branch(
+            "credential",
+            text=(Credential.jwt, Credential.revoked_reason),
+            at=(Credential.issued_at, Credential.valid_until, Credential.revoked_at),
+        )
+        .join(Certificate, Certificate.id == Credential.certificate_id)
+        .where(earned),
+        # Every certificate of the learner's for the module: text: code; number: id; times:
+        # issued, its credential revoked.
+        branch(
+            "issued",
+            text=(Certificate.code,),
+            number=(Certificate.id,),
+            at=(Certificate.issued_at, Credential.revoked_at),
+        )
+        .outerjoin(Credential, Credential.certificate_id == Certificate.id)
+        .where(_MINE),
     )
-    .join(Attempt, Attempt.id == Certificate.attempt_id)
-    .where(_EARNED),
-    # document: the competencies it records (a row of its own: two documents a row at most).
-    branch("competencies", doc=(Certificate.competencies,)).where(_EARNED),
-    # texts: the signed credential, why revoked; times: issued, valid until, revoked.
-    branch(
-        "credential",
-        text=(Credential.jwt, Credential.revoked_reason),
-        at=(Credential.issued_at, Credential.valid_until, Credential.revoked_at),
-    )
-    .join(Certificate, Certificate.id == Credential.certificate_id)
-    .where(_EARNED),
-)
+
+
+_PAGE, _PAGE_OF_CODE = _page(_EARNED), _page(_CODED)
 
 
 def page(
-    user_id: int, module_slug: str, catalogue, now: datetime | None = None
+    user_id: int,
+    module_slug: str,
+    catalogue,
+    now: datetime | None = None,
+    code: str | None = None,
 ) -> CertificatePage | None:
     """Return the learner's certificate page for a module, or None if not earned (one statement).
 
-    A module since removed from the course still has its page, from what the certificate
-    recorded: nothing comes after it, as it is no longer in the course.
+    The page is the latest certificate's, or with `code` that certificate's, if it is the
+    learner's for this module. A module since removed from the course still has its page,
+    from what the certificate recorded: nothing comes after it, as it is no longer in the
+    course.
     """
-    found = tagged_rows.read(_PAGE, user_id=user_id, module_slug=module_slug)
+    if code is None:
+        found = tagged_rows.read(_PAGE, user_id=user_id, module_slug=module_slug)
+    else:
+        found = tagged_rows.read(
+            _PAGE_OF_CODE, user_id=user_id, module_slug=module_slug, code=normalise_code(code)
+        )
     earned = found.get("earned")
     if not earned:
         return None
@@ -139,7 +188,22 @@ def page(
             {slug: frozenset(keys) for slug, keys in done.items()}, catalogue, after=module
         )
     details = details_for(certificate, earned[0].number[0], recorded)
-    return CertificatePage(details, credential, next_module, module, _validity(credential))
+    issued = sorted(found["issued"], key=lambda row: (_utc(row.at[0]), row.number[0]))
+    earlier = tuple(
+        EarlierCertificate(
+            row.text[0], _utc(row.at[0]), row.at[1] is not None, verify_url(row.text[0])
+        )
+        for row in reversed(issued[:-1])
+    )
+    latest = issued[-1].text[0] == certificate.code
+    return CertificatePage(
+        details, credential, next_module, module, _validity(credential), earlier, latest
+    )
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands stored times back without their zone: every one is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _validity(credential: CredentialState | None) -> tuple[str, str]:
@@ -187,7 +251,8 @@ _SIGNED = (
 
 
 def signed_credential(user_id: int, module_slug: str) -> str | None:
-    """Return the learner's signed credential (VC-JWT) for a module, if issued (one query)."""
+    """Return the signed credential (VC-JWT) of the learner's latest certificate for a module,
+    if issued (one query)."""
     return db.session().scalar(_SIGNED, {"user_id": user_id, "module_slug": module_slug})
 
 

@@ -1,9 +1,15 @@
-"""CPD certificates: what a learner earned, their reflective account, public verification."""
+"""CPD certificates: what a learner earned, their reflective account, public verification.
+
+A learner holds a certificate for each pass of a module's quiz that earned one (a renewal
+earns its own). Whatever looks one up by learner and module takes the latest (LATEST):
+the latest issued, then the highest id, never whichever a query happens to find first.
+"""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import aliased
 
 from app import db
 from app.domain import reflection
@@ -14,6 +20,23 @@ from app.models import Attempt, Certificate
 from app.models_credentials import Credential
 from app.services import locks
 from app.services.quizzes import aware
+
+_LATER = aliased(Certificate, name="later_certificate")
+
+# The certificate of the statement is its holder's latest for its module: no certificate of
+# theirs for the module, not withdrawn, was issued after it (or at the same time, after it).
+LATEST = ~exists().where(
+    _LATER.user_id == Certificate.user_id,
+    _LATER.module_slug == Certificate.module_slug,
+    _LATER.withdrawn_at.is_(None),
+    or_(
+        _LATER.issued_at > Certificate.issued_at,
+        and_(_LATER.issued_at == Certificate.issued_at, _LATER.id > Certificate.id),
+    ),
+)
+
+# Latest first: how a list of one learner's certificates for a module is ordered.
+NEWEST_FIRST = (Certificate.issued_at.desc(), Certificate.id.desc())
 
 
 @dataclass(frozen=True)
@@ -30,8 +53,10 @@ class Verified:
 def save_reflection(user_id: int, module_slug: str, values) -> reflection.Saving | None:
     """Keep the parts of the reflective account the form changed; None if not earned.
 
-    Nothing is written when the form breaks a rule; a part changed here and elsewhere since
-    the form was drawn is left as saved (see reflection.save).
+    The account is the latest certificate's, the one the page shows. Nothing is written
+    when the form breaks a rule, or was drawn for a certificate that is no longer the
+    latest (a renewal issued since: the earlier one keeps its own account); a part changed
+    here and elsewhere since the form was drawn is left as saved (see reflection.save).
     """
     session = db.session()
     # A learner's saves run one after another: each compares with what the last committed.
@@ -43,11 +68,17 @@ def save_reflection(user_id: int, module_slug: str, values) -> reflection.Saving
             Certificate.module_slug == module_slug,
             Certificate.withdrawn_at.is_(None),
         )
+        .order_by(*NEWEST_FIRST)
+        .limit(1)
         .execution_options(populate_existing=True)
     )
     if certificate is None:
         session.rollback()
         return None
+    drawn_for = values.get(reflection.CERTIFICATE)
+    if drawn_for and drawn_for != certificate.code:
+        session.rollback()
+        return reflection.superseded(certificate.reflective_account, values)
     saving = reflection.save(certificate.reflective_account, values)
     if saving.changed:
         certificate.reflective_account = saving.account

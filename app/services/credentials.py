@@ -42,13 +42,9 @@ if TYPE_CHECKING:
     from app.services.grading import GradedAttempt
 
 
-def issue_for(session: Session, user_id: int, module_slug: str, now: datetime) -> None:
-    """Issue the credential of the learner's certificate for a module, if it has none yet."""
-    certificate = session.scalar(
-        select(Certificate).where(
-            Certificate.user_id == user_id, Certificate.module_slug == module_slug
-        )
-    )
+def issue_for(session: Session, attempt_id: int, now: datetime) -> None:
+    """Issue the credential of the certificate a passing attempt earned, if it has none yet."""
+    certificate = session.scalar(select(Certificate).where(Certificate.attempt_id == attempt_id))
     if certificate is not None and certificate.withdrawn_at is None:
         issue(session, certificate, now)
 
@@ -88,9 +84,10 @@ def certify(
         .first()
     )
     if added is None:
-        # The learner holds this module's certificate already: it keeps its credential, or
-        # gets one now if it was issued before credentials were.
-        issue_for(session, attempt.user_id, attempt.module_slug, now)
+        # This attempt has its certificate already (a second tab or submit of the same pass):
+        # it keeps its credential, or gets one now if it was issued before credentials were.
+        # A later passing attempt (a renewal) is a new row: a certificate of its own.
+        issue_for(session, attempt.id, now)
         return
     certificate_id, number, key_known = added
     if achievement is None:
@@ -226,7 +223,7 @@ def _certificate_insert(dialect: str):
         table = Certificate.__table__
         found = _STATEMENTS[("certificate", dialect)] = (
             insert_for_dialect(dialect)(table)
-            .on_conflict_do_nothing(index_elements=["user_id", "module_slug"])
+            .on_conflict_do_nothing(index_elements=["attempt_id"])
             .returning(table.c.id, _next_number(dialect), _key_known())
         )
     return found

@@ -7,7 +7,7 @@ credential as it was signed (JWT). Erasure, the other right, is in erasure.py.
 import io
 import json
 import zipfile
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select
 
@@ -47,13 +47,16 @@ def export_archive(
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("linkwise-data.json", json.dumps(data, indent=2, ensure_ascii=False))
         # Each as it was issued: a module since removed from the course still has its PDF.
-        for certificate in _certificates(user.id):
+        held = _certificates(user.id)
+        named = archive_names(held)
+        for certificate in held:
             details = certificates.details(certificate)
             pdf = render_certificate_pdf(details)
-            archive.writestr(f"certificates/{certificate.module_slug}.pdf", pdf)
-        for held in data["credentials"]:
-            if held["credential"]:
-                archive.writestr(f"credentials/{held['module']}.jwt", held["credential"])
+            archive.writestr(f"certificates/{named[certificate.code]}.pdf", pdf)
+        for credential in data["credentials"]:
+            if credential["credential"]:
+                name = named[credential["certificate"]]
+                archive.writestr(f"credentials/{name}.jwt", credential["credential"])
     audit.record(
         session, "data.exported", actor_id=actor_id, subject_id=user.id, via=via, address=address
     )
@@ -211,6 +214,21 @@ def about_person(user: User):
         AuditEvent.subject_id == user.id,
         func.lower(AuditEvent.email) == user.email.lower(),
     )
+
+
+def archive_names(held) -> dict[str, str]:
+    """Name each certificate's files in the export, by code: the latest for its module by the
+    module (SLUG), an earlier one by the module and its code (SLUG-CODE)."""
+    latest = {c.module_slug: c for c in sorted(held, key=lambda c: (_utc(c.issued_at), c.id))}
+    return {
+        c.code: c.module_slug if latest[c.module_slug] is c else f"{c.module_slug}-{c.code}"
+        for c in held
+    }
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands stored times back without their zone: every one is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _certificates(user_id: int):

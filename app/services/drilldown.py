@@ -130,11 +130,14 @@ def _completed_on(found, catalogue: Catalogue) -> dict[str, date]:
     # A module with a quiz is complete when its quiz is passed (its latest pass counts, unless
     # its certificate was revoked since: services/passes.py); one without, when every item
     # is done (its last completion counts).
-    revoked = {row.text[0]: _aware(row.at[1]) for row in found.get("certificate", ()) if row.at[1]}
+    certified = defaultdict(list)  # by module: (the attempt certified, when revoked)
+    for row in found.get("certificate", ()):
+        certified[row.text[0]].append((row.number[2], _aware(row.at[1]) if row.at[1] else None))
     passed: dict[str, datetime] = {}
     for attempt in learner_rows.attempts_of(found):
         at = _aware(attempt.submitted_at)
-        if attempt.passed and passes.counted(attempt.kind, at, revoked.get(attempt.module_slug)):
+        revoked = passes.revoked_at(attempt.id, certified.get(attempt.module_slug, ()))
+        if attempt.passed and passes.counted(attempt.kind, at, revoked):
             passed[attempt.module_slug] = max(passed.get(attempt.module_slug, at), at)
     done_at = defaultdict(list)
     for row in found.get("done", ()):

@@ -7,6 +7,7 @@ of its kinds into what the page shows.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, exists, or_, select
@@ -99,13 +100,15 @@ GRANTS = (
     .where(AttemptGrant.user_id == SELF)
 )
 
-# texts: module, code; times: issued, its credential revoked; document: the reflective account.
+# texts: module, code; numbers: CPD minutes, id, the attempt it certifies; times: issued,
+# its credential revoked; document: the reflective account. Every certificate the learner
+# holds: several for a module once they renew it (a page shows the latest: latest_by_module).
 CERTIFICATES = (
     branch(
         "certificate",
         # With the title and CPD minutes it recorded when it was issued.
         text=(Certificate.module_slug, Certificate.code, Certificate.module_title),
-        number=(Certificate.cpd_minutes,),
+        number=(Certificate.cpd_minutes, Certificate.id, Certificate.attempt_id),
         at=(Certificate.issued_at, Credential.revoked_at),
         doc=(Certificate.reflective_account,),
     )
@@ -227,3 +230,16 @@ def attempts_of(found: dict[str, list[Row]]) -> list[AttemptSeen]:
         for row in found.get("attempt", ())
     ]
     return sorted(seen, key=lambda a: (a.quiz_id, a.number))
+
+
+def latest_by_module(found: dict[str, list[Row]]) -> dict[str, Row]:
+    """Return the learner's latest certificate row for each module (latest issued, then id)."""
+    latest: dict[str, Row] = {}
+    for row in sorted(found.get("certificate", ()), key=lambda r: (_utc(r.at[0]), r.number[1])):
+        latest[row.text[0]] = row
+    return latest
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands stored times back without their zone: every one is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -7,11 +7,25 @@ reminders, nor count among the dashboard's module completions; a pass after it c
 again. The attempt conditions are correlated with the `Attempt` of the statement they are
 used in; COMPLETION_REVOKED with its `Completion` (the dashboard counts quiz completions,
 and so does its kept count: migration 0027's view dashboard_counted says the same).
+
+A learner may hold several certificates for a module, one for each pass that earned one
+(a renewal earns its own). Revoking one withdraws the pass it certifies, not the others:
+a pass with a certificate of its own counts until that certificate is revoked, whatever
+happens to the module's other certificates. A pass without one (a pass the old
+one-certificate-a-module rule left uncertified, before migration 0034) is withdrawn, as
+before, by any of the module's certificates revoked at or after it. For a learner with one
+certificate for the module this is the rule as it always was.
+
+The dashboard's completion is the module's first pass of its quiz, and its kept counts are
+moved by the credential triggers of migration 0027: there a certificate of the module
+revoked at or after that first pass still takes it out of the count, a renewal's too.
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func
+from sqlalchemy import and_, exists, func, or_
+from sqlalchemy.orm import aliased
 
 from app.models import Attempt, Certificate, Completion
 from app.models_credentials import Credential
@@ -22,11 +36,15 @@ ASSESSMENT = "assessment"
 # a quiz that existed then, taken as the module's quiz (QuizSettings.from_content agrees).
 KIND = func.coalesce(Attempt.quiz_settings["kind"].as_string(), ASSESSMENT)
 
+_OWN = aliased(Certificate, name="own_certificate")
+
+# Revoked: its own certificate, or (a pass without one) any of the module's, since the pass.
 REVOKED_SINCE = exists().where(
     Certificate.user_id == Attempt.user_id,
     Certificate.module_slug == Attempt.module_slug,
     Credential.certificate_id == Certificate.id,
     Credential.revoked_at >= Attempt.submitted_at,
+    or_(Certificate.attempt_id == Attempt.id, ~exists().where(_OWN.attempt_id == Attempt.id)),
 )
 
 # A quiz's completion (the module's first pass) whose certificate was revoked since.
@@ -48,3 +66,19 @@ def of_quiz(kind: str | None) -> bool:
 def counted(kind: str | None, submitted_at: datetime, revoked_at: datetime | None) -> bool:
     """Say whether a pass counts: of the module's quiz, and not revoked since (COUNTED)."""
     return of_quiz(kind) and (revoked_at is None or submitted_at > revoked_at)
+
+
+def revoked_at(
+    attempt_id: int, certificates: Iterable[tuple[int, datetime | None]]
+) -> datetime | None:
+    """Return when the revocation that can withdraw a pass was made (REVOKED_SINCE), if any.
+
+    `certificates` are the learner's for the pass's module, as (attempt id, when its
+    credential was revoked or None): the pass's own certificate decides; a pass without one
+    is withdrawn by the latest revocation among them.
+    """
+    certificates = list(certificates)
+    for certified, revoked in certificates:
+        if certified == attempt_id:
+            return revoked
+    return max((revoked for _, revoked in certificates if revoked is not None), default=None)

@@ -51,11 +51,12 @@ def record_from(
         ):
             slug = attempt.module_slug
             best[slug] = max(best.get(slug, 0), attempt.percent)
+    # A module's latest certificate (a renewal's, once renewed): what its row shows.
     certificates = {
-        row.text[0]: _Certificate(
+        slug: _Certificate(
             row.text[1], row.at[0], row.doc[0], row.at[1], row.text[2], row.number[0]
         )
-        for row in found.get("certificate", ())
+        for slug, row in learner_rows.latest_by_module(found).items()
     }
     modules = []
     for module in catalogue.modules:

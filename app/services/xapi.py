@@ -97,10 +97,9 @@ def quiz_graded(attempt, settings, grade, now) -> None:
     record(xapi.quiz_attempted(site(), user_id, ref, result, attempt.started_at or now))
     record(xapi.quiz_graded(site(), user_id, ref, result, now))
     if grade.passed:
+        # The certificate this pass earned (a renewal's is its own, not the module's first).
         code = db.session().scalar(
-            select(Certificate.code).where(
-                Certificate.user_id == user_id, Certificate.module_slug == attempt.module_slug
-            )
+            select(Certificate.code).where(Certificate.attempt_id == attempt.id)
         )
         if code is not None:
             minutes = module.cpd_minutes if module else 0

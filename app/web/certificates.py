@@ -11,9 +11,11 @@ from app.services import certificate_page, certificates
 bp = Blueprint("certificates", __name__)
 
 
-def _page_or_404(module_slug: str):
-    # The learner's own certificate, whether or not its module is still in the course.
-    return certificate_page.page(current_user.db_id, module_slug, catalogue()) or abort(404)
+def _page_or_404(module_slug: str, code: str | None = None):
+    # The learner's own certificate (the latest, or the one with `code`), whether or not its
+    # module is still in the course; another learner's is not found.
+    found = certificate_page.page(current_user.db_id, module_slug, catalogue(), code=code)
+    return found or abort(404)
 
 
 @bp.route("/modules/<module_slug>/certificate/", methods=["GET", "POST"])
@@ -44,6 +46,7 @@ def _certificate_page(module_slug: str, page, status: int = 200, saving=None):
         next_module=page.next_module,
         credential=page.credential,
         validity=page.validity,
+        earlier=page.earlier,
     ), status
 
 
@@ -54,10 +57,25 @@ def certificate_pdf(module_slug: str):
     page = _page_or_404(module_slug)
     if page.credential and page.credential.revoked:
         return _certificate_page(module_slug, page, 410)
-    pdf = render_certificate_pdf(page.details)
-    filename = f"linkwise-certificate-{module_slug}.pdf"
+    return _pdf(page, f"linkwise-certificate-{module_slug}.pdf")
+
+
+@bp.get("/modules/<module_slug>/certificates/<code>.pdf")
+@login_required
+def earlier_certificate_pdf(module_slug: str, code: str):
+    """Download one of the learner's certificates for the module, by its code, as a PDF.
+
+    A revoked one answers 410 with what its public check says of it.
+    """
+    page = _page_or_404(module_slug, code)
+    if page.credential and page.credential.revoked:
+        return verify(page.details.code)
+    return _pdf(page, f"linkwise-certificate-{module_slug}-{page.details.code}.pdf")
+
+
+def _pdf(page, filename: str):
     return (
-        pdf,
+        render_certificate_pdf(page.details),
         200,
         {
             "Content-Type": "application/pdf",

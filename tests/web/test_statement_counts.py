@@ -115,6 +115,12 @@ def more_pages(app, world, runner) -> list[tuple[str, str, str]]:
         ("my team", "learner", "/my/team"),
         ("graded attempt", "learner", f"/modules/{module.slug}/quiz/attempts/{attempt}/"),
         ("certificate PDF", "learner", f"/modules/{module.slug}/certificate.pdf"),
+        # Any of the learner's certificates by its code (the earlier ones a renewal leaves).
+        (
+            "certificate PDF by code",
+            "learner",
+            f"/modules/{module.slug}/certificates/{world['code']}.pdf",
+        ),
         ("learning record CSV", "learner", "/my/record.csv"),
         ("learning record PDF", "learner", "/my/record.pdf"),
         ("credential JWT", "learner", f"/modules/{module.slug}/credential.jwt"),
