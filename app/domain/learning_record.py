@@ -3,6 +3,8 @@
 CPD time counts once a module is completed (its quiz passed, or every screen done for a
 module without one), and stops counting if Linkwise revokes the module's certificate. Totals
 are given for the calendar year and for a revalidation period (the NMC's is three years).
+A module passed again (renewed) within the period was learned twice: each earlier certificate
+issued in the period is an entry of its own, and its CPD time adds to the totals.
 
 RCGP credits are a GP's: one per hour of learning with a reflection on it, to two places as
 the credential states CPD hours. The record shows them only for a GP, and only for time
@@ -31,6 +33,9 @@ class ModuleRecord:
     reflection_written: bool
     certificate_revoked_on: date | None = None  # Linkwise withdrew its word for the certificate
     in_course: bool = True  # False: the module has left the course; its certificate stands
+    # An earlier certificate of a module renewed since: a CPD activity of its own, listed
+    # after the module's row (the latest certificate's) while within the record's period.
+    renewed: bool = False
 
     @property
     def counted(self) -> bool:
@@ -203,7 +208,8 @@ CSV_HEADER = (
 
 
 def csv_rows(record: LearningRecord, verify_url) -> list[list]:
-    """Return the record as CSV rows: a header, one row per module, then the totals.
+    """Return the record as CSV rows: a header, one row per module (and per earlier
+    certificate in the period), then the totals.
 
     RCGP credits are a GP's alone: anyone else's cells are empty, and a GP's module whose
     time counts without a reflection says it needs one.

@@ -96,6 +96,8 @@ def _module(pdf: LinkwisePdf, module, verify_url: Callable[[str], str], rcgp: bo
         facts.append(f"best quiz score {module.score_percent}%")
     status = STATUS_WORDS[module.status]
     lines = [f"{status}: {', '.join(facts)}." if facts else f"{status}."]
+    if module.renewed:
+        lines.insert(0, "An earlier certificate: this module was passed again since.")
     if module.counted:
         minutes = describe_minutes(module.credited_minutes, module.reflected_minutes, rcgp)
         lines.append(f"CPD time: {minutes}.")

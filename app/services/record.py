@@ -12,6 +12,7 @@ from app.domain.learning_record import (
     ModuleRecord,
     cpd_totals,
     earns_rcgp_credits,
+    years_before,
 )
 from app.domain.progress import module_progress, passed_quiz
 from app.models import utcnow
@@ -42,22 +43,23 @@ def record_from(
         last[slug] = max(last.get(slug, day), day)
     # By module, not by the quiz's id: a graded attempt stays on the record when its quiz
     # file is renamed or deleted.
+    graded = [
+        attempt
+        for attempt in learner_rows.attempts_of(found)
+        if attempt.status == "graded"
+        and attempt.percent is not None
+        and passes.of_quiz(attempt.kind)
+    ]
     best: dict[str, int] = {}
-    for attempt in learner_rows.attempts_of(found):
-        if (
-            attempt.status == "graded"
-            and attempt.percent is not None
-            and passes.of_quiz(attempt.kind)
-        ):
-            slug = attempt.module_slug
-            best[slug] = max(best.get(slug, 0), attempt.percent)
-    # A module's latest certificate (a renewal's, once renewed): what its row shows.
+    for attempt in graded:
+        best[attempt.module_slug] = max(best.get(attempt.module_slug, 0), attempt.percent)
+    today = utcnow().date()
+    # A module's latest certificate (a renewal's, once renewed) is what its row shows; each
+    # earlier one issued within the period is CPD done then, listed after it as its own entry.
     certificates = {
-        slug: _Certificate(
-            row.text[1], row.at[0], row.doc[0], row.at[1], row.text[2], row.number[0]
-        )
-        for slug, row in learner_rows.latest_by_module(found).items()
+        slug: _certificate(row) for slug, row in learner_rows.latest_by_module(found).items()
     }
+    earlier = _earlier_in_period(found, certificates, years_before(today, years))
     modules = []
     for module in catalogue.modules:
         keys = done.get(module.slug, set())
@@ -80,6 +82,7 @@ def record_from(
                 certificate,
             )
         )
+        modules.extend(_earlier_records(module.slug, earlier, first, graded))
     # A certificate whose module has left the course stays on the record, as it was issued.
     for slug, certificate in sorted(certificates.items(), key=lambda c: c[1].issued_at):
         modules.append(
@@ -95,8 +98,8 @@ def record_from(
                 in_course=False,
             )
         )
+        modules.extend(_earlier_records(slug, earlier, first, graded, in_course=False))
     modules = tuple(modules)
-    today = utcnow().date()
     return LearningRecord(
         learner_name=person.full_name,
         profession=PROFESSIONS.get(person.profession, person.profession),
@@ -114,10 +117,72 @@ class _Certificate(NamedTuple):
     revoked_at: datetime | None
     module_title: str  # as recorded when it was issued
     cpd_minutes: int  # likewise
+    attempt_id: int  # the pass it certifies
+
+
+def _certificate(row) -> _Certificate:
+    return _Certificate(
+        row.text[1], row.at[0], row.doc[0], row.at[1], row.text[2], row.number[0], row.number[2]
+    )
+
+
+def _earlier_in_period(found, latest: dict[str, _Certificate], since: date) -> dict:
+    """Return by module its earlier certificates issued on or after `since`, latest first."""
+    earlier: dict[str, list[_Certificate]] = defaultdict(list)
+    # Latest issued first, then the highest id, as learner_rows.latest_by_module orders them.
+    rows = sorted(
+        found.get("certificate", ()), key=lambda r: (_aware(r.at[0]), r.number[1]), reverse=True
+    )
+    for row in rows:
+        certificate = _certificate(row)
+        slug = row.text[0]
+        if certificate.code != latest[slug].code and _day(certificate.issued_at) >= since:
+            earlier[slug].append(certificate)
+    return earlier
+
+
+def _earlier_records(slug, earlier, first, graded, in_course=True) -> list[ModuleRecord]:
+    """Return the module's earlier certificates in the period, each an entry of its own."""
+    return [
+        _module_record(
+            slug,
+            certificate.module_title,
+            certificate.cpd_minutes,
+            "completed",
+            first.get(slug),
+            _day(certificate.issued_at),
+            _best_until(graded, slug, certificate),
+            certificate,
+            in_course,
+            renewed=True,
+        )
+        for certificate in earlier.pop(slug, ())
+    ]
+
+
+def _best_until(graded, slug: str, certificate: _Certificate) -> int | None:
+    # The best score as it stood when this pass was certified: later attempts came after it.
+    submitted = {a.id: a.submitted_at for a in graded}
+    until = _aware(submitted.get(certificate.attempt_id) or certificate.issued_at)
+    scores = [
+        a.percent
+        for a in graded
+        if a.module_slug == slug and a.submitted_at and _aware(a.submitted_at) <= until
+    ]
+    return max(scores, default=None)
 
 
 def _module_record(
-    slug, title, cpd_minutes, status, started_on, completed_on, score, certificate, in_course=True
+    slug,
+    title,
+    cpd_minutes,
+    status,
+    started_on,
+    completed_on,
+    score,
+    certificate,
+    in_course=True,
+    renewed=False,
 ) -> ModuleRecord:
     """A module on the record; a certified one as its certificate recorded it."""
     return ModuleRecord(
@@ -134,9 +199,14 @@ def _module_record(
         else None,
         reflection_written=bool(certificate and reflection.written(certificate.reflective_account)),
         in_course=in_course,
+        renewed=renewed,
     )
 
 
-def _day(moment) -> date:
+def _aware(moment) -> datetime:
     # SQLite hands back naive times; every time we store is UTC.
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).date()
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _day(moment) -> date:
+    return _aware(moment).date()

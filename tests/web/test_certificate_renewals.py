@@ -168,7 +168,7 @@ def test_revoking_one_certificate_withdraws_its_own_pass_only(app, runner, renew
     assert counted_attempts(app, learner) == {stored(app, kept)["attempt_id"]}
 
 
-def test_the_learning_record_shows_the_latest_certificate(client, renewed):
+def test_the_learning_record_lists_both_certificates_latest_first(client, renewed):
     first, latest, _ = renewed
     record = client.get("/my/record.csv").text
-    assert latest in record and first not in record
+    assert latest in record and first in record and record.index(latest) < record.index(first)
