@@ -86,6 +86,16 @@ def renewal(
     )
 
 
+def renews_knowledge(rating: StoredRating, now: datetime) -> bool:
+    """Say whether passing a quiz that assesses the competency would renew it now.
+
+    It stands due soon or expired, and what lapses is its knowledge, not a confirmation
+    of practice (a supervisor renews that).
+    """
+    where = standing(rating.met, rating.met_until, rating.due_from, rating.expired, now)
+    return where in (DUE_SOON, EXPIRED) and not _lapses_with_practice(rating)
+
+
 def _competencies(ratings: Sequence[StoredRating], now: datetime) -> list[_Trigger]:
     found = []
     for rating in ratings:
@@ -94,7 +104,7 @@ def _competencies(ratings: Sequence[StoredRating], now: datetime) -> list[_Trigg
         until = rating.met_until
         deadline = until.date() if until else None
         where = standing(rating.met, until, rating.due_from, rating.expired, now)
-        if where in (DUE_SOON, EXPIRED):
+        if renews_knowledge(rating, now):
             opened = rating.due_from or until
             found.append(
                 _Trigger(opened, deadline, rating.name, "competency", expired=where == EXPIRED)
