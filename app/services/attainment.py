@@ -26,7 +26,7 @@ from app.domain.frameworks import Competency, Domain, Framework
 from app.domain.progress import QUIZ_PREFIX
 from app.models import utcnow
 from app.services import learner_rows, quiz_versions, tagged_rows
-from app.services.quiz_pages import ScreenLink, screens_teaching
+from app.services.next_modules import NextStep, next_steps
 from app.services.rating_reads import aware
 
 
@@ -69,30 +69,6 @@ class DomainStanding:
     domain: Domain
     competencies: tuple[CompetencyStanding, ...]
     met: int
-
-
-@dataclass(frozen=True)
-class NextStep:
-    """A module that would move the learner on, the competencies and the screens teaching them."""
-
-    module: Module
-    competencies: tuple[Competency, ...]
-    screens: tuple[ScreenLink, ...]
-
-
-def _next_step(module: Module, competencies: list[Competency]) -> NextStep:
-    codes = {c.code for c in competencies}
-    screens: dict[str, ScreenLink] = {}
-    for question in module.assessment.questions if module.assessment else ():
-        if codes & set(question.competencies):
-            for link in screens_teaching(module, question):
-                screens.setdefault(link.slug, link)
-    order = {s.slug: s.number for s in module.screens}
-    return NextStep(
-        module,
-        tuple(competencies),
-        tuple(sorted(screens.values(), key=lambda link: order.get(link.slug, 0))),
-    )
 
 
 @dataclass(frozen=True)
@@ -198,8 +174,8 @@ def build_profile(
 ) -> Profile:
     """Put a learner's profile together from their stored ratings and evidence in words.
 
-    `passed` names the modules whose quiz the learner has passed: a passed quiz cannot be
-    taken again, so no next step points to one.
+    `passed` names the modules whose quiz the learner has passed: a passed quiz is taken
+    again only to renew, so a next step points to one only for the competencies it renews.
     """
     assessed = {
         code
@@ -224,11 +200,7 @@ def build_profile(
             domains.append(DomainStanding(domain, tuple(rows), met))
     every = [r for d in domains for r in d.competencies]
     to_develop = [r for r in every if r.level != framework.scale[-1].name]
-    next_modules = tuple(
-        _next_step(module, [r.competency for r in to_develop if module in r.modules])
-        for module in catalogue.modules
-        if module.slug not in passed and any(module in r.modules for r in to_develop)
-    )
+    next_modules = next_steps(catalogue, every, to_develop, stored, passed, now)
     practice = any(practice_needed(c, framework) for c in framework.competencies)
     covered = [r.competency for r in every]
     return Profile(

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam
 
 from app.domain.content import Module
 from app.models import Answer, Attempt
-from app.services import quizzes, tagged_rows
+from app.services import quiz_standing, quizzes, tagged_rows
 from app.services.learner_rows import SELF
 from app.services.tagged_rows import branch
 
@@ -44,7 +44,7 @@ _ANSWERS = (
 )
 
 _FORM = (_THIS, _ANSWERS)
-_RESULT = (*_FORM, *quizzes.STANDING_ROWS)
+_RESULT = (*_FORM, *quiz_standing.STANDING_ROWS)
 
 
 class Saved(NamedTuple):
@@ -59,7 +59,7 @@ class AttemptRead(NamedTuple):
 
     attempt: quizzes.AttemptRow
     answers: dict[str, Saved]
-    standing: quizzes.QuizStatus | None
+    standing: quiz_standing.QuizStatus | None
 
     @property
     def values(self) -> dict[str, object]:
@@ -102,5 +102,5 @@ def read(
         answer.text[0]: Saved(answer.doc[0].get("value"), answer.real[0])
         for answer in found.get("answer", ())
     }
-    standing = None if standing_in is None else quizzes.status_of(standing_in, found, now)
+    standing = None if standing_in is None else quiz_standing.status_of(standing_in, found, now)
     return AttemptRead(attempt, answers, standing)

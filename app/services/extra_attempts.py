@@ -15,7 +15,7 @@ from app import db
 from app.content import catalogue
 from app.domain.accounts import normalise_email
 from app.models import AttemptGrant, User, utcnow
-from app.services import audit, learner_rows, locks, quizzes, tagged_rows
+from app.services import audit, learner_rows, locks, quiz_standing, renewal_rows, tagged_rows
 from app.services.quizzes import aware
 
 MAX_REASON = 500
@@ -55,6 +55,7 @@ class QuizStanding:
     used: int
     left: int | None
     passed: bool
+    renewing: bool  # passed, and open for renewal: the counts are the renewal's
     in_progress: bool
     locked: bool
     waiting_for_rule: bool
@@ -88,7 +89,12 @@ def find_learner(email: str) -> int | None:
 
 
 # What the standings are worked out from, after the person: one statement in all.
-STANDING_ROWS = (learner_rows.GRANTS, learner_rows.ATTEMPTS, learner_rows.COMPLETIONS)
+STANDING_ROWS = (
+    learner_rows.GRANTS,
+    learner_rows.ATTEMPTS,
+    learner_rows.COMPLETIONS,
+    *renewal_rows.EVERY_MODULE,
+)
 
 
 def learner_attempts(user_id: int, *, organisation_id: int | None = None) -> LearnerAttempts:
@@ -106,6 +112,7 @@ def attempts_from(person: learner_rows.Person, found, modules, now: datetime) ->
     """Return the person's standing in every module quiz, from their rows (STANDING_ROWS)."""
     attempts = learner_rows.attempts_of(found)
     grants = sorted(found.get("grant", ()), key=lambda row: (aware(row.at[0]), row.number[0]))
+    renewing = quiz_standing.Renewing(person.profession, found)
     completions = defaultdict(list)
     for row in found.get("done", ()):
         module_slug, key = row.text[:2]
@@ -116,12 +123,13 @@ def attempts_from(person: learner_rows.Person, found, modules, now: datetime) ->
             continue
         quiz_id = module.assessment.id
         mine = [grant for grant in grants if grant.text[0] == quiz_id]
-        status = quizzes.status_from(
+        status = quiz_standing.status_from(
             module,
             [a for a in attempts if a.quiz_id == quiz_id],
             completions[module.slug],
-            sum(grant.number[1] for grant in mine),
+            [(grant.at[0], grant.number[1]) for grant in mine],
             now,
+            renewing,
         )
         allowed = status.allowance
         standings.append(
@@ -131,7 +139,8 @@ def attempts_from(person: learner_rows.Person, found, modules, now: datetime) ->
                 quiz_id=quiz_id,
                 used=allowed.used,
                 left=allowed.left,
-                passed=allowed.passed,
+                passed=status.passed is not None,
+                renewing=status.renewing,
                 in_progress=status.in_progress is not None,
                 locked=allowed.locked,
                 waiting_for_rule=allowed.locked and allowed.rule is not None,
@@ -160,6 +169,8 @@ def grant_attempt(
 ) -> None:
     """Give the learner one more attempt at a quiz they have no attempts left at.
 
+    A learner who passed it may have one only while their pass is open for renewal.
+
     `actor_id` is the trainer or manager giving it; None from the command line (`via`
     "cli"), where the audit log names the operating-system user instead.
     """
@@ -177,10 +188,10 @@ def grant_attempt(
         raise GrantRefused(quiz_id, f"Reason must be {MAX_REASON} characters or fewer")
     # Locked first, so a double click or two people at once give one attempt, not two.
     locks.lock_learner(session, person.id)
-    status = quizzes.status(person.id, module, now)
-    if status.allowance.passed:
+    status = quiz_standing.status(person.id, module, now)
+    if status.passed is not None and not status.renewing:
         session.rollback()
-        raise GrantRefused(quiz_id, f"{person.full_name} has already passed this quiz")
+        raise GrantRefused(quiz_id, _not_due(person.full_name, status.renewal))
     if not status.allowance.locked:
         session.rollback()
         raise GrantRefused(quiz_id, f"{person.full_name} still has an attempt to use at this quiz")
@@ -206,6 +217,14 @@ def grant_attempt(
         reason=reason,
     )
     session.commit()
+
+
+def _not_due(name: str, renewal) -> str:
+    """Say that the learner passed and their pass is not (yet) due for renewal."""
+    said = f"{name} has passed this quiz and it is not due for renewal"
+    if renewal is not None and renewal.opens_at is not None:
+        return f"{said} until {renewal.opens_at.day} {renewal.opens_at:%B %Y}"
+    return said
 
 
 def _learner(user_id: int, organisation_id: int | None) -> User:

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, literal, select, union_all, update
+from sqlalchemy import bindparam, select, update
 
 from app import db
 from app.domain.content import Module, Screen
@@ -179,66 +179,3 @@ def certified_modules(user_id: int) -> frozenset[str]:
         )
     )
     return frozenset(rows)
-
-
-# My learning and module pages read completions and certificates in one statement: a
-# certificate comes back as a row whose item key is NULL (a completion's never is).
-_MINE = union_all(
-    select(Completion.module_slug, Completion.item_key).where(
-        Completion.user_id == bindparam("user_id")
-    ),
-    select(Certificate.module_slug, literal(None)).where(
-        Certificate.user_id == bindparam("user_id"), Certificate.withdrawn_at.is_(None)
-    ),
-)
-_MINE_IN_MODULE = union_all(
-    select(Completion.module_slug, Completion.item_key).where(
-        Completion.user_id == bindparam("user_id"),
-        Completion.module_slug == bindparam("module_slug"),
-    ),
-    select(Certificate.module_slug, literal(None)).where(
-        Certificate.user_id == bindparam("user_id"),
-        Certificate.module_slug == bindparam("module_slug"),
-        Certificate.withdrawn_at.is_(None),
-    ),
-)
-
-
-def _completed_and_certified(statement, **parameters):
-    """Return completed keys by module and the certified modules' slugs, from one query."""
-    found: dict[str, set[str]] = defaultdict(set)
-    certified = set()
-    for module_slug, item_key in db.session().connection().execute(statement, parameters):
-        if item_key is None:
-            certified.add(module_slug)
-        else:
-            found[module_slug].add(item_key)
-    return {slug: frozenset(keys) for slug, keys in found.items()}, frozenset(certified)
-
-
-@dataclass(frozen=True)
-class MyModule:
-    """A module on the learner's own pages: where they stand, and their certificate."""
-
-    state: ModuleState
-    certified: bool
-
-
-def my_module(user_id: int, module: Module, *, preview: bool = False) -> MyModule:
-    """Return the learner's state in a module and whether they hold its certificate (one query)."""
-    if preview:
-        return MyModule(module_state(module, frozenset(), preview=True), False)
-    done, certified = _completed_and_certified(
-        _MINE_IN_MODULE, user_id=user_id, module_slug=module.slug
-    )
-    state = module_state(module, done.get(module.slug, frozenset()))
-    return MyModule(state, module.slug in certified)
-
-
-def my_modules(user_id: int, catalogue) -> tuple[MyModule, ...]:
-    """Return every module's state for the learner, with their certificates (one query)."""
-    done, certified = _completed_and_certified(_MINE, user_id=user_id)
-    return tuple(
-        MyModule(module_state(m, done.get(m.slug, frozenset())), m.slug in certified)
-        for m in catalogue.modules
-    )

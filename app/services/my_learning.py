@@ -1,135 +1,135 @@
-"""My learning in one statement: completions, certificates, passes and assignments together.
+"""My learning and a module's page, each in one statement: completions, certificates, passes,
+assignments and what renewing a passed quiz reads (renewal_rows), together.
 
-The page is read on every visit, so it costs the sign-in's statement and this one. Each row
-says what it is in its first column; the assignments are those whose target covers the
-learner (by name, or their team and profession within their organisation).
+The pages are read on every visit, so each costs the sign-in's statement and this one. The
+assignments are those whose target covers the learner (by name, or their team and
+profession within their organisation).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
-from typing import NamedTuple
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from sqlalchemy import (
-    Date,
-    DateTime,
-    Integer,
-    String,
-    and_,
-    bindparam,
-    cast,
-    func,
-    literal,
-    null,
-    or_,
-    select,
-    union_all,
-)
+from sqlalchemy import bindparam, func, union_all
 
-from app import db
 from app.domain import assignments as rules
-from app.domain.content import Module
-from app.models import Attempt, Certificate, Completion, User
-from app.models_assignments import Assignment
-from app.models_teams import TeamMember
-from app.services import passes
-from app.services.assignment_standings import binding, standing_in
-from app.services.learning import MyModule, module_state
+from app.domain.content import Catalogue, Module
+from app.domain.quizzes.renewal import Renewal
+from app.models import Attempt, Certificate, Completion, utcnow
+from app.services import learner_rows, passes, renewal_rows, tagged_rows
+from app.services.assignment_standings import Assigned, binding, standing_in
+from app.services.learner_rows import SELF
+from app.services.learning import ModuleState, module_state
+from app.services.rating_reads import aware
+from app.services.tagged_rows import branch
 
+_MODULE = bindparam("module_slug")
 
-def _none(type_):
-    # Typed NULLs, so every branch of the union agrees on its columns on PostgreSQL too.
-    return cast(null(), type_)
-
-
-_SELF = bindparam("user_id")
-_ORGANISATION = select(User.organisation_id).where(User.id == _SELF).scalar_subquery()
-_PROFESSION = select(User.profession).where(User.id == _SELF).scalar_subquery()
-_TEAMS = select(TeamMember.team_id).where(TeamMember.user_id == _SELF)
+# text: module. The learner's certificates (not withdrawn).
+_CERTIFICATES = branch("certificate", text=(Certificate.module_slug,)).where(
+    Certificate.user_id == SELF, Certificate.withdrawn_at.is_(None)
+)
+# text: module; time: the latest pass of its quiz that counts (an assignment that renews
+# counts from it).
+_COUNTED = (
+    branch("passed", text=(Attempt.module_slug,), at=(func.max(Attempt.submitted_at),))
+    .where(Attempt.user_id == SELF, passes.COUNTED)
+    .group_by(Attempt.module_slug)
+)
 
 _MY_LEARNING = union_all(
-    select(
-        literal("done"),
-        Completion.module_slug,
-        Completion.item_key,
-        Completion.completed_at,
-        _none(Date),
-        _none(Integer),
-    ).where(Completion.user_id == _SELF),
-    select(
-        literal("certificate"),
-        Certificate.module_slug,
-        _none(String),
-        _none(DateTime),
-        _none(Date),
-        _none(Integer),
-    ).where(Certificate.user_id == _SELF, Certificate.withdrawn_at.is_(None)),
-    # The latest pass of each quiz that counts: an assignment that renews counts from it.
-    select(
-        literal("passed"),
-        Attempt.module_slug,
-        _none(String),
-        func.max(Attempt.submitted_at),
-        _none(Date),
-        _none(Integer),
-    )
-    .where(Attempt.user_id == _SELF, passes.COUNTED)
-    .group_by(Attempt.module_slug),
-    select(
-        literal("assigned"),
-        Assignment.module_slug,
-        _none(String),
-        _none(DateTime),
-        Assignment.due_on,
-        Assignment.renew_months,
-    ).where(
-        Assignment.organisation_id == _ORGANISATION,
-        or_(
-            Assignment.user_id == _SELF,
-            and_(
-                Assignment.user_id.is_(None),
-                or_(Assignment.team_id.is_(None), Assignment.team_id.in_(_TEAMS)),
-                or_(Assignment.profession.is_(None), Assignment.profession == _PROFESSION),
-            ),
-        ),
-    ),
+    learner_rows.COMPLETIONS,
+    _CERTIFICATES,
+    _COUNTED,
+    learner_rows.ASSIGNMENTS,
+    renewal_rows.WHO,
+    learner_rows.LEVELS,
+    renewal_rows.CREDENTIALS,
+    renewal_rows.PASSES,
+)
+_MODULE_PAGE = union_all(
+    learner_rows.COMPLETIONS.where(Completion.module_slug == _MODULE),
+    _CERTIFICATES.where(Certificate.module_slug == _MODULE),
+    renewal_rows.PASSES.where(Attempt.module_slug == _MODULE),
+    *renewal_rows.ONE_MODULE,
 )
 
 
-class _Assigned(NamedTuple):
-    module_slug: str
-    due_on: date
-    renew_months: int | None
+@dataclass(frozen=True)
+class MyModule:
+    """A module on the learner's own pages: where they stand, their certificate, any renewal."""
+
+    state: ModuleState
+    certified: bool
+    renewal: Renewal | None = None  # open for renewal now: why and by when; else None
 
 
-def overview(user_id: int, catalogue, on: date) -> tuple[tuple[MyModule, ...], list]:
+def overview(
+    user_id: int, catalogue: Catalogue, on: date, now: datetime | None = None
+) -> tuple[tuple[MyModule, ...], list]:
     """Return every module's state and the learner's assignments on a day (one statement)."""
-    done: dict[str, set[str]] = defaultdict(set)
-    done_at: dict[str, list] = defaultdict(list)
-    certified, passed, assigned = set(), {}, []
-    for kind, slug, key, at, due_on, renew in (
-        db.session().connection().execute(_MY_LEARNING, {"user_id": user_id})
-    ):
-        if kind == "done":
-            done[slug].add(key)
-            done_at[slug].append(at)
-        elif kind == "certificate":
-            certified.add(slug)
-        elif kind == "passed":
-            passed[slug] = at
-        else:
-            assigned.append(_Assigned(slug, due_on, renew))
+    found = tagged_rows.read(_MY_LEARNING, user_id=user_id)
+    now = now or utcnow()
+    done, done_at = _completed(found)
+    certified = {row.text[0] for row in found.get("certificate", ())}
     modules = tuple(
-        MyModule(module_state(m, frozenset(done.get(m.slug, ()))), m.slug in certified)
+        MyModule(
+            module_state(m, frozenset(done.get(m.slug, ()))),
+            m.slug in certified,
+            _open_renewal(m, found, catalogue, now),
+        )
         for m in catalogue.modules
     )
+    passed = {row.text[0]: row.at[0] for row in found.get("passed", ())}
+    assigned = tuple(
+        Assigned(row.text[0], row.day[0], row.number[0]) for row in found.get("assigned", ())
+    )
     standings = []
-    for rule in binding(tuple(assigned)):
+    for rule in binding(assigned):
         module = catalogue.module(rule.module_slug)
         completed = _completed_on(module, passed, done, done_at) if module else None
         standings.append(standing_in(rule, completed, on, catalogue))
     return modules, rules.in_due_order(standings)
+
+
+def module_page(
+    user_id: int,
+    module: Module,
+    catalogue: Catalogue,
+    *,
+    preview: bool = False,
+    now: datetime | None = None,
+) -> MyModule:
+    """Return the learner's state in a module, their certificate and any open renewal."""
+    if preview:
+        return MyModule(module_state(module, frozenset(), preview=True), False)
+    found = tagged_rows.read(_MODULE_PAGE, user_id=user_id, module_slug=module.slug)
+    done, _ = _completed(found)
+    return MyModule(
+        module_state(module, frozenset(done.get(module.slug, ()))),
+        bool(found.get("certificate")),
+        _open_renewal(module, found, catalogue, now or utcnow()),
+    )
+
+
+def _open_renewal(module: Module, found, catalogue: Catalogue, now: datetime) -> Renewal | None:
+    """Return the module's renewal if its latest pass is open for renewal now, else None."""
+    latest = renewal_rows.latest_passes(found).get(module.slug)
+    profession = renewal_rows.profession_of(found)
+    found_renewal = renewal_rows.renewal_in(module, profession, latest, found, catalogue, now)
+    return found_renewal if found_renewal is not None and found_renewal.open else None
+
+
+def _completed(found) -> tuple[dict[str, set[str]], dict[str, list]]:
+    done: dict[str, set[str]] = defaultdict(set)
+    done_at: dict[str, list] = defaultdict(list)
+    for row in found.get("done", ()):
+        slug, key = row.text[:2]
+        done[slug].add(key)
+        done_at[slug].append(row.at[0])
+    return done, done_at
 
 
 def _completed_on(module: Module, passed, done, done_at) -> date | None:
@@ -137,11 +137,7 @@ def _completed_on(module: Module, passed, done, done_at) -> date | None:
     if module.assessment is not None:
         at = passed.get(module.slug)
     elif len(done.get(module.slug, ())) >= len(module.item_keys):
-        at = max(done_at[module.slug])
+        at = max(aware(at) for at in done_at[module.slug])
     else:
         at = None
-    return _day(at) if at is not None else None
-
-
-def _day(moment) -> date:
-    return moment.date() if hasattr(moment, "date") else moment
+    return aware(at).date() if at is not None else None

@@ -1,4 +1,4 @@
-"""What a learner can do next with a quiz: try again, wait for the retake rule, or ask someone.
+"""What a learner can do next with a quiz: renew, try again, wait for the retake rule, or ask.
 
 No message names a person who does not exist: managers are named only when the learner's
 organisation has some, and trainers are mentioned only when there is one.
@@ -12,7 +12,7 @@ from sqlalchemy import exists, select
 from app import db
 from app.domain.content import Module
 from app.models import Organisation, User
-from app.services import quizzes
+from app.services import quiz_standing
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class ScreenLink:
 class NextAttempt:
     """What a learner can do next with a quiz, and who can help when nothing is left."""
 
-    state: str  # "passed", "in-progress", "try-again", "wait", "locked", "closed"
+    state: str  # "passed", "renew", "in-progress", "try-again", "wait", "locked", "closed"
     attempts_left: int | None = None
     opens_on: date | None = None  # None once the wait is over
     to_revisit: tuple[ScreenLink, ...] = ()
@@ -36,15 +36,17 @@ class NextAttempt:
     trainers: bool = False
 
 
-def next_from(module: Module, standing: quizzes.QuizStatus, user_id: int) -> NextAttempt:
+def next_from(module: Module, standing: quiz_standing.QuizStatus, user_id: int) -> NextAttempt:
     """Say what comes next from a learner's standing with the module's quiz."""
     allowed = standing.allowance
-    if standing.passed:
+    if standing.passed and not standing.renewing:
         return NextAttempt("passed")
     if standing.in_progress:
         return NextAttempt("in-progress", allowed.left)
     if not allowed.locked:
-        return NextAttempt("try-again", allowed.left)
+        # A renewal's first attempt is a renewal; after a failed one, trying again is.
+        first = standing.renewing and not allowed.used
+        return NextAttempt("renew" if first else "try-again", allowed.left)
     if allowed.rule_ready:
         return NextAttempt("try-again", module.assessment.max_attempts)
     if allowed.rule is not None:

@@ -7,8 +7,9 @@ from datetime import datetime
 from app.content import catalogue
 from app.domain.content import Module
 from app.domain.quizzes.attempts import Shown, fingerprint, show_correct_answers
+from app.domain.quizzes.renewal import Renewal
 from app.domain.quizzes.review import Review, preview, removed, review
-from app.services import quizzes
+from app.services import quiz_standing, quizzes
 from app.services.attempt_reads import Saved
 from app.services.next_steps import NextAttempt, ScreenLink, next_from
 
@@ -17,6 +18,8 @@ REVEAL_LATER = {
     "after-last-attempt": "on an attempt you pass, or once you have used your last attempt",
     "never": "to trainers only",
 }
+ALWAYS = "after-each-submission"
+RENEWING = "once you have renewed this module"
 
 
 @dataclass(frozen=True)
@@ -110,10 +113,16 @@ class OverviewPage:
     attempts_used: int
     attempts_left: int | None
     in_progress_id: int | None
-    passed: tuple[int, int] | None  # (attempt id, percent)
+    passed: tuple[int, int] | None  # the latest pass: (attempt id, percent)
     latest: tuple[int, int, int] | None  # (attempt id, number, percent)
     next: NextAttempt
     preview: tuple[Review, ...] = ()
+    renewal: Renewal | None = None  # when the pass opens (or opened) for renewal, and why
+
+    @property
+    def renewing(self) -> bool:
+        """Say whether the learner's pass is open for renewal now."""
+        return self.renewal is not None and self.renewal.open
 
 
 def module_title(slug: str) -> str:
@@ -164,7 +173,7 @@ def result_page(
     attempt: quizzes.AttemptRow,
     found: quizzes.AttemptQuestions,
     answers: Mapping[str, Saved],
-    standing: quizzes.QuizStatus | None,
+    standing: quiz_standing.QuizStatus | None,
 ) -> ResultPage:
     """Review a graded attempt from its versions and the marks stored when it was graded.
 
@@ -179,6 +188,10 @@ def result_page(
     reveal = show_correct_answers(
         settings.show_correct_answers, passed=bool(attempt.passed), attempts_left=left
     )
+    reveal_later = None if reveal else REVEAL_LATER.get(settings.show_correct_answers)
+    if reveal and _before_renewal(standing, attempt) and settings.show_correct_answers != ALWAYS:
+        # A renewal draws on the same questions: the earlier answers wait until it is done.
+        reveal, reveal_later = False, RENEWING
     reviewed = []
     for item in found.shown:
         row = answers.get(item.question.id)
@@ -210,9 +223,19 @@ def result_page(
         pass_mark=settings.pass_mark,
         passed=bool(attempt.passed),
         reveal=reveal,
-        reveal_later=None if reveal else REVEAL_LATER.get(settings.show_correct_answers),
+        reveal_later=reveal_later,
         questions=tuple(reviewed),
         next=next_step,
+    )
+
+
+def _before_renewal(standing: quiz_standing.QuizStatus | None, attempt) -> bool:
+    """Say whether the attempt came before the latest pass of a quiz open for renewal."""
+    return (
+        standing is not None
+        and standing.renewing
+        and standing.passed is not None
+        and attempt.number <= standing.passed.number
     )
 
 
@@ -236,7 +259,7 @@ def confirm_page(
 
 def overview_page(user_id: int, module: Module, *, preview_all: bool) -> OverviewPage:
     """Explain the quiz, the attempts used and left, and how to start, resume or retake."""
-    standing = quizzes.status_read(user_id, module)
+    standing = quiz_standing.status_read(user_id, module)
     latest = standing.latest
     allowance = standing.allowance
     return OverviewPage(
@@ -249,6 +272,7 @@ def overview_page(user_id: int, module: Module, *, preview_all: bool) -> Overvie
         passed=(standing.passed.id, standing.passed.percent) if standing.passed else None,
         latest=(latest.id, latest.number, latest.percent) if latest else None,
         next=next_from(module, standing, user_id),
+        renewal=standing.renewal,
         preview=tuple(preview(n, q) for n, q in enumerate(module.assessment.questions, 1))
         if preview_all
         else (),

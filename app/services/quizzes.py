@@ -1,11 +1,14 @@
-"""End-of-module quizzes: where a learner stands, starting an attempt, an attempt's questions."""
+"""End-of-module quizzes: starting an attempt (or a renewal), an attempt's questions.
+
+Where a learner stands with a quiz is worked out in services/quiz_standing.py.
+"""
 
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, cast, func, literal, null, select, union_all
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import db
@@ -15,24 +18,13 @@ from app.domain.content import Module
 from app.domain.quizzes import Quiz
 from app.domain.quizzes.attempts import Missing, Shown, select_questions, shown_questions
 from app.domain.quizzes.model import QuizSettings
-from app.domain.quizzes.retakes import Allowance, allowance
-from app.models import Attempt, AttemptGrant, Completion, utcnow
-from app.services import learner_rows, locks, quiz_versions, tagged_rows
+from app.domain.quizzes.renewal import Renewal
+from app.models import Attempt, AttemptGrant, utcnow
+from app.services import locks, quiz_standing, quiz_versions
 
 
 class QuizClosed(Exception):
     """The quiz cannot be started now; the message says why."""
-
-
-@dataclass(frozen=True)
-class QuizStatus:
-    """What a learner may do with a module's quiz now."""
-
-    open: bool
-    allowance: Allowance
-    in_progress: Attempt | None
-    passed: Attempt | None
-    latest: Attempt | None
 
 
 @dataclass(frozen=True)
@@ -51,102 +43,13 @@ def aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
-def status(user_id: int, module: Module, now: datetime | None = None) -> QuizStatus:
-    """Work out whether the quiz is open, the attempts left and what reopens it."""
-    session = db.session()
-    quiz = module.assessment
-    attempts = session.scalars(
-        select(Attempt)
-        .where(Attempt.user_id == user_id, Attempt.quiz_id == quiz.id)
-        .order_by(Attempt.number)
-    ).all()
-    # The module's completions and, in the same query, one last row whose item key is NULL
-    # carrying the extra attempts granted (a completion's key never is).
-    rows = session.execute(
-        union_all(
-            select(
-                Completion.item_key,
-                Completion.completed_at,
-                Completion.last_completed_at,
-                literal(0).label("extra"),
-            ).where(Completion.user_id == user_id, Completion.module_slug == module.slug),
-            select(
-                null(),
-                cast(null(), Completion.completed_at.type),
-                cast(null(), Completion.last_completed_at.type),
-                func.coalesce(func.sum(AttemptGrant.extra), 0),
-            ).where(AttemptGrant.user_id == user_id, AttemptGrant.quiz_id == quiz.id),
-        )
-    ).all()
-    granted = sum(extra for key, _, _, extra in rows if key is None)
-    completions = [(key, first, again) for key, first, again, _ in rows if key is not None]
-    return status_from(module, attempts, completions, int(granted or 0), now or utcnow())
-
-
-# A quiz's standing in one statement: its attempts, the module's completions, the grants
-# (bound as user_id, quiz_id and module_slug).
-_QUIZ_ID = bindparam("quiz_id")
-STANDING_ROWS = (
-    learner_rows.ATTEMPTS.where(Attempt.quiz_id == _QUIZ_ID),
-    learner_rows.COMPLETIONS.where(Completion.module_slug == bindparam("module_slug")),
-    learner_rows.GRANTS.where(AttemptGrant.quiz_id == _QUIZ_ID),
-)
-
-
-def status_read(user_id: int, module: Module, now: datetime | None = None) -> QuizStatus:
-    """Return what status() does in one statement, for pages that only read.
-
-    Its attempts are plain rows (id, number, percent, passed, ...), not loaded objects.
-    """
-    found = tagged_rows.read(
-        STANDING_ROWS, user_id=user_id, quiz_id=module.assessment.id, module_slug=module.slug
-    )
-    return status_of(module, found, now)
-
-
-def status_of(
-    module: Module, found: dict[str, list[tagged_rows.Row]], now: datetime | None = None
-) -> QuizStatus:
-    """Work out the quiz's status from the rows STANDING_ROWS read."""
-    return status_from(
-        module,
-        learner_rows.attempts_of(found),
-        [(row.text[1], *row.at[:2]) for row in found.get("done", ())],
-        sum(row.number[1] for row in found.get("grant", ())),
-        now or utcnow(),
-    )
-
-
-def status_from(module: Module, attempts, completions, granted: int, now: datetime) -> QuizStatus:
-    """Work out the quiz's status from rows already read.
-
-    `attempts` are the learner's at this quiz in number order (anything with `status`,
-    `passed` and `submitted_at`); `completions` the module's (item key, first completed,
-    last completed again); `granted` the extra attempts given.
-    """
-    quiz = module.assessment
-    done = {key for key, _, _ in completions}
-    revisited = {
-        key.removeprefix("screen:"): aware(again or first)
-        for key, first, again in completions
-        if key.startswith("screen:")
-    }
-    graded = [a for a in attempts if a.status == "graded"]
-    standing = allowance(
-        max_attempts=quiz.max_attempts,
-        rule=quiz.retake,
-        outcomes=[(bool(a.passed), aware(a.submitted_at)) for a in graded],
-        granted=granted,
-        screens=[screen.slug for screen in module.screens],
-        revisited=revisited,
-        now=now,
-    )
-    return QuizStatus(
-        open=all(key in done for key in module.screen_item_keys),
-        allowance=standing,
-        in_progress=next((a for a in attempts if a.status == "in-progress"), None),
-        passed=next((a for a in graded if a.passed), None),
-        latest=graded[-1] if graded else None,
+def already_passed(renewal: Renewal | None) -> str:
+    """Say that the quiz is passed and, when it is known, when it opens for renewal."""
+    if renewal is None or renewal.opens_at is None:
+        return "You have already passed this quiz."
+    return (
+        "You have already passed this quiz. It opens for renewal on "
+        f"{renewal.opens_at.day} {renewal.opens_at:%B %Y}."
     )
 
 
@@ -155,13 +58,13 @@ def start(
 ) -> Attempt:
     """Return the learner's attempt in progress, or start one if the rules allow."""
     now = now or utcnow()
-    current = status(user_id, module, now)
+    current = quiz_standing.status(user_id, module, now)
     if current.in_progress:
         return current.in_progress
     if not current.open:
         raise QuizClosed("Finish every screen of the module to open the quiz.")
-    if current.passed:
-        raise QuizClosed("You have already passed this quiz.")
+    if current.passed and not current.renewing:
+        raise QuizClosed(already_passed(current.renewal))
     standing = current.allowance
     if standing.locked and not standing.rule_ready:
         raise QuizClosed("You have used all your attempts at this quiz.")
@@ -199,7 +102,7 @@ def start(
     except IntegrityError:
         # Another tab started the same attempt a moment ago: use that one.
         session.rollback()
-        again = status(user_id, module, now).in_progress
+        again = quiz_standing.status(user_id, module, now).in_progress
         if again is None:
             raise QuizClosed("Your attempt could not be started: please try again.") from None
         return again

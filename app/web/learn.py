@@ -18,8 +18,8 @@ from flask_login import current_user
 from app.content import catalogue
 from app.page_shells import Part, render_around
 from app.services import assignments, knowledge_checks, learning
+from app.services import my_learning as mine
 from app.services.knowledge_checks import ScreenPage
-from app.services.my_learning import overview
 from app.web.gate import require_signed_in_professional
 from app.web.query import id_arg
 
@@ -42,7 +42,7 @@ def _module_or_404(module_slug: str):
 @bp.get("/")
 def my_learning():
     """List every module with its status, progress and a way to continue."""
-    modules, assigned = overview(current_user.db_id, catalogue(), assignments.today())
+    modules, assigned = mine.overview(current_user.db_id, catalogue(), assignments.today())
     return render_template(
         "learn/my_learning.html", modules=modules, assigned=assigned, catalogue=catalogue()
     )
@@ -52,9 +52,13 @@ def my_learning():
 def module(module_slug: str):
     """Show a module's outcomes, CPD time and menu of screens."""
     module = _module_or_404(module_slug)
-    mine = learning.my_module(current_user.db_id, module, preview=_previewing())
+    page = mine.module_page(current_user.db_id, module, catalogue(), preview=_previewing())
     return render_template(
-        "learn/module.html", state=mine.state, certified=mine.certified, preview=_previewing()
+        "learn/module.html",
+        state=page.state,
+        certified=page.certified,
+        renewal=page.renewal,
+        preview=_previewing(),
     )
 
 

@@ -1,0 +1,173 @@
+"""Where a learner stands with a module's quiz: open, attempts left, passed, open for renewal.
+
+A pass is final until the quiz opens for renewal (domain/quizzes/renewal.py). Then the
+attempts and grants from before the latest pass no longer count: the renewal has a fresh
+`max_attempts`, the retake rule and extra attempts working within it as before. Nothing
+stored changes: the count is worked out from the history each time.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, select
+
+from app import db
+from app.content import catalogue
+from app.domain.content import Module
+from app.domain.quizzes.renewal import Renewal
+from app.domain.quizzes.retakes import Allowance, allowance
+from app.models import Attempt, AttemptGrant, Completion, utcnow
+from app.services import learner_rows, renewal_rows, tagged_rows
+from app.services.rating_reads import aware
+
+
+@dataclass(frozen=True)
+class QuizStatus:
+    """What a learner may do with a module's quiz now."""
+
+    open: bool
+    allowance: Allowance  # within the renewal, when one is open
+    in_progress: Attempt | None
+    passed: Attempt | None  # the latest pass
+    latest: Attempt | None
+    renewal: Renewal | None = None  # None: not passed, or nothing would reopen it
+
+    @property
+    def renewing(self) -> bool:
+        """Say whether the latest pass is open for renewal now."""
+        return self.renewal is not None and self.renewal.open
+
+
+class Renewing(NamedTuple):
+    """What a quiz's renewal is worked out from: the learner's profession and their rows."""
+
+    profession: str | None
+    found: dict
+
+
+# A quiz's standing in one statement: its attempts, the module's completions, the grants
+# and what renewal reads (bound as user_id, quiz_id and module_slug).
+_QUIZ_ID = bindparam("quiz_id")
+_COMPLETIONS = learner_rows.COMPLETIONS.where(Completion.module_slug == bindparam("module_slug"))
+_GRANTS = learner_rows.GRANTS.where(AttemptGrant.quiz_id == _QUIZ_ID)
+STANDING_ROWS = (
+    learner_rows.ATTEMPTS.where(Attempt.quiz_id == _QUIZ_ID),
+    _COMPLETIONS,
+    _GRANTS,
+    *renewal_rows.ONE_MODULE,
+)
+
+
+def status(user_id: int, module: Module, now: datetime | None = None) -> QuizStatus:
+    """Work out the quiz's status, its attempts as loaded objects (for starting one)."""
+    session = db.session()
+    quiz = module.assessment
+    attempts = session.scalars(
+        select(Attempt)
+        .where(Attempt.user_id == user_id, Attempt.quiz_id == quiz.id)
+        .order_by(Attempt.number)
+    ).all()
+    found = tagged_rows.read(
+        (_COMPLETIONS, _GRANTS, *renewal_rows.ONE_MODULE),
+        user_id=user_id,
+        quiz_id=quiz.id,
+        module_slug=module.slug,
+    )
+    return status_from(
+        module,
+        attempts,
+        _completions(found),
+        _grants(found),
+        now or utcnow(),
+        Renewing(renewal_rows.profession_of(found), found),
+    )
+
+
+def status_read(user_id: int, module: Module, now: datetime | None = None) -> QuizStatus:
+    """Return what status() does in one statement, for pages that only read.
+
+    Its attempts are plain rows (id, number, percent, passed, ...), not loaded objects.
+    """
+    found = tagged_rows.read(
+        STANDING_ROWS, user_id=user_id, quiz_id=module.assessment.id, module_slug=module.slug
+    )
+    return status_of(module, found, now)
+
+
+def status_of(
+    module: Module, found: dict[str, list[tagged_rows.Row]], now: datetime | None = None
+) -> QuizStatus:
+    """Work out the quiz's status from the rows STANDING_ROWS read."""
+    return status_from(
+        module,
+        learner_rows.attempts_of(found),
+        _completions(found),
+        _grants(found),
+        now or utcnow(),
+        Renewing(renewal_rows.profession_of(found), found),
+    )
+
+
+def status_from(
+    module: Module,
+    attempts,
+    completions,
+    grants: Iterable[tuple[datetime, int]],
+    now: datetime,
+    renewing: Renewing | None = None,
+) -> QuizStatus:
+    """Work out the quiz's status from rows already read.
+
+    `attempts` are the learner's at this quiz in number order (anything with `id`, `number`,
+    `status`, `passed` and `submitted_at`); `completions` the module's (item key, first
+    completed, last completed again); `grants` the extra attempts given (when, how many);
+    `renewing` what renewal reads (renewal_rows), None to leave renewal out.
+    """
+    quiz = module.assessment
+    done = {key for key, _, _ in completions}
+    revisited = {
+        key.removeprefix("screen:"): aware(again or first)
+        for key, first, again in completions
+        if key.startswith("screen:")
+    }
+    graded = [a for a in attempts if a.status == "graded"]
+    passed = next((a for a in reversed(graded) if a.passed), None)
+    found = None
+    if passed is not None and renewing is not None:
+        latest = renewal_rows.Pass(passed.id, aware(passed.submitted_at))
+        found = renewal_rows.renewal_in(
+            module, renewing.profession, latest, renewing.found, catalogue(), now
+        )
+    counted, given = graded, list(grants)
+    if found is not None and found.open:
+        # The renewal starts afresh: only what came after the latest pass counts.
+        since = aware(passed.submitted_at)
+        counted = [a for a in graded if a.number > passed.number]
+        given = [(at, extra) for at, extra in given if aware(at) > since]
+    standing = allowance(
+        max_attempts=quiz.max_attempts,
+        rule=quiz.retake,
+        outcomes=[(bool(a.passed), aware(a.submitted_at)) for a in counted],
+        granted=sum(extra for _, extra in given),
+        screens=[screen.slug for screen in module.screens],
+        revisited=revisited,
+        now=now,
+    )
+    return QuizStatus(
+        open=all(key in done for key in module.screen_item_keys),
+        allowance=standing,
+        in_progress=next((a for a in attempts if a.status == "in-progress"), None),
+        passed=passed,
+        latest=graded[-1] if graded else None,
+        renewal=found,
+    )
+
+
+def _completions(found) -> list[tuple]:
+    return [(row.text[1], *row.at[:2]) for row in found.get("done", ())]
+
+
+def _grants(found) -> list[tuple[datetime, int]]:
+    return [(row.at[0], row.number[1]) for row in found.get("grant", ())]
