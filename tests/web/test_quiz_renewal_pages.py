@@ -151,7 +151,6 @@ def test_a_failed_renewal_leaves_the_earlier_pass_standing(app, client, lapsed, 
     assert f"Renew {module.title}" in client.get("/modules/").text
 
 
-@pytest.mark.xfail(strict=True, reason="needs fix/certs: a certificate for every passing attempt")
 def test_a_renewal_pass_issues_a_new_certificate_and_keeps_the_earlier_one(
     app, client, lapsed, module
 ):
