@@ -84,6 +84,8 @@ ATTEMPTS = branch(
         Attempt.quiz_settings["kind"].as_string(),
     ),
     number=(Attempt.id, Attempt.number, Attempt.percent),
+    # The pass mark the attempt is graded against: the quiz's when it started.
+    real=(Attempt.quiz_settings["pass_mark"].as_float(),),
     flag=(Attempt.passed,),
     at=(Attempt.submitted_at,),
 ).where(Attempt.user_id == SELF)
@@ -193,6 +195,7 @@ class AttemptSeen(NamedTuple):
     passed: bool | None
     submitted_at: object
     kind: str | None = None  # "assessment" or "knowledge-check", as the attempt kept it
+    pass_mark: float | None = None  # as the attempt kept it (None: from before it was kept)
 
 
 def person_of(found: dict[str, list[Row]]) -> Person | None:
@@ -226,6 +229,7 @@ def attempts_of(found: dict[str, list[Row]]) -> list[AttemptSeen]:
             passed=row.flag[0],
             submitted_at=row.at[0],
             kind=row.text[3],
+            pass_mark=row.real[0],
         )
         for row in found.get("attempt", ())
     ]

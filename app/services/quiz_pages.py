@@ -7,8 +7,7 @@ from datetime import datetime
 from app.content import catalogue
 from app.domain.content import Module
 from app.domain.quizzes.attempts import Shown, fingerprint, show_correct_answers
-from app.domain.quizzes.renewal import Renewal
-from app.domain.quizzes.review import Review, preview, removed, review
+from app.domain.quizzes.review import Review, removed, review
 from app.services import quiz_standing, quizzes
 from app.services.attempt_reads import Saved
 from app.services.next_steps import NextAttempt, ScreenLink, next_from
@@ -102,27 +101,6 @@ class ConfirmPage:
     total: int
     unanswered: tuple[Shown, ...]
     graded: bool
-
-
-@dataclass(frozen=True)
-class OverviewPage:
-    """A module's quiz: its rules, the learner's attempts and how to go on."""
-
-    module: Module
-    open: bool
-    attempts_used: int
-    attempts_left: int | None
-    in_progress_id: int | None
-    passed: tuple[int, int] | None  # the latest pass: (attempt id, percent)
-    latest: tuple[int, int, int] | None  # (attempt id, number, percent)
-    next: NextAttempt
-    preview: tuple[Review, ...] = ()
-    renewal: Renewal | None = None  # when the pass opens (or opened) for renewal, and why
-
-    @property
-    def renewing(self) -> bool:
-        """Say whether the learner's pass is open for renewal now."""
-        return self.renewal is not None and self.renewal.open
 
 
 def module_title(slug: str) -> str:
@@ -254,28 +232,6 @@ def confirm_page(
         total=len(found.shown),
         unanswered=tuple(s for s in found.shown if answers.get(s.question.id) is None),
         graded=attempt.status == "graded",
-    )
-
-
-def overview_page(user_id: int, module: Module, *, preview_all: bool) -> OverviewPage:
-    """Explain the quiz, the attempts used and left, and how to start, resume or retake."""
-    standing = quiz_standing.status_read(user_id, module)
-    latest = standing.latest
-    allowance = standing.allowance
-    return OverviewPage(
-        module=module,
-        open=standing.open,
-        attempts_used=allowance.used,
-        # With a new set ready (the retake rule opens it at the start), what is left is it.
-        attempts_left=module.assessment.max_attempts if allowance.rule_ready else allowance.left,
-        in_progress_id=standing.in_progress.id if standing.in_progress else None,
-        passed=(standing.passed.id, standing.passed.percent) if standing.passed else None,
-        latest=(latest.id, latest.number, latest.percent) if latest else None,
-        next=next_from(module, standing, user_id),
-        renewal=standing.renewal,
-        preview=tuple(preview(n, q) for n, q in enumerate(module.assessment.questions, 1))
-        if preview_all
-        else (),
     )
 
 

@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from app.content import catalogue
 from app.quiz_texts import QuizTexts
-from app.services import knowledge_checks, quiz_pages, quizzes, submissions
+from app.services import knowledge_checks, quiz_overview, quiz_pages, quizzes, submissions
 from app.web.gate import require_signed_in_professional
 from app.web.quiz_forms import attempt_form, autosaves
 
@@ -48,7 +48,7 @@ def _trainer() -> bool:
 def overview(module_slug: str):
     """Explain the quiz, the attempts left and how to start, resume or try again."""
     module = _module_with_quiz(module_slug)
-    page = quiz_pages.overview_page(current_user.db_id, module, preview_all=_trainer())
+    page = quiz_overview.overview_page(current_user.db_id, module, preview_all=_trainer())
     return render_template("quiz/overview.html", page=page)
 
 

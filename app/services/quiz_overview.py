@@ -1,0 +1,75 @@
+"""A module's quiz page: its rules, the learner's attempts and how to go on, as frozen values."""
+
+from dataclasses import dataclass
+
+from app.domain.content import Module
+from app.domain.quizzes.renewal import Renewal
+from app.domain.quizzes.review import Review, preview
+from app.services import quiz_standing
+from app.services.next_steps import NextAttempt, next_from
+
+
+@dataclass(frozen=True)
+class OverviewPage:
+    """A module's quiz: its rules, the learner's attempts and how to go on."""
+
+    module: Module
+    open: bool
+    attempts_used: int
+    attempts_left: int | None
+    in_progress_id: int | None
+    passed: tuple[int, int] | None  # the latest pass: (attempt id, percent)
+    latest: tuple[int, int, int] | None  # (attempt id, number, percent)
+    next: NextAttempt
+    preview: tuple[Review, ...] = ()
+    renewal: Renewal | None = None  # when the pass opens (or opened) for renewal, and why
+    # The pass mark of the attempt the page is about (in progress, or the pass standing),
+    # which it keeps from its start: None when the page is about a new attempt.
+    attempt_pass_mark: float | None = None
+
+    @property
+    def renewing(self) -> bool:
+        """Say whether the learner's pass is open for renewal now."""
+        return self.renewal is not None and self.renewal.open
+
+    @property
+    def pass_mark_in_words(self) -> str:
+        """Return the pass mark that applies, saying so when the quiz's has changed since."""
+        now = self.module.assessment.pass_mark
+        kept = self.attempt_pass_mark
+        if kept is None or kept == now:
+            return f"{now:g}%"
+        which = "your attempt in progress" if self.in_progress_id else "the attempt you passed"
+        return f"{kept:g}% for {which}, as when it started (the quiz now asks for {now:g}%)"
+
+
+def overview_page(user_id: int, module: Module, *, preview_all: bool) -> OverviewPage:
+    """Explain the quiz, the attempts used and left, and how to start, resume or retake."""
+    standing = quiz_standing.status_read(user_id, module)
+    latest = standing.latest
+    allowance = standing.allowance
+    return OverviewPage(
+        module=module,
+        open=standing.open,
+        attempts_used=allowance.used,
+        # With a new set ready (the retake rule opens it at the start), what is left is it.
+        attempts_left=module.assessment.max_attempts if allowance.rule_ready else allowance.left,
+        in_progress_id=standing.in_progress.id if standing.in_progress else None,
+        passed=(standing.passed.id, standing.passed.percent) if standing.passed else None,
+        latest=(latest.id, latest.number, latest.percent) if latest else None,
+        next=next_from(module, standing, user_id),
+        renewal=standing.renewal,
+        attempt_pass_mark=_pass_mark_kept(standing),
+        preview=tuple(preview(n, q) for n, q in enumerate(module.assessment.questions, 1))
+        if preview_all
+        else (),
+    )
+
+
+def _pass_mark_kept(standing: quiz_standing.QuizStatus) -> float | None:
+    """Return the pass mark kept by the attempt in progress, else by a pass not up for renewal."""
+    if standing.in_progress is not None:
+        return standing.in_progress.pass_mark
+    if standing.passed is not None and not standing.renewing:
+        return standing.passed.pass_mark
+    return None
