@@ -9,6 +9,8 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 
+from app.domain.numbers import whole_number
+
 DUE_SOON_DAYS = 30
 RENEWALS = {0: "Does not renew", 12: "Every year", 24: "Every 2 years", 36: "Every 3 years"}
 
@@ -32,6 +34,30 @@ LABELS = {
     NOT_ASSIGNED: ("Not assigned", "–"),
 }
 STATUSES = tuple(LABELS)
+
+ENTER_DUE = "Enter the date the learning is due, for example 14 1 2027"
+DUE_YEARS = (2000, 2100)  # a due date outside these years is a slip of the keyboard
+
+
+def due_date(day: str | None, month: str | None, year: str | None) -> date:
+    """Return the date a form's day, month and year fields give (ASCII digits, spaces around
+    allowed); a ValueError says what is wrong with them, in words for the person typing."""
+    typed = {"day": day, "month": month, "year": year}
+    typed = {name: (text or "").strip() for name, text in typed.items()}
+    missing = [name for name, text in typed.items() if not text]
+    if len(missing) == len(typed):
+        raise ValueError(ENTER_DUE)
+    if missing:
+        raise ValueError(f"The date the learning is due must include a {' and '.join(missing)}")
+    parts = [whole_number(typed[name]) for name in ("year", "month", "day")]
+    try:
+        found = date(*parts)  # 31 2 2027, a month 13 or a day "x": no such date
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError("The date the learning is due must be a real date") from None
+    first, last = DUE_YEARS
+    if not first <= found.year <= last:
+        raise ValueError(f"The year the learning is due must be between {first} and {last}")
+    return found
 
 
 @dataclass(frozen=True)

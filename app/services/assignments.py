@@ -44,6 +44,7 @@ class Request:
     # A manager's form refuses a due date before this (today): learners would be overdue,
     # and reminded, the moment it is set. Seeding and scripted scenarios leave it out.
     earliest_due: date | None = None
+    due_error: str | None = None  # why the fields typed give no due date (rules.due_date)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def assign(scope: Scope, actor_id: int, asked: Request, catalogue: Catalogue) ->
     if not slugs:
         errors["modules"] = "Select at least one module"
     if asked.due_on is None:
-        errors["due"] = "Enter the date the learning is due, for example 14 1 2027"
+        errors["due"] = asked.due_error or rules.ENTER_DUE
     elif asked.earliest_due is not None and asked.due_on < asked.earliest_due:
         errors["due"] = "The date the learning is due must be today or in the future"
     targets = _targets(scope, asked, errors)

@@ -27,7 +27,7 @@ from app.services.teams import Scope, in_scope
 
 @dataclass(frozen=True)
 class AttemptRow:
-    """One graded attempt at a module's quiz."""
+    """One graded attempt at a module's end-of-module quiz (never a knowledge check)."""
 
     module_title: str
     number: int
@@ -95,11 +95,13 @@ def learner_page(
 def learner_view(
     person: learner_rows.Person, found, catalogue: Catalogue, day: date, years: int
 ) -> LearnerView:
-    """Return the learner's team, assignments, module record and graded attempts."""
+    """Return the learner's team, assignments, module record and graded quiz attempts."""
     titles = {m.slug: m.title for m in catalogue.modules}
     attempts = learner_rows.attempts_of(found)
+    # Quiz results are the module quizzes' attempts: a knowledge check is marked to teach,
+    # with no pass mark, so its attempts have no place among them (passes.of_quiz).
     graded = sorted(
-        (a for a in attempts if a.status == "graded"),
+        (a for a in attempts if a.status == "graded" and passes.of_quiz(a.kind)),
         key=lambda a: (_aware(a.submitted_at), a.id),
         reverse=True,
     )

@@ -100,9 +100,10 @@ class PracticePage:
     asks_for_practice: bool
     assessments: tuple[Assessment, ...]
     requests: tuple[RequestRecord, ...]
-    supervisors: tuple[SupervisorChoice, ...]
+    supervisors: tuple[SupervisorChoice, ...]  # whom they may ask: never themselves
     open_request: bool
     evidence: tuple[EvidenceItem, ...]
+    supervises: bool = False  # a supervisor of their organisation themselves
 
 
 def page(
@@ -129,6 +130,7 @@ def page(
         ),
         any(r.waiting for r in requests),
         evidence(found["evidence"], code, catalogue, framework, now),
+        any(r.number[1] == user_id for r in found["supervisor"]),
     )
 
 

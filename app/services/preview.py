@@ -37,6 +37,8 @@ from app.services.quiz_pages import (
 
 # The most a preview's answers may take, as JSON, in the signed session cookie.
 ANSWERS_LIMIT = 2000
+# How much of each drawn question's version hash the preview keeps: enough to notice an edit.
+VERSION_CHARS = 8
 
 
 class NoPreview(LookupError):
@@ -54,6 +56,7 @@ class PreviewAttempt:
     pass_mark: float
     questions: tuple[QuestionForm, ...]
     module_slug: str  # where the questions' `screen:` links lead
+    changed: bool = False  # a question was edited since the preview was drawn
 
     @property
     def errors(self) -> tuple[QuestionForm, ...]:
@@ -120,7 +123,11 @@ def start(quiz_id: str) -> dict:
     """Return a new preview attempt of the quiz: a fresh draw and no answers."""
     if _quiz(quiz_id) is None:
         raise NoPreview(quiz_id)
-    return {"quiz": quiz_id, "seed": secrets.randbelow(2**31), "answers": {}}
+    state = {"quiz": quiz_id, "seed": secrets.randbelow(2**31), "answers": {}}
+    # A learner's attempt keeps the versions it showed; a preview keeps a short mark of each,
+    # to tell the trainer when the file has changed under it, not mark a stale answer.
+    _, shown = _drawn(quiz_id, state)
+    return {**state, "drawn": [_version(item) for item in shown]}
 
 
 def attempt_form(
@@ -149,6 +156,7 @@ def attempt_form(
         quiz.pass_mark,
         tuple(forms),
         quiz.module,
+        bool(_changed(shown, state)),
     )
 
 
@@ -160,6 +168,14 @@ def submit(quiz_id: str, state: Mapping | None, form) -> tuple[dict, PreviewAtte
     answers.update(read.given)
     errors = dict(read.errors)
     submitted = dict(read.submitted)
+    for item in _changed(shown, state):
+        qid = item.question.id
+        errors[qid] = (
+            f"Question {item.number} has changed since this preview was drawn: "
+            "start a new preview to answer it as it is now"
+        )
+        submitted[qid] = {}
+        answers.pop(qid, None)
     # The answers travel in the session cookie, which browsers cap at about 4 kB.
     while len(json.dumps(answers)) > ANSWERS_LIMIT:
         longest = max(answers, key=lambda qid: len(json.dumps(answers[qid])))
@@ -258,6 +274,19 @@ def _options(question: Question) -> tuple[tuple[str, bool | None, str | None], .
     if choices:
         return tuple((c.text, c.correct, c.feedback) for c in choices)
     return tuple((option.text, None, None) for option in question.options)
+
+
+def _version(item: Shown) -> str:
+    return (item.version or "")[:VERSION_CHARS]
+
+
+def _changed(shown: tuple[Shown, ...], state: Mapping) -> tuple[Shown, ...]:
+    """Return the questions shown now that are not what the preview drew (edited, or drawn
+    differently since a pool changed); none for a preview from before draws were kept."""
+    drawn = state.get("drawn")
+    if drawn is None:
+        return ()
+    return tuple(item for n, item in enumerate(shown) if drawn[n : n + 1] != [_version(item)])
 
 
 def _quiz(quiz_id: str) -> Quiz | None:

@@ -1,18 +1,18 @@
 """Managers assign modules with a due date; the list shows what is assigned to whom."""
 
-from datetime import date
-
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.content import catalogue
 from app.domain.accounts import PROFESSIONS
-from app.domain.assignments import RENEWALS
+from app.domain.assignments import RENEWALS, due_date
 from app.domain.numbers import whole_number
 from app.models import utcnow
 from app.security import MAX_ID
 from app.services import assignment_withdrawals, assignments, team_pages
 from app.web.manage import bp
+
+DUE_PARTS = ("day", "month", "year")
 
 
 @bp.get("/assignments")
@@ -63,28 +63,20 @@ def _request(form) -> assignments.Request:
     team_id = whole_number(team, most=MAX_ID) if who == "team" and team else None
     if who == "team" and team and team_id is None:
         abort(400)
+    try:
+        due_on, due_error = due_date(*(form.get(f"due-{part}") for part in DUE_PARTS)), None
+    except ValueError as wrong:  # the message says what is wrong with the fields typed
+        due_on, due_error = None, str(wrong)
     return assignments.Request(
         modules=tuple(form.getlist("modules")),
-        due_on=parse_day(form.get("due-day"), form.get("due-month"), form.get("due-year")),
+        due_on=due_on,
+        due_error=due_error,
         renew_months=renew or None,
         team_id=team_id,
         profession=form.get("profession") if form.get("profession") in PROFESSIONS else None,
         emails=tuple(emails) if who == "learners" else (),
         earliest_due=utcnow().date(),
     )
-
-
-def parse_day(day, month, year) -> date | None:
-    """Return the date the three fields give (ASCII digits, spaces around allowed), or None
-    when they do not make one."""
-    parts = [whole_number((text or "").strip()) for text in (year, month, day)]
-    if None in parts:
-        return None
-    try:
-        found = date(*parts)
-    except (ValueError, OverflowError):
-        return None
-    return found if 2000 <= found.year <= 2100 else None
 
 
 @bp.get("/assignments/<int:assignment_id>/withdraw")

@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+import pytest
+
 from app.domain import assignments as rules
 from app.domain.assignments import Rule, standing
 
@@ -90,3 +92,23 @@ def test_a_module_no_longer_offered_is_never_due_overdue_or_complete():
         assert rules.in_words(found, DUE) == (
             "Assigned to you, but no longer in the course: nothing to do"
         )
+
+
+def test_a_due_date_is_read_from_its_three_fields_or_refused_in_words():
+    assert rules.due_date(" 14 ", "1", "2027") == date(2027, 1, 14)
+    refused = {
+        ("", " ", None): "Enter the date the learning is due, for example 14 1 2027",
+        ("31", "2", "2027"): "The date the learning is due must be a real date",
+        ("29", "2", "2027"): "The date the learning is due must be a real date",
+        ("1", "13", "2027"): "The date the learning is due must be a real date",
+        ("x", "1", "2027"): "The date the learning is due must be a real date",
+        ("1", "1", "²⁰²⁷"): "The date the learning is due must be a real date",
+        ("14", "", "2027"): "The date the learning is due must include a month",
+        ("14", "", ""): "The date the learning is due must include a month and year",
+        ("1", "1", "27"): "The year the learning is due must be between 2000 and 2100",
+    }
+    for fields, message in refused.items():
+        with pytest.raises(ValueError) as wrong:
+            rules.due_date(*fields)
+        assert str(wrong.value) == message, fields
+    assert rules.due_date("29", "2", "2028") == date(2028, 2, 29)  # a leap year

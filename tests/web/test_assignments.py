@@ -1,5 +1,6 @@
 """Managers assign modules with due dates; learners see them on My learning, soonest first."""
 
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from app.models_assignments import Assignment
 from app.models_teams import Team
 from app.services import assignment_standings, assignments
 from tests.conftest import post_form, sign_in
+from tests.web.error_summary import summary_of
 from tests.web.journeys import pass_module
 
 URL = "/manage/assignments"
@@ -184,3 +186,19 @@ def test_a_due_date_in_the_past_is_refused_and_today_is_not(app, client, pcn):
     assert count_assignments(app) == 0
     today = post_form(client, URL, {**form, **due_fields(date.today())})
     assert today.status_code == 302 and count_assignments(app) == 1
+
+
+def test_a_due_date_that_does_not_exist_is_called_not_a_real_date(app, client, pcn):
+    """31 2 2027 was typed: the manager is told it is no real date, not to enter one."""
+    sign_in(client, "lead@example.org")
+    slug = modules(app)[0].slug
+    form = {"modules": slug, "who": "team", "due-day": "31", "due-month": "2", "due-year": "2027"}
+    response = post_form(client, URL, form)
+    assert response.status_code == 400
+    message = "The date the learning is due must be a real date"
+    assert summary_of(response).links == ["#due"]
+    summary = response.text.split('class="nhsuk-error-summary', 1)[1].split("</div>", 1)[0]
+    assert re.search(rf'href="#due"[^>]*>\s*{message}\s*</a>', summary)  # to the day field
+    assert re.search(rf'id="due-error"[^>]*>.*Error:</span> {message}</span>', response.text)
+    assert "Enter the date the learning is due" not in response.text
+    assert count_assignments(app) == 0

@@ -134,7 +134,7 @@ def test_the_learner_and_their_manager_see_it_as_no_longer_offered(
         shown[name] = client.get(url).text
     assert nu_errors(shown, tmp_path) == []
     learner = html.fromstring(shown["learner"])
-    rows = learner.xpath("//h2[@id='assigned']/following-sibling::table[1]/tbody/tr")
+    rows = learner.xpath("//h2[@id='assigned']/following::table[1]/tbody/tr")
     [row] = [tr for tr in rows if retired in cell_text(tr)]
     assert "No longer offered" in cell_text(row) and "Done" not in cell_text(row)
 

@@ -1,0 +1,195 @@
+"""Pages fit their window in Chromium: wide tables scroll in their own box, long words wrap.
+
+A phone is 320 px wide: a table of several columns must not make the page wider than that,
+nor, at any width, may a reflection pasted as one long word (a URL) or a long name.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from app import db
+from app.content import catalogue
+from app.models_teams import Team
+from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.conftest import post_form, sign_in
+from tests.web.journeys import user_id
+from tests.web.test_my_competencies import pass_quiz
+from tests.web.test_practice import decide, name_supervisor, the_request
+
+ORG = "Riverside PCN"
+TEAM = "Elm Practice"
+CODE = "SPLW-1.4"  # taught, and quizzed, by the first module
+OTHER = "SPLW-1.1"  # returned by the supervisor, with comments and an action plan
+LONG = "https://example.org/" + "x" * 1880  # 1,900 characters and not one space
+LONG_NAME = "Lee" + "e" * 150 + " Learner"
+SHOTS = os.environ.get("ISSUE_SHOTS")
+
+
+def document_width(page) -> int:
+    """Return how wide the page is laid out, scrolled sideways to its end."""
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def course_in_use(app, make_user, *, name: str, reflection: str) -> dict:
+    """Set up a learner who passed a module, self-assessed and asked a supervisor; a manager
+    of their organisation and a trainer."""
+    make_user(email="learner@example.org", profession="link-worker", org=ORG, full_name=name)
+    make_user(email="sue@example.org", org=ORG, full_name="Sue Supervisor")
+    make_user(email="lead@example.org", role="manager", org=ORG, full_name="Lee Lead")
+    make_user(email="trainer@example.org", role="trainer", full_name="Tara Trainer")
+    name_supervisor(app, "sue@example.org")
+    runner = app.test_cli_runner()
+    for args in (
+        ["create-team", ORG, TEAM],
+        ["place-in-team", "learner@example.org", ORG, TEAM],
+    ):
+        assert runner.invoke(args=args).exit_code == 0
+    learner = app.test_client()
+    sign_in(learner, "learner@example.org")
+    with app.app_context():
+        module = catalogue().modules[0]
+    pass_quiz(app, learner, "learner@example.org", module)
+    sue = app.test_client()
+    sign_in(sue, "sue@example.org")
+    for code in (OTHER, CODE):
+        page = f"/my/competencies/{code}"
+        sent = post_form(
+            learner,
+            f"{page}/self-assessment",
+            {"confidence": "4", "stage": "after", "reflection": reflection},
+            page=page,
+        )
+        assert sent.status_code == 302, sent.status_code
+        supervisor = str(user_id(app, "sue@example.org"))
+        asked = post_form(learner, f"{page}/request", {"supervisor": supervisor}, page=page)
+        assert asked.status_code == 302, asked.status_code
+        if code == OTHER:
+            returned = decide(
+                sue, the_request(app), outcome="returned", comments=reflection,
+                action_plan=reflection,
+            )  # fmt: skip
+            assert returned.status_code == 302, returned.status_code
+    return {
+        "learner": user_id(app, "learner@example.org"),
+        "request": the_request(app),
+        "module": module,
+        "team": team_id(app),
+    }
+
+
+def team_id(app) -> int:
+    with app.app_context():
+        return db.session().scalar(select(Team.id).where(Team.name == TEAM))
+
+
+LEARNER_PAGES = (
+    "/my/record",
+    "/my/competencies",
+    f"/my/competencies/{CODE}",
+    f"/my/competencies/{OTHER}",
+    "/",
+)
+MANAGER_PAGES = (
+    "/manage/",
+    "/manage/compliance",
+    "/manage/assignments",
+    "/manage/teams",
+)
+TRAINER_PAGES = ("/author/quizzes", "/author/coverage")
+
+
+def pages_of(people: dict) -> dict[str, list[str]]:
+    module = people["module"]
+    return {
+        "learner@example.org": list(LEARNER_PAGES),
+        "sue@example.org": ["/supervise/", f"/supervise/requests/{people['request']}"],
+        "lead@example.org": [
+            *MANAGER_PAGES,
+            f"/manage/teams/{people['team']}",
+            f"/manage/learners/{people['learner']}",
+        ],
+        "trainer@example.org": [
+            *TRAINER_PAGES,
+            f"/author/quizzes/{module.assessment.id}/items",
+            f"/author/learners/{people['learner']}",
+        ],
+    }
+
+
+# The innermost elements holding a long word, wider than the window: each as "tag.class width".
+OVER_WIDE_WORDS = """() => {
+  const long = /x{40}|e{40}/;
+  const holds = element => long.test(element.textContent);
+  return [...document.body.querySelectorAll("*")]
+    .filter(element => holds(element) && ![...element.children].some(holds))
+    .map(element => [element, Math.round(element.getBoundingClientRect().width)])
+    .filter(([element, width]) => width > window.innerWidth)
+    .map(([element, width]) => `${element.tagName}.${element.className} ${width}`);
+}"""
+
+
+def widths_over(
+    browser, live_server, people: dict, width: int, label: str, *, check=None
+) -> dict[str, int | list[str]]:
+    """Return the pages wider than the window, with their widths, at this window width;
+    and those where an element holding a long word is wider than the window."""
+    too_wide = {}
+    for email, paths in pages_of(people).items():
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        browser_sign_in(page, live_server, email)
+        for path in paths:
+            page.goto(live_server + path)
+            expect(page.locator("h1").first).to_be_visible()
+            shot(page, f"{label}-{width}-{email.split('@')[0]}{path.replace('/', '_')}")
+            if document_width(page) > width:
+                too_wide[path] = document_width(page)
+            elif words := page.evaluate(OVER_WIDE_WORDS):
+                too_wide[path] = words
+            if check:
+                check(page)
+        context.close()
+    return too_wide
+
+
+def test_tables_scroll_in_their_own_box_on_a_phone(app, browser, live_server, make_user):
+    """At 320 px a table wider than the window scrolls inside its region, not the page."""
+    people = course_in_use(
+        app, make_user, name="Lee Learner", reflection="Asked what matters first."
+    )
+    too_wide = widths_over(browser, live_server, people, 320, "tables", check=scrolls_by_key)
+    assert not too_wide, f"wider than 320 px: {too_wide}"
+
+
+def scrolls_by_key(page) -> None:
+    """Each table box that scrolls is a named region the keyboard reaches and scrolls; axe
+    finds nothing."""
+    boxes = page.locator(".lw-table-scroll, .lw-grid-scroll")
+    for n in range(boxes.count()):
+        box = boxes.nth(n)
+        if box.evaluate("box => box.scrollWidth <= box.clientWidth"):
+            continue
+        assert box.get_attribute("role") == "region" and box.get_attribute("tabindex") == "0"
+        assert box.get_attribute("aria-label") or box.get_attribute("aria-labelledby")
+        box.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("box => box.scrollLeft > 0", arg=box.element_handle())
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_long_words_wrap_within_the_window(app, browser, live_server, make_user, width):
+    """A 1,900-character reflection with no space, and a long name, wrap at any width."""
+    people = course_in_use(app, make_user, name=LONG_NAME, reflection=LONG)
+    too_wide = widths_over(browser, live_server, people, width, "words")
+    assert not too_wide, f"wider than {width} px: {too_wide}"
