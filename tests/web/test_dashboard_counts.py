@@ -463,7 +463,9 @@ def test_placing_a_learner_reads_their_own_counted_rows_not_everyones(app, datab
 def module_completions(page: str, module) -> tuple[str, str]:
     """Return the dashboard's completions of a module and its completions-by-month section."""
     summary = page.split(f"{module.title}</dt>", 1)[1].split("</dd>", 1)[0]
-    months = page.split("Module completions by month</h2>", 1)[1].split("<h2", 1)[0]
+    months = page.split("Modules completed for the first time, by month</h2>", 1)[1].split(
+        "<h2", 1
+    )[0]
     return summary, months
 
 
@@ -578,3 +580,21 @@ def test_a_revoked_certificates_passes_stay_out_of_the_counts_whatever_moves(
     with app.app_context():
         erasure.erase(asha)
     assert differences(app) == 0
+
+
+def test_a_renewal_is_not_counted_again_and_the_chart_says_so(app, client, pcn):
+    from tests.web.journeys import renew
+
+    with app.app_context():
+        module = next(m for m in catalogue().modules if m.assessment)
+    learner = app.test_client()
+    sign_in(learner, "asha@example.org")
+    pass_module(app, learner, "asha@example.org", module)
+    renew(app, learner, pcn["asha"], module)
+    assert differences(app) == 0
+    sign_in(client, "lead@example.org")
+    for url in ("/manage/", "/manage/?q=asha"):  # kept counts, and a count afresh
+        page = client.get(url).text
+        summary, months = module_completions(page, module)
+        assert "1 completed" in summary and 'numeric">1</td>' in months, url
+        assert "a renewal is not counted again here" in months
