@@ -137,6 +137,13 @@ def _day(value: str | None) -> datetime | None:
 def audit_log(since, until, kind, email):
     """Print the audit log, oldest first, one tab-separated event per line."""
     filters = audit.AuditFilter(kind=kind, email=email, since=_day(since), until=_day(until))
+    if kind:
+        known = audit.kinds()
+        if kind not in known:
+            listed = ", ".join(known) if known else "none yet"
+            raise click.ClickException(
+                f"unknown kind of event {kind!r}; the kinds the audit log holds: {listed}"
+            )
     for row in audit.events(filters):
         fields = (
             row.occurred_at.strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -94,10 +94,20 @@ def create_org(name, join_code):
     "--profession", type=click.Choice(list(PROFESSIONS)), default="other", show_default=True
 )
 @click.option("--org", "organisation", help="Organisation name (required for managers).")
-@click.password_option(help="Password; prompted for when not given.")
+@click.option("--password", help="Password; prompted for when not given.")
 def create_user(email, full_name, role, profession, organisation, password):
     """Create an account of any role."""
     try:
+        # The rest checked first: a wrong email or organisation is told before the prompt.
+        accounts.check_new_user(
+            email=email,
+            full_name=full_name,
+            profession=profession,
+            role=role,
+            organisation_name=organisation,
+        )
+        if password is None:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         user = accounts.create_user(
             email=email,
             full_name=full_name,

@@ -54,8 +54,32 @@ def _migrate(step: str, revision: str) -> None:
 @click.argument("revision", default="head")
 def db_upgrade(revision):
     """Apply migrations up to REVISION (default: the newest)."""
+    url = current_app.config["DATABASE_URL"]
+    before = revision_of(url)
     _migrate("upgrade", revision)
-    click.echo(f"database is at {revision}")
+    after = revision_of(url)
+    if before is None:
+        click.echo(f"created the database's tables: it is at {after}")
+    elif before == after:
+        click.echo(f"database is already at {after}: nothing to upgrade")
+    else:
+        click.echo(f"upgraded the database from {before} to {after}")
+
+
+def revision_of(database_url: str) -> str | None:
+    """Return the database's revision; None when it has none, or is not there yet."""
+    from alembic.migration import MigrationContext
+
+    if database_url.startswith("sqlite:///"):
+        path = Path(database_url.removeprefix("sqlite:///"))
+        if path.name != ":memory:" and not path.exists():
+            return None  # connecting would create the file; the upgrade does that
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
 
 
 @db_cli.command("downgrade")
@@ -78,14 +102,7 @@ def db_history():
 @db_cli.command("current")
 def db_current():
     """Show the database's current revision."""
-    from alembic.migration import MigrationContext
-
-    engine = create_engine(current_app.config["DATABASE_URL"])
-    try:
-        with engine.connect() as connection:
-            revision = MigrationContext.configure(connection).get_current_revision()
-    finally:
-        engine.dispose()
+    revision = revision_of(current_app.config["DATABASE_URL"])
     if revision is None:
         click.echo("the database has no migrations applied yet: run `linkwise db upgrade`")
     else:

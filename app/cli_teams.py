@@ -46,7 +46,11 @@ def create_team(organisation, name, join_code):
 @click.argument("organisation")
 def list_teams(organisation):
     """List ORGANISATION's teams with their join codes and learner counts."""
-    for row in teams.teams_in(teams.Scope(_organisation(organisation).id)):
+    org = _organisation(organisation)
+    found = teams.teams_in(teams.Scope(org.id))
+    if not found:
+        click.echo(f"{org.name} has no teams (create one with create-team)")
+    for row in found:
         click.echo(f"{row.name}\t{row.join_code}\t{row.learners} learners")
 
 

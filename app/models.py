@@ -358,6 +358,7 @@ RATING_COLUMNS = (
     "due_from",
     "expired",
     "practice_until",
+    "knowledge_until",
 )
 
 
@@ -369,7 +370,9 @@ class CompetencyLevel(Base):
     everyone on every view, and so every page shows the same rating. `level` is the
     knowledge rating; `practice` the supervisor workflow's status; `met` the framework's
     rule when rated, which lapses at `met_until` (renewal is due from `due_from`), as a
-    confirmed practice does at `practice_until` (read through `practice_shown`).
+    confirmed practice does at `practice_until` (read through `practice_shown`), and
+    knowledge with no answer left in date at `knowledge_until` (read through
+    `knowledge_shown`, or `knowledge_now` in SQL).
     """
 
     __tablename__ = "competency_level"
@@ -423,6 +426,9 @@ class CompetencyLevel(Base):
     # When a "Confirmed" practice stops confirming (None: it does not, or not confirmed):
     # pages say "Confirmation expired" from then on, before the next re-rating.
     practice_until: Mapped[datetime | None]
+    # When the last answer the knowledge rating counted expires (None: none, or never):
+    # pages show the rating a learner with no answer in date gets from then on.
+    knowledge_until: Mapped[datetime | None]
 
 
 IN_SOME_STANDING = or_(

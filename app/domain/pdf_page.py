@@ -73,6 +73,21 @@ def _font(document: FPDF, path: Path, family: str, style: str) -> TTFFont:
     return font
 
 
+def missing(ch: str) -> str:
+    """Say which character the fonts cannot draw, so a PDF never prints it as another.
+
+    An emoji or other symbol is named ("[rainbow]"), anything else given by its code point
+    ("[U+540D]"). A variation selector, which only asks for an emoji's colour style, is left
+    out: the character it follows is what it chose a style for.
+    """
+    if 0xFE00 <= ord(ch) <= 0xFE0F or 0xE0100 <= ord(ch) <= 0xE01EF:
+        return ""
+    name = unicodedata.name(ch, "")
+    if name and unicodedata.category(ch).startswith("S"):
+        return f"[{name.lower()}]"
+    return f"[U+{ord(ch):04X}]"
+
+
 class Page(FPDF):
     """An A4 document whose fonts may or may not cover every letter a learner types."""
 
@@ -162,7 +177,7 @@ class Page(FPDF):
         plain = "".join(
             c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
         )
-        return plain if plain and all(self._covers(c) for c in plain) else "?"
+        return plain if plain and all(self._covers(c) for c in plain) else missing(ch)
 
     def _covers(self, ch: str) -> bool:
         if self.covered is None:

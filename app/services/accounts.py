@@ -196,17 +196,13 @@ def create_organisation(name: str, join_code: str | None = None) -> Organisation
     return organisation
 
 
-def create_user(
-    *,
-    email: str,
-    full_name: str,
-    password: str,
-    profession: str,
-    role: str,
-    organisation_name: str | None = None,
-) -> User:
-    """Create an account of any role (an administrator's action; no confirmation page)."""
-    session = db.session()
+def check_new_user(
+    *, email: str, full_name: str, profession: str, role: str, organisation_name: str | None
+) -> tuple[str, str, Organisation | None]:
+    """Check an account to create, all but its password; return its email, name, organisation.
+
+    The command checks these before it asks for the password, so a typo is told at once.
+    """
     if role not in ROLES:
         raise AccountError("role", f"role must be one of {', '.join(ROLES)}")
     if profession not in PROFESSIONS:
@@ -222,8 +218,29 @@ def create_user(
     problem = name_problem(full_name, label="Full name", missing="Enter the full name (--name)")
     if problem:
         raise AccountError("full_name", problem)
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
+    if db.session().scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError("email", f"an account for {email} already exists")
+    return email, full_name, organisation
+
+
+def create_user(
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    profession: str,
+    role: str,
+    organisation_name: str | None = None,
+) -> User:
+    """Create an account of any role (an administrator's action; no confirmation page)."""
+    session = db.session()
+    email, full_name, organisation = check_new_user(
+        email=email,
+        full_name=full_name,
+        profession=profession,
+        role=role,
+        organisation_name=organisation_name,
+    )
     problem = password_problem(password, email=email, full_name=full_name)
     if problem:
         raise AccountError("password", f"password refused: {problem}")

@@ -125,11 +125,12 @@ def profile(
 ) -> Profile | None:
     """Return the learner's profile in the framework for their profession, from stored rows."""
     branches = PROFILE_ROWS if profession is not None else (learner_rows.PERSON, *PROFILE_ROWS)
-    found = tagged_rows.read(branches, user_id=user_id)
+    now = now or utcnow()
+    found = tagged_rows.read(branches, user_id=user_id, now=now)
     if profession is None:
         person = learner_rows.person_of(found)
         profession = person.profession if person else None
-    return profile_from(profession, found, catalogue, now or utcnow())
+    return profile_from(profession, found, catalogue, now)
 
 
 def profile_from(profession: str | None, found, catalogue: Catalogue, now) -> Profile | None:

@@ -131,6 +131,12 @@ def search(filters: AuditFilter, page: int = 1) -> AuditPage:
     )
 
 
+def kinds() -> tuple[str, ...]:
+    """Return every kind of event the log holds, in the order the filter's list shows them."""
+    found = tagged_rows.read((_KINDS,)).get("kind", ())
+    return tuple(row.text[0] for row in sorted(found, key=lambda row: row.number[0]))
+
+
 # Every kind of event there is, in the database's order for the filter's list.
 _KINDS = branch(
     "kind",

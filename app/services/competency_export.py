@@ -27,6 +27,7 @@ from app.domain.content import Catalogue
 from app.domain.spreadsheet import csv_chunks, csv_text
 from app.models import CompetencyLevel, Organisation, User, utcnow
 from app.services import audit
+from app.services.knowledge_now import knowledge_now
 from app.services.manage_export import copied
 from app.services.manage_grid import FILTERS, Filters, selection, standing_condition
 from app.services.rating_reads import aware
@@ -108,9 +109,7 @@ def export_rows(
             User.email,
             User.profession,
             CompetencyLevel.competency_code,
-            CompetencyLevel.level,
-            CompetencyLevel.score,
-            CompetencyLevel.evidence_count,
+            *knowledge_now(now),
             iso_date(CompetencyLevel.last_evidence_at),
             CompetencyLevel.practice,
             CompetencyLevel.met,

@@ -27,6 +27,7 @@ from app.models_practice import (
 )
 from app.services import audit, xapi
 from app.services.confirmations import NO_EVIDENCE, Wording, seen_digest
+from app.services.knowledge_now import knowledge_now
 from app.services.locks import lock_people
 from app.services.practice import NotFound, PracticeError
 from app.services.ratings import refresh_levels
@@ -87,8 +88,10 @@ def _shown(request: ConfirmationRequest, catalogue: Catalogue) -> _Shown:
     competency = catalogue.competency(code)
     if competency is None:
         raise NotFound(request.id)
+    # As the request's page showed it: knowledge with no answer in date is not enough.
+    level, score, _ = knowledge_now(utcnow())
     stored = session.execute(
-        select(CompetencyLevel.level, CompetencyLevel.score).where(
+        select(level.label("level"), score.label("score")).where(
             CompetencyLevel.user_id == learner, CompetencyLevel.competency_code == code
         )
     ).one_or_none()

@@ -96,7 +96,7 @@ def queue(supervisor_id: int) -> tuple[tuple[RequestRecord, ...], tuple[RequestR
 def view(supervisor_id: int, request_id: int, catalogue: Catalogue) -> RequestView:
     """Return one request addressed to this supervisor, with the learner's evidence in words:
     all of it while it waits, only what the decision was made on once decided."""
-    found = practice_reads.request_page(supervisor_id, request_id)
+    found = practice_reads.request_page(supervisor_id, request_id, utcnow())
     asked = next((row for row in found["request"] if row.number[1] == request_id), None)
     if asked is None:
         raise NotFound(request_id)

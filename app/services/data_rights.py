@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 
 from app import db
 from app.domain.certificates import render_certificate_pdf
-from app.domain.competencies import practice_shown
+from app.domain.competencies import knowledge_shown, practice_shown
 from app.domain.content import Catalogue
 from app.models import (
     Attempt,
@@ -135,13 +135,12 @@ def export_data(user: User, catalogue: Catalogue) -> dict:
         "competency_levels": [
             {
                 "competency": level.competency_code,
-                "level": level.level,
-                "score": level.score,
-                "evidence_count": level.evidence_count,
+                **_knowledge(level, now),
                 "last_evidence_at": _iso(level.last_evidence_at),
                 # As it stands now: a confirmation lapses before the next re-rating says so.
                 "practice": practice_shown(level.practice, aware(level.practice_until), now),
                 "practice_until": _iso(level.practice_until),
+                "knowledge_until": _iso(level.knowledge_until),
                 "met": level.met,
                 "met_until": _iso(level.met_until),
             }
@@ -241,3 +240,12 @@ def _certificates(user_id: int):
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _knowledge(level: CompetencyLevel, now) -> dict:
+    """Return a stored rating's level, score and answers counted as they stand now."""
+    # Once none of its answers is in date, what the next re-rating will store.
+    shown = knowledge_shown(
+        level.level, level.score, level.evidence_count, aware(level.knowledge_until), now
+    )
+    return dict(zip(("level", "score", "evidence_count"), shown, strict=True))

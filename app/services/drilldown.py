@@ -78,11 +78,14 @@ def learner_page(
     viewed = audit.recorded_where(
         "learner.viewed", User.id, User.id == user_id, in_scope(scope), actor_id=viewer_id
     )
-    found = tagged_rows.read_writing((person_in_scope, *PAGE_ROWS), viewed, user_id=user_id)
+    now = utcnow()
+    found = tagged_rows.read_writing(
+        (person_in_scope, *PAGE_ROWS), viewed, user_id=user_id, now=now
+    )
     person = learner_rows.person_of(found)
     if person is None:
         return None
-    session, now = db.session(), utcnow()
+    session = db.session()
     session.commit()
     return LearnerPage(
         person,

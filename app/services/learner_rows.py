@@ -27,6 +27,7 @@ from app.models_assignments import Assignment
 from app.models_credentials import Credential
 from app.models_practice import Supervisor
 from app.models_teams import Team, TeamMember
+from app.services.knowledge_now import knowledge_now
 from app.services.tagged_rows import Row, branch
 
 SELF = bindparam("user_id")
@@ -139,12 +140,13 @@ ASSIGNMENTS = branch(
 
 # texts: competency, level, practice; real: score; number: evidence count;
 # flags: met, expired; times: met until, due from, practice until. Every competency's: the
-# caller keeps those of the learner's framework.
+# caller keeps those of the learner's framework. Knowledge as it stands at `now` (a parameter).
+_KNOWLEDGE = knowledge_now()
 LEVELS = branch(
     "level",
-    text=(CompetencyLevel.competency_code, CompetencyLevel.level, CompetencyLevel.practice),
-    real=(CompetencyLevel.score,),
-    number=(CompetencyLevel.evidence_count,),
+    text=(CompetencyLevel.competency_code, _KNOWLEDGE[0], CompetencyLevel.practice),
+    real=(_KNOWLEDGE[1],),
+    number=(_KNOWLEDGE[2],),
     flag=(CompetencyLevel.met, CompetencyLevel.expired),
     at=(CompetencyLevel.met_until, CompetencyLevel.due_from, CompetencyLevel.practice_until),
 ).where(CompetencyLevel.user_id == SELF)

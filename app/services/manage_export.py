@@ -52,6 +52,7 @@ from app.domain.competencies import (
 )
 from app.domain.spreadsheet import FORMULA_STARTS, csv_text
 from app.models import RATING_COLUMNS, CompetencyLevel, User
+from app.services.knowledge_now import knowledge_now
 from app.services.manage_grid import FILTERS, practice_now, standing_condition
 
 LEARNERS_A_PAGE = 500
@@ -240,13 +241,14 @@ def _rated(rating, now: datetime):
     )
     # As a decimal, so round() goes half up from the stored figure, as the SQLite path does;
     # a decimal of scale 1 prints as "86.3" or "100.0".
-    score = func.round(cast(rating.score, Numeric), 1).cast(String)
+    level, score, count = knowledge_now(now, rating)
+    score = func.round(cast(score, Numeric), 1).cast(String)
     return (
-        _cell(rating.level)
+        _cell(level)
         + ","
         + func.coalesce(score, "")
         + ","
-        + cast(rating.evidence_count, String)
+        + cast(count, String)
         + ","
         + func.coalesce(_day(rating.last_evidence_at), "")
         + ","

@@ -33,6 +33,7 @@ from app.domain.paging import asked, clamp, like_pattern, page_numbers
 from app.models import CompetencyLevel, User, utcnow
 from app.services import dashboard_counts, grid_paging, tagged_rows
 from app.services.grid_paging import PER_PAGE
+from app.services.knowledge_now import knowledge_now
 from app.services.rating_reads import aware
 from app.services.tagged_rows import branch
 from app.services.teams import Scope, as_scope, in_scope
@@ -256,7 +257,7 @@ def page_branch(plan: Planned, page: int | None = None):
             paged.c.email,
             paged.c.profession,
             level.competency_code,
-            level.level,
+            knowledge_now(plan.now)[0],
             level.practice,
         ),
         number=(paged.c.id, paged.c.total, paged.c.position),

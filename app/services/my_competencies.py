@@ -31,6 +31,7 @@ from app.models import Answer, CompetencyLevel, Completion, User, utcnow
 from app.models import Evidence as EvidenceRow
 from app.models_practice import ConfirmationClosure, ConfirmationDecision, ConfirmationRequest
 from app.services.attainment import Profile, StoredLevel, build_profile, evidence_in_words
+from app.services.knowledge_now import knowledge_now
 from app.services.practice import UPDATES_FOR
 from app.services.practice_page import RequestRecord
 from app.services.rating_reads import aware
@@ -44,19 +45,20 @@ def _none(type_):
 _SELF = bindparam("user_id")
 _CODES = bindparam("codes", expanding=True)
 _SUPERVISOR = User.__table__.alias("supervisor")
+_KNOWLEDGE = knowledge_now()  # as it stands at the parameter `now`
 
 # Columns: kind, code, text1-5, number, whole, flag1-2, at1-3, response.
 _PAGE = union_all(
     select(
         literal("level"),
         CompetencyLevel.competency_code,
-        CompetencyLevel.level,
+        _KNOWLEDGE[0],
         CompetencyLevel.practice,
         _none(String),
         _none(String),
         _none(String),
-        cast(CompetencyLevel.score, Float),
-        CompetencyLevel.evidence_count,
+        cast(_KNOWLEDGE[1], Float),
+        _KNOWLEDGE[2],
         CompetencyLevel.met,
         CompetencyLevel.expired,
         CompetencyLevel.met_until,
@@ -183,7 +185,7 @@ def page(
         at3,
         response,
     ) in session.connection().execute(
-        _PAGE, {"user_id": user_id, "codes": codes, "since": now - UPDATES_FOR}
+        _PAGE, {"user_id": user_id, "codes": codes, "since": now - UPDATES_FOR, "now": now}
     ):
         if kind == "level":
             stored[code] = StoredLevel(t1, t2, number, whole, f1, f2, at1, at2, at3)

@@ -111,10 +111,10 @@ def page(
 ) -> PracticePage:
     """Return the learner's page for one competency of their framework (one statement)."""
     competency, framework = competency_of(profession, code, catalogue)
-    found = practice_reads.competency_page(user_id, organisation_id, code)
+    now = utcnow()
+    found = practice_reads.competency_page(user_id, organisation_id, code, now)
     stored = found["level"][0] if found["level"] else None
     requests = tuple(request_record(row) for row in found["request"])
-    now = utcnow()
     return PracticePage(
         competency,
         framework,

@@ -10,6 +10,7 @@ sort by its collation as before). The confirmation record is a plain join.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 from sqlalchemy import Float, bindparam, case, cast, exists, func, select, union_all
 
@@ -24,6 +25,7 @@ from app.models_practice import (
     SelfAssessment,
     Supervisor,
 )
+from app.services.knowledge_now import knowledge_now
 from app.services.tagged_rows import Layout, Row
 
 # A request's texts are its code, two names, its decision's four, the learner's
@@ -136,12 +138,15 @@ def _assessments(user_id, code):
     ).where(SelfAssessment.user_id == user_id, SelfAssessment.competency_code == code)
 
 
+_KNOWLEDGE = knowledge_now()  # as it stands at the parameter `now`
+
+
 def _level(user_id, code):
     return _ROWS.branch(
         "level",
-        text=(CompetencyLevel.level, CompetencyLevel.practice),
+        text=(_KNOWLEDGE[0], CompetencyLevel.practice),
         number=(_place(CompetencyLevel.user_id),),
-        real=(cast(CompetencyLevel.score, Float),),
+        real=(cast(_KNOWLEDGE[1], Float),),
         at=(CompetencyLevel.practice_until,),
     ).where(CompetencyLevel.user_id == user_id, CompetencyLevel.competency_code == code)
 
@@ -189,9 +194,13 @@ _COMPETENCY_PAGE = union_all(
 )
 
 
-def competency_page(user_id: int, organisation_id: int | None, code: str) -> dict[str, list[Row]]:
+def competency_page(
+    user_id: int, organisation_id: int | None, code: str, now: datetime
+) -> dict[str, list[Row]]:
     """Read a learner's competency page: rating, requests, self-assessments, supervisors."""
-    return _read(_COMPETENCY_PAGE, user_id=user_id, code=code, organisation_id=organisation_id)
+    return _read(
+        _COMPETENCY_PAGE, user_id=user_id, code=code, organisation_id=organisation_id, now=now
+    )
 
 
 def _supervises_in(supervisor_id, organisation_id):
@@ -245,9 +254,9 @@ _REQUEST_PAGE = union_all(
 )
 
 
-def request_page(supervisor_id: int, request_id: int) -> dict[str, list[Row]]:
+def request_page(supervisor_id: int, request_id: int, now: datetime) -> dict[str, list[Row]]:
     """Read a request to this supervisor and its learner's evidence (nothing if not theirs)."""
-    return _read(_REQUEST_PAGE, supervisor_id=supervisor_id, request_id=request_id)
+    return _read(_REQUEST_PAGE, supervisor_id=supervisor_id, request_id=request_id, now=now)
 
 
 _QUEUE = union_all(

@@ -30,17 +30,24 @@ from app.services.upsert import insert_for_dialect, json_records, json_rows
 
 BATCH = 2000
 COLUMNS = ("user_id", "competency_code", "organisation_id", *RATING_COLUMNS, "rated_at")
-TIME_COLUMNS = ("last_evidence_at", "met_until", "due_from", "practice_until", "rated_at")
+TIME_COLUMNS = (
+    "last_evidence_at",
+    "met_until",
+    "due_from",
+    "practice_until",
+    "knowledge_until",
+    "rated_at",
+)
 
 
 def _row(user_id: int, organisation_id: int | None, rating: Rating, rated_at, time=None) -> tuple:
     """Return a rating's competency_level row (COLUMNS), its times passed through `time`."""
     knowledge = rating.knowledge
     last, until, due = rating.last_evidence_at, rating.met_until, rating.due_from
-    confirmed_until = rating.practice_until
+    confirmed_until, known_until = rating.practice_until, rating.knowledge_until
     if time is not None:
         last, until, due = time(last), time(until), time(due)
-        confirmed_until = time(confirmed_until)
+        confirmed_until, known_until = time(confirmed_until), time(known_until)
     return (
         user_id,
         rating.code,
@@ -55,6 +62,7 @@ def _row(user_id: int, organisation_id: int | None, rating: Rating, rated_at, ti
         due,
         rating.expired,
         confirmed_until,
+        known_until,
         rated_at,
     )
 

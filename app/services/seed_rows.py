@@ -93,6 +93,7 @@ def dependent_rows(
                 level.due_from,
                 level.expired,
                 level.practice_until,
+                level.knowledge_until,
                 rated_at,
             )
             for learner, user_id in users

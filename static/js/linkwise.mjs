@@ -70,7 +70,12 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
   const message = form.querySelector("[data-autosave-message]");
   const timers = new Map();
   const pending = new Set();
+  // Questions refilled with another tab's answer that the learner has not yet changed on
+  // purpose (left the field, or picked an option): their saves keep saying so, since a key
+  // typed just after the refill was meant for the answer it replaced.
+  const refilled = new Set();
   let running = null;
+  let replacing = false; // a field taken out while focused fires "change": not the learner's
 
   const groupOf = (id) => form.querySelector(`[data-question="${CSS.escape(id)}"]`);
   const statusOf = (id) => form.querySelector(`[data-status-for="${CSS.escape(id)}"]`);
@@ -97,7 +102,9 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
   });
   form.addEventListener("change", (event) => {
     const group = event.target.closest("[data-question]");
-    if (group) schedule(group.dataset.question, 0);
+    if (!group || replacing) return;
+    refilled.delete(group.dataset.question);
+    schedule(group.dataset.question, 0);
   });
 
   function run() {
@@ -139,7 +146,9 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
       for (const id of ids) {
         if (fresh.has(id)) continue;
         showError(id, result.errors[id]);
-        statusOf(id).textContent = result.errors[id] ? "Not saved" : "Answer saved";
+        statusOf(id).textContent = result.errors[id] ? "Not saved" : refilled.has(id)
+          ? "Answer saved. It was changed in another tab or window first: check it is the answer you want."
+          : "Answer saved";
       }
       for (const item of result.fresh) replaceQuestion(item.question, item.html);
       if (fresh.size) {
@@ -191,8 +200,19 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
     const focused = document.activeElement && document.activeElement.id;
     const template = document.createElement("template");
     template.innerHTML = html.trim();
-    groupOf(id).replaceWith(template.content);
-    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+    replacing = true;
+    try {
+      groupOf(id).replaceWith(template.content);
+    } finally {
+      replacing = false;
+    }
+    refilled.add(id);
+    const field = focused && document.getElementById(focused);
+    if (field) {
+      field.focus();
+      // The caret after the answer shown, not before it: a key typed next adds to its end.
+      if (field.type === "text") field.setSelectionRange(field.value.length, field.value.length);
+    }
     statusOf(id).textContent = "Changed in another tab or window: the latest answer is shown.";
   }
 

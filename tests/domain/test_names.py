@@ -18,6 +18,9 @@ def problem(name: str) -> str | None:
         "\u200fعلي حسن",  # Arabic with a right-to-left mark before it
         "श्री\u200dनिवास",  # a joiner the script needs
         "李小龍",
+        "Zoë O'Brien",
+        "D´Angelo",  # an accent typed on its own, as an apostrophe
+        "Ngāti Porou ʻOhana",  # a modifier letter: a letter, not a symbol
         "x" * 200,
     ],
 )
@@ -48,6 +51,17 @@ def test_characters_that_turn_the_text_s_direction_are_refused(control):
     found = problem(f"Ann {control}eeL")
     assert found is not None and found.startswith(
         "Full name must not include hidden characters that change the direction of text"
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Zoë 🌈 O'Brien", "Sam 👍🏽", "Ann ★ Lee", "Ann \U0001f3fd", "Ann \ue000", "Ann \u0378"],
+)
+def test_emoji_and_other_symbols_are_refused(name):
+    assert problem(name) == (
+        "Full name must not include emoji or other symbols. "
+        "Use letters, and spaces, hyphens or apostrophes where the name has them"
     )
 
 

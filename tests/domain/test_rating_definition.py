@@ -157,6 +157,13 @@ class Plain:
         last = [p for p in self.practice if p.kind != "self-assessed" and p.at <= now][-1]
         return self.valid_for.after(last.at)
 
+    def knowledge_until(self, now):
+        """When knowledge has no answer in date: valid_for after the latest one in date."""
+        in_date = [e.at for e in self.evidence if self.in_date(e.at, now)]
+        if self.valid_for is None or not in_date:
+            return None
+        return self.valid_for.after(max(in_date))
+
 
 def recent_spans(rule):
     if isinstance(rule, Recent):
@@ -182,6 +189,7 @@ def plain_rating(competency, framework, evidence, practice, now) -> Rating:
         not met and plain.holds(now, expire=False),  # would be met if nothing had expired
         max((e.at for e in evidence), default=None),
         plain.practice_until(now),
+        plain.knowledge_until(now),
     )
 
 

@@ -17,6 +17,7 @@ __all__ = ["people"]  # the fixture, used by the tests below
 
 ONE_LINE = "Full name must be on one line, with no tabs or other hidden control characters"
 DIRECTION = "Full name must not include hidden characters that change the direction of text"
+SYMBOLS = "Full name must not include emoji or other symbols"
 
 
 def details(client, full_name: str):
@@ -31,6 +32,8 @@ def test_register_refuses_a_name_that_is_not_one_line_of_visible_text(client):
         ("\u200b", "Enter your full name"),
         ("Ann\nBcc: someone@example.org", ONE_LINE),
         ("Ann \u202eeeL", DIRECTION),
+        # A certificate's fonts have no emoji: it would print "Zoë ? O'Brien".
+        ("Zoë 🌈 O'Brien", SYMBOLS),
     ]:
         response = post_form(
             client,

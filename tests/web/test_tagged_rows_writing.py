@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from app import db
 from app.content import catalogue
-from app.models import AuditEvent, CompetencyLevel, User
+from app.models import AuditEvent, CompetencyLevel, User, utcnow
 from app.services import audit, drilldown, tagged_rows
 from app.services.learner_rows import PERSON
 from tests.conftest import sign_in
@@ -34,9 +34,10 @@ def test_every_row_of_the_learner_page_comes_back_as_a_plain_read_finds_it(app, 
             )  # fmt: skip
         session.commit()
         branches = (PERSON, *drilldown.PAGE_ROWS)
-        read = tagged_rows.read(branches, user_id=learner)
+        now = utcnow()  # the moment the ratings are read at (knowledge_until)
+        read = tagged_rows.read(branches, user_id=learner, now=now)
         viewed = audit.recorded_where("learner.viewed", User.id, User.id == learner, actor_id=lead)
-        written = tagged_rows.read_writing(branches, viewed, user_id=learner)
+        written = tagged_rows.read_writing(branches, viewed, user_id=learner, now=now)
         session.commit()
         events = session.scalar(
             select(func.count(AuditEvent.id)).where(

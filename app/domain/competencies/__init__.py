@@ -37,6 +37,7 @@ from .ratings import (
     STANDING_NAMES,
     PracticeEvent,
     Rating,
+    knowledge_shown,
     practice_shown,
     rate_competency,
     rate_learner,
@@ -52,6 +53,6 @@ __all__ = [
     "KnowledgeAtLeast", "Latest", "NAtMastery", "PracticeConfirmed", "PracticeEvent",
     "Rating", "Recent", "Rule", "UnknownAttainmentMethod", "WeightedAverage",
     "aligned_questions", "attainment", "attainment_method", "domain_rollup", "enough_evidence",
-    "parse_duration", "practice_shown", "questions_needed", "rate_competency", "rate_learner",
-    "standing", "valid_for",
+    "knowledge_shown", "parse_duration", "practice_shown", "questions_needed", "rate_competency",
+    "rate_learner", "standing", "valid_for",
 ]  # fmt: skip

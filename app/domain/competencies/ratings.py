@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from ..frameworks import Competency, Framework
 from .met_rules import Facts, KnowledgeAtLeast, Recent, Rule
-from .methods import Attainment, Evidence, KnowledgeRating, in_time_order
+from .methods import INSUFFICIENT_EVIDENCE, Attainment, Evidence, KnowledgeRating, in_time_order
 
 NOT_STARTED = "Not started"
 SELF_ASSESSED = "Self-assessed"
@@ -66,6 +66,22 @@ class Rating(NamedTuple):
     expired: bool  # not met, but would be if nothing had expired
     last_evidence_at: datetime | None
     practice_until: datetime | None  # when "Confirmed" stops confirming; None: it does not
+    knowledge_until: datetime | None  # when its last counted answer expires; None: never
+
+
+# What a rating says of knowledge once none of its answers is in date: (level, score, count).
+NO_KNOWLEDGE_IN_DATE = (INSUFFICIENT_EVIDENCE, None, 0)
+
+
+def knowledge_shown(level: str, score, count: int, knowledge_until, now: datetime) -> tuple:
+    """Say a stored knowledge rating as it stands now: (level, score, evidence count).
+
+    A rating is stored when worked out; once every answer it counted has expired
+    (knowledge_until) it is what a re-rating would give, with no answers in date.
+    """
+    if knowledge_until is not None and knowledge_until <= now:
+        return NO_KNOWLEDGE_IN_DATE
+    return level, score, count
 
 
 def practice_shown(practice: str, practice_until: datetime | None, now: datetime) -> str:
@@ -143,6 +159,7 @@ def _rate(rules: _Rules, evidence, practice, now: datetime) -> Rating:
         expired,
         judge.latest,
         judge.ends(confirmation) if confirmation is not None else None,
+        judge.knowledge_ends(now),
     )
 
 
@@ -221,6 +238,13 @@ class _Judge:
     def still_confirms(self, confirmation: PracticeEvent, now: datetime) -> bool:
         end = self.ends(confirmation)
         return end is None or end > now
+
+    def knowledge_ends(self, now: datetime) -> datetime | None:
+        """Return when the last answer in date at `now` expires (None: none is, or never)."""
+        if self.valid_for is None:
+            return None
+        counted = [e.at for e in self.evidence if self.in_date(e.at, now)]
+        return self.valid_for.after(max(counted)) if counted else None
 
     def anything_expired(self, now: datetime) -> bool:
         return self.first_expiry is not None and self.first_expiry <= now
