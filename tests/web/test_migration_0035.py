@@ -1,4 +1,4 @@
-"""Migration 0036 gives ratings room to record until when their knowledge has an answer in
+"""Migration 0035 gives ratings room to record until when their knowledge has an answer in
 date, and fills it for ratings that counted answers from the latest one and the validity
 the competency files give."""
 

@@ -20,7 +20,7 @@ stored) until `linkwise recompute-levels`, run nightly and after an upgrade, fil
 
 Downgrade drops the column.
 
-Revision ID: 0036
+Revision ID: 0035
 Revises: 0034
 Create Date: 2026-12-07 09:00:00
 """
@@ -34,7 +34,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0036"
+revision: str = "0035"
 down_revision: str | None = "0034"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -112,7 +112,7 @@ def _validity() -> dict | None:
     catalogue = load(content, frameworks).catalogue
     if catalogue is None:
         print(
-            "0036: the content has errors; knowledge_until stays empty until "
+            "0035: the content has errors; knowledge_until stays empty until "
             "`linkwise recompute-levels`",
             file=sys.stderr,
         )
