@@ -45,7 +45,7 @@ _MY_LEARNING = union_all(
     _COUNTED,
     learner_rows.ASSIGNMENTS,
     renewal_rows.WHO,
-    learner_rows.LEVELS,
+    renewal_rows.STANDINGS,
     renewal_rows.CREDENTIALS,
     renewal_rows.PASSES,
 )

@@ -16,12 +16,12 @@ from sqlalchemy import bindparam
 
 from app.domain.content import Catalogue, Module
 from app.domain.quizzes.renewal import Renewal, StoredRating, renewal
-from app.models import Attempt, Certificate, User
+from app.models import Attempt, Certificate, CompetencyLevel, User
 from app.models_assignments import Assignment
 from app.models_credentials import Credential
 from app.services import passes
 from app.services.assignment_standings import Assigned, binding
-from app.services.learner_rows import ASSIGNMENTS, LEVELS, SELF
+from app.services.learner_rows import ASSIGNMENTS, SELF
 from app.services.rating_reads import aware
 from app.services.tagged_rows import Row, branch
 
@@ -29,6 +29,15 @@ _MODULE = bindparam("module_slug")
 
 # text: the learner's profession (which framework is theirs).
 WHO = branch("who", text=(User.profession,)).where(User.id == SELF)
+
+# text: competency; flags: met, expired; times: met until, due from, practice until. Where
+# each rating stands, not its knowledge: renewal reads no more (and no moment to read it at).
+STANDINGS = branch(
+    "standing",
+    text=(CompetencyLevel.competency_code,),
+    flag=(CompetencyLevel.met, CompetencyLevel.expired),
+    at=(CompetencyLevel.met_until, CompetencyLevel.due_from, CompetencyLevel.practice_until),
+).where(CompetencyLevel.user_id == SELF)
 
 # text: module; number: the passing attempt it was issued for; times: valid until, revoked.
 CREDENTIALS = (
@@ -51,11 +60,11 @@ PASSES = branch(
 ).where(Attempt.user_id == SELF, Attempt.passed.is_(True), passes.KIND == passes.ASSESSMENT)
 
 # Renewal's rows for every module (the person's profession read with them elsewhere)...
-EVERY_MODULE = (LEVELS, ASSIGNMENTS, CREDENTIALS)
+EVERY_MODULE = (STANDINGS, ASSIGNMENTS, CREDENTIALS)
 # ... and for one module (bound as module_slug), with the profession.
 ONE_MODULE = (
     WHO,
-    LEVELS,
+    STANDINGS,
     ASSIGNMENTS.where(Assignment.module_slug == _MODULE),
     CREDENTIALS.where(Certificate.module_slug == _MODULE),
 )
@@ -95,10 +104,10 @@ def assessed_codes(module: Module) -> frozenset[str]:
 def stored_ratings(
     found: dict[str, list[Row]], codes: Iterable[str], catalogue: Catalogue
 ) -> list[StoredRating]:
-    """Return the learner's stored ratings in these competencies, from the `level` branch."""
+    """Return the learner's stored ratings in these competencies, from the `standing` branch."""
     wanted = set(codes)
     ratings = []
-    for row in found.get("level", ()):
+    for row in found.get("standing", ()):
         code = row.text[0]
         if code not in wanted:
             continue
