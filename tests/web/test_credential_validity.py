@@ -20,6 +20,7 @@ from app.models import utcnow
 from app.models_credentials import Credential
 from app.services import credentials, quiz_standing
 from tests.conftest import sign_in
+from tests.domain.test_certificates import pdf_text
 from tests.web.journeys import pass_module, user_id
 from tests.web.renewal_helpers import age
 
@@ -69,6 +70,8 @@ def test_a_gps_safeguarding_credential_lasts_as_long_as_acting_on_immediate_risk
     assert day(parse_duration("3y").after(valid_from)) not in page
     # What the page says is what its credential records: no reason it cannot back.
     assert "stops counting" not in page
+    pdf = pdf_text(client.get(f"/modules/{module.slug}/certificate.pdf").data)
+    assert day(valid_until) in pdf
     public = client.application.test_client().get(f"/certificates/{code}").text
     assert day(valid_until) in public
     assert day(parse_duration("3y").after(valid_from)) not in public
