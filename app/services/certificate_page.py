@@ -217,7 +217,10 @@ def _validity(credential: CredentialState | None) -> tuple[str, str]:
     until = _day(credential.valid_until)
     if credential.status == "expired":
         return ("Valid until", f"{until}: it has expired, so the learning it records is due again")
-    return ("Valid until", f"{until}, when the evidence behind it stops counting")
+    # The date alone: the credential records when it ends, not which evidence set it, and
+    # a reason worked out from today's files would change with them (and could be untrue of
+    # a credential signed under an earlier rule).
+    return ("Valid until", until)
 
 
 def _day(moment: datetime) -> str:

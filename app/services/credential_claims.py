@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app import db
 from app.content import catalogue
+from app.domain.credential_validity import credential_valid_until
 from app.domain.frameworks_exchange.identifiers import identifier, uri
 from app.domain.open_badges import AchievementFacts, Alignment, CredentialFacts, Evidence, Issuer
 from app.links import absolute_url
@@ -145,22 +146,18 @@ def _achievement_facts(found, module_slug: str) -> AchievementFacts | None:
     )
 
 
-def validity(module_slug: str, profession: str):
-    """Return how long a module's credential stays valid: the learner's framework's `valid_for`.
+def valid_until(achievement: AchievementFacts, profession: str, issued_at: datetime):
+    """Return when a credential stops being valid: when its evidence first stops counting.
 
-    Read once, when the credential is signed: its `valid_until` is stored with it, and the
-    certificate's "valid until" (page and PDF) reads that, so a framework edited later
-    changes neither. None when the framework sets no validity.
+    The shortest validity among the competencies it aligns to (as its certificate recorded
+    them) in the learner's framework: see domain/credential_validity.py. Read once, when the
+    credential is signed: its `valid_until` is stored with it, and the certificate's "valid
+    until" (page and PDF) reads that, so a framework edited later changes neither. None when
+    none of that evidence stops counting.
     """
     framework = catalogue().framework_for(profession)
-    return framework.valid_for if framework else None
-
-
-def _until(period, start: datetime) -> datetime | None:
-    # A framework's Duration counts calendar months; a bare timedelta is days.
-    if period is None:
-        return None
-    return period.after(start) if hasattr(period, "after") else start + period
+    codes = [a.code for a in achievement.alignments]
+    return credential_valid_until(framework, codes, issued_at)
 
 
 def credential_facts(
@@ -174,7 +171,6 @@ def credential_facts(
     status_index: int,
     now: datetime,
 ) -> CredentialFacts:
-    period = validity(certificate.module_slug, holder.profession)
     return CredentialFacts(
         credential_id=credential_id,
         issuer=issuer(),
@@ -186,7 +182,7 @@ def credential_facts(
         verify_url=verify_url(certificate.code),
         evidence=(_quiz_evidence(attempt, achievement.pass_mark), *confirmed),
         valid_from=now,
-        valid_until=_until(period, now),
+        valid_until=valid_until(achievement, holder.profession, now),
         completed_at=attempt.submitted_at or certificate.issued_at,
         status_list_url=list_url,
         status_index=status_index,

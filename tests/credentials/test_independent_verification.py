@@ -111,7 +111,9 @@ def test_an_expired_credential_is_reported_expired_by_both(app, live_server, iss
     token, code = issued
     # A framework that declares a validity of one year, and a certificate two years old.
     monkeypatch.setattr(
-        credential_claims, "validity", lambda module_slug, profession: timedelta(days=365)
+        credential_claims,
+        "valid_until",
+        lambda achievement, profession, issued_at: issued_at + timedelta(days=365),
     )
     with app.app_context():
         session = db.session()

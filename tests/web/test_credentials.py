@@ -80,8 +80,9 @@ def test_passing_issues_one_signed_open_badge_with_the_modules_outcomes_and_code
     assert subject["result"][0]["value"] == "100"
     assert "knowledge" in claims["evidence"][0]["description"]
     assert claims["credentialStatus"]["type"] == "BitstringStatusListEntry"
-    # A practice nurse's framework (referrer.yaml) keeps evidence for 3 years: so does the
-    # credential, as its certificate says.
+    # A practice nurse's framework (referrer.yaml) keeps evidence for 3 years, and none of
+    # this module's competencies has a shorter validity of its own: so the credential lasts
+    # 3 years, as its certificate says.
     valid_from, valid_until = (
         datetime.fromisoformat(claims[k].replace("Z", "+00:00"))
         for k in ("validFrom", "validUntil")

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app import db
 from app.content import catalogue
 from app.models import Attempt, AttemptGrant, CompetencyLevel, utcnow
+from app.models_credentials import Credential
 from app.services import extra_attempts, quiz_standing, quizzes
 from tests.conftest import post_form, sign_in
 from tests.web.journeys import pass_module, user_id
@@ -81,8 +82,12 @@ def test_a_competency_due_for_renewal_opens_the_quiz_that_assesses_it(app, clien
         db.session().rollback()
         standing = quiz_standing.status(learner, module, due_from)
         assert standing.renewing
+        # The certificate's credential lasts as long as that knowledge does (a year), so it
+        # is due for renewal at the same time.
+        until = quiz_standing.aware(db.session().scalar(select(Credential.valid_until)))
         assert standing.renewal.reasons == (
             "Your knowledge of Acting on immediate risk is due for renewal",
+            f"Your certificate is valid until {until.day} {until:%B %Y}",
         )
         assert quizzes.start(learner, module, now=due_from).number == 2
 
