@@ -64,6 +64,7 @@ def status(user_id: int, module: Module, now: datetime | None = None) -> QuizSta
     """Work out the quiz's status, its attempts as loaded objects (for starting one)."""
     session = db.session()
     quiz = module.assessment
+    now = now or utcnow()
     attempts = session.scalars(
         select(Attempt)
         .where(Attempt.user_id == user_id, Attempt.quiz_id == quiz.id)
@@ -74,13 +75,14 @@ def status(user_id: int, module: Module, now: datetime | None = None) -> QuizSta
         user_id=user_id,
         quiz_id=quiz.id,
         module_slug=module.slug,
+        now=now,  # knowledge as it stands then (knowledge_now)
     )
     return status_from(
         module,
         attempts,
         _completions(found),
         _grants(found),
-        now or utcnow(),
+        now,
         Renewing(renewal_rows.profession_of(found), found),
     )
 
@@ -90,8 +92,13 @@ def status_read(user_id: int, module: Module, now: datetime | None = None) -> Qu
 
     Its attempts are plain rows (id, number, percent, passed, ...), not loaded objects.
     """
+    now = now or utcnow()
     found = tagged_rows.read(
-        STANDING_ROWS, user_id=user_id, quiz_id=module.assessment.id, module_slug=module.slug
+        STANDING_ROWS,
+        user_id=user_id,
+        quiz_id=module.assessment.id,
+        module_slug=module.slug,
+        now=now,  # knowledge as it stands then (knowledge_now)
     )
     return status_of(module, found, now)
 
@@ -99,7 +106,7 @@ def status_read(user_id: int, module: Module, now: datetime | None = None) -> Qu
 def status_of(
     module: Module, found: dict[str, list[tagged_rows.Row]], now: datetime | None = None
 ) -> QuizStatus:
-    """Work out the quiz's status from the rows STANDING_ROWS read."""
+    """Work out the quiz's status from the rows STANDING_ROWS read (bound with `now` too)."""
     return status_from(
         module,
         learner_rows.attempts_of(found),
