@@ -4,6 +4,12 @@ A pass is final until the quiz opens for renewal (domain/quizzes/renewal.py). Th
 attempts and grants from before the latest pass no longer count: the renewal has a fresh
 `max_attempts`, the retake rule and extra attempts working within it as before. Nothing
 stored changes: the count is worked out from the history each time.
+
+The pass that stands is the latest that still counts (passes.counted, as compliance counts):
+one whose certificate was revoked neither closes the quiz nor anchors its renewal. With no
+pass left that counts, the quiz is open as for someone who never passed. A revocation that
+withdrew a pass after the one standing starts a fresh set too: the attempts count from the
+later of that pass and that revocation (docs/competence.md).
 """
 
 from collections.abc import Iterable
@@ -30,9 +36,12 @@ class QuizStatus:
     open: bool
     allowance: Allowance  # within the renewal, when one is open
     in_progress: Attempt | None
-    passed: Attempt | None  # the latest pass
+    passed: Attempt | None  # the latest pass that counts
     latest: Attempt | None
     renewal: Renewal | None = None  # None: not passed, or nothing would reopen it
+    # The latest pass after `passed` whose certificate was revoked, and when (None: none).
+    withdrawn: Attempt | None = None
+    withdrawn_on: datetime | None = None
 
     @property
     def renewing(self) -> bool:
@@ -140,18 +149,26 @@ def status_from(
         if key.startswith("screen:")
     }
     graded = [a for a in attempts if a.status == "graded"]
-    passed = next((a for a in reversed(graded) if a.passed), None)
+    by_id = {a.id: a for a in graded}
+    standing_pass = renewal_rows.pass_standing(
+        module.slug,
+        (renewal_rows.Pass(a.id, aware(a.submitted_at)) for a in graded if a.passed),
+        renewing.found if renewing is not None else {},
+    )
+    passed = by_id[standing_pass.counted.id] if standing_pass.counted else None
     found = None
-    if passed is not None and renewing is not None:
-        latest = renewal_rows.Pass(passed.id, aware(passed.submitted_at))
+    if standing_pass.counted is not None and renewing is not None:
         found = renewal_rows.renewal_in(
-            module, renewing.profession, latest, renewing.found, catalogue(), now
+            module, renewing.profession, standing_pass.counted, renewing.found, catalogue(), now
         )
-    counted, given = graded, list(grants)
+    # The renewal starts afresh: only what came after the pass standing counts; and so does
+    # a set after a revocation that withdrew a later pass.
+    since = standing_pass.revoked_at
     if found is not None and found.open:
-        # The renewal starts afresh: only what came after the latest pass counts.
-        since = aware(passed.submitted_at)
-        counted = [a for a in graded if a.number > passed.number]
+        since = max(since or standing_pass.counted.submitted_at, standing_pass.counted.submitted_at)
+    counted, given = graded, list(grants)
+    if since is not None:
+        counted = [a for a in graded if aware(a.submitted_at) > since]
         given = [(at, extra) for at, extra in given if aware(at) > since]
     standing = allowance(
         max_attempts=quiz.max_attempts,
@@ -169,6 +186,8 @@ def status_from(
         passed=passed,
         latest=graded[-1] if graded else None,
         renewal=found,
+        withdrawn=by_id[standing_pass.withdrawn.id] if standing_pass.withdrawn else None,
+        withdrawn_on=standing_pass.revoked_at,
     )
 
 
