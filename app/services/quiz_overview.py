@@ -20,7 +20,7 @@ class OverviewPage:
     attempts_left: int | None
     in_progress_id: int | None
     passed: tuple[int, int] | None  # the latest pass: (attempt id, percent)
-    latest: tuple[int, int, int] | None  # (attempt id, number, percent)
+    latest: tuple[int, str, int] | None  # (attempt id, its place in words, percent)
     next: NextAttempt
     preview: tuple[Review, ...] = ()
     renewal: Renewal | None = None  # when the pass opens (or opened) for renewal, and why
@@ -60,7 +60,13 @@ def overview_page(user_id: int, module: Module, *, preview_all: bool) -> Overvie
         attempts_left=module.assessment.max_attempts if allowance.rule_ready else allowance.left,
         in_progress_id=standing.in_progress.id if standing.in_progress else None,
         passed=(standing.passed.id, standing.passed.percent) if standing.passed else None,
-        latest=(latest.id, latest.number, latest.percent) if latest else None,
+        latest=(
+            latest.id,
+            standing.attempt_in_words(latest.number, module.assessment.max_attempts),
+            latest.percent,
+        )
+        if latest
+        else None,
         next=next_from(module, standing, user_id),
         renewal=standing.renewal,
         attempt_pass_mark=_pass_mark_kept(standing),

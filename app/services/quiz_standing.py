@@ -12,8 +12,8 @@ withdrew a pass after the one standing starts a fresh set too: the attempts coun
 later of that pass and that revocation (docs/competence.md).
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
@@ -42,6 +42,20 @@ class QuizStatus:
     # The latest pass after `passed` whose certificate was revoked, and when (None: none).
     withdrawn: Attempt | None = None
     withdrawn_on: datetime | None = None
+    # Each attempt's place in its set of attempts, by stored number, and whether the set
+    # renews a pass that counts (attempts_in_sets).
+    places: Mapping[int, tuple[int, bool]] = field(default_factory=dict)
+
+    def attempt_in_words(self, number: int, max_attempts: int | None) -> str:
+        """Name an attempt by its place in its set of attempts ("renewal attempt 1 of 3")."""
+        # Beyond the set, an attempt was given or opened by the retake rule: an extra one.
+        place, renewal = self.places.get(number, (number, False))
+        which = f"{'renewal attempt' if renewal else 'attempt'} {place}"
+        if max_attempts is None:
+            return which
+        return (
+            f"{which} of {max_attempts}" if place <= max_attempts else f"{which} (an extra attempt)"
+        )
 
     @property
     def renewing(self) -> bool:
@@ -188,7 +202,29 @@ def status_from(
         renewal=found,
         withdrawn=by_id[standing_pass.withdrawn.id] if standing_pass.withdrawn else None,
         withdrawn_on=standing_pass.revoked_at,
+        places=attempts_in_sets(attempts, standing_pass),
     )
+
+
+def attempts_in_sets(attempts, standing_pass: renewal_rows.PassStanding) -> dict:
+    """Return each attempt's place in its set, by stored number, and whether the set renews.
+
+    A set starts after each pass (the next attempt renews it) and after the revocation that
+    withdrew the latest pass: the stored number runs on across sets, the place starts at 1.
+    A set renews when a pass before it still counts.
+    """
+    graded = [a for a in attempts if a.status == "graded"]
+    ends = [a.number for a in graded if a.passed]
+    counted = [a.number for a in graded if a.passed and a.id not in standing_pass.withdrawn_ids]
+    if standing_pass.revoked_at is not None:
+        before = [a.number for a in graded if aware(a.submitted_at) <= standing_pass.revoked_at]
+        ends += before[-1:]
+    places = {}
+    for attempt in attempts:
+        after = max((end for end in ends if end < attempt.number), default=0)
+        renewal = any(number < attempt.number for number in counted)
+        places[attempt.number] = (attempt.number - after, renewal)
+    return places
 
 
 def _completions(found) -> list[tuple]:

@@ -79,6 +79,7 @@ class PassStanding(NamedTuple):
     counted: Pass | None
     withdrawn: Pass | None = None  # the latest pass after `counted` that no longer counts
     revoked_at: datetime | None = None  # the latest revocation that withdrew a pass since
+    withdrawn_ids: frozenset[int] = frozenset()  # every pass a revocation withdrew
 
 
 def pass_standing(
@@ -94,17 +95,18 @@ def pass_standing(
         for row in found.get("credential", ())
         if row.text[0] == module_slug
     ]
-    standing = PassStanding(None)
+    standing, withdrawn = PassStanding(None), set()
     for seen_pass in sorted(seen, key=lambda p: (p.submitted_at, p.id)):
         revoked = passes.revoked_at(seen_pass.id, certified)
         if passes.counted(passes.ASSESSMENT, seen_pass.submitted_at, revoked):
             standing = PassStanding(seen_pass)
         else:
+            withdrawn.add(seen_pass.id)
             latest = standing.revoked_at
             standing = PassStanding(
                 standing.counted, seen_pass, revoked if latest is None else max(latest, revoked)
             )
-    return standing
+    return standing._replace(withdrawn_ids=frozenset(withdrawn))
 
 
 def profession_of(found: dict[str, list[Row]]) -> str | None:
