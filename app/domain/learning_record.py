@@ -36,6 +36,18 @@ class ModuleRecord:
     # An earlier certificate of a module renewed since: a CPD activity of its own, listed
     # after the module's row (the latest certificate's) while within the record's period.
     renewed: bool = False
+    # How many later certificates the module has, when every one of them was revoked (else
+    # 0): it was passed again, but those passes no longer count.
+    later_revoked: int = 0
+
+    @property
+    def passed_again_in_words(self) -> str:
+        """Say of an earlier certificate that the module was passed again, and what became of it."""
+        if not self.later_revoked:
+            return "passed again since"
+        if self.later_revoked == 1:
+            return "passed again since, but the later certificate was revoked"
+        return "passed again since, but the later certificates were revoked"
 
     @property
     def counted(self) -> bool:

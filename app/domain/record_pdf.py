@@ -97,7 +97,7 @@ def _module(pdf: LinkwisePdf, module, verify_url: Callable[[str], str], rcgp: bo
     status = STATUS_WORDS[module.status]
     lines = [f"{status}: {', '.join(facts)}." if facts else f"{status}."]
     if module.renewed:
-        lines.insert(0, "An earlier certificate: this module was passed again since.")
+        lines.insert(0, f"An earlier certificate: this module was {module.passed_again_in_words}.")
     if module.counted:
         minutes = describe_minutes(module.credited_minutes, module.reflected_minutes, rcgp)
         lines.append(f"CPD time: {minutes}.")

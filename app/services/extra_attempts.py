@@ -99,13 +99,14 @@ STANDING_ROWS = (
 
 def learner_attempts(user_id: int, *, organisation_id: int | None = None) -> LearnerAttempts:
     """Return the learner's quiz standings; NotFound outside `organisation_id` when given."""
-    found = tagged_rows.read((learner_rows.PERSON, *STANDING_ROWS), user_id=user_id)
+    now = utcnow()
+    found = tagged_rows.read((learner_rows.PERSON, *STANDING_ROWS), user_id=user_id, now=now)
     person = learner_rows.person_of(found)
     if person is None or (
         organisation_id is not None and person.organisation_id != organisation_id
     ):
         raise NotFound(user_id)
-    return attempts_from(person, found, catalogue().modules, utcnow())
+    return attempts_from(person, found, catalogue().modules, now)
 
 
 def attempts_from(person: learner_rows.Person, found, modules, now: datetime) -> LearnerAttempts:

@@ -70,8 +70,9 @@ def overview(
     user_id: int, catalogue: Catalogue, on: date, now: datetime | None = None
 ) -> tuple[tuple[MyModule, ...], list]:
     """Return every module's state and the learner's assignments on a day (one statement)."""
-    found = tagged_rows.read(_MY_LEARNING, user_id=user_id)
     now = now or utcnow()
+    # Knowledge as it stands at `now` (knowledge_now), as renewal reads it.
+    found = tagged_rows.read(_MY_LEARNING, user_id=user_id, now=now)
     done, done_at = _completed(found)
     certified = {row.text[0] for row in found.get("certificate", ())}
     modules = tuple(
@@ -105,12 +106,13 @@ def module_page(
     """Return the learner's state in a module, their certificate and any open renewal."""
     if preview:
         return MyModule(module_state(module, frozenset(), preview=True), False)
-    found = tagged_rows.read(_MODULE_PAGE, user_id=user_id, module_slug=module.slug)
+    now = now or utcnow()
+    found = tagged_rows.read(_MODULE_PAGE, user_id=user_id, module_slug=module.slug, now=now)
     done, _ = _completed(found)
     return MyModule(
         module_state(module, frozenset(done.get(module.slug, ()))),
         bool(found.get("certificate")),
-        _open_renewal(module, found, catalogue, now or utcnow()),
+        _open_renewal(module, found, catalogue, now),
     )
 
 

@@ -1,6 +1,7 @@
 """A module's quiz page: its rules, the learner's attempts and how to go on, as frozen values."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from app.domain.content import Module
 from app.domain.quizzes.renewal import Renewal
@@ -19,13 +20,16 @@ class OverviewPage:
     attempts_left: int | None
     in_progress_id: int | None
     passed: tuple[int, int] | None  # the latest pass: (attempt id, percent)
-    latest: tuple[int, int, int] | None  # (attempt id, number, percent)
+    latest: tuple[int, str, int] | None  # (attempt id, its place in words, percent)
     next: NextAttempt
     preview: tuple[Review, ...] = ()
     renewal: Renewal | None = None  # when the pass opens (or opened) for renewal, and why
     # The pass mark of the attempt the page is about (in progress, or the pass standing),
     # which it keeps from its start: None when the page is about a new attempt.
     attempt_pass_mark: float | None = None
+    # A pass after the one standing (or the only one) that no longer counts: the day it was
+    # passed and the day its certificate was revoked.
+    withdrawn: tuple[date, date] | None = None
 
     @property
     def renewing(self) -> bool:
@@ -56,10 +60,17 @@ def overview_page(user_id: int, module: Module, *, preview_all: bool) -> Overvie
         attempts_left=module.assessment.max_attempts if allowance.rule_ready else allowance.left,
         in_progress_id=standing.in_progress.id if standing.in_progress else None,
         passed=(standing.passed.id, standing.passed.percent) if standing.passed else None,
-        latest=(latest.id, latest.number, latest.percent) if latest else None,
+        latest=(
+            latest.id,
+            standing.attempt_in_words(latest.number, module.assessment.max_attempts),
+            latest.percent,
+        )
+        if latest
+        else None,
         next=next_from(module, standing, user_id),
         renewal=standing.renewal,
         attempt_pass_mark=_pass_mark_kept(standing),
+        withdrawn=_withdrawn(standing),
         preview=tuple(preview(n, q) for n, q in enumerate(module.assessment.questions, 1))
         if preview_all
         else (),
@@ -73,3 +84,11 @@ def _pass_mark_kept(standing: quiz_standing.QuizStatus) -> float | None:
     if standing.passed is not None and not standing.renewing:
         return standing.passed.pass_mark
     return None
+
+
+def _withdrawn(standing: quiz_standing.QuizStatus) -> tuple[date, date] | None:
+    """Return the days of the latest pass a revocation withdrew, and of that revocation."""
+    if standing.withdrawn is None or standing.withdrawn_on is None:
+        return None
+    passed_at = quiz_standing.aware(standing.withdrawn.submitted_at)
+    return passed_at.date(), standing.withdrawn_on.date()

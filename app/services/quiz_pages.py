@@ -52,6 +52,7 @@ class AttemptPage:
     number: int
     quiz_title: str
     max_attempts: int | None
+    in_words: str  # its place in its set: "attempt 1 of 3", "renewal attempt 2 of 3"
     pass_mark: float
     revision: int
     closes_at: datetime | None
@@ -79,6 +80,7 @@ class ResultPage:
     attempt_id: int
     number: int
     quiz_title: str
+    in_words: str  # its place in its set: "attempt 1 of 3", "renewal attempt 2 of 3"
     percent: int
     points: float
     points_possible: float
@@ -119,8 +121,12 @@ def attempt_page(
     submitted: Mapping[str, Mapping[str, list[str]]] | None = None,
     notices: Mapping[str, str] | None = None,
     time_up: bool = False,
+    standing: quiz_standing.QuizStatus | None = None,
 ) -> AttemptPage:
-    """Build the form of an attempt in progress, from saved answers and any messages."""
+    """Build the form of an attempt in progress, from saved answers and any messages.
+
+    `standing` (the learner's with the quiz) numbers the attempt within its set.
+    """
     errors, submitted, notices = errors or {}, submitted or {}, notices or {}
     forms = []
     for item in found.shown:
@@ -137,6 +143,7 @@ def attempt_page(
         number=attempt.number,
         quiz_title=settings.title,
         max_attempts=settings.max_attempts,
+        in_words=in_words(standing, attempt.number, settings.max_attempts),
         pass_mark=settings.pass_mark,
         revision=attempt.revision if revision is None else revision,
         closes_at=quizzes.deadline(attempt, settings),
@@ -195,6 +202,7 @@ def result_page(
         attempt_id=attempt.id,
         number=attempt.number,
         quiz_title=settings.title,
+        in_words=in_words(standing, attempt.number, settings.max_attempts),
         percent=attempt.percent or 0,
         points=attempt.points or 0.0,
         points_possible=attempt.points_possible or 0.0,
@@ -205,6 +213,15 @@ def result_page(
         questions=tuple(reviewed),
         next=next_step,
     )
+
+
+def in_words(
+    standing: quiz_standing.QuizStatus | None, number: int, max_attempts: int | None
+) -> str:
+    """Name an attempt by its place in its set, or by its number when the quiz has gone."""
+    if standing is None:
+        return f"attempt {number}"
+    return standing.attempt_in_words(number, max_attempts)
 
 
 def _before_renewal(standing: quiz_standing.QuizStatus | None, attempt) -> bool:

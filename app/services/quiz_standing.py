@@ -4,10 +4,16 @@ A pass is final until the quiz opens for renewal (domain/quizzes/renewal.py). Th
 attempts and grants from before the latest pass no longer count: the renewal has a fresh
 `max_attempts`, the retake rule and extra attempts working within it as before. Nothing
 stored changes: the count is worked out from the history each time.
+
+The pass that stands is the latest that still counts (passes.counted, as compliance counts):
+one whose certificate was revoked neither closes the quiz nor anchors its renewal. With no
+pass left that counts, the quiz is open as for someone who never passed. A revocation that
+withdrew a pass after the one standing starts a fresh set too: the attempts count from the
+later of that pass and that revocation (docs/competence.md).
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
@@ -30,9 +36,26 @@ class QuizStatus:
     open: bool
     allowance: Allowance  # within the renewal, when one is open
     in_progress: Attempt | None
-    passed: Attempt | None  # the latest pass
+    passed: Attempt | None  # the latest pass that counts
     latest: Attempt | None
     renewal: Renewal | None = None  # None: not passed, or nothing would reopen it
+    # The latest pass after `passed` whose certificate was revoked, and when (None: none).
+    withdrawn: Attempt | None = None
+    withdrawn_on: datetime | None = None
+    # Each attempt's place in its set of attempts, by stored number, and whether the set
+    # renews a pass that counts (attempts_in_sets).
+    places: Mapping[int, tuple[int, bool]] = field(default_factory=dict)
+
+    def attempt_in_words(self, number: int, max_attempts: int | None) -> str:
+        """Name an attempt by its place in its set of attempts ("renewal attempt 1 of 3")."""
+        # Beyond the set, an attempt was given or opened by the retake rule: an extra one.
+        place, renewal = self.places.get(number, (number, False))
+        which = f"{'renewal attempt' if renewal else 'attempt'} {place}"
+        if max_attempts is None:
+            return which
+        return (
+            f"{which} of {max_attempts}" if place <= max_attempts else f"{which} (an extra attempt)"
+        )
 
     @property
     def renewing(self) -> bool:
@@ -64,6 +87,7 @@ def status(user_id: int, module: Module, now: datetime | None = None) -> QuizSta
     """Work out the quiz's status, its attempts as loaded objects (for starting one)."""
     session = db.session()
     quiz = module.assessment
+    now = now or utcnow()
     attempts = session.scalars(
         select(Attempt)
         .where(Attempt.user_id == user_id, Attempt.quiz_id == quiz.id)
@@ -74,13 +98,14 @@ def status(user_id: int, module: Module, now: datetime | None = None) -> QuizSta
         user_id=user_id,
         quiz_id=quiz.id,
         module_slug=module.slug,
+        now=now,  # knowledge as it stands then (knowledge_now)
     )
     return status_from(
         module,
         attempts,
         _completions(found),
         _grants(found),
-        now or utcnow(),
+        now,
         Renewing(renewal_rows.profession_of(found), found),
     )
 
@@ -90,8 +115,13 @@ def status_read(user_id: int, module: Module, now: datetime | None = None) -> Qu
 
     Its attempts are plain rows (id, number, percent, passed, ...), not loaded objects.
     """
+    now = now or utcnow()
     found = tagged_rows.read(
-        STANDING_ROWS, user_id=user_id, quiz_id=module.assessment.id, module_slug=module.slug
+        STANDING_ROWS,
+        user_id=user_id,
+        quiz_id=module.assessment.id,
+        module_slug=module.slug,
+        now=now,  # knowledge as it stands then (knowledge_now)
     )
     return status_of(module, found, now)
 
@@ -99,7 +129,7 @@ def status_read(user_id: int, module: Module, now: datetime | None = None) -> Qu
 def status_of(
     module: Module, found: dict[str, list[tagged_rows.Row]], now: datetime | None = None
 ) -> QuizStatus:
-    """Work out the quiz's status from the rows STANDING_ROWS read."""
+    """Work out the quiz's status from the rows STANDING_ROWS read (bound with `now` too)."""
     return status_from(
         module,
         learner_rows.attempts_of(found),
@@ -133,18 +163,26 @@ def status_from(
         if key.startswith("screen:")
     }
     graded = [a for a in attempts if a.status == "graded"]
-    passed = next((a for a in reversed(graded) if a.passed), None)
+    by_id = {a.id: a for a in graded}
+    standing_pass = renewal_rows.pass_standing(
+        module.slug,
+        (renewal_rows.Pass(a.id, aware(a.submitted_at)) for a in graded if a.passed),
+        renewing.found if renewing is not None else {},
+    )
+    passed = by_id[standing_pass.counted.id] if standing_pass.counted else None
     found = None
-    if passed is not None and renewing is not None:
-        latest = renewal_rows.Pass(passed.id, aware(passed.submitted_at))
+    if standing_pass.counted is not None and renewing is not None:
         found = renewal_rows.renewal_in(
-            module, renewing.profession, latest, renewing.found, catalogue(), now
+            module, renewing.profession, standing_pass.counted, renewing.found, catalogue(), now
         )
-    counted, given = graded, list(grants)
+    # The renewal starts afresh: only what came after the pass standing counts; and so does
+    # a set after a revocation that withdrew a later pass.
+    since = standing_pass.revoked_at
     if found is not None and found.open:
-        # The renewal starts afresh: only what came after the latest pass counts.
-        since = aware(passed.submitted_at)
-        counted = [a for a in graded if a.number > passed.number]
+        since = max(since or standing_pass.counted.submitted_at, standing_pass.counted.submitted_at)
+    counted, given = graded, list(grants)
+    if since is not None:
+        counted = [a for a in graded if aware(a.submitted_at) > since]
         given = [(at, extra) for at, extra in given if aware(at) > since]
     standing = allowance(
         max_attempts=quiz.max_attempts,
@@ -162,7 +200,31 @@ def status_from(
         passed=passed,
         latest=graded[-1] if graded else None,
         renewal=found,
+        withdrawn=by_id[standing_pass.withdrawn.id] if standing_pass.withdrawn else None,
+        withdrawn_on=standing_pass.revoked_at,
+        places=attempts_in_sets(attempts, standing_pass),
     )
+
+
+def attempts_in_sets(attempts, standing_pass: renewal_rows.PassStanding) -> dict:
+    """Return each attempt's place in its set, by stored number, and whether the set renews.
+
+    A set starts after each pass (the next attempt renews it) and after the revocation that
+    withdrew the latest pass: the stored number runs on across sets, the place starts at 1.
+    A set renews when a pass before it still counts.
+    """
+    graded = [a for a in attempts if a.status == "graded"]
+    ends = [a.number for a in graded if a.passed]
+    counted = [a.number for a in graded if a.passed and a.id not in standing_pass.withdrawn_ids]
+    if standing_pass.revoked_at is not None:
+        before = [a.number for a in graded if aware(a.submitted_at) <= standing_pass.revoked_at]
+        ends += before[-1:]
+    places = {}
+    for attempt in attempts:
+        after = max((end for end in ends if end < attempt.number), default=0)
+        renewal = any(number < attempt.number for number in counted)
+        places[attempt.number] = (attempt.number - after, renewal)
+    return places
 
 
 def _completions(found) -> list[tuple]:

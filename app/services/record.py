@@ -127,8 +127,13 @@ def _certificate(row) -> _Certificate:
 
 
 def _earlier_in_period(found, latest: dict[str, _Certificate], since: date) -> dict:
-    """Return by module its earlier certificates issued on or after `since`, latest first."""
-    earlier: dict[str, list[_Certificate]] = defaultdict(list)
+    """Return by module its earlier certificates issued on or after `since`, latest first.
+
+    Each with how many later certificates the module has when all of them were revoked (0
+    when one still stands).
+    """
+    earlier: dict[str, list[tuple[_Certificate, int]]] = defaultdict(list)
+    later: dict[str, list[_Certificate]] = defaultdict(list)
     # Latest issued first, then the highest id, as learner_rows.latest_by_module orders them.
     rows = sorted(
         found.get("certificate", ()), key=lambda r: (_aware(r.at[0]), r.number[1]), reverse=True
@@ -137,7 +142,9 @@ def _earlier_in_period(found, latest: dict[str, _Certificate], since: date) -> d
         certificate = _certificate(row)
         slug = row.text[0]
         if certificate.code != latest[slug].code and _day(certificate.issued_at) >= since:
-            earlier[slug].append(certificate)
+            revoked = all(c.revoked_at is not None for c in later[slug])
+            earlier[slug].append((certificate, len(later[slug]) if revoked else 0))
+        later[slug].append(certificate)
     return earlier
 
 
@@ -155,8 +162,9 @@ def _earlier_records(slug, earlier, first, graded, in_course=True) -> list[Modul
             certificate,
             in_course,
             renewed=True,
+            later_revoked=later_revoked,
         )
-        for certificate in earlier.pop(slug, ())
+        for certificate, later_revoked in earlier.pop(slug, ())
     ]
 
 
@@ -183,6 +191,7 @@ def _module_record(
     certificate,
     in_course=True,
     renewed=False,
+    later_revoked=0,
 ) -> ModuleRecord:
     """A module on the record; a certified one as its certificate recorded it."""
     return ModuleRecord(
@@ -200,6 +209,7 @@ def _module_record(
         reflection_written=bool(certificate and reflection.written(certificate.reflective_account)),
         in_course=in_course,
         renewed=renewed,
+        later_revoked=later_revoked,
     )
 
 

@@ -2,8 +2,11 @@
 
 A passed module quiz opens again for renewal (domain/quizzes/renewal.py) from the learner's
 stored ratings in the competencies it assesses, the assignments binding on them for the
-module, and the credential issued with the latest pass. Each page that shows a quiz's
-standing reads these rows with its own (`tagged_rows`) and calls `renewal_in` per module.
+module, and the credential issued with the latest pass that counts. Each page that shows a
+quiz's standing reads these rows with its own (`tagged_rows`) and calls `renewal_in` per
+module. The pass it anchors on is the latest that still counts (`passes.counted`, as
+compliance counts): a pass whose certificate was revoked neither closes the quiz nor
+anchors its renewal (`pass_standing`).
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ STANDINGS = branch(
 ).where(CompetencyLevel.user_id == SELF)
 
 # text: module; number: the passing attempt it was issued for; times: valid until, revoked.
+# Every certificate, with a credential or not yet: a pass's own certificate decides whether
+# a revocation withdraws it (passes.revoked_at).
 CREDENTIALS = (
     branch(
         "credential",
@@ -47,7 +52,7 @@ CREDENTIALS = (
         number=(Certificate.attempt_id,),
         at=(Credential.valid_until, Credential.revoked_at),
     )
-    .join(Credential, Credential.certificate_id == Certificate.id)
+    .outerjoin(Credential, Credential.certificate_id == Certificate.id)
     .where(Certificate.user_id == SELF, Certificate.withdrawn_at.is_(None))
 )
 
@@ -77,6 +82,42 @@ class Pass(NamedTuple):
     submitted_at: datetime
 
 
+class PassStanding(NamedTuple):
+    """A module's latest pass that counts, and any later pass a revocation withdrew."""
+
+    counted: Pass | None
+    withdrawn: Pass | None = None  # the latest pass after `counted` that no longer counts
+    revoked_at: datetime | None = None  # the latest revocation that withdrew a pass since
+    withdrawn_ids: frozenset[int] = frozenset()  # every pass a revocation withdrew
+
+
+def pass_standing(
+    module_slug: str, seen: Iterable[Pass], found: dict[str, list[Row]]
+) -> PassStanding:
+    """Return the latest of these passes of the module's quiz that counts, and what was withdrawn.
+
+    A pass counts unless a revocation withdrew it (passes.counted, from the `credential`
+    branch): the rule compliance and assignments count by.
+    """
+    certified = [
+        (row.number[0], aware(row.at[1]))
+        for row in found.get("credential", ())
+        if row.text[0] == module_slug
+    ]
+    standing, withdrawn = PassStanding(None), set()
+    for seen_pass in sorted(seen, key=lambda p: (p.submitted_at, p.id)):
+        revoked = passes.revoked_at(seen_pass.id, certified)
+        if passes.counted(passes.ASSESSMENT, seen_pass.submitted_at, revoked):
+            standing = PassStanding(seen_pass)
+        else:
+            withdrawn.add(seen_pass.id)
+            latest = standing.revoked_at
+            standing = PassStanding(
+                standing.counted, seen_pass, revoked if latest is None else max(latest, revoked)
+            )
+    return standing._replace(withdrawn_ids=frozenset(withdrawn))
+
+
 def profession_of(found: dict[str, list[Row]]) -> str | None:
     """Return the learner's profession, as the `who` branch read it."""
     rows = found.get("who", ())
@@ -84,14 +125,12 @@ def profession_of(found: dict[str, list[Row]]) -> str | None:
 
 
 def latest_passes(found: dict[str, list[Row]]) -> dict[str, Pass]:
-    """Return each module's latest pass, from the `pass` branch."""
-    latest: dict[str, Pass] = {}
+    """Return each module's latest pass that counts, from the `pass` and `credential` branches."""
+    seen: dict[str, list[Pass]] = {}
     for row in found.get("pass", ()):
-        seen = Pass(row.number[0], aware(row.at[0]))
-        kept = latest.get(row.text[0])
-        if kept is None or (seen.submitted_at, seen.id) > (kept.submitted_at, kept.id):
-            latest[row.text[0]] = seen
-    return latest
+        seen.setdefault(row.text[0], []).append(Pass(row.number[0], aware(row.at[0])))
+    latest = {slug: pass_standing(slug, found_passes, found) for slug, found_passes in seen.items()}
+    return {slug: standing.counted for slug, standing in latest.items() if standing.counted}
 
 
 def assessed_codes(module: Module) -> frozenset[str]:
@@ -136,8 +175,8 @@ def renewal_in(
 ) -> Renewal | None:
     """Say whether the learner's latest pass of the module's quiz is open for renewal now.
 
-    `found` holds the rows of EVERY_MODULE or ONE_MODULE; None when there is no pass or
-    nothing would reopen it.
+    `latest` is the latest pass that counts (pass_standing); `found` holds the rows of
+    EVERY_MODULE or ONE_MODULE; None when there is no pass or nothing would reopen it.
     """
     if latest is None or module.assessment is None:
         return None

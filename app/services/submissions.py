@@ -23,7 +23,15 @@ from app.content import catalogue
 from app.domain.quizzes import FormFields
 from app.domain.quizzes.attempts import fingerprint, read_answers, same_answer, unanswered
 from app.models import Answer, Attempt, utcnow
-from app.services import attempt_reads, grading, locks, quiz_pages, quizzes, rating_reads
+from app.services import (
+    attempt_reads,
+    grading,
+    locks,
+    quiz_pages,
+    quiz_standing,
+    quizzes,
+    rating_reads,
+)
 from app.services.upsert import insert_rows
 
 _SET_REVISION = (
@@ -125,7 +133,9 @@ def attempt_view(user_id: int, module_slug: str, attempt_id: int, now: datetime 
     if attempt.status == "graded":
         return quiz_pages.result_page(user_id, attempt, found, read.answers, read.standing)
     time_up = quizzes.out_of_time(attempt, found.settings, now or utcnow())
-    return quiz_pages.attempt_page(attempt, found, read.values, time_up=time_up)
+    return quiz_pages.attempt_page(
+        attempt, found, read.values, time_up=time_up, standing=read.standing
+    )
 
 
 def confirm_view(user_id: int, module_slug: str, attempt_id: int):
@@ -239,8 +249,17 @@ def answer(
                 **{qid: CHANGED_ELSEWHERE for qid in elsewhere},
                 **{qid: CHANGED_HERE_TOO for qid in conflicts},
             },
+            standing=_standing_for_page(user_id, module_slug, form),
         )
     return AnswerOutcome(kind, revision, tuple(written), updated, tuple(read.stale), page)
+
+
+def _standing_for_page(user_id: int, module_slug: str, form: AttemptForm):
+    """Return the standing that numbers the attempt on a page drawn again, not for autosave."""
+    module = catalogue().module(module_slug)
+    if form.action == "autosave" or module is None or module.assessment is None:
+        return None  # autosave draws questions only, never the heading
+    return quiz_standing.status_read(user_id, module)
 
 
 def _apply(

@@ -10,7 +10,7 @@ import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app import db
 from app.content import catalogue
@@ -152,3 +152,37 @@ def test_the_record_and_the_managers_view_with_earlier_certificates_are_valid_ht
     sign_in(client, "lead@example.org")
     pages = {"record": record, "manager": client.get(f"/manage/learners/{pcn['asha']}").text}
     assert nu_errors(pages, tmp_path) == []
+
+
+def test_an_earlier_certificate_whose_later_one_was_revoked_says_so(
+    app, client, runner, make_user, module
+):
+    first, latest, _ = renewed_after(app, client, make_user(), module, days=200)
+    result = runner.invoke(args=["revoke-credential", latest, "--reason", "Issued in error"])
+    assert result.exit_code == 0, result.output
+    said = "Earlier certificate: passed again since, but the later certificate was revoked"
+    page = " ".join(client.get("/my/record").text.split())
+    assert said in page and first in page
+    text = pdf_text(client.get("/my/record.pdf").data)
+    assert "this module was passed again since, but the later certificate was revoked." in " ".join(
+        text.split()
+    )
+
+
+def test_an_earlier_certificate_is_passed_again_plainly_while_a_later_one_stands(
+    app, client, runner, make_user, module
+):
+    first, _, _ = renewed_after(app, client, make_user(), module, days=200)
+    renew(app, client, user_id(app, "learner@example.org"), module)
+    with app.app_context():
+        second = (
+            db.session()
+            .scalars(select(Certificate.code).order_by(Certificate.id).offset(1).limit(1))
+            .one()
+        )
+    result = runner.invoke(args=["revoke-credential", second, "--reason", "Issued in error"])
+    assert result.exit_code == 0, result.output
+    page = " ".join(client.get("/my/record").text.split())
+    # The first is followed by the second (revoked) and the third (standing): passed again.
+    assert page.count("Earlier certificate: passed again since</span>") == 2
+    assert "but the later" not in page

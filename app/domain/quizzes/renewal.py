@@ -38,6 +38,13 @@ class Renewal:
     renew_by: date | None  # the soonest deadline among the reasons (may be past)
     reasons: tuple[str, ...] = ()
     late: bool = False  # something it renews has expired already
+    # A reason names `renew_by` already (an assignment's "renew by", a certificate's "valid
+    # until"): the page need not say the date again.
+    renew_by_said: bool = False
+
+
+# The kinds of reason whose words name their deadline.
+_DATED = ("assignment", "certificate")
 
 
 @dataclass(frozen=True)
@@ -77,12 +84,14 @@ def renewal(
         return Renewal(False, first.opens_at, first.deadline)
     known = [t.opens_at for t in due if t.opens_at is not None]
     deadlines = [t.deadline for t in due if t.deadline is not None]
+    renew_by = min(deadlines) if deadlines else None
     return Renewal(
         True,
         min(known) if known else None,
-        min(deadlines) if deadlines else None,
+        renew_by,
         _reasons(due),
         any(t.expired for t in due),
+        any(t.deadline == renew_by and t.kind in _DATED for t in due),
     )
 
 
