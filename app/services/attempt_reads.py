@@ -13,7 +13,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam
 
 from app.domain.content import Module
-from app.models import Answer, Attempt, utcnow
+from app.models import Answer, Attempt
 from app.services import quiz_standing, quizzes, tagged_rows
 from app.services.learner_rows import SELF
 from app.services.tagged_rows import branch
@@ -84,9 +84,7 @@ def read(
     if standing_in is None:
         found = tagged_rows.read(_FORM, **params)
     else:
-        now = now or utcnow()
-        # Knowledge as it stands at `now` (knowledge_now), as the standing is worked out.
-        found = tagged_rows.read(_RESULT, quiz_id=standing_in.assessment.id, now=now, **params)
+        found = tagged_rows.read(_RESULT, quiz_id=standing_in.assessment.id, **params)
     rows = found.get("this")
     if not rows:
         return None

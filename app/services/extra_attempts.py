@@ -100,7 +100,7 @@ STANDING_ROWS = (
 def learner_attempts(user_id: int, *, organisation_id: int | None = None) -> LearnerAttempts:
     """Return the learner's quiz standings; NotFound outside `organisation_id` when given."""
     now = utcnow()
-    found = tagged_rows.read((learner_rows.PERSON, *STANDING_ROWS), user_id=user_id, now=now)
+    found = tagged_rows.read((learner_rows.PERSON, *STANDING_ROWS), user_id=user_id)
     person = learner_rows.person_of(found)
     if person is None or (
         organisation_id is not None and person.organisation_id != organisation_id

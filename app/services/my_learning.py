@@ -71,8 +71,7 @@ def overview(
 ) -> tuple[tuple[MyModule, ...], list]:
     """Return every module's state and the learner's assignments on a day (one statement)."""
     now = now or utcnow()
-    # Knowledge as it stands at `now` (knowledge_now), as renewal reads it.
-    found = tagged_rows.read(_MY_LEARNING, user_id=user_id, now=now)
+    found = tagged_rows.read(_MY_LEARNING, user_id=user_id)
     done, done_at = _completed(found)
     certified = {row.text[0] for row in found.get("certificate", ())}
     modules = tuple(
@@ -107,7 +106,7 @@ def module_page(
     if preview:
         return MyModule(module_state(module, frozenset(), preview=True), False)
     now = now or utcnow()
-    found = tagged_rows.read(_MODULE_PAGE, user_id=user_id, module_slug=module.slug, now=now)
+    found = tagged_rows.read(_MODULE_PAGE, user_id=user_id, module_slug=module.slug)
     done, _ = _completed(found)
     return MyModule(
         module_state(module, frozenset(done.get(module.slug, ()))),

@@ -98,7 +98,6 @@ def status(user_id: int, module: Module, now: datetime | None = None) -> QuizSta
         user_id=user_id,
         quiz_id=quiz.id,
         module_slug=module.slug,
-        now=now,  # knowledge as it stands then (knowledge_now)
     )
     return status_from(
         module,
@@ -121,7 +120,6 @@ def status_read(user_id: int, module: Module, now: datetime | None = None) -> Qu
         user_id=user_id,
         quiz_id=module.assessment.id,
         module_slug=module.slug,
-        now=now,  # knowledge as it stands then (knowledge_now)
     )
     return status_of(module, found, now)
 
