@@ -16,7 +16,9 @@ from app.models import (
     Organisation,
 )
 from app.models_credentials import Credential
-from app.services import assignments, teams
+from app.services import assignments, learning, quizzes, teams
+from tests.conftest import post_form, sign_in
+from tests.web.journeys import pass_module, user_id
 
 ORG = "Riverside PCN"
 
@@ -61,3 +63,24 @@ def assign_yearly(app, module, org: str = ORG) -> None:
         asked = assignments.Request((module.slug,), assignments.today(), renew_months=12)
         assignments.assign(teams.Scope(org_id), None, asked, catalogue())
         db.session().commit()
+
+
+def fail(client, module, attempt_id: int) -> None:
+    """Submit the attempt with nothing answered: a fail."""
+    url = f"/modules/{module.slug}/quiz/attempts/{attempt_id}/"
+    assert post_form(client, url, {"action": "submit", "confirmed": "yes"}).status_code == 302
+
+
+def failed_then_passed(app, client, make_user, module) -> int:
+    """Sign a new learner of ORG in, fail the quiz once, then pass it; return their id."""
+    email = make_user(org=ORG)
+    sign_in(client, email)
+    learner = user_id(app, email)
+    with app.app_context():
+        for key in module.screen_item_keys:
+            learning.record(learner, module.slug, key)
+        db.session().commit()
+        attempt_id = quizzes.start(learner, module).id
+    fail(client, module, attempt_id)
+    pass_module(app, client, email, module)
+    return learner

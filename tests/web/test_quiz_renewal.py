@@ -13,7 +13,7 @@ from app.models_credentials import Credential
 from app.services import extra_attempts, quiz_standing, quizzes
 from tests.conftest import post_form, sign_in
 from tests.web.journeys import pass_module, user_id
-from tests.web.renewal_helpers import ORG, age, assign_yearly
+from tests.web.renewal_helpers import ORG, age, assign_yearly, fail, failed_then_passed
 
 DAY = timedelta(days=1)
 
@@ -37,11 +37,6 @@ def passer(app, client, make_user, module) -> int:
 def passed(app, client, make_user, module):
     """A learner of Riverside PCN who passed the module's quiz; return their id."""
     return passer(app, client, make_user, module)
-
-
-def fail(client, module, attempt_id):
-    url = f"/modules/{module.slug}/quiz/attempts/{attempt_id}/"
-    assert post_form(client, url, {"action": "submit", "confirmed": "yes"}).status_code == 302
 
 
 def test_a_yearly_assignment_falling_due_opens_the_passed_quiz_again(app, passed, module):
@@ -127,18 +122,7 @@ def test_a_renewal_has_a_fresh_set_of_attempts_and_no_more(app, client, passed, 
 def test_the_attempts_and_grants_before_the_pass_do_not_count_against_the_renewal(
     app, client, make_user, module
 ):
-    email = make_user(org=ORG)
-    sign_in(client, email)
-    learner = user_id(app, email)
-    with app.app_context():
-        from app.services import learning
-
-        for key in module.screen_item_keys:
-            learning.record(learner, module.slug, key)
-        db.session().commit()
-        attempt_id = quizzes.start(learner, module).id
-    fail(client, module, attempt_id)
-    pass_module(app, client, email, module)
+    learner = failed_then_passed(app, client, make_user, module)
     assign_yearly(app, module)
     with app.app_context():
         standing = quiz_standing.status(learner, module, utcnow() + timedelta(days=340))

@@ -6,11 +6,9 @@ from lxml import html
 
 from app import db
 from app.content import catalogue
-from app.services import extra_attempts, learning, quizzes
-from tests.conftest import post_form, sign_in
-from tests.web.journeys import pass_module, user_id
-from tests.web.renewal_helpers import ORG, age, assign_yearly
-from tests.web.test_quiz_renewal import fail
+from app.services import extra_attempts
+from tests.conftest import post_form
+from tests.web.renewal_helpers import age, assign_yearly, fail, failed_then_passed
 from tests.web.test_quiz_renewal_pages import quiz_url, renew, words
 
 
@@ -24,16 +22,7 @@ def module(app):
 @pytest.fixture
 def lapsed(app, client, make_user, module):
     """A learner who failed once, passed on attempt 2 370 days ago, assigned yearly."""
-    email = make_user(org=ORG)
-    sign_in(client, email)
-    learner = user_id(app, email)
-    with app.app_context():
-        for key in module.screen_item_keys:
-            learning.record(learner, module.slug, key)
-        db.session().commit()
-        attempt_id = quizzes.start(learner, module).id
-    fail(client, module, attempt_id)
-    pass_module(app, client, email, module)
+    learner = failed_then_passed(app, client, make_user, module)
     assign_yearly(app, module)
     age(app, learner, 370)
     return learner

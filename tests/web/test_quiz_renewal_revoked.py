@@ -14,8 +14,7 @@ from app.models import Attempt, utcnow
 from app.services import quiz_standing, quizzes
 from tests.conftest import sign_in
 from tests.web.journeys import latest_code, pass_module, user_id
-from tests.web.renewal_helpers import ORG, age, assign_yearly
-from tests.web.test_quiz_renewal import fail
+from tests.web.renewal_helpers import ORG, age, assign_yearly, fail
 from tests.web.test_quiz_renewal_pages import quiz_url, renew, status_in_compliance, words
 
 
