@@ -4,6 +4,7 @@ listed with its verify page and PDF, accessible with and without JavaScript."""
 import os
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from app.content import catalogue
@@ -24,6 +25,8 @@ def shot(page, name: str) -> None:
 def test_the_certificate_page_lists_the_earlier_certificate(
     app, browser, no_js_page, live_server, make_user, tmp_path
 ):
+    if app.extensions["linkwise.engine"].dialect.name == "postgresql":
+        pytest.skip("markup does not depend on the database; checked once on SQLite")
     page = no_js_page
     email = make_user(full_name="Robin Reid")
     with app.app_context():
