@@ -86,17 +86,7 @@ def record_from(
     # A certificate whose module has left the course stays on the record, as it was issued.
     for slug, certificate in sorted(certificates.items(), key=lambda c: c[1].issued_at):
         modules.append(
-            _module_record(
-                slug,
-                certificate.module_title,
-                certificate.cpd_minutes,
-                "completed",
-                first.get(slug),
-                _day(certificate.issued_at),
-                best.get(slug),
-                certificate,
-                in_course=False,
-            )
+            _certified_record(slug, certificate, first.get(slug), best.get(slug), in_course=False)
         )
         modules.extend(_earlier_records(slug, earlier, first, graded, in_course=False))
     modules = tuple(modules)
@@ -151,21 +141,32 @@ def _earlier_in_period(found, latest: dict[str, _Certificate], since: date) -> d
 def _earlier_records(slug, earlier, first, graded, in_course=True) -> list[ModuleRecord]:
     """Return the module's earlier certificates in the period, each an entry of its own."""
     return [
-        _module_record(
+        _certified_record(
             slug,
-            certificate.module_title,
-            certificate.cpd_minutes,
-            "completed",
-            first.get(slug),
-            _day(certificate.issued_at),
-            _best_until(graded, slug, certificate),
             certificate,
-            in_course,
+            first.get(slug),
+            _best_until(graded, slug, certificate),
+            in_course=in_course,
             renewed=True,
             later_revoked=later_revoked,
         )
         for certificate, later_revoked in earlier.pop(slug, ())
     ]
+
+
+def _certified_record(slug, certificate: _Certificate, started_on, score, **rest) -> ModuleRecord:
+    """A completed module as its certificate recorded it: title, CPD time and the day issued."""
+    return _module_record(
+        slug,
+        certificate.module_title,
+        certificate.cpd_minutes,
+        "completed",
+        started_on,
+        _day(certificate.issued_at),
+        score,
+        certificate,
+        **rest,
+    )
 
 
 def _best_until(graded, slug: str, certificate: _Certificate) -> int | None:
