@@ -26,10 +26,24 @@ CHROMIUM_ARGS = [
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
+# A browser journey runs once, on SQLite, unless marked both_databases: what it does to the
+# database is tested on PostgreSQL as well by tests/web, which is far quicker than Chromium.
+# The journeys kept on both are the record's own: a quiz failed, passed and certified, a
+# module left and continued, and two tabs answering or revoking at once.
+ONCE = pytest.mark.skip(
+    reason="a browser journey runs once, on SQLite; tests/web test its database work on both"
+)
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "tests/browser" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
+        if "tests/browser" not in str(item.fspath):
+            continue
+        item.add_marker(pytest.mark.browser)
+        params = getattr(item, "callspec", None) and item.callspec.params
+        on_postgresql = params and params.get("database_url") == "postgresql"
+        if on_postgresql and not item.get_closest_marker("both_databases"):
+            item.add_marker(ONCE)
 
 
 @pytest.fixture(scope="session")

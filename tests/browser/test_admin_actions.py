@@ -37,6 +37,7 @@ def _check(page, browser, javascript: bool, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}{suffix}.png"), full_page=True)
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
 def test_a_revocation_from_a_second_tab_is_told_whose_stood(
     app, browser, live_server, make_user, javascript

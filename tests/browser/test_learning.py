@@ -24,6 +24,7 @@ def progress_text(page) -> str:
     return page.locator(".lw-progress__text").inner_text()
 
 
+@pytest.mark.both_databases
 def test_learner_goes_through_a_module_leaves_and_continues(app, page, live_server, make_user):
     with app.app_context():
         course = catalogue()

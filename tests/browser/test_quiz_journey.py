@@ -5,6 +5,7 @@ import random
 import re
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -54,6 +55,7 @@ def seed_showing(quiz, kind: str) -> int:
     raise AssertionError(f"{quiz.id} has no {kind} question")
 
 
+@pytest.mark.both_databases
 def test_fail_once_pass_later_download_and_verify_certificate(app, page, live_server, make_user):
     # A link worker: the first module's quiz asks enough questions on several competencies
     # of their framework to rate them. (A referring clinician's take more than one module.)
@@ -196,6 +198,7 @@ def test_an_invalid_answer_shows_inline_as_it_is_typed(app, page, live_server, m
     expect(page.locator(f'[data-status-for="{number.id}"]')).to_have_text("Answer saved")
 
 
+@pytest.mark.both_databases
 def test_two_tabs_never_lose_an_answer(app, page, live_server, make_user):
     email, module = prepare(app, make_user)
     browser_sign_in(page, live_server, email)
