@@ -216,6 +216,8 @@ CSV_HEADER = (
     "RCGP credits",
     "certificate",
     "reflection written",
+    # Appended, so a spreadsheet that reads the earlier columns by position still does.
+    "which certificate",
 )
 
 
@@ -224,7 +226,8 @@ def csv_rows(record: LearningRecord, verify_url) -> list[list]:
     certificate in the period), then the totals.
 
     RCGP credits are a GP's alone: anyone else's cells are empty, and a GP's module whose
-    time counts without a reflection says it needs one.
+    time counts without a reflection says it needs one. The last column tells a module's
+    latest certificate from an earlier one, and says whether it was revoked.
     """
     rows: list[list] = [list(CSV_HEADER)]
     for m in record.modules:
@@ -239,14 +242,15 @@ def csv_rows(record: LearningRecord, verify_url) -> list[list]:
                 _credits_cell(record.rcgp, m.credited_minutes, m.reflected_minutes),
                 _certificate_cell(m, verify_url),
                 "yes" if m.reflection_written else "no",
+                _which_certificate(m),
             ]
         )
     t = record.totals
     year = f"Total since {t.year_start.isoformat()}"
     period = f"Total since {t.period_start.isoformat()} ({t.period_years} years)"
-    rows.append([year, "", "", "", "", t.year_minutes, _total_credits(t.year_credits), "", ""])
+    rows.append([year, "", "", "", "", t.year_minutes, _total_credits(t.year_credits), "", "", ""])
     rows.append(
-        [period, "", "", "", "", t.period_minutes, _total_credits(t.period_credits), "", ""]
+        [period, "", "", "", "", t.period_minutes, _total_credits(t.period_credits), "", "", ""]
     )
     return rows
 
@@ -268,6 +272,15 @@ def _certificate_cell(module: ModuleRecord, verify_url) -> str:
     if module.certificate_revoked_on:
         return f"{link} (revoked {module.certificate_revoked_on.isoformat()})"
     return link
+
+
+def _which_certificate(module: ModuleRecord) -> str:
+    # In the pages' words: the module's row shows its latest certificate, and an entry after
+    # it an earlier one ("Earlier certificate"); a revoked one is either, and says so.
+    if not module.certificate_code:
+        return ""
+    which = "earlier" if module.renewed else "latest"
+    return f"{which}, revoked" if module.certificate_revoked_on else which
 
 
 def describe_minutes(minutes: int, reflected: int = 0, rcgp: bool = False) -> str:

@@ -4,10 +4,10 @@ On the learner's page, the certificate with the passing attempt's score, the Ope
 credential, the learner's completions (for the module to study next) and the learner's
 other certificates for the module (a renewal earns its own) come back as rows of one UNION
 ALL. The page shows the latest certificate (certificates.LATEST) and lists the earlier
-ones, each of which has its own PDF, asked for by its code. The public check reads the
-certificate with its credential, and a credential's download its signed file. Each shows
-what the certificate recorded when it was issued (its holder, the module, its
-competencies), never today's account or content.
+ones, each of which has its own PDF and signed credential, asked for by its code. The public
+check reads the certificate with its credential, and a credential's download its signed
+file. Each shows what the certificate recorded when it was issued (its holder, the module,
+its competencies), never today's account or content.
 """
 
 from collections import defaultdict
@@ -38,6 +38,9 @@ class EarlierCertificate:
     issued_at: datetime
     revoked: bool
     verify_url: str
+    # Whether a credential was issued with it (one earned before credentials has none until
+    # the issue-credentials command signs it).
+    has_credential: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,12 +124,12 @@ def _page(earned):
         )
         .join(Certificate, Certificate.id == Credential.certificate_id)
         .where(earned),
-        # Every certificate of the learner's for the module: text: code; number: id; times:
-        # issued, its credential revoked.
+        # Every certificate of the learner's for the module: text: code; numbers: its id, its
+        # credential's id; times: issued, its credential revoked.
         branch(
             "issued",
             text=(Certificate.code,),
-            number=(Certificate.id,),
+            number=(Certificate.id, Credential.id),
             at=(Certificate.issued_at, Credential.revoked_at),
         )
         .outerjoin(Credential, Credential.certificate_id == Certificate.id)
@@ -191,7 +194,11 @@ def page(
     issued = sorted(found["issued"], key=lambda row: (_utc(row.at[0]), row.number[0]))
     earlier = tuple(
         EarlierCertificate(
-            row.text[0], _utc(row.at[0]), row.at[1] is not None, verify_url(row.text[0])
+            row.text[0],
+            _utc(row.at[0]),
+            row.at[1] is not None,
+            verify_url(row.text[0]),
+            row.number[1] is not None,
         )
         for row in reversed(issued[:-1])
     )
@@ -253,10 +260,38 @@ _SIGNED = (
 )
 
 
+_SIGNED_OF_CODE = (
+    select(Certificate.code, Credential.jwt)
+    .join(Certificate, Certificate.id == Credential.certificate_id)
+    .where(_CODED)
+)
+
+
 def signed_credential(user_id: int, module_slug: str) -> str | None:
     """Return the signed credential (VC-JWT) of the learner's latest certificate for a module,
     if issued (one query)."""
     return db.session().scalar(_SIGNED, {"user_id": user_id, "module_slug": module_slug})
+
+
+def signed_credential_of(user_id: int, module_slug: str, code: str) -> tuple[str, str] | None:
+    """Return (code, signed credential) of the learner's certificate for a module with this
+    code, latest or earlier, if issued (one query); another learner's or module's is None.
+
+    As with the latest's download, a revoked credential is still the learner's file: every
+    verifier reads its revocation from the status list.
+    """
+    if len(code) > 64:
+        return None
+    row = (
+        db.session()
+        .execute(
+            _SIGNED_OF_CODE,
+            {"user_id": user_id, "module_slug": module_slug, "code": normalise_code(code)},
+        )
+        .one_or_none()
+    )
+    # An erased learner's credential keeps no text (services/erasure.py).
+    return (row.code, row.jwt) if row is not None and row.jwt else None
 
 
 def check(code: str, now: datetime | None = None) -> tuple[Verified | None, CredentialState | None]:

@@ -34,7 +34,20 @@ def _json(document: dict, status: int = 200, mimetype: str = "application/json")
 def download(module_slug: str):
     """Download the learner's signed credential (VC-JWT) for a module, in the course or not."""
     signed = certificate_page.signed_credential(current_user.db_id, module_slug) or abort(404)
-    filename = f"linkwise-credential-{module_slug}.jwt"
+    return _jwt_file(signed, f"linkwise-credential-{module_slug}.jwt")
+
+
+@bp.get("/modules/<module_slug>/credentials/<code>.jwt")
+@login_required
+def download_of_certificate(module_slug: str, code: str):
+    """Download the signed credential of one of the learner's certificates for a module, by
+    its code: an earlier one (a renewal's predecessor) as well as the latest."""
+    found = certificate_page.signed_credential_of(current_user.db_id, module_slug, code)
+    stored_code, signed = found or abort(404)
+    return _jwt_file(signed, f"linkwise-credential-{module_slug}-{stored_code}.jwt")
+
+
+def _jwt_file(signed: str, filename: str):
     return (
         signed,
         200,

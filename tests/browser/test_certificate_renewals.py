@@ -1,5 +1,6 @@
 """A renewed module's certificate page in Chromium: the latest certificate, the earlier one
-listed with its verify page and PDF, accessible with and without JavaScript."""
+listed with its verify page, PDF and credential, accessible with and without JavaScript and
+by keyboard."""
 
 import os
 from pathlib import Path
@@ -20,6 +21,15 @@ def shot(page, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def tab_to_link(page, href: str, limit: int = 80) -> None:
+    """Press Tab until the link to href has focus: it is reachable by keyboard, in order."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.getAttribute('href')") == href:
+            return
+    raise AssertionError(f"never reached the link to {href} by Tab")
 
 
 def test_the_certificate_page_lists_the_earlier_certificate(
@@ -47,5 +57,25 @@ def test_the_certificate_page_lists_the_earlier_certificate(
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF").click()
     assert download.value.suggested_filename == (f"linkwise-certificate-{module.slug}-{first}.pdf")
+
+    # The earlier certificate's own credential: named for its certificate, reached by Tab,
+    # downloaded with Enter.
+    credential = f"/modules/{module.slug}/credentials/{first}.jwt"
+    link = page.get_by_role("link", name="Download credential (.jwt) of the certificate of")
+    expect(link).to_have_attribute("href", credential)
+    expect(link).to_be_visible()
+    page.reload()  # Tab from the top of the page, not from the link clicked last
+    tab_to_link(page, credential)
+    expect(link).to_be_focused()
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename == (f"linkwise-credential-{module.slug}-{first}.jwt")
+    signed = Path(download.value.path()).read_text("utf-8")
+    assert (
+        signed
+        == helper.get(credential).text
+        != helper.get(f"/modules/{module.slug}/credential.jwt").text
+    )
+
     page.get_by_role("link", name=first).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Certificate confirmed")

@@ -186,3 +186,28 @@ def test_an_earlier_certificate_is_passed_again_plainly_while_a_later_one_stands
     # The first is followed by the second (revoked) and the third (standing): passed again.
     assert page.count("Earlier certificate: passed again since</span>") == 2
     assert "but the later" not in page
+
+
+def test_the_csv_says_which_certificate_is_the_latest_and_which_earlier_or_revoked(
+    app, client, runner, make_user, module
+):
+    first, latest, _ = renewed_after(app, client, make_user(), module, days=200)
+
+    def which() -> list[str]:
+        rows = list(csv.reader(io.StringIO(client.get("/my/record.csv").text)))
+        assert rows[0][-1] == "which certificate"
+        assert all(len(row) == len(rows[0]) for row in rows)
+        assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@")]
+        # A module with no certificate says nothing of one; nor do the totals.
+        assert {r[-1] for r in rows[1:] if r[0] != module.title} == {""}
+        return [r[-1] for r in rows if r[0] == module.title]
+
+    def revoke(code: str) -> None:
+        result = runner.invoke(args=["revoke-credential", code, "--reason", "Issued in error"])
+        assert result.exit_code == 0, result.output
+
+    assert which() == ["latest", "earlier"]
+    revoke(first)
+    assert which() == ["latest", "earlier, revoked"]
+    revoke(latest)
+    assert which() == ["latest, revoked", "earlier, revoked"]

@@ -124,6 +124,11 @@ def more_pages(app, world, runner) -> list[tuple[str, str, str]]:
         ("learning record CSV", "learner", "/my/record.csv"),
         ("learning record PDF", "learner", "/my/record.pdf"),
         ("credential JWT", "learner", f"/modules/{module.slug}/credential.jwt"),
+        (
+            "credential JWT by code",
+            "learner",
+            f"/modules/{module.slug}/credentials/{world['code']}.jwt",
+        ),
         ("credential keys", "learner", "/credentials/keys"),
         ("issuer profile", "learner", "/credentials/issuer"),
         ("achievement", "learner", f"/credentials/achievements/{module.slug}"),
