@@ -56,8 +56,16 @@ def already_passed(renewal: Renewal | None) -> str:
 def start(
     user_id: int, module: Module, rng: random.Random | None = None, now: datetime | None = None
 ) -> Attempt:
-    """Return the learner's attempt in progress, or start one if the rules allow."""
+    """Return the learner's attempt in progress, or start one if the rules allow.
+
+    The learner's lock comes first: requests starting the same quiz at once (a double
+    click, two tabs) then read where it stands one after another, so the second finds the
+    first's attempt in progress instead of starting another past the allowance, and a met
+    retake rule opens its new set of attempts once.
+    """
     now = now or utcnow()
+    session = db.session()
+    locks.lock_learner(session, user_id)
     current = quiz_standing.status(user_id, module, now)
     if current.in_progress:
         return current.in_progress
@@ -68,7 +76,6 @@ def start(
     standing = current.allowance
     if standing.locked and not standing.rule_ready:
         raise QuizClosed("You have used all your attempts at this quiz.")
-    session = db.session()
     quiz = module.assessment
     selection = select_questions(quiz, rng or random.SystemRandom())
     quiz_versions.store(session, (quiz.versions[entry["question"]] for entry in selection))
