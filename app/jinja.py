@@ -4,7 +4,16 @@ import json
 from functools import lru_cache, partial
 from pathlib import Path
 
-from flask import Flask, current_app, g, has_request_context, request, session, url_for
+from flask import (
+    Flask,
+    current_app,
+    g,
+    get_flashed_messages,
+    has_request_context,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, Template
@@ -56,6 +65,7 @@ def configure(app: Flask) -> None:
         assigned_title=lambda slug: assigned.module_title(slug, content.catalogue()),
         nhsuk_asset_path=lambda: url_for("static", filename=f"{NHSUK_ASSETS}/assets"),
         csrf_token=csrf_token,  # Flask-WTF's, signed once per session secret
+        notices=notices,
     )
     # Flask-WTF offers its csrf_token as a global and through a context processor too.
     app.context_processor(lambda: {"cspNonce": csp_nonce(), "csrf_token": csrf_token})
@@ -88,6 +98,20 @@ class ImportingTemplate(Template):
         if ctx is not None and ctx.globals_keys <= self._global_names:
             ctx = None
         return super()._get_default_module(ctx)
+
+
+def notices() -> list[tuple[str, str]]:
+    """Return the page's flashed (category, message) pairs, each message once.
+
+    A form sent twice before a page shows what it said (a double click, two tabs, requests
+    at once) flashes the same words twice. "check" messages are the knowledge check's own
+    (web/learn.py reads them), never a banner.
+    """
+    shown: dict[str, str] = {}
+    for category, message in get_flashed_messages(with_categories=True):
+        if category != "check":
+            shown.setdefault(message, category)
+    return [(category, message) for message, category in shown.items()]
 
 
 # A session's CSRF secret -> its signed token. Bounded: past this many, start again.

@@ -31,6 +31,11 @@ class AssignmentError(ValueError):
         self.errors = errors
 
 
+# The answers to the form's "Who must do it": a team (no team_id: everyone in the
+# organisation), or learners named by their email addresses.
+TEAM, LEARNERS = "team", "learners"
+
+
 @dataclass(frozen=True)
 class Request:
     """What a manager asked to assign, to whom, by when."""
@@ -45,6 +50,10 @@ class Request:
     # and reminded, the moment it is set. Seeding and scripted scenarios leave it out.
     earliest_due: date | None = None
     due_error: str | None = None  # why the fields typed give no due date (rules.due_date)
+    # The form's choice, TEAM or LEARNERS; None when it chose neither, which assigns nothing
+    # (it once meant everyone in the organisation). Emails given name learners whatever this
+    # says: a script assigning to learners need not say so twice.
+    who: str | None = TEAM
 
 
 @dataclass(frozen=True)
@@ -116,11 +125,11 @@ def assign(scope: Scope, actor_id: int, asked: Request, catalogue: Catalogue) ->
     errors, slugs = {}, expand_modules(asked.modules, catalogue)
     if not slugs:
         errors["modules"] = "Select at least one module"
+    targets = _targets(scope, asked, errors)  # before the due date: the form's order
     if asked.due_on is None:
         errors["due"] = asked.due_error or rules.ENTER_DUE
     elif asked.earliest_due is not None and asked.due_on < asked.earliest_due:
         errors["due"] = "The date the learning is due must be today or in the future"
-    targets = _targets(scope, asked, errors)
     if errors:
         raise AssignmentError(errors)
     insert = insert_for(session)
@@ -141,22 +150,31 @@ def assign(scope: Scope, actor_id: int, asked: Request, catalogue: Catalogue) ->
                 .returning(Assignment.id)
             ).first()
             added += row is not None
-    audit.record(
-        session,
-        "assignment.added",
-        actor_id=actor_id,
-        modules=", ".join(slugs),
-        targets=", ".join(t["target"] for t in targets),
-        due_on=asked.due_on.isoformat(),
-        added=added,
-    )
+    # A request that finds every assignment made (a second tab, a double click, the same
+    # form sent at once) changes nothing and audits nothing.
+    if added:
+        audit.record(
+            session,
+            "assignment.added",
+            actor_id=actor_id,
+            modules=", ".join(slugs),
+            targets=", ".join(t["target"] for t in targets),
+            due_on=asked.due_on.isoformat(),
+            added=added,
+        )
     session.commit()
     return added, len(slugs) * len(targets) - added
 
 
 def _targets(scope: Scope, asked: Request, errors: dict) -> list[dict]:
     session = db.session()
-    if asked.emails:
+    if asked.who not in (TEAM, LEARNERS):
+        errors["who"] = "Select who must do it"
+        return []
+    if asked.who == LEARNERS or asked.emails:
+        if not asked.emails:
+            errors["emails"] = "Enter at least one email address"
+            return []
         if len(asked.emails) > MAX_EMAILS:
             errors["emails"] = f"Enter {MAX_EMAILS} email addresses or fewer at a time"
             return []
@@ -170,12 +188,12 @@ def _targets(scope: Scope, asked: Request, errors: dict) -> list[dict]:
         if missing:
             errors["emails"] = f"No learner in your teams has the email address {missing[0]}"
         return [{"target": rules.target_key(user_id=i), "user_id": i} for i in found.values()]
-    if asked.profession and asked.profession not in PROFESSIONS:
-        errors["profession"] = "Select a profession from the list"
     if asked.team_id is None and not scope.whole_organisation:
         errors["team"] = "Select one of your teams"
     if asked.team_id is not None and team_in(scope, asked.team_id) is None:
         errors["team"] = "Select one of your teams"
+    if asked.profession and asked.profession not in PROFESSIONS:
+        errors["profession"] = "Select a profession from the list"
     key = rules.target_key(team_id=asked.team_id, profession=asked.profession)
     return [{"target": key, "team_id": asked.team_id, "profession": asked.profession or None}]
 

@@ -4,7 +4,6 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.content import catalogue
-from app.domain.accounts import PROFESSIONS
 from app.domain.assignments import RENEWALS, due_date
 from app.domain.numbers import whole_number
 from app.models import utcnow
@@ -44,24 +43,36 @@ def assign():
         )
     except assignments.AssignmentError as error:
         return assignments_page(error.errors, form)
-    message = f"{added} assignment{'s' if added != 1 else ''} added."
-    if already:
-        message += f" {already} {'was' if already == 1 else 'were'} already assigned."
-    flash(message, "success")
+    flash(*_assigned_message(added, already))
     return redirect(url_for("manage.assignments_page"))
 
 
+def _assigned_message(added: int, already: int) -> tuple[str, str]:
+    if not added:  # another tab, a double click or the same form sent at once made them
+        were = "it was" if already == 1 else f"all {already} were"
+        return f"Nothing was added: {were} already assigned.", "warning"
+    message = f"{added} assignment{'s' if added != 1 else ''} added."
+    if already:
+        message += f" {already} {'was' if already == 1 else 'were'} already assigned."
+    return message, "success"
+
+
 def _request(form) -> assignments.Request:
-    who = form.get("who", "team")
-    team = form.get("team", "")
+    who = form.get("who")
+    who = who if who in (assignments.TEAM, assignments.LEARNERS) else None
     emails = [e for e in form.get("emails", "").replace(",", " ").split() if e]
-    # Both are chosen from lists, not typed: a value the lists never offer is a bad request
-    # (a team of "²" used to be a 500; "abc" meant everyone in the organisation).
+    # The renewal and the team are chosen from lists, not typed: a value the lists never
+    # offer is a bad request (a team of "²" used to be a 500; "abc" meant everyone in the
+    # organisation), and so is a team answer without the team list's value, which the page
+    # always sends (blank: everyone, offered to a manager of the whole organisation only).
     renew = whole_number(form.get("renew", "0"))
     if renew not in RENEWALS:
         abort(400)
-    team_id = whole_number(team, most=MAX_ID) if who == "team" and team else None
-    if who == "team" and team and team_id is None:
+    team = form.get("team")
+    if who == assignments.TEAM and team is None:
+        abort(400)
+    team_id = whole_number(team, most=MAX_ID) if who == assignments.TEAM and team else None
+    if who == assignments.TEAM and team and team_id is None:
         abort(400)
     try:
         due_on, due_error = due_date(*(form.get(f"due-{part}") for part in DUE_PARTS)), None
@@ -73,9 +84,10 @@ def _request(form) -> assignments.Request:
         due_error=due_error,
         renew_months=renew or None,
         team_id=team_id,
-        profession=form.get("profession") if form.get("profession") in PROFESSIONS else None,
-        emails=tuple(emails) if who == "learners" else (),
+        profession=form.get("profession") or None,  # the service refuses one not listed
+        emails=tuple(emails) if who == assignments.LEARNERS else (),
         earliest_due=utcnow().date(),
+        who=who,
     )
 
 

@@ -3,6 +3,20 @@ import { initAll } from "../nhsuk/nhsuk-frontend.min.js";
 
 initAll();
 
+// Radios that reveal a field keep the NHS.UK component's reveal, without the aria-expanded
+// it puts on each radio: ARIA allows none on a radio (w3c/aria#1404), and axe-core fails the
+// page for it. aria-controls stays. These listeners run after the component's own.
+for (const radios of document.querySelectorAll('[data-module="nhsuk-radios"]')) {
+  const tidy = () => {
+    for (const input of radios.querySelectorAll("input[aria-expanded]")) {
+      input.removeAttribute("aria-expanded");
+    }
+  };
+  tidy();
+  radios.addEventListener("click", tidy);
+  window.addEventListener("pageshow", tidy);
+}
+
 // Knowledge checks: without JavaScript they are a form on the screen. With it, they open
 // over the screen in a native modal dialog (focus stays inside, Escape closes), and the
 // answer is sent from the dialog: its feedback, or its error, replaces the form in place.

@@ -5,6 +5,7 @@ nor, at any width, may a reflection pasted as one long word (a URL) or a long na
 """
 
 import os
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from sqlalchemy import select
 
 from app import db
 from app.content import catalogue
+from app.domain.content import quiz_key
+from app.models import Completion, User
 from app.models_teams import Team
 from tests.browser.conftest import assert_accessible, browser_sign_in
 from tests.conftest import post_form, sign_in
@@ -27,6 +30,7 @@ OTHER = "SPLW-1.1"  # returned by the supervisor, with comments and an action pl
 LONG = "https://example.org/" + "x" * 1880  # 1,900 characters and not one space
 LONG_NAME = "Lee" + "e" * 150 + " Learner"
 SHOTS = os.environ.get("ISSUE_SHOTS")
+MONTHS = 12  # on the dashboard's chart of first completions: 740 px at its own size
 
 
 def document_width(page) -> int:
@@ -85,6 +89,30 @@ def course_in_use(app, make_user, *, name: str, reflection: str) -> dict:
         "module": module,
         "team": team_id(app),
     }
+
+
+def passed_in_earlier_months(app, make_user, months: int = MONTHS) -> None:
+    """Give the dashboard's chart a bar for each of the last `months` months: a learner of
+    the organisation first passed the first module's quiz in each month before this one."""
+    with app.app_context():
+        module = catalogue().modules[0]
+    this_month = date.today().year * 12 + date.today().month - 1
+    for back in range(1, months):
+        email = f"past{back}@example.org"
+        make_user(email=email, org=ORG, full_name=f"Past Learner {back}")
+        year, month = divmod(this_month - back, 12)
+        with app.app_context():
+            session = db.session()
+            learner = session.scalar(select(User.id).where(User.email == email))
+            session.add(
+                Completion(
+                    user_id=learner,
+                    module_slug=module.slug,
+                    item_key=quiz_key(module.assessment.id),
+                    completed_at=datetime(year, month + 1, 15),
+                )
+            )
+            session.commit()
 
 
 def team_id(app) -> int:
@@ -169,14 +197,39 @@ def test_tables_scroll_in_their_own_box_on_a_phone(app, browser, live_server, ma
     people = course_in_use(
         app, make_user, name="Lee Learner", reflection="Asked what matters first."
     )
-    too_wide = widths_over(browser, live_server, people, 320, "tables", check=scrolls_by_key)
+    passed_in_earlier_months(app, make_user)
+    charts = []
+
+    def check(page) -> None:
+        scrolls_by_key(page)
+        charts.extend(charts_at_their_own_size(page))
+
+    too_wide = widths_over(browser, live_server, people, 320, "tables", check=check)
     assert not too_wide, f"wider than 320 px: {too_wide}"
+    assert charts == [live_server + "/manage/"]  # its chart of months scrolled in its box
+
+
+def charts_at_their_own_size(page) -> list[str]:
+    """Check each chart that scrolls in its box is drawn at its own size, its labels as
+    readable as on a wide screen; return the page's address for each."""
+    scrolled = []
+    boxes = page.locator(".lw-chart-scroll")
+    for n in range(boxes.count()):
+        box = boxes.nth(n)
+        if box.evaluate("box => box.scrollWidth <= box.clientWidth"):
+            continue
+        drawn, own = box.locator("svg").evaluate(
+            "svg => [svg.getBoundingClientRect().width, svg.viewBox.baseVal.width]"
+        )
+        assert drawn == own, f"{page.url}: a chart {own} px wide is drawn {drawn} px wide"
+        scrolled.append(page.url)
+    return scrolled
 
 
 def scrolls_by_key(page) -> None:
-    """Each table box that scrolls is a named region the keyboard reaches and scrolls; axe
-    finds nothing."""
-    boxes = page.locator(".lw-table-scroll, .lw-grid-scroll")
+    """Each table or chart box that scrolls is a named region the keyboard reaches and
+    scrolls; axe finds nothing."""
+    boxes = page.locator(".lw-table-scroll, .lw-grid-scroll, .lw-chart-scroll")
     for n in range(boxes.count()):
         box = boxes.nth(n)
         if box.evaluate("box => box.scrollWidth <= box.clientWidth"):

@@ -75,7 +75,9 @@ def test_a_practice_manager_assigns_to_their_teams_only(app, client, pcn):
 def test_bad_input_is_named_in_an_error_summary(app, client, pcn):
     sign_in(client, "lead@example.org")
     response = post_form(
-        client, URL, {"who": "team", "due-day": "31", "due-month": "2", "due-year": "2031"}
+        client,
+        URL,
+        {"who": "team", "team": "", "due-day": "31", "due-month": "2", "due-year": "2031"},
     )
     assert response.status_code == 400
     assert 'href="#modules"' in response.text and 'href="#due"' in response.text
@@ -109,7 +111,13 @@ def test_learners_see_their_assignments_in_due_order(app, client, pcn):
     post_form(
         client,
         URL,
-        {"modules": first.slug, "who": "team", "profession": "pharmacist", **due_fields(soon)},
+        {
+            "modules": first.slug,
+            "who": "team",
+            "team": "",  # everyone in the organisation
+            "profession": "pharmacist",
+            **due_fields(soon),
+        },
     )
     client.get("/sign-out")
     sign_in(client, "asha@example.org")
@@ -159,7 +167,8 @@ def test_a_framework_stands_for_its_modules_and_withdrawing_is_confined(app, cli
         expected = assignments.expand_modules([f"framework:{framework.id}"], catalogue())
     assert expected
     sign_in(client, "lead@example.org")
-    form = {"modules": f"framework:{framework.id}", "who": "team", **due_fields(date(2031, 1, 1))}
+    form = {"modules": f"framework:{framework.id}", "who": "team", "team": ""}
+    form |= due_fields(date(2031, 1, 1))
     assert post_form(client, URL, form).status_code == 302
     assert count_assignments(app) == len(expected)
     with app.app_context():
@@ -192,7 +201,8 @@ def test_a_due_date_that_does_not_exist_is_called_not_a_real_date(app, client, p
     """31 2 2027 was typed: the manager is told it is no real date, not to enter one."""
     sign_in(client, "lead@example.org")
     slug = modules(app)[0].slug
-    form = {"modules": slug, "who": "team", "due-day": "31", "due-month": "2", "due-year": "2027"}
+    form = {"modules": slug, "who": "team", "team": ""}
+    form |= {"due-day": "31", "due-month": "2", "due-year": "2027"}
     response = post_form(client, URL, form)
     assert response.status_code == 400
     message = "The date the learning is due must be a real date"

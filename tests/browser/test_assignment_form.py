@@ -1,0 +1,132 @@
+"""The assignment form's "Who must do it" in Chromium: with JavaScript only the chosen
+answer's field shows; without it every field shows; a choice left empty is an error in the
+NHS pattern, with everything else typed kept; axe-core finds nothing either way."""
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from app import db
+from app.models_assignments import Assignment
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_accessible_without_javascript,
+    browser_sign_in,
+)
+from tests.browser.test_narrow_pages import shot
+from tests.web.pcn import make_pcn
+
+URL = "/manage/assignments"
+MODULE = "What is social prescribing?"
+DUE = date.today() + timedelta(days=20)
+
+
+@pytest.fixture
+def pcn(app, runner, make_user):
+    """The PCN of two practices the web tests use (tests/web/pcn.py)."""
+    return make_pcn(app, runner, make_user)
+
+
+def _assignments(app) -> int:
+    with app.app_context():
+        return db.session().scalar(select(func.count(Assignment.id)))
+
+
+def _fill_all_but_whom(page) -> None:
+    page.get_by_label(MODULE, exact=True).check()
+    page.get_by_label("Day").fill(str(DUE.day))
+    page.get_by_label("Month").fill(str(DUE.month))
+    page.get_by_label("Year").fill(str(DUE.year))
+    page.get_by_label("Renewal").select_option("12")
+
+
+def _kept(page) -> None:
+    """Everything the manager entered, other than whom, is as they left it."""
+    expect(page.get_by_label(MODULE, exact=True)).to_be_checked()
+    expect(page.get_by_label("Day")).to_have_value(str(DUE.day))
+    expect(page.get_by_label("Year")).to_have_value(str(DUE.year))
+    expect(page.get_by_label("Renewal")).to_have_value("12")
+
+
+def test_only_the_chosen_answers_field_shows_with_javascript(app, page, live_server, pcn):
+    browser_sign_in(page, live_server, "lead@example.org")
+    page.goto(live_server + URL)
+    team, learners = (
+        page.get_by_label("A team, or a profession within it"),
+        page.get_by_label("Named learners"),
+    )
+    team_box, emails = page.get_by_label("Team", exact=True), page.get_by_label("Email addresses")
+    expect(team).not_to_be_checked()
+    expect(learners).not_to_be_checked()
+    expect(team_box).to_be_hidden()
+    expect(emails).to_be_hidden()
+    assert_accessible(page)
+    learners.check()
+    expect(emails).to_be_visible()
+    expect(team_box).to_be_hidden()
+    assert learners.get_attribute("aria-controls") == "conditional-who-2"
+    assert_accessible(page)
+    page.locator("form").last.scroll_into_view_if_needed()
+    shot(page, "assignments-named-learners-js")
+    team.check()
+    expect(team_box).to_be_visible()
+    expect(page.get_by_label("Profession", exact=True)).to_be_visible()
+    expect(emails).to_be_hidden()
+    assert_accessible(page)
+    shot(page, "assignments-team-js")
+
+    # Named learners chosen, no address: the error summary links to the box, the rest kept.
+    _fill_all_but_whom(page)
+    learners.check()
+    page.get_by_role("button", name="Assign").click()
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_be_focused()
+    link = summary.get_by_role("link", name="Enter at least one email address")
+    expect(link).to_be_visible()
+    expect(page.locator("#emails-error")).to_contain_text("Enter at least one email address")
+    expect(learners).to_be_checked()
+    expect(emails).to_be_visible()
+    expect(team_box).to_be_hidden()
+    _kept(page)
+    assert_accessible(page)
+    shot(page, "assignments-no-email-error-js")
+    link.click()
+    expect(emails).to_be_focused()
+    assert _assignments(app) == 0
+
+    # Then an address: assigned to that learner alone.
+    emails.fill("asha@example.org")
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_text("1 assignment added.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Asha Elm", exact=True)).to_be_visible()
+    assert _assignments(app) == 1
+
+
+def test_every_field_shows_and_works_without_javascript(app, browser, no_js_page, live_server, pcn):
+    page = no_js_page
+    browser_sign_in(page, live_server, "lead@example.org")
+    page.goto(live_server + URL)
+    expect(page.get_by_label("Team", exact=True)).to_be_visible()
+    expect(page.get_by_label("Email addresses")).to_be_visible()
+    assert_accessible_without_javascript(page, browser)
+    shot(page, "assignments-no-js")
+    # No answer chosen: the question itself is named, and nothing else is lost.
+    _fill_all_but_whom(page)
+    page.get_by_label("Email addresses").fill("asha@example.org")
+    page.get_by_role("button", name="Assign").click()
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary.get_by_role("link", name="Select who must do it")).to_be_visible()
+    expect(page.locator("#who-error")).to_contain_text("Select who must do it")
+    expect(page.get_by_label("Email addresses")).to_have_value("asha@example.org")
+    _kept(page)
+    assert_accessible_without_javascript(page, browser)
+    shot(page, "assignments-who-error-no-js")
+    summary.get_by_role("link", name="Select who must do it").click()
+    expect(page.get_by_label("A team, or a profession within it")).to_be_focused()
+    assert _assignments(app) == 0
+    page.get_by_label("Named learners").check()
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_text("1 assignment added.")).to_be_visible()
+    assert _assignments(app) == 1
