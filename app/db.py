@@ -523,14 +523,15 @@ class _DriverSql:
 
     def __init__(self, statement: Select, dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
-        # Values written in the statement (a status, a literal) go with every run's
-        # parameters, as the driver takes them: one that needs SQLAlchemy's bind processing
-        # (JSON, say) must be a parameter, and given processed.
+        # Values written in the statement (a status, a literal, a JSON key) go with every
+        # run's parameters, as the driver takes them: processed here, once, as SQLAlchemy
+        # would process them on every run (a JSON key becomes SQLite's path '$."kind"').
         self.fixed = {name: value for name, value in compiled.params.items() if value is not None}
-        for name in self.fixed:
+        for name, value in self.fixed.items():
             type_ = compiled.binds[name].type.dialect_impl(dialect)
-            if type_.bind_processor(dialect) is not None:
-                raise ValueError(f"fetch_one cannot send {name} unprocessed: make it a parameter")
+            process = type_.bind_processor(dialect)
+            if process is not None:
+                self.fixed[name] = process(value)
         self.sql = compiled.string
         # Positional paramstyles (SQLite's qmark) take the values in this order.
         self.order = tuple(compiled.positiontup) if compiled.positiontup else None

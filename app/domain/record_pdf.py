@@ -101,7 +101,7 @@ def _module(pdf: LinkwisePdf, module, verify_url: Callable[[str], str], rcgp: bo
     if module.counted:
         minutes = describe_minutes(module.credited_minutes, module.reflected_minutes, rcgp)
         lines.append(f"CPD time: {minutes}.")
-    elif module.completed_on and module.certificate_revoked_on:
+    elif module.certificate_revoked_on:
         lines.append("CPD time: not counted, as its certificate was revoked.")
     if module.certificate_code:
         code = module.certificate_code

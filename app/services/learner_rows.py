@@ -27,6 +27,7 @@ from app.models_assignments import Assignment
 from app.models_credentials import Credential
 from app.models_practice import Supervisor
 from app.models_teams import Team, TeamMember
+from app.services import passes
 from app.services.knowledge_now import knowledge_now
 from app.services.tagged_rows import Row, branch
 
@@ -67,12 +68,14 @@ PERSON = (
     .where(User.id == SELF)
 )
 
-# texts: module, item key; times: first completed, last completed again.
+# texts: module, item key; times: first completed, last completed again. Those that stand:
+# a quiz's only while a pass of it counts (passes.COMPLETION_STANDS), so every page that
+# reads these shows a module completed by the same rule as compliance.
 COMPLETIONS = branch(
     "done",
     text=(Completion.module_slug, Completion.item_key),
     at=(Completion.completed_at, Completion.last_completed_at),
-).where(Completion.user_id == SELF)
+).where(Completion.user_id == SELF, passes.COMPLETION_STANDS)
 
 # texts: quiz, module, status, the quiz's kind when it started (None before it was kept);
 # numbers: id, number, percent; flag: passed; time: submitted.

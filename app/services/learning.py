@@ -10,18 +10,22 @@ from app.domain.content import Module, Screen
 from app.domain.gating import ItemState, can_open, first_incomplete, screen_states
 from app.domain.progress import Progress, module_progress, passed_quiz
 from app.models import Certificate, Completion, utcnow
-from app.services import xapi
+from app.services import passes, xapi
 from app.services.upsert import insert_for_dialect
 
 # Every screen view asks this: a plain Core statement, built once, needing no ORM objects.
+# The completions that stand: a quiz's only while a pass of it counts (passes).
 _COMPLETED_KEYS = select(Completion.item_key).where(
-    Completion.user_id == bindparam("user_id"), Completion.module_slug == bindparam("module_slug")
+    Completion.user_id == bindparam("user_id"),
+    Completion.module_slug == bindparam("module_slug"),
+    passes.COMPLETION_STANDS,
 )
 
 
 def completed_keys(user_id: int, module_slug: str) -> frozenset[str]:
     """Return the keys of the items the user completed in a module (one query, or none when
-    read with the signed-in user earlier in this request)."""
+    read with the signed-in user earlier in this request): its quiz's only while a pass of
+    it counts (passes.COMPLETION_STANDS)."""
     remembered = db.read_earlier(("completed", user_id, module_slug))
     if remembered is not None:
         return remembered
@@ -38,7 +42,9 @@ def completed_by_module(user_id: int) -> dict[str, frozenset[str]]:
     """Return the user's completed item keys for every module (one query)."""
     found: dict[str, set[str]] = defaultdict(set)
     rows = db.session().execute(
-        select(Completion.module_slug, Completion.item_key).where(Completion.user_id == user_id)
+        select(Completion.module_slug, Completion.item_key).where(
+            Completion.user_id == user_id, passes.COMPLETION_STANDS
+        )
     )
     for module_slug, item_key in rows:
         found[module_slug].add(item_key)
@@ -155,16 +161,17 @@ def state_for(user_id: int, module: Module, *, preview: bool = False) -> ModuleS
 
 
 def next_module(done: dict[str, frozenset[str]], catalogue, *, after: Module) -> Module | None:
-    """Return the module to study next: the first not completed after `after`, else before.
+    """Return the module to study next: the first not completed after `after`, else before,
+    else `after` itself when it is no longer completed (its passes revoked).
 
-    `done` is the learner's completed item keys by module.
+    `done` is the learner's completed item keys by module, as they stand (completed_keys).
     """
     later = [m for m in catalogue.modules if m.order > after.order]
     earlier = [m for m in catalogue.modules if m.order < after.order]
     return next(
         (
             m
-            for m in later + earlier
+            for m in (*later, *earlier, after)
             if module_state(m, done.get(m.slug, frozenset())).progress.status != "completed"
         ),
         None,

@@ -30,6 +30,7 @@ from app.domain.progress import QUIZ_PREFIX
 from app.models import Answer, CompetencyLevel, Completion, User, utcnow
 from app.models import Evidence as EvidenceRow
 from app.models_practice import ConfirmationClosure, ConfirmationDecision, ConfirmationRequest
+from app.services import passes
 from app.services.attainment import Profile, StoredLevel, build_profile, evidence_in_words
 from app.services.knowledge_now import knowledge_now
 from app.services.practice import UPDATES_FOR
@@ -137,7 +138,8 @@ _PAGE = union_all(
         ~exists().where(ConfirmationDecision.request_id == ConfirmationRequest.id),
         ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
     ),
-    # The modules whose quiz the learner has passed: a passed quiz cannot be taken again.
+    # The modules whose quiz the learner has passed, while a pass counts: a passed quiz is
+    # taken again only to renew (passes.COMPLETION_STANDS).
     select(
         literal("passed"),
         Completion.module_slug,
@@ -154,7 +156,11 @@ _PAGE = union_all(
         _none(DateTime),
         _none(DateTime),
         _none(JSON),
-    ).where(Completion.user_id == _SELF, Completion.item_key.startswith(QUIZ_PREFIX)),
+    ).where(
+        Completion.user_id == _SELF,
+        Completion.item_key.startswith(QUIZ_PREFIX),
+        passes.COMPLETION_STANDS,
+    ),
 )
 
 

@@ -27,10 +27,6 @@ from app.services.tagged_rows import branch
 
 _MODULE = bindparam("module_slug")
 
-# text: module. The learner's certificates (not withdrawn).
-_CERTIFICATES = branch("certificate", text=(Certificate.module_slug,)).where(
-    Certificate.user_id == SELF, Certificate.withdrawn_at.is_(None)
-)
 # text: module; time: the latest pass of its quiz that counts (an assignment that renews
 # counts from it).
 _COUNTED = (
@@ -41,7 +37,7 @@ _COUNTED = (
 
 _MY_LEARNING = union_all(
     learner_rows.COMPLETIONS,
-    _CERTIFICATES,
+    learner_rows.CERTIFICATES,
     _COUNTED,
     learner_rows.ASSIGNMENTS,
     renewal_rows.WHO,
@@ -51,7 +47,7 @@ _MY_LEARNING = union_all(
 )
 _MODULE_PAGE = union_all(
     learner_rows.COMPLETIONS.where(Completion.module_slug == _MODULE),
-    _CERTIFICATES.where(Certificate.module_slug == _MODULE),
+    learner_rows.CERTIFICATES.where(Certificate.module_slug == _MODULE),
     renewal_rows.PASSES.where(Attempt.module_slug == _MODULE),
     *renewal_rows.ONE_MODULE,
 )
@@ -59,11 +55,18 @@ _MODULE_PAGE = union_all(
 
 @dataclass(frozen=True)
 class MyModule:
-    """A module on the learner's own pages: where they stand, their certificate, any renewal."""
+    """A module on the learner's own pages: where they stand, their certificate, any renewal.
+
+    The state counts the module's quiz passed while a pass of it counts (learner_rows
+    COMPLETIONS): once every pass's certificate is revoked, the module is to finish again.
+    """
 
     state: ModuleState
     certified: bool
     renewal: Renewal | None = None  # open for renewal now: why and by when; else None
+    # When the credential of the learner's latest certificate for the module (the one its
+    # certificate page shows) was revoked; None when it stands, or there is none.
+    certificate_revoked_on: date | None = None
 
 
 def overview(
@@ -73,12 +76,13 @@ def overview(
     now = now or utcnow()
     found = tagged_rows.read(_MY_LEARNING, user_id=user_id)
     done, done_at = _completed(found)
-    certified = {row.text[0] for row in found.get("certificate", ())}
+    certified = learner_rows.latest_by_module(found)
     modules = tuple(
         MyModule(
             module_state(m, frozenset(done.get(m.slug, ()))),
             m.slug in certified,
             _open_renewal(m, found, catalogue, now),
+            _revoked_on(certified.get(m.slug)),
         )
         for m in catalogue.modules
     )
@@ -108,11 +112,19 @@ def module_page(
     now = now or utcnow()
     found = tagged_rows.read(_MODULE_PAGE, user_id=user_id, module_slug=module.slug)
     done, _ = _completed(found)
+    latest = learner_rows.latest_by_module(found).get(module.slug)
     return MyModule(
         module_state(module, frozenset(done.get(module.slug, ()))),
-        bool(found.get("certificate")),
+        latest is not None,
         _open_renewal(module, found, catalogue, now),
+        _revoked_on(latest),
     )
+
+
+def _revoked_on(certificate) -> date | None:
+    """Return the day a certificate's credential was revoked (a CERTIFICATES row), if it was."""
+    revoked = certificate.at[1] if certificate is not None else None
+    return aware(revoked).date() if revoked is not None else None
 
 
 def _open_renewal(module: Module, found, catalogue: Catalogue, now: datetime) -> Renewal | None:

@@ -19,6 +19,10 @@ certificate for the module this is the rule as it always was.
 The dashboard's completion is the module's first pass of its quiz, and its kept counts are
 moved by the credential triggers of migration 0027: there a certificate of the module
 revoked at or after that first pass still takes it out of the count, a renewal's too.
+
+What a learner, their manager or a trainer is shown follows COUNTED: the module is
+completed while at least one pass of its quiz counts (COMPLETION_STANDS). The quiz's
+completion row (the first pass) stays as it was written; a page reads it only while it stands.
 """
 
 from collections.abc import Iterable
@@ -27,6 +31,7 @@ from datetime import datetime
 from sqlalchemy import and_, exists, func, or_
 from sqlalchemy.orm import aliased
 
+from app.domain.progress import QUIZ_PREFIX
 from app.models import Attempt, Certificate, Completion
 from app.models_credentials import Credential
 
@@ -56,6 +61,19 @@ COMPLETION_REVOKED = exists().where(
 )
 
 COUNTED = and_(Attempt.passed.is_(True), KIND == ASSESSMENT, ~REVOKED_SINCE)
+
+# A completion that stands, correlated with its `Completion`: a screen's or a knowledge
+# check's always; the quiz's while a pass of the module's quiz still counts (COUNTED), so a
+# module whose every pass was revoked is no longer completed: its screens stay read, and its
+# quiz is to pass again.
+COMPLETION_STANDS = or_(
+    ~Completion.item_key.startswith(QUIZ_PREFIX),
+    exists().where(
+        Attempt.user_id == Completion.user_id,
+        Attempt.module_slug == Completion.module_slug,
+        COUNTED,
+    ),
+)
 
 
 def of_quiz(kind: str | None) -> bool:

@@ -90,6 +90,10 @@ class ResultPage:
     reveal_later: str | None
     questions: tuple[ReviewedQuestion, ...]
     next: NextAttempt
+    # A pass whose certificate was revoked since: it no longer completes the module...
+    withdrawn: bool = False
+    # ... which another pass that counts may still do.
+    completed: bool = False
 
 
 @dataclass(frozen=True)
@@ -212,6 +216,8 @@ def result_page(
         reveal_later=reveal_later,
         questions=tuple(reviewed),
         next=next_step,
+        withdrawn=standing is not None and attempt.id in standing.withdrawn_ids,
+        completed=standing is not None and standing.passed is not None,
     )
 
 

@@ -42,6 +42,8 @@ class QuizStatus:
     # The latest pass after `passed` whose certificate was revoked, and when (None: none).
     withdrawn: Attempt | None = None
     withdrawn_on: datetime | None = None
+    # Every pass a revocation withdrew, by attempt id: it no longer completes the module.
+    withdrawn_ids: frozenset[int] = frozenset()
     # Each attempt's place in its set of attempts, by stored number, and whether the set
     # renews a pass that counts (attempts_in_sets).
     places: Mapping[int, tuple[int, bool]] = field(default_factory=dict)
@@ -200,6 +202,7 @@ def status_from(
         renewal=found,
         withdrawn=by_id[standing_pass.withdrawn.id] if standing_pass.withdrawn else None,
         withdrawn_on=standing_pass.revoked_at,
+        withdrawn_ids=standing_pass.withdrawn_ids,
         places=attempts_in_sets(attempts, standing_pass),
     )
 

@@ -62,11 +62,13 @@ def record_from(
     earlier = _earlier_in_period(found, certificates, years_before(today, years))
     modules = []
     for module in catalogue.modules:
+        # The quiz's completion is among them while a pass of it counts (learner_rows
+        # COMPLETIONS): a module whose every pass was revoked is in progress, not completed.
         keys = done.get(module.slug, set())
         progress = module_progress(module.item_keys, keys, passed=passed_quiz(keys))
         certificate = certificates.pop(module.slug, None)
         completed_on = None
-        if certificate is not None:
+        if progress.status == "completed" and certificate is not None:
             completed_on = _day(certificate.issued_at)
         elif progress.status == "completed" and not module.assessment:
             completed_on = last.get(module.slug)

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, exists, func, select
 from app import db
 from app.models import Completion, User
 from app.models_practice import Supervisor
-from app.services import dashboard_counts, learning, teams
+from app.services import dashboard_counts, learning, passes, teams
 
 SIGNED_IN_COLUMNS = (
     User.id,
@@ -42,6 +42,7 @@ def _with_completions(json_array):
     completed = select(json_array(Completion.item_key)).where(
         Completion.user_id == bindparam("user_id"),
         Completion.module_slug == bindparam("module_slug"),
+        passes.COMPLETION_STANDS,
     )
     return select(*SIGNED_IN_COLUMNS, completed.scalar_subquery().label("completed")).where(
         User.id == bindparam("user_id")

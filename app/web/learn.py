@@ -57,6 +57,7 @@ def module(module_slug: str):
         "learn/module.html",
         state=page.state,
         certified=page.certified,
+        certificate_revoked_on=page.certificate_revoked_on,
         renewal=page.renewal,
         preview=_previewing(),
     )

@@ -93,5 +93,20 @@ def test_download_check_and_revoke_a_credential_without_javascript(
     look(page, browser, pages, "verify-revoked")
     assert verify(token, http_get, base_url=live_server).status == "revoked"
 
+    # The learner's own pages agree with the quiz: the module is no longer completed (its
+    # screens stay read, its quiz is to pass again) and the certificate says it was revoked.
+    page.goto(f"{live_server}/modules/")
+    entry = page.locator(".nhsuk-task-list__item", has_text=module.title)
+    expect(entry.locator(".nhsuk-tag")).to_have_text("In progress")
+    expect(entry).not_to_contain_text("100% complete")
+    certificates = page.locator("ul", has_text="your CPD certificate")
+    expect(certificates).to_contain_text(f"{module.title}: your CPD certificate")
+    expect(certificates).to_contain_text("it no longer counts as evidence")
+    look(page, browser, pages, "my-learning-revoked")
+    page.goto(f"{live_server}/modules/{module.slug}/")
+    expect(page.get_by_text("Your CPD certificate for this module was revoked on")).to_be_visible()
+    expect(page.get_by_role("link", name="Continue module")).to_be_visible()
+    look(page, browser, pages, "module-revoked")
+
     errors = nu_errors(pages, tmp_path)
     assert errors == [], "\n".join(errors)

@@ -385,6 +385,23 @@ def test_a_screen_reads_the_learner_and_their_completions_in_one_statement(app, 
         assert found[name][0] == 1, (name, found[name][1])
 
 
+def test_the_pages_read_whether_a_pass_counts_in_their_statements(app, world, runner):
+    # Once its certificate is revoked the pass no longer completes the module: each page
+    # works that out in the statements it has (passes.COMPLETION_STANDS), none more.
+    revoked = runner.invoke(args=["revoke-credential", world["code"], "--reason", "In error"])
+    assert revoked.exit_code == 0, revoked.output
+    for name, role, path in pages(world):
+        with statements(app) as run:
+            response = world["clients"][role].get(path)
+        # A revoked certificate's check page answers 410 Gone, as it says.
+        assert response.status_code == (410 if name == "certificate check" else 200), name
+        limit = 1 if name in ("screen", "last screen") else TARGET
+        assert len(run) <= limit, (name, len(run), [" ".join(s.split())[:150] for s in run])
+    record = world["clients"]["learner"].get("/my/record").text
+    row = record.split(world["module"].title, 1)[1].split("</tr>", 1)[0]
+    assert "In progress" in row and "Completed" not in row
+
+
 @pytest.fixture
 def quiz_under_way(app, make_user):
     """A learner's client, their attempt's address and a right answer to every question."""
