@@ -101,6 +101,21 @@ def test_the_csv_has_a_row_per_question_version(app, trainer):
     assert [row[0] for row in rows[1:]] == THREE
 
 
+def test_the_csvs_text_cells_read_on_one_line_whatever_the_content_files_wraps(app, trainer):
+    with app.app_context():
+        add_attempts(HAND, THREE)
+    rows = list(csv.DictReader(io.StringIO(trainer.get(f"/author/quizzes/{QUIZ}/items.csv").text)))
+    shares = next(row["option_shares"] for row in rows if row["question"] == "rr-q22")
+    # The choice is wrapped after "whether he" in content/quizzes/referral-routes-assessment.md.
+    assert "whether he should be referred to the link worker: " in shares
+    assert all(
+        "\n" not in row[cell] and "  " not in row[cell]
+        for row in rows
+        for cell in ("option_shares", "flags")
+    )
+    assert any(row["flags"] for row in rows)
+
+
 def test_the_quiz_list_links_every_quiz_to_its_analysis(app, trainer):
     page = trainer.get("/author/quizzes").text
     assert f"/author/quizzes/{QUIZ}/items" in page
