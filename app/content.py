@@ -68,10 +68,16 @@ def _load(content_dir: Path, competencies_dir: Path, _signature) -> LoadResult:
 
 
 def signature(*folders: Path) -> tuple:
-    """Return every file's path, size and modification time: it changes with any edit."""
+    """Return every folder's path and every file's path, size and modification time.
+
+    It changes with any edit, and with a folder added or removed on its own: a folder named
+    like a screen (`10-dir.md`) is an error until it goes.
+    """
     found = []
     for folder in folders:
-        for path in content_cache.files_under(folder):
+        files, subfolders = content_cache.entries_under(folder)
+        found.extend(subfolders)
+        for path in files:
             try:
                 stat = os.stat(path)
             except OSError:

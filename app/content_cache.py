@@ -89,21 +89,26 @@ def files_under(folder: str | Path) -> list[str]:
     Directory entries already say which are files and folders: a Path and a stat for each,
     as rglob and is_file() cost, were a third of starting the app from stored content.
     """
-    found = []
-    folders = [os.fspath(folder)]
-    while folders:
+    return entries_under(folder)[0]
+
+
+def entries_under(folder: str | Path) -> tuple[list[str], list[str]]:
+    """Return the paths of every file and of every folder under folder, each list sorted."""
+    files, folders = [], []
+    pending = [os.fspath(folder)]
+    while pending:
         try:
-            entries = os.scandir(folders.pop())
+            entries = os.scandir(pending.pop())
         except OSError:
             continue
         with entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):  # rglob enters no symlinked folder
+                    pending.append(entry.path)
                     folders.append(entry.path)
                 elif entry.is_file():
-                    found.append(entry.path)
-    found.sort()
-    return found
+                    files.append(entry.path)
+    return sorted(files), sorted(folders)
 
 
 def _add_file(digest, path: str | Path) -> None:

@@ -23,9 +23,13 @@ def filter_day(text: str, label: str) -> date:
     return day
 
 
+REVERSED = "To date must be the same as or after the From date"
+
+
 def filter_days(args: Mapping[str, str]) -> tuple[dict[str, date | None], dict[str, str]]:
     """Return the days of a query's From (`since`) and To (`until`) fields, and an error per
-    field that does not hold one (None where a field is empty or wrong)."""
+    field that does not hold one or, for To, is before From (None where a field is empty or
+    wrong)."""
     days: dict[str, date | None] = {}
     errors: dict[str, str] = {}
     for name, label in FIELDS:
@@ -34,4 +38,6 @@ def filter_days(args: Mapping[str, str]) -> tuple[dict[str, date | None], dict[s
             days[name] = filter_day(text, label) if text else None
         except ValueError as error:
             days[name], errors[name] = None, str(error)
+    if days["since"] and days["until"] and days["since"] > days["until"]:
+        days["until"], errors["until"] = None, REVERSED
     return days, errors

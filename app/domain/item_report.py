@@ -124,6 +124,7 @@ def csv_rows(report: ItemReport) -> list[tuple]:
         shares = "; ".join(
             f"{'*' if o.right else ''}{o.text}: {figure(o.share)}" for o in row.options
         )
+        flags = "; ".join(flag.reason for flag in row.flags)
         rows.append(
             (
                 row.question_id,
@@ -134,8 +135,9 @@ def csv_rows(report: ItemReport) -> list[tuple]:
                 figure(row.figures.facility),
                 figure(row.figures.discrimination),
                 figure(row.figures.upper_lower),
-                shares,
-                "; ".join(flag.reason for flag in row.flags),
+                # Choice text keeps the content file's line wraps: a cell reads on one line.
+                " ".join(shares.split()),
+                " ".join(flags.split()),
             )
         )
     return rows

@@ -29,9 +29,10 @@ def audit_log():
         kind=args.get("kind", "")[:40], email=args.get("email", "")[:254], **days
     )
     found = audit.search(filters, page=page_arg())
-    return render_template(
+    page = render_template(
         "admin/audit.html", found=found, filters=filters, args=args, errors=errors
     )
+    return page, 400 if errors else 200
 
 
 def _days(args) -> tuple[dict[str, datetime | None], dict[str, str]]:

@@ -8,7 +8,7 @@ from app.domain.coverage import coverage
 from app.domain.item_report import csv_rows
 from app.domain.spreadsheet import csv_text
 from app.services import extra_attempts, item_stats
-from app.web.author_forms import read_window
+from app.web.author_forms import filter_query, read_window
 from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("author", __name__, url_prefix="/author")
@@ -47,11 +47,16 @@ def items(quiz_id: str):
 
 @bp.get("/quizzes/<quiz_id>/items.csv")
 def items_csv(quiz_id: str):
-    """Download the item analysis of a quiz as CSV, one row per question version."""
+    """Download the item analysis of a quiz as CSV, one row per question version.
+
+    A filter with a mistake leads to the quiz's page, which explains it.
+    """
     window, errors = read_window(request.args)
+    if errors and item_stats.find_quiz(quiz_id, catalogue()) is not None:
+        return redirect(url_for("author.items", quiz_id=quiz_id, **filter_query(request.args)))
     report = item_stats.item_report(quiz_id, window)
-    if report is None or errors:
-        abort(404 if report is None else 400)
+    if report is None:
+        abort(404)
     disposition = f'attachment; filename="{quiz_id}-items.csv"'
     return Response(
         csv_text(csv_rows(report)),

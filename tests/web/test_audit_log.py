@@ -58,3 +58,25 @@ def test_a_detail_that_is_a_list_reads_as_its_items(app, client, make_user):
     page = client.get("/admin/audit?kind=account.details_changed").text
     assert "fields=full_name, profession" in page and "fields=none" in page
     assert "[" not in page.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+
+
+def test_a_to_date_before_the_from_date_is_explained_as_on_the_item_analysis_page(
+    app, client, make_user
+):
+    from tests.web.item_data import QUIZ
+
+    make_user(email="admin@example.org", role="admin")
+    sign_in(client, "admin@example.org")
+    add_events(app, 1, "test.event")
+    message = "To date must be the same as or after the From date"
+    for url in ("/admin/audit", f"/author/quizzes/{QUIZ}/items"):
+        page = client.get(f"{url}?since=2027-01-01&until=2026-01-01")
+        assert page.status_code == 400, url
+        assert "There is a problem" in page.text and 'href="#until"' in page.text, url
+        assert page.text.count(message) == 2, url  # in the summary and at the field
+        assert 'href="#since"' not in page.text, url
+    # The To date that is wrong is left out, as one that is not a date: the From date holds.
+    page = client.get("/admin/audit?kind=test.event&since=2000-01-01&until=1999-01-01").text
+    assert "1 event." in page
+    same_day = client.get("/admin/audit?since=2026-01-01&until=2026-01-01")
+    assert same_day.status_code == 200 and message not in same_day.text

@@ -98,6 +98,22 @@ def test_import_gift_reports_each_error_at_the_source_line_and_writes_nothing(tm
     assert result.stdout == ""
 
 
+def test_import_gift_refuses_questions_with_no_blank_line_between_them(tmp_path):
+    from tests.domain.quiz_imports.test_gift_import import RUN_ON
+
+    bank, _, _ = RUN_ON["after-answers.gift"]
+    (tmp_path / "b2.gift").write_text(bank)
+    target = tmp_path / "b2.md"
+    result = run_linkwise(
+        "import-gift", "b2.gift", "-o", str(target), "--module", "referral-routes", cwd=tmp_path
+    )
+    assert result.returncode == 1
+    errors = [line.split(": error: ")[0] for line in result.stderr.splitlines() if "error:" in line]
+    assert errors == ["b2.gift:2", "b2.gift:3"]
+    assert "a blank line is probably missing before '::B::'" in result.stderr
+    assert not target.exists()
+
+
 # A slip made in a copy of a shipped file by replacing text, the line it is reported at (the
 # first line of the edited file holding `at`) and the message; `{callout}` is the line of the
 # callout above, `{folder}` the file's folder.

@@ -139,6 +139,18 @@ def test_a_module_folder_without_module_md_is_an_error_there_and_the_site_stays_
     shown_then_deleted(url, folder, process)
 
 
+def test_adding_or_removing_a_folder_alone_is_picked_up_without_a_restart(server):
+    site, url, process, _ = server
+    folder = site / "content" / "modules" / "referral-routes" / "10-dir.md"
+    folder.mkdir()
+    page = home(url)
+    assert "The course content has errors" in page
+    assert "content/modules/referral-routes/10-dir.md: error: is a folder" in page
+    folder.rmdir()
+    assert "The course content has errors" not in home(url)
+    assert process.poll() is None
+
+
 def test_a_slip_that_renders_without_a_word_is_shown_as_an_error_and_the_site_stays_up(server):
     site, url, process, log = server
     screen = site / "content" / "modules" / "referral-routes" / "04-self-referral.md"

@@ -70,8 +70,25 @@ def test_a_to_date_with_no_next_day_is_explained_not_a_500(app, trainer):
     assert page.text.count(message) == 2 and 'href="#until"' in page.text  # summary and field
     assert 'href="#since"' not in page.text  # the first day dates hold is a day like any
     sheet = trainer.get(f"/author/quizzes/{QUIZ}/items.csv?until=9999-12-31")
-    assert sheet.status_code == 400
+    assert sheet.status_code == 302
+    assert sheet.headers["Location"] == f"/author/quizzes/{QUIZ}/items?until=9999-12-31"
     assert trainer.get(f"/author/quizzes/{QUIZ}/items?until=9998-12-31").status_code == 200
+
+
+def test_a_csv_asked_for_with_a_bad_filter_leads_to_the_page_that_explains_it(app, trainer):
+    with app.app_context():
+        add_attempts(HAND, THREE)
+    for query, message in (
+        ("first=1&since=2027-01-01&until=2026-01-01", "To date must be the same as or after"),
+        ("since=2026-02-31", "From date must be a real date, like 2026-11-23"),
+    ):
+        sheet = trainer.get(f"/author/quizzes/{QUIZ}/items.csv?{query}&quiz_id=x&_anchor=y")
+        assert sheet.status_code == 302, query
+        assert sheet.headers["Location"] == f"/author/quizzes/{QUIZ}/items?{query}"
+        page = trainer.get(sheet.headers["Location"])
+        assert page.status_code == 400 and "There is a problem" in page.text
+        assert message in page.text
+    assert trainer.get("/author/quizzes/nope/items.csv?since=x").status_code == 404
 
 
 def test_the_csv_has_a_row_per_question_version(app, trainer):
@@ -82,6 +99,21 @@ def test_the_csv_has_a_row_per_question_version(app, trainer):
     rows = list(csv.reader(io.StringIO(sheet.text)))
     assert rows[0][:3] == ["question", "version", "place"] and len(rows) == 4
     assert [row[0] for row in rows[1:]] == THREE
+
+
+def test_the_csvs_text_cells_read_on_one_line_whatever_the_content_files_wraps(app, trainer):
+    with app.app_context():
+        add_attempts(HAND, THREE)
+    rows = list(csv.DictReader(io.StringIO(trainer.get(f"/author/quizzes/{QUIZ}/items.csv").text)))
+    shares = next(row["option_shares"] for row in rows if row["question"] == "rr-q22")
+    # The choice is wrapped after "whether he" in content/quizzes/referral-routes-assessment.md.
+    assert "whether he should be referred to the link worker: " in shares
+    assert all(
+        "\n" not in row[cell] and "  " not in row[cell]
+        for row in rows
+        for cell in ("option_shares", "flags")
+    )
+    assert any(row["flags"] for row in rows)
 
 
 def test_the_quiz_list_links_every_quiz_to_its_analysis(app, trainer):

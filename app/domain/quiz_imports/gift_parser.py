@@ -7,6 +7,10 @@ essay, `#` starts a number, a `~` makes multiple choice, `=` with `->` is matchi
 `F`, `TRUE` or `FALSE` is true/false, anything else a short answer. `####` starts general
 feedback and `#` an answer's feedback; `%50%` gives an answer a weight. `\\~ \\= \\# \\{
 \\} \\: \\\\` are the characters themselves and `\\n` a line break.
+
+Moodle reads a question with no blank line before it as text of the question before, so
+it is lost without a word. Here a `::title::` starting a later line, or a `::title::` or
+`{` after a question's answers, is an error: a blank line is probably missing.
 """
 
 from __future__ import annotations
@@ -22,6 +26,16 @@ ESCAPE = re.compile(r"\\[\\:#={}~n]")
 WEIGHT = re.compile(r"^%(-?[0-9]+(?:\.[0-9]*)?)%")
 FORMAT = re.compile(r"^\[(html|markdown|plain|moodle)\]")
 TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+TITLE = re.compile(r"::[^\n]*?::")
+TITLE_ON_A_LATER_LINE = re.compile(r"(?<=\n)[ \t]*(::[^\n]*?::)")
+RUN_ON_TITLE = (
+    "a blank line is probably missing before '{title}', which starts another question "
+    "(write '\\:' for a colon that is text)"
+)
+RUN_ON_ANSWERS = (
+    "a second answer block '{' after the question's answers: a blank line is probably "
+    "missing between questions (write '\\{' for a brace that is text)"
+)
 
 
 @dataclass
@@ -75,12 +89,16 @@ def read_gift(text: str) -> GiftBank:
                     (line + 1, "put a blank line between '$CATEGORY:' and the question")
                 )
             continue
-        before = len(bank.errors)
-        question = _question(block, first_line, bank.errors)
-        # A question with a mistake is reported, not half imported.
-        if question is not None and len(bank.errors) == before:
-            question.category = category
-            bank.questions.append(question)
+        while block:
+            before = len(bank.errors)
+            question, run_on = _question(block, first_line, bank.errors)
+            # A question with a mistake is reported, not half imported.
+            if question is not None and len(bank.errors) == before:
+                question.category = category
+                bank.questions.append(question)
+            # What ran on is read as the next question, so its own mistakes are found too.
+            first_line += block.count("\n", 0, run_on)
+            block = block[run_on:]
     return bank
 
 
@@ -102,7 +120,12 @@ def _blocks(text: str):
             start = None
 
 
-def _question(block: str, first_line: int, errors: list) -> GiftQuestion | None:
+def _question(block: str, first_line: int, errors: list) -> tuple[GiftQuestion | None, int]:
+    """Read the question at the start of a block; return it and where any run-on text starts.
+
+    Without a run-on question, the second value is the block's length.
+    """
+
     def line_at(offset: int) -> int:
         return first_line + block.count("\n", 0, offset)
 
@@ -113,7 +136,7 @@ def _question(block: str, first_line: int, errors: list) -> GiftQuestion | None:
         end = block.find("::", at + 2)
         if end == -1:
             errors.append((line_at(at), "the title '::' has no closing '::'"))
-            return None
+            return None, len(block)
         title = _decode(block[at + 2 : end]).strip()
         at = end + 2
     at += len(block[at:]) - len(block[at:].lstrip())
@@ -122,20 +145,46 @@ def _question(block: str, first_line: int, errors: list) -> GiftQuestion | None:
         text_format = found[1]
         at += found.end()
     start = block.find("{", at)
+    if run_on := TITLE_ON_A_LATER_LINE.search(block, at, len(block) if start == -1 else start):
+        errors.append((line_at(run_on.start(1)), _run_on_title(run_on[1])))
+        return None, run_on.start(1)
     if start == -1:
         text = _text(block[at:], text_format)
-        return GiftQuestion("description", question_line, text, text_format, title)
+        return GiftQuestion("description", question_line, text, text_format, title), len(block)
     finish = block.find("}", start)
     if finish == -1:
         errors.append((line_at(start), "'{' has no closing '}'"))
-        return None
+        return None, len(block)
+    if (next_question := _run_on(block, finish + 1, line_at, errors)) is not None:
+        return None, next_question
     text = _text(block[at:start], text_format)
     after = _text(block[finish + 1 :], text_format)
     if after:  # a missing-word question: the answer box stands in the text
         text = f"{text} _____ {after}".strip()
     question = GiftQuestion("", question_line, text, text_format, title)
     _answers(question, block[start + 1 : finish], start + 1, line_at, errors)
-    return question if question.kind else None
+    return (question if question.kind else None), len(block)
+
+
+def _run_on(block: str, after: int, line_at, errors: list) -> int | None:
+    """Report a title or answers after a question's answers; return where that question starts.
+
+    The next question starts at its title, else at the line of its '{' (or just after the
+    answers, when the '{' is on their line).
+    """
+    title = TITLE.search(block, after)
+    brace = block.find("{", after)
+    if title is not None and (brace == -1 or title.start() < brace):
+        errors.append((line_at(title.start()), _run_on_title(title[0])))
+        return title.start()
+    if brace == -1:
+        return None
+    errors.append((line_at(brace), RUN_ON_ANSWERS))
+    return max(after, block.rfind("\n", 0, brace) + 1)
+
+
+def _run_on_title(title: str) -> str:
+    return RUN_ON_TITLE.format(title=_decode(title))
 
 
 def _answers(question: GiftQuestion, section: str, offset: int, line_at, errors) -> None:

@@ -16,17 +16,22 @@ CORPUS = sorted((HERE / "fixtures" / "gift").glob("*.gift"))
 KEPT = {"MC", "TF", "Short", "Numerical", "Matching"}
 
 
-@pytest.fixture(scope="module")
-def oracle():
-    """Return gift-pegjs's reading of every corpus file, by file name."""
+def read_by_gift_pegjs(paths) -> dict:
+    """Return gift-pegjs's reading of each file, by file name: its questions, or its error."""
     result = subprocess.run(
-        ["node", str(HERE / "gift_oracle.cjs"), *map(str, CORPUS)],
+        ["node", str(HERE / "gift_oracle.cjs"), *map(str, paths)],
         capture_output=True,
         text=True,
         timeout=60,
         check=True,
     )
-    return {Path(name).name: questions for name, questions in json.loads(result.stdout).items()}
+    return {Path(name).name: read for name, read in json.loads(result.stdout).items()}
+
+
+@pytest.fixture(scope="module")
+def oracle():
+    """Return gift-pegjs's reading of every corpus file, by file name."""
+    return read_by_gift_pegjs(CORPUS)
 
 
 def ours(path: Path):
@@ -221,6 +226,57 @@ def test_every_mistake_is_an_error_at_its_line_and_nothing_is_kept_quietly():
         "broken.gift:12: error: question 2 has 'twelve', which is not a number, "
         "'number:tolerance' or 'low..high'",
     ]
+
+
+# Questions with no blank line between them: Moodle reads each run-on question as text of
+# the one before, losing it without a word. {file: (text, lines of the run-on questions,
+# the line gift-pegjs stops at)}; gift-pegjs stops at a comment that does not end a question.
+RUN_ON = {
+    "after-answers.gift": (
+        "::A::Give a number {#10:2}\n::B::Second question {=yes ~no}\n::C::Third {T}\n\n"
+        "::D::Fourth {=x ~y}\n",
+        [2, 3],
+        2,
+    ),
+    "after-an-essay.gift": ("::E::Describe a referral. {}\n::F::Next {=a ~b}\n", [2], 2),
+    "after-a-comment.gift": ("Give {=a ~b}\n// the next one\n::G::Next {=c ~d}\n", [3], 2),
+    "untitled.gift": ("::H::Pick one {=a ~b}\nPick another {=c ~d}\n", [2], 2),
+    "same-line.gift": ("Pick {=a ~b} and pick {=c ~d}\n", [1], 1),
+    "before-answers.gift": ("::I::Text with no answers\n::J::Pick {=a ~b}\n", [2], 2),
+}
+
+
+def test_a_question_with_no_blank_line_before_it_is_an_error_where_gift_pegjs_stops(tmp_path):
+    for name, (bank, _, _) in RUN_ON.items():
+        (tmp_path / name).write_text(bank)
+    theirs = read_by_gift_pegjs(sorted(tmp_path.iterdir()))
+    for name, (bank, lines, their_line) in RUN_ON.items():
+        imported = import_gift(bank, source=name, module="referral-routes")
+        errors = [p for p in imported.problems if p.is_error]
+        assert [p.line for p in errors] == lines, imported.problems
+        assert all("a blank line is probably missing" in p.message for p in errors)
+        assert theirs[name]["line"] == their_line, theirs[name]
+
+
+def test_a_missing_blank_line_names_the_question_that_runs_on():
+    bank, _, _ = RUN_ON["after-answers.gift"]
+    imported = import_gift(bank, source="b2.gift", module="referral-routes")
+    assert [str(p) for p in imported.problems] == [
+        "b2.gift:2: error: a blank line is probably missing before '::B::', which starts "
+        "another question (write '\\:' for a colon that is text)",
+        "b2.gift:3: error: a blank line is probably missing before '::C::', which starts "
+        "another question (write '\\:' for a colon that is text)",
+    ]
+
+
+def test_text_after_the_answers_is_still_read_as_moodle_does_when_it_starts_no_question():
+    bank = "Mrs E {=GP ~nurse} sees first \\{ ratio 1\\:2 \\}\nand on the same day.\n"
+    quiz = parse_quiz(
+        import_gift(bank, source="x.gift", module="referral-routes").text,
+        "x.md",
+        competencies_required=False,
+    ).quiz
+    assert quiz.questions[0].text == "Mrs E _____ sees first { ratio 1:2 } and on the same day."
 
 
 GIFT_PIECES = st.sampled_from(
