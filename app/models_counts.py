@@ -11,12 +11,13 @@ class DashboardCountChange(Base):
 
     `kind` says what is counted: "learner" (key and value empty), "level" (key the
     competency code, value the level) or "passed" (key the quiz's item key, value the
-    month 'YYYY-MM'; a pass whose certificate was revoked since is left out: migration
-    0027). A count for an organisation (a team, a profession) is the sum of its rows.
-    Triggers add rows in the transaction that writes a rating or a completion, revokes a
-    credential, adds or removes a learner, moves one between teams or organisations, or
-    changes their role or profession (migrations 0017, 0027), so every path keeps the
-    counts and a crash cannot part them. Each change is a new row, so concurrent gradings
+    month 'YYYY-MM' a learner's completion of it counts from; it counts while one of their
+    passes of the quiz does: migration 0036). A count for an organisation (a team, a
+    profession) is the sum of its rows. Triggers add rows in the transaction that writes a
+    rating or a completion, grades a pass, revokes a credential, adds or removes a learner,
+    moves one between teams or organisations, or changes their role or profession
+    (migrations 0017, 0027, 0036), so every path keeps the counts and a crash cannot part
+    them. Each change is a new row, so concurrent gradings
     never wait on one hot row; `dashboard_counts.compact` folds an organisation's rows into
     one per key.
     """

@@ -113,14 +113,20 @@ def _counted_branches(scope: Scope, catalogue: Catalogue, framework) -> tuple:
 
 
 def _passes(who: list, quiz_keys: dict[str, str]):
-    # Passing a module's quiz completes it, unless its certificate was revoked since (as the
-    # kept counts: services/passes.py): counted by module and by month.
-    month = year_month(Completion.completed_at)
-    return (
-        branch("passed", text=(Completion.item_key, month), number=(func.count(),))
+    # Passing a module's quiz completes it while one of the learner's passes of it counts
+    # (as the kept counts: services/passes.py): counted by module and by the month it
+    # counts from.
+    completions = (
+        select(Completion.item_key, passes.COMPLETION_COUNTED_FROM.label("counted_from"))
         .join(User, User.id == Completion.user_id)
-        .where(*who, Completion.item_key.in_(quiz_keys), ~passes.COMPLETION_REVOKED)
-        .group_by(Completion.item_key, month)
+        .where(*who, Completion.item_key.in_(quiz_keys))
+        .subquery("completions")
+    )
+    month = year_month(completions.c.counted_from)
+    return (
+        branch("passed", text=(completions.c.item_key, month), number=(func.count(),))
+        .where(completions.c.counted_from.is_not(None))
+        .group_by(completions.c.item_key, month)
     )
 
 

@@ -5,8 +5,7 @@ A knowledge check's pass completes a screen, never the module. Revoking a certif
 to the revocation no longer make the module complete for assignments, compliance and
 reminders, nor count among the dashboard's module completions; a pass after it counts
 again. The attempt conditions are correlated with the `Attempt` of the statement they are
-used in; COMPLETION_REVOKED with its `Completion` (the dashboard counts quiz completions,
-and so does its kept count: migration 0027's view dashboard_counted says the same).
+used in; COMPLETION_COUNTED_FROM with its `Completion`.
 
 A learner may hold several certificates for a module, one for each pass that earned one
 (a renewal earns its own). Revoking one withdraws the pass it certifies, not the others:
@@ -16,19 +15,21 @@ one-certificate-a-module rule left uncertified, before migration 0034) is withdr
 before, by any of the module's certificates revoked at or after it. For a learner with one
 certificate for the module this is the rule as it always was.
 
-The dashboard's completion is the module's first pass of its quiz, and its kept counts are
-moved by the credential triggers of migration 0027: there a certificate of the module
-revoked at or after that first pass still takes it out of the count, a renewal's too.
+The dashboard counts a learner's completion of a quiz (one row, dated at their first pass)
+while one of their passes of that quiz counts: from its own date while their earliest pass
+still counts, else from their earliest pass that does (COMPLETION_COUNTED_FROM). Its kept
+counts say the same (migration 0036's view dashboard_counted and triggers).
 
-What a learner, their manager or a trainer is shown follows COUNTED: the module is
-completed while at least one pass of its quiz counts (COMPLETION_STANDS). The quiz's
-completion row (the first pass) stays as it was written; a page reads it only while it stands.
+What a learner, their manager or a trainer is shown follows the same passes: the module is
+completed while nothing of it was revoked or a pass of its quiz counts (COMPLETION_STANDS).
+The quiz's completion row (the first pass) stays as it was written; a page reads it only
+while it stands.
 """
 
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, or_
+from sqlalchemy import and_, case, exists, func, literal_column, or_, select
 from sqlalchemy.orm import aliased
 
 from app.domain.progress import QUIZ_PREFIX
@@ -52,22 +53,42 @@ REVOKED_SINCE = exists().where(
     or_(Certificate.attempt_id == Attempt.id, ~exists().where(_OWN.attempt_id == Attempt.id)),
 )
 
-# A quiz's completion (the module's first pass) whose certificate was revoked since.
-COMPLETION_REVOKED = exists().where(
+PASSED = and_(Attempt.passed.is_(True), KIND == ASSESSMENT)
+COUNTED = and_(PASSED, ~REVOKED_SINCE)
+
+# The learner's passes of the quiz a `Completion` records (its item key is "quiz:" + the id).
+_OF_COMPLETION = and_(
+    Attempt.user_id == Completion.user_id,
+    Attempt.module_slug == Completion.module_slug,
+    literal_column(f"'{QUIZ_PREFIX}'").concat(Attempt.quiz_id) == Completion.item_key,
+)
+_EARLIEST = select(func.min(Attempt.submitted_at)).where(_OF_COMPLETION, PASSED)
+_EARLIEST_COUNTED = select(func.min(Attempt.submitted_at)).where(_OF_COMPLETION, COUNTED)
+_MODULE_REVOKED = exists().where(
     Certificate.user_id == Completion.user_id,
     Certificate.module_slug == Completion.module_slug,
     Credential.certificate_id == Certificate.id,
-    Credential.revoked_at >= Completion.completed_at,
+    Credential.revoked_at.is_not(None),
 )
 
-COUNTED = and_(Attempt.passed.is_(True), KIND == ASSESSMENT, ~REVOKED_SINCE)
+# When a quiz's completion counts from on the dashboard, or NULL while it does not: its own
+# date while the learner's earliest pass of the quiz counts (or nothing of the module was
+# revoked, or no pass is on record), else their earliest pass that counts; none, NULL.
+_earliest, _earliest_counted = _EARLIEST.scalar_subquery(), _EARLIEST_COUNTED.scalar_subquery()
+COMPLETION_COUNTED_FROM = case(
+    (~_MODULE_REVOKED, Completion.completed_at),
+    (or_(_earliest.is_(None), _earliest == _earliest_counted), Completion.completed_at),
+    else_=_earliest_counted,
+)
 
 # A completion that stands, correlated with its `Completion`: a screen's or a knowledge
-# check's always; the quiz's while a pass of the module's quiz still counts (COUNTED), so a
-# module whose every pass was revoked is no longer completed: its screens stay read, and its
-# quiz is to pass again.
+# check's always; the quiz's while nothing of the module was revoked (as the dashboard, a
+# completion with no pass on record stands) or a pass of the module's quiz still counts
+# (COUNTED), so a module whose every pass was revoked is no longer completed: its screens
+# stay read, and its quiz is to pass again.
 COMPLETION_STANDS = or_(
     ~Completion.item_key.startswith(QUIZ_PREFIX),
+    ~_MODULE_REVOKED,
     exists().where(
         Attempt.user_id == Completion.user_id,
         Attempt.module_slug == Completion.module_slug,

@@ -1,7 +1,7 @@
 """The dashboard's kept level counts always equal a recount of the ratings.
 
 Random sequences of every change that moves a count (ratings written, re-rated, removed;
-passes made, moved or lost; certificates revoked; learners placed in teams, moved, removed
+passes made, renewed, moved or lost; certificates revoked; learners placed in teams, moved, removed
 from or joining an organisation, changing profession or role, erased) on both databases,
 and concurrent gradings and team moves on PostgreSQL.
 """
@@ -9,6 +9,7 @@ and concurrent gradings and team moves on PostgreSQL.
 import random
 import secrets
 import threading
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -17,7 +18,15 @@ from sqlalchemy import delete, func, select, text, update
 from app import db
 from app.content import catalogue
 from app.domain.content import quiz_key
-from app.models import Certificate, CompetencyLevel, Completion, Organisation, User
+from app.models import (
+    Attempt,
+    Certificate,
+    CompetencyLevel,
+    Completion,
+    Organisation,
+    User,
+    utcnow,
+)
 from app.models_counts import DashboardCountChange
 from app.models_credentials import Credential
 from app.models_teams import TeamMember
@@ -229,6 +238,67 @@ def revoke(world, chance):
         session.commit()
 
 
+def pass_again(world, chance):
+    """Pass one of the holder's quizzes again now, as a renewal does: with a certificate and
+    credential of its own, or (as before migration 0034) without."""
+    session = db.session()
+    passed = session.scalars(
+        select(Attempt).where(Attempt.user_id == world["holder"], Attempt.passed.is_(True))
+    ).all()
+    if not passed:
+        return
+    last = chance.choice(passed)
+    now = utcnow()
+    number = session.scalar(
+        select(func.max(Attempt.number)).where(
+            Attempt.user_id == last.user_id, Attempt.quiz_id == last.quiz_id
+        )
+    )
+    again = Attempt(
+        user_id=last.user_id,
+        quiz_id=last.quiz_id,
+        module_slug=last.module_slug,
+        number=number + 1,
+        status="graded",
+        selection=last.selection,
+        quiz_settings=last.quiz_settings,
+        started_at=now,
+        submitted_at=now,
+        percent=100,
+        passed=True,
+    )
+    session.add(again)
+    session.flush()
+    earlier = session.scalar(select(Certificate).where(Certificate.attempt_id == last.id))
+    if earlier is not None and chance.random() < 0.7:
+        certificate = Certificate(
+            code=secrets.token_hex(8),
+            user_id=again.user_id,
+            module_slug=again.module_slug,
+            attempt_id=again.id,
+            issued_at=now,
+            holder_name=earlier.holder_name,
+            holder_profession=earlier.holder_profession,
+            module_title=earlier.module_title,
+            cpd_minutes=earlier.cpd_minutes,
+            learning_outcomes=earlier.learning_outcomes,
+            competencies=earlier.competencies,
+        )
+        session.add(certificate)
+        session.flush()
+        session.add(
+            Credential(
+                certificate_id=certificate.id,
+                credential_id=f"urn:uuid:{uuid.uuid4()}",
+                status_list=1,
+                status_index=certificate.id,
+                key_id="k",
+                issued_at=now,
+            )
+        )
+    session.commit()
+
+
 def erase(world, chance):
     erasure.erase(session_user(chance, world).id)
 
@@ -245,11 +315,11 @@ def compact(world, chance):
 OPERATIONS = (
     rate, rate, rate, complete, complete, new_learner, place, place, leave_team, remove,
     move_organisation, change_profession, change_role, erase, recompute, compact, revoke,
-    revoke,
+    revoke, pass_again, pass_again,
 )  # fmt: skip
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1, 2, 3])
 def test_counts_equal_a_recount_after_any_sequence_of_changes(app, client, make_user, seed):
     world = make_world(app)
     # One learner with real evidence from a graded quiz, so re-rating rewrites their ratings.
@@ -537,11 +607,13 @@ def test_a_revoked_certificates_passes_stay_out_of_the_counts_whatever_moves(
             db.session().commit()
         assert differences(app) == 0, sql
 
-    later = datetime(2099, 1, 1, tzinfo=UTC)  # after the revocation: a pass that counts
+    # The completion's one pass is withdrawn: wherever its date goes, and written again, it
+    # stays out (migration 0036: the passes decide, not the completion's date).
+    later = datetime(2099, 1, 1, tzinfo=UTC)
     earlier = datetime(2026, 1, 1, tzinfo=UTC)
     moved = "UPDATE completion SET completed_at = :at WHERE user_id = :user AND item_key = :key"
     completion(moved, at=later)
-    assert passes_kept() == 1
+    assert passes_kept() == 0
     completion(moved, at=earlier)
     assert passes_kept() == 0
     completion("DELETE FROM completion WHERE user_id = :user AND item_key = :key")
@@ -551,9 +623,21 @@ def test_a_revoked_certificates_passes_stay_out_of_the_counts_whatever_moves(
         "VALUES (:user, :slug, :key, :at)"
     )
     completion(added, slug=module.slug, at=later)
-    assert passes_kept() == 1
+    assert passes_kept() == 0
     completion("DELETE FROM completion WHERE user_id = :user AND item_key = :key")
     completion(added, slug=module.slug, at=earlier)
+    assert passes_kept() == 0
+    # A pass after the revocation (no certificate revoked since it) brings the completion
+    # back; the pass removed (no path does) takes it out again.
+    again = (
+        "INSERT INTO attempt (user_id, quiz_id, module_slug, number, status, selection,"
+        " quiz_settings, revision, started_at, submitted_at, percent, passed)"
+        " SELECT user_id, quiz_id, module_slug, number + 1, status, selection, quiz_settings,"
+        " revision, :at, :at, percent, passed FROM attempt WHERE user_id = :user"
+    )
+    completion(again, at=later)
+    assert passes_kept() == 1
+    completion("DELETE FROM attempt WHERE user_id = :user AND submitted_at = :at", at=later)
     assert passes_kept() == 0
     # The learner moves team and profession: nothing of the revoked pass goes with them.
     for args in (
