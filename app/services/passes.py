@@ -50,7 +50,12 @@ REVOKED_SINCE = exists().where(
     Certificate.module_slug == Attempt.module_slug,
     Credential.certificate_id == Certificate.id,
     Credential.revoked_at >= Attempt.submitted_at,
-    or_(Certificate.attempt_id == Attempt.id, ~exists().where(_OWN.attempt_id == Attempt.id)),
+    # Correlated by name: a SELECT nested two deep is correlated only with the one around
+    # it, which does not hold the attempt, so it would otherwise read every attempt.
+    or_(
+        Certificate.attempt_id == Attempt.id,
+        ~exists().where(_OWN.attempt_id == Attempt.id).correlate_except(_OWN),
+    ),
 )
 
 PASSED = and_(Attempt.passed.is_(True), KIND == ASSESSMENT)

@@ -167,3 +167,50 @@ def test_a_passed_knowledge_check_does_not_complete_an_assigned_module(app, clie
     assigned = drill.split('id="assigned"', 1)[1].split("</table>", 1)[0]
     assert "Complete<" not in assigned and "To do" in assigned
     assert "Complete" not in client.get("/manage/compliance.csv").text
+
+
+def test_a_pass_without_a_certificate_of_its_own_is_withdrawn_by_a_later_revocation(
+    app, client, make_user, modules, runner
+):
+    # A pass the one-certificate-a-module rule left uncertified (before migration 0034)
+    # counts until any of the module's certificates is revoked after it, as compliance says.
+    from sqlalchemy import func, select
+
+    from app.models import Attempt, utcnow
+    from app.services import passes
+
+    module = modules[0]
+    email = make_user(email="sam@example.org")
+    sign_in(client, email)
+    code = pass_module(app, client, email, module)
+    learner = user_id(app, email)
+    with app.app_context():
+        session = db.session()
+        first = session.scalars(select(Attempt).where(Attempt.user_id == learner)).one()
+        session.add(
+            Attempt(
+                user_id=learner,
+                quiz_id=first.quiz_id,
+                module_slug=module.slug,
+                number=first.number + 1,
+                status="graded",
+                selection=first.selection,
+                quiz_settings=first.quiz_settings,
+                started_at=utcnow() - timedelta(minutes=5),
+                submitted_at=utcnow() - timedelta(minutes=5),
+                percent=100,
+                passed=True,
+            )
+        )
+        session.commit()
+
+    def counted() -> int:
+        with app.app_context():
+            return db.session().scalar(
+                select(func.count(Attempt.id)).where(Attempt.user_id == learner, passes.COUNTED)
+            )
+
+    assert counted() == 2
+    revoked = runner.invoke(args=["revoke-credential", code, "--reason", "Sat by a colleague"])
+    assert revoked.exit_code == 0, revoked.output
+    assert counted() == 0
