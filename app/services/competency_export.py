@@ -27,9 +27,9 @@ from app.domain.content import Catalogue
 from app.domain.spreadsheet import csv_chunks, csv_text
 from app.models import CompetencyLevel, Organisation, User, utcnow
 from app.services import audit
+from app.services.grid_filters import FILTERS, Filters, selection, standing_condition
 from app.services.knowledge_now import knowledge_now
 from app.services.manage_export import copied
-from app.services.manage_grid import FILTERS, Filters, selection, standing_condition
 from app.services.rating_reads import aware
 from app.services.sqlfunctions import iso_date
 from app.services.teams import Scope, as_scope, in_scope

@@ -1,7 +1,7 @@
 """The compliance matrix's optional competency columns: each learner's standing for a framework.
 
 Read from the stored `competency_level` rows, the standing worked out in SQL at the moment
-asked with the grid's rule (`manage_grid.standing_condition`), so a region's learners cost one
+asked with the grid's rule (`grid_filters.standing_condition`), so a region's learners cost one
 query and no Python per rating, in the matrix's statement.
 """
 
@@ -10,7 +10,7 @@ from sqlalchemy import case, func, or_, true
 from app.domain.competencies import AWAITING, DUE_SOON, EXPIRED, MET, NOT_MET
 from app.domain.frameworks import Framework
 from app.models import IN_SOME_STANDING, CompetencyLevel
-from app.services.manage_grid import AWAITING_FILTER, standing_condition
+from app.services.grid_filters import AWAITING_FILTER, standing_condition
 from app.services.tagged_rows import branch
 
 NOT_APPLICABLE = "not-applicable"

@@ -7,7 +7,7 @@ the rating a learner with no answer in date gets, before the next re-rating stor
 
 from sqlalchemy import DateTime, bindparam, case, literal, null
 
-from app.domain.competencies.ratings import NO_KNOWLEDGE_IN_DATE
+from app.domain.competencies.standings import NO_KNOWLEDGE_IN_DATE
 from app.models import CompetencyLevel
 
 # The moment a statement built once reads ratings at: its caller passes `now`.

@@ -13,14 +13,12 @@ from app.domain.content import Catalogue, quiz_key
 from app.models import CompetencyLevel, Completion, Organisation, User
 from app.models_counts import DashboardCountChange
 from app.services import dashboard_counts, manage_grid, passes, tagged_rows
+from app.services.grid_filters import FILTERS, Filters, learners_where
 from app.services.manage_grid import (  # the grid's names, for the views and tests
-    FILTERS,
     PER_PAGE,  # noqa: F401
     SORTS,  # noqa: F401
-    Filters,
     Grid,
     grid,  # noqa: F401
-    learners_where,
 )
 from app.services.sqlfunctions import year_month
 from app.services.tagged_rows import branch

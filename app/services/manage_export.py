@@ -52,8 +52,8 @@ from app.domain.competencies import (
 )
 from app.domain.spreadsheet import FORMULA_STARTS, csv_text
 from app.models import RATING_COLUMNS, CompetencyLevel, User
+from app.services.grid_filters import FILTERS, practice_now, standing_condition
 from app.services.knowledge_now import knowledge_now
-from app.services.manage_grid import FILTERS, practice_now, standing_condition
 
 LEARNERS_A_PAGE = 500
 PAGE = "learners"  # the parameter that names a page's learners, in name order

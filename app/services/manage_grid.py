@@ -1,10 +1,7 @@
 """The manager's grid: a page of learners, each competency's knowledge and practice, filtered.
 
-A grid shows one framework: the one chosen, else the one for the profession filtered on,
-else the one for the organisation's commonest profession. Learners are those the
-framework applies to. The standing filter (met, due soon, expired, awaiting confirmation)
-is worked out in SQL from the stored columns at the moment of the request, with the same
-rule as `domain.competencies.standing`.
+Which framework, competencies and learners it shows is worked out in grid_filters.py;
+this plans the grid's paging and reads a page of those learners with their stored ratings.
 """
 
 from collections import defaultdict
@@ -14,38 +11,23 @@ from datetime import datetime
 from functools import partial
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import func, select
 
 from app import db
-from app.domain.competencies import (
-    AWAITING,
-    CONFIRMATION_EXPIRED,
-    CONFIRMED,
-    DUE_SOON,
-    EXPIRED,
-    MET,
-    practice_shown,
-    standing,
-)
+from app.domain.competencies import DUE_SOON, MET, practice_shown, standing
 from app.domain.content import Catalogue
 from app.domain.frameworks import Framework
-from app.domain.paging import asked, clamp, like_pattern, page_numbers
+from app.domain.paging import asked, clamp, page_numbers
 from app.models import CompetencyLevel, User, utcnow
-from app.services import dashboard_counts, grid_paging, tagged_rows
+from app.services import grid_paging, tagged_rows
+from app.services.grid_filters import Filters, selection, standing_condition
 from app.services.grid_paging import PER_PAGE
 from app.services.knowledge_now import knowledge_now
 from app.services.rating_reads import aware
 from app.services.tagged_rows import branch
-from app.services.teams import Scope, as_scope, in_scope
+from app.services.teams import Scope, as_scope
 
 SORTS = ("name", "-name", "competent")
-AWAITING_FILTER = "awaiting"
-FILTERS = {
-    MET: "Met",
-    DUE_SOON: "Due soon",
-    EXPIRED: "Expired",
-    AWAITING_FILTER: "Awaiting confirmation",
-}
 
 
 @dataclass(frozen=True)
@@ -75,106 +57,6 @@ class Grid:
     def numbers(self) -> list[int | None]:
         """Return the page numbers the pagination shows, None for a gap."""
         return page_numbers(self.page, self.pages)
-
-
-def standing_condition(name: str, now: datetime, rating=CompetencyLevel):
-    """Return the SQL condition for stored ratings in this standing at `now`.
-
-    `rating` names the columns: the table's, or a subquery's of the same names.
-    """
-    alive = or_(rating.met_until.is_(None), rating.met_until > now)
-    if name == MET:
-        due = or_(rating.due_from.is_(None), rating.due_from > now)
-        return and_(rating.met.is_(True), alive, due)
-    if name == DUE_SOON:
-        return and_(rating.met.is_(True), alive, rating.due_from <= now)
-    if name == EXPIRED:
-        lapsed = and_(rating.met.is_(True), rating.met_until <= now)
-        return or_(rating.expired.is_(True), lapsed)
-    return rating.practice == AWAITING
-
-
-def practice_now(now: datetime, rating=CompetencyLevel):
-    """Return the SQL for the stored practice status as it stands at `now` (practice_shown).
-
-    `rating` names the columns, as for standing_condition.
-    """
-    lapsed = and_(rating.practice == CONFIRMED, rating.practice_until <= now)
-    return case((lapsed, CONFIRMATION_EXPIRED), else_=rating.practice)
-
-
-def framework_shown(
-    scope: Scope | int, catalogue: Catalogue, framework_id: str = "", profession: str = ""
-) -> Framework | None:
-    """Choose the framework a grid shows (one query at most)."""
-    chosen = catalogue.framework(framework_id) if framework_id else None
-    if chosen is None and profession:
-        chosen = catalogue.framework_for(profession)
-    if chosen is None:
-        # From the counts kept as learners come and go, not a count of every learner; read
-        # with the signed-in manager when this request is the dashboard.
-        commonest = dashboard_counts.commonest_read_earlier(as_scope(scope))
-        if commonest is None:
-            commonest = db.session().scalar(
-                dashboard_counts.learners_by_profession(as_scope(scope)).limit(1)
-            )
-        chosen = catalogue.framework_for(commonest or "")
-    return chosen or (catalogue.frameworks[0] if catalogue.frameworks else None)
-
-
-def learners_where(
-    scope: Scope | int, framework: Framework | None, profession: str = "", search: str = ""
-):
-    """Return the conditions for the learners a grid or export of this framework covers."""
-    where = [_learners_of(scope)]
-    if framework is not None and framework.applies_to:
-        where.append(User.profession.in_(framework.applies_to))
-    if profession:
-        where.append(User.profession == profession)
-    if search.strip():
-        where.append(search_condition(search))
-    return where
-
-
-def search_condition(text: str):
-    """Return the SQL condition for learners whose name or email contains `text`, any case."""
-    pattern = like_pattern(text.strip().lower())
-    return or_(
-        func.lower(User.full_name).like(pattern, escape="\\"),
-        func.lower(User.email).like(pattern, escape="\\"),
-    )
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The grid's filters; the summary and the export follow the same ones."""
-
-    search: str = ""
-    profession: str = ""
-    module_slug: str = ""
-    framework_id: str = ""
-    status: str = ""
-
-
-def selection(scope: Scope, catalogue: Catalogue, filters: Filters, now: datetime):
-    """Return the framework shown, its codes shown and the SQL conditions for the learners."""
-    framework = framework_shown(scope, catalogue, filters.framework_id, filters.profession)
-    module = catalogue.module(filters.module_slug) if filters.module_slug else None
-    codes = [c.code for c in framework.competencies] if framework else []
-    if module:
-        codes = [code for code in codes if code in module.competency_codes]
-    where = learners_where(scope, framework, filters.profession, filters.search)
-    if filters.status in FILTERS:
-        where.append(
-            User.id.in_(
-                select(CompetencyLevel.user_id).where(
-                    CompetencyLevel.organisation_id == scope.organisation_id,
-                    CompetencyLevel.competency_code.in_(codes),
-                    standing_condition(filters.status, now),
-                )
-            )
-        )
-    return framework, codes, where
 
 
 def grid(
@@ -311,8 +193,3 @@ class Learner(NamedTuple):
     full_name: str
     email: str
     profession: str | None
-
-
-def _learners_of(scope: Scope | int):
-    # The learners of the organisation, or of the manager's teams only.
-    return in_scope(as_scope(scope))

@@ -6,7 +6,7 @@ the database. Registered on the author blueprint, so the trainers-only rule appl
 
 from flask import abort, redirect, render_template, request, session, url_for
 
-from app.services import preview
+from app.services import preview, quiz_bank
 from app.web.author import bp
 
 KEY = "preview"
@@ -15,7 +15,7 @@ KEY = "preview"
 @bp.get("/quizzes/<quiz_id>/bank")
 def bank(quiz_id: str):
     """Show every question of a quiz: choices, feedback, points, pools and their place."""
-    page = preview.bank(quiz_id)
+    page = quiz_bank.bank(quiz_id)
     if page is None:
         abort(404)
     return render_template("author/bank.html", page=page, running=_state(quiz_id) is not None)

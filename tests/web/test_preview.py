@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app import db
 from app.models import Base
-from app.services import preview
+from app.services import preview, quiz_bank
 from tests.conftest import post_form, sign_in
 from tests.web.error_summary import summary_of
 from tests.web.item_data import question_place
@@ -117,7 +117,7 @@ def test_the_bank_shows_every_choice_feedback_pool_and_place(app, trainer):
     assert "Feedback when picked" in page and "Right?" in page
     assert "Questions per attempt" in page
     with app.app_context():
-        bank = preview.bank(QUIZ)
+        bank = quiz_bank.bank(QUIZ)
     ids = [q.review.question_id for g in bank.groups for q in g.questions]
     assert len(ids) == len(set(ids)) and all(f"{i} ·" in page for i in ids)
 

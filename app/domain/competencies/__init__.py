@@ -28,21 +28,23 @@ from .ratings import (
     AWAITING,
     CONFIRMATION_EXPIRED,
     CONFIRMED,
+    NOT_STARTED,
+    SELF_ASSESSED,
+    PracticeEvent,
+    Rating,
+    rate_competency,
+    rate_learner,
+    valid_for,
+)
+from .standings import (
     DUE_SOON,
     EXPIRED,
     MET,
     NOT_MET,
-    NOT_STARTED,
-    SELF_ASSESSED,
     STANDING_NAMES,
-    PracticeEvent,
-    Rating,
     knowledge_shown,
     practice_shown,
-    rate_competency,
-    rate_learner,
     standing,
-    valid_for,
 )
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 `rate_learner` is the only place a learner's ratings are worked out. Grading, the
 seeder and `linkwise recompute-levels` store what it returns; every page reads the
-stored rows.
+stored rows (as they stand now: see standings.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from ..frameworks import Competency, Framework
 from .met_rules import Facts, KnowledgeAtLeast, Recent, Rule
-from .methods import INSUFFICIENT_EVIDENCE, Attainment, Evidence, KnowledgeRating, in_time_order
+from .methods import Attainment, Evidence, KnowledgeRating, in_time_order
 
 NOT_STARTED = "Not started"
 SELF_ASSESSED = "Self-assessed"
@@ -27,10 +27,6 @@ CONFIRMATION_EXPIRED = "Confirmation expired"
 # What a supervisor's workflow records, as the rating reads it.
 DECISIONS = ("requested", "returned", "confirmed")
 PRACTICE_KINDS = ("self-assessed", *DECISIONS)
-
-# Where a competency stands for a manager's filter, worked out from the stored columns.
-MET, DUE_SOON, EXPIRED, NOT_MET = "met", "due-soon", "expired", "not-met"
-STANDING_NAMES = {MET: "Met", DUE_SOON: "Due soon", EXPIRED: "Expired", NOT_MET: "Not met"}
 
 
 @dataclass(frozen=True)
@@ -67,39 +63,6 @@ class Rating(NamedTuple):
     last_evidence_at: datetime | None
     practice_until: datetime | None  # when "Confirmed" stops confirming; None: it does not
     knowledge_until: datetime | None  # when its last counted answer expires; None: never
-
-
-# What a rating says of knowledge once none of its answers is in date: (level, score, count).
-NO_KNOWLEDGE_IN_DATE = (INSUFFICIENT_EVIDENCE, None, 0)
-
-
-def knowledge_shown(level: str, score, count: int, knowledge_until, now: datetime) -> tuple:
-    """Say a stored knowledge rating as it stands now: (level, score, evidence count).
-
-    A rating is stored when worked out; once every answer it counted has expired
-    (knowledge_until) it is what a re-rating would give, with no answers in date.
-    """
-    if knowledge_until is not None and knowledge_until <= now:
-        return NO_KNOWLEDGE_IN_DATE
-    return level, score, count
-
-
-def practice_shown(practice: str, practice_until: datetime | None, now: datetime) -> str:
-    """Say a stored practice status as it stands now: a confirmation lapses at practice_until.
-
-    A rating is stored when worked out; between its confirmation's end and the next
-    re-rating it still says "Confirmed", so every page and export reads it through this.
-    """
-    if practice == CONFIRMED and practice_until is not None and practice_until <= now:
-        return CONFIRMATION_EXPIRED
-    return practice
-
-
-def standing(met: bool, met_until, due_from, expired: bool, now: datetime) -> str:
-    """Say where stored ratings stand now: met, due soon, expired or not met."""
-    if met and (met_until is None or met_until > now):
-        return DUE_SOON if due_from is not None and due_from <= now else MET
-    return EXPIRED if expired or met else NOT_MET
 
 
 def valid_for(competency: Competency, framework: Framework):

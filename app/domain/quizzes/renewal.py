@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from .. import assignments
 from ..competencies.durations import Duration
-from ..competencies.ratings import DUE_SOON, EXPIRED, MET, standing
+from ..competencies.standings import DUE_SOON, EXPIRED, MET, standing
 
 
 @dataclass(frozen=True)
