@@ -141,27 +141,29 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
     if session.scalar(closed) is not None or organisation_of[learner_id] != here:
         raise Closed(request_id)  # a learner no longer in its organisation is not its to decide
     outcome = form.get("outcome", "")
-    if outcome not in ("confirmed", "returned"):
-        raise PracticeError("outcome", "Select whether you confirm the practice or return it")
     comments = form.get("comments", "").strip()
     action_plan = form.get("action_plan", "").strip()
+    problems = {}
+    if outcome not in ("confirmed", "returned"):
+        problems["outcome"] = "Select whether you confirm the practice or return it"
+    if len(comments) > TEXT_LIMIT:
+        problems["comments"] = f"Comments must be {TEXT_LIMIT} characters or fewer"
     if outcome == "returned" and not action_plan:
-        raise PracticeError("action_plan", "Enter an action plan for the learner to work on")
-    for field, label, value in (
-        ("comments", "Comments", comments),
-        ("action_plan", "Action plan", action_plan),
-    ):
-        if len(value) > TEXT_LIMIT:
-            raise PracticeError(field, f"{label} must be {TEXT_LIMIT} characters or fewer")
+        problems["action_plan"] = "Enter an action plan for the learner to work on"
+    elif len(action_plan) > TEXT_LIMIT:
+        problems["action_plan"] = f"Action plan must be {TEXT_LIMIT} characters or fewer"
+    if problems:
+        raise PracticeError(problems)
     supervisor = session.get(User, supervisor_id)
     shown = _shown(request, catalogue)
     if form.get("seen", "") != shown.seen:
         learner_name = session.scalar(select(User.full_name).where(User.id == learner_id))
         raise PracticeError(
-            "outcome",
-            f"{learner_name} has new quiz answers since you opened this request, or their "
-            "rating, the competency's wording or how long a confirmation counts has changed. "
-            "Read the page again, then decide.",
+            {
+                "outcome": f"{learner_name} has new quiz answers since you opened this request, "
+                "or their rating, the competency's wording or how long a confirmation counts "
+                "has changed. Read the page again, then decide."
+            }
         )
     decided_at = utcnow()
     # Recorded now, so that a later edit of valid_for changes no confirmation given.

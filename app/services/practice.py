@@ -43,11 +43,14 @@ UPDATES_FOR = timedelta(days=90)
 
 
 class PracticeError(ValueError):
-    """Input the learner must correct; `field` names the form field at fault."""
+    """Input to correct: every form field at fault with its message, in the form's order.
 
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field, self.message = field, message
+    All of a form's problems come at once (the NHS error pattern), never one per send.
+    """
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
 
 
 class NotFound(LookupError):
@@ -75,16 +78,17 @@ def self_assess(user_id: int, code: str, catalogue: Catalogue, form) -> None:
     session = db.session()
     _competency_for(user_id, code, catalogue)
     confidence = form.get("confidence", "")
-    if confidence not in {str(n) for n in CONFIDENCE}:
-        raise PracticeError("confidence", "Select how confident you are")
     stage = form.get("stage", "")
-    if stage not in STAGES:
-        raise PracticeError("stage", "Select whether this is before or after studying the module")
     reflection = form.get("reflection", "").strip()
+    problems = {}
+    if confidence not in {str(n) for n in CONFIDENCE}:
+        problems["confidence"] = "Select how confident you are"
+    if stage not in STAGES:
+        problems["stage"] = "Select whether this is before or after studying the module"
     if len(reflection) > REFLECTION_LIMIT:
-        raise PracticeError(
-            "reflection", f"Reflection must be {REFLECTION_LIMIT} characters or fewer"
-        )
+        problems["reflection"] = f"Reflection must be {REFLECTION_LIMIT} characters or fewer"
+    if problems:
+        raise PracticeError(problems)
     lock_learner(session, user_id)
     now = utcnow()
     last = session.scalar(
@@ -129,7 +133,7 @@ def request_confirmation(user_id: int, code: str, catalogue: Catalogue, supervis
     learner = session.get(User, user_id)
     choices = {str(s.id): s for s in supervisors_of(learner.organisation_id or 0, besides=user_id)}
     if supervisor not in choices or not is_supervisor(int(supervisor)):
-        raise PracticeError("supervisor", "Select the supervisor to ask")
+        raise PracticeError({"supervisor": "Select the supervisor to ask"})
     asked = choices[supervisor]
     # The learner's lock and the supervisor's, in id order, as a decision and a removal
     # take them (locks.lock_people); then whether they may still ask, which a removal or
@@ -142,7 +146,7 @@ def request_confirmation(user_id: int, code: str, catalogue: Catalogue, supervis
     ):
         session.rollback()
         raise PracticeError(
-            "supervisor", f"{asked.name} is no longer a supervisor here: select who to ask"
+            {"supervisor": f"{asked.name} is no longer a supervisor here: select who to ask"}
         )
     close_stranded(
         ConfirmationRequest.user_id == user_id,

@@ -23,6 +23,7 @@ from app.domain.quizzes.attempts import (
     read_answers,
     select_questions,
     shown_questions,
+    unanswered,
 )
 from app.domain.quizzes.model import Quiz
 from app.domain.quizzes.review import review
@@ -61,6 +62,16 @@ class PreviewAttempt:
     def errors(self) -> tuple[QuestionForm, ...]:
         """Return the questions with an error, in order."""
         return tuple(q for q in self.questions if q.error)
+
+
+@dataclass(frozen=True)
+class PreviewConfirm:
+    """The question a learner is asked before an incomplete attempt is marked, for a preview."""
+
+    quiz_id: str
+    quiz_title: str
+    total: int
+    unanswered: tuple[Shown, ...]
 
 
 @dataclass(frozen=True)
@@ -121,7 +132,11 @@ def attempt_form(
 
 
 def submit(quiz_id: str, state: Mapping | None, form) -> tuple[dict, PreviewAttempt | None]:
-    """Read a submitted form: the new state, and the form again if an answer is invalid."""
+    """Read a submitted form: the new state, and the form again if an answer is invalid.
+
+    As a learner's attempt, a preview with questions unanswered is marked only once the
+    trainer confirms (`confirmed=yes`); until then its state is not `submitted` (see confirm).
+    """
     _, shown = _drawn(quiz_id, state)
     read = read_answers(shown, form)
     answers = {k: v for k, v in state.get("answers", {}).items() if k not in read.blank}
@@ -143,10 +158,18 @@ def submit(quiz_id: str, state: Mapping | None, form) -> tuple[dict, PreviewAtte
         errors[longest] = f"Question {number}: in a preview, give a shorter answer"
         submitted[longest] = {}
         del answers[longest]
-    new_state = {**state, "answers": answers, "submitted": not errors}
+    asks_first = form.get("confirmed") != "yes" and bool(unanswered(shown, answers))
+    new_state = {**state, "answers": answers, "submitted": not errors and not asks_first}
     if errors:
         return new_state, attempt_form(quiz_id, new_state, submitted, errors)
     return new_state, None
+
+
+def confirm(quiz_id: str, state: Mapping | None) -> PreviewConfirm:
+    """List the questions the preview leaves unanswered, before it is marked anyway."""
+    quiz, shown = _drawn(quiz_id, state)
+    left = unanswered(shown, state.get("answers", {}))
+    return PreviewConfirm(quiz.id, quiz.title, len(shown), left)
 
 
 def result(quiz_id: str, state: Mapping | None) -> PreviewResult:

@@ -51,7 +51,19 @@ def submit_preview(quiz_id: str):
     session[KEY] = state
     if invalid is not None:
         return render_template("author/preview.html", page=invalid), 400
+    if not state["submitted"]:  # questions unanswered: asked first, as a learner is
+        return redirect(url_for("author.confirm_preview", quiz_id=quiz_id))
     return redirect(url_for("author.preview_result", quiz_id=quiz_id))
+
+
+@bp.get("/quizzes/<quiz_id>/preview/submit")
+def confirm_preview(quiz_id: str):
+    """Ask before marking a preview attempt with questions unanswered, as a learner is asked."""
+    try:
+        page = preview.confirm(quiz_id, _state(quiz_id))
+    except preview.NoPreview:
+        return redirect(url_for("author.bank", quiz_id=quiz_id))
+    return render_template("author/preview_confirm.html", page=page)
 
 
 @bp.get("/quizzes/<quiz_id>/preview/result")

@@ -128,7 +128,9 @@ def _macro(name: str):
 def complete_screen(module_slug: str, screen_slug: str):
     """Mark the screen complete (once, however often it is sent) and go to the next one."""
     module = _module_or_404(module_slug)
-    screen = module.screen(screen_slug) or abort(404)
+    screen = module.screen(screen_slug)
+    if screen is None:
+        return screen_moved(module)
     here = url_for("learn.screen", module_slug=module.slug, screen_slug=screen.slug)
     outcome = (
         "next" if _previewing() else learning.complete_screen(current_user.db_id, module, screen)
@@ -146,6 +148,25 @@ def complete_screen(module_slug: str, screen_slug: str):
             flash(f"You have completed “{module.title}”.", "success")
         return redirect(url_for("learn.module", module_slug=module.slug))
     return redirect(url_for("learn.screen", module_slug=module.slug, screen_slug=following.slug))
+
+
+def screen_moved(module):
+    """Send a form from a screen the module no longer has to where the learner carries on.
+
+    A trainer renamed or removed the screen while the learner had it open. Nothing is
+    written and nothing they did is undone: they resume where their completions say, told
+    why. (A GET of such an address stays "Page not found": it cannot tell a renamed screen
+    from a wrong link.)
+    """
+    flash(
+        f"“{module.title}” was updated while you had it open, and the screen you were on "
+        "has moved. Carry on from here.",
+        "info",
+    )
+    if _previewing():
+        return redirect(url_for("learn.module", module_slug=module.slug))
+    resume = learning.state_for(current_user.db_id, module).resume
+    return redirect(url_for("learn.screen", module_slug=module.slug, screen_slug=resume.slug))
 
 
 @bp.get("/<module_slug>/media/<path:filename>")

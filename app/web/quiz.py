@@ -20,6 +20,7 @@ from app.content import catalogue
 from app.quiz_texts import QuizTexts
 from app.services import knowledge_checks, quiz_overview, quiz_pages, quizzes, submissions
 from app.web.gate import require_signed_in_professional
+from app.web.learn import screen_moved
 from app.web.quiz_forms import attempt_form, autosaves
 
 bp = Blueprint("quiz", __name__, url_prefix="/modules")
@@ -142,7 +143,9 @@ def _autosave_reply(outcome: submissions.AnswerOutcome):
 def knowledge_check(module_slug: str, screen_slug: str):
     """Mark a knowledge check answer; the feedback shows where the question was."""
     module = catalogue().module(module_slug) or abort(404)
-    screen = module.screen(screen_slug) or abort(404)
+    screen = module.screen(screen_slug)
+    if screen is None:
+        return screen_moved(module)
     if screen.knowledge_check is None:
         abort(404)
     here = url_for("learn.screen", module_slug=module.slug, screen_slug=screen.slug)
