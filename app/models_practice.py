@@ -128,6 +128,8 @@ class ConfirmationEvidence(Base):
 CLOSED_SUPERVISOR = "supervisor"  # its supervisor can no longer confirm practice there
 CLOSED_LEARNER_ERASED = "learner_erased"  # its learner erased their account
 CLOSED_LEARNER_LEFT = "learner_left"  # its learner left the request's organisation
+CLOSED_SUPERVISOR_ERASED = "supervisor_erased"  # its supervisor's account was erased
+CLOSED_WITHDRAWN = "learner_withdrew"  # its learner withdrew it before anyone decided
 
 
 class ConfirmationClosure(Base):
@@ -135,9 +137,10 @@ class ConfirmationClosure(Base):
 
     Written when a supervisor is erased, stops being a supervisor or leaves the
     organisation (or the learner asks someone else instead), when the learner erases their
-    account, and when the learner leaves the organisation (on their own, removed by a
-    manager, or moving to another). A closed request waits for no one; the learner may ask
-    another supervisor. `reason` is NULL only for a row written by hand without one.
+    account, when the learner leaves the organisation (on their own, removed by a
+    manager, or moving to another), and when the learner withdraws it. A closed request
+    waits for no one; the learner may ask another supervisor. `reason` is NULL only for a
+    row written by hand without one.
     """
 
     __tablename__ = "confirmation_closure"

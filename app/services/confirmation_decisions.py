@@ -19,6 +19,7 @@ from app.links import absolute_url
 from app.models import CompetencyLevel, Organisation, User, utcnow
 from app.models import Evidence as EvidenceRow
 from app.models_practice import (
+    CLOSED_WITHDRAWN,
     ConfirmationClosure,
     ConfirmationDecision,
     ConfirmationEvidence,
@@ -40,7 +41,12 @@ class AlreadyDecided(Exception):
 
 
 class Closed(Exception):
-    """The request was closed undecided: its supervisor could no longer decide it."""
+    """The request was closed undecided: its supervisor could no longer decide it, its
+    learner left or was erased, or the learner withdrew it (`withdrawn`)."""
+
+    def __init__(self, request_id: int, withdrawn: bool = False):
+        super().__init__(request_id)
+        self.withdrawn = withdrawn
 
 
 class NoLongerSupervisor(Exception):
@@ -135,10 +141,12 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
     if not (session.scalar(named_in) == organisation_of[supervisor_id] == here):
         name = session.scalar(select(Organisation.name).where(Organisation.id == here))
         raise NoLongerSupervisor(name or "")
-    closed = select(ConfirmationClosure.request_id).where(
-        ConfirmationClosure.request_id == request.id
-    )
-    if session.scalar(closed) is not None or organisation_of[learner_id] != here:
+    closed = session.execute(
+        select(ConfirmationClosure.reason).where(ConfirmationClosure.request_id == request.id)
+    ).one_or_none()
+    if closed is not None:
+        raise Closed(request_id, withdrawn=closed.reason == CLOSED_WITHDRAWN)
+    if organisation_of[learner_id] != here:
         raise Closed(request_id)  # a learner no longer in its organisation is not its to decide
     outcome = form.get("outcome", "")
     comments = form.get("comments", "").strip()

@@ -10,13 +10,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app import db
-from app.domain.competencies import NOT_STARTED, practice_shown
+from app.domain.competencies import CONFIRMED, NOT_STARTED, practice_renewal_opens, practice_shown
 from app.domain.competencies.met_rules import practice_needed
 from app.domain.confirmation_pdf import validity_in_words
 from app.domain.content import Catalogue
 from app.domain.frameworks import Competency, Framework
 from app.models import utcnow
-from app.models_practice import CLOSED_LEARNER_ERASED, CLOSED_LEARNER_LEFT, CLOSED_SUPERVISOR
+from app.models_practice import (
+    CLOSED_LEARNER_ERASED,
+    CLOSED_LEARNER_LEFT,
+    CLOSED_SUPERVISOR,
+    CLOSED_SUPERVISOR_ERASED,
+    CLOSED_WITHDRAWN,
+)
 from app.services import practice_reads
 from app.services.attainment import EvidenceItem, evidence_in_words
 from app.services.practice import CONFIDENCE, competency_of
@@ -61,6 +67,7 @@ class RequestRecord:
     organisation: str = ""  # the organisation it was asked in
     # A confirmation's "Valid until" in words, as its decision recorded it; else empty.
     valid_until: str = ""
+    supervisor_erased: bool = False  # whether its supervisor's account has been erased since
 
     @property
     def closed_by_erasure(self) -> bool:
@@ -75,8 +82,19 @@ class RequestRecord:
     @property
     def closed_by_supervisor(self) -> bool:
         """Say whether the request was closed because its supervisor had stopped being one
-        there (no longer named, gone from the organisation, or erased)."""
+        there (no longer named, or gone from the organisation; or erased, for a request
+        closed before erasure was recorded as its own reason)."""
         return self.closed_at is not None and self.closed_because == CLOSED_SUPERVISOR
+
+    @property
+    def closed_by_supervisor_erasure(self) -> bool:
+        """Say whether the request was closed because its supervisor's account was erased."""
+        return self.closed_at is not None and self.closed_because == CLOSED_SUPERVISOR_ERASED
+
+    @property
+    def withdrawn(self) -> bool:
+        """Say whether the learner withdrew the request before anyone decided it."""
+        return self.closed_at is not None and self.closed_because == CLOSED_WITHDRAWN
 
     @property
     def waiting(self) -> bool:
@@ -104,6 +122,16 @@ class PracticePage:
     open_request: bool
     evidence: tuple[EvidenceItem, ...]
     supervises: bool = False  # a supervisor of their organisation themselves
+    # While practice is "Confirmed": until when, and from when it may be renewed (None: no
+    # end, so never); before then the page offers no request to renew it.
+    confirmed_until: datetime | None = None
+    renewal_opens: datetime | None = None
+    renewal_not_due: bool = False
+
+    @property
+    def waiting_request(self) -> RequestRecord | None:
+        """Return the request waiting for a supervisor who can decide it, if any."""
+        return next((r for r in self.requests if r.waiting), None)
 
 
 def page(
@@ -115,11 +143,14 @@ def page(
     found = practice_reads.competency_page(user_id, organisation_id, code, now)
     stored = found["level"][0] if found["level"] else None
     requests = tuple(request_record(row) for row in found["request"])
+    shown = practice_shown(stored.text[1], aware(stored.at[0]), now) if stored else NOT_STARTED
+    confirmed_until = aware(stored.at[0]) if shown == CONFIRMED else None
+    opens = practice_renewal_opens(confirmed_until, framework.renew_within)
     return PracticePage(
         competency,
         framework,
         stored.text[0] if stored else "Not enough evidence",
-        practice_shown(stored.text[1], aware(stored.at[0]), now) if stored else NOT_STARTED,
+        shown,
         practice_needed(competency, framework),
         tuple(assessment(row) for row in found["assessment"]),
         requests,
@@ -131,6 +162,9 @@ def page(
         any(r.waiting for r in requests),
         evidence(found["evidence"], code, catalogue, framework, now),
         any(r.number[1] == user_id for r in found["supervisor"]),
+        confirmed_until,
+        opens,
+        shown == CONFIRMED and (opens is None or opens > now),
     )
 
 
@@ -174,4 +208,5 @@ def request_record(row: Row) -> RequestRecord:
         validity_in_words(aware(row.at[4]), bool(row.number[4]), utcnow())
         if outcome == "confirmed"
         else "",
+        bool(row.number[5]),
     )

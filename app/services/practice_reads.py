@@ -30,11 +30,12 @@ from app.services.tagged_rows import Layout, Row
 
 # A request's texts are its code, two names, its decision's four, the learner's
 # profession, why it was closed and its organisation's name; its numbers its place, id, the
-# self-assessment sent, whether its supervisor could decide it now and whether its decision
-# recorded its validity; its times asked, decided, closed, when its learner was erased and
-# until when its confirmation is valid, as recorded.
+# self-assessment sent, whether its supervisor could decide it now, whether its decision
+# recorded its validity and whether its supervisor's account has been erased; its times
+# asked, decided, closed, when its learner was erased and until when its confirmation is
+# valid, as recorded.
 # Every kind's numbers start with its place (then its id).
-_ROWS = Layout(text=10, number=5, real=1, at=5, doc=1)
+_ROWS = Layout(text=10, number=6, real=1, at=5, doc=1)
 
 
 def _place(*order_by):
@@ -107,6 +108,7 @@ def _requests(*where):
                 ConfirmationRequest.self_assessment_id,
                 case((supervisor_can_decide(), 1), else_=0),
                 case((ConfirmationDecision.validity_recorded, 1), else_=0),
+                case((_SUPERVISOR.c.erased_at.is_not(None), 1), else_=0),
             ),
             at=(
                 ConfirmationRequest.requested_at,

@@ -24,6 +24,7 @@ from app.models_practice import (
     CLOSED_LEARNER_ERASED,
     CLOSED_LEARNER_LEFT,
     CLOSED_SUPERVISOR,
+    CLOSED_SUPERVISOR_ERASED,
     ConfirmationClosure,
     ConfirmationDecision,
     ConfirmationRequest,
@@ -97,13 +98,14 @@ def close_stranded(*where, actor_id: int | None, catalogue=None, via: str = "web
     longer decide), recording why, and re-rate their learners; return how many closed. The
     caller commits."""
     session = db.session()
+    learner, supervisor = aliased(User), aliased(User)
     # The first reason that holds is the one recorded.
     reason = case(
         (learner_erased(), CLOSED_LEARNER_ERASED),
         (learner_left(), CLOSED_LEARNER_LEFT),
+        (supervisor.erased_at.is_not(None), CLOSED_SUPERVISOR_ERASED),
         else_=CLOSED_SUPERVISOR,
     )
-    learner, supervisor = aliased(User), aliased(User)
     stranded = session.execute(
         select(
             ConfirmationRequest.id,
@@ -132,7 +134,7 @@ def close_stranded(*where, actor_id: int | None, catalogue=None, via: str = "web
         catalogue = current()
     now, codes, notices = utcnow(), defaultdict(set), []
     for request_id, learner_id, code, why, email, name, asked, asked_erased in stranded:
-        if why == CLOSED_SUPERVISOR:
+        if why in (CLOSED_SUPERVISOR, CLOSED_SUPERVISOR_ERASED):
             competency = catalogue.competency(code)
             called = f"{code} {competency.name}" if competency else code
             notices.append(_Notice(email, name, code, called, None if asked_erased else asked))

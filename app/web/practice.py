@@ -11,6 +11,7 @@ from app.services import (
     confirmations,
     practice,
     practice_page,
+    request_withdrawals,
 )
 from app.web.gate import require_signed_in_professional
 
@@ -87,6 +88,25 @@ def ask(code: str):
     return redirect(url_for("practice.competency", code=code, _anchor="confirmation"))
 
 
+@bp.post("/<code>/requests/<int:request_id>/withdraw")
+def withdraw(code: str, request_id: int):
+    """Withdraw the learner's own request while no supervisor has decided it."""
+    try:
+        request_withdrawals.withdraw(current_user.db_id, code, request_id, catalogue())
+    except practice.NotFound:
+        abort(404)
+    except request_withdrawals.AlreadyWithdrawn:
+        flash("You had already withdrawn this request; nothing was changed.", "warning")
+    except request_withdrawals.AlreadyDecided:
+        flash("Your supervisor decided this request before you withdrew it, so their decision "
+              "stands; nothing was withdrawn.", "warning")  # fmt: skip
+    except request_withdrawals.AlreadyClosed:
+        flash("This request had already been closed; nothing was changed.", "warning")
+    else:
+        flash("Your request has been withdrawn. You can ask a supervisor again below.", "success")
+    return redirect(url_for("practice.competency", code=code, _anchor="confirmation"))
+
+
 @bp.get("/confirmations/<int:request_id>.pdf")
 def confirmation_pdf(request_id: int):
     """Download a confirmation of practice as a signed-off PDF record."""
@@ -144,8 +164,12 @@ def decide(request_id: int):
     except confirmation_decisions.AlreadyDecided:
         flash("This request had already been decided; nothing was changed.", "warning")
         return redirect(url_for("supervise.request_view", request_id=request_id))
-    except confirmation_decisions.Closed:
-        flash("This request was closed before you decided; nothing was changed.", "warning")
+    except confirmation_decisions.Closed as closed:
+        if closed.withdrawn:
+            flash("The learner withdrew this request before you decided; nothing was recorded.",
+                  "warning")  # fmt: skip
+        else:
+            flash("This request was closed before you decided; nothing was changed.", "warning")
         return redirect(url_for("supervise.request_view", request_id=request_id))
     except confirmation_decisions.NoLongerSupervisor as refused:
         page = render_template("supervise/no_longer.html", organisation=refused.organisation)

@@ -279,9 +279,12 @@ def test_a_supervisor_who_moves_organisation_no_longer_sees_its_requests(app, pe
     assert sue.get(pdf).status_code == 404
     assert learner.get(pdf).status_code == 200
     page = learner.get(page_url()).text
-    history, choices = page.split(f'action="{page_url()}/request"')
-    assert "Sue Supervisor" in history and "Sue Supervisor" not in choices
-    assert "Sam Second" in choices
+    # Confirmed for years yet: no request to renew it is offered before renewal opens.
+    assert "Sue Supervisor" in page and f'action="{page_url()}/request"' not in page
+    # Whom the learner may ask (here, for another competency) no longer includes Sue.
+    other = learner.get(page_url("SPLW-1.5")).text
+    history, choices = other.split(f'action="{page_url("SPLW-1.5")}/request"')
+    assert "Sue Supervisor" not in choices and "Sam Second" in choices
 
 
 # Every practice page that only reads costs at most two statements: the signed-in user

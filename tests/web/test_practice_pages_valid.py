@@ -58,5 +58,14 @@ def test_practice_pages_are_valid_html(app, people, client, make_user, tmp_path,
               page=f"/manage/learners/{sue_id}")  # fmt: skip
     pages["supervise-no-longer"] = sue.post(waiting, data={**form, "outcome": "confirmed"}).text
     assert "Your decision was not recorded" in pages["supervise-no-longer"]
+    ask(learner, app, supervisor="sam@example.org")  # then withdrawn by the learner
+    withdrawn = the_request(app)
+    assert "Withdraw this request" in learner.get(url).text
+    post_form(learner, f"{url}/requests/{withdrawn}/withdraw", {}, page=url)
+    pages["practice-withdrawn"] = learner.get(url).text
+    assert "Withdrawn</strong> by you" in pages["practice-withdrawn"]
+    sam = app.test_client()
+    sign_in(sam, "sam@example.org")
+    pages["supervise-request-withdrawn"] = sam.get(f"/supervise/requests/{withdrawn}").text
     errors = nu_errors(pages, tmp_path)
     assert errors == [], "\n".join(errors)

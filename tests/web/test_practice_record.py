@@ -207,7 +207,10 @@ def test_a_request_to_a_supervisor_who_is_erased_can_be_asked_of_another(
     assert "Lee Learner" not in manager.get("/manage/?framework=splw&status=awaiting").text
     page = learner.get(page_url()).text
     assert "Waiting for a decision" not in page
-    assert "had stopped being a supervisor at Riverside PCN when it closed" in page
+    # Said as what happened: the account was deleted, not that "Erased account" stopped.
+    assert "undecided: the supervisor's account was deleted." in page
+    assert "Asked a supervisor whose account has since been deleted" in page
+    assert "Erased account" not in page and "stopped being a supervisor" not in page
     assert f'action="{page_url()}/request"' in page
 
     asked = ask(learner, app, supervisor="sam@example.org")

@@ -43,6 +43,7 @@ from .standings import (
     NOT_MET,
     STANDING_NAMES,
     knowledge_shown,
+    practice_renewal_opens,
     practice_shown,
     standing,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "KnowledgeAtLeast", "Latest", "NAtMastery", "PracticeConfirmed", "PracticeEvent",
     "Rating", "Recent", "Rule", "UnknownAttainmentMethod", "WeightedAverage",
     "aligned_questions", "attainment", "attainment_method", "domain_rollup", "enough_evidence",
-    "knowledge_shown", "parse_duration", "practice_shown", "questions_needed", "rate_competency",
+    "knowledge_shown", "parse_duration", "practice_renewal_opens", "practice_shown",
+    "questions_needed", "rate_competency",
     "rate_learner", "standing", "valid_for",
 ]  # fmt: skip

@@ -41,6 +41,18 @@ def practice_shown(practice: str, practice_until: datetime | None, now: datetime
     return practice
 
 
+def practice_renewal_opens(practice_until: datetime | None, renew_within) -> datetime | None:
+    """Return from when a confirmation of practice is due for renewal: `renew_within` (a
+    Duration) before its end, else at its end; None when it has no end (nothing to renew).
+
+    The same moment a rating's *Due soon* counts from (rate_learner's due_from), taken from
+    the confirmation's end rather than the met rule's.
+    """
+    if practice_until is None:
+        return None
+    return renew_within.before(practice_until) if renew_within else practice_until
+
+
 def standing(met: bool, met_until, due_from, expired: bool, now: datetime) -> str:
     """Say where stored ratings stand now: met, due soon, expired or not met."""
     if met and (met_until is None or met_until > now):

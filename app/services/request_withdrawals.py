@@ -1,0 +1,93 @@
+"""A learner withdraws their own waiting request, so they may ask someone else, or no one.
+
+Withdrawing is a closing like the others (request_closures): a row of its own with the
+reason `learner_withdrew`, in the audit log as `practice.closed`, never an edit of the
+request. It takes the learner's and the supervisor's locks in id order, as a decision does
+(locks.lock_people), so the two never cross: a decision written first stands and the
+withdrawal is refused; a decision sent after is told the request was withdrawn.
+"""
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app import db
+from app.domain.content import Catalogue
+from app.models import User, utcnow
+from app.models_practice import (
+    CLOSED_WITHDRAWN,
+    ConfirmationClosure,
+    ConfirmationDecision,
+    ConfirmationRequest,
+)
+from app.services import audit
+from app.services.locks import lock_people
+from app.services.practice import NotFound
+from app.services.ratings import refresh_levels
+
+
+class AlreadyWithdrawn(Exception):
+    """The learner had withdrawn the request already (a second click, or another tab)."""
+
+
+class AlreadyDecided(Exception):
+    """The supervisor decided the request before it could be withdrawn: the decision stands."""
+
+
+class AlreadyClosed(Exception):
+    """The request was closed for another reason before it could be withdrawn."""
+
+
+def withdraw(user_id: int, code: str, request_id: int, catalogue: Catalogue) -> None:
+    """Withdraw the learner's request for the competency while no one has decided or closed
+    it; re-rate them and audit it. Refuse plainly (and write nothing) once it is decided,
+    withdrawn or closed; another person's request is not found. Commits."""
+    session = db.session()
+    asked = session.execute(
+        select(ConfirmationRequest.supervisor_id).where(
+            ConfirmationRequest.id == request_id,
+            ConfirmationRequest.user_id == user_id,
+            ConfirmationRequest.competency_code == code,
+        )
+    ).one_or_none()
+    if asked is None:
+        raise NotFound(request_id)
+    supervisor_id = asked.supervisor_id
+    people = {user_id} if supervisor_id is None else {user_id, supervisor_id}
+    organisation_of = lock_people(session, User.id.in_(people))
+    decided = select(ConfirmationDecision.id).where(ConfirmationDecision.request_id == request_id)
+    if session.scalar(decided) is not None:
+        session.rollback()
+        raise AlreadyDecided(request_id)
+    closed = session.execute(
+        select(ConfirmationClosure.reason).where(ConfirmationClosure.request_id == request_id)
+    ).one_or_none()
+    if closed is not None:
+        session.rollback()
+        raise (
+            AlreadyWithdrawn(request_id)
+            if closed.reason == CLOSED_WITHDRAWN
+            else AlreadyClosed(request_id)
+        )
+    try:
+        with session.begin_nested():
+            session.add(
+                ConfirmationClosure(
+                    request_id=request_id, closed_at=utcnow(), reason=CLOSED_WITHDRAWN
+                )
+            )
+            session.flush()
+    except IntegrityError:  # a withdrawal in another tab wrote it first
+        session.rollback()
+        raise AlreadyWithdrawn(request_id) from None
+    refresh_levels(user_id, organisation_of.get(user_id), {code}, catalogue)
+    audit.record(
+        session,
+        "practice.closed",
+        actor_id=user_id,
+        subject_id=user_id,
+        competency=code,
+        request=request_id,
+        reason=CLOSED_WITHDRAWN,
+        supervisor=supervisor_id,
+    )
+    session.commit()
