@@ -210,7 +210,8 @@ def test_the_pages_read_before_signing_in_are_held_to_two_statements(app, world,
 
 def pages_after_a_form(app, world, mailbox) -> list[tuple[str, str, str]]:
     """Return (name, role, path) for the read pages a form leads to: the link confirming a
-    new email address, and a trainer's preview attempt and its result."""
+    new email address, and a trainer's preview attempt, its question before marking and its
+    result."""
     learner, trainer = world["clients"]["learner"], world["clients"]["trainer"]
     asked = {"email": "learner.new@example.org", "current_password": DEMO_PASSWORD}
     post_form(learner, "/account/email", asked)
@@ -218,10 +219,14 @@ def pages_after_a_form(app, world, mailbox) -> list[tuple[str, str, str]]:
     quiz = world["module"].assessment.id
     preview = f"/author/quizzes/{quiz}/preview"
     post_form(trainer, preview, {}, page=f"/author/quizzes/{quiz}/bank")
-    post_form(trainer, f"{preview}/answers", {}, page=preview)
+    # Nothing answered: the preview asks first, as a learner's attempt does; then marked.
+    asked_first = post_form(trainer, f"{preview}/answers", {}, page=preview)
+    assert asked_first.location.endswith(f"{preview}/submit"), asked_first.location
+    post_form(trainer, f"{preview}/answers", {"confirmed": "yes"}, page=f"{preview}/submit")
     return [
         ("new email's confirmation", "learner", link),
         ("trainer preview", "trainer", preview),
+        ("trainer preview's question before marking", "trainer", f"{preview}/submit"),
         ("trainer preview result", "trainer", f"{preview}/result"),
     ]
 
