@@ -1,6 +1,5 @@
 """A learner's way through modules: what they completed, and completing the next item."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select, update
@@ -9,7 +8,7 @@ from app import db
 from app.domain.content import Module, Screen
 from app.domain.gating import ItemState, can_open, first_incomplete, screen_states
 from app.domain.progress import Progress, module_progress, passed_quiz
-from app.models import Certificate, Completion, utcnow
+from app.models import Completion, utcnow
 from app.services import passes, xapi
 from app.services.upsert import insert_for_dialect
 
@@ -36,19 +35,6 @@ def completed_keys(user_id: int, module_slug: str) -> frozenset[str]:
 def remember_completed(user_id: int, module_slug: str, keys: frozenset[str]) -> None:
     """Keep completions read with another statement for `completed_keys` in this request."""
     db.remember_read(("completed", user_id, module_slug), keys)
-
-
-def completed_by_module(user_id: int) -> dict[str, frozenset[str]]:
-    """Return the user's completed item keys for every module (one query)."""
-    found: dict[str, set[str]] = defaultdict(set)
-    rows = db.session().execute(
-        select(Completion.module_slug, Completion.item_key).where(
-            Completion.user_id == user_id, passes.COMPLETION_STANDS
-        )
-    )
-    for module_slug, item_key in rows:
-        found[module_slug].add(item_key)
-    return {slug: frozenset(keys) for slug, keys in found.items()}
 
 
 def can_open_item(module: Module, item_key: str, done: frozenset[str]) -> bool:
@@ -176,13 +162,3 @@ def next_module(done: dict[str, frozenset[str]], catalogue, *, after: Module) ->
         ),
         None,
     )
-
-
-def certified_modules(user_id: int) -> frozenset[str]:
-    """Return the slugs of the modules the learner holds a certificate for (one query)."""
-    rows = db.session().scalars(
-        select(Certificate.module_slug).where(
-            Certificate.user_id == user_id, Certificate.withdrawn_at.is_(None)
-        )
-    )
-    return frozenset(rows)
