@@ -4,13 +4,15 @@
 production command does (4 workers x 4 threads) on a throwaway PostgreSQL database on the
 server that DRILL_DATABASE_URL, BENCH_DATABASE_URL or TEST_DATABASE_URL names (else the
 local one), gets DRILL_LEARNERS (200) learners to the end-of-module quiz of every module,
-and fires their final submits together: several per attempt, with identical and with
-conflicting answer sets, autosaves among them, and each learner's three quizzes at once.
+each starting every quiz three times at once (a triple click, two tabs), and fires their
+final submits together: several per attempt, with identical and with conflicting answer
+sets, autosaves among them, and each learner's three quizzes at once.
 Part way through it SIGKILLs a gunicorn worker; a request that loses its connection is
 sent again, as a learner would press the button again.
 
-Then it reads the database and prints eleven counts, which must all be 0 (exit 1 if not):
-attempts graded more than once, graded attempts whose stored answers do not reproduce
+Then it reads the database and prints twelve counts, which must all be 0 (exit 1 if not):
+quizzes a learner started more than once by starting them at once, attempts graded more
+than once, graded attempts whose stored answers do not reproduce
 the stored grade, answer rows changed after grading, evidence rows missing or duplicated,
 competency levels that differ from a recomputation, attempts with more than one
 certificate, passing final-quiz attempts without a certificate (a learner holds one
@@ -66,7 +68,7 @@ def main() -> int:
         print(f"drill: {LEARNERS} learners at the quiz of every module; signing in", flush=True)
         learners = _in_pool(lambda email: _Learner(port, email), emails)
         modules = _modules(app)
-        attempts = _in_pool(lambda pair: pair[0].start(pair[1]), _pairs(learners, modules))
+        attempts, started_apart = _start_three_times_at_once(_pairs(learners, modules))
         plan = _plan(app, attempts, random.Random(SEED))
         submits = sum(1 for *_, autosave in plan if not autosave)
         print(
@@ -77,6 +79,7 @@ def main() -> int:
         statuses, dropped = _fire(plan, server)
         _settle(server)
         counts = drill_checks.count_faults(app)
+        counts["quizzes started more than once by starts at once"] += started_apart
         counts["5xx responses"] = sum(n for status, n in statuses.items() if status >= 500)
         _report(counts, statuses, dropped, len(plan), time.monotonic() - started)
         return 1 if any(counts.values()) else 0
@@ -168,6 +171,21 @@ class _Learner:
         location = dict(headers).get("Location", "")
         assert status == 302 and "/attempts/" in location, (status, location)
         return self, urllib.parse.urlsplit(location).path
+
+
+def _start_three_times_at_once(pairs) -> tuple[list[tuple["_Learner", str]], int]:
+    """Start each learner's quiz three times, the starts shuffled among everyone's and sent
+    at once; return one (learner, attempt path) a quiz, and how many quizzes got more than
+    one attempt (each of the three must be sent to the same one)."""
+    starts = [pair for pair in pairs for _ in range(3)]
+    random.Random(SEED).shuffle(starts)
+    paths = defaultdict(set)
+    for (learner, module), (_, path) in zip(
+        starts, _in_pool(lambda pair: pair[0].start(pair[1]), starts), strict=True
+    ):
+        paths[learner, module].add(path)
+    attempts = [(learner, min(found)) for (learner, _), found in paths.items()]
+    return attempts, sum(1 for found in paths.values() if len(found) > 1)
 
 
 def _plan(app, attempts, rng: random.Random) -> list[tuple]:

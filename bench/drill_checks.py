@@ -72,6 +72,7 @@ def count_faults(app) -> dict[str, int]:
         duplicates, uncertified = _certificates(session)
         unsigned, shared_places = _credentials(session)
         counts_wrong = dashboard_counts.differences(session.connection())
+        started_twice = _started_twice(session)
     print(
         f"drill: {waiting} attempts not graded: every submit they got came from a form older "
         "than an answer saved since, so it showed the latest answers instead",
@@ -84,6 +85,8 @@ def count_faults(app) -> dict[str, int]:
         flush=True,
     )
     return {
+        # The drill starts each quiz three times at once and never again: one attempt each.
+        "quizzes started more than once by starts at once": started_twice,
         "attempts graded more than once": sum(1 for n in gradings.values() if n > 1)
         + violations["graded-again"],
         "graded attempts whose answers do not reproduce the grade": not_reproduced,
@@ -228,3 +231,18 @@ def _credentials(session) -> tuple[int, int]:
         )
     )
     return unsigned, shared
+
+
+def _started_twice(session) -> int:
+    """Count the learners' quizzes that have more than one attempt."""
+    from sqlalchemy import func, select
+
+    from app.models import Attempt
+
+    per_quiz = (
+        select(Attempt.user_id, Attempt.quiz_id)
+        .group_by(Attempt.user_id, Attempt.quiz_id)
+        .having(func.count() > 1)
+        .subquery()
+    )
+    return session.scalar(select(func.count()).select_from(per_quiz))
