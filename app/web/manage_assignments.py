@@ -58,8 +58,7 @@ def _assigned_message(added: int, already: int) -> tuple[str, str]:
 
 
 def _request(form) -> assignments.Request:
-    who = form.get("who")
-    who = who if who in (assignments.TEAM, assignments.LEARNERS) else None
+    who = form.get("who")  # anything but TEAM or LEARNERS: the service says to choose
     emails = [e for e in form.get("emails", "").replace(",", " ").split() if e]
     # The renewal and the team are chosen from lists, not typed: a value the lists never
     # offer is a bad request (a team of "²" used to be a 500; "abc" meant everyone in the
