@@ -6,6 +6,12 @@ are given for the calendar year and for a revalidation period (the NMC's is thre
 A module passed again (renewed) within the period was learned twice: each earlier certificate
 issued in the period is an entry of its own, and its CPD time adds to the totals.
 
+An entry that stands for a certificate alone (an earlier one, or one whose module has left
+the course) says "Certificate revoked" once it is revoked, with no completed date: it is no
+longer evidence of completing anything. A module's own row says how the module stands; when
+its latest certificate is revoked while an earlier one stands, it names that earlier one,
+through which the module stays completed (services/passes.py).
+
 RCGP credits are a GP's: one per hour of learning with a reflection on it, to two places as
 the credential states CPD hours. The record shows them only for a GP, and only for time
 with its reflection written; otherwise it says what is still needed, never a credit earned.
@@ -13,9 +19,20 @@ with its reflection written; otherwise it says what is still needed, never a cre
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from app.domain.open_badges import cpd_hours
 from app.domain.pdf import cpd_time_in_words
+
+# The status of an entry that stands for a certificate alone, once that certificate is revoked.
+CERTIFICATE_REVOKED = "certificate-revoked"
+
+
+class CertificateNamed(NamedTuple):
+    """A certificate as the record names it: its code and the day it was issued."""
+
+    code: str
+    issued_on: date
 
 
 @dataclass(frozen=True)
@@ -24,7 +41,9 @@ class ModuleRecord:
 
     slug: str
     title: str
-    status: str  # "not-started", "in-progress" or "completed"
+    # "not-started", "in-progress" or "completed"; CERTIFICATE_REVOKED for an entry that
+    # stands for a certificate alone (renewed, or not in_course) whose certificate is revoked.
+    status: str
     started_on: date | None
     completed_on: date | None
     score_percent: int | None
@@ -39,6 +58,11 @@ class ModuleRecord:
     # How many later certificates the module has, when every one of them was revoked (else
     # 0): it was passed again, but those passes no longer count.
     later_revoked: int = 0
+    # The day its certificate was issued (None without one).
+    issued_on: date | None = None
+    # The module's row, its latest certificate revoked: the earlier certificate that still
+    # stands, through which the module stays completed (None otherwise).
+    completed_through: CertificateNamed | None = None
 
     @property
     def passed_again_in_words(self) -> str:
@@ -204,6 +228,7 @@ STATUS_WORDS = {
     "not-started": "Not started",
     "in-progress": "In progress",
     "completed": "Completed",
+    CERTIFICATE_REVOKED: "Certificate revoked",
 }
 
 CSV_HEADER = (

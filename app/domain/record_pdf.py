@@ -6,7 +6,12 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.domain.learning_record import STATUS_WORDS, LearningRecord, describe_minutes
+from app.domain.learning_record import (
+    CERTIFICATE_REVOKED,
+    STATUS_WORDS,
+    LearningRecord,
+    describe_minutes,
+)
 from app.domain.pdf import (
     BLUE,
     FONT_DIRS,
@@ -92,6 +97,8 @@ def _module(pdf: LinkwisePdf, module, verify_url: Callable[[str], str], rcgp: bo
         facts.append(f"started {date_in_words(module.started_on)}")
     if module.completed_on:
         facts.append(f"completed {date_in_words(module.completed_on)}")
+    elif module.status == CERTIFICATE_REVOKED:
+        facts.append(f"certificate issued {date_in_words(module.issued_on)}")
     if module.score_percent is not None:
         facts.append(f"best quiz score {module.score_percent}%")
     status = STATUS_WORDS[module.status]
@@ -108,6 +115,8 @@ def _module(pdf: LinkwisePdf, module, verify_url: Callable[[str], str], rcgp: bo
         if module.certificate_revoked_on:
             revoked = date_in_words(module.certificate_revoked_on)
             lines.append(f"Certificate {code} was revoked on {revoked}: it no longer counts.")
+            if module.completed_through:
+                lines.append(_completed_through(module.completed_through))
         else:
             lines.append(f"Certificate {code}: {verify_url(code)}")
         written = "written" if module.reflection_written else "not yet written"
@@ -118,3 +127,10 @@ def _module(pdf: LinkwisePdf, module, verify_url: Callable[[str], str], rcgp: bo
     pdf.style(11)
     for line in lines:
         pdf.para(line)
+
+
+def _completed_through(earlier) -> str:
+    return (
+        f"The module stays completed through the earlier certificate {earlier.code}, "
+        f"issued on {date_in_words(earlier.issued_on)}, which still stands."
+    )

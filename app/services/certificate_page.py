@@ -60,6 +60,15 @@ class CertificatePage:
     # Whether this is the latest certificate for the module (the one the page shows).
     latest: bool = True
 
+    @property
+    def completed_through(self) -> EarlierCertificate | None:
+        """Return, when this latest certificate is revoked, the latest earlier one that still
+        stands: its pass counts, so the module stays completed through it (services/passes.py).
+        """
+        if not (self.latest and self.credential and self.credential.revoked):
+            return None
+        return next((older for older in self.earlier if not older.revoked), None)
+
 
 class _Earned(NamedTuple):
     """The certificate's own columns, as details_for reads them."""

@@ -249,6 +249,13 @@ def latest_by_module(found: dict[str, list[Row]]) -> dict[str, Row]:
     return latest
 
 
+def standing_by_module(found: dict[str, list[Row]]) -> dict[str, Row]:
+    """Return the learner's latest certificate row for each module whose credential was not
+    revoked: its pass counts (services/passes.py), so while it stands the module is completed."""
+    rows = {"certificate": [row for row in found.get("certificate", ()) if row.at[1] is None]}
+    return latest_by_module(rows)
+
+
 def _utc(moment: datetime) -> datetime:
     # SQLite hands stored times back without their zone: every one is UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, func, union_all
 
 from app.domain import assignments as rules
 from app.domain.content import Catalogue, Module
+from app.domain.learning_record import CertificateNamed
 from app.domain.quizzes.renewal import Renewal
 from app.models import Attempt, Certificate, Completion, utcnow
 from app.services import learner_rows, passes, renewal_rows, tagged_rows
@@ -67,6 +68,9 @@ class MyModule:
     # When the credential of the learner's latest certificate for the module (the one its
     # certificate page shows) was revoked; None when it stands, or there is none.
     certificate_revoked_on: date | None = None
+    # That certificate revoked, the earlier one that still stands: its pass counts, so the
+    # module stays completed through it (services/passes.py). None otherwise.
+    completed_through: CertificateNamed | None = None
 
 
 def overview(
@@ -77,12 +81,14 @@ def overview(
     found = tagged_rows.read(_MY_LEARNING, user_id=user_id)
     done, done_at = _completed(found)
     certified = learner_rows.latest_by_module(found)
+    standing = learner_rows.standing_by_module(found)
     modules = tuple(
         MyModule(
             module_state(m, frozenset(done.get(m.slug, ()))),
             m.slug in certified,
             _open_renewal(m, found, catalogue, now),
             _revoked_on(certified.get(m.slug)),
+            _through(certified.get(m.slug), standing.get(m.slug)),
         )
         for m in catalogue.modules
     )
@@ -118,6 +124,7 @@ def module_page(
         latest is not None,
         _open_renewal(module, found, catalogue, now),
         _revoked_on(latest),
+        _through(latest, learner_rows.standing_by_module(found).get(module.slug)),
     )
 
 
@@ -125,6 +132,13 @@ def _revoked_on(certificate) -> date | None:
     """Return the day a certificate's credential was revoked (a CERTIFICATES row), if it was."""
     revoked = certificate.at[1] if certificate is not None else None
     return aware(revoked).date() if revoked is not None else None
+
+
+def _through(latest, standing) -> CertificateNamed | None:
+    """Return the certificate that stands when the latest (CERTIFICATES rows) was revoked."""
+    if latest is None or standing is None or latest.at[1] is None:
+        return None
+    return CertificateNamed(standing.text[1], aware(standing.at[0]).date())
 
 
 def _open_renewal(module: Module, found, catalogue: Catalogue, now: datetime) -> Renewal | None:

@@ -8,6 +8,8 @@ from app.domain import reflection
 from app.domain.accounts import PROFESSIONS
 from app.domain.content import Catalogue
 from app.domain.learning_record import (
+    CERTIFICATE_REVOKED,
+    CertificateNamed,
     LearningRecord,
     ModuleRecord,
     cpd_totals,
@@ -59,6 +61,9 @@ def record_from(
     certificates = {
         slug: _certificate(row) for slug, row in learner_rows.latest_by_module(found).items()
     }
+    standing = {
+        slug: _certificate(row) for slug, row in learner_rows.standing_by_module(found).items()
+    }
     earlier = _earlier_in_period(found, certificates, years_before(today, years))
     modules = []
     for module in catalogue.modules:
@@ -67,9 +72,15 @@ def record_from(
         keys = done.get(module.slug, set())
         progress = module_progress(module.item_keys, keys, passed=passed_quiz(keys))
         certificate = certificates.pop(module.slug, None)
-        completed_on = None
+        completed_on = through = None
         if progress.status == "completed" and certificate is not None:
             completed_on = _day(certificate.issued_at)
+            # Its latest certificate revoked, the module stays completed through an earlier
+            # one that stands (its pass counts: passes.COMPLETION_STANDS), from that one's day.
+            stands = standing.get(module.slug)
+            if certificate.revoked_at is not None and stands is not None:
+                through = CertificateNamed(stands.code, _day(stands.issued_at))
+                completed_on = through.issued_on
         elif progress.status == "completed" and not module.assessment:
             completed_on = last.get(module.slug)
         modules.append(
@@ -82,6 +93,7 @@ def record_from(
                 completed_on,
                 best.get(module.slug),
                 certificate,
+                completed_through=through,
             )
         )
         modules.extend(_earlier_records(module.slug, earlier, first, graded))
@@ -157,14 +169,19 @@ def _earlier_records(slug, earlier, first, graded, in_course=True) -> list[Modul
 
 
 def _certified_record(slug, certificate: _Certificate, started_on, score, **rest) -> ModuleRecord:
-    """A completed module as its certificate recorded it: title, CPD time and the day issued."""
+    """A completed module as its certificate recorded it: title, CPD time and the day issued.
+
+    Once the certificate is revoked, the entry is no longer evidence of a completion: it
+    says so, with no completed date.
+    """
+    revoked = certificate.revoked_at is not None
     return _module_record(
         slug,
         certificate.module_title,
         certificate.cpd_minutes,
-        "completed",
+        CERTIFICATE_REVOKED if revoked else "completed",
         started_on,
-        _day(certificate.issued_at),
+        None if revoked else _day(certificate.issued_at),
         score,
         certificate,
         **rest,
@@ -195,6 +212,7 @@ def _module_record(
     in_course=True,
     renewed=False,
     later_revoked=0,
+    completed_through=None,
 ) -> ModuleRecord:
     """A module on the record; a certified one as its certificate recorded it."""
     return ModuleRecord(
@@ -213,6 +231,8 @@ def _module_record(
         in_course=in_course,
         renewed=renewed,
         later_revoked=later_revoked,
+        issued_on=_day(certificate.issued_at) if certificate else None,
+        completed_through=completed_through,
     )
 
 

@@ -47,6 +47,7 @@ def _certificate_page(module_slug: str, page, status: int = 200, saving=None):
         credential=page.credential,
         validity=page.validity,
         earlier=page.earlier,
+        completed_through=page.completed_through,
     ), status
 
 

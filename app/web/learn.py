@@ -58,6 +58,7 @@ def module(module_slug: str):
         state=page.state,
         certified=page.certified,
         certificate_revoked_on=page.certificate_revoked_on,
+        completed_through=page.completed_through,
         renewal=page.renewal,
         preview=_previewing(),
     )

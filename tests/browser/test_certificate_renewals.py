@@ -79,3 +79,59 @@ def test_the_certificate_page_lists_the_earlier_certificate(
 
     page.get_by_role("link", name=first).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Certificate confirmed")
+
+
+def test_revoked_certificates_say_what_stands_on_the_record_and_the_module_pages(
+    app, browser, no_js_page, live_server, make_user, runner, tmp_path
+):
+    """A revoked earlier certificate's entry, and a revoked latest one with an earlier that
+    stands: each page says which certificate is revoked and what still stands."""
+    if app.extensions["linkwise.engine"].dialect.name == "postgresql":
+        pytest.skip("markup does not depend on the database; checked once on SQLite")
+    page = no_js_page
+    email = make_user(full_name="Robin Reid")
+    with app.app_context():
+        first_module, second_module = [m for m in catalogue().modules if m.assessment][:2]
+    helper = app.test_client()
+    sign_in(helper, email)
+    learner = user_id(app, email)
+    # The first module: its earlier certificate revoked, its renewal standing.
+    earlier = pass_module(app, helper, email, first_module)
+    renew(app, helper, learner, first_module)
+    # The second: its renewal revoked, its first certificate standing.
+    standing = pass_module(app, helper, email, second_module)
+    latest = renew(app, helper, learner, second_module)
+    for code in (earlier, latest):
+        result = runner.invoke(args=["revoke-credential", code, "--reason", "Issued in error"])
+        assert result.exit_code == 0, result.output
+
+    browser_sign_in(page, live_server, email)
+    page.goto(f"{live_server}/my/record")
+    entry = page.get_by_role("row").filter(has_text="Earlier certificate").filter(has_text=earlier)
+    expect(entry.get_by_role("cell").first).to_have_text("Certificate revoked")
+    expect(page.get_by_text("stays completed through the earlier certificate")).to_be_visible()
+    assert_accessible_without_javascript(page, browser)
+    shot(page, "record-revoked-certificates")
+    pages = {"record": page.content()}
+
+    page.goto(f"{live_server}/modules/{second_module.slug}/")
+    expect(page.get_by_text(f"Your earlier certificate {standing}")).to_be_visible()
+    assert_accessible_without_javascript(page, browser)
+    shot(page, "module-latest-revoked")
+    pages["module"] = page.content()
+
+    page.goto(f"{live_server}/modules/{second_module.slug}/certificate/")
+    named = page.get_by_text(f"Your earlier certificate for this module, {standing}")
+    expect(named).to_be_visible()
+    page.get_by_role("link", name="See your earlier certificates").click()
+    expect(page.get_by_role("heading", name="Earlier certificates for this module")).to_be_visible()
+    assert_accessible_without_javascript(page, browser)
+    shot(page, "certificate-latest-revoked")
+    pages["certificate"] = page.content()
+
+    page.goto(f"{live_server}/modules/")
+    expect(page.get_by_text(f"Your earlier certificate {standing}")).to_be_visible()
+    assert_accessible_without_javascript(page, browser)
+    shot(page, "my-learning-latest-revoked")
+    pages["my learning"] = page.content()
+    assert nu_errors(pages, tmp_path) == []

@@ -4,7 +4,11 @@ The holder's page, its PDF, its credential and the reflective account all work w
 module; nothing points to a module to study next; another learner still finds nothing.
 """
 
+import csv
 import html
+import io
+import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -156,3 +160,44 @@ def test_a_revoked_certificate_of_a_removed_module_answers_410_for_its_pdf(
     assert "Certificate revoked" in pdf.text and "no longer in the course" in pdf.text
     row = client.get("/my/record").text.split(f"{module.title}<br>", 1)[1].split("</tr>", 1)[0]
     assert "Revoked on" in row and f'href="/modules/{module.slug}/certificate/"' in row
+
+
+def test_a_revoked_certificate_of_a_removed_module_says_certificate_revoked_on_the_record(
+    client, runner, module, holder, tmp_path
+):
+    result = runner.invoke(args=["revoke-credential", holder, "--reason", "Sat by a colleague"])
+    assert result.exit_code == 0, result.output
+    issued = date.today()
+    page = client.get("/my/record").text
+    row = page.split(f"{module.title}<br>", 1)[1].split("</tr>", 1)[0]
+    cells = [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in row.split("<td")[1:]]
+    status, _, completed, _, cpd, certificate = cells
+    assert status.endswith("Certificate revoked"), status
+    assert "Completed" not in row
+    assert completed.endswith("Not counted") and cpd.endswith("Not counted: certificate revoked")
+    assert f"Issued on {issued:%-d %B %Y}. Revoked on" in certificate
+    assert nu_errors({"record": page}, tmp_path) == []
+
+
+def test_a_revoked_certificate_of_a_removed_module_says_certificate_revoked_in_the_csv(
+    client, runner, module, holder
+):
+    result = runner.invoke(args=["revoke-credential", holder, "--reason", "Sat by a colleague"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(client.get("/my/record.csv").text)))
+    (entry,) = [dict(zip(rows[0], r, strict=True)) for r in rows[1:] if r[0] == module.title]
+    assert (entry["status"], entry["completed"]) == ("Certificate revoked", "")
+    assert (entry["CPD minutes"], entry["which certificate"]) == ("0", "latest, revoked")
+
+
+def test_a_revoked_certificate_of_a_removed_module_says_certificate_revoked_in_the_pdf(
+    client, runner, module, holder
+):
+    result = runner.invoke(args=["revoke-credential", holder, "--reason", "Sat by a colleague"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(pdf_text(client.get("/my/record.pdf").data).split())
+    entry = text.split(module.title, 1)[1]
+    assert entry.lstrip().startswith("Certificate revoked: started"), entry[:200]
+    assert "Completed" not in entry and "completed" not in entry.split("Reflective")[0]
+    assert f"certificate issued {date.today().day} " in entry
+    assert f"Certificate {holder} was revoked on" in entry
