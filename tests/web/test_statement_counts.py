@@ -42,6 +42,11 @@ SUBMIT = {"sqlite": 14, "postgresql": 5}
 @pytest.fixture
 def world(app, make_user):
     """A learner who passed a module (certificate and all), a manager, a trainer, an admin."""
+    return make_world(app, make_user)
+
+
+def make_world(app, make_user) -> dict:
+    """Set up the world the read pages are walked in (the browser tests walk it too)."""
     learner = make_user(email="learner@example.org", org="Riverside PCN")
     for role in ("manager", "trainer", "admin"):
         make_user(email=f"{role}@example.org", role=role, org="Riverside PCN")
