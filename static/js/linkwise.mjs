@@ -20,6 +20,9 @@ for (const radios of document.querySelectorAll('[data-module="nhsuk-radios"]')) 
 // Knowledge checks: without JavaScript they are a form on the screen. With it, they open
 // over the screen in a native modal dialog (focus stays inside, Escape closes), and the
 // answer is sent from the dialog: its feedback, or its error, replaces the form in place.
+// Opening puts focus in the dialog: on its error summary, its feedback, or else its heading.
+// Closing (its button or Escape) puts focus on "Check your knowledge", which opened it or,
+// when the page opened it as it loaded, is where the learner reopens it.
 for (const section of document.querySelectorAll("[data-knowledge-check]")) {
   const dialog = document.createElement("dialog");
   dialog.className = "lw-dialog";
@@ -34,8 +37,14 @@ for (const section of document.querySelectorAll("[data-knowledge-check]")) {
   const close = section.querySelector("[data-close-dialog]");
   close.hidden = false;
   close.addEventListener("click", () => dialog.close());
-  opener.addEventListener("click", () => dialog.showModal());
+  dialog.addEventListener("close", () => opener.focus());
   const body = section.querySelector("[data-check-body]");
+  const heading = section.querySelector("#knowledge-check-title");
+  heading.tabIndex = -1; // focused by script only; never a tab stop
+  opener.addEventListener("click", () => {
+    dialog.showModal();
+    focusInDialog();
+  });
 
   section.addEventListener("submit", async (event) => {
     const form = event.target;
@@ -63,15 +72,28 @@ for (const section of document.querySelectorAll("[data-knowledge-check]")) {
 
   function showInDialog() {
     const summary = body.querySelector(".nhsuk-error-summary");
-    const feedback = body.querySelector("[data-check-feedback]");
     if (summary) summary.setAttribute("tabindex", "-1");
     initAll({ scope: body });
     if (!dialog.open) dialog.showModal();
-    (summary || feedback || body).focus();
+    focusInDialog();
+  }
+
+  function focusInDialog() {
+    const summary = body.querySelector(".nhsuk-error-summary");
+    const feedback = body.querySelector("[data-check-feedback]");
+    (summary || feedback || heading).focus();
   }
 
   if (section.hasAttribute("data-open-now") || window.location.hash === "#knowledge-check") {
     showInDialog();
+    // A page opened at #knowledge-check: once it has loaded, the browser takes focus off
+    // whatever has it, as that fragment (the section) cannot take focus itself. Put focus
+    // back in the dialog, unless the learner has already moved it or closed the dialog.
+    const refocus = () => {
+      if (dialog.open && !dialog.contains(document.activeElement)) focusInDialog();
+    };
+    if (document.readyState === "complete") refocus();
+    else window.addEventListener("load", () => setTimeout(refocus), { once: true });
   }
 }
 

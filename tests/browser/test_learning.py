@@ -113,6 +113,71 @@ def answer_knowledge_check(page, check):
     expect(page.get_by_role("heading", level=1)).not_to_have_text(heading)
 
 
+def test_the_knowledge_check_dialog_takes_focus_and_gives_it_back(
+    app, page, live_server, make_user
+):
+    """The dialog puts focus inside it when it opens, whether Next (the check unanswered) or
+    its button opened it, and on "Check your knowledge" when it closes (WCAG 2.4.3)."""
+    with app.app_context():
+        module, screen = next(
+            (m, s) for m in catalogue().modules for s in m.screens if s.knowledge_check
+        )
+    sign_in_as_learner(page, live_server, make_user)
+    here = f"{live_server}/modules/{module.slug}/{screen.slug}/"
+    page.goto(f"{live_server}/modules/{module.slug}/{module.screens[0].slug}/")
+    while page.get_by_role("heading", level=1).inner_text() != screen.title:
+        page.get_by_role("button", name=re.compile("^Next")).click()
+    dialog = page.get_by_role("dialog")
+    heading = dialog.get_by_role("heading", name="Check your knowledge")
+    opener = page.get_by_role("button", name="Check your knowledge")
+
+    def close(how: str) -> None:
+        if how == "Escape":
+            page.keyboard.press("Escape")
+        else:
+            dialog.get_by_role("button", name="Close the knowledge check").click()
+        expect(dialog).to_be_hidden()
+
+    for how in ("Escape", "close button"):
+        # Next with the check unanswered: the screen comes back at #knowledge-check, open.
+        page.goto(here)
+        page.get_by_role("button", name=re.compile("^Next")).click()
+        expect(page).to_have_url(re.compile("#knowledge-check$"))
+        expect(dialog).to_be_visible()
+        page.wait_for_load_state()  # the browser moves focus as a page at a fragment loads
+        expect(heading).to_be_focused()
+        close(how)
+        expect(opener).to_be_focused()
+    for how in ("Escape", "close button"):
+        opener.click()
+        expect(heading).to_be_focused()
+        close(how)
+        expect(opener).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(dialog).to_be_visible()
+        expect(heading).to_be_focused()
+        close(how)
+        expect(opener).to_be_focused()
+
+    # The answer sent without the dialog's help (the request failing, the form is sent as
+    # a page): the screen comes back with the feedback, and focus goes to it once loaded.
+    page.route(
+        "**/check",
+        lambda route: (
+            route.abort() if route.request.headers.get("x-linkwise-part") else route.continue_()
+        ),
+    )
+    opener.click()
+    for question in screen.knowledge_check.questions:
+        fill_in(page, question, question.example_answer(True))
+    dialog.get_by_role("button", name="Check my answer").click()
+    expect(page).to_have_url(re.compile(r"\?check=\d+#knowledge-check$"))
+    page.wait_for_load_state()
+    expect(dialog.locator("[data-check-feedback]")).to_be_focused()
+    close("Escape")
+    expect(opener).to_be_focused()
+
+
 def test_every_screen_of_the_course_passes_axe_in_preview(app, page, live_server, make_user):
     if app.extensions["linkwise.engine"].dialect.name == "postgresql":
         pytest.skip("screens in preview do not depend on the database; checked once on SQLite")

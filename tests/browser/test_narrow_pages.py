@@ -22,6 +22,14 @@ from tests.conftest import post_form, sign_in
 from tests.web.journeys import user_id
 from tests.web.test_my_competencies import pass_quiz
 from tests.web.test_practice import decide, name_supervisor, the_request
+from tests.web.test_statement_counts import (
+    make_world,
+    more_pages,
+    pages,
+    pages_after_a_form,
+    pages_before,
+    registration_pages,
+)
 
 ORG = "Riverside PCN"
 TEAM = "Elm Practice"
@@ -250,3 +258,70 @@ def test_long_words_wrap_within_the_window(app, browser, live_server, make_user,
     people = course_in_use(app, make_user, name=LONG_NAME, reflection=LONG)
     too_wide = widths_over(browser, live_server, people, width, "words")
     assert not too_wide, f"wider than {width} px: {too_wide}"
+
+
+def walked_pages(app, make_user, runner, mailbox) -> dict[str, list[str]]:
+    """Return the HTML pages the statement-count walk reads (tests/web/test_statement_counts)
+    that a visitor or a learner sees: signed out (the public ones, those of the learner's
+    pages that answer a visitor too among them), as a visitor who confirmed they are a
+    healthcare professional, and signed in as the learner."""
+    world = make_world(app, make_user)
+    named = pages(world) + more_pages(app, world, runner) + pages_after_a_form(app, world, mailbox)
+    anyone = app.test_client()
+
+    def html(client, path) -> bool:
+        response = client.get(path)
+        return response.status_code == 200 and response.mimetype == "text/html"
+
+    learner = [path for _, role, path in named if role == "learner"]
+    learner = [path for path in learner if html(world["clients"]["learner"], path)]
+    public = [path for path in pages_before(app, world, mailbox) + learner if html(anyone, path)]
+    visitor, registration = registration_pages(app, mailbox)
+    return {
+        "signed out": public,
+        "visitor": [path for path in registration if html(visitor, path)],
+        "learner@example.org": learner,
+    }
+
+
+# The table boxes on a page that scroll sideways: "width > room" for each.
+SCROLLING_BOXES = """() => [...document.querySelectorAll(".lw-table-scroll")]
+  .filter(box => box.scrollWidth > box.clientWidth)
+  .map(box => `${box.scrollWidth} > ${box.clientWidth}`)"""
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_public_and_learner_pages_fit_the_window(
+    app, browser, live_server, make_user, runner, mailbox, width
+):
+    """No page a visitor or a learner reads is wider than the window (at 320 px, WCAG 1.4.10
+    Reflow): on a phone a wider table scrolls in its own box, which the keyboard reaches and
+    scrolls, and axe finds nothing; on a desktop the tables fit and their boxes stay still.
+    The tests above walk the pages of the record, practice and managers; this one the public
+    and learner pages of the walk."""
+    if app.extensions["linkwise.engine"].dialect.name == "postgresql":
+        pytest.skip("layout does not depend on the database; checked once on SQLite")
+    walked = walked_pages(app, make_user, runner, mailbox)
+    assert "/cookies" in walked["signed out"] and "/my/record" in walked["learner@example.org"]
+    too_wide = {}
+    for who, paths in walked.items():
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        if who == "visitor":
+            confirmed = {"name": "linkwise_professional", "value": "yes", "url": live_server}
+            context.add_cookies([confirmed])
+        elif who != "signed out":
+            browser_sign_in(page, live_server, who)
+        for path in paths:
+            page.goto(live_server + path)
+            expect(page.locator("h1")).to_be_visible()
+            name = f"{who.split('@')[0].replace(' ', '-')}{path.replace('/', '_')}"
+            shot(page, f"reflow-{width}-{name}")
+            if document_width(page) > width:
+                too_wide[f"{who} {path}"] = document_width(page)
+            if width == 320:
+                scrolls_by_key(page)
+            elif boxes := page.evaluate(SCROLLING_BOXES):
+                too_wide[f"{who} {path}"] = boxes
+        context.close()
+    assert not too_wide, f"wider than {width} px, or with a table box that scrolls: {too_wide}"

@@ -1,9 +1,10 @@
-"""Every page is valid HTML according to the Nu HTML checker (npm vnu-jar)."""
+"""Every page is valid HTML according to the Nu HTML checker (npm vnu-jar), and has one h1."""
 
 import json
 import shutil
 import subprocess
 
+import lxml.html
 import pytest
 
 from tests.conftest import (
@@ -386,3 +387,6 @@ def test_every_page_is_valid_html(client, make_user, tmp_path, database_url, mai
     )
     errors = nu_errors(pages, tmp_path)
     assert errors == [], "\n".join(errors)
+    # Valid HTML allows several h1s; a page has one all the same, in each state shown here.
+    h1s = {name: len(lxml.html.fromstring(html).xpath("//h1")) for name, html in pages.items()}
+    assert {name: n for name, n in h1s.items() if n != 1} == {}

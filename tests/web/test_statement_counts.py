@@ -4,11 +4,13 @@ The target is two: the signed-in user, then the page's own data. The pages of `p
 it (a manager's pages read the manager's scope with the user, and the learner page records
 the visit in the statement that reads it); the rest (`more_pages`) are held to two, or to
 their count today in NOT_YET until they are brought down. The bench measures time; these
-tests never do.
+tests never do. The same walk, which covers every GET view, checks that each HTML page it
+reads has exactly one h1.
 """
 
 from datetime import timedelta
 
+import lxml.html
 import pytest
 from sqlalchemy import event, func, select
 
@@ -40,6 +42,11 @@ SUBMIT = {"sqlite": 14, "postgresql": 5}
 @pytest.fixture
 def world(app, make_user):
     """A learner who passed a module (certificate and all), a manager, a trainer, an admin."""
+    return make_world(app, make_user)
+
+
+def make_world(app, make_user) -> dict:
+    """Set up the world the read pages are walked in (the browser tests walk it too)."""
     learner = make_user(email="learner@example.org", org="Riverside PCN")
     for role in ("manager", "trainer", "admin"):
         make_user(email=f"{role}@example.org", role=role, org="Riverside PCN")
@@ -269,6 +276,30 @@ def test_every_read_view_has_its_statements_counted(app, world, runner, mailbox)
     assert not routes - counted - excepted, sorted(routes - counted - excepted)
     assert not excepted & counted, sorted(excepted & counted)  # no exception left standing
     assert excepted <= routes, sorted(excepted - routes)
+
+
+def read_visits(app, world, runner, mailbox) -> list[tuple[object, str]]:
+    """Return (client, path) for every read page above, each with the client that reads it."""
+    clients = world["clients"]
+    named = pages(world) + more_pages(app, world, runner) + pages_after_a_form(app, world, mailbox)
+    anyone = app.test_client()
+    visits = [(clients[role], path) for _, role, path in named]
+    visits += [(anyone, path) for path in pages_before(app, world, mailbox)]
+    visitor, paths = registration_pages(app, mailbox)
+    return visits + [(visitor, path) for path in paths]
+
+
+def test_every_html_read_page_has_exactly_one_h1(app, world, runner, mailbox):
+    """A page has one h1, what it is about; every other heading sits below it."""
+    wrong = {}
+    for client, path in read_visits(app, world, runner, mailbox):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        if response.mimetype == "text/html":
+            found = len(lxml.html.fromstring(response.text).xpath("//h1"))
+            if found != 1:
+                wrong[path] = found
+    assert not wrong, f"pages without exactly one h1 (path: how many): {wrong}"
 
 
 def costs(app, world) -> dict[str, tuple[int, list[str]]]:
