@@ -34,6 +34,9 @@ class AssignmentError(ValueError):
 # The answers to the form's "Who must do it": a team (no team_id: everyone in the
 # organisation), or learners named by their email addresses.
 TEAM, LEARNERS = "team", "learners"
+# The team list's answer for everyone in the organisation (offered to its managers only).
+# Its blank answer, "Choose a team", chooses nobody: everyone is never a default.
+EVERYONE = "everyone"
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class Request:
     # (it once meant everyone in the organisation). Emails given name learners whatever this
     # says: a script assigning to learners need not say so twice.
     who: str | None = TEAM
+    # False when the form's team list was left on "Choose a team": nobody is assigned, and
+    # the manager is asked to choose (no team_id alone still means everyone, for scripts).
+    team_chosen: bool = True
 
 
 @dataclass(frozen=True)
@@ -188,9 +194,12 @@ def _targets(scope: Scope, asked: Request, errors: dict) -> list[dict]:
         if missing:
             errors["emails"] = f"No learner in your teams has the email address {missing[0]}"
         return [{"target": rules.target_key(user_id=i), "user_id": i} for i in found.values()]
-    if asked.team_id is None and not scope.whole_organisation:
-        errors["team"] = "Select one of your teams"
-    if asked.team_id is not None and team_in(scope, asked.team_id) is None:
+    if asked.team_id is None:  # everyone in the organisation, or nobody chosen
+        if not scope.whole_organisation:
+            errors["team"] = "Select one of your teams"
+        elif not asked.team_chosen:
+            errors["team"] = "Select a team, or everyone in the organisation"
+    elif team_in(scope, asked.team_id) is None:
         errors["team"] = "Select one of your teams"
     if asked.profession and asked.profession not in PROFESSIONS:
         errors["profession"] = "Select a profession from the list"

@@ -24,6 +24,7 @@ def assignments_page(errors: dict | None = None, form=None):
         set_by_organisation=page.set_by_organisation,
         teams=page.teams,
         whole=g.scope.whole_organisation,
+        everyone=assignments.EVERYONE,
         organisation=g.scope.organisation_name,
         catalogue=catalogue(),
         renewals=RENEWALS,
@@ -63,15 +64,17 @@ def _request(form) -> assignments.Request:
     # The renewal and the team are chosen from lists, not typed: a value the lists never
     # offer is a bad request (a team of "²" used to be a 500; "abc" meant everyone in the
     # organisation), and so is a team answer without the team list's value, which the page
-    # always sends (blank: everyone, offered to a manager of the whole organisation only).
+    # always sends: a team's id, EVERYONE (offered to a manager of the whole organisation
+    # only) or blank ("Choose a team": the service asks the manager to choose).
     renew = whole_number(form.get("renew", "0"))
     if renew not in RENEWALS:
         abort(400)
-    team = form.get("team")
-    if who == assignments.TEAM and team is None:
+    by_team, team = who == assignments.TEAM, form.get("team")
+    if by_team and team is None:
         abort(400)
-    team_id = whole_number(team, most=MAX_ID) if who == assignments.TEAM and team else None
-    if who == assignments.TEAM and team and team_id is None:
+    one_team = by_team and team not in ("", assignments.EVERYONE)
+    team_id = whole_number(team, most=MAX_ID) if one_team else None
+    if one_team and team_id is None:
         abort(400)
     try:
         due_on, due_error = due_date(*(form.get(f"due-{part}") for part in DUE_PARTS)), None
@@ -83,6 +86,7 @@ def _request(form) -> assignments.Request:
         due_error=due_error,
         renew_months=renew or None,
         team_id=team_id,
+        team_chosen=not by_team or bool(team),
         profession=form.get("profession") or None,  # the service refuses one not listed
         emails=tuple(emails) if who == assignments.LEARNERS else (),
         earliest_due=utcnow().date(),

@@ -12,6 +12,7 @@ from app import db
 from app.models_assignments import Assignment
 from tests.browser.conftest import (
     assert_accessible,
+    assert_accessible_as_shown,
     assert_accessible_without_javascript,
     browser_sign_in,
 )
@@ -130,3 +131,54 @@ def test_every_field_shows_and_works_without_javascript(app, browser, no_js_page
     page.get_by_role("button", name="Assign").click()
     expect(page.get_by_text("1 assignment added.")).to_be_visible()
     assert _assignments(app) == 1
+
+
+@pytest.mark.parametrize(
+    ("javascript", "width"), [(True, 1280), (False, 320)], ids=["with-js", "without-js-320px"]
+)
+def test_a_team_is_asked_for_rather_than_everyone_chosen_for_the_manager(
+    app, browser, live_server, pcn, javascript, width
+):
+    """A manager of the whole organisation chooses "A team": the list opens on "Choose a
+    team", never on everyone; sent as it is, it asks again in the NHS pattern."""
+    context = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": width, "height": 900}
+    )
+    page = context.new_page()
+    browser_sign_in(page, live_server, "lead@example.org")
+    page.goto(live_server + URL)
+    _fill_all_but_whom(page)
+    page.get_by_label("A team, or a profession within it").check()
+    team_box = page.get_by_label("Team", exact=True)
+    expect(team_box).to_be_visible()
+    expect(team_box).to_have_value("")
+    expect(team_box.locator("option:checked")).to_have_text("Choose a team")
+    assert_accessible_as_shown(page, browser, javascript)
+    team_box.scroll_into_view_if_needed()
+    shot(page, f"assignments-choose-a-team-{width}")
+
+    page.get_by_role("button", name="Assign").click()
+    message = "Select a team, or everyone in the organisation"
+    summary = page.locator(".nhsuk-error-summary")
+    link = summary.get_by_role("link", name=message)
+    expect(link).to_be_visible()
+    if javascript:
+        expect(summary).to_be_focused()
+    expect(page.locator("#team-error")).to_contain_text(message)
+    expect(page.get_by_label("A team, or a profession within it")).to_be_checked()
+    expect(team_box).to_be_visible()
+    expect(team_box).to_have_value("")
+    _kept(page)
+    assert _assignments(app) == 0
+    assert_accessible_as_shown(page, browser, javascript)
+    shot(page, f"assignments-choose-a-team-error-{width}")
+    link.click()
+    expect(team_box).to_be_focused()
+
+    team_box.select_option(label="Everyone in the organisation")
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_text("1 assignment added.")).to_be_visible()
+    everyone = page.get_by_role("cell", name="Everyone in the organisation", exact=True)
+    expect(everyone).to_be_visible()
+    assert _assignments(app) == 1
+    context.close()

@@ -18,6 +18,7 @@ from tests.browser.conftest import (
 from tests.web.pcn import make_pcn
 
 SHOTS = Path(os.environ.get("LINKWISE_SHOTS", "/tmp/shots/issue-15a"))
+EVERYONE = "Everyone in the organisation"  # chosen from the team list: never its default
 
 
 def shot(page, name: str) -> None:
@@ -25,10 +26,13 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def assign(page, live_server, module: str, due: date) -> None:
+def assign(page, live_server, module: str, due: date, team: str | None = None) -> None:
+    """Assign the module to a team; a manager of one team has no other to choose."""
     page.goto(live_server + "/manage/assignments")
     page.get_by_label(module, exact=True).check()
     page.get_by_label("A team, or a profession within it").check()
+    if team:
+        page.get_by_label("Team", exact=True).select_option(label=team)
     page.get_by_label("Day").fill(str(due.day))
     page.get_by_label("Month").fill(str(due.month))
     page.get_by_label("Year").fill(str(due.year))
@@ -77,10 +81,10 @@ def test_assigning_and_compliance_work_without_javascript(
     page = no_js_page
     browser_sign_in(page, live_server, "lead@example.org")
     # A due date already past is refused, in the error pattern, without JavaScript too.
-    assign(page, live_server, "How the system works", date.today() - timedelta(days=3))
+    assign(page, live_server, "How the system works", date.today() - timedelta(days=3), EVERYONE)
     expect(page.get_by_text("There is a problem")).to_be_visible()
     expect(page.get_by_text("must be today or in the future").first).to_be_visible()
-    assign(page, live_server, "How the system works", date.today())
+    assign(page, live_server, "How the system works", date.today(), EVERYONE)
     expect(page.get_by_text("1 assignment added.")).to_be_visible()
     # Three days pass.
     with app.app_context():
@@ -106,7 +110,8 @@ def test_assigning_and_compliance_work_without_javascript(
 def test_a_learner_sees_what_is_assigned_and_joins_a_team(app, page, live_server, make_user, pcn):
     make_user(email="cara@example.org", full_name="Cara New")
     browser_sign_in(page, live_server, "lead@example.org")
-    assign(page, live_server, "What is social prescribing?", date.today() + timedelta(days=12))
+    due = date.today() + timedelta(days=12)
+    assign(page, live_server, "What is social prescribing?", due, EVERYONE)
     page.context.clear_cookies()
     browser_sign_in(page, live_server, "cara@example.org")
     page.goto(live_server + "/my/team")

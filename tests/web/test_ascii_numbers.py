@@ -34,13 +34,13 @@ def test_a_team_that_is_not_a_number_no_longer_means_everyone(app, client, pcn):
     form = {"modules": modules(app)[0].slug, "who": "team", **due_fields(date(2031, 1, 14))}
     assert post_form(client, URL, {**form, "team": "abc", "renew": "0"}).status_code == 400
     assert count_assignments(app) == 0
-    assert post_form(client, URL, {**form, "team": "", "renew": "0"}).status_code == 302
-    assert count_assignments(app) == 1  # the empty choice: everyone in the organisation
+    assert post_form(client, URL, {**form, "team": "everyone", "renew": "0"}).status_code == 302
+    assert count_assignments(app) == 1  # the list's answer for everyone in the organisation
 
 
 def test_a_due_date_in_other_digits_is_an_error_in_the_nhs_pattern(app, client, pcn):
     sign_in(client, "lead@example.org")
-    form = {"modules": modules(app)[0].slug, "who": "team", "team": "", "renew": "0"}
+    form = {"modules": modules(app)[0].slug, "who": "team", "team": "everyone", "renew": "0"}
     sent = post_form(client, URL, {**form, "due-day": "١٤", "due-month": "1", "due-year": "2031"})
     assert sent.status_code == 400
     assert "There is a problem" in sent.text and 'href="#due"' in sent.text

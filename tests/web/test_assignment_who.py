@@ -140,7 +140,7 @@ def test_a_team_of_another_organisation_or_none_at_all_assigns_nothing(
 def test_a_profession_the_list_never_offers_assigns_nothing(app, client, pcn):
     """Once it quietly meant every profession: the whole team, or everyone."""
     sign_in(client, "lead@example.org")
-    form = {"modules": _slug(app), "who": "team", "team": "", "profession": "surgeon"}
+    form = {"modules": _slug(app), "who": "team", "team": "everyone", "profession": "surgeon"}
     response = post_form(client, URL, {**form, **DUE_FIELDS})
     assert response.status_code == 400
     assert summary_of(response).links == ["#profession"]
@@ -153,7 +153,7 @@ def test_each_choice_assigns_whom_it_names(app, client, pcn):
     sign_in(client, "lead@example.org")
     slug, elm = _slug(app), _team(app, "Elm Practice")
     for form in (
-        {"who": "team", "team": ""},
+        {"who": "team", "team": "everyone"},
         {"who": "team", "team": str(elm)},
         {"who": "team", "team": str(elm), "profession": "pharmacist"},
         {"who": "learners", "emails": "asha@example.org, ben@example.org"},
@@ -172,3 +172,73 @@ def test_each_choice_assigns_whom_it_names(app, client, pcn):
         ]
     )
     assert _assigned(app) == (5, 4)
+
+
+def _team_options(response) -> list[tuple[str, str, bool]]:
+    """Return the team list's options: (value, text, selected)."""
+    select_tag = re.search(r'<select[^>]*\bid="team".*?</select>', response.text, re.S).group(0)
+    return [
+        (value, text.strip(), " selected" in attributes)
+        for value, attributes, text in re.findall(
+            r'<option value="([^"]*)"([^>]*)>([^<]*)</option>', select_tag
+        )
+    ]
+
+
+def test_the_team_list_asks_for_a_team_rather_than_opening_on_everyone(app, client, runner, pcn):
+    sign_in(client, "lead@example.org")
+    elm, oak = _team(app, "Elm Practice"), _team(app, "Oak Practice")
+    assert _team_options(client.get(URL)) == [
+        ("", "Choose a team", False),
+        ("everyone", "Everyone in the organisation", False),
+        (str(elm), "Elm Practice", False),
+        (str(oak), "Oak Practice", False),
+    ]  # nothing selected: the browser shows, and sends, the first, "Choose a team"
+    client.get("/sign-out")
+    sign_in(client, "pm@example.org")  # one team, and nobody else to choose
+    assert _team_options(client.get(URL)) == [(str(elm), "Elm Practice", False)]
+    both = ["set-manager-teams", "pm@example.org", "Riverside PCN", "Elm Practice", "Oak Practice"]
+    assert runner.invoke(args=both).exit_code == 0
+    assert [text for _, text, _ in _team_options(client.get(URL))] == [
+        "Choose a team",
+        "Elm Practice",
+        "Oak Practice",
+    ]
+
+
+@pytest.mark.parametrize("profession", ["", "gp"])
+def test_a_team_left_unchosen_assigns_nobody_and_asks_for_one(app, client, pcn, profession):
+    """'A team' chosen, the team list left on 'Choose a team': once everyone was assigned."""
+    sign_in(client, "lead@example.org")
+    form = {"modules": _slug(app), "who": "team", "team": "", "profession": profession}
+    response = post_form(client, URL, {**form, "renew": "12", **DUE_FIELDS})
+    assert response.status_code == 400
+    assert summary_of(response).links == ["#team"]
+    assert _inline(response, "team") == "Select a team, or everyone in the organisation"
+    assert 'class="nhsuk-select nhsuk-select--error"' in response.text
+    assert _checked(response, "who") and not _checked(response, "who-2")
+    options = _team_options(response)
+    assert options[0] == ("", "Choose a team", False)
+    assert not any(selected for _, _, selected in options)
+    assert _checked(response, "modules-m1")  # everything else is as the manager left it
+    assert f'value="{DUE.year}"' in response.text
+    if profession:
+        assert re.search(r'<option value="gp"\s+selected', response.text)
+    assert _assigned(app) == (0, 0)
+    # Everyone chosen from the list, the same form assigns to the whole organisation.
+    sent = post_form(client, URL, {**form, "team": "everyone", "renew": "12", **DUE_FIELDS})
+    assert sent.status_code == 302
+    with app.app_context():
+        target = f"profession:{profession}" if profession else "org"
+        assert db.session().scalars(select(Assignment.target)).all() == [target]
+
+
+@pytest.mark.parametrize("team", ["", "everyone"])
+def test_a_manager_of_one_team_cannot_choose_everyone_or_nobody(app, client, pcn, team):
+    sign_in(client, "pm@example.org")
+    form = {"modules": _slug(app), "who": "team", "team": team, **DUE_FIELDS}
+    response = post_form(client, URL, form)
+    assert response.status_code == 400
+    assert summary_of(response).links == ["#team"]
+    assert _inline(response, "team") == "Select one of your teams"
+    assert _assigned(app) == (0, 0)

@@ -63,7 +63,7 @@ def test_a_practice_manager_assigns_to_their_teams_only(app, client, pcn):
     slug = modules(app)[0].slug
     for form in (
         {"who": "team", "team": str(team_id(app, "Oak Practice"))},
-        {"who": "team", "team": ""},  # the whole organisation
+        {"who": "team", "team": "everyone"},  # the whole organisation
         {"who": "learners", "emails": "ben@example.org"},
     ):
         response = post_form(client, URL, {"modules": slug, **due_fields(date(2031, 1, 1)), **form})
@@ -77,7 +77,7 @@ def test_bad_input_is_named_in_an_error_summary(app, client, pcn):
     response = post_form(
         client,
         URL,
-        {"who": "team", "team": "", "due-day": "31", "due-month": "2", "due-year": "2031"},
+        {"who": "team", "team": "everyone", "due-day": "31", "due-month": "2", "due-year": "2031"},
     )
     assert response.status_code == 400
     assert 'href="#modules"' in response.text and 'href="#due"' in response.text
@@ -114,7 +114,7 @@ def test_learners_see_their_assignments_in_due_order(app, client, pcn):
         {
             "modules": first.slug,
             "who": "team",
-            "team": "",  # everyone in the organisation
+            "team": "everyone",  # everyone in the organisation
             "profession": "pharmacist",
             **due_fields(soon),
         },
@@ -167,7 +167,7 @@ def test_a_framework_stands_for_its_modules_and_withdrawing_is_confined(app, cli
         expected = assignments.expand_modules([f"framework:{framework.id}"], catalogue())
     assert expected
     sign_in(client, "lead@example.org")
-    form = {"modules": f"framework:{framework.id}", "who": "team", "team": ""}
+    form = {"modules": f"framework:{framework.id}", "who": "team", "team": "everyone"}
     form |= due_fields(date(2031, 1, 1))
     assert post_form(client, URL, form).status_code == 302
     assert count_assignments(app) == len(expected)
@@ -201,7 +201,7 @@ def test_a_due_date_that_does_not_exist_is_called_not_a_real_date(app, client, p
     """31 2 2027 was typed: the manager is told it is no real date, not to enter one."""
     sign_in(client, "lead@example.org")
     slug = modules(app)[0].slug
-    form = {"modules": slug, "who": "team", "team": ""}
+    form = {"modules": slug, "who": "team", "team": "everyone"}
     form |= {"due-day": "31", "due-month": "2", "due-year": "2027"}
     response = post_form(client, URL, form)
     assert response.status_code == 400

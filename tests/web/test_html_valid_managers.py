@@ -32,7 +32,7 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
         "due-year": str(due.year),
     }
     post_form(lead, "/manage/assignments", form)
-    post_form(lead, "/manage/assignments", {**form, "team": ""})  # the whole organisation
+    post_form(lead, "/manage/assignments", {**form, "team": "everyone"})  # the whole organisation
     practice = app.test_client()
     sign_in(practice, "pm@example.org")
     pages = {

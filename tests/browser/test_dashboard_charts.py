@@ -1,0 +1,94 @@
+"""The manager dashboard's charts in Chromium: readable on a 320 px phone and at 200% zoom.
+
+The chart of levels by domain once scaled itself to the column, so on a phone its labels were
+drawn about 5 px high; each chart's figure kept the browser's 40 px either side. The names in
+the chart are now page text at least as large as the page's small body text, at every width.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.test_narrow_pages import document_width, passed_in_earlier_months, shot
+from tests.web.test_manage import add_learners
+
+ORG = "Riverside PCN"  # the organisation passed_in_earlier_months gives its learners to
+
+# The size each piece of visible text in an element is drawn at, in CSS pixels: an SVG's
+# text is scaled with its drawing, so its font size is multiplied by the drawing's scale.
+RENDERED_TEXT_SIZES = """figure => {
+  const sizes = [];
+  const hidden = element => element.closest(".nhsuk-u-visually-hidden, title, desc");
+  for (const element of [figure, ...figure.querySelectorAll("*")]) {
+    const text = [...element.childNodes]
+      .filter(node => node.nodeType === Node.TEXT_NODE)
+      .map(node => node.textContent.trim())
+      .join("");
+    if (!text || hidden(element)) continue;
+    let size = parseFloat(getComputedStyle(element).fontSize);
+    if (element instanceof SVGElement) size *= element.getScreenCTM().a;
+    sizes.push([text, Math.round(size * 100) / 100]);
+  }
+  return sizes;
+}"""
+
+
+@pytest.fixture
+def organisation(app, make_user):
+    """A manager of the whole organisation, 30 learners rated in every competency, and a
+    first completion in each of the last twelve months."""
+    make_user(email="lead@example.org", role="manager", org=ORG, full_name="Lee Lead")
+    add_learners(app, ORG, 30)
+    # Link workers, whom the framework the dashboard opens on applies to, so its chart counts them.
+    passed_in_earlier_months(app, lambda **user: make_user(profession="link-worker", **user))
+
+
+# 640 px is a 1280 px window zoomed to 200% (WCAG 1.4.4), drawn at twice the pixels.
+@pytest.mark.parametrize(
+    ("width", "scale"), [(320, 1), (640, 2), (1280, 1)], ids=["320px", "200-percent", "1280px"]
+)
+def test_levels_by_domain_keep_readable_names_at_any_width(
+    app, browser, live_server, organisation, width, scale
+):
+    if app.extensions["linkwise.engine"].dialect.name == "postgresql":
+        pytest.skip("layout does not depend on the database; checked once on SQLite")
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, device_scale_factor=scale
+    )
+    page = context.new_page()
+    browser_sign_in(page, live_server, "lead@example.org")
+    page.goto(live_server + "/manage/")
+    heading = page.get_by_role("heading", name="Levels by domain")
+    figure = page.locator("h2:text-is('Levels by domain') ~ figure").first
+    expect(figure).to_be_visible()
+    figure.scroll_into_view_if_needed()
+    shot(page, f"dashboard-levels-{width}")
+
+    small_text = page.locator("h2:text-is('Levels by domain') + p.nhsuk-body-s")
+    body_s = small_text.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")
+    assert body_s == (16 if width > 640 else 14)  # the design system's small body text
+    sizes = figure.evaluate(RENDERED_TEXT_SIZES)
+    smallest = min(sizes, key=lambda pair: pair[1])
+    assert smallest[1] >= body_s, f"at {width} px, {smallest[0]!r} is drawn {smallest[1]} px"
+    # Each domain is named in full (no "…"), within the window, and has a bar beside or under it.
+    names = [text for text, _ in sizes if text[:1].isdigit()]
+    assert "4. Referral pathways and multidisciplinary working" in names
+    assert len(names) == 8 and not any("…" in name for name in names)
+    for row in page.locator(".lw-levels__row").all():
+        name, bar = row.locator("dt"), row.locator("svg")
+        assert name.evaluate("dt => dt.scrollWidth <= dt.clientWidth")
+        assert 0 < bar.bounding_box()["width"] <= width
+    assert document_width(page) <= width
+
+    # Every chart's figure lines up with the heading above it: no 40 px either side.
+    left = heading.bounding_box()["x"]
+    figures = page.locator("figure.lw-chart")
+    assert figures.count() == 2
+    for n in range(figures.count()):
+        margins = figures.nth(n).evaluate(
+            "f => [getComputedStyle(f).marginLeft, getComputedStyle(f).marginRight]"
+        )
+        assert margins == ["0px", "0px"], (n, margins)
+        assert figures.nth(n).bounding_box()["x"] == left
+    assert_accessible(page)
+    context.close()
