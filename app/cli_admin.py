@@ -1,13 +1,14 @@
 """Administrators' and support staff's commands: a person's data (export, erase), extra quiz
 attempts, lifting a sign-in lock, the audit log."""
 
-from datetime import UTC, datetime, time
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
+from app.cli_errors import day_option, days_in_order
 from app.content import catalogue
+from app.domain.filter_days import filter_moments
 from app.services import audit, data_rights, erasure, extra_attempts, sign_in_locks
 from app.services.accounts import user_by_email
 
@@ -119,24 +120,24 @@ def _minutes(seconds: int) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
-def _day(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time.min, tzinfo=UTC)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-11-23") from None
-
-
 @click.command("audit")
 @with_appcontext
-@click.option("--since", help="Events on or after this day (YYYY-MM-DD, UTC).")
-@click.option("--until", help="Events before this day (YYYY-MM-DD, UTC).")
+@click.option(
+    "--since", callback=day_option, help="From date: events on or after this day (YYYY-MM-DD, UTC)."
+)
+@click.option(
+    "--until",
+    callback=day_option,
+    help="To date: events up to the end of this day (YYYY-MM-DD, UTC).",
+)
 @click.option("--kind", default="", help="Only this kind of event, e.g. role.changed.")
 @click.option("--email", default="", help="Only events involving this email address.")
 def audit_log(since, until, kind, email):
     """Print the audit log, oldest first, one tab-separated event per line."""
-    filters = audit.AuditFilter(kind=kind, email=email, since=_day(since), until=_day(until))
+    days_in_order(since, until)
+    # The days bound the log as the audit page's From and To dates do: the To day whole.
+    starts, ends = filter_moments(since, until)
+    filters = audit.AuditFilter(kind=kind, email=email, since=starts, until=ends)
     if kind:
         known = audit.kinds()
         if kind not in known:

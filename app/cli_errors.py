@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, IntegrityError
 
 from app.config import PROJECT_ROOT
-from app.domain.filter_days import filter_day
+from app.domain.filter_days import REVERSED, days_reversed, filter_day
 
 MISSING_TABLE = ("no such table", "does not exist", "undefinedtable")
 # What SQLite says when a change breaks a rule of the schema: "UNIQUE constraint failed:
@@ -36,6 +36,14 @@ def day_option(context, parameter, value: str | None) -> date | None:
         return filter_day(value, "The")  # after "Invalid value for '--until':"
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
+
+
+def days_in_order(since: date | None, until: date | None) -> None:
+    """Refuse a --until day before the --since day, as the pages refuse a To date before the
+    From date, in the pages' words (a usage error: exit status 2, as for a day mistyped)."""
+    if days_reversed(since, until):
+        context = click.get_current_context(silent=True)
+        raise click.BadParameter(REVERSED, ctx=context, param_hint="'--until'")
 
 
 class SetupError(NoAppException):

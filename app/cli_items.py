@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from app.cli_errors import day_option
+from app.cli_errors import day_option, days_in_order
 from app.domain.item_report import ItemReport, Window, competency_csv_rows, csv_rows
 from app.domain.spreadsheet import csv_text
 from app.services import item_stats
@@ -24,10 +24,17 @@ def _figure(value: float | None) -> str:
     "again); with --csv, print one row per competency instead.",
 )
 @click.option("--first-only", is_flag=True, help="Count each learner's first attempt only.")
-@click.option("--since", callback=day_option, help="Attempts submitted on or after (YYYY-MM-DD).")
-@click.option("--until", callback=day_option, help="Attempts submitted on or before (YYYY-MM-DD).")
+@click.option(
+    "--since", callback=day_option, help="From date: attempts submitted on or after (YYYY-MM-DD)."
+)
+@click.option(
+    "--until",
+    callback=day_option,
+    help="To date: attempts submitted up to the end of this day (YYYY-MM-DD).",
+)
 def item_stats_command(quiz_id, as_csv, competencies, first_only, since, until):
     """Print facility, discrimination, option shares and flags for each question of QUIZ."""
+    days_in_order(since, until)
     window = Window(first_only, since, until)
     report = item_stats.item_report(quiz_id, window, competency_scores=competencies)
     if report is None:

@@ -1,7 +1,7 @@
 """Days typed into a From or To filter, read one way by every page and command that has one."""
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 # A To day takes in the whole day, up to the start of the next; the last day dates can hold
 # (31 December 9999) has no next day, so a filter's days end a year before it.
@@ -38,6 +38,19 @@ def filter_days(args: Mapping[str, str]) -> tuple[dict[str, date | None], dict[s
             days[name] = filter_day(text, label) if text else None
         except ValueError as error:
             days[name], errors[name] = None, str(error)
-    if days["since"] and days["until"] and days["since"] > days["until"]:
+    if days_reversed(days["since"], days["until"]):
         days["until"], errors["until"] = None, REVERSED
     return days, errors
+
+
+def days_reversed(since: date | None, until: date | None) -> bool:
+    """Say whether a To day comes before its From day (an error: REVERSED says so)."""
+    return since is not None and until is not None and since > until
+
+
+def filter_moments(since: date | None, until: date | None) -> tuple[datetime | None, ...]:
+    """Return the moments (UTC) a From and To day bound: from the start of the From day up
+    to, not including, the start of the day after the To day, so the To day counts whole."""
+    start = datetime.combine(since, time.min, tzinfo=UTC) if since else None
+    end = datetime.combine(until + timedelta(days=1), time.min, tzinfo=UTC) if until else None
+    return start, end

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -25,6 +24,7 @@ from app.config import PROJECT_ROOT
 from app.content import catalogue
 from app.domain import item_analysis as ia
 from app.domain.content import Catalogue
+from app.domain.filter_days import filter_moments
 from app.domain.item_report import (
     ItemReport,
     Window,
@@ -145,10 +145,10 @@ def _attempts(quiz_id: str, window: Window):
     conditions = [Attempt.quiz_id == quiz_id, Attempt.status == "graded"]
     if window.first_only:
         conditions.append(Attempt.number == 1)
-    if window.since:
-        conditions.append(Attempt.submitted_at >= datetime.combine(window.since, time(), UTC))
-    if window.until:
-        end = datetime.combine(window.until + timedelta(days=1), time(), UTC)
+    start, end = filter_moments(window.since, window.until)
+    if start:
+        conditions.append(Attempt.submitted_at >= start)
+    if end:
         conditions.append(Attempt.submitted_at < end)
     total = func.coalesce(Attempt.points, 0.0)
     columns = [Attempt.id.label("id"), total.label("t"), Attempt.percent.label("percent")]

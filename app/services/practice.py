@@ -5,15 +5,16 @@ the competency with the one rating function, so the stored rows stay the truth. 
 learner's page for a competency shows is in practice_page.py.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import exists, select
 
 from app import db, mail
+from app.domain.competencies import practice_renewal_opens, renewal_not_due
 from app.domain.content import Catalogue
 from app.domain.frameworks import Competency, Framework
 from app.links import absolute_url
-from app.models import User, utcnow
+from app.models import CompetencyLevel, User, utcnow
 from app.models_practice import (
     ConfirmationClosure,
     ConfirmationDecision,
@@ -55,6 +56,30 @@ class PracticeError(ValueError):
 
 class NotFound(LookupError):
     """No such competency, request or record for this person."""
+
+
+class RenewalNotDue(Exception):
+    """The learner's practice is confirmed and its renewal is not due yet (or never is: the
+    confirmation has no end), so no supervisor is asked. `notice` says so to the learner."""
+
+    def __init__(self, confirmed_until: datetime | None, renewal_opens: datetime | None):
+        super().__init__(confirmed_until, renewal_opens)
+        self.confirmed_until = confirmed_until
+        self.renewal_opens = renewal_opens
+
+    @property
+    def notice(self) -> str:
+        """Return, in a sentence, until when practice is confirmed and from when it renews."""
+        if self.confirmed_until is None or self.renewal_opens is None:
+            return (
+                "Your practice is confirmed with no end date, so there is nothing to renew; "
+                "no request was sent."
+            )
+        until, opens = self.confirmed_until.astimezone(UTC), self.renewal_opens.astimezone(UTC)
+        return (
+            f"Your practice is confirmed until {until:%-d %B %Y}; you can ask for renewal "
+            f"from {opens:%-d %B %Y}. No request was sent."
+        )
 
 
 def _competency_for(user_id: int, code: str, catalogue: Catalogue) -> tuple[Competency, Framework]:
@@ -126,19 +151,27 @@ def request_confirmation(user_id: int, code: str, catalogue: Catalogue, supervis
 
     Return whether a request was written: none is while another waits for a supervisor who
     can still decide it (a second click or tab). A request its supervisor can no longer
-    decide is closed first, so the learner can ask someone else.
+    decide is closed first, so the learner can ask someone else. Practice confirmed and not
+    yet due for renewal is not asked about again (RenewalNotDue), whatever page sent it.
     """
     session = db.session()
-    _competency_for(user_id, code, catalogue)
+    _, framework = _competency_for(user_id, code, catalogue)
     learner = session.get(User, user_id)
     choices = {str(s.id): s for s in supervisors_of(learner.organisation_id or 0, besides=user_id)}
-    if supervisor not in choices or not is_supervisor(int(supervisor)):
-        raise PracticeError({"supervisor": "Select the supervisor to ask"})
-    asked = choices[supervisor]
+    chosen = supervisor in choices and is_supervisor(int(supervisor))
     # The learner's lock and the supervisor's, in id order, as a decision and a removal
     # take them (locks.lock_people); then whether they may still ask, which a removal or
     # leaving that came first has changed, so no request waits on someone who cannot decide.
-    organisation_of = lock_people(session, User.id.in_((user_id, int(supervisor))))
+    # With no supervisor chosen, the learner's alone: a renewal not due is said first.
+    people = (user_id, int(supervisor)) if chosen else (user_id,)
+    organisation_of = lock_people(session, User.id.in_(people))
+    # Under the learner's lock a confirmation committed before (a supervisor deciding while
+    # this form's page was open) is read as it stands: one not due for renewal stops here.
+    _refuse_renewal_not_due(user_id, code, framework)
+    if not chosen:
+        session.rollback()
+        raise PracticeError({"supervisor": "Select the supervisor to ask"})
+    asked = choices[supervisor]
     here = learner.organisation_id
     named_in = select(Supervisor.organisation_id).where(Supervisor.user_id == int(supervisor))
     if not (organisation_of.get(user_id) == here == organisation_of.get(int(supervisor))) or (
@@ -199,6 +232,23 @@ def request_confirmation(user_id: int, code: str, catalogue: Catalogue, supervis
         url=absolute_url("supervise.request_view", request_id=request.id),
     )
     return True
+
+
+def _refuse_renewal_not_due(user_id: int, code: str, framework: Framework) -> None:
+    """Roll back and raise RenewalNotDue when the learner's stored practice is a confirmation
+    not yet due for renewal (read as the learner's page reads it). Call under their lock."""
+    session = db.session()
+    stored = session.execute(
+        select(CompetencyLevel.practice, CompetencyLevel.practice_until).where(
+            CompetencyLevel.user_id == user_id, CompetencyLevel.competency_code == code
+        )
+    ).one_or_none()
+    if stored is None:
+        return
+    until = aware(stored.practice_until)
+    if renewal_not_due(stored.practice, until, framework.renew_within, utcnow()):
+        session.rollback()
+        raise RenewalNotDue(until, practice_renewal_opens(until, framework.renew_within))
 
 
 def _rerate(user_id: int, code: str, catalogue: Catalogue) -> None:

@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app import db
-from app.domain.competencies import CONFIRMED, NOT_STARTED, practice_renewal_opens, practice_shown
+from app.domain.competencies import (
+    CONFIRMED,
+    NOT_STARTED,
+    practice_renewal_opens,
+    practice_shown,
+    renewal_not_due,
+)
 from app.domain.competencies.met_rules import practice_needed
 from app.domain.confirmation_pdf import validity_in_words
 from app.domain.content import Catalogue
@@ -143,8 +149,9 @@ def page(
     found = practice_reads.competency_page(user_id, organisation_id, code, now)
     stored = found["level"][0] if found["level"] else None
     requests = tuple(request_record(row) for row in found["request"])
-    shown = practice_shown(stored.text[1], aware(stored.at[0]), now) if stored else NOT_STARTED
-    confirmed_until = aware(stored.at[0]) if shown == CONFIRMED else None
+    until = aware(stored.at[0]) if stored else None
+    shown = practice_shown(stored.text[1], until, now) if stored else NOT_STARTED
+    confirmed_until = until if shown == CONFIRMED else None
     opens = practice_renewal_opens(confirmed_until, framework.renew_within)
     return PracticePage(
         competency,
@@ -164,7 +171,7 @@ def page(
         any(r.number[1] == user_id for r in found["supervisor"]),
         confirmed_until,
         opens,
-        shown == CONFIRMED and (opens is None or opens > now),
+        renewal_not_due(shown, until, framework.renew_within, now),
     )
 
 

@@ -5,13 +5,19 @@ reason `learner_withdrew`, in the audit log as `practice.closed`, never an edit 
 request. It takes the learner's and the supervisor's locks in id order, as a decision does
 (locks.lock_people), so the two never cross: a decision written first stands and the
 withdrawal is refused; a decision sent after is told the request was withdrawn.
+
+Once the withdrawal commits, the supervisor is emailed that they need not decide it, if
+they still could have (not erased, still a supervisor there): a refused second withdrawal
+sends nothing.
 """
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
-from app import db
+from app import db, mail
 from app.domain.content import Catalogue
+from app.links import absolute_url
 from app.models import User, utcnow
 from app.models_practice import (
     CLOSED_WITHDRAWN,
@@ -22,6 +28,7 @@ from app.models_practice import (
 from app.services import audit
 from app.services.locks import lock_people
 from app.services.practice import NotFound
+from app.services.practice_reads import supervisor_can_decide
 from app.services.ratings import refresh_levels
 
 
@@ -40,7 +47,8 @@ class AlreadyClosed(Exception):
 def withdraw(user_id: int, code: str, request_id: int, catalogue: Catalogue) -> None:
     """Withdraw the learner's request for the competency while no one has decided or closed
     it; re-rate them and audit it. Refuse plainly (and write nothing) once it is decided,
-    withdrawn or closed; another person's request is not found. Commits."""
+    withdrawn or closed; another person's request is not found. Commits, then emails the
+    supervisor (when they could still have decided it)."""
     session = db.session()
     asked = session.execute(
         select(ConfirmationRequest.supervisor_id).where(
@@ -80,6 +88,20 @@ def withdraw(user_id: int, code: str, request_id: int, catalogue: Catalogue) -> 
         session.rollback()
         raise AlreadyWithdrawn(request_id) from None
     refresh_levels(user_id, organisation_of.get(user_id), {code}, catalogue)
+    supervisor, learner = aliased(User), aliased(User)
+    # Read under the locks: who to tell, if anyone (an erased supervisor, or one who is no
+    # longer a supervisor there, had nothing left to decide).
+    tell = session.execute(
+        select(
+            supervisor.email,
+            supervisor.full_name.label("supervisor_name"),
+            learner.full_name.label("learner_name"),
+        )
+        .select_from(ConfirmationRequest)
+        .join(supervisor, supervisor.id == ConfirmationRequest.supervisor_id)
+        .join(learner, learner.id == ConfirmationRequest.user_id)
+        .where(ConfirmationRequest.id == request_id, supervisor_can_decide())
+    ).one_or_none()
     audit.record(
         session,
         "practice.closed",
@@ -91,3 +113,13 @@ def withdraw(user_id: int, code: str, request_id: int, catalogue: Catalogue) -> 
         supervisor=supervisor_id,
     )
     session.commit()
+    if tell is not None:
+        competency = catalogue.competency(code)
+        mail.send_quietly(
+            tell.email,
+            "practice_withdrawn",
+            name=tell.supervisor_name,
+            learner=tell.learner_name,
+            competency=f"{code} {competency.name}" if competency else code,
+            url=absolute_url("supervise.queue"),
+        )

@@ -1,11 +1,11 @@
 """Administrators' pages: the audit log."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from app.domain.filter_days import filter_days
+from app.domain.filter_days import filter_days, filter_moments
 from app.services import audit
 from app.web.gate import require_signed_in_professional
 from app.web.query import page_arg
@@ -36,10 +36,7 @@ def audit_log():
 
 
 def _days(args) -> tuple[dict[str, datetime | None], dict[str, str]]:
-    """Return where the From and To days start (the To day: the next one) and their errors."""
+    """Return where the From day starts and the To day ends (the log keeps UTC), and errors."""
     days, errors = filter_days(args)
-    moments: dict[str, datetime | None] = {}
-    for name, day in days.items():
-        start = datetime.combine(day, time.min, tzinfo=UTC) if day else None  # the log keeps UTC
-        moments[name] = start + timedelta(days=1) if start and name == "until" else start
-    return moments, errors
+    since, until = filter_moments(days["since"], days["until"])
+    return {"since": since, "until": until}, errors

@@ -81,6 +81,9 @@ def ask(code: str):
         abort(404)
     except practice.PracticeError as error:
         return _page(code, error, request.form)
+    except practice.RenewalNotDue as held:  # sent from a page opened before, or made up
+        flash(held.notice, "warning")
+        return redirect(url_for("practice.competency", code=code, _anchor="confirmation"))
     if asked:
         flash("Your supervisor has been asked to confirm your practice.", "success")
     else:

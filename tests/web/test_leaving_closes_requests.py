@@ -25,6 +25,7 @@ from tests.web.test_practice import (  # noqa: F401 (people is a fixture)
     decide,
     page_url,
     people,
+    renewal_due,
     self_assess,
     the_request,
     user_id,
@@ -83,6 +84,7 @@ def test_leaving_closes_the_learners_waiting_requests_there(
     ask(learner, app)
     confirmed = the_request(app)
     assert decide(sue, confirmed, outcome="confirmed", comments="Seen it").status_code == 302
+    renewal_due(app)
     ask(learner, app)
     waiting = the_request(app)
     other = ask_for(learner, app, OTHER)

@@ -4,13 +4,14 @@ import io
 import json
 import re
 import zipfile
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app import db
 from app.content import catalogue
-from app.models import AuditEvent, CompetencyLevel, User
+from app.models import AuditEvent, CompetencyLevel, User, utcnow
 from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
 from app.services import supervisors
 from tests.conftest import post_form, sign_in
@@ -67,6 +68,27 @@ def ask(client, app, supervisor="sue@example.org"):
         {"supervisor": str(user_id(app, supervisor))},
         page=page_url(),
     )
+
+
+def renewal_due(app, code=CODE, days=20):
+    """Bring the learner's confirmations of `code` within their renewal window (their end
+    `days` away), as time passing would: only then may they ask a supervisor again."""
+    ends = utcnow() + timedelta(days=days)
+    with app.app_context():
+        session = db.session()
+        asked = select(ConfirmationRequest.id).where(ConfirmationRequest.competency_code == code)
+        session.execute(
+            update(ConfirmationDecision)
+            .where(ConfirmationDecision.request_id.in_(asked))
+            .where(ConfirmationDecision.outcome == "confirmed")
+            .values(valid_until=ends)
+        )
+        session.execute(
+            update(CompetencyLevel)
+            .where(CompetencyLevel.competency_code == code, CompetencyLevel.practice == "Confirmed")
+            .values(practice_until=ends)
+        )
+        session.commit()
 
 
 def the_request(app):
@@ -305,6 +327,7 @@ def test_the_practice_pages_read_in_two_statements(app, people):
     ask(learner, app)
     request_id = the_request(app)
     decide(sue, request_id, outcome="confirmed", comments="Seen in clinic.")
+    renewal_due(app)
     ask(learner, app)  # waiting: the queue and Sue's competencies page show it
     waiting = the_request(app)
     pdf = f"/my/competencies/confirmations/{request_id}.pdf"

@@ -23,6 +23,7 @@ from tests.web.test_practice import (  # noqa: F401 (people is a fixture)
     ask,
     decide,
     people,
+    renewal_due,
     self_assess,
     the_request,
     user_id,
@@ -69,6 +70,7 @@ def test_an_erased_learners_requests_leave_the_queue_and_old_pages_cannot_decide
     ask(learner, app)
     confirmed = the_request(app)
     assert decide(sue, confirmed, outcome="confirmed", comments="Seen it").status_code == 302
+    renewal_due(app)
     ask(learner, app)
     waiting = the_request(app)
     other = ask_for(learner, app, OTHER)

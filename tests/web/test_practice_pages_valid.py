@@ -9,6 +9,7 @@ from tests.web.test_practice import (  # noqa: F401  (people is a fixture)
     ask,
     decide,
     people,
+    renewal_due,
     self_assess,
     the_request,
     user_id,
@@ -49,6 +50,7 @@ def test_practice_pages_are_valid_html(app, people, client, make_user, tmp_path,
     pages["manage-learner-supervisor"] = client.get(f"/manage/learners/{lee_id}").text
     post_form(client, f"/manage/learners/{lee_id}/supervisor", {"named": "yes"},
               page=f"/manage/learners/{lee_id}")  # fmt: skip
+    renewal_due(app)  # confirmed above: asking again waits until renewal is due
     ask(learner, app)  # to Sue, who stops being a supervisor before she decides
     waiting = f"/supervise/requests/{the_request(app)}"
     shown = sue.get(waiting).text

@@ -24,6 +24,7 @@ from tests.web.test_practice import (  # noqa: F401 (people is a fixture)
     decide,
     page_url,
     people,
+    renewal_due,
     self_assess,
     the_request,
     user_id,
@@ -175,6 +176,7 @@ def test_a_confirmation_keeps_the_wording_it_was_confirmed_against(app, people, 
     page = sue.get(f"/supervise/requests/{request_id}").text
     assert old.statement in page and "confirmed against an earlier wording" in page
     # A request decided after the change reads as it is, with no such note.
+    renewal_due(app)
     ask(learner, app)
     later = the_request(app)
     decide(sue, later, outcome="confirmed")

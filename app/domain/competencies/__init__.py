@@ -45,6 +45,7 @@ from .standings import (
     knowledge_shown,
     practice_renewal_opens,
     practice_shown,
+    renewal_not_due,
     standing,
 )
 
@@ -58,5 +59,5 @@ __all__ = [
     "aligned_questions", "attainment", "attainment_method", "domain_rollup", "enough_evidence",
     "knowledge_shown", "parse_duration", "practice_renewal_opens", "practice_shown",
     "questions_needed", "rate_competency",
-    "rate_learner", "standing", "valid_for",
+    "rate_learner", "renewal_not_due", "standing", "valid_for",
 ]  # fmt: skip

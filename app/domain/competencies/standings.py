@@ -53,6 +53,21 @@ def practice_renewal_opens(practice_until: datetime | None, renew_within) -> dat
     return renew_within.before(practice_until) if renew_within else practice_until
 
 
+def renewal_not_due(
+    practice: str, practice_until: datetime | None, renew_within, now: datetime
+) -> bool:
+    """Say whether a stored practice status is a confirmation not yet due for renewal: still
+    in date, with its renewal opening later (practice_renewal_opens) or never (no end).
+
+    Asking a supervisor again is then neither offered (the learner's page) nor written (the
+    request): one rule for both.
+    """
+    if practice_shown(practice, practice_until, now) != CONFIRMED:
+        return False
+    opens = practice_renewal_opens(practice_until, renew_within)
+    return opens is None or opens > now
+
+
 def standing(met: bool, met_until, due_from, expired: bool, now: datetime) -> str:
     """Say where stored ratings stand now: met, due soon, expired or not met."""
     if met and (met_until is None or met_until > now):
