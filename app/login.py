@@ -1,6 +1,6 @@
 """Flask-Login wiring: a session cookie names the user and their current session token."""
 
-from flask import Flask, Request, g, request
+from flask import Flask, Request, g, request, session
 from flask_login import LoginManager, UserMixin
 from flask_login.utils import _create_identifier
 
@@ -86,6 +86,12 @@ def stop_user_lookups() -> None:
     user would turn a friendly error page into a bare one.
     """
     g.user_lookups_stopped = True
+
+
+def session_user_id() -> int | None:
+    """Return the id of the account the session cookie names, signed in now or not."""
+    found, _, _token = str(session.get("_user_id", "")).partition(":")
+    return whole_number(found, most=MAX_ID)
 
 
 @login_manager.user_loader

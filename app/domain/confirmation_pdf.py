@@ -36,6 +36,13 @@ class ConfirmationRecord:
     confirmed_at: datetime
     comments: str
     valid_until: str  # as the decision recorded it, in words (`validity_in_words`)
+    # Whether the learner's account has been erased since: what they and the supervisor
+    # wrote about them (reflection, comments) was removed with it.
+    learner_erased: bool = False
+
+
+# Said in place of text that erasure removed, so the record never reads as if none was written.
+REMOVED_AT_ERASURE = "Removed when the learner's account was erased"
 
 
 # A confirmation decided before Linkwise recorded its validity (migration 0032).
@@ -53,6 +60,13 @@ def validity_in_words(
         return "No end date"
     day = date_in_words(valid_until.astimezone(UTC).date())
     return f"{day}: it has expired" if now is not None and valid_until <= now else day
+
+
+def _reflection(record: ConfirmationRecord) -> str:
+    """Return the reflection row: as sent, none sent, or removed with the learner's account."""
+    if record.learner_erased and record.self_assessment:
+        return REMOVED_AT_ERASURE
+    return record.reflection or "None given"
 
 
 def render_confirmation_pdf(
@@ -80,10 +94,13 @@ def render_confirmation_pdf(
         *((("Wording since", record.now_reads),) if record.now_reads else ()),
         ("Knowledge rating from quizzes", record.knowledge),
         ("Learner's own confidence", record.self_assessment or "Not given"),
-        ("Learner's reflection or example", record.reflection or "None given"),
+        ("Learner's reflection or example", _reflection(record)),
         ("Confirmed by", record.supervisor),
         ("Confirmed on", date_in_words(record.confirmed_at.date())),
-        ("Supervisor's comments", record.comments or "None"),
+        (
+            "Supervisor's comments",
+            REMOVED_AT_ERASURE if record.learner_erased else record.comments or "None",
+        ),
         ("Valid until", record.valid_until),
     ]
     for label, value in rows:

@@ -4,10 +4,10 @@ On the learner's page, the certificate with the passing attempt's score, the Ope
 credential, the learner's completions (for the module to study next) and the learner's
 other certificates for the module (a renewal earns its own) come back as rows of one UNION
 ALL. The page shows the latest certificate (certificates.LATEST) and lists the earlier
-ones, each of which has its own PDF and signed credential, asked for by its code. The public
-check reads the certificate with its credential, and a credential's download its signed
-file. Each shows what the certificate recorded when it was issued (its holder, the module,
-its competencies), never today's account or content.
+ones, each of which has its own PDF and signed credential, asked for by its code (the
+credentials' downloads are services/credential_downloads.py). The public check reads the
+certificate with its credential. Each shows what the certificate recorded when it was
+issued (its holder, the module, its competencies), never today's account or content.
 """
 
 from collections import defaultdict
@@ -260,47 +260,6 @@ _CHECK = (
     .outerjoin(Credential, Credential.certificate_id == Certificate.id)
     .where(Certificate.code == bindparam("code"))
 )
-
-
-_SIGNED = (
-    select(Credential.jwt)
-    .join(Certificate, Certificate.id == Credential.certificate_id)
-    .where(_EARNED)
-)
-
-
-_SIGNED_OF_CODE = (
-    select(Certificate.code, Credential.jwt)
-    .join(Certificate, Certificate.id == Credential.certificate_id)
-    .where(_CODED)
-)
-
-
-def signed_credential(user_id: int, module_slug: str) -> str | None:
-    """Return the signed credential (VC-JWT) of the learner's latest certificate for a module,
-    if issued (one query)."""
-    return db.session().scalar(_SIGNED, {"user_id": user_id, "module_slug": module_slug})
-
-
-def signed_credential_of(user_id: int, module_slug: str, code: str) -> tuple[str, str] | None:
-    """Return (code, signed credential) of the learner's certificate for a module with this
-    code, latest or earlier, if issued (one query); another learner's or module's is None.
-
-    As with the latest's download, a revoked credential is still the learner's file: every
-    verifier reads its revocation from the status list.
-    """
-    if len(code) > 64:
-        return None
-    row = (
-        db.session()
-        .execute(
-            _SIGNED_OF_CODE,
-            {"user_id": user_id, "module_slug": module_slug, "code": normalise_code(code)},
-        )
-        .one_or_none()
-    )
-    # An erased learner's credential keeps no text (services/erasure.py).
-    return (row.code, row.jwt) if row is not None and row.jwt else None
 
 
 def check(code: str, now: datetime | None = None) -> tuple[Verified | None, CredentialState | None]:

@@ -47,6 +47,7 @@ def signed_record(viewer_id: int, request_id: int, catalogue: Catalogue) -> Conf
         confirmed_at=decided_at,
         comments=found.comments,
         valid_until=validity_in_words(aware(found.valid_until), found.validity_recorded),
+        learner_erased=found.learner_erased_at is not None,
     )
 
 

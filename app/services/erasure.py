@@ -35,10 +35,24 @@ ERASED_NAME = "Erased account"
 
 def erase_own_account(user_id: int, password: str, *, address: str | None = None) -> bool:
     """Erase the signed-in user's account once they have re-entered their password; False
-    when another request (a double click) erased it first."""
-    user = db.session().get(User, user_id)
+    when another request (a double click, another tab, an administrator) erased it first.
+
+    An account found erased has no password left to check: the request is told it is
+    done, and nothing counts as a wrong password.
+    """
+    user = db.session().get(User, user_id, populate_existing=True)
+    if user.erased_at is not None:
+        return False
     check_current_password(user, password, address=address)
     return erase(user_id, actor_id=user_id, address=address)
+
+
+def erased(user_id: int | None) -> bool:
+    """Say whether the account with this id has been erased."""
+    if user_id is None:
+        return False
+    found = db.session().scalar(select(User.erased_at).where(User.id == user_id))
+    return found is not None
 
 
 def erase(

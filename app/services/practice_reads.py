@@ -296,6 +296,7 @@ _RECORD = (
         ConfirmationDecision.validity_recorded,
         _LEARNER.c.full_name.label("learner"),
         _LEARNER.c.profession,
+        _LEARNER.c.erased_at.label("learner_erased_at"),
         Organisation.name.label("organisation"),
         _SENT.c.confidence,
         _SENT.c.reflection,
@@ -306,7 +307,8 @@ _RECORD = (
     )
     .join(ConfirmationDecision, ConfirmationDecision.request_id == ConfirmationRequest.id)
     .join(_LEARNER, _LEARNER.c.id == ConfirmationRequest.user_id)
-    .outerjoin(Organisation, Organisation.id == _LEARNER.c.organisation_id)
+    # Where it was asked and confirmed, whichever organisation the learner is in now (if any).
+    .outerjoin(Organisation, Organisation.id == ConfirmationRequest.organisation_id)
     .outerjoin(_SENT, _SENT.c.id == ConfirmationRequest.self_assessment_id)
     .where(ConfirmationRequest.id == bindparam("request_id"))
 )

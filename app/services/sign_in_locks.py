@@ -21,7 +21,7 @@ from app import db
 from app.domain.numbers import whole_number
 from app.models import User
 from app.security import limiter
-from app.services import audit
+from app.services import audit, locks
 from app.services.accounts import user_by_email
 
 _log = logging.getLogger("linkwise.rate_limits")
@@ -40,6 +40,18 @@ def sign_in_key(email: str, address: str) -> str:
 def account_key(user_id: int | str) -> str:
     """Return what a signed-in account's wrong current passwords count by."""
     return f"{ACCOUNT}{user_id}"
+
+
+def wait_for_password_checks(user_id: int) -> None:
+    """Wait for the account's other checks of its current password to end, and hold the
+    next one off until this request's transaction ends.
+
+    A check takes its place in the count of wrong passwords only once it holds this
+    (web/throttles.py): checks sent at once are counted one after another, so between them
+    they never try more passwords than the allowance, and a right one is never refused for
+    places that checks still under way had taken.
+    """
+    locks.lock_name(db.session(), f"password-check:{user_id}")
 
 
 # One off a count, and the count deleted when that leaves none: a count of nothing would

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required, logout_user
 
 from app.content import catalogue
 from app.domain.numbers import whole_number
+from app.login import session_user_id
 from app.security import MAX_ID, client_address
 from app.services import accounts, data_rights, email_changes, erasure, profile
 from app.web import throttles
@@ -19,6 +20,19 @@ from app.web.forms import ChangePasswordForm
 from app.web.gate import require_confirmation
 
 bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.before_request
+def _deleted_meanwhile():
+    """Answer a deletion sent from a session that the account's erasure has since ended (a
+    double click, another tab) as the deletion it asked for: the account is deleted."""
+    if request.endpoint != "account.delete" or request.method != "POST":
+        return None
+    if current_user.is_authenticated or not erasure.erased(session_user_id()):
+        return None
+    return _deleted()
+
+
 require_confirmation(bp)
 bp.before_request(login_required(lambda: None))
 
@@ -218,11 +232,16 @@ def delete():
             _failed_check(error)
             form.current_password.errors.append(error.message)
         else:
-            logout_user()
-            session.clear()
-            flash("Your account has been deleted", "success")
-            return redirect(url_for("pages.home"))
+            # Erased now, or by a request before this one (a double click, another tab).
+            return _deleted()
     return render_template("account/delete.html", form=form), _status(form)
+
+
+def _deleted():
+    logout_user()
+    session.clear()
+    flash("Your account has been deleted", "success")
+    return redirect(url_for("pages.home"))
 
 
 def _failed_check(error: accounts.AccountError) -> None:

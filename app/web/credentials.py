@@ -4,7 +4,7 @@ from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from app.security import csrf
-from app.services import achievements, certificate_page
+from app.services import achievements, credential_downloads
 from app.services.credential_checks import (
     check_token,
     issuer_profile,
@@ -32,24 +32,32 @@ def _json(document: dict, status: int = 200, mimetype: str = "application/json")
 @bp.get("/modules/<module_slug>/credential.jwt")
 @login_required
 def download(module_slug: str):
-    """Download the learner's signed credential (VC-JWT) for a module, in the course or not."""
-    signed = certificate_page.signed_credential(current_user.db_id, module_slug) or abort(404)
-    return _jwt_file(signed, f"linkwise-credential-{module_slug}.jwt")
+    """Download the learner's signed credential (VC-JWT) for a module, in the course or not;
+    a revoked one answers 410 with what its public check says, as its PDF does."""
+    found = credential_downloads.latest(current_user.db_id, module_slug) or abort(404)
+    return _jwt_file(found, f"linkwise-credential-{module_slug}.jwt")
 
 
 @bp.get("/modules/<module_slug>/credentials/<code>.jwt")
 @login_required
 def download_of_certificate(module_slug: str, code: str):
     """Download the signed credential of one of the learner's certificates for a module, by
-    its code: an earlier one (a renewal's predecessor) as well as the latest."""
-    found = certificate_page.signed_credential_of(current_user.db_id, module_slug, code)
-    stored_code, signed = found or abort(404)
-    return _jwt_file(signed, f"linkwise-credential-{module_slug}-{stored_code}.jwt")
+    its code: an earlier one (a renewal's predecessor) as well as the latest. A revoked one
+    answers 410, as the latest's does."""
+    found = credential_downloads.of_certificate(current_user.db_id, module_slug, code)
+    found = found or abort(404)
+    return _jwt_file(found, f"linkwise-credential-{module_slug}-{found.code}.jwt")
 
 
-def _jwt_file(signed: str, filename: str):
+def _jwt_file(found: credential_downloads.Download, filename: str):
+    if found.revoked:
+        certificate, state = found.revoked
+        page = render_template(
+            "certificates/verify.html", found=certificate, code=found.code, credential=state
+        )
+        return page, 410
     return (
-        signed,
+        found.signed,
         200,
         {
             "Content-Type": "application/vc+jwt",

@@ -20,7 +20,13 @@ from limits import parse
 
 from app.domain.accounts import normalise_email
 from app.security import client_address, in_shared_network, limiter
-from app.services.sign_in_locks import ADDRESS, account_key, give_back, sign_in_key
+from app.services.sign_in_locks import (
+    ADDRESS,
+    account_key,
+    give_back,
+    sign_in_key,
+    wait_for_password_checks,
+)
 
 _log = logging.getLogger("linkwise.rate_limits")
 
@@ -218,12 +224,30 @@ def resets(view):
 
 
 def password_checks(view):
-    """Limit wrong current passwords per account, across every page that asks for one;
-    each check takes its place first, as a sign-in does."""
+    """Limit wrong current passwords per account, across every page that asks for one.
+
+    An account's checks run one at a time, and each takes its place in the count (as a
+    sign-in does) only once the one before has ended: a wrong password's place is then
+    kept, a right one's given back. Ten deletions sent at once with the right password
+    used to take the five places together, and the other five were refused.
+    """
     return limiter.shared_limit(
         PASSWORD_CHECKS_PER_ACCOUNT,
         scope="password-check",
         methods=["POST"],
         key_func=_signed_in_account,
         deduct_when=_counted_by_the_view,
-    )(_reserving(view))
+    )(_one_check_at_a_time(_reserving(view)))
+
+
+def _one_check_at_a_time(view):
+    """Wrap a view that checks the current password: wait for the account's other checks
+    first (until their transactions end: services/sign_in_locks.py)."""
+
+    @wraps(view)
+    def waiting(*args, **kwargs):
+        if request.method == "POST" and current_user.is_authenticated:
+            wait_for_password_checks(current_user.db_id)
+        return view(*args, **kwargs)
+
+    return waiting

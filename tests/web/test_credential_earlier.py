@@ -131,13 +131,15 @@ def test_a_revoked_earlier_credential_is_not_linked_and_downloads_as_the_latests
         assert result.exit_code == 0, result.output
     page = client.get(f"/modules/{module.slug}/certificate/").text
     assert url(module, first) not in page and "credential.jwt" not in page
-    # The latest's download still hands a revoked credential to its holder; so does this
-    # one, and any verifier reads it as revoked.
+    # Asked for anyway, neither downloads: each answers 410 with what its public check says,
+    # as their PDFs do; every verifier reads a copy kept from before as revoked.
     latest_download = client.get(f"/modules/{module.slug}/credential.jwt")
     earlier_download = client.get(url(module, first))
-    assert (latest_download.status_code, earlier_download.status_code) == (200, 200)
-    assert earlier_download.text == stored_jwt(app, first)
-    assert verify(earlier_download.text, over_client(app), base_url=BASE).status == "revoked"
+    assert (latest_download.status_code, earlier_download.status_code) == (410, 410)
+    for download, code in ((latest_download, latest), (earlier_download, first)):
+        assert download.mimetype == "text/html" and "Certificate revoked" in download.text
+        assert code in download.text and stored_jwt(app, code) not in download.text
+    assert verify(stored_jwt(app, first), over_client(app), base_url=BASE).status == "revoked"
 
 
 def test_an_earlier_certificate_issued_without_a_credential_offers_none(

@@ -4,9 +4,8 @@ from sqlalchemy import select
 
 from app import db
 from app.models import AuditEvent
-from app.services import locks
 from tests.conftest import DEMO_PASSWORD, csrf_token, sign_in
-from tests.web.meetings import meeting_at
+from tests.web.meetings import meeting_before_writing
 from tests.web.test_quiz_concurrency import at_once, tab
 
 NEW = "plum harbour violin 77"
@@ -17,18 +16,16 @@ def kinds(app) -> list[str]:
         return db.session().scalars(select(AuditEvent.kind).order_by(AuditEvent.id)).all()
 
 
-def meeting_at_the_learner_lock(app, parties: int):
-    """Hold each request at the learner's lock until all `parties` have come to it.
+def meeting_at_the_first_lock(app, parties: int):
+    """Hold each request at its first lock until all `parties` have come to it.
 
     Each was then signed in with the cookie it was sent before any changed the password, as
     when both clicks of a double click are in flight: threads released together do not
-    ensure that on a busy machine, where one can finish before another has begun.
+    ensure that on a busy machine, where one can finish before another has begun. The first
+    lock is the account's password checks' (services/sign_in_locks.py), which then run one
+    after another: the learner's lock, which the change takes next, sees one at a time.
     """
-    engine = app.extensions["linkwise.engine"]
-    postgresql = engine.dialect.name == "postgresql"
-    lock = locks._LOCK_LEARNER_POSTGRESQL if postgresql else locks._LOCK_LEARNER_SQLITE
-    lock_sql = str(lock.compile(dialect=engine.dialect))
-    return meeting_at(app, parties, lambda statement: statement == lock_sql)
+    return meeting_before_writing(app, parties)
 
 
 def send_at_once(app, client, new_passwords):
@@ -42,7 +39,7 @@ def send_at_once(app, client, new_passwords):
         )
         for t, new in zip(tabs, new_passwords, strict=True)
     ]
-    with meeting_at_the_learner_lock(app, len(sends)):
+    with meeting_at_the_first_lock(app, len(sends)):
         return tabs, at_once(sends)
 
 
