@@ -100,6 +100,9 @@ ALLOWED_CLASSES = {
 }
 EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# A URL's scheme as the sanitiser reads it (the WHATWG URL rules): after leading spaces and
+# control characters, with tabs and newlines taken out; an address without one is relative.
+URL_SCHEME = re.compile(r"^[\x00-\x20]*([A-Za-z][A-Za-z0-9+.-]*):")
 _renderers = threading.local()  # Markdown instances are not safe to share between threads
 # Built once: nh3.clean() converts the allow-lists above into the sanitiser's own on every call.
 _sanitiser = nh3.Cleaner(
@@ -272,6 +275,14 @@ def build_renderer(*, quick: bool = True) -> tuple[python_markdown.Markdown, Nhs
 def sanitise(html: str) -> str:
     """Keep only the tags, attributes, classes and URL schemes our Markdown produces."""
     return _sanitiser.clean(html)
+
+
+def stripped_scheme(href: str) -> str | None:
+    """Return the scheme of a link the sanitiser takes out (lowercased), or None if kept."""
+    found = URL_SCHEME.match(href.replace("\t", "").replace("\n", "").replace("\r", ""))
+    if found is None or found[1].lower() in URL_SCHEMES:
+        return None
+    return found[1].lower()
 
 
 def _internal_link(reference: Reference) -> InternalLink:

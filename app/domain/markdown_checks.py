@@ -3,8 +3,8 @@
 Each shows on the page as something other than what the author wrote: callout text that
 falls out of its callout, a callout title that is not quoted, a table caption with no blank
 line under it, a footnote mark with no footnote or a footnote with no mark, a caption that
-is lost, raw HTML that the sanitiser takes out; in a quiz's text, an image, which quizzes do
-not show, and a block in a choice, which a page shows as a label. The checks return
+is lost, raw HTML or a link that the sanitiser takes out; in a quiz's text, an image, which
+quizzes do not show, and a block in a choice, which a page shows as a label. The checks return
 (line, message) pairs; the renderer records them.
 """
 
@@ -15,6 +15,7 @@ import xml.etree.ElementTree as etree
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from .markdown import URL_SCHEMES
 from .markdown_callouts import callout_problems
 from .markdown_layout import INLINE_PARTS, inline_only_message, not_inline
 
@@ -27,6 +28,9 @@ FOOTNOTE_MARK = re.compile(r"\[\^([^\]]*)\]")
 HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+# `<scheme:...>` that Python-Markdown does not make a link (only http, https, ftp and email
+# addresses) is kept as raw HTML, and the page leaves it out.
+ANGLE_LINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*):[^<>\s]*>")
 
 
 def table_caption_problems(source: str, first_line: int) -> list[tuple[int, str]]:
@@ -148,6 +152,38 @@ def figure_left_out(src: str, title: str | None, paragraph: etree.Element) -> st
     )
 
 
+def stripped_link_message(href: str, scheme: str) -> str:
+    """Say that a link whose scheme the sanitiser takes out shows as words with no link."""
+    return (
+        f"link '{href}' is taken out of the page, leaving its words with no link: links "
+        f"starting '{scheme}:' are not allowed; use an address starting {_allowed_schemes()}"
+    )
+
+
+def angle_link_problems(
+    stashed: Iterable[object], source: str, first_line: int
+) -> list[tuple[int, str]]:
+    """Report each `<scheme:...>` that is not made a link: the page leaves it out entirely."""
+    found = []
+    for item in stashed:
+        if isinstance(item, str) and (match := ANGLE_LINK.fullmatch(item.strip())):
+            at = source.find(match[0])
+            line = first_line + source.count("\n", 0, at) if at != -1 else first_line
+            found.append(
+                (
+                    line,
+                    f"link '{match[0]}' is left out of the page: in angle brackets only an "
+                    "address starting http:// or https://, or an email address, becomes a "
+                    f"link; write [words](address) with an address starting {_allowed_schemes()}",
+                )
+            )
+    return found
+
+
+def _allowed_schemes() -> str:
+    return _listed([f"'{scheme}:'" for scheme in sorted(URL_SCHEMES)]).replace(" and ", " or ")
+
+
 def raw_html_problems(
     stashed: Iterable[object], source: str, first_line: int
 ) -> list[tuple[int, str]]:
@@ -157,6 +193,13 @@ def raw_html_problems(
     so a `<` in ordinary text is never taken for a tag. Comments are notes for other authors,
     shown to nobody, so they are allowed.
     """
+    found = angle_link_problems(stashed, source, first_line) if "<" in source else []
+    return found + _raw_tag_problems(stashed, source, first_line)
+
+
+def _raw_tag_problems(
+    stashed: Iterable[object], source: str, first_line: int
+) -> list[tuple[int, str]]:
     tags = {
         tag[0]
         for item in stashed

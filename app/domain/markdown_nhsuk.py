@@ -12,8 +12,14 @@ from markdown.extensions import Extension
 from markdown.postprocessors import RawHtmlPostprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from .markdown import stripped_scheme
 from .markdown_callouts import CALLOUT_KINDS, build_callout
-from .markdown_checks import figure_left_out, image_in_quiz, rendering_problems
+from .markdown_checks import (
+    figure_left_out,
+    image_in_quiz,
+    rendering_problems,
+    stripped_link_message,
+)
 from .markdown_layout import QuizLayout, lay_out
 from .problems import Problem, Problems
 
@@ -287,6 +293,9 @@ class NhsukTreeprocessor(Treeprocessor):
             self._internal_link(link, href)
         elif EXTERNAL.match(href):
             link.set("rel", "noopener")
+        elif scheme := stripped_scheme(href):
+            # The sanitiser would leave the words without their link, without a word.
+            self._error(self.ext.lines.line_of_text(href), stripped_link_message(href, scheme))
 
     def _internal_link(self, link: etree.Element, href: str) -> None:
         kind, _, rest = href.partition(":")
