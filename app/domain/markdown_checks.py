@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from .markdown import URL_SCHEMES
 from .markdown_callouts import callout_problems
 from .markdown_layout import INLINE_PARTS, inline_only_message, not_inline
+from .yamlfields import HTML_TAG
 
 if TYPE_CHECKING:
     from .markdown_nhsuk import SourceLines
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 TABLE_CAPTION = re.compile(r"Table\s+\d+\s*:")
 FIGURE_TEXT = re.compile(r"Figure\s+\d+\s*:[^\n]*")
 FOOTNOTE_MARK = re.compile(r"\[\^([^\]]*)\]")
-HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 # `<scheme:...>` that Python-Markdown does not make a link (only http, https, ftp and email

@@ -7,11 +7,14 @@ instructions (4% of importing the app's web modules alone).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .problems import Problems
+
+HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 
 if TYPE_CHECKING:
     import yaml
@@ -167,6 +170,22 @@ class YamlReader:
         else:
             self.error(found.line, f"'{key}' must be text; put it in quotes")
         return None
+
+    def plain_text(self, fields: dict[str, Field], key: str) -> str | None:
+        """Return a text value shown as written (a title), reporting raw HTML tags in it.
+
+        Such text is escaped, not rendered, so tags would show on the page as typed.
+        """
+        value = self.text(fields, key)
+        tags = list(dict.fromkeys(t[1].lower() for t in HTML_TAG.finditer(value or "")))
+        if tags:
+            named = ", ".join(f"<{tag}>" for tag in tags)
+            self.error(
+                fields[key].line,
+                f"'{key}' holds raw HTML {named}, which is not allowed: the page shows "
+                "the tags as typed, as plain text; take them out",
+            )
+        return value
 
     def integer(
         self,

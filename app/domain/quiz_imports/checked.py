@@ -13,6 +13,7 @@ from ..quizzes import parse_quiz
 
 SLUG_WORDS = re.compile(r"[a-z0-9]+")
 NO_QUESTIONS = "quiz has no questions"
+FRONT_KEY = re.compile(r"^([a-z_]+):")
 HOUSE_NAME = re.compile(r"^(?P<module>[a-z0-9-]+?)-(?P<kind>assessment|check-[0-9]+)$")
 
 
@@ -61,18 +62,28 @@ class QuizWriter:
         """Forget the lines written after the first `length`."""
         del self.lines[length:], self.origins[length:]
 
-    def finish(self, front: dict[str, Any], questions: int) -> Imported:
-        """Return the quiz file, checked by the quiz parser, problems at source lines."""
+    def finish(
+        self, front: dict[str, Any], questions: int, front_lines: dict[str, int] | None = None
+    ) -> Imported:
+        """Return the quiz file, checked by the quiz parser, problems at source lines.
+
+        `front_lines` gives the source line of front matter settings taken from the source;
+        a problem with any other setting is reported at line 1, the file as a whole.
+        """
         header = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=88).rstrip()
         header_lines = ["---", *header.split("\n"), "---"]
         text = "\n".join(header_lines + self.lines).rstrip("\n") + "\n"
-        origins = [0] * len(header_lines) + self.origins
+        origins = [1] * len(header_lines) + [line or 1 for line in self.origins]
+        key = None
+        for index, written in enumerate(header_lines[1:-1], 1):
+            key = found[1] if (found := FRONT_KEY.match(written)) else key
+            origins[index] = (front_lines or {}).get(key, 1)
         result = parse_quiz(text, f"{front['id']}.md", competencies_required=False)
         problems = list(self.notes)
         for problem in result.problems:
             if self.error_count() and problem.message.startswith(NO_QUESTIONS):
                 continue  # every question had its own error, already reported
-            line = origins[problem.line - 1] if 0 < problem.line <= len(origins) else 0
+            line = origins[problem.line - 1] if 0 < problem.line <= len(origins) else 1
             problems.append(Problem(self.source, line, problem.severity, problem.message))
         return Imported(text, tuple(sorted(set(problems))), questions)
 

@@ -129,7 +129,14 @@ def import_text2qti(
         if _flag(header.get("quiz_show_correct_answers"), default=True)
         else "never",
     )
-    return writer.finish(front, number)
+    setting_lines = {
+        "title": "quiz_title",
+        "description": "quiz_description",
+        "shuffle_answers": "quiz_shuffle_answers",
+        "show_correct_answers": "quiz_show_correct_answers",
+    }
+    front_lines = {k: header[v].line for k, v in setting_lines.items() if v in header}
+    return writer.finish(front, number, front_lines)
 
 
 def _question_blocks(marked: list[MarkedLine]):

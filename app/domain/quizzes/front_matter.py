@@ -75,8 +75,8 @@ def _settings(reader: YamlReader, fields: dict[str, Field], path: str) -> dict[s
     settings = {
         "id": _slug(reader, fields, "id"),
         "module": _slug(reader, fields, "module"),
-        "title": reader.text(fields, "title"),
-        "description": reader.text(fields, "description"),
+        "title": reader.plain_text(fields, "title"),
+        "description": reader.plain_text(fields, "description"),
         "kind": _one_of(reader, fields, "kind", QUIZ_KINDS),
         "pass_mark": reader.number(fields, "pass_mark"),
         "max_attempts": reader.integer(fields, "max_attempts", minimum=1, maximum=MOST_ATTEMPTS),
