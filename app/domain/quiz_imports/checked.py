@@ -14,6 +14,7 @@ from ..quizzes import parse_quiz
 SLUG_WORDS = re.compile(r"[a-z0-9]+")
 NO_QUESTIONS = "quiz has no questions"
 FRONT_KEY = re.compile(r"^([a-z_]+):")
+QUESTION_NUMBER = re.compile(r"\bquestion ([0-9]+)\b")
 HOUSE_NAME = re.compile(r"^(?P<module>[a-z0-9-]+?)-(?P<kind>assessment|check-[0-9]+)$")
 
 
@@ -39,6 +40,8 @@ class QuizWriter:
     lines: list[str] = field(default_factory=list)
     origins: list[int] = field(default_factory=list)
     notes: Problems = field(default_factory=Problems)
+    # The source's number of each question written, in order, when it differs from its place.
+    numbers: list[int] = field(default_factory=list)
 
     def add(self, text: str, origin: int) -> None:
         """Append one or more lines that came from a source line."""
@@ -84,8 +87,16 @@ class QuizWriter:
             if self.error_count() and problem.message.startswith(NO_QUESTIONS):
                 continue  # every question had its own error, already reported
             line = origins[problem.line - 1] if 0 < problem.line <= len(origins) else 1
-            problems.append(Problem(self.source, line, problem.severity, problem.message))
+            message = QUESTION_NUMBER.sub(self._source_number, problem.message)
+            problems.append(Problem(self.source, line, problem.severity, message))
         return Imported(text, tuple(sorted(set(problems))), questions)
+
+    def _source_number(self, match: re.Match[str]) -> str:
+        # The quiz parser numbers the questions written; the source may have left some out.
+        written = int(match[1])
+        if 0 < written <= len(self.numbers):
+            return f"question {self.numbers[written - 1]}"
+        return match[0]
 
 
 def slug(text: str) -> str:

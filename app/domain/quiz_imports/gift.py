@@ -45,6 +45,8 @@ def import_gift(
         if writer.error_count() > errors:
             # Its error is reported; the quiz parser need not stumble over what is left.
             writer.truncate(start)
+        else:
+            writer.numbers.append(question.number)
         if number - 1 in ends:
             writer.add("END_GROUP", question.line)
         writer.add("", question.line)

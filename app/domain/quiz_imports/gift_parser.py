@@ -63,6 +63,7 @@ class GiftQuestion:
     is_true: bool = False
     true_false_feedback: tuple[str | None, str | None] = (None, None)  # (wrong, right)
     category: str | None = None
+    number: int = 0  # its place among the file's questions, those left out included
 
 
 @dataclass
@@ -78,6 +79,7 @@ def read_gift(text: str) -> GiftBank:
     """Read every question of a GIFT file, recording mistakes at their lines."""
     bank = GiftBank()
     category = None
+    number = 0
     for first_line, block in _blocks(text):
         if block.lstrip().startswith("$CATEGORY:"):
             line = first_line + block[: len(block) - len(block.lstrip())].count("\n")
@@ -91,10 +93,11 @@ def read_gift(text: str) -> GiftBank:
             continue
         while block:
             before = len(bank.errors)
+            number += 1
             question, run_on = _question(block, first_line, bank.errors)
             # A question with a mistake is reported, not half imported.
             if question is not None and len(bank.errors) == before:
-                question.category = category
+                question.category, question.number = category, number
                 bank.questions.append(question)
             # What ran on is read as the next question, so its own mistakes are found too.
             first_line += block.count("\n", 0, run_on)

@@ -59,7 +59,7 @@ def _choices(question: GiftQuestion, number: int, text: str, writer: QuizWriter)
         if len(right) > 1:
             writer.error(
                 right[1].line,
-                f"question {number} has {len(right)} right answers marked '=': a Linkwise "
+                f"question {question.number} has {len(right)} right answers marked '=': a Linkwise "
                 "single-choice question has one; keep one '=' or give every right answer a "
                 "weight like '~%50%' for a multiple-answer question",
             )
@@ -178,10 +178,10 @@ def _numeric(question: GiftQuestion, number: int, text: str, writer: QuizWriter)
                 "left out: Linkwise has one '-' feedback for every wrong answer",
             )
     if not full:
-        writer.error(question.line, f"question {number} has no fully right number")
+        writer.error(question.line, f"question {question.number} has no fully right number")
         return
     answer = full[0]
-    value = _number(answer, number, writer)
+    value = _number(answer, question.number, writer)
     incorrect = anything_else.feedback if anything_else else None
     _stem(number, text, question, writer, correct=answer.feedback, incorrect=incorrect)
     if value is not None:
@@ -211,7 +211,7 @@ def _matching(question: GiftQuestion, number: int, text: str, writer: QuizWriter
         left, arrow, right = answer.text.partition("->")
         if not arrow:
             writer.error(
-                answer.line, f"question {number} has the pair '{answer.text}' without '->'"
+                answer.line, f"question {question.number} has the pair '{answer.text}' without '->'"
             )
             continue
         left = _one_line(_markdown(left.strip(), question, writer))

@@ -223,7 +223,7 @@ def test_every_mistake_is_an_error_at_its_line_and_nothing_is_kept_quietly():
         "like '~%50%' for a multiple-answer question",
         "broken.gift:7: error: '{' has no closing '}'",
         "broken.gift:10: error: the weight in '%half%One' is not like '%50%'",
-        "broken.gift:12: error: question 2 has 'twelve', which is not a number, "
+        "broken.gift:12: error: question 4 has 'twelve', which is not a number, "
         "'number:tolerance' or 'low..high'",
     ]
 
@@ -317,3 +317,17 @@ def test_any_gift_text_imports_or_reports_without_raising(pieces):
     imported = import_gift("".join(pieces), source="any.gift", module="referral-routes")
     if not imported.has_errors:
         assert parse_quiz(imported.text, "any.md", competencies_required=False).quiz is not None
+
+
+def test_errors_name_the_question_by_its_place_in_the_gift_file_left_out_ones_counted():
+    bank = (
+        "::Q1::One {}\n\n"  # an essay, left out
+        "::Q2::Two {=a ~b ~b\n\n"  # no closing brace
+        "::Q3::Three {=a =b ~c}\n\n"  # two right answers
+        "::Q4::Four {=a ~b}\n\n"
+        "::Q5::Five {=x#fb ~y ~z ~y}\n"  # found by the quiz parser, in the converted file
+    )
+    imported = import_gift(bank, source="q.gift", module="referral-routes")
+    errors = [(p.line, p.message.split(" has ")[0]) for p in imported.problems if p.is_error]
+    assert errors == [(3, "'{'"), (5, "question 3"), (9, "question 5")]
+    assert "question 5 has the choice 'y' twice" in str(imported.problems[-1])
