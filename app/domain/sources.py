@@ -196,7 +196,7 @@ def _unreadable_entries(folder: Path, suffixes: tuple[str, ...]) -> list[Problem
             )
         else:
             why = "is not a file, so it is not read: replace it with a file or remove it"
-        found.append(Problem(entry.path, 0, "error", why))
+        found.append(Problem(entry.path, 1, "error", why))
     return found
 
 

@@ -79,3 +79,10 @@ def test_import_text2qti_reports_html_in_the_title_at_its_line():
         f"t.txt:1: error: 'title' holds raw HTML <script>, {SAID}",
         f"t.txt:2: error: 'description' holds raw HTML <b>, {SAID}",
     ]
+
+
+def test_import_text2qti_warns_about_shuffle_answers_at_its_line():
+    text = "Quiz title: Check\nShuffle answers: false\n\n1.  Which?\n*a) This\nb)  That\n"
+    imported = import_text2qti(text, source="t1.txt", quiz_id="check", module="m")
+    shuffle = [p for p in imported.problems if "shuffle_answers is false" in p.message]
+    assert [p.line for p in shuffle] == [2]

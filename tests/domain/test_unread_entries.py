@@ -19,15 +19,15 @@ def test_broken_links_and_folders_named_like_content_files_are_errors_at_their_p
     os.symlink("someone@host.1234", module / ".#02-medical-routes.md")
     link, folder = "so it is not read: fix or remove it", "so nothing in it is read"
     assert check(site) == [
-        f"competencies/gone.yaml: error: is a link to /nonexistent/framework.yaml, which does "
+        f"competencies/gone.yaml:1: error: is a link to /nonexistent/framework.yaml, which does "
         f"not exist, {link}",
-        f"content/modules/referral-routes/10-gone.md: error: is a link to {LINKED}, which does "
+        f"content/modules/referral-routes/10-gone.md:1: error: is a link to {LINKED}, which does "
         f"not exist, {link}",
-        f"content/modules/referral-routes/11-folder.md: error: is a folder, not a file, {folder}"
+        f"content/modules/referral-routes/11-folder.md:1: error: is a folder, not a file, {folder}"
         ": rename it or move it",
-        "content/quizzes/folder-check.md: error: is a folder, not a file, "
+        "content/quizzes/folder-check.md:1: error: is a folder, not a file, "
         f"{folder}: rename it or move it",
-        "content/quizzes/gone-check.md: error: is a link to /nonexistent/quiz.md, which does "
+        "content/quizzes/gone-check.md:1: error: is a link to /nonexistent/quiz.md, which does "
         f"not exist, {link}",
     ]
     # Named to check, the module folder brings each of its entries once, not twice.

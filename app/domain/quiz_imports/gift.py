@@ -30,7 +30,7 @@ def import_gift(
     for line, message in bank.errors:
         writer.error(line, message)
     if module == "unassigned":
-        writer.warn(0, "no module given: the quiz says 'module: unassigned'; use --module SLUG")
+        writer.warn(1, "no module given: the quiz says 'module: unassigned'; use --module SLUG")
 
     kept = [q for q in bank.questions if _kept(q, writer)]
     pools = _pools(kept, bank.categories, pick, writer)

@@ -73,7 +73,7 @@ def import_text2qti(
     module, kind = house_settings(quiz_id, module, kind)
     writer = QuizWriter(source)
     if module == "unassigned":
-        writer.warn(0, "no module given: the quiz says 'module: unassigned'; use --module SLUG")
+        writer.warn(1, "no module given: the quiz says 'module: unassigned'; use --module SLUG")
 
     dropped = {n for m in header.values() for n in range(m.line, m.last_line + 1)}
     commented: dict[int, str] = {}

@@ -331,3 +331,10 @@ def test_errors_name_the_question_by_its_place_in_the_gift_file_left_out_ones_co
     errors = [(p.line, p.message.split(" has ")[0]) for p in imported.problems if p.is_error]
     assert errors == [(3, "'{'"), (5, "question 3"), (9, "question 5")]
     assert "question 5 has the choice 'y' twice" in str(imported.problems[-1])
+
+
+def test_whole_file_warnings_of_an_import_have_a_line():
+    imported = import_gift("::A::A? {=a ~b}\n", source="x.gift")
+    assert [str(p) for p in imported.problems] == [
+        "x.gift:1: warning: no module given: the quiz says 'module: unassigned'; use --module SLUG"
+    ]
