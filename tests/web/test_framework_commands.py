@@ -1,6 +1,8 @@
 """`linkwise export-framework` and `import-case` as run from a shell."""
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -132,3 +134,21 @@ def test_import_case_says_a_text_field_must_be_a_string(tmp_path, key, value):
 
 def _indented(text: str) -> str:
     return "\n".join("    " + line for line in text.splitlines()).lstrip()
+
+
+def test_case_export_is_the_same_after_the_file_is_touched(tmp_path):
+    folder = tmp_path / "competencies"
+    folder.mkdir()
+    framework = folder / "referrer.yaml"
+    framework.write_text(Path("competencies/referrer.yaml").read_text("utf-8"), "utf-8")
+    environment = {"LINKWISE_COMPETENCIES_DIR": str(folder)}
+    first = run_linkwise("export-framework", "referrer", "--format", "case", env=environment)
+    assert first.returncode == 0, first.stderr
+    os.utime(framework, (1_900_000_000, 1_900_000_000))
+    time.sleep(1.1)  # and a second on the clock, which the export must not read either
+    second = run_linkwise("export-framework", "referrer", "--format", "case", env=environment)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.encode() == first.stdout.encode()
+    document = json.loads(first.stdout)["CFDocument"]
+    assert document["lastChangeDateTime"] == "2000-01-01T00:00:00+00:00"
+    assert document["version"] == "0.1"
