@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -34,8 +33,7 @@ def export_framework(framework_id, format_, output):
     text = source_path.read_text("utf-8")
     source = read_source(text)
     if format_ == "case":
-        changed = datetime.now(UTC).replace(microsecond=0).isoformat()
-        written = json.dumps(case_package(source, changed), indent=2, ensure_ascii=False) + "\n"
+        written = json.dumps(case_package(source), indent=2, ensure_ascii=False) + "\n"
     else:
         written = moodle_csv(source)
     if output is None:

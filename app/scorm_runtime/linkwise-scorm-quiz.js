@@ -163,7 +163,7 @@
     $("[data-result-title]", result).textContent = passed ? "You passed" : "You did not pass this time";
     $("[data-result-text]", result).textContent = passed
       ? "You have completed this module. Your learning management system records your result."
-      : (left === 0 ? "You have used all your attempts at this quiz." : "Look back at the screens, then try again." +
+      : (left === 0 ? "You have used all your attempts at this quiz. To try again, ask the team that runs your organisation's learning management system to reset your record of this module." : "Look back at the screens, then try again." +
         (left === null ? "" : " You have " + left + " attempt" + (left === 1 ? "" : "s") + " left."));
     $("[data-quiz-retry]", result).hidden = passed || left === 0;
     $("[data-quiz-intro]").hidden = true;

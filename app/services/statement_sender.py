@@ -2,8 +2,11 @@
 
 A statement is marked sent only after the LRS has stored it. If the LRS is down, its batch
 waits (30 s, then twice as long each time, at most an hour) and sending stops until the
-next run. Statement ids are stable, so a batch sent twice (say the answer was lost) is
-stored once: an LRS keeps one statement per id.
+next run. The queue goes oldest first: while its oldest statement waits out a delay, no
+later one is sent, so an LRS sees a learner's events in the order they happened. Only a
+statement the LRS refused steps aside (it is retried a day later) so the rest can go.
+Statement ids are stable, so a batch sent twice (say the answer was lost) is stored once:
+an LRS keeps one statement per id.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, not_, or_, select
 
 from app import db
 from app.models import utcnow
@@ -22,6 +25,8 @@ from app.services.lrs_client import LrsRejected, LrsUnavailable, post_statements
 BATCH_SIZE = 50
 FIRST_DELAY = timedelta(seconds=30)
 LONGEST_DELAY = timedelta(hours=1)
+# Starts the last_error of a statement the LRS refused: it no longer holds back the queue.
+REFUSED = "refused: "
 
 
 @dataclass(frozen=True)
@@ -80,12 +85,35 @@ class _Outcome:
 
 
 def _due(batch_size: int, now: datetime, everything: bool) -> list[StatementOutbox]:
-    query = select(StatementOutbox).where(StatementOutbox.sent_at.is_(None))
+    session = db.session()
+    unsent = StatementOutbox.sent_at.is_(None)
+    marked = StatementOutbox.last_error.startswith(REFUSED, autoescape=True)
+    refused = and_(unsent, marked)
+    queued = and_(unsent, or_(StatementOutbox.last_error.is_(None), not_(marked)))
+    head = session.scalar(
+        select(StatementOutbox.id).where(queued).order_by(StatementOutbox.id).limit(1)
+    )
+    query = select(StatementOutbox).where(unsent)
     if not everything:
-        query = query.where(StatementOutbox.next_attempt_at <= now)
+        # The queue moves when its oldest statement is due; refused ones each on their own.
+        head_due = head is not None and session.scalar(
+            select(StatementOutbox.id).where(
+                StatementOutbox.id == head, StatementOutbox.next_attempt_at <= now
+            )
+        )
+        retry = and_(refused, StatementOutbox.next_attempt_at <= now)
+        query = query.where(or_(queued, retry) if head_due else retry)
     # Two senders at once (cron and a manual run) each take rows the other has not locked.
     query = query.order_by(StatementOutbox.id).limit(batch_size)
-    return list(db.session().scalars(query.with_for_update(skip_locked=True)))
+    batch = list(session.scalars(query.with_for_update(skip_locked=True)))
+    if head is not None and batch and head not in {row.id for row in batch}:
+        # Another run holds the oldest statements: sending later ones now would overtake them.
+        return [row for row in batch if _refused(row)]
+    return batch
+
+
+def _refused(row: StatementOutbox) -> bool:
+    return bool(row.last_error and row.last_error.startswith(REFUSED))
 
 
 def _send(batch: list[StatementOutbox], config, now: datetime) -> _Outcome:
@@ -98,7 +126,7 @@ def _send(batch: list[StatementOutbox], config, now: datetime) -> _Outcome:
     except LrsRejected as error:
         if len(batch) > 1:
             return _one_by_one(batch, config, now)
-        _postpone(batch, now + LONGEST_DELAY * 24, str(error))
+        _postpone(batch, now + LONGEST_DELAY * 24, REFUSED + str(error))
         return _Outcome(0, 1)
     for row in batch:
         row.sent_at, row.last_error = now, None

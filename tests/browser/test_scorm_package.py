@@ -263,3 +263,25 @@ def test_the_longest_suspend_data_stays_within_scorm_limits(course_app, tmp_path
         )
     finally:
         server.close()
+
+
+def test_after_the_last_attempt_the_learner_is_told_who_can_reset_it(lms, learner_page):
+    """The package has no retake rule to wait for: the LMS's team is the way on."""
+    page = learner_page
+    frame = lms.launch(page)
+    course = frame.evaluate("LinkwiseScorm.course")
+    used = course["quiz"]["maxAttempts"]
+    assert used  # the module's quiz has an attempt limit (and a retake rule on the site)
+    resume = {"lesson_location": "quiz", "lesson_status": "failed", "entry": "resume"}
+    frame = lms.launch(
+        page, {"suspend_data": f"L1|{len(course['items']) - 1}|{used}|40|||", "core": resume}
+    )
+    frame.wait_for_selector("[data-quiz-result]:not([hidden])")
+    text = frame.inner_text("[data-result-text]")
+    assert text.startswith("You have used all your attempts at this quiz.")
+    assert "ask the team that runs your organisation's learning management system" in text
+    assert "reset your record of this module" in text
+    assert not frame.is_visible("[data-quiz-retry]")
+    assert not frame.is_visible("[data-quiz-start]")
+    assert_accessible_frame(frame, "attempts used")
+    shoot(page, "scorm-attempts-used")

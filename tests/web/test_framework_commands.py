@@ -1,8 +1,11 @@
 """`linkwise export-framework` and `import-case` as run from a shell."""
 
 import json
+import os
+import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from .cli_helpers import run_linkwise
@@ -59,3 +62,93 @@ def test_import_case_output_must_be_a_yaml_file(tmp_path):
     result = run_linkwise("import-case", "competencies/README.md", "-o", str(tmp_path / "x.json"))
     assert result.returncode == 2
     assert "name it <id>.yaml" in result.stderr
+
+
+def _edited_package(tmp_path: Path, edit) -> Path:
+    package = tmp_path / "s.json"
+    exported = run_linkwise("export-framework", "splw", "--format", "case", "-o", str(package))
+    assert exported.returncode == 0, exported.stderr
+    data = json.loads(package.read_text("utf-8"))
+    competency = next(i for i in data["CFItems"] if i.get("humanCodingScheme") == "SPLW-2.1")
+    package.write_text(edit(competency, json.dumps(data, indent=2)), "utf-8")
+    return package
+
+
+def test_import_case_keeps_a_name_with_an_emoji_and_a_line_break(tmp_path):
+    def edit(competency, text):
+        old = json.dumps(competency["abbreviatedStatement"])
+        return text.replace(old, json.dumps("Zoë 😀\n- dash"), 1)
+
+    package = _edited_package(tmp_path, edit)
+    target = tmp_path / "out" / "x.yaml"
+    result = run_linkwise("import-case", str(package), "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    domains = yaml.safe_load(target.read_text("utf-8"))["domains"]
+    names = {c["code"]: c["name"] for d in domains for c in d["competencies"]}
+    assert names["SPLW-2.1"] == "Zoë 😀\n- dash"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("1" + "0" * 400, "has more than 300 digits"), ("NaN", "NaN is not a JSON value")],
+)
+def test_import_case_reports_an_unusable_number_at_its_line(tmp_path, value, message):
+    def edit(competency, text):
+        lines = text.splitlines()
+        at = next(n for n, line in enumerate(lines) if '"sequenceNumber": ' in line)
+        lines[at] = lines[at].split(":")[0] + f": {value},"
+        return "\n".join(lines) + "\n"
+
+    package = _edited_package(tmp_path, edit)
+    line = next(
+        n for n, text in enumerate(package.read_text().splitlines(), 1) if value[:30] in text
+    )
+    target = tmp_path / "out" / "x.yaml"
+    result = run_linkwise("import-case", str(package), "-o", str(target))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{package}:{line}: error: not valid JSON: ")
+    assert message in result.stderr.splitlines()[0]
+    assert "nothing was written" in result.stderr
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("humanCodingScheme", 12), ("fullStatement", ["a", "b"])]
+)
+def test_import_case_says_a_text_field_must_be_a_string(tmp_path, key, value):
+    def edit(competency, text):
+        competency_text = json.dumps(competency, indent=2)
+        changed = dict(competency, **{key: value})
+        return text.replace(_indented(competency_text), _indented(json.dumps(changed, indent=2)), 1)
+
+    package = _edited_package(tmp_path, edit)
+    result = run_linkwise("import-case", str(package), "-o", str(tmp_path / "x.yaml"))
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith(f"{package}:")
+    assert f"'{key}' of CFItem" in errors[0] and "must be a string" in errors[0]
+    assert "has no" not in errors[0]
+
+
+def _indented(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines()).lstrip()
+
+
+def test_case_export_is_the_same_after_the_file_is_touched(tmp_path):
+    folder = tmp_path / "competencies"
+    folder.mkdir()
+    framework = folder / "referrer.yaml"
+    framework.write_text(Path("competencies/referrer.yaml").read_text("utf-8"), "utf-8")
+    environment = {"LINKWISE_COMPETENCIES_DIR": str(folder)}
+    first = run_linkwise("export-framework", "referrer", "--format", "case", env=environment)
+    assert first.returncode == 0, first.stderr
+    os.utime(framework, (1_900_000_000, 1_900_000_000))
+    time.sleep(1.1)  # and a second on the clock, which the export must not read either
+    second = run_linkwise("export-framework", "referrer", "--format", "case", env=environment)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.encode() == first.stdout.encode()
+    document = json.loads(first.stdout)["CFDocument"]
+    assert document["lastChangeDateTime"] == "2000-01-01T00:00:00+00:00"
+    assert document["version"] == "0.1"

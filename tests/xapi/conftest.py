@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import bcrypt
@@ -118,3 +119,26 @@ def lrs_app(database_url, lrs):
     empty_every_table(engine)
     engine.dispose()
     limiter.reset()
+
+
+@pytest.fixture
+def make_user_for():
+    """Return a function that makes a new confirmed learner on an app and gives the email."""
+    counter = iter(range(1, 10_000))
+
+    def make(app):
+        from app.services import accounts
+
+        email = f"learner{next(counter)}-{uuid.uuid4().hex[:6]}@example.org"
+        with app.app_context():
+            accounts.create_user(
+                email=email,
+                full_name="Sam Learner",
+                password="correct horse battery staple 42",
+                profession="practice-nurse",
+                role="learner",
+                organisation_name=None,
+            )
+        return email
+
+    return make

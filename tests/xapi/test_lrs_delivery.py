@@ -7,7 +7,6 @@ import uuid
 from collections import Counter
 from datetime import UTC, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from app import db
@@ -71,28 +70,6 @@ def learner_client(app, make_user_for):
     confirm_professional(client)
     sign_in(client, make_user_for(app))
     return client
-
-
-@pytest.fixture
-def make_user_for():
-    counter = iter(range(1, 10_000))
-
-    def make(app):
-        from app.services import accounts
-
-        email = f"learner{next(counter)}-{uuid.uuid4().hex[:6]}@example.org"
-        with app.app_context():
-            accounts.create_user(
-                email=email,
-                full_name="Sam Learner",
-                password="correct horse battery staple 42",
-                profession="practice-nurse",
-                role="learner",
-                organisation_name=None,
-            )
-        return email
-
-    return make
 
 
 def test_a_learners_journey_reaches_the_lrs_once_per_event(lrs_app, lrs, make_user_for):

@@ -22,9 +22,14 @@ from .source import (
 EXTENSION = "linkwise"
 DOMAIN_TYPE, COMPETENCY_TYPE = "Domain", "Competency"
 LANGUAGE = "en"
+# CASE requires a lastChangeDateTime on every object, and a framework file declares no date.
+# The export is a function of the file's content alone, so one commit exported on any
+# machine gives the same bytes: the file's mtime or the clock would differ between two
+# checkouts. What changed is told by the CFDocument's `version` (docs/frameworks-exchange.md).
+CHANGED_AT = "2000-01-01T00:00:00+00:00"
 
 
-def case_package(source: FrameworkSource, changed_at: str) -> dict:
+def case_package(source: FrameworkSource, changed_at: str = CHANGED_AT) -> dict:
     """Return the CASE 1.1 package (a JSON-ready dict) for a framework file's data."""
     return _Writer(source, changed_at).package()
 

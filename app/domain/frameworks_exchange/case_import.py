@@ -16,7 +16,7 @@ from ..problems import Problem, Problems
 from .case_export import EXTENSION
 from .json_lines import JsonArray, JsonObject, JsonSyntaxError, parse
 from .source import FrameworkSource
-from .yaml_writer import framework_yaml
+from .yaml_writer import UnwritableValue, framework_yaml
 
 FRAMEWORK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CODE = re.compile(r"^(?P<prefix>[A-Z][A-Z0-9]*)-(?P<domain>[0-9]+)\.(?P<number>[0-9]+)$")
@@ -52,7 +52,15 @@ def import_case(text: str, *, source: str, framework_id: str | None = None) -> I
     if data is None or any(p.is_error for p in problems):
         return ImportedFramework("", problems.sorted())
     count = sum(len(domain["competencies"]) for domain in data["domains"])
-    yaml_text = framework_yaml(FrameworkSource(data, comment))
+    try:
+        yaml_text = framework_yaml(FrameworkSource(data, comment))
+    except UnwritableValue as error:
+        problems.error(
+            source,
+            _line_holding(root, error.value),
+            f"{error.value!r} cannot be written to a framework file unchanged",
+        )
+        return ImportedFramework("", problems.sorted())
     return ImportedFramework(yaml_text, problems.sorted(), data["id"], count)
 
 
@@ -86,7 +94,10 @@ class _Reader:
         if isinstance(value, str) and value.strip():
             return value
         where = obj.line_of(key)
-        self.error(where, f"{what} has no '{key}'" + (f": {why}" if why else ""))
+        if value is not None and not isinstance(value, str):
+            self.error(where, f"'{key}' of {what} must be a string, not {_json_type(value)}")
+        else:
+            self.error(where, f"{what} has no '{key}'" + (f": {why}" if why else ""))
         return None
 
     def framework(self, root, framework_id: str | None) -> tuple[dict | None, str]:
@@ -104,8 +115,10 @@ class _Reader:
         data["version"] = self._text(
             document, "version", "the CFDocument", "Linkwise frameworks carry a version"
         )
-        data["publisher"] = document.get("publisher") or self._text(
-            document, "creator", "the CFDocument"
+        data["publisher"] = (
+            self._text(document, "publisher", "the CFDocument")
+            if document.get("publisher")
+            else self._text(document, "creator", "the CFDocument")
         )
         data["source"] = self._text(
             document, "description", "the CFDocument", "it becomes the framework's 'source'"
@@ -339,11 +352,38 @@ def _linked(link) -> str | None:
 
 
 def _name(item: JsonObject) -> str:
-    label = (
-        item.get("humanCodingScheme") or item.get("abbreviatedStatement") or item.get("identifier")
-    )
-    return f"CFItem '{label}'"
+    labels = (item.get(key) for key in ("humanCodingScheme", "abbreviatedStatement", "identifier"))
+    return f"CFItem '{next((label for label in labels if isinstance(label, str) and label), '')}'"
+
+
+def _json_type(value) -> str:
+    """Return how JSON names a value's type: 'a number', 'an array'."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "an array" if isinstance(value, list) else "an object"
+
+
+def _line_holding(root, value) -> int:
+    """Return the line of the first member or item in the JSON equal to `value`, else 1."""
+    return _find_line(root, value) or 1
+
+
+def _find_line(node, value) -> int | None:
+    if isinstance(node, JsonObject):
+        places = [(node.line_of(key), item) for key, item in node.items()]
+    elif isinstance(node, JsonArray):
+        places = list(zip(node.item_lines, node, strict=True))
+    else:
+        return None
+    for line, item in places:
+        found = line if item == value else _find_line(item, value)
+        if found:
+            return found
+    return None
 
 
 def _number(value) -> float | None:
+    # The JSON reader refuses numbers too large for a float, so float() cannot overflow.
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None

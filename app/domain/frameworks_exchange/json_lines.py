@@ -7,11 +7,13 @@ small reader then walks the same, valid, text and records where each part began.
 from __future__ import annotations
 
 import json
+import math
 import re
 from json.decoder import scanstring
 
 NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 WHITESPACE = re.compile(r"[ \t\n\r]*")
+MOST_DIGITS = 300  # past what a float holds; ample for any sequence number or score
 
 
 class JsonObject(dict):
@@ -43,7 +45,8 @@ class JsonSyntaxError(ValueError):
 def parse(text: str):
     """Return the JSON value with line-aware objects and arrays, or raise JsonSyntaxError."""
     try:
-        json.loads(text)
+        # Numbers stay text here: the reader below converts them where it knows the line.
+        json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
     except json.JSONDecodeError as error:
         raise JsonSyntaxError(error.msg, error.lineno) from None
     except RecursionError:
@@ -89,9 +92,25 @@ class _Reader:
                 self.at += len(word)
                 return value
         match = NUMBER.match(self.text, self.at)
+        if match is None:  # Python's parser also takes NaN, Infinity and -Infinity
+            word = re.match(r"-?[A-Za-z]+", self.text[self.at :]).group()
+            raise JsonSyntaxError(f"{word} is not a JSON value", self._line(self.at))
         self.at = match.end()
-        number = match.group()
-        return float(number) if any(c in number for c in ".eE") else int(number)
+        return self._number(match.group())
+
+    def _number(self, number: str) -> int | float:
+        if any(c in number for c in ".eE"):
+            value = float(number)
+            if math.isinf(value):
+                raise JsonSyntaxError(f"the number {number} is too large", self._line(self.at))
+            return value
+        if len(number.lstrip("-")) > MOST_DIGITS:
+            # int() refuses very long digit strings, and no CASE field needs one.
+            raise JsonSyntaxError(
+                f"the number {number[:20]}… has more than {MOST_DIGITS} digits",
+                self._line(self.at),
+            )
+        return int(number)
 
     def _object(self) -> JsonObject:
         found = JsonObject()

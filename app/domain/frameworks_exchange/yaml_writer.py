@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 
 from .source import COMPETENCY_KEYS, DOMAIN_KEYS, FrameworkSource, other_keys
@@ -35,9 +34,29 @@ def framework_yaml(source: FrameworkSource) -> str:
                 lines.append("")
             lines += _domain(domain)
     text = "\n".join(lines) + "\n"
-    if yaml.safe_load(text) != data:  # a guard: the writer must never change the framework
-        raise ValueError("the framework could not be written as YAML without changing it")
+    loaded = yaml.safe_load(text)
+    if loaded != data:  # a guard: the writer must never change the framework
+        raise UnwritableValue(_first_changed(data, loaded))
     return text
+
+
+class UnwritableValue(ValueError):
+    """The framework could not be written as YAML without changing `value`."""
+
+    def __init__(self, value) -> None:
+        super().__init__(f"the framework could not be written as YAML without changing {value!r}")
+        self.value = value
+
+
+def _first_changed(wanted, found):
+    """Return the first value (a text or number, where possible) that came back different."""
+    pairs = []
+    if isinstance(wanted, dict) and isinstance(found, dict) and wanted.keys() == found.keys():
+        pairs = [(wanted[key], found[key]) for key in wanted]
+    elif isinstance(wanted, list) and isinstance(found, list) and len(wanted) == len(found):
+        pairs = list(zip(wanted, found, strict=True))
+    changed = next(((w, f) for w, f in pairs if w != f), None)
+    return wanted if changed is None else _first_changed(*changed)
 
 
 def _domain(domain: dict) -> list[str]:
@@ -82,13 +101,23 @@ def _inline(value) -> str:
     import yaml  # imported on first use: see app/domain/yamlfields.py
 
     if isinstance(value, str) and not value.isprintable():
-        return json.dumps(value, ensure_ascii=True)  # escapes, which YAML reads alike
+        # YAML's own double-quoted escapes: JSON's would write a character past U+FFFF as
+        # a surrogate pair, which YAML reads back as two separate (broken) characters.
+        return _double_quoted(value)
     dumped = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6)
     dumped = dumped.removesuffix("\n...\n").removesuffix("\n")
     # The house style quotes with double quotes, as in version: "0.2".
     if isinstance(value, str) and dumped.startswith("'"):
-        return json.dumps(value, ensure_ascii=False)
+        return _double_quoted(value)
     return dumped
+
+
+def _double_quoted(text: str) -> str:
+    import yaml  # imported on first use: see app/domain/yamlfields.py
+
+    # A width no line reaches, so the emitter never folds the text over lines.
+    dumped = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=len(text) * 12 + 80)
+    return dumped.removesuffix("\n...\n").removesuffix("\n")
 
 
 def _block(mapping: dict, indent: int, *, bullet: bool = False) -> list[str]:
