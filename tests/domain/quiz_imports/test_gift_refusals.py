@@ -56,3 +56,23 @@ def test_a_question_with_no_text_is_an_error_at_its_line():
         for line, number in ((3, 2), (5, 3), (7, 4))
     ]
     assert "(no question text)" not in imported.text
+
+
+def test_an_empty_gift_file_says_how_a_gift_question_starts_at_line_1(tmp_path):
+    for name, bank in {"empty.gift": "", "comments.gift": "// nothing yet\n"}.items():
+        (tmp_path / name).write_text(bank)
+        assert "error" in read_by_gift_pegjs([tmp_path / name])[name]
+        imported = import_gift(bank, source=name, module="referral-routes")
+        assert [str(p) for p in imported.problems] == [
+            f"{name}:1: error: the file holds no GIFT questions: start one like "
+            "'::Title:: Question text {=right ~wrong}', with a blank line between questions"
+        ]
+
+
+def test_a_gift_file_of_essays_only_says_nothing_could_be_imported():
+    imported = import_gift("::E::Describe a referral. {}\n", source="e.gift", module="m")
+    assert [str(p) for p in imported.problems] == [
+        "e.gift:1: error: the file holds no question Linkwise can import: essays and text "
+        "without answers '{...}' are left out",
+        "e.gift:1: warning: an essay question is left out: Linkwise marks every answer",
+    ]
