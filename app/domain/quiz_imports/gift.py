@@ -97,10 +97,17 @@ def _pools(kept, categories, pick: int, writer: QuizWriter) -> dict[int, tuple[i
             writer.warn(line, f"category '{name}' has one question, so it is not a pool")
             continue
         size = max(1, min(pick, count - 1))
+        lowered = ""
+        if size < pick:
+            # Picking every question would ask the same ones at each attempt.
+            lowered = (
+                f"; --pick {pick} is lowered to {size}, one fewer than its questions, "
+                "so that attempts differ"
+            )
         writer.warn(
             line,
             f"category '{name}' becomes a pool that picks {size} of its {count} questions "
-            "for each attempt: change 'pick:' to suit",
+            f"for each attempt{lowered}: change 'pick:' to suit",
         )
         pools[first] = (line, size, count)
     return pools
