@@ -64,6 +64,19 @@ def test_import_gift_prints_to_stdout_and_warnings_to_stderr():
     assert "matching-and-pools.gift:3: warning: category '$course$/top/Matching'" in result.stderr
 
 
+def test_import_gift_says_when_and_why_it_lowers_pick(tmp_path):
+    bank = "$CATEGORY: Referrals\n\n::A::One {=a ~b}\n\n::B::Two {=c ~d}\n"
+    (tmp_path / "cat.gift").write_text(bank)
+    result = run_linkwise("import-gift", "cat.gift", "--pick", "5", "--module", "m", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "\npick: 1\n" in result.stdout
+    assert (
+        "cat.gift:1: warning: category 'Referrals' becomes a pool that picks 1 of its 2 "
+        "questions for each attempt; --pick 5 is lowered to 1, one fewer than its questions, "
+        "so that attempts differ: change 'pick:' to suit"
+    ) in result.stderr
+
+
 def test_validate_prints_paths_relative_to_the_project_even_inside_messages(tmp_path):
     quiz = tmp_path / "referral-routes-extra.md"
     quiz.write_text(

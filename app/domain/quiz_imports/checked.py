@@ -66,12 +66,17 @@ class QuizWriter:
         del self.lines[length:], self.origins[length:]
 
     def finish(
-        self, front: dict[str, Any], questions: int, front_lines: dict[str, int] | None = None
+        self,
+        front: dict[str, Any],
+        questions: int,
+        front_lines: dict[str, int] | None = None,
+        empty: str | None = None,
     ) -> Imported:
         """Return the quiz file, checked by the quiz parser, problems at source lines.
 
         `front_lines` gives the source line of front matter settings taken from the source;
         a problem with any other setting is reported at line 1, the file as a whole.
+        `empty` says, in the source's own terms, that it holds no questions.
         """
         header = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=88).rstrip()
         header_lines = ["---", *header.split("\n"), "---"]
@@ -84,8 +89,10 @@ class QuizWriter:
         result = parse_quiz(text, f"{front['id']}.md", competencies_required=False)
         problems = list(self.notes)
         for problem in result.problems:
-            if self.error_count() and problem.message.startswith(NO_QUESTIONS):
-                continue  # every question had its own error, already reported
+            if problem.message.startswith(NO_QUESTIONS) and (self.error_count() or empty):
+                if not self.error_count():  # else every question had its own error, reported
+                    problems.append(Problem(self.source, 1, "error", empty))
+                continue
             line = origins[problem.line - 1] if 0 < problem.line <= len(origins) else 1
             message = QUESTION_NUMBER.sub(self._source_number, problem.message)
             problems.append(Problem(self.source, line, problem.severity, message))

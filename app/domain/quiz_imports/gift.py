@@ -8,7 +8,7 @@ Essays and descriptions are left out. Each `$CATEGORY` becomes a pool.
 from __future__ import annotations
 
 from .checked import Imported, QuizWriter, front_matter, house_settings, slug
-from .gift_parser import GiftQuestion, read_gift
+from .gift_parser import GiftBank, GiftQuestion, read_gift
 from .gift_questions import write_question
 
 
@@ -52,7 +52,20 @@ def import_gift(
         writer.add("", question.line)
 
     front = front_matter(quiz_id, module, title or _title(source), kind)
-    return writer.finish(front, len(kept))
+    return writer.finish(front, len(kept), empty=_empty(bank))
+
+
+def _empty(bank: GiftBank) -> str:
+    """Say, in GIFT's terms, why the quiz has no questions."""
+    if bank.questions:
+        return (
+            "the file holds no question Linkwise can import: essays and text without "
+            "answers '{...}' are left out"
+        )
+    return (
+        "the file holds no GIFT questions: start one like "
+        "'::Title:: Question text {=right ~wrong}', with a blank line between questions"
+    )
 
 
 def _kept(question: GiftQuestion, writer: QuizWriter) -> bool:
@@ -84,10 +97,17 @@ def _pools(kept, categories, pick: int, writer: QuizWriter) -> dict[int, tuple[i
             writer.warn(line, f"category '{name}' has one question, so it is not a pool")
             continue
         size = max(1, min(pick, count - 1))
+        lowered = ""
+        if size < pick:
+            # Picking every question would ask the same ones at each attempt.
+            lowered = (
+                f"; --pick {pick} is lowered to {size}, one fewer than its questions, "
+                "so that attempts differ"
+            )
         writer.warn(
             line,
             f"category '{name}' becomes a pool that picks {size} of its {count} questions "
-            "for each attempt: change 'pick:' to suit",
+            f"for each attempt{lowered}: change 'pick:' to suit",
         )
         pools[first] = (line, size, count)
     return pools

@@ -32,6 +32,7 @@ RUN_ON_TITLE = (
     "a blank line is probably missing before '{title}', which starts another question "
     "(write '\\:' for a colon that is text)"
 )
+ONE_HASH = "write '\\#' for a '#' that is text"
 RUN_ON_ANSWERS = (
     "a second answer block '{' after the question's answers: a blank line is probably "
     "missing between questions (write '\\{' for a brace that is text)"
@@ -94,7 +95,7 @@ def read_gift(text: str) -> GiftBank:
         while block:
             before = len(bank.errors)
             number += 1
-            question, run_on = _question(block, first_line, bank.errors)
+            question, run_on = _question(block, first_line, number, bank.errors)
             # A question with a mistake is reported, not half imported.
             if question is not None and len(bank.errors) == before:
                 question.category, question.number = category, number
@@ -123,7 +124,9 @@ def _blocks(text: str):
             start = None
 
 
-def _question(block: str, first_line: int, errors: list) -> tuple[GiftQuestion | None, int]:
+def _question(
+    block: str, first_line: int, number: int, errors: list
+) -> tuple[GiftQuestion | None, int]:
     """Read the question at the start of a block; return it and where any run-on text starts.
 
     Without a run-on question, the second value is the block's length.
@@ -164,7 +167,7 @@ def _question(block: str, first_line: int, errors: list) -> tuple[GiftQuestion |
     after = _text(block[finish + 1 :], text_format)
     if after:  # a missing-word question: the answer box stands in the text
         text = f"{text} _____ {after}".strip()
-    question = GiftQuestion("", question_line, text, text_format, title)
+    question = GiftQuestion("", question_line, text, text_format, title, number=number)
     _answers(question, block[start + 1 : finish], start + 1, line_at, errors)
     return (question if question.kind else None), len(block)
 
@@ -193,6 +196,14 @@ def _run_on_title(title: str) -> str:
 def _answers(question: GiftQuestion, section: str, offset: int, line_at, errors) -> None:
     general = section.rfind("####")
     if general != -1:
+        if "#" in section[general + 4 :] or section[:general].endswith("#"):
+            errors.append(
+                (
+                    line_at(offset + general),
+                    f"question {question.number}: the general feedback '####...' comes last "
+                    f"and holds no other '#'; {ONE_HASH}",
+                )
+            )
         question.general_feedback = _text(section[general + 4 :], question.text_format) or None
         section = section[:general]
     answers = section.strip()
@@ -210,9 +221,18 @@ def _answers(question: GiftQuestion, section: str, offset: int, line_at, errors)
         _split(question, answers, offset, line_at, "=", errors)
     elif answers.partition("#")[0].strip() in TRUE_FALSE:
         question.kind = "truefalse"
-        value, *feedback = answers.split("#", 2)
+        value, *feedback = answers.split("#")
+        if len(feedback) > 2:
+            third = offset + len("#".join([value, *feedback[:2]]))
+            errors.append(
+                (
+                    line_at(third),
+                    f"question {question.number}: a true/false answer takes at most two "
+                    f"feedbacks (#wrong#right); {ONE_HASH}",
+                )
+            )
         question.is_true = TRUE_FALSE[value.strip()]
-        feedback += [None] * (2 - len(feedback))
+        feedback = [*feedback[:2], None, None][:2]
         wrong, right = (_text(f, question.text_format) or None if f else None for f in feedback)
         question.true_false_feedback = (wrong, right)
     else:
@@ -241,6 +261,12 @@ def _split(question: GiftQuestion, answers: str, offset: int, line_at, marks: st
             errors.append((line, f"the weight in '{_decode(body.strip())}' is not like '%50%'"))
             continue
         answer_text, hash_mark, feedback = body.partition("#")
+        if "#" in feedback:
+            named = _decode(answer_text.strip())
+            named = f"the answer '{named}'" if named else "an answer"
+            errors.append(
+                (line, f"question {question.number}: {named} takes one feedback '#...'; {ONE_HASH}")
+            )
         question.answers.append(
             GiftAnswer(
                 _text(answer_text, question.text_format),

@@ -26,6 +26,12 @@ def write_question(question: GiftQuestion, number: int, writer: QuizWriter) -> N
     if question.title:
         writer.add(f"Title: {_one_line(question.title)}", question.line)
     text = _markdown(question.text, question, writer)
+    if not text.strip():
+        writer.error(
+            question.line,
+            f"question {question.number} has no question text: write it before the '{{'",
+        )
+        return
     write = {
         "truefalse": _true_false,
         "multichoice": _choices,
@@ -230,7 +236,7 @@ def _stem(
     correct: str | None = None,
     incorrect: str | None = None,
 ) -> None:
-    writer.add(_marked(f"{number}.", text or "(no question text)"), question.line)
+    writer.add(_marked(f"{number}.", text), question.line)
     for marker, feedback in (("...", question.general_feedback), ("+", correct), ("-", incorrect)):
         if feedback:
             writer.add(_marked(marker, _markdown(feedback, question, writer)), question.line)
