@@ -114,7 +114,8 @@ def coverage(catalogue: Catalogue) -> tuple[Coverage, ...]:
 @dataclass(frozen=True)
 class OutOfReach:
     """A competency a learner is not rated in that no quiz left to them can rate: they have
-    passed every quiz asking about it, and a passed quiz is not taken again."""
+    passed every quiz asking about it, none of those is open for renewal, and a passed quiz
+    is taken again only to renew."""
 
     competency: Competency
     # The course's quizzes are not sure to ask enough to rate it: what it needs is more
@@ -124,15 +125,23 @@ class OutOfReach:
 
 
 def out_of_reach(
-    unrated: Iterable[Competency], catalogue: Catalogue, passed: Collection[str]
+    unrated: Iterable[Competency],
+    catalogue: Catalogue,
+    passed: Collection[str],
+    renewing: Collection[str] = (),
 ) -> tuple[OutOfReach, ...]:
     """Return the unrated competencies whose every module with a quiz the learner has
-    passed (`passed` names those modules), saying whether the course asks enough."""
+    passed (`passed` names those modules) and none is open for renewal (`renewing` names
+    those), saying whether the course asks enough.
+
+    A renewal is an attempt like any other, whose answers give new evidence: a competency
+    one of whose quizzes is open for renewal is within reach of it.
+    """
     stuck = [
         competency
         for competency in unrated
         if (modules := [m for m in catalogue.modules_for(competency.code) if m.assessment])
-        and all(m.slug in passed for m in modules)
+        and all(m.slug in passed and m.slug not in renewing for m in modules)
     ]
     if not stuck:
         return ()

@@ -12,6 +12,12 @@ longer evidence of completing anything. A module's own row says how the module s
 its latest certificate is revoked while an earlier one stands, it names that earlier one,
 through which the module stays completed (services/passes.py).
 
+A certificate whose credential's validity has ended has expired, as its public check says.
+An entry whose certificate has expired (the module's row, by the certificate the module
+stands on) says "Certificate expired", with its completed date and the day it expired: the
+learning was done, and is due again. Its CPD time still counts: expiry is about how current
+the learning is, not about the time spent on it.
+
 RCGP credits are a GP's: one per hour of learning with a reflection on it, to two places as
 the credential states CPD hours. The record shows them only for a GP, and only for time
 with its reflection written; otherwise it says what is still needed, never a credit earned.
@@ -26,6 +32,8 @@ from app.domain.pdf import cpd_time_in_words
 
 # The status of an entry that stands for a certificate alone, once that certificate is revoked.
 CERTIFICATE_REVOKED = "certificate-revoked"
+# The status of a completed entry whose certificate (the one it stands on) has expired.
+CERTIFICATE_EXPIRED = "certificate-expired"
 
 
 class CertificateNamed(NamedTuple):
@@ -42,7 +50,8 @@ class ModuleRecord:
     slug: str
     title: str
     # "not-started", "in-progress" or "completed"; CERTIFICATE_REVOKED for an entry that
-    # stands for a certificate alone (renewed, or not in_course) whose certificate is revoked.
+    # stands for a certificate alone (renewed, or not in_course) whose certificate is revoked;
+    # CERTIFICATE_EXPIRED for a completed one whose certificate has expired.
     status: str
     started_on: date | None
     completed_on: date | None
@@ -63,6 +72,13 @@ class ModuleRecord:
     # The module's row, its latest certificate revoked: the earlier certificate that still
     # stands, through which the module stays completed (None otherwise).
     completed_through: CertificateNamed | None = None
+    # The day the certificate it stands on expired (None while valid, or with no end date).
+    certificate_expired_on: date | None = None
+
+    @property
+    def status_in_words(self) -> str:
+        """Return the status as the record says it: "Completed", "Certificate expired", ..."""
+        return STATUS_WORDS[self.status]
 
     @property
     def passed_again_in_words(self) -> str:
@@ -229,6 +245,7 @@ STATUS_WORDS = {
     "in-progress": "In progress",
     "completed": "Completed",
     CERTIFICATE_REVOKED: "Certificate revoked",
+    CERTIFICATE_EXPIRED: "Certificate expired",
 }
 
 CSV_HEADER = (
@@ -252,7 +269,7 @@ def csv_rows(record: LearningRecord, verify_url) -> list[list]:
 
     RCGP credits are a GP's alone: anyone else's cells are empty, and a GP's module whose
     time counts without a reflection says it needs one. The last column tells a module's
-    latest certificate from an earlier one, and says whether it was revoked.
+    latest certificate from an earlier one, and says whether it was revoked or has expired.
     """
     rows: list[list] = [list(CSV_HEADER)]
     for m in record.modules:
@@ -296,16 +313,20 @@ def _certificate_cell(module: ModuleRecord, verify_url) -> str:
     link = verify_url(module.certificate_code)
     if module.certificate_revoked_on:
         return f"{link} (revoked {module.certificate_revoked_on.isoformat()})"
+    if module.certificate_expired_on:
+        return f"{link} (expired {module.certificate_expired_on.isoformat()})"
     return link
 
 
 def _which_certificate(module: ModuleRecord) -> str:
     # In the pages' words: the module's row shows its latest certificate, and an entry after
-    # it an earlier one ("Earlier certificate"); a revoked one is either, and says so.
+    # it an earlier one ("Earlier certificate"); a revoked or expired one is either, and says so.
     if not module.certificate_code:
         return ""
     which = "earlier" if module.renewed else "latest"
-    return f"{which}, revoked" if module.certificate_revoked_on else which
+    if module.certificate_revoked_on:
+        return f"{which}, revoked"
+    return f"{which}, expired" if module.certificate_expired_on else which
 
 
 def describe_minutes(minutes: int, reflected: int = 0, rcgp: bool = False) -> str:

@@ -99,6 +99,8 @@ def _module(pdf: LinkwisePdf, module, verify_url: Callable[[str], str], rcgp: bo
         facts.append(f"completed {date_in_words(module.completed_on)}")
     elif module.status == CERTIFICATE_REVOKED:
         facts.append(f"certificate issued {date_in_words(module.issued_on)}")
+    if module.certificate_expired_on:
+        facts.append(f"certificate expired {date_in_words(module.certificate_expired_on)}")
     if module.score_percent is not None:
         facts.append(f"best quiz score {module.score_percent}%")
     status = STATUS_WORDS[module.status]
@@ -119,6 +121,8 @@ def _module(pdf: LinkwisePdf, module, verify_url: Callable[[str], str], rcgp: bo
                 lines.append(_completed_through(module.completed_through))
         else:
             lines.append(f"Certificate {code}: {verify_url(code)}")
+        if module.certificate_expired_on:
+            lines.append(_expired(module))
         written = "written" if module.reflection_written else "not yet written"
         lines.append(f"Reflective account {written}.")
     pdf.style(13, bold=True)
@@ -127,6 +131,13 @@ def _module(pdf: LinkwisePdf, module, verify_url: Callable[[str], str], rcgp: bo
     pdf.style(11)
     for line in lines:
         pdf.para(line)
+
+
+def _expired(module) -> str:
+    # The certificate the module stands on, in the words of its own page; its time still counts.
+    code = module.completed_through.code if module.completed_through else module.certificate_code
+    day = date_in_words(module.certificate_expired_on)
+    return f"Certificate {code} expired on {day}: the learning it records is due again."
 
 
 def _completed_through(earlier) -> str:

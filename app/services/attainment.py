@@ -133,8 +133,13 @@ def profile(
     return profile_from(profession, found, catalogue, now)
 
 
-def profile_from(profession: str | None, found, catalogue: Catalogue, now) -> Profile | None:
-    """Return the profile in the profession's framework from the learner's rows (PROFILE_ROWS)."""
+def profile_from(
+    profession: str | None, found, catalogue: Catalogue, now, renewing=frozenset()
+) -> Profile | None:
+    """Return the profile in the profession's framework from the learner's rows (PROFILE_ROWS).
+
+    `renewing` names the modules whose passed quiz is open for renewal now.
+    """
     framework = catalogue.framework_for(profession or "")
     if framework is None:
         return None
@@ -167,16 +172,24 @@ def profile_from(profession: str | None, found, catalogue: Catalogue, now) -> Pr
     words = evidence_in_words(db.session(), rows, catalogue, framework, now)
     done = found.get("done", ())
     passed = frozenset(row.text[0] for row in done if row.text[1].startswith(QUIZ_PREFIX))
-    return build_profile(framework, stored, words, catalogue, now, passed)
+    return build_profile(framework, stored, words, catalogue, now, passed, renewing)
 
 
 def build_profile(
-    framework: Framework, stored, evidence, catalogue: Catalogue, now, passed=frozenset()
+    framework: Framework,
+    stored,
+    evidence,
+    catalogue: Catalogue,
+    now,
+    passed=frozenset(),
+    renewing=frozenset(),
 ) -> Profile:
     """Put a learner's profile together from their stored ratings and evidence in words.
 
     `passed` names the modules whose quiz the learner has passed: a passed quiz is taken
     again only to renew, so a next step points to one only for the competencies it renews.
+    `renewing` names those of them open for renewal now: a competency one of them develops
+    is never out of reach.
     """
     assessed = {
         code
@@ -201,7 +214,7 @@ def build_profile(
             domains.append(DomainStanding(domain, tuple(rows), met))
     every = [r for d in domains for r in d.competencies]
     to_develop = [r for r in every if r.level != framework.scale[-1].name]
-    next_modules = next_steps(catalogue, every, to_develop, stored, passed, now)
+    next_modules = next_steps(catalogue, every, to_develop, stored, passed, now, renewing)
     practice = any(practice_needed(c, framework) for c in framework.competencies)
     covered = [r.competency for r in every]
     return Profile(
@@ -215,7 +228,10 @@ def build_profile(
         practice,
         own_rules(covered, framework),
         out_of_reach(
-            (r.competency for r in every if r.level == INSUFFICIENT_EVIDENCE), catalogue, passed
+            (r.competency for r in every if r.level == INSUFFICIENT_EVIDENCE),
+            catalogue,
+            passed,
+            renewing,
         ),
     )
 

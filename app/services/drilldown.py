@@ -87,11 +87,14 @@ def learner_page(
         return None
     session = db.session()
     session.commit()
+    attempts = extra_attempts.attempts_from(person, found, catalogue.modules, now)
+    # The quizzes open for renewal now: what they ask about is within the learner's reach.
+    renewing = frozenset(quiz.module_slug for quiz in attempts.quizzes if quiz.renewing)
     return LearnerPage(
         person,
         learner_view(person, found, catalogue, day, years),
-        extra_attempts.attempts_from(person, found, catalogue.modules, now),
-        attainment.profile_from(person.profession, found, catalogue, now),
+        attempts,
+        attainment.profile_from(person.profession, found, catalogue, now, renewing),
     )
 
 

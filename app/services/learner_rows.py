@@ -107,15 +107,16 @@ GRANTS = (
 )
 
 # texts: module, code; numbers: CPD minutes, id, the attempt it certifies; times: issued,
-# its credential revoked; document: the reflective account. Every certificate the learner
-# holds: several for a module once they renew it (a page shows the latest: latest_by_module).
+# its credential revoked, its credential valid until; document: the reflective account.
+# Every certificate the learner holds: several for a module once they renew it (a page shows
+# the latest: latest_by_module).
 CERTIFICATES = (
     branch(
         "certificate",
         # With the title and CPD minutes it recorded when it was issued.
         text=(Certificate.module_slug, Certificate.code, Certificate.module_title),
         number=(Certificate.cpd_minutes, Certificate.id, Certificate.attempt_id),
-        at=(Certificate.issued_at, Credential.revoked_at),
+        at=(Certificate.issued_at, Credential.revoked_at, Credential.valid_until),
         doc=(Certificate.reflective_account,),
     )
     .outerjoin(Credential, Credential.certificate_id == Certificate.id)

@@ -1,8 +1,9 @@
 """A learner's competencies page in one statement: ratings, evidence and supervisors' replies.
 
 Every visit reads the stored ratings, the answers behind them, recent decisions on the
-learner's requests and, for a supervisor, how many requests wait for them; one UNION ALL
-brings all four, each row naming what it is first.
+learner's requests, for a supervisor how many requests wait for them, and what says which
+passed quizzes are open for renewal (renewal_rows: passes, credentials, assignments); one
+UNION ALL brings them all, each row naming what it is first.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     Integer,
@@ -27,15 +29,18 @@ from sqlalchemy import (
 from app import db
 from app.domain.content import Catalogue
 from app.domain.progress import QUIZ_PREFIX
-from app.models import Answer, CompetencyLevel, Completion, User, utcnow
+from app.models import Answer, Attempt, Certificate, CompetencyLevel, Completion, User, utcnow
 from app.models import Evidence as EvidenceRow
+from app.models_assignments import Assignment
+from app.models_credentials import Credential
 from app.models_practice import ConfirmationClosure, ConfirmationDecision, ConfirmationRequest
-from app.services import passes
+from app.services import learner_rows, passes, renewal_rows
 from app.services.attainment import Profile, StoredLevel, build_profile, evidence_in_words
 from app.services.knowledge_now import knowledge_now
 from app.services.practice import UPDATES_FOR
 from app.services.practice_page import RequestRecord
 from app.services.rating_reads import aware
+from app.services.tagged_rows import Row
 
 
 def _none(type_):
@@ -43,12 +48,29 @@ def _none(type_):
     return cast(null(), type_)
 
 
+def _renewal_columns(kind, module, number, at=(), day=None) -> list:
+    """Return a renewal branch's columns in this page's layout: module, a number, times, day."""
+    return [
+        literal(kind),
+        module,
+        *(_none(String) for _ in range(5)),
+        _none(Float),
+        number,
+        _none(Boolean),
+        _none(Boolean),
+        *at,
+        *(_none(DateTime) for _ in range(3 - len(at))),
+        _none(JSON),
+        _none(Date) if day is None else day,
+    ]
+
+
 _SELF = bindparam("user_id")
 _CODES = bindparam("codes", expanding=True)
 _SUPERVISOR = User.__table__.alias("supervisor")
 _KNOWLEDGE = knowledge_now()  # as it stands at the parameter `now`
 
-# Columns: kind, code, text1-5, number, whole, flag1-2, at1-3, response.
+# Columns: kind, code, text1-5, number, whole, flag1-2, at1-3, response, day.
 _PAGE = union_all(
     select(
         literal("level"),
@@ -66,6 +88,7 @@ _PAGE = union_all(
         CompetencyLevel.due_from,
         CompetencyLevel.practice_until,
         _none(JSON),
+        _none(Date),
     ).where(CompetencyLevel.user_id == _SELF, CompetencyLevel.competency_code.in_(_CODES)),
     select(
         literal("evidence"),
@@ -83,6 +106,7 @@ _PAGE = union_all(
         _none(DateTime),
         _none(DateTime),
         Answer.response,
+        _none(Date),
     )
     .outerjoin(
         Answer,
@@ -106,6 +130,7 @@ _PAGE = union_all(
         ConfirmationDecision.decided_at,
         _none(DateTime),
         _none(JSON),
+        _none(Date),
     )
     .join(ConfirmationDecision, ConfirmationDecision.request_id == ConfirmationRequest.id)
     .outerjoin(_SUPERVISOR, _SUPERVISOR.c.id == ConfirmationRequest.supervisor_id)
@@ -131,6 +156,7 @@ _PAGE = union_all(
         _none(DateTime),
         _none(DateTime),
         _none(JSON),
+        _none(Date),
     ).where(
         ConfirmationRequest.supervisor_id == _SELF,
         ConfirmationRequest.organisation_id
@@ -156,10 +182,29 @@ _PAGE = union_all(
         _none(DateTime),
         _none(DateTime),
         _none(JSON),
+        _none(Date),
     ).where(
         Completion.user_id == _SELF,
         Completion.item_key.startswith(QUIZ_PREFIX),
         passes.COMPLETION_STANDS,
+    ),
+    # What renewal reads besides the ratings (renewal_rows, its own branches' rows and
+    # conditions): a passed quiz open for renewal can still give evidence.
+    renewal_rows.PASSES.with_only_columns(
+        *_renewal_columns("pass", Attempt.module_slug, Attempt.id, (Attempt.submitted_at,))
+    ),
+    renewal_rows.CREDENTIALS.with_only_columns(
+        *_renewal_columns(
+            "credential",
+            Certificate.module_slug,
+            Certificate.attempt_id,
+            (Credential.valid_until, Credential.revoked_at),
+        )
+    ),
+    learner_rows.ASSIGNMENTS.with_only_columns(
+        *_renewal_columns(
+            "assigned", Assignment.module_slug, Assignment.renew_months, day=Assignment.due_on
+        )
     ),
 )
 
@@ -174,6 +219,7 @@ def page(
     codes = [c.code for c in framework.competencies] if framework else []
     session = db.session()
     stored, evidence, replies, waiting, passed = {}, [], [], 0, set()
+    renewal_found: dict[str, list[Row]] = {}
     for (
         kind,
         code,
@@ -190,6 +236,7 @@ def page(
         at2,
         at3,
         response,
+        day,
     ) in session.connection().execute(
         _PAGE, {"user_id": user_id, "codes": codes, "since": now - UPDATES_FOR, "now": now}
     ):
@@ -201,6 +248,9 @@ def page(
             waiting = whole
         elif kind == "passed":
             passed.add(code)
+        elif kind in _RENEWAL_KINDS:
+            row = Row(kind, (code,), (whole,), (), (), (at1, at2, at3), (day,), ())
+            renewal_found.setdefault(kind, []).append(row)
         else:
             replies.append(
                 RequestRecord(
@@ -223,5 +273,18 @@ def page(
     if framework is None:
         return None, tuple(replies), waiting
     words = evidence_in_words(session, [row for _, row in evidence], catalogue, framework, now)
-    profile = build_profile(framework, stored, words, catalogue, now, frozenset(passed))
+    renewal_found["standing"] = [_standing(code, level) for code, level in stored.items()]
+    renewing = renewal_rows.open_for_renewal(renewal_found, profession, catalogue, now)
+    profile = build_profile(framework, stored, words, catalogue, now, frozenset(passed), renewing)
     return profile, tuple(replies), waiting
+
+
+# The renewal branches' kinds, read as renewal_rows' own rows are (a module, a number, times
+# and a day, in their order).
+_RENEWAL_KINDS = ("pass", "credential", "assigned")
+
+
+def _standing(code: str, level: StoredLevel) -> Row:
+    """Return a stored rating as renewal_rows' `standing` branch reads it."""
+    times = (level.met_until, level.due_from, level.practice_until)
+    return Row("standing", (code,), (), (), (level.met, level.expired), times, (), ())

@@ -3,11 +3,15 @@
 A module not yet passed is a next step for the competencies it develops that are below the
 framework's top level. A passed module's quiz is taken again only to renew: it is a next
 step for the competencies it assesses that stand due soon or expired on their knowledge
-(domain/quizzes/renewal.py), which is when the quiz page opens it for renewal.
+(domain/quizzes/renewal.py), which is when the quiz page opens it for renewal. While it is
+open for renewal for any reason (its certificate expiring, an assignment that renews), it
+is also the next step for the competencies it develops that have too little evidence to be
+rated (all of it expired, say): the renewal's answers give new evidence.
 """
 
 from dataclasses import dataclass
 
+from app.domain.competencies import INSUFFICIENT_EVIDENCE
 from app.domain.content import Catalogue, Module
 from app.domain.frameworks import Competency
 from app.domain.quizzes.renewal import StoredRating, renews_knowledge
@@ -30,19 +34,26 @@ class NextStep:
 
 
 def next_steps(
-    catalogue: Catalogue, every, to_develop, stored, passed, now
+    catalogue: Catalogue, every, to_develop, stored, passed, now, renewing=frozenset()
 ) -> tuple[NextStep, ...]:
     """Return the modules to take or renew, in course order.
 
     `every` and `to_develop` are the profile's competency standings (all, and those below
-    the top level); `stored` the stored ratings by code; `passed` the passed modules' slugs.
+    the top level); `stored` the stored ratings by code; `passed` the passed modules' slugs;
+    `renewing` the slugs of those whose quiz is open for renewal now.
     """
-    to_renew = _to_renew(stored, every, now)
+    to_renew = {c.code for c in _to_renew(stored, every, now)}
     found = []
     for module in catalogue.modules:
         if module.slug in passed:
             codes = assessed_codes(module)
-            renews = [c for c in to_renew if c.code in codes]
+            open_now = module.slug in renewing
+            renews = [
+                r.competency
+                for r in every
+                if (r.competency.code in to_renew and r.competency.code in codes)
+                or (open_now and r.level == INSUFFICIENT_EVIDENCE and module in r.modules)
+            ]
             if renews:
                 found.append(_next_step(module, renews, renew=True))
         else:

@@ -8,6 +8,7 @@ from app.domain import reflection
 from app.domain.accounts import PROFESSIONS
 from app.domain.content import Catalogue
 from app.domain.learning_record import (
+    CERTIFICATE_EXPIRED,
     CERTIFICATE_REVOKED,
     CertificateNamed,
     LearningRecord,
@@ -55,16 +56,17 @@ def record_from(
     best: dict[str, int] = {}
     for attempt in graded:
         best[attempt.module_slug] = max(best.get(attempt.module_slug, 0), attempt.percent)
-    today = utcnow().date()
+    now = utcnow()
+    today = now.date()
     # A module's latest certificate (a renewal's, once renewed) is what its row shows; each
     # earlier one issued within the period is CPD done then, listed after it as its own entry.
     certificates = {
-        slug: _certificate(row) for slug, row in learner_rows.latest_by_module(found).items()
+        slug: _certificate(row, now) for slug, row in learner_rows.latest_by_module(found).items()
     }
     standing = {
-        slug: _certificate(row) for slug, row in learner_rows.standing_by_module(found).items()
+        slug: _certificate(row, now) for slug, row in learner_rows.standing_by_module(found).items()
     }
-    earlier = _earlier_in_period(found, certificates, years_before(today, years))
+    earlier = _earlier_in_period(found, certificates, years_before(today, years), now)
     modules = []
     for module in catalogue.modules:
         # The quiz's completion is among them while a pass of it counts (learner_rows
@@ -72,8 +74,9 @@ def record_from(
         keys = done.get(module.slug, set())
         progress = module_progress(module.item_keys, keys, passed=passed_quiz(keys))
         certificate = certificates.pop(module.slug, None)
-        completed_on = through = None
-        if progress.status == "completed" and certificate is not None:
+        status = progress.status
+        completed_on = through = expired_on = None
+        if status == "completed" and certificate is not None:
             completed_on = _day(certificate.issued_at)
             # Its latest certificate revoked, the module stays completed through an earlier
             # one that stands (its pass counts: passes.COMPLETION_STANDS), from that one's day.
@@ -81,19 +84,24 @@ def record_from(
             if certificate.revoked_at is not None and stands is not None:
                 through = CertificateNamed(stands.code, _day(stands.issued_at))
                 completed_on = through.issued_on
-        elif progress.status == "completed" and not module.assessment:
+            # The certificate it stands on says how current the learning is: once that one
+            # has expired, the module is still completed, but its certificate has expired.
+            if stands is not None and stands.expired_on is not None:
+                status, expired_on = CERTIFICATE_EXPIRED, stands.expired_on
+        elif status == "completed" and not module.assessment:
             completed_on = last.get(module.slug)
         modules.append(
             _module_record(
                 module.slug,
                 module.title,
                 module.cpd_minutes,
-                progress.status,
+                status,
                 first.get(module.slug),
                 completed_on,
                 best.get(module.slug),
                 certificate,
                 completed_through=through,
+                certificate_expired_on=expired_on,
             )
         )
         modules.extend(_earlier_records(module.slug, earlier, first, graded))
@@ -122,15 +130,27 @@ class _Certificate(NamedTuple):
     module_title: str  # as recorded when it was issued
     cpd_minutes: int  # likewise
     attempt_id: int  # the pass it certifies
+    # The day its credential's validity ended, once it has (None while valid, with no end
+    # date, or revoked): expired, as its public check says (credential_checks).
+    expired_on: date | None
 
 
-def _certificate(row) -> _Certificate:
+def _certificate(row, now: datetime) -> _Certificate:
+    revoked_at, valid_until = row.at[1], row.at[2]
+    expired = revoked_at is None and valid_until is not None and now >= _aware(valid_until)
     return _Certificate(
-        row.text[1], row.at[0], row.doc[0], row.at[1], row.text[2], row.number[0], row.number[2]
+        row.text[1],
+        row.at[0],
+        row.doc[0],
+        revoked_at,
+        row.text[2],
+        row.number[0],
+        row.number[2],
+        _day(valid_until) if expired else None,
     )
 
 
-def _earlier_in_period(found, latest: dict[str, _Certificate], since: date) -> dict:
+def _earlier_in_period(found, latest: dict[str, _Certificate], since: date, now) -> dict:
     """Return by module its earlier certificates issued on or after `since`, latest first.
 
     Each with how many later certificates the module has when all of them were revoked (0
@@ -143,7 +163,7 @@ def _earlier_in_period(found, latest: dict[str, _Certificate], since: date) -> d
         found.get("certificate", ()), key=lambda r: (_aware(r.at[0]), r.number[1]), reverse=True
     )
     for row in rows:
-        certificate = _certificate(row)
+        certificate = _certificate(row, now)
         slug = row.text[0]
         if certificate.code != latest[slug].code and _day(certificate.issued_at) >= since:
             revoked = all(c.revoked_at is not None for c in later[slug])
@@ -172,18 +192,25 @@ def _certified_record(slug, certificate: _Certificate, started_on, score, **rest
     """A completed module as its certificate recorded it: title, CPD time and the day issued.
 
     Once the certificate is revoked, the entry is no longer evidence of a completion: it
-    says so, with no completed date.
+    says so, with no completed date. Once it has expired, the entry is still a completion
+    (its CPD time counts), and says that its certificate has expired.
     """
     revoked = certificate.revoked_at is not None
+    status = "completed"
+    if revoked:
+        status = CERTIFICATE_REVOKED
+    elif certificate.expired_on is not None:
+        status = CERTIFICATE_EXPIRED
     return _module_record(
         slug,
         certificate.module_title,
         certificate.cpd_minutes,
-        CERTIFICATE_REVOKED if revoked else "completed",
+        status,
         started_on,
         None if revoked else _day(certificate.issued_at),
         score,
         certificate,
+        certificate_expired_on=certificate.expired_on,
         **rest,
     )
 
@@ -213,6 +240,7 @@ def _module_record(
     renewed=False,
     later_revoked=0,
     completed_through=None,
+    certificate_expired_on=None,
 ) -> ModuleRecord:
     """A module on the record; a certified one as its certificate recorded it."""
     return ModuleRecord(
@@ -233,6 +261,7 @@ def _module_record(
         later_revoked=later_revoked,
         issued_on=_day(certificate.issued_at) if certificate else None,
         completed_through=completed_through,
+        certificate_expired_on=certificate_expired_on,
     )
 
 

@@ -208,3 +208,21 @@ def renewal_in(
         renew_within=framework.renew_within if framework else None,
         now=now,
     )
+
+
+def open_for_renewal(
+    found: dict[str, list[Row]], profession: str | None, catalogue: Catalogue, now: datetime
+) -> frozenset[str]:
+    """Return the modules whose latest pass that counts is open for renewal now.
+
+    From the rows of the `pass` branch and of EVERY_MODULE.
+    """
+    opened = set()
+    for slug, latest in latest_passes(found).items():
+        module = catalogue.module(slug)
+        if module is None:
+            continue
+        found_renewal = renewal_in(module, profession, latest, found, catalogue, now)
+        if found_renewal is not None and found_renewal.open:
+            opened.add(slug)
+    return frozenset(opened)
