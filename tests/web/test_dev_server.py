@@ -145,7 +145,7 @@ def test_adding_or_removing_a_folder_alone_is_picked_up_without_a_restart(server
     folder.mkdir()
     page = home(url)
     assert "The course content has errors" in page
-    assert "content/modules/referral-routes/10-dir.md: error: is a folder" in page
+    assert "content/modules/referral-routes/10-dir.md:1: error: is a folder" in page
     folder.rmdir()
     assert "The course content has errors" not in home(url)
     assert process.poll() is None
