@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import click
@@ -32,6 +33,7 @@ def export_framework(framework_id, format_, output):
     source_path = _framework_file(framework_id)
     text = source_path.read_text("utf-8")
     source = read_source(text)
+    _warn_if_after_today(source_path, text, source.data.get("updated"))
     if format_ == "case":
         written = json.dumps(case_package(source), indent=2, ensure_ascii=False) + "\n"
     else:
@@ -104,6 +106,18 @@ def _framework_file(framework_id: str) -> Path:
             f"no framework '{framework_id}' in {folder}; the frameworks are: {known}{hint}"
         )
     return Path(found.path)
+
+
+def _warn_if_after_today(path: Path, text: str, updated) -> None:
+    """Warn of an `updated:` date after today: the export would claim a change not yet made.
+
+    Checked here, not by `linkwise validate`, whose result depends on the files alone.
+    """
+    if isinstance(updated, date) and updated > date.today():
+        lines = text.splitlines()
+        line = next((n for n, t in enumerate(lines, 1) if t.startswith("updated:")), 1)
+        problem = Problem(str(path), line, "warning", f"'updated' {updated} is after today")
+        click.echo(shown(problem), err=True)
 
 
 def _check_written(text: str, framework_id: str, output: Path | None) -> list[Problem]:

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .competencies import ATTAINMENT_METHODS
-from .frameworks import AttainmentSettings, Competency, Domain, Framework, ProficiencyLevel
+from .frameworks import (
+    UPDATED_NOT_STATED,
+    AttainmentSettings,
+    Competency,
+    Domain,
+    Framework,
+    ProficiencyLevel,
+)
 from .met_rule_files import (
     DEFAULT_RENEW_WITHIN,
     claims_competence,
@@ -23,8 +30,9 @@ from .yamlfields import YamlReader, compose, error_line, error_text, yaml_failur
 CODE = re.compile(r"^(?P<prefix>[A-Z][A-Z0-9]*)-(?P<domain>[0-9]+)\.(?P<number>[0-9]+)$")
 FRAMEWORK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-# Optional: whom the framework is for, how long evidence counts, and when a competency is met.
-FRAMEWORK_OPTIONAL_KEYS = ("applies_to", "valid_for", "renew_within", "met")
+# Optional: whom the framework is for, how long evidence counts, when a competency is met,
+# and when the framework's content last changed.
+FRAMEWORK_OPTIONAL_KEYS = ("applies_to", "valid_for", "renew_within", "met", "updated")
 FRAMEWORK_KEYS = (
     "id",
     "title",
@@ -114,6 +122,14 @@ def _read_framework(path: Path, problems: Problems, seen_codes: dict[str, str]) 
     valid_for = read_duration(reader, fields, "valid_for")
     renew_within = read_duration(reader, fields, "renew_within") or DEFAULT_RENEW_WITHIN
     met = read_met_rule(reader, fields, scale)
+    # Not checked against the clock: a load depends on the files alone (the content cache
+    # relies on it); `export-framework` warns of a date after today.
+    updated = reader.calendar_date(
+        fields,
+        "updated",
+        after=UPDATED_NOT_STATED,
+        because="a CASE export writes that date to mean 'not stated'",
+    )
     if any(problem.is_error for problem in problems.items[before:]):
         return None
     return Framework(
@@ -131,6 +147,7 @@ def _read_framework(path: Path, problems: Problems, seen_codes: dict[str, str]) 
         valid_for,
         renew_within if valid_for else None,
         met,
+        updated,
     )
 
 

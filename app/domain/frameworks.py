@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .competencies.durations import Duration
+
+# What a CASE export stamps when a framework file gives no `updated:` date: "not stated".
+# A file may not claim it, so an imported package dated so is known to have stated none.
+UPDATED_NOT_STATED = date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ class Framework:
     valid_for: Duration | None = None  # how long evidence counts; None: for ever
     renew_within: Duration | None = None  # how early learners are told to renew
     met: Any = None  # the met rule (competencies.met_rules); None: top knowledge level
+    updated: date | None = None  # when the content last changed; None: not stated
 
     def applies_to_profession(self, profession: str) -> bool:
         """Say whether the framework is meant for people of this profession."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from .problems import Problems
@@ -229,6 +230,32 @@ class YamlReader:
             self.error(found.line, f"'{key}' must be a number, not {_shown(value)}")
             return None
         return value
+
+    def calendar_date(
+        self, fields: dict[str, Field], key: str, *, after: date | None = None, because: str = ""
+    ) -> date | None:
+        """Return a calendar date written YYYY-MM-DD, reporting anything else at its line.
+
+        A date on or before `after` is refused too, saying `because`.
+        """
+        found = fields.get(key)
+        if found is None:
+            return None
+        written = getattr(found.node, "value", "")
+        value = self.value(found.node, f"'{key}' must be a real date, not {written}")
+        if isinstance(value, datetime):  # a datetime is also a date: test it first
+            self.error(found.line, f"'{key}' is a date alone, YYYY-MM-DD, without a time")
+        elif isinstance(value, date) and after is not None and value <= after:
+            self.error(found.line, f"'{key}' must be after {after}: {because}")
+        elif isinstance(value, date):
+            return value
+        elif isinstance(value, str) and found.node.style in ("'", '"'):
+            self.error(found.line, f"'{key}' is a date written YYYY-MM-DD, without quotes")
+        elif value is not None or not found.node.tag.endswith(":timestamp"):  # else reported
+            self.error(
+                found.line, f"'{key}' must be a date written YYYY-MM-DD, not {_shown(value)}"
+            )
+        return None
 
     def sequence(self, fields: dict[str, Field], key: str) -> list[yaml.Node] | None:
         """Return the item nodes of a non-empty list, reporting anything else."""

@@ -1,6 +1,7 @@
 """Loading competency frameworks and reporting their mistakes at the right line."""
 
 import dataclasses
+from datetime import date
 
 import pytest
 
@@ -123,3 +124,41 @@ def test_repeated_key_is_an_error_not_silently_overwritten(tmp_path):
 def test_framework_that_is_not_a_mapping_is_an_error(tmp_path):
     (problem,) = load_frameworks([write(tmp_path, "- just\n- a list\n")]).problems
     assert problem.message == "framework must be a mapping of 'key: value' lines"
+
+
+def _with_updated(tmp_path, value: str):
+    text = TINY_FRAMEWORK.read_text().replace(
+        'version: "0.1"\n', f'version: "0.1"\nupdated:{value}\n'
+    )
+    return load_frameworks([write(tmp_path, text, "tiny.yaml")])
+
+
+def test_updated_date_is_read_as_the_day_the_framework_last_changed(tmp_path):
+    result = _with_updated(tmp_path, " 2026-12-05")
+    assert result.problems == ()
+    assert result.frameworks[0].updated == date(2026, 12, 5)
+    assert load_frameworks([TINY_FRAMEWORK]).frameworks[0].updated is None
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (" 2026-02-30", "'updated' must be a real date, not 2026-02-30"),
+        (" 2026-12-05T10:30:00", "'updated' is a date alone, YYYY-MM-DD, without a time"),
+        (" 2026-12-05 10:30:00Z", "'updated' is a date alone, YYYY-MM-DD, without a time"),
+        (' "2026-12-05"', "'updated' is a date written YYYY-MM-DD, without quotes"),
+        (" 5 December 2026", "'updated' must be a date written YYYY-MM-DD, not '5 December 2026'"),
+        (" 2026-12-5", "'updated' must be a date written YYYY-MM-DD, not '2026-12-5'"),
+        (" 20261205", "'updated' must be a date written YYYY-MM-DD, not 20261205"),
+        ("", "'updated' must be a date written YYYY-MM-DD, not nothing"),
+        (
+            " 2000-01-01",
+            "'updated' must be after 2000-01-01: a CASE export writes that date to mean "
+            "'not stated'",
+        ),
+    ],
+)
+def test_a_bad_updated_date_is_an_error_at_its_line(tmp_path, value, message):
+    result = _with_updated(tmp_path, value)
+    assert [(p.line, p.severity, p.message) for p in result.problems] == [(4, "error", message)]
+    assert result.frameworks == ()

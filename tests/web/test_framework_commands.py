@@ -150,5 +150,32 @@ def test_case_export_is_the_same_after_the_file_is_touched(tmp_path):
     assert second.returncode == 0, second.stderr
     assert second.stdout.encode() == first.stdout.encode()
     document = json.loads(first.stdout)["CFDocument"]
-    assert document["lastChangeDateTime"] == "2000-01-01T00:00:00+00:00"
+    assert document["lastChangeDateTime"] == "2026-12-05T00:00:00+00:00"  # its `updated:`
     assert document["version"] == "0.1"
+
+
+def test_case_export_of_a_file_without_updated_says_not_stated(tmp_path):
+    folder = tmp_path / "competencies"
+    folder.mkdir()
+    text = Path("competencies/referrer.yaml").read_text("utf-8")
+    (folder / "referrer.yaml").write_text(text.replace("updated: 2026-12-05\n", ""), "utf-8")
+    exported = run_linkwise(
+        "export-framework", "referrer", env={"LINKWISE_COMPETENCIES_DIR": str(folder)}
+    )
+    assert exported.returncode == 0, exported.stderr
+    document = json.loads(exported.stdout)["CFDocument"]
+    assert document["lastChangeDateTime"] == "2000-01-01T00:00:00+00:00"
+
+
+def test_case_export_warns_of_an_updated_date_after_today(tmp_path):
+    folder = tmp_path / "competencies"
+    folder.mkdir()
+    text = Path("competencies/referrer.yaml").read_text("utf-8")
+    framework = folder / "referrer.yaml"
+    framework.write_text(text.replace("updated: 2026-12-05", "updated: 2999-12-05"), "utf-8")
+    exported = run_linkwise(
+        "export-framework", "referrer", env={"LINKWISE_COMPETENCIES_DIR": str(folder)}
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert f"{framework}:7: warning: 'updated' 2999-12-05 is after today" in exported.stderr
+    assert json.loads(exported.stdout)["CFDocument"]["lastChangeDateTime"].startswith("2999-12-05")

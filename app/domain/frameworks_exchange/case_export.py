@@ -8,6 +8,7 @@ under "linkwise" (see EXTENSION), so an import gives back the same framework.
 
 from __future__ import annotations
 
+from ..frameworks import UPDATED_NOT_STATED
 from .identifiers import identifier, uri
 from .source import (
     COMPETENCY_KEYS,
@@ -22,16 +23,21 @@ from .source import (
 EXTENSION = "linkwise"
 DOMAIN_TYPE, COMPETENCY_TYPE = "Domain", "Competency"
 LANGUAGE = "en"
-# CASE requires a lastChangeDateTime on every object, and a framework file declares no date.
-# The export is a function of the file's content alone, so one commit exported on any
-# machine gives the same bytes: the file's mtime or the clock would differ between two
-# checkouts. What changed is told by the CFDocument's `version` (docs/frameworks-exchange.md).
-CHANGED_AT = "2000-01-01T00:00:00+00:00"
 
 
-def case_package(source: FrameworkSource, changed_at: str = CHANGED_AT) -> dict:
+def case_package(source: FrameworkSource) -> dict:
     """Return the CASE 1.1 package (a JSON-ready dict) for a framework file's data."""
-    return _Writer(source, changed_at).package()
+    return _Writer(source, changed_at(source.data.get("updated"))).package()
+
+
+def changed_at(updated) -> str:
+    """Return the lastChangeDateTime of every object: the file's `updated:` date at midnight UTC.
+
+    CASE requires one on every object. A file without `updated:` gets the fixed "not stated"
+    date, never the clock or the file's modified time, so one commit exported on any machine
+    gives the same bytes (docs/frameworks-exchange.md).
+    """
+    return f"{(updated or UPDATED_NOT_STATED).isoformat()}T00:00:00+00:00"
 
 
 def link(title: str, identifier_: str) -> dict:

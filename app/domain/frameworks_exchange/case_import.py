@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from ..frameworks import UPDATED_NOT_STATED
 from ..numbers import whole_number
 from ..problems import Problem, Problems
 from .case_export import EXTENSION
@@ -115,6 +117,9 @@ class _Reader:
         data["version"] = self._text(
             document, "version", "the CFDocument", "Linkwise frameworks carry a version"
         )
+        updated = self._updated(document)
+        if updated is not None:
+            data["updated"] = updated
         data["publisher"] = (
             self._text(document, "publisher", "the CFDocument")
             if document.get("publisher")
@@ -147,6 +152,25 @@ class _Reader:
                 f"framework id '{chosen}' must be lowercase letters, digits and hyphens",
             )
         return chosen
+
+    def _updated(self, document: JsonObject):
+        """Return the CFDocument's lastChangeDateTime as a date (in UTC), unless "not stated"."""
+        stamp = document.get("lastChangeDateTime")
+        if stamp is None:
+            return None
+        try:
+            changed = datetime.fromisoformat(stamp) if isinstance(stamp, str) else None
+        except ValueError:
+            changed = None
+        if changed is None:
+            self.warning(
+                document.line_of("lastChangeDateTime"),
+                f"the CFDocument's lastChangeDateTime {stamp!r} is not a date and time, like "
+                "2026-12-05T00:00:00+00:00: the framework is written without 'updated'",
+            )
+            return None
+        day = (changed.astimezone(UTC) if changed.tzinfo else changed).date()
+        return day if day > UPDATED_NOT_STATED else None
 
     def _licence(self, root: JsonObject, document: JsonObject) -> str | None:
         target = document.get("licenseURI")

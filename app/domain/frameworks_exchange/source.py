@@ -9,7 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # The keys each level of a framework file maps onto the exchange formats' own fields.
-DOCUMENT_KEYS = ("id", "title", "version", "publisher", "source", "licence", "scale", "domains")
+DOCUMENT_KEYS = (
+    "id",
+    "title",
+    "version",
+    "updated",
+    "publisher",
+    "source",
+    "licence",
+    "scale",
+    "domains",
+)
 DOMAIN_KEYS = ("number", "title", "summary", "competencies")
 COMPETENCY_KEYS = ("code", "name", "statement")
 

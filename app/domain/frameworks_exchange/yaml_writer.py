@@ -7,7 +7,7 @@ import textwrap
 from .source import COMPETENCY_KEYS, DOMAIN_KEYS, FrameworkSource, other_keys
 
 WIDTH = 90
-TOP_KEYS = ("id", "title", "version", "publisher", "source", "licence")
+TOP_KEYS = ("id", "title", "version", "updated", "publisher", "source", "licence")
 
 
 def framework_yaml(source: FrameworkSource) -> str:

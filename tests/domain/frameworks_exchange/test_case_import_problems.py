@@ -13,13 +13,12 @@ from app.domain.frameworks_exchange import case_package, framework_yaml, import_
 from app.domain.frameworks_exchange.source import FrameworkSource
 
 ROOT = Path(__file__).resolve().parents[3]
-WHEN = "2026-12-01T09:00:00+00:00"
 AWKWARD = "Zoë 😀\n- dash"
 
 
 def _package() -> dict:
     source = read_source((ROOT / "competencies" / "referrer.yaml").read_text("utf-8"))
-    return json.loads(json.dumps(case_package(source, WHEN)))
+    return json.loads(json.dumps(case_package(source)))
 
 
 def _item(package: dict, code: str) -> dict:
