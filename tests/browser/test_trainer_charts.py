@@ -1,5 +1,5 @@
 """The trainer's charts of how questions perform, in Chromium: readable on a 320 px phone and at
-200% zoom.
+200% zoom, in colours that stand out from the page.
 
 Each chart was one SVG scaled to the column, so on a phone its labels were drawn about 5 px
 high and cut to 34 characters, as the dashboard's levels by domain were before 5b75582. Its
@@ -9,6 +9,7 @@ labels and figures are now page text at least as large as the page's small body 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.chart_colours import CHART_COLOURS, low_contrasts
 from tests.browser.conftest import assert_accessible, browser_sign_in
 from tests.browser.test_dashboard_charts import RENDERED_TEXT_SIZES
 from tests.browser.test_narrow_pages import document_width, shot
@@ -85,4 +86,20 @@ def test_the_trainers_charts_keep_readable_labels_at_any_width(
     assert labels.evaluate_all("dts => dts.every(dt => dt.scrollWidth <= dt.clientWidth)")
     assert document_width(page) <= width
     assert_accessible(page)
+    page.context.close()
+
+
+def test_the_trainers_charts_stand_out_from_the_page_and_from_the_bars_lines_cross(
+    app, browser, live_server, trainer
+):
+    """Each bar, and each line marking a threshold, has 3:1 against the page, and each line
+    3:1 against the bars it crosses (WCAG 1.4.11)."""
+    if app.extensions["linkwise.engine"].dialect.name == "postgresql":
+        pytest.skip("colours do not depend on the database; checked once on SQLite")
+    page = open_page(browser, live_server, 1280)
+    found = page.evaluate(CHART_COLOURS)
+    kinds = {what for what, _, _ in found["drawn"]}
+    assert {"rect.lw-bar lw-bar--figure", "rect.lw-bar lw-bar--right"} <= kinds
+    assert "rect.lw-bar lw-bar--wrong" in kinds and found["crossings"]
+    assert low_contrasts(found) == []
     page.context.close()
