@@ -139,7 +139,8 @@ def complete_screen(module_slug: str, screen_slug: str):
     if outcome == "locked":
         return redirect(here)
     if outcome == "check":
-        flash("Answer the knowledge check on this screen before you go on.", "info")
+        # Its own kind, so that with JavaScript the check's dialog can show it (linkwise.mjs).
+        flash("Answer the knowledge check on this screen before you go on.", "check-unanswered")
         return redirect(here + "#knowledge-check")
     following = module.next_screen(screen.slug)
     if following is None:

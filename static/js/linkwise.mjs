@@ -23,6 +23,9 @@ for (const radios of document.querySelectorAll('[data-module="nhsuk-radios"]')) 
 // Opening puts focus in the dialog: on its error summary, its feedback, or else its heading.
 // Closing (its button or Escape) puts focus on "Check your knowledge", which opened it or,
 // when the page opened it as it loaded, is where the learner reopens it.
+// Next pressed with the check unanswered brings the screen back with a banner saying so at
+// the top, where the page shows it without JavaScript; the dialog would cover it, so it goes
+// into the dialog, above the question, and describes the dialog, read out as it opens.
 for (const section of document.querySelectorAll("[data-knowledge-check]")) {
   const dialog = document.createElement("dialog");
   dialog.className = "lw-dialog";
@@ -66,9 +69,19 @@ for (const section of document.querySelectorAll("[data-knowledge-check]")) {
       form.submit();
       return;
     }
-    body.innerHTML = await response.text();
+    body.innerHTML = await response.text(); // the banner saying why goes with the form
+    dialog.removeAttribute("aria-describedby");
     showInDialog();
   });
+
+  function bringReasonIn() {
+    const reason = document.querySelector('[data-notice="check-unanswered"]');
+    if (!reason || dialog.contains(reason)) return;
+    body.prepend(reason);
+    const words = reason.querySelector(".nhsuk-notification-banner__content");
+    words.id = "knowledge-check-reason";
+    dialog.setAttribute("aria-describedby", words.id);
+  }
 
   function showInDialog() {
     const summary = body.querySelector(".nhsuk-error-summary");
@@ -85,6 +98,7 @@ for (const section of document.querySelectorAll("[data-knowledge-check]")) {
   }
 
   if (section.hasAttribute("data-open-now") || window.location.hash === "#knowledge-check") {
+    bringReasonIn();
     showInDialog();
     // A page opened at #knowledge-check: once it has loaded, the browser takes focus off
     // whatever has it, as that fragment (the section) cannot take focus itself. Put focus

@@ -3,11 +3,24 @@
 The chart of levels by domain once scaled itself to the column, so on a phone its labels were
 drawn about 5 px high; each chart's figure kept the browser's 40 px either side. The names in
 the chart are now page text at least as large as the page's small body text, at every width.
+Its bars' colours, once a yellow and a pale grey barely seen on the page's grey, each have 3:1
+against the page, and two parts of a bar that meet are kept apart by a gap of the page's grey.
 """
+
+from itertools import pairwise
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.chart_colours import (
+    CHART_COLOURS,
+    NON_TEXT,
+    contrast,
+    low_contrasts,
+    pixels_along,
+    rgb,
+    same_colour,
+)
 from tests.browser.conftest import assert_accessible, browser_sign_in
 from tests.browser.test_narrow_pages import document_width, passed_in_earlier_months, shot
 from tests.web.test_manage import add_learners
@@ -91,4 +104,54 @@ def test_levels_by_domain_keep_readable_names_at_any_width(
         assert margins == ["0px", "0px"], (n, margins)
         assert figures.nth(n).bounding_box()["x"] == left
     assert_accessible(page)
+    context.close()
+
+
+# Each domain's bar: its visible parts, left to right, as [right edge, fill], and the row
+# through its middle (in the window's CSS pixels, scrolled into view first).
+BAR_PARTS = """bar => {
+  bar.scrollIntoView({block: "center"});
+  const box = bar.getBoundingClientRect();
+  const parts = [...bar.querySelectorAll("rect")]
+    .map(rect => [rect.getBoundingClientRect(), getComputedStyle(rect).fill])
+    .filter(([part]) => part.width > 0)
+    .map(([part, fill]) => [part.right, fill]);
+  return {parts, y: Math.floor(box.top + box.height / 2)};
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 1280], ids=["320px", "1280px"])
+def test_levels_by_domain_colours_stand_out_from_the_page_and_from_each_other(
+    app, browser, live_server, organisation, width
+):
+    """Each rating's bar part and key, and each month's bar, has 3:1 against the page; two
+    parts of a domain's bar that meet have 3:1 against each other or a gap of the page's own
+    colour between them (WCAG 1.4.11); each key shows its rating's colour."""
+    if app.extensions["linkwise.engine"].dialect.name == "postgresql":
+        pytest.skip("colours do not depend on the database; checked once on SQLite")
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    browser_sign_in(page, live_server, "lead@example.org")
+    page.goto(live_server + "/manage/")
+    found = page.evaluate(CHART_COLOURS)
+    assert low_contrasts(found) == []
+    levels = ("secure", "developing", "not-yet", "none")
+    bars = {what.rsplit("--", 1)[1]: fill for what, fill, _ in found["drawn"] if "lw-bar" in what}
+    keys = {what.rsplit("--", 1)[1]: fill for what, fill, _ in found["drawn"] if "lw-key" in what}
+    assert set(keys) == set(levels) and {level: bars[level] for level in levels} == keys
+
+    page_colour = rgb(found["drawn"][0][2])
+    bars = page.locator(".lw-levels__bar")
+    assert bars.count() == 8
+    meetings = 0
+    for n in range(bars.count()):
+        drawn = bars.nth(n).evaluate(BAR_PARTS)
+        for (edge, fill), (_, next_fill) in pairwise(drawn["parts"]):
+            meetings += 1
+            # The pixels either side of where one part ends and the next begins.
+            pixels = pixels_along(page, drawn["y"], int(edge) - 3, int(edge) + 4)
+            gap = any(same_colour(pixel, page_colour) for pixel in pixels)
+            ratio = contrast(fill, next_fill)
+            assert gap or ratio >= NON_TEXT, f"domain {n + 1}: {fill} meets {next_fill}: {pixels}"
+    assert meetings >= 16  # every domain's bar has its four ratings
     context.close()

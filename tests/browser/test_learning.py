@@ -178,6 +178,71 @@ def test_the_knowledge_check_dialog_takes_focus_and_gives_it_back(
     expect(opener).to_be_focused()
 
 
+REASON = "Answer the knowledge check on this screen before you go on."
+
+
+def test_next_with_the_check_unanswered_says_why_in_the_dialog(
+    app, page, browser, live_server, make_user
+):
+    """Next with the knowledge check unanswered brings the screen back with the check open:
+    the reason, which a page without JavaScript shows above the screen, is in the dialog,
+    seen and read out as it opens, not left behind it where nobody can reach it. Without
+    JavaScript the page is as it was: the reason above the screen, the check below it."""
+    with app.app_context():
+        module, screen = next(
+            (m, s) for m in catalogue().modules for s in m.screens if s.knowledge_check
+        )
+    sign_in_as_learner(page, live_server, make_user)
+    here = f"{live_server}/modules/{module.slug}/{screen.slug}/"
+    page.goto(f"{live_server}/modules/{module.slug}/{module.screens[0].slug}/")
+    while page.get_by_role("heading", level=1).inner_text() != screen.title:
+        page.get_by_role("button", name=re.compile("^Next")).click()
+    dialog = page.get_by_role("dialog")
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(here)
+        page.get_by_role("button", name=re.compile("^Next")).click()
+        expect(page).to_have_url(re.compile("#knowledge-check$"))
+        expect(dialog).to_be_visible()
+        reason = dialog.get_by_text(REASON)
+        expect(reason).to_be_visible()
+        expect(reason).to_be_in_viewport()
+        expect(dialog).to_have_accessible_description(REASON)
+        expect(page.get_by_text(REASON)).to_have_count(1)  # in the dialog, not behind it
+        page.wait_for_load_state()
+        expect(dialog.get_by_role("heading", name="Check your knowledge")).to_be_focused()
+        shot(page, f"knowledge-check-reason-js-{width}", full_page=False)
+        assert_accessible(page)
+    # Its answer takes the reason away with the question, and the dialog's description.
+    for question in screen.knowledge_check.questions:
+        fill_in(page, question, question.example_answer(True))
+    dialog.get_by_role("button", name="Check my answer").click()
+    expect(dialog.locator("[data-check-feedback]")).to_be_focused()
+    expect(page.get_by_text(REASON)).to_have_count(0)
+    expect(dialog).not_to_have_attribute("aria-describedby", re.compile("."))
+    assert_accessible(page)
+
+    # Without JavaScript: the reason on the page, above the screen, and the check below it.
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 800})
+    no_js = context.new_page()
+    make_user(email="other@example.org", full_name="Alex Other")
+    browser_sign_in(no_js, live_server, "other@example.org")
+    no_js.goto(f"{live_server}/modules/{module.slug}/{module.screens[0].slug}/")
+    while no_js.get_by_role("heading", level=1).inner_text() != screen.title:
+        no_js.get_by_role("button", name=re.compile("^Next")).click()
+    no_js.get_by_role("button", name=re.compile("^Next")).click()
+    expect(no_js).to_have_url(re.compile("#knowledge-check$"))
+    banner = no_js.locator(".nhsuk-notification-banner")
+    expect(banner).to_have_text(re.compile(re.escape(REASON)))
+    check = no_js.locator("#knowledge-check")
+    expect(check).to_be_visible()
+    assert banner.bounding_box()["y"] < check.bounding_box()["y"]
+    assert not banner.evaluate("banner => banner.closest('#knowledge-check, dialog')")
+    shot(no_js, "knowledge-check-reason-no-js-320")
+    assert_accessible_without_javascript(no_js, browser)
+    context.close()
+
+
 def test_every_screen_of_the_course_passes_axe_in_preview(app, page, live_server, make_user):
     if app.extensions["linkwise.engine"].dialect.name == "postgresql":
         pytest.skip("screens in preview do not depend on the database; checked once on SQLite")
