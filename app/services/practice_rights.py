@@ -5,6 +5,8 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select, update
 
 from app import db
+from app.domain.confirmation_pdf import REMOVED_AT_ERASURE
+from app.models import User
 from app.models_practice import (
     ConfirmationDecision,
     ConfirmationRequest,
@@ -45,6 +47,14 @@ def export_practice(user_id: int) -> dict:
         )
         .order_by(ConfirmationRequest.id)
     )
+    # Learners (of requests this person decided) whose accounts have been erased since.
+    erased = set(
+        session.scalars(
+            select(ConfirmationRequest.id)
+            .join(User, User.id == ConfirmationRequest.user_id)
+            .where(ConfirmationRequest.supervisor_id == user_id, User.erased_at.is_not(None))
+        )
+    )
     return {
         "supervisor": session.get(Supervisor, user_id) is not None,
         "self_assessments": [
@@ -61,19 +71,31 @@ def export_practice(user_id: int) -> dict:
                 .order_by(SelfAssessment.id)
             )
         ],
-        "confirmation_requests": [_request(r, decisions.get(r.id), user_id) for r in requests],
+        "confirmation_requests": [
+            _request(r, decisions.get(r.id), user_id, r.id in erased) for r in requests
+        ],
     }
 
 
-def _request(request: ConfirmationRequest, decision, user_id: int) -> dict:
+def _request(request: ConfirmationRequest, decision, user_id: int, learner_erased: bool) -> dict:
+    comments = decision.comments if decision else None
+    action_plan = decision.action_plan if decision else None
+    # Erasure removed what was written about the learner: say so, never an empty string that
+    # reads as if nothing had been written (as the request page and the signed-off PDF do).
+    removed = bool(decision and learner_erased)
+    if removed:
+        comments = REMOVED_AT_ERASURE
+        if decision.outcome == "returned":  # a confirmation has no action plan
+            action_plan = REMOVED_AT_ERASURE
     return {
         "id": request.id,
         "role": "learner" if request.user_id == user_id else "supervisor",
         "competency": request.competency_code,
         "requested_at": _iso(request.requested_at),
         "outcome": decision.outcome if decision else None,
-        "comments": decision.comments if decision else None,
-        "action_plan": decision.action_plan if decision else None,
+        "comments": comments,
+        "action_plan": action_plan,
+        "removed_by_erasure": removed,
         "decided_by": decision.decided_by_name if decision else None,
         "decided_at": _iso(decision.decided_at) if decision else None,
         # A confirmation's validity as recorded when decided (none recorded before 0032).

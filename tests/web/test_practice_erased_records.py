@@ -9,7 +9,10 @@ the learner (no longer anyone's) is in now rather than the one the request was m
 """
 
 import html
+import io
+import json
 import re
+import zipfile
 
 from sqlalchemy import select
 
@@ -132,3 +135,38 @@ def test_the_record_names_the_organisation_it_was_confirmed_in_after_the_learner
     assert between(record, "Organisation", "Framework") == "Riverside PCN"
     # Not erased: what was written stays.
     assert REFLECTION in record and COMMENTS in record
+
+
+def test_the_supervisors_data_export_says_what_erasure_removed(
+    app,
+    people,  # noqa: F811
+):
+    sue, confirmed, unreflected = decided_then_erased(app, people)
+    archive = zipfile.ZipFile(io.BytesIO(post_form(sue, "/account/data", {}).data))
+    data = json.loads(archive.read("linkwise-data.json"))
+    decided = {r["id"]: r for r in data["practice"]["confirmation_requests"]}
+    assert len(decided) == 3 and {r["role"] for r in decided.values()} == {"supervisor"}
+    returned = next(r for r in decided.values() if r["outcome"] == "returned")
+    # Never an empty string, as if nothing had been written; the decisions stand.
+    assert returned["comments"] == returned["action_plan"] == REMOVED
+    for request in (confirmed, unreflected):
+        assert decided[request]["outcome"] == "confirmed"
+        assert decided[request]["comments"] == REMOVED
+        assert decided[request]["action_plan"] == ""  # a confirmation has none
+    assert all(r["removed_by_erasure"] is True for r in decided.values())
+    assert all(r["decided_by"] == "Sue Supervisor" for r in decided.values())
+    text = json.dumps(data)
+    assert COMMENTS not in text and PLAN not in text and "Nearly" not in text
+
+
+def test_a_supervisors_data_export_keeps_what_was_written_about_a_learner_not_erased(
+    app,
+    people,  # noqa: F811
+):
+    learner, sue, _ = people
+    assert ask(learner, app, code=CODE).status_code == 302
+    confirmed = the_request(app)
+    assert decide(sue, confirmed, outcome="confirmed", comments=COMMENTS).status_code == 302
+    archive = zipfile.ZipFile(io.BytesIO(post_form(sue, "/account/data", {}).data))
+    (request,) = json.loads(archive.read("linkwise-data.json"))["practice"]["confirmation_requests"]
+    assert request["comments"] == COMMENTS and request["removed_by_erasure"] is False
