@@ -103,3 +103,50 @@ def test_the_trainers_charts_stand_out_from_the_page_and_from_the_bars_lines_cro
     assert "rect.lw-bar lw-bar--wrong" in kinds and found["crossings"]
     assert low_contrasts(found) == []
     page.context.close()
+
+
+# Each flag tag in the table of figures per question, and the visible rect of its scroll box.
+FLAG_TAGS = """box => {
+    const seen = box.getBoundingClientRect();
+    const left = seen.left + box.clientLeft;
+    const inside = {left, right: left + box.clientWidth};
+    const tags = [...box.querySelectorAll("tbody td:last-child .nhsuk-tag")].map(tag => {
+        const drawn = tag.getBoundingClientRect();
+        return {text: tag.textContent, left: drawn.left, right: drawn.right};
+    });
+    return {inside, tags, scrolls: box.scrollWidth > box.clientWidth};
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 320], ids=["1280px", "320px"])
+def test_the_figures_per_question_fit_a_desktop_and_scroll_in_their_box_on_a_phone(
+    app, browser, live_server, trainer, width
+):
+    """The table's file paths did not break, so on a desktop it was held 32 px wider than its
+    box: the box scrolled and cut the flags in the last column off at its right edge."""
+    if app.extensions["linkwise.engine"].dialect.name == "postgresql":
+        pytest.skip("layout does not depend on the database; checked once on SQLite")
+    page = open_page(browser, live_server, width)
+    box = page.get_by_role("region", name="Figures per question")
+    box.scroll_into_view_if_needed()
+    shot(page, f"trainer-figures-per-question-{width}")
+    found = box.evaluate(FLAG_TAGS)
+    assert {tag["text"] for tag in found["tags"]} == {"weak discrimination", "unused distractor"}
+    assert box.get_attribute("tabindex") == "0"
+    if width == 1280:
+        inside = found["inside"]
+        clipped = [
+            tag
+            for tag in found["tags"]
+            if tag["left"] < inside["left"] or tag["right"] > inside["right"]
+        ]
+        assert clipped == [], (inside, clipped)
+        assert not found["scrolls"]
+    else:  # Only on a phone: the box, a named region that takes focus, scrolls.
+        assert found["scrolls"]
+        box.focus()
+        page.keyboard.press("ArrowRight")  # arrow keys scroll it (smoothly: wait for it)
+        page.wait_for_function("b => b.scrollLeft > 0", arg=box.element_handle(), timeout=2000)
+    assert document_width(page) <= width
+    assert_accessible(page)
+    page.context.close()
