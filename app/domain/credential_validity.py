@@ -31,3 +31,14 @@ def credential_valid_until(
     periods = [valid_for(c, framework) for c in framework.competencies if c.code in wanted]
     ends = [period.after(issued_at) for period in periods or [framework.valid_for] if period]
     return min(ends, default=None)
+
+
+def credential_status(
+    revoked_at: datetime | None, valid_until: datetime | None, now: datetime
+) -> str:
+    """Return "revoked", "expired" or "valid": a credential's state at `now`, as its public
+    check says it and the learning record shows it. Revocation comes first; one with no
+    end date never expires. The moments are timezone-aware."""
+    if revoked_at is not None:
+        return "revoked"
+    return "expired" if valid_until is not None and now >= valid_until else "valid"

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app import db
 from app.domain import open_badges, status_list
 from app.domain.certificate_codes import normalise_code
+from app.domain.credential_validity import credential_status
 from app.issuer_keys import key_by_thumbprint, signing_key
 from app.links import absolute_url
 from app.models import Certificate, utcnow
@@ -136,13 +137,7 @@ def _state(row, now: datetime, claims: dict | None) -> CredentialState:
     credential, code, name, title = row
     stated = open_badges.stated(claims) if claims else None
     until = aware(credential.valid_until)
-    status = (
-        "revoked"
-        if credential.revoked_at
-        else "expired"
-        if until is not None and now >= until
-        else "valid"
-    )
+    status = credential_status(aware(credential.revoked_at), until, now)
     erased = credential.revoked_at and not credential.jwt
     if stated is not None:
         name, title = stated.learner_name, stated.module_title

@@ -7,6 +7,7 @@ from typing import NamedTuple
 from app.domain import reflection
 from app.domain.accounts import PROFESSIONS
 from app.domain.content import Catalogue
+from app.domain.credential_validity import credential_status
 from app.domain.learning_record import (
     CERTIFICATE_EXPIRED,
     CERTIFICATE_REVOKED,
@@ -137,7 +138,8 @@ class _Certificate(NamedTuple):
 
 def _certificate(row, now: datetime) -> _Certificate:
     revoked_at, valid_until = row.at[1], row.at[2]
-    expired = revoked_at is None and valid_until is not None and now >= _aware(valid_until)
+    until = _aware(valid_until) if valid_until is not None else None
+    expired = credential_status(revoked_at, until, now) == "expired"
     return _Certificate(
         row.text[1],
         row.at[0],
