@@ -43,7 +43,9 @@ def certified(app, client, make_user, module):
 
 
 def test_download_holds_everything_as_json_and_the_certificates(app, client, certified, module):
-    assert "Download your data" in client.get("/account/data").text
+    page = client.get("/account/data").text
+    assert "Download your data" in page
+    assert "your practice records" in page and "requests made to you" in page
     response = post_form(client, "/account/data", {})
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
