@@ -7,7 +7,7 @@ import secrets
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
 
 from app import db
 from app.content import catalogue
@@ -174,3 +174,27 @@ def test_module_completions_are_counted_by_month_for_the_organisation_only(app, 
     chart = page[page.index('aria-labelledby="months-title') :].split("</svg>")[0]
     label_tops = [float(y) - 12 for y in re.findall(r'<text [^>]*y="([\d.]+)"', chart)]
     assert len(label_tops) == 4 and min(label_tops) >= 0
+
+
+def test_a_rating_few_learners_hold_is_still_drawn_in_its_domain_bar(app, manager):
+    """One learner rated among 120 is under 1 % of each bar: each rating there is drawn at
+    least 2 % wide, so the 2 px gaps between parts cannot hide it."""
+    learners = add_learners(app, "Riverside PCN", 120)
+    with app.app_context():
+        session = db.session()
+        session.execute(delete(CompetencyLevel).where(CompetencyLevel.user_id.in_(learners[1:])))
+        session.commit()
+    page = manager.get("/manage/").text
+    bars = re.findall(r'<svg class="lw-levels__bar" viewBox="0 0 ([\d.]+) 1".*?</svg>', page, re.S)
+    assert bars
+    for bar in re.finditer(
+        r'<svg class="lw-levels__bar" viewBox="0 0 ([\d.]+) 1"(.*?)</svg>', page, re.S
+    ):
+        whole = float(bar.group(1))
+        parts = re.findall(
+            r'width="([\d.]+)" height="1"[^>]*><title>([^:]+): (\d+)</title>', bar.group(2)
+        )
+        held = [(float(width), name) for width, name, n in parts if int(n) > 0]
+        assert len(held) >= 2, bar.group(2)  # a few rated, most without enough evidence
+        assert all(width / whole >= 0.02 for width, _ in held), held
+        assert sum(width for width, _ in held) == pytest.approx(whole)
