@@ -9,7 +9,7 @@ from ..framework_files import CODE, unknown_code_message
 from ..module_files import SLUG
 from ..numbers import whole_number
 from ..problems import Problems, did_you_mean
-from .base import AnswerLine, QuestionDraft, QuestionReport
+from .drafts import AnswerLine, QuestionDraft, QuestionReport
 from .lines import MarkedLine, read_lines
 from .questions import QUESTION_TYPES
 from .written_questions import exact_number
