@@ -1,19 +1,20 @@
-"""CSRF, rate limits, security headers and cache rules for every response."""
+"""CSRF, refused input, security headers and cache rules for every response.
 
-import ipaddress
-import logging
+`init_app` also switches on the rate limits (app/rate_limits.py) between the CSRF check
+and this module's own request hooks.
+"""
+
 import secrets
 import time
-from functools import wraps
 from itertools import chain
 
 from flask import Flask, abort, current_app, g, request, session
-from flask_limiter import Limiter
-from flask_limiter.util import get_qualified_name, get_remote_address
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect, same_origin
 from itsdangerous.encoding import base64_decode, bytes_to_int
 from werkzeug.routing import IntegerConverter
+
+from app import rate_limits
 
 
 class RememberingCSRFProtect(CSRFProtect):
@@ -77,37 +78,6 @@ class RememberingCSRFProtect(CSRFProtect):
 
 
 csrf = RememberingCSRFProtect()
-# Redis (RATELIMIT_STORAGE_URI) keeps the counts that all processes share. When it cannot
-# be reached, each process counts in its own memory until it answers again (the limiter
-# looks after 1, 2, 4 ... 32 seconds), so sign-in keeps working and guessing is still
-# stopped; an error left over (a count added after the response) is logged, not a 500.
-limiter = Limiter(key_func=get_remote_address, in_memory_fallback_enabled=True, swallow_errors=True)
-_log = logging.getLogger("linkwise.rate_limits")
-
-
-class _StorageNews(logging.Handler):
-    """Pass on, as one warning line each, what the limiter says of its storage.
-
-    The limiter's own logger ends in a handler that prints nothing. What an operator needs
-    is when the counts go to each process's memory, when they go back to Redis, and any
-    error swallowed on the way (its cause, not its traceback: an outage repeats it). The
-    limiter's other news, such as each limit exceeded, is left out.
-    """
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if record.levelno < logging.WARNING and not message.startswith("Rate limit storage"):
-            return
-        if record.exc_info and record.exc_info[1] is not None:
-            error = record.exc_info[1]
-            message = f"{message}: {type(error).__name__}: {error}"
-        _log.warning("rate limits: %s", message)
-
-
-limiter.logger.setLevel(logging.INFO)  # "Rate limit storage recovered" is an info line
-limiter.logger.propagate = False  # what matters is passed on by _StorageNews, once
-limiter.logger.addHandler(_StorageNews())
-
 # The largest id a database integer column holds (PostgreSQL's integer is 32-bit signed).
 MAX_ID = 2**31 - 1
 
@@ -122,97 +92,13 @@ class DatabaseId(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     """Switch on CSRF and rate limiting, refuse unreadable input, add the headers."""
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis", "valkey")):
-        # Without these a hung Redis holds each limited request for the client's default
-        # (5 s) and then fails it.
-        timeout = app.config["RATELIMIT_TIMEOUT"]
-        app.config.setdefault(
-            "RATELIMIT_STORAGE_OPTIONS",
-            {"socket_connect_timeout": timeout, "socket_timeout": timeout},
-        )
     # Before any blueprint adds its rules: every <int:id> is then bounded.
     app.url_map.converters["int"] = DatabaseId
     csrf.init_app(app)
-    _limit_writes_only(app, limiter.init_app)
+    rate_limits.init_app(app)  # its hooks after CSRF's, before those below, as always
     app.before_request(_refuse_control_characters)
     app.before_request(_make_nonce)
     app.after_request(_add_headers)
-
-
-# Methods that only read. Every rate limit the app sets counts POSTs (app/web/throttles.py,
-# the credential checks) and none applies to every request: a read has no limit to check.
-_READS = frozenset({"GET", "HEAD", "OPTIONS"})
-_LIMITS_FOR_EVERY_REQUEST = (
-    "RATELIMIT_DEFAULT",
-    "RATELIMIT_APPLICATION",
-    "RATELIMIT_META",
-    "RATELIMIT_IN_MEMORY_FALLBACK",
-)
-
-
-def _limit_writes_only(app: Flask, init_limiter) -> None:
-    """Run `init_limiter(app)`, then skip the hooks it added where no limit can apply.
-
-    The limiter's three hooks (before, after, teardown) look for limits on every request:
-    about 6% of a screen, and 4% of a quiz submit, whose view has none. They run for a
-    request that may write to a view the limiter limits (see _may_be_limited); a limit
-    set for every request (a RATELIMIT_DEFAULT, say) keeps every hook for every request.
-    """
-    kinds = ("before_request_funcs", "after_request_funcs", "teardown_request_funcs")
-    before = {kind: len(getattr(app, kind).get(None, ())) for kind in kinds}
-    init_limiter(app)
-    if any(app.config.get(name) for name in _LIMITS_FOR_EVERY_REQUEST):
-        return
-    for kind, count in before.items():
-        hooks = getattr(app, kind).get(None, [])
-        hooks[count:] = [
-            _when_limited(hook, passes=kind == "after_request_funcs") for hook in hooks[count:]
-        ]
-
-
-def _when_limited(hook, *, passes: bool):
-    """Wrap a limiter hook to run only where a limit may apply; elsewhere an after-request
-    hook hands the response back and the others do nothing."""
-
-    @wraps(hook)
-    def when_limited(*args):
-        current = request._get_current_object()  # one look-up, not one per attribute
-        if current.method in _READS or not _may_be_limited(current.endpoint):
-            return args[0] if passes else None
-        return hook(*args)
-
-    return when_limited
-
-
-# Endpoint -> whether the limiter marked its view (decided once: views are decorated, and
-# blueprints limited, while the app is built, before it serves).
-_marked: dict[str | None, bool] = {}
-
-
-def _may_be_limited(endpoint: str | None) -> bool:
-    """Say whether a limit may apply to a write to this endpoint.
-
-    A view limited by a decorator checks its limit in that decorator; the hooks add the
-    deductions that depend on the response (deduct_when) and clear the limiter's
-    per-request state after it. So they are needed where the limiter marked the view (as
-    Flask-Limiter's own hook decides: by the view's qualified name), where it has learnt
-    that a view calls a limited function (a hint), or where a blueprint has limits; and
-    where any of this cannot be told (a newer Flask-Limiter), always.
-    """
-    found = _marked.get(endpoint)
-    if found is None:
-        found = _marked[endpoint] = _is_marked(endpoint)
-    return found or limiter.limit_manager.has_hints(endpoint or "")
-
-
-def _is_marked(endpoint: str | None) -> bool:
-    marked = getattr(limiter, "_marked_for_limiting", None)
-    blueprint_limits = getattr(limiter.limit_manager, "_blueprint_limits", None)
-    if marked is None or blueprint_limits is None or blueprint_limits:
-        return True
-    view = current_app.view_functions.get(endpoint or "")
-    return view is None or get_qualified_name(view) in marked
 
 
 def _refuse_control_characters():
@@ -320,17 +206,3 @@ def _signed_in() -> bool:
 def client_address() -> str:
     """Return the address a request came from (the proxy fix sets it behind a balancer)."""
     return request.remote_addr or "unknown"
-
-
-def in_shared_network(address: str) -> bool:
-    """Say whether an address is in a network the deployment lists as shared by many people."""
-    networks = current_app.config["SHARED_NETWORKS"]
-    if not networks:
-        return False
-    try:
-        found = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    if found.version == 6 and found.ipv4_mapped is not None:  # ::ffff:10.0.0.1 is 10.0.0.1
-        found = found.ipv4_mapped
-    return any(found in network for network in networks)

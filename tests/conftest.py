@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from app import create_app
 from app.models import Base
-from app.security import limiter
+from app.rate_limits import limiter
 from app.services import accounts
 from tests.databases import database_at
 from tests.issuer_key import TEST_ISSUER_PEM

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .competencies.methods import enough_evidence, questions_needed
+from .competencies.knowledge import enough_evidence, questions_needed
 from .content import Catalogue
 from .frameworks import AttainmentSettings, Competency
 from .problems import Problem

@@ -21,6 +21,8 @@ the learning is, not about the time spent on it.
 RCGP credits are a GP's: one per hour of learning with a reflection on it, to two places as
 the credential states CPD hours. The record shows them only for a GP, and only for time
 with its reflection written; otherwise it says what is still needed, never a credit earned.
+
+The page shows these values; `record_pdf` and `record_csv` write them out.
 """
 
 from dataclasses import dataclass
@@ -247,86 +249,6 @@ STATUS_WORDS = {
     CERTIFICATE_REVOKED: "Certificate revoked",
     CERTIFICATE_EXPIRED: "Certificate expired",
 }
-
-CSV_HEADER = (
-    "module",
-    "status",
-    "started",
-    "completed",
-    "quiz score (%)",
-    "CPD minutes",
-    "RCGP credits",
-    "certificate",
-    "reflection written",
-    # Appended, so a spreadsheet that reads the earlier columns by position still does.
-    "which certificate",
-)
-
-
-def csv_rows(record: LearningRecord, verify_url) -> list[list]:
-    """Return the record as CSV rows: a header, one row per module (and per earlier
-    certificate in the period), then the totals.
-
-    RCGP credits are a GP's alone: anyone else's cells are empty, and a GP's module whose
-    time counts without a reflection says it needs one. The last column tells a module's
-    latest certificate from an earlier one, and says whether it was revoked or has expired.
-    """
-    rows: list[list] = [list(CSV_HEADER)]
-    for m in record.modules:
-        rows.append(
-            [
-                m.title,
-                STATUS_WORDS[m.status],
-                m.started_on.isoformat() if m.started_on else "",
-                m.completed_on.isoformat() if m.completed_on else "",
-                "" if m.score_percent is None else m.score_percent,
-                m.credited_minutes,
-                _credits_cell(record.rcgp, m.credited_minutes, m.reflected_minutes),
-                _certificate_cell(m, verify_url),
-                "yes" if m.reflection_written else "no",
-                _which_certificate(m),
-            ]
-        )
-    t = record.totals
-    year = f"Total since {t.year_start.isoformat()}"
-    period = f"Total since {t.period_start.isoformat()} ({t.period_years} years)"
-    rows.append([year, "", "", "", "", t.year_minutes, _total_credits(t.year_credits), "", "", ""])
-    rows.append(
-        [period, "", "", "", "", t.period_minutes, _total_credits(t.period_credits), "", "", ""]
-    )
-    return rows
-
-
-def _credits_cell(rcgp: bool, minutes: int, reflected: int) -> float | str:
-    if not rcgp or minutes <= 0:
-        return ""
-    return credits(reflected) if reflected else "needs a reflection written"
-
-
-def _total_credits(value: float | None) -> float | str:
-    return "" if value is None else value
-
-
-def _certificate_cell(module: ModuleRecord, verify_url) -> str:
-    if not module.certificate_code:
-        return ""
-    link = verify_url(module.certificate_code)
-    if module.certificate_revoked_on:
-        return f"{link} (revoked {module.certificate_revoked_on.isoformat()})"
-    if module.certificate_expired_on:
-        return f"{link} (expired {module.certificate_expired_on.isoformat()})"
-    return link
-
-
-def _which_certificate(module: ModuleRecord) -> str:
-    # In the pages' words: the module's row shows its latest certificate, and an entry after
-    # it an earlier one ("Earlier certificate"); a revoked or expired one is either, and says so.
-    if not module.certificate_code:
-        return ""
-    which = "earlier" if module.renewed else "latest"
-    if module.certificate_revoked_on:
-        return f"{which}, revoked"
-    return f"{which}, expired" if module.certificate_expired_on else which
 
 
 def describe_minutes(minutes: int, reflected: int = 0, rcgp: bool = False) -> str:

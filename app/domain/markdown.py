@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     import markdown as python_markdown
 
     from .markdown_layout import QuizLayout
-    from .markdown_nhsuk import NhsukExtension, Reference
+    from .markdown_nhsuk import NhsukExtension
+    from .markdown_source import Reference
 
 LinkKind = Literal["screen", "module"]
 

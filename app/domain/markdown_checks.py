@@ -21,7 +21,7 @@ from .markdown_layout import INLINE_PARTS, inline_only_message, not_inline
 from .yamlfields import HTML_TAG
 
 if TYPE_CHECKING:
-    from .markdown_nhsuk import SourceLines
+    from .markdown_source import SourceLines
 
 TABLE_CAPTION = re.compile(r"Table\s+\d+\s*:")
 FIGURE_TEXT = re.compile(r"Figure\s+\d+\s*:[^\n]*")

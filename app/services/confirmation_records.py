@@ -2,21 +2,71 @@
 
 The record reads what the supervisor was shown when they confirmed (the wording, the
 rating) and until when it is valid from the decision, never today's competency file or
-rating; if the wording has changed since, it says so.
+rating; if the wording has changed since, it says so. Its one row is a plain join
+(`confirmation_record`); the practice pages' reads are in `practice_reads`.
 """
 
+from sqlalchemy import bindparam, select
+
+from app import db
 from app.domain.accounts import PROFESSIONS
 from app.domain.confirmation_pdf import ConfirmationRecord, validity_in_words
 from app.domain.content import Catalogue
-from app.services import practice_reads
+from app.models import Organisation, User
+from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
 from app.services.confirmations import NOT_RECORDED, Wording, wording_of
 from app.services.practice import CONFIDENCE, NotFound
 from app.services.rating_reads import aware
 
+_LEARNER = User.__table__.alias("learner")
+_SENT = SelfAssessment.__table__.alias("sent")
+_RECORD = (
+    select(
+        ConfirmationRequest.id,
+        ConfirmationRequest.user_id,
+        ConfirmationRequest.supervisor_id,
+        ConfirmationRequest.organisation_id,
+        ConfirmationRequest.competency_code,
+        ConfirmationDecision.outcome,
+        ConfirmationDecision.comments,
+        ConfirmationDecision.decided_by_name,
+        ConfirmationDecision.decided_at,
+        ConfirmationDecision.framework_title,
+        ConfirmationDecision.competency_name,
+        ConfirmationDecision.competency_statement,
+        ConfirmationDecision.knowledge_level,
+        ConfirmationDecision.knowledge_score,
+        ConfirmationDecision.valid_until,
+        ConfirmationDecision.validity_recorded,
+        _LEARNER.c.full_name.label("learner"),
+        _LEARNER.c.profession,
+        _LEARNER.c.erased_at.label("learner_erased_at"),
+        Organisation.name.label("organisation"),
+        _SENT.c.confidence,
+        _SENT.c.reflection,
+        select(User.organisation_id)
+        .where(User.id == bindparam("viewer_id"))
+        .scalar_subquery()
+        .label("viewer_organisation_id"),
+    )
+    .join(ConfirmationDecision, ConfirmationDecision.request_id == ConfirmationRequest.id)
+    .join(_LEARNER, _LEARNER.c.id == ConfirmationRequest.user_id)
+    # Where it was asked and confirmed, whichever organisation the learner is in now (if any).
+    .outerjoin(Organisation, Organisation.id == ConfirmationRequest.organisation_id)
+    .outerjoin(_SENT, _SENT.c.id == ConfirmationRequest.self_assessment_id)
+    .where(ConfirmationRequest.id == bindparam("request_id"))
+)
+
+
+def confirmation_record(viewer_id: int, request_id: int):
+    """Read a decided request with its learner, the self-assessment sent and what it recorded."""
+    params = {"viewer_id": viewer_id, "request_id": request_id}
+    return db.session().connection().execute(_RECORD, params).one_or_none()
+
 
 def signed_record(viewer_id: int, request_id: int, catalogue: Catalogue) -> ConfirmationRecord:
     """Return a confirmed request as its signed-off record, for the learner or supervisor."""
-    found = practice_reads.confirmation_record(viewer_id, request_id)
+    found = confirmation_record(viewer_id, request_id)
     if found is None or found.outcome != "confirmed":
         raise NotFound(request_id)
     if found.user_id != viewer_id and (

@@ -22,7 +22,7 @@ from app.services import credentials, grade_writes, locks, rating_reads, ratings
 from app.services.quizzes import AttemptRow
 
 if TYPE_CHECKING:
-    from app.services.submissions import SavedAnswer
+    from app.services.answer_writes import SavedAnswer
 
 
 class AlreadyGraded(RuntimeError):

@@ -4,7 +4,8 @@ A learner's competency page and a supervisor's request page each need several ki
 row: requests with their decisions, self-assessments, the stored rating, quiz evidence,
 supervisors. One statement of tagged rows (see `tagged_rows`) brings them all, each row
 with its place in the order the page shows its kind (numbered by the database, so names
-sort by its collation as before). The confirmation record is a plain join.
+sort by its collation as before). The confirmation record, a plain join, is read by
+`confirmation_records`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from datetime import datetime
 
 from sqlalchemy import Float, bindparam, case, cast, exists, func, select, union_all
 
-from app import db
 from app.models import Answer, CompetencyLevel, Organisation, User
 from app.models import Evidence as EvidenceRow
 from app.models_practice import (
@@ -273,48 +273,3 @@ _QUEUE = union_all(
 def queue(supervisor_id: int) -> list[Row]:
     """Read every request addressed to this supervisor in their organisation, newest first."""
     return _read(_QUEUE, supervisor_id=supervisor_id)["request"]
-
-
-_SENT = SelfAssessment.__table__.alias("sent")
-_RECORD = (
-    select(
-        ConfirmationRequest.id,
-        ConfirmationRequest.user_id,
-        ConfirmationRequest.supervisor_id,
-        ConfirmationRequest.organisation_id,
-        ConfirmationRequest.competency_code,
-        ConfirmationDecision.outcome,
-        ConfirmationDecision.comments,
-        ConfirmationDecision.decided_by_name,
-        ConfirmationDecision.decided_at,
-        ConfirmationDecision.framework_title,
-        ConfirmationDecision.competency_name,
-        ConfirmationDecision.competency_statement,
-        ConfirmationDecision.knowledge_level,
-        ConfirmationDecision.knowledge_score,
-        ConfirmationDecision.valid_until,
-        ConfirmationDecision.validity_recorded,
-        _LEARNER.c.full_name.label("learner"),
-        _LEARNER.c.profession,
-        _LEARNER.c.erased_at.label("learner_erased_at"),
-        Organisation.name.label("organisation"),
-        _SENT.c.confidence,
-        _SENT.c.reflection,
-        select(User.organisation_id)
-        .where(User.id == bindparam("viewer_id"))
-        .scalar_subquery()
-        .label("viewer_organisation_id"),
-    )
-    .join(ConfirmationDecision, ConfirmationDecision.request_id == ConfirmationRequest.id)
-    .join(_LEARNER, _LEARNER.c.id == ConfirmationRequest.user_id)
-    # Where it was asked and confirmed, whichever organisation the learner is in now (if any).
-    .outerjoin(Organisation, Organisation.id == ConfirmationRequest.organisation_id)
-    .outerjoin(_SENT, _SENT.c.id == ConfirmationRequest.self_assessment_id)
-    .where(ConfirmationRequest.id == bindparam("request_id"))
-)
-
-
-def confirmation_record(viewer_id: int, request_id: int):
-    """Read a decided request with its learner, the self-assessment sent and what it recorded."""
-    params = {"viewer_id": viewer_id, "request_id": request_id}
-    return db.session().connection().execute(_RECORD, params).one_or_none()

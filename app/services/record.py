@@ -1,7 +1,7 @@
 """Build a learner's learning record from their completions, attempts and certificates."""
 
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 from app.domain import reflection
@@ -21,6 +21,7 @@ from app.domain.learning_record import (
 from app.domain.progress import module_progress, passed_quiz
 from app.models import utcnow
 from app.services import learner_rows, passes, tagged_rows
+from app.services.quizzes import aware
 
 # What a learning record is built from, after the person: one statement in all.
 RECORD_ROWS = (learner_rows.COMPLETIONS, learner_rows.ATTEMPTS, learner_rows.CERTIFICATES)
@@ -138,7 +139,7 @@ class _Certificate(NamedTuple):
 
 def _certificate(row, now: datetime) -> _Certificate:
     revoked_at, valid_until = row.at[1], row.at[2]
-    until = _aware(valid_until) if valid_until is not None else None
+    until = aware(valid_until)
     expired = credential_status(revoked_at, until, now) == "expired"
     return _Certificate(
         row.text[1],
@@ -162,7 +163,7 @@ def _earlier_in_period(found, latest: dict[str, _Certificate], since: date, now)
     later: dict[str, list[_Certificate]] = defaultdict(list)
     # Latest issued first, then the highest id, as learner_rows.latest_by_module orders them.
     rows = sorted(
-        found.get("certificate", ()), key=lambda r: (_aware(r.at[0]), r.number[1]), reverse=True
+        found.get("certificate", ()), key=lambda r: (aware(r.at[0]), r.number[1]), reverse=True
     )
     for row in rows:
         certificate = _certificate(row, now)
@@ -220,11 +221,11 @@ def _certified_record(slug, certificate: _Certificate, started_on, score, **rest
 def _best_until(graded, slug: str, certificate: _Certificate) -> int | None:
     # The best score as it stood when this pass was certified: later attempts came after it.
     submitted = {a.id: a.submitted_at for a in graded}
-    until = _aware(submitted.get(certificate.attempt_id) or certificate.issued_at)
+    until = aware(submitted.get(certificate.attempt_id) or certificate.issued_at)
     scores = [
         a.percent
         for a in graded
-        if a.module_slug == slug and a.submitted_at and _aware(a.submitted_at) <= until
+        if a.module_slug == slug and a.submitted_at and aware(a.submitted_at) <= until
     ]
     return max(scores, default=None)
 
@@ -267,10 +268,5 @@ def _module_record(
     )
 
 
-def _aware(moment) -> datetime:
-    # SQLite hands back naive times; every time we store is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _day(moment) -> date:
-    return _aware(moment).date()
+    return aware(moment).date()

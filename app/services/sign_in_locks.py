@@ -20,7 +20,7 @@ from limits.storage import MemoryStorage, RedisStorage, Storage
 from app import db
 from app.domain.numbers import whole_number
 from app.models import User
-from app.security import limiter
+from app.rate_limits import limiter
 from app.services import audit, locks
 from app.services.accounts import user_by_email
 

@@ -14,15 +14,12 @@ is invalid or conflicting, and not with questions unanswered until the learner c
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
-
-from sqlalchemy import JSON, bindparam, func, select, update
 
 from app import db
 from app.content import catalogue
 from app.domain.quizzes import FormFields
-from app.domain.quizzes.attempts import fingerprint, read_answers, same_answer, unanswered
-from app.models import Answer, Attempt, utcnow
+from app.domain.quizzes.attempts import read_answers, unanswered
+from app.models import Answer, utcnow
 from app.services import (
     attempt_reads,
     grading,
@@ -32,13 +29,15 @@ from app.services import (
     quizzes,
     rating_reads,
 )
-from app.services.upsert import insert_rows
-
-_SET_REVISION = (
-    update(Attempt.__table__)
-    .where(Attempt.__table__.c.id == bindparam("attempt_id"))
-    .values(revision=bindparam("new_revision"))
+from app.services.answer_writes import (
+    ANSWERS,
+    ANSWERS_AND_RATED,
+    SAVE_ANSWER,
+    SET_REVISION,
+    SavedAnswer,
+    apply_form,
 )
+from app.services.upsert import insert_rows
 
 CHANGED_HERE_TOO = (
     "This answer was changed in another tab or window after this page was opened, so the "
@@ -48,52 +47,6 @@ CHANGED_HERE_TOO = (
 CHANGED_ELSEWHERE = (
     "This answer was changed in another tab or window after this page was opened. The latest "
     "answer is shown."
-)
-
-
-class SavedAnswer(NamedTuple):
-    """An answer as saved, or as this request saves it: what grading and the form read."""
-
-    response: dict
-    revision: int
-
-
-_ANSWER_TABLE = Answer.__table__
-_ANSWERS = select(
-    _ANSWER_TABLE.c.question_id, _ANSWER_TABLE.c.response, _ANSWER_TABLE.c.revision
-).where(_ANSWER_TABLE.c.attempt_id == bindparam("attempt_id"))
-# On PostgreSQL a submit (or a save past the time limit, which grades) reads its answers
-# with what re-rating the learner reads (services/rating_reads.py), under the learner's lock, so
-# the grade's one statement can write the learner's levels too. Bound as "attempt_id",
-# "rated_learner" and "rated_codes" (every competency the attempt's questions evidence, as
-# rating_reads.array_text).
-_ANSWERS_AND_RATED = select(
-    select(
-        func.json_agg(
-            func.json_build_array(
-                _ANSWER_TABLE.c.question_id, _ANSWER_TABLE.c.response, _ANSWER_TABLE.c.revision
-            ),
-            type_=JSON,
-        )
-    )
-    .where(_ANSWER_TABLE.c.attempt_id == bindparam("attempt_id"))
-    .scalar_subquery()
-    .label("answers"),
-    rating_reads.RATED_EVIDENCE.label("evidence"),
-    rating_reads.RATED_PRACTICE.label("practice"),
-)
-# An answer saved before, changed by this form (an executemany, one set of values each).
-_SAVE_ANSWER = (
-    update(_ANSWER_TABLE)
-    .where(
-        _ANSWER_TABLE.c.attempt_id == bindparam("attempt"),
-        _ANSWER_TABLE.c.question_id == bindparam("question"),
-    )
-    .values(
-        response=bindparam("new_response", type_=_ANSWER_TABLE.c.response.type),
-        revision=bindparam("new_revision"),
-        saved_at=bindparam("new_saved_at"),
-    )
 )
 
 
@@ -173,7 +126,7 @@ def answer(
     if (submitting or time_up) and connection.dialect.name == "postgresql":
         # Straight through the driver (db.fetch_one, on the session's connection).
         saved, *rated = db.fetch_one(
-            _ANSWERS_AND_RATED,
+            ANSWERS_AND_RATED,
             {
                 "attempt_id": attempt.id,
                 "rated_learner": user_id,
@@ -184,7 +137,7 @@ def answer(
         )
         saved = saved or ()
     else:
-        saved = connection.execute(_ANSWERS, {"attempt_id": attempt.id})
+        saved = connection.execute(ANSWERS, {"attempt_id": attempt.id})
     rows = {
         question_id: SavedAnswer(response, saved_revision)
         for question_id, response, saved_revision in saved
@@ -197,7 +150,7 @@ def answer(
         session.commit()
         return AnswerOutcome("time-up", revision)
     read = read_answers(found.shown, form.fields)
-    written, conflicts, elsewhere, added, changed = _apply(
+    written, conflicts, elsewhere, added, changed = apply_form(
         attempt, found, read, rows, form.revision, revision + 1, now
     )
     if written:
@@ -216,7 +169,7 @@ def answer(
     elif form.action == "submit":
         kind = "confirm" if unanswered(found.shown, values) and not form.confirmed else "graded"
     if changed:
-        connection.execute(_SAVE_ANSWER, changed)
+        connection.execute(SAVE_ANSWER, changed)
     if kind == "graded":
         # The grade's own UPDATE sets the revision, and new answers go in with their points.
         grading.record_grade(
@@ -234,7 +187,7 @@ def answer(
         )
     elif written:
         insert_rows(connection, Answer.__table__, added)
-        connection.execute(_SET_REVISION, {"attempt_id": attempt.id, "new_revision": revision})
+        connection.execute(SET_REVISION, {"attempt_id": attempt.id, "new_revision": revision})
     session.commit()
     page = None
     if kind in ("invalid", "conflict", "changed") or (form.action == "autosave" and updated):
@@ -260,66 +213,3 @@ def _standing_for_page(user_id: int, module_slug: str, form: AttemptForm):
     if form.action == "autosave" or module is None or module.assessment is None:
         return None  # autosave draws questions only, never the heading
     return quiz_standing.status_read(user_id, module)
-
-
-def _apply(
-    attempt: quizzes.AttemptRow,
-    found: quizzes.AttemptQuestions,
-    read,
-    rows: dict[str, SavedAnswer],
-    form_revision: int,
-    new_revision: int,
-    now: datetime,
-) -> tuple[list[str], list[str], list[str], list[dict], list[dict]]:
-    """Work out the answers the form changed; the caller writes them.
-
-    `rows` (the saved answers) is brought up to date. Return the question ids written,
-    those the form changed that another tab had changed since (not written), those another
-    tab changed that the form showed as they were, the new answers' rows (to insert in one
-    statement, with their points on a grade) and the changed answers' values (for
-    _SAVE_ANSWER).
-    """
-    written, conflicts, elsewhere, added, changed = [], [], [], [], []
-    for item in found.shown:
-        question = item.question
-        qid = question.id
-        if qid in read.given:
-            new = read.given[qid]
-        elif qid in read.blank:
-            new = None
-        else:
-            continue  # not on this form, or invalid
-        row = rows.get(qid)
-        old = row.response.get("value") if row is not None else None
-        if same_answer(question, old, new):
-            continue
-        if row is not None and row.revision > form_revision:
-            # Changed elsewhere since this form was rendered: never overwritten from here.
-            untouched = read.shown_before.get(qid) == fingerprint(question, new)
-            (elsewhere if untouched else conflicts).append(qid)
-            continue
-        # A cleared answer stays as a row with no value, so a stale form cannot restore it.
-        response = {"value": new}
-        if row is None:
-            added.append(
-                {
-                    "attempt_id": attempt.id,
-                    "question_id": qid,
-                    "response": response,
-                    "revision": new_revision,
-                    "saved_at": now,
-                }
-            )
-        else:
-            changed.append(
-                {
-                    "attempt": attempt.id,
-                    "question": qid,
-                    "new_response": response,
-                    "new_revision": new_revision,
-                    "new_saved_at": now,
-                }
-            )
-        rows[qid] = SavedAnswer(response, new_revision)
-        written.append(qid)
-    return written, conflicts, elsewhere, added, changed

@@ -17,7 +17,8 @@ from werkzeug.exceptions import HTTPException
 
 from app import db, login
 from app.domain.accounts import normalise_email
-from app.security import client_address, limiter
+from app.rate_limits import limiter
+from app.security import client_address
 from app.services import audit
 from app.web import throttles
 

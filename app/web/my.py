@@ -13,7 +13,7 @@ from flask import (
 from flask_login import current_user
 
 from app.content import catalogue
-from app.domain.learning_record import csv_rows
+from app.domain.record_csv import csv_rows
 from app.domain.record_pdf import render_record_pdf
 from app.domain.spreadsheet import csv_text
 from app.services import (

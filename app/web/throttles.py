@@ -19,7 +19,8 @@ from flask_login import current_user
 from limits import parse
 
 from app.domain.accounts import normalise_email
-from app.security import client_address, in_shared_network, limiter
+from app.rate_limits import in_shared_network, limiter
+from app.security import client_address
 from app.services.sign_in_locks import (
     ADDRESS,
     account_key,

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.domain import markdown
-from app.domain.markdown_nhsuk import SourceLines
+from app.domain.markdown_source import SourceLines
 from app.domain.textfiles import split_front_matter
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from app import create_app, db
 from app.content import catalogue
 from app.models import Attempt
-from app.security import limiter
+from app.rate_limits import limiter
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.service.postgres import missing_service, postgres_server, throwaway_database
 from tests.service.proxy import Proxy

@@ -21,7 +21,7 @@ import redis
 from app import create_app
 from app.cli import upgrade_database
 from app.config import ConfigError
-from app.security import limiter
+from app.rate_limits import limiter
 from app.web.throttles import SIGN_IN_PER_ACCOUNT_AND_ADDRESS
 from tests.conftest import DEMO_PASSWORD, PROJECT_ROOT
 from tests.mailbox import free_port

@@ -11,7 +11,7 @@ import pytest
 
 from app import content, create_app
 from app.content import catalogue
-from app.security import limiter
+from app.rate_limits import limiter
 from tests.conftest import PROJECT_ROOT, empty_every_table
 
 FRONT = """---

@@ -35,7 +35,7 @@ def test_gzip_is_accepted_as_the_header_says(app):
 def test_the_limiter_hooks_run_for_every_view_with_a_limit_and_no_other(app):
     from flask_limiter.util import get_qualified_name
 
-    from app.security import _may_be_limited, limiter
+    from app.rate_limits import _may_be_limited, limiter
 
     limits = limiter.limit_manager.decorated_limits
     limited = {e for e, view in app.view_functions.items() if limits(get_qualified_name(view))}

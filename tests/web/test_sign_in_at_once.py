@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from app.security import limiter
+from app.rate_limits import limiter
 from tests.conftest import DEMO_PASSWORD, build_app, csrf_token, empty_every_table
 from tests.service.served import REDIS_URL, add_learner, forget_keys, redis_store
 from tests.web.meetings import meeting_before_writing

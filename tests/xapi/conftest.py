@@ -16,7 +16,7 @@ import bcrypt
 import pytest
 
 from app import create_app
-from app.security import limiter
+from app.rate_limits import limiter
 from tests.conftest import empty_every_table
 
 USERNAME, PASSWORD = "linkwise", "lrs-test-secret"

@@ -1,27 +1,29 @@
 """Competency ratings: knowledge from quizzes, practice confirmed by people, and the met rule."""
 
 from .durations import Duration, parse_duration
+from .knowledge import (
+    INSUFFICIENT_EVIDENCE,
+    Attainment,
+    DomainRollup,
+    aligned_questions,
+    attainment,
+    domain_rollup,
+    enough_evidence,
+    questions_needed,
+)
 from .met_rules import AllOf, AnyOf, Facts, KnowledgeAtLeast, PracticeConfirmed, Recent, Rule
 from .methods import (
     ATTAINMENT_METHODS,
-    INSUFFICIENT_EVIDENCE,
-    Attainment,
     AttainmentMethod,
     Average,
     DecayingAverage,
-    DomainRollup,
     Evidence,
     Highest,
     Latest,
     NAtMastery,
     UnknownAttainmentMethod,
     WeightedAverage,
-    aligned_questions,
-    attainment,
     attainment_method,
-    domain_rollup,
-    enough_evidence,
-    questions_needed,
 )
 from .ratings import (
     ACTION_PLAN,

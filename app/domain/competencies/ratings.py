@@ -14,8 +14,9 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from ..frameworks import Competency, Framework
+from .knowledge import Attainment, KnowledgeRating
 from .met_rules import Facts, KnowledgeAtLeast, Recent, Rule
-from .methods import Attainment, Evidence, KnowledgeRating, in_time_order
+from .methods import Evidence, in_time_order
 
 NOT_STARTED = "Not started"
 SELF_ASSESSED = "Self-assessed"

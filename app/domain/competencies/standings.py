@@ -7,7 +7,7 @@ due. Every reader of the stored rows says them through these.
 
 from datetime import datetime
 
-from .methods import INSUFFICIENT_EVIDENCE
+from .knowledge import INSUFFICIENT_EVIDENCE
 from .ratings import CONFIRMATION_EXPIRED, CONFIRMED
 
 # Where a competency stands for a manager's filter, worked out from the stored columns.

@@ -9,16 +9,14 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from .base import (
-    AnswerLine,
     InvalidAnswer,
     Question,
-    QuestionDraft,
-    QuestionReport,
     field_name,
     letter_id,
     never_in_written_order,
     text_id,
 )
+from .drafts import AnswerLine, QuestionDraft, QuestionReport
 from .model import AnswerPart, MatchingOption, MatchingPair, OrderingItem
 
 

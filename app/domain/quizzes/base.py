@@ -1,9 +1,10 @@
 """What every question type shares: its fields, how it is built, stored, asked and shown.
 
 A question type is one class in the registry (questions.py). The class owns everything
-that differs between types: checking the answer lines of a file, reading its form fields,
-the order its options are shown in, how it scores and describes an answer, how it is
-stored as a frozen version, and the template partial that draws its fields.
+that differs between types: checking the answer lines of a file (its draft, drafts.py),
+reading its form fields, the order its options are shown in, how it scores and describes
+an answer, how it is stored as a frozen version, and the template partial that draws its
+fields.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
 from typing import Any, ClassVar, Protocol
 
-from ..problems import Problems
+from .drafts import AnswerLine, QuestionDraft, QuestionReport
 from .model import AnswerPart, Feedback
 from .parts import (  # noqa: F401 (the types import these from base)
     InvalidAnswer,
@@ -51,74 +52,6 @@ class FormFields(Protocol):
 def field_name(question_id: str, *parts: str) -> str:
     """Return the form field name for a question (and a part of it): q.<id>.<part>."""
     return ".".join(("q", question_id, *parts))
-
-
-@dataclass
-class AnswerLine:
-    """A line that answers a question (a choice, an accepted answer, a pair, a step)."""
-
-    kind: str
-    text: str
-    line: int
-    feedback: str | None = None
-    marker: str = ""
-    feedback_line: int = 0
-
-
-@dataclass
-class QuestionDraft:
-    """A question as read from the file, before its type checks the answer lines."""
-
-    number: int
-    line: int
-    text: str
-    id: str | None = None
-    id_line: int = 0
-    points: float = 1.0
-    title: str | None = None
-    competencies: tuple[str, ...] = ()
-    competencies_line: int = 0  # the Competencies: line, even if none of its codes is good
-    outcomes: tuple[int, ...] = ()
-    outcomes_line: int = 0  # the Outcomes: line, even if none of its numbers is good
-    screens: tuple[str, ...] = ()
-    screens_line: int = 0
-    type_name: str | None = None
-    type_line: int = 0
-    general: str | None = None
-    correct: str | None = None
-    incorrect: str | None = None
-    # Where each feedback starts, by "general", "correct" and "incorrect", for messages.
-    feedback_lines: dict[str, int] = field(default_factory=dict)
-    answers: list[AnswerLine] = field(default_factory=list)
-
-    def common(self) -> dict[str, Any]:
-        """Return the fields every question type takes."""
-        return {
-            "id": self.id or "",
-            "line": self.line,
-            "text": self.text,
-            "points": self.points,
-            "competencies": self.competencies,
-            "outcomes": self.outcomes,
-            "title": self.title,
-            "feedback": Feedback(self.general, self.correct, self.incorrect),
-            "screens": self.screens,
-            "screens_line": self.screens_line,
-            "outcomes_line": self.outcomes_line,
-        }
-
-
-@dataclass(frozen=True)
-class QuestionReport:
-    """Record problems that name the question they belong to."""
-
-    problems: Problems
-    path: str
-    number: int
-
-    def error(self, line: int, message: str) -> None:
-        """Record an error; `message` reads on from "question N "."""
-        self.problems.error(self.path, line, f"question {self.number} {message}")
 
 
 @dataclass(frozen=True)

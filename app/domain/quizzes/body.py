@@ -1,17 +1,17 @@
-"""Gather a quiz body's marked lines into question drafts and groups, as text2qti does."""
+"""Gather a quiz body's marked lines into question drafts and groups, as text2qti does.
+
+A question's attribute lines (Title:, Points: ...) are read by question_attributes.py.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..framework_files import CODE, unknown_code_message
-from ..module_files import SLUG
-from ..numbers import whole_number
-from ..problems import Problems, did_you_mean
-from .base import AnswerLine, QuestionDraft, QuestionReport
+from ..problems import Problems
+from .drafts import AnswerLine, QuestionDraft, QuestionReport
 from .lines import MarkedLine, read_lines
-from .questions import QUESTION_TYPES
+from .question_attributes import ATTRIBUTE_READERS, MOST_POINTS, POINTS_RANGE, QuestionAttributes
 from .written_questions import exact_number
 
 ATTRIBUTES = {
@@ -36,9 +36,6 @@ CHOICES = {"mctf_correct_choice", "mctf_incorrect_choice"} | {
     "multans_correct_choice",
     "multans_incorrect_choice",
 }
-# The most one question is worth: past this a total can overflow, and no quiz needs it.
-MOST_POINTS = 100
-POINTS_RANGE = f"a number above 0 and at most {MOST_POINTS}"
 
 FRONT_MATTER_KEYS = {
     "quiz_title": "title",
@@ -99,7 +96,7 @@ def read_body(
     return reader.body
 
 
-class _BodyReader:
+class _BodyReader(QuestionAttributes):
     def __init__(self, path: str, problems: Problems, known_codes: frozenset[str] | None) -> None:
         self.path, self.problems, self.known_codes = path, problems, known_codes
         self.body = Body()
@@ -146,7 +143,7 @@ class _BodyReader:
         draft = QuestionDraft(self.count, marked.line, marked.text)
         report = QuestionReport(self.problems, self.path, self.count)
         for kind, attribute in self.pending.items():
-            _ATTRIBUTE_READERS[kind](self, draft, attribute, report)
+            ATTRIBUTE_READERS[kind](self, draft, attribute, report)
         self.pending = {}
         self.current = draft
         (self.group.questions if self.group else self.body.items).append(draft)
@@ -232,100 +229,3 @@ class _BodyReader:
                 group.pick_line or group.line,
                 f"GROUP picks {group.pick} questions but has only {len(group.questions)}",
             )
-
-    def _title(self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport) -> None:
-        draft.title = marked.text
-
-    def _points(self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport) -> None:
-        points = exact_number(marked.text)
-        if points is None or points <= 0:
-            report.error(marked.line, f"has points '{marked.text}' that are not a number above 0")
-        elif points > MOST_POINTS:
-            report.error(marked.line, f"has points '{marked.text}': points must be {POINTS_RANGE}")
-        else:
-            draft.points = float(points)
-
-    def _id(self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport) -> None:
-        if not SLUG.match(marked.text):
-            report.error(
-                marked.line,
-                f"has ID '{marked.text}' that is not lowercase letters, digits and hyphens",
-            )
-        draft.id, draft.id_line = marked.text, marked.line
-
-    def _type(self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport) -> None:
-        name = marked.text.strip().lower()
-        if name not in QUESTION_TYPES:
-            known = ", ".join(QUESTION_TYPES)
-            hint = did_you_mean(name, QUESTION_TYPES)
-            report.error(marked.line, f"has unknown Type '{marked.text}'{hint}: use one of {known}")
-            return
-        draft.type_name, draft.type_line = name, marked.line
-
-    def _competencies(
-        self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport
-    ) -> None:
-        codes: list[str] = []
-        for code in (part.strip() for part in marked.text.split(",")):
-            if not CODE.match(code):
-                report.error(marked.line, f"lists '{code}', which is not a code like SPLW-1.2")
-            elif self.known_codes is not None and code not in self.known_codes:
-                message = unknown_code_message(code, sorted(self.known_codes))
-                report.error(marked.line, f"has an unknown competency: {message}")
-            elif code in codes:
-                report.error(marked.line, f"lists competency '{code}' twice")
-            elif self.module is not None and code not in self.module[1]:
-                slug, listed = self.module
-                codes_hint = f"use one of {', '.join(sorted(listed))} or " if listed else ""
-                report.error(
-                    marked.line,
-                    f"gives evidence for {code}, which module '{slug}' does not list: "
-                    f"{codes_hint}add {code} to the module's competencies in its module.md",
-                )
-            else:
-                codes.append(code)
-        draft.competencies, draft.competencies_line = tuple(codes), marked.line
-
-    def _outcomes(self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport) -> None:
-        # Numbers of the module's learning outcomes; the module's count is checked later.
-        numbers: list[int] = []
-        for part in (part.strip() for part in marked.text.split(",")):
-            number = whole_number(part)
-            if not number:
-                report.error(
-                    marked.line,
-                    f"lists outcome '{part}', which is not the number of a learning outcome "
-                    "(1 for the module's first)",
-                )
-            elif number in numbers:
-                report.error(marked.line, f"lists outcome {number} twice")
-            else:
-                numbers.append(number)
-        draft.outcomes, draft.outcomes_line = tuple(numbers), marked.line
-
-    def _screens(self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport) -> None:
-        # Checked against the module's screens once modules are read (quiz_files.py).
-        slugs: list[str] = []
-        for slug in (part.strip() for part in marked.text.split(",")):
-            if not SLUG.match(slug):
-                report.error(
-                    marked.line,
-                    f"lists screen '{slug}' in 'Screens:': use screen slugs like 'what-it-is', "
-                    "separated by commas",
-                )
-            elif slug in slugs:
-                report.error(marked.line, f"lists screen '{slug}' twice")
-            else:
-                slugs.append(slug)
-        draft.screens, draft.screens_line = tuple(slugs), marked.line
-
-
-_ATTRIBUTE_READERS = {
-    "question_title": _BodyReader._title,
-    "question_points": _BodyReader._points,
-    "question_id": _BodyReader._id,
-    "question_type": _BodyReader._type,
-    "question_competencies": _BodyReader._competencies,
-    "question_outcomes": _BodyReader._outcomes,
-    "question_screens": _BodyReader._screens,
-}

@@ -12,13 +12,12 @@ from typing import Any, ClassVar
 from .base import (
     InvalidAnswer,
     Question,
-    QuestionDraft,
-    QuestionReport,
     letter_id,
     one_text,
     text_list,
 )
 from .choice_values import ChoiceValues
+from .drafts import QuestionDraft, QuestionReport
 from .model import AnswerPart, Choice
 
 SINGLE_KINDS = frozenset({"mctf_correct_choice", "mctf_incorrect_choice"})

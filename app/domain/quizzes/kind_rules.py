@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..problems import Problems
-from .base import QuestionDraft, QuestionReport
 from .body import GroupDraft
+from .drafts import QuestionDraft, QuestionReport
 
 # What a knowledge check may ask: one question a learner answers in a moment on the screen.
 KNOWLEDGE_CHECK_TYPES = ("single-choice", "true-false", "multiple-answers")

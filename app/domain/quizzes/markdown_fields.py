@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from ..markdown import InternalLink
 from ..problems import Problems
 from ..quiz_markdown import check_quiz_text
-from .base import Question, QuestionDraft
+from .base import Question
+from .drafts import QuestionDraft
 
 FEEDBACK = ("general", "correct", "incorrect")
 

@@ -10,8 +10,9 @@ from typing import Any
 
 from ..markdown import InternalLink
 from ..problems import Problem, Problems, has_errors
-from .base import Question, QuestionDraft, QuestionReport
+from .base import Question
 from .body import GroupDraft, read_body
+from .drafts import QuestionDraft, QuestionReport
 from .front_matter import read_front_matter
 from .kind_rules import check_kind_rules
 from .markdown_fields import check_markdown

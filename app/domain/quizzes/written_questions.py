@@ -8,7 +8,8 @@ from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Any, ClassVar
 
-from .base import InvalidAnswer, Question, QuestionDraft, QuestionReport
+from .base import InvalidAnswer, Question
+from .drafts import QuestionDraft, QuestionReport
 from .model import AnswerPart
 
 NUMBER_FORMS = "write '= 42', '= 1.5 +- 0.1' or '= [1, 2]'"
