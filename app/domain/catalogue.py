@@ -151,7 +151,7 @@ def _unique(folders: Iterable[Path]) -> list[Path]:
 
 def _check_modules_are_distinct(drafts: list[ModuleDraft], problems: Problems) -> None:
     slugs: dict[str, ModuleDraft] = {}
-    orders: dict[int, ModuleDraft] = {}
+    orders: dict[int, list[ModuleDraft]] = {}
     for draft in drafts:
         if draft.slug in slugs:
             problems.error(
@@ -160,16 +160,15 @@ def _check_modules_are_distinct(drafts: list[ModuleDraft], problems: Problems) -
                 f"module slug '{draft.slug}' is also used by {slugs[draft.slug].module_file}",
             )
         slugs.setdefault(draft.slug, draft)
-        if draft.order is None or draft.source is None:
-            continue
-        if draft.order in orders:
+        if draft.order is not None and draft.source is not None:
+            orders.setdefault(draft.order, []).append(draft)
+    # A clash is reported at every module in it, each naming the others: the trainer who
+    # just edited one file sees it there, whichever file sorts first.
+    for order, clashing in orders.items():
+        for draft in clashing if len(clashing) > 1 else ():
+            others = " and ".join(str(o.module_file) for o in clashing if o is not draft)
             line = draft.source.fields["order"].line
-            problems.error(
-                draft.module_file,
-                line,
-                f"order {draft.order} is also used by {orders[draft.order].module_file}",
-            )
-        orders.setdefault(draft.order, draft)
+            problems.error(draft.module_file, line, f"order {order} is also used by {others}")
 
 
 def _module_codes(drafts: list[ModuleDraft]) -> dict[str, frozenset[str]]:

@@ -25,9 +25,15 @@ from .met_rule_files import (
 )
 from .problems import Problem, Problems, did_you_mean
 from .textfiles import read_text
-from .yamlfields import YamlReader, compose, error_line, error_text, yaml_failures
+from .yaml_errors import explain_yaml_error
+from .yamlfields import YamlReader, compose, error_line, yaml_failures
 
 CODE = re.compile(r"^(?P<prefix>[A-Z][A-Z0-9]*)-(?P<domain>[0-9]+)\.(?P<number>[0-9]+)$")
+WRITTEN_CODE = re.compile(r"\b[A-Z][A-Z0-9]*-[0-9]+\.[0-9]+\b")
+UNREAD = (
+    "; until it is mended the framework is not loaded, and modules and quizzes are checked "
+    "only against the competency codes written in this file"
+)
 FRAMEWORK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Optional: whom the framework is for, how long evidence counts, when a competency is met,
@@ -61,8 +67,9 @@ def load_frameworks(paths: Iterable[Path]) -> FrameworkResult:
     frameworks: list[Framework] = []
     seen_codes: dict[str, str] = {}
     seen_ids: dict[str, str] = {}
+    unread_codes: set[str] = set()
     for path in map(Path, paths):
-        found = _read_framework(path, problems, seen_codes)
+        found = _read_framework(path, problems, seen_codes, unread_codes)
         if found is None:
             continue
         if found.id in seen_ids:
@@ -73,8 +80,10 @@ def load_frameworks(paths: Iterable[Path]) -> FrameworkResult:
         seen_ids[found.id] = str(path)
         frameworks.append(found)
     # Codes from faulty files still count, so one typo in a framework does not make
-    # every module that uses it report unknown codes too.
-    return FrameworkResult(tuple(frameworks), frozenset(seen_codes), problems.sorted())
+    # every module that uses it report unknown codes too; so do those written in a file
+    # that could not be read as YAML at all.
+    codes = frozenset(seen_codes).union(unread_codes)
+    return FrameworkResult(tuple(frameworks), codes, problems.sorted())
 
 
 def unknown_code_message(code: str, known_codes: Iterable[str]) -> str:
@@ -82,20 +91,25 @@ def unknown_code_message(code: str, known_codes: Iterable[str]) -> str:
     return f"competency '{code}' is not in any framework{did_you_mean(code, known_codes)}"
 
 
-def _read_framework(path: Path, problems: Problems, seen_codes: dict[str, str]) -> Framework | None:
+def _read_framework(
+    path: Path, problems: Problems, seen_codes: dict[str, str], unread_codes: set[str]
+) -> Framework | None:
     text = read_text(path, problems)
     if text is None:
+        unread_codes.update(_codes_written_in(path))
         return None
     try:
         root = compose(text)
     except yaml_failures() as exc:
-        problems.error(path, error_line(exc, 1), f"invalid YAML: {error_text(exc, 1)}")
+        message = f"invalid YAML: {explain_yaml_error(exc, 1)}{UNREAD}"
+        problems.error(path, error_line(exc, 1), message)
+        unread_codes.update(WRITTEN_CODE.findall(text))
         return None
     if root is None:
         problems.error(path, 1, "framework file is empty")
         return None
     before = len(problems)
-    reader = YamlReader(str(path), 1, problems)
+    reader = YamlReader(str(path), 1, problems, text)
     fields = reader.mapping(root, "framework")
     if fields is None:
         return None
@@ -149,6 +163,14 @@ def _read_framework(path: Path, problems: Problems, seen_codes: dict[str, str]) 
         met,
         updated,
     )
+
+
+def _codes_written_in(path: Path) -> set[str]:
+    """Return the codes in a file that is not UTF-8 text, its error already reported."""
+    try:
+        return set(WRITTEN_CODE.findall(path.read_bytes().decode("utf-8", "replace")))
+    except OSError:
+        return set()
 
 
 def _version(reader: YamlReader, fields) -> str | None:
@@ -234,7 +256,7 @@ def _domains(
     reader: YamlReader, fields, framework_id: str, seen_codes: dict[str, str], scale
 ) -> tuple[Domain, ...]:
     domains: list[Domain] = []
-    numbers: set[int] = set()
+    numbers: dict[int, int] = {}  # each domain number: the line it is first given at
     for node in reader.sequence(fields, "domains") or ():
         domain = reader.mapping(node, "a domain")
         if domain is None:
@@ -248,9 +270,12 @@ def _domains(
         )
         number = reader.integer(domain, "number", minimum=1)
         if number is not None and number in numbers:
-            reader.error(domain["number"].line, f"domain number {number} is used twice")
+            reader.error(
+                domain["number"].line,
+                f"domain number {number} is also used at line {numbers[number]}",
+            )
         if number is not None:
-            numbers.add(number)
+            numbers.setdefault(number, domain["number"].line)
         competencies = tuple(
             competency
             for item in reader.sequence(domain, "competencies") or ()

@@ -121,7 +121,7 @@ def read_markdown_file(path: Path, problems: Problems) -> MarkdownFile | None:
     if split is None:
         problems.error(path, 1, no_front_matter_message(text, "'title: ...'"))
         return None
-    reader = YamlReader(str(path), split.yaml_first_line, problems)
+    reader = YamlReader(str(path), split.yaml_first_line, problems, split.yaml_text)
     unread = MarkdownFile(path, reader, {}, split.body, split.body_first_line, False)
     try:
         root = compose(split.yaml_text)

@@ -14,9 +14,10 @@ from .markdown import LinkResolver, RenderedMarkdown, render_markdown
 from .markdown_layout import INLINE_PARTS, QuizLayout, paragraphs_inline, split_lead
 
 # Every mistake rendering reports needs one of these: a heading's `#` or `=`, a callout's or
-# an image's `!`, a tag's `<`, a quote's `>`, a link's or a footnote's `[`, a table's `|`; or
-# text long enough to nest past Python's recursion limit (hundreds of list markers).
-MIGHT_BE_WRONG = re.compile(r"[#=!<>\[|]")
+# an image's `!`, a tag's `<`, a quote's `>`, a link's or a footnote's `[`, a table's `|`, a
+# code fence's ``` or ~~~; or text long enough to nest past Python's recursion limit
+# (hundreds of list markers).
+MIGHT_BE_WRONG = re.compile(r"[#=!<>\[|]|```|~~~")
 # A choice's block (a list, a code block, a second paragraph) starts a line or its text.
 MIGHT_BE_BLOCK = re.compile(r"\n|^[\s\d*+_-]")
 NESTABLE_LENGTH = 500

@@ -88,12 +88,16 @@ class Field:
 class YamlReader:
     """Check values in a composed YAML tree, recording problems at their lines."""
 
-    def __init__(self, path: str, first_line: int, problems: Problems) -> None:
+    def __init__(
+        self, path: str, first_line: int, problems: Problems, text: str | None = None
+    ) -> None:
+        """`text` is the YAML read, so list items YAML silently merges can be reported."""
         import yaml
 
         self.path = path
         self.first_line = first_line
         self.problems = problems
+        self._lines = text.split("\n") if text is not None else None
         self._constructor = yaml.SafeLoader("")
 
     def line(self, node: yaml.Node) -> int:
@@ -131,7 +135,8 @@ class YamlReader:
                 self.error(self.line(key_node), f"{what} has a key that is not a name")
             elif key in fields:
                 # PyYAML keeps the last silently; a trainer would lose the first.
-                self.error(self.line(key_node), f"'{key}' is given twice")
+                first = fields[key].line
+                self.error(self.line(key_node), f"'{key}' is given twice (first at line {first})")
             else:
                 fields[key] = Field(self.line(key_node), value_node)
         return fields
@@ -273,18 +278,60 @@ class YamlReader:
         return list(found.node.value)
 
     def text_items(self, fields: dict[str, Field], key: str) -> list[tuple[int, str]] | None:
-        """Return (line, text) for each item of a non-empty list of text."""
+        """Return (line, text) for each item of a non-empty list of text.
+
+        An item indented more than the one above it is reported, then read as its own item.
+        """
         nodes = self.sequence(fields, key)
         if nodes is None:
             return None
         items = []
         for node in nodes:
+            if merged := self._merged_items(node):
+                for line in (line for line, _ in merged[1:]):
+                    self.error(line, _merged_message(key, self.line(node)))
+                items.extend((line, text) for line, text in merged if text)
+                continue
             value = self.value(node)
             if isinstance(value, str) and value.strip():
                 items.append((self.line(node), value.strip()))
             else:
                 self.error(self.line(node), f"each item of '{key}' must be text")
         return items
+
+    def _merged_items(self, node: yaml.Node) -> list[tuple[int, str]]:
+        """Split a plain text item that holds further `- ` items, as (line, text); else [].
+
+        YAML reads "- One" then "   - Two", indented more, as the single item "One - Two":
+        a learning outcome printed on certificates as two run together.
+        """
+        start, end = node.start_mark.line, node.end_mark.line
+        if self._lines is None or node.style not in (None, "") or end <= start:
+            return []
+        if not isinstance(node.value, str):
+            return []
+        pieces: list[tuple[int, list[str]]] = [
+            (start, [self._lines[start][node.start_mark.column :].strip()])
+        ]
+        for index in range(start + 1, min(end, len(self._lines) - 1) + 1):
+            text = self._lines[index].strip()
+            if text == "-" or text.startswith("- "):
+                pieces.append((index, [text[1:].strip()]))
+            else:
+                pieces[-1][1].append(text)
+        if len(pieces) == 1:
+            return []
+        return [
+            (self.first_line + index, " ".join(part for part in parts if part))
+            for index, parts in pieces
+        ]
+
+
+def _merged_message(key: str, above: int) -> str:
+    return (
+        f"this item of '{key}' is indented more than the item on line {above}, so it is read "
+        f"as part of that item's text; start its '-' exactly under the '-' on line {above}"
+    )
 
 
 def _shown(value: Any) -> str:

@@ -213,12 +213,40 @@ def test_duplicate_screen_slug_is_an_error(course):
     ]
 
 
-def test_duplicate_module_order_reports_the_order_line(course):
+def test_duplicate_module_order_is_reported_at_both_order_lines(course):
     screen = {"01-a.md": "---\ntitle: A\n---\n"}
     first, second = course(screen, "one"), course(screen, "two")
     problems = load_catalogue([first, second], [TINY_FRAMEWORK]).problems
     assert [(p.path, p.line, p.message) for p in problems] == [
-        (str(second / "module.md"), 4, f"order 1 is also used by {first / 'module.md'}")
+        (str(first / "module.md"), 4, f"order 1 is also used by {second / 'module.md'}"),
+        (str(second / "module.md"), 4, f"order 1 is also used by {first / 'module.md'}"),
+    ]
+
+
+def test_a_module_given_a_taken_order_hears_it_at_its_own_file(course, tmp_path):
+    # The file just edited sorts first: the clash must be reported there, not only at the
+    # other module's file, which the trainer did not touch.
+    screen = {"01-a.md": "---\ntitle: A\n---\n"}
+    live = course(screen, "referral-routes")
+    edited = course(screen, "an-edited-module")
+    problems = validate(
+        [edited],
+        default_competencies_dir=TINY_FRAMEWORK.parent,
+        default_modules_dir=tmp_path / "modules",
+        default_quizzes_dir=tmp_path / "no-quizzes",
+    )
+    assert [(p.path, p.line, p.message) for p in problems if "order" in p.message] == [
+        (str(edited / "module.md"), 4, f"order 1 is also used by {live / 'module.md'}"),
+        (str(live / "module.md"), 4, f"order 1 is also used by {edited / 'module.md'}"),
+    ]
+
+
+def test_three_modules_with_one_order_each_name_the_other_two(course):
+    screen = {"01-a.md": "---\ntitle: A\n---\n"}
+    one, two, three = (course(screen, slug) for slug in ("one", "two", "three"))
+    problems = load_catalogue([one, two, three], [TINY_FRAMEWORK]).problems
+    assert [p.message for p in problems if p.path == str(two / "module.md")] == [
+        f"order 1 is also used by {one / 'module.md'} and {three / 'module.md'}"
     ]
 
 
@@ -384,3 +412,158 @@ def test_raw_html_in_a_screen_is_reported(reported):
 def test_every_slip_in_a_screen_is_reported_not_only_the_first(reported):
     lines = sorted(int(p.split(":")[1]) for p in reported if p.startswith(f"{SLIPS}:"))
     assert lines == [7, 9, 15, 19, 26, 29, 32, 36, 38]
+
+
+# A list item indented more than the one above it is silently read by YAML as more of that
+# item's text: a learning outcome would be printed on certificates as two run together.
+OUTCOMES = """learning_outcomes:
+  - Explain what social prescribing is - and is not -
+    and who it is for
+   - Identify the roles in a primary care network
+  - Describe a referral
+"""
+
+
+def test_a_mis_indented_learning_outcome_is_reported_at_its_line(course):
+    module = MODULE_MD.replace("learning_outcomes: [Pass the test]\n", OUTCOMES)
+    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\n"})
+    problems = load_catalogue([folder], [TINY_FRAMEWORK]).problems
+    assert [(Path(p.path).name, p.line, p.message) for p in problems] == [
+        (
+            "module.md",
+            10,
+            "this item of 'learning_outcomes' is indented more than the item on line 8, so "
+            "it is read as part of that item's text; start its '-' exactly under the '-' on "
+            "line 8",
+        )
+    ]
+
+
+def test_a_mis_indented_outcome_is_read_as_its_own_outcome_for_the_other_checks(course):
+    # Quizzes number the outcomes ("Outcomes: 3"): the merge must not shift their count.
+    from app.domain.module_files import read_module
+    from app.domain.problems import Problems
+
+    module = MODULE_MD.replace("learning_outcomes: [Pass the test]\n", OUTCOMES)
+    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\n"})
+    draft = read_module(folder, Problems())
+    assert draft.learning_outcomes == (
+        "Explain what social prescribing is - and is not - and who it is for",
+        "Identify the roles in a primary care network",
+        "Describe a referral",
+    )
+
+
+def test_a_mis_indented_competency_code_is_reported_once(course):
+    codes = "competencies:\n  - TINY-1.1\n    - TINY-1.2\n"
+    module = MODULE_MD.replace("competencies: [TINY-1.1]\n", codes)
+    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\n"})
+    problems = load_catalogue([folder], [TINY_FRAMEWORK]).problems
+    assert [(p.line, p.message) for p in problems] == [
+        (
+            10,
+            "this item of 'competencies' is indented more than the item on line 9, so it is "
+            "read as part of that item's text; start its '-' exactly under the '-' on line 9",
+        )
+    ]
+
+
+# One indentation slip in a framework file is one error: it is said in our words, at the
+# line PyYAML stopped, and the modules and quizzes using its codes are not all reported too.
+def _framework_with(tmp_path, old, new):
+    path = tmp_path / "competencies" / "tiny.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = TINY_FRAMEWORK.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+def test_a_mis_indented_framework_key_is_one_error_in_our_words(course, tmp_path):
+    framework = _framework_with(tmp_path, "        name: Explaining", "          name: Explaining")
+    module = MODULE_MD.replace("[TINY-1.1]", "[TINY-1.1, TINY-1.2, TINY-2.1]")
+    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\n"})
+    problems = load_catalogue([folder], [framework]).problems
+    assert [(p.path, p.line, p.message) for p in problems] == [
+        (
+            str(framework),
+            25,
+            "invalid YAML: the 'key:' on this line does not fit where it is: indent it "
+            "exactly like the keys beside it, check the line above has its ':', and put a "
+            "value that holds ': ' in quotes; until it is mended the framework is not "
+            "loaded, and modules and quizzes are checked only against the competency codes "
+            "written in this file",
+        )
+    ]
+
+
+def test_an_unknown_code_is_still_reported_when_its_framework_is_unreadable(course, tmp_path):
+    framework = _framework_with(tmp_path, "    competencies:\n", "    competencies:\n\t\n")
+    module = MODULE_MD.replace("[TINY-1.1]", "[TINY-1.1, TINY-9.9]")
+    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\n"})
+    problems = load_catalogue([folder], [framework]).problems
+    assert [(Path(p.path).name, p.line, p.message.split(";")[0]) for p in problems] == [
+        ("tiny.yaml", 21, "invalid YAML: this line has a tab: indent with spaces only"),
+        (
+            "module.md",
+            8,
+            "competency 'TINY-9.9' is not in any framework (did you mean 'TINY-2.1'?)",
+        ),
+    ]
+
+
+def test_a_framework_list_item_indented_less_names_where_its_list_begins(tmp_path):
+    from app.domain.framework_files import load_frameworks
+
+    framework = _framework_with(tmp_path, "        name: Listening", "       name: Listening")
+    (problem,) = load_frameworks([framework]).problems
+    assert (problem.line, problem.message.split(";")[0]) == (
+        22,
+        "invalid YAML: this line is indented differently from the list that begins on line "
+        "21: indent it exactly like the lines it belongs with, or check the line above is "
+        "complete",
+    )
+
+
+# An unclosed code fence shows its marks to learners as text; a closed one and inline code
+# are fine.
+FENCES = """---
+title: A
+---
+Run `linkwise validate` or ```linkwise validate``` first.
+
+```
+a closed block
+```
+
+~~~
+a tilde block, never closed
+
+```python
+an unclosed block
+"""
+
+
+def test_an_unclosed_code_fence_is_reported_at_its_line(course):
+    assert check(course, {"01-a.md": FENCES}) == [
+        (
+            "01-a.md",
+            10,
+            "error",
+            "the code block opened at line 10 is not closed, so learners see its ~~~ as "
+            "text; put a line ``` before and after the code instead",
+        )
+    ]
+
+
+def test_an_unclosed_backtick_fence_is_reported_at_its_line(course):
+    screen = FENCES.replace("~~~\na tilde block, never closed\n", "")
+    assert check(course, {"01-a.md": screen}) == [
+        (
+            "01-a.md",
+            11,
+            "error",
+            "the code block opened at line 11 is not closed, so learners see its ``` as "
+            "text; add a line ``` where the code ends",
+        )
+    ]

@@ -118,7 +118,7 @@ def test_repeated_key_is_an_error_not_silently_overwritten(tmp_path):
         "title: Tiny test framework\n", "title: Tiny test framework\ntitle: Again\n"
     )
     (problem,) = load_frameworks([write(tmp_path, text, "tiny.yaml")]).problems
-    assert (problem.line, problem.message) == (3, "'title' is given twice")
+    assert (problem.line, problem.message) == (3, "'title' is given twice (first at line 2)")
 
 
 def test_framework_that_is_not_a_mapping_is_an_error(tmp_path):
@@ -162,3 +162,11 @@ def test_a_bad_updated_date_is_an_error_at_its_line(tmp_path, value, message):
     result = _with_updated(tmp_path, value)
     assert [(p.line, p.severity, p.message) for p in result.problems] == [(4, "error", message)]
     assert result.frameworks == ()
+
+
+def test_a_repeated_domain_number_names_the_line_it_was_first_given_at(tmp_path):
+    text = TINY_FRAMEWORK.read_text().replace("  - number: 2\n", "  - number: 1\n")
+    result = load_frameworks([write(tmp_path, text, "tiny.yaml")])
+    assert (27, "domain number 1 is also used at line 17") in [
+        (p.line, p.message) for p in result.problems
+    ]
