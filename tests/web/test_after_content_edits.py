@@ -1,0 +1,77 @@
+"""A trainer edits the course while learners are mid-way: what each learner page then says.
+
+A rating once earned stays shown and counted; an attempt begun keeps going; notes about
+changed screens claim no more than is known; old addresses and old forms say what moved.
+"""
+
+import html
+import re
+
+import pytest
+
+from tests.conftest import sign_in
+from tests.web import course_files
+from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
+    app_on_copy,
+    module_with_test_quiz,
+)
+from tests.web.journeys import pass_module, user_id
+from tests.web.test_html_valid import nu_errors
+
+ORG = "Riverside PCN"
+
+
+@pytest.fixture(name="course")
+def own_course(tmp_path):
+    """Return a copy of the course for one test: these tests edit, rename and remove files."""
+    return course_files.copy_course(tmp_path / "copy")
+
+
+def competency_row(page: str, code: str) -> str:
+    """Return the profile table's row for a competency ("" when it has none)."""
+    parts = page.split(f"<strong>{code}</strong>", 1)
+    return parts[1].split("</tr>", 1)[0] if len(parts) == 2 else ""
+
+
+def not_covered(page: str) -> str:
+    """Return the "Not covered by this course yet" part of a profile page ("" when none)."""
+    return page.split('id="not-covered"', 1)[1] if 'id="not-covered"' in page else ""
+
+
+def secure_count(page: str) -> str:
+    """Return the headline count of competencies with secure knowledge ("3 of 34")."""
+    return re.search(r"secure knowledge in <strong>(\d+) of \d+</strong>", page).group(1)
+
+
+def test_a_rating_earned_stays_shown_and_counted_after_its_module_leaves_the_course(
+    app, client, make_user, module, course, tmp_path
+):
+    make_user(email="lead@example.org", role="manager", org=ORG)
+    email = make_user(profession="link-worker", org=ORG)
+    sign_in(client, email)
+    pass_module(app, client, email, module)
+    code = module.competency_codes[0]  # the test quiz asks about it alone; no other quiz does
+    before = client.get("/my/competencies").text
+    assert "Secure" in competency_row(before, code) and secure_count(before) == "1"
+    course_files.remove_first_module(course, module)
+    course_files.reload(app)
+
+    mine = html.unescape(client.get("/my/competencies").text)
+    row = competency_row(mine, code)
+    assert "Secure" in row and "No quiz in the course asks about it now" in row
+    assert code not in not_covered(mine)
+    assert secure_count(mine) == "1"
+    # A competency the module covered but the learner was never rated in is not rated.
+    unrated = module.competency_codes[1]
+    assert unrated in not_covered(mine) and not competency_row(
+        mine.split('id="not-covered"')[0], unrated
+    )
+    # The manager reads the same page of the learner, and the dashboard counts the rating.
+    sign_in(client, "lead@example.org")
+    theirs = html.unescape(client.get(f"/manage/learners/{user_id(app, email)}").text)
+    assert "Secure" in competency_row(theirs, code) and code not in not_covered(theirs)
+    assert secure_count(theirs) == "1"
+    dashboard = client.get("/manage/?framework=splw").text
+    counted = dashboard.split(f'scope="row">{code} ', 1)[1].split("</tr>", 1)[0]
+    assert '--numeric">1</td>' in counted
+    assert nu_errors({"competencies": mine}, tmp_path) == []
