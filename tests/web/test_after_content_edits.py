@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.conftest import sign_in
+from tests.conftest import post_form, sign_in
 from tests.web import course_files
 from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
     app_on_copy,
@@ -17,6 +17,8 @@ from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
 )
 from tests.web.journeys import pass_module, user_id
 from tests.web.test_html_valid import nu_errors
+from tests.web.test_quiz import finish_screens
+from tests.web.test_screen_moved import NEW, OLD, rename_screen
 
 ORG = "Riverside PCN"
 
@@ -75,3 +77,24 @@ def test_a_rating_earned_stays_shown_and_counted_after_its_module_leaves_the_cou
     counted = dashboard.split(f'scope="row">{code} ', 1)[1].split("</tr>", 1)[0]
     assert '--numeric">1</td>' in counted
     assert nu_errors({"competencies": mine}, tmp_path) == []
+
+
+def start_attempt(client, module) -> str:
+    """Start the module's quiz through its page; return the attempt's address."""
+    return post_form(client, f"/modules/{module.slug}/quiz/", {}).location
+
+
+def test_an_attempt_begun_before_a_screen_was_renamed_is_continued_from_the_quiz_page(
+    app, client, make_user, module, course, tmp_path
+):
+    email = make_user()
+    sign_in(client, email)
+    finish_screens(app, email, module)
+    attempt_url = start_attempt(client, module)
+    rename_screen(app, course, module, OLD, NEW)
+
+    page = html.unescape(client.get(f"/modules/{module.slug}/quiz/").text)
+    assert "Continue your attempt" in page and "You have an attempt in progress" in page
+    assert "The quiz opens once you have completed every screen" not in page
+    assert post_form(client, f"/modules/{module.slug}/quiz/", {}).location == attempt_url
+    assert nu_errors({"quiz": page}, tmp_path) == []
