@@ -9,6 +9,9 @@ import re
 
 import pytest
 
+from app import db
+from app.content import catalogue
+from app.models import Attempt
 from tests.conftest import post_form, sign_in
 from tests.web import course_files
 from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
@@ -16,6 +19,7 @@ from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
     module_with_test_quiz,
 )
 from tests.web.journeys import pass_module, user_id
+from tests.web.quiz_helpers import attempt_form
 from tests.web.test_html_valid import nu_errors
 from tests.web.test_quiz import finish_screens
 from tests.web.test_screen_moved import NEW, OLD, rename_screen
@@ -98,3 +102,25 @@ def test_an_attempt_begun_before_a_screen_was_renamed_is_continued_from_the_quiz
     assert "The quiz opens once you have completed every screen" not in page
     assert post_form(client, f"/modules/{module.slug}/quiz/", {}).location == attempt_url
     assert nu_errors({"quiz": page}, tmp_path) == []
+
+
+def test_a_screen_renamed_before_the_pass_is_not_said_to_be_added_since_completion(
+    app, client, make_user, module, course
+):
+    email = make_user()
+    sign_in(client, email)
+    finish_screens(app, email, module)
+    attempt_url = start_attempt(client, module)
+    rename_screen(app, course, module, OLD, NEW)
+    with app.app_context():
+        attempt = db.session().get(Attempt, int(attempt_url.rstrip("/").rsplit("/", 1)[1]))
+        quiz = catalogue().module(module.slug).assessment
+        data = attempt_form(quiz, attempt.selection, right=True)
+    assert post_form(client, attempt_url, {**data, "action": "submit"}).status_code == 302
+
+    mine = html.unescape(client.get("/modules/").text)
+    assert "since you completed" not in mine
+    assert "1 screen new or changed since you went through it" in mine
+    page = html.unescape(client.get(f"/modules/{module.slug}/").text)
+    assert "since you completed" not in page
+    assert "A screen was added or changed since you went through this module" in page
