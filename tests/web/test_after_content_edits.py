@@ -124,3 +124,18 @@ def test_a_screen_renamed_before_the_pass_is_not_said_to_be_added_since_completi
     page = html.unescape(client.get(f"/modules/{module.slug}/").text)
     assert "since you completed" not in page
     assert "A screen was added or changed since you went through this module" in page
+
+
+def test_an_old_screen_address_says_the_screen_moved_with_a_way_to_the_module(
+    app, client, make_user, module, course, tmp_path
+):
+    sign_in(client, make_user())
+    rename_screen(app, course, module, OLD, NEW)
+    response = client.get(f"/modules/{module.slug}/{OLD}/")
+    assert response.status_code == 404
+    page = html.unescape(response.text)
+    assert "may have moved or been removed" in page and module.title in page
+    assert f'href="/modules/{module.slug}/">See the module’s contents</a>' in page
+    # An address in no module at all is still the plain page.
+    assert client.get("/modules/never-a-module/x/").status_code == 404
+    assert nu_errors({"moved": response.text}, tmp_path) == []
