@@ -8,10 +8,12 @@ import html
 import re
 
 import pytest
+from sqlalchemy import func, select
 
 from app import db
 from app.content import catalogue
-from app.models import Attempt
+from app.models import Attempt, Completion
+from app.services import learning
 from tests.conftest import post_form, sign_in
 from tests.web import course_files
 from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
@@ -139,3 +141,38 @@ def test_an_old_screen_address_says_the_screen_moved_with_a_way_to_the_module(
     # An address in no module at all is still the plain page.
     assert client.get("/modules/never-a-module/x/").status_code == 404
     assert nu_errors({"moved": response.text}, tmp_path) == []
+
+
+def test_a_check_edited_while_open_says_so_and_asks_again(app, client, make_user, course):
+    email = make_user()
+    sign_in(client, email)
+    with app.app_context():
+        module = catalogue().modules[0]
+        screen = next(s for s in module.screens if s.knowledge_check)
+        learner = user_id(app, email)
+        for earlier in module.screens[: module.screens.index(screen)]:
+            for key in earlier.item_keys:
+                learning.record(learner, module.slug, key)
+        db.session().commit()
+    url = f"/modules/{module.slug}/{screen.slug}/"
+    opened = client.get(url).text
+    stamp = re.search(r'name="check_versions" value="([^"]+)"', opened).group(1)
+    question = screen.knowledge_check.questions[0]
+    right = next(c for c in question.choices if c.id in question.correct_ids)
+    assert f'value="{right.form_value}"' in opened
+    # The trainer rewords the choice the learner is about to pick.
+    path = course / "content" / "quizzes" / f"{screen.knowledge_check.id}.md"
+    course_files.edit(path, "*c) What matters to each of them", "*c) What matters to each person")
+    course_files.reload(app)
+
+    sent = {f"q.{question.id}": right.form_value, "check_versions": stamp}
+    response = post_form(client, url + "check", sent, page=url)
+    page = html.unescape(response.text)
+    assert response.status_code == 400
+    assert "choose one of the options" not in page
+    assert "Question 1 changed after you opened this page" in page
+    assert "What matters to each person" in page and 'id="knowledge-check-form"' in page
+    with app.app_context():
+        assert not db.session().scalar(
+            select(func.count()).where(Completion.item_key.like("check:%"))
+        )
