@@ -176,3 +176,18 @@ def test_a_check_edited_while_open_says_so_and_asks_again(app, client, make_user
         assert not db.session().scalar(
             select(func.count()).where(Completion.item_key.like("check:%"))
         )
+
+
+def test_a_result_of_a_removed_module_names_it_by_its_recorded_title(
+    app, client, make_user, module, course
+):
+    email = make_user()
+    sign_in(client, email)
+    pass_module(app, client, email, module)
+    with app.app_context():
+        attempt_id = db.session().scalar(select(Attempt.id).where(Attempt.passed))
+    course_files.remove_first_module(course, module)
+    course_files.reload(app)
+    page = html.unescape(client.get(f"/modules/{module.slug}/quiz/attempts/{attempt_id}/").text)
+    assert f"you have completed <strong>{module.title}</strong>" in page
+    assert f"<strong>{module.slug}</strong>" not in page
