@@ -191,3 +191,22 @@ def test_a_result_of_a_removed_module_names_it_by_its_recorded_title(
     page = html.unescape(client.get(f"/modules/{module.slug}/quiz/attempts/{attempt_id}/").text)
     assert f"you have completed <strong>{module.title}</strong>" in page
     assert f"<strong>{module.slug}</strong>" not in page
+
+
+def test_the_trainer_still_sees_the_graded_attempts_of_a_removed_module(
+    app, client, make_user, module, course, tmp_path
+):
+    email = make_user()
+    sign_in(client, email)
+    pass_module(app, client, email, module)
+    course_files.remove_first_module(course, module)
+    course_files.reload(app)
+    make_user(email="trainer@example.org", role="trainer")
+    sign_in(client, "trainer@example.org")
+    response = client.get(f"/author/learners/{user_id(app, email)}")
+    page = html.unescape(response.text)
+    section = page.split(f'<h3 class="nhsuk-heading-s">{module.title}</h3>', 1)[1]
+    section = section.split("</div>", 1)[0]
+    assert "This module is no longer in the course" in section
+    assert "Attempt 1" in section and "100%, passed" in section
+    assert nu_errors({"learner": response.text}, tmp_path) == []
