@@ -60,6 +60,7 @@ def module(module_slug: str):
         certificate_revoked_on=page.certificate_revoked_on,
         completed_through=page.completed_through,
         renewal=page.renewal,
+        position=page.position,
         preview=_previewing(),
     )
 

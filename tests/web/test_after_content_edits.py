@@ -210,3 +210,27 @@ def test_the_trainer_still_sees_the_graded_attempts_of_a_removed_module(
     assert "This module is no longer in the course" in section
     assert "Attempt 1" in section and "100%, passed" in section
     assert nu_errors({"learner": response.text}, tmp_path) == []
+
+
+def test_the_module_page_numbers_a_module_by_its_place_and_the_screen_caption_reads_plainly(
+    app, client, make_user, course
+):
+    sign_in(client, make_user())
+    with app.app_context():
+        first = catalogue().modules[0]
+    course_files.edit(
+        course / "content" / "modules" / first.slug / "module.md", "order: 1", "order: 60"
+    )
+    course_files.reload(app)
+    with app.app_context():
+        count = len(catalogue().modules)
+        assert catalogue().modules[-1].slug == first.slug
+    page = client.get(f"/modules/{first.slug}/").text
+    assert f"Module {count}</span>" in page and "Module 60" not in page
+    screen = client.get(f"/modules/{first.slug}/{first.screens[0].slug}/").text
+    caption = screen.split('class="nhsuk-caption-l">', 1)[1].split("</span>\n", 1)[0]
+    assert 'visually-hidden"> - </span>' not in caption
+    assert (
+        f'<span class="nhsuk-u-visually-hidden">, </span>screen 1 of {len(first.screens)}'
+        in caption
+    )
