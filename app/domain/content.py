@@ -119,6 +119,10 @@ class Catalogue:
         """Return the module with this slug, or None."""
         return self._modules.get(slug)
 
+    def position(self, module: Module) -> int:
+        """Return a module's place in the course, counting from 1 (its `order` may skip)."""
+        return self.modules.index(module) + 1
+
     def screen(self, module_slug: str, screen_slug: str) -> Screen | None:
         """Return a screen by module and screen slug, or None."""
         module = self.module(module_slug)

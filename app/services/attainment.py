@@ -55,6 +55,9 @@ class CompetencyStanding:
     met_until: datetime | None
     modules: tuple[Module, ...]
     evidence: tuple[EvidenceItem, ...]
+    # Whether a quiz in the course asks about it now (a rating kept after its quizzes left
+    # the course: False).
+    asked: bool = True
 
     @property
     def standing_name(self) -> str:
@@ -202,12 +205,16 @@ def build_profile(
     for domain in framework.domains:
         rows = []
         for competency in domain.competencies:
-            if competency.code not in assessed:
+            # A rating once earned is never dropped from view: a competency whose quizzes
+            # left the course keeps its row (saying no quiz covers it now) and its count.
+            if competency.code not in assessed and not rated(stored.get(competency.code)):
                 not_covered.append(competency)
                 continue
             row = _standing(competency, stored.get(competency.code), evidence, catalogue, now)
             if not practice_needed(competency, framework):
                 row = replace(row, practice=PRACTICE_NOT_NEEDED)
+            if competency.code not in assessed:
+                row = replace(row, asked=False)
             rows.append(row)
         if rows:
             met = sum(1 for r in rows if r.standing in ("met", "due-soon"))
@@ -233,6 +240,13 @@ def build_profile(
             passed,
             renewing,
         ),
+    )
+
+
+def rated(level: StoredLevel | None) -> bool:
+    """Say whether a stored rating rates anything: knowledge, practice or being met."""
+    return level is not None and (
+        level.level != INSUFFICIENT_EVIDENCE or level.practice != NOT_STARTED or level.met
     )
 
 

@@ -15,7 +15,16 @@ from app import db
 from app.content import catalogue
 from app.domain.accounts import normalise_email
 from app.models import AttemptGrant, User, utcnow
-from app.services import audit, learner_rows, locks, quiz_standing, renewal_rows, tagged_rows
+from app.services import (
+    audit,
+    learner_rows,
+    locks,
+    module_titles,
+    passes,
+    quiz_standing,
+    renewal_rows,
+    tagged_rows,
+)
 from app.services.quizzes import aware
 
 MAX_REASON = 500
@@ -46,6 +55,16 @@ class GrantRecord:
 
 
 @dataclass(frozen=True)
+class GradedAttempt:
+    """A graded attempt at the quiz of a module no longer in the course, as it was graded."""
+
+    number: int
+    submitted_at: datetime | None
+    percent: int | None
+    passed: bool
+
+
+@dataclass(frozen=True)
 class QuizStanding:
     """A learner's attempts at one module's quiz, for the people who can give another."""
 
@@ -60,6 +79,9 @@ class QuizStanding:
     locked: bool
     waiting_for_rule: bool
     grants: tuple[GrantRecord, ...]
+    # A module no longer in the course: its graded attempts, listed as they were graded.
+    removed: bool = False
+    graded: tuple[GradedAttempt, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -148,9 +170,42 @@ def attempts_from(person: learner_rows.Person, found, modules, now: datetime) ->
                 grants=tuple(_grant(row) for row in mine),
             )
         )
+    standings += _removed_modules(attempts, {module.slug for module in modules})
     return LearnerAttempts(
         person.id, person.full_name, person.email, person.organisation, tuple(standings)
     )
+
+
+def _removed_modules(attempts, offered: set[str]) -> list[QuizStanding]:
+    """Return the graded quiz attempts at modules no longer in the course, by module."""
+    gone: dict[str, list] = defaultdict(list)
+    for attempt in attempts:
+        # Results only: a knowledge check's answers are marked to teach (passes.of_quiz).
+        result = attempt.status == "graded" and passes.of_quiz(attempt.kind)
+        if result and attempt.module_slug not in offered:
+            gone[attempt.module_slug].append(attempt)
+    titles = module_titles.recorded_titles(gone)
+    return [
+        QuizStanding(
+            module_slug=slug,
+            module_title=titles.get(slug, slug),
+            quiz_id=graded[-1].quiz_id,
+            used=len(graded),
+            left=None,
+            passed=False,
+            renewing=False,
+            in_progress=False,
+            locked=False,
+            waiting_for_rule=False,
+            grants=(),
+            removed=True,
+            graded=tuple(
+                GradedAttempt(a.number, aware(a.submitted_at), a.percent, bool(a.passed))
+                for a in sorted(graded, key=lambda a: a.id)
+            ),
+        )
+        for slug, graded in sorted(gone.items())
+    ]
 
 
 def _grant(row: tagged_rows.Row) -> GrantRecord:

@@ -26,6 +26,18 @@ RECORDED_ELSEWHERE = (
     "result are shown."
 )
 
+# The form field carrying the versions of the questions the page showed, so an answer sent
+# from a page opened before a trainer edited the check is not marked against another question.
+VERSIONS_FIELD = "check_versions"
+
+
+def changed_since_opened(number: int) -> str:
+    """Say that a question changed after the page was opened, so the answer was not marked."""
+    return (
+        f"Question {number} changed after you opened this page, so your answer was not "
+        "marked: read the question again and choose your answer"
+    )
+
 
 @dataclass(frozen=True)
 class CheckView:
@@ -49,6 +61,11 @@ class CheckView:
         # A shuffled check shows each learner their own order: a page kept for everyone at
         # this point is kept for each order (app/web/learn.py).
         return tuple((q.shown.question.id, *q.shown.order) for q in self.questions)
+
+    @property
+    def versions(self) -> str:
+        """Return the versions of the questions the form shows, for it to send back."""
+        return " ".join(q.shown.version or "" for q in self.questions)
 
 
 @dataclass(frozen=True)
@@ -122,6 +139,16 @@ def answer_check(
         return CheckOutcome("closed", None, None)
     selection = every_question(quiz, user_id)  # the order the learner's form showed
     shown, _ = shown_questions(selection, {v.hash: v.question for v in quiz.versions.values()})
+    sent = fields.getlist(VERSIONS_FIELD)
+    if sent:
+        opened = set(sent[0].split())
+        changed = {
+            i.question.id: changed_since_opened(i.number) for i in shown if i.version not in opened
+        }
+        if changed:
+            # Shown again as it is now, with nothing chosen: what was chosen named another question.
+            check = _check_view(user_id, screen, state, preview, errors=changed)
+            return CheckOutcome("invalid", None, ScreenPage(state, screen, preview, check))
     read = read_answers(shown, fields)
     errors = dict(read.errors)
     for item in shown:

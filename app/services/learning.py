@@ -94,7 +94,8 @@ class ModuleState:
 
     @property
     def added_screens(self) -> tuple[Screen, ...]:
-        """Return the screens added (or given a check) since the learner completed the module."""
+        """Return the screens of a completed module the learner has not completed: added,
+        renamed or given a check since they went through its screens."""
         if not self.progress.added:
             return ()
         return tuple(

@@ -71,6 +71,7 @@ class MyModule:
     # That certificate revoked, the earlier one that still stands: its pass counts, so the
     # module stays completed through it (services/passes.py). None otherwise.
     completed_through: CertificateNamed | None = None
+    position: int = 0  # the module's place in the course (module_page), counting from 1
 
 
 def overview(
@@ -113,8 +114,9 @@ def module_page(
     now: datetime | None = None,
 ) -> MyModule:
     """Return the learner's state in a module, their certificate and any open renewal."""
+    position = catalogue.position(module)
     if preview:
-        return MyModule(module_state(module, frozenset(), preview=True), False)
+        return MyModule(module_state(module, frozenset(), preview=True), False, position=position)
     now = now or utcnow()
     found = tagged_rows.read(_MODULE_PAGE, user_id=user_id, module_slug=module.slug)
     done, _ = _completed(found)
@@ -125,6 +127,7 @@ def module_page(
         _open_renewal(module, found, catalogue, now),
         _revoked_on(latest),
         _through(latest, learner_rows.standing_by_module(found).get(module.slug)),
+        position,
     )
 
 

@@ -8,7 +8,7 @@ from app.content import catalogue
 from app.domain.content import Module
 from app.domain.quizzes.attempts import Shown, fingerprint, show_correct_answers
 from app.domain.quizzes.review import Review, removed, review
-from app.services import quiz_standing, quizzes
+from app.services import module_titles, quiz_standing, quizzes
 from app.services.attempt_reads import Saved
 from app.services.next_steps import NextAttempt, ScreenLink, next_from
 
@@ -109,10 +109,11 @@ class ConfirmPage:
     graded: bool
 
 
-def module_title(slug: str) -> str:
-    """Return a module's title, or its slug when the module has gone."""
+def module_title(slug: str, attempt_id: int | None = None) -> str:
+    """Return a module's title; once it has gone, the title its certificates recorded (the
+    attempt's own first), else its slug."""
     module = catalogue().module(slug)
-    return module.title if module else slug
+    return module.title if module else module_titles.title_of(slug, attempt_id)
 
 
 def attempt_page(
@@ -202,7 +203,7 @@ def result_page(
     reviewed.sort(key=lambda r: r.review.number)
     return ResultPage(
         module_slug=attempt.module_slug,
-        module_title=module.title if module else attempt.module_slug,
+        module_title=module.title if module else module_title(attempt.module_slug, attempt.id),
         attempt_id=attempt.id,
         number=attempt.number,
         quiz_title=settings.title,

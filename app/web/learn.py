@@ -60,6 +60,7 @@ def module(module_slug: str):
         certificate_revoked_on=page.certificate_revoked_on,
         completed_through=page.completed_through,
         renewal=page.renewal,
+        position=page.position,
         preview=_previewing(),
     )
 
@@ -68,7 +69,10 @@ def module(module_slug: str):
 def screen(module_slug: str, screen_slug: str):
     """Show a screen the learner has reached; a locked one sends them back to resume."""
     module = _module_or_404(module_slug)
-    screen = module.screen(screen_slug) or abort(404)
+    screen = module.screen(screen_slug)
+    if screen is None:
+        # Most often a screen renamed or removed since the address was kept: say so.
+        return render_template("learn/screen_missing.html", module=module), 404
     user = current_user._get_current_object()  # one look-up, not one per attribute
     page = knowledge_checks.screen_page(
         user.db_id,
@@ -157,8 +161,8 @@ def screen_moved(module):
 
     A trainer renamed or removed the screen while the learner had it open. Nothing is
     written and nothing they did is undone: they resume where their completions say, told
-    why. (A GET of such an address stays "Page not found": it cannot tell a renamed screen
-    from a wrong link.)
+    why. (A GET of such an address is "Page not found", saying the screen may have moved:
+    it cannot tell a renamed screen from a wrong link.)
     """
     flash(
         f"“{module.title}” was updated while you had it open, and the screen you were on "

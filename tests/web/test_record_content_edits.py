@@ -91,12 +91,12 @@ def test_a_screen_added_after_completion_leaves_the_module_completed(
     assert csv_row(learner, module.title)["status"] == "Completed"
     mine = learner.get("/modules/").text
     assert "Continue where you left off" not in mine
-    assert "1 screen added since you completed it" in mine
+    assert "1 screen new or changed since you went through it" in mine
     served = learner.get(f"/modules/{module.slug}/").text
     page = html.unescape(served)
     assert "getting there" not in page and "Well done, you've completed this module" in page
     # A plain note, with a link to the screen to read.
-    assert "added since you completed this module" in page
+    assert "added or changed since you went through this module" in page
     assert f'href="/modules/{module.slug}/{slug}/">What changed in 2027</a>' in page
     screen = learner.get(f"/modules/{module.slug}/{slug}/")
     assert screen.status_code == 200 and "getting there" not in screen.text
@@ -104,8 +104,8 @@ def test_a_screen_added_after_completion_leaves_the_module_completed(
     assert nu_errors(pages, tmp_path) == []
     # Reading it leaves nothing to catch up with.
     assert post_form(learner, f"/modules/{module.slug}/{slug}/", {}).status_code == 302
-    assert "added since you completed" not in learner.get(f"/modules/{module.slug}/").text
-    assert "added since you completed" not in learner.get("/modules/").text
+    assert "since you went through" not in learner.get(f"/modules/{module.slug}/").text
+    assert "since you went through" not in learner.get("/modules/").text
 
 
 def test_managers_still_count_a_module_completed_before_a_screen_was_added(
