@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from .markdown import URL_SCHEMES
 from .markdown_callouts import callout_problems
-from .markdown_fences import unclosed_fence_problems
+from .markdown_fences import fence_problems
 from .markdown_layout import INLINE_PARTS, inline_only_message, not_inline
 from .yamlfields import HTML_TAG
 
@@ -69,7 +69,7 @@ def rendering_problems(
     if "Table" in source:
         found += table_caption_problems(source, first_line)
     if "```" in source or "~~~" in source:
-        found += unclosed_fence_problems(source, first_line)
+        found += fence_problems(source, first_line)
     if "[^" in source:
         found += [
             (lines.line_of_text(f"[^{label}]"), footnote_message(label, where))

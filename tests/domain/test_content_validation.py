@@ -525,8 +525,8 @@ def test_a_framework_list_item_indented_less_names_where_its_list_begins(tmp_pat
     )
 
 
-# An unclosed code fence shows its marks to learners as text; a closed one and inline code
-# are fine.
+# Linkwise renders no code blocks: every fence, closed or not, is reported at its opening
+# line; inline code, even with three backticks on one line, is fine.
 FENCES = """---
 title: A
 ---
@@ -540,30 +540,32 @@ a closed block
 a tilde block, never closed
 
 ```python
-an unclosed block
+inside the tilde block
 """
 
+ADVICE = "; to set text apart, use a callout (!!! info)"
 
-def test_an_unclosed_code_fence_is_reported_at_its_line(course):
+
+def test_every_code_fence_is_reported_at_its_opening_line(course):
     assert check(course, {"01-a.md": FENCES}) == [
+        (
+            "01-a.md",
+            6,
+            "error",
+            "Linkwise pages show no code blocks: the block from line 6 to line 8 would show "
+            "as ordinary text with its ``` marks or run into one line; take the ``` lines out"
+            + ADVICE,
+        ),
         (
             "01-a.md",
             10,
             "error",
-            "the code block opened at line 10 is not closed, so learners see its ~~~ as "
-            "text; put a line ``` before and after the code instead",
-        )
+            "the code block opened at line 10 is not closed, and Linkwise pages show no code "
+            "blocks: learners would see its ~~~ as text; take the ~~~ lines out" + ADVICE,
+        ),
     ]
 
 
-def test_an_unclosed_backtick_fence_is_reported_at_its_line(course):
-    screen = FENCES.replace("~~~\na tilde block, never closed\n", "")
-    assert check(course, {"01-a.md": screen}) == [
-        (
-            "01-a.md",
-            11,
-            "error",
-            "the code block opened at line 11 is not closed, so learners see its ``` as "
-            "text; add a line ``` where the code ends",
-        )
-    ]
+def test_inline_code_is_not_a_fence(course):
+    screen = "---\ntitle: A\n---\nRun ```linkwise validate``` or `make run`.\n"
+    assert check(course, {"01-a.md": screen}) == []
