@@ -4,13 +4,18 @@ import click
 from flask.cli import with_appcontext
 
 from app.cli_errors import day_option, days_in_order
+from app.domain.item_analysis import rounded
 from app.domain.item_report import ItemReport, Window, competency_csv_rows, csv_rows
 from app.domain.spreadsheet import csv_text
 from app.services import item_stats
 
 
 def _figure(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
+    return "-" if value is None else f"{rounded(value, 2):.2f}"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 @click.command("item-stats")
@@ -47,12 +52,15 @@ def item_stats_command(quiz_id, as_csv, competencies, first_only, since, until):
 
 def describe(report: ItemReport) -> str:
     """Return the report as text a trainer reads in a terminal."""
-    lines = [
-        f"{report.title} ({report.quiz_id}), {report.place}",
-        f"{report.attempts} graded attempts; {report.per_attempt} questions each; "
+    lines = [f"{report.title} ({report.quiz_id}), {report.place}"]
+    if not report.attempts:
+        return "\n".join([*lines, report.no_attempts]) + "\n"
+    each = "question" if report.questions_shown == "1" else "questions"
+    lines.append(
+        f"{_count(report.attempts, 'graded attempt')}; {report.questions_shown} {each} each; "
         f"mean {_figure(report.mean_percent)}%, SD {_figure(report.sd_percent)}; "
-        f"{report.reliability_name} {_figure(report.reliability)}",
-    ]
+        f"{report.reliability_name} {_figure(report.reliability)}"
+    )
     lines += [f"quiz: {flag.reason}. {flag.advice}" for flag in report.flags]
     for row in report.questions:
         figures = row.figures
@@ -69,14 +77,16 @@ def describe(report: ItemReport) -> str:
         lines += [f"    flag: {flag.reason}. {flag.advice}" for flag in row.flags]
     for row in report.competencies:
         line = (
-            f"{row.code} {row.name}: {row.questions} questions, answered {row.answered}, "
+            f"{row.code} {row.name}: {_count(row.questions, 'question')}, "
+            f"answered {row.answered}, "
             f"facility {_figure(row.facility)}, discrimination {_figure(row.discrimination)}"
         )
         if not report.competency_scores:
             lines.append(line)
             continue
         lines.append(
-            f"{line}; {row.attempts} attempts, {row.per_attempt} questions each, "
+            f"{line}; {_count(row.attempts, 'attempt')}, "
+            f"{_count(row.per_attempt, 'question')} each, "
             f"{row.reliability_name} {_figure(row.reliability)}"
         )
         lines.append(

@@ -245,8 +245,17 @@ def _site_header(_script_root: str, endpoint: str | None, viewer: tuple | None) 
     if viewer is not None and viewer[1] in ("manager", "admin") and viewer[2]:
         nav.append(("manage.dashboard", "Your organisation", section == "manage"))
     if viewer is not None and viewer[1] in ("trainer", "admin"):
+        # Every page of a quiz (its bank, preview and figures) is under Quizzes.
         quizzes = (endpoint or "").startswith(
-            ("author.quizzes", "author.items", "author.bank", "author.preview", "author.submit")
+            (
+                "author.quizzes",
+                "author.items",
+                "author.bank",
+                "author.preview",
+                "author.start_preview",
+                "author.submit_preview",
+                "author.confirm_preview",
+            )
         )
         nav.append(("author.quizzes", "Quizzes", quizzes))
         nav.append(("author.coverage_page", "Coverage", section == "author" and not quizzes))

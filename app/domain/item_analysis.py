@@ -69,6 +69,11 @@ class ItemFigures:
     variance: float  # of the item score in points, over the attempts that answered it
 
 
+def rounded(value: float, places: int) -> float:
+    """Return a figure rounded as it is shown, never -0.0: -0.0004 shows as 0.000."""
+    return round(value, places) + 0.0
+
+
 def _variance(n: int, total: float, squares: float) -> float:
     """Return the population variance from a count, a sum and a sum of squares."""
     if n == 0:
@@ -198,7 +203,8 @@ def item_flags(figures: ItemFigures, unused: Sequence[str]) -> tuple[Flag, ...]:
         flags.append(
             Flag(
                 "few-answers",
-                f"only {figures.answered} answers: the figures will move as more learners answer",
+                f"only {figures.answered} answer{'' if figures.answered == 1 else 's'}: "
+                "the figures will move as more learners answer",
                 "Wait for more answers before changing the question.",
             )
         )
@@ -222,15 +228,18 @@ def item_flags(figures: ItemFigures, unused: Sequence[str]) -> tuple[Flag, ...]:
             )
         )
     if figures.discrimination is not None and figures.discrimination < WEAK_DISCRIMINATION:
-        negative = figures.discrimination < 0
+        # Negative only when it shows as negative, at the two places a trainer reads: a
+        # figure of -0.003 is noise around 0, not learners who know less doing better.
+        shown = rounded(figures.discrimination, 2)
         flags.append(
             Flag(
                 "weak-discrimination",
-                f"discrimination {figures.discrimination:.2f} is below {WEAK_DISCRIMINATION}: "
+                f"discrimination {shown:.2f} is below {WEAK_DISCRIMINATION}: "
                 + (
                     "learners who do worse overall do better on this question"
-                    if negative
-                    else "learners who do well overall do no better on this question"
+                    if shown < 0
+                    else "the question does not tell those who do well overall from those "
+                    "who do not"
                 ),
                 "Look for a second defensible answer, a wrongly marked answer or wording that "
                 "misleads those who know the topic.",

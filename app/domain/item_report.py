@@ -48,8 +48,17 @@ class QuestionStats:
     figures: ia.ItemFigures
     options: tuple[OptionShare, ...]
     flags: tuple[ia.Flag, ...]
-    # Earlier versions counted in this row: the same question, only moved in or between files.
+    # Earlier versions counted in this row: the same question, only moved in or between files,
+    # retitled or given other screens (see versions.wording_key).
     moved_from: tuple[str, ...] = ()
+    # "current"; "earlier": a version of a question still in the quiz; "removed": one of a
+    # question no longer in it.
+    status: str = "current"
+
+    @property
+    def label(self) -> str | None:
+        """Return what marks a row that is not today's question, or None."""
+        return {"earlier": "Earlier version", "removed": "No longer in the quiz"}.get(self.status)
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,7 @@ class ItemReport:
     place: str
     window: Window
     attempts: int
-    per_attempt: int
+    per_attempt: int  # the mean, rounded: what reliability takes
     mean_percent: float | None
     sd_percent: float | None
     reliability: float | None
@@ -91,6 +100,31 @@ class ItemReport:
     # Whether each competency's reliability and score bands were worked out (they read every
     # answer again, so a trainer asks for them).
     competency_scores: bool = False
+    # The fewest and most questions the window's attempts showed, as recorded; None without
+    # attempts.
+    questions_per_attempt: tuple[int, int] | None = None
+
+    @property
+    def questions_shown(self) -> str:
+        """Return how many questions the attempts had: "5", "4 to 5", or "–" with none."""
+        if self.questions_per_attempt is None:
+            return "–"
+        fewest, most = self.questions_per_attempt
+        return str(most) if fewest == most else f"{fewest} to {most}"
+
+    @property
+    def no_attempts(self) -> str:
+        """Return the sentence saying the window holds no graded attempts."""
+        window = self.window
+        which = "graded first attempts" if window.first_only else "graded attempts"
+        since, until = (d and f"{d.day} {d:%B %Y}" for d in (window.since, window.until))
+        if since and until:
+            return f"No {which} between {since} and {until}."
+        if since:
+            return f"No {which} on or after {since}."
+        if until:
+            return f"No {which} up to and including {until}."
+        return f"No {which} yet."
 
 
 CSV_HEADER = (
@@ -111,9 +145,11 @@ def figure(value: float | None) -> Decimal | str:
     """Return a figure for a CSV cell to three places, as a number, or blank when none.
 
     A number, not text: a negative discrimination written as text would be taken for the
-    start of a formula and written with a leading apostrophe, which no sum can read.
+    start of a formula and written with a leading apostrophe, which no sum can read (the
+    CSV guard, domain/spreadsheet.py, leaves numbers as they are). Never "-0.000": a
+    figure that rounds to zero is zero.
     """
-    return "" if value is None else Decimal(f"{value:.3f}")
+    return "" if value is None else Decimal(f"{ia.rounded(value, 3):.3f}")
 
 
 def csv_rows(report: ItemReport) -> list[tuple]:

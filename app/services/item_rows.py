@@ -2,8 +2,9 @@
 
 services/item_stats.py reads the sums in one statement; these add up its rows per version,
 count the options each distinct answer picked and build a `QuestionStats` per version.
-A stored version that differs from today's only in where it stood (a question moved in its
-file, or the quiz to another file) is today's question: its answers count in today's row.
+A stored version that differs from another only in what learners neither answer nor are
+marked on (where it stood, its `Title:`, its `Screens:`: see `wording_key`) counts in that
+version's row: today's when it is one.
 """
 
 from __future__ import annotations
@@ -19,14 +20,17 @@ from app.domain.quizzes.versions import wording_key
 
 
 def moved_versions(quiz, questions) -> dict[str, str]:
-    """Return, for each stored version (of `questions`, by hash) that is a current one only
-    moved, the current version's hash."""
-    current = {wording_key(quiz.id, v.question): v.hash for v in quiz.versions.values()}
-    moved = {}
+    """Return, for each stored version (of `questions`, by hash) that is another one only
+    moved, retitled or given other screens (the same `wording_key`), the version its answers
+    count under: today's, else the first by hash of the alike earlier ones."""
+    current = {v.hash for v in quiz.versions.values()}
+    alike: dict[str, list[str]] = defaultdict(list)
     for version, question in questions.items():
-        now = current.get(wording_key(quiz.id, question))
-        if now is not None and now != version:
-            moved[version] = now
+        alike[wording_key(quiz.id, question)].append(version)
+    moved = {}
+    for versions in alike.values():
+        counted = min(versions, key=lambda v: (v not in current, v))
+        moved.update({v: counted for v in versions if v != counted})
     return moved
 
 
@@ -65,8 +69,8 @@ def count_picks(into: Counter, question: Question, response: str, count: int) ->
 def question_rows(quiz, path, sums, questions, picked, sources, moved) -> list[QuestionStats]:
     """Return a row per version answered, in the file's question order, current first.
 
-    `path` is the quiz file's place; `sources` are the files the stored versions came from,
-    which an earlier one names; `moved` the versions counted as current ones (moved_versions)."""
+    `path` is the quiz file's place; `sources` are the files and lines the stored versions
+    came from; `moved` the versions counted as others (moved_versions)."""
     merged = defaultdict(list)
     for earlier, now in moved.items():
         merged[now].append(earlier)
@@ -77,8 +81,7 @@ def question_rows(quiz, path, sums, questions, picked, sources, moved) -> list[Q
         question = questions.get(version)
         if question is None:
             continue
-        earlier = f"content/{sources[version]} (earlier version)" if version in sources else path
-        place = f"{path}:{question.line}" if version in current else earlier
+        status = _status(version, question, current, order)
         counts = picked.get(version, Counter())
         options = option_shares(question, counts)
         figures = ia.item_figures(item, question.points)
@@ -87,18 +90,41 @@ def question_rows(quiz, path, sums, questions, picked, sources, moved) -> list[Q
             QuestionStats(
                 question_id=question.id,
                 version=version,
-                current=version in current,
+                current=status == "current",
                 title=question.title,
                 text=question.text,
                 type_name=question.type_name,
-                place=place,
+                place=_place(status, question, quiz, path, sources.get(version, "")),
                 points=question.points,
                 competencies=question.competencies,
                 figures=figures,
                 options=options,
                 flags=ia.item_flags(figures, unused if question.has_distractors else ()),
                 moved_from=tuple(sorted(merged.get(version, ()))),
+                status=status,
             )
         )
     rows.sort(key=lambda r: (order.get(r.question_id, len(order)), not r.current, r.version))
     return rows
+
+
+def _status(version, question, current, order) -> str:
+    """Return whether a version is today's, an earlier one of a question still in the quiz,
+    or one of a question no longer in it."""
+    if version in current:
+        return "current"
+    return "earlier" if question.id in order else "removed"
+
+
+def _place(status, question, quiz, path, source) -> str:
+    """Return where a row's question is: today's PATH:LINE for it and its earlier versions
+    (where an earlier one stood may hold another question now); for a removed one, the file
+    it was in and its line there, which is no place to look today."""
+    if status == "current":
+        return f"{path}:{question.line}"
+    if status == "earlier":
+        return f"{path}:{quiz.question(question.id).line} (earlier version)"
+    file, _, line = source.rpartition(":")
+    if not file:
+        return f"{path} (no longer in the quiz)"
+    return f"content/{file} (no longer in the quiz; was at line {line})"

@@ -123,6 +123,7 @@ def item_report(
         window=window,
         attempts=totals.n,
         per_attempt=per_attempt,
+        questions_per_attempt=(min(found.shown), max(found.shown)) if found.shown else None,
         mean_percent=pct_totals[0],
         sd_percent=pct_totals[1],
         reliability=alpha,
@@ -151,13 +152,19 @@ def _attempts(quiz_id: str, window: Window):
     if end:
         conditions.append(Attempt.submitted_at < end)
     total = func.coalesce(Attempt.points, 0.0)
-    columns = [Attempt.id.label("id"), total.label("t"), Attempt.percent.label("percent")]
+    columns = [
+        Attempt.id.label("id"),
+        total.label("t"),
+        Attempt.percent.label("percent"),
+        # The questions the attempt showed, as recorded: a quiz changed since had others.
+        func.json_array_length(Attempt.selection).label("k"),
+    ]
     return select(*columns).where(*conditions).subquery("attempts")
 
 
 def _totals(attempts):
-    """Return the attempts' count per total and percentage, as a WITH query."""
-    columns = (attempts.c.t, attempts.c.percent)
+    """Return the attempts' count per total, percentage and questions shown, as a WITH query."""
+    columns = (attempts.c.t, attempts.c.percent, attempts.c.k)
     return select(*columns, func.count().label("n")).group_by(*columns).cte("totals")
 
 
@@ -196,12 +203,14 @@ def _weighted(attempts, totals):
 
 
 class Read(NamedTuple):
-    """What the one statement reads: attempts by total and by percentage, the source of
+    """What the one statement reads: attempts by total, by percentage and by questions shown,
+    the source of
     each stored version of the quiz's questions, the answers' sums and the competencies'
     subtotals, if asked for (see `_statement`)."""
 
     counts: Counter
     percents: Counter
+    shown: Counter
     sources: dict[str, str]
     answers: list[tuple]
     subtotals: dict
@@ -215,11 +224,12 @@ ROWS = tagged_rows.Layout(text=2, number=2, real=5)
 def _read(quiz_id: str, attempts, current: list[str], aligned=None) -> Read:
     """Run `_statement` and sort its rows out by kind."""
     found = ROWS.read(_statement(quiz_id, attempts, current, aligned))
-    read = Read(Counter(), Counter(), {}, [], {})
+    read = Read(Counter(), Counter(), Counter(), {}, [], {})
     for row in found.get("total", ()):
-        n, (total, percent, *_) = row.number[0], row.real
+        (n, shown), (total, percent, *_) = row.number, row.real
         read.counts[float(total)] += n
         read.percents[int(percent or 0)] += n
+        read.shown[int(shown or 0)] += n
     for row in found.get("version", ()):
         version, source = row.text
         read.sources[version] = source or ""
@@ -252,7 +262,7 @@ def _read(quiz_id: str, attempts, current: list[str], aligned=None) -> Read:
 def _statement(quiz_id: str, attempts, current: list[str], aligned: list[Aligned] | None = None):
     """Return the branches of one query of three kinds of row (see ROWS), four with `aligned`:
 
-    - "total": the attempts by total and percentage;
+    - "total": the attempts by total, percentage and questions shown;
     - "version": each stored version of the quiz's questions, and the file it came from;
     - "answer": per question version, item score and, for the questions learners pick
       from, distinct answer: the count and the sums of the attempts' totals, squared
@@ -285,7 +295,11 @@ def _statement(quiz_id: str, attempts, current: list[str], aligned: list[Aligned
         for term in subtotal_terms(attempts, aligned or [])
     ]
     return (
-        ROWS.branch("total", number=[totals.c.n], real=[totals.c.t, cast(totals.c.percent, Float)]),
+        ROWS.branch(
+            "total",
+            number=[totals.c.n, totals.c.k],
+            real=[totals.c.t, cast(totals.c.percent, Float)],
+        ),
         ROWS.branch(
             "version",
             # Where an earlier version came from (a current one names its own line).

@@ -164,3 +164,37 @@ def test_a_subtotal_added_in_another_order_stays_in_its_band():
     for subtotal in (in_order, other_order):
         bands = dict(ia.distribution({100 * subtotal / 3: 1}))
         assert bands["50-59"] == 1, subtotal
+
+
+def test_a_discrimination_that_rounds_to_zero_is_not_called_negative():
+    near = ia.ItemFigures(
+        answered=50, facility=0.5, discrimination=-0.003, upper_lower=0.0, variance=0.25
+    )
+    [flag] = ia.item_flags(near, [])
+    assert flag.reason.startswith("discrimination 0.00 is below 0.1: ")
+    assert "worse overall do better" not in flag.reason
+    assert "does not tell those who do well overall from those who do not" in flag.reason
+    below = ia.ItemFigures(
+        answered=50, facility=0.5, discrimination=-0.2, upper_lower=-0.1, variance=0.25
+    )
+    [flag] = ia.item_flags(below, [])
+    assert flag.reason.startswith("discrimination -0.20 is below 0.1: ")
+    assert "learners who do worse overall do better on this question" in flag.reason
+
+
+def test_a_csv_figure_is_never_negative_zero():
+    from app.domain.item_report import figure
+
+    assert [str(figure(v)) for v in (-0.0004, -0.0, 0.0004, -0.0006)] == [
+        "0.000",
+        "0.000",
+        "0.000",
+        "-0.001",
+    ]
+
+
+def test_one_answer_is_counted_in_the_singular():
+    one = ia.ItemFigures(
+        answered=1, facility=1.0, discrimination=None, upper_lower=None, variance=0
+    )
+    assert ia.item_flags(one, [])[0].reason.startswith("only 1 answer: ")

@@ -53,7 +53,7 @@ def test_the_filter_takes_first_attempts_and_dates_and_explains_bad_ones(app, tr
         add_attempts(HAND, THREE)
     assert "Graded attempts" in trainer.get(f"/author/quizzes/{QUIZ}/items?first=1").text
     later = trainer.get(f"/author/quizzes/{QUIZ}/items?since=2027-01-01").text
-    assert "No graded attempts in this range yet." in later
+    assert "No graded attempts on or after 1 January 2027." in later
     bad = trainer.get(f"/author/quizzes/{QUIZ}/items?since=2026-02-31&until=x")
     assert bad.status_code == 400
     assert "There is a problem" in bad.text
@@ -216,3 +216,63 @@ def test_right_answers_that_are_the_longest_choice_raise_the_quiz_flag(app, trai
     longest, counted = int(found.group(1)), int(found.group(2))
     assert counted >= 10 and longest * 2 > counted
     assert "Make the wrong choices as long and as careful as the right one" in page
+
+
+def test_one_answer_and_no_attempts_read_in_plain_english(app, trainer):
+    with app.app_context():
+        add_attempts(HAND[:1], THREE)
+    page = trainer.get(f"/author/quizzes/{QUIZ}/items").text
+    assert "Answered 1 time ·" in page and "Answered 1 times" not in page
+    assert "Only 1 answer:" in page and "Only 1 answers" not in page
+    empty = trainer.get(f"/author/quizzes/{QUIZ}/items?since=2027-01-01&until=2027-01-05").text
+    graded = re.search(r"Graded attempts\s*</dt>\s*<dd[^>]*>\s*(\S*)\s*</dd>", empty)
+    assert graded and graded.group(1) == "0"
+    assert "No graded attempts between 1 January 2027 and 5 January 2027." in empty
+
+
+def test_questions_per_attempt_say_what_the_attempts_had(app, trainer):
+    from tests.web.item_data import add_learners
+
+    with app.app_context():
+        users = add_learners(4)
+        add_attempts(HAND[:3], THREE, users=users[:3])
+        add_attempts([[1, 1]], THREE[:2], users=users[3:])
+    page = trainer.get(f"/author/quizzes/{QUIZ}/items").text
+    per = re.search(r"Questions per attempt\s*</dt>\s*<dd[^>]*>\s*([^<]*?)\s*</dd>", page)
+    assert per and per.group(1) == "2 to 3"
+
+
+def test_a_removed_question_is_marked_no_longer_in_the_quiz(app, trainer):
+    from dataclasses import replace
+
+    from app.content import catalogue
+    from app.domain.quizzes.versions import version_of
+    from app.services.item_stats import find_quiz
+
+    with app.app_context():
+        quiz = find_quiz(QUIZ, catalogue())
+        gone = version_of(QUIZ, quiz.path, replace(quiz.question("rr-q22"), id="rr-gone"))
+        add_attempts([r[:2] for r in HAND], ["rr-gone", "rr-q23"], versions={"rr-gone": gone})
+    page = trainer.get(f"/author/quizzes/{QUIZ}/items").text
+    line = question_place("rr-q22").rsplit(":", 1)[1]
+    assert (
+        page.count('<strong class="nhsuk-tag nhsuk-tag--grey">No longer in the quiz</strong>') == 1
+    )
+    assert "Earlier version" not in page
+    assert (
+        f"<code>content/quizzes/{QUIZ}.md (no longer in the quiz; was at line {line})</code>"
+        in page
+    )
+    assert f"{QUIZ}.md:{line}" not in page  # rr-q22 stands there today
+
+
+def test_a_discrimination_near_zero_never_shows_as_negative_zero(app, trainer):
+    from tests.web.test_item_stats import NEAR_ZERO
+
+    with app.app_context():
+        add_attempts(NEAR_ZERO, THREE)
+    page = trainer.get(f"/author/quizzes/{QUIZ}/items").text
+    assert "-0.00" not in page and "discrimination 0.00" in page
+    assert "Discrimination 0.00 is below 0.1: the question does not tell those who" in page
+    sheet = trainer.get(f"/author/quizzes/{QUIZ}/items.csv").text
+    assert "-0.000" not in sheet

@@ -376,3 +376,140 @@ def test_the_group_weights_worked_out_in_sql_are_the_domains(app, seed):
             1.0 if t < groups.lower_score else groups.lower_weight if t == groups.lower_score else 0
         )
     assert sum(u for _, u, _ in found) == pytest.approx(groups.size)
+
+
+def test_a_question_whose_screens_or_title_alone_changed_keeps_one_row(app):
+    # A screen was renamed (its `Screens:` line changed) and the trainers' title reworded:
+    # a new stored version, yet learners answer the same question, marked the same way.
+    with app.app_context():
+        quiz = find_quiz(QUIZ, catalogue())
+        today = quiz.question("rr-q22")
+        older = version_of(
+            QUIZ, quiz.path, replace(today, screens=("an-old-screen-name",), title="Old title")
+        )
+        assert older.hash != quiz.versions["rr-q22"].hash
+        users = add_learners(10)
+        add_attempts(HAND, THREE, users=users[:4])
+        add_attempts([[1, 1, 0]] * 6, THREE, users=users[4:], versions={"rr-q22": older})
+        report = item_report(QUIZ)
+    [row] = [row for row in report.questions if row.question_id == "rr-q22"]
+    assert (row.current, row.figures.answered) == (True, 10)
+    assert row.moved_from == (older.hash,) and row.place == question_place("rr-q22")
+
+
+def test_earlier_versions_of_a_removed_question_alike_but_for_screens_share_one_row(app):
+    with app.app_context():
+        quiz = find_quiz(QUIZ, catalogue())
+        gone = replace(quiz.question("rr-q22"), id="rr-gone")
+        first = version_of(QUIZ, quiz.path, gone)
+        second = version_of(QUIZ, quiz.path, replace(gone, screens=("renamed",)))
+        users = add_learners(10)
+        add_attempts(
+            [[1, 1, 0]] * 4, ["rr-gone", *THREE[1:]], users=users[:4], versions={"rr-gone": first}
+        )
+        add_attempts(
+            [[0, 1, 0]] * 6, ["rr-gone", *THREE[1:]], users=users[4:], versions={"rr-gone": second}
+        )
+        report = item_report(QUIZ)
+    [row] = [row for row in report.questions if row.question_id == "rr-gone"]
+    assert row.figures.answered == 10 and row.status == "removed"
+
+
+def test_a_removed_question_says_it_left_the_quiz_not_a_line_now_holding_another(app, runner):
+    # rr-gone stood where rr-q23 stands today, then was deleted from the file.
+    with app.app_context():
+        quiz = find_quiz(QUIZ, catalogue())
+        line = int(question_place("rr-q23").rsplit(":", 1)[1])
+        gone = version_of(
+            QUIZ,
+            quiz.path,
+            replace(
+                moved(quiz.question("rr-q22"), line - quiz.question("rr-q22").line), id="rr-gone"
+            ),
+        )
+        add_attempts(HAND, ["rr-gone", "rr-q23", "rr-q24"], versions={"rr-gone": gone})
+        report = item_report(QUIZ)
+    row = by_id(report)["rr-gone"]
+    assert (row.current, row.status) == (False, "removed")
+    assert row.place == f"content/quizzes/{QUIZ}.md (no longer in the quiz; was at line {line})"
+    assert by_id(report)["rr-q23"].place == f"content/quizzes/{QUIZ}.md:{line}"
+    sheet = runner.invoke(args=["item-stats", QUIZ, "--csv"]).output
+    [cells] = [r for r in csv.reader(sheet.splitlines()) if r[0] == "rr-gone"]
+    assert cells[2] == row.place
+    text = runner.invoke(args=["item-stats", QUIZ]).output
+    assert f"{QUIZ}.md:{line}: rr-gone" not in text
+    assert f"(no longer in the quiz; was at line {line}): rr-gone: answered 4" in text
+
+
+def test_an_earlier_wording_names_where_its_question_stands_today(app):
+    # The earlier wording of rr-q22 stood 40 lines further down, where another question
+    # may stand today: its row sends the trainer to rr-q22 as it is now.
+    with app.app_context():
+        quiz = find_quiz(QUIZ, catalogue())
+        older = moved(replace(quiz.question("rr-q22"), text="An older wording?"), 40)
+        older = version_of(QUIZ, quiz.path, older)
+        users = add_learners(8)
+        add_attempts(HAND, THREE, users=users[:4])
+        add_attempts(HAND, THREE, users=users[4:], versions={"rr-q22": older})
+        rows = [r for r in item_report(QUIZ).questions if r.question_id == "rr-q22"]
+    assert [(r.current, r.status) for r in rows] == [(True, "current"), (False, "earlier")]
+    assert rows[1].place == f"{question_place('rr-q22')} (earlier version)"
+
+
+def test_questions_per_attempt_are_those_the_attempts_in_the_window_had(app, runner):
+    # Three attempts had three questions; two, after a question left the quiz, had two.
+    with app.app_context():
+        users = add_learners(5)
+        add_attempts(HAND[:3], THREE, users=users[:3])
+        add_attempts([[1, 1], [0, 1]], THREE[:2], users=users[3:], days=[5, 5])
+        both = item_report(QUIZ)
+        later = item_report(QUIZ, Window(since=date(2026, 3, 4)))
+        none = item_report(QUIZ, Window(since=date(2027, 1, 1)))
+    assert both.questions_per_attempt == (2, 3)
+    assert later.questions_per_attempt == (2, 2)
+    assert none.questions_per_attempt is None
+    text = runner.invoke(args=["item-stats", QUIZ]).output
+    assert "5 graded attempts; 2 to 3 questions each;" in text
+    text = runner.invoke(args=["item-stats", QUIZ, "--since", "2026-03-04"]).output
+    assert "2 graded attempts; 2 questions each;" in text
+
+
+def test_the_command_counts_one_attempt_and_none_in_words(app, runner):
+    with app.app_context():
+        add_attempts(HAND[:1], THREE)
+    text = runner.invoke(args=["item-stats", QUIZ]).output
+    assert "1 graded attempt; 3 questions each;" in text
+    empty = runner.invoke(
+        args=["item-stats", QUIZ, "--since", "2027-01-01", "--until", "2027-01-05"]
+    )
+    assert "No graded attempts between 1 January 2027 and 5 January 2027." in empty.output
+    assert "only 1 answer:" in text and "only 1 answers" not in text
+
+
+# Thirty-four attempts whose marks on rr-q22 hardly follow the rest of the attempt: a
+# discrimination of -0.003, which shows as 0.00 (not -0.00) and is not called negative;
+# the CSV's three places write it as the number it is.
+NEAR_ZERO = (
+    [[0, 0, 0]] * 7
+    + [[0, 0, 1]] * 6
+    + [[0, 1, 0]] * 5
+    + [[0, 1, 1]] * 5
+    + [[1, 0, 0]] * 1
+    + [[1, 0, 1]] * 6
+    + [[1, 1, 0]] * 4
+)
+
+
+def test_a_discrimination_near_zero_is_neither_negative_zero_nor_called_negative(app, runner):
+    with app.app_context():
+        add_attempts(NEAR_ZERO, THREE)
+        row = by_id(item_report(QUIZ))["rr-q22"]
+    assert -0.005 < row.figures.discrimination < 0
+    [flag] = [f for f in row.flags if f.code == "weak-discrimination"]
+    assert "0.00 is below 0.1" in flag.reason and "-0.00" not in flag.reason
+    assert "worse overall do better" not in flag.reason
+    text = runner.invoke(args=["item-stats", QUIZ]).output
+    assert "discrimination 0.00" in text and "-0.00" not in text
+    sheet = runner.invoke(args=["item-stats", QUIZ, "--csv"]).output
+    [cells] = [r for r in csv.reader(sheet.splitlines()) if r[0] == "rr-q22"]
+    assert cells[6] == "-0.003"  # a real figure at three places: a number, not a formula

@@ -1,5 +1,7 @@
 """A preview submitted with questions unanswered asks first, as a learner's attempt does."""
 
+import re
+
 from tests.conftest import post_form
 from tests.web.quiz_helpers import answer_fields
 from tests.web.test_html_valid import nu_errors
@@ -49,3 +51,13 @@ def test_a_partly_answered_preview_lists_what_is_left_and_keeps_the_answers(app,
     done = post_form(trainer, f"{BASE}/preview/answers", rest, page=f"{BASE}/preview")
     assert done.location == f"{BASE}/preview/result"
     assert "<strong>100%</strong>" in trainer.get(done.location).text
+
+
+def test_the_confirm_page_marks_quizzes_as_the_current_section(app, trainer):  # noqa: F811
+    start(trainer)
+    sent = post_form(trainer, f"{BASE}/preview/answers", {}, page=f"{BASE}/preview")
+    page = trainer.get(sent.location).text
+    current = re.findall(
+        r'nhsuk-header__navigation-item--current[^>]*>\s*<a[^>]*href="([^"]*)"', page
+    )
+    assert current == ["/author/quizzes"]

@@ -67,11 +67,19 @@ def versions_of(quiz: Quiz) -> Mapping[str, QuestionVersion]:
     )
 
 
+# Stored in a version, yet no part of what a learner answers or how it is marked: the
+# trainers' `Title:` (learners never see it) and the screens a result page links to.
+NOT_ANSWERED = ("title", "screens")
+
+
 def wording_key(quiz_id: str, question: Question) -> str:
-    """Return what names a question as learners see it and as it is marked: its version's
-    content without where it stood in a file (the file, and every `line`). Two versions with
-    the same key were moved in or between files, not edited."""
-    return content_hash({"quiz": quiz_id, **_without_lines(question.to_content())})
+    """Return what names a question as learners answer it and as it is marked: its version's
+    content without where it stood in a file (the file, and every `line`), its `Title:` or
+    its `Screens:`. Two versions with the same key were moved, retitled or sent learners to
+    other screens, not edited; item statistics count them as one question. The versions
+    themselves, and their hashes, keep all of it."""
+    content = {k: v for k, v in question.to_content().items() if k not in NOT_ANSWERED}
+    return content_hash({"quiz": quiz_id, **_without_lines(content)})
 
 
 def _without_lines(value: Any) -> Any:
