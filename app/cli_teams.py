@@ -132,6 +132,12 @@ def send_reminders(today):
     run = reminders.send_reminders(catalogue(), day)
     click.echo(run.describe())
     if run.failed:
+        # The log names each failure; cron and systemd see the exit status.
+        click.echo(
+            f"error: {run.failed} email{'s' if run.failed != 1 else ''} could not be sent "
+            "(see the log); they are not recorded as sent",
+            err=True,
+        )
         raise SystemExit(1)
 
 

@@ -26,6 +26,7 @@ LINKWISE_SETTINGS = (
     "SMTP_USER",
     "SMTP_PASSWORD",
     "SMTP_TLS",
+    "SMTP_TIMEOUT",
     "MAIL_FROM",
     "MAIL_DIR",
     "PRIVACY_CONTROLLER",
@@ -102,6 +103,9 @@ def _defaults(instance_path: Path) -> dict:
         "SMTP_USER": None,
         "SMTP_PASSWORD": None,
         "SMTP_TLS": "starttls",
+        # Seconds the mail server has to accept the connection, and then to answer each
+        # step: a server that has hung makes a page that sends mail fail this soon.
+        "SMTP_TIMEOUT": 5,
         "MAIL_FROM": "Linkwise <no-reply@linkwise.invalid>",
         "MAIL_DIR": instance_path / "mail",
         "PRIVACY_CONTROLLER": None,
@@ -178,6 +182,7 @@ def load(instance_path: Path, test_config: dict | None = None, environ=None) -> 
         "DB_POOL_TIMEOUT",
         "DB_PING_AFTER_IDLE",
         "RATELIMIT_TIMEOUT",
+        "SMTP_TIMEOUT",
     ):
         try:
             config[key] = float(config[key])

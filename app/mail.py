@@ -23,7 +23,10 @@ from app.models import utcnow
 
 log = logging.getLogger("linkwise.mail")
 
-SMTP_TIMEOUT = 10  # seconds; a stuck mail server must not hold a request for ever
+# Seconds (LINKWISE_SMTP_TIMEOUT) the server has to accept the connection, and then to
+# answer each step of the conversation: a hung server fails the page within about this
+# time, instead of holding it (and a worker) for ever.
+SMTP_TIMEOUT = 5
 TLS_MODES = ("starttls", "ssl", "none")
 
 
@@ -82,8 +85,9 @@ class SmtpSettings:
 class SmtpTransport:
     """Hand messages to an SMTP server, one connection per message."""
 
-    def __init__(self, settings: SmtpSettings):
+    def __init__(self, settings: SmtpSettings, timeout: float = SMTP_TIMEOUT):
         self.settings = settings
+        self.timeout = timeout
 
     def deliver(self, message: EmailMessage) -> None:
         """Send the message; raise MailError when the server cannot take it."""
@@ -91,10 +95,10 @@ class SmtpTransport:
         try:
             if s.tls == "ssl":
                 smtp = smtplib.SMTP_SSL(
-                    s.host, s.port, timeout=SMTP_TIMEOUT, context=ssl.create_default_context()
+                    s.host, s.port, timeout=self.timeout, context=ssl.create_default_context()
                 )
             else:
-                smtp = smtplib.SMTP(s.host, s.port, timeout=SMTP_TIMEOUT)
+                smtp = smtplib.SMTP(s.host, s.port, timeout=self.timeout)
             with smtp:
                 if s.tls == "starttls":
                     smtp.starttls(context=ssl.create_default_context())
@@ -131,7 +135,7 @@ def init_app(app: Flask) -> None:
     """Choose the app's mail transport from its configuration."""
     settings = SmtpSettings.from_config(app.config)
     if settings is not None:
-        transport = SmtpTransport(settings)
+        transport = SmtpTransport(settings, app.config.get("SMTP_TIMEOUT", SMTP_TIMEOUT))
     else:
         # Production refuses to start without SMTP (config.py); this is development.
         transport = FolderTransport(Path(app.config["MAIL_DIR"]))
@@ -159,15 +163,27 @@ def compose(to: str, template: str, **context) -> EmailMessage:
 
 
 def send(to: str, template: str, **context) -> None:
-    """Compose and deliver a message; raise MailError when it cannot be handed over."""
-    current_app.extensions["linkwise.mail"].deliver(compose(to, template, **context))
+    """Compose and deliver a message; log and raise MailError when it cannot be handed over."""
+    deliver(compose(to, template, **context), template)
+
+
+def deliver(message: EmailMessage, template: str) -> None:
+    """Hand a composed message to the app's transport; log and raise MailError on failure."""
+    try:
+        current_app.extensions["linkwise.mail"].deliver(message)
+    except MailError as error:
+        log.error("mail %s not sent: %s", template, error)
+        raise
 
 
 def send_quietly(to: str, template: str, **context) -> bool:
-    """Send, logging (not raising) a failure: for answers that must not depend on mail."""
+    """Send, logging (not raising) a failure; say whether it went.
+
+    For mail that follows a change already made: the change stands either way, and the
+    page that made it says whether the email went (never that it did when it did not).
+    """
     try:
         send(to, template, **context)
-    except MailError as error:
-        log.error("mail %s not sent: %s", template, error)
+    except MailError:
         return False
     return True

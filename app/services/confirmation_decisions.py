@@ -72,6 +72,15 @@ def _addressed(supervisor_id: int, request_id: int) -> ConfirmationRequest:
 
 
 @dataclass(frozen=True)
+class Decided:
+    """The decision recorded ("confirmed" or "returned"), and whether the learner was
+    emailed about it once it had committed."""
+
+    outcome: str
+    emailed: bool
+
+
+@dataclass(frozen=True)
 class _Shown:
     """What the request page shows now: what a decision records it was made on."""
 
@@ -117,7 +126,7 @@ def _shown(request: ConfirmationRequest, catalogue: Catalogue) -> _Shown:
     )
 
 
-def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> str:
+def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> Decided:
     """Confirm the practice, or return the request with comments and an action plan.
 
     The decision records what the page showed: the wording, the rating and the answers,
@@ -219,7 +228,7 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
         request=request_id,
     )
     session.commit()
-    mail.send_quietly(
+    emailed = mail.send_quietly(
         learner.email,
         "practice_decided",
         name=learner.full_name,
@@ -228,4 +237,4 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> s
         confirmed=outcome == "confirmed",
         url=absolute_url("practice.competency", code=code),
     )
-    return outcome
+    return Decided(outcome, emailed)

@@ -20,7 +20,11 @@ def _email_fingerprint(user: User) -> str:
 def request_email_change(
     user_id: int, new_email: str, password: str, *, address: str | None = None
 ) -> str:
-    """Email a confirmation link to the new address; return the address it went to."""
+    """Email a confirmation link to the new address; return the address it went to.
+
+    Raise mail.MailError when that email cannot be sent (the same whether or not the new
+    address has an account); the old address is then told nothing, as nothing is on its way.
+    """
     session = db.session()
     user = session.get(User, user_id)
     check_current_password(user, password, address=address)
@@ -31,12 +35,12 @@ def request_email_change(
     session.commit()
     if user_by_email(new_email) is not None:
         # Tell the owner of that address, not the requester, that it is taken.
-        mail.send_quietly(new_email, "email_taken", sign_in_url=absolute_url("auth.sign_in"))
+        mail.send(new_email, "email_taken", sign_in_url=absolute_url("auth.sign_in"))
         return new_email
     token = tokens.make(
         tokens.EMAIL_CHANGE, {"u": user.id, "e": new_email, "f": _email_fingerprint(user)}
     )
-    mail.send_quietly(
+    mail.send(
         new_email,
         "confirm_email_change",
         name=user.full_name,

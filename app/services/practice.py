@@ -5,6 +5,7 @@ the competency with the one rating function, so the stored rows stay the truth. 
 learner's page for a competency shows is in practice_page.py.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import exists, select
@@ -56,6 +57,15 @@ class PracticeError(ValueError):
 
 class NotFound(LookupError):
     """No such competency, request or record for this person."""
+
+
+@dataclass(frozen=True)
+class Told:
+    """Whom a committed change was to be emailed to, and whether the email went: the page
+    says the change was made either way, and that the email was sent only when it was."""
+
+    name: str | None  # None: nobody was to be emailed
+    emailed: bool = False
 
 
 class RenewalNotDue(Exception):
@@ -146,10 +156,13 @@ def self_assess(user_id: int, code: str, catalogue: Catalogue, form) -> None:
     session.commit()
 
 
-def request_confirmation(user_id: int, code: str, catalogue: Catalogue, supervisor: str) -> bool:
+def request_confirmation(
+    user_id: int, code: str, catalogue: Catalogue, supervisor: str
+) -> Told | None:
     """Ask a named supervisor of the learner's organisation to confirm their practice.
 
-    Return whether a request was written: none is while another waits for a supervisor who
+    Return the supervisor asked and whether they were emailed (once the request has
+    committed), or None when no request was written: none is while another waits for one who
     can still decide it (a second click or tab). A request its supervisor can no longer
     decide is closed first, so the learner can ask someone else. Practice confirmed and not
     yet due for renewal is not asked about again (RenewalNotDue), whatever page sent it.
@@ -195,7 +208,7 @@ def request_confirmation(user_id: int, code: str, catalogue: Catalogue, supervis
     )
     if session.scalar(waiting.limit(1)) is not None:
         session.rollback()  # already asked: a second click or tab adds nothing
-        return False
+        return None
     latest = session.scalar(
         select(SelfAssessment.id)
         .where(SelfAssessment.user_id == user_id, SelfAssessment.competency_code == code)
@@ -223,7 +236,7 @@ def request_confirmation(user_id: int, code: str, catalogue: Catalogue, supervis
     )
     session.commit()
     person = session.get(User, int(supervisor))
-    mail.send_quietly(
+    emailed = mail.send_quietly(
         person.email,
         "practice_requested",
         name=person.full_name,
@@ -231,7 +244,7 @@ def request_confirmation(user_id: int, code: str, catalogue: Catalogue, supervis
         competency=f"{code} {catalogue.competency(code).name}",
         url=absolute_url("supervise.request_view", request_id=request.id),
     )
-    return True
+    return Told(person.full_name, emailed)
 
 
 def _refuse_renewal_not_due(user_id: int, code: str, framework: Framework) -> None:

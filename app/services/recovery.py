@@ -1,7 +1,9 @@
 """Forgotten passwords: a link by email, valid for an hour and for one use.
 
 Asking answers the same whether or not the address has an account; the email says which
-(a reset link, or that there is no account with that address).
+(a reset link, or that there is no account with that address). When the email cannot be
+sent, asking raises mail.MailError, the same way for both, and counts for nothing: the next
+ask sends one.
 
 Sent twice at once (a double click, two tabs), either form does its work once: asks for
 one address run one after another, and one that finds a link sent moments ago sends no
@@ -25,6 +27,8 @@ from app.services.accounts import hash_password, password_matches, refuse_weak, 
 # click, two tabs): the link already on its way stands, and no other is sent. Asking again
 # after it ("Send the email again") sends a new one.
 ASKED_AGAIN_WITHIN = timedelta(seconds=30)
+ASKED = "password.reset_requested"
+NOT_SENT = "password.reset_not_sent"  # the ask before it with that address sent nothing
 
 
 class LinkJustUsed(Exception):
@@ -37,7 +41,8 @@ def _fingerprint(user: User) -> str:
 
 
 def request_reset(email: str, *, address: str | None = None) -> None:
-    """Email a reset link to the account's address (or say that there is no account)."""
+    """Email a reset link to the account's address (or say that there is no account);
+    raise mail.MailError, having recorded it, when the email could not be sent."""
     session = db.session()
     email = normalise_email(email)
     locks.lock_name(session, f"password-reset:{email}")
@@ -50,35 +55,59 @@ def request_reset(email: str, *, address: str | None = None) -> None:
             session, "password.reset_requested", email=email, address=address, account="none"
         )
         session.commit()
-        mail.send_quietly(email, "no_account", register_url=absolute_url("auth.register"))
+        _sent_or_raise(
+            email, None, "no_account", register_url=absolute_url("auth.register"), address=address
+        )
         return
     token = tokens.make(tokens.PASSWORD_RESET, {"u": user.id, "f": _fingerprint(user)})
     audit.record(
         session, "password.reset_requested", subject_id=user.id, email=email, address=address
     )
     session.commit()
-    mail.send_quietly(
+    _sent_or_raise(
         email,
+        user.id,
         "password_reset",
         name=user.full_name,
         reset_url=absolute_url("recovery.reset_password", token=token),
         minutes=tokens.PASSWORD_RESET[1] // 60,
+        address=address,
     )
+
+
+def _sent_or_raise(email: str, user_id: int | None, template: str, *, address, **context):
+    """Send the email; when it cannot go, record that (the ask then counts for nothing,
+    so asking again sends one) and raise mail.MailError."""
+    try:
+        mail.send(email, template, **context)
+    except mail.MailError:
+        session = db.session()
+        audit.record(
+            session,
+            NOT_SENT,
+            subject_id=user_id,
+            email=email,
+            address=address,
+            **({} if user_id else {"account": "none"}),
+        )
+        session.commit()
+        raise
 
 
 def _asked_a_moment_ago(email: str) -> bool:
-    return (
-        db.session().scalar(
-            select(AuditEvent.id)
-            .where(
-                AuditEvent.kind == "password.reset_requested",
-                AuditEvent.occurred_at >= utcnow() - ASKED_AGAIN_WITHIN,
-                AuditEvent.email == email,
-            )
-            .limit(1)
+    """Say whether a link went to the address moments ago (an ask whose email could not be
+    sent does not count)."""
+    latest = db.session().scalar(
+        select(AuditEvent.kind)
+        .where(
+            AuditEvent.kind.in_((ASKED, NOT_SENT)),
+            AuditEvent.occurred_at >= utcnow() - ASKED_AGAIN_WITHIN,
+            AuditEvent.email == email,
         )
-        is not None
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(1)
     )
+    return latest == ASKED
 
 
 def user_for_reset(token: str, *, fresh: bool = False) -> User | None:

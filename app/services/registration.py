@@ -3,6 +3,8 @@
 Registering answers the same whether or not the address already has an account: the
 email says what happened (a link to finish signing up, or a reminder that the account
 exists with a link to reset its password), so the form tells nobody who is registered.
+When that email cannot be sent, registering raises mail.MailError, the same way for both,
+and leaves nothing behind to finish: the pending registration is taken back out.
 """
 
 import secrets
@@ -43,7 +45,8 @@ class Registration:
 
 
 def register(form: Registration, *, address: str | None = None) -> None:
-    """Start a sign-up and email the address; AccountError for a problem with the form."""
+    """Start a sign-up and email the address; AccountError for a problem with the form,
+    mail.MailError (the sign-up taken back, the failure recorded) when the email cannot go."""
     session = db.session()
     email = normalise_email(form.email)
     if form.profession not in PROFESSIONS:
@@ -68,13 +71,17 @@ def register(form: Registration, *, address: str | None = None) -> None:
             session, "registration.existing", subject_id=existing.id, email=email, address=address
         )
         session.commit()
-        mail.send_quietly(
-            email,
-            "already_registered",
-            name=existing.full_name,
-            sign_in_url=absolute_url("auth.sign_in"),
-            reset_url=absolute_url("recovery.forgot_password"),
-        )
+        try:
+            mail.send(
+                email,
+                "already_registered",
+                name=existing.full_name,
+                sign_in_url=absolute_url("auth.sign_in"),
+                reset_url=absolute_url("recovery.forgot_password"),
+            )
+        except mail.MailError:
+            _not_sent(email, None, subject_id=existing.id, address=address)
+            raise
         return
     token, token_hash = tokens.new_secret()
     session.add(
@@ -93,13 +100,31 @@ def register(form: Registration, *, address: str | None = None) -> None:
     )
     audit.record(session, "registration.started", email=email, address=address)
     session.commit()
-    mail.send_quietly(
-        email,
-        "confirm_registration",
-        name=form.full_name.strip(),
-        confirm_url=absolute_url("auth.confirm_registration", token=token),
-        hours=int(PENDING_FOR.total_seconds() // 3600),
+    try:
+        mail.send(
+            email,
+            "confirm_registration",
+            name=form.full_name.strip(),
+            confirm_url=absolute_url("auth.confirm_registration", token=token),
+            hours=int(PENDING_FOR.total_seconds() // 3600),
+        )
+    except mail.MailError:
+        _not_sent(email, token_hash, address=address)
+        raise
+
+
+def _not_sent(email: str, token_hash: str | None, *, address, subject_id=None) -> None:
+    """Record that a sign-up's email could not be sent, and take back the pending
+    registration it stood for: a link nobody received finishes nothing."""
+    session = db.session()
+    if token_hash is not None:
+        session.execute(
+            delete(PendingRegistration).where(PendingRegistration.token_hash == token_hash)
+        )
+    audit.record(
+        session, "registration.not_sent", subject_id=subject_id, email=email, address=address
     )
+    session.commit()
 
 
 def pending(token: str) -> PendingRegistration | None:

@@ -12,7 +12,6 @@ week sends it), of the learners and modules in their teams.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import delete, select
 
 from app import db, mail
@@ -46,7 +45,12 @@ class ReminderRun:
             f"sent {self.emails} reminder email{'s' if self.emails != 1 else ''} "
             f"about {self.reminders} module{'s' if self.reminders != 1 else ''}"
             + f"; {self.summaries} weekly manager summar{'ies' if self.summaries != 1 else 'y'}"
-            + (f"; {self.failed} could not be sent and will be tried again" if self.failed else "")
+            + (
+                f"; {self.failed} email{'s' if self.failed != 1 else ''} could not be sent "
+                "and will be tried again by the next run"
+                if self.failed
+                else ""
+            )
         )
 
 
@@ -90,12 +94,13 @@ def send_reminders(catalogue: Catalogue, today: date) -> ReminderRun:
                 reminders + max(sent, 0),
                 failed + (sent < 0),
             )
-    summaries = _send_summaries(catalogue, today, organisations)
-    return ReminderRun(emails, reminders, failed, summaries)
+    summaries, summaries_failed = _send_summaries(catalogue, today, organisations)
+    return ReminderRun(emails, reminders, failed + summaries_failed, summaries)
 
 
-def _send_summaries(catalogue: Catalogue, today: date, organisations) -> int:
-    """Send each manager their weekly summary, once per week (Monday to Sunday)."""
+def _send_summaries(catalogue: Catalogue, today: date, organisations) -> tuple[int, int]:
+    """Send each manager their weekly summary, once per week (Monday to Sunday); return how
+    many went and how many could not be sent (taken back, so the next run tries again)."""
     session = db.session()
     week = today - timedelta(days=today.weekday())
     managers = session.execute(
@@ -106,7 +111,7 @@ def _send_summaries(catalogue: Catalogue, today: date, organisations) -> int:
             User.id.not_in(select(MailPreference.user_id)),
         )
     ).all()
-    sent = 0
+    sent = failed = 0
     for manager in managers:
         found = compliance.matrix(
             teams.scope_of(manager.id, manager.organisation_id),
@@ -143,9 +148,10 @@ def _send_summaries(catalogue: Catalogue, today: date, organisations) -> int:
         except mail.MailError:
             session.execute(delete(ReminderSent).where(ReminderSent.id == claimed.id))
             session.commit()
+            failed += 1
             continue
         sent += 1
-    return sent
+    return sent, failed
 
 
 def _summary_lines(found) -> list[str]:
@@ -217,7 +223,7 @@ def send_with_unsubscribe(user_id: int, to: str, template: str, **context) -> No
     message = mail.compose(to, template, unsubscribe_url=link, **context)
     message["List-Unsubscribe"] = f"<{link}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    current_app.extensions["linkwise.mail"].deliver(message)
+    mail.deliver(message, template)
 
 
 def reader_of(token: str) -> int | None:

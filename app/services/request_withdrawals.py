@@ -27,7 +27,7 @@ from app.models_practice import (
 )
 from app.services import audit
 from app.services.locks import lock_people
-from app.services.practice import NotFound
+from app.services.practice import NotFound, Told
 from app.services.practice_reads import supervisor_can_decide
 from app.services.ratings import refresh_levels
 
@@ -44,11 +44,11 @@ class AlreadyClosed(Exception):
     """The request was closed for another reason before it could be withdrawn."""
 
 
-def withdraw(user_id: int, code: str, request_id: int, catalogue: Catalogue) -> None:
+def withdraw(user_id: int, code: str, request_id: int, catalogue: Catalogue) -> Told:
     """Withdraw the learner's request for the competency while no one has decided or closed
     it; re-rate them and audit it. Refuse plainly (and write nothing) once it is decided,
     withdrawn or closed; another person's request is not found. Commits, then emails the
-    supervisor (when they could still have decided it)."""
+    supervisor (when they could still have decided it): return whom, and whether it went."""
     session = db.session()
     asked = session.execute(
         select(ConfirmationRequest.supervisor_id).where(
@@ -113,13 +113,15 @@ def withdraw(user_id: int, code: str, request_id: int, catalogue: Catalogue) -> 
         supervisor=supervisor_id,
     )
     session.commit()
-    if tell is not None:
-        competency = catalogue.competency(code)
-        mail.send_quietly(
-            tell.email,
-            "practice_withdrawn",
-            name=tell.supervisor_name,
-            learner=tell.learner_name,
-            competency=f"{code} {competency.name}" if competency else code,
-            url=absolute_url("supervise.queue"),
-        )
+    if tell is None:
+        return Told(None)
+    competency = catalogue.competency(code)
+    emailed = mail.send_quietly(
+        tell.email,
+        "practice_withdrawn",
+        name=tell.supervisor_name,
+        learner=tell.learner_name,
+        competency=f"{code} {competency.name}" if competency else code,
+        url=absolute_url("supervise.queue"),
+    )
+    return Told(tell.supervisor_name, emailed)

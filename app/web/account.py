@@ -3,12 +3,13 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
+from app import mail
 from app.content import catalogue
 from app.domain.numbers import whole_number
 from app.login import session_user_id
 from app.security import MAX_ID, client_address
 from app.services import accounts, data_rights, email_changes, erasure, profile
-from app.web import throttles
+from app.web import throttles, unsent
 from app.web.account_forms import (
     ChangeEmailForm,
     DeleteAccountForm,
@@ -104,6 +105,9 @@ def change_email():
         except accounts.AccountError as error:
             _failed_check(error)
             getattr(form, error.field).errors.append(error.message)
+        except mail.MailError:
+            unsent.mark(form.email)
+            return unsent.answer(render_template("account/email.html", form=form, unsent=True))
         else:
             return render_template("auth/check_email.html", purpose="email", email=sent_to)
     return render_template("account/email.html", form=form), _status(form)

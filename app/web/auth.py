@@ -3,12 +3,13 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from app import mail
 from app.domain.accounts import safe_next
 from app.login import SignedInUser
 from app.models import utcnow
 from app.security import client_address
 from app.services import accounts, registration
-from app.web import throttles
+from app.web import throttles, unsent
 from app.web.forms import RegisterForm, SignInForm
 from app.web.gate import confirmation_required, remember_confirmation
 
@@ -44,6 +45,9 @@ def register():
             if error.field == "join_code":
                 throttles.mark_failed()  # a guess at a join code counts against the address
             getattr(form, error.field).errors.append(error.message)
+        except mail.MailError:
+            unsent.mark(form.email)
+            return unsent.answer(render_template("auth/register.html", form=form, unsent=True))
         else:
             return render_template(
                 "auth/check_email.html", purpose="register", email=form.email.data

@@ -15,6 +15,19 @@ from app.services import (
 )
 from app.web.gate import require_signed_in_professional
 
+# What a page says when the email about a change it made (and committed) could not be sent.
+NOT_EMAILED_ASKED = (
+    "Your request is waiting in {name}'s list of requests, but we could not email them about "
+    "it. Tell them another way that it is waiting."
+)
+NOT_EMAILED_WITHDRAWN = (
+    "It has left {name}'s list of requests, but we could not email them to say so."
+)
+NOT_EMAILED_DECIDED = (
+    "The learner's practice has been {said}. We could not email them to say so: they will see "
+    "it on their competency page, or you can tell them another way."
+)
+
 bp = Blueprint("practice", __name__, url_prefix="/my/competencies")
 require_signed_in_professional(bp)
 supervise = Blueprint("supervise", __name__, url_prefix="/supervise")
@@ -84,10 +97,12 @@ def ask(code: str):
     except practice.RenewalNotDue as held:  # sent from a page opened before, or made up
         flash(held.notice, "warning")
         return redirect(url_for("practice.competency", code=code, _anchor="confirmation"))
-    if asked:
+    if asked is None:
+        flash("Your request is already waiting for a supervisor; nothing new was sent.", "warning")
+    elif asked.emailed:
         flash("Your supervisor has been asked to confirm your practice.", "success")
     else:
-        flash("Your request is already waiting for a supervisor; nothing new was sent.", "warning")
+        flash(NOT_EMAILED_ASKED.format(name=asked.name), "warning")
     return redirect(url_for("practice.competency", code=code, _anchor="confirmation"))
 
 
@@ -95,7 +110,7 @@ def ask(code: str):
 def withdraw(code: str, request_id: int):
     """Withdraw the learner's own request while no supervisor has decided it."""
     try:
-        request_withdrawals.withdraw(current_user.db_id, code, request_id, catalogue())
+        told = request_withdrawals.withdraw(current_user.db_id, code, request_id, catalogue())
     except practice.NotFound:
         abort(404)
     except request_withdrawals.AlreadyWithdrawn:
@@ -107,6 +122,8 @@ def withdraw(code: str, request_id: int):
         flash("This request had already been closed; nothing was changed.", "warning")
     else:
         flash("Your request has been withdrawn. You can ask a supervisor again below.", "success")
+        if told.name and not told.emailed:
+            flash(NOT_EMAILED_WITHDRAWN.format(name=told.name), "warning")
     return redirect(url_for("practice.competency", code=code, _anchor="confirmation"))
 
 
@@ -157,7 +174,7 @@ def request_view(request_id: int):
 def decide(request_id: int):
     """Confirm the learner's practice, or return it with comments and an action plan."""
     try:
-        outcome = confirmation_decisions.decide(
+        decided = confirmation_decisions.decide(
             current_user.db_id, request_id, catalogue(), request.form
         )
     except practice.NotFound:
@@ -177,6 +194,9 @@ def decide(request_id: int):
     except confirmation_decisions.NoLongerSupervisor as refused:
         page = render_template("supervise/no_longer.html", organisation=refused.organisation)
         return page, 409
-    said = "confirmed" if outcome == "confirmed" else "returned with your action plan"
-    flash(f"The learner's practice has been {said}. They have been told by email.", "success")
+    said = "confirmed" if decided.outcome == "confirmed" else "returned with your action plan"
+    if decided.emailed:
+        flash(f"The learner's practice has been {said}. They have been told by email.", "success")
+    else:
+        flash(NOT_EMAILED_DECIDED.format(said=said), "warning")
     return redirect(url_for("supervise.queue"))

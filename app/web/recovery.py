@@ -2,9 +2,10 @@
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 
+from app import mail
 from app.security import client_address
 from app.services import accounts, recovery
-from app.web import throttles
+from app.web import throttles, unsent
 from app.web.account_forms import ForgotPasswordForm, ResetPasswordForm
 from app.web.auth import start_session
 from app.web.gate import remember_confirmation
@@ -15,10 +16,15 @@ bp = Blueprint("recovery", __name__)
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @throttles.emails(throttles.RESET_REQUESTS_PER_ADDRESS)
 def forgot_password():
-    """Email a reset link; the answer is the same whether or not the address has an account."""
+    """Email a reset link; the answer is the same whether or not the address has an account
+    (and when the email cannot be sent, the same 503 for both)."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        recovery.request_reset(form.email.data, address=client_address())
+        try:
+            recovery.request_reset(form.email.data, address=client_address())
+        except mail.MailError:
+            unsent.mark(form.email)
+            return unsent.answer(render_template("recovery/forgot_password.html", form=form))
         return render_template("auth/check_email.html", purpose="reset", email=form.email.data)
     return render_template("recovery/forgot_password.html", form=form), 400 if form.errors else 200
 
