@@ -100,7 +100,7 @@ def refusal(name: str, found: Blockers) -> str:
         )
     steps = []
     if found.learners:
-        steps.append("place its learners in another team, or remove those who have left")
+        steps.append("move its learners to another team (or remove those who have left)")
     if found.assignments:
         steps.append("withdraw its assignments")
     if found.managers:

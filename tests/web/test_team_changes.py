@@ -122,7 +122,7 @@ def test_a_team_with_learners_or_a_confined_manager_is_not_deleted(app, pcn):
     page = _text(lead.get(url))
     assert "You cannot delete this team yet" in page
     assert "while it has 1 learner and a manager confined to it" in page
-    assert "place its learners in another team" in page and "Delete team</button>" not in page
+    assert "move its learners to another team" in page and "Delete team</button>" not in page
     sent = post_form(lead, url, {"was": "Elm Practice"}, page=TEAMS)
     assert sent.status_code == 400
     summary_of(sent)
