@@ -12,13 +12,23 @@ class Team(Base):
     """A group of learners within an organisation: a practice of a PCN, say."""
 
     __tablename__ = "team"
-    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "name"),
+        # Two names an organisation may not both have: "Elm Street" and "elm  street"
+        # share a key (names.team_name_key). Migration 0037 left it empty on a team whose
+        # name clashed with an older one's; renaming it gives it one.
+        UniqueConstraint("organisation_id", "name_key", name="uq_team_name_key"),
+        # An id is never given twice, on SQLite too (which otherwise gives a deleted team's
+        # id to the next): a stale form about a deleted team must never reach a new one.
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
     name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str | None] = mapped_column(String(200))
     join_code: Mapped[str] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -63,6 +73,9 @@ class Leaver(Base):
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
     team_name: Mapped[str | None] = mapped_column(String(200))
+    # The team they left, while it exists: its managers see them under it, whatever it has
+    # been renamed since (team_name keeps the name it had then). Migration 0037.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
     removed_by: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )

@@ -35,6 +35,9 @@ ESTIMATED_PREFIX = 72  # and zxcvbn refuses longer input
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MAX_JOIN_CODE_LENGTH = 32  # as the join code columns hold
 MIN_JOIN_CODE_LENGTH = 6  # a chosen code shorter than this is easy to guess
+# The example the join code fields show. It cannot be a real code: shorter than any code
+# chosen (MIN_JOIN_CODE_LENGTH) or made (new_join_code), so nobody joins by copying it.
+EXAMPLE_JOIN_CODE = "K7PX2"
 
 MAX_EMAIL_LENGTH = 254  # the longest address SMTP carries
 

@@ -16,6 +16,7 @@ letters of every script are kept, and so are the accent marks a keyboard types o
 own (` ^ ´ ¨), which every font draws.
 """
 
+import re
 import unicodedata
 
 MAX_NAME_LENGTH = 200  # each name's column holds this many characters
@@ -73,3 +74,66 @@ def one_line(text: str) -> str:
         return text
     kept = (" " if unicodedata.category(ch) in _BREAKING else ch for ch in text)
     return " ".join("".join(ch for ch in kept if ch not in DIRECTION_CONTROLS).split())
+
+
+# A team's name: letters and numbers of any script, spaces, and these marks. It starts with
+# a letter or number, so a spreadsheet never reads it as a formula (= + - @), and it carries
+# nothing a page or an email could take for markup (< > " and the like).
+TEAM_NAME_MARKS = "-'’.,&()/"
+TEAM_NAME_MARKS_SHOWN = (
+    "hyphens, apostrophes, full stops, commas, ampersands (&), brackets and slashes"
+)
+# Joiners some scripts need between letters (see the module's docstring).
+_JOINERS = frozenset("\u200c\u200d")
+_SPACES = re.compile(r"[^\S\t\n\r\f\v\x1c-\x1f\x85\u2028\u2029]+")
+
+
+def normalise_team_name(name: str) -> str:
+    """Return a team's name as stored: no spaces around it, one space between its words.
+
+    Only spaces are folded; a tab or a line break stays for `team_name_problem` to refuse.
+    """
+    return _SPACES.sub(" ", name).strip(" ")
+
+
+def team_name_key(name: str) -> str:
+    """Return what two team names of an organisation may not share: the normalised name in
+    one Unicode form, case folded ("Elm Street" and "elm  street" are one name)."""
+    return unicodedata.normalize("NFC", normalise_team_name(name)).casefold()
+
+
+def team_name_problem(name: str, *, label: str = "The team's name") -> str | None:
+    """Return why a team's name (normalised) is refused, or None; creation and renaming ask."""
+    if not has_visible_text(name):
+        return "Enter the team's name"
+    if any(unicodedata.category(ch) in _BREAKING for ch in name):
+        return f"{label} must be on one line, with no tabs or line breaks"
+    if len(name) > MAX_NAME_LENGTH:
+        return f"{label} must be {MAX_NAME_LENGTH} characters or fewer"
+    if any(ch in DIRECTION_CONTROLS for ch in name):
+        return (
+            f"{label} must not include hidden characters that change the direction of text. "
+            "Type it again rather than pasting it"
+        )
+    refused = sorted({ch for ch in name if not _team_name_character(ch)}, key=name.index)
+    if refused:
+        shown = " ".join(_shown(ch) for ch in refused[:5])
+        return (
+            f"{label} must only include letters, numbers, spaces, {TEAM_NAME_MARKS_SHOWN}. "
+            f"Remove {shown}"
+        )
+    if unicodedata.category(name[0])[0] not in "LN":
+        return f"{label} must start with a letter or a number"
+    return None
+
+
+def _team_name_character(ch: str) -> bool:
+    kind = unicodedata.category(ch)
+    return kind[0] in "LMN" or ch == " " or ch in TEAM_NAME_MARKS or ch in _JOINERS
+
+
+def _shown(ch: str) -> str:
+    # A character that shows is shown; one that does not is named by its code point.
+    if ch.isprintable() and ch not in DIRECTION_CONTROLS and not ch.isspace():
+        return ch
+    return f"U+{ord(ch):04X}"

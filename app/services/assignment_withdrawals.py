@@ -9,7 +9,7 @@ the row and records it, and the other finds it already withdrawn and records not
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, select
 
 from app import db
 from app.domain.content import Catalogue
@@ -119,7 +119,11 @@ def _shown(table, key, scope: Scope, assignment_id: int, catalogue: Catalogue, *
                 key,
                 table.module_slug,
                 table.profession,
-                Team.name,
+                # A team deleted since keeps its withdrawals, which name it no more.
+                case(
+                    (and_(Team.id.is_(None), table.target.like("team:%")), "A team since deleted"),
+                    else_=Team.name,
+                ),
                 person.c.full_name,
                 table.due_on,
                 table.renew_months,

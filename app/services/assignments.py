@@ -21,6 +21,10 @@ from app.services.teams import Scope, in_scope, team_in
 from app.services.upsert import insert_for
 
 MAX_EMAILS = 200
+# The email addresses field, in characters, read no further: room for MAX_EMAILS addresses
+# of a usual length and their separators. A longer paste is refused before it is split (and
+# not sent back in the page: a 200 KB paste used to come back three times).
+MAX_EMAILS_TEXT = 20_000
 
 
 class AssignmentError(ValueError):
@@ -53,6 +57,7 @@ class Request:
     # and reminded, the moment it is set. Seeding and scripted scenarios leave it out.
     earliest_due: date | None = None
     due_error: str | None = None  # why the fields typed give no due date (rules.due_date)
+    emails_error: str | None = None  # why the addresses typed were not read (too long)
     # The form's choice, TEAM or LEARNERS; None when it chose neither, which assigns nothing
     # (it once meant everyone in the organisation). Emails given name learners whatever this
     # says: a script assigning to learners need not say so twice.
@@ -177,7 +182,10 @@ def _targets(scope: Scope, asked: Request, errors: dict) -> list[dict]:
     if asked.who not in (TEAM, LEARNERS):
         errors["who"] = "Select who must do it"
         return []
-    if asked.who == LEARNERS or asked.emails:
+    if asked.who == LEARNERS or asked.emails or asked.emails_error:
+        if asked.emails_error:
+            errors["emails"] = asked.emails_error
+            return []
         if not asked.emails:
             errors["emails"] = "Enter at least one email address"
             return []
@@ -192,7 +200,7 @@ def _targets(scope: Scope, asked: Request, errors: dict) -> list[dict]:
         )
         missing = sorted(wanted - set(found))
         if missing:
-            errors["emails"] = f"No learner in your teams has the email address {missing[0]}"
+            errors["emails"] = not_found(scope, missing)
         return [{"target": rules.target_key(user_id=i), "user_id": i} for i in found.values()]
     if asked.team_id is None:  # everyone in the organisation, or nobody chosen
         if not scope.whole_organisation:
@@ -205,6 +213,17 @@ def _targets(scope: Scope, asked: Request, errors: dict) -> list[dict]:
         errors["profession"] = "Select a profession from the list"
     key = rules.target_key(team_id=asked.team_id, profession=asked.profession)
     return [{"target": key, "team_id": asked.team_id, "profession": asked.profession or None}]
+
+
+def not_found(scope: Scope, missing: list[str]) -> str:
+    """Return the message naming every address no learner the manager sees has."""
+    where = "your organisation" if scope.whole_organisation else "your teams"
+    if len(missing) == 1:
+        return f"No learner in {where} has the email address {missing[0]}. Check it or remove it"
+    return (
+        f"No learner in {where} has these {len(missing)} email addresses: "
+        f"{', '.join(missing)}. Check them or remove them"
+    )
 
 
 def assigned_row(

@@ -16,7 +16,7 @@ from app.models_practice import ConfirmationRequest, Supervisor
 from app.models_teams import Leaver, Team, TeamMember
 from app.services import audit
 from app.services.request_closures import close_stranded, lock_for_closing
-from app.services.teams import Scope, in_scope, team_seen
+from app.services.teams import Scope, in_scope
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,9 @@ def leaver_seen(scope: Scope):
     condition = Leaver.organisation_id == scope.organisation_id
     if scope.whole_organisation:
         return condition
-    return and_(condition, Leaver.team_name.in_(select(Team.name).where(team_seen(scope))))
+    # By the team's id, which a rename keeps (migration 0037); a leaving whose team is not
+    # recorded (migration 0031) is no team's.
+    return and_(condition, Leaver.team_recorded, Leaver.team_id.in_(scope.team_ids))
 
 
 @dataclass(frozen=True)
@@ -128,14 +130,15 @@ def leave_organisation(
     ).rowcount
     if not taken:
         return None
-    team = session.scalar(
-        select(Team.name)
+    team_id, team = session.execute(
+        select(Team.id, Team.name)
         .join(TeamMember, TeamMember.team_id == Team.id)
         .where(TeamMember.user_id == user_id)
-    )
+    ).first() or (None, None)
     left = Leaver(
         organisation_id=organisation_id,
         user_id=user_id,
+        team_id=team_id,
         team_name=team,
         removed_by=actor_id,
         left_at=utcnow(),

@@ -3,6 +3,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import EllipsisType
 
 from sqlalchemy import exists, func, select, update
 
@@ -113,13 +114,22 @@ class Joined:
 
     organisation: str
     already: bool = False
+    # The learner is no longer in the organisation the move was confirmed from (they left
+    # or moved in another tab): nothing changed. The organisation they are in now, if any.
+    moved_since: bool = False
+    now_in: str | None = None
 
 
-def join_organisation(user_id: int, join_code: str) -> Joined:
+def join_organisation(
+    user_id: int, join_code: str, *, leaving: int | None | EllipsisType = ...
+) -> Joined:
     """Join the organisation a code belongs to; its manager then sees this learner.
 
     Joining the organisation they are in changes nothing and writes no audit row; two at
     once (a double click) take the learner's lock in turn, so the second finds them in it.
+    `leaving` is the organisation the learner confirmed moving out of (the check page,
+    organisation_moves.py): if they are in another one by now, or in none, nothing changes.
+    Left out (a script, a test's world), the learner moves from wherever they are.
     """
     session = db.session()
     organisation = organisation_for_code(join_code)
@@ -137,6 +147,9 @@ def join_organisation(user_id: int, join_code: str) -> Joined:
         session.rollback()
         raise AccountError("join_code", "Ask an administrator to move a manager's account")
     left = user.organisation.name if user.organisation else None
+    if leaving is not ... and user.organisation_id != leaving:
+        session.rollback()
+        return Joined(organisation.name, moved_since=True, now_in=left)
     _move(user, organisation.id)
     audit.record(
         session,

@@ -19,6 +19,10 @@ from app.services.locks import lock_learner
 from app.services.teams import Scope, TeamError, team_for_code, team_in
 
 
+class OtherOrganisation(TeamError):
+    """A team code of another organisation: the learner moves with its organisation's code."""
+
+
 @dataclass(frozen=True)
 class Placed:
     """A learner put in a team: `already` when they were in it (nothing changed)."""
@@ -52,9 +56,10 @@ def join_by_code(user_id: int, join_code: str) -> Placed:
     user = session.get(User, user_id, populate_existing=True)
     if user.organisation_id not in (None, team.organisation_id):
         session.rollback()
-        raise TeamError(
+        raise OtherOrganisation(
             "join_code",
-            "That team belongs to another organisation. Ask your manager to move you",
+            "That team belongs to another organisation. To join it, first change your "
+            "organisation with its join code on Your organisation, then enter this team code",
         )
     if _member_of(user_id) == team.id:
         session.rollback()
@@ -86,11 +91,16 @@ def place(
     visible = user is not None and user.role == "learner"
     visible = visible and user.organisation_id == scope.organisation_id
     current = _member_of(user.id) if visible else None
-    if visible and not scope.whole_organisation:
-        visible = current is None or current in scope.team_ids
     if not visible:
         session.rollback()
         raise TeamError("email", "There is no learner with that email address in your organisation")
+    if not scope.whole_organisation and current is not None and current not in scope.team_ids:
+        session.rollback()
+        raise TeamError(
+            "email",
+            "That learner is in a team you do not manage. Ask that team's manager, or a "
+            "manager of the whole organisation, to move them",
+        )
     if current == team.id:
         session.rollback()
         return Placed(team, user.full_name, already=True)

@@ -8,12 +8,12 @@ join teams in team_members.py and leave the organisation in leavers.py.
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, literal, select
+from sqlalchemy import and_, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from app import db
 from app.domain.accounts import join_code_problem, new_join_code, normalise_join_code
-from app.domain.names import name_problem
+from app.domain.names import normalise_team_name, team_name_key, team_name_problem
 from app.models import Organisation, User, utcnow
 from app.models_teams import Team, TeamManager, TeamMember
 from app.services import audit
@@ -210,18 +210,13 @@ def create_team(
 ) -> Team:
     """Create a team in the organisation with a fresh (or given) join code.
 
-    A name the organisation already has is refused, also when two requests add it at once
-    (a double click): the INSERT does nothing on the name's unique key, and the one that
-    inserted nothing says the team is there. Any other conflict (a join code) still raises.
+    A name the organisation already has, whatever its case and spacing, is refused, also
+    when two requests add it at once (a double click): each holds the name's lock while it
+    looks, and the INSERT does nothing on the name's unique key, so the one that inserted
+    nothing says the team is there. Any other conflict (a join code) still raises.
     """
     session = db.session()
-    name = " ".join(name.split())
-    problem = name_problem(name, label="The team's name", missing="Enter the team's name")
-    if problem:
-        raise TeamError("name", problem)
-    taken = select(Team.id).where(Team.organisation_id == organisation_id, Team.name == name)
-    if session.scalar(taken) is not None:
-        raise TeamError("name", f"There is already a team called {name}")
+    name = checked_name(session, organisation_id, name)
     problem = join_code_problem(join_code) if join_code else None
     if problem:
         raise TeamError("join_code", problem)
@@ -230,13 +225,53 @@ def create_team(
         raise TeamError("join_code", join_code_taken(code))
     team = session.scalars(
         insert_for(session)(Team)
-        .values(organisation_id=organisation_id, name=name, join_code=code, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["organisation_id", "name"])
+        .values(
+            organisation_id=organisation_id,
+            name=name,
+            name_key=team_name_key(name),
+            join_code=code,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["organisation_id", "name_key"])
         .returning(Team)
     ).one_or_none()
     if team is None:  # added by another request since the check above
         session.rollback()
-        raise TeamError("name", f"There is already a team called {name}")
+        raise TeamError("name", name_taken(name))
     audit.record(session, "team.created", actor_id=actor_id, via=via, team=name, team_id=team.id)
     session.commit()
     return team
+
+
+def checked_name(session, organisation_id: int, name: str, *, renaming: int | None = None) -> str:
+    """Return a team's name as stored, or raise TeamError: its rule (names.py), and no other
+    team of the organisation (but the one `renaming`) with the same name in any case.
+
+    Holds the name's lock until the transaction ends, so two requests giving one name at
+    once (a double click, two tabs) look one after the other.
+    """
+    from app.services import locks  # locks imports signed_in_user, which imports this module
+
+    name = normalise_team_name(name)
+    problem = team_name_problem(name)
+    if problem:
+        raise TeamError("name", problem)
+    key = team_name_key(name)
+    locks.lock_name(session, f"team-name:{organisation_id}:{key}")
+    # A team whose name clashed before migration 0037 has no key: its name is keyed here.
+    clash = select(Team.name, Team.name_key).where(
+        Team.organisation_id == organisation_id,
+        or_(Team.name_key == key, Team.name_key.is_(None)),
+        Team.id != renaming if renaming is not None else literal(True),
+    )
+    found = session.execute(clash).all()
+    taken = next((n for n, k in found if (k or team_name_key(n)) == key), None)
+    if taken is not None:
+        session.rollback()
+        raise TeamError("name", name_taken(taken))
+    return name
+
+
+def name_taken(existing: str) -> str:
+    """Return what giving a team a name the organisation has (in any case) is told."""
+    return f"There is already a team called {existing}. Enter a different name"

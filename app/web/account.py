@@ -5,10 +5,18 @@ from flask_login import current_user, login_required, logout_user
 
 from app import mail
 from app.content import catalogue
+from app.domain.accounts import EXAMPLE_JOIN_CODE
 from app.domain.numbers import whole_number
 from app.login import session_user_id
 from app.security import MAX_ID, client_address
-from app.services import accounts, data_rights, email_changes, erasure, profile
+from app.services import (
+    accounts,
+    data_rights,
+    email_changes,
+    erasure,
+    organisation_moves,
+    profile,
+)
 from app.web import throttles, unsent
 from app.web.account_forms import (
     ChangeEmailForm,
@@ -145,24 +153,53 @@ def _email_changed(changed: email_changes.EmailChanged) -> str:
 
 @bp.route("/organisation", methods=["GET", "POST"])
 def organisation():
-    """Join an organisation by its join code, or see the one you are in."""
+    """Join an organisation by its join code, or see the one you are in. A learner in an
+    organisation first sees what moving to another changes, and confirms it."""
     form = JoinOrganisationForm()
     if form.validate_on_submit():
         try:
-            joined = profile.join_organisation(current_user.db_id, form.join_code.data)
+            move = organisation_moves.moving(current_user.db_id, form.join_code.data)
         except accounts.AccountError as error:
             form.join_code.errors.append(error.message)
         else:
-            if joined.already:
-                flash(
-                    f"You are already a member of {joined.organisation}: nothing was changed",
-                    "warning",
-                )
-                return redirect(url_for("account.organisation"))
-            flash(f"You have joined {joined.organisation}", "success")
-            return redirect(url_for("account.account"))
+            if move is not None:
+                return render_template("account/organisation_move.html", move=move)
+            return _joined(form.join_code.data, leaving=None)
     row = accounts.account(current_user.db_id)
-    return render_template("account/organisation.html", form=form, row=row), _status(form)
+    return render_template(
+        "account/organisation.html", form=form, row=row, example=EXAMPLE_JOIN_CODE
+    ), _status(form)
+
+
+@bp.post("/organisation/move")
+def move_organisation():
+    """Move to the organisation confirmed on the check page; a stale or second confirmation
+    changes nothing and says so."""
+    leaving = whole_number(request.form.get("leaving", ""), most=MAX_ID)
+    if leaving is None:  # a form from before the question
+        return redirect(url_for("account.organisation"))
+    return _joined(request.form.get("join_code", ""), leaving=leaving)
+
+
+def _joined(join_code: str, *, leaving: int | None):
+    try:
+        joined = profile.join_organisation(current_user.db_id, join_code, leaving=leaving)
+    except accounts.AccountError as error:
+        flash(error.message, "error")
+        return redirect(url_for("account.organisation"))
+    if joined.already:
+        flash(f"You are already a member of {joined.organisation}: nothing was changed", "warning")
+    elif joined.moved_since:
+        now = f"You are a member of {joined.now_in}" if joined.now_in else "You are in none"
+        flash(
+            "Your organisation changed after you opened the page that asked you to confirm, "
+            f"so you did not join {joined.organisation}. {now}",
+            "warning",
+        )
+    else:
+        flash(f"You have joined {joined.organisation}", "success")
+        return redirect(url_for("account.account"))
+    return redirect(url_for("account.organisation"))
 
 
 @bp.get("/organisation/leave")

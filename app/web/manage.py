@@ -162,4 +162,9 @@ def export():
 
 
 # More routes on this blueprint, kept in their own modules by topic.
-from app.web import manage_assignments, manage_compliance, manage_teams  # noqa: E402, F401
+from app.web import (  # noqa: E402, F401
+    manage_assignments,
+    manage_compliance,
+    manage_team_changes,
+    manage_teams,
+)

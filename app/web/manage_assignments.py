@@ -43,6 +43,9 @@ def assign():
             g.scope, current_user.db_id, _request(form), catalogue()
         )
     except assignments.AssignmentError as error:
+        if len(form.get("emails", "")) > assignments.MAX_EMAILS_TEXT:
+            form = form.copy()
+            form["emails"] = ""  # not sent back: see MAX_EMAILS_TEXT
         return assignments_page(error.errors, form)
     flash(*_assigned_message(added, already))
     return redirect(url_for("manage.assignments_page"))
@@ -60,7 +63,16 @@ def _assigned_message(added: int, already: int) -> tuple[str, str]:
 
 def _request(form) -> assignments.Request:
     who = form.get("who")  # anything but TEAM or LEARNERS: the service says to choose
-    emails = [e for e in form.get("emails", "").replace(",", " ").split() if e]
+    typed, emails_error = form.get("emails", ""), None
+    if len(typed) > assignments.MAX_EMAILS_TEXT:
+        typed, emails_error = (
+            "",
+            (
+                f"The email addresses must be {assignments.MAX_EMAILS_TEXT:,} characters or fewer. "
+                f"Enter up to {assignments.MAX_EMAILS} at a time"
+            ),
+        )
+    emails = [e for e in typed.replace(",", " ").split() if e]
     # The renewal and the team are chosen from lists, not typed: a value the lists never
     # offer is a bad request (a team of "²" used to be a 500; "abc" meant everyone in the
     # organisation), and so is a team answer without the team list's value, which the page
@@ -89,6 +101,7 @@ def _request(form) -> assignments.Request:
         team_chosen=not by_team or bool(team),
         profession=form.get("profession") or None,  # the service refuses one not listed
         emails=tuple(emails) if who == assignments.LEARNERS else (),
+        emails_error=emails_error if who == assignments.LEARNERS else None,
         earliest_due=utcnow().date(),
         who=who,
     )

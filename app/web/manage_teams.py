@@ -45,6 +45,7 @@ def team_page(team_id: int, errors: dict | None = None, email: str = ""):
         "manage/team.html",
         team=page.team,
         members=page.members,
+        can_change=g.scope.whole_organisation,
         errors=errors or {},
         email=email,
     ), 400 if errors else 200

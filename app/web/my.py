@@ -13,6 +13,7 @@ from flask import (
 from flask_login import current_user
 
 from app.content import catalogue
+from app.domain.accounts import EXAMPLE_JOIN_CODE
 from app.domain.record_csv import csv_rows
 from app.domain.record_pdf import render_record_pdf
 from app.domain.spreadsheet import csv_text
@@ -80,13 +81,14 @@ def record_pdf():
 @bp.route("/team", methods=["GET", "POST"])
 def team():
     """Show the learner's team; join one by the code their manager gave them."""
-    errors, code = {}, ""
+    errors, code, elsewhere = {}, "", False
     if request.method == "POST":
         code = request.form.get("join_code", "")
         try:
             joined = team_members.join_by_code(current_user.db_id, code)
         except teams.TeamError as error:
             errors = {error.field: error.message}
+            elsewhere = isinstance(error, team_members.OtherOrganisation)
         else:
             if joined.already:
                 flash(f"You are already in {joined.team.name}: nothing was changed.", "warning")
@@ -94,5 +96,10 @@ def team():
                 flash(f"You have joined {joined.team.name}.", "success")
             return redirect(url_for("my.team"))
     return render_template(
-        "my/team.html", team=teams.team_of(current_user.db_id), errors=errors, code=code
+        "my/team.html",
+        team=teams.team_of(current_user.db_id),
+        errors=errors,
+        code=code,
+        elsewhere=elsewhere,
+        example=EXAMPLE_JOIN_CODE,
     ), 400 if errors else 200

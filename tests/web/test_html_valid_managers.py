@@ -14,6 +14,11 @@ from tests.web.test_html_valid import nu_errors
 
 def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
     """Render every new page, with data and with errors."""
+    for args in (
+        ["create-org", "Hillside PCN", "--join-code", "HILL0000"],
+        ["create-team", "Hillside PCN", "Hill Practice", "--join-code", "HILL0001"],
+    ):
+        assert runner.invoke(args=args).exit_code == 0, args
     with app.app_context():
         elm = db.session().scalar(select(Team.id).where(Team.name == "Elm Practice"))
         from app.content import catalogue
@@ -50,7 +55,20 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
         "compliance-none": lead.get("/manage/compliance?status=expired").text,
         "drill-down": lead.get(f"/manage/learners/{pcn['asha']}").text,
         "remove": lead.get(f"/manage/learners/{pcn['asha']}/remove").text,
+        "team-name": lead.get(f"/manage/teams/{elm}/name").text,
+        "team-name-errors": post_form(
+            lead, f"/manage/teams/{elm}/name", {"name": "=x", "was": "Elm Practice"}
+        ).text,
+        "team-delete-refused": lead.get(f"/manage/teams/{elm}/delete").text,
+        "team-delete-refused-errors": post_form(
+            lead, f"/manage/teams/{elm}/delete", {"was": "Elm Practice"}, page="/manage/teams"
+        ).text,
     }
+    post_form(lead, "/manage/teams", {"name": "Ash Practice"})
+    with app.app_context():
+        ash = db.session().scalar(select(func.max(Team.id)))
+    pages["team-delete"] = lead.get(f"/manage/teams/{ash}/delete").text
+    assert "Delete this team?" in pages["team-delete"]
     with app.app_context():
         from app.models_assignments import Assignment
 
@@ -65,6 +83,11 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
     pages["my-team"] = learner.get("/my/team").text
     pages["my-team-errors"] = post_form(learner, "/my/team", {"join_code": "NOPE"}).text
     pages["leave"] = learner.get("/account/organisation/leave").text
+    pages["my-team-elsewhere"] = post_form(learner, "/my/team", {"join_code": "HILL0001"}).text
+    pages["organisation-move"] = post_form(
+        learner, "/account/organisation", {"join_code": "HILL0000"}
+    ).text
+    assert "Move to Hillside PCN?" in pages["organisation-move"]
     assert "Leave Riverside PCN?" in pages["leave"]
     runner.invoke(args=["send-reminders"])
     link = path_of(mailbox.link("asha@example.org", "/unsubscribe/"))

@@ -163,7 +163,10 @@ def test_moving_to_another_organisation_leaves_the_first_as_a_leaver(app, people
             select(Organisation.join_code).where(Organisation.name == "Hillside PCN")
         )
     page = "/account/organisation"
-    assert post_form(learner, page, {"join_code": code}).status_code == 302
+    check = post_form(learner, page, {"join_code": code})  # the page saying what changes
+    assert check.status_code == 200 and "Move to Hillside PCN?" in check.text
+    confirmed = {"join_code": code, "leaving": str(_riverside(app))}
+    assert post_form(learner, f"{page}/move", confirmed, page=page).status_code == 302
     with app.app_context():
         left = db.session().scalars(select(Leaver.organisation_id)).all()
     assert left == [_riverside(app)]

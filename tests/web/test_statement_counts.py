@@ -145,6 +145,8 @@ def more_pages(app, world, runner) -> list[tuple[str, str, str]]:
         ("manager compliance", "manager", "/manage/compliance"),
         ("manager teams", "manager", "/manage/teams"),
         ("manager team", "manager", f"/manage/teams/{team}"),
+        ("manager team name", "manager", f"/manage/teams/{team}/name"),
+        ("manager team delete", "manager", f"/manage/teams/{team}/delete"),
         ("manager remove learner", "manager", f"/manage/learners/{learner}/remove"),
         ("manager managers", "manager", "/manage/managers"),
         ("trainer quizzes", "trainer", "/author/quizzes"),

@@ -1,0 +1,81 @@
+"""The team rename and delete pages, and the organisation move check, in Chromium at a
+phone's width and a desktop's, with and without errors: axe-core finds nothing, and nothing
+is wider than the screen."""
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from app import db
+from app.models_teams import Team
+from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.test_narrow_pages import shot
+from tests.web.pcn import make_pcn
+
+
+@pytest.fixture
+def pcn(app, runner, make_user):
+    """The PCN of two practices the web tests use (tests/web/pcn.py), and another PCN."""
+    found = make_pcn(app, runner, make_user)
+    made = runner.invoke(args=["create-org", "Hillside PCN", "--join-code", "HILL0000"])
+    assert made.exit_code == 0, made.output
+    return found
+
+
+def _checked(page, name: str, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    # After the next frame: the page is laid out at the new width.
+    wider = page.evaluate(
+        "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame("
+        "() => done(document.documentElement.scrollWidth))))"
+    )
+    assert wider <= width, (name, width, wider)
+    assert_accessible(page)
+    shot(page, f"{name}-{width}")
+
+
+def test_rename_and_delete_pages_read_well_at_any_width(app, page, live_server, pcn):
+    with app.app_context():
+        elm = db.session().scalar(select(Team.id).where(Team.name == "Elm Practice"))
+    browser_sign_in(page, live_server, "lead@example.org")
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server}/manage/teams/{elm}")
+        _checked(page, "team", width)
+        page.get_by_role("link", name="Change name").click()
+        _checked(page, "team-name", width)
+        page.get_by_label("Team name").fill("=HYPERLINK(x)")
+        page.get_by_role("button", name="Save name").click()
+        expect(page.get_by_text("There is a problem")).to_be_visible()
+        _checked(page, "team-name-error", width)
+        page.goto(f"{live_server}/manage/teams/{elm}/delete")
+        expect(page.get_by_role("heading", name="You cannot delete this team yet")).to_be_visible()
+        _checked(page, "team-delete-refused", width)
+    page.goto(f"{live_server}/manage/teams")
+    page.get_by_label("Team name").fill("Ash Practice")
+    page.get_by_role("button", name="Add team").click()
+    page.get_by_role("link", name="Delete team").click()
+    for width in (320, 1280):
+        _checked(page, "team-delete", width)
+    page.get_by_role("button", name="Delete team").click()
+    expect(page.get_by_text("The team Ash Practice has been deleted.")).to_be_visible()
+    _checked(page, "team-deleted", 1280)
+
+
+def test_the_move_check_page_reads_well_at_any_width(app, page, live_server, pcn):
+    browser_sign_in(page, live_server, "asha@example.org")
+    page.goto(f"{live_server}/account/organisation")
+    for width in (320, 1280):
+        _checked(page, "organisation", width)
+    page.get_by_label("Join code").fill("HILL0000")
+    page.get_by_role("button", name="Join").click()
+    expect(page.get_by_role("heading", name="Move to Hillside PCN?")).to_be_visible()
+    for width in (320, 1280):
+        _checked(page, "organisation-move", width)
+    page.get_by_role("button", name="Confirm move to Hillside PCN").click()
+    expect(page.get_by_text("You have joined Hillside PCN")).to_be_visible()
+    page.goto(f"{live_server}/my/team")
+    page.get_by_label("Team code").fill("ELM11111")
+    page.get_by_role("button", name="Join team").click()
+    for width in (320, 1280):
+        _checked(page, "my-team-elsewhere", width)
