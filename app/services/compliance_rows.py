@@ -38,9 +38,10 @@ class Share:
     compliant: int
 
     @property
-    def percent(self) -> int:
-        """Return the share compliant, rounded to a whole percentage."""
-        return round(self.compliant * 100 / self.assigned) if self.assigned else 0
+    def percent(self) -> int | None:
+        """Return the share compliant, rounded to a whole percentage; None when no one is
+        counted (0 of 0 is no share at all, not 0%)."""
+        return round(self.compliant * 100 / self.assigned) if self.assigned else None
 
 
 @dataclass(frozen=True)
