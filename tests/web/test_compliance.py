@@ -217,6 +217,24 @@ def test_the_exports_equal_the_filtered_page(app, client, practices):
     assert sums[("Team", "Oak Practice")] == 25 and sums[("Module", practices["second"])] == 0
 
 
+def test_the_xlsx_due_and_completed_days_are_date_cells_the_csv_iso_days(client, practices):
+    sign_in(client, "lead@example.org")
+    rows = list(csv.reader(io.StringIO(client.get("/manage/compliance.csv").text)))
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/manage/compliance.xlsx").data))
+    sheet = list(book["Compliance"].iter_rows())
+    days = [i for i, name in enumerate(rows[0]) if name.endswith((": due", ": completed"))]
+    seen = 0
+    for line, cells in zip(rows[1:], sheet[1:], strict=True):
+        for i in days:
+            if not line[i]:
+                assert cells[i].value is None
+                continue
+            seen += 1
+            assert cells[i].is_date and cells[i].number_format == "yyyy-mm-dd"
+            assert cells[i].value.date().isoformat() == line[i]
+    assert seen >= 7  # four due days of A, two of B, three completions
+
+
 def test_a_practice_manager_sees_and_exports_their_practice_only(app, client, practices):
     sign_in(client, "pm@example.org")
     page = client.get("/manage/compliance").text
