@@ -9,7 +9,9 @@ spreadsheets show as plain text; numbers stay numbers.
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from datetime import date, datetime
 
+DATE_FORMAT = "yyyy-mm-dd"  # as the CSV writes a date
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -39,7 +41,8 @@ def csv_text(rows: Iterable[Iterable]) -> str:
 
 
 def xlsx_bytes(sheets: dict[str, Iterable[Iterable]]) -> bytes:
-    """Return an XLSX workbook, one sheet per name; text is stored as text, never a formula."""
+    """Return an XLSX workbook, one sheet per name; text is stored as text, never a formula,
+    and a date as a date cell (sorted and filtered as dates, shown as YYYY-MM-DD)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -52,6 +55,8 @@ def xlsx_bytes(sheets: dict[str, Iterable[Iterable]]) -> bytes:
                 cell = WriteOnlyCell(sheet, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # openpyxl would take "=..." for a formula
+                elif isinstance(value, date) and not isinstance(value, datetime):
+                    cell.number_format = DATE_FORMAT
                 cells.append(cell)
             sheet.append(cells)
     buffer = io.BytesIO()

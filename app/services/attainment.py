@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 from app import db
 from app.domain.competencies import (
+    CONFIRMATION_EXPIRED,
+    CONFIRMED,
     INSUFFICIENT_EVIDENCE,
     NOT_MET,
     NOT_STARTED,
@@ -63,6 +65,17 @@ class CompetencyStanding:
     def standing_name(self) -> str:
         """Return the standing in words: Met, Due soon, Expired or Not met."""
         return STANDING_NAMES[self.standing]
+
+    @property
+    def confirmed_without_answers(self) -> bool:
+        """Say whether a supervisor confirmed practice while no quiz answer backs it.
+
+        Quiz answers are never taken away once recorded (only erasure removes them, with
+        the account), so none now means none when the supervisor decided: the confirmation
+        rests on what they saw in practice alone, and "Confirmed" beside "no answers" is
+        said as that, not left to read as a contradiction.
+        """
+        return self.practice in (CONFIRMED, CONFIRMATION_EXPIRED) and not self.evidence
 
 
 @dataclass(frozen=True)

@@ -34,18 +34,19 @@ from app.services.rating_reads import aware
 from app.services.sqlfunctions import iso_date
 from app.services.teams import Scope, as_scope, in_scope
 
+# Plain words, as the compliance download's, and each profession named as the pages name it.
 HEADER = [
-    "learner",
-    "email",
-    "profession",
-    "competency",
-    "knowledge",
-    "score",
-    "evidence_count",
-    "last_evidence",
-    "practice",
-    "met",
-    "met_until",
+    "Learner",
+    "Email",
+    "Profession",
+    "Competency",
+    "Knowledge",
+    "Score",
+    "Evidence count",
+    "Last evidence",
+    "Practice",
+    "Met",
+    "Met until",
 ]
 
 
@@ -185,7 +186,8 @@ def _learner_rows(person: tuple, found: dict, codes_for, catalogue, standing_fil
     if profession not in codes_for:
         framework = catalogue.framework_for(profession)
         codes_for[profession] = [c.code for c in framework.competencies] if framework else []
+    named = (*person[:2], PROFESSIONS.get(profession, profession))
     for code in codes_for[profession]:
         if standing_filter in FILTERS and code not in found:
             continue
-        yield [*person, code, *found.get(code, UNRATED)]
+        yield [*named, code, *found.get(code, UNRATED)]

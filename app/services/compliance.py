@@ -2,7 +2,9 @@
 
 Worked out on the day asked from assignments and completions (see domain/assignments.py).
 The page, the CSV and the XLSX all come from one `matrix()` call with the same filters, so a
-download holds exactly the rows and figures of the filtered page (every page of it); the
+download holds exactly the rows and figures of the filtered page (every page of it). The
+figures count every learner the team and profession filters keep; a status asked narrows the
+rows listed only (see `_count`). The
 call is one statement, read as tagged rows (see `tagged_rows`), and built into rows and
 tables for downloads by compliance_rows.py.
 """
@@ -11,9 +13,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Integer, and_, bindparam, case, func, or_, select, true
+from sqlalchemy import Integer, and_, bindparam, case, func, or_, select
 
 from app.domain import assignments as rules
+from app.domain.accounts import PROFESSIONS
 from app.domain.content import Catalogue
 from app.models import User, utcnow
 from app.models_teams import Team, TeamMember
@@ -52,10 +55,10 @@ def matrix(
 ) -> Matrix:
     """Return the matrix for the filters on a day; page=None keeps every row (exports).
 
-    One statement (`_branches`): the figures, counted in SQL over every learner the
-    filters keep, the rows shown (or exported) with their cells and competency ratings,
-    and `with_teams`, the teams the manager sees, for the page's filter (a team asked for
-    that is not among them is not applied).
+    One statement (`_branches`): the figures, counted in SQL over every learner the team
+    and profession filters keep (whatever the status), the rows shown (or exported) with
+    their cells and competency ratings, and `with_teams`, the teams the manager sees, for
+    the page's filter (a team asked for that is not among them is not applied).
     """
     framework = catalogue.framework(filters.framework_id) if filters.framework_id else None
     codes = tuple(c.code for c in framework.competencies) if framework else ()
@@ -69,11 +72,12 @@ def matrix(
     cells = [(*row.text[:2], *row.number[:2]) for row in found.get("cells counted", ())]
     learners = [(*row.text[:2], row.number[0]) for row in found.get("learners counted", ())]
     present = {slug for _, slug, _, _ in cells}
-    present.update(row.text[0] for row in found.get("module present", ()))
     offered = tuple((m.slug, m.title) for m in catalogue.modules if m.slug in present)
     gone = sorted(present - {slug for slug, _ in offered})
     modules = offered + tuple((slug, module_title(slug, catalogue)) for slug in gone)
-    total = sum(n for _, _, n in learners)
+    in_scope_count = sum(n for _, _, n in learners)
+    listed = found.get("learners listed")
+    total = listed[0].number[0] if listed else in_scope_count
     pages = max(1, -(-total // PER_PAGE))
     page = None if page is None else min(max(page, 1), pages)
     rows = matrix_rows(found, catalogue, framework, modules, day, codes)
@@ -92,7 +96,7 @@ def matrix(
     applicable = (
         sum(by_profession[p] for p in framework.applies_to)
         if framework and framework.applies_to
-        else total
+        else in_scope_count
     )
     return Matrix(
         modules,
@@ -109,6 +113,16 @@ def matrix(
         tuple(team_pages.team_rows(found)) if with_teams else (),
         tuple(title for _, title in modules[len(offered) :]),
     )
+
+
+def counted(filters: Filters, shown: tuple) -> str:
+    """Return who the figures count, in words: the team and profession asked, never the status."""
+    team = next((t.name for t in shown if t.id == filters.team_id), None)
+    words = f"every learner in {team}" if team else "every learner you manage"
+    if filters.profession:
+        label = PROFESSIONS[filters.profession]
+        words += f" whose profession is {label if label.isupper() else label.lower()}"
+    return words
 
 
 def _branches(scope, catalogue, filters, day, page, framework, now, with_teams) -> list:
@@ -236,33 +250,28 @@ def _chosen(learners, cells, status: str):
 def _count(scope, learners, cells, chosen, framework, codes, now) -> list:
     """Return the branches of every figure the page shows.
 
-    "cells counted" rows (team, module; cells, compliant) count cells by team and module,
-    "learners counted" rows (team, profession; learners) learners by team and profession,
-    "module present" rows (module) name the modules some learner the filters keep (status
-    aside) is assigned, "competency met" rows (`competency_counts`) count learners who meet
-    a competency.
+    The figures count every learner the team and profession filters keep, whatever the
+    status asked: a status narrows the learners listed, never the share compliant (counted
+    over the learners it picks, every module would read fully compliant once "complete" was
+    asked). "cells counted" rows (team, module; cells, compliant) count cells by team and
+    module, "learners counted" rows (team, profession; learners) learners by team and
+    profession, "learners listed" (learners) how many a status keeps, "competency met" rows
+    (`competency_counts`) count learners who meet a competency.
     """
-    filtered = chosen is not learners
-    # Every cell is a learner's; only a status asked for leaves some learners out.
-    mine = cells.c.user_id.in_(select(chosen.c.user_id)) if filtered else true()
     parts = [
         branch(
             "cells counted",
             text=(cells.c.team, cells.c.module_slug),
             number=(func.count(), func.sum(cells.c.compliant)),
-        )
-        .where(mine)
-        .group_by(cells.c.team, cells.c.module_slug),
+        ).group_by(cells.c.team, cells.c.module_slug),
         branch(
             "learners counted",
-            text=(chosen.c.team, chosen.c.profession),
+            text=(learners.c.team, learners.c.profession),
             number=(func.count(),),
-        ).group_by(chosen.c.team, chosen.c.profession),
+        ).group_by(learners.c.team, learners.c.profession),
     ]
-    if filtered:
-        parts.append(
-            branch("module present", text=(cells.c.module_slug,)).group_by(cells.c.module_slug)
-        )
+    if chosen is not learners:
+        parts.append(branch("learners listed", number=(func.count(),)).select_from(chosen))
     if codes:
-        parts.append(competency_counts(scope.organisation_id, chosen, framework, codes, now))
+        parts.append(competency_counts(scope.organisation_id, learners, framework, codes, now))
     return parts

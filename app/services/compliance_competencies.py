@@ -65,7 +65,7 @@ def cells_for(
 
 def competency_counts(organisation_id: int, chosen, framework: Framework, codes, now):
     """Return the tagged rows ("competency met": code; learners met) over the learners
-    chosen.
+    given (the matrix's: every learner in the team and profession asked).
 
     Met counts "met" and "due soon" (COUNTED) among the learners the framework applies to,
     read, like `standings`, from the few ratings in some standing.

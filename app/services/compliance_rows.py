@@ -38,9 +38,10 @@ class Share:
     compliant: int
 
     @property
-    def percent(self) -> int:
-        """Return the share compliant, rounded to a whole percentage."""
-        return round(self.compliant * 100 / self.assigned) if self.assigned else 0
+    def percent(self) -> int | None:
+        """Return the share compliant, rounded to a whole percentage; None when no one is
+        counted (0 of 0 is no share at all, not 0%)."""
+        return round(self.compliant * 100 / self.assigned) if self.assigned else None
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,8 @@ def table(found: Matrix) -> list[list]:
             if cell is None:
                 line += [rules.LABELS[rules.NOT_ASSIGNED][0], "", ""]
             else:
-                line += [cell.label, _iso(cell.due_on), _iso(cell.completed_on)]
+                # Dates as dates: the CSV writes them YYYY-MM-DD, the XLSX as date cells.
+                line += [cell.label, cell.due_on or "", cell.completed_on or ""]
         line += [COMPETENCY_LABELS[standing][0] for standing in row.competencies]
         lines.append(line)
     return lines
@@ -141,7 +143,3 @@ def figures(found: Matrix) -> list[list]:
         ["Competency met", s.name, s.assigned, s.compliant, s.percent] for s in found.by_competency
     ]
     return lines
-
-
-def _iso(day: date | None) -> str:
-    return day.isoformat() if day else ""

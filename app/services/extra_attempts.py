@@ -1,8 +1,9 @@
 """One more attempt at a quiz, given by a trainer or a manager of the learner's organisation.
 
 Every grant is kept (who, when, why) beside the attempts and written to the audit log in
-the same transaction. A manager reaches only the learners of their own organisation: any
-other learner is not found, exactly as if they did not exist.
+the same transaction. A manager, and a trainer who belongs to an organisation, reach only
+the learners of their own organisation: any other learner is not found, exactly as if they
+did not exist. A trainer with no organisation (the course's own staff) reaches everyone.
 """
 
 from collections import defaultdict
@@ -105,9 +106,13 @@ class LearnerAttempts:
         return tuple(quiz for quiz in self.quizzes if quiz.locked)
 
 
-def find_learner(email: str) -> int | None:
-    """Return the id of the account with this email address, if any."""
-    return db.session().scalar(select(User.id).where(User.email == normalise_email(email)))
+def find_learner(email: str, *, organisation_id: int | None = None) -> int | None:
+    """Return the id of the account with this email address, if any (only within
+    `organisation_id` when given: an account elsewhere is not found)."""
+    where = [User.email == normalise_email(email)]
+    if organisation_id is not None:
+        where.append(User.organisation_id == organisation_id)
+    return db.session().scalar(select(User.id).where(*where))
 
 
 # What the standings are worked out from, after the person: one statement in all.

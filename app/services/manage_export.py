@@ -41,6 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.orm import Session
 
+from app.domain.accounts import PROFESSIONS
 from app.domain.competencies import (
     DUE_SOON,
     EXPIRED,
@@ -181,9 +182,9 @@ def _query(who: list, codes: dict[str, list[str]], standing_filter: str, now: da
         select(
             User.id,
             User.profession,
-            (
-                _cell(User.full_name) + "," + _cell(User.email) + "," + _cell(User.profession) + ","
-            ).label("head"),
+            (_cell(User.full_name) + "," + _cell(User.email) + "," + _profession_cell()).label(
+                "head"
+            ),
         )
         .where(User.id == page.c.id, *who)
         .limit(1)
@@ -262,6 +263,12 @@ def _rated(rating, now: datetime):
 def _day(moment):
     """Return the UTC date of a timestamp as 'YYYY-MM-DD' (with DateStyle ISO), NULL for NULL."""
     return cast(cast(moment.op("AT TIME ZONE")(literal_column("'UTC'")), Date), String)
+
+
+def _profession_cell():
+    """Return the learner's profession as the pages name it, a cell and its comma."""
+    named = {code: _python_cells(label) for code, label in PROFESSIONS.items()}
+    return case(named, value=User.profession, else_=_cell(User.profession) + ",")
 
 
 def _python_cells(*cells) -> str:

@@ -1,13 +1,14 @@
 """What a learner can do next with a quiz: renew, try again, wait for the retake rule, or ask.
 
 No message names a person who does not exist: managers are named only when the learner's
-organisation has some, and trainers are mentioned only when there is one.
+organisation has some, and trainers are mentioned only when there is one who can reach the
+learner.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 
 from app import db
 from app.domain.content import Module
@@ -60,7 +61,13 @@ def next_from(module: Module, standing: quiz_standing.QuizStatus, user_id: int) 
         )
     managers, organisation = _managers_of(user_id)
     session = db.session()
-    trainers = session.scalar(select(exists().where(User.role.in_(("trainer", "admin")))))
+    # A trainer of another organisation cannot reach this learner (web/author.py): only the
+    # course's own trainers (no organisation), their organisation's and admins count.
+    theirs = select(User.organisation_id).where(User.id == user_id).scalar_subquery()
+    reaches = or_(
+        User.role == "admin", User.organisation_id.is_(None), User.organisation_id == theirs
+    )
+    trainers = session.scalar(select(exists().where(User.role.in_(("trainer", "admin")), reaches)))
     return NextAttempt("locked", 0, managers=managers, organisation=organisation, trainers=trainers)
 
 

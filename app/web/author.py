@@ -65,16 +65,32 @@ def items_csv(quiz_id: str):
     )
 
 
+def _reach() -> int | None:
+    """Return the organisation whose learners the trainer reaches; None: every learner.
+
+    A trainer of an organisation sees and helps its learners only: anyone else is not found,
+    as if they did not exist. A trainer with none (the course's own staff) and an admin
+    reach everyone.
+    """
+    return current_user.organisation_id if current_user.has_role("trainer") else None
+
+
 @bp.get("/learners")
 def learners():
     """Find a learner by email address and show their quiz attempts."""
     email = request.args.get("email", "").strip()
-    found = extra_attempts.find_learner(email) if email else None
+    within = _reach()
+    found = extra_attempts.find_learner(email, organisation_id=within) if email else None
     if found is not None:
         return redirect(url_for("author.learner", user_id=found))
-    missing = "No account has that email address" if email else None
+    # The same words whether or not the address has an account elsewhere.
+    nobody = "No account in your organisation has" if within else "No account has"
+    missing = f"{nobody} that email address" if email else None
     status = 404 if missing else 200
-    return render_template("author/learners.html", email=email, missing=missing), status
+    page = render_template(
+        "author/learners.html", email=email, missing=missing, organisation_only=within is not None
+    )
+    return page, status
 
 
 @bp.get("/learners/<int:user_id>")
@@ -85,7 +101,7 @@ def learner(user_id: int):
 
 def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = None):
     try:
-        attempts = extra_attempts.learner_attempts(user_id)
+        attempts = extra_attempts.learner_attempts(user_id, organisation_id=_reach())
     except extra_attempts.NotFound:
         abort(404)
     page = render_template("author/learner.html", attempts=attempts, refused=refused)
@@ -101,6 +117,7 @@ def extra_attempt(user_id: int):
             user_id,
             request.form.get("quiz_id", ""),
             request.form.get("reason", ""),
+            organisation_id=_reach(),
         )
     except extra_attempts.NotFound:
         abort(404)

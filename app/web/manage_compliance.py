@@ -58,6 +58,7 @@ def compliance_page():
         "manage/compliance.html",
         found=found,
         filters=filters,
+        counted=compliance.counted(filters, found.teams),
         teams=found.teams,
         labels=LABELS,
         competency_labels=COMPETENCY_LABELS,

@@ -56,7 +56,7 @@ def matrix(
         for row in ratings.get("rating", ())
         if row.number[0] in ids
     }
-    rows = []
+    rows, every = [], []  # the rows the status keeps; every row, which the figures count
     for learner in learners:
         mine = {rule.module_slug: rule for rule in bound[learner.id]}
         cells = tuple(
@@ -70,10 +70,7 @@ def matrix(
             else None
             for slug, _ in modules
         )
-        statuses = {rules.NOT_ASSIGNED if c is None else c.status for c in cells}
-        if filters.status and filters.status not in statuses:
-            continue
-        rows.append(
+        every.append(
             Row(
                 learner.id,
                 learner.full_name,
@@ -86,17 +83,21 @@ def matrix(
                 else (),
             )
         )
+    for row in every:
+        statuses = {rules.NOT_ASSIGNED if c is None else c.status for c in row.cells}
+        if not filters.status or filters.status in statuses:
+            rows.append(row)
     by_module = []
     for index, (_, title) in enumerate(offered):
-        cells = [row.cells[index] for row in rows if row.cells[index] is not None]
+        cells = [row.cells[index] for row in every if row.cells[index] is not None]
         by_module.append(Share(title, len(cells), sum(c.compliant for c in cells)))
     by_team = []
-    for team in sorted({r.team for r in rows}):
-        cells = [c for row in rows if row.team == team for c in row.cells if c and c.counted]
+    for team in sorted({r.team for r in every}):
+        cells = [c for row in every if row.team == team for c in row.cells if c and c.counted]
         by_team.append(Share(team, len(cells), sum(c.compliant for c in cells)))
     by_competency = []
     for index, code in enumerate(codes):
-        cells = [row.competencies[index] for row in rows]
+        cells = [row.competencies[index] for row in every]
         cells = [cell for cell in cells if cell != NOT_APPLICABLE]
         by_competency.append(Share(code, len(cells), sum(cell in COUNTED for cell in cells)))
     return Matrix(

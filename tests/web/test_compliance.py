@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app import db
 from app.content import catalogue
+from app.domain.assignments import STATUSES
 from app.models import Attempt, Organisation
 from app.models_teams import Team
 from app.services import assignments, compliance, teams
@@ -125,6 +126,65 @@ def test_filters_change_rows_and_figures(app, practices):
         assert rows == ["Asha Elm", "Cara Elm"] and list(by_module) == [practices["first"]]
 
 
+def test_the_status_filter_narrows_the_rows_not_the_figures(app, client, practices):
+    # Counted over the learners a status keeps, "complete" read 100% for module A and 0 of 0
+    # for B; the figures count every learner in the team and profession asked.
+    with app.app_context():
+        scope = teams.Scope(practices["org"])
+
+        def found(**filters):
+            return compliance.matrix(scope, catalogue(), compliance.Filters(**filters), TODAY)
+
+        every = found()
+        for status in STATUSES:
+            narrowed = found(status=status)
+            assert figures(narrowed) == figures(every), status
+        assert [row.name for row in found(status="complete").rows] == ["Asha Elm"]
+        assert found(status="complete").count == 1
+    sign_in(client, "lead@example.org")
+
+    def shown(query: str) -> tuple:
+        page = html.fromstring(client.get(f"/manage/compliance{query}").text)
+        tables = [
+            [tr.text_content().split() for tr in page.xpath(f"//table[@id='{id_}']/tbody/tr")]
+            for id_ in ("by-module", "by-team")
+        ]
+        return tables, " ".join(page.get_element_by_id("figures-count").text_content().split())
+
+    tables, said = shown("")
+    assert shown("?status=complete")[0] == tables
+    assert said.startswith("The figures count every learner you manage, whatever their status")
+    assert "not the figures" in shown("?status=complete")[1]
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/manage/compliance.xlsx?status=complete").data)
+    )
+    sums = {(r[0].value, r[1].value): r[2:] for r in book["Figures"].iter_rows(min_row=2)}
+    assert [c.value for c in sums[("Module", practices["second"])]] == [2, 0, 0]
+    assert [c.value for c in sums[("Team", "Elm Practice")]] == [2, 1, 50]
+
+
+def test_figures_say_who_they_count_and_nobody_counted_is_no_percentage(app, client, practices):
+    sign_in(client, "lead@example.org")
+    with app.app_context():
+        oak = db.session().scalar(select(Team.id).where(Team.name == "Oak Practice"))
+    page = html.fromstring(client.get(f"/manage/compliance?team={oak}&profession=gp").text)
+    said = " ".join(page.get_element_by_id("figures-count").text_content().split())
+    assert said.startswith("The figures count every learner in Oak Practice whose profession is GP")
+    # No learner here is one the framework applies to: no share, not 0%.
+    page = html.fromstring(client.get("/manage/compliance?framework=splw").text)
+    rows = page.xpath("//table[@id='by-competency']/tbody/tr")
+    assert rows
+    for tr in rows:
+        cells = [td.text_content() for td in tr.findall("td")]
+        assert cells[0] == "No learners it applies to" and "0%" not in cells[1]
+        assert "No percentage" in cells[1]
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/manage/compliance.xlsx?framework=splw").data)
+    )
+    met = [r for r in book["Figures"].iter_rows(min_row=2) if r[0].value == "Competency met"]
+    assert met and {(r[2].value, r[4].value) for r in met} == {(0, None)}
+
+
 def page_rows(page: str) -> list[list[str]]:
     tree = html.fromstring(page)
     found = []
@@ -155,6 +215,24 @@ def test_the_exports_equal_the_filtered_page(app, client, practices):
     assert dev.data_type == "s"  # text, not a formula
     sums = {(r[0].value, r[1].value): r[4].value for r in book["Figures"].iter_rows(min_row=2)}
     assert sums[("Team", "Oak Practice")] == 25 and sums[("Module", practices["second"])] == 0
+
+
+def test_the_xlsx_due_and_completed_days_are_date_cells_the_csv_iso_days(client, practices):
+    sign_in(client, "lead@example.org")
+    rows = list(csv.reader(io.StringIO(client.get("/manage/compliance.csv").text)))
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/manage/compliance.xlsx").data))
+    sheet = list(book["Compliance"].iter_rows())
+    days = [i for i, name in enumerate(rows[0]) if name.endswith((": due", ": completed"))]
+    seen = 0
+    for line, cells in zip(rows[1:], sheet[1:], strict=True):
+        for i in days:
+            if not line[i]:
+                assert cells[i].value is None
+                continue
+            seen += 1
+            assert cells[i].is_date and cells[i].number_format == "yyyy-mm-dd"
+            assert cells[i].value.date().isoformat() == line[i]
+    assert seen >= 7  # four due days of A, two of B, three completions
 
 
 def test_a_practice_manager_sees_and_exports_their_practice_only(app, client, practices):

@@ -111,7 +111,21 @@ def test_export_streams_one_row_per_learner_and_competency_and_is_audited(app, m
         audited = db.session().scalar(
             select(AuditEvent).where(AuditEvent.kind == "export.competencies")
         )
-    assert rows[0][:4] == ["learner", "email", "profession", "competency"]
+    # Plain headers and profession names, as the compliance download and the pages give them.
+    assert rows[0] == [
+        "Learner",
+        "Email",
+        "Profession",
+        "Competency",
+        "Knowledge",
+        "Score",
+        "Evidence count",
+        "Last evidence",
+        "Practice",
+        "Met",
+        "Met until",
+    ]
+    assert {row[2] for row in rows[1:]} == {"Social prescribing link worker"}
     assert len(rows) - 1 == 2 * codes
     today = datetime.now(UTC).date().isoformat()
     assert {row[7] for row in rows[1:]} == {today}  # last evidence, as a UTC date
