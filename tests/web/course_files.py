@@ -157,11 +157,19 @@ def course_copy(tmp_path_factory):
 
 
 @pytest.fixture(name="app")
-def app_on_copy(database_url, course):
-    """Return an app on the copy, whose first module has the test's own quiz."""
+def app_on_copy(database_url, course, smtp_server):
+    """Return an app on the copy, whose first module has the test's own quiz; it mails the
+    test SMTP server, its mailbox emptied, as the shared app fixture does."""
+    from tests.conftest import build_app
+
     shipped = content.load(PROJECT_ROOT / "content", PROJECT_ROOT / "competencies").catalogue
     write_quiz(course, shipped.modules[0])
-    served = make_app(database_url, course)
+    served = build_app(
+        database_url,
+        smtp_server,
+        CONTENT_DIR=course / "content",
+        COMPETENCIES_DIR=course / "competencies",
+    )
     yield served
     clean(served)
 

@@ -140,8 +140,15 @@ def test_the_learner_and_their_manager_see_it_as_no_longer_offered(
 
 
 def test_nobody_is_reminded_of_it(app, runner, mailbox, retired):
-    result = runner.invoke(args=["send-reminders", "--today", TODAY.isoformat()])
+    # A day when the module still offered is due soon and the removed one long overdue:
+    # everyone is reminded of the first, nobody of the second.
+    day = TODAY + timedelta(days=55)
+    result = runner.invoke(args=["send-reminders", "--today", day.isoformat()])
     assert result.exit_code == 0, result.output
+    with app.app_context():
+        still_offered = catalogue().modules[0]
     for email in ("asha@example.org", "ben@example.org"):
-        for message in mailbox.messages(email):
-            assert retired not in mailbox.body(email) and "Overdue" not in str(message)
+        [message] = mailbox.messages(email)
+        body = mailbox.body(email)
+        assert still_offered.title in body and "Due soon" in body, body
+        assert retired not in body and "Overdue" not in str(message)
