@@ -134,8 +134,12 @@ def test_a_hung_database_answers_503_promptly_then_recovers(outage, caplog):
     check_recovered(client)
 
 
-def set_read_only(app, read_only: bool) -> None:
-    """Make the app's database accept reads only (as a demoted primary does), or undo it."""
+def set_read_only(app, read_only: bool, *, new_connections: bool = True) -> None:
+    """Make the app's database accept reads only (as a demoted primary does), or undo it.
+
+    A session keeps the setting it started with: `new_connections` drops the app's pooled
+    ones, so the change is seen at once; without it the pool keeps what it has.
+    """
     url = make_url(app.config["DATABASE_URL"])
     setting = "SET default_transaction_read_only = on" if read_only else "RESET ALL"
     # From another database: once read-only, this one would refuse the change back.
@@ -143,7 +147,8 @@ def set_read_only(app, read_only: bool) -> None:
     with admin.connect() as connection:
         connection.execute(text(f'ALTER DATABASE "{url.database}" {setting}'))
     admin.dispose()
-    app.extensions["linkwise.engine"].dispose()  # new connections take the setting
+    if new_connections:
+        app.extensions["linkwise.engine"].dispose()
 
 
 def test_a_read_only_database_serves_reads_and_answers_writes_503(outage, caplog):
@@ -183,3 +188,39 @@ def test_a_read_only_database_serves_reads_and_answers_writes_503(outage, caplog
     with app.app_context():
         assert db.session().get(Attempt, attempt.id).status == "in-progress"
     assert autosave().json["written"] == [first]  # the same save, once writes are back
+
+
+def test_writes_are_accepted_as_soon_as_the_database_accepts_them(outage, server, caplog):
+    app, client, proxy, attempt_url, (attempt, token) = outage
+    with app.app_context():
+        quiz = catalogue().module(attempt.module_slug).assessment
+    first = attempt.selection[0]["question"]
+    answers = [
+        {
+            k: v
+            for k, v in attempt_form(quiz, attempt.selection, right=right).items()
+            if k.startswith(f"q.{first}")
+        }
+        for right in (True, False, True)
+    ]
+    set_read_only(app, True)
+    try:
+        for url in PAGES:  # the pool's connections start while the database only reads
+            assert answer(lambda url=url: client.get(url)).status_code == 200, url
+    finally:
+        set_read_only(app, False, new_connections=False)
+    with caplog.at_level(logging.WARNING):
+        revision = 0
+        for one in answers:
+            saved = answer(
+                lambda one=one, revision=revision: client.post(
+                    attempt_url,
+                    data={**one, "csrf_token": token, "revision": revision},
+                    headers={"Accept": "application/json"},
+                )
+            )
+            assert saved.status_code == 200 and saved.json["written"] == [first], saved.text
+            revision = saved.json["revision"]
+        other = app.test_client()
+        assert sign_in(other, "learner@example.org").status_code == 302
+    assert not [r for r in caplog.records if "database unavailable" in r.getMessage()]
