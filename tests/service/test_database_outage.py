@@ -224,3 +224,18 @@ def test_writes_are_accepted_as_soon_as_the_database_accepts_them(outage, server
         other = app.test_client()
         assert sign_in(other, "learner@example.org").status_code == 302
     assert not [r for r in caplog.records if "database unavailable" in r.getMessage()]
+
+
+def test_an_unknown_address_during_an_outage_logs_one_line(outage, caplog):
+    app, client, proxy, attempt_url, attempt = outage
+    # As in production: an error raised while answering another is not the test's to see.
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    proxy.cut()
+    with caplog.at_level(logging.INFO):
+        for url in ("/favicon.ico", "/nope"):
+            response = answer(lambda url=url: client.get(url))
+            assert response.status_code == 503, url
+            assert response.headers["Retry-After"] == "30", url
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 2 and all(line.startswith("database unavailable") for line in lines)
