@@ -15,7 +15,7 @@ from app import create_app, db
 from app.content import catalogue
 from app.models import Attempt
 from app.rate_limits import limiter
-from tests.conftest import csrf_token, post_form, sign_in
+from tests.conftest import DEMO_PASSWORD, csrf_token, post_form, sign_in
 from tests.service.postgres import missing_service, postgres_server, throwaway_database
 from tests.service.proxy import Proxy
 from tests.service.served import add_learner, answer
@@ -239,3 +239,38 @@ def test_an_unknown_address_during_an_outage_logs_one_line(outage, caplog):
     assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
     lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(lines) == 2 and all(line.startswith("database unavailable") for line in lines)
+
+
+def test_an_export_cut_short_by_an_outage_logs_one_line_and_is_not_complete(outage, caplog):
+    app, client, proxy, attempt_url, attempt = outage
+    from app.services import accounts
+
+    with app.app_context():
+        accounts.create_organisation("Riverside PCN")
+        for email, role in (("lead@example.org", "manager"), ("nurse@example.org", "learner")):
+            accounts.create_user(
+                email=email,
+                full_name="Kim Lead" if role == "manager" else "Ali Nurse",
+                password=DEMO_PASSWORD,
+                profession="practice-nurse",
+                role=role,
+                organisation_name="Riverside PCN",
+            )
+    manager = app.test_client()
+    sign_in(manager, "lead@example.org")
+    with caplog.at_level(logging.INFO):
+        response = manager.get("/manage/export.csv", buffered=False)
+        assert response.status_code == 200
+        chunks = iter(response.response)
+        assert next(chunks).startswith(b"learner,email,")  # the header is on its way
+        proxy.cut()
+        arrived = []
+        with pytest.raises(ConnectionError):  # the download is cut off, not ended
+            for chunk in chunks:
+                arrived.append(chunk)
+        response.close()
+    assert b"".join(arrived).endswith(b'It is not complete: download it again."\r\n')
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 1 and lines[0].startswith("database unavailable: GET /manage/export.csv")
+    assert "SELECT" not in lines[0] and "learners" not in lines[0]
