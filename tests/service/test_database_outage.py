@@ -84,6 +84,7 @@ def check_unavailable(client, attempt_url, attempt_and_token):
         assert response.status_code == 503, url
         assert "Sorry, the service is unavailable" in response.text, url
         assert "nhsuk-header" in response.text, url
+        assert_no_account_links(response.text)
         assert response.headers["Retry-After"] == "30", url
     question = attempt.selection[0]["question"]
     autosave = answer(
@@ -98,6 +99,14 @@ def check_unavailable(client, attempt_url, attempt_and_token):
     assert autosave.headers["Retry-After"] == "30"
     health = answer(lambda: client.get("/healthz"))
     assert health.status_code == 503 and health.json["database"] == "down"
+
+
+def assert_no_account_links(page: str) -> None:
+    """Check a 503 page's header says nothing of the visitor: signed in or out is unknown."""
+    header = page.split("<header", 1)[1].split("</header>", 1)[0]
+    for link in ("Sign in", "Register", "Sign out", "Sam Learner", "My learning"):
+        assert link not in header, link
+    assert "kept" in page or "safe" in page
 
 
 def check_recovered(client):
@@ -180,6 +189,7 @@ def test_a_read_only_database_serves_reads_and_answers_writes_503(outage, caplog
         assert saved.headers["Retry-After"] == "30"
         assert submitted.status_code == 503
         assert "Sorry, the service is unavailable" in submitted.text
+        assert_no_account_links(submitted.text)  # though the reads saw who it was
         assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
         lines = [r.getMessage() for r in caplog.records if "database unavailable" in r.getMessage()]
         assert len(lines) == 2 and all("ReadOnlySqlTransaction" in line for line in lines)
