@@ -31,7 +31,7 @@ def send_statements(batch_size, everything):
     """Send waiting xAPI statements to the LRS; safe to run as often as you like."""
     report = statement_sender.send_due(batch_size=batch_size, everything=everything)
     click.echo(report.describe())
-    if report.problem:
+    if report.failed:
         sys.exit(1)
 
 

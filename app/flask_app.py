@@ -94,6 +94,17 @@ class Linkwise(Flask):
     url_rule_class = LazyRule
     request_class = LinkwiseRequest
 
+    def log_exception(self, exc_info):
+        """Log an unhandled error with its traceback, unless the database is out of reach.
+
+        An outage met while answering (an error page's header asking who is signed in, say)
+        comes here before the 500 handler, which logs it in the one line an outage gets.
+        """
+        from app.web.errors import is_outage  # the web package loads in create_app, after this
+
+        if not is_outage(exc_info[1]):
+            super().log_exception(exc_info)
+
     def ensure_sync(self, func):
         known = self.__dict__.setdefault("_ensured", {})
         found = known.get(func)

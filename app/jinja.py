@@ -56,6 +56,7 @@ def configure(app: Flask) -> None:
         url_for=template_url_for,
         nhsuk=render_component,
         site_header=site_header,
+        site_header_without_account=site_header_without_account,
         screen_url=screen_url,
         quiz_field=field_name,
         quiz_texts=QuizTexts,
@@ -219,12 +220,30 @@ def site_header() -> Markup:
     return Markup(html.replace("__CSRF__", str(Markup.escape(csrf_token()))))
 
 
+def site_header_without_account() -> Markup:
+    """Return the NHS header with no account links, for a page that cannot tell who is asking.
+
+    The service-unavailable page: signed-out links there would read as "you were signed
+    out", and signed-in ones would offer what cannot work until the service is back.
+    """
+    return Markup(_site_header(request.script_root, request.endpoint, UNKNOWN_VIEWER))
+
+
+# The viewer of a page that cannot say whether anyone is signed in.
+UNKNOWN_VIEWER = ()
+
+
 @lru_cache(maxsize=4096)
 def _site_header(_script_root: str, endpoint: str | None, viewer: tuple | None) -> str:
-    """Build the header for a page and a kind of viewer (name, role, has an organisation)."""
+    """Build the header for a page and a kind of viewer (name, role, has an organisation).
+
+    No viewer is a visitor signed out; UNKNOWN_VIEWER gets no account links at all.
+    """
     section = (endpoint or "").partition(".")[0]
     nav = [("pages.home", "Home", endpoint == "pages.home")]
-    if viewer is None:
+    if viewer == UNKNOWN_VIEWER:
+        account = []
+    elif viewer is None:
         account = [{"href": url_for("auth.sign_in"), "text": "Sign in", "icon": True}]
         nav.append(("auth.register", "Register", endpoint == "auth.register"))
     else:
@@ -242,9 +261,9 @@ def _site_header(_script_root: str, endpoint: str | None, viewer: tuple | None) 
         nav.append(("learn.my_learning", "My learning", learning))
         nav.append(("my.competencies", "My competencies", endpoint == "my.competencies"))
     nav.append(("competencies.framework", "Competencies", section == "competencies"))
-    if viewer is not None and viewer[1] in ("manager", "admin") and viewer[2]:
+    if viewer and viewer[1] in ("manager", "admin") and viewer[2]:
         nav.append(("manage.dashboard", "Your organisation", section == "manage"))
-    if viewer is not None and viewer[1] in ("trainer", "admin"):
+    if viewer and viewer[1] in ("trainer", "admin"):
         # Every page of a quiz (its bank, preview and figures) is under Quizzes.
         quizzes = (endpoint or "").startswith(
             (
@@ -259,13 +278,13 @@ def _site_header(_script_root: str, endpoint: str | None, viewer: tuple | None) 
         )
         nav.append(("author.quizzes", "Quizzes", quizzes))
         nav.append(("author.coverage_page", "Coverage", section == "author" and not quizzes))
-    if viewer is not None and viewer[1] == "admin":
+    if viewer and viewer[1] == "admin":
         nav.append(("admin.audit_log", "Audit log", section == "admin"))
         nav.append(("credential_admin.find", "Credentials", section == "credential_admin"))
     params = {
         "service": {"text": SERVICE_NAME, "href": url_for("pages.home")},
         "logo": {"ariaLabel": "Linkwise homepage"},
-        "account": {"items": account},
+        "account": {"items": account} if account else None,
         "navigation": {
             "items": [
                 {"href": url_for(target), "text": text, "current": current}

@@ -27,6 +27,8 @@ WATCHDOG_GRACE = 2.0
 # when dead, before a request gets it. Connections are also replaced after RECYCLE seconds.
 PING_AFTER_IDLE = 5.0
 RECYCLE = 1800
+# PostgreSQL's SQLSTATE for a write refused because the session only reads.
+READ_ONLY_SQLSTATE = "25006"
 
 
 def make_engine(
@@ -82,6 +84,7 @@ def make_engine(
             **({"isolation_level": "AUTOCOMMIT"} if lazy_begin else {}),
         )
         _ping_when_idle(engine, ping_after_idle)
+        _replace_read_only_sessions(engine)
     event.listen(engine, "handle_error", _drop_stale_plans)
     if statement_timeout:
         _guard_statements(engine, statement_timeout + WATCHDOG_GRACE, connect_timeout or 5)
@@ -103,6 +106,39 @@ def _drop_stale_plans(context) -> None:
     error = context.original_exception
     if getattr(error, "sqlstate", None) == "0A000" and "cached plan" in str(error):
         context.is_disconnect = True
+
+
+def _replace_read_only_sessions(engine: Engine) -> None:
+    """Use a connection that started while the database only read for one request only.
+
+    A session keeps the default_transaction_read_only it started with, so a connection made
+    while the database was read-only (ALTER DATABASE ... SET default_transaction_read_only)
+    would go on refusing writes after the setting is lifted. PostgreSQL (14 and later)
+    reports the setting as the session starts, so telling costs no round trip: while the
+    database only reads, each request has a new connection (that request's reads work as
+    before), and the first write after it accepts writes again is accepted. A connection
+    whose write is refused as read-only is dropped as well, for servers that do not report it.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _note_setting(dbapi_connection, record):
+        reported = dbapi_connection.pgconn.parameter_status(b"default_transaction_read_only")
+        record.info["read_only_session"] = reported == b"on"
+        record.info.pop("used_read_only", None)
+
+    @event.listens_for(engine, "checkout")
+    def _replace(_dbapi_connection, record, _proxy):
+        if not record.info.get("read_only_session"):
+            return
+        if record.info.get("used_read_only"):
+            raise exc.DisconnectionError("a read-only session is not used again")
+        record.info["used_read_only"] = True
+
+    @event.listens_for(engine, "handle_error")
+    def _drop_read_only(context):
+        if getattr(context.original_exception, "sqlstate", None) == READ_ONLY_SQLSTATE:
+            context.is_disconnect = True
+            context.invalidate_pool_on_disconnect = False  # this connection, not the pool
 
 
 def _ping_when_idle(engine: Engine, seconds: float) -> None:

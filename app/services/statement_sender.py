@@ -12,7 +12,7 @@ an LRS keeps one statement per id.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, func, not_, or_, select
@@ -37,13 +37,21 @@ class SendReport:
     waiting: int
     rejected: int
     problem: str | None
+    # While the queue waits out the delay after a failed try: when it failed and when the
+    # next try is. The LRS is as unreached as in the run that failed.
+    delayed: str | None = None
 
     def describe(self) -> str:
         """Return the report as one line for a log."""
         line = f"sent {self.sent} statements; {self.waiting} waiting"
         if self.rejected:
             line += f"; {self.rejected} refused by the LRS (see statement_outbox.last_error)"
-        return line + (f"; {self.problem}" if self.problem else "")
+        return line + "".join(f"; {text}" for text in (self.problem, self.delayed) if text)
+
+    @property
+    def failed(self) -> bool:
+        """Say whether the run ends as a failure: the LRS was not reached, now or last time."""
+        return bool(self.problem or self.delayed)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -74,7 +82,8 @@ def send_due(
         if outcome.problem:
             problem = outcome.problem
             break
-    return SendReport(sent, _waiting(), rejected, problem)
+    delayed = None if problem or everything else _delayed(now or utcnow())
+    return SendReport(sent, _waiting(), rejected, problem, delayed)
 
 
 @dataclass(frozen=True)
@@ -84,12 +93,44 @@ class _Outcome:
     problem: str | None = None
 
 
+def _delayed(now: datetime) -> str | None:
+    """Say when the LRS failed and when the next try is, if the queue is waiting it out."""
+    head = db.session().scalar(
+        select(StatementOutbox).where(_queued()).order_by(StatementOutbox.id).limit(1)
+    )
+    if head is None or not head.attempts or not head.last_error:
+        return None
+    next_try = _in_utc(head.next_attempt_at)
+    if next_try <= now:
+        return None
+    failed_at = next_try - retry_delay(head.attempts)
+    return (
+        f"the LRS could not be reached at {failed_at:%Y-%m-%d %H:%M:%S} UTC "
+        f"({head.last_error}); the next try is at {next_try:%Y-%m-%d %H:%M:%S} UTC "
+        "(--all tries now)"
+    )
+
+
+def _in_utc(moment: datetime) -> datetime:
+    # SQLite gives stored times back without their zone; they were written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _queued():
+    """Return the condition for statements in the queue: unsent, and not refused."""
+    marked = StatementOutbox.last_error.startswith(REFUSED, autoescape=True)
+    return and_(
+        StatementOutbox.sent_at.is_(None),
+        or_(StatementOutbox.last_error.is_(None), not_(marked)),
+    )
+
+
 def _due(batch_size: int, now: datetime, everything: bool) -> list[StatementOutbox]:
     session = db.session()
     unsent = StatementOutbox.sent_at.is_(None)
     marked = StatementOutbox.last_error.startswith(REFUSED, autoescape=True)
     refused = and_(unsent, marked)
-    queued = and_(unsent, or_(StatementOutbox.last_error.is_(None), not_(marked)))
+    queued = _queued()
     head = session.scalar(
         select(StatementOutbox.id).where(queued).order_by(StatementOutbox.id).limit(1)
     )

@@ -1,14 +1,17 @@
 """Error pages: NHS-styled, JSON for clients that ask for it, and never needing the database.
 
 An error page must render when the database is the thing that failed: the handlers stop
-the signed-in user from being looked up again (the header then shows a signed-out view
-unless the user was already loaded), and a database outage answers 503 with Retry-After
-and one log line, not a traceback per request.
+the signed-in user from being looked up again (a 500 page's header then shows a signed-out
+view unless the user was already loaded; the 503 page's has no account links at all), and
+a database outage answers 503 with Retry-After and one log line, not a traceback per
+request; a streamed download it cuts short is cut off, with that line.
 """
 
+import errno
 import logging
 import secrets
 import time
+from collections.abc import Iterable, Iterator
 
 from flask import Flask, jsonify, render_template, request, session
 from flask_wtf.csrf import CSRFError
@@ -47,6 +50,7 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(outage, database_unavailable)
     app.register_error_handler(sa_exc.InternalError, _read_only_database)
     app.register_error_handler(500, server_error)
+    app.after_request(_cut_off_on_outage)
 
 
 def is_outage(error: BaseException) -> bool:
@@ -151,17 +155,67 @@ def unavailable(_error):
 
 
 def database_unavailable(error):
-    # One line per failing request: the cause, never the traceback (an outage fails every
-    # request, and thousands of tracebacks hide everything else in the log).
-    first_line = str(getattr(error, "orig", None) or error).strip().splitlines() or [""]
+    log_outage(error, request.method, request.path)
+    return unavailable(error)
+
+
+def log_outage(error: BaseException, method: str, path: str) -> None:
+    """Log a request the database failed, in one line: the driver's cause, no traceback.
+
+    An outage fails every request, and thousands of tracebacks hide everything else in the
+    log; SQLAlchemy's own message would add the statement and its values (learners' ids).
+    """
+    cause = getattr(error, "orig", None) or error
+    first_line = str(cause).strip().splitlines() or [""]
     log.warning(
         "database unavailable: %s %s: %s: %s",
-        request.method,
-        request.path,
-        type(getattr(error, "orig", None) or error).__name__,
+        method,
+        path,
+        type(cause).__name__,
         first_line[0][:200],
     )
-    return unavailable(error)
+
+
+class DownloadCut(ConnectionResetError):
+    """A streamed download stopped because the database failed after it began.
+
+    A reset connection is what WSGI servers take as the client gone: gunicorn and Werkzeug
+    close it without the last chunk of a chunked response (so the client sees the download
+    fail) and log nothing more than a debug line.
+    """
+
+    def __init__(self):
+        super().__init__(errno.ECONNRESET, "the database failed during a streamed download")
+
+
+# The last line of a CSV download the database cut short: shown by whatever opens the part
+# that arrived, where an HTTP/1.0 proxy could pass the cut off as the end.
+CSV_CUT_SHORT = (
+    b'\r\n"This download stopped early because the service became unavailable. '
+    b'It is not complete: download it again."\r\n'
+)
+
+
+def _cut_off_on_outage(response):
+    # Headers and the first chunks of a streamed response are sent before the rest is
+    # read: a 503 can no longer be given, so the download is cut off instead.
+    # A file sent as it is (send_file: a static file, a package) is not the database's.
+    if response.is_streamed and not response.direct_passthrough:
+        mark = CSV_CUT_SHORT if response.mimetype == "text/csv" else b""
+        response.response = _until_outage(response.response, request.method, request.path, mark)
+    return response
+
+
+def _until_outage(chunks: Iterable, method: str, path: str, mark: bytes) -> Iterator:
+    try:
+        yield from chunks
+    except Exception as error:
+        if not is_outage(error):
+            raise
+        log_outage(error, method, path)
+        if mark:
+            yield mark
+        raise DownloadCut() from None
 
 
 def _read_only_database(error):

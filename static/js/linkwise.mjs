@@ -114,12 +114,25 @@ for (const section of document.querySelectorAll("[data-knowledge-check]")) {
 // Quiz attempts: each answer is saved as it is given; the Save button does it without
 // JavaScript. Saves go one at a time, each carrying the revision the last one returned,
 // so the server can tell this tab's changes from another tab's and never lose either.
+// A change the service could not save (it was unavailable, or the connection dropped)
+// stays waiting, says so by its question, and goes again with the next save or on a timer.
+// A waiting change is sent again after 5 seconds, then twice as long each time up to 30
+// (the Retry-After of the app's 503): soon enough after a short outage, and a few learners'
+// pages do not pile onto a service coming back.
+const RETRY_FIRST = 5000;
+const RETRY_MOST = 30000;
+
 for (const form of document.querySelectorAll("form[data-autosave]")) {
   const token = form.querySelector("input[name=csrf_token]").value;
   const revision = form.querySelector("input[name=revision]");
   const message = form.querySelector("[data-autosave-message]");
   const timers = new Map();
   const pending = new Set();
+  // Questions whose latest change the service has not saved yet: sent with every save.
+  const unsaved = new Set();
+  let retryTimer = null;
+  let retryDelay = RETRY_FIRST;
+  let outageShown = false; // the top message says answers are waiting
   // Questions refilled with another tab's answer that the learner has not yet changed on
   // purpose (left the field, or picked an option): their saves keep saying so, since a key
   // typed just after the refill was meant for the answer it replaced.
@@ -132,7 +145,7 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
 
   // data-saving stays on the form while a save waits or runs (tests wait for it to go).
   function settled() {
-    if (!timers.size && !pending.size && !running) delete form.dataset.saving;
+    if (!timers.size && !pending.size && !unsaved.size && !running) delete form.dataset.saving;
   }
 
   function schedule(id, delay) {
@@ -163,6 +176,7 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
   }
 
   async function drain() {
+    for (const id of unsaved) pending.add(id);
     while (pending.size) {
       const ids = [...pending].filter(ready);
       pending.clear();
@@ -176,21 +190,22 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
           body.append(field.name, field.value);
         }
       }
-      let result;
+      let response = null;
+      let result = null;
       try {
         // getAttribute: the submit buttons are named "action", which shadows form.action.
-        const response = await fetch(form.getAttribute("action"), {
+        response = await fetch(form.getAttribute("action"), {
           method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin",
         });
         result = await response.json();
       } catch {
-        for (const id of ids) statusOf(id).textContent = "Not saved: check your connection, then use Save.";
-        continue;
+        // No answer, or one that is not the app's (a proxy's error page): not saved.
       }
-      if (result.error) {
-        message.textContent = `Not saved: ${result.error}.`;
+      if (!result || result.error) {
+        notSaved(ids, response, result);
         return;
       }
+      saved(ids);
       revision.value = result.revision;
       const fresh = new Set(result.fresh.map((item) => item.question));
       for (const id of ids) {
@@ -202,10 +217,69 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
       }
       for (const item of result.fresh) replaceQuestion(item.question, item.html);
       if (fresh.size) {
+        outageShown = false;
         message.textContent = "Some answers were changed in another tab or window. The latest answers are shown.";
       }
     }
   }
+
+  // The service was unavailable or out of reach: keep the changes waiting and say so by
+  // each question (its status is a polite live region) and at the top, then try again.
+  // Any other refusal (a form out of date, a signed-out session) is said as it was given.
+  function notSaved(ids, response, result) {
+    for (const id of [...ids, ...pending]) unsaved.add(id);
+    pending.clear();
+    const unreachable = !response;
+    if (!unreachable && response.status < 500 && result && result.error) {
+      for (const id of unsaved) {
+        statusOf(id).textContent = `Not saved: ${result.error}.`;
+        statusOf(id).classList.add("lw-autosave-status--unsaved");
+      }
+      outageShown = false;
+      message.textContent = `Not saved: ${result.error}.`;
+      return;
+    }
+    const cause = unreachable ? "the connection was lost" : "the service is unavailable";
+    const when = unreachable ? "when the connection is back" : "shortly";
+    for (const id of unsaved) {
+      statusOf(id).textContent = `Not saved yet: ${cause}. This answer will be sent again ${when}.`;
+      statusOf(id).classList.add("lw-autosave-status--unsaved");
+    }
+    const [count, they] = unsaved.size === 1 ? ["1 answer is", "it"] : [`${unsaved.size} answers are`, "they"];
+    outageShown = true;
+    message.textContent = `Not saved yet: ${count} waiting because ${cause}. Keep this page open: ${they} will be sent again ${when}.`;
+    // A learner's further changes failing too do not put the next try off.
+    if (!retryTimer) retryTimer = setTimeout(retry, retryDelay);
+  }
+
+  function saved(ids) {
+    for (const id of ids) {
+      unsaved.delete(id);
+      statusOf(id).classList.remove("lw-autosave-status--unsaved");
+    }
+    if (unsaved.size) return;
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    retryDelay = RETRY_FIRST;
+    if (outageShown) message.textContent = "";
+    outageShown = false;
+  }
+
+  function retry() {
+    retryTimer = null;
+    retryDelay = Math.min(retryDelay * 2, RETRY_MOST); // for the next, should this one fail
+    for (const id of unsaved) pending.add(id);
+    if (pending.size) run();
+  }
+
+  // Back online: send what waits now rather than at the next tick of the timer.
+  window.addEventListener("online", () => {
+    if (unsaved.size && !running) {
+      clearTimeout(retryTimer);
+      retryDelay = RETRY_FIRST / 2; // doubled back to the first delay by retry()
+      retry();
+    }
+  });
 
   // Steps to put in order are saved once every step has a position.
   function ready(id) {

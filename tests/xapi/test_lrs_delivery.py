@@ -17,6 +17,7 @@ from app.models_practice import ConfirmationRequest
 from app.models_statements import StatementOutbox
 from app.services import learning, statement_sender
 from tests.conftest import confirm_professional, post_form, sign_in
+from tests.service.proxy import Proxy
 from tests.web.quiz_helpers import answer_fields, attempt_form
 from tests.web.test_practice import decide
 
@@ -256,6 +257,31 @@ def test_send_statements_when_the_lrs_is_down_exits_1_saying_so(lrs_app, lrs, ma
     assert "sent 0 statements" in result.output and "cannot reach the LRS" in result.output
     retried = lrs_app.test_cli_runner().invoke(args=["send-statements", "--all"])
     assert retried.exit_code == 0 and "0 waiting" in retried.output
+
+
+def test_send_statements_waiting_out_a_delay_exits_1_saying_when_it_tries_again(
+    lrs_app, lrs, make_user_for
+):
+    from app import create_app
+
+    proxy = Proxy("127.0.0.1", lrs.port)  # the LRS as the app reaches it, cut by the test
+    app = create_app({**lrs_app.config, "LRS_URL": f"http://127.0.0.1:{proxy.port}/xAPI/"})
+    try:
+        walk_module(app, learner_client(app, make_user_for))
+        proxy.cut()
+        runner = app.test_cli_runner()
+        failed = runner.invoke(args=["send-statements"])
+        assert failed.exit_code == 1 and "cannot reach the LRS" in failed.output
+        waiting = runner.invoke(args=["send-statements"])  # within the delay: nothing tried
+        assert waiting.exit_code == 1, waiting.output
+        assert "sent 0 statements" in waiting.output
+        assert "the LRS could not be reached at " in waiting.output
+        assert "the next try is at " in waiting.output
+        proxy.restore()
+        assert runner.invoke(args=["send-statements", "--all"]).exit_code == 0
+    finally:
+        proxy.stop()
+        app.extensions["linkwise.engine"].dispose()
 
 
 def test_the_development_server_sends_statements_in_the_background(
