@@ -21,8 +21,6 @@ from flask_limiter.util import get_qualified_name, get_remote_address
 # what Redis holds.
 limiter = Limiter(key_func=get_remote_address, in_memory_fallback_enabled=True, swallow_errors=True)
 _log = logging.getLogger("linkwise.rate_limits")
-# Calls a request makes to Redis before it counts in memory, when Redis is found gone.
-CALLS_WHEN_FOUND_GONE = 2
 
 
 class _StorageNews(logging.Handler):
@@ -54,11 +52,11 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis", "valkey")):
         # Without these a hung Redis holds each limited request for the client's default
-        # (5 s) and then fails it. The request that finds Redis gone asks it twice (its
-        # count, then, having fallen back to memory, whether Redis is back), and each call
-        # may both connect and wait for an answer: a quarter of the timeout each keeps the
-        # whole wait within it. Redis answers in well under a millisecond when it is up.
-        timeout = app.config["RATELIMIT_TIMEOUT"] / CALLS_WHEN_FOUND_GONE / 2
+        # (5 s) and then fails it. Each call waits the timeout at most to connect or for an
+        # answer; the request that finds Redis gone makes two (its count, then, counting in
+        # memory, whether Redis is back), as the README says. Not split finer: on a busy
+        # machine a slow answer would send a worker to its own memory for no outage.
+        timeout = app.config["RATELIMIT_TIMEOUT"]
         app.config.setdefault(
             "RATELIMIT_STORAGE_OPTIONS",
             {"socket_connect_timeout": timeout, "socket_timeout": timeout},
