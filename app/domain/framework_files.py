@@ -25,8 +25,8 @@ from .met_rule_files import (
 )
 from .problems import Problem, Problems, did_you_mean
 from .textfiles import read_text
-from .yaml_errors import explain_yaml_error
-from .yamlfields import YamlReader, compose, error_line, yaml_failures
+from .yaml_errors import error_line, explain_yaml_error
+from .yamlfields import YamlReader, compose, yaml_failures
 
 CODE = re.compile(r"^(?P<prefix>[A-Z][A-Z0-9]*)-(?P<domain>[0-9]+)\.(?P<number>[0-9]+)$")
 WRITTEN_CODE = re.compile(r"\b[A-Z][A-Z0-9]*-[0-9]+\.[0-9]+\b")

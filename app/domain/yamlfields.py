@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from .problems import Problems
+from .yaml_errors import explain_yaml_error
 
 HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 
@@ -56,27 +57,6 @@ def compose(text: str) -> yaml.Node | None:
         return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
-def error_line(exc: BaseException, first_line: int) -> int:
-    """Return the file line a YAML error points at, or the first line if it has no mark."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    return first_line + mark.line if mark is not None else first_line
-
-
-def error_text(exc: BaseException, first_line: int) -> str:
-    """Return a YAML error's explanation, saying where an unfinished construct began."""
-    if isinstance(exc, RecursionError):
-        return "it is nested too deeply"
-    problem = getattr(exc, "problem", None)
-    if not problem:
-        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-    problem_mark = getattr(exc, "problem_mark", None)
-    # The mistake is often where the construct began, not where PyYAML gave up.
-    if context and context_mark and problem_mark and context_mark.line != problem_mark.line:
-        return f"{problem} ({context} that began on line {first_line + context_mark.line})"
-    return f"{context}, {problem}" if context else str(problem)
-
-
 @dataclass(frozen=True)
 class Field:
     """A mapping key's line and its value node."""
@@ -117,7 +97,7 @@ class YamlReader:
         try:
             return self._constructor.construct_object(node, deep=True)
         except yaml_failures() as exc:
-            message = unbuilt or f"invalid value: {error_text(exc, self.first_line)}"
+            message = unbuilt or f"invalid value: {explain_yaml_error(exc, self.first_line)}"
             self.error(self.line(node), message)
             return None
 
