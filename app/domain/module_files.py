@@ -12,7 +12,8 @@ from .problems import Problems
 from .provenance import PROVENANCE_KEYS, Provenance, read_provenance
 from .textfiles import no_front_matter_message, read_text, split_front_matter
 from .yaml_errors import error_line, explain_yaml_error
-from .yamlfields import Field, YamlReader, compose, yaml_failures
+from .yaml_loading import compose, yaml_failures
+from .yamlfields import Field, YamlReader
 
 MODULE_FILE = "module.md"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -10,7 +10,8 @@ from ..module_files import SLUG
 from ..problems import Problems, did_you_mean
 from ..textfiles import has_unclosed_front_matter, no_front_matter_message, split_front_matter
 from ..yaml_errors import error_line, explain_yaml_error
-from ..yamlfields import Field, YamlReader, compose, yaml_failures
+from ..yaml_loading import compose, yaml_failures
+from ..yamlfields import Field, YamlReader
 from .model import QUIZ_KINDS, SHOW_CORRECT_ANSWERS, RetakeRule
 
 REQUIRED = (
