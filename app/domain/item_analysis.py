@@ -18,6 +18,8 @@ from dataclasses import dataclass
 TOO_EASY = 0.9
 TOO_HARD = 0.3
 WEAK_DISCRIMINATION = 0.1
+# A reliability shown below this is near zero: the total measures next to nothing.
+LOW_RELIABILITY = 0.1
 # Below this many answers a question's figures swing with every learner; distractors
 # are only called unused once this many learners have had the chance to pick them.
 FEW_ANSWERS = 20
@@ -277,3 +279,31 @@ def longest_is_right(questions: Sequence[Sequence[tuple[str, bool]]]) -> Flag | 
         "single-choice questions",
         "Make the wrong choices as long and as careful as the right one, or shorten it.",
     )
+
+
+def reliability_flag(reliability: float | None, attempts: int) -> Flag | None:
+    """Flag a quiz whose reliability shows below 0.1, saying what that means and what to do.
+
+    Below 0 the questions pull against each other: learners who do well on some do worse
+    on others, so the total measures no one thing. As for discrimination, a figure counts
+    as negative only when it shows below 0.00.
+    """
+    if reliability is None or rounded(reliability, 2) >= LOW_RELIABILITY:
+        return None
+    shown = rounded(reliability, 2)
+    reason = (
+        f"reliability {shown:.2f} is below 0: the questions do not measure the same thing "
+        "together, and learners who do well on some tend to do worse on others"
+        if shown < 0
+        else f"reliability {shown:.2f} is near 0: the questions do not measure the same "
+        "thing together, so the total says little about what a learner knows"
+    )
+    advice = (
+        "Look first at the questions flagged for weak or negative discrimination: a wrongly "
+        "marked answer or misleading wording pulls reliability down. A quiz with few "
+        "questions, or on topics that have little to do with each other, is low too."
+    )
+    if attempts < FEW_ANSWERS:
+        reason += f"; with only {attempts} attempts the figure will move as more learners take it"
+        advice = "Wait for more attempts before changing the quiz because of it. " + advice
+    return Flag("low-reliability", reason, advice)

@@ -113,8 +113,11 @@ def item_report(
     subtotals = None
     if known is not None:
         subtotals = read_subtotals(session, attempts, quiz, known, found, questions, rows)
-    flags = ia.longest_is_right(
-        [[(c[1], c[2]) for c in q.pick_labels()] for q in _single_choices(quiz)]
+    flags = (
+        ia.reliability_flag(alpha, totals.n),
+        ia.longest_is_right(
+            [[(c[1], c[2]) for c in q.pick_labels()] for q in _single_choices(quiz)]
+        ),
     )
     return ItemReport(
         quiz_id=quiz.id,
@@ -136,7 +139,7 @@ def item_report(
             subtotals,
             {h: q.parts == 1 for h, q in questions.items()},
         ),
-        flags=(flags,) if flags else (),
+        flags=tuple(flag for flag in flags if flag),
         competency_scores=competency_scores,
     )
 

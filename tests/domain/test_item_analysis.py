@@ -198,3 +198,33 @@ def test_one_answer_is_counted_in_the_singular():
         answered=1, facility=1.0, discrimination=None, upper_lower=None, variance=0
     )
     assert ia.item_flags(one, [])[0].reason.startswith("only 1 answer: ")
+
+
+def test_a_negative_reliability_is_flagged_with_what_it_means_and_what_to_do():
+    flag = ia.reliability_flag(-0.27, 40)
+    assert flag.code == "low-reliability"
+    assert flag.reason == (
+        "reliability -0.27 is below 0: the questions do not measure the same thing together, "
+        "and learners who do well on some tend to do worse on others"
+    )
+    assert flag.advice.startswith(
+        "Look first at the questions flagged for weak or negative discrimination"
+    )
+
+
+def test_a_reliability_near_zero_is_flagged_and_never_called_negative_when_it_shows_0_00():
+    near = ia.reliability_flag(-0.003, 40)
+    assert near.reason.startswith(
+        "reliability 0.00 is near 0: the questions do not measure the same thing together, "
+        "so the total says little about what a learner knows"
+    )
+    assert ia.reliability_flag(0.09, 40).reason.startswith("reliability 0.09 is near 0")
+    assert ia.reliability_flag(0.1, 40) is None and ia.reliability_flag(None, 40) is None
+
+
+def test_a_low_reliability_from_few_attempts_says_to_wait_for_more():
+    flag = ia.reliability_flag(-0.27, 6)
+    assert flag.reason.endswith(
+        "; with only 6 attempts the figure will move as more learners take it"
+    )
+    assert flag.advice.startswith("Wait for more attempts before changing the quiz because of it.")
