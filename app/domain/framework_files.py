@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .competencies import ATTAINMENT_METHODS
+from .framework_domain_files import read_domains
 from .frameworks import (
     UPDATED_NOT_STATED,
     AttainmentSettings,
-    Competency,
-    Domain,
     Framework,
     ProficiencyLevel,
 )
@@ -25,10 +24,10 @@ from .met_rule_files import (
 )
 from .problems import Problem, Problems, did_you_mean
 from .textfiles import read_text
-from .yaml_errors import explain_yaml_error
-from .yamlfields import YamlReader, compose, error_line, yaml_failures
+from .yaml_errors import error_line, explain_yaml_error
+from .yaml_loading import compose, yaml_failures
+from .yamlfields import YamlReader
 
-CODE = re.compile(r"^(?P<prefix>[A-Z][A-Z0-9]*)-(?P<domain>[0-9]+)\.(?P<number>[0-9]+)$")
 WRITTEN_CODE = re.compile(r"\b[A-Z][A-Z0-9]*-[0-9]+\.[0-9]+\b")
 UNREAD = (
     "; until it is mended the framework is not loaded, and modules and quizzes are checked "
@@ -131,7 +130,7 @@ def _read_framework(
     )
     scale = _scale(reader, fields)
     attainment = _attainment(reader, fields)
-    domains = _domains(reader, fields, framework_id or path.stem, seen_codes, scale)
+    domains = read_domains(reader, fields, framework_id or path.stem, seen_codes, scale)
     applies_to = read_professions(reader, fields)
     valid_for = read_duration(reader, fields, "valid_for")
     renew_within = read_duration(reader, fields, "renew_within") or DEFAULT_RENEW_WITHIN
@@ -250,84 +249,3 @@ def _attainment(reader: YamlReader, fields) -> AttainmentSettings | None:
         defaults.latest_weight if weight is None else weight,
         defaults.minimum_evidence if evidence is None else evidence,
     )
-
-
-def _domains(
-    reader: YamlReader, fields, framework_id: str, seen_codes: dict[str, str], scale
-) -> tuple[Domain, ...]:
-    domains: list[Domain] = []
-    numbers: dict[int, int] = {}  # each domain number: the line it is first given at
-    for node in reader.sequence(fields, "domains") or ():
-        domain = reader.mapping(node, "a domain")
-        if domain is None:
-            continue
-        reader.check_keys(
-            domain,
-            required=("number", "title", "summary", "competencies"),
-            known=(),
-            missing_line=reader.line(node),
-            what="domain",
-        )
-        number = reader.integer(domain, "number", minimum=1)
-        if number is not None and number in numbers:
-            reader.error(
-                domain["number"].line,
-                f"domain number {number} is also used at line {numbers[number]}",
-            )
-        if number is not None:
-            numbers.setdefault(number, domain["number"].line)
-        competencies = tuple(
-            competency
-            for item in reader.sequence(domain, "competencies") or ()
-            if (competency := _competency(reader, item, number, framework_id, seen_codes, scale))
-        )
-        title, summary = reader.text(domain, "title"), reader.text(domain, "summary")
-        domains.append(Domain(number, title, summary, competencies))
-    return tuple(domains)
-
-
-def _competency(
-    reader: YamlReader,
-    node,
-    domain_number: int | None,
-    framework_id: str,
-    seen_codes: dict[str, str],
-    scale=(),
-) -> Competency | None:
-    fields = reader.mapping(node, "a competency")
-    if fields is None:
-        return None
-    reader.check_keys(
-        fields,
-        required=("code", "name", "statement"),
-        known=("valid_for", "met"),
-        missing_line=reader.line(node),
-        what="competency",
-    )
-    code, name, statement = (reader.text(fields, k) for k in ("code", "name", "statement"))
-    if code is None:
-        return None
-    line = fields["code"].line
-    match = CODE.match(code)
-    if match is None:
-        reader.error(
-            line,
-            f"competency code '{code}' must look like SPLW-1.2 "
-            "(prefix, domain number, competency number)",
-        )
-        return None
-    if domain_number is not None and int(match["domain"]) != domain_number:
-        reader.error(
-            line,
-            f"competency code '{code}' is in domain {domain_number}; "
-            f"its code should start {match['prefix']}-{domain_number}.",
-        )
-    if code in seen_codes:
-        reader.error(line, f"competency code '{code}' is also used at {seen_codes[code]}")
-        return None
-    seen_codes[code] = f"{reader.path}:{line}"
-    valid_for, met = (
-        read_duration(reader, fields, "valid_for"),
-        read_met_rule(reader, fields, scale),
-    )
-    return Competency(code, name, statement, domain_number or 0, framework_id, valid_for, met)

@@ -11,7 +11,9 @@ from pathlib import Path
 from .problems import Problems
 from .provenance import PROVENANCE_KEYS, Provenance, read_provenance
 from .textfiles import no_front_matter_message, read_text, split_front_matter
-from .yamlfields import Field, YamlReader, compose, error_line, error_text, yaml_failures
+from .yaml_errors import error_line, explain_yaml_error
+from .yaml_loading import compose, yaml_failures
+from .yamlfields import Field, YamlReader
 
 MODULE_FILE = "module.md"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -126,10 +128,9 @@ def read_markdown_file(path: Path, problems: Problems) -> MarkdownFile | None:
     try:
         root = compose(split.yaml_text)
     except yaml_failures() as exc:
-        line = error_line(exc, split.yaml_first_line)
-        problems.error(
-            path, line, f"invalid YAML in front matter: {error_text(exc, split.yaml_first_line)}"
-        )
+        first = split.yaml_first_line
+        message = f"invalid YAML in front matter: {explain_yaml_error(exc, first)}"
+        problems.error(path, error_line(exc, first), message)
         return unread
     if root is None:
         problems.error(path, 1, "front matter is empty")

@@ -14,67 +14,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from .problems import Problems
+from .yaml_errors import explain_yaml_error
+from .yaml_loading import yaml_failures
 
 HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 
 if TYPE_CHECKING:
     import yaml
-
-
-def yaml_failures() -> tuple[type[BaseException], ...]:
-    """Return the errors reading a YAML value can raise, for `except yaml_failures():`.
-
-    Constructing a value can fail after parsing succeeded (2024-02-30 is no date), and
-    deeply nested flow collections exhaust the recursion limit; all become problems. An
-    except clause evaluates this only when something was raised.
-    """
-    import yaml
-
-    return (yaml.YAMLError, ValueError, OverflowError, RecursionError)
-
-
-def fast_safe_loader() -> type:
-    """Return libyaml's safe loader when PyYAML was built with it, else the pure-Python one.
-
-    libyaml's parser composes front matter many times faster; its nodes carry the same line
-    marks. Its error messages are terser ("did not find expected ','" where the pure-Python
-    parser says what it found instead, and where), so `compose` parses a text libyaml
-    refuses again with the pure-Python parser, which reports it as it always has.
-    """
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def compose(text: str) -> yaml.Node | None:
-    """Parse one YAML document into nodes without building Python values."""
-    import yaml
-
-    try:
-        return yaml.compose(text, Loader=fast_safe_loader())
-    except yaml.YAMLError:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-
-
-def error_line(exc: BaseException, first_line: int) -> int:
-    """Return the file line a YAML error points at, or the first line if it has no mark."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    return first_line + mark.line if mark is not None else first_line
-
-
-def error_text(exc: BaseException, first_line: int) -> str:
-    """Return a YAML error's explanation, saying where an unfinished construct began."""
-    if isinstance(exc, RecursionError):
-        return "it is nested too deeply"
-    problem = getattr(exc, "problem", None)
-    if not problem:
-        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-    problem_mark = getattr(exc, "problem_mark", None)
-    # The mistake is often where the construct began, not where PyYAML gave up.
-    if context and context_mark and problem_mark and context_mark.line != problem_mark.line:
-        return f"{problem} ({context} that began on line {first_line + context_mark.line})"
-    return f"{context}, {problem}" if context else str(problem)
 
 
 @dataclass(frozen=True)
@@ -117,7 +63,7 @@ class YamlReader:
         try:
             return self._constructor.construct_object(node, deep=True)
         except yaml_failures() as exc:
-            message = unbuilt or f"invalid value: {error_text(exc, self.first_line)}"
+            message = unbuilt or f"invalid value: {explain_yaml_error(exc, self.first_line)}"
             self.error(self.line(node), message)
             return None
 

@@ -13,6 +13,7 @@ import json
 from collections import Counter, defaultdict
 
 from app.domain import item_analysis as ia
+from app.domain.item_flags import item_flags
 from app.domain.item_report import QuestionStats, option_shares
 from app.domain.quizzes import Question
 from app.domain.quizzes.base import InvalidAnswer
@@ -99,7 +100,7 @@ def question_rows(quiz, path, sums, questions, picked, sources, moved) -> list[Q
                 competencies=question.competencies,
                 figures=figures,
                 options=options,
-                flags=ia.item_flags(figures, unused if question.has_distractors else ()),
+                flags=item_flags(figures, unused if question.has_distractors else ()),
                 moved_from=tuple(sorted(merged.get(version, ()))),
                 status=status,
             )

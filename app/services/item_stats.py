@@ -25,6 +25,7 @@ from app.content import catalogue
 from app.domain import item_analysis as ia
 from app.domain.content import Catalogue
 from app.domain.filter_days import filter_moments
+from app.domain.item_flags import longest_is_right, reliability_flag
 from app.domain.item_report import (
     ItemReport,
     Window,
@@ -113,8 +114,9 @@ def item_report(
     subtotals = None
     if known is not None:
         subtotals = read_subtotals(session, attempts, quiz, known, found, questions, rows)
-    flags = ia.longest_is_right(
-        [[(c[1], c[2]) for c in q.pick_labels()] for q in _single_choices(quiz)]
+    flags = (
+        reliability_flag(alpha, totals.n),
+        longest_is_right([[(c[1], c[2]) for c in q.pick_labels()] for q in _single_choices(quiz)]),
     )
     return ItemReport(
         quiz_id=quiz.id,
@@ -136,7 +138,7 @@ def item_report(
             subtotals,
             {h: q.parts == 1 for h, q in questions.items()},
         ),
-        flags=(flags,) if flags else (),
+        flags=tuple(flag for flag in flags if flag),
         competency_scores=competency_scores,
     )
 

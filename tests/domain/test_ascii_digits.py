@@ -5,7 +5,7 @@ thirteen years and `SPLW-١.2` as a competency code that no one can type.
 """
 
 from app.domain.competencies import parse_duration
-from app.domain.framework_files import CODE
+from app.domain.framework_domain_files import CODE
 from app.domain.module_files import SCREEN_FILE
 from app.domain.quiz_imports.checked import HOUSE_NAME
 from app.domain.quiz_imports.gift_parser import WEIGHT

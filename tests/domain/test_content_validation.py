@@ -27,8 +27,9 @@ def test_bad_yaml_reports_the_line_from_the_yaml_error(reported):
             BROKEN / "modules/bad-yaml/module.md",
             5,
             "error",
-            "invalid YAML in front matter: expected ',' or ']', but got ':' "
-            "(while parsing a flow sequence that began on line 4)",
+            "invalid YAML in front matter: the '[' on line 4 starts a list that is never "
+            "closed: if the value is text, put the whole value in quotes; if it is a list, "
+            "close it with ']'",
         )
         in reported
     )

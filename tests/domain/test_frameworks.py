@@ -102,7 +102,10 @@ def test_bad_yaml_reports_the_line_of_the_mistake(tmp_path):
     path = write(tmp_path, "id: f\ntitle: [unclosed\nversion: '1'\n")
     (problem,) = load_frameworks([path]).problems
     assert problem.line == 3
-    assert "began on line 2" in problem.message
+    assert problem.message.startswith(
+        "invalid YAML: the '[' on line 2 starts a list that is never closed: if the value is "
+        "text, put the whole value in quotes; if it is a list, close it with ']'; "
+    )
 
 
 def test_code_in_the_wrong_domain_is_an_error(tmp_path):

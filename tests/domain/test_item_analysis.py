@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from app.domain import item_analysis as ia
+from app.domain.item_flags import item_flags, longest_is_right, reliability_flag
 
 # Four attempts at three right-or-wrong questions worth 1 point each (rows are attempts).
 MATRIX = [
@@ -129,26 +130,26 @@ def test_flags_name_the_figure_and_the_threshold():
     easy = ia.ItemFigures(
         answered=50, facility=0.95, discrimination=0.05, upper_lower=0.0, variance=0.05
     )
-    codes = [flag.code for flag in ia.item_flags(easy, ["Ask the GP"])]
+    codes = [flag.code for flag in item_flags(easy, ["Ask the GP"])]
     assert codes == ["too-easy", "weak-discrimination", "unused-distractor"]
-    reasons = " ".join(flag.reason for flag in ia.item_flags(easy, ["Ask the GP"]))
+    reasons = " ".join(flag.reason for flag in item_flags(easy, ["Ask the GP"]))
     assert "0.95 is above 0.9" in reasons and "'Ask the GP'" in reasons
     hard = ia.ItemFigures(
         answered=5, facility=0.2, discrimination=0.4, upper_lower=0.3, variance=0.16
     )
-    assert [flag.code for flag in ia.item_flags(hard, ["x"])] == ["few-answers", "too-hard"]
+    assert [flag.code for flag in item_flags(hard, ["x"])] == ["few-answers", "too-hard"]
     fine = ia.ItemFigures(
         answered=50, facility=0.6, discrimination=0.35, upper_lower=0.4, variance=0.24
     )
-    assert ia.item_flags(fine, []) == ()
+    assert item_flags(fine, []) == ()
 
 
 def test_longest_right_answer_in_most_single_choice_questions_is_flagged():
     long_right = [("a much longer and careful answer", True), ("no", False), ("never", False)]
     short_right = [("yes", True), ("a long wrong answer here", False), ("no", False)]
-    flag = ia.longest_is_right([long_right, long_right, short_right])
+    flag = longest_is_right([long_right, long_right, short_right])
     assert flag is not None and "2 of 3" in flag.reason
-    assert ia.longest_is_right([long_right, short_right]) is None
+    assert longest_is_right([long_right, short_right]) is None
 
 
 def test_distribution_puts_100_percent_in_the_top_band():
@@ -170,14 +171,14 @@ def test_a_discrimination_that_rounds_to_zero_is_not_called_negative():
     near = ia.ItemFigures(
         answered=50, facility=0.5, discrimination=-0.003, upper_lower=0.0, variance=0.25
     )
-    [flag] = ia.item_flags(near, [])
+    [flag] = item_flags(near, [])
     assert flag.reason.startswith("discrimination 0.00 is below 0.1: ")
     assert "worse overall do better" not in flag.reason
     assert "does not tell those who do well overall from those who do not" in flag.reason
     below = ia.ItemFigures(
         answered=50, facility=0.5, discrimination=-0.2, upper_lower=-0.1, variance=0.25
     )
-    [flag] = ia.item_flags(below, [])
+    [flag] = item_flags(below, [])
     assert flag.reason.startswith("discrimination -0.20 is below 0.1: ")
     assert "learners who do worse overall do better on this question" in flag.reason
 
@@ -197,4 +198,34 @@ def test_one_answer_is_counted_in_the_singular():
     one = ia.ItemFigures(
         answered=1, facility=1.0, discrimination=None, upper_lower=None, variance=0
     )
-    assert ia.item_flags(one, [])[0].reason.startswith("only 1 answer: ")
+    assert item_flags(one, [])[0].reason.startswith("only 1 answer: ")
+
+
+def test_a_negative_reliability_is_flagged_with_what_it_means_and_what_to_do():
+    flag = reliability_flag(-0.27, 40)
+    assert flag.code == "low-reliability"
+    assert flag.reason == (
+        "reliability -0.27 is below 0: the questions do not measure the same thing together, "
+        "and learners who do well on some tend to do worse on others"
+    )
+    assert flag.advice.startswith(
+        "Look first at the questions flagged for weak or negative discrimination"
+    )
+
+
+def test_a_reliability_near_zero_is_flagged_and_never_called_negative_when_it_shows_0_00():
+    near = reliability_flag(-0.003, 40)
+    assert near.reason.startswith(
+        "reliability 0.00 is near 0: the questions do not measure the same thing together, "
+        "so the total says little about what a learner knows"
+    )
+    assert reliability_flag(0.09, 40).reason.startswith("reliability 0.09 is near 0")
+    assert reliability_flag(0.1, 40) is None and reliability_flag(None, 40) is None
+
+
+def test_a_low_reliability_from_few_attempts_says_to_wait_for_more():
+    flag = reliability_flag(-0.27, 6)
+    assert flag.reason.endswith(
+        "; with only 6 attempts the figure will move as more learners take it"
+    )
+    assert flag.advice.startswith("Wait for more attempts before changing the quiz because of it.")

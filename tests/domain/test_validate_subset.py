@@ -218,7 +218,7 @@ def test_broken_front_matter_does_not_hide_the_mistakes_in_the_body(site):
     )
     problems = check(site, screen)
     assert [p.split(": error: ")[1][:40] for p in problems] == [
-        "invalid YAML in front matter: mapping va",
+        "invalid YAML in front matter: the 'key:'",
         "link 'screen:self-refferal' points to sc",
     ]
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from app.domain.yamlfields import compose, fast_safe_loader
+from app.domain.yaml_loading import compose, fast_safe_loader
 
 ROOT = Path(__file__).resolve().parents[2]
 

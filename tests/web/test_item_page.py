@@ -276,3 +276,20 @@ def test_a_discrimination_near_zero_never_shows_as_negative_zero(app, trainer):
     assert "Discrimination 0.00 is below 0.1: the question does not tell those who" in page
     sheet = trainer.get(f"/author/quizzes/{QUIZ}/items.csv").text
     assert "-0.000" not in sheet
+
+
+# Question 1 is right only in an attempt that gets nothing else right: the questions pull
+# against each other, and KR-20 is -0.375.
+AGAINST = [[0, 0, 0], [1, 0, 1], [0, 1, 0], [0, 1, 0]] * 5
+
+
+def test_a_negative_reliability_says_what_it_means_and_what_to_do(app, trainer):
+    with app.app_context():
+        add_attempts(AGAINST, THREE)
+    page = trainer.get(f"/author/quizzes/{QUIZ}/items").text
+    assert "Reliability (KR-20)" in page and "-0.38 – aim for 0.7 or more" in page
+    assert (
+        "Reliability -0.38 is below 0: the questions do not measure the same thing together, "
+        "and learners who do well on some tend to do worse on others." in page
+    )
+    assert "<strong>What to do:</strong> Look first at the questions flagged" in page

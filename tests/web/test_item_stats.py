@@ -513,3 +513,18 @@ def test_a_discrimination_near_zero_is_neither_negative_zero_nor_called_negative
     sheet = runner.invoke(args=["item-stats", QUIZ, "--csv"]).output
     [cells] = [r for r in csv.reader(sheet.splitlines()) if r[0] == "rr-q22"]
     assert cells[6] == "-0.003"  # a real figure at three places: a number, not a formula
+
+
+def test_the_command_explains_a_negative_reliability_as_the_page_does(app, runner):
+    from tests.web.test_item_page import AGAINST
+
+    with app.app_context():
+        add_attempts(AGAINST, THREE)
+        report = item_report(QUIZ)
+    assert report.reliability == pytest.approx(-0.375)
+    text = runner.invoke(args=["item-stats", QUIZ]).output
+    assert (
+        "quiz: reliability -0.38 is below 0: the questions do not measure the same thing "
+        "together, and learners who do well on some tend to do worse on others. Look first "
+        "at the questions flagged for weak or negative discrimination" in text
+    )

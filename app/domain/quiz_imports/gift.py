@@ -8,7 +8,8 @@ Essays and descriptions are left out. Each `$CATEGORY` becomes a pool.
 from __future__ import annotations
 
 from .checked import Imported, QuizWriter, front_matter, house_settings, slug
-from .gift_parser import GiftBank, GiftQuestion, read_gift
+from .gift_model import GiftBank, GiftQuestion
+from .gift_parser import read_gift
 from .gift_questions import write_question
 
 

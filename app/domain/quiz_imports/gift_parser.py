@@ -16,7 +16,8 @@ it is lost without a word. Here a `::title::` starting a later line, or a `::tit
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from .gift_model import GiftAnswer, GiftBank, GiftQuestion
 
 ESCAPES = {"\\\\": "\ue000", "\\:": "\ue001", "\\#": "\ue002", "\\=": "\ue003"}
 ESCAPES |= {"\\{": "\ue004", "\\}": "\ue005", "\\~": "\ue006", "\\n": "\ue007"}
@@ -37,43 +38,6 @@ RUN_ON_ANSWERS = (
     "a second answer block '{' after the question's answers: a blank line is probably "
     "missing between questions (write '\\{' for a brace that is text)"
 )
-
-
-@dataclass
-class GiftAnswer:
-    """One answer in braces: its text, right or wrong, weight in percent, feedback, line."""
-
-    text: str
-    right: bool
-    weight: float | None
-    feedback: str | None
-    line: int
-
-
-@dataclass
-class GiftQuestion:
-    """A question as Moodle would import it."""
-
-    kind: str  # essay, numerical, multichoice, match, truefalse, shortanswer, description
-    line: int
-    text: str
-    text_format: str
-    title: str | None = None
-    answers: list[GiftAnswer] = field(default_factory=list)
-    general_feedback: str | None = None
-    is_true: bool = False
-    true_false_feedback: tuple[str | None, str | None] = (None, None)  # (wrong, right)
-    category: str | None = None
-    number: int = 0  # its place among the file's questions, those left out included
-
-
-@dataclass
-class GiftBank:
-    """The questions of a GIFT file in order, and the mistakes that stop a question."""
-
-    questions: list[GiftQuestion] = field(default_factory=list)
-    categories: list[tuple[int, str]] = field(default_factory=list)  # (line, name)
-    errors: list[tuple[int, str]] = field(default_factory=list)
 
 
 def read_gift(text: str) -> GiftBank:

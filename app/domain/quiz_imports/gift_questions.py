@@ -12,7 +12,7 @@ import re
 from html.parser import HTMLParser
 
 from .checked import QuizWriter
-from .gift_parser import GiftAnswer, GiftQuestion
+from .gift_model import GiftAnswer, GiftQuestion
 
 NUMBER = r"[+-]?[0-9]+(?:\.[0-9]+)?"
 TOLERANCE = re.compile(rf"^({NUMBER})\s*:\s*({NUMBER})$")

@@ -9,7 +9,9 @@ from typing import Any
 from ..module_files import SLUG
 from ..problems import Problems, did_you_mean
 from ..textfiles import has_unclosed_front_matter, no_front_matter_message, split_front_matter
-from ..yamlfields import Field, YamlReader, compose, error_line, error_text, yaml_failures
+from ..yaml_errors import error_line, explain_yaml_error
+from ..yaml_loading import compose, yaml_failures
+from ..yamlfields import Field, YamlReader
 from .model import QUIZ_KINDS, SHOW_CORRECT_ANSWERS, RetakeRule
 
 REQUIRED = (
@@ -53,9 +55,8 @@ def read_front_matter(text: str, path: str, problems: Problems) -> QuizHead:
         root = compose(split.yaml_text)
     except yaml_failures() as exc:
         first = split.yaml_first_line
-        problems.error(
-            path, error_line(exc, first), f"invalid YAML in front matter: {error_text(exc, first)}"
-        )
+        message = f"invalid YAML in front matter: {explain_yaml_error(exc, first)}"
+        problems.error(path, error_line(exc, first), message)
         return head
     if root is None:
         problems.error(path, 1, "front matter is empty")

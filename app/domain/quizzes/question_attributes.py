@@ -8,7 +8,8 @@ comes.
 
 from __future__ import annotations
 
-from ..framework_files import CODE, unknown_code_message
+from ..framework_domain_files import CODE
+from ..framework_files import unknown_code_message
 from ..module_files import SLUG
 from ..numbers import whole_number
 from ..problems import did_you_mean

@@ -118,7 +118,11 @@ def test_missing_front_matter_still_checks_the_questions():
 
 def test_invalid_yaml_is_reported_at_its_line():
     result = parse_quiz("---\nid: check\ntitle: [unclosed\n---\n", PATH)
-    assert messages(result)[0].startswith(f"{PATH}:3: error: invalid YAML in front matter")
+    assert messages(result)[0] == (
+        f"{PATH}:3: error: invalid YAML in front matter: the '[' on line 3 starts a list "
+        "that is never closed: if the value is text, put the whole value in quotes; if it "
+        "is a list, close it with ']'"
+    )
 
 
 def test_empty_body_has_no_questions():
