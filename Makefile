@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 # `make test` runs the suite in this many processes (pytest-xdist), one a core; 0 runs it in one.
 TEST_WORKERS ?= 2
 
-.PHONY: setup setup-run run test lint validate bench drill audit clean
+.PHONY: setup setup-run run test lint validate bench drill audit screenshots clean
 
 # `make run` installs only what serving needs; everything else (tests, linting, the
 # audit) installs the test tools too. A full install also stands for the smaller one.
@@ -77,3 +77,7 @@ drill: setup
 
 audit: setup
 	CHROME_PATH=$(CHROMIUM) $(BIN)/python scripts/lighthouse_audit.py
+
+# Takes every screenshot in docs/screenshots/ again, on a throwaway database.
+screenshots: setup
+	CHROMIUM=$(CHROMIUM) $(BIN)/python scripts/docs_screenshots.py
