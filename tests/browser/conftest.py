@@ -13,7 +13,6 @@ from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -155,15 +154,3 @@ def assert_accessible_without_javascript(page, browser) -> None:
         assert_accessible(checker)
     finally:
         context.close()
-
-
-def screenshot(page, name: str) -> None:
-    """Save a full-page screenshot to docs/screenshots when LINKWISE_SCREENSHOTS is set."""
-    if os.environ.get("LINKWISE_SCREENSHOTS"):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        # A 64-colour palette keeps a long page's screenshot well under 1 MiB in the repository.
-        from PIL import Image
-
-        Image.open(path).convert("RGB").quantize(colors=64).save(path, optimize=True)

@@ -17,7 +17,7 @@ from app import db
 from app.content import catalogue
 from app.models import Organisation
 from app.services import recovery
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import assert_accessible
 from tests.conftest import sign_in
 from tests.web.journeys import pass_module
 from tests.web.test_html_valid import nu_errors
@@ -34,7 +34,6 @@ class Checked:
         self.pages: dict[str, str] = {}
 
     def __call__(self, name: str) -> None:
-        screenshot(self.page, name)
         assert_accessible(self.page)
         self.pages[name] = self.page.content()
 
@@ -228,7 +227,6 @@ def test_an_administrator_reads_the_audit_log(page, live_server, make_user):
     page.get_by_label("Event", exact=True).select_option("sign_in.failure")
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_role("cell", name="sign_in.success")).to_have_count(0)
-    screenshot(page, "audit-log")
     assert_accessible(page)
     assert urlsplit(page.url).query.startswith("kind=sign_in.failure")
     page.get_by_label("From (YYYY-MM-DD)").fill("2027-01-01")

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import assert_accessible
 from tests.conftest import DEMO_PASSWORD
 
 PASSWORD = "meadow copper kite 2026"
@@ -27,7 +27,6 @@ def tab_to(page, name: str, limit: int = 60) -> None:
 
 def test_gate_register_sign_in_by_keyboard_with_no_axe_violations(page, live_server, mailbox):
     page.goto(live_server + "/")
-    screenshot(page, "home")
     assert_accessible(page)
 
     page.goto(live_server + "/register")
@@ -35,7 +34,6 @@ def test_gate_register_sign_in_by_keyboard_with_no_axe_violations(page, live_ser
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "This site is intended for healthcare professionals only"
     )
-    screenshot(page, "gate")
     assert_accessible(page)
 
     tab_to(page, "I am a healthcare professional")
@@ -53,7 +51,6 @@ def test_gate_register_sign_in_by_keyboard_with_no_axe_violations(page, live_ser
     page.get_by_label("Email address").fill("jo.okafor@example.org")
     page.get_by_label("Practice nurse").check()
     page.get_by_label("Create a password").fill(PASSWORD)
-    screenshot(page, "register")
     page.get_by_label("Create a password").press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     assert_accessible(page)
@@ -75,7 +72,6 @@ def test_gate_register_sign_in_by_keyboard_with_no_axe_violations(page, live_ser
     page.keyboard.type("jo.okafor@example.org")
     tab_to(page, "Password")
     page.keyboard.type(PASSWORD)
-    screenshot(page, "sign-in")
     page.keyboard.press("Enter")
     expect(page).to_have_url(live_server + "/")
     expect(page.get_by_text("You are signed in as Jo Okafor")).to_be_visible()
@@ -103,7 +99,6 @@ def test_every_public_page_has_no_axe_violations(page, live_server, make_user):
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     page.goto(live_server + "/account/")
-    screenshot(page, "account")
     assert_accessible(page)
 
 

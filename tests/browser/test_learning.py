@@ -10,7 +10,6 @@ from tests.browser.conftest import (
     assert_accessible,
     assert_accessible_without_javascript,
     browser_sign_in,
-    screenshot,
 )
 from tests.browser.quiz_steps import fill_in, shot
 
@@ -33,12 +32,10 @@ def test_learner_goes_through_a_module_leaves_and_continues(app, page, live_serv
 
     page.get_by_role("link", name="My learning").first.click()
     expect(page.get_by_role("heading", name="My learning")).to_be_visible()
-    screenshot(page, "my-learning")
     assert_accessible(page)
 
     page.get_by_role("link", name=module.title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(module.title)
-    screenshot(page, "module-page")
     assert_accessible(page)
     page.get_by_role("link", name="Start module").click()
 
@@ -50,7 +47,6 @@ def test_learner_goes_through_a_module_leaves_and_continues(app, page, live_serv
             assert_accessible(page)
         if "<table" in screen.html or "<figure" in screen.html:
             assert_accessible(page)
-            screenshot(page, f"screen-{module.slug}-{screen.slug}")
         if number == 3:
             # Leave, come back through My learning, and continue where we stopped.
             page.goto(live_server + "/")
@@ -76,7 +72,6 @@ def answer_knowledge_check(page, check):
     dialog = page.get_by_role("dialog")
     opener.click()
     expect(dialog).to_be_visible()
-    screenshot(page, "knowledge-check-open")
     assert_accessible(page)
     dialog.get_by_role("button", name="Close the knowledge check").click()
     expect(dialog).to_be_hidden()
@@ -105,7 +100,6 @@ def answer_knowledge_check(page, check):
     dialog.get_by_role("button", name="Check my answer").click()
     expect(dialog.get_by_text("Correct", exact=True)).to_be_visible()
     expect(dialog.get_by_text("Your answer:")).to_be_visible()
-    screenshot(page, "knowledge-check-feedback")
     shot(page, "knowledge-check-feedback-js", full_page=False)
     assert_accessible(page)
     heading = page.get_by_role("heading", level=1).inner_text()
@@ -262,7 +256,6 @@ def test_every_screen_of_the_course_passes_axe_in_preview(app, page, live_server
     expect(page.get_by_role("heading", name="Find a learner")).to_be_visible()
     assert_accessible(page)
     page.goto(live_server + "/competencies/")
-    screenshot(page, "competencies")
     assert_accessible(page)
 
 

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, browser_sign_in, screenshot
+from tests.browser.conftest import assert_accessible, browser_sign_in
 from tests.web.test_manage import add_learners
 
 
@@ -12,7 +12,6 @@ def test_manager_filters_drills_down_and_downloads(app, page, live_server, make_
     browser_sign_in(page, live_server, "manager@example.org")
     page.get_by_role("link", name="Your organisation").first.click()
     expect(page.get_by_role("heading", name="Riverside PCN")).to_be_visible()
-    screenshot(page, "manage-dashboard")
     assert_accessible(page)
     page.get_by_label("Sort by").select_option("-name")
     page.get_by_role("button", name="Apply").click()
@@ -22,7 +21,6 @@ def test_manager_filters_drills_down_and_downloads(app, page, live_server, make_
     assert_accessible(page)
     page.get_by_role("link", name="Learner 004").click()
     expect(page.get_by_role("heading", level=1, name="Learner 004")).to_be_visible()
-    screenshot(page, "manage-learner")
     assert_accessible(page)
     page.goto(live_server + "/manage/")
     with page.expect_download() as download:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, browser_sign_in, screenshot
+from tests.browser.conftest import assert_accessible, browser_sign_in
 from tests.web.pcn import make_pcn
 from tests.web.test_manage import add_learners
 
@@ -34,7 +34,6 @@ def test_manager_searches_jumps_to_a_page_and_keeps_names_in_view(
     box, frame = name.bounding_box(), scroller.bounding_box()
     assert abs(box["x"] - frame["x"]) < 2  # the learner column stays at the left edge
     assert_accessible(page)
-    screenshot(page, "manage-grid-scrolled")
     shots = os.environ.get("LINKWISE_SHOTS_DIR")
     if shots:
         Path(shots).mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,6 @@ from tests.browser.conftest import (
     assert_accessible,
     assert_accessible_without_javascript,
     browser_sign_in,
-    screenshot,
 )
 from tests.browser.quiz_steps import (
     answer_every_question,
@@ -76,7 +75,6 @@ def test_fail_once_pass_later_download_and_verify_certificate(app, page, live_se
     # Autosave: every answer is saved as it is given and survives a reload.
     wait_until_saved(page, found[1:])
     page.reload()
-    screenshot(page, "quiz-attempt")
     assert_accessible(page)
 
     # One question left blank: Submit asks first.
@@ -93,7 +91,6 @@ def test_fail_once_pass_later_download_and_verify_certificate(app, page, live_se
     expect(page.get_by_role("heading", name="You did not pass this time")).to_be_visible()
     expect(page.get_by_text("Your answer:").first).to_be_visible()
     expect(page.get_by_text("Not correct").first).to_be_visible()
-    screenshot(page, "quiz-result-fail")
     shot(page, "result-fail-js")
     assert_accessible(page)
 
@@ -103,7 +100,6 @@ def test_fail_once_pass_later_download_and_verify_certificate(app, page, live_se
     page.get_by_role("button", name="Submit answers").click()
     expect(page.get_by_role("heading", name="You passed")).to_be_visible()
     expect(page.get_by_text("Correct answer").first).to_be_visible()
-    screenshot(page, "quiz-result-pass")
     shot(page, "result-pass-js")
     assert_accessible(page)
 
@@ -114,7 +110,6 @@ def test_fail_once_pass_later_download_and_verify_certificate(app, page, live_se
     )
     page.get_by_role("button", name="Save reflective account").click()
     expect(page.get_by_text("Your reflective account has been saved")).to_be_visible()
-    screenshot(page, "certificate")
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Download your certificate")).click()
@@ -126,7 +121,6 @@ def test_fail_once_pass_later_download_and_verify_certificate(app, page, live_se
     # (65%) and the failed one the earlier (35%), so knowledge is Developing, 65%.
     expect(page.get_by_text("Developing 65%").first).to_be_visible()
     expect(page.get_by_text("Secure", exact=True)).to_have_count(0)
-    screenshot(page, "my-competencies")
     assert_accessible(page)
     page.goto(f"{live_server}/modules/{module.slug}/certificate/")
 
@@ -135,7 +129,6 @@ def test_fail_once_pass_later_download_and_verify_certificate(app, page, live_se
     page.goto(verify_url)
     expect(page.get_by_role("heading", name="Certificate confirmed")).to_be_visible()
     expect(page.get_by_text("Robin Reid")).to_be_visible()
-    screenshot(page, "certificate-verified")
     assert_accessible(page)
 
 

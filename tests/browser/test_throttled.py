@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 from tests.browser.conftest import (
     assert_accessible,
     assert_accessible_without_javascript,
-    screenshot,
 )
 
 
@@ -33,7 +32,6 @@ def test_the_too_many_attempts_pages_say_whose_attempts_counted(
     expect(page.get_by_role("heading", level=1)).to_have_text("Too many attempts")
     expect(page.get_by_text("too many attempts from this device")).to_be_visible()
     expect(page.get_by_role("link", name="reset your password")).to_be_visible()
-    screenshot(page, "too-many-attempts-device")
     assert_accessible(page)
     assert_accessible_without_javascript(page, browser)
 
@@ -44,6 +42,5 @@ def test_the_too_many_attempts_pages_say_whose_attempts_counted(
     expect(page.get_by_role("heading", level=1)).to_have_text("Too many attempts")
     expect(page.get_by_text("too many attempts from your internet connection")).to_be_visible()
     expect(page.get_by_text("it can be set to allow for a shared connection")).to_be_visible()
-    screenshot(page, "too-many-attempts-network")
     assert_accessible(page)
     assert_accessible_without_javascript(page, browser)
