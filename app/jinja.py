@@ -72,6 +72,8 @@ def configure(app: Flask) -> None:
     app.context_processor(lambda: {"cspNonce": csp_nonce(), "csrf_token": csrf_token})
     env.filters["profession"] = lambda code: PROFESSIONS.get(code, code)
     env.filters["cpd_words"] = cpd_time_in_words
+    # Counts as people read them: 5,001 learners, as the command line prints them.
+    env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
     # Each app's own cache: one shared by every app (keyed by environment) kept them all
     # alive, and a test builds an app per test.
     env.linkwise_components = lru_cache(maxsize=2048)(partial(_render_component, env))

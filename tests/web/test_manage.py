@@ -212,3 +212,10 @@ def test_a_rating_few_learners_hold_is_still_drawn_in_its_domain_bar(app, manage
         assert len(held) >= 2, bar.group(2)  # a few rated, most without enough evidence
         assert all(width / whole >= 0.02 for width, _ in held), held
         assert sum(width for width, _ in held) == pytest.approx(whole)
+
+
+def test_counts_of_a_thousand_or_more_are_written_with_commas(app, manager):
+    add_learners(app, "Riverside PCN", 1001)
+    page = manager.get("/manage/").text
+    assert '<dd class="nhsuk-summary-list__value">1,001</dd>' in page
+    assert "1,001 learners; page 1 of" in page
