@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, IntegrityError
 
 from app.config import PROJECT_ROOT
+from app.content import ContentHasErrors
 from app.domain.filter_days import REVERSED, days_reversed, filter_day
 
 MISSING_TABLE = ("no such table", "does not exist", "undefinedtable")
@@ -76,6 +77,8 @@ class LinkwiseGroup(FlaskGroup):
             return super().invoke(ctx)
         except SetupError as error:
             raise click.ClickException(error.message) from None
+        except ContentHasErrors as error:
+            raise click.ClickException(error.sentence()) from None
         except (IntegrityError, DataError) as error:
             raise click.ClickException(refused_change(error)) from None
         except DBAPIError as error:
