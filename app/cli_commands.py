@@ -60,11 +60,44 @@ def _create_app_or_explain() -> Flask:
         # The server may watch the content (only in development): it then picks up edits,
         # and broken content does not stop it. Other commands run whatever the content, and
         # those that need the course refuse while it has errors (app/content.py).
-        return create_app({"WATCH_CONTENT": True, "CONTENT_FOR_COMMAND": not serving})
+        app = create_app({"WATCH_CONTENT": True, "CONTENT_FOR_COMMAND": not serving})
     except ContentError as error:
         raise SetupError(f"{error}\nLinkwise will not start until the content is fixed.") from None
     except (ConfigError, ArgumentError) as error:
         raise explain_setup(error) from None
+    _check_schema(app, context)
+    return app
+
+
+# Commands that run on a database at any revision: the migrations themselves, the server
+# and Flask's own (a web request is not checked: a page that meets a missing column says so).
+SCHEMA_UNCHECKED = frozenset({"db", "run", "shell", "routes"})
+# Commands that only read, which run on a database a newer Linkwise migrated.
+READS_ONLY = frozenset({"audit", "item-stats", "list-teams"})
+
+
+def _check_schema(app: Flask, context: click.Context | None) -> None:
+    """Refuse a command on a database at another revision than this Linkwise's newest.
+
+    Once per command, before it reads or writes anything: a partly migrated database
+    would fail part way (or, newer than the code, take writes the code does not know).
+    """
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from app.cli_db import known_revisions, schema_mismatch
+
+    words = context.command_path.split()[1:] if context is not None else []
+    if not words or words[0] in SCHEMA_UNCHECKED:
+        return
+    with app.extensions["linkwise.engine"].connect() as connection:
+        try:
+            revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except DBAPIError:  # no table: the command says the database has none yet
+            return
+    problem = schema_mismatch(revision)
+    if problem and not (words[0] in READS_ONLY and revision not in known_revisions()):
+        raise SetupError(problem)
 
 
 def init_app(app: Flask) -> None:
