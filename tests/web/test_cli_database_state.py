@@ -97,3 +97,28 @@ def test_a_database_newer_than_this_linkwise_is_said_and_written_to_by_no_comman
 def test_the_revisions_read_from_file_names_are_alembics():
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert known_revisions() == [m.revision for m in reversed(list(script.walk_revisions()))]
+
+
+@pytest.mark.parametrize(
+    ("command", "setting", "expected"),
+    [
+        (
+            ["audit"],
+            {"DATABASE_URL": "mysql://x@127.0.0.1/x"},
+            "Error: DATABASE_URL names a mysql database, which Linkwise does not work with: "
+            "use SQLite (sqlite:///instance/linkwise.db) or PostgreSQL "
+            "(postgresql://user@host/linkwise)",
+        ),
+        (
+            ["unlock-sign-in", "learner@example.org"],
+            {"LINKWISE_RATELIMIT_STORAGE_URI": "bogus://x"},
+            "Error: LINKWISE_RATELIMIT_STORAGE_URI must be memory:// or a Redis address such as "
+            "redis://host:6379 (rediss://, redis+sentinel://, redis+cluster://), not 'bogus://x'",
+        ),
+    ],
+    ids=["database-url", "rate-limit-storage"],
+)
+def test_a_setting_naming_what_linkwise_cannot_use_is_named_with_what_it_accepts(
+    command, setting, expected
+):
+    assert one_sentence(run_linkwise(*command, env=setting)) == expected
