@@ -54,14 +54,50 @@ def _create_app_or_explain() -> Flask:
     from app.config import ConfigError
     from app.content import ContentError
 
+    context = click.get_current_context(silent=True)
+    serving = context is not None and context.info_name == "run"
     try:
-        # Commands run by hand may watch the content (only in development): the dev server
-        # then picks up edits, and broken content does not stop it or seed-demo.
-        return create_app({"WATCH_CONTENT": True})
+        # The server may watch the content (only in development): it then picks up edits,
+        # and broken content does not stop it. Other commands run whatever the content, and
+        # those that need the course refuse while it has errors (app/content.py).
+        app = create_app({"WATCH_CONTENT": True, "CONTENT_FOR_COMMAND": not serving})
     except ContentError as error:
         raise SetupError(f"{error}\nLinkwise will not start until the content is fixed.") from None
     except (ConfigError, ArgumentError) as error:
         raise explain_setup(error) from None
+    _check_schema(app, context)
+    return app
+
+
+# Commands that run on a database at any revision: the migrations themselves, the server
+# and Flask's own (a web request is not checked: a page that meets a missing column says so).
+SCHEMA_UNCHECKED = frozenset({"db", "run", "shell", "routes"})
+# Commands that only read, which run on a database a newer Linkwise migrated.
+READS_ONLY = frozenset({"audit", "item-stats", "list-teams"})
+
+
+def _check_schema(app: Flask, context: click.Context | None) -> None:
+    """Refuse a command on a database at another revision than this Linkwise's newest.
+
+    Once per command, before it reads or writes anything: a partly migrated database
+    would fail part way (or, newer than the code, take writes the code does not know).
+    """
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from app.cli_db import known_revisions, schema_mismatch
+
+    words = context.command_path.split()[1:] if context is not None else []
+    if not words or words[0] in SCHEMA_UNCHECKED:
+        return
+    with app.extensions["linkwise.engine"].connect() as connection:
+        try:
+            revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except DBAPIError:  # no table: the command says the database has none yet
+            return
+    problem = schema_mismatch(revision)
+    if problem and not (words[0] in READS_ONLY and revision not in known_revisions()):
+        raise SetupError(problem)
 
 
 def init_app(app: Flask) -> None:
@@ -196,19 +232,24 @@ def seed_demo(learner_count, seed, organisation, top_up, without_answers, practi
     # (9% of create_app()'s instructions on SQLite, where nothing else needs psycopg).
     from app.services import seeding
 
+    # Refused before any account is loaded: practices and learners are drawn from the course.
+    if practices:
+        content.catalogue()
+    if learner_count and not top_up and content.errors():
+        raise click.ClickException(
+            "the content has errors, so no learners can be drawn from it: "
+            "run `linkwise validate` and fix them first"
+        )
     password = current_app.config["DEMO_PASSWORD"]
     summary = demo.seed_accounts(password)
     click.echo(summary.describe())
     if learner_count and top_up:
         learner_count = max(0, learner_count - seeding.seeded_count(seed))
         if learner_count and content.errors():
-            click.echo("No demo learners added: the content has errors (see above).")
+            click.echo(
+                "No demo learners added: the content has errors; `linkwise validate` lists them."
+            )
             return
-    if learner_count and content.errors():
-        raise click.ClickException(
-            "the content has errors, so no learners can be drawn from it: "
-            "run `linkwise validate` and fix them first"
-        )
     if learner_count:
         report = seeding.seed_learners(
             learner_count,
@@ -230,10 +271,14 @@ def seed_demo(learner_count, seed, organisation, top_up, without_answers, practi
 @with_appcontext
 def recompute_levels():
     """Re-rate every learner's competency levels from their evidence."""
-    from app.content import catalogue
+    from app.content import ContentHasErrors, catalogue
     from app.services.ratings import recompute_levels as recompute
 
-    click.echo(f"re-rated {recompute(catalogue())} learners from their evidence")
+    try:
+        course = catalogue()
+    except ContentHasErrors as error:
+        raise click.ClickException(error.sentence("no rating was changed")) from None
+    click.echo(f"re-rated {recompute(course)} learners from their evidence")
 
 
 @click.command("compact-dashboard-counts")

@@ -12,6 +12,8 @@ from sqlalchemy import create_engine
 
 db_cli = AppGroup("db", help="Manage the database schema (Alembic migrations).")
 
+VERSIONS = Path(__file__).parent / "migrations" / "versions"
+
 # What `db upgrade` and `db downgrade` are told of a revision no migration has.
 UNKNOWN_REVISION = "no migration has the revision {revision!r}: `linkwise db history` lists them"
 
@@ -50,12 +52,47 @@ def _migrate(step: str, revision: str) -> None:
         raise click.ClickException(f"cannot {step} the database to {revision}: {said}") from None
 
 
+def known_revisions() -> list[str]:
+    """Return this Linkwise's migrations' revisions, oldest first, from their file names
+    (NNNN_what_it_changes.py), without loading Alembic."""
+    return sorted(p.name.split("_", 1)[0] for p in VERSIONS.glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def schema_mismatch(revision: str | None) -> str | None:
+    """Return what to do about a database at another revision than this Linkwise's newest;
+    None when it is at the newest, or has none (the command then says it has no tables)."""
+    known = known_revisions()
+    latest = known[-1]
+    if revision is None or revision == latest:
+        return None
+    if revision in known:
+        return (
+            f"the database is at {revision}; this Linkwise needs {latest}: "
+            "run `linkwise db upgrade`"
+        )
+    return newer_database(revision, latest)
+
+
+def newer_database(revision: str, latest: str) -> str:
+    """Return what to do about a database a newer Linkwise migrated."""
+    return (
+        f"the database is at {revision}, newer than this Linkwise (latest {latest}): "
+        "run the Linkwise that upgraded it"
+    )
+
+
+def _refuse_newer(revision: str | None) -> None:
+    if revision is not None and revision not in known_revisions():
+        raise click.ClickException(newer_database(revision, known_revisions()[-1]))
+
+
 @db_cli.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision):
     """Apply migrations up to REVISION (default: the newest)."""
     url = current_app.config["DATABASE_URL"]
     before = revision_of(url)
+    _refuse_newer(before)
     _migrate("upgrade", revision)
     after = revision_of(url)
     if before is None:
@@ -86,6 +123,7 @@ def revision_of(database_url: str) -> str | None:
 @click.argument("revision")
 def db_downgrade(revision):
     """Revert migrations down to REVISION."""
+    _refuse_newer(revision_of(current_app.config["DATABASE_URL"]))
     _migrate("downgrade", revision)
 
 
@@ -106,7 +144,7 @@ def db_current():
     if revision is None:
         click.echo("the database has no migrations applied yet: run `linkwise db upgrade`")
     else:
-        click.echo(f"database is at {revision}")
+        click.echo(schema_mismatch(revision) or f"database is at {revision}")
 
 
 @db_cli.command("revision")

@@ -12,9 +12,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, IntegrityError
 
 from app.config import PROJECT_ROOT
+from app.content import ContentHasErrors
 from app.domain.filter_days import REVERSED, days_reversed, filter_day
 
 MISSING_TABLE = ("no such table", "does not exist", "undefinedtable")
+MISSING_COLUMN = ("no such column", "undefinedcolumn", "has no column named")
 # What SQLite says when a change breaks a rule of the schema: "UNIQUE constraint failed:
 # organisation.name", "NOT NULL constraint failed: team.name", "CHECK constraint failed: x".
 SQLITE_RULE = re.compile(r"(UNIQUE|NOT NULL|CHECK|FOREIGN KEY) constraint failed(?:: (.*))?")
@@ -76,6 +78,8 @@ class LinkwiseGroup(FlaskGroup):
             return super().invoke(ctx)
         except SetupError as error:
             raise click.ClickException(error.message) from None
+        except ContentHasErrors as error:
+            raise click.ClickException(error.sentence()) from None
         except (IntegrityError, DataError) as error:
             raise click.ClickException(refused_change(error)) from None
         except DBAPIError as error:
@@ -109,10 +113,21 @@ def development_defaults_in_a_checkout() -> None:
 
 def database_problem(error: DBAPIError) -> str:
     """Return what to do about a database error a command met."""
-    text = str(error.orig).lower()
+    said = " ".join(str(error.orig).split())
+    url = _database_url()
+    # The server refused the connection itself: no such database or user, a wrong password.
+    if refused := re.search(r"FATAL:\s*(.*)", said):
+        return (
+            f"the database server at {url} refused the connection: {refused.group(1)[:160]}; "
+            "check the user, password and database name in DATABASE_URL"
+        )
+    text = said.lower()
+    if any(words in text for words in MISSING_TABLE + MISSING_COLUMN):
+        behind = _schema_mismatch()
+        if behind:
+            return behind
     if any(words in text for words in MISSING_TABLE):
         return "the database has no Linkwise tables yet: run `linkwise db upgrade` first"
-    url = _database_url()
     return (
         f"cannot use the database at {url}: check DATABASE_URL and that the database "
         f"server is running ({' '.join(str(error.orig).split())[:160]})"
@@ -158,6 +173,18 @@ def _broken_rule(orig, said: str) -> str:
     if rule == "FOREIGN KEY":
         return "it names something that does not exist, or removes something still named"
     return f"the database refused a value ({said[:160]})"
+
+
+def _schema_mismatch() -> str | None:
+    """Return what to do when the database is not at this Linkwise's newest revision."""
+    from flask import current_app
+
+    from app.cli_db import revision_of, schema_mismatch
+
+    try:
+        return schema_mismatch(revision_of(current_app.config["DATABASE_URL"]))
+    except (RuntimeError, DBAPIError):  # no app, or the revision unreadable: say the rest
+        return None
 
 
 def _database_url() -> str:

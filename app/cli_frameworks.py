@@ -99,11 +99,16 @@ def _framework_file(framework_id: str) -> Path:
     result = load_frameworks(files)
     found = next((f for f in result.frameworks if f.id == framework_id), None)
     if found is None:
-        faults = [p for p in result.problems if p.is_error]
+        faults = sum(p.is_error for p in result.problems)
+        if faults:  # the framework may be the one in error: "not found" would mislead
+            errors = f"{faults} error{'s' if faults != 1 else ''}"
+            raise click.ClickException(
+                f"the competency frameworks in {folder} have {errors}: run `linkwise "
+                "validate`, fix them, then run this again; nothing was written"
+            )
         known = ", ".join(sorted(f.id for f in result.frameworks)) or "none"
-        hint = f" ({len(faults)} errors in {folder}: run `linkwise validate`)" if faults else ""
         raise click.ClickException(
-            f"no framework '{framework_id}' in {folder}; the frameworks are: {known}{hint}"
+            f"no framework '{framework_id}' in {folder}; the frameworks are: {known}"
         )
     return Path(found.path)
 

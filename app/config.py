@@ -174,6 +174,8 @@ def load(instance_path: Path, test_config: dict | None = None, environ=None) -> 
         except ValueError:
             raise ConfigError(f"{name} must be a whole number, not {config[key]!r}") from None
     config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
+    _check_database_url(config["DATABASE_URL"])
+    _check_rate_limit_storage(config["RATELIMIT_STORAGE_URI"])
     for key in ("CONTENT_DIR", "COMPETENCIES_DIR", "STATIC_DIR", "MAIL_DIR"):
         config[key] = Path(config[key])
     for key in (
@@ -220,6 +222,38 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def _check_database_url(url: str) -> None:
+    """Refuse a database Linkwise does not work with, before its driver is looked for."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        return  # no URL at all: said where the engine is made (app/cli_errors.py)
+    if backend not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"DATABASE_URL names a {backend} database, which Linkwise does not work with: "
+            "use SQLite (sqlite:///instance/linkwise.db) or PostgreSQL "
+            "(postgresql://user@host/linkwise)"
+        )
+
+
+# What Flask-Limiter reaches without extra packages: memory, and Redis (or Valkey) however
+# it is addressed (over TLS, a socket, Sentinel, a cluster).
+RATE_LIMIT_STORAGES = ("memory", "redis", "rediss", "valkey", "valkeys")
+
+
+def _check_rate_limit_storage(uri: str) -> None:
+    """Refuse a rate-limit storage that Flask-Limiter would only refuse with a traceback."""
+    scheme = str(uri).partition("://")[0]
+    if "://" not in str(uri) or scheme.partition("+")[0] not in RATE_LIMIT_STORAGES:
+        raise ConfigError(
+            "LINKWISE_RATELIMIT_STORAGE_URI must be memory:// or a Redis address such as "
+            f"redis://host:6379 (rediss://, redis+sentinel://, redis+cluster://), not {uri!r}"
+        )
 
 
 def shared_networks(setting) -> tuple:

@@ -23,6 +23,30 @@ class ContentError(RuntimeError):
     """The shipped content has errors; the message lists each as PATH:LINE: error: ..."""
 
 
+# A command's app with errors in the content: what they are (it holds no catalogue).
+COMMAND_ERRORS = "linkwise.content_errors"
+
+
+class ContentHasErrors(RuntimeError):
+    """A command needs the course while the content has errors: it acts on none of it.
+
+    Without the files in error the catalogue lacks what they hold (a quiz, a module, a
+    framework), and a command acting on it would rate, grade or issue as if those were gone.
+    """
+
+    def __init__(self, count: int) -> None:
+        super().__init__(count)
+        self.count = count
+
+    def sentence(self, unchanged: str = "nothing was changed") -> str:
+        """Return the one sentence a command says instead of acting."""
+        errors = f"{self.count} error{'s' if self.count != 1 else ''}"
+        return (
+            f"the course content has {errors}: run `linkwise validate`, fix them, "
+            f"then run this again; {unchanged}"
+        )
+
+
 def init_app(app: Flask) -> None:
     """Load the catalogue for the app, refusing to start on invalid content.
 
@@ -31,6 +55,16 @@ def init_app(app: Flask) -> None:
     """
     folders = app.config["CONTENT_DIR"], app.config["COMPETENCIES_DIR"]
     result = load(*folders)
+    if app.config.get("CONTENT_FOR_COMMAND"):
+        # A `linkwise` command other than the server runs in every environment whatever the
+        # content (one that lifts a lock or upgrades the database needs none); one that reads
+        # the course is refused by catalogue() while it has errors.
+        if result.errors:
+            root = str(PROJECT_ROOT)
+            app.extensions[COMMAND_ERRORS] = tuple(str(relative_to(p, root)) for p in result.errors)
+        else:
+            app.extensions["linkwise.catalogue"] = result.catalogue
+        return
     if app.config.get("WATCH_CONTENT") and app.config["LINKWISE_ENV"] == "development":
         from app import content_reload
 
@@ -43,14 +77,21 @@ def init_app(app: Flask) -> None:
 
 
 def catalogue() -> Catalogue:
-    """Return the current app's catalogue."""
-    return current_app.extensions["linkwise.catalogue"]
+    """Return the current app's catalogue; a command's app has none while the content has
+    errors, and raises ContentHasErrors instead."""
+    found = current_app.extensions.get("linkwise.catalogue")
+    if found is None:
+        raise ContentHasErrors(len(errors()))
+    return found
 
 
 def errors() -> tuple[str, ...]:
-    """Return the newest content's errors: only a development server serves despite them."""
+    """Return the newest content's errors: only a development server serves despite them,
+    and only a command that needs no course runs despite them."""
     watch = current_app.extensions.get("linkwise.content_watch")
-    return watch.errors if watch is not None else ()
+    if watch is not None:
+        return watch.errors
+    return current_app.extensions.get(COMMAND_ERRORS, ())
 
 
 def load(content_dir: Path, competencies_dir: Path) -> LoadResult:

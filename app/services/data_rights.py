@@ -33,7 +33,7 @@ from app.services.rating_reads import aware
 
 def export_archive(
     user_id: int,
-    catalogue: Catalogue,
+    catalogue: Catalogue | None,
     *,
     actor_id: int | None,
     via: str = "web",
@@ -64,7 +64,7 @@ def export_archive(
     return buffer.getvalue()
 
 
-def export_data(user: User, catalogue: Catalogue) -> dict:
+def export_data(user: User, catalogue: Catalogue | None) -> dict:
     """Return everything held about the user, as plain JSON-ready values."""
     session = db.session()
     attempts = session.scalars(

@@ -185,7 +185,8 @@ def test_in_production_the_app_refuses_to_start_on_invalid_content_and_prints_th
         "LINKWISE_CONTENT_DIR": "tests/domain/fixtures/broken",
         "LINKWISE_COMPETENCIES_DIR": "tests/domain/fixtures/broken/competencies",
     }
-    result = run_linkwise("routes", env=broken)
+    # The server, as `linkwise run` (gunicorn builds the app as create_app() does too).
+    result = run_linkwise("run", "--port", "1", env=broken)
     assert result.returncode == 1
     assert "02-pictures.md:6: error: image 'chart.svg' has no alt text" in result.stderr
     assert "will not start" in result.stderr
