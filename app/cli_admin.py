@@ -6,7 +6,9 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from app import db
 from app.cli_errors import day_option, days_in_order
+from app.cli_files import force_option, refuse_existing, write_output
 from app.content import catalogue
 from app.domain.filter_days import filter_moments
 from app.services import audit, data_rights, erasure, extra_attempts, sign_in_locks
@@ -29,13 +31,22 @@ def _account_or_fail(email: str):
     type=click.Path(dir_okay=False, path_type=Path),
     help="Zip file to write (default: linkwise-data-ID.zip here).",
 )
-def export_user(email, output):
+@force_option
+def export_user(email, output, force):
     """Write everything held about a person (JSON and certificates) to a zip; audited."""
     user = _account_or_fail(email)
-    # What is held about the person, not the course: it works while the content has errors.
-    archive = data_rights.export_archive(user.id, None, actor_id=None, via="cli")
     output = output or Path(f"linkwise-data-{user.id}.zip")
-    output.write_bytes(archive)
+    refuse_existing(output, force)
+    # What is held about the person, not the course: it works while the content has errors.
+    archive = data_rights.build_archive(user.id, None)
+
+    def audited() -> None:
+        # Recorded only once the file is whole in its place, as the page records the
+        # download it sends: an export that could not be written left nothing to audit.
+        data_rights.record_export(user.id, actor_id=None, via="cli")
+        db.session().commit()
+
+    write_output(output, archive, make_folder=False, then=audited)
     click.echo(f"wrote everything held about {email} to {output}")
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from app import content_cache, dataclass_code
+from app.cli_files import force_option, refuse_existing, write_output
 from app.collector import collector_paused
 from app.config import PROJECT_ROOT
 from app.domain.catalogue import validate as validate_content
@@ -62,9 +63,13 @@ def validate(paths):
 @click.option("--module", help="Slug of the module the quiz belongs to.")
 @click.option("--kind", type=KINDS, help="Default: from the id, else assessment.")
 @click.option("--pass-mark", type=click.IntRange(0, 100), help="Default: 80, or 0 for a check.")
-def import_text2qti_command(source, output, quiz_id, module, kind, pass_mark):
+@force_option
+def import_text2qti_command(source, output, quiz_id, module, kind, pass_mark, force):
     """Convert a text2qti quiz; problems are reported at the text2qti file's lines."""
     from app.domain.quiz_imports import import_text2qti
+
+    if output is not None:
+        refuse_existing(output, force)
 
     imported = import_text2qti(
         _read(source),
@@ -96,9 +101,13 @@ def import_text2qti_command(source, output, quiz_id, module, kind, pass_mark):
     show_default=True,
     help="How many questions each $CATEGORY pool gives an attempt.",
 )
-def import_gift_command(source, output, quiz_id, title, module, kind, pick):
+@force_option
+def import_gift_command(source, output, quiz_id, title, module, kind, pick, force):
     """Convert a Moodle GIFT bank; problems are reported at the GIFT file's lines."""
     from app.domain.quiz_imports import import_gift
+
+    if output is not None:
+        refuse_existing(output, force)
 
     imported = import_gift(
         _read(source),
@@ -183,8 +192,7 @@ def _finish(imported: Imported, output: Path | None) -> None:
     if output is None:
         click.echo(imported.text, nl=False)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(imported.text, "utf-8")
+    write_output(output, imported.text)
     click.echo(
         f"wrote {output} ({imported.questions} question{'s' * (imported.questions != 1)}): "
         "add 'Competencies:' and 'Outcomes:' lines before "

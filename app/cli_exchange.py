@@ -9,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from app import content
+from app.cli_files import force_option, refuse_existing, write_output
 from app.services import statement_sender
 
 
@@ -45,9 +46,14 @@ def send_statements(batch_size, everything):
     required=True,
     help="The zip file to write, e.g. referral-routes.zip.",
 )
-def export_scorm(module_slug, output):
+@force_option
+def export_scorm(module_slug, output, force):
     """Write a module as a SCORM 1.2 package (zip) to load into a learning management system."""
     from app.scorm_export import PackageError, build_package
+
+    if output.suffix != ".zip":
+        raise click.BadParameter("name the package <something>.zip", param_hint="-o")
+    refuse_existing(output, force)
 
     if content.errors():
         raise click.ClickException(
@@ -61,10 +67,9 @@ def export_scorm(module_slug, output):
         package = build_package(module)
     except PackageError as error:
         raise click.ClickException(f"cannot package '{module_slug}': {error}") from None
-    if output.suffix != ".zip":
-        raise click.BadParameter("name the package <something>.zip", param_hint="-o")
-    package.write(output)
-    size = output.stat().st_size
+    zipped = package.zipped()
+    write_output(output, zipped)
+    size = len(zipped)
     click.echo(
         f"wrote {output} ({len(package.files)} files, {size // 1024} KB): load it into "
         "your LMS as a SCORM 1.2 package"

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from app.cli_content import installed_content, shown
+from app.cli_files import force_option, refuse_existing, write_output
 from app.domain.framework_files import load_frameworks
 from app.domain.frameworks_exchange import case_package, import_case, moodle_csv, read_source
 from app.domain.problems import Problem
@@ -28,8 +29,11 @@ FORMATS = ("case", "moodle-csv")
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the export here instead of printing it.",
 )
-def export_framework(framework_id, format_, output):
+@force_option
+def export_framework(framework_id, format_, output, force):
     """Export a competency framework as a CASE 1.1 package (JSON) or Moodle framework CSV."""
+    if output is not None:
+        refuse_existing(output, force)
     source_path = _framework_file(framework_id)
     text = source_path.read_text("utf-8")
     source = read_source(text)
@@ -41,8 +45,7 @@ def export_framework(framework_id, format_, output):
     if output is None:
         click.echo(written, nl=False)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(written, "utf-8")
+    write_output(output, written)
     count = sum(len(domain.get("competencies") or []) for domain in source.domains)
     click.echo(
         f"wrote {output} ({format_}: {len(source.domains)} domains, {count} competencies)", err=True
@@ -57,12 +60,15 @@ def export_framework(framework_id, format_, output):
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the framework here (its name is the framework id) instead of printing it.",
 )
-def import_case_command(source, output):
+@force_option
+def import_case_command(source, output, force):
     """Convert a CASE 1.1 package into a framework file; problems are shown at JSON lines."""
     if output is not None and output.suffix not in YAML_SUFFIXES:
         raise click.BadParameter(
             "the output is a framework file: name it <id>.yaml", param_hint="-o"
         )
+    if output is not None:
+        refuse_existing(output, force)
     try:
         text = source.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -81,8 +87,7 @@ def import_case_command(source, output):
     if output is None:
         click.echo(imported.text, nl=False)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(imported.text, "utf-8")
+    write_output(output, imported.text)
     click.echo(
         f"wrote {output} ({imported.competencies} competencies): move it into competencies/ "
         f"and run `linkwise validate`",

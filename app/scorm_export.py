@@ -7,6 +7,7 @@ the runtime is our own JavaScript from app/scorm_runtime.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import zipfile
@@ -49,11 +50,17 @@ class Package:
     def write(self, path: Path) -> None:
         """Write the package as a zip file."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        path.write_bytes(self.zipped())
+
+    def zipped(self) -> bytes:
+        """Return the package as the bytes of a zip file."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name in sorted(self.files):
                 info = zipfile.ZipInfo(name, FIXED_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, self.files[name])
+        return buffer.getvalue()
 
 
 class _PackageLinks:

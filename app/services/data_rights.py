@@ -40,8 +40,15 @@ def export_archive(
     address: str | None = None,
 ) -> bytes:
     """Return a zip of everything held about the user (JSON) and their certificates (PDF)."""
-    session = db.session()
-    user = session.get(User, user_id)
+    archive = build_archive(user_id, catalogue)
+    record_export(user_id, actor_id=actor_id, via=via, address=address)
+    db.session().commit()
+    return archive
+
+
+def build_archive(user_id: int, catalogue: Catalogue | None) -> bytes:
+    """Return the zip of everything held about the user, recording nothing."""
+    user = db.session().get(User, user_id)
     data = export_data(user, catalogue)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -57,11 +64,21 @@ def export_archive(
             if credential["credential"]:
                 name = named[credential["certificate"]]
                 archive.writestr(f"credentials/{name}.jwt", credential["credential"])
-    audit.record(
-        session, "data.exported", actor_id=actor_id, subject_id=user.id, via=via, address=address
-    )
-    session.commit()
     return buffer.getvalue()
+
+
+def record_export(
+    user_id: int, *, actor_id: int | None, via: str, address: str | None = None
+) -> None:
+    """Record in the audit log that the user's data left Linkwise (flushed; the caller commits)."""
+    audit.record(
+        db.session(),
+        "data.exported",
+        actor_id=actor_id,
+        subject_id=user_id,
+        via=via,
+        address=address,
+    )
 
 
 def export_data(user: User, catalogue: Catalogue | None) -> dict:

@@ -1,0 +1,124 @@
+"""Commands that write a file (-o) write it whole or not at all, refuse to replace one that
+exists unless told to, and say in one sentence why they could not write it."""
+
+import pytest
+from sqlalchemy import func, select
+
+from app import db
+from app.models import AuditEvent
+
+from .cli_helpers import run_linkwise
+from .test_content_commands import GIFT
+
+PASSWORD = "lighthouse tides 2026"
+EMAIL = "sam@example.org"
+# A folder that does not exist, one that takes no new files, and a "folder" that is a file.
+UNWRITABLE = ("nodir/x", "/proc/x", "/dev/null/x")
+
+
+def one_sentence(result) -> str:
+    """Return the error line that ends the output, after any warnings about the source."""
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stderr.strip().splitlines()[-1]
+
+
+def _place(tmp_path, where: str, suffix: str) -> str:
+    return (str(tmp_path / where) if not where.startswith("/") else where) + suffix
+
+
+def _exports(app) -> int:
+    with app.app_context():
+        return db.session().scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.kind == "data.exported")
+        )
+
+
+@pytest.fixture
+def sam(runner):
+    result = runner.invoke(
+        args=["create-user", "--email", EMAIL, "--name", "Sam Learner", "--password", PASSWORD]
+    )
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("where", UNWRITABLE)
+def test_export_user_to_an_unwritable_place_says_why_and_audits_nothing(
+    app, runner, sam, tmp_path, where
+):
+    target = _place(tmp_path, where, ".zip")
+    result = runner.invoke(args=["export-user", EMAIL, "-o", target])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"Error: cannot write {target}: "), result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert _exports(app) == 0
+
+
+def test_export_user_audits_each_file_written_and_refuses_to_replace_one(
+    app, runner, sam, tmp_path
+):
+    target = tmp_path / "sam.zip"
+    assert runner.invoke(args=["export-user", EMAIL, "-o", str(target)]).exit_code == 0
+    written = target.read_bytes()
+    again = runner.invoke(args=["export-user", EMAIL, "-o", str(target)])
+    assert again.exit_code == 1
+    assert f"{target} already exists: give --force" in again.output
+    assert target.read_bytes() == written and _exports(app) == 1
+    forced = runner.invoke(args=["export-user", EMAIL, "-o", str(target), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert _exports(app) == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["sam.zip"]  # no temporary file left
+
+
+COMMANDS = {
+    "export-framework": (("export-framework", "splw"), ".json"),
+    "import-gift": (("import-gift", str(GIFT / "written.gift")), ".md"),
+    "import-case": (None, ".yaml"),
+    "export-scorm": (("export-scorm", "referral-routes"), ".zip"),
+}
+
+
+@pytest.fixture(scope="module")
+def case_package(tmp_path_factory):
+    package = tmp_path_factory.mktemp("case") / "splw.json"
+    exported = run_linkwise("export-framework", "splw", "-o", str(package))
+    assert exported.returncode == 0, exported.stderr
+    return package
+
+
+@pytest.mark.parametrize("where", ["/proc/x", "/dev/null/x"])
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_file_that_cannot_be_written_is_one_sentence(tmp_path, case_package, command, where):
+    args, suffix = COMMANDS[command]
+    args = args or ("import-case", str(case_package))
+    target = where + suffix
+    result = run_linkwise(*args, "-o", target)
+    assert one_sentence(result).startswith(f"Error: cannot write {target}: ")
+
+
+def test_import_text2qti_to_proc_is_one_sentence():
+    source = "tests/domain/quizzes/fixtures/text2qti/referral-basics.txt"
+    result = run_linkwise("import-text2qti", source, "-o", "/proc/referral-routes-x.md")
+    assert one_sentence(result) == (
+        "Error: cannot write /proc/referral-routes-x.md: the folder /proc takes no new files"
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_an_existing_file_is_kept_unless_forced(tmp_path, case_package, command):
+    args, suffix = COMMANDS[command]
+    args = args or ("import-case", str(case_package))
+    target = tmp_path / f"splw{suffix}"
+    if command == "import-gift":
+        target = tmp_path / "referral-routes-assessment.md"
+    target.write_text("the live file\n")
+    refused = run_linkwise(*args, "-o", str(target))
+    assert one_sentence(refused) == (
+        f"Error: {target} already exists: give --force to replace it, or name another file"
+    )
+    assert target.read_text() == "the live file\n"
+    forced = run_linkwise(*args, "-o", str(target), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert target.read_bytes() != b"the live file\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
