@@ -138,6 +138,8 @@ def send_reminders(today):
             "(see the log); they are not recorded as sent",
             err=True,
         )
+        if run.left_line():
+            click.echo(f"error: {run.left_line()}", err=True)
         raise SystemExit(1)
 
 

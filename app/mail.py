@@ -34,6 +34,11 @@ class MailError(RuntimeError):
     """The message could not be handed to the mail server."""
 
 
+class MailServerDown(MailError):
+    """The mail server could not be reached or took no message (refused, timed out, hung up):
+    the next message would fail the same way, unlike one whose recipient alone was refused."""
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
     """Where and how to reach the SMTP server."""
@@ -105,8 +110,12 @@ class SmtpTransport:
                 if s.user:
                     smtp.login(s.user, s.password or "")
                 smtp.send_message(message)
-        except (OSError, smtplib.SMTPException) as error:
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
             raise MailError(f"could not send mail through {s.host}:{s.port}: {error}") from error
+        except (OSError, smtplib.SMTPException) as error:
+            raise MailServerDown(
+                f"could not send mail through {s.host}:{s.port}: {error}"
+            ) from error
 
 
 class FolderTransport:

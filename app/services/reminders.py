@@ -38,6 +38,7 @@ class ReminderRun:
     reminders: int
     failed: int
     summaries: int = 0
+    left: int = 0  # not tried once the mail server was found down; the next run sends them
 
     def describe(self) -> str:
         """Return the line the command prints."""
@@ -53,11 +54,22 @@ class ReminderRun:
             )
         )
 
+    def left_line(self) -> str | None:
+        """Return the line saying what was left unsent when the mail server went down."""
+        if self.failed and self.left:
+            return (
+                f"the mail server could not be reached, so {self.left} more "
+                f"email{'s were' if self.left != 1 else ' was'} not tried: "
+                "the next run sends them"
+            )
+        return None
+
 
 def send_reminders(catalogue: Catalogue, today: date) -> ReminderRun:
     """Email every learner with newly due soon, overdue or expired assigned modules."""
     session = db.session()
-    emails = reminders = failed = 0
+    emails = reminders = failed = left = 0
+    down = False  # the mail server could not be reached: try no more, count what is left
     organisations = session.scalars(
         select(Organisation.id).where(
             Organisation.id.in_(select(Assignment.organisation_id).distinct())
@@ -86,7 +98,13 @@ def send_reminders(catalogue: Catalogue, today: date) -> ReminderRun:
                 ]
                 if found.status in REMINDED
             ]
-            sent = _remind(learner, due, catalogue, today) if due else None
+            if down:
+                left += bool(due) and _has_news(learner.id, due)
+                continue
+            try:
+                sent = _remind(learner, due, catalogue, today) if due else None
+            except mail.MailServerDown:
+                down, sent = True, -1
             if sent is None:
                 continue
             emails, reminders, failed = (
@@ -94,13 +112,36 @@ def send_reminders(catalogue: Catalogue, today: date) -> ReminderRun:
                 reminders + max(sent, 0),
                 failed + (sent < 0),
             )
-    summaries, summaries_failed = _send_summaries(catalogue, today, organisations)
-    return ReminderRun(emails, reminders, failed + summaries_failed, summaries)
+    summaries, summaries_failed, summaries_left = _send_summaries(
+        catalogue, today, organisations, down=down
+    )
+    return ReminderRun(
+        emails, reminders, failed + summaries_failed, summaries, left + summaries_left
+    )
 
 
-def _send_summaries(catalogue: Catalogue, today: date, organisations) -> tuple[int, int]:
+def _has_news(user_id: int, due: list[rules.Standing]) -> bool:
+    """Say whether a run would email the learner: some of their reminders are not yet sent."""
+    return any(
+        db.session().scalar(
+            select(ReminderSent.id).where(
+                ReminderSent.user_id == user_id,
+                ReminderSent.module_slug == found.module_slug,
+                ReminderSent.kind == found.status,
+                ReminderSent.due_on == found.due_on,
+            )
+        )
+        is None
+        for found in due
+    )
+
+
+def _send_summaries(
+    catalogue: Catalogue, today: date, organisations, *, down: bool = False
+) -> tuple[int, int, int]:
     """Send each manager their weekly summary, once per week (Monday to Sunday); return how
-    many went and how many could not be sent (taken back, so the next run tries again)."""
+    many went, how many could not be sent (taken back, so the next run tries again) and how
+    many were not tried because the mail server was found down."""
     session = db.session()
     week = today - timedelta(days=today.weekday())
     managers = session.execute(
@@ -111,7 +152,7 @@ def _send_summaries(catalogue: Catalogue, today: date, organisations) -> tuple[i
             User.id.not_in(select(MailPreference.user_id)),
         )
     ).all()
-    sent = failed = 0
+    sent = failed = left = 0
     for manager in managers:
         found = compliance.matrix(
             teams.scope_of(manager.id, manager.organisation_id),
@@ -121,6 +162,9 @@ def _send_summaries(catalogue: Catalogue, today: date, organisations) -> tuple[i
             page=None,
         )
         if not found.by_module:  # nothing assigned, or only modules no longer offered
+            continue
+        if down:
+            left += _summary_unsent(manager.id, week)
             continue
         claimed = (
             db.session()
@@ -145,13 +189,26 @@ def _send_summaries(catalogue: Catalogue, today: date, organisations) -> tuple[i
                 lines=_summary_lines(found),
                 compliance_url=absolute_url("manage.compliance_page"),
             )
-        except mail.MailError:
+        except mail.MailError as error:
             session.execute(delete(ReminderSent).where(ReminderSent.id == claimed.id))
             session.commit()
             failed += 1
+            down = isinstance(error, mail.MailServerDown)
             continue
         sent += 1
-    return sent, failed
+    return sent, failed, left
+
+
+def _summary_unsent(manager_id: int, week: date) -> bool:
+    found = db.session().scalar(
+        select(ReminderSent.id).where(
+            ReminderSent.user_id == manager_id,
+            ReminderSent.module_slug == SUMMARY,
+            ReminderSent.kind == "summary",
+            ReminderSent.due_on == week,
+        )
+    )
+    return found is None
 
 
 def _summary_lines(found) -> list[str]:
@@ -210,9 +267,11 @@ def _remind(learner, due: list[rules.Standing], catalogue: Catalogue, today: dat
             lines=lines,
             learning_url=absolute_url("learn.my_learning"),
         )
-    except mail.MailError:
+    except mail.MailError as error:
         session.execute(delete(ReminderSent).where(ReminderSent.id.in_([i for i, _ in claimed])))
         session.commit()
+        if isinstance(error, mail.MailServerDown):
+            raise
         return -1
     return len(claimed)
 

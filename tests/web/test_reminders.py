@@ -1,10 +1,12 @@
 """send-reminders: due soon, overdue, once each however often it runs; one-click unsubscribe."""
 
+import time
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
-from app import db
+from app import db, mail
 from app.content import catalogue
 from app.models_assignments import ReminderSent
 from app.models_teams import Team
@@ -13,6 +15,8 @@ from tests.conftest import sign_in
 from tests.web.journeys import pass_module, path_of, user_id
 from tests.web.pcn import ORG
 from tests.web.statements import statements
+from tests.web.test_mail_down_forms import hung as hung
+from tests.web.test_mail_down_forms import refused
 
 DUE = date(2031, 3, 20)
 
@@ -164,3 +168,38 @@ def test_each_manager_gets_one_summary_a_week_of_their_teams(app, runner, mailbo
     remind(runner, monday + timedelta(days=14))  # two weeks on: overdue now
     assert "1 overdue" in mailbox.body("pm@example.org")
     assert len(mailbox.messages("pm@example.org")) == 2
+
+
+def assign_both_teams(app) -> None:
+    assign_elm(app)
+    with app.app_context():
+        session = db.session()
+        oak = session.scalar(select(Team).where(Team.name == "Oak Practice"))
+        asked = assignments.Request(
+            modules=(catalogue().modules[0].slug,), due_on=DUE, team_id=oak.id
+        )
+        assignments.assign(teams.Scope(oak.organisation_id), None, asked, catalogue())
+
+
+@pytest.mark.parametrize("server", ["refused", "hung"])
+def test_a_mail_server_found_down_stops_the_run_and_says_what_is_left(
+    app, runner, pcn, hung, server
+):
+    assign_both_teams(app)
+    app.config["SMTP_URL"] = refused() if server == "refused" else hung
+    app.config["SMTP_TIMEOUT"] = 1
+    mail.init_app(app)
+    started = time.monotonic()
+    result = runner.invoke(
+        args=["send-reminders", "--today", (DUE - timedelta(days=10)).isoformat()]
+    )
+    assert time.monotonic() - started < 2 * 1 + 1.5  # one timeout, not one per email
+    assert result.exit_code == 1, result.output
+    assert "1 email could not be sent and will be tried again by the next run" in result.output
+    # Ben's reminder and both managers' weekly summaries were not tried.
+    assert (
+        "error: the mail server could not be reached, so 3 more emails were not tried: "
+        "the next run sends them"
+    ) in result.output
+    with app.app_context():
+        assert db.session().scalar(select(func.count(ReminderSent.id))) == 0
