@@ -1,6 +1,7 @@
 """Administrators' and support staff's commands: a person's data (export, erase), extra quiz
 attempts, lifting a sign-in lock, the audit log."""
 
+import difflib
 from pathlib import Path
 
 import click
@@ -150,13 +151,12 @@ def audit_log(since, until, kind, email):
     # The days bound the log as the audit page's From and To dates do: the To day whole.
     starts, ends = filter_moments(since, until)
     filters = audit.AuditFilter(kind=kind, email=email, since=starts, until=ends)
-    if kind:
-        known = audit.kinds()
-        if kind not in known:
-            listed = ", ".join(known) if known else "none yet"
-            raise click.ClickException(
-                f"unknown kind of event {kind!r}; the kinds the audit log holds: {listed}"
-            )
+    if kind and kind not in (known := audit.known_kinds()):
+        close = difflib.get_close_matches(kind, known, n=3, cutoff=0.6)
+        hint = f"did you mean {' or '.join(close)}?" if close else f"the kinds: {', '.join(known)}"
+        raise click.BadParameter(
+            f"Linkwise records no event of the kind {kind!r}; {hint}", param_hint="'--kind'"
+        )
     for row in audit.events(filters):
         fields = (
             row.occurred_at.strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -75,6 +75,61 @@ def command_line_user() -> str:
         return "unknown"
 
 
+# Every kind of event the app writes (a test reads the code to keep this whole): the
+# command line accepts a kind before its first event, and refuses one that can never exist.
+WRITTEN_KINDS = frozenset(
+    {
+        "account.created",
+        "account.details_changed",
+        "account.erased",
+        "account.registered",
+        "assignment.added",
+        "assignment.withdrawn",
+        "credential.revoked",
+        "data.exported",
+        "email.change_requested",
+        "email.changed",
+        "export.competencies",
+        "export.compliance",
+        "learner.removed",
+        "learner.viewed",
+        "mail.unsubscribed",
+        "manager.teams",
+        "organisation.created",
+        "organisation.joined",
+        "organisation.left",
+        "password.changed",
+        "password.check_failed",
+        "password.reset",
+        "password.reset_not_sent",
+        "password.reset_requested",
+        "practice.closed",
+        "practice.confirmed",
+        "practice.requested",
+        "practice.returned",
+        "practice.self_assessed",
+        "quiz.extra-attempt",
+        "registration.existing",
+        "registration.not_sent",
+        "registration.started",
+        "request.throttled",
+        "role.changed",
+        "sign_in.failure",
+        "sign_in.success",
+        "sign_in.throttled",
+        "sign_in.unlocked",
+        "sign_out",
+        "supervisor.named",
+        "supervisor.removed",
+        "team.created",
+        "team.deleted",
+        "team.joined",
+        "team.placed",
+        "team.renamed",
+    }
+)
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     """What to read: a kind of event, an email involved, a time window."""
@@ -135,6 +190,11 @@ def kinds() -> tuple[str, ...]:
     """Return every kind of event the log holds, in the order the filter's list shows them."""
     found = tagged_rows.read((_KINDS,)).get("kind", ())
     return tuple(row.text[0] for row in sorted(found, key=lambda row: row.number[0]))
+
+
+def known_kinds() -> tuple[str, ...]:
+    """Return every kind of event the app writes or the log holds (older kinds too), sorted."""
+    return tuple(sorted(WRITTEN_KINDS | set(kinds())))
 
 
 # Every kind of event there is, in the database's order for the filter's list.

@@ -1,14 +1,19 @@
 """Commands check their arguments before asking for a password, and say something whenever
-they find nothing: an organisation with no teams, an audit kind the log does not hold, and
+they find nothing: an organisation with no teams, an audit kind with no events yet, and
 a database `db upgrade` has just created or had nothing to do for."""
+
+import re
+from pathlib import Path
 
 from alembic.script import ScriptDirectory
 
 from app.cli import alembic_config
+from app.services import audit, recovery
 
 from .cli_helpers import run_linkwise
 
 PASSWORD = "lighthouse tides 2026"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def create_user(runner, *extra):
@@ -49,16 +54,41 @@ def test_list_teams_says_an_organisation_has_none(runner):
     assert result.output == "Riverside PCN has no teams (create one with create-team)\n"
 
 
-def test_audit_names_an_unknown_kind_and_lists_the_kinds_it_holds(runner):
+def test_audit_refuses_a_kind_that_can_never_exist_and_suggests_close_ones(runner):
     runner.invoke(args=["create-org", "Riverside PCN"])
-    result = runner.invoke(args=["audit", "--kind", "nosuchkind"])
-    assert result.exit_code == 1
-    assert result.output == (
-        "Error: unknown kind of event 'nosuchkind'; the kinds the audit log holds: "
-        "organisation.created\n"
+    result = runner.invoke(args=["audit", "--kind", "role.change"])
+    assert result.exit_code == 2  # a usage error, as a day mistyped
+    assert result.output.endswith(
+        "Error: Invalid value for '--kind': Linkwise records no event of the kind "
+        "'role.change'; did you mean role.changed or email.changed?\n"
     )
+    nothing_close = runner.invoke(args=["audit", "--kind", "nosuchkind"])
+    assert nothing_close.exit_code == 2
+    assert "the kinds: account.created, account.details_changed," in nothing_close.output
     known = runner.invoke(args=["audit", "--kind", "organisation.created"])
     assert known.exit_code == 0 and "\torganisation.created\t" in known.output
+
+
+def test_audit_of_a_kind_with_no_events_yet_prints_nothing(runner):
+    """The --help example, before any role has changed."""
+    runner.invoke(args=["create-org", "Riverside PCN"])
+    result = runner.invoke(args=["audit", "--kind", "role.changed"])
+    assert (result.exit_code, result.output) == (0, "")
+
+
+def test_every_kind_the_code_records_is_known_to_the_audit_command():
+    written = set()
+    for path in (ROOT / "app").rglob("*.py"):
+        text = path.read_text("utf-8")
+        written |= set(
+            re.findall(r"audit\.(?:record|recorded_where)\(\s*(?:\w+,\s*)?\"([^\"]+)\"", text)
+        )
+        for pair in re.findall(r"kind = \"([a-z_-]+\.[a-z_-]+)\" if .* else \"([a-z_.-]+)\"", text):
+            written |= set(pair)
+    written |= {f"practice.{outcome}" for outcome in ("confirmed", "returned")}  # f"practice.{o}"
+    written.add(recovery.NOT_SENT)
+    assert len(written) > 40
+    assert written <= audit.WRITTEN_KINDS, written - audit.WRITTEN_KINDS
 
 
 def test_db_upgrade_says_it_created_a_new_database_then_that_it_had_nothing_to_do(tmp_path):
