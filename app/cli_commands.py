@@ -162,13 +162,15 @@ def create_user(email, full_name, role, profession, organisation, password):
 @click.argument("email")
 @click.argument("role", type=click.Choice(ROLES))
 @click.option("--org", "organisation", help="Move the user into this organisation too.")
-def set_role(email, role, organisation):
+@click.option("--force", is_flag=True, help="Demote the last administrator all the same.")
+def set_role(email, role, organisation, force):
     """Change a user's role (recorded in the audit log)."""
     try:
-        user = accounts.set_role(email, role, organisation)
+        done = accounts.set_role(email, role, organisation, force=force)
     except accounts.AccountError as error:
         raise click.ClickException(error.message) from None
-    click.echo(f"{user.email} is now {user.role}")
+    state = "now" if done.changed else "already"
+    click.echo(f"{done.user.email} is {state} {done.user.role}")
 
 
 @click.command("set-supervisor")

@@ -10,6 +10,7 @@ from app import db
 from app.cli_errors import day_option
 from app.models import Organisation
 from app.services import team_managers, team_members, teams
+from app.services.accounts import user_by_email
 
 
 def _organisation(name: str) -> Organisation:
@@ -51,7 +52,9 @@ def list_teams(organisation):
     if not found:
         click.echo(f"{org.name} has no teams (create one with create-team)")
     for row in found:
-        click.echo(f"{row.name}\t{row.join_code}\t{row.learners} learners")
+        click.echo(
+            f"{row.name}\t{row.join_code}\t{row.learners} learner{'s' * (row.learners != 1)}"
+        )
 
 
 @click.command("place-in-team")
@@ -62,13 +65,25 @@ def list_teams(organisation):
 def place_in_team(email, organisation, team):
     """Place the learner EMAIL of ORGANISATION in TEAM (moving them from any other)."""
     org = _organisation(organisation)
+    team_id = _team_id(org, team)
+    _learner_of(email, org)
     try:
-        team_members.place(
-            teams.Scope(org.id), _team_id(org, team), email, actor_id=None, via="cli"
-        )
+        placed = team_members.place(teams.Scope(org.id), team_id, email, actor_id=None, via="cli")
     except teams.TeamError as error:
         raise click.ClickException(error.message) from None
-    click.echo(f"{email} is now in {team}")
+    click.echo(f"{email} is {'already' if placed.already else 'now'} in {team}")
+
+
+def _learner_of(email: str, org: Organisation) -> None:
+    """Refuse, in an operator's words, an account that is not a learner of the organisation."""
+    user = user_by_email(email)
+    if user is None or user.erased_at is not None:
+        raise click.ClickException(f"no account for {email}")
+    if user.role != "learner":
+        article = "an" if user.role[0] in "aeiou" else "a"
+        raise click.ClickException(f"{email} is {article} {user.role}, not a learner")
+    if user.organisation_id != org.id:
+        raise click.ClickException(f"{email} is not a learner of {org.name}")
 
 
 @click.command("set-manager-teams")

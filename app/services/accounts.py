@@ -4,6 +4,7 @@ The signed-in user, read again on every page, is in signed_in_user.py.
 """
 
 import secrets
+from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import select
@@ -262,16 +263,41 @@ def create_user(
     return user
 
 
-def set_role(email: str, role: str, organisation_name: str | None = None) -> User:
-    """Change a user's role (and organisation), recording it in the audit log."""
+@dataclass(frozen=True)
+class RoleSet:
+    """The account after set_role, and whether anything changed."""
+
+    user: User
+    changed: bool
+
+
+def set_role(
+    email: str, role: str, organisation_name: str | None = None, *, force: bool = False
+) -> RoleSet:
+    """Change a user's role (and organisation), recording it in the audit log.
+
+    The role and organisation the user already has change nothing and record nothing. The
+    last administrator is not demoted unless forced: no one would be left to run the site.
+    """
     session = db.session()
     if role not in ROLES:
         raise AccountError("role", f"role must be one of {', '.join(ROLES)}")
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise AccountError("email", f"no account for {email}")
-    if organisation_name:
-        user.organisation = _organisation_named(organisation_name)
+    organisation = _organisation_named(organisation_name) if organisation_name else None
+    if role == user.role and (organisation is None or organisation.id == user.organisation_id):
+        session.rollback()
+        return RoleSet(user, changed=False)
+    if user.role == "admin" and role != "admin" and not force and not _other_admins(user.id):
+        session.rollback()
+        raise AccountError(
+            "role",
+            f"{user.email} is the last administrator: make another account admin first, "
+            "or give --force to leave the site with none",
+        )
+    if organisation is not None:
+        user.organisation = organisation
     if role == "manager" and user.organisation is None:
         raise AccountError("org", "a manager must belong to an organisation (--org)")
     audit.record(
@@ -285,7 +311,18 @@ def set_role(email: str, role: str, organisation_name: str | None = None) -> Use
     )
     user.role = role
     session.commit()
-    return user
+    return RoleSet(user, changed=True)
+
+
+def _other_admins(user_id: int) -> bool:
+    return (
+        db.session().scalar(
+            select(User.id)
+            .where(User.role == "admin", User.erased_at.is_(None), User.id != user_id)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _organisation_named(name: str | None) -> Organisation | None:
