@@ -77,6 +77,8 @@ def erase_user(email, yes):
 )
 def grant_attempt(email, module, reason):
     """Give a learner one more attempt at a module's quiz they have none left at; audited."""
+    if not reason.strip():  # a usage error (exit status 2), as revoke-credential's
+        raise click.BadParameter("Enter the reason for the extra attempt", param_hint="'--reason'")
     user = _account_or_fail(email)
     found = catalogue().module(module)
     if found is None or found.assessment is None:

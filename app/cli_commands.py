@@ -1,7 +1,9 @@
 """The `linkwise` commands: the app's Flask CLI with Linkwise's own (entry point: app/cli.py)."""
 
+import getpass
 import os
 import sys
+import warnings
 
 import click
 from flask import Flask, current_app
@@ -143,7 +145,7 @@ def create_user(email, full_name, role, profession, organisation, password):
             organisation_name=organisation,
         )
         if password is None:
-            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+            password = _prompted_password()
         user = accounts.create_user(
             email=email,
             full_name=full_name,
@@ -155,6 +157,21 @@ def create_user(email, full_name, role, profession, organisation, password):
     except accounts.AccountError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"created {user.role} {user.email}")
+
+
+def _prompted_password() -> str:
+    """Ask for the password twice; with nothing to read it from, say how to give it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", getpass.GetPassWarning)
+            return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    except click.Abort:
+        if sys.stdin is not None and sys.stdin.isatty():
+            raise  # Ctrl-C or Ctrl-D at the prompt: the person chose to stop
+        raise click.ClickException(
+            "no password was given: give --password, or run create-user in a terminal to "
+            "be asked for it"
+        ) from None
 
 
 @click.command("set-role")

@@ -16,7 +16,7 @@ def revoke_credential(code, reason):
     """Revoke the credential of a certificate (by its code): it then fails verification."""
     reason = reason.strip()
     if not reason:
-        raise click.BadParameter("give the reason for revoking", param_hint="--reason")
+        raise click.BadParameter("Enter the reason for revoking", param_hint="'--reason'")
     done = credential_revocations.revoke(normalise_code(code), reason, via="cli")
     if done.outcome == "not-found":
         raise click.ClickException(f"no credential for certificate {code}")

@@ -4,6 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.cli_errors import day_option, days_in_order
+from app.content import catalogue
 from app.domain.item_analysis import rounded
 from app.domain.item_report import ItemReport, Window, competency_csv_rows, csv_rows
 from app.domain.spreadsheet import csv_text
@@ -43,11 +44,23 @@ def item_stats_command(quiz_id, as_csv, competencies, first_only, since, until):
     window = Window(first_only, since, until)
     report = item_stats.item_report(quiz_id, window, competency_scores=competencies)
     if report is None:
-        raise click.ClickException(
-            f"there is no quiz '{quiz_id}': give the id of an assessment or knowledge check"
-        )
+        raise click.ClickException(_no_quiz(quiz_id))
     rows = competency_csv_rows if competencies else csv_rows
     click.echo(csv_text(rows(report)) if as_csv else describe(report), nl=False)
+
+
+def _no_quiz(quiz_id: str) -> str:
+    """Say there is no such quiz; a module's slug is answered with its quizzes' ids."""
+    module = catalogue().module(quiz_id)
+    if module is not None:
+        checks = (screen.knowledge_check for screen in module.screens)
+        quizzes = [q.id for q in (module.assessment, *checks) if q is not None]
+        if quizzes:
+            return (
+                f"'{quiz_id}' is a module, not a quiz: give the id of one of its quizzes, "
+                f"like {quizzes[0]} (its quizzes: {', '.join(quizzes)})"
+            )
+    return f"there is no quiz '{quiz_id}': give the id of an assessment or knowledge check"
 
 
 def describe(report: ItemReport) -> str:

@@ -44,6 +44,11 @@ def post_statements(url: str, username: str, password: str, statements: list[dic
         detail = " ".join(error.read(300).decode("utf-8", "replace").split())
         if 400 <= error.code < 500 and error.code not in (401, 403, 408, 429):
             raise LrsRejected(error.code, detail) from None
+        if error.code in (401, 403):  # every batch will be refused until the settings change
+            raise LrsUnavailable(
+                f"the LRS refused Linkwise's username and password (it answered {error.code}): "
+                "check LINKWISE_LRS_USERNAME and LINKWISE_LRS_PASSWORD"
+            ) from None
         raise LrsUnavailable(f"the LRS answered {error.code}: {detail}") from None
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
