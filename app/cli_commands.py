@@ -297,7 +297,8 @@ def recompute_levels():
         course = catalogue()
     except ContentHasErrors as error:
         raise click.ClickException(error.sentence("no rating was changed")) from None
-    click.echo(f"re-rated {recompute(course)} learners from their evidence")
+    rated = recompute(course)
+    click.echo(f"re-rated {rated:,} learner{'s' if rated != 1 else ''} from their evidence")
 
 
 @click.command("compact-dashboard-counts")

@@ -168,7 +168,7 @@ def test_recompute_levels_rewrites_levels_that_drifted_from_their_evidence(
         db.session().commit()
     assert levels_differing_from_evidence(app)
     result = runner.invoke(args=["recompute-levels"])
-    assert result.exit_code == 0 and "re-rated 1 learners" in result.output
+    assert result.exit_code == 0 and "re-rated 1 learner from their evidence" in result.output
     assert levels_differing_from_evidence(app) == []
 
 
