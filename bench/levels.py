@@ -44,7 +44,7 @@ def measure(label: str, database_url: str) -> list[dict]:
         started = time.perf_counter()
         printed = linkwise(env, "recompute-levels")
         seconds = time.perf_counter() - started
-        rated = int(re.search(r"re-rated (\d+)", printed)[1])
+        rated = int(re.search(r"re-rated ([\d,]+)", printed)[1].replace(",", ""))
         evidence, levels = counts(database_url)
         rows.append(
             {
