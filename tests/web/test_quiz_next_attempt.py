@@ -259,7 +259,8 @@ def test_an_administrator_gives_one_more_attempt_from_the_command_line(
     assert unknown.exit_code == 1
     assert f"no module no-such-module with a quiz (those with one: {module.slug}" in unknown.output
     blank = grant(email, module.slug, "--reason", "  ")
-    assert blank.exit_code == 1 and "Enter the reason for the extra attempt" in blank.output
+    # An empty reason is a usage error, as for revoke-credential: exit 2.
+    assert blank.exit_code == 2 and "Enter the reason for the extra attempt" in blank.output
     assert count(app, AttemptGrant) == 0
 
     given = grant(email, module.slug, "--reason", reason)
