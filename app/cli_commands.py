@@ -71,9 +71,21 @@ def _create_app_or_explain() -> Flask:
     return app
 
 
-# Commands that run on a database at any revision: the migrations themselves, the server
-# and Flask's own (a web request is not checked: a page that meets a missing column says so).
-SCHEMA_UNCHECKED = frozenset({"db", "run", "shell", "routes"})
+# Commands that touch no table: the course's and frameworks' files only.
+FILES_ONLY = frozenset(
+    {
+        "validate",
+        "export-scorm",
+        "export-framework",
+        "import-case",
+        "import-gift",
+        "import-text2qti",
+    }
+)
+# Commands that run on a database at any revision: the migrations themselves, the server,
+# Flask's own (a web request is not checked: a page that meets a missing column says so)
+# and those above.
+SCHEMA_UNCHECKED = frozenset({"db", "run", "shell", "routes"}) | FILES_ONLY
 # Commands that only read, which run on a database a newer Linkwise migrated.
 READS_ONLY = frozenset({"audit", "item-stats", "list-teams"})
 
