@@ -3,12 +3,8 @@ page that asks the learner to confirm it (the move itself: profile.join_organisa
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from app import db
-from app.models import Organisation, User
-from app.services import learner_rows
 from app.services.accounts import AccountError, organisation_for_code
+from app.services.profile import where_they_are
 
 
 @dataclass(frozen=True)
@@ -34,21 +30,7 @@ def moving(user_id: int, join_code: str) -> Moving | None:
         raise AccountError(
             "join_code", "We do not recognise that join code. Check it with your manager"
         )
-    row = (
-        db.session()
-        .execute(
-            select(
-                User.role,
-                Organisation.id,
-                Organisation.name,
-                learner_rows.TEAM_NAME,
-                learner_rows.IS_SUPERVISOR,
-            )
-            .join(Organisation, Organisation.id == User.organisation_id)
-            .where(User.id == user_id)
-        )
-        .first()
-    )
+    row = where_they_are(user_id)
     if row is None or row[1] == joining.id:
         return None
     if row.role == "manager":

@@ -182,11 +182,12 @@ class Left:
     now_in: str | None = None  # the organisation they are in instead, if any
 
 
-def leaving(user_id: int) -> Leaving | None:
-    """Return what leaving their organisation would change; None when they are in none.
+def where_they_are(user_id: int):
+    """Return the learner's role, organisation id and name, team, whether they are named a
+    supervisor there and how many requests wait for them; None when in no organisation.
 
-    One statement: the learner's organisation, team, whether they are named a supervisor
-    there and how many requests wait for them.
+    One statement, read by the pages that ask before leaving (leaving) or moving
+    (organisation_moves.moving).
     """
     waiting = (
         select(func.count(ConfirmationRequest.id))
@@ -198,7 +199,7 @@ def leaving(user_id: int) -> Leaving | None:
         )
         .scalar_subquery()
     )
-    row = (
+    return (
         db.session()
         .execute(
             select(
@@ -214,6 +215,11 @@ def leaving(user_id: int) -> Leaving | None:
         )
         .first()
     )
+
+
+def leaving(user_id: int) -> Leaving | None:
+    """Return what leaving their organisation would change; None when they are in none."""
+    row = where_they_are(user_id)
     if row is None:
         return None
     if row.role == "manager":
