@@ -10,6 +10,7 @@ from jinja2 import BytecodeCache
 from werkzeug.security import generate_password_hash
 
 from app import create_app
+from app.db import engines
 from app.models import Base
 from app.rate_limits import limiter
 from app.services import accounts
@@ -53,6 +54,49 @@ class TemplateCode(BytecodeCache):
         self.code[bucket.key] = bucket.bytecode_to_string()
 
 
+class SharedStatements(dict):
+    """Compiled SQL shared by every engine the test process makes.
+
+    SQLAlchemy keeps each engine's compiled statements in that engine, keyed by its dialect
+    object. Each test builds an app with new engines, so every test compiled every statement
+    it ran again: a tenth of a web test's time, where a server's engine compiles each once.
+    Here the key names the dialect by its class and settings instead, so engines on the same
+    kind of database, set up alike, share what they compiled.
+    """
+
+    LIMIT = 50_000  # far more than the app's statements; past it, start again
+
+    def get(self, key, default=None):
+        return super().get(self._shared(key), default)
+
+    def __setitem__(self, key, compiled):
+        if len(self) >= self.LIMIT:
+            self.clear()
+        super().__setitem__(self._shared(key), compiled)
+
+    @staticmethod
+    def _shared(key):
+        dialect, *rest = key
+        settings = sorted(
+            (name, value)
+            for name, value in vars(dialect).items()
+            if isinstance(value, str | int | float | bool | tuple | None)
+        )
+        return (type(dialect), tuple(settings), *rest)
+
+
+def sharing_compiled_statements(create_engine):
+    """Wrap create_engine so the engine compiles into the process's SharedStatements."""
+    shared = SharedStatements()
+
+    def create(*args, **kwargs):
+        engine = create_engine(*args, **kwargs)
+        engine.update_execution_options(compiled_cache=shared)
+        return engine
+
+    return create
+
+
 def cheap_password_hash(password: str, method: str = "scrypt", salt_length: int = 16) -> str:
     """Hash with scrypt as the app does, at the tests' cost."""
     method = TEST_SCRYPT if method == "scrypt" else method
@@ -61,7 +105,7 @@ def cheap_password_hash(password: str, method: str = "scrypt", salt_length: int 
 
 @pytest.fixture(scope="session", autouse=True)
 def cheaper_test_process():
-    """Share compiled templates between apps and hash passwords at a test's cost.
+    """Share compiled templates and SQL between apps and hash passwords at a test's cost.
 
     Production hashing is untouched (tests/web/test_sign_in.py checks its cost); the
     apps that service tests run in other processes hash at production's cost.
@@ -70,6 +114,7 @@ def cheaper_test_process():
         options = {**Flask.jinja_options, "bytecode_cache": TemplateCode()}
         patch.setattr(Flask, "jinja_options", options)
         patch.setattr(accounts, "generate_password_hash", cheap_password_hash)
+        patch.setattr(engines, "create_engine", sharing_compiled_statements(engines.create_engine))
         yield
 
 
