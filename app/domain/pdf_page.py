@@ -53,16 +53,18 @@ def _font(document: FPDF, path: Path, family: str, style: str) -> TTFFont:
     """Return a font for one document, as fpdf2's add_font would, without parsing the file again.
 
     Parsing takes about 50 ms a file, four files a document, and a certificate lays itself
-    out in up to five documents. The character map and descriptor are shared read-only, as
-    fpdf2's own copies share them; what a document changes is its own: the glyphs it uses,
-    the widths it looks up, and the fontTools object, which writing the PDF subsets in place
-    (so it is reopened, lazily, from the bytes). Its HarfBuzz font is made only if the
+    out in up to five documents. The character map is shared read-only; what a document
+    changes is its own: the glyphs it uses, the widths it looks up, the font descriptor
+    (which writing the PDF numbers as one of its objects and points at its cut-down font
+    file), and the fontTools object, which writing the PDF subsets in place (so it is
+    reopened, lazily, from the bytes). Its HarfBuzz font is made only if the
     document shapes text (`Page.shaping`), over a face read once a process.
     """
     parsed, data = _parsed_font(path, style)
     font = copy.copy(parsed)
     font.i = len(document.fonts) + 1
     font.fontkey = f"{family}{style}"
+    font.desc = copy.copy(parsed.desc)  # fpdf2 numbers it, and points it at the font file
     font.ttfont = ttLib.TTFont(BytesIO(data), recalcTimestamp=False, lazy=True)
     font.cw = copy.copy(parsed.cw)
     font.glyph_ids = dict(parsed.glyph_ids)
