@@ -1,6 +1,6 @@
 """Each PDF embeds the glyphs it draws and no other's, however many are made in one process
 and at once: the font files, and the fonts cut down to a set of glyphs, are shared by every
-document the process makes (app/domain/pdf_page.py), and gunicorn's workers are threaded."""
+document the process makes (app/domain/pdf_fonts.py), and gunicorn's workers are threaded."""
 
 import os
 import subprocess
@@ -10,8 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from fpdf.output import OutputProducer
 
+from app.domain import pdf_fonts
 from app.domain.certificates import render_certificate_pdf
 from tests.domain.test_pdf_right_to_left import (  # noqa: F401 (an autouse fixture)
     DETAILS,
@@ -110,3 +112,23 @@ def test_a_pdf_whose_fonts_are_written_while_another_s_are_comes_out_whole(monke
         plain = pool.submit(plain_once_the_welsh_fonts_are_written)
         assert plain.result() == plain_alone
         assert welsh.result() == welsh_alone
+
+
+def test_a_font_file_is_read_once_a_process_and_each_set_of_glyphs_cut_once():
+    render_certificate_pdf(PLAIN)
+    files, cuts = pdf_fonts.font_files_read(), pdf_fonts.font_cuts_made()
+    for _ in range(3):
+        render_certificate_pdf(PLAIN)
+    assert pdf_fonts.font_files_read() == files
+    assert pdf_fonts.font_cuts_made() == cuts
+    render_certificate_pdf(replace(PLAIN, learner_name="Zoë Quinn"))
+    # Its name has letters the plain one lacks, in the regular and the bold font alike.
+    assert pdf_fonts.font_cuts_made() == cuts + 2
+
+
+@pytest.mark.parametrize("details", [PLAIN, WELSH], ids=["latin", "welsh"])
+def test_a_pdf_from_cut_fonts_kept_is_the_pdf_from_fonts_cut_afresh(details):
+    render_certificate_pdf(details)
+    kept = render_certificate_pdf(details)
+    pdf_fonts.forget_font_cuts()
+    assert render_certificate_pdf(details) == kept
