@@ -22,6 +22,7 @@ from app.domain.pdf import (
     SECONDARY,
     WHITE,
     LinkwisePdf,
+    PageBreak,
     cpd_time_in_words,
     date_in_words,
     find_unicode_fonts,
@@ -108,16 +109,24 @@ def _new_pdf(fonts, details: CertificateDetails) -> LinkwisePdf:
 def _certificate_on_one_page(fonts, details: CertificateDetails) -> LinkwisePdf:
     """Return a document with the certificate drawn in the first layout that fits one page.
 
-    The drawing that fits is kept and goes on, not drawn again; if none fits, the first.
+    The drawing that fits is kept and goes on, not drawn again; if none fits, the first. A
+    tighter layout is given up at its first break onto a second page: the page count only
+    grows, so it would not have fitted, and the rest of it need not be drawn.
     """
-    for layout in LAYOUTS:
+    first = _new_pdf(fonts, details)
+    _certificate_page(first, details, LAYOUTS[0])
+    if first.page == 1:
+        return first
+    for layout in LAYOUTS[1:]:
         pdf = _new_pdf(fonts, details)
-        _certificate_page(pdf, details, layout)
-        if pdf.page == 1:
-            return pdf
-    pdf = _new_pdf(fonts, details)
-    _certificate_page(pdf, details, LAYOUTS[0])
-    return pdf
+        pdf.last_page = 1
+        try:
+            _certificate_page(pdf, details, layout)
+        except PageBreak:
+            continue
+        pdf.last_page = None
+        return pdf
+    return first
 
 
 def _certificate_page(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None:
@@ -282,15 +291,16 @@ def _reflection(pdf: LinkwisePdf, d: CertificateDetails) -> None:
     pdf.para(REFLECTION_NOTE, 5)
     account = d.reflection or {}
     blank = [h for h in HEADINGS if not (account.get(h.key) or "").strip()]
-    # Headings left blank get ruled lines to write on, sharing what is left of the page.
-    room = (
-        pdf.h
-        - BOTTOM_MARGIN
-        - 14
-        - pdf.get_y()
-        - sum(16 + pdf.text_height(account[h.key]) for h in HEADINGS if h not in blank)
-    )
-    lines_each = max(3, int(room / max(len(blank), 1) / 9) - 2) if blank else 0
+    lines_each = 0
+    if blank:  # ruled lines to write on, sharing what the written answers leave of the page
+        room = (
+            pdf.h
+            - BOTTOM_MARGIN
+            - 14
+            - pdf.get_y()
+            - sum(16 + pdf.text_height(account[h.key]) for h in HEADINGS if h not in blank)
+        )
+        lines_each = max(3, int(room / len(blank) / 9) - 2)
     for heading in HEADINGS:
         text = (account.get(heading.key) or "").strip()
         pdf.heading(heading.title, 13, 4)

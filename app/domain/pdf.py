@@ -43,6 +43,10 @@ BOTTOM_MARGIN = 24
 LINE = 6
 
 
+class PageBreak(Exception):
+    """A document drawn to fit the pages it has ran onto another (`Page.last_page`)."""
+
+
 def date_in_words(day: date) -> str:
     """Return a date as written on a certificate, e.g. "23 November 2026"."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

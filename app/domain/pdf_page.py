@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import copy
 import unicodedata
 from contextlib import contextmanager
-from functools import cache
-from io import BytesIO
+from functools import lru_cache
 from pathlib import Path
 
 import segno
-from fontTools import ttLib
 from fpdf import FPDF
 from fpdf import fonts as fpdf_fonts
-from fpdf.fonts import SubsetMap, TTFFont
 
 from app.domain.pdf import (
     BLUE,
@@ -25,23 +21,15 @@ from app.domain.pdf import (
     SECONDARY,
     TEXT,
     TRANSLITERATIONS,
+    PageBreak,
 )
+from app.domain.pdf_fonts import FontWriter, characters_drawn, document_font, shaping_face
 
 # Text shaping (bidi reordering, Arabic joining) needs uharfbuzz, which fpdf2 imports if it
 # is installed; without it, right-to-left text is drawn in typing order, as it once was.
 HARFBUZZ = fpdf_fonts.hb
 
-
-@cache
-def _parsed_font(path: Path, style: str) -> tuple[TTFFont, bytes]:
-    """Read a font file once a process: its widths and character map, and its bytes."""
-    return TTFFont(FPDF(), path, "linkwise", style), path.read_bytes()
-
-
-@cache
-def _shaping_face(path: Path, style: str):
-    """Return HarfBuzz's read-only view of a font file, made once a process."""
-    return HARFBUZZ.Face(HARFBUZZ.Blob(_parsed_font(path, style)[1]))
+PRINTABLE_ASCII = "\n" + "".join(map(chr, range(0x20, 0x7F)))
 
 
 def _right_to_left(text: str) -> bool:
@@ -49,28 +37,10 @@ def _right_to_left(text: str) -> bool:
     return not text.isascii() and any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 
-def _font(document: FPDF, path: Path, family: str, style: str) -> TTFFont:
-    """Return a font for one document, as fpdf2's add_font would, without parsing the file again.
-
-    Parsing takes about 50 ms a file, four files a document, and a certificate lays itself
-    out in up to five documents. The character map and descriptor are shared read-only, as
-    fpdf2's own copies share them; what a document changes is its own: the glyphs it uses,
-    the widths it looks up, and the fontTools object, which writing the PDF subsets in place
-    (so it is reopened, lazily, from the bytes). Its HarfBuzz font is made only if the
-    document shapes text (`Page.shaping`), over a face read once a process.
-    """
-    parsed, data = _parsed_font(path, style)
-    font = copy.copy(parsed)
-    font.i = len(document.fonts) + 1
-    font.fontkey = f"{family}{style}"
-    font.ttfont = ttLib.TTFont(BytesIO(data), recalcTimestamp=False, lazy=True)
-    font.cw = copy.copy(parsed.cw)
-    font.glyph_ids = dict(parsed.glyph_ids)
-    font.missing_glyphs = []
-    font.biggest_size_pt = 0
-    font._hbfont = None
-    font.subset = SubsetMap(font)
-    return font
+@lru_cache(maxsize=64)
+def _qr_modules(text: str) -> tuple[tuple[bool, ...], ...]:
+    """Return the dark and light modules of text's QR code, made once for each text."""
+    return tuple(tuple(row) for row in segno.make(text, error="m", micro=False).matrix)
 
 
 def missing(ch: str) -> str:
@@ -98,13 +68,18 @@ class Page(FPDF):
         self.set_auto_page_break(True, margin=BOTTOM_MARGIN)
         self.footer_text = footer_text
         self.family = "linkwise0" if fonts else CORE_FONT
-        self.covered: set[int] | None = None  # None: the core font, Latin-1 only
+        # The characters the fonts can draw; None: the core font, Latin-1 only.
+        self.covered = characters_drawn(fonts[:2]) if fonts else None
+        # Set, a drawing that would start a page after this one stops with PageBreak.
+        self.last_page: int | None = None
         self.font_files: dict[str, tuple[Path, str]] = {}
         for index, (regular, bold) in enumerate(fonts[:2]):
             for style, path in (("", regular), ("B", bold)):
-                self.fonts[f"linkwise{index}{style}"] = _font(self, path, f"linkwise{index}", style)
+                self.fonts[f"linkwise{index}{style}"] = document_font(
+                    self, path, f"linkwise{index}", style
+                )
                 self.font_files[f"linkwise{index}{style}"] = (path, style)
-            self.covered = (self.covered or set()) | set(self.fonts[f"linkwise{index}"].cmap)
+        self.plain_ascii = frozenset(ch for ch in PRINTABLE_ASCII if self._drawable(ch) == ch)
         if len(fonts) > 1:
             self.set_fallback_fonts(["linkwise1"], exact_match=False)
 
@@ -122,12 +97,23 @@ class Page(FPDF):
             return
         for key, (path, style) in self.font_files.items():
             if self.fonts[key]._hbfont is None:  # a HarfBuzz font of its own: shaping sizes it
-                self.fonts[key]._hbfont = fpdf_fonts.HarfBuzzFont(_shaping_face(path, style))
+                self.fonts[key]._hbfont = fpdf_fonts.HarfBuzzFont(shaping_face(path, style))
         self.set_text_shaping(True, direction="ltr")
         try:
             yield
         finally:
             self.set_text_shaping(False)
+
+    def add_page(self, *args, **kwargs):
+        """Start a new page, as fpdf2 does, or raise PageBreak if past `last_page`."""
+        if self.last_page is not None and self.page >= self.last_page:
+            raise PageBreak
+        super().add_page(*args, **kwargs)
+
+    def output(self, name=""):
+        """Return the PDF (or write it to name), as fpdf2 does, by FontWriter: each font cut
+        down once a process for each set of glyphs, never the copy every document shares."""
+        return super().output(name, output_producer_class=FontWriter)
 
     def cell(self, w=None, h=None, text="", *args, **kwargs):
         """Print a one-line cell, as fpdf2 does, shaping right-to-left text."""
@@ -165,6 +151,8 @@ class Page(FPDF):
     def printable(self, text: str) -> str:
         """Return text as plain characters this PDF's fonts can draw."""
         text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+        if text.isascii() and self.plain_ascii.issuperset(text):
+            return text  # all of it drawn as it is, as most text is
         return "".join(self._drawable(ch) for ch in text)
 
     def _drawable(self, ch: str) -> str:
@@ -231,7 +219,7 @@ class Page(FPDF):
 
     def qr_code(self, text: str, x: float, y: float, size: float) -> None:
         """Draw text as a QR code, size millimetres square, that opens it as a link too."""
-        modules = [list(row) for row in segno.make(text, error="m", micro=False).matrix]
+        modules = _qr_modules(text)
         cell = size / len(modules)
         self.set_fill_color(*TEXT)
         for row, line in enumerate(modules):
