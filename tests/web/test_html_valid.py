@@ -1,45 +1,17 @@
 """Every page is valid HTML according to the Nu HTML checker (npm vnu-jar), and has one h1."""
 
-import json
-import shutil
-import subprocess
-
 import lxml.html
 import pytest
 
 from tests.conftest import (
     DEMO_PASSWORD,
-    PROJECT_ROOT,
     confirm_professional,
     csrf_token,
     post_form,
     sign_in,
 )
+from tests.nu_checker import nu_errors  # the other page checks import it from here
 from tests.web.quiz_helpers import browser_form
-
-VNU = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-# One short run: the quick JIT compiler alone halves the checker's CPU time, and its larger
-# stack frames need the bigger thread stack the checker asks for when it runs out.
-JVM_OPTIONS = ["-XX:TieredStopAtLevel=1", "-Xss8m"]
-
-
-def nu_errors(pages: dict[str, str], folder) -> list[str]:
-    """Check the pages with the Nu HTML checker and return its errors, one line each."""
-    java = shutil.which("java")
-    assert java, "the Nu HTML checker needs Java: apt-get install default-jre-headless"
-    files = []
-    for name, html in pages.items():
-        path = folder / f"{name}.html"
-        path.write_text(html, "utf-8")
-        files.append(str(path))
-    run = subprocess.run(
-        [java, *JVM_OPTIONS, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
-    return [f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages]
 
 
 def collect_pages(client, make_user) -> dict[str, str]:
