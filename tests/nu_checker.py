@@ -1,9 +1,9 @@
 """Check pages with the Nu HTML checker (npm vnu-jar), run as a local service once per process.
 
-Starting the checker's JVM costs about a second of CPU, and the tests check pages in some 150
-places; so the first check in a test process (each pytest-xdist worker is one) starts the
-checker's HTTP service on 127.0.0.1, every check posts its pages to it, and the service stops
-when the process exits.
+Starting the checker's JVM costs more than a second of CPU, and a run on both databases checks
+pages some 70 times; so the first check in a test process (each pytest-xdist worker is one)
+starts the checker's HTTP service on 127.0.0.1, every check posts its pages to it, and the
+service stops when the process exits.
 """
 
 import atexit
