@@ -1,8 +1,11 @@
 """Every page is valid HTML according to the Nu HTML checker (npm vnu-jar), and has one h1."""
 
+import random
+
 import lxml.html
 import pytest
 
+from app.domain.quizzes.attempts import select_questions
 from tests.conftest import (
     DEMO_PASSWORD,
     confirm_professional,
@@ -130,14 +133,29 @@ def collect_quiz_pages(app, client, make_user) -> dict[str, str]:
         db.session().commit()
     quiz_url = f"/modules/{module.slug}/quiz/"
     pages["quiz-overview"] = client.get(quiz_url).text
+    # An attempt that asks a number, so an answer can be refused with the error pattern.
+    quiz = module.assessment
+    app.config["QUIZ_SEED"] = next(
+        seed
+        for seed in range(1000)
+        if any(
+            quiz.question(entry["question"]).type_name == "numeric"
+            for entry in select_questions(quiz, random.Random(seed))
+        )
+    )
     attempt_url = post_form(client, quiz_url, {}).location
     pages["quiz-attempt"] = client.get(attempt_url).text
     with app.app_context():
         attempt = db.session().scalars(select(Attempt).where(Attempt.status == "in-progress")).one()
     data = attempt_form(module.assessment, attempt.selection, right=False)
-    pages["quiz-attempt-error"] = post_form(
-        client, attempt_url, {f"q.{attempt.selection[0]['question']}": "zz", "action": "save"}
-    ).text
+    number = next(
+        entry["question"]
+        for entry in attempt.selection
+        if quiz.question(entry["question"]).type_name == "numeric"
+    )
+    refused = post_form(client, attempt_url, {f"q.{number}": "about twelve", "action": "save"})
+    assert refused.status_code == 400 and "There is a problem" in refused.text, refused.status
+    pages["quiz-attempt-error"] = refused.text
     first = attempt.selection[0]["question"]
     one = {k: v for k, v in data.items() if k == f"q.{first}" or k.startswith(f"q.{first}.")}
     confirm = post_form(client, attempt_url, {**one, "action": "submit"})
