@@ -1,5 +1,6 @@
 """Browser fixtures: the app served on a free port, Debian's Chromium, axe-core."""
 
+import functools
 import json
 import logging
 import os
@@ -23,6 +24,11 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+WCAG_RULES = {"type": "tag", "values": WCAG_TAGS}
+# Only the violations come back: the passes, with every node they checked, took longer to
+# send from the page than axe took to check it. The same rules run either way.
+RUN_AXE = """only => axe.run(document, {runOnly: only, resultTypes: ["violations"]})
+  .then(result => result.violations)"""
 
 
 # A browser journey runs once, on SQLite, unless marked both_databases: what it does to the
@@ -106,14 +112,20 @@ def browser_sign_in(page, live_server: str, email: str, password: str | None = N
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
-def axe_violations(page) -> list[dict]:
-    """Run axe-core's WCAG 2.2 A and AA rules on the page and return the violations."""
-    # evaluate() runs outside the page's content security policy, unlike a script tag.
-    page.evaluate(AXE.read_text("utf-8"))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
-    return result["violations"]
+@functools.cache
+def axe_source() -> str:
+    """Return axe-core's script, read once per test process."""
+    return AXE.read_text("utf-8")
+
+
+def axe_violations(page, rules: dict = WCAG_RULES) -> list[dict]:
+    """Run axe-core's WCAG 2.2 A and AA rules (or those named) on a page or frame and return
+    the violations."""
+    # The script (650 KB) is put in once per document, not again for each check of it.
+    if not page.evaluate("typeof window.axe?.run === 'function'"):
+        # evaluate() runs outside the page's content security policy, unlike a script tag.
+        page.evaluate(axe_source())
+    return page.evaluate(RUN_AXE, rules)
 
 
 def assert_accessible(page) -> None:
@@ -146,11 +158,22 @@ def assert_accessible_without_javascript(page, browser) -> None:
     # A click that navigates returns once the new page commits, before it has loaded.
     page.wait_for_load_state()
     html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S)
-    context = browser.new_context(viewport=page.viewport_size)
-    checker = context.new_page()
-    checker.route(page.url, lambda route: route.fulfill(body=html, content_type="text/html"))
-    checker.goto(page.url)
+    url = page.url
+    checker = checker_page(browser)
+    checker.set_viewport_size(page.viewport_size)
+    checker.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
     try:
+        checker.goto(url)
         assert_accessible(checker)
     finally:
-        context.close()
+        checker.unroute(url)
+        # Left on a blank page: the next check's address may differ from this one by its
+        # fragment alone, and a goto there would not load the page again.
+        checker.goto("about:blank")
+
+
+@functools.cache
+def checker_page(browser):
+    """Open, once for the browser, the page that runs axe on what pages without JavaScript
+    show: a context and its page cost more to open than a check takes."""
+    return browser.new_context().new_page()
