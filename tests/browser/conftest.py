@@ -1,5 +1,6 @@
 """Browser fixtures: the app served on a free port, Debian's Chromium, axe-core."""
 
+import contextlib
 import functools
 import json
 import logging
@@ -79,24 +80,30 @@ def live_server(app):
     thread.join()
 
 
+@contextlib.contextmanager
+def fresh_page(browser, javascript: bool = True):
+    """Open a page in a fresh browser context (no cookies), with JavaScript on or off."""
+    context = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": 1280, "height": 900}
+    )
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser):
     """Open a fresh browser context (no cookies) and a page in it."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
+    with fresh_page(browser) as page:
+        yield page
 
 
 @pytest.fixture
 def no_js_page(browser):
     """Open a page with JavaScript switched off."""
-    context = browser.new_context(
-        java_script_enabled=False, viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    yield page
-    context.close()
+    with fresh_page(browser, javascript=False) as page:
+        yield page
 
 
 def browser_sign_in(page, live_server: str, email: str, password: str | None = None) -> None:
