@@ -1,5 +1,7 @@
 """Browser fixtures: the app served on a free port, Debian's Chromium, axe-core."""
 
+import contextlib
+import functools
 import json
 import logging
 import os
@@ -23,6 +25,13 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+# A hidden field of a form as the templates write it: its name and value.
+HIDDEN_FIELD = r'<input (?=[^>]*type="hidden")[^>]*name="([^"]+)"[^>]*value="([^"]*)"'
+WCAG_RULES = {"type": "tag", "values": WCAG_TAGS}
+# Only the violations come back: the passes, with every node they checked, took longer to
+# send from the page than axe took to check it. The same rules run either way.
+RUN_AXE = """only => axe.run(document, {runOnly: only, resultTypes: ["violations"]})
+  .then(result => result.violations)"""
 
 
 # A browser journey runs once, on SQLite, unless marked both_databases: what it does to the
@@ -71,49 +80,67 @@ def live_server(app):
     thread.join()
 
 
+@contextlib.contextmanager
+def fresh_page(browser, javascript: bool = True):
+    """Open a page in a fresh browser context (no cookies), with JavaScript on or off."""
+    context = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": 1280, "height": 900}
+    )
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser):
     """Open a fresh browser context (no cookies) and a page in it."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
+    with fresh_page(browser) as page:
+        yield page
 
 
 @pytest.fixture
 def no_js_page(browser):
     """Open a page with JavaScript switched off."""
-    context = browser.new_context(
-        java_script_enabled=False, viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    yield page
-    context.close()
+    with fresh_page(browser, javascript=False) as page:
+        yield page
 
 
 def browser_sign_in(page, live_server: str, email: str, password: str | None = None) -> None:
-    """Sign in through the sign-in form and wait until the signed-in page has loaded.
+    """Sign in with the sign-in form's fields, in the page's browser context, and open the
+    signed-in page it leads to.
 
-    A click returns before the page it sends for has loaded; a goto straight after it
-    could cut the sign-in short, so this waits for the header's Sign out button.
+    The form is sent from the context, not typed into: the app's own sign-in answers it and
+    sets the session cookie, which the context keeps for its pages, but no page draws the
+    form or waits for it. The tests of signing in itself use the form (test_first_visit,
+    test_account_journey, test_throttled).
     """
     from tests.conftest import DEMO_PASSWORD
 
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password or DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    form = page.request.get(live_server + "/sign-in")
+    hidden = dict(re.findall(HIDDEN_FIELD, form.text()))
+    assert "csrf_token" in hidden, f"no CSRF token on the sign-in page ({form.status})"
+    fields = {**hidden, "email": email, "password": password or DEMO_PASSWORD}
+    signed_in = page.request.post(live_server + "/sign-in", form=fields)
+    assert signed_in.ok and signed_in.url != form.url, f"{email} was not signed in"
+    page.goto(signed_in.url)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
-def axe_violations(page) -> list[dict]:
-    """Run axe-core's WCAG 2.2 A and AA rules on the page and return the violations."""
-    # evaluate() runs outside the page's content security policy, unlike a script tag.
-    page.evaluate(AXE.read_text("utf-8"))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
-    return result["violations"]
+@functools.cache
+def axe_source() -> str:
+    """Return axe-core's script, read once per test process."""
+    return AXE.read_text("utf-8")
+
+
+def axe_violations(page, rules: dict = WCAG_RULES) -> list[dict]:
+    """Run axe-core's WCAG 2.2 A and AA rules (or those named) on a page or frame and return
+    the violations."""
+    # The script (650 KB) is put in once per document, not again for each check of it.
+    if not page.evaluate("typeof window.axe?.run === 'function'"):
+        # evaluate() runs outside the page's content security policy, unlike a script tag.
+        page.evaluate(axe_source())
+    return page.evaluate(RUN_AXE, rules)
 
 
 def assert_accessible(page) -> None:
@@ -146,11 +173,22 @@ def assert_accessible_without_javascript(page, browser) -> None:
     # A click that navigates returns once the new page commits, before it has loaded.
     page.wait_for_load_state()
     html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S)
-    context = browser.new_context(viewport=page.viewport_size)
-    checker = context.new_page()
-    checker.route(page.url, lambda route: route.fulfill(body=html, content_type="text/html"))
-    checker.goto(page.url)
+    url = page.url
+    checker = checker_page(browser)
+    checker.set_viewport_size(page.viewport_size)
+    checker.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
     try:
+        checker.goto(url)
         assert_accessible(checker)
     finally:
-        context.close()
+        checker.unroute(url)
+        # Left on a blank page: the next check's address may differ from this one by its
+        # fragment alone, and a goto there would not load the page again.
+        checker.goto("about:blank")
+
+
+@functools.cache
+def checker_page(browser):
+    """Open, once for the browser, the page that runs axe on what pages without JavaScript
+    show: a context and its page cost more to open than a check takes."""
+    return browser.new_context().new_page()

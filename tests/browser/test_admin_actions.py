@@ -1,9 +1,6 @@
 """Administrators' and managers' pages after a repeated action, in Chromium with and without
 JavaScript: the credential revoked from two tabs, and the removal, placing and naming that
-find their work done. Each passes axe-core; screenshots go to LINKWISE_SHOTS."""
-
-import os
-from pathlib import Path
+find their work done. Each passes axe-core; screenshots go to LINKWISE_SHOTS_DIR."""
 
 import pytest
 from playwright.sync_api import expect
@@ -14,11 +11,10 @@ from tests.browser.conftest import (
     assert_accessible_without_javascript,
     browser_sign_in,
 )
+from tests.browser.quiz_steps import shot
 from tests.conftest import post_form, sign_in
 from tests.web.journeys import pass_module
 from tests.web.pcn import make_pcn
-
-SHOTS = Path(os.environ.get("LINKWISE_SHOTS", "/tmp/shots/admin-actions"))
 
 
 def _context(browser, javascript: bool):
@@ -32,9 +28,7 @@ def _check(page, browser, javascript: bool, name: str) -> None:
         assert_accessible(page)
     else:
         assert_accessible_without_javascript(page, browser)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    suffix = "" if javascript else "-nojs"
-    page.screenshot(path=str(SHOTS / f"{name}{suffix}.png"), full_page=True)
+    shot(page, f"{name}{'' if javascript else '-nojs'}")
 
 
 @pytest.mark.both_databases

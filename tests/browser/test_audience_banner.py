@@ -2,16 +2,15 @@
 
 import pytest
 
-from tests.browser.conftest import AXE, browser_sign_in
+from tests.browser.conftest import axe_violations, browser_sign_in
 
 BANNER = ".lw-audience-banner"
 
 
 def region_violations(page) -> list:
     """Return axe-core's "region" findings: content outside every landmark (best practice)."""
-    page.evaluate(AXE.read_text("utf-8"))
-    found = page.evaluate("() => axe.run(document, {runOnly: {type: 'rule', values: ['region']}})")
-    return [node["target"] for rule in found["violations"] for node in rule["nodes"]]
+    found = axe_violations(page, {"type": "rule", "values": ["region"]})
+    return [node["target"] for rule in found for node in rule["nodes"]]
 
 
 @pytest.mark.parametrize("width", [320, 1280])

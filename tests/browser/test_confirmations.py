@@ -1,9 +1,7 @@
 """Withdrawing an assignment and leaving an organisation ask first, in Chromium, with and
 without JavaScript; a confined manager's assignments page shows what the organisation set."""
 
-import os
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -19,14 +17,8 @@ from tests.browser.conftest import (
     assert_accessible_without_javascript,
     browser_sign_in,
 )
+from tests.browser.quiz_steps import shot
 from tests.web.pcn import make_pcn
-
-SHOTS = Path(os.environ.get("LINKWISE_SHOTS", "/tmp/shots/confirmations"))
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture

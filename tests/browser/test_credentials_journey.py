@@ -7,21 +7,19 @@ from playwright.sync_api import expect
 
 from app.content import catalogue
 from tests.browser.conftest import assert_accessible_without_javascript, browser_sign_in
+from tests.browser.quiz_steps import shot
 from tests.conftest import sign_in
 from tests.credential_verifier import tampered, verify
 from tests.credentials.test_independent_verification import http_get
 from tests.web.journeys import pass_module
 from tests.web.test_html_valid import nu_errors
 
-SHOTS = Path("/tmp/shots/issue-14b")
-
 
 def look(page, browser, pages, name):
-    """Check the page with axe, keep its HTML for the Nu checker and a screenshot."""
+    """Check the page with axe, keep its HTML for the Nu checker, and a screenshot."""
     assert_accessible_without_javascript(page, browser)
     pages[name] = page.content()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    shot(page, name)
 
 
 def test_download_check_and_revoke_a_credential_without_javascript(

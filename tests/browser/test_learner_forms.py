@@ -12,6 +12,7 @@ from tests.browser.conftest import (
     assert_accessible_as_shown,
     assert_accessible_without_javascript,
     browser_sign_in,
+    fresh_page,
 )
 from tests.browser.quiz_steps import fill_in, shot
 from tests.conftest import DEMO_PASSWORD, sign_in
@@ -19,6 +20,13 @@ from tests.web.journeys import pass_module
 from tests.web.test_learn import reach
 
 EMAIL = "learner@example.org"
+
+
+@pytest.fixture
+def page(browser, javascript):
+    """Open a page with JavaScript on or off, as the test is parametrized (only that one)."""
+    with fresh_page(browser, javascript) as page:
+        yield page
 
 
 def two_tabs(context, url):
@@ -30,10 +38,7 @@ def two_tabs(context, url):
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_details_changed_in_two_tabs(
-    app, browser, page, no_js_page, live_server, make_user, javascript
-):
-    page = page if javascript else no_js_page
+def test_details_changed_in_two_tabs(app, browser, page, live_server, make_user, javascript):
     make_user()
     browser_sign_in(page, live_server, EMAIL)
     tab_a, tab_b = two_tabs(page.context, f"{live_server}/account/details")
@@ -60,9 +65,8 @@ def test_details_changed_in_two_tabs(
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_reflection_changed_in_two_tabs_and_over_long(
-    app, client, browser, page, no_js_page, live_server, make_user, javascript
+    app, client, browser, page, live_server, make_user, javascript
 ):
-    page = page if javascript else no_js_page
     sign_in(client, make_user())
     with app.app_context():
         module = next(m for m in catalogue().modules if m.assessment)
@@ -101,9 +105,8 @@ def test_reflection_changed_in_two_tabs_and_over_long(
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_a_knowledge_check_answer_recorded_elsewhere(
-    app, client, browser, page, no_js_page, live_server, make_user, monkeypatch, javascript
+    app, client, browser, page, live_server, make_user, monkeypatch, javascript
 ):
-    page = page if javascript else no_js_page
     sign_in(client, make_user())
     with app.app_context():
         module, screen = next(
@@ -136,9 +139,8 @@ def test_a_knowledge_check_answer_recorded_elsewhere(
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_an_empty_team_code_and_a_bad_registration_number(
-    app, browser, page, no_js_page, live_server, make_user, javascript
+    app, browser, page, live_server, make_user, javascript
 ):
-    page = page if javascript else no_js_page
     mode = "js" if javascript else "no-js"
     make_user()
     browser_sign_in(page, live_server, EMAIL)
@@ -159,9 +161,8 @@ def test_an_empty_team_code_and_a_bad_registration_number(
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_a_password_change_refused_as_just_changed(
-    app, browser, page, no_js_page, live_server, make_user, monkeypatch, javascript
+    app, browser, page, live_server, make_user, monkeypatch, javascript
 ):
-    page = page if javascript else no_js_page
     make_user()
     browser_sign_in(page, live_server, EMAIL)
 

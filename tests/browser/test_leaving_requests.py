@@ -1,9 +1,6 @@
 """A request closed because its learner left the organisation, as the supervisor, the learner
 and the manager see it in Chromium, with and without JavaScript."""
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -12,16 +9,10 @@ from tests.browser.conftest import (
     assert_accessible_without_javascript,
     browser_sign_in,
 )
+from tests.browser.quiz_steps import shot
 from tests.conftest import post_form
 from tests.web.test_leaving_closes_requests import _riverside
 from tests.web.test_practice import CODE, ask, people, the_request  # noqa: F401 (a fixture)
-
-SHOTS = Path(os.environ.get("LINKWISE_SHOTS", "/tmp/shots/leaving"))
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])

@@ -290,38 +290,38 @@ SCROLLING_BOXES = """() => [...document.querySelectorAll(".lw-table-scroll")]
   .map(box => `${box.scrollWidth} > ${box.clientWidth}`)"""
 
 
-@pytest.mark.parametrize("width", [320, 1280])
 def test_public_and_learner_pages_fit_the_window(
-    app, browser, live_server, make_user, runner, mailbox, width
+    app, browser, live_server, make_user, runner, mailbox
 ):
     """No page a visitor or a learner reads is wider than the window (at 320 px, WCAG 1.4.10
     Reflow): on a phone a wider table scrolls in its own box, which the keyboard reaches and
     scrolls, and axe finds nothing; on a desktop the tables fit and their boxes stay still.
     The tests above walk the pages of the record, practice and managers; this one the public
-    and learner pages of the walk."""
+    and learner pages of the walk, at both widths (the walk's data is made once for both)."""
     if app.extensions["linkwise.engine"].dialect.name == "postgresql":
         pytest.skip("layout does not depend on the database; checked once on SQLite")
     walked = walked_pages(app, make_user, runner, mailbox)
     assert "/cookies" in walked["signed out"] and "/my/record" in walked["learner@example.org"]
     too_wide = {}
-    for who, paths in walked.items():
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        page = context.new_page()
-        if who == "visitor":
-            confirmed = {"name": "linkwise_professional", "value": "yes", "url": live_server}
-            context.add_cookies([confirmed])
-        elif who != "signed out":
-            browser_sign_in(page, live_server, who)
-        for path in paths:
-            page.goto(live_server + path)
-            expect(page.locator("h1")).to_be_visible()
-            name = f"{who.split('@')[0].replace(' ', '-')}{path.replace('/', '_')}"
-            shot(page, f"reflow-{width}-{name}")
-            if document_width(page) > width:
-                too_wide[f"{who} {path}"] = document_width(page)
-            if width == 320:
-                scrolls_by_key(page)
-            elif boxes := page.evaluate(SCROLLING_BOXES):
-                too_wide[f"{who} {path}"] = boxes
-        context.close()
-    assert not too_wide, f"wider than {width} px, or with a table box that scrolls: {too_wide}"
+    for width in (320, 1280):
+        for who, paths in walked.items():
+            context = browser.new_context(viewport={"width": width, "height": 900})
+            page = context.new_page()
+            if who == "visitor":
+                confirmed = {"name": "linkwise_professional", "value": "yes", "url": live_server}
+                context.add_cookies([confirmed])
+            elif who != "signed out":
+                browser_sign_in(page, live_server, who)
+            for path in paths:
+                page.goto(live_server + path)
+                expect(page.locator("h1")).to_be_visible()
+                name = f"{who.split('@')[0].replace(' ', '-')}{path.replace('/', '_')}"
+                shot(page, f"reflow-{width}-{name}")
+                if document_width(page) > width:
+                    too_wide[f"{width} px: {who} {path}"] = document_width(page)
+                if width == 320:
+                    scrolls_by_key(page)
+                elif boxes := page.evaluate(SCROLLING_BOXES):
+                    too_wide[f"{width} px: {who} {path}"] = boxes
+            context.close()
+    assert not too_wide, f"wider than the window, or with a table box that scrolls: {too_wide}"

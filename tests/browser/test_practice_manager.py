@@ -1,8 +1,6 @@
 """A practice manager in Chromium: teams, assigning learning, compliance, a learner's page."""
 
-import os
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -15,15 +13,10 @@ from tests.browser.conftest import (
     assert_accessible_without_javascript,
     browser_sign_in,
 )
+from tests.browser.quiz_steps import shot
 from tests.web.pcn import make_pcn
 
-SHOTS = Path(os.environ.get("LINKWISE_SHOTS", "/tmp/shots/issue-15a"))
 EVERYONE = "Everyone in the organisation"  # chosen from the team list: never its default
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def assign(page, live_server, module: str, due: date, team: str | None = None) -> None:

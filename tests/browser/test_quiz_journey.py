@@ -86,7 +86,7 @@ def test_fail_once_pass_later_download_and_verify_certificate(app, page, live_se
     page.get_by_role("link", name="Question 1", exact=True).click()
     expect(page).to_have_url(re.compile(f"#question-{found[0].id}$"))
     fill_in(page, found[0], found[0].example_answer(False))
-    expect(page.locator(f'[data-status-for="{found[0].id}"]')).to_have_text("Answer saved")
+    wait_until_saved(page, found[:1])
     page.get_by_role("button", name="Submit answers").click()
     expect(page.get_by_role("heading", name="You did not pass this time")).to_be_visible()
     expect(page.get_by_text("Your answer:").first).to_be_visible()
@@ -201,7 +201,8 @@ def test_two_tabs_never_lose_an_answer(app, page, live_server, make_user):
     other.goto(page.url)
     first = next(q for q in questions_on_screen(app) if q.type_name == "multiple-answers")
     fill_in(page, first, first.example_answer(True))
-    expect(page.locator(f'[data-status-for="{first.id}"]')).to_have_text("Answer saved")
+    # Its boxes are ticked one by one, each saved: all saved before the other tab answers.
+    wait_until_saved(page, [first])
     # The other tab, opened before, ticks something else on the same question.
     fill_in(other, first, first.example_answer(False)[:1])
     status = other.locator(f'[data-status-for="{first.id}"]')

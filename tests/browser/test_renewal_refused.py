@@ -2,9 +2,6 @@
 in Chromium with and without JavaScript: nothing is asked, and the page says until when
 practice is confirmed and from when it can be renewed."""
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -13,11 +10,10 @@ from tests.browser.conftest import (
     assert_accessible_without_javascript,
     browser_sign_in,
 )
+from tests.browser.quiz_steps import shot
 from tests.web.test_confirmation_validity import confirm
 from tests.web.test_practice import CODE, people  # noqa: F401 (a fixture)
 from tests.web.test_practice_renewal_refused import counted
-
-SHOTS = Path(os.environ.get("LINKWISE_SHOTS", "/tmp/shots/renewal-refused"))
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
@@ -46,9 +42,7 @@ def test_a_form_from_before_the_confirmation_asks_nobody_and_says_when_to_renew(
             assert_accessible(page)
         else:
             assert_accessible_without_javascript(page, browser)
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        suffix = "" if javascript else "-nojs"
-        page.screenshot(path=str(SHOTS / f"refused{suffix}.png"), full_page=True)
+        shot(page, f"refused{'' if javascript else '-nojs'}")
     finally:
         context.close()
     assert counted(app) == (1, 1)

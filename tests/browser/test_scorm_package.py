@@ -11,7 +11,7 @@ from app import create_app
 from app.content import catalogue
 from app.domain.scorm import SUSPEND_DATA_LIMIT, answer_bound, suspend_data_bound
 from app.scorm_export import build_package
-from tests.browser.conftest import AXE, WCAG_TAGS
+from tests.browser.conftest import axe_violations
 from tests.browser.scorm_harness import Lms
 
 MODULE = "how-the-system-works"
@@ -92,11 +92,8 @@ def drawn(frame) -> list[dict]:
 
 
 def assert_accessible_frame(frame, label: str) -> None:
-    frame.evaluate(AXE.read_text("utf-8"))
-    result = frame.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
-    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    found = axe_violations(frame)
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in found]
     assert not violations, f"{label}: {violations}"
 
 

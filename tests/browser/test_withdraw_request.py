@@ -1,9 +1,6 @@
 """A learner withdraws their waiting request in Chromium, with and without JavaScript, and may
 then ask someone else."""
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -12,14 +9,8 @@ from tests.browser.conftest import (
     assert_accessible_without_javascript,
     browser_sign_in,
 )
+from tests.browser.quiz_steps import shot
 from tests.web.test_practice import CODE, ask, people  # noqa: F401 (a fixture)
-
-SHOTS = Path(os.environ.get("LINKWISE_SHOTS", "/tmp/shots/withdraw"))
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
