@@ -1,6 +1,7 @@
 """Steps a learner takes in a quiz, in Chromium, whatever the question types."""
 
 import os
+import re
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -16,6 +17,19 @@ def questions_on_screen(app):
     with app.app_context():
         attempt = db.session().scalars(select(Attempt).where(Attempt.status == "in-progress")).one()
         return [item.question for item in quizzes.questions_of(attempt).shown]
+
+
+ATTEMPT_PAGE = re.compile(r"/quiz/attempts/\d+/")
+
+
+def start_quiz(page) -> None:
+    """Press Start the quiz and wait until the attempt's page is open.
+
+    The click can return before the page it leads to is there: page.url read straight after
+    it could still be the quiz's overview.
+    """
+    page.get_by_role("button", name="Start the quiz").click()
+    expect(page).to_have_url(ATTEMPT_PAGE)
 
 
 def fill_in(page, question, answer) -> None:

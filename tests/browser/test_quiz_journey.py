@@ -24,6 +24,7 @@ from tests.browser.quiz_steps import (
     fill_in,
     questions_on_screen,
     shot,
+    start_quiz,
     wait_until_saved,
 )
 
@@ -196,7 +197,7 @@ def test_two_tabs_never_lose_an_answer(app, page, live_server, make_user):
     email, module = prepare(app, make_user)
     browser_sign_in(page, live_server, email)
     page.goto(f"{live_server}/modules/{module.slug}/quiz/")
-    page.get_by_role("button", name="Start the quiz").click()
+    start_quiz(page)
     other = page.context.new_page()
     other.goto(page.url)
     first = next(q for q in questions_on_screen(app) if q.type_name == "multiple-answers")

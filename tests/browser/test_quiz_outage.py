@@ -15,7 +15,13 @@ from sqlalchemy import select
 from app import db
 from app.models import Attempt
 from tests.browser.conftest import assert_accessible, browser_sign_in
-from tests.browser.quiz_steps import fill_in, questions_on_screen, shot, wait_until_saved
+from tests.browser.quiz_steps import (
+    fill_in,
+    questions_on_screen,
+    shot,
+    start_quiz,
+    wait_until_saved,
+)
 from tests.browser.test_quiz_journey import prepare
 
 UNAVAILABLE = {"error": "the service is unavailable: try again shortly"}
@@ -58,7 +64,7 @@ def test_an_answer_changed_during_an_outage_is_marked_and_sent_again(
     email, module = prepare(app, make_user)
     browser_sign_in(page, live_server, email)
     page.goto(f"{live_server}/modules/{module.slug}/quiz/")
-    page.get_by_role("button", name="Start the quiz").click()
+    start_quiz(page)
     outage = Outage(page, page.url.split("#")[0])
     questions = questions_on_screen(app)
     assert len(questions) >= 4

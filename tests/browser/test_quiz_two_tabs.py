@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import browser_sign_in
-from tests.browser.quiz_steps import questions_on_screen, shot
+from tests.browser.quiz_steps import questions_on_screen, shot, start_quiz
 from tests.browser.test_quiz_journey import prepare, seed_showing
 
 CHANGED = re.compile("changed in another tab or window", re.IGNORECASE)
@@ -23,7 +23,7 @@ def test_a_field_refilled_from_another_tab_keeps_its_notice_and_the_caret_at_its
     app.config["QUIZ_SEED"] = seed_showing(module.assessment, "numeric")
     browser_sign_in(page, live_server, email)
     page.goto(f"{live_server}/modules/{module.slug}/quiz/")
-    page.get_by_role("button", name="Start the quiz").click()
+    start_quiz(page)
     stale = page.context.new_page()  # tab A, opened before tab B answers
     stale.goto(page.url)
     number = next(q for q in questions_on_screen(app) if q.type_name == "numeric")
