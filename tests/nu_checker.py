@@ -28,6 +28,10 @@ START_SECONDS = 60  # it answers after 2-3 s on an idle machine
 PAGE_SECONDS = 60  # a page takes some 20 ms
 # Whatever the environment says about proxies, the service is on this machine.
 HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+# Runs the service and stops it when its standard input closes: when this process stops it,
+# and when this process dies in any way, SIGKILL included, which no handler of ours can catch.
+# (A background job reads /dev/null unless told otherwise, hence the copy of stdin on fd 3.)
+STOPPED_WITH_STDIN = 'exec 3<&0; "$@" & service=$!; (read -r _ <&3; kill $service) & wait $service'
 
 
 def nu_errors(pages: dict[str, str], folder) -> list[str]:
@@ -81,9 +85,10 @@ class NuChecker:
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (written by the service while it runs)
         self.owner = os.getpid()
         self.process = subprocess.Popen(
-            [java, *JVM_OPTIONS, "-Dnu.validator.servlet.bind-address=127.0.0.1"]
+            ["sh", "-c", STOPPED_WITH_STDIN, "nu-checker"]
+            + [java, *JVM_OPTIONS, "-Dnu.validator.servlet.bind-address=127.0.0.1"]
             + ["-cp", str(VNU), "nu.validator.servlet.Main", str(self.port)],
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
@@ -135,7 +140,7 @@ class NuChecker:
     def stop(self) -> None:
         """Stop the service (a forked child leaves its parent's service alone)."""
         if os.getpid() == self.owner and self.process.poll() is None:
-            self.process.terminate()
+            self.process.stdin.close()  # the service's signal to stop
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:

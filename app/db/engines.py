@@ -9,6 +9,7 @@ execution (driver_reads, health).
 """
 
 import re
+import select
 import time
 from functools import lru_cache
 
@@ -142,7 +143,15 @@ def _replace_read_only_sessions(engine: Engine) -> None:
 
 
 def _ping_when_idle(engine: Engine, seconds: float) -> None:
-    """Ping a pooled connection on checkout when it has been idle for `seconds` or more."""
+    """Ping a pooled connection on checkout when it has been idle for `seconds` or more,
+    or when the server has said something since it was last used.
+
+    A server that ends a connection (a restart, pg_terminate_backend, idle_session_timeout)
+    says why before it closes it, and an idle connection is otherwise silent: so a returned
+    connection with something to read is pinged whatever its idle time. Asking the socket
+    costs a system call, not a round trip. Only a connection cut without a word (a network
+    fault) within `seconds` of its last use reaches a request, which then fails (a 503).
+    """
 
     @event.listens_for(engine, "checkin")
     def _note_return(_dbapi_connection, record):
@@ -152,14 +161,26 @@ def _ping_when_idle(engine: Engine, seconds: float) -> None:
     @event.listens_for(engine, "checkout")
     def _ping(dbapi_connection, record, _proxy):
         returned_at = record.info.pop("returned_at", None)
-        if returned_at is None or time.monotonic() - returned_at < seconds:
-            return  # fresh from connect, or in use moments ago
+        if returned_at is None:
+            return  # fresh from connect
+        if time.monotonic() - returned_at < seconds and not _server_spoke(dbapi_connection):
+            return  # in use moments ago, and nothing heard since
         try:
             engine.dialect.do_ping(dbapi_connection)
         except Exception:
             # The pool drops this connection and checks out another (a new one when
             # the rest are dead too); if the server is down, connecting fails: a 503.
             raise exc.DisconnectionError("an idle pooled connection was dead") from None
+
+
+def _server_spoke(dbapi_connection) -> bool:
+    """Say whether the connection's socket has something to read (or is closed), at once."""
+    try:
+        poller = select.poll()
+        poller.register(dbapi_connection.pgconn.socket, select.POLLIN)
+        return bool(poller.poll(0))
+    except Exception:  # no socket left to ask: let the ping find out
+        return True
 
 
 # A plain SELECT (not FOR UPDATE/SHARE, no transaction-scoped lock) needs no transaction.

@@ -1,6 +1,10 @@
 """The Nu HTML checker the page tests use finds errors at their lines, and only errors."""
 
 import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +69,48 @@ def test_a_document_the_checker_cannot_check_fails_the_test():
 def test_a_checker_that_does_not_start_fails_with_what_it_said():
     with pytest.raises(RuntimeError, match=r"the Nu HTML checker stopped \(exit code 1\)"):
         NuChecker(shutil.which("false")).wait_until_ready()
+
+
+def test_the_service_stops_when_its_test_process_is_killed(tmp_path):
+    """A worker killed with SIGKILL runs no atexit handler, yet its service must not outlive it."""
+    service_pid = tmp_path / "service.pid"
+    stand_in = tmp_path / "java"  # stands in for the checker's JVM: it says its pid, then waits
+    stand_in.write_text(f"#!/bin/sh\necho $$ > {service_pid}\nexec sleep 300\n")
+    stand_in.chmod(0o755)
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"from tests.nu_checker import NuChecker; NuChecker({str(stand_in)!r}); input()",
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        stdin=subprocess.PIPE,
+    )
+    try:
+        pid = int(wait_for(service_pid.read_text, 10))
+        assert running(pid)
+    finally:
+        worker.kill()
+        worker.wait()
+    assert wait_for(lambda: not running(pid), 10), "the service outlived its killed test process"
+
+
+def running(pid: int) -> bool:
+    """Say whether the process is alive (and not a zombie)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def wait_for(condition, seconds: float):
+    """Return condition()'s first truthy result within the seconds, or its last, falsy, one."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            result = condition()
+        except (FileNotFoundError, ValueError):
+            result = None
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.05)
