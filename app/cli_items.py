@@ -6,7 +6,8 @@ from flask.cli import with_appcontext
 from app.cli_errors import day_option, days_in_order
 from app.content import catalogue
 from app.domain.item_analysis import rounded
-from app.domain.item_report import ItemReport, Window, competency_csv_rows, csv_rows
+from app.domain.item_csv import competency_csv_rows, csv_rows
+from app.domain.item_report import ItemReport, Window
 from app.domain.spreadsheet import csv_text
 from app.services import item_stats
 

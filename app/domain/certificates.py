@@ -2,7 +2,7 @@
 
 The certificate is one page: when its outcomes and competencies are many, the layout
 tightens (competencies in two columns, then smaller type) before anything spills onto a
-second page. The reflective account follows on pages of its own.
+second page. The reflective account follows on pages of its own (domain/reflection_pdf.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from pathlib import Path
 from app.domain.pdf import (
     BLUE,
     BORDER,
-    BOTTOM_MARGIN,
     FONT_DIRS,
     LINE,
     PALE,
@@ -27,7 +26,7 @@ from app.domain.pdf import (
     date_in_words,
     find_unicode_fonts,
 )
-from app.domain.reflection import HEADINGS
+from app.domain.reflection_pdf import draw_reflective_account
 
 __all__ = [
     "CertificateDetails",
@@ -38,12 +37,6 @@ __all__ = [
 ]
 
 QR_SIZE = 28  # millimetres: scans easily from a printed page
-
-REFLECTION_NOTE = (
-    "The headings follow the NMC's reflective account for revalidation. The same answers "
-    "serve as a reflection for a GP's appraisal (RCGP) and as a pharmacist's CPD record "
-    "(GPhC)."
-)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,6 +69,7 @@ class _Layout:
     two_columns: bool = False
 
     def size(self, points: float) -> float:
+        """Return a type size or distance scaled to this layout."""
         return round(points * self.scale, 2)
 
 
@@ -95,7 +89,7 @@ def render_certificate_pdf(
     pdf.set_creator("Linkwise")
     pdf.set_lang("en-GB")
     pdf.set_creation_date(datetime.combine(details.completed_on, datetime.min.time(), UTC))
-    _reflection(pdf, details)
+    draw_reflective_account(pdf, details)
     pdf.draw_footers()
     return bytes(pdf.output())
 
@@ -277,52 +271,3 @@ def _verification(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None
     pdf.rect(qr_x - 4, qr_y - 4, qr + 8, qr + 8, "F")
     pdf.qr_code(d.verify_url, qr_x, qr_y, qr)
     pdf.set_y(top + height)
-
-
-def _reflection(pdf: LinkwisePdf, d: CertificateDetails) -> None:
-    pdf.add_page()
-    pdf.style(22, bold=True)
-    pdf.para("Reflective account", 11)
-    pdf.style(11, colour=SECONDARY)
-    pdf.para(f"{d.learner_name} - {d.module_title}")
-    pdf.para(f"Completed {date_in_words(d.completed_on)} - certificate {d.code}")
-    pdf.ln(2)
-    pdf.style(10, colour=SECONDARY)
-    pdf.para(REFLECTION_NOTE, 5)
-    account = d.reflection or {}
-    blank = [h for h in HEADINGS if not (account.get(h.key) or "").strip()]
-    lines_each = 0
-    if blank:  # ruled lines to write on, sharing what the written answers leave of the page
-        room = (
-            pdf.h
-            - BOTTOM_MARGIN
-            - 14
-            - pdf.get_y()
-            - sum(16 + pdf.text_height(account[h.key]) for h in HEADINGS if h not in blank)
-        )
-        lines_each = max(3, int(room / len(blank) / 9) - 2)
-    for heading in HEADINGS:
-        text = (account.get(heading.key) or "").strip()
-        pdf.heading(heading.title, 13, 4)
-        if text:
-            pdf.style(11)
-            pdf.para(text)
-            continue
-        pdf.style(10, colour=SECONDARY)
-        pdf.para(heading.hint, 5)
-        if pdf.will_page_break(9 * lines_each):
-            pdf.add_page()
-        pdf.set_draw_color(*BORDER)
-        pdf.set_line_width(0.3)
-        y = pdf.get_y() + 7
-        for _ in range(lines_each):
-            pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
-            y += 9
-        pdf.set_y(y - 5)
-    if blank:
-        if pdf.will_page_break(14):
-            pdf.add_page()
-        pdf.ln(6)
-        pdf.style(11)
-        pdf.cell(pdf.epw / 2, LINE, "Signed ______________________________")
-        pdf.cell(pdf.epw / 2, LINE, "Date ____________________", align="R")

@@ -1,16 +1,14 @@
-"""A learner's competency profile, read from their stored ratings and explained in words.
+"""A learner's competency profile: each competency's standing, put together from stored ratings.
 
 Ratings come from `competency_level`, written by `services.ratings` with the one rating
-function; this module only reads them, with the evidence behind each rating as the
-learner saw it (question text from its frozen version, their answer, when).
+function; services/attainment_reads.py reads them (and the evidence behind each, in words,
+from services/rating_evidence.py) and this module puts the profile together.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import NamedTuple
 
-from app import db
 from app.domain.competencies import (
     CONFIRMATION_EXPIRED,
     CONFIRMED,
@@ -25,23 +23,9 @@ from app.domain.competencies.met_rules import practice_needed
 from app.domain.content import Catalogue, Module
 from app.domain.coverage import OutOfReach, out_of_reach
 from app.domain.frameworks import Competency, Domain, Framework
-from app.domain.progress import QUIZ_PREFIX
-from app.models import utcnow
-from app.services import learner_rows, quiz_versions, tagged_rows
 from app.services.next_modules import NextStep, next_steps
+from app.services.rating_evidence import EvidenceItem
 from app.services.rating_reads import aware
-
-
-@dataclass(frozen=True)
-class EvidenceItem:
-    """One answer behind a rating, in the words the learner saw."""
-
-    question: str
-    answer: tuple[str, ...]
-    score: float
-    at: datetime
-    quiz_title: str
-    counts: bool  # still within the framework's validity
 
 
 @dataclass(frozen=True)
@@ -118,10 +102,6 @@ class Profile:
     out_of_reach: tuple[OutOfReach, ...] = ()
 
 
-# What a profile is built from: one statement.
-PROFILE_ROWS = (learner_rows.LEVELS, learner_rows.EVIDENCE, learner_rows.COMPLETIONS)
-
-
 class StoredLevel(NamedTuple):
     """A stored rating, as a level branch reads it."""
 
@@ -134,61 +114,6 @@ class StoredLevel(NamedTuple):
     met_until: datetime | None
     due_from: datetime | None
     practice_until: datetime | None  # when "Confirmed" lapses to "Confirmation expired"
-
-
-def profile(
-    user_id: int, catalogue: Catalogue, now: datetime | None = None, profession: str | None = None
-) -> Profile | None:
-    """Return the learner's profile in the framework for their profession, from stored rows."""
-    branches = PROFILE_ROWS if profession is not None else (learner_rows.PERSON, *PROFILE_ROWS)
-    now = now or utcnow()
-    found = tagged_rows.read(branches, user_id=user_id, now=now)
-    if profession is None:
-        person = learner_rows.person_of(found)
-        profession = person.profession if person else None
-    return profile_from(profession, found, catalogue, now)
-
-
-def profile_from(
-    profession: str | None, found, catalogue: Catalogue, now, renewing=frozenset()
-) -> Profile | None:
-    """Return the profile in the profession's framework from the learner's rows (PROFILE_ROWS).
-
-    `renewing` names the modules whose passed quiz is open for renewal now.
-    """
-    framework = catalogue.framework_for(profession or "")
-    if framework is None:
-        return None
-    codes = {c.code for c in framework.competencies}
-    stored = {
-        row.text[0]: StoredLevel(
-            level=row.text[1],
-            practice=row.text[2],
-            score=row.real[0],
-            evidence_count=row.number[0],
-            met=row.flag[0],
-            expired=row.flag[1],
-            met_until=row.at[0],
-            due_from=row.at[1],
-            practice_until=row.at[2],
-        )
-        for row in found.get("level", ())
-        if row.text[0] in codes
-    }
-    # Newest first, as the learner reads them; ties in the order they were recorded.
-    evidence = sorted(
-        (row for row in found.get("evidence", ()) if row.text[0] in codes),
-        key=lambda row: row.number[0],
-    )
-    evidence.sort(key=lambda row: aware(row.at[0]), reverse=True)
-    rows = [
-        (row.text[0], row.real[0], row.at[0], row.text[2], row.text[1], row.doc[0])
-        for row in evidence
-    ]
-    words = evidence_in_words(db.session(), rows, catalogue, framework, now)
-    done = found.get("done", ())
-    passed = frozenset(row.text[0] for row in done if row.text[1].startswith(QUIZ_PREFIX))
-    return build_profile(framework, stored, words, catalogue, now, passed, renewing)
 
 
 def build_profile(
@@ -308,30 +233,3 @@ def _standing(competency, row, evidence, catalogue, now) -> CompetencyStanding:
         modules,
         tuple(evidence.get(competency.code, ())),
     )
-
-
-def evidence_in_words(session, rows, catalogue, framework, now) -> dict[str, list[EvidenceItem]]:
-    """Turn evidence rows (code, score, at, version, quiz, response), newest first, into words."""
-    questions = quiz_versions.questions(session, {row[3] for row in rows})
-    titles = {m.assessment.id: m.assessment.title for m in catalogue.modules if m.assessment}
-    found: dict[str, list[EvidenceItem]] = defaultdict(list)
-    for code, score, at, version, quiz_id, response in rows:
-        at = aware(at)
-        competency = catalogue.competency(code)
-        valid_for = (competency.valid_for if competency else None) or framework.valid_for
-        question = questions.get(version)
-        value = (response or {}).get("value")
-        answer = ()
-        if question is not None and value is not None:
-            answer = tuple(part.text for part in question.describe(value, False))
-        found[code].append(
-            EvidenceItem(
-                question.text if question else "This question is no longer available",
-                answer,
-                score,
-                at,
-                titles.get(quiz_id, quiz_id),
-                valid_for is None or valid_for.after(at) > now,
-            )
-        )
-    return found

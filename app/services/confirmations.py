@@ -18,7 +18,6 @@ from app.domain.content import Catalogue
 from app.domain.frameworks import Competency
 from app.models import utcnow
 from app.services import practice_reads
-from app.services.attainment import EvidenceItem
 from app.services.practice import NotFound
 from app.services.practice_page import (
     Assessment,
@@ -27,6 +26,7 @@ from app.services.practice_page import (
     evidence,
     request_record,
 )
+from app.services.rating_evidence import EvidenceItem
 from app.services.rating_reads import aware
 
 NO_EVIDENCE = "Not enough evidence"

@@ -15,6 +15,7 @@ from app.models import User, utcnow
 from app.services import (
     assignment_standings,
     attainment,
+    attainment_reads,
     audit,
     extra_attempts,
     learner_rows,
@@ -62,7 +63,7 @@ PAGE_ROWS = tuple(
         (
             *record.RECORD_ROWS,
             *extra_attempts.STANDING_ROWS,
-            *attainment.PROFILE_ROWS,
+            *attainment_reads.PROFILE_ROWS,
             learner_rows.ASSIGNMENTS,
         )
     )
@@ -94,7 +95,7 @@ def learner_page(
         person,
         learner_view(person, found, catalogue, day, years),
         attempts,
-        attainment.profile_from(person.profession, found, catalogue, now, renewing),
+        attainment_reads.profile_from(person.profession, found, catalogue, now, renewing),
     )
 
 

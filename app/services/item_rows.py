@@ -1,6 +1,6 @@
 """From the item analysis' sums to its rows: per question version, figures and option shares.
 
-services/item_stats.py reads the sums in one statement; these add up its rows per version,
+services/item_reads.py reads the sums in one statement; these add up its rows per version,
 count the options each distinct answer picked and build a `QuestionStats` per version.
 A stored version that differs from another only in what learners neither answer nor are
 marked on (where it stood, its `Title:`, its `Screens:`: see `wording_key`) counts in that

@@ -1,55 +1,26 @@
 """Item analysis of a quiz: the database adds up, domain/item_analysis.py does the maths.
 
-One statement over the quiz's graded attempts (the filter: first attempts only, a date
-range): the attempts by total and percentage (the count, the sums of totals and the top
-and bottom 27% come from these), the quiz's stored question versions with their source
-files, and per question version, item score and distinct answer to the questions learners
-pick from, the count and the sums of the attempts' totals and group weights. On
-PostgreSQL the answers are added up by parallel workers (no WITH query is joined to them).
-A competency's subtotals per attempt (services/item_competencies.py), when asked for, are
-more branches of the same statement.
+services/item_reads.py reads the sums in one statement; this module finds the quiz, works
+the sums into figures per question version and competency, and returns the report.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
-
-from sqlalchemy import BigInteger, Float, Text, case, cast, func, literal, select
 
 from app import db
 from app.config import PROJECT_ROOT
 from app.content import catalogue
 from app.domain import item_analysis as ia
 from app.domain.content import Catalogue
-from app.domain.filter_days import filter_moments
 from app.domain.item_flags import longest_is_right, reliability_flag
-from app.domain.item_report import (
-    ItemReport,
-    Window,
-    competency_rows,
-)
-from app.domain.quizzes import QUESTION_TYPES, Question
+from app.domain.item_report import ItemReport, Window, competency_rows
+from app.domain.quizzes import Question
 from app.domain.quizzes.model import Quiz
-from app.models import Answer, Attempt
-from app.models import QuestionVersion as VersionRow
-from app.services import quiz_versions, tagged_rows
-from app.services.item_competencies import (
-    Aligned,
-    known_aligned,
-    read_subtotals,
-    subtotal_terms,
-    subtotals_of,
-)
+from app.services import item_reads, quiz_versions
+from app.services.item_competencies import known_aligned, read_subtotals
 from app.services.item_rows import item_sums, moved_versions, question_rows
-
-# The question types whose answers pick options (choices, pairs, steps): their answers are
-# counted apart, for each option's share.
-PICKABLE = tuple(
-    name for name, kind in QUESTION_TYPES.items() if kind.pick_labels is not Question.pick_labels
-)
 
 
 def find_quiz(quiz_id: str, content: Catalogue) -> Quiz | None:
@@ -85,10 +56,10 @@ def item_report(
     if quiz is None:
         return None
     session = db.session()
-    attempts = _attempts(quiz_id, window)
+    attempts = item_reads.graded_attempts(quiz_id, window)
     current = [v.hash for v in quiz.versions.values()]
     known = known_aligned(quiz) if competency_scores else None
-    found = _read(quiz_id, attempts, current, known)
+    found = item_reads.read_sums(quiz_id, attempts, current, known)
     counts, percents = found.counts, found.percents
     totals = ia.TotalSums(
         sum(counts.values()),
@@ -140,183 +111,6 @@ def item_report(
         ),
         flags=tuple(flag for flag in flags if flag),
         competency_scores=competency_scores,
-    )
-
-
-def _attempts(quiz_id: str, window: Window):
-    """Return the window's graded attempts and their totals, as a subquery."""
-    conditions = [Attempt.quiz_id == quiz_id, Attempt.status == "graded"]
-    if window.first_only:
-        conditions.append(Attempt.number == 1)
-    start, end = filter_moments(window.since, window.until)
-    if start:
-        conditions.append(Attempt.submitted_at >= start)
-    if end:
-        conditions.append(Attempt.submitted_at < end)
-    total = func.coalesce(Attempt.points, 0.0)
-    columns = [
-        Attempt.id.label("id"),
-        total.label("t"),
-        Attempt.percent.label("percent"),
-        # The questions the attempt showed, as recorded: a quiz changed since had others.
-        func.json_array_length(Attempt.selection).label("k"),
-    ]
-    return select(*columns).where(*conditions).subquery("attempts")
-
-
-def _totals(attempts):
-    """Return the attempts' count per total, percentage and questions shown, as a WITH query."""
-    columns = (attempts.c.t, attempts.c.percent, attempts.c.k)
-    return select(*columns, func.count().label("n")).group_by(*columns).cte("totals")
-
-
-def _weighted(attempts, totals):
-    """Return the attempts with their weights in the upper (u) and lower (l) 27% groups.
-
-    The groups are `ia.groups` worked out in SQL from the attempts' count per total
-    (`totals`): the total at which each group fills up, walking the totals down (up), and
-    the share of the attempts tied there that it has room for. The two cuts are one row
-    each, read as uncorrelated subqueries: PostgreSQL works them out once, before the
-    answers are read, and hands them to parallel workers; a join would keep the answers'
-    aggregate out of the workers.
-    """
-    by_total = select(totals.c.t, func.sum(totals.c.n).label("n")).group_by(totals.c.t).subquery()
-    # 27% of the attempts rounded up: at least one attempt.
-    size = select((27 * cast(func.sum(totals.c.n), BigInteger) + 99) // 100).scalar_subquery()
-
-    def cut(down: bool):
-        order = by_total.c.t.desc() if down else by_total.c.t
-        taken = func.sum(by_total.c.n).over(order_by=order)
-        filled = select(by_total.c.t, by_total.c.n, taken.label("taken")).subquery()
-        share = cast(size - (filled.c.taken - filled.c.n), Float) / cast(filled.c.n, Float)
-        first = select(filled.c.t, share.label("share")).where(filled.c.taken >= size)
-        first = first.order_by(filled.c.t.desc() if down else filled.c.t).limit(1)
-        found = first.cte("upper" if down else "lower")
-        return select(found.c.t).scalar_subquery(), select(found.c.share).scalar_subquery()
-
-    (upper_t, upper_share), (lower_t, lower_share) = cut(True), cut(False)
-    t = attempts.c.t
-    return select(
-        attempts.c.id,
-        t,
-        case((t > upper_t, 1.0), (t == upper_t, upper_share), else_=0.0).label("u"),
-        case((t < lower_t, 1.0), (t == lower_t, lower_share), else_=0.0).label("l"),
-    ).subquery("weighted")
-
-
-class Read(NamedTuple):
-    """What the one statement reads: attempts by total, by percentage and by questions shown,
-    the source of
-    each stored version of the quiz's questions, the answers' sums and the competencies'
-    subtotals, if asked for (see `_statement`)."""
-
-    counts: Counter
-    percents: Counter
-    shown: Counter
-    sources: dict[str, str]
-    answers: list[tuple]
-    subtotals: dict
-
-
-# A version and the answer given (texts), a count, then the item score and four sums; a
-# competency's subtotal row fills a text, both numbers and two reals.
-ROWS = tagged_rows.Layout(text=2, number=2, real=5)
-
-
-def _read(quiz_id: str, attempts, current: list[str], aligned=None) -> Read:
-    """Run `_statement` and sort its rows out by kind."""
-    found = ROWS.read(_statement(quiz_id, attempts, current, aligned))
-    read = Read(Counter(), Counter(), Counter(), {}, [], {})
-    for row in found.get("total", ()):
-        (n, shown), (total, percent, *_) = row.number, row.real
-        read.counts[float(total)] += n
-        read.percents[int(percent or 0)] += n
-        read.shown[int(shown or 0)] += n
-    for row in found.get("version", ()):
-        version, source = row.text
-        read.sources[version] = source or ""
-    for row in found.get("answer", ()):
-        (version, given), n, (x, sum_t, sum_tt, upper, lower) = row.text, row.number[0], row.real
-        # Every answer of a group scored x: its sums of x are x times its count and sums.
-        x = float(x)
-        read.answers.append(
-            (
-                version,
-                given,
-                n,
-                x * n,
-                x * x * n,
-                sum_t,
-                sum_tt,
-                x * sum_t,
-                upper,
-                x * upper,
-                lower,
-                x * lower,
-            )
-        )
-    # (code, subtotal, possible, questions, attempts), as subtotals_of takes them.
-    competencies = found.get("competency", ())
-    read.subtotals.update(subtotals_of((r.text[0], *r.real[:2], *r.number) for r in competencies))
-    return read
-
-
-def _statement(quiz_id: str, attempts, current: list[str], aligned: list[Aligned] | None = None):
-    """Return the branches of one query of three kinds of row (see ROWS), four with `aligned`:
-
-    - "total": the attempts by total, percentage and questions shown;
-    - "version": each stored version of the quiz's questions, and the file it came from;
-    - "answer": per question version, item score and, for the questions learners pick
-      from, distinct answer: the count and the sums of the attempts' totals, squared
-      totals and weights in the upper and lower groups (`_read` makes them `ia.ItemSums`).
-      Grouped by the score instead of summing it answer by answer: fewer sums per answer.
-    - "competency", for each code the `aligned` versions count for: the attempts per
-      subtotal, possible and questions (see services/item_competencies.py).
-    """
-    totals = _totals(attempts)
-    weighted = _weighted(attempts, totals)
-    x, t = Answer.points, weighted.c.t
-    # The answer given, but none for the questions learners do not pick from (a short
-    # answer, a number): asked as "one of those?", because most quizzes have none and
-    # PostgreSQL answers that for an empty list without looking the version up, where
-    # "one of the pickable?" cost a sixth of the statement's CPU.
-    unpickable = select(VersionRow.hash).where(
-        VersionRow.quiz_id == quiz_id, VersionRow.type_name.not_in(PICKABLE)
-    )
-    given = case((Answer.question_version.in_(unpickable), None), else_=cast(Answer.response, Text))
-    source = VersionRow.content["source"].as_string()
-    competencies = [
-        ROWS.branch(
-            "competency",
-            text=[literal(term.code)],
-            number=[term.questions, func.count()],
-            real=[term.subtotal, term.possible],
-        )
-        .where(term.questions > 0)
-        .group_by(term.subtotal, term.possible, term.questions)
-        for term in subtotal_terms(attempts, aligned or [])
-    ]
-    return (
-        ROWS.branch(
-            "total",
-            number=[totals.c.n, totals.c.k],
-            real=[totals.c.t, cast(totals.c.percent, Float)],
-        ),
-        ROWS.branch(
-            "version",
-            # Where an earlier version came from (a current one names its own line).
-            text=[VersionRow.hash, case((VersionRow.hash.in_(current), None), else_=source)],
-        ).where(VersionRow.quiz_id == quiz_id),
-        ROWS.branch(
-            "answer",
-            text=[Answer.question_version, given],
-            number=[func.count()],
-            real=[x, func.sum(t), func.sum(t * t), func.sum(weighted.c.u), func.sum(weighted.c.l)],
-        )
-        .join(weighted, Answer.attempt_id == weighted.c.id)
-        .where(Answer.question_version.is_not(None), x.is_not(None))
-        .group_by(Answer.question_version, given, x),
-        *competencies,
     )
 
 

@@ -35,10 +35,11 @@ from app.models_assignments import Assignment
 from app.models_credentials import Credential
 from app.models_practice import ConfirmationClosure, ConfirmationDecision, ConfirmationRequest
 from app.services import learner_rows, passes, renewal_rows
-from app.services.attainment import Profile, StoredLevel, build_profile, evidence_in_words
+from app.services.attainment import Profile, StoredLevel, build_profile
 from app.services.knowledge_now import knowledge_now
 from app.services.practice import UPDATES_FOR
 from app.services.practice_page import RequestRecord
+from app.services.rating_evidence import evidence_in_words
 from app.services.rating_reads import aware
 from app.services.tagged_rows import Row
 

@@ -30,8 +30,8 @@ from app.models_practice import (
     CLOSED_WITHDRAWN,
 )
 from app.services import practice_reads
-from app.services.attainment import EvidenceItem, evidence_in_words
 from app.services.practice import CONFIDENCE, competency_of
+from app.services.rating_evidence import EvidenceItem, evidence_in_words
 from app.services.rating_reads import aware
 from app.services.supervisors import SupervisorChoice
 from app.services.tagged_rows import Row

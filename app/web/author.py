@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app.content import catalogue
 from app.domain.coverage import coverage
-from app.domain.item_report import csv_rows
+from app.domain.item_csv import csv_rows
 from app.domain.spreadsheet import csv_text
 from app.services import extra_attempts, item_stats
 from app.web.author_forms import filter_query, read_window

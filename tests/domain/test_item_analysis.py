@@ -184,7 +184,7 @@ def test_a_discrimination_that_rounds_to_zero_is_not_called_negative():
 
 
 def test_a_csv_figure_is_never_negative_zero():
-    from app.domain.item_report import figure
+    from app.domain.item_csv import figure
 
     assert [str(figure(v)) for v in (-0.0004, -0.0, 0.0004, -0.0006)] == [
         "0.000",

@@ -9,7 +9,7 @@ from app.content import catalogue
 from app.domain.item_report import Window
 from app.domain.quizzes.versions import version_of
 from app.models import Answer
-from app.services import item_competencies, item_stats
+from app.services import item_competencies, item_reads
 from app.services.item_stats import find_quiz, item_report
 from tests.web.item_data import QUIZ, add_attempts, add_learners
 from tests.web.statements import statements
@@ -61,7 +61,7 @@ def test_answers_to_a_question_learners_type_into_are_counted_per_score_not_per_
             answer.response = {"value": str(10 + n)}
         session.commit()
         version = quiz.versions["wisp-q07"].hash
-        attempts = item_stats._attempts(NUMBERS, Window())
-        found = item_stats._read(NUMBERS, attempts, [version])
+        attempts = item_reads.graded_attempts(NUMBERS, Window())
+        found = item_reads.read_sums(NUMBERS, attempts, [version])
     rows = sorted((given, n) for v, given, n, *_ in found.answers if v == version)
     assert rows == [(None, 2), (None, 5)]

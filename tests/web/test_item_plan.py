@@ -6,7 +6,7 @@ from sqlalchemy import union_all
 from app import db
 from app.content import catalogue
 from app.domain.item_report import Window
-from app.services import item_stats
+from app.services import item_reads, item_stats
 from tests.web.item_data import QUIZ, add_attempts
 
 
@@ -40,7 +40,7 @@ def test_the_answers_aggregate_joins_no_with_query_so_workers_may_run_it(app, da
         add_attempts([[1, 1, 0], [1, 0, 0]], ["rr-q22", "rr-q23", "rr-q24"])
         quiz = item_stats.find_quiz(QUIZ, catalogue())
         current = [v.hash for v in quiz.versions.values()]
-        branches = item_stats._statement(QUIZ, item_stats._attempts(QUIZ, window), current)
+        branches = item_reads.statement(QUIZ, item_reads.graded_attempts(QUIZ, window), current)
         connection = db.session().connection()
         sql = union_all(*branches).compile(
             dialect=connection.dialect, compile_kwargs={"literal_binds": True}

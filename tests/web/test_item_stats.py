@@ -18,7 +18,7 @@ from app.domain import item_analysis as ia
 from app.domain.item_report import Window
 from app.domain.quizzes.versions import version_of
 from app.models import Answer, Attempt
-from app.services import item_stats
+from app.services import item_reads
 from app.services.item_stats import find_quiz, item_report
 from tests.web.item_data import QUIZ, add_attempts, add_learners, question_place
 
@@ -364,8 +364,8 @@ def test_the_group_weights_worked_out_in_sql_are_the_domains(app, seed):
     rows = [[int(rng.random() < 0.5) for _ in THREE] for _ in range(37)]
     with app.app_context():
         add_attempts(rows, THREE)
-        attempts = item_stats._attempts(QUIZ, Window())
-        weighted = item_stats._weighted(attempts, item_stats._totals(attempts))
+        attempts = item_reads.graded_attempts(QUIZ, Window())
+        weighted = item_reads.weighted_attempts(attempts, item_reads.attempt_totals(attempts))
         found = db.session().execute(select(weighted.c.t, weighted.c.u, weighted.c.l)).all()
     groups = ia.groups(Counter(t for t, _, _ in found))
     for t, upper, lower in found:

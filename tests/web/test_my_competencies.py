@@ -5,7 +5,7 @@ from sqlalchemy import select
 from app import db
 from app.content import catalogue
 from app.models import Attempt, Evidence, User
-from app.services import attainment
+from app.services import attainment_reads
 from tests.conftest import post_form, sign_in
 from tests.web.quiz_helpers import attempt_form
 from tests.web.test_quiz import finish_screens
@@ -102,7 +102,7 @@ def test_competencies_no_question_covers_are_shown_apart(app, make_user):
         full = catalogue()
         one_module = Catalogue(full.modules[:1], full.frameworks)
         user_id = db.session().scalar(select(User.id))
-        profile = attainment.profile(user_id, one_module)
+        profile = attainment_reads.profile(user_id, one_module)
         covered = set(covered_codes(profile.framework)) & {
             code for q in full.modules[0].assessment.questions for code in q.competencies
         }

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .arranged_questions import Matching, Ordering
 from .base import InvalidAnswer, Question
 from .choice_questions import MultipleAnswers, SingleChoice, TrueFalse
+from .matching_questions import Matching
+from .ordering_questions import Ordering
 from .written_questions import Numeric, ShortAnswer
 
 QUESTION_TYPES: dict[str, type[Question]] = {
