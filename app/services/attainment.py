@@ -19,7 +19,7 @@ from app.domain.competencies import (
     practice_shown,
     standing,
 )
-from app.domain.competencies.met_rules import practice_needed
+from app.domain.competencies.met_rules import PRACTICE_NOT_NEEDED, practice_needed
 from app.domain.content import Catalogue, Module
 from app.domain.coverage import OutOfReach, out_of_reach
 from app.domain.frameworks import Competency, Domain, Framework
@@ -79,10 +79,6 @@ class OwnRule:
     met: str | None  # what met means for it; None: as the framework says
     valid_for: str | None  # how long its evidence counts; None: as the framework says
     practice_needed: bool  # whether being met asks for a supervisor's confirmation
-
-
-# Shown for practice where a competency's own rule asks for no confirmation.
-PRACTICE_NOT_NEEDED = "Not needed"
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ from app.domain.competencies import (
     MET,
     NOT_MET,
     NOT_STARTED,
+    PRACTICE_NOT_NEEDED,
     STANDING_NAMES,
+    codes_needing_no_practice,
     practice_shown,
     standing,
 )
@@ -77,7 +79,8 @@ def export_csv(
     else:
         codes_for = dict.fromkeys(PROFESSIONS, codes_for.codes)
     yield csv_text([HEADER]).encode()
-    yield from copied(session, who, codes_for, standing_filter, now, chunk_size)
+    not_needed = codes_needing_no_practice(catalogue.frameworks)
+    yield from copied(session, who, codes_for, standing_filter, now, chunk_size, not_needed)
 
 
 def export_rows(
@@ -125,9 +128,12 @@ def export_rows(
         .execution_options(yield_per=5000)
     )
     current, person, found = None, (), {}
+    not_needed = codes_needing_no_practice(catalogue.frameworks)  # as the learner's page says
     for user_id, name, email, profession, code, level, score, count, last, *rest in rows:
         if user_id != current:
-            yield from _learner_rows(person, found, codes_for, catalogue, standing_filter)
+            yield from _learner_rows(
+                person, found, codes_for, catalogue, standing_filter, not_needed
+            )
             current, person, found = user_id, (name, email, profession), {}
         if code is not None:
             practice, met, until, due, expired, confirmed_until = rest
@@ -137,11 +143,13 @@ def export_rows(
                 "" if score is None else _one_decimal(score),
                 count,
                 last or "",
-                practice_shown(practice, aware(confirmed_until), now),
+                PRACTICE_NOT_NEEDED
+                if code in not_needed
+                else practice_shown(practice, aware(confirmed_until), now),
                 STANDING_NAMES[where],
                 aware(until).date().isoformat() if until and where in (MET, DUE_SOON) else "",
             )
-    yield from _learner_rows(person, found, codes_for, catalogue, standing_filter)
+    yield from _learner_rows(person, found, codes_for, catalogue, standing_filter, not_needed)
 
 
 def _export_started(scope, catalogue, actor_id, standing_filter, filters):
@@ -177,9 +185,12 @@ class _Shown(dict):
 
 
 UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "", NOT_STARTED, STANDING_NAMES[NOT_MET], "")
+UNRATED_NEEDING_NO_PRACTICE = (*UNRATED[:4], PRACTICE_NOT_NEEDED, *UNRATED[5:])
 
 
-def _learner_rows(person: tuple, found: dict, codes_for, catalogue, standing_filter) -> Iterator:
+def _learner_rows(
+    person: tuple, found: dict, codes_for, catalogue, standing_filter, not_needed
+) -> Iterator:
     if not person:
         return
     profession = person[2]
@@ -190,4 +201,5 @@ def _learner_rows(person: tuple, found: dict, codes_for, catalogue, standing_fil
     for code in codes_for[profession]:
         if standing_filter in FILTERS and code not in found:
             continue
-        yield [*named, code, *found.get(code, UNRATED)]
+        unrated = UNRATED_NEEDING_NO_PRACTICE if code in not_needed else UNRATED
+        yield [*named, code, *found.get(code, unrated)]

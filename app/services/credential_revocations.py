@@ -78,6 +78,15 @@ def for_administrator(code: str, now: datetime | None = None) -> AdministeredCre
     return AdministeredCredential(state, holder_name, erased_at, revoked_by)
 
 
+def certificate_without_credential(code: str) -> bool:
+    """Say whether a certificate has this code but no credential yet (earned before
+    credentials existed, or loaded by seed-demo, until `linkwise issue-credentials`)."""
+    if len(code) > 64:
+        return False
+    found = select(Certificate.id).where(Certificate.code == normalise_code(code))
+    return db.session().scalar(found) is not None
+
+
 @dataclass(frozen=True)
 class Revocation:
     """What a request to revoke did: "revoked", "already" or "not-found"."""

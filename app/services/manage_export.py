@@ -49,6 +49,7 @@ from app.domain.competencies import (
     MET,
     NOT_MET,
     NOT_STARTED,
+    PRACTICE_NOT_NEEDED,
     STANDING_NAMES,
 )
 from app.domain.spreadsheet import FORMULA_STARTS, csv_text
@@ -75,11 +76,13 @@ def copied(
     standing_filter: str,
     now: datetime,
     chunk_size: int,
+    not_needed: frozenset[str] = frozenset(),
 ) -> Iterator[bytes]:
     """Yield the export's rows as CSV bytes in chunks of about chunk_size (header not included).
 
     `codes` names each profession's competency codes in order; a profession it does not
-    name has no rows.
+    name has no rows. `not_needed` names the codes whose met rule asks for no confirmation
+    of practice: their practice reads "Not needed", rated or not.
     """
     if not any(codes.values()):
         return
@@ -87,7 +90,8 @@ def copied(
     connection.exec_driver_sql(SNAPSHOT)
     # Compiled once: only the page's learners change from one statement to the next
     # (compiling it for every page cost more than the rest of the Python side).
-    sql, parameters = _compiled(connection, _query(who, codes, standing_filter, now))
+    query = _query(who, codes, standing_filter, now, not_needed)
+    sql, parameters = _compiled(connection, query)
     # Every learner's place, read once from the name index: the pages are slices of it,
     # so neither reader waits for the other to learn where its next page starts.
     order = select(User.id).where(*who).order_by(User.full_name, User.id)
@@ -151,24 +155,41 @@ def _page(connection, sql: str, parameters: dict) -> str | None:
     return connection.exec_driver_sql(sql, parameters).scalar()
 
 
-def _query(who: list, codes: dict[str, list[str]], standing_filter: str, now: datetime):
-    # Each profession's codes as arrays (the code, and its cell as the line starts it),
-    # unnested for the learner's own profession.
+def _query(
+    who: list,
+    codes: dict[str, list[str]],
+    standing_filter: str,
+    now: datetime,
+    not_needed: frozenset[str] = frozenset(),
+):
+    # Each profession's codes as arrays (the code, its cell as the line starts it, its
+    # practice when its rule asks for none, and its cells when unrated), unnested for the
+    # learner's own profession.
     frameworks = values(
         column("profession", String),
         column("codes", ARRAY(String)),
         column("cells", ARRAY(String)),
+        column("practices", ARRAY(String)),
+        column("unrated", ARRAY(String)),
         name="framework",
     ).data(
         [
-            (profession, found, [_python_cells(code) for code in found])
+            (
+                profession,
+                found,
+                [_python_cells(code) for code in found],
+                [PRACTICE_NOT_NEEDED if code in not_needed else None for code in found],
+                [_UNRATED_NO_PRACTICE if code in not_needed else _UNRATED for code in found],
+            )
             for profession, found in codes.items()
             if found
         ]
     )
     wanted = (
-        func.unnest(frameworks.c.codes, frameworks.c.cells)
-        .table_valued("code", "cell", with_ordinality="position")
+        func.unnest(
+            frameworks.c.codes, frameworks.c.cells, frameworks.c.practices, frameworks.c.unrated
+        )
+        .table_valued("code", "cell", "practice", "unrated", with_ordinality="position")
         .render_derived(name="wanted")
     )
     page = (
@@ -201,7 +222,8 @@ def _query(who: list, codes: dict[str, list[str]], standing_filter: str, now: da
     rating = ratings.correlate(person).offset(0).subquery("rating")
     # With a standing filter only ratings in it have lines; without, a code never rated
     # has the unrated cells.
-    cells = _rated(rating.c, now) if filtered else func.coalesce(_rated(rating.c, now), _UNRATED)
+    rated = _rated(rating.c, now, wanted.c.practice)
+    cells = rated if filtered else func.coalesce(rated, wanted.c.unrated)
     line = person.c.head + wanted.c.cell + cells
     lines = (
         select(func.string_agg(line, aggregate_order_by(literal(""), wanted.c.position)))
@@ -228,8 +250,9 @@ def _compiled(connection, query) -> tuple[str, dict]:
     return str(compiled), compiled.params
 
 
-def _rated(rating, now: datetime):
-    """Return the line's cells after the code, for a stored rating (NULL for none)."""
+def _rated(rating, now: datetime, practice_not_needed):
+    """Return the line's cells after the code, for a stored rating (NULL for none); the
+    practice cell is `practice_not_needed` where that is not NULL."""
     until = func.coalesce(_day(rating.met_until), "")
     standing = case(
         (standing_condition(MET, now, rating), _python_cells(STANDING_NAMES[MET]) + until),
@@ -253,7 +276,7 @@ def _rated(rating, now: datetime):
         + ","
         + func.coalesce(_day(rating.last_evidence_at), "")
         + ","
-        + _cell(practice_now(now, rating))
+        + _cell(func.coalesce(practice_not_needed, practice_now(now, rating)))
         + ","
         + standing
         + "\r\n"
@@ -277,6 +300,7 @@ def _python_cells(*cells) -> str:
 
 
 _UNRATED = _python_cells(*UNRATED)[:-1] + "\r\n"
+_UNRATED_NO_PRACTICE = _python_cells(*UNRATED[:4], PRACTICE_NOT_NEEDED, *UNRATED[5:])[:-1] + "\r\n"
 
 
 def _cell(value):

@@ -14,7 +14,14 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 
 from app import db
-from app.domain.competencies import DUE_SOON, MET, practice_shown, standing
+from app.domain.competencies import (
+    DUE_SOON,
+    MET,
+    PRACTICE_NOT_NEEDED,
+    codes_needing_no_practice,
+    practice_shown,
+    standing,
+)
 from app.domain.content import Catalogue
 from app.domain.frameworks import Framework
 from app.domain.paging import asked, clamp, page_numbers
@@ -163,6 +170,8 @@ def grid_from(plan: Planned, found: dict) -> Grid:
         page = 1 if not total else page
     learners: dict[int, Learner] = {}
     levels: dict[int, dict[str, Cell]] = defaultdict(dict)
+    # As the learner's page says it: a rule that asks for no confirmation needs none.
+    not_needed = codes_needing_no_practice((plan.framework,)) if plan.framework else frozenset()
     for row in sorted(rows, key=lambda row: row.number[2]):  # by place on the page
         (name, email, profession, code, level, practice) = row.text
         learners.setdefault(row.number[0], Learner(row.number[0], name, email, profession))
@@ -171,6 +180,8 @@ def grid_from(plan: Planned, found: dict) -> Grid:
             until, due, confirmed_until = row.at[:3]
             where_now = standing(met, aware(until), aware(due), expired, now)
             practice = practice_shown(practice, aware(confirmed_until), now)
+            if code in not_needed:
+                practice = PRACTICE_NOT_NEEDED
             levels[row.number[0]][code] = Cell(level, practice, where_now)
     pages = max(1, -(-total // PER_PAGE))
     return Grid(

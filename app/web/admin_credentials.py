@@ -19,7 +19,7 @@ def _administrators_only():
 
 def _page(code: str, *, reason: str = "", reason_error: str | None = None, status: int = 200):
     found = credential_revocations.for_administrator(code) if code else None
-    missing = f"No certificate has the code {code}" if code and found is None else None
+    missing = _missing(code) if code and found is None else None
     return render_template(
         "admin/credentials.html",
         code=code,
@@ -30,6 +30,16 @@ def _page(code: str, *, reason: str = "", reason_error: str | None = None, statu
         reason_error=reason_error,
         limit=credential_revocations.MAX_REASON,
     ), status
+
+
+def _missing(code: str) -> str:
+    # A certificate from before credentials has one once the command has issued it.
+    if credential_revocations.certificate_without_credential(code):
+        return (
+            f"Certificate {code} has no credential yet. Run linkwise issue-credentials "
+            "to issue one, then find it here again"
+        )
+    return f"No certificate has the code {code}"
 
 
 @bp.get("/")

@@ -4,7 +4,7 @@ revocations (two tabs, or at once) the first stands and the second is told whose
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app import db
 from app.models import AuditEvent
@@ -41,6 +41,25 @@ def _revoked(app) -> tuple[str | None, int]:
             select(func.count(AuditEvent.id)).where(AuditEvent.kind == "credential.revoked")
         )
     return reason, events
+
+
+def test_a_certificate_without_a_credential_yet_is_not_said_to_be_missing(
+    app,
+    earned,  # noqa: F811
+    make_user,
+):
+    # Earned before credentials existed (or loaded by seed-demo): the certificate is there,
+    # its credential comes from `linkwise issue-credentials`.
+    _, code, _ = earned
+    with app.app_context():
+        db.session().execute(delete(Credential))
+        db.session().commit()
+    admin = admin_client(app, make_user)
+    page = admin.get(f"/admin/credentials/?code={code}").text
+    assert f"No certificate has the code {code}" not in page
+    assert f"Certificate {code} has no credential yet. Run linkwise issue-credentials" in page
+    missing = admin.get("/admin/credentials/?code=LW-AAAA-BBBB-CCCC-DDDD").text
+    assert "No certificate has the code LW-AAAA-BBBB-CCCC-DDDD" in missing
 
 
 def test_the_holder_is_named_as_recorded_before_and_after_revoking(

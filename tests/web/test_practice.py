@@ -242,6 +242,25 @@ def test_managers_name_supervisors_in_their_organisation_only(app, client, make_
         )
 
 
+def test_a_manager_is_told_what_stopping_a_supervisor_does_before_doing_it(
+    app, client, make_user, people
+):
+    # The button is the manager's act ("Stop being a supervisor" read as the manager's own),
+    # and stopping closes the supervisor's waiting requests, so the page says so first.
+    learner, _, _ = people
+    ask(learner, app)  # waiting for Sue
+    make_user(email="manager@example.org", role="manager", org="Riverside PCN")
+    sign_in(client, "manager@example.org")
+    sue = client.get(f"/manage/learners/{user_id(app, 'sue@example.org')}").text
+    assert ">Stop naming as a supervisor<" in sue and "Stop being a supervisor" not in sue
+    assert (
+        "If you stop naming Sue Supervisor a supervisor, any request waiting for their "
+        "decision closes undecided, and its learner can ask another supervisor."
+    ) in sue
+    lee = client.get(f"/manage/learners/{user_id(app, 'learner@example.org')}").text
+    assert ">Name as a supervisor<" in lee and "If you stop naming" not in lee
+
+
 def test_export_carries_the_practice_record_and_erasure_removes_its_free_text(app, people):
     from app.services import data_rights, erasure
 

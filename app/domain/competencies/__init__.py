@@ -11,7 +11,17 @@ from .knowledge import (
     enough_evidence,
     questions_needed,
 )
-from .met_rules import AllOf, AnyOf, Facts, KnowledgeAtLeast, PracticeConfirmed, Recent, Rule
+from .met_rules import (
+    PRACTICE_NOT_NEEDED,
+    AllOf,
+    AnyOf,
+    Facts,
+    KnowledgeAtLeast,
+    PracticeConfirmed,
+    Recent,
+    Rule,
+    codes_needing_no_practice,
+)
 from .methods import (
     ATTAINMENT_METHODS,
     AttainmentMethod,
@@ -54,11 +64,13 @@ from .standings import (
 __all__ = [
     "ACTION_PLAN", "ATTAINMENT_METHODS", "AWAITING", "CONFIRMATION_EXPIRED", "CONFIRMED",
     "DUE_SOON", "EXPIRED", "INSUFFICIENT_EVIDENCE", "MET", "NOT_MET", "NOT_STARTED",
-    "SELF_ASSESSED", "STANDING_NAMES", "AllOf", "AnyOf", "Attainment", "AttainmentMethod",
+    "PRACTICE_NOT_NEEDED", "SELF_ASSESSED", "STANDING_NAMES", "AllOf", "AnyOf", "Attainment",
+    "AttainmentMethod",
     "Average", "DecayingAverage", "DomainRollup", "Duration", "Evidence", "Facts", "Highest",
     "KnowledgeAtLeast", "Latest", "NAtMastery", "PracticeConfirmed", "PracticeEvent",
     "Rating", "Recent", "Rule", "UnknownAttainmentMethod", "WeightedAverage",
-    "aligned_questions", "attainment", "attainment_method", "domain_rollup", "enough_evidence",
+    "aligned_questions", "attainment", "attainment_method", "codes_needing_no_practice",
+    "domain_rollup", "enough_evidence",
     "knowledge_shown", "parse_duration", "practice_renewal_opens", "practice_shown",
     "questions_needed", "rate_competency",
     "rate_learner", "renewal_not_due", "standing", "valid_for",

@@ -120,6 +120,17 @@ def _joined(rules: tuple[Rule, ...], word: str) -> str:
     return word.join(parts)
 
 
+# Shown for practice where a competency's met rule asks for no confirmation.
+PRACTICE_NOT_NEEDED = "Not needed"
+
+
+def codes_needing_no_practice(frameworks) -> frozenset[str]:
+    """Return the codes of the frameworks' competencies whose met rule asks for no practice."""
+    return frozenset(
+        c.code for f in frameworks for c in f.competencies if not practice_needed(c, f)
+    )
+
+
 def practice_needed(competency, framework) -> bool:
     """Say whether a competency's met rule (its own, else its framework's) asks for practice."""
     rule = competency.met or framework.met
