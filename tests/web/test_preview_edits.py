@@ -55,3 +55,25 @@ def test_a_question_reworded_since_the_draw_is_named_with_a_fresh_preview_offere
         client, f"{base}/preview/answers", answers(fresh, right=True), page=f"{base}/preview"
     )
     assert done.status_code == 302 and "100%" in client.get(done.location).text
+
+
+def test_the_bank_of_a_file_with_errors_says_it_shows_the_last_version_without_any(
+    app, client, make_user, course, module
+):
+    from app import create_app
+
+    dev = create_app({**app.config, "LINKWISE_ENV": "development", "WATCH_CONTENT": True})
+    client = dev.test_client()
+    sign_in(client, make_user(email="trainer@example.org", role="trainer"))
+    bank = f"/author/quizzes/{module.assessment.id}/bank"
+    assert "as the file has them now" in client.get(bank).text
+    course_files.edit(
+        course_files.quiz_path(course, module.slug),
+        "*b) Almost anyone, the person included",
+        "b) Almost anyone, the person included",
+    )
+    page = client.get(bank).text
+    assert "The course content has errors" in page and "has no correct answer" in page
+    assert "as the file has them now" not in page
+    assert "as they were in the file's last version without errors" in page
+    assert "Almost anyone, the person included" in page  # the last good version's question
