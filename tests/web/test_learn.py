@@ -288,3 +288,19 @@ def test_a_tampered_knowledge_check_answer_changes_nothing(app, signed_in, cours
     assert response.status_code == 400
     assert "Question 1: choose one of the options" in response.text
     assert completions(app) == before
+
+
+def test_continue_leads_to_the_quiz_once_every_screen_is_done(signed_in, module):
+    for screen in module.screens:
+        if screen.knowledge_check:
+            answer_check(signed_in, module, screen)
+        complete(signed_in, module, screen)
+    quiz = f'href="/modules/{module.slug}/quiz/"'
+    last_screen = f'href="{screen_url(module, module.screens[-1])}"'
+    mine = signed_in.get("/modules/").text
+    resume = mine.split("Continue where you left off")[1].split("</a>")[0]
+    assert f"{module.title}: End-of-module quiz" in resume
+    assert quiz in resume and last_screen not in resume
+    page = signed_in.get(f"/modules/{module.slug}/").text
+    button = page.split("Continue module")[0].rsplit("<a ", 1)[1]
+    assert quiz in button and last_screen not in button
