@@ -152,6 +152,7 @@ class LearningRecord:
     generated_on: date
     modules: tuple[ModuleRecord, ...]
     totals: CpdTotals
+    profession_code: str | None = None  # as accounts.PROFESSIONS has them: whose CPD rules
 
     @property
     def rcgp(self) -> bool:
@@ -160,11 +161,19 @@ class LearningRecord:
 
     @property
     def cpd_note(self) -> str:
-        """Return the sentence on what CPD time is for: RCGP credits for a GP, else NMC hours."""
+        """Return the sentence on what CPD time is for: the learner's regulator's rule.
+
+        RCGP credits for a GP, GPhC records for a pharmacist, else the NMC's hours.
+        """
         if self.rcgp:
             return (
                 "RCGP credits are one per hour of learning with a reflection written: write the "
                 "reflection on a module's certificate for its time to earn them."
+            )
+        if self.profession_code in GPHC_PROFESSIONS:
+            return (
+                "The GPhC asks pharmacists for 4 CPD records a year: the reflective account on "
+                "a module's certificate can help you write one."
             )
         return (
             "The NMC asks nurses for 35 hours of CPD over each three-year revalidation period, "
@@ -178,6 +187,8 @@ class LearningRecord:
 
 # Who earns RCGP credits: GPs (profession codes, as accounts.PROFESSIONS has them).
 RCGP_PROFESSIONS = frozenset({"gp"})
+# Whose CPD records the GPhC asks for: pharmacists.
+GPHC_PROFESSIONS = frozenset({"pharmacist"})
 
 
 def earns_rcgp_credits(profession: str | None) -> bool:

@@ -121,6 +121,7 @@ def record_from(
         generated_on=today,
         modules=modules,
         totals=cpd_totals(modules, today, years, rcgp=earns_rcgp_credits(person.profession)),
+        profession_code=person.profession,
     )
 
 

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from app.content import catalogue
 from app.domain import reflection
+from app.domain.certificate_codes import normalise_code
 from app.domain.certificates import render_certificate_pdf
 from app.services import certificate_page, certificates
 
@@ -91,6 +92,8 @@ def verify(code: str):
     found, credential = certificate_page.check(code)
     revoked = found and (found.withdrawn_at or (credential and credential.revoked))
     status = 404 if found is None else 410 if revoked else 200
+    # A code found is named as printed, whatever case, dashes or spaces it was typed with.
+    shown = code if found is None else normalise_code(code)
     return render_template(
-        "certificates/verify.html", found=found, code=code, credential=credential
+        "certificates/verify.html", found=found, code=shown, credential=credential
     ), status

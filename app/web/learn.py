@@ -84,9 +84,21 @@ def screen(module_slug: str, screen_slug: str):
     )
     if page.locked:
         resume = page.state.resume
-        flash(f"Complete “{resume.title}” first: screens open in order.", "info")
+        flash(_locked_notice(module, resume, screen), "info")
         return redirect(url_for("learn.screen", module_slug=module.slug, screen_slug=resume.slug))
     return _render_screen(page)
+
+
+def _locked_notice(module, resume, asked) -> str:
+    """Say how to reach a locked screen from the screen the learner is sent back to."""
+    # Every screen ends by linking to the next; followed before Next, it lands here.
+    following = module.next_screen(resume.slug)
+    if following is not None and following.slug == asked.slug:
+        return (
+            f"Select Next at the end of this screen to go on to “{asked.title}”: "
+            "screens open in order."
+        )
+    return f"Complete “{resume.title}” first: screens open in order."
 
 
 def _check_notice() -> str | None:

@@ -377,3 +377,43 @@ def test_without_javascript_a_trainer_and_the_retake_rule_reopen_the_quiz(
     with app.app_context():
         kinds = sorted(g.kind for g in db.session().scalars(select(AttemptGrant)))
     assert kinds == ["person", "retake-rule"]
+
+
+def shown_text(page) -> str:
+    """Return the main content's text as shown, leaving out what the page's styles hide."""
+    return page.get_by_role("main").inner_text()
+
+
+def test_without_javascript_the_quiz_does_not_promise_to_save_as_you_go(
+    app, no_js_page, live_server, make_user
+):
+    # Answers are saved as they are given only by the page's script: without it, only the
+    # buttons save them, and a learner who leaves by a link loses what they had not saved.
+    email, module = prepare(app, make_user)
+    page = no_js_page
+    browser_sign_in(page, live_server, email)
+    page.goto(f"{live_server}/modules/{module.slug}/quiz/")
+    overview = shown_text(page)
+    assert "Saved as you go" not in overview
+    assert "Saved when you select Save and come back later" in overview
+    page.get_by_role("button", name="Start the quiz").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(module.assessment.title)
+    attempt = shown_text(page)
+    assert "saved as you go" not in attempt
+    assert "select Save and come back later before you leave" in attempt
+
+
+def test_with_javascript_the_quiz_says_answers_are_saved_as_you_go(
+    app, page, live_server, make_user
+):
+    email, module = prepare(app, make_user)
+    browser_sign_in(page, live_server, email)
+    page.goto(f"{live_server}/modules/{module.slug}/quiz/")
+    overview = shown_text(page)
+    assert "Saved as you go" in overview
+    assert "Saved when you select Save and come back later" not in overview
+    start_quiz(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(module.assessment.title)
+    attempt = shown_text(page)
+    assert "Your answers are saved as you go" in attempt
+    assert "before you leave" not in attempt

@@ -35,3 +35,12 @@ def test_home_page_gives_each_module_its_own_time_and_the_referrers_route(app, c
     section = page.split("If you refer people to a link worker")[1].split("If you are a link")[0]
     for module in course.modules:
         assert (f">{module.title}</a>" in section) == (module in route), module.slug
+
+
+def test_home_page_claims_knowledge_from_modules_and_practice_from_a_supervisor(client):
+    # Quiz answers show what is known; what is done in practice needs a person who saw it.
+    client.set_cookie("linkwise_professional", "yes")
+    page = html.unescape(client.get("/").text)
+    bullet = page.split("Each module maps to a competency framework")[1].split("</li>")[0]
+    assert "what you can do" not in bullet
+    assert "what you know" in bullet and "a supervisor" in bullet

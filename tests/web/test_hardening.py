@@ -360,6 +360,16 @@ def test_the_privacy_notice_names_controller_contact_dpo_and_the_ico(database_ur
     assert "Contact your Linkwise administrator" not in page
 
 
+def test_the_privacy_notice_names_practice_records_and_who_sees_them(client):
+    # The data download holds self-assessments and supervisors' decisions: the notice says
+    # they are kept, that a supervisor asked sees the request, and what judges practice.
+    page = client.get("/privacy").text.replace("&#39;", "'")
+    assert "Your practice records: your self-assessments" in page
+    assert "A supervisor you ask to confirm your practice sees your request" in page
+    assert "Competency ratings describe quiz answers only" not in page
+    assert "Only a supervisor who has seen your work confirms your practice" in page
+
+
 def test_no_template_file_is_left_unused():
     """Every template is referenced somewhere (catches a page nobody can reach)."""
     code = "\n".join(p.read_text("utf-8") for p in (PROJECT_ROOT / "app").rglob("*.py"))

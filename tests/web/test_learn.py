@@ -77,6 +77,19 @@ def test_every_locked_screen_redirects_to_the_first_incomplete_and_hides_its_con
         assert "screens open in order" in page
 
 
+def test_following_the_link_to_the_next_screen_says_to_select_next_first(signed_in, module):
+    # Each screen ends "Next, you will look at [the next screen]": a learner who follows
+    # that link before pressing Next is told how to go on, not to complete a screen they
+    # are reading.
+    first, second = module.screens[:2]
+    response = signed_in.get(screen_url(module, second))
+    assert response.location == screen_url(module, first)
+    page = signed_in.get(screen_url(module, first)).text
+    assert f"Select Next at the end of this screen to go on to “{second.title}”" in page
+    assert "screens open in order" in page
+    assert f"Complete “{first.title}” first" not in page
+
+
 def test_completing_a_screen_opens_the_next_and_moves_the_progress_line(signed_in, module):
     first, second = module.screens[:2]
     assert "(0% complete)" in signed_in.get(screen_url(module, first)).text
@@ -288,3 +301,19 @@ def test_a_tampered_knowledge_check_answer_changes_nothing(app, signed_in, cours
     assert response.status_code == 400
     assert "Question 1: choose one of the options" in response.text
     assert completions(app) == before
+
+
+def test_continue_leads_to_the_quiz_once_every_screen_is_done(signed_in, module):
+    for screen in module.screens:
+        if screen.knowledge_check:
+            answer_check(signed_in, module, screen)
+        complete(signed_in, module, screen)
+    quiz = f'href="/modules/{module.slug}/quiz/"'
+    last_screen = f'href="{screen_url(module, module.screens[-1])}"'
+    mine = signed_in.get("/modules/").text
+    resume = mine.split("Continue where you left off")[1].split("</a>")[0]
+    assert f"{module.title}: End-of-module quiz" in resume
+    assert quiz in resume and last_screen not in resume
+    page = signed_in.get(f"/modules/{module.slug}/").text
+    button = page.split("Continue module")[0].rsplit("<a ", 1)[1]
+    assert quiz in button and last_screen not in button

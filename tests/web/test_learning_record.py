@@ -12,7 +12,7 @@ from app import db
 from app.content import catalogue
 from app.domain.learning_record import ModuleRecord, cpd_totals
 from app.models import Certificate
-from tests.conftest import sign_in
+from tests.conftest import csrf_token, sign_in
 from tests.pdf_lines import drawn_lines
 from tests.web.journeys import pass_module
 
@@ -91,6 +91,26 @@ def test_cpd_totals_count_the_year_and_the_revalidation_period():
     unreflected = cpd_totals((done(45, 10, False), done(90, 400)), today, 3, rcgp=True)
     assert (unreflected.year_minutes, unreflected.period_minutes) == (45, 135)
     assert (unreflected.year_credits, unreflected.period_credits) == (0, 1.5)
+
+
+def test_the_record_speaks_of_the_learners_own_regulator(app, client, make_user):
+    make_user(email="nurse@example.org")
+    make_user(email="pharmacist@example.org", profession="pharmacist")
+    sign_in(client, "nurse@example.org")
+    nurse = client.get("/my/record").text
+    assert "The NMC asks nurses for 35 hours" in nurse and "GPhC" not in nurse
+    client.post("/sign-out", data={"csrf_token": csrf_token(client, "/my/record")})
+    sign_in(client, "pharmacist@example.org")
+    pharmacist = client.get("/my/record").text
+    assert "The GPhC asks pharmacists for 4 CPD records a year" in pharmacist
+    assert "NMC" not in pharmacist
+    text = subprocess.run(
+        ["pdftotext", "-", "-"],
+        input=client.get("/my/record.pdf").data,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert "GPhC" in " ".join(text.split()) and "NMC" not in text
 
 
 def test_the_record_downloads_as_csv(app, learner, modules):

@@ -239,6 +239,20 @@ def test_certificate_page_pdf_and_public_verification(app, learner, module):
     assert app.test_client().get("/certificates/LW-AAAA-BBBB-CCCC-DDDD").status_code == 404
 
 
+def test_verification_names_the_code_as_printed_however_it_was_typed(app, learner, module):
+    url = start(learner, module)
+    submit(
+        learner, url, attempt_form(module.assessment, attempt_row(app, url).selection, right=True)
+    )
+    with app.app_context():
+        code = db.session().scalar(select(Certificate.code))
+    # As someone might type it from a phone call: lower case, no dashes, a space at the end.
+    for typed in (code.lower(), code.replace("-", ""), f"{code} "):
+        public = app.test_client().get(f"/certificates/{typed}")
+        assert public.status_code == 200
+        assert f"certificate <strong>{code}</strong>" in public.text, typed
+
+
 def test_no_certificate_before_passing(learner, module):
     assert learner.get(f"/modules/{module.slug}/certificate/").status_code == 404
     assert learner.get(f"/modules/{module.slug}/certificate.pdf").status_code == 404
