@@ -1,6 +1,7 @@
 """Migration 0038 gives attempts their module's title: `linkwise db upgrade` fills it in for
 attempts from before, from the course the app serves; one at a module gone keeps none."""
 
+import shutil
 from datetime import UTC, datetime
 
 import pytest
@@ -94,5 +95,41 @@ def test_db_upgrade_records_each_attempts_module_title_from_the_course_and_goes_
         upgraded = runner.invoke(args=["db", "upgrade"])
         assert upgraded.exit_code == 0, upgraded.output
         assert titles(url) == {ids[module.slug]: module.title, ids[GONE]: None}
+    finally:
+        app.extensions["linkwise.engine"].dispose()
+
+
+def test_db_upgrade_with_content_errors_upgrades_and_says_no_title_was_filled(
+    database_at_0037, tmp_path
+):
+    url = database_at_0037
+    module = load(PROJECT_ROOT / "content", PROJECT_ROOT / "competencies").catalogue.modules[0]
+    attempts_as_they_were(url, module.slug)
+    for folder in ("content", "competencies"):
+        shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
+    with open(tmp_path / "content/quizzes/referral-routes-check-1.md", "a") as quiz:
+        quiz.write("\nstray one\nstray two\nstray three\n")
+    app = create_app(
+        {
+            "LINKWISE_ENV": "test",
+            "DATABASE_URL": url,
+            "SECRET_KEY": "t",
+            "CONTENT_DIR": tmp_path / "content",
+            "COMPETENCIES_DIR": tmp_path / "competencies",
+            "CONTENT_FOR_COMMAND": True,  # as every `linkwise` command but the server
+        }
+    )
+    runner = app.test_cli_runner()
+    refused = (
+        "the course content has 3 errors: run `linkwise validate`, fix them, then run this "
+        "again; no attempt was given its module's title"
+    )
+    try:
+        upgraded = runner.invoke(args=["db", "upgrade"])
+        assert upgraded.exit_code == 0, upgraded.output
+        assert upgraded.output.splitlines() == ["upgraded the database from 0037 to 0038", refused]
+        assert set(titles(url).values()) == {None}
+        again = runner.invoke(args=["db", "fill-attempt-titles"])
+        assert again.exit_code == 1 and again.output == f"Error: {refused}\n"
     finally:
         app.extensions["linkwise.engine"].dispose()
