@@ -1,17 +1,18 @@
-"""The title of a module that has left the course, as the record last kept it.
+"""The title of a module (or quiz) that has left the course, as the record last kept it.
 
 An attempt records its module's title when it starts (migration 0038), and a certificate
 when it is issued. An attempt names its module by the title it recorded; one from before
 titles were kept (NULL) by the title the module's newest certificate recorded; failing
-both, by its slug, as nothing left says more.
+both, by its slug, as nothing left says more. An attempt records its quiz's title too, with
+the quiz's settings (migration 0007).
 """
 
 from collections.abc import Collection, Container, Iterable
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 
 from app import db
-from app.models import Certificate
+from app.models import Attempt, Certificate
 
 
 def recorded_titles(slugs: Collection[str], attempt_id: int | None = None) -> dict[str, str]:
@@ -48,3 +49,18 @@ def gone_titles(attempts: Iterable, offered: Container[str]) -> dict[str, str]:
             latest[slug] = attempt.module_title or latest.get(slug)
     certified = recorded_titles([slug for slug, title in latest.items() if not title])
     return {slug: title or certified.get(slug, slug) for slug, title in latest.items()}
+
+
+def recorded_quiz_titles(quiz_ids: Collection[str]) -> dict[str, str]:
+    """Return the title the newest attempt at each quiz recorded when it started, where it
+    recorded one (one statement; none for no quizzes)."""
+    if not quiz_ids:
+        return {}
+    newest = (
+        select(func.max(Attempt.id))
+        .where(Attempt.quiz_id.in_(sorted(quiz_ids)))
+        .group_by(Attempt.quiz_id)
+    )
+    title = Attempt.quiz_settings["title"].as_string()
+    rows = db.session().execute(select(Attempt.quiz_id, title).where(Attempt.id.in_(newest)))
+    return {quiz_id: found for quiz_id, found in rows if found}

@@ -17,7 +17,7 @@ from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
     app_on_copy,
     module_with_test_quiz,
 )
-from tests.web.journeys import user_id
+from tests.web.journeys import pass_module, user_id
 from tests.web.quiz_helpers import attempt_form
 from tests.web.test_html_valid import nu_errors
 from tests.web.test_quiz import finish_screens, start
@@ -114,3 +114,17 @@ def test_a_pass_graded_after_its_module_left_is_certified_by_the_title_it_starte
     with app.app_context():
         recorded = db.session().scalar(select(Certificate.module_title))
     assert recorded == module.title
+
+
+def test_evidence_from_a_removed_modules_quiz_is_named_by_the_quiz_title_it_recorded(
+    app, client, make_user, module, course
+):
+    sign_in(client, make_user(email=EMAIL, profession="link-worker"))
+    pass_module(app, client, EMAIL, module)
+    quiz = module.assessment
+    gone(app, course, module)
+    code = module.competency_codes[0]
+    for url in ("/my/competencies", f"/my/competencies/{code}"):
+        page = html.unescape(client.get(url).text)
+        assert f"<strong>{quiz.title}, " in page, url
+        assert f"<strong>{quiz.id}, " not in page, url
