@@ -101,6 +101,44 @@ def db_upgrade(revision):
         click.echo(f"database is already at {after}: nothing to upgrade")
     else:
         click.echo(f"upgraded the database from {before} to {after}")
+    if after == known_revisions()[-1]:
+        _fill_attempt_titles(required=False)
+
+
+@db_cli.command("fill-attempt-titles")
+def db_fill_attempt_titles():
+    """Record its module's title on each attempt from before attempts kept it (0038)."""
+    revision = revision_of(current_app.config["DATABASE_URL"])
+    if revision != known_revisions()[-1]:
+        behind = schema_mismatch(revision) or "the database has no tables yet"
+        raise click.ClickException(f"{behind}; the upgrade fills them in")
+    _fill_attempt_titles(required=True)
+
+
+def _fill_attempt_titles(*, required: bool) -> None:
+    """Give attempts without a module title their module's title in the course, and say how
+    many; `db upgrade` (not `required`) only notes a course with errors, and keeps going."""
+    from app import db
+    from app.content import ContentHasErrors, catalogue
+    from app.services import attempt_titles
+
+    if not attempt_titles.any_untitled():
+        if required:
+            click.echo("every attempt has its module's title: nothing to fill in")
+        return
+    try:
+        course = catalogue()
+    except ContentHasErrors as error:
+        said = error.sentence("no attempt was given its module's title")
+        if required:
+            raise click.ClickException(said) from None
+        click.echo(said)
+        return
+    filled = attempt_titles.fill_in(course)
+    db.session().commit()
+    if filled or required:
+        attempts = f"{filled:,} attempt{'s' if filled != 1 else ''}"
+        click.echo(f"recorded their module's title on {attempts}")
 
 
 def revision_of(database_url: str) -> str | None:

@@ -71,6 +71,7 @@ class SeededAttempt:
     points_possible: float
     percent: int
     passed: bool
+    module_title: str  # as the attempt records it when it starts
     # (competency code, question id, question version, score)
     evidence: tuple[tuple[str, str, str, float], ...]
     # (question id, question version, answer as the form sends it, points)
@@ -261,6 +262,7 @@ def _attempt(course, module: Module, rng, ability, number, started, submitted) -
         points_possible=possible,
         percent=percent,
         passed=percent >= quiz.pass_mark,
+        module_title=module.title,
         evidence=tuple(evidence),
         answers=tuple(answers),
     )

@@ -102,6 +102,10 @@ class Attempt(Base):
     points_possible: Mapped[float | None]
     percent: Mapped[int | None]
     passed: Mapped[bool | None]
+    # The module's title when the attempt started: what names the attempt once the module
+    # has left the course. None on an attempt from before it was kept whose module had
+    # gone when `linkwise db upgrade` filled it in (migration 0038).
+    module_title: Mapped[str | None] = mapped_column(Text)
 
     answers: Mapped[list["Answer"]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan"

@@ -20,11 +20,12 @@ from app.services.tagged_rows import branch
 
 _ATTEMPT_ID = bindparam("attempt_id")
 
-# texts: quiz, module, status; numbers: number, percent, revision; reals: points, points
-# possible; flag: passed; times: started, submitted; documents: selection, settings.
+# texts: quiz, module, status, the module's title as it started; numbers: number, percent,
+# revision; reals: points, points possible; flag: passed; times: started, submitted;
+# documents: selection, settings.
 _THIS = branch(
     "this",
-    text=(Attempt.quiz_id, Attempt.module_slug, Attempt.status),
+    text=(Attempt.quiz_id, Attempt.module_slug, Attempt.status, Attempt.module_title),
     number=(Attempt.number, Attempt.percent, Attempt.revision),
     real=(Attempt.points, Attempt.points_possible),
     flag=(Attempt.passed,),
@@ -89,14 +90,14 @@ def read(
     if not rows:
         return None
     row = rows[0]
-    quiz_id, slug, status = row.text[:3]
+    quiz_id, slug, status, module_title = row.text[:4]
     number, percent, revision = row.number
     points, points_possible = row.real
     started_at, submitted_at = row.at[:2]
     selection, settings = row.doc
     attempt = quizzes.AttemptRow(
         attempt_id, user_id, quiz_id, slug, number, status, selection, settings, revision,
-        started_at, submitted_at, points, points_possible, percent, row.flag[0],
+        started_at, submitted_at, points, points_possible, percent, row.flag[0], module_title,
     )  # fmt: skip
     answers = {
         answer.text[0]: Saved(answer.doc[0].get("value"), answer.real[0])

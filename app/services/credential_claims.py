@@ -68,18 +68,24 @@ def _per_app(key: tuple, make):
     return found[key]
 
 
-def certified(holder: Holder, achievement: AchievementFacts | None, module_slug: str) -> dict:
+def certified(
+    holder: Holder,
+    achievement: AchievementFacts | None,
+    module_slug: str,
+    recorded_title: str | None = None,
+) -> dict:
     """Return what a certificate records at issue: its holder, and the module as signed.
 
     The same values go into its credential, so the certificate and the credential agree
-    whatever is edited later. A module gone from the content (`achievement` None) leaves its
-    slug as the title and claims no CPD time.
+    whatever is edited later. A module gone from the content (`achievement` None) leaves the
+    title its attempt recorded when it started (`recorded_title`), else its slug, and claims
+    no CPD time.
     """
     return {
         "holder_name": holder.full_name,
         "holder_profession": holder.profession,
         "holder_registration_number": holder.registration_number,
-        "module_title": achievement.title if achievement else module_slug,
+        "module_title": achievement.title if achievement else recorded_title or module_slug,
         "cpd_minutes": achievement.cpd_minutes if achievement else 0,
         "learning_outcomes": list(achievement.learning_outcomes) if achievement else [],
         "competencies": [[a.code, a.name] for a in achievement.alignments] if achievement else [],

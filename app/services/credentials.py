@@ -78,7 +78,7 @@ def certify(
                 "attempt_id": attempt.id,
                 "issued_at": now,
                 "thumbprint": key.thumbprint,
-                **certified(holder, achievement, attempt.module_slug),
+                **certified(holder, achievement, attempt.module_slug, attempt.module_title),
             },
         )
         .first()

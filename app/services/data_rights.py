@@ -200,6 +200,7 @@ def _attempt(attempt: Attempt) -> dict:
         "id": attempt.id,
         "quiz": attempt.quiz_id,
         "module": attempt.module_slug,
+        "module_title": attempt.module_title,  # when it started (null from before it was kept)
         "number": attempt.number,
         "status": attempt.status,
         "started_at": _iso(attempt.started_at),

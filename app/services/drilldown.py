@@ -19,6 +19,7 @@ from app.services import (
     audit,
     extra_attempts,
     learner_rows,
+    module_titles,
     passes,
     record,
     tagged_rows,
@@ -35,6 +36,7 @@ class AttemptRow:
     submitted_at: datetime | None
     percent: int | None
     passed: bool | None
+    in_course: bool = True  # False once its module has left the course
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,10 @@ def learner_view(
     person: learner_rows.Person, found, catalogue: Catalogue, day: date, years: int
 ) -> LearnerView:
     """Return the learner's team, assignments, module record and graded quiz attempts."""
-    titles = {m.slug: m.title for m in catalogue.modules}
     attempts = learner_rows.attempts_of(found)
+    offered = {m.slug: m.title for m in catalogue.modules}
+    # A module gone from the course is named as its attempts recorded it.
+    gone = module_titles.gone_titles(attempts, offered)
     # Quiz results are the module quizzes' attempts: a knowledge check is marked to teach,
     # with no pass mark, so its attempts have no place among them (passes.of_quiz).
     graded = sorted(
@@ -124,11 +128,12 @@ def learner_view(
         record.record_from(person, found, catalogue, years),
         [
             AttemptRow(
-                titles.get(a.module_slug, a.module_slug),
+                offered.get(a.module_slug) or gone[a.module_slug],
                 a.number,
                 a.submitted_at,
                 a.percent,
                 a.passed,
+                a.module_slug in offered,
             )
             for a in graded
         ],

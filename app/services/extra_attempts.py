@@ -189,11 +189,11 @@ def _removed_modules(attempts, offered: set[str]) -> list[QuizStanding]:
         result = attempt.status == "graded" and passes.of_quiz(attempt.kind)
         if result and attempt.module_slug not in offered:
             gone[attempt.module_slug].append(attempt)
-    titles = module_titles.recorded_titles(gone)
+    titles = module_titles.gone_titles(attempts, offered)
     return [
         QuizStanding(
             module_slug=slug,
-            module_title=titles.get(slug, slug),
+            module_title=titles[slug],
             quiz_id=graded[-1].quiz_id,
             used=len(graded),
             left=None,

@@ -40,6 +40,7 @@ class GradedAttempt(NamedTuple):
     started_at: datetime
     submitted_at: datetime
     percent: int
+    module_title: str | None  # as the attempt recorded it when it started
 
 
 def record_grade(
@@ -104,6 +105,7 @@ def record_grade(
         attempt.started_at,
         now,
         result.percent,
+        attempt.module_title,
     )
     if evidence and levels is None:
         codes = {row["competency_code"] for row in evidence}

@@ -77,8 +77,9 @@ COMPLETIONS = branch(
     at=(Completion.completed_at, Completion.last_completed_at),
 ).where(Completion.user_id == SELF, passes.COMPLETION_STANDS)
 
-# texts: quiz, module, status, the quiz's kind when it started (None before it was kept);
-# numbers: id, number, percent; flag: passed; time: submitted.
+# texts: quiz, module, status, the quiz's kind when it started (None before it was kept),
+# the module's title when it started (likewise); numbers: id, number, percent; flag:
+# passed; time: submitted.
 ATTEMPTS = branch(
     "attempt",
     text=(
@@ -86,6 +87,7 @@ ATTEMPTS = branch(
         Attempt.module_slug,
         Attempt.status,
         Attempt.quiz_settings["kind"].as_string(),
+        Attempt.module_title,
     ),
     number=(Attempt.id, Attempt.number, Attempt.percent),
     # The pass mark the attempt is graded against: the quiz's when it started.
@@ -202,6 +204,7 @@ class AttemptSeen(NamedTuple):
     submitted_at: object
     kind: str | None = None  # "assessment" or "knowledge-check", as the attempt kept it
     pass_mark: float | None = None  # as the attempt kept it (None: from before it was kept)
+    module_title: str | None = None  # likewise: what names it once the module has gone
 
 
 def person_of(found: dict[str, list[Row]]) -> Person | None:
@@ -236,6 +239,7 @@ def attempts_of(found: dict[str, list[Row]]) -> list[AttemptSeen]:
             submitted_at=row.at[0],
             kind=row.text[3],
             pass_mark=row.real[0],
+            module_title=row.text[4],
         )
         for row in found.get("attempt", ())
     ]

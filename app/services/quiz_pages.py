@@ -94,6 +94,8 @@ class ResultPage:
     withdrawn: bool = False
     # ... which another pass that counts may still do.
     completed: bool = False
+    # False once the module has left the course: the page says so, by its recorded title.
+    in_course: bool = True
 
 
 @dataclass(frozen=True)
@@ -109,11 +111,11 @@ class ConfirmPage:
     graded: bool
 
 
-def module_title(slug: str, attempt_id: int | None = None) -> str:
-    """Return a module's title; once it has gone, the title its certificates recorded (the
-    attempt's own first), else its slug."""
+def module_title(slug: str, attempt_id: int | None = None, recorded: str | None = None) -> str:
+    """Return a module's title; once it has gone, the title its attempt `recorded`, else the
+    one its certificates recorded (the attempt's own first), else its slug."""
     module = catalogue().module(slug)
-    return module.title if module else module_titles.title_of(slug, attempt_id)
+    return module.title if module else module_titles.title_of(slug, attempt_id, recorded)
 
 
 def attempt_page(
@@ -143,7 +145,7 @@ def attempt_page(
     settings = found.settings
     return AttemptPage(
         module_slug=attempt.module_slug,
-        module_title=module_title(attempt.module_slug),
+        module_title=module_title(attempt.module_slug, attempt.id, attempt.module_title),
         attempt_id=attempt.id,
         number=attempt.number,
         quiz_title=settings.title,
@@ -203,7 +205,10 @@ def result_page(
     reviewed.sort(key=lambda r: r.review.number)
     return ResultPage(
         module_slug=attempt.module_slug,
-        module_title=module.title if module else module_title(attempt.module_slug, attempt.id),
+        module_title=module.title
+        if module
+        else module_titles.title_of(attempt.module_slug, attempt.id, attempt.module_title),
+        in_course=module is not None,
         attempt_id=attempt.id,
         number=attempt.number,
         quiz_title=settings.title,

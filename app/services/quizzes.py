@@ -88,6 +88,7 @@ def start(
         quiz_settings=quiz.settings.to_content(),
         revision=0,
         started_at=now,
+        module_title=module.title,
     )
     session.add(attempt)
     if standing.locked:
@@ -134,6 +135,7 @@ class AttemptRow(NamedTuple):
     points_possible: float | None
     percent: int | None
     passed: bool | None
+    module_title: str | None
 
 
 # Every column in table order, as locks.lock_learner_reading_attempt reads them too.

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.services import quiz_versions
+from app.services import module_titles, quiz_versions
 from app.services.rating_reads import aware
 
 
@@ -24,6 +24,8 @@ def evidence_in_words(session, rows, catalogue, framework, now) -> dict[str, lis
     """Turn evidence rows (code, score, at, version, quiz, response), newest first, into words."""
     questions = quiz_versions.questions(session, {row[3] for row in rows})
     titles = {m.assessment.id: m.assessment.title for m in catalogue.modules if m.assessment}
+    # A quiz gone from the course is named as its attempts recorded it.
+    titles |= module_titles.recorded_quiz_titles({row[4] for row in rows} - titles.keys())
     found: dict[str, list[EvidenceItem]] = defaultdict(list)
     for code, score, at, version, quiz_id, response in rows:
         at = aware(at)

@@ -200,6 +200,7 @@ ATTEMPT_COLUMNS = (
     "points_possible",
     "percent",
     "passed",
+    "module_title",
 )
 
 
@@ -236,6 +237,7 @@ def attempt_row(attempt: SeededAttempt, user_id: int) -> tuple:
         attempt.points_possible,
         attempt.percent,
         attempt.passed,
+        attempt.module_title,
     )
 
 

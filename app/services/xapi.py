@@ -82,7 +82,8 @@ def quiz_graded(attempt, settings, grade, now) -> None:
     if not enabled():
         return
     module = catalogue().module(attempt.module_slug)
-    ref = xapi.ModuleRef(attempt.module_slug, module.title if module else attempt.module_slug)
+    gone = attempt.module_title or attempt.module_slug  # as the attempt recorded it
+    ref = xapi.ModuleRef(attempt.module_slug, module.title if module else gone)
     result = xapi.QuizResult(
         quiz_id=attempt.quiz_id,
         title=settings.title,
