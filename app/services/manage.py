@@ -4,11 +4,12 @@ The competency export is in competency_export.py.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 
 from app import db
+from app.domain.competencies.rating_counts import RatingCounts, rating_counts
 from app.domain.content import Catalogue, quiz_key
 from app.models import CompetencyLevel, Completion, Organisation, User
 from app.models_counts import DashboardCountChange
@@ -37,6 +38,8 @@ class Summary:
     framework_learners: int = 0  # learners the framework shown applies to
     # Every learner the manager sees, filtered or not (the dashboard's; None elsewhere).
     learners_seen: int | None = None
+    # The grid's framework's ratings, for its chart and table (the dashboard's; None elsewhere).
+    ratings: RatingCounts | None = None
 
 
 def summary(scope: Scope | int, catalogue: Catalogue, framework=None, shown=None) -> Summary:
@@ -58,8 +61,8 @@ def summary(scope: Scope | int, catalogue: Catalogue, framework=None, shown=None
 def dashboard(
     scope: Scope | int, catalogue: Catalogue, filters: Filters, *, page: int = 1, sort="name"
 ) -> tuple[Grid, Summary]:
-    """Return the grid's page and the summary of the learners its filters select, read in
-    one statement (two more past the last page)."""
+    """Return the grid's page and the summary of the learners its filters select, with its
+    framework's ratings, read in one statement (two more past the last page)."""
     scope = as_scope(scope)
     plan = manage_grid.planned(scope, catalogue, filters, page=page, sort=sort)
     found = tagged_rows.read(
@@ -70,7 +73,9 @@ def dashboard(
         )
     )
     shown = manage_grid.grid_from(plan, found)
-    return shown, _summary_from(scope, catalogue, found, shown.total, shown.total)
+    counted = _summary_from(scope, catalogue, found, shown.total, shown.total)
+    ratings = rating_counts(shown.framework, counted.levels, counted.framework_learners)
+    return shown, replace(counted, ratings=ratings)
 
 
 def _quiz_keys(catalogue: Catalogue) -> dict[str, str]:
