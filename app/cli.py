@@ -1,4 +1,4 @@
-"""The `linkwise` command line's entry point; the commands live in app/cli_commands.py.
+"""The `linkwise` command line's entry point; the commands are gathered in app/cli_commands.py.
 
 `linkwise validate` needs neither the app nor a database, so it runs without importing
 them (about two thirds of its start-up otherwise). Names are looked up in cli_commands, so

@@ -12,7 +12,7 @@ from app.cli_errors import day_option, days_in_order
 from app.cli_files import force_option, refuse_existing, write_output
 from app.content import catalogue
 from app.domain.filter_days import filter_moments
-from app.services import audit, data_rights, erasure, extra_attempts, sign_in_locks
+from app.services import audit_reads, data_rights, erasure, extra_attempts, sign_in_locks
 from app.services.accounts import user_by_email
 
 
@@ -152,14 +152,14 @@ def audit_log(since, until, kind, email):
     days_in_order(since, until)
     # The days bound the log as the audit page's From and To dates do: the To day whole.
     starts, ends = filter_moments(since, until)
-    filters = audit.AuditFilter(kind=kind, email=email, since=starts, until=ends)
-    if kind and kind not in (known := audit.known_kinds()):
+    filters = audit_reads.AuditFilter(kind=kind, email=email, since=starts, until=ends)
+    if kind and kind not in (known := audit_reads.known_kinds()):
         close = difflib.get_close_matches(kind, known, n=3, cutoff=0.6)
         hint = f"did you mean {' or '.join(close)}?" if close else f"the kinds: {', '.join(known)}"
         raise click.BadParameter(
             f"Linkwise records no event of the kind {kind!r}; {hint}", param_hint="'--kind'"
         )
-    for row in audit.events(filters):
+    for row in audit_reads.events(filters):
         fields = (
             row.occurred_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
             row.kind,

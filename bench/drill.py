@@ -22,18 +22,17 @@ that differ from a recount, 5xx responses.
 
 Two of the counts need eyes inside the database: the drill adds triggers to its own
 throwaway database that log every grading of an attempt and every write to an answer of
-an attempt another transaction had already graded (bench/drill_checks.py).
+an attempt another transaction had already graded (bench/drill_checks.py). The learners
+are added, signed in and start their quizzes in bench/drill_learners.py.
 """
 
 import http.client
 import os
 import random
-import re
 import signal
 import subprocess
 import sys
 import time
-import urllib.parse
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -41,15 +40,23 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import drill_checks  # noqa: E402
-from bench.server import app_env, sign_in, start_server, throwaway_postgres  # noqa: E402
+from bench.drill_learners import (  # noqa: E402
+    Learner,
+    in_pool,
+    make_learners,
+    quiz_modules,
+    send,
+    start_three_times_at_once,
+)
+from bench.server import app_env, start_server, throwaway_postgres  # noqa: E402
 
 LEARNERS = int(os.environ.get("DRILL_LEARNERS", "200"))
 THREADS = int(os.environ.get("DRILL_THREADS", "64"))
 SEED = int(os.environ.get("DRILL_SEED", "9"))
-PASSWORD = "linkwise-demo-2026"
 
 
 def main() -> int:
+    """Run the drill; return 1 if any of its counts is not 0."""
     server_url = (
         os.environ.get("DRILL_DATABASE_URL")
         or os.environ.get("BENCH_DATABASE_URL")
@@ -64,11 +71,11 @@ def main() -> int:
         started = time.monotonic()
         app = _app(url)
         drill_checks.install_triggers(app)
-        emails = _make_learners(app, LEARNERS)
+        emails = make_learners(app, LEARNERS)
         print(f"drill: {LEARNERS} learners at the quiz of every module; signing in", flush=True)
-        learners = _in_pool(lambda email: _Learner(port, email), emails)
-        modules = _modules(app)
-        attempts, started_apart = _start_three_times_at_once(_pairs(learners, modules))
+        learners = in_pool(lambda email: Learner(port, email), emails)
+        modules = quiz_modules(app)
+        attempts, started_apart = start_three_times_at_once(_pairs(learners, modules), SEED)
         plan = _plan(app, attempts, random.Random(SEED))
         submits = sum(1 for *_, autosave in plan if not autosave)
         print(
@@ -96,96 +103,8 @@ def _app(url: str):
     return create_app({"LINKWISE_ENV": "development", "DATABASE_URL": url, "SECRET_KEY": "b"})
 
 
-def _make_learners(app, count: int) -> list[str]:
-    """Add learners (one password hash for all) who have finished every module's screens."""
-    from sqlalchemy import insert, select
-
-    from app import db
-    from app.content import catalogue
-    from app.models import Completion, Organisation, User, utcnow
-    from app.services import accounts
-
-    with app.app_context():
-        session = db.session()
-        organisation_id = session.scalar(select(Organisation.id))
-        password = accounts.hash_password(PASSWORD)
-        now = utcnow()
-        emails = [f"drill-{n}@example.org" for n in range(1, count + 1)]
-        ids = session.scalars(
-            insert(User).returning(User.id, sort_by_parameter_order=True),
-            [
-                {
-                    "email": email,
-                    "full_name": f"Drill Learner {n}",
-                    "password_hash": password,
-                    "profession": "link-worker",
-                    "role": "learner",
-                    "organisation_id": organisation_id,
-                    "professional_confirmed_at": now,
-                    "professional_confirmed_as": "link-worker",
-                    "session_token": f"drill{n:020d}",
-                    "created_at": now,
-                }
-                for n, email in enumerate(emails, 1)
-            ],
-        ).all()
-        session.execute(
-            insert(Completion),
-            [
-                {"user_id": user_id, "module_slug": m.slug, "item_key": key, "completed_at": now}
-                for user_id in ids
-                for m in catalogue().modules
-                if m.assessment
-                for key in m.screen_item_keys
-            ],
-        )
-        session.commit()
-    return emails
-
-
-def _modules(app) -> list[str]:
-    from app.content import catalogue
-
-    with app.app_context():
-        return [m.slug for m in catalogue().modules if m.assessment]
-
-
 def _pairs(learners, modules):
     return [(learner, module) for learner in learners for module in modules]
-
-
-class _Learner:
-    """A signed-in learner: their cookie and a CSRF token from a page."""
-
-    def __init__(self, port: int, email: str):
-        self.port, self.email = port, email
-        self.cookie = sign_in(port, email)
-        status, headers, page = _send(port, "GET", "/account/", None, self.cookie)
-        self.cookie = _merge_cookies(self.cookie, headers)
-        self.token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-
-    def start(self, module: str) -> tuple["_Learner", str]:
-        """Start the module's quiz; return the attempt's path."""
-        body = {"csrf_token": self.token}
-        status, headers, _ = _send(self.port, "POST", f"/modules/{module}/quiz/", body, self.cookie)
-        location = dict(headers).get("Location", "")
-        assert status == 302 and "/attempts/" in location, (status, location)
-        return self, urllib.parse.urlsplit(location).path
-
-
-def _start_three_times_at_once(pairs) -> tuple[list[tuple["_Learner", str]], int]:
-    """Start each learner's quiz three times, the starts shuffled among everyone's and sent
-    at once; return one (learner, attempt path) a quiz, and how many quizzes got more than
-    one attempt (each of the three must be sent to the same one)."""
-    starts = [pair for pair in pairs for _ in range(3)]
-    random.Random(SEED).shuffle(starts)
-    paths = defaultdict(set)
-    for (learner, module), (_, path) in zip(
-        starts, _in_pool(lambda pair: pair[0].start(pair[1]), starts), strict=True
-    ):
-        paths[learner, module].add(path)
-    attempts = [(learner, min(found)) for (learner, _), found in paths.items()]
-    return attempts, sum(1 for found in paths.values() if len(found) > 1)
 
 
 def _plan(app, attempts, rng: random.Random) -> list[tuple]:
@@ -243,7 +162,8 @@ def _fire(plan, server) -> tuple[Counter, int]:
     dropped = 0
     kill_at = len(plan) * 2 // 5
 
-    def send(index_request):
+    def fire_one(index_request):
+        """Send one planned request, again if its connection dropped; return its status."""
         nonlocal dropped
         index, (learner, path, fields, autosave) = index_request
         if index == kill_at:
@@ -252,7 +172,7 @@ def _fire(plan, server) -> tuple[Counter, int]:
         headers = {"Accept": "application/json"} if autosave else {}
         for _ in range(3):
             try:
-                status, _, _ = _send(learner.port, "POST", path, body, learner.cookie, headers)
+                status, _, _ = send(learner.port, "POST", path, body, learner.cookie, headers)
                 return status
             except (ConnectionError, http.client.HTTPException, OSError):
                 dropped += 1  # the worker died with it: press the button again
@@ -260,7 +180,7 @@ def _fire(plan, server) -> tuple[Counter, int]:
         return 599
 
     with ThreadPoolExecutor(THREADS) as pool:
-        for status in pool.map(send, enumerate(plan)):
+        for status in pool.map(fire_one, enumerate(plan)):
             statuses[status] += 1
     return statuses, dropped
 
@@ -285,35 +205,6 @@ def _settle(server) -> None:
         if len(_workers(server)) >= 4:
             return
         time.sleep(0.2)
-
-
-def _send(port, method, path, fields, cookie, headers=None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    body = urllib.parse.urlencode(fields, doseq=True) if fields is not None else None
-    sent = {"Cookie": cookie, **(headers or {})}
-    if body is not None:
-        sent["Content-Type"] = "application/x-www-form-urlencoded"
-    try:
-        connection.request(method, path, body, sent)
-        response = connection.getresponse()
-        text = response.read().decode("utf-8", "replace")
-        return response.status, response.getheaders(), text
-    finally:
-        connection.close()
-
-
-def _merge_cookies(cookie: str, headers) -> str:
-    jar = dict(part.split("=", 1) for part in cookie.split("; "))
-    for name, value in headers:
-        if name.lower() == "set-cookie":
-            key, _, rest = value.split(";")[0].partition("=")
-            jar[key] = rest
-    return "; ".join(f"{k}={v}" for k, v in jar.items())
-
-
-def _in_pool(work, items):
-    with ThreadPoolExecutor(16) as pool:
-        return list(pool.map(work, items))
 
 
 def _report(counts, statuses, dropped, sent, seconds) -> None:

@@ -10,7 +10,8 @@ from app.domain.accounts import normalise_email
 from app.links import absolute_url
 from app.models import User
 from app.services import audit, locks, tokens
-from app.services.accounts import AccountError, check_current_password, user_by_email
+from app.services.accounts import AccountError, user_by_email
+from app.services.password_changes import check_current_password
 
 
 def _email_fingerprint(user: User) -> str:

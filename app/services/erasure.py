@@ -25,8 +25,8 @@ from app.models_assignments import MailPreference, ReminderSent
 from app.models_practice import ConfirmationRequest
 from app.models_teams import TeamManager
 from app.services import audit, credential_revocations, leavers
-from app.services.accounts import check_current_password
 from app.services.data_rights import about_person
+from app.services.password_changes import check_current_password
 from app.services.practice_rights import erase_practice
 from app.services.request_closures import close_stranded, lock_for_closing
 

@@ -15,6 +15,7 @@ from app.services import (
     email_changes,
     erasure,
     organisation_moves,
+    password_changes,
     profile,
 )
 from app.web import throttles, unsent
@@ -57,7 +58,7 @@ def account():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            user = accounts.change_password(
+            user = password_changes.change_password(
                 current_user.db_id,
                 form.current_password.data,
                 form.new_password.data,

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from app.domain.filter_days import filter_days, filter_moments
-from app.services import audit
+from app.services import audit_reads
 from app.web.gate import require_signed_in_professional
 from app.web.query import page_arg
 
@@ -25,10 +25,10 @@ def audit_log():
     """Read the audit log, newest first, filtered by event, email and dates."""
     args = request.args
     days, errors = _days(args)
-    filters = audit.AuditFilter(
+    filters = audit_reads.AuditFilter(
         kind=args.get("kind", "")[:40], email=args.get("email", "")[:254], **days
     )
-    found = audit.search(filters, page=page_arg())
+    found = audit_reads.search(filters, page=page_arg())
     page = render_template(
         "admin/audit.html", found=found, filters=filters, args=args, errors=errors
     )

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.content import catalogue
-from app.services import accounts, quizzes
+from app.services import accounts, password_changes, quizzes
 from tests.browser.conftest import (
     assert_accessible,
     assert_accessible_as_shown,
@@ -167,9 +167,9 @@ def test_a_password_change_refused_as_just_changed(
     browser_sign_in(page, live_server, EMAIL)
 
     def changed_a_moment_ago(*args, **kwargs):  # as when another tab's change won the race
-        raise accounts.AccountError("new_password", accounts.JUST_CHANGED)
+        raise accounts.AccountError("new_password", password_changes.JUST_CHANGED)
 
-    monkeypatch.setattr(accounts, "change_password", changed_a_moment_ago)
+    monkeypatch.setattr(password_changes, "change_password", changed_a_moment_ago)
     page.goto(f"{live_server}/account/")
     page.get_by_label("Current password").fill(DEMO_PASSWORD)
     page.get_by_label("New password").fill("plum harbour violin 77")

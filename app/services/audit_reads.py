@@ -1,0 +1,211 @@
+"""Reading the audit log back: the administrators' page (a page at a time, newest first) and
+the command line's `audit` (every matching event, oldest first). Events are written by
+audit.py."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
+
+from app import db
+from app.domain.paging import asked
+from app.models import AuditEvent, User
+from app.services import tagged_rows
+from app.services.audit import WRITTEN_KINDS
+from app.services.tagged_rows import branch
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What to read: a kind of event, an email involved, a time window."""
+
+    kind: str = ""
+    email: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One event as people read it."""
+
+    occurred_at: datetime
+    kind: str
+    actor: str
+    subject: str
+    address: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """A page of events, newest first, with the kinds there are to filter by."""
+
+    rows: tuple[AuditRow, ...]
+    page: int
+    pages: int
+    total: int
+    kinds: tuple[str, ...]
+
+
+def search(filters: AuditFilter, page: int = 1) -> AuditPage:
+    """Return one page of the events that match, newest first (one statement).
+
+    The page's events carry the count of all that match; the kinds to filter by come in
+    the same statement. Only a page past the last one asks again, for the last page.
+    """
+    where, page = _where(filters), asked(page)
+    found = tagged_rows.read((_page_of(where, page), _KINDS))
+    events = sorted(found.get("event", ()), key=lambda row: row.number[0], reverse=True)
+    if not events and page > 1:
+        total = db.session().scalar(select(func.count(AuditEvent.id)).where(*where))
+        return search(filters, max(1, -(-total // PER_PAGE))) if total else search(filters)
+    total = events[0].number[1] if events else 0
+    kinds = sorted(found.get("kind", ()), key=lambda row: row.number[0])
+    return AuditPage(
+        tuple(_event_row(row) for row in events),
+        page,
+        max(1, -(-total // PER_PAGE)),
+        total,
+        tuple(row.text[0] for row in kinds),
+    )
+
+
+def kinds() -> tuple[str, ...]:
+    """Return every kind of event the log holds, in the order the filter's list shows them."""
+    found = tagged_rows.read((_KINDS,)).get("kind", ())
+    return tuple(row.text[0] for row in sorted(found, key=lambda row: row.number[0]))
+
+
+def known_kinds() -> tuple[str, ...]:
+    """Return every kind of event the app writes or the log holds (older kinds too), sorted."""
+    return tuple(sorted(WRITTEN_KINDS | set(kinds())))
+
+
+# Every kind of event there is, in the database's order for the filter's list.
+_KINDS = branch(
+    "kind",
+    text=(AuditEvent.kind,),
+    number=(func.row_number().over(order_by=AuditEvent.kind),),
+).group_by(AuditEvent.kind)
+
+
+def _page_of(where, page: int):
+    actor, subject = aliased(User), aliased(User)
+    paged = (
+        select(
+            AuditEvent.id,
+            AuditEvent.kind,
+            AuditEvent.via,
+            AuditEvent.email,
+            AuditEvent.address,
+            actor.email.label("actor_email"),
+            subject.email.label("subject_email"),
+            AuditEvent.occurred_at,
+            AuditEvent.detail,
+            func.count().over().label("total"),
+        )
+        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+        .outerjoin(subject, subject.id == AuditEvent.subject_id)
+        .where(*where)
+        .order_by(AuditEvent.id.desc())
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+        .subquery()
+    )
+    c = paged.c
+    return branch(
+        "event",
+        text=(c.kind, c.via, c.email, c.address, c.actor_email, c.subject_email),
+        number=(c.id, c.total),
+        at=(c.occurred_at,),
+        doc=(c.detail,),
+    )
+
+
+def _event_row(row: tagged_rows.Row) -> AuditRow:
+    kind, via, email, address, actor_email, subject_email = row.text
+    occurred_at, detail = row.at[0], row.doc[0]
+    return _audit_row(kind, via, email, address, actor_email, subject_email, occurred_at, detail)
+
+
+def events(filters: AuditFilter) -> Iterator[AuditRow]:
+    """Yield every matching event, oldest first (the command line's `audit`)."""
+    yield from _rows(_where(filters), oldest_first=True)
+
+
+def _where(filters: AuditFilter) -> list:
+    where = []
+    if filters.kind:
+        where.append(AuditEvent.kind == filters.kind)
+    if filters.since:
+        where.append(AuditEvent.occurred_at >= filters.since)
+    if filters.until:
+        where.append(AuditEvent.occurred_at < filters.until)
+    if filters.email:
+        people = select(User.id).where(func.lower(User.email) == filters.email.strip().lower())
+        where.append(
+            or_(
+                func.lower(AuditEvent.email) == filters.email.strip().lower(),
+                AuditEvent.actor_id.in_(people),
+                AuditEvent.subject_id.in_(people),
+            )
+        )
+    return where
+
+
+def _rows(where, *, limit=None, offset=0, oldest_first=False) -> Iterator[AuditRow]:
+    actor, subject = aliased(User), aliased(User)
+    order = AuditEvent.id if oldest_first else AuditEvent.id.desc()
+    statement = (
+        select(AuditEvent, actor.email, subject.email)
+        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+        .outerjoin(subject, subject.id == AuditEvent.subject_id)
+        .where(*where)
+        .order_by(order)
+        .offset(offset)
+        .limit(limit)
+    )
+    for event, actor_email, subject_email in db.session().execute(statement):
+        yield _audit_row(
+            event.kind,
+            event.via,
+            event.email,
+            event.address,
+            actor_email,
+            subject_email,
+            event.occurred_at,
+            event.detail,
+        )
+
+
+def _audit_row(
+    kind, via, email, address, actor_email, subject_email, occurred_at, detail
+) -> AuditRow:
+    return AuditRow(
+        occurred_at=occurred_at,
+        kind=kind,
+        actor=_actor(via, detail, actor_email),
+        subject=subject_email or (email if email != actor_email else "") or "",
+        address=address or "",
+        detail=", ".join(f"{key}={_shown(value)}" for key, value in sorted((detail or {}).items())),
+    )
+
+
+def _shown(value) -> str:
+    """Say a detail's value as a reader would write it: a list as its items, not as Python."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value) or "none"
+    return str(value)
+
+
+def _actor(via: str, detail: dict | None, actor_email: str | None) -> str:
+    if via == "cli":
+        return f"command line ({(detail or {}).get('os_user', 'unknown')})"
+    if actor_email:
+        return actor_email
+    return "visitor (not signed in)"
