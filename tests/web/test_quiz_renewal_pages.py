@@ -93,7 +93,7 @@ def test_the_quiz_page_says_why_and_by_when_and_starts_the_renewal(app, client, 
     with app.app_context():
         earlier = db.session().scalars(select(Attempt.id).where(Attempt.number == 1)).one()
     result = client.get(f"{quiz_url(module)}attempts/{earlier}/").text
-    assert "The correct answers are shown once you have renewed this module" in result
+    assert "The correct answers are listed in full once you have renewed this module" in result
     url = post_form(client, quiz_url(module), {}).location
     with app.app_context():
         assert db.session().get(Attempt, int(url.rstrip("/").rsplit("/", 1)[1])).number == 2
