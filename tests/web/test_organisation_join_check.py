@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app import db
 from app.models import AuditEvent, Organisation, User
-from app.models_teams import TeamMember
+from app.models_teams import Team, TeamMember
 from tests.conftest import post_form, sign_in
 from tests.web.error_summary import summary_of
 from tests.web.pcn import ORG
@@ -116,3 +116,28 @@ def test_a_stale_confirmation_after_joining_elsewhere_changes_nothing(app, clien
     shown = post_form(client, CONFIRM, stale, page=URL, follow_redirects=True)
     assert f"so you did not join {ORG}" in html.unescape(shown.text)
     assert _where(app, "cara@example.org")[0] == "Hillside PCN"
+
+
+def test_another_organisation_s_team_code_moves_into_that_team_once_confirmed(
+    app, client, runner, make_user, pcn
+):
+    make_user(email="hill@example.org", role="manager", org="Hillside PCN")
+    made = runner.invoke(
+        args=["create-team", "Hillside PCN", "Hill Practice", "--join-code", "HILL0001"]
+    )
+    assert made.exit_code == 0, made.output
+    sign_in(client, "asha@example.org")
+    asked = post_form(client, URL, {"join_code": "HILL0001"})
+    page = html.unescape(asked.text.replace("<strong>", "").replace("</strong>", ""))
+    assert "That join code belongs to Hillside PCN, for its team Hill Practice" in page
+    assert "you will join the team Hill Practice" in page
+    assert _where(app, "asha@example.org")[0] == ORG  # nothing moved yet
+    with app.app_context():
+        riverside = db.session().scalar(select(Organisation.id).where(Organisation.name == ORG))
+    form = {"join_code": "HILL0001", "leaving": str(riverside)}
+    done = post_form(client, CONFIRM, form, page=URL, follow_redirects=True)
+    assert "You have joined Hillside PCN, in the team Hill Practice" in html.unescape(done.text)
+    organisation, team = _where(app, "asha@example.org")
+    with app.app_context():
+        assert organisation == "Hillside PCN"
+        assert db.session().get(Team, team).name == "Hill Practice"
