@@ -163,7 +163,9 @@ class LearningRecord:
     def cpd_note(self) -> str:
         """Return the sentence on what CPD time is for: the learner's regulator's rule.
 
-        RCGP credits for a GP, GPhC records for a pharmacist, else the NMC's hours.
+        RCGP credits for a GP, GPhC records for a pharmacist, the NMC's hours for a nurse;
+        for everyone else (link workers, coaches, care co-ordinators), whom no one of these
+        regulates, what the record is for in general.
         """
         if self.rcgp:
             return (
@@ -175,9 +177,14 @@ class LearningRecord:
                 "The GPhC asks pharmacists for 4 CPD records a year: the reflective account on "
                 "a module's certificate can help you write one."
             )
+        if self.profession_code in NMC_PROFESSIONS:
+            return (
+                "The NMC asks nurses for 35 hours of CPD over each three-year revalidation "
+                "period, with reflective accounts."
+            )
         return (
-            "The NMC asks nurses for 35 hours of CPD over each three-year revalidation period, "
-            "with reflective accounts."
+            "You can use this record for your own CPD, appraisal or supervision: the reflection "
+            "on a module's certificate says what you learned and what it changes in your work."
         )
 
     def module_credits_note(self, module: ModuleRecord) -> str:
@@ -189,6 +196,8 @@ class LearningRecord:
 RCGP_PROFESSIONS = frozenset({"gp"})
 # Whose CPD records the GPhC asks for: pharmacists.
 GPHC_PROFESSIONS = frozenset({"pharmacist"})
+# Whose revalidation the NMC sets: nurses.
+NMC_PROFESSIONS = frozenset({"practice-nurse"})
 
 
 def earns_rcgp_credits(profession: str | None) -> bool:

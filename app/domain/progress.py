@@ -19,6 +19,8 @@ READY = "Ready to start"
 GOOD_START = "Good start, keep going"
 GETTING_THERE = "Well done, you're getting there"
 COMPLETED = "Well done, you've completed this module"
+# Every attempt at the quiz used without a pass: praise would mislead, so the line says so.
+QUIZ_NOT_PASSED = "Quiz not passed: you have used all your attempts"
 QUIZ_PREFIX = quiz_key("")
 
 
@@ -47,12 +49,17 @@ def passed_quiz(completed_keys: Collection[str]) -> bool:
 
 
 def module_progress(
-    item_keys: Sequence[str], completed_keys: Collection[str], *, passed: bool = False
+    item_keys: Sequence[str],
+    completed_keys: Collection[str],
+    *,
+    passed: bool = False,
+    quiz_locked: bool = False,
 ) -> Progress:
     """Count completed items of a module, ignoring completions of items it no longer has.
 
     `passed`: the learner passed the module's quiz (passed_quiz), so completed the module
-    as it was; what they have not done of it now was added since.
+    as it was; what they have not done of it now was added since. `quiz_locked`: they used
+    every attempt at its quiz without passing, and none is open yet (retakes.Allowance).
     """
     items = dict.fromkeys(item_keys)
     total = len(items)
@@ -65,4 +72,6 @@ def module_progress(
         return Progress(completed, total, percent, "not-started", READY)
     # A first item of a very long module floors to 0%, but the learner has started.
     message = GOOD_START if percent < 30 else GETTING_THERE
+    if quiz_locked:
+        message = QUIZ_NOT_PASSED
     return Progress(completed, total, percent, "in-progress", message)

@@ -83,6 +83,7 @@ class ModuleState:
     states: dict[str, ItemState]
     resume: Screen
     quiz_next: bool = False
+    quiz_locked: bool = False  # every attempt at the quiz used without a pass, none open yet
 
     def state(self, screen: Screen) -> ItemState:
         """Return "done", "current" or "locked" for a screen."""
@@ -103,8 +104,11 @@ class ModuleState:
         )
 
 
-def module_state(module: Module, done: frozenset[str], *, preview: bool = False) -> ModuleState:
-    """Work out progress and gating for a module from the completed keys."""
+def module_state(
+    module: Module, done: frozenset[str], *, preview: bool = False, quiz_locked: bool = False
+) -> ModuleState:
+    """Work out progress and gating for a module from the completed keys (`quiz_locked`:
+    every attempt at its quiz used without a pass, none open yet)."""
     if preview:
         # Trainers see every screen open and no progress of their own.
         states = {key: "done" for key in module.item_keys}
@@ -113,8 +117,11 @@ def module_state(module: Module, done: frozenset[str], *, preview: bool = False)
     resume_key = first_incomplete(module.item_keys, done)
     resume = next((s for s in module.screens if resume_key in s.item_keys), module.screens[-1])
     quiz_next = bool(module.assessment) and resume_key == module.item_keys[-1]
-    progress = module_progress(module.item_keys, done, passed=passed_quiz(done))
-    return ModuleState(module, progress, states, resume, quiz_next and not preview)
+    progress = module_progress(
+        module.item_keys, done, passed=passed_quiz(done), quiz_locked=quiz_locked and not preview
+    )
+    locked = quiz_locked and not preview and progress.status != "completed"
+    return ModuleState(module, progress, states, resume, quiz_next and not preview, locked)
 
 
 def complete_screen(user_id: int, module: Module, screen: Screen) -> str:

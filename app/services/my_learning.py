@@ -18,8 +18,8 @@ from app.domain import assignments as rules
 from app.domain.content import Catalogue, Module
 from app.domain.learning_record import CertificateNamed
 from app.domain.quizzes.renewal import Renewal
-from app.models import Attempt, Certificate, Completion, utcnow
-from app.services import learner_rows, passes, renewal_rows, tagged_rows
+from app.models import Attempt, AttemptGrant, Certificate, Completion, utcnow
+from app.services import learner_rows, passes, quiz_standing, renewal_rows, tagged_rows
 from app.services.assignment_standings import Assigned, binding, standing_in
 from app.services.learner_rows import SELF
 from app.services.learning import ModuleState, module_state
@@ -46,10 +46,14 @@ _MY_LEARNING = union_all(
     renewal_rows.CREDENTIALS,
     renewal_rows.PASSES,
 )
+_QUIZ = bindparam("quiz_id")
+# With the quiz's attempts and grants, so the page says when every attempt is used.
 _MODULE_PAGE = union_all(
     learner_rows.COMPLETIONS.where(Completion.module_slug == _MODULE),
     learner_rows.CERTIFICATES.where(Certificate.module_slug == _MODULE),
     renewal_rows.PASSES.where(Attempt.module_slug == _MODULE),
+    learner_rows.ATTEMPTS.where(Attempt.quiz_id == _QUIZ),
+    learner_rows.GRANTS.where(AttemptGrant.quiz_id == _QUIZ),
     *renewal_rows.ONE_MODULE,
 )
 
@@ -118,17 +122,27 @@ def module_page(
     if preview:
         return MyModule(module_state(module, frozenset(), preview=True), False, position=position)
     now = now or utcnow()
-    found = tagged_rows.read(_MODULE_PAGE, user_id=user_id, module_slug=module.slug)
+    quiz = module.assessment
+    found = tagged_rows.read(
+        _MODULE_PAGE, user_id=user_id, module_slug=module.slug, quiz_id=quiz.id if quiz else ""
+    )
     done, _ = _completed(found)
     latest = learner_rows.latest_by_module(found).get(module.slug)
+    locked = quiz is not None and _quiz_locked(quiz_standing.status_of(module, found, now))
     return MyModule(
-        module_state(module, frozenset(done.get(module.slug, ()))),
+        module_state(module, frozenset(done.get(module.slug, ())), quiz_locked=locked),
         latest is not None,
         _open_renewal(module, found, catalogue, now),
         _revoked_on(latest),
         _through(latest, learner_rows.standing_by_module(found).get(module.slug)),
         position,
     )
+
+
+def _quiz_locked(standing: quiz_standing.QuizStatus) -> bool:
+    """Say whether every attempt at the quiz is used without a pass, and none is open yet."""
+    allowed = standing.allowance
+    return allowed.locked and not allowed.rule_ready and standing.in_progress is None
 
 
 def _revoked_on(certificate) -> date | None:

@@ -15,7 +15,8 @@ from app.models_practice import (
     ConfirmationDecision,
     ConfirmationRequest,
 )
-from app.services import audit, learner_rows, leavers, locks
+from app.models_teams import Team
+from app.services import audit, learner_rows, leavers, locks, team_members, teams
 from app.services.accounts import AccountError, organisation_for_code
 from app.services.request_closures import lock_for_closing
 
@@ -118,31 +119,46 @@ class Joined:
     # or moved in another tab): nothing changed. The organisation they are in now, if any.
     moved_since: bool = False
     now_in: str | None = None
+    team: str | None = None  # the team a team's join code puts them in
+
+
+UNKNOWN_CODE = "We do not recognise that join code. Check it with your manager"
+
+
+def joins(join_code: str) -> tuple[Organisation, Team | None]:
+    """Return the organisation a join code joins, and its team when it is a team's code (as
+    registering reads it); AccountError when no organisation or team has the code."""
+    organisation = organisation_for_code(join_code)
+    team = None
+    if organisation is None:
+        team = teams.team_for_code(join_code)
+        organisation = team and db.session().get(Organisation, team.organisation_id)
+    if organisation is None:
+        raise AccountError("join_code", UNKNOWN_CODE)
+    return organisation, team
 
 
 def join_organisation(
     user_id: int, join_code: str, *, leaving: int | None | EllipsisType = ...
 ) -> Joined:
-    """Join the organisation a code belongs to; its manager then sees this learner.
+    """Join the organisation a code belongs to (and its team, for a team's code); its
+    managers then see this learner.
 
-    Joining the organisation they are in changes nothing and writes no audit row; two at
-    once (a double click) take the learner's lock in turn, so the second finds them in it.
-    `leaving` is the organisation the learner confirmed moving out of (the check page,
-    organisation_moves.py): if they are in another one by now, or in none, nothing changes.
+    Joining the organisation (and team) they are in changes nothing and writes no audit row;
+    two at once (a double click) take the learner's lock in turn, so the second finds them
+    in it. `leaving` is the organisation the learner confirmed moving out of, None for none
+    (the check page, organisation_moves.py): if they are elsewhere by now, nothing changes.
     Left out (a script, a test's world), the learner moves from wherever they are.
     """
     session = db.session()
-    organisation = organisation_for_code(join_code)
-    if organisation is None:
-        raise AccountError(
-            "join_code", "We do not recognise that join code. Check it with your manager"
-        )
+    organisation, team = joins(join_code)
     # Moving leaves the organisation they are in: locked as leaving locks them.
     lock_for_closing(user_id)
     user = session.get(User, user_id, populate_existing=True)
-    if user.organisation_id == organisation.id:
+    in_team = team is not None and getattr(teams.team_of(user_id), "id", None) == team.id
+    if user.organisation_id == organisation.id and (team is None or in_team):
         session.rollback()
-        return Joined(organisation.name, already=True)
+        return Joined(organisation.name, already=True, team=team and team.name)
     if user.role == "manager":
         session.rollback()
         raise AccountError("join_code", "Ask an administrator to move a manager's account")
@@ -150,16 +166,20 @@ def join_organisation(
     if leaving is not ... and user.organisation_id != leaving:
         session.rollback()
         return Joined(organisation.name, moved_since=True, now_in=left)
-    _move(user, organisation.id)
-    audit.record(
-        session,
-        "organisation.joined",
-        actor_id=user_id,
-        organisation=organisation.name,
-        **({"left": left} if left else {}),
-    )
+    if user.organisation_id != organisation.id:
+        _move(user, organisation.id)
+        audit.record(
+            session,
+            "organisation.joined",
+            actor_id=user_id,
+            organisation=organisation.name,
+            **({"left": left} if left else {}),
+        )
+    if team is not None:
+        team_members.put_in_team(user, team)
+        audit.record(session, "team.joined", actor_id=user_id, team=team.name, team_id=team.id)
     session.commit()
-    return Joined(organisation.name)
+    return Joined(organisation.name, team=team and team.name)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,13 @@ class OverviewPage:
         return self.renewal is not None and self.renewal.open
 
     @property
+    def taking_attempts(self) -> bool:
+        """Say whether the rules for taking attempts (answers saved as you go, a new set after
+        the last) concern the learner now: not after a pass that stands, nor with every
+        attempt used (what comes next says how one opens). A trainer's preview shows them."""
+        return bool(self.preview) or self.next.state not in ("passed", "wait", "locked")
+
+    @property
     def pass_mark_in_words(self) -> str:
         """Return the pass mark that applies, saying so when the quiz's has changed since."""
         now = self.module.assessment.pass_mark

@@ -23,6 +23,11 @@ class OtherOrganisation(TeamError):
     """A team code of another organisation: the learner moves with its organisation's code."""
 
 
+class JoinsOrganisation(TeamError):
+    """A team code given by a learner in no organisation: joining the team joins its
+    organisation, which they confirm first (organisation_moves), as on Your organisation."""
+
+
 @dataclass(frozen=True)
 class Placed:
     """A learner put in a team: `already` when they were in it (nothing changed)."""
@@ -39,7 +44,8 @@ def lock_person(user_id: int) -> None:
 
 
 def join_by_code(user_id: int, join_code: str) -> Placed:
-    """Put a learner in the team whose join code they gave (and in its organisation).
+    """Put a learner in the team whose join code they gave, in the organisation they are in;
+    JoinsOrganisation for a learner in none (they confirm joining it first).
 
     Joining the team they are in changes nothing and writes no audit row; two at once (a
     double click) take the learner's lock in turn, so the second finds them in it.
@@ -61,6 +67,9 @@ def join_by_code(user_id: int, join_code: str) -> Placed:
             "That team belongs to another organisation. To join it, first change your "
             "organisation with its join code on Your organisation, then enter this team code",
         )
+    if user.organisation_id is None:
+        session.rollback()
+        raise JoinsOrganisation("join_code", "Confirm the organisation first")
     if _member_of(user_id) == team.id:
         session.rollback()
         return Placed(team, user.full_name, already=True)
@@ -115,6 +124,11 @@ def place(
 def _member_of(user_id: int) -> int | None:
     """Return the team the learner is in now (read afresh, not from the session's rows)."""
     return db.session().scalar(select(TeamMember.team_id).where(TeamMember.user_id == user_id))
+
+
+def put_in_team(user: User, team: Team) -> None:
+    """Put a learner who asked (joined with the team's code) in the team; the caller audits."""
+    _place(user, team, placed_by=None)
 
 
 def _place(user: User, team: Team, *, placed_by: int | None) -> None:

@@ -154,18 +154,21 @@ def _email_changed(changed: email_changes.EmailChanged) -> str:
 
 @bp.route("/organisation", methods=["GET", "POST"])
 def organisation():
-    """Join an organisation by its join code, or see the one you are in. A learner in an
-    organisation first sees what moving to another changes, and confirms it."""
+    """Join an organisation by its join code, or see the one you are in. The learner first
+    sees which organisation (and team) the code joins, and what a move changes, and confirms."""
     form = JoinOrganisationForm()
     if form.validate_on_submit():
         try:
-            move = organisation_moves.moving(current_user.db_id, form.join_code.data)
+            found = organisation_moves.moving(current_user.db_id, form.join_code.data)
         except accounts.AccountError as error:
             form.join_code.errors.append(error.message)
         else:
-            if move is not None:
-                return render_template("account/organisation_move.html", move=move)
-            return _joined(form.join_code.data, leaving=None)
+            if isinstance(found, organisation_moves.Moving):
+                return render_template("account/organisation_move.html", move=found)
+            if not found.already:
+                return render_template("account/organisation_join.html", join=found)
+            flash(_already(found.joining, found.team), "warning")
+            return redirect(url_for("account.organisation"))
     row = accounts.account(current_user.db_id)
     return render_template(
         "account/organisation.html", form=form, row=row, example=EXAMPLE_JOIN_CODE
@@ -174,12 +177,18 @@ def organisation():
 
 @bp.post("/organisation/move")
 def move_organisation():
-    """Move to the organisation confirmed on the check page; a stale or second confirmation
+    """Join the organisation confirmed on the check page; a stale or second confirmation
     changes nothing and says so."""
-    leaving = whole_number(request.form.get("leaving", ""), most=MAX_ID)
-    if leaving is None:  # a form from before the question
+    sent = request.form.get("leaving", "")
+    leaving = None if sent == "none" else whole_number(sent, most=MAX_ID)
+    if leaving is None and sent != "none":  # a form from before the question
         return redirect(url_for("account.organisation"))
     return _joined(request.form.get("join_code", ""), leaving=leaving)
+
+
+def _already(organisation: str, team: str | None) -> str:
+    where = f"{team}, a team of {organisation}" if team else organisation
+    return f"You are already a member of {where}: nothing was changed"
 
 
 def _joined(join_code: str, *, leaving: int | None):
@@ -189,7 +198,7 @@ def _joined(join_code: str, *, leaving: int | None):
         flash(error.message, "error")
         return redirect(url_for("account.organisation"))
     if joined.already:
-        flash(f"You are already a member of {joined.organisation}: nothing was changed", "warning")
+        flash(_already(joined.organisation, joined.team), "warning")
     elif joined.moved_since:
         now = f"You are a member of {joined.now_in}" if joined.now_in else "You are in none"
         flash(
@@ -198,7 +207,8 @@ def _joined(join_code: str, *, leaving: int | None):
             "warning",
         )
     else:
-        flash(f"You have joined {joined.organisation}", "success")
+        team = f", in the team {joined.team}" if joined.team else ""
+        flash(f"You have joined {joined.organisation}{team}", "success")
         return redirect(url_for("account.account"))
     return redirect(url_for("account.organisation"))
 

@@ -20,6 +20,7 @@ from app.domain.spreadsheet import csv_text
 from app.services import (
     certificates,
     my_competencies,
+    organisation_moves,
     record,
     team_members,
     teams,
@@ -86,6 +87,12 @@ def team():
         code = request.form.get("join_code", "")
         try:
             joined = team_members.join_by_code(current_user.db_id, code)
+        except team_members.JoinsOrganisation:
+            # In no organisation: the team's joins it too, so ask first (Your organisation).
+            join = organisation_moves.moving(current_user.db_id, code)
+            if isinstance(join, organisation_moves.Joining) and not join.already:
+                return render_template("account/organisation_join.html", join=join)
+            return redirect(url_for("my.team"))  # they joined one meanwhile: ask again
         except teams.TeamError as error:
             errors = {error.field: error.message}
             elsewhere = isinstance(error, team_members.OtherOrganisation)

@@ -138,6 +138,10 @@ def test_reset_edit_record_download_and_delete(
     expect(page.get_by_role("heading", level=1)).to_have_text("Your organisation")
     page.get_by_label("Join code").fill(join_code)
     page.get_by_role("button", name="Join").click()
+    # Nothing changes until the page naming the organisation is confirmed.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Join Riverside PCN?")
+    checked("account-organisation-join")
+    page.get_by_role("button", name="Confirm and join Riverside PCN").click()
     expect(page.get_by_text("You have joined Riverside PCN")).to_be_visible()
     page.get_by_role("link", name="Change organisation").click()
     expect(page.get_by_role("link", name="Leave Riverside PCN")).to_be_visible()

@@ -110,7 +110,11 @@ def test_a_learner_sees_what_is_assigned_and_joins_a_team(app, page, live_server
     page.goto(live_server + "/my/team")
     page.get_by_label("Team code").fill("ELM11111")
     page.get_by_role("button", name="Join team").click()
-    expect(page.get_by_text("You have joined Elm Practice.")).to_be_visible()
+    page.get_by_role("button", name="Confirm and join Riverside PCN").click()
+    expect(
+        page.get_by_text("You have joined Riverside PCN, in the team Elm Practice")
+    ).to_be_visible()
+    page.goto(live_server + "/my/team")
     assert_accessible(page)
     shot(page, "my-team")
     page.goto(live_server + "/modules/")

@@ -363,7 +363,7 @@ def test_without_javascript_a_trainer_and_the_retake_rule_reopen_the_quiz(
         "A new set of attempts opens once you have gone back over the module's screens."
     )
     shot(page, "wait-over-revisit-no-js")
-    # Go back over every screen, pressing Next (Finish module) at the end of each.
+    # Go back over every screen, selecting Next (Finish module) at the end of each.
     next_attempt.get_by_role("link", name=module.screens[0].title, exact=True).click()
     for screen in module.screens:
         expect(page.get_by_role("heading", level=1)).to_have_text(screen.title)

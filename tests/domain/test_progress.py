@@ -88,3 +88,14 @@ def test_a_passed_module_stays_completed_with_what_was_added_since():
 def test_without_a_pass_an_added_screen_is_work_left():
     progress = module_progress(ITEMS, set(ITEMS[:9]), passed=passed_quiz(set(ITEMS[:9])))
     assert progress.status == "in-progress" and progress.added == 0
+
+
+def test_every_attempt_used_without_a_pass_is_said_plainly_not_praised():
+    progress = module_progress(ITEMS, set(ITEMS[:9]), quiz_locked=True)
+    assert progress.status == "in-progress"
+    assert progress.line == "Quiz not passed: you have used all your attempts (90% complete)"
+    # A pass outranks it: the module is completed.
+    done = {*ITEMS, "quiz:q"}
+    assert module_progress([*ITEMS, "quiz:q"], done, passed=True, quiz_locked=True).status == (
+        "completed"
+    )

@@ -188,9 +188,10 @@ def test_joining_and_leaving_an_organisation_moves_the_learners_levels(app, sign
         db.session().commit()
     refused = post_form(signed_in, "/account/organisation", {"join_code": "NOPE9999"})
     assert refused.status_code == 400 and "We do not recognise that join code" in refused.text
-    assert (
-        post_form(signed_in, "/account/organisation", {"join_code": "river-123"}).status_code == 302
-    )
+    asked = post_form(signed_in, "/account/organisation", {"join_code": "river-123"})
+    assert asked.status_code == 200 and 'name="join_code" value="RIVER123"' in asked.text
+    confirm = {"join_code": "RIVER123", "leaving": "none"}  # the check page's button
+    assert post_form(signed_in, "/account/organisation/move", confirm).status_code == 302
     with app.app_context():
         org = db.session().scalar(select(Organisation.id))
         assert db.session().get(User, learner).organisation_id == org

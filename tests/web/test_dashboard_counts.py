@@ -175,7 +175,9 @@ def session_user(chance, world) -> User:
 def place(world, chance):
     user = session_user(chance, world)
     team_id, join_code, organisation_id = chance.choice(world["teams"])
-    if user.organisation_id in (None, organisation_id) and user.role == "learner":
+    if user.organisation_id is None and user.role == "learner":
+        profile.join_organisation(user.id, join_code, leaving=None)  # as its check page does
+    elif user.organisation_id == organisation_id and user.role == "learner":
         team_members.join_by_code(user.id, join_code)
 
 

@@ -90,7 +90,8 @@ def test_joining_an_organisation_at_once_joins_once_and_rejoining_changes_nothin
         )
     sign_in(client, "new@example.org")
     page = "/account/organisation"
-    codes = _at_once(app, client, page, {"join_code": code}, page=page)
+    confirm = {"join_code": code, "leaving": "none"}  # the check page's form
+    codes = _at_once(app, client, "/account/organisation/move", confirm, page=page)
     assert 500 not in codes, codes
     assert _audited(app, "organisation.joined") == 1
     again = post_form(client, page, {"join_code": code})
@@ -102,7 +103,7 @@ def test_joining_an_organisation_at_once_joins_once_and_rejoining_changes_nothin
 def test_joining_a_team_at_once_joins_once_and_rejoining_changes_nothing(
     app, client, pcn, make_user
 ):
-    make_user(email="new@example.org", full_name="Nia New")
+    make_user(email="new@example.org", full_name="Nia New", org="Riverside PCN")
     sign_in(client, "new@example.org")
     page = "/my/team"
     codes = _at_once(app, client, page, {"join_code": "ELM11111"}, page=page)

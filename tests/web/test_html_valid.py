@@ -206,6 +206,8 @@ def collect_attempt_pages(app, client, make_user) -> dict[str, str]:
         url = post_form(client, quiz_url, {}).location
         post_form(client, url, {"action": "submit", "confirmed": "yes"})
     pages = {"quiz-overview-locked": client.get(quiz_url).text}
+    pages["module-quiz-locked"] = client.get(f"/modules/{module.slug}/").text
+    assert "Quiz not passed" in pages["module-quiz-locked"]
     manager = app.test_client()
     sign_in(manager, "lock-manager@example.org")
     learner_url = f"/manage/learners/{user_id}"

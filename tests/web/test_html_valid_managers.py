@@ -88,6 +88,14 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
         learner, "/account/organisation", {"join_code": "HILL0000"}
     ).text
     assert "Move to Hillside PCN?" in pages["organisation-move"]
+    pages["organisation-move-team"] = post_form(
+        learner, "/account/organisation", {"join_code": "HILL0001"}
+    ).text
+    assert "for its team" in pages["organisation-move-team"]
+    pages["organisation-join-team"] = post_form(
+        learner, "/account/organisation", {"join_code": "OAK22222"}
+    ).text
+    assert "Join Oak Practice?" in pages["organisation-join-team"]
     assert "Leave Riverside PCN?" in pages["leave"]
     runner.invoke(args=["send-reminders"])
     link = path_of(mailbox.link("asha@example.org", "/unsubscribe/"))

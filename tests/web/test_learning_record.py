@@ -113,6 +113,25 @@ def test_the_record_speaks_of_the_learners_own_regulator(app, client, make_user)
     assert "GPhC" in " ".join(text.split()) and "NMC" not in text
 
 
+def test_only_nurses_are_given_the_nmc_s_rule_on_screen_and_in_the_pdf(app, client, make_user):
+    for profession in ("link-worker", "care-coordinator", "health-coach", "other", "gp"):
+        email = f"{profession}@example.org"
+        make_user(email=email, profession=profession)
+        sign_in(client, email)
+        shown = client.get("/my/record").text
+        pdf = subprocess.run(
+            ["pdftotext", "-", "-"],
+            input=client.get("/my/record.pdf").data,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        assert "NMC" not in shown and "NMC" not in pdf, profession
+        if profession != "gp":
+            assert "your own CPD, appraisal or supervision" in shown, profession
+            assert "your own CPD, appraisal or supervision" in " ".join(pdf.split()), profession
+        client.post("/sign-out", data={"csrf_token": csrf_token(client, "/my/record")})
+
+
 def test_the_record_downloads_as_csv(app, learner, modules):
     pass_module(app, learner, "learner@example.org", modules[0])
     response = learner.get("/my/record.csv")

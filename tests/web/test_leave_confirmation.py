@@ -78,7 +78,9 @@ def test_a_stale_leave_never_takes_the_learner_out_of_the_organisation_they_join
         code = db.session().scalar(
             select(Organisation.join_code).where(Organisation.name == "Hillside PCN")
         )
-    joined = post_form(client, "/account/organisation", {"join_code": code})
+    asked = post_form(client, "/account/organisation", {"join_code": code})
+    assert asked.status_code == 200 and "Join Hillside PCN?" in asked.text
+    joined = post_form(client, "/account/organisation/move", {"join_code": code, "leaving": "none"})
     assert joined.status_code == 302
     stale = post_form(client, ASK, {"organisation": str(riverside)}, page="/account/organisation")
     assert stale.status_code == 302

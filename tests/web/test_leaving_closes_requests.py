@@ -212,7 +212,8 @@ def test_a_supervisor_who_leaves_is_not_one_again_on_rejoining(app, people):  # 
         code = db.session().scalar(
             select(Organisation.join_code).where(Organisation.id == riverside)
         )
-    assert post_form(sue, "/account/organisation", {"join_code": code}).status_code == 302
+    rejoin = {"join_code": code, "leaving": "none"}
+    assert post_form(sue, "/account/organisation/move", rejoin).status_code == 302
     with app.app_context():
         session = db.session()
         assert session.scalar(select(Organisation.id).join(User).where(User.id == sue_id)) == (

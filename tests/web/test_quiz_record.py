@@ -158,7 +158,10 @@ def test_a_result_page_teaches(app, learner, module):
     assert "Antibiotics are medicine, not community support." in section
     assert "Correct answer" not in section  # shown only once the learner passes
     # The page says so without claiming a pass shows them here later: each attempt keeps its own.
-    assert "The correct answers are shown on an attempt you pass." in page
+    # Nor does it claim the answers are kept back: the general feedback above names one.
+    assert "The correct answers are listed in full on an attempt you pass." in page
+    assert "may say what the right answer is" in page
+    assert "The correct answers are shown on an attempt you pass" not in page
     screen = module.screens[1]
     assert f'href="/modules/{module.slug}/{screen.slug}/">{screen.title}</a>' in section
     passed = take(app, learner, module, right=True)

@@ -93,7 +93,7 @@ def test_the_quiz_page_says_why_and_by_when_and_starts_the_renewal(app, client, 
     with app.app_context():
         earlier = db.session().scalars(select(Attempt.id).where(Attempt.number == 1)).one()
     result = client.get(f"{quiz_url(module)}attempts/{earlier}/").text
-    assert "The correct answers are shown once you have renewed this module" in result
+    assert "The correct answers are listed in full once you have renewed this module" in result
     url = post_form(client, quiz_url(module), {}).location
     with app.app_context():
         assert db.session().get(Attempt, int(url.rstrip("/").rsplit("/", 1)[1])).number == 2
@@ -124,7 +124,8 @@ def test_a_renewal_pass_brings_the_yearly_assignment_back_to_complete(app, clien
     opens = utcnow().date()
     opens = opens.replace(year=opens.year + 1) - timedelta(days=30)
     assert f"It opens again for renewal on {opens.day} {opens:%B %Y}." in words(page)
-    assert "Attempts 2 used Your answers" in words(page)  # no "left": the quiz is passed
+    # No "left", nor the rules for taking attempts: the quiz is passed.
+    assert "Attempts 2 used You passed" in words(page) and "Your answers" not in page
     assert "Due for renewal" not in client.get("/modules/").text
     with app.app_context():
         # The earlier pass and its evidence are as they were; the renewal added its own.

@@ -56,13 +56,23 @@ def test_a_learner_joins_a_team_by_its_code(app, client, make_user, pcn):
     refused = post_form(client, "/my/team", {"join_code": "NOPE0000"})
     assert refused.status_code == 400
     assert "There is a problem" in refused.text and 'href="#join_code"' in refused.text
-    joined = post_form(client, "/my/team", {"join_code": "elm1-1111"})
+    asked = post_form(client, "/my/team", {"join_code": "elm1-1111"})
+    assert asked.status_code == 200  # the team's organisation too: she confirms it first
+    assert "Elm Practice" in asked.text and _member(app) is None
+    confirm = {"join_code": "ELM11111", "leaving": "none"}
+    joined = post_form(client, "/account/organisation/move", confirm, page="/my/team")
     assert joined.status_code == 302
     assert "You are in" in client.get("/my/team").text
     with app.app_context():
         cara = db.session().scalar(select(User).where(User.email == "cara@example.org"))
         assert cara.organisation.name == ORG
         assert teams.team_of(cara.id).name == "Elm Practice"
+
+
+def _member(app):
+    with app.app_context():
+        cara = db.session().scalar(select(User).where(User.email == "cara@example.org"))
+        return cara.organisation_id
 
 
 def test_an_empty_team_code_asks_for_one(app, client, make_user, pcn):
