@@ -302,6 +302,8 @@ def test_answers_to_a_question_only_moved_in_its_file_count_as_today_s(app):
         same = item_report(QUIZ, competency_scores=True)
         db.session().execute(Answer.__table__.delete())
         db.session().execute(Attempt.__table__.delete())
+        # The rows went round the ORM: forget their objects, whose ids SQLite hands out again.
+        db.session().expunge_all()
         add_attempts(HAND, THREE, users=users[10:14])
         add_attempts([[1, 1, 0]] * 6, THREE, users=users[14:], versions={"rr-q22": older})
         report = item_report(QUIZ, competency_scores=True)
