@@ -4,6 +4,15 @@ import ipaddress
 import os
 from pathlib import Path
 
+from app.config_checks import (
+    ConfigError,
+    check_database_url,
+    check_issuer_key,
+    check_lrs,
+    check_rate_limit_storage,
+    check_required_in_production,
+)
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("development", "production", "test")
 
@@ -44,24 +53,6 @@ LINKWISE_SETTINGS = (
     "ISSUER_RETIRED_KEYS",
     "ISSUER_NAME",
 )
-# Production will not start without these: each names what a real deployment must say.
-REQUIRED_IN_PRODUCTION = {
-    "SECRET_KEY": "SECRET_KEY is not set: set it to a long random string to run in production, "
-    "or set LINKWISE_ENV=development to try Linkwise on your own machine",
-    "BASE_URL": "LINKWISE_BASE_URL must be set in production (the address people use, "
-    "e.g. https://learn.example.nhs.uk): links in emails and certificates are built from it",
-    "PRIVACY_CONTROLLER": "LINKWISE_PRIVACY_CONTROLLER must be set in production "
-    "(the organisation responsible for learners' data, named in the privacy notice)",
-    "PRIVACY_CONTACT": "LINKWISE_PRIVACY_CONTACT must be set in production "
-    "(an email or postal address for data protection questions)",
-    "ISSUER_KEY": "LINKWISE_ISSUER_KEY must be set in production: the path of the PEM private "
-    "key (P-256 or RSA) that signs learners' credentials, or the PEM itself "
-    "(see docs/credentials.md)",
-}
-
-
-class ConfigError(RuntimeError):
-    """Raised when the configuration cannot run safely."""
 
 
 def _defaults(instance_path: Path) -> dict:
@@ -158,14 +149,7 @@ def load(instance_path: Path, test_config: dict | None = None, environ=None) -> 
     if env not in ENVIRONMENTS:
         raise ConfigError(f"LINKWISE_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
     if env == "production":
-        for key, message in REQUIRED_IN_PRODUCTION.items():
-            if not config[key]:
-                raise ConfigError(message)
-        if not (config["SMTP_URL"] or config["SMTP_HOST"]):
-            raise ConfigError(
-                "LINKWISE_SMTP_URL (or LINKWISE_SMTP_HOST) must be set in production: "
-                "password resets and sign-up confirmations are sent by email"
-            )
+        check_required_in_production(config)
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = f"linkwise-{env}-only-key"
     for key, name in (("PORT", "PORT"), ("PROXY_HOPS", "LINKWISE_PROXY_HOPS")):
@@ -174,8 +158,8 @@ def load(instance_path: Path, test_config: dict | None = None, environ=None) -> 
         except ValueError:
             raise ConfigError(f"{name} must be a whole number, not {config[key]!r}") from None
     config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
-    _check_database_url(config["DATABASE_URL"])
-    _check_rate_limit_storage(config["RATELIMIT_STORAGE_URI"])
+    check_database_url(config["DATABASE_URL"])
+    check_rate_limit_storage(config["RATELIMIT_STORAGE_URI"])
     for key in ("CONTENT_DIR", "COMPETENCIES_DIR", "STATIC_DIR", "MAIL_DIR"):
         config[key] = Path(config[key])
     for key in (
@@ -202,9 +186,9 @@ def load(instance_path: Path, test_config: dict | None = None, environ=None) -> 
     config["SHARED_NETWORKS"] = shared_networks(config["SHARED_NETWORKS"])
     config["SHARED_NETWORK_SCALE"] = _shared_network_scale(config["SHARED_NETWORK_SCALE"])
     config["BASE_URL"] = (config["BASE_URL"] or _local_base_url(env, config["PORT"])).rstrip("/")
-    _check_lrs(config)
+    check_lrs(config)
     if env == "production":
-        _check_issuer_key(config)
+        check_issuer_key(config)
     config["TESTING"] = env == "test"
     config["SESSION_COOKIE_SECURE"] = env == "production"
     config["DEMO_DATA_ALLOWED"] = env != "production"
@@ -222,38 +206,6 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
-
-
-def _check_database_url(url: str) -> None:
-    """Refuse a database Linkwise does not work with, before its driver is looked for."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        backend = make_url(url).get_backend_name()
-    except ArgumentError:
-        return  # no URL at all: said where the engine is made (app/cli_errors.py)
-    if backend not in ("sqlite", "postgresql"):
-        raise ConfigError(
-            f"DATABASE_URL names a {backend} database, which Linkwise does not work with: "
-            "use SQLite (sqlite:///instance/linkwise.db) or PostgreSQL "
-            "(postgresql://user@host/linkwise)"
-        )
-
-
-# What Flask-Limiter reaches without extra packages: memory, and Redis (or Valkey) however
-# it is addressed (over TLS, a socket, Sentinel, a cluster).
-RATE_LIMIT_STORAGES = ("memory", "redis", "rediss", "valkey", "valkeys")
-
-
-def _check_rate_limit_storage(uri: str) -> None:
-    """Refuse a rate-limit storage that Flask-Limiter would only refuse with a traceback."""
-    scheme = str(uri).partition("://")[0]
-    if "://" not in str(uri) or scheme.partition("+")[0] not in RATE_LIMIT_STORAGES:
-        raise ConfigError(
-            "LINKWISE_RATELIMIT_STORAGE_URI must be memory:// or a Redis address such as "
-            f"redis://host:6379 (rediss://, redis+sentinel://, redis+cluster://), not {uri!r}"
-        )
 
 
 def shared_networks(setting) -> tuple:
@@ -286,35 +238,3 @@ def _shared_network_scale(setting) -> int:
             f"{MOST_SHARED_NETWORK_SCALE}, not {setting!r}"
         )
     return scale
-
-
-def _check_lrs(config: dict) -> None:
-    """Refuse an LRS setting that could not work, saying what to set."""
-    url = config["LRS_URL"]
-    if not url:
-        return
-    if not str(url).startswith(("https://", "http://")):
-        raise ConfigError(
-            f"LINKWISE_LRS_URL must be the LRS's xAPI address, like https://lrs.example.org/xAPI/,"
-            f" not {url!r}"
-        )
-    if not (config["LRS_USERNAME"] and config["LRS_PASSWORD"]):
-        raise ConfigError(
-            "LINKWISE_LRS_URL is set but LINKWISE_LRS_USERNAME and LINKWISE_LRS_PASSWORD are "
-            "not: set the LRS's credentials for Linkwise"
-        )
-
-
-def _check_issuer_key(config: dict) -> None:
-    """Refuse to start production with a signing key that could not sign."""
-    from app.issuer_keys import IssuerKeyError, read_key, split_settings
-
-    try:
-        read_key(config["ISSUER_KEY"])
-    except IssuerKeyError as error:
-        raise ConfigError(f"LINKWISE_ISSUER_KEY: {error}") from None
-    for setting in split_settings(config["ISSUER_RETIRED_KEYS"]):
-        try:
-            read_key(setting)
-        except IssuerKeyError as error:
-            raise ConfigError(f"LINKWISE_ISSUER_RETIRED_KEYS: {error}") from None

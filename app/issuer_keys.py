@@ -3,11 +3,11 @@
 LINKWISE_ISSUER_KEY is a PEM private key (P-256 for ES256, or RSA of 2048 bits or more for
 RS256), given as the path of a file or as the PEM text itself. Without it, development
 and tests make one in the instance folder the first time a credential is signed;
-production refuses to start (see config.py).
+production refuses to start (see config_checks.py).
 
 joserfc, and cryptography under it, are imported where a key is read or used: a tenth of a
 second that starting the app or a command skips until a credential is signed or checked.
-Production reads its keys at start-up (config.py), so it imports them then.
+Production reads its keys at start-up (config_checks.py), so it imports them then.
 """
 
 from __future__ import annotations

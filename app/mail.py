@@ -146,7 +146,7 @@ def init_app(app: Flask) -> None:
     if settings is not None:
         transport = SmtpTransport(settings, app.config.get("SMTP_TIMEOUT", SMTP_TIMEOUT))
     else:
-        # Production refuses to start without SMTP (config.py); this is development.
+        # Production refuses to start without SMTP (config_checks.py); this is development.
         transport = FolderTransport(Path(app.config["MAIL_DIR"]))
     app.extensions["linkwise.mail"] = transport
 

@@ -2,8 +2,8 @@
 
 The rows, cells and order are those of `competency_export.export_rows`, which SQLite
 serves (and which the tests hold this to). The database builds each line whole: text a
-spreadsheet would run as a formula gets its apostrophe (`_safe`), a cell with a comma, quote
-or line break is quoted as Python's csv module quotes it (`_cell`), each line ends in CRLF,
+spreadsheet would run as a formula gets its apostrophe and a cell with a comma, quote or
+line break is quoted as Python's csv module quotes it (`sql_csv_cells`), each line ends in CRLF,
 a learner's lines follow their framework's order, and a page's learners come as one value in
 name order. Python only passes the bytes on (per row, Python's share was more than the
 database's; a value a learner, it was still a sixth of the export's CPU).
@@ -23,7 +23,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from sqlalchemy import (
-    Date,
     Integer,
     Numeric,
     String,
@@ -33,7 +32,6 @@ from sqlalchemy import (
     column,
     func,
     literal,
-    literal_column,
     select,
     true,
     values,
@@ -52,18 +50,13 @@ from app.domain.competencies import (
     PRACTICE_NOT_NEEDED,
     STANDING_NAMES,
 )
-from app.domain.spreadsheet import FORMULA_STARTS, csv_text
 from app.models import RATING_COLUMNS, CompetencyLevel, User
 from app.services.grid_filters import FILTERS, practice_now, standing_condition
 from app.services.knowledge_now import knowledge_now
+from app.services.sql_csv_cells import cell, python_cells, utc_day
 
 LEARNERS_A_PAGE = 500
 PAGE = "learners"  # the parameter that names a page's learners, in name order
-# What makes Python's csv module quote a cell: the delimiter, the quote, a line break.
-QUOTED = (",", '"', "\r", "\n")
-# Every formula start is a low code point ("@" the highest): text starting above it needs
-# no look at the list.
-FORMULA_BELOW = max(ord(mark) for mark in FORMULA_STARTS) + 1
 # The columns of a rating the lines show or work the standing out from.
 RATED = ("competency_code", *RATING_COLUMNS)
 UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "", NOT_STARTED, STANDING_NAMES[NOT_MET], "")
@@ -177,7 +170,7 @@ def _query(
             (
                 profession,
                 found,
-                [_python_cells(code) for code in found],
+                [python_cells(code) for code in found],
                 [PRACTICE_NOT_NEEDED if code in not_needed else None for code in found],
                 [_UNRATED_NO_PRACTICE if code in not_needed else _UNRATED for code in found],
             )
@@ -203,7 +196,7 @@ def _query(
         select(
             User.id,
             User.profession,
-            (_cell(User.full_name) + "," + _cell(User.email) + "," + _profession_cell()).label(
+            (cell(User.full_name) + "," + cell(User.email) + "," + _profession_cell()).label(
                 "head"
             ),
         )
@@ -253,68 +246,41 @@ def _compiled(connection, query) -> tuple[str, dict]:
 def _rated(rating, now: datetime, practice_not_needed):
     """Return the line's cells after the code, for a stored rating (NULL for none); the
     practice cell is `practice_not_needed` where that is not NULL."""
-    until = func.coalesce(_day(rating.met_until), "")
+    until = func.coalesce(utc_day(rating.met_until), "")
     standing = case(
-        (standing_condition(MET, now, rating), _python_cells(STANDING_NAMES[MET]) + until),
+        (standing_condition(MET, now, rating), python_cells(STANDING_NAMES[MET]) + until),
         (
             standing_condition(DUE_SOON, now, rating),
-            _python_cells(STANDING_NAMES[DUE_SOON]) + until,
+            python_cells(STANDING_NAMES[DUE_SOON]) + until,
         ),
-        (standing_condition(EXPIRED, now, rating), _python_cells(STANDING_NAMES[EXPIRED])),
-        else_=_python_cells(STANDING_NAMES[NOT_MET]),
+        (standing_condition(EXPIRED, now, rating), python_cells(STANDING_NAMES[EXPIRED])),
+        else_=python_cells(STANDING_NAMES[NOT_MET]),
     )
     # As a decimal, so round() goes half up from the stored figure, as the SQLite path does;
     # a decimal of scale 1 prints as "86.3" or "100.0".
     level, score, count = knowledge_now(now, rating)
     score = func.round(cast(score, Numeric), 1).cast(String)
     return (
-        _cell(level)
+        cell(level)
         + ","
         + func.coalesce(score, "")
         + ","
         + cast(count, String)
         + ","
-        + func.coalesce(_day(rating.last_evidence_at), "")
+        + func.coalesce(utc_day(rating.last_evidence_at), "")
         + ","
-        + _cell(func.coalesce(practice_not_needed, practice_now(now, rating)))
+        + cell(func.coalesce(practice_not_needed, practice_now(now, rating)))
         + ","
         + standing
         + "\r\n"
     )
 
 
-def _day(moment):
-    """Return the UTC date of a timestamp as 'YYYY-MM-DD' (with DateStyle ISO), NULL for NULL."""
-    return cast(cast(moment.op("AT TIME ZONE")(literal_column("'UTC'")), Date), String)
-
-
 def _profession_cell():
     """Return the learner's profession as the pages name it, a cell and its comma."""
-    named = {code: _python_cells(label) for code, label in PROFESSIONS.items()}
-    return case(named, value=User.profession, else_=_cell(User.profession) + ",")
+    named = {code: python_cells(label) for code, label in PROFESSIONS.items()}
+    return case(named, value=User.profession, else_=cell(User.profession) + ",")
 
 
-def _python_cells(*cells) -> str:
-    """Return cells as Python's csv module writes them, each followed by a comma."""
-    return csv_text([[*cells, ""]])[:-2]
-
-
-_UNRATED = _python_cells(*UNRATED)[:-1] + "\r\n"
-_UNRATED_NO_PRACTICE = _python_cells(*UNRATED[:4], PRACTICE_NOT_NEEDED, *UNRATED[5:])[:-1] + "\r\n"
-
-
-def _cell(value):
-    """Return the text as a CSV cell: made safe, then quoted when it must be; '' for NULL."""
-    # The apostrophe _safe adds never needs quotes: the text as stored decides.
-    text = func.coalesce(value, "")
-    needs_quotes = sum((func.strpos(text, mark) for mark in QUOTED[1:]), func.strpos(text, ","))
-    quoted = '"' + func.replace(_safe(text), '"', '""') + '"'
-    return case((needs_quotes > 0, quoted), else_=_safe(text))
-
-
-def _safe(text):
-    """Return the text with an apostrophe before a formula's start."""
-    first = func.ascii(text)  # 0 for ''
-    starts = [ord(mark) for mark in FORMULA_STARTS]
-    formula = (first < FORMULA_BELOW) & first.in_(starts)
-    return case((formula, literal("'") + text), else_=text)
+_UNRATED = python_cells(*UNRATED)[:-1] + "\r\n"
+_UNRATED_NO_PRACTICE = python_cells(*UNRATED[:4], PRACTICE_NOT_NEEDED, *UNRATED[5:])[:-1] + "\r\n"

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, render_template
 
 from app.security import client_address, csrf
-from app.services import reminders
+from app.services import mail_preferences
 
 bp = Blueprint("unsubscribe", __name__, url_prefix="/unsubscribe")
 
@@ -11,7 +11,7 @@ bp = Blueprint("unsubscribe", __name__, url_prefix="/unsubscribe")
 @bp.get("/<token>")
 def confirm(token: str):
     """Ask the person to confirm; opening a link (or a mail scanner) changes nothing."""
-    if reminders.reader_of(token) is None:
+    if mail_preferences.reader_of(token) is None:
         abort(404)
     return render_template("unsubscribe/confirm.html", token=token, done=False)
 
@@ -21,8 +21,8 @@ def confirm(token: str):
 @csrf.exempt
 def unsubscribe(token: str):
     """Stop reminders and other non-essential mail to the person the link was sent to."""
-    user_id = reminders.reader_of(token)
+    user_id = mail_preferences.reader_of(token)
     if user_id is None:
         abort(404)
-    reminders.unsubscribe(user_id, address=client_address())
+    mail_preferences.unsubscribe(user_id, address=client_address())
     return render_template("unsubscribe/confirm.html", token=token, done=True)

@@ -330,12 +330,12 @@ def test_every_audit_record_in_our_code_names_its_actor():
 
 
 def test_unsubscribing_names_the_link_holder_as_the_actor(app, make_user):
-    from app.services import reminders
+    from app.services import mail_preferences
 
     make_user()
     learner = user_id(app, "learner@example.org")
     with app.app_context():
-        reminders.unsubscribe(learner, address="10.9.9.9")
+        mail_preferences.unsubscribe(learner, address="10.9.9.9")
         event = db.session().scalar(
             select(AuditEvent).where(AuditEvent.kind == "mail.unsubscribed")
         )

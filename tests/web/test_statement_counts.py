@@ -19,7 +19,7 @@ from app.content import catalogue
 from app.models import Attempt, AuditEvent
 from app.models_assignments import Assignment
 from app.models_teams import Team
-from app.services import assignments, credentials, learning, reminders, teams, tokens
+from app.services import assignments, credentials, learning, mail_preferences, teams, tokens
 from tests.conftest import DEMO_PASSWORD, confirm_professional, csrf_token, post_form, sign_in
 from tests.web.journeys import pass_module, path_of, user_id
 from tests.web.pcn import ORG, make_pcn
@@ -178,7 +178,7 @@ def pages_before(app, world, mailbox) -> list[str]:
     post_form(anyone, "/forgot-password", {"email": "learner@example.org"})
     reset = path_of(mailbox.link("learner@example.org", "/reset-password/"))
     with app.app_context():
-        unsubscribe = tokens.make(reminders.UNSUBSCRIBE, {"u": world["learner"]})
+        unsubscribe = tokens.make(mail_preferences.UNSUBSCRIBE, {"u": world["learner"]})
     return [
         "/sign-in",
         "/forgot-password",

@@ -1,0 +1,100 @@
+"""Checks that refuse, before the app starts, a configuration that could not work.
+
+Each says what to set, in the words of the setting a deployment gives.
+"""
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration cannot run safely."""
+
+
+# Production will not start without these: each names what a real deployment must say.
+REQUIRED_IN_PRODUCTION = {
+    "SECRET_KEY": "SECRET_KEY is not set: set it to a long random string to run in production, "
+    "or set LINKWISE_ENV=development to try Linkwise on your own machine",
+    "BASE_URL": "LINKWISE_BASE_URL must be set in production (the address people use, "
+    "e.g. https://learn.example.nhs.uk): links in emails and certificates are built from it",
+    "PRIVACY_CONTROLLER": "LINKWISE_PRIVACY_CONTROLLER must be set in production "
+    "(the organisation responsible for learners' data, named in the privacy notice)",
+    "PRIVACY_CONTACT": "LINKWISE_PRIVACY_CONTACT must be set in production "
+    "(an email or postal address for data protection questions)",
+    "ISSUER_KEY": "LINKWISE_ISSUER_KEY must be set in production: the path of the PEM private "
+    "key (P-256 or RSA) that signs learners' credentials, or the PEM itself "
+    "(see docs/credentials.md)",
+}
+
+
+def check_required_in_production(config: dict) -> None:
+    """Refuse to start production without the settings a real deployment must give."""
+    for key, message in REQUIRED_IN_PRODUCTION.items():
+        if not config[key]:
+            raise ConfigError(message)
+    if not (config["SMTP_URL"] or config["SMTP_HOST"]):
+        raise ConfigError(
+            "LINKWISE_SMTP_URL (or LINKWISE_SMTP_HOST) must be set in production: "
+            "password resets and sign-up confirmations are sent by email"
+        )
+
+
+def check_database_url(url: str) -> None:
+    """Refuse a database Linkwise does not work with, before its driver is looked for."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        return  # no URL at all: said where the engine is made (app/cli_errors.py)
+    if backend not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"DATABASE_URL names a {backend} database, which Linkwise does not work with: "
+            "use SQLite (sqlite:///instance/linkwise.db) or PostgreSQL "
+            "(postgresql://user@host/linkwise)"
+        )
+
+
+# What Flask-Limiter reaches without extra packages: memory, and Redis (or Valkey) however
+# it is addressed (over TLS, a socket, Sentinel, a cluster).
+RATE_LIMIT_STORAGES = ("memory", "redis", "rediss", "valkey", "valkeys")
+
+
+def check_rate_limit_storage(uri: str) -> None:
+    """Refuse a rate-limit storage that Flask-Limiter would only refuse with a traceback."""
+    scheme = str(uri).partition("://")[0]
+    if "://" not in str(uri) or scheme.partition("+")[0] not in RATE_LIMIT_STORAGES:
+        raise ConfigError(
+            "LINKWISE_RATELIMIT_STORAGE_URI must be memory:// or a Redis address such as "
+            f"redis://host:6379 (rediss://, redis+sentinel://, redis+cluster://), not {uri!r}"
+        )
+
+
+def check_lrs(config: dict) -> None:
+    """Refuse an LRS setting that could not work, saying what to set."""
+    url = config["LRS_URL"]
+    if not url:
+        return
+    if not str(url).startswith(("https://", "http://")):
+        raise ConfigError(
+            f"LINKWISE_LRS_URL must be the LRS's xAPI address, like https://lrs.example.org/xAPI/,"
+            f" not {url!r}"
+        )
+    if not (config["LRS_USERNAME"] and config["LRS_PASSWORD"]):
+        raise ConfigError(
+            "LINKWISE_LRS_URL is set but LINKWISE_LRS_USERNAME and LINKWISE_LRS_PASSWORD are "
+            "not: set the LRS's credentials for Linkwise"
+        )
+
+
+def check_issuer_key(config: dict) -> None:
+    """Refuse to start production with a signing key that could not sign."""
+    from app.issuer_keys import IssuerKeyError, read_key, split_settings
+
+    try:
+        read_key(config["ISSUER_KEY"])
+    except IssuerKeyError as error:
+        raise ConfigError(f"LINKWISE_ISSUER_KEY: {error}") from None
+    for setting in split_settings(config["ISSUER_RETIRED_KEYS"]):
+        try:
+            read_key(setting)
+        except IssuerKeyError as error:
+            raise ConfigError(f"LINKWISE_ISSUER_RETIRED_KEYS: {error}") from None
