@@ -3,6 +3,7 @@
 import os
 import re
 from pathlib import Path
+from types import CodeType
 
 import pytest
 from flask import Flask
@@ -40,18 +41,19 @@ class TemplateCode(BytecodeCache):
 
     Each test builds its own app, and each app's Jinja environment compiled every template
     it rendered again: most of a short test's time. Jinja keys the code by the template's
-    name and a hash of its source, so an edited template is compiled afresh.
+    name and a hash of its source, so an edited template is compiled afresh. The code
+    objects themselves are kept (they are immutable), not their marshalled bytes: reading
+    those back was most of what loading a template still cost.
     """
 
     def __init__(self):
-        self.code: dict[str, bytes] = {}
+        self.code: dict[str, CodeType] = {}
 
     def load_bytecode(self, bucket) -> None:
-        if bucket.key in self.code:
-            bucket.bytecode_from_string(self.code[bucket.key])
+        bucket.code = self.code.get(bucket.key)
 
     def dump_bytecode(self, bucket) -> None:
-        self.code[bucket.key] = bucket.bytecode_to_string()
+        self.code[bucket.key] = bucket.code
 
 
 class SharedStatements(dict):
