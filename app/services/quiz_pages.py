@@ -205,9 +205,7 @@ def result_page(
     reviewed.sort(key=lambda r: r.review.number)
     return ResultPage(
         module_slug=attempt.module_slug,
-        module_title=module.title
-        if module
-        else module_titles.title_of(attempt.module_slug, attempt.id, attempt.module_title),
+        module_title=module_title(attempt.module_slug, attempt.id, attempt.module_title),
         in_course=module is not None,
         attempt_id=attempt.id,
         number=attempt.number,

@@ -19,14 +19,14 @@ from app.domain.accounts import PROFESSIONS, normalise_email
 from app.links import absolute_url
 from app.models import Organisation, PendingRegistration, User, utcnow
 from app.models_teams import Team, TeamMember
-from app.services import audit, locks, teams, tokens
+from app.services import audit, locks, tokens
 from app.services.accounts import (
     AccountError,
     hash_password,
-    organisation_for_code,
     refuse_weak,
     user_by_email,
 )
+from app.services.profile import joins
 
 PENDING_FOR = timedelta(hours=24)
 
@@ -53,14 +53,7 @@ def register(form: Registration, *, address: str | None = None) -> None:
         raise AccountError("profession", "Select your profession")
     organisation = team = None
     if form.join_code.strip():
-        organisation = organisation_for_code(form.join_code)
-        if organisation is None:
-            team = teams.team_for_code(form.join_code)
-            organisation = team and db.session().get(Organisation, team.organisation_id)
-        if organisation is None:
-            raise AccountError(
-                "join_code", "We do not recognise that join code. Check it with your manager"
-            )
+        organisation, team = joins(form.join_code)
     refuse_weak(form.password, email, form.full_name)
     session.execute(delete(PendingRegistration).where(PendingRegistration.expires_at < utcnow()))
     # Both paths hash the password and send one email, so they take about the same time.
