@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, union_all
 
 from app import db
 from app.content import catalogue
 from app.domain.content import Module
 from app.domain.quizzes.renewal import Renewal
 from app.domain.quizzes.retakes import Allowance, allowance
-from app.models import Attempt, AttemptGrant, Completion, utcnow
+from app.models import Attempt, AttemptGrant, Certificate, Completion, utcnow
 from app.services import learner_rows, renewal_rows, tagged_rows
 from app.services.rating_reads import aware
 
@@ -60,6 +60,15 @@ class QuizStatus:
         )
 
     @property
+    def out_of_attempts(self) -> bool:
+        """Say whether every attempt is used without a pass, and none is open yet.
+
+        (A module whose pass counts is shown completed, whatever this says of a renewal.)
+        """
+        allowed = self.allowance
+        return allowed.locked and not allowed.rule_ready and self.in_progress is None
+
+    @property
     def renewing(self) -> bool:
         """Say whether the latest pass is open for renewal now."""
         return self.renewal is not None and self.renewal.open
@@ -83,6 +92,35 @@ STANDING_ROWS = (
     _GRANTS,
     *renewal_rows.ONE_MODULE,
 )
+
+
+# Whether a learner is out of attempts, read with a screen's completions (`screen_rows`):
+# the module's completions, the quiz's attempts and grants, and the module's certificates (a
+# revocation starts a fresh set of attempts). Renewal needs more, but only once a pass
+# counts, and then the screen shows the module completed.
+SCREEN_ROWS = (
+    _COMPLETIONS,
+    learner_rows.ATTEMPTS.where(Attempt.quiz_id == _QUIZ_ID),
+    _GRANTS,
+    renewal_rows.CREDENTIALS.where(Certificate.module_slug == bindparam("module_slug")),
+)
+_SCREEN_ROWS = union_all(*SCREEN_ROWS)
+
+
+def screen_rows(user_id: int, module: Module) -> dict[str, list[tagged_rows.Row]]:
+    """Return the SCREEN_ROWS of a module with a quiz (one statement, or none when read with
+    the signed-in user earlier in this request)."""
+    remembered = db.read_earlier(("screen rows", user_id, module.slug))
+    if remembered is not None:
+        return remembered
+    return tagged_rows.read(
+        _SCREEN_ROWS, user_id=user_id, quiz_id=module.assessment.id, module_slug=module.slug
+    )
+
+
+def remember_screen_rows(user_id: int, module_slug: str, found: dict) -> None:
+    """Keep SCREEN_ROWS read with another statement for `screen_rows` in this request."""
+    db.remember_read(("screen rows", user_id, module_slug), found)
 
 
 def status(user_id: int, module: Module, now: datetime | None = None) -> QuizStatus:

@@ -1,8 +1,9 @@
 """The signed-in user, read on every page: their row while their session token is current.
 
 One statement a page, built once: the user's columns, and in the same statement what the
-page needs besides (a screen's completions in its module, a manager's scope and the
-commonest profession they see), which the services asked later then find for the request.
+page needs besides (a screen's completions in its module, with its quiz's attempts when it
+has one; a manager's scope and the commonest profession they see), which the services
+asked later then find for the request.
 """
 
 import json
@@ -11,9 +12,10 @@ import secrets
 from sqlalchemy import bindparam, exists, func, select
 
 from app import db
+from app.content import catalogue
 from app.models import Completion, User
 from app.models_practice import Supervisor
-from app.services import dashboard_counts, learning, passes, teams
+from app.services import dashboard_counts, learning, passes, quiz_standing, tagged_rows, teams
 
 SIGNED_IN_COLUMNS = (
     User.id,
@@ -55,6 +57,18 @@ _SIGNED_IN_USER_AND_COMPLETIONS = {
 }
 
 
+# A screen of a module with a quiz also says when every attempt at the quiz is used: its
+# completions come with the quiz's rows instead (quiz_standing.SCREEN_ROWS), as one JSON array.
+def _with_screen_rows(dialect_name: str):
+    rows = tagged_rows.packed(quiz_standing.SCREEN_ROWS, dialect_name).label("screen_rows")
+    return select(*SIGNED_IN_COLUMNS, rows).where(User.id == bindparam("user_id"))
+
+
+_SIGNED_IN_USER_AND_SCREEN_ROWS = {
+    dialect: _with_screen_rows(dialect) for dialect in ("postgresql", "sqlite")
+}
+
+
 # A manager's pages need whom the manager sees (their scope) and the dashboard the
 # commonest profession among them: read in the same statement (two statements fewer).
 def _with_scope(json_array, commonest: bool):
@@ -83,16 +97,24 @@ def load_signed_in_user(
 
     Every page asks for this, so it reads plain columns rather than building an ORM object.
     With `completions_in` (a module's slug), the same statement reads the user's
-    completions in that module, which `learning.completed_keys` then finds for this request.
+    completions in that module, which `learning.completed_keys` then finds for this request;
+    for a module with a quiz, with its attempts (quiz_standing.screen_rows finds them).
     With `manager_reads` (SCOPE, SCOPE_AND_COMMONEST), it reads the manager's scope (and
     the commonest profession they see), which `teams.scope_of` (and the grid) then find.
     """
     commonest = manager_reads == SCOPE_AND_COMMONEST
+    module = catalogue().module(completions_in) if completions_in is not None else None
+    quiz = module.assessment if module is not None else None
     if manager_reads is not None:
         statement = _SIGNED_IN_MANAGER[db.dialect_name(), commonest]
         row = db.reader().execute(statement, {"user_id": user_id}).one_or_none()
     elif completions_in is None:
         row = db.fetch_one(_SIGNED_IN_USER, {"user_id": user_id})
+    elif quiz is not None:
+        statement = _SIGNED_IN_USER_AND_SCREEN_ROWS[db.dialect_name()]
+        row = db.fetch_one(
+            statement, {"user_id": user_id, "module_slug": completions_in, "quiz_id": quiz.id}
+        )
     else:
         statement = _SIGNED_IN_USER_AND_COMPLETIONS[db.dialect_name()]
         row = db.fetch_one(statement, {"user_id": user_id, "module_slug": completions_in})
@@ -100,7 +122,12 @@ def load_signed_in_user(
         return None
     if manager_reads is not None:
         _remember_scope(row, commonest)
-    if completions_in is not None:
+    if quiz is not None:
+        found = tagged_rows.unpacked(row.screen_rows, db.engine().dialect)
+        quiz_standing.remember_screen_rows(user_id, completions_in, found)
+        done = frozenset(found_row.text[1] for found_row in found.get("done", ()))
+        learning.remember_completed(user_id, completions_in, done)
+    elif completions_in is not None:
         completed = row.completed
         if isinstance(completed, str):  # SQLite's JSON is text; psycopg parses PostgreSQL's
             completed = json.loads(completed)
