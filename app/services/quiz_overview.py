@@ -6,7 +6,7 @@ from datetime import date
 from app.domain.content import Module
 from app.domain.quizzes.renewal import Renewal
 from app.domain.quizzes.review import Review, preview
-from app.services import quiz_standing
+from app.services import learner_rows, quiz_standing
 from app.services.next_steps import NextAttempt, next_from
 
 
@@ -69,7 +69,7 @@ def overview_page(user_id: int, module: Module, *, preview_all: bool) -> Overvie
         passed=(standing.passed.id, standing.passed.percent) if standing.passed else None,
         latest=(
             latest.id,
-            standing.attempt_in_words(latest.number, module.assessment.max_attempts),
+            standing.attempt_in_words(latest.number, _max_attempts_kept(latest, module)),
             latest.percent,
         )
         if latest
@@ -82,6 +82,13 @@ def overview_page(user_id: int, module: Module, *, preview_all: bool) -> Overvie
         if preview_all
         else (),
     )
+
+
+def _max_attempts_kept(latest: learner_rows.AttemptSeen, module: Module) -> int | None:
+    """Return the attempts the quiz allowed when the attempt started, as its result page says."""
+    if latest.pass_mark is None:  # from before attempts kept their quiz's settings
+        return module.assessment.max_attempts
+    return latest.max_attempts
 
 
 def _pass_mark_kept(standing: quiz_standing.QuizStatus) -> float | None:
