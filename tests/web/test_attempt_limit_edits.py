@@ -26,3 +26,18 @@ def test_fewer_attempts_leave_the_last_one_named_as_its_result_page_names_it(
     assert "attempt 3 of 3" in result
     assert "See the results of attempt 3 of 3 (0%)" in overview
     assert "extra attempt" not in overview
+
+
+def test_the_quiz_page_says_the_quiz_now_allows_fewer_attempts(app, learner, module, course):
+    take(app, learner, module, right=False)
+    last = take(app, learner, module, right=False)
+    course_files.write_quiz(course, module, attempts=2)
+    course_files.reload(app)
+
+    overview = html.unescape(learner.get(f"/modules/{module.slug}/quiz/").text)
+    assert "attempt 2 of 3" in learner.get(last).text
+    assert "See the results of attempt 2 of 3 (0%)" in overview
+    assert (
+        "2 used, 0 left (your last attempt started when the quiz allowed 3 attempts; "
+        "it now allows 2)" in overview
+    )
