@@ -254,7 +254,7 @@ def page(
         elif kind == "passed":
             passed.add(code)
         elif kind == "confirmation":
-            confirmed.append(Confirmation(whole, code, t1, t2, t3, aware(at1)))
+            confirmed.append(Confirmation(whole, code, t1, t2, aware(at1)))
         elif kind in _RENEWAL_KINDS:
             row = Row(kind, (code,), (whole,), (), (), (at1, at2, at3), (day,), ())
             renewal_found.setdefault(kind, []).append(row)

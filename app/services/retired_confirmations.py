@@ -22,7 +22,7 @@ from app.services.tagged_rows import Row, branch
 
 CONFIRMED = "confirmed"
 
-# texts: competency, its name and framework as decided, who decided; number: the request;
+# texts: competency, its name and framework as decided; number: the request;
 # time: when decided. Every confirmation the learner holds: `no_longer_in` keeps those
 # whose competency has left the framework.
 CONFIRMATIONS = (
@@ -32,7 +32,6 @@ CONFIRMATIONS = (
             ConfirmationRequest.competency_code,
             ConfirmationDecision.competency_name,
             ConfirmationDecision.framework_title,
-            ConfirmationDecision.decided_by_name,
         ),
         number=(ConfirmationRequest.id,),
         at=(ConfirmationDecision.decided_at,),
@@ -54,7 +53,7 @@ PAGE_BRANCH = (
         ConfirmationRequest.competency_code,
         ConfirmationDecision.competency_name,
         ConfirmationDecision.framework_title,
-        ConfirmationDecision.decided_by_name,
+        _none(String),
         _none(String),
         _none(String),
         _none(Float),
@@ -79,13 +78,12 @@ class Confirmation(NamedTuple):
     code: str
     name: str | None  # None: decided before the decision kept the wording
     framework_title: str | None
-    decided_by: str
     decided_at: datetime
 
 
 def from_rows(rows: Iterable[Row]) -> list[Confirmation]:
     """Return the confirmations a CONFIRMATIONS branch read."""
-    return [Confirmation(row.number[0], *row.text[:4], aware(row.at[0])) for row in rows]
+    return [Confirmation(row.number[0], *row.text[:3], aware(row.at[0])) for row in rows]
 
 
 def no_longer_in(
