@@ -165,6 +165,8 @@ _PAGE = union_all(
         == select(User.organisation_id).where(User.id == _SELF).scalar_subquery(),
         ~exists().where(ConfirmationDecision.request_id == ConfirmationRequest.id),
         ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
+        # One whose competency left the framework has nothing to decide (supervise/queue).
+        ConfirmationRequest.competency_code.in_(bindparam("known", expanding=True)),
     ),
     # The modules whose quiz the learner has passed, while a pass counts: a passed quiz is
     # taken again only to renew (passes.COMPLETION_STANDS).
@@ -222,6 +224,9 @@ def page(
     now = now or utcnow()
     framework = catalogue.framework_for(profession or "")
     codes = [c.code for c in framework.competencies] if framework else []
+    known = [c.code for f in catalogue.frameworks for c in f.competencies]
+    parameters = {"user_id": user_id, "codes": codes, "known": known, "now": now}
+    parameters["since"] = now - UPDATES_FOR
     session = db.session()
     stored, evidence, replies, waiting, passed, confirmed = {}, [], [], 0, set(), []
     renewal_found: dict[str, list[Row]] = {}
@@ -242,9 +247,7 @@ def page(
         at3,
         response,
         day,
-    ) in session.connection().execute(
-        _PAGE, {"user_id": user_id, "codes": codes, "since": now - UPDATES_FOR, "now": now}
-    ):
+    ) in session.connection().execute(_PAGE, parameters):
         if kind == "level":
             stored[code] = StoredLevel(t1, t2, number, whole, f1, f2, at1, at2, at3)
         elif kind == "evidence":

@@ -77,3 +77,22 @@ def test_a_confirmation_stays_listed_once_its_competency_leaves_the_framework(
     )
     assert CODE in theirs and "a supervisor confirmed Lee Learner’s practice on" in theirs
     assert nu_errors({"competencies": mine}, tmp_path) == []
+
+
+def test_a_request_waiting_on_a_competency_taken_out_is_not_offered_to_decide(
+    app,
+    people,  # noqa: F811
+    course,
+):
+    learner, sue, _ = people
+    assert ask(learner, app, code=CODE).status_code == 302
+    request_id = the_request(app)
+    take_out_asking_what_matters(course)
+    course_files.reload(app)
+
+    queue = html.unescape(sue.get("/supervise/").text)
+    assert f"{CODE}: no longer in the framework, so there is nothing to decide" in queue
+    # Its page has nothing to decide on: the queue does not lead there, nor count it.
+    assert sue.get(f"/supervise/requests/{request_id}").status_code == 404
+    assert f'href="/supervise/requests/{request_id}"' not in queue
+    assert "Requests to confirm practice</a>: 0 waiting for you" in sue.get("/my/competencies").text
