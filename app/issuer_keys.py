@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,6 +59,7 @@ class SigningKey:
 
 def read_key(setting: str | bytes) -> SigningKey:
     """Return the signing key from a PEM text or the path of a PEM file."""
+    from joserfc.errors import SecurityWarning
     from joserfc.jwk import ECKey, RSAKey
 
     text = setting.encode() if isinstance(setting, str) else setting
@@ -71,7 +73,9 @@ def read_key(setting: str | bytes) -> SigningKey:
             ) from None
     for kind, alg in ((ECKey, "ES256"), (RSAKey, "RS256")):
         try:
-            key = kind.import_key(text)
+            with warnings.catch_warnings():  # a short RSA key is refused below, in our words
+                warnings.simplefilter("ignore", SecurityWarning)
+                key = kind.import_key(text)
         except Exception:  # noqa: BLE001 - not this kind of key, or not a key at all
             continue
         if not key.is_private:

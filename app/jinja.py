@@ -27,7 +27,6 @@ from app.domain.quizzes import field_name
 from app.models import utcnow
 from app.quiz_texts import QuizTexts
 from app.security import csp_nonce
-from app.services import assignments as assigned
 
 SERVICE_NAME = "Linkwise"
 NHSUK_ASSETS = "nhsuk"  # folder under static/ that the build fills from npm
@@ -63,7 +62,6 @@ def configure(app: Flask) -> None:
         competency_named=lambda code: content.catalogue().competency(code),
         assignment_labels=assignment_rules.LABELS,
         assignment_words=lambda found: assignment_rules.in_words(found, utcnow().date()),
-        assigned_title=lambda slug: assigned.module_title(slug, content.catalogue()),
         nhsuk_asset_path=lambda: url_for("static", filename=f"{NHSUK_ASSETS}/assets"),
         csrf_token=csrf_token,  # Flask-WTF's, signed once per session secret
         notices=notices,

@@ -16,7 +16,7 @@ from app.domain.content import Catalogue
 from app.models import User
 from app.models_assignments import Assignment, AssignmentWithdrawal
 from app.models_teams import Team
-from app.services import audit
+from app.services import audit, module_titles
 from app.services.assignments import AssignedRow, assigned_row, changeable_by
 from app.services.teams import Scope
 
@@ -137,4 +137,5 @@ def _shown(table, key, scope: Scope, assignment_id: int, catalogue: Catalogue, *
     )
     if row is None:
         return None
-    return assigned_row(*row[:7], catalogue), tuple(row[7:])
+    titles = module_titles.titles_of((row.module_slug,), catalogue)
+    return assigned_row(*row[:7], catalogue, titles), tuple(row[7:])

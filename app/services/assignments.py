@@ -5,6 +5,7 @@ An assignment is one row per module and target; the unique key makes a second su
 assignment_standings.py.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -235,25 +236,23 @@ def assigned_row(
     due_on: date,
     renew_months: int | None,
     catalogue: Catalogue,
+    titles: Mapping[str, str],
 ) -> AssignedRow:
-    """Return an assignment as the manager's list shows it: the module, and whom it covers."""
+    """Return an assignment as the manager's list shows it: the module, and whom it covers.
+
+    `titles` names the module (module_titles.titles_of: as last recorded once it has gone).
+    """
     who = person or team_name or "Everyone in the organisation"
     if profession:
         who += f" ({PROFESSIONS.get(profession, profession)}s)"
     return AssignedRow(
         assignment_id,
-        module_title(module_slug, catalogue),
+        titles[module_slug],
         who,
         due_on,
         renew_months,
         offered(module_slug, catalogue),
     )
-
-
-def module_title(module_slug: str, catalogue: Catalogue) -> str:
-    """Return an assigned module's title; one gone from the course is named by its slug."""
-    module = catalogue.module(module_slug)
-    return module.title if module else module_slug
 
 
 def offered(module_slug: str, catalogue: Catalogue) -> bool:

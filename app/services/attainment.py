@@ -5,6 +5,7 @@ function; services/attainment_reads.py reads them (and the evidence behind each,
 from services/rating_evidence.py) and this module puts the profile together.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import NamedTuple
@@ -26,6 +27,7 @@ from app.domain.frameworks import Competency, Domain, Framework
 from app.services.next_modules import NextStep, next_steps
 from app.services.rating_evidence import EvidenceItem
 from app.services.rating_reads import aware
+from app.services.retired_confirmations import Confirmation, no_longer_in
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ class Profile:
     # Competencies rated by a rule or a validity of their own, said in words.
     own_rules: tuple[OwnRule, ...] = ()
     out_of_reach: tuple[OutOfReach, ...] = ()
+    # Confirmations of practice in competencies that have left the framework since.
+    no_longer_in_framework: tuple[Confirmation, ...] = ()
 
 
 class StoredLevel(NamedTuple):
@@ -120,13 +124,15 @@ def build_profile(
     now,
     passed=frozenset(),
     renewing=frozenset(),
+    confirmations: Iterable[Confirmation] = (),
 ) -> Profile:
     """Put a learner's profile together from their stored ratings and evidence in words.
 
     `passed` names the modules whose quiz the learner has passed: a passed quiz is taken
     again only to renew, so a next step points to one only for the competencies it renews.
     `renewing` names those of them open for renewal now: a competency one of them develops
-    is never out of reach.
+    is never out of reach. `confirmations` are the supervisors' confirmations the learner
+    holds: those of competencies no longer in the framework are listed apart.
     """
     assessed = {
         code
@@ -174,6 +180,7 @@ def build_profile(
             passed,
             renewing,
         ),
+        no_longer_in(framework, confirmations, catalogue),
     )
 
 

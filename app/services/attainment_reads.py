@@ -10,13 +10,18 @@ from app import db
 from app.domain.content import Catalogue
 from app.domain.progress import QUIZ_PREFIX
 from app.models import utcnow
-from app.services import learner_rows, tagged_rows
+from app.services import learner_rows, retired_confirmations, tagged_rows
 from app.services.attainment import Profile, StoredLevel, build_profile
 from app.services.rating_evidence import evidence_in_words
 from app.services.rating_reads import aware
 
 # What a profile is built from: one statement.
-PROFILE_ROWS = (learner_rows.LEVELS, learner_rows.EVIDENCE, learner_rows.COMPLETIONS)
+PROFILE_ROWS = (
+    learner_rows.LEVELS,
+    learner_rows.EVIDENCE,
+    learner_rows.COMPLETIONS,
+    retired_confirmations.CONFIRMATIONS,
+)
 
 
 def profile(
@@ -71,4 +76,5 @@ def profile_from(
     words = evidence_in_words(db.session(), rows, catalogue, framework, now)
     done = found.get("done", ())
     passed = frozenset(row.text[0] for row in done if row.text[1].startswith(QUIZ_PREFIX))
-    return build_profile(framework, stored, words, catalogue, now, passed, renewing)
+    confirmations = retired_confirmations.from_rows(found.get("confirmation", ()))
+    return build_profile(framework, stored, words, catalogue, now, passed, renewing, confirmations)

@@ -21,8 +21,7 @@ from app.domain.content import Catalogue
 from app.models import User, utcnow
 from app.models_teams import Team, TeamMember
 from app.services import compliance_cells as cells_sql
-from app.services import tagged_rows, team_pages
-from app.services.assignments import module_title
+from app.services import module_titles, tagged_rows, team_pages
 from app.services.compliance_competencies import competency_counts, standings
 from app.services.compliance_rows import Matrix, Share, matrix_rows
 from app.services.tagged_rows import branch
@@ -73,8 +72,7 @@ def matrix(
     learners = [(*row.text[:2], row.number[0]) for row in found.get("learners counted", ())]
     present = {slug for _, slug, _, _ in cells}
     offered = tuple((m.slug, m.title) for m in catalogue.modules if m.slug in present)
-    gone = sorted(present - {slug for slug, _ in offered})
-    modules = offered + tuple((slug, module_title(slug, catalogue)) for slug in gone)
+    modules = offered + _gone(present - {slug for slug, _ in offered}, offered)
     in_scope_count = sum(n for _, _, n in learners)
     listed = found.get("learners listed")
     total = listed[0].number[0] if listed else in_scope_count
@@ -113,6 +111,17 @@ def matrix(
         tuple(team_pages.team_rows(found)) if with_teams else (),
         tuple(title for _, title in modules[len(offered) :]),
     )
+
+
+def _gone(slugs: set[str], offered: tuple) -> tuple[tuple[str, str], ...]:
+    """Return (slug, title) of the modules assigned that have left the course, by slug: each
+    named as last recorded (one statement, none when there are none), and by its slug as
+    well when another column has that title (a module moved to a new slug keeps its title)."""
+    titles, taken, named = module_titles.last_recorded(slugs), {t for _, t in offered}, []
+    for slug in sorted(slugs):
+        named.append((slug, f"{titles[slug]} ({slug})" if titles[slug] in taken else titles[slug]))
+        taken.add(titles[slug])
+    return tuple(named)
 
 
 def counted(filters: Filters, shown: tuple) -> str:

@@ -44,7 +44,7 @@ class LearnerView:
     """Everything the drill-down shows beside the competency ratings."""
 
     team: str | None
-    assigned: list[rules.Standing]
+    assigned: list[tuple[str, rules.Standing]]  # each with its module's title
     record: LearningRecord
     attempts: list[AttemptRow]
 
@@ -107,8 +107,12 @@ def learner_view(
     """Return the learner's team, assignments, module record and graded quiz attempts."""
     attempts = learner_rows.attempts_of(found)
     offered = {m.slug: m.title for m in catalogue.modules}
-    # A module gone from the course is named as its attempts recorded it.
-    gone = module_titles.gone_titles(attempts, offered)
+    assigned = [
+        assignment_standings.Assigned(row.text[0], row.day[0], row.number[0])
+        for row in found.get("assigned", ())
+    ]
+    # A module gone from the course is named as its attempts recorded it (module_titles).
+    gone = module_titles.gone_titles(attempts, offered, (a.module_slug for a in assigned))
     # Quiz results are the module quizzes' attempts: a knowledge check is marked to teach,
     # with no pass mark, so its attempts have no place among them (passes.of_quiz).
     graded = sorted(
@@ -116,15 +120,12 @@ def learner_view(
         key=lambda a: (_aware(a.submitted_at), a.id),
         reverse=True,
     )
-    assigned = [
-        assignment_standings.Assigned(row.text[0], row.day[0], row.number[0])
-        for row in found.get("assigned", ())
-    ]
+    standings = assignment_standings.learner_standings(
+        assigned, _completed_on(found, catalogue), catalogue, day
+    )
     return LearnerView(
         person.team,
-        assignment_standings.learner_standings(
-            assigned, _completed_on(found, catalogue), catalogue, day
-        ),
+        [(offered.get(s.module_slug) or gone[s.module_slug], s) for s in standings],
         record.record_from(person, found, catalogue, years),
         [
             AttemptRow(

@@ -90,8 +90,12 @@ ATTEMPTS = branch(
         Attempt.module_title,
     ),
     number=(Attempt.id, Attempt.number, Attempt.percent),
-    # The pass mark the attempt is graded against: the quiz's when it started.
-    real=(Attempt.quiz_settings["pass_mark"].as_float(),),
+    # The pass mark the attempt is graded against and the attempts the quiz allowed: the
+    # quiz's when it started.
+    real=(
+        Attempt.quiz_settings["pass_mark"].as_float(),
+        Attempt.quiz_settings["max_attempts"].as_float(),
+    ),
     flag=(Attempt.passed,),
     at=(Attempt.submitted_at,),
 ).where(Attempt.user_id == SELF)
@@ -204,6 +208,7 @@ class AttemptSeen(NamedTuple):
     submitted_at: object
     kind: str | None = None  # "assessment" or "knowledge-check", as the attempt kept it
     pass_mark: float | None = None  # as the attempt kept it (None: from before it was kept)
+    max_attempts: int | None = None  # likewise (None too for a quiz with no limit)
     module_title: str | None = None  # likewise: what names it once the module has gone
 
 
@@ -239,6 +244,7 @@ def attempts_of(found: dict[str, list[Row]]) -> list[AttemptSeen]:
             submitted_at=row.at[0],
             kind=row.text[3],
             pass_mark=row.real[0],
+            max_attempts=None if row.real[1] is None else int(row.real[1]),
             module_title=row.text[4],
         )
         for row in found.get("attempt", ())

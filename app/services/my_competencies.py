@@ -34,13 +34,14 @@ from app.models import Evidence as EvidenceRow
 from app.models_assignments import Assignment
 from app.models_credentials import Credential
 from app.models_practice import ConfirmationClosure, ConfirmationDecision, ConfirmationRequest
-from app.services import learner_rows, passes, renewal_rows
+from app.services import learner_rows, passes, renewal_rows, retired_confirmations
 from app.services.attainment import Profile, StoredLevel, build_profile
 from app.services.knowledge_now import knowledge_now
 from app.services.practice import UPDATES_FOR
 from app.services.practice_page import RequestRecord
 from app.services.rating_evidence import evidence_in_words
 from app.services.rating_reads import aware
+from app.services.retired_confirmations import Confirmation
 from app.services.tagged_rows import Row
 
 
@@ -164,6 +165,8 @@ _PAGE = union_all(
         == select(User.organisation_id).where(User.id == _SELF).scalar_subquery(),
         ~exists().where(ConfirmationDecision.request_id == ConfirmationRequest.id),
         ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
+        # One whose competency left the framework has nothing to decide (supervise/queue).
+        ConfirmationRequest.competency_code.in_(bindparam("known", expanding=True)),
     ),
     # The modules whose quiz the learner has passed, while a pass counts: a passed quiz is
     # taken again only to renew (passes.COMPLETION_STANDS).
@@ -189,6 +192,9 @@ _PAGE = union_all(
         Completion.item_key.startswith(QUIZ_PREFIX),
         passes.COMPLETION_STANDS,
     ),
+    # Every confirmation of practice held: one whose competency left the framework is
+    # listed apart (services/retired_confirmations.py).
+    retired_confirmations.PAGE_BRANCH,
     # What renewal reads besides the ratings (renewal_rows, its own branches' rows and
     # conditions): a passed quiz open for renewal can still give evidence.
     renewal_rows.PASSES.with_only_columns(
@@ -218,8 +224,11 @@ def page(
     now = now or utcnow()
     framework = catalogue.framework_for(profession or "")
     codes = [c.code for c in framework.competencies] if framework else []
+    known = [c.code for f in catalogue.frameworks for c in f.competencies]
+    parameters = {"user_id": user_id, "codes": codes, "known": known, "now": now}
+    parameters["since"] = now - UPDATES_FOR
     session = db.session()
-    stored, evidence, replies, waiting, passed = {}, [], [], 0, set()
+    stored, evidence, replies, waiting, passed, confirmed = {}, [], [], 0, set(), []
     renewal_found: dict[str, list[Row]] = {}
     for (
         kind,
@@ -238,9 +247,7 @@ def page(
         at3,
         response,
         day,
-    ) in session.connection().execute(
-        _PAGE, {"user_id": user_id, "codes": codes, "since": now - UPDATES_FOR, "now": now}
-    ):
+    ) in session.connection().execute(_PAGE, parameters):
         if kind == "level":
             stored[code] = StoredLevel(t1, t2, number, whole, f1, f2, at1, at2, at3)
         elif kind == "evidence":
@@ -249,6 +256,8 @@ def page(
             waiting = whole
         elif kind == "passed":
             passed.add(code)
+        elif kind == "confirmation":
+            confirmed.append(Confirmation(whole, code, t1, t2, aware(at1)))
         elif kind in _RENEWAL_KINDS:
             row = Row(kind, (code,), (whole,), (), (), (at1, at2, at3), (day,), ())
             renewal_found.setdefault(kind, []).append(row)
@@ -276,7 +285,9 @@ def page(
     words = evidence_in_words(session, [row for _, row in evidence], catalogue, framework, now)
     renewal_found["standing"] = [_standing(code, level) for code, level in stored.items()]
     renewing = renewal_rows.open_for_renewal(renewal_found, profession, catalogue, now)
-    profile = build_profile(framework, stored, words, catalogue, now, frozenset(passed), renewing)
+    profile = build_profile(
+        framework, stored, words, catalogue, now, frozenset(passed), renewing, confirmed
+    )
     return profile, tuple(replies), waiting
 
 

@@ -19,7 +19,14 @@ from app.domain.content import Catalogue, Module
 from app.domain.learning_record import CertificateNamed
 from app.domain.quizzes.renewal import Renewal
 from app.models import Attempt, AttemptGrant, Certificate, Completion, utcnow
-from app.services import learner_rows, passes, quiz_standing, renewal_rows, tagged_rows
+from app.services import (
+    learner_rows,
+    module_titles,
+    passes,
+    quiz_standing,
+    renewal_rows,
+    tagged_rows,
+)
 from app.services.assignment_standings import Assigned, binding, standing_in
 from app.services.learner_rows import SELF
 from app.services.learning import ModuleState, module_state
@@ -80,8 +87,9 @@ class MyModule:
 
 def overview(
     user_id: int, catalogue: Catalogue, on: date, now: datetime | None = None
-) -> tuple[tuple[MyModule, ...], list]:
-    """Return every module's state and the learner's assignments on a day (one statement)."""
+) -> tuple[tuple[MyModule, ...], list[tuple[str, rules.Standing]]]:
+    """Return every module's state and the learner's assignments on a day, each with its
+    module's title (one statement; one more when an assigned module has left the course)."""
     now = now or utcnow()
     found = tagged_rows.read(_MY_LEARNING, user_id=user_id)
     done, done_at = _completed(found)
@@ -106,7 +114,8 @@ def overview(
         module = catalogue.module(rule.module_slug)
         completed = _completed_on(module, passed, done, done_at) if module else None
         standings.append(standing_in(rule, completed, on, catalogue))
-    return modules, rules.in_due_order(standings)
+    titles = module_titles.titles_of((rule.module_slug for rule in standings), catalogue)
+    return modules, [(titles[s.module_slug], s) for s in rules.in_due_order(standings)]
 
 
 def module_page(

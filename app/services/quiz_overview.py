@@ -6,7 +6,7 @@ from datetime import date
 from app.domain.content import Module
 from app.domain.quizzes.renewal import Renewal
 from app.domain.quizzes.review import Review, preview
-from app.services import quiz_standing
+from app.services import learner_rows, quiz_standing
 from app.services.next_steps import NextAttempt, next_from
 
 
@@ -30,6 +30,8 @@ class OverviewPage:
     # A pass after the one standing (or the only one) that no longer counts: the day it was
     # passed and the day its certificate was revoked.
     withdrawn: tuple[date, date] | None = None
+    # The attempts the quiz allowed when the latest attempt started (None: no attempt).
+    latest_max_attempts: int | None = None
 
     @property
     def renewing(self) -> bool:
@@ -42,6 +44,19 @@ class OverviewPage:
         the last) concern the learner now: not after a pass that stands, nor with every
         attempt used (what comes next says how one opens). A trainer's preview shows them."""
         return bool(self.preview) or self.next.state not in ("passed", "wait", "locked")
+
+    @property
+    def attempts_changed_in_words(self) -> str:
+        """Say that the quiz allows another number of attempts since the latest started."""
+        now, then = self.module.assessment.max_attempts, self.latest_max_attempts
+        if self.latest is None or then == now or (self.passed and not self.renewing):
+            return ""
+        then_words = "any number of attempts" if then is None else f"{then} attempts"
+        now_words = "any number" if now is None else now
+        return (
+            f" (your last attempt started when the quiz allowed {then_words};"
+            f" it now allows {now_words})"
+        )
 
     @property
     def pass_mark_in_words(self) -> str:
@@ -59,6 +74,7 @@ def overview_page(user_id: int, module: Module, *, preview_all: bool) -> Overvie
     standing = quiz_standing.status_read(user_id, module)
     latest = standing.latest
     allowance = standing.allowance
+    kept = _max_attempts_kept(latest, module) if latest else None
     return OverviewPage(
         module=module,
         open=standing.open,
@@ -69,11 +85,12 @@ def overview_page(user_id: int, module: Module, *, preview_all: bool) -> Overvie
         passed=(standing.passed.id, standing.passed.percent) if standing.passed else None,
         latest=(
             latest.id,
-            standing.attempt_in_words(latest.number, module.assessment.max_attempts),
+            standing.attempt_in_words(latest.number, kept),
             latest.percent,
         )
         if latest
         else None,
+        latest_max_attempts=kept,
         next=next_from(module, standing, user_id),
         renewal=standing.renewal,
         attempt_pass_mark=_pass_mark_kept(standing),
@@ -82,6 +99,13 @@ def overview_page(user_id: int, module: Module, *, preview_all: bool) -> Overvie
         if preview_all
         else (),
     )
+
+
+def _max_attempts_kept(latest: learner_rows.AttemptSeen, module: Module) -> int | None:
+    """Return the attempts the quiz allowed when the attempt started, as its result page says."""
+    if latest.pass_mark is None:  # from before attempts kept their quiz's settings
+        return module.assessment.max_attempts
+    return latest.max_attempts
 
 
 def _pass_mark_kept(standing: quiz_standing.QuizStatus) -> float | None:

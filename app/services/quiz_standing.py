@@ -194,6 +194,9 @@ def status_from(
     `renewing` what renewal reads (renewal_rows), None to leave renewal out.
     """
     quiz = module.assessment
+    # Only this module's attempts: a quiz whose module was renamed (a new folder, the quiz's
+    # id kept) starts afresh with it, as its completions and certificate do.
+    attempts = [a for a in attempts if a.module_slug == module.slug]
     done = {key for key, _, _ in completions}
     revisited = {
         key.removeprefix("screen:"): aware(again or first)
@@ -258,9 +261,11 @@ def attempts_in_sets(attempts, standing_pass: renewal_rows.PassStanding) -> dict
     if standing_pass.revoked_at is not None:
         before = [a.number for a in graded if aware(a.submitted_at) <= standing_pass.revoked_at]
         ends += before[-1:]
+    # Numbers run on across a quiz's modules: a renamed module's first attempt is its first.
+    first = min((a.number for a in attempts), default=1)
     places = {}
     for attempt in attempts:
-        after = max((end for end in ends if end < attempt.number), default=0)
+        after = max((end for end in ends if end < attempt.number), default=first - 1)
         renewal = any(number < attempt.number for number in counted)
         places[attempt.number] = (attempt.number - after, renewal)
     return places

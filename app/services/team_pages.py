@@ -20,7 +20,7 @@ from app.domain.content import Catalogue
 from app.models import User
 from app.models_assignments import Assignment
 from app.models_teams import Leaver, Team, TeamManager, TeamMember
-from app.services import assignments, audit, learner_rows, tagged_rows
+from app.services import assignments, audit, learner_rows, module_titles, tagged_rows
 from app.services.leavers import gone_from, leaver_seen
 from app.services.tagged_rows import Row, branch
 from app.services.teams import TEAM_LEARNERS, Scope, TeamRow, in_scope, team_seen
@@ -210,10 +210,12 @@ def assignments_page(scope: Scope, catalogue: Catalogue) -> AssignmentsPage:
         .where(assignments.binding_within(scope))
     )
     found = tagged_rows.read((assigned, teams_branch(scope)))
-    mine, theirs = [], []
-    for row in _in_place(found, "assignment", 2):
+    mine, theirs, rows = [], [], list(_in_place(found, "assignment", 2))
+    # A module gone from the course is named as last recorded: one statement more, then.
+    titles = module_titles.titles_of((row.text[0] for row in rows), catalogue)
+    for row in rows:
         shown = assignments.assigned_row(
-            row.number[0], *row.text[:4], row.day[0], row.number[1], catalogue
+            row.number[0], *row.text[:4], row.day[0], row.number[1], catalogue, titles
         )
         (mine if row.flag[0] else theirs).append(shown)
     return AssignmentsPage(mine, theirs, team_rows(found))

@@ -3,7 +3,8 @@
 A phone is 320 px wide: a table of several columns must not make the page wider than that,
 nor, at any width, may a reflection pasted as one long word (a URL) or a long name. A chart
 reflows instead: the dashboard's months were once drawn at their own size in a box that
-scrolled, showing no scroll bar on a phone, so the last months were out of sight.
+scrolled, showing no scroll bar on a phone, so the last months were out of sight. A table's
+box that scrolls shows it itself, for the same reason (tests/browser/scroll_cues.py).
 """
 
 import os
@@ -21,6 +22,7 @@ from app.domain.content import quiz_key
 from app.models import Completion, User
 from app.models_teams import Team
 from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.scroll_cues import assert_scroll_cues
 from tests.conftest import post_form, sign_in
 from tests.web.journeys import user_id
 from tests.web.test_my_competencies import pass_quiz
@@ -202,9 +204,10 @@ def widths_over(
 
 
 def test_tables_scroll_in_their_own_box_on_a_phone(app, browser, live_server, make_user):
-    """At 320 px a table wider than the window scrolls inside its region, not the page; every
-    part of every chart (each month of the dashboard's, each of the trainer's bars) is in
-    sight, with nothing to scroll (WCAG 1.4.10)."""
+    """At 320 px a table wider than the window scrolls inside its region, not the page, and
+    the region shows the side that has columns out of sight; every part of every chart (each
+    month of the dashboard's, each of the trainer's bars) is in sight, with nothing to scroll
+    (WCAG 1.4.10)."""
     if app.extensions["linkwise.engine"].dialect.name == "postgresql":
         pytest.skip("layout does not depend on the database; checked once on SQLite")
     people = course_in_use(
@@ -259,11 +262,14 @@ CHART_PARTS_OUT_OF_SIGHT = """() => {
 
 
 def scrolls_by_key(page) -> None:
-    """Each table box that scrolls is a named region the keyboard reaches and scrolls; axe
-    finds nothing."""
+    """Each table box that scrolls is a named region the keyboard reaches and scrolls, and
+    shows that it scrolls; one whose table fits shows nothing; axe finds nothing."""
     boxes = page.locator(".lw-table-scroll, .lw-grid-scroll")
     for n in range(boxes.count()):
         box = boxes.nth(n)
+        if not box.is_visible():  # in a closed <details>
+            continue
+        assert_scroll_cues(page, box)
         if box.evaluate("box => box.scrollWidth <= box.clientWidth"):
             continue
         assert box.get_attribute("role") == "region" and box.get_attribute("tabindex") == "0"

@@ -1,11 +1,23 @@
 """The issuer's signing key: production refuses one that cannot sign; development makes one."""
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc.jwk import ECKey, RSAKey
 
 from app.config import ConfigError, load
 from app.issuer_keys import development_key, read_key, split_settings
 from tests.domain.test_account_rules import PRODUCTION_ENVIRON
+
+
+def _short_rsa_key() -> str:
+    """A 1024-bit RSA key in PEM, made without the signing library's warning about it."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
 
 
 @pytest.mark.parametrize(
@@ -14,7 +26,7 @@ from tests.domain.test_account_rules import PRODUCTION_ENVIRON
         ("/no/such/key.pem", "cannot read the issuer key file"),
         (ECKey.generate_key("P-256").as_pem(private=False).decode(), "public key"),
         (ECKey.generate_key("P-384", private=True).as_pem(private=True).decode(), "P-256"),
-        (RSAKey.generate_key(1024, private=True).as_pem(private=True).decode(), "2048"),
+        (_short_rsa_key(), "2048"),
         ("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----", "not a PEM"),
     ],
 )

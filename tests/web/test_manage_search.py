@@ -4,6 +4,7 @@ import csv
 import io
 import re
 
+from lxml import html
 from sqlalchemy import update
 
 from app import db
@@ -176,3 +177,29 @@ def test_the_searched_and_paged_dashboard_is_valid_html(app, manager, tmp_path):
         "grid-nothing-found": manager.get("/manage/?q=%25nobody").text,
     }
     assert nu_errors(pages, tmp_path) == []
+
+
+def test_a_search_or_filter_nobody_matches_says_so_instead_of_an_empty_table(
+    app,
+    manager,  # noqa: F811
+    tmp_path,
+):
+    add_learners(app, "Riverside PCN", 3)
+    shown = {}
+    for query, asked, clear in (
+        ("q=nobody+at+all", "search", "clear the search"),
+        ("profession=gp", "filters", "clear the filters"),
+        ("q=learner&profession=gp", "search and filters", "clear the search and filters"),
+    ):
+        shown[asked] = manager.get(f"/manage/?{query}").text
+        page = html.fromstring(shown[asked])
+        assert page.xpath("//table[contains(@class, 'lw-grid')]") == [], query
+        said = page.get_element_by_id("no-learners")
+        text = " ".join(said.text_content().split())
+        assert text.startswith(f"No learners match your {asked}. You could:"), text
+        [link] = said.xpath(".//a")
+        assert (link.text, link.get("href")) == (clear, "/manage/#learners")
+        # The filters stay on the page, as asked, to change them.
+        assert page.xpath("//form[contains(@class, 'lw-filters')]//select[@id='profession']")
+    assert len(names_on(manager.get("/manage/").text)) == 3  # what the link leads to
+    assert nu_errors(shown, tmp_path) == []

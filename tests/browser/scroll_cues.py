@@ -1,0 +1,75 @@
+"""What shows a sighted reader that a table box scrolls sideways, as Chromium draws it.
+
+Chromium on a phone draws no scroll bar, and a table cut off between two columns looks
+whole. So the box draws a dark line down each side where columns are out of sight (3:1 with
+the page, WCAG 1.4.11), and none where the table ends or fits; where Chromium can ask whether
+the box scrolls, a line of text above the table says so.
+"""
+
+import io
+
+from PIL import Image
+
+from tests.browser.chart_colours import NON_TEXT, contrast
+
+PAGE = (240, 244, 245)  # the page's grey, behind every table box
+# A line taller than a letter's stroke and two pixels wide (a tag's border is one): the cue,
+# not the text of a column the box's side cuts through. Rows a cell's own colour hides are
+# skipped; a table's heading row alone is taller than this.
+LINE = 24
+# A cover travelling with the table's end hides the line where the table ends in sight: a
+# table less than the line's width too wide shows part of it.
+LINE_WIDTH = 4
+HINT = "Scroll sideways to see every column"
+
+
+def dark_run(image: Image.Image, x: int) -> int:
+    """Return the longest unbroken run of rows in which the pixels in columns x and x + 1
+    both have 3:1 with the page."""
+    longest = run = 0
+    for y in range(image.height):
+        dark = all(contrast(image.getpixel((at, y)), PAGE) >= NON_TEXT for at in (x, x + 1))
+        run = run + 1 if dark else 0
+        longest = max(longest, run)
+    return longest
+
+
+def sides_marked(box) -> set[str]:
+    """Return the sides ("left", "right") of the box down which a dark line is drawn."""
+    shot = box.screenshot(scale="css", animations="disabled")
+    image = Image.open(io.BytesIO(shot)).convert("RGB")
+    # The second and third pixels in from each side: inside the 4 px line.
+    columns = {"left": 1, "right": image.width - 3}
+    return {side for side, x in columns.items() if dark_run(image, x) >= LINE}
+
+
+def hint(box) -> str:
+    """Return the line of text shown above the box's table, or "" if none is shown."""
+    return box.evaluate(
+        """box => {
+          const before = getComputedStyle(box, "::before");
+          return before.display === "none" ? "" : before.content;
+        }"""
+    )
+
+
+def assert_scroll_cues(page, box) -> None:
+    """Check a table box shows that it scrolls, on the side with columns out of sight, or,
+    when its table fits, that it shows nothing. Leaves the box scrolled to its start."""
+    label = box.get_attribute("aria-label")
+    hidden = box.evaluate("box => box.scrollWidth - box.clientWidth")
+    if not hidden:
+        marked = sides_marked(box)
+        assert not marked, f"{label}: fits, yet a line runs down its {marked}"
+        assert hint(box) == "", f"{label}: fits, yet says it scrolls"
+        return
+    if page.evaluate("CSS.supports('container-type', 'scroll-state')"):
+        assert HINT in hint(box), f"{label}: no line saying the table scrolls"
+    if hidden < LINE_WIDTH:
+        return  # the line shows as much of itself as the table has out of sight
+    for scrolled, columns_beyond in (("0", "right"), ("box.scrollWidth", "left")):
+        box.evaluate(f"box => {{ box.scrollLeft = {scrolled}; }}")
+        marked = sides_marked(box)
+        beyond = f"columns out of sight on the {columns_beyond}"
+        assert marked == {columns_beyond}, f"{label}: {beyond}, a line down {marked or 'no side'}"
+    box.evaluate("box => { box.scrollLeft = 0; }")
