@@ -5,9 +5,9 @@ from sqlalchemy import JSON, bindparam, event, exc, literal, select
 
 from app import db
 from app.content import catalogue
-from app.models import Attempt, User, utcnow
+from app.models import User
 from app.models_practice import Supervisor
-from app.services import learning, quiz_standing, signed_in_user, tagged_rows
+from app.services import learning, signed_in_user
 from tests.web.journeys import user_id
 
 
@@ -50,30 +50,6 @@ def test_the_signed_in_reads_give_what_sqlalchemy_gives(app, learner):
                     assert bool(found.is_supervisor) is expected.is_supervisor is True
                 else:
                     assert getattr(found, name) == getattr(expected, name), name
-
-
-def test_a_screens_read_through_the_driver_finds_its_quiz_rows_as_a_plain_read(app, learner):
-    learner_id, slug = learner
-    with app.app_context():
-        module = catalogue().module(slug)
-        quiz = module.assessment
-        db.session().add(
-            Attempt(
-                user_id=learner_id, quiz_id=quiz.id, module_slug=slug, number=1, status="graded",
-                selection=[], quiz_settings=quiz.settings.to_content(), started_at=utcnow(),
-                submitted_at=utcnow(), points=1.0, points_possible=3.0, percent=33,
-                passed=False,
-            )
-        )  # fmt: skip
-        db.session().commit()
-    parameters = {"user_id": learner_id, "module_slug": slug, "quiz_id": quiz.id}
-    with app.test_request_context():
-        dialect = db.reader().dialect
-        row = db.fetch_one(signed_in_user._SIGNED_IN_USER_AND_SCREEN_ROWS[dialect.name], parameters)
-        found = tagged_rows.unpacked(row.screen_rows, dialect)
-        expected = tagged_rows.read(quiz_standing.SCREEN_ROWS, **parameters)
-    assert found == expected
-    assert len(found["done"]) == 2 and found["attempt"][0].text[3] == "assessment"
 
 
 def test_the_read_goes_through_the_engines_cursor_events(app, learner):
