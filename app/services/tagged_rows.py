@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date, datetime
 from itertools import accumulate, pairwise
 from operator import itemgetter
 from typing import NamedTuple
@@ -122,68 +121,35 @@ class Layout:
         if connection.dialect.name == "postgresql":
             statement = everything.add_cte(write.returning(literal(1)).cte("written"))
             return self._by_kind(connection.execute(statement, params))
-        # A WITH query, not a subquery of RETURNING: there SQLite's compiler names columns
-        # without their tables.
-        packed = select(self._json_array(branches, "sqlite").label("rows")).cte("page")
-        returned = write.add_cte(packed).returning(select(packed.c.rows).scalar_subquery())
-        written = connection.execute(returned, params).scalar_one_or_none()
-        return self.unpacked(written, connection.dialect)
-
-    def packed(self, branches, dialect_name: str):
-        """Return the branches' rows as one JSON array: a column for another statement.
-
-        A read that has a statement already (every page's read of the signed-in user) takes
-        the rows with it, and `unpacked` hands them back as `read` would.
-        """
-        return self._json_array(branches, dialect_name).scalar_subquery()
-
-    def _json_array(self, branches, dialect_name: str):
         # Each column named by its place: the typed NULLs' anonymous names would collide.
         rows = union_all(*(_numbered(branch) for branch in branches)).subquery()
-        if dialect_name == "postgresql":
-            return select(func.json_agg(func.json_build_array(*rows.c)))
         columns = [
-            # Each real as 17 digits, so it comes back exactly.
             case((column.is_(None), None), else_=func.printf("%!.17g", column))
             if isinstance(type_, Float)
             else column
             for column, type_ in zip(rows.c, self.types, strict=True)
         ]
-        return select(func.json_group_array(func.json_array(*columns)))
-
-    def unpacked(self, value, dialect) -> dict[str, list[Row]]:
-        """Return the rows of a `packed` (or `read_writing`) JSON array by kind, as `read` does.
-
-        `value` is the array as the driver gave it: text (SQLite), a list (psycopg), or None.
-        """
-        if value is None:
-            return {}
-        if isinstance(value, str):
-            value = json.loads(value)
-        if dialect.name == "postgresql":
-            # JSON holds times and days as ISO text, a whole real as an integer.
-            convert = [_FROM_JSON.get(type(type_)) for type_ in self.types]
-            return self._by_kind(
-                tuple(
-                    item if item is None or make is None else make(item)
-                    for item, make in zip(values, convert, strict=True)
-                )
-                for values in value
-            )
+        # A WITH query, not a subquery of RETURNING: there SQLite's compiler names columns
+        # without their tables.
+        packed = select(func.json_group_array(func.json_array(*columns)).label("rows")).cte("page")
+        returned = write.add_cte(packed).returning(select(packed.c.rows).scalar_subquery())
+        written = connection.execute(returned, params).scalar_one_or_none()
+        dialect = connection.dialect
         processors = [
             type_.dialect_impl(dialect).result_processor(dialect, None) for type_ in self.types
         ]
-        return self._by_kind(
+        unpacked = (
             tuple(
-                float(item)
-                if isinstance(type_, Float) and item is not None
-                else process(item)
+                float(value)
+                if isinstance(type_, Float) and value is not None
+                else process(value)
                 if process is not None
-                else item
-                for item, type_, process in zip(values, self.types, processors, strict=True)
+                else value
+                for value, type_, process in zip(values, self.types, processors, strict=True)
             )
-            for values in value
+            for values in json.loads(written or "[]")
         )
+        return self._by_kind(unpacked)
 
     def _by_kind(self, rows) -> dict[str, list[Row]]:
         found: dict[str, list[Row]] = defaultdict(list)
@@ -191,10 +157,6 @@ class Layout:
         for row in rows:
             found[row[0]].append(Row(row[0], *parts(row)))
         return dict(found)
-
-
-# How PostgreSQL's JSON of a value comes back as the value, where it is not the same.
-_FROM_JSON = {DateTime: datetime.fromisoformat, Date: date.fromisoformat, Float: float}
 
 
 def _numbered(branch: Select) -> Select:
@@ -207,4 +169,3 @@ def _numbered(branch: Select) -> Select:
 # The usual sizes, which most statements fill.
 _USUAL = Layout(**{name: size for name, _, size in SLOTS})
 branch, read, read_writing = _USUAL.branch, _USUAL.read, _USUAL.read_writing
-packed, unpacked = _USUAL.packed, _USUAL.unpacked
