@@ -149,23 +149,12 @@ def complete_screen(user_id: int, module: Module, screen: Screen) -> str:
 
 
 def state_for(user_id: int, module: Module, *, preview: bool = False) -> ModuleState:
-    """Load the user's completions for a module and return where they stand.
-
-    With a quiz, whether every attempt at it is used comes in the same statement, so a
-    screen's progress line says so as the module page does (quiz_standing.SCREEN_ROWS).
-    """
+    """Load the user's completions for a module and return where they stand, saying so when
+    every attempt at its quiz is used without a pass (as the module page does)."""
     if preview:
         return module_state(module, frozenset(), preview=True)
-    if module.assessment is None:
-        return module_state(module, completed_keys(user_id, module.slug))
-    found = quiz_standing.screen_rows(user_id, module)
-    done = frozenset(row.text[1] for row in found.get("done", ()))
-    # No attempt yet, or a pass that counts (the module completed): nothing to work out.
-    locked = (
-        "attempt" in found
-        and not passed_quiz(done)
-        and quiz_standing.status_of(module, found).out_of_attempts
-    )
+    done = completed_keys(user_id, module.slug)
+    locked = quiz_standing.out_of_attempts(user_id, module, done)
     return module_state(module, done, quiz_locked=locked)
 
 

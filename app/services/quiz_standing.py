@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, select, union_all
 from app import db
 from app.content import catalogue
 from app.domain.content import Module
+from app.domain.progress import passed_quiz
 from app.domain.quizzes.renewal import Renewal
 from app.domain.quizzes.retakes import Allowance, allowance
 from app.models import Attempt, AttemptGrant, Certificate, Completion, utcnow
@@ -94,33 +95,41 @@ STANDING_ROWS = (
 )
 
 
-# Whether a learner is out of attempts, read with a screen's completions (`screen_rows`):
-# the module's completions, the quiz's attempts and grants, and the module's certificates (a
+# What a screen reads to say whether a learner is out of attempts (`out_of_attempts`): the
+# module's completions, the quiz's attempts and grants, and the module's certificates (a
 # revocation starts a fresh set of attempts). Renewal needs more, but only once a pass
 # counts, and then the screen shows the module completed.
-SCREEN_ROWS = (
+SCREEN_ROWS = union_all(
     _COMPLETIONS,
     learner_rows.ATTEMPTS.where(Attempt.quiz_id == _QUIZ_ID),
     _GRANTS,
     renewal_rows.CREDENTIALS.where(Certificate.module_slug == bindparam("module_slug")),
 )
-_SCREEN_ROWS = union_all(*SCREEN_ROWS)
 
 
-def screen_rows(user_id: int, module: Module) -> dict[str, list[tagged_rows.Row]]:
-    """Return the SCREEN_ROWS of a module with a quiz (one statement, or none when read with
-    the signed-in user earlier in this request)."""
-    remembered = db.read_earlier(("screen rows", user_id, module.slug))
-    if remembered is not None:
-        return remembered
-    return tagged_rows.read(
-        _SCREEN_ROWS, user_id=user_id, quiz_id=module.assessment.id, module_slug=module.slug
-    )
+def out_of_attempts(user_id: int, module: Module, done: frozenset[str]) -> bool:
+    """Say whether the learner used every attempt at the module's quiz without a pass, and
+    none is open yet: what a screen's progress line says instead of praise.
+
+    `done`: their completions in the module. Only a learner who failed the quiz as often as
+    it allows can be out of attempts; the signed-in user's read counted their fails
+    (`remember_failed`), so every other screen reads nothing more, and the few that may be
+    read the quiz's rows (one statement).
+    """
+    quiz = module.assessment
+    if quiz is None or quiz.max_attempts is None or passed_quiz(done):
+        return False
+    failed = db.read_earlier(("failed attempts", user_id, module.slug))
+    if failed is not None and failed < quiz.max_attempts:
+        return False
+    found = tagged_rows.read(SCREEN_ROWS, user_id=user_id, quiz_id=quiz.id, module_slug=module.slug)
+    return "attempt" in found and status_of(module, found).out_of_attempts
 
 
-def remember_screen_rows(user_id: int, module_slug: str, found: dict) -> None:
-    """Keep SCREEN_ROWS read with another statement for `screen_rows` in this request."""
-    db.remember_read(("screen rows", user_id, module_slug), found)
+def remember_failed(user_id: int, module_slug: str, failed: int) -> None:
+    """Keep how many graded attempts at the module's quiz the learner failed, read with the
+    signed-in user, for `out_of_attempts` in this request."""
+    db.remember_read(("failed attempts", user_id, module_slug), failed)
 
 
 def status(user_id: int, module: Module, now: datetime | None = None) -> QuizStatus:

@@ -1,9 +1,9 @@
 """The signed-in user, read on every page: their row while their session token is current.
 
 One statement a page, built once: the user's columns, and in the same statement what the
-page needs besides (a screen's completions in its module, with its quiz's attempts when it
-has one; a manager's scope and the commonest profession they see), which the services
-asked later then find for the request.
+page needs besides (a screen's completions in its module, with how often the learner failed
+its quiz when it has one; a manager's scope and the commonest profession they see), which
+the services asked later then find for the request.
 """
 
 import json
@@ -13,9 +13,9 @@ from sqlalchemy import bindparam, exists, func, select
 
 from app import db
 from app.content import catalogue
-from app.models import Completion, User
+from app.models import Attempt, Completion, User
 from app.models_practice import Supervisor
-from app.services import dashboard_counts, learning, passes, quiz_standing, tagged_rows, teams
+from app.services import dashboard_counts, learning, passes, quiz_standing, teams
 
 SIGNED_IN_COLUMNS = (
     User.id,
@@ -57,15 +57,23 @@ _SIGNED_IN_USER_AND_COMPLETIONS = {
 }
 
 
-# A screen of a module with a quiz also says when every attempt at the quiz is used: its
-# completions come with the quiz's rows instead (quiz_standing.SCREEN_ROWS), as one JSON array.
-def _with_screen_rows(dialect_name: str):
-    rows = tagged_rows.packed(quiz_standing.SCREEN_ROWS, dialect_name).label("screen_rows")
-    return select(*SIGNED_IN_COLUMNS, rows).where(User.id == bindparam("user_id"))
+# A screen of a module with a quiz also counts the learner's failed attempts at it: only a
+# learner who failed it as often as it allows can be out of attempts, and only then does the
+# screen read the quiz's rows to say so (quiz_standing.out_of_attempts, a second statement).
+def _with_completions_and_fails(json_array):
+    failed = select(func.count()).where(
+        Attempt.user_id == bindparam("user_id"),
+        Attempt.quiz_id == bindparam("quiz_id"),
+        Attempt.module_slug == bindparam("module_slug"),
+        Attempt.status == "graded",
+        Attempt.passed.is_(False),
+    )
+    return _with_completions(json_array).add_columns(failed.scalar_subquery().label("failed"))
 
 
-_SIGNED_IN_USER_AND_SCREEN_ROWS = {
-    dialect: _with_screen_rows(dialect) for dialect in ("postgresql", "sqlite")
+_SIGNED_IN_USER_COMPLETIONS_AND_FAILS = {
+    "postgresql": _with_completions_and_fails(func.json_agg),
+    "sqlite": _with_completions_and_fails(func.json_group_array),
 }
 
 
@@ -98,7 +106,7 @@ def load_signed_in_user(
     Every page asks for this, so it reads plain columns rather than building an ORM object.
     With `completions_in` (a module's slug), the same statement reads the user's
     completions in that module, which `learning.completed_keys` then finds for this request;
-    for a module with a quiz, with its attempts (quiz_standing.screen_rows finds them).
+    for a module with a quiz, with how often the learner failed it (quiz_standing finds it).
     With `manager_reads` (SCOPE, SCOPE_AND_COMMONEST), it reads the manager's scope (and
     the commonest profession they see), which `teams.scope_of` (and the grid) then find.
     """
@@ -111,7 +119,7 @@ def load_signed_in_user(
     elif completions_in is None:
         row = db.fetch_one(_SIGNED_IN_USER, {"user_id": user_id})
     elif quiz is not None:
-        statement = _SIGNED_IN_USER_AND_SCREEN_ROWS[db.dialect_name()]
+        statement = _SIGNED_IN_USER_COMPLETIONS_AND_FAILS[db.dialect_name()]
         row = db.fetch_one(
             statement, {"user_id": user_id, "module_slug": completions_in, "quiz_id": quiz.id}
         )
@@ -122,16 +130,13 @@ def load_signed_in_user(
         return None
     if manager_reads is not None:
         _remember_scope(row, commonest)
-    if quiz is not None:
-        found = tagged_rows.unpacked(row.screen_rows, db.engine().dialect)
-        quiz_standing.remember_screen_rows(user_id, completions_in, found)
-        done = frozenset(found_row.text[1] for found_row in found.get("done", ()))
-        learning.remember_completed(user_id, completions_in, done)
-    elif completions_in is not None:
+    if completions_in is not None:
         completed = row.completed
         if isinstance(completed, str):  # SQLite's JSON is text; psycopg parses PostgreSQL's
             completed = json.loads(completed)
         learning.remember_completed(user_id, completions_in, frozenset(completed or ()))
+    if quiz is not None:
+        quiz_standing.remember_failed(user_id, completions_in, row.failed)
     return row
 
 

@@ -104,14 +104,32 @@ def _screen_page(client, module, screen) -> str:
     return html.unescape(client.get(f"/modules/{module.slug}/{screen.slug}/").text)
 
 
+def _fail(app, client, module) -> None:
+    url = start(client, module)
+    submit(
+        client, url, attempt_form(module.assessment, attempt_row(app, url).selection, right=False)
+    )
+    assert attempt_row(app, url).passed is False
+
+
 def test_out_of_attempts_each_screen_says_the_quiz_is_not_passed(app, learner, module):
     first, last = module.screens[0], module.screens[-1]
     assert "Well done, you're getting there" in _screen_page(learner, module, last)
+    assert module.assessment.max_attempts > 1
+    _fail(app, learner, module)
+    # Failed fewer times than the quiz allows: the learner's own row says so, and the screen
+    # reads nothing more.
+    with statements(app) as run:
+        page = _screen_page(learner, module, last)
+    assert len(run) == 1, [" ".join(s.split())[:150] for s in run]
+    assert "Well done, you're getting there" in page
     use_every_attempt(app, learner, module)
     for screen in (first, last):
-        with statements(app) as run:  # the attempts come with the learner's own row
+        # Failed as often as it allows: the quiz's rows are read to tell whether a new
+        # attempt is open (an extra one given, a retake rule met): one statement more.
+        with statements(app) as run:
             page = _screen_page(learner, module, screen)
-        assert len(run) == 1, [" ".join(s.split())[:150] for s in run]
+        assert len(run) == 2, [" ".join(s.split())[:150] for s in run]
         assert "getting there" not in page and "Well done" not in page, screen.slug
         assert "Quiz not passed: you have used all your attempts" in page, screen.slug
 
