@@ -154,7 +154,7 @@
     lw.set("cmi.core.score.max", 100);
     lw.set("cmi.core.score.raw", percent);
     lw.set("cmi.core.lesson_status", state.passed ? "passed" : "failed");
-    if (passed) ui.complete("quiz:" + quiz.id); else lw.save();
+    if (passed) ui.complete("quiz:" + quiz.id); else { lw.save(); ui.render(); }
     showResult(percent, passed);
   }
   function showResult(percent, passed) {

@@ -22,9 +22,16 @@
     }
     render();
   }
+  // The words of app/domain/progress.py. The package keeps every attempt it counts in
+  // suspend_data and has no retake rule or extra attempts: once they are used, only the LMS's
+  // reset of the learner's record opens the quiz again, so praise would mislead.
+  function outOfAttempts() {
+    return !!quiz && quiz.maxAttempts !== null && !state.passed && !state.seed && state.used >= quiz.maxAttempts;
+  }
   function progressMessage(percent, done) {
     if (done === 0) return "Ready to start";
     if (done === items.length) return "Well done, you've completed this module";
+    if (outOfAttempts()) return "Quiz not passed: you have used all your attempts";
     return percent < 30 ? "Good start, keep going" : "Well done, you're getting there";
   }
   function render() {

@@ -9,7 +9,7 @@ from app.domain.content import Module, Screen
 from app.domain.gating import ItemState, can_open, first_incomplete, screen_states
 from app.domain.progress import Progress, module_progress, passed_quiz
 from app.models import Completion, utcnow
-from app.services import passes, xapi
+from app.services import passes, quiz_standing, xapi
 from app.services.upsert import insert_for_dialect
 
 # Every screen view asks this: a plain Core statement, built once, needing no ORM objects.
@@ -149,9 +149,13 @@ def complete_screen(user_id: int, module: Module, screen: Screen) -> str:
 
 
 def state_for(user_id: int, module: Module, *, preview: bool = False) -> ModuleState:
-    """Load the user's completions for a module and return where they stand."""
-    done = frozenset() if preview else completed_keys(user_id, module.slug)
-    return module_state(module, done, preview=preview)
+    """Load the user's completions for a module and return where they stand, saying so when
+    every attempt at its quiz is used without a pass (as the module page does)."""
+    if preview:
+        return module_state(module, frozenset(), preview=True)
+    done = completed_keys(user_id, module.slug)
+    locked = quiz_standing.out_of_attempts(user_id, module, done)
+    return module_state(module, done, quiz_locked=locked)
 
 
 def next_module(done: dict[str, frozenset[str]], catalogue, *, after: Module) -> Module | None:

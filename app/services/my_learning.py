@@ -137,7 +137,7 @@ def module_page(
     )
     done, _ = _completed(found)
     latest = learner_rows.latest_by_module(found).get(module.slug)
-    locked = quiz is not None and _quiz_locked(quiz_standing.status_of(module, found, now))
+    locked = quiz is not None and quiz_standing.status_of(module, found, now).out_of_attempts
     return MyModule(
         module_state(module, frozenset(done.get(module.slug, ())), quiz_locked=locked),
         latest is not None,
@@ -146,12 +146,6 @@ def module_page(
         _through(latest, learner_rows.standing_by_module(found).get(module.slug)),
         position,
     )
-
-
-def _quiz_locked(standing: quiz_standing.QuizStatus) -> bool:
-    """Say whether every attempt at the quiz is used without a pass, and none is open yet."""
-    allowed = standing.allowance
-    return allowed.locked and not allowed.rule_ready and standing.in_progress is None
 
 
 def _revoked_on(certificate) -> date | None:

@@ -42,14 +42,16 @@ def next_from(module: Module, standing: quiz_standing.QuizStatus, user_id: int) 
     allowed = standing.allowance
     if standing.passed and not standing.renewing:
         return NextAttempt("passed")
-    if standing.in_progress:
-        return NextAttempt("in-progress", allowed.left)
-    if not allowed.locked:
-        # A renewal's first attempt is a renewal; after a failed one, trying again is.
-        first = standing.renewing and not allowed.used
-        return NextAttempt("renew" if first else "try-again", allowed.left)
-    if allowed.rule_ready:
-        return NextAttempt("try-again", module.assessment.max_attempts)
+    # Out of attempts, "wait" or "locked": what the module page and its screens' progress
+    # line call "Quiz not passed" (QuizStatus.out_of_attempts).
+    if not standing.out_of_attempts:
+        if standing.in_progress:
+            return NextAttempt("in-progress", allowed.left)
+        if not allowed.locked:
+            # A renewal's first attempt is a renewal; after a failed one, trying again is.
+            first = standing.renewing and not allowed.used
+            return NextAttempt("renew" if first else "try-again", allowed.left)
+        return NextAttempt("try-again", module.assessment.max_attempts)  # the retake rule met
     if allowed.rule is not None:
         screens = {screen.slug: screen for screen in module.screens}
         return NextAttempt(

@@ -17,14 +17,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, union_all
 
 from app import db
 from app.content import catalogue
 from app.domain.content import Module
+from app.domain.progress import passed_quiz
 from app.domain.quizzes.renewal import Renewal
 from app.domain.quizzes.retakes import Allowance, allowance
-from app.models import Attempt, AttemptGrant, Completion, utcnow
+from app.models import Attempt, AttemptGrant, Certificate, Completion, utcnow
 from app.services import learner_rows, renewal_rows, tagged_rows
 from app.services.rating_reads import aware
 
@@ -60,6 +61,15 @@ class QuizStatus:
         )
 
     @property
+    def out_of_attempts(self) -> bool:
+        """Say whether every attempt is used without a pass, and none is open yet.
+
+        (A module whose pass counts is shown completed, whatever this says of a renewal.)
+        """
+        allowed = self.allowance
+        return allowed.locked and not allowed.rule_ready and self.in_progress is None
+
+    @property
     def renewing(self) -> bool:
         """Say whether the latest pass is open for renewal now."""
         return self.renewal is not None and self.renewal.open
@@ -83,6 +93,43 @@ STANDING_ROWS = (
     _GRANTS,
     *renewal_rows.ONE_MODULE,
 )
+
+
+# What a screen reads to say whether a learner is out of attempts (`out_of_attempts`): the
+# module's completions, the quiz's attempts and grants, and the module's certificates (a
+# revocation starts a fresh set of attempts). Renewal needs more, but only once a pass
+# counts, and then the screen shows the module completed.
+SCREEN_ROWS = union_all(
+    _COMPLETIONS,
+    learner_rows.ATTEMPTS.where(Attempt.quiz_id == _QUIZ_ID),
+    _GRANTS,
+    renewal_rows.CREDENTIALS.where(Certificate.module_slug == bindparam("module_slug")),
+)
+
+
+def out_of_attempts(user_id: int, module: Module, done: frozenset[str]) -> bool:
+    """Say whether the learner used every attempt at the module's quiz without a pass, and
+    none is open yet: what a screen's progress line says instead of praise.
+
+    `done`: their completions in the module. Only a learner who failed the quiz as often as
+    it allows can be out of attempts; the signed-in user's read counted their fails
+    (`remember_failed`), so every other screen reads nothing more, and the few that may be
+    read the quiz's rows (one statement).
+    """
+    quiz = module.assessment
+    if quiz is None or quiz.max_attempts is None or passed_quiz(done):
+        return False
+    failed = db.read_earlier(("failed attempts", user_id, module.slug))
+    if failed is not None and failed < quiz.max_attempts:
+        return False
+    found = tagged_rows.read(SCREEN_ROWS, user_id=user_id, quiz_id=quiz.id, module_slug=module.slug)
+    return "attempt" in found and status_of(module, found).out_of_attempts
+
+
+def remember_failed(user_id: int, module_slug: str, failed: int) -> None:
+    """Keep how many graded attempts at the module's quiz the learner failed, read with the
+    signed-in user, for `out_of_attempts` in this request."""
+    db.remember_read(("failed attempts", user_id, module_slug), failed)
 
 
 def status(user_id: int, module: Module, now: datetime | None = None) -> QuizStatus:

@@ -1,8 +1,9 @@
 """The signed-in user, read on every page: their row while their session token is current.
 
 One statement a page, built once: the user's columns, and in the same statement what the
-page needs besides (a screen's completions in its module, a manager's scope and the
-commonest profession they see), which the services asked later then find for the request.
+page needs besides (a screen's completions in its module, with how often the learner failed
+its quiz when it has one; a manager's scope and the commonest profession they see), which
+the services asked later then find for the request.
 """
 
 import json
@@ -11,9 +12,10 @@ import secrets
 from sqlalchemy import bindparam, exists, func, select
 
 from app import db
-from app.models import Completion, User
+from app.content import catalogue
+from app.models import Attempt, Completion, User
 from app.models_practice import Supervisor
-from app.services import dashboard_counts, learning, passes, teams
+from app.services import dashboard_counts, learning, passes, quiz_standing, teams
 
 SIGNED_IN_COLUMNS = (
     User.id,
@@ -55,6 +57,26 @@ _SIGNED_IN_USER_AND_COMPLETIONS = {
 }
 
 
+# A screen of a module with a quiz also counts the learner's failed attempts at it: only a
+# learner who failed it as often as it allows can be out of attempts, and only then does the
+# screen read the quiz's rows to say so (quiz_standing.out_of_attempts, a second statement).
+def _with_completions_and_fails(json_array):
+    failed = select(func.count()).where(
+        Attempt.user_id == bindparam("user_id"),
+        Attempt.quiz_id == bindparam("quiz_id"),
+        Attempt.module_slug == bindparam("module_slug"),
+        Attempt.status == "graded",
+        Attempt.passed.is_(False),
+    )
+    return _with_completions(json_array).add_columns(failed.scalar_subquery().label("failed"))
+
+
+_SIGNED_IN_USER_COMPLETIONS_AND_FAILS = {
+    "postgresql": _with_completions_and_fails(func.json_agg),
+    "sqlite": _with_completions_and_fails(func.json_group_array),
+}
+
+
 # A manager's pages need whom the manager sees (their scope) and the dashboard the
 # commonest profession among them: read in the same statement (two statements fewer).
 def _with_scope(json_array, commonest: bool):
@@ -83,16 +105,24 @@ def load_signed_in_user(
 
     Every page asks for this, so it reads plain columns rather than building an ORM object.
     With `completions_in` (a module's slug), the same statement reads the user's
-    completions in that module, which `learning.completed_keys` then finds for this request.
+    completions in that module, which `learning.completed_keys` then finds for this request;
+    for a module with a quiz, with how often the learner failed it (quiz_standing finds it).
     With `manager_reads` (SCOPE, SCOPE_AND_COMMONEST), it reads the manager's scope (and
     the commonest profession they see), which `teams.scope_of` (and the grid) then find.
     """
     commonest = manager_reads == SCOPE_AND_COMMONEST
+    module = catalogue().module(completions_in) if completions_in is not None else None
+    quiz = module.assessment if module is not None else None
     if manager_reads is not None:
         statement = _SIGNED_IN_MANAGER[db.dialect_name(), commonest]
         row = db.reader().execute(statement, {"user_id": user_id}).one_or_none()
     elif completions_in is None:
         row = db.fetch_one(_SIGNED_IN_USER, {"user_id": user_id})
+    elif quiz is not None:
+        statement = _SIGNED_IN_USER_COMPLETIONS_AND_FAILS[db.dialect_name()]
+        row = db.fetch_one(
+            statement, {"user_id": user_id, "module_slug": completions_in, "quiz_id": quiz.id}
+        )
     else:
         statement = _SIGNED_IN_USER_AND_COMPLETIONS[db.dialect_name()]
         row = db.fetch_one(statement, {"user_id": user_id, "module_slug": completions_in})
@@ -105,6 +135,8 @@ def load_signed_in_user(
         if isinstance(completed, str):  # SQLite's JSON is text; psycopg parses PostgreSQL's
             completed = json.loads(completed)
         learning.remember_completed(user_id, completions_in, frozenset(completed or ()))
+    if quiz is not None:
+        quiz_standing.remember_failed(user_id, completions_in, row.failed)
     return row
 
 

@@ -262,6 +262,23 @@ def test_the_longest_suspend_data_stays_within_scorm_limits(course_app, tmp_path
         server.close()
 
 
+def test_failing_the_last_attempt_turns_the_progress_line_from_praise(lms, learner_page):
+    page = learner_page
+    frame = lms.launch(page)
+    course = frame.evaluate("LinkwiseScorm.course")
+    last = course["quiz"]["maxAttempts"] - 1
+    resume = {"lesson_location": "quiz", "lesson_status": "failed", "entry": "resume"}
+    frame = lms.launch(
+        page, {"suspend_data": f"L1|{len(course['items']) - 1}|{last}|40|||", "core": resume}
+    )
+    line = "[data-progress] .lw-progress__text"
+    assert frame.inner_text(line).startswith("Well done, you're getting there (")
+    frame.click("[data-quiz-start]")
+    frame.click("[data-quiz-form] button[type=submit]")  # nothing answered: 0%
+    frame.wait_for_selector("[data-quiz-result]:not([hidden])")
+    assert frame.inner_text(line).startswith("Quiz not passed: you have used all your attempts (")
+
+
 def test_after_the_last_attempt_the_learner_is_told_who_can_reset_it(lms, learner_page):
     """The package has no retake rule to wait for: the LMS's team is the way on."""
     page = learner_page
@@ -280,5 +297,8 @@ def test_after_the_last_attempt_the_learner_is_told_who_can_reset_it(lms, learne
     assert "reset your record of this module" in text
     assert not frame.is_visible("[data-quiz-retry]")
     assert not frame.is_visible("[data-quiz-start]")
+    # The progress line says so too, not "Well done, you're getting there".
+    line = frame.inner_text("[data-progress] .lw-progress__text")
+    assert line.startswith("Quiz not passed: you have used all your attempts ("), line
     assert_accessible_frame(frame, "attempts used")
     shoot(page, "scorm-attempts-used")

@@ -15,7 +15,9 @@ from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
     learner_on_copy,
     module_with_test_quiz,
 )
+from tests.web.journeys import latest_code
 from tests.web.quiz_helpers import attempt_form
+from tests.web.statements import statements
 from tests.web.test_quiz import attempt_row, quiz_url, start, submit
 from tests.web.test_quiz_next_attempt import use_every_attempt, with_quiz
 
@@ -96,3 +98,76 @@ def test_the_retake_notice_says_select_not_press(app, learner, module, course):
     page = learner.get(quiz_url(module)).text
     assert "select Next at the end of each (Finish module on the last screen)" in page
     assert "press " not in page.lower() and "click " not in page.lower()
+
+
+def _screen_page(client, module, screen) -> str:
+    return html.unescape(client.get(f"/modules/{module.slug}/{screen.slug}/").text)
+
+
+def _fail(app, client, module) -> None:
+    url = start(client, module)
+    submit(
+        client, url, attempt_form(module.assessment, attempt_row(app, url).selection, right=False)
+    )
+    assert attempt_row(app, url).passed is False
+
+
+def test_out_of_attempts_each_screen_says_the_quiz_is_not_passed(app, learner, module):
+    first, last = module.screens[0], module.screens[-1]
+    assert "Well done, you're getting there" in _screen_page(learner, module, last)
+    assert module.assessment.max_attempts > 1
+    _fail(app, learner, module)
+    # Failed fewer times than the quiz allows: the learner's own row says so, and the screen
+    # reads nothing more.
+    with statements(app) as run:
+        page = _screen_page(learner, module, last)
+    assert len(run) == 1, [" ".join(s.split())[:150] for s in run]
+    assert "Well done, you're getting there" in page
+    use_every_attempt(app, learner, module)
+    for screen in (first, last):
+        # Failed as often as it allows: the quiz's rows are read to tell whether a new
+        # attempt is open (an extra one given, a retake rule met): one statement more.
+        with statements(app) as run:
+            page = _screen_page(learner, module, screen)
+        assert len(run) == 2, [" ".join(s.split())[:150] for s in run]
+        assert "getting there" not in page and "Well done" not in page, screen.slug
+        assert "Quiz not passed: you have used all your attempts" in page, screen.slug
+
+
+def test_a_screen_calls_the_quiz_out_of_attempts_until_a_new_set_is_ready(
+    app, learner, module, course
+):
+    module = with_quiz(app, course, module, attempts=1, extra=RETAKE)
+    use_every_attempt(app, learner, module)
+    screen = module.screens[0]
+    assert "Quiz not passed" in _screen_page(learner, module, screen)  # the wait is not over
+    with app.app_context():  # the wait goes by, and the screens are gone back over
+        for attempt in db.session().scalars(select(Attempt)):
+            attempt.submitted_at -= timedelta(days=8)
+        for done in db.session().scalars(select(Completion)):
+            done.completed_at -= timedelta(days=9)
+        db.session().commit()
+    for each in module.screens:
+        post_form(learner, f"/modules/{module.slug}/{each.slug}/", {})
+    page = _screen_page(learner, module, screen)
+    assert "Quiz not passed" not in page and "Well done, you're getting there" in page
+
+
+def test_after_a_revoked_pass_a_screen_counts_only_the_fresh_set_of_attempts(
+    app, learner, module, runner
+):
+    _pass(app, learner, module)
+    with app.app_context():
+        learner_id = db.session().scalar(select(Attempt.user_id))
+    code = latest_code(app, learner_id, module.slug)
+    revoked = runner.invoke(args=["revoke-credential", code, "--reason", "Issued in error"])
+    assert revoked.exit_code == 0, revoked.output
+    screen = module.screens[0]
+    page = _screen_page(learner, module, screen)  # the pass withdrawn: the quiz is to pass again
+    assert "Well done, you're getting there" in page and "Quiz not passed" not in page
+    use_every_attempt(app, learner, module)
+    for page in (
+        _screen_page(learner, module, screen),
+        html.unescape(_module_page(learner, module)),
+    ):
+        assert "Quiz not passed: you have used all your attempts" in page
