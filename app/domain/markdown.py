@@ -59,6 +59,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "aria-label"},
+    "div": {"aria-label"},  # a table's box, named by the table's own words
     "img": {"src", "alt"},
     "li": {"id"},
     "sup": {"id"},
@@ -67,10 +68,12 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_ATTRIBUTE_VALUES = {
     "a": {"rel": {"noopener"}, "target": {"_blank"}},
     "th": {"scope": {"col", "row"}},
+    # A table's box is a region the keyboard reaches (app/domain/markdown_tables.py).
+    "div": {"role": {"region"}, "tabindex": {"0"}},
 }
 ALLOWED_CLASSES = {
     "div": {
-        "nhsuk-table-container",
+        "lw-table-scroll",
         "nhsuk-inset-text",
         "nhsuk-warning-callout",
         "nhsuk-card",

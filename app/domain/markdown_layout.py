@@ -64,7 +64,7 @@ def not_inline(root: etree.Element) -> str | None:
             classes = child.get("class", "").split()
             if "lw-references" in classes:
                 return "a footnote"
-            return "a table" if "nhsuk-table-container" in classes else "a callout"
+            return "a table" if "lw-table-scroll" in classes else "a callout"
         else:
             return f"a block ({child.tag})"
     return None

@@ -25,9 +25,9 @@ from .markdown_checks import (
 )
 from .markdown_layout import QuizLayout, lay_out
 from .markdown_source import Found, Reference, SourceLines
+from .markdown_tables import build_table
 from .problems import Problems
 
-TABLE_CAPTION = re.compile(r"^\s*Table\s+\d+\s*:")
 FIGURE_TITLE = re.compile(r"^\s*Figure\s+\d+\s*:")
 LOCAL_IMAGE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 EXTERNAL = re.compile(r"^(https?:)?//", re.IGNORECASE)
@@ -95,7 +95,7 @@ class NhsukTreeprocessor(Treeprocessor):
         for div in [d for d in root.iter("div") if "admonition" in d.get("class", "").split()]:
             self._callout(div)
         for table in list(root.iter("table")):
-            self._table(table, parents[table])
+            build_table(table, parents[table], self.md.htmlStash.rawHtmlBlocks)
         for img in list(root.iter("img")):
             self._image(img, parents[img], parents)
         for div in [d for d in root.iter("div") if d.get("class") == "footnote"]:
@@ -142,33 +142,6 @@ class NhsukTreeprocessor(Treeprocessor):
             )
             kind = "info"
         build_callout(kind, div, title, body)
-
-    def _table(self, table: etree.Element, parent: etree.Element) -> None:
-        position = list(parent).index(table)
-        before = parent[position - 1] if position else None
-        container = etree.Element("div", {"class": "nhsuk-table-container"})
-        table.attrib.clear()
-        table.set("class", "nhsuk-table")
-        if before is not None and before.tag == "p" and TABLE_CAPTION.match(_text(before)):
-            caption = etree.Element("caption", {"class": "nhsuk-table__caption"})
-            caption.text, caption[:] = before.text, list(before)
-            parent.remove(before)
-            table.insert(0, caption)
-            position -= 1
-        parent.remove(table)
-        container.append(table)
-        parent.insert(position, container)
-        for part, name in (("thead", "nhsuk-table__head"), ("tbody", "nhsuk-table__body")):
-            for section in table.iter(part):
-                section.set("class", name)
-        for row in table.iter("tr"):
-            row.set("class", "nhsuk-table__row")
-        for cell in [*table.iter("th"), *table.iter("td")]:
-            # Alignment arrives as inline style, which the sanitiser would drop anyway.
-            cell.attrib.clear()
-            cell.set("class", "nhsuk-table__header" if cell.tag == "th" else "nhsuk-table__cell")
-            if cell.tag == "th":
-                cell.set("scope", "col")
 
     def _image(self, img: etree.Element, parent: etree.Element, parents: dict) -> None:
         src, alt, title = img.get("src", ""), img.get("alt", "").strip(), img.get("title")
