@@ -12,6 +12,7 @@ from tests.browser.conftest import (
     browser_sign_in,
 )
 from tests.browser.quiz_steps import fill_in, shot
+from tests.browser.scroll_cues import assert_scroll_cues
 
 
 def sign_in_as_learner(page, live_server, make_user, role="learner"):
@@ -243,15 +244,28 @@ def test_every_screen_of_the_course_passes_axe_in_preview(app, page, live_server
     with app.app_context():
         course = catalogue()
     sign_in_as_learner(page, live_server, make_user, role="trainer")
+    too_wide = {}
     for module in course.modules:
         for screen in module.screens:
             page.goto(f"{live_server}/modules/{module.slug}/{screen.slug}/")
             expect(page.get_by_text("Preview.")).to_be_visible()
             assert_accessible(page)
+            # On a phone too: no screen is wider than the window, and a table that scrolls
+            # in its box shows it (its cues; the narrow-pages walk reads two screens only).
+            page.set_viewport_size({"width": 320, "height": 900})
+            page.goto(f"{live_server}/modules/{module.slug}/{screen.slug}/")
+            if (width := page.evaluate("document.documentElement.scrollWidth")) > 320:
+                too_wide[screen.slug] = width
+            boxes = page.locator(".lw-table-scroll")
+            for n in range(boxes.count()):
+                if boxes.nth(n).is_visible():
+                    assert_scroll_cues(page, boxes.nth(n))
+            page.set_viewport_size({"width": 1280, "height": 900})
         if module.assessment:
             page.goto(f"{live_server}/modules/{module.slug}/quiz/")
             expect(page.get_by_text("Preview.")).to_be_visible()
             assert_accessible(page)
+    assert not too_wide, f"wider than 320 px: {too_wide}"
     page.goto(live_server + "/author/learners")
     expect(page.get_by_role("heading", name="Find a learner")).to_be_visible()
     assert_accessible(page)
