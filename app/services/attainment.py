@@ -28,6 +28,7 @@ from app.services.next_modules import NextStep, next_steps
 from app.services.rating_evidence import EvidenceItem
 from app.services.rating_reads import aware
 from app.services.retired_confirmations import Confirmation, no_longer_in
+from app.services.retired_ratings import RetiredRating, shown_apart
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ class Profile:
     out_of_reach: tuple[OutOfReach, ...] = ()
     # Confirmations of practice in competencies that have left the framework since.
     no_longer_in_framework: tuple[Confirmation, ...] = ()
+    # Ratings of knowledge alone in competencies that have left every framework since.
+    knowledge_no_longer_in_framework: tuple[RetiredRating, ...] = ()
 
 
 class StoredLevel(NamedTuple):
@@ -125,6 +128,7 @@ def build_profile(
     passed=frozenset(),
     renewing=frozenset(),
     confirmations: Iterable[Confirmation] = (),
+    retired: Iterable[RetiredRating] = (),
 ) -> Profile:
     """Put a learner's profile together from their stored ratings and evidence in words.
 
@@ -132,7 +136,8 @@ def build_profile(
     again only to renew, so a next step points to one only for the competencies it renews.
     `renewing` names those of them open for renewal now: a competency one of them develops
     is never out of reach. `confirmations` are the supervisors' confirmations the learner
-    holds: those of competencies no longer in the framework are listed apart.
+    holds: those of competencies no longer in the framework are listed apart, as are the
+    `retired` ratings (stored ratings of competencies no framework has) of knowledge alone.
     """
     assessed = {
         code
@@ -164,6 +169,7 @@ def build_profile(
     next_modules = next_steps(catalogue, every, to_develop, stored, passed, now, renewing)
     practice = any(practice_needed(c, framework) for c in framework.competencies)
     covered = [r.competency for r in every]
+    apart = no_longer_in(framework, confirmations, catalogue)
     return Profile(
         framework,
         tuple(domains),
@@ -180,7 +186,8 @@ def build_profile(
             passed,
             renewing,
         ),
-        no_longer_in(framework, confirmations, catalogue),
+        apart,
+        shown_apart(retired, apart, catalogue, now),
     )
 
 

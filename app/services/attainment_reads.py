@@ -10,7 +10,7 @@ from app import db
 from app.domain.content import Catalogue
 from app.domain.progress import QUIZ_PREFIX
 from app.models import utcnow
-from app.services import learner_rows, retired_confirmations, tagged_rows
+from app.services import learner_rows, retired_confirmations, retired_ratings, tagged_rows
 from app.services.attainment import Profile, StoredLevel, build_profile
 from app.services.rating_evidence import evidence_in_words
 from app.services.rating_reads import aware
@@ -21,6 +21,8 @@ PROFILE_ROWS = (
     learner_rows.EVIDENCE,
     learner_rows.COMPLETIONS,
     retired_confirmations.CONFIRMATIONS,
+    # Bound with `known`: the codes some framework has (retired_ratings.known_codes).
+    retired_ratings.LEVELS,
 )
 
 
@@ -30,7 +32,8 @@ def profile(
     """Return the learner's profile in the framework for their profession, from stored rows."""
     branches = PROFILE_ROWS if profession is not None else (learner_rows.PERSON, *PROFILE_ROWS)
     now = now or utcnow()
-    found = tagged_rows.read(branches, user_id=user_id, now=now)
+    known = retired_ratings.known_codes(catalogue)
+    found = tagged_rows.read(branches, user_id=user_id, now=now, known=known)
     if profession is None:
         person = learner_rows.person_of(found)
         profession = person.profession if person else None
@@ -77,4 +80,7 @@ def profile_from(
     done = found.get("done", ())
     passed = frozenset(row.text[0] for row in done if row.text[1].startswith(QUIZ_PREFIX))
     confirmations = retired_confirmations.from_rows(found.get("confirmation", ()))
-    return build_profile(framework, stored, words, catalogue, now, passed, renewing, confirmations)
+    retired = retired_ratings.from_rows(found.get("retired-level", ()))
+    return build_profile(
+        framework, stored, words, catalogue, now, passed, renewing, confirmations, retired
+    )

@@ -152,6 +152,11 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
         "competency_levels": [
             {
                 "competency": level.competency_code,
+                # False once a trainer took it out of every framework: the rating as last
+                # worked out, counted in no total (None: exported without the course).
+                "in_framework": None
+                if catalogue is None
+                else catalogue.competency(level.competency_code) is not None,
                 **_knowledge(level, now),
                 "last_evidence_at": _iso(level.last_evidence_at),
                 # As it stands now: a confirmation lapses before the next re-rating says so.

@@ -22,6 +22,7 @@ from app.services import (
     module_titles,
     passes,
     record,
+    retired_ratings,
     tagged_rows,
 )
 from app.services.teams import Scope, in_scope
@@ -83,7 +84,11 @@ def learner_page(
     )
     now = utcnow()
     found = tagged_rows.read_writing(
-        (person_in_scope, *PAGE_ROWS), viewed, user_id=user_id, now=now
+        (person_in_scope, *PAGE_ROWS),
+        viewed,
+        user_id=user_id,
+        now=now,
+        known=retired_ratings.known_codes(catalogue),
     )
     person = learner_rows.person_of(found)
     if person is None:

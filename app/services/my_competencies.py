@@ -34,7 +34,7 @@ from app.models import Evidence as EvidenceRow
 from app.models_assignments import Assignment
 from app.models_credentials import Credential
 from app.models_practice import ConfirmationClosure, ConfirmationDecision, ConfirmationRequest
-from app.services import learner_rows, passes, renewal_rows, retired_confirmations
+from app.services import learner_rows, passes, renewal_rows, retired_confirmations, retired_ratings
 from app.services.attainment import Profile, StoredLevel, build_profile
 from app.services.knowledge_now import knowledge_now
 from app.services.practice import UPDATES_FOR
@@ -193,8 +193,10 @@ _PAGE = union_all(
         passes.COMPLETION_STANDS,
     ),
     # Every confirmation of practice held: one whose competency left the framework is
-    # listed apart (services/retired_confirmations.py).
+    # listed apart (services/retired_confirmations.py), as is a rating of knowledge in one
+    # (services/retired_ratings.py, bound with `known`).
     retired_confirmations.PAGE_BRANCH,
+    retired_ratings.PAGE_BRANCH,
     # What renewal reads besides the ratings (renewal_rows, its own branches' rows and
     # conditions): a passed quiz open for renewal can still give evidence.
     renewal_rows.PASSES.with_only_columns(
@@ -224,11 +226,11 @@ def page(
     now = now or utcnow()
     framework = catalogue.framework_for(profession or "")
     codes = [c.code for c in framework.competencies] if framework else []
-    known = [c.code for f in catalogue.frameworks for c in f.competencies]
+    known = retired_ratings.known_codes(catalogue)
     parameters = {"user_id": user_id, "codes": codes, "known": known, "now": now}
     parameters["since"] = now - UPDATES_FOR
     session = db.session()
-    stored, evidence, replies, waiting, passed, confirmed = {}, [], [], 0, set(), []
+    stored, evidence, replies, waiting, passed, confirmed, retired = {}, [], [], 0, set(), [], []
     renewal_found: dict[str, list[Row]] = {}
     for (
         kind,
@@ -258,6 +260,10 @@ def page(
             passed.add(code)
         elif kind == "confirmation":
             confirmed.append(Confirmation(whole, code, t1, t2, aware(at1)))
+        elif kind == "retired-level":
+            retired.append(
+                retired_ratings.from_page_row(code, t1, t2, number, whole, at1, at2, at3)
+            )
         elif kind in _RENEWAL_KINDS:
             row = Row(kind, (code,), (whole,), (), (), (at1, at2, at3), (day,), ())
             renewal_found.setdefault(kind, []).append(row)
@@ -286,7 +292,7 @@ def page(
     renewal_found["standing"] = [_standing(code, level) for code, level in stored.items()]
     renewing = renewal_rows.open_for_renewal(renewal_found, profession, catalogue, now)
     profile = build_profile(
-        framework, stored, words, catalogue, now, frozenset(passed), renewing, confirmed
+        framework, stored, words, catalogue, now, frozenset(passed), renewing, confirmed, retired
     )
     return profile, tuple(replies), waiting
 

@@ -176,7 +176,8 @@ def recompute_levels(
     """Re-rate every learner with evidence or practice steps; return how many.
 
     Run after a framework or rating rule changes, nightly so that ratings follow evidence
-    as it ages, and after upgrading a database. Levels for codes no framework knows go.
+    as it ages, and after upgrading a database. Levels for codes no framework knows stay as
+    they were last rated.
     """
     session, now = db.session(), now or utcnow()
     learners = sorted(
@@ -235,5 +236,12 @@ def _recompute_batch(connection: Connection, user_ids: list[int], frameworks, no
             frameworks, evidence.get(user_id, {}), practice.get(user_id, {}), now
         )
     ]
-    connection.execute(delete(CompetencyLevel).where(CompetencyLevel.user_id.in_(user_ids)))
+    # A rating in a competency no framework has now is left as last worked out: the profile
+    # still lists it, apart (services/retired_ratings.py), and no rule is left to re-rate it.
+    known = [c.code for framework in frameworks for c in framework.competencies]
+    connection.execute(
+        delete(CompetencyLevel).where(
+            CompetencyLevel.user_id.in_(user_ids), CompetencyLevel.competency_code.in_(known)
+        )
+    )
     bulk_insert(connection, CompetencyLevel, COLUMNS, rows)
