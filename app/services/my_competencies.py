@@ -1,221 +1,22 @@
 """A learner's competencies page in one statement: ratings, evidence and supervisors' replies.
 
-Every visit reads the stored ratings, the answers behind them, recent decisions on the
-learner's requests, for a supervisor how many requests wait for them, and what says which
-passed quizzes are open for renewal (renewal_rows: passes, credentials, assignments); one
-UNION ALL brings them all, each row naming what it is first.
+The statement (my_competencies_rows.PAGE) names each row's kind first; this module sorts
+the rows into the profile, the supervisors' recent replies and the requests waiting.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Date,
-    DateTime,
-    Float,
-    Integer,
-    String,
-    bindparam,
-    cast,
-    exists,
-    func,
-    literal,
-    null,
-    select,
-    union_all,
-)
-
 from app import db
 from app.domain.content import Catalogue
-from app.domain.progress import QUIZ_PREFIX
-from app.models import Answer, Attempt, Certificate, CompetencyLevel, Completion, User, utcnow
-from app.models import Evidence as EvidenceRow
-from app.models_assignments import Assignment
-from app.models_credentials import Credential
-from app.models_practice import ConfirmationClosure, ConfirmationDecision, ConfirmationRequest
-from app.services import learner_rows, passes, renewal_rows, retired_confirmations, retired_ratings
+from app.models import utcnow
+from app.services import my_competencies_rows, renewal_rows, retired_ratings
 from app.services.attainment import Profile, StoredLevel, build_profile
-from app.services.knowledge_now import knowledge_now
 from app.services.practice import UPDATES_FOR
 from app.services.practice_page import RequestRecord
 from app.services.rating_evidence import evidence_in_words
 from app.services.rating_reads import aware
 from app.services.retired_confirmations import Confirmation
 from app.services.tagged_rows import Row
-
-
-def _none(type_):
-    # Typed NULLs, so every branch agrees on its columns on PostgreSQL too.
-    return cast(null(), type_)
-
-
-def _renewal_columns(kind, module, number, at=(), day=None) -> list:
-    """Return a renewal branch's columns in this page's layout: module, a number, times, day."""
-    return [
-        literal(kind),
-        module,
-        *(_none(String) for _ in range(5)),
-        _none(Float),
-        number,
-        _none(Boolean),
-        _none(Boolean),
-        *at,
-        *(_none(DateTime) for _ in range(3 - len(at))),
-        _none(JSON),
-        _none(Date) if day is None else day,
-    ]
-
-
-_SELF = bindparam("user_id")
-_CODES = bindparam("codes", expanding=True)
-_SUPERVISOR = User.__table__.alias("supervisor")
-_KNOWLEDGE = knowledge_now()  # as it stands at the parameter `now`
-
-# Columns: kind, code, text1-5, number, whole, flag1-2, at1-3, response, day.
-_PAGE = union_all(
-    select(
-        literal("level"),
-        CompetencyLevel.competency_code,
-        _KNOWLEDGE[0],
-        CompetencyLevel.practice,
-        _none(String),
-        _none(String),
-        _none(String),
-        cast(_KNOWLEDGE[1], Float),
-        _KNOWLEDGE[2],
-        CompetencyLevel.met,
-        CompetencyLevel.expired,
-        CompetencyLevel.met_until,
-        CompetencyLevel.due_from,
-        CompetencyLevel.practice_until,
-        _none(JSON),
-        _none(Date),
-    ).where(CompetencyLevel.user_id == _SELF, CompetencyLevel.competency_code.in_(_CODES)),
-    select(
-        literal("evidence"),
-        EvidenceRow.competency_code,
-        EvidenceRow.quiz_id,
-        EvidenceRow.question_version,
-        _none(String),
-        _none(String),
-        _none(String),
-        cast(EvidenceRow.score, Float),
-        EvidenceRow.id,
-        _none(Boolean),
-        _none(Boolean),
-        EvidenceRow.recorded_at,
-        _none(DateTime),
-        _none(DateTime),
-        Answer.response,
-        _none(Date),
-    )
-    .outerjoin(
-        Answer,
-        (Answer.attempt_id == EvidenceRow.attempt_id)
-        & (Answer.question_id == EvidenceRow.question_id),
-    )
-    .where(EvidenceRow.user_id == _SELF, EvidenceRow.competency_code.in_(_CODES)),
-    select(
-        literal("update"),
-        ConfirmationRequest.competency_code,
-        _SUPERVISOR.c.full_name,
-        ConfirmationDecision.outcome,
-        ConfirmationDecision.comments,
-        ConfirmationDecision.action_plan,
-        ConfirmationDecision.decided_by_name,
-        _none(Float),
-        ConfirmationRequest.id,
-        _none(Boolean),
-        _none(Boolean),
-        ConfirmationRequest.requested_at,
-        ConfirmationDecision.decided_at,
-        _none(DateTime),
-        _none(JSON),
-        _none(Date),
-    )
-    .join(ConfirmationDecision, ConfirmationDecision.request_id == ConfirmationRequest.id)
-    .outerjoin(_SUPERVISOR, _SUPERVISOR.c.id == ConfirmationRequest.supervisor_id)
-    .where(
-        ConfirmationRequest.user_id == _SELF,
-        ConfirmationDecision.decided_at >= bindparam("since"),
-    ),
-    # Requests waiting for this person's decision, were they a supervisor in their
-    # organisation (the page shows the count only to one).
-    select(
-        literal("waiting"),
-        _none(String),
-        _none(String),
-        _none(String),
-        _none(String),
-        _none(String),
-        _none(String),
-        _none(Float),
-        func.count(ConfirmationRequest.id),
-        _none(Boolean),
-        _none(Boolean),
-        _none(DateTime),
-        _none(DateTime),
-        _none(DateTime),
-        _none(JSON),
-        _none(Date),
-    ).where(
-        ConfirmationRequest.supervisor_id == _SELF,
-        ConfirmationRequest.organisation_id
-        == select(User.organisation_id).where(User.id == _SELF).scalar_subquery(),
-        ~exists().where(ConfirmationDecision.request_id == ConfirmationRequest.id),
-        ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
-        # One whose competency left the framework has nothing to decide (supervise/queue).
-        ConfirmationRequest.competency_code.in_(bindparam("known", expanding=True)),
-    ),
-    # The modules whose quiz the learner has passed, while a pass counts: a passed quiz is
-    # taken again only to renew (passes.COMPLETION_STANDS).
-    select(
-        literal("passed"),
-        Completion.module_slug,
-        _none(String),
-        _none(String),
-        _none(String),
-        _none(String),
-        _none(String),
-        _none(Float),
-        _none(Integer),
-        _none(Boolean),
-        _none(Boolean),
-        _none(DateTime),
-        _none(DateTime),
-        _none(DateTime),
-        _none(JSON),
-        _none(Date),
-    ).where(
-        Completion.user_id == _SELF,
-        Completion.item_key.startswith(QUIZ_PREFIX),
-        passes.COMPLETION_STANDS,
-    ),
-    # Every confirmation of practice held: one whose competency left the framework is
-    # listed apart (services/retired_confirmations.py), as is a rating of knowledge in one
-    # (services/retired_ratings.py, bound with `known`).
-    retired_confirmations.PAGE_BRANCH,
-    retired_ratings.PAGE_BRANCH,
-    # What renewal reads besides the ratings (renewal_rows, its own branches' rows and
-    # conditions): a passed quiz open for renewal can still give evidence.
-    renewal_rows.PASSES.with_only_columns(
-        *_renewal_columns("pass", Attempt.module_slug, Attempt.id, (Attempt.submitted_at,))
-    ),
-    renewal_rows.CREDENTIALS.with_only_columns(
-        *_renewal_columns(
-            "credential",
-            Certificate.module_slug,
-            Certificate.attempt_id,
-            (Credential.valid_until, Credential.revoked_at),
-        )
-    ),
-    learner_rows.ASSIGNMENTS.with_only_columns(
-        *_renewal_columns(
-            "assigned", Assignment.module_slug, Assignment.renew_months, day=Assignment.due_on
-        )
-    ),
-)
 
 
 def page(
@@ -249,7 +50,7 @@ def page(
         at3,
         response,
         day,
-    ) in session.connection().execute(_PAGE, parameters):
+    ) in session.connection().execute(my_competencies_rows.PAGE, parameters):
         if kind == "level":
             stored[code] = StoredLevel(t1, t2, number, whole, f1, f2, at1, at2, at3)
         elif kind == "evidence":

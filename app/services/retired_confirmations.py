@@ -45,7 +45,7 @@ def _none(type_):
     return cast(null(), type_)
 
 
-# The same rows in the competencies page's own layout (services/my_competencies.py): kind,
+# The same rows in the competencies page's own layout (services/my_competencies_rows.py): kind,
 # code, five texts, a real, a whole number, two flags, three times, a document, a day.
 PAGE_BRANCH = (
     select(

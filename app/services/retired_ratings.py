@@ -42,7 +42,7 @@ LEVELS = branch(
     ),
 ).where(CompetencyLevel.user_id == SELF, _GONE)
 
-# The same rows in the competencies page's own layout (services/my_competencies.py): kind,
+# The same rows in the competencies page's own layout (services/my_competencies_rows.py): kind,
 # code, five texts, a real, a whole number, two flags, three times, a document, a day.
 PAGE_BRANCH = select(
     literal("retired-level"),
