@@ -34,6 +34,9 @@ class Progress:
     status: Status
     message: str
     added: int = 0  # items added since the learner completed the module, not yet done
+    # Every attempt at the quiz used without a pass, none open yet: the bar is not drawn as
+    # good progress beside words that say the quiz was not passed.
+    out_of_attempts: bool = False
 
     @property
     def line(self) -> str:
@@ -71,7 +74,5 @@ def module_progress(
     if completed == 0:
         return Progress(completed, total, percent, "not-started", READY)
     # A first item of a very long module floors to 0%, but the learner has started.
-    message = GOOD_START if percent < 30 else GETTING_THERE
-    if quiz_locked:
-        message = QUIZ_NOT_PASSED
-    return Progress(completed, total, percent, "in-progress", message)
+    message = QUIZ_NOT_PASSED if quiz_locked else GOOD_START if percent < 30 else GETTING_THERE
+    return Progress(completed, total, percent, "in-progress", message, out_of_attempts=quiz_locked)

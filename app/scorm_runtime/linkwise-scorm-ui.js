@@ -40,6 +40,11 @@
     $("[data-progress-message]").textContent = progressMessage(percent, state.done);
     $("[data-progress-percent]").textContent = String(percent);
     $("progress", $("[data-progress]")).value = percent;
+    // Out of attempts, the bar is grey, not the green of good progress (linkwise.css).
+    $("progress", $("[data-progress]")).classList.toggle(
+      "lw-progress__bar--out-of-attempts",
+      state.done > 0 && state.done < items.length && outOfAttempts()
+    );
     $$("[data-menu]").forEach(function (li) {
       var where = li.getAttribute("data-menu");
       var key = where === "quiz" ? "quiz:" + quiz.id : "screen:" + where;

@@ -70,6 +70,9 @@ for (const section of document.querySelectorAll("[data-knowledge-check]")) {
       return;
     }
     body.innerHTML = await response.text(); // the banner saying why goes with the form
+    // Only what came in is new to the NHS.UK scripts: the page's first initAll() set up
+    // the rest, and a component set up twice logs "already initialised".
+    initAll({ scope: body });
     dialog.removeAttribute("aria-describedby");
     showInDialog();
   });
@@ -86,7 +89,6 @@ for (const section of document.querySelectorAll("[data-knowledge-check]")) {
   function showInDialog() {
     const summary = body.querySelector(".nhsuk-error-summary");
     if (summary) summary.setAttribute("tabindex", "-1");
-    initAll({ scope: body });
     if (!dialog.open) dialog.showModal();
     focusInDialog();
   }

@@ -2,6 +2,7 @@
 answer's field shows; without it every field shows; a choice left empty is an error in the
 NHS pattern, with everything else typed kept; axe-core finds nothing either way."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from app import db
+from app.content import catalogue
 from app.models_assignments import Assignment
 from tests.browser.conftest import (
     assert_accessible,
@@ -16,8 +18,8 @@ from tests.browser.conftest import (
     assert_accessible_without_javascript,
     browser_sign_in,
 )
-from tests.browser.test_narrow_pages import shot
-from tests.web.pcn import make_pcn
+from tests.browser.test_narrow_pages import OVER_WIDE_WORDS, document_width, shot
+from tests.web.pcn import ORG, make_pcn
 
 URL = "/manage/assignments"
 MODULE = "What is social prescribing?"
@@ -181,4 +183,104 @@ def test_a_team_is_asked_for_rather_than_everyone_chosen_for_the_manager(
     everyone = page.get_by_role("cell", name="Everyone in the organisation", exact=True)
     expect(everyone).to_be_visible()
     assert _assignments(app) == 1
+    context.close()
+
+
+# Each word of a table cell that the browser broke across lines: "word (cell width)".
+WORDS_BROKEN_IN_CELLS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll("td")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let text; (text = walker.nextNode()); ) {
+      for (const word of text.textContent.matchAll(/[^\\s-]+/g)) {
+        const range = document.createRange();
+        range.setStart(text, word.index);
+        range.setEnd(text, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].map(box => Math.round(box.top)));
+        if (lines.size > 1) broken.push(`${word[0]} (${cell.getBoundingClientRect().width} px)`);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def _assign(page, modules: list[str], due: date, renew: str, who: str | None = None) -> None:
+    """Assign the modules to everyone in the organisation, to a profession across it
+    ("profession:other") or to learners by email ("a@example.org, b@example.org")."""
+    for module in modules:
+        page.get_by_label(module, exact=True).check()
+    if who and "@" in who:
+        page.get_by_label("Named learners").check()
+        page.get_by_label("Email addresses").fill(who)
+    else:
+        page.get_by_label("A team, or a profession within it").check()
+        page.get_by_label("Team", exact=True).select_option(label="Everyone in the organisation")
+        if who:
+            page.get_by_label("Profession", exact=True).select_option(who.split(":")[1])
+    page.get_by_label("Day").fill(str(due.day))
+    page.get_by_label("Month").fill(str(due.month))
+    page.get_by_label("Year").fill(str(due.year))
+    page.get_by_label("Renewal").select_option(renew)
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_text(re.compile(r"\d+ assignments? added\."))).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 1000])
+def test_the_assigned_table_keeps_its_words_whole_on_a_desktop(
+    app, browser, live_server, pcn, width
+):
+    """Modules assigned to everyone and to professions across the organisation: on a desktop
+    no word of the table is broken, "Everyone in the organisation" included; its cell of
+    names that may break anywhere was once squeezed below "organisation" by the columns
+    beside it."""
+    if app.extensions["linkwise.engine"].dialect.name == "postgresql":
+        pytest.skip("layout does not depend on the database; checked once on SQLite")
+    with app.app_context():
+        titles = [module.title for module in catalogue().modules]
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    browser_sign_in(page, live_server, "lead@example.org")
+    page.goto(live_server + URL)
+    september = date(DUE.year + 1, 9, 20)
+    _assign(page, titles, september, "0")
+    everyone = page.get_by_role("cell", name="Everyone in the organisation", exact=True)
+    expect(everyone.first).to_be_visible()
+    everyone.first.scroll_into_view_if_needed()
+    shot(page, f"assignments-everyone-{width}")
+    assert page.evaluate(WORDS_BROKEN_IN_CELLS) == []
+    box = page.locator(".lw-table-scroll").first
+    assert box.evaluate("box => box.scrollWidth <= box.clientWidth")  # no need to scroll
+    context.close()
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_a_team_name_typed_without_spaces_wraps_in_the_assigned_table(
+    app, browser, live_server, runner, pcn, width
+):
+    """A team named with 150 letters and no space, assigned a module: its name breaks to fit
+    its column, the page is never wider than the window, and on a desktop the table fits."""
+    if app.extensions["linkwise.engine"].dialect.name == "postgresql":
+        pytest.skip("layout does not depend on the database; checked once on SQLite")
+    team = "Riv" + "e" * 150 + "rside"
+    assert runner.invoke(args=["create-team", ORG, team]).exit_code == 0
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    browser_sign_in(page, live_server, "lead@example.org")
+    page.goto(live_server + URL)
+    page.get_by_label(MODULE, exact=True).check()
+    page.get_by_label("A team, or a profession within it").check()
+    page.get_by_label("Team", exact=True).select_option(label=team)
+    page.get_by_label("Day").fill(str(DUE.day))
+    page.get_by_label("Month").fill(str(DUE.month))
+    page.get_by_label("Year").fill(str(DUE.year))
+    page.get_by_label("Renewal").select_option("36")
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_role("cell", name=team, exact=True)).to_be_visible()
+    shot(page, f"assignments-long-team-{width}")
+    assert document_width(page) <= width
+    assert page.evaluate(OVER_WIDE_WORDS) == []
+    if width > 320:
+        box = page.locator(".lw-table-scroll").first
+        assert box.evaluate("box => box.scrollWidth <= box.clientWidth")
     context.close()

@@ -7,9 +7,11 @@ Its bars' colours, once a yellow and a pale grey barely seen on the page's grey,
 against the page, and two parts of a bar that meet are kept apart by a gap of the page's grey.
 """
 
-from itertools import pairwise
+import io
+from itertools import combinations, pairwise
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.chart_colours import (
@@ -112,7 +114,7 @@ def test_levels_by_domain_keep_readable_names_at_any_width(
 BAR_PARTS = """bar => {
   bar.scrollIntoView({block: "center"});
   const box = bar.getBoundingClientRect();
-  const parts = [...bar.querySelectorAll("rect")]
+  const parts = [...bar.querySelectorAll("rect.lw-bar")]
     .map(rect => [rect.getBoundingClientRect(), getComputedStyle(rect).fill])
     .filter(([part]) => part.width > 0)
     .map(([part, fill]) => [part.right, fill]);
@@ -154,4 +156,87 @@ def test_levels_by_domain_colours_stand_out_from_the_page_and_from_each_other(
             ratio = contrast(fill, next_fill)
             assert gap or ratio >= NON_TEXT, f"domain {n + 1}: {fill} meets {next_fill}: {pixels}"
     assert meetings >= 16  # every domain's bar has its four ratings
+    context.close()
+
+
+LEVELS = ("secure", "developing", "not-yet", "none")
+# Each domain's bar part as drawn: its rating, its box in the window's CSS pixels, and the
+# fill of what is drawn over it in the same place (its texture), if anything.
+PARTS_AND_TEXTURES = """bar => {
+  bar.scrollIntoView({block: "center"});
+  const same = (a, b) => ["x", "width"].every(k => a.getAttribute(k) === b.getAttribute(k));
+  return [...bar.querySelectorAll("rect.lw-bar")].map(part => {
+    const over = [...bar.querySelectorAll("rect:not(.lw-bar)")].find(o => same(o, part));
+    const box = part.getBoundingClientRect();
+    return {
+      level: part.getAttribute("class").split("--")[1],
+      box: [box.left, box.top, box.width, box.height],
+      texture: over ? getComputedStyle(over).fill : null,
+    };
+  });
+}"""
+
+
+def greys(page, box: tuple[float, float, float, float]) -> list[int]:
+    """Return the pixels of a box of the window (CSS px, 3 px in from each edge) in grey, as
+    a reader who sees no colour has them."""
+    left, top, width, height = box
+    clip = {"x": left + 3, "y": top + 3, "width": width - 6, "height": height - 6}
+    image = Image.open(io.BytesIO(page.screenshot(clip=clip, scale="css")))
+    return list(image.convert("L").tobytes())
+
+
+def told_apart(one: list[int], other: list[int]) -> bool:
+    """Say whether two equal boxes of grey look different: in at least a tenth of their
+    pixels, the two greys differ by more than a fifth of black to white."""
+    differing = sum(abs(a - b) > 51 for a, b in zip(one, other, strict=True))
+    return differing >= len(one) / 10
+
+
+def test_levels_by_domain_tell_ratings_apart_without_colour(
+    app, browser, live_server, organisation
+):
+    """Without colour (greyscale), each rating's key and bar parts still differ from every
+    other's: Secure solid, Developing striped, Not yet cross-hatched, Not enough evidence
+    dotted, the same texture in a rating's key and its parts (WCAG 1.4.1). The four colours
+    alone once turned to four much the same greys."""
+    if app.extensions["linkwise.engine"].dialect.name == "postgresql":
+        pytest.skip("drawing does not depend on the database; checked once on SQLite")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    browser_sign_in(page, live_server, "lead@example.org")
+    page.goto(live_server + "/manage/")
+
+    keys = {}
+    for level in LEVELS:
+        key = page.locator(f".lw-key--{level}")
+        key.scroll_into_view_if_needed()
+        box = key.bounding_box()
+        keys[level] = greys(page, (box["x"], box["y"], box["width"], box["height"]))
+    for one, other in combinations(LEVELS, 2):
+        assert told_apart(keys[one], keys[other]), f"the keys of {one} and {other}"
+    textures = {
+        level: page.locator(f".lw-key--{level}").evaluate(
+            "k => getComputedStyle(k).backgroundImage"
+        )
+        for level in LEVELS
+    }
+    assert textures["secure"] == "none" and "none" not in [textures[x] for x in LEVELS[1:]]
+
+    bars = page.locator(".lw-levels__bar")
+    compared = 0
+    for n in range(bars.count()):
+        parts = [p for p in bars.nth(n).evaluate(PARTS_AND_TEXTURES) if p["box"][2] > 0]
+        for part in parts:
+            want = None if part["level"] == "secure" else f'url("#lw-texture-{part["level"]}")'
+            assert part["texture"] == want, (n + 1, part)
+        wide = {p["level"]: p["box"] for p in parts if p["box"][2] >= 18}
+        if set(wide) != set(LEVELS):
+            continue
+        side = min(box[2] for box in wide.values())  # the same size of box for each
+        drawn = {level: greys(page, (*box[:2], side, box[3])) for level, box in wide.items()}
+        for one, other in combinations(LEVELS, 2):
+            assert told_apart(drawn[one], drawn[other]), f"domain {n + 1}: {one} and {other}"
+        compared += 1
+    assert compared >= 1  # a domain whose bar has every rating drawn wide enough to compare
     context.close()

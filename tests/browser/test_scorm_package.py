@@ -273,10 +273,12 @@ def test_failing_the_last_attempt_turns_the_progress_line_from_praise(lms, learn
     )
     line = "[data-progress] .lw-progress__text"
     assert frame.inner_text(line).startswith("Well done, you're getting there (")
+    assert "out-of-attempts" not in frame.get_attribute("[data-progress] progress", "class")
     frame.click("[data-quiz-start]")
     frame.click("[data-quiz-form] button[type=submit]")  # nothing answered: 0%
     frame.wait_for_selector("[data-quiz-result]:not([hidden])")
     assert frame.inner_text(line).startswith("Quiz not passed: you have used all your attempts (")
+    assert "out-of-attempts" in frame.get_attribute("[data-progress] progress", "class")
 
 
 def test_after_the_last_attempt_the_learner_is_told_who_can_reset_it(lms, learner_page):
@@ -300,5 +302,8 @@ def test_after_the_last_attempt_the_learner_is_told_who_can_reset_it(lms, learne
     # The progress line says so too, not "Well done, you're getting there".
     line = frame.inner_text("[data-progress] .lw-progress__text")
     assert line.startswith("Quiz not passed: you have used all your attempts ("), line
+    # Nor is its bar drawn in the green of good progress (linkwise.css).
+    bar = frame.get_attribute("[data-progress] progress", "class")
+    assert "lw-progress__bar--out-of-attempts" in bar.split(), bar
     assert_accessible_frame(frame, "attempts used")
     shoot(page, "scorm-attempts-used")

@@ -94,6 +94,8 @@ def test_every_attempt_used_without_a_pass_is_said_plainly_not_praised():
     progress = module_progress(ITEMS, set(ITEMS[:9]), quiz_locked=True)
     assert progress.status == "in-progress"
     assert progress.line == "Quiz not passed: you have used all your attempts (90% complete)"
+    assert progress.out_of_attempts  # its bar is not drawn as good progress
+    assert not module_progress(ITEMS, set(ITEMS[:9])).out_of_attempts
     # A pass outranks it: the module is completed.
     done = {*ITEMS, "quiz:q"}
     assert module_progress([*ITEMS, "quiz:q"], done, passed=True, quiz_locked=True).status == (
