@@ -225,3 +225,11 @@ def test_a_dollar_shows_as_text2qti_shows_it_and_latex_is_warned_about_at_its_li
     assert shown(page) == "A bus costs $5 and \\$HOME is code. What is $2^3$?"
     right = quiz_inline_html(ours.choices[1].text, module_slug="referral-routes")
     assert shown(right) == shown(html.unescape(theirs.choices[1].choice_html_xml)) == "$5 each"
+
+
+def test_a_problem_that_names_other_lines_names_the_source_files_lines():
+    text = "Quiz title: Code\n\n1.  What does it print?\n\n    ```\n    print(1)\n    ```\n"
+    text += "*a) 1\nb)  0\n"
+    imported = import_text2qti(text, source="code.txt", module="referral-routes")
+    [problem] = [p for p in imported.problems if p.is_error]
+    assert (problem.line, "the block from line 5 to line 7" in problem.message) == (5, True)
