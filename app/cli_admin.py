@@ -168,7 +168,13 @@ def audit_log(since, until, kind, email):
             row.address,
             row.detail,
         )
-        click.echo("\t".join(field.replace("\t", " ") for field in fields))
+        click.echo("\t".join(_one_line(field) for field in fields))
+
+
+def _one_line(field: str) -> str:
+    """Return a field with its line breaks and tabs as spaces, so each event keeps one line."""
+    # A revocation's reason is typed in a box of several lines (or pasted, with \r\n).
+    return " ".join(field.splitlines()).replace("\t", " ")
 
 
 COMMANDS = (export_user, erase_user, grant_attempt, unlock_sign_in, audit_log)

@@ -13,7 +13,14 @@ import click
 from app.cli_content import installed_content, shown
 from app.cli_files import force_option, refuse_existing, write_output
 from app.domain.framework_files import load_frameworks
-from app.domain.frameworks_exchange import case_package, import_case, moodle_csv, read_source
+from app.domain.frameworks_exchange import (
+    case_package,
+    import_case,
+    moodle_csv,
+    names_moodle_shortens,
+    read_source,
+)
+from app.domain.frameworks_exchange.moodle_csv import MOODLE_NAME_LIMIT
 from app.domain.problems import Problem
 from app.domain.sources import YAML_SUFFIXES
 
@@ -42,6 +49,7 @@ def export_framework(framework_id, format_, output, force):
         written = json.dumps(case_package(source), indent=2, ensure_ascii=False) + "\n"
     else:
         written = moodle_csv(source)
+        _warn_of_names_moodle_shortens(source_path, text, source)
     if output is None:
         click.echo(written, nl=False)
         return
@@ -128,6 +136,18 @@ def _warn_if_after_today(path: Path, text: str, updated) -> None:
         line = next((n for n, t in enumerate(lines, 1) if t.startswith("updated:")), 1)
         problem = Problem(str(path), line, "warning", f"'updated' {updated} is after today")
         click.echo(shown(problem), err=True)
+
+
+def _warn_of_names_moodle_shortens(path: Path, text: str, source) -> None:
+    """Warn of each name Moodle's import would cut short, at its line of the framework file."""
+    lines = [line.strip().removeprefix("- ") for line in text.splitlines()]
+    for key, what, name in names_moodle_shortens(source):
+        line = next((n for n, t in enumerate(lines, 1) if t.startswith(key)), 1)
+        message = (
+            f"{what} has {len(name)} characters and Moodle keeps {MOODLE_NAME_LIMIT}, "
+            "cutting the rest without a word: shorten it before loading the CSV into Moodle"
+        )
+        click.echo(shown(Problem(str(path), line, "warning", message)), err=True)
 
 
 def _check_written(text: str, framework_id: str, output: Path | None) -> list[Problem]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import Markup
+
 from .markdown import LinkResolver, RenderedMarkdown, render_markdown
 from .markdown_layout import INLINE_PARTS, QuizLayout, paragraphs_inline, split_lead
 
@@ -54,6 +56,15 @@ def quiz_inline_html(
     """Render a choice, step or prompt as phrasing content, for a label or a line of text."""
     html = _html(text, module_slug, links, "choice", QuizLayout("inline", new_tab=new_tab))
     return paragraphs_inline(html)
+
+
+def quiz_plain_text(text: str, *, module_slug: str, inline: bool = True) -> str:
+    """Return a quiz text as the words its page shows, for a record that takes no markup."""
+    if inline:
+        html = quiz_inline_html(text, module_slug=module_slug)
+    else:
+        html = quiz_block_html(text, module_slug=module_slug, ids="plain")
+    return Markup(html).striptags()
 
 
 def quiz_question_html(

@@ -12,6 +12,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from .quiz_markdown import quiz_plain_text
+
 # Fixed for ever: changing it would give every past event a new statement id.
 NAMESPACE = uuid.UUID("3f5b7c1e-2d4a-4e8b-9c61-0a7d5e2f1b93")
 LANGUAGE = "en-GB"
@@ -129,10 +131,27 @@ class Interaction:
 
     question_id: str
     title: str
-    choices: tuple[tuple[str, str], ...]  # (choice id, text)
+    text: str  # the question as its page shows it: words, no Markdown
+    choices: tuple[tuple[str, str], ...]  # (choice id, the words the page shows)
     correct: tuple[str, ...]
     response: tuple[str, ...]
     fraction: float
+
+    @classmethod
+    def of(cls, question, module: ModuleRef, response: tuple[str, ...], fraction: float):
+        """Return a knowledge check's question and response, its Markdown as plain words."""
+        choices = getattr(question, "choices", ())
+        return cls(
+            question_id=question.id,
+            title=question.title or f"Knowledge check: {module.title}",
+            text=quiz_plain_text(question.text, module_slug=module.slug, inline=False),
+            choices=tuple(
+                (c.id, quiz_plain_text(c.text, module_slug=module.slug)) for c in choices
+            ),
+            correct=tuple(c.id for c in choices if c.correct),
+            response=response,
+            fraction=fraction,
+        )
 
 
 def check_answered(
@@ -143,6 +162,7 @@ def check_answered(
         site.url(f"/modules/{module.slug}/checks/{quiz_id}/{item.question_id}"),
         "question",
         item.title,
+        description={LANGUAGE: item.text},
         interactionType="choice",
         correctResponsesPattern=["[,]".join(item.correct)],
         choices=[{"id": cid, "description": {LANGUAGE: text}} for cid, text in item.choices],

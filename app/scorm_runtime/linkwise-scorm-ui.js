@@ -146,6 +146,14 @@
   }
 
   // ---- Marking, as Linkwise marks: the same fractions as app/domain/quizzes. ----
+  // Python's str.split() whitespace, so a typed answer breaks into words as on the site.
+  var SPACES = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+  function textForMarking(text) {
+    // As normalise_text: caseless (lower, upper, lower folds ß and SS alike, as casefold
+    // does) and canonical (ŵ typed matches w and a combining circumflex from a PDF).
+    var folded = text.normalize("NFD").toLowerCase().toUpperCase().toLowerCase().normalize("NFC");
+    return folded.split(SPACES).filter(Boolean).join(" ");
+  }
   function fraction(question, answer) {
     var type = question.type;
     if (answer === null) return 0;
@@ -157,8 +165,7 @@
       return Math.max(0, right / question.correct.length - (wrong ? lost / wrong : 0));
     }
     if (type === "short-answer") {
-      var norm = function (t) { return t.split(/\s+/).filter(Boolean).join(" ").toLowerCase(); };
-      return question.answers.some(function (a) { return norm(a) === norm(answer); }) ? 1 : 0;
+      return question.answers.some(function (a) { return textForMarking(a) === textForMarking(answer); }) ? 1 : 0;
     }
     if (type === "numeric") {
       var number = Number(answer);

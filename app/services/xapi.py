@@ -62,14 +62,8 @@ def knowledge_check_answered(user_id: int, module: Module, quiz, number: int, an
         question = marked.question
         given = answers.get(question.id)
         given = [given] if isinstance(given, str) else list(given or ())
-        item = xapi.Interaction(
-            question_id=question.id,
-            title=question.title or f"Knowledge check: {module.title}",
-            choices=tuple((c.id, c.text) for c in getattr(question, "choices", ())),
-            correct=tuple(c.id for c in getattr(question, "choices", ()) if c.correct),
-            response=tuple(str(value) for value in given),
-            fraction=marked.fraction,
-        )
+        response = tuple(str(value) for value in given)
+        item = xapi.Interaction.of(question, ref, response, marked.fraction)
         record(xapi.check_answered(site(), user_id, ref, quiz.id, number, item, utcnow()))
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from app import create_app
 from app.content import catalogue
+from app.domain.quizzes import parse_quiz
 from app.domain.scorm import SUSPEND_DATA_LIMIT, answer_bound, suspend_data_bound
 from app.scorm_export import build_package
 from tests.browser.conftest import axe_violations
@@ -307,3 +308,51 @@ def test_after_the_last_attempt_the_learner_is_told_who_can_reset_it(lms, learne
     assert "lw-progress__bar--out-of-attempts" in bar.split(), bar
     assert_accessible_frame(frame, "attempts used")
     shoot(page, "scorm-attempts-used")
+
+
+# Typed answers the site and the package must mark alike: an accent from a PDF (w and a
+# combining circumflex), letters whose case folds to two (ß, ﬁ), spaces of other kinds.
+TYPED = [
+    ("dŵr", "dw\u0302r"),
+    ("TY\u0302", "tŷ"),
+    ("Straße", "STRASSE"),
+    ("ẞ", "ss"),
+    ("ﬁrst contact", "FIRST CONTACT"),
+    ("care plan", "care\u00a0plan"),
+    ("care plan", "care\x1cplan"),
+    ("care plan", "care\x85plan"),
+    ("care plan", "care\u2003 plan"),
+    ("ΟΔΟΣ", "οδοσ"),
+    ("Zoë", "ZOE"),
+]
+TYPED_QUIZ = """---
+id: typed
+module: m
+title: Typed answers
+kind: assessment
+pass_mark: 80
+shuffle_answers: false
+shuffle_questions: false
+show_correct_answers: after-pass
+---
+"""
+
+
+def test_a_short_answer_is_marked_in_the_package_as_the_site_marks_it(lms, learner_page):
+    frame = lms.launch(learner_page)
+    for accepted, answer in TYPED:
+        site = (
+            parse_quiz(
+                TYPED_QUIZ + f"ID: typed-q1\n1. Type it.\n*   {accepted}\n",
+                "typed.md",
+                competencies_required=False,
+            )
+            .quiz.questions[0]
+            .mark(answer)
+        )
+        package = frame.evaluate(
+            "([accepted, answer]) => LinkwiseScormUi.fraction("
+            "{type: 'short-answer', answers: [accepted]}, answer)",
+            [accepted, answer],
+        )
+        assert package == site, (accepted, answer, site)

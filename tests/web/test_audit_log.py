@@ -80,3 +80,17 @@ def test_a_to_date_before_the_from_date_is_explained_as_on_the_item_analysis_pag
     assert "1 event." in page
     same_day = client.get("/admin/audit?since=2026-01-01&until=2026-01-01")
     assert same_day.status_code == 200 and message not in same_day.text
+
+
+def test_the_audit_command_keeps_each_event_on_one_line_whatever_its_reason(app, runner):
+    """A revocation's reason is typed in a box of several lines, and may be pasted in."""
+    reason = "Earned by a colleague.\r\nSee ticket 42.\nChecked\u2028twice\tby HR."
+    with app.app_context():
+        session = db.session()
+        audit.record(session, "credential.revoked", code="LW-AAAA", reason=reason)
+        audit.record(session, "test.event", number=1)
+        session.commit()
+    lines = runner.invoke(args=["audit"]).output.splitlines()
+    assert [line.split("\t")[1] for line in lines] == ["credential.revoked", "test.event"]
+    assert all(len(line.split("\t")) == 6 for line in lines)
+    assert lines[0].endswith("reason=Earned by a colleague. See ticket 42. Checked twice by HR.")

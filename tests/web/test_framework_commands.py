@@ -179,3 +179,34 @@ def test_case_export_warns_of_an_updated_date_after_today(tmp_path):
     assert exported.returncode == 0, exported.stderr
     assert f"{framework}:7: warning: 'updated' 2999-12-05 is after today" in exported.stderr
     assert json.loads(exported.stdout)["CFDocument"]["lastChangeDateTime"].startswith("2999-12-05")
+
+
+def test_moodle_csv_export_warns_of_each_name_moodle_would_cut_short(tmp_path):
+    """Moodle's tool_lpimportcsv keeps 100 characters of a short name and drops the rest."""
+    folder = tmp_path / "competencies"
+    folder.mkdir()
+    long_name = "Noticing non-medical needs " + "and the cues behind them, " * 3 + "ŵ ŷ 😀"
+    assert len(long_name) > 100
+    text = Path("competencies/referrer.yaml").read_text("utf-8")
+    text = text.replace("name: Noticing non-medical needs", f"name: {long_name}", 1)
+    framework = folder / "referrer.yaml"
+    framework.write_text(text, "utf-8")
+    line = text.splitlines().index("      - code: REF-1.1") + 1
+    exported = run_linkwise(
+        "export-framework",
+        "referrer",
+        "--format",
+        "moodle-csv",
+        env={"LINKWISE_COMPETENCIES_DIR": str(folder)},
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stderr.splitlines() == [
+        f"{framework}:{line}: warning: the name of REF-1.1 has {len(long_name)} characters and "
+        "Moodle keeps 100, cutting the rest without a word: shorten it before loading the CSV "
+        "into Moodle"
+    ]
+    assert f',REF-1.1,"{long_name}",' in exported.stdout  # the CSV keeps the whole name
+    as_case = run_linkwise(
+        "export-framework", "referrer", env={"LINKWISE_COMPETENCIES_DIR": str(folder)}
+    )
+    assert as_case.returncode == 0 and as_case.stderr == ""  # CASE keeps names whole

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app import db
 from app.content import catalogue
 from app.domain import xapi as statements
+from app.domain.quizzes import parse_quiz
 from app.models import User, utcnow
 from app.models_practice import ConfirmationRequest
 from app.models_statements import StatementOutbox
@@ -233,6 +234,43 @@ def test_statement_ids_name_the_site_learner_event_and_time():
     assert uuid.UUID(one["id"]).version == 5
     elsewhere = statements.Site("https://other.test")
     assert statements.screen_completed(elsewhere, 7, ref, "training", "T", at)["id"] != one["id"]
+
+
+CHECK_WITH_MARKDOWN = """---
+id: how-the-system-works-check-9
+module: how-the-system-works
+title: A check written in Markdown
+kind: knowledge-check
+pass_mark: 0
+shuffle_answers: false
+shuffle_questions: false
+show_correct_answers: after-each-submission
+---
+ID: hsw-md-1
+1.  Which is **not** a *community* asset? See [the NHS page](https://www.nhs.uk/).
+a)  A walking group for ages 2\\*3\\*4 &amp; up
+*b) A course of `antibiotics`
+"""
+
+
+def test_a_knowledge_check_reaches_the_lrs_as_the_words_its_page_shows_not_markdown():
+    """A learning record store shows a statement's texts as they are: Markdown is noise."""
+    path = "how-the-system-works-check-9.md"
+    quiz = parse_quiz(CHECK_WITH_MARKDOWN, path, competencies_required=False).quiz
+    question = quiz.questions[0]
+    ref = statements.ModuleRef(MODULE, "How the system works")
+    item = statements.Interaction.of(question, ref, (question.choices[1].id,), 1.0)
+    site = statements.Site("https://linkwise.test")
+    sent = statements.check_answered(site, 7, ref, quiz.id, 1, item, utcnow())
+    definition = sent["object"]["definition"]
+    assert definition["name"] == {"en-GB": "Knowledge check: How the system works"}
+    assert definition["description"] == {
+        "en-GB": "Which is not a community asset? See the NHS page."
+    }
+    assert [c["description"]["en-GB"] for c in definition["choices"]] == [
+        "A walking group for ages 2*3*4 & up",
+        "A course of antibiotics",
+    ]
 
 
 def test_send_statements_command_reports_counts_and_is_safe_to_repeat(lrs_app, make_user_for):

@@ -2,7 +2,7 @@
 
 from .case_export import case_package
 from .case_import import ImportedFramework, import_case
-from .moodle_csv import moodle_csv
+from .moodle_csv import moodle_csv, names_moodle_shortens
 from .source import FrameworkSource, read_source
 from .yaml_writer import framework_yaml
 
@@ -13,5 +13,6 @@ __all__ = [
     "framework_yaml",
     "import_case",
     "moodle_csv",
+    "names_moodle_shortens",
     "read_source",
 ]

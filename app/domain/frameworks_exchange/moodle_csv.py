@@ -29,6 +29,7 @@ HEADERS = (
     "Is framework",
     "Taxonomy",
 )
+MOODLE_NAME_LIMIT = 100  # characters of a short name Moodle's import keeps
 PLAIN_TEXT = 2  # Moodle's FORMAT_PLAIN: our statements are plain text, not HTML
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -81,6 +82,22 @@ def moodle_csv(source: FrameworkSource) -> str:
                 )
             )
     return buffer.getvalue()
+
+
+def names_moodle_shortens(source: FrameworkSource) -> list[tuple[str, str, str]]:
+    """Return each name Moodle's import cuts short: (its file's key line, what it is, name).
+
+    Moodle's tool_lpimportcsv shortens every short name to MOODLE_NAME_LIMIT characters,
+    without a word, ending it in '...'.
+    """
+    named = [("title:", "the framework's title", str(source.data["title"]))]
+    for domain in source.domains:
+        number = domain["number"]
+        named.append((f"number: {number}", f"domain {number}'s title", str(domain["title"])))
+        for competency in domain.get("competencies") or []:
+            code = competency["code"]
+            named.append((f"code: {code}", f"the name of {code}", str(competency["name"])))
+    return [found for found in named if len(found[2]) > MOODLE_NAME_LIMIT]
 
 
 def scale_configuration(levels: int) -> str:

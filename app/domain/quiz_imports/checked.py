@@ -15,6 +15,7 @@ SLUG_WORDS = re.compile(r"[a-z0-9]+")
 NO_QUESTIONS = "quiz has no questions"
 FRONT_KEY = re.compile(r"^([a-z_]+):")
 QUESTION_NUMBER = re.compile(r"\bquestion ([0-9]+)\b")
+LINE_NUMBER = re.compile(r"\bline ([0-9]+)\b")
 HOUSE_NAME = re.compile(r"^(?P<module>[a-z0-9-]+?)-(?P<kind>assessment|check-[0-9]+)$")
 
 
@@ -95,6 +96,9 @@ class QuizWriter:
                 continue
             line = origins[problem.line - 1] if 0 < problem.line <= len(origins) else 1
             message = QUESTION_NUMBER.sub(self._source_number, problem.message)
+            # A message naming other lines ("the block from line 37 to line 39") names the
+            # source's, as its own line does.
+            message = LINE_NUMBER.sub(lambda found: _source_line(found, origins), message)
             problems.append(Problem(self.source, line, problem.severity, message))
         return Imported(text, tuple(sorted(set(problems))), questions)
 
@@ -104,6 +108,11 @@ class QuizWriter:
         if 0 < written <= len(self.numbers):
             return f"question {self.numbers[written - 1]}"
         return match[0]
+
+
+def _source_line(found: re.Match[str], origins: list[int]) -> str:
+    written = int(found[1])
+    return f"line {origins[written - 1]}" if 0 < written <= len(origins) else found[0]
 
 
 def slug(text: str) -> str:

@@ -7,12 +7,11 @@ Moodle's weights differ, a warning says so at the answer's line.
 
 from __future__ import annotations
 
-import html
 import re
-from html.parser import HTMLParser
 
 from .checked import QuizWriter
 from .gift_model import GiftAnswer, GiftQuestion
+from .gift_text import markdown as _markdown
 
 NUMBER = r"[+-]?[0-9]+(?:\.[0-9]+)?"
 TOLERANCE = re.compile(rf"^({NUMBER})\s*:\s*({NUMBER})$")
@@ -248,46 +247,6 @@ def _marked(marker: str, text: str) -> str:
     lines = [f"{marker:<3} {first}".rstrip()]
     lines += [f"    {line}".rstrip() for line in rest]
     return "\n".join(lines)
-
-
-def _markdown(text: str, question: GiftQuestion, writer: QuizWriter) -> str:
-    if question.text_format != "html":
-        return text
-    reader = _HtmlText()
-    reader.feed(text)
-    for src in reader.images:
-        writer.warn(question.line, f"image '{src}' is left out: quizzes show no images")
-    if reader.tags:
-        writer.warn(
-            question.line,
-            "HTML tags are left out: Linkwise quizzes are Markdown; check the text reads well",
-        )
-    return reader.text()
-
-
-class _HtmlText(HTMLParser):
-    """The text of an HTML snippet: paragraphs and breaks become new lines."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.images: list[str] = []
-        self.tags = False
-
-    def handle_starttag(self, tag, attrs):
-        self.tags = True
-        if tag == "img":
-            self.images.append(dict(attrs).get("src") or "")
-            self.parts.append(dict(attrs).get("alt") or "")
-        elif tag in ("br", "p", "div", "li"):
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        self.parts.append(data)
-
-    def text(self) -> str:
-        lines = (" ".join(line.split()) for line in html.unescape("".join(self.parts)).split("\n"))
-        return "\n".join(line for line in lines if line)
 
 
 def _one_line(text: str) -> str:

@@ -48,6 +48,15 @@ PASSAGES = {
 }
 TRUE_FALSE = {"true", "True", "false", "False"}
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]*)[^)]*\)")
+# text2qti's reading of a line (its markdown.py): code stays as it is, `\$` is a dollar sign,
+# and `$...$` or a siunitx macro such as `\SI{5}{kg}` is LaTeX, which it draws as an image.
+DOLLARS_AND_LATEX = re.compile(
+    r"(?P<code>(`+)(?!`).+?(?<!`)\2(?!`))"
+    r"|(?P<dollar>\\\$)"
+    r"|(?P<latex>\\(?:num|si)\{[^{}]+\}|\\SI\{[^{}]+\}\{[^{}]+\}"
+    r"|\$(?=[^ \t$])(?:[^$\\]|\\.)+(?<![ \t\\])\$(?!\$))"
+    r"|\\.|\$\$+"
+)
 
 
 def import_text2qti(
@@ -115,6 +124,7 @@ def import_text2qti(
             continue
         for extra in inserted.get(line_number, ()):
             writer.add(extra, line_number)
+        line = _dollars_as_text2qti_shows_them(line, line_number, writer)
         writer.add(_without_images(line, line_number, writer), line_number)
 
     front = front_matter(
@@ -164,6 +174,21 @@ def _without_images(line: str, number: int, writer: QuizWriter) -> str:
         return alt
 
     return IMAGE.sub(replace, line)
+
+
+def _dollars_as_text2qti_shows_them(line: str, number: int, writer: QuizWriter) -> str:
+    def replace(match: re.Match) -> str:
+        if match["dollar"]:
+            return "$"
+        if match["latex"]:
+            writer.warn(
+                number,
+                f"LaTeX '{match['latex']}' shows as written: Linkwise draws no maths; "
+                "write it in words or with characters such as ² and ×",
+            )
+        return match[0]
+
+    return DOLLARS_AND_LATEX.sub(replace, line)
 
 
 def _flag(marked: MarkedLine | None, *, default: bool) -> bool:

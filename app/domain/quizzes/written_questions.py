@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
@@ -17,7 +18,9 @@ NUMBER_FORMS = "write '= 42', '= 1.5 +- 0.1' or '= [1, 2]'"
 
 def normalise_text(text: str) -> str:
     """Return text as short answers compare it: trimmed, whitespace collapsed, any case."""
-    return " ".join(text.split()).casefold()
+    # Caseless and canonical: ŵ typed matches w and a combining circumflex copied from a PDF.
+    folded = unicodedata.normalize("NFD", text).casefold()
+    return " ".join(unicodedata.normalize("NFC", folded).split())
 
 
 def exact_number(text: str) -> Decimal | None:

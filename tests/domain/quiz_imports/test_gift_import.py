@@ -4,11 +4,13 @@ import json
 import subprocess
 from pathlib import Path
 
+import lxml.html
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.quiz_imports import import_gift
+from app.domain.quiz_markdown import quiz_block_html, quiz_inline_html
 from app.domain.quizzes import QuestionGroup, parse_quiz
 
 HERE = Path(__file__).parent
@@ -338,3 +340,47 @@ def test_whole_file_warnings_of_an_import_have_a_line():
     assert [str(p) for p in imported.problems] == [
         "x.gift:1: warning: no module given: the quiz says 'module: unassigned'; use --module SLUG"
     ]
+
+
+FORMATS_BANK = HERE / "fixtures" / "gift-formats" / "moodle-export.gift"
+
+
+def shown_by_moodle(text: dict) -> str:
+    """Return the characters Moodle shows of a text gift-pegjs read, whitespace aside."""
+    shown = text["text"]
+    if text["format"] in ("html", "moodle"):  # Moodle's own format lets HTML through
+        shown = lxml.html.fragment_fromstring(shown, create_parent="div").text_content()
+    return "".join(shown.split())
+
+
+def shown_by_linkwise(markdown: str | None, render=quiz_block_html) -> str:
+    """Return the characters a Linkwise page shows of a quiz's Markdown, whitespace aside."""
+    page = render(markdown or "", module_slug="referral-routes", ids="q")
+    return "".join(lxml.html.fragment_fromstring(page, create_parent="div").text_content().split())
+
+
+def test_text_moodle_wrote_in_html_plain_or_its_own_format_shows_as_moodle_shows_it():
+    """Characters Markdown reads as markup (* _ [ ] ` < &, a line's 1. or #) stay text."""
+    theirs = [q for q in read_by_gift_pegjs([FORMATS_BANK])[FORMATS_BANK.name] if q["type"] in KEPT]
+    _, quiz = ours(FORMATS_BANK)
+    questions = [q for item in quiz.items for q in getattr(item, "questions", (item,))]
+    assert len(questions) == len(theirs)
+
+    def inline(text, **kwargs):
+        return quiz_inline_html(text, module_slug=kwargs["module_slug"])
+
+    for their, our in zip(theirs, questions, strict=True):
+        assert shown_by_linkwise(our.text) == shown_by_moodle(their["stem"])
+        if their["type"] == "MC":
+            for choice, our_choice in zip(their["choices"], our.choices, strict=True):
+                assert shown_by_linkwise(our_choice.text, inline) == shown_by_moodle(choice["text"])
+                feedback = choice["feedback"] or {"format": "plain", "text": ""}
+                assert shown_by_linkwise(our_choice.feedback) == shown_by_moodle(feedback)
+        if their["type"] == "TF":
+            # Moodle shows the first feedback to a wrong answer, the second to a right one.
+            wrong, right = sorted(our.choices, key=lambda c: c.correct)
+            assert shown_by_linkwise(wrong.feedback) == shown_by_moodle(their["trueFeedback"])
+            assert shown_by_linkwise(right.feedback) == shown_by_moodle(their["falseFeedback"])
+        if their["type"] == "Matching":
+            prompts = [shown_by_moodle(p["subquestion"]) for p in their["matchPairs"]]
+            assert [shown_by_linkwise(p.left, inline) for p in our.pairs] == prompts

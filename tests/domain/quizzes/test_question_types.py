@@ -107,6 +107,16 @@ def test_short_answer_ignores_case_and_spacing(quiz):
     assert question.mark("Patient") == 0
 
 
+def test_short_answer_accepts_a_letter_with_an_accent_however_it_was_encoded():
+    """A Welsh ŵ copied from a PDF is often w then a combining circumflex; a keyboard types ŵ."""
+    from_pdf, typed = "dw\u0302r", "d\u0175r"
+    for written, answered in ((from_pdf, typed), (typed, from_pdf), ("Tŷ", "TY\u0302")):
+        body = f"ID: check-q1\nCompetencies: SPLW-1.1\nOutcomes: 1\n1. Welsh?\n*   {written}\n"
+        result = parse_body(body, kind="assessment")
+        assert result.problems == ()
+        assert result.quiz.questions[0].mark(answered) == 1, (written, answered)
+
+
 def test_short_answer_rejects_blank_answers(quiz):
     with pytest.raises(InvalidAnswer):
         by_id(quiz, "short").check_answer("   ")

@@ -1,7 +1,9 @@
 """Importing a text2qti quiz keeps what text2qti 0.8.0 itself reads from it."""
 
+import html
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 pytest.importorskip("text2qti")
@@ -11,6 +13,7 @@ from text2qti.quiz import Quiz as Text2qtiQuiz  # noqa: E402
 
 from app.domain.quiz_imports import import_text2qti  # noqa: E402
 from app.domain.quiz_imports.checked import slug  # noqa: E402
+from app.domain.quiz_markdown import quiz_block_html, quiz_inline_html  # noqa: E402
 from app.domain.quizzes import QuestionGroup, parse_quiz  # noqa: E402
 
 from .conftest import FIXTURES  # noqa: E402
@@ -186,3 +189,47 @@ def test_what_is_left_out_stays_in_the_file_as_comments():
     assert "% left out: 1.  Describe.\n% left out: ____" in imported.text
     assert "ID: q-q1\n2.  Right?" in imported.text
     assert not imported.has_errors
+
+
+MONEY = r"""Quiz title: Fares
+Shuffle answers: true
+
+1.  A bus costs \$5 and `\$HOME` is code. What is $2^3$?
+a)  \$4, or \SI{5}{kg}
+*b) \$5 each
+"""
+
+
+def shown(html: str) -> str:
+    """Return the words an HTML page shows, LaTeX images as the LaTeX written in dollars."""
+    tree = lxml.html.fragment_fromstring(html, create_parent="div")
+    for image in tree.iter("img"):
+        image.tail = f"${image.get('data-equation-content')}${image.tail or ''}"
+    return " ".join(tree.text_content().split())
+
+
+def test_a_dollar_shows_as_text2qti_shows_it_and_latex_is_warned_about_at_its_line():
+    config = Config()
+    config["latex_render_url"] = "https://latex.invalid"
+    theirs = Text2qtiQuiz(MONEY, config=config, source_name="fares.txt").questions_and_delims[0]
+    imported = import_text2qti(MONEY, source="fares.txt", module="referral-routes")
+    assert [str(p) for p in imported.problems] == [
+        "fares.txt:4: warning: LaTeX '$2^3$' shows as written: Linkwise draws no maths; "
+        "write it in words or with characters such as ² and ×",
+        "fares.txt:5: warning: LaTeX '\\SI{5}{kg}' shows as written: Linkwise draws no maths; "
+        "write it in words or with characters such as ² and ×",
+    ]
+    ours = parse_quiz(imported.text, "fares.md", competencies_required=False).quiz.questions[0]
+    page = quiz_block_html(ours.text, module_slug="referral-routes", ids="q")
+    assert shown(page) == shown(html.unescape(theirs.question_html_xml))
+    assert shown(page) == "A bus costs $5 and \\$HOME is code. What is $2^3$?"
+    right = quiz_inline_html(ours.choices[1].text, module_slug="referral-routes")
+    assert shown(right) == shown(html.unescape(theirs.choices[1].choice_html_xml)) == "$5 each"
+
+
+def test_a_problem_that_names_other_lines_names_the_source_files_lines():
+    text = "Quiz title: Code\n\n1.  What does it print?\n\n    ```\n    print(1)\n    ```\n"
+    text += "*a) 1\nb)  0\n"
+    imported = import_text2qti(text, source="code.txt", module="referral-routes")
+    [problem] = [p for p in imported.problems if p.is_error]
+    assert (problem.line, "the block from line 5 to line 7" in problem.message) == (5, True)
