@@ -9,8 +9,9 @@ resolve against the quiz's own module. Where each text goes decides what it may 
 from __future__ import annotations
 
 import re
+from html import unescape
 
-from markupsafe import Markup
+import nh3
 
 from .markdown import LinkResolver, RenderedMarkdown, render_markdown
 from .markdown_layout import INLINE_PARTS, QuizLayout, paragraphs_inline, split_lead
@@ -64,7 +65,10 @@ def quiz_plain_text(text: str, *, module_slug: str, inline: bool = True) -> str:
         html = quiz_inline_html(text, module_slug=module_slug)
     else:
         html = quiz_block_html(text, module_slug=module_slug, ids="plain")
-    return Markup(html).striptags()
+    # A line break a space, every tag out (their words kept), then the entities read: text,
+    # never markup.
+    html = re.sub(r"<br\s*/?>", " ", html)
+    return " ".join(unescape(nh3.clean(html, tags=set())).split())
 
 
 def quiz_question_html(
