@@ -58,6 +58,12 @@ def dashboard():
     """Show the organisation's summary, charts and the learner x competency grid, filtered."""
     chosen, sort = _grid_filters()
     grid, summary = manage.dashboard(g.scope, catalogue(), chosen, page=page_arg(), sort=sort)
+    # Go to page with something other than a page number typed: the first page, and the
+    # NHS error pattern saying what to type (a link's ?page= the same, said the same way).
+    typed = request.args.get("page", "").strip()
+    errors = {}
+    if grid.pages > 1 and typed and not (typed.isascii() and typed.isdigit()):
+        errors["go-to-page"] = f"Enter a page number from 1 to {grid.pages}, like 2"
     filters = {"q": chosen.search, "sort": sort, "profession": chosen.profession}
     filters |= {"module": chosen.module_slug, "framework": chosen.framework_id}
     filters |= {"status": chosen.status}
@@ -69,6 +75,8 @@ def dashboard():
         query={name: value for name, value in filters.items() if value},
         statuses=manage.FILTERS,
         catalogue=catalogue(),
+        errors=errors,
+        typed_page=typed,
     )
 
 

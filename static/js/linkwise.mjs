@@ -3,6 +3,22 @@ import { initAll } from "../nhsuk/nhsuk-frontend.min.js";
 
 initAll();
 
+// The header's "More" menu (links that do not fit the window) closes on Escape, but the
+// component leaves focus on the link it has just hidden, so the next Tab starts again at the
+// top of the page. Focus goes back to "More", as it does from any menu that closes. This
+// listener is added before the component's, which it adds as the menu opens, so it runs first.
+const more = document.querySelector(".nhsuk-header__menu-toggle");
+if (more) {
+  document.addEventListener(
+    "keydown",
+    (event) => {
+      const list = more.parentElement.querySelector(".nhsuk-header__menu-list");
+      if (event.key === "Escape" && list?.contains(document.activeElement)) more.focus();
+    },
+    true,
+  );
+}
+
 // Radios that reveal a field keep the NHS.UK component's reveal, without the aria-expanded
 // it puts on each radio: ARIA allows none on a radio (w3c/aria#1404), and axe-core fails the
 // page for it. aria-controls stays. These listeners run after the component's own.

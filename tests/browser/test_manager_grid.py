@@ -1,11 +1,16 @@
 """A manager searches, pages and scrolls the competency grid sideways in Chromium."""
 
 import os
+import re
 from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_accessible_without_javascript,
+    browser_sign_in,
+)
 from tests.web.pcn import make_pcn
 from tests.web.test_manage import add_learners
 
@@ -55,3 +60,34 @@ def test_the_matrix_with_competency_columns_is_accessible(app, page, live_server
     shots = os.environ.get("LINKWISE_SHOTS_DIR")
     if shots:
         page.screenshot(path=f"{shots}/compliance-competencies.png", full_page=True)
+
+
+def test_go_to_page_sends_what_was_typed_with_no_browser_bubble(
+    app, browser, no_js_page, live_server, make_user
+):
+    # The field's pattern (digits, for a phone's number pad) once let the browser stop the
+    # form with its own bubble over the label, which the NHS.UK design system switches off:
+    # the page answers instead, in the NHS error pattern, and shows the first page.
+    make_user(email="manager@example.org", role="manager", org="Riverside PCN")
+    add_learners(app, "Riverside PCN", 30)
+    browser_sign_in(no_js_page, live_server, "manager@example.org")
+    no_js_page.goto(live_server + "/manage/?page=2")
+    expect(no_js_page.get_by_text("page 2 of 2")).to_be_visible()
+
+    no_js_page.get_by_label("Go to page (1 to 2)").fill("one")
+    no_js_page.get_by_role("button", name="Go", exact=True).click()
+
+    expect(no_js_page).to_have_url(re.compile(r"page=one"))
+    expect(no_js_page.get_by_text("page 1 of 2")).to_be_visible()
+    message = "Enter a page number from 1 to 2, like 2"
+    expect(no_js_page).to_have_title(re.compile(r"^Error: "))
+    summary = no_js_page.locator(".nhsuk-error-summary")
+    expect(summary.get_by_role("link", name=message)).to_have_attribute("href", "#go-to-page")
+    expect(no_js_page.locator("#go-to-page-error")).to_contain_text(message)
+    expect(no_js_page.get_by_label("Go to page (1 to 2)")).to_have_value("one")
+    assert_accessible_without_javascript(no_js_page, browser)
+
+    no_js_page.get_by_label("Go to page (1 to 2)").fill("2")
+    no_js_page.get_by_role("button", name="Go", exact=True).click()
+    expect(no_js_page.get_by_text("page 2 of 2")).to_be_visible()
+    expect(no_js_page.locator(".nhsuk-error-summary")).to_have_count(0)

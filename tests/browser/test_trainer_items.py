@@ -72,3 +72,30 @@ def test_the_item_analysis_works_without_javascript(
     assert "first=1" in no_js_page.url
     expect(no_js_page.get_by_role("heading", name="Each question")).to_be_visible()
     assert_accessible_without_javascript(no_js_page, browser)
+
+
+def test_the_competency_figures_stay_when_the_filter_changes(
+    app, no_js_page, browser, live_server, make_user
+):
+    # Asked for once, the figures per competency stayed behind when the trainer then
+    # narrowed the attempts: the filter's form did not carry the ask.
+    from app.services import seeding
+
+    with app.app_context():
+        seeding.seed_learners(12, 3, DEMO_PASSWORD, "Demo Primary Care Network", workers=1)
+    sign_in_as_trainer(no_js_page, live_server, make_user)
+    no_js_page.goto(f"{live_server}/author/quizzes/{QUIZ}/items")
+    no_js_page.get_by_role("link", name="Work out each competency's reliability").click()
+    scores = no_js_page.get_by_role("heading", name="Reliability per competency")
+    expect(scores).to_be_visible()
+
+    no_js_page.get_by_label("First attempts only").check()
+    no_js_page.get_by_role("button", name="Show these attempts").click()
+
+    assert "first=1" in no_js_page.url
+    expect(scores).to_be_visible()
+    no_js_page.get_by_label("First attempts only").uncheck()
+    no_js_page.get_by_role("button", name="Show these attempts").click()
+    assert "first=1" not in no_js_page.url
+    expect(scores).to_be_visible()
+    assert_accessible_without_javascript(no_js_page, browser)
