@@ -186,10 +186,11 @@ def test_a_team_is_asked_for_rather_than_everyone_chosen_for_the_manager(
     context.close()
 
 
-# Each word of a table cell that the browser broke across lines: "word (cell width)".
+# Each word of a table cell (row headers too) that the browser broke across lines:
+# "word (cell width)".
 WORDS_BROKEN_IN_CELLS = """() => {
   const broken = [];
-  for (const cell of document.querySelectorAll("td")) {
+  for (const cell of document.querySelectorAll("td, th")) {
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let text; (text = walker.nextNode()); ) {
       for (const word of text.textContent.matchAll(/[^\\s-]+/g)) {

@@ -189,7 +189,7 @@ def page_rows(page: str) -> list[list[str]]:
     tree = html.fromstring(page)
     found = []
     for tr in tree.xpath("//table[contains(@class, 'lw-compliance')]/tbody/tr"):
-        name = tr.xpath("./th/a")[0].text_content().strip()
+        name = tr.xpath("./th//a")[0].text_content().strip()
         tags = [td.xpath(".//strong[contains(@class, 'lw-status')]")[0] for td in tr.xpath("./td")]
         found.append([name, *[tag.text_content().split(None, 1)[1].strip() for tag in tags]])
     return found

@@ -51,7 +51,7 @@ def competency_columns(page: str, count: int) -> dict[str, list[str]]:
     found = {}
     for tr in html.fromstring(page).xpath("//table[contains(@class, 'lw-compliance')]/tbody/tr"):
         cells = [td.text_content().split()[-1] for td in tr.xpath("./td")[-count:]]
-        found[tr.xpath("./th/a")[0].text_content().strip()] = cells
+        found[tr.xpath("./th//a")[0].text_content().strip()] = cells
     return found
 
 
