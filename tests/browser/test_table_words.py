@@ -72,13 +72,23 @@ def organisation(app, runner, make_user) -> dict[str, list[str]]:
     }
 
 
+# The words kept whole in a cell: the margins above their first part and below their last,
+# where a cell's own first and last children have none.
+CELL_WORDS_MARGINS = """() => [...document.querySelectorAll(".lw-cell-words")].flatMap(box => {
+  const first = box.firstElementChild, last = box.lastElementChild;
+  const above = first ? parseFloat(getComputedStyle(first).marginTop) : 0;
+  const below = last ? parseFloat(getComputedStyle(last).marginBottom) : 0;
+  return above || below ? [`${box.textContent.trim().slice(0, 30)}: ${above} ${below}`] : [];
+})"""
+
+
 @pytest.mark.parametrize("width", [1280, 1000, 768])
 def test_the_tables_of_names_keep_their_words_whole(app, browser, live_server, organisation, width):
     """Dashboard, compliance, teams, a team, the supervisor's queue, the audit log and a
     learner's evidence: no ordinary word of a table is broken across lines."""
     if app.extensions["linkwise.engine"].dialect.name == "postgresql":
         pytest.skip("layout does not depend on the database; checked once on SQLite")
-    broken = {}
+    broken, spaced = {}, {}
     for email, paths in organisation.items():
         context = browser.new_context(viewport={"width": width, "height": 900})
         page = context.new_page()
@@ -91,5 +101,9 @@ def test_the_tables_of_names_keep_their_words_whole(app, browser, live_server, o
             words = [found.rsplit(" (", 1)[0] for found in page.evaluate(WORDS_BROKEN_IN_CELLS)]
             if ordinary := [word for word in words if ORDINARY.fullmatch(word)]:
                 broken[path] = ordinary
+            # Keeping words whole adds no height: a cell's words sit as its own would.
+            if margins := page.evaluate(CELL_WORDS_MARGINS):
+                spaced[path] = margins
         context.close()
     assert broken == {}
+    assert spaced == {}
