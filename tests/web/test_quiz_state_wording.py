@@ -30,12 +30,24 @@ def _module_page(client, module) -> str:
     return client.get(f"/modules/{module.slug}/").text
 
 
-def _pass(app, client, module) -> None:
+def _take(app, client, module, *, right: bool) -> None:
     url = start(client, module)
     submit(
-        client, url, attempt_form(module.assessment, attempt_row(app, url).selection, right=True)
+        client, url, attempt_form(module.assessment, attempt_row(app, url).selection, right=right)
     )
-    assert attempt_row(app, url).passed
+    assert attempt_row(app, url).passed is right
+
+
+def _wait_and_go_back_over(app, client, module) -> None:
+    """The retake rule's wait goes by, and the learner goes back over every screen."""
+    with app.app_context():
+        for attempt in db.session().scalars(select(Attempt)):
+            attempt.submitted_at -= timedelta(days=8)
+        for done in db.session().scalars(select(Completion)):
+            done.completed_at -= timedelta(days=9)
+        db.session().commit()
+    for screen in module.screens:
+        post_form(client, f"/modules/{module.slug}/{screen.slug}/", {})
 
 
 def test_out_of_attempts_the_module_page_says_the_quiz_is_not_passed(app, learner, module):
@@ -53,14 +65,7 @@ def test_a_new_set_of_attempts_ready_is_not_called_out_of_attempts(app, learner,
     module = with_quiz(app, course, module, attempts=1, extra=RETAKE)
     use_every_attempt(app, learner, module)
     assert "Quiz not passed" in _module_page(learner, module)
-    with app.app_context():  # the wait goes by, and the screens are gone back over
-        for attempt in db.session().scalars(select(Attempt)):
-            attempt.submitted_at -= timedelta(days=8)
-        for done in db.session().scalars(select(Completion)):
-            done.completed_at -= timedelta(days=9)
-        db.session().commit()
-    for screen in module.screens:
-        post_form(learner, f"/modules/{module.slug}/{screen.slug}/", {})
+    _wait_and_go_back_over(app, learner, module)
     page = _module_page(learner, module)
     assert "Quiz not passed" not in page and "quiz-not-passed" not in page
 
@@ -85,7 +90,7 @@ def test_the_quiz_overview_shows_only_the_rows_that_concern_the_learner_now(
 
 
 def test_after_a_pass_the_overview_drops_the_rules_for_taking_attempts(app, learner, module):
-    _pass(app, learner, module)
+    _take(app, learner, module, right=True)
     page = learner.get(quiz_url(module)).text
     assert "You passed this quiz with 100%" in page
     assert ANSWERS_ROW not in page and RETAKE_ROW not in page
@@ -104,19 +109,11 @@ def _screen_page(client, module, screen) -> str:
     return html.unescape(client.get(f"/modules/{module.slug}/{screen.slug}/").text)
 
 
-def _fail(app, client, module) -> None:
-    url = start(client, module)
-    submit(
-        client, url, attempt_form(module.assessment, attempt_row(app, url).selection, right=False)
-    )
-    assert attempt_row(app, url).passed is False
-
-
 def test_out_of_attempts_each_screen_says_the_quiz_is_not_passed(app, learner, module):
     first, last = module.screens[0], module.screens[-1]
     assert "Well done, you're getting there" in _screen_page(learner, module, last)
     assert module.assessment.max_attempts > 1
-    _fail(app, learner, module)
+    _take(app, learner, module, right=False)
     # Failed fewer times than the quiz allows: the learner's own row says so, and the screen
     # reads nothing more.
     with statements(app) as run:
@@ -141,14 +138,7 @@ def test_a_screen_calls_the_quiz_out_of_attempts_until_a_new_set_is_ready(
     use_every_attempt(app, learner, module)
     screen = module.screens[0]
     assert "Quiz not passed" in _screen_page(learner, module, screen)  # the wait is not over
-    with app.app_context():  # the wait goes by, and the screens are gone back over
-        for attempt in db.session().scalars(select(Attempt)):
-            attempt.submitted_at -= timedelta(days=8)
-        for done in db.session().scalars(select(Completion)):
-            done.completed_at -= timedelta(days=9)
-        db.session().commit()
-    for each in module.screens:
-        post_form(learner, f"/modules/{module.slug}/{each.slug}/", {})
+    _wait_and_go_back_over(app, learner, module)
     page = _screen_page(learner, module, screen)
     assert "Quiz not passed" not in page and "Well done, you're getting there" in page
 
@@ -156,7 +146,7 @@ def test_a_screen_calls_the_quiz_out_of_attempts_until_a_new_set_is_ready(
 def test_after_a_revoked_pass_a_screen_counts_only_the_fresh_set_of_attempts(
     app, learner, module, runner
 ):
-    _pass(app, learner, module)
+    _take(app, learner, module, right=True)
     with app.app_context():
         learner_id = db.session().scalar(select(Attempt.user_id))
     code = latest_code(app, learner_id, module.slug)
