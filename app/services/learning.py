@@ -25,11 +25,16 @@ def completed_keys(user_id: int, module_slug: str) -> frozenset[str]:
     """Return the keys of the items the user completed in a module (one query, or none when
     read with the signed-in user earlier in this request): its quiz's only while a pass of
     it counts (passes.COMPLETION_STANDS)."""
-    remembered = db.read_earlier(("completed", user_id, module_slug))
+    remembered = completed_earlier(user_id, module_slug)
     if remembered is not None:
         return remembered
     rows = db.reader().execute(_COMPLETED_KEYS, {"user_id": user_id, "module_slug": module_slug})
     return frozenset(rows.scalars())
+
+
+def completed_earlier(user_id: int, module_slug: str) -> frozenset[str] | None:
+    """Return the completions read with the signed-in user in this request, if they were."""
+    return db.read_earlier(("completed", user_id, module_slug))
 
 
 def remember_completed(user_id: int, module_slug: str, keys: frozenset[str]) -> None:
@@ -153,8 +158,10 @@ def state_for(user_id: int, module: Module, *, preview: bool = False) -> ModuleS
     every attempt at its quiz is used without a pass (as the module page does)."""
     if preview:
         return module_state(module, frozenset(), preview=True)
-    done = completed_keys(user_id, module.slug)
-    locked = quiz_standing.out_of_attempts(user_id, module, done)
+    if module.assessment is None:
+        return module_state(module, completed_keys(user_id, module.slug))
+    earlier = completed_earlier(user_id, module.slug)
+    done, locked = quiz_standing.screen_standing(user_id, module, earlier)
     return module_state(module, done, quiz_locked=locked)
 
 

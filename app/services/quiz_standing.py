@@ -107,28 +107,38 @@ SCREEN_ROWS = union_all(
 )
 
 
-def out_of_attempts(user_id: int, module: Module, done: frozenset[str]) -> bool:
-    """Say whether the learner used every attempt at the module's quiz without a pass, and
-    none is open yet: what a screen's progress line says instead of praise.
+def screen_standing(
+    user_id: int, module: Module, done_earlier: frozenset[str] | None
+) -> tuple[frozenset[str], bool]:
+    """Return the learner's completions in a module with a quiz, and whether they used every
+    attempt at it without a pass with none open yet: what a screen's progress line says
+    instead of praise.
 
-    `done`: their completions in the module. Only a learner who failed the quiz as often as
-    it allows can be out of attempts; the signed-in user's read counted their fails
-    (`remember_failed`), so every other screen reads nothing more, and the few that may be
-    read the quiz's rows (one statement).
+    `done_earlier`: their completions, when read with the signed-in user, which also counted
+    their fails (`remember_failed`). Only a learner who failed the quiz as often as it allows
+    can be out of attempts, so every other such screen reads nothing more. Otherwise the
+    quiz's rows are read, the completions with them (one statement).
     """
     quiz = module.assessment
-    if quiz is None or quiz.max_attempts is None or passed_quiz(done):
-        return False
     failed = db.read_earlier(("failed attempts", user_id, module.slug))
-    if failed is not None and failed < quiz.max_attempts:
-        return False
+    if done_earlier is not None and failed is not None:  # read with the signed-in user
+        may_be_out = quiz.max_attempts is not None and failed >= quiz.max_attempts
+        if not may_be_out or passed_quiz(done_earlier):
+            return done_earlier, False
     found = tagged_rows.read(SCREEN_ROWS, user_id=user_id, quiz_id=quiz.id, module_slug=module.slug)
-    return "attempt" in found and status_of(module, found).out_of_attempts
+    done = frozenset(row.text[1] for row in found.get("done", ()))
+    locked = (
+        quiz.max_attempts is not None
+        and not passed_quiz(done)
+        and "attempt" in found
+        and status_of(module, found).out_of_attempts
+    )
+    return done, locked
 
 
 def remember_failed(user_id: int, module_slug: str, failed: int) -> None:
     """Keep how many graded attempts at the module's quiz the learner failed, read with the
-    signed-in user, for `out_of_attempts` in this request."""
+    signed-in user, for `screen_standing` in this request."""
     db.remember_read(("failed attempts", user_id, module_slug), failed)
 
 
