@@ -158,7 +158,7 @@ PAGE = union_all(
         ~exists().where(ConfirmationDecision.request_id == ConfirmationRequest.id),
         ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
         # One whose competency left the framework has nothing to decide (supervise/queue).
-        ConfirmationRequest.competency_code.in_(bindparam("known", expanding=True)),
+        ConfirmationRequest.competency_code.in_(retired_ratings.KNOWN),
     ),
     # The modules whose quiz the learner has passed, while a pass counts: a passed quiz is
     # taken again only to renew (passes.COMPLETION_STANDS).
