@@ -133,9 +133,24 @@ def axe_source() -> str:
     return AXE.read_text("utf-8")
 
 
+# Whether the page runs scripts: the HTML parser keeps a <noscript>'s content as text where
+# scripts run and as elements where they do not (evaluate() itself works in both).
+SCRIPTS_RUN = """() => {
+    const probe = document.createElement("div");
+    probe.innerHTML = "<noscript><p></p></noscript>";
+    return probe.querySelector("noscript p") === null;
+}"""
+
+
 def axe_violations(page, rules: dict = WCAG_RULES) -> list[dict]:
     """Run axe-core's WCAG 2.2 A and AA rules (or those named) on a page or frame and return
     the violations."""
+    # axe answers through a promise that a page with JavaScript off never settles: the
+    # check would wait for ever rather than fail.
+    assert page.evaluate(SCRIPTS_RUN), (
+        f"{page.url}: JavaScript is off in this page, so axe cannot run in it; "
+        "call assert_accessible_without_javascript(page, browser) instead"
+    )
     # The script (650 KB) is put in once per document, not again for each check of it.
     if not page.evaluate("typeof window.axe?.run === 'function'"):
         # evaluate() runs outside the page's content security policy, unlike a script tag.
