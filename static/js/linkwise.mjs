@@ -371,3 +371,23 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
     run().then(() => form.requestSubmit(submitter));
   });
 }
+
+// A table's box is a Tab stop so that a keyboard can scroll it, which only a box too small
+// for its table needs: the item analysis page alone has some 25 boxes, most of which fit.
+// A box that fits leaves the Tab order, and comes back into it when its table no longer
+// fits (a narrower window, larger text). Without JavaScript every box stays a Tab stop.
+const BOXES = ".lw-table-scroll, .lw-grid-scroll";
+if ("ResizeObserver" in window) {
+  const fit = (box) => {
+    const scrolls = box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight;
+    if (scrolls) box.setAttribute("tabindex", "0");
+    else if (box !== document.activeElement) box.removeAttribute("tabindex");
+  };
+  const watch = new ResizeObserver((entries) => {
+    for (const entry of entries) fit(entry.target.closest(BOXES));
+  });
+  for (const box of document.querySelectorAll(BOXES)) {
+    watch.observe(box);
+    for (const child of box.children) watch.observe(child);
+  }
+}
