@@ -73,7 +73,21 @@ def init_app(app: Flask) -> None:
     if result.errors:
         root = str(PROJECT_ROOT)
         raise ContentError("\n".join(str(relative_to(p, root)) for p in result.problems))
-    app.extensions["linkwise.catalogue"] = result.catalogue
+    serve(app, result.catalogue)
+    # The workers gunicorn forks from a preloaded app open connections of their own.
+    app.extensions["linkwise.engine"].dispose()
+
+
+def serve(app: Flask, catalogue: Catalogue) -> None:
+    """Serve this catalogue from now on, recording its competencies' names first.
+
+    A name is kept so that once a trainer takes the competency out of its framework, the
+    learner's rating of it is still listed by name (services/competency_names.py).
+    """
+    from app.services import competency_names
+
+    competency_names.keep(app.extensions["linkwise.engine"], catalogue, app.logger)
+    app.extensions["linkwise.catalogue"] = catalogue
 
 
 def catalogue() -> Catalogue:

@@ -44,7 +44,9 @@ class ContentWatch:
         had_errors = bool(self.errors)
         self.errors = tuple(str(relative_to(p, str(PROJECT_ROOT))) for p in result.errors)
         if result.catalogue is not None:
-            app.extensions["linkwise.catalogue"] = result.catalogue
+            from app import content
+
+            content.serve(app, result.catalogue)
             if had_errors:
                 app.logger.warning("The content's errors are fixed; the site shows it again.")
             return

@@ -13,6 +13,7 @@ from app.models.record import (
     RATING_COLUMNS,
     Certificate,
     CompetencyLevel,
+    CompetencyName,
     Evidence,
 )
 
@@ -27,6 +28,7 @@ __all__ = [
     "Base",
     "Certificate",
     "CompetencyLevel",
+    "CompetencyName",
     "Completion",
     "Evidence",
     "Organisation",

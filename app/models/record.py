@@ -180,3 +180,21 @@ IN_SOME_STANDING = or_(
     # that the condition is the partial index's own.
     CompetencyLevel.practice == literal_column("'Awaiting confirmation'"),
 )
+
+
+class CompetencyName(Base):
+    """A name a competency had in a framework file, and when Linkwise saw it there.
+
+    A competency lives in `competencies/*.yaml`; once a trainer takes it out, a learner's
+    rating of it would have only its code. Each time the frameworks load for serving, every
+    competency's name is recorded here (services/competency_names.py): a name changed in the
+    file adds a row, so the latest `last_seen_at` of a code is the name it last had.
+    """
+
+    __tablename__ = "competency_name"
+
+    competency_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    framework_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]

@@ -17,7 +17,7 @@ from app.domain.competencies import Duration, valid_for
 from app.domain.content import Catalogue
 from app.domain.frameworks import Competency
 from app.models import utcnow
-from app.services import practice_reads
+from app.services import competency_names, practice_reads
 from app.services.practice import NotFound
 from app.services.practice_page import (
     Assessment,
@@ -84,13 +84,17 @@ def wording_of(competency: Competency | None, recorded) -> Wording | None:
     return Wording(competency.code, competency.name, competency.statement)
 
 
-def queue(supervisor_id: int) -> tuple[tuple[RequestRecord, ...], tuple[RequestRecord, ...]]:
-    """Return the requests waiting for this supervisor, oldest first, and those they
-    decided, newest first (one statement; none unless they supervise there now). A request
-    closed undecided waits for no one."""
+def queue(
+    supervisor_id: int, catalogue: Catalogue
+) -> tuple[tuple[RequestRecord, ...], tuple[RequestRecord, ...], dict[str, str | None]]:
+    """Return the requests waiting for this supervisor, oldest first, those they decided,
+    newest first (one statement; none unless they supervise there now), and the name each
+    waiting competency since taken out of the framework last had (a statement more, only
+    then). A request closed undecided waits for no one."""
     found = [request_record(row) for row in practice_reads.queue(supervisor_id)]
     waiting = [r for r in found if r.outcome is None and r.closed_at is None]
-    return tuple(reversed(waiting)), tuple(r for r in found if r.outcome is not None)
+    gone = competency_names.names_gone((r.code for r in waiting), catalogue)
+    return tuple(reversed(waiting)), tuple(r for r in found if r.outcome is not None), gone
 
 
 def view(supervisor_id: int, request_id: int, catalogue: Catalogue) -> RequestView:

@@ -26,7 +26,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import audit, certificates, credentials, data_rights_teams
+from app.services import audit, certificates, competency_names, credentials, data_rights_teams
 from app.services.practice_rights import export_practice
 from app.services.rating_reads import aware
 
@@ -152,6 +152,9 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
         "competency_levels": [
             {
                 "competency": level.competency_code,
+                # Its name in the framework; once taken out, the name a framework file last
+                # gave it (null: none was recorded, as before Linkwise kept them).
+                "competency_name": _name(level.competency_code, last_name, catalogue),
                 # False once a trainer took it out of every framework: the rating as last
                 # worked out, counted in no total (None: exported without the course).
                 "in_framework": None
@@ -166,8 +169,10 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
                 "met": level.met,
                 "met_until": _iso(level.met_until),
             }
-            for level in session.scalars(
-                select(CompetencyLevel).where(CompetencyLevel.user_id == user.id)
+            for level, last_name in session.execute(
+                select(CompetencyLevel, competency_names.last_name(CompetencyLevel.competency_code))
+                .where(CompetencyLevel.user_id == user.id)
+                .order_by(CompetencyLevel.competency_code)
             )
         ],
         "evidence": [
@@ -263,6 +268,12 @@ def _certificates(user_id: int):
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _name(code: str, last_name: str | None, catalogue: Catalogue | None) -> str | None:
+    """Return the competency's name in the framework now, else the name it last had."""
+    competency = catalogue.competency(code) if catalogue is not None else None
+    return competency.name if competency is not None else last_name
 
 
 def _knowledge(level: CompetencyLevel, now) -> dict:

@@ -63,7 +63,7 @@ def page(
             confirmed.append(Confirmation(whole, code, t1, t2, aware(at1)))
         elif kind == "retired-level":
             retired.append(
-                retired_ratings.from_page_row(code, t1, t2, number, whole, at1, at2, at3)
+                retired_ratings.from_page_row(code, t1, t2, t3, number, whole, at1, at2, at3)
             )
         elif kind in _RENEWAL_KINDS:
             row = Row(kind, (code,), (whole,), (), (), (at1, at2, at3), (day,), ())

@@ -5,7 +5,8 @@ for it, yet it showed the learner's rating from their quiz answers, and the answ
 their quiz results. The rating as last worked out stays stored (`linkwise recompute-levels`
 leaves the ratings of codes no framework knows as they are), and the profile lists it apart,
 beside the confirmations of practice (services/retired_confirmations.py): knowledge shown in
-quizzes, not competence in practice, counted in no total.
+quizzes, not competence in practice, counted in no total. It is named as the framework
+file last named it (services/competency_names.py), read for these rows alone.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import JSON, Date, Float, String, bindparam, cast, literal, null
 from app.domain.competencies import INSUFFICIENT_EVIDENCE
 from app.domain.content import Catalogue
 from app.models import CompetencyLevel
+from app.services.competency_names import last_name
 from app.services.learner_rows import SELF
 from app.services.rating_reads import aware
 from app.services.retired_confirmations import Confirmation
@@ -28,11 +30,17 @@ from app.services.tagged_rows import Row, branch
 KNOWN = bindparam("known", expanding=True)
 _GONE = CompetencyLevel.competency_code.not_in(KNOWN)
 
-# texts: competency, level and practice as last rated; real: score; number: evidence count;
-# times: when rated, the latest answer it counted, when that knowledge stops counting.
+# texts: competency, level and practice as last rated, the competency's last name; real:
+# score; number: evidence count; times: when rated, the latest answer it counted, when that
+# knowledge stops counting.
 LEVELS = branch(
     "retired-level",
-    text=(CompetencyLevel.competency_code, CompetencyLevel.level, CompetencyLevel.practice),
+    text=(
+        CompetencyLevel.competency_code,
+        CompetencyLevel.level,
+        CompetencyLevel.practice,
+        last_name(CompetencyLevel.competency_code),
+    ),
     real=(CompetencyLevel.score,),
     number=(CompetencyLevel.evidence_count,),
     at=(
@@ -49,7 +57,8 @@ PAGE_BRANCH = select(
     CompetencyLevel.competency_code,
     CompetencyLevel.level,
     CompetencyLevel.practice,
-    *(cast(null(), String) for _ in range(3)),
+    last_name(CompetencyLevel.competency_code),
+    *(cast(null(), String) for _ in range(2)),
     cast(CompetencyLevel.score, Float),
     CompetencyLevel.evidence_count,
     CompetencyLevel.met,
@@ -74,6 +83,7 @@ class RetiredRating(NamedTuple):
     last_evidence_at: datetime | None
     knowledge_until: datetime | None  # when its answers stopped (or stop) counting
     answers_expired: bool = False  # whether they had by the time the profile was read
+    name: str | None = None  # as a framework file last named it; None: never recorded
 
     @property
     def rated(self) -> bool:
@@ -89,15 +99,23 @@ def known_codes(catalogue: Catalogue) -> list[str]:
 def from_rows(rows: Iterable[Row]) -> list[RetiredRating]:
     """Return the ratings a LEVELS branch read."""
     return [
-        RetiredRating(*row.text[:3], row.real[0], row.number[0], *(aware(at) for at in row.at[:3]))
+        RetiredRating(
+            *row.text[:3],
+            row.real[0],
+            row.number[0],
+            *(aware(at) for at in row.at[:3]),
+            name=row.text[3],
+        )
         for row in rows
     ]
 
 
-def from_page_row(code, level, practice, score, count, rated_at, last, until) -> RetiredRating:
+def from_page_row(
+    code, level, practice, name, score, count, rated_at, last, until
+) -> RetiredRating:
     """Return the rating a PAGE_BRANCH row read."""
     return RetiredRating(
-        code, level, practice, score, count, aware(rated_at), aware(last), aware(until)
+        code, level, practice, score, count, aware(rated_at), aware(last), aware(until), name=name
     )
 
 

@@ -144,9 +144,10 @@ def confirmation_pdf(request_id: int):
 @supervise.get("/")
 def queue():
     """List the requests waiting for this supervisor, and those already decided."""
-    waiting, decided = confirmations.queue(current_user.db_id)
+    course = catalogue()
+    waiting, decided, gone = confirmations.queue(current_user.db_id, course)
     return render_template(
-        "supervise/queue.html", waiting=waiting, decided=decided, catalogue=catalogue()
+        "supervise/queue.html", waiting=waiting, decided=decided, gone=gone, catalogue=course
     )
 
 

@@ -117,7 +117,7 @@ def reload(app) -> None:
     """Load the copied course again after a test edited it, as a restarted server would."""
     result = content.load(app.config["CONTENT_DIR"], app.config["COMPETENCIES_DIR"])
     assert not result.errors, [str(p) for p in result.errors]
-    app.extensions["linkwise.catalogue"] = result.catalogue
+    content.serve(app, result.catalogue)
 
 
 def clean(app) -> None:

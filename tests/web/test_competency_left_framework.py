@@ -98,7 +98,10 @@ def test_a_request_waiting_on_a_competency_taken_out_is_not_offered_to_decide(
     course_files.reload(app)
 
     queue = html.unescape(sue.get("/supervise/").text)
-    assert f"{CODE}: no longer in the framework, so there is nothing to decide" in queue
+    assert (
+        f"{CODE} Asking what matters: no longer in the framework, so there is nothing to decide"
+        in queue
+    )
     # Its page has nothing to decide on: the queue does not lead there, nor count it.
     assert sue.get(f"/supervise/requests/{request_id}").status_code == 404
     assert f'href="/supervise/requests/{request_id}"' not in queue
@@ -135,7 +138,11 @@ def test_a_rating_of_knowledge_alone_stays_listed_once_its_competency_leaves_the
 
     mine = learner.get("/my/competencies").text
     listed = html.unescape(section(mine))
-    assert f"{CODE}</strong>: knowledge shown in quizzes, not competence in practice." in listed
+    # Named as the framework file last named it, though the file no longer has it.
+    assert (
+        f"{CODE}</strong> Asking what matters: knowledge shown in quizzes, not competence in "
+        "practice." in listed
+    )
     assert re.search(r"Last rated Secure \(\d+%\) on \d+ \w+ \d{4}, ", listed)
     assert "from your quiz answers up to" in listed
     # No link to a page that has gone, nothing to ask for, and no total counts it.
@@ -146,7 +153,7 @@ def test_a_rating_of_knowledge_alone_stays_listed_once_its_competency_leaves_the
     theirs = html.unescape(
         section(manager.get(f"/manage/learners/{user_id(app, 'learner@example.org')}").text)
     )
-    assert f"{CODE}</strong>: knowledge shown in quizzes, not competence in practice." in theirs
+    assert f"{CODE}</strong> Asking what matters: knowledge shown in quizzes" in theirs
     assert "from Lee Learner’s quiz answers up to" in theirs
     # The learner's data export keeps it, marked as out of the framework.
     lee = user_id(app, "learner@example.org")
@@ -155,6 +162,7 @@ def test_a_rating_of_knowledge_alone_stays_listed_once_its_competency_leaves_the
     data = json.loads(zipfile.ZipFile(io.BytesIO(archive)).read("linkwise-data.json"))
     [kept] = [r for r in data["competency_levels"] if r["competency"] == CODE]
     assert kept["in_framework"] is False and kept["level"] == "Secure"
+    assert kept["competency_name"] == "Asking what matters"
     assert nu_errors({"competencies": mine}, tmp_path) == []
 
 

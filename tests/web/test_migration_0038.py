@@ -80,7 +80,7 @@ def test_db_upgrade_records_each_attempts_module_title_from_the_course_and_goes_
         upgraded = runner.invoke(args=["db", "upgrade"])
         assert upgraded.exit_code == 0, upgraded.output
         assert upgraded.output.splitlines() == [
-            "upgraded the database from 0037 to 0038",
+            "upgraded the database from 0037 to 0039",
             "recorded their module's title on 1 attempt",
         ]
         assert titles(url) == {ids[module.slug]: module.title, ids[GONE]: None}
@@ -127,7 +127,7 @@ def test_db_upgrade_with_content_errors_upgrades_and_says_no_title_was_filled(
     try:
         upgraded = runner.invoke(args=["db", "upgrade"])
         assert upgraded.exit_code == 0, upgraded.output
-        assert upgraded.output.splitlines() == ["upgraded the database from 0037 to 0038", refused]
+        assert upgraded.output.splitlines() == ["upgraded the database from 0037 to 0039", refused]
         assert set(titles(url).values()) == {None}
         again = runner.invoke(args=["db", "fill-attempt-titles"])
         assert again.exit_code == 1 and again.output == f"Error: {refused}\n"
