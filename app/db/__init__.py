@@ -3,8 +3,9 @@
 By topic: `engines` makes an engine and hooks its connection events (the statement
 `watchdog`, pings, the BEGIN before a write); `sessions` holds the request's session or
 CoreTransaction; `driver_reads` the fast reads through the driver; `health` the health
-check's ping. What the rest of the app uses is offered here: `db.session()`,
-`db.fetch_one(...)`, `db.init_app(app)`.
+check's ping; `read_only` the bookkeeping left unwritten while the database only reads.
+What the rest of the app uses is offered here: `db.session()`, `db.fetch_one(...)`,
+`db.init_app(app)`.
 """
 
 from flask import Flask, current_app
@@ -15,6 +16,7 @@ from sqlalchemy.orm import sessionmaker
 from app.db.driver_reads import fetch_one, read_earlier, reader, remember_read
 from app.db.engines import PING_AFTER_IDLE, RECYCLE, WATCHDOG_GRACE, make_engine
 from app.db.health import ping
+from app.db.read_only import commit_or_log, not_written, refused_as_read_only
 from app.db.sessions import CoreTransaction, _close_session, session, transaction
 
 __all__ = [
@@ -22,14 +24,17 @@ __all__ = [
     "RECYCLE",
     "WATCHDOG_GRACE",
     "CoreTransaction",
+    "commit_or_log",
     "dialect_name",
     "engine",
     "fetch_one",
     "init_app",
     "make_engine",
+    "not_written",
     "ping",
     "read_earlier",
     "reader",
+    "refused_as_read_only",
     "refresh_statistics",
     "remember_read",
     "session",

@@ -88,7 +88,7 @@ def authenticate(email: str, password: str, *, address: str | None) -> User | No
     if user is None:
         check_password_hash(_dummy_hash(), normalise_password(password))
         audit.record(session, "sign_in.failure", email=email, address=address, reason="unknown")
-        session.commit()
+        db.commit_or_log(session, "sign_in.failure", address=address, reason="unknown")
         return None
     if not password_matches(user, password):
         audit.record(
@@ -101,11 +101,18 @@ def authenticate(email: str, password: str, *, address: str | None) -> User | No
             address=address,
             reason="password",
         )
-        session.commit()
+        db.commit_or_log(
+            session, "sign_in.failure", subject=user.id, address=address, reason="password"
+        )
         return None
+    user_id = user.id
     user.last_signed_in_at = utcnow()
-    audit.record(session, "sign_in.success", actor_id=user.id, email=email, address=address)
-    session.commit()
+    audit.record(session, "sign_in.success", actor_id=user_id, email=email, address=address)
+    # While the database only reads (a failover, a maintenance window), signing in still
+    # works: a learner may need a certificate for an appraisal then. The time stamped only
+    # tells when the account was last used, so it waits for the next sign-in; the event
+    # goes to the log. Nothing more is sent on the usual way, where the commit succeeds.
+    db.commit_or_log(session, "sign_in.success", actor=user_id, address=address)
     return user
 
 
@@ -114,14 +121,17 @@ def account(user_id: int) -> User:
     return db.session().get(User, user_id, options=[joinedload(User.organisation)])
 
 
-def end_sessions(user_id: int) -> User:
-    """Rotate the user's session token, which signs out every browser they use."""
+def end_sessions(user_id: int) -> bool:
+    """Rotate the user's session token, which signs out every browser they use.
+
+    Say False when the database only reads and the token stays as it was: the caller can
+    still sign this browser out, which needs no database.
+    """
     session = db.session()
     user = session.get(User, user_id)
     user.session_token = secrets.token_hex(16)
     audit.record(session, "sign_out", actor_id=user_id, email=user.email)
-    session.commit()
-    return user
+    return db.commit_or_log(session, "sign_out", actor=user_id)
 
 
 def create_organisation(name: str, join_code: str | None = None) -> Organisation:

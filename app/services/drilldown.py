@@ -7,6 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from sqlalchemy.exc import DBAPIError
+
 from app import db
 from app.domain import assignments as rules
 from app.domain.content import Catalogue
@@ -83,17 +85,23 @@ def learner_page(
         "learner.viewed", User.id, User.id == user_id, in_scope(scope), actor_id=viewer_id
     )
     now = utcnow()
-    found = tagged_rows.read_writing(
-        (person_in_scope, *PAGE_ROWS),
-        viewed,
-        user_id=user_id,
-        now=now,
-        known=retired_ratings.known_codes(catalogue),
-    )
+    branches = (person_in_scope, *PAGE_ROWS)
+    params = {"user_id": user_id, "now": now, "known": retired_ratings.known_codes(catalogue)}
+    session = db.session()
+    recorded = True
+    try:
+        found = tagged_rows.read_writing(branches, viewed, **params)
+    except DBAPIError as error:
+        # While the database only reads, the page is still shown, the visit logged instead.
+        if not db.refused_as_read_only(error):
+            raise
+        session.rollback()
+        found, recorded = tagged_rows.read(branches, **params), False
     person = learner_rows.person_of(found)
     if person is None:
         return None
-    session = db.session()
+    if not recorded:
+        db.not_written("learner.viewed", actor=viewer_id, subject=user_id)
     session.commit()
     attempts = extra_attempts.attempts_from(person, found, catalogue.modules, now)
     # The quizzes open for renewal now: what they ask about is within the learner's reach.

@@ -20,6 +20,12 @@ JUST_CREATED = (
     "Your account was created a moment ago with this link, from this or another tab or window"
 )
 
+# What sign-out says while the database only reads (see sign_out).
+SIGNED_OUT_HERE_ONLY = (
+    "You have signed out of this browser. You could not be signed out of your other "
+    "browsers and devices just now: if you used another, sign out there too"
+)
+
 
 @bp.route("/register", methods=["GET", "POST"])
 @confirmation_required
@@ -97,12 +103,20 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
-    """End the user's sessions everywhere and sign them out here."""
+    """End the user's sessions everywhere and sign them out here.
+
+    While the database only reads, the other browsers cannot be signed out; this one still
+    is (it needs no database), so a shared computer is not left signed in.
+    """
+    everywhere = True
     if current_user.is_authenticated:
-        accounts.end_sessions(current_user.db_id)
+        everywhere = accounts.end_sessions(current_user.db_id)
     logout_user()
     session.clear()
-    flash("You have signed out", "success")
+    if everywhere:
+        flash("You have signed out", "success")
+    else:
+        flash(SIGNED_OUT_HERE_ONLY, "warning")
     return redirect(url_for("pages.home"))
 
 

@@ -31,10 +31,10 @@ RETRY_AFTER_OUTAGE = 30  # seconds; a restart or failover usually takes about th
 
 # What the database raises when it is down, unreachable, too slow or out of connections.
 OUTAGES = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
-# PostgreSQL's SQLSTATE for a write refused because the server only reads: a primary
-# demoted in a failover, or default_transaction_read_only set while the database is moved.
-# Reads still work; a write waits for the failover like any other outage.
-READ_ONLY_SQLSTATE = "25006"
+# A write refused because the server only reads (a primary demoted in a failover, or
+# default_transaction_read_only set while the database is moved) counts as one too: reads
+# still work, and a write waits for the failover like any other outage (only bookkeeping
+# beside a read is left unwritten then: app/db/read_only.py).
 
 
 def init_app(app: Flask) -> None:
@@ -55,12 +55,7 @@ def init_app(app: Flask) -> None:
 
 def is_outage(error: BaseException) -> bool:
     """Say whether a database error means the database is out of reach or only reading."""
-    if isinstance(error, OUTAGES):
-        return True
-    return (
-        isinstance(error, sa_exc.DBAPIError)
-        and getattr(error.orig, "sqlstate", None) == READ_ONLY_SQLSTATE
-    )
+    return isinstance(error, OUTAGES) or db.refused_as_read_only(error)
 
 
 def wants_json() -> bool:

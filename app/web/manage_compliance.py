@@ -78,7 +78,8 @@ def compliance_export(kind: str):
         format=kind,
         rows=len(found.rows),
     )
-    db.session().commit()
+    # While the database only reads, the download is still given, its event logged instead.
+    db.commit_or_log(db.session(), "export.compliance", actor=current_user.db_id, format=kind)
     name = f"linkwise-compliance-{found.day.isoformat()}.{kind}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if kind == "csv":

@@ -1,7 +1,8 @@
 """PostgreSQL for the service tests: the server TEST_DATABASE_URL names, or one of our own.
 
 Never the machine's shared server's lifecycle: a test that needs an outage puts a proxy
-it controls in front of whichever server it has (tests/service/proxy.py).
+it controls in front of whichever server it has (tests/service/proxy.py); one that needs
+a read-only database makes its own throwaway database so (set_read_only).
 """
 
 import os
@@ -93,3 +94,20 @@ def throwaway_database(server: URL):
             except Exception:
                 time.sleep(1)
         admin.dispose()
+
+
+def set_read_only(app, read_only: bool, *, new_connections: bool = True) -> None:
+    """Make the app's database accept reads only (as a demoted primary does), or undo it.
+
+    A session keeps the setting it started with: `new_connections` drops the app's pooled
+    ones, so the change is seen at once; without it the pool keeps what it has.
+    """
+    url = make_url(app.config["DATABASE_URL"])
+    setting = "SET default_transaction_read_only = on" if read_only else "RESET ALL"
+    # From another database: once read-only, this one would refuse the change back.
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'ALTER DATABASE "{url.database}" {setting}'))
+    admin.dispose()
+    if new_connections:
+        app.extensions["linkwise.engine"].dispose()

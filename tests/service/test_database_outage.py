@@ -8,15 +8,19 @@ never stopped.
 import logging
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from app import create_app, db
 from app.content import catalogue
 from app.models import Attempt
 from app.rate_limits import limiter
 from tests.conftest import DEMO_PASSWORD, csrf_token, post_form, sign_in
-from tests.service.postgres import missing_service, postgres_server, throwaway_database
+from tests.service.postgres import (
+    missing_service,
+    postgres_server,
+    set_read_only,
+    throwaway_database,
+)
 from tests.service.proxy import Proxy
 from tests.service.served import add_learner, answer
 from tests.web.journeys import user_id
@@ -141,23 +145,6 @@ def test_a_hung_database_answers_503_promptly_then_recovers(outage, caplog):
     assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
     proxy.restore()
     check_recovered(client)
-
-
-def set_read_only(app, read_only: bool, *, new_connections: bool = True) -> None:
-    """Make the app's database accept reads only (as a demoted primary does), or undo it.
-
-    A session keeps the setting it started with: `new_connections` drops the app's pooled
-    ones, so the change is seen at once; without it the pool keeps what it has.
-    """
-    url = make_url(app.config["DATABASE_URL"])
-    setting = "SET default_transaction_read_only = on" if read_only else "RESET ALL"
-    # From another database: once read-only, this one would refuse the change back.
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'ALTER DATABASE "{url.database}" {setting}'))
-    admin.dispose()
-    if new_connections:
-        app.extensions["linkwise.engine"].dispose()
 
 
 def test_a_read_only_database_serves_reads_and_answers_writes_503(outage, caplog):
