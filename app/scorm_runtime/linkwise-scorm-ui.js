@@ -151,12 +151,12 @@
   // groups of three digits, or none; "1_000" and a decimal comma are refused, as there.
   var NUMBER = /^[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
   var NOT_A_NUMBER = "enter a number, like 42 or 1.5";
-  var DIGITS = Object.create(null);  // every script's digits (the site's digit_zeros), to ASCII
+  var SCRIPT_DIGITS = Object.create(null);  // each script's digits (the site's digit_zeros) as ASCII
   course.digitZeros.forEach(function (zero) {
-    for (var n = 0; n < 10; n += 1) DIGITS[String.fromCodePoint(zero + n)] = String(n);
+    for (var n = 0; n < 10; n += 1) SCRIPT_DIGITS[String.fromCodePoint(zero + n)] = String(n);
   });
   function readNumber(text) {
-    var ascii = Array.from(strip(text)).map(function (c) { return DIGITS[c] || c; }).join("");
+    var ascii = Array.from(strip(text)).map(function (c) { return SCRIPT_DIGITS[c] || c; }).join("");
     if (!NUMBER.test(ascii)) {
       if (ascii.indexOf("_") >= 0) return { problem: "enter the number without underscores, like 1000 or 1,000" };
       if (ascii.indexOf(",") >= 0) return { problem: "write decimals with a full stop, like 1.5, and thousands like 1,000" };
@@ -245,7 +245,8 @@
 
   window.LinkwiseScormUi = {
     show: show, render: render, complete: complete, readAnswer: readAnswer, writeAnswer: writeAnswer,
-    problemWith: problemWith, fraction: fraction, readNumber: readNumber, strip: strip, showFeedback: showFeedback, hideFeedback: hideFeedback,
+    problemWith: problemWith, fraction: fraction, showFeedback: showFeedback, hideFeedback: hideFeedback,
+    readNumber: readNumber, strip: strip,
     showErrors: showErrors, byName: byName, $: $, $$: $$, css: css, started: started,
     current: function () { return current; }, drawn: function () { return drawn; },
     setDrawn: function (found) { drawn = found; }, indexOf: indexOf,
