@@ -6,7 +6,6 @@
   var course = lw.course, state = lw.state, quiz = course.quiz;
   var $ = ui.$, $$ = ui.$$;
   var DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
-  var NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
   // ---- Answers as suspend_data keeps them (see linkwise-scorm.js). ----
   function encodeAnswer(question, answer) {
@@ -19,7 +18,8 @@
       case "short-answer":
         return lw.escapeText(answer.slice(0, course.maxText));
       case "numeric":
-        return NUMBER.test(answer) ? answer.slice(0, course.maxNumber) : null;
+        var number = ui.readNumber(answer);
+        return number.problem ? null : number.written.slice(0, course.maxNumber);
       case "matching":
         return answer.map(function (id) { return id ? DIGITS[question.options.indexOf(id)] : "-"; }).join("");
       default:

@@ -110,7 +110,7 @@
       return byName(box, field(question)).filter(function (i) { return i.checked; }).map(function (i) { return i.value; });
     }
     if (type === "short-answer" || type === "numeric") {
-      var text = byName(box, field(question))[0].value.trim();
+      var text = strip(byName(box, field(question))[0].value);
       return text ? text : null;
     }
     var parts = type === "matching" ? question.pairs.map(function (p) { return p[0]; }) : question.steps;
@@ -132,8 +132,9 @@
     }
   }
   function problemWith(question, answer) {
-    if (question.type === "numeric" && answer !== null && !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(answer)) {
-      return "Enter a number, like 42 or 1.5";
+    if (question.type === "numeric" && answer !== null) {
+      var problem = readNumber(answer).problem;
+      if (problem) return problem.charAt(0).toUpperCase() + problem.slice(1);
     }
     if (question.type === "ordering" && answer !== null) {
       var given = answer.filter(function (v) { return v; });
@@ -145,9 +146,34 @@
     return null;
   }
 
+  // ---- Numbers as the site reads them: app/domain/numbers.py's typed_number. ----
+  // Once its digits are ASCII: a full stop for decimals, commas or single spaces between
+  // groups of three digits, or none; "1_000" and a decimal comma are refused, as there.
+  var NUMBER = /^[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+  var NOT_A_NUMBER = "enter a number, like 42 or 1.5";
+  var SCRIPT_DIGITS = Object.create(null);  // each script's digits (the site's digit_zeros) as ASCII
+  course.digitZeros.forEach(function (zero) {
+    for (var n = 0; n < 10; n += 1) SCRIPT_DIGITS[String.fromCodePoint(zero + n)] = String(n);
+  });
+  function readNumber(text) {
+    var ascii = Array.from(strip(text)).map(function (c) { return SCRIPT_DIGITS[c] || c; }).join("");
+    if (!NUMBER.test(ascii)) {
+      if (ascii.indexOf("_") >= 0) return { problem: "enter the number without underscores, like 1000 or 1,000" };
+      if (ascii.indexOf(",") >= 0) return { problem: "write decimals with a full stop, like 1.5, and thousands like 1,000" };
+      return { problem: NOT_A_NUMBER };
+    }
+    // `written` is how suspend_data keeps it: ASCII, no commas (they separate answers there).
+    var written = ascii.replace(/[, ]/g, "");
+    var value = Number(written);
+    return isFinite(value) ? { value: value, written: written } : { problem: NOT_A_NUMBER };
+  }
+
   // ---- Marking, as Linkwise marks: the same fractions as app/domain/quizzes. ----
   // Python's str.split() whitespace, so a typed answer breaks into words as on the site.
   var SPACES = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+  var AROUND = new RegExp("^" + SPACES.source + "|" + SPACES.source + "$", "g");
+  // As Python's str.strip(): String.prototype.trim would also take U+FEFF, which it keeps.
+  function strip(text) { return text.replace(AROUND, ""); }
   function textForMarking(text) {
     // As normalise_text: caseless (lower, upper, lower folds ß and SS alike, as casefold
     // does) and canonical (ŵ typed matches w and a combining circumflex from a PDF).
@@ -168,7 +194,7 @@
       return question.answers.some(function (a) { return textForMarking(a) === textForMarking(answer); }) ? 1 : 0;
     }
     if (type === "numeric") {
-      var number = Number(answer);
+      var number = readNumber(answer).value;
       return number >= question.low && number <= question.high ? 1 : 0;
     }
     if (type === "matching") {
@@ -195,7 +221,8 @@
     $$(".nhsuk-form-group--error", form).forEach(function (g) { g.classList.remove("nhsuk-form-group--error"); });
     errors.forEach(function (error) {
       var fieldset = $("fieldset", error.box);
-      var target = $("input, select", fieldset);
+      // The first field a learner answers in: the hidden marker field comes before it.
+      var target = $("input:not([type=hidden]), select", fieldset);
       var message = document.createElement("span");
       message.className = "nhsuk-error-message";
       message.setAttribute("data-field-error", "");
@@ -219,6 +246,7 @@
   window.LinkwiseScormUi = {
     show: show, render: render, complete: complete, readAnswer: readAnswer, writeAnswer: writeAnswer,
     problemWith: problemWith, fraction: fraction, showFeedback: showFeedback, hideFeedback: hideFeedback,
+    readNumber: readNumber, strip: strip,
     showErrors: showErrors, byName: byName, $: $, $$: $$, css: css, started: started,
     current: function () { return current; }, drawn: function () { return drawn; },
     setDrawn: function (found) { drawn = found; }, indexOf: indexOf,

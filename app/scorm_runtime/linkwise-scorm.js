@@ -6,8 +6,9 @@
  *   seed    base-36 seed of the attempt in progress ("" if none): it redraws the same
  *           questions in the same order; answers: one per drawn question, comma-separated:
  *           a choice's index; ticked choices as a base-36 bit mask; typed text with % | ~ ,
- *           escaped as %XX; a matching option index or a position per prompt or step ("-"
- *           for none), each one base-36 digit. app/domain/scorm/course_data.py bounds this.
+ *           escaped as %XX; a number in ASCII digits, without the commas or spaces typed
+ *           between its thousands; a matching option index or a position per prompt or step
+ *           ("-" for none), each one base-36 digit. app/domain/scorm/course_data.py bounds this.
  */
 (function () {
   "use strict";

@@ -91,7 +91,8 @@ def _choices(question: GiftQuestion, number: int, text: str, writer: QuizWriter)
             marker = f"{'*' if answer.right else ''}{letter})"
         else:
             marker = "[*]" if (answer.weight or 0) > 0 else "[ ]"
-        writer.add(_marked(marker, _markdown(answer.text, question, writer)), answer.line)
+        choice = _markdown(answer.text, question, writer, inline=True)
+        writer.add(_marked(marker, choice), answer.line)
         if answer.feedback:
             writer.add(_marked("...", _markdown(answer.feedback, question, writer)), answer.line)
 
@@ -219,7 +220,7 @@ def _matching(question: GiftQuestion, number: int, text: str, writer: QuizWriter
                 answer.line, f"question {question.number} has the pair '{answer.text}' without '->'"
             )
             continue
-        left = _one_line(_markdown(left.strip(), question, writer))
+        left = _one_line(_markdown(left.strip(), question, writer, inline=True))
         writer.add(
             f"=   {left} -> {_one_line(right.strip())}".replace("=    ->", "=   ->"), answer.line
         )

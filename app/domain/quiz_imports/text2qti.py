@@ -127,13 +127,18 @@ def import_text2qti(
         line = _dollars_as_text2qti_shows_them(line, line_number, writer)
         writer.add(_without_images(line, line_number, writer), line_number)
 
+    description = None
+    if "quiz_description" in header:
+        # Read as text2qti reads a question's text: '\$' is a dollar sign, LaTeX is warned of.
+        said = header["quiz_description"]
+        description = _dollars_as_text2qti_shows_them(said.text, said.line, writer)
     front = front_matter(
         quiz_id,
         module,
         title,
         kind,
         pass_mark=pass_mark,
-        description=header["quiz_description"].text if "quiz_description" in header else None,
+        description=description,
         shuffle_answers=_flag(header.get("quiz_shuffle_answers"), default=False),
         show_correct_answers="after-each-submission"
         if _flag(header.get("quiz_show_correct_answers"), default=True)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Any, ClassVar
 
+from ..numbers import typed_number
 from .base import InvalidAnswer, Question
 from .drafts import QuestionDraft, QuestionReport
 from .model import AnswerPart
@@ -144,13 +146,26 @@ class Numeric(Question):
             high=float(high),
         )
 
+    def from_fields(self, values: Mapping[str, list[str]]) -> Any:
+        """Return the text typed, or raise InvalidAnswer saying what to type instead."""
+        value = super().from_fields(values)
+        # Held to typed_number here, where a form sends it, and not in check_answer, which
+        # also reads answers saved under the rule before it (such as '1_000').
+        number = typed_number(value) if isinstance(value, str) else None
+        if isinstance(number, str):
+            raise InvalidAnswer(number)
+        return value
+
     def check_answer(self, raw: Any) -> float:
         """Return the number typed, or raise InvalidAnswer if it is not one."""
         if isinstance(raw, list | tuple) and len(raw) == 1:
             raw = raw[0]
         if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
             return float(raw)
-        number = exact_number(raw) if isinstance(raw, str) else None
+        number = typed_number(raw) if isinstance(raw, str) else None
+        if isinstance(number, str):
+            # Saved before typed_number was the rule: read as it was read then, never regraded.
+            number = exact_number(raw)
         if number is None:
             raise InvalidAnswer("enter a number, like 42 or 1.5")
         return float(number)

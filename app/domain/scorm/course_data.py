@@ -9,6 +9,7 @@ export that could overflow SCORM 1.2's 4,096 characters is refused, not shipped.
 from __future__ import annotations
 
 from app.domain.content import Module
+from app.domain.numbers import digit_zeros
 from app.domain.quizzes import Question, QuestionGroup, Quiz
 
 SUSPEND_DATA_LIMIT = 4096
@@ -68,6 +69,8 @@ def course_data(module: Module) -> dict:
         "quiz": _quiz_data(quiz) if quiz else None,
         "maxText": MAX_TEXT,
         "maxNumber": MAX_NUMBER,
+        # The digits a numeric answer may be typed in, as typed_number reads them.
+        "digitZeros": list(digit_zeros()),
     }
 
 

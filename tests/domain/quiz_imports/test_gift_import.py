@@ -303,6 +303,15 @@ GIFT_PIECES = st.sampled_from(
         "[markdown]",
         "[html]",
         "<p>",
+        "<table>",
+        "</table>",
+        "<tr>",
+        "<td>",
+        "</td>",
+        '<th colspan\\="2">',
+        "<caption>",
+        '<img src\\="a.png" alt\\="a | b">',
+        "|",
         "1",
         "-2.5",
         " ",
@@ -345,12 +354,30 @@ def test_whole_file_warnings_of_an_import_have_a_line():
 FORMATS_BANK = HERE / "fixtures" / "gift-formats" / "moodle-export.gift"
 
 
+def described(html: str):
+    """Return an HTML text's tree, each image as the words a reader hears for it: its
+    description, written '(image: ...)' as the import keeps it, or nothing."""
+    tree = lxml.html.fragment_fromstring(html, create_parent="div")
+    for image in tree.iter("img"):
+        alt = " ".join((image.get("alt") or "").split())
+        image.tail = (f"(image: {alt})" if alt else "") + (image.tail or "")
+    return tree
+
+
 def shown_by_moodle(text: dict) -> str:
     """Return the characters Moodle shows of a text gift-pegjs read, whitespace aside."""
     shown = text["text"]
     if text["format"] in ("html", "moodle"):  # Moodle's own format lets HTML through
-        shown = lxml.html.fragment_fromstring(shown, create_parent="div").text_content()
+        shown = described(shown).text_content()
     return "".join(shown.split())
+
+
+def cells(tree) -> list[list[str]]:
+    """Return the characters of each table cell in a tree, row by row, whitespace aside."""
+    return [
+        ["".join(cell.text_content().split()) for cell in row if cell.tag in ("td", "th")]
+        for row in tree.iter("tr")
+    ]
 
 
 def shown_by_linkwise(markdown: str | None, render=quiz_block_html) -> str:
@@ -371,6 +398,11 @@ def test_text_moodle_wrote_in_html_plain_or_its_own_format_shows_as_moodle_shows
 
     for their, our in zip(theirs, questions, strict=True):
         assert shown_by_linkwise(our.text) == shown_by_moodle(their["stem"])
+        # A table stays a table, cell for cell.
+        page = quiz_block_html(our.text, module_slug="referral-routes", ids="q")
+        assert cells(lxml.html.fragment_fromstring(page, create_parent="div")) == cells(
+            described(their["stem"]["text"])
+        )
         if their["type"] == "MC":
             for choice, our_choice in zip(their["choices"], our.choices, strict=True):
                 assert shown_by_linkwise(our_choice.text, inline) == shown_by_moodle(choice["text"])
@@ -384,3 +416,38 @@ def test_text_moodle_wrote_in_html_plain_or_its_own_format_shows_as_moodle_shows
         if their["type"] == "Matching":
             prompts = [shown_by_moodle(p["subquestion"]) for p in their["matchPairs"]]
             assert [shown_by_linkwise(p.left, inline) for p in our.pairs] == prompts
+
+
+PICTURES_AND_TABLES = r"""::Chart::[html]<p>Look at <img src\="chart.png" alt\="Referrals by month">
+and our logo <img src\="logo.png" alt\="">.</p>
+<table><tr><td>Month</td><td>Referrals</td></tr>
+<tr><td>May</td><td colspan\="2">40</td></tr></table>{
+  =<table><tr><td>40</td></tr><tr><td>referrals</td></tr></table>
+  ~<table><tr><td>25</td><td>referrals</td></tr></table>
+}
+"""
+
+
+def test_an_image_reads_as_its_description_and_a_table_stays_a_table_where_it_can():
+    imported = import_gift(PICTURES_AND_TABLES, source="chart.gift", module="referral-routes")
+    assert [str(p) for p in imported.problems] == [
+        "chart.gift:1: warning: HTML tags are left out: Linkwise quizzes are Markdown; check "
+        "the text reads well",
+        "chart.gift:1: warning: a table cell spanning several columns or rows becomes one "
+        "cell, as Markdown tables have no spans: check the table reads well",
+        "chart.gift:1: warning: a table in a choice or a matching prompt is kept as lines of "
+        "text, as a label holds no table: move it to the question if it needs to be one",
+        "chart.gift:1: warning: a table with no heading cells '<th>' gets its first row as "
+        "headings, as Markdown tables have them: check that row reads as headings",
+        "chart.gift:1: warning: image 'chart.png' is left out: quizzes show no images; its "
+        "description stands in its place as '(image: Referrals by month)'",
+        "chart.gift:1: warning: image 'logo.png' is left out: quizzes show no images; it has "
+        "no description, so describe it in words if the question needs it",
+    ]
+    question = parse_quiz(imported.text, "chart.md", competencies_required=False).quiz.questions[0]
+    assert question.text == (
+        "Look at (image: Referrals by month)\nand our logo .\n\n"
+        "| Month | Referrals |\n| --- | --- |\n| May | 40 |"
+    )
+    # A choice is a label: the table's rows are its lines; one row is one line anyway.
+    assert [c.text for c in question.choices] == ["40\nreferrals", "25 referrals"]

@@ -227,6 +227,22 @@ def test_a_dollar_shows_as_text2qti_shows_it_and_latex_is_warned_about_at_its_li
     assert shown(right) == shown(html.unescape(theirs.choices[1].choice_html_xml)) == "$5 each"
 
 
+def test_the_quiz_description_shows_a_dollar_as_text2qti_shows_it():
+    text = "Quiz title: Fares\nQuiz description: A fare is \\$5, or $2^3$ pence.\n\n"
+    text += "1.  Q?\na)  No\n*b) Yes\n"
+    config = Config()
+    config["latex_render_url"] = "https://latex.invalid"
+    theirs = Text2qtiQuiz(text, config=config, source_name="fares.txt")
+    imported = import_text2qti(text, source="fares.txt", module="referral-routes")
+    assert [str(p) for p in imported.problems] == [
+        "fares.txt:2: warning: LaTeX '$2^3$' shows as written: Linkwise draws no maths; "
+        "write it in words or with characters such as ² and ×",
+    ]
+    ours = parse_quiz(imported.text, "fares.md", competencies_required=False).quiz
+    assert ours.description == "A fare is $5, or $2^3$ pence."
+    assert ours.description == shown(html.unescape(theirs.description_html_xml))
+
+
 def test_a_problem_that_names_other_lines_names_the_source_files_lines():
     text = "Quiz title: Code\n\n1.  What does it print?\n\n    ```\n    print(1)\n    ```\n"
     text += "*a) 1\nb)  0\n"
