@@ -177,6 +177,8 @@ def credential_facts(
     status_index: int,
     now: datetime,
 ) -> CredentialFacts:
+    # The mark the pass met: a trainer may have changed the quiz's since the attempt began.
+    achievement = replace(achievement, pass_mark=graded_against(attempt, achievement.pass_mark))
     return CredentialFacts(
         credential_id=credential_id,
         issuer=issuer(),
@@ -193,6 +195,16 @@ def credential_facts(
         status_list_url=list_url,
         status_index=status_index,
     )
+
+
+def graded_against(attempt: GradedAttempt | Attempt, asked_now: float) -> float:
+    """Return the pass mark an attempt was graded against: the one it kept when it started
+    (`asked_now`, the quiz's today, for an attempt from before attempts kept theirs)."""
+    if isinstance(attempt, Attempt):
+        kept = (attempt.quiz_settings or {}).get("pass_mark")
+    else:
+        kept = attempt.pass_mark
+    return asked_now if kept is None else kept
 
 
 def any_confirmed(certificate: Certified, practice) -> bool:
