@@ -19,8 +19,9 @@ from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
 )
 from tests.web.quiz_helpers import answer_fields, attempt_questions
 from tests.web.test_credentials import payload
-from tests.web.test_quiz import attempt_row, start, submit
-from tests.web.test_quiz_pass_mark_kept import raise_pass_mark
+from tests.web.test_quiz import attempt_row, quiz_url, start, submit
+from tests.web.test_quiz_pass_mark_kept import pass_mark_shown
+from tests.web.test_quiz_pass_mark_kept import raise_pass_mark as set_pass_mark
 
 
 def pass_at_80_after_the_mark_rose(app, course, learner, module) -> None:
@@ -30,7 +31,7 @@ def pass_at_80_after_the_mark_rose(app, course, learner, module) -> None:
     data = {"confirmed": "yes"}
     for number, question in enumerate(questions):
         data.update(answer_fields(question, right=number > 0))
-    raise_pass_mark(app, course, module, 95)
+    set_pass_mark(app, course, module, 95)
     assert submit(learner, url, data).status_code == 302
     assert attempt_row(app, url).passed
 
@@ -78,3 +79,25 @@ def test_a_credential_signed_after_the_mark_changed_names_the_mark_the_pass_met(
     assert "score at least 80% in its end-of-module quiz" in narrative
     assert required == "80"
     assert "Scored 80% against a pass mark of 80%" in evidence
+
+
+def test_a_fail_at_the_old_mark_stays_a_fail_and_the_quiz_page_says_which_mark_graded_it(
+    app, course, learner, module
+):
+    url = start(learner, module)
+    questions = attempt_questions(module.assessment, attempt_row(app, url).selection)
+    data = {"confirmed": "yes"}
+    for number, question in enumerate(questions):
+        data.update(answer_fields(question, right=number < 3))
+    assert submit(learner, url, data).status_code == 302
+    assert attempt_row(app, url).percent == 60 and not attempt_row(app, url).passed
+    set_pass_mark(app, course, module, 50)
+
+    assert not attempt_row(app, url).passed
+    result = learner.get(url).text
+    assert "You did not pass" in result and "The pass mark is 80%" in result
+    # 60% beside a bare "Pass mark 50%" reads as a pass the learner was refused.
+    assert pass_mark_shown(learner.get(quiz_url(module)).text) == (
+        "50% (your last attempt was graded against 80%, the pass mark when it started)"
+    )
+    assert learner.get(f"/modules/{module.slug}/certificate/").status_code == 404
