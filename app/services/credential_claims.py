@@ -232,15 +232,19 @@ def _quiz_evidence(attempt: GradedAttempt | Attempt, pass_mark: float) -> Eviden
     )
 
 
-def confirmations(certificate) -> tuple[Evidence, ...]:
+def confirmations(certificate, recorded: list | None = None) -> tuple[Evidence, ...]:
     """Return supervisors' confirmations of the module's competencies, as evidence.
 
     One Evidence per confirmed request of this learner for a competency the module develops,
     decided before the certificate was issued: what a credential says never depends on later
-    events.
+    events. `recorded`: the competencies the certificate recorded at issue ([code, name]),
+    which a credential signed later names, whatever the module lists today.
     """
-    module = catalogue().module(certificate.module_slug)
-    codes = tuple(module.competency_codes) if module else ()
+    if recorded is not None:
+        codes = tuple(code for code, _ in recorded)
+    else:
+        module = catalogue().module(certificate.module_slug)
+        codes = tuple(module.competency_codes) if module else ()
     if not codes:
         return ()
     rows = db.session().execute(
