@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app import db
-from app.models import Attempt, Certificate
+from app.models import Attempt, AttemptGrant, Certificate
 from tests.conftest import post_form
 from tests.web import course_files
 from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
@@ -97,3 +97,28 @@ def test_an_attempt_in_progress_is_continued_and_the_next_is_numbered_after_it(
     assert third not in (first, url)
     assert attempt_row(app, third).quiz_id == NEW_ID and attempt_row(app, third).number == 3
     assert "attempt 3 of 3" in html.unescape(learner.get(third).text)
+
+
+def test_an_extra_attempt_given_under_the_old_id_is_still_there_to_use(
+    app, course, learner, module
+):
+    for _ in range(3):
+        take(app, learner, module, right=False)
+    with app.app_context():
+        session = db.session()
+        learner_id = session.scalar(select(Attempt.user_id))
+        session.add(
+            AttemptGrant(
+                user_id=learner_id,
+                quiz_id=module.assessment.id,
+                extra=1,
+                kind="person",
+                reason="Unwell on the day",
+            )
+        )
+        session.commit()
+    give_the_quiz_a_new_id(app, course, module)
+
+    assert "3 used, 1 left" in overview(learner, module)
+    url = start(learner, module)
+    assert attempt_row(app, url).number == 4
