@@ -177,6 +177,8 @@ def credential_facts(
     status_index: int,
     now: datetime,
 ) -> CredentialFacts:
+    # The mark the pass met: a trainer may have changed the quiz's since the attempt began.
+    achievement = replace(achievement, pass_mark=graded_against(attempt, achievement.pass_mark))
     return CredentialFacts(
         credential_id=credential_id,
         issuer=issuer(),
@@ -193,6 +195,16 @@ def credential_facts(
         status_list_url=list_url,
         status_index=status_index,
     )
+
+
+def graded_against(attempt: GradedAttempt | Attempt, asked_now: float) -> float:
+    """Return the pass mark an attempt was graded against: the one it kept when it started
+    (`asked_now`, the quiz's today, for an attempt from before attempts kept theirs)."""
+    if isinstance(attempt, Attempt):
+        kept = (attempt.quiz_settings or {}).get("pass_mark")
+    else:
+        kept = attempt.pass_mark
+    return asked_now if kept is None else kept
 
 
 def any_confirmed(certificate: Certified, practice) -> bool:
@@ -220,15 +232,19 @@ def _quiz_evidence(attempt: GradedAttempt | Attempt, pass_mark: float) -> Eviden
     )
 
 
-def confirmations(certificate) -> tuple[Evidence, ...]:
+def confirmations(certificate, recorded: list | None = None) -> tuple[Evidence, ...]:
     """Return supervisors' confirmations of the module's competencies, as evidence.
 
     One Evidence per confirmed request of this learner for a competency the module develops,
     decided before the certificate was issued: what a credential says never depends on later
-    events.
+    events. `recorded`: the competencies the certificate recorded at issue ([code, name]),
+    which a credential signed later names, whatever the module lists today.
     """
-    module = catalogue().module(certificate.module_slug)
-    codes = tuple(module.competency_codes) if module else ()
+    if recorded is not None:
+        codes = tuple(code for code, _ in recorded)
+    else:
+        module = catalogue().module(certificate.module_slug)
+        codes = tuple(module.competency_codes) if module else ()
     if not codes:
         return ()
     rows = db.session().execute(

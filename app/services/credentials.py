@@ -125,7 +125,7 @@ def issue(session: Session, certificate: Certificate, now: datetime) -> bool:
         certificate.module_slug,
         certificate.issued_at,
     )
-    confirmed = confirmations(certified)
+    confirmed = confirmations(certified, certificate.competencies)
     _sign_and_store(
         session, key, key_known, number, certified, holder, achievement, attempt, confirmed, now
     )

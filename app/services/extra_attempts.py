@@ -150,10 +150,14 @@ def attempts_from(person: learner_rows.Person, found, modules, now: datetime) ->
         if module.assessment is None:
             continue
         quiz_id = module.assessment.id
-        mine = [grant for grant in grants if grant.text[0] == quiz_id]
+        # Under any id the quiz has had in the module (passes.AT_MODULE_QUIZ), as the
+        # learner's own quiz page counts them.
+        at_quiz = [a for a in attempts if passes.at_module_quiz(a, quiz_id, module.slug)]
+        ids = {quiz_id} | {a.quiz_id for a in at_quiz}
+        mine = [grant for grant in grants if grant.text[0] in ids]
         status = quiz_standing.status_from(
             module,
-            [a for a in attempts if a.quiz_id == quiz_id],
+            at_quiz,
             completions[module.slug],
             [(grant.at[0], grant.number[1]) for grant in mine],
             now,

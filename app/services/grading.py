@@ -41,6 +41,7 @@ class GradedAttempt(NamedTuple):
     submitted_at: datetime
     percent: int
     module_title: str | None  # as the attempt recorded it when it started
+    pass_mark: float | None = None  # the pass mark it was graded against, as it started
 
 
 def record_grade(
@@ -106,6 +107,7 @@ def record_grade(
         now,
         result.percent,
         attempt.module_title,
+        settings.pass_mark,
     )
     if evidence and levels is None:
         codes = {row["competency_code"] for row in evidence}

@@ -18,7 +18,7 @@ from app.domain import assignments as rules
 from app.domain.content import Catalogue, Module
 from app.domain.learning_record import CertificateNamed
 from app.domain.quizzes.renewal import Renewal
-from app.models import Attempt, AttemptGrant, Certificate, Completion, utcnow
+from app.models import Attempt, Certificate, Completion, utcnow
 from app.services import (
     learner_rows,
     module_titles,
@@ -53,14 +53,13 @@ _MY_LEARNING = union_all(
     renewal_rows.CREDENTIALS,
     renewal_rows.PASSES,
 )
-_QUIZ = bindparam("quiz_id")
 # With the quiz's attempts and grants, so the page says when every attempt is used.
 _MODULE_PAGE = union_all(
     learner_rows.COMPLETIONS.where(Completion.module_slug == _MODULE),
     learner_rows.CERTIFICATES.where(Certificate.module_slug == _MODULE),
     renewal_rows.PASSES.where(Attempt.module_slug == _MODULE),
-    learner_rows.ATTEMPTS.where(Attempt.quiz_id == _QUIZ),
-    learner_rows.GRANTS.where(AttemptGrant.quiz_id == _QUIZ),
+    quiz_standing.ATTEMPTS,
+    quiz_standing.GRANTS,
     *renewal_rows.ONE_MODULE,
 )
 

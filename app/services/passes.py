@@ -29,7 +29,7 @@ while it stands.
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, func, literal_column, or_, select
+from sqlalchemy import and_, bindparam, case, exists, func, literal_column, or_, select
 from sqlalchemy.orm import aliased
 
 from app.domain.progress import QUIZ_PREFIX
@@ -57,6 +57,26 @@ REVOKED_SINCE = exists().where(
         ~exists().where(_OWN.attempt_id == Attempt.id).correlate_except(_OWN),
     ),
 )
+
+# The learner's attempts at a module's quiz under any id it has had in the module (bound as
+# module_slug and quiz_id, today's id): a quiz given a new id keeps its attempts, as its pass
+# keeps the module completed (progress.passed_quiz). Under another id, only an attempt that
+# kept its kind is known to be at the quiz, not at a knowledge check.
+AT_MODULE_QUIZ = and_(
+    Attempt.module_slug == bindparam("module_slug"),
+    or_(
+        Attempt.quiz_id == bindparam("quiz_id"),
+        Attempt.quiz_settings["kind"].as_string() == ASSESSMENT,
+    ),
+)
+
+
+def at_module_quiz(attempt, quiz_id: str, module_slug: str) -> bool:
+    """Say whether an attempt row (with `kind`) is at the module's quiz (AT_MODULE_QUIZ)."""
+    return attempt.module_slug == module_slug and (
+        attempt.quiz_id == quiz_id or attempt.kind == ASSESSMENT
+    )
+
 
 PASSED = and_(Attempt.passed.is_(True), KIND == ASSESSMENT)
 COUNTED = and_(PASSED, ~REVOKED_SINCE)

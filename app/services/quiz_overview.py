@@ -27,6 +27,9 @@ class OverviewPage:
     # The pass mark of the attempt the page is about (in progress, or the pass standing),
     # which it keeps from its start: None when the page is about a new attempt.
     attempt_pass_mark: float | None = None
+    # The pass mark the latest graded attempt was graded against (None: none graded, or from
+    # before attempts kept it): a fail at a higher mark is not to read as below today's.
+    latest_pass_mark: float | None = None
     # A pass after the one standing (or the only one) that no longer counts: the day it was
     # passed and the day its certificate was revoked.
     withdrawn: tuple[date, date] | None = None
@@ -63,6 +66,11 @@ class OverviewPage:
         """Return the pass mark that applies, saying so when the quiz's has changed since."""
         now = self.module.assessment.pass_mark
         kept = self.attempt_pass_mark
+        if kept is None and self.latest_pass_mark not in (None, now):
+            return (
+                f"{now:g}% (your last attempt was graded against {self.latest_pass_mark:g}%,"
+                " the pass mark when it started)"
+            )
         if kept is None or kept == now:
             return f"{now:g}%"
         which = "your attempt in progress" if self.in_progress_id else "the attempt you passed"
@@ -94,6 +102,7 @@ def overview_page(user_id: int, module: Module, *, preview_all: bool) -> Overvie
         next=next_from(module, standing, user_id),
         renewal=standing.renewal,
         attempt_pass_mark=_pass_mark_kept(standing),
+        latest_pass_mark=latest.pass_mark if latest else None,
         withdrawn=_withdrawn(standing),
         preview=tuple(preview(n, q) for n, q in enumerate(module.assessment.questions, 1))
         if preview_all

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select, union_all
+from sqlalchemy import bindparam, or_, select, union_all
 
 from app import db
 from app.content import catalogue
@@ -26,7 +26,7 @@ from app.domain.progress import passed_quiz
 from app.domain.quizzes.renewal import Renewal
 from app.domain.quizzes.retakes import Allowance, allowance
 from app.models import Attempt, AttemptGrant, Certificate, Completion, utcnow
-from app.services import learner_rows, renewal_rows, tagged_rows
+from app.services import learner_rows, passes, renewal_rows, tagged_rows
 from app.services.rating_reads import aware
 
 
@@ -83,14 +83,25 @@ class Renewing(NamedTuple):
 
 
 # A quiz's standing in one statement: its attempts, the module's completions, the grants
-# and what renewal reads (bound as user_id, quiz_id and module_slug).
+# and what renewal reads (bound as user_id, quiz_id and module_slug). The attempts and
+# grants under any id the quiz has had in the module (passes.AT_MODULE_QUIZ).
 _QUIZ_ID = bindparam("quiz_id")
 _COMPLETIONS = learner_rows.COMPLETIONS.where(Completion.module_slug == bindparam("module_slug"))
-_GRANTS = learner_rows.GRANTS.where(AttemptGrant.quiz_id == _QUIZ_ID)
+ATTEMPTS = learner_rows.ATTEMPTS.where(passes.AT_MODULE_QUIZ)
+GRANTS = learner_rows.GRANTS.where(
+    or_(
+        AttemptGrant.quiz_id == _QUIZ_ID,
+        AttemptGrant.quiz_id.in_(
+            select(Attempt.quiz_id).where(
+                Attempt.user_id == learner_rows.SELF, passes.AT_MODULE_QUIZ
+            )
+        ),
+    )
+)
 STANDING_ROWS = (
-    learner_rows.ATTEMPTS.where(Attempt.quiz_id == _QUIZ_ID),
+    ATTEMPTS,
     _COMPLETIONS,
-    _GRANTS,
+    GRANTS,
     *renewal_rows.ONE_MODULE,
 )
 
@@ -101,8 +112,8 @@ STANDING_ROWS = (
 # counts, and then the screen shows the module completed.
 SCREEN_ROWS = union_all(
     _COMPLETIONS,
-    learner_rows.ATTEMPTS.where(Attempt.quiz_id == _QUIZ_ID),
-    _GRANTS,
+    ATTEMPTS,
+    GRANTS,
     renewal_rows.CREDENTIALS.where(Certificate.module_slug == bindparam("module_slug")),
 )
 
@@ -149,11 +160,12 @@ def status(user_id: int, module: Module, now: datetime | None = None) -> QuizSta
     now = now or utcnow()
     attempts = session.scalars(
         select(Attempt)
-        .where(Attempt.user_id == user_id, Attempt.quiz_id == quiz.id)
-        .order_by(Attempt.number)
+        .where(Attempt.user_id == user_id, passes.AT_MODULE_QUIZ)
+        .order_by(Attempt.id),
+        {"quiz_id": quiz.id, "module_slug": module.slug},
     ).all()
     found = tagged_rows.read(
-        (_COMPLETIONS, _GRANTS, *renewal_rows.ONE_MODULE),
+        (_COMPLETIONS, GRANTS, *renewal_rows.ONE_MODULE),
         user_id=user_id,
         quiz_id=quiz.id,
         module_slug=module.slug,
@@ -214,8 +226,9 @@ def status_from(
     """
     quiz = module.assessment
     # Only this module's attempts: a quiz whose module was renamed (a new folder, the quiz's
-    # id kept) starts afresh with it, as its completions and certificate do.
-    attempts = [a for a in attempts if a.module_slug == module.slug]
+    # id kept) starts afresh with it, as its completions and certificate do. In the order
+    # they were started, whatever ids the quiz had (learner_rows sorts by quiz, then number).
+    attempts = sorted((a for a in attempts if a.module_slug == module.slug), key=lambda a: a.id)
     done = {key for key, _, _ in completions}
     revisited = {
         key.removeprefix("screen:"): aware(again or first)

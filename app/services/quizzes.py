@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import db
@@ -20,7 +20,7 @@ from app.domain.quizzes.attempts import Missing, Shown, select_questions, shown_
 from app.domain.quizzes.model import QuizSettings
 from app.domain.quizzes.renewal import Renewal
 from app.models import Attempt, AttemptGrant, utcnow
-from app.services import locks, quiz_standing, quiz_versions
+from app.services import locks, passes, quiz_standing, quiz_versions
 
 
 class QuizClosed(Exception):
@@ -83,7 +83,7 @@ def start(
         user_id=user_id,
         quiz_id=quiz.id,
         module_slug=module.slug,
-        number=_next_number(user_id, quiz.id),
+        number=_next_number(user_id, quiz.id, module.slug),
         selection=selection,
         quiz_settings=quiz.settings.to_content(),
         revision=0,
@@ -220,11 +220,17 @@ def out_of_time(attempt: Attempt, settings: QuizSettings, now: datetime) -> bool
     )
 
 
-def _next_number(user_id: int, quiz_id: str) -> int:
-    """Return the number the learner's next attempt at this quiz takes."""
+def _next_number(user_id: int, quiz_id: str, module_slug: str | None = None) -> int:
+    """Return the number the learner's next attempt at this quiz takes.
+
+    With `module_slug` (the module's quiz), after their attempts at it under any id it has had
+    there too (passes.AT_MODULE_QUIZ): numbers run on, so each attempt keeps its place.
+    """
+    mine = Attempt.quiz_id == bindparam("quiz_id")
+    if module_slug is not None:
+        mine = or_(mine, passes.AT_MODULE_QUIZ)
     latest = db.session().scalar(
-        select(func.max(Attempt.number)).where(
-            Attempt.user_id == user_id, Attempt.quiz_id == quiz_id
-        )
+        select(func.max(Attempt.number)).where(Attempt.user_id == user_id, mine),
+        {"quiz_id": quiz_id, "module_slug": module_slug},
     )
     return (latest or 0) + 1

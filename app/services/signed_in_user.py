@@ -63,8 +63,7 @@ _SIGNED_IN_USER_AND_COMPLETIONS = {
 def _with_completions_and_fails(json_array):
     failed = select(func.count()).where(
         Attempt.user_id == bindparam("user_id"),
-        Attempt.quiz_id == bindparam("quiz_id"),
-        Attempt.module_slug == bindparam("module_slug"),
+        passes.AT_MODULE_QUIZ,
         Attempt.status == "graded",
         Attempt.passed.is_(False),
     )

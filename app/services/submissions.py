@@ -24,6 +24,7 @@ from app.services import (
     attempt_reads,
     grading,
     locks,
+    passes,
     quiz_pages,
     quiz_standing,
     quizzes,
@@ -79,7 +80,9 @@ def attempt_view(user_id: int, module_slug: str, attempt_id: int, now: datetime 
     module = catalogue().module(module_slug)
     quiz_module = module if module is not None and module.assessment is not None else None
     read = attempt_reads.read(user_id, module_slug, attempt_id, standing_in=quiz_module)
-    if read is None:
+    if read is None or not passes.of_quiz((read.attempt.quiz_settings or {}).get("kind")):
+        # A knowledge check's answer has its feedback on its screen, not a quiz result:
+        # shown here, its pass mark of 0 would read as a pass that completed the module.
         return None
     attempt = read.attempt
     found = quizzes.questions_of(attempt)

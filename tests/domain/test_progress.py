@@ -82,7 +82,16 @@ def test_a_passed_module_stays_completed_with_what_was_added_since():
         "completed",
         "Well done, you've completed this module",
     )
-    assert progress.added == 2 and "getting there" not in progress.line
+    # The screen added is to read; the quiz, passed under its old id, is not.
+    assert progress.added == 1 and "getting there" not in progress.line
+    assert progress.line == "Well done, you've completed this module (1 added since)"
+
+
+def test_a_pass_under_the_quizs_old_id_leaves_nothing_added_since():
+    done = {*ITEMS, "quiz:old-id"}
+    progress = module_progress([*ITEMS, "quiz:new-id"], done, passed=passed_quiz(done))
+    assert (progress.status, progress.added, progress.percent) == ("completed", 0, 100)
+    assert progress.line == "Well done, you've completed this module (100% complete)"
 
 
 def test_without_a_pass_an_added_screen_is_work_left():
