@@ -17,6 +17,7 @@ from app.models_practice import ConfirmationDecision, SelfAssessment
 from app.rate_limits import limiter
 from app.services import accounts
 from tests.conftest import DEMO_PASSWORD, sign_in
+from tests.nu_checker import nu_errors
 from tests.service.postgres import (
     missing_service,
     postgres_server,
@@ -108,7 +109,7 @@ def sent_again(client, page: str, action: str):
     return client.post(action, data=dict(form.form_values()))
 
 
-def test_a_self_assessment_sent_while_the_database_only_reads_comes_back_filled_in(world):
+def test_a_self_assessment_sent_while_the_database_only_reads_comes_back_filled_in(world, tmp_path):
     app, proxy, learner, sue, request_id = world
     before = counted(app, SelfAssessment)
     action = f"{page_url()}/self-assessment"
@@ -125,6 +126,7 @@ def test_a_self_assessment_sent_while_the_database_only_reads_comes_back_filled_
     assert page.xpath('//textarea[@id="reflection"]')[0].text == REFLECTION
     assert page.xpath('//input[@name="confidence"][@checked]')[0].get("value") == "4"
     assert page.xpath('//input[@name="stage"][@checked]')[0].get("value") == "after"
+    assert nu_errors({"self-assessment-not-saved": sent.text}, tmp_path) == []
     assert counted(app, SelfAssessment) == before  # nothing was written
     # Once the database writes again, the page as it came back saves it.
     assert sent_again(learner, sent.text, action).status_code == 302
@@ -132,7 +134,9 @@ def test_a_self_assessment_sent_while_the_database_only_reads_comes_back_filled_
     assert REFLECTION.splitlines()[-1] in learner.get(page_url()).text
 
 
-def test_a_decision_sent_while_the_database_only_reads_comes_back_and_is_saved_after(world):
+def test_a_decision_sent_while_the_database_only_reads_comes_back_and_is_saved_after(
+    world, tmp_path
+):
     app, proxy, learner, sue, request_id = world
     url = f"/supervise/requests/{request_id}"
     set_read_only(app, True)
@@ -150,6 +154,7 @@ def test_a_decision_sent_while_the_database_only_reads_comes_back_and_is_saved_a
     assert page.xpath('//textarea[@id="comments"]')[0].text == COMMENTS
     assert page.xpath('//textarea[@id="action_plan"]')[0].text == ACTION_PLAN
     assert page.xpath('//input[@name="outcome"][@checked]')[0].get("value") == "returned"
+    assert nu_errors({"decision-not-saved": sent.text}, tmp_path) == []
     assert counted(app, ConfirmationDecision) == 0
     saved = sent_again(sue, sent.text, url)
     assert saved.status_code == 302, saved.text
