@@ -21,19 +21,19 @@ def ping() -> bool:
     """
     health = current_app.extensions["linkwise.health_engine"]
     try:
-        return _select_one(health)
+        return _send_ping(health)
     except exc.DBAPIError as error:
         if not error.connection_invalidated:
             raise
         # The pooled connection had died (a restart, say): ask once more on a new one.
-        return _select_one(health)
+        return _send_ping(health)
 
 
 _PING_SQL = {"postgresql": "SELECT current_setting('transaction_read_only')"}
 _SELECT_ONE = "SELECT 1"
 
 
-def _select_one(engine: Engine) -> bool:
+def _send_ping(engine: Engine) -> bool:
     """Send the ping on a pooled connection of the engine, straight through the driver.
 
     SQLAlchemy's Connection, execution context and result set-up cost the health check more
