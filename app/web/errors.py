@@ -23,7 +23,7 @@ from app.domain.accounts import normalise_email
 from app.rate_limits import limiter
 from app.security import client_address
 from app.services import audit
-from app.web import throttles
+from app.web import throttles, typed
 
 log = logging.getLogger("linkwise.errors")
 
@@ -141,12 +141,40 @@ def retry_after_seconds() -> int:
 
 
 def unavailable(_error):
+    kept = [] if wants_json() else typed.typed_in_form()
+    headers = {"Retry-After": str(RETRY_AFTER_OUTAGE)}
+    if kept:
+        headers["Cache-Control"] = "no-store"  # what someone typed is theirs alone
     return _answer(
         "errors/503.html",
         503,
         "the service is unavailable: try again shortly",
-        {"Retry-After": str(RETRY_AFTER_OUTAGE)},
+        headers,
+        typed=kept,
+        form_page=typed.form_page() if kept else None,
     )
+
+
+def shown_again(error: Exception, page):
+    """Answer an outage met while saving a form with its page, filled in as it was sent.
+
+    `page()` renders the page from the database: while it only reads, it can, and the
+    answer is that page as a 503 with Retry-After (its template says nothing was saved).
+    When it cannot be read either, or `error` is no outage, `error` goes on to its handler,
+    whose 503 page still shows what was typed.
+    """
+    if not is_outage(error):
+        raise error
+    try:
+        db.session().rollback()
+        body, _status = page()
+    except Exception as again:
+        if is_outage(again):
+            raise error from None
+        raise
+    log_outage(error, request.method, request.path)
+    headers = {"Retry-After": str(RETRY_AFTER_OUTAGE), "Cache-Control": "no-store"}
+    return body, 503, headers
 
 
 def database_unavailable(error):

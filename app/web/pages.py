@@ -45,11 +45,16 @@ def accessibility():
 
 @bp.get("/healthz")
 def healthz():
-    """Answer 200 when the database answers, 503 when it does not."""
+    """Answer 200 when the database answers (saying if it only reads), 503 when it does not."""
     try:
-        db.ping()
+        read_only = db.ping()
     except SQLAlchemyError as error:
         cause = type(getattr(error, "orig", None) or error).__name__
         log.warning("health check: database unavailable: %s", cause)
         return jsonify(status="unavailable", database="down"), 503, {"Retry-After": "30"}
+    if read_only:
+        # Still 200: a load balancer that took the instance out would stop the reads that
+        # work (a certificate, an export) along with the writes that wait; monitoring reads
+        # the JSON to see that changes answer 503 until the database writes again.
+        return jsonify(status="degraded", database="read-only")
     return jsonify(status="ok", database="up")

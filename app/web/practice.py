@@ -2,6 +2,7 @@
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.content import catalogue
 from app.domain.confirmation_pdf import render_confirmation_pdf
@@ -13,6 +14,7 @@ from app.services import (
     practice_page,
     request_withdrawals,
 )
+from app.web.errors import shown_again
 from app.web.gate import require_signed_in_professional
 
 # What a page says when the email about a change it made (and committed) could not be sent.
@@ -43,7 +45,7 @@ def _supervisors_only():
         abort(404)
 
 
-def _page(code: str, error: practice.PracticeError | None = None, form=None):
+def _page(code: str, error: practice.PracticeError | None = None, form=None, unsaved=False):
     try:
         found = practice_page.page(
             current_user.db_id,
@@ -60,6 +62,7 @@ def _page(code: str, error: practice.PracticeError | None = None, form=None):
         page=found,
         error=error,
         form=form or {},
+        unsaved=unsaved,
         reflection_limit=practice.REFLECTION_LIMIT,
     ), status
 
@@ -79,6 +82,8 @@ def self_assessment(code: str):
         abort(404)
     except practice.PracticeError as error:
         return _page(code, error, request.form)
+    except SQLAlchemyError as error:  # the database is down or only reads: show it again
+        return shown_again(error, lambda: _page(code, form=request.form, unsaved=True))
     flash("Your self-assessment has been saved.", "success")
     return redirect(url_for("practice.competency", code=code, _anchor="self-assessments"))
 
@@ -151,7 +156,7 @@ def queue():
     )
 
 
-def _request_page(request_id: int, error=None, form=None):
+def _request_page(request_id: int, error=None, form=None, unsaved=False):
     try:
         found = confirmations.view(current_user.db_id, request_id, catalogue())
     except practice.NotFound:
@@ -161,6 +166,7 @@ def _request_page(request_id: int, error=None, form=None):
         view=found,
         error=error,
         form=form or {},
+        unsaved=unsaved,
         text_limit=confirmation_decisions.TEXT_LIMIT,
     ), 400 if error else 200
 
@@ -182,6 +188,10 @@ def decide(request_id: int):
         abort(404)
     except practice.PracticeError as error:
         return _request_page(request_id, error, request.form)
+    except SQLAlchemyError as error:  # the database is down or only reads: show it again
+        return shown_again(
+            error, lambda: _request_page(request_id, form=request.form, unsaved=True)
+        )
     except confirmation_decisions.AlreadyDecided:
         flash("This request had already been decided; nothing was changed.", "warning")
         return redirect(url_for("supervise.request_view", request_id=request_id))
