@@ -1,5 +1,7 @@
 """The reflective account from two tabs: a save writes only the parts its form changed."""
 
+import gc
+
 import pytest
 from sqlalchemy import select
 
@@ -97,3 +99,17 @@ def test_the_same_save_sent_twice_at_once_is_saved_once(app, signed_in, page):
     statuses = at_once([lambda t=t: t.post(page, data=form).status_code for t in tabs])
     assert statuses == [302, 302, 302]
     assert stored(app) == {"learned": "Ask what matters first."}
+
+
+def test_a_reflection_is_not_kept_in_the_shared_component_cache(app, signed_in, page):
+    """The NHS.UK components rendered once and reused across requests and learners keep the
+    parameters they were drawn with: a learner's reflective account is not among them."""
+    form = reflection_form(signed_in, page)
+    form["activity"] = "Mrs K's daughter told me about the debt letters."
+    assert signed_in.post(page, data=form).status_code == 302
+    assert "Mrs K&#39;s daughter told me about the debt letters." in signed_in.get(page).text
+    cached = app.jinja_env.linkwise_components
+    assert cached.cache_info().currsize  # the page drew components through the cache
+    # lru_cache lists no keys; CPython's keeps them in a dictionary the wrapper refers to.
+    held = repr([ref for ref in gc.get_referents(cached) if isinstance(ref, dict)])
+    assert "debt letters" not in held
