@@ -23,10 +23,11 @@ class QuizTexts:
     module_slug: str
     form: bool = False
 
-    def question(self, text: str, ids: str) -> tuple[Markup, Markup]:
-        """Return a question's text for its legend (phrasing only), and what goes under it."""
-        lead, more = _question(text, self.module_slug, ids, self.form)
-        return Markup(lead), Markup(more)  # Markdown -> nh3 (app/domain/markdown.py)
+    def question(self, text: str, ids: str) -> tuple[Markup, Markup, Markup]:
+        """Return a question's text: the blocks it opens with (above its fieldset), what goes
+        in its legend (phrasing only), and what goes under the legend."""
+        before, lead, more = _question(text, self.module_slug, ids, self.form)
+        return Markup(before), Markup(lead), Markup(more)  # Markdown -> nh3 (markdown.py)
 
     def inline(self, text: str) -> Markup:
         """Return a choice, step, prompt or answer as phrasing content, for a label or line."""
@@ -39,7 +40,7 @@ class QuizTexts:
 
 # Each text is rendered once per module, place and prefix: a page shows the same ones often.
 @lru_cache(maxsize=8192)
-def _question(text: str, module_slug: str, ids: str, form: bool) -> tuple[str, str]:
+def _question(text: str, module_slug: str, ids: str, form: bool) -> tuple[str, str, str]:
     return quiz_question_html(text, module_slug=module_slug, ids=ids, new_tab=form)
 
 

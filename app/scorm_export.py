@@ -90,12 +90,12 @@ class _PackageTexts:
 
     module_slug: str
 
-    def question(self, text: str, ids: str) -> tuple[Markup, Markup]:
-        """Return a question's text for its legend, and what goes under it."""
-        lead, more = quiz_question_html(
+    def question(self, text: str, ids: str) -> tuple[Markup, Markup, Markup]:
+        """Return a question's text: what goes above its fieldset, in its legend, under it."""
+        parts = quiz_question_html(
             text, module_slug=self.module_slug, ids=ids, links=_PackageLinks(self.module_slug)
         )
-        return Markup(_offline(lead)), Markup(_offline(more))  # Markdown -> nh3
+        return tuple(Markup(_offline(part)) for part in parts)  # Markdown -> nh3
 
     def inline(self, text: str) -> Markup:
         """Return a choice, step, prompt or answer as phrasing content."""

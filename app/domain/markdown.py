@@ -83,6 +83,7 @@ ALLOWED_CLASSES = {
         "lw-reflect",
         "lw-references",
         "lw-question__more",
+        "lw-question__before",
     },
     "h3": {
         "nhsuk-heading-s",

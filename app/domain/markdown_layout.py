@@ -2,7 +2,9 @@
 
 A question's text heads a fieldset, whose legend holds phrasing content only: its leading
 paragraphs go in the legend, anything after them (a list, a quote, its references) under
-it. A choice, a step or a prompt is a label, so it is phrasing content through and through:
+it. A text that opens with a block (a table it asks about) keeps that block above the
+fieldset, so the legend still names the question by its first paragraph, in the order
+written. A choice, a step or a prompt is a label, so it is phrasing content through and through:
 `linkwise validate` refuses block Markdown in one, and a text that slipped through (a past
 attempt's question, say) is flattened into paragraphs rather than drawn as invalid HTML.
 Several texts share a page, so each one's footnote ids carry a prefix of their own.
@@ -18,6 +20,7 @@ from typing import Literal
 INLINE_PARTS = ("choice", "step", "prompt")
 PHRASING = {"a", "strong", "em", "code", "br", "sup", "span", "img"}
 MORE_CLASS = "lw-question__more"
+BEFORE_CLASS = "lw-question__before"
 NEW_TAB = " (opens in a new tab)"
 BLOCK_NAMES = {
     "ul": "a list",
@@ -91,17 +94,26 @@ def lay_out(root: etree.Element, layout: QuizLayout) -> None:
         _open_links_in_new_tabs(root)
     if layout.shape == "lead":
         children = list(root)
-        lead = next((n for n, child in enumerate(children) if child.tag != "p"), len(children))
-        if lead < len(children):
-            more = etree.Element("div", {"class": MORE_CLASS})
-            more[:] = children[lead:]
-            root[:] = [*children[:lead], more]
+        first = next((n for n, child in enumerate(children) if child.tag == "p"), 0)
+        before = etree.Element("div", {"class": BEFORE_CLASS})
+        before[:] = children[:first]
+        end = next((n for n in range(first, len(children)) if children[n].tag != "p"), None)
+        more = etree.Element("div", {"class": MORE_CLASS})
+        more[:] = children[end:] if end is not None else []
+        lead = children[first:end]
+        root[:] = [*([before] if first else []), *lead, *([more] if end is not None else [])]
 
 
-def split_lead(html: str) -> tuple[str, str]:
-    """Split a "lead" text's sanitised HTML into its leading paragraphs and the rest."""
+def split_lead(html: str) -> tuple[str, str, str]:
+    """Split a "lead" text's sanitised HTML into the blocks before its first paragraphs (or
+    ""), those paragraphs, and the rest."""
     at = html.find(f'<div class="{MORE_CLASS}">')
-    return (html, "") if at == -1 else (html[:at].rstrip(), html[at:])
+    head, more = (html, "") if at == -1 else (html[:at].rstrip(), html[at:])
+    if not head.startswith(f'<div class="{BEFORE_CLASS}">'):
+        return "", head, more
+    # The paragraphs after it hold phrasing content only, so its end is the last </div>.
+    end = head.rfind("</div>") + len("</div>")
+    return head[:end], head[end:].strip(), more
 
 
 def paragraphs_inline(html: str) -> str:

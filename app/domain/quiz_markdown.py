@@ -78,11 +78,12 @@ def quiz_question_html(
     ids: str,
     new_tab: bool = False,
     links: LinkResolver | None = None,
-) -> tuple[str, str]:
-    """Render a question on a form: (phrasing content for its legend, what goes below it)."""
+) -> tuple[str, str, str]:
+    """Render a question on a form: (the blocks it opens with, to go above its fieldset, or
+    ""; phrasing content for its legend; what goes below the legend)."""
     html = _html(text, module_slug, links, "question", QuizLayout("lead", ids, new_tab))
-    lead, more = split_lead(html)
-    return paragraphs_inline(lead), more
+    before, lead, more = split_lead(html)
+    return before, paragraphs_inline(lead), more
 
 
 def _html(

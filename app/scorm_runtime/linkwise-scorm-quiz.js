@@ -52,12 +52,11 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var errors = [], marks = [];
-      questions.forEach(function (question) {
+      questions.forEach(function (question, n) {
         var box = $('[data-question-box="' + ui.css(question.id) + '"]', form);
         var answer = ui.readAnswer(question, box);
-        if (answer === null || (answer.length === 0 && question.type === "multiple-answers")) {
-          errors.push({ question: question, box: box, text: "Choose an answer" });
-        }
+        var problem = ui.refusal(question, answer, n + 1, true);
+        if (problem) errors.push({ question: question, box: box, text: problem });
         marks.push([box, ui.fraction(question, answer)]);
       });
       ui.showErrors(form, errors);
@@ -127,9 +126,9 @@
   function submit(event) {
     event.preventDefault();
     var errors = [], points = 0, possible = 0, marks = [];
-    ui.drawn().forEach(function (shown) {
+    ui.drawn().forEach(function (shown, n) {
       var box = boxFor(shown.question), answer = ui.readAnswer(shown.question, box);
-      var problem = ui.problemWith(shown.question, answer);
+      var problem = ui.refusal(shown.question, answer, n + 1, false);
       if (problem) errors.push({ question: shown.question, box: box, text: problem });
       var value = problem ? 0 : ui.fraction(shown.question, answer);
       points += value * shown.question.points;

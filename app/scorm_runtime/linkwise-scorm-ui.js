@@ -131,16 +131,25 @@
       parts.forEach(function (part, n) { byName(box, field(question, part))[0].value = answer[n] || ""; });
     }
   }
+  // What the site says of an answer it refuses, in its words: the InvalidAnswer of
+  // app/domain/quizzes after the question's number, as read_answers puts it; or null. A
+  // knowledge check refuses a blank answer too, as app/services/knowledge_checks.py does,
+  // with the type's own words; a quiz marks it 0.
+  function refusal(question, answer, number, blankRefused) {
+    var blank = answer === null || (question.type === "multiple-answers" && answer.length === 0);
+    var problem = blank ? (blankRefused ? question.blank : null) : problemWith(question, answer);
+    return problem ? "Question " + number + ": " + problem : null;
+  }
   function problemWith(question, answer) {
     if (question.type === "numeric" && answer !== null) {
-      var problem = readNumber(answer).problem;
-      if (problem) return problem.charAt(0).toUpperCase() + problem.slice(1);
+      return readNumber(answer).problem || null;
     }
     if (question.type === "ordering" && answer !== null) {
-      var given = answer.filter(function (v) { return v; });
-      var distinct = given.filter(function (v, n) { return given.indexOf(v) === n; });
-      if (given.length !== answer.length || distinct.length !== given.length) {
-        return "Give every step a different position, from 1 to " + answer.length;
+      // As Ordering.from_fields: every step given a position, then each position 1 to n once.
+      if (answer.some(function (v) { return !v; })) return "give every step a position";
+      var sorted = answer.map(Number).sort(function (a, b) { return a - b; });
+      if (sorted.some(function (v, n) { return v !== n + 1; })) {
+        return "give each step a different position, 1 to " + answer.length;
       }
     }
     return null;
@@ -245,7 +254,7 @@
 
   window.LinkwiseScormUi = {
     show: show, render: render, complete: complete, readAnswer: readAnswer, writeAnswer: writeAnswer,
-    problemWith: problemWith, fraction: fraction, showFeedback: showFeedback, hideFeedback: hideFeedback,
+    problemWith: problemWith, refusal: refusal, fraction: fraction, showFeedback: showFeedback, hideFeedback: hideFeedback,
     readNumber: readNumber, strip: strip,
     showErrors: showErrors, byName: byName, $: $, $$: $$, css: css, started: started,
     current: function () { return current; }, drawn: function () { return drawn; },

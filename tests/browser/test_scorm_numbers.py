@@ -152,7 +152,10 @@ def test_a_learner_told_to_type_a_number_without_underscores_is_then_marked_righ
     frame.click("[data-quiz-form] button[type=submit]")
     summary = frame.locator("[data-quiz-form] [data-error-summary]")
     assert summary.is_visible()
-    message = "Enter the number without underscores, like 1000 or 1,000"
+    order = frame.evaluate("LinkwiseScormUi.drawn().map(shown => shown.question.id)")
+    # The site's words: read_answers puts the question's number before them.
+    number = order.index(target.id) + 1
+    message = f"Question {number}: enter the number without underscores, like 1000 or 1,000"
     assert message in frame.inner_text("[data-quiz-form] [data-error-list]")
     assert message in frame.inner_text(f'[data-question-box="{target.id}"] .nhsuk-error-message')
     assert (
@@ -171,7 +174,6 @@ def test_a_learner_told_to_type_a_number_without_underscores_is_then_marked_righ
     assert_accessible_frame(frame, "numeric answer refused")
     frame.fill(box, "٢")  # Arabic-Indic two, the right answer
     frame.locator("[data-quiz-form] button[type=submit]").focus()  # the change is saved
-    order = frame.evaluate("LinkwiseScormUi.drawn().map(shown => shown.question.id)")
     kept = Lms.value(page, "cmi.suspend_data").split("|")[6].split(",")
     assert kept[order.index(target.id)] == "2"  # ASCII: commas separate answers there
     frame.click("[data-quiz-form] button[type=submit]")

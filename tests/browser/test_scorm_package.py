@@ -188,7 +188,11 @@ def test_a_failed_attempt_reports_failed_with_its_score_and_an_empty_answer_is_e
             frame.select_option(f'select[name="q.{ordering["id"]}.{step}"]', "1")
         frame.click("[data-quiz-form] button[type=submit]")
         assert frame.is_visible("[data-quiz-form] [data-error-summary]")
-        assert "different position" in frame.inner_text("[data-quiz-form] [data-error-list]")
+        number = [q["id"] for q in questions].index(ordering["id"]) + 1
+        steps = len(ordering["steps"])
+        assert frame.inner_text("[data-quiz-form] [data-error-list]") == (
+            f"Question {number}: give each step a different position, 1 to {steps}"
+        )
         assert Lms.value(page, "cmi.core.lesson_status") == "incomplete"
         assert_accessible_frame(frame, "quiz error")
         shoot(page, "scorm-quiz-error")

@@ -22,8 +22,9 @@ BLOCK_TAG = re.compile(r"<(p|div|ul|ol|li|h\d|blockquote|pre|table|hr|figure)\b"
 @given(st.text(alphabet="ab *_`[]()!<>#|:^-=.1\n\t", max_size=80))
 def test_a_label_or_a_legend_is_never_given_a_block_whatever_the_text(text):
     assert not BLOCK_TAG.search(quiz_inline_html(text, module_slug="m", new_tab=True))
-    lead, _ = quiz_question_html(text, module_slug="m", ids="q-1", new_tab=True)
+    before, lead, _ = quiz_question_html(text, module_slug="m", ids="q-1", new_tab=True)
     assert not BLOCK_TAG.search(lead)
+    assert lead or not before  # blocks go above the fieldset only when a paragraph follows
 
 
 @pytest.mark.parametrize("found", BLOCKS)
@@ -37,7 +38,8 @@ def test_a_choice_that_slipped_through_is_drawn_as_its_text_without_blocks(found
 
 def test_a_question_on_a_form_keeps_its_first_paragraphs_for_the_legend_and_the_rest_below():
     text = "Mrs K, 78, has:[^1]\n\n- debts\n- a cold home\n\nWhat first?\n\n[^1]: A source, 2024."
-    lead, more = quiz_question_html(text, module_slug="m", ids="q-q7")
+    before, lead, more = quiz_question_html(text, module_slug="m", ids="q-q7")
+    assert before == ""
     assert lead == (
         'Mrs K, 78, has:<sup id="q-q7-fnref:1">'
         '<a aria-label="Reference 1" href="#q-q7-fn:1">1</a></sup>'
@@ -46,9 +48,27 @@ def test_a_question_on_a_form_keeps_its_first_paragraphs_for_the_legend_and_the_
     assert "<p>What first?</p>" in more and '<li id="q-q7-fn:1">' in more
     assert 'href="#q-q7-fnref:1"' in more
     assert quiz_question_html("One.\n\nTwo.", module_slug="m", ids="q-1") == (
+        "",
         "One.<br><br>Two.",
         "",
     )
+
+
+def test_a_question_that_opens_with_a_table_keeps_it_above_and_its_question_for_the_legend():
+    """The table is read first, as written, and the legend names the question, not only its
+    number; a text with no paragraph at all keeps everything under the legend."""
+    text = "| Band | Score |\n| --- | --- |\n| Low | 0 to 10 |\n\nMr A scores 12. Which band?"
+    text += "\n\n- He scored 9 last month."
+    before, lead, more = quiz_question_html(text, module_slug="m", ids="q-1")
+    assert before.startswith('<div class="lw-question__before">\n<div aria-label="Table: Band')
+    assert '<td class="nhsuk-table__cell">0 to 10</td>' in before and "Mr A" not in before
+    assert lead == "Mr A scores 12. Which band?"
+    assert (
+        more
+        == '<div class="lw-question__more">\n<ul>\n<li>He scored 9 last month.</li>\n</ul>\n</div>'
+    )
+    before, lead, more = quiz_question_html("- one\n- two", module_slug="m", ids="q-1")
+    assert (before, lead) == ("", "") and more.startswith('<div class="lw-question__more">\n<ul>')
 
 
 def test_footnote_ids_take_the_prefix_given_so_texts_can_share_a_page():

@@ -39,9 +39,9 @@ def markdown(text: str, question: GiftQuestion, writer: QuizWriter, *, inline: b
         return text
     if question.text_format == "moodle":
         # Moodle's own format lets HTML through, so only Markdown's markup is escaped.
-        return _escaped(text, MARKUP)
+        return escaped(text, MARKUP)
     if question.text_format == "plain":
-        return _escaped(text, MARKUP_AND_HTML)
+        return escaped(text, MARKUP_AND_HTML)
     reader = _HtmlText()
     reader.feed(text)
     reader.close()
@@ -63,7 +63,7 @@ def markdown(text: str, question: GiftQuestion, writer: QuizWriter, *, inline: b
     blocks = []
     for piece in reader.pieces:
         if isinstance(piece, str):
-            blocks.append(_escaped(piece, MARKUP_AND_HTML))
+            blocks.append(escaped(piece, MARKUP_AND_HTML))
         elif inline or len(piece.rows) < 2:
             # One row is a line laid out, not a table: nothing to head, nothing under it.
             if inline and len(piece.rows) > 1:
@@ -72,7 +72,7 @@ def markdown(text: str, question: GiftQuestion, writer: QuizWriter, *, inline: b
                     "a table in a choice or a matching prompt is kept as lines of text, as a "
                     "label holds no table: move it to the question if it needs to be one",
                 )
-            blocks.append(_escaped(piece.as_lines(), MARKUP_AND_HTML))
+            blocks.append(escaped(piece.as_lines(), MARKUP_AND_HTML))
         else:
             blocks.append(_table(piece, question, writer))
     # A Markdown table needs a blank line before and after it to be read as one.
@@ -94,7 +94,7 @@ def _table(table: _Table, question: GiftQuestion, writer: QuizWriter) -> str:
             "tables have no spans: check the table reads well",
         )
     width = max(len(row) for row in table.rows)
-    lines = [_escaped(table.caption, MARKUP_AND_HTML) + "\n"] if table.caption else []
+    lines = [escaped(table.caption, MARKUP_AND_HTML) + "\n"] if table.caption else []
     for number, row in enumerate(table.rows):
         cells = [_cell(cell) for cell in row] + [""] * (width - len(row))
         lines.append("| " + " | ".join(cells) + " |")
@@ -108,7 +108,7 @@ def _cell(text: str) -> str:
     return MARKUP_AND_HTML.sub(_escape, text).replace("|", "\\|")
 
 
-def _escaped(text: str, markup: re.Pattern[str]) -> str:
+def escaped(text: str, markup: re.Pattern[str]) -> str:
     """Return text with what Markdown would read as markup escaped, so it shows as written."""
     lines = []
     for line in text.split("\n"):

@@ -6,6 +6,7 @@ import re
 
 from ..quizzes.lines import MarkedLine, read_lines
 from .checked import Imported, QuizWriter, front_matter, house_settings, slug
+from .gift_text import MARKUP_AND_HTML, escaped
 
 HEADER_KEYS = {
     "quiz_title",
@@ -47,7 +48,13 @@ PASSAGES = {
     "solution": "the '!' solution is left out: put what it says in '...' feedback instead",
 }
 TRUE_FALSE = {"true", "True", "false", "False"}
-IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]*)[^)]*\)")
+# An image as text2qti's Markdown (Python-Markdown) reads one: its description may hold
+# escapes, code and brackets one deep. Its alt text is the description with each escape its
+# character and each piece of code its text.
+IMAGE = re.compile(r"!\[(?P<alt>(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\((?P<src>[^)\s]*)[^)]*\)")
+CODE_OR_ESCAPE = re.compile(
+    r"(?P<ticks>`+)(?P<code>.+?)(?<!`)(?P=ticks)(?!`)|\\(?P<character>[\\`*_{}\[\]()>#+\-.!])"
+)
 # text2qti's reading of a line (its markdown.py): code stays as it is, `\$` is a dollar sign,
 # and `$...$` or a siunitx macro such as `\SI{5}{kg}` is LaTeX, which it draws as an image.
 DOLLARS_AND_LATEX = re.compile(
@@ -169,16 +176,27 @@ def _question_blocks(marked: list[MarkedLine]):
 
 
 def _without_images(line: str, number: int, writer: QuizWriter) -> str:
+    """Return a line with each image as the words a screen reader says for it, as a GIFT
+    import writes one: "(image: its alt text)", or nothing when it has none."""
+
     def replace(match: re.Match) -> str:
-        alt = match["alt"].strip()
+        alt = " ".join(CODE_OR_ESCAPE.sub(_as_read, match["alt"]).split())
         writer.warn(
             number,
             f"image '{match['src']}' is left out: quizzes show no images; "
-            + (f"its description '{alt}' stands in its place" if alt else "describe it in words"),
+            + (
+                f"its description stands in its place as '(image: {alt})'"
+                if alt
+                else "it has no description, so describe it in words if the question needs it"
+            ),
         )
-        return alt
+        return f"(image: {escaped(alt, MARKUP_AND_HTML)})" if alt else ""
 
     return IMAGE.sub(replace, line)
+
+
+def _as_read(found: re.Match[str]) -> str:
+    return found["code"].strip() if found["ticks"] else found["character"]
 
 
 def _dollars_as_text2qti_shows_them(line: str, number: int, writer: QuizWriter) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -10,12 +11,20 @@ from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Any, ClassVar
 
-from ..numbers import typed_number
+from ..numbers import DECIMAL_COMMA, typed_number
 from .base import InvalidAnswer, Question
 from .drafts import QuestionDraft, QuestionReport
 from .model import AnswerPart
 
 NUMBER_FORMS = "write '= 42', '= 1.5 +- 0.1' or '= [1, 2]'"
+# A number in an answer key: one typed_number reads, less the commas or spaces between groups
+# of digits (a comma separates a range's ends) and other scripts' digits.
+KEY_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+KEY_FORM = (
+    "write it in the digits 0 to 9, with a full stop for decimals and nothing between the "
+    "digits, like 1000 or 1.5"
+)
+NOT_A_KEY = f"is not a number: {NUMBER_FORMS}"
 
 
 def normalise_text(text: str) -> str:
@@ -33,6 +42,28 @@ def exact_number(text: str) -> Decimal | None:
         return None
     # Checking the float keeps later Decimal arithmetic clear of overflow.
     return number if number.is_finite() and math.isfinite(float(number)) else None
+
+
+def key_number(text: str) -> Decimal | str:
+    """Return a number an answer key writes, or what is wrong with it ("is not a number").
+
+    A key is held to a plain subset of what learners may type (typed_number): every number it
+    names is one a learner can type, read at the same value.
+    """
+    written = text.strip()
+    number = exact_number(written) if KEY_NUMBER.fullmatch(written) else None
+    if number is not None:
+        return number
+    typed = typed_number(written)
+    if isinstance(typed, Decimal):  # grouped, or in another script's digits
+        if any(c.isdecimal() and not "0" <= c <= "9" for c in written):
+            return f"is not in the digits 0 to 9: {KEY_FORM}"
+        return f"has commas or spaces between its digits: {KEY_FORM}"
+    if "_" in written:
+        return f"has underscores, which learners may not type: {KEY_FORM}"
+    if typed == DECIMAL_COMMA:
+        return f"has a decimal comma: {KEY_FORM}"
+    return NOT_A_KEY
 
 
 def shown_number(value: float) -> str:
@@ -200,8 +231,12 @@ def _parse_numeric(text: str) -> Bounds | str:
     if text.startswith("["):
         if not text.endswith("]") or "," not in text:
             return f"has a numeric range '{text}' that is not '[low, high]': write '= [1, 2]'"
-        low, high = (exact_number(part) for part in text[1:-1].split(",", 1))
-        if low is None or high is None:
+        ends = [part.strip() for part in text[1:-1].split(",", 1)]
+        low, high = (key_number(end) for end in ends)
+        for end, found in zip(ends, (low, high), strict=True):
+            if isinstance(found, str) and found != NOT_A_KEY:
+                return f"has a numeric range '{text}' whose end '{end}' {found}"
+        if isinstance(low, str) or isinstance(high, str):
             return f"has a numeric range '{text}' whose ends are not both numbers"
         if low > high:
             return f"has a numeric range '{text}' whose low end is above its high end"
@@ -209,16 +244,16 @@ def _parse_numeric(text: str) -> Bounds | str:
     if "+-" in text:
         value_text, margin_text = (part.strip() for part in text.split("+-", 1))
         percent = margin_text.endswith("%")
-        value, margin = exact_number(value_text), exact_number(margin_text.rstrip("%"))
-        if value is None:
-            return f"has a numeric answer '{value_text}' that is not a number: {NUMBER_FORMS}"
-        if margin is None:
-            return f"has a numeric tolerance '{margin_text}' that is not a number: {NUMBER_FORMS}"
+        value, margin = key_number(value_text), key_number(margin_text.rstrip("%"))
+        if isinstance(value, str):
+            return f"has a numeric answer '{value_text}' that {value}"
+        if isinstance(margin, str):
+            return f"has a numeric tolerance '{margin_text}' that {margin}"
         if margin < 0:
             return f"has a negative numeric tolerance '{margin_text}'"
         tolerance = abs(value) * margin / 100 if percent else margin
         return value, tolerance, value - tolerance, value + tolerance
-    value = exact_number(text)
-    if value is None:
-        return f"has a numeric answer '{text}' that is not a number: {NUMBER_FORMS}"
+    value = key_number(text)
+    if isinstance(value, str):
+        return f"has a numeric answer '{text}' that {value}"
     return value, Decimal(0), value, value

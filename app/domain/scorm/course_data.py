@@ -23,6 +23,7 @@ MAX_OPTIONS = 36  # one base-36 digit per choice, option or position
 def question_data(question: Question) -> dict:
     """Return what the runtime needs to show order and mark one question."""
     found = {"id": question.id, "type": question.type_name, "points": question.points}
+    found["blank"] = question.blank_message  # what the site says when it is left unanswered
     kind = question.type_name
     if kind in ("single-choice", "true-false", "multiple-answers"):
         # By the values the shared form partials give the choices (Choice.form_value).

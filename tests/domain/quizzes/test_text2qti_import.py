@@ -175,12 +175,64 @@ def test_every_problem_is_reported_at_the_source_files_own_line():
         "bad.txt:19: warning: 'Text:' between questions is left out: put teaching on the "
         "module's screens",
         "bad.txt:22: warning: image 'chart.png' is left out: quizzes show no images; its "
-        "description 'A chart of referrals' stands in its place",
+        "description stands in its place as '(image: A chart of referrals)'",
         "bad.txt:25: warning: the '!' solution is left out: put what it says in '...' feedback "
         "instead",
         "bad.txt:27: warning: this question is a file-upload question ('^^^'), which Linkwise "
         "cannot mark, so it is left out",
     ]
+
+
+PICTURES = r"""Quiz title: Pictures
+
+1.  Look at ![Referrals by *month*, \[2024\] `r & <d>`](https://pictures.invalid/chart.png "Chart")
+    and ![](https://pictures.invalid/line.png) then say which month had the [most](screen:x).
+... The ![tick, a [green] one](https://pictures.invalid/tick.png) marks the busiest month.
+*a) March ![arrow_up 2*3](https://pictures.invalid/up.png)
+b)  June
+"""
+
+
+def described(html_text: str) -> str:
+    """Return the words an HTML page shows, each image as a reader hears it, written
+    '(image: ...)' as a GIFT import writes one, or nothing when it has no description."""
+    tree = lxml.html.fragment_fromstring(html_text, create_parent="div")
+    for image in tree.iter("img"):
+        alt = " ".join((image.get("alt") or "").split())
+        image.tail = (f"(image: {alt})" if alt else "") + (image.tail or "")
+    return " ".join(tree.text_content().split())
+
+
+def test_an_image_reads_as_its_description_as_in_a_gift_import_with_a_warning_at_its_line():
+    """text2qti shows each image with its alt text: the quiz shows those words, marked as an
+    image's, where text2qti shows the image, and says so at the line of the source file."""
+    theirs = Text2qtiQuiz(PICTURES, config=Config(), source_name="pictures.txt")
+    their = theirs.questions_and_delims[0]
+    imported = import_text2qti(PICTURES, source="pictures.txt", module="referral-routes")
+    left_out = "is left out: quizzes show no images; "
+    assert [str(p) for p in imported.problems if "image" in p.message] == [
+        f"pictures.txt:3: warning: image 'https://pictures.invalid/chart.png' {left_out}its "
+        "description stands in its place as '(image: Referrals by *month*, [2024] r & <d>)'",
+        f"pictures.txt:4: warning: image 'https://pictures.invalid/line.png' {left_out}it has "
+        "no description, so describe it in words if the question needs it",
+        f"pictures.txt:5: warning: image 'https://pictures.invalid/tick.png' {left_out}its "
+        "description stands in its place as '(image: tick, a [green] one)'",
+        f"pictures.txt:6: warning: image 'https://pictures.invalid/up.png' {left_out}its "
+        "description stands in its place as '(image: arrow_up 2*3)'",
+    ]
+    result = parse_quiz(imported.text, "pictures.md", competencies_required=False)
+    assert [p for p in result.problems if p.is_error] == []
+    ours = result.quiz.questions[0]
+    page = quiz_block_html(ours.text, module_slug="referral-routes", ids="q")
+    assert described(page) == described(html.unescape(their.question_html_xml))
+    assert described(page).startswith(
+        "Look at (image: Referrals by *month*, [2024] r & <d>) and then say"
+    )
+    general = quiz_block_html(ours.feedback.general, module_slug="referral-routes", ids="f")
+    assert described(general) == described(html.unescape(their.feedback_html_xml))
+    right = quiz_inline_html(ours.choices[0].text, module_slug="referral-routes")
+    assert described(right) == described(html.unescape(their.choices[0].choice_html_xml))
+    assert described(right) == "March (image: arrow_up 2*3)"
 
 
 def test_what_is_left_out_stays_in_the_file_as_comments():
