@@ -41,6 +41,7 @@ def page(
         t3,
         t4,
         t5,
+        t6,
         number,
         whole,
         f1,
@@ -81,6 +82,7 @@ def page(
                     t4 or "",
                     t5 or "",
                     aware(at2),
+                    competency_name=t6,
                 )
             )
     # Newest first, as the learner reads them; ties in the order they were recorded.
