@@ -68,3 +68,30 @@ def test_decisions_are_listed_by_the_name_each_competency_had_when_decided(
     # Each decision opens as it was decided, under that name.
     opened = sue.get(f"/supervise/requests/{returned}")
     assert opened.status_code == 200 and "SPLW-1.2 Active listening</h1>" in opened.text
+
+
+def test_the_latest_decision_is_listed_first_and_a_return_claims_no_comments(
+    app,
+    people,  # noqa: F811
+    mailbox,
+):
+    learner, sue, _ = people
+    asked = []
+    for code in ("SPLW-1.1", "SPLW-1.2"):
+        assert ask(learner, app, code=code).status_code == 302
+        asked.append(the_request(app))
+    # The later request is decided first: each list puts the latest decision on top.
+    plan = "Show me two conversations."
+    assert decide(sue, asked[1], outcome="returned", action_plan=plan).status_code == 302
+    assert "comments" not in mailbox.body("learner@example.org")  # none were written
+    assert decide(sue, asked[0], outcome="confirmed").status_code == 302
+    updates = listed(learner.get("/my/competencies").text, "Updates from your supervisor")
+    assert [text for text, _ in updates] == [
+        "SPLW-1.1 Asking what matters",
+        "SPLW-1.2 Active listening",
+    ]
+    decided = listed(sue.get("/supervise/").text, "Decided")
+    assert [href for _, href in decided if "/supervise/" in href] == [
+        f"/supervise/requests/{asked[0]}",
+        f"/supervise/requests/{asked[1]}",
+    ]
