@@ -2,8 +2,9 @@
 
 While the database only reads, a self-assessment, a decision or a certificate's reflective
 account comes back as its own page, filled in as it was sent, with a banner saying it was
-not saved (503, Retry-After), and is saved from that page once the database writes again. While it is down, the 503 page shows
-the typed text to copy. The health check says the database only reads, in one round trip.
+not saved (503, Retry-After), and is saved from that page once the database writes again.
+While it is down, the 503 page shows the typed text to copy. The health check says the
+database only reads, in one round trip.
 Each test makes its own throwaway database read-only, never another.
 """
 
