@@ -139,6 +139,24 @@ def save(account: Mapping | None, values: Mapping) -> Saving:
     return Saving(stored, tuple(changed), tuple(parts))
 
 
+def as_sent(account: Mapping | None, values: Mapping) -> tuple[Part, ...]:
+    """Return the form as it was sent, each part as typed, for a page saying it was not saved.
+
+    Each part keeps what it showed when drawn, so saving again from that page writes only
+    the parts this form changed, as its first save would have. A part not sent shows the
+    account as saved.
+    """
+    account = account or {}
+    parts = []
+    for heading in HEADINGS:
+        now, typed = account.get(heading.key, ""), values.get(heading.key)
+        if isinstance(typed, str):
+            parts.append(Part(heading, typed, values.get(SHOWN + heading.key) or fingerprint(now)))
+        else:
+            parts.append(Part(heading, now, fingerprint(now)))
+    return tuple(parts)
+
+
 def superseded(account: Mapping | None, values: Mapping) -> Saving:
     """Return the form as typed, unsaved: it was drawn for a certificate no longer the latest.
 

@@ -169,6 +169,11 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> D
         problems["action_plan"] = "Enter an action plan for the learner to work on"
     elif len(action_plan) > TEXT_LIMIT:
         problems["action_plan"] = f"Action plan must be {TEXT_LIMIT} characters or fewer"
+    elif outcome == "confirmed" and action_plan:
+        # A confirmation keeps no action plan: saving would drop what was typed unseen.
+        problems["action_plan"] = (
+            "An action plan goes with a returned request: remove it, or move it to your comments"
+        )
     if problems:
         raise PracticeError(problems)
     supervisor = session.get(User, supervisor_id)
@@ -192,7 +197,7 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> D
                 request_id=request.id,
                 outcome=outcome,
                 comments=comments,
-                action_plan=action_plan if outcome == "returned" else "",
+                action_plan=action_plan,
                 decided_by=supervisor_id,
                 decided_by_name=supervisor.full_name,
                 decided_at=decided_at,

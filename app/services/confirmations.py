@@ -88,13 +88,19 @@ def queue(
     supervisor_id: int, catalogue: Catalogue
 ) -> tuple[tuple[RequestRecord, ...], tuple[RequestRecord, ...], dict[str, str | None]]:
     """Return the requests waiting for this supervisor, oldest first, those they decided,
-    newest first (one statement; none unless they supervise there now), and the name each
-    waiting competency since taken out of the framework last had (a statement more, only
-    then). A request closed undecided waits for no one."""
+    latest decision first (one statement; none unless they supervise there now), and the
+    name each waiting competency since taken out of the framework last had (a statement
+    more, only then). A request closed undecided waits for no one."""
     found = [request_record(row) for row in practice_reads.queue(supervisor_id)]
     waiting = [r for r in found if r.outcome is None and r.closed_at is None]
     gone = competency_names.names_gone((r.code for r in waiting), catalogue)
-    return tuple(reversed(waiting)), tuple(r for r in found if r.outcome is not None), gone
+    # A request asked long ago may be decided last: the list says when each was decided.
+    decided = sorted(
+        (r for r in found if r.outcome is not None),
+        key=lambda r: (r.decided_at, r.id),
+        reverse=True,
+    )
+    return tuple(reversed(waiting)), tuple(decided), gone
 
 
 def view(supervisor_id: int, request_id: int, catalogue: Catalogue) -> RequestView:

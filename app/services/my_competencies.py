@@ -41,6 +41,7 @@ def page(
         t3,
         t4,
         t5,
+        t6,
         number,
         whole,
         f1,
@@ -81,12 +82,14 @@ def page(
                     t4 or "",
                     t5 or "",
                     aware(at2),
+                    competency_name=t6,
                 )
             )
-    # Newest first, as the learner reads them; ties in the order they were recorded.
+    # Newest first, as the learner reads them (replies by when they were decided); ties in
+    # the order they were recorded.
     evidence.sort(key=lambda found: found[0])
     evidence.sort(key=lambda found: aware(found[1][2]), reverse=True)
-    replies.sort(key=lambda r: (r.requested_at, r.id), reverse=True)
+    replies.sort(key=lambda r: (r.decided_at, r.id), reverse=True)
     if framework is None:
         return None, tuple(replies), waiting
     words = evidence_in_words(session, [row for _, row in evidence], catalogue, framework, now)

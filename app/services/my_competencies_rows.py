@@ -47,7 +47,7 @@ def _renewal_columns(kind, module, number, at=(), day=None) -> list:
     return [
         literal(kind),
         module,
-        *(_none(String) for _ in range(5)),
+        *(_none(String) for _ in range(6)),
         _none(Float),
         number,
         _none(Boolean),
@@ -64,13 +64,14 @@ _CODES = bindparam("codes", expanding=True)
 _SUPERVISOR = User.__table__.alias("supervisor")
 _KNOWLEDGE = knowledge_now()  # as it stands at the parameter `now`
 
-# Columns: kind, code, text1-5, number, whole, flag1-2, at1-3, response, day.
+# Columns: kind, code, text1-6, number, whole, flag1-2, at1-3, response, day.
 PAGE = union_all(
     select(
         literal("level"),
         CompetencyLevel.competency_code,
         _KNOWLEDGE[0],
         CompetencyLevel.practice,
+        _none(String),
         _none(String),
         _none(String),
         _none(String),
@@ -89,6 +90,7 @@ PAGE = union_all(
         EvidenceRow.competency_code,
         EvidenceRow.quiz_id,
         EvidenceRow.question_version,
+        _none(String),
         _none(String),
         _none(String),
         _none(String),
@@ -116,6 +118,7 @@ PAGE = union_all(
         ConfirmationDecision.comments,
         ConfirmationDecision.action_plan,
         ConfirmationDecision.decided_by_name,
+        ConfirmationDecision.competency_name,
         _none(Float),
         ConfirmationRequest.id,
         _none(Boolean),
@@ -136,6 +139,7 @@ PAGE = union_all(
     # organisation (the page shows the count only to one).
     select(
         literal("waiting"),
+        _none(String),
         _none(String),
         _none(String),
         _none(String),
@@ -165,6 +169,7 @@ PAGE = union_all(
     select(
         literal("passed"),
         Completion.module_slug,
+        _none(String),
         _none(String),
         _none(String),
         _none(String),

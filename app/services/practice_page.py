@@ -74,6 +74,9 @@ class RequestRecord:
     # A confirmation's "Valid until" in words, as its decision recorded it; else empty.
     valid_until: str = ""
     supervisor_erased: bool = False  # whether its supervisor's account has been erased since
+    # The competency's name as its decision recorded it (None: undecided, or decided before
+    # decisions kept it): a competency renamed or taken out since keeps the name decided on.
+    competency_name: str | None = None
 
     @property
     def closed_by_erasure(self) -> bool:
@@ -216,4 +219,5 @@ def request_record(row: Row) -> RequestRecord:
         if outcome == "confirmed"
         else "",
         bool(row.number[5]),
+        row.text[10] if decided else None,
     )

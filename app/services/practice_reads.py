@@ -29,13 +29,14 @@ from app.services.knowledge_now import knowledge_now
 from app.services.tagged_rows import Layout, Row
 
 # A request's texts are its code, two names, its decision's four, the learner's
-# profession, why it was closed and its organisation's name; its numbers its place, id, the
+# profession, why it was closed, its organisation's name and the competency's name as its
+# decision recorded it; its numbers its place, id, the
 # self-assessment sent, whether its supervisor could decide it now, whether its decision
 # recorded its validity and whether its supervisor's account has been erased; its times
 # asked, decided, closed, when its learner was erased and until when its confirmation is
 # valid, as recorded.
 # Every kind's numbers start with its place (then its id).
-_ROWS = Layout(text=10, number=6, real=1, at=5, doc=1)
+_ROWS = Layout(text=11, number=6, real=1, at=5, doc=1)
 
 
 def _place(*order_by):
@@ -101,6 +102,7 @@ def _requests(*where):
                 _LEARNER.c.profession,
                 ConfirmationClosure.reason,
                 _ASKED_IN.c.name,
+                ConfirmationDecision.competency_name,
             ),
             number=(
                 _place(ConfirmationRequest.requested_at.desc(), ConfirmationRequest.id.desc()),

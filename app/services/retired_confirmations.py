@@ -46,13 +46,14 @@ def _none(type_):
 
 
 # The same rows in the competencies page's own layout (services/my_competencies_rows.py): kind,
-# code, five texts, a real, a whole number, two flags, three times, a document, a day.
+# code, six texts, a real, a whole number, two flags, three times, a document, a day.
 PAGE_BRANCH = (
     select(
         literal("confirmation"),
         ConfirmationRequest.competency_code,
         ConfirmationDecision.competency_name,
         ConfirmationDecision.framework_title,
+        _none(String),
         _none(String),
         _none(String),
         _none(String),

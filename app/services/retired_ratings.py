@@ -51,14 +51,14 @@ LEVELS = branch(
 ).where(CompetencyLevel.user_id == SELF, _GONE)
 
 # The same rows in the competencies page's own layout (services/my_competencies_rows.py): kind,
-# code, five texts, a real, a whole number, two flags, three times, a document, a day.
+# code, six texts, a real, a whole number, two flags, three times, a document, a day.
 PAGE_BRANCH = select(
     literal("retired-level"),
     CompetencyLevel.competency_code,
     CompetencyLevel.level,
     CompetencyLevel.practice,
     last_name(CompetencyLevel.competency_code),
-    *(cast(null(), String) for _ in range(2)),
+    *(cast(null(), String) for _ in range(3)),
     cast(CompetencyLevel.score, Float),
     CompetencyLevel.evidence_count,
     CompetencyLevel.met,

@@ -2,12 +2,14 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.content import catalogue
 from app.domain import reflection
 from app.domain.certificate_codes import normalise_code
 from app.domain.certificates import render_certificate_pdf
 from app.services import certificate_page, certificates
+from app.web.errors import shown_again
 
 bp = Blueprint("certificates", __name__)
 
@@ -25,7 +27,12 @@ def certificate(module_slug: str):
     """Show the certificate with the reflective account to write, and the next module."""
     if request.method == "GET":
         return _certificate_page(module_slug, _page_or_404(module_slug))
-    saving = certificates.save_reflection(current_user.db_id, module_slug, request.form)
+    try:
+        saving = certificates.save_reflection(current_user.db_id, module_slug, request.form)
+    except SQLAlchemyError as error:  # the database is down or only reads: show it again
+        return shown_again(
+            error, lambda: _certificate_page(module_slug, _page_or_404(module_slug), unsaved=True)
+        )
     if saving is None:
         abort(404)
     if saving.errors:
@@ -35,13 +42,22 @@ def certificate(module_slug: str):
     return redirect(url_for("certificates.certificate", module_slug=module_slug))
 
 
-def _certificate_page(module_slug: str, page, status: int = 200, saving=None):
+def _certificate_page(module_slug: str, page, status: int = 200, saving=None, unsaved=False):
+    # Shown again unsaved, the form is as it was sent: for the certificate it was drawn for.
+    if unsaved:
+        parts = reflection.as_sent(page.details.reflection, request.form)
+        drawn_for = request.form.get(reflection.CERTIFICATE) or page.details.code
+    else:
+        parts = saving.parts if saving else reflection.drawn(page.details.reflection)
+        drawn_for = page.details.code
     return render_template(
         "certificates/certificate.html",
         module_slug=module_slug,
         module=page.module,
         details=page.details,
-        reflection=saving.parts if saving else reflection.drawn(page.details.reflection),
+        reflection=parts,
+        drawn_for=drawn_for,
+        unsaved=unsaved,
         saved_others=bool(saving and saving.changed),
         limit=reflection.MAX_LENGTH,
         next_module=page.next_module,

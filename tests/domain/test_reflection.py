@@ -1,6 +1,6 @@
 """Saving the reflective account: only the parts the form changed, never silently."""
 
-from app.domain.reflection import KEYS, MAX_LENGTH, SHOWN, drawn, fingerprint, save
+from app.domain.reflection import KEYS, MAX_LENGTH, SHOWN, as_sent, drawn, fingerprint, save
 
 
 def form(account, **typed):
@@ -59,3 +59,13 @@ def test_a_part_not_sent_or_sent_without_what_it_showed_counts_as_showing_the_sa
 def test_windows_line_ends_and_outer_space_are_not_a_change():
     saving = save({"learned": "One\nTwo"}, form({"learned": "One\nTwo"}, learned=" One\r\nTwo\n"))
     assert saving.changed == () and saving.account == {"learned": "One\nTwo"}
+
+
+def test_a_form_shown_again_unsaved_keeps_what_it_showed_and_every_text_as_typed():
+    sent = form({"activity": "Old"}, activity="  Mine\n", practice="Typed")
+    del sent["code"]
+    parts = {p.heading.key: p for p in as_sent({"activity": "Theirs", "code": "Kept"}, sent)}
+    assert (parts["activity"].text, parts["activity"].shown) == ("  Mine\n", fingerprint("Old"))
+    assert (parts["practice"].text, parts["practice"].shown) == ("Typed", fingerprint(""))
+    assert (parts["code"].text, parts["code"].shown) == ("Kept", fingerprint("Kept"))
+    assert not any(p.error for p in parts.values())

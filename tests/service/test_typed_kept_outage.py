@@ -1,9 +1,10 @@
 """What a learner or a supervisor typed survives a database that only reads, or is down.
 
-While the database only reads, a self-assessment or a decision comes back as its own page,
-filled in as it was sent, with a banner saying it was not saved (503, Retry-After), and is
-saved from that page once the database writes again. While it is down, the 503 page shows
-the typed text to copy. The health check says the database only reads, in one round trip.
+While the database only reads, a self-assessment, a decision or a certificate's reflective
+account comes back as its own page, filled in as it was sent, with a banner saying it was
+not saved (503, Retry-After), and is saved from that page once the database writes again.
+While it is down, the 503 page shows the typed text to copy. The health check says the
+database only reads, in one round trip.
 Each test makes its own throwaway database read-only, never another.
 """
 
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 
 from app import create_app, db
 from app.content import catalogue
+from app.models import Certificate
 from app.models_practice import ConfirmationDecision, SelfAssessment
 from app.rate_limits import limiter
 from app.services import accounts
@@ -26,6 +28,7 @@ from tests.service.postgres import (
 )
 from tests.service.proxy import Proxy
 from tests.service.served import answer
+from tests.web.quiz_helpers import browser_form
 from tests.web.statements import round_trips
 from tests.web.test_my_competencies import pass_quiz
 from tests.web.test_practice import ask, decide, name_supervisor, page_url, self_assess, the_request
@@ -165,6 +168,57 @@ def test_a_decision_sent_while_the_database_only_reads_comes_back_and_is_saved_a
         COMMENTS,
         ACTION_PLAN,
     )
+
+
+def account_saved(app) -> dict:
+    with app.app_context():
+        return db.session().scalar(select(Certificate.reflective_account)) or {}
+
+
+def test_a_reflective_account_sent_while_the_database_only_reads_comes_back_as_typed(
+    world, tmp_path
+):
+    app, proxy, learner, sue, request_id = world
+    with app.app_context():
+        url = f"/modules/{catalogue().modules[0].slug}/certificate/"
+    first = browser_form(learner.get(url).text, "reflection-form")
+    first["activity"] = "Saved before."
+    assert learner.post(url, data=first).status_code == 302
+    # Two tabs drawn from the same account; the second saves two parts first.
+    tab_a = browser_form(learner.get(url).text, "reflection-form")
+    tab_b = browser_form(learner.get(url).text, "reflection-form")
+    tab_b["learned"], tab_b["practice"] = "Learned, in tab B.", "Practice, in tab B."
+    assert learner.post(url, data=tab_b).status_code == 302
+    saved = account_saved(app)
+    typed = {"activity": REFLECTION, "practice": "Practice, in tab A.", "code": COMMENTS}
+    set_read_only(app, True)
+    try:
+        sent = answer(lambda: learner.post(url, data={**tab_a, **typed}))
+    finally:
+        set_read_only(app, False)
+    assert sent.status_code == 503 and sent.headers["Retry-After"] == "30"
+    assert sent.headers["Cache-Control"] == "no-store"
+    assert "Your reflective account has not been saved" in sent.text
+    assert sent.text.count("Not saved: ") == 1  # in the title
+    page = lxml.html.fromstring(sent.text)
+    shown = {box.get("name"): box.text or "" for box in page.xpath("//form//textarea")}
+    assert shown == {"learned": "", **typed}  # every part as tab A sent it
+    form = page.xpath('//form[@id="reflection-form"]')[0]
+    hidden = {k: v for k, v in form.form_values() if k.startswith("shown-") or k == "certificate"}
+    assert hidden == {k: v for k, v in tab_a.items() if k in hidden}  # as tab A was drawn
+    assert nu_errors({"reflection-not-saved": sent.text}, tmp_path) == []
+    assert account_saved(app) == saved  # nothing was written
+    # Saved again from that page, tab A's changes go in; the part tab B changed since
+    # tab A was drawn is not overwritten: both texts are shown, as from any stale tab.
+    again = sent_again(learner, sent.text, url)
+    assert again.status_code == 409
+    assert "was changed in another tab or window" in again.text
+    assert account_saved(app) == {
+        "activity": REFLECTION,
+        "learned": "Learned, in tab B.",
+        "practice": "Practice, in tab B.",
+        "code": COMMENTS,
+    }
 
 
 def test_forms_sent_while_the_database_is_down_show_what_was_typed_to_copy(world):

@@ -78,7 +78,8 @@ def test_a_confirmation_stays_listed_once_its_competency_leaves_the_framework(
     # The supervisor's update no longer links to the competency's page, which has gone.
     assert learner.get(f"/my/competencies/{CODE}").status_code == 404
     assert f'href="/my/competencies/{CODE}#confirmation"' not in mine
-    assert f'href="#no-longer-in-framework">{CODE}</a>' in mine
+    # It is named as decided: code and name.
+    assert f'href="#no-longer-in-framework">{CODE} Asking what matters</a>' in mine
     theirs = html.unescape(
         section(manager.get(f"/manage/learners/{user_id(app, 'learner@example.org')}").text)
     )

@@ -6,6 +6,10 @@ the person did fill in is shown as they sent it.
 
 import re
 
+from sqlalchemy import func, select
+
+from app import db
+from app.models_practice import ConfirmationDecision
 from tests.conftest import post_form
 from tests.web.test_practice import (
     ask,
@@ -81,3 +85,18 @@ def test_a_supervisors_decision_lists_every_problem_at_once(app, people):  # noq
     assert inline(page, "outcome") == "Select whether you confirm the practice or return it"
     assert inline(page, "comments") == "Comments must be 2000 characters or fewer"
     assert ">Kept.</textarea>" in page
+
+
+def test_an_action_plan_sent_with_a_confirmation_is_kept_to_correct_not_dropped(app, people):  # noqa: F811
+    learner, sue, _ = people
+    assert ask(learner, app).status_code == 302
+    request_id = the_request(app)
+    plan = "Observe one first meeting."
+    response = decide(sue, request_id, outcome="confirmed", action_plan=plan)
+    assert response.status_code == 400
+    message = "An action plan goes with a returned request: remove it, or move it to your comments"
+    assert summary(response.text) == [("#action_plan", message)]
+    assert inline(response.text, "action_plan") == message
+    assert f">{plan}</textarea>" in response.text
+    with app.app_context():
+        assert db.session().scalar(select(func.count(ConfirmationDecision.id))) == 0
