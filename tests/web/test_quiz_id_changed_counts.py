@@ -1,5 +1,6 @@
 """A trainer gives a module's quiz a new id in the same module: the managers' dashboard still
-counts the learners who completed the module, once each. A module given a new folder (its
+counts the learners who completed the module, once each, and the trainer's item analysis of
+the quiz still reads the attempts taken under the old id. A module given a new folder (its
 quiz's id kept) starts afresh on the dashboard, as on the learner's record."""
 
 import html
@@ -11,7 +12,7 @@ from app import db
 from app.content import catalogue
 from app.domain.content import quiz_key
 from app.models import Attempt, Completion, utcnow
-from app.services import learning
+from app.services import item_stats, learning
 from tests.conftest import sign_in
 from tests.web import course_files
 from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
@@ -109,3 +110,32 @@ def test_a_renamed_module_starts_afresh_on_the_dashboard(app, client, course, mo
     for summary, months in completions_shown(client, renamed):
         assert "0 completed" in summary
         assert "No learner has completed a module yet." in months
+
+
+def test_the_quizs_item_analysis_holds_the_attempts_under_its_old_id_apart(
+    app, client, course, module, pcn, make_user
+):
+    old_id = module.assessment.id
+    pass_two(app, module)
+    give_the_quiz_a_new_id(app, course, module)
+    make_user(email="trainer@example.org", role="trainer")
+    sign_in(client, "trainer@example.org")
+
+    page = " ".join(html.unescape(client.get(f"/author/quizzes/{NEW_ID}/items").text).split())
+    assert 'Graded attempts </dt> <dd class="nhsuk-summary-list__value" > 2 </dd>' in page
+    with app.app_context():
+        report = item_stats.item_report(NEW_ID)
+    assert report.attempts == 2
+    # The versions under the old id are other versions (a version's hash holds its quiz's
+    # id), and the same questions: as a question only moved in its file, their answers
+    # count in today's rows (an edited question would stay apart, as an earlier version).
+    rows = report.questions
+    assert rows and all(row.current and row.figures.answered == 2 for row in rows)
+    assert all(row.moved_from and row.version not in row.moved_from for row in rows)
+    # The old id's page leads to the quiz's, with the filter kept.
+    moved = client.get(f"/author/quizzes/{old_id}/items?first=1")
+    assert moved.status_code == 302
+    assert moved.location == f"/author/quizzes/{NEW_ID}/items?first=1"
+    csv = client.get(f"/author/quizzes/{old_id}/items.csv")
+    assert csv.status_code == 302 and csv.location == f"/author/quizzes/{NEW_ID}/items.csv"
+    assert client.get("/author/quizzes/never-a-quiz/items").status_code == 404
