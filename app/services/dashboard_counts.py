@@ -2,9 +2,10 @@
 
 `dashboard_count_change` rows are written by triggers (migration 0017) in the transaction
 of every rating or completion written or removed, every pass graded and credential revoked
-(a completion counts while one of the learner's passes of its quiz counts: migration 0036,
-services/passes.py) and every learner added, moved or removed, so the sums here always
-equal a recount. The dashboard reads the sums; `compact`
+(a module's completion counts, once a learner, while one of their passes of its quiz counts,
+under any id the quiz has had in the module: migrations 0036 and 0040, services/passes.py)
+and every learner added, moved or removed, so the sums here always equal a recount. The
+dashboard reads the sums; `compact`
 folds an organisation's rows into one per key (nightly, and after recompute-levels);
 `rebuild` replaces them with a recount after a bulk load that bypassed the triggers
 (seed-demo on PostgreSQL).
@@ -24,7 +25,7 @@ from app.services.teams import Scope, managed_by_user
 KEY = ("organisation_id", "team_id", "profession", "kind", "key", "value")
 LEARNER, LEVEL, PASSED = "learner", "level", "passed"
 
-# What each learner adds: their own row, their ratings, their quiz completions that count
+# What each learner adds: their own row, their ratings, their module completions that count
 # (a view).
 COUNTED = table(
     "dashboard_counted",

@@ -13,10 +13,25 @@ statement.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import NamedTuple
 
-from sqlalchemy import BigInteger, Float, Text, case, cast, func, literal, select
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    Select,
+    String,
+    Text,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    select,
+    union,
+)
 
+from app import db
 from app.domain.filter_days import filter_moments
 from app.domain.item_report import Window
 from app.domain.quizzes import QUESTION_TYPES, Question
@@ -24,6 +39,7 @@ from app.models import Answer, Attempt
 from app.models import QuestionVersion as VersionRow
 from app.services import tagged_rows
 from app.services.item_competencies import Aligned, subtotal_terms, subtotals_of
+from app.services.passes import ASSESSMENT
 
 # The question types whose answers pick options (choices, pairs, steps): their answers are
 # counted apart, for each option's share.
@@ -32,9 +48,41 @@ PICKABLE = tuple(
 )
 
 
-def graded_attempts(quiz_id: str, window: Window):
-    """Return the window's graded attempts and their totals, as a subquery."""
-    conditions = [Attempt.quiz_id == quiz_id, Attempt.status == "graded"]
+def at_module_quiz(quiz_id: str, module_slug: str, served: Sequence[str]) -> Select:
+    """Return SELECT of the ids whose attempts are at a module's quiz: today's, and those it
+    had before in the module (ids no quiz is served under now whose attempts were at the
+    module's quiz: passes.AT_MODULE_QUIZ).
+
+    The earlier ids are read from the stored question versions (one row a question and
+    edit), each id's attempts asked through the index that starts with the quiz id; used
+    as `IN (this)`, so the item analysis stays one statement.
+    """
+    at_quiz = exists().where(
+        Attempt.quiz_id == VersionRow.quiz_id,
+        Attempt.module_slug == module_slug,
+        Attempt.quiz_settings["kind"].as_string() == ASSESSMENT,
+    )
+    earlier = select(VersionRow.quiz_id).where(VersionRow.quiz_id.not_in(served), at_quiz)
+    return union(select(literal(quiz_id, String)), earlier)
+
+
+def module_of(quiz_id: str) -> str | None:
+    """Return the module whose quiz had this id, from an attempt at it (None: none known)."""
+    found = select(Attempt.module_slug).where(
+        Attempt.quiz_id == quiz_id, Attempt.quiz_settings["kind"].as_string() == ASSESSMENT
+    )
+    return db.session().scalar(found.limit(1))
+
+
+def _of_quiz(column, quiz: str | Select):
+    # A quiz's id, or SELECT of the ids it has had (at_module_quiz).
+    return column == quiz if isinstance(quiz, str) else column.in_(quiz)
+
+
+def graded_attempts(quiz: str | Select, window: Window):
+    """Return the window's graded attempts at the quiz (its id, or SELECT of the ids it has
+    had) and their totals, as a subquery."""
+    conditions = [_of_quiz(Attempt.quiz_id, quiz), Attempt.status == "graded"]
     if window.first_only:
         conditions.append(Attempt.number == 1)
     start, end = filter_moments(window.since, window.until)
@@ -111,9 +159,9 @@ class Read(NamedTuple):
 ROWS = tagged_rows.Layout(text=2, number=2, real=5)
 
 
-def read_sums(quiz_id: str, attempts, current: list[str], aligned=None) -> Read:
+def read_sums(quiz: str | Select, attempts, current: list[str], aligned=None) -> Read:
     """Run `statement` and sort its rows out by kind."""
-    found = ROWS.read(statement(quiz_id, attempts, current, aligned))
+    found = ROWS.read(statement(quiz, attempts, current, aligned))
     read = Read(Counter(), Counter(), Counter(), {}, [], {})
     for row in found.get("total", ()):
         (n, shown), (total, percent, *_) = row.number, row.real
@@ -149,8 +197,11 @@ def read_sums(quiz_id: str, attempts, current: list[str], aligned=None) -> Read:
     return read
 
 
-def statement(quiz_id: str, attempts, current: list[str], aligned: list[Aligned] | None = None):
-    """Return the branches of one query of three kinds of row (see ROWS), four with `aligned`:
+def statement(
+    quiz: str | Select, attempts, current: list[str], aligned: list[Aligned] | None = None
+):
+    """Return the branches of one query of three kinds of row (see ROWS), four with `aligned`
+    (`quiz` its id, or SELECT of the ids it has had):
 
     - "total": the attempts by total, percentage and questions shown;
     - "version": each stored version of the quiz's questions, and the file it came from;
@@ -169,7 +220,7 @@ def statement(quiz_id: str, attempts, current: list[str], aligned: list[Aligned]
     # PostgreSQL answers that for an empty list without looking the version up, where
     # "one of the pickable?" cost a sixth of the statement's CPU.
     unpickable = select(VersionRow.hash).where(
-        VersionRow.quiz_id == quiz_id, VersionRow.type_name.not_in(PICKABLE)
+        _of_quiz(VersionRow.quiz_id, quiz), VersionRow.type_name.not_in(PICKABLE)
     )
     given = case((Answer.question_version.in_(unpickable), None), else_=cast(Answer.response, Text))
     source = VersionRow.content["source"].as_string()
@@ -194,7 +245,7 @@ def statement(quiz_id: str, attempts, current: list[str], aligned: list[Aligned]
             "version",
             # Where an earlier version came from (a current one names its own line).
             text=[VersionRow.hash, case((VersionRow.hash.in_(current), None), else_=source)],
-        ).where(VersionRow.quiz_id == quiz_id),
+        ).where(_of_quiz(VersionRow.quiz_id, quiz)),
         ROWS.branch(
             "answer",
             text=[Answer.question_version, given],

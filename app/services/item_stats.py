@@ -21,6 +21,7 @@ from app.domain.quizzes.model import Quiz
 from app.services import item_reads, quiz_versions
 from app.services.item_competencies import known_aligned, read_subtotals
 from app.services.item_rows import item_sums, moved_versions, question_rows
+from app.services.passes import ASSESSMENT
 
 
 def find_quiz(quiz_id: str, content: Catalogue) -> Quiz | None:
@@ -31,6 +32,34 @@ def find_quiz(quiz_id: str, content: Catalogue) -> Quiz | None:
         for screen in module.screens:
             if screen.knowledge_check is not None and screen.knowledge_check.id == quiz_id:
                 return screen.knowledge_check
+    return None
+
+
+def quiz_ids(quiz: Quiz, content: Catalogue):
+    """Return the id whose attempts are at this quiz, or SELECT of the ids: a module's
+    quiz given a new id in its module keeps the attempts taken under the ids it had
+    (passes.AT_MODULE_QUIZ). Their question versions are other versions (a version's hash
+    holds its quiz's id); a question unchanged counts as today's, as one only moved does."""
+    if quiz.kind != ASSESSMENT:
+        return quiz.id
+    served = [
+        found.id
+        for module in content.modules
+        for found in (module.assessment, *(s.knowledge_check for s in module.screens))
+        if found is not None
+    ]
+    return item_reads.at_module_quiz(quiz.id, quiz.module, served)
+
+
+def quiz_now(quiz_id: str, content: Catalogue) -> str | None:
+    """Return the id a module's quiz has now, when `quiz_id` is one it had before in its
+    module (its item analysis, under the id it has now, holds the earlier attempts)."""
+    if find_quiz(quiz_id, content) is not None:
+        return None
+    slug = item_reads.module_of(quiz_id)
+    for module in content.modules:
+        if module.slug == slug and module.assessment is not None:
+            return module.assessment.id
     return None
 
 
@@ -56,10 +85,11 @@ def item_report(
     if quiz is None:
         return None
     session = db.session()
-    attempts = item_reads.graded_attempts(quiz_id, window)
+    ids = quiz_ids(quiz, content)
+    attempts = item_reads.graded_attempts(ids, window)
     current = [v.hash for v in quiz.versions.values()]
     known = known_aligned(quiz) if competency_scores else None
-    found = item_reads.read_sums(quiz_id, attempts, current, known)
+    found = item_reads.read_sums(ids, attempts, current, known)
     counts, percents = found.counts, found.percents
     totals = ia.TotalSums(
         sum(counts.values()),

@@ -6,11 +6,13 @@ The competency export is in competency_export.py.
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from app import db
 from app.domain.competencies.rating_counts import RatingCounts, rating_counts
-from app.domain.content import Catalogue, quiz_key
+from app.domain.content import Catalogue
+from app.domain.progress import QUIZ_PREFIX
 from app.models import CompetencyLevel, Completion, Organisation, User
 from app.models_counts import DashboardCountChange
 from app.services import dashboard_counts, manage_grid, passes, tagged_rows
@@ -78,24 +80,26 @@ def dashboard(
     return shown, replace(counted, ratings=ratings)
 
 
-def _quiz_keys(catalogue: Catalogue) -> dict[str, str]:
-    return {quiz_key(m.assessment.id): m.slug for m in catalogue.modules if m.assessment}
+def _assessed(catalogue: Catalogue) -> list[str]:
+    # The modules completed by passing their quiz: the passes are counted by module, so a
+    # quiz given a new id in its module keeps the completions made under the old one.
+    return [m.slug for m in catalogue.modules if m.assessment]
 
 
 def _summary_branches(scope: Scope, catalogue: Catalogue, shown) -> tuple:
     # The passes and levels of the learners a grid (read or planned) selects.
-    quiz_keys, kept = _quiz_keys(catalogue), _kept_professions(shown)
+    modules, kept = _assessed(catalogue), _kept_professions(shown)
     if kept is not False:
         # The counts kept as ratings and passes change: sums over a few rows, not millions
         # of ratings and completions counted.
         passes = dashboard_counts.counted(dashboard_counts.PASSED, scope, kept).where(
-            DashboardCountChange.key.in_(quiz_keys)
+            DashboardCountChange.key.in_(modules)
         )
         return passes, dashboard_counts.counted(dashboard_counts.LEVEL, scope, kept)
     who = list(shown.where)
     # A join: as `user_id IN (the learners)` with the codes, PostgreSQL looped (seconds).
     counted = _levels(scope).join(User, User.id == CompetencyLevel.user_id).where(*who)
-    return _passes(who, quiz_keys), _by_level(counted)
+    return _passes(who, modules), _by_level(counted)
 
 
 def _counted_branches(scope: Scope, catalogue: Catalogue, framework) -> tuple:
@@ -111,25 +115,45 @@ def _counted_branches(scope: Scope, catalogue: Catalogue, framework) -> tuple:
         counted = counted.where(CompetencyLevel.user_id.in_(select(User.id).where(*who)))
     elif not scope.whole_organisation:
         counted = counted.where(CompetencyLevel.user_id.in_(select(User.id).where(in_scope(scope))))
-    passes = _passes([in_scope(scope)], _quiz_keys(catalogue))
+    passes = _passes([in_scope(scope)], _assessed(catalogue))
     return (passes, _by_level(counted)), (learners, applicable)
 
 
-def _passes(who: list, quiz_keys: dict[str, str]):
+_EARLIER = aliased(Completion, name="earlier_completion")
+# A learner's earliest quiz completion of its module, under whatever id the quiz had: one a
+# learner and module, though they passed under two ids (migration 0040's view says the same).
+_FIRST_OF_MODULE = and_(
+    Completion.item_key.startswith(QUIZ_PREFIX),
+    ~exists().where(
+        _EARLIER.user_id == Completion.user_id,
+        _EARLIER.module_slug == Completion.module_slug,
+        _EARLIER.item_key.startswith(QUIZ_PREFIX),
+        or_(
+            _EARLIER.completed_at < Completion.completed_at,
+            and_(
+                _EARLIER.completed_at == Completion.completed_at,
+                _EARLIER.item_key < Completion.item_key,
+            ),
+        ),
+    ),
+)
+
+
+def _passes(who: list, modules: list[str]):
     # Passing a module's quiz completes it while one of the learner's passes of it counts
     # (as the kept counts: services/passes.py): counted by module and by the month it
     # counts from.
     completions = (
-        select(Completion.item_key, passes.COMPLETION_COUNTED_FROM.label("counted_from"))
+        select(Completion.module_slug, passes.COMPLETION_COUNTED_FROM.label("counted_from"))
         .join(User, User.id == Completion.user_id)
-        .where(*who, Completion.item_key.in_(quiz_keys))
+        .where(*who, Completion.module_slug.in_(modules), _FIRST_OF_MODULE)
         .subquery("completions")
     )
     month = year_month(completions.c.counted_from)
     return (
-        branch("passed", text=(completions.c.item_key, month), number=(func.count(),))
+        branch("passed", text=(completions.c.module_slug, month), number=(func.count(),))
         .where(completions.c.counted_from.is_not(None))
-        .group_by(completions.c.item_key, month)
+        .group_by(completions.c.module_slug, month)
     )
 
 
@@ -146,12 +170,11 @@ def _by_level(counted):
 
 
 def _summary_from(scope: Scope, catalogue: Catalogue, found, learners: int, applicable: int):
-    quiz_keys = _quiz_keys(catalogue)
     completed = dict.fromkeys((m.slug for m in catalogue.modules), 0)
     by_month: dict[str, int] = defaultdict(int)
     for row in found.get("passed", ()):
-        key, when = row.text[:2]
-        completed[quiz_keys[key]] += row.number[0]
+        slug, when = row.text[:2]
+        completed[slug] += row.number[0]
         by_month[when] += row.number[0]
     levels: dict[str, dict[str, int]] = defaultdict(dict)
     for row in found.get("level", ()):

@@ -15,10 +15,11 @@ one-certificate-a-module rule left uncertified, before migration 0034) is withdr
 before, by any of the module's certificates revoked at or after it. For a learner with one
 certificate for the module this is the rule as it always was.
 
-The dashboard counts a learner's completion of a quiz (one row, dated at their first pass)
-while one of their passes of that quiz counts: from its own date while their earliest pass
-still counts, else from their earliest pass that does (COMPLETION_COUNTED_FROM). Its kept
-counts say the same (migration 0036's view dashboard_counted and triggers).
+The dashboard counts a learner's completion of a module (their earliest quiz completion in
+it, under any id its quiz has had there, dated at their first pass) while one of their
+passes of the module's quiz counts: from its own date while their earliest pass still
+counts, else from their earliest pass that does (COMPLETION_COUNTED_FROM). Its kept counts
+say the same (migrations 0036 and 0040: the view dashboard_counted and triggers).
 
 What a learner, their manager or a trainer is shown follows the same passes: the module is
 completed while nothing of it was revoked or a pass of its quiz counts (COMPLETION_STANDS).
@@ -29,7 +30,7 @@ while it stands.
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, case, exists, func, literal_column, or_, select
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.domain.progress import QUIZ_PREFIX
@@ -81,11 +82,11 @@ def at_module_quiz(attempt, quiz_id: str, module_slug: str) -> bool:
 PASSED = and_(Attempt.passed.is_(True), KIND == ASSESSMENT)
 COUNTED = and_(PASSED, ~REVOKED_SINCE)
 
-# The learner's passes of the quiz a `Completion` records (its item key is "quiz:" + the id).
+# The learner's passes of the module's quiz a `Completion` records, under any id the quiz has
+# had in the module (PASSED: at a quiz of kind 'assessment'), as the kept counts (0040).
 _OF_COMPLETION = and_(
     Attempt.user_id == Completion.user_id,
     Attempt.module_slug == Completion.module_slug,
-    literal_column(f"'{QUIZ_PREFIX}'").concat(Attempt.quiz_id) == Completion.item_key,
 )
 _EARLIEST = select(func.min(Attempt.submitted_at)).where(_OF_COMPLETION, PASSED)
 _EARLIEST_COUNTED = select(func.min(Attempt.submitted_at)).where(_OF_COMPLETION, COUNTED)
@@ -97,7 +98,7 @@ _MODULE_REVOKED = exists().where(
 )
 
 # When a quiz's completion counts from on the dashboard, or NULL while it does not: its own
-# date while the learner's earliest pass of the quiz counts (or nothing of the module was
+# date while the learner's earliest pass of the module's quiz counts (or nothing of the module was
 # revoked, or no pass is on record), else their earliest pass that counts; none, NULL.
 _earliest, _earliest_counted = _EARLIEST.scalar_subquery(), _EARLIEST_COUNTED.scalar_subquery()
 COMPLETION_COUNTED_FROM = case(

@@ -35,6 +35,7 @@ from app.services import (
     credential_revocations,
     dashboard_counts,
     erasure,
+    learning,
     leavers,
     manage,
     profile,
@@ -46,6 +47,7 @@ from tests.conftest import post_form, sign_in
 from tests.web.journeys import pass_module
 
 LEVELS = ("Not yet", "Developing", "Secure")
+EARLIER_ID = "an-earlier-id"  # the first module's quiz, under an id it had before
 PROFESSIONS = ("link-worker", "gp", "practice-nurse")
 
 
@@ -68,6 +70,8 @@ def make_world(app, learners: int = 8) -> dict:
         codes = [c.code for c in catalogue().competencies][:6]
         world["codes"] = codes
         quizzes = {quiz_key(m.assessment.id): m.slug for m in catalogue().modules if m.assessment}
+        # An id the first module's quiz had before: its completions are the module's too.
+        quizzes[quiz_key(EARLIER_ID)] = next(iter(quizzes.values()))
         world["quiz_keys"] = [*quizzes, "screen:not-a-quiz"]
         world["modules"] = quizzes  # each quiz's module: a revoked certificate's passes go
         for n in range(learners):
@@ -242,7 +246,8 @@ def revoke(world, chance):
 
 def pass_again(world, chance):
     """Pass one of the holder's quizzes again now, as a renewal does: with a certificate and
-    credential of its own, or (as before migration 0034) without."""
+    credential of its own, or (as before migration 0034) without; now and then under
+    another id the module's quiz has had (migration 0040), with its completion."""
     session = db.session()
     passed = session.scalars(
         select(Attempt).where(Attempt.user_id == world["holder"], Attempt.passed.is_(True))
@@ -251,16 +256,19 @@ def pass_again(world, chance):
         return
     last = chance.choice(passed)
     now = utcnow()
+    quiz_id = last.quiz_id
+    if world["modules"].get(quiz_key(EARLIER_ID)) == last.module_slug and chance.random() < 0.5:
+        quiz_id = EARLIER_ID if quiz_id != EARLIER_ID else last.quiz_id
     number = session.scalar(
         select(func.max(Attempt.number)).where(
-            Attempt.user_id == last.user_id, Attempt.quiz_id == last.quiz_id
+            Attempt.user_id == last.user_id, Attempt.quiz_id == quiz_id
         )
     )
     again = Attempt(
         user_id=last.user_id,
-        quiz_id=last.quiz_id,
+        quiz_id=quiz_id,
         module_slug=last.module_slug,
-        number=number + 1,
+        number=(number or 0) + 1,
         status="graded",
         selection=last.selection,
         quiz_settings=last.quiz_settings,
@@ -271,6 +279,7 @@ def pass_again(world, chance):
     )
     session.add(again)
     session.flush()
+    learning.record(again.user_id, again.module_slug, quiz_key(quiz_id))
     earlier = session.scalar(select(Certificate).where(Certificate.attempt_id == last.id))
     if earlier is not None and chance.random() < 0.7:
         certificate = Certificate(
