@@ -91,7 +91,7 @@ SETTLED = "new Promise(done => requestAnimationFrame(() => requestAnimationFrame
 def check_page(page, label: str, width: int, path: str) -> list[str]:
     """Run the checks that apply to the page as shown at this width."""
     page.evaluate(SETTLED)
-    problems = wcag22.focus_obscured(page) + wcag22.small_targets(page)
+    problems = wcag22.focus_obscured(page) + wcag22.small_targets(page) + wcag22.sticky_room(page)
     if width == 1280:
         problems += wcag22.text_spacing_clips(page)
         if AUTHENTICATION.match(path):

@@ -8,6 +8,7 @@ pages and fail once with all of them:
 - small_targets: 2.5.8 Target Size (Minimum).
 - text_spacing_clips: 1.4.12 Text Spacing.
 - zoom_clips: 1.4.4 Resize Text and 1.4.10 Reflow at 200%.
+- sticky_room: 1.4.10 Reflow, for tables whose first column stays in sight.
 - sign_in_fields: 3.3.8 Accessible Authentication (Minimum) and 3.3.7 Redundant Entry.
 """
 
@@ -287,3 +288,30 @@ def sign_in_fields(page) -> list[str]:
     paste, password forms that do not name the account, and forms that ask for a new
     password twice."""
     return page.evaluate(script(SIGN_IN_FIELDS))
+
+
+# A table whose first column stays in sight as it scrolls (the manager's grid and matrix)
+# must leave room beside that column for the widest of the other cells: else a cell slides
+# under the column before its far side is in sight, and is never wholly seen (1.4.10).
+STICKY_ROOM = """() => {
+  const problems = [];
+  for (const box of document.querySelectorAll(".lw-table-scroll, .lw-grid-scroll")) {
+    if (!box.checkVisibility()) continue;
+    const sticky = [...box.querySelectorAll("th, td")]
+      .filter(cell => getComputedStyle(cell).position === "sticky");
+    if (!sticky.length) continue;
+    const column = Math.max(...sticky.map(cell => cell.getBoundingClientRect().width));
+    const widest = Math.max(...[...box.querySelectorAll("td, th")]
+      .filter(cell => !sticky.includes(cell)).map(cell => cell.getBoundingClientRect().width));
+    const room = box.clientWidth - column;
+    if (widest > room + 0.5)
+      problems.push(`1.4.10 ${box.getAttribute("aria-label")}: ${Math.round(room)} px beside `
+        + `its ${Math.round(column)} px sticky column, for cells up to ${Math.round(widest)} px`);
+  }
+  return problems;
+}"""
+
+
+def sticky_room(page) -> list[str]:
+    """Return the tables whose sticky column leaves too little room to see another cell."""
+    return page.evaluate(STICKY_ROOM)
