@@ -93,9 +93,8 @@ def check_page(page, label: str, width: int, path: str) -> list[str]:
     page.evaluate(SETTLED)
     problems = wcag22.focus_obscured(page) + wcag22.small_targets(page) + wcag22.sticky_room(page)
     problems += wcag22.text_spacing_clips(page)
-    if width == 1280:
-        if AUTHENTICATION.match(path):
-            problems += wcag22.sign_in_fields(page)
+    if width == 1280 and AUTHENTICATION.match(path):
+        problems += wcag22.sign_in_fields(page)
     shot(page, f"{width}{label.replace('/', '_')}")
     return [f"{width} px {label}: {problem}" for problem in problems]
 
@@ -201,3 +200,46 @@ def first_result(learner: int, module_slug: str) -> str:
     """Return the address of the learner's first graded attempt: its result page."""
     attempt = db.session().scalars(select(Attempt).where(Attempt.user_id == learner)).first()
     return f"/modules/{module_slug}/quiz/attempts/{attempt.id}/"
+
+
+# A page with one of each fault the checks look for, and a control of each kind that passes.
+FAULTS = """<!doctype html><html lang="en"><head><title>Faults</title><style>
+header { position: sticky; top: 0; height: 80px; background: #eee; z-index: 2; }
+a:focus, button:focus { outline: 4px solid #ffeb3b; }
+a.grey:focus { outline: 4px solid #999; }
+.under { position: fixed; top: 20px; left: 0; z-index: 1; }
+.tiny { display: inline-block; width: 10px; height: 10px; }
+.fixed { height: 40px; overflow: hidden; width: 400px; font: 16px/1.15 sans-serif; }
+</style></head><body><header>Header</header><main><h1>Faults</h1>
+<p>A <a href="#1">link in a sentence</a> is exempt from the size rule.</p>
+<a class="under" href="#2">Under the header</a>
+<p><a class="grey" href="#3">Grey focus</a></p>
+<p><a class="tiny" href="#4"></a><a class="tiny" href="#5"></a></p>
+<p><button>Big enough</button></p>
+<div class="fixed">Words that fit in two lines of this box until their spacing grows</div>
+<form action="/change">
+<input type="password" autocomplete="current-password" onpaste="return false">
+<input type="password" autocomplete="new-password">
+<input type="password" autocomplete="new-password">
+</form></main></body></html>"""
+
+
+def test_the_checks_find_each_fault(page):
+    """Each check finds its fault on a page made to have one, and passes what is right: a
+    walk that finds nothing has looked."""
+    page.set_content(FAULTS)
+    focus = "\n".join(wcag22.focus_obscured(page))
+    assert '2.4.11 a.under "Under the header"' in focus
+    assert '2.4.7 a.grey "Grey focus"' in focus
+    assert "Big enough" not in focus and "link in a sentence" not in focus
+    targets = "\n".join(wcag22.small_targets(page))
+    assert targets.count("2.5.8 a.tiny") == 2
+    assert "link in a sentence" not in targets and "Big enough" not in targets
+    assert not wcag22.clipped(page)
+    spacing = wcag22.text_spacing_clips(page)
+    assert len(spacing) == 1 and spacing[0].startswith('1.4.12 div.fixed "Words that fit'), spacing
+    assert not wcag22.clipped(page)  # the page's own spacing is back
+    fields = "\n".join(wcag22.sign_in_fields(page))
+    assert "refuses a paste" in fields
+    assert "3.3.7 a form asks for the new password 2 times" in fields
+    assert "3.3.8 the form to /change asks for the current password without" in fields

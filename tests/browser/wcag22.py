@@ -49,10 +49,10 @@ def script(check: str) -> str:
 
 # 2.4.11 and 2.4.7. Each stop is focused as Tab focuses it, the browser scrolling it into
 # view; then it must show (not wholly under a sticky or fixed box: the page's header, a
-# table's sticky column, header or caption) and look focused (an outline, a shadow or a
-# background that it lacks unfocused). Whether a point of the stop shows is asked of the
-# browser (elementFromPoint), at points over the stop's box within the window: only a
-# stop none of whose points show is hidden, as the criterion asks.
+# table's sticky column, header or caption) and look focused: NHS.UK's yellow in an
+# outline, a shadow or a background that it lacks unfocused. Whether a point of the stop
+# shows is asked of the browser (elementFromPoint), at points over the stop's box within
+# the window: only a stop none of whose points show is hidden, as the criterion asks.
 FOCUS_OBSCURED = """() => {
   TAB_STOPS
   NAME
@@ -82,7 +82,6 @@ FOCUS_OBSCURED = """() => {
     }
     return false;
   };
-  // The keyboard was the last thing used: :focus-visible matches as it would after Tab.
   for (const element of tabStops()) {
     const before = look(element);
     element.focus();
