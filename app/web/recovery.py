@@ -33,7 +33,8 @@ def forgot_password():
 @throttles.resets
 def reset_password(token: str):
     """Set a new password from a link that is unused and less than an hour old."""
-    if recovery.user_for_reset(token) is None:
+    account = recovery.user_for_reset(token)
+    if account is None:
         return render_template("auth/link_spent.html", purpose="reset"), 404
     form = ResetPasswordForm()
     if form.validate_on_submit():
@@ -51,4 +52,6 @@ def reset_password(token: str):
                 "Your password has been changed. Any other devices have been signed out", "success"
             )
             return remember_confirmation(redirect(url_for("pages.home")))
-    return render_template("recovery/reset_password.html", form=form), 400 if form.errors else 200
+    # The account's address, for a password manager to save the new password under.
+    page = render_template("recovery/reset_password.html", form=form, account_email=account.email)
+    return page, 400 if form.errors else 200
