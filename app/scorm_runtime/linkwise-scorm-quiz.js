@@ -83,7 +83,9 @@
       list.appendChild(box);  // drawn order
       box.hidden = false;
       ui.hideFeedback(box);
-      $(".nhsuk-caption-m", box).textContent = "Question " + (n + 1);
+      // The caption as the site writes it, "Question 7 (2 points)": only its number is the draw's.
+      var caption = $(".nhsuk-caption-m", box);
+      caption.textContent = caption.textContent.replace(/Question \d+/, "Question " + (n + 1));
       var options = $$(".nhsuk-radios__item, .nhsuk-checkboxes__item", box);
       var parent = options.length ? options[0].parentNode : null;
       if (shown.question.type === "matching") {

@@ -8,6 +8,8 @@ comes.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ..framework_domain_files import CODE
 from ..framework_files import unknown_code_message
 from ..module_files import SLUG
@@ -16,11 +18,28 @@ from ..problems import did_you_mean
 from .drafts import QuestionDraft, QuestionReport
 from .lines import MarkedLine
 from .questions import QUESTION_TYPES
-from .written_questions import exact_number
+from .written_questions import NOT_A_KEY, key_number
 
 # The most one question is worth: past this a total can overflow, and no quiz needs it.
 MOST_POINTS = 100
 POINTS_RANGE = f"a number above 0 and at most {MOST_POINTS}"
+POINTS_FORM = (
+    "in the digits 0 to 9, with a full stop for decimals and nothing between the digits, "
+    "like 1 or 1.5"
+)
+NOT_PLAIN = "not plain"
+
+
+def points_number(text: str) -> Decimal | str | None:
+    """Return the points a `Points:` or `points per question:` line writes; NOT_PLAIN for a
+    number written otherwise than an answer key may write one (key_number); None for no number.
+
+    Decimal alone reads '١' as 1 and '1_0' as 10: points are written as plainly as a key.
+    """
+    number = key_number(text)
+    if isinstance(number, Decimal):
+        return number
+    return None if number == NOT_A_KEY else NOT_PLAIN
 
 
 class QuestionAttributes:
@@ -35,8 +54,10 @@ class QuestionAttributes:
         draft.title = marked.text
 
     def _points(self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport) -> None:
-        points = exact_number(marked.text)
-        if points is None or points <= 0:
+        points = points_number(marked.text)
+        if points == NOT_PLAIN:
+            report.error(marked.line, f"has points '{marked.text}': write points {POINTS_FORM}")
+        elif points is None or points <= 0:
             report.error(marked.line, f"has points '{marked.text}' that are not a number above 0")
         elif points > MOST_POINTS:
             report.error(marked.line, f"has points '{marked.text}': points must be {POINTS_RANGE}")
