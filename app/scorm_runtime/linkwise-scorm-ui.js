@@ -226,7 +226,13 @@
   function showErrors(form, errors) {
     var summary = $("[data-error-summary]", form), list = $("[data-error-list]", form);
     list.textContent = "";
-    $$(".nhsuk-error-message[data-field-error]", form).forEach(function (e) { e.remove(); });
+    $$(".nhsuk-error-message[data-field-error]", form).forEach(function (e) {
+      // The question is described by its hint alone again, not by a message gone.
+      var fieldset = e.closest("fieldset"), hint = $(":scope > .nhsuk-hint", fieldset);
+      if (hint && hint.id) fieldset.setAttribute("aria-describedby", hint.id);
+      else fieldset.removeAttribute("aria-describedby");
+      e.remove();
+    });
     $$(".nhsuk-form-group--error", form).forEach(function (g) { g.classList.remove("nhsuk-form-group--error"); });
     errors.forEach(function (error) {
       var fieldset = $("fieldset", error.box);
@@ -238,9 +244,11 @@
       message.id = "error-" + error.question.id;
       message.innerHTML = '<span class="nhsuk-u-visually-hidden">Error:</span> ';
       message.appendChild(document.createTextNode(error.text));
-      // After the question's text: its legend, and what of it is shown under the legend.
-      ($(".lw-question__more", fieldset) || $("legend", fieldset)).after(message);
-      fieldset.setAttribute("aria-describedby", message.id);
+      // Where the site puts it: after the question's text (its legend, what of it is shown
+      // under the legend) and the hint of its type, before the fields; read after the hint.
+      var hint = $(":scope > .nhsuk-hint", fieldset);
+      (hint || $(".lw-question__more", fieldset) || $("legend", fieldset)).after(message);
+      fieldset.setAttribute("aria-describedby", (hint && hint.id ? hint.id + " " : "") + message.id);
       error.box.classList.add("nhsuk-form-group--error");
       var item = document.createElement("li"), link = document.createElement("a");
       link.href = "#" + target.id;

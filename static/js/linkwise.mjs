@@ -320,22 +320,30 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
     for (const field of group.querySelectorAll("select")) {
       field.classList.toggle("nhsuk-select--error", Boolean(text));
     }
+    // The question is described by its hint, if its type has one, then by its error.
+    const hint = fieldset.querySelector(":scope > .nhsuk-hint");
+    const described = [hint?.id, text && errorId].filter(Boolean).join(" ");
+    if (described) fieldset.setAttribute("aria-describedby", described);
+    else fieldset.removeAttribute("aria-describedby");
     if (!text) {
       if (error) error.remove();
-      fieldset.removeAttribute("aria-describedby");
       return;
     }
     if (!error) {
       error = document.createElement("span");
       error.className = "nhsuk-error-message";
       error.id = errorId;
-      // After the question's text: its legend, and what of it is shown under the legend.
-      const text = fieldset.querySelector(".lw-question__more") || fieldset.querySelector("legend");
-      text.after(error);
+      // Where the page puts it: after the question's text (its legend, what of it is shown
+      // under the legend, a notice) and the hint, before the fields.
+      const above =
+        hint ||
+        fieldset.querySelector(":scope > .lw-notice") ||
+        fieldset.querySelector(".lw-question__more") ||
+        fieldset.querySelector("legend");
+      above.after(error);
     }
     error.innerHTML = '<span class="nhsuk-u-visually-hidden">Error:</span> ';
     error.append(text);
-    fieldset.setAttribute("aria-describedby", errorId);
   }
 
   function replaceQuestion(id, html) {

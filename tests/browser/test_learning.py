@@ -13,6 +13,7 @@ from tests.browser.conftest import (
 )
 from tests.browser.quiz_steps import fill_in, shot
 from tests.browser.scroll_cues import assert_scroll_cues
+from tests.question_order import FIELD_ORDER, expected
 
 
 def sign_in_as_learner(page, live_server, make_user, role="learner"):
@@ -90,6 +91,9 @@ def answer_knowledge_check(page, check):
     expect(dialog.get_by_role("link", name=message)).to_be_visible()
     expect(dialog.locator(f"#question-{question.id}-error")).to_have_text(f"Error: {message}")
     expect(dialog.locator(".nhsuk-error-summary")).to_be_focused()
+    # Drawn by the script, in the NHS order: the question, its type's hint, the error.
+    has_hint = question.type_name in ("multiple-answers", "ordering")
+    assert page.evaluate(FIELD_ORDER, f"dialog #question-{question.id}") == expected(has_hint)
     shot(page, "knowledge-check-error-js", full_page=False)
     assert_accessible(page)
     # The summary's link puts focus on the question's first field.

@@ -18,6 +18,8 @@ from app.domain.scorm.course_data import question_data
 from tests.browser.scorm_harness import Lms
 from tests.browser.test_scorm_package import SHOTS, assert_accessible_frame, lms_for
 from tests.domain.quizzes.conftest import parse_body
+from tests.question_order import FIELD_ORDER
+from tests.question_order import expected as nhs_order
 
 CHECKED = "referral-routes"  # its first knowledge check asks for every right answer ticked
 
@@ -97,6 +99,8 @@ def test_a_knowledge_check_left_blank_is_refused_as_the_site_refuses_it(checks_l
     assert frame.inner_text(f"{section} [data-error-list]") == expected
     field_error = frame.inner_text(f"{section} .nhsuk-error-message")
     assert field_error.split("\n")[-1].removeprefix("Error:").strip() == expected
+    # In the site's order: the question, its hint, the error; described by both.
+    assert frame.evaluate(FIELD_ORDER, f"{section} fieldset") == nhs_order(True)
     assert frame.is_hidden(f'[data-screen="{screen.slug}"] [data-check-done]')
     assert_accessible_frame(frame, "knowledge check left blank")
     if SHOTS:
