@@ -111,3 +111,25 @@ def set_read_only(app, read_only: bool, *, new_connections: bool = True) -> None
     admin.dispose()
     if new_connections:
         app.extensions["linkwise.engine"].dispose()
+
+
+def proxied_app(url: URL, proxy, smtp_url: str):
+    """Build an app that reaches its database through the proxy, so a test can cut it.
+
+    Its limits are 2 seconds each: a hung database then answers in 2 to 4 seconds (a held
+    pool connection's watchdog, then a connect timeout), as "a few seconds" promises.
+    """
+    from app import create_app
+
+    return create_app(
+        {
+            "LINKWISE_ENV": "test",
+            "DATABASE_URL": url.set(host="127.0.0.1", port=proxy.port).render_as_string(
+                hide_password=False
+            ),
+            "SMTP_URL": smtp_url,
+            "DB_CONNECT_TIMEOUT": 2,
+            "DB_STATEMENT_TIMEOUT": 2,
+            "DB_POOL_TIMEOUT": 2,
+        }
+    )

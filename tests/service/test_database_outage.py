@@ -10,34 +10,19 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from app import create_app, db
+from app import db
 from app.content import catalogue
 from app.models import Attempt
 from app.rate_limits import limiter
 from tests.conftest import DEMO_PASSWORD, csrf_token, post_form, sign_in
-from tests.service.postgres import (
-    missing_service,
-    postgres_server,
-    set_read_only,
-    throwaway_database,
-)
+from tests.service.postgres import proxied_app, set_read_only, throwaway_database
 from tests.service.proxy import Proxy
 from tests.service.served import add_learner, answer
 from tests.web.journeys import user_id
 from tests.web.quiz_helpers import attempt_form
 
-# Each request must come back within served.ANSWER_WITHIN. The app's own limits below are 2
-# seconds each; a hung database answers in 2 to 4 seconds (a held pool connection's
-# watchdog, then a connect timeout), and "a few seconds" is the promise.
-
-
-@pytest.fixture(scope="module")
-def server():
-    try:
-        with postgres_server() as url:
-            yield url
-    except RuntimeError as missing:
-        missing_service(str(missing))
+# Each request must come back within served.ANSWER_WITHIN: the app's own limits are 2
+# seconds each (postgres.proxied_app).
 
 
 @pytest.fixture
@@ -45,18 +30,7 @@ def outage(server, smtp_server):
     """An app whose PostgreSQL sits behind a proxy, with a learner mid-quiz."""
     with throwaway_database(server) as url:
         proxy = Proxy(url.host, url.port or 5432)
-        app = create_app(
-            {
-                "LINKWISE_ENV": "test",
-                "DATABASE_URL": url.set(host="127.0.0.1", port=proxy.port).render_as_string(
-                    hide_password=False
-                ),
-                "SMTP_URL": smtp_server.url,
-                "DB_CONNECT_TIMEOUT": 2,
-                "DB_STATEMENT_TIMEOUT": 2,
-                "DB_POOL_TIMEOUT": 2,
-            }
-        )
+        app = proxied_app(url, proxy, smtp_server.url)
         client = app.test_client()
         add_learner(app)
         with app.app_context():

@@ -12,7 +12,7 @@ import lxml.html
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app, db
+from app import db
 from app.content import catalogue
 from app.models import Certificate
 from app.models_practice import ConfirmationDecision, SelfAssessment
@@ -21,8 +21,7 @@ from app.services import accounts
 from tests.conftest import DEMO_PASSWORD, sign_in
 from tests.nu_checker import nu_errors
 from tests.service.postgres import (
-    missing_service,
-    postgres_server,
+    proxied_app,
     set_read_only,
     throwaway_database,
 )
@@ -42,32 +41,12 @@ COMMENTS = "You listened well and let her lead.\nKeep the follow-up call."
 ACTION_PLAN = "Show me two referrals where the person chose the activity."
 
 
-@pytest.fixture(scope="module")
-def server():
-    try:
-        with postgres_server() as url:
-            yield url
-    except RuntimeError as missing:
-        missing_service(str(missing))
-
-
 @pytest.fixture
 def world(server, smtp_server):
     """An app behind a proxy on a database of its own: a request waiting for Sue's decision."""
     with throwaway_database(server) as url:
         proxy = Proxy(url.host, url.port or 5432)
-        app = create_app(
-            {
-                "LINKWISE_ENV": "test",
-                "DATABASE_URL": url.set(host="127.0.0.1", port=proxy.port).render_as_string(
-                    hide_password=False
-                ),
-                "SMTP_URL": smtp_server.url,
-                "DB_CONNECT_TIMEOUT": 2,
-                "DB_STATEMENT_TIMEOUT": 2,
-                "DB_POOL_TIMEOUT": 2,
-            }
-        )
+        app = proxied_app(url, proxy, smtp_server.url)
         with app.app_context():
             accounts.create_organisation("Riverside PCN")
             for email, name, profession in (

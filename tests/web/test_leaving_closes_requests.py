@@ -116,7 +116,8 @@ def test_leaving_closes_the_learners_waiting_requests_there(
     assert decided == [confirmed]  # the decision made before stands
     assert sorted(event["request"] for event in audited) == sorted([waiting, other])
     # The decision made before is still on the supervisor's list and its page.
-    assert "SPLW-1.4: confirmed" in sue.get("/supervise/").text.split("Decided", 1)[1]
+    listed = sue.get("/supervise/").text.split("Decided", 1)[1]
+    assert "SPLW-1.4 Working from strengths</a>: confirmed" in listed
     assert "Seen it" in sue.get(f"/supervise/requests/{confirmed}").text
     # The learner's own page says why it closed.
     mine = learner.get(f"/my/competencies/{CODE}").text

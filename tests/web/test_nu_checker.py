@@ -99,7 +99,7 @@ def running(pid: int) -> bool:
     """Say whether the process is alive (and not a zombie)."""
     try:
         return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # gone before, or while, it was read
         return False
 
 

@@ -86,7 +86,8 @@ def test_an_erased_learners_requests_leave_the_queue_and_old_pages_cannot_decide
     assert waiting_count(sue.get("/my/competencies").text) == "0"
     # The decision made stands, the learner shown as erased, its record still signed off.
     decided = queue.split("Decided", 1)[1]
-    assert "Erased account, SPLW-1.4: confirmed" in decided and "Lee Learner" not in queue
+    assert "Erased account, SPLW-1.4 Working from strengths</a>: confirmed" in decided
+    assert "Lee Learner" not in queue
     record = pdf_text(sue, confirmed)
     assert "Erased account" in record and "Lee Learner" not in record
     assert "Seen it" not in record  # what the supervisor wrote about them went with them
