@@ -7,8 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy.exc import DBAPIError
-
 from app import db
 from app.domain import assignments as rules
 from app.domain.content import Catalogue
@@ -87,22 +85,14 @@ def learner_page(
     now = utcnow()
     branches = (person_in_scope, *PAGE_ROWS)
     params = {"user_id": user_id, "now": now, "known": retired_ratings.known_codes(catalogue)}
-    session = db.session()
-    recorded = True
-    try:
-        found = tagged_rows.read_writing(branches, viewed, **params)
-    except DBAPIError as error:
-        # While the database only reads, the page is still shown, the visit logged instead.
-        if not db.refused_as_read_only(error):
-            raise
-        session.rollback()
-        found, recorded = tagged_rows.read(branches, **params), False
+    # While the database only reads, the page is still shown, the visit logged instead.
+    found, recorded = tagged_rows.read_recording(branches, viewed, **params)
     person = learner_rows.person_of(found)
     if person is None:
         return None
     if not recorded:
         db.not_written("learner.viewed", actor=viewer_id, subject=user_id)
-    session.commit()
+    db.session().commit()
     attempts = extra_attempts.attempts_from(person, found, catalogue.modules, now)
     # The quizzes open for renewal now: what they ask about is within the learner's reach.
     renewing = frozenset(quiz.module_slug for quiz in attempts.quizzes if quiz.renewing)

@@ -34,6 +34,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.exc import DBAPIError
 
 from app import db
 
@@ -107,6 +108,22 @@ class Layout:
             branches = union_all(*branches)
         return self._by_kind(db.session().connection().execute(branches, params))
 
+    def read_recording(self, branches, write: Insert, **params) -> tuple[dict, bool]:
+        """Return `read_writing`'s rows and True; while the database only reads (a failover,
+        a maintenance window), `read`'s rows and False, the write left undone.
+
+        The write beside such a read is bookkeeping (a visit's audit event): the page is still
+        shown, and the caller logs what was not recorded (db.not_written). Any other error is
+        raised.
+        """
+        try:
+            return self.read_writing(branches, write, **params), True
+        except DBAPIError as error:
+            if not db.refused_as_read_only(error):
+                raise
+            db.session().rollback()
+            return self.read(branches, **params), False
+
     def read_writing(self, branches, write: Insert, **params) -> dict[str, list[Row]]:
         """Run the branches and an INSERT ... SELECT as one statement; return rows as `read` does.
 
@@ -169,3 +186,4 @@ def _numbered(branch: Select) -> Select:
 # The usual sizes, which most statements fill.
 _USUAL = Layout(**{name: size for name, _, size in SLOTS})
 branch, read, read_writing = _USUAL.branch, _USUAL.read, _USUAL.read_writing
+read_recording = _USUAL.read_recording

@@ -268,9 +268,12 @@ def removal_page(
         or_(in_scope(scope), seen_leaving),
         actor_id=viewer_id,
     )
-    found = tagged_rows.read_writing((person, gone), viewed, user_id=user_id)
+    # While the database only reads, the page is still shown, the visit logged instead.
+    found, recorded = tagged_rows.read_recording((person, gone), viewed, user_id=user_id)
     shown = learner_rows.person_of(found) or _latest_leaving(found, user_id)
     if shown is not None:
+        if not recorded:
+            db.not_written("learner.viewed", actor=viewer_id, subject=user_id)
         db.session().commit()
     return shown
 
