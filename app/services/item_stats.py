@@ -57,10 +57,8 @@ def quiz_now(quiz_id: str, content: Catalogue) -> str | None:
     if find_quiz(quiz_id, content) is not None:
         return None
     slug = item_reads.module_of(quiz_id)
-    for module in content.modules:
-        if module.slug == slug and module.assessment is not None:
-            return module.assessment.id
-    return None
+    module = content.module(slug) if slug is not None else None
+    return module.assessment.id if module is not None and module.assessment else None
 
 
 def project_path(path: str) -> str:

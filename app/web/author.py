@@ -40,11 +40,7 @@ def items(quiz_id: str):
     scores = request.args.get("competencies") == "1"
     report = item_stats.item_report(quiz_id, window, competency_scores=scores)
     if report is None:
-        # An id the module's quiz had before: its attempts are in the quiz's report now.
-        now = item_stats.quiz_now(quiz_id, catalogue())
-        if now is None:
-            abort(404)
-        return redirect(url_for("author.items", quiz_id=now, **request.args))
+        return _to_quiz_now("author.items", quiz_id)
     page = render_template("author/items.html", report=report, args=request.args, errors=errors)
     return page, 400 if errors else 200
 
@@ -60,16 +56,22 @@ def items_csv(quiz_id: str):
         return redirect(url_for("author.items", quiz_id=quiz_id, **filter_query(request.args)))
     report = item_stats.item_report(quiz_id, window)
     if report is None:
-        now = item_stats.quiz_now(quiz_id, catalogue())
-        if now is None:
-            abort(404)
-        return redirect(url_for("author.items_csv", quiz_id=now, **request.args))
+        return _to_quiz_now("author.items_csv", quiz_id)
     disposition = f'attachment; filename="{quiz_id}-items.csv"'
     return Response(
         csv_text(csv_rows(report)),
         mimetype="text/csv",
         headers={"Content-Disposition": disposition},
     )
+
+
+def _to_quiz_now(endpoint: str, quiz_id: str):
+    """Send an id the module's quiz had before to the same page under the id it has now,
+    whose report holds the earlier attempts; any other id is not found."""
+    now = item_stats.quiz_now(quiz_id, catalogue())
+    if now is None:
+        abort(404)
+    return redirect(url_for(endpoint, quiz_id=now, **request.args))
 
 
 def _reach() -> int | None:
