@@ -7,19 +7,18 @@ from dataclasses import replace
 
 import pytest
 
-from app import create_app
 from app.content import catalogue
 from app.domain.quizzes.base import Question
 from app.scorm_export import build_package
 from tests.browser.scorm_harness import Lms
-from tests.browser.test_scorm_package import MODULE, drawn
+from tests.browser.test_scorm_package import MODULE, drawn, package_app
 
 POINTS = (2.0, 1.5, 1.0)  # given in turn to the questions outside pools
 
 
 @pytest.fixture(scope="module")
 def points_lms(tmp_path_factory):
-    app = create_app({"LINKWISE_ENV": "test", "DATABASE_URL": "sqlite://", "SECRET_KEY": "t"})
+    app = package_app()
     folder = tmp_path_factory.mktemp("lms")
     with app.app_context():
         module = catalogue().module(MODULE)

@@ -13,7 +13,12 @@ from werkzeug.datastructures import MultiDict
 from app.domain.numbers import digit_zeros
 from app.domain.quizzes import BLANK, InvalidAnswer
 from tests.browser.scorm_harness import Lms
-from tests.browser.test_scorm_package import assert_accessible_frame, lms_for
+from tests.browser.test_scorm_package import (
+    assert_accessible_frame,
+    lms_for,
+    package_app,
+    package_page,
+)
 from tests.domain.quizzes.conftest import parse_body
 
 MODULE = "what-is-social-prescribing"  # its quiz has a numeric question
@@ -23,23 +28,15 @@ BOUNDS = ((999, 1000.5), (-3, -3), (0.1, 0.30000000000000004), (-1e-3, 2e6))
 
 @pytest.fixture(scope="module")
 def numbers_lms(tmp_path_factory):
-    from app import create_app
-
-    app = create_app({"LINKWISE_ENV": "test", "DATABASE_URL": "sqlite://", "SECRET_KEY": "t"})
-    server, module = lms_for(app, tmp_path_factory.mktemp("lms"), MODULE)
+    server, module = lms_for(package_app(), tmp_path_factory.mktemp("lms"), MODULE)
     yield server, module
     server.close()
 
 
 @pytest.fixture
 def frame(numbers_lms, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield numbers_lms[0].launch(page)
-    context.close()
-    assert not errors, errors
+    with package_page(browser) as page:
+        yield numbers_lms[0].launch(page)
 
 
 def numeric(low: float, high: float):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 from pathlib import Path
 
@@ -19,9 +21,15 @@ MODULE = "how-the-system-works"
 SHOTS = os.environ.get("LINKWISE_SCORM_SHOTS")  # a folder to save screenshots in, if set
 
 
+@functools.cache
+def package_app():
+    """Return the app packages are built from: the course, an empty in-memory database."""
+    return create_app({"LINKWISE_ENV": "test", "DATABASE_URL": "sqlite://", "SECRET_KEY": "t"})
+
+
 @pytest.fixture(scope="module")
 def course_app():
-    return create_app({"LINKWISE_ENV": "test", "DATABASE_URL": "sqlite://", "SECRET_KEY": "t"})
+    return package_app()
 
 
 def lms_for(course_app, folder: Path, slug: str) -> tuple[Lms, object]:
@@ -40,15 +48,24 @@ def lms(course_app, tmp_path_factory):
     server.close()
 
 
-@pytest.fixture
-def learner_page(browser):
+@contextlib.contextmanager
+def package_page(browser):
+    """Open a page in a fresh context; fail if a script in it raised an error."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
     assert not errors, errors
+
+
+@pytest.fixture
+def learner_page(browser):
+    with package_page(browser) as page:
+        yield page
 
 
 def shown_screen(frame) -> str | None:

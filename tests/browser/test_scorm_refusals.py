@@ -16,7 +16,13 @@ from app.domain.quizzes import BLANK, InvalidAnswer
 from app.domain.quizzes.attempts import Shown, read_answers
 from app.domain.scorm.course_data import question_data
 from tests.browser.scorm_harness import Lms
-from tests.browser.test_scorm_package import SHOTS, assert_accessible_frame, lms_for
+from tests.browser.test_scorm_package import (
+    SHOTS,
+    assert_accessible_frame,
+    lms_for,
+    package_app,
+    package_page,
+)
 from tests.domain.quizzes.conftest import parse_body
 from tests.question_order import FIELD_ORDER
 from tests.question_order import expected as nhs_order
@@ -26,23 +32,15 @@ CHECKED = "referral-routes"  # its first knowledge check asks for every right an
 
 @pytest.fixture(scope="module")
 def checks_lms(tmp_path_factory):
-    from app import create_app
-
-    app = create_app({"LINKWISE_ENV": "test", "DATABASE_URL": "sqlite://", "SECRET_KEY": "t"})
-    server, module = lms_for(app, tmp_path_factory.mktemp("lms"), CHECKED)
+    server, module = lms_for(package_app(), tmp_path_factory.mktemp("lms"), CHECKED)
     yield server, module
     server.close()
 
 
 @pytest.fixture
 def frame(checks_lms, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield checks_lms[0].launch(page)
-    context.close()
-    assert not errors, errors
+    with package_page(browser) as page:
+        yield checks_lms[0].launch(page)
 
 
 def site_says(question, fields: dict[str, str], number: int = 1) -> str | None:
