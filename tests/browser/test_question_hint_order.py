@@ -9,7 +9,7 @@ from app.content import catalogue
 from tests.browser.conftest import assert_accessible, browser_sign_in
 from tests.conftest import sign_in
 from tests.question_order import FIELD_ORDER, expected
-from tests.web.test_learn import complete, screen_url
+from tests.web.test_learn import reach, screen_url
 from tests.web.test_question_hint_order import MODULE
 
 
@@ -20,8 +20,7 @@ def test_the_dialog_shows_a_blank_check_s_hint_then_its_error(app, page, live_se
     client = app.test_client()
     sign_in(client, email)
     screen = next(s for s in module.screens if s.knowledge_check)
-    for earlier in module.screens[: module.screens.index(screen)]:
-        complete(client, module, earlier)
+    reach(client, module, screen)
     question = screen.knowledge_check.questions[0]
     assert question.type_name == "multiple-answers"
     browser_sign_in(page, live_server, email)

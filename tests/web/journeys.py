@@ -17,6 +17,15 @@ def user_id(app, email: str) -> int:
         return db.session().scalar(select(User.id).where(User.email == email))
 
 
+def done_before(app, learner: int, module, screen) -> None:
+    """Record every screen before this one as done, as going through them would."""
+    with app.app_context():
+        for earlier in module.screens[: module.screens.index(screen)]:
+            for key in earlier.item_keys:
+                learning.record(learner, module.slug, key)
+        db.session().commit()
+
+
 def pass_module(app, client, email: str, module) -> str:
     """Finish every screen, then pass the module's quiz through its pages; return the code."""
     with app.app_context():

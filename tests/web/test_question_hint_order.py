@@ -5,7 +5,7 @@ order. The error once came first, and the hint described nothing."""
 from app.content import catalogue
 from tests.conftest import post_form
 from tests.question_order import expected, order_in_html
-from tests.web.test_learn import complete, screen_url
+from tests.web.test_learn import reach, screen_url
 
 MODULE = "referral-routes"  # its first knowledge check asks for every right answer ticked
 
@@ -13,10 +13,8 @@ MODULE = "referral-routes"  # its first knowledge check asks for every right ans
 def test_a_blank_check_shows_its_hint_then_its_error(app, signed_in):
     with app.app_context():
         module = catalogue().module(MODULE)
-    for screen in module.screens:
-        if screen.knowledge_check:
-            break
-        complete(signed_in, module, screen)
+    screen = next(s for s in module.screens if s.knowledge_check)
+    reach(signed_in, module, screen)
     question = screen.knowledge_check.questions[0]
     assert question.type_name == "multiple-answers"
     page = screen_url(module, screen)
