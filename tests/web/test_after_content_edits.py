@@ -142,7 +142,10 @@ def test_an_old_screen_address_says_the_screen_moved_with_a_way_to_the_module(
     assert nu_errors({"moved": response.text}, tmp_path) == []
 
 
-def test_a_check_edited_while_open_says_so_and_asks_again(app, client, make_user, course):
+def open_first_check(app, client, make_user):
+    """Sign in a learner who has done the screens before the first module's first check,
+    and open its screen; return the module, the screen, its address, its HTML and the
+    versions of the check it was drawn with."""
     email = make_user()
     sign_in(client, email)
     with app.app_context():
@@ -152,6 +155,11 @@ def test_a_check_edited_while_open_says_so_and_asks_again(app, client, make_user
     url = f"/modules/{module.slug}/{screen.slug}/"
     opened = client.get(url).text
     stamp = re.search(r'name="check_versions" value="([^"]+)"', opened).group(1)
+    return module, screen, url, opened, stamp
+
+
+def test_a_check_edited_while_open_says_so_and_asks_again(app, client, make_user, course):
+    module, screen, url, opened, stamp = open_first_check(app, client, make_user)
     question = screen.knowledge_check.questions[0]
     right = next(c for c in question.choices if c.id in question.correct_ids)
     assert f'value="{right.form_value}"' in opened

@@ -5,21 +5,19 @@ page, where its pass mark of 0 would read as a pass of the module's quiz.
 """
 
 import html
-import re
 
 import pytest
 from sqlalchemy import select
 
 from app import db
-from app.content import catalogue
 from app.models import Attempt
-from tests.conftest import post_form, sign_in
+from tests.conftest import post_form
 from tests.web import course_files
 from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
     app_on_copy,
     module_with_test_quiz,
 )
-from tests.web.journeys import done_before, user_id
+from tests.web.test_after_content_edits import open_first_check
 
 
 @pytest.fixture(name="course")
@@ -33,15 +31,7 @@ def answer_first_check(app, client, make_user):
 
     Returns the module, the check's screen and the address of the answer's feedback.
     """
-    email = make_user()
-    sign_in(client, email)
-    with app.app_context():
-        module = catalogue().modules[0]
-    screen = next(s for s in module.screens if s.knowledge_check)
-    done_before(app, user_id(app, email), module, screen)
-    url = f"/modules/{module.slug}/{screen.slug}/"
-    opened = client.get(url).text
-    stamp = re.search(r'name="check_versions" value="([^"]+)"', opened).group(1)
+    module, screen, url, _, stamp = open_first_check(app, client, make_user)
     question = screen.knowledge_check.questions[0]
     wrong = next(c for c in question.choices if c.id not in question.correct_ids)
     sent = {f"q.{question.id}": wrong.form_value, "check_versions": stamp}
