@@ -252,7 +252,7 @@ def _plain_values(value) -> bool:
 
 def _plain(text) -> bool:
     """Say whether a text comes out of a component as escaping alone would leave it."""
-    return isinstance(text, str) and (text == "" or text.splitlines() == [text] == [text.strip()])
+    return type(text) is str and (text == "" or text.splitlines() == [text] == [text.strip()])
 
 
 def _filled(value, texts: dict):
