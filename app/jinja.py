@@ -1,6 +1,7 @@
 """All template wiring: the NHS.UK loader, undefined handling, asset paths, globals."""
 
 import json
+import re
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -16,7 +17,14 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, Template
+from jinja2 import (
+    ChainableUndefined,
+    ChoiceLoader,
+    FileSystemLoader,
+    PackageLoader,
+    Template,
+    Undefined,
+)
 from markupsafe import Markup
 
 from app import content, static_files
@@ -54,6 +62,7 @@ def configure(app: Flask) -> None:
         asset=asset_url,
         url_for=template_url_for,
         nhsuk=render_component,
+        form_field=render_field,
         site_header=site_header,
         site_header_without_account=site_header_without_account,
         screen_url=screen_url,
@@ -184,25 +193,86 @@ def _screen_url(_script_root: str, module_slug: str, screen_slug: str) -> str:
     return url_for("learn.screen", module_slug=module_slug, screen_slug=screen_slug)
 
 
+# A per-request text's place in a component's cached HTML: __NAME__, in capitals.
+_PLACEHOLDER = re.compile(r"__([A-Z]+)__")
+
+
 def render_component(name: str, params: dict, **substitutions: str) -> Markup:
     """Render an NHS.UK component macro, reusing the HTML for parameters seen before.
 
     The header and footer macros cost more than the rest of a page; their parameters
     repeat from request to request, so we render each set once. Per-request values (a CSRF
-    token) go in as placeholders and are substituted afterwards, escaped.
+    token) go in as placeholders and are substituted afterwards, escaped, in one pass: a
+    value holding another placeholder's name stays as it is.
     """
     rendered = current_app.jinja_env.linkwise_components
     html = rendered(name, json.dumps(params, sort_keys=True))
-    for placeholder, value in substitutions.items():
-        html = html.replace(f"__{placeholder}__", str(Markup.escape(value)))
+    if not substitutions:
+        return Markup(html)
+    escaped = {key: str(Markup.escape(value)) for key, value in substitutions.items()}
+    html = _PLACEHOLDER.sub(lambda found: escaped.get(found[1], found[0]), html)
     return Markup(html)
 
 
+def render_field(name: str, params: dict, **texts) -> Markup:
+    """Render a form field's NHS.UK component, its fixed parameters' HTML rendered once.
+
+    A form's page is read far more often than it is sent with mistakes, and its fields
+    cost most of its render (each is five or six nested component templates). The field's
+    own texts (what was typed, the error found) stand in `params` as __NAME__ and go into
+    the cached HTML escaped, as the component escapes them; so the cache holds the form's
+    labels, hints and ids, never what anyone typed. A text the component would change
+    (trimmed at its ends, or indented after a line break) is rendered in full instead.
+    """
+    params = _defined(params)
+    if _plain_values(params) and all(_plain(text) for text in texts.values()):
+        return render_component(name, params, **texts)
+    return _component_macro(current_app.jinja_env, name)(_filled(params, texts))  # Markup
+
+
+def _defined(value):
+    """Return parameters without their undefined entries, which a component reads as absent."""
+    if isinstance(value, dict):
+        return {
+            key: _defined(item) for key, item in value.items() if not isinstance(item, Undefined)
+        }
+    if isinstance(value, list):
+        return [_defined(item) for item in value]
+    return value
+
+
+def _plain_values(value) -> bool:
+    """Say whether parameters survive JSON as they are: no Markup (JSON would unmark it)."""
+    if isinstance(value, dict):
+        return all(_plain_values(item) for item in value.values())
+    if isinstance(value, list):
+        return all(_plain_values(item) for item in value)
+    return value is None or type(value) in (str, bool, int)
+
+
+def _plain(text) -> bool:
+    """Say whether a text comes out of a component as escaping alone would leave it."""
+    return type(text) is str and (text == "" or text.splitlines() == [text] == [text.strip()])
+
+
+def _filled(value, texts: dict):
+    """Return parameters with each __NAME__ placeholder replaced by its text."""
+    if isinstance(value, dict):
+        return {key: _filled(item, texts) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_filled(item, texts) for item in value]
+    if isinstance(value, str) and (found := _PLACEHOLDER.fullmatch(value)) and found[1] in texts:
+        return texts[found[1]]
+    return value
+
+
 def _render_component(env, name: str, params_json: str) -> str:
-    macro = getattr(
-        env.get_template(f"nhsuk/components/{name}/macro.jinja").module, _macro_name(name)
-    )
-    return str(macro(json.loads(params_json)))
+    return str(_component_macro(env, name)(json.loads(params_json)))
+
+
+def _component_macro(env, name: str):
+    template = env.get_template(f"nhsuk/components/{name}/macro.jinja")
+    return getattr(template.module, _macro_name(name))
 
 
 def _macro_name(component: str) -> str:

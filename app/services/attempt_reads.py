@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, union_all
 
 from app.domain.content import Module
 from app.models import Answer, Attempt
@@ -44,8 +44,10 @@ _ANSWERS = (
     .where(Answer.attempt_id == _ATTEMPT_ID, Attempt.user_id == SELF)
 )
 
-_FORM = (_THIS, _ANSWERS)
-_RESULT = (*_FORM, *quiz_standing.STANDING_ROWS)
+# Each UNION ALL built once, for its cache key to be worked out once (tagged_rows.read): the
+# result's took about 5 ms a page.
+_FORM = union_all(_THIS, _ANSWERS)
+_RESULT = union_all(_THIS, _ANSWERS, *quiz_standing.STANDING_ROWS)
 
 
 class Saved(NamedTuple):

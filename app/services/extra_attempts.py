@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, union_all
 
 from app import db
 from app.content import catalogue
@@ -122,12 +122,13 @@ STANDING_ROWS = (
     learner_rows.COMPLETIONS,
     *renewal_rows.EVERY_MODULE,
 )
+_STANDINGS = union_all(learner_rows.PERSON, *STANDING_ROWS)  # built once, its cache key too
 
 
 def learner_attempts(user_id: int, *, organisation_id: int | None = None) -> LearnerAttempts:
     """Return the learner's quiz standings; NotFound outside `organisation_id` when given."""
     now = utcnow()
-    found = tagged_rows.read((learner_rows.PERSON, *STANDING_ROWS), user_id=user_id)
+    found = tagged_rows.read(_STANDINGS, user_id=user_id)
     person = learner_rows.person_of(found)
     if person is None or (
         organisation_id is not None and person.organisation_id != organisation_id

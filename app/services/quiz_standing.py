@@ -104,6 +104,9 @@ STANDING_ROWS = (
     GRANTS,
     *renewal_rows.ONE_MODULE,
 )
+# Their UNION ALL, built once: SQLAlchemy works out a statement's cache key once per
+# statement object, and for these branches that cost about a millisecond a page.
+STANDING_READ = union_all(*STANDING_ROWS)
 
 
 # What a screen reads to say whether a learner is out of attempts (`out_of_attempts`): the
@@ -187,7 +190,7 @@ def status_read(user_id: int, module: Module, now: datetime | None = None) -> Qu
     """
     now = now or utcnow()
     found = tagged_rows.read(
-        STANDING_ROWS,
+        STANDING_READ,
         user_id=user_id,
         quiz_id=module.assessment.id,
         module_slug=module.slug,

@@ -4,6 +4,8 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import NamedTuple
 
+from sqlalchemy import union_all
+
 from app.domain import reflection
 from app.domain.accounts import PROFESSIONS
 from app.domain.content import Catalogue
@@ -25,11 +27,12 @@ from app.services.quizzes import aware
 
 # What a learning record is built from, after the person: one statement in all.
 RECORD_ROWS = (learner_rows.COMPLETIONS, learner_rows.ATTEMPTS, learner_rows.CERTIFICATES)
+_RECORD = union_all(learner_rows.PERSON, *RECORD_ROWS)  # built once, its cache key too
 
 
 def learning_record(user_id: int, catalogue: Catalogue, years: int) -> LearningRecord:
     """Return every module's standing for the learner, with CPD totals (one statement)."""
-    found = tagged_rows.read((learner_rows.PERSON, *RECORD_ROWS), user_id=user_id)
+    found = tagged_rows.read(_RECORD, user_id=user_id)
     return record_from(learner_rows.person_of(found), found, catalogue, years)
 
 
