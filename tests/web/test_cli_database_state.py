@@ -52,9 +52,12 @@ def test_a_database_or_user_the_server_does_not_know_is_named_as_the_server_says
         assert "no Linkwise tables" not in sentence
 
 
-@pytest.fixture(params=BACKENDS)
-def behind(request, tmp_path):
-    with database_at(request.param, tmp_path, "0020", "linkwise_behind") as url:
+@pytest.fixture(scope="module", params=BACKENDS)
+def behind(request, tmp_path_factory):
+    """Yield a database migrated to 0020 only, shared by the module's tests: every command
+    they run on it is refused or only reads, so each finds it as the migration left it."""
+    folder = tmp_path_factory.mktemp("behind")
+    with database_at(request.param, folder, "0020", "linkwise_behind") as url:
         yield url
 
 
