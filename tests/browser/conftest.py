@@ -8,6 +8,7 @@ import os
 import re
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -28,10 +29,31 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # A hidden field of a form as the templates write it: its name and value.
 HIDDEN_FIELD = r'<input (?=[^>]*type="hidden")[^>]*name="([^"]+)"[^>]*value="([^"]*)"'
 WCAG_RULES = {"type": "tag", "values": WCAG_TAGS}
+# How often a test server's loop looks whether it has been asked to stop: shutdown() waits
+# for that look, and socketserver's default of half a second made up most of a short
+# test's teardown. A look costs microseconds.
+SERVER_POLL = 0.01
 # Only the violations come back: the passes, with every node they checked, took longer to
-# send from the page than axe took to check it. The same rules run either way.
-RUN_AXE = """only => axe.run(document, {runOnly: only, resultTypes: ["violations"]})
-  .then(result => result.violations)"""
+# send from the page than axe took to check it. The same rules run either way. Where the
+# page's own server serves axe-core (AXE_PATH), the page loads it first if it has not yet.
+RUN_AXE = """async ([source, only]) => {
+  if (source && typeof window.axe?.run !== "function") {
+    const script = document.createElement("script");
+    await new Promise((loaded, failed) => {
+      script.onload = loaded;
+      script.onerror = () => failed(new Error(`axe-core did not load from ${source}`));
+      script.src = source;
+      document.documentElement.append(script);
+    }).finally(() => script.remove());
+  }
+  return (await axe.run(document, {runOnly: only, resultTypes: ["violations"]})).violations;
+}"""
+# Where the test servers (live_server) serve axe-core beside the app: a page loads it from
+# there as a script of its own origin, which its content security policy allows, and the
+# browser context keeps it in its cache. Sent into each page by evaluate() instead, its
+# 650 KB cost about as much time as the check itself.
+AXE_PATH = "/__tests__/axe.min.js"
+AXE_SERVED_AT: set[str] = set()  # the origins of the test servers running
 
 
 # A browser journey runs once, on SQLite, unless marked both_databases: what it does to the
@@ -67,17 +89,43 @@ def browser():
 
 @pytest.fixture
 def live_server(app):
-    """Serve the app on a free local port for the length of a test."""
+    """Serve the app on a free local port for the length of a test, and axe-core's script
+    at AXE_PATH."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server = make_server("127.0.0.1", 0, with_axe(app), threaded=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": SERVER_POLL}, daemon=True
+    )
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}"
     # Links in emails and certificates point here, as LINKWISE_BASE_URL would in production.
     app.config["BASE_URL"] = url
+    AXE_SERVED_AT.add(url)
     yield url
+    AXE_SERVED_AT.discard(url)
     server.shutdown()
     thread.join()
+
+
+def with_axe(app):
+    """Wrap the app so that it answers AXE_PATH with axe-core's script, cached a day."""
+
+    body = axe_source().encode("utf-8")
+
+    def serve(environ, start_response):
+        if environ.get("PATH_INFO") != AXE_PATH:
+            return app(environ, start_response)
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "text/javascript; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+                ("Cache-Control", "max-age=86400"),
+            ],
+        )
+        return [body]
+
+    return serve
 
 
 @contextlib.contextmanager
@@ -151,11 +199,15 @@ def axe_violations(page, rules: dict = WCAG_RULES) -> list[dict]:
         f"{page.url}: JavaScript is off in this page, so axe cannot run in it; "
         "call assert_accessible_without_javascript(page, browser) instead"
     )
-    # The script (650 KB) is put in once per document, not again for each check of it.
+    address = urlsplit(page.url)
+    origin = f"{address.scheme}://{address.netloc}"
+    if origin in AXE_SERVED_AT:
+        return page.evaluate(RUN_AXE, [origin + AXE_PATH, rules])
+    # Elsewhere the script (650 KB) is put in once per document, not again for each check.
     if not page.evaluate("typeof window.axe?.run === 'function'"):
         # evaluate() runs outside the page's content security policy, unlike a script tag.
         page.evaluate(axe_source())
-    return page.evaluate(RUN_AXE, rules)
+    return page.evaluate(RUN_AXE, [None, rules])
 
 
 def assert_accessible(page) -> None:

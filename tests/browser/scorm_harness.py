@@ -14,6 +14,8 @@ import threading
 import zipfile
 from pathlib import Path
 
+from tests.browser.conftest import SERVER_POLL
+
 ROOT = Path(__file__).resolve().parents[2]
 SCORM_AGAIN = ROOT / "node_modules" / "scorm-again" / "dist" / "scorm12.min.js"
 HARNESS = """<!DOCTYPE html>
@@ -50,7 +52,10 @@ class Lms:
         (folder / "harness.html").write_text(HARNESS.replace("__MASTERY__", json.dumps(mastery)))
         handler = functools.partial(_Quiet, directory=str(folder))
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # Polled as often as the app's own test server (conftest.SERVER_POLL): close() waits
+        # for the loop to see it.
+        serve = functools.partial(self.server.serve_forever, poll_interval=SERVER_POLL)
+        threading.Thread(target=serve, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.server.server_port}/harness.html"
         self.folder = folder
 

@@ -9,6 +9,7 @@ the box scrolls, a line of text above the table says so.
 import io
 
 from PIL import Image
+from playwright.sync_api import Locator
 
 from tests.browser.chart_colours import NON_TEXT, contrast
 
@@ -26,12 +27,18 @@ HINT = "Scroll sideways to see every column"
 def dark_run(image: Image.Image, x: int) -> int:
     """Return the longest unbroken run of rows in which the pixels in columns x and x + 1
     both have 3:1 with the page."""
-    longest = run = 0
-    for y in range(image.height):
-        dark = all(contrast(image.getpixel((at, y)), PAGE) >= NON_TEXT for at in (x, x + 1))
-        run = run + 1 if dark else 0
-        longest = max(longest, run)
-    return longest
+    # Read at once, not pixel by pixel: a box is thousands of rows tall, and that took
+    # seconds a page. Each row is two RGB pixels, 6 bytes; a box is drawn in a few colours,
+    # so each distinct row's contrast is worked out once.
+    strip = image.crop((x, 0, x + 2, image.height)).convert("RGB").tobytes()
+    rows = [strip[at : at + 6] for at in range(0, len(strip), 6)]
+    dark = {
+        row
+        for row in set(rows)
+        if min(contrast(row[:3], PAGE), contrast(row[3:], PAGE)) >= NON_TEXT
+    }
+    runs = "".join("1" if row in dark else " " for row in rows)
+    return max(map(len, runs.split()), default=0)
 
 
 def sides_marked(box) -> set[str]:
@@ -43,28 +50,35 @@ def sides_marked(box) -> set[str]:
     return {side for side, x in columns.items() if dark_run(image, x) >= LINE}
 
 
-def hint(box) -> str:
-    """Return the line of text shown above the box's table, or "" if none is shown."""
-    return box.evaluate(
-        """box => {
-          const before = getComputedStyle(box, "::before");
-          return before.display === "none" ? "" : before.content;
-        }"""
-    )
+# The line of text shown above the box's table ("" if none is shown), and what the checks
+# need to know of the box and the browser, read at once.
+STATE = """box => {
+  const before = getComputedStyle(box, "::before");
+  return {
+    label: box.getAttribute("aria-label"),
+    hidden: box.scrollWidth - box.clientWidth,
+    hint: before.display === "none" ? "" : before.content,
+    asks: CSS.supports("container-type", "scroll-state"),
+  };
+}"""
 
 
 def assert_scroll_cues(page, box) -> None:
     """Check a table box shows that it scrolls, on the side with columns out of sight, or,
     when its table fits, that it shows nothing. Leaves the box scrolled to its start."""
-    label = box.get_attribute("aria-label")
-    hidden = box.evaluate("box => box.scrollWidth - box.clientWidth")
+    if isinstance(box, Locator):
+        # One element for every read below: a locator finds it again for each, and a
+        # screenshot through one costs three calls to the browser, not one.
+        box = box.element_handle()
+    state = box.evaluate(STATE)
+    label, hidden = state["label"], state["hidden"]
     if not hidden:
         marked = sides_marked(box)
         assert not marked, f"{label}: fits, yet a line runs down its {marked}"
-        assert hint(box) == "", f"{label}: fits, yet says it scrolls"
+        assert state["hint"] == "", f"{label}: fits, yet says it scrolls"
         return
-    if page.evaluate("CSS.supports('container-type', 'scroll-state')"):
-        assert HINT in hint(box), f"{label}: no line saying the table scrolls"
+    if state["asks"]:
+        assert HINT in state["hint"], f"{label}: no line saying the table scrolls"
     if hidden < LINE_WIDTH:
         return  # the line shows as much of itself as the table has out of sight
     for scrolled, columns_beyond in (("0", "right"), ("box.scrollWidth", "left")):

@@ -264,9 +264,8 @@ CHART_PARTS_OUT_OF_SIGHT = """() => {
 def scrolls_by_key(page) -> None:
     """Each table box that scrolls is a named region the keyboard reaches and scrolls, and
     shows that it scrolls; one whose table fits shows nothing; axe finds nothing."""
-    boxes = page.locator(".lw-table-scroll, .lw-grid-scroll")
-    for n in range(boxes.count()):
-        box = boxes.nth(n)
+    # Each box as one element: a locator would find it again for every read of it.
+    for box in page.locator(".lw-table-scroll, .lw-grid-scroll").element_handles():
         if not box.is_visible():  # in a closed <details>
             continue
         assert_scroll_cues(page, box)
@@ -276,7 +275,7 @@ def scrolls_by_key(page) -> None:
         assert box.get_attribute("aria-label") or box.get_attribute("aria-labelledby")
         box.focus()
         page.keyboard.press("ArrowRight")
-        page.wait_for_function("box => box.scrollLeft > 0", arg=box.element_handle())
+        page.wait_for_function("box => box.scrollLeft > 0", arg=box)
     assert_accessible(page)
 
 
