@@ -2,6 +2,7 @@
 
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from types import CodeType
 
@@ -12,9 +13,11 @@ from werkzeug.security import generate_password_hash
 
 from app import create_app
 from app.db import engines
+from app.domain.accounts import password_problem
 from app.models import Base
 from app.rate_limits import limiter
 from app.services import accounts
+from app.web import forms
 from tests.databases import database_at
 from tests.issuer_key import TEST_ISSUER_PEM
 from tests.mailbox import Mailbox, start_smtp_server
@@ -110,12 +113,19 @@ def cheaper_test_process():
     """Share compiled templates and SQL between apps and hash passwords at a test's cost.
 
     Production hashing is untouched (tests/web/test_sign_in.py checks its cost); the
-    apps that service tests run in other processes hash at production's cost.
+    apps that service tests run in other processes hash at production's cost. Why a new
+    password is refused is worked out once per password, email and name in the test
+    process: the answer depends on nothing else, and tests make the same accounts with the
+    same password over and over (zxcvbn's estimate was a third of making one). Production
+    keeps no password.
     """
     with pytest.MonkeyPatch.context() as patch:
         options = {**Flask.jinja_options, "bytecode_cache": TemplateCode()}
         patch.setattr(Flask, "jinja_options", options)
         patch.setattr(accounts, "generate_password_hash", cheap_password_hash)
+        remembered = lru_cache(maxsize=None)(password_problem)
+        patch.setattr(accounts, "password_problem", remembered)
+        patch.setattr(forms, "password_problem", remembered)
         patch.setattr(engines, "create_engine", sharing_compiled_statements(engines.create_engine))
         yield
 
