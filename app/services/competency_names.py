@@ -4,27 +4,26 @@ A competency's name lives in `competencies/*.yaml`. Once a trainer takes it out,
 rating of it is still listed (services/retired_ratings.py), and by its code alone it means
 little. So each time the frameworks load for serving (content.serve: at start-up, and when a
 development server re-reads changed files) every competency's name is recorded, in one
-statement, off every request. Pages read a name only for a code no framework has now: in
-the statement that lists it (`last_name`), or, on a supervisor's queue, in one statement
-more when such a request waits (`names_gone`).
+statement (on SQLite, one run for each name), off every request. Pages read a name only for
+a code no framework has now: in the statement that lists it (`last_name`), or, on a
+supervisor's queue, in one statement more when such a request waits (`names_gone`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import db
 from app.domain.content import Catalogue
 from app.models import CompetencyName, utcnow
-from app.services.upsert import insert_for_dialect
+from app.services.upsert import insert_for_dialect, json_records, json_rows
 
 _NAMES = CompetencyName.__table__
-# Rows a statement carries at most: well within SQLite's limit on bound values.
-_AT_ONCE = 500
 
 
 def last_name(code):
@@ -65,26 +64,40 @@ def record(connection: Connection, catalogue: Catalogue, now: datetime) -> None:
     its last sighting moved on (never back), and a new one is added.
     """
     seen = sorted({(c.code, f.id, c.name) for f in catalogue.frameworks for c in f.competencies})
-    insert = insert_for_dialect(connection.dialect.name)
-    for start in range(0, len(seen), _AT_ONCE):
-        rows = [
-            {
-                "competency_code": code,
-                "framework_id": framework_id,
-                "name": name,
-                "first_seen_at": now,
-                "last_seen_at": now,
-            }
-            for code, framework_id, name in seen[start : start + _AT_ONCE]
-        ]
-        statement = insert(_NAMES).values(rows)
-        connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=["competency_code", "framework_id", "name"],
-                set_={"last_seen_at": statement.excluded.last_seen_at},
-                where=_NAMES.c.last_seen_at < statement.excluded.last_seen_at,
-            )
+    if not seen:
+        return
+    rows = [{"competency_code": c, "framework_id": f, "name": n} for c, f, n in seen]
+    # The statement is built once and binds the rows as parameters, so its compiled form is
+    # cached: with every row's values written into it, it was compiled afresh at each start.
+    # The rows go in this sorted order either way, so servers starting at once lock alike.
+    dialect = connection.dialect.name
+    if dialect == "postgresql":  # one statement, the rows in one JSON parameter
+        connection.execute(_upsert(dialect), {"rows": json_rows(rows), "now": now})
+    else:  # one statement run for each row, inside SQLite
+        connection.execute(_upsert(dialect), [{**row, "now": now} for row in rows])
+
+
+_SIGHTING = ("competency_code", "framework_id", "name")
+_SEEN_AT = {"first_seen_at": "now", "last_seen_at": "now"}
+
+
+@cache
+def _upsert(dialect: str):
+    """Return the INSERT of the sightings, moving a recorded one's last sighting on."""
+    insert = insert_for_dialect(dialect)(_NAMES)
+    if dialect == "postgresql":
+        columns = (*_SIGHTING, *_SEEN_AT)
+        insert = insert.from_select(columns, json_records(_NAMES, columns, shared=_SEEN_AT))
+    else:
+        now = bindparam("now", type_=_NAMES.c.last_seen_at.type)
+        insert = insert.values(
+            {**{c: bindparam(c) for c in _SIGHTING}, "first_seen_at": now, "last_seen_at": now}
         )
+    return insert.on_conflict_do_update(
+        index_elements=list(_SIGHTING),
+        set_={"last_seen_at": insert.excluded.last_seen_at},
+        where=_NAMES.c.last_seen_at < insert.excluded.last_seen_at,
+    )
 
 
 def keep(engine, catalogue: Catalogue, logger) -> None:
