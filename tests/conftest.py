@@ -134,7 +134,7 @@ def cheaper_test_process():
 def database_url(request, tmp_path_factory):
     """Yield a migrated throwaway database for the whole run, dropped at the end."""
     folder = tmp_path_factory.mktemp("db")
-    with database_at(request.param, folder, "head", "linkwise_test") as url:
+    with database_at(request.param, folder, "head", "linkwise_test", in_memory=True) as url:
         yield url
 
 

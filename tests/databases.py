@@ -15,16 +15,24 @@ from app.config import normalise_database_url
 
 
 @contextmanager
-def database_at(backend: str, tmp_path, revision: str | None, prefix: str = "linkwise_old"):
+def database_at(
+    backend: str,
+    tmp_path,
+    revision: str | None,
+    prefix: str = "linkwise_old",
+    *,
+    in_memory: bool = False,
+):
     """Yield the URL of an empty database migrated as far as `revision` (None: not at all).
 
-    A SQLite file is kept in memory-backed storage (/dev/shm) where the machine has it, and
-    removed at the end: on disk, opening, committing and closing waited on the disk for
-    ~10 ms a test (files in memory behave the same to SQLite, and no test needs them to
-    outlive a power cut).
+    A SQLite file goes in tmp_path, where a test may move or change it; with `in_memory`
+    it goes in memory-backed storage (/dev/shm) where the machine has it, and is removed at
+    the end: on disk, opening, committing and closing waited on the disk for ~10 ms a test
+    under load (files in memory behave the same to SQLite, and the run's own database need
+    not outlive a power cut).
     """
     if backend == "sqlite":
-        with _folder_for_sqlite(tmp_path) as folder:
+        with _folder_for_sqlite(tmp_path, in_memory) as folder:
             url = f"sqlite:///{Path(folder) / f'{prefix}.db'}"
             if revision:
                 upgrade_database(url, revision)
@@ -46,10 +54,10 @@ def database_at(backend: str, tmp_path, revision: str | None, prefix: str = "lin
         admin.dispose()
 
 
-def _folder_for_sqlite(tmp_path):
+def _folder_for_sqlite(tmp_path, in_memory: bool):
     """Return a context giving a folder in memory, removed after, or else tmp_path."""
     memory = "/dev/shm"
-    if os.path.isdir(memory) and os.access(memory, os.W_OK):
+    if in_memory and os.path.isdir(memory) and os.access(memory, os.W_OK):
         return tempfile.TemporaryDirectory(prefix="linkwise-", dir=memory)
     return nullcontext(tmp_path)
 
