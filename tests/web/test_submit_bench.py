@@ -3,6 +3,7 @@
 import itertools
 import os
 import re
+import sys
 import threading
 import time
 from collections import Counter
@@ -41,6 +42,12 @@ class RecorderServer(ThreadingHTTPServer):
     # the handshakes that overflow it, and a dropped one waits a second to be resent: on a busy
     # machine that was the whole of a one-second run.
     request_queue_size = 64
+
+    def handle_error(self, request, client_address):
+        # wrk resets the connections it still holds when its time is up; anything else is
+        # printed as socketserver prints it.
+        if not isinstance(sys.exc_info()[1], ConnectionResetError):
+            super().handle_error(request, client_address)
 
 
 @pytest.fixture
@@ -142,7 +149,12 @@ def test_the_database_grades_exactly_the_submits_wrk_sent(bench_database):
         sent = [ready[i] for i in run.sent]
         graded = quiz.wait_for_grades(bench_database, len(seeded) + len(sent)) - len(seeded)
         assert run.ran_out and len(sent) == len(ready) == 12
-        assert graded == len(sent) == run.saturation.requests
+        assert graded == len(sent)
+        # Every answer wrk saw was the redirect to a result. On a busy machine wrk's time can
+        # run out while its last submits are still being graded: those are sent and graded
+        # (counted above) but unanswered, at most one a connection.
+        assert run.saturation.requests == run.answered
+        assert len(sent) - 8 <= run.answered <= len(sent)
         assert graded_attempt_ids(bench_database) - seeded == {attempt_id(s) for s in sent}
         # Every other learner answers every question right: their attempts pass (and are
         # certified), the others' fail.
