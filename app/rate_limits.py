@@ -50,6 +50,10 @@ limiter.logger.addHandler(_StorageNews())
 def init_app(app: Flask) -> None:
     """Switch on rate limiting, with a bounded wait on Redis, for writes that may be limited."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    # The limiter is one object for the process, and Flask-Limiter takes an app's "enabled"
+    # from the limiter when the app's config does not say: an app made with limits off
+    # would leave every later app in the process without them.
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis", "valkey")):
         # Without these a hung Redis holds each limited request for the client's default
         # (5 s) and then fails it. Each call waits the timeout at most to connect or for an
