@@ -6,7 +6,10 @@ The bookkeeping left unwritten (the sign-in time, the audit events of those read
 the log instead. Each test makes its own throwaway database read-only, never another.
 """
 
+import io
+import json
 import logging
+import zipfile
 
 import pytest
 from sqlalchemy import func, select
@@ -117,6 +120,7 @@ def test_a_learner_signs_in_and_downloads_their_certificate_while_the_database_o
             wrong = answer(lambda: sign_in(anyone, LEARNER, "not the password at all"))
             typed = {"reflection": "I will ask what matters to the person first."}
             saved = answer(lambda: post_form(client, certificate, typed))
+            data = answer(lambda: post_form(client, "/account/data", {}))
     finally:
         set_read_only(app, False)
     for url, response in pages.items():
@@ -131,12 +135,20 @@ def test_a_learner_signs_in_and_downloads_their_certificate_while_the_database_o
     # The certificate page comes back as sent, saying nothing was saved (test_typed_kept_outage).
     assert saved.status_code == 503 and "<title>Not saved: " in saved.text
     assert saved.headers["Retry-After"] == "30"
+    # Everything held about them downloads as on any day, their certificate's PDF included.
+    assert data.status_code == 200 and data.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(data.data)) as archive:
+        held = json.loads(archive.read("linkwise-data.json"))
+        pdfs = [name for name in archive.namelist() if name.endswith(".pdf")]
+    assert held["account"]["full_name"] == "Ali Nurse" and len(pdfs) == 1
     assert written(app, LEARNER) == before  # nothing was written, the reflection neither
     learner = user_id(app, LEARNER)
     assert not_recorded(caplog) == [
         f"database read-only: not recorded: sign_in.success actor={learner} address=127.0.0.1",
         "database read-only: not recorded: sign_in.failure "
         f"subject={learner} address=127.0.0.1 reason=password",
+        "database read-only: not recorded: data.exported "
+        f"actor={learner} subject={learner} via=web address=127.0.0.1",
     ]
     # Once the database writes again, signing in is stamped as before.
     assert sign_in(app.test_client(), LEARNER).status_code == 302
