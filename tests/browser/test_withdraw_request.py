@@ -84,8 +84,6 @@ def test_a_supervisor_pages_through_their_decisions_without_javascript(
     people,  # noqa: F811
     no_js_page,
 ):
-    if app.extensions["linkwise.engine"].dialect.name == "postgresql":
-        pytest.skip("the pages' markup does not depend on the database; paged on SQLite")
     decided_already(app, DECIDED_PER_PAGE + 2)
     page = no_js_page
     browser_sign_in(page, live_server, "sue@example.org")
