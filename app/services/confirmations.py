@@ -16,6 +16,7 @@ from datetime import datetime
 from app.domain.competencies import Duration, valid_for
 from app.domain.content import Catalogue
 from app.domain.frameworks import Competency
+from app.domain.paging import asked, clamp, page_numbers
 from app.models import utcnow
 from app.services import competency_names, practice_reads
 from app.services.practice import NotFound
@@ -29,6 +30,8 @@ from app.services.practice_page import (
 from app.services.rating_evidence import EvidenceItem
 from app.services.rating_reads import aware
 
+# Decided requests listed on a page of the queue; the rest are a page or more away.
+DECIDED_PER_PAGE = 25
 NO_EVIDENCE = "Not enough evidence"
 NOT_RECORDED = "Not recorded (decided before Linkwise kept the rating shown)"
 
@@ -84,23 +87,45 @@ def wording_of(competency: Competency | None, recorded) -> Wording | None:
     return Wording(competency.code, competency.name, competency.statement)
 
 
-def queue(
-    supervisor_id: int, catalogue: Catalogue
-) -> tuple[tuple[RequestRecord, ...], tuple[RequestRecord, ...], dict[str, str | None]]:
-    """Return the requests waiting for this supervisor, oldest first, those they decided,
-    latest decision first (one statement; none unless they supervise there now), and the
-    name each waiting competency since taken out of the framework last had (a statement
-    more, only then). A request closed undecided waits for no one."""
-    found = [request_record(row) for row in practice_reads.queue(supervisor_id)]
-    waiting = [r for r in found if r.outcome is None and r.closed_at is None]
-    gone = competency_names.names_gone((r.code for r in waiting), catalogue)
-    # A request asked long ago may be decided last: the list says when each was decided.
-    decided = sorted(
-        (r for r in found if r.outcome is not None),
-        key=lambda r: (r.decided_at, r.id),
-        reverse=True,
+@dataclass(frozen=True)
+class Queue:
+    """A supervisor's queue: every request waiting for them, and one page of those decided."""
+
+    waiting: tuple[RequestRecord, ...]  # oldest first
+    decided: tuple[RequestRecord, ...]  # this page's, latest decision first
+    gone: dict[str, str | None]  # a waiting competency since taken out: the name it last had
+    page: int
+    pages: int
+    total: int  # how many they decided
+
+    @property
+    def numbers(self) -> list[int | None]:
+        """Return the page numbers the pagination shows, None for a gap."""
+        return page_numbers(self.page, self.pages)
+
+
+def queue(supervisor_id: int, catalogue: Catalogue, page: int = 1) -> Queue:
+    """Return the requests waiting for this supervisor, oldest first, and a page of those
+    they decided, latest decision first (one statement, however many they decided; none
+    unless they supervise there now). A competency of a waiting request since taken out of
+    the framework costs a statement more, for the name it last had; a page past the last
+    costs one more, to read the last. A request closed undecided waits for no one."""
+    page = asked(page)
+    found = practice_reads.queue(supervisor_id, DECIDED_PER_PAGE, page)
+    total = found["decided_count"][0].number[0] if found["decided_count"] else 0
+    pages = max(1, -(-total // DECIDED_PER_PAGE))
+    if page > pages:
+        page = clamp(page, pages)
+        found = practice_reads.queue(supervisor_id, DECIDED_PER_PAGE, page)
+    waiting = [request_record(row) for row in found["request"]]
+    return Queue(
+        tuple(reversed(waiting)),
+        tuple(request_record(row) for row in found["decided"]),
+        competency_names.names_gone((r.code for r in waiting), catalogue),
+        page,
+        pages,
+        total,
     )
-    return tuple(reversed(waiting)), tuple(decided), gone
 
 
 def view(supervisor_id: int, request_id: int, catalogue: Catalogue) -> RequestView:

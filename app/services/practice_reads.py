@@ -86,11 +86,14 @@ def learner_left():
     )
 
 
-def _requests(*where):
-    """Requests with their decisions or closures, names and the learner's profession."""
+def _requests(*where, kind: str = "request", place=None):
+    """Requests with their decisions or closures, names and the learner's profession (each
+    numbered newest asked first, unless given its `place`)."""
+    if place is None:
+        place = _place(ConfirmationRequest.requested_at.desc(), ConfirmationRequest.id.desc())
     return (
         _ROWS.branch(
-            "request",
+            kind,
             text=(
                 ConfirmationRequest.competency_code,
                 _LEARNER.c.full_name,
@@ -105,7 +108,7 @@ def _requests(*where):
                 ConfirmationDecision.competency_name,
             ),
             number=(
-                _place(ConfirmationRequest.requested_at.desc(), ConfirmationRequest.id.desc()),
+                place,
                 ConfirmationRequest.id,
                 ConfirmationRequest.self_assessment_id,
                 case((supervisor_can_decide(), 1), else_=0),
@@ -207,6 +210,20 @@ def competency_page(
     )
 
 
+_OWN_REQUEST = union_all(
+    _requests(
+        ConfirmationRequest.id == bindparam("request_id"),
+        ConfirmationRequest.user_id == _USER,
+        ConfirmationRequest.competency_code == _CODE,
+    )
+)
+
+
+def own_request(user_id: int, code: str, request_id: int) -> list[Row]:
+    """Read one of the learner's requests for the competency (nothing if it is not theirs)."""
+    return _read(_OWN_REQUEST, user_id=user_id, code=code, request_id=request_id)["request"]
+
+
 def _supervises_in(supervisor_id, organisation_id):
     """Whether the person is a named supervisor of that organisation."""
     return exists().where(
@@ -263,15 +280,41 @@ def request_page(supervisor_id: int, request_id: int, now: datetime) -> dict[str
     return _read(_REQUEST_PAGE, supervisor_id=supervisor_id, request_id=request_id, now=now)
 
 
+_ADDRESSED_HERE = (  # requests to the supervisor in their organisation, while they supervise
+    ConfirmationRequest.supervisor_id == _SUPERVISOR_ID,
+    ConfirmationRequest.organisation_id == _SUPERVISORS_ORGANISATION,
+    _supervises_in(_SUPERVISOR_ID, _SUPERVISORS_ORGANISATION),
+)
+_LATEST_DECIDED = (ConfirmationDecision.decided_at.desc(), ConfirmationRequest.id.desc())
+# One page of the decided requests, latest decision first: each numbered in that order.
+_DECIDED_PAGE = (
+    select(ConfirmationRequest.id, _place(*_LATEST_DECIDED).label("place"))
+    .join(ConfirmationDecision, ConfirmationDecision.request_id == ConfirmationRequest.id)
+    .where(*_ADDRESSED_HERE)
+    .order_by(*_LATEST_DECIDED)
+    .limit(bindparam("per_page"))
+    .offset(bindparam("skip"))
+    .subquery("decided_page")
+)
 _QUEUE = union_all(
+    # Waiting: neither decided nor closed. Decided ones leave, so the list stays short.
     _requests(
-        ConfirmationRequest.supervisor_id == _SUPERVISOR_ID,
-        ConfirmationRequest.organisation_id == _SUPERVISORS_ORGANISATION,
-        _supervises_in(_SUPERVISOR_ID, _SUPERVISORS_ORGANISATION),
-    )
+        *_ADDRESSED_HERE,
+        ConfirmationDecision.id.is_(None),
+        ConfirmationClosure.request_id.is_(None),
+    ),
+    _requests(
+        ConfirmationRequest.id == _DECIDED_PAGE.c.id, kind="decided", place=_DECIDED_PAGE.c.place
+    ),
+    # How many they decided, for the pages (a count, so the statement stays one row here).
+    _ROWS.branch("decided_count", number=(func.count(ConfirmationRequest.id),))
+    .join(ConfirmationDecision, ConfirmationDecision.request_id == ConfirmationRequest.id)
+    .where(*_ADDRESSED_HERE),
 )
 
 
-def queue(supervisor_id: int) -> list[Row]:
-    """Read every request addressed to this supervisor in their organisation, newest first."""
-    return _read(_QUEUE, supervisor_id=supervisor_id)["request"]
+def queue(supervisor_id: int, per_page: int, page: int) -> dict[str, list[Row]]:
+    """Read the requests waiting for this supervisor in their organisation (newest first),
+    one page of those they decided (latest decision first) and how many they decided."""
+    skip = (page - 1) * per_page
+    return _read(_QUEUE, supervisor_id=supervisor_id, per_page=per_page, skip=skip)

@@ -11,6 +11,8 @@ they still could have (not erased, still a supervisor there): a refused second w
 sends nothing.
 """
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -25,9 +27,10 @@ from app.models_practice import (
     ConfirmationDecision,
     ConfirmationRequest,
 )
-from app.services import audit
+from app.services import audit, practice_reads
 from app.services.locks import lock_people
 from app.services.practice import NotFound, Told
+from app.services.practice_page import RequestRecord, request_record
 from app.services.practice_reads import supervisor_can_decide
 from app.services.ratings import refresh_levels
 
@@ -42,6 +45,31 @@ class AlreadyDecided(Exception):
 
 class AlreadyClosed(Exception):
     """The request was closed for another reason before it could be withdrawn."""
+
+
+@dataclass(frozen=True)
+class ToWithdraw:
+    """A waiting request as the page asking to withdraw it shows it."""
+
+    request: RequestRecord
+    competency: str  # its code and name (the code alone once taken out of the framework)
+
+
+def to_withdraw(user_id: int, code: str, request_id: int, catalogue: Catalogue) -> ToWithdraw:
+    """Return the learner's request for the competency while it may be withdrawn (one
+    statement); raise as `withdraw` would refuse it: not theirs, decided, withdrawn, closed."""
+    found = practice_reads.own_request(user_id, code, request_id)
+    if not found:
+        raise NotFound(request_id)
+    asked = request_record(found[0])
+    if asked.outcome is not None:
+        raise AlreadyDecided(request_id)
+    if asked.withdrawn:
+        raise AlreadyWithdrawn(request_id)
+    if asked.closed_at is not None:
+        raise AlreadyClosed(request_id)
+    competency = catalogue.competency(code)
+    return ToWithdraw(asked, f"{code} {competency.name}" if competency else code)
 
 
 def withdraw(user_id: int, code: str, request_id: int, catalogue: Catalogue) -> Told:

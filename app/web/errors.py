@@ -91,9 +91,10 @@ def bad_csrf(_error):
     return _answer("errors/csrf.html", 400, "the form was out of date: reload the page")
 
 
-def not_found(error):
+def not_found(error, template: str = "errors/404.html", **context):
+    """Answer 404 with the not-found page, or an area's own version of it (`template`)."""
     status = error.code if isinstance(error, HTTPException) else 404
-    return _answer("errors/404.html", status, "not found")
+    return _answer(template, status, "not found", **context)
 
 
 def method_not_allowed(error):

@@ -14,8 +14,10 @@ from app.services import (
     practice_page,
     request_withdrawals,
 )
+from app.web import errors
 from app.web.errors import shown_again
 from app.web.gate import require_signed_in_professional
+from app.web.query import page_arg
 
 # What a page says when the email about a change it made (and committed) could not be sent.
 NOT_EMAILED_ASKED = (
@@ -43,6 +45,14 @@ def _supervisors_only():
     # tells one who is no longer their supervisor so plainly (their page was opened before).
     if not current_user.is_supervisor and request.endpoint != "supervise.decide":
         abort(404)
+
+
+@supervise.errorhandler(404)
+def _not_found(error):
+    # Still a 404 whatever was asked for (who has no right to a request is never told it
+    # exists), but the page offers a supervisor the way back to their queue.
+    supervises = getattr(current_user, "is_supervisor", False)
+    return errors.not_found(error, "supervise/not_found.html", supervises=supervises)
 
 
 def _page(code: str, error: practice.PracticeError | None = None, form=None, unsaved=False):
@@ -111,25 +121,52 @@ def ask(code: str):
     return redirect(url_for("practice.competency", code=code, _anchor="confirmation"))
 
 
+# What a withdrawal that changed nothing says: a second click, the back button, another tab.
+UNCHANGED = {
+    request_withdrawals.AlreadyWithdrawn: (
+        "You had already withdrawn this request; nothing was changed."
+    ),
+    request_withdrawals.AlreadyDecided: (
+        "Your supervisor decided this request before you withdrew it, so their decision "
+        "stands; nothing was withdrawn."
+    ),
+    request_withdrawals.AlreadyClosed: "This request had already been closed; nothing was changed.",
+}
+
+
+def _back_to_request(code: str):
+    return redirect(url_for("practice.competency", code=code, _anchor="confirmation"))
+
+
+@bp.get("/<code>/requests/<int:request_id>/withdraw")
+def confirm_withdrawal(code: str, request_id: int):
+    """Ask the learner to confirm withdrawing their request, saying what it changes."""
+    try:
+        found = request_withdrawals.to_withdraw(current_user.db_id, code, request_id, catalogue())
+    except practice.NotFound:
+        abort(404)
+    except tuple(UNCHANGED) as unchanged:
+        flash(UNCHANGED[type(unchanged)], "warning")
+        return _back_to_request(code)
+    return render_template("practice/withdraw.html", found=found, code=code)
+
+
 @bp.post("/<code>/requests/<int:request_id>/withdraw")
 def withdraw(code: str, request_id: int):
     """Withdraw the learner's own request while no supervisor has decided it."""
+    if request.form.get("confirmed") != "yes":  # a form from before the question
+        return redirect(url_for("practice.confirm_withdrawal", code=code, request_id=request_id))
     try:
         told = request_withdrawals.withdraw(current_user.db_id, code, request_id, catalogue())
     except practice.NotFound:
         abort(404)
-    except request_withdrawals.AlreadyWithdrawn:
-        flash("You had already withdrawn this request; nothing was changed.", "warning")
-    except request_withdrawals.AlreadyDecided:
-        flash("Your supervisor decided this request before you withdrew it, so their decision "
-              "stands; nothing was withdrawn.", "warning")  # fmt: skip
-    except request_withdrawals.AlreadyClosed:
-        flash("This request had already been closed; nothing was changed.", "warning")
-    else:
-        flash("Your request has been withdrawn. You can ask a supervisor again below.", "success")
-        if told.name and not told.emailed:
-            flash(NOT_EMAILED_WITHDRAWN.format(name=told.name), "warning")
-    return redirect(url_for("practice.competency", code=code, _anchor="confirmation"))
+    except tuple(UNCHANGED) as unchanged:
+        flash(UNCHANGED[type(unchanged)], "warning")
+        return _back_to_request(code)
+    flash("Your request has been withdrawn. You can ask a supervisor again below.", "success")
+    if told.name and not told.emailed:
+        flash(NOT_EMAILED_WITHDRAWN.format(name=told.name), "warning")
+    return _back_to_request(code)
 
 
 @bp.get("/confirmations/<int:request_id>.pdf")
@@ -148,12 +185,10 @@ def confirmation_pdf(request_id: int):
 
 @supervise.get("/")
 def queue():
-    """List the requests waiting for this supervisor, and those already decided."""
+    """List the requests waiting for this supervisor, and a page of those already decided."""
     course = catalogue()
-    waiting, decided, gone = confirmations.queue(current_user.db_id, course)
-    return render_template(
-        "supervise/queue.html", waiting=waiting, decided=decided, gone=gone, catalogue=course
-    )
+    found = confirmations.queue(current_user.db_id, course, page_arg())
+    return render_template("supervise/queue.html", queue=found, catalogue=course)
 
 
 def _request_page(request_id: int, error=None, form=None, unsaved=False):

@@ -152,8 +152,15 @@ TRAINER_PAGES = ("/author/quizzes", "/author/coverage")
 def pages_of(people: dict) -> dict[str, list[str]]:
     module = people["module"]
     return {
-        "learner@example.org": list(LEARNER_PAGES),
-        "sue@example.org": ["/supervise/", f"/supervise/requests/{people['request']}"],
+        "learner@example.org": [
+            *LEARNER_PAGES,
+            f"/my/competencies/{CODE}/requests/{people['request']}/withdraw",
+        ],
+        "sue@example.org": [
+            "/supervise/",
+            f"/supervise/requests/{people['request']}",
+            f"/supervise/requests/{people['request'] + 999}",  # not found, with a way back
+        ],
         "lead@example.org": [
             *MANAGER_PAGES,
             f"/manage/teams/{people['team']}",

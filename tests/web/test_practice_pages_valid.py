@@ -15,6 +15,7 @@ from tests.web.test_practice import (  # noqa: F401  (people is a fixture)
     user_id,
 )
 from tests.web.test_practice_record import csrf_on, seen_on
+from tests.web.test_supervise_queue_pages import DECIDED_PER_PAGE, decided_already
 
 
 def test_practice_pages_are_valid_html(app, people, client, make_user, tmp_path, database_url):  # noqa: F811
@@ -59,15 +60,26 @@ def test_practice_pages_are_valid_html(app, people, client, make_user, tmp_path,
     post_form(client, f"/manage/learners/{sue_id}/supervisor", {},
               page=f"/manage/learners/{sue_id}")  # fmt: skip
     pages["supervise-no-longer"] = sue.post(waiting, data={**form, "outcome": "confirmed"}).text
+    pages["supervise-not-found-former"] = sue.get(waiting).text  # no longer a supervisor
+    assert "you are not a supervisor in your organisation" in pages["supervise-not-found-former"]
     assert "Your decision was not recorded" in pages["supervise-no-longer"]
     ask(learner, app, supervisor="sam@example.org")  # then withdrawn by the learner
     withdrawn = the_request(app)
     assert "Withdraw this request" in learner.get(url).text
-    post_form(learner, f"{url}/requests/{withdrawn}/withdraw", {}, page=url)
+    confirm = f"{url}/requests/{withdrawn}/withdraw"
+    pages["practice-withdraw-confirm"] = learner.get(confirm).text
+    assert "Withdraw this request?" in pages["practice-withdraw-confirm"]
+    post_form(learner, confirm, {"confirmed": "yes"}, page=confirm)
     pages["practice-withdrawn"] = learner.get(url).text
     assert "Withdrawn</strong> by you" in pages["practice-withdrawn"]
     sam = app.test_client()
     sign_in(sam, "sam@example.org")
     pages["supervise-request-withdrawn"] = sam.get(f"/supervise/requests/{withdrawn}").text
+    pages["supervise-not-found"] = sam.get(f"/supervise/requests/{withdrawn + 999}").text
+    assert "Go to your requests to confirm practice" in pages["supervise-not-found"]
+    decided_already(app, 2 * DECIDED_PER_PAGE + 1, supervisor="sam@example.org")
+    for number in (1, 2, 3):
+        pages[f"supervise-queue-page-{number}"] = sam.get(f"/supervise/?page={number}").text
+    assert 'aria-label="Pages of decided requests"' in pages["supervise-queue-page-2"]
     errors = nu_errors(pages, tmp_path)
     assert errors == [], "\n".join(errors)

@@ -25,6 +25,7 @@ from tests.web.test_practice_record import csrf_on, seen_on, stored
 from tests.web.test_quiz_concurrency import at_once, tab
 
 WITHDRAWN = "learner_withdrew"
+CONFIRMED = {"confirmed": "yes"}  # sent by the page that asks first
 
 
 def withdraw_url(request_id: int, code: str | None = None) -> str:
@@ -32,7 +33,7 @@ def withdraw_url(request_id: int, code: str | None = None) -> str:
 
 
 def withdraw(client, request_id: int):
-    return post_form(client, withdraw_url(request_id), {}, page=page_url())
+    return post_form(client, withdraw_url(request_id), CONFIRMED, page=page_url())
 
 
 def closings(app) -> tuple[list[tuple[int, str | None]], int]:
@@ -57,7 +58,7 @@ def test_a_learner_withdraws_a_waiting_request_and_may_ask_someone_else(app, peo
     ask(learner, app)
     request_id = the_request(app)
     page = learner.get(page_url()).text
-    assert f'action="{withdraw_url(request_id)}"' in page and "Withdraw this request" in page
+    assert f'href="{withdraw_url(request_id)}"' in page and "Withdraw this request" in page
     assert f'action="{page_url()}/request"' not in page  # asking waits on the request
     assert "Lee Learner" in sue.get("/supervise/").text.split("Decided", 1)[0]
 
@@ -92,9 +93,9 @@ def test_a_second_withdrawal_says_so_and_writes_nothing(app, people):  # noqa: F
     request_id = the_request(app)
     token = csrf_on(learner.get(page_url()).text)
     second_tab = tab(app, learner)
-    first = learner.post(withdraw_url(request_id), data={"csrf_token": token})
+    first = learner.post(withdraw_url(request_id), data={"csrf_token": token, **CONFIRMED})
     assert first.status_code == 302
-    again = second_tab.post(withdraw_url(request_id), data={"csrf_token": token})
+    again = second_tab.post(withdraw_url(request_id), data={"csrf_token": token, **CONFIRMED})
     assert again.status_code == 302
     assert "You had already withdrawn this request" in second_tab.get(again.location).text
     assert closings(app) == ([(request_id, WITHDRAWN)], 1)
@@ -108,7 +109,9 @@ def test_two_withdrawals_at_once_withdraw_once(app, people):  # noqa: F811
     tabs = [tab(app, learner), tab(app, learner)]
     codes = at_once(
         [
-            lambda one=one: one.post(withdraw_url(request_id), data={"csrf_token": token})
+            lambda one=one: one.post(
+                withdraw_url(request_id), data={"csrf_token": token, **CONFIRMED}
+            )
             for one in tabs
         ]
     )
@@ -125,7 +128,7 @@ def test_a_decision_made_first_stands_and_the_withdrawal_is_refused(app, people)
     request_id = the_request(app)
     token = csrf_on(learner.get(page_url()).text)  # the page with the button, opened before
     assert decide(sue, request_id, outcome="confirmed").status_code == 302
-    refused = learner.post(withdraw_url(request_id), data={"csrf_token": token})
+    refused = learner.post(withdraw_url(request_id), data={"csrf_token": token, **CONFIRMED})
     assert refused.status_code == 302
     page = learner.get(refused.location).text
     assert "decided this request before you withdrew it, so their decision stands" in page
@@ -162,7 +165,9 @@ def test_a_decision_and_a_withdrawal_at_once_never_both_stand(app, people):  # n
         [
             lambda: deciding.post(url, data=decision).status_code,
             lambda: (
-                withdrawing.post(withdraw_url(request_id), data={"csrf_token": token}).status_code
+                withdrawing.post(
+                    withdraw_url(request_id), data={"csrf_token": token, **CONFIRMED}
+                ).status_code
             ),
         ]
     )
@@ -179,13 +184,18 @@ def test_another_persons_request_is_not_found(app, people, make_user):  # noqa: 
     # the learner reach it under another competency's address.
     for client in (sue, hal):
         token = csrf_on(client.get("/my/competencies/SPLW-1.5").text)
-        response = client.post(withdraw_url(request_id), data={"csrf_token": token})
+        response = client.post(withdraw_url(request_id), data={"csrf_token": token, **CONFIRMED})
         assert response.status_code == 404
     token = csrf_on(learner.get(page_url()).text)
-    response = learner.post(withdraw_url(request_id, "SPLW-1.5"), data={"csrf_token": token})
+    response = learner.post(
+        withdraw_url(request_id, "SPLW-1.5"), data={"csrf_token": token, **CONFIRMED}
+    )
     assert response.status_code == 404
     assert (
-        learner.post(withdraw_url(request_id + 999), data={"csrf_token": token}).status_code == 404
+        learner.post(
+            withdraw_url(request_id + 999), data={"csrf_token": token, **CONFIRMED}
+        ).status_code
+        == 404
     )
     # A form without its CSRF token changes nothing.
     assert learner.post(withdraw_url(request_id), data={}).status_code == 400

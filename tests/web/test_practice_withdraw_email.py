@@ -18,7 +18,7 @@ from tests.web.test_practice import (  # noqa: F401 (people is a fixture)
     user_id,
 )
 from tests.web.test_practice_record import csrf_on
-from tests.web.test_practice_withdraw import closings, withdraw, withdraw_url
+from tests.web.test_practice_withdraw import CONFIRMED, closings, withdraw, withdraw_url
 from tests.web.test_quiz_concurrency import at_once, tab
 
 SUE = "sue@example.org"
@@ -64,7 +64,9 @@ def test_two_withdrawals_at_once_send_one_email(app, people, mailbox):  # noqa: 
     tabs = [tab(app, learner), tab(app, learner)]
     codes = at_once(
         [
-            lambda one=one: one.post(withdraw_url(request_id), data={"csrf_token": token})
+            lambda one=one: one.post(
+                withdraw_url(request_id), data={"csrf_token": token, **CONFIRMED}
+            )
             for one in tabs
         ]
     )
@@ -79,7 +81,7 @@ def test_a_refused_withdrawal_sends_nothing(app, people, mailbox):  # noqa: F811
     token = csrf_on(learner.get(page_url()).text)  # the page with the button, opened before
     assert decide(sue, request_id, outcome="confirmed").status_code == 302
     mailbox.clear()  # the decision's email to the learner
-    refused = learner.post(withdraw_url(request_id), data={"csrf_token": token})
+    refused = learner.post(withdraw_url(request_id), data={"csrf_token": token, **CONFIRMED})
     assert "their decision stands" in learner.get(refused.location).text
     assert mailbox.messages() == []
 
@@ -92,7 +94,7 @@ def test_an_erased_supervisor_gets_no_email(app, people, mailbox):  # noqa: F811
     with app.app_context():
         erasure.erase(user_id(app, SUE), via="cli")  # closes the request, telling the learner
     mailbox.clear()
-    refused = learner.post(withdraw_url(request_id), data={"csrf_token": token})
+    refused = learner.post(withdraw_url(request_id), data={"csrf_token": token, **CONFIRMED})
     assert "This request had already been closed" in learner.get(refused.location).text
     assert mailbox.messages() == []
 

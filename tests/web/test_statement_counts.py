@@ -260,7 +260,8 @@ NOT_READ_VIEWS = {
 COUNTED_ELSEWHERE = {
     "practice.competency": "tests/web/test_practice.py",
     "practice.confirmation_pdf": "tests/web/test_practice.py",
-    "supervise.queue": "tests/web/test_practice.py",
+    "practice.confirm_withdrawal": "tests/web/test_practice_withdraw_asks.py",
+    "supervise.queue": "tests/web/test_practice.py and test_supervise_queue_pages.py",
     "supervise.request_view": "tests/web/test_practice.py",
     # An attempt in progress and its confirmation: see quiz_under_way below.
     "quiz.confirm": "tests/web/test_statement_counts.py",
