@@ -11,8 +11,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from .plain_numbers import Unplain, plain_number
 from .problems import Problems
 from .yaml_errors import explain_yaml_error
 from .yaml_loading import yaml_failures
@@ -156,6 +158,8 @@ class YamlReader:
         if found is None:
             return None
         value = self.value(found.node)
+        if not self._written_plainly(found, key, value, whole=True):
+            return None
         # bool is an int in Python, but "order: yes" is a mistake.
         if not isinstance(value, int) or isinstance(value, bool):
             self.error(found.line, f"'{key}' must be a whole number, not {_shown(value)}")
@@ -177,10 +181,37 @@ class YamlReader:
         if found is None:
             return None
         value = self.value(found.node)
+        if not self._written_plainly(found, key, value, whole=False):
+            return None
         if not isinstance(value, int | float) or isinstance(value, bool):
             self.error(found.line, f"'{key}' must be a number, not {_shown(value)}")
             return None
         return value
+
+    def _written_plainly(self, found: Field, key: str, value: Any, *, whole: bool) -> bool:
+        """Report a number written otherwise than plainly (plain_numbers.py), with what YAML
+        made of it when that is not what it shows; False then.
+
+        Only an unquoted value is looked at: quoted, it is text, reported as such.
+        """
+        import yaml
+
+        node = found.node
+        if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ""):
+            return True
+        written = plain_number(node.value)
+        if not isinstance(written, Unplain):
+            return True
+        note = ""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            read = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+            if read.is_finite() and (written.plain is None or Decimal(written.plain) != read):
+                note = f", which YAML reads as {_shown(value)}"
+        self.error(
+            found.line,
+            f"'{key}' is written '{node.value}', {written.why}{note}: {written.fix(whole=whole)}",
+        )
+        return False
 
     def calendar_date(
         self, fields: dict[str, Field], key: str, *, after: date | None = None, because: str = ""
@@ -283,4 +314,6 @@ def _merged_message(key: str, above: int) -> str:
 def _shown(value: Any) -> str:
     if value is None:
         return "nothing"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return repr(value) if isinstance(value, str) else str(value)
