@@ -73,6 +73,20 @@ def plain_number(text: str) -> Decimal | Unplain | None:
     return Unplain(" and ".join(_slips(found)), _plain_of(found))
 
 
+def unplain_message(key: str, written: str, value: object, *, whole: bool) -> str | None:
+    """Return the error for `key` written `written`, when that is not plain: with the plain
+    way to write it, and what YAML made of it (`value`) when that is another number."""
+    unplain = plain_number(written)
+    if not isinstance(unplain, Unplain):
+        return None
+    note = ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        read = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if read.is_finite() and (unplain.plain is None or Decimal(unplain.plain) != read):
+            note = f", which YAML reads as {_shown(read)}"
+    return f"'{key}' is written '{written}', {unplain.why}{note}: {unplain.fix(whole=whole)}"
+
+
 def _slips(found: re.Match[str]) -> list[str]:
     whole, fraction = found["whole"], found["fraction"]
     slips = []

@@ -11,10 +11,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .plain_numbers import Unplain, plain_number
+from .plain_numbers import unplain_message
 from .problems import Problems
 from .yaml_errors import explain_yaml_error
 from .yaml_loading import yaml_failures
@@ -189,8 +188,7 @@ class YamlReader:
         return value
 
     def _written_plainly(self, found: Field, key: str, value: Any, *, whole: bool) -> bool:
-        """Report a number written otherwise than plainly (plain_numbers.py), with what YAML
-        made of it when that is not what it shows; False then.
+        """Report a number written otherwise than plainly (plain_numbers.py); False then.
 
         Only an unquoted value is looked at: quoted, it is text, reported as such.
         """
@@ -199,19 +197,10 @@ class YamlReader:
         node = found.node
         if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ""):
             return True
-        written = plain_number(node.value)
-        if not isinstance(written, Unplain):
-            return True
-        note = ""
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            read = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-            if read.is_finite() and (written.plain is None or Decimal(written.plain) != read):
-                note = f", which YAML reads as {_shown(value)}"
-        self.error(
-            found.line,
-            f"'{key}' is written '{node.value}', {written.why}{note}: {written.fix(whole=whole)}",
-        )
-        return False
+        problem = unplain_message(key, node.value, value, whole=whole)
+        if problem is not None:
+            self.error(found.line, problem)
+        return problem is None
 
     def calendar_date(
         self, fields: dict[str, Field], key: str, *, after: date | None = None, because: str = ""
@@ -314,6 +303,4 @@ def _merged_message(key: str, above: int) -> str:
 def _shown(value: Any) -> str:
     if value is None:
         return "nothing"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
     return repr(value) if isinstance(value, str) else str(value)
