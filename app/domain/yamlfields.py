@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from .plain_numbers import unplain_message
 from .problems import Problems
 from .yaml_errors import explain_yaml_error
 from .yaml_loading import yaml_failures
@@ -156,6 +157,8 @@ class YamlReader:
         if found is None:
             return None
         value = self.value(found.node)
+        if not self._written_plainly(found, key, value, whole=True):
+            return None
         # bool is an int in Python, but "order: yes" is a mistake.
         if not isinstance(value, int) or isinstance(value, bool):
             self.error(found.line, f"'{key}' must be a whole number, not {_shown(value)}")
@@ -177,10 +180,27 @@ class YamlReader:
         if found is None:
             return None
         value = self.value(found.node)
+        if not self._written_plainly(found, key, value, whole=False):
+            return None
         if not isinstance(value, int | float) or isinstance(value, bool):
             self.error(found.line, f"'{key}' must be a number, not {_shown(value)}")
             return None
         return value
+
+    def _written_plainly(self, found: Field, key: str, value: Any, *, whole: bool) -> bool:
+        """Report a number written otherwise than plainly (plain_numbers.py); False then.
+
+        Only an unquoted value is looked at: quoted, it is text, reported as such.
+        """
+        import yaml
+
+        node = found.node
+        if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ""):
+            return True
+        problem = unplain_message(key, node.value, value, whole=whole)
+        if problem is not None:
+            self.error(found.line, problem)
+        return problem is None
 
     def calendar_date(
         self, fields: dict[str, Field], key: str, *, after: date | None = None, because: str = ""

@@ -1,5 +1,6 @@
 """`linkwise validate` refuses values past their bounds, each at its file and line with the
-range allowed, as the QA round's values once passed and then broke pages."""
+range allowed, as the QA round's values once passed and then broke pages; and numbers not
+written plainly, which YAML took as other numbers than they show."""
 
 from .cli_helpers import run_linkwise
 from .course_files import copy_course
@@ -27,8 +28,8 @@ SLIPS = [
     (
         "content/quizzes/referral-routes-assessment.md",
         "ID: rr-q22\n",
-        "ID: rr-q22\nPoints: 1e308\n",
-        "question 1 has points '1e308': points must be a number above 0 and at most 100",
+        "ID: rr-q22\nPoints: 1000000\n",
+        "question 1 has points '1000000': points must be a number above 0 and at most 100",
     ),
     (
         "content/modules/referral-routes/module.md",
@@ -59,6 +60,32 @@ SLIPS = [
         "        valid_for: 1y\n",
         "        valid_for: 100000000d\n",
         "'valid_for' can be at most 50 years (50y, 600m or 2608w), not 100000000d",
+    ),
+    # Numbers YAML or a looser reading once took silently, each as something else than shown.
+    (
+        "content/modules/referral-routes/module.md",
+        "\norder: 3\n",
+        "\norder: 010\n",
+        "'order' is written '010', with a leading zero, which YAML reads as 8: write it as 10",
+    ),
+    (
+        "content/quizzes/how-the-system-works-assessment.md",
+        "\npass_mark: 80\n",
+        "\npass_mark: +80\n",
+        "'pass_mark' is written '+80', with a '+' sign: write it as 80",
+    ),
+    (
+        "content/quizzes/how-the-system-works-assessment.md",
+        "ID: hsw-q02\n",
+        "ID: hsw-q02\nPoints: 1e0\n",
+        "question 2 has points '1e0', with an exponent: write it as 1",
+    ),
+    (
+        "competencies/referrer.yaml",
+        "  minimum_evidence: 3\n",
+        "  minimum_evidence: 1:30\n",
+        "'minimum_evidence' is written '1:30', with a ':', which YAML reads as 90: write it as "
+        "a plain whole number, in the digits 0 to 9",
     ),
 ]
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
+from decimal import Decimal
 
 from .source import COMPETENCY_KEYS, DOMAIN_KEYS, FrameworkSource, other_keys
 
@@ -100,6 +102,8 @@ def _foldable(text: str) -> bool:
 def _inline(value) -> str:
     import yaml  # imported on first use: see app/domain/yamlfields.py
 
+    if isinstance(value, float) and math.isfinite(value):
+        return _plain_float(value)
     if isinstance(value, str) and not value.isprintable():
         # YAML's own double-quoted escapes: JSON's would write a character past U+FFFF as
         # a surrogate pair, which YAML reads back as two separate (broken) characters.
@@ -110,6 +114,13 @@ def _inline(value) -> str:
     if isinstance(value, str) and dumped.startswith("'"):
         return _double_quoted(value)
     return dumped
+
+
+def _plain_float(value: float) -> str:
+    """Return a float as a framework file writes a number (plain_numbers.py): YAML's own
+    '5.0e-05' is one `linkwise validate` refuses. The full stop keeps it a float to YAML."""
+    text = "0" if value == 0 else format(Decimal(repr(value)), "f")
+    return text if "." in text else f"{text}.0"
 
 
 def _double_quoted(text: str) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+from ..plain_numbers import Unplain, plain_number
 from ..quizzes.lines import MarkedLine, read_lines
 from .checked import Imported, QuizWriter, front_matter, house_settings, slug
 from .gift_text import MARKUP_AND_HTML, escaped
+from .shown_words import lost_formatting, shown_words
 
 HEADER_KEYS = {
     "quiz_title",
@@ -48,6 +50,7 @@ PASSAGES = {
     "solution": "the '!' solution is left out: put what it says in '...' feedback instead",
 }
 TRUE_FALSE = {"true", "True", "false", "False"}
+NUMBER_LINES = {"question_points", "group_points_per_question", "group_pick"}
 # An image as text2qti's Markdown (Python-Markdown) reads one: its description may hold
 # escapes, code and brackets one deep. Its alt text is the description with each escape its
 # character and each piece of code its text.
@@ -64,6 +67,8 @@ DOLLARS_AND_LATEX = re.compile(
     r"|\$(?=[^ \t$])(?:[^$\\]|\\.)+(?<![ \t\\])\$(?!\$))"
     r"|\\.|\$\$+"
 )
+# Where LaTeX stands while the description is read as Markdown, which it is not.
+KEPT = re.compile("\ue000([0-9]+)\ue001")
 
 
 def import_text2qti(
@@ -118,6 +123,11 @@ def import_text2qti(
             extra.append("Type: true-false")
         inserted[question.line] = extra
 
+    plain_lines = {
+        m.line: f"{lines[m.line - 1][: lines[m.line - 1].index(m.marker)]}{m.marker} {plain}"
+        for m in marked
+        if m.line == m.last_line and (plain := _number_as_text2qti_reads_it(m))
+    }
     writer.add(
         "% Add 'Competencies: CODE' (the module's codes) and 'Outcomes: N' (the numbers of the"
         " module's learning outcomes) before each question.",
@@ -131,14 +141,14 @@ def import_text2qti(
             continue
         for extra in inserted.get(line_number, ()):
             writer.add(extra, line_number)
+        if line_number in plain_lines:
+            writer.add(plain_lines[line_number], line_number)
+            continue
         line = _dollars_as_text2qti_shows_them(line, line_number, writer)
         writer.add(_without_images(line, line_number, writer), line_number)
 
-    description = None
-    if "quiz_description" in header:
-        # Read as text2qti reads a question's text: '\$' is a dollar sign, LaTeX is warned of.
-        said = header["quiz_description"]
-        description = _dollars_as_text2qti_shows_them(said.text, said.line, writer)
+    said = header.get("quiz_description")
+    description = _description(said, writer) if said is not None else None
     front = front_matter(
         quiz_id,
         module,
@@ -175,24 +185,64 @@ def _question_blocks(marked: list[MarkedLine]):
         yield m, marked[start:end]
 
 
+def _description(said: MarkedLine, writer: QuizWriter) -> str | None:
+    """Return `Quiz description:` as a Linkwise description, plain text: the words text2qti
+    shows for its Markdown (shown_words.py), LaTeX as written, each loss warned of."""
+    latex: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        if match["dollar"]:
+            return "$"
+        if not match["latex"]:
+            return match[0]
+        writer.warn(said.line, _latex_left(match["latex"]))
+        latex.append(match["latex"])
+        return f"\ue000{len(latex) - 1}\ue001"
+
+    text = _without_images(DOLLARS_AND_LATEX.sub(keep, said.text), said.line, writer)
+    shown = shown_words(text)
+    for src, alt in shown.images:
+        writer.warn(said.line, _image_left(src, alt))
+    for element in dict.fromkeys(shown.left_out):
+        writer.warn(said.line, f"{element} in 'Quiz description:' is left out: pages show none")
+
+    def restored(text: str) -> str:
+        return KEPT.sub(lambda found: latex[int(found[1])], text)
+
+    if shown.lost:
+        writer.warn(
+            said.line,
+            "a Linkwise quiz description is plain text, shown as typed: it keeps the words "
+            f"text2qti shows, not their formatting: {restored(lost_formatting(shown.lost))}",
+        )
+    return restored(shown.text) or None
+
+
 def _without_images(line: str, number: int, writer: QuizWriter) -> str:
     """Return a line with each image as the words a screen reader says for it, as a GIFT
     import writes one: "(image: its alt text)", or nothing when it has none."""
 
     def replace(match: re.Match) -> str:
         alt = " ".join(CODE_OR_ESCAPE.sub(_as_read, match["alt"]).split())
-        writer.warn(
-            number,
-            f"image '{match['src']}' is left out: quizzes show no images; "
-            + (
-                f"its description stands in its place as '(image: {alt})'"
-                if alt
-                else "it has no description, so describe it in words if the question needs it"
-            ),
-        )
+        writer.warn(number, _image_left(match["src"], alt))
         return f"(image: {escaped(alt, MARKUP_AND_HTML)})" if alt else ""
 
     return IMAGE.sub(replace, line)
+
+
+def _image_left(src: str, alt: str) -> str:
+    return f"image '{src}' is left out: quizzes show no images; " + (
+        f"its description stands in its place as '(image: {alt})'"
+        if alt
+        else "it has no description, so describe it in words if the question needs it"
+    )
+
+
+def _latex_left(latex: str) -> str:
+    return (
+        f"LaTeX '{latex}' shows as written: Linkwise draws no maths; "
+        "write it in words or with characters such as ² and ×"
+    )
 
 
 def _as_read(found: re.Match[str]) -> str:
@@ -204,14 +254,31 @@ def _dollars_as_text2qti_shows_them(line: str, number: int, writer: QuizWriter) 
         if match["dollar"]:
             return "$"
         if match["latex"]:
-            writer.warn(
-                number,
-                f"LaTeX '{match['latex']}' shows as written: Linkwise draws no maths; "
-                "write it in words or with characters such as ² and ×",
-            )
+            writer.warn(number, _latex_left(match["latex"]))
         return match[0]
 
     return DOLLARS_AND_LATEX.sub(replace, line)
+
+
+def _number_as_text2qti_reads_it(marked: MarkedLine) -> str | None:
+    """Return the number on a `Points:`, `points per question:` or `pick:` line as text2qti
+    reads it (its quiz.py), written plainly, when it is written otherwise; else None.
+
+    text2qti reads '+2', '02' and '1_0' with Python's float() and int(): the plain number
+    carries what it read, where a Linkwise quiz would refuse the writing.
+    """
+    if marked.kind not in NUMBER_LINES or not isinstance(plain_number(marked.text), Unplain):
+        return None
+    try:
+        if marked.kind != "question_points":
+            number = int(marked.text)
+        elif (points := float(marked.text)).is_integer():
+            number = int(marked.text)  # as text2qti does: '1e0' is refused there too
+        else:
+            number = points if abs(points - round(points)) == 0.5 else 0
+    except (ValueError, OverflowError):
+        return None
+    return str(number) if number > 0 else None
 
 
 def _flag(marked: MarkedLine | None, *, default: bool) -> bool:

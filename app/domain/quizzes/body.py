@@ -8,15 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..numbers import whole_number
+from ..plain_numbers import Unplain, plain_number
 from ..problems import Problems
 from .drafts import AnswerLine, QuestionDraft, QuestionReport
 from .lines import MarkedLine, read_lines
 from .question_attributes import (
     ATTRIBUTE_READERS,
     MOST_POINTS,
-    NOT_PLAIN,
-    POINTS_FORM,
     POINTS_RANGE,
     QuestionAttributes,
     points_number,
@@ -212,22 +210,23 @@ class _BodyReader(QuestionAttributes):
         elif self.group.questions:
             self.error(marked.line, f"'{marked.marker}' must come straight after GROUP")
         elif marked.kind == "group_pick":
-            pick = whole_number(marked.text)
-            if not pick:
+            pick = plain_number(marked.text)
+            if isinstance(pick, Unplain):
+                fix = pick.fix(whole=True)
+                self.error(marked.line, f"'pick:' is written '{marked.text}', {pick.why}: {fix}")
+            elif pick is None or pick < 1 or pick != int(pick):
                 self.error(
                     marked.line,
                     "'pick:' must be a whole number of at least 1 written in the digits 0 to 9, "
                     f"like 1 or 2, not '{marked.text}'",
                 )
             else:
-                self.group.pick, self.group.pick_line = pick, marked.line
+                self.group.pick, self.group.pick_line = int(pick), marked.line
         else:
             points = points_number(marked.text)
-            if points == NOT_PLAIN:
-                self.error(
-                    marked.line,
-                    f"'points per question:' must be written {POINTS_FORM}, not '{marked.text}'",
-                )
+            if isinstance(points, Unplain):
+                written = f"'points per question:' is written '{marked.text}'"
+                self.error(marked.line, f"{written}, {points.why}: {points.fix(whole=False)}")
             elif points is None or points <= 0:
                 self.error(marked.line, "'points per question:' must be a number above 0")
             elif points > MOST_POINTS:

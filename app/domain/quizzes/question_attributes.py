@@ -13,33 +13,24 @@ from decimal import Decimal
 from ..framework_domain_files import CODE
 from ..framework_files import unknown_code_message
 from ..module_files import SLUG
-from ..numbers import whole_number
+from ..plain_numbers import Unplain, plain_number
 from ..problems import did_you_mean
 from .drafts import QuestionDraft, QuestionReport
 from .lines import MarkedLine
 from .questions import QUESTION_TYPES
-from .written_questions import NOT_A_KEY, key_number
 
 # The most one question is worth: past this a total can overflow, and no quiz needs it.
 MOST_POINTS = 100
 POINTS_RANGE = f"a number above 0 and at most {MOST_POINTS}"
-POINTS_FORM = (
-    "in the digits 0 to 9, with a full stop for decimals and nothing between the digits, "
-    "like 1 or 1.5"
-)
-NOT_PLAIN = "not plain"
 
 
-def points_number(text: str) -> Decimal | str | None:
-    """Return the points a `Points:` or `points per question:` line writes; NOT_PLAIN for a
-    number written otherwise than an answer key may write one (key_number); None for no number.
+def points_number(text: str) -> Decimal | Unplain | None:
+    """Return the points a `Points:` or `points per question:` line writes; Unplain for a
+    number written otherwise than plainly (plain_numbers.py); None for no number.
 
-    Decimal alone reads '١' as 1 and '1_0' as 10: points are written as plainly as a key.
+    Decimal alone reads '١' as 1, '1_0' as 10 and '1e1' as 10: points are written plainly.
     """
-    number = key_number(text)
-    if isinstance(number, Decimal):
-        return number
-    return None if number == NOT_A_KEY else NOT_PLAIN
+    return plain_number(text)
 
 
 class QuestionAttributes:
@@ -55,8 +46,9 @@ class QuestionAttributes:
 
     def _points(self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport) -> None:
         points = points_number(marked.text)
-        if points == NOT_PLAIN:
-            report.error(marked.line, f"has points '{marked.text}': write points {POINTS_FORM}")
+        if isinstance(points, Unplain):
+            fix = points.fix(whole=False)
+            report.error(marked.line, f"has points '{marked.text}', {points.why}: {fix}")
         elif points is None or points <= 0:
             report.error(marked.line, f"has points '{marked.text}' that are not a number above 0")
         elif points > MOST_POINTS:
@@ -109,17 +101,20 @@ class QuestionAttributes:
         # Numbers of the module's learning outcomes; the module's count is checked later.
         numbers: list[int] = []
         for part in (part.strip() for part in marked.text.split(",")):
-            number = whole_number(part)
-            if not number:
+            number = plain_number(part)
+            if isinstance(number, Unplain):
+                fix = number.fix(whole=True)
+                report.error(marked.line, f"lists outcome '{part}', {number.why}: {fix}")
+            elif number is None or number < 1 or number != int(number):
                 report.error(
                     marked.line,
                     f"lists outcome '{part}', which is not the number of a learning outcome "
                     "(1 for the module's first)",
                 )
-            elif number in numbers:
-                report.error(marked.line, f"lists outcome {number} twice")
+            elif int(number) in numbers:
+                report.error(marked.line, f"lists outcome {int(number)} twice")
             else:
-                numbers.append(number)
+                numbers.append(int(number))
         draft.outcomes, draft.outcomes_line = tuple(numbers), marked.line
 
     def _screens(self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport) -> None:

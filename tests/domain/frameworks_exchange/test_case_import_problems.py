@@ -8,6 +8,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.domain.framework_files import load_frameworks
 from app.domain.frameworks_exchange import case_import as case_import_module
 from app.domain.frameworks_exchange import case_package, framework_yaml, import_case, read_source
 from app.domain.frameworks_exchange.source import FrameworkSource
@@ -122,3 +123,20 @@ def test_a_value_of_the_wrong_type_is_named_as_such_at_its_line(key, value, kind
     assert problems == [
         f"p.json:{line}: error: '{key}' of CFItem '{label}' must be a string, not {kind}"
     ]
+
+
+def test_a_score_yaml_would_write_with_an_exponent_is_written_plainly(tmp_path):
+    """YAML writes 0.00005 as 5.0e-05, which a framework file may not hold: the import writes
+    it plainly, and the file it writes passes `linkwise validate` at the same value."""
+    package = _package()
+    [rubric] = package["CFRubrics"]
+    levels = rubric["CFRubricCriteria"][0]["CFRubricCriterionLevels"]
+    [developing] = [level for level in levels if level["score"] == 50]
+    developing["score"] = 0.00005
+    imported = import_case(json.dumps(package, indent=2), source="p.json")
+    assert not imported.has_errors, imported.problems
+    assert "    threshold: 0.00005\n" in imported.text
+    assert 0.00005 in [level["threshold"] for level in yaml.safe_load(imported.text)["scale"]]
+    written = tmp_path / "referrer.yaml"
+    written.write_text(imported.text, "utf-8")
+    assert [p for p in load_frameworks([written]).problems if p.is_error] == []

@@ -164,24 +164,29 @@ def test_single_mistakes_are_reported_where_they_are(body, line, message):
     assert any(m.startswith(f"{PATH}:{BODY_LINE + line}: error: {message}") for m in found), found
 
 
-@pytest.mark.parametrize("written", ["١", "1_0", "1,5", "２"])
+@pytest.mark.parametrize(
+    ("written", "how"),
+    [
+        ("١", "in digits other than 0 to 9: write it as 1"),
+        ("1_0", "with underscores: write it as 10"),
+        ("1,5", "with a comma: write it as a plain {kind}, in the digits 0 to 9{decimals}"),
+        ("２", "in digits other than 0 to 9: write it as 2"),
+    ],
+)
 def test_points_and_pick_in_other_digits_or_with_underscores_are_errors_saying_what_to_write(
-    written,
+    written, how
 ):
     """Decimal took '١' as 1 and '1_0' as 10: points and picks are written in plain digits."""
+    number = how.format(kind="number", decimals=" with a full stop for decimals")
+    whole = how.format(kind="whole number", decimals="")
     points = parse_body(f"ID: q1\nPoints: {written}\n1. Q?\na) No\n*b) Yes\n")
     assert messages(points) == [
-        f"{PATH}:{BODY_LINE + 1}: error: question 1 has points '{written}': write points in the "
-        "digits 0 to 9, with a full stop for decimals and nothing between the digits, like 1 "
-        "or 1.5"
+        f"{PATH}:{BODY_LINE + 1}: error: question 1 has points '{written}', {number}"
     ]
     group = f"GROUP\npick: {written}\npoints per question: {written}\nEND_GROUP\n"
     # Line BODY_LINE, the GROUP line, is also where a pool without questions is reported.
     pool = [m for m in messages(parse_body(group)) if not m.startswith(f"{PATH}:{BODY_LINE}:")]
     assert pool == [
-        f"{PATH}:{BODY_LINE + 1}: error: 'pick:' must be a whole number of at least 1 written in "
-        f"the digits 0 to 9, like 1 or 2, not '{written}'",
-        f"{PATH}:{BODY_LINE + 2}: error: 'points per question:' must be written in the digits 0 "
-        "to 9, with a full stop for decimals and nothing between the digits, like 1 or 1.5, "
-        f"not '{written}'",
+        f"{PATH}:{BODY_LINE + 1}: error: 'pick:' is written '{written}', {whole}",
+        f"{PATH}:{BODY_LINE + 2}: error: 'points per question:' is written '{written}', {number}",
     ]

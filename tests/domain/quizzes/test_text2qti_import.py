@@ -50,7 +50,9 @@ def their_choices(question: Question):
 def test_import_keeps_quiz_settings(path):
     theirs, ours = both(path)
     assert ours.title == theirs.title_raw
-    assert ours.description == theirs.description_raw
+    # The words text2qti shows for the description's Markdown.
+    their_words = described(html.unescape(theirs.description_html_xml)) or None
+    assert (ours.description and " ".join(ours.description.split())) == their_words
     assert ours.shuffle_answers == (theirs.shuffle_answers_xml == "true")
     shows = ours.show_correct_answers != "never"
     assert shows == (theirs.show_correct_answers_xml == "true")
@@ -301,3 +303,108 @@ def test_a_problem_that_names_other_lines_names_the_source_files_lines():
     imported = import_text2qti(text, source="code.txt", module="referral-routes")
     [problem] = [p for p in imported.problems if p.is_error]
     assert (problem.line, "the block from line 5 to line 7" in problem.message) == (5, True)
+
+
+DESCRIPTIONS = {
+    "emphasis": ("Covers *referral* and _consent_, **both** and __all__.", True),
+    "both at once": ("***Both*** at once, and <em>raw</em> HTML", True),
+    "link and code": ("A [route](https://routes.invalid) and `code *x*` &amp; <b>more</b>", True),
+    "escapes": (r"Escaped \*stars\*, snake_case_name, 2 * 3 and a_b stay", False),
+    "wrapped": ("Line one\n    continues *here*", True),
+    "paragraphs": ("Two paragraphs.\n\n    The second *one*.", True),
+}
+
+
+@pytest.mark.parametrize(
+    ("description", "formatted"), DESCRIPTIONS.values(), ids=list(DESCRIPTIONS)
+)
+def test_the_quiz_description_says_the_words_text2qti_shows_for_its_markdown(
+    description, formatted
+):
+    """text2qti reads `Quiz description:` as Markdown; a Linkwise description is plain text,
+    shown as typed: it holds the words text2qti's page shows, markup and escapes read as
+    text2qti reads them, with a warning at the line when formatting stays behind."""
+    text = f"Quiz title: Words\nQuiz description: {description}\n\n1.  Q?\na)  No\n*b) Yes\n"
+    theirs = Text2qtiQuiz(text, config=Config(), source_name="words.txt")
+    imported = import_text2qti(text, source="words.txt", module="referral-routes")
+    ours = parse_quiz(imported.text, "words.md", competencies_required=False).quiz
+    assert ours.description == "\n".join(
+        line for line in (" ".join(part.split()) for part in ours.description.split("\n")) if line
+    )
+    their_words = described(html.unescape(theirs.description_html_xml))
+    assert " ".join(ours.description.split()) == their_words
+    warnings = [p for p in imported.problems if "formatting" in p.message]
+    assert [(p.line, p.severity) for p in warnings] == ([(2, "warning")] if formatted else [])
+    assert not imported.has_errors
+
+
+def test_a_description_names_the_formatting_it_cannot_keep():
+    text = (
+        "Quiz title: Words\nQuiz description: *Routes* in _brief_: see **the [map]"
+        "(https://routes.invalid)** and `ref-1`.\n\n1.  Q?\na)  No\n*b) Yes\n"
+    )
+    imported = import_text2qti(text, source="words.txt", module="referral-routes")
+    assert [str(p) for p in imported.problems] == [
+        "words.txt:2: warning: a Linkwise quiz description is plain text, shown as typed: it "
+        "keeps the words text2qti shows, not their formatting: emphasis on 'Routes' and "
+        "'brief'; link on 'map' (to https://routes.invalid); bold on 'the map'; code style on "
+        "'ref-1'"
+    ]
+    ours = parse_quiz(imported.text, "words.md", competencies_required=False).quiz
+    assert ours.description == "Routes in brief: see the map and ref-1."
+
+
+LOOSE_NUMBERS = """Quiz title: Loose numbers
+
+Points: +2
+1.  Q?
+a)  No
+*b) Yes
+
+GROUP
+pick: 01
+points per question: +1
+1.  R?
+*a) Yes
+b)  No
+
+2.  S?
+*a) Yes
+b)  No
+END_GROUP
+
+Points: 0_1.5
+3.  T?
+*a) Yes
+b)  No
+"""
+
+
+def test_numbers_text2qti_reads_though_written_loosely_are_written_plainly_as_it_reads_them():
+    """text2qti reads '+2', '01' and '0_1.5' with Python's int() and float(); a Linkwise quiz
+    holds numbers written plainly, so the import writes the numbers text2qti read."""
+    theirs = Text2qtiQuiz(LOOSE_NUMBERS, config=Config(), source_name="loose.txt")
+    imported = import_text2qti(LOOSE_NUMBERS, source="loose.txt", module="referral-routes")
+    assert imported.problems == ()
+    assert "\nPoints: 2\n" in imported.text and "\nPoints: 1.5\n" in imported.text
+    assert "\npick: 1\npoints per question: 1\n" in imported.text
+    ours = parse_quiz(imported.text, "loose-numbers.md", competencies_required=False).quiz
+    our_items = [
+        ("group", item.pick, item.points_per_question)
+        if isinstance(item, QuestionGroup)
+        else ("question", item.points)
+        for item in ours.items
+    ]
+    assert (
+        our_items == _their_items(theirs) == [("question", 2), ("group", 1, 1), ("question", 1.5)]
+    )
+
+
+def test_numbers_text2qti_refuses_stay_as_written_and_are_errors_at_their_lines():
+    text = "Quiz title: Q\n\nPoints: 1e0\n1.  Q?\na)  No\n*b) Yes\n"
+    with pytest.raises(ValueError):  # text2qti's int('1e0') fails: it reads no such points
+        Text2qtiQuiz(text, config=Config(), source_name="q.txt")
+    imported = import_text2qti(text, source="q.txt", module="referral-routes")
+    assert [str(p) for p in imported.problems] == [
+        "q.txt:3: error: question 1 has points '1e0', with an exponent: write it as 1"
+    ]
