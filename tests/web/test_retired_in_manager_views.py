@@ -1,0 +1,94 @@
+"""A competency taken out of every framework after a learner was rated and confirmed in it:
+the manager's grid, compliance matrix and downloads still show what the learner holds, apart,
+labelled as retired, counted in no figure and never shown as a gap, in no statement more."""
+
+import csv
+import html
+import io
+import re
+
+import openpyxl
+import pytest
+
+from app.content import catalogue
+from app.services import ratings
+from tests.conftest import sign_in
+from tests.web import course_files
+from tests.web.course_files import app_on_copy  # noqa: F401 (fixture: the copied course)
+from tests.web.journeys import pass_module
+from tests.web.statements import statements
+from tests.web.test_competency_left_framework import (  # noqa: F401
+    CODE,
+    own_course,
+    take_out_asking_what_matters,
+)
+from tests.web.test_practice import decide, people, the_request  # noqa: F401
+from tests.web.test_practice_record import ask
+
+NAME = "Asking what matters"
+
+
+@pytest.fixture
+def retired(app, people, make_user, course):  # noqa: F811
+    """Lee Learner passed the module, Sue confirmed CODE, then CODE left the framework;
+    return a manager's client."""
+    learner, sue, _ = people
+    make_user(email="lead@example.org", role="manager", org="Riverside PCN")
+    make_user(email="nia@example.org", profession="link-worker", org="Riverside PCN",
+              full_name="Nia Nothing")  # fmt: skip
+    with app.app_context():
+        module = catalogue().module("how-the-system-works")
+    pass_module(app, learner, "learner@example.org", module)
+    assert ask(learner, app, code=CODE).status_code == 302
+    assert decide(sue, the_request(app), outcome="confirmed").status_code == 302
+    take_out_asking_what_matters(course)
+    course_files.reload(app)
+    with app.app_context():
+        ratings.recompute_levels(catalogue())
+    manager = app.test_client()
+    sign_in(manager, "lead@example.org")
+    return manager
+
+
+def grid_table(page: str) -> str:
+    return page.split('class="nhsuk-table lw-grid"', 1)[1].split("</table>", 1)[0]
+
+
+def row_of(table: str, name: str) -> str:
+    return next(r for r in table.split("<tr") if f">{name}</a>" in r)
+
+
+def test_the_grid_shows_a_retired_competency_apart_in_two_statements(app, retired):
+    with statements(app) as run:
+        page = retired.get("/manage/")
+    assert page.status_code == 200
+    assert len(run) == 2, run
+    text = html.unescape(page.text)
+    table = grid_table(text)
+    assert f"{CODE} {NAME}: retired, no longer in any framework, not counted" in table
+    assert "Retired</span><br>" + CODE in table
+    lee, nia = row_of(table, "Lee Learner"), row_of(table, "Nia Nothing")
+    assert re.search(
+        r"Retired, not counted: knowledge \w[\w ]*; practice [\w ]+; confirmed by a supervisor "
+        r"on \d+ \w+ \d{4}",
+        lee,
+    ), lee
+    assert '<span aria-hidden="true">' in lee and "<br>C</span>" in lee
+    # Nothing held is nothing to close: no gap's mark, colour or words.
+    assert "Retired: nothing recorded" in nia
+    assert (
+        nia.count("lw-level--retired") == 1 and "not met" not in nia.split("lw-level--retired")[1]
+    )
+    assert 'id="retired-competencies"' in text
+    # The figures count the framework's competencies alone.
+    assert CODE not in text.split('id="learners"')[0]
+    # A module's competencies asked for: a retired one is no module's.
+    module = retired.get("/manage/?module=how-the-system-works").text
+    assert "lw-grid__retired" not in module
+
+
+def test_the_grid_past_its_last_page_still_shows_the_retired_column(app, retired):
+    with statements(app) as run:
+        page = html.unescape(retired.get("/manage/?page=9").text)
+    assert len(run) <= 4, run
+    assert f"{CODE} {NAME}: retired" in grid_table(page)
