@@ -92,3 +92,60 @@ def test_the_grid_past_its_last_page_still_shows_the_retired_column(app, retired
         page = html.unescape(retired.get("/manage/?page=9").text)
     assert len(run) <= 4, run
     assert f"{CODE} {NAME}: retired" in grid_table(page)
+
+
+def framework_id(app) -> str:
+    with app.app_context():
+        return catalogue().framework_for("link-worker").id
+
+
+def test_the_compliance_matrix_shows_a_retired_competency_apart_in_two_statements(app, retired):
+    path = f"/manage/compliance?framework={framework_id(app)}"
+    with statements(app) as run:
+        page = retired.get(path)
+    assert page.status_code == 200
+    assert len(run) == 2, run
+    text = html.unescape(page.text)
+    matrix = text.split('id="matrix"', 1)[1]
+    assert f"{CODE} {NAME}: retired, no longer in any framework, not counted" in matrix
+    assert re.search(r"Confirmed by a supervisor on \d+ \w+ \d{4}", matrix)
+    assert "Retired: nothing recorded" in matrix  # Nia: no gap's tag, nothing to close
+    # Met counts the framework's competencies alone.
+    figures = text.split('id="by-competency"', 1)[1].split("</table>", 1)[0]
+    assert CODE not in figures
+    # No competency columns asked for: none retired either.
+    assert "lw-grid__retired" not in retired.get("/manage/compliance").text
+
+
+def test_the_compliance_downloads_carry_the_retired_column_safe_and_counted_in_nothing(
+    app, retired
+):
+    query = f"framework={framework_id(app)}"
+    rows = list(csv.reader(io.StringIO(retired.get(f"/manage/compliance.csv?{query}").text)))
+    header = rows[0]
+    column = header.index(f"{CODE} {NAME} (retired: no longer in any framework, not counted)")
+    cells = {row[0]: row[column] for row in rows[1:]}
+    assert re.fullmatch(
+        r"Knowledge [\w ]+; practice [\w ]+; Confirmed by a supervisor on \d{4}-\d\d-\d\d",
+        cells["Lee Learner"],
+    ), cells
+    assert cells["Nia Nothing"] == "Nothing recorded"
+    book = openpyxl.load_workbook(
+        io.BytesIO(retired.get(f"/manage/compliance.xlsx?{query}").data), read_only=True
+    )
+    sheet = [list(r) for r in book["Compliance"].iter_rows(values_only=True)]
+    assert sheet[0][column] == header[column]
+    figures = [list(r) for r in book["Figures"].iter_rows(values_only=True)]
+    assert not any(CODE in str(cell) for row in figures for cell in row)
+
+
+def test_the_competency_export_lists_the_retired_rating_after_the_learners_own(app, retired):
+    rows = list(csv.reader(io.StringIO(retired.get("/manage/export.csv").text)))
+    lee = [row for row in rows[1:] if row[0] == "Lee Learner"]
+    assert lee[-1][3] == CODE and lee[-1][11:] == ["Retired: no longer in any framework", NAME]
+    assert lee[-1][8].startswith("Confirmed by a supervisor on ")
+    assert lee[-1][9] == "Not counted: retired"
+    assert all(row[3] != CODE for row in rows[1:] if row[0] == "Nia Nothing")
+    # A standing asked: a retired competency has none.
+    met = retired.get("/manage/export.csv?status=met").text
+    assert CODE not in met
