@@ -6,17 +6,14 @@ writes the CSV lines itself (manage_export.py); elsewhere `export_rows` builds t
 and the tests hold the two to the same rows.
 
 After a learner's rows for their framework come their ratings in competencies taken out of
-every framework since (services/retired_held.py), by code: the last two columns say it is
-retired and give the name it last had; the practice cell gives the date of a supervisor's
-latest confirmation in it, and the met cell says it is not counted. None comes with a
-standing asked (a retired competency has none now) or a module's competencies (it is no
-module's).
+every framework since (services/retired_export.py), by code. None comes with a standing
+asked (a retired competency has none now) or a module's competencies (it is no module's).
 """
 
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, case, false, func, literal, or_, select
+from sqlalchemy import and_, case, false, literal, or_, select
 
 from app import db
 from app.domain.accounts import PROFESSIONS
@@ -35,14 +32,19 @@ from app.domain.competencies import (
 from app.domain.content import Catalogue
 from app.domain.spreadsheet import csv_chunks, csv_text
 from app.models import CompetencyLevel, Organisation, User, utcnow
-from app.models_practice import ConfirmationDecision, ConfirmationRequest
 from app.services import audit
 from app.services.competency_names import last_name
 from app.services.grid_filters import FILTERS, Filters, selection, standing_condition
 from app.services.knowledge_now import knowledge_now
-from app.services.manage_export import NAME_NOT_RECORDED, NOT_COUNTED, RETIRED, copied
+from app.services.manage_export import copied
 from app.services.rating_reads import aware
-from app.services.retired_confirmations import CONFIRMED
+from app.services.retired_export import (
+    CONFIRMED_ON,
+    NAME_NOT_RECORDED,
+    NOT_COUNTED,
+    RETIRED,
+    latest_confirmation,
+)
 from app.services.retired_ratings import known_codes
 from app.services.sqlfunctions import iso_date
 from app.services.teams import Scope, as_scope, in_scope
@@ -141,7 +143,7 @@ def export_rows(
             CompetencyLevel.expired,
             CompetencyLevel.practice_until,
             case((gone, last_name(CompetencyLevel.competency_code))),
-            case((gone, iso_date(_latest_confirmation()))),
+            case((gone, iso_date(latest_confirmation()))),
             case((gone & held, literal(True)), else_=literal(False)),
         )
         .outerjoin(CompetencyLevel, joined)
@@ -168,7 +170,7 @@ def export_rows(
                     "" if score is None else _one_decimal(score),
                     count,
                     last or "",
-                    f"Confirmed by a supervisor on {confirmed}" if confirmed else practice,
+                    f"{CONFIRMED_ON}{confirmed}" if confirmed else practice,
                     NOT_COUNTED,
                     "",
                     RETIRED,
@@ -199,20 +201,6 @@ def _retired_shown(catalogue: Catalogue, standing_filter: str, filters: Filters 
     if standing_filter in FILTERS or (filters is not None and filters.module_slug):
         return None
     return known_codes(catalogue)
-
-
-def _latest_confirmation():
-    """Return, in SQL, when a supervisor last confirmed the rating's learner in its code."""
-    return (
-        select(func.max(ConfirmationDecision.decided_at))
-        .join(ConfirmationRequest, ConfirmationRequest.id == ConfirmationDecision.request_id)
-        .where(
-            ConfirmationRequest.user_id == CompetencyLevel.user_id,
-            ConfirmationRequest.competency_code == CompetencyLevel.competency_code,
-            ConfirmationDecision.outcome == CONFIRMED,
-        )
-        .scalar_subquery()
-    )
 
 
 def _retired_rows(person: tuple, retired: dict, codes_for) -> Iterator:

@@ -9,7 +9,7 @@ name order. Python only passes the bytes on (per row, Python's share was more th
 database's; a value a learner, it was still a sixth of the export's CPU).
 
 After a learner's lines for their framework come those of their ratings in competencies no
-framework has now (`_retired`), by code, as `competency_export` words them.
+framework has now (retired_export.retired_lines), by code, as `competency_export` words them.
 
 The learners' order is read once, from the name index; each statement covers the next
 LEARNERS_A_PAGE of them, so no statement runs longer than a moment however slowly the
@@ -54,11 +54,9 @@ from app.domain.competencies import (
     STANDING_NAMES,
 )
 from app.models import RATING_COLUMNS, CompetencyLevel, User
-from app.models_practice import ConfirmationDecision, ConfirmationRequest
-from app.services.competency_names import last_name
 from app.services.grid_filters import FILTERS, practice_now, standing_condition
 from app.services.knowledge_now import knowledge_now
-from app.services.retired_confirmations import CONFIRMED
+from app.services.retired_export import retired_lines
 from app.services.sql_csv_cells import cell, python_cells, utc_day
 
 LEARNERS_A_PAGE = 500
@@ -66,13 +64,6 @@ PAGE = "learners"  # the parameter that names a page's learners, in name order
 # The columns of a rating the lines show or work the standing out from.
 RATED = ("competency_code", *RATING_COLUMNS)
 UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "", NOT_STARTED, STANDING_NAMES[NOT_MET], "", "", "")
-# A retired competency's line: not counted, retired, and its name when none was recorded
-# (competency_export's words).
-NOT_COUNTED, RETIRED, NAME_NOT_RECORDED = (
-    "Not counted: retired",
-    "Retired: no longer in any framework",
-    "Not recorded",
-)
 
 
 def copied(
@@ -244,7 +235,7 @@ def _query(
     )
     learner = lines.c[0]
     if known is not None and not filtered:
-        retired = _retired(person, known, now)
+        retired = retired_lines(person, known, now)
         learner = learner + func.coalesce(retired.c[0], "")
     # The page as one value: a row a learner cost the app more than the database's
     # aggregate does (string_agg skips a learner without lines).
@@ -256,64 +247,6 @@ def _query(
         .join(lines, true())
     )
     return query.join(retired, true()) if learner is not lines.c[0] else query
-
-
-def _retired(person, known: list[str], now: datetime):
-    """Return the learner's lines in competencies no framework has now, by code (LATERAL):
-    a rating with answers, a level or a supervisor's confirmation (its latest, by date).
-
-    By code as Python sorts it (its code points: "C"), as `competency_export` lists them.
-    """
-    level = CompetencyLevel
-    confirmed = (
-        select(func.max(ConfirmationDecision.decided_at))
-        .join(ConfirmationRequest, ConfirmationRequest.id == ConfirmationDecision.request_id)
-        .where(
-            ConfirmationRequest.user_id == level.user_id,
-            ConfirmationRequest.competency_code == level.competency_code,
-            ConfirmationDecision.outcome == CONFIRMED,
-        )
-        .scalar_subquery()
-    )
-    shown, score, count = knowledge_now(now)
-    score = func.round(cast(score, Numeric), 1).cast(String)
-    practice = func.coalesce(
-        literal("Confirmed by a supervisor on ") + utc_day(confirmed), practice_now(now)
-    )
-    line = (
-        person.c.head
-        + cell(level.competency_code)
-        + ","
-        + cell(shown)
-        + ","
-        + func.coalesce(score, "")
-        + ","
-        + cast(count, String)
-        + ","
-        + func.coalesce(utc_day(level.last_evidence_at), "")
-        + ","
-        + cell(practice)
-        + ","
-        + python_cells(NOT_COUNTED, "", RETIRED)
-        + cell(func.coalesce(last_name(level.competency_code), NAME_NOT_RECORDED))
-        + "\r\n"
-    )
-    return (
-        select(
-            func.string_agg(
-                line, aggregate_order_by(literal(""), level.competency_code.collate("C"))
-            )
-        )
-        .where(
-            level.user_id == person.c.id,
-            level.competency_code.not_in(known),
-            (level.evidence_count > 0)
-            | (level.level != INSUFFICIENT_EVIDENCE)
-            | confirmed.is_not(None),
-        )
-        .correlate(person)
-        .lateral("retired")
-    )
 
 
 def _compiled(connection, query) -> tuple[str, dict]:

@@ -13,6 +13,7 @@ import pytest
 from app.content import catalogue
 from app.services import ratings
 from tests.conftest import sign_in
+from tests.nu_checker import nu_errors
 from tests.web import course_files
 from tests.web.course_files import app_on_copy  # noqa: F401 (fixture: the copied course)
 from tests.web.journeys import pass_module
@@ -58,7 +59,7 @@ def row_of(table: str, name: str) -> str:
     return next(r for r in table.split("<tr") if f">{name}</a>" in r)
 
 
-def test_the_grid_shows_a_retired_competency_apart_in_two_statements(app, retired):
+def test_the_grid_shows_a_retired_competency_apart_in_two_statements(app, retired, tmp_path):
     with statements(app) as run:
         page = retired.get("/manage/")
     assert page.status_code == 200
@@ -85,6 +86,7 @@ def test_the_grid_shows_a_retired_competency_apart_in_two_statements(app, retire
     # A module's competencies asked for: a retired one is no module's.
     module = retired.get("/manage/?module=how-the-system-works").text
     assert "lw-grid__retired" not in module
+    assert nu_errors({"dashboard": page.text}, tmp_path) == []
 
 
 def test_the_grid_past_its_last_page_still_shows_the_retired_column(app, retired):
@@ -99,7 +101,9 @@ def framework_id(app) -> str:
         return catalogue().framework_for("link-worker").id
 
 
-def test_the_compliance_matrix_shows_a_retired_competency_apart_in_two_statements(app, retired):
+def test_the_compliance_matrix_shows_a_retired_competency_apart_in_two_statements(
+    app, retired, tmp_path
+):
     path = f"/manage/compliance?framework={framework_id(app)}"
     with statements(app) as run:
         page = retired.get(path)
@@ -115,6 +119,7 @@ def test_the_compliance_matrix_shows_a_retired_competency_apart_in_two_statement
     assert CODE not in figures
     # No competency columns asked for: none retired either.
     assert "lw-grid__retired" not in retired.get("/manage/compliance").text
+    assert nu_errors({"compliance": page.text}, tmp_path) == []
 
 
 def test_the_compliance_downloads_carry_the_retired_column_safe_and_counted_in_nothing(
