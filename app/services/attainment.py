@@ -27,7 +27,7 @@ from app.domain.frameworks import Competency, Domain, Framework
 from app.services.next_modules import NextStep, next_steps
 from app.services.rating_evidence import EvidenceItem
 from app.services.rating_reads import aware
-from app.services.retired_confirmations import Confirmation, no_longer_in
+from app.services.retired_confirmations import Confirmation, framework_not_recorded, no_longer_in
 from app.services.retired_ratings import RetiredRating, shown_apart
 
 
@@ -103,6 +103,9 @@ class Profile:
     no_longer_in_framework: tuple[Confirmation, ...] = ()
     # Ratings of knowledge alone in competencies that have left every framework since.
     knowledge_no_longer_in_framework: tuple[RetiredRating, ...] = ()
+    # Confirmations in competencies no framework has now whose decision recorded no
+    # framework (made before migration 0025 on one already gone then).
+    framework_not_recorded: tuple[Confirmation, ...] = ()
 
 
 class StoredLevel(NamedTuple):
@@ -169,7 +172,9 @@ def build_profile(
     next_modules = next_steps(catalogue, every, to_develop, stored, passed, now, renewing)
     practice = any(practice_needed(c, framework) for c in framework.competencies)
     covered = [r.competency for r in every]
+    confirmations = tuple(confirmations)
     apart = no_longer_in(framework, confirmations, catalogue)
+    unplaced = framework_not_recorded(confirmations, catalogue, apart)
     return Profile(
         framework,
         tuple(domains),
@@ -187,7 +192,8 @@ def build_profile(
             renewing,
         ),
         apart,
-        shown_apart(retired, apart, catalogue, now),
+        shown_apart(retired, apart + unplaced, catalogue, now),
+        unplaced,
     )
 
 

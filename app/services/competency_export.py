@@ -4,12 +4,16 @@ The learners are those the manager sees (or the grid's, filtered, every page), e
 the competencies of their framework (or those the grid shows). On PostgreSQL the database
 writes the CSV lines itself (manage_export.py); elsewhere `export_rows` builds them here,
 and the tests hold the two to the same rows.
+
+After a learner's rows for their framework come their ratings in competencies taken out of
+every framework since (services/retired_export.py), by code. None comes with a standing
+asked (a retired competency has none now) or a module's competencies (it is no module's).
 """
 
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, case, false, literal, or_, select
 
 from app import db
 from app.domain.accounts import PROFESSIONS
@@ -29,10 +33,19 @@ from app.domain.content import Catalogue
 from app.domain.spreadsheet import csv_chunks, csv_text
 from app.models import CompetencyLevel, Organisation, User, utcnow
 from app.services import audit
+from app.services.competency_names import last_name
 from app.services.grid_filters import FILTERS, Filters, selection, standing_condition
 from app.services.knowledge_now import knowledge_now
 from app.services.manage_export import copied
 from app.services.rating_reads import aware
+from app.services.retired_export import (
+    CONFIRMED_ON,
+    NAME_NOT_RECORDED,
+    NOT_COUNTED,
+    RETIRED,
+    latest_confirmation,
+)
+from app.services.retired_ratings import known_codes
 from app.services.sqlfunctions import iso_date
 from app.services.teams import Scope, as_scope, in_scope
 
@@ -49,7 +62,10 @@ HEADER = [
     "Practice",
     "Met",
     "Met until",
+    "Retired",
+    "Last known name",
 ]
+CURRENT = ("", "")  # a competency of the framework's: not retired
 
 
 def export_csv(
@@ -70,6 +86,7 @@ def export_csv(
     who, codes_for, standing_filter, now = _export_started(
         scope, catalogue, actor_id, standing_filter, filters
     )
+    known = _retired_shown(catalogue, standing_filter, filters)
     if not isinstance(codes_for, _Shown):
         codes_for = {
             profession: [c.code for c in framework.competencies]
@@ -80,7 +97,7 @@ def export_csv(
         codes_for = dict.fromkeys(PROFESSIONS, codes_for.codes)
     yield csv_text([HEADER]).encode()
     not_needed = codes_needing_no_practice(catalogue.frameworks)
-    yield from copied(session, who, codes_for, standing_filter, now, chunk_size, not_needed)
+    yield from copied(session, who, codes_for, standing_filter, now, chunk_size, not_needed, known)
 
 
 def export_rows(
@@ -94,18 +111,22 @@ def export_rows(
 
     With a standing filter, only the rows in that standing (met, due soon, expired,
     awaiting confirmation) now. With the grid's filters, the grid's learners (every page)
-    and the competencies it shows.
+    and the competencies it shows. Then the learner's rows in retired competencies.
     """
     session = db.session()
     who, codes_for, standing_filter, now = _export_started(
         scope, catalogue, actor_id, standing_filter, filters
     )
     yield HEADER
+    known = _retired_shown(catalogue, standing_filter, filters)
     # Core rows (no ORM loading), the date formatted by the database: this loop runs once
     # per learner and competency, millions of times for a region.
     joined = CompetencyLevel.user_id == User.id
     if standing_filter in FILTERS:
         joined = and_(joined, standing_condition(standing_filter, now))
+    # A retired competency's last name and latest confirmation, read for its rows alone.
+    gone = false() if known is None else CompetencyLevel.competency_code.not_in(known)
+    held = or_(CompetencyLevel.evidence_count > 0, CompetencyLevel.level != INSUFFICIENT_EVIDENCE)
     rows = session.connection().execute(
         select(
             User.id,
@@ -121,22 +142,42 @@ def export_rows(
             CompetencyLevel.due_from,
             CompetencyLevel.expired,
             CompetencyLevel.practice_until,
+            case((gone, last_name(CompetencyLevel.competency_code))),
+            case((gone, iso_date(latest_confirmation()))),
+            case((gone & held, literal(True)), else_=literal(False)),
         )
         .outerjoin(CompetencyLevel, joined)
         .where(*who)
         .order_by(User.full_name, User.id)
         .execution_options(yield_per=5000)
     )
-    current, person, found = None, (), {}
+    current, person, found, retired = None, (), {}, {}
+    known = None if known is None else set(known)
     not_needed = codes_needing_no_practice(catalogue.frameworks)  # as the learner's page says
     for user_id, name, email, profession, code, level, score, count, last, *rest in rows:
         if user_id != current:
             yield from _learner_rows(
                 person, found, codes_for, catalogue, standing_filter, not_needed
             )
-            current, person, found = user_id, (name, email, profession), {}
-        if code is not None:
-            practice, met, until, due, expired, confirmed_until = rest
+            yield from _retired_rows(person, retired, codes_for)
+            current, person, found, retired = user_id, (name, email, profession), {}, {}
+        if code is not None and known is not None and code not in known:
+            practice, met, until, due, expired, confirmed_until, named, confirmed, kept = rest
+            if kept or confirmed:  # as on the learner's page: a request alone is not
+                practice = practice_shown(practice, aware(confirmed_until), now)
+                retired[code] = (
+                    level,
+                    "" if score is None else _one_decimal(score),
+                    count,
+                    last or "",
+                    f"{CONFIRMED_ON}{confirmed}" if confirmed else practice,
+                    NOT_COUNTED,
+                    "",
+                    RETIRED,
+                    named or NAME_NOT_RECORDED,
+                )
+        elif code is not None:
+            practice, met, until, due, expired, confirmed_until = rest[:6]
             where = standing(met, aware(until), aware(due), expired, now)
             found[code] = (
                 level,
@@ -148,8 +189,27 @@ def export_rows(
                 else practice_shown(practice, aware(confirmed_until), now),
                 STANDING_NAMES[where],
                 aware(until).date().isoformat() if until and where in (MET, DUE_SOON) else "",
+                *CURRENT,
             )
     yield from _learner_rows(person, found, codes_for, catalogue, standing_filter, not_needed)
+    yield from _retired_rows(person, retired, codes_for)
+
+
+def _retired_shown(catalogue: Catalogue, standing_filter: str, filters: Filters | None):
+    """Return the codes some framework has now, whose others' rows the export gives; None
+    when it gives none (a standing asked, or a module's competencies)."""
+    if standing_filter in FILTERS or (filters is not None and filters.module_slug):
+        return None
+    return known_codes(catalogue)
+
+
+def _retired_rows(person: tuple, retired: dict, codes_for) -> Iterator:
+    # After the learner's rows, when they have a framework's (`_learner_rows` read its codes).
+    if not person or person[2] not in codes_for or not codes_for[person[2]]:
+        return
+    named = (*person[:2], PROFESSIONS.get(person[2], person[2]))
+    for code in sorted(retired):
+        yield [*named, code, *retired[code]]
 
 
 def _export_started(scope, catalogue, actor_id, standing_filter, filters):
@@ -187,7 +247,7 @@ class _Shown(dict):
         return self.codes
 
 
-UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "", NOT_STARTED, STANDING_NAMES[NOT_MET], "")
+UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "", NOT_STARTED, STANDING_NAMES[NOT_MET], "", *CURRENT)
 UNRATED_NEEDING_NO_PRACTICE = (*UNRATED[:4], PRACTICE_NOT_NEEDED, *UNRATED[5:])
 
 

@@ -21,9 +21,10 @@ from app.domain.content import Catalogue
 from app.models import User, utcnow
 from app.models_teams import Team, TeamMember
 from app.services import compliance_cells as cells_sql
-from app.services import module_titles, tagged_rows, team_pages
+from app.services import module_titles, retired_held, tagged_rows, team_pages
 from app.services.compliance_competencies import competency_counts, standings
 from app.services.compliance_rows import Matrix, Share, matrix_rows
+from app.services.retired_ratings import known_codes
 from app.services.tagged_rows import branch
 from app.services.teams import Scope, in_scope, team_seen
 
@@ -78,7 +79,8 @@ def matrix(
     total = listed[0].number[0] if listed else in_scope_count
     pages = max(1, -(-total // PER_PAGE))
     page = None if page is None else min(max(page, 1), pages)
-    rows = matrix_rows(found, catalogue, framework, modules, day, codes)
+    retired = retired_held.held_from(found, now or utcnow()) if framework else None
+    rows = matrix_rows(found, catalogue, framework, modules, day, codes, retired)
     by_module = {slug: [0, 0] for slug, _ in offered}
     by_team = {team: [0, 0] for team, _, _ in learners}
     for team, slug, n, done in cells:
@@ -110,6 +112,7 @@ def matrix(
         total,
         tuple(team_pages.team_rows(found)) if with_teams else (),
         tuple(title for _, title in modules[len(offered) :]),
+        retired.columns if retired else (),
     )
 
 
@@ -139,7 +142,8 @@ def _branches(scope, catalogue, filters, day, page, framework, now, with_teams) 
 
     `_count`'s rows are the figures; "person" rows the learners listed (each with their place
     by name); "cell" rows their cells; "rating" rows the organisation's competency ratings
-    in some standing (kept for the rows' learners in Python); "team" rows the teams.
+    in some standing (kept for the rows' learners in Python), and what the rows' learners
+    hold in competencies no framework has now (retired_held); "team" rows the teams.
     """
     organisation_id = scope.organisation_id
     codes = tuple(c.code for c in framework.competencies) if framework else ()
@@ -186,6 +190,8 @@ def _branches(scope, catalogue, filters, day, page, framework, now, with_teams) 
     ]
     if codes:
         branches.append(standings(organisation_id, codes, now))
+        known = known_codes(catalogue)
+        branches += retired_held.branches(people, people.c.user_id, known, now)
     if with_teams:
         branches.append(team_pages.teams_branch(scope))
     return branches

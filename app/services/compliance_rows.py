@@ -14,6 +14,7 @@ from app.domain.accounts import PROFESSIONS
 from app.services.assignments import offered
 from app.services.compliance_competencies import LABELS as COMPETENCY_LABELS
 from app.services.compliance_competencies import cells_for
+from app.services.retired_held import NOT_RECORDED, Held, Retired, in_words
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Row:
     team: str
     cells: tuple[rules.Standing | None, ...]
     competencies: tuple[str, ...] = ()  # standing in each competency column
+    # What they hold in each retired column (None: nothing), counted in no figure.
+    retired: tuple[Held | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,10 +66,15 @@ class Matrix:
     count: int = 0  # learners the filters keep, on every page
     teams: tuple = ()  # the teams the manager sees (TeamRow), when asked for
     no_longer_offered: tuple[str, ...] = ()  # titles of the modules assigned gone from the course
+    # (code, name it last had) of each competency no framework has now that a learner listed
+    # holds a rating or confirmation in: columns after the framework's, counted in nothing.
+    retired: tuple[tuple[str, str | None], ...] = ()
 
 
-def matrix_rows(found, catalogue, framework, modules, day, codes):
-    """Build the rows of the learners read, in their order by name: cells and competencies."""
+def matrix_rows(found, catalogue, framework, modules, day, codes, retired: Retired | None = None):
+    """Build the rows of the learners read, in their order by name: cells, competencies and
+    what they hold in `retired` competencies."""
+    retired = retired or Retired()
     people = sorted(found.get("person", ()), key=lambda row: row.number[1])
     if not people:
         return ()
@@ -95,6 +103,7 @@ def matrix_rows(found, catalogue, framework, modules, day, codes):
             team,
             tuple(cells.get((user_id, slug)) for slug, _ in modules),
             cells_for(framework, codes, rated, user_id, profession) if framework else (),
+            tuple(retired.held.get(user_id, {}).get(code) for code, _ in retired.columns),
         )
         for row in people
         for (name, email, profession, team), user_id in [(row.text[:4], row.number[0])]
@@ -120,6 +129,10 @@ def table(found: Matrix) -> list[list]:
     for _, title in found.modules:
         header += [f"{title}: status", f"{title}: due", f"{title}: completed"]
     header += [f"{code} {name}" for code, name in found.competencies]
+    header += [
+        f"{code} {name or NOT_RECORDED} (retired: no longer in any framework, not counted)"
+        for code, name in found.retired
+    ]
     lines = [header]
     for row in found.rows:
         line = [row.name, row.email, row.profession, row.team]
@@ -130,6 +143,7 @@ def table(found: Matrix) -> list[list]:
                 # Dates as dates: the CSV writes them YYYY-MM-DD, the XLSX as date cells.
                 line += [cell.label, cell.due_on or "", cell.completed_on or ""]
         line += [COMPETENCY_LABELS[standing][0] for standing in row.competencies]
+        line += [in_words(held) for held in row.retired]
         lines.append(line)
     return lines
 

@@ -1,4 +1,7 @@
-"""A page of the manager's grid, as a subquery: its learners numbered in order, with the count.
+"""A page of the manager's grid, as a WITH query: its learners numbered in order, with the count.
+
+A WITH query, as the grid reads the page's learners in more than one branch (their ratings,
+and what they hold in competencies taken out of every framework: manage_grid.py).
 
 `manage_grid` plans a grid with one of these and turns the rows read into what it shows.
 """
@@ -25,7 +28,7 @@ def paged(query, order, where: list, page: int):
         .order_by(*order)
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
-        .subquery()
+        .cte("grid_page")
     )
 
 
@@ -73,5 +76,5 @@ def by_competence(where: list, met, page: int):
         .join(User, User.id == both.c.id)
         .order_by(*order)
         .limit(PER_PAGE)
-        .subquery()
+        .cte("grid_page")
     )

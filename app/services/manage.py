@@ -69,7 +69,7 @@ def dashboard(
     plan = manage_grid.planned(scope, catalogue, filters, page=page, sort=sort)
     found = tagged_rows.read(
         (
-            manage_grid.page_branch(plan),
+            *manage_grid.page_branches(plan),
             *_summary_branches(scope, catalogue, plan),
             dashboard_counts.learners_seen(scope),
         )

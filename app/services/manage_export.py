@@ -8,6 +8,9 @@ a learner's lines follow their framework's order, and a page's learners come as 
 name order. Python only passes the bytes on (per row, Python's share was more than the
 database's; a value a learner, it was still a sixth of the export's CPU).
 
+After a learner's lines for their framework come those of their ratings in competencies no
+framework has now (retired_export.retired_lines), by code, as `competency_export` words them.
+
 The learners' order is read once, from the name index; each statement covers the next
 LEARNERS_A_PAGE of them, so no statement runs longer than a moment however slowly the
 download is read, and the server's statement timeout holds. All of them read one snapshot
@@ -53,13 +56,14 @@ from app.domain.competencies import (
 from app.models import RATING_COLUMNS, CompetencyLevel, User
 from app.services.grid_filters import FILTERS, practice_now, standing_condition
 from app.services.knowledge_now import knowledge_now
+from app.services.retired_export import retired_lines
 from app.services.sql_csv_cells import cell, python_cells, utc_day
 
 LEARNERS_A_PAGE = 500
 PAGE = "learners"  # the parameter that names a page's learners, in name order
 # The columns of a rating the lines show or work the standing out from.
 RATED = ("competency_code", *RATING_COLUMNS)
-UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "", NOT_STARTED, STANDING_NAMES[NOT_MET], "")
+UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "", NOT_STARTED, STANDING_NAMES[NOT_MET], "", "", "")
 
 
 def copied(
@@ -70,12 +74,15 @@ def copied(
     now: datetime,
     chunk_size: int,
     not_needed: frozenset[str] = frozenset(),
+    known: list[str] | None = None,
 ) -> Iterator[bytes]:
     """Yield the export's rows as CSV bytes in chunks of about chunk_size (header not included).
 
     `codes` names each profession's competency codes in order; a profession it does not
     name has no rows. `not_needed` names the codes whose met rule asks for no confirmation
-    of practice: their practice reads "Not needed", rated or not.
+    of practice: their practice reads "Not needed", rated or not. `known` names the codes
+    some framework has now: a learner's ratings in any other have lines after theirs (None:
+    none has).
     """
     if not any(codes.values()):
         return
@@ -83,7 +90,7 @@ def copied(
     connection.exec_driver_sql(SNAPSHOT)
     # Compiled once: only the page's learners change from one statement to the next
     # (compiling it for every page cost more than the rest of the Python side).
-    query = _query(who, codes, standing_filter, now, not_needed)
+    query = _query(who, codes, standing_filter, now, not_needed, known)
     sql, parameters = _compiled(connection, query)
     # Every learner's place, read once from the name index: the pages are slices of it,
     # so neither reader waits for the other to learn where its next page starts.
@@ -154,6 +161,7 @@ def _query(
     standing_filter: str,
     now: datetime,
     not_needed: frozenset[str] = frozenset(),
+    known: list[str] | None = None,
 ):
     # Each profession's codes as arrays (the code, its cell as the line starts it, its
     # practice when its rule asks for none, and its cells when unrated), unnested for the
@@ -225,15 +233,20 @@ def _query(
         .correlate(person, frameworks)
         .lateral("lines")
     )
+    learner = lines.c[0]
+    if known is not None and not filtered:
+        retired = retired_lines(person, known, now)
+        learner = learner + func.coalesce(retired.c[0], "")
     # The page as one value: a row a learner cost the app more than the database's
     # aggregate does (string_agg skips a learner without lines).
-    return (
-        select(func.string_agg(lines.c[0], aggregate_order_by(literal(""), page.c.place)))
+    query = (
+        select(func.string_agg(learner, aggregate_order_by(literal(""), page.c.place)))
         .select_from(page)
         .join(person, true())
         .join(frameworks, frameworks.c.profession == person.c.profession)
         .join(lines, true())
     )
+    return query.join(retired, true()) if learner is not lines.c[0] else query
 
 
 def _compiled(connection, query) -> tuple[str, dict]:
@@ -272,7 +285,7 @@ def _rated(rating, now: datetime, practice_not_needed):
         + cell(func.coalesce(practice_not_needed, practice_now(now, rating)))
         + ","
         + standing
-        + "\r\n"
+        + ",,\r\n"  # not retired: no more to say
     )
 
 

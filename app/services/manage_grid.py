@@ -1,7 +1,9 @@
 """The manager's grid: a page of learners, each competency's knowledge and practice, filtered.
 
 Which framework, competencies and learners it shows is worked out in grid_filters.py;
-this plans the grid's paging and reads a page of those learners with their stored ratings.
+this plans the grid's paging and reads a page of those learners with their stored ratings,
+and, in the same statement, what they hold in competencies taken out of every framework
+(retired_held.py): columns of their own, counted in nothing.
 """
 
 from collections import defaultdict
@@ -26,11 +28,13 @@ from app.domain.content import Catalogue
 from app.domain.frameworks import Framework
 from app.domain.paging import asked, clamp, page_numbers
 from app.models import CompetencyLevel, User, utcnow
-from app.services import grid_paging, tagged_rows
+from app.services import grid_paging, retired_held, tagged_rows
 from app.services.grid_filters import Filters, selection, standing_condition
 from app.services.grid_paging import PER_PAGE
 from app.services.knowledge_now import knowledge_now
 from app.services.rating_reads import aware
+from app.services.retired_held import Retired
+from app.services.retired_ratings import known_codes
 from app.services.tagged_rows import branch
 from app.services.teams import Scope, as_scope
 
@@ -59,6 +63,8 @@ class Grid:
     framework: Framework | None = None
     where: tuple = ()  # the SQL conditions for every learner the filters select
     filters: "Filters | None" = None
+    # What the page's learners hold in competencies no framework has now, shown apart.
+    retired: Retired = Retired()
 
     @property
     def numbers(self) -> list[int | None]:
@@ -82,7 +88,7 @@ def grid(
     """Return a page of learners and their ratings (one statement; two more past the last page)."""
     filters = Filters(search, profession, module_slug, framework_id, standing_filter)
     plan = planned(scope, catalogue, filters, page=page, sort=sort, now=now)
-    return grid_from(plan, tagged_rows.read((page_branch(plan),)))
+    return grid_from(plan, tagged_rows.read(page_branches(plan)))
 
 
 @dataclass(frozen=True)
@@ -94,8 +100,12 @@ class Planned:
     where: tuple  # the SQL conditions for every learner the filters select
     filters: Filters
     page: int
-    paging: Callable  # page number -> the page's learners, numbered (a subquery)
+    paging: Callable  # page number -> the page's learners, numbered (a WITH query)
     now: datetime
+    # The codes some framework has now: what the page's learners hold in any other is shown
+    # apart. None: nothing is (a module's competencies asked for: a retired one is no
+    # module's).
+    known: tuple[str, ...] | None = None
 
 
 def planned(
@@ -127,17 +137,29 @@ def planned(
     else:
         order = (User.full_name.desc() if sort == "-name" else User.full_name, User.id)
         paging = partial(grid_paging.paged, query, order, where)
-    return Planned(framework, codes, tuple(where), filters, asked(page), paging, now)
+    known = None if filters.module_slug else tuple(known_codes(catalogue))
+    return Planned(framework, codes, tuple(where), filters, asked(page), paging, now, known)
 
 
-def page_branch(plan: Planned, page: int | None = None):
+def page_branches(plan: Planned, page: int | None = None) -> tuple:
+    """Return the branches that read the page's learners: `page_branch`'s, and those of
+    what they hold in competencies no framework has now (retired_held.branches)."""
+    paged = plan.paging(plan.page if page is None else page)
+    if plan.known is None:
+        return (page_branch(plan, paged=paged),)
+    held = retired_held.branches(paged, paged.c.id, list(plan.known), plan.now)
+    return (page_branch(plan, paged=paged), *held)
+
+
+def page_branch(plan: Planned, page: int | None = None, *, paged=None):
     """Return the tagged branch "learner" that reads the page's learners with their ratings.
 
     texts: name, email, profession, competency, level, practice; numbers: id, total,
     position; flags: met, expired; times: met until, due from, practice until. A learner
     with no rating in the codes shown has one row, its rating's slots NULL.
     """
-    paged = plan.paging(plan.page if page is None else page)
+    if paged is None:
+        paged = plan.paging(plan.page if page is None else page)
     level = CompetencyLevel
     return branch(
         "learner",
@@ -166,7 +188,8 @@ def grid_from(plan: Planned, found: dict) -> Grid:
         total = db.session().scalar(select(func.count(User.id)).where(*plan.where))
         if page > 1 and total:
             page = clamp(page, max(1, -(-total // PER_PAGE)))
-            rows = tagged_rows.read((page_branch(plan, page),)).get("learner", [])
+            found = tagged_rows.read(page_branches(plan, page))
+            rows = found.get("learner", [])
         page = 1 if not total else page
     learners: dict[int, Learner] = {}
     levels: dict[int, dict[str, Cell]] = defaultdict(dict)
@@ -194,6 +217,7 @@ def grid_from(plan: Planned, found: dict) -> Grid:
         plan.framework,
         plan.where,
         plan.filters,
+        retired_held.held_from(found, now),
     )
 
 

@@ -3,6 +3,13 @@
 A trainer may take a competency out of `competencies/*.yaml`. The learner's profile then
 has no row for it, but a supervisor's confirmation is a record of what they saw: the
 profile lists it apart, by the name its decision recorded, counted in no total.
+
+A decision made before decisions recorded their framework and wording (migration 0025) on
+a competency already out of every framework file at that upgrade recorded neither: the
+database holds its code, who decided and when, not which framework it was in nor its name
+(names were kept only from migration 0039 on, of competencies the frameworks still had).
+It is listed all the same (`framework_not_recorded`), saying what was not recorded, by the
+name the competency last had in a framework file where one was ever recorded.
 """
 
 from __future__ import annotations
@@ -11,16 +18,35 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, String, cast, literal, null, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    String,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+)
 
 from app.domain.content import Catalogue
 from app.domain.frameworks import Framework
 from app.models_practice import ConfirmationDecision, ConfirmationRequest
+from app.services.competency_names import last_name
 from app.services.learner_rows import SELF
 from app.services.rating_reads import aware
 from app.services.tagged_rows import Row, branch
 
 CONFIRMED = "confirmed"
+
+# The name decided on; else, for one decided before names were kept, the name the
+# competency last had in a framework file (read for that row alone).
+_NAME = func.coalesce(
+    ConfirmationDecision.competency_name, last_name(ConfirmationRequest.competency_code)
+)
 
 # texts: competency, its name and framework as decided; number: the request;
 # time: when decided. Every confirmation the learner holds: `no_longer_in` keeps those
@@ -28,11 +54,7 @@ CONFIRMED = "confirmed"
 CONFIRMATIONS = (
     branch(
         "confirmation",
-        text=(
-            ConfirmationRequest.competency_code,
-            ConfirmationDecision.competency_name,
-            ConfirmationDecision.framework_title,
-        ),
+        text=(ConfirmationRequest.competency_code, _NAME, ConfirmationDecision.framework_title),
         number=(ConfirmationRequest.id,),
         at=(ConfirmationDecision.decided_at,),
     )
@@ -51,7 +73,7 @@ PAGE_BRANCH = (
     select(
         literal("confirmation"),
         ConfirmationRequest.competency_code,
-        ConfirmationDecision.competency_name,
+        _NAME,
         ConfirmationDecision.framework_title,
         _none(String),
         _none(String),
@@ -78,7 +100,7 @@ class Confirmation(NamedTuple):
     request_id: int
     code: str
     name: str | None  # None: decided before the decision kept the wording
-    framework_title: str | None
+    framework_title: str | None  # None: decided before the decision kept it (0025)
     decided_at: datetime
 
 
@@ -94,5 +116,22 @@ def no_longer_in(
     latest: dict[str, Confirmation] = {}
     for found in sorted(confirmations, key=lambda c: (c.decided_at, c.request_id)):
         if found.framework_title == framework.title and catalogue.competency(found.code) is None:
+            latest[found.code] = found
+    return tuple(sorted(latest.values(), key=lambda c: c.code))
+
+
+def framework_not_recorded(
+    confirmations: Iterable[Confirmation], catalogue: Catalogue, listed: Iterable[Confirmation]
+) -> tuple[Confirmation, ...]:
+    """Return the latest confirmation of each competency no framework has now whose decision
+    recorded no framework, leaving out those `listed` (by `no_longer_in`) already."""
+    done = {c.code for c in listed}
+    latest: dict[str, Confirmation] = {}
+    for found in sorted(confirmations, key=lambda c: (c.decided_at, c.request_id)):
+        if (
+            found.framework_title is None
+            and found.code not in done
+            and catalogue.competency(found.code) is None
+        ):
             latest[found.code] = found
     return tuple(sorted(latest.values(), key=lambda c: c.code))

@@ -146,8 +146,11 @@ def test_export_streams_one_row_per_learner_and_competency_and_is_audited(app, m
         "Practice",
         "Met",
         "Met until",
+        "Retired",
+        "Last known name",
     ]
     assert {row[2] for row in rows[1:]} == {"Social prescribing link worker"}
+    assert {tuple(row[11:]) for row in rows[1:]} == {("", "")}  # none retired
     assert len(rows) - 1 == 2 * codes
     today = datetime.now(UTC).date().isoformat()
     assert {row[7] for row in rows[1:]} == {today}  # last evidence, as a UTC date

@@ -10,7 +10,8 @@ from sqlalchemy import delete, select, update
 from app import db
 from app.content import catalogue
 from app.domain.spreadsheet import csv_text
-from app.models import CompetencyLevel, Organisation, User
+from app.models import CompetencyLevel, CompetencyName, Organisation, User
+from app.models_practice import ConfirmationDecision, ConfirmationRequest
 from app.services import competency_export, manage, manage_export
 from app.services.teams import scope_of
 
@@ -34,6 +35,9 @@ PEOPLE = {
     'Chloé, née "Ćwik"': ("gp", 12.0),
     "": ("link-worker", 7.0),
 }
+# Competencies no framework has now, each with the name it last had (None: none recorded),
+# names and codes a spreadsheet would run, quote or split among them.
+RETIRED = {"OLD-1": '=Old, "one"', "@OLD-2": None, "OLD-3": "Plain old three"}
 
 
 @pytest.fixture
@@ -78,9 +82,51 @@ def organisation(app, make_user):
                         expired=index == 2,
                     )
                 )
+            add_retired(session, user, org.id, number)
+        for code, name in RETIRED.items():
+            if name is not None:
+                session.add(CompetencyName(competency_code=code, framework_id="old",
+                                           name=name, first_seen_at=NOW - 9 * DAY,
+                                           last_seen_at=NOW - 8 * DAY))  # fmt: skip
         session.commit()
         manager = session.scalar(select(User).where(User.email == "manager@example.org"))
         return manager.id, org.id
+
+
+def add_retired(session, user, org_id: int, number: int) -> None:
+    """Give the learner ratings, and a confirmation, in competencies no framework has now:
+    in turn with answers, answers expired, a request alone (listed nowhere) or confirmed."""
+    for index, code in enumerate(RETIRED):
+        kind = (number + index) % 4
+        session.add(
+            CompetencyLevel(
+                user_id=user.id,
+                organisation_id=org_id,
+                competency_code=code,
+                level="Not enough evidence" if kind == 2 else "Developing",
+                score=None if kind == 2 else 55.55,
+                evidence_count=0 if kind == 2 else 2,
+                last_evidence_at=None if kind == 2 else NOW - 20 * DAY,
+                practice="Awaiting confirmation" if kind == 2 else "Confirmed",
+                practice_until=NOW - DAY if kind == 1 else None,
+                knowledge_until=NOW - DAY if kind == 1 else None,
+                met=kind == 0,
+            )
+        )
+        if kind == 3 or (kind == 2 and number % 3 == 0):
+            request = ConfirmationRequest(
+                user_id=user.id, organisation_id=org_id, competency_code=code
+            )
+            session.add(request)
+            session.flush()
+            session.add(
+                ConfirmationDecision(
+                    request_id=request.id,
+                    outcome="confirmed",
+                    decided_by_name="Sue",
+                    decided_at=NOW - (number + 3) * DAY,
+                )
+            )
 
 
 @pytest.mark.parametrize("status", ["", "met", "due-soon", "expired", "awaiting"])
@@ -102,13 +148,47 @@ def test_the_export_is_the_row_by_row_csv(app, organisation, monkeypatch, status
         written = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks).decode()
     assert written == expected
     assert expected.count("\r\n") > (1 if status or filters else len(PEOPLE))
+    # A retired competency's rows come with no standing asked, and never in one.
+    asked = filters.status if filters else status  # the grid's filters carry their own
+    assert ("Retired: no longer in any framework" in expected) == (not asked)
+
+
+def test_a_learners_retired_competencies_follow_their_own_labelled_and_counted_in_nothing(
+    app, organisation
+):
+    manager, org = organisation
+    with app.app_context():
+        rows = list(competency_export.export_rows(scope_of(manager, org), catalogue(), manager))
+        text = csv_text(rows)
+    retired = [row for row in rows[1:] if row[11]]
+    assert retired and {row[11] for row in retired} == {"Retired: no longer in any framework"}
+    assert {row[9] for row in retired} == {"Not counted: retired"}  # never "Not met"
+    assert {row[10] for row in retired} == {""}
+    assert {row[3] for row in retired} <= set(RETIRED)
+    for row in retired:
+        assert row[12] == (RETIRED[row[3]] or "Not recorded")
+    # Each learner's retired rows follow their framework's, by code.
+    for number, row in enumerate(rows[1:], start=1):
+        if row[11] and number < len(rows) - 1 and rows[number + 1][0] == row[0]:
+            assert rows[number + 1][11] and rows[number + 1][3] > row[3]
+    # A request alone is listed nowhere; a confirmation says when, even of one.
+    assert not any(r[8] == "Awaiting confirmation" and not r[8].startswith("Confirmed by")
+                   for r in retired)  # fmt: skip
+    confirmed = [r for r in retired if r[8].startswith("Confirmed by a supervisor on ")]
+    assert confirmed and any(r[4] == "Not enough evidence" and r[6] == 0 for r in confirmed)
+    # Answers expired since read as none in date; a lapsed confirmation as expired.
+    assert any(r[8] == "Confirmation expired" and r[4] == "Not enough evidence" for r in retired)
+    # No cell starts a formula: the code, the name and the learner alike.
+    assert "\r\n=" not in text and ",=" not in text and ',"=' not in text
+    assert ",'=Old, one" in text.replace("\"'=Old", "'=Old") or "'=Old" in text
+    assert ",'@OLD-2," in text
 
 
 def test_scores_round_half_up_from_the_stored_figure(app, organisation):
     manager, org = organisation
     with app.app_context():
         rows = list(competency_export.export_rows(scope_of(manager, org), catalogue(), manager))
-    scores = {row[0]: row[5] for row in rows[1:] if row[5]}
+    scores = {row[0]: row[5] for row in rows[1:] if row[5] and not row[11]}
     assert scores["=HYPERLINK(1)"] == "86.3"
     assert scores["Comma, Carla"] == "12.5"
     assert scores['Quote "Q" Quinn'] == "0.1"
