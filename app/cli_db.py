@@ -143,7 +143,7 @@ def _fill_attempt_titles(*, required: bool) -> None:
 
 
 def _fill_assignment_titles() -> None:
-    """Give assignments without a module title their module's title in the course (0042),
+    """Give assignments without a module title their module's title in the course (0041),
     and say how many when any were; a course with errors is noted, and the upgrade stands."""
     from app import db
     from app.content import ContentHasErrors, catalogue

@@ -41,7 +41,7 @@ class Assignment(Base):
     assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The module's title when it was assigned: what names the assignment once the module has
     # left the course. None on an assignment from before it was kept whose module had gone
-    # when `linkwise db upgrade` filled it in (migration 0042).
+    # when `linkwise db upgrade` filled it in (migration 0041).
     module_title: Mapped[str | None] = mapped_column(Text)
 
 
@@ -72,7 +72,7 @@ class AssignmentWithdrawal(Base):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     withdrawn_at: Mapped[datetime] = mapped_column(default=utcnow)
-    module_title: Mapped[str | None] = mapped_column(Text)  # the assignment's (0042)
+    module_title: Mapped[str | None] = mapped_column(Text)  # the assignment's (0041)
 
 
 class ReminderSent(Base):

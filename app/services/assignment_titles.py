@@ -1,4 +1,4 @@
-"""The module's title on assignments from before assignments recorded it (migration 0042).
+"""The module's title on assignments from before assignments recorded it (migration 0041).
 
 A new assignment records its module's title when it is made. An older one (withdrawn or
 not) is given the title its module has in the course the command's app loaded, once, by

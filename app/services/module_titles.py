@@ -9,7 +9,7 @@ the quiz's settings (migration 0007).
 A page that names a module rather than one attempt (a learner's attempts together, an
 assignment of it) takes the title the latest of those attempts recorded, if any did, else
 `last_recorded`'s: the title the newest attempt at the module recorded, anyone's, else the one
-its newest certificate recorded, else the one its newest assignment recorded (migration 0042;
+its newest certificate recorded, else the one its newest assignment recorded (migration 0041;
 a withdrawn one's too), else its slug: a module assigned, then removed before anyone started
 it, is named by the title it had when it was assigned.
 """

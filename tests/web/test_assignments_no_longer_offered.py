@@ -3,7 +3,7 @@
 It is listed wherever assignments are, as "No longer offered": never due, overdue or
 complete, counted in no compliance figure, reminded of never, and its manager may
 withdraw it. Nobody ever started the module: the assignment is named by the title it
-recorded when it was made (migration 0042), never by the module's slug.
+recorded when it was made (migration 0041), never by the module's slug.
 """
 
 import csv

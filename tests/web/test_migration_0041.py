@@ -1,4 +1,4 @@
-"""Migration 0042 gives assignments their module's title: `linkwise db upgrade` fills it in
+"""Migration 0041 gives assignments their module's title: `linkwise db upgrade` fills it in
 for assignments from before (withdrawn ones too), from the course the app serves; one of a
 module gone keeps none."""
 
@@ -75,12 +75,12 @@ def test_db_upgrade_records_each_assignments_module_title_from_the_course_and_go
         upgraded = runner.invoke(args=["db", "upgrade"])
         assert upgraded.exit_code == 0, upgraded.output
         assert upgraded.output.splitlines() == [
-            "upgraded the database from 0040 to 0042",
+            "upgraded the database from 0040 to 0041",
             "recorded their module's title on 2 assignments",
         ]
         assert titles(url) == filled
         again = runner.invoke(args=["db", "upgrade"])
-        assert again.output == "database is already at 0042: nothing to upgrade\n"
+        assert again.output == "database is already at 0041: nothing to upgrade\n"
 
         command.downgrade(alembic_config(url), "0040")
         engine, t = reflected(url)

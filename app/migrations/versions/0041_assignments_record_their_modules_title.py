@@ -12,14 +12,11 @@ is at its newest, from the course the command's app loaded (as 0038 does for att
 for its reasons: a migration reads no course). An assignment of a module already gone keeps
 NULL, and is named as services/module_titles.py says. New assignments never leave it NULL.
 
-Numbered 0042 with 0041 left to work in hand on another branch: whichever lands second
-takes the other as its down_revision.
-
 Downgrading drops the columns and what they recorded.
 
-Revision ID: 0042
+Revision ID: 0041
 Revises: 0040
-Create Date: 2027-01-26 09:00:00
+Create Date: 2026-12-06 15:00:00
 """
 
 from collections.abc import Sequence
@@ -27,7 +24,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0042"
+revision: str = "0041"
 down_revision: str | None = "0040"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
