@@ -103,6 +103,7 @@ def db_upgrade(revision):
         click.echo(f"upgraded the database from {before} to {after}")
     if after == known_revisions()[-1]:
         _fill_attempt_titles(required=False)
+        _fill_assignment_titles()
 
 
 @db_cli.command("fill-attempt-titles")
@@ -139,6 +140,28 @@ def _fill_attempt_titles(*, required: bool) -> None:
     if filled or required:
         attempts = f"{filled:,} attempt{'s' if filled != 1 else ''}"
         click.echo(f"recorded their module's title on {attempts}")
+
+
+def _fill_assignment_titles() -> None:
+    """Give assignments without a module title their module's title in the course (0041),
+    and say how many when any were; a course with errors is noted, and the upgrade stands."""
+    from app import db
+    from app.content import ContentHasErrors, catalogue
+    from app.services import assignment_titles
+
+    if not assignment_titles.any_untitled():
+        return
+    try:
+        course = catalogue()
+    except ContentHasErrors as error:
+        click.echo(error.sentence("no assignment was given its module's title"))
+        return
+    filled = assignment_titles.fill_in(course)
+    db.session().commit()
+    if filled:
+        click.echo(
+            f"recorded their module's title on {filled:,} assignment{'s' if filled != 1 else ''}"
+        )
 
 
 def revision_of(database_url: str) -> str | None:

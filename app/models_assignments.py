@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models import Base, utcnow
@@ -39,6 +39,10 @@ class Assignment(Base):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The module's title when it was assigned: what names the assignment once the module has
+    # left the course. None on an assignment from before it was kept whose module had gone
+    # when `linkwise db upgrade` filled it in (migration 0041).
+    module_title: Mapped[str | None] = mapped_column(Text)
 
 
 class AssignmentWithdrawal(Base):
@@ -68,6 +72,7 @@ class AssignmentWithdrawal(Base):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     withdrawn_at: Mapped[datetime] = mapped_column(default=utcnow)
+    module_title: Mapped[str | None] = mapped_column(Text)  # the assignment's (0041)
 
 
 class ReminderSent(Base):

@@ -72,6 +72,7 @@ def withdraw(
         renew_months=gone.renew_months,
         assigned_by=gone.assigned_by,
         assigned_at=gone.assigned_at,
+        module_title=gone.module_title,
         withdrawn_by=actor_id,
     )
     session.add(kept)

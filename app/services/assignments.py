@@ -153,6 +153,8 @@ def assign(scope: Scope, actor_id: int, asked: Request, catalogue: Catalogue) ->
                 .values(
                     organisation_id=scope.organisation_id,
                     module_slug=slug,
+                    # What names it once the module has left the course (migration 0041).
+                    module_title=catalogue.module(slug).title,
                     assigned_by=actor_id,
                     due_on=asked.due_on,
                     renew_months=asked.renew_months or None,

@@ -9,8 +9,9 @@ the quiz's settings (migration 0007).
 A page that names a module rather than one attempt (a learner's attempts together, an
 assignment of it) takes the title the latest of those attempts recorded, if any did, else
 `last_recorded`'s: the title the newest attempt at the module recorded, anyone's, else the one
-its newest certificate recorded, else its slug. An assignment records no title of its own: a
-module assigned, then removed before anyone started it, is named by its slug.
+its newest certificate recorded, else the one its newest assignment recorded (migration 0041;
+a withdrawn one's too), else its slug: a module assigned, then removed before anyone started
+it, is named by the title it had when it was assigned.
 """
 
 from collections.abc import Collection, Container, Iterable
@@ -20,6 +21,7 @@ from sqlalchemy import case, func, literal, select, union_all
 from app import db
 from app.domain.content import Catalogue
 from app.models import Attempt, Certificate
+from app.models_assignments import Assignment, AssignmentWithdrawal
 
 
 def recorded_titles(slugs: Collection[str], attempt_id: int | None = None) -> dict[str, str]:
@@ -74,12 +76,21 @@ def titles_of(slugs: Iterable[str], catalogue: Catalogue) -> dict[str, str]:
 
 def last_recorded(slugs: Collection[str]) -> dict[str, str]:
     """Return the title each module gone from the course was last recorded by: the newest
-    attempt at it that recorded one, anyone's, else its newest certificate; failing both,
-    its slug (one statement; none for no slugs)."""
+    attempt at it that recorded one, anyone's, else its newest certificate, else its newest
+    assignment that recorded one (withdrawn or not); failing all, its slug (one statement;
+    none for no slugs)."""
     if not slugs:
         return {}
     each = [
-        select(literal(slug).label("slug"), func.coalesce(_by_attempt(slug), _by_certificate(slug)))
+        select(
+            literal(slug).label("slug"),
+            func.coalesce(
+                _by_attempt(slug),
+                _by_certificate(slug),
+                _by_assignment(Assignment, Assignment.id, slug),
+                _by_assignment(AssignmentWithdrawal, AssignmentWithdrawal.assignment_id, slug),
+            ),
+        )
         for slug in sorted(slugs)
     ]
     rows = db.session().execute(each[0] if len(each) == 1 else union_all(*each))
@@ -102,6 +113,17 @@ def _by_certificate(slug: str):
         select(Certificate.module_title)
         .where(Certificate.module_slug == slug)
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _by_assignment(table, key, slug: str):
+    # Read only when no attempt or certificate names the module: one assigned, never started.
+    return (
+        select(table.module_title)
+        .where(table.module_slug == slug, table.module_title.is_not(None))
+        .order_by(key.desc())
         .limit(1)
         .scalar_subquery()
     )

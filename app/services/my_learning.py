@@ -1,5 +1,5 @@
 """My learning and a module's page, each in one statement: completions, certificates, passes,
-assignments and what renewing a passed quiz reads (renewal_rows), together.
+assignments, unfinished attempts and what renewing a passed quiz reads (renewal_rows), together.
 
 The pages are read on every visit, so each costs the sign-in's statement and this one. The
 assignments are those whose target covers the learner (by name, or their team and
@@ -43,11 +43,21 @@ _COUNTED = (
     .group_by(Attempt.module_slug)
 )
 
+# texts: module, its title as the attempt started, the quiz's kind; number: id; time: started.
+# The learner's attempts in progress: one at a module that has left the course is listed.
+_UNFINISHED = branch(
+    "unfinished",
+    text=(Attempt.module_slug, Attempt.module_title, Attempt.quiz_settings["kind"].as_string()),
+    number=(Attempt.id,),
+    at=(Attempt.started_at,),
+).where(Attempt.user_id == SELF, Attempt.status == "in-progress")
+
 _MY_LEARNING = union_all(
     learner_rows.COMPLETIONS,
     learner_rows.CERTIFICATES,
     _COUNTED,
     learner_rows.ASSIGNMENTS,
+    _UNFINISHED,
     renewal_rows.WHO,
     renewal_rows.STANDINGS,
     renewal_rows.CREDENTIALS,
@@ -84,11 +94,30 @@ class MyModule:
     position: int = 0  # the module's place in the course (module_page), counting from 1
 
 
-def overview(
-    user_id: int, catalogue: Catalogue, on: date, now: datetime | None = None
-) -> tuple[tuple[MyModule, ...], list[tuple[str, rules.Standing]]]:
-    """Return every module's state and the learner's assignments on a day, each with its
-    module's title (one statement; one more when an assigned module has left the course)."""
+@dataclass(frozen=True)
+class Unfinished:
+    """A quiz attempt in progress at a module that has left the course: still theirs to
+    finish at its own address, which no page of the course links to any more."""
+
+    module_slug: str
+    module_title: str  # as the attempt recorded it (module_titles: as last recorded)
+    attempt_id: int
+    started_on: date
+
+
+@dataclass(frozen=True)
+class Overview:
+    """My learning: every module's state, the learner's assignments on a day with their
+    module's title, and their unfinished attempts at modules no longer in the course."""
+
+    modules: tuple[MyModule, ...]
+    assigned: list[tuple[str, rules.Standing]]
+    unfinished: tuple[Unfinished, ...] = ()
+
+
+def overview(user_id: int, catalogue: Catalogue, on: date, now: datetime | None = None) -> Overview:
+    """Return My learning for a learner on a day (one statement; one more when an assigned
+    module, or one with an attempt unfinished that recorded no title, has left the course)."""
     now = now or utcnow()
     found = tagged_rows.read(_MY_LEARNING, user_id=user_id)
     done, done_at = _completed(found)
@@ -113,8 +142,23 @@ def overview(
         module = catalogue.module(rule.module_slug)
         completed = _completed_on(module, passed, done, done_at) if module else None
         standings.append(standing_in(rule, completed, on, catalogue))
-    titles = module_titles.titles_of((rule.module_slug for rule in standings), catalogue)
-    return modules, [(titles[s.module_slug], s) for s in rules.in_due_order(standings)]
+    gone = [
+        row
+        for row in found.get("unfinished", ())
+        if catalogue.module(row.text[0]) is None and passes.of_quiz(row.text[2])
+    ]
+    untitled = [row.text[0] for row in gone if not row.text[1]]
+    titles = module_titles.titles_of(
+        [*(rule.module_slug for rule in standings), *untitled], catalogue
+    )
+    unfinished = tuple(
+        Unfinished(
+            row.text[0], row.text[1] or titles[row.text[0]], row.number[0], aware(row.at[0]).date()
+        )
+        for row in sorted(gone, key=lambda row: row.number[0])
+    )
+    assigned = [(titles[s.module_slug], s) for s in rules.in_due_order(standings)]
+    return Overview(modules, assigned, unfinished)
 
 
 def module_page(

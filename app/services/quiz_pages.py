@@ -59,6 +59,9 @@ class AttemptPage:
     time_limit_minutes: int | None
     time_up: bool
     questions: tuple[QuestionForm, ...]
+    # False once its module has left the course: the attempt is still finished here, but
+    # there is no quiz overview to go back to (My learning lists it instead).
+    in_course: bool = True
 
     @property
     def errors(self) -> tuple[QuestionForm, ...]:
@@ -157,6 +160,7 @@ def attempt_page(
         time_limit_minutes=settings.time_limit_minutes,
         time_up=time_up,
         questions=tuple(forms),
+        in_course=catalogue().module(attempt.module_slug) is not None,
     )
 
 

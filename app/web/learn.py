@@ -42,9 +42,13 @@ def _module_or_404(module_slug: str):
 @bp.get("/")
 def my_learning():
     """List every module with its status, progress and a way to continue."""
-    modules, assigned = mine.overview(current_user.db_id, catalogue(), assignments.today())
+    page = mine.overview(current_user.db_id, catalogue(), assignments.today())
     return render_template(
-        "learn/my_learning.html", modules=modules, assigned=assigned, catalogue=catalogue()
+        "learn/my_learning.html",
+        modules=page.modules,
+        assigned=page.assigned,
+        unfinished=page.unfinished,
+        catalogue=catalogue(),
     )
 
 
