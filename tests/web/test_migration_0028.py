@@ -48,7 +48,9 @@ def test_assignments_stay_and_an_id_is_never_given_twice(database_at_0027):
     assignment = t["assignment"]
     assert "assignment_withdrawal" in t
     with engine.begin() as connection:
-        assert connection.execute(select(assignment).order_by("id")).all() == before
+        # Every column it had stays as it was (later migrations add columns of their own).
+        kept = [assignment.c[name] for name in before[0]._fields]
+        assert connection.execute(select(*kept).order_by("id")).all() == before
         third = connection.execute(
             insert(assignment).returning(assignment.c.id), _assignment(organisation, "third")
         ).scalar_one()
