@@ -150,7 +150,7 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
   const unsaved = new Set();
   let retryTimer = null;
   let retryDelay = RETRY_FIRST;
-  let outageShown = false; // the top message says answers are waiting
+  let outageShown = false; // the top message says answers are waiting or were refused
   // Questions refilled with another tab's answer that the learner has not yet changed on
   // purpose (left the field, or picked an option): their saves keep saying so, since a key
   // typed just after the refill was meant for the answer it replaced.
@@ -229,9 +229,19 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
       for (const id of ids) {
         if (fresh.has(id)) continue;
         showError(id, result.errors[id]);
-        statusOf(id).textContent = result.errors[id] ? "Not saved" : refilled.has(id)
-          ? "Answer saved. It was changed in another tab or window first: check it is the answer you want."
-          : "Answer saved";
+        if (result.errors[id]) {
+          // Its error shows at the question, but a learner typing in the field is not read
+          // the fieldset's description again: the status (a live region) says why too.
+          statusOf(id).textContent = "Not saved";
+          const why = document.createElement("span");
+          why.className = "nhsuk-u-visually-hidden";
+          why.textContent = `. Error: ${result.errors[id]}`;
+          statusOf(id).append(why);
+        } else {
+          statusOf(id).textContent = refilled.has(id)
+            ? "Answer saved. It was changed in another tab or window first: check it is the answer you want."
+            : "Answer saved";
+        }
       }
       for (const item of result.fresh) replaceQuestion(item.question, item.html);
       if (fresh.size) {
@@ -253,7 +263,8 @@ for (const form of document.querySelectorAll("form[data-autosave]")) {
         statusOf(id).textContent = `Not saved: ${result.error}.`;
         statusOf(id).classList.add("lw-autosave-status--unsaved");
       }
-      outageShown = false;
+      // Cleared, as an outage's is, once the answers it names are saved (a throttle lifts).
+      outageShown = true;
       message.textContent = `Not saved: ${result.error}.`;
       return;
     }

@@ -173,25 +173,6 @@ def test_quiz_works_with_javascript_off(app, browser, no_js_page, live_server, m
     assert_accessible_without_javascript(page, browser)
 
 
-def test_an_invalid_answer_shows_inline_as_it_is_typed(app, page, live_server, make_user):
-    email, module = prepare(app, make_user)
-    app.config["QUIZ_SEED"] = seed_showing(module.assessment, "numeric")
-    browser_sign_in(page, live_server, email)
-    page.goto(f"{live_server}/modules/{module.slug}/quiz/")
-    page.get_by_role("button", name="Start the quiz").click()
-    number = next(q for q in questions_on_screen(app) if q.type_name == "numeric")
-    field = page.locator(f'[name="q.{number.id}"]')
-    field.fill("about twelve")
-    error = page.locator(f"#question-{number.id}-error")
-    expect(error).to_contain_text("enter a number, like 42 or 1.5")
-    expect(page.locator(f"#question-{number.id}-group")).to_have_class(re.compile("error"))
-    shot(page, "inline-error-js")
-    assert_accessible(page)
-    field.fill(number.example_answer(True))
-    expect(error).to_have_count(0)
-    expect(page.locator(f'[data-status-for="{number.id}"]')).to_have_text("Answer saved")
-
-
 @pytest.mark.both_databases
 def test_two_tabs_never_lose_an_answer(app, page, live_server, make_user):
     email, module = prepare(app, make_user)
