@@ -39,6 +39,10 @@ def test_chinese_japanese_and_korean_names_read_back_from_the_certificate():
         render_certificate_pdf(replace(DETAILS, learner_name="김민준", reflection=account))
     )
     assert "This is to certify that 김민준 Social prescribing link worker" in text
+    # The reflective account's line after the name, which starts in the CJK font, is drawn in
+    # its own font (tests/domain/test_pdf_right_to_left.py has the story).
+    completed = f"Completed 23 November 2026 - certificate {DETAILS.code}"
+    assert f"김민준 - Social prescribing: roles and responsibilities {completed}" in text
     assert "Shadowed 李明 (Beijing) and 佐藤 花子 (Osaka)." in text
     assert "[U+" not in text
 
