@@ -14,14 +14,20 @@ MONTHS = (  # noqa: SIM905 - one line reads better than twelve
 
 # Liberation Sans has Arial's metrics, the nearest free relative of the NHS typeface;
 # DejaVu Sans covers more scripts, so it is the fallback for glyphs Liberation lacks.
+# Droid Sans Fallback (Debian's fonts-droid-fallback) draws Chinese, Japanese and Korean,
+# which neither has. It has one weight, so it is listed as its own bold; a document opens
+# it only when a letter needs it (pdf_page.Page), as it is large: a Latin-only PDF never
+# reads it. Its "Full" sibling, the one in /usr/share/fonts, has no Hangul.
 FONT_FILES = (
     ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"),
     ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
+    ("DroidSansFallback.ttf", "DroidSansFallback.ttf"),
 )
 FONT_DIRS = (
     Path(__file__).parent / "fonts",
     Path("/usr/share/fonts"),
     Path("/usr/local/share/fonts"),
+    Path("/usr/share/fonts-droid-fallback"),  # kept out of fontconfig's sight by Debian
 )
 CORE_FONT = "helvetica"
 

@@ -72,14 +72,19 @@ class DocumentFont(TTFFont):
                 _cuts.move_to_end(key)
         if cut is not None:
             return _AlreadyCut(cut)
-        return _Cutting(self.data, key)
+        return _Cutting(self.data, key, self.ttfont.getGlyphOrder())
 
 
 class _Cutting(ttLib.TTFont):
-    """The whole font file, which keeps what fpdf2 cuts it down to for the next document."""
+    """The whole font file, which keeps what fpdf2 cuts it down to for the next document.
 
-    def __init__(self, data: bytes, key: tuple[Path, frozenset[str]]):
+    Its glyph names are the ones read with the file: working them out again from the
+    character map takes 100 ms for a CJK font.
+    """
+
+    def __init__(self, data: bytes, key: tuple[Path, frozenset[str]], glyph_order: list[str]):
         super().__init__(BytesIO(data), recalcTimestamp=False, lazy=True)
+        self.setGlyphOrder(list(glyph_order))
         self.key = key
 
     def save(self, file, reorderTables=True):

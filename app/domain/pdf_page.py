@@ -37,6 +37,15 @@ def _right_to_left(text: str) -> bool:
     return not text.isascii() and any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 
+def _east_asian(ch: str) -> bool:
+    """Say whether ch is a wide East Asian letter or punctuation mark (CJK, kana, Hangul).
+
+    Emoji are wide too, but are symbols: no CJK font draws them, so they never open one.
+    """
+    wide = unicodedata.east_asian_width(ch) in ("W", "F", "H")
+    return wide and unicodedata.category(ch)[0] not in "SC"
+
+
 @lru_cache(maxsize=64)
 def _qr_modules(text: str) -> tuple[tuple[bool, ...], ...]:
     """Return the dark and light modules of text's QR code, made once for each text."""
@@ -67,21 +76,44 @@ class Page(FPDF):
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=BOTTOM_MARGIN)
         self.footer_text = footer_text
-        self.family = "linkwise0" if fonts else CORE_FONT
+        # A font listed as its own bold has one weight (the CJK one, app/domain/pdf.py): it
+        # is opened when a letter needs it (`_open_east_asian_fonts`), the others at once.
+        both_weights = tuple(pair for pair in fonts if pair[0] != pair[1])
+        self.on_demand = [regular for regular, bold in fonts if regular == bold]
+        if not both_weights:
+            self.on_demand = []  # the core font has no fallback fonts to add them to
+        self.all_fonts = fonts
+        self.family = "linkwise0" if both_weights else CORE_FONT
         # The characters the fonts can draw; None: the core font, Latin-1 only.
-        self.covered = characters_drawn(fonts[:2]) if fonts else None
+        self.covered = characters_drawn(both_weights) if both_weights else None
         # Set, a drawing that would start a page after this one stops with PageBreak.
         self.last_page: int | None = None
         self.font_files: dict[str, tuple[Path, str]] = {}
-        for index, (regular, bold) in enumerate(fonts[:2]):
+        for index, (regular, bold) in enumerate(both_weights):
             for style, path in (("", regular), ("B", bold)):
-                self.fonts[f"linkwise{index}{style}"] = document_font(
-                    self, path, f"linkwise{index}", style
-                )
-                self.font_files[f"linkwise{index}{style}"] = (path, style)
+                self._add_font(f"linkwise{index}", style, path)
+        self.fallbacks = [f"linkwise{index}" for index in range(1, len(both_weights))]
         self.plain_ascii = frozenset(ch for ch in PRINTABLE_ASCII if self._drawable(ch) == ch)
-        if len(fonts) > 1:
-            self.set_fallback_fonts(["linkwise1"], exact_match=False)
+        if self.fallbacks:
+            self.set_fallback_fonts(self.fallbacks, exact_match=False)
+
+    def _add_font(self, family: str, style: str, path: Path) -> None:
+        self.fonts[f"{family}{style}"] = document_font(self, path, family, style)
+        self.font_files[f"{family}{style}"] = (path, style)
+
+    def _open_east_asian_fonts(self) -> None:
+        """Add the one-weight fonts to this document, after the others: its text needs one.
+
+        A bold letter only they have is drawn in their one weight (fpdf2 falls back to a
+        font of another weight, as `exact_match=False` asks).
+        """
+        for path in self.on_demand:
+            family = f"linkwise{len(self.fallbacks) + 1}"
+            self._add_font(family, "", path)
+            self.fallbacks.append(family)
+        self.on_demand = []
+        self.covered = characters_drawn(self.all_fonts)
+        self.set_fallback_fonts(self.fallbacks, exact_match=False)
 
     @contextmanager
     def shaping(self, text: str):
@@ -132,13 +164,13 @@ class Page(FPDF):
 
     def _render_styled_text_line(self, text_line, *args, **kwargs):
         # fpdf2 2.8.9 (pinned) gives the page its font inside a line that starts with a glyph
-        # from the fallback font, e.g. a Hebrew or Arabic name, but wraps that line in q/Q,
+        # from a fallback font, e.g. a Hebrew, Arabic or Chinese name, but wraps that line in q/Q,
         # which undoes it: the next line was drawn in a stale font and size, as garbage. After
         # such a line the page is told again that its font is unset. A private method, as each
         # line is drawn by it alone; a line in the first font (all Latin text) is left alone.
         drawn = super()._render_styled_text_line(text_line, *args, **kwargs)
         first = text_line.get_ordered_fragments()[:1]
-        if first and first[0].font is not None and first[0].font.fontkey.startswith("linkwise1"):
+        if first and first[0].font is not None and first[0].font.fontkey.rstrip("B") != self.family:
             self.current_font_is_set_on_page = False
         return drawn
 
@@ -170,6 +202,8 @@ class Page(FPDF):
     def _covers(self, ch: str) -> bool:
         if self.covered is None:
             return 0x20 <= ord(ch) < 0x7F or 0xA0 <= ord(ch) <= 0xFF
+        if self.on_demand and ord(ch) not in self.covered and _east_asian(ch):
+            self._open_east_asian_fonts()
         return ord(ch) in self.covered and unicodedata.category(ch)[0] != "C"
 
     def style(self, size: float, bold: bool = False, colour=TEXT) -> None:

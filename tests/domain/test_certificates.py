@@ -336,7 +336,7 @@ def test_names_are_transliterated_when_no_unicode_font_is_installed(details, nam
 
 def test_characters_no_font_can_draw_do_not_break_the_pdf(details):
     odd = replace(
-        details, learner_name="名前 🐉 \u200b\x07", reflection={"learned": "Emoji 🐉 and \x00 nul"}
+        details, learner_name="𠮷 🐉 \u200b\x07", reflection={"learned": "Emoji 🐉 and \x00 nul"}
     )
     for font_dirs in (None, NO_FONTS):
         assert render_certificate_pdf(odd, font_dirs=font_dirs).startswith(b"%PDF")
