@@ -67,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         credentials,
         errors,
         gate,
+        join,
         learn,
         manage,
         my,
@@ -82,6 +83,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(recovery.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(join.bp)
     app.register_blueprint(learn.bp)
     app.register_blueprint(competencies.bp)
     app.register_blueprint(quiz.bp)

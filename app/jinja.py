@@ -32,6 +32,7 @@ from app.domain import assignments as assignment_rules
 from app.domain.accounts import PROFESSIONS
 from app.domain.pdf import cpd_time_in_words
 from app.domain.quizzes import field_name
+from app.links import join_link
 from app.models import utcnow
 from app.quiz_texts import QuizTexts
 from app.security import csp_nonce
@@ -66,6 +67,7 @@ def configure(app: Flask) -> None:
         site_header=site_header,
         site_header_without_account=site_header_without_account,
         screen_url=screen_url,
+        join_link=join_link,
         quiz_field=field_name,
         quiz_texts=QuizTexts,
         competency_named=lambda code: content.catalogue().competency(code),

@@ -11,3 +11,8 @@ def absolute_url(endpoint: str, **values) -> str:
     """Return the full address of an endpoint under the configured base URL."""
     adapter = current_app.url_map.bind("localhost", script_name="/")
     return current_app.config["BASE_URL"] + adapter.build(endpoint, values)
+
+
+def join_link(join_code: str) -> str:
+    """Return the address a manager shares for a join code (web/join.py)."""
+    return absolute_url("join.link", code=join_code)

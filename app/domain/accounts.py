@@ -34,6 +34,8 @@ ESTIMATED_PREFIX = 72  # and zxcvbn refuses longer input
 # No 0/O or 1/I/L, so a code read aloud or copied from paper survives.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MAX_JOIN_CODE_LENGTH = 32  # as the join code columns hold
+# The path of a join link (web/join.py), which the sign-in page carries to registration.
+_JOIN_LINK = re.compile(r"/join/([^/?#]+)")
 MIN_JOIN_CODE_LENGTH = 6  # a chosen code shorter than this is easy to guess
 # The example the join code fields show. It cannot be a real code: shorter than any code
 # chosen (MIN_JOIN_CODE_LENGTH) or made (new_join_code), so nobody joins by copying it.
@@ -158,6 +160,12 @@ def join_code_problem(chosen: str) -> str | None:
             "(A to Z) or digits, with spaces or dashes between them if you like"
         )
     return None
+
+
+def linked_join_code(target: str) -> str:
+    """Return the join code a path is a join link for (/join/<code>), or ""."""
+    found = _JOIN_LINK.fullmatch(target)
+    return found.group(1)[:MAX_JOIN_CODE_LENGTH] if found else ""
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

@@ -167,7 +167,7 @@ def organisation():
                 return render_template("account/organisation_move.html", move=found)
             if not found.already:
                 return render_template("account/organisation_join.html", join=found)
-            flash(_already(found.joining, found.team), "warning")
+            flash(already_member(found.joining, found.team), "warning")
             return redirect(url_for("account.organisation"))
     row = accounts.account(current_user.db_id)
     return render_template(
@@ -186,7 +186,8 @@ def move_organisation():
     return _joined(request.form.get("join_code", ""), leaving=leaving)
 
 
-def _already(organisation: str, team: str | None) -> str:
+def already_member(organisation: str, team: str | None) -> str:
+    """Say that the learner is already where a join code would put them."""
     where = f"{team}, a team of {organisation}" if team else organisation
     return f"You are already a member of {where}: nothing was changed"
 
@@ -198,7 +199,7 @@ def _joined(join_code: str, *, leaving: int | None):
         flash(error.message, "error")
         return redirect(url_for("account.organisation"))
     if joined.already:
-        flash(_already(joined.organisation, joined.team), "warning")
+        flash(already_member(joined.organisation, joined.team), "warning")
     elif joined.moved_since:
         now = f"You are a member of {joined.now_in}" if joined.now_in else "You are in none"
         flash(

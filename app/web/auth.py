@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_user, logout_user
 
 from app import mail
-from app.domain.accounts import safe_next
+from app.domain.accounts import linked_join_code, safe_next
 from app.login import SignedInUser
 from app.models import utcnow
 from app.security import client_address
@@ -33,6 +33,8 @@ SIGNED_OUT_HERE_ONLY = (
 def register():
     """Start an account for a confirmed healthcare professional; the email finishes it."""
     form = RegisterForm()
+    if not form.is_submitted():  # from a join link's sign-in page: the code filled in
+        form.join_code.data = request.args.get("join_code", "")[:32]
     if form.validate_on_submit():
         try:
             registration.register(
@@ -58,7 +60,8 @@ def register():
             return render_template(
                 "auth/check_email.html", purpose="register", email=form.email.data
             )
-    return render_template("auth/register.html", form=form), 400 if form.errors else 200
+    page = render_template("auth/register.html", form=form, sign_in_next=_join_link_of(form))
+    return page, 400 if form.errors else 200
 
 
 @bp.get("/register/confirm/<token>")
@@ -98,7 +101,8 @@ def sign_in():
         throttles.mark_failed()
         form.email.errors.append("Enter a correct email address and password")
     status = 401 if failed else 400 if form.errors else 200
-    return render_template("auth/sign_in.html", form=form, next=target), status
+    register = url_for("auth.register", join_code=linked_join_code(target) or None)
+    return render_template("auth/sign_in.html", form=form, next=target, register=register), status
 
 
 @bp.post("/sign-out")
@@ -118,6 +122,12 @@ def sign_out():
     else:
         flash(SIGNED_OUT_HERE_ONLY, "warning")
     return redirect(url_for("pages.home"))
+
+
+def _join_link_of(form) -> str | None:
+    """Return the join link a registration came from (its code filled in), for "Sign in"."""
+    code = request.args.get("join_code", "")[:32]
+    return url_for("join.link", code=code) if code and not form.is_submitted() else None
 
 
 def start_session(user) -> None:

@@ -410,3 +410,28 @@ if ("ResizeObserver" in window) {
     for (const child of box.children) watch.observe(child);
   }
 }
+
+// Join links (Manage > Teams): without JavaScript the link is text to select and copy. With
+// it, a "Copy link" button beside each copies it, and says so in a polite live region.
+if (navigator.clipboard) {
+  for (const link of document.querySelectorAll("a[data-lw-copy]")) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "nhsuk-button nhsuk-button--secondary nhsuk-button--small lw-copy";
+    button.textContent = "Copy link";
+    const whose = document.createElement("span");
+    whose.className = "nhsuk-u-visually-hidden";
+    whose.textContent = ` to join ${link.dataset.lwCopy}`;
+    button.append(whose);
+    const said = document.createElement("span");
+    said.setAttribute("role", "status");
+    said.className = "lw-copied";
+    button.addEventListener("click", () => {
+      navigator.clipboard.writeText(link.href).then(
+        () => { said.textContent = "Link copied"; },
+        () => { said.textContent = "Could not copy: select the link and copy it"; },
+      );
+    });
+    link.after(" ", button, said);
+  }
+}

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app import db
 from app.models_teams import Team
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import assert_accessible, browser_sign_in, fresh_page
 from tests.browser.test_narrow_pages import shot
 from tests.web.pcn import make_pcn
 
@@ -79,3 +79,29 @@ def test_the_move_check_page_reads_well_at_any_width(app, page, live_server, pcn
     page.get_by_role("button", name="Join team").click()
     for width in (320, 1280):
         _checked(page, "my-team-elsewhere", width)
+
+
+def test_a_join_link_is_copied_and_opens_the_check_page(app, browser, live_server, pcn, make_user):
+    """The manager copies a team's join link (a button JavaScript adds beside it); a learner
+    in no organisation who follows it sees the check page, which reads well at any width."""
+    if app.extensions["linkwise.engine"].dialect.name == "postgresql":
+        pytest.skip("layout does not depend on the database; checked once on SQLite")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page = context.new_page()
+    browser_sign_in(page, live_server, "lead@example.org")
+    page.goto(f"{live_server}/manage/teams")
+    page.get_by_role("button", name="Copy link to join Elm Practice").click()
+    expect(page.get_by_role("status").filter(has_text="Link copied")).to_be_visible()
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert link == f"{app.config['BASE_URL']}/join/ELM11111"
+    for width in (320, 1280):
+        _checked(page, "teams-join-links", width)
+    context.close()
+    make_user(email="cara@example.org", full_name="Cara New")
+    with fresh_page(browser) as learner:
+        browser_sign_in(learner, live_server, "cara@example.org")
+        learner.goto(live_server + link.removeprefix(app.config["BASE_URL"]))
+        expect(learner.get_by_role("heading", name="Join Riverside PCN?")).to_be_visible()
+        for width in (320, 1280):
+            _checked(learner, "join-link", width)

@@ -233,6 +233,7 @@ NOT_OWNED = {
     "author.submit_preview": "a trainer's own preview of a quiz, kept in their session",
     "author.confirm_preview": "a trainer's own preview of a quiz, kept in their session",
     "author.preview_result": "a trainer's own preview of a quiz, kept in their session",
+    "join.link": "a join code a manager shares: it shows what joining means; its POST joins",
     "account.confirm_email": "a signed token mailed to its holder is the key",
     "auth.confirm_registration": "a signed token mailed to its holder is the key",
     "auth.finish_registration": "a signed token mailed to its holder is the key",
@@ -360,11 +361,12 @@ def _any_path(rule, world) -> str:
     if owned:
         return _fill(owned[1], world)
     module = world["module"]
+    area = rule.endpoint.partition(".")[0]
     samples = {
         "module_slug": module.slug,
         "screen_slug": module.screens[0].slug,
         "quiz_id": world["quiz"],
-        "code": CODE if rule.endpoint.startswith("practice.") else world["code"],
+        "code": {"practice": CODE, "join": "ELM11111"}.get(area, world["code"]),
         "kind": "csv",
     }
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(samples.get(m[1], "1")), rule.rule)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app import db
 from app.models_teams import Team
-from tests.conftest import post_form, sign_in
+from tests.conftest import confirm_professional, post_form, sign_in
 from tests.web.journeys import path_of
 from tests.web.test_html_valid import nu_errors
 
@@ -96,6 +96,13 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
         learner, "/account/organisation", {"join_code": "OAK22222"}
     ).text
     assert "Join Oak Practice?" in pages["organisation-join-team"]
+    pages["join-link-errors"] = learner.get("/join/NOPE2345").text  # a join link's bad code
+    assert "There is a problem" in pages["join-link-errors"]
+    visitor = app.test_client()
+    confirm_professional(visitor)
+    pages["sign-in-join-link"] = visitor.get("/sign-in?next=/join/OAK22222").text
+    pages["register-join-link"] = visitor.get("/register?join_code=OAK22222").text
+    assert 'value="OAK22222"' in pages["register-join-link"]
     assert "Leave Riverside PCN?" in pages["leave"]
     runner.invoke(args=["send-reminders"])
     link = path_of(mailbox.link("asha@example.org", "/unsubscribe/"))

@@ -1,0 +1,134 @@
+"""Join links: a manager shares /join/<code>; following it is typing the code on Your
+organisation. The page names where it joins and only its button (a POST with its CSRF token)
+joins; a signed-out visitor passes the gate and signs in (or registers with the code filled
+in) and comes back; a bad code gets the message typing it gets; nothing redirects off site."""
+
+import html
+import re
+from urllib.parse import unquote
+
+from sqlalchemy import select
+
+from app import db
+from app.models import User
+from tests.conftest import DEMO_PASSWORD, csrf_token, post_form, sign_in
+from tests.web.error_summary import summary_of
+from tests.web.pcn import ORG
+
+
+def _organisation_of(app, email: str) -> str | None:
+    with app.app_context():
+        user = db.session().scalar(select(User).where(User.email == email))
+        return user.organisation.name if user.organisation else None
+
+
+def _field(page: str, name: str) -> str:
+    found = re.search(rf'name="{name}"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="{name}"', page)
+    assert found, f"no {name} field"
+    return html.unescape(found.group(1) or found.group(2))
+
+
+def _summary(page: str) -> str:
+    return re.search(r'<ul class="[^"]*nhsuk-error-summary__list.*?</ul>', page, re.S).group(0)
+
+
+def test_managers_see_a_link_beside_each_code_that_fills_it_in_and_still_asks(
+    app, client, make_user, pcn
+):
+    link = app.config["BASE_URL"] + "/join/ELM11111"  # the configured address, not the Host
+    lead = app.test_client()
+    sign_in(lead, "lead@example.org")
+    assert (
+        f'<a data-lw-copy="Elm Practice" href="{link}">{link}</a>' in lead.get("/manage/teams").text
+    )
+    pm = app.test_client()  # a manager confined to Elm sees its link on the team's page
+    sign_in(pm, "pm@example.org")
+    team = re.search(r'href="(/manage/teams/\d+)"', pm.get("/manage/teams").text).group(1)
+    assert f'href="{link}">{link}</a>' in pm.get(team).text
+    make_user(email="cara@example.org", full_name="Cara New")  # in no organisation
+    sign_in(client, "cara@example.org")
+    asked = client.get("/join/ELM11111")
+    page = html.unescape(asked.text)
+    assert asked.status_code == 200 and f"<title>Join {ORG}?" in page
+    assert f"adds you to {ORG}, in the team Elm Practice" in page
+    assert _field(asked.text, "join_code") == "ELM11111"
+    assert _organisation_of(app, "cara@example.org") is None  # following it changed nothing
+    form = {"join_code": "ELM11111", "leaving": "none"}
+    refused = client.post("/account/organisation/move", data=form)  # no CSRF token
+    assert refused.status_code == 400 and _organisation_of(app, "cara@example.org") is None
+    token = _field(asked.text, "csrf_token")
+    done = client.post(
+        "/account/organisation/move", data={**form, "csrf_token": token}, follow_redirects=True
+    )
+    assert f"You have joined {ORG}, in the team Elm Practice" in html.unescape(done.text)
+    assert _organisation_of(app, "cara@example.org") == ORG
+    again = client.get("/join/ELM11111", follow_redirects=True)  # already in it: as typed
+    assert "You are already a member of Elm Practice" in html.unescape(again.text)
+
+
+def test_a_signed_out_visitor_passes_the_gate_signs_in_and_comes_back(app, client, make_user, pcn):
+    make_user(email="cara@example.org", full_name="Cara New")
+    gate = client.get("/join/ELM11111")
+    assert gate.status_code == 302
+    assert unquote(gate.headers["Location"]) == "/confirm-professional?next=/join/ELM11111"
+    confirmed = post_form(
+        client, "/confirm-professional", {"answer": "yes", "next": "/join/ELM11111"}
+    )
+    assert confirmed.headers["Location"] == "/join/ELM11111"
+    asked = client.get("/join/ELM11111")
+    assert unquote(asked.headers["Location"]).startswith("/sign-in?next=/join/ELM11111")
+    sign_in_page = client.get(asked.headers["Location"]).text
+    assert 'href="/register?join_code=ELM11111"' in sign_in_page  # no account yet
+    register = client.get("/register?join_code=ELM11111")
+    assert _field(register.text, "join_code") == "ELM11111"
+    assert 'href="/sign-in?next=/join/ELM11111"' in register.text
+    signed_in = post_form(
+        client,
+        "/sign-in",
+        {"email": "cara@example.org", "password": DEMO_PASSWORD, "next": "/join/ELM11111"},
+        page=asked.headers["Location"],
+    )
+    assert signed_in.headers["Location"] == "/join/ELM11111"
+    back = client.get("/join/ELM11111")
+    assert back.status_code == 200 and f"Join {ORG}?" in html.unescape(back.text)
+
+
+def test_a_bad_code_in_a_link_gets_the_message_typing_it_gets(app, client, make_user, pcn):
+    make_user(email="cara@example.org", full_name="Cara New")
+    sign_in(client, "cara@example.org")
+    for code in ("NOPE2345", "X" * 40, "%3Cb%3E"):
+        typed = post_form(client, "/account/organisation", {"join_code": unquote(code)})
+        linked = client.get(f"/join/{code}")
+        assert linked.status_code == typed.status_code == 400, code
+        assert summary_of(linked).links == summary_of(typed).links == ["#join_code"]
+        assert _summary(linked.text) == _summary(typed.text), code
+        assert _field(linked.text, "join_code") == unquote(code)
+    assert "32 characters or fewer" in _summary(client.get("/join/" + "X" * 40).text)
+    assert "recognise" in _summary(linked.text)
+    lead = app.test_client()  # a manager has no join field: the message is said on the page
+    sign_in(lead, "lead@example.org")
+    said = lead.get("/join/NOPE2345", follow_redirects=True)
+    assert said.status_code == 200 and "recognise" in html.unescape(said.text)
+
+
+def test_join_links_never_send_anyone_off_the_site(app, client, make_user, pcn):
+    make_user(email="cara@example.org", full_name="Cara New")
+    for away in ("//evil.example/join/ELM11111", "https://evil.example/join/ELM11111"):
+        page = client.get("/sign-in", query_string={"next": away}).text
+        assert "evil" not in page and 'href="/register"' in page
+        sent = post_form(
+            client,
+            "/sign-in",
+            {"email": "cara@example.org", "password": DEMO_PASSWORD, "next": away},
+        )
+        assert sent.headers["Location"] == "/"
+        client.post("/sign-out", data={"csrf_token": csrf_token(client, "/account/")})
+    register = client.get("/register", query_string={"join_code": "//evil.example"}).text
+    back = re.search(r'href="/sign-in\?next=([^"]+)"', register).group(1)
+    assert back == "/join///evil.example"  # a path of this site
+    sent = post_form(
+        client,
+        "/sign-in",
+        {"email": "cara@example.org", "password": DEMO_PASSWORD, "next": back},
+    )
+    assert sent.headers["Location"] == "/join///evil.example"
