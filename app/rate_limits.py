@@ -106,11 +106,36 @@ def _when_limited(hook, *, passes: bool):
     @wraps(hook)
     def when_limited(*args):
         current = request._get_current_object()  # one look-up, not one per attribute
-        if current.method in _READS or not _may_be_limited(current.endpoint):
+        read = current.method in _READS
+        if (read and not _reads_limited(current.endpoint)) or not _may_be_limited(current.endpoint):
             return args[0] if passes else None
         return hook(*args)
 
     return when_limited
+
+
+# The qualified names of the few views a limit counts reads of (limit_reads), and whether
+# each endpoint is one of them (decided once, as _marked is).
+_READ_VIEWS: set[str] = set()
+_reads_marked: dict[str | None, bool] = {}
+
+
+def limit_reads(view):
+    """Mark a view whose GETs a limit counts (a link that looks something up, such as a
+    join code): its reads keep the limiter's hooks, which make the deductions a limit's
+    deduct_when asks for after the response. Every other read goes without them."""
+    _READ_VIEWS.add(get_qualified_name(view))
+    return view
+
+
+def _reads_limited(endpoint: str | None) -> bool:
+    found = _reads_marked.get(endpoint)
+    if found is None:
+        view = current_app.view_functions.get(endpoint or "")
+        found = _reads_marked[endpoint] = (
+            view is not None and get_qualified_name(view) in _READ_VIEWS
+        )
+    return found
 
 
 # Endpoint -> whether the limiter marked its view (decided once: views are decorated, and

@@ -153,6 +153,7 @@ def _email_changed(changed: email_changes.EmailChanged) -> str:
 
 
 @bp.route("/organisation", methods=["GET", "POST"])
+@throttles.join_code_guesses("POST")
 def organisation():
     """Join an organisation by its join code, or see the one you are in. The learner first
     sees which organisation (and team) the code joins, and what a move changes, and confirms."""
@@ -161,6 +162,7 @@ def organisation():
         try:
             found = organisation_moves.moving(current_user.db_id, form.join_code.data)
         except accounts.AccountError as error:
+            throttles.mark_failed()
             form.join_code.errors.append(error.message)
         else:
             if isinstance(found, organisation_moves.Moving):
@@ -176,6 +178,7 @@ def organisation():
 
 
 @bp.post("/organisation/move")
+@throttles.join_code_guesses("POST")
 def move_organisation():
     """Join the organisation confirmed on the check page; a stale or second confirmation
     changes nothing and says so."""
@@ -196,6 +199,7 @@ def _joined(join_code: str, *, leaving: int | None):
     try:
         joined = profile.join_organisation(current_user.db_id, join_code, leaving=leaving)
     except accounts.AccountError as error:
+        throttles.mark_failed()
         flash(error.message, "error")
         return redirect(url_for("account.organisation"))
     if joined.already:

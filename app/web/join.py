@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.domain.accounts import EXAMPLE_JOIN_CODE
 from app.services import accounts, organisation_moves
+from app.web import throttles
 from app.web.account import already_member
 from app.web.account_forms import JoinOrganisationForm
 from app.web.gate import require_signed_in_professional
@@ -23,6 +24,7 @@ require_signed_in_professional(bp)
 
 
 @bp.get("/join/<code>")
+@throttles.join_code_guesses("GET")
 def link(code: str):
     """Show what joining with the linked code changes; the learner confirms on that page."""
     form = JoinOrganisationForm(formdata=MultiDict({"join_code": code}), meta={"csrf": False})
@@ -30,6 +32,7 @@ def link(code: str):
         try:
             found = organisation_moves.moving(current_user.db_id, code)
         except accounts.AccountError as error:
+            throttles.mark_failed()
             form.join_code.errors.append(error.message)
         else:
             if isinstance(found, organisation_moves.Moving):

@@ -19,7 +19,7 @@ from flask_login import current_user
 from limits import parse
 
 from app.domain.accounts import normalise_email
-from app.rate_limits import in_shared_network, limiter
+from app.rate_limits import in_shared_network, limit_reads, limiter
 from app.security import client_address
 from app.services.sign_in_locks import (
     ADDRESS,
@@ -39,6 +39,9 @@ RESETS_PER_ADDRESS = "10 per 15 minutes"
 # Emails one form may send to one address: nobody's inbox gets flooded through us.
 EMAILS_PER_RECIPIENT = "3 per hour"
 PASSWORD_CHECKS_PER_ACCOUNT = "5 per 15 minutes"
+# Join codes that name no organisation, typed or followed as a link, by one signed-in account:
+# room for a few typing slips, not for walking through codes to find whose they are.
+JOIN_CODE_GUESSES_PER_ACCOUNT = "10 per 15 minutes"
 
 
 def mark_failed() -> None:
@@ -252,3 +255,20 @@ def _one_check_at_a_time(view):
         return view(*args, **kwargs)
 
     return waiting
+
+
+def join_code_guesses(*methods: str):
+    """Limit the join codes a signed-in person tries that name no organisation, per account,
+    across every way of trying one (Your organisation's field, its confirmation, a join
+    link): `methods` are those of the view that look a code up. Only a wrong code counts
+    (mark_failed); the page itself stays open to them."""
+    shared = limiter.shared_limit(
+        JOIN_CODE_GUESSES_PER_ACCOUNT,
+        scope="join-code",
+        methods=list(methods),
+        key_func=_signed_in_account,
+        deduct_when=_failed,
+    )
+    if "GET" not in methods:
+        return shared
+    return lambda view: limit_reads(shared(view))

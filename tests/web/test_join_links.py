@@ -14,6 +14,7 @@ from app.models import User
 from tests.conftest import DEMO_PASSWORD, csrf_token, post_form, sign_in
 from tests.web.error_summary import summary_of
 from tests.web.pcn import ORG
+from tests.web.statements import statements
 
 
 def _organisation_of(app, email: str) -> str | None:
@@ -132,3 +133,43 @@ def test_join_links_never_send_anyone_off_the_site(app, client, make_user, pcn):
         {"email": "cara@example.org", "password": DEMO_PASSWORD, "next": back},
     )
     assert sent.headers["Location"] == "/join///evil.example"
+
+
+def test_wrong_codes_are_limited_per_account_typed_or_linked(app, client, make_user, pcn):
+    make_user(email="cara@example.org", full_name="Cara New")
+    sign_in(client, "cara@example.org")
+    tried = []
+    for n in range(2, 7):  # ten codes no organisation has, half typed and half followed
+        tried.append(post_form(client, "/account/organisation", {"join_code": f"NOPE{n}345"}))
+        tried.append(client.get(f"/join/WRNG{n}345"))
+    assert [response.status_code for response in tried] == [400] * 10
+    # Then even a right code waits, however it comes; the page itself stays open.
+    linked = client.get("/join/ELM11111")
+    assert linked.status_code == 429 and int(linked.headers["Retry-After"]) > 0
+    typed = post_form(client, "/account/organisation", {"join_code": "ELM11111"})
+    assert typed.status_code == 429
+    confirmed = post_form(
+        client,
+        "/account/organisation/move",
+        {"join_code": "ELM11111", "leaving": "none"},
+        page="/account/organisation",
+    )
+    assert confirmed.status_code == 429 and _organisation_of(app, "cara@example.org") is None
+    assert client.get("/account/organisation").status_code == 200
+    # Another account has its own count.
+    make_user(email="dan@example.org", full_name="Dan Other")
+    other = app.test_client()
+    sign_in(other, "dan@example.org")
+    assert other.get("/join/ELM11111").status_code == 200
+
+
+def test_a_join_link_reads_what_typing_its_code_reads(app, client, make_user, pcn):
+    # The signed-in user; the code as an organisation's, then as a team's, and that team's
+    # organisation; where the learner is now. Five, as the typed code's POST (the same
+    # look-up): over the two a read page is held to, and counted here so that it cannot grow.
+    make_user(email="cara@example.org", full_name="Cara New")
+    sign_in(client, "cara@example.org")
+    with statements(app) as run:
+        shown = client.get("/join/ELM11111")
+    assert shown.status_code == 200
+    assert len(run) == 5, [" ".join(s.split())[:150] for s in run]
