@@ -165,12 +165,7 @@ def organisation():
             throttles.mark_failed()
             form.join_code.errors.append(error.message)
         else:
-            if isinstance(found, organisation_moves.Moving):
-                return render_template("account/organisation_move.html", move=found)
-            if not found.already:
-                return render_template("account/organisation_join.html", join=found)
-            flash(already_member(found.joining, found.team), "warning")
-            return redirect(url_for("account.organisation"))
+            return joining_page(found)
     row = accounts.account(current_user.db_id)
     return render_template(
         "account/organisation.html", form=form, row=row, example=EXAMPLE_JOIN_CODE
@@ -187,6 +182,17 @@ def move_organisation():
     if leaving is None and sent != "none":  # a form from before the question
         return redirect(url_for("account.organisation"))
     return _joined(request.form.get("join_code", ""), leaving=leaving)
+
+
+def joining_page(found: organisation_moves.Joining | organisation_moves.Moving):
+    """Answer a join code looked up (typed or linked): the page that says where it joins, or
+    what moving there changes, to confirm; back to Your organisation if they are there."""
+    if isinstance(found, organisation_moves.Moving):
+        return render_template("account/organisation_move.html", move=found)
+    if not found.already:
+        return render_template("account/organisation_join.html", join=found)
+    flash(already_member(found.joining, found.team), "warning")
+    return redirect(url_for("account.organisation"))
 
 
 def already_member(organisation: str, team: str | None) -> str:

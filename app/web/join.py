@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from app.domain.accounts import EXAMPLE_JOIN_CODE
 from app.services import accounts, organisation_moves
 from app.web import throttles
-from app.web.account import already_member
+from app.web.account import joining_page
 from app.web.account_forms import JoinOrganisationForm
 from app.web.gate import require_signed_in_professional
 
@@ -35,12 +35,7 @@ def link(code: str):
             throttles.mark_failed()
             form.join_code.errors.append(error.message)
         else:
-            if isinstance(found, organisation_moves.Moving):
-                return render_template("account/organisation_move.html", move=found)
-            if not found.already:
-                return render_template("account/organisation_join.html", join=found)
-            flash(already_member(found.joining, found.team), "warning")
-            return redirect(url_for("account.organisation"))
+            return joining_page(found)
     row = accounts.account(current_user.db_id)
     if row.role == "manager":  # no join field on their page: the message is said above it
         flash(form.join_code.errors[0], "error")

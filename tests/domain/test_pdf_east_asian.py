@@ -3,13 +3,13 @@ code points, and read back by poppler as the letters typed."""
 
 import shutil
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import pytest
 
 from app.domain.certificates import render_certificate_pdf
-from app.domain.confirmation_pdf import ConfirmationRecord, render_confirmation_pdf
+from app.domain.confirmation_pdf import render_confirmation_pdf
 from app.domain.pdf import LinkwisePdf, find_unicode_fonts
+from tests.domain.test_pdf_missing_glyphs import _record
 from tests.domain.test_pdf_right_to_left import DETAILS, line_with
 from tests.pdf_lines import drawn_lines, drawn_words, pdf_text
 
@@ -48,23 +48,7 @@ def test_chinese_japanese_and_korean_names_read_back_from_the_certificate():
 
 
 def test_cjk_names_read_back_from_the_supervisor_s_confirmation_of_practice():
-    record = ConfirmationRecord(
-        reference="CP-1234",
-        learner="李明",
-        profession="Practice nurse",
-        organisation="Leeds PCN",
-        framework="Referring clinicians",
-        competency="RC-1.1 Spotting needs",
-        statement="Spots non-medical needs.",
-        now_reads="",
-        knowledge="Secure",
-        self_assessment="",
-        reflection="",
-        supervisor="佐藤 花子",
-        confirmed_at=datetime(2026, 5, 6, 7, 8, tzinfo=UTC),
-        comments="김민준 씨와 잘 했습니다.",
-        valid_until="6 May 2029",
-    )
+    record = _record(learner="李明", supervisor="佐藤 花子", comments="김민준 씨와 잘 했습니다.")
     text = pdf_text(render_confirmation_pdf(record))
     assert "李明 (Practice nurse)" in text
     assert "佐藤 花子" in text and "김민준 씨와 잘 했습니다." in text
