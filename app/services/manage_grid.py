@@ -146,20 +146,18 @@ def page_branches(plan: Planned, page: int | None = None) -> tuple:
     what they hold in competencies no framework has now (retired_held.branches)."""
     paged = plan.paging(plan.page if page is None else page)
     if plan.known is None:
-        return (page_branch(plan, paged=paged),)
+        return (page_branch(plan, paged),)
     held = retired_held.branches(paged, paged.c.id, list(plan.known), plan.now)
-    return (page_branch(plan, paged=paged), *held)
+    return (page_branch(plan, paged), *held)
 
 
-def page_branch(plan: Planned, page: int | None = None, *, paged=None):
+def page_branch(plan: Planned, paged):
     """Return the tagged branch "learner" that reads the page's learners with their ratings.
 
     texts: name, email, profession, competency, level, practice; numbers: id, total,
     position; flags: met, expired; times: met until, due from, practice until. A learner
     with no rating in the codes shown has one row, its rating's slots NULL.
     """
-    if paged is None:
-        paged = plan.paging(plan.page if page is None else page)
     level = CompetencyLevel
     return branch(
         "learner",

@@ -17,7 +17,6 @@ from .question_attributes import (
     MOST_POINTS,
     POINTS_RANGE,
     QuestionAttributes,
-    points_number,
 )
 
 ATTRIBUTES = {
@@ -223,7 +222,7 @@ class _BodyReader(QuestionAttributes):
             else:
                 self.group.pick, self.group.pick_line = int(pick), marked.line
         else:
-            points = points_number(marked.text)
+            points = plain_number(marked.text)
             if isinstance(points, Unplain):
                 written = f"'points per question:' is written '{marked.text}'"
                 self.error(marked.line, f"{written}, {points.why}: {points.fix(whole=False)}")

@@ -8,8 +8,6 @@ comes.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ..framework_domain_files import CODE
 from ..framework_files import unknown_code_message
 from ..module_files import SLUG
@@ -24,15 +22,6 @@ MOST_POINTS = 100
 POINTS_RANGE = f"a number above 0 and at most {MOST_POINTS}"
 
 
-def points_number(text: str) -> Decimal | Unplain | None:
-    """Return the points a `Points:` or `points per question:` line writes; Unplain for a
-    number written otherwise than plainly (plain_numbers.py); None for no number.
-
-    Decimal alone reads '١' as 1, '1_0' as 10 and '1e1' as 10: points are written plainly.
-    """
-    return plain_number(text)
-
-
 class QuestionAttributes:
     """Readers of a question's attribute lines, for the body reader to inherit."""
 
@@ -45,7 +34,7 @@ class QuestionAttributes:
         draft.title = marked.text
 
     def _points(self, draft: QuestionDraft, marked: MarkedLine, report: QuestionReport) -> None:
-        points = points_number(marked.text)
+        points = plain_number(marked.text)  # Decimal alone reads '١' as 1, '1e1' as 10
         if isinstance(points, Unplain):
             fix = points.fix(whole=False)
             report.error(marked.line, f"has points '{marked.text}', {points.why}: {fix}")
