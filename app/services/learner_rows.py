@@ -33,7 +33,7 @@ from app.services.tagged_rows import Row, branch
 
 SELF = bindparam("user_id")
 # A learner's team name, and whether they are named a supervisor in their organisation
-# (as correlated subqueries of User): also read by profile.where_they_are.
+# (as correlated subqueries of User): also read by profile.WHERE_THEY_ARE.
 TEAM_NAME = (
     select(Team.name)
     .join(TeamMember, TeamMember.team_id == Team.id)

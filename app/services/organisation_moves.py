@@ -7,10 +7,15 @@ should not see it."""
 
 from dataclasses import dataclass
 
-from app.domain.accounts import normalise_join_code
-from app.services import teams
+from sqlalchemy import Integer, Row, cast, exists, null, select, union_all
+from sqlalchemy.orm import aliased
+
+from app import db
+from app.domain.accounts import MAX_JOIN_CODE_LENGTH, normalise_join_code
+from app.models import Organisation, User
+from app.models_teams import Team, TeamMember
 from app.services.accounts import AccountError
-from app.services.profile import joins, where_they_are
+from app.services.profile import UNKNOWN_CODE, WHERE_THEY_ARE
 
 
 @dataclass(frozen=True)
@@ -44,18 +49,63 @@ def moving(user_id: int, join_code: str) -> Joining | Moving:
 
     Raises AccountError for a code nobody has, or for a manager (moved by an administrator).
     """
-    organisation, team = joins(join_code)
     join_code = normalise_join_code(join_code)
-    team_name = team.name if team else None
-    row = where_they_are(user_id)
-    if row is None:
-        return Joining(join_code, organisation.name, team_name)
-    if row[1] == organisation.id:
-        now_in = teams.team_of(user_id)
-        if team is None or (now_in is not None and now_in.id == team.id):
-            return Joining(join_code, organisation.name, team_name, row[1], already=True)
-    if row.role == "manager":
+    found = _look_up(user_id, join_code) if 0 < len(join_code) <= MAX_JOIN_CODE_LENGTH else None
+    if found is None:
+        raise AccountError("join_code", UNKNOWN_CODE)
+    if found.organisation_id is None:  # in no organisation
+        return Joining(join_code, found.joining, found.joining_team)
+    here = found.organisation_id
+    if here == found.joining_id and (found.joining_team_id is None or found.in_that_team):
+        return Joining(join_code, found.joining, found.joining_team, here, already=True)
+    if found.role == "manager":
         raise AccountError("join_code", "Ask an administrator to move a manager's account")
-    if row[1] == organisation.id:
-        return Joining(join_code, organisation.name, team_name, row[1], team_left=row[3])
-    return Moving(join_code, row[1], row[2], organisation.name, row[3], bool(row[4]), team_name)
+    if here == found.joining_id:
+        return Joining(join_code, found.joining, found.joining_team, here, team_left=found.team)
+    return Moving(
+        join_code,
+        here,
+        found.organisation,
+        found.joining,
+        found.team,
+        bool(found.supervisor),
+        found.joining_team,
+    )
+
+
+def _look_up(user_id: int, join_code: str) -> Row | None:
+    """Read the organisation a join code joins (and its team, for a team's code) with where
+    the learner is now (profile.WHERE_THEY_ARE), in one statement; None when no organisation
+    or team has the code. Organisations and teams share one set of codes."""
+    coded = union_all(
+        select(
+            Organisation.id.label("organisation_id"), cast(null(), Integer).label("team_id")
+        ).where(Organisation.join_code == join_code),
+        select(Team.organisation_id, Team.id).where(Team.join_code == join_code),
+    ).subquery("coded")
+    joining = aliased(Organisation, name="joining")
+    joining_team = aliased(Team, name="joining_team")
+    return (
+        db.session()
+        .execute(
+            select(
+                joining.id.label("joining_id"),
+                joining.name.label("joining"),
+                joining_team.id.label("joining_team_id"),
+                joining_team.name.label("joining_team"),
+                exists()
+                .where(TeamMember.user_id == User.id, TeamMember.team_id == joining_team.id)
+                .label("in_that_team"),
+                *WHERE_THEY_ARE,
+            )
+            .select_from(coded)
+            .join(joining, joining.id == coded.c.organisation_id)
+            .outerjoin(joining_team, joining_team.id == coded.c.team_id)
+            .join(User, User.id == user_id)
+            .outerjoin(Organisation, Organisation.id == User.organisation_id)
+            # An organisation's code before a team's, as registering reads a code (profile.joins).
+            .order_by(coded.c.team_id.is_not(None))
+            .limit(1)
+        )
+        .first()
+    )

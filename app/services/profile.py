@@ -202,12 +202,23 @@ class Left:
     now_in: str | None = None  # the organisation they are in instead, if any
 
 
+# Where a learner is: their role, organisation id and name, team, and whether they are named
+# a supervisor there. Columns of a statement that reads User with their Organisation joined:
+# where_they_are, and the join code's look-up (organisation_moves.moving).
+WHERE_THEY_ARE = (
+    User.role,
+    Organisation.id.label("organisation_id"),
+    Organisation.name.label("organisation"),
+    learner_rows.TEAM_NAME.label("team"),
+    learner_rows.IS_SUPERVISOR.label("supervisor"),
+)
+
+
 def where_they_are(user_id: int):
     """Return the learner's role, organisation id and name, team, whether they are named a
     supervisor there and how many requests wait for them; None when in no organisation.
 
-    One statement, read by the pages that ask before leaving (leaving) or moving
-    (organisation_moves.moving).
+    One statement, read by the page that asks before leaving (leaving).
     """
     waiting = (
         select(func.count(ConfirmationRequest.id))
@@ -222,14 +233,7 @@ def where_they_are(user_id: int):
     return (
         db.session()
         .execute(
-            select(
-                User.role,
-                Organisation.id,
-                Organisation.name,
-                learner_rows.TEAM_NAME,
-                learner_rows.IS_SUPERVISOR,
-                waiting,
-            )
+            select(*WHERE_THEY_ARE, waiting)
             .join(Organisation, Organisation.id == User.organisation_id)
             .where(User.id == user_id)
         )

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 from sqlalchemy import select
 
 from app import db
-from app.models import User
+from app.models import Organisation, User
 from tests.conftest import DEMO_PASSWORD, csrf_token, post_form, sign_in
 from tests.web.error_summary import summary_of
 from tests.web.pcn import ORG
@@ -164,12 +164,32 @@ def test_wrong_codes_are_limited_per_account_typed_or_linked(app, client, make_u
 
 
 def test_a_join_link_reads_what_typing_its_code_reads(app, client, make_user, pcn):
-    # The signed-in user; the code as an organisation's, then as a team's, and that team's
-    # organisation; where the learner is now. Five, as the typed code's POST (the same
-    # look-up): over the two a read page is held to, and counted here so that it cannot grow.
+    # The signed-in user, then one look-up: the code as an organisation's or a team's, with
+    # where the learner is now. Two, as every read page, whatever the code finds; the typed
+    # code's POST reads the same. A code nobody has also reads the account, for the page
+    # that asks for the code again (the field, or a manager's message above it).
     make_user(email="cara@example.org", full_name="Cara New")
+    make_user(email="hill@example.org", role="manager", org="Hillside PCN")
+    with app.app_context():
+        named = select(Organisation.join_code).where(Organisation.name == "Hillside PCN")
+        hillside = db.session().scalar(named)
+    asha, lead = app.test_client(), app.test_client()
     sign_in(client, "cara@example.org")
-    with statements(app) as run:
-        shown = client.get("/join/ELM11111")
-    assert shown.status_code == 200
-    assert len(run) == 5, [" ".join(s.split())[:150] for s in run]
+    sign_in(asha, "asha@example.org")
+    sign_in(lead, "lead@example.org")
+    for who, code, answers, count in (  # answers: (linked, typed)
+        (client, "ELM11111", (200, 200), 2),  # in no organisation: a team's code
+        (asha, hillside, (200, 200), 2),  # another organisation's: the page that asks to move
+        (asha, "OAK22222", (200, 200), 2),  # another team of her organisation
+        (asha, "ELM11111", (302, 302), 2),  # her own team's: already a member
+        (lead, hillside, (302, 400), 3),  # a manager: moved by an administrator
+        (client, "NOPE2345", (400, 400), 3),
+    ):
+        token = csrf_token(who, "/account/organisation")
+        with statements(app) as linked:
+            shown = who.get(f"/join/{code}")
+        with statements(app) as typed:
+            sent = who.post("/account/organisation", data={"csrf_token": token, "join_code": code})
+        assert (shown.status_code, sent.status_code) == answers, code
+        for run in (linked, typed):
+            assert len(run) == count, (code, [" ".join(s.split())[:150] for s in run])

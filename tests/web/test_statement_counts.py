@@ -261,7 +261,7 @@ COUNTED_ELSEWHERE = {
     "practice.competency": "tests/web/test_practice.py",
     "practice.confirmation_pdf": "tests/web/test_practice.py",
     "practice.confirm_withdrawal": "tests/web/test_practice_withdraw_asks.py",
-    "join.link": "tests/web/test_join_links.py (five: the typed code's look-up)",
+    "join.link": "tests/web/test_join_links.py (two: the user, then the code's look-up)",
     "supervise.queue": "tests/web/test_practice.py and test_supervise_queue_pages.py",
     "supervise.request_view": "tests/web/test_practice.py",
     # An attempt in progress and its confirmation: see quiz_under_way below.
