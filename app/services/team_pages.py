@@ -17,7 +17,7 @@ from sqlalchemy import Select, bindparam, exists, func, or_
 
 from app import db
 from app.domain.content import Catalogue
-from app.models import User
+from app.models import Organisation, User
 from app.models_assignments import Assignment
 from app.models_teams import Leaver, Team, TeamManager, TeamMember
 from app.services import assignments, audit, learner_rows, module_titles, tagged_rows
@@ -55,10 +55,12 @@ class LeaverShown(NamedTuple):
 
 
 class TeamsPage(NamedTuple):
-    """The teams the manager sees and who has left."""
+    """The teams the manager sees, who has left, and the organisation's join code (None for a
+    manager confined to teams: it joins learners to the organisation, outside their teams)."""
 
     teams: list[TeamRow]
     leavers: list[LeaverShown]
+    organisation_code: str | None = None
 
 
 class TeamPage(NamedTuple):
@@ -125,13 +127,20 @@ def teams_page(scope: Scope) -> TeamsPage:
         .join(User, User.id == Leaver.user_id)
         .where(leaver_seen(scope))
     )
-    found = tagged_rows.read((teams_branch(scope), leavers))
+    # text: the join code.
+    code = branch("organisation", text=(Organisation.join_code,)).where(
+        Organisation.id == scope.organisation_id
+    )
+    found = tagged_rows.read(
+        (teams_branch(scope), leavers, *((code,) if scope.whole_organisation else ()))
+    )
     return TeamsPage(
         team_rows(found),
         [
             LeaverShown(*row.text[:2], row.at[0], bool(row.flag[0]))
             for row in _in_place(found, "leaver", 0)
         ],
+        next((row.text[0] for row in found.get("organisation", ())), None),
     )
 
 

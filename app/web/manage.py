@@ -173,6 +173,7 @@ def export():
 from app.web import (  # noqa: E402, F401
     manage_assignments,
     manage_compliance,
+    manage_join_codes,
     manage_team_changes,
     manage_teams,
 )

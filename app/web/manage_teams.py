@@ -17,6 +17,8 @@ def team_list(errors: dict | None = None, name: str = ""):
         "manage/teams.html",
         teams=page.teams,
         leavers=page.leavers,
+        organisation_code=page.organisation_code,
+        organisation=g.scope.organisation_name,
         can_create=g.scope.whole_organisation,
         errors=errors or {},
         name=name,

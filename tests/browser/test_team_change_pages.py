@@ -82,8 +82,9 @@ def test_the_move_check_page_reads_well_at_any_width(app, page, live_server, pcn
 
 
 def test_a_join_link_is_copied_and_opens_the_check_page(app, browser, live_server, pcn, make_user):
-    """The manager copies a team's join link (a button JavaScript adds beside it); a learner
-    in no organisation who follows it sees the check page, which reads well at any width."""
+    """The manager copies a team's join link (a button JavaScript adds beside it) and opens the
+    page that replaces the organisation's code; a learner in no organisation who follows the
+    link sees the check page. Each reads well at any width."""
     if app.extensions["linkwise.engine"].dialect.name == "postgresql":
         pytest.skip("layout does not depend on the database; checked once on SQLite")
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -97,6 +98,10 @@ def test_a_join_link_is_copied_and_opens_the_check_page(app, browser, live_serve
     assert link == f"{app.config['BASE_URL']}/join/ELM11111"
     for width in (320, 1280):
         _checked(page, "teams-join-links", width)
+    page.get_by_role("link", name="Replace the organisation's join code").click()
+    expect(page.get_by_role("heading", name="Replace this join code?")).to_be_visible()
+    for width in (320, 1280):
+        _checked(page, "organisation-join-code", width)
     context.close()
     make_user(email="cara@example.org", full_name="Cara New")
     with fresh_page(browser) as learner:

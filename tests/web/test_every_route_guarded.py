@@ -152,6 +152,12 @@ OWNED = {
         {"email": "supervisor.a@example.org"},
     ),
     "manage.confirm_team_deletion": ("manager", "/manage/teams/{team}/delete", None),
+    "manage.confirm_team_code": ("manager", "/manage/teams/{team}/join-code", None),
+    "manage.replace_team_code": (
+        "manager",
+        "/manage/teams/{team}/join-code",
+        {"was": "ELM11111"},
+    ),
     "manage.confirm_removal": ("manager", "/manage/learners/{learner}/remove", None),
     "author.learner": ("trainer", "/author/learners/{learner}", None),
     "author.extra_attempt": (

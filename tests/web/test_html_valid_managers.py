@@ -59,6 +59,8 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
         "team-name-errors": post_form(
             lead, f"/manage/teams/{elm}/name", {"name": "=x", "was": "Elm Practice"}
         ).text,
+        "join-code": lead.get("/manage/join-code").text,
+        "team-join-code": lead.get(f"/manage/teams/{elm}/join-code").text,
         "team-delete-refused": lead.get(f"/manage/teams/{elm}/delete").text,
         "team-delete-refused-errors": post_form(
             lead, f"/manage/teams/{elm}/delete", {"was": "Elm Practice"}, page="/manage/teams"
@@ -69,6 +71,11 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
         ash = db.session().scalar(select(func.max(Team.id)))
     pages["team-delete"] = lead.get(f"/manage/teams/{ash}/delete").text
     assert "Delete this team?" in pages["team-delete"]
+    assert "Replace this join code?" in pages["join-code"]
+    pages["join-code-already"] = post_form(
+        lead, "/manage/join-code", {"was": "OLD12345"}, follow_redirects=True
+    ).text
+    assert "was already replaced" in pages["join-code-already"]
     with app.app_context():
         from app.models_assignments import Assignment
 

@@ -147,6 +147,8 @@ def more_pages(app, world, runner) -> list[tuple[str, str, str]]:
         ("manager team", "manager", f"/manage/teams/{team}"),
         ("manager team name", "manager", f"/manage/teams/{team}/name"),
         ("manager team delete", "manager", f"/manage/teams/{team}/delete"),
+        ("manager team join code", "manager", f"/manage/teams/{team}/join-code"),
+        ("manager organisation join code", "manager", "/manage/join-code"),
         ("manager remove learner", "manager", f"/manage/learners/{learner}/remove"),
         ("manager managers", "manager", "/manage/managers"),
         ("trainer quizzes", "trainer", "/author/quizzes"),
