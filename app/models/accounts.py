@@ -85,6 +85,11 @@ class PendingRegistration(Base):
     )
     # Set when the join code given was a team's: the new learner starts in that team.
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="SET NULL"))
+    # The join code given, as stored: replacing that code finds this sign-up by it (0042).
+    # NULL for none, and for sign-ups from before it was recorded.
+    join_code: Mapped[str | None] = mapped_column(String(32))
+    # When a manager replaced that code: the sign-up then joins no organisation.
+    join_code_replaced_at: Mapped[datetime | None]
     professional_confirmed_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]

@@ -7,6 +7,15 @@ form (a double click, the back button, two tabs) the first changes the code and 
 finds it changed, changes nothing and is told the code now. On PostgreSQL the second UPDATE
 waits for the first's row and then reads the committed code; SQLite has one writer at a time.
 Learners already in stay; the old code is then a code no one has.
+
+Sign-ups waiting for their email confirmation that gave the old code (they record it,
+migration 0042) are taken out of the organisation by the same transaction: they become
+sign-ups into no organisation, and the page that finishes them says why. The code's row is
+updated first, then theirs, in the order a sign-up takes them: registering checks the code is
+still its owner's under the owner's row lock before it adds its row, and confirming locks the
+owner's row before it rereads where its sign-up joins (registration.py). So a sign-up or a
+confirmation racing a replacement either comes before it (it is in, and not counted) or
+after it (it joins nothing), never halfway; taking the rows in one order, none deadlocks.
 """
 
 from dataclasses import dataclass
@@ -15,7 +24,7 @@ from sqlalchemy import select, update
 
 from app import db
 from app.domain.accounts import new_join_code, normalise_join_code
-from app.models import Organisation
+from app.models import Organisation, PendingRegistration, utcnow
 from app.models_teams import Team
 from app.services import audit
 from app.services.teams import Scope, join_code_in_use, team_seen
@@ -32,6 +41,9 @@ class Replaced:
     was: str
     name: str  # the organisation's or the team's
     already: bool = False
+    # Sign-ups waiting to confirm their email address that gave the old code: they now join
+    # no organisation.
+    sign_ups: int = 0
 
 
 def organisation_code(scope: Scope) -> str | None:
@@ -51,7 +63,7 @@ def replace_organisation_code(scope: Scope, was: str, *, actor_id: int) -> Repla
     if not scope.whole_organisation:
         return None
     found = Organisation.id == scope.organisation_id
-    done = _replaced(Organisation, found, was)
+    done = _replaced(Organisation, found, was, PendingRegistration.organisation_id)
     if done is not None and not done.already:
         audit.record(
             db.session(),
@@ -60,6 +72,7 @@ def replace_organisation_code(scope: Scope, was: str, *, actor_id: int) -> Repla
             organisation_id=scope.organisation_id,
             was=done.was,
             code=done.code,
+            sign_ups=done.sign_ups,
         )
         db.session().commit()
     return done
@@ -70,7 +83,9 @@ def replace_team_code(scope: Scope, team_id: int, was: str, *, actor_id: int) ->
 
     None when the team is not one the manager sees (another organisation's, or gone).
     """
-    done = _replaced(Team, (Team.id == team_id) & team_seen(scope), was)
+    done = _replaced(
+        Team, (Team.id == team_id) & team_seen(scope), was, PendingRegistration.team_id
+    )
     if done is not None and not done.already:
         audit.record(
             db.session(),
@@ -81,14 +96,16 @@ def replace_team_code(scope: Scope, team_id: int, was: str, *, actor_id: int) ->
             team=done.name,
             was=done.was,
             code=done.code,
+            sign_ups=done.sign_ups,
         )
         db.session().commit()
     return done
 
 
-def _replaced(table, found, was: str) -> Replaced | None:
-    """Set a new code on the row `found` selects while its code is still `was`; leave the
-    transaction open when it did (the caller audits and commits), else end it."""
+def _replaced(table, found, was: str, joined_by) -> Replaced | None:
+    """Set a new code on the row `found` selects while its code is still `was`, and take the
+    sign-ups waiting with that code out of it (`joined_by`: their column naming the row);
+    leave the transaction open when it did (the caller audits and commits), else end it."""
     session = db.session()
     was = normalise_join_code(was)
     code = _unused_code(session)
@@ -96,11 +113,12 @@ def _replaced(table, found, was: str) -> Replaced | None:
         update(table)
         .where(found, table.join_code == was)
         .values(join_code=code)
-        .returning(table.join_code, table.name)
+        .returning(table.id, table.join_code, table.name)
         .execution_options(synchronize_session=False)
     ).first()
     if changed is not None:
-        return Replaced(changed[0], was, changed[1])
+        owner, code, name = changed
+        return Replaced(code, was, name, sign_ups=_sign_ups_let_go(session, joined_by, owner, was))
     session.rollback()  # the new code's lock goes: nothing was changed
     current = session.execute(select(table.join_code, table.name).where(found)).first()
     session.rollback()
@@ -114,3 +132,18 @@ def _unused_code(session) -> str:
         if not join_code_in_use(session, code):
             return code
     raise RuntimeError("no unused join code found")  # the code space would be nearly full
+
+
+def _sign_ups_let_go(session, joined_by, owner: int, was: str) -> int:
+    """Take the waiting sign-ups that gave the code `was` of `owner` out of its organisation
+    (and team); return how many. Matched by the code they gave, not by where they join: an
+    organisation's sign-up in no team may have given a team's code, the team since deleted."""
+    return session.execute(
+        update(PendingRegistration)
+        .where(
+            joined_by == owner,
+            PendingRegistration.join_code == was,
+        )
+        .values(organisation_id=None, team_id=None, join_code_replaced_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount

@@ -5,6 +5,13 @@ email says what happened (a link to finish signing up, or a reminder that the ac
 exists with a link to reset its password), so the form tells nobody who is registered.
 When that email cannot be sent, registering raises mail.MailError, the same way for both,
 and leaves nothing behind to finish: the pending registration is taken back out.
+
+A sign-up records the join code it gave, so that a manager replacing that code takes it out
+of the organisation before it is confirmed (services/join_codes.py). Both ends lock the
+code's owner (the organisation's row, or the team's) before they read where the sign-up
+joins, as the replacement does before it changes it: registering, a code replaced meanwhile
+is not recognised; confirming, the sign-up joins the organisation and team, or (replaced
+meanwhile) none, never one without the other.
 """
 
 import secrets
@@ -26,7 +33,7 @@ from app.services.accounts import (
     refuse_weak,
     user_by_email,
 )
-from app.services.profile import joins
+from app.services.profile import UNKNOWN_CODE, joins
 
 PENDING_FOR = timedelta(hours=24)
 
@@ -51,9 +58,10 @@ def register(form: Registration, *, address: str | None = None) -> None:
     email = normalise_email(form.email)
     if form.profession not in PROFESSIONS:
         raise AccountError("profession", "Select your profession")
-    organisation = team = None
+    organisation = team = code = None
     if form.join_code.strip():
         organisation, team = joins(form.join_code)
+        code = (team or organisation).join_code
     refuse_weak(form.password, email, form.full_name)
     session.execute(delete(PendingRegistration).where(PendingRegistration.expires_at < utcnow()))
     # Both paths hash the password and send one email, so they take about the same time.
@@ -76,6 +84,8 @@ def register(form: Registration, *, address: str | None = None) -> None:
             _not_sent(email, None, subject_id=existing.id, address=address)
             raise
         return
+    if code is not None and not _code_holds(session, team or organisation, code):
+        raise AccountError("join_code", UNKNOWN_CODE)  # replaced a moment ago
     token, token_hash = tokens.new_secret()
     session.add(
         PendingRegistration(
@@ -87,6 +97,7 @@ def register(form: Registration, *, address: str | None = None) -> None:
             registration_number=form.registration_number.strip() or None,
             organisation_id=organisation.id if organisation else None,
             team_id=team.id if team else None,
+            join_code=code,
             professional_confirmed_at=form.professional_confirmed_at,
             expires_at=utcnow() + PENDING_FOR,
         )
@@ -104,6 +115,15 @@ def register(form: Registration, *, address: str | None = None) -> None:
     except mail.MailError:
         _not_sent(email, token_hash, address=address)
         raise
+
+
+def _code_holds(session, owner, code: str) -> bool:
+    """Say whether the organisation or team `owner` still has the join code, holding its row
+    (FOR SHARE) until the transaction ends, so that replacing the code waits for this sign-up
+    to be added and then finds it. On SQLite the transaction already holds the write lock."""
+    table = type(owner)
+    held = select(table.id).where(table.id == owner.id, table.join_code == code)
+    return session.execute(held.with_for_update(read=True)).first() is not None
 
 
 def _not_sent(email: str, token_hash: str | None, *, address, subject_id=None) -> None:
@@ -136,13 +156,15 @@ def pending(token: str) -> PendingRegistration | None:
 class PendingPage:
     """What the page that finishes a sign-up shows: the details given, and the organisation
     (and team) the join code given puts the new account in, so that a learner with a wrong
-    code can tell before their account is made."""
+    code can tell before their account is made; `code_replaced` when managers replaced that
+    code since, so the account will join no organisation."""
 
     full_name: str
     email: str
     profession: str
     organisation: str | None
     team: str | None
+    code_replaced: bool
 
 
 def pending_page(token: str) -> PendingPage | None:
@@ -158,6 +180,7 @@ def pending_page(token: str) -> PendingPage | None:
                 PendingRegistration.profession,
                 Organisation.name,
                 Team.name,
+                PendingRegistration.join_code_replaced_at.is_not(None),
             )
             .outerjoin(Organisation, Organisation.id == PendingRegistration.organisation_id)
             .outerjoin(Team, Team.id == PendingRegistration.team_id)
@@ -178,6 +201,7 @@ class Confirmed:
 
     user: User
     already: bool = False
+    code_replaced: bool = False  # the join code given was replaced: the account is in none
 
 
 def confirm(token: str, *, address: str | None = None) -> Confirmed | None:
@@ -201,6 +225,11 @@ def confirm(token: str, *, address: str | None = None) -> Confirmed | None:
         session.execute(delete(PendingRegistration).where(PendingRegistration.email == row.email))
         session.commit()
         return Confirmed(existing, already=True) if same else None
+    if row.organisation_id is not None and row.join_code is not None:
+        row = _reread_holding_owner(session, row)
+        if row is None:  # taken out meanwhile (it expired, say)
+            session.rollback()
+            return None
     user = User(
         email=row.email,
         full_name=row.full_name,
@@ -222,10 +251,29 @@ def confirm(token: str, *, address: str | None = None) -> Confirmed | None:
         # administrator's create-user, say): the link is spent.
         session.rollback()
         return None
-    team_id = row.team_id  # read before the delete below expires the row
+    # Read before the delete below expires the row.
+    team_id, replaced = row.team_id, row.join_code_replaced_at is not None
     session.execute(delete(PendingRegistration).where(PendingRegistration.email == row.email))
     if team_id is not None and user.organisation_id is not None:
         session.add(TeamMember(user_id=user.id, team_id=team_id))
     audit.record(session, "account.registered", actor_id=user.id, email=user.email, address=address)
     session.commit()
-    return Confirmed(user)
+    return Confirmed(user, code_replaced=replaced)
+
+
+def _reread_holding_owner(session, row: PendingRegistration) -> PendingRegistration | None:
+    """Lock the row of the organisation or team whose join code the sign-up gave (FOR SHARE),
+    then read the sign-up again: a replacement of that code changes the owner's row before the
+    sign-up's, so it has either committed both (the sign-up joins nothing) or waits for this
+    confirmation to end (and then finds the sign-up gone)."""
+    owner = (
+        select(Team.id).where(Team.id == row.team_id)
+        if row.team_id is not None
+        else select(Organisation.id).where(Organisation.id == row.organisation_id)
+    )
+    session.execute(owner.with_for_update(read=True))
+    return session.scalar(
+        select(PendingRegistration)
+        .where(PendingRegistration.id == row.id)
+        .execution_options(populate_existing=True)
+    )

@@ -20,6 +20,14 @@ JUST_CREATED = (
     "Your account was created a moment ago with this link, from this or another tab or window"
 )
 
+# What a new account is told when the join code its sign-up gave was replaced before the
+# email was confirmed (the page that finishes signing up said so too).
+CODE_REPLACED = (
+    "The join code you gave was replaced by the organisation's managers, so your account is "
+    "not in their organisation. Ask your manager for the new join code, then join from Your "
+    "organisation"
+)
+
 # What sign-out says while the database only reads (see sign_out).
 SIGNED_OUT_HERE_ONLY = (
     "You have signed out of this browser. You could not be signed out of your other "
@@ -82,6 +90,8 @@ def finish_registration(token: str):
         return render_template("auth/link_spent.html", purpose="register"), 404
     start_session(confirmed.user)
     flash(JUST_CREATED if confirmed.already else "Your account has been created", "success")
+    if confirmed.code_replaced:
+        flash(CODE_REPLACED, "warning")
     return remember_confirmation(redirect(url_for("pages.home")))
 
 
