@@ -34,6 +34,7 @@ from app.domain.pdf import cpd_time_in_words
 from app.domain.quizzes import field_name
 from app.links import join_link
 from app.models import utcnow
+from app.quiz_fields import choice_fields, error_list
 from app.quiz_texts import QuizTexts
 from app.security import csp_nonce
 
@@ -70,6 +71,8 @@ def configure(app: Flask) -> None:
         join_link=join_link,
         quiz_field=field_name,
         quiz_texts=QuizTexts,
+        quiz_choices=choice_fields,
+        quiz_error_list=error_list,
         competency_named=lambda code: content.catalogue().competency(code),
         assignment_labels=assignment_rules.LABELS,
         assignment_words=lambda found: assignment_rules.in_words(found, utcnow().date()),
