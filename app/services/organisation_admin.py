@@ -1,5 +1,5 @@
 """Administrators' organisations: every organisation with its join code, learners and
-managers; creating one; making one of its learners a manager.
+managers; creating one; making one of its learners a manager, and stepping one back.
 
 Creating and the role change are accounts.py's, as the commands create-org and set-role
 use them: the same checks, the same audit events, here with the administrator as actor.
@@ -190,4 +190,29 @@ def make_manager(actor_id: int, organisation: OrganisationRow, email: str) -> Ca
         session.rollback()
         raise
     accounts.set_role(found.email, "manager", actor_id=actor_id, via="web")
+    return found
+
+
+def manager(organisation: OrganisationRow, email: str) -> Candidate | None:
+    """Return the manager of the organisation with this email, or None if they are not one
+    (any more: another administrator may have stepped them back)."""
+    email = normalise_email(email)
+    person = db.session().scalar(
+        select(User).where(User.email == email).execution_options(populate_existing=True)
+    )
+    if person is None or person.role != "manager" or person.organisation_id != organisation.id:
+        return None
+    return Candidate(person.full_name, person.email)
+
+
+def step_back(actor_id: int, organisation: OrganisationRow, email: str) -> Candidate | None:
+    """Make a manager of the organisation one of its learners again (audited, as set-role
+    is); return None, changing nothing, when they are not its manager (any more)."""
+    session = db.session()
+    locks.lock_people(session, User.email == normalise_email(email))
+    found = manager(organisation, email)
+    if found is None:
+        session.rollback()
+        return None
+    accounts.set_role(found.email, "learner", actor_id=actor_id, via="web")
     return found

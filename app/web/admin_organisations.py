@@ -1,4 +1,5 @@
-"""Administrators' organisation pages: every organisation, creating one, making a manager."""
+"""Administrators' organisation pages: every organisation, creating one, making a manager
+(and stepping one back to learner)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -78,3 +79,31 @@ def make_manager(organisation_id: int):
         return _page(found, email=email, error=error.message, status=400)
     flash(f"{person.full_name} is now a manager of {found.name}.", "success")
     return redirect(url_for(".organisation", organisation_id=organisation_id))
+
+
+@bp.post("/<int:organisation_id>/managers/step-back/confirm")
+def confirm_step_back(organisation_id: int):
+    """Say what stepping a manager back to learner changes (nothing changes yet)."""
+    found = _organisation(organisation_id)
+    person = organisation_admin.manager(found, request.form.get("email", "")[:1000])
+    if person is None:
+        return _not_a_manager(found)
+    return render_template("admin/step_back.html", found=found, person=person)
+
+
+@bp.post("/<int:organisation_id>/managers/step-back")
+def step_back(organisation_id: int):
+    """Make a manager of the organisation one of its learners again; a second click changes
+    nothing and is told so."""
+    found = _organisation(organisation_id)
+    email = request.form.get("email", "")[:1000]
+    person = organisation_admin.step_back(current_user.db_id, found, email)
+    if person is None:
+        return _not_a_manager(found)
+    flash(f"{person.full_name} is now a learner of {found.name}, no longer its manager.", "success")
+    return redirect(url_for(".organisation", organisation_id=organisation_id))
+
+
+def _not_a_manager(found):
+    flash(f"That person is not a manager of {found.name} (any more): nothing changed.", "warning")
+    return redirect(url_for(".organisation", organisation_id=found.id))

@@ -162,7 +162,8 @@ def test_a_learner_of_the_organisation_is_made_its_manager_after_confirming(app,
         ("web", "learner", "manager")
     ]
     assert events[0].actor_id is not None
-    assert "Sam Learner (sam@example.org)" in admin.get(_page(org)).text
+    listed = admin.get(_page(org)).text  # among the managers now
+    assert "Sam Learner</td>" in listed and "sam@<wbr>example.org" in listed
 
 
 def test_the_wrong_person_is_refused_with_a_clear_message(app, make_user):
@@ -197,3 +198,35 @@ def test_an_unknown_organisation_is_not_found(app, make_user):
     token = csrf_token(admin, LIST)
     sent = admin.post(_page(999) + "/managers", data={"csrf_token": token, "email": "a@b.org"})
     assert sent.status_code == 404
+
+
+def test_a_manager_is_stepped_back_to_learner_once_of_two_clicks(app, make_user):
+    make_user("mo@example.org", role="manager", org=ORG, full_name="Mo Manager")
+    make_user("hal@example.org", role="manager", org="Hillside PCN", full_name="Hal Manager")
+    admin = _admin(app, make_user)
+    org = _org_id(app)
+    steps = _page(org) + "/managers/step-back"
+    shown = post_form(admin, steps + "/confirm", {"email": "mo@example.org"}, page=_page(org))
+    assert shown.status_code == 200
+    assert "they count among its learners again" in shown.text
+    assert _count(app, User, User.role == "manager") == 2  # nothing changed yet
+    token, tabs = csrf_token(admin, _page(org)), (admin, tab(app, admin))
+    sent = at_once(
+        [lambda c=c: c.post(steps, data={"csrf_token": token, "email": "mo@example.org"})
+         for c in tabs]
+    )  # fmt: skip
+    assert [r.status_code for r in sent] == [302, 302]
+    told = " ".join(c.get(_page(org)).text for c in tabs)  # each tab's message
+    assert "Mo Manager is now a learner of Riverside PCN, no longer its manager." in told
+    assert "That person is not a manager of Riverside PCN (any more): nothing changed." in told
+    # Another organisation's manager, through this one's page: nothing changes.
+    post_form(admin, steps, {"email": "hal@example.org"}, page=_page(org))
+    with app.app_context():
+        roles = dict(db.session().execute(select(User.email, User.role)).all())
+        events = (
+            db.session().scalars(select(AuditEvent).where(AuditEvent.kind == "role.changed")).all()
+        )
+    assert (roles["mo@example.org"], roles["hal@example.org"]) == ("learner", "manager")
+    assert [(e.via, e.detail["old"], e.detail["new"]) for e in events] == [
+        ("web", "manager", "learner")
+    ]

@@ -219,6 +219,16 @@ OWNED = {
         "/admin/organisations/{organisation}/managers",
         {"email": "supervisor.a@example.org"},
     ),
+    "organisation_admin.confirm_step_back": (
+        "admin",
+        "/admin/organisations/{organisation}/managers/step-back/confirm",
+        {"email": "second.manager.a@example.org"},
+    ),
+    "organisation_admin.step_back": (
+        "admin",
+        "/admin/organisations/{organisation}/managers/step-back",
+        {"email": "second.manager.a@example.org"},
+    ),
 }
 
 # Rules with arguments that name nothing anyone owns, each with the reason.
@@ -269,6 +279,8 @@ ACROSS_ORGANISATIONS = {
     ("organisation_admin.organisation", "admin"),
     ("organisation_admin.confirm_manager", "admin"),
     ("organisation_admin.make_manager", "admin"),
+    ("organisation_admin.confirm_step_back", "admin"),
+    ("organisation_admin.step_back", "admin"),
 }
 
 # POSTs that take no CSRF token, each with the reason; every other POST needs one.

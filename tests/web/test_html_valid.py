@@ -345,6 +345,14 @@ def collect_account_pages(app, make_user, mailbox) -> dict[str, str]:
     pages["organisation-make-manager"] = post_form(
         admin, managers + "/confirm", {"email": "elm.learner@example.org"}, page=made.location
     ).text
+    make_user(email="elm.manager@example.org", role="manager", org="Elm Tree Surgery")
+    pages["organisation-with-a-manager"] = admin.get(made.location).text
+    pages["organisation-step-back"] = post_form(
+        admin,
+        managers + "/step-back/confirm",
+        {"email": "elm.manager@example.org"},
+        page=made.location,
+    ).text
     for _ in range(6):
         throttled = post_form(
             app.test_client(), "/sign-in", {"email": "admin@example.org", "password": "nope"}
