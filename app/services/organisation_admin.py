@@ -126,7 +126,7 @@ def create(name: str, actor_id: int) -> Organisation:
 
 @dataclass(frozen=True)
 class Candidate:
-    """The person an administrator is about to make a manager."""
+    """A person an administrator is about to make a manager, or step back to learner."""
 
     full_name: str
     email: str
