@@ -356,6 +356,9 @@ def _site_header(_script_root: str, endpoint: str | None, viewer: tuple | None) 
     if viewer and viewer[1] == "admin":
         nav.append(("admin.audit_log", "Audit log", section == "admin"))
         nav.append(("credential_admin.find", "Credentials", section == "credential_admin"))
+        nav.append(
+            ("organisation_admin.organisations", "Organisations", section == "organisation_admin")
+        )
     params = {
         "service": {"text": SERVICE_NAME, "href": url_for("pages.home")},
         "logo": {"ariaLabel": "Linkwise homepage"},

@@ -24,7 +24,7 @@ from app.domain.accounts import (
     normalise_password,
     password_problem,
 )
-from app.domain.names import name_problem
+from app.domain.names import name_problem, team_name_key
 from app.models import Organisation, User, utcnow
 from app.services import audit, teams
 
@@ -134,8 +134,17 @@ def end_sessions(user_id: int) -> bool:
     return db.commit_or_log(session, "sign_out", actor=user_id)
 
 
-def create_organisation(name: str, join_code: str | None = None) -> Organisation:
-    """Create an organisation with a fresh (or given) join code, one no team has either."""
+def create_organisation(
+    name: str, join_code: str | None = None, *, actor_id: int | None = None, via: str = "cli"
+) -> Organisation:
+    """Create an organisation with a fresh (or given) join code, one no team has either.
+
+    A name another organisation has, whatever its case and spacing, is refused, also when
+    two requests give it at once (a double click, two tabs): each holds the name's lock
+    while it looks, so the second finds the first's organisation.
+    """
+    from app.services import locks  # locks imports signed_in_user, which imports this module
+
     session = db.session()
     name = name.strip()
     problem = name_problem(name, label="Organisation name", missing="Enter the organisation's name")
@@ -145,15 +154,37 @@ def create_organisation(name: str, join_code: str | None = None) -> Organisation
     if problem:
         raise AccountError("join_code", problem)
     code = normalise_join_code(join_code or new_join_code())
-    if session.scalar(select(Organisation).where(Organisation.name == name)):
-        raise AccountError("name", f"An organisation called {name!r} already exists")
+    key = team_name_key(name)
+    locks.lock_name(session, f"organisation-name:{key}")
+    # Organisations are few (one per practice or network): their names are compared here,
+    # as the key of a team's name is, with no column of their own to keep it.
+    taken = next(
+        (n for n in session.scalars(select(Organisation.name)) if team_name_key(n) == key), None
+    )
+    if taken is not None:
+        session.rollback()
+        raise AccountError("name", organisation_name_taken(taken))
     if teams.join_code_in_use(session, code):
+        session.rollback()
         raise AccountError("join_code", teams.join_code_taken(code))
     organisation = Organisation(name=name, join_code=code)
     session.add(organisation)
-    audit.record(session, "organisation.created", via="cli", name=name)
+    session.flush()
+    audit.record(
+        session,
+        "organisation.created",
+        actor_id=actor_id,
+        via=via,
+        name=name,
+        organisation_id=organisation.id,
+    )
     session.commit()
     return organisation
+
+
+def organisation_name_taken(existing: str) -> str:
+    """Return what giving a new organisation a name one has (in any case) is told."""
+    return f"There is already an organisation called {existing}. Enter a different name"
 
 
 def check_new_user(
@@ -231,17 +262,31 @@ class RoleSet:
 
 
 def set_role(
-    email: str, role: str, organisation_name: str | None = None, *, force: bool = False
+    email: str,
+    role: str,
+    organisation_name: str | None = None,
+    *,
+    force: bool = False,
+    actor_id: int | None = None,
+    via: str = "cli",
 ) -> RoleSet:
     """Change a user's role (and organisation), recording it in the audit log.
 
     The role and organisation the user already has change nothing and record nothing. The
     last administrator is not demoted unless forced: no one would be left to run the site.
+    The person's row is locked first, so of two changes at once (a double click) the second
+    finds the first's made and changes nothing.
     """
+    from app.services import locks  # locks imports signed_in_user, which imports this module
+
     session = db.session()
     if role not in ROLES:
         raise AccountError("role", f"role must be one of {', '.join(ROLES)}")
-    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    email = normalise_email(email)
+    locks.lock_people(session, User.email == email)
+    user = session.scalar(
+        select(User).where(User.email == email).execution_options(populate_existing=True)
+    )
     if user is None:
         raise AccountError("email", f"no account for {email}")
     organisation = _organisation_named(organisation_name) if organisation_name else None
@@ -263,8 +308,9 @@ def set_role(
         session,
         "role.changed",
         subject_id=user.id,
+        actor_id=actor_id,
         email=user.email,
-        via="cli",
+        via=via,
         old=user.role,
         new=role,
     )

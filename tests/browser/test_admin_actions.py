@@ -1,6 +1,7 @@
 """Administrators' and managers' pages after a repeated action, in Chromium with and without
-JavaScript: the credential revoked from two tabs, and the removal, placing and naming that
-find their work done. Each passes axe-core; screenshots go to LINKWISE_SHOTS_DIR."""
+JavaScript: the credential revoked from two tabs (then the Organisations page, a name
+refused), and the removal, placing and naming that find their work done. Each passes
+axe-core; screenshots go to LINKWISE_SHOTS_DIR."""
 
 import pytest
 from playwright.sync_api import expect
@@ -64,6 +65,11 @@ def test_a_revocation_from_a_second_tab_is_told_whose_stood(
         expect(page.get_by_role("definition").filter(has_text="Robin Reid")).to_be_visible()
         expect(page.get_by_text("UTC, by Ada Admin")).to_be_visible()
         _check(page, browser, javascript, "credential-already-revoked")
+        if javascript:  # the Organisations page, a refused name shown, passes axe-core too
+            page.goto(f"{live_server}/admin/organisations/")
+            page.get_by_role("button", name="Create organisation").click()
+            expect(page.get_by_role("link", name="Enter the organisation's name")).to_be_visible()
+            _check(page, browser, javascript, "organisations-name-refused")
     finally:
         context.close()
 

@@ -71,6 +71,15 @@ def test_create_org_refuses_a_blank_or_overlong_name(app, runner):
         assert db.session().scalar(select(Organisation.name)) == "Northgate PCN"
 
 
+def test_create_org_refuses_a_name_another_has_whatever_its_case_and_spacing(app, runner):
+    assert runner.invoke(args=["create-org", "Northgate PCN"]).exit_code == 0
+    result = runner.invoke(args=["create-org", "northgate   pcn"])
+    assert result.exit_code == 1
+    said = "There is already an organisation called Northgate PCN. Enter a different name"
+    assert result.output.strip().splitlines() == [f"Error: {said}"]
+    assert count(app, Organisation.id) == 1
+
+
 @click.command("break-a-rule")
 @click.argument("rule")
 @with_appcontext

@@ -82,6 +82,7 @@ def _world(app, runner, make_user) -> dict:
         "code": code,
         "learner": user_id(app, "learner.a@example.org"),
         "second_manager": user_id(app, "second.manager.a@example.org"),
+        "organisation": org,
         "team": team,
         "assignment": assignment,
         "attempt": attempt,
@@ -207,6 +208,27 @@ OWNED = {
     "credential_admin.revoke": ("admin", "/admin/credentials/{code}/revoke", {"reason": "Test"}),
     "manage.delete_team": ("manager", "/manage/teams/{team}/delete", {"was": "Elm"}),
     "manage.remove_learner": ("manager", "/manage/learners/{learner}/remove", {}),
+    "organisation_admin.organisation": ("admin", "/admin/organisations/{organisation}", None),
+    "organisation_admin.confirm_manager": (
+        "admin",
+        "/admin/organisations/{organisation}/managers/confirm",
+        {"email": "supervisor.a@example.org"},
+    ),
+    "organisation_admin.make_manager": (
+        "admin",
+        "/admin/organisations/{organisation}/managers",
+        {"email": "supervisor.a@example.org"},
+    ),
+    "organisation_admin.confirm_step_back": (
+        "admin",
+        "/admin/organisations/{organisation}/managers/step-back/confirm",
+        {"email": "second.manager.a@example.org"},
+    ),
+    "organisation_admin.step_back": (
+        "admin",
+        "/admin/organisations/{organisation}/managers/step-back",
+        {"email": "second.manager.a@example.org"},
+    ),
 }
 
 # Rules with arguments that name nothing anyone owns, each with the reason.
@@ -254,6 +276,11 @@ ACROSS_ORGANISATIONS = {
     ("author.learner", "admin"),
     ("author.extra_attempt", "admin"),
     ("credential_admin.revoke", "admin"),
+    ("organisation_admin.organisation", "admin"),
+    ("organisation_admin.confirm_manager", "admin"),
+    ("organisation_admin.make_manager", "admin"),
+    ("organisation_admin.confirm_step_back", "admin"),
+    ("organisation_admin.step_back", "admin"),
 }
 
 # POSTs that take no CSRF token, each with the reason; every other POST needs one.
@@ -268,6 +295,7 @@ AREAS = {
     "author": {"trainer", "admin"},
     "admin": {"admin"},
     "credential_admin": {"admin"},
+    "organisation_admin": {"admin"},
     "supervise": {"supervisor"},
 }
 
@@ -391,6 +419,7 @@ def _post_as(rule) -> str | None:
         "author": "trainer",
         "admin": "admin",
         "credential_admin": "admin",
+        "organisation_admin": "admin",
         "supervise": "supervisor",
     }.get(area, "learner")
 

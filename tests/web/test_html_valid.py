@@ -333,6 +333,26 @@ def collect_account_pages(app, make_user, mailbox) -> dict[str, str]:
     sign_in(admin, "admin@example.org")
     pages["audit-log"] = admin.get("/admin/audit").text
     pages["audit-log-errors"] = admin.get("/admin/audit?since=soon&kind=sign_in.success").text
+    pages["organisations"] = admin.get("/admin/organisations/").text
+    pages["organisations-errors"] = post_form(admin, "/admin/organisations/", {"name": " "}).text
+    made = post_form(admin, "/admin/organisations/", {"name": "Elm Tree Surgery"})
+    pages["organisation"] = admin.get(made.location).text
+    make_user(email="elm.learner@example.org", org="Elm Tree Surgery")
+    managers = made.location + "/managers"
+    pages["organisation-errors"] = post_form(
+        admin, managers + "/confirm", {"email": "nope@example.org"}, page=made.location
+    ).text
+    pages["organisation-make-manager"] = post_form(
+        admin, managers + "/confirm", {"email": "elm.learner@example.org"}, page=made.location
+    ).text
+    make_user(email="elm.manager@example.org", role="manager", org="Elm Tree Surgery")
+    pages["organisation-with-a-manager"] = admin.get(made.location).text
+    pages["organisation-step-back"] = post_form(
+        admin,
+        managers + "/step-back/confirm",
+        {"email": "elm.manager@example.org"},
+        page=made.location,
+    ).text
     for _ in range(6):
         throttled = post_form(
             app.test_client(), "/sign-in", {"email": "admin@example.org", "password": "nope"}

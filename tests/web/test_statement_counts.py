@@ -87,6 +87,7 @@ def pages(world) -> list[tuple[str, str, str]]:
         ("trainer learners", "trainer", "/author/learners"),
         ("trainer's learner", "trainer", f"/author/learners/{learner}"),
         ("audit log", "admin", "/admin/audit"),
+        ("admin organisations", "admin", "/admin/organisations/"),
     ]
 
 
@@ -155,6 +156,7 @@ def more_pages(app, world, runner) -> list[tuple[str, str, str]]:
         ("trainer items", "trainer", f"/author/quizzes/{quiz}/items"),
         ("trainer bank", "trainer", f"/author/quizzes/{quiz}/bank"),
         ("admin credentials", "admin", "/admin/credentials/"),
+        ("admin organisation", "admin", f"/admin/organisations/{org}"),
         ("your data", "learner", "/account/data"),
         ("trainer items CSV", "trainer", f"/author/quizzes/{quiz}/items.csv"),
     ]

@@ -1,0 +1,218 @@
+"""Administrators' organisations: every organisation with its join code, learners and
+managers; creating one; making one of its learners a manager, and stepping one back.
+
+Creating and the role change are accounts.py's, as the commands create-org and set-role
+use them: the same checks, the same audit events, here with the administrator as actor.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, select, true
+
+from app import db
+from app.domain.accounts import email_problem, normalise_email
+from app.domain.paging import asked, clamp, page_numbers
+from app.models import Organisation, User
+from app.services import accounts, locks
+
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class Manager:
+    """A manager of an organisation, as the administrator sees them."""
+
+    full_name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    """An organisation with its join code, how many learners it has and its managers."""
+
+    id: int
+    name: str
+    join_code: str
+    learners: int
+    managers: tuple[Manager, ...]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A page of organisations in name order, with how many there are."""
+
+    rows: tuple[OrganisationRow, ...]
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def numbers(self) -> list[int | None]:
+        """Return the page numbers the pagination shows, None for a gap."""
+        return page_numbers(self.page, self.pages)
+
+
+def _read(*where, page: int = 1) -> tuple[list[OrganisationRow], int]:
+    """Return a page of the organisations `where` selects, and how many it selects: one
+    statement, the page's organisations first, then each one's managers beside it."""
+    learners = (
+        select(func.count(User.id))
+        .where(User.organisation_id == Organisation.id, User.role == "learner")
+        .correlate(Organisation)
+        .scalar_subquery()
+    )
+    # The count stands alone, the page joined to it: a page past the last still says how
+    # many there are, in the one row it reads.
+    total = select(func.count(Organisation.id).label("total")).where(*where).subquery()
+    chosen = (
+        select(
+            Organisation.id,
+            Organisation.name,
+            Organisation.join_code,
+            learners.label("learners"),
+        )
+        .where(*where)
+        .order_by(Organisation.name, Organisation.id)
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+        .subquery()
+    )
+    manager = and_(
+        User.organisation_id == chosen.c.id, User.role == "manager", User.erased_at.is_(None)
+    )
+    found = db.session().execute(
+        select(total.c.total, chosen, User.full_name, User.email)
+        .select_from(total)
+        .outerjoin(chosen, true())
+        .outerjoin(User, manager)
+        .order_by(chosen.c.name, chosen.c.id, User.full_name, User.id)
+    )
+    rows: dict[int, OrganisationRow] = {}
+    count = 0
+    for row in found:
+        count = row.total
+        if row.id is None:  # no organisation on this page
+            continue
+        known = rows.get(row.id)
+        managers = known.managers if known else ()
+        if row.email is not None:
+            managers += (Manager(row.full_name, row.email),)
+        rows[row.id] = OrganisationRow(row.id, row.name, row.join_code, row.learners, managers)
+    return list(rows.values()), count
+
+
+def listing(page: int = 1) -> Listing:
+    """Return a page of every organisation, in name order (one statement; a page past the
+    last costs one more, to read the last)."""
+    page = asked(page)
+    rows, total = _read(page=page)
+    pages = max(1, -(-total // PER_PAGE))
+    if page > pages and total:
+        page = clamp(page, pages)
+        rows, total = _read(page=page)
+    return Listing(tuple(rows), min(page, pages), pages, total)
+
+
+def organisation(organisation_id: int) -> OrganisationRow | None:
+    """Return one organisation with its learners' count and managers (one statement)."""
+    rows, _ = _read(Organisation.id == organisation_id)
+    return rows[0] if rows else None
+
+
+def create(name: str, actor_id: int) -> Organisation:
+    """Create an organisation with a fresh join code (audited, the administrator its actor)."""
+    return accounts.create_organisation(name, actor_id=actor_id, via="web")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person an administrator is about to make a manager, or step back to learner."""
+
+    full_name: str
+    email: str
+
+
+def candidate(organisation: OrganisationRow, email: str) -> Candidate:
+    """Return the learner of the organisation with this email, or raise AccountError saying
+    why they cannot be made its manager (field "email")."""
+    email = normalise_email(email)
+    if not email:
+        raise accounts.AccountError(
+            "email", "Enter the email address of the person to make a manager"
+        )
+    problem = email_problem(email)
+    if problem:
+        raise accounts.AccountError("email", problem)
+    person = db.session().scalar(
+        select(User).where(User.email == email).execution_options(populate_existing=True)
+    )
+    if person is None or person.erased_at is not None:
+        raise accounts.AccountError(
+            "email",
+            f"No account has the email address {email}. The person registers with "
+            f"{organisation.name}'s join code first",
+        )
+    if person.organisation_id != organisation.id:
+        where = "another organisation" if person.organisation_id else "no organisation"
+        raise accounts.AccountError(
+            "email",
+            f"{email} is in {where}, not {organisation.name}. Only someone in "
+            f"{organisation.name} can be made its manager",
+        )
+    if person.role == "manager":
+        raise accounts.AccountError(
+            "email", f"{person.full_name} ({email}) is already a manager of {organisation.name}"
+        )
+    if person.role != "learner":
+        raise accounts.AccountError(
+            "email",
+            f"{email} is a{'n' if person.role == 'admin' else ''} {_role_name(person.role)}. "
+            "Only a learner can be made a manager here",
+        )
+    return Candidate(person.full_name, person.email)
+
+
+def _role_name(role: str) -> str:
+    return {"admin": "administrator"}.get(role, role)
+
+
+def make_manager(actor_id: int, organisation: OrganisationRow, email: str) -> Candidate:
+    """Make a learner of the organisation its manager (audited, as set-role is).
+
+    The person's row is locked before they are checked, so of two at once (a double click,
+    another administrator) the second is told they are a manager already and changes nothing.
+    """
+    session = db.session()
+    locks.lock_people(session, User.email == normalise_email(email))
+    try:
+        found = candidate(organisation, email)
+    except accounts.AccountError:
+        session.rollback()
+        raise
+    accounts.set_role(found.email, "manager", actor_id=actor_id, via="web")
+    return found
+
+
+def manager(organisation: OrganisationRow, email: str) -> Candidate | None:
+    """Return the manager of the organisation with this email, or None if they are not one
+    (any more: another administrator may have stepped them back)."""
+    email = normalise_email(email)
+    person = db.session().scalar(
+        select(User).where(User.email == email).execution_options(populate_existing=True)
+    )
+    if person is None or person.role != "manager" or person.organisation_id != organisation.id:
+        return None
+    return Candidate(person.full_name, person.email)
+
+
+def step_back(actor_id: int, organisation: OrganisationRow, email: str) -> Candidate | None:
+    """Make a manager of the organisation one of its learners again (audited, as set-role
+    is); return None, changing nothing, when they are not its manager (any more)."""
+    session = db.session()
+    locks.lock_people(session, User.email == normalise_email(email))
+    found = manager(organisation, email)
+    if found is None:
+        session.rollback()
+        return None
+    accounts.set_role(found.email, "learner", actor_id=actor_id, via="web")
+    return found

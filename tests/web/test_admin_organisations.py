@@ -1,0 +1,232 @@
+"""The administrators' Organisations page: every organisation with its join code, link,
+learners and managers; creating one (a name another has, in any case, refused; a double
+click creates one); making one of its learners a manager, after a confirmation page."""
+
+import re
+
+from sqlalchemy import func, select
+
+from app import db
+from app.models import AuditEvent, Organisation, User
+from tests.conftest import csrf_token, post_form, sign_in
+from tests.web.error_summary import summary_of
+from tests.web.statements import statements
+from tests.web.test_quiz_concurrency import at_once, tab
+from tests.web.test_statement_counts import TARGET
+
+ORG = "Riverside PCN"
+LIST = "/admin/organisations/"
+
+
+def _admin(app, make_user, email="admin@example.org"):
+    admin = app.test_client()
+    sign_in(admin, make_user(email, role="admin", full_name="Ada Admin"))
+    return admin
+
+
+def _org_id(app, name=ORG) -> int:
+    with app.app_context():
+        return db.session().scalar(select(Organisation.id).where(Organisation.name == name))
+
+
+def _count(app, model, *where) -> int:
+    with app.app_context():
+        return db.session().scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_the_list_shows_each_organisations_code_link_learners_and_managers(app, make_user):
+    make_user("sam@example.org", org=ORG)
+    make_user("kim@example.org", org=ORG, full_name="Kim Learner")
+    make_user("mo@example.org", role="manager", org=ORG, full_name="Mo Manager")
+    make_user("other@example.org", org="Hillside PCN")
+    admin = _admin(app, make_user)
+    with app.app_context():
+        code = db.session().scalar(select(Organisation.join_code).where(Organisation.name == ORG))
+    with statements(app) as run:
+        page = admin.get(LIST)
+    assert page.status_code == 200
+    assert len(run) <= TARGET, list(run)
+    row = re.search(
+        r"<tr[^>]*>\s*<td[^>]*><div[^>]*><a[^>]*>Riverside PCN</a>.*?</tr>", page.text, re.S
+    ).group(0)
+    assert f"<code>{code}</code>" in row
+    assert f'/join/{code}">' in row  # the join link, as managers see it
+    assert ">2<" in row  # two learners: the manager is not one
+    assert "Mo Manager" in row and "mo@<wbr>example.org" in row
+    assert "Hillside PCN" in page.text
+    assert 'href="/admin/organisations/"' in admin.get("/admin/audit").text  # in the navigation
+
+
+def test_the_list_pages_past_twenty_five(app, make_user):
+    with app.app_context():
+        from app.services import accounts
+
+        for n in range(27):
+            accounts.create_organisation(f"Practice {n:02d}")
+    admin = _admin(app, make_user)
+    first, last = admin.get(LIST).text, admin.get(LIST + "?page=9").text
+    assert "Practice 00" in first and "Practice 26" not in first
+    assert "page 1 of 2" in first
+    assert "Practice 26" in last and "page 2 of 2" in last
+
+
+def test_creating_an_organisation_shows_its_code_and_is_audited(app, make_user):
+    admin = _admin(app, make_user)
+    made = post_form(admin, LIST, {"name": "  Elm Tree Surgery "})
+    assert made.status_code == 302
+    with app.app_context():
+        org = db.session().scalar(
+            select(Organisation).where(Organisation.name == "Elm Tree Surgery")
+        )
+        event = db.session().scalar(
+            select(AuditEvent).where(AuditEvent.kind == "organisation.created")
+        )
+        assert (event.actor_id, event.via) == (
+            db.session().scalar(select(User.id).where(User.email == "admin@example.org")),
+            "web",
+        )
+    assert made.location.endswith(f"/admin/organisations/{org.id}")
+    page = admin.get(made.location).text
+    assert f"Its join code is {org.join_code}" in page
+    assert f"/join/{org.join_code}" in page
+
+
+def test_an_empty_invalid_or_taken_name_is_refused_with_the_name_kept(app, make_user):
+    make_user("sam@example.org", org=ORG)
+    admin = _admin(app, make_user)
+    for name, said in (
+        ("   ", "Enter the organisation&#39;s name"),
+        ("Bad\tname", "Organisation name must be on one line"),
+        ("riverside   pcn", "There is already an organisation called Riverside PCN"),
+    ):
+        refused = post_form(admin, LIST, {"name": name})
+        assert refused.status_code == 400, name
+        assert summary_of(refused).links == ["#name"]
+        assert said in refused.text, name
+        if name.strip():
+            assert f'value="{name}"' in refused.text
+    assert _count(app, Organisation) == 1
+
+
+def test_a_double_click_creates_one_organisation(app, make_user):
+    admin = _admin(app, make_user)
+    token = csrf_token(admin, LIST)
+    other = tab(app, admin)
+    sent = at_once(
+        [
+            lambda c=c: c.post(LIST, data={"csrf_token": token, "name": "Oak Practice"})
+            for c in (admin, other)
+        ]
+    )
+    assert sorted(r.status_code for r in sent) == [302, 400]
+    assert _count(app, Organisation) == 1
+    assert _count(app, AuditEvent, AuditEvent.kind == "organisation.created") == 1
+
+
+def _page(org: int) -> str:
+    return f"/admin/organisations/{org}"
+
+
+def test_a_learner_of_the_organisation_is_made_its_manager_after_confirming(app, make_user):
+    make_user("sam@example.org", org=ORG, full_name="Sam Learner")
+    admin = _admin(app, make_user)
+    org = _org_id(app)
+    with statements(app) as run:
+        assert admin.get(_page(org)).status_code == 200
+    assert len(run) <= TARGET, list(run)
+    shown = post_form(
+        admin, _page(org) + "/managers/confirm", {"email": "SAM@example.org"}, page=_page(org)
+    )
+    assert shown.status_code == 200
+    assert "they see every learner of Riverside PCN" in shown.text
+    assert "their own learning" in shown.text
+    assert _count(app, User, User.role == "manager") == 0  # nothing changed yet
+    token = csrf_token(admin, _page(org))
+    sent = at_once(
+        [
+            lambda c=c: c.post(
+                _page(org) + "/managers", data={"csrf_token": token, "email": "sam@example.org"}
+            )
+            for c in (admin, tab(app, admin))
+        ]
+    )
+    assert sorted(r.status_code for r in sent) == [302, 400]
+    refused = next(r for r in sent if r.status_code == 400)
+    assert "Sam Learner (sam@example.org) is already a manager of Riverside PCN" in refused.text
+    assert _count(app, User, User.role == "manager") == 1
+    with app.app_context():
+        events = (
+            db.session().scalars(select(AuditEvent).where(AuditEvent.kind == "role.changed")).all()
+        )
+    assert [(e.via, e.detail["old"], e.detail["new"]) for e in events] == [
+        ("web", "learner", "manager")
+    ]
+    assert events[0].actor_id is not None
+    listed = admin.get(_page(org)).text  # among the managers now
+    assert "Sam Learner</td>" in listed and "sam@<wbr>example.org" in listed
+
+
+def test_the_wrong_person_is_refused_with_a_clear_message(app, make_user):
+    make_user("mo@example.org", role="manager", org=ORG, full_name="Mo Manager")
+    make_user("other@example.org", org="Hillside PCN")
+    make_user("loner@example.org")
+    make_user("tess@example.org", role="trainer", org=ORG)
+    admin = _admin(app, make_user)
+    org = _org_id(app)
+    for email, said in (
+        ("", "Enter the email address of the person to make a manager"),
+        ("nope@example.org", "No account has the email address nope@example.org"),
+        ("other@example.org", "other@example.org is in another organisation, not Riverside PCN"),
+        ("loner@example.org", "loner@example.org is in no organisation, not Riverside PCN"),
+        ("mo@example.org", "Mo Manager (mo@example.org) is already a manager of Riverside PCN"),
+        ("tess@example.org", "tess@example.org is a trainer"),
+    ):
+        for step in ("/managers/confirm", "/managers"):
+            refused = post_form(admin, _page(org) + step, {"email": email}, page=_page(org))
+            assert refused.status_code == 400, (email, step)
+            assert summary_of(refused).links == ["#email"]
+            assert said in refused.text, (email, step)
+            assert f'value="{email}"' in refused.text
+    assert _count(app, AuditEvent, AuditEvent.kind == "role.changed") == 0
+
+
+def test_an_unknown_organisation_is_not_found(app, make_user):
+    make_user("sam@example.org", org=ORG)
+    admin = _admin(app, make_user)
+    assert admin.get(_page(_org_id(app))).status_code == 200
+    assert admin.get(_page(999)).status_code == 404
+    token = csrf_token(admin, LIST)
+    sent = admin.post(_page(999) + "/managers", data={"csrf_token": token, "email": "a@b.org"})
+    assert sent.status_code == 404
+
+
+def test_a_manager_is_stepped_back_to_learner_once_of_two_clicks(app, make_user):
+    make_user("mo@example.org", role="manager", org=ORG, full_name="Mo Manager")
+    make_user("hal@example.org", role="manager", org="Hillside PCN", full_name="Hal Manager")
+    admin = _admin(app, make_user)
+    org = _org_id(app)
+    steps = _page(org) + "/managers/step-back"
+    shown = post_form(admin, steps + "/confirm", {"email": "mo@example.org"}, page=_page(org))
+    assert shown.status_code == 200
+    assert "they count among its learners again" in shown.text
+    assert _count(app, User, User.role == "manager") == 2  # nothing changed yet
+    token, tabs = csrf_token(admin, _page(org)), (admin, tab(app, admin))
+    sent = at_once(
+        [lambda c=c: c.post(steps, data={"csrf_token": token, "email": "mo@example.org"})
+         for c in tabs]
+    )  # fmt: skip
+    assert [r.status_code for r in sent] == [302, 302]
+    told = " ".join(c.get(_page(org)).text for c in tabs)  # each tab's message
+    assert "Mo Manager is now a learner of Riverside PCN, no longer its manager." in told
+    assert "That person is not a manager of Riverside PCN (any more): nothing changed." in told
+    # Another organisation's manager, through this one's page: nothing changes.
+    post_form(admin, steps, {"email": "hal@example.org"}, page=_page(org))
+    with app.app_context():
+        roles = dict(db.session().execute(select(User.email, User.role)).all())
+        events = (
+            db.session().scalars(select(AuditEvent).where(AuditEvent.kind == "role.changed")).all()
+        )
+    assert (roles["mo@example.org"], roles["hal@example.org"]) == ("learner", "manager")
+    assert [(e.via, e.detail["old"], e.detail["new"]) for e in events] == [
+        ("web", "manager", "learner")
+    ]
