@@ -62,6 +62,8 @@ FREE_TEXT: dict[str, type[FlaskForm] | dict[str, str]] = {
     "manage.extra_attempt": ATTEMPT_REASON,
     "author.extra_attempt": ATTEMPT_REASON,
     "my.team": {"join_code": "Team code"},
+    "organisation_admin.create": {"name": "Organisation name"},
+    "organisation_admin.confirm_manager": {"email": "Their email address"},
     "credential_admin.revoke": {"reason": "Why are you revoking this credential?"},
     "credentials.check": {"credential": "Credential"},
 }
