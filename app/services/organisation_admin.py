@@ -19,8 +19,9 @@ PER_PAGE = 25
 
 
 @dataclass(frozen=True)
-class Manager:
-    """A manager of an organisation, as the administrator sees them."""
+class Person:
+    """Someone of an organisation as the administrator sees them: one of its managers, or
+    the person they are about to make a manager or step back to learner."""
 
     full_name: str
     email: str
@@ -34,7 +35,7 @@ class OrganisationRow:
     name: str
     join_code: str
     learners: int
-    managers: tuple[Manager, ...]
+    managers: tuple[Person, ...]
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def _read(*where, page: int = 1) -> tuple[list[OrganisationRow], int]:
         known = rows.get(row.id)
         managers = known.managers if known else ()
         if row.email is not None:
-            managers += (Manager(row.full_name, row.email),)
+            managers += (Person(row.full_name, row.email),)
         rows[row.id] = OrganisationRow(row.id, row.name, row.join_code, row.learners, managers)
     return list(rows.values()), count
 
@@ -124,15 +125,7 @@ def create(name: str, actor_id: int) -> Organisation:
     return accounts.create_organisation(name, actor_id=actor_id, via="web")
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A person an administrator is about to make a manager, or step back to learner."""
-
-    full_name: str
-    email: str
-
-
-def candidate(organisation: OrganisationRow, email: str) -> Candidate:
+def candidate(organisation: OrganisationRow, email: str) -> Person:
     """Return the learner of the organisation with this email, or raise AccountError saying
     why they cannot be made its manager (field "email")."""
     email = normalise_email(email)
@@ -169,14 +162,14 @@ def candidate(organisation: OrganisationRow, email: str) -> Candidate:
             f"{email} is a{'n' if person.role == 'admin' else ''} {_role_name(person.role)}. "
             "Only a learner can be made a manager here",
         )
-    return Candidate(person.full_name, person.email)
+    return Person(person.full_name, person.email)
 
 
 def _role_name(role: str) -> str:
     return {"admin": "administrator"}.get(role, role)
 
 
-def make_manager(actor_id: int, organisation: OrganisationRow, email: str) -> Candidate:
+def make_manager(actor_id: int, organisation: OrganisationRow, email: str) -> Person:
     """Make a learner of the organisation its manager (audited, as set-role is).
 
     The person's row is locked before they are checked, so of two at once (a double click,
@@ -193,7 +186,7 @@ def make_manager(actor_id: int, organisation: OrganisationRow, email: str) -> Ca
     return found
 
 
-def manager(organisation: OrganisationRow, email: str) -> Candidate | None:
+def manager(organisation: OrganisationRow, email: str) -> Person | None:
     """Return the manager of the organisation with this email, or None if they are not one
     (any more: another administrator may have stepped them back)."""
     email = normalise_email(email)
@@ -202,10 +195,10 @@ def manager(organisation: OrganisationRow, email: str) -> Candidate | None:
     )
     if person is None or person.role != "manager" or person.organisation_id != organisation.id:
         return None
-    return Candidate(person.full_name, person.email)
+    return Person(person.full_name, person.email)
 
 
-def step_back(actor_id: int, organisation: OrganisationRow, email: str) -> Candidate | None:
+def step_back(actor_id: int, organisation: OrganisationRow, email: str) -> Person | None:
     """Make a manager of the organisation one of its learners again (audited, as set-role
     is); return None, changing nothing, when they are not its manager (any more)."""
     session = db.session()

@@ -159,13 +159,9 @@ def organisation():
     sees which organisation (and team) the code joins, and what a move changes, and confirms."""
     form = JoinOrganisationForm()
     if form.validate_on_submit():
-        try:
-            found = organisation_moves.moving(current_user.db_id, form.join_code.data)
-        except accounts.AccountError as error:
-            throttles.mark_failed()
-            form.join_code.errors.append(error.message)
-        else:
-            return joining_page(found)
+        answer = looked_up(form)
+        if answer is not None:
+            return answer
     row = accounts.account(current_user.db_id)
     return render_template(
         "account/organisation.html", form=form, row=row, example=EXAMPLE_JOIN_CODE
@@ -182,6 +178,18 @@ def move_organisation():
     if leaving is None and sent != "none":  # a form from before the question
         return redirect(url_for("account.organisation"))
     return _joined(request.form.get("join_code", ""), leaving=leaving)
+
+
+def looked_up(form: JoinOrganisationForm):
+    """Look up the join code of a valid form (typed or linked): the page to confirm joining,
+    or None with why the code was refused added to the field's errors (a failed guess)."""
+    try:
+        found = organisation_moves.moving(current_user.db_id, form.join_code.data)
+    except accounts.AccountError as error:
+        throttles.mark_failed()
+        form.join_code.errors.append(error.message)
+        return None
+    return joining_page(found)
 
 
 def joining_page(found: organisation_moves.Joining | organisation_moves.Moving):

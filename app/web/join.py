@@ -13,9 +13,9 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from app.domain.accounts import EXAMPLE_JOIN_CODE
-from app.services import accounts, organisation_moves
+from app.services import accounts
 from app.web import throttles
-from app.web.account import joining_page
+from app.web.account import looked_up
 from app.web.account_forms import JoinOrganisationForm
 from app.web.gate import require_signed_in_professional
 
@@ -29,13 +29,9 @@ def link(code: str):
     """Show what joining with the linked code changes; the learner confirms on that page."""
     form = JoinOrganisationForm(formdata=MultiDict({"join_code": code}), meta={"csrf": False})
     if form.validate():
-        try:
-            found = organisation_moves.moving(current_user.db_id, code)
-        except accounts.AccountError as error:
-            throttles.mark_failed()
-            form.join_code.errors.append(error.message)
-        else:
-            return joining_page(found)
+        answer = looked_up(form)
+        if answer is not None:
+            return answer
     row = accounts.account(current_user.db_id)
     if row.role == "manager":  # no join field on their page: the message is said above it
         flash(form.join_code.errors[0], "error")

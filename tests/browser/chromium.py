@@ -21,10 +21,10 @@ def launch(playwright, executable: str, args: list[str]):
     browser = playwright.chromium.launch(executable_path=executable, args=args)
     theirs = disabled_features_switch(browser_command_line())
     browser.close()
-    merged = f"{theirs},{','.join(UNUSED_FEATURES)}" if theirs else None
+    switch = f"{theirs}," if theirs else DISABLE_FEATURES
     return playwright.chromium.launch(
         executable_path=executable,
-        args=args + [merged or DISABLE_FEATURES + ",".join(UNUSED_FEATURES)],
+        args=[*args, switch + ",".join(UNUSED_FEATURES)],
         ignore_default_args=[theirs] if theirs else None,
     )
 
