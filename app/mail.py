@@ -39,6 +39,45 @@ class MailServerDown(MailError):
     the next message would fail the same way, unlike one whose recipient alone was refused."""
 
 
+class MailRefused(MailError):
+    """The mail server refused this message (its address, or the message itself) and would
+    take others: a mistyped address or a closed mailbox fails every time until it is fixed.
+
+    `reply` is the server's answer, short and on one line (REPLY_LENGTH characters at most),
+    fit to keep and show; `address` says whether it refused the address.
+    """
+
+    def __init__(self, text: str, *, reply: str, address: bool):
+        super().__init__(text)
+        self.reply = reply
+        self.address = address
+
+
+REPLY_LENGTH = 200
+
+
+def short_reply(code: int, said: bytes | str) -> str:
+    """Return a server's reply as one short printable line: its code and its words."""
+    words = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
+    line = " ".join(f"{code} {words}".split())  # a reply of several lines, joined
+    line = "".join(c if c.isprintable() else "?" for c in line)
+    return line if len(line) <= REPLY_LENGTH else line[: REPLY_LENGTH - 1] + "…"
+
+
+def _refused(error: smtplib.SMTPException, where: str) -> MailRefused:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, said = next(iter(error.recipients.values()), (0, b""))
+        address = True
+    else:
+        code, said = error.smtp_code, error.smtp_error
+        address = False
+    return MailRefused(
+        f"could not send mail through {where}: {error}",
+        reply=short_reply(code, said),
+        address=address,
+    )
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
     """Where and how to reach the SMTP server."""
@@ -111,7 +150,7 @@ class SmtpTransport:
                     smtp.login(s.user, s.password or "")
                 smtp.send_message(message)
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
-            raise MailError(f"could not send mail through {s.host}:{s.port}: {error}") from error
+            raise _refused(error, f"{s.host}:{s.port}") from error
         except (OSError, smtplib.SMTPException) as error:
             raise MailServerDown(
                 f"could not send mail through {s.host}:{s.port}: {error}"

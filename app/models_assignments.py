@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models import Base, utcnow
@@ -87,6 +87,41 @@ class ReminderSent(Base):
     kind: Mapped[str] = mapped_column(String(20))  # "due-soon", "overdue" or "expired"
     due_on: Mapped[date] = mapped_column(Date)
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+OPEN = "resolved_at IS NULL"  # a reminder failure not yet put right
+
+
+class ReminderFailure(Base):
+    """A spell of reminder emails to one person that the mail server refused.
+
+    Open (resolved_at NULL) while their emails keep being refused: each run that fails again
+    counts one more and keeps the server's latest reply (one short line, never a transcript).
+    The next email that goes through, or a change of the person's address, closes it; closed
+    spells stay as history. One open spell a person at most, so runs at once add to it.
+    """
+
+    __tablename__ = "reminder_failure"
+    __table_args__ = (
+        Index(
+            "uq_reminder_failure_open",
+            "user_id",
+            unique=True,
+            sqlite_where=text(OPEN),
+            postgresql_where=text(OPEN),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # the email: "reminder" or "summary"
+    refused: Mapped[str] = mapped_column(String(20))  # "address" or "message"
+    reply: Mapped[str] = mapped_column(String(200))  # the server's, short (mail.short_reply)
+    failures: Mapped[int] = mapped_column(default=1)  # one after another, since the first
+    first_failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_how: Mapped[str | None] = mapped_column(String(20))  # "delivered", "email-changed"
 
 
 class MailPreference(Base):

@@ -15,7 +15,18 @@ class Mailbox:
 
     def __init__(self):
         self._messages: list = []
+        self._refused: set[str] = set()
         self._lock = threading.Lock()
+
+    def refuse(self, address: str) -> None:
+        """Have the server refuse this recipient, as a real one refuses an unknown mailbox."""
+        with self._lock:
+            self._refused.add(address.lower())
+
+    def refuses(self, address: str) -> bool:
+        """Say whether the server refuses this recipient."""
+        with self._lock:
+            return address.lower() in self._refused
 
     def add(self, raw: bytes) -> None:
         """Keep a message as it arrived over SMTP."""
@@ -24,9 +35,10 @@ class Mailbox:
             self._messages.append(message)
 
     def clear(self) -> None:
-        """Forget every message."""
+        """Forget every message, and refuse no recipient."""
         with self._lock:
             self._messages.clear()
+            self._refused.clear()
 
     def messages(self, to: str | None = None) -> list:
         """Return the messages (to one address, when given)."""
@@ -54,6 +66,12 @@ class Mailbox:
 class _Handler:
     def __init__(self, mailbox: Mailbox):
         self.mailbox = mailbox
+
+    async def handle_RCPT(self, _server, _session, envelope, address, _options):  # noqa: N802
+        if self.mailbox.refuses(address):
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 - aiosmtpd's name
         self.mailbox.add(envelope.original_content or envelope.content)

@@ -21,7 +21,7 @@ from app.domain.content import Catalogue
 from app.models import User, utcnow
 from app.models_teams import Team, TeamMember
 from app.services import compliance_cells as cells_sql
-from app.services import module_titles, retired_held, tagged_rows, team_pages
+from app.services import module_titles, reminder_failures, retired_held, tagged_rows, team_pages
 from app.services.compliance_competencies import competency_counts, standings
 from app.services.compliance_rows import Matrix, Share, matrix_rows
 from app.services.retired_ratings import known_codes
@@ -113,6 +113,8 @@ def matrix(
         tuple(team_pages.team_rows(found)) if with_teams else (),
         tuple(title for _, title in modules[len(offered) :]),
         retired.columns if retired else (),
+        reminder_failures.count_of(found),
+        reminder_failures.named_of(found),
     )
 
 
@@ -179,6 +181,7 @@ def _branches(scope, catalogue, filters, day, page, framework, now, with_teams) 
             "person",
             text=(people.c.full_name, people.c.email, people.c.profession, people.c.team),
             number=(people.c.user_id, people.c.place),
+            flag=(reminder_failures.failing(people.c.user_id),),
         ),
         branch(
             "cell",
@@ -188,6 +191,8 @@ def _branches(scope, catalogue, filters, day, page, framework, now, with_teams) 
             at=(cells.c.at,),
         ).where(cells.c.user_id.in_(select(people.c.user_id))),
     ]
+    if page is not None:
+        branches.append(reminder_failures.named(learners))  # the page names the first few
     if codes:
         branches.append(standings(organisation_id, codes, now))
         known = known_codes(catalogue)
@@ -271,7 +276,8 @@ def _count(scope, learners, cells, chosen, framework, codes, now) -> list:
     asked). "cells counted" rows (team, module; cells, compliant) count cells by team and
     module, "learners counted" rows (team, profession; learners) learners by team and
     profession, "learners listed" (learners) how many a status keeps, "competency met" rows
-    (`competency_counts`) count learners who meet a competency.
+    (`competency_counts`) count learners who meet a competency, "reminders failing counted"
+    (learners) those whose reminder emails the mail server refuses (reminder_failures.py).
     """
     parts = [
         branch(
@@ -287,6 +293,8 @@ def _count(scope, learners, cells, chosen, framework, codes, now) -> list:
     ]
     if chosen is not learners:
         parts.append(branch("learners listed", number=(func.count(),)).select_from(chosen))
+    # Learners whose reminder emails the mail server refuses: the page's warning, the summary.
+    parts.append(reminder_failures.counted(learners))
     if codes:
         parts.append(competency_counts(scope.organisation_id, learners, framework, codes, now))
     return parts

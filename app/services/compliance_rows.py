@@ -30,6 +30,7 @@ class Row:
     competencies: tuple[str, ...] = ()  # standing in each competency column
     # What they hold in each retired column (None: nothing), counted in no figure.
     retired: tuple[Held | None, ...] = ()
+    reminders_failing: bool = False  # the mail server refuses their reminder emails
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,10 @@ class Matrix:
     # (code, name it last had) of each competency no framework has now that a learner listed
     # holds a rating or confirmation in: columns after the framework's, counted in nothing.
     retired: tuple[tuple[str, str | None], ...] = ()
+    # Learners counted whose reminder emails the mail server refuses (reminder_failures.py),
+    # and the first few of them by name (on a page only).
+    reminders_failing: int = 0
+    failing_named: tuple = ()
 
 
 def matrix_rows(found, catalogue, framework, modules, day, codes, retired: Retired | None = None):
@@ -104,6 +109,7 @@ def matrix_rows(found, catalogue, framework, modules, day, codes, retired: Retir
             tuple(cells.get((user_id, slug)) for slug, _ in modules),
             cells_for(framework, codes, rated, user_id, profession) if framework else (),
             tuple(retired.held.get(user_id, {}).get(code) for code, _ in retired.columns),
+            bool(row.flag[0]),
         )
         for row in people
         for (name, email, profession, team), user_id in [(row.text[:4], row.number[0])]

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app import db
 from app.models import Organisation, User
-from app.models_assignments import Assignment, MailPreference, ReminderSent
+from app.models_assignments import Assignment, MailPreference, ReminderFailure, ReminderSent
 from app.models_teams import Leaver, Team, TeamManager, TeamMember
 
 
@@ -56,6 +56,24 @@ def export(user: User) -> dict:
                 select(ReminderSent)
                 .where(ReminderSent.user_id == user.id)
                 .order_by(ReminderSent.id)
+            )
+        ],
+        # Spells of reminder emails the mail server refused: open ones are shown to managers.
+        "reminders_not_delivered": [
+            {
+                "email": f.kind,
+                "refused": f.refused,
+                "mail_server_said": f.reply,
+                "times": f.failures,
+                "first_failed_at": _iso(f.first_failed_at),
+                "last_failed_at": _iso(f.last_failed_at),
+                "resolved_at": _iso(f.resolved_at),
+                "resolved_how": f.resolved_how,
+            }
+            for f in session.scalars(
+                select(ReminderFailure)
+                .where(ReminderFailure.user_id == user.id)
+                .order_by(ReminderFailure.id)
             )
         ],
         "unsubscribed_from_reminders_at": _iso(

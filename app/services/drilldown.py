@@ -1,6 +1,6 @@
 """What a manager reads about one learner, in one statement: the person, team, assignments,
-modules, attempts, CPD, quiz standings and competency profile; the visit is audit-logged by
-the same statement.
+modules, attempts, CPD, quiz standings, competency profile and whether the mail server
+refuses their reminder emails; the visit is audit-logged by the same statement.
 """
 
 from collections import defaultdict
@@ -22,6 +22,7 @@ from app.services import (
     module_titles,
     passes,
     record,
+    reminder_failures,
     retired_ratings,
     tagged_rows,
 )
@@ -58,6 +59,7 @@ class LearnerPage:
     view: LearnerView
     attempts: extra_attempts.LearnerAttempts
     profile: attainment.Profile | None
+    failing: reminder_failures.Failing | None = None  # reminder emails refused, since when
 
 
 # Everything the page shows, after the person (read only within the manager's scope).
@@ -68,6 +70,7 @@ PAGE_ROWS = tuple(
             *extra_attempts.STANDING_ROWS,
             *attainment_reads.PROFILE_ROWS,
             learner_rows.ASSIGNMENTS,
+            reminder_failures.PERSON_FAILING,
         )
     )
 )
@@ -101,6 +104,7 @@ def learner_page(
         learner_view(person, found, catalogue, day, years),
         attempts,
         attainment_reads.profile_from(person.profession, found, catalogue, now, renewing),
+        reminder_failures.failing_of(found),
     )
 
 

@@ -9,7 +9,7 @@ from app import db, mail
 from app.domain.accounts import normalise_email
 from app.links import absolute_url
 from app.models import User
-from app.services import audit, locks, tokens
+from app.services import audit, locks, reminder_failures, tokens
 from app.services.accounts import AccountError, user_by_email
 from app.services.password_changes import check_current_password
 
@@ -104,6 +104,8 @@ def confirm_email_change(
     old_email = user.email
     user.email = new_email
     audit.record(session, "email.changed", actor_id=user_id, email=new_email, address=address)
+    # Emails refused at the old address say nothing of the new one: managers stop being told.
+    reminder_failures.resolve(session, user_id, "email-changed")
     try:
         session.commit()
     except IntegrityError:

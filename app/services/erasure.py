@@ -21,7 +21,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.models_assignments import MailPreference, ReminderSent
+from app.models_assignments import MailPreference, ReminderFailure, ReminderSent
 from app.models_practice import ConfirmationRequest
 from app.models_teams import TeamManager
 from app.services import audit, credential_revocations, leavers
@@ -99,14 +99,14 @@ def erase(
     credential_revocations.withdraw_for_erasure(session, user.id, now)
     # An erased person is nobody's learner any more: they leave their organisation as a
     # manager's removal would take them (a leaver row, its figures drop them). Managed
-    # teams, reminder history and mail choices go (a manager's account must keep its
-    # organisation; managers are not counted as learners).
+    # teams, reminder history (sent and refused) and mail choices go (a manager's account
+    # must keep its organisation; managers are not counted as learners).
     if user.organisation_id is not None and user.role != "manager":
         # Its requests are closed below, once the account reads as erased.
         leavers.leave_organisation(
             user.id, user.organisation_id, actor_id=actor_id, close_requests=False, via=via
         )
-    for table in (TeamManager, ReminderSent, MailPreference):
+    for table in (TeamManager, ReminderSent, ReminderFailure, MailPreference):
         session.execute(table.__table__.delete().where(table.user_id == user.id))
     # A reason given for an extra attempt is free text about the person; the grant stands.
     session.execute(update(AttemptGrant).where(AttemptGrant.user_id == user.id).values(reason=""))

@@ -5,12 +5,14 @@ status, due date) is written to `reminder_sent` under a unique key before the em
 in the learner's own transaction, so a second run, or two at once, finds nothing new and
 sends nothing. A learner hears once per module when it comes due soon, once when it is
 overdue, and once when it expires. An email that cannot be sent takes its rows back out,
-so the next run tries again. Each manager gets one summary a week (the first run of the
-week sends it), of the learners and modules in their teams.
+so the next run tries again; one whose address the mail server refused is also recorded
+(reminder_failures.py) for the learner's managers to see, until an email goes through or
+the address changes. Each manager gets one summary a week (the first run of the week
+sends it: reminder_summaries.py), of the learners and modules in their teams.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import delete, select
 
@@ -21,13 +23,14 @@ from app.links import absolute_url
 from app.models import Organisation, User
 from app.models_assignments import Assignment, MailPreference, ReminderSent
 from app.models_teams import TeamMember
-from app.services import compliance, teams
+from app.services import reminder_failures
 from app.services.assignment_standings import completion_dates, learner_rules, standing_in
 from app.services.mail_preferences import send_with_unsubscribe
+from app.services.reminder_summaries import send_summaries
 from app.services.upsert import insert_for
 
 REMINDED = (rules.DUE_SOON, rules.OVERDUE, rules.EXPIRED)
-SUMMARY = "*weekly-summary*"  # reminder_sent's module for a manager's weekly summary
+REFUSED = -2  # what _remind returns for an email the mail server refused (-1: not sent)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class ReminderRun:
     failed: int
     summaries: int = 0
     left: int = 0  # not tried once the mail server was found down; the next run sends them
+    refused: int = 0  # of those failed: refused by the mail server (an address, mostly)
 
     def describe(self) -> str:
         """Return the line the command prints."""
@@ -50,6 +54,13 @@ class ReminderRun:
                 f"; {self.failed} email{'s' if self.failed != 1 else ''} could not be sent "
                 "and will be tried again by the next run"
                 if self.failed
+                else ""
+            )
+            + (
+                f"; the mail server refused {self.refused} "
+                f"address{'es' if self.refused != 1 else ''} (recorded: managers see whose "
+                "reminder emails are failing)"
+                if self.refused
                 else ""
             )
         )
@@ -68,7 +79,7 @@ class ReminderRun:
 def send_reminders(catalogue: Catalogue, today: date) -> ReminderRun:
     """Email every learner with newly due soon, overdue or expired assigned modules."""
     session = db.session()
-    emails = reminders = failed = left = 0
+    emails = reminders = failed = left = refused = 0
     down = False  # the mail server could not be reached: try no more, count what is left
     organisations = session.scalars(
         select(Organisation.id).where(
@@ -77,7 +88,14 @@ def send_reminders(catalogue: Catalogue, today: date) -> ReminderRun:
     ).all()
     for organisation_id in organisations:
         learners = session.execute(
-            select(User.id, TeamMember.team_id, User.profession, User.email, User.full_name)
+            select(
+                User.id,
+                TeamMember.team_id,
+                User.profession,
+                User.email,
+                User.full_name,
+                reminder_failures.IS_FAILING.label("failing"),
+            )
             .outerjoin(TeamMember, TeamMember.user_id == User.id)
             .where(
                 User.organisation_id == organisation_id,
@@ -107,16 +125,22 @@ def send_reminders(catalogue: Catalogue, today: date) -> ReminderRun:
                 down, sent = True, -1
             if sent is None:
                 continue
-            emails, reminders, failed = (
+            emails, reminders, failed, refused = (
                 emails + (sent > 0),
                 reminders + max(sent, 0),
                 failed + (sent < 0),
+                refused + (sent == REFUSED),
             )
-    summaries, summaries_failed, summaries_left = _send_summaries(
+    summaries, summaries_failed, summaries_left, summaries_refused = send_summaries(
         catalogue, today, organisations, down=down
     )
     return ReminderRun(
-        emails, reminders, failed + summaries_failed, summaries, left + summaries_left
+        emails,
+        reminders,
+        failed + summaries_failed,
+        summaries,
+        left + summaries_left,
+        refused + summaries_refused,
     )
 
 
@@ -136,99 +160,10 @@ def _has_news(user_id: int, due: list[rules.Standing]) -> bool:
     )
 
 
-def _send_summaries(
-    catalogue: Catalogue, today: date, organisations, *, down: bool = False
-) -> tuple[int, int, int]:
-    """Send each manager their weekly summary, once per week (Monday to Sunday); return how
-    many went, how many could not be sent (taken back, so the next run tries again) and how
-    many were not tried because the mail server was found down."""
-    session = db.session()
-    week = today - timedelta(days=today.weekday())
-    managers = session.execute(
-        select(User.id, User.email, User.full_name, User.organisation_id).where(
-            User.role == "manager",
-            User.organisation_id.in_(organisations),
-            User.erased_at.is_(None),
-            User.id.not_in(select(MailPreference.user_id)),
-        )
-    ).all()
-    sent = failed = left = 0
-    for manager in managers:
-        found = compliance.matrix(
-            teams.scope_of(manager.id, manager.organisation_id),
-            catalogue,
-            compliance.Filters(),
-            today,
-            page=None,
-        )
-        if not found.by_module:  # nothing assigned, or only modules no longer offered
-            continue
-        if down:
-            left += _summary_unsent(manager.id, week)
-            continue
-        claimed = (
-            db.session()
-            .execute(
-                insert_for(session)(ReminderSent)
-                .values(user_id=manager.id, module_slug=SUMMARY, kind="summary", due_on=week)
-                .on_conflict_do_nothing(index_elements=["user_id", "module_slug", "kind", "due_on"])
-                .returning(ReminderSent.id)
-            )
-            .first()
-        )
-        if claimed is None:
-            session.rollback()
-            continue
-        session.commit()
-        try:
-            send_with_unsubscribe(
-                manager.id,
-                manager.email,
-                "manager_summary",
-                name=manager.full_name,
-                lines=_summary_lines(found),
-                compliance_url=absolute_url("manage.compliance_page"),
-            )
-        except mail.MailError as error:
-            session.execute(delete(ReminderSent).where(ReminderSent.id == claimed.id))
-            session.commit()
-            failed += 1
-            down = isinstance(error, mail.MailServerDown)
-            continue
-        sent += 1
-    return sent, failed, left
-
-
-def _summary_unsent(manager_id: int, week: date) -> bool:
-    found = db.session().scalar(
-        select(ReminderSent.id).where(
-            ReminderSent.user_id == manager_id,
-            ReminderSent.module_slug == SUMMARY,
-            ReminderSent.kind == "summary",
-            ReminderSent.due_on == week,
-        )
-    )
-    return found is None
-
-
-def _summary_lines(found) -> list[str]:
-    lines = []
-    for index, share in enumerate(found.by_module):
-        counts = {status: 0 for status in (rules.OVERDUE, rules.EXPIRED, rules.DUE_SOON)}
-        for row in found.rows:
-            cell = row.cells[index]
-            if cell is not None and cell.status in counts and not cell.compliant:
-                counts[cell.status] += 1
-        lines.append(
-            f"{share.name}: {share.percent}% compliant ({share.compliant} of {share.assigned}); "
-            f"{counts[rules.OVERDUE]} overdue, {counts[rules.EXPIRED]} expired, "
-            f"{counts[rules.DUE_SOON]} due soon"
-        )
-    return lines
-
-
 def _remind(learner, due: list[rules.Standing], catalogue: Catalogue, today: date) -> int | None:
-    """Claim the learner's new reminders and email them; None when there are none."""
+    """Claim the learner's new reminders and email them; return how many went, None when
+    there are none, -1 when the email could not be sent, REFUSED when the mail server
+    refused it (recorded)."""
     session = db.session()
     insert = insert_for(session)
     claimed = []
@@ -269,8 +204,13 @@ def _remind(learner, due: list[rules.Standing], catalogue: Catalogue, today: dat
         )
     except mail.MailError as error:
         session.execute(delete(ReminderSent).where(ReminderSent.id.in_([i for i, _ in claimed])))
+        if isinstance(error, mail.MailRefused):
+            # With the claims taken back, in one transaction: the run may stop at any later
+            # learner, and what this one's managers are shown must not depend on it.
+            reminder_failures.record(session, learner.id, "reminder", error)
         session.commit()
         if isinstance(error, mail.MailServerDown):
             raise
-        return -1
+        return REFUSED if isinstance(error, mail.MailRefused) else -1
+    reminder_failures.delivered(learner)
     return len(claimed)

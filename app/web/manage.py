@@ -104,6 +104,7 @@ def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = No
         supervisor=page.person.supervisor,
         view=page.view,
         attempts=page.attempts,
+        failing=page.failing,
         refused=refused,
     ), 400 if refused else 200
 

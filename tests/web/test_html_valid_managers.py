@@ -38,6 +38,8 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
     }
     post_form(lead, "/manage/assignments", form)
     post_form(lead, "/manage/assignments", {**form, "team": "everyone"})  # the whole organisation
+    mailbox.refuse("asha@example.org")  # the compliance and drill-down pages warn of it
+    assert runner.invoke(args=["send-reminders"]).exit_code == 1
     practice = app.test_client()
     sign_in(practice, "pm@example.org")
     pages = {
@@ -111,6 +113,9 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
     pages["register-join-link"] = visitor.get("/register?join_code=OAK22222").text
     assert 'value="OAK22222"' in pages["register-join-link"]
     assert "Leave Riverside PCN?" in pages["leave"]
+    assert "Reminder emails to 1 learner could not" in pages["compliance"]
+    assert "Reminder emails to Asha Elm could not" in pages["drill-down"]
+    mailbox.clear()  # her address takes mail again
     runner.invoke(args=["send-reminders"])
     link = path_of(mailbox.link("asha@example.org", "/unsubscribe/"))
     pages["unsubscribe"] = app.test_client().get(link).text

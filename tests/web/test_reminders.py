@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from app import db, mail
 from app.content import catalogue
-from app.models_assignments import ReminderSent
+from app.models_assignments import ReminderFailure, ReminderSent
 from app.models_teams import Team
 from app.services import assignments, leavers, reminders, teams
-from tests.conftest import sign_in
+from tests.conftest import DEMO_PASSWORD, post_form, sign_in
 from tests.web.journeys import pass_module, path_of, user_id
 from tests.web.pcn import ORG
 from tests.web.statements import statements
@@ -225,3 +225,103 @@ def test_a_mail_server_found_down_stops_the_run_and_says_what_is_left(
     ) in result.output
     with app.app_context():
         assert db.session().scalar(select(func.count(ReminderSent.id))) == 0
+        # A server down says nothing about an address: no manager is told of one.
+        assert db.session().scalar(select(func.count(ReminderFailure.id))) == 0
+
+
+def refused_run(runner, day: date):
+    """Run send-reminders while the mail server refuses some address: it exits 1."""
+    result = runner.invoke(args=["send-reminders", "--today", day.isoformat()])
+    assert result.exit_code == 1, result.output
+    return result.output
+
+
+def spells(app, email: str) -> list[tuple]:
+    """Return the learner's spells of refused reminders: (failures, reply, resolved how)."""
+    from app.models import User
+
+    with app.app_context():
+        return (
+            db.session()
+            .execute(
+                select(
+                    ReminderFailure.failures, ReminderFailure.reply, ReminderFailure.resolved_how
+                )
+                .join(User, User.id == ReminderFailure.user_id)
+                .where(User.email == email)
+                .order_by(ReminderFailure.id)
+            )
+            .all()
+        )
+
+
+def test_an_address_the_server_refuses_is_shown_to_the_learners_managers_until_mail_goes(
+    app, runner, client, mailbox, pcn
+):
+    assign_both_teams(app)
+    mailbox.refuse("asha@example.org")
+    mailbox.refuse("ben@example.org")
+    monday = DUE - timedelta(days=10)
+    output = refused_run(runner, monday)
+    assert "the mail server refused 2 addresses" in output
+    refused_run(runner, monday + timedelta(days=1))  # tried again: still refused
+    [(failures, reply, resolved)] = spells(app, "asha@example.org")
+    assert failures == 2 and resolved is None
+    assert reply == "550 5.1.1 <asha@example.org>: Recipient address rejected: User unknown"
+    today = date.today().strftime("%-d %B %Y")  # when the server refused, not --today
+    # Pat manages Elm Practice only: Asha's failure, not Ben's, in the page and the summary.
+    assert "Reminder emails to 1 of your learners could not be delivered" in mailbox.body(
+        "pm@example.org"
+    )
+    assert "Reminder emails to 2 of your learners" in mailbox.body("lead@example.org")
+    sign_in(client, "pm@example.org")
+    page = client.get(f"/manage/learners/{pcn['asha']}")
+    assert (
+        f"Reminder emails to Asha Elm could not be delivered since {today}: the mail server "
+        "refused the address. Check their email address."
+    ) in page.text
+    assert client.get(f"/manage/learners/{pcn['ben']}").status_code == 404
+    compliance = client.get("/manage/compliance").text
+    assert "Reminder emails to 1 learner could not be delivered" in compliance
+    assert f'href="/manage/learners/{pcn["asha"]}#reminders-failing">Asha Elm</a>' in compliance
+    assert "Ben Oak" not in compliance and "Reminder emails failing" in compliance
+    sign_in(client, "lead@example.org")
+    assert "Reminder emails to 2 learners" in client.get("/manage/compliance").text
+    # Asha's mailbox takes mail again: her overdue reminder goes, and the warning with it.
+    mailbox.clear()
+    mailbox.refuse("ben@example.org")
+    refused_run(runner, DUE + timedelta(days=1))
+    assert "Overdue" in mailbox.body("asha@example.org")
+    assert [s[2] for s in spells(app, "asha@example.org")] == ["delivered"]  # kept as history
+    page = client.get(f"/manage/learners/{pcn['asha']}").text
+    assert "Reminder emails" not in page and "reminders-failing" not in page
+    assert "Reminder emails to 1 learner could not" in client.get("/manage/compliance").text
+    # Ben changes his address: managers stop being told, before any email goes to it.
+    sign_in(client, "ben@example.org")
+    post_form(
+        client,
+        "/account/email",
+        {"email": "ben.oak@example.org", "current_password": DEMO_PASSWORD},
+    )
+    confirm = path_of(mailbox.link("ben.oak@example.org", "/account/email/confirm/"))
+    assert post_form(client, confirm, {}).status_code == 302
+    assert [s[2] for s in spells(app, "ben.oak@example.org")] == ["email-changed"]
+    sign_in(client, "lead@example.org")
+    assert "Reminder emails" not in client.get("/manage/compliance").text
+
+
+def test_a_refused_reminder_is_in_the_data_export_and_goes_with_erasure(app, runner, mailbox, pcn):
+    from app.models import User
+    from app.services import data_rights, erasure
+
+    assign_elm(app)
+    mailbox.refuse("asha@example.org")
+    refused_run(runner, DUE - timedelta(days=3))
+    with app.app_context():
+        asha = db.session().get(User, pcn["asha"])
+        [spell] = data_rights.export_data(asha, catalogue())["reminders_not_delivered"]
+        assert spell["refused"] == "address" and spell["times"] == 1
+        assert spell["mail_server_said"].startswith("550 5.1.1") and spell["resolved_at"] is None
+        erasure.erase(asha.id)
+        mine = select(func.count(ReminderFailure.id)).where(ReminderFailure.user_id == asha.id)
+        assert db.session().scalar(mine) == 0

@@ -1,0 +1,160 @@
+"""Reminder emails the mail server refused: recorded for managers to see, closed once put right.
+
+`send_reminders` records a refusal (`record`) beside taking its reminders back, in the same
+transaction, so the record survives whatever the rest of the run does; the next email that
+goes through closes the spell (`resolve`), as does a change of the person's address. A mail
+server that cannot be reached is no refusal: nothing is recorded, and the next run tries.
+The manager's pages read the open spells (`PERSON_FAILING`, `counted`, `named`) within the
+statements they already run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import Session
+
+from app import db, mail
+from app.models import User, utcnow
+from app.models_assignments import ReminderFailure
+from app.services.learner_rows import SELF
+from app.services.tagged_rows import Row, branch
+from app.services.upsert import insert_for
+
+NAMED = 10  # learners the compliance page names; it counts them all
+OPEN = ReminderFailure.resolved_at.is_(None)
+
+
+@dataclass(frozen=True)
+class Failing:
+    """A person's reminder emails refused since `since`, the server's latest reply, and how
+    many runs failed one after another."""
+
+    since: datetime
+    address: bool  # the address was refused (else the message)
+    reply: str
+    failures: int
+
+
+@dataclass(frozen=True)
+class FailingLearner:
+    """A learner the compliance page names, with the day their reminders began failing."""
+
+    user_id: int
+    name: str
+    since: datetime
+
+
+def record(session: Session, user_id: int, kind: str, error: mail.MailRefused) -> None:
+    """Add a refusal to the person's open spell, or open one (flushed, not committed)."""
+    now = utcnow()
+    refused = "address" if error.address else "message"
+    insert = insert_for(session)(ReminderFailure).values(
+        user_id=user_id,
+        kind=kind,
+        refused=refused,
+        reply=error.reply,
+        failures=1,
+        first_failed_at=now,
+        last_failed_at=now,
+    )
+    session.execute(
+        insert.on_conflict_do_update(
+            index_elements=["user_id"],
+            index_where=OPEN,
+            set_={
+                "kind": kind,
+                "refused": refused,
+                "reply": error.reply,
+                "failures": ReminderFailure.failures + 1,
+                "last_failed_at": now,
+            },
+        )
+    )
+
+
+def resolve(session: Session, user_id: int, how: str) -> None:
+    """Close the person's open spell, if any: `how` is "delivered" or "email-changed"."""
+    session.execute(
+        update(ReminderFailure)
+        .where(ReminderFailure.user_id == user_id, OPEN)
+        .values(resolved_at=utcnow(), resolved_how=how)
+    )
+
+
+def failing(user_id):
+    """Return the SQL condition for 'the person with this id has an open spell'."""
+    return exists().where(ReminderFailure.user_id == user_id, OPEN)
+
+
+def delivered(person) -> None:
+    """Close the person's open spell now that an email to them went through (committed);
+    `person` is a row read with `IS_FAILING` as its `failing`."""
+    if person.failing:
+        session = db.session()
+        resolve(session, person.id, "delivered")
+        session.commit()
+
+
+# Whether the person (User's row in the outer query) has an open spell.
+IS_FAILING = failing(User.id)
+
+# texts: refused, reply; number: failures; time: since. The learner's open spell, if any.
+PERSON_FAILING = branch(
+    "reminders failing",
+    text=(ReminderFailure.refused, ReminderFailure.reply),
+    number=(ReminderFailure.failures,),
+    at=(ReminderFailure.first_failed_at,),
+).where(ReminderFailure.user_id == SELF, OPEN)
+
+
+def failing_of(found: dict[str, list[Row]]) -> Failing | None:
+    """Return the learner's open spell as `PERSON_FAILING` read it, if they have one."""
+    for row in found.get("reminders failing", ()):
+        refused, reply = row.text[:2]
+        return Failing(row.at[0], refused == "address", reply, row.number[0])
+    return None
+
+
+def counted(learners):
+    """Return a branch counting the learners (a CTE of user_id) with an open spell: number:
+    how many."""
+    return (
+        branch("reminders failing counted", number=(func.count(),))
+        .select_from(learners)
+        .join(ReminderFailure, ReminderFailure.user_id == learners.c.user_id)
+        .where(OPEN)
+    )
+
+
+def named(learners):
+    """Return a branch naming the first NAMED of those learners with an open spell, by name:
+    text: name; number: id; time: since."""
+    first = (
+        select(User.id, User.full_name, ReminderFailure.first_failed_at)
+        .join(ReminderFailure, ReminderFailure.user_id == User.id)
+        .where(User.id.in_(select(learners.c.user_id)), OPEN)
+        .order_by(User.full_name, User.id)
+        .limit(NAMED)
+        .subquery("failing")
+    )
+    return branch(
+        "reminders failing named",
+        text=(first.c.full_name,),
+        number=(first.c.id,),
+        at=(first.c.first_failed_at,),
+    )
+
+
+def count_of(found: dict[str, list[Row]]) -> int:
+    """Return how many learners `counted` found with an open spell."""
+    rows = found.get("reminders failing counted", ())
+    return rows[0].number[0] if rows else 0
+
+
+def named_of(found: dict[str, list[Row]]) -> tuple[FailingLearner, ...]:
+    """Return the learners `named` found, by name."""
+    rows = sorted(found.get("reminders failing named", ()), key=lambda r: (r.text[0], r.number[0]))
+    return tuple(FailingLearner(row.number[0], row.text[0], row.at[0]) for row in rows)
