@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -26,6 +26,7 @@ from app.domain.accounts import (
 )
 from app.domain.names import name_problem, team_name_key
 from app.models import Organisation, User, utcnow
+from app.models_teams import Team, TeamManager
 from app.services import audit, teams
 
 
@@ -275,7 +276,8 @@ def set_role(
     The role and organisation the user already has change nothing and record nothing. The
     last administrator is not demoted unless forced: no one would be left to run the site.
     The person's row is locked first, so of two changes at once (a double click) the second
-    finds the first's made and changes nothing.
+    finds the first's made and changes nothing. A manager who stops being one, or moves to
+    another organisation, is no longer confined to teams; the event names the teams they had.
     """
     from app.services import locks  # locks imports signed_in_user, which imports this module
 
@@ -304,6 +306,11 @@ def set_role(
         user.organisation = organisation
     if role == "manager" and user.organisation is None:
         raise AccountError("org", "a manager must belong to an organisation (--org)")
+    # Teams a manager is confined to hold while they manage that organisation: stepped back
+    # (or moved), they are let go, so made a manager again they manage the whole organisation
+    # until confined again. Becoming a manager lets go of any a step back left before this
+    # rule. The event names them, so history keeps them.
+    confined = _end_confinement(session, user.id) if "manager" in (user.role, role) else ()
     audit.record(
         session,
         "role.changed",
@@ -313,10 +320,24 @@ def set_role(
         via=via,
         old=user.role,
         new=role,
+        **({"confined_to": ", ".join(confined)} if confined else {}),
     )
     user.role = role
     session.commit()
     return RoleSet(user, changed=True)
+
+
+def _end_confinement(session, user_id: int) -> list[str]:
+    """Take away the teams a person was confined to as a manager; return their names."""
+    names = session.scalars(
+        select(Team.name)
+        .join(TeamManager, TeamManager.team_id == Team.id)
+        .where(TeamManager.user_id == user_id)
+        .order_by(Team.name)
+    ).all()
+    if names:
+        session.execute(delete(TeamManager).where(TeamManager.user_id == user_id))
+    return names
 
 
 def _other_admins(user_id: int) -> bool:

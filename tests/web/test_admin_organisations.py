@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app import db
 from app.models import AuditEvent, Organisation, User
+from app.models_teams import TeamManager
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.web.error_summary import summary_of
 from tests.web.statements import statements
@@ -209,6 +210,7 @@ def test_a_manager_is_stepped_back_to_learner_once_of_two_clicks(app, make_user)
     shown = post_form(admin, steps + "/confirm", {"email": "mo@example.org"}, page=_page(org))
     assert shown.status_code == 200
     assert "they count among its learners again" in shown.text
+    assert "made a manager again, they manage the whole of Riverside PCN" in shown.text
     assert _count(app, User, User.role == "manager") == 2  # nothing changed yet
     token, tabs = csrf_token(admin, _page(org)), (admin, tab(app, admin))
     sent = at_once(
@@ -230,3 +232,33 @@ def test_a_manager_is_stepped_back_to_learner_once_of_two_clicks(app, make_user)
     assert [(e.via, e.detail["old"], e.detail["new"]) for e in events] == [
         ("web", "manager", "learner")
     ]
+
+
+def test_a_manager_stepped_back_is_no_longer_confined_when_made_a_manager_again(
+    app, runner, make_user
+):
+    make_user("lead@example.org", role="manager", org=ORG, full_name="Lee Lead")
+    make_user("mo@example.org", role="manager", org=ORG, full_name="Mo Manager")
+    for args in (
+        ["create-team", ORG, "Elm Practice"],
+        ["create-team", ORG, "Oak Practice"],
+        ["set-manager-teams", "mo@example.org", ORG, "Oak Practice", "Elm Practice"],
+    ):
+        assert runner.invoke(args=args).exit_code == 0
+    admin, org = _admin(app, make_user), _org_id(app)
+    stepped = post_form(
+        admin, _page(org) + "/managers/step-back", {"email": "mo@example.org"}, page=_page(org)
+    )
+    assert stepped.status_code == 302
+    with app.app_context():
+        event = db.session().scalar(select(AuditEvent).where(AuditEvent.kind == "role.changed"))
+    assert (event.detail["new"], event.detail["confined_to"]) == (
+        "learner",
+        "Elm Practice, Oak Practice",
+    )
+    assert _count(app, TeamManager) == 0
+    # Made a manager again (the command line, as the page does): the whole organisation.
+    assert runner.invoke(args=["set-role", "mo@example.org", "manager"]).exit_code == 0
+    lead = app.test_client()
+    sign_in(lead, "lead@example.org")
+    assert "mo@example.org · Manages the whole organisation" in lead.get("/manage/managers").text
