@@ -60,10 +60,10 @@ def test_the_list_shows_each_organisations_code_link_learners_and_managers(app, 
 
 def test_the_list_pages_past_twenty_five(app, make_user):
     with app.app_context():
-        from app.services import accounts
+        from app.services import account_admin
 
         for n in range(27):
-            accounts.create_organisation(f"Practice {n:02d}")
+            account_admin.create_organisation(f"Practice {n:02d}")
     admin = _admin(app, make_user)
     first, last = admin.get(LIST).text, admin.get(LIST + "?page=9").text
     assert "Practice 00" in first and "Practice 26" not in first
