@@ -4,7 +4,7 @@ click creates one); making one of its learners a manager, after a confirmation p
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app import db
 from app.models import AuditEvent, Organisation, User
@@ -259,6 +259,31 @@ def test_a_manager_stepped_back_is_no_longer_confined_when_made_a_manager_again(
     assert _count(app, TeamManager) == 0
     # Made a manager again (the command line, as the page does): the whole organisation.
     assert runner.invoke(args=["set-role", "mo@example.org", "manager"]).exit_code == 0
+    lead = app.test_client()
+    sign_in(lead, "lead@example.org")
+    assert "mo@example.org · Manages the whole organisation" in lead.get("/manage/managers").text
+
+
+def test_a_learner_stepped_back_before_confinement_was_let_go_manages_everything_when_made_one(
+    app, runner, make_user
+):
+    make_user("lead@example.org", role="manager", org=ORG, full_name="Lee Lead")
+    make_user("mo@example.org", role="manager", org=ORG, full_name="Mo Manager")
+    for args in (
+        ["create-team", ORG, "Elm Practice"],
+        ["set-manager-teams", "mo@example.org", ORG, "Elm Practice"],
+    ):
+        assert runner.invoke(args=args).exit_code == 0
+    with app.app_context():  # stepped back as before: the role changed, the teams kept
+        mo = update(User).where(User.email == "mo@example.org")
+        db.session().execute(mo.values(role="learner"))
+        db.session().commit()
+    admin, org = _admin(app, make_user), _org_id(app)
+    made = post_form(admin, _page(org) + "/managers", {"email": "mo@example.org"}, page=_page(org))
+    assert made.status_code == 302
+    with app.app_context():
+        event = db.session().scalar(select(AuditEvent).where(AuditEvent.kind == "role.changed"))
+    assert (event.detail["new"], event.detail["confined_to"]) == ("manager", "Elm Practice")
     lead = app.test_client()
     sign_in(lead, "lead@example.org")
     assert "mo@example.org · Manages the whole organisation" in lead.get("/manage/managers").text
