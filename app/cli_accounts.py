@@ -9,7 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.domain.accounts import PROFESSIONS, ROLES
-from app.services import accounts
+from app.services import account_admin, accounts
 
 
 @click.command("create-org")
@@ -19,7 +19,7 @@ from app.services import accounts
 def create_org(name, join_code):
     """Create an organisation and print its join code."""
     try:
-        organisation = accounts.create_organisation(name, join_code)
+        organisation = account_admin.create_organisation(name, join_code)
     except accounts.AccountError as error:
         raise click.ClickException(error.message) from None
     click.echo(
@@ -41,7 +41,7 @@ def create_user(email, full_name, role, profession, organisation, password):
     """Create an account of any role."""
     try:
         # The rest checked first: a wrong email or organisation is told before the prompt.
-        accounts.check_new_user(
+        account_admin.check_new_user(
             email=email,
             full_name=full_name,
             profession=profession,
@@ -50,7 +50,7 @@ def create_user(email, full_name, role, profession, organisation, password):
         )
         if password is None:
             password = _prompted_password()
-        user = accounts.create_user(
+        user = account_admin.create_user(
             email=email,
             full_name=full_name,
             password=password,
@@ -87,7 +87,7 @@ def _prompted_password() -> str:
 def set_role(email, role, organisation, force):
     """Change a user's role (recorded in the audit log)."""
     try:
-        done = accounts.set_role(email, role, organisation, force=force)
+        done = account_admin.set_role(email, role, organisation, force=force)
     except accounts.AccountError as error:
         raise click.ClickException(error.message) from None
     state = "now" if done.changed else "already"

@@ -16,7 +16,7 @@ from app.db import engines
 from app.domain.accounts import password_problem
 from app.models import Base
 from app.rate_limits import limiter
-from app.services import accounts
+from app.services import account_admin, accounts
 from app.web import forms
 from tests.databases import database_at
 from tests.issuer_key import TEST_ISSUER_PEM
@@ -125,6 +125,7 @@ def cheaper_test_process():
         patch.setattr(accounts, "generate_password_hash", cheap_password_hash)
         remembered = lru_cache(maxsize=None)(password_problem)
         patch.setattr(accounts, "password_problem", remembered)
+        patch.setattr(account_admin, "password_problem", remembered)
         patch.setattr(forms, "password_problem", remembered)
         patch.setattr(engines, "create_engine", sharing_compiled_statements(engines.create_engine))
         yield
@@ -261,12 +262,10 @@ def make_user(app):
     """Create an account and return its email; the password is DEMO_PASSWORD."""
 
     def make(email="learner@example.org", role="learner", org=None, **fields):
-        from app.services import accounts
-
         with app.app_context():
             if org and not _org_exists(org):
-                accounts.create_organisation(org)
-            accounts.create_user(
+                account_admin.create_organisation(org)
+            account_admin.create_user(
                 email=email,
                 full_name=fields.get("full_name", "Sam Learner"),
                 password=fields.get("password", DEMO_PASSWORD),

@@ -1,11 +1,12 @@
-"""Accounts and organisations: sign in, passwords, accounts made by administrators, roles.
+"""Accounts: signing in and out, passwords, and finding an account by its email address
+or an organisation by its join code.
 
 Changing a password, and checking the current one, is in password_changes.py; the
-signed-in user, read again on every page, is in signed_in_user.py.
+signed-in user, read again on every page, is in signed_in_user.py; creating organisations
+and accounts and changing roles (administrators' work) is in account_admin.py.
 """
 
 import secrets
-from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import select
@@ -14,19 +15,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import db
 from app.domain.accounts import (
-    PROFESSIONS,
-    ROLES,
-    email_problem,
-    join_code_problem,
-    new_join_code,
     normalise_email,
     normalise_join_code,
     normalise_password,
     password_problem,
 )
-from app.domain.names import name_problem, team_name_key
 from app.models import Organisation, User, utcnow
-from app.services import audit, teams
+from app.services import audit
 
 
 @cache
@@ -132,208 +127,3 @@ def end_sessions(user_id: int) -> bool:
     user.session_token = secrets.token_hex(16)
     audit.record(session, "sign_out", actor_id=user_id, email=user.email)
     return db.commit_or_log(session, "sign_out", actor=user_id)
-
-
-def create_organisation(
-    name: str, join_code: str | None = None, *, actor_id: int | None = None, via: str = "cli"
-) -> Organisation:
-    """Create an organisation with a fresh (or given) join code, one no team has either.
-
-    A name another organisation has, whatever its case and spacing, is refused, also when
-    two requests give it at once (a double click, two tabs): each holds the name's lock
-    while it looks, so the second finds the first's organisation.
-    """
-    from app.services import locks  # locks imports signed_in_user, which imports this module
-
-    session = db.session()
-    name = name.strip()
-    problem = name_problem(name, label="Organisation name", missing="Enter the organisation's name")
-    if problem:
-        raise AccountError("name", problem)
-    problem = join_code_problem(join_code) if join_code else None
-    if problem:
-        raise AccountError("join_code", problem)
-    code = normalise_join_code(join_code or new_join_code())
-    key = team_name_key(name)
-    locks.lock_name(session, f"organisation-name:{key}")
-    # Organisations are few (one per practice or network): their names are compared here,
-    # as the key of a team's name is, with no column of their own to keep it.
-    taken = next(
-        (n for n in session.scalars(select(Organisation.name)) if team_name_key(n) == key), None
-    )
-    if taken is not None:
-        session.rollback()
-        raise AccountError("name", organisation_name_taken(taken))
-    if teams.join_code_in_use(session, code):
-        session.rollback()
-        raise AccountError("join_code", teams.join_code_taken(code))
-    organisation = Organisation(name=name, join_code=code)
-    session.add(organisation)
-    session.flush()
-    audit.record(
-        session,
-        "organisation.created",
-        actor_id=actor_id,
-        via=via,
-        name=name,
-        organisation_id=organisation.id,
-    )
-    session.commit()
-    return organisation
-
-
-def organisation_name_taken(existing: str) -> str:
-    """Return what giving a new organisation a name one has (in any case) is told."""
-    return f"There is already an organisation called {existing}. Enter a different name"
-
-
-def check_new_user(
-    *, email: str, full_name: str, profession: str, role: str, organisation_name: str | None
-) -> tuple[str, str, Organisation | None]:
-    """Check an account to create, all but its password; return its email, name, organisation.
-
-    The command checks these before it asks for the password, so a typo is told at once.
-    """
-    if role not in ROLES:
-        raise AccountError("role", f"role must be one of {', '.join(ROLES)}")
-    if profession not in PROFESSIONS:
-        raise AccountError("profession", f"profession must be one of {', '.join(PROFESSIONS)}")
-    organisation = _organisation_named(organisation_name)
-    if role == "manager" and organisation is None:
-        raise AccountError("org", "a manager must belong to an organisation (--org)")
-    email = normalise_email(email)
-    problem = email_problem(email)
-    if problem:
-        raise AccountError("email", problem)
-    full_name = full_name.strip()
-    problem = name_problem(full_name, label="Full name", missing="Enter the full name (--name)")
-    if problem:
-        raise AccountError("full_name", problem)
-    if db.session().scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError("email", f"an account for {email} already exists")
-    return email, full_name, organisation
-
-
-def create_user(
-    *,
-    email: str,
-    full_name: str,
-    password: str,
-    profession: str,
-    role: str,
-    organisation_name: str | None = None,
-) -> User:
-    """Create an account of any role (an administrator's action; no confirmation page)."""
-    session = db.session()
-    email, full_name, organisation = check_new_user(
-        email=email,
-        full_name=full_name,
-        profession=profession,
-        role=role,
-        organisation_name=organisation_name,
-    )
-    problem = password_problem(password, email=email, full_name=full_name)
-    if problem:
-        raise AccountError("password", f"password refused: {problem}")
-    user = User(
-        email=email,
-        full_name=full_name,
-        password_hash=hash_password(password),
-        profession=profession,
-        role=role,
-        organisation=organisation,
-        professional_confirmed_at=utcnow(),
-        professional_confirmed_as=profession,
-        session_token=secrets.token_hex(16),
-    )
-    session.add(user)
-    session.flush()
-    audit.record(session, "account.created", subject_id=user.id, email=email, via="cli", role=role)
-    session.commit()
-    return user
-
-
-@dataclass(frozen=True)
-class RoleSet:
-    """The account after set_role, and whether anything changed."""
-
-    user: User
-    changed: bool
-
-
-def set_role(
-    email: str,
-    role: str,
-    organisation_name: str | None = None,
-    *,
-    force: bool = False,
-    actor_id: int | None = None,
-    via: str = "cli",
-) -> RoleSet:
-    """Change a user's role (and organisation), recording it in the audit log.
-
-    The role and organisation the user already has change nothing and record nothing. The
-    last administrator is not demoted unless forced: no one would be left to run the site.
-    The person's row is locked first, so of two changes at once (a double click) the second
-    finds the first's made and changes nothing.
-    """
-    from app.services import locks  # locks imports signed_in_user, which imports this module
-
-    session = db.session()
-    if role not in ROLES:
-        raise AccountError("role", f"role must be one of {', '.join(ROLES)}")
-    email = normalise_email(email)
-    locks.lock_people(session, User.email == email)
-    user = session.scalar(
-        select(User).where(User.email == email).execution_options(populate_existing=True)
-    )
-    if user is None:
-        raise AccountError("email", f"no account for {email}")
-    organisation = _organisation_named(organisation_name) if organisation_name else None
-    if role == user.role and (organisation is None or organisation.id == user.organisation_id):
-        session.rollback()
-        return RoleSet(user, changed=False)
-    if user.role == "admin" and role != "admin" and not force and not _other_admins(user.id):
-        session.rollback()
-        raise AccountError(
-            "role",
-            f"{user.email} is the last administrator: make another account admin first, "
-            "or give --force to leave the site with none",
-        )
-    if organisation is not None:
-        user.organisation = organisation
-    if role == "manager" and user.organisation is None:
-        raise AccountError("org", "a manager must belong to an organisation (--org)")
-    audit.record(
-        session,
-        "role.changed",
-        subject_id=user.id,
-        actor_id=actor_id,
-        email=user.email,
-        via=via,
-        old=user.role,
-        new=role,
-    )
-    user.role = role
-    session.commit()
-    return RoleSet(user, changed=True)
-
-
-def _other_admins(user_id: int) -> bool:
-    return (
-        db.session().scalar(
-            select(User.id)
-            .where(User.role == "admin", User.erased_at.is_(None), User.id != user_id)
-            .limit(1)
-        )
-        is not None
-    )
-
-
-def _organisation_named(name: str | None) -> Organisation | None:
-    if not name:
-        return None
-    organisation = db.session().scalar(select(Organisation).where(Organisation.name == name))
-    if organisation is None:
-        raise AccountError("org", f"no organisation called {name!r} (create it with create-org)")
-    return organisation

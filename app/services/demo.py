@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app import db
 from app.models import Organisation, User
-from app.services import accounts
+from app.services import account_admin
 
 DEMO_ORGANISATION = "Demo Primary Care Network"
 DEMO_JOIN_CODE = "DEMO2026"
@@ -40,10 +40,10 @@ def seed_accounts(password: str) -> DemoSummary:
     session = db.session()
     organisation = session.scalar(
         select(Organisation).where(Organisation.name == DEMO_ORGANISATION)
-    ) or accounts.create_organisation(DEMO_ORGANISATION, DEMO_JOIN_CODE)
+    ) or account_admin.create_organisation(DEMO_ORGANISATION, DEMO_JOIN_CODE)
     for email, name, role, profession in DEMO_ACCOUNTS:
         if session.scalar(select(User.id).where(User.email == email)) is None:
-            accounts.create_user(
+            account_admin.create_user(
                 email=email,
                 full_name=name,
                 password=password,

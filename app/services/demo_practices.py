@@ -8,7 +8,7 @@ from app import db
 from app.domain.content import Catalogue
 from app.models import Organisation, User
 from app.models_teams import Team, TeamMember
-from app.services import accounts, assignments, team_managers, teams
+from app.services import account_admin, accounts, assignments, team_managers, teams
 
 PRACTICES = (
     ("Elm Street Surgery", "ELMSTRT1"),
@@ -30,7 +30,7 @@ def seed_practices(organisation_name: str, password: str, catalogue: Catalogue) 
         )
     email, full_name = PRACTICE_MANAGER
     if accounts.user_by_email(email) is None:
-        accounts.create_user(
+        account_admin.create_user(
             email=email,
             full_name=full_name,
             password=password,

@@ -1,7 +1,7 @@
 """Administrators' organisations: every organisation with its join code, learners and
 managers; creating one; making one of its learners a manager, and stepping one back.
 
-Creating and the role change are accounts.py's, as the commands create-org and set-role
+Creating and the role change are account_admin.py's, as the commands create-org and set-role
 use them: the same checks, the same audit events, here with the administrator as actor.
 """
 
@@ -13,7 +13,7 @@ from app import db
 from app.domain.accounts import email_problem, normalise_email
 from app.domain.paging import asked, clamp, page_numbers
 from app.models import Organisation, User
-from app.services import accounts, locks
+from app.services import account_admin, accounts, locks
 
 PER_PAGE = 25
 
@@ -122,7 +122,7 @@ def organisation(organisation_id: int) -> OrganisationRow | None:
 
 def create(name: str, actor_id: int) -> Organisation:
     """Create an organisation with a fresh join code (audited, the administrator its actor)."""
-    return accounts.create_organisation(name, actor_id=actor_id, via="web")
+    return account_admin.create_organisation(name, actor_id=actor_id, via="web")
 
 
 def candidate(organisation: OrganisationRow, email: str) -> Person:
@@ -182,7 +182,7 @@ def make_manager(actor_id: int, organisation: OrganisationRow, email: str) -> Pe
     except accounts.AccountError:
         session.rollback()
         raise
-    accounts.set_role(found.email, "manager", actor_id=actor_id, via="web")
+    account_admin.set_role(found.email, "manager", actor_id=actor_id, via="web")
     return found
 
 
@@ -207,5 +207,5 @@ def step_back(actor_id: int, organisation: OrganisationRow, email: str) -> Perso
     if found is None:
         session.rollback()
         return None
-    accounts.set_role(found.email, "learner", actor_id=actor_id, via="web")
+    account_admin.set_role(found.email, "learner", actor_id=actor_id, via="web")
     return found

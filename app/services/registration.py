@@ -211,7 +211,8 @@ def confirm(token: str, *, address: str | None = None) -> Confirmed | None:
     no account's row to lock yet). One that found its link unused, but finds the account
     made once it holds the lock, makes nothing: when that account was made from this very
     registration (a double click, another tab), it is returned to be signed in, as a
-    double-submitted password change is; when from another, the link is spent.
+    double-submitted password change is, and says as the first did whether the join code
+    given was replaced; when from another, the link is spent.
     """
     session = db.session()
     row = pending(token)
@@ -222,9 +223,13 @@ def confirm(token: str, *, address: str | None = None) -> Confirmed | None:
     if existing is not None:
         # The password hash (salted afresh for each registration) names the one it came from.
         same = secrets.compare_digest(existing.password_hash, row.password_hash)
+        # Made from a sign-up that gave a join code, yet in no organisation: the code was
+        # replaced before that use confirmed (this one may have read its sign-up before the
+        # replacement), so this tab tells what that one told. Read before the commit expires it.
+        replaced = row.join_code is not None and existing.organisation_id is None
         session.execute(delete(PendingRegistration).where(PendingRegistration.email == row.email))
         session.commit()
-        return Confirmed(existing, already=True) if same else None
+        return Confirmed(existing, already=True, code_replaced=replaced) if same else None
     if row.organisation_id is not None and row.join_code is not None:
         row = _reread_holding_owner(session, row)
         if row is None:  # taken out meanwhile (it expired, say)

@@ -33,7 +33,7 @@ from app.content import catalogue
 from app.domain.numbers import whole_number
 from app.domain.seeding import Course, learner_email
 from app.models import Organisation, User, utcnow
-from app.services import accounts, dashboard_counts, quiz_versions
+from app.services import account_admin, accounts, dashboard_counts, quiz_versions
 from app.services.seed_batches import Job, batch_rows, mapper, may_skip_reference_checks, seed_batch
 from app.services.seed_copy import copy_binary, drop_secondary_indexes
 
@@ -91,7 +91,7 @@ def seed_learners(
     session = db.session()
     organisation = session.scalar(
         select(Organisation).where(Organisation.name == organisation_name)
-    ) or accounts.create_organisation(organisation_name)
+    ) or account_admin.create_organisation(organisation_name)
     first = _next_number(seed)
     job = Job(
         Course(catalogue()),

@@ -8,7 +8,7 @@ from app import db
 from app.domain.accounts import normalise_email
 from app.models import User
 from app.models_teams import Team, TeamManager
-from app.services import audit
+from app.services import audit, locks
 from app.services.team_members import lock_person
 from app.services.teams import Scope, TeamError, teams_in
 
@@ -79,10 +79,19 @@ def confine_manager(scope: Scope, manager_id: int, team_ids, *, actor_id: int) -
 
 
 def set_manager_teams(manager_email: str, team_names: list[str], organisation_id: int) -> None:
-    """Confine a manager to named teams of their organisation; no names: the whole of it."""
+    """Confine a manager to named teams of their organisation; no names: the whole of it.
+
+    The person's row is locked first, as set-role locks it: a manager stepped back to learner
+    meanwhile is told they are no manager, rather than confined again as a learner.
+    """
     session = db.session()
-    manager = session.scalar(select(User).where(User.email == normalise_email(manager_email)))
+    email = normalise_email(manager_email)
+    locks.lock_people(session, User.email == email)
+    manager = session.scalar(
+        select(User).where(User.email == email).execution_options(populate_existing=True)
+    )
     if manager is None or manager.role != "manager" or manager.organisation_id != organisation_id:
+        session.rollback()
         raise TeamError("email", f"no manager {manager_email} in that organisation")
     teams = []
     for name in team_names:
@@ -90,6 +99,7 @@ def set_manager_teams(manager_email: str, team_names: list[str], organisation_id
             select(Team).where(Team.organisation_id == organisation_id, Team.name == name)
         )
         if team is None:
+            session.rollback()
             raise TeamError("team", f"no team called {name!r} in that organisation")
         teams.append(team)
     session.execute(TeamManager.__table__.delete().where(TeamManager.user_id == manager.id))

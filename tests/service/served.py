@@ -17,7 +17,7 @@ import uuid
 
 import redis
 
-from app.services import accounts
+from app.services import account_admin
 from tests.conftest import DEMO_PASSWORD
 from tests.service.postgres import missing_service
 
@@ -82,7 +82,7 @@ def answer(call):
 def add_learner(app) -> None:
     """Create learner@example.org (Sam Learner, a practice nurse), password DEMO_PASSWORD."""
     with app.app_context():
-        accounts.create_user(
+        account_admin.create_user(
             email="learner@example.org",
             full_name="Sam Learner",
             password=DEMO_PASSWORD,

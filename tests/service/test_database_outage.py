@@ -214,12 +214,12 @@ def test_an_unknown_address_during_an_outage_logs_one_line(outage, caplog):
 
 def test_an_export_cut_short_by_an_outage_logs_one_line_and_is_not_complete(outage, caplog):
     app, client, proxy, attempt_url, attempt = outage
-    from app.services import accounts
+    from app.services import account_admin
 
     with app.app_context():
-        accounts.create_organisation("Riverside PCN")
+        account_admin.create_organisation("Riverside PCN")
         for email, role in (("lead@example.org", "manager"), ("nurse@example.org", "learner")):
-            accounts.create_user(
+            account_admin.create_user(
                 email=email,
                 full_name="Kim Lead" if role == "manager" else "Ali Nurse",
                 password=DEMO_PASSWORD,

@@ -18,7 +18,7 @@ from app import create_app, db
 from app.content import catalogue
 from app.models import AuditEvent, User
 from app.rate_limits import limiter
-from app.services import accounts
+from app.services import account_admin
 from app.web.errors import CSV_CUT_SHORT
 from tests.conftest import DEMO_PASSWORD, post_form, sign_in
 from tests.domain.test_certificates import pdf_text
@@ -56,12 +56,12 @@ def world(request, server, smtp_server):
             }
         )
         with app.app_context():
-            accounts.create_organisation("Riverside PCN")
+            account_admin.create_organisation("Riverside PCN")
             for email, role, name in (
                 (LEARNER, "learner", "Ali Nurse"),
                 (MANAGER, "manager", "Kim Lead"),
             ):
-                accounts.create_user(
+                account_admin.create_user(
                     email=email,
                     full_name=name,
                     password=DEMO_PASSWORD,

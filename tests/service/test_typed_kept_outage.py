@@ -17,7 +17,7 @@ from app.content import catalogue
 from app.models import Certificate
 from app.models_practice import ConfirmationDecision, SelfAssessment
 from app.rate_limits import limiter
-from app.services import accounts
+from app.services import account_admin
 from tests.conftest import DEMO_PASSWORD, sign_in
 from tests.nu_checker import nu_errors
 from tests.service.postgres import (
@@ -48,12 +48,12 @@ def world(server, smtp_server):
         proxy = Proxy(url.host, url.port or 5432)
         app = proxied_app(url, proxy, smtp_server.url)
         with app.app_context():
-            accounts.create_organisation("Riverside PCN")
+            account_admin.create_organisation("Riverside PCN")
             for email, name, profession in (
                 (LEARNER, "Lee Learner", "link-worker"),
                 (SUPERVISOR, "Sue Supervisor", "practice-nurse"),
             ):
-                accounts.create_user(
+                account_admin.create_user(
                     email=email,
                     full_name=name,
                     password=DEMO_PASSWORD,

@@ -4,10 +4,11 @@ click creates one); making one of its learners a manager, after a confirmation p
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app import db
 from app.models import AuditEvent, Organisation, User
+from app.models_teams import TeamManager
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.web.error_summary import summary_of
 from tests.web.statements import statements
@@ -59,10 +60,10 @@ def test_the_list_shows_each_organisations_code_link_learners_and_managers(app, 
 
 def test_the_list_pages_past_twenty_five(app, make_user):
     with app.app_context():
-        from app.services import accounts
+        from app.services import account_admin
 
         for n in range(27):
-            accounts.create_organisation(f"Practice {n:02d}")
+            account_admin.create_organisation(f"Practice {n:02d}")
     admin = _admin(app, make_user)
     first, last = admin.get(LIST).text, admin.get(LIST + "?page=9").text
     assert "Practice 00" in first and "Practice 26" not in first
@@ -209,6 +210,7 @@ def test_a_manager_is_stepped_back_to_learner_once_of_two_clicks(app, make_user)
     shown = post_form(admin, steps + "/confirm", {"email": "mo@example.org"}, page=_page(org))
     assert shown.status_code == 200
     assert "they count among its learners again" in shown.text
+    assert "made a manager again, they manage the whole of Riverside PCN" in shown.text
     assert _count(app, User, User.role == "manager") == 2  # nothing changed yet
     token, tabs = csrf_token(admin, _page(org)), (admin, tab(app, admin))
     sent = at_once(
@@ -230,3 +232,58 @@ def test_a_manager_is_stepped_back_to_learner_once_of_two_clicks(app, make_user)
     assert [(e.via, e.detail["old"], e.detail["new"]) for e in events] == [
         ("web", "manager", "learner")
     ]
+
+
+def test_a_manager_stepped_back_is_no_longer_confined_when_made_a_manager_again(
+    app, runner, make_user
+):
+    make_user("lead@example.org", role="manager", org=ORG, full_name="Lee Lead")
+    make_user("mo@example.org", role="manager", org=ORG, full_name="Mo Manager")
+    for args in (
+        ["create-team", ORG, "Elm Practice"],
+        ["create-team", ORG, "Oak Practice"],
+        ["set-manager-teams", "mo@example.org", ORG, "Oak Practice", "Elm Practice"],
+    ):
+        assert runner.invoke(args=args).exit_code == 0
+    admin, org = _admin(app, make_user), _org_id(app)
+    stepped = post_form(
+        admin, _page(org) + "/managers/step-back", {"email": "mo@example.org"}, page=_page(org)
+    )
+    assert stepped.status_code == 302
+    with app.app_context():
+        event = db.session().scalar(select(AuditEvent).where(AuditEvent.kind == "role.changed"))
+    assert (event.detail["new"], event.detail["confined_to"]) == (
+        "learner",
+        "Elm Practice, Oak Practice",
+    )
+    assert _count(app, TeamManager) == 0
+    # Made a manager again (the command line, as the page does): the whole organisation.
+    assert runner.invoke(args=["set-role", "mo@example.org", "manager"]).exit_code == 0
+    lead = app.test_client()
+    sign_in(lead, "lead@example.org")
+    assert "mo@example.org · Manages the whole organisation" in lead.get("/manage/managers").text
+
+
+def test_a_learner_stepped_back_before_confinement_was_let_go_manages_everything_when_made_one(
+    app, runner, make_user
+):
+    make_user("lead@example.org", role="manager", org=ORG, full_name="Lee Lead")
+    make_user("mo@example.org", role="manager", org=ORG, full_name="Mo Manager")
+    for args in (
+        ["create-team", ORG, "Elm Practice"],
+        ["set-manager-teams", "mo@example.org", ORG, "Elm Practice"],
+    ):
+        assert runner.invoke(args=args).exit_code == 0
+    with app.app_context():  # stepped back as before: the role changed, the teams kept
+        mo = update(User).where(User.email == "mo@example.org")
+        db.session().execute(mo.values(role="learner"))
+        db.session().commit()
+    admin, org = _admin(app, make_user), _org_id(app)
+    made = post_form(admin, _page(org) + "/managers", {"email": "mo@example.org"}, page=_page(org))
+    assert made.status_code == 302
+    with app.app_context():
+        event = db.session().scalar(select(AuditEvent).where(AuditEvent.kind == "role.changed"))
+    assert (event.detail["new"], event.detail["confined_to"]) == ("manager", "Elm Practice")
+    lead = app.test_client()
+    sign_in(lead, "lead@example.org")
+    assert "mo@example.org · Manages the whole organisation" in lead.get("/manage/managers").text

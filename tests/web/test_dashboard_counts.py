@@ -31,7 +31,7 @@ from app.models_counts import DashboardCountChange
 from app.models_credentials import Credential
 from app.models_teams import TeamMember
 from app.services import (
-    accounts,
+    account_admin,
     credential_revocations,
     dashboard_counts,
     erasure,
@@ -62,7 +62,7 @@ def make_world(app, learners: int = 8) -> dict:
         session = db.session()
         world = {"organisations": [], "teams": [], "learners": []}
         for name in ("Riverside PCN", "Hillside PCN"):
-            organisation = accounts.create_organisation(name)
+            organisation = account_admin.create_organisation(name)
             world["organisations"].append((organisation.id, organisation.join_code))
             for practice in ("Elm", "Oak"):
                 team = teams.create_team(organisation.id, f"{practice} {name}", actor_id=None)
@@ -221,7 +221,7 @@ def change_role(world, chance):
     user = session_user(chance, world)
     if user.organisation_id is not None:
         role = "trainer" if user.role == "learner" else "learner"
-        accounts.set_role(user.email, role)
+        account_admin.set_role(user.email, role)
 
 
 def revoke(world, chance):

@@ -21,7 +21,10 @@ from tests.conftest import csrf_token, post_form, sign_in
 from tests.web.pcn import ORG
 from tests.web.test_html_valid import nu_errors
 from tests.web.test_join_code_replacement import CONFIRM, _organisation_code, _team
+from tests.web.test_password_change_twice import kinds
+from tests.web.test_quiz_concurrency import tab
 from tests.web.test_register import register
+from tests.web.test_register_twice import create_at_once, told
 from tests.web.test_supervisor_removed_while_deciding import one_then_other
 
 REPLACED = (
@@ -125,6 +128,27 @@ def test_sign_ups_with_a_replaced_team_code_join_neither_team_nor_organisation(a
     assert joined(app, "priya@example.org") == (None, None)
     finished(browsers["tess@example.org"], link(mailbox, "tess@example.org"))
     assert joined(app, "tess@example.org") == (ORG, "Oak Practice")
+
+
+def test_every_tab_finishing_a_sign_up_whose_code_was_replaced_is_told_why_it_joined_none(
+    app, mailbox, pcn
+):
+    """Both databases: "Create my account" pressed in two tabs at once makes one account; the
+    tab that finds it made a moment ago also says it joined no organisation, and why."""
+    elm, _ = _team(app, "Elm Practice")
+    browser = app.test_client()
+    assert register(browser, email="priya@example.org", join_code="ELM11111").status_code == 200
+    pm = app.test_client()
+    sign_in(pm, "pm@example.org")
+    assert post_form(pm, f"/manage/teams/{elm}/join-code", {"was": "ELM11111"}).status_code == 302
+    tabs = [tab(app, browser) for _ in range(2)]
+    sent = create_at_once(app, tabs, [link(mailbox, "priya@example.org")] * 2)
+    assert [response.status_code for response in sent] == [302, 302]
+    said = [html.unescape(each.get("/").text) for each in tabs]
+    assert sorted(told(page) for page in said) == ["a moment ago", "created"]
+    assert all(TOLD in page for page in said)
+    assert joined(app, "priya@example.org") == (None, None)
+    assert kinds(app).count("account.registered") == 1
 
 
 def test_a_code_replaced_after_the_confirmation_read_its_sign_up_joins_neither(

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app import db
 from app.models import Organisation, User
 from app.models_teams import Team
-from app.services import accounts, teams
+from app.services import account_admin, accounts, teams
 from tests.web.meetings import meeting_before_writing
 from tests.web.test_quiz_concurrency import at_once
 from tests.web.test_register import finish, register
@@ -101,7 +101,7 @@ def test_an_organisation_and_a_team_made_at_once_cannot_share_a_join_code(app, r
         return run
 
     made_together = [
-        make(lambda: accounts.create_organisation("Clash Org", "SAME1111")),
+        make(lambda: account_admin.create_organisation("Clash Org", "SAME1111")),
         make(
             lambda: teams.create_team(riverside, "Elm Street", actor_id=None, join_code="SAME1111")
         ),

@@ -13,7 +13,7 @@ from app import db
 from app.content import catalogue
 from app.domain.content import quiz_key
 from app.models import AuditEvent, CompetencyLevel, Completion, Organisation, User
-from app.services import accounts, manage
+from app.services import account_admin, manage
 from app.services.seed_copy import copy_rows
 from tests.conftest import sign_in
 
@@ -24,7 +24,7 @@ def add_learners(app, org_name: str, count: int, start: int = 0) -> list[int]:
         session = db.session()
         org = session.scalar(select(Organisation).where(Organisation.name == org_name))
         if org is None:
-            org = accounts.create_organisation(org_name)
+            org = account_admin.create_organisation(org_name)
         codes = [c.code for c in catalogue().competencies]
         users = [
             User(

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app import db
 from app.models import CompetencyLevel, Organisation, User
-from app.services import accounts
+from app.services import account_admin
 from tests.conftest import sign_in
 
 NOW = datetime.now(UTC)
@@ -63,7 +63,7 @@ def manager(app, client, make_user):
                 )
             )
         session.commit()
-        accounts.create_organisation("Elsewhere")
+        account_admin.create_organisation("Elsewhere")
     sign_in(client, "manager@example.org")
     return client
 

@@ -42,7 +42,7 @@ def test_an_email_no_account_has_is_named(app, runner):
 
 
 def test_a_redis_that_does_not_answer_is_named_without_its_password(database_url, smtp_server):
-    from app.services import accounts
+    from app.services import account_admin
 
     port = free_port()
     app = create_app(
@@ -55,7 +55,7 @@ def test_a_redis_that_does_not_answer_is_named_without_its_password(database_url
     )
     try:
         with app.app_context():
-            accounts.create_user(
+            account_admin.create_user(
                 email=EMAIL,
                 full_name="Asha",
                 password=DEMO_PASSWORD,

@@ -127,11 +127,11 @@ def make_user_for():
     counter = iter(range(1, 10_000))
 
     def make(app):
-        from app.services import accounts
+        from app.services import account_admin
 
         email = f"learner{next(counter)}-{uuid.uuid4().hex[:6]}@example.org"
         with app.app_context():
-            accounts.create_user(
+            account_admin.create_user(
                 email=email,
                 full_name="Sam Learner",
                 password="correct horse battery staple 42",

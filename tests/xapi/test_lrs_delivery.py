@@ -153,16 +153,16 @@ def test_a_batch_sent_again_after_a_lost_answer_is_stored_once(lrs_app, lrs, mak
 def test_a_supervisors_confirmation_reaches_the_lrs_once_as_practice_confirmed_not_mastery(
     lrs_app, lrs
 ):
-    from app.services import accounts, supervisors
+    from app.services import account_admin, supervisors
 
     code, password = "SPLW-1.4", "correct horse battery staple 42"
     with lrs_app.app_context():
-        accounts.create_organisation("Riverside PCN")
+        account_admin.create_organisation("Riverside PCN")
         for email, name, profession in (
             ("lee@example.org", "Lee Learner", "link-worker"),
             ("sue@example.org", "Sue Supervisor", "practice-nurse"),
         ):
-            accounts.create_user(email=email, full_name=name, password=password,
+            account_admin.create_user(email=email, full_name=name, password=password,
                                  profession=profession, role="learner",
                                  organisation_name="Riverside PCN")  # fmt: skip
         ids = dict(db.session().execute(select(User.email, User.id)).all())
