@@ -23,7 +23,7 @@ from flask import templating
 from app import create_app, db
 from app.content import catalogue
 from app.models import Attempt
-from app.services import accounts, learning
+from app.services import account_admin, learning
 from app.web import quiz as quiz_views
 from tests.conftest import DEMO_PASSWORD, csrf_token, post_form, sign_in
 from tests.databases import database_at
@@ -84,7 +84,7 @@ def main() -> None:
         config = {"LINKWISE_ENV": "test", "DATABASE_URL": url, "SECRET_KEY": "t"}
         app = create_app({**config, "SMTP_URL": "smtp://127.0.0.1:1", "QUIZ_SEED": SEED})
         with app.app_context():
-            accounts.create_user(
+            account_admin.create_user(
                 email=EMAIL,
                 full_name="Sam Learner",
                 password=DEMO_PASSWORD,
