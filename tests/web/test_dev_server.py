@@ -204,3 +204,59 @@ def test_a_slip_in_a_quiz_and_a_footnote_nothing_marks_are_shown_and_the_site_st
     screen.write_text(good_screen)
     assert "The course content has errors" not in home(url)
     assert process.poll() is None
+
+
+def serve_with_the_reloader(monkeypatch, child: bool, create_app) -> tuple:
+    """Run `linkwise run --reload` in this process as the reloader's parent or child process
+    runs it, the server itself not started; return the command's result and the app it would
+    have served (None if none)."""
+    from click.testing import CliRunner
+    from flask import cli as flask_cli
+
+    from app.cli_serve import run_command
+
+    served = []
+    monkeypatch.setattr(flask_cli, "run_simple", lambda host, port, app, **_: served.append(app))
+    monkeypatch.setenv("PORT", "5000")  # the command sets it; put back after
+    if child:
+        monkeypatch.setenv("WERKZEUG_RUN_MAIN", "true")
+    else:
+        monkeypatch.delenv("WERKZEUG_RUN_MAIN", raising=False)
+    result = CliRunner().invoke(
+        run_command, ["--port", "5173", "--reload"], obj=flask_cli.ScriptInfo(create_app=create_app)
+    )
+    return result, (served or [None])[0]
+
+
+def test_with_the_reloader_only_the_child_process_builds_the_app(monkeypatch):
+    # The reloader's parent only restarts the child that serves: building the app there too
+    # took as long again and printed each message of the app's start (the content's errors)
+    # twice.
+    from flask import Flask
+
+    built = []
+
+    def create_app():
+        built.append(Flask("linkwise"))
+        return built[-1]
+
+    result, served = serve_with_the_reloader(monkeypatch, False, create_app)
+    assert result.exit_code == 0 and served is not None
+    assert built == []
+    result, served = serve_with_the_reloader(monkeypatch, True, create_app)
+    assert result.exit_code == 0
+    assert len(built) == 1 and served is built[0]
+
+
+def test_a_wrong_setting_stops_the_reloaders_child_with_its_sentence(monkeypatch):
+    # The parent no longer builds the app, so no longer finds a wrong setting first: the child
+    # stops (and the parent with it) instead of serving a page with the traceback.
+    from app.cli_errors import SetupError
+
+    def create_app():
+        raise SetupError("DATABASE_URL is not a database URL")
+
+    result, served = serve_with_the_reloader(monkeypatch, True, create_app)
+    assert result.exit_code != 0 and served is None
+    assert "Error: DATABASE_URL is not a database URL" in result.output
+    assert "Traceback" not in result.output

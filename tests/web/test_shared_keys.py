@@ -19,6 +19,7 @@ from psycopg import errors
 from sqlalchemy.engine import make_url
 
 from app.cli_commands import upgrade_database
+from tests.web.test_migration_0044 import PINNED
 
 NOW = datetime(2026, 12, 4, 9, tzinfo=UTC)
 MISSING = 987654321
@@ -452,6 +453,9 @@ def test_a_dump_restores_the_rows_and_the_keys_that_guard_them(server, empty_dat
     assert graded_rows(restored) == graded_rows(dsn)
     assert graded_rows(restored)[3]  # the evidence came across
     keys_hold(restored, ids)
+    with psycopg.connect(restored) as connection:  # the triggers' own search_path came too
+        pinned = dict(connection.execute(PINNED, ("public",)).fetchall())
+    assert pinned and set(pinned.values()) == {"search_path=public, pg_temp"}
 
 
 def test_rows_alone_restore_into_a_migrated_database_with_its_triggers_set_aside(
