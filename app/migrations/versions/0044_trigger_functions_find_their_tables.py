@@ -31,7 +31,7 @@ SQLite is untouched: its triggers name tables of their own database file. Downgr
 setting off again.
 
 Revision ID: 0044
-Revises: 0042
+Revises: 0043
 Create Date: 2026-12-06 19:45:00
 """
 
@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0044"
-down_revision: str | None = "0042"
+down_revision: str | None = "0043"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
