@@ -13,9 +13,22 @@ folds an organisation's rows into one per key (nightly, and after recompute-leve
 
 from collections import defaultdict
 
-from sqlalchemy import Connection, String, column, delete, exists, func, insert, or_, select, table
+from sqlalchemy import (
+    Connection,
+    String,
+    case,
+    column,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    table,
+)
 
 from app import db
+from app.domain.competencies import INSUFFICIENT_EVIDENCE
 from app.models import User
 from app.models_counts import DashboardCountChange
 from app.models_teams import TeamMember
@@ -51,6 +64,22 @@ def counted(kind: str, scope: Scope, professions: set[str] | None = None):
     if not scope.whole_organisation:
         query = query.where(row.team_id.in_(scope.team_ids))
     return query.group_by(row.key, row.value).having(total != 0)
+
+
+def rated_codes(scope: Scope, professions: set[str] | None = None):
+    """Return SELECT of the codes some learner in the scope has a rating in, and whether one
+    of those is at a level (`leveled`), from the kept counts: a few rows, not every rating
+    read. `professions` as for `counted`."""
+    row = DashboardCountChange
+    leveled = func.sum(case((row.value != INSUFFICIENT_EVIDENCE, row.change), else_=0)) > 0
+    query = select(row.key, leveled.label("leveled")).where(
+        row.organisation_id == scope.organisation_id, row.kind == LEVEL
+    )
+    if professions is not None:
+        query = query.where(row.profession.in_(sorted(professions)))
+    if not scope.whole_organisation:
+        query = query.where(row.team_id.in_(scope.team_ids))
+    return query.group_by(row.key).having(func.sum(row.change) > 0)
 
 
 def learners_seen(scope: Scope):

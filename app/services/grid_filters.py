@@ -116,6 +116,20 @@ class Filters:
     status: str = ""
 
 
+def professions_selected(framework: Framework | None, filters: Filters) -> set[str] | None:
+    """Return the professions of the learners a grid of this framework selects (None: any)."""
+    professions = set(framework.applies_to) if framework and framework.applies_to else None
+    if filters.profession:
+        return {filters.profession} & professions if professions else {filters.profession}
+    return professions
+
+
+def counts_cover(filters: Filters) -> bool:
+    """Say whether the dashboard's kept counts of the professions selected count just the
+    learners the filters select: not with a search or a standing asked."""
+    return not (filters.search.strip() or filters.status in FILTERS)
+
+
 def selection(scope: Scope, catalogue: Catalogue, filters: Filters, now: datetime):
     """Return the framework shown, its codes shown and the SQL conditions for the learners."""
     framework = framework_shown(scope, catalogue, filters.framework_id, filters.profession)

@@ -16,7 +16,13 @@ from app.domain.progress import QUIZ_PREFIX
 from app.models import CompetencyLevel, Completion, Organisation, User
 from app.models_counts import DashboardCountChange
 from app.services import dashboard_counts, manage_grid, passes, tagged_rows
-from app.services.grid_filters import FILTERS, Filters, learners_where
+from app.services.grid_filters import (
+    FILTERS,  # noqa: F401 (the views read it here)
+    Filters,
+    counts_cover,
+    learners_where,
+    professions_selected,
+)
 from app.services.manage_grid import (  # the grid's names, for the views and tests
     PER_PAGE,  # noqa: F401
     SORTS,  # noqa: F401
@@ -200,10 +206,6 @@ def _kept_professions(shown: Grid) -> set[str] | None | bool:
     # The professions whose kept counts cover the grid's learners (None: all of them), or
     # False when its filters select learners the counts cannot (a search, a standing).
     filters = shown.filters
-    if filters is None or filters.search.strip() or filters.status in FILTERS:
+    if filters is None or not counts_cover(filters):
         return False
-    framework = shown.framework
-    professions = set(framework.applies_to) if framework and framework.applies_to else None
-    if filters.profession:
-        return {filters.profession} & professions if professions else {filters.profession}
-    return professions
+    return professions_selected(shown.framework, filters)

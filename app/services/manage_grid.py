@@ -3,7 +3,8 @@
 Which framework, competencies and learners it shows is worked out in grid_filters.py;
 this plans the grid's paging and reads a page of those learners with their stored ratings,
 and, in the same statement, what they hold in competencies taken out of every framework
-(retired_held.py): columns of their own, counted in nothing.
+(retired_held.py): columns of their own, counted in nothing, the same on every page (those
+any learner the filters select holds something in).
 """
 
 from collections import defaultdict
@@ -28,8 +29,14 @@ from app.domain.content import Catalogue
 from app.domain.frameworks import Framework
 from app.domain.paging import asked, clamp, page_numbers
 from app.models import CompetencyLevel, User, utcnow
-from app.services import grid_paging, retired_held, tagged_rows
-from app.services.grid_filters import Filters, selection, standing_condition
+from app.services import dashboard_counts, grid_paging, retired_held, tagged_rows
+from app.services.grid_filters import (
+    Filters,
+    counts_cover,
+    professions_selected,
+    selection,
+    standing_condition,
+)
 from app.services.grid_paging import PER_PAGE
 from app.services.knowledge_now import knowledge_now
 from app.services.rating_reads import aware
@@ -63,7 +70,8 @@ class Grid:
     framework: Framework | None = None
     where: tuple = ()  # the SQL conditions for every learner the filters select
     filters: "Filters | None" = None
-    # What the page's learners hold in competencies no framework has now, shown apart.
+    # What the page's learners hold in competencies no framework has now, shown apart; its
+    # columns those of every learner the filters select.
     retired: Retired = Retired()
 
     @property
@@ -106,6 +114,7 @@ class Planned:
     # apart. None: nothing is (a module's competencies asked for: a retired one is no
     # module's).
     known: tuple[str, ...] | None = None
+    scope: Scope | None = None
 
 
 def planned(
@@ -138,17 +147,23 @@ def planned(
         order = (User.full_name.desc() if sort == "-name" else User.full_name, User.id)
         paging = partial(grid_paging.paged, query, order, where)
     known = None if filters.module_slug else tuple(known_codes(catalogue))
-    return Planned(framework, codes, tuple(where), filters, asked(page), paging, now, known)
+    return Planned(framework, codes, tuple(where), filters, asked(page), paging, now, known, scope)
 
 
 def page_branches(plan: Planned, page: int | None = None) -> tuple:
-    """Return the branches that read the page's learners: `page_branch`'s, and those of
-    what they hold in competencies no framework has now (retired_held.branches)."""
+    """Return the branches that read the page's learners: `page_branch`'s, those of what
+    they hold in competencies no framework has now (retired_held.branches), and the one of
+    the columns those take, from every learner the filters select, so no page has others."""
     paged = plan.paging(plan.page if page is None else page)
     if plan.known is None:
         return (page_branch(plan, paged),)
-    held = retired_held.branches(paged, paged.c.id, list(plan.known), plan.now)
-    return (page_branch(plan, paged), *held)
+    known = list(plan.known)
+    held = retired_held.branches(paged, paged.c.id, known, plan.now)
+    scope = plan.scope
+    rated = dashboard_counts.rated_codes(scope, professions_selected(plan.framework, plan.filters))
+    counted = counts_cover(plan.filters)
+    columns = retired_held.column_branch(scope.organisation_id, plan.where, known, rated, counted)
+    return (page_branch(plan, paged), *held, columns)
 
 
 def page_branch(plan: Planned, paged):

@@ -6,7 +6,8 @@ retired_confirmations.py); the manager's grid, the compliance matrix's competenc
 and their downloads show them as well, apart from the framework's: labelled as no longer in
 any framework, by code and the name it last had, counted in no figure and never shown as a
 gap to close. Two branches read them for a page's learners, in the statement that reads the
-page, so a page costs no statement more.
+page, so a page costs no statement more. A paged view's columns are those of every learner its
+filters select, read in that statement by a third branch, so each of its pages has the same.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from collections import defaultdict
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, or_
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from app.domain.competencies import INSUFFICIENT_EVIDENCE, practice_shown
-from app.models import CompetencyLevel
+from app.models import CompetencyLevel, User
 from app.models_practice import ConfirmationDecision, ConfirmationRequest
 from app.services.competency_names import last_name
 from app.services.knowledge_now import knowledge_now
@@ -27,6 +29,7 @@ from app.services.retired_confirmations import CONFIRMED
 from app.services.tagged_rows import branch
 
 RATING, CONFIRMATION = "retired rating", "retired confirmation"
+COLUMN = "retired column"
 NOT_RECORDED = "(name not recorded)"
 
 
@@ -97,9 +100,51 @@ def branches(learners, user_id, known: list[str], now: datetime) -> tuple:
     return ratings, confirmations
 
 
+def column_branch(organisation_id: int, where, known: list[str], rated, counted: bool):
+    """Return the branch "retired column" (texts: code, last name) of the codes no framework
+    has now (`known`: those some framework has) that any learner `where` selects holds
+    something in, as `branches` counts it: the columns of every page of a paged view.
+
+    `rated` (dashboard_counts.rated_codes) names the codes some of the learners have a
+    rating in, and whether one is at a level, from the kept counts: a few rows. When those
+    count just the learners selected (`counted`: no search or standing asked), a code rated
+    at a level is held, read from them alone. Any other is looked for, one code at a time,
+    through the index of ratings by code, each rating's learner checked by id, up to the
+    first held by a learner selected: never every learner's ratings (PostgreSQL may start
+    from the learners instead where it expects few). A confirmation counts through its
+    learner's rating, which every practice step writes (ratings.refresh_levels).
+    """
+    codes = rated.where(rated.selected_columns[0].not_in(known)).subquery("retired")
+    code = codes.c[0]
+    level, request, decision = aliased(CompetencyLevel), ConfirmationRequest, ConfirmationDecision
+    confirmed = (
+        exists()
+        .where(request.user_id == level.user_id, request.competency_code == code)
+        .where(decision.request_id == request.id, decision.outcome == CONFIRMED)
+        .correlate_except(request, decision)
+    )
+    # Its first holder, a value rather than EXISTS: as EXISTS, PostgreSQL joined once for
+    # every code, hashing every learner selected.
+    holder = (
+        select(level.user_id)
+        .where(level.organisation_id == organisation_id, level.competency_code == code)
+        .where(or_(level.evidence_count > 0, level.level != INSUFFICIENT_EVIDENCE, confirmed))
+        .where(exists().where(User.id == level.user_id, *where))
+        .limit(1)
+        .scalar_subquery()
+    )
+    held = holder.is_not(None)
+    found = or_(codes.c.leveled, held) if counted else held
+    return branch(COLUMN, text=(code, last_name(code))).select_from(codes).where(found)
+
+
 def held_from(found: dict, now: datetime) -> Retired:
-    """Return what the rows of `branches` read, by learner and code, the columns by code."""
+    """Return what the rows of `branches` read, by learner and code, the columns by code
+    (with `column_branch`'s too, where it was read)."""
     names: dict[str, str | None] = {}
+    for row in found.get(COLUMN, ()):
+        code, name = row.text[:2]
+        names[code] = names.get(code) or name
     held: dict[int, dict[str, Held]] = defaultdict(dict)
     for row in found.get(RATING, ()):
         code, level, practice, name = row.text[:4]

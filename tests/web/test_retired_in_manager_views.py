@@ -96,6 +96,33 @@ def test_the_grid_past_its_last_page_still_shows_the_retired_column(app, retired
     assert f"{CODE} {NAME}: retired" in grid_table(page)
 
 
+def test_every_page_of_the_grid_has_the_retired_columns_of_every_learner_it_selects(
+    app, retired, make_user
+):
+    # A page of link workers whose names come before Lee's: Lee, who holds CODE, and Nia
+    # are on page 2, and page 1 holds nothing retired.
+    for n in range(25):
+        make_user(email=f"abi{n}@example.org", profession="link-worker", org="Riverside PCN",
+                  full_name=f"Abi {n:02}")  # fmt: skip
+    with statements(app) as run:
+        first = html.unescape(retired.get("/manage/?profession=link-worker").text)
+    assert len(run) == 2, run
+    table = grid_table(first)
+    assert "Lee Learner" not in table and "Abi 00" in table
+    assert f"{CODE} {NAME}: retired, no longer in any framework, not counted" in table
+    assert 'id="retired-competencies"' in first
+    # Its cells there are empty: nothing held, nothing to close.
+    assert table.count("Retired: nothing recorded") == 25
+    second = grid_table(html.unescape(retired.get("/manage/?profession=link-worker&page=2").text))
+    assert "Lee Learner" in second and f"{CODE} {NAME}: retired" in second
+    # A search's first page too (every address here has "example" in it).
+    searched = grid_table(html.unescape(retired.get("/manage/?q=example").text))
+    assert "Lee Learner" not in searched and f"{CODE} {NAME}: retired" in searched
+    # Filters that leave out everyone who holds it leave out its column.
+    abis = html.unescape(retired.get("/manage/?profession=link-worker&q=abi").text)
+    assert "lw-grid__retired" not in abis and 'id="retired-competencies"' not in abis
+
+
 def framework_id(app) -> str:
     with app.app_context():
         return catalogue().framework_for("link-worker").id
