@@ -325,3 +325,50 @@ def test_a_refused_reminder_is_in_the_data_export_and_goes_with_erasure(app, run
         erasure.erase(asha.id)
         mine = select(func.count(ReminderFailure.id)).where(ReminderFailure.user_id == asha.id)
         assert db.session().scalar(mine) == 0
+
+
+def test_a_learner_whose_address_is_refused_is_told_on_their_account_and_my_learning(
+    app, runner, client, mailbox, pcn
+):
+    from app.models_assignments import Assignment
+
+    assign_elm(app)
+    mailbox.refuse("asha@example.org")
+    mailbox.refuse("pm@example.org")  # Pat's weekly summary is refused too
+    refused_run(runner, DUE - timedelta(days=10))  # a Monday: the summaries go
+    today = date.today().strftime("%-d %B %Y")
+    told = (
+        f"We have not been able to deliver emails to <strong>asha@example.org</strong> since "
+        f"{today}. The mail server for that address refused it: the address may be mistyped"
+    )
+    sign_in(client, "asha@example.org")
+    for path in ("/account/", "/modules/"):
+        with statements(app) as run:
+            page = client.get(path).text
+        assert len(run) <= 2, (path, run)  # read with the page, as before
+        assert told in page, path
+        assert "not getting reminders about learning assigned to you" in page
+        assert 'href="/account/email">change your email address</a>' in page
+        assert "550" not in page and "User unknown" not in page  # the server's words: not shown
+    # Pat is told what she is missing: her summary.
+    sign_in(client, "pm@example.org")
+    assert "not getting your weekly summary" in client.get("/account/").text
+    # With nothing assigned to her, My learning says nothing; her account page still does.
+    sign_in(client, "lead@example.org")
+    with app.app_context():
+        assignment = db.session().scalar(select(Assignment.id))
+    withdraw = f"/manage/assignments/{assignment}/withdraw"
+    post_form(client, withdraw, {"confirmed": "yes"}, page="/manage/assignments")
+    sign_in(client, "asha@example.org")
+    assert "We cannot email you" not in client.get("/modules/").text
+    assert told in client.get("/account/").text
+    # She changes her address: the warning stays until she confirms the new one, then goes.
+    post_form(
+        client,
+        "/account/email",
+        {"email": "asha.elm@example.org", "current_password": DEMO_PASSWORD},
+    )
+    assert told in client.get("/account/").text
+    confirm = path_of(mailbox.link("asha.elm@example.org", "/account/email/confirm/"))
+    assert post_form(client, confirm, {}).status_code == 302
+    assert "We cannot email you" not in client.get("/account/").text
