@@ -41,7 +41,7 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
     post_form(lead, "/manage/assignments", {**form, "team": "everyone"})  # the whole organisation
     # The compliance and drill-down pages warn of it, and her own My learning and account.
     mailbox.refuse("asha@example.org")
-    assert runner.invoke(args=["send-reminders"]).exit_code == 1
+    assert runner.invoke(args=["send-reminders"]).exit_code == 0
     practice = app.test_client()
     sign_in(practice, "pm@example.org")
     pages = {
