@@ -168,7 +168,8 @@ def set_role(
     last administrator is not demoted unless forced: no one would be left to run the site.
     The person's row is locked first, so of two changes at once (a double click) the second
     finds the first's made and changes nothing. A manager who stops being one, or moves to
-    another organisation, is no longer confined to teams; the event names the teams they had.
+    another organisation, is no longer confined to teams; the event names the teams they had,
+    and a move names the organisations (ids and names; the old one when they had one).
     """
     session = db.session()
     if role not in ROLES:
@@ -191,7 +192,14 @@ def set_role(
             f"{user.email} is the last administrator: make another account admin first, "
             "or give --force to leave the site with none",
         )
-    if organisation is not None:
+    moved = {}  # the organisations, old and new, when it changes: the event names them
+    if organisation is not None and organisation.id != user.organisation_id:
+        if user.organisation is not None:
+            moved = {
+                "old_organisation_id": user.organisation.id,
+                "old_organisation": user.organisation.name,
+            }
+        moved |= {"new_organisation_id": organisation.id, "new_organisation": organisation.name}
         user.organisation = organisation
     if role == "manager" and user.organisation is None:
         raise AccountError("org", "a manager must belong to an organisation (--org)")
@@ -210,6 +218,7 @@ def set_role(
         old=user.role,
         new=role,
         **({"confined_to": ", ".join(confined)} if confined else {}),
+        **moved,
     )
     user.role = role
     session.commit()

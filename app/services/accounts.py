@@ -7,6 +7,7 @@ and accounts and changing roles (administrators' work) is in account_admin.py.
 """
 
 import secrets
+from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import select
@@ -21,7 +22,8 @@ from app.domain.accounts import (
     password_problem,
 )
 from app.models import Organisation, User, utcnow
-from app.services import audit
+from app.models_assignments import ReminderFailure
+from app.services import audit, reminder_failures
 
 
 @cache
@@ -114,6 +116,30 @@ def authenticate(email: str, password: str, *, address: str | None) -> User | No
 def account(user_id: int) -> User:
     """Return the whole account of a user, with their organisation (one query)."""
     return db.session().get(User, user_id, options=[joinedload(User.organisation)])
+
+
+@dataclass(frozen=True)
+class AccountPage:
+    """The account page: the whole account, and whether the mail server refuses its emails."""
+
+    row: User
+    failing: reminder_failures.Failing | None
+
+
+def account_page(user_id: int) -> AccountPage:
+    """Return the account with its organisation and its open spell of refused reminder
+    emails, if any (one query: at most one spell a person is open)."""
+    user, spell = (
+        db.session()
+        .execute(
+            select(User, ReminderFailure)
+            .outerjoin(ReminderFailure, reminder_failures.OPEN_SPELL)
+            .options(joinedload(User.organisation))
+            .where(User.id == user_id)
+        )
+        .one()
+    )
+    return AccountPage(user, reminder_failures.failing_from(spell))
 
 
 def end_sessions(user_id: int) -> bool:

@@ -1,5 +1,6 @@
 """My learning and a module's page, each in one statement: completions, certificates, passes,
-assignments, unfinished attempts and what renewing a passed quiz reads (renewal_rows), together.
+assignments, unfinished attempts and what renewing a passed quiz reads (renewal_rows), together;
+My learning also whether the mail server refuses the learner's reminder emails.
 
 The pages are read on every visit, so each costs the sign-in's statement and this one. The
 assignments are those whose target covers the learner (by name, or their team and
@@ -24,6 +25,7 @@ from app.services import (
     module_titles,
     passes,
     quiz_standing,
+    reminder_failures,
     renewal_rows,
     tagged_rows,
 )
@@ -62,6 +64,7 @@ _MY_LEARNING = union_all(
     renewal_rows.STANDINGS,
     renewal_rows.CREDENTIALS,
     renewal_rows.PASSES,
+    reminder_failures.PERSON_FAILING,
 )
 # With the quiz's attempts and grants, so the page says when every attempt is used.
 _MODULE_PAGE = union_all(
@@ -108,11 +111,13 @@ class Unfinished:
 @dataclass(frozen=True)
 class Overview:
     """My learning: every module's state, the learner's assignments on a day with their
-    module's title, and their unfinished attempts at modules no longer in the course."""
+    module's title, their unfinished attempts at modules no longer in the course, and
+    whether the mail server refuses their reminder emails (since when)."""
 
     modules: tuple[MyModule, ...]
     assigned: list[tuple[str, rules.Standing]]
     unfinished: tuple[Unfinished, ...] = ()
+    failing: reminder_failures.Failing | None = None
 
 
 def overview(user_id: int, catalogue: Catalogue, on: date, now: datetime | None = None) -> Overview:
@@ -158,7 +163,7 @@ def overview(user_id: int, catalogue: Catalogue, on: date, now: datetime | None 
         for row in sorted(gone, key=lambda row: row.number[0])
     )
     assigned = [(titles[s.module_slug], s) for s in rules.in_due_order(standings)]
-    return Overview(modules, assigned, unfinished)
+    return Overview(modules, assigned, unfinished, reminder_failures.failing_of(found))
 
 
 def module_page(

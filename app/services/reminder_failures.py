@@ -5,7 +5,8 @@ transaction, so the record survives whatever the rest of the run does; the next 
 goes through closes the spell (`resolve`), as does a change of the person's address. A mail
 server that cannot be reached is no refusal: nothing is recorded, and the next run tries.
 The manager's pages read the open spells (`PERSON_FAILING`, `counted`, `named`) within the
-statements they already run.
+statements they already run, as do the person's own account page (`OPEN_SPELL`) and My
+learning (`PERSON_FAILING`), which tell them to check their address.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Failing:
     address: bool  # the address was refused (else the message)
     reply: str
     failures: int
+    summary: bool = False  # the email refused last was a manager's weekly summary
 
 
 @dataclass(frozen=True)
@@ -100,11 +102,13 @@ def delivered(person) -> None:
 
 # Whether the person (User's row in the outer query) has an open spell.
 IS_FAILING = failing(User.id)
+# What joins the person (User's row in the outer query) to their open spell, if any.
+OPEN_SPELL = (ReminderFailure.user_id == User.id) & OPEN
 
-# texts: refused, reply; number: failures; time: since. The learner's open spell, if any.
+# texts: refused, reply, kind; number: failures; time: since. The person's open spell, if any.
 PERSON_FAILING = branch(
     "reminders failing",
-    text=(ReminderFailure.refused, ReminderFailure.reply),
+    text=(ReminderFailure.refused, ReminderFailure.reply, ReminderFailure.kind),
     number=(ReminderFailure.failures,),
     at=(ReminderFailure.first_failed_at,),
 ).where(ReminderFailure.user_id == SELF, OPEN)
@@ -113,9 +117,22 @@ PERSON_FAILING = branch(
 def failing_of(found: dict[str, list[Row]]) -> Failing | None:
     """Return the learner's open spell as `PERSON_FAILING` read it, if they have one."""
     for row in found.get("reminders failing", ()):
-        refused, reply = row.text[:2]
-        return Failing(row.at[0], refused == "address", reply, row.number[0])
+        refused, reply, kind = row.text[:3]
+        return Failing(row.at[0], refused == "address", reply, row.number[0], kind == "summary")
     return None
+
+
+def failing_from(spell: ReminderFailure | None) -> Failing | None:
+    """Return an open spell read as a whole row (`OPEN_SPELL`), if there is one."""
+    if spell is None:
+        return None
+    return Failing(
+        spell.first_failed_at,
+        spell.refused == "address",
+        spell.reply,
+        spell.failures,
+        spell.kind == "summary",
+    )
 
 
 def counted(learners):

@@ -42,7 +42,10 @@ class ReminderRun:
     failed: int
     summaries: int = 0
     left: int = 0  # not tried once the mail server was found down; the next run sends them
-    refused: int = 0  # of those failed: refused by the mail server (an address, mostly)
+    # Of those failed, refused by the mail server (an address, mostly) and recorded: learners'
+    # reminders (their managers see it) and managers' weekly summaries (only they see it).
+    refused: int = 0
+    summaries_refused: int = 0
 
     def describe(self) -> str:
         """Return the line the command prints."""
@@ -63,7 +66,25 @@ class ReminderRun:
                 if self.refused
                 else ""
             )
+            + (
+                f"; the mail server refused {self.summaries_refused} "
+                + (
+                    "managers' weekly summaries"
+                    if self.summaries_refused != 1
+                    else "manager's weekly summary"
+                )
+                + " (recorded, but shown only to them, on their account page)"
+                if self.summaries_refused
+                else ""
+            )
         )
+
+    def unseen(self) -> int:
+        """Return how many emails failed that no manager is shown: the mail server could not
+        be reached or failed otherwise, or it refused a manager's own summary. Any of them
+        fails the command; addresses refused and shown to the learner's managers do not,
+        or a cron job would report failure every run until one learner's address is fixed."""
+        return self.failed - self.refused
 
     def left_line(self) -> str | None:
         """Return the line saying what was left unsent when the mail server went down."""
@@ -140,7 +161,8 @@ def send_reminders(catalogue: Catalogue, today: date) -> ReminderRun:
         failed + summaries_failed,
         summaries,
         left + summaries_left,
-        refused + summaries_refused,
+        refused,
+        summaries_refused,
     )
 
 

@@ -72,8 +72,10 @@ def account():
             start_session(user)
             flash("Your password has been changed. Other devices have been signed out", "success")
             return redirect(url_for("account.account"))
-    row = accounts.account(current_user.db_id)
-    return render_template("account/index.html", form=form, row=row), _status(form)
+    page = accounts.account_page(current_user.db_id)
+    return render_template(
+        "account/index.html", form=form, row=page.row, failing=page.failing
+    ), _status(form)
 
 
 @bp.route("/details", methods=["GET", "POST"])

@@ -48,6 +48,7 @@ def my_learning():
         modules=page.modules,
         assigned=page.assigned,
         unfinished=page.unfinished,
+        failing=page.failing,
         catalogue=catalogue(),
     )
 

@@ -78,6 +78,38 @@ def test_set_role_is_audit_logged_with_its_actor(app, runner, make_user):
     assert (event.via, event.subject_id) == ("cli", learner_id)
 
 
+def test_set_role_moving_someone_names_the_organisations_in_the_audit_log(app, runner, make_user):
+    make_user(email="lee@example.org", role="manager", org="Riverside PCN")
+    make_user(email="sam@example.org")  # in no organisation
+    assert runner.invoke(args=["create-org", "Hillside PCN"]).exit_code == 0
+    for email in ("lee@example.org", "sam@example.org"):
+        moved = runner.invoke(args=["set-role", email, "manager", "--org", "Hillside PCN"])
+        assert moved.exit_code == 0, moved.output
+    with app.app_context():
+        ids = dict(db.session().execute(select(Organisation.name, Organisation.id)).all())
+        lee, sam = (
+            db.session().scalars(
+                select(AuditEvent.detail)
+                .where(AuditEvent.kind == "role.changed")
+                .order_by(AuditEvent.id)
+            )
+        ).all()
+    # The same role, another organisation: the event says which, from and to.
+    assert (lee["old"], lee["new"]) == ("manager", "manager")
+    assert {key: value for key, value in lee.items() if "organisation" in key} == {
+        "old_organisation_id": ids["Riverside PCN"],
+        "old_organisation": "Riverside PCN",
+        "new_organisation_id": ids["Hillside PCN"],
+        "new_organisation": "Hillside PCN",
+    }
+    assert {key: value for key, value in sam.items() if "organisation" in key} == {
+        "new_organisation_id": ids["Hillside PCN"],
+        "new_organisation": "Hillside PCN",
+    }
+    printed = runner.invoke(args=["audit", "--kind", "role.changed"]).output
+    assert "old_organisation=Riverside PCN" in printed
+
+
 def test_seed_demo_loads_four_accounts_once(app, runner):
     first = runner.invoke(args=["seed-demo"])
     runner.invoke(args=["seed-demo"])
