@@ -24,8 +24,9 @@ from app.domain.accounts import (
 from app.domain.names import name_problem, team_name_key
 from app.models import Organisation, User, utcnow
 from app.models_teams import Team, TeamManager
-from app.services import audit, locks, teams
+from app.services import audit, leavers, locks, teams
 from app.services.accounts import AccountError, hash_password
+from app.services.request_closures import lock_for_closing
 
 
 def create_organisation(
@@ -167,18 +168,19 @@ def set_role(
     The role and organisation the user already has change nothing and record nothing. The
     last administrator is not demoted unless forced: no one would be left to run the site.
     The person's row is locked first, so of two changes at once (a double click) the second
-    finds the first's made and changes nothing. A manager who stops being one, or moves to
-    another organisation, is no longer confined to teams; the event names the teams they had,
-    and a move names the organisations (ids and names; the old one when they had one).
+    finds the first's made and changes nothing. A move to another organisation takes them
+    out of the one they are in as a leaver, as a learner's own move does (leavers.move:
+    their team left, their supervisor row there ended, the requests left waiting closed,
+    their competency levels counted where they now are), in the same transaction. A manager
+    who stops being one, or moves to another organisation, is no longer confined to teams;
+    the event names the teams they had, and a move names the organisations (ids and names;
+    the old one when they had one).
     """
     session = db.session()
     if role not in ROLES:
         raise AccountError("role", f"role must be one of {', '.join(ROLES)}")
     email = normalise_email(email)
-    locks.lock_people(session, User.email == email)
-    user = session.scalar(
-        select(User).where(User.email == email).execution_options(populate_existing=True)
-    )
+    user = _locked(session, email, leaving=bool(organisation_name))
     if user is None:
         raise AccountError("email", f"no account for {email}")
     organisation = _organisation_named(organisation_name) if organisation_name else None
@@ -192,6 +194,9 @@ def set_role(
             f"{user.email} is the last administrator: make another account admin first, "
             "or give --force to leave the site with none",
         )
+    if role == "manager" and organisation is None and user.organisation_id is None:
+        session.rollback()
+        raise AccountError("org", "a manager must belong to an organisation (--org)")
     moved = {}  # the organisations, old and new, when it changes: the event names them
     if organisation is not None and organisation.id != user.organisation_id:
         if user.organisation is not None:
@@ -200,9 +205,7 @@ def set_role(
                 "old_organisation": user.organisation.name,
             }
         moved |= {"new_organisation_id": organisation.id, "new_organisation": organisation.name}
-        user.organisation = organisation
-    if role == "manager" and user.organisation is None:
-        raise AccountError("org", "a manager must belong to an organisation (--org)")
+        leavers.move(user, organisation.id, actor_id=actor_id, via=via)
     # Teams a manager is confined to hold while they manage that organisation: stepped back
     # (or moved), they are let go, so made a manager again they manage the whole organisation
     # until confined again. Becoming a manager lets go of any a step back left before this
@@ -223,6 +226,28 @@ def set_role(
     user.role = role
     session.commit()
     return RoleSet(user, changed=True)
+
+
+def _locked(session, email: str, *, leaving: bool) -> User | None:
+    """Lock the person with this address and return their row as read after the lock.
+
+    One who may be moved (`leaving`) leaves the organisation they are in, so they are locked
+    as leaving locks them (request_closures.lock_for_closing): with the learners whose
+    requests wait for them, in id order, before anything else, as a supervisor's decision
+    locks its supervisor and learner. Their own lock taken first, then those, could wait for
+    a decision that waits for it.
+    """
+    if not leaving:
+        locks.lock_people(session, User.email == email)
+        return session.scalar(
+            select(User).where(User.email == email).execution_options(populate_existing=True)
+        )
+    user_id = session.scalar(select(User.id).where(User.email == email))
+    if user_id is None:
+        return None
+    lock_for_closing(user_id)
+    user = session.get(User, user_id, populate_existing=True)
+    return user if user is not None and user.email == email else None  # not given another since
 
 
 def _end_confinement(session, user_id: int) -> list[str]:

@@ -1,4 +1,5 @@
-"""Learners who leave an organisation: on their own, removed by a manager, moving, erased.
+"""Learners who leave an organisation: on their own, removed by a manager, moving (by a join
+code, or moved by an administrator), erased.
 
 Every way out goes through `leave_organisation`. The organisation keeps a `leaver` row (who
 left, from which team, who took them out, and when), and a manager sees the leavers of
@@ -107,6 +108,7 @@ def leave_organisation(
     within=(),
     close_requests: bool = True,
     via: str = "web",
+    into: int | None = None,
 ) -> TakenOut | None:
     """Take a learner out of the organisation as a leaver; None when they were not in it (nor
     within `within`, conditions on the user), and nothing was changed.
@@ -117,15 +119,16 @@ def leave_organisation(
     to do. The organisation keeps a leaver row (its list of leavers, the learner's export):
     who left, from which team, who took them out (themselves when they left) and when. Its
     figures drop them, and the requests they left waiting there, or that wait for them as a
-    supervisor, are closed (unless `close_requests` is False: erasure closes its own). The
-    caller audits and commits.
+    supervisor, are closed (unless `close_requests` is False: erasure closes its own).
+    `into` is the organisation a move takes them into (`move`), in the same UPDATE: a
+    manager's account is never in none. The caller audits and commits.
     """
     session = db.session()
     lock_for_closing(user_id)  # before the UPDATE that takes their row's lock on its own
     taken = session.execute(
         update(User)
         .where(User.id == user_id, User.organisation_id == organisation_id, *within)
-        .values(organisation_id=None)
+        .values(organisation_id=into)
         .execution_options(synchronize_session="fetch")
     ).rowcount
     if not taken:
@@ -146,7 +149,7 @@ def leave_organisation(
     session.add(left)
     session.execute(TeamMember.__table__.delete().where(TeamMember.user_id == user_id))
     _stop_supervising(user_id, organisation_id, actor_id=actor_id, via=via)
-    move_records(user_id, None)
+    move_records(user_id, into)
     if close_requests:
         mine = or_(
             ConfirmationRequest.supervisor_id == user_id, ConfirmationRequest.user_id == user_id
@@ -181,9 +184,27 @@ def _stop_supervising(user_id: int, organisation_id: int, *, actor_id: int | Non
         )
 
 
+def move(user: User, organisation_id: int, *, actor_id: int | None, via: str = "web") -> None:
+    """Move a person into the organisation: out of the one they are in as a leaver (taken out
+    by `actor_id`), then in, their competency levels with them.
+
+    A learner's own move with a join code and an administrator's (set-role --org) both come
+    through here. The caller has locked them as leaving locks them (lock_for_closing), and
+    audits and commits.
+    """
+    if user.organisation_id is None:  # in none: they join, with nothing to leave
+        user.organisation_id = organisation_id
+        move_records(user.id, organisation_id)
+    elif user.organisation_id != organisation_id:
+        leave_organisation(
+            user.id, user.organisation_id, actor_id=actor_id, via=via, into=organisation_id
+        )
+
+
 def move_records(user_id: int, organisation_id: int | None) -> None:
-    # Levels carry the organisation so its dashboards count in one table (as profile._move
-    # does); evidence keeps the organisation it was recorded in: that is history.
+    # Levels carry the organisation so its dashboards count in one table (leaving takes
+    # them out, `move` takes them in); evidence keeps the organisation it was recorded in:
+    # that is history.
     db.session().execute(
         update(CompetencyLevel)
         .where(CompetencyLevel.user_id == user_id)

@@ -5,11 +5,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import EllipsisType
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, select
 
 from app import db
 from app.domain.accounts import PROFESSIONS
-from app.models import CompetencyLevel, Organisation, User
+from app.models import Organisation, User
 from app.models_practice import (
     ConfirmationClosure,
     ConfirmationDecision,
@@ -277,15 +277,8 @@ def leave_organisation(user_id: int, organisation_id: int) -> Left:
 
 
 def _move(user: User, organisation_id: int) -> None:
-    # Out of the one they are in as a leaver (its requests closed, its team left), then in.
-    if user.organisation_id is not None and user.organisation_id != organisation_id:
-        leavers.leave_organisation(user.id, user.organisation_id, actor_id=user.id)
-    user.organisation_id = organisation_id
-    # Competency levels are counted by organisation on the dashboard: they follow the
-    # learner, so each organisation's figures still add up. Evidence keeps the
-    # organisation it was recorded in: that is history.
-    db.session().execute(
-        update(CompetencyLevel)
-        .where(CompetencyLevel.user_id == user.id)
-        .values(organisation_id=organisation_id)
-    )
+    # Out of the one they are in as a leaver (its requests closed, its team left), then in,
+    # their competency levels with them: the dashboard counts them by organisation, so
+    # each organisation's figures still add up. Evidence keeps the organisation it was
+    # recorded in: that is history.
+    leavers.move(user, organisation_id, actor_id=user.id)

@@ -8,7 +8,11 @@ from sqlalchemy import create_engine, inspect, select
 
 from app import create_app, db
 from app.cli import alembic_config
-from app.models import AuditEvent, Base, Organisation, User
+from app.content import catalogue
+from app.models import AuditEvent, Base, CompetencyLevel, Organisation, User
+from app.models_practice import ConfirmationClosure, ConfirmationRequest, Supervisor
+from app.models_teams import Leaver, TeamMember
+from app.services import manage
 from tests.conftest import PRODUCTION
 from tests.issuer_key import TEST_ISSUER_PEM
 
@@ -108,6 +112,96 @@ def test_set_role_moving_someone_names_the_organisations_in_the_audit_log(app, r
     }
     printed = runner.invoke(args=["audit", "--kind", "role.changed"]).output
     assert "old_organisation=Riverside PCN" in printed
+
+
+def _levels_counted(organisation_id: int) -> tuple[dict, dict]:
+    """Return the organisation's levels counted from the ratings, and as its dashboard keeps
+    them."""
+    counted = manage.summary(organisation_id, catalogue()).levels
+    shown = manage.grid(organisation_id, catalogue())
+    return counted, manage.summary(organisation_id, catalogue(), shown.framework, shown).levels
+
+
+def test_set_role_moving_someone_takes_them_out_of_the_old_organisation_as_a_leaver(
+    app, runner, pcn
+):
+    # Asha (Elm Practice) supervises in Riverside PCN: Ben's request waits for her, hers for
+    # Ben. She has two competencies rated there.
+    for email in ("asha@example.org", "ben@example.org"):
+        assert runner.invoke(args=["set-supervisor", email]).exit_code == 0
+    assert runner.invoke(args=["create-org", "Hillside PCN"]).exit_code == 0
+    asha, ben = pcn["asha"], pcn["ben"]
+    asked, rated = "SPLW-1.4", {"SPLW-1.1": "Secure", "SPLW-1.2": "Developing"}
+    with app.app_context():
+        session = db.session()
+        ids = dict(session.execute(select(Organisation.name, Organisation.id)).all())
+        riverside, hillside = ids["Riverside PCN"], ids["Hillside PCN"]
+        for code, level in rated.items():
+            session.add(
+                CompetencyLevel(
+                    user_id=asha,
+                    organisation_id=riverside,
+                    competency_code=code,
+                    level=level,
+                    score=50.0,
+                    evidence_count=3,
+                )
+            )
+        requests = [
+            ConfirmationRequest(
+                user_id=learner,
+                organisation_id=riverside,
+                supervisor_id=supervisor,
+                competency_code=asked,
+            )  # fmt: skip
+            for learner, supervisor in ((ben, asha), (asha, ben))
+        ]
+        session.add_all(requests)
+        session.commit()
+        for_asha, from_asha = (request.id for request in requests)
+        assert _levels_counted(riverside)[0] == {code: {rated[code]: 1} for code in rated}
+
+    for _ in range(2):  # the second finds her moved: nothing changes
+        moved = runner.invoke(
+            args=["set-role", "asha@example.org", "learner", "--org", "Hillside PCN"]
+        )
+        assert moved.exit_code == 0, moved.output
+    assert "asha@example.org is already learner" in moved.output
+
+    with app.app_context():
+        session = db.session()
+        left = session.execute(
+            select(Leaver.organisation_id, Leaver.team_name, Leaver.removed_by).where(
+                Leaver.user_id == asha
+            )
+        ).all()
+        assert left == [(riverside, "Elm Practice", None)]  # the command's actor: none
+        assert session.get(TeamMember, asha) is None
+        # Her ratings are counted where she is now, from the ratings and as kept alike.
+        assert _levels_counted(riverside) == ({}, {})
+        here = {code: {rated[code]: 1} for code in rated}
+        assert _levels_counted(hillside) == (here, here)
+        # No longer Riverside's supervisor: should she come back, she is not one again.
+        assert session.get(Supervisor, asha) is None
+        closures = select(ConfirmationClosure.request_id, ConfirmationClosure.reason)
+        closed = dict(session.execute(closures).all())
+        assert closed == {for_asha: "supervisor", from_asha: "learner_left"}
+        events = session.execute(
+            select(AuditEvent.kind, AuditEvent.via, AuditEvent.detail)
+            .where(AuditEvent.subject_id.in_((asha, ben)))
+            .order_by(AuditEvent.id)
+        ).all()
+    moving = [
+        (kind, via, detail.get("reason"))
+        for kind, via, detail in events
+        if kind in ("supervisor.removed", "practice.closed", "role.changed")
+    ]
+    assert moving == [
+        ("supervisor.removed", "cli", "left the organisation"),
+        ("practice.closed", "cli", "supervisor"),
+        ("practice.closed", "cli", "learner_left"),
+        ("role.changed", "cli", None),
+    ]
 
 
 def test_seed_demo_loads_four_accounts_once(app, runner):

@@ -1,10 +1,12 @@
-"""A supervisor's decision and their removal (no longer named one, or taken out of the
-organisation) at the same moment: the decision is written before the removal and stands, or
-is refused plainly; the request ends decided or closed, never both, and no decision is
-written by someone who was no longer its supervisor."""
+"""A supervisor's decision and their removal (no longer named one, taken out of the
+organisation, or moved to another by an administrator) at the same moment: the decision is
+written before the removal and stands, or is refused plainly; the request ends decided or
+closed, never both, and no decision is written by someone who was no longer its
+supervisor."""
 
 import threading
 import time
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select, text
@@ -21,12 +23,28 @@ from tests.web.test_practice import (  # noqa: F401 (people is a fixture)
 )
 from tests.web.test_practice_record import csrf_on, seen_on
 
-REMOVALS = ["no longer named", "removed from the organisation"]
+REMOVALS = ["no longer named", "removed from the organisation", "moved by an administrator"]
 REFUSED = "You are no longer a supervisor at Riverside PCN"
 
 
+@dataclass(frozen=True)
+class Moved:
+    """What `set-role --org` did, read as a form's response: 302 when it moved her."""
+
+    status_code: int
+
+
 def removal(app, make_user, how):
-    """Return a call that sends a manager's removal of Sue, as `how` says."""
+    """Return a call that sends a manager's removal of Sue, or an administrator's move of her
+    to Hillside PCN (set-role --org), as `how` says."""
+    if how == "moved by an administrator":
+        command = ["set-role", "sue@example.org", "learner", "--org", "Hillside PCN"]
+
+        def move():
+            done = app.test_cli_runner().invoke(args=command)
+            return Moved(302 if "sue@example.org is now learner" in done.output else 500)
+
+        return move
     make_user(email="mo@example.org", role="manager", org="Riverside PCN")
     manager = app.test_client()
     sign_in(manager, "mo@example.org")
