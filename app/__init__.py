@@ -60,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         account,
         admin,
         admin_credentials,
+        admin_emails,
         admin_organisations,
         auth,
         author,
@@ -98,6 +99,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_credentials.bp)
     app.register_blueprint(admin_organisations.bp)
+    app.register_blueprint(admin_emails.bp)
     app.register_blueprint(unsubscribe.bp)
     errors.init_app(app)
 

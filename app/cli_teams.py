@@ -148,9 +148,9 @@ def send_reminders(today):
     click.echo(run.describe())
     unseen = run.unseen()
     if unseen:
-        # The log names each failure; cron and systemd see the exit status. Addresses refused
-        # and shown to the learners' managers (the line above names how many) are theirs to
-        # put right, not the operator's: they alone leave the status 0.
+        # The log names each failure; cron and systemd see the exit status. Emails refused
+        # and recorded, shown to administrators and the learners' managers (the line above
+        # names how many), are for them to put right, not the operator: they leave it 0.
         click.echo(
             f"error: {unseen} email{'s' if unseen != 1 else ''} could not be sent "
             "(see the log); they are not recorded as sent",

@@ -359,6 +359,7 @@ def _site_header(_script_root: str, endpoint: str | None, viewer: tuple | None) 
         nav.append(
             ("organisation_admin.organisations", "Organisations", section == "organisation_admin")
         )
+        nav.append(("emails_admin.refused", "Emails refused", section == "emails_admin"))
     params = {
         "service": {"text": SERVICE_NAME, "href": url_for("pages.home")},
         "logo": {"ariaLabel": "Linkwise homepage"},

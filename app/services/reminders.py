@@ -43,7 +43,8 @@ class ReminderRun:
     summaries: int = 0
     left: int = 0  # not tried once the mail server was found down; the next run sends them
     # Of those failed, refused by the mail server (an address, mostly) and recorded: learners'
-    # reminders (their managers see it) and managers' weekly summaries (only they see it).
+    # reminders (their managers see it) and managers' weekly summaries (the manager sees it);
+    # administrators see both (emails_refused.py).
     refused: int = 0
     summaries_refused: int = 0
 
@@ -61,8 +62,8 @@ class ReminderRun:
             )
             + (
                 f"; the mail server refused {self.refused} "
-                f"address{'es' if self.refused != 1 else ''} (recorded: managers see whose "
-                "reminder emails are failing)"
+                f"address{'es' if self.refused != 1 else ''} (recorded: managers and "
+                "administrators see whose reminder emails are failing)"
                 if self.refused
                 else ""
             )
@@ -73,18 +74,19 @@ class ReminderRun:
                     if self.summaries_refused != 1
                     else "manager's weekly summary"
                 )
-                + " (recorded, but shown only to them, on their account page)"
+                + " (recorded: administrators see it, as the manager does on their account "
+                "page)"
                 if self.summaries_refused
                 else ""
             )
         )
 
     def unseen(self) -> int:
-        """Return how many emails failed that no manager is shown: the mail server could not
-        be reached or failed otherwise, or it refused a manager's own summary. Any of them
-        fails the command; addresses refused and shown to the learner's managers do not,
-        or a cron job would report failure every run until one learner's address is fixed."""
-        return self.failed - self.refused
+        """Return how many emails failed that no one is shown: the mail server could not be
+        reached or failed otherwise. Any of them fails the command; emails refused and
+        recorded do not (administrators see them all, a learner's managers theirs), or a
+        cron job would report failure every run until one person's address is fixed."""
+        return self.failed - self.refused - self.summaries_refused
 
     def left_line(self) -> str | None:
         """Return the line saying what was left unsent when the mail server went down."""

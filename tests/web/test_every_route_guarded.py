@@ -296,6 +296,7 @@ AREAS = {
     "admin": {"admin"},
     "credential_admin": {"admin"},
     "organisation_admin": {"admin"},
+    "emails_admin": {"admin"},
     "supervise": {"supervisor"},
 }
 

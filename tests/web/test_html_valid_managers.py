@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app import db
 from app.models_teams import Team
-from tests.conftest import confirm_professional, post_form, sign_in
+from tests.conftest import DEMO_PASSWORD, confirm_professional, post_form, sign_in
 from tests.web.journeys import path_of
 from tests.web.test_html_valid import nu_errors
 
@@ -92,6 +92,9 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
     sign_in(learner, "asha@example.org")
     pages["my-learning-assigned"] = learner.get("/modules/").text
     pages["account-emails-refused"] = learner.get("/account/").text
+    admin = administrator(app)
+    pages["admin-emails-refused"] = admin.get("/admin/emails-refused/").text
+    assert "Asha Elm" in pages["admin-emails-refused"]
     for name in ("my-learning-assigned", "account-emails-refused"):
         assert "We cannot email you" in pages[name], name  # her address is refused
     pages["my-team"] = learner.get("/my/team").text
@@ -122,6 +125,8 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
     assert "Reminder emails to Asha Elm could not" in pages["drill-down"]
     mailbox.clear()  # her address takes mail again
     runner.invoke(args=["send-reminders"])
+    pages["admin-emails-refused-none"] = admin.get("/admin/emails-refused/").text
+    assert "No one’s emails are being refused now." in pages["admin-emails-refused-none"]
     link = path_of(mailbox.link("asha@example.org", "/unsubscribe/"))
     pages["unsubscribe"] = app.test_client().get(link).text
     pages["unsubscribed"] = app.test_client().post(link).text
@@ -130,6 +135,24 @@ def collect_pages(app, pcn, runner, mailbox) -> dict[str, str]:
     pages["removed"] = lead.get(remove).text  # the back button after removing him
     assert "Ben Oak is no longer in your organisation" in pages["removed"]
     return pages
+
+
+def administrator(app):
+    """Return a client signed in as an administrator."""
+    from app.services import account_admin
+
+    with app.app_context():
+        account_admin.create_user(
+            email="admin@example.org",
+            full_name="Ada Admin",
+            password=DEMO_PASSWORD,
+            profession="gp",
+            role="admin",
+            organisation_name=None,
+        )
+    admin = app.test_client()
+    sign_in(admin, "admin@example.org")
+    return admin
 
 
 def test_the_managers_new_pages_are_valid_html(app, pcn, runner, mailbox, tmp_path, database_url):

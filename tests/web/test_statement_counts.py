@@ -88,6 +88,7 @@ def pages(world) -> list[tuple[str, str, str]]:
         ("trainer's learner", "trainer", f"/author/learners/{learner}"),
         ("audit log", "admin", "/admin/audit"),
         ("admin organisations", "admin", "/admin/organisations/"),
+        ("admin emails refused", "admin", "/admin/emails-refused/"),
     ]
 
 
