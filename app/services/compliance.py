@@ -181,7 +181,7 @@ def _branches(scope, catalogue, filters, day, page, framework, now, with_teams) 
             "person",
             text=(people.c.full_name, people.c.email, people.c.profession, people.c.team),
             number=(people.c.user_id, people.c.place),
-            flag=(reminder_failures.failing(people.c.user_id),),
+            at=(reminder_failures.failing_since(people.c.user_id),),
         ),
         branch(
             "cell",

@@ -6,7 +6,7 @@ and `table` and `figures` lay the matrix out as the CSV's and the XLSX's rows of
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from app.domain import assignments as rules
@@ -30,7 +30,13 @@ class Row:
     competencies: tuple[str, ...] = ()  # standing in each competency column
     # What they hold in each retired column (None: nothing), counted in no figure.
     retired: tuple[Held | None, ...] = ()
-    reminders_failing: bool = False  # the mail server refuses their reminder emails
+    # Since when the mail server has refused their reminder emails (None: it does not).
+    failing_since: datetime | None = None
+
+    @property
+    def reminders_failing(self) -> bool:
+        """Say whether the mail server refuses their reminder emails now."""
+        return self.failing_since is not None
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,7 @@ def matrix_rows(found, catalogue, framework, modules, day, codes, retired: Retir
             tuple(cells.get((user_id, slug)) for slug, _ in modules),
             cells_for(framework, codes, rated, user_id, profession) if framework else (),
             tuple(retired.held.get(user_id, {}).get(code) for code, _ in retired.columns),
-            bool(row.flag[0]),
+            row.at[0],
         )
         for row in people
         for (name, email, profession, team), user_id in [(row.text[:4], row.number[0])]
@@ -131,7 +137,7 @@ def _standing(rule: rules.Rule, completed_on: date | None, day: date, in_course:
 
 def table(found: Matrix) -> list[list]:
     """Return the matrix as rows of cells: the CSV and the XLSX's first sheet."""
-    header = ["Learner", "Email", "Profession", "Team"]
+    header = ["Learner", "Email", "Profession", "Team", "Reminder emails"]
     for _, title in found.modules:
         header += [f"{title}: status", f"{title}: due", f"{title}: completed"]
     header += [f"{code} {name}" for code, name in found.competencies]
@@ -141,7 +147,7 @@ def table(found: Matrix) -> list[list]:
     ]
     lines = [header]
     for row in found.rows:
-        line = [row.name, row.email, row.profession, row.team]
+        line = [row.name, row.email, row.profession, row.team, _reminders(row.failing_since)]
         for cell in row.cells:
             if cell is None:
                 line += [rules.LABELS[rules.NOT_ASSIGNED][0], "", ""]
@@ -152,6 +158,11 @@ def table(found: Matrix) -> list[list]:
         line += [in_words(held) for held in row.retired]
         lines.append(line)
     return lines
+
+
+def _reminders(since: datetime | None) -> str:
+    """Return the Reminder emails cell: since when the mail server has refused them, or empty."""
+    return f"Not delivered since {since.strftime('%-d %B %Y')}" if since else ""
 
 
 def figures(found: Matrix) -> list[list]:

@@ -91,6 +91,16 @@ def failing(user_id):
     return exists().where(ReminderFailure.user_id == user_id, OPEN)
 
 
+def failing_since(user_id):
+    """Return the SQL value 'since when the person with this id has had an open spell'
+    (NULL when they have none; one open spell a person at most)."""
+    return (
+        select(ReminderFailure.first_failed_at)
+        .where(ReminderFailure.user_id == user_id, OPEN)
+        .scalar_subquery()
+    )
+
+
 def delivered(person) -> None:
     """Close the person's open spell now that an email to them went through (committed);
     `person` is a row read with `IS_FAILING` as its `failing`."""

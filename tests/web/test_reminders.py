@@ -1,8 +1,11 @@
 """send-reminders: due soon, overdue, once each however often it runs; one-click unsubscribe."""
 
+import csv
+import io
 import socket
 from datetime import date, timedelta
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
@@ -340,6 +343,35 @@ def test_an_address_the_server_refuses_is_shown_to_the_learners_managers_until_m
     assert [s[2] for s in spells(app, "ben.oak@example.org")] == ["email-changed"]
     sign_in(client, "lead@example.org")
     assert "Reminder emails" not in client.get("/manage/compliance").text
+
+
+def test_the_compliance_downloads_say_whose_reminder_emails_are_not_delivered(
+    app, runner, client, mailbox, pcn
+):
+    assign_both_teams(app)
+    sign_in(client, "lead@example.org")
+
+    def downloads() -> tuple[list[list[str]], list[list], int]:
+        with statements(app) as run:
+            text = client.get("/manage/compliance.csv").text
+        book = openpyxl.load_workbook(io.BytesIO(client.get("/manage/compliance.xlsx").data))
+        sheet = [[c.value for c in r] for r in book["Compliance"].iter_rows()]
+        return list(csv.reader(io.StringIO(text))), sheet, len(run)
+
+    _, _, before = downloads()
+    mailbox.refuse("asha@example.org")
+    refused_run(runner, DUE - timedelta(days=10))
+    rows, sheet, after = downloads()
+    assert after == before  # read in the statements the download already ran
+    column = rows[0].index("Reminder emails")
+    assert sheet[0][column] == "Reminder emails"
+    today = date.today().strftime("%-d %B %Y")  # when the server refused, not --today
+    cells = {row[0]: row[column] for row in rows[1:]}
+    assert cells == {"Asha Elm": f"Not delivered since {today}", "Ben Oak": ""}
+    assert {row[0]: row[column] for row in sheet[1:]} == {
+        "Asha Elm": f"Not delivered since {today}",
+        "Ben Oak": None,
+    }
 
 
 def test_a_refused_reminder_is_in_the_data_export_and_goes_with_erasure(app, runner, mailbox, pcn):
