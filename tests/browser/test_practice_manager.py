@@ -6,8 +6,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import update
 
-from app import db
+from app import db, mail
 from app.models_assignments import Assignment
+from app.services import reminder_failures
 from tests.browser.conftest import (
     assert_accessible,
     assert_accessible_without_javascript,
@@ -54,18 +55,41 @@ def test_a_practice_manager_assigns_and_checks_compliance(app, page, live_server
     expect(page.get_by_text("1 assignment added.")).to_be_visible()
     assert_accessible(page)
     shot(page, "assignments")
+    # The mail server refuses Asha's reminders: each page that says so passes axe with it.
+    refuse_reminders(app, pcn["asha"])
     page.get_by_role("link", name="Compliance", exact=True).click()
     expect(page.get_by_role("heading", name="Compliance")).to_be_visible()
     expect(page.locator(".lw-compliance tbody tr")).to_have_count(1)
     expect(page.locator(".lw-compliance")).to_contain_text("Due soon")
+    expect(page.locator("#reminders-failing")).to_contain_text("Reminder emails to 1 learner")
+    expect(page.locator(".lw-compliance")).to_contain_text("Reminder emails failing")
     assert_accessible(page)
     shot(page, "compliance")
-    page.get_by_role("link", name="Asha Elm").click()
+    page.locator(".lw-compliance").get_by_role("link", name="Asha Elm").click()
     expect(page.get_by_role("heading", name="Learning assigned to Asha Elm")).to_be_visible()
+    expect(page.locator("#reminders-failing")).to_contain_text("Reminder emails to Asha Elm")
     assert_accessible(page)
     shot(page, "drill-down")
     page.goto(live_server + f"/manage/learners/{pcn['ben']}")
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    # Asha is told herself, at the top of My learning and on her account page.
+    page.context.clear_cookies()
+    browser_sign_in(page, live_server, "asha@example.org")
+    for path, name in (("/modules/", "my-learning-emails-refused"), ("/account/", "account")):
+        page.goto(live_server + path)
+        expect(page.locator("#emails-refused")).to_contain_text("We cannot email you")
+        assert_accessible(page)
+        shot(page, name)
+
+
+def refuse_reminders(app, user_id: int) -> None:
+    """Record the mail server refusing the learner's address, as send-reminders does."""
+    with app.app_context():
+        session = db.session()
+        reply = "550 5.1.1 <asha@example.org>: Recipient address rejected: User unknown"
+        refused = mail.MailRefused("refused", reply=reply, address=True)
+        reminder_failures.record(session, user_id, "reminder", refused)
+        session.commit()
 
 
 def test_assigning_and_compliance_work_without_javascript(
