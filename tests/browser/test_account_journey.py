@@ -242,3 +242,21 @@ def test_an_administrator_reads_the_audit_log(page, live_server, make_user):
     page.get_by_role("link", name=reversed_dates).click()
     expect(page.get_by_label("To (YYYY-MM-DD)")).to_be_focused()
     assert_accessible(page)
+
+
+def test_an_administrator_finds_whose_emails_are_refused_from_the_more_menu(
+    app, page, live_server, make_user
+):
+    from tests.browser.conftest import browser_sign_in
+    from tests.web.test_admin_emails_refused import refuse
+
+    make_user(email="admin@example.org", role="admin")
+    make_user(email="asha@example.org", org="Riverside PCN", full_name="Asha Elm")
+    refuse(app, "asha@example.org", days_ago=2)
+    browser_sign_in(page, live_server, "admin@example.org")
+    page.get_by_role("button", name="More").click()
+    page.get_by_role("link", name="Emails refused").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Emails refused")
+    expect(page.get_by_role("row").nth(1)).to_contain_text("Asha Elm")
+    expect(page.get_by_role("row").nth(1)).to_contain_text("Recipient address rejected")
+    assert_accessible(page)
