@@ -10,37 +10,25 @@ tables for downloads by compliance_rows.py.
 """
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Integer, and_, bindparam, case, func, or_, select
+from sqlalchemy import Integer, bindparam, case, func, select
 
-from app.domain import assignments as rules
 from app.domain.accounts import PROFESSIONS
 from app.domain.content import Catalogue
-from app.models import User, utcnow
-from app.models_teams import Team, TeamMember
+from app.models import utcnow
 from app.services import compliance_cells as cells_sql
+from app.services import compliance_learners as learners_sql
 from app.services import module_titles, reminder_failures, retired_held, tagged_rows, team_pages
 from app.services.compliance_competencies import competency_counts, standings
+from app.services.compliance_learners import NO_TEAM, Filters  # noqa: F401 (views, tests)
 from app.services.compliance_rows import Matrix, Share, matrix_rows
 from app.services.retired_ratings import known_codes
 from app.services.tagged_rows import branch
-from app.services.teams import Scope, in_scope, team_seen
+from app.services.teams import Scope
 
 PER_PAGE = 50
-_PAGE, _TEAM_ID = bindparam("page", type_=Integer), bindparam("team_id", type_=Integer)
-NO_TEAM = "No team"
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the page shows: a team, a profession, learners with a cell in a status."""
-
-    team_id: int | None = None
-    profession: str = ""
-    status: str = ""
-    framework_id: str = ""  # competency columns for this framework too
+_PAGE = bindparam("page", type_=Integer)
 
 
 def matrix(
@@ -145,20 +133,22 @@ def _branches(scope, catalogue, filters, day, page, framework, now, with_teams) 
     `_count`'s rows are the figures; "person" rows the learners listed (each with their place
     by name); "cell" rows their cells; "rating" rows the organisation's competency ratings
     in some standing (kept for the rows' learners in Python), and what the rows' learners
-    hold in competencies no framework has now (retired_held); "team" rows the teams.
+    hold in competencies no framework has now (retired_held), a page's columns of those
+    the ones every learner kept holds something in; "team" rows the teams.
     """
     organisation_id = scope.organisation_id
     codes = tuple(c.code for c in framework.competencies) if framework else ()
-    learners = _learners(scope, filters, seen_only=with_teams).cte("learners")
-    every = cells_sql.cells(learners, organisation_id, catalogue, day)
-    chosen = _chosen(learners, every, filters.status)
-    filtered = chosen is not learners
+    kept = learners_sql.learners(scope, filters, seen_only=with_teams).cte("learners")
+    every = cells_sql.cells(kept, organisation_id, catalogue, day)
+    chosen = learners_sql.chosen_by_status(kept, every, filters.status)
+    filtered = chosen is not kept
     chosen_only = chosen if filtered else None
-    listed = _listing(scope, filters, chosen_only, seen_only=with_teams).subquery("listed")
+    listing = learners_sql.listing(scope, filters, chosen_only, seen_only=with_teams)
+    listed = listing.subquery("listed")
     people = select(listed)
     if page is not None:
         # The page asked for, or the last one past the end, as `matrix` works it out.
-        count = select(func.count()).select_from(learners if not filtered else chosen)
+        count = select(func.count()).select_from(chosen)
         pages = case(
             (count.scalar_subquery() == 0, 1),
             else_=(count.scalar_subquery() + PER_PAGE - 1) // PER_PAGE,
@@ -173,10 +163,11 @@ def _branches(scope, catalogue, filters, day, page, framework, now, with_teams) 
     if page is None:
         cells = every  # an export's learners are every learner the filters keep
     else:
-        few = _learners(scope, filters, select(people.c.user_id), seen_only=with_teams).cte("few")
+        few = learners_sql.learners(scope, filters, select(people.c.user_id), seen_only=with_teams)
+        few = few.cte("few")
         cells = cells_sql.cells(few, organisation_id, catalogue, day, name="page_cells")
     branches = [
-        *_count(scope, learners, every, chosen, framework, codes, now),
+        *_count(scope, kept, every, chosen, framework, codes, now),
         branch(
             "person",
             text=(people.c.full_name, people.c.email, people.c.profession, people.c.team),
@@ -192,79 +183,20 @@ def _branches(scope, catalogue, filters, day, page, framework, now, with_teams) 
         ).where(cells.c.user_id.in_(select(people.c.user_id))),
     ]
     if page is not None:
-        branches.append(reminder_failures.named(learners))  # the page names the first few
+        branches.append(reminder_failures.named(kept))  # the page names the first few
     if codes:
         branches.append(standings(organisation_id, codes, now))
         known = known_codes(catalogue)
         branches += retired_held.branches(people, people.c.user_id, known, now)
+        if page is not None:
+            # Every learner kept, not the page's alone: each page has the same columns.
+            columns = learners_sql.retired_columns(
+                scope, filters, chosen_only, known, seen_only=with_teams
+            )
+            branches.append(columns)
     if with_teams:
         branches.append(team_pages.teams_branch(scope))
     return branches
-
-
-def _where(scope: Scope, filters: Filters, ids=None, *, seen_only=False) -> list:
-    where = [in_scope(scope)]
-    if filters.team_id is not None:
-        team = TeamMember.team_id == _TEAM_ID
-        if seen_only:
-            # Only a team the manager sees: any other is not applied (the page offers none).
-            seen = select(Team.id).where(team_seen(scope), Team.id == _TEAM_ID)
-            team = or_(~seen.exists(), team)
-        where.append(team)
-    if filters.profession:
-        where.append(User.profession == filters.profession)
-    if ids is not None:
-        where.append(User.id.in_(ids))
-    return where
-
-
-def _learners(scope: Scope, filters: Filters, ids=None, *, seen_only=False):
-    """Return the learners the filters keep, narrow: what their cells and figures need."""
-    return (
-        select(
-            User.id.label("user_id"),
-            User.profession,
-            TeamMember.team_id,
-            func.coalesce(Team.name, NO_TEAM).label("team"),
-        )
-        .outerjoin(TeamMember, TeamMember.user_id == User.id)
-        .outerjoin(Team, Team.id == TeamMember.team_id)
-        .where(*_where(scope, filters, ids, seen_only=seen_only))
-    )
-
-
-def _listing(scope: Scope, filters: Filters, chosen, *, seen_only=False):
-    """Return the learners the filters keep, each with their place by name, as rows show them."""
-    where = _where(scope, filters, seen_only=seen_only)
-    if chosen is not None:
-        where.append(User.id.in_(select(chosen.c.user_id)))
-    return (
-        select(
-            User.id.label("user_id"),
-            User.full_name,
-            User.email,
-            User.profession,
-            func.coalesce(Team.name, NO_TEAM).label("team"),
-            func.row_number().over(order_by=(User.full_name, User.id)).label("place"),
-        )
-        .outerjoin(TeamMember, TeamMember.user_id == User.id)
-        .outerjoin(Team, Team.id == TeamMember.team_id)
-        .where(*where)
-    )
-
-
-def _chosen(learners, cells, status: str):
-    """Return the learners with a cell in the status asked (all of them when none is)."""
-    if not status:
-        return learners
-    if status == rules.NOT_ASSIGNED:
-        # Not assigned one of the modules some learner here has: fewer cells than modules.
-        modules = select(func.count(func.distinct(cells.c.module_slug))).scalar_subquery()
-        full = select(cells.c.user_id).group_by(cells.c.user_id).having(func.count() >= modules)
-        keep = and_(learners.c.user_id.not_in(full), modules > 0)
-    else:
-        keep = learners.c.user_id.in_(select(cells.c.user_id).where(cells.c.status == status))
-    return select(learners).where(keep).cte("chosen")
 
 
 def _count(scope, learners, cells, chosen, framework, codes, now) -> list:

@@ -66,14 +66,15 @@ def counted(kind: str, scope: Scope, professions: set[str] | None = None):
     return query.group_by(row.key, row.value).having(total != 0)
 
 
-def rated_codes(scope: Scope, professions: set[str] | None = None):
+def rated_codes(scope: Scope, professions: set[str] | None = None, *where):
     """Return SELECT of the codes some learner in the scope has a rating in, and whether one
     of those is at a level (`leveled`), from the kept counts: a few rows, not every rating
-    read. `professions` as for `counted`."""
+    read. `professions` as for `counted`; `where`, conditions on the kept rows besides (a
+    team's, say)."""
     row = DashboardCountChange
     leveled = func.sum(case((row.value != INSUFFICIENT_EVIDENCE, row.change), else_=0)) > 0
     query = select(row.key, leveled.label("leveled")).where(
-        row.organisation_id == scope.organisation_id, row.kind == LEVEL
+        row.organisation_id == scope.organisation_id, row.kind == LEVEL, *where
     )
     if professions is not None:
         query = query.where(row.profession.in_(sorted(professions)))

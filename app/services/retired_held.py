@@ -107,11 +107,12 @@ def column_branch(organisation_id: int, where, known: list[str], rated, counted:
 
     `rated` (dashboard_counts.rated_codes) names the codes some of the learners have a
     rating in, and whether one is at a level, from the kept counts: a few rows. When those
-    count just the learners selected (`counted`: no search or standing asked), a code rated
-    at a level is held, read from them alone. Any other is looked for, one code at a time,
-    through the index of ratings by code, each rating's learner checked by id, up to the
-    first held by a learner selected: never every learner's ratings (PostgreSQL may start
-    from the learners instead where it expects few). A confirmation counts through its
+    count just the learners selected (`counted`: no search, standing or matrix status
+    asked), a code rated at a level is held, read from them alone. Any other is looked for,
+    one code at a time, through the index of ratings by code, each rating's learner checked
+    by id, up to the first held by a learner selected: never every learner's ratings
+    (PostgreSQL may start from the learners instead where it expects few: a matrix status's
+    learners, say). A confirmation counts through its
     learner's rating, which every practice step writes (ratings.refresh_levels).
     """
     codes = rated.where(rated.selected_columns[0].not_in(known)).subquery("retired")

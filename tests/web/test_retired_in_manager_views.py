@@ -6,12 +6,17 @@ import csv
 import html
 import io
 import re
+from datetime import timedelta
 
 import openpyxl
 import pytest
+from sqlalchemy import select
 
+from app import db
 from app.content import catalogue
-from app.services import ratings
+from app.models import Organisation
+from app.models_teams import Team
+from app.services import assignments, ratings, teams
 from tests.conftest import sign_in
 from tests.nu_checker import nu_errors
 from tests.web import course_files
@@ -27,6 +32,7 @@ from tests.web.test_practice import decide, people, the_request  # noqa: F401
 from tests.web.test_practice_record import ask
 
 NAME = "Asking what matters"
+LEE = "learner@example.org"
 
 
 @pytest.fixture
@@ -147,6 +153,63 @@ def test_the_compliance_matrix_shows_a_retired_competency_apart_in_two_statement
     # No competency columns asked for: none retired either.
     assert "lw-grid__retired" not in retired.get("/manage/compliance").text
     assert nu_errors({"compliance": page.text}, tmp_path) == []
+
+
+def test_every_page_of_the_matrix_has_the_retired_columns_of_every_learner_it_keeps(
+    app, retired, make_user, runner
+):
+    # A page of learners whose names come before Lee's: Lee, who holds CODE, is on page 2.
+    for n in range(50):
+        make_user(email=f"abi{n}@example.org", profession="link-worker", org="Riverside PCN",
+                  full_name=f"Abi {n:02}")  # fmt: skip
+    for email, team in (("abi0@example.org", "Oak Practice"), (LEE, "Elm Practice")):
+        assert runner.invoke(args=["create-team", "Riverside PCN", team]).exit_code == 0
+        assert runner.invoke(args=["place-in-team", email, "Riverside PCN", team]).exit_code == 0
+    with app.app_context():
+        module = catalogue().module("how-the-system-works").slug
+        due = assignments.Request((module,), assignments.today() + timedelta(days=90))
+        assignments.assign(teams.Scope(org_id(app)), None, due, catalogue())
+    path = f"/manage/compliance?framework={framework_id(app)}"
+    with statements(app) as run:
+        first = html.unescape(retired.get(path).text)
+    assert len(run) == 2, run
+    table = matrix_table(first)
+    assert "Lee Learner" not in table and "Abi 00" in table
+    assert f"{CODE} {NAME}: retired, no longer in any framework, not counted" in table
+    assert 'id="retired-competencies"' in first
+    assert table.count("Retired: nothing recorded") == 50  # nothing held, nothing to close
+    second = matrix_table(html.unescape(retired.get(f"{path}&page=2").text))
+    assert "Lee Learner" in second and f"{CODE} {NAME}: retired" in second
+    # The first page of a profession, a status (complete: Lee passed the module) or a team
+    # that keeps Lee has it too; one that leaves him out (to do: everyone but Lee) has none.
+    for query, shown in (
+        ("&profession=link-worker", True),
+        ("&status=complete", True),
+        ("&team=999999", True),  # a team the manager does not see: not applied
+        ("&profession=practice-nurse", False),
+        (f"&team={team_id(app, 'Oak Practice')}", False),
+        ("&status=assigned", False),
+    ):
+        page = html.unescape(retired.get(path + query).text)
+        assert ("lw-grid__retired" in page) == shown, query
+        assert ('id="retired-competencies"' in page) == shown, query
+        assert ("Lee Learner" in matrix_table(page)) == (query == "&status=complete"), query
+
+
+def matrix_table(page: str) -> str:
+    return page.split('class="nhsuk-table lw-grid lw-compliance"', 1)[1].split("</table>", 1)[0]
+
+
+def org_id(app) -> int:
+    with app.app_context():
+        return db.session().scalar(
+            select(Organisation.id).where(Organisation.name == "Riverside PCN")
+        )
+
+
+def team_id(app, name: str) -> int:
+    with app.app_context():
+        return db.session().scalar(select(Team.id).where(Team.name == name))
 
 
 def test_the_compliance_downloads_carry_the_retired_column_safe_and_counted_in_nothing(
