@@ -30,6 +30,7 @@ from markupsafe import Markup
 from app import content, static_files
 from app.domain import assignments as assignment_rules
 from app.domain.accounts import PROFESSIONS
+from app.domain.paging import page_numbers
 from app.domain.pdf import cpd_time_in_words
 from app.domain.quizzes import field_name
 from app.links import join_link
@@ -73,6 +74,7 @@ def configure(app: Flask) -> None:
         quiz_texts=QuizTexts,
         quiz_choices=choice_fields,
         quiz_error_list=error_list,
+        page_numbers=page_numbers,
         competency_named=lambda code: content.catalogue().competency(code),
         assignment_labels=assignment_rules.LABELS,
         assignment_words=lambda found: assignment_rules.in_words(found, utcnow().date()),

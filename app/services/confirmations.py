@@ -16,7 +16,7 @@ from datetime import datetime
 from app.domain.competencies import Duration, valid_for
 from app.domain.content import Catalogue
 from app.domain.frameworks import Competency
-from app.domain.paging import asked, clamp, page_numbers
+from app.domain.paging import asked, clamp
 from app.models import utcnow
 from app.services import competency_names, practice_reads
 from app.services.practice import NotFound
@@ -97,11 +97,6 @@ class Queue:
     page: int
     pages: int
     total: int  # how many they decided
-
-    @property
-    def numbers(self) -> list[int | None]:
-        """Return the page numbers the pagination shows, None for a gap."""
-        return page_numbers(self.page, self.pages)
 
 
 def queue(supervisor_id: int, catalogue: Catalogue, page: int = 1) -> Queue:

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select, true
 
 from app import db
-from app.domain.paging import asked, clamp, page_numbers
+from app.domain.paging import asked, clamp
 from app.models import Organisation, User
 from app.models_assignments import ReminderFailure
 from app.services.reminder_failures import OPEN
@@ -51,11 +51,6 @@ class Listing:
     page: int
     pages: int
     total: int
-
-    @property
-    def numbers(self) -> list[int | None]:
-        """Return the page numbers the pagination shows, None for a gap."""
-        return page_numbers(self.page, self.pages)
 
 
 def _read(page: int) -> tuple[list[Refused], int]:

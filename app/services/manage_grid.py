@@ -27,7 +27,7 @@ from app.domain.competencies import (
 )
 from app.domain.content import Catalogue
 from app.domain.frameworks import Framework
-from app.domain.paging import asked, clamp, page_numbers
+from app.domain.paging import asked, clamp
 from app.models import CompetencyLevel, User, utcnow
 from app.services import dashboard_counts, grid_paging, retired_held, tagged_rows
 from app.services.grid_filters import (
@@ -73,11 +73,6 @@ class Grid:
     # What the page's learners hold in competencies no framework has now, shown apart; its
     # columns those of every learner the filters select.
     retired: Retired = Retired()
-
-    @property
-    def numbers(self) -> list[int | None]:
-        """Return the page numbers the pagination shows, None for a gap."""
-        return page_numbers(self.page, self.pages)
 
 
 def grid(

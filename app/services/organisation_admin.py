@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, select, true
 
 from app import db
 from app.domain.accounts import email_problem, normalise_email
-from app.domain.paging import asked, clamp, page_numbers
+from app.domain.paging import asked, clamp
 from app.models import Organisation, User
 from app.services import account_admin, accounts, locks
 
@@ -46,11 +46,6 @@ class Listing:
     page: int
     pages: int
     total: int
-
-    @property
-    def numbers(self) -> list[int | None]:
-        """Return the page numbers the pagination shows, None for a gap."""
-        return page_numbers(self.page, self.pages)
 
 
 def _read(*where, page: int = 1) -> tuple[list[OrganisationRow], int]:
