@@ -1,5 +1,6 @@
-"""Accounts: signing in and out, passwords, and finding an account by its email address
-or an organisation by its join code.
+"""Accounts: signing in and out, passwords, finding an account by its email address or an
+organisation by its join code, and the account page's one read (with whether the mail
+server refuses the person's emails).
 
 Changing a password, and checking the current one, is in password_changes.py; the
 signed-in user, read again on every page, is in signed_in_user.py; creating organisations
