@@ -2,7 +2,7 @@
 
 import json
 import re
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 
 from flask import (
@@ -88,9 +88,6 @@ def configure(app: Flask) -> None:
     env.filters["cpd_words"] = cpd_time_in_words
     # Counts as people read them: 5,001 learners, as the command line prints them.
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
-    # Each app's own cache: one shared by every app (keyed by environment) kept them all
-    # alive, and a test builds an app per test.
-    env.linkwise_components = lru_cache(maxsize=2048)(partial(_render_component, env))
 
 
 def escapes(template_name: str | None) -> bool:
@@ -212,8 +209,7 @@ def render_component(name: str, params: dict, **substitutions: str) -> Markup:
     token) go in as placeholders and are substituted afterwards, escaped, in one pass: a
     value holding another placeholder's name stays as it is.
     """
-    rendered = current_app.jinja_env.linkwise_components
-    html = rendered(name, json.dumps(params, sort_keys=True))
+    html = RENDERED_COMPONENTS.html(name, json.dumps(params, sort_keys=True))
     if not substitutions:
         return Markup(html)
     escaped = {key: str(Markup.escape(value)) for key, value in substitutions.items()}
@@ -273,8 +269,39 @@ def _filled(value, texts: dict):
     return value
 
 
-def _render_component(env, name: str, params_json: str) -> str:
-    return str(_component_macro(env, name)(json.loads(params_json)))
+class RenderedComponents:
+    """The HTML of NHS.UK components, by name and parameters, for every app in the process.
+
+    A component's HTML depends on its parameters alone: the macros come from the installed
+    package, and every app's environment is set up alike (configure). So one app's rendering
+    serves the next: a test process builds an app per test, and each one drew every
+    component afresh, several milliseconds a page. Only the HTML is kept, never an app or
+    its environment; past MOST entries, it starts again.
+    """
+
+    MOST = 4096
+
+    def __init__(self):
+        self._html: dict[tuple[str, str], str] = {}
+
+    def html(self, name: str, params_json: str) -> str:
+        key = (name, params_json)
+        html = self._html.get(key)
+        if html is None:
+            if len(self._html) >= self.MOST:
+                self._html.clear()
+            macro = _component_macro(current_app.jinja_env, name)
+            html = self._html[key] = str(macro(json.loads(params_json)))
+        return html
+
+    def keys(self) -> list[tuple[str, str]]:
+        return list(self._html)
+
+    def clear(self) -> None:
+        self._html.clear()
+
+
+RENDERED_COMPONENTS = RenderedComponents()
 
 
 def _component_macro(env, name: str):
@@ -373,4 +400,4 @@ def _site_header(_script_root: str, endpoint: str | None, viewer: tuple | None) 
             ]
         },
     }
-    return _render_component(current_app.jinja_env, "header", json.dumps(params, sort_keys=True))
+    return RENDERED_COMPONENTS.html("header", json.dumps(params, sort_keys=True))
