@@ -26,7 +26,7 @@ from app.domain.accounts import PROFESSIONS, normalise_email
 from app.links import absolute_url
 from app.models import AuditEvent, Organisation, PendingRegistration, User, utcnow
 from app.models_teams import Team, TeamMember
-from app.services import audit, locks, tokens
+from app.services import audit, locks, reminder_failures, tokens
 from app.services.accounts import (
     AccountError,
     hash_password,
@@ -83,6 +83,7 @@ def register(form: Registration, *, address: str | None = None) -> None:
         except mail.MailError:
             _not_sent(email, None, subject_id=existing.id, address=address)
             raise
+        reminder_failures.address_took_mail(existing.id, email)
         return
     if code is not None and not _code_holds(session, team or organisation, code):
         raise AccountError("join_code", UNKNOWN_CODE)  # replaced a moment ago
