@@ -8,7 +8,7 @@ import warnings
 import click
 from flask.cli import with_appcontext
 
-from app.domain.accounts import PROFESSIONS, ROLES
+from app.domain.accounts import PROFESSIONS, ROLE_NAMES, ROLES, a_role
 from app.services import account_admin, accounts
 
 
@@ -60,7 +60,7 @@ def create_user(email, full_name, role, profession, organisation, password):
         )
     except accounts.AccountError as error:
         raise click.ClickException(error.message) from None
-    click.echo(f"created {user.role} {user.email}")
+    click.echo(f"created {ROLE_NAMES[user.role].lower()} {user.email}")
 
 
 def _prompted_password() -> str:
@@ -91,7 +91,7 @@ def set_role(email, role, organisation, force):
     except accounts.AccountError as error:
         raise click.ClickException(error.message) from None
     state = "now" if done.changed else "already"
-    click.echo(f"{done.user.email} is {state} {done.user.role}")
+    click.echo(f"{done.user.email} is {state} {a_role(done.user.role)}")
 
 
 @click.command("set-supervisor")

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app import db
 from app.cli_errors import day_option
+from app.domain.accounts import a_role
 from app.models import Organisation
 from app.services import team_managers, team_members, teams
 from app.services.accounts import user_by_email
@@ -80,8 +81,7 @@ def _learner_of(email: str, org: Organisation) -> None:
     if user is None or user.erased_at is not None:
         raise click.ClickException(f"no account for {email}")
     if user.role != "learner":
-        article = "an" if user.role[0] in "aeiou" else "a"
-        raise click.ClickException(f"{email} is {article} {user.role}, not a learner")
+        raise click.ClickException(f"{email} is {a_role(user.role)}, not a learner")
     if user.organisation_id != org.id:
         raise click.ClickException(f"{email} is not a learner of {org.name}")
 

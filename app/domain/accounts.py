@@ -21,6 +21,14 @@ PROFESSIONS = {
 # Supervising is not a role of its own: a practitioner keeps theirs (usually learner) and
 # is named a supervisor of their organisation in the `supervisor` table.
 ROLES = ("learner", "trainer", "manager", "admin")
+# How a person reads each role, on every page, email and command that shows one; inside a
+# sentence it is lower case (a_role).
+ROLE_NAMES = {
+    "learner": "Learner",
+    "trainer": "Trainer",
+    "manager": "Manager",
+    "admin": "Administrator",
+}
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
@@ -42,6 +50,12 @@ MIN_JOIN_CODE_LENGTH = 6  # a chosen code shorter than this is easy to guess
 EXAMPLE_JOIN_CODE = "K7PX2"
 
 MAX_EMAIL_LENGTH = 254  # the longest address SMTP carries
+
+
+def a_role(role: str) -> str:
+    """Name a role inside a sentence, with its article: "a learner", "an administrator"."""
+    name = ROLE_NAMES[role].lower()
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 # UK professional registration numbers (GMC, NMC, GPhC, HCPC, GDC, Social Work England and

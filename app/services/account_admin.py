@@ -191,7 +191,7 @@ def set_role(
         session.rollback()
         raise AccountError(
             "role",
-            f"{user.email} is the last administrator: make another account admin first, "
+            f"{user.email} is the last administrator: make another account an administrator first, "
             "or give --force to leave the site with none",
         )
     if role == "manager" and organisation is None and user.organisation_id is None:

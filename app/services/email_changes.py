@@ -34,9 +34,11 @@ def request_email_change(
         raise AccountError("email", "Enter an email address different from your current one")
     audit.record(session, "email.change_requested", actor_id=user_id, address=address)
     session.commit()
-    if user_by_email(new_email) is not None:
+    owner = user_by_email(new_email)
+    if owner is not None:
         # Tell the owner of that address, not the requester, that it is taken.
         mail.send(new_email, "email_taken", sign_in_url=absolute_url("auth.sign_in"))
+        reminder_failures.address_took_mail(owner.id, new_email)
         return new_email
     token = tokens.make(
         tokens.EMAIL_CHANGE, {"u": user.id, "e": new_email, "f": _email_fingerprint(user)}
@@ -48,7 +50,8 @@ def request_email_change(
         confirm_url=absolute_url("account.confirm_email", token=token),
         hours=tokens.EMAIL_CHANGE[1] // 3600,
     )
-    mail.send_quietly(user.email, "email_change_requested", name=user.full_name)
+    if mail.send_quietly(user.email, "email_change_requested", name=user.full_name):
+        reminder_failures.address_took_mail(user.id, user.email)
     return new_email
 
 

@@ -11,18 +11,13 @@ from datetime import datetime
 from sqlalchemy import func, select, true
 
 from app import db
+from app.domain.accounts import ROLE_NAMES
 from app.domain.paging import asked, clamp
 from app.models import Organisation, User
 from app.models_assignments import ReminderFailure
 from app.services.reminder_failures import OPEN
 
 PER_PAGE = 25
-ROLE_NAMES = {
-    "learner": "Learner",
-    "trainer": "Trainer",
-    "manager": "Manager",
-    "admin": "Administrator",
-}
 KIND_NAMES = {"reminder": "Reminder", "summary": "Weekly summary"}
 
 
@@ -95,7 +90,7 @@ def _read(page: int) -> tuple[list[Refused], int]:
                 row.user_id,
                 row.full_name,
                 row.email,
-                ROLE_NAMES.get(row.role, row.role),
+                ROLE_NAMES[row.role],
                 row.organisation,
                 KIND_NAMES.get(row.kind, row.kind),
                 row.refused == "address",

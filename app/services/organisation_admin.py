@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select, true
 
 from app import db
-from app.domain.accounts import email_problem, normalise_email
+from app.domain.accounts import a_role, email_problem, normalise_email
 from app.domain.paging import asked, clamp
 from app.models import Organisation, User
 from app.services import account_admin, accounts, locks
@@ -154,14 +154,9 @@ def candidate(organisation: OrganisationRow, email: str) -> Person:
     if person.role != "learner":
         raise accounts.AccountError(
             "email",
-            f"{email} is a{'n' if person.role == 'admin' else ''} {_role_name(person.role)}. "
-            "Only a learner can be made a manager here",
+            f"{email} is {a_role(person.role)}. Only a learner can be made a manager here",
         )
     return Person(person.full_name, person.email)
-
-
-def _role_name(role: str) -> str:
-    return {"admin": "administrator"}.get(role, role)
 
 
 def make_manager(actor_id: int, organisation: OrganisationRow, email: str) -> Person:

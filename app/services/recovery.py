@@ -20,7 +20,7 @@ from app import db, mail
 from app.domain.accounts import normalise_email
 from app.links import absolute_url
 from app.models import AuditEvent, User, utcnow
-from app.services import audit, locks, sign_in_locks, tokens
+from app.services import audit, locks, reminder_failures, sign_in_locks, tokens
 from app.services.accounts import hash_password, password_matches, refuse_weak, user_by_email
 
 # A second ask for one address within this time is the first one sent again (a double
@@ -73,6 +73,7 @@ def request_reset(email: str, *, address: str | None = None) -> None:
         minutes=tokens.PASSWORD_RESET[1] // 60,
         address=address,
     )
+    reminder_failures.address_took_mail(user.id, email)
 
 
 def _sent_or_raise(email: str, user_id: int | None, template: str, *, address, **context):
@@ -158,10 +159,11 @@ def reset_password(token: str, new_password: str, *, address: str | None = None)
         **({"lifted": lifted} if lifted else {}),
     )
     session.commit()
-    mail.send_quietly(
+    if mail.send_quietly(
         user.email,
         "password_changed",
         name=user.full_name,
         reset_url=absolute_url("recovery.forgot_password"),
-    )
+    ):
+        reminder_failures.address_took_mail(user.id, user.email)
     return user

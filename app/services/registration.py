@@ -24,9 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from app import db, mail
 from app.domain.accounts import PROFESSIONS, normalise_email
 from app.links import absolute_url
-from app.models import Organisation, PendingRegistration, User, utcnow
+from app.models import AuditEvent, Organisation, PendingRegistration, User, utcnow
 from app.models_teams import Team, TeamMember
-from app.services import audit, locks, tokens
+from app.services import audit, locks, reminder_failures, tokens
 from app.services.accounts import (
     AccountError,
     hash_password,
@@ -83,6 +83,7 @@ def register(form: Registration, *, address: str | None = None) -> None:
         except mail.MailError:
             _not_sent(email, None, subject_id=existing.id, address=address)
             raise
+        reminder_failures.address_took_mail(existing.id, email)
         return
     if code is not None and not _code_holds(session, team or organisation, code):
         raise AccountError("join_code", UNKNOWN_CODE)  # replaced a moment ago
@@ -258,12 +259,39 @@ def confirm(token: str, *, address: str | None = None) -> Confirmed | None:
         return None
     # Read before the delete below expires the row.
     team_id, replaced = row.team_id, row.join_code_replaced_at is not None
+    # A later use of the spent link is told what this one is (spent_link_told_replaced): the
+    # event names the link by its hash, which confirms nothing once the sign-up is gone.
+    told = {"join_code_replaced": True, "link_hash": row.token_hash} if replaced else {}
     session.execute(delete(PendingRegistration).where(PendingRegistration.email == row.email))
     if team_id is not None and user.organisation_id is not None:
         session.add(TeamMember(user_id=user.id, team_id=team_id))
-    audit.record(session, "account.registered", actor_id=user.id, email=user.email, address=address)
+    audit.record(
+        session, "account.registered", actor_id=user.id, email=user.email, address=address, **told
+    )
     session.commit()
     return Confirmed(user, code_replaced=replaced)
+
+
+def spent_link_told_replaced(token: str) -> bool:
+    """Say whether a spent registration link made an account whose join code had been
+    replaced (as recorded when it made it, see confirm), and the account is in no organisation
+    still: a later use of the link is told what the first was. Only within the time a link
+    lasts; after that it has expired whatever it did."""
+    if not token or len(token) > 100:
+        return False
+    told = (
+        select(AuditEvent.id)
+        .join(User, User.id == AuditEvent.actor_id)
+        .where(
+            AuditEvent.kind == "account.registered",
+            AuditEvent.occurred_at > utcnow() - PENDING_FOR,
+            AuditEvent.detail["link_hash"].as_string() == tokens.hash_secret(token),
+            User.organisation_id.is_(None),
+            User.erased_at.is_(None),
+        )
+        .limit(1)
+    )
+    return db.session().scalar(told) is not None
 
 
 def _reread_holding_owner(session, row: PendingRegistration) -> PendingRegistration | None:

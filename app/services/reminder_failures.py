@@ -2,7 +2,8 @@
 
 `send_reminders` records a refusal (`record`) beside taking its reminders back, in the same
 transaction, so the record survives whatever the rest of the run does; the next email that
-goes through closes the spell (`resolve`), as does a change of the person's address. A mail
+goes through closes the spell (`resolve`), as does a change of the person's address, and any
+other email to the refused address that goes through (`address_took_mail`). A mail
 server that cannot be reached is no refusal: nothing is recorded, and the next run tries.
 The manager's pages read the open spells (`PERSON_FAILING`, `counted`, `named`) within the
 statements they already run, as do the person's own account page (`OPEN_SPELL`) and My
@@ -108,6 +109,25 @@ def delivered(person) -> None:
         session = db.session()
         resolve(session, person.id, "delivered")
         session.commit()
+
+
+def address_took_mail(user_id: int, address: str) -> None:
+    """Close the person's open spell of a refused address now that another email (a password
+    reset, a notice) went through to that very address, still theirs (committed): it takes
+    mail now. A spell of refused messages stays open: their address was never the trouble, so
+    only a reminder or summary that goes through shows it put right."""
+    session = db.session()
+    session.execute(
+        update(ReminderFailure)
+        .where(
+            ReminderFailure.user_id == user_id,
+            OPEN,
+            ReminderFailure.refused == "address",
+            exists().where(User.id == user_id, User.email == address),
+        )
+        .values(resolved_at=utcnow(), resolved_how="delivered")
+    )
+    session.commit()
 
 
 # Whether the person (User's row in the outer query) has an open spell.

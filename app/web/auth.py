@@ -77,7 +77,7 @@ def confirm_registration(token: str):
     """Show the button that finishes signing up (following a link changes nothing)."""
     pending = registration.pending_page(token)
     if pending is None:
-        return render_template("auth/link_spent.html", purpose="register"), 404
+        return _registration_link_spent(token)
     return render_template("auth/confirm_registration.html", pending=pending, token=token)
 
 
@@ -87,7 +87,7 @@ def finish_registration(token: str):
     """Create the account, sign it in and remember the professional confirmation."""
     confirmed = registration.confirm(token, address=client_address())
     if confirmed is None:
-        return render_template("auth/link_spent.html", purpose="register"), 404
+        return _registration_link_spent(token)
     start_session(confirmed.user)
     flash(JUST_CREATED if confirmed.already else "Your account has been created", "success")
     if confirmed.code_replaced:
@@ -132,6 +132,14 @@ def sign_out():
     else:
         flash(SIGNED_OUT_HERE_ONLY, "warning")
     return redirect(url_for("pages.home"))
+
+
+def _registration_link_spent(token: str):
+    """Answer a spent or expired registration link; when it made an account whose join code
+    had been replaced, say so as the page after "Create my account" did."""
+    replaced = registration.spent_link_told_replaced(token)
+    told = CODE_REPLACED if replaced else None
+    return render_template("auth/link_spent.html", purpose="register", code_replaced=told), 404
 
 
 def _join_link_of(form) -> str | None:

@@ -166,7 +166,7 @@ def test_set_role_moving_someone_takes_them_out_of_the_old_organisation_as_a_lea
             args=["set-role", "asha@example.org", "learner", "--org", "Hillside PCN"]
         )
         assert moved.exit_code == 0, moved.output
-    assert "asha@example.org is already learner" in moved.output
+    assert "asha@example.org is already a learner" in moved.output
 
     with app.app_context():
         session = db.session()

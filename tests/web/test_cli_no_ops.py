@@ -19,9 +19,9 @@ def _count(app, kind: str) -> int:
 def test_set_role_to_the_role_held_says_already_and_records_nothing(app, runner, make_user):
     make_user(email="sam@example.org")
     first = runner.invoke(args=["set-role", "sam@example.org", "trainer"])
-    assert first.output == "sam@example.org is now trainer\n"
+    assert first.output == "sam@example.org is now a trainer\n"
     again = runner.invoke(args=["set-role", "sam@example.org", "trainer"])
-    assert (again.exit_code, again.output) == (0, "sam@example.org is already trainer\n")
+    assert (again.exit_code, again.output) == (0, "sam@example.org is already a trainer\n")
     assert _count(app, "role.changed") == 1
 
 
@@ -30,15 +30,15 @@ def test_the_last_administrator_is_demoted_only_with_force(app, runner, make_use
     refused = runner.invoke(args=["set-role", "admin@example.org", "learner"])
     assert refused.exit_code == 1
     assert refused.output == (
-        "Error: admin@example.org is the last administrator: make another account admin "
-        "first, or give --force to leave the site with none\n"
+        "Error: admin@example.org is the last administrator: make another account an "
+        "administrator first, or give --force to leave the site with none\n"
     )
     assert _count(app, "role.changed") == 0
     make_user(email="second@example.org", role="admin")
     demoted = runner.invoke(args=["set-role", "admin@example.org", "learner"])
-    assert demoted.output == "admin@example.org is now learner\n"
+    assert demoted.output == "admin@example.org is now a learner\n"
     forced = runner.invoke(args=["set-role", "second@example.org", "trainer", "--force"])
-    assert forced.output == "second@example.org is now trainer\n"
+    assert forced.output == "second@example.org is now a trainer\n"
 
 
 def test_place_in_team_twice_says_already_and_records_once(app, runner, pcn):

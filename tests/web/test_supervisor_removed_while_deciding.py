@@ -42,7 +42,7 @@ def removal(app, make_user, how):
 
         def move():
             done = app.test_cli_runner().invoke(args=command)
-            return Moved(302 if "sue@example.org is now learner" in done.output else 500)
+            return Moved(302 if "sue@example.org is now a learner" in done.output else 500)
 
         return move
     make_user(email="mo@example.org", role="manager", org="Riverside PCN")
