@@ -9,6 +9,8 @@ from types import CodeType
 import pytest
 from flask import Flask
 from jinja2 import BytecodeCache
+from sqlalchemy.orm import Mapper
+from sqlalchemy.util import memoized_property
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -82,17 +84,34 @@ class SharedStatements(dict):
     @staticmethod
     def _shared(key):
         dialect, *rest = key
+        worked_out = _memoized_names(type(dialect))
         settings = sorted(
             (name, value)
             for name, value in vars(dialect).items()
-            if isinstance(value, str | int | float | bool | tuple | None)
+            if name not in worked_out and isinstance(value, str | int | float | bool | tuple | None)
         )
         return (type(dialect), tuple(settings), *rest)
 
 
-def sharing_compiled_statements(create_engine):
+@cache
+def _memoized_names(dialect_class) -> frozenset[str]:
+    """Return the names of a dialect's values worked out from its settings on first use.
+
+    They are not settings, and one appears in the dialect only once something reads it,
+    which compiling a statement may do: kept in the key, a statement compiled so was
+    stored under another key than the one it was looked up by, and every new engine
+    compiled it again.
+    """
+    return frozenset(
+        name
+        for cls in dialect_class.__mro__
+        for name, attribute in vars(cls).items()
+        if isinstance(attribute, memoized_property)
+    )
+
+
+def sharing_compiled_statements(create_engine, shared: SharedStatements):
     """Wrap create_engine so the engine compiles into the process's SharedStatements."""
-    shared = SharedStatements()
 
     def create(*args, **kwargs):
         engine = create_engine(*args, **kwargs)
@@ -127,7 +146,11 @@ def cheaper_test_process():
         patch.setattr(accounts, "password_problem", remembered)
         patch.setattr(account_admin, "password_problem", remembered)
         patch.setattr(forms, "password_problem", remembered)
-        patch.setattr(engines, "create_engine", sharing_compiled_statements(engines.create_engine))
+        statements = SharedStatements()
+        create_engine = sharing_compiled_statements(engines.create_engine, statements)
+        patch.setattr(engines, "create_engine", create_engine)
+        # The ORM's flushes compile into their mapper's own cache, not the engine's.
+        patch.setattr(Mapper, "_compiled_cache", property(lambda _mapper: statements))
         yield
 
 
