@@ -11,6 +11,7 @@ from flask import Flask
 from jinja2 import BytecodeCache
 from sqlalchemy.orm import Mapper
 from sqlalchemy.util import memoized_property
+from werkzeug.routing import Rule
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -123,6 +124,32 @@ def sharing_compiled_statements(create_engine, shared: SharedStatements):
     return create
 
 
+def sharing_url_builders(compile_builder):
+    """Wrap Rule._compile_builder so each URL builder is written once in the test process.
+
+    A rule writes its url_for code as Python and compiles it (app/flask_app.py: on first
+    use), and each test's app has rules of its own: ~1% of a web test's time. The code
+    depends only on the rule's parts (its text, the converters and defaults it has), which
+    are the key here; the function takes the rule it builds for as an argument.
+    """
+    builders = {}
+
+    def compile_shared(rule, append_unknown=True):
+        key = (
+            rule.rule,
+            tuple(rule._trace),
+            tuple((name, type(converter)) for name, converter in rule._converters.items()),
+            repr(sorted((rule.defaults or {}).items())),
+            append_unknown,
+        )
+        builder = builders.get(key)
+        if builder is None:
+            builder = builders[key] = compile_builder(rule, append_unknown)
+        return builder
+
+    return compile_shared
+
+
 def cheap_password_hash(password: str, method: str = "scrypt", salt_length: int = 16) -> str:
     """Hash with scrypt as the app does, at the tests' cost."""
     method = TEST_SCRYPT if method == "scrypt" else method
@@ -153,6 +180,7 @@ def cheaper_test_process():
         patch.setattr(engines, "create_engine", create_engine)
         # The ORM's flushes compile into their mapper's own cache, not the engine's.
         patch.setattr(Mapper, "_compiled_cache", property(lambda _mapper: statements))
+        patch.setattr(Rule, "_compile_builder", sharing_url_builders(Rule._compile_builder))
         yield
 
 
