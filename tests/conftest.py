@@ -48,20 +48,21 @@ class TemplateCode(BytecodeCache):
     """Keep compiled templates in memory, for every app the test process builds.
 
     Each test builds its own app, and each app's Jinja environment compiled every template
-    it rendered again: most of a short test's time. Jinja keys the code by the template's
-    name and a hash of its source, so an edited template is compiled afresh. The code
-    objects themselves are kept (they are immutable), not their marshalled bytes: reading
-    those back was most of what loading a template still cost.
+    it rendered again: most of a short test's time. The code is kept under the template's
+    name and a hash of its source (Jinja's bucket key names the template only, and its
+    checksum is checked only when loading marshalled bytes), so an edited template is
+    compiled afresh. The code objects themselves are kept (they are immutable), not their
+    marshalled bytes: reading those back was most of what loading a template still cost.
     """
 
     def __init__(self):
-        self.code: dict[str, CodeType] = {}
+        self.code: dict[tuple[str, str], CodeType] = {}
 
     def load_bytecode(self, bucket) -> None:
-        bucket.code = self.code.get(bucket.key)
+        bucket.code = self.code.get((bucket.key, bucket.checksum))
 
     def dump_bytecode(self, bucket) -> None:
-        self.code[bucket.key] = bucket.code
+        self.code[bucket.key, bucket.checksum] = bucket.code
 
 
 class SharedStatements(dict):
