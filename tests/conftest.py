@@ -9,6 +9,9 @@ from types import CodeType
 import pytest
 from flask import Flask
 from jinja2 import BytecodeCache
+from sqlalchemy.orm import Mapper
+from sqlalchemy.util import memoized_property
+from werkzeug.routing import Rule
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -34,29 +37,32 @@ PRODUCTION = {
     "SMTP_URL": "smtp://127.0.0.1:1",
     "ISSUER_KEY": TEST_ISSUER_PEM,
 }
-# Scrypt's cost in tests: 32 times cheaper than production's (werkzeug's default, 32768).
-# A hash names its own cost, so checking one made here is as cheap as making it.
-TEST_SCRYPT = "scrypt:1024:8:1"
+# Scrypt's cost in tests: near the least OpenSSL accepts (production's, werkzeug's default, is
+# 32768:8:1, about 2,000 times the work); a test's hash only has to be scrypt, and match.
+# A hash names its own cost, so checking one made here is as cheap as making it. At
+# 1024:8:1 hashing was 4% of a web test's time (2.5 ms a hash; now 0.07).
+TEST_SCRYPT = "scrypt:128:1:1"
 
 
 class TemplateCode(BytecodeCache):
     """Keep compiled templates in memory, for every app the test process builds.
 
     Each test builds its own app, and each app's Jinja environment compiled every template
-    it rendered again: most of a short test's time. Jinja keys the code by the template's
-    name and a hash of its source, so an edited template is compiled afresh. The code
-    objects themselves are kept (they are immutable), not their marshalled bytes: reading
-    those back was most of what loading a template still cost.
+    it rendered again: most of a short test's time. The code is kept under the template's
+    name and a hash of its source (Jinja's bucket key names the template only, and its
+    checksum is checked only when loading marshalled bytes), so an edited template is
+    compiled afresh. The code objects themselves are kept (they are immutable), not their
+    marshalled bytes: reading those back was most of what loading a template still cost.
     """
 
     def __init__(self):
-        self.code: dict[str, CodeType] = {}
+        self.code: dict[tuple[str, str], CodeType] = {}
 
     def load_bytecode(self, bucket) -> None:
-        bucket.code = self.code.get(bucket.key)
+        bucket.code = self.code.get((bucket.key, bucket.checksum))
 
     def dump_bytecode(self, bucket) -> None:
-        self.code[bucket.key] = bucket.code
+        self.code[bucket.key, bucket.checksum] = bucket.code
 
 
 class SharedStatements(dict):
@@ -82,17 +88,34 @@ class SharedStatements(dict):
     @staticmethod
     def _shared(key):
         dialect, *rest = key
+        worked_out = _memoized_names(type(dialect))
         settings = sorted(
             (name, value)
             for name, value in vars(dialect).items()
-            if isinstance(value, str | int | float | bool | tuple | None)
+            if name not in worked_out and isinstance(value, str | int | float | bool | tuple | None)
         )
         return (type(dialect), tuple(settings), *rest)
 
 
-def sharing_compiled_statements(create_engine):
+@cache
+def _memoized_names(dialect_class) -> frozenset[str]:
+    """Return the names of a dialect's values worked out from its settings on first use.
+
+    They are not settings, and one appears in the dialect only once something reads it,
+    which compiling a statement may do: kept in the key, a statement compiled so was
+    stored under another key than the one it was looked up by, and every new engine
+    compiled it again.
+    """
+    return frozenset(
+        name
+        for cls in dialect_class.__mro__
+        for name, attribute in vars(cls).items()
+        if isinstance(attribute, memoized_property)
+    )
+
+
+def sharing_compiled_statements(create_engine, shared: SharedStatements):
     """Wrap create_engine so the engine compiles into the process's SharedStatements."""
-    shared = SharedStatements()
 
     def create(*args, **kwargs):
         engine = create_engine(*args, **kwargs)
@@ -100,6 +123,32 @@ def sharing_compiled_statements(create_engine):
         return engine
 
     return create
+
+
+def sharing_url_builders(compile_builder):
+    """Wrap Rule._compile_builder so each URL builder is written once in the test process.
+
+    A rule writes its url_for code as Python and compiles it (app/flask_app.py: on first
+    use), and each test's app has rules of its own: ~1% of a web test's time. The code
+    depends only on the rule's parts (its text, the converters and defaults it has), which
+    are the key here; the function takes the rule it builds for as an argument.
+    """
+    builders = {}
+
+    def compile_shared(rule, append_unknown=True):
+        key = (
+            rule.rule,
+            tuple(rule._trace),
+            tuple((name, type(converter)) for name, converter in rule._converters.items()),
+            repr(sorted((rule.defaults or {}).items())),
+            append_unknown,
+        )
+        builder = builders.get(key)
+        if builder is None:
+            builder = builders[key] = compile_builder(rule, append_unknown)
+        return builder
+
+    return compile_shared
 
 
 def cheap_password_hash(password: str, method: str = "scrypt", salt_length: int = 16) -> str:
@@ -127,7 +176,12 @@ def cheaper_test_process():
         patch.setattr(accounts, "password_problem", remembered)
         patch.setattr(account_admin, "password_problem", remembered)
         patch.setattr(forms, "password_problem", remembered)
-        patch.setattr(engines, "create_engine", sharing_compiled_statements(engines.create_engine))
+        statements = SharedStatements()
+        create_engine = sharing_compiled_statements(engines.create_engine, statements)
+        patch.setattr(engines, "create_engine", create_engine)
+        # The ORM's flushes compile into their mapper's own cache, not the engine's.
+        patch.setattr(Mapper, "_compiled_cache", property(lambda _mapper: statements))
+        patch.setattr(Rule, "_compile_builder", sharing_url_builders(Rule._compile_builder))
         yield
 
 
