@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from app import content, static_files
 from app.domain import assignments as assignment_rules
-from app.domain.accounts import PROFESSIONS
+from app.domain.accounts import PROFESSIONS, ROLE_NAMES
 from app.domain.paging import page_numbers
 from app.domain.pdf import cpd_time_in_words
 from app.domain.quizzes import field_name
@@ -85,6 +85,7 @@ def configure(app: Flask) -> None:
     # Flask-WTF offers its csrf_token as a global and through a context processor too.
     app.context_processor(lambda: {"cspNonce": csp_nonce(), "csrf_token": csrf_token})
     env.filters["profession"] = lambda code: PROFESSIONS.get(code, code)
+    env.filters["role"] = ROLE_NAMES.__getitem__
     env.filters["cpd_words"] = cpd_time_in_words
     # Counts as people read them: 5,001 learners, as the command line prints them.
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n

@@ -17,7 +17,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import db
 from app.domain.accounts import (
-    ROLE_NAMES,
     normalise_email,
     normalise_join_code,
     normalise_password,
@@ -126,11 +125,6 @@ class AccountPage:
 
     row: User
     failing: reminder_failures.Failing | None
-
-    @property
-    def role(self) -> str:
-        """Name the account's role as every page does: "Administrator", not "admin"."""
-        return ROLE_NAMES[self.row.role]
 
 
 def account_page(user_id: int) -> AccountPage:

@@ -74,7 +74,7 @@ def account():
             return redirect(url_for("account.account"))
     page = accounts.account_page(current_user.db_id)
     return render_template(
-        "account/index.html", form=form, row=page.row, role=page.role, failing=page.failing
+        "account/index.html", form=form, row=page.row, failing=page.failing
     ), _status(form)
 
 
