@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from sqlalchemy import func, or_, select
 
 from app import db
-from app.domain.certificates import render_certificate_pdf
 from app.domain.competencies import knowledge_shown, practice_shown
 from app.domain.content import Catalogue
 from app.models import (
@@ -26,7 +25,14 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import audit, certificates, competency_names, credentials, data_rights_teams
+from app.services import (
+    audit,
+    certificate_pdfs,
+    certificates,
+    competency_names,
+    credentials,
+    data_rights_teams,
+)
 from app.services.practice_rights import export_practice
 from app.services.rating_reads import aware
 
@@ -62,7 +68,7 @@ def build_archive(user_id: int, catalogue: Catalogue | None) -> bytes:
         named = archive_names(held)
         for certificate in held:
             details = certificates.details(certificate)
-            pdf = render_certificate_pdf(details)
+            pdf = certificate_pdfs.pdf_for(details)
             archive.writestr(f"certificates/{named[certificate.code]}.pdf", pdf)
         for credential in data["credentials"]:
             if credential["credential"]:

@@ -7,8 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.content import catalogue
 from app.domain import reflection
 from app.domain.certificate_codes import normalise_code
-from app.domain.certificates import render_certificate_pdf
-from app.services import certificate_page, certificates
+from app.services import certificate_page, certificate_pdfs, certificates
 from app.web.errors import shown_again
 
 bp = Blueprint("certificates", __name__)
@@ -93,7 +92,7 @@ def earlier_certificate_pdf(module_slug: str, code: str):
 
 def _pdf(page, filename: str):
     return (
-        render_certificate_pdf(page.details),
+        certificate_pdfs.pdf_for(page.details),
         200,
         {
             "Content-Type": "application/pdf",
