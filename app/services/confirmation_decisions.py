@@ -26,7 +26,7 @@ from app.models_practice import (
     ConfirmationRequest,
     Supervisor,
 )
-from app.services import audit, xapi
+from app.services import audit, reminder_failures, xapi
 from app.services.confirmations import NO_EVIDENCE, Wording, seen_digest
 from app.services.knowledge_now import knowledge_now
 from app.services.locks import lock_people
@@ -242,4 +242,6 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> D
         confirmed=outcome == "confirmed",
         url=absolute_url("practice.competency", code=code),
     )
+    if emailed:
+        reminder_failures.address_took_mail(learner_id, learner.email)
     return Decided(outcome, emailed)

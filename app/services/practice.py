@@ -23,7 +23,7 @@ from app.models_practice import (
     SelfAssessment,
     Supervisor,
 )
-from app.services import audit
+from app.services import audit, reminder_failures
 from app.services.locks import lock_learner, lock_people
 from app.services.rating_reads import aware
 from app.services.ratings import refresh_levels
@@ -244,6 +244,8 @@ def request_confirmation(
         competency=f"{code} {catalogue.competency(code).name}",
         url=absolute_url("supervise.request_view", request_id=request.id),
     )
+    if emailed:
+        reminder_failures.address_took_mail(person.id, person.email)
     return Told(person.full_name, emailed)
 
 

@@ -3,8 +3,9 @@
 `send_reminders` records a refusal (`record`) beside taking its reminders back, in the same
 transaction, so the record survives whatever the rest of the run does; the next email that
 goes through closes the spell (`resolve`), as does a change of the person's address, and any
-other email to the refused address that goes through (`address_took_mail`). A mail
-server that cannot be reached is no refusal: nothing is recorded, and the next run tries.
+other email to the refused address that goes through (`address_took_mail`): a password
+reset, an account's notices, the practice emails. A mail server that cannot be reached is
+no refusal: nothing is recorded, and the next run tries.
 The manager's pages read the open spells (`PERSON_FAILING`, `counted`, `named`) within the
 statements they already run, as do the person's own account page (`OPEN_SPELL`) and My
 learning (`PERSON_FAILING`), which tell them to check their address.
@@ -12,10 +13,13 @@ learning (`PERSON_FAILING`), which tell them to check their address.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, select, tuple_, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app import db, mail
@@ -24,6 +28,8 @@ from app.models_assignments import ReminderFailure
 from app.services.learner_rows import SELF
 from app.services.tagged_rows import Row, branch
 from app.services.upsert import insert_for
+
+log = logging.getLogger("linkwise.reminder_failures")
 
 NAMED = 10  # learners the compliance page names; it counts them all
 OPEN = ReminderFailure.resolved_at.is_(None)
@@ -113,21 +119,48 @@ def delivered(person) -> None:
 
 def address_took_mail(user_id: int, address: str) -> None:
     """Close the person's open spell of a refused address now that another email (a password
-    reset, a notice) went through to that very address, still theirs (committed): it takes
-    mail now. A spell of refused messages stays open: their address was never the trouble, so
-    only a reminder or summary that goes through shows it put right."""
-    session = db.session()
-    session.execute(
-        update(ReminderFailure)
-        .where(
-            ReminderFailure.user_id == user_id,
-            OPEN,
-            ReminderFailure.refused == "address",
-            exists().where(User.id == user_id, User.email == address),
+    reset, a notice) went through to that very address, still theirs: it takes mail now
+    (see `addresses_took_mail`)."""
+    addresses_took_mail([(user_id, address)])
+
+
+def addresses_took_mail(emailed: Iterable[tuple[int, str]]) -> None:
+    """Close the open spell of a refused address of each person an email went through to,
+    (id, address), while that address is still theirs. A spell of refused messages stays
+    open: their address was never the trouble, so only a reminder or summary that goes
+    through shows it put right.
+
+    Committed in a short transaction of its own, on a connection of its own: it follows the
+    commit of whatever the email told of, even from an after_commit listener, where the
+    request's session may run no SQL, and leaves that session as it was. A failure is
+    logged, not raised: the change is committed and its email went, so the page says so as
+    it would have; the spell stays open until the next email to the address goes through.
+    """
+    pairs = list(dict.fromkeys(emailed))
+    if not pairs:
+        return
+    people = [user_id for user_id, _ in pairs]
+    try:
+        with db.engine().begin() as connection:
+            connection.execute(
+                update(ReminderFailure)
+                .where(
+                    ReminderFailure.user_id.in_(people),
+                    OPEN,
+                    ReminderFailure.refused == "address",
+                    exists().where(
+                        User.id == ReminderFailure.user_id,
+                        tuple_(User.id, User.email).in_(pairs),
+                    ),
+                )
+                .values(resolved_at=utcnow(), resolved_how="delivered")
+            )
+    except SQLAlchemyError:
+        log.warning(
+            "spells of refused emails not closed: user_ids=%s",
+            ",".join(map(str, people)),
+            exc_info=True,
         )
-        .values(resolved_at=utcnow(), resolved_how="delivered")
-    )
-    session.commit()
 
 
 # Whether the person (User's row in the outer query) has an open spell.

@@ -8,7 +8,8 @@ organisation it was asked in (their learning is no longer that organisation's to
 leaves the supervisor's queue, and a decision sent from a page opened before is refused.
 Each closing records why. A decision already made stands whatever happens to its
 supervisor or its learner later. A learner whose request closed because its supervisor can
-no longer decide it is emailed once the closing commits, so they can ask someone else.
+no longer decide it is emailed once the closing commits, so they can ask someone else (an
+email that goes through closes their spell of refused emails: reminder_failures.py).
 """
 
 from collections import defaultdict
@@ -29,7 +30,7 @@ from app.models_practice import (
     ConfirmationDecision,
     ConfirmationRequest,
 )
-from app.services import audit
+from app.services import audit, reminder_failures
 from app.services.locks import lock_people
 from app.services.practice_reads import learner_erased, learner_left, supervisor_can_decide
 from app.services.ratings import refresh_levels
@@ -42,6 +43,7 @@ NOTICES = "linkwise.closure_notices"
 class _Notice:
     """An email telling a learner their request was closed: all it needs, read before commit."""
 
+    user_id: int
     email: str
     name: str
     code: str
@@ -50,15 +52,20 @@ class _Notice:
 
 
 def _send_notices(session: Session) -> None:
+    delivered = []
     for notice in session.info.pop(NOTICES, ()):
-        mail.send_quietly(
+        if mail.send_quietly(
             notice.email,
             "practice_closed",
             name=notice.name,
             supervisor=notice.supervisor,
             competency=notice.competency,
             url=absolute_url("practice.competency", code=notice.code),
-        )
+        ):
+            delivered.append((notice.user_id, notice.email))
+    # After the commit this session may run no SQL: the spells close on a connection of
+    # their own, and a failure there is logged, so every notice is sent and nothing raised.
+    reminder_failures.addresses_took_mail(delivered)
 
 
 def _drop_notices(session: Session) -> None:
@@ -137,7 +144,8 @@ def close_stranded(*where, actor_id: int | None, catalogue=None, via: str = "web
         if why in (CLOSED_SUPERVISOR, CLOSED_SUPERVISOR_ERASED):
             competency = catalogue.competency(code)
             called = f"{code} {competency.name}" if competency else code
-            notices.append(_Notice(email, name, code, called, None if asked_erased else asked))
+            supervisor_name = None if asked_erased else asked
+            notices.append(_Notice(learner_id, email, name, code, called, supervisor_name))
         session.add(ConfirmationClosure(request_id=request_id, closed_at=now, reason=why))
         codes[learner_id].add(code)
         audit.record(

@@ -27,7 +27,7 @@ from app.models_practice import (
     ConfirmationDecision,
     ConfirmationRequest,
 )
-from app.services import audit, practice_reads
+from app.services import audit, practice_reads, reminder_failures
 from app.services.locks import lock_people
 from app.services.practice import NotFound, Told
 from app.services.practice_page import RequestRecord, request_record
@@ -152,4 +152,6 @@ def withdraw(user_id: int, code: str, request_id: int, catalogue: Catalogue) -> 
         competency=f"{code} {competency.name}" if competency else code,
         url=absolute_url("supervise.queue"),
     )
+    if emailed:
+        reminder_failures.address_took_mail(supervisor_id, tell.email)
     return Told(tell.supervisor_name, emailed)
