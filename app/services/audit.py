@@ -5,6 +5,8 @@ with the operating-system user), or a visitor who is not signed in (their addres
 """
 
 import getpass
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from sqlalchemy import Insert, insert, literal, select
 from sqlalchemy.orm import Session
@@ -66,58 +68,67 @@ def command_line_user() -> str:
         return "unknown"
 
 
-# Every kind of event the app writes (a test reads the code to keep this whole): the
-# command line accepts a kind before its first event, and refuses one that can never exist.
-WRITTEN_KINDS = frozenset(
+# Every kind of event the app writes, with its name as people read it: the audit page shows
+# the name, the code under it (after it in the filter); the stored events, the data export
+# and the command line keep the code. Tests read the code to keep this whole
+# (tests/web/test_audit_names.py): the command line accepts a kind before its first event,
+# and refuses one that can never exist.
+KIND_NAMES: Mapping[str, str] = MappingProxyType(
     {
-        "account.created",
-        "account.details_changed",
-        "account.erased",
-        "account.registered",
-        "assignment.added",
-        "assignment.withdrawn",
-        "credential.revoked",
-        "data.exported",
-        "email.change_requested",
-        "email.changed",
-        "export.competencies",
-        "export.compliance",
-        "learner.removed",
-        "learner.viewed",
-        "mail.unsubscribed",
-        "manager.teams",
-        "organisation.code_replaced",
-        "organisation.created",
-        "organisation.joined",
-        "organisation.left",
-        "password.changed",
-        "password.check_failed",
-        "password.reset",
-        "password.reset_not_sent",
-        "password.reset_requested",
-        "practice.closed",
-        "practice.confirmed",
-        "practice.requested",
-        "practice.returned",
-        "practice.self_assessed",
-        "quiz.extra-attempt",
-        "registration.existing",
-        "registration.not_sent",
-        "registration.started",
-        "request.throttled",
-        "role.changed",
-        "sign_in.failure",
-        "sign_in.success",
-        "sign_in.throttled",
-        "sign_in.unlocked",
-        "sign_out",
-        "supervisor.named",
-        "supervisor.removed",
-        "team.code_replaced",
-        "team.created",
-        "team.deleted",
-        "team.joined",
-        "team.placed",
-        "team.renamed",
+        "account.created": "Account created",
+        "account.details_changed": "Account details changed",
+        "account.erased": "Account erased",
+        "account.registered": "Sign-up confirmed",
+        "assignment.added": "Learning assigned",
+        "assignment.withdrawn": "Assignment withdrawn",
+        "credential.revoked": "Certificate revoked",
+        "data.exported": "Personal data exported",
+        "email.change_requested": "Email address change requested",
+        "email.changed": "Email address changed",
+        "export.competencies": "Competency report downloaded",
+        "export.compliance": "Compliance report downloaded",
+        "learner.removed": "Learner removed from organisation",
+        "learner.viewed": "Learner's record viewed",
+        "mail.unsubscribed": "Unsubscribed from emails",
+        "manager.teams": "Manager's teams changed",
+        "organisation.code_replaced": "Organisation join code replaced",
+        "organisation.created": "Organisation created",
+        "organisation.joined": "Joined an organisation",
+        "organisation.left": "Left an organisation",
+        "password.changed": "Password changed",
+        "password.check_failed": "Wrong current password entered",
+        "password.reset": "Password reset",
+        "password.reset_not_sent": "Password reset email not sent",
+        "password.reset_requested": "Password reset requested",
+        "practice.closed": "Confirmation request closed",
+        "practice.confirmed": "Practice confirmed",
+        "practice.requested": "Confirmation of practice requested",
+        "practice.returned": "Practice returned with an action plan",
+        "practice.self_assessed": "Self-assessment recorded",
+        "quiz.extra-attempt": "Extra quiz attempt granted",
+        "registration.existing": "Sign-up for an existing account",
+        "registration.not_sent": "Sign-up email not sent",
+        "registration.started": "Sign-up started",
+        "request.throttled": "Request refused: too many attempts",
+        "role.changed": "Role changed",
+        "sign_in.failure": "Sign-in failed",
+        "sign_in.success": "Signed in",
+        "sign_in.throttled": "Sign-in refused: too many attempts",
+        "sign_in.unlocked": "Sign-in lock lifted",
+        "sign_out": "Signed out",
+        "supervisor.named": "Supervisor named",
+        "supervisor.removed": "Supervisor removed",
+        "team.code_replaced": "Team join code replaced",
+        "team.created": "Team created",
+        "team.deleted": "Team deleted",
+        "team.joined": "Joined a team",
+        "team.placed": "Placed in a team",
+        "team.renamed": "Team renamed",
     }
 )
+WRITTEN_KINDS = frozenset(KIND_NAMES)
+
+
+def kind_name(kind: str) -> str:
+    """Return a kind of event's name as people read it; a kind with no name keeps its code."""
+    return KIND_NAMES.get(kind, kind)

@@ -13,7 +13,7 @@ from app import db
 from app.domain.paging import asked
 from app.models import AuditEvent, User
 from app.services import tagged_rows
-from app.services.audit import WRITTEN_KINDS
+from app.services.audit import WRITTEN_KINDS, kind_name
 from app.services.tagged_rows import branch
 
 PER_PAGE = 50
@@ -30,11 +30,20 @@ class AuditFilter:
 
 
 @dataclass(frozen=True)
+class EventKind:
+    """A kind of event: the code the log stores (and the filter sends), and its name."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
 class AuditRow:
     """One event as people read it."""
 
     occurred_at: datetime
     kind: str
+    name: str  # the kind's name (its code, for a kind with none)
     actor: str
     subject: str
     address: str
@@ -49,7 +58,7 @@ class AuditPage:
     page: int
     pages: int
     total: int
-    kinds: tuple[str, ...]
+    kinds: tuple[EventKind, ...]
 
 
 def search(filters: AuditFilter, page: int = 1) -> AuditPage:
@@ -71,7 +80,7 @@ def search(filters: AuditFilter, page: int = 1) -> AuditPage:
         page,
         max(1, -(-total // PER_PAGE)),
         total,
-        tuple(row.text[0] for row in kinds),
+        tuple(EventKind(row.text[0], kind_name(row.text[0])) for row in kinds),
     )
 
 
@@ -189,6 +198,7 @@ def _audit_row(
     return AuditRow(
         occurred_at=occurred_at,
         kind=kind,
+        name=kind_name(kind),
         actor=_actor(via, detail, actor_email),
         subject=subject_email or (email if email != actor_email else "") or "",
         address=address or "",
