@@ -320,7 +320,9 @@ def site_header() -> Markup:
     user = current_user._get_current_object()  # one look-up, not one per attribute
     if not user.is_authenticated:
         return Markup(_site_header(request.script_root, request.endpoint, None))
-    viewer = (user.full_name, user.role, user.organisation_id is not None)
+    # Whether they supervise is read with the user (signed_in_user): no statement more, and
+    # part of the key, so a supervisor's header is never served to anyone else.
+    viewer = (user.full_name, user.role, user.organisation_id is not None, user.is_supervisor)
     html = _site_header(request.script_root, request.endpoint, viewer)
     return Markup(html.replace("__CSRF__", str(Markup.escape(csrf_token()))))
 
@@ -340,7 +342,8 @@ UNKNOWN_VIEWER = ()
 
 @lru_cache(maxsize=4096)
 def _site_header(_script_root: str, endpoint: str | None, viewer: tuple | None) -> str:
-    """Build the header for a page and a kind of viewer (name, role, has an organisation).
+    """Build the header for a page and a kind of viewer (name, role, has an organisation,
+    supervises in it).
 
     No viewer is a visitor signed out; UNKNOWN_VIEWER gets no account links at all.
     """
@@ -352,7 +355,7 @@ def _site_header(_script_root: str, endpoint: str | None, viewer: tuple | None) 
         account = [{"href": url_for("auth.sign_in"), "text": "Sign in", "icon": True}]
         nav.append(("auth.register", "Register", endpoint == "auth.register"))
     else:
-        name, role, has_organisation = viewer
+        name, role, has_organisation, supervises = viewer
         sign_out = Markup(
             '<form class="nhsuk-header__account-form" method="post" action="{}">'
             '<input type="hidden" name="csrf_token" value="__CSRF__">'
@@ -365,6 +368,8 @@ def _site_header(_script_root: str, endpoint: str | None, viewer: tuple | None) 
         learning = section in ("learn", "quiz", "certificates") or endpoint == "my.record_page"
         nav.append(("learn.my_learning", "My learning", learning))
         nav.append(("my.competencies", "My competencies", endpoint == "my.competencies"))
+        if supervises:  # the requests learners sent them: otherwise only an email led there
+            nav.append(("supervise.queue", "Confirm practice", section == "supervise"))
     nav.append(("competencies.framework", "Competencies", section == "competencies"))
     if viewer and viewer[1] in ("manager", "admin") and viewer[2]:
         nav.append(("manage.dashboard", "Your organisation", section == "manage"))

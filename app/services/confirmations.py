@@ -27,7 +27,7 @@ from app.services.practice_page import (
     evidence,
     request_record,
 )
-from app.services.rating_evidence import EvidenceItem
+from app.services.rating_evidence import AttemptEvidence, EvidenceItem, by_attempt
 from app.services.rating_reads import aware
 
 # Decided requests listed on a page of the queue; the rest are a page or more away.
@@ -62,6 +62,11 @@ class RequestView:
     history: tuple[RequestRecord, ...]  # earlier requests for the same competency
     seen: str  # what the page shows, summed up: a decision is refused if it has changed
     valid_for: Duration | None  # how long a confirmation given now would count (None: no end)
+
+    @property
+    def attempts(self) -> tuple[AttemptEvidence, ...]:
+        """Return the evidence shown grouped by the attempt it was graded in, newest first."""
+        return by_attempt(self.evidence)
 
     @property
     def valid_until_if_confirmed_now(self) -> datetime | None:

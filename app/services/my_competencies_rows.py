@@ -19,7 +19,6 @@ from sqlalchemy import (
     String,
     bindparam,
     cast,
-    exists,
     func,
     literal,
     null,
@@ -32,8 +31,15 @@ from app.models import Answer, Attempt, Certificate, CompetencyLevel, Completion
 from app.models import Evidence as EvidenceRow
 from app.models_assignments import Assignment
 from app.models_credentials import Credential
-from app.models_practice import ConfirmationClosure, ConfirmationDecision, ConfirmationRequest
-from app.services import learner_rows, passes, renewal_rows, retired_confirmations, retired_ratings
+from app.models_practice import ConfirmationDecision, ConfirmationRequest
+from app.services import (
+    learner_rows,
+    passes,
+    renewal_rows,
+    requests_waiting,
+    retired_confirmations,
+    retired_ratings,
+)
 from app.services.knowledge_now import knowledge_now
 
 
@@ -155,15 +161,7 @@ PAGE = union_all(
         _none(DateTime),
         _none(JSON),
         _none(Date),
-    ).where(
-        ConfirmationRequest.supervisor_id == _SELF,
-        ConfirmationRequest.organisation_id
-        == select(User.organisation_id).where(User.id == _SELF).scalar_subquery(),
-        ~exists().where(ConfirmationDecision.request_id == ConfirmationRequest.id),
-        ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
-        # One whose competency left the framework has nothing to decide (supervise/queue).
-        ConfirmationRequest.competency_code.in_(retired_ratings.KNOWN),
-    ),
+    ).where(*requests_waiting.WAITING_FOR_SELF),
     # The modules whose quiz the learner has passed, while a pass counts: a passed quiz is
     # taken again only to renew (passes.COMPLETION_STANDS).
     select(

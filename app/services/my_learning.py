@@ -1,6 +1,7 @@
 """My learning and a module's page, each in one statement: completions, certificates, passes,
 assignments, unfinished attempts and what renewing a passed quiz reads (renewal_rows), together;
-My learning also whether the mail server refuses the learner's reminder emails.
+My learning also whether the mail server refuses the learner's reminder emails, and how many
+requests to confirm practice wait for them (shown to a supervisor).
 
 The pages are read on every visit, so each costs the sign-in's statement and this one. The
 assignments are those whose target covers the learner (by name, or their team and
@@ -27,6 +28,8 @@ from app.services import (
     quiz_standing,
     reminder_failures,
     renewal_rows,
+    requests_waiting,
+    retired_ratings,
     tagged_rows,
 )
 from app.services.assignment_standings import Assigned, binding, standing_in
@@ -65,6 +68,7 @@ _MY_LEARNING = union_all(
     renewal_rows.CREDENTIALS,
     renewal_rows.PASSES,
     reminder_failures.PERSON_FAILING,
+    requests_waiting.COUNT,
 )
 # With the quiz's attempts and grants, so the page says when every attempt is used.
 _MODULE_PAGE = union_all(
@@ -111,20 +115,23 @@ class Unfinished:
 @dataclass(frozen=True)
 class Overview:
     """My learning: every module's state, the learner's assignments on a day with their
-    module's title, their unfinished attempts at modules no longer in the course, and
-    whether the mail server refuses their reminder emails (since when)."""
+    module's title, their unfinished attempts at modules no longer in the course, whether
+    the mail server refuses their reminder emails (since when), and how many requests to
+    confirm practice wait for their decision (requests_waiting)."""
 
     modules: tuple[MyModule, ...]
     assigned: list[tuple[str, rules.Standing]]
     unfinished: tuple[Unfinished, ...] = ()
     failing: reminder_failures.Failing | None = None
+    waiting: int = 0
 
 
 def overview(user_id: int, catalogue: Catalogue, on: date, now: datetime | None = None) -> Overview:
     """Return My learning for a learner on a day (one statement; one more when an assigned
     module, or one with an attempt unfinished that recorded no title, has left the course)."""
     now = now or utcnow()
-    found = tagged_rows.read(_MY_LEARNING, user_id=user_id)
+    known = retired_ratings.known_codes(catalogue)
+    found = tagged_rows.read(_MY_LEARNING, user_id=user_id, known=known)
     done, done_at = _completed(found)
     certified = learner_rows.latest_by_module(found)
     standing = learner_rows.standing_by_module(found)
@@ -163,7 +170,13 @@ def overview(user_id: int, catalogue: Catalogue, on: date, now: datetime | None 
         for row in sorted(gone, key=lambda row: row.number[0])
     )
     assigned = [(titles[s.module_slug], s) for s in rules.in_due_order(standings)]
-    return Overview(modules, assigned, unfinished, reminder_failures.failing_of(found))
+    return Overview(
+        modules,
+        assigned,
+        unfinished,
+        reminder_failures.failing_of(found),
+        requests_waiting.count_of(found),
+    )
 
 
 def module_page(

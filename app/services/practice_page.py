@@ -31,7 +31,13 @@ from app.models_practice import (
 )
 from app.services import practice_reads
 from app.services.practice import CONFIDENCE, competency_of
-from app.services.rating_evidence import EvidenceItem, evidence_in_words
+from app.services.rating_evidence import (
+    AttemptEvidence,
+    AttemptTaken,
+    EvidenceItem,
+    by_attempt,
+    evidence_in_words,
+)
 from app.services.rating_reads import aware
 from app.services.supervisors import SupervisorChoice
 from app.services.tagged_rows import Row
@@ -138,6 +144,11 @@ class PracticePage:
     renewal_not_due: bool = False
 
     @property
+    def attempts(self) -> tuple[AttemptEvidence, ...]:
+        """Return the quiz evidence grouped by attempt, newest attempt first."""
+        return by_attempt(self.evidence)
+
+    @property
     def waiting_request(self) -> RequestRecord | None:
         """Return the request waiting for a supervisor who can decide it, if any."""
         return next((r for r in self.requests if r.waiting), None)
@@ -183,9 +194,19 @@ def evidence(
 ) -> tuple[EvidenceItem, ...]:
     """Return the quiz evidence read with a practice page, in words, newest first; whether
     each answer still counts is as at `now` (a decision's moment, for what it was shown)."""
-    found = [(code, r.real[0], r.at[0], r.text[1], r.text[0], r.doc[0]) for r in rows]
+    found = [(code, r.real[0], r.at[0], r.text[1], r.text[0], r.doc[0], _attempt(r)) for r in rows]
     return tuple(
         evidence_in_words(db.session(), found, catalogue, framework, now or utcnow())[code]
+    )
+
+
+def _attempt(row: Row) -> AttemptTaken | None:
+    """Return the attempt an evidence row was graded in (practice_reads._answers)."""
+    attempt_id, number, percent, passed = row.number[2:6]
+    if attempt_id is None:
+        return None
+    return AttemptTaken(
+        attempt_id, number, aware(row.at[1]), percent, None if passed is None else bool(passed)
     )
 
 

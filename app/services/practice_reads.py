@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import Float, bindparam, case, cast, exists, func, select, union_all
 
-from app.models import Answer, CompetencyLevel, Organisation, User
+from app.models import Answer, Attempt, CompetencyLevel, Organisation, User
 from app.models import Evidence as EvidenceRow
 from app.models_practice import (
     ConfirmationClosure,
@@ -159,18 +159,34 @@ def _level(user_id, code):
 
 
 def _answers(kind: str):
-    """Quiz evidence with the answers given, newest first (the caller says whose)."""
-    return _ROWS.branch(
-        kind,
-        text=(EvidenceRow.quiz_id, EvidenceRow.question_version),
-        number=(_place(EvidenceRow.recorded_at.desc(), EvidenceRow.id), EvidenceRow.id),
-        real=(cast(EvidenceRow.score, Float),),
-        at=(EvidenceRow.recorded_at,),
-        doc=(Answer.response,),
-    ).outerjoin(
-        Answer,
-        (Answer.attempt_id == EvidenceRow.attempt_id)
-        & (Answer.question_id == EvidenceRow.question_id),
+    """Quiz evidence with the answers given and the attempt each was graded in, newest first
+    (the caller says whose).
+
+    Numbers: place, id, then the attempt's id, number, percent and whether it passed (1 or
+    0); times: recorded, then when the attempt was submitted. As graded: nothing recomputed.
+    """
+    return (
+        _ROWS.branch(
+            kind,
+            text=(EvidenceRow.quiz_id, EvidenceRow.question_version),
+            number=(
+                _place(EvidenceRow.recorded_at.desc(), EvidenceRow.id),
+                EvidenceRow.id,
+                Attempt.id,
+                Attempt.number,
+                Attempt.percent,
+                case((Attempt.passed, 1), (Attempt.passed.is_(False), 0)),
+            ),
+            real=(cast(EvidenceRow.score, Float),),
+            at=(EvidenceRow.recorded_at, Attempt.submitted_at),
+            doc=(Answer.response,),
+        )
+        .outerjoin(
+            Answer,
+            (Answer.attempt_id == EvidenceRow.attempt_id)
+            & (Answer.question_id == EvidenceRow.question_id),
+        )
+        .outerjoin(Attempt, Attempt.id == EvidenceRow.attempt_id)
     )
 
 

@@ -50,6 +50,9 @@ def my_learning():
         unfinished=page.unfinished,
         failing=page.failing,
         catalogue=catalogue(),
+        # Only a supervisor of their organisation now is offered the requests (and told how
+        # many wait): whether they are one is read with the signed-in user.
+        supervising=page.waiting if current_user.is_supervisor else None,
     )
 
 
