@@ -45,9 +45,11 @@ MAX_JOIN_CODE_LENGTH = 32  # as the join code columns hold
 # The path of a join link (web/join.py), which the sign-in page carries to registration.
 _JOIN_LINK = re.compile(r"/join/([^/?#]+)")
 MIN_JOIN_CODE_LENGTH = 6  # a chosen code shorter than this is easy to guess
-# The example the join code fields show. It cannot be a real code: shorter than any code
-# chosen (MIN_JOIN_CODE_LENGTH) or made (new_join_code), so nobody joins by copying it.
-EXAMPLE_JOIN_CODE = "K7PX2"
+# The example the join code fields show: made as codes are made (new_join_code: 8 of
+# JOIN_CODE_ALPHABET), so it looks like the code a manager hands out. It cannot be a real
+# code: none is made or chosen equal to it, so nobody joins by copying it.
+EXAMPLE_JOIN_CODE = "H4TR9WKM"
+JOIN_CODE_LENGTH = 8  # of a code made
 
 MAX_EMAIL_LENGTH = 254  # the longest address SMTP carries
 
@@ -150,9 +152,12 @@ def _guessable(password: str, personal: list[str]) -> str | None:
     return f"Password is too easy to guess. {reason}. Try 3 or 4 unrelated words together"
 
 
-def new_join_code(length: int = 8) -> str:
-    """Return a random organisation join code."""
-    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(length))
+def new_join_code(length: int = JOIN_CODE_LENGTH) -> str:
+    """Return a random organisation or team join code, never the fields' example."""
+    while True:
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(length))
+        if code != EXAMPLE_JOIN_CODE:
+            return code
 
 
 def normalise_join_code(code: str) -> str:
@@ -172,6 +177,10 @@ def join_code_problem(chosen: str) -> str | None:
         return (
             f"A join code must be {MIN_JOIN_CODE_LENGTH} to {MAX_JOIN_CODE_LENGTH} letters "
             "(A to Z) or digits, with spaces or dashes between them if you like"
+        )
+    if code.upper() == EXAMPLE_JOIN_CODE:
+        return (
+            f"{EXAMPLE_JOIN_CODE} is the example every join code field shows: choose another code"
         )
     return None
 

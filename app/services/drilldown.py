@@ -1,15 +1,19 @@
 """What a manager reads about one learner, in one statement: the person, team, assignments,
 modules, attempts, CPD, quiz standings, competency profile and whether the mail server
 refuses their reminder emails; the visit is audit-logged by the same statement.
+
+The profile's next steps are the learner's to take: the manager reads them as where the
+learner is in each module (`learner_positions`), and what no quiz left can rate, as facts.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from app import db
 from app.domain import assignments as rules
 from app.domain.content import Catalogue
+from app.domain.coverage import OutOfReach
 from app.domain.learning_record import LearningRecord
 from app.models import User, utcnow
 from app.services import (
@@ -18,6 +22,7 @@ from app.services import (
     attainment_reads,
     audit,
     extra_attempts,
+    learner_positions,
     learner_rows,
     module_titles,
     passes,
@@ -58,8 +63,12 @@ class LearnerPage:
     person: learner_rows.Person
     view: LearnerView
     attempts: extra_attempts.LearnerAttempts
-    profile: attainment.Profile | None
+    profile: attainment.Profile | None  # with no next steps: `positions` says them as facts
     failing: reminder_failures.Failing | None = None  # reminder emails refused, since when
+    # Where the learner is in each module their profile points to.
+    positions: tuple[learner_positions.ModulePosition, ...] = ()
+    # The competencies no quiz left to the learner can rate.
+    out_of_reach: tuple[OutOfReach, ...] = ()
 
 
 # Everything the page shows, after the person (read only within the manager's scope).
@@ -99,12 +108,18 @@ def learner_page(
     attempts = extra_attempts.attempts_from(person, found, catalogue.modules, now)
     # The quizzes open for renewal now: what they ask about is within the learner's reach.
     renewing = frozenset(quiz.module_slug for quiz in attempts.quizzes if quiz.renewing)
+    profile = attainment_reads.profile_from(person.profession, found, catalogue, now, renewing)
+    steps = profile.next_modules if profile else ()
     return LearnerPage(
         person,
         learner_view(person, found, catalogue, day, years),
         attempts,
-        attainment_reads.profile_from(person.profession, found, catalogue, now, renewing),
+        # The next steps, said to the learner with links into the module, are not the
+        # manager's: the page says them as `positions` and `out_of_reach` instead.
+        replace(profile, next_modules=(), out_of_reach=()) if profile else None,
         reminder_failures.failing_of(found),
+        learner_positions.positions(steps, found, attempts.quizzes),
+        profile.out_of_reach if profile else (),
     )
 
 

@@ -105,6 +105,8 @@ def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = No
         view=page.view,
         attempts=page.attempts,
         failing=page.failing,
+        positions=page.positions,
+        out_of_reach=page.out_of_reach,
         refused=refused,
     ), 400 if refused else 200
 

@@ -92,9 +92,14 @@ def test_another_organisation_s_team_code_says_how_to_move(app, client, make_use
     assert 'href="/account/organisation"' in page
 
 
-def test_the_join_code_example_can_never_be_a_real_code(client, signed_in):
-    assert join_code_problem(EXAMPLE_JOIN_CODE) is not None  # too short to choose
-    assert len(EXAMPLE_JOIN_CODE) != len(new_join_code())
+def test_the_join_code_example_can_never_be_a_real_code(client, signed_in, monkeypatch):
+    # It looks like a made code, so it is refused when chosen and never made.
+    for typed in (EXAMPLE_JOIN_CODE, EXAMPLE_JOIN_CODE.lower(), " ".join(EXAMPLE_JOIN_CODE)):
+        assert join_code_problem(typed) is not None, typed
+    drawn = iter(EXAMPLE_JOIN_CODE + "ABCDEFGH")  # the first draw would make the example
+    monkeypatch.setattr("app.domain.accounts.secrets.choice", lambda _: next(drawn))
+    assert new_join_code() == "ABCDEFGH"
+    monkeypatch.undo()
     for url in (URL, "/my/team"):
         page = client.get(url).text
         assert EXAMPLE_JOIN_CODE in page and DEMO_JOIN_CODE not in page, url

@@ -7,6 +7,7 @@ option they picked), and the correct answer when the quiz's reveal rule allows i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,23 @@ VERDICTS = {
     "unanswered": "Not answered",
     "removed": "No longer available",
     "preview": "Preview",
+}
+
+
+# Words a trainer may open right or wrong feedback with that only say the verdict again:
+# the verdict is shown above the feedback ("Not correct"), so the page leaves them out and
+# says it once ("Not correct", then "Their shared diagnosis tells you little...").
+_SAID_AGAIN = {
+    "right": ("Correct", "Right", "Yes", "That's right", "That\u2019s right"),
+    "wrong": ("Not correct", "Not quite", "Not this time", "Incorrect", "Wrong", "No"),
+}
+_SAID_AGAIN["part"] = _SAID_AGAIN["wrong"]
+_OPENING = {
+    verdict: re.compile(
+        r"(\*\*|__|\*|_)?(?:" + "|".join(map(re.escape, words)) + r")[.!]\1?(?:\s+|$)",
+        re.IGNORECASE,
+    )
+    for verdict, words in _SAID_AGAIN.items()
 }
 
 
@@ -55,9 +73,10 @@ def review(shown: Shown, answer: Any, earned: float, *, reveal: bool) -> Review:
     feedback = question.feedback
     said = []
     if verdict == "right" and feedback.correct:
-        said.append(feedback.correct)
+        said.append(_explanation(feedback.correct, verdict))
     if verdict in ("part", "wrong") and feedback.incorrect:
-        said.append(feedback.incorrect)
+        said.append(_explanation(feedback.incorrect, verdict))
+    said = [text for text in said if text]
     if feedback.general:
         said.append(feedback.general)
     return Review(
@@ -120,6 +139,13 @@ def preview(number: int, question: Question) -> Review:
         earned=question.points,
         points=question.points,
     )
+
+
+def _explanation(feedback: str, verdict: str) -> str:
+    """Return the feedback for a right or wrong answer without an opening that only says
+    the verdict again ("Not quite. Their shared diagnosis..." after "Not correct")."""
+    opening = _OPENING[verdict].match(feedback)
+    return feedback[opening.end() :] if opening else feedback
 
 
 def _verdict(fraction: float, *, answered: bool) -> str:
