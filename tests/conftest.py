@@ -9,6 +9,7 @@ from types import CodeType
 import pytest
 from flask import Flask
 from jinja2 import BytecodeCache
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Mapper
 from sqlalchemy.util import memoized_property
 from werkzeug.routing import Rule
@@ -24,6 +25,7 @@ from app.web import forms
 from tests.databases import database_at
 from tests.issuer_key import TEST_ISSUER_PEM
 from tests.mailbox import Mailbox, start_smtp_server
+from tests.warm_connections import WARM_DATABASES, close_every_kept, keep_connections
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 DEMO_PASSWORD = "correct horse battery staple 42"
@@ -115,11 +117,13 @@ def _memoized_names(dialect_class) -> frozenset[str]:
 
 
 def sharing_compiled_statements(create_engine, shared: SharedStatements):
-    """Wrap create_engine so the engine compiles into the process's SharedStatements."""
+    """Wrap create_engine so the engine compiles into the process's SharedStatements, and
+    takes and keeps connections to the run's database (tests/warm_connections.py)."""
 
     def create(*args, **kwargs):
         engine = create_engine(*args, **kwargs)
         engine.update_execution_options(compiled_cache=shared)
+        keep_connections(engine)
         return engine
 
     return create
@@ -190,7 +194,11 @@ def database_url(request, tmp_path_factory):
     """Yield a migrated throwaway database for the whole run, dropped at the end."""
     folder = tmp_path_factory.mktemp("db")
     with database_at(request.param, folder, "head", "linkwise_test", in_memory=True) as url:
-        yield url
+        WARM_DATABASES.add(make_url(url).database)
+        try:
+            yield url
+        finally:
+            close_every_kept()
 
 
 @pytest.fixture(scope="session")
