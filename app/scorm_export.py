@@ -21,6 +21,7 @@ from app.domain.content import Module
 from app.domain.markdown import render_markdown
 from app.domain.quiz_markdown import quiz_block_html, quiz_inline_html, quiz_question_html
 from app.domain.quizzes.attempts import every_question, shown_questions
+from app.domain.quizzes.review import _explanation as explanation
 from app.domain.scorm import course_data, manifest_problems, manifest_xml, package_problems
 from app.domain.textfiles import split_front_matter
 from app.jinja import render_component
@@ -107,6 +108,13 @@ class _PackageTexts:
         links = _PackageLinks(self.module_slug)
         html = quiz_block_html(text, module_slug=self.module_slug, ids=ids, links=links)
         return Markup(_offline(html))  # Markdown -> nh3
+
+    def explanation(self, text: str, verdict: str, ids: str) -> Markup:
+        """Return right or wrong feedback as the site's review gives it (quizzes/review.py):
+        without an opening that only says the verdict again ("Not quite." after "Not
+        correct"); nothing when that opening is all there is."""
+        rest = explanation(text, verdict)
+        return self.block(rest, ids) if rest else Markup("")
 
 
 def build_package(module: Module) -> Package:
