@@ -21,7 +21,7 @@ from app.domain.content import Module
 from app.domain.markdown import render_markdown
 from app.domain.quiz_markdown import quiz_block_html, quiz_inline_html, quiz_question_html
 from app.domain.quizzes.attempts import every_question, shown_questions
-from app.domain.quizzes.review import _explanation as explanation
+from app.domain.quizzes.review import explanation
 from app.domain.scorm import course_data, manifest_problems, manifest_xml, package_problems
 from app.domain.textfiles import split_front_matter
 from app.jinja import render_component

@@ -73,9 +73,9 @@ def review(shown: Shown, answer: Any, earned: float, *, reveal: bool) -> Review:
     feedback = question.feedback
     said = []
     if verdict == "right" and feedback.correct:
-        said.append(_explanation(feedback.correct, verdict))
+        said.append(explanation(feedback.correct, verdict))
     if verdict in ("part", "wrong") and feedback.incorrect:
-        said.append(_explanation(feedback.incorrect, verdict))
+        said.append(explanation(feedback.incorrect, verdict))
     said = [text for text in said if text]
     if feedback.general:
         said.append(feedback.general)
@@ -141,7 +141,7 @@ def preview(number: int, question: Question) -> Review:
     )
 
 
-def _explanation(feedback: str, verdict: str) -> str:
+def explanation(feedback: str, verdict: str) -> str:
     """Return the feedback for a right or wrong answer without an opening that only says
     the verdict again ("Not quite. Their shared diagnosis..." after "Not correct")."""
     opening = _OPENING[verdict].match(feedback)
