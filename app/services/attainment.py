@@ -25,7 +25,7 @@ from app.domain.content import Catalogue, Module
 from app.domain.coverage import OutOfReach, out_of_reach
 from app.domain.frameworks import Competency, Domain, Framework
 from app.services.next_modules import NextStep, next_steps
-from app.services.rating_evidence import EvidenceItem
+from app.services.rating_evidence import AttemptEvidence, EvidenceItem, by_attempt
 from app.services.rating_reads import aware
 from app.services.retired_confirmations import Confirmation, framework_not_recorded, no_longer_in
 from app.services.retired_ratings import RetiredRating, shown_apart
@@ -47,6 +47,11 @@ class CompetencyStanding:
     # Whether a quiz in the course asks about it now (a rating kept after its quizzes left
     # the course: False).
     asked: bool = True
+
+    @property
+    def attempts(self) -> tuple[AttemptEvidence, ...]:
+        """Return the evidence grouped by the attempt it was graded in, newest attempt first."""
+        return by_attempt(self.evidence)
 
     @property
     def standing_name(self) -> str:

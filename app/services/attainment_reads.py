@@ -12,7 +12,7 @@ from app.domain.progress import QUIZ_PREFIX
 from app.models import utcnow
 from app.services import learner_rows, retired_confirmations, retired_ratings, tagged_rows
 from app.services.attainment import Profile, StoredLevel, build_profile
-from app.services.rating_evidence import evidence_in_words
+from app.services.rating_evidence import AttemptTaken, attempt_taken, evidence_in_words
 from app.services.rating_reads import aware
 
 # What a profile is built from: one statement.
@@ -73,7 +73,7 @@ def profile_from(
     )
     evidence.sort(key=lambda row: aware(row.at[0]), reverse=True)
     rows = [
-        (row.text[0], row.real[0], row.at[0], row.text[2], row.text[1], row.doc[0])
+        (row.text[0], row.real[0], row.at[0], row.text[2], row.text[1], row.doc[0], _attempt(row))
         for row in evidence
     ]
     words = evidence_in_words(db.session(), rows, catalogue, framework, now)
@@ -84,3 +84,9 @@ def profile_from(
     return build_profile(
         framework, stored, words, catalogue, now, passed, renewing, confirmations, retired
     )
+
+
+def _attempt(row) -> AttemptTaken | None:
+    """Return the attempt an evidence row was graded in (learner_rows.EVIDENCE)."""
+    attempt_id, number = row.number[1:3]
+    return attempt_taken(attempt_id, number, row.at[1], row.real[1], row.flag[0])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, exists, or_, select
+from sqlalchemy import Float, and_, bindparam, cast, exists, or_, select
 
 from app.models import (
     Answer,
@@ -161,15 +161,17 @@ LEVELS = branch(
     at=(CompetencyLevel.met_until, CompetencyLevel.due_from, CompetencyLevel.practice_until),
 ).where(CompetencyLevel.user_id == SELF)
 
-# texts: competency, quiz, question version; real: score; number: id; time: recorded;
-# document: the answer given.
+# texts: competency, quiz, question version; reals: score, the attempt's percent; numbers:
+# id, the attempt's id and number; flag: whether the attempt passed; times: recorded, the
+# attempt submitted; document: the answer given. The attempt as graded: nothing recomputed.
 EVIDENCE = (
     branch(
         "evidence",
         text=(EvidenceRow.competency_code, EvidenceRow.quiz_id, EvidenceRow.question_version),
-        real=(EvidenceRow.score,),
-        number=(EvidenceRow.id,),
-        at=(EvidenceRow.recorded_at,),
+        real=(EvidenceRow.score, cast(Attempt.percent, Float)),
+        number=(EvidenceRow.id, Attempt.id, Attempt.number),
+        flag=(Attempt.passed,),
+        at=(EvidenceRow.recorded_at, Attempt.submitted_at),
         doc=(Answer.response,),
     )
     .outerjoin(
@@ -177,6 +179,7 @@ EVIDENCE = (
         (Answer.attempt_id == EvidenceRow.attempt_id)
         & (Answer.question_id == EvidenceRow.question_id),
     )
+    .outerjoin(Attempt, Attempt.id == EvidenceRow.attempt_id)
     .where(EvidenceRow.user_id == SELF)
 )
 

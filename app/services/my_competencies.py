@@ -13,7 +13,7 @@ from app.services import my_competencies_rows, renewal_rows, retired_ratings
 from app.services.attainment import Profile, StoredLevel, build_profile
 from app.services.practice import UPDATES_FOR
 from app.services.practice_page import RequestRecord
-from app.services.rating_evidence import evidence_in_words
+from app.services.rating_evidence import attempt_taken, evidence_in_words
 from app.services.rating_reads import aware
 from app.services.retired_confirmations import Confirmation
 from app.services.tagged_rows import Row
@@ -55,7 +55,8 @@ def page(
         if kind == "level":
             stored[code] = StoredLevel(t1, t2, number, whole, f1, f2, at1, at2, at3)
         elif kind == "evidence":
-            evidence.append((whole, (code, number, at1, t2, t1, response)))
+            attempt = attempt_taken(t3, t4, at2, t5, f1)  # my_competencies_rows.PAGE
+            evidence.append((whole, (code, number, at1, t2, t1, response, attempt)))
         elif kind == "waiting":
             waiting = whole
         elif kind == "passed":

@@ -91,21 +91,24 @@ PAGE = union_all(
         _none(JSON),
         _none(Date),
     ).where(CompetencyLevel.user_id == _SELF, CompetencyLevel.competency_code.in_(_CODES)),
+    # With the attempt each answer was graded in, as graded: its id, number and percent in
+    # the page's free text columns (as text: no column more in every branch), whether it
+    # passed and when it was submitted.
     select(
         literal("evidence"),
         EvidenceRow.competency_code,
         EvidenceRow.quiz_id,
         EvidenceRow.question_version,
-        _none(String),
-        _none(String),
-        _none(String),
+        cast(Attempt.id, String),
+        cast(Attempt.number, String),
+        cast(Attempt.percent, String),
         _none(String),
         cast(EvidenceRow.score, Float),
         EvidenceRow.id,
-        _none(Boolean),
+        Attempt.passed,
         _none(Boolean),
         EvidenceRow.recorded_at,
-        _none(DateTime),
+        Attempt.submitted_at,
         _none(DateTime),
         Answer.response,
         _none(Date),
@@ -115,6 +118,7 @@ PAGE = union_all(
         (Answer.attempt_id == EvidenceRow.attempt_id)
         & (Answer.question_id == EvidenceRow.question_id),
     )
+    .outerjoin(Attempt, Attempt.id == EvidenceRow.attempt_id)
     .where(EvidenceRow.user_id == _SELF, EvidenceRow.competency_code.in_(_CODES)),
     select(
         literal("update"),

@@ -35,6 +35,7 @@ from app.services.rating_evidence import (
     AttemptEvidence,
     AttemptTaken,
     EvidenceItem,
+    attempt_taken,
     by_attempt,
     evidence_in_words,
 )
@@ -203,11 +204,7 @@ def evidence(
 def _attempt(row: Row) -> AttemptTaken | None:
     """Return the attempt an evidence row was graded in (practice_reads._answers)."""
     attempt_id, number, percent, passed = row.number[2:6]
-    if attempt_id is None:
-        return None
-    return AttemptTaken(
-        attempt_id, number, aware(row.at[1]), percent, None if passed is None else bool(passed)
-    )
+    return attempt_taken(attempt_id, number, row.at[1], percent, passed)
 
 
 def assessment(row: Row) -> Assessment:

@@ -19,6 +19,20 @@ class AttemptTaken:
     passed: bool | None
 
 
+def attempt_taken(attempt_id, number, submitted_at, percent, passed) -> AttemptTaken | None:
+    """Return the attempt an evidence row was graded in from the columns read with it (None:
+    the row had no attempt); a page's statement may bring its numbers as text or as reals."""
+    if attempt_id is None:
+        return None
+    return AttemptTaken(
+        int(attempt_id),
+        int(number),
+        aware(submitted_at),
+        None if percent is None else round(float(percent)),
+        None if passed is None else bool(passed),
+    )
+
+
 @dataclass(frozen=True)
 class EvidenceItem:
     """One answer behind a rating, in the words the learner saw."""
