@@ -23,7 +23,6 @@ from app.services import (
     drilldown,
     extra_attempts,
     manage,
-    supervisors,
     teams,
 )
 from app.web.gate import require_signed_in_professional
@@ -132,26 +131,6 @@ def extra_attempt(user_id: int):
     return redirect(url_for("manage.learner", user_id=user_id, _anchor="quiz-attempts"))
 
 
-@bp.post("/learners/<int:user_id>/supervisor")
-def supervisor(user_id: int):
-    """Name a person of the organisation a supervisor, or stop naming them one."""
-    named = request.form.get("named") == "yes"
-    if not teams.can_see(g.scope, user_id):
-        abort(404)  # a team's manager names supervisors among their own teams only
-    try:
-        changed = supervisors.set_supervisor(current_user.db_id, user_id, named)
-    except supervisors.NotFound:
-        abort(404)
-    if changed:
-        person = "is now a supervisor" if named else "is no longer a supervisor"
-        flash(f"This person {person} of your organisation.", "success")
-    else:
-        name = supervisors.name_of(user_id)
-        state = "is already" if named else "is not"
-        flash(f"{name} {state} a supervisor of your organisation: nothing was changed.", "warning")
-    return redirect(url_for("manage.learner", user_id=user_id, _anchor="supervisor"))
-
-
 @bp.get("/export.csv")
 def export():
     """Stream one CSV row per learner and competency, for the grid's filters when given."""
@@ -177,6 +156,7 @@ from app.web import (  # noqa: E402, F401
     manage_assignments,
     manage_compliance,
     manage_join_codes,
+    manage_supervisors,
     manage_team_changes,
     manage_teams,
 )

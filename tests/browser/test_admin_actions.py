@@ -109,10 +109,16 @@ def test_a_manager_is_told_when_an_action_finds_its_work_done(
             page.get_by_text("Ben Oak is already in this team: nothing was changed.")
         ).to_be_visible()
         _check(page, browser, javascript, "place-already")
-        # Naming a supervisor from a page opened before another tab named them.
-        page.goto(f"{live_server}/manage/learners/{ids['ben']}")
+        # Naming a supervisor: the learner page leads to the question, which is confirmed
+        # after another tab named them.
         learner = f"/manage/learners/{ids['ben']}"
-        named = post_form(helper, f"{learner}/supervisor", {"named": "yes"}, page=learner)
+        page.goto(f"{live_server}{learner}")
+        page.get_by_role("link", name="Name as a supervisor").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Name Ben Oak as a supervisor?")
+        _check(page, browser, javascript, "supervisor-question")
+        confirmed = {"named": "yes", "confirmed": "yes"}
+        question = f"{learner}/supervisor?named=yes"
+        named = post_form(helper, f"{learner}/supervisor", confirmed, page=question)
         assert named.status_code == 302
         page.get_by_role("button", name="Name as a supervisor").click()
         expect(

@@ -159,21 +159,22 @@ def test_confining_a_manager_at_once_saves_once_and_the_same_teams_again_change_
 def test_naming_and_unnaming_a_supervisor_at_once_change_once(app, client, pcn):
     sign_in(client, "lead@example.org")
     page = f"/manage/learners/{pcn['ben']}"
-    url = f"{page}/supervisor"
-    codes = _at_once(app, client, url, {"named": "yes"}, page=page, times=7)
+    url = f"{page}/supervisor"  # the question's form, confirmed (`?named=` asks the question)
+    codes = _at_once(app, client, url, {"named": "yes", "confirmed": "yes"},
+                     page=f"{url}?named=yes", times=7)  # fmt: skip
     assert codes == [302] * 7, codes  # the UNIQUE supervisor.user_id gave 500s
     assert _audited(app, "supervisor.named") == 1
-    again = post_form(client, url, {"named": "yes"}, page=page)
+    again = post_form(client, url, {"named": "yes", "confirmed": "yes"}, page=page)
     assert again.status_code == 302
     assert "Ben Oak is already a supervisor of your organisation: nothing was changed" in (
         _shown(client, page)
     )
-    codes = _at_once(app, client, url, {"named": "no"}, page=page)
+    codes = _at_once(app, client, url, {"named": "no", "confirmed": "yes"}, page=f"{url}?named=no")
     assert codes == [302] * SENDS, codes
     assert _audited(app, "supervisor.removed") == 1
     with app.app_context():
         assert db.session().get(Supervisor, pcn["ben"]) is None
-    again = post_form(client, url, {"named": "no"}, page=page)
+    again = post_form(client, url, {"named": "no", "confirmed": "yes"}, page=page)
     assert "Ben Oak is not a supervisor of your organisation: nothing was changed" in _shown(
         client, page
     )

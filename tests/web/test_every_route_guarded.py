@@ -132,7 +132,16 @@ OWNED = {
         "/manage/learners/{learner}/extra-attempt",
         {"quiz_id": "{quiz}", "reason": "Was off sick"},
     ),
-    "manage.supervisor": ("manager", "/manage/learners/{learner}/supervisor", {"named": "yes"}),
+    "manage.confirm_supervisor": (
+        "manager",
+        "/manage/learners/{learner}/supervisor?named=yes",
+        None,
+    ),
+    "manage.supervisor": (
+        "manager",
+        "/manage/learners/{learner}/supervisor",
+        {"named": "yes", "confirmed": "yes"},
+    ),
     "manage.confine_manager": (
         "manager",
         "/manage/managers/{second_manager}/teams",

@@ -224,6 +224,7 @@ def _staff_page_urls(app, modules, code):
             "/manage/managers",
             f"/manage/teams/{team}",
             f"/manage/learners/{learner}",
+            f"/manage/learners/{learner}/supervisor?named=yes",  # the learner page's question
             f"/manage/learners/{learner}/remove",  # last: it may take the learner away
         ],
         "admin": [f"/admin/credentials/?code={code}"],

@@ -228,10 +228,12 @@ def test_managers_name_supervisors_in_their_organisation_only(app, client, make_
     ours, theirs = user_id(app, "learner@example.org"), user_id(app, "hal@example.org")
     url = f"/manage/learners/{ours}/supervisor"
     page = f"/manage/learners/{ours}"
-    assert post_form(client, url, {"named": "yes"}, page=page).status_code == 302
+    confirmed = {"named": "yes", "confirmed": "yes"}  # the question's form
+    assert post_form(client, url, confirmed, page=f"{url}?named=yes").status_code == 302
     with app.app_context():
         assert supervisors.is_supervisor(ours)
-    other = post_form(client, f"/manage/learners/{theirs}/supervisor", {"named": "no"}, page=page)
+    stop = {"named": "no", "confirmed": "yes"}
+    other = post_form(client, f"/manage/learners/{theirs}/supervisor", stop, page=page)
     assert other.status_code == 404
     with app.app_context():
         assert supervisors.is_supervisor(theirs)

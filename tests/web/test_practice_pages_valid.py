@@ -49,16 +49,16 @@ def test_practice_pages_are_valid_html(app, people, client, make_user, tmp_path,
     pages["manage-referrer"] = client.get("/manage/?framework=referrer").text
     lee_id = user_id(app, "learner@example.org")
     pages["manage-learner-supervisor"] = client.get(f"/manage/learners/{lee_id}").text
-    post_form(client, f"/manage/learners/{lee_id}/supervisor", {"named": "yes"},
-              page=f"/manage/learners/{lee_id}")  # fmt: skip
+    post_form(client, f"/manage/learners/{lee_id}/supervisor", {"named": "yes", "confirmed": "yes"},
+              page=f"/manage/learners/{lee_id}/supervisor?named=yes")  # fmt: skip
     renewal_due(app)  # confirmed above: asking again waits until renewal is due
     ask(learner, app)  # to Sue, who stops being a supervisor before she decides
     waiting = f"/supervise/requests/{the_request(app)}"
     shown = sue.get(waiting).text
     form = {"csrf_token": csrf_on(shown), "seen": seen_on(shown)}
     sue_id = user_id(app, "sue@example.org")
-    post_form(client, f"/manage/learners/{sue_id}/supervisor", {},
-              page=f"/manage/learners/{sue_id}")  # fmt: skip
+    post_form(client, f"/manage/learners/{sue_id}/supervisor", {"confirmed": "yes"},
+              page=f"/manage/learners/{sue_id}/supervisor?named=no")  # fmt: skip
     pages["supervise-no-longer"] = sue.post(waiting, data={**form, "outcome": "confirmed"}).text
     pages["supervise-not-found-former"] = sue.get(waiting).text  # no longer a supervisor
     assert "you are not a supervisor in your organisation" in pages["supervise-not-found-former"]

@@ -45,7 +45,9 @@ def stop_naming_sue(app, make_user):
     manager = app.test_client()
     sign_in(manager, "manager@example.org")
     page = f"/manage/learners/{user_id(app, SUE)}"
-    stopped = post_form(manager, f"{page}/supervisor", {"named": "no"}, page=page)
+    question = f"{page}/supervisor?named=no"
+    stopped = post_form(manager, f"{page}/supervisor", {"named": "no", "confirmed": "yes"},
+                        page=question)  # fmt: skip
     assert stopped.status_code == 302
     return manager.get(stopped.location).text
 

@@ -152,6 +152,11 @@ def more_pages(app, world, runner) -> list[tuple[str, str, str]]:
         ("manager team join code", "manager", f"/manage/teams/{team}/join-code"),
         ("manager organisation join code", "manager", "/manage/join-code"),
         ("manager remove learner", "manager", f"/manage/learners/{learner}/remove"),
+        (
+            "manager name supervisor",
+            "manager",
+            f"/manage/learners/{learner}/supervisor?named=yes",
+        ),
         ("manager managers", "manager", "/manage/managers"),
         ("trainer quizzes", "trainer", "/author/quizzes"),
         ("trainer items", "trainer", f"/author/quizzes/{quiz}/items"),

@@ -50,7 +50,8 @@ def removal(app, make_user, how):
     sign_in(manager, "mo@example.org")
     sue = user_id(app, "sue@example.org")
     if how == "no longer named":
-        url, page, form = f"/manage/learners/{sue}/supervisor", f"/manage/learners/{sue}", {}
+        url = f"/manage/learners/{sue}/supervisor"
+        page, form = f"{url}?named=no", {"confirmed": "yes"}  # the question's form
     else:
         url = page = f"/manage/learners/{sue}/remove"
         form = {}
