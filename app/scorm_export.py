@@ -109,12 +109,12 @@ class _PackageTexts:
         html = quiz_block_html(text, module_slug=self.module_slug, ids=ids, links=links)
         return Markup(_offline(html))  # Markdown -> nh3
 
-    def explanation(self, text: str, verdict: str, ids: str) -> Markup:
+    def explanation(self, text: str, verdict: str, ids: str) -> Markup | str:
         """Return right or wrong feedback as the site's review gives it (quizzes/review.py):
         without an opening that only says the verdict again ("Not quite." after "Not
         correct"); nothing when that opening is all there is."""
         rest = explanation(text, verdict)
-        return self.block(rest, ids) if rest else Markup("")
+        return self.block(rest, ids) if rest else ""  # nothing to show, nothing marked safe
 
 
 def build_package(module: Module) -> Package:

@@ -39,7 +39,7 @@ SLIPS = [
     ),
     (
         "content/modules/how-the-system-works/module.md",
-        "published: 2026-12-02\n",
+        "published: 2026-12-07\n",
         "published: 2026-02-30\n",
         "'published' must be a real date written like 2026-12-01, not 2026-02-30",
     ),
