@@ -8,13 +8,10 @@ competency levels are the ones that page shows; the change itself is
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 from app.domain.competencies import CONFIRMED
-from app.domain.content import Catalogue
 from app.domain.learning_record import ModuleRecord
 from app.services import drilldown
-from app.services.teams import Scope
 
 
 @dataclass(frozen=True)
@@ -49,13 +46,8 @@ class Candidate:
         return any(module.status != "not-started" for module in self.modules)
 
 
-def candidate(
-    scope: Scope, user_id: int, catalogue: Catalogue, day: date, years: int, *, viewer_id: int
-) -> Candidate | None:
-    """Return the person if the manager sees them, else None; the visit is audit-logged."""
-    page = drilldown.learner_page(scope, user_id, catalogue, day, years, viewer_id=viewer_id)
-    if page is None:
-        return None
+def candidate(page: drilldown.LearnerPage) -> Candidate:
+    """Return the person the manager's read of them (`drilldown.learner_page`) is about."""
     person, profile = page.person, page.profile
     # The module's own rows: an earlier certificate of a renewed module is not a module.
     modules = tuple(m for m in page.view.record.modules if m.in_course and not m.renewed)

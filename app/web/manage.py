@@ -85,7 +85,9 @@ def learner(user_id: int):
     return _learner_page(user_id)
 
 
-def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = None):
+def learner_read(user_id: int) -> drilldown.LearnerPage:
+    """Read one learner of the manager's scope as the drill-down does (the visit audit-logged);
+    anyone else answers 404."""
     page = drilldown.learner_page(
         g.scope,
         user_id,
@@ -94,8 +96,11 @@ def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = No
         current_app.config["REVALIDATION_YEARS"],
         viewer_id=current_user.db_id,
     )
-    if page is None:
-        abort(404)
+    return page or abort(404)
+
+
+def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = None):
+    page = learner_read(user_id)
     return render_template(
         "manage/learner.html",
         person=page.person,

@@ -6,12 +6,11 @@ question's form posts `confirmed=yes`. A form without it (the one-click form of 
 opened before the question existed) changes nothing and is sent to the question.
 """
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.content import catalogue
-from app.services import assignments, supervisor_naming, supervisors, teams
-from app.web.manage import bp
+from app.services import supervisor_naming, supervisors, teams
+from app.web.manage import bp, learner_read
 
 
 def _asked(values) -> bool:
@@ -29,14 +28,7 @@ def confirm_supervisor(user_id: int):
     """Ask the manager to confirm naming a person a supervisor (or no longer naming them
     one), saying what it means and where they stand; once it is so, say that instead."""
     named = _asked(request.args)
-    found = supervisor_naming.candidate(
-        g.scope,
-        user_id,
-        catalogue(),
-        assignments.today(),
-        current_app.config["REVALIDATION_YEARS"],
-        viewer_id=current_user.db_id,
-    ) or abort(404)
+    found = supervisor_naming.candidate(learner_read(user_id))
     if found.supervisor == named:  # the back button, a reload, another tab
         return _unchanged(user_id, found.full_name, named)
     return render_template("manage/supervisor.html", person=found, naming=named)
