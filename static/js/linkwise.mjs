@@ -109,10 +109,15 @@ for (const section of document.querySelectorAll("[data-knowledge-check]")) {
     focusInDialog();
   }
 
+  // Each of these starts the dialog, below its heading: the dialog is shown from its top,
+  // the question (or the feedback on it) in sight. The browser's own scrolling to what takes
+  // focus would leave the dialog where the last answer was sent from, and the start of a
+  // feedback taller than the dialog out of sight above.
   function focusInDialog() {
     const summary = body.querySelector(".nhsuk-error-summary");
     const feedback = body.querySelector("[data-check-feedback]");
-    (summary || feedback || heading).focus();
+    (summary || feedback || heading).focus({ preventScroll: true });
+    dialog.scrollTop = 0;
   }
 
   if (section.hasAttribute("data-open-now") || window.location.hash === "#knowledge-check") {
