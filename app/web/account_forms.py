@@ -4,11 +4,11 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from app.domain.accounts import MAX_PASSWORD_LENGTH
 from app.web.forms import (
     NewPassword,
     email_field,
     full_name_field,
+    password_length,
     profession_field,
     registration_number_field,
 )
@@ -18,7 +18,10 @@ def current_password_field() -> PasswordField:
     """The current password, asked for before a change that matters."""
     return PasswordField(
         "Your current password",
-        validators=[DataRequired("Enter your current password"), Length(max=MAX_PASSWORD_LENGTH)],
+        validators=[
+            DataRequired("Enter your current password"),
+            password_length("Your current password"),
+        ],
     )
 
 
@@ -28,7 +31,8 @@ class ForgotPasswordForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     new_password = PasswordField(
-        "New password", validators=[DataRequired("Enter a new password"), NewPassword()]
+        "New password",
+        validators=[DataRequired("Enter a new password"), NewPassword("New password")],
     )
 
 

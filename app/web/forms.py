@@ -23,7 +23,13 @@ from app.domain.names import name_problem
 
 
 class NewPassword:
-    """Refuse short and common passwords, and ones made of the user's own name or email."""
+    """Refuse short and common passwords, and ones made of the user's own name or email.
+
+    `called` is what the page calls the field, when the rules' "Password" would not say it.
+    """
+
+    def __init__(self, called: str = "Password"):
+        self.called = called
 
     def __call__(self, form, field):
         problem = password_problem(
@@ -32,7 +38,15 @@ class NewPassword:
             full_name=getattr(form, "full_name", None) and form.full_name.data or "",
         )
         if problem:
-            raise ValidationError(problem)
+            raise ValidationError(problem.replace("Password", self.called, 1))
+
+
+def password_length(label: str) -> Length:
+    """Refuse a password longer than any Linkwise accepts, naming the field as the page does."""
+    return Length(
+        max=MAX_PASSWORD_LENGTH,
+        message=f"{label} must be {MAX_PASSWORD_LENGTH} characters or fewer",
+    )
 
 
 def _as_shown(form, field) -> bool:
@@ -143,19 +157,25 @@ class SignInForm(FlaskForm):
     )
     password = PasswordField(
         "Password",
-        validators=[DataRequired("Enter your password"), Length(max=MAX_PASSWORD_LENGTH)],
+        validators=[DataRequired("Enter your password"), password_length("Password")],
     )
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         "Current password",
-        validators=[DataRequired("Enter your current password"), Length(max=MAX_PASSWORD_LENGTH)],
+        validators=[
+            DataRequired("Enter your current password"),
+            password_length("Current password"),
+        ],
     )
     new_password = PasswordField(
-        "New password", validators=[DataRequired("Enter a new password"), NewPassword()]
+        "New password",
+        validators=[DataRequired("Enter a new password"), NewPassword("New password")],
     )
 
     def validate_new_password(self, field):
+        if field.errors:
+            return  # one problem at a time: the rules' own comes first
         if field.data and field.data == self.current_password.data:
             raise ValidationError("New password must be different from your current password")
