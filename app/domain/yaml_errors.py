@@ -3,8 +3,9 @@
 PyYAML explains its parser ("expected <block end>, but found '?'"); a trainer needs the
 slip behind it, which is nearly always an indent, a missing colon, an unclosed quote or
 bracket, or text that begins with a character YAML keeps for itself. The place is PyYAML's
-own: its line is where the parser gave up, so the words say what to check there and, when
-a construct began earlier, where it began.
+own (where the parser gave up), so the words say what to check there and, when a construct
+began earlier, where it began; a bracket or quote never closed is placed where it opened,
+since that is where it is put right.
 """
 
 from __future__ import annotations
@@ -13,9 +14,26 @@ QUOTE_IT = "put the whole value in quotes"
 
 
 def error_line(exc: BaseException, first_line: int) -> int:
-    """Return the file line a YAML error points at, or the first line if it has no mark."""
+    """Return the file line a YAML error points at, or the first line if it has no mark.
+
+    A bracket or quote never closed is put right where it was opened, so that is the line
+    given; PyYAML's own is wherever it noticed, often the next key's.
+    """
+    if _unclosed(exc):
+        return first_line + exc.context_mark.line
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     return first_line + mark.line if mark is not None else first_line
+
+
+def _unclosed(exc: BaseException) -> bool:
+    """Tell whether the error is a bracket or a quote opened and never closed."""
+    problem = getattr(exc, "problem", None) or ""
+    context = getattr(exc, "context", None) or ""
+    if getattr(exc, "context_mark", None) is None:
+        return False
+    return (problem.startswith("expected ',' or ") and "flow" in context) or (
+        problem == "found unexpected end of stream" and "quoted scalar" in context
+    )
 
 
 def error_text(exc: BaseException, first_line: int) -> str:

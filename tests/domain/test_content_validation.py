@@ -21,11 +21,11 @@ def expect(path, line, severity, message):
     return f"{path}:{line}: {severity}: {message}"
 
 
-def test_bad_yaml_reports_the_line_from_the_yaml_error(reported):
+def test_bad_yaml_reports_the_line_of_the_unclosed_bracket(reported):
     assert (
         expect(
             BROKEN / "modules/bad-yaml/module.md",
-            5,
+            4,
             "error",
             "invalid YAML in front matter: the '[' on line 4 starts a list that is never "
             "closed: if the value is text, put the whole value in quotes; if it is a list, "

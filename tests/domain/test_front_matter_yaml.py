@@ -26,6 +26,18 @@ SLIPS = [
         "the '{' on line 2 starts a group of keys that is never closed: if the value is text, "
         f"{QUOTE_IT}; if it is a group of keys, close it with '}}'",
     ),
+    (  # a key after it: PyYAML notices on line 3, the '[' to close is on line 2
+        "pass_mark: [80\nmax_attempts: 3\n",
+        2,
+        "the '[' on line 2 starts a list that is never closed: if the value is text, "
+        f"{QUOTE_IT}; if it is a list, close it with ']'",
+    ),
+    (
+        "title: A\nsummary: {Social prescribing\norder: 2\nkind: check\n",
+        3,
+        "the '{' on line 3 starts a group of keys that is never closed: if the value is text, "
+        f"{QUOTE_IT}; if it is a group of keys, close it with '}}'",
+    ),
     (
         'title: "Referral" routes\n',
         2,
@@ -34,6 +46,11 @@ SLIPS = [
     ),
     (
         'title: "Referral routes\n',
+        2,
+        "the quote opened on line 2 is never closed: add the closing quote",
+    ),
+    (
+        'title: "Referral routes\nsummary: Social prescribing\norder: 2\n',
         2,
         "the quote opened on line 2 is never closed: add the closing quote",
     ),

@@ -284,7 +284,7 @@ def test_validate_reports_every_planted_error_with_file_and_line():
     assert result.returncode == 1
     broken = "tests/domain/fixtures/broken/modules"
     for expected in [
-        f"{broken}/bad-yaml/module.md:5: error: invalid YAML",
+        f"{broken}/bad-yaml/module.md:4: error: invalid YAML",
         f"{broken}/faults/01-intro.md:1: error: screen is missing required key 'title'",
         f"{broken}/faults/02-pictures.md:6: error: image 'chart.svg' has no alt text",
         f"{broken}/faults/module.md:11: error: competency 'TNY-1.2' is not in any framework "

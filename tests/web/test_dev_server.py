@@ -95,10 +95,10 @@ def test_a_broken_save_keeps_the_site_up_shows_the_error_and_the_fix_is_picked_u
     module.write_text(good.replace("title: Referral routes", "title: [Referral routes"))
     page = home(url)
     assert "The course content has errors" in page
-    assert "content/modules/referral-routes/module.md:3: error: invalid YAML" in page
+    assert "content/modules/referral-routes/module.md:2: error: invalid YAML" in page
     modules = len([p for p in (site / "content" / "modules").iterdir() if p.is_dir()])
     assert "Referral routes" in page and page.count("nhsuk-card__heading") == modules
-    assert "referral-routes/module.md:3: error: invalid YAML" in log.read_text()
+    assert "referral-routes/module.md:2: error: invalid YAML" in log.read_text()
     module.write_text(good)
     assert "The course content has errors" not in home(url)
     assert process.poll() is None
