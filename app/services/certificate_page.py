@@ -12,7 +12,7 @@ issued (its holder, the module, its competencies), never today's account or cont
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, select, union_all
@@ -21,9 +21,10 @@ from app import db
 from app.domain.certificate_codes import normalise_code
 from app.domain.certificates import CertificateDetails
 from app.domain.content import Module
+from app.domain.renewal_dates import RenewalDates
 from app.models import Attempt, Certificate, utcnow
 from app.models_credentials import Credential
-from app.services import credential_checks, learner_rows, learning, tagged_rows
+from app.services import credential_checks, learner_rows, learning, renewal_dates, tagged_rows
 from app.services.certificates import LATEST, Verified, details_for, verify_url
 from app.services.credential_checks import CredentialState
 from app.services.learner_rows import SELF
@@ -59,6 +60,11 @@ class CertificatePage:
     earlier: tuple[EarlierCertificate, ...] = ()
     # Whether this is the latest certificate for the module (the one the page shows).
     latest: bool = True
+    # The day the learner's organisation asks them to renew the module by (an assignment
+    # that renews, counted from their latest pass that counts); None when none asks.
+    organisation_by: date | None = None
+    # That day beside the certificate's valid-until day, where both apply and differ.
+    dates: RenewalDates | None = None
 
     @property
     def completed_through(self) -> EarlierCertificate | None:
@@ -143,6 +149,8 @@ def _page(earned):
         )
         .outerjoin(Credential, Credential.certificate_id == Certificate.id)
         .where(_MINE),
+        # The learner's organisation's renewal of the module, if it asks for one.
+        *renewal_dates.ORGANISATION_ROWS,
     )
 
 
@@ -212,8 +220,18 @@ def page(
         for row in reversed(issued[:-1])
     )
     latest = issued[-1].text[0] == certificate.code
+    today = (now or utcnow()).astimezone(UTC).date()
+    organisation_by = renewal_dates.organisation_by(found, catalogue, today)
     return CertificatePage(
-        details, credential, next_module, module, _validity(credential), earlier, latest
+        details,
+        credential,
+        next_module,
+        module,
+        _validity(credential),
+        earlier,
+        latest,
+        organisation_by,
+        renewal_dates.beside_credential(credential, organisation_by, today) if latest else None,
     )
 
 

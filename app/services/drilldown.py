@@ -7,7 +7,7 @@ learner is in each module (`learner_positions`), and what no quiz left can rate,
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from app import db
@@ -15,6 +15,7 @@ from app.domain import assignments as rules
 from app.domain.content import Catalogue
 from app.domain.coverage import OutOfReach
 from app.domain.learning_record import LearningRecord
+from app.domain.renewal_dates import RenewalDates, compared
 from app.models import User, utcnow
 from app.services import (
     assignment_standings,
@@ -54,6 +55,9 @@ class LearnerView:
     assigned: list[tuple[str, rules.Standing]]  # each with its module's title
     record: LearningRecord
     attempts: list[AttemptRow]
+    # By module: the certificate's valid-until day beside the organisation's renew-by day,
+    # where both apply and differ (domain/renewal_dates.py).
+    dates: dict[str, RenewalDates] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -160,7 +164,25 @@ def learner_view(
             )
             for a in graded
         ],
+        _dates(standings, found, day),
     )
+
+
+def _dates(standings, found, day: date) -> dict[str, RenewalDates]:
+    """Return, by module, the certificate's valid-until day beside the organisation's renew-by
+    day: the credential of the latest certificate that stands, the assignment's next due day
+    once the module is complete."""
+    certified = learner_rows.standing_by_module(found)
+    dates = {}
+    for found_standing in standings:
+        row = certified.get(found_standing.module_slug)
+        if found_standing.completed_on is None or row is None or row.at[2] is None:
+            continue
+        until = _aware(row.at[2]).astimezone(UTC).date()
+        both = compared(until, found_standing.due_on, day)
+        if both is not None:
+            dates[found_standing.module_slug] = both
+    return dates
 
 
 def _completed_on(found, catalogue: Catalogue) -> dict[str, date]:

@@ -11,8 +11,8 @@ profession within their organisation).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 from sqlalchemy import bindparam, func, union_all
 
@@ -20,6 +20,7 @@ from app.domain import assignments as rules
 from app.domain.content import Catalogue, Module
 from app.domain.learning_record import CertificateNamed
 from app.domain.quizzes.renewal import Renewal
+from app.domain.renewal_dates import RenewalDates, compared
 from app.models import Attempt, Certificate, Completion, utcnow
 from app.services import (
     learner_rows,
@@ -99,6 +100,10 @@ class MyModule:
     # module stays completed through it (services/passes.py). None otherwise.
     completed_through: CertificateNamed | None = None
     position: int = 0  # the module's place in the course (module_page), counting from 1
+    # The day the credential of the latest certificate that stands is valid until (as signed);
+    # None when it records no end, or there is no such credential.
+    certificate_until: date | None = None
+    certificate_ended: bool = False  # that day has come: the credential has expired
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,9 @@ class Overview:
     unfinished: tuple[Unfinished, ...] = ()
     failing: reminder_failures.Failing | None = None
     waiting: int = 0
+    # By module: its certificate's valid-until day beside the organisation's renew-by day,
+    # where both apply and differ (domain/renewal_dates.py).
+    dates: dict[str, RenewalDates] = field(default_factory=dict)
 
 
 def overview(user_id: int, catalogue: Catalogue, on: date, now: datetime | None = None) -> Overview:
@@ -142,6 +150,8 @@ def overview(user_id: int, catalogue: Catalogue, on: date, now: datetime | None 
             _open_renewal(m, found, catalogue, now),
             _revoked_on(certified.get(m.slug)),
             _through(certified.get(m.slug), standing.get(m.slug)),
+            certificate_until=_until(standing.get(m.slug)),
+            certificate_ended=_ended(standing.get(m.slug), now),
         )
         for m in catalogue.modules
     )
@@ -170,12 +180,20 @@ def overview(user_id: int, catalogue: Catalogue, on: date, now: datetime | None 
         for row in sorted(gone, key=lambda row: row.number[0])
     )
     assigned = [(titles[s.module_slug], s) for s in rules.in_due_order(standings)]
+    until = {mine.state.module.slug: mine.certificate_until for mine in modules}
+    dates = {}
+    for s in standings:
+        if s.completed_on is not None:
+            both = compared(until.get(s.module_slug), s.due_on, on)
+            if both is not None:
+                dates[s.module_slug] = both
     return Overview(
         modules,
         assigned,
         unfinished,
         reminder_failures.failing_of(found),
         requests_waiting.count_of(found),
+        dates,
     )
 
 
@@ -213,6 +231,18 @@ def _revoked_on(certificate) -> date | None:
     """Return the day a certificate's credential was revoked (a CERTIFICATES row), if it was."""
     revoked = certificate.at[1] if certificate is not None else None
     return aware(revoked).date() if revoked is not None else None
+
+
+def _until(standing) -> date | None:
+    """Return the day a standing certificate's credential is valid until (CERTIFICATES row)."""
+    until = standing.at[2] if standing is not None else None
+    return aware(until).astimezone(UTC).date() if until is not None else None
+
+
+def _ended(standing, now: datetime) -> bool:
+    """Say whether a standing certificate's credential (CERTIFICATES row) has expired."""
+    until = standing.at[2] if standing is not None else None
+    return until is not None and aware(until) <= now
 
 
 def _through(latest, standing) -> CertificateNamed | None:

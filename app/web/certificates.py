@@ -64,6 +64,8 @@ def _certificate_page(module_slug: str, page, status: int = 200, saving=None, un
         validity=page.validity,
         earlier=page.earlier,
         completed_through=page.completed_through,
+        organisation_by=page.organisation_by,
+        dates=page.dates,
     ), status
 
 

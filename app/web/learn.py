@@ -47,6 +47,7 @@ def my_learning():
         "learn/my_learning.html",
         modules=page.modules,
         assigned=page.assigned,
+        dates=page.dates,
         unfinished=page.unfinished,
         failing=page.failing,
         catalogue=catalogue(),

@@ -52,7 +52,7 @@ def test_a_learner_renews_a_module_whose_yearly_assignment_expired(
         page.get_by_role("link", name=f"Renew {module.title}").click()
         panel = page.locator("#renewal")
         expect(panel).to_contain_text("Renew this module")
-        expect(panel).to_contain_text("Your manager asks for this module every year")
+        expect(panel).to_contain_text("Your organisation asks for this module every year")
         expect(panel).to_contain_text("Renew it now")
         assert_accessible_as_shown(page, browser, javascript)
         shot(page, f"2-quiz-page{suffix}")

@@ -55,7 +55,8 @@ def test_a_yearly_assignment_falling_due_opens_the_passed_quiz_again(app, passed
         standing = quiz_standing.status(passed, module, utcnow() + timedelta(days=340))
         assert standing.renewing and standing.passed.number == 1
         assert standing.renewal.reasons == (
-            f"Your manager asks for this module every year: renew by {expires.day} {expires:%B %Y}",
+            "Your organisation asks for this module every year: "
+            f"renew by {expires.day} {expires:%B %Y}",
         )
 
 

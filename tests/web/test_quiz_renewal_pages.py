@@ -83,8 +83,8 @@ def test_the_quiz_page_says_why_and_by_when_and_starts_the_renewal(app, client, 
     expired = expired.replace(year=expired.year + 1)
     assert "Renew this module" in panel
     assert (
-        "Your manager asks for this module every year: it expired on "
-        f"{expired.day} {expired:%B %Y}." in panel
+        "Your organisation asks for this module every year: its date to renew by, "
+        f"{expired.day} {expired:%B %Y}, has passed." in panel
     )
     assert "Renew it now: it is past its date." in panel
     assert "Start your renewal" in page and "Attempts at this renewal" in page

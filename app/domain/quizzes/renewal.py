@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from .. import assignments
 from ..competencies.durations import Duration
 from ..competencies.standings import DUE_SOON, EXPIRED, MET, standing
+from ..renewal_dates import RenewalDates, compared
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,12 @@ class Renewal:
     # A reason names `renew_by` already (an assignment's "renew by", a certificate's "valid
     # until"): the page need not say the date again.
     renew_by_said: bool = False
+    # The certificate's valid-until day and the organisation's renew-by day, when both apply
+    # and differ, due or not: the page says which is which (domain/renewal_dates.py).
+    dates: RenewalDates | None = None
+    # The kinds of reason said ("assignment", "certificate", "competency"): a page need not
+    # say again a date a reason names.
+    kinds: frozenset[str] = frozenset()
 
 
 # The kinds of reason whose words name their deadline.
@@ -78,10 +85,15 @@ def renewal(
     ]
     if not triggers:
         return None
+    dates = compared(
+        valid_until.astimezone(UTC).date() if valid_until else None,
+        next((t.deadline for t in triggers if t.kind == "assignment"), None),
+        now.date(),
+    )
     due = [t for t in triggers if t.opens_at is None or t.opens_at <= now]
     if not due:
         first = min(triggers, key=lambda t: t.opens_at)
-        return Renewal(False, first.opens_at, first.deadline)
+        return Renewal(False, first.opens_at, first.deadline, dates=dates)
     known = [t.opens_at for t in due if t.opens_at is not None]
     deadlines = [t.deadline for t in due if t.deadline is not None]
     renew_by = min(deadlines) if deadlines else None
@@ -92,6 +104,8 @@ def renewal(
         _reasons(due),
         any(t.expired for t in due),
         any(t.deadline == renew_by and t.kind in _DATED for t in due),
+        dates,
+        frozenset(t.kind for t in due if t.kind),
     )
 
 
@@ -141,9 +155,12 @@ def _assigned(rule: assignments.Rule | None, passed_at: datetime, now: datetime)
     how_often = _how_often(rule.renew_months)
     expired = found.status == assignments.EXPIRED
     if expired:
-        words = f"Your manager asks for this module {how_often}: it expired on {_day(expires)}"
+        words = (
+            f"Your organisation asks for this module {how_often}: "
+            f"its date to renew by, {_day(expires)}, has passed"
+        )
     else:
-        words = f"Your manager asks for this module {how_often}: renew by {_day(expires)}"
+        words = f"Your organisation asks for this module {how_often}: renew by {_day(expires)}"
     return [_Trigger(opens, expires, words, "assignment", expired)]
 
 

@@ -92,11 +92,12 @@ def test_a_yearly_assignment_opens_renewal_thirty_days_before_it_expires():
     found = renewal(passed_at=PASSED, assignment=rule, now=opens)
     assert found.open and found.renew_by == date(2028, 1, 14)
     assert found.reasons == (
-        "Your manager asks for this module every year: renew by 14 January 2028",
+        "Your organisation asks for this module every year: renew by 14 January 2028",
     )
     late = renewal(passed_at=PASSED, assignment=rule, now=at(2028, 1, 14))
     assert late.late and late.reasons == (
-        "Your manager asks for this module every year: it expired on 14 January 2028",
+        "Your organisation asks for this module every year: "
+        "its date to renew by, 14 January 2028, has passed",
     )
 
 
