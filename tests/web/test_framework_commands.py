@@ -150,15 +150,15 @@ def test_case_export_is_the_same_after_the_file_is_touched(tmp_path):
     assert second.returncode == 0, second.stderr
     assert second.stdout.encode() == first.stdout.encode()
     document = json.loads(first.stdout)["CFDocument"]
-    assert document["lastChangeDateTime"] == "2026-12-05T00:00:00+00:00"  # its `updated:`
-    assert document["version"] == "0.1"
+    assert document["lastChangeDateTime"] == "2026-12-07T00:00:00+00:00"  # its `updated:`
+    assert document["version"] == "0.2"
 
 
 def test_case_export_of_a_file_without_updated_says_not_stated(tmp_path):
     folder = tmp_path / "competencies"
     folder.mkdir()
     text = Path("competencies/referrer.yaml").read_text("utf-8")
-    (folder / "referrer.yaml").write_text(text.replace("updated: 2026-12-05\n", ""), "utf-8")
+    (folder / "referrer.yaml").write_text(text.replace("updated: 2026-12-07\n", ""), "utf-8")
     exported = run_linkwise(
         "export-framework", "referrer", env={"LINKWISE_COMPETENCIES_DIR": str(folder)}
     )
@@ -172,7 +172,7 @@ def test_case_export_warns_of_an_updated_date_after_today(tmp_path):
     folder.mkdir()
     text = Path("competencies/referrer.yaml").read_text("utf-8")
     framework = folder / "referrer.yaml"
-    framework.write_text(text.replace("updated: 2026-12-05", "updated: 2999-12-05"), "utf-8")
+    framework.write_text(text.replace("updated: 2026-12-07", "updated: 2999-12-05"), "utf-8")
     exported = run_linkwise(
         "export-framework", "referrer", env={"LINKWISE_COMPETENCIES_DIR": str(folder)}
     )

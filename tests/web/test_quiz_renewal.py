@@ -65,7 +65,7 @@ def test_a_competency_due_for_renewal_opens_the_quiz_that_assesses_it(app, clien
         module = catalogue().module("safeguarding-risk-and-confidentiality")
     learner = passer(app, client, make_user, module)
     with app.app_context():
-        # Acting on immediate risk is met on knowledge alone, for a year, renewed 3 months early.
+        # Knowing the routes for immediate risk is met on knowledge alone, for a year, renewed 3 months early.
         level = (
             db.session()
             .scalars(select(CompetencyLevel).where(CompetencyLevel.competency_code == "REF-4.1"))
@@ -82,7 +82,7 @@ def test_a_competency_due_for_renewal_opens_the_quiz_that_assesses_it(app, clien
         # is due for renewal at the same time.
         until = quiz_standing.aware(db.session().scalar(select(Credential.valid_until)))
         assert standing.renewal.reasons == (
-            "Your knowledge of Acting on immediate risk is due for renewal",
+            "Your knowledge of Knowing the routes for immediate risk is due for renewal",
             f"Your certificate is valid until {until.day} {until:%B %Y}",
         )
         assert quizzes.start(learner, module, now=due_from).number == 2

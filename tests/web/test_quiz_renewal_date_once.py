@@ -49,7 +49,11 @@ def test_the_assignments_date_is_said_once_on_every_page(client, due_soon, modul
 
 def test_a_date_no_reason_names_is_still_said():
     rating = StoredRating(
-        "Acting on immediate risk", True, NOW + timedelta(days=20), NOW - timedelta(days=5), False
+        "Knowing the routes for immediate risk",
+        True,
+        NOW + timedelta(days=20),
+        NOW - timedelta(days=5),
+        False,
     )
     found = renewal(passed_at=NOW - timedelta(days=300), ratings=[rating], now=NOW)
     assert found.open and found.renew_by == (NOW + timedelta(days=20)).date()

@@ -178,7 +178,7 @@ def test_my_competencies_points_to_the_quiz_that_renews_and_shows_met_again(app,
     row = next(r for r in html.fromstring(page).iter("tr") if "REF-4.1" in r.text_content())
     assert "Due soon" in row.text_content()
     assert f'href="{quiz_url(module)}#renewal">Renew {module.title}</a>' in page
-    assert "passing it again renews Acting on immediate risk" in words(page)
+    assert "passing it again renews Knowing the routes for immediate risk" in words(page)
     renew(app, client, module)
     page = client.get("/my/competencies").text
     row = next(r for r in html.fromstring(page).iter("tr") if "REF-4.1" in r.text_content())

@@ -121,7 +121,7 @@ def safeguarding(app):
 @pytest.fixture
 def three_yearly(app, client, make_user, safeguarding):
     """A GP who passed safeguarding today; their organisation asks for it every 3 years."""
-    # A GP's safeguarding certificate lasts a year (Acting on immediate risk); the
+    # A GP's safeguarding certificate lasts a year (Knowing the routes for immediate risk); the
     # organisation asks for the module every 3 years.
     email = make_user(org=ORG, profession="gp")
     sign_in(client, email)

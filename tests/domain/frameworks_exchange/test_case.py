@@ -192,11 +192,11 @@ def _referrer() -> FrameworkSource:
 
 def test_every_object_is_dated_by_the_files_updated_date_at_midnight_utc():
     source = _referrer()
-    assert source.data["updated"] == date(2026, 12, 5)
+    assert source.data["updated"] == date(2026, 12, 7)
     package = case_package(source)
-    assert package["CFDocument"]["lastChangeDateTime"] == "2026-12-05T00:00:00+00:00"
-    assert all(i["lastChangeDateTime"] == "2026-12-05T00:00:00+00:00" for i in package["CFItems"])
-    assert _dates(package) == {"2026-12-05T00:00:00+00:00"}
+    assert package["CFDocument"]["lastChangeDateTime"] == "2026-12-07T00:00:00+00:00"
+    assert all(i["lastChangeDateTime"] == "2026-12-07T00:00:00+00:00" for i in package["CFItems"])
+    assert _dates(package) == {"2026-12-07T00:00:00+00:00"}
     assert "updated" not in package["CFDocument"]["extensions"]["linkwise"].get("otherKeys", {})
 
 

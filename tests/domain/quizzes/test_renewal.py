@@ -15,7 +15,7 @@ def at(year, month, day, hour=0):
     return datetime(year, month, day, hour, tzinfo=UTC)
 
 
-def rating(name="Acting on immediate risk", **fields):
+def rating(name="Knowing the routes for immediate risk", **fields):
     """A rating met for a year after the pass, renewal due three months before it lapses."""
     return StoredRating(
         name,
@@ -49,14 +49,16 @@ def test_a_competency_due_soon_opens_renewal_from_its_due_day():
     opened = renewal(passed_at=PASSED, ratings=[rating()], now=due_from)
     assert opened.open and opened.opens_at == due_from
     assert opened.renew_by == date(2028, 1, 14)
-    assert opened.reasons == ("Your knowledge of Acting on immediate risk is due for renewal",)
+    assert opened.reasons == (
+        "Your knowledge of Knowing the routes for immediate risk is due for renewal",
+    )
     assert not opened.late
 
 
 def test_an_expired_competency_keeps_renewal_open_and_says_so():
     found = renewal(passed_at=PASSED, ratings=[rating()], now=at(2028, 1, 14, 10))
     assert found.open and found.late
-    assert found.reasons == ("Your knowledge of Acting on immediate risk has expired",)
+    assert found.reasons == ("Your knowledge of Knowing the routes for immediate risk has expired",)
     # Stored expired by a later re-rating: no dates left, still open.
     stored = rating(met=False, met_until=None, due_from=None, expired=True)
     again = renewal(passed_at=PASSED, ratings=[stored], now=at(2028, 6, 1))
