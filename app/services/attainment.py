@@ -24,6 +24,7 @@ from app.domain.competencies.met_rules import PRACTICE_NOT_NEEDED, practice_need
 from app.domain.content import Catalogue, Module
 from app.domain.coverage import OutOfReach, out_of_reach
 from app.domain.frameworks import Competency, Domain, Framework
+from app.services.earlier_frameworks import EarlierFramework, earlier_frameworks
 from app.services.next_modules import NextStep, next_steps
 from app.services.rating_evidence import AttemptEvidence, EvidenceItem, by_attempt
 from app.services.rating_reads import aware
@@ -111,6 +112,18 @@ class Profile:
     # Confirmations in competencies no framework has now whose decision recorded no
     # framework (made before migration 0025 on one already gone then).
     framework_not_recorded: tuple[Confirmation, ...] = ()
+    # Confirmations in other frameworks' competencies (an earlier profession's), by framework.
+    earlier: tuple[EarlierFramework, ...] = ()
+
+    @property
+    def earlier_codes(self) -> frozenset[str]:
+        """Return the codes listed under an earlier profession's framework."""
+        return frozenset(c.code for f in self.earlier for c in f.confirmations)
+
+    @property
+    def earlier_pages(self) -> frozenset[str]:
+        """Return the codes listed under an earlier profession's framework that have a page."""
+        return frozenset(c.code for f in self.earlier for c in f.confirmations if c.has_page)
 
 
 class StoredLevel(NamedTuple):
@@ -145,7 +158,8 @@ def build_profile(
     `renewing` names those of them open for renewal now: a competency one of them develops
     is never out of reach. `confirmations` are the supervisors' confirmations the learner
     holds: those of competencies no longer in the framework are listed apart, as are the
-    `retired` ratings (stored ratings of competencies no framework has) of knowledge alone.
+    `retired` ratings (stored ratings of competencies no framework has) of knowledge alone,
+    and those of other frameworks' competencies (an earlier profession's, earlier_frameworks).
     """
     assessed = {
         code
@@ -180,6 +194,8 @@ def build_profile(
     confirmations = tuple(confirmations)
     apart = no_longer_in(framework, confirmations, catalogue)
     unplaced = framework_not_recorded(confirmations, catalogue, apart)
+    earlier = earlier_frameworks(framework, confirmations, catalogue)
+    listed = apart + unplaced + tuple(c.confirmation for f in earlier for c in f.confirmations)
     return Profile(
         framework,
         tuple(domains),
@@ -197,8 +213,9 @@ def build_profile(
             renewing,
         ),
         apart,
-        shown_apart(retired, apart + unplaced, catalogue, now),
+        shown_apart(retired, listed, catalogue, now),
         unplaced,
+        earlier,
     )
 
 

@@ -30,7 +30,7 @@ from app.models_practice import (
     CLOSED_WITHDRAWN,
 )
 from app.services import practice_reads
-from app.services.practice import CONFIDENCE, competency_of
+from app.services.practice import CONFIDENCE, NotFound, competency_of
 from app.services.rating_evidence import (
     AttemptEvidence,
     AttemptTaken,
@@ -143,6 +143,9 @@ class PracticePage:
     confirmed_until: datetime | None = None
     renewal_opens: datetime | None = None
     renewal_not_due: bool = False
+    # The framework of the learner's profession now, when the competency is not in it (one
+    # of an earlier profession's framework, earlier_frameworks.py): shown, not added to.
+    not_in: Framework | None = None
 
     @property
     def attempts(self) -> tuple[AttemptEvidence, ...]:
@@ -158,10 +161,13 @@ class PracticePage:
 def page(
     user_id: int, profession: str, organisation_id: int | None, code: str, catalogue: Catalogue
 ) -> PracticePage:
-    """Return the learner's page for one competency of their framework (one statement)."""
-    competency, framework = competency_of(profession, code, catalogue)
+    """Return the learner's page for one competency of their framework (one statement), or
+    of another framework they have a practice record in (an earlier profession's)."""
+    competency, framework, not_in = _competency_shown(profession, code, catalogue)
     now = utcnow()
     found = practice_reads.competency_page(user_id, organisation_id, code, now)
+    if not_in is not None and not (found["request"] or found["assessment"]):
+        raise NotFound(code)  # another framework's, and nothing of theirs to show in it
     stored = found["level"][0] if found["level"] else None
     requests = tuple(request_record(row) for row in found["request"])
     until = aware(stored.at[0]) if stored else None
@@ -187,7 +193,23 @@ def page(
         confirmed_until,
         opens,
         renewal_not_due(shown, until, framework.renew_within, now),
+        not_in,
     )
+
+
+def _competency_shown(
+    profession: str | None, code: str, catalogue: Catalogue
+) -> tuple[Competency, Framework, Framework | None]:
+    """Return the competency, its framework and, when that is not the framework for the
+    profession, the profession's (None when it is)."""
+    try:
+        return (*competency_of(profession, code, catalogue), None)
+    except NotFound:
+        competency = catalogue.competency(code)
+        current = catalogue.framework_for(profession or "")
+        if competency is None or current is None:
+            raise
+        return competency, catalogue.framework(competency.framework_id), current
 
 
 def evidence(
