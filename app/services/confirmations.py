@@ -112,11 +112,12 @@ class Seen:
         return "-".join(_summed(part) for part in parts)
 
     def changed_since(self, seen: str) -> tuple[str, ...]:
-        """Name the parts (SEEN_PARTS) that differ from a page's summary: all of them when
-        it cannot be read (a form sent without it, or from before the parts were kept)."""
+        """Name the parts (SEEN_PARTS) that differ from a page's summary; ("page",) when it
+        cannot be read (a form sent without it, or from before the parts were kept), since
+        which part changed is then unknown."""
         then, now = seen.split("-"), self.digest.split("-")
         if len(then) != len(now):
-            return SEEN_PARTS
+            return ("page",)
         return tuple(
             name for name, was, is_ in zip(SEEN_PARTS, then, now, strict=True) if was != is_
         )

@@ -138,7 +138,12 @@ def test_a_form_with_no_page_summary_is_refused_as_changed(app, people):  # noqa
     old_style = "0" * 32  # a page drawn before the summary named its parts
     for seen in ("", old_style):
         form = {"csrf_token": csrf_on(opened), "seen": seen, "outcome": "confirmed"}
-        assert sue.post(url, data=form).status_code == 409
+        refused = sue.post(url, data=form)
+        assert refused.status_code == 409
+        # Which part changed cannot be told: said as that, not as every change there could be.
+        assert "Since you opened this request, the page has changed. Your decision" in (
+            refused.text
+        )
     assert decisions(app) == 0
 
 
