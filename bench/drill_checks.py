@@ -138,13 +138,16 @@ def _attempts(session, graded) -> tuple[int, int, int, int]:
 
 
 def _levels(session) -> tuple[int, int]:
-    """Count stored levels that differ from rating each learner's evidence afresh."""
-    from sqlalchemy import select
+    """Count stored levels that differ from rating each learner's evidence afresh.
+
+    Evidence counts unless its attempt is a pass a revocation withdrew (revoked_pass).
+    """
+    from sqlalchemy import exists, select
 
     from app.content import catalogue
     from app.domain.competencies import Evidence as Result
     from app.domain.competencies import attainment
-    from app.models import CompetencyLevel, Evidence
+    from app.models import CompetencyLevel, Evidence, RevokedPass
     from app.services import quizzes
 
     course = catalogue()
@@ -157,7 +160,7 @@ def _levels(session) -> tuple[int, int]:
             Evidence.recorded_at,
             Evidence.question_id,
             Evidence.quiz_id,
-        )
+        ).where(~exists().where(RevokedPass.attempt_id == Evidence.attempt_id))
     ):
         results[user_id, code].append(Result(score, quizzes.aware(at), question_id, quiz_id))
     stored = {(r.user_id, r.competency_code): r for r in session.scalars(select(CompetencyLevel))}

@@ -15,6 +15,7 @@ from app.models.record import (
     CompetencyLevel,
     CompetencyName,
     Evidence,
+    RevokedPass,
 )
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "Organisation",
     "PendingRegistration",
     "QuestionVersion",
+    "RevokedPass",
     "User",
     "sqlite_key",
     "utcnow",

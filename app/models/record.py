@@ -84,6 +84,28 @@ class Evidence(Base):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class RevokedPass(Base):
+    """A pass a revocation withdrew: its answers no longer count as evidence.
+
+    Written in the revocation's transaction (services/credential_revocations.py), one row for
+    each pass it withdrew by the rule compliance counts by (services/passes.py), so ratings
+    read evidence without these attempts' answers (services/rating_reads.py) by an anti-join
+    on this table: rows only where a certificate was revoked, so a grade's read of the
+    learner's evidence pays next to nothing for it. The attempt, its answers and its evidence
+    stay as they were written (migration 0045).
+    """
+
+    __tablename__ = "revoked_pass"
+
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempt.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Whose pass it was: a read of one learner's evidence looks up theirs alone, so its cost
+    # stays the same however many passes erasures and revocations withdraw.
+    user_id: Mapped[int] = mapped_column(index=True)
+    revoked_at: Mapped[datetime]  # when the revocation that withdrew it was made
+
+
 # Met (due for renewal or not), expired, or awaiting a supervisor's confirmation: every
 # standing but "not met", which is also what a learner with no rating shows. Spelt as
 # SQLAlchemy renders IN_SOME_STANDING, so each database sees the query match its index.

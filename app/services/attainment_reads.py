@@ -89,4 +89,4 @@ def profile_from(
 def _attempt(row) -> AttemptTaken | None:
     """Return the attempt an evidence row was graded in (learner_rows.EVIDENCE)."""
     attempt_id, number = row.number[1:3]
-    return attempt_taken(attempt_id, number, row.at[1], row.real[1], row.flag[0])
+    return attempt_taken(attempt_id, number, row.at[1], row.real[1], row.flag[0], row.flag[1])

@@ -1,21 +1,27 @@
 """Revoking credentials, by an administrator or at the holder's erasure, and what an
 administrator sees of one: its state, its holder as the certificate recorded them, and who
-revoked it, when and why (the public checks show none of this)."""
+revoked it, when and why (the public checks show none of this).
+
+A revocation withdraws the passes it reaches (services/passes.py): in its transaction each
+is recorded in `revoked_pass`, so its answers stop counting as evidence, and the learner is
+re-rated in every competency they were evidence for, by the one rating function.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from app import db
+from app.content import catalogue
 from app.domain import dates
 from app.domain.certificate_codes import normalise_code
-from app.models import Certificate, User, utcnow
+from app.models import Attempt, Certificate, Evidence, RevokedPass, User, utcnow
 from app.models_credentials import Credential
-from app.services import audit
+from app.services import audit, locks, passes, ratings
 from app.services.credential_checks import CredentialState, state_from
 from app.services.quizzes import aware
 
@@ -107,6 +113,9 @@ def revoke(code: str, reason: str, *, actor_id: int | None = None, via: str = "w
     if found is None:
         return Revocation("not-found")
     credential_id, holder_id, code = found
+    # The holder's lock first, as a grading takes it: a grade of theirs reads the evidence
+    # this revocation withdraws either before it starts or after it commits.
+    organisation_id = locks.lock_learner(session, holder_id)
     now = utcnow()
     # Only a credential not yet revoked changes: a second click, tab or worker finds none.
     changed = session.execute(
@@ -130,12 +139,55 @@ def revoke(code: str, reason: str, *, actor_id: int | None = None, via: str = "w
         certificate=code,
         reason=reason[:MAX_REASON],
     )
+    withdraw_passes(session, holder_id, organisation_id, now)
     session.commit()
     return Revocation("revoked", now)
 
 
-def withdraw_for_erasure(session: Session, user_id: int, now: datetime) -> None:
-    """Revoke an erased learner's credentials and forget what they said (their name)."""
+def withdraw_passes(
+    session: Session, user_id: int, organisation_id: int | None, now: datetime
+) -> set[str]:
+    """Record the learner's passes their revocations withdrew since last recorded, and re-rate
+    them in each competency those passes' answers were evidence for; return those codes.
+
+    Call with the learner locked (locks.lock_learner), after the revocation's update; the
+    caller commits. Nothing of the attempts is changed: their answers and evidence stay.
+    """
+    withdrawn = session.scalars(
+        select(Attempt.id).where(
+            Attempt.user_id == user_id,
+            passes.PASSED,
+            passes.REVOKED_SINCE,
+            ~exists().where(RevokedPass.attempt_id == Attempt.id),
+        )
+    ).all()
+    if not withdrawn:
+        return set()
+    session.execute(
+        insert(RevokedPass),
+        [{"attempt_id": a, "user_id": user_id, "revoked_at": now} for a in withdrawn],
+    )
+    codes = set(
+        session.scalars(
+            select(Evidence.competency_code)
+            .where(Evidence.user_id == user_id, Evidence.attempt_id.in_(withdrawn))
+            .distinct()
+        )
+    )
+    if codes:
+        ratings.refresh_levels(user_id, organisation_id, codes, catalogue(), now)
+    return codes
+
+
+def withdraw_for_erasure(
+    session: Session, user_id: int, organisation_id: int | None, now: datetime
+) -> None:
+    """Revoke an erased learner's credentials and forget what they said (their name).
+
+    The passes withdrawn stop counting as evidence as any revocation's do, and the learner is
+    re-rated now: the account counts nowhere once erased, but `recompute-levels` re-rates it
+    by the same rule, and stored ratings stay what a re-rating gives.
+    """
     certificates = select(Certificate.id).where(Certificate.user_id == user_id)
     session.execute(
         update(Credential)
@@ -149,3 +201,4 @@ def withdraw_for_erasure(session: Session, user_id: int, now: datetime) -> None:
         .values(jwt="")
         .execution_options(synchronize_session=False)
     )
+    withdraw_passes(session, user_id, organisation_id, now)

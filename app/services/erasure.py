@@ -96,7 +96,7 @@ def erase(
             holder_registration_number=None,
         )
     )
-    credential_revocations.withdraw_for_erasure(session, user.id, now)
+    credential_revocations.withdraw_for_erasure(session, user.id, user.organisation_id, now)
     # An erased person is nobody's learner any more: they leave their organisation as a
     # manager's removal would take them (a leaver row, its figures drop them). Managed
     # teams, reminder history (sent and refused) and mail choices go (a manager's account

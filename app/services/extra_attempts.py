@@ -80,6 +80,9 @@ class QuizStanding:
     locked: bool
     waiting_for_rule: bool
     grants: tuple[GrantRecord, ...]
+    # When the certificate of the latest pass was revoked, while no pass counts: the quiz is
+    # to pass again, its attempts counted from then (quiz_standing.QuizStatus.withdrawn_on).
+    revoked_on: datetime | None = None
     # A module no longer in the course: its graded attempts, listed as they were graded.
     removed: bool = False
     graded: tuple[GradedAttempt, ...] = ()
@@ -178,6 +181,7 @@ def attempts_from(person: learner_rows.Person, found, modules, now: datetime) ->
                 locked=allowed.locked,
                 waiting_for_rule=allowed.locked and allowed.rule is not None,
                 grants=tuple(_grant(row) for row in mine),
+                revoked_on=status.withdrawn_on if status.passed is None else None,
             )
         )
     standings += _removed_modules(attempts, {module.slug for module in modules})

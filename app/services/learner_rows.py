@@ -29,6 +29,7 @@ from app.models_practice import Supervisor
 from app.models_teams import Team, TeamMember
 from app.services import passes
 from app.services.knowledge_now import knowledge_now
+from app.services.rating_reads import COUNTED_EVIDENCE
 from app.services.tagged_rows import Row, branch
 
 SELF = bindparam("user_id")
@@ -162,7 +163,8 @@ LEVELS = branch(
 ).where(CompetencyLevel.user_id == SELF)
 
 # texts: competency, quiz, question version; reals: score, the attempt's percent; numbers:
-# id, the attempt's id and number; flag: whether the attempt passed; times: recorded, the
+# id, the attempt's id and number; flags: whether the attempt passed, whether a revocation
+# withdrew it (its answers no longer count); times: recorded, the
 # attempt submitted; document: the answer given. The attempt as graded: nothing recomputed.
 EVIDENCE = (
     branch(
@@ -170,7 +172,7 @@ EVIDENCE = (
         text=(EvidenceRow.competency_code, EvidenceRow.quiz_id, EvidenceRow.question_version),
         real=(EvidenceRow.score, cast(Attempt.percent, Float)),
         number=(EvidenceRow.id, Attempt.id, Attempt.number),
-        flag=(Attempt.passed,),
+        flag=(Attempt.passed, ~COUNTED_EVIDENCE),
         at=(EvidenceRow.recorded_at, Attempt.submitted_at),
         doc=(Answer.response,),
     )

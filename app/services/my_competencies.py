@@ -55,7 +55,7 @@ def page(
         if kind == "level":
             stored[code] = StoredLevel(t1, t2, number, whole, f1, f2, at1, at2, at3)
         elif kind == "evidence":
-            attempt = attempt_taken(t3, t4, at2, t5, f1)  # my_competencies_rows.PAGE
+            attempt = attempt_taken(t3, t4, at2, t5, f1, f2)  # my_competencies_rows.PAGE
             evidence.append((whole, (code, number, at1, t2, t1, response, attempt)))
         elif kind == "waiting":
             waiting = whole

@@ -41,6 +41,7 @@ from app.services import (
     retired_ratings,
 )
 from app.services.knowledge_now import knowledge_now
+from app.services.rating_reads import COUNTED_EVIDENCE
 
 
 def _none(type_):
@@ -93,7 +94,7 @@ PAGE = union_all(
     ).where(CompetencyLevel.user_id == _SELF, CompetencyLevel.competency_code.in_(_CODES)),
     # With the attempt each answer was graded in, as graded: its id, number and percent in
     # the page's free text columns (as text: no column more in every branch), whether it
-    # passed and when it was submitted.
+    # passed, whether a revocation withdrew it and when it was submitted.
     select(
         literal("evidence"),
         EvidenceRow.competency_code,
@@ -106,7 +107,7 @@ PAGE = union_all(
         cast(EvidenceRow.score, Float),
         EvidenceRow.id,
         Attempt.passed,
-        _none(Boolean),
+        ~COUNTED_EVIDENCE,  # a pass a revocation withdrew
         EvidenceRow.recorded_at,
         Attempt.submitted_at,
         _none(DateTime),

@@ -226,7 +226,7 @@ def evidence(
 def _attempt(row: Row) -> AttemptTaken | None:
     """Return the attempt an evidence row was graded in (practice_reads._answers)."""
     attempt_id, number, percent, passed = row.number[2:6]
-    return attempt_taken(attempt_id, number, row.at[1], percent, passed)
+    return attempt_taken(attempt_id, number, row.at[1], percent, passed, row.flag[0])
 
 
 def assessment(row: Row) -> Assessment:

@@ -26,6 +26,7 @@ from app.models_practice import (
     Supervisor,
 )
 from app.services.knowledge_now import knowledge_now
+from app.services.rating_reads import COUNTED_EVIDENCE
 from app.services.tagged_rows import Layout, Row
 
 # A request's texts are its code, two names, its decision's four, the learner's
@@ -36,7 +37,8 @@ from app.services.tagged_rows import Layout, Row
 # asked, decided, closed, when its learner was erased and until when its confirmation is
 # valid, as recorded.
 # Every kind's numbers start with its place (then its id).
-_ROWS = Layout(text=11, number=6, real=1, at=5, doc=1)
+# Quiz evidence flags whether its attempt is a pass a revocation withdrew.
+_ROWS = Layout(text=11, number=6, real=1, flag=1, at=5, doc=1)
 
 
 def _place(*order_by):
@@ -163,7 +165,9 @@ def _answers(kind: str):
     (the caller says whose).
 
     Numbers: place, id, then the attempt's id, number, percent and whether it passed (1 or
-    0); times: recorded, then when the attempt was submitted. As graded: nothing recomputed.
+    0); flag: whether a revocation withdrew it since (not for what a decision was shown,
+    "seen", which reads as it was then); times: recorded, then when the attempt was
+    submitted. As graded: nothing recomputed.
     """
     return (
         _ROWS.branch(
@@ -178,6 +182,7 @@ def _answers(kind: str):
                 case((Attempt.passed, 1), (Attempt.passed.is_(False), 0)),
             ),
             real=(cast(EvidenceRow.score, Float),),
+            flag=() if kind == "seen" else (~COUNTED_EVIDENCE,),
             at=(EvidenceRow.recorded_at, Attempt.submitted_at),
             doc=(Answer.response,),
         )

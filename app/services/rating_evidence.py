@@ -17,11 +17,16 @@ class AttemptTaken:
     submitted_at: datetime | None
     percent: int | None
     passed: bool | None
+    # A pass a revocation withdrew (its certificate revoked): its answers no longer count.
+    revoked: bool = False
 
 
-def attempt_taken(attempt_id, number, submitted_at, percent, passed) -> AttemptTaken | None:
+def attempt_taken(
+    attempt_id, number, submitted_at, percent, passed, revoked=False
+) -> AttemptTaken | None:
     """Return the attempt an evidence row was graded in from the columns read with it (None:
-    the row had no attempt); a page's statement may bring its numbers as text or as reals."""
+    the row had no attempt); a page's statement may bring its numbers as text or as reals,
+    and whether a revocation withdrew it (revoked_pass) as a flag or a number."""
     if attempt_id is None:
         return None
     return AttemptTaken(
@@ -30,6 +35,7 @@ def attempt_taken(attempt_id, number, submitted_at, percent, passed) -> AttemptT
         aware(submitted_at),
         None if percent is None else round(float(percent)),
         None if passed is None else bool(passed),
+        bool(revoked),
     )
 
 
@@ -42,7 +48,7 @@ class EvidenceItem:
     score: float
     at: datetime
     quiz_title: str
-    counts: bool  # still within the framework's validity
+    counts: bool  # still within the framework's validity, and its pass not withdrawn
     attempt: AttemptTaken | None = None  # where a page reads it (the practice pages)
 
 
@@ -62,8 +68,15 @@ class AttemptEvidence:
 
     @property
     def counts(self) -> bool:
-        """Say whether any of the attempt's answers still counts (within its validity)."""
+        """Say whether any of the attempt's answers still counts (within its validity, and
+        the attempt no pass a revocation withdrew)."""
         return any(item.counts for item in self.items)
+
+    @property
+    def revoked(self) -> bool:
+        """Say whether the attempt is a pass whose certificate was revoked: none of its
+        answers counts, however recent."""
+        return self.attempt is not None and self.attempt.revoked
 
 
 def by_attempt(items) -> tuple[AttemptEvidence, ...]:
@@ -87,7 +100,8 @@ def by_attempt(items) -> tuple[AttemptEvidence, ...]:
 def evidence_in_words(session, rows, catalogue, framework, now) -> dict[str, list[EvidenceItem]]:
     """Turn evidence rows (code, score, at, version, quiz, response), newest first, into words.
 
-    A row may add the attempt it was graded in (AttemptTaken), which its item keeps.
+    A row may add the attempt it was graded in (AttemptTaken), which its item keeps; an
+    answer of a pass a revocation withdrew does not count, as the rating leaves it out.
     """
     questions = quiz_versions.questions(session, {row[3] for row in rows})
     titles = {m.assessment.id: m.assessment.title for m in catalogue.modules if m.assessment}
@@ -110,7 +124,8 @@ def evidence_in_words(session, rows, catalogue, framework, now) -> dict[str, lis
                 score,
                 at,
                 titles.get(quiz_id, quiz_id),
-                valid_for is None or valid_for.after(at) > now,
+                (valid_for is None or valid_for.after(at) > now)
+                and not (attempt and attempt[0] and attempt[0].revoked),
                 attempt[0] if attempt else None,
             )
         )

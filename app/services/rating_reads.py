@@ -4,6 +4,10 @@ For one learner after a grade or a supervisor's decision (`load_evidence`, `load
 their statements built once), for a batch of learners (`linkwise recompute-levels`), and,
 on PostgreSQL, inside a grade's own statement (RATED_EVIDENCE and RATED_PRACTICE, read back
 by `read_for_rating`). Stored times come back in UTC (`aware`).
+
+Evidence counts unless its attempt is a pass a revocation withdrew (`revoked_pass`, written
+with the revocation): COUNTED_EVIDENCE, an anti-join on that table, which holds rows only
+where a certificate was revoked, so a grade's read pays next to nothing for it.
 """
 
 from collections import defaultdict
@@ -31,6 +35,7 @@ from sqlalchemy import (
 from app import db
 from app.domain.competencies import Evidence, PracticeEvent
 from app.models import Evidence as EvidenceRow
+from app.models import RevokedPass
 from app.models_practice import (
     ConfirmationClosure,
     ConfirmationDecision,
@@ -65,12 +70,21 @@ def _evidence_columns(postgresql: bool) -> tuple:
     )
 
 
+# An evidence row (correlated) that counts: its attempt is no pass a revocation withdrew.
+# The learner too: a read of one learner's evidence then looks up their withdrawn passes
+# alone (by index, usually none), however many the table holds.
+COUNTED_EVIDENCE = ~exists().where(
+    RevokedPass.user_id == EvidenceRow.user_id, RevokedPass.attempt_id == EvidenceRow.attempt_id
+)
+
+
 # One learner's evidence in some competencies, and their practice steps: what each grading
 # and each supervisor's decision reads, so both statements are built once.
 _LEARNER_EVIDENCE = {
     postgresql: select(*_evidence_columns(postgresql)).where(
         EvidenceRow.user_id == bindparam("user_id"),
         EvidenceRow.competency_code.in_(bindparam("codes", expanding=True)),
+        COUNTED_EVIDENCE,
     )
     for postgresql in (False, True)
 }
@@ -86,7 +100,9 @@ def load_evidence(user_ids: Iterable[int], codes=None, connection: Connection | 
             _LEARNER_EVIDENCE[postgresql], {"user_id": user_ids[0], "codes": sorted(set(codes))}
         ).all()
     else:
-        query = select(*_evidence_columns(postgresql)).where(EvidenceRow.user_id.in_(user_ids))
+        query = select(*_evidence_columns(postgresql)).where(
+            EvidenceRow.user_id.in_(user_ids), COUNTED_EVIDENCE
+        )
         if codes is not None:
             query = query.where(EvidenceRow.competency_code.in_(set(codes)))
         rows = _rows(connection, query, user_ids)
@@ -209,6 +225,7 @@ RATED_EVIDENCE = (
         == func.any(
             cast(bindparam("rated_codes", type_=Text), ARRAY(EvidenceRow.competency_code.type))
         ),
+        COUNTED_EVIDENCE,
     )
     .scalar_subquery()
 )
