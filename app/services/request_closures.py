@@ -132,6 +132,9 @@ def close_stranded(*where, actor_id: int | None, catalogue=None, via: str = "web
             ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
             ~supervisor_can_decide() | learner_erased() | learner_left(),
         )
+        # In the order the requests were made: the audit log then reads the same on every
+        # database and plan (PostgreSQL returned them in either order under load).
+        .order_by(ConfirmationRequest.id)
     ).all()
     if not stranded:
         return 0
