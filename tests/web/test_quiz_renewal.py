@@ -65,7 +65,8 @@ def test_a_competency_due_for_renewal_opens_the_quiz_that_assesses_it(app, clien
         module = catalogue().module("safeguarding-risk-and-confidentiality")
     learner = passer(app, client, make_user, module)
     with app.app_context():
-        # Knowing the routes for immediate risk is met on knowledge alone, for a year, renewed 3 months early.
+        # Knowing the routes for immediate risk is met on knowledge alone, for a year,
+        # renewed 3 months early.
         level = (
             db.session()
             .scalars(select(CompetencyLevel).where(CompetencyLevel.competency_code == "REF-4.1"))
