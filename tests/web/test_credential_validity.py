@@ -1,9 +1,10 @@
 """A new credential is valid until the first of the evidence behind it stops counting.
 
 A GP's framework keeps evidence for 3 years, but "Knowing the routes for immediate risk"
-(REF-4.1), which the safeguarding module's quiz assesses, counts for 1 year: a GP's safeguarding credential,
-its certificate and its public check say 1 year, and the renewal its end asks for comes
-within the framework's `renew_within` of it. Credentials already signed keep their date.
+(REF-4.1), which the safeguarding module's quiz assesses, counts for 1 year: a GP's
+safeguarding credential, its certificate and its public check say 1 year, and the renewal
+its end asks for comes within the framework's `renew_within` of it. Credentials already
+signed keep their date.
 """
 
 import base64
