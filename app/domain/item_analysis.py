@@ -114,7 +114,7 @@ def item_figures(
     elif var_x <= 1e-12:
         why = "every answer scored the same"
     elif var_r <= 1e-12:
-        why = "the rest of the attempt scored the same every time (a one-question check has none)"
+        why = "the rest of the attempt scored the same every time; a one-question check has no rest"
     elif not (sums.upper_n and sums.lower_n):
         why = "no upper and lower groups"
     else:

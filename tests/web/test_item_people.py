@@ -49,6 +49,7 @@ def test_repeat_answers_by_one_learner_are_not_counted_as_more_learners(app, tra
     assert summary(page, "Graded attempts") == "24"
     assert summary(page, "People") == "2"
     assert "Answered 24 times by 2 people ·" in page
+    assert '24<br><span class="nhsuk-u-font-size-16">by 2 people</span></td>' in page
     assert "24 attempts by 2 people: some took it more than once" in page
     # The few-answers rule counts people: 2 is too few, and no verdict is drawn.
     assert "Too few answers to judge (2 people, 24 answers; judged from 20 people)." in page
