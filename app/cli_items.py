@@ -7,6 +7,7 @@ from app.cli_errors import day_option, days_in_order
 from app.content import catalogue
 from app.domain.item_analysis import rounded
 from app.domain.item_csv import competency_csv_rows, csv_rows
+from app.domain.item_flags import people_said
 from app.domain.item_report import ItemReport, Window
 from app.domain.spreadsheet import csv_text
 from app.services import item_stats
@@ -71,7 +72,9 @@ def describe(report: ItemReport) -> str:
         return "\n".join([*lines, report.no_attempts]) + "\n"
     each = "question" if report.questions_shown == "1" else "questions"
     lines.append(
-        f"{_count(report.attempts, 'graded attempt')}; {report.questions_shown} {each} each; "
+        f"{_count(report.attempts, 'graded attempt')}"
+        + (f" by {people_said(report.people)}" if report.people is not None else "")
+        + f"; {report.questions_shown} {each} each; "
         f"mean {_figure(report.mean_percent)}%, SD {_figure(report.sd_percent)}; "
         f"{report.reliability_name} {_figure(report.reliability)}"
     )
@@ -79,10 +82,17 @@ def describe(report: ItemReport) -> str:
     for row in report.questions:
         figures = row.figures
         lines.append(
-            f"{row.place}: {row.question_id}: answered {figures.answered}, "
+            f"{row.place}: {row.question_id}: answered {figures.answered}"
+            + (
+                f" by {people_said(figures.people, figures.people_exact)}"
+                if figures.people is not None
+                else ""
+            )
+            + ", "
             f"facility {_figure(figures.facility)}, "
             f"discrimination {_figure(figures.discrimination)}, "
             f"upper-lower {_figure(figures.upper_lower)}"
+            + (f" ({figures.not_shown})" if figures.not_shown else "")
         )
         lines += [
             f"    {'*' if o.right else ' '} {_figure(o.share)}  {' '.join(o.text.split())}"

@@ -60,6 +60,18 @@ class ItemFigures:
     discrimination: float | None  # corrected point-biserial: item against the rest
     upper_lower: float | None  # facility in the top 27% minus facility in the bottom 27%
     variance: float  # of the item score in points, over the attempts that answered it
+    # How many people gave those answers (a knowledge check may be answered again and
+    # again); None when not known. `people_exact` is False when the row adds up versions
+    # answered apart, and `people` is then the fewest there can be.
+    people: int | None = None
+    people_exact: bool = True
+    # Why discrimination and upper-lower are not shown, when they are not.
+    not_shown: str = ""
+
+    @property
+    def learners(self) -> int:
+        """Return the count of people the figures come from (answers when not known)."""
+        return self.answered if self.people is None else self.people
 
 
 def rounded(value: float, places: int) -> float:
@@ -75,11 +87,20 @@ def _variance(n: int, total: float, squares: float) -> float:
     return max(0.0, squares / n - mean * mean)
 
 
-def item_figures(sums: ItemSums, points: float) -> ItemFigures:
-    """Return facility, discrimination and the upper-lower index of one question version."""
+def item_figures(
+    sums: ItemSums, points: float, people: int | None = None, *, people_exact: bool = True
+) -> ItemFigures:
+    """Return facility, discrimination and the upper-lower index of one question version.
+
+    Discrimination and upper-lower are both left out (with the reason) where either is
+    undefined: with one answer the upper and lower groups are the same attempt, and where
+    the item or the rest of the attempt scores the same every time there is no spread to
+    compare (a one-question check has no rest at all), so an upper-lower figure there would
+    only measure the question against itself.
+    """
     n = sums.n
     if n == 0 or points <= 0:
-        return ItemFigures(n, None, None, None, 0.0)
+        return ItemFigures(n, None, None, None, 0.0, people, people_exact)
     facility = sums.sum_x / (n * points)
     var_x = _variance(n, sums.sum_x, sums.sum_xx)
     # The rest score R = T - x, so the item does not correlate with itself.
@@ -88,13 +109,19 @@ def item_figures(sums: ItemSums, points: float) -> ItemFigures:
     sum_xr = sums.sum_xt - sums.sum_xx
     var_r = _variance(n, sum_r, sum_rr)
     cov = sum_xr / n - (sums.sum_x / n) * (sum_r / n)
-    discrimination = None
-    if var_x > 1e-12 and var_r > 1e-12:
+    if n < 2:
+        why = "one answer: nothing to compare it with"
+    elif var_x <= 1e-12:
+        why = "every answer scored the same"
+    elif var_r <= 1e-12:
+        why = "the rest of the attempt scored the same every time; a one-question check has no rest"
+    elif not (sums.upper_n and sums.lower_n):
+        why = "no upper and lower groups"
+    else:
         discrimination = max(-1.0, min(1.0, cov / math.sqrt(var_x * var_r)))
-    upper_lower = None
-    if sums.upper_n and sums.lower_n:
         upper_lower = (sums.upper_x / sums.upper_n - sums.lower_x / sums.lower_n) / points
-    return ItemFigures(n, facility, discrimination, upper_lower, var_x)
+        return ItemFigures(n, facility, discrimination, upper_lower, var_x, people, people_exact)
+    return ItemFigures(n, facility, None, None, var_x, people, people_exact, why)
 
 
 @dataclass(frozen=True)
@@ -169,9 +196,12 @@ def alpha(totals: TotalSums, items: Iterable[tuple[int, float]], per_attempt: in
 
 
 def mean_and_sd(totals: TotalSums) -> tuple[float | None, float | None]:
-    """Return the mean and standard deviation of the attempt totals."""
+    """Return the mean and standard deviation of the attempt totals; no standard deviation
+    from one attempt (a spread needs two)."""
     if totals.n == 0:
         return None, None
+    if totals.n == 1:
+        return totals.sum_t, None
     return totals.sum_t / totals.n, math.sqrt(_variance(totals.n, totals.sum_t, totals.sum_tt))
 
 

@@ -105,6 +105,13 @@ class ItemReport:
     # The fewest and most questions the window's attempts showed, as recorded; None without
     # attempts.
     questions_per_attempt: tuple[int, int] | None = None
+    # How many people took those attempts: fewer than the attempts where some took it again.
+    people: int | None = None
+
+    @property
+    def repeats(self) -> bool:
+        """Return whether some people's repeat attempts are counted alongside their first."""
+        return self.people is not None and self.attempts > self.people
 
     @property
     def questions_shown(self) -> str:

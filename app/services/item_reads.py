@@ -93,6 +93,7 @@ def graded_attempts(quiz: str | Select, window: Window):
     total = func.coalesce(Attempt.points, 0.0)
     columns = [
         Attempt.id.label("id"),
+        Attempt.user_id.label("person"),
         total.label("t"),
         Attempt.percent.label("percent"),
         # The questions the attempt showed, as recorded: a quiz changed since had others.
@@ -152,6 +153,13 @@ class Read(NamedTuple):
     sources: dict[str, str]
     answers: list[tuple]
     subtotals: dict
+    # How many people the attempts are by, and per question version how many answered it:
+    # a knowledge check may be taken again and again by one learner.
+    people: int = 0
+    people_by_version: dict[str, int] | None = None
+    # Per question id, over all its versions: exact for a row that adds up versions only
+    # moved (services/item_rows.people_per_row).
+    people_by_question: dict[str, int] | None = None
 
 
 # A version and the answer given (texts), a count, then the item score and four sums; a
@@ -162,7 +170,14 @@ ROWS = tagged_rows.Layout(text=2, number=2, real=5)
 def read_sums(quiz: str | Select, attempts, current: list[str], aligned=None) -> Read:
     """Run `statement` and sort its rows out by kind."""
     found = ROWS.read(statement(quiz, attempts, current, aligned))
-    read = Read(Counter(), Counter(), Counter(), {}, [], {})
+    people, per_question = {}, {}
+    for row in found.get("people", ()):
+        people[row.text[0]] = row.number[0]
+    for row in found.get("people-question", ()):
+        per_question[row.text[0]] = row.number[0]
+    read = Read(
+        Counter(), Counter(), Counter(), {}, [], {}, people.pop(None, 0), people, per_question
+    )
     for row in found.get("total", ()):
         (n, shown), (total, percent, *_) = row.number, row.real
         read.counts[float(total)] += n
@@ -209,6 +224,9 @@ def statement(
       from, distinct answer: the count and the sums of the attempts' totals, squared
       totals and weights in the upper and lower groups (`read_sums` makes them `ia.ItemSums`).
       Grouped by the score instead of summing it answer by answer: fewer sums per answer.
+    - "people": how many people took the attempts (no version), and per question version
+      how many answered it (a knowledge check may be answered again and again), and
+      "people-question" the same per question id, over all its versions;
     - "competency", for each code the `aligned` versions count for: the attempts per
       subtotal, possible and questions (see services/item_competencies.py).
     """
@@ -255,5 +273,22 @@ def statement(
         .join(weighted, Answer.attempt_id == weighted.c.id)
         .where(Answer.question_version.is_not(None), x.is_not(None))
         .group_by(Answer.question_version, given, x),
+        ROWS.branch("people", number=[func.count(func.distinct(attempts.c.person))]),
+        ROWS.branch(
+            "people",
+            text=[Answer.question_version],
+            number=[func.count(func.distinct(attempts.c.person))],
+        )
+        .join(attempts, Answer.attempt_id == attempts.c.id)
+        .where(Answer.question_version.is_not(None), x.is_not(None))
+        .group_by(Answer.question_version),
+        ROWS.branch(
+            "people-question",
+            text=[Answer.question_id],
+            number=[func.count(func.distinct(attempts.c.person))],
+        )
+        .join(attempts, Answer.attempt_id == attempts.c.id)
+        .where(Answer.question_version.is_not(None), x.is_not(None))
+        .group_by(Answer.question_id),
         *competencies,
     )

@@ -67,11 +67,47 @@ def count_picks(into: Counter, question: Question, response: str, count: int) ->
         into[key] += count
 
 
-def question_rows(quiz, path, sums, questions, picked, sources, moved) -> list[QuestionStats]:
+def people_per_row(
+    people: dict[str, int],
+    moved: dict[str, str],
+    per_question: dict[str, int] | None = None,
+    question_of: dict[str, str] | None = None,
+) -> dict[str, tuple[int, bool]]:
+    """Return, per row's version, how many people answered it and whether that is exact.
+
+    `people` is per stored version; a row that adds up versions only moved (moved_versions)
+    cannot add their people, as one learner may have answered two of them. Where the row
+    holds every answered version of its question (`question_of` a version's question id),
+    the question's own count (`per_question`) is the row's; otherwise the most of any one
+    version, the fewest there can be, marked not exact.
+    """
+    per_question, question_of = per_question or {}, question_of or {}
+    found: dict[str, list[str]] = defaultdict(list)
+    for version in people:
+        found[moved.get(version, version)].append(version)
+    versions_of: dict[str, int] = Counter(question_of.get(v) for v in people)
+    rows = {}
+    for row, versions in found.items():
+        question = question_of.get(row)
+        if len(versions) == 1:
+            rows[row] = (people[row], True)
+        elif question in per_question and versions_of[question] == len(versions):
+            rows[row] = (per_question[question], True)
+        else:
+            rows[row] = (max(people[v] for v in versions), False)
+    return rows
+
+
+def question_rows(
+    quiz, path, sums, questions, picked, sources, moved, people=None, per_question=None
+) -> list[QuestionStats]:
     """Return a row per version answered, in the file's question order, current first.
 
     `path` is the quiz file's place; `sources` are the files and lines the stored versions
-    came from; `moved` the versions counted as others (moved_versions)."""
+    came from; `moved` the versions counted as others (moved_versions); `people` and
+    `per_question` how many people answered each stored version and each question."""
+    question_of = {version: question.id for version, question in questions.items()}
+    reached = people_per_row(people or {}, moved, per_question, question_of)
     merged = defaultdict(list)
     for earlier, now in moved.items():
         merged[now].append(earlier)
@@ -85,7 +121,8 @@ def question_rows(quiz, path, sums, questions, picked, sources, moved) -> list[Q
         status = _status(version, question, current, order)
         counts = picked.get(version, Counter())
         options = option_shares(question, counts)
-        figures = ia.item_figures(item, question.points)
+        count, exact = reached.get(version, (None, True))
+        figures = ia.item_figures(item, question.points, count, people_exact=exact)
         unused = [o.text for o in options if not o.right and o.count == 0]
         rows.append(
             QuestionStats(

@@ -103,7 +103,17 @@ def item_report(
     answers = [(moved.get(v, v), *rest) for v, *rest in found.answers] if moved else found.answers
     sums, picked = item_sums(answers, questions)
     path = project_path(quiz.path)
-    rows = question_rows(quiz, path, sums, questions, picked, found.sources, moved)
+    rows = question_rows(
+        quiz,
+        path,
+        sums,
+        questions,
+        picked,
+        found.sources,
+        moved,
+        found.people_by_version,
+        found.people_by_question,
+    )
     # Questions marked per attempt, from the answers themselves: pools and edits included.
     per_attempt = round(sum(s.n for s in sums.values()) / totals.n) if totals.n else 0
     alpha = ia.reliability(
@@ -114,7 +124,7 @@ def item_report(
     if known is not None:
         subtotals = read_subtotals(session, attempts, quiz, known, found, questions, rows)
     flags = (
-        reliability_flag(alpha, totals.n),
+        reliability_flag(alpha, totals.n, found.people),
         longest_is_right([[(c[1], c[2]) for c in q.pick_labels()] for q in _single_choices(quiz)]),
     )
     return ItemReport(
@@ -123,6 +133,7 @@ def item_report(
         place=project_path(quiz.path),
         window=window,
         attempts=totals.n,
+        people=found.people,
         per_attempt=per_attempt,
         questions_per_attempt=(min(found.shown), max(found.shown)) if found.shown else None,
         mean_percent=pct_totals[0],

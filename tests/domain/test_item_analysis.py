@@ -137,7 +137,12 @@ def test_flags_name_the_figure_and_the_threshold():
     hard = ia.ItemFigures(
         answered=5, facility=0.2, discrimination=0.4, upper_lower=0.3, variance=0.16
     )
-    assert [flag.code for flag in item_flags(hard, ["x"])] == ["few-answers", "too-hard"]
+    assert [flag.code for flag in item_flags(hard, ["x"])] == ["few-answers"]
+    hard = ia.ItemFigures(
+        answered=50, facility=0.2, discrimination=0.4, upper_lower=0.3, variance=0.16
+    )
+    [flag] = item_flags(hard, [])
+    assert flag.reason == "facility 0.20 is below 0.3: most answers miss the marks"
     fine = ia.ItemFigures(
         answered=50, facility=0.6, discrimination=0.35, upper_lower=0.4, variance=0.24
     )
@@ -148,8 +153,22 @@ def test_longest_right_answer_in_most_single_choice_questions_is_flagged():
     long_right = [("a much longer and careful answer", True), ("no", False), ("never", False)]
     short_right = [("yes", True), ("a long wrong answer here", False), ("no", False)]
     flag = longest_is_right([long_right, long_right, short_right])
-    assert flag is not None and "2 of 3" in flag.reason
+    assert flag is not None and "2 of the 3 single-choice questions" in flag.reason
+    assert "not counted" not in flag.reason
     assert longest_is_right([long_right, short_right]) is None
+
+
+def test_the_longest_choice_flag_says_two_choice_questions_are_not_counted():
+    # The bank lists two single-choice questions, one of them with two choices: the flag
+    # must not read "1 of 1 single-choice questions" as if that were all of them.
+    long_right = [("a much longer and careful answer", True), ("no", False), ("never", False)]
+    two = [("a long right answer to pick", True), ("no", False)]
+    flag = longest_is_right([long_right, two])
+    assert flag.reason == (
+        "the right answer is the longest choice in 1 of the 1 single-choice questions with "
+        "three or more choices (1 two-choice question not counted)"
+    )
+    assert "(2 two-choice questions not counted)" in longest_is_right([long_right, two, two]).reason
 
 
 def test_distribution_puts_100_percent_in_the_top_band():
@@ -173,14 +192,16 @@ def test_a_discrimination_that_rounds_to_zero_is_not_called_negative():
     )
     [flag] = item_flags(near, [])
     assert flag.reason.startswith("discrimination 0.00 is below 0.1: ")
-    assert "worse overall do better" not in flag.reason
-    assert "does not tell those who do well overall from those who do not" in flag.reason
+    assert "do better on this question" not in flag.reason
+    assert "does not tell attempts that do well on the rest of the quiz from those" in flag.reason
     below = ia.ItemFigures(
         answered=50, facility=0.5, discrimination=-0.2, upper_lower=-0.1, variance=0.25
     )
     [flag] = item_flags(below, [])
     assert flag.reason.startswith("discrimination -0.20 is below 0.1: ")
-    assert "learners who do worse overall do better on this question" in flag.reason
+    assert "attempts that score worse on the rest of the quiz do better on this question" in (
+        flag.reason
+    )
 
 
 def test_a_csv_figure_is_never_negative_zero():
@@ -198,7 +219,9 @@ def test_one_answer_is_counted_in_the_singular():
     one = ia.ItemFigures(
         answered=1, facility=1.0, discrimination=None, upper_lower=None, variance=0
     )
-    assert item_flags(one, [])[0].reason.startswith("only 1 answer: ")
+    assert item_flags(one, [])[0].reason == (
+        "too few answers to judge (1 person; judged from 20 people)"
+    )
 
 
 def test_a_negative_reliability_is_flagged_with_what_it_means_and_what_to_do():
@@ -225,7 +248,91 @@ def test_a_reliability_near_zero_is_flagged_and_never_called_negative_when_it_sh
 
 def test_a_low_reliability_from_few_attempts_says_to_wait_for_more():
     flag = reliability_flag(-0.27, 6)
-    assert flag.reason.endswith(
-        "; with only 6 attempts the figure will move as more learners take it"
+    assert flag.reason == (
+        "reliability -0.27 is low, but there are too few attempts to judge "
+        "(6 people; judged from 20 people)"
     )
-    assert flag.advice.startswith("Wait for more attempts before changing the quiz because of it.")
+    assert flag.advice == "Wait for more attempts before changing the quiz because of it."
+
+
+def test_a_low_reliability_counts_people_not_attempts():
+    # 24 attempts by 2 people: too few to judge, however often they took it.
+    flag = reliability_flag(-0.27, 24, 2)
+    assert "(2 people, 24 attempts; judged from 20 people)" in flag.reason
+    assert "do not measure the same thing" not in flag.reason
+    assert reliability_flag(-0.27, 24, 20).reason.startswith("reliability -0.27 is below 0: ")
+
+
+def test_below_the_minimum_sample_only_the_counts_are_shown():
+    # One person answered a knowledge check 23 times, nearly always rightly, and another
+    # once: 24 answers from 2 people is no ground for "too easy", nor one wrong answer for
+    # "too hard" and its advice.
+    repeats = ia.ItemFigures(
+        answered=24,
+        facility=0.96,
+        discrimination=None,
+        upper_lower=None,
+        variance=0.04,
+        people=2,
+    )
+    [flag] = item_flags(repeats, ["Never"])
+    assert flag.code == "few-answers"
+    assert flag.reason == "too few answers to judge (2 people, 24 answers; judged from 20 people)"
+    assert flag.advice == "Wait for more answers before changing the question."
+    one = ia.ItemFigures(
+        answered=1, facility=0.0, discrimination=None, upper_lower=None, variance=0.0, people=1
+    )
+    assert [f.code for f in item_flags(one, [])] == ["few-answers"]
+    # Twenty people: the verdicts are drawn, and they speak of answers, not of everyone.
+    many = ia.ItemFigures(
+        answered=40,
+        facility=0.96,
+        discrimination=0.3,
+        upper_lower=0.2,
+        variance=0.04,
+        people=20,
+    )
+    [flag] = item_flags(many, [])
+    assert flag.reason == "facility 0.96 is above 0.9: nearly every answer earns the marks"
+    assert "everyone" not in flag.reason
+
+
+def test_people_known_only_as_the_fewest_are_said_so():
+    figures = ia.ItemFigures(
+        answered=10,
+        facility=0.5,
+        discrimination=None,
+        upper_lower=None,
+        variance=0.25,
+        people=6,
+        people_exact=False,
+    )
+    assert item_flags(figures, [])[0].reason == (
+        "too few answers to judge (6 or more people, 10 answers; judged from 20 people)"
+    )
+
+
+def test_discrimination_and_upper_lower_are_left_out_together_with_the_reason():
+    # One attempt: the upper and lower groups are the same attempt.
+    one = ia.item_figures(sums_of([[1, 1]], 0), 1)
+    assert (one.discrimination, one.upper_lower) == (None, None)
+    assert one.not_shown == "one answer: nothing to compare it with"
+    # A one-question check: the rest of every attempt is 0, so there is no discrimination,
+    # and an upper-lower from the total would only set the question against itself.
+    single = [[1], [1], [0], [1], [0], [1], [1]]
+    figures = ia.item_figures(sums_of(single, 0), 1)
+    assert (figures.discrimination, figures.upper_lower) == (None, None)
+    assert figures.not_shown.startswith("the rest of the attempt scored the same every time")
+    # Everyone right: no spread on the question.
+    same = ia.item_figures(sums_of([[1, 0], [1, 1], [1, 0]], 0), 1)
+    assert (same.discrimination, same.upper_lower, same.not_shown) == (
+        None,
+        None,
+        "every answer scored the same",
+    )
+
+
+def test_one_attempt_has_no_standard_deviation():
+    assert ia.mean_and_sd(ia.TotalSums(1, 2.0, 4.0)) == (2.0, None)
+    mean, sd = ia.mean_and_sd(ia.TotalSums(2, 2.0, 4.0))
+    assert (mean, sd) == (1.0, 1.0)

@@ -199,7 +199,7 @@ def test_right_answers_that_are_the_longest_choice_raise_the_quiz_flag(app, trai
     from app import content
     from tests.conftest import PROJECT_ROOT
 
-    flag = r"he right answer is the longest choice in (\d+) of (\d+) single-choice questions"
+    flag = r"he right answer is the longest choice in (\d+) of the (\d+) single-choice questions"
     assert not regex.search(flag, trainer.get(f"/author/quizzes/{QUIZ}/items").text)
     # Lengthen every marked right choice (not True or False) of a copy of the quiz.
     shutil.copytree(PROJECT_ROOT / "content", tmp_path / "content")
@@ -222,8 +222,8 @@ def test_one_answer_and_no_attempts_read_in_plain_english(app, trainer):
     with app.app_context():
         add_attempts(HAND[:1], THREE)
     page = trainer.get(f"/author/quizzes/{QUIZ}/items").text
-    assert "Answered 1 time ·" in page and "Answered 1 times" not in page
-    assert "Only 1 answer:" in page and "Only 1 answers" not in page
+    assert "Answered 1 time by 1 person ·" in page and "Answered 1 times" not in page
+    assert "Too few answers to judge (1 person; judged from 20 people)." in page
     empty = trainer.get(f"/author/quizzes/{QUIZ}/items?since=2027-01-01&until=2027-01-05").text
     graded = re.search(r"Graded attempts\s*</dt>\s*<dd[^>]*>\s*(\S*)\s*</dd>", empty)
     assert graded and graded.group(1) == "0"
@@ -273,7 +273,7 @@ def test_a_discrimination_near_zero_never_shows_as_negative_zero(app, trainer):
         add_attempts(NEAR_ZERO, THREE)
     page = trainer.get(f"/author/quizzes/{QUIZ}/items").text
     assert "-0.00" not in page and "discrimination 0.00" in page
-    assert "Discrimination 0.00 is below 0.1: the question does not tell those who" in page
+    assert "Discrimination 0.00 is below 0.1: the question does not tell attempts that" in page
     sheet = trainer.get(f"/author/quizzes/{QUIZ}/items.csv").text
     assert "-0.000" not in sheet
 

@@ -162,7 +162,7 @@ def test_item_stats_command_prints_places_and_csv(app, runner):
     assert "KR-20 0.75" in text.output
     sheet = runner.invoke(args=["item-stats", QUIZ, "--csv"])
     lines = sheet.output.splitlines()
-    assert lines[0].startswith("question,version,place,type,answered,facility")
+    assert lines[0].startswith("question,version,place,type,answered,people,facility")
     assert any(line.startswith("rr-q22,") and ",0.750," in line for line in lines)
     missing = runner.invoke(args=["item-stats", "nope"])
     assert missing.exit_code == 1 and "there is no quiz 'nope'" in missing.output
@@ -356,7 +356,7 @@ def test_a_negative_figure_reaches_the_csv_as_a_number_not_as_text(app, runner):
         add_attempts([[0, 1, 1], [0, 1, 1], [1, 0, 0], [1, 0, 0]], THREE)
     sheet = runner.invoke(args=["item-stats", QUIZ, "--csv"])
     row = next(csv.reader(line for line in sheet.output.splitlines() if line.startswith("rr-q22")))
-    assert row[5:8] == ["0.500", "-1.000", "-1.000"]
+    assert row[4:9] == ["4", "4", "0.500", "-1.000", "-1.000"]
 
 
 @pytest.mark.parametrize("seed", [3, 11])
@@ -471,21 +471,22 @@ def test_questions_per_attempt_are_those_the_attempts_in_the_window_had(app, run
     assert later.questions_per_attempt == (2, 2)
     assert none.questions_per_attempt is None
     text = runner.invoke(args=["item-stats", QUIZ]).output
-    assert "5 graded attempts; 2 to 3 questions each;" in text
+    assert "5 graded attempts by 5 people; 2 to 3 questions each;" in text
     text = runner.invoke(args=["item-stats", QUIZ, "--since", "2026-03-04"]).output
-    assert "2 graded attempts; 2 questions each;" in text
+    assert "2 graded attempts by 2 people; 2 questions each;" in text
 
 
 def test_the_command_counts_one_attempt_and_none_in_words(app, runner):
     with app.app_context():
         add_attempts(HAND[:1], THREE)
     text = runner.invoke(args=["item-stats", QUIZ]).output
-    assert "1 graded attempt; 3 questions each;" in text
+    assert "1 graded attempt by 1 person; 3 questions each;" in text
     empty = runner.invoke(
         args=["item-stats", QUIZ, "--since", "2027-01-01", "--until", "2027-01-05"]
     )
     assert "No graded attempts between 1 January 2027 and 5 January 2027." in empty.output
-    assert "only 1 answer:" in text and "only 1 answers" not in text
+    assert "answered 1 by 1 person," in text and "1 answers" not in text
+    assert "too few answers to judge (1 person; judged from 20 people)" in text
 
 
 # Thirty-four attempts whose marks on rr-q22 hardly follow the rest of the attempt: a
@@ -509,12 +510,12 @@ def test_a_discrimination_near_zero_is_neither_negative_zero_nor_called_negative
     assert -0.005 < row.figures.discrimination < 0
     [flag] = [f for f in row.flags if f.code == "weak-discrimination"]
     assert "0.00 is below 0.1" in flag.reason and "-0.00" not in flag.reason
-    assert "worse overall do better" not in flag.reason
+    assert "do better on this question" not in flag.reason
     text = runner.invoke(args=["item-stats", QUIZ]).output
     assert "discrimination 0.00" in text and "-0.00" not in text
     sheet = runner.invoke(args=["item-stats", QUIZ, "--csv"]).output
     [cells] = [r for r in csv.reader(sheet.splitlines()) if r[0] == "rr-q22"]
-    assert cells[6] == "-0.003"  # a real figure at three places: a number, not a formula
+    assert cells[7] == "-0.003"  # a real figure at three places: a number, not a formula
 
 
 def test_the_command_explains_a_negative_reliability_as_the_page_does(app, runner):

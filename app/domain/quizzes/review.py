@@ -86,7 +86,9 @@ def review(shown: Shown, answer: Any, earned: float, *, reveal: bool) -> Review:
         verdict=verdict,
         your_answer=() if answer is None else question.describe(answer, reveal),
         feedback=tuple(said),
-        choice_feedback=() if answer is None else question.chosen_feedback(answer),
+        choice_feedback=()
+        if answer is None
+        else _said_once(question.chosen_feedback(answer), verdict),
         correct_answer=question.correct_lines() if reveal else (),
         competencies=question.competencies,
         screens=question.screens,
@@ -146,6 +148,15 @@ def explanation(feedback: str, verdict: str) -> str:
     the verdict again ("Not quite. Their shared diagnosis..." after "Not correct")."""
     opening = _OPENING[verdict].match(feedback)
     return feedback[opening.end() :] if opening else feedback
+
+
+def _said_once(chosen: tuple[tuple[str, str], ...], verdict: str) -> tuple[tuple[str, str], ...]:
+    """Return the feedback under each option picked without an opening that says the
+    verdict again ("Not this time." under "Not correct": a GIFT import makes Moodle's
+    per-answer "#Not quite." into exactly this); an option whose feedback is only that
+    opening shows none."""
+    said = ((choice, explanation(text, verdict)) for choice, text in chosen)
+    return tuple((choice, text) for choice, text in said if text)
 
 
 def _verdict(fraction: float, *, answered: bool) -> str:

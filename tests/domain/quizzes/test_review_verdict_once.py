@@ -57,3 +57,33 @@ def test_feedback_that_starts_with_words_of_its_own_is_kept_whole():
     assert said.feedback[0] == "Not everyone is a GP. Think wider."
     said = reviewed("Well done. Anyone can.", "Nobody is turned away.", "b", 1.0)
     assert said.feedback[0] == "Well done. Anyone can."
+
+
+def test_feedback_under_a_choice_says_the_verdict_once_too():
+    # Moodle's per-answer "#Not quite." comes over from a GIFT bank as feedback under the
+    # choice: under "Not correct" it would say the verdict a second time.
+    from app.domain.quiz_imports import import_gift
+    from app.domain.quizzes import parse_quiz
+
+    gift = (
+        "::q1:: Who can refer to a link worker? {\n"
+        "~Only GPs#Not quite. Think wider than clinicians.\n"
+        "~Only nurses#Not this time.\n"
+        "=Anyone, including the person themselves#Correct! Almost anyone can.\n"
+        "}\n"
+    )
+    imported = import_gift(gift, source="bank.gift", module="referral-routes")
+    assert not imported.has_errors, imported.problems
+    quiz = parse_quiz(imported.text, "bank.md", competencies_required=False).quiz
+    shown = shown_one(quiz, quiz.questions[0].id)
+    [(only_gps, said)] = review(shown, "a", 0.0, reveal=True).choice_feedback
+    assert said == "Think wider than clinicians."
+    # Feedback that is only the verdict leaves nothing to show under the choice.
+    assert review(shown, "b", 0.0, reveal=True).choice_feedback == ()
+    [(_, said)] = review(shown, "c", 1.0, reveal=True).choice_feedback
+    assert said == "Almost anyone can."
+    # A trainer's preview shows every choice's feedback as written.
+    from app.domain.quizzes.review import preview
+
+    written = [text for _, text in preview(1, quiz.questions[0]).choice_feedback]
+    assert written[0] == "Not quite. Think wider than clinicians." and "Not this time." in written
