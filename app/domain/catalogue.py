@@ -13,7 +13,7 @@ from .framework_files import load_frameworks, unknown_code_message
 from .link_checks import check_links
 from .markdown import LinkResolver, RenderedMarkdown, render_markdown
 from .module_files import IMAGE_SUFFIXES, ModuleDraft, read_module, screen_slugs_in
-from .problems import Problem, Problems, did_you_mean, has_errors
+from .problems import Problem, Problems, did_you_mean, has_errors, reading
 from .quiz_files import (
     QuizFile,
     assessment_for,
@@ -197,15 +197,16 @@ def _render_module(
     placed: dict[str, Path],
 ) -> Module | None:
     def render(source) -> RenderedMarkdown:
-        rendered = render_markdown(
-            source.body,
-            module_slug=draft.slug,
-            link_resolver=link_resolver,
-            path=str(source.path),
-            first_line=source.body_first_line,
-        )
-        problems.extend(rendered.problems)
-        _check_references(draft, source.path, rendered, screens_by_module, problems)
+        with reading(source.path):
+            rendered = render_markdown(
+                source.body,
+                module_slug=draft.slug,
+                link_resolver=link_resolver,
+                path=str(source.path),
+                first_line=source.body_first_line,
+            )
+            problems.extend(rendered.problems)
+            _check_references(draft, source.path, rendered, screens_by_module, problems)
         return rendered
 
     # A screen's number is its place in the module (the files' numbers only order them, and

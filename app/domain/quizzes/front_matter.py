@@ -165,7 +165,7 @@ def _one_of(
 
 def _boolean(reader: YamlReader, fields: dict[str, Field], key: str) -> bool | None:
     found = fields.get(key)
-    if found is None:
+    if found is None or not reader.single(found, key, "true or false"):
         return None
     value = reader.value(found.node)
     if not isinstance(value, bool):
