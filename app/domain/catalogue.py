@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 from .content import Catalogue, Module, Screen
 from .coverage import coverage_problems
+from .figure_checks import svg_problems
 from .framework_files import load_frameworks, unknown_code_message
 from .link_checks import check_links
 from .markdown import LinkResolver, RenderedMarkdown, render_markdown
@@ -83,6 +84,7 @@ def load_catalogue(
     placed: dict[str, Path] = {}
     for draft in drafts:
         _check_competencies(draft, known_codes, problems)
+        _check_figures(draft, problems)
         assessment = assessment_for(draft, quiz_files_by_id, problems)
         module = _render_module(
             draft, screens_by_module, link_resolver, problems, quiz_files_by_id, placed
@@ -178,6 +180,22 @@ def _module_codes(drafts: list[ModuleDraft]) -> dict[str, frozenset[str]]:
         for draft in reversed(drafts)
         if draft.source is not None and "competencies" in draft.source.fields
     }
+
+
+def _check_figures(draft: ModuleDraft, problems: Problems) -> None:
+    """Report scripts, links and outside files in the module's SVG figures, at their lines."""
+    for name in sorted(draft.files):
+        if not name.lower().endswith(".svg"):
+            continue
+        path = draft.folder / name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.error(path, 0, f"cannot read file: {exc.strerror or exc}")
+            continue
+        with reading(path):
+            for line, message in svg_problems(data):
+                problems.error(path, line, message)
 
 
 def _check_competencies(

@@ -153,6 +153,21 @@ def test_export_scorm_packages_a_module_whose_screen_has_a_byte_order_mark(tmp_p
         assert "\ufeff" not in archive.read("index.html").decode()
 
 
+def test_export_scorm_refuses_a_module_whose_figure_holds_a_script(tmp_path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    figure = next((tmp_path / "content/modules").glob("*/*.svg"))
+    text = figure.read_text("utf-8")
+    figure.write_text(text.replace("</svg>", "<script>alert(1)</script></svg>"), "utf-8")
+    environment = {"LINKWISE_CONTENT_DIR": str(tmp_path / "content")}
+    checked = run_linkwise("validate", env=environment)
+    assert checked.returncode == 1
+    assert f"{figure.name}:" in checked.stdout and "the figure holds a <script>" in checked.stdout
+    target = tmp_path / "x.zip"
+    result = run_linkwise("export-scorm", figure.parent.name, "-o", str(target), env=environment)
+    assert result.returncode == 1 and "the content has errors, so no package" in result.stderr
+    assert not target.exists()
+
+
 def test_a_quiz_that_could_overflow_suspend_data_is_refused(course_app):
     with course_app.app_context():
         module = catalogue().module("referral-routes")
