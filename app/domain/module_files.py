@@ -162,7 +162,7 @@ def _minutes(reader: YamlReader, fields: dict[str, Field], key: str) -> int | No
 def _module_fields(draft: ModuleDraft, source: MarkdownFile) -> None:
     reader, fields = source.reader, source.fields
     reader.check_keys(fields, required=MODULE_REQUIRED, known=(), missing_line=1, what="module.md")
-    draft.title = reader.plain_text(fields, "title")
+    draft.title = reader.title(fields)
     draft.summary = reader.plain_text(fields, "summary")
     draft.order = reader.integer(fields, "order", minimum=0, maximum=MOST_ORDER)
     draft.estimated_minutes = _minutes(reader, fields, "estimated_minutes")
@@ -222,8 +222,8 @@ def _read_screen(
     reader.check_keys(
         fields, required=SCREEN_REQUIRED, known=SCREEN_KNOWN, missing_line=1, what="screen"
     )
-    title = reader.plain_text(fields, "title")
-    menu_title = reader.plain_text(fields, "menu_title")
+    title = reader.title(fields)
+    menu_title = reader.title(fields, "menu_title")
     check_id = reader.text(fields, "knowledge_check")
     check = (fields["knowledge_check"].line, check_id) if check_id else None
     draft.screens.append(ScreenDraft(slug, number, title, menu_title, source, check))

@@ -18,6 +18,9 @@ from .problems import Problems
 from .yaml_errors import explain_yaml_error
 from .yaml_loading import yaml_failures
 
+# GOV.UK's content design guidance keeps a page title to 65 characters: past that, search
+# results and browser tabs cut it, and a 320 px phone shows it over five lines or more.
+LONGEST_TITLE = 65
 HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 
 if TYPE_CHECKING:
@@ -154,6 +157,18 @@ class YamlReader:
                 fields[key].line,
                 f"'{key}' holds raw HTML {named}, which is not allowed: the page shows "
                 "the tags as typed, as plain text; take them out",
+            )
+        return value
+
+    def title(self, fields: dict[str, Field], key: str = "title") -> str | None:
+        """Return a title as `plain_text` does, warning of one too long to read at a glance."""
+        value = self.plain_text(fields, key)
+        if value is not None and len(value) > LONGEST_TITLE:
+            self.warning(
+                fields[key].line,
+                f"'{key}' is {len(value)} characters long: keep a title to {LONGEST_TITLE} characters "
+                "or fewer, so it is read at a glance and not cut short in a browser tab; "
+                "put the detail in the text below it",
             )
         return value
 

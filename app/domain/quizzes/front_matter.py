@@ -76,7 +76,7 @@ def _settings(reader: YamlReader, fields: dict[str, Field], path: str) -> dict[s
     settings = {
         "id": _slug(reader, fields, "id"),
         "module": _slug(reader, fields, "module"),
-        "title": reader.plain_text(fields, "title"),
+        "title": reader.title(fields),
         "description": reader.plain_text(fields, "description"),
         "kind": _one_of(reader, fields, "kind", QUIZ_KINDS),
         "pass_mark": reader.number(fields, "pass_mark"),
