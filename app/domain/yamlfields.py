@@ -166,9 +166,9 @@ class YamlReader:
         if value is not None and len(value) > LONGEST_TITLE:
             self.warning(
                 fields[key].line,
-                f"'{key}' is {len(value)} characters long: keep a title to {LONGEST_TITLE} characters "
-                "or fewer, so it is read at a glance and not cut short in a browser tab; "
-                "put the detail in the text below it",
+                f"'{key}' is {len(value)} characters long: keep a title to {LONGEST_TITLE} "
+                "characters or fewer, so it is read at a glance and not cut short in a "
+                "browser tab; put the detail in the text below it",
             )
         return value
 
