@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from app import content, static_files
 from app.domain import assignments as assignment_rules
+from app.domain import dates
 from app.domain.accounts import PROFESSIONS, ROLE_NAMES
 from app.domain.paging import page_numbers
 from app.domain.pdf import cpd_time_in_words
@@ -87,6 +88,14 @@ def configure(app: Flask) -> None:
     env.filters["profession"] = lambda code: PROFESSIONS.get(code, code)
     env.filters["role"] = ROLE_NAMES.__getitem__
     env.filters["cpd_words"] = cpd_time_in_words
+    # Dates and times in one format everywhere a person reads them (app/domain/dates.py);
+    # a template never spells a format of its own (tests/web/test_dates_read_alike.py).
+    env.filters["day"] = dates.day
+    env.filters["short_day"] = dates.short_day
+    env.filters["day_time"] = dates.day_time
+    env.filters["time_of_day"] = dates.time_of_day
+    # Words kept on one line (no-break spaces): a day in a narrow column, whatever its width.
+    env.filters["unbroken"] = lambda text: text.replace(" ", "\u00a0")
     # Counts as people read them: 5,001 learners, as the command line prints them.
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
 

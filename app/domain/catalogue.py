@@ -170,15 +170,21 @@ def _check_modules_are_distinct(drafts: list[ModuleDraft], problems: Problems) -
         for draft in clashing if len(clashing) > 1 else ():
             others = " and ".join(str(o.module_file) for o in clashing if o is not draft)
             line = draft.source.fields["order"].line
-            problems.error(draft.module_file, line, f"order {order} is also used by {others}")
+            problems.error(
+                draft.module_file,
+                line,
+                f"order {order} is also used by {others}: give each module its own order",
+            )
 
 
 def _module_codes(drafts: list[ModuleDraft]) -> dict[str, frozenset[str]]:
-    # Only modules whose competencies list was read: a broken module.md checks nothing.
+    # Only modules with codes read from their list: a module.md that is not YAML, or whose
+    # `competencies` is empty or not a list, checks nothing. Its own error is the one to
+    # fix, not every question that gives evidence for a code the module meant to list.
     return {
         draft.slug: frozenset(code for _, code in draft.competencies)
         for draft in reversed(drafts)
-        if draft.source is not None and "competencies" in draft.source.fields
+        if draft.competencies and draft.source is not None and draft.source.front_matter_ok
     }
 
 

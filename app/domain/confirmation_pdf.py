@@ -39,10 +39,16 @@ class ConfirmationRecord:
     # Whether the learner's account has been erased since: what they and the supervisor
     # wrote about them (reflection, comments) was removed with it.
     learner_erased: bool = False
+    # Whether the supervisor's account has been erased since: their name left the record.
+    supervisor_erased: bool = False
 
 
 # Said in place of text that erasure removed, so the record never reads as if none was written.
 REMOVED_AT_ERASURE = "Removed when the learner's account was erased"
+
+
+# Who confirmed, once the supervisor's account is erased: no one is named any more.
+SUPERVISOR_ERASED = "A supervisor whose account has since been erased"
 
 
 # A confirmation decided before Linkwise recorded its validity (migration 0032).
@@ -95,7 +101,7 @@ def render_confirmation_pdf(
         ("Knowledge rating from quizzes", record.knowledge),
         ("Learner's own confidence", record.self_assessment or "Not given"),
         ("Learner's reflection or example", _reflection(record)),
-        ("Confirmed by", record.supervisor),
+        ("Confirmed by", SUPERVISOR_ERASED if record.supervisor_erased else record.supervisor),
         ("Confirmed on", date_in_words(record.confirmed_at.date())),
         (
             "Supervisor's comments",
@@ -111,10 +117,15 @@ def render_confirmation_pdf(
         pdf.para(value)
     pdf.ln(6)
     pdf.style(10, colour=SECONDARY)
+    who = (
+        f"{SUPERVISOR_ERASED} confirmed"
+        if record.supervisor_erased
+        else "The supervisor named above confirmed"
+    )
     pdf.para(
-        "The supervisor named above confirmed, through Linkwise, that they have seen the "
-        "learner's practice in this competency. Quiz results show knowledge only; this record "
-        "is the person's confirmation of practice."
+        f"{who}, through Linkwise, that they have seen the learner's practice in this "
+        "competency. Quiz results show knowledge only; this record is the person's "
+        "confirmation of practice."
     )
     pdf.draw_footers()
     return bytes(pdf.output())

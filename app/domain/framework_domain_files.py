@@ -11,6 +11,14 @@ from .yamlfields import YamlReader
 CODE = re.compile(r"^(?P<prefix>[A-Z][A-Z0-9]*)-(?P<domain>[0-9]+)\.(?P<number>[0-9]+)$")
 
 
+def duplicate_code_message(code: str, first: str) -> str:
+    """Say that a competency code is already used, at `first` (path:line), and what to do."""
+    return (
+        f"competency code '{code}' is also used at {first}: codes are unique across all "
+        "frameworks, so give this competency a code of its own"
+    )
+
+
 def read_domains(
     reader: YamlReader, fields, framework_id: str, seen_codes: dict[str, str], scale
 ) -> tuple[Domain, ...]:
@@ -83,7 +91,7 @@ def _competency(
             f"its code should start {match['prefix']}-{domain_number}.",
         )
     if code in seen_codes:
-        reader.error(line, f"competency code '{code}' is also used at {seen_codes[code]}")
+        reader.error(line, duplicate_code_message(code, seen_codes[code]))
         return None
     seen_codes[code] = f"{reader.path}:{line}"
     valid_for, met = (

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .competencies import ATTAINMENT_METHODS
-from .framework_domain_files import read_domains
+from .framework_domain_files import CODE, duplicate_code_message, read_domains
 from .frameworks import (
     UPDATED_NOT_STATED,
     AttainmentSettings,
@@ -29,6 +29,10 @@ from .yaml_loading import compose, yaml_failures
 from .yamlfields import YamlReader
 
 WRITTEN_CODE = re.compile(r"\b[A-Z][A-Z0-9]*-[0-9]+\.[0-9]+\b")
+# A competency's `code:` line, as a framework that is not YAML is scanned for its codes.
+CODE_LINE = re.compile(
+    r"^\s*(?:-\s+)?code\s*:\s*([\"']?)(?P<code>[A-Z][A-Z0-9]*-[0-9]+\.[0-9]+)\1\s*(?:#.*)?$"
+)
 UNREAD = (
     "; until it is mended the framework is not loaded, and modules and quizzes are checked "
     "only against the competency codes written in this file"
@@ -87,8 +91,28 @@ def load_frameworks(paths: Iterable[Path]) -> FrameworkResult:
 
 
 def unknown_code_message(code: str, known_codes: Iterable[str]) -> str:
-    """Explain that a competency code is in no framework, suggesting a near one."""
-    return f"competency '{code}' is not in any framework{did_you_mean(code, known_codes)}"
+    """Explain that a competency code is in no framework, suggesting a near one.
+
+    The code nearest in number in the same framework and domain comes first (SPLW-1.1 for
+    SPLW-1.2, not SPLW-8.2); failing that, a close spelling in the same framework, or any.
+    """
+    known = sorted(known_codes)
+    missing = f"competency '{code}' is not in any framework"
+    written = CODE.match(code)
+    if written is None:
+        return f"{missing}{did_you_mean(code, known)}"
+    domain = f"{written['prefix']}-{written['domain']}."
+    same_domain = [(int(c.removeprefix(domain)), c) for c in known if _in_domain(c, domain)]
+    if same_domain:
+        number = int(written["number"])
+        nearest = min(same_domain, key=lambda found: (abs(found[0] - number), found[0]))[1]
+        return f"{missing} (did you mean '{nearest}'?)"
+    same_framework = [c for c in known if c.startswith(f"{written['prefix']}-")]
+    return f"{missing}{did_you_mean(code, same_framework) or did_you_mean(code, known)}"
+
+
+def _in_domain(code: str, domain: str) -> bool:
+    return code.startswith(domain) and code.removeprefix(domain).isdigit()
 
 
 def _read_framework(
@@ -104,6 +128,7 @@ def _read_framework(
         message = f"invalid YAML: {explain_yaml_error(exc, 1)}{UNREAD}"
         problems.error(path, error_line(exc, 1), message)
         unread_codes.update(WRITTEN_CODE.findall(text))
+        _check_code_lines(path, text, problems, seen_codes)
         return None
     if root is None:
         problems.error(path, 1, "framework file is empty")
@@ -163,6 +188,24 @@ def _read_framework(
         met,
         updated,
     )
+
+
+def _check_code_lines(
+    path: Path, text: str, problems: Problems, seen_codes: dict[str, str]
+) -> None:
+    """Report a code used twice in a framework that is not YAML, by its `code:` lines.
+
+    The file cannot be read past its YAML error, but one mistake should not hide another:
+    a code already used, here or in another framework, is still reported at its line.
+    """
+    for number, line in enumerate(text.splitlines(), 1):
+        if (match := CODE_LINE.match(line)) is None:
+            continue
+        code = match["code"]
+        if code in seen_codes:
+            problems.error(path, number, duplicate_code_message(code, seen_codes[code]))
+        else:
+            seen_codes[code] = f"{path}:{number}"
 
 
 def _codes_written_in(path: Path) -> set[str]:

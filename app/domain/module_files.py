@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .framework_files import WRITTEN_CODE
 from .problems import Problems, reading
 from .provenance import PROVENANCE_KEYS, Provenance, read_provenance
 from .textfiles import no_front_matter_message, read_text, split_front_matter
@@ -42,6 +43,7 @@ EACH_CODE = (
     "directly under 'competencies:', with nothing under it"
 )
 SCREEN_REQUIRED = ("title",)
+COMPETENCIES_KEY = re.compile(r"^competencies\s*:")
 # knowledge_check names a knowledge-check quiz shown over the screen.
 SCREEN_KNOWN = ("menu_title", "knowledge_check")
 
@@ -58,6 +60,7 @@ class MarkdownFile:
     # False when the front matter could not be read (its error is reported): the body is
     # still checked, so one mistake does not hide the others.
     front_matter_ok: bool = True
+    front_matter: str = ""  # the front matter as written, read or not
 
 
 @dataclass
@@ -123,8 +126,25 @@ def read_module(folder: Path, problems: Problems) -> ModuleDraft:
         draft.source = read_markdown_file(draft.module_file, problems)
         if draft.source is not None and draft.source.front_matter_ok:
             _module_fields(draft, draft.source)
+        elif draft.source is not None:
+            # Front matter that is not YAML is not read past its error, yet the codes written
+            # in its `competencies` are still checked against the frameworks.
+            draft.competencies = codes_written_in(draft.source)
     _read_screens(draft, problems)
     return draft
+
+
+def codes_written_in(source: MarkdownFile) -> tuple[tuple[int, str], ...]:
+    """Return (line, code) for each code written under `competencies:` in unread YAML."""
+    codes: list[tuple[int, str]] = []
+    inside = False
+    for number, text in enumerate(source.front_matter.splitlines(), source.reader.first_line):
+        starts_key = text[:1] not in ("", " ", "\t", "-", "#")
+        if starts_key:
+            inside = COMPETENCIES_KEY.match(text) is not None
+        if inside:
+            codes.extend((number, code) for code in WRITTEN_CODE.findall(text))
+    return tuple(codes)
 
 
 def read_markdown_file(path: Path, problems: Problems) -> MarkdownFile | None:
@@ -137,7 +157,9 @@ def read_markdown_file(path: Path, problems: Problems) -> MarkdownFile | None:
         problems.error(path, 1, no_front_matter_message(text, "'title: ...'"))
         return None
     reader = YamlReader(str(path), split.yaml_first_line, problems, split.yaml_text)
-    unread = MarkdownFile(path, reader, {}, split.body, split.body_first_line, False)
+    unread = MarkdownFile(
+        path, reader, {}, split.body, split.body_first_line, False, split.yaml_text
+    )
     try:
         root = compose(split.yaml_text)
     except yaml_failures() as exc:
@@ -151,7 +173,9 @@ def read_markdown_file(path: Path, problems: Problems) -> MarkdownFile | None:
     fields = reader.mapping(root, "front matter")
     if fields is None:
         return unread
-    return MarkdownFile(path, reader, fields, split.body, split.body_first_line)
+    return MarkdownFile(
+        path, reader, fields, split.body, split.body_first_line, front_matter=split.yaml_text
+    )
 
 
 def _minutes(reader: YamlReader, fields: dict[str, Field], key: str) -> int | None:

@@ -70,6 +70,15 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return f" (did you mean '{matches[0]}'?)" if matches else ""
 
 
+def meant_key(key: str, known: Iterable[str]) -> str | None:
+    """Return the known key this one differs from only in capitals or a slip, if any."""
+    lowered = {name.lower(): name for name in known}
+    if str(key).lower() in lowered:
+        return lowered[str(key).lower()]
+    near = difflib.get_close_matches(str(key).lower(), list(lowered), n=1, cutoff=0.8)
+    return lowered[near[0]] if near else None
+
+
 def relative_to(problem: Problem, root: str) -> Problem:
     """Return the problem with paths under `root` written relative to it, messages included.
 

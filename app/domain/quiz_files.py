@@ -12,6 +12,7 @@ from .module_files import ModuleDraft, screen_slugs_in
 from .outcomes import check_outcome_numbers
 from .problems import Problems, did_you_mean
 from .quizzes import Quiz, parse_quiz
+from .quizzes.drafts import QuestionTargets
 from .textfiles import read_text
 
 QUIZ_FOLDER = "quizzes"
@@ -27,6 +28,8 @@ class QuizFile:
     kind: str | None
     quiz: Quiz | None
     links: tuple[InternalLink, ...] = ()  # its texts' `screen:` and `module:` links
+    # The outcomes and screens each question names, read even when the file has errors.
+    targets: tuple[QuestionTargets, ...] = ()
 
 
 def quiz_files_under(folder: Path) -> list[Path]:
@@ -68,7 +71,13 @@ def read_quizzes(
             problems.error(path, 1, f"quiz id '{quiz_id}' is also used by {found[quiz_id].path}")
             continue
         found[quiz_id] = QuizFile(
-            path, quiz_id, settings.get("module"), settings.get("kind"), result.quiz, result.links
+            path,
+            quiz_id,
+            settings.get("module"),
+            settings.get("kind"),
+            result.quiz,
+            result.links,
+            result.targets,
         )
     return found
 
@@ -83,10 +92,17 @@ def assessment_for(
 ) -> Quiz | None:
     """Return the module's end-of-module quiz, checking its outcomes and screens.
 
-    Whether the course's quizzes ask enough about each competency is checked across all of
-    them, once the catalogue is built (coverage.coverage_problems).
+    Of two or more, the one named `<module>-assessment.md` (else the first by name) is the
+    assessment, and each other is the newcomer the error is reported at. The outcomes and
+    screens its questions name are checked even when the file has other errors. Whether
+    the course's quizzes ask enough about each competency is checked across all of them,
+    once the catalogue is built (coverage.coverage_problems).
     """
-    found = [f for f in files.values() if f.module == draft.slug and f.kind == "assessment"]
+    own_name = f"{draft.slug}-assessment"
+    found = sorted(
+        (f for f in files.values() if f.module == draft.slug and f.kind == "assessment"),
+        key=lambda f: (Path(f.path).stem != own_name, str(f.path)),
+    )
     for extra in found[1:]:
         problems.error(
             extra.path,
@@ -94,12 +110,11 @@ def assessment_for(
             f"module '{draft.slug}' already has an assessment, {found[0].path}: "
             "a module has one assessment at most",
         )
-    if not found or found[0].quiz is None:
+    if not found:
         return None
-    quiz = found[0].quiz
-    check_outcome_numbers(draft, quiz, problems)
-    check_screens(draft, quiz, problems)
-    return quiz
+    check_outcome_numbers(draft, found[0].path, found[0].targets, problems)
+    check_screens(draft, found[0].path, found[0].targets, problems)
+    return found[0].quiz
 
 
 def knowledge_check_for(
@@ -138,25 +153,26 @@ def knowledge_check_for(
         )
         return None
     placed[quiz_id] = path
-    if found.quiz is not None:
-        check_outcome_numbers(draft, found.quiz, problems)
-        check_screens(draft, found.quiz, problems)
+    check_outcome_numbers(draft, found.path, found.targets, problems)
+    check_screens(draft, found.path, found.targets, problems)
     return found.quiz
 
 
-def check_screens(draft: ModuleDraft, quiz: Quiz, problems: Problems) -> None:
+def check_screens(
+    draft: ModuleDraft, path: str | Path, questions: Iterable[QuestionTargets], problems: Problems
+) -> None:
     """Report every `Screens:` slug that is not a screen of the quiz's module."""
     # A screen file that failed to read still promises its slug by its name: its own error
     # is the one to fix, not every question that points at it.
     slugs = sorted({screen.slug for screen in draft.screens} | screen_slugs_in(draft.folder))
-    for number, question in enumerate(quiz.questions, 1):
+    for question in questions:
         for slug in question.screens:
             if slug not in slugs:
                 problems.error(
-                    quiz.path,
+                    path,
                     question.screens_line or question.line,
-                    f"question {number} names screen '{slug}' in 'Screens:', which is not a "
-                    f"screen of module '{draft.slug}'{did_you_mean(slug, slugs)}",
+                    f"question {question.number} names screen '{slug}' in 'Screens:', which "
+                    f"is not a screen of module '{draft.slug}'{did_you_mean(slug, slugs)}",
                 )
 
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from .plain_numbers import unplain_message
-from .problems import Problems
+from .problems import Problems, meant_key
 from .yaml_errors import explain_yaml_error
 from .yaml_loading import yaml_failures
 
@@ -100,17 +100,33 @@ class YamlReader:
         missing_line: int,
         what: str,
     ) -> bool:
-        """Report missing required keys (errors) and unknown keys (warnings)."""
+        """Report missing required keys (errors) and unknown keys (warnings).
+
+        A required key written with other capitals or a slip of spelling (`Title:`) is one
+        error at its line, naming the key meant, not a missing key and an unknown one.
+        """
         required = tuple(required)
+        allowed = sorted(set(required) | set(known))
+        unknown = [key for key in fields if key not in allowed]
+        meant = {key: meant_key(key, allowed) for key in unknown}
         complete = True
         for key in required:
-            if key not in fields:
+            if key in fields:
+                continue
+            complete = False
+            slip = next((u for u in unknown if meant[u] == key), None)
+            if slip is None:
                 self.error(missing_line, f"{what} is missing required key '{key}'")
-                complete = False
-        allowed = set(required) | set(known)
-        for key, found in fields.items():
-            if key not in allowed:
-                self.warning(found.line, f"unknown key '{key}' in {what} is ignored")
+                continue
+            unknown.remove(slip)
+            case = ", and a key is read only in lower case" if str(slip).lower() == key else ""
+            self.error(
+                fields[slip].line,
+                f"key '{slip}' should be '{key}': {what} is missing required key '{key}'{case}",
+            )
+        for key in unknown:
+            hint = f" (did you mean '{meant[key]}'?)" if meant[key] else ""
+            self.warning(fields[key].line, f"unknown key '{key}' in {what} is ignored{hint}")
         return complete
 
     def single(self, found: Field, key: str, expected: str = "text on one line") -> bool:
@@ -268,7 +284,11 @@ class YamlReader:
         if found is None:
             return None
         if not isinstance(found.node, yaml.SequenceNode):
-            self.error(found.line, f"'{key}' must be a list")
+            self.error(
+                found.line,
+                f"'{key}' must be a list: under the '{key}:' line, write each item on a line "
+                "of its own starting '  - '",
+            )
             return None
         if not found.node.value:
             self.error(found.line, f"'{key}' must have at least one item")

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from app.domain import assignments as rules
+from app.domain import dates
 from app.domain.accounts import PROFESSIONS
 from app.services.assignments import offered
 from app.services.compliance_competencies import LABELS as COMPETENCY_LABELS
@@ -162,7 +163,7 @@ def table(found: Matrix) -> list[list]:
 
 def _reminders(since: datetime | None) -> str:
     """Return the Reminder emails cell: since when the mail server has refused them, or empty."""
-    return f"Not delivered since {since.strftime('%-d %B %Y')}" if since else ""
+    return f"Not delivered since {dates.day(since)}" if since else ""
 
 
 def figures(found: Matrix) -> list[list]:

@@ -3,17 +3,19 @@
 A decision is one row per request: a second click or tab finds it already made
 (AlreadyDecided) and changes nothing. It is refused plainly, and none is recorded, when its
 sender is no longer a supervisor there (NoLongerSupervisor), when the request was closed
-undecided (Closed), or when the page it was made on is out of date: it records what that
-page showed (the wording, the rating, the answers, how long a confirmation counts).
+undecided (Closed), or when the page it was made on is out of date (PageChanged): it
+records what that page showed (the wording, the rating, the answers, how long a
+confirmation counts), and the page showed the learner's self-assessments too.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app import db, mail
-from app.domain.competencies import Duration, valid_for
+from app.domain.competencies import valid_for
 from app.domain.content import Catalogue
 from app.links import absolute_url
 from app.models import CompetencyLevel, Organisation, User, utcnow
@@ -24,13 +26,15 @@ from app.models_practice import (
     ConfirmationDecision,
     ConfirmationEvidence,
     ConfirmationRequest,
+    SelfAssessment,
     Supervisor,
 )
 from app.services import audit, reminder_failures, xapi
-from app.services.confirmations import NO_EVIDENCE, Wording, seen_digest
+from app.services.confirmations import NO_EVIDENCE, Seen, Wording
 from app.services.knowledge_now import knowledge_now
 from app.services.locks import lock_people
 from app.services.practice import NotFound, PracticeError
+from app.services.rating_reads import aware
 from app.services.ratings import refresh_levels
 
 TEXT_LIMIT = 2000
@@ -51,11 +55,19 @@ class Closed(Exception):
 
 class NoLongerSupervisor(Exception):
     """The person it was sent to is no longer a supervisor of its organisation (no longer
-    named one, or gone from it) when their decision would be written: none is."""
+    named one, or gone from it) when their decision would be written: none is. `earlier`
+    is the decision they had made on it before, if any (a second click that arrived after
+    their removal): its outcome and when, which stands."""
 
-    def __init__(self, organisation: str):
+    def __init__(self, organisation: str, earlier: tuple[str, datetime] | None = None):
         super().__init__(organisation)
         self.organisation = organisation
+        self.earlier = earlier
+
+
+class PageChanged(PracticeError):
+    """The page the decision was made on no longer shows what is there: none is recorded,
+    and the page is shown again as it is now, saying what changed."""
 
 
 def _addressed(supervisor_id: int, request_id: int) -> ConfirmationRequest:
@@ -80,24 +92,9 @@ class Decided:
     emailed: bool
 
 
-@dataclass(frozen=True)
-class _Shown:
-    """What the request page shows now: what a decision records it was made on."""
-
-    framework: str
-    wording: Wording
-    level: str
-    score: float | None
-    evidence_ids: tuple[int, ...]
-    valid_for: Duration | None  # how long a confirmation counts, by the files now
-
-    @property
-    def seen(self) -> str:
-        return seen_digest(self.wording, self.level, self.score, self.evidence_ids, self.valid_for)
-
-
-def _shown(request: ConfirmationRequest, catalogue: Catalogue) -> _Shown:
-    """Read, in the decision's transaction, the rating and answers the page shows now."""
+def _shown(request: ConfirmationRequest, catalogue: Catalogue) -> tuple[str, Seen]:
+    """Read, in the decision's transaction, the framework's title and what the page shows
+    now that can change: the rating, the answers, the self-assessments, the profession."""
     session = db.session()
     learner, code = request.user_id, request.competency_code
     competency = catalogue.competency(code)
@@ -115,14 +112,42 @@ def _shown(request: ConfirmationRequest, catalogue: Catalogue) -> _Shown:
             EvidenceRow.user_id == learner, EvidenceRow.competency_code == code
         )
     ).all()
+    assessment_ids = session.scalars(
+        select(SelfAssessment.id).where(
+            SelfAssessment.user_id == learner, SelfAssessment.competency_code == code
+        )
+    ).all()
+    profession = session.scalar(select(User.profession).where(User.id == learner))
     framework = catalogue.framework(competency.framework_id)
-    return _Shown(
+    return (
         framework.title,
-        Wording(competency.code, competency.name, competency.statement),
-        stored.level if stored else NO_EVIDENCE,
-        stored.score if stored else None,
-        tuple(sorted(evidence_ids)),
-        valid_for(competency, framework),
+        Seen(
+            Wording(competency.code, competency.name, competency.statement),
+            stored.level if stored else NO_EVIDENCE,
+            stored.score if stored else None,
+            tuple(sorted(evidence_ids)),
+            tuple(sorted(assessment_ids)),
+            profession,
+            valid_for(competency, framework),
+        ),
+    )
+
+
+def what_changed(learner: str, parts: tuple[str, ...]) -> str:
+    """Say what changed on a request's page since it was opened (confirmations.SEEN_PARTS)."""
+    said = {
+        "answers": f"{learner} has new quiz answers",
+        "assessments": f"{learner} has given a new self-assessment",
+        "rating": "the knowledge rating has changed",
+        "profession": f"{learner}'s profession has changed",
+        "wording": "the competency's wording has changed",
+        "validity": "how long a confirmation counts has changed",
+    }
+    found = [words for part, words in said.items() if part in parts] or ["the page has changed"]
+    listed = found[0] if len(found) == 1 else f"{', '.join(found[:-1])} and {found[-1]}"
+    return (
+        f"Since you opened this request, {listed}. Your decision was not recorded: read the "
+        "page again, as it is now, then decide."
     )
 
 
@@ -131,8 +156,10 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> D
 
     The decision records what the page showed: the wording, the rating and the answers,
     and a confirmation until when it is valid (by valid_for as the files say now). A
-    form from a page shown before the learner's latest answers (the `seen` summary differs)
-    is refused, so a supervisor never confirms on answers they were not shown.
+    form from a page shown before the learner's latest answers or self-assessments (the
+    `seen` summary differs) is refused, so a supervisor never decides on what they were not
+    shown. Whether the sender still supervises there is asked first, so a second click that
+    arrives after their removal is told that, not sent to a page they may no longer see.
     """
     session = db.session()
     request = _addressed(supervisor_id, request_id)
@@ -142,14 +169,19 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> D
     # this request, lock them so too (request_closures.lock_for_closing), and never cross
     # a decision: whichever comes second finds the first's work done.
     organisation_of = lock_people(session, User.id.in_((supervisor_id, learner_id)))
-    decided = select(ConfirmationDecision.id).where(ConfirmationDecision.request_id == request.id)
-    if session.scalar(decided) is not None:
-        raise AlreadyDecided(request_id)
+    decided = session.execute(
+        select(ConfirmationDecision.outcome, ConfirmationDecision.decided_at).where(
+            ConfirmationDecision.request_id == request.id
+        )
+    ).one_or_none()
     named_in = select(Supervisor.organisation_id).where(Supervisor.user_id == supervisor_id)
     here = request.organisation_id
     if not (session.scalar(named_in) == organisation_of[supervisor_id] == here):
         name = session.scalar(select(Organisation.name).where(Organisation.id == here))
-        raise NoLongerSupervisor(name or "")
+        earlier = (decided.outcome, aware(decided.decided_at)) if decided else None
+        raise NoLongerSupervisor(name or "", earlier)
+    if decided is not None:
+        raise AlreadyDecided(request_id)
     closed = session.execute(
         select(ConfirmationClosure.reason).where(ConfirmationClosure.request_id == request.id)
     ).one_or_none()
@@ -177,16 +209,11 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> D
     if problems:
         raise PracticeError(problems)
     supervisor = session.get(User, supervisor_id)
-    shown = _shown(request, catalogue)
-    if form.get("seen", "") != shown.seen:
+    framework_title, shown = _shown(request, catalogue)
+    changed = shown.changed_since(form.get("seen", ""))
+    if changed:
         learner_name = session.scalar(select(User.full_name).where(User.id == learner_id))
-        raise PracticeError(
-            {
-                "outcome": f"{learner_name} has new quiz answers since you opened this request, "
-                "or their rating, the competency's wording or how long a confirmation counts "
-                "has changed. Read the page again, then decide."
-            }
-        )
+        raise PageChanged({"outcome": what_changed(learner_name, changed)})
     decided_at = utcnow()
     # Recorded now, so that a later edit of valid_for changes no confirmation given.
     confirmed = outcome == "confirmed"
@@ -201,7 +228,7 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> D
                 decided_by=supervisor_id,
                 decided_by_name=supervisor.full_name,
                 decided_at=decided_at,
-                framework_title=shown.framework,
+                framework_title=framework_title,
                 competency_name=shown.wording.name,
                 competency_statement=shown.wording.statement,
                 knowledge_level=shown.level,

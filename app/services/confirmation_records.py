@@ -19,6 +19,7 @@ from app.services.practice import CONFIDENCE, NotFound
 from app.services.rating_reads import aware
 
 _LEARNER = User.__table__.alias("learner")
+_DECIDER = User.__table__.alias("decider")  # the supervisor who confirmed
 _SENT = SelfAssessment.__table__.alias("sent")
 _RECORD = (
     select(
@@ -41,6 +42,7 @@ _RECORD = (
         _LEARNER.c.full_name.label("learner"),
         _LEARNER.c.profession,
         _LEARNER.c.erased_at.label("learner_erased_at"),
+        _DECIDER.c.erased_at.label("supervisor_erased_at"),
         Organisation.name.label("organisation"),
         _SENT.c.confidence,
         _SENT.c.reflection,
@@ -51,6 +53,7 @@ _RECORD = (
     )
     .join(ConfirmationDecision, ConfirmationDecision.request_id == ConfirmationRequest.id)
     .join(_LEARNER, _LEARNER.c.id == ConfirmationRequest.user_id)
+    .outerjoin(_DECIDER, _DECIDER.c.id == ConfirmationDecision.decided_by)
     # Where it was asked and confirmed, whichever organisation the learner is in now (if any).
     .outerjoin(Organisation, Organisation.id == ConfirmationRequest.organisation_id)
     .outerjoin(_SENT, _SENT.c.id == ConfirmationRequest.self_assessment_id)
@@ -98,6 +101,7 @@ def signed_record(viewer_id: int, request_id: int, catalogue: Catalogue) -> Conf
         comments=found.comments,
         valid_until=validity_in_words(aware(found.valid_until), found.validity_recorded),
         learner_erased=found.learner_erased_at is not None,
+        supervisor_erased=found.supervisor_erased_at is not None,
     )
 
 

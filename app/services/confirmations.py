@@ -57,8 +57,13 @@ class RequestView:
     level: str  # the knowledge rating shown: now, or when decided
     score: float | None
     evidence: tuple[EvidenceItem, ...]  # every answer now, or those the decision was on
-    assessments: tuple[Assessment, ...]
-    sent_with: Assessment | None  # the self-assessment sent with the request
+    # The learner's self-assessments shown: every one while it waits, those given by the
+    # decision once decided. The one sent with the request; those given after it, newest
+    # first (the learner's later word, which the supervisor decides on too); those before.
+    sent_with: Assessment | None
+    since: tuple[Assessment, ...]
+    earlier: tuple[Assessment, ...]  # oldest first
+    given_since_decided: bool  # self-assessments given after the decision, not shown
     history: tuple[RequestRecord, ...]  # earlier requests for the same competency
     seen: str  # what the page shows, summed up: a decision is refused if it has changed
     valid_for: Duration | None  # how long a confirmation given now would count (None: no end)
@@ -74,13 +79,52 @@ class RequestView:
         return self.valid_for.after(utcnow()) if self.valid_for else None
 
 
-def seen_digest(
-    wording: Wording, level: str, score: float | None, evidence_ids, lasts: Duration | None
-) -> str:
-    """Sum up what the request page shows, so a decision can tell the page is out of date."""
-    validity = [lasts.months, lasts.days] if lasts else None
-    shown = [wording.name, wording.statement, level, score, sorted(evidence_ids), validity]
-    return hashlib.sha256(json.dumps(shown).encode()).hexdigest()[:32]
+# What a request page shows that the learner (or a change of the files) can change while
+# it is open, each summed up on its own in the form's `seen`, in this order: a decision
+# on a page that no longer shows what is there is refused, saying which of them changed.
+SEEN_PARTS = ("wording", "rating", "answers", "assessments", "profession", "validity")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a request page shows that can change while it is open."""
+
+    wording: Wording
+    level: str
+    score: float | None
+    evidence_ids: tuple[int, ...]  # every quiz answer shown
+    assessment_ids: tuple[int, ...]  # every self-assessment shown
+    profession: str | None  # the learner's, shown beside their name
+    valid_for: Duration | None  # how long a confirmation given now would count
+
+    @property
+    def digest(self) -> str:
+        """Sum up each part the page shows, for the form to send back."""
+        lasts = self.valid_for
+        parts = (
+            [self.wording.name, self.wording.statement],
+            [self.level, self.score],
+            sorted(self.evidence_ids),
+            sorted(self.assessment_ids),
+            self.profession,
+            [lasts.months, lasts.days] if lasts else None,
+        )
+        return "-".join(_summed(part) for part in parts)
+
+    def changed_since(self, seen: str) -> tuple[str, ...]:
+        """Name the parts (SEEN_PARTS) that differ from a page's summary; ("page",) when it
+        cannot be read (a form sent without it, or from before the parts were kept), since
+        which part changed is then unknown."""
+        then, now = seen.split("-"), self.digest.split("-")
+        if len(then) != len(now):
+            return ("page",)
+        return tuple(
+            name for name, was, is_ in zip(SEEN_PARTS, then, now, strict=True) if was != is_
+        )
+
+
+def _summed(part) -> str:
+    return hashlib.sha256(json.dumps(part).encode()).hexdigest()[:12]
 
 
 def wording_of(competency: Competency | None, recorded) -> Wording | None:
@@ -157,12 +201,35 @@ def view(supervisor_id: int, request_id: int, catalogue: Catalogue) -> RequestVi
     if wording is None or framework is None:
         raise NotFound(request_id)
     lasts = valid_for(competency, framework) if competency else None
-    given = tuple(assessment(row) for row in found["assessment"])
-    sent = next((row for row in found["assessment"] if row.number[1] == asked.number[2]), None)
+    decided_at = record.decided_at
+    given = [
+        row for row in found["assessment"] if decided_at is None or aware(row.at[0]) <= decided_at
+    ]
     if record.closed_at is not None:
         # Closed undecided (its learner left, say): nothing to decide, so nothing of theirs
         # to read: no answers, rating or reflections.
-        given, sent, rows, level, score = (), None, [], NO_EVIDENCE, None
+        given, rows, level, score = [], [], NO_EVIDENCE, None
+    sent_id = asked.number[2]
+    sent = next((assessment(row) for row in given if row.number[1] == sent_id), None)
+    after = [
+        assessment(r)
+        for r in given
+        if aware(r.at[0]) > record.requested_at and r.number[1] != sent_id
+    ]
+    before = [
+        assessment(r)
+        for r in given
+        if aware(r.at[0]) <= record.requested_at and r.number[1] != sent_id
+    ]
+    shown = Seen(
+        wording,
+        level,
+        score,
+        tuple(row.number[1] for row in found["evidence"]),
+        tuple(row.number[1] for row in found["assessment"]),
+        profession,
+        lasts,
+    )
     return RequestView(
         record,
         wording,
@@ -172,9 +239,11 @@ def view(supervisor_id: int, request_id: int, catalogue: Catalogue) -> RequestVi
         level,
         score,
         evidence(rows, code, catalogue, framework, now),
-        given,
-        next((a for a in given if sent and a.at == aware(sent.at[0])), None),
+        sent,
+        tuple(reversed(after)),
+        tuple(before),
+        len(given) < len(found["assessment"]) and record.closed_at is None,
         tuple(request_record(row) for row in found["request"] if row.number[1] != request_id),
-        seen_digest(wording, level, score, (row.number[1] for row in found["evidence"]), lasts),
+        shown.digest,
         lasts,
     )

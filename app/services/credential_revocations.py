@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app import db
+from app.domain import dates
 from app.domain.certificate_codes import normalise_code
 from app.models import Certificate, User, utcnow
 from app.models_credentials import Credential
@@ -50,7 +51,7 @@ class AdministeredCredential:
         """Say, for a second revocation, that this one stands: when, by whom and why."""
         when = self.state.revoked_at
         return (
-            f"This credential was already revoked on {when:%-d %B %Y} at {when:%H:%M} UTC "
+            f"This credential was already revoked on {dates.day_time(when)} "
             f"{self.revoked_by}, with the reason “{self.state.revoked_reason}”. "
             "Your reason was not recorded."
         )

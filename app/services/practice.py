@@ -6,11 +6,12 @@ learner's page for a competency shows is in practice_page.py.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
 
 from app import db, mail
+from app.domain import dates
 from app.domain.competencies import practice_renewal_opens, renewal_not_due
 from app.domain.content import Catalogue
 from app.domain.frameworks import Competency, Framework
@@ -85,10 +86,10 @@ class RenewalNotDue(Exception):
                 "Your practice is confirmed with no end date, so there is nothing to renew; "
                 "no request was sent."
             )
-        until, opens = self.confirmed_until.astimezone(UTC), self.renewal_opens.astimezone(UTC)
+        until, opens = dates.day(self.confirmed_until), dates.day(self.renewal_opens)
         return (
-            f"Your practice is confirmed until {until:%-d %B %Y}; you can ask for renewal "
-            f"from {opens:%-d %B %Y}. No request was sent."
+            f"Your practice is confirmed until {until}; you can ask for renewal "
+            f"from {opens}. No request was sent."
         )
 
 

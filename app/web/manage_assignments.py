@@ -4,6 +4,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.content import catalogue
+from app.domain import dates
 from app.domain.assignments import RENEWALS, due_date
 from app.domain.numbers import whole_number
 from app.models import utcnow
@@ -135,7 +136,7 @@ def _already_withdrawn(found: assignment_withdrawals.Withdrawal):
     row, day = found.assignment, found.withdrawn_at
     flash(
         f"“{row.module_title}” for {row.who} was already withdrawn on "
-        f"{day:%-d %B %Y}: nothing was changed.",
+        f"{dates.day(day)}: nothing was changed.",
         "warning",
     )
     return redirect(url_for("manage.assignments_page"))

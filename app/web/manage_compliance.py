@@ -63,6 +63,7 @@ def compliance_page():
         labels=LABELS,
         competency_labels=COMPETENCY_LABELS,
         frameworks=catalogue().frameworks,
+        framework=catalogue().framework(filters.framework_id),
     )
 
 

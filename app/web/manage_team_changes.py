@@ -3,6 +3,7 @@
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.domain import dates
 from app.services import team_changes, teams
 from app.web.manage import bp
 
@@ -80,7 +81,7 @@ def _gone(team_id: int):
     """Answer a form about a team deleted since (another tab, a double click); else 404."""
     gone = team_changes.deleted_before(g.scope, team_id) or abort(404)
     flash(
-        f"The team {gone.name} was deleted on {gone.deleted_at:%-d %B %Y}: nothing was changed.",
+        f"The team {gone.name} was deleted on {dates.day(gone.deleted_at)}: nothing was changed.",
         "warning",
     )
     return redirect(url_for("manage.team_list"))

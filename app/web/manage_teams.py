@@ -3,6 +3,7 @@
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.domain import dates
 from app.domain.numbers import whole_number
 from app.security import MAX_ID
 from app.services import leavers, team_managers, team_members, team_pages, teams
@@ -97,7 +98,7 @@ def remove_learner(user_id: int):
 def _already_gone(removal: leavers.Removal):
     how = "left" if removal.by_themselves else "was already removed from"
     flash(
-        f"{removal.full_name} {how} your organisation on {removal.left_at:%-d %B %Y}: "
+        f"{removal.full_name} {how} your organisation on {dates.day(removal.left_at)}: "
         "nothing was changed.",
         "warning",
     )

@@ -191,7 +191,7 @@ def queue():
     return render_template("supervise/queue.html", queue=found, catalogue=course)
 
 
-def _request_page(request_id: int, error=None, form=None, unsaved=False):
+def _request_page(request_id: int, error=None, form=None, unsaved=False, status=None):
     try:
         found = confirmations.view(current_user.db_id, request_id, catalogue())
     except practice.NotFound:
@@ -203,7 +203,7 @@ def _request_page(request_id: int, error=None, form=None, unsaved=False):
         form=form or {},
         unsaved=unsaved,
         text_limit=confirmation_decisions.TEXT_LIMIT,
-    ), 400 if error else 200
+    ), status or (400 if error else 200)
 
 
 @supervise.get("/requests/<int:request_id>")
@@ -221,6 +221,8 @@ def decide(request_id: int):
         )
     except practice.NotFound:
         abort(404)
+    except confirmation_decisions.PageChanged as changed:  # shown again as it is now
+        return _request_page(request_id, changed, request.form, status=409)
     except practice.PracticeError as error:
         return _request_page(request_id, error, request.form)
     except SQLAlchemyError as error:  # the database is down or only reads: show it again
@@ -238,7 +240,9 @@ def decide(request_id: int):
             flash("This request was closed before you decided; nothing was changed.", "warning")
         return redirect(url_for("supervise.request_view", request_id=request_id))
     except confirmation_decisions.NoLongerSupervisor as refused:
-        page = render_template("supervise/no_longer.html", organisation=refused.organisation)
+        page = render_template(
+            "supervise/no_longer.html", organisation=refused.organisation, earlier=refused.earlier
+        )
         return page, 409
     said = "confirmed" if decided.outcome == "confirmed" else "returned with your action plan"
     if decided.emailed:

@@ -50,7 +50,7 @@ def test_a_revocation_from_a_second_tab_is_told_whose_stood(
     try:
         browser_sign_in(page, live_server, "bo@example.org")
         page.goto(f"{live_server}/admin/credentials/?code={code}")  # the second tab, open
-        expect(page.get_by_text("Not erased")).to_be_visible()
+        expect(page.get_by_role("heading", name=f"Certificate {code}")).to_be_visible()
         first = app.test_client()
         sign_in(first, "ada@example.org")
         url = f"/admin/credentials/?code={code}"

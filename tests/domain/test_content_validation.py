@@ -214,13 +214,16 @@ def test_duplicate_screen_slug_is_an_error(course):
     ]
 
 
+OWN = ": give each module its own order"
+
+
 def test_duplicate_module_order_is_reported_at_both_order_lines(course):
     screen = {"01-a.md": "---\ntitle: A\n---\n"}
     first, second = course(screen, "one"), course(screen, "two")
     problems = load_catalogue([first, second], [TINY_FRAMEWORK]).problems
     assert [(p.path, p.line, p.message) for p in problems] == [
-        (str(first / "module.md"), 4, f"order 1 is also used by {second / 'module.md'}"),
-        (str(second / "module.md"), 4, f"order 1 is also used by {first / 'module.md'}"),
+        (str(first / "module.md"), 4, f"order 1 is also used by {second / 'module.md'}{OWN}"),
+        (str(second / "module.md"), 4, f"order 1 is also used by {first / 'module.md'}{OWN}"),
     ]
 
 
@@ -237,8 +240,8 @@ def test_a_module_given_a_taken_order_hears_it_at_its_own_file(course, tmp_path)
         default_quizzes_dir=tmp_path / "no-quizzes",
     )
     assert [(p.path, p.line, p.message) for p in problems if "order" in p.message] == [
-        (str(edited / "module.md"), 4, f"order 1 is also used by {live / 'module.md'}"),
-        (str(live / "module.md"), 4, f"order 1 is also used by {edited / 'module.md'}"),
+        (str(edited / "module.md"), 4, f"order 1 is also used by {live / 'module.md'}{OWN}"),
+        (str(live / "module.md"), 4, f"order 1 is also used by {edited / 'module.md'}{OWN}"),
     ]
 
 
@@ -247,7 +250,7 @@ def test_three_modules_with_one_order_each_name_the_other_two(course):
     one, two, three = (course(screen, slug) for slug in ("one", "two", "three"))
     problems = load_catalogue([one, two, three], [TINY_FRAMEWORK]).problems
     assert [p.message for p in problems if p.path == str(two / "module.md")] == [
-        f"order 1 is also used by {one / 'module.md'} and {three / 'module.md'}"
+        f"order 1 is also used by {one / 'module.md'} and {three / 'module.md'}{OWN}"
     ]
 
 

@@ -74,9 +74,11 @@ def test_scale_not_ascending_reports_the_threshold_line(wonky):
 
 
 def test_duplicate_code_across_frameworks_names_the_first(wonky):
-    assert (21, "error", f"competency code 'TINY-1.1' is also used at {TINY_FRAMEWORK}:21") in (
-        messages(wonky, WONKY)
+    message = (
+        f"competency code 'TINY-1.1' is also used at {TINY_FRAMEWORK}:21: codes are unique "
+        "across all frameworks, so give this competency a code of its own"
     )
+    assert (21, "error", message) in messages(wonky, WONKY)
 
 
 def test_bad_code_format_reports_its_line(wonky):

@@ -94,3 +94,30 @@ def test_the_audit_command_keeps_each_event_on_one_line_whatever_its_reason(app,
     assert [line.split("\t")[1] for line in lines] == ["credential.revoked", "test.event"]
     assert all(len(line.split("\t")) == 6 for line in lines)
     assert lines[0].endswith("reason=Earned by a colleague. See ticket 42. Checked twice by HR.")
+
+
+def test_each_event_reads_its_day_in_words_and_its_time_to_the_second(app, client, make_user):
+    """Dates read alike across the product: "5 March 2026", then 09:07:03, under "When
+    (UTC)", not 2026-03-05 09:07:03; seconds tell apart events of the same minute."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from app.models import AuditEvent
+
+    make_user(email="admin@example.org", role="admin")
+    sign_in(client, "admin@example.org")
+    add_events(app, 1, "test.dated")
+    with app.app_context():
+        session = db.session()
+        at = datetime(2026, 3, 5, 9, 7, 3, tzinfo=UTC)
+        session.execute(
+            update(AuditEvent).where(AuditEvent.kind == "test.dated").values(occurred_at=at)
+        )
+        session.commit()
+    page = client.get("/admin/audit?kind=test.dated").text
+    assert '<th scope="col">When (UTC)</th>' in page
+    body = page.split("<tbody", 1)[1]
+    when = re.search(r"<td>(.*?)</td>", body).group(1)
+    assert re.sub(r"<[^>]+>", " ", when).split() == ["5", "March", "2026", "09:07:03"]
+    assert "2026-03-05" not in body

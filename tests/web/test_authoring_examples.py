@@ -102,3 +102,18 @@ def test_the_complete_worked_example_validates_as_the_guide_says(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert " error: " not in result.stdout + result.stderr
+
+
+def test_the_worked_example_sends_immediate_danger_to_999_first():
+    # Trainers copy the guide's example: its safety callout must not put immediate danger
+    # on the same-day safeguarding route (a reviewer found "at risk ... the same day").
+    text = GUIDE.read_text("utf-8")
+    start = text.index("\n## 10. A complete worked example\n")
+    screen = text[
+        text.index("`content/modules/working-with-carers/02-connecting-carers.md`", start) :
+    ]
+    callout = words(
+        screen[screen.index('!!! warning "Important"') : screen.index("Next, you will")]
+    )
+    assert "If anyone is in immediate danger, call 999." in callout
+    assert callout.index("call 999") < callout.index("the same day")

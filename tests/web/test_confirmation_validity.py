@@ -228,8 +228,10 @@ def test_a_decision_on_a_page_shown_before_valid_for_changed_is_refused(
     course_files.reload(app)
     form = {"csrf_token": csrf_on(shown), "outcome": "confirmed", "seen": seen_on(shown)}
     refused = sue.post(url, data=form)
-    assert refused.status_code == 400
-    assert "how long a confirmation counts has changed" in refused.text
+    assert refused.status_code == 409
+    assert "Since you opened this request, how long a confirmation counts has changed" in (
+        refused.text
+    )
     with app.app_context():
         assert db.session().scalar(select(ConfirmationDecision.id)) is None
     assert "counts for 1 year: until" in sue.get(url).text

@@ -31,3 +31,16 @@ def test_every_cookie_a_visitor_and_a_learner_get_is_described(client, make_user
         assert "Purpose" in described.group(1) and "Expires" in described.group(1)
     # A summary list a cookie: nothing on the page is wider than a phone's screen.
     assert "<table" not in page
+
+
+def test_footer_link_names_the_cookies_page_it_leads_to(client):
+    """The cookies page offers no choice (every cookie is strictly necessary), so the footer
+    link says what the page is rather than promising settings to change."""
+    page = client.get("/privacy").text
+    footer = page[page.index("<footer") :]
+    link = re.search(r'href="/cookies"\s*>([^<]*)</a>', footer)
+    assert link and link.group(1).strip() == "Cookies"
+    assert "privacy settings" not in footer.lower()
+    cookies = client.get("/cookies").text
+    assert "nothing to switch on or off" in cookies
+    assert "<input" not in cookies.split("<main", 1)[1].split("</main>", 1)[0]

@@ -33,6 +33,15 @@ def test_practice_pages_are_valid_html(app, people, client, make_user, tmp_path,
     pages["supervise-queue"] = sue.get("/supervise/").text
     pages["supervise-request"] = sue.get(f"/supervise/requests/{request_id}").text
     pages["supervise-request-errors"] = decide(sue, request_id, outcome="returned").text
+    opened = sue.get(f"/supervise/requests/{request_id}").text
+    self_assess(learner, "1", "after", "Later: <i>not</i> yet\non my own.")
+    stale = {"csrf_token": csrf_on(opened), "seen": seen_on(opened), "outcome": "confirmed"}
+    changed = sue.post(f"/supervise/requests/{request_id}", data=stale)
+    assert changed.status_code == 409
+    pages["supervise-request-changed"] = changed.text
+    pages["supervise-request-later"] = sue.get(f"/supervise/requests/{request_id}").text
+    assert "After the request</strong>" in pages["supervise-request-later"]
+    assert "<i>not</i>" not in pages["supervise-request-later"]  # escaped, never markup
     decide(sue, request_id, outcome="returned", action_plan="Observe one meeting.")
     pages["supervise-queue-decided"] = sue.get("/supervise/").text
     pages["supervise-request-decided"] = sue.get(f"/supervise/requests/{request_id}").text
@@ -61,6 +70,10 @@ def test_practice_pages_are_valid_html(app, people, client, make_user, tmp_path,
               page=f"/manage/learners/{sue_id}/supervisor?named=no")  # fmt: skip
     pages["supervise-no-longer"] = sue.post(waiting, data={**form, "outcome": "confirmed"}).text
     pages["supervise-not-found-former"] = sue.get(waiting).text  # no longer a supervisor
+    again = {**form, "outcome": "returned", "action_plan": "Again."}  # a late second click
+    late = sue.post(f"/supervise/requests/{request_id}", data=again)
+    assert late.status_code == 409 and "You had already decided this request" in late.text
+    pages["supervise-no-longer-decided"] = late.text
     assert "you are not a supervisor in your organisation" in pages["supervise-not-found-former"]
     assert "Your decision was not recorded" in pages["supervise-no-longer"]
     ask(learner, app, supervisor="sam@example.org")  # then withdrawn by the learner

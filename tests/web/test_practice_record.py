@@ -125,8 +125,9 @@ def test_a_decision_on_a_page_shown_before_newer_answers_is_refused(app, people)
     take_quiz(app, learner, taught, right=True)
     form = {"outcome": "confirmed", "seen": seen_on(shown)}
     refused = sue.post(url, data={"csrf_token": csrf_on(shown), **form})
-    assert refused.status_code == 400
-    assert "has new quiz answers since you opened this request" in refused.text
+    assert refused.status_code == 409
+    assert "Since you opened this request, Lee Learner has new quiz answers" in refused.text
+    assert "Your decision was not recorded" in refused.text
     with app.app_context():
         assert db.session().scalar(select(func.count(ConfirmationDecision.id))) == 0
     again = sue.get(url).text
@@ -286,3 +287,22 @@ def test_asking_while_a_request_waits_says_nothing_was_sent(app, people):  # noq
     assert "nothing new was sent" in shown
     with app.app_context():
         assert db.session().scalar(select(func.count(ConfirmationRequest.id))) == 1
+
+
+def test_the_record_of_a_supervisor_since_erased_names_no_one_and_says_so(app, people):  # noqa: F811
+    learner, sue, _ = people
+    ask(learner, app)
+    request_id = the_request(app)
+    assert decide(sue, request_id, outcome="confirmed").status_code == 302
+    named = pdf_text(learner, request_id)
+    assert "Confirmed by Sue Supervisor" in named
+    assert "The supervisor named above confirmed, through Linkwise" in named
+    with app.app_context():
+        erasure.erase(user_id(app, "sue@example.org"))
+    record = pdf_text(learner, request_id)
+    assert "Confirmed by A supervisor whose account has since been erased Confirmed on" in record
+    assert (
+        "A supervisor whose account has since been erased confirmed, through Linkwise, that "
+        "they have seen the learner's practice" in record
+    )
+    assert "named above" not in record and "Erased account" not in record

@@ -211,3 +211,36 @@ def test_a_request_written_before_the_un_naming_is_closed_by_it(app, asking):
     assert (asked.status_code, removed.status_code) == (302, 302)
     assert outcome(app)[1] == [the_request(app)]  # closed by the un-naming, not left waiting
     assert waiting_requests(app) == 0
+
+
+ALREADY = "You had already decided this request on "
+
+
+@pytest.mark.parametrize("how", REMOVALS)
+def test_a_second_click_arriving_after_the_removal_is_refused_plainly(app, people, make_user, how):  # noqa: F811
+    # The first click's decision was written; the second, sent with it, arrives after the
+    # removal: it is told why nothing more was recorded, not sent on to a page Sue may no
+    # longer open (which would answer "Page not found").
+    waiting, decide = decision(app, people)
+    assert decide().status_code == 302
+    assert removal(app, make_user, how)().status_code == 302
+    again = decide()
+    assert again.status_code == 409
+    assert REFUSED in again.text and "Your decision was not recorded" in again.text
+    assert ALREADY in again.text and "you confirmed the learner" in again.text
+    assert "That decision stands." in again.text
+    assert outcome(app) == ([waiting], [])
+    assert kinds(app) == ["practice.confirmed", "supervisor.removed"]
+
+
+def test_a_second_click_while_the_removal_is_written_is_refused_plainly(app, racing):
+    # As the reviewer saw it on PostgreSQL: decisions sent together with the removal. The
+    # first is written; a second waits for the removal's lock on Sue, then finds her no
+    # longer a supervisor: 409, said plainly, never a redirect to a page that is not found.
+    waiting, decide, remove = racing
+    assert decide().status_code == 302
+    removed, again = one_then_other(app, remove, decide, held="audit_event")
+    assert removed.status_code == 302
+    assert again.status_code == 409 and REFUSED in again.text and ALREADY in again.text
+    assert outcome(app) == ([waiting], [])
+    assert kinds(app) == ["practice.confirmed", "supervisor.removed"]

@@ -26,6 +26,22 @@ class AnswerLine:
     feedback_line: int = 0
 
 
+@dataclass(frozen=True)
+class QuestionTargets:
+    """The module's learning outcomes and screens a question names, with their lines.
+
+    Kept even when the quiz has errors, so a mistake in one question does not hide a wrong
+    `Outcomes:` or `Screens:` line in another.
+    """
+
+    number: int
+    line: int
+    outcomes: tuple[int, ...]
+    outcomes_line: int
+    screens: tuple[str, ...]
+    screens_line: int
+
+
 @dataclass
 class QuestionDraft:
     """A question as read from the file, before its type checks the answer lines."""
@@ -51,6 +67,17 @@ class QuestionDraft:
     # Where each feedback starts, by "general", "correct" and "incorrect", for messages.
     feedback_lines: dict[str, int] = field(default_factory=dict)
     answers: list[AnswerLine] = field(default_factory=list)
+
+    def targets(self) -> QuestionTargets:
+        """Return the outcomes and screens this question names, for checks against its module."""
+        return QuestionTargets(
+            self.number,
+            self.line,
+            self.outcomes,
+            self.outcomes_line,
+            self.screens,
+            self.screens_line,
+        )
 
     def common(self) -> dict[str, Any]:
         """Return the fields every question type takes."""

@@ -12,7 +12,7 @@ from ..markdown import InternalLink
 from ..problems import Problem, Problems, has_errors, reading
 from .base import Question
 from .body import GroupDraft, read_body
-from .drafts import QuestionDraft, QuestionReport
+from .drafts import QuestionDraft, QuestionReport, QuestionTargets
 from .front_matter import read_front_matter
 from .kind_rules import check_kind_rules
 from .markdown_fields import check_markdown
@@ -27,13 +27,15 @@ class QuizResult:
 
     `settings` holds the front matter values that could be read (id, module, kind, ...),
     even when the body has errors, so checks that span files still see the quiz; `links`
-    its texts' `screen:` and `module:` links, for the loader to check.
+    its texts' `screen:` and `module:` links, and `targets` the outcomes and screens each
+    question names, for the loader to check against the module.
     """
 
     quiz: Quiz | None
     problems: tuple[Problem, ...]
     settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     links: tuple[InternalLink, ...] = ()
+    targets: tuple[QuestionTargets, ...] = ()
 
 
 def parse_quiz(
@@ -96,14 +98,15 @@ def _parse_quiz(
         settings.get("kind"), body.items, built_types, path, problems, competencies_required
     )
     frozen = MappingProxyType(dict(settings))
+    targets = tuple(d.targets() for d in drafts)
     if has_errors(problems):
-        return QuizResult(None, problems.sorted(), frozen, tuple(links))
+        return QuizResult(None, problems.sorted(), frozen, tuple(links), targets)
     # Only a quiz whose every question was read can be said to put every answer first.
     shuffle_line = head.lines.get("shuffle_answers", 1)
     questions = _questions_of(items)
     check_written_order(settings.get("shuffle_answers"), questions, shuffle_line, path, problems)
     quiz = Quiz(**settings, items=tuple(items), path=path)
-    return QuizResult(quiz, problems.sorted(), frozen, tuple(links))
+    return QuizResult(quiz, problems.sorted(), frozen, tuple(links), targets)
 
 
 def _questions_of(items: list[Question | QuestionGroup]) -> list[Question]:
