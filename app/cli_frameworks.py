@@ -42,7 +42,8 @@ def export_framework(framework_id, format_, output, force):
     if output is not None:
         refuse_existing(output, force)
     source_path = _framework_file(framework_id)
-    text = source_path.read_text("utf-8")
+    # As the framework was loaded: a byte order mark is no part of its first line.
+    text = source_path.read_text("utf-8-sig")
     source = read_source(text)
     _warn_if_after_today(source_path, text, source.data.get("updated"))
     if format_ == "case":

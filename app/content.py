@@ -54,8 +54,18 @@ def init_app(app: Flask) -> None:
     server picks up edits and survives broken ones: see app/content_reload.py.
     """
     folders = app.config["CONTENT_DIR"], app.config["COMPETENCIES_DIR"]
+    command = app.config.get("CONTENT_FOR_COMMAND")
+    if (
+        not command
+        and app.config.get("WATCH_CONTENT")
+        and app.config["LINKWISE_ENV"] == "development"
+    ):
+        from app import content_reload
+
+        content_reload.init_app(app, *folders)
+        return
     result = load(*folders)
-    if app.config.get("CONTENT_FOR_COMMAND"):
+    if command:
         # A `linkwise` command other than the server runs in every environment whatever the
         # content (one that lifts a lock or upgrades the database needs none); one that reads
         # the course is refused by catalogue() while it has errors.
@@ -64,11 +74,6 @@ def init_app(app: Flask) -> None:
             app.extensions[COMMAND_ERRORS] = tuple(str(relative_to(p, root)) for p in result.errors)
         else:
             app.extensions["linkwise.catalogue"] = result.catalogue
-        return
-    if app.config.get("WATCH_CONTENT") and app.config["LINKWISE_ENV"] == "development":
-        from app import content_reload
-
-        content_reload.init_app(app, result, *folders)
         return
     if result.errors:
         root = str(PROJECT_ROOT)

@@ -1,5 +1,7 @@
 """In development, content is re-read when a file changes, and broken content never stops
 the site: it keeps the last catalogue that had no errors and shows the errors on every page.
+So does content that makes Linkwise itself fail while reading it: that is shown as an error
+in the file it was reading, and tried again once a file changes.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from flask import Flask, current_app
 from app.config import PROJECT_ROOT
 from app.domain.catalogue import LoadResult
 from app.domain.content import Catalogue
-from app.domain.problems import relative_to
+from app.domain.problems import failure_problem, relative_to
 
 EXTENSION = "linkwise.content_watch"
 
@@ -36,8 +38,10 @@ class ContentWatch:
         with self.lock:
             if signature == self.signature:
                 return
+            # Recorded before loading: a load that fails is not tried again on every request,
+            # but once a file changes, as content with errors is.
             self.signature = signature
-            self.apply(current_app, content.load(*self.folders))
+            self.apply(current_app, load(current_app, self.folders))
 
     def apply(self, app: Flask, result: LoadResult) -> None:
         """Serve the result if it has no errors; otherwise keep the catalogue and show why."""
@@ -58,14 +62,27 @@ class ContentWatch:
         )
 
 
-def init_app(app: Flask, result: LoadResult, content_dir: Path, competencies_dir: Path) -> None:
-    """Serve the content as loaded, and re-read it before any request after a change."""
+def load(app: Flask, folders: tuple[Path, Path]) -> LoadResult:
+    """Load the content; an exception raised doing so is reported as an error in the content.
+
+    The traceback goes to the terminal, for the report; the page names the file.
+    """
     from app import content
 
-    watch = ContentWatch(
-        content_dir, competencies_dir, content.signature(content_dir, competencies_dir)
-    )
-    watch.apply(app, result)
+    try:
+        return content.load(*folders)
+    except Exception as exc:
+        app.logger.exception("Linkwise failed while reading the content:")
+        return LoadResult(None, (failure_problem(exc, folders[0]),))
+
+
+def init_app(app: Flask, content_dir: Path, competencies_dir: Path) -> None:
+    """Serve the content, and re-read it before any request after a change."""
+    from app import content
+
+    folders = (Path(content_dir), Path(competencies_dir))
+    watch = ContentWatch(*folders, content.signature(*folders))
+    watch.apply(app, load(app, folders))
     app.extensions[EXTENSION] = watch
     app.before_request(watch.refresh)
     app.context_processor(lambda: {"content_errors": watch.errors})

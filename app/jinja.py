@@ -328,7 +328,11 @@ def site_header() -> Markup:
     """Return the NHS header: account links and navigation for this user on this page."""
     user = current_user._get_current_object()  # one look-up, not one per attribute
     if not user.is_authenticated:
-        return Markup(_site_header(request.script_root, request.endpoint, None))
+        # A server error's page may not ask the database who is signed in (errors.py): to
+        # a visitor whose session names someone it offers neither "Sign in" nor "Sign out".
+        unknown = g.get("user_lookups_stopped") and session.get("_user_id")
+        viewer = UNKNOWN_VIEWER if unknown else None
+        return Markup(_site_header(request.script_root, request.endpoint, viewer))
     # Whether they supervise is read with the user (signed_in_user): no statement more, and
     # part of the key, so a supervisor's header is never served to anyone else.
     viewer = (user.full_name, user.role, user.organisation_id is not None, user.is_supervisor)

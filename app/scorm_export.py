@@ -19,11 +19,12 @@ from markupsafe import Markup
 
 from app.domain.content import Module
 from app.domain.markdown import render_markdown
+from app.domain.problems import Problems
 from app.domain.quiz_markdown import quiz_block_html, quiz_inline_html, quiz_question_html
 from app.domain.quizzes.attempts import every_question, shown_questions
 from app.domain.quizzes.review import explanation
 from app.domain.scorm import course_data, manifest_problems, manifest_xml, package_problems
-from app.domain.textfiles import split_front_matter
+from app.domain.textfiles import read_text, split_front_matter
 from app.jinja import render_component
 from app.services.quiz_pages import QuestionForm
 
@@ -186,8 +187,20 @@ def _page(module: Module) -> str:
 
 
 def _screen_html(module: Module, screen) -> str:
-    """Render a screen's Markdown again with the package's links; sanitised as on the site."""
-    split = split_front_matter(Path(screen.path).read_text("utf-8"))
+    """Render a screen's Markdown again with the package's links; sanitised as on the site.
+
+    The file is read as the site read it (a byte order mark, Windows line endings): if it
+    has changed since, so that it no longer reads, the export stops and says so.
+    """
+    problems = Problems()
+    text = read_text(Path(screen.path), problems)
+    split = split_front_matter(text) if text is not None else None
+    if split is None:
+        why = "; ".join(p.message for p in problems) or "its front matter is gone"
+        raise PackageError(
+            f"{screen.path} changed while the module was packaged ({why}): "
+            "run `linkwise validate`, then export again"
+        )
     html = render_markdown(
         split.body,
         module_slug=module.slug,

@@ -9,11 +9,12 @@ from types import MappingProxyType
 
 from .content import Catalogue, Module, Screen
 from .coverage import coverage_problems
+from .figure_checks import svg_problems
 from .framework_files import load_frameworks, unknown_code_message
 from .link_checks import check_links
 from .markdown import LinkResolver, RenderedMarkdown, render_markdown
 from .module_files import IMAGE_SUFFIXES, ModuleDraft, read_module, screen_slugs_in
-from .problems import Problem, Problems, did_you_mean, has_errors
+from .problems import Problem, Problems, did_you_mean, has_errors, reading
 from .quiz_files import (
     QuizFile,
     assessment_for,
@@ -83,6 +84,7 @@ def load_catalogue(
     placed: dict[str, Path] = {}
     for draft in drafts:
         _check_competencies(draft, known_codes, problems)
+        _check_figures(draft, problems)
         assessment = assessment_for(draft, quiz_files_by_id, problems)
         module = _render_module(
             draft, screens_by_module, link_resolver, problems, quiz_files_by_id, placed
@@ -186,6 +188,22 @@ def _module_codes(drafts: list[ModuleDraft]) -> dict[str, frozenset[str]]:
     }
 
 
+def _check_figures(draft: ModuleDraft, problems: Problems) -> None:
+    """Report scripts, links and outside files in the module's SVG figures, at their lines."""
+    for name in sorted(draft.files):
+        if not name.lower().endswith(".svg"):
+            continue
+        path = draft.folder / name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.error(path, 0, f"cannot read file: {exc.strerror or exc}")
+            continue
+        with reading(path):
+            for line, message in svg_problems(data):
+                problems.error(path, line, message)
+
+
 def _check_competencies(
     draft: ModuleDraft, known_codes: frozenset[str], problems: Problems
 ) -> None:
@@ -203,15 +221,16 @@ def _render_module(
     placed: dict[str, Path],
 ) -> Module | None:
     def render(source) -> RenderedMarkdown:
-        rendered = render_markdown(
-            source.body,
-            module_slug=draft.slug,
-            link_resolver=link_resolver,
-            path=str(source.path),
-            first_line=source.body_first_line,
-        )
-        problems.extend(rendered.problems)
-        _check_references(draft, source.path, rendered, screens_by_module, problems)
+        with reading(source.path):
+            rendered = render_markdown(
+                source.body,
+                module_slug=draft.slug,
+                link_resolver=link_resolver,
+                path=str(source.path),
+                first_line=source.body_first_line,
+            )
+            problems.extend(rendered.problems)
+            _check_references(draft, source.path, rendered, screens_by_module, problems)
         return rendered
 
     # A screen's number is its place in the module (the files' numbers only order them, and

@@ -22,7 +22,7 @@ from .met_rule_files import (
     read_met_rule,
     read_professions,
 )
-from .problems import Problem, Problems, did_you_mean
+from .problems import Problem, Problems, did_you_mean, reading
 from .textfiles import read_text
 from .yaml_errors import error_line, explain_yaml_error
 from .yaml_loading import compose, yaml_failures
@@ -72,7 +72,8 @@ def load_frameworks(paths: Iterable[Path]) -> FrameworkResult:
     seen_ids: dict[str, str] = {}
     unread_codes: set[str] = set()
     for path in map(Path, paths):
-        found = _read_framework(path, problems, seen_codes, unread_codes)
+        with reading(path):
+            found = _read_framework(path, problems, seen_codes, unread_codes)
         if found is None:
             continue
         if found.id in seen_ids:

@@ -10,13 +10,14 @@ from .problems import did_you_mean
 from .yamlfields import YamlReader
 
 RULE_KEYS = ("all", "any", "knowledge", "practice", "recent")
+EACH_PROFESSION = "each item is one profession code, such as gp, with nothing under it"
 DEFAULT_RENEW_WITHIN = Duration(months=3, text="3m")
 
 
 def read_duration(reader: YamlReader, fields, key: str) -> Duration | None:
     """Read a duration such as '3y' or '18m', reporting anything else at its line."""
     found = fields.get(key)
-    if found is None:
+    if found is None or not reader.single(found, key, "a duration such as 3y or 18m"):
         return None
     text = reader.value(found.node)
     duration = parse_duration(text) if isinstance(text, str) else None
@@ -44,7 +45,7 @@ def bounded(reader: YamlReader, line: int, key: str, text, duration: Duration | 
 def read_professions(reader: YamlReader, fields) -> tuple[str, ...]:
     """Read `applies_to`: profession codes as accounts know them."""
     found = []
-    for line, code in reader.text_items(fields, "applies_to") or ():
+    for line, code in reader.text_items(fields, "applies_to", EACH_PROFESSION) or ():
         if code not in PROFESSIONS:
             known = ", ".join(PROFESSIONS)
             reader.error(
@@ -83,6 +84,8 @@ def _rule(reader: YamlReader, node, scale):
         if any(rule is None for rule in rules):
             return None
         return (AllOf if key == "all" else AnyOf)(tuple(rules))
+    if key in ("knowledge", "practice", "recent") and not reader.single(field, key, "one value"):
+        return None
     value = reader.value(field.node)
     if key == "knowledge":
         names = [level.name for level in scale]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .framework_files import WRITTEN_CODE
-from .problems import Problems
+from .problems import Problems, reading
 from .provenance import PROVENANCE_KEYS, Provenance, read_provenance
 from .textfiles import no_front_matter_message, read_text, split_front_matter
 from .yaml_errors import error_line, explain_yaml_error
@@ -32,6 +32,15 @@ MODULE_REQUIRED = (
     "learning_outcomes",
     "competencies",
     *PROVENANCE_KEYS,
+)
+# What an item of these lists is, for one written as a list or with points under it.
+EACH_OUTCOME = (
+    "each learning outcome is one line of text, printed on certificates: keep one line "
+    "and cover the points under it on a screen instead"
+)
+EACH_CODE = (
+    "each item is one competency code, such as SPLW-1.2: give every code its own '- ' line "
+    "directly under 'competencies:', with nothing under it"
 )
 SCREEN_REQUIRED = ("title",)
 COMPETENCIES_KEY = re.compile(r"^competencies\s*:")
@@ -79,6 +88,9 @@ class ModuleDraft:
     estimated_minutes: int | None = None
     cpd_minutes: int | None = None
     learning_outcomes: tuple[str, ...] = ()
+    # Items written under learning_outcomes, counting those refused (a list, say), so
+    # a quiz naming an outcome after a refused one is not reported as well.
+    outcome_items: int = 0
     competencies: tuple[tuple[int, str], ...] = ()
     provenance: Provenance | None = None
     screens: list[ScreenDraft] = field(default_factory=list)
@@ -110,13 +122,14 @@ def read_module(folder: Path, problems: Problems) -> ModuleDraft:
     except OSError as exc:
         problems.error(folder, 0, f"cannot read folder: {exc.strerror or exc}")
         return draft
-    draft.source = read_markdown_file(draft.module_file, problems)
-    if draft.source is not None and draft.source.front_matter_ok:
-        _module_fields(draft, draft.source)
-    elif draft.source is not None:
-        # Front matter that is not YAML is not read past its error, yet the codes written in
-        # its `competencies` are still checked against the frameworks.
-        draft.competencies = codes_written_in(draft.source)
+    with reading(draft.module_file):
+        draft.source = read_markdown_file(draft.module_file, problems)
+        if draft.source is not None and draft.source.front_matter_ok:
+            _module_fields(draft, draft.source)
+        elif draft.source is not None:
+            # Front matter that is not YAML is not read past its error, yet the codes written
+            # in its `competencies` are still checked against the frameworks.
+            draft.competencies = codes_written_in(draft.source)
     _read_screens(draft, problems)
     return draft
 
@@ -173,14 +186,15 @@ def _minutes(reader: YamlReader, fields: dict[str, Field], key: str) -> int | No
 def _module_fields(draft: ModuleDraft, source: MarkdownFile) -> None:
     reader, fields = source.reader, source.fields
     reader.check_keys(fields, required=MODULE_REQUIRED, known=(), missing_line=1, what="module.md")
-    draft.title = reader.plain_text(fields, "title")
+    draft.title = reader.title(fields)
     draft.summary = reader.plain_text(fields, "summary")
     draft.order = reader.integer(fields, "order", minimum=0, maximum=MOST_ORDER)
     draft.estimated_minutes = _minutes(reader, fields, "estimated_minutes")
     draft.cpd_minutes = _minutes(reader, fields, "cpd_minutes")
-    outcomes = reader.text_items(fields, "learning_outcomes") or []
+    outcomes = reader.text_items(fields, "learning_outcomes", EACH_OUTCOME) or []
     draft.learning_outcomes = tuple(text for _, text in outcomes)
-    draft.competencies = tuple(reader.text_items(fields, "competencies") or [])
+    draft.outcome_items = reader.item_count(fields, "learning_outcomes")
+    draft.competencies = tuple(reader.text_items(fields, "competencies", EACH_CODE) or [])
     draft.provenance = read_provenance(reader, fields)
 
 
@@ -208,27 +222,35 @@ def _read_screens(draft: ModuleDraft, problems: Problems) -> None:
         # the clash; the clash alone keeps the module from loading.
         numbers.setdefault(number, path)
         slugs.setdefault(slug, path)
-        source = read_markdown_file(path, problems)
-        if source is None:
-            continue
-        if not source.front_matter_ok:
-            draft.screens.append(ScreenDraft(slug, number, None, None, source))
-            continue
-        reader, fields = source.reader, source.fields
-        reader.check_keys(
-            fields, required=SCREEN_REQUIRED, known=SCREEN_KNOWN, missing_line=1, what="screen"
-        )
-        title = reader.plain_text(fields, "title")
-        menu_title = reader.plain_text(fields, "menu_title")
-        check_id = reader.text(fields, "knowledge_check")
-        check = (fields["knowledge_check"].line, check_id) if check_id else None
-        draft.screens.append(ScreenDraft(slug, number, title, menu_title, source, check))
+        with reading(path):
+            _read_screen(draft, path, number, slug, problems)
     if not numbers:
         problems.error(
             draft.module_file,
             1,
             "module has no screens; add files named like '01-first-screen.md' beside module.md",
         )
+
+
+def _read_screen(
+    draft: ModuleDraft, path: Path, number: int, slug: str, problems: Problems
+) -> None:
+    """Read one screen file's front matter into the draft, even when it has faults."""
+    source = read_markdown_file(path, problems)
+    if source is None:
+        return
+    if not source.front_matter_ok:
+        draft.screens.append(ScreenDraft(slug, number, None, None, source))
+        return
+    reader, fields = source.reader, source.fields
+    reader.check_keys(
+        fields, required=SCREEN_REQUIRED, known=SCREEN_KNOWN, missing_line=1, what="screen"
+    )
+    title = reader.title(fields)
+    menu_title = reader.title(fields, "menu_title")
+    check_id = reader.text(fields, "knowledge_check")
+    check = (fields["knowledge_check"].line, check_id) if check_id else None
+    draft.screens.append(ScreenDraft(slug, number, title, menu_title, source, check))
 
 
 def missing_module_file(file_names: Iterable[str]) -> str | None:

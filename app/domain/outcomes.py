@@ -15,8 +15,9 @@ def check_outcome_numbers(
 ) -> None:
     """Report each question whose `Outcomes:` names a number past the module's outcomes."""
     count = len(draft.learning_outcomes)
-    if count == 0:
-        return  # module.md's own error already says the outcomes are missing
+    if count == 0 or count < draft.outcome_items:
+        # module.md's own error already says the outcomes are missing, or which is refused
+        return
     for question in questions:
         for outcome in question.outcomes:
             if outcome > count:

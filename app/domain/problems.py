@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -89,4 +90,39 @@ def relative_to(problem: Problem, root: str) -> Problem:
         problem.line,
         problem.severity,
         problem.message.replace(prefix, ""),
+    )
+
+
+# The attribute naming the course file that was being read when Linkwise itself failed.
+FILE_BEING_READ = "linkwise_file_being_read"
+
+
+@contextmanager
+def reading(path: object) -> Iterator[None]:
+    """Name `path` on any exception that escapes while it is read, then let it go on.
+
+    A loader never raises for a mistake in a file; one that does has met a case it does
+    not handle, and the person who saved the file needs to know which file it was. The
+    innermost name is kept: a screen's, not its module folder's.
+    """
+    try:
+        yield
+    except Exception as exc:
+        if getattr(exc, FILE_BEING_READ, None) is None:
+            setattr(exc, FILE_BEING_READ, str(path))
+            exc.add_note(f"(while reading {path})")
+        raise
+
+
+def failure_problem(exc: Exception, otherwise: object) -> Problem:
+    """Report an exception raised while loading content, at its file if known (else `otherwise`)."""
+    path = getattr(exc, FILE_BEING_READ, None) or str(otherwise)
+    return Problem(
+        path,
+        0,
+        "error",
+        f"Linkwise failed while reading this file ({type(exc).__name__}: {exc}). This is a "
+        "fault in Linkwise, not only in the file: the terminal shows the details to report. "
+        "Until it is fixed, undo the file's last change, or look in it for a value written "
+        "in an unusual way",
     )

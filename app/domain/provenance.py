@@ -68,7 +68,7 @@ def read_provenance(reader: YamlReader, fields: dict[str, Field]) -> Provenance 
 
 def _version(reader: YamlReader, fields: dict[str, Field]) -> str | None:
     found = fields.get("version")
-    if found is None:
+    if found is None or not reader.single(found, "version", 'text in quotes, such as "2.0"'):
         return None
     value = reader.value(found.node)
     if isinstance(value, str) and value.strip():
@@ -79,10 +79,10 @@ def _version(reader: YamlReader, fields: dict[str, Field]) -> str | None:
 
 def _date(reader: YamlReader, fields: dict[str, Field], key: str) -> datetime.date | None:
     found = fields.get(key)
-    if found is None:
+    if found is None or not reader.single(found, key, "a date written like 2026-12-01"):
         return None
     # 2026-02-30 is shaped like a date and is none: one plain message, not PyYAML's.
-    written = found.node.value if isinstance(found.node.value, str) else "that"
+    written = found.node.value
     unbuilt = f"'{key}' must be a real date written like 2026-12-01, not {written}"
     value = reader.value(found.node, unbuilt)
     if value is None and found.node.tag != "tag:yaml.org,2002:null":

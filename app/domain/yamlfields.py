@@ -18,6 +18,9 @@ from .problems import Problems, meant_key
 from .yaml_errors import explain_yaml_error
 from .yaml_loading import yaml_failures
 
+# GOV.UK's content design guidance keeps a page title to 65 characters: past that, search
+# results and browser tabs cut it, and a 320 px phone shows it over five lines or more.
+LONGEST_TITLE = 65
 HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 
 if TYPE_CHECKING:
@@ -126,10 +129,27 @@ class YamlReader:
             self.warning(fields[key].line, f"unknown key '{key}' in {what} is ignored{hint}")
         return complete
 
+    def single(self, found: Field, key: str, expected: str = "text on one line") -> bool:
+        """Return True if a value is one value; else report the list or mapping found instead.
+
+        `expected` says what the key takes, e.g. "a whole number".
+        """
+        shape = _shape(found.node)
+        if shape is None:
+            return True
+        what, quoted = shape
+        remedy = (
+            "put the whole text in quotes"
+            if quoted and expected.startswith("text")
+            else f"write it on the same line as '{key}:'"
+        )
+        self.error(found.line, f"'{key}' must be {expected}, not {what}; {remedy}")
+        return False
+
     def text(self, fields: dict[str, Field], key: str) -> str | None:
         """Return a non-empty text value, reporting anything else."""
         found = fields.get(key)
-        if found is None:
+        if found is None or not self.single(found, key):
             return None
         value = self.value(found.node)
         if isinstance(value, str) and value.strip():
@@ -156,6 +176,18 @@ class YamlReader:
             )
         return value
 
+    def title(self, fields: dict[str, Field], key: str = "title") -> str | None:
+        """Return a title as `plain_text` does, warning of one too long to read at a glance."""
+        value = self.plain_text(fields, key)
+        if value is not None and len(value) > LONGEST_TITLE:
+            self.warning(
+                fields[key].line,
+                f"'{key}' is {len(value)} characters long: keep a title to {LONGEST_TITLE} "
+                "characters or fewer, so it is read at a glance and not cut short in a "
+                "browser tab; put the detail in the text below it",
+            )
+        return value
+
     def integer(
         self,
         fields: dict[str, Field],
@@ -170,7 +202,7 @@ class YamlReader:
         `meaning` follows the range in the message, e.g. " (24 hours)".
         """
         found = fields.get(key)
-        if found is None:
+        if found is None or not self.single(found, key, "a whole number"):
             return None
         value = self.value(found.node)
         if not self._written_plainly(found, key, value, whole=True):
@@ -193,7 +225,7 @@ class YamlReader:
     def number(self, fields: dict[str, Field], key: str) -> float | None:
         """Return a number (whole or decimal), reporting anything else."""
         found = fields.get(key)
-        if found is None:
+        if found is None or not self.single(found, key, "a number"):
             return None
         value = self.value(found.node)
         if not self._written_plainly(found, key, value, whole=False):
@@ -226,9 +258,9 @@ class YamlReader:
         A date on or before `after` is refused too, saying `because`.
         """
         found = fields.get(key)
-        if found is None:
+        if found is None or not self.single(found, key, "a date written YYYY-MM-DD"):
             return None
-        written = getattr(found.node, "value", "")
+        written = found.node.value
         value = self.value(found.node, f"'{key}' must be a real date, not {written}")
         if isinstance(value, datetime):  # a datetime is also a date: test it first
             self.error(found.line, f"'{key}' is a date alone, YYYY-MM-DD, without a time")
@@ -263,16 +295,34 @@ class YamlReader:
             return None
         return list(found.node.value)
 
-    def text_items(self, fields: dict[str, Field], key: str) -> list[tuple[int, str]] | None:
+    def item_count(self, fields: dict[str, Field], key: str) -> int:
+        """Return how many items a list has as written, good or not; 0 if it is no list."""
+        import yaml
+
+        found = fields.get(key)
+        is_list = found is not None and isinstance(found.node, yaml.SequenceNode)
+        return len(found.node.value) if is_list else 0
+
+    def text_items(
+        self, fields: dict[str, Field], key: str, each: str = ""
+    ) -> list[tuple[int, str]] | None:
         """Return (line, text) for each item of a non-empty list of text.
 
         An item indented more than the one above it is reported, then read as its own item.
+        `each` says what one item is and where more belongs, for an item that is a list or
+        mapping, e.g. "each learning outcome is one line of text; ...".
         """
         nodes = self.sequence(fields, key)
         if nodes is None:
             return None
         items = []
-        for node in nodes:
+        for number, node in enumerate(nodes, start=1):
+            if (shape := _shape(node)) is not None:
+                what, quoted = shape
+                rule = each or f"each item of '{key}' is one line of text"
+                rule = "put the whole item in quotes" if quoted else rule
+                self.error(self.line(node), f"item {number} of '{key}' is {what}; {rule}")
+                continue
             if merged := self._merged_items(node):
                 for line in (line for line, _ in merged[1:]):
                     self.error(line, _merged_message(key, self.line(node)))
@@ -291,10 +341,12 @@ class YamlReader:
         YAML reads "- One" then "   - Two", indented more, as the single item "One - Two":
         a learning outcome printed on certificates as two run together.
         """
+        import yaml
+
         start, end = node.start_mark.line, node.end_mark.line
-        if self._lines is None or node.style not in (None, "") or end <= start:
+        if not isinstance(node, yaml.ScalarNode) or self._lines is None or end <= start:
             return []
-        if not isinstance(node.value, str):
+        if node.style not in (None, ""):
             return []
         pieces: list[tuple[int, list[str]]] = [
             (start, [self._lines[start][node.start_mark.column :].strip()])
@@ -311,6 +363,24 @@ class YamlReader:
             (self.first_line + index, " ".join(part for part in parts if part))
             for index, parts in pieces
         ]
+
+
+def _shape(node: yaml.Node) -> tuple[str, bool] | None:
+    """Name a list or mapping found where one value belongs; None for one value.
+
+    A trainer writes these by accident: '- ' lines under a key, a line ending in ':' with
+    points indented under it, or text holding ': ', which YAML reads as 'name: value' (and
+    quotes put right: the bool says so).
+    """
+    import yaml
+
+    if isinstance(node, yaml.SequenceNode):
+        return "a list", False
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    if any(not isinstance(value, yaml.ScalarNode) for _, value in node.value):
+        return "a line ending in ':' with points indented under it", False
+    return "text holding ': ', which YAML reads as 'name: value'", True
 
 
 def _merged_message(key: str, above: int) -> str:

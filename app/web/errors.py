@@ -1,8 +1,9 @@
 """Error pages: NHS-styled, JSON for clients that ask for it, and never needing the database.
 
 An error page must render when the database is the thing that failed: the handlers stop
-the signed-in user from being looked up again (a 500 page's header then shows a signed-out
-view unless the user was already loaded; the 503 page's has no account links at all), and
+the signed-in user from being looked up again (a 500 page's header then has no account
+links unless the user was already loaded, or the visitor's session names nobody; the 503
+page's has none at all), and
 a database outage answers 503 with Retry-After and one log line, not a traceback per
 request; a streamed download it cuts short is cut off, with that line.
 """

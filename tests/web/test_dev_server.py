@@ -206,6 +206,30 @@ def test_a_slip_in_a_quiz_and_a_footnote_nothing_marks_are_shown_and_the_site_st
     assert process.poll() is None
 
 
+def test_points_under_a_learning_outcome_are_an_error_at_its_line_on_every_page(server):
+    # They once raised while the content was read: the first page was a 500, and every page
+    # after served the old content without a word until the next save.
+    site, url, process, log = server
+    module = site / "content" / "modules" / "referral-routes" / "module.md"
+    good = module.read_text()
+    lines = good.split("\n")
+    line = lines.index("learning_outcomes:") + 2
+    lines.insert(line - 1, "  - Recognise the needs of unpaid carers:\n      - practical")
+    module.write_text("\n".join(lines))
+    error = (
+        f"content/modules/referral-routes/module.md:{line}: error: item 1 of "
+        "'learning_outcomes' is a line ending in"
+    )
+    for _ in range(2):
+        page = unescape(home(url))
+        assert "The course content has errors" in page and error in page
+        assert "Referral routes" in page  # the last good course is still served
+    assert error in log.read_text() and "Traceback" not in log.read_text()
+    module.write_text(good)
+    assert "The course content has errors" not in home(url)
+    assert process.poll() is None
+
+
 def serve_with_the_reloader(monkeypatch, child: bool, create_app) -> tuple:
     """Run `linkwise run --reload` in this process as the reloader's parent or child process
     runs it, the server itself not started; return the command's result and the app it would

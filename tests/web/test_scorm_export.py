@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -117,6 +118,54 @@ def test_links_leaving_the_module_open_elsewhere_or_become_text(tmp_path):
     assert "then the next module and" in html
     assert '<a href="#screen-two">screen two</a>' in html
     assert 'href="#s-fn:1"' in html and 'id="s-fn:1"' in html
+
+
+def test_a_screen_saved_with_a_byte_order_mark_and_windows_lines_is_packaged(tmp_path):
+    # Windows Notepad saves UTF-8 so: the site reads it, and the package must too.
+    screen_file = tmp_path / "01-s.md"
+    text = "---\r\ntitle: S\r\n---\r\nSee [screen two](screen:two).\r\n"
+    screen_file.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    html = _screen_html(SimpleNamespace(slug="m"), SimpleNamespace(slug="s", path=str(screen_file)))
+    assert html == '<p>See <a href="#screen-two">screen two</a>.</p>'
+
+
+def test_a_screen_changed_since_the_course_was_read_stops_the_export_with_a_sentence(tmp_path):
+    screen_file = tmp_path / "01-s.md"
+    screen_file.write_text("No front matter now.\n")
+    with pytest.raises(PackageError, match="changed while the module was packaged"):
+        _screen_html(SimpleNamespace(slug="m"), SimpleNamespace(slug="s", path=str(screen_file)))
+
+
+def test_export_scorm_packages_a_module_whose_screen_has_a_byte_order_mark(tmp_path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    screen = tmp_path / "content/modules/referral-routes/01-how-people-reach-a-link-worker.md"
+    screen.write_bytes(b"\xef\xbb\xbf" + screen.read_bytes())
+    target = tmp_path / "x.zip"
+    result = run_linkwise(
+        "export-scorm",
+        "referral-routes",
+        "-o",
+        str(target),
+        env={"LINKWISE_CONTENT_DIR": str(tmp_path / "content")},
+    )
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(target) as archive:
+        assert "\ufeff" not in archive.read("index.html").decode()
+
+
+def test_export_scorm_refuses_a_module_whose_figure_holds_a_script(tmp_path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    figure = next((tmp_path / "content/modules").glob("*/*.svg"))
+    text = figure.read_text("utf-8")
+    figure.write_text(text.replace("</svg>", "<script>alert(1)</script></svg>"), "utf-8")
+    environment = {"LINKWISE_CONTENT_DIR": str(tmp_path / "content")}
+    checked = run_linkwise("validate", env=environment)
+    assert checked.returncode == 1
+    assert f"{figure.name}:" in checked.stdout and "the figure holds a <script>" in checked.stdout
+    target = tmp_path / "x.zip"
+    result = run_linkwise("export-scorm", figure.parent.name, "-o", str(target), env=environment)
+    assert result.returncode == 1 and "the content has errors, so no package" in result.stderr
+    assert not target.exists()
 
 
 def test_a_quiz_that_could_overflow_suspend_data_is_refused(course_app):

@@ -76,7 +76,7 @@ def _settings(reader: YamlReader, fields: dict[str, Field], path: str) -> dict[s
     settings = {
         "id": _slug(reader, fields, "id"),
         "module": _slug(reader, fields, "module"),
-        "title": reader.plain_text(fields, "title"),
+        "title": reader.title(fields),
         "description": reader.plain_text(fields, "description"),
         "kind": _one_of(reader, fields, "kind", QUIZ_KINDS),
         "pass_mark": reader.number(fields, "pass_mark"),
@@ -165,7 +165,7 @@ def _one_of(
 
 def _boolean(reader: YamlReader, fields: dict[str, Field], key: str) -> bool | None:
     found = fields.get(key)
-    if found is None:
+    if found is None or not reader.single(found, key, "true or false"):
         return None
     value = reader.value(found.node)
     if not isinstance(value, bool):

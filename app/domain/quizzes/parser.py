@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..markdown import InternalLink
-from ..problems import Problem, Problems, has_errors
+from ..problems import Problem, Problems, has_errors, reading
 from .base import Question
 from .body import GroupDraft, read_body
 from .drafts import QuestionDraft, QuestionReport, QuestionTargets
@@ -52,7 +52,17 @@ def parse_quiz(
     evidence for a code its quiz's module lists. Importers, which leave the codes to the
     trainer, check their output with `competencies_required=False`.
     """
-    path = str(path)
+    with reading(path):
+        return _parse_quiz(text, str(path), known_codes, module_codes, competencies_required)
+
+
+def _parse_quiz(
+    text: str,
+    path: str,
+    known_codes: Iterable[str] | None,
+    module_codes: Mapping[str, Iterable[str]] | None,
+    competencies_required: bool,
+) -> QuizResult:
     problems = Problems()
     # Line numbers must agree between YAML marks and our own counting.
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,53 @@
+"""On the development server, content that makes Linkwise itself fail while reading it is
+shown like an error in the content: never a 500, never silently the old content."""
+
+import logging
+
+from app import create_app
+from app.domain import module_files
+from tests.web import course_files
+
+
+def test_a_failure_reading_a_saved_file_is_shown_there_and_tried_again_after_the_next_save(
+    database_url, tmp_path, monkeypatch, caplog
+):
+    root = course_files.copy_course(tmp_path)
+    dev = create_app(
+        {
+            "LINKWISE_ENV": "development",
+            "WATCH_CONTENT": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "t",
+            "CONTENT_DIR": root / "content",
+            "COMPETENCIES_DIR": root / "competencies",
+        }
+    )
+    client = dev.test_client()
+    assert "The course content has errors" not in client.get("/").text
+    module = root / "content" / "modules" / "referral-routes" / "module.md"
+    course_files.edit(module, "title: Referral routes", "title: Referral routes today")
+
+    read_fields = module_files._module_fields
+
+    def fails(draft, source):
+        if draft.slug == "referral-routes":
+            raise AttributeError("an attribute Linkwise expected")
+        read_fields(draft, source)
+
+    monkeypatch.setattr(module_files, "_module_fields", fails)
+    with caplog.at_level(logging.ERROR):
+        first, second = client.get("/"), client.get("/")
+    for page in (first, second):
+        assert page.status_code == 200
+        assert "The course content has errors" in page.text
+        assert (
+            "content/modules/referral-routes/module.md: error: Linkwise failed while reading "
+            "this file (AttributeError: an attribute Linkwise expected)" in page.text
+        )
+        assert "Referral routes" in page.text and "Referral routes today" not in page.text
+    assert "Traceback" in caplog.text and "(while reading " in caplog.text
+    monkeypatch.undo()
+    course_files.edit(module, "title: Referral routes today", "title: Referral routes now")
+    page = client.get("/").text
+    assert "The course content has errors" not in page and "Referral routes now" in page
+    dev.extensions["linkwise.engine"].dispose()
