@@ -90,7 +90,7 @@ def people_per_row(
     for row, versions in found.items():
         question = question_of.get(row)
         if len(versions) == 1:
-            rows[row] = (people[row], True)
+            rows[row] = (people[versions[0]], True)  # the row may be a version it moved to
         elif question in per_question and versions_of[question] == len(versions):
             rows[row] = (per_question[question], True)
         else:

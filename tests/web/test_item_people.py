@@ -110,3 +110,10 @@ def test_the_pages_with_people_counts_are_valid_html(app, trainer, tmp_path):
     repeats(app)
     pages = {"check": trainer.get(f"/author/quizzes/{CHECK}/items").text}
     assert nu_errors(pages, tmp_path) == []
+
+
+def test_a_row_holding_one_version_moved_to_it_counts_that_versions_people():
+    from app.services.item_rows import people_per_row
+
+    # Only the earlier version was answered; it moved to the current one, whose row holds it.
+    assert people_per_row({"earlier": 3}, {"earlier": "current"}) == {"current": (3, True)}
