@@ -61,13 +61,17 @@ def browser_command_line() -> list[str]:
     while waiting:
         pid = waiting.pop()
         for child in children.get(pid, []):
-            waiting.append(child)
             try:
                 argv = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
             if b"--remote-debugging-pipe" in argv:
+                # Not below it: a child the browser has forked and not yet given its own
+                # program shows the browser's command line for that moment (a loaded
+                # machine's run once found two).
                 found.append([arg.decode() for arg in argv if arg])
+            else:
+                waiting.append(child)
     if len(found) != 1:
         raise RuntimeError(f"expected one Chromium started by this process, found {len(found)}")
     return found[0]
