@@ -1,14 +1,12 @@
 """The knowledge check's dialog in a small window (320 px, and 1280 px at 200%), by keyboard:
 the question and the feedback in sight, the focus ring never cut off by the dialog's edge."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from app.content import catalogue
-from tests.browser.conftest import assert_accessible, browser_sign_in
+from tests.browser.conftest import assert_accessible
 from tests.browser.quiz_steps import shot
+from tests.browser.test_knowledge_check_one_button import open_a_check
 
 # A 320 by 640 phone, and a 1280 by 800 window at 200% (WCAG 1.4.10's reflow, 1.4.4).
 WINDOWS = ((320, 640), (640, 400))
@@ -70,20 +68,8 @@ def fully_in_sight(locator) -> None:
 def on_a_check(app, page, live_server, make_user):
     """Sign in as a learner and open, in order, the first screen whose check has one
     single-choice question (radios, chosen by keyboard); return it and its question."""
-    with app.app_context():
-        module, screen = next(
-            (m, s)
-            for m in catalogue().modules
-            for s in m.screens
-            if s.knowledge_check
-            and [q.type_name for q in s.knowledge_check.questions] == ["single-choice"]
-        )
-    make_user(email="learner@example.org", full_name="Robin Reid")
-    browser_sign_in(page, live_server, "learner@example.org")
-    page.goto(f"{live_server}/modules/{module.slug}/{module.screens[0].slug}/")
-    while page.get_by_role("heading", level=1).inner_text() != screen.title:
-        page.get_by_role("button", name=re.compile("^Next")).click()
-    return page.url, screen.knowledge_check.questions[0]
+    question = open_a_check(app, page, live_server, make_user)
+    return page.url, question
 
 
 @pytest.mark.parametrize("right", [False, True], ids=["wrong", "right"])
