@@ -29,7 +29,7 @@ from app.models_practice import Supervisor
 from app.models_teams import Team, TeamMember
 from app.services import passes
 from app.services.knowledge_now import knowledge_now
-from app.services.rating_reads import COUNTED_EVIDENCE
+from app.services.rating_reads import COUNTED_EVIDENCE, with_answer_and_attempt
 from app.services.tagged_rows import Row, branch
 
 SELF = bindparam("user_id")
@@ -166,7 +166,7 @@ LEVELS = branch(
 # id, the attempt's id and number; flags: whether the attempt passed, whether a revocation
 # withdrew it (its answers no longer count); times: recorded, the
 # attempt submitted; document: the answer given. The attempt as graded: nothing recomputed.
-EVIDENCE = (
+EVIDENCE = with_answer_and_attempt(
     branch(
         "evidence",
         text=(EvidenceRow.competency_code, EvidenceRow.quiz_id, EvidenceRow.question_version),
@@ -176,14 +176,7 @@ EVIDENCE = (
         at=(EvidenceRow.recorded_at, Attempt.submitted_at),
         doc=(Answer.response,),
     )
-    .outerjoin(
-        Answer,
-        (Answer.attempt_id == EvidenceRow.attempt_id)
-        & (Answer.question_id == EvidenceRow.question_id),
-    )
-    .outerjoin(Attempt, Attempt.id == EvidenceRow.attempt_id)
-    .where(EvidenceRow.user_id == SELF)
-)
+).where(EvidenceRow.user_id == SELF)
 
 
 class Person(NamedTuple):

@@ -41,7 +41,7 @@ from app.services import (
     retired_ratings,
 )
 from app.services.knowledge_now import knowledge_now
-from app.services.rating_reads import COUNTED_EVIDENCE
+from app.services.rating_reads import COUNTED_EVIDENCE, with_answer_and_attempt
 
 
 def _none(type_):
@@ -95,32 +95,27 @@ PAGE = union_all(
     # With the attempt each answer was graded in, as graded: its id, number and percent in
     # the page's free text columns (as text: no column more in every branch), whether it
     # passed, whether a revocation withdrew it and when it was submitted.
-    select(
-        literal("evidence"),
-        EvidenceRow.competency_code,
-        EvidenceRow.quiz_id,
-        EvidenceRow.question_version,
-        cast(Attempt.id, String),
-        cast(Attempt.number, String),
-        cast(Attempt.percent, String),
-        _none(String),
-        cast(EvidenceRow.score, Float),
-        EvidenceRow.id,
-        Attempt.passed,
-        ~COUNTED_EVIDENCE,  # a pass a revocation withdrew
-        EvidenceRow.recorded_at,
-        Attempt.submitted_at,
-        _none(DateTime),
-        Answer.response,
-        _none(Date),
-    )
-    .outerjoin(
-        Answer,
-        (Answer.attempt_id == EvidenceRow.attempt_id)
-        & (Answer.question_id == EvidenceRow.question_id),
-    )
-    .outerjoin(Attempt, Attempt.id == EvidenceRow.attempt_id)
-    .where(EvidenceRow.user_id == _SELF, EvidenceRow.competency_code.in_(_CODES)),
+    with_answer_and_attempt(
+        select(
+            literal("evidence"),
+            EvidenceRow.competency_code,
+            EvidenceRow.quiz_id,
+            EvidenceRow.question_version,
+            cast(Attempt.id, String),
+            cast(Attempt.number, String),
+            cast(Attempt.percent, String),
+            _none(String),
+            cast(EvidenceRow.score, Float),
+            EvidenceRow.id,
+            Attempt.passed,
+            ~COUNTED_EVIDENCE,  # a pass a revocation withdrew
+            EvidenceRow.recorded_at,
+            Attempt.submitted_at,
+            _none(DateTime),
+            Answer.response,
+            _none(Date),
+        )
+    ).where(EvidenceRow.user_id == _SELF, EvidenceRow.competency_code.in_(_CODES)),
     select(
         literal("update"),
         ConfirmationRequest.competency_code,

@@ -26,7 +26,7 @@ from app.models_practice import (
     Supervisor,
 )
 from app.services.knowledge_now import knowledge_now
-from app.services.rating_reads import COUNTED_EVIDENCE
+from app.services.rating_reads import COUNTED_EVIDENCE, with_answer_and_attempt
 from app.services.tagged_rows import Layout, Row
 
 # A request's texts are its code, two names, its decision's four, the learner's
@@ -169,7 +169,7 @@ def _answers(kind: str):
     "seen", which reads as it was then); times: recorded, then when the attempt was
     submitted. As graded: nothing recomputed.
     """
-    return (
+    return with_answer_and_attempt(
         _ROWS.branch(
             kind,
             text=(EvidenceRow.quiz_id, EvidenceRow.question_version),
@@ -186,12 +186,6 @@ def _answers(kind: str):
             at=(EvidenceRow.recorded_at, Attempt.submitted_at),
             doc=(Answer.response,),
         )
-        .outerjoin(
-            Answer,
-            (Answer.attempt_id == EvidenceRow.attempt_id)
-            & (Answer.question_id == EvidenceRow.question_id),
-        )
-        .outerjoin(Attempt, Attempt.id == EvidenceRow.attempt_id)
     )
 
 

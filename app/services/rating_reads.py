@@ -20,6 +20,7 @@ from sqlalchemy import (
     BigInteger,
     Connection,
     DateTime,
+    Select,
     Text,
     bindparam,
     cast,
@@ -34,8 +35,8 @@ from sqlalchemy import (
 
 from app import db
 from app.domain.competencies import Evidence, PracticeEvent
+from app.models import Answer, Attempt, RevokedPass
 from app.models import Evidence as EvidenceRow
-from app.models import RevokedPass
 from app.models_practice import (
     ConfirmationClosure,
     ConfirmationDecision,
@@ -76,6 +77,16 @@ def _evidence_columns(postgresql: bool) -> tuple:
 COUNTED_EVIDENCE = ~exists().where(
     RevokedPass.user_id == EvidenceRow.user_id, RevokedPass.attempt_id == EvidenceRow.attempt_id
 )
+
+
+def with_answer_and_attempt(statement: Select) -> Select:
+    """Join an evidence read to the answer each row graded and the attempt it came from
+    (outer joins: the pages that show evidence with its answer and attempt read it so)."""
+    return statement.outerjoin(
+        Answer,
+        (Answer.attempt_id == EvidenceRow.attempt_id)
+        & (Answer.question_id == EvidenceRow.question_id),
+    ).outerjoin(Attempt, Attempt.id == EvidenceRow.attempt_id)
 
 
 # One learner's evidence in some competencies, and their practice steps: what each grading
