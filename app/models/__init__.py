@@ -15,6 +15,7 @@ from app.models.record import (
     CompetencyLevel,
     CompetencyName,
     Evidence,
+    RatingChange,
     RevokedPass,
 )
 
@@ -35,6 +36,7 @@ __all__ = [
     "Organisation",
     "PendingRegistration",
     "QuestionVersion",
+    "RatingChange",
     "RevokedPass",
     "User",
     "sqlite_key",

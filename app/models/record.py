@@ -193,6 +193,55 @@ class CompetencyLevel(Base):
     # When the last answer the knowledge rating counted expires (None: none, or never):
     # pages show the rating a learner with no answer in date gets from then on.
     knowledge_until: Mapped[datetime | None]
+    # What made the latest writer rate it (RATING_CAUSES), and the framework and version
+    # whose rules it was rated by ("referrer 0.2"; None: not recorded): a change of standing
+    # copies both into rating_change (migration 0046).
+    cause: Mapped[str] = mapped_column(String(30), default="rated", server_default="rated")
+    rules: Mapped[str | None] = mapped_column(Text)
+
+
+class RatingChange(Base):
+    """A learner's standing in one competency from a moment on, appended, never rewritten.
+
+    competency_level holds the rating as it stands; each time its standing (knowledge
+    level, practice status, met, expired) changes, or a rating is first made or taken
+    away, a database trigger appends the new standing here with what caused it and the
+    framework version it was rated by (migration 0046), whichever code wrote the rating.
+    So a rating a grade, a supervisor or a framework's earlier rules gave stays on record
+    after a later re-rating. A rating taken away (nothing left to rate) has no level.
+    """
+
+    __tablename__ = "rating_change"
+    __table_args__ = (Index("ix_rating_change_user_code", "user_id", "competency_code", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int]
+    competency_code: Mapped[str] = mapped_column(String(40))
+    changed_at: Mapped[datetime]
+    cause: Mapped[str] = mapped_column(String(30))
+    rules: Mapped[str | None] = mapped_column(Text)
+    level: Mapped[str | None] = mapped_column(String(40))
+    score: Mapped[float | None]
+    evidence_count: Mapped[int | None]
+    practice: Mapped[str | None] = mapped_column(String(30))
+    met: Mapped[bool | None]
+    expired: Mapped[bool | None]
+
+
+# What a rating_change's cause records: who or what re-rated the competency.
+RATING_CAUSES = (
+    "graded",  # a quiz attempt's answers were graded
+    "self-assessed",  # the learner assessed their own practice
+    "requested",  # the learner asked a supervisor to confirm
+    "decided",  # a supervisor confirmed or returned the request
+    "withdrawn",  # the learner withdrew the request
+    "closed",  # the request closed undecided (its supervisor gone)
+    "revoked",  # a certificate was revoked and its pass stopped counting
+    "recomputed",  # linkwise recompute-levels: the rules as they now stand, and time
+    "seeded",  # demo data
+    "rated",  # written before causes were recorded
+    "removed",  # nothing left to rate (the trigger's, on a rating deleted)
+)
 
 
 IN_SOME_STANDING = or_(

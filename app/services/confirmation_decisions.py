@@ -250,7 +250,7 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> D
         # In the decision's transaction: the statement is saved exactly when the decision is.
         xapi.practice_confirmed(learner_id, code, supervisor_id, request.id, decided_at)
     learner = session.get(User, learner_id)
-    refresh_levels(learner_id, learner.organisation_id, {code}, catalogue)
+    refresh_levels(learner_id, learner.organisation_id, {code}, catalogue, cause="decided")
     audit.record(
         session,
         f"practice.{outcome}",

@@ -175,7 +175,7 @@ def withdraw_passes(
         )
     )
     if codes:
-        ratings.refresh_levels(user_id, organisation_id, codes, catalogue(), now)
+        ratings.refresh_levels(user_id, organisation_id, codes, catalogue(), now, cause="revoked")
     return codes
 
 

@@ -111,7 +111,9 @@ def record_grade(
     )
     if evidence and levels is None:
         codes = {row["competency_code"] for row in evidence}
-        practice = ratings.refresh_levels(attempt.user_id, organisation_id, codes, catalogue())
+        practice = ratings.refresh_levels(
+            attempt.user_id, organisation_id, codes, catalogue(), cause="graded"
+        )
     if result.passed:
         credentials.certify(session, graded, _holder(session, attempt.user_id), now, practice)
     xapi.quiz_graded(graded, settings, result, now)
@@ -129,7 +131,14 @@ def _levels(user_id: int, organisation_id: int | None, evidence, rated) -> tuple
     graded = {code: found[code] for code in codes if code in found}
     # As text: the rows go to PostgreSQL as JSON (grade_writes), which reads ISO 8601 times.
     levels = ratings.level_records(
-        user_id, organisation_id, codes, graded, steps, catalogue(), times_as_text=True
+        user_id,
+        organisation_id,
+        codes,
+        graded,
+        steps,
+        catalogue(),
+        cause="graded",
+        times_as_text=True,
     )
     return levels, steps
 

@@ -152,7 +152,7 @@ def self_assess(user_id: int, code: str, catalogue: Catalogue, form) -> None:
         )
     )
     session.flush()
-    _rerate(user_id, code, catalogue)
+    _rerate(user_id, code, catalogue, "self-assessed")
     audit.record(session, "practice.self_assessed", actor_id=user_id, competency=code)
     session.commit()
 
@@ -226,7 +226,7 @@ def request_confirmation(
     )
     session.add(request)
     session.flush()
-    _rerate(user_id, code, catalogue)
+    _rerate(user_id, code, catalogue, "requested")
     audit.record(
         session,
         "practice.requested",
@@ -267,6 +267,6 @@ def _refuse_renewal_not_due(user_id: int, code: str, framework: Framework) -> No
         raise RenewalNotDue(until, practice_renewal_opens(until, framework.renew_within))
 
 
-def _rerate(user_id: int, code: str, catalogue: Catalogue) -> None:
+def _rerate(user_id: int, code: str, catalogue: Catalogue, cause: str) -> None:
     organisation_id = db.session().scalar(select(User.organisation_id).where(User.id == user_id))
-    refresh_levels(user_id, organisation_id, {code}, catalogue)
+    refresh_levels(user_id, organisation_id, {code}, catalogue, cause=cause)

@@ -13,7 +13,7 @@ is in rating_reads.py.
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, delete, select
 
@@ -29,7 +29,17 @@ from app.services.rating_reads import load_evidence, load_practice
 from app.services.upsert import insert_for_dialect, json_records, json_rows
 
 BATCH = 2000
-COLUMNS = ("user_id", "competency_code", "organisation_id", *RATING_COLUMNS, "rated_at")
+COLUMNS = (
+    "user_id",
+    "competency_code",
+    "organisation_id",
+    *RATING_COLUMNS,
+    "rated_at",
+    "cause",
+    "rules",
+)
+# What a re-rating compares with the row it would replace: all but when and why it was rated.
+COMPARED = tuple(c for c in COLUMNS if c not in ("rated_at", "cause"))
 TIME_COLUMNS = (
     "last_evidence_at",
     "met_until",
@@ -40,7 +50,33 @@ TIME_COLUMNS = (
 )
 
 
-def _row(user_id: int, organisation_id: int | None, rating: Rating, rated_at, time=None) -> tuple:
+def rules_of(frameworks) -> dict[str, str]:
+    """Return each competency's framework and version ("referrer 0.2"), worked out once."""
+    cached = _RULES.get("frameworks")
+    if cached is not frameworks:
+        _RULES.update(
+            frameworks=frameworks,
+            rules={
+                c.code: f"{framework.id} {framework.version}"
+                for framework in frameworks
+                for c in framework.competencies
+            },
+        )
+    return _RULES["rules"]
+
+
+_RULES: dict = {}
+
+
+def _row(
+    user_id: int,
+    organisation_id: int | None,
+    rating: Rating,
+    rated_at,
+    cause: str,
+    rules: dict[str, str],
+    time=None,
+) -> tuple:
     """Return a rating's competency_level row (COLUMNS), its times passed through `time`."""
     knowledge = rating.knowledge
     last, until, due = rating.last_evidence_at, rating.met_until, rating.due_from
@@ -64,20 +100,26 @@ def _row(user_id: int, organisation_id: int | None, rating: Rating, rated_at, ti
         confirmed_until,
         known_until,
         rated_at,
+        cause,
+        rules.get(rating.code),
     )
 
 
 def refresh_levels(
-    user_id: int, organisation_id: int | None, codes, catalogue: Catalogue, now=None
+    user_id: int, organisation_id: int | None, codes, catalogue: Catalogue, now=None, *, cause: str
 ) -> dict[str, list[PracticeEvent]]:
     """Re-rate the learner in these competencies from all their evidence; the caller commits.
+
+    `cause` says what re-rated them (models.RATING_CAUSES): a change of standing records it.
 
     Return the learner's practice steps in every competency, as read for the rating (the
     query reads them all): grading names the confirmations among them in a credential.
     """
     evidence = load_evidence([user_id], codes).get(user_id, {})
     steps = load_practice([user_id]).get(user_id, {})
-    records = level_records(user_id, organisation_id, codes, evidence, steps, catalogue, now)
+    records = level_records(
+        user_id, organisation_id, codes, evidence, steps, catalogue, now, cause=cause
+    )
     session = db.session()
     # A competency left with nothing to rate (its one request closed undecided) has no row,
     # as `recompute-levels` would leave it, rather than the rating it had.
@@ -106,6 +148,7 @@ def level_records(
     catalogue: Catalogue,
     now=None,
     *,
+    cause: str,
     times_as_text: bool = False,
 ) -> list[dict]:
     """Return the learner's competency_level rows (COLUMNS each) in these competencies.
@@ -118,9 +161,11 @@ def level_records(
     now = now or utcnow()
     practice = {code: steps[code] for code in set(codes) if code in steps}
     ratings = rate_learner(catalogue.frameworks, evidence, practice, now)
+    rules = rules_of(catalogue.frameworks)
     if not times_as_text:
         return [
-            dict(zip(COLUMNS, _row(user_id, organisation_id, r, now), strict=True)) for r in ratings
+            dict(zip(COLUMNS, _row(user_id, organisation_id, r, now, cause, rules), strict=True))
+            for r in ratings
         ]
     written: dict[datetime, str] = {}
 
@@ -134,7 +179,13 @@ def level_records(
 
     rated_at = text(now)
     return [
-        dict(zip(COLUMNS, _row(user_id, organisation_id, r, rated_at, text), strict=True))
+        dict(
+            zip(
+                COLUMNS,
+                _row(user_id, organisation_id, r, rated_at, cause, rules, text),
+                strict=True,
+            )
+        )
         for r in ratings
     ]
 
@@ -229,19 +280,70 @@ def _recompute_batch(connection: Connection, user_ids: list[int], frameworks, no
     organisations = dict(connection.execute(lock).all())
     evidence = load_evidence(user_ids, connection=connection)
     practice = load_practice(user_ids, connection=connection)
-    rows = [
-        _row(user_id, organisations.get(user_id), rating, now)
+    rules = rules_of(frameworks)
+    rated = {
+        (user_id, rating.code): _row(
+            user_id, organisations.get(user_id), rating, now, "recomputed", rules
+        )
         for user_id in user_ids
         for rating in rate_learner(
             frameworks, evidence.get(user_id, {}), practice.get(user_id, {}), now
         )
-    ]
+    }
     # A rating in a competency no framework has now is left as last worked out: the profile
     # still lists it, apart (services/retired_ratings.py), and no rule is left to re-rate it.
-    known = [c.code for framework in frameworks for c in framework.competencies]
-    connection.execute(
-        delete(CompetencyLevel).where(
-            CompetencyLevel.user_id.in_(user_ids), CompetencyLevel.competency_code.in_(known)
+    stored = _stored(connection, user_ids, list(rules))
+    # Only what changed is written: a rating as it was stays as it was, when and why it was
+    # rated too, so its history (rating_change) records changes, not re-ratings.
+    gone = [row_id for key, (row_id, _) in stored.items() if key not in rated]
+    new, changed = [], []
+    for key, row in rated.items():
+        before = stored.get(key)
+        if before is None:
+            new.append(row)
+        elif before[1] != _compared(row):
+            changed.append(dict(zip(COLUMNS, row, strict=True)))
+    if gone:
+        connection.execute(delete(CompetencyLevel).where(CompetencyLevel.id.in_(gone)))
+    bulk_insert(connection, CompetencyLevel, COLUMNS, new)
+    if changed:
+        name = connection.dialect.name
+        if name == "postgresql":
+            connection.execute(_UPSERT_ROWS, {"rows": json_rows(changed)})
+        else:
+            connection.execute(_upsert(name, "rows"), changed)
+
+
+_AT = {COLUMNS.index(c) for c in TIME_COLUMNS if c in COMPARED}
+_COMPARED_AT = [COLUMNS.index(c) for c in COMPARED]
+
+
+def _compared(row: tuple) -> tuple:
+    """Return a competency_level row's COMPARED values, its times as naive UTC."""
+    return tuple(_naive(row[i]) if i in _AT else row[i] for i in _COMPARED_AT)
+
+
+def _naive(at: datetime | None) -> datetime | None:
+    if at is None or at.tzinfo is None:
+        return at  # SQLite hands times back without their zone; they are UTC
+    return at.astimezone(UTC).replace(tzinfo=None)
+
+
+def _stored(connection: Connection, user_ids: list[int], codes: list[str]) -> dict:
+    """Return the learners' stored ratings in these codes: (user, code) -> (id, COMPARED)."""
+    level = CompetencyLevel.__table__
+    found = connection.execute(
+        select(level.c.id, *(level.c[c] for c in COMPARED)).where(
+            level.c.user_id.in_(user_ids), level.c.competency_code.in_(codes)
         )
     )
-    bulk_insert(connection, CompetencyLevel, COLUMNS, rows)
+    at = [i for i, c in enumerate(COMPARED) if c in TIME_COLUMNS]
+    stored = {}
+    for row_id, *values in found:
+        for i in at:
+            values[i] = _naive(values[i])
+        stored[values[0], values[1]] = row_id, tuple(values)
+    return stored
+
+
+_UPSERT_ROWS = _upsert("postgresql", "rows")

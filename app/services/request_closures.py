@@ -164,6 +164,6 @@ def close_stranded(*where, actor_id: int | None, catalogue=None, via: str = "web
     session.flush()
     for learner_id, learner_codes in codes.items():
         organisation_id = session.scalar(select(User.organisation_id).where(User.id == learner_id))
-        refresh_levels(learner_id, organisation_id, learner_codes, catalogue)
+        refresh_levels(learner_id, organisation_id, learner_codes, catalogue, cause="closed")
     _tell_once_committed(session, notices)
     return len(stranded)

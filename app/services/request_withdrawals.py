@@ -115,7 +115,7 @@ def withdraw(user_id: int, code: str, request_id: int, catalogue: Catalogue) -> 
     except IntegrityError:  # a withdrawal in another tab wrote it first
         session.rollback()
         raise AlreadyWithdrawn(request_id) from None
-    refresh_levels(user_id, organisation_of.get(user_id), {code}, catalogue)
+    refresh_levels(user_id, organisation_of.get(user_id), {code}, catalogue, cause="withdrawn")
     supervisor, learner = aliased(User), aliased(User)
     # Read under the locks: who to tell, if anyone (an erased supervisor, or one who is no
     # longer a supervisor there, had nothing left to decide).

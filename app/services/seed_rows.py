@@ -20,6 +20,7 @@ from app.models import (
     Evidence,
     utcnow,
 )
+from app.services.ratings import rules_of
 
 
 def dependent_rows(
@@ -42,6 +43,7 @@ def dependent_rows(
     rated_at = utcnow()
     response = _responses()
     certified = _certified_modules(course)
+    rules = rules_of(course.all_frameworks)
     return {
         Answer: [
             (
@@ -95,6 +97,8 @@ def dependent_rows(
                 level.practice_until,
                 level.knowledge_until,
                 rated_at,
+                "seeded",
+                rules.get(level.code),
             )
             for learner, user_id in users
             for level in learner.levels
@@ -150,7 +154,15 @@ COLUMNS = {
         "score",
         "recorded_at",
     ),
-    CompetencyLevel: ("user_id", "organisation_id", "competency_code", *RATING_COLUMNS, "rated_at"),
+    CompetencyLevel: (
+        "user_id",
+        "organisation_id",
+        "competency_code",
+        *RATING_COLUMNS,
+        "rated_at",
+        "cause",
+        "rules",
+    ),
     # reflective_account takes the database's default, an empty account.
     Certificate: (
         "code",

@@ -90,7 +90,12 @@ def test_the_levels_a_grade_stores_are_those_a_fresh_read_gives(app, client, mak
             )
             codes = [row[CODE] for row in graded]
             ratings.refresh_levels(
-                user_id, organisation_id, codes, catalogue(), rating_reads.aware(rated_at)
+                user_id,
+                organisation_id,
+                codes,
+                catalogue(),
+                rating_reads.aware(rated_at),
+                cause="graded",
             )
             db.session().commit()
             assert stored_levels(user_id) == graded
@@ -112,9 +117,11 @@ def test_level_rows_with_times_as_text_are_those_rows_as_json_writes_them(app):
                 PracticeEvent("confirmed", earlier + timedelta(days=1)),
             ]
         }
-        as_times = ratings.level_records(1, None, codes, evidence, steps, course, now)
+        as_times = ratings.level_records(
+            1, None, codes, evidence, steps, course, now, cause="graded"
+        )
         as_text = ratings.level_records(
-            1, None, codes, evidence, steps, course, now, times_as_text=True
+            1, None, codes, evidence, steps, course, now, cause="graded", times_as_text=True
         )
     assert [list(row) for row in as_text] == [list(ratings.COLUMNS)] * len(as_times)
     assert as_times[0]["met"] and as_times[0]["met_until"] and as_times[0]["due_from"]

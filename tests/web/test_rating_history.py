@@ -1,0 +1,134 @@
+"""Every change of a rating's standing is appended to rating_change with its cause and the
+framework version it was rated by (migration 0046), whichever code wrote the rating; a
+re-rating that changes nothing appends nothing, and `recompute-levels` writes only what
+changed, so a rating a framework's earlier rules gave stays on record after the rules change.
+"""
+
+from dataclasses import replace
+
+from sqlalchemy import func, select
+
+from app import db
+from app.content import catalogue
+from app.domain.content import Catalogue
+from app.models import CompetencyLevel, RatingChange
+from app.services import dashboard_counts, ratings
+from tests.web.test_revoked_pass_evidence import (  # noqa: F401 (fixtures)
+    OWN_RULE,
+    module,
+    passed,
+    revoke_on_the_command_line,
+)
+
+
+def history(app, learner: int, code: str = OWN_RULE) -> list[tuple]:
+    """Return the learner's rating_change rows in one competency, oldest first."""
+    with app.app_context():
+        return [
+            (r.cause, r.rules, r.level, r.met, r.practice)
+            for r in db.session().scalars(
+                select(RatingChange)
+                .where(RatingChange.user_id == learner, RatingChange.competency_code == code)
+                .order_by(RatingChange.id)
+            )
+        ]
+
+
+def changes(app) -> int:
+    with app.app_context():
+        return db.session().scalar(select(func.count()).select_from(RatingChange))
+
+
+def stored(app, learner: int) -> dict[str, tuple]:
+    with app.app_context():
+        return {
+            r.competency_code: (r.level, r.met, r.cause, r.rules, r.rated_at)
+            for r in db.session().scalars(
+                select(CompetencyLevel).where(CompetencyLevel.user_id == learner)
+            )
+        }
+
+
+def stricter(course: Catalogue) -> Catalogue:
+    """Return the course with the referrer framework's next version asking for 50 answers."""
+    frameworks = tuple(
+        replace(f, version="9.9", attainment=replace(f.attainment, minimum_evidence=50))
+        if f.id == "referrer"
+        else f
+        for f in course.frameworks
+    )
+    return Catalogue(course.modules, frameworks)
+
+
+def recompute(app, course=None) -> None:
+    with app.app_context():
+        ratings.recompute_levels(course or catalogue())
+        assert dashboard_counts.differences(db.session().connection()) == 0
+
+
+def test_a_grade_records_each_rating_it_makes_with_its_cause_and_rules(app, passed):
+    with app.app_context():
+        version = catalogue().framework("referrer").version
+    assert history(app, passed) == [("graded", f"referrer {version}", "Secure", True, "Not started")]
+    # One row a competency rated, each matching the rating as it stands.
+    now = stored(app, passed)
+    with app.app_context():
+        rows = db.session().execute(
+            select(RatingChange.competency_code, RatingChange.level, RatingChange.met).where(
+                RatingChange.user_id == passed
+            )
+        )
+        assert sorted(rows) == sorted((code, s[0], s[1]) for code, s in now.items())
+
+
+def test_recompute_leaves_unchanged_ratings_as_they_were_and_records_nothing(app, passed):
+    before, count = stored(app, passed), changes(app)
+    recompute(app)
+    recompute(app)
+    # Not rewritten: when and why each was rated stay those of the grade.
+    assert stored(app, passed) == before
+    assert changes(app) == count
+
+
+def test_a_rule_change_re_rates_but_the_earlier_rating_stays_on_record(app, passed):
+    with app.app_context():
+        version = catalogue().framework("referrer").version
+        harder = stricter(catalogue())
+    recompute(app, harder)
+    after = stored(app, passed)[OWN_RULE]
+    assert after[0] == "Not enough evidence" and after[1] is False
+    assert after[2:4] == ("recomputed", "referrer 9.9")
+    assert history(app, passed) == [
+        ("graded", f"referrer {version}", "Secure", True, "Not started"),
+        ("recomputed", "referrer 9.9", "Not enough evidence", False, "Not started"),
+    ]
+    # The rules put back: the learner is rated as before, and that is appended too.
+    recompute(app)
+    assert [row[:3] for row in history(app, passed)] == [
+        ("graded", f"referrer {version}", "Secure"),
+        ("recomputed", "referrer 9.9", "Not enough evidence"),
+        ("recomputed", f"referrer {version}", "Secure"),
+    ]
+
+
+def test_a_new_framework_version_alone_is_kept_on_the_rating_but_is_no_change(app, passed):
+    with app.app_context():
+        course = catalogue()
+        renumbered = Catalogue(
+            course.modules,
+            tuple(replace(f, version="9.9") if f.id == "referrer" else f for f in course.frameworks),
+        )
+    count = changes(app)
+    recompute(app, renumbered)
+    assert stored(app, passed)[OWN_RULE][3] == "referrer 9.9"
+    assert changes(app) == count
+
+
+def test_a_revocation_that_leaves_nothing_to_rate_is_recorded_as_a_rating_removed(
+    app, runner, passed, module
+):
+    revoke_on_the_command_line(app, runner, passed, module)
+    assert OWN_RULE not in stored(app, passed)
+    rows = history(app, passed)
+    assert [row[0] for row in rows] == ["graded", "removed"]
+    assert rows[-1][2:] == (None, None, None)
