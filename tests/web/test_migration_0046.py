@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect, insert, select, update
+from sqlalchemy import insert, inspect, select, update
 
 from app.cli import alembic_config, upgrade_database
 from tests.conftest import BACKENDS

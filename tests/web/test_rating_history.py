@@ -13,12 +13,11 @@ from app.content import catalogue
 from app.domain.content import Catalogue
 from app.models import CompetencyLevel, RatingChange
 from app.services import dashboard_counts, ratings
-from tests.web.test_revoked_pass_evidence import (  # noqa: F401 (fixtures)
-    OWN_RULE,
-    module,
-    passed,
-    revoke_on_the_command_line,
-)
+from tests.web import test_revoked_pass_evidence as revoked
+from tests.web.test_revoked_pass_evidence import OWN_RULE, revoke_on_the_command_line
+
+# That file's fixtures: the safeguarding module, and a GP who passed its quiz.
+module, passed = revoked.module, revoked.passed
 
 
 def history(app, learner: int, code: str = OWN_RULE) -> list[tuple]:
@@ -69,7 +68,8 @@ def recompute(app, course=None) -> None:
 def test_a_grade_records_each_rating_it_makes_with_its_cause_and_rules(app, passed):
     with app.app_context():
         version = catalogue().framework("referrer").version
-    assert history(app, passed) == [("graded", f"referrer {version}", "Secure", True, "Not started")]
+    graded = ("graded", f"referrer {version}", "Secure", True, "Not started")
+    assert history(app, passed) == [graded]
     # One row a competency rated, each matching the rating as it stands.
     now = stored(app, passed)
     with app.app_context():
@@ -116,7 +116,9 @@ def test_a_new_framework_version_alone_is_kept_on_the_rating_but_is_no_change(ap
         course = catalogue()
         renumbered = Catalogue(
             course.modules,
-            tuple(replace(f, version="9.9") if f.id == "referrer" else f for f in course.frameworks),
+            tuple(
+                replace(f, version="9.9") if f.id == "referrer" else f for f in course.frameworks
+            ),
         )
     count = changes(app)
     recompute(app, renumbered)
