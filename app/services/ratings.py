@@ -15,12 +15,12 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, func, select
 
 from app import db
 from app.domain.competencies import Evidence, PracticeEvent, Rating, rate_learner
 from app.domain.content import Catalogue
-from app.models import RATING_COLUMNS, CompetencyLevel, User, utcnow
+from app.models import RATING_COLUMNS, CompetencyLevel, RatingChange, User, utcnow
 from app.models import Evidence as EvidenceRow
 from app.models_practice import ConfirmationRequest, SelfAssessment
 from app.services import dashboard_counts
@@ -347,3 +347,45 @@ def _stored(connection: Connection, user_ids: list[int], codes: list[str]) -> di
 
 
 _UPSERT_ROWS = _upsert("postgresql", "rows")
+
+
+_HISTORY_KEPT = (
+    "user_id",
+    "competency_code",
+    "changed_at",
+    "cause",
+    "rules",
+    "level",
+    "score",
+    "evidence_count",
+    "practice",
+    "met",
+    "expired",
+)
+
+
+def begin_histories(connection: Connection, organisation_id: int) -> None:
+    """Give each of the organisation's ratings with no history its first rating_change row.
+
+    What the triggers of migration 0046 write as a rating is made, for a load that skipped
+    them (the seeder's, in `session_replication_role = replica`).
+    """
+    level, change = CompetencyLevel.__table__, RatingChange.__table__
+    kept = [
+        func.coalesce(level.c.rated_at, func.now()) if c == "changed_at" else level.c[c]
+        for c in _HISTORY_KEPT
+    ]
+    begun = (
+        select(change.c.id)
+        .where(
+            change.c.user_id == level.c.user_id,
+            change.c.competency_code == level.c.competency_code,
+        )
+        .exists()
+    )
+    found = (
+        select(*kept)
+        .where(level.c.organisation_id == organisation_id, ~begun)
+        .order_by(level.c.user_id, level.c.competency_code)
+    )
+    connection.execute(change.insert().from_select(_HISTORY_KEPT, found))

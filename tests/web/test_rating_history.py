@@ -134,3 +134,22 @@ def test_a_revocation_that_leaves_nothing_to_rate_is_recorded_as_a_rating_remove
     rows = history(app, passed)
     assert [row[0] for row in rows] == ["graded", "removed"]
     assert rows[-1][2:] == (None, None, None)
+
+
+def test_every_seeded_rating_begins_its_history_whether_the_load_ran_triggers_or_not(app, runner):
+    # On PostgreSQL the seeder's load skips the triggers; it writes the first rows itself.
+    for _ in range(2):  # a top-up adds the new learners' histories, not the earlier again
+        result = runner.invoke(args=["seed-demo", "--learners", "60", "--seed", "7"])
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            session = db.session()
+            level, change = CompetencyLevel, RatingChange
+            rated = session.execute(
+                select(level.user_id, level.competency_code, level.level, level.met)
+            ).all()
+            begun = session.execute(
+                select(change.user_id, change.competency_code, change.level, change.met)
+            ).all()
+            assert rated and sorted(begun) == sorted(rated)
+            assert set(session.scalars(select(change.cause))) == {"seeded"}
+            assert None not in set(session.scalars(select(change.rules)))
