@@ -5,7 +5,10 @@ PostgreSQL reads what it needs with the attempt's answers, RATED_EVIDENCE and
 RATED_PRACTICE, and writes `level_records` in the statement that writes the grade); `linkwise
 recompute-levels` calls `recompute_levels`, which re-rates learners a batch at a time:
 one query for the batch's evidence, three for its practice steps, the one rating function
-in Python, then the batch's rows replaced (COPY on PostgreSQL). On PostgreSQL the batches
+in Python, one for the batch's stored ratings, then only what changed written (new ratings
+by COPY on PostgreSQL, changed ones by one upsert, ratings with nothing left deleted). Every
+writer says why it rated (`cause`); the triggers of migration 0046 append each change of
+standing to rating_change, the rating's history. On PostgreSQL the batches
 run in one process per CPU, each batch in its own transaction. What is read for a rating
 is in rating_reads.py.
 """
@@ -228,7 +231,10 @@ def recompute_levels(
 
     Run after a framework or rating rule changes, nightly so that ratings follow evidence
     as it ages, and after upgrading a database. Levels for codes no framework knows stay as
-    they were last rated.
+    they were last rated. A rating that comes out as stored is not written (its time and
+    cause stay those of the change that made it); one that changed is, with the cause
+    "recomputed" and the framework version it was rated by, and its history keeps the
+    rating it had.
     """
     session, now = db.session(), now or utcnow()
     learners = sorted(
