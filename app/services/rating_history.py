@@ -187,9 +187,17 @@ class CompetencyHistory:
 def by_competency(
     history: dict[str, tuple[Change, ...]], catalogue: Catalogue, framework: Framework | None
 ) -> tuple[CompetencyHistory, ...]:
-    """Return each competency's history: the framework's in its order, then any other's."""
-    order = {c.code: place for place, c in enumerate(framework.competencies)} if framework else {}
-    codes = sorted(history, key=lambda code: (code not in order, order.get(code, 0), code))
+    """Return the history of each competency of the framework, in its order, then of each
+    competency in no framework now (taken out since it was rated), by code.
+
+    Another framework's competencies are left out: the learner's answers rate them too,
+    but they count for nothing in this framework, and its pages do not show them.
+    """
+    if framework is None:
+        return ()
+    order = {c.code: place for place, c in enumerate(framework.competencies)}
+    codes = [code for code in history if code in order or catalogue.competency(code) is None]
+    codes.sort(key=lambda code: (code not in order, order.get(code, 0), code))
     return tuple(_kept(catalogue, code, history[code]) for code in codes)
 
 

@@ -29,7 +29,7 @@ UPDATED = "Framework updated (referrer {was} to 9.9): re-rated by the new versio
 
 
 # The learner's history table, after its heading; the manager's for one competency.
-LEARNERS = "//h2[@id='rating-history']/following-sibling::div[@role='region'][1]"
+LEARNERS = "//h2[@id='rating-history']/following::div[@role='region'][1]"
 MANAGERS = f"//details[@id='rating-history-{OWN_RULE}']"
 
 
@@ -108,12 +108,16 @@ def test_the_managers_page_folds_each_competencys_history_into_its_own_details(a
     # REF-4.1 is met on knowledge alone: no practice column, as on the learner's page.
     (table,) = lxml.html.fromstring(page.text).xpath(f"{MANAGERS}//thead")
     assert words(table) == "When What happened Knowledge, from quizzes Met"
-    # Every competency rated has one, each folded: the page stays as long as it was.
+    # Every competency of the learner's framework rated has one, each folded, in the
+    # framework's order; another framework's, rated from the same answers, has none.
     html = lxml.html.fromstring(page.text)
     with app.app_context():
         rated = {r.competency_code for r in db.session().query(RatingChange)}
-    folded = html.xpath("//h2[@id='rating-history']/following-sibling::details")
-    assert {d.get("id").removeprefix("rating-history-") for d in folded} == rated
+        own = [c.code for c in catalogue().framework("referrer").competencies]
+    folded = html.xpath("//h2[@id='rating-history']/following::details[@id]")
+    ids = [d.get("id").removeprefix("rating-history-") for d in folded]
+    assert ids == [code for code in own if code in rated]
+    assert rated - set(own), "the answers rated another framework's competencies too"
     assert not any(d.get("open") is not None for d in folded)
 
 
