@@ -20,7 +20,7 @@ from app.services import rating_history
 from tests.conftest import post_form, sign_in
 from tests.web import test_revoked_pass_evidence as revoked
 from tests.web.test_rating_history import recompute, stricter
-from tests.web.test_revoked_pass_evidence import OWN_RULE
+from tests.web.test_revoked_pass_evidence import OWN_RULE, revoke_on_the_command_line
 
 # That file's fixtures: the safeguarding module, and a GP who passed its quiz (REF-4.1 met).
 module, passed = revoked.module, revoked.passed
@@ -119,6 +119,21 @@ def test_the_managers_page_folds_each_competencys_history_into_its_own_details(a
     assert ids == [code for code in own if code in rated]
     assert rated - set(own), "the answers rated another framework's competencies too"
     assert not any(d.get("open") is not None for d in folded)
+
+
+def test_a_rating_taken_away_is_shown_as_no_rating_with_its_cause(
+    app, client, runner, passed, module
+):
+    revoke_on_the_command_line(app, runner, passed, module)
+    shown = rows(client.get(f"/my/competencies/{OWN_RULE}").text, LEARNERS)
+    assert [row.split(" UTC ", 1)[1] for row in shown[:2]] == [
+        "No rating: nothing left counts No rating",
+        f"Quiz answers marked Framework: referrer {version(app)} Secure (100%) Met",
+    ]
+    (removed,) = lxml.html.fromstring(client.get(f"/my/competencies/{OWN_RULE}").text).xpath(
+        f"{LEARNERS}//tbody/tr[1]/td[3]"
+    )
+    assert removed.get("colspan") == "2"  # knowledge and met: no practice asked for here
 
 
 def test_what_a_framework_version_says_is_escaped(app, client, passed):
