@@ -32,6 +32,7 @@ from app.services import (
     competency_names,
     credentials,
     data_rights_teams,
+    rating_history,
 )
 from app.services.practice_rights import export_practice
 from app.services.rating_reads import aware
@@ -185,6 +186,8 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
                 .order_by(CompetencyLevel.competency_code)
             )
         ],
+        # Each change of a rating's standing, as recorded, with its cause (rating_history).
+        "rating_history": rating_history.export(user.id),
         "evidence": [
             {
                 "competency": e.competency_code,

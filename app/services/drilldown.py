@@ -1,6 +1,7 @@
 """What a manager reads about one learner, in one statement: the person, team, assignments,
-modules, attempts, CPD, quiz standings, competency profile and whether the mail server
-refuses their reminder emails; the visit is audit-logged by the same statement.
+modules, attempts, CPD, quiz standings, competency profile and how each rating has changed,
+and whether the mail server refuses their reminder emails; the visit is audit-logged by the
+same statement.
 
 The profile's next steps are the learner's to take: the manager reads them as where the
 learner is in each module (`learner_positions`), and what no quiz left can rate, as facts.
@@ -16,7 +17,7 @@ from app.domain.content import Catalogue
 from app.domain.coverage import OutOfReach
 from app.domain.learning_record import LearningRecord
 from app.domain.renewal_dates import RenewalDates, compared
-from app.models import User, utcnow
+from app.models import RatingChange, User, utcnow
 from app.services import (
     assignment_standings,
     attainment,
@@ -27,6 +28,7 @@ from app.services import (
     learner_rows,
     module_titles,
     passes,
+    rating_history,
     record,
     reminder_failures,
     retired_ratings,
@@ -73,6 +75,8 @@ class LearnerPage:
     positions: tuple[learner_positions.ModulePosition, ...] = ()
     # The competencies no quiz left to the learner can rate.
     out_of_reach: tuple[OutOfReach, ...] = ()
+    # How each of the learner's ratings has changed, newest first (rating_history).
+    history: tuple[rating_history.CompetencyHistory, ...] = ()
 
 
 # Everything the page shows, after the person (read only within the manager's scope).
@@ -84,6 +88,7 @@ PAGE_ROWS = tuple(
             *attainment_reads.PROFILE_ROWS,
             learner_rows.ASSIGNMENTS,
             reminder_failures.PERSON_FAILING,
+            rating_history.branch(RatingChange.user_id == learner_rows.SELF),
         )
     )
 )
@@ -124,6 +129,11 @@ def learner_page(
         reminder_failures.failing_of(found),
         learner_positions.positions(steps, found, attempts.quizzes),
         profile.out_of_reach if profile else (),
+        rating_history.by_competency(
+            rating_history.from_rows(found.get(rating_history.KIND, [])),
+            catalogue,
+            profile.framework if profile else None,
+        ),
     )
 
 

@@ -1,9 +1,9 @@
 """A learner's practice page for one competency, and the rows it is made of.
 
-Their stored rating, their self-assessments, their requests for confirmation and what
-became of each, the supervisors they may ask, and their quiz evidence in words: read in one
-statement (practice_reads.competency_page). A supervisor's pages show requests and
-assessments as this page does.
+Their stored rating and how it has changed, their self-assessments, their requests for
+confirmation and what became of each, the supervisors they may ask, and their quiz evidence
+in words: read in one statement (practice_reads.competency_page). A supervisor's pages show
+requests and assessments as this page does.
 """
 
 from dataclasses import dataclass
@@ -29,7 +29,7 @@ from app.models_practice import (
     CLOSED_SUPERVISOR_ERASED,
     CLOSED_WITHDRAWN,
 )
-from app.services import practice_reads
+from app.services import practice_reads, rating_history
 from app.services.practice import CONFIDENCE, NotFound, competency_of
 from app.services.rating_evidence import (
     AttemptEvidence,
@@ -146,6 +146,8 @@ class PracticePage:
     # The framework of the learner's profession now, when the competency is not in it (one
     # of an earlier profession's framework, earlier_frameworks.py): shown, not added to.
     not_in: Framework | None = None
+    # Each change of the rating here, newest first (rating_history).
+    history: tuple[rating_history.Change, ...] = ()
 
     @property
     def attempts(self) -> tuple[AttemptEvidence, ...]:
@@ -194,6 +196,7 @@ def page(
         opens,
         renewal_not_due(shown, until, framework.renew_within, now),
         not_in,
+        rating_history.from_rows(found[rating_history.KIND]).get(code, ()),
     )
 
 

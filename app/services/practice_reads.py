@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import Float, bindparam, case, cast, exists, func, select, union_all
 
-from app.models import Answer, Attempt, CompetencyLevel, Organisation, User
+from app.models import Answer, Attempt, CompetencyLevel, Organisation, RatingChange, User
 from app.models import Evidence as EvidenceRow
 from app.models_practice import (
     ConfirmationClosure,
@@ -25,6 +25,7 @@ from app.models_practice import (
     SelfAssessment,
     Supervisor,
 )
+from app.services import rating_history
 from app.services.knowledge_now import knowledge_now
 from app.services.rating_reads import COUNTED_EVIDENCE, with_answer_and_attempt
 from app.services.tagged_rows import Layout, Row
@@ -213,13 +214,18 @@ _COMPETENCY_PAGE = union_all(
         User.erased_at.is_(None),
     ),
     _evidence(_USER, _CODE),
+    # How the rating has changed (rating_history): its rows' place is their id.
+    rating_history.branch(
+        RatingChange.user_id == _USER, RatingChange.competency_code == _CODE, layout=_ROWS
+    ),
 )
 
 
 def competency_page(
     user_id: int, organisation_id: int | None, code: str, now: datetime
 ) -> dict[str, list[Row]]:
-    """Read a learner's competency page: rating, requests, self-assessments, supervisors."""
+    """Read a learner's competency page: rating, requests, self-assessments, supervisors,
+    quiz evidence and how the rating has changed."""
     return _read(
         _COMPETENCY_PAGE, user_id=user_id, code=code, organisation_id=organisation_id, now=now
     )

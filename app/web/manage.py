@@ -111,6 +111,7 @@ def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = No
         failing=page.failing,
         positions=page.positions,
         out_of_reach=page.out_of_reach,
+        history=page.history,
         refused=refused,
     ), 400 if refused else 200
 

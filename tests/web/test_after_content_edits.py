@@ -41,8 +41,13 @@ def competency_row(page: str, code: str) -> str:
 
 
 def not_covered(page: str) -> str:
-    """Return the "Not covered by this course yet" part of a profile page ("" when none)."""
-    return page.split('id="not-covered"', 1)[1] if 'id="not-covered"' in page else ""
+    """Return the "Not covered by this course yet" part of a profile page ("" when none), up
+    to the next heading (a manager's page goes on to each rating's history)."""
+    return (
+        page.split('id="not-covered"', 1)[1].split("<h2", 1)[0]
+        if 'id="not-covered"' in page
+        else ""
+    )
 
 
 def secure_count(page: str) -> str:

@@ -1,0 +1,234 @@
+"""How a learner's rating in a competency has changed: each change of standing, in words.
+
+Triggers append to rating_change whenever a rating's standing changes, a rating is first
+made or one is taken away (migration 0046). This module reads those rows as plain values,
+newest first, each with a sentence saying what caused it in our words. A page folds the read
+into the statement it already runs: `branch` is its kind of tagged row (in any layout with
+at least six texts, two numbers, a real and a time: see tagged_rows), `from_rows` reads them back.
+`history` reads one learner's competency on its own, `export` all of a person's changes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Float, Select, case, cast, literal_column, select
+
+from app import db
+from app.domain.competencies.met_rules import practice_needed
+from app.domain.content import Catalogue
+from app.domain.frameworks import Framework
+from app.models import RatingChange
+from app.services import tagged_rows
+from app.services.rating_reads import aware
+from app.services.tagged_rows import Layout, Row
+
+KIND = "rating-change"
+
+# What each cause (models.RATING_CAUSES) says happened. Quiz answers rate knowledge; only a
+# supervisor's decision says anything of practice.
+CAUSES = {
+    "graded": "Quiz answers marked",
+    "self-assessed": "Self-assessment saved",
+    "requested": "Confirmation requested",
+    "decided": "Supervisor’s decision recorded",
+    "withdrawn": "Request withdrawn",
+    # Closed because its supervisor, or the learner, could no longer take part in it.
+    "closed": "Request closed undecided: no one could decide it any more",
+    "revoked": "Certificate revoked: its answers stopped counting",
+    "recomputed": "Re-rated by the framework’s rules as they stand and the age of the evidence",
+    "seeded": "Demo data",
+    "rated": "As rated when Linkwise began keeping this history",
+    "removed": "No rating: nothing left counts",
+}
+# A re-rating by a framework version other than the one the change before it was rated by.
+FRAMEWORK_UPDATED = "Framework updated ({before} to {after}): re-rated by the new version’s rules"
+
+# A rating's standing as the "Met" column says it, worked out by the database: NULL once
+# taken away. Literals, so the statement stays one cached shape.
+_STANDING = case(
+    (RatingChange.level.is_(None), None),
+    (RatingChange.met.is_(True), literal_column("'met'")),
+    (RatingChange.expired.is_(True), literal_column("'expired'")),
+    else_=literal_column("'not-met'"),
+)
+STANDING_WORDS = {"met": "Met", "expired": "Expired", "not-met": "Not met"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of a learner's rating in one competency, and where it stood after."""
+
+    code: str
+    changed_at: datetime
+    cause: str
+    said: str  # what happened, in words
+    rules: str | None  # the framework and version it was rated by ("referrer 0.2")
+    level: str | None  # None: the rating was taken away
+    score: float | None  # percent
+    evidence_count: int | None
+    practice: str | None
+    standing: str | None  # "met", "expired" or "not-met"; None once taken away
+
+    @property
+    def rated(self) -> bool:
+        """Say whether a rating stood after this change (not one taken away)."""
+        return self.level is not None
+
+    @property
+    def knowledge(self) -> str:
+        """Return the knowledge level with its score, e.g. "Secure (82%)"."""
+        if self.level is None:
+            return "No rating"
+        return self.level if self.score is None else f"{self.level} ({round(self.score)}%)"
+
+    @property
+    def standing_words(self) -> str:
+        """Return Met, Expired or Not met (nothing once the rating was taken away)."""
+        return STANDING_WORDS.get(self.standing, "")
+
+
+def said(cause: str, rules: str | None, before: str | None) -> str:
+    """Return what a change says happened, given the rules the change before it was rated by."""
+    if cause == "recomputed" and rules and before and rules != before:
+        framework, _, version = rules.partition(" ")
+        was, _, old_version = before.partition(" ")
+        # One framework's versions: its name once ("referrer 0.2 to 0.3").
+        if framework == was and version and old_version:
+            return FRAMEWORK_UPDATED.format(before=before, after=version)
+        return FRAMEWORK_UPDATED.format(before=before, after=rules)
+    return CAUSES.get(cause, "Re-rated")
+
+
+def branch(*where, layout: Layout | None = None) -> Select:
+    """Return rating_change rows (`where` says whose) as tagged rows of KIND, in the layout
+    given or tagged_rows' usual one.
+
+    Texts: code, cause, rules, level, practice, standing; numbers: id (its place: rows are
+    appended in the order they happened), evidence count; real: score; time: changed.
+    """
+    make = layout.branch if layout is not None else tagged_rows.branch
+    return make(
+        KIND,
+        text=(
+            RatingChange.competency_code,
+            RatingChange.cause,
+            RatingChange.rules,
+            RatingChange.level,
+            RatingChange.practice,
+            _STANDING,
+        ),
+        number=(RatingChange.id, RatingChange.evidence_count),
+        real=(cast(RatingChange.score, Float),),
+        at=(RatingChange.changed_at,),
+    ).where(*where)
+
+
+def from_rows(rows: list[Row]) -> dict[str, tuple[Change, ...]]:
+    """Return each competency's changes (read by `branch`), newest first."""
+    by_code: dict[str, list[Row]] = defaultdict(list)
+    for row in sorted(rows, key=lambda row: row.number[0]):
+        by_code[row.text[0]].append(row)
+    history = {}
+    for code, found in by_code.items():
+        changes, before = [], None
+        for row in found:
+            cause, rules, level, practice, standing = row.text[1:6]
+            changes.append(
+                Change(
+                    code,
+                    aware(row.at[0]),
+                    cause,
+                    said(cause, rules, before),
+                    rules,
+                    level,
+                    row.real[0],
+                    row.number[1],
+                    practice,
+                    standing,
+                )
+            )
+            before = rules
+        history[code] = tuple(reversed(changes))
+    return history
+
+
+_ONE = Layout(text=6, number=2, real=1, at=1)
+
+
+def history(user_id: int, code: str) -> tuple[Change, ...]:
+    """Return the learner's changes of rating in one competency, newest first (one statement)."""
+    found = _ONE.read(
+        [
+            branch(
+                RatingChange.user_id == user_id,
+                RatingChange.competency_code == code,
+                layout=_ONE,
+            )
+        ]
+    )
+    return from_rows(found.get(KIND, [])).get(code, ())
+
+
+@dataclass(frozen=True)
+class CompetencyHistory:
+    """One competency's changes of rating, newest first, with its name where it has one."""
+
+    code: str
+    name: str | None  # None: in no framework now
+    changes: tuple[Change, ...]
+    # Whether its met rule asks a supervisor to confirm practice (unknown once it is in no
+    # framework: then its practice is shown, as recorded).
+    asks_for_practice: bool = True
+
+
+def by_competency(
+    history: dict[str, tuple[Change, ...]], catalogue: Catalogue, framework: Framework | None
+) -> tuple[CompetencyHistory, ...]:
+    """Return the history of each competency of the framework, in its order, then of each
+    competency in no framework now (taken out since it was rated), by code.
+
+    Another framework's competencies are left out: the learner's answers rate them too,
+    but they count for nothing in this framework, and its pages do not show them.
+    """
+    if framework is None:
+        return ()
+    order = {c.code: place for place, c in enumerate(framework.competencies)}
+    codes = [code for code in history if code in order or catalogue.competency(code) is None]
+    codes.sort(key=lambda code: (code not in order, order.get(code, 0), code))
+    return tuple(_kept(catalogue, code, history[code]) for code in codes)
+
+
+def _kept(catalogue: Catalogue, code: str, changes: tuple[Change, ...]) -> CompetencyHistory:
+    competency = catalogue.competency(code)
+    if competency is None:
+        return CompetencyHistory(code, None, changes)
+    framework = catalogue.framework(competency.framework_id)
+    return CompetencyHistory(code, competency.name, changes, practice_needed(competency, framework))
+
+
+def export(user_id: int) -> list[dict]:
+    """Return every change of the person's ratings as recorded, for their copy of their data:
+    by competency, oldest first."""
+    found = db.session().scalars(
+        select(RatingChange)
+        .where(RatingChange.user_id == user_id)
+        .order_by(RatingChange.competency_code, RatingChange.id)
+    )
+    return [
+        {
+            "competency": change.competency_code,
+            "changed_at": aware(change.changed_at).isoformat(),
+            "cause": change.cause,
+            "rules": change.rules,
+            "level": change.level,
+            "score": change.score,
+            "evidence_count": change.evidence_count,
+            "practice": change.practice,
+            "met": change.met,
+            "expired": change.expired,
+        }
+        for change in found
+    ]
