@@ -22,6 +22,7 @@ from app.models import (
     CompetencyLevel,
     Completion,
     Evidence,
+    RevokedPass,
     User,
     utcnow,
 )
@@ -99,6 +100,14 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
         select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.id)
     ).all()
     now = utcnow()
+    # The passes a revoked certificate withdrew: their answers no longer count as evidence.
+    withdrawn = dict(
+        session.execute(
+            select(RevokedPass.attempt_id, RevokedPass.revoked_at).where(
+                RevokedPass.user_id == user.id
+            )
+        ).all()
+    )
     return {
         "about": "Everything Linkwise holds about you, exported at your request.",
         "exported_at": _iso(now),
@@ -126,7 +135,7 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
                 select(Completion).where(Completion.user_id == user.id).order_by(Completion.id)
             )
         ],
-        "attempts": [_attempt(a) for a in attempts],
+        "attempts": [_attempt(a, withdrawn.get(a.id)) for a in attempts],
         "extra_attempts": [
             {
                 "quiz": g.quiz_id,
@@ -197,6 +206,8 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
                 "attempt_id": e.attempt_id,
                 "score": e.score,
                 "recorded_at": _iso(e.recorded_at),
+                # False once its attempt's certificate was revoked: kept, no longer counted.
+                "counts": e.attempt_id not in withdrawn,
             }
             for e in session.scalars(
                 select(Evidence).where(Evidence.user_id == user.id).order_by(Evidence.id)
@@ -218,7 +229,7 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
     }
 
 
-def _attempt(attempt: Attempt) -> dict:
+def _attempt(attempt: Attempt, withdrawn_at: datetime | None) -> dict:
     return {
         "id": attempt.id,
         "quiz": attempt.quiz_id,
@@ -232,6 +243,9 @@ def _attempt(attempt: Attempt) -> dict:
         "points_possible": attempt.points_possible,
         "percent": attempt.percent,
         "passed": attempt.passed,
+        # When a revoked certificate withdrew this pass (null: it was not): its answers stay
+        # here as graded and no longer count as evidence.
+        "pass_withdrawn_at": _iso(withdrawn_at),
         "quiz_settings": attempt.quiz_settings,
         # Which question versions were shown, in what order: the record behind the score.
         "questions_shown": attempt.selection,

@@ -261,3 +261,25 @@ def test_the_supervisor_sees_the_revoked_pass_marked_on_a_request_still_waiting(
     sign_in(supervisor, "sue@example.org")
     shown = words(supervisor.get(f"/supervise/requests/{request_id}").text)
     assert "Certificate revoked These answers no longer count" in shown
+
+
+def test_the_data_export_marks_the_withdrawn_pass_and_that_its_answers_no_longer_count(
+    app, runner, passed, module
+):
+    from app.models import User
+    from app.services import data_rights
+
+    def exported() -> dict:
+        with app.app_context():
+            return data_rights.export_data(db.session().get(User, passed), catalogue())
+
+    before = exported()
+    assert [a["pass_withdrawn_at"] for a in before["attempts"]] == [None]
+    assert before["evidence"] and all(e["counts"] for e in before["evidence"])
+    revoke_on_the_command_line(app, runner, passed, module)
+    after = exported()
+    [attempt] = after["attempts"]
+    assert attempt["passed"] is True and attempt["pass_withdrawn_at"] is not None
+    # Every answer kept as it was, none counted.
+    assert len(after["evidence"]) == len(before["evidence"])
+    assert not any(e["counts"] for e in after["evidence"])
