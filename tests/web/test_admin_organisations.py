@@ -287,3 +287,15 @@ def test_a_learner_stepped_back_before_confinement_was_let_go_manages_everything
     lead = app.test_client()
     sign_in(lead, "lead@example.org")
     assert "mo@example.org · Manages the whole organisation" in lead.get("/manage/managers").text
+
+
+def test_an_organisation_name_a_spreadsheet_would_read_as_a_formula_is_refused(app, make_user):
+    admin = _admin(app, make_user)
+    for name in ("=cmd()", "+44 Practice", "-Riverside", "@Home Surgery"):
+        refused = post_form(admin, LIST, {"name": name})
+        assert refused.status_code == 400, name
+        assert summary_of(refused).links == ["#name"]
+        assert "Organisation name must start with a letter or a number" in refused.text, name
+        assert f'value="{name}"' in refused.text
+    assert post_form(admin, LIST, {"name": "3 Rivers PCN"}).status_code == 302
+    assert _count(app, Organisation) == 1
