@@ -121,3 +121,54 @@ def test_each_event_reads_its_day_in_words_and_its_time_to_the_second(app, clien
     when = re.search(r"<td>(.*?)</td>", body).group(1)
     assert re.sub(r"<[^>]+>", " ", when).split() == ["5", "March", "2026", "09:07:03"]
     assert "2026-03-05" not in body
+
+
+def test_an_assignment_event_names_whom_it_was_for_and_its_renewal(app, client, runner, make_user):
+    """Teams by name, learners by email address (as the page names people), in the page's
+    one statement; an event written before names and renewals were recorded reads as well
+    as it can: its team named as it is now, its renewal "not recorded"."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from app.content import catalogue
+    from app.models_teams import Team
+    from app.services import assignments, teams
+    from tests.web.pcn import make_pcn
+    from tests.web.statements import statements
+    from tests.web.test_statement_counts import TARGET
+
+    people = make_pcn(app, runner, make_user)
+    make_user(email="admin@example.org", role="admin")
+    with app.app_context():
+        session = db.session()
+        elm = session.scalar(select(Team).where(Team.name == "Elm Practice"))
+        scope, slugs = teams.Scope(elm.organisation_id), [m.slug for m in catalogue().modules]
+        due = assignments.today() + timedelta(days=30)
+        for asked in (
+            assignments.Request((slugs[0],), due, 36, team_id=elm.id, profession="gp"),
+            assignments.Request((slugs[1],), due, emails=("asha@example.org", "ben@example.org")),
+        ):
+            assignments.assign(scope, None, asked, catalogue(), via="cli")
+        audit.record(  # as events were written before
+            session,
+            "assignment.added",
+            modules=slugs[2],
+            targets=f"team:{elm.id}, learner:{people['asha']}",
+            due_on=due.isoformat(),
+            added=2,
+        )
+        session.commit()
+    sign_in(client, "admin@example.org")
+    with statements(app) as run:
+        page = client.get("/admin/audit?kind=assignment.added")
+    assert page.status_code == 200
+    assert len(run) <= TARGET, list(run)
+    rows = re.findall(r"<tr>(.*?)</tr>", page.text.split("<tbody", 1)[1], re.S)
+    old, learners, team = (" ".join(row.split()) for row in rows)
+    assert "for=Elm Practice (GPs)" in team and "renewal=Every 3 years" in team
+    assert "for=asha@example.org, ben@example.org" in learners
+    assert "renewal=Does not renew" in learners
+    assert "for=Elm Practice, asha@example.org" in old and "renewal=not recorded" in old
+    assert "command line (" in team and "visitor" not in team
+    assert "team:" not in page.text and "learner:" not in page.text

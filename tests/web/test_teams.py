@@ -183,6 +183,14 @@ def test_seed_demo_practices_makes_a_pcn_of_practices_once(app, runner):
         assert len(session.scalars(select(Team)).all()) == 3
         assert len(session.scalars(select(TeamMember)).all()) == 31  # and Lee Learner
         assert len(session.scalars(select(Assignment)).all()) == 4
+        # Made by the command line, as its teams and accounts are: no visitor on the web.
+        made = session.execute(
+            select(
+                AuditEvent.via, AuditEvent.actor_id, AuditEvent.detail["os_user"].as_string()
+            ).where(AuditEvent.kind == "assignment.added")
+        ).all()
+        assert len(made) == 3 and {(via, actor) for via, actor, _ in made} == {("cli", None)}
+        assert all(os_user for *_, os_user in made)
         manager = session.scalar(select(User).where(User.email == "practice.manager@example.org"))
         scope = teams.scope_of(manager.id, manager.organisation_id)
         assert manager.organisation.name == DEMO_ORGANISATION
