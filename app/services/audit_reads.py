@@ -94,6 +94,11 @@ def kinds() -> tuple[str, ...]:
     return tuple(row.text[0] for row in sorted(found, key=lambda row: row.number[0]))
 
 
+def event_kinds() -> tuple[EventKind, ...]:
+    """Return every kind of event the log holds with its name, as the filter lists them."""
+    return tuple(EventKind(code, kind_name(code)) for code in kinds())
+
+
 def known_kinds() -> tuple[str, ...]:
     """Return every kind of event the app writes or the log holds (older kinds too), sorted."""
     return tuple(sorted(WRITTEN_KINDS | set(kinds())))
@@ -218,11 +223,15 @@ def _where(filters: AuditFilter) -> list:
         where.append(AuditEvent.occurred_at >= filters.since)
     if filters.until:
         where.append(AuditEvent.occurred_at < filters.until)
-    if filters.email:
-        people = select(User.id).where(func.lower(User.email) == filters.email.strip().lower())
+    if filters.email.strip():
+        # Any part of an address, in any case: "practice" finds practice.manager@... and
+        # "example.org" everyone there. Accounts keep their address in lower case
+        # (normalise_email); an event's own address is as it was typed.
+        part = filters.email.strip().lower()
+        people = select(User.id).where(User.email.contains(part, autoescape=True))
         where.append(
             or_(
-                func.lower(AuditEvent.email) == filters.email.strip().lower(),
+                func.lower(AuditEvent.email).contains(part, autoescape=True),
                 AuditEvent.actor_id.in_(people),
                 AuditEvent.subject_id.in_(people),
             )
