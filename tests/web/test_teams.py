@@ -125,6 +125,30 @@ def test_placing_with_no_email_asks_for_one(app, client, pcn):
         assert "no learner with that email" not in response.text
 
 
+def test_placing_by_what_is_not_an_email_address_says_its_format_is_wrong(
+    app, client, make_user, pcn
+):
+    """Not "There is no learner": the address was mistyped. An address pasted with the
+    person's name around it, as Outlook and NHSmail copy it, is read for its address."""
+    make_user(email="eve@example.org", org=ORG, full_name="Eve Unplaced")
+    sign_in(client, "pm@example.org")
+    with app.app_context():
+        elm = db.session().scalar(select(Team.id).where(Team.name == "Elm Practice"))
+    url = f"/manage/teams/{elm}"
+    for typed in ("not-an-email", "eve@", "eve example.org"):
+        response = post_form(client, f"{url}/place", {"email": typed}, page=url)
+        assert response.status_code == 400, typed
+        page = html.unescape(response.text)
+        said = "Enter the learner's email address in the correct format, like name@example.org"
+        assert page.count(said) == 2, typed  # summary, inline
+        assert 'href="#email"' in response.text and "no learner with that email" not in page
+        assert f'value="{typed}"' in page, typed
+    pasted = '"Unplaced, Eve (ELM PRACTICE)" <EVE@example.org>'
+    placed = post_form(client, f"{url}/place", {"email": pasted}, page=url)
+    assert placed.status_code == 302
+    assert "Eve Unplaced" in client.get(url).text
+
+
 def test_a_leaver_leaves_the_figures_but_keeps_their_record(app, client, pcn):
     sign_in(client, "lead@example.org")
     url = f"/manage/learners/{pcn['asha']}/remove"
