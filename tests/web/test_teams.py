@@ -281,13 +281,69 @@ def test_a_manager_of_the_whole_organisation_sets_another_managers_teams(app, cl
     assert "Pat Practice" in page and "Manages Elm Practice" in page
     url = f"/manage/managers/{ids['pm@example.org']}/teams"
     assert post_form(client, url, {"teams": [str(oak)]}, page="/manage/managers").status_code == 302
+    said = html.unescape(client.get("/manage/managers").text)
+    assert (
+        "Pat Practice's teams have been saved. "
+        "They now see only the learners of the team Oak Practice."
+    ) in said
     dashboard = practice.get("/manage/").text
     assert "Ben Oak" in dashboard and "Asha Elm" not in dashboard
     own = f"/manage/managers/{ids['lead@example.org']}/teams"
     assert post_form(client, own, {"teams": [str(oak)]}, page="/manage/managers").status_code == 404
-    # Nothing ticked: the whole organisation again.
-    assert post_form(client, url, {}, page="/manage/managers").status_code == 302
+    # Nothing ticked: the whole organisation again, once confirmed.
+    asked = post_form(client, url, {}, page="/manage/managers")
+    assert (
+        asked.status_code == 200 and "Let Pat Practice manage the whole organisation?" in asked.text
+    )
+    assert post_form(client, url, {"whole": "yes"}, page="/manage/managers").status_code == 302
     assert "Asha Elm" in practice.get("/manage/").text
+
+
+def test_unticking_every_team_asks_before_a_manager_sees_the_whole_organisation(
+    app, client, pcn, database_url, tmp_path
+):
+    """One click on Save with no team ticked no longer widens a manager confined to teams
+    to every learner: a page says what they would see, and only its button does it."""
+    from tests.web.test_html_valid import nu_errors
+
+    def kinds() -> list[str]:
+        with app.app_context():
+            return db.session().scalars(select(AuditEvent.kind)).all()
+
+    with app.app_context():
+        pm = db.session().scalar(select(User.id).where(User.email == "pm@example.org"))
+    practice = app.test_client()
+    sign_in(practice, "pm@example.org")
+    sign_in(client, "lead@example.org")
+    before = kinds()
+    url = f"/manage/managers/{pm}/teams"
+    for _ in range(2):  # asked again, not widened, however often Save is pressed
+        asked = post_form(client, url, {}, page="/manage/managers")
+        assert asked.status_code == 200
+        page = html.unescape(asked.text)
+        assert "<h1>Let Pat Practice manage the whole organisation?</h1>" in page
+        assert "manages the team Elm Practice now, and sees only their learners" in page
+        assert f"they see every learner of {ORG}, in every team and in none" in page
+        assert 'name="whole" value="yes"' in page and f'action="{url}"' in page
+        assert 'href="/manage/managers#manager-' in page  # Cancel, back to their teams
+        assert "Ben Oak" not in practice.get("/manage/").text  # still only Elm Practice
+    assert kinds() == before  # nothing saved, nothing audited
+    if database_url.startswith("sqlite"):
+        assert nu_errors({"manager-whole": asked.text}, tmp_path) == []
+    done = post_form(client, url, {"whole": "yes"}, page="/manage/managers")
+    assert done.status_code == 302
+    told = html.unescape(client.get("/manage/managers").text)
+    assert (
+        f"Pat Practice now manages the whole organisation. They now see every learner of {ORG}, "
+        "in a team or not."
+    ) in told
+    assert "Ben Oak" in practice.get("/manage/").text
+    # The confirmation sent again (a second tab, Back): nothing changes, and it says so.
+    again = post_form(client, url, {"whole": "yes"}, page="/manage/managers")
+    assert again.status_code == 302
+    told = html.unescape(client.get("/manage/managers").text)
+    assert "Pat Practice already manages the whole organisation: nothing was changed." in told
+    assert kinds().count("manager.teams") == before.count("manager.teams") + 1
 
 
 def test_a_team_not_the_organisation_s_refuses_a_manager_s_teams_instead_of_widening_them(
