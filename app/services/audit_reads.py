@@ -271,7 +271,7 @@ def _audit_row(
         occurred_at=occurred_at,
         kind=kind,
         name=kind_name(kind),
-        actor=_actor(via, detail, actor_email),
+        actor=_actor(kind, via, detail, actor_email),
         subject=subject_email or (email if email != actor_email else "") or "",
         address=address or "",
         detail=", ".join(f"{key}={_shown(value)}" for key, value in sorted((detail or {}).items())),
@@ -285,9 +285,17 @@ def _shown(value) -> str:
     return str(value)
 
 
-def _actor(via: str, detail: dict | None, actor_email: str | None) -> str:
+def _actor(kind: str, via: str, detail: dict | None, actor_email: str | None) -> str:
     if via == "cli":
         return f"command line ({(detail or {}).get('os_user', 'unknown')})"
     if actor_email:
         return actor_email
+    if kind in _SIGNED_IN_ONLY:
+        # Written before scripts said so (seed-demo --practices did): no visitor can do it.
+        return "a script or seed (not recorded which)"
     return "visitor (not signed in)"
+
+
+# Kinds of event only a signed-in user or a command makes: one with neither recorded was
+# made by a script.
+_SIGNED_IN_ONLY = frozenset({"assignment.added"})

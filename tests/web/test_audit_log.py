@@ -171,6 +171,8 @@ def test_an_assignment_event_names_whom_it_was_for_and_its_renewal(app, client, 
     assert "for=asha@example.org, ben@example.org" in learners
     assert "renewal=Does not renew" in learners
     assert "for=Elm Practice, asha@example.org" in old and "renewal=not recorded" in old
+    # No visitor can assign learning: an event that recorded no actor came from a script.
+    assert "a script or seed (not recorded which)" in old and "visitor" not in old
     assert "command line (" in team and "visitor" not in team
     assert "team:" not in page.text and "learner:" not in page.text
 

@@ -322,7 +322,7 @@ def test_unticking_every_team_asks_before_a_manager_sees_the_whole_organisation(
         assert asked.status_code == 200
         page = html.unescape(asked.text)
         assert "<h1>Let Pat Practice manage the whole organisation?</h1>" in page
-        assert "manages the team Elm Practice now, and sees only their learners" in page
+        assert "manages the team Elm Practice now, and sees only the learners in it" in page
         assert f"they see every learner of {ORG}, in every team and in none" in page
         assert 'name="whole" value="yes"' in page and f'action="{url}"' in page
         assert 'href="/manage/managers#manager-' in page  # Cancel, back to their teams
