@@ -146,7 +146,7 @@ def _minutes(seconds: int) -> str:
     help="To date: events up to the end of this day (YYYY-MM-DD, UTC).",
 )
 @click.option("--kind", default="", help="Only this kind of event, e.g. role.changed.")
-@click.option("--email", default="", help="Only events involving this email address.")
+@click.option("--email", default="", help="Only events involving an email address with this in it.")
 def audit_log(since, until, kind, email):
     """Print the audit log, oldest first, one tab-separated event per line."""
     days_in_order(since, until)

@@ -55,6 +55,19 @@ def name_problem(name: str, *, label: str, missing: str) -> str | None:
     return None
 
 
+def organisation_name_problem(name: str) -> str | None:
+    """Return why an organisation's name (already trimmed) is refused, or None.
+
+    A person's name's rules, and a team's first character: a letter or a number, so a
+    spreadsheet never reads the name (in an export, a report's title) as a formula.
+    """
+    label = "Organisation name"
+    problem = name_problem(name, label=label, missing="Enter the organisation's name")
+    if problem is None and unicodedata.category(name[0])[0] not in "LN":
+        return f"{label} must start with a letter or a number"
+    return problem
+
+
 def _is_symbol(ch: str) -> bool:
     # Latin-1's lone accents (` ^ ´ ¨ ¯ ¸) are modifier symbols too, typed in names
     # ("D´Angelo") and drawn by every font: kept.

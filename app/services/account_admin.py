@@ -21,7 +21,7 @@ from app.domain.accounts import (
     normalise_join_code,
     password_problem,
 )
-from app.domain.names import name_problem, team_name_key
+from app.domain.names import name_problem, organisation_name_problem, team_name_key
 from app.models import Organisation, User, utcnow
 from app.models_teams import Team, TeamManager
 from app.services import audit, leavers, locks, teams
@@ -40,7 +40,7 @@ def create_organisation(
     """
     session = db.session()
     name = name.strip()
-    problem = name_problem(name, label="Organisation name", missing="Enter the organisation's name")
+    problem = organisation_name_problem(name)
     if problem:
         raise AccountError("name", problem)
     problem = join_code_problem(join_code) if join_code else None

@@ -17,6 +17,7 @@ from app.domain.accounts import PROFESSIONS, normalise_email
 from app.domain.content import Catalogue
 from app.models import User
 from app.models_assignments import Assignment
+from app.models_teams import Team
 from app.services import audit
 from app.services.teams import Scope, in_scope, team_in
 from app.services.upsert import insert_for
@@ -131,8 +132,19 @@ def expand_modules(choices, catalogue: Catalogue) -> list[str]:
     return slugs
 
 
-def assign(scope: Scope, actor_id: int, asked: Request, catalogue: Catalogue) -> tuple[int, int]:
-    """Add the assignments asked for; return (added, already there). One transaction."""
+def assign(
+    scope: Scope,
+    actor_id: int | None,
+    asked: Request,
+    catalogue: Catalogue,
+    *,
+    via: str = "web",
+) -> tuple[int, int]:
+    """Add the assignments asked for; return (added, already there). One transaction.
+
+    The event names its actor: the manager signed in, or the command line (`via` "cli",
+    no actor) for a seed or a script.
+    """
     session = db.session()
     errors, slugs = {}, expand_modules(asked.modules, catalogue)
     if not slugs:
@@ -165,16 +177,23 @@ def assign(scope: Scope, actor_id: int, asked: Request, catalogue: Catalogue) ->
             ).first()
             added += row is not None
     # A request that finds every assignment made (a second tab, a double click, the same
-    # form sent at once) changes nothing and audits nothing.
+    # form sent at once) changes nothing and audits nothing. The team is named as it was
+    # called then (a team renamed or deleted later is still read); learners stay ids, named
+    # when the log is read, so an erased learner's name is not kept here.
     if added:
+        team_id = next((t["team_id"] for t in targets if t.get("team_id")), None)
+        team = session.get(Team, team_id) if team_id else None  # read by _targets already
         audit.record(
             session,
             "assignment.added",
             actor_id=actor_id,
+            via=via,
             modules=", ".join(slugs),
             targets=", ".join(t["target"] for t in targets),
             due_on=asked.due_on.isoformat(),
+            renew_months=asked.renew_months or 0,
             added=added,
+            **({"team": team.name} if team is not None else {}),
         )
     session.commit()
     return added, len(slugs) * len(targets) - added

@@ -2,16 +2,19 @@
 the command line's `audit` (every matching event, oldest first). Events are written by
 audit.py."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import JSON, Integer, case, cast, func, literal, or_, select, true
 from sqlalchemy.orm import aliased
 
 from app import db
+from app.domain.accounts import PROFESSIONS
+from app.domain.assignments import RENEWALS
 from app.domain.paging import asked
 from app.models import AuditEvent, User
+from app.models_teams import Team
 from app.services import tagged_rows
 from app.services.audit import WRITTEN_KINDS, kind_name
 from app.services.tagged_rows import branch
@@ -68,15 +71,16 @@ def search(filters: AuditFilter, page: int = 1) -> AuditPage:
     the same statement. Only a page past the last one asks again, for the last page.
     """
     where, page = _where(filters), asked(page)
-    found = tagged_rows.read((_page_of(where, page), _KINDS))
+    found = tagged_rows.read((*_page_of(where, page), _KINDS))
     events = sorted(found.get("event", ()), key=lambda row: row.number[0], reverse=True)
     if not events and page > 1:
         total = db.session().scalar(select(func.count(AuditEvent.id)).where(*where))
         return search(filters, max(1, -(-total // PER_PAGE))) if total else search(filters)
     total = events[0].number[1] if events else 0
     kinds = sorted(found.get("kind", ()), key=lambda row: row.number[0])
+    names = {row.text[0]: row.text[1] for row in found.get("target", ())}
     return AuditPage(
-        tuple(_event_row(row) for row in events),
+        tuple(_event_row(row, names) for row in events),
         page,
         max(1, -(-total // PER_PAGE)),
         total,
@@ -88,6 +92,11 @@ def kinds() -> tuple[str, ...]:
     """Return every kind of event the log holds, in the order the filter's list shows them."""
     found = tagged_rows.read((_KINDS,)).get("kind", ())
     return tuple(row.text[0] for row in sorted(found, key=lambda row: row.number[0]))
+
+
+def event_kinds() -> tuple[EventKind, ...]:
+    """Return every kind of event the log holds with its name, as the filter lists them."""
+    return tuple(EventKind(code, kind_name(code)) for code in kinds())
 
 
 def known_kinds() -> tuple[str, ...]:
@@ -124,22 +133,81 @@ def _page_of(where, page: int):
         .order_by(AuditEvent.id.desc())
         .offset((page - 1) * PER_PAGE)
         .limit(PER_PAGE)
-        .subquery()
+        .cte("paged")
     )
     c = paged.c
-    return branch(
+    events = branch(
         "event",
         text=(c.kind, c.via, c.email, c.address, c.actor_email, c.subject_email),
         number=(c.id, c.total),
         at=(c.occurred_at,),
         doc=(c.detail,),
     )
+    return events, _targets_named(paged)
 
 
-def _event_row(row: tagged_rows.Row) -> AuditRow:
+def _targets_named(paged):
+    """Return the branch naming whom the page's assignment events were for.
+
+    An assignment event names its targets by id in one string ("team:1/profession:gp,
+    learner:151"): read in the statement as a list, each learner is named by their email
+    address (as the page names the people events are about; an erased learner by their
+    pseudonym) and each team by its name now, each looked up by its primary key.
+    """
+    c = paged.c
+    listed = literal('["') + func.replace(c.detail["targets"].as_string(), ", ", '","') + '"]'
+    if db.session().get_bind().dialect.name == "postgresql":
+        target = func.json_array_elements_text(cast(listed, JSON)).table_valued("value")
+        team_number = func.split_part(func.substr(target.c.value, 6), "/", 1)
+    else:
+        target = func.json_each(listed).table_valued("value")
+        team_number = func.substr(target.c.value, 6)  # CAST reads "1/profession:gp" as 1
+    value = target.c.value
+    learner_id = cast(case((value.like("learner:%"), func.substr(value, 9))), Integer)
+    team_id = cast(case((value.like("team:%"), team_number)), Integer)
+    learner = select(User.email).where(User.id == learner_id).scalar_subquery()
+    team = select(Team.name).where(Team.id == team_id).scalar_subquery()
+    return (
+        branch("target", text=(value, func.coalesce(learner, team)))
+        .select_from(paged)
+        .join(target, true())
+        .where(c.kind == "assignment.added")
+    )
+
+
+def _event_row(row: tagged_rows.Row, names: Mapping[str, str]) -> AuditRow:
     kind, via, email, address, actor_email, subject_email = row.text
     occurred_at, detail = row.at[0], row.doc[0]
+    if kind == "assignment.added" and detail:
+        detail = assignment_detail(detail, names)
     return _audit_row(kind, via, email, address, actor_email, subject_email, occurred_at, detail)
+
+
+def assignment_detail(detail: Mapping, names: Mapping[str, str]) -> dict:
+    """Return an assignment event's detail as the page shows it: whom it was for by name
+    (`names`: each learner's email address and each team's name, by target) and its
+    renewal; an event from before renewals were recorded says so."""
+    shown = {k: v for k, v in detail.items() if k not in ("targets", "team", "renew_months")}
+    targets = [t for t in str(detail.get("targets", "")).split(", ") if t]
+    shown["for"] = [_target_name(t, detail.get("team"), names) for t in targets]
+    months = detail.get("renew_months")
+    shown["renewal"] = (
+        "not recorded" if months is None else RENEWALS.get(months, f"{months} months")
+    )
+    return shown
+
+
+def _target_name(target: str, team: str | None, names: Mapping[str, str]) -> str:
+    if target.startswith("learner:"):
+        return names.get(target) or f"learner {target.removeprefix('learner:')}"
+    parts = dict(part.partition(":")[::2] for part in target.split("/"))
+    if "team" in parts:  # as it was called when assigned, else as it is called now
+        who = team or names.get(target) or f"team {parts['team']} (deleted)"
+    else:
+        who = "Everyone in the organisation"
+    if parts.get("profession"):
+        who += f" ({PROFESSIONS.get(parts['profession'], parts['profession'])}s)"
+    return who
 
 
 def events(filters: AuditFilter) -> Iterator[AuditRow]:
@@ -155,11 +223,15 @@ def _where(filters: AuditFilter) -> list:
         where.append(AuditEvent.occurred_at >= filters.since)
     if filters.until:
         where.append(AuditEvent.occurred_at < filters.until)
-    if filters.email:
-        people = select(User.id).where(func.lower(User.email) == filters.email.strip().lower())
+    if filters.email.strip():
+        # Any part of an address, in any case: "practice" finds practice.manager@... and
+        # "example.org" everyone there. Accounts keep their address in lower case
+        # (normalise_email); an event's own address is as it was typed.
+        part = filters.email.strip().lower()
+        people = select(User.id).where(User.email.contains(part, autoescape=True))
         where.append(
             or_(
-                func.lower(AuditEvent.email) == filters.email.strip().lower(),
+                func.lower(AuditEvent.email).contains(part, autoescape=True),
                 AuditEvent.actor_id.in_(people),
                 AuditEvent.subject_id.in_(people),
             )
@@ -199,7 +271,7 @@ def _audit_row(
         occurred_at=occurred_at,
         kind=kind,
         name=kind_name(kind),
-        actor=_actor(via, detail, actor_email),
+        actor=_actor(kind, via, detail, actor_email),
         subject=subject_email or (email if email != actor_email else "") or "",
         address=address or "",
         detail=", ".join(f"{key}={_shown(value)}" for key, value in sorted((detail or {}).items())),
@@ -213,9 +285,17 @@ def _shown(value) -> str:
     return str(value)
 
 
-def _actor(via: str, detail: dict | None, actor_email: str | None) -> str:
+def _actor(kind: str, via: str, detail: dict | None, actor_email: str | None) -> str:
     if via == "cli":
         return f"command line ({(detail or {}).get('os_user', 'unknown')})"
     if actor_email:
         return actor_email
+    if kind in _SIGNED_IN_ONLY:
+        # Written before scripts said so (seed-demo --practices did): no visitor can do it.
+        return "a script or seed (not recorded which)"
     return "visitor (not signed in)"
+
+
+# Kinds of event only a signed-in user or a command makes: one with neither recorded was
+# made by a script.
+_SIGNED_IN_ONLY = frozenset({"assignment.added"})

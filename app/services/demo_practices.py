@@ -60,7 +60,7 @@ def seed_practices(organisation_name: str, password: str, catalogue: Catalogue) 
         ),
     ]
     for asked in wanted:
-        assignments.assign(scope, None, asked, catalogue)
+        assignments.assign(scope, None, asked, catalogue, via="cli")
     db.refresh_statistics()  # the new team members, before the matrix is first asked for
     return [
         f"Practices: {', '.join(f'{t.name} (join code {t.join_code})' for t in made)}",

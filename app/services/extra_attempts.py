@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, union_all
+from sqlalchemy import func, select, union_all
 
 from app import db
 from app.content import catalogue
@@ -42,6 +42,11 @@ class GrantRefused(ValueError):
         super().__init__(message)
         self.quiz_id = quiz_id
         self.message = message
+
+
+class NothingChanged(GrantRefused):
+    """The grant is not needed, so none was made: the form sent again (a second tab, Back
+    after giving it) or from a page left open. Told as a notice, not as an error."""
 
 
 @dataclass(frozen=True)
@@ -261,10 +266,13 @@ def grant_attempt(
     status = quiz_standing.status(person.id, module, now)
     if status.passed is not None and not status.renewing:
         session.rollback()
-        raise GrantRefused(quiz_id, _not_due(person.full_name, status.renewal))
+        raise NothingChanged(
+            quiz_id, f"Nothing was changed: {_not_due(person.full_name, status.renewal)}."
+        )
     if not status.allowance.locked:
+        unused = _unused_grant(session, person.id, quiz_id, status.latest)
         session.rollback()
-        raise GrantRefused(quiz_id, f"{person.full_name} still has an attempt to use at this quiz")
+        raise NothingChanged(quiz_id, _still_has(person.full_name, unused))
     session.add(
         AttemptGrant(
             user_id=person.id,
@@ -287,6 +295,26 @@ def grant_attempt(
         reason=reason,
     )
     session.commit()
+
+
+def _unused_grant(session, user_id: int, quiz_id: str, latest) -> datetime | None:
+    """Return when the extra attempt the learner has not started yet was given, if one was."""
+    given = session.scalar(
+        select(func.max(AttemptGrant.granted_at)).where(
+            AttemptGrant.user_id == user_id, AttemptGrant.quiz_id == quiz_id
+        )
+    )
+    if given is None or (latest is not None and aware(latest.started_at) >= aware(given)):
+        return None
+    return given
+
+
+def _still_has(name: str, given: datetime | None) -> str:
+    """Say that nothing changed: the learner has an attempt to use, the one given if so."""
+    said = f"Nothing was changed: {name} still has an attempt to use at this quiz"
+    if given is None:
+        return f"{said}."
+    return f"{said}, the extra attempt given on {given.day} {given:%B %Y}."
 
 
 def _not_due(name: str, renewal) -> str:

@@ -120,6 +120,11 @@ def create(name: str, actor_id: int) -> Organisation:
     return account_admin.create_organisation(name, actor_id=actor_id, via="web")
 
 
+class AlreadyManager(accounts.AccountError):
+    """The person is a manager of the organisation already: making them one changes nothing
+    (a second click, another administrator first)."""
+
+
 def candidate(organisation: OrganisationRow, email: str) -> Person:
     """Return the learner of the organisation with this email, or raise AccountError saying
     why they cannot be made its manager (field "email")."""
@@ -148,7 +153,7 @@ def candidate(organisation: OrganisationRow, email: str) -> Person:
             f"{organisation.name} can be made its manager",
         )
     if person.role == "manager":
-        raise accounts.AccountError(
+        raise AlreadyManager(
             "email", f"{person.full_name} ({email}) is already a manager of {organisation.name}"
         )
     if person.role != "learner":

@@ -15,13 +15,20 @@ from app.services.teams import Scope, TeamError, teams_in
 
 @dataclass(frozen=True)
 class Confined:
-    """The manager whose teams were set: `already` when they managed exactly those teams."""
+    """The manager whose teams were set, and the teams they now manage (none: the whole
+    organisation): `already` when they managed exactly those teams; `to_confirm` when none
+    was ticked for a manager confined to teams, and nothing changed until that is confirmed.
+    """
 
     full_name: str
+    teams: tuple[str, ...] = ()
     already: bool = False
+    to_confirm: bool = False
 
 
-def confine_manager(scope: Scope, manager_id: int, team_ids, *, actor_id: int) -> Confined | None:
+def confine_manager(
+    scope: Scope, manager_id: int, team_ids, *, actor_id: int, whole_confirmed: bool = False
+) -> Confined | None:
     """Set the teams a manager of the organisation manages (none: all of it); audit-logged.
 
     Returns what was done: `already` when they managed exactly those teams (nothing
@@ -31,6 +38,9 @@ def confine_manager(scope: Scope, manager_id: int, team_ids, *, actor_id: int) -
     (the view answers 404). A team that is not the organisation's (deleted since the form
     was shown, say) refuses the change with a TeamError, rather than being left out: leaving
     it out could leave no team ticked, which would widen them to the whole organisation.
+    No team ticked for a manager confined to teams widens them to every learner of the
+    organisation: nothing changes (`to_confirm`, the teams they manage now) unless the
+    widening was confirmed (`whole_confirmed`).
     """
     session = db.session()
     if not scope.whole_organisation or manager_id == actor_id:
@@ -64,7 +74,10 @@ def confine_manager(scope: Scope, manager_id: int, team_ids, *, actor_id: int) -
     )
     if now == chosen:
         session.rollback()
-        return Confined(manager.full_name, already=True)
+        return Confined(manager.full_name, tuple(known[t] for t in now), already=True)
+    if not chosen and not whole_confirmed:
+        session.rollback()
+        return Confined(manager.full_name, tuple(known[t] for t in now), to_confirm=True)
     session.execute(TeamManager.__table__.delete().where(TeamManager.user_id == manager_id))
     session.add_all(TeamManager(user_id=manager_id, team_id=t) for t in chosen)
     audit.record(
@@ -75,7 +88,7 @@ def confine_manager(scope: Scope, manager_id: int, team_ids, *, actor_id: int) -
         teams=", ".join(known[t] for t in chosen) or "whole organisation",
     )
     session.commit()
-    return Confined(manager.full_name)
+    return Confined(manager.full_name, tuple(known[t] for t in chosen))
 
 
 def set_manager_teams(manager_email: str, team_names: list[str], organisation_id: int) -> None:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app import db
-from app.domain.accounts import normalise_email, normalise_join_code
+from app.domain.accounts import email_problem, normalise_email, normalise_join_code
+from app.domain.email_lists import one_address
 from app.models import User
 from app.models_teams import Team, TeamMember
 from app.services import audit
@@ -26,6 +27,9 @@ class OtherOrganisation(TeamError):
 class JoinsOrganisation(TeamError):
     """A team code given by a learner in no organisation: joining the team joins its
     organisation, which they confirm first (organisation_moves), as on Your organisation."""
+
+
+WRONG_FORMAT = "Enter the learner's email address in the correct format, like name@example.org"
 
 
 @dataclass(frozen=True)
@@ -91,9 +95,10 @@ def place(
     team = team_in(scope, team_id)
     if team is None:
         raise LookupError(team_id)
-    if not normalise_email(email):
+    email = normalise_email(one_address(email))  # "Jane Smith <jane.smith@nhs.net>" too
+    if not email:
         raise TeamError("email", "Enter the learner's email address")
-    found = session.scalar(select(User.id).where(User.email == normalise_email(email)))
+    found = session.scalar(select(User.id).where(User.email == email))
     if found is not None:
         lock_person(found)
     user = session.get(User, found, populate_existing=True) if found is not None else None
@@ -102,6 +107,10 @@ def place(
     current = _member_of(user.id) if visible else None
     if not visible:
         session.rollback()
+        # Asked only of an address no learner has: one stored before the rules changed
+        # is never refused for its form.
+        if email_problem(email):
+            raise TeamError("email", WRONG_FORMAT)
         raise TeamError("email", "There is no learner with that email address in your organisation")
     if not scope.whole_organisation and current is not None and current not in scope.team_ids:
         session.rollback()

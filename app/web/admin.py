@@ -22,15 +22,20 @@ def _administrators_only():
 
 @bp.get("/audit")
 def audit_log():
-    """Read the audit log, newest first, filtered by event, email and dates."""
+    """Read the audit log, newest first, filtered by event, email and dates.
+
+    A date that is wrong lists nothing: the form is shown again with what was typed and
+    the error, rather than events a filter left half applied would pick, or a count of none.
+    """
     args = request.args
     days, errors = _days(args)
     filters = audit_reads.AuditFilter(
         kind=args.get("kind", "")[:40], email=args.get("email", "")[:254], **days
     )
-    found = audit_reads.search(filters, page=page_arg())
+    found = None if errors else audit_reads.search(filters, page=page_arg())
+    kinds = found.kinds if found else audit_reads.event_kinds()
     page = render_template(
-        "admin/audit.html", found=found, filters=filters, args=args, errors=errors
+        "admin/audit.html", found=found, kinds=kinds, filters=filters, args=args, errors=errors
     )
     return page, 400 if errors else 200
 

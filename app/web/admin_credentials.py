@@ -29,7 +29,7 @@ def _page(code: str, *, reason: str = "", reason_error: str | None = None, statu
         reason=reason,
         reason_error=reason_error,
         limit=credential_revocations.MAX_REASON,
-    ), status
+    ), 400 if missing else status  # a code no certificate has is an error, as a reason left out is
 
 
 def _missing(code: str) -> str:
@@ -48,6 +48,28 @@ def find():
     return _page(request.args.get("code", "").strip()[:64])
 
 
+def _reason_problem(reason: str) -> str | None:
+    if not reason:
+        return "Enter why you are revoking this credential"
+    if len(reason) > credential_revocations.MAX_REASON:
+        return f"The reason must be {credential_revocations.MAX_REASON} characters or fewer"
+    return None
+
+
+@bp.post("/<code>/revoke/confirm")
+def confirm_revoke(code: str):
+    """Show what revoking would do, with the holder, module, code and reason (nothing changes
+    yet): revoking cannot be undone."""
+    found = credential_revocations.for_administrator(code) or abort(404)
+    if found.state.revoked_at is not None:
+        return _already_revoked(found)
+    reason = request.form.get("reason", "").strip()
+    problem = _reason_problem(reason)
+    if problem:
+        return _page(code, reason=reason, reason_error=problem, status=400)
+    return render_template("admin/revoke_credential.html", found=found, reason=reason)
+
+
 @bp.post("/<code>/revoke")
 def revoke(code: str):
     """Revoke a credential with the reason given; it then fails every verification.
@@ -59,12 +81,8 @@ def revoke(code: str):
     if found.state.revoked_at is not None:
         return _already_revoked(found)
     reason = request.form.get("reason", "").strip()
-    if not reason or len(reason) > credential_revocations.MAX_REASON:
-        problem = (
-            "Enter why you are revoking this credential"
-            if not reason
-            else (f"The reason must be {credential_revocations.MAX_REASON} characters or fewer")
-        )
+    problem = _reason_problem(reason)
+    if problem:
         return _page(code, reason=reason, reason_error=problem, status=400)
     done = credential_revocations.revoke(normalise_code(code), reason, actor_id=current_user.db_id)
     if done.outcome == "already":  # revoked by another request since the read above

@@ -70,14 +70,18 @@ def confirm_manager(organisation_id: int):
 
 @bp.post("/<int:organisation_id>/managers")
 def make_manager(organisation_id: int):
-    """Make a learner of the organisation its manager; a second click changes nothing."""
+    """Make a learner of the organisation its manager; a second click changes nothing and
+    is told so."""
     found = _organisation(organisation_id)
     email = request.form.get("email", "")[:1000]
     try:
         person = organisation_admin.make_manager(current_user.db_id, found, email)
+    except organisation_admin.AlreadyManager as already:  # sent twice: told, not an error
+        flash(f"{already.message}: nothing was changed.", "warning")
     except accounts.AccountError as error:
         return _page(found, email=email, error=error.message, status=400)
-    flash(f"{person.full_name} is now a manager of {found.name}.", "success")
+    else:
+        flash(f"{person.full_name} is now a manager of {found.name}.", "success")
     return redirect(url_for(".organisation", organisation_id=organisation_id))
 
 

@@ -131,9 +131,12 @@ def extra_attempt(user_id: int):
         )
     except extra_attempts.NotFound:
         abort(404)
+    except extra_attempts.NothingChanged as unchanged:  # sent again: told, not an error
+        flash(unchanged.message, "warning")
     except extra_attempts.GrantRefused as refused:
         return _learner_page(user_id, refused)
-    flash("The learner has one more attempt at the quiz.", "success")
+    else:
+        flash("The learner has one more attempt at the quiz.", "success")
     return redirect(url_for("manage.learner", user_id=user_id, _anchor="quiz-attempts"))
 
 

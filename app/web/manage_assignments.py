@@ -6,6 +6,7 @@ from flask_login import current_user
 from app.content import catalogue
 from app.domain import dates
 from app.domain.assignments import RENEWALS, due_date
+from app.domain.email_lists import addresses_in
 from app.domain.numbers import whole_number
 from app.models import utcnow
 from app.security import MAX_ID
@@ -73,7 +74,7 @@ def _request(form) -> assignments.Request:
                 f"Enter up to {assignments.MAX_EMAILS} at a time"
             ),
         )
-    emails = [e for e in typed.replace(",", " ").split() if e]
+    emails = addresses_in(typed)  # as Outlook and NHSmail paste them too
     # The renewal and the team are chosen from lists, not typed: a value the lists never
     # offer is a bad request (a team of "²" used to be a 500; "abc" meant everyone in the
     # organisation), and so is a team answer without the team list's value, which the page

@@ -122,14 +122,44 @@ def confine_manager(user_id: int):
     if None in chosen:
         abort(400)
     try:
-        done = team_managers.confine_manager(g.scope, user_id, chosen, actor_id=current_user.db_id)
+        done = team_managers.confine_manager(
+            g.scope,
+            user_id,
+            chosen,
+            actor_id=current_user.db_id,
+            whole_confirmed=request.form.get("whole") == "yes",
+        )
     except teams.TeamError as error:
         flash(error.message, "error")
         return redirect(url_for("manage.managers"))
     if done is None:
         abort(404)
-    if done.already:
-        flash(f"{done.full_name} already manages these teams: nothing was changed.", "warning")
+    organisation = g.scope.organisation_name
+    if done.to_confirm:  # no team ticked: every learner of the organisation, once confirmed
+        return render_template(
+            "manage/manager_whole.html", done=done, user_id=user_id, organisation=organisation
+        )
+    flash(*_confined_message(done, organisation))
+    return redirect(url_for("manage.managers", _anchor=f"manager-{user_id}"))
+
+
+def _confined_message(done: team_managers.Confined, organisation: str) -> tuple[str, str]:
+    """Say what was saved (or that nothing changed) and what the manager now sees."""
+    if done.teams:
+        which = "team" if len(done.teams) == 1 else "teams"
+        sees = f"see only the learners of the {which} {_and_list(done.teams)}"
+        had = "these teams"
     else:
-        flash("The manager's teams have been saved.", "success")
-    return redirect(url_for("manage.managers"))
+        sees = f"see every learner of {organisation}, in a team or not"
+        had = "the whole organisation"
+    if done.already:
+        name = done.full_name
+        return f"{name} already manages {had}: nothing was changed. They {sees}.", "warning"
+    if done.teams:
+        return f"{done.full_name}'s teams have been saved. They now {sees}.", "success"
+    return f"{done.full_name} now manages the whole organisation. They now {sees}.", "success"
+
+
+def _and_list(names) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

@@ -30,6 +30,7 @@ TEXT_FIELDS = frozenset({"StringField", "EmailField", "TextAreaField", "SearchFi
 NEVER_SHOWN = re.compile(r"password|token|secret|csrf", re.IGNORECASE)
 ATTEMPT_REASON = {"reason": "Why give this learner another attempt?"}
 TEAM_NAME = {"name": "Team name"}
+REVOKING_REASON = {"reason": "Why are you revoking this credential?"}
 
 # Each form's free-text fields by the endpoint it is sent to: a WTForms class, or the
 # fields' names with their labels as the template draws them.
@@ -64,7 +65,9 @@ FREE_TEXT: dict[str, type[FlaskForm] | dict[str, str]] = {
     "my.team": {"join_code": "Team code"},
     "organisation_admin.create": {"name": "Organisation name"},
     "organisation_admin.confirm_manager": {"email": "Their email address"},
-    "credential_admin.revoke": {"reason": "Why are you revoking this credential?"},
+    "credential_admin.confirm_revoke": REVOKING_REASON,
+    # Sent on from the confirmation page, hidden there, as typed on the credential's page.
+    "credential_admin.revoke": REVOKING_REASON,
     "credentials.check": {"credential": "Credential"},
 }
 LONGEST_BOX = 12  # rows: a longer text scrolls in its box

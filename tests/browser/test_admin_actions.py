@@ -14,6 +14,7 @@ from tests.browser.conftest import (
 )
 from tests.browser.quiz_steps import shot
 from tests.conftest import post_form, sign_in
+from tests.web import revoking
 from tests.web.journeys import pass_module
 from tests.web.pcn import make_pcn
 
@@ -54,9 +55,7 @@ def test_a_revocation_from_a_second_tab_is_told_whose_stood(
         first = app.test_client()
         sign_in(first, "ada@example.org")
         url = f"/admin/credentials/?code={code}"
-        revoked = post_form(
-            first, f"/admin/credentials/{code}/revoke", {"reason": "Reason A"}, page=url
-        )
+        revoked = revoking.revoke(first, code, "Reason A", page=url)
         assert revoked.status_code == 302
         page.get_by_label("Why are you revoking this credential?").fill("Reason B")
         page.get_by_role("button", name="Revoke credential").click()

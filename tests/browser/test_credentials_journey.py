@@ -80,6 +80,11 @@ def test_download_check_and_revoke_a_credential_without_javascript(
         "Completed by someone else on this account"
     )
     admin_page.get_by_role("button", name="Revoke credential").click()
+    # Asked first: the holder, module, code and reason, then the button that revokes.
+    expect(admin_page.get_by_role("heading", level=1)).to_have_text("Revoke this credential?")
+    expect(admin_page.get_by_text("Completed by someone else on this account")).to_be_visible()
+    look(admin_page, browser, pages, "admin-revoke-confirm")
+    admin_page.get_by_role("button", name="Revoke credential").click()
     expect(
         admin_page.get_by_text(f"The credential of certificate {code} is revoked.")
     ).to_be_visible()

@@ -242,3 +242,38 @@ def test_a_manager_of_one_team_cannot_choose_everyone_or_nobody(app, client, pcn
     assert summary_of(response).links == ["#team"]
     assert _inline(response, "team") == "Select one of your teams"
     assert _assigned(app) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "emails",
+    [
+        "asha@example.org; ben@example.org",
+        "asha@example.org;ben@example.org;",
+        'Asha Elm <asha@example.org>; "Oak, Ben (OAK PRACTICE)" <BEN@example.org>',
+        "Elm, Asha <asha@example.org>; Oak, Ben <ben@example.org>",
+        '"Elm; Asha" <asha@example.org>, Ben Oak <ben@example.org>',
+    ],
+)
+def test_a_list_pasted_from_outlook_or_nhsmail_names_its_learners(app, client, pcn, emails):
+    """Semicolons between addresses, and each address in angle brackets after a name."""
+    sign_in(client, "lead@example.org")
+    form = {"modules": _slug(app), "who": "learners", "emails": emails, **DUE_FIELDS}
+    sent = post_form(client, URL, form)
+    assert sent.status_code == 302, sent.text
+    with app.app_context():
+        targets = sorted(db.session().scalars(select(Assignment.target)).all())
+    assert targets == sorted([f"learner:{pcn['asha']}", f"learner:{pcn['ben']}"])
+
+
+def test_an_address_no_learner_has_is_named_in_a_pasted_list_too(app, client, pcn):
+    sign_in(client, "lead@example.org")
+    emails = 'Asha Elm <asha@example.org>; "Nobody, Known" <No.Body@example.org>; typo'
+    form = {"modules": _slug(app), "who": "learners", "emails": emails, **DUE_FIELDS}
+    response = post_form(client, URL, form)
+    assert response.status_code == 400
+    assert summary_of(response).links == ["#emails"]
+    assert _inline(response, "emails") == (
+        "No learner in your organisation has these 2 email addresses: "
+        "no.body@example.org, typo. Check them or remove them"
+    )
+    assert _assigned(app) == (0, 0)

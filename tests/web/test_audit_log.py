@@ -75,9 +75,10 @@ def test_a_to_date_before_the_from_date_is_explained_as_on_the_item_analysis_pag
         assert "There is a problem" in page.text and 'href="#until"' in page.text, url
         assert page.text.count(message) == 2, url  # in the summary and at the field
         assert 'href="#since"' not in page.text, url
-    # The To date that is wrong is left out, as one that is not a date: the From date holds.
+    # Nothing is listed or counted: the form comes back with the error and what was typed.
     page = client.get("/admin/audit?kind=test.event&since=2000-01-01&until=1999-01-01").text
-    assert "1 event." in page
+    assert "event." not in page and "events." not in page and "<tbody" not in page
+    assert 'value="2000-01-01"' in page and 'value="1999-01-01"' in page
     same_day = client.get("/admin/audit?since=2026-01-01&until=2026-01-01")
     assert same_day.status_code == 200 and message not in same_day.text
 
@@ -121,3 +122,122 @@ def test_each_event_reads_its_day_in_words_and_its_time_to_the_second(app, clien
     when = re.search(r"<td>(.*?)</td>", body).group(1)
     assert re.sub(r"<[^>]+>", " ", when).split() == ["5", "March", "2026", "09:07:03"]
     assert "2026-03-05" not in body
+
+
+def test_an_assignment_event_names_whom_it_was_for_and_its_renewal(app, client, runner, make_user):
+    """Teams by name, learners by email address (as the page names people), in the page's
+    one statement; an event written before names and renewals were recorded reads as well
+    as it can: its team named as it is now, its renewal "not recorded"."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from app.content import catalogue
+    from app.models_teams import Team
+    from app.services import assignments, teams
+    from tests.web.pcn import make_pcn
+    from tests.web.statements import statements
+    from tests.web.test_statement_counts import TARGET
+
+    people = make_pcn(app, runner, make_user)
+    make_user(email="admin@example.org", role="admin")
+    with app.app_context():
+        session = db.session()
+        elm = session.scalar(select(Team).where(Team.name == "Elm Practice"))
+        scope, slugs = teams.Scope(elm.organisation_id), [m.slug for m in catalogue().modules]
+        due = assignments.today() + timedelta(days=30)
+        for asked in (
+            assignments.Request((slugs[0],), due, 36, team_id=elm.id, profession="gp"),
+            assignments.Request((slugs[1],), due, emails=("asha@example.org", "ben@example.org")),
+        ):
+            assignments.assign(scope, None, asked, catalogue(), via="cli")
+        audit.record(  # as events were written before
+            session,
+            "assignment.added",
+            modules=slugs[2],
+            targets=f"team:{elm.id}, learner:{people['asha']}",
+            due_on=due.isoformat(),
+            added=2,
+        )
+        session.commit()
+    sign_in(client, "admin@example.org")
+    with statements(app) as run:
+        page = client.get("/admin/audit?kind=assignment.added")
+    assert page.status_code == 200
+    assert len(run) <= TARGET, list(run)
+    rows = re.findall(r"<tr>(.*?)</tr>", page.text.split("<tbody", 1)[1], re.S)
+    old, learners, team = (" ".join(row.split()) for row in rows)
+    assert "for=Elm Practice (GPs)" in team and "renewal=Every 3 years" in team
+    assert "for=asha@example.org, ben@example.org" in learners
+    assert "renewal=Does not renew" in learners
+    assert "for=Elm Practice, asha@example.org" in old and "renewal=not recorded" in old
+    # No visitor can assign learning: an event that recorded no actor came from a script.
+    assert "a script or seed (not recorded which)" in old and "visitor" not in old
+    assert "command line (" in team and "visitor" not in team
+    assert "team:" not in page.text and "learner:" not in page.text
+
+
+def test_a_date_that_is_wrong_lists_nothing_and_keeps_what_was_typed(app, client, make_user):
+    """Not the whole log under the error, as if filtered, nor a count of none."""
+    from tests.web.statements import statements
+    from tests.web.test_statement_counts import TARGET
+
+    make_user(email="admin@example.org", role="admin")
+    sign_in(client, "admin@example.org")
+    add_events(app, 3, "test.event")
+    for query, field in (
+        ("kind=test.event&email=person1&since=2026-13-01", "since"),
+        ("kind=test.event&email=person1&until=yesterday", "until"),
+        ("kind=test.event&email=person1&since=2026-02-01&until=2026-01-01", "until"),
+    ):
+        with statements(app) as run:
+            page = client.get(f"/admin/audit?{query}")
+        assert page.status_code == 400, query
+        assert len(run) <= TARGET, list(run)
+        assert f'href="#{field}"' in page.text and f'id="{field}-error"' in page.text, query
+        assert "events." not in page.text and "<tbody" not in page.text, query
+        assert not shown(page.text), query
+        assert 'value="person1"' in page.text, query
+        assert '<option value="test.event" selected>' in page.text, query
+        typed = dict(part.split("=") for part in query.split("&"))
+        assert all(
+            f'value="{typed[name]}"' in page.text for name in ("since", "until") if name in typed
+        )
+
+
+def test_the_email_filter_finds_part_of_an_address_in_any_case(app, client, make_user):
+    """An administrator types part of an address ("practice", a domain) and finds everyone
+    it fits, whether they acted, were acted on or typed it; in the page's one statement."""
+    from tests.web.statements import statements
+    from tests.web.test_statement_counts import TARGET
+
+    make_user(email="admin@example.org", role="admin")
+    make_user(email="practice.manager@example.org", role="manager", org="Riverside PCN")
+    make_user(email="sam@elsewhere.net", org="Riverside PCN")
+    with app.app_context():
+        session = db.session()
+        from sqlalchemy import select
+
+        from app.models import User
+
+        ids = dict(session.execute(select(User.email, User.id)).all())
+        audit.record(session, "test.event", actor_id=ids["practice.manager@example.org"], number=1)
+        audit.record(session, "test.event", subject_id=ids["sam@elsewhere.net"], number=2)
+        audit.record(session, "test.event", email="Visitor.Practice@Other.org", number=3)
+        audit.record(session, "test.event", email="who%else@x.org", number=4)
+        session.commit()
+    sign_in(client, "admin@example.org")
+    for typed, found in (
+        ("practice", ["3", "1"]),
+        ("PRACTICE.MANAGER@example.org", ["1"]),
+        ("elsewhere", ["2"]),
+        ("  other.ORG ", ["3"]),
+        ("%", ["4"]),  # a character LIKE reads as any is read as itself
+        ("nobody", []),
+    ):
+        with statements(app) as run:
+            page = client.get("/admin/audit", query_string={"kind": "test.event", "email": typed})
+        assert page.status_code == 200
+        assert len(run) <= TARGET, list(run)
+        assert shown(page.text) == found, typed
+    assert "All or part of it" in page.text

@@ -10,7 +10,8 @@ from app import db
 from app.models import AuditEvent
 from app.models_credentials import Credential
 from app.services import erasure
-from tests.conftest import csrf_token, post_form, sign_in
+from tests.conftest import csrf_token, sign_in
+from tests.web.revoking import confirmation, confirmed, revoke
 from tests.web.test_credentials import earned, module  # noqa: F401 (fixtures)
 from tests.web.test_html_valid import nu_errors
 from tests.web.test_quiz_concurrency import at_once, tab
@@ -60,11 +61,15 @@ def test_a_certificate_without_a_credential_yet_is_not_said_to_be_missing(
         db.session().execute(delete(Credential))
         db.session().commit()
     admin = admin_client(app, make_user)
-    page = admin.get(f"/admin/credentials/?code={code}").text
+    found = admin.get(f"/admin/credentials/?code={code}")
+    page = found.text
     assert f"No certificate has the code {code}" not in page
     assert f"Certificate {code} has no credential yet. Run linkwise issue-credentials" in page
-    missing = admin.get("/admin/credentials/?code=LW-AAAA-BBBB-CCCC-DDDD").text
-    assert "No certificate has the code LW-AAAA-BBBB-CCCC-DDDD" in missing
+    missing = admin.get("/admin/credentials/?code=LW-AAAA-BBBB-CCCC-DDDD")
+    assert "No certificate has the code LW-AAAA-BBBB-CCCC-DDDD" in missing.text
+    # Each an error in the form, answered 400 as a reason left out is.
+    assert (found.status_code, missing.status_code) == (400, 400)
+    assert admin.get("/admin/credentials/").status_code == 200
 
 
 def test_the_holder_is_named_as_recorded_before_and_after_revoking(
@@ -79,8 +84,7 @@ def test_the_holder_is_named_as_recorded_before_and_after_revoking(
     page = f"/admin/credentials/?code={code}"
     before = admin.get(page).text
     assert _holder(before) == "Sam Learner"
-    url = f"/admin/credentials/{code}/revoke"
-    assert post_form(admin, url, {"reason": "Sat by a colleague"}, page=page).status_code == 302
+    assert revoke(admin, code, "Sat by a colleague", page=page).status_code == 302
     after = admin.get(page).text
     assert _holder(after) == "Sam Learner"  # not "Erased account": the holder is not erased
     # An account that is not erased needs no row: "Not erased" was noise.
@@ -122,11 +126,14 @@ def test_a_revocation_from_a_second_tab_is_told_the_first_stood(
     other = app.test_client()
     sign_in(other, "bo@example.org")
     page = f"/admin/credentials/?code={code}"
-    url = f"/admin/credentials/{code}/revoke"
-    token_a, token_b = csrf_token(admin, page), csrf_token(other, page)  # both tabs open
-    first = admin.post(url, data={"csrf_token": token_a, "reason": "Reason A"})
+    token_b = csrf_token(other, page)
+    # Both tabs at the confirmation page, each with its reason; the first is pressed first.
+    shown_a, shown_b = (
+        confirmation(c, code, r) for c, r in ((admin, "Reason A"), (other, "Reason B"))
+    )
+    first = confirmed(admin, shown_a)
     assert first.status_code == 302
-    second = other.post(url, data={"csrf_token": token_b, "reason": "Reason B"})
+    second = confirmed(other, shown_b)
     assert second.status_code == 302
     shown = other.get(second.location).text
     assert "This credential was already revoked on" in shown
@@ -136,10 +143,17 @@ def test_a_revocation_from_a_second_tab_is_told_the_first_stood(
     assert _revoked(app) == ("Reason A", 1)
     if database_url.startswith("sqlite"):
         assert nu_errors({"already": shown}, tmp_path) == []
-    # A second tab whose reason was left empty is told the same, not asked for a reason.
-    empty = other.post(url, data={"csrf_token": token_b, "reason": ""})
-    assert empty.status_code == 302
-    assert "This credential was already revoked on" in other.get(empty.location).text
+    # A second tab whose reason was left empty is told the same, not asked for a reason;
+    # so is one that sends its reason on to the confirmation page after the revocation.
+    for step in ("/revoke/confirm", "/revoke"):
+        url = f"/admin/credentials/{code}{step}"
+        empty = other.post(url, data={"csrf_token": token_b, "reason": ""})
+        assert empty.status_code == 302, step
+        assert "This credential was already revoked on" in other.get(empty.location).text
+    late = confirmation(other, code, "Reason C")
+    assert late.status_code == 302
+    assert "This credential was already revoked on" in other.get(late.location).text
+    assert _revoked(app) == ("Reason A", 1)
 
 
 def test_two_revocations_at_once_record_one_reason_and_tell_the_other(
@@ -150,15 +164,10 @@ def test_two_revocations_at_once_record_one_reason_and_tell_the_other(
     _, code, _ = earned
     admin = admin_client(app, make_user)
     page = f"/admin/credentials/?code={code}"
-    url = f"/admin/credentials/{code}/revoke"
-    token = csrf_token(admin, page)
     tabs = [tab(app, admin) for _ in range(3)]
-    answers = at_once(
-        [
-            lambda t=t, n=n: t.post(url, data={"csrf_token": token, "reason": f"Reason {n}"})
-            for n, t in enumerate(tabs)
-        ]
-    )
+    # Each tab at the confirmation page with its reason; the three buttons pressed at once.
+    shown = [confirmation(t, code, f"Reason {n}", page=page) for n, t in enumerate(tabs)]
+    answers = at_once([lambda t=t, s=s: confirmed(t, s) for t, s in zip(tabs, shown, strict=True)])
     assert [a.status_code for a in answers] == [302] * 3
     reason, events = _revoked(app)
     assert events == 1 and reason in {"Reason 0", "Reason 1", "Reason 2"}
@@ -169,3 +178,38 @@ def test_two_revocations_at_once_record_one_reason_and_tell_the_other(
             select(AuditEvent.detail).where(AuditEvent.kind == "credential.revoked")
         )
     assert audited["reason"] == reason
+
+
+def test_revoking_asks_first_with_the_holder_module_code_and_reason(
+    app,
+    earned,  # noqa: F811
+    make_user,
+    database_url,
+    tmp_path,
+):
+    """Revoking cannot be undone: the reason leads to a page that says what will be revoked
+    and why, and only its button revokes."""
+    _, code, _ = earned
+    admin = admin_client(app, make_user)
+    page = f"/admin/credentials/?code={code}"
+    asked = admin.get(page).text
+    assert f'action="/admin/credentials/{code}/revoke/confirm"' in asked
+    blank = confirmation(admin, code, "  ")
+    assert blank.status_code == 400 and 'href="#reason"' in blank.text
+    shown = confirmation(admin, code, "Sat by a colleague")
+    assert shown.status_code == 200
+    assert "<h1>Revoke this credential?</h1>" in shown.text
+    assert _holder(shown.text) == "Sam Learner"
+    assert "Sat by a colleague" in shown.text and f"<code>{code}</code>" in shown.text
+    with app.app_context():
+        from app.models import Certificate
+
+        title = db.session().scalar(select(Certificate.module_title))
+    assert f'<dd class="nhsuk-summary-list__value">{title}</dd>' in shown.text
+    assert "it cannot be undone" in shown.text
+    assert f'href="/admin/credentials/?code={code}">Cancel' in shown.text
+    assert _revoked(app) == (None, 0)  # nothing yet
+    if database_url.startswith("sqlite"):
+        assert nu_errors({"confirm": shown.text}, tmp_path) == []
+    assert confirmed(admin, shown).status_code == 302
+    assert _revoked(app) == ("Sat by a colleague", 1)

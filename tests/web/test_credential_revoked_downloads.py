@@ -17,6 +17,7 @@ from app import db
 from app.models_credentials import Credential
 from tests.conftest import post_form
 from tests.domain.test_certificates import pdf_text
+from tests.web import revoking
 from tests.web.statements import statements
 from tests.web.test_credentials import admin_client, earned, module  # noqa: F401 (fixtures)
 
@@ -26,8 +27,7 @@ TARGET = 2  # the signed-in user, then the download's own read
 def revoke(app, make_user, code: str) -> None:
     admin = admin_client(app, make_user)
     page = f"/admin/credentials/?code={code.lower()}"
-    form = {"reason": "Sat by a colleague"}
-    done = post_form(admin, f"/admin/credentials/{code}/revoke", form, page=page)
+    done = revoking.revoke(admin, code, "Sat by a colleague", page=page)
     assert done.status_code == 302
 
 

@@ -19,6 +19,7 @@ from app.services import credential_claims
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.credential_verifier import tampered, verify
 from tests.domain.test_certificates import pdf_text
+from tests.web import revoking
 from tests.web.journeys import pass_module
 
 BASE = "http://localhost"
@@ -158,13 +159,14 @@ def test_admin_revokes_with_a_reason_once_and_every_check_then_says_revoked(
     admin = admin_client(app, make_user)
     page = f"/admin/credentials/?code={code.lower()}"
     assert "Revoke credential" in admin.get(page).text
-    blank = post_form(admin, f"/admin/credentials/{code}/revoke", {"reason": " "}, page=page)
-    assert blank.status_code == 400
-    assert "Enter why you are revoking this credential" in blank.text
-    for _ in range(2):  # a double click revokes once
-        done = post_form(
-            admin, f"/admin/credentials/{code}/revoke", {"reason": "Sat by a colleague"}, page=page
-        )
+    for step in ("/revoke/confirm", "/revoke"):
+        url = f"/admin/credentials/{code}{step}"
+        blank = post_form(admin, url, {"reason": " "}, page=page)
+        assert blank.status_code == 400, step
+        assert "Enter why you are revoking this credential" in blank.text
+    shown = revoking.confirmation(admin, code, "Sat by a colleague", page=page)
+    for _ in range(2):  # a double click on the confirmation page revokes once
+        done = revoking.confirmed(admin, shown)
         assert done.status_code == 302
     after = admin.get(page).text
     assert "Sat by a colleague" in after and "Revoke credential" not in after

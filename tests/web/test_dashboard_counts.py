@@ -43,7 +43,8 @@ from app.services import (
     team_members,
     teams,
 )
-from tests.conftest import post_form, sign_in
+from tests.conftest import sign_in
+from tests.web import revoking
 from tests.web.journeys import pass_module
 
 LEVELS = ("Not yet", "Developing", "Secure")
@@ -566,7 +567,7 @@ def test_a_revoked_pass_leaves_the_dashboards_completions_and_the_recount_agrees
 
     admin = admin_client(app, make_user)
     page = f"/admin/credentials/?code={code}"
-    revoked = post_form(admin, f"/admin/credentials/{code}/revoke", {"reason": "Sat by another"})
+    revoked = revoking.revoke(admin, code, "Sat by another")
     assert revoked.status_code == 302 and "Sat by another" in admin.get(page).text
     assert differences(app) == 0
     # Kept counts (the dashboard as it opens) and a count afresh (a search) say the same.

@@ -214,6 +214,11 @@ OWNED = {
         "/my/competencies/" + SECOND_CODE + "/requests/{waiting}/withdraw",
         {"confirmed": "yes"},
     ),
+    "credential_admin.confirm_revoke": (
+        "admin",
+        "/admin/credentials/{code}/revoke/confirm",
+        {"reason": "Test"},
+    ),
     "credential_admin.revoke": ("admin", "/admin/credentials/{code}/revoke", {"reason": "Test"}),
     "manage.delete_team": ("manager", "/manage/teams/{team}/delete", {"was": "Elm"}),
     "manage.remove_learner": ("manager", "/manage/learners/{learner}/remove", {}),
@@ -284,6 +289,7 @@ NOT_OWNED = {
 ACROSS_ORGANISATIONS = {
     ("author.learner", "admin"),
     ("author.extra_attempt", "admin"),
+    ("credential_admin.confirm_revoke", "admin"),
     ("credential_admin.revoke", "admin"),
     ("organisation_admin.organisation", "admin"),
     ("organisation_admin.confirm_manager", "admin"),

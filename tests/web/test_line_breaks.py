@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app import db
 from app.models_credentials import Credential
 from app.models_practice import ConfirmationDecision, SelfAssessment
-from tests.conftest import post_form
+from tests.web import revoking
 from tests.web.test_credential_admin_page import admin_client
 from tests.web.test_credentials import earned, module  # noqa: F401 (fixtures)
 from tests.web.test_practice import ask, decide, page_url, people, self_assess, the_request
@@ -84,8 +84,9 @@ def test_a_revoking_reason_of_500_characters_with_line_breaks_is_kept(
     shown = admin.get(page).text
     assert "Up to 500 characters." in shown and 'maxlength="500"' in shown
     reason = typed(500, 20)
-    url = f"/admin/credentials/{code}/revoke"
-    response = post_form(admin, url, {"reason": as_sent(reason)}, page=page)
+    shown = revoking.confirmation(admin, code, as_sent(reason), page=page)
+    # The reason travels on from the confirmation page as it was typed, line breaks and all.
+    response = revoking.confirmed(admin, shown)
     assert response.status_code == 302, response.text
     with app.app_context():
         assert db.session().scalar(select(Credential.revoked_reason)) == reason.strip()

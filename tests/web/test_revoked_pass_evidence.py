@@ -22,6 +22,7 @@ from app.models_practice import ConfirmationRequest
 from app.services import dashboard_counts, erasure, quizzes, supervisors
 from bench import drill_checks
 from tests.conftest import post_form, sign_in
+from tests.web import revoking
 from tests.web.journeys import latest_code, pass_module, user_id
 from tests.web.renewal_helpers import fail
 
@@ -75,8 +76,7 @@ def revoke_in_the_browser(app, make_user, learner: int, module) -> None:
     sign_in(admin, make_user("admin@example.org", role="admin", full_name="Ada Admin"))
     code = latest_code(app, learner, module.slug)
     page = f"/admin/credentials/?code={code}"
-    url = f"/admin/credentials/{code}/revoke"
-    assert post_form(admin, url, {"reason": "Sat by a colleague"}, page=page).status_code == 302
+    assert revoking.revoke(admin, code, "Sat by a colleague", page=page).status_code == 302
 
 
 def words(html: str) -> str:

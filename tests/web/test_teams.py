@@ -125,6 +125,30 @@ def test_placing_with_no_email_asks_for_one(app, client, pcn):
         assert "no learner with that email" not in response.text
 
 
+def test_placing_by_what_is_not_an_email_address_says_its_format_is_wrong(
+    app, client, make_user, pcn
+):
+    """Not "There is no learner": the address was mistyped. An address pasted with the
+    person's name around it, as Outlook and NHSmail copy it, is read for its address."""
+    make_user(email="eve@example.org", org=ORG, full_name="Eve Unplaced")
+    sign_in(client, "pm@example.org")
+    with app.app_context():
+        elm = db.session().scalar(select(Team.id).where(Team.name == "Elm Practice"))
+    url = f"/manage/teams/{elm}"
+    for typed in ("not-an-email", "eve@", "eve example.org"):
+        response = post_form(client, f"{url}/place", {"email": typed}, page=url)
+        assert response.status_code == 400, typed
+        page = html.unescape(response.text)
+        said = "Enter the learner's email address in the correct format, like name@example.org"
+        assert page.count(said) == 2, typed  # summary, inline
+        assert 'href="#email"' in response.text and "no learner with that email" not in page
+        assert f'value="{typed}"' in page, typed
+    pasted = '"Unplaced, Eve (ELM PRACTICE)" <EVE@example.org>'
+    placed = post_form(client, f"{url}/place", {"email": pasted}, page=url)
+    assert placed.status_code == 302
+    assert "Eve Unplaced" in client.get(url).text
+
+
 def test_a_leaver_leaves_the_figures_but_keeps_their_record(app, client, pcn):
     sign_in(client, "lead@example.org")
     url = f"/manage/learners/{pcn['asha']}/remove"
@@ -183,6 +207,14 @@ def test_seed_demo_practices_makes_a_pcn_of_practices_once(app, runner):
         assert len(session.scalars(select(Team)).all()) == 3
         assert len(session.scalars(select(TeamMember)).all()) == 31  # and Lee Learner
         assert len(session.scalars(select(Assignment)).all()) == 4
+        # Made by the command line, as its teams and accounts are: no visitor on the web.
+        made = session.execute(
+            select(
+                AuditEvent.via, AuditEvent.actor_id, AuditEvent.detail["os_user"].as_string()
+            ).where(AuditEvent.kind == "assignment.added")
+        ).all()
+        assert len(made) == 3 and {(via, actor) for via, actor, _ in made} == {("cli", None)}
+        assert all(os_user for *_, os_user in made)
         manager = session.scalar(select(User).where(User.email == "practice.manager@example.org"))
         scope = teams.scope_of(manager.id, manager.organisation_id)
         assert manager.organisation.name == DEMO_ORGANISATION
@@ -249,13 +281,69 @@ def test_a_manager_of_the_whole_organisation_sets_another_managers_teams(app, cl
     assert "Pat Practice" in page and "Manages Elm Practice" in page
     url = f"/manage/managers/{ids['pm@example.org']}/teams"
     assert post_form(client, url, {"teams": [str(oak)]}, page="/manage/managers").status_code == 302
+    said = html.unescape(client.get("/manage/managers").text)
+    assert (
+        "Pat Practice's teams have been saved. "
+        "They now see only the learners of the team Oak Practice."
+    ) in said
     dashboard = practice.get("/manage/").text
     assert "Ben Oak" in dashboard and "Asha Elm" not in dashboard
     own = f"/manage/managers/{ids['lead@example.org']}/teams"
     assert post_form(client, own, {"teams": [str(oak)]}, page="/manage/managers").status_code == 404
-    # Nothing ticked: the whole organisation again.
-    assert post_form(client, url, {}, page="/manage/managers").status_code == 302
+    # Nothing ticked: the whole organisation again, once confirmed.
+    asked = post_form(client, url, {}, page="/manage/managers")
+    assert (
+        asked.status_code == 200 and "Let Pat Practice manage the whole organisation?" in asked.text
+    )
+    assert post_form(client, url, {"whole": "yes"}, page="/manage/managers").status_code == 302
     assert "Asha Elm" in practice.get("/manage/").text
+
+
+def test_unticking_every_team_asks_before_a_manager_sees_the_whole_organisation(
+    app, client, pcn, database_url, tmp_path
+):
+    """One click on Save with no team ticked no longer widens a manager confined to teams
+    to every learner: a page says what they would see, and only its button does it."""
+    from tests.web.test_html_valid import nu_errors
+
+    def kinds() -> list[str]:
+        with app.app_context():
+            return db.session().scalars(select(AuditEvent.kind)).all()
+
+    with app.app_context():
+        pm = db.session().scalar(select(User.id).where(User.email == "pm@example.org"))
+    practice = app.test_client()
+    sign_in(practice, "pm@example.org")
+    sign_in(client, "lead@example.org")
+    before = kinds()
+    url = f"/manage/managers/{pm}/teams"
+    for _ in range(2):  # asked again, not widened, however often Save is pressed
+        asked = post_form(client, url, {}, page="/manage/managers")
+        assert asked.status_code == 200
+        page = html.unescape(asked.text)
+        assert "<h1>Let Pat Practice manage the whole organisation?</h1>" in page
+        assert "manages the team Elm Practice now, and sees only the learners in it" in page
+        assert f"they see every learner of {ORG}, in every team and in none" in page
+        assert 'name="whole" value="yes"' in page and f'action="{url}"' in page
+        assert 'href="/manage/managers#manager-' in page  # Cancel, back to their teams
+        assert "Ben Oak" not in practice.get("/manage/").text  # still only Elm Practice
+    assert kinds() == before  # nothing saved, nothing audited
+    if database_url.startswith("sqlite"):
+        assert nu_errors({"manager-whole": asked.text}, tmp_path) == []
+    done = post_form(client, url, {"whole": "yes"}, page="/manage/managers")
+    assert done.status_code == 302
+    told = html.unescape(client.get("/manage/managers").text)
+    assert (
+        f"Pat Practice now manages the whole organisation. They now see every learner of {ORG}, "
+        "in a team or not."
+    ) in told
+    assert "Ben Oak" in practice.get("/manage/").text
+    # The confirmation sent again (a second tab, Back): nothing changes, and it says so.
+    again = post_form(client, url, {"whole": "yes"}, page="/manage/managers")
+    assert again.status_code == 302
+    told = html.unescape(client.get("/manage/managers").text)
+    assert "Pat Practice already manages the whole organisation: nothing was changed." in told
+    assert kinds().count("manager.teams") == before.count("manager.teams") + 1
 
 
 def test_a_team_not_the_organisation_s_refuses_a_manager_s_teams_instead_of_widening_them(
