@@ -43,6 +43,8 @@ CAUSES = {
     "rated": "As rated when Linkwise began keeping this history",
     "removed": "No rating: nothing left counts",
 }
+# A rating taken away: what took it away (its writer's cause), then why there is no rating.
+TAKEN_AWAY = "{cause}. Nothing left counts, so there is no rating"
 # A re-rating by a framework version other than the one the change before it was rated by.
 FRAMEWORK_UPDATED = "Framework updated ({before} to {after}): re-rated by the new version’s rules"
 
@@ -90,8 +92,14 @@ class Change:
         return STANDING_WORDS.get(self.standing, "")
 
 
-def said(cause: str, rules: str | None, before: str | None) -> str:
-    """Return what a change says happened, given the rules the change before it was rated by."""
+def said(cause: str, rules: str | None, before: str | None, taken_away: bool = False) -> str:
+    """Return what a change says happened, given the rules the change before it was rated by.
+
+    Every change of framework version is appended (migration 0046), so `before` is the
+    version the rating had until this change.
+    """
+    if taken_away and cause != "removed":
+        return TAKEN_AWAY.format(cause=CAUSES.get(cause, "Re-rated"))
     if cause == "recomputed" and rules and before and rules != before:
         framework, _, version = rules.partition(" ")
         was, _, old_version = before.partition(" ")
@@ -141,7 +149,7 @@ def from_rows(rows: list[Row]) -> dict[str, tuple[Change, ...]]:
                     code,
                     aware(row.at[0]),
                     cause,
-                    said(cause, rules, before),
+                    said(cause, rules, before, level is None),
                     rules,
                     level,
                     row.real[0],

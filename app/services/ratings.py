@@ -18,7 +18,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, delete, func, select, update
 
 from app import db
 from app.domain.competencies import Evidence, PracticeEvent, Rating, rate_learner
@@ -128,10 +128,10 @@ def refresh_levels(
     # as `recompute-levels` would leave it, rather than the rating it had.
     empty = {code for code in codes if code not in evidence and code not in steps}
     if empty:
-        session.execute(
-            delete(CompetencyLevel).where(
-                CompetencyLevel.user_id == user_id, CompetencyLevel.competency_code.in_(empty)
-            )
+        _take_away(
+            session,
+            (CompetencyLevel.user_id == user_id, CompetencyLevel.competency_code.in_(empty)),
+            cause,
         )
     if records:
         statement, postgresql = _level_upsert(session)
@@ -193,6 +193,13 @@ def level_records(
     ]
 
 
+def _take_away(connection, where: tuple, cause: str) -> None:
+    """Delete the ratings `where` selects, their history row (written by the trigger, from
+    the row as it was) recording this writer's cause."""
+    connection.execute(update(CompetencyLevel).where(*where).values(cause=cause))
+    connection.execute(delete(CompetencyLevel).where(*where))
+
+
 _UPSERTS: dict = {}
 
 
@@ -234,9 +241,10 @@ def recompute_levels(
     they were last rated. A rating that comes out as stored is not written (its time and
     cause stay those of the change that made it); one that changed is, with the cause
     "recomputed" and the framework version it was rated by, and its history keeps the
-    rating it had.
+    rating it had. Without `now`, each batch is rated as things stand once its learners are
+    locked.
     """
-    session, now = db.session(), now or utcnow()
+    session = db.session()
     learners = sorted(
         set(session.scalars(select(EvidenceRow.user_id).distinct()))
         | set(session.scalars(select(SelfAssessment.user_id).distinct()))
@@ -266,7 +274,7 @@ def recompute_levels(
 _worker: dict = {}
 
 
-def _start(url: str, frameworks, now: datetime) -> None:
+def _start(url: str, frameworks, now: datetime | None) -> None:
     _worker.update(engine=db.make_engine(url, pooled=False), frameworks=frameworks, now=now)
 
 
@@ -275,7 +283,9 @@ def _batch_in_worker(user_ids: list[int]) -> None:
         _recompute_batch(connection, user_ids, _worker["frameworks"], _worker["now"])
 
 
-def _recompute_batch(connection: Connection, user_ids: list[int], frameworks, now) -> None:
+def _recompute_batch(
+    connection: Connection, user_ids: list[int], frameworks, now: datetime | None
+) -> None:
     # In id order, as one statement: gradings lock one learner each, so none deadlocks.
     # FOR SHARE, as the dashboard's count triggers lock the learners whose ratings change:
     # taken first, it waits for a grading of one of them to commit before any rating is
@@ -284,6 +294,10 @@ def _recompute_batch(connection: Connection, user_ids: list[int], frameworks, no
     if connection.dialect.name == "postgresql":
         lock = lock.with_for_update(read=True)
     organisations = dict(connection.execute(lock).all())
+    # As things stand once the learners are locked, unless a moment was asked for: a
+    # supervisor's decision or a request made while the command waited for this batch is
+    # counted, not left out as after the command began (and the rating it made undone).
+    now = now or utcnow()
     evidence = load_evidence(user_ids, connection=connection)
     practice = load_practice(user_ids, connection=connection)
     rules = rules_of(frameworks)
@@ -310,7 +324,7 @@ def _recompute_batch(connection: Connection, user_ids: list[int], frameworks, no
         elif before[1] != _compared(row):
             changed.append(dict(zip(COLUMNS, row, strict=True)))
     if gone:
-        connection.execute(delete(CompetencyLevel).where(CompetencyLevel.id.in_(gone)))
+        _take_away(connection, (CompetencyLevel.id.in_(gone),), "recomputed")
     bulk_insert(connection, CompetencyLevel, COLUMNS, new)
     if changed:
         name = connection.dialect.name

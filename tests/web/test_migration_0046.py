@@ -68,11 +68,20 @@ def test_upgrade_starts_each_history_and_later_changes_are_appended(database_at_
             .where(level.c.competency_code == "REF-1.1")
             .values(level="Secure", cause="graded", rules="referrer 0.2")
         )
+        # Another framework version, the standing as it was: recorded too.
+        c.execute(
+            update(level)
+            .where(level.c.competency_code == "REF-1.1")
+            .values(rules="referrer 0.3", cause="recomputed")
+        )
+        # Taken away: the cause its writer set on the row before deleting it.
+        c.execute(update(level).where(level.c.competency_code == "REF-4.1").values(cause="revoked"))
         c.execute(level.delete().where(level.c.competency_code == "REF-4.1"))
         later = c.execute(select(*columns, change.c.rules).order_by(change.c.id)).all()[2:]
     assert later == [
         ("REF-1.1", "graded", "Secure", False, "referrer 0.2"),
-        ("REF-4.1", "removed", None, None, None),
+        ("REF-1.1", "recomputed", "Secure", False, "referrer 0.3"),
+        ("REF-4.1", "revoked", None, None, None),
     ]
     engine.dispose()
     command.downgrade(alembic_config(database_at_0045), "0045")

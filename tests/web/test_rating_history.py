@@ -5,14 +5,15 @@ changed, so a rating a framework's earlier rules gave stays on record after the 
 """
 
 from dataclasses import replace
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from app import db
 from app.content import catalogue
 from app.domain.content import Catalogue
-from app.models import CompetencyLevel, RatingChange
-from app.services import dashboard_counts, ratings
+from app.models import CompetencyLevel, RatingChange, utcnow
+from app.services import dashboard_counts, rating_history, ratings
 from tests.web import test_revoked_pass_evidence as revoked
 from tests.web.test_revoked_pass_evidence import OWN_RULE, revoke_on_the_command_line
 
@@ -111,19 +112,33 @@ def test_a_rule_change_re_rates_but_the_earlier_rating_stays_on_record(app, pass
     ]
 
 
-def test_a_new_framework_version_alone_is_kept_on_the_rating_but_is_no_change(app, passed):
+def test_a_new_version_is_recorded_so_a_later_change_is_not_blamed_on_it(app, passed):
     with app.app_context():
         course = catalogue()
+        version = course.framework("referrer").version
         renumbered = Catalogue(
             course.modules,
             tuple(
                 replace(f, version="9.9") if f.id == "referrer" else f for f in course.frameworks
             ),
         )
-    count = changes(app)
     recompute(app, renumbered)
     assert stored(app, passed)[OWN_RULE][3] == "referrer 9.9"
-    assert changes(app) == count
+    # Re-rated by the new version, the standing as it was: appended all the same.
+    assert history(app, passed) == [
+        ("graded", f"referrer {version}", "Secure", True, "Not started"),
+        ("recomputed", "referrer 9.9", "Secure", True, "Not started"),
+    ]
+    with app.app_context():
+        said = [change.said for change in rating_history.history(passed, OWN_RULE)]
+    assert said[0].startswith(f"Framework updated (referrer {version} to 9.9)")
+    # Years later the answers have expired: the framework did not change this time.
+    with app.app_context():
+        ratings.recompute_levels(renumbered, now=utcnow() + timedelta(days=5 * 365))
+        later = rating_history.history(passed, OWN_RULE)[0]
+    assert later.cause == "recomputed" and later.rules == "referrer 9.9"
+    assert not later.said.startswith("Framework updated")
+    assert later.level != "Secure"
 
 
 def test_a_revocation_that_leaves_nothing_to_rate_is_recorded_as_a_rating_removed(
@@ -132,7 +147,8 @@ def test_a_revocation_that_leaves_nothing_to_rate_is_recorded_as_a_rating_remove
     revoke_on_the_command_line(app, runner, passed, module)
     assert OWN_RULE not in stored(app, passed)
     rows = history(app, passed)
-    assert [row[0] for row in rows] == ["graded", "removed"]
+    # Taken away by the revocation, which the history names.
+    assert [row[0] for row in rows] == ["graded", "revoked"]
     assert rows[-1][2:] == (None, None, None)
 
 

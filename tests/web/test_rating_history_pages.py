@@ -127,7 +127,8 @@ def test_a_rating_taken_away_is_shown_as_no_rating_with_its_cause(
     revoke_on_the_command_line(app, runner, passed, module)
     shown = rows(client.get(f"/my/competencies/{OWN_RULE}").text, LEARNERS)
     assert [row.split(" UTC ", 1)[1] for row in shown[:2]] == [
-        "No rating: nothing left counts No rating",
+        "Certificate revoked: its answers stopped counting. Nothing left counts, so there is"
+        " no rating No rating",
         f"Quiz answers marked Framework: referrer {version(app)} Secure (100%) Met",
     ]
     (removed,) = lxml.html.fromstring(client.get(f"/my/competencies/{OWN_RULE}").text).xpath(

@@ -9,8 +9,11 @@ minimum_evidence) was overwritten with no trace of it.
 Now every writer says why it rated (competency_level.cause) and by which framework version
 (competency_level.rules, "referrer 0.2"), and triggers append to rating_change the new
 standing whenever it changes (its knowledge level, practice status, met or expired; a new
-score alone is not a change of standing), a rating is first made, or a rating is taken away
-(nothing left to rate: no level). The triggers catch every writer, the grade's one
+score alone is not a change of standing) or it is rated by another framework version than
+before (one recorded), a rating is first made, or a rating is taken away (nothing left to
+rate: no level; the cause its writer set on the row before deleting it). So the rules a
+history row names are always those the rating had from then on, and a later change can say
+whether the framework changed under it. The triggers catch every writer, the grade's one
 statement on PostgreSQL included. rating_change is only ever appended to.
 
 PostgreSQL: statement triggers with transition tables, as the dashboard's counts (0017):
@@ -56,8 +59,9 @@ def _kept(row: str, changed_at: str) -> str:
 
 
 def _removed(row: str, changed_at: str) -> str:
+    """Return the rating_change values of a rating taken away: its writer's cause, no level."""
     return ", ".join(
-        [f"{row}.user_id", f"{row}.competency_code", changed_at, "'removed'", f"{row}.rules"]
+        [f"{row}.user_id", f"{row}.competency_code", changed_at, f"{row}.cause", f"{row}.rules"]
         + ["NULL"] * 6
     )
 
@@ -65,6 +69,7 @@ def _removed(row: str, changed_at: str) -> str:
 def _postgresql(schema: str) -> str:
     into = f"INSERT INTO rating_change ({', '.join(KEPT)})"
     changed = " OR ".join(f"n.{c} IS DISTINCT FROM o.{c}" for c in STANDING)
+    changed += " OR (o.rules IS NOT NULL AND n.rules IS DISTINCT FROM o.rules)"
     bodies = {
         "added": f"{into}\n  SELECT {_kept('n', 'coalesce(n.rated_at, now())')}"
         " FROM new_rows n ORDER BY n.user_id, n.competency_code;",
@@ -102,12 +107,13 @@ SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
 def _sqlite() -> list[str]:
     into = f"INSERT INTO rating_change ({', '.join(KEPT)})"
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in STANDING)
+    changed += " OR (OLD.rules IS NOT NULL AND OLD.rules IS NOT NEW.rules)"
     at = f"coalesce(NEW.rated_at, {SQLITE_NOW})"
     return [
         "CREATE TRIGGER competency_level_history_added AFTER INSERT ON competency_level"
         f" BEGIN {into} VALUES ({_kept('NEW', at)}); END",
         "CREATE TRIGGER competency_level_history_changed"
-        f" AFTER UPDATE OF {', '.join(STANDING)} ON competency_level WHEN {changed}"
+        f" AFTER UPDATE OF {', '.join(STANDING)}, rules ON competency_level WHEN {changed}"
         f" BEGIN {into} VALUES ({_kept('NEW', at)}); END",
         "CREATE TRIGGER competency_level_history_removed AFTER DELETE ON competency_level"
         f" BEGIN {into} VALUES ({_removed('OLD', SQLITE_NOW)}); END",
