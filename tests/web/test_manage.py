@@ -126,6 +126,11 @@ def test_export_streams_one_row_per_learner_and_competency_and_is_audited(app, m
     add_learners(app, "Hillside PCN", 2)
     response = manager.get("/manage/export.csv")
     assert response.mimetype == "text/csv"
+    # Dated as the compliance download is: two downloads on two days keep apart.
+    today = datetime.now(UTC).date().isoformat()
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="linkwise-competencies-{today}.csv"'
+    )
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     with app.app_context():
         # One row per competency of the framework for the learner's profession (link worker).
@@ -140,7 +145,7 @@ def test_export_streams_one_row_per_learner_and_competency_and_is_audited(app, m
         "Profession",
         "Competency",
         "Knowledge",
-        "Score",
+        "Score (%)",
         "Evidence count",
         "Last evidence",
         "Practice",
@@ -152,7 +157,6 @@ def test_export_streams_one_row_per_learner_and_competency_and_is_audited(app, m
     assert {row[2] for row in rows[1:]} == {"Social prescribing link worker"}
     assert {tuple(row[11:]) for row in rows[1:]} == {("", "")}  # none retired
     assert len(rows) - 1 == 2 * codes
-    today = datetime.now(UTC).date().isoformat()
     assert {row[7] for row in rows[1:]} == {today}  # last evidence, as a UTC date
     assert {row[5] for row in rows[1:]} == {"50.0"}
     assert not any("hillside" in r[1].lower() for r in rows[1:])
