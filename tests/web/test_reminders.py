@@ -58,6 +58,13 @@ def test_each_learner_gets_one_email_however_often_it_runs(app, runner, mailbox,
         assert db.session().scalar(learners) == 2
 
 
+def test_a_reminder_for_learning_due_today_says_due_today(app, runner, mailbox, pcn):
+    title = assign_elm(app)
+    assert "sent 1 reminder email about 1 module" in remind(runner, DUE)
+    body = mailbox.body("asha@example.org")
+    assert f"- {title}: Due soon (due today)" in body and "20 March" not in body
+
+
 def test_a_today_with_no_room_for_due_soon_is_refused_in_one_sentence(app, runner, pcn):
     assign_elm(app)
     last = date(date.today().year + 5, 12, 31)  # the last day send-reminders takes
