@@ -127,7 +127,8 @@ def test_revoking_the_renewal_leaves_the_first_completion_where_it_was(
     sign_in(client, "lead@example.org")
     for url in ("/manage/", "/manage/?q=asha"):  # the kept counts, and a count afresh
         summary, months = module_completions(client.get(url).text, module)
-        named = dates.month(date.fromisoformat(f"{renewed.first_month}-01"))  # "August 2026"
+        # "August 2026", kept on one line.
+        named = dates.month(date.fromisoformat(f"{renewed.first_month}-01")).replace(" ", "\u00a0")
         first = f'{named}</td><td class="nhsuk-table__cell nhsuk-table__cell--numeric">1</td>'
         assert "1 completed" in summary and first in months, url
 
