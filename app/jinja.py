@@ -92,6 +92,7 @@ def configure(app: Flask) -> None:
     # a template never spells a format of its own (tests/web/test_dates_read_alike.py).
     env.filters["day"] = dates.day
     env.filters["short_day"] = dates.short_day
+    env.filters["month"] = dates.month
     env.filters["day_time"] = dates.day_time
     env.filters["time_of_day"] = dates.time_of_day
     # Words kept on one line (no-break spaces): a day in a narrow column, whatever its width.

@@ -174,11 +174,14 @@ def in_words(found: Standing, today: date) -> str:
     if found.status == NO_LONGER_OFFERED:
         return "Assigned to you, but no longer in the course: nothing to do"
     if found.status == EXPIRED:
-        return f"Assigned to you: expired on {day_in_words(found.due_on, today)}, do it again now"
+        on = "today" if found.due_on == today else f"on {day_in_words(found.due_on, today)}"
+        return f"Assigned to you: expired {on}, do it again now"
     if found.completed_on is not None and found.due_on is not None:
         return f"Assigned to you: complete, renew by {day_in_words(found.due_on, today)}"
     if found.completed_on is not None:
         return "Assigned to you: complete"
     if found.status == OVERDUE:
         return f"Assigned to you, was due {day_in_words(found.due_on, today)}: overdue"
+    if found.due_on == today:
+        return "Assigned to you, due today"
     return f"Assigned to you, due {day_in_words(found.due_on, today)}"

@@ -48,3 +48,25 @@ def day_time(moment: datetime | None, seconds: bool = False, zone: bool = True) 
     if moment is None:
         return ""
     return f"{day(moment)} at {time_of_day(moment, seconds, zone)}"
+
+
+def month(moment: date | datetime) -> str:
+    """Return a month and its year in words, e.g. "June 2026"."""
+    found = _day(moment)
+    return f"{MONTHS[found.month - 1]} {found.year}"
+
+
+def every_month(counted: dict[str, int], through: date) -> list[tuple[date, int]]:
+    """Return (first day, count) of every month from the first in `counted` (months as
+    "YYYY-MM") through `through`'s, or the last counted if later: 0 for a month with none, so
+    a chart shows a quiet month rather than skipping it. Nothing counted: nothing."""
+    if not counted:
+        return []
+    firsts = sorted(date(int(key[:4]), int(key[5:7]), 1) for key in counted)
+    year, number = firsts[0].year, firsts[0].month
+    last = max(firsts[-1], through.replace(day=1))
+    found = []
+    while (year, number) <= (last.year, last.month):
+        found.append((date(year, number, 1), counted.get(f"{year:04d}-{number:02d}", 0)))
+        year, number = (year + 1, 1) if number == 12 else (year, number + 1)
+    return found

@@ -18,7 +18,7 @@ from app.domain.content import Catalogue
 from app.models import User
 from app.models_assignments import Assignment
 from app.models_teams import Team
-from app.services import audit
+from app.services import assignment_overlaps, audit
 from app.services.teams import Scope, in_scope, team_in
 from app.services.upsert import insert_for
 
@@ -132,6 +132,18 @@ def expand_modules(choices, catalogue: Catalogue) -> list[str]:
     return slugs
 
 
+@dataclass(frozen=True)
+class Assigned:
+    """What an assignment request did: how many it added and found there already, those
+    found there with another due date or renewal (kept as they were), and the learners named
+    whom another assignment of the module binds sooner (assignment_overlaps.py)."""
+
+    added: int
+    already: int
+    kept: tuple[assignment_overlaps.Kept, ...] = ()
+    earlier: tuple[assignment_overlaps.Earlier, ...] = ()
+
+
 def assign(
     scope: Scope,
     actor_id: int | None,
@@ -139,8 +151,8 @@ def assign(
     catalogue: Catalogue,
     *,
     via: str = "web",
-) -> tuple[int, int]:
-    """Add the assignments asked for; return (added, already there). One transaction.
+) -> Assigned:
+    """Add the assignments asked for; say what was added and what was there. One transaction.
 
     The event names its actor: the manager signed in, or the command line (`via` "cli",
     no actor) for a seed or a script.
@@ -157,7 +169,7 @@ def assign(
     if errors:
         raise AssignmentError(errors)
     insert = insert_for(session)
-    added = 0
+    added, there, named = 0, [], []
     for slug in slugs:
         for target in targets:
             row = session.execute(
@@ -176,6 +188,10 @@ def assign(
                 .returning(Assignment.id)
             ).first()
             added += row is not None
+            if row is None:
+                there.append((slug, target["target"]))
+            elif target.get("user_id") is not None and target["user_id"] not in named:
+                named.append(target["user_id"])
     # A request that finds every assignment made (a second tab, a double click, the same
     # form sent at once) changes nothing and audits nothing. The team is named as it was
     # called then (a team renamed or deleted later is still read); learners stay ids, named
@@ -195,8 +211,13 @@ def assign(
             added=added,
             **({"team": team.name} if team is not None else {}),
         )
+    overlaps = assignment_overlaps  # read before the commit: as this request left them
+    kept = overlaps.kept(scope.organisation_id, there, asked.due_on, asked.renew_months, catalogue)
+    earlier = overlaps.earlier(
+        scope.organisation_id, named, slugs, asked.due_on, asked.renew_months, catalogue
+    )
     session.commit()
-    return added, len(slugs) * len(targets) - added
+    return Assigned(added, len(there), kept, earlier)
 
 
 def _targets(scope: Scope, asked: Request, errors: dict) -> list[dict]:

@@ -56,7 +56,7 @@ HEADER = [
     "Profession",
     "Competency",
     "Knowledge",
-    "Score",
+    "Score (%)",  # the knowledge rating's score, 0 to 100
     "Evidence count",
     "Last evidence",
     "Practice",

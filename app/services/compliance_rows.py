@@ -140,7 +140,7 @@ def table(found: Matrix) -> list[list]:
     """Return the matrix as rows of cells: the CSV and the XLSX's first sheet."""
     header = ["Learner", "Email", "Profession", "Team", "Reminder emails"]
     for _, title in found.modules:
-        header += [f"{title}: status", f"{title}: due", f"{title}: completed"]
+        header += [f"{title}: {name}" for name in _MODULE_COLUMNS]
     header += [f"{code} {name}" for code, name in found.competencies]
     header += [
         f"{code} {name or NOT_RECORDED} (retired: no longer in any framework, not counted)"
@@ -150,20 +150,33 @@ def table(found: Matrix) -> list[list]:
     for row in found.rows:
         line = [row.name, row.email, row.profession, row.team, _reminders(row.failing_since)]
         for cell in row.cells:
-            if cell is None:
-                line += [rules.LABELS[rules.NOT_ASSIGNED][0], "", ""]
-            else:
-                # Dates as dates: the CSV writes them YYYY-MM-DD, the XLSX as date cells.
-                line += [cell.label, cell.due_on or "", cell.completed_on or ""]
+            line += _module_cells(cell)
         line += [COMPETENCY_LABELS[standing][0] for standing in row.competencies]
         line += [in_words(held) for held in row.retired]
         lines.append(line)
     return lines
 
 
+# A module's columns. As on the page, "due" is the date the assignment asks for a module not
+# yet completed; "renew by", when it asks again for one completed (passed: expired).
+_MODULE_COLUMNS = ("status", "due", "renew by", "completed")
+
+
+def _module_cells(cell: rules.Standing | None) -> list:
+    """Return a learner's cells in one module's columns (empty: no such date)."""
+    if cell is None:
+        return [rules.LABELS[rules.NOT_ASSIGNED][0], "", "", ""]
+    due_on = cell.due_on or ""
+    # Dates as dates: the CSV writes them YYYY-MM-DD, the XLSX as date cells.
+    if cell.completed_on is None:
+        return [cell.label, due_on, "", ""]
+    return [cell.label, "", due_on, cell.completed_on]
+
+
 def _reminders(since: datetime | None) -> str:
-    """Return the Reminder emails cell: since when the mail server has refused them, or empty."""
-    return f"Not delivered since {dates.day(since)}" if since else ""
+    """Return the Reminder emails cell: since when the mail server has refused them, or that
+    it has not."""
+    return f"Not delivered since {dates.day(since)}" if since else "No delivery problem"
 
 
 def figures(found: Matrix) -> list[list]:

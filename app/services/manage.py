@@ -5,11 +5,13 @@ The competency export is in competency_export.py.
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app import db
+from app.domain import dates
 from app.domain.competencies.rating_counts import RatingCounts, rating_counts
 from app.domain.content import Catalogue
 from app.domain.progress import QUIZ_PREFIX
@@ -42,7 +44,8 @@ class Summary:
     learners: int
     completed: dict[str, int]  # module slug -> learners who passed its quiz
     levels: dict[str, dict[str, int]]  # competency code -> level -> learners
-    completions_by_month: list[tuple[str, int]]
+    # (first day, modules first completed) of every month from the first through this one.
+    completions_by_month: list[tuple[date, int]]
     framework_learners: int = 0  # learners the framework shown applies to
     # Every learner the manager sees, filtered or not (the dashboard's; None elsewhere).
     learners_seen: int | None = None
@@ -196,7 +199,7 @@ def _summary_from(scope: Scope, catalogue: Catalogue, found, learners: int, appl
         learners,
         completed,
         dict(levels),
-        sorted(by_month.items()),
+        dates.every_month(by_month, through=datetime.now(UTC).date()),
         applicable,
         seen[0] if seen else None,
     )

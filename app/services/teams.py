@@ -119,9 +119,16 @@ def as_scope(scope: Scope | int) -> Scope:
     return scope if isinstance(scope, Scope) else Scope(scope)
 
 
+def counted_as_learner(organisation_id):
+    """Return the SQL condition every manager page counts a learner by: an account of the
+    organisation whose role is learner (a member made a manager is not one; stepped back,
+    they are again, their place in the team kept)."""
+    return and_(User.organisation_id == organisation_id, User.role == "learner")
+
+
 def in_scope(scope: Scope):
     """Return the SQL condition for 'a learner this manager may see'."""
-    condition = and_(User.organisation_id == scope.organisation_id, User.role == "learner")
+    condition = counted_as_learner(scope.organisation_id)
     if scope.whole_organisation:
         return condition
     placed = aliased(TeamMember)  # its own name: the outer query may join TeamMember too
@@ -134,11 +141,12 @@ def can_see(scope: Scope, user_id: int) -> bool:
     return bool(db.session().scalar(select(User.id).where(User.id == user_id, in_scope(scope))))
 
 
-# A team's learners: its members still in its organisation (a correlated subquery).
+# A team's learners: its members still in its organisation, counted as learners (a
+# correlated subquery).
 TEAM_LEARNERS = (
     select(func.count(TeamMember.user_id))
     .join(User, User.id == TeamMember.user_id)
-    .where(TeamMember.team_id == Team.id, User.organisation_id == Team.organisation_id)
+    .where(TeamMember.team_id == Team.id, counted_as_learner(Team.organisation_id))
     .scalar_subquery()
 )
 

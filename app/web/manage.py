@@ -152,11 +152,13 @@ def export():
         g.scope, catalogue(), current_user.db_id, chosen.status, chosen if filtered else None,
         chunk_size=CHUNK_SIZE,
     )  # fmt: skip
+    # Dated as the compliance download is, so downloads on two days keep apart.
+    name = f"linkwise-competencies-{assignments.today().isoformat()}.csv"
     # About 64 KB a chunk: a write per row would cost the server a send per row.
     return Response(
         stream_with_context(chunks),
         mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="linkwise-competencies.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

@@ -50,6 +50,6 @@ def supervisor(user_id: int):
         abort(404)
     if not changed:
         return _unchanged(user_id, supervisors.name_of(user_id), named)
-    person = "is now a supervisor" if named else "is no longer a supervisor"
-    flash(f"This person {person} of your organisation.", "success")
+    now = "is now a supervisor" if named else "is no longer a supervisor"
+    flash(f"{supervisors.name_of(user_id)} {now} of your organisation.", "success")
     return redirect(url_for("manage.learner", user_id=user_id, _anchor="supervisor"))

@@ -1,5 +1,7 @@
 """The demo manager looks at their organisation in Chromium: grid, charts, drill-down, CSV."""
 
+from datetime import UTC, datetime
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, browser_sign_in
@@ -25,4 +27,5 @@ def test_manager_filters_drills_down_and_downloads(app, page, live_server, make_
     page.goto(live_server + "/manage/")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download every learner and competency (CSV)").click()
-    assert download.value.suggested_filename == "linkwise-competencies.csv"
+    today = datetime.now(UTC).date().isoformat()
+    assert download.value.suggested_filename == f"linkwise-competencies-{today}.csv"

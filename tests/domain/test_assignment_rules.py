@@ -71,6 +71,17 @@ def test_learners_read_when_it_is_due():
     assert later == "Assigned to you, due 1 March 2028"
 
 
+def test_learning_due_or_expiring_today_says_today():
+    line = rules.in_words(standing(Rule("m", DUE), None, DUE), DUE)
+    assert line == "Assigned to you, due today"
+    renewed = standing(Rule("m", DUE, 12), date(2026, 1, 14), DUE)  # a year ago today
+    assert rules.in_words(renewed, DUE) == "Assigned to you: expired today, do it again now"
+    tomorrow = DUE - timedelta(days=1)
+    assert rules.in_words(standing(Rule("m", DUE), None, tomorrow), tomorrow) == (
+        "Assigned to you, due 14 January"
+    )
+
+
 def test_due_order_puts_the_soonest_first_and_finished_last():
     today = date(2027, 1, 1)
     found = rules.in_due_order(

@@ -34,3 +34,22 @@ def test_seconds_and_the_zone_are_said_when_asked():
 def test_a_narrow_grid_cuts_the_month_to_three_letters():
     assert dates.short_day(date(2026, 9, 1)) == "1 Sep 2026"
     assert dates.short_day(None) == ""
+
+
+def test_a_month_reads_as_its_name_and_year():
+    assert dates.month(date(2026, 6, 1)) == "June 2026"
+    assert dates.month(LATE) == "December 2026"
+
+
+def test_every_month_from_the_first_counted_to_this_one_has_a_count():
+    counted = {"2026-09": 1, "2026-11": 2}
+    assert dates.every_month(counted, through=date(2027, 1, 15)) == [
+        (date(2026, 9, 1), 1),
+        (date(2026, 10, 1), 0),  # none that month: there, with 0
+        (date(2026, 11, 1), 2),
+        (date(2026, 12, 1), 0),
+        (date(2027, 1, 1), 0),  # this month, none yet
+    ]
+    # A month counted after `through` (a clock behind the database's) is still shown.
+    assert dates.every_month({"2026-09": 3}, through=date(2026, 8, 31)) == [(date(2026, 9, 1), 3)]
+    assert dates.every_month({}, through=date(2026, 12, 7)) == []

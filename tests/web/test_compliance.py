@@ -222,7 +222,9 @@ def test_the_xlsx_due_and_completed_days_are_date_cells_the_csv_iso_days(client,
     rows = list(csv.reader(io.StringIO(client.get("/manage/compliance.csv").text)))
     book = openpyxl.load_workbook(io.BytesIO(client.get("/manage/compliance.xlsx").data))
     sheet = list(book["Compliance"].iter_rows())
-    days = [i for i, name in enumerate(rows[0]) if name.endswith((": due", ": completed"))]
+    days = [
+        i for i, name in enumerate(rows[0]) if name.endswith((": due", ": renew by", ": completed"))
+    ]
     seen = 0
     for line, cells in zip(rows[1:], sheet[1:], strict=True):
         for i in days:
@@ -232,7 +234,7 @@ def test_the_xlsx_due_and_completed_days_are_date_cells_the_csv_iso_days(client,
             seen += 1
             assert cells[i].is_date and cells[i].number_format == "yyyy-mm-dd"
             assert cells[i].value.date().isoformat() == line[i]
-    assert seen >= 7  # four due days of A, two of B, three completions
+    assert seen == 9  # due: Ben's A, Oak's two B; renew by: three of A; three completions
 
 
 def test_a_practice_manager_sees_and_exports_their_practice_only(app, client, practices):

@@ -58,6 +58,13 @@ def test_each_learner_gets_one_email_however_often_it_runs(app, runner, mailbox,
         assert db.session().scalar(learners) == 2
 
 
+def test_a_reminder_for_learning_due_today_says_due_today(app, runner, mailbox, pcn):
+    title = assign_elm(app)
+    assert "sent 1 reminder email about 1 module" in remind(runner, DUE)
+    body = mailbox.body("asha@example.org")
+    assert f"- {title}: Due soon (due today)" in body and "20 March" not in body
+
+
 def test_a_today_with_no_room_for_due_soon_is_refused_in_one_sentence(app, runner, pcn):
     assign_elm(app)
     last = date(date.today().year + 5, 12, 31)  # the last day send-reminders takes
@@ -367,10 +374,11 @@ def test_the_compliance_downloads_say_whose_reminder_emails_are_not_delivered(
     assert sheet[0][column] == "Reminder emails"
     today = date.today().strftime("%-d %B %Y")  # when the server refused, not --today
     cells = {row[0]: row[column] for row in rows[1:]}
-    assert cells == {"Asha Elm": f"Not delivered since {today}", "Ben Oak": ""}
+    fine = "No delivery problem"
+    assert cells == {"Asha Elm": f"Not delivered since {today}", "Ben Oak": fine}
     assert {row[0]: row[column] for row in sheet[1:]} == {
         "Asha Elm": f"Not delivered since {today}",
-        "Ben Oak": None,
+        "Ben Oak": fine,
     }
 
 

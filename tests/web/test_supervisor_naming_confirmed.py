@@ -133,7 +133,7 @@ def test_confirming_names_them_once_and_a_second_click_changes_nothing(app, lead
     form = {"named": "yes", "confirmed": "yes"}
     done = post_form(lead, url, form, page=question)
     assert done.status_code == 302 and done.location.endswith(f"/manage/learners/{ben}#supervisor")
-    assert "This person is now a supervisor of your organisation." in lead.get(done.location).text
+    assert "Ben Oak is now a supervisor of your organisation." in lead.get(done.location).text
     assert _supervisors(app, ben) == 1 and _audited(app, "supervisor.named", ben) == 1
     # The same form again (a second click, a resend): nothing more, and said so.
     again = post_form(lead, url, form, page=f"/manage/learners/{ben}")
@@ -145,6 +145,12 @@ def test_confirming_names_them_once_and_a_second_click_changes_nothing(app, lead
     back = lead.get(question)
     assert back.status_code == 302 and back.location.endswith(f"/manage/learners/{ben}#supervisor")
     assert "Ben Oak is already a supervisor" in lead.get(back.location).text
+    # Un-named, the banner names them too.
+    stop = {"named": "no", "confirmed": "yes"}
+    stopped = post_form(lead, url, stop, page=f"/manage/learners/{ben}/supervisor?named=no")
+    shown = lead.get(stopped.location).text
+    assert "Ben Oak is no longer a supervisor of your organisation." in shown
+    assert "This person" not in shown and _supervisors(app, ben) == 0
 
 
 def test_confirmations_sent_at_once_name_them_once(app, lead, pcn):  # noqa: F811
@@ -182,7 +188,7 @@ def test_stopping_is_asked_first_then_closes_what_waits(app, client, people, mak
         assert waiting.supervisor_id == sue
     done = post_form(client, url, {"named": "no", "confirmed": "yes"}, page=question)
     assert done.status_code == 302
-    assert "This person is no longer a supervisor" in client.get(done.location).text
+    assert "Sue Supervisor is no longer a supervisor" in client.get(done.location).text
     assert _supervisors(app, sue) == 0 and _audited(app, "supervisor.removed", sue) == 1
     again = post_form(client, url, {"named": "no", "confirmed": "yes"}, page=page)
     assert "Sue Supervisor is not a supervisor of your organisation: nothing was changed." in (

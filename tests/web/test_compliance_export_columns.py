@@ -1,0 +1,67 @@
+"""The compliance downloads say what each date is, as the page does: a module's due date and
+its renew-by date in columns of their own, and every learner's reminder emails in words."""
+
+import csv
+import io
+from datetime import timedelta
+
+import openpyxl
+
+from app.domain.assignments import add_months
+from tests.conftest import sign_in
+from tests.web.test_compliance import TODAY, practices  # noqa: F401 (fixture)
+
+
+def _by_learner(rows: list[list], title: str) -> dict[str, dict[str, object]]:
+    # Each learner's status, due, renew-by and completed cells of one module.
+    header = rows[0]
+    names = ("status", "due", "renew by", "completed")
+    at = {name: header.index(f"{title}: {name}") for name in names}
+    return {
+        str(row[0]).removeprefix("'"): {name: row[i] for name, i in at.items()} for row in rows[1:]
+    }
+
+
+def test_the_downloads_keep_due_and_renew_by_dates_apart(client, practices):  # noqa: F811
+    sign_in(client, "lead@example.org")
+    rows = list(csv.reader(io.StringIO(client.get("/manage/compliance.csv").text)))
+    first, second = practices["first"], practices["second"]
+    assert f"{first}: due" in rows[0] and f"{first}: renew by" in rows[0]
+    due = (TODAY + timedelta(days=60)).isoformat()
+    renews = {
+        who: add_months(TODAY - timedelta(days=days_ago), 12).isoformat()
+        for who, days_ago in (("Asha Elm", 10), ("Cara Elm", 400), ("=Dev Oak", 350))
+    }
+    completed = {
+        who: (TODAY - timedelta(days=days_ago)).isoformat()
+        for who, days_ago in (("Asha Elm", 10), ("Cara Elm", 400), ("=Dev Oak", 350))
+    }
+    # Ben has not done A: it is due. The others did: it renews (Cara's renewal has come).
+    assert _by_learner(rows, first) == {
+        "Asha Elm": {"status": "Complete", "due": "", "renew by": renews["Asha Elm"]}
+        | {"completed": completed["Asha Elm"]},
+        "Ben Oak": {"status": "To do", "due": due, "renew by": "", "completed": ""},
+        "Cara Elm": {"status": "Expired", "due": "", "renew by": renews["Cara Elm"]}
+        | {"completed": completed["Cara Elm"]},
+        "=Dev Oak": {"status": "Due soon", "due": "", "renew by": renews["=Dev Oak"]}
+        | {"completed": completed["=Dev Oak"]},
+    }
+    overdue = (TODAY - timedelta(days=1)).isoformat()
+    assert _by_learner(rows, second)["Ben Oak"] == {
+        "status": "Overdue",
+        "due": overdue,
+        "renew by": "",
+        "completed": "",
+    }
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/manage/compliance.xlsx").data))
+    sheet = [[cell.value for cell in row] for row in book["Compliance"].iter_rows()]
+    assert sheet[0] == rows[0]
+    asha = _by_learner(sheet, first)["Asha Elm"]
+    assert asha["due"] is None and asha["renew by"].date().isoformat() == renews["Asha Elm"]
+
+
+def test_the_reminder_emails_column_says_when_nothing_is_wrong(client, practices):  # noqa: F811
+    sign_in(client, "lead@example.org")
+    rows = list(csv.reader(io.StringIO(client.get("/manage/compliance.csv").text)))
+    column = rows[0].index("Reminder emails")
+    assert {row[column] for row in rows[1:]} == {"No delivery problem"}
