@@ -29,7 +29,7 @@ UPDATED = "Framework updated (referrer {was} to 9.9): re-rated by the new versio
 
 
 # The learner's history table, after its heading; the manager's for one competency.
-LEARNERS = "//h2[@id='rating-history']/following::div[@role='region'][1]"
+LEARNERS = "//h2[@id='rating-history']/following::table[1]"
 MANAGERS = f"//details[@id='rating-history-{OWN_RULE}']"
 
 
@@ -38,8 +38,11 @@ def words(element) -> str:
 
 
 def rows(html: str, path: str) -> list[str]:
-    """Return each body row's text of the table in the element the XPath finds."""
+    """Return each body row's text of the table in the element the XPath finds, without the
+    column names a narrow screen shows in each cell."""
     (element,) = lxml.html.fromstring(html).xpath(path)
+    for name in element.xpath(".//*[contains(@class, 'nhsuk-table-responsive__heading')]"):
+        name.drop_tree()
     return [words(tr) for tr in element.xpath(".//tbody/tr")]
 
 
