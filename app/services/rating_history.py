@@ -18,6 +18,7 @@ from sqlalchemy import Float, Select, case, cast, literal_column, select
 
 from app import db
 from app.domain.competencies.met_rules import practice_needed
+from app.domain.competencies.rules_stamp import framework_of
 from app.domain.content import Catalogue
 from app.domain.frameworks import Framework
 from app.models import RatingChange
@@ -47,6 +48,11 @@ CAUSES = {
 TAKEN_AWAY = "{cause}. Nothing left counts, so there is no rating"
 # A re-rating by a framework version other than the one the change before it was rated by.
 FRAMEWORK_UPDATED = "Framework updated ({before} to {after}): re-rated by the new version’s rules"
+# The same version, its rules changed (the rules stamp's digest differs).
+RULES_CHANGED = (
+    "Framework’s rules changed ({framework}, the version number left as it was):"
+    " re-rated by its rules as they now stand"
+)
 
 # A rating's standing as the "Met" column says it, worked out by the database: NULL once
 # taken away. Literals, so the statement stays one cached shape.
@@ -67,7 +73,7 @@ class Change:
     changed_at: datetime
     cause: str
     said: str  # what happened, in words
-    rules: str | None  # the framework and version it was rated by ("referrer 0.2")
+    rules: str | None  # the rules stamp it was rated by ("referrer 0.2 5c1e07a9")
     level: str | None  # None: the rating was taken away
     score: float | None  # percent
     evidence_count: int | None
@@ -78,6 +84,11 @@ class Change:
     def rated(self) -> bool:
         """Say whether a rating stood after this change (not one taken away)."""
         return self.level is not None
+
+    @property
+    def framework(self) -> str:
+        """Return the framework and version it was rated by ("referrer 0.2"), or nothing."""
+        return framework_of(self.rules) if self.rules else ""
 
     @property
     def knowledge(self) -> str:
@@ -101,12 +112,14 @@ def said(cause: str, rules: str | None, before: str | None, taken_away: bool = F
     if taken_away and cause != "removed":
         return TAKEN_AWAY.format(cause=CAUSES.get(cause, "Re-rated"))
     if cause == "recomputed" and rules and before and rules != before:
-        framework, _, version = rules.partition(" ")
-        was, _, old_version = before.partition(" ")
+        now, was = framework_of(rules), framework_of(before)
+        if now == was:
+            return RULES_CHANGED.format(framework=now)
+        framework, _, version = now.partition(" ")
         # One framework's versions: its name once ("referrer 0.2 to 0.3").
-        if framework == was and version and old_version:
-            return FRAMEWORK_UPDATED.format(before=before, after=version)
-        return FRAMEWORK_UPDATED.format(before=before, after=rules)
+        if framework == was.partition(" ")[0] and version:
+            return FRAMEWORK_UPDATED.format(before=was, after=version)
+        return FRAMEWORK_UPDATED.format(before=was, after=now)
     return CAUSES.get(cause, "Re-rated")
 
 
@@ -230,6 +243,9 @@ def export(user_id: int) -> list[dict]:
             "competency": change.competency_code,
             "changed_at": aware(change.changed_at).isoformat(),
             "cause": change.cause,
+            # The framework and version it was rated by, and the whole rules stamp (the
+            # digest tells one version's rules apart when they changed under it).
+            "framework": framework_of(change.rules) if change.rules else None,
             "rules": change.rules,
             "level": change.level,
             "score": change.score,

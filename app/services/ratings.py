@@ -22,6 +22,7 @@ from sqlalchemy import Connection, delete, func, select, update
 
 from app import db
 from app.domain.competencies import Evidence, PracticeEvent, Rating, rate_learner
+from app.domain.competencies.rules_stamp import rules_stamp
 from app.domain.content import Catalogue
 from app.models import RATING_COLUMNS, CompetencyLevel, RatingChange, User, utcnow
 from app.models import Evidence as EvidenceRow
@@ -54,13 +55,15 @@ TIME_COLUMNS = (
 
 
 def rules_of(frameworks) -> dict[str, str]:
-    """Return each competency's framework and version ("referrer 0.2"), worked out once."""
+    """Return each competency's rules stamp ("referrer 0.2 5c1e07a9": domain/competencies/
+    rules_stamp.py), worked out once for the frameworks loaded."""
     cached = _RULES.get("frameworks")
     if cached is not frameworks:
+        stamps = {framework.id: rules_stamp(framework) for framework in frameworks}
         _RULES.update(
             frameworks=frameworks,
             rules={
-                c.code: f"{framework.id} {framework.version}"
+                c.code: stamps[framework.id]
                 for framework in frameworks
                 for c in framework.competencies
             },

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app import db
 from app.content import catalogue
+from app.domain.competencies.rules_stamp import framework_of
 from app.domain.content import Catalogue
 from app.models import CompetencyLevel, RatingChange, utcnow
 from app.services import dashboard_counts, rating_history, ratings
@@ -25,7 +26,7 @@ def history(app, learner: int, code: str = OWN_RULE) -> list[tuple]:
     """Return the learner's rating_change rows in one competency, oldest first."""
     with app.app_context():
         return [
-            (r.cause, r.rules, r.level, r.met, r.practice)
+            (r.cause, r.rules and framework_of(r.rules), r.level, r.met, r.practice)
             for r in db.session().scalars(
                 select(RatingChange)
                 .where(RatingChange.user_id == learner, RatingChange.competency_code == code)
@@ -42,7 +43,7 @@ def changes(app) -> int:
 def stored(app, learner: int) -> dict[str, tuple]:
     with app.app_context():
         return {
-            r.competency_code: (r.level, r.met, r.cause, r.rules, r.rated_at)
+            r.competency_code: (r.level, r.met, r.cause, framework_of(r.rules), r.rated_at)
             for r in db.session().scalars(
                 select(CompetencyLevel).where(CompetencyLevel.user_id == learner)
             )
@@ -136,7 +137,7 @@ def test_a_new_version_is_recorded_so_a_later_change_is_not_blamed_on_it(app, pa
     with app.app_context():
         ratings.recompute_levels(renumbered, now=utcnow() + timedelta(days=5 * 365))
         later = rating_history.history(passed, OWN_RULE)[0]
-    assert later.cause == "recomputed" and later.rules == "referrer 9.9"
+    assert later.cause == "recomputed" and later.framework == "referrer 9.9"
     assert not later.said.startswith("Framework updated")
     assert later.level != "Secure"
 
@@ -169,3 +170,25 @@ def test_every_seeded_rating_begins_its_history_whether_the_load_ran_triggers_or
             assert rated and sorted(begun) == sorted(rated)
             assert set(session.scalars(select(change.cause))) == {"seeded"}
             assert None not in set(session.scalars(select(change.rules)))
+
+
+def test_a_rule_changed_without_a_new_version_is_said_to_be_so(app, passed):
+    with app.app_context():
+        course = catalogue()
+        version = course.framework("referrer").version
+        quietly = Catalogue(
+            course.modules,
+            tuple(
+                replace(f, attainment=replace(f.attainment, minimum_evidence=50))
+                if f.id == "referrer"
+                else f
+                for f in course.frameworks
+            ),
+        )
+    recompute(app, quietly)
+    with app.app_context():
+        latest, first = rating_history.history(passed, OWN_RULE)
+    assert first.framework == latest.framework == f"referrer {version}"
+    assert latest.rules != first.rules  # the stamps tell the rules apart
+    assert latest.level == "Not enough evidence"
+    assert latest.said.startswith(f"Framework’s rules changed (referrer {version}")

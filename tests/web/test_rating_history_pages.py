@@ -159,16 +159,21 @@ def test_the_learners_copy_of_their_data_holds_every_change(app, client, passed)
     assert download.status_code == 200, download.status_code
     data = json.loads(zipfile.ZipFile(io.BytesIO(download.data)).read("linkwise-data.json"))
     own = [r for r in data["rating_history"] if r["competency"] == OWN_RULE]
-    assert [(r["cause"], r["rules"], r["level"], r["met"], r["expired"]) for r in own] == [
+    assert [(r["cause"], r["framework"], r["level"], r["met"], r["expired"]) for r in own] == [
         ("graded", f"referrer {was}", "Secure", True, False),
         ("recomputed", "referrer 9.9", "Not enough evidence", False, False),
     ]
+    # The rules stamp as kept: the framework and version, then the rules' digest.
+    assert all(r["rules"].startswith(r["framework"] + " ") for r in own)
     assert own[0]["score"] == 100 and own[0]["practice"] == "Not started"
     assert own[0]["changed_at"].endswith("+00:00")
     # Every column of the table but its own id and whose it is.
     with app.app_context():
         columns = {c["name"] for c in inspect(db.engine()).get_columns("rating_change")}
-    assert set(own[0]) == (columns - {"id", "user_id", "competency_code"}) | {"competency"}
+    assert set(own[0]) == (columns - {"id", "user_id", "competency_code"}) | {
+        "competency",
+        "framework",
+    }
 
 
 @pytest.mark.parametrize("cause", RATING_CAUSES)
