@@ -193,9 +193,9 @@ class CompetencyLevel(Base):
     # When the last answer the knowledge rating counted expires (None: none, or never):
     # pages show the rating a learner with no answer in date gets from then on.
     knowledge_until: Mapped[datetime | None]
-    # What made the latest writer rate it (RATING_CAUSES), and the framework and version
-    # whose rules it was rated by ("referrer 0.2"; None: not recorded): a change of standing
-    # copies both into rating_change (migration 0046).
+    # What made the latest writer rate it (RATING_CAUSES), and the rules it was rated by (a
+    # rules stamp, "referrer 0.2 9ca750aa": domain/competencies/rules_stamp.py; None: not
+    # recorded): a change of standing copies both into rating_change (migration 0046).
     cause: Mapped[str] = mapped_column(String(30), default="rated", server_default="rated")
     rules: Mapped[str | None] = mapped_column(Text)
 
