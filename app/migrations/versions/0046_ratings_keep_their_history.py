@@ -10,8 +10,9 @@ Now every writer says why it rated (competency_level.cause) and by which rules
 (competency_level.rules, "referrer 0.2 9ca750aa": the framework's id, version and a digest
 of its rules), and triggers append to rating_change the new standing whenever it changes
 (its knowledge level, practice status, met or expired; a new score alone is not a change of
-standing) or it is rated by other rules than before (ones recorded), a rating is first made, or a rating is taken away (nothing left to
-rate: no level; the cause its writer set on the row before deleting it). So the rules a
+standing) or it is rated by other rules than before (ones recorded), a rating is first
+made, or a rating is taken away (nothing left to rate: no level; the cause its writer set on
+the row before deleting it). So the rules a
 history row names are always those the rating had from then on, and a later change can say
 whether the framework changed under it. The triggers catch every writer, the grade's one
 statement on PostgreSQL included. rating_change is only ever appended to.
