@@ -10,13 +10,14 @@ sets, autosaves among them, and each learner's three quizzes at once.
 Part way through it SIGKILLs a gunicorn worker; a request that loses its connection is
 sent again, as a learner would press the button again.
 
-Then it reads the database and prints twelve counts, which must all be 0 (exit 1 if not):
+Then it reads the database and prints thirteen counts, which must all be 0 (exit 1 if not):
 quizzes a learner started more than once by starting them at once, attempts graded more
 than once, graded attempts whose stored answers do not reproduce
 the stored grade, answer rows changed after grading, evidence rows missing or duplicated,
-competency levels that differ from a recomputation, attempts with more than one
-certificate, passing final-quiz attempts without a certificate (a learner holds one
-certificate a pass, so several for one module are right), certificates without one
+competency levels that differ from a recomputation, ratings whose history does not end in
+the rating as it stands, attempts with more than one certificate, passing final-quiz
+attempts without a certificate (a learner holds one certificate a pass, so several for one
+module are right), certificates without one
 signed Open Badges credential, two credentials at one status list place, dashboard counts
 that differ from a recount, 5xx responses.
 

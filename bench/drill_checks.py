@@ -73,6 +73,7 @@ def count_faults(app) -> dict[str, int]:
         unsigned, shared_places = _credentials(session)
         counts_wrong = dashboard_counts.differences(session.connection())
         started_twice = _started_twice(session)
+        histories_wrong = _histories(session)
     print(
         f"drill: {waiting} attempts not graded: every submit they got came from a form older "
         "than an answer saved since, so it showed the latest answers instead",
@@ -99,6 +100,7 @@ def count_faults(app) -> dict[str, int]:
         "certificates without one signed credential": unsigned,
         "credentials sharing a status list place": shared_places,
         "dashboard counts that differ from a recount": counts_wrong,
+        "ratings whose history does not end in them": histories_wrong,
     }
 
 
@@ -176,6 +178,29 @@ def _levels(session) -> tuple[int, int]:
         ):
             wrong += 1
     return wrong, len(stored)
+
+
+def _histories(session) -> int:
+    """Count ratings whose latest rating_change row is missing or stands otherwise, and
+    histories whose latest row says a rating stands where none does (migration 0046)."""
+    from sqlalchemy import func, select
+
+    from app.models import CompetencyLevel, RatingChange
+
+    latest = select(func.max(RatingChange.id)).group_by(
+        RatingChange.user_id, RatingChange.competency_code
+    )
+    last = {
+        (r.user_id, r.competency_code): (r.level, r.practice, r.met, r.expired)
+        for r in session.scalars(select(RatingChange).where(RatingChange.id.in_(latest)))
+    }
+    stored = {
+        (r.user_id, r.competency_code): (r.level, r.practice, r.met, r.expired)
+        for r in session.scalars(select(CompetencyLevel))
+    }
+    wrong = sum(1 for key, standing in stored.items() if last.get(key) != standing)
+    # A history whose last row is a rating taken away has no level: nothing stands now.
+    return wrong + sum(1 for key, row in last.items() if key not in stored and row[0] is not None)
 
 
 def _certificates(session) -> tuple[int, int]:

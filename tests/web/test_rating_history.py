@@ -7,7 +7,7 @@ changed, so a rating a framework's earlier rules gave stays on record after the 
 from dataclasses import replace
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from app import db
 from app.content import catalogue
@@ -15,6 +15,7 @@ from app.domain.competencies.rules_stamp import framework_of
 from app.domain.content import Catalogue
 from app.models import CompetencyLevel, RatingChange, utcnow
 from app.services import dashboard_counts, rating_history, ratings
+from bench import drill_checks
 from tests.web import test_revoked_pass_evidence as revoked
 from tests.web.test_revoked_pass_evidence import OWN_RULE, revoke_on_the_command_line
 
@@ -192,3 +193,24 @@ def test_a_rule_changed_without_a_new_version_is_said_to_be_so(app, passed):
     assert latest.rules != first.rules  # the stamps tell the rules apart
     assert latest.level == "Not enough evidence"
     assert latest.said.startswith(f"Framework’s rules changed (referrer {version}")
+
+
+def test_the_drill_finds_a_rating_whose_history_does_not_end_in_it(app, passed):
+    # The drill's count (bench/drill_checks.py): 0 as the triggers keep it, 1 once a rating
+    # is changed with its history left behind (as a write with the triggers off would).
+    with app.app_context():
+        session = db.session()
+        assert drill_checks._histories(session) == 0
+        session.execute(
+            update(CompetencyLevel)
+            .where(CompetencyLevel.user_id == passed, CompetencyLevel.competency_code == OWN_RULE)
+            .values(level="Developing")
+        )
+        last = session.scalar(
+            select(func.max(RatingChange.id)).where(
+                RatingChange.user_id == passed, RatingChange.competency_code == OWN_RULE
+            )
+        )
+        session.execute(delete(RatingChange).where(RatingChange.id == last))
+        assert drill_checks._histories(session) == 1
+        session.rollback()
