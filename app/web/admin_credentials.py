@@ -60,13 +60,9 @@ def _reason_problem(reason: str) -> str | None:
 def confirm_revoke(code: str):
     """Show what revoking would do, with the holder, module, code and reason (nothing changes
     yet): revoking cannot be undone."""
-    found = credential_revocations.for_administrator(code) or abort(404)
-    if found.state.revoked_at is not None:
-        return _already_revoked(found)
-    reason = request.form.get("reason", "").strip()
-    problem = _reason_problem(reason)
-    if problem:
-        return _page(code, reason=reason, reason_error=problem, status=400)
+    found, reason, refused = _revocation_asked(code)
+    if refused is not None:
+        return refused
     return render_template("admin/revoke_credential.html", found=found, reason=reason)
 
 
@@ -77,18 +73,27 @@ def revoke(code: str):
     The first revocation stands: one sent from another tab (or at once) is told when, by
     whom and why it was revoked, and its own reason is recorded nowhere.
     """
-    found = credential_revocations.for_administrator(code) or abort(404)
-    if found.state.revoked_at is not None:
-        return _already_revoked(found)
-    reason = request.form.get("reason", "").strip()
-    problem = _reason_problem(reason)
-    if problem:
-        return _page(code, reason=reason, reason_error=problem, status=400)
+    found, reason, refused = _revocation_asked(code)
+    if refused is not None:
+        return refused
     done = credential_revocations.revoke(normalise_code(code), reason, actor_id=current_user.db_id)
     if done.outcome == "already":  # revoked by another request since the read above
         return _already_revoked(credential_revocations.for_administrator(code))
     flash(f"The credential of certificate {found.state.certificate_code} is revoked.", "success")
     return redirect(url_for("credential_admin.find", code=found.state.certificate_code))
+
+
+def _revocation_asked(code: str):
+    """Return the credential, the reason given, and the answer that refuses the revocation
+    (None: it may go on): 404 for no such credential, one revoked already, or no reason."""
+    found = credential_revocations.for_administrator(code) or abort(404)
+    if found.state.revoked_at is not None:
+        return found, "", _already_revoked(found)
+    reason = request.form.get("reason", "").strip()
+    problem = _reason_problem(reason)
+    if problem:
+        return found, reason, _page(code, reason=reason, reason_error=problem, status=400)
+    return found, reason, None
 
 
 def _already_revoked(found: credential_revocations.AdministeredCredential):
