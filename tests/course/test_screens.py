@@ -139,3 +139,11 @@ def test_no_screen_links_on_to_a_later_screen_of_its_module_and_links_back_stay(
                 )
     summary = catalogue.module("what-is-social-prescribing").screen("summary").html
     assert 'href="/modules/what-is-social-prescribing/roles-and-responsibilities/"' in summary
+
+
+def test_no_screen_links_into_a_screen_of_another_module(catalogue):
+    """Modules are taken in any order: another module's screen may be locked to the reader."""
+    for module in catalogue.modules:
+        for screen in module.screens:
+            into = re.findall(r'href="/modules/([a-z0-9-]+)/[a-z0-9-]+/', screen.html)
+            assert {m for m in into if m != module.slug} == set(), screen.path
