@@ -220,7 +220,10 @@ def _render_module(
     quiz_files: Mapping[str, QuizFile],
     placed: dict[str, Path],
 ) -> Module | None:
-    def render(source) -> RenderedMarkdown:
+    slugs = [s.slug for s in draft.screens]
+
+    def render(source, place: int) -> RenderedMarkdown:
+        # The screens after this one may be locked to its reader; the first is always open.
         with reading(source.path):
             rendered = render_markdown(
                 source.body,
@@ -228,6 +231,7 @@ def _render_module(
                 link_resolver=link_resolver,
                 path=str(source.path),
                 first_line=source.body_first_line,
+                later_screens=slugs[max(place, 1) :],
             )
             problems.extend(rendered.problems)
             _check_references(draft, source.path, rendered, screens_by_module, problems)
@@ -241,7 +245,7 @@ def _render_module(
             place,
             s.title,
             s.menu_title or s.title,
-            render(s.source).html,
+            render(s.source, place).html,
             str(s.source.path),
             s.knowledge_check
             and knowledge_check_for(
@@ -252,7 +256,7 @@ def _render_module(
     )
     if draft.source is None:
         return None
-    intro = render(draft.source)
+    intro = render(draft.source, 0)  # the module page comes before every screen
     if not draft.source.front_matter_ok or not all(s.source.front_matter_ok for s in draft.screens):
         return None  # checked for every mistake, but not a module anyone can read
     media = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -188,12 +189,15 @@ def render_markdown(
     first_line: int = 1,
     quiz_part: str | None = None,
     layout: QuizLayout | None = None,
+    later_screens: Collection[str] = (),
 ) -> RenderedMarkdown:
     """Render Markdown to sanitised NHS.UK HTML, reporting problems at file lines.
 
     `quiz_part` names the part of a question a quiz text is ("question", "choice",
     "feedback"), for messages about it; quizzes show no images. `layout` fits a quiz
-    text to its place on a page (app/domain/quiz_markdown.py).
+    text to its place on a page (app/domain/quiz_markdown.py). `later_screens` are the
+    module's screens a learner may not have opened yet when reading this text: a link to
+    one is shown as its words alone, with a warning (app/domain/markdown_nhsuk.py).
     """
     renderer, nhsuk = _renderer()
     renderer.reset()
@@ -205,6 +209,7 @@ def render_markdown(
         first_line=first_line,
         quiz_part=quiz_part,
         layout=layout,
+        later_screens=frozenset(later_screens),
     )
     try:
         converted = renderer.convert(text)

@@ -63,9 +63,11 @@ class NhsukExtension(Extension):
         first_line: int,
         quiz_part: str | None = None,
         layout: QuizLayout | None = None,
+        later_screens: frozenset[str] = frozenset(),
     ) -> None:
         """Say what the next rendering is of: a reused extension keeps nothing from the last."""
         self.module_slug = module_slug
+        self.later_screens = later_screens
         self.quiz_part = quiz_part
         self.layout = layout
         self.links = links
@@ -237,10 +239,27 @@ class NhsukTreeprocessor(Treeprocessor):
             )
             link.attrib.pop("href")
             return
+        self.ext.found.references.append(Reference(kind, href, line, module, screen))
+        if module == self.ext.module_slug and screen in self.ext.later_screens:
+            # Screens open in order and a GET completes nothing, so the link would only bounce
+            # the learner back; the page is one for everyone, so no learner's progress can
+            # decide. The words stay, and the Next button leads on.
+            link.tag = "span"
+            link.attrib.clear()
+            self._warn(line, later_screen_message(href))
+            return
         links = self.ext.links
         url = links.module_url(module) if screen is None else links.screen_url(module, screen)
         link.set("href", f"{url}#{fragment}" if fragment else url)
-        self.ext.found.references.append(Reference(kind, href, line, module, screen))
+
+
+def later_screen_message(href: str) -> str:
+    """Say why a link to a later screen of the same module is shown as plain words."""
+    return (
+        f"link '{href}' is to a later screen of this module, which a learner may not have "
+        "opened yet: it shows as plain words (the Next button leads there); name the screen "
+        "without a link"
+    )
 
 
 def _text(element: etree.Element) -> str:

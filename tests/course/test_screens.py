@@ -126,3 +126,24 @@ def test_the_check_rejects_a_screen_that_teaches_something_else(
     assert problems_with(screens, module, question, [wrong_screen])
     assert problems_with(screens, module, question, ["no-such-screen"])
     assert problems_with(screens, module, question, question.screens) == []
+
+
+def test_no_screen_links_on_to_a_later_screen_of_its_module_and_links_back_stay(catalogue):
+    """A later screen may still be locked for the learner; the Next button leads on."""
+    for module in catalogue.modules:
+        slugs = [screen.slug for screen in module.screens]
+        for place, screen in enumerate(module.screens):
+            for later in slugs[place + 1 :]:
+                assert f'href="/modules/{module.slug}/{later}/' not in screen.html, (
+                    f"{screen.path} links on to {later}"
+                )
+    summary = catalogue.module("what-is-social-prescribing").screen("summary").html
+    assert 'href="/modules/what-is-social-prescribing/roles-and-responsibilities/"' in summary
+
+
+def test_no_screen_links_into_a_screen_of_another_module(catalogue):
+    """Modules are taken in any order: another module's screen may be locked to the reader."""
+    for module in catalogue.modules:
+        for screen in module.screens:
+            into = re.findall(r'href="/modules/([a-z0-9-]+)/[a-z0-9-]+/', screen.html)
+            assert {m for m in into if m != module.slug} == set(), screen.path

@@ -122,3 +122,33 @@ def test_validating_one_module_resolves_links_to_its_siblings(course):
 
 def test_valid_fixture_validates_cleanly():
     assert validate([VALID], default_competencies_dir=Path("unused")) == ()
+
+
+def test_screens_show_links_to_later_screens_of_their_module_as_words_and_keep_links_back(
+    course,
+):
+    """Screens open in order, so a link on to a later one would only bounce the learner."""
+    head = "---\ntitle: {}\n---\n"
+    folder = course(
+        {
+            "01-a.md": head.format("A") + "On to [b](screen:b) and [c](screen:c).\n",
+            "02-b.md": head.format("B") + "Back to [a](screen:a), on to [c](screen:c).\n",
+            "03-c.md": head.format("C") + "Back to [a](screen:a) and [b](screen:b).\n",
+        }
+    )
+    intro = (folder / "module.md").read_text() + "Start with [a](screen:a), not [b](screen:b).\n"
+    (folder / "module.md").write_text(intro)
+    result = load_catalogue([folder], [TINY_FRAMEWORK])
+    module = result.catalogue.module("tiny")
+    a, b, c = (screen.html for screen in module.screens)
+    assert "href" not in a
+    assert 'href="/modules/tiny/a/"' in b and "/modules/tiny/c/" not in b
+    assert 'href="/modules/tiny/a/"' in c and 'href="/modules/tiny/b/"' in c
+    assert 'href="/modules/tiny/a/"' in module.intro_html
+    assert "/modules/tiny/b/" not in module.intro_html
+    assert [(Path(p.path).name, p.line, p.severity) for p in result.problems] == [
+        ("01-a.md", 4, "warning"),
+        ("01-a.md", 4, "warning"),
+        ("02-b.md", 4, "warning"),
+        ("module.md", len(intro.splitlines()), "warning"),
+    ]

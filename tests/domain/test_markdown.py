@@ -373,3 +373,22 @@ def test_an_image_error_is_reported_at_the_image_after_a_link_to_the_same_file()
     result = render('See [the chart](chart.svg).\n\n![](chart.svg "Figure 1: X")\n', path="s.md")
     assert [p.line for p in result.problems] == [3]
     assert result.images[0].line == 3
+
+
+def test_link_to_a_later_screen_of_the_module_is_plain_words_with_a_warning():
+    text = (
+        "Next, read about [the roles](screen:roles).\n\n"
+        "Go back to [the start](screen:welcome), or see [their roles](screen:referrals/roles).\n"
+        "Or [here](screen:what-is/roles#top).\n"
+    )
+    result = render(text, later_screens={"roles"}, first_line=5)
+    assert "/modules/what-is/roles/" not in result.html
+    assert "<p>Next, read about <span>the roles</span>.</p>" in result.html
+    assert "Or <span>here</span>." in result.html
+    assert '<a href="/modules/what-is/welcome/">the start</a>' in result.html
+    assert '<a href="/modules/referrals/roles/">their roles</a>' in result.html
+    warning, _ = result.problems
+    assert [(p.severity, p.line) for p in result.problems] == [("warning", 5), ("warning", 8)]
+    assert "later screen of this module" in warning.message
+    # Still checked for a target, so a misspelt slug is still an error at validate.
+    assert [link.target for link in result.links][0] == "screen:roles"

@@ -209,17 +209,17 @@ def test_naming_files_reports_every_error_anywhere_but_only_their_own_warnings(s
 
 
 def test_broken_front_matter_does_not_hide_the_mistakes_in_the_body(site):
-    screen = site / "content" / "modules" / "referral-routes" / "03-other-routes.md"
+    screen = site / "content" / "modules" / "referral-routes" / "09-summary.md"
     text = screen.read_text()
     screen.write_text(
-        text.replace("title: ", "title: Other routes: ", 1).replace(
-            "](screen:self-referral)", "](screen:self-refferal)"
+        text.replace("title: ", "title: Summary: ", 1).replace(
+            "](screen:a-good-referral)", "](screen:a-good-refferal)"
         )
     )
     problems = check(site, screen)
     assert [p.split(": error: ")[1][:40] for p in problems] == [
         "invalid YAML in front matter: the 'key:'",
-        "link 'screen:self-refferal' points to sc",
+        "link 'screen:a-good-refferal' points to ",
     ]
 
 

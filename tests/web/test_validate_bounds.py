@@ -33,7 +33,7 @@ SLIPS = [
     ),
     (
         "content/modules/referral-routes/module.md",
-        "published: 2026-12-02\n",
+        "published: 2026-12-07\n",
         "published: 0001-01-01\n",
         "'published' must be a date from 2000-01-01 to 2099-12-31, not 0001-01-01",
     ),

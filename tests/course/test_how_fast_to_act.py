@@ -1,0 +1,45 @@
+"""Figure 4, "How fast to act": readable on a small phone, and giving every crisis route."""
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from .checks import svg_text_sizes
+
+ROOT = Path(__file__).resolve().parents[2]
+MODULE = ROOT / "content" / "modules" / "safeguarding-risk-and-confidentiality"
+FIGURE = MODULE / "how-fast-to-act.svg"
+SCREEN = MODULE / "01-keeping-people-safe.md"
+# A 320 px phone, the narrowest the site supports, leaves a 288 px column (16 px margins).
+SMALL_PHONE_FIGURE_WIDTH = 288
+# The figure is the one a person in a hurry reads: larger than the course's 12 px floor.
+MIN_TEXT_PX = 14
+# The routes the screens give for a risk to life and an urgent mental health need.
+CRISIS_ROUTES = ("999", "A&E", "111", "option 2", "crisis team", "116 123", "SHOUT", "85258")
+
+
+def figure_words() -> tuple[str, str]:
+    """Return the figure's drawn text and its <desc>, each as one line of words."""
+    root = ET.parse(FIGURE).getroot()
+    drawn = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    desc = root.find("{http://www.w3.org/2000/svg}desc").text
+    return drawn, desc
+
+
+def test_figure_text_is_at_least_14_px_on_a_320_px_phone():
+    width, texts = svg_text_sizes(FIGURE)
+    small = [
+        (words, round(size * SMALL_PHONE_FIGURE_WIDTH / width, 1))
+        for words, size in texts
+        if size * SMALL_PHONE_FIGURE_WIDTH / width < MIN_TEXT_PX
+    ]
+    assert small == []
+
+
+def test_figure_its_description_and_its_alt_text_give_every_crisis_route():
+    drawn, desc = figure_words()
+    alt = re.search(r"!\[([^\]]+)\]\(how-fast-to-act\.svg", SCREEN.read_text()).group(1)
+    for route in CRISIS_ROUTES:
+        assert route in drawn, f"figure: {route}"
+        assert route in desc.replace("&amp;", "&"), f"desc: {route}"
+        assert route.lower() in alt.lower(), f"alt text: {route}"
