@@ -11,7 +11,7 @@ from sqlalchemy import update
 from app import db
 from app.content import catalogue
 from app.domain.competencies.knowledge import attainment, why_rated
-from app.domain.competencies.methods import Evidence
+from app.domain.competencies.methods import ATTAINMENT_METHODS, Evidence
 from app.models import CompetencyLevel
 from tests.conftest import sign_in
 from tests.web.test_my_competencies import pass_quiz
@@ -56,3 +56,11 @@ def test_the_competency_page_shows_the_reason_below_the_top_level_only(app, clie
         page = " ".join(client.get(page_url()).text.split())
         assert (f"Your knowledge is rated {level} because" in page) is shown, level
         assert 'id="rating-history"' in page  # the rating history stays
+
+
+def test_every_attainment_method_says_how_it_scores(app):
+    with app.app_context():
+        framework = catalogue().framework("splw")
+    for name, method in ATTAINMENT_METHODS.items():
+        said = method.for_framework(framework).in_words(framework.attainment)
+        assert said.startswith("it ") and "quiz attempt" in said, name
