@@ -74,3 +74,16 @@ def test_a_certificate_from_before_reviews_were_recorded_claims_no_review():
     assert content_review("Dr N Named, pharmacist") == (
         "Reviewed by Dr N Named, pharmacist, as the module named when this was issued"
     )
+
+
+def test_the_learning_record_says_what_each_certificate_says_of_its_clinical_review(
+    app, client, make_user, module
+):
+    earn(app, client, make_user, module)
+    page = flat(client.get("/my/record").text)
+    pdf = flat(pdf_text(client.get("/my/record.pdf").data))
+    csv = client.get("/my/record.csv").text
+    assert f"Clinical review: {NOT_YET}" in page
+    assert f"Clinical review of the content: {NOT_YET}" in pdf
+    header, row = csv.splitlines()[:2]
+    assert header.endswith(",clinical review of the content") and NOT_YET in row
