@@ -26,10 +26,12 @@ from app.domain.pdf import (
     date_in_words,
     find_unicode_fonts,
 )
+from app.domain.provenance import names_a_reviewer
 from app.domain.reflection_pdf import draw_reflective_account
 
 __all__ = [
     "CertificateDetails",
+    "content_review",
     "cpd_time_in_words",
     "date_in_words",
     "find_unicode_fonts",
@@ -61,6 +63,30 @@ class CertificateDetails:
     # (None when it has no end date, or no credential), and when it was revoked.
     valid_until: date | None = None
     revoked_on: date | None = None
+    # Who the module named as its clinical reviewer when the certificate was issued, as its
+    # file said it; None for a certificate issued before that was recorded (migration 0047).
+    clinical_reviewer: str | None = None
+
+    @property
+    def content_review(self) -> str:
+        """Return what the certificate says of its content's clinical review."""
+        return content_review(self.clinical_reviewer)
+
+
+REVIEW_LABEL = "Clinical review of the content"
+
+
+def content_review(clinical_reviewer: str | None) -> str:
+    """Return the line a certificate prints about its module's clinical review at issue.
+
+    A certificate never claims more than the module said when it was issued: a review still
+    to come says so, and one issued before the review was recorded says nothing was.
+    """
+    if clinical_reviewer is None:
+        return "Not recorded when this certificate was issued: no named reviewer is shown"
+    if not names_a_reviewer(clinical_reviewer):
+        return "Not yet reviewed by a named independent clinician when this certificate was issued"
+    return f"Reviewed by {clinical_reviewer.strip()}, as the module named when this was issued"
 
 
 @dataclass(frozen=True)
@@ -160,6 +186,8 @@ def _award(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None:
     pdf.ln(1)
     pdf.style(12, colour=SECONDARY)
     pdf.para(f"provided by {d.provider}")
+    pdf.style(lay.size(10), colour=SECONDARY)
+    pdf.para(f"{REVIEW_LABEL}: {d.content_review}")
 
 
 def _facts(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None:

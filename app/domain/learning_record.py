@@ -76,6 +76,9 @@ class ModuleRecord:
     completed_through: CertificateNamed | None = None
     # The day the certificate it stands on expired (None while valid, or with no end date).
     certificate_expired_on: date | None = None
+    # What its certificate says of the content's clinical review when issued (None without
+    # one): see certificates.content_review.
+    clinical_review: str | None = None
 
     @property
     def status_in_words(self) -> str:

@@ -47,6 +47,17 @@ class Provenance:
     further_reading: tuple[Reference, ...]
 
 
+# How a module says its clinical review is still to come (docs/authoring.md asks for plain
+# words, e.g. "Awaiting named independent clinical reviewer"): anything else names someone.
+NOT_YET_REVIEWED = ("awaiting", "pending", "not ", "no ", "none", "tbc", "to be ", "yet to ")
+
+
+def names_a_reviewer(clinical_reviewer: str | None) -> bool:
+    """Return whether a module's `clinical_reviewer` names someone, not a review to come."""
+    said = (clinical_reviewer or "").strip().lower()
+    return bool(said) and not said.startswith(NOT_YET_REVIEWED) and said != "no"
+
+
 def read_provenance(reader: YamlReader, fields: dict[str, Field]) -> Provenance | None:
     """Return a module's provenance, reporting each missing or malformed value at its line."""
     version = _version(reader, fields)

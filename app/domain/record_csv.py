@@ -18,6 +18,7 @@ CSV_HEADER = (
     "reflection written",
     # Appended, so a spreadsheet that reads the earlier columns by position still does.
     "which certificate",
+    "clinical review of the content",
 )
 
 
@@ -43,15 +44,16 @@ def csv_rows(record: LearningRecord, verify_url) -> list[list]:
                 _certificate_cell(m, verify_url),
                 "yes" if m.reflection_written else "no",
                 _which_certificate(m),
+                m.clinical_review or "",
             ]
         )
     t = record.totals
     year = f"Total since {t.year_start.isoformat()}"
     period = f"Total since {t.period_start.isoformat()} ({t.period_years} years)"
-    rows.append([year, "", "", "", "", t.year_minutes, _total_credits(t.year_credits), "", "", ""])
-    rows.append(
-        [period, "", "", "", "", t.period_minutes, _total_credits(t.period_credits), "", "", ""]
-    )
+    blank = ["", "", "", ""]  # certificate, reflection, which certificate, clinical review
+    rows.append([year, "", "", "", "", t.year_minutes, _total_credits(t.year_credits), *blank])
+    period_credits = _total_credits(t.period_credits)
+    rows.append([period, "", "", "", "", t.period_minutes, period_credits, *blank])
     return rows
 
 

@@ -121,6 +121,7 @@ def _module(pdf: LinkwisePdf, module, verify_url: Callable[[str], str], rcgp: bo
                 lines.append(_completed_through(module.completed_through))
         else:
             lines.append(f"Certificate {code}: {verify_url(code)}")
+        lines.append(f"Clinical review of the content: {module.clinical_review}.")
         if module.certificate_expired_on:
             lines.append(_expired(module))
         written = "written" if module.reflection_written else "not yet written"

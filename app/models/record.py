@@ -49,6 +49,9 @@ class Certificate(Base):
     cpd_minutes: Mapped[int]
     learning_outcomes: Mapped[list] = mapped_column(JSON)  # [outcome, ...]
     competencies: Mapped[list] = mapped_column(JSON)  # [[code, name], ...]
+    # The module's clinical_reviewer as its file said it at issue ("Awaiting ..." while the
+    # review is to come); None if issued before it was recorded (migration 0047).
+    clinical_reviewer: Mapped[str | None] = mapped_column(Text)
 
 
 class Evidence(Base):

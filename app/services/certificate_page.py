@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, select, union_all
 
 from app import db
 from app.domain.certificate_codes import normalise_code
-from app.domain.certificates import CertificateDetails
+from app.domain.certificates import CertificateDetails, content_review
 from app.domain.content import Module
 from app.domain.renewal_dates import RenewalDates
 from app.models import Attempt, Certificate, utcnow
@@ -89,6 +89,7 @@ class _Earned(NamedTuple):
     reflective_account: dict | None
     learning_outcomes: list
     competencies: list
+    clinical_reviewer: str | None = None
 
 
 class _Credential(NamedTuple):
@@ -111,9 +112,9 @@ def _page(earned):
     """Return the page's statement for the certificate `earned` picks among the learner's."""
     return union_all(
         learner_rows.COMPLETIONS,
-        # texts: code, holder's name, profession and number, module title; numbers: the
-        # passing attempt's percent, CPD minutes; time: issued; documents: the reflection,
-        # outcomes.
+        # texts: code, holder's name, profession and number, module title, its clinical
+        # reviewer at issue; numbers: the passing attempt's percent, CPD minutes; time:
+        # issued; documents: the reflection, outcomes.
         branch(
             "earned",
             text=(
@@ -122,6 +123,7 @@ def _page(earned):
                 Certificate.holder_profession,
                 Certificate.holder_registration_number,
                 Certificate.module_title,
+                Certificate.clinical_reviewer,
             ),
             number=(Attempt.percent, Certificate.cpd_minutes),
             at=(Certificate.issued_at,),
@@ -187,6 +189,7 @@ def page(
         row.at[0],
         *row.doc,
         found["competencies"][0].doc[0],
+        row.text[5],
     )
     credential = recorded = None
     for row in found.get("credential", ()):
@@ -268,6 +271,7 @@ _CHECK = (
         Certificate.module_title,
         Certificate.issued_at,
         Certificate.withdrawn_at,
+        Certificate.clinical_reviewer,
         Credential.jwt,
         Credential.revoked_reason,
         Credential.issued_at,
@@ -290,10 +294,11 @@ def check(code: str, now: datetime | None = None) -> tuple[Verified | None, Cred
     row = db.session().execute(_CHECK, {"code": normalise_code(code)}).one_or_none()
     if row is None:
         return None, None
-    name, slug, title, issued, withdrawn, *credential, issued_with_credential = row
+    name, slug, title, issued, withdrawn, reviewer, *credential, issued_with_credential = row
     state = None
     if issued_with_credential:
         state = credential_checks.state_from(
             _Credential(*credential), normalise_code(code), name, title, now or utcnow()
         )
-    return Verified(None if withdrawn else name, slug, title, issued, withdrawn), state
+    review = content_review(reviewer)
+    return Verified(None if withdrawn else name, slug, title, issued, withdrawn, review), state

@@ -48,6 +48,8 @@ class Verified:
     module_title: str
     issued_at: datetime
     withdrawn_at: datetime | None
+    # What it says of its content's clinical review, as the module stood at issue.
+    content_review: str = ""
 
 
 def save_reflection(user_id: int, module_slug: str, values) -> reflection.Saving | None:
@@ -128,6 +130,7 @@ def details_for(certificate, percent: int | None, credential=None) -> Certificat
         reflection=dict(certificate.reflective_account or {}),
         valid_until=_day(credential.valid_until) if credential else None,
         revoked_on=_day(credential.revoked_at) if credential else None,
+        clinical_reviewer=certificate.clinical_reviewer,
     )
 
 

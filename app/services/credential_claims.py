@@ -73,13 +73,15 @@ def certified(
     achievement: AchievementFacts | None,
     module_slug: str,
     recorded_title: str | None = None,
+    clinical_reviewer: str | None = None,
 ) -> dict:
     """Return what a certificate records at issue: its holder, and the module as signed.
 
     The same values go into its credential, so the certificate and the credential agree
     whatever is edited later. A module gone from the content (`achievement` None) leaves the
     title its attempt recorded when it started (`recorded_title`), else its slug, and claims
-    no CPD time.
+    no CPD time. `clinical_reviewer` is who the module names as its clinical reviewer now
+    (None once it has left the course): the certificate keeps it as it was at issue.
     """
     return {
         "holder_name": holder.full_name,
@@ -89,7 +91,14 @@ def certified(
         "cpd_minutes": achievement.cpd_minutes if achievement else 0,
         "learning_outcomes": list(achievement.learning_outcomes) if achievement else [],
         "competencies": [[a.code, a.name] for a in achievement.alignments] if achievement else [],
+        "clinical_reviewer": clinical_reviewer,
     }
+
+
+def clinical_reviewer(module_slug: str) -> str | None:
+    """Return who a module names as its clinical reviewer now, as its file says it."""
+    module = catalogue().module(module_slug)
+    return module.provenance.clinical_reviewer if module and module.provenance else None
 
 
 def recorded_achievement(certificate: Certificate) -> AchievementFacts | None:

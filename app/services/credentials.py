@@ -29,6 +29,7 @@ from app.services.credential_claims import (
     achievement_facts,
     any_confirmed,
     certified,
+    clinical_reviewer,
     confirmations,
     credential_facts,
     key_url,
@@ -78,7 +79,13 @@ def certify(
                 "attempt_id": attempt.id,
                 "issued_at": now,
                 "thumbprint": key.thumbprint,
-                **certified(holder, achievement, attempt.module_slug, attempt.module_title),
+                **certified(
+                    holder,
+                    achievement,
+                    attempt.module_slug,
+                    attempt.module_title,
+                    clinical_reviewer(attempt.module_slug),
+                ),
             },
         )
         .first()

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, or_, select
 
 from app import db
+from app.domain.certificates import content_review
 from app.domain.competencies import knowledge_shown, practice_shown
 from app.domain.content import Catalogue
 from app.models import (
@@ -164,6 +165,9 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
                 "cpd_minutes": c.cpd_minutes,
                 "learning_outcomes": list(c.learning_outcomes),
                 "competencies": [{"code": code, "name": name} for code, name in c.competencies],
+                # Who the module named as its clinical reviewer (null: not recorded then).
+                "clinical_reviewer": c.clinical_reviewer,
+                "clinical_review": content_review(c.clinical_reviewer),
                 "reflective_account": c.reflective_account or {},
             }
             for c in _certificates(user.id)

@@ -113,15 +113,21 @@ GRANTS = (
     .where(AttemptGrant.user_id == SELF)
 )
 
-# texts: module, code; numbers: CPD minutes, id, the attempt it certifies; times: issued,
-# its credential revoked, its credential valid until; document: the reflective account.
+# texts: module, code, title, clinical reviewer at issue; numbers: CPD minutes, id, the
+# attempt it certifies; times: issued, its credential revoked, its credential valid until;
+# document: the reflective account.
 # Every certificate the learner holds: several for a module once they renew it (a page shows
 # the latest: latest_by_module).
 CERTIFICATES = (
     branch(
         "certificate",
         # With the title and CPD minutes it recorded when it was issued.
-        text=(Certificate.module_slug, Certificate.code, Certificate.module_title),
+        text=(
+            Certificate.module_slug,
+            Certificate.code,
+            Certificate.module_title,
+            Certificate.clinical_reviewer,
+        ),
         number=(Certificate.cpd_minutes, Certificate.id, Certificate.attempt_id),
         at=(Certificate.issued_at, Credential.revoked_at, Credential.valid_until),
         doc=(Certificate.reflective_account,),

@@ -17,6 +17,7 @@ from app.domain.competencies import (
     practice_shown,
     renewal_not_due,
 )
+from app.domain.competencies.knowledge import why_rated
 from app.domain.competencies.met_rules import practice_needed
 from app.domain.confirmation_pdf import validity_in_words
 from app.domain.content import Catalogue
@@ -148,6 +149,9 @@ class PracticePage:
     not_in: Framework | None = None
     # Each change of the rating here, newest first (rating_history).
     history: tuple[rating_history.Change, ...] = ()
+    # Why knowledge stands below the top level and what can raise it (None at the top, or
+    # before there is a rating).
+    level_reason: str | None = None
 
     @property
     def attempts(self) -> tuple[AttemptEvidence, ...]:
@@ -176,10 +180,11 @@ def page(
     shown = practice_shown(stored.text[1], until, now) if stored else NOT_STARTED
     confirmed_until = until if shown == CONFIRMED else None
     opens = practice_renewal_opens(confirmed_until, framework.renew_within)
+    level = stored.text[0] if stored else "Not enough evidence"
     return PracticePage(
         competency,
         framework,
-        stored.text[0] if stored else "Not enough evidence",
+        level,
         shown,
         practice_needed(competency, framework),
         tuple(assessment(row) for row in found["assessment"]),
@@ -197,6 +202,7 @@ def page(
         renewal_not_due(shown, until, framework.renew_within, now),
         not_in,
         rating_history.from_rows(found[rating_history.KIND]).get(code, ()),
+        why_rated(level, framework),
     )
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import union_all
 
 from app.domain import reflection
 from app.domain.accounts import PROFESSIONS
+from app.domain.certificates import content_review
 from app.domain.content import Catalogue
 from app.domain.credential_validity import credential_status
 from app.domain.learning_record import (
@@ -139,6 +140,7 @@ class _Certificate(NamedTuple):
     # The day its credential's validity ended, once it has (None while valid, with no end
     # date, or revoked): expired, as its public check says (credential_checks).
     expired_on: date | None
+    clinical_reviewer: str | None = None  # as the module named them at issue
 
 
 def _certificate(row, now: datetime) -> _Certificate:
@@ -154,6 +156,7 @@ def _certificate(row, now: datetime) -> _Certificate:
         row.number[0],
         row.number[2],
         _day(valid_until) if expired else None,
+        row.text[3],
     )
 
 
@@ -269,6 +272,7 @@ def _module_record(
         issued_on=_day(certificate.issued_at) if certificate else None,
         completed_through=completed_through,
         certificate_expired_on=certificate_expired_on,
+        clinical_review=content_review(certificate.clinical_reviewer) if certificate else None,
     )
 
 

@@ -163,6 +163,7 @@ class PendingPage:
     full_name: str
     email: str
     profession: str
+    registration_number: str | None  # printed on every certificate the account earns
     organisation: str | None
     team: str | None
     code_replaced: bool
@@ -179,6 +180,7 @@ def pending_page(token: str) -> PendingPage | None:
                 PendingRegistration.full_name,
                 PendingRegistration.email,
                 PendingRegistration.profession,
+                PendingRegistration.registration_number,
                 Organisation.name,
                 Team.name,
                 PendingRegistration.join_code_replaced_at.is_not(None),

@@ -61,6 +61,8 @@ def test_download_holds_everything_as_json_and_the_certificates(app, client, cer
     assert data["certificates"][0]["holder_registration_number"] == "NMC-99X1234"
     assert data["certificates"][0]["module_title"] == module.title
     assert data["certificates"][0]["cpd_minutes"] == module.cpd_minutes
+    assert data["certificates"][0]["clinical_reviewer"].startswith("Awaiting named")
+    assert data["certificates"][0]["clinical_review"].startswith("Not yet reviewed by a named")
     assert "Jo Bloggs" in data["certificates"][0]["reflective_account"]["learned"]
     assert data["evidence"] and data["competency_levels"]
     assert "sign_in.success" in {e["event"] for e in data["security_log"]}
@@ -231,6 +233,7 @@ def test_the_schema_has_no_column_the_export_forgets(app):
             "cpd_minutes",
             "learning_outcomes",
             "competencies",
+            "clinical_reviewer",
         },
     }
     with app.app_context():

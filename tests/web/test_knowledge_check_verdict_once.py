@@ -55,3 +55,27 @@ def test_the_explanation_keeps_what_follows_the_opening(app, signed_in):
     _, explanations = feedback_of(answer(signed_in, module, screen, right=False, headers=PART).text)
     rest = " ".join(question.feedback.incorrect.removeprefix("Not quite. ").split())
     assert explanations[0] == rest
+
+
+def test_a_wrong_answer_reads_verdict_then_the_note_on_the_option_then_the_explanation(
+    app, signed_in
+):
+    module, screen = next(
+        (m, s) for m, s in every_check(app) if s.slug == "shaped-around-the-person"
+    )
+    question = screen.knowledge_check.questions[0]
+    done_before(app, user_id(app, "learner@example.org"), module, screen)
+    fragment = answer(signed_in, module, screen, right=False, headers=PART).text
+    block = html.fromstring(fragment).xpath("//*[@data-check-feedback]")[0]
+    said = " ".join(block.text_content().split())
+    [(chosen, note)] = question.chosen_feedback(["a"])
+    chosen, note = " ".join(chosen.split()), " ".join(note.split())
+    general = " ".join(question.feedback.general.split())
+    # The option is named once, with its note under it: not again under "You chose".
+    assert said.count(chosen) == 1 and "You chose" not in said
+    assert said.count(note) == 1 and said.count(general) == 1
+    places = [said.index(text) for text in ("Not correct", chosen, note, general)]
+    assert places == sorted(places), places
+    assert block.xpath(
+        './/*[contains(@class, "lw-review__answer")]//*[contains(@class, "lw-review__choice")]'
+    )

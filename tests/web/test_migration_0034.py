@@ -74,7 +74,9 @@ def test_a_renewal_gets_its_own_certificate_and_an_attempt_never_two(database_at
     upgrade_database(url, "head")
     engine, t = reflected(url)
     with engine.begin() as c:
-        assert c.execute(select(t["certificate"])).all() == before
+        # The columns it had (later migrations add others, such as 0047's).
+        kept = [t["certificate"].c[name] for name in before[0]._fields]
+        assert c.execute(select(*kept)).all() == before
         first_attempt = before[0].attempt_id
         _certificate(c, t, lee, _renewal_attempt(c, t, lee), "LW-0002")
     with pytest.raises(IntegrityError), engine.begin() as c:

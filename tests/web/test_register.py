@@ -56,6 +56,17 @@ def test_registering_emails_a_link_that_creates_the_learner(app, client, mailbox
     assert "Priya Shah" in client.get("/").text
 
 
+def test_the_last_step_shows_the_registration_number_the_certificates_will_print(client, mailbox):
+    for number, shown in (("2087654", "2087654"), ("", "None given")):
+        email = f"priya{number}@example.org"
+        register(client, email=email, registration_number=number)
+        page = client.get(urlsplit(mailbox.link(email, "/register/confirm/")).path).text
+        summary = page[page.index('<dl class="nhsuk-summary-list"') : page.index("</dl>")]
+        row = summary[summary.index("Professional registration number") :]
+        assert shown in row[: row.index("</div>")]
+        assert "registration number. You can change any of them later, from your account" in page
+
+
 def test_following_the_link_alone_creates_nothing(app, client, mailbox):
     register(client)
     client.get(urlsplit(mailbox.link("priya.shah@example.org", "/register/")).path)

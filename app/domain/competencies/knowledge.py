@@ -86,6 +86,24 @@ class KnowledgeRating:
         return name, proficient
 
 
+def why_rated(level: str, framework: Framework) -> str | None:
+    """Return, in a sentence, why knowledge stands at a level below the top, and what raises it.
+
+    None at the top level, and before there is a rating. It promises no level: new answers
+    can raise the score, and says where the next level starts.
+    """
+    names = [step.name for step in framework.scale]
+    if level not in names[:-1]:
+        return None
+    above = framework.scale[names.index(level) + 1]
+    how = attainment_method(framework.attainment.method, framework).in_words(framework.attainment)
+    return (
+        f"Your knowledge is rated {level} because {how}. Answering more questions on it in "
+        f"later quizzes can raise it over time; {above.name} starts at a score of "
+        f"{above.threshold:g}%."
+    )
+
+
 def questions_needed(settings: AttainmentSettings) -> int:
     """Return how many different aligned questions must be answered before a rating is given."""
     return max(1, settings.minimum_evidence)

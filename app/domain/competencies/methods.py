@@ -106,12 +106,20 @@ class AttainmentMethod:
         """Combine the attempts' results, oldest first, into a fraction from 0 to 1."""
         raise NotImplementedError
 
+    def in_words(self, settings: AttainmentSettings) -> str:
+        """Say how the score is made, for a learner ("it is your best quiz attempt ...")."""
+        raise NotImplementedError
+
 
 @dataclass(frozen=True)
 class Latest(AttainmentMethod):
     """The most recent result (an attempt's: the mean of its answers)."""
 
     name: ClassVar[str] = "latest"
+
+    def in_words(self, settings: AttainmentSettings) -> str:
+        """Say how the score is made, for a learner."""
+        return "it is your latest quiz attempt on this competency alone"
 
     def _fraction(self, results: Sequence[float], settings: AttainmentSettings) -> float:
         return results[-1]
@@ -122,6 +130,10 @@ class Highest(AttainmentMethod):
     """The best result: the best attempt's mean, never its best answer."""
 
     name: ClassVar[str] = "highest"
+
+    def in_words(self, settings: AttainmentSettings) -> str:
+        """Say how the score is made, for a learner."""
+        return "it is your best quiz attempt on this competency"
 
     def _fraction(self, results: Sequence[float], settings: AttainmentSettings) -> float:
         return max(results)
@@ -135,6 +147,13 @@ class Average(AttainmentMethod):
     # The mean of the six answers, 3 / 6 = 50%, would differ, and would not be what the other
     # methods call a result: `average` is `weighted-average` with every result weighed alike.
     name: ClassVar[str] = "average"
+
+    def in_words(self, settings: AttainmentSettings) -> str:
+        """Say how the score is made, for a learner."""
+        return (
+            "it is the mean of all your quiz attempts on this competency, so an earlier result "
+            "counts as much as a later one"
+        )
 
     def _fraction(self, results: Sequence[float], settings: AttainmentSettings) -> float:
         return math.fsum(results) / len(results)
@@ -159,6 +178,10 @@ class Average(AttainmentMethod):
 # update) and PowerSchool call "Decaying Average", registered here as "decaying-average".
 # Canvas's older 65/35 method, now named "Weighted Average", is WeightedAverage below. The
 # two agree for one or two results.
+def _percent(fraction: float) -> str:
+    return f"{round(fraction * 100, 1):g}%"
+
+
 def _latest_weight(settings: AttainmentSettings) -> float:
     weight = settings.latest_weight
     if not 0 < weight <= 1:
@@ -171,6 +194,14 @@ class DecayingAverage(AttainmentMethod):
     """Canvas's decaying average: the latest result weighs `latest_weight`, older ones fade."""
 
     name: ClassVar[str] = "decaying-average"
+
+    def in_words(self, settings: AttainmentSettings) -> str:
+        """Say how the score is made, for a learner."""
+        return (
+            f"it weighs all your quiz attempts on this competency, your latest for "
+            f"{_percent(_latest_weight(settings))} and earlier ones less the older they are, "
+            "so earlier results keep counting for a while"
+        )
 
     def _fraction(self, results: Sequence[float], settings: AttainmentSettings) -> float:
         weight = _latest_weight(settings)
@@ -191,6 +222,15 @@ class WeightedAverage(AttainmentMethod):
     #     0.90 * 0.65 + (0.40 + 0.70) / 2 * 0.35 = 0.585 + 0.1925 = 0.7775  ->  77.75%
 
     name: ClassVar[str] = "weighted-average"
+
+    def in_words(self, settings: AttainmentSettings) -> str:
+        """Say how the score is made, for a learner."""
+        weight = _latest_weight(settings)
+        return (
+            f"it weighs all your quiz attempts on this competency, your latest for "
+            f"{_percent(weight)} and the mean of your earlier ones for {_percent(1 - weight)}, "
+            "so earlier results keep counting however well your latest went"
+        )
 
     def _fraction(self, results: Sequence[float], settings: AttainmentSettings) -> float:
         weight = _latest_weight(settings)
@@ -224,6 +264,13 @@ class NAtMastery(AttainmentMethod):
         # AttainmentSettings has no mastery_count field yet; read it if a later one does.
         count = getattr(settings, "mastery_count", None) or settings.minimum_evidence
         return max(1, count)
+
+    def in_words(self, settings: AttainmentSettings) -> str:
+        """Say how the score is made, for a learner."""
+        return (
+            f"it counts how many of your quiz attempts on this competency scored "
+            f"{self.threshold:g}% or more, out of the {self.required(settings)} it asks for"
+        )
 
     def _fraction(self, results: Sequence[float], settings: AttainmentSettings) -> float:
         n = self.required(settings)

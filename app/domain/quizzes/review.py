@@ -58,11 +58,40 @@ class Review:
     screens: tuple[str, ...]
     earned: float
     points: float
+    # How many of `feedback`, from its start, the trainer wrote for this verdict (the right
+    # or wrong answer's feedback): shown with the verdict, the general explanation after.
+    with_verdict: int = 0
 
     @property
     def verdict_text(self) -> str:
         """Return the verdict in words: Correct, Partly correct, Not correct, ..."""
         return VERDICTS[self.verdict]
+
+    @property
+    def answered(self) -> tuple[tuple[AnswerPart, str], ...]:
+        """Return each part of the learner's answer with the note written on that option.
+
+        The note sits under the option it is about, so the option is said once, not again
+        under "You chose" further down.
+        """
+        notes = dict(self.choice_feedback)
+        return tuple((part, notes.get(part.text, "")) for part in self.your_answer)
+
+    @property
+    def notes_apart(self) -> tuple[tuple[str, str], ...]:
+        """Return the notes on options picked that no line of the answer shows as written."""
+        shown = {part.text for part in self.your_answer}
+        return tuple((choice, text) for choice, text in self.choice_feedback if choice not in shown)
+
+    @property
+    def verdict_feedback(self) -> tuple[str, ...]:
+        """Return the feedback written for this verdict, said with it."""
+        return self.feedback[: self.with_verdict]
+
+    @property
+    def explanation(self) -> tuple[str, ...]:
+        """Return the feedback for every answer: the general explanation."""
+        return self.feedback[self.with_verdict :]
 
 
 def review(shown: Shown, answer: Any, earned: float, *, reveal: bool) -> Review:
@@ -77,6 +106,7 @@ def review(shown: Shown, answer: Any, earned: float, *, reveal: bool) -> Review:
     if verdict in ("part", "wrong") and feedback.incorrect:
         said.append(explanation(feedback.incorrect, verdict))
     said = [text for text in said if text]
+    with_verdict = len(said)
     if feedback.general:
         said.append(feedback.general)
     return Review(
@@ -94,6 +124,7 @@ def review(shown: Shown, answer: Any, earned: float, *, reveal: bool) -> Review:
         screens=question.screens,
         earned=earned,
         points=question.points,
+        with_verdict=with_verdict,
     )
 
 
