@@ -133,8 +133,8 @@ class Course:
         }
         self.settings = {m.assessment.id: m.assessment.settings.to_content() for m in self.modules}
         # What a certificate of each module records, as issuing one does
-        # (services/credential_claims.py: certified): title, CPD minutes, outcomes, and each
-        # competency's [code, name].
+        # (services/credential_claims.py: certified): title, CPD minutes, outcomes, each
+        # competency's [code, name], and the clinical reviewer the module names.
         self.certified = {
             m.slug: (
                 m.title,
@@ -145,6 +145,7 @@ class Course:
                     for code in m.competency_codes
                     if (found := catalogue.competency(code)) is not None
                 ],
+                m.provenance.clinical_reviewer if m.provenance else None,
             )
             for m in self.modules
         }

@@ -126,8 +126,8 @@ def dependent_rows(
 def _certified_modules(course: Course) -> dict[str, tuple]:
     """Return what a certificate of each module records, its lists as JSON text."""
     return {
-        slug: (title, minutes, json.dumps(outcomes), json.dumps(competencies))
-        for slug, (title, minutes, outcomes, competencies) in course.certified.items()
+        slug: (title, minutes, json.dumps(outcomes), json.dumps(competencies), reviewer)
+        for slug, (title, minutes, outcomes, competencies, reviewer) in course.certified.items()
     }
 
 
@@ -177,6 +177,7 @@ COLUMNS = {
         "cpd_minutes",
         "learning_outcomes",
         "competencies",
+        "clinical_reviewer",
     ),
 }
 

@@ -169,6 +169,8 @@ def test_seeded_certificates_record_their_holder_and_module_as_issuing_does(app,
         assert certificate.competencies == [
             [code, course.competency(code).name] for code in module.competency_codes
         ]
+        # Who the module named as its clinical reviewer, as a certificate issued now records.
+        assert certificate.clinical_reviewer == module.provenance.clinical_reviewer
 
 
 def test_seeding_into_another_organisation_creates_it(app, runner):
