@@ -87,3 +87,12 @@ def test_the_learning_record_says_what_each_certificate_says_of_its_clinical_rev
     assert f"Clinical review of the content: {NOT_YET}" in pdf
     header, row = csv.splitlines()[:2]
     assert header.endswith(",clinical review of the content") and NOT_YET in row
+
+
+def test_the_certificate_page_says_its_cpd_time_is_the_modules_not_a_measure(
+    app, client, make_user, module, course
+):
+    earn(app, client, make_user, module)
+    page = flat(client.get(f"/modules/{module.slug}/certificate/").text)
+    assert "CPD time" in page
+    assert "not a measure of the time you spent" in page
