@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from .yamlfields import Field, YamlReader
@@ -48,14 +49,25 @@ class Provenance:
 
 
 # How a module says its clinical review is still to come (docs/authoring.md asks for plain
-# words, e.g. "Awaiting named independent clinical reviewer"): anything else names someone.
-NOT_YET_REVIEWED = ("awaiting", "pending", "not ", "no ", "none", "tbc", "to be ", "yet to ")
+# words, e.g. "Awaiting named independent clinical reviewer"), at the start or anywhere in it
+# ("Dr A Smith (pending)"): a certificate claims a review only where none of these appears.
+NOT_YET_REVIEWED = ("awaiting", "not ", "no ", "none", "to be ", "yet to ")
+NOT_YET_ANYWHERE = re.compile(
+    r"\b(await\w*|pending|under review|in review|tbc|tbd|tba|n/?a|unknown|not yet|yet to|"
+    r"to be (?:confirmed|named|reviewed|decided)|unreviewed|draft)\b"
+)
 
 
 def names_a_reviewer(clinical_reviewer: str | None) -> bool:
-    """Return whether a module's `clinical_reviewer` names someone, not a review to come."""
+    """Return whether a module's `clinical_reviewer` names someone, not a review to come.
+
+    Only text that says nothing of a review still to come counts: a certificate must never
+    say "Reviewed by Under review".
+    """
     said = (clinical_reviewer or "").strip().lower()
-    return bool(said) and not said.startswith(NOT_YET_REVIEWED) and said != "no"
+    if not said or said in ("no", "n/a", "-") or said.startswith(NOT_YET_REVIEWED):
+        return False
+    return NOT_YET_ANYWHERE.search(said) is None
 
 
 def read_provenance(reader: YamlReader, fields: dict[str, Field]) -> Provenance | None:

@@ -137,7 +137,11 @@ def confine_manager(user_id: int):
     organisation = g.scope.organisation_name
     if done.to_confirm:  # no team ticked: every learner of the organisation, once confirmed
         return render_template(
-            "manage/manager_whole.html", done=done, user_id=user_id, organisation=organisation
+            "manage/manager_whole.html",
+            done=done,
+            user_id=user_id,
+            organisation=organisation,
+            teams=_and_list(done.teams),
         )
     flash(*_confined_message(done, organisation))
     return redirect(url_for("manage.managers", _anchor=f"manager-{user_id}"))
