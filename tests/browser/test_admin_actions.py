@@ -58,7 +58,7 @@ def test_a_revocation_from_a_second_tab_is_told_whose_stood(
         revoked = revoking.revoke(first, code, "Reason A", page=url)
         assert revoked.status_code == 302
         page.get_by_label("Why are you revoking this credential?").fill("Reason B")
-        page.get_by_role("button", name="Revoke credential").click()
+        page.get_by_role("button", name="Continue to revoke").click()
         expect(page.get_by_text("This credential was already revoked on")).to_be_visible()
         expect(page.get_by_text("Your reason was not recorded.")).to_be_visible()
         expect(page.get_by_role("definition").filter(has_text="Robin Reid")).to_be_visible()

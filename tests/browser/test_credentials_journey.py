@@ -73,13 +73,13 @@ def test_download_check_and_revoke_a_credential_without_javascript(
     admin_page.get_by_role("button", name="Find").click()
     expect(admin_page.get_by_role("heading", name=f"Certificate {code}")).to_be_visible()
     look(admin_page, browser, pages, "admin-credential")
-    admin_page.get_by_role("button", name="Revoke credential").click()
+    admin_page.get_by_role("button", name="Continue to revoke").click()
     expect(admin_page.get_by_role("heading", name="There is a problem")).to_be_visible()
     look(admin_page, browser, pages, "admin-revoke-error")
     admin_page.get_by_label("Why are you revoking this credential?").fill(
         "Completed by someone else on this account"
     )
-    admin_page.get_by_role("button", name="Revoke credential").click()
+    admin_page.get_by_role("button", name="Continue to revoke").click()
     # Asked first: the holder, module, code and reason, then the button that revokes.
     expect(admin_page.get_by_role("heading", level=1)).to_have_text("Revoke this credential?")
     expect(admin_page.get_by_text("Completed by someone else on this account")).to_be_visible()
