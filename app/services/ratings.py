@@ -372,19 +372,8 @@ def _stored(connection: Connection, user_ids: list[int], codes: list[str]) -> di
 _UPSERT_ROWS = _upsert("postgresql", "rows")
 
 
-_HISTORY_KEPT = (
-    "user_id",
-    "competency_code",
-    "changed_at",
-    "cause",
-    "rules",
-    "level",
-    "score",
-    "evidence_count",
-    "practice",
-    "met",
-    "expired",
-)
+# What a history row keeps (all of rating_change but its id), from the rating as it stands.
+_HISTORY_KEPT = tuple(c.name for c in RatingChange.__table__.columns if c.name != "id")
 
 
 def begin_histories(connection: Connection, organisation_id: int) -> None:

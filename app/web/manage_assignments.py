@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.content import catalogue
 from app.domain import dates
+from app.domain.assignment_banners import assigned_message
 from app.domain.assignments import RENEWALS, due_date
 from app.domain.email_lists import addresses_in
 from app.domain.numbers import whole_number
@@ -47,85 +48,8 @@ def assign():
             form = form.copy()
             form["emails"] = ""  # not sent back: see MAX_EMAILS_TEXT
         return assignments_page(error.errors, form)
-    flash(*_assigned_message(done))
+    flash(*assigned_message(done))
     return redirect(url_for("manage.assignments_page"))
-
-
-# Lines named one by one in a banner, at most: past these, how many more.
-NAMED_IN_BANNER = 5
-
-
-def _assigned_message(done: assignments.Assigned) -> tuple[str, str]:
-    added, already = done.added, done.already
-    if not added:  # another tab, a double click or the same form sent at once made them
-        were = "it was" if already == 1 else f"all {already} were"
-        message = f"Nothing was added: {were} already assigned."
-    else:
-        message = f"{added} assignment{'s' if added != 1 else ''} added."
-        if already:
-            message += f" {already} {'was' if already == 1 else 'were'} already assigned."
-    message += _kept_words(done.kept, already) + _earlier_words(done.earlier)
-    # An assignment asked for with other terms was not changed: a warning, not a success.
-    return message, "success" if added and not done.kept else "warning"
-
-
-def _terms(due_on, renew_months: int | None) -> str:
-    return f"due {dates.day(due_on)}, {_renewing(renew_months) or 'not renewing'}"
-
-
-def _renewing(renew_months: int | None) -> str:
-    if not renew_months:
-        return ""
-    named = RENEWALS.get(renew_months)
-    return f"renewing {named.lower()}" if named else f"renewing every {renew_months} months"
-
-
-def _more(lines: list[str]) -> list[str]:
-    """Return the first lines a banner names, and how many more there are, if any."""
-    left = len(lines) - NAMED_IN_BANNER
-    return lines[:NAMED_IN_BANNER] + ([f"and {left} more like these"] if left > 0 else [])
-
-
-def _kept_words(kept, already: int) -> str:
-    """Say which assignments asked for again with another due date or renewal stay as they
-    were, with their dates, and how to change one."""
-    if not kept:
-        return ""
-    lines = [f"“{k.module_title}” for {k.who}, {_terms(k.due_on, k.renew_months)}" for k in kept]
-    if len(kept) == 1:
-        said = f" {'It' if already == 1 else 'One of them'} stays as it was: {lines[0]}."
-    else:
-        they = "They" if already == len(kept) else f"{len(kept)} of them"
-        said = f" {they} stay as they were: {'; '.join(_more(lines))}."
-    return said + (
-        " To give an assignment a new due date or renewal, withdraw it from the list below, "
-        "then assign it again."
-    )
-
-
-def _earlier_words(earlier) -> str:
-    """Say which learners named another assignment of the module binds sooner, and that its
-    date or renewal still applies to them."""
-    lines = _more([_earlier_line(e) for e in earlier])
-    return f" {'; '.join(lines)}." if lines else ""
-
-
-def _earlier_line(e) -> str:
-    dated = f"an assignment to {e.due_through}, due {dates.day(e.due_on)}" if e.due_on else ""
-    renewing = _renewing(e.renew_months)
-    if dated and renewing and e.due_through == e.renew_through:
-        through = f"{dated} and {renewing}"
-    elif renewing:
-        one = "one" if dated else "an assignment"
-        through = ", and ".join(filter(None, (dated, f"{one} to {e.renew_through}, {renewing}")))
-    else:
-        through = dated
-    applies = (
-        "that earlier date and shorter renewal still apply"
-        if dated and renewing
-        else f"that {'earlier date' if dated else 'shorter renewal'} still applies"
-    )
-    return f"{e.learner} already has “{e.module_title}” through {through}: {applies}"
 
 
 def _request(form) -> assignments.Request:

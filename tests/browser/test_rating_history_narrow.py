@@ -2,13 +2,10 @@
 Met column is on screen, not off to the side of a scrolling table, on the learner's page and
 on their manager's."""
 
-from dataclasses import replace
-
 from app.content import catalogue
-from app.domain.content import Catalogue
 from tests.browser.conftest import assert_accessible, browser_sign_in
 from tests.browser.test_narrow_pages import CODE, course_in_use
-from tests.web.test_rating_history import recompute
+from tests.web.test_rating_history import edited, recompute
 
 NARROW = {"width": 320, "height": 900}
 
@@ -28,14 +25,8 @@ def met_cells_in_sight(page, table: str) -> list[tuple[float, float]]:
 def test_the_history_stacks_at_320_px_with_met_in_sight(app, make_user, browser, live_server):
     people = course_in_use(app, make_user, name="Asha Elm", reflection="Asked what matters.")
     with app.app_context():
-        course = catalogue()
-        stricter = tuple(
-            replace(f, version="9.9", attainment=replace(f.attainment, minimum_evidence=50))
-            if f.id == "splw"
-            else f
-            for f in course.frameworks
-        )
-    recompute(app, Catalogue(course.modules, stricter))
+        harder = edited(catalogue(), "splw", version="9.9", minimum_evidence=50)
+    recompute(app, harder)
     context = browser.new_context(viewport=NARROW)
     page = context.new_page()
     browser_sign_in(page, live_server, "learner@example.org")

@@ -51,15 +51,24 @@ def stored(app, learner: int) -> dict[str, tuple]:
         }
 
 
+def edited(course: Catalogue, framework: str, version=None, minimum_evidence=None) -> Catalogue:
+    """Return the course with one framework given another version, or another rule."""
+
+    def changed(f):
+        if version is not None:
+            f = replace(f, version=version)
+        if minimum_evidence is not None:
+            f = replace(f, attainment=replace(f.attainment, minimum_evidence=minimum_evidence))
+        return f
+
+    return Catalogue(
+        course.modules, tuple(changed(f) if f.id == framework else f for f in course.frameworks)
+    )
+
+
 def stricter(course: Catalogue) -> Catalogue:
     """Return the course with the referrer framework's next version asking for 50 answers."""
-    frameworks = tuple(
-        replace(f, version="9.9", attainment=replace(f.attainment, minimum_evidence=50))
-        if f.id == "referrer"
-        else f
-        for f in course.frameworks
-    )
-    return Catalogue(course.modules, frameworks)
+    return edited(course, "referrer", version="9.9", minimum_evidence=50)
 
 
 def recompute(app, course=None) -> None:
@@ -118,12 +127,7 @@ def test_a_new_version_is_recorded_so_a_later_change_is_not_blamed_on_it(app, pa
     with app.app_context():
         course = catalogue()
         version = course.framework("referrer").version
-        renumbered = Catalogue(
-            course.modules,
-            tuple(
-                replace(f, version="9.9") if f.id == "referrer" else f for f in course.frameworks
-            ),
-        )
+        renumbered = edited(course, "referrer", version="9.9")
     recompute(app, renumbered)
     assert stored(app, passed)[OWN_RULE][3] == "referrer 9.9"
     # Re-rated by the new version, the standing as it was: appended all the same.
@@ -177,15 +181,7 @@ def test_a_rule_changed_without_a_new_version_is_said_to_be_so(app, passed):
     with app.app_context():
         course = catalogue()
         version = course.framework("referrer").version
-        quietly = Catalogue(
-            course.modules,
-            tuple(
-                replace(f, attainment=replace(f.attainment, minimum_evidence=50))
-                if f.id == "referrer"
-                else f
-                for f in course.frameworks
-            ),
-        )
+        quietly = edited(course, "referrer", minimum_evidence=50)
     recompute(app, quietly)
     with app.app_context():
         latest, first = rating_history.history(passed, OWN_RULE)
