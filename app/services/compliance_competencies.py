@@ -16,7 +16,8 @@ from app.services.retired_confirmations import CONFIRMED as DECIDED_CONFIRMED
 from app.services.tagged_rows import branch
 
 NOT_APPLICABLE = "not-applicable"
-# Not met though a supervisor's confirmation is in date: what is missing is the knowledge.
+# Not met though a supervisor's confirmation is in date: what is missing is the knowledge
+# (the rating from quiz answers does not reach what the met rule asks).
 KNOWLEDGE_SHORT = "knowledge-short"
 # standing -> (words, icon, the status tag's colour): colour plus text and an icon.
 LABELS = {
@@ -24,7 +25,7 @@ LABELS = {
     DUE_SOON: ("Due soon", "!", "due-soon"),
     EXPIRED: ("Expired", "↻", "expired"),
     AWAITING_FILTER: ("Awaiting confirmation", "…", "assigned"),
-    KNOWLEDGE_SHORT: ("Not met: practice confirmed, knowledge not yet enough", "–", "not-assigned"),
+    KNOWLEDGE_SHORT: ("Not met: knowledge not yet enough", "–", "not-met-knowledge"),
     NOT_MET: ("Not met", "–", "not-assigned"),
     NOT_APPLICABLE: ("Not applicable", "", "not-assigned"),
 }

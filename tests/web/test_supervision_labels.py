@@ -219,7 +219,7 @@ def test_the_compliance_downloads_say_what_a_confirmed_practice_still_lacks(app,
     rows = list(csv.reader(io.StringIO(manager.get(f"/manage/compliance.csv?{query}").text)))
     column = next(n for n, name in enumerate(rows[0]) if name.startswith(f"{CODE} "))
     lee = next(row for row in rows[1:] if row[0] == "Lee Learner")
-    assert lee[column] == "Not met: practice confirmed, knowledge not yet enough"
+    assert lee[column] == "Not met: knowledge not yet enough"
     assert not any(row[column].startswith("Not met:") for row in rows[1:] if row is not lee)
     assert "Not met" in lee[column + 1 :]  # a competency with neither says "Not met", as before
     book = openpyxl.load_workbook(
@@ -229,4 +229,4 @@ def test_the_compliance_downloads_say_what_a_confirmed_practice_still_lacks(app,
     assert sheet[0][column] == rows[0][column]
     assert next(r for r in sheet if r[0] == "Lee Learner")[column] == lee[column]
     page = text_of(manager.get(f"/manage/compliance?{query}").text)
-    assert "Not met: practice confirmed, knowledge not yet enough" in page
+    assert "Not met: knowledge not yet enough" in page
