@@ -64,18 +64,8 @@ LEARNERS_A_PAGE = 500
 PAGE = "learners"  # the parameter that names a page's learners, in name order
 # The columns of a rating the lines show or work the standing out from.
 RATED = ("competency_code", *RATING_COLUMNS)
-UNRATED = (
-    INSUFFICIENT_EVIDENCE,
-    "",
-    0,
-    "",
-    NOT_STARTED,
-    *EMPTY,
-    STANDING_NAMES[NOT_MET],
-    "",
-    "",
-    "",
-)
+NOT_MET_WORDS = STANDING_NAMES[NOT_MET]
+UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "", NOT_STARTED, *EMPTY, NOT_MET_WORDS, "", "", "")
 
 
 def copied(
