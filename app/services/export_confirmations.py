@@ -41,6 +41,9 @@ def _latest(user_id, code, *columns):
         )
         .order_by(ConfirmationDecision.decided_at.desc(), ConfirmationDecision.id.desc())
         .limit(1)
+        # The learner and the code come from the row the cells are for, however far out
+        # (PostgreSQL's learner is a LATERAL two levels up): never read again here.
+        .correlate_except(ConfirmationDecision, ConfirmationRequest)
         .scalar_subquery()
     )
 

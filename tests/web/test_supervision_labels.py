@@ -12,8 +12,11 @@ import io
 import re
 
 import openpyxl
+from sqlalchemy import update
 
+from app import db
 from app.content import catalogue
+from app.models import User
 from tests.conftest import sign_in
 from tests.web.test_practice import (  # noqa: F401 (people is a fixture)
     CODE,
@@ -230,3 +233,21 @@ def test_the_compliance_downloads_say_what_a_confirmed_practice_still_lacks(app,
     assert next(r for r in sheet if r[0] == "Lee Learner")[column] == lee[column]
     page = text_of(manager.get(f"/manage/compliance?{query}").text)
     assert "Not met: knowledge not yet enough" in page
+
+
+def test_a_supervisors_name_that_reads_as_a_formula_is_no_formula_in_the_export(
+    app, people, make_user
+):
+    learner, sue, _ = people
+    manager = manager_of_riverside(app, make_user)
+    with app.app_context():
+        session = db.session()
+        session.execute(
+            update(User).where(User.email == "sue@example.org").values(full_name="=Sue, S")
+        )
+        session.commit()
+    confirmed(app, learner, sue)
+    text = manager.get("/manage/export.csv").text
+    assert '"\'=Sue, S",' in text and ",=Sue" not in text and ',"=Sue' not in text
+    lee = next(row for row in csv.reader(io.StringIO(text)) if row[3] == CODE)
+    assert lee[9] == "'=Sue, S"
