@@ -5,7 +5,7 @@ The competency export is in competency_export.py.
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
@@ -199,7 +199,7 @@ def _summary_from(scope: Scope, catalogue: Catalogue, found, learners: int, appl
         learners,
         completed,
         dict(levels),
-        dates.every_month(by_month, through=datetime.now(UTC).date()),
+        dates.every_month(by_month, through=dates.uk_today()),
         applicable,
         seen[0] if seen else None,
     )
