@@ -49,8 +49,7 @@ def already_passed(renewal: Renewal | None) -> str:
     if renewal is None or renewal.opens_at is None:
         return "You have already passed this quiz."
     return (
-        "You have already passed this quiz. It opens for renewal on "
-        f"{dates.day(renewal.opens_at)}."
+        f"You have already passed this quiz. It opens for renewal on {dates.day(renewal.opens_at)}."
     )
 
 
