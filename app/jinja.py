@@ -35,7 +35,6 @@ from app.domain.paging import page_numbers
 from app.domain.pdf import cpd_time_in_words
 from app.domain.quizzes import field_name
 from app.links import join_link
-from app.models import utcnow
 from app.quiz_fields import choice_fields, error_list
 from app.quiz_texts import QuizTexts
 from app.security import csp_nonce
@@ -78,7 +77,7 @@ def configure(app: Flask) -> None:
         page_numbers=page_numbers,
         competency_named=lambda code: content.catalogue().competency(code),
         assignment_labels=assignment_rules.LABELS,
-        assignment_words=lambda found: assignment_rules.in_words(found, utcnow().date()),
+        assignment_words=lambda found: assignment_rules.in_words(found, dates.uk_today()),
         nhsuk_asset_path=lambda: url_for("static", filename=f"{NHSUK_ASSETS}/assets"),
         csrf_token=csrf_token,  # Flask-WTF's, signed once per session secret
         notices=notices,

@@ -12,6 +12,7 @@ from sqlalchemy import exists, or_, select
 
 from app import db
 from app.domain.content import Module
+from app.domain.dates import uk_day
 from app.models import Organisation, User
 from app.services import quiz_standing
 
@@ -58,7 +59,7 @@ def next_from(module: Module, standing: quiz_standing.QuizStatus, user_id: int) 
             "wait",
             0,
             # Once the wait is over only the revisit is left: no date in the past.
-            opens_on=allowed.opens_at.date() if allowed.opens_at and not allowed.waited else None,
+            opens_on=uk_day(allowed.opens_at) if allowed.opens_at and not allowed.waited else None,
             to_revisit=tuple(ScreenLink(s, screens[s].title) for s in allowed.to_revisit),
         )
     managers, organisation = _managers_of(user_id)
