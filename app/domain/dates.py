@@ -9,8 +9,9 @@ days too: `uk_day` and `uk_today` here, and services/sqlfunctions.py in SQL.
 Times of day follow the NHS.UK content style: a 12-hour clock with "am" or "pm" and no
 space ("9am", "2:05pm"), "midday" and "midnight" rather than 12pm and 12am. A time says
 its zone, "2:05pm BST" or "9am GMT", unless a table's heading says "UK time" for it.
-Downloads and records for machines (JSON, xAPI, signed credentials, ISO columns) keep
-ISO 8601 in UTC and never come here.
+Records for machines (JSON, xAPI, signed credentials, full timestamps) keep ISO 8601 in
+UTC and never come here; a manager's download writes its days as UK days, in ISO form
+(YYYY-MM-DD), as services/sqlfunctions.iso_date does in SQL.
 """
 
 from __future__ import annotations

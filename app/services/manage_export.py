@@ -57,7 +57,7 @@ from app.models import RATING_COLUMNS, CompetencyLevel, User
 from app.services.grid_filters import FILTERS, practice_now, standing_condition
 from app.services.knowledge_now import knowledge_now
 from app.services.retired_export import retired_lines
-from app.services.sql_csv_cells import cell, python_cells, utc_day
+from app.services.sql_csv_cells import cell, python_cells, uk_day
 
 LEARNERS_A_PAGE = 500
 PAGE = "learners"  # the parameter that names a page's learners, in name order
@@ -259,7 +259,7 @@ def _compiled(connection, query) -> tuple[str, dict]:
 def _rated(rating, now: datetime, practice_not_needed):
     """Return the line's cells after the code, for a stored rating (NULL for none); the
     practice cell is `practice_not_needed` where that is not NULL."""
-    until = func.coalesce(utc_day(rating.met_until), "")
+    until = func.coalesce(uk_day(rating.met_until), "")
     standing = case(
         (standing_condition(MET, now, rating), python_cells(STANDING_NAMES[MET]) + until),
         (
@@ -280,7 +280,7 @@ def _rated(rating, now: datetime, practice_not_needed):
         + ","
         + cast(count, String)
         + ","
-        + func.coalesce(utc_day(rating.last_evidence_at), "")
+        + func.coalesce(uk_day(rating.last_evidence_at), "")
         + ","
         + cell(func.coalesce(practice_not_needed, practice_now(now, rating)))
         + ","

@@ -7,6 +7,7 @@ comma, quote or line break is quoted as Python's csv module quotes it (`cell`).
 from sqlalchemy import Date, String, case, cast, func, literal, literal_column
 
 from app.domain.spreadsheet import FORMULA_STARTS, csv_text
+from app.services.sqlfunctions import UK_ZONE
 
 # What makes Python's csv module quote a cell: the delimiter, the quote, a line break.
 QUOTED = (",", '"', "\r", "\n")
@@ -15,9 +16,10 @@ QUOTED = (",", '"', "\r", "\n")
 FORMULA_BELOW = max(ord(mark) for mark in FORMULA_STARTS) + 1
 
 
-def utc_day(moment):
-    """Return the UTC date of a timestamp as 'YYYY-MM-DD' (with DateStyle ISO), NULL for NULL."""
-    return cast(cast(moment.op("AT TIME ZONE")(literal_column("'UTC'")), Date), String)
+def uk_day(moment):
+    """Return the UK day of a timestamp as 'YYYY-MM-DD' (with DateStyle ISO), NULL for NULL:
+    the day a person in the UK read it on, as the compliance download and the pages say."""
+    return cast(cast(moment.op("AT TIME ZONE")(literal_column(f"'{UK_ZONE}'")), Date), String)
 
 
 def python_cells(*cells) -> str:
