@@ -103,7 +103,8 @@ def _migration():
 
 @pytest.mark.parametrize("dialect", [sqlite, postgresql], ids=["sqlite", "postgresql"])
 def test_the_triggers_month_is_the_month_a_filtered_dashboard_counts_by(dialect):
-    # One rule: the words the triggers write are those year_month compiles to.
+    # One rule: the words the triggers write are those year_month compiles to (changing
+    # either takes a migration, which this check then moves to).
     dialect, moment = dialect.dialect(), literal_column("p.counted_from")
     compiled = str(year_month(moment).compile(dialect=dialect))
     assert _migration().UK_MONTH[dialect.name].format("p.counted_from") == compiled
