@@ -54,8 +54,9 @@ TAKEN_AWAY = "{cause}. Nothing left counts, so there is no rating"
 FRAMEWORK_UPDATED = (
     "Framework updated from version {before} to {after}: re-rated by the new version’s rules"
 )
-# A re-rating by another framework: both named, each by its title and version.
-FRAMEWORK_CHANGED = "Framework changed from {before} to {after}: re-rated by its rules"
+# A re-rating by another framework: the one before named by its title and version (the row
+# names the new one, as it does every framework a rating was rated by).
+FRAMEWORK_CHANGED = "Framework changed from {before}: re-rated by the new framework’s rules"
 # The same version, its rules changed (the rules stamp's digest differs).
 RULES_CHANGED = (
     "Framework’s rules changed, its version number ({version}) left as it was:"
@@ -151,8 +152,7 @@ def said(
         # One framework's versions: the row names the framework (`rated_by`).
         if now[0] == was[0] and now[2] and was[2]:
             return FRAMEWORK_UPDATED.format(before=was[2], after=now[2])
-        names = names or {}
-        return FRAMEWORK_CHANGED.format(before=named(before, names), after=named(rules, names))
+        return FRAMEWORK_CHANGED.format(before=named(before, names or {}))
     return CAUSES.get(cause, "Re-rated")
 
 

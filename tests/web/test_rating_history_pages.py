@@ -197,13 +197,15 @@ def test_a_re_rating_names_a_framework_update_only_when_both_versions_are_known(
     assert said("recomputed", "referrer 0.2", "referrer 0.2") == rating_history.CAUSES["recomputed"]
     # A grade by a new version is a grade: what re-rated it was the answers.
     assert said("graded", "referrer 0.3", "referrer 0.2") == "Quiz answers marked"
-    # Another framework: both named by title, or by id once no longer loaded.
+    # Another framework: the one before named by its title, or by its id once not loaded
+    # (the row names the new one).
     names = {"referrer": "Referrer draft"}
     moved = said("recomputed", "linkworker 1.0 ab12cd34", "referrer 0.2 ef56ab78", False, names)
     assert moved == (
-        "Framework changed from Referrer draft, version 0.2 to linkworker, version 1.0:"
-        " re-rated by its rules"
+        "Framework changed from Referrer draft, version 0.2: re-rated by the new framework’s rules"
     )
+    gone = said("recomputed", "referrer 0.2 ef56ab78", "linkworker 1.0 ab12cd34", False, names)
+    assert gone.startswith("Framework changed from linkworker, version 1.0:")
 
 
 def test_a_framework_is_named_by_its_title_and_version_or_its_id_once_not_loaded():
