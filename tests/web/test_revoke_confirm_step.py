@@ -12,8 +12,14 @@ from tests.web.test_credentials import earned, module  # noqa: F401 (fixtures)
 REASON = "Sat by a colleague,\nwho used the learner's account"
 
 
-def _form(page: str, ending: str):
-    return next(f for f in lxml.html.fromstring(page).forms if f.action.endswith(ending))
+def _change_the_reason(page: str) -> tuple[str, dict]:
+    """Return where the confirmation page's Change the reason button posts, and what."""
+    (button,) = lxml.html.fromstring(page).xpath("//button[normalize-space()='Change the reason']")
+    form = button.getparent()
+    while form.tag != "form":
+        form = form.getparent()
+    assert form.method == "POST"
+    return button.get("formaction"), dict(form.form_values())
 
 
 def test_change_the_reason_returns_to_the_form_with_the_reason_typed(
@@ -27,9 +33,9 @@ def test_change_the_reason_returns_to_the_form_with_the_reason_typed(
     assert shown.status_code == 200
     # No link back that would drop the reason: the way back is a form that sends it.
     assert "nhsuk-back-link" not in shown.text
-    back = _form(shown.text, "/revoke/change")
-    assert back.method == "POST" and "reason" not in back.action
-    answer = admin.post(back.action, data=dict(back.form_values()))
+    action, sent = _change_the_reason(shown.text)
+    assert action == f"/admin/credentials/{code}/revoke/change"  # the reason is in the post
+    answer = admin.post(action, data=sent)
     assert answer.status_code == 200
     assert "Why are you revoking this credential?" in answer.text
     (textarea,) = lxml.html.fromstring(answer.text).xpath("//textarea[@name='reason']")
