@@ -20,6 +20,7 @@ from .markdown_callouts import CALLOUT_KINDS, build_callout
 from .markdown_checks import (
     figure_left_out,
     image_in_quiz,
+    placeholder_alt,
     rendering_problems,
     stripped_link_message,
 )
@@ -161,6 +162,8 @@ class NhsukTreeprocessor(Treeprocessor):
         self.ext.found.references.append(Reference("image", src, line, alt=alt, is_local=is_local))
         if not alt:
             self._error(line, f"image '{src}' has no alt text; describe it inside ![...]")
+        elif (empty := placeholder_alt(src, alt)) is not None:
+            self._warn(line, empty)
         if is_local:
             img.set("src", self.ext.links.media_url(self.ext.module_slug, src))
         else:
