@@ -29,6 +29,12 @@ def in_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def iso_utc(moment: datetime | None) -> str | None:
+    """Return a stored time as ISO 8601 in UTC with its offset, for a download or a record a
+    machine reads ("2026-12-07T09:30:00+00:00"); nothing for no time."""
+    return None if moment is None else in_utc(moment).isoformat()
+
+
 def in_uk(moment: datetime) -> datetime:
     """Return a stored time as a clock in the UK reads it (GMT or BST)."""
     return in_utc(moment).astimezone(UK)
