@@ -94,6 +94,7 @@ def configure(app: Flask) -> None:
     env.filters["month"] = dates.month
     env.filters["day_time"] = dates.day_time
     env.filters["time_of_day"] = dates.time_of_day
+    env.filters["opens"] = dates.opens
     # Words kept on one line (no-break spaces): a day in a narrow column, whatever its width.
     env.filters["unbroken"] = lambda text: text.replace(" ", "\u00a0")
     # Counts as people read them: 5,001 learners, as the command line prints them.

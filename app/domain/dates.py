@@ -99,6 +99,15 @@ def day_time(moment: datetime | None, seconds: bool = False, zone: bool = True) 
     return f"{day(moment)} at {time_of_day(moment, seconds, zone)}"
 
 
+def opens(moment: datetime) -> str:
+    """Return when something opens, as the learner can act on it: "on 14 December 2026" when
+    that is the start of a UK day, else with its time, "at 10:30am GMT on 14 December 2026"
+    (a wait counted from an attempt's exact moment ends at that time, not at midnight)."""
+    if uk_day_starts(uk_day(moment)) == in_utc(moment):
+        return f"on {day(moment)}"
+    return f"at {time_of_day(moment)} on {day(moment)}"
+
+
 def month(moment: date | datetime) -> str:
     """Return a month and its year in words, e.g. "June 2026" (a time's UK month)."""
     found = uk_day(moment)
