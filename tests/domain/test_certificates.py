@@ -231,6 +231,9 @@ def test_empty_reflection_prints_the_nmc_headings_and_lines_to_write_on(details)
         assert [h for h in NMC_HEADINGS if h not in reflection_page] == []
         assert "NMC" in reflection_page and "RCGP" in reflection_page
         assert "GPhC" in reflection_page
+        # As the certificate page says it: the account supports a record, it is not one.
+        assert "can support your own records, but it does not replace them" in reflection_page
+        assert "serve as" not in reflection_page and "peer discussion" in reflection_page
         assert "Signed" in reflection_page
         assert page_count(pdf) == 2
 
