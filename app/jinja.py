@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from app import content, static_files
 from app.domain import assignments as assignment_rules
-from app.domain import dates
+from app.domain import certificate_scope, dates
 from app.domain.accounts import PROFESSIONS, ROLE_NAMES
 from app.domain.paging import page_numbers
 from app.domain.pdf import cpd_time_in_words
@@ -75,6 +75,7 @@ def configure(app: Flask) -> None:
         quiz_choices=choice_fields,
         quiz_error_list=error_list,
         page_numbers=page_numbers,
+        certificate_scope=certificate_scope,
         competency_named=lambda code: content.catalogue().competency(code),
         assignment_labels=assignment_rules.LABELS,
         assignment_words=lambda found: assignment_rules.in_words(found, dates.uk_today()),

@@ -203,6 +203,14 @@ def test_certificate_shows_everything_a_reviewer_checks(details, font_dirs):
 
 
 @needs_poppler
+def test_the_certificate_says_its_cpd_time_is_an_estimate_and_what_it_shows(details):
+    first = pdf_text(render_certificate_pdf(details)).split("\f")[0]
+    assert "CPD time is the module's estimate of its reading, activities and reflection" in first
+    assert "completed the module and passed its knowledge quiz" in first
+    assert "It does not show competence in practice." in first
+
+
+@needs_poppler
 def test_registration_number_is_left_out_when_not_given(details):
     text = pdf_text(render_certificate_pdf(replace(details, registration_number=None)))
     assert "Registration number" not in text
