@@ -136,6 +136,20 @@ def test_progress_message_changes_as_the_learner_goes(app, signed_in, module):
     assert "Completed" in signed_in.get("/modules/").text
 
 
+def test_the_last_screens_button_says_it_goes_to_the_quiz(signed_in, module):
+    assert module.assessment
+    *before, last = module.screens
+    for screen in before:
+        if screen.knowledge_check:
+            answer_check(signed_in, module, screen)
+        complete(signed_in, module, screen)
+    if last.knowledge_check:
+        answer_check(signed_in, module, last)
+    page = signed_in.get(screen_url(module, last)).text
+    assert ">Next: end-of-module quiz<" in page and "Finish module" not in page
+    assert complete(signed_in, module, last).location == f"/modules/{module.slug}/quiz/"
+
+
 def test_double_submission_and_two_tabs_count_once(app, signed_in, module):
     first = module.screens[0]
     token = csrf_token(signed_in, screen_url(module, first))
