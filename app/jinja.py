@@ -99,6 +99,9 @@ def configure(app: Flask) -> None:
     env.filters["opens"] = dates.opens
     # Words kept on one line (no-break spaces): a day in a narrow column, whatever its width.
     env.filters["unbroken"] = lambda text: text.replace(" ", "\u00a0")
+    # The full stop a sentence ending in a title needs, unless the title ends one itself:
+    # "you have completed What is social prescribing?", not "...?." (quiz/result.html).
+    env.filters["full_stop"] = lambda text: "" if str(text).rstrip()[-1:] in "?!." else "."
     # Counts as people read them: 5,001 learners, as the command line prints them.
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
 
