@@ -168,7 +168,7 @@ ESTIMATE = (
 def test_every_page_showing_cpd_time_says_it_is_the_modules_estimate(app, learner, modules):
     module = modules[0]
     page = learner.get(f"/modules/{module.slug}/").text
-    assert f"Time to complete is about how long the screens take to read. {ESTIMATE}" in (
+    assert f"Time to complete is about how long the screens and the quiz take. {ESTIMATE}" in (
         html.unescape(page)
     )
     code = pass_module(app, learner, "learner@example.org", module)

@@ -101,7 +101,7 @@ def test_the_retake_notice_says_select_not_press(app, learner, module, course):
     module = with_quiz(app, course, module, attempts=1, extra=RETAKE)
     use_every_attempt(app, learner, module)
     page = learner.get(quiz_url(module)).text
-    assert "select Next at the end of each (Next: end-of-module quiz on the last screen)" in page
+    assert "select Next at the end of each (on the last screen, “Next: end-of-module quiz”)" in page
     assert "press " not in page.lower() and "click " not in page.lower()
 
 
