@@ -255,7 +255,7 @@ def test_after_the_last_attempt_the_quiz_reopens(app, browser, page, live_server
         expect(page.get_by_role("heading", name="You did not pass this time")).to_be_visible()
     page.goto(overview)
     expect(page.get_by_role("heading", name="How to try again")).to_be_visible()
-    expect(page.get_by_text("A new set of attempts opens on")).to_be_visible()
+    expect(page.get_by_text("A new set of attempts opens at")).to_be_visible()
     shot(page, "locked-with-retake-rule")
     assert_accessible(page)
 
