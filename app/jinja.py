@@ -29,8 +29,8 @@ from markupsafe import Markup
 
 from app import content, static_files
 from app.domain import assignments as assignment_rules
-from app.domain import dates
-from app.domain.accounts import PROFESSIONS, ROLE_NAMES
+from app.domain import certificate_scope, dates
+from app.domain.accounts import PROFESSIONS, REGISTRATION_NUMBER_HINT, ROLE_NAMES
 from app.domain.paging import page_numbers
 from app.domain.pdf import cpd_time_in_words
 from app.domain.quizzes import field_name
@@ -62,6 +62,7 @@ def configure(app: Flask) -> None:
     env.globals.update(
         service_name=SERVICE_NAME,
         professions=PROFESSIONS,
+        registration_number_hint=REGISTRATION_NUMBER_HINT,
         asset=asset_url,
         url_for=template_url_for,
         nhsuk=render_component,
@@ -75,6 +76,7 @@ def configure(app: Flask) -> None:
         quiz_choices=choice_fields,
         quiz_error_list=error_list,
         page_numbers=page_numbers,
+        certificate_scope=certificate_scope,
         competency_named=lambda code: content.catalogue().competency(code),
         assignment_labels=assignment_rules.LABELS,
         assignment_words=lambda found: assignment_rules.in_words(found, dates.uk_today()),
@@ -94,8 +96,12 @@ def configure(app: Flask) -> None:
     env.filters["month"] = dates.month
     env.filters["day_time"] = dates.day_time
     env.filters["time_of_day"] = dates.time_of_day
+    env.filters["opens"] = dates.opens
     # Words kept on one line (no-break spaces): a day in a narrow column, whatever its width.
     env.filters["unbroken"] = lambda text: text.replace(" ", "\u00a0")
+    # The full stop a sentence ending in a title needs, unless the title ends one itself:
+    # "you have completed What is social prescribing?", not "...?." (quiz/result.html).
+    env.filters["full_stop"] = lambda text: "" if str(text).rstrip()[-1:] in "?!." else "."
     # Counts as people read them: 5,001 learners, as the command line prints them.
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
 

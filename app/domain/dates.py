@@ -10,8 +10,10 @@ Times of day follow the NHS.UK content style: a 12-hour clock with "am" or "pm" 
 space ("9am", "2:05pm"), "midday" and "midnight" rather than 12pm and 12am. A time says
 its zone, "2:05pm BST" or "9am GMT", unless a table's heading says "UK time" for it.
 Records for machines (JSON, xAPI, signed credentials, full timestamps) keep ISO 8601 in
-UTC and never come here; a manager's download writes its days as UK days, in ISO form
-(YYYY-MM-DD), as services/sqlfunctions.iso_date does in SQL.
+UTC with its offset (`iso_utc`), never UK time; a manager's download writes its days as UK
+days, in ISO form (YYYY-MM-DD), as services/sqlfunctions.iso_date does in SQL. A rule's
+moment that a learner acts on ("a new set of attempts opens") says its time as well as its
+day (`opens`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,12 @@ UK = ZoneInfo("Europe/London")
 def in_utc(moment: datetime) -> datetime:
     """Return a stored time in UTC: a time without its zone is UTC already."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    """Return a stored time as ISO 8601 in UTC with its offset, for a download or a record a
+    machine reads ("2026-12-07T09:30:00+00:00"); nothing for no time."""
+    return None if moment is None else in_utc(moment).isoformat()
 
 
 def in_uk(moment: datetime) -> datetime:
@@ -92,6 +100,15 @@ def day_time(moment: datetime | None, seconds: bool = False, zone: bool = True) 
     if moment is None:
         return ""
     return f"{day(moment)} at {time_of_day(moment, seconds, zone)}"
+
+
+def opens(moment: datetime) -> str:
+    """Return when something opens, as the learner can act on it: "on 14 December 2026" when
+    that is the start of a UK day, else with its time, "at 10:30am GMT on 14 December 2026"
+    (a wait counted from an attempt's exact moment ends at that time, not at midnight)."""
+    if uk_day_starts(uk_day(moment)) == in_utc(moment):
+        return f"on {day(moment)}"
+    return f"at {time_of_day(moment)} on {day(moment)}"
 
 
 def month(moment: date | datetime) -> str:

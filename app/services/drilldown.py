@@ -131,7 +131,7 @@ def learner_page(
         learner_positions.positions(steps, found, attempts.quizzes),
         profile.out_of_reach if profile else (),
         rating_history.by_competency(
-            rating_history.from_rows(found.get(rating_history.KIND, [])),
+            rating_history.from_rows(found.get(rating_history.KIND, []), catalogue),
             catalogue,
             profile.framework if profile else None,
         ),

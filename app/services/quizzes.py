@@ -48,9 +48,8 @@ def already_passed(renewal: Renewal | None) -> str:
     """Say that the quiz is passed and, when it is known, when it opens for renewal."""
     if renewal is None or renewal.opens_at is None:
         return "You have already passed this quiz."
-    return (
-        f"You have already passed this quiz. It opens for renewal on {dates.day(renewal.opens_at)}."
-    )
+    when = dates.opens(renewal.opens_at)
+    return f"You have already passed this quiz. It opens for renewal {when}."
 
 
 def start(

@@ -120,3 +120,18 @@ def test_every_month_from_the_first_counted_to_this_one_has_a_count():
     # A month counted after `through` (a clock behind the database's) is still shown.
     assert dates.every_month({"2026-09": 3}, through=date(2026, 8, 31)) == [(date(2026, 9, 1), 3)]
     assert dates.every_month({}, through=date(2026, 12, 7)) == []
+
+
+def test_something_opening_mid_day_says_its_time_and_at_midnight_only_its_day():
+    assert dates.opens(datetime(2026, 12, 14, 10, 30, tzinfo=UTC)) == (
+        "at 10:30am GMT on 14 December 2026"
+    )
+    assert dates.opens(datetime(2026, 7, 13, 23, 0, tzinfo=UTC)) == "on 14 July 2026"
+    assert dates.opens(datetime(2026, 7, 14, 0, 0)) == "at 1am BST on 14 July 2026"
+
+
+def test_an_exported_time_is_iso_utc_with_its_offset():
+    assert dates.iso_utc(datetime(2026, 12, 7, 9, 30)) == "2026-12-07T09:30:00+00:00"
+    summer = datetime(2026, 7, 1, 10, 0, tzinfo=timezone(timedelta(hours=1)))
+    assert dates.iso_utc(summer) == "2026-07-01T09:00:00+00:00"
+    assert dates.iso_utc(None) is None

@@ -187,7 +187,10 @@ def test_a_revoked_certificate_of_a_removed_module_says_certificate_revoked_in_t
     rows = list(csv.reader(io.StringIO(client.get("/my/record.csv").text)))
     (entry,) = [dict(zip(rows[0], r, strict=True)) for r in rows[1:] if r[0] == module.title]
     assert (entry["status"], entry["completed"]) == ("Certificate revoked", "")
-    assert (entry["CPD minutes"], entry["which certificate"]) == ("0", "latest, revoked")
+    assert (entry["CPD time (module's estimate, minutes)"], entry["which certificate"]) == (
+        "0",
+        "latest, revoked",
+    )
 
 
 def test_a_revoked_certificate_of_a_removed_module_says_certificate_revoked_in_the_pdf(
