@@ -9,9 +9,11 @@ days too: `uk_day` and `uk_today` here, and services/sqlfunctions.py in SQL.
 Times of day follow the NHS.UK content style: a 12-hour clock with "am" or "pm" and no
 space ("9am", "2:05pm"), "midday" and "midnight" rather than 12pm and 12am. A time says
 its zone, "2:05pm BST" or "9am GMT", unless a table's heading says "UK time" for it.
-Downloads and records for machines (JSON, xAPI, signed credentials, ISO columns) keep
-ISO 8601 in UTC with its offset (`iso_utc`), never UK time. A rule's moment that a learner
-acts on ("a new set of attempts opens") says its time as well as its day (`opens`).
+Records for machines (JSON, xAPI, signed credentials, full timestamps) keep ISO 8601 in
+UTC with its offset (`iso_utc`), never UK time; a manager's download writes its days as UK
+days, in ISO form (YYYY-MM-DD), as services/sqlfunctions.iso_date does in SQL. A rule's
+moment that a learner acts on ("a new set of attempts opens") says its time as well as its
+day (`opens`).
 """
 
 from __future__ import annotations

@@ -150,9 +150,8 @@ _FIRST_OF_MODULE = and_(
 
 def _passes(who: list, modules: list[str]):
     # Passing a module's quiz completes it while one of the learner's passes of it counts
-    # (as the kept counts: services/passes.py): counted by module and by the month it
-    # counts from, a UTC month as the kept counts' triggers write it (services/sqlfunctions.py
-    # says why it is not yet the UK month).
+    # (as the kept counts: services/passes.py): counted by module and by the UK month it
+    # counts from, as the kept counts' triggers write it (migration 0048).
     completions = (
         select(Completion.module_slug, passes.COMPLETION_COUNTED_FROM.label("counted_from"))
         .join(User, User.id == Completion.user_id)

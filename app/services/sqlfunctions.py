@@ -1,16 +1,14 @@
 """Timestamps as text or numbers, which each database spells its own way.
 
-All times are stored in UTC. The days that rules count from (a completion's day, for when
-a renewal falls due) are UK days, as app/domain/dates.uk_day reads them in Python, so a
-page and a spreadsheet agree with the rules (`month_number`, `day_of_month`).
+All times are stored in UTC. The days and months people read and rules count from (a
+completion's day, for when a renewal falls due; a month on the dashboard's chart; a day in
+a manager's download) are UK days and months, as app/domain/dates.uk_day reads them in
+Python, so a page, a chart and a spreadsheet agree with the rules.
 
-Months on the dashboard's chart (`year_month`) stay UTC months: the counts the dashboard
-reads are kept by triggers (migrations 0017, 0020, 0027, 0036) under a UTC 'YYYY-MM', and
-a filtered dashboard counts afresh with this function, so both must say the same month.
-Counting them by UK month needs a migration to rewrite those triggers and recount; until
-then a pass in the hour before midnight UTC on a month's last day in summer (just after
-midnight BST, the 1st) counts in the month before. `iso_date` writes ISO days for the
-downloads, which keep UTC.
+The dashboard's chart reads counts kept by triggers under the `year_month` of each
+completion (migration 0048 writes the same words as this module compiles to), and a
+filtered dashboard counts afresh with `year_month` itself, so both name the same month.
+`iso_date` writes ISO days (YYYY-MM-DD) for the manager's downloads.
 """
 
 from sqlalchemy import Integer, String
@@ -21,36 +19,37 @@ UK_ZONE = "Europe/London"
 
 
 class year_month(GenericFunction):  # noqa: N801 (SQL functions read as lower case)
-    """The 'YYYY-MM' of a timestamp in UTC, so counts by month group in the database."""
+    """The 'YYYY-MM' of a timestamp's UK month, so counts by month group in the database."""
 
     type = String()
     inherit_cache = True
 
 
 class iso_date(GenericFunction):  # noqa: N801
-    """The 'YYYY-MM-DD' of a timestamp in UTC."""
+    """The 'YYYY-MM-DD' of a timestamp's UK day."""
 
     type = String()
     inherit_cache = True
 
 
-# PostgreSQL formats in the session's time zone, so it is told UTC. SQLite holds the text
-# 'YYYY-MM-DD HH:MM:SS.ffffff' that SQLAlchemy wrote.
+# PostgreSQL formats in the session's time zone, so it is told the UK's. SQLite holds the
+# text 'YYYY-MM-DD HH:MM:SS.ffffff' that SQLAlchemy wrote, read as UK time (`sqlite_uk`).
 _POSTGRESQL = {year_month: "YYYY-MM", iso_date: "YYYY-MM-DD"}
-_SQLITE = {year_month: "strftime('%Y-%m', {})", iso_date: "substr({}, 1, 10)"}
+_SQLITE = {year_month: "strftime('%Y-%m', {})", iso_date: "date({})"}
 
 
 @compiles(year_month, "postgresql")
 @compiles(iso_date, "postgresql")
 def _postgresql(element, compiler, **kw):
     pattern = _POSTGRESQL[type(element)]
-    return f"to_char({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC', '{pattern}')"
+    moment = compiler.process(element.clauses, **kw)
+    return f"to_char({moment} AT TIME ZONE '{UK_ZONE}', '{pattern}')"
 
 
 @compiles(year_month, "sqlite")
 @compiles(iso_date, "sqlite")
 def _sqlite(element, compiler, **kw):
-    return _SQLITE[type(element)].format(compiler.process(element.clauses, **kw))
+    return _SQLITE[type(element)].format(sqlite_uk(compiler.process(element.clauses, **kw)))
 
 
 class month_number(GenericFunction):  # noqa: N801

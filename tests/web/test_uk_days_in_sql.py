@@ -1,6 +1,7 @@
-"""A stored time's day in SQL is its UK day, as Python reads it (app/domain/dates.uk_day), on
-SQLite (which knows no zones: the UK's rule is spelled out) and PostgreSQL alike, so a
-renewal counted in the database falls on the day the page shows."""
+"""A stored time's day and month in SQL are its UK ones, as Python reads them
+(app/domain/dates.uk_day), on SQLite (which knows no zones: the UK's rule is spelled out) and
+PostgreSQL alike, so a renewal counted in the database falls on the day the page shows, and
+a chart's month and a download's day are those the pages name."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,7 +9,7 @@ from sqlalchemy import DateTime, literal, select
 
 from app import db
 from app.domain.dates import uk_day
-from app.services.sqlfunctions import day_of_month, month_number
+from app.services.sqlfunctions import day_of_month, iso_date, month_number, year_month
 
 # Either side of each change of the clocks, and late evenings in summer and winter.
 MOMENTS = [
@@ -35,9 +36,14 @@ def test_a_stored_times_month_and_day_in_sql_are_its_uk_ones(app):
         session = db.session()
         for moment in MOMENTS:
             stored = literal(moment, DateTime(timezone=True))
-            found = session.execute(select(month_number(stored), day_of_month(stored))).one()
+            found = session.execute(
+                select(
+                    month_number(stored), day_of_month(stored), year_month(stored), iso_date(stored)
+                )
+            ).one()
             day = uk_day(moment)
-            assert tuple(found) == (day.year * 12 + day.month, day.day), moment
+            expected = (day.year * 12 + day.month, day.day, f"{day:%Y-%m}", day.isoformat())
+            assert tuple(found) == expected, moment
 
 
 def test_every_hour_of_a_summer_and_a_winter_fortnight_agrees_with_python(app):
