@@ -50,7 +50,7 @@ run: export LINKWISE_ENV ?= development
 run: setup-run
 	@$(LINKWISE) db upgrade
 	@$(LINKWISE) seed-demo --learners 150 --top-up
-	@$(LINKWISE) recompute-levels
+	@$(LINKWISE) recompute-levels --skip-if-content-has-errors
 	@echo "Linkwise is running at http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
 	@$(LINKWISE) run --host 127.0.0.1 --port $(PORT) --reload --no-debugger
 

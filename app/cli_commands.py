@@ -193,7 +193,13 @@ def seed_demo(learner_count, seed, organisation, top_up, without_answers, practi
 
 @click.command("recompute-levels")
 @with_appcontext
-def recompute_levels():
+@click.option(
+    "--skip-if-content-has-errors",
+    "skip",
+    is_flag=True,
+    help="While the content has errors, say so and rate nobody, without failing (`make run`).",
+)
+def recompute_levels(skip):
     """Re-rate every learner's competency levels from their evidence."""
     from app.content import ContentHasErrors, catalogue
     from app.services.ratings import recompute_levels as recompute
@@ -201,9 +207,21 @@ def recompute_levels():
     try:
         course = catalogue()
     except ContentHasErrors as error:
+        if skip:
+            # `make run` goes on to serve, so a trainer can preview and fix a broken file.
+            click.echo(
+                f"Competency levels not recomputed: the course content has {_errors(error)}, "
+                "and no one is rated from broken content; once `linkwise validate` is clean, "
+                "run `linkwise recompute-levels`."
+            )
+            return
         raise click.ClickException(error.sentence("no rating was changed")) from None
     rated = recompute(course)
     click.echo(f"re-rated {rated:,} learner{'s' if rated != 1 else ''} from their evidence")
+
+
+def _errors(error) -> str:
+    return f"{error.count} error{'s' if error.count != 1 else ''}"
 
 
 @click.command("compact-dashboard-counts")

@@ -12,6 +12,7 @@ import click
 
 from app.cli_content import installed_content, shown
 from app.cli_files import force_option, refuse_existing, write_output
+from app.domain.dates import uk_today
 from app.domain.framework_files import load_frameworks
 from app.domain.frameworks_exchange import (
     case_package,
@@ -132,7 +133,7 @@ def _warn_if_after_today(path: Path, text: str, updated) -> None:
 
     Checked here, not by `linkwise validate`, whose result depends on the files alone.
     """
-    if isinstance(updated, date) and updated > date.today():
+    if isinstance(updated, date) and updated > uk_today():
         lines = text.splitlines()
         line = next((n for n, t in enumerate(lines, 1) if t.startswith("updated:")), 1)
         problem = Problem(str(path), line, "warning", f"'updated' {updated} is after today")

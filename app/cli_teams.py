@@ -136,7 +136,7 @@ def _a_real_day(text: str) -> bool:
 @click.option(
     "--today",
     callback=reminder_day,
-    help="Act as if it were this day (YYYY-MM-DD); default: today in UTC.",
+    help="Act as if it were this day (YYYY-MM-DD); default: today in the UK.",
 )
 def send_reminders(today):
     """Email learners whose assigned learning is due soon, overdue or expired; safe to rerun."""

@@ -2,6 +2,11 @@
 the site: it keeps the last catalogue that had no errors and shows the errors on every page.
 So does content that makes Linkwise itself fail while reading it: that is shown as an error
 in the file it was reading, and tried again once a file changes.
+
+A server that starts (or is restarted by the reloader) while the content has errors has no
+such catalogue: it serves none of the course, and the box says so rather than claim an
+earlier version. A course with a file left out would be another course (a quiz without its
+module, a module without the framework its codes are in), so none of it is shown.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ class ContentWatch:
         self.folders = (Path(content_dir), Path(competencies_dir))
         self.signature = signature
         self.errors: tuple[str, ...] = ()
+        # Whether a catalogue without errors has been served since the server started.
+        self.kept_version = False
         self.lock = threading.Lock()
 
     def refresh(self) -> None:
@@ -51,15 +58,16 @@ class ContentWatch:
             from app import content
 
             content.serve(app, result.catalogue)
+            self.kept_version = True
             if had_errors:
                 app.logger.warning("The content's errors are fixed; the site shows it again.")
             return
         app.extensions.setdefault("linkwise.catalogue", Catalogue((), ()))
-        app.logger.error(
-            "The content has errors; the site shows the last version without any "
-            "until they are fixed:\n%s",
-            "\n".join(self.errors),
-        )
+        if self.kept_version:
+            shown = "the site shows the last version without any until they are fixed"
+        else:
+            shown = "the site shows none of the course until they are fixed"
+        app.logger.error("The content has errors; %s:\n%s", shown, "\n".join(self.errors))
 
 
 def load(app: Flask, folders: tuple[Path, Path]) -> LoadResult:
@@ -85,4 +93,6 @@ def init_app(app: Flask, content_dir: Path, competencies_dir: Path) -> None:
     watch.apply(app, load(app, folders))
     app.extensions[EXTENSION] = watch
     app.before_request(watch.refresh)
-    app.context_processor(lambda: {"content_errors": watch.errors})
+    app.context_processor(
+        lambda: {"content_errors": watch.errors, "content_kept_version": watch.kept_version}
+    )

@@ -29,13 +29,12 @@ from markupsafe import Markup
 
 from app import content, static_files
 from app.domain import assignments as assignment_rules
-from app.domain import dates
-from app.domain.accounts import PROFESSIONS, ROLE_NAMES
+from app.domain import certificate_scope, dates
+from app.domain.accounts import PROFESSIONS, REGISTRATION_NUMBER_HINT, ROLE_NAMES
 from app.domain.paging import page_numbers
 from app.domain.pdf import cpd_time_in_words
 from app.domain.quizzes import field_name
 from app.links import join_link
-from app.models import utcnow
 from app.quiz_fields import choice_fields, error_list
 from app.quiz_texts import QuizTexts
 from app.security import csp_nonce
@@ -63,6 +62,7 @@ def configure(app: Flask) -> None:
     env.globals.update(
         service_name=SERVICE_NAME,
         professions=PROFESSIONS,
+        registration_number_hint=REGISTRATION_NUMBER_HINT,
         asset=asset_url,
         url_for=template_url_for,
         nhsuk=render_component,
@@ -76,9 +76,10 @@ def configure(app: Flask) -> None:
         quiz_choices=choice_fields,
         quiz_error_list=error_list,
         page_numbers=page_numbers,
+        certificate_scope=certificate_scope,
         competency_named=lambda code: content.catalogue().competency(code),
         assignment_labels=assignment_rules.LABELS,
-        assignment_words=lambda found: assignment_rules.in_words(found, utcnow().date()),
+        assignment_words=lambda found: assignment_rules.in_words(found, dates.uk_today()),
         nhsuk_asset_path=lambda: url_for("static", filename=f"{NHSUK_ASSETS}/assets"),
         csrf_token=csrf_token,  # Flask-WTF's, signed once per session secret
         notices=notices,
@@ -95,8 +96,12 @@ def configure(app: Flask) -> None:
     env.filters["month"] = dates.month
     env.filters["day_time"] = dates.day_time
     env.filters["time_of_day"] = dates.time_of_day
+    env.filters["opens"] = dates.opens
     # Words kept on one line (no-break spaces): a day in a narrow column, whatever its width.
     env.filters["unbroken"] = lambda text: text.replace(" ", "\u00a0")
+    # The full stop a sentence ending in a title needs, unless the title ends one itself:
+    # "you have completed What is social prescribing?", not "...?." (quiz/result.html).
+    env.filters["full_stop"] = lambda text: "" if str(text).rstrip()[-1:] in "?!." else "."
     # Counts as people read them: 5,001 learners, as the command line prints them.
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
 

@@ -69,8 +69,43 @@ _REGISTRATION_CHARACTERS = re.compile(r"[A-Za-z0-9 -]*")
 _REGISTRATION_NUMBER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 -]*[A-Za-z0-9])?")
 
 
-def registration_number_problem(number: str) -> str | None:
-    """Return why a registration number (trimmed; empty for none) is refused, or None."""
+# Each regulator whose numbers have one form for every registrant in the UK, by the
+# profession that registers with it: the number without its regulator's name (spaces and
+# hyphens taken out), and the words that ask for it. A GP registers with the GMC and a
+# practice nurse with the NMC wherever they work. A pharmacist's number is not checked: the
+# GPhC's are 7 digits, but Northern Ireland's pharmacists register with the PSNI instead.
+_BY_PROFESSION = {
+    "gp": (
+        "GMC",
+        re.compile(r"\d{7}"),
+        "Enter your GMC number in the correct format: 7 digits, like 1234567",
+    ),
+    "practice-nurse": (
+        "NMC",
+        re.compile(r"\d{2}[A-Z]\d{4}[A-Z]"),
+        "Enter your NMC PIN in the correct format: 2 numbers, a letter, 4 numbers and a "
+        "letter, like 12A3456E",
+    ),
+}
+# The hint beside the field: what each profession's number looks like.
+REGISTRATION_NUMBER_HINT = (
+    "GPs: your GMC number, 7 digits. Practice nurses: your NMC PIN, like 12A3456E. "
+    "Pharmacists: your GPhC number, 7 digits (in Northern Ireland, your PSNI number)."
+)
+
+
+def normalise_registration_number(number: str) -> str:
+    """Return a registration number as it is stored: trimmed, single spaces, capitals (as
+    regulators print them), with the GPhC's name as it writes it. Empty for none."""
+    number = " ".join(number.split()).upper()
+    return "GPhC" + number[4:] if number.startswith("GPHC") else number
+
+
+def registration_number_problem(number: str, profession: str | None = None) -> str | None:
+    """Return why a registration number (trimmed; empty for none) is refused, or None.
+
+    With the learner's profession, a number their regulator could not have issued is
+    refused too (_BY_PROFESSION)."""
     if not number:
         return None
     if not _REGISTRATION_CHARACTERS.fullmatch(number):
@@ -80,7 +115,16 @@ def registration_number_problem(number: str) -> str | None:
         return f"Registration number must be {limit} characters or fewer"
     if not _REGISTRATION_NUMBER.fullmatch(number) or not any(c.isdigit() for c in number):
         return "Enter a registration number in the correct format, like GMC 7654321 or 12A3456E"
-    return None
+    return _profession_problem(number, profession)
+
+
+def _profession_problem(number: str, profession: str | None) -> str | None:
+    if profession not in _BY_PROFESSION:
+        return None
+    regulator, pattern, message = _BY_PROFESSION[profession]
+    compact = number.upper().replace(" ", "").replace("-", "")
+    compact = compact.removeprefix(regulator)
+    return None if pattern.fullmatch(compact) else message
 
 
 def email_problem(email: str) -> str | None:

@@ -54,13 +54,17 @@ def load_catalogue(
     reference_module_dirs: Iterable[Path] = (),
     link_resolver: LinkResolver | None = None,
     quiz_files: Iterable[Path] = (),
+    found: Iterable[Problem] = (),
 ) -> LoadResult:
     """Read, render and check modules against frameworks; any error withholds the catalogue.
 
     `reference_module_dirs` are modules that links may point to without being checked
-    themselves, so one module can be validated on its own.
+    themselves, so one module can be validated on its own. `found` are problems already
+    found in finding the files: with an error among them, a folder is left out, and the
+    course is not judged as a whole (coverage) as if it had gone.
     """
     problems = Problems()
+    problems.extend(found)
     framework_result = load_frameworks(framework_files)
     problems.extend(framework_result.problems)
     known_codes = framework_result.codes
@@ -132,16 +136,14 @@ def validate(
 
 def load_sources(sources: Sources, *, link_resolver: LinkResolver | None = None) -> LoadResult:
     """Load a catalogue from discovered sources, keeping discovery's problems."""
-    result = load_catalogue(
+    return load_catalogue(
         sources.module_dirs,
         sources.framework_files,
         reference_module_dirs=sources.reference_module_dirs,
         link_resolver=link_resolver,
         quiz_files=sources.quiz_files,
+        found=sources.problems,
     )
-    problems = tuple(sorted((*sources.problems, *result.problems)))
-    catalogue = None if has_errors(problems) else result.catalogue
-    return LoadResult(catalogue, problems, result.quiz_modules)
 
 
 def _unique(folders: Iterable[Path]) -> list[Path]:
@@ -224,6 +226,9 @@ def _render_module(
 
     def render(source, place: int) -> RenderedMarkdown:
         # The screens after this one may be locked to its reader; the first is always open.
+        # A slug used twice (an error of its own) is not later when it is also this or an
+        # earlier screen's: a link to that one is no mistake.
+        reached = set(slugs[: max(place, 1)])
         with reading(source.path):
             rendered = render_markdown(
                 source.body,
@@ -231,7 +236,7 @@ def _render_module(
                 link_resolver=link_resolver,
                 path=str(source.path),
                 first_line=source.body_first_line,
-                later_screens=slugs[max(place, 1) :],
+                later_screens=[s for s in slugs[max(place, 1) :] if s not in reached],
             )
             problems.extend(rendered.problems)
             _check_references(draft, source.path, rendered, screens_by_module, problems)

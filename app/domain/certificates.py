@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from app.domain.certificate_scope import CPD_TIME, SHOWS
 from app.domain.pdf import (
     BLUE,
     BORDER,
@@ -100,7 +101,13 @@ class _Layout:
 
 
 # Tried in turn until the certificate fits on its page.
-LAYOUTS = (_Layout(), _Layout(1.0, True), _Layout(0.9, True), _Layout(0.82, True))
+LAYOUTS = (
+    _Layout(),
+    _Layout(1.0, True),
+    _Layout(0.9, True),
+    _Layout(0.82, True),
+    _Layout(0.76, True),
+)
 
 
 def render_certificate_pdf(
@@ -210,7 +217,10 @@ def _facts(pdf: LinkwisePdf, d: CertificateDetails, lay: _Layout) -> None:
         pdf.set_xy(x + 4, top + lay.size(10))
         pdf.style(lay.size(13), bold=True)
         pdf.cell(width - 8, 7, value)
-    pdf.set_y(top + height + 2)
+    pdf.set_y(top + height + lay.size(2))
+    # What the figures do and do not show (domain/certificate_scope.py).
+    pdf.style(8.5, colour=SECONDARY)  # never smaller: it says what the figures mean
+    pdf.para(f"{CPD_TIME} {SHOWS}", 3.8)
 
 
 def _standing(d: CertificateDetails) -> tuple[tuple[str, str], ...]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.domain.dates import uk_day
 from app.domain.pdf import (
     BLUE,
     FONT_DIRS,
@@ -64,7 +65,7 @@ def validity_in_words(
         return VALIDITY_NOT_RECORDED
     if valid_until is None:
         return "No end date"
-    day = date_in_words(valid_until.astimezone(UTC).date())
+    day = date_in_words(uk_day(valid_until))
     return f"{day}: it has expired" if now is not None and valid_until <= now else day
 
 
@@ -102,7 +103,7 @@ def render_confirmation_pdf(
         ("Learner's own confidence", record.self_assessment or "Not given"),
         ("Learner's reflection or example", _reflection(record)),
         ("Confirmed by", SUPERVISOR_ERASED if record.supervisor_erased else record.supervisor),
-        ("Confirmed on", date_in_words(record.confirmed_at.date())),
+        ("Confirmed on", date_in_words(uk_day(record.confirmed_at))),
         (
             "Supervisor's comments",
             REMOVED_AT_ERASURE if record.learner_erased else record.comments or "None",

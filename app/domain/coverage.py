@@ -150,12 +150,14 @@ def out_of_reach(
 
 
 def coverage_problems(catalogue: Catalogue) -> list[Problem]:
-    """Warn, once for each competency, where what the course is sure to ask cannot rate it.
+    """Warn, once for each competency, where what the course is sure to ask cannot rate it,
+    then where one module's assessment cannot rate a competency the module lists.
 
     At the first assessment of a module that lists the competency, where questions are
     added; at the competency's line in its framework file when no such module lists it.
     """
     problems = []
+    short = set()
     lines_by_path: dict[str, dict[str, int]] = {}
     for framework in catalogue.frameworks:
         lines_by_path[framework.path] = _code_lines(framework.path)
@@ -163,6 +165,7 @@ def coverage_problems(catalogue: Catalogue) -> list[Problem]:
         if row.enough:
             continue
         code = row.competency.code
+        short.add(code)
         assessed = [m for m in catalogue.modules_for(code) if m.assessment]
         if assessed:
             where = assessed[0].assessment.path
@@ -186,7 +189,47 @@ def coverage_problems(catalogue: Catalogue) -> list[Problem]:
                 "gives evidence for it",
             )
         )
+    return problems + module_coverage_problems(catalogue, short)
+
+
+def module_coverage_problems(catalogue: Catalogue, short: Collection[str]) -> list[Problem]:
+    """Warn, at a module's assessment, of each competency the module lists that an attempt
+    at that assessment is not sure to ask enough about to rate on its own.
+
+    The rating pools evidence from every quiz, so the course may cover a competency while a
+    new module's quiz asks one question on it: a learner who takes only that module is then
+    never rated on it. Competencies in `short` already have their warning for the whole
+    course, which adding questions here also answers: they are not warned of again.
+    """
+    problems = []
+    for module in catalogue.modules:
+        quiz = module.assessment
+        if quiz is None:
+            continue
+        asked = asked_in(quiz)
+        for code in module.competency_codes:
+            competency = catalogue.competency(code)
+            if code in short or competency is None:
+                continue
+            settings = catalogue.framework(competency.framework_id).attainment
+            here = asked.get(code, Asked())
+            if not enough_evidence(here.sure, settings):
+                problems.append(
+                    Problem(quiz.path, 1, "warning", _short_here(module, code, here, settings))
+                )
     return problems
+
+
+def _short_here(module, code: str, here: Asked, settings: AttainmentSettings) -> str:
+    sure, needed = here.sure, questions_needed(settings)
+    drawn = f" (up to {here.possible} as pools draw)" if here.possible > sure else ""
+    return (
+        f"module '{module.slug}' lists competency {code}, but an attempt at this assessment is "
+        f"sure to ask {sure} different question{'s' * (sure != 1)} aligned with it{drawn}, "
+        f"and {needed} are needed to rate it: a learner who takes only this module is never "
+        f"rated on it; add questions on {code} here, or take it off the module's "
+        "`competencies`"
+    )
 
 
 def _too_few(row: Coverage) -> str:

@@ -1,7 +1,9 @@
 """Days typed into a From or To filter, read one way by every page and command that has one."""
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
+
+from app.domain.dates import uk_day_starts
 
 # A To day takes in the whole day, up to the start of the next; the last day dates can hold
 # (31 December 9999) has no next day, so a filter's days end a year before it.
@@ -50,7 +52,8 @@ def days_reversed(since: date | None, until: date | None) -> bool:
 
 def filter_moments(since: date | None, until: date | None) -> tuple[datetime | None, ...]:
     """Return the moments (UTC) a From and To day bound: from the start of the From day up
-    to, not including, the start of the day after the To day, so the To day counts whole."""
-    start = datetime.combine(since, time.min, tzinfo=UTC) if since else None
-    end = datetime.combine(until + timedelta(days=1), time.min, tzinfo=UTC) if until else None
+    to, not including, the start of the day after the To day, so the To day counts whole.
+    Days typed are UK days, as pages show them: from 1 July takes in 00:30 BST that day."""
+    start = uk_day_starts(since) if since else None
+    end = uk_day_starts(until + timedelta(days=1)) if until else None
     return start, end

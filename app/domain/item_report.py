@@ -56,11 +56,26 @@ class QuestionStats:
     # "current"; "earlier": a version of a question still in the quiz; "removed": one of a
     # question no longer in it.
     status: str = "current"
+    # The question's number in the quiz as it stands (as the question bank numbers it);
+    # None for a question no longer in it.
+    number: int | None = None
+    # For an earlier version of a question with several: which, by when it was first
+    # answered, and of how many (1 is the oldest).
+    earlier: tuple[int, int] | None = None
 
     @property
     def label(self) -> str | None:
-        """Return what marks a row that is not today's question, or None."""
+        """Return what marks a row that is not today's question with answers, or None."""
+        if self.status == "earlier" and self.earlier and self.earlier[1] > 1:
+            return f"Earlier version {self.earlier[0]} of {self.earlier[1]}"
+        if self.status == "current" and not self.figures.answered:
+            return "No answers yet"
         return {"earlier": "Earlier version", "removed": "No longer in the quiz"}.get(self.status)
+
+    @property
+    def heading(self) -> str:
+        """Return how the page names the row: its number in the quiz, then its ID."""
+        return f"Q{self.number} {self.question_id}" if self.number else self.question_id
 
 
 @dataclass(frozen=True)

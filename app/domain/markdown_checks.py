@@ -136,6 +136,30 @@ def image_in_quiz(src: str) -> str:
     )
 
 
+# Alt text that names the picture rather than saying what it shows: "Figure 1", "image".
+PLACEHOLDER_ALT = re.compile(
+    r"(?:an?\s+|the\s+)?(?:figure|fig\.?|table|image|img|picture|pic|diagram|graphic|"
+    r"illustration|photo|photograph|chart|graph|screenshot|icon|alt|alt text|placeholder)"
+    r"(?:\s*\d+)?[.:]?",
+    re.IGNORECASE,
+)
+
+
+def placeholder_alt(src: str, alt: str) -> str | None:
+    """Say why alt text tells a screen reader user nothing, if it does: the file's name, or
+    a bare word for a picture ("Figure 1", "image"). None for alt text that describes."""
+    name = src.rsplit("/", 1)[-1]
+    plain = " ".join(re.split(r"[-_\s]+", alt.lower()))
+    names = {" ".join(re.split(r"[-_\s]+", n.lower())) for n in (name, name.rsplit(".", 1)[0])}
+    if plain not in names and not PLACEHOLDER_ALT.fullmatch(alt.strip()):
+        return None
+    return (
+        f"image '{src}' has the alt text '{alt}', which says nothing of what it shows: a "
+        "screen reader user hears only the alt text, so say in it what the figure shows, "
+        "every label, number and relationship a sighted reader takes from it"
+    )
+
+
 def figure_left_out(src: str, title: str | None, paragraph: etree.Element) -> str | None:
     """Say why an image that shares its paragraph is not the figure its author meant."""
     if title:

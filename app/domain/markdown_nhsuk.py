@@ -20,9 +20,11 @@ from .markdown_callouts import CALLOUT_KINDS, build_callout
 from .markdown_checks import (
     figure_left_out,
     image_in_quiz,
+    placeholder_alt,
     rendering_problems,
     stripped_link_message,
 )
+from .markdown_headings import skipped_heading_levels
 from .markdown_layout import QuizLayout, lay_out
 from .markdown_source import Found, Reference, SourceLines
 from .markdown_tables import build_table
@@ -92,6 +94,9 @@ class NhsukTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         """Reshape headings, callouts, tables, images, footnotes and links in place."""
         parents = {child: parent for parent in root.iter() for child in parent}
+        if self.ext.quiz_part is None:  # a page whose title is its h1: a screen, a module
+            for line, message in skipped_heading_levels(root, self.ext.lines):
+                self._error(line, message)
         for heading in root.iter("h1"):
             self._demote_heading(heading)
         for div in [d for d in root.iter("div") if "admonition" in d.get("class", "").split()]:
@@ -157,6 +162,8 @@ class NhsukTreeprocessor(Treeprocessor):
         self.ext.found.references.append(Reference("image", src, line, alt=alt, is_local=is_local))
         if not alt:
             self._error(line, f"image '{src}' has no alt text; describe it inside ![...]")
+        elif (empty := placeholder_alt(src, alt)) is not None:
+            self._warn(line, empty)
         if is_local:
             img.set("src", self.ext.links.media_url(self.ext.module_slug, src))
         else:

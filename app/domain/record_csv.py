@@ -4,6 +4,7 @@ The rows say what the record page says, from the same `learning_record` values; 
 record's PDF is `record_pdf`.
 """
 
+from app.domain.certificate_scope import CPD_TIME_COLUMN
 from app.domain.learning_record import STATUS_WORDS, LearningRecord, ModuleRecord, credits
 
 CSV_HEADER = (
@@ -12,7 +13,7 @@ CSV_HEADER = (
     "started",
     "completed",
     "quiz score (%)",
-    "CPD minutes",
+    CPD_TIME_COLUMN,
     "RCGP credits",
     "certificate",
     "reflection written",

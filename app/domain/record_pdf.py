@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.domain.certificate_scope import CPD_TIME
 from app.domain.learning_record import (
     CERTIFICATE_REVOKED,
     STATUS_WORDS,
@@ -88,7 +89,7 @@ def _totals(pdf: LinkwisePdf, record: LearningRecord) -> None:
         pdf.para(value, 7, indent=8)
     pdf.set_y(top + height + 2)
     pdf.style(9, colour=SECONDARY)
-    pdf.para(f"CPD time counts when a module is completed. {record.cpd_note}", 4.5)
+    pdf.para(f"CPD time counts when a module is completed. {CPD_TIME} {record.cpd_note}", 4.5)
 
 
 def _module(pdf: LinkwisePdf, module, verify_url: Callable[[str], str], rcgp: bool) -> None:

@@ -1,14 +1,29 @@
 """The reflective account a learner writes about a module, under the NMC's headings.
 
 The NMC asks nurses for reflective accounts under four headings; the same four answers
-serve a GP's appraisal reflection (RCGP: what you learned and what you will do
+can support a GP's appraisal reflection (RCGP: what you learned and what you will do
 differently) and a pharmacist's GPhC CPD record (what you learned and how it benefits the
-people you care for). The wording here is ours.
+people you care for), but never replace them. The wording here is ours; the certificate
+page and its PDF both say what the account is for in RECORDS and RECORD_USES.
 """
 
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+# What the account is for, said the same on the certificate page and in its PDF: it can
+# support a regulator's record, it is not one.
+RECORDS = "What you write here can support your own records, but it does not replace them:"
+RECORD_USES = (
+    "nurses and midwives (NMC revalidation): it can be one of your reflective accounts, which "
+    "you still discuss with another NMC registrant",
+    "GPs (appraisal, following RCGP guidance): it is the reflection that lets an hour of "
+    "learning count as one CPD credit",
+    "pharmacists and pharmacy technicians (GPhC revalidation): it can be the notes for a CPD "
+    "record, which you write in the GPhC's own format (planned learning: reflect, plan, act, "
+    "evaluate; unplanned learning: what you learned and what changed); revalidation also asks "
+    "for a peer discussion and a reflective account of its own",
+)
 
 MAX_LENGTH = 2500  # characters under each heading
 SHOWN = "shown-"  # the form's field carrying what a part showed when drawn: shown-<key>

@@ -92,6 +92,7 @@ def discover(
     problems.extend(strays.values())
     return Sources(
         module_dirs=_lay_over(installed.module_dirs, modules, lambda p: p.name),
+        reference_module_dirs=_unread_modules(strays.values()),
         framework_files=_lay_over(installed.framework_files, frameworks, lambda p: p.stem),
         quiz_files=_lay_over(installed.quiz_files, quizzes, lambda p: p.stem),
         problems=problems.sorted(),
@@ -111,6 +112,7 @@ def _installed(
     strays += _unreadable_entries(Path(competencies_dir), YAML_SUFFIXES)
     return Sources(
         module_dirs=tuple(modules),
+        reference_module_dirs=_unread_modules(strays),
         framework_files=tuple(_frameworks_under(Path(competencies_dir))),
         problems=tuple(sorted(strays)),
         quiz_files=tuple(quiz_files_under(Path(quizzes_dir))) if quizzes_dir else (),
@@ -136,6 +138,13 @@ def _module_folders(root: Path) -> tuple[list[Path], list[Problem]]:
             if why is not None:
                 strays.append(Problem(folder, 0, "error", why))
     return sorted(modules), strays
+
+
+def _unread_modules(strays: Iterable[Problem]) -> tuple[Path, ...]:
+    """Return the folders reported as modules without a module.md (the folder itself, line
+    0, is the place of that error), so that links and quizzes naming them are not reported
+    again: renaming module.md is one mistake, reported once, at the folder."""
+    return tuple(sorted({Path(p.path) for p in strays if p.line == 0 and Path(p.path).is_dir()}))
 
 
 def _module_file_missing(folder: Path, strays: dict[Path, Problem]) -> str | None:

@@ -209,7 +209,7 @@ class YamlReader:
             return None
         # bool is an int in Python, but "order: yes" is a mistake.
         if not isinstance(value, int) or isinstance(value, bool):
-            self.error(found.line, f"'{key}' must be a whole number, not {_shown(value)}")
+            self.error(found.line, _not_a_number(found, key, value, "a whole number"))
             return None
         if maximum is not None and not minimum <= value <= maximum:
             self.error(
@@ -231,7 +231,7 @@ class YamlReader:
         if not self._written_plainly(found, key, value, whole=False):
             return None
         if not isinstance(value, int | float) or isinstance(value, bool):
-            self.error(found.line, f"'{key}' must be a number, not {_shown(value)}")
+            self.error(found.line, _not_a_number(found, key, value, "a number"))
             return None
         return value
 
@@ -388,6 +388,26 @@ def _merged_message(key: str, above: int) -> str:
         f"this item of '{key}' is indented more than the item on line {above}, so it is read "
         f"as part of that item's text; start its '-' exactly under the '-' on line {above}"
     )
+
+
+def _not_a_number(found: Field, key: str, value: Any, kind: str) -> str:
+    """Say that a value is not a number, showing it as the trainer typed it.
+
+    YAML reads `yes` as true and `"2025"` as text: "not True" names what they never wrote,
+    and quotes around a number are the one thing to take out.
+    """
+    import yaml
+
+    node = found.node
+    if not isinstance(node, yaml.ScalarNode) or value is None:
+        return f"'{key}' must be {kind}, not {_shown(value)}"
+    written = node.value
+    if node.style in ("'", '"') and re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", written.strip()):
+        return (
+            f"'{key}' must be {kind}, not the text {node.style}{written}{node.style}: "
+            f"remove the quotes ({key}: {written.strip()})"
+        )
+    return f"'{key}' must be {kind}, not '{written}'"
 
 
 def _shown(value: Any) -> str:

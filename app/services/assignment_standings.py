@@ -6,7 +6,7 @@ the module (`completion_dates`): nothing is stored that can go stale.
 """
 
 from collections import defaultdict
-from datetime import UTC, date
+from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from app import db
 from app.domain import assignments as rules
 from app.domain.content import Catalogue
+from app.domain.dates import uk_day
 from app.models import Attempt, Completion, User
 from app.models_assignments import Assignment
 from app.models_teams import TeamMember
@@ -159,4 +160,4 @@ def learner_standings(
 
 
 def _day(moment) -> date:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).date()
+    return uk_day(moment)

@@ -7,7 +7,7 @@ assignment_standings.py.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import and_, or_, select
 
@@ -15,6 +15,7 @@ from app import db
 from app.domain import assignments as rules
 from app.domain.accounts import PROFESSIONS, normalise_email
 from app.domain.content import Catalogue
+from app.domain.dates import uk_today
 from app.models import User
 from app.models_assignments import Assignment
 from app.models_teams import Team
@@ -114,8 +115,8 @@ def binding_within(scope: Scope):
 
 
 def today() -> date:
-    """Return today's date in UTC: the default clock of every rule here."""
-    return datetime.now(UTC).date()
+    """Return today's date in the UK: the default clock of every rule here."""
+    return uk_today()
 
 
 def expand_modules(choices, catalogue: Catalogue) -> list[str]:

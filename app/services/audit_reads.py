@@ -2,7 +2,7 @@
 the command line's `audit` (every matching event, oldest first). Events are written by
 audit.py."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -77,26 +77,33 @@ def search(filters: AuditFilter, page: int = 1) -> AuditPage:
         total = db.session().scalar(select(func.count(AuditEvent.id)).where(*where))
         return search(filters, max(1, -(-total // PER_PAGE))) if total else search(filters)
     total = events[0].number[1] if events else 0
-    kinds = sorted(found.get("kind", ()), key=lambda row: row.number[0])
     names = {row.text[0]: row.text[1] for row in found.get("target", ())}
     return AuditPage(
         tuple(_event_row(row, names) for row in events),
         page,
         max(1, -(-total // PER_PAGE)),
         total,
-        tuple(EventKind(row.text[0], kind_name(row.text[0])) for row in kinds),
+        _by_name(row.text[0] for row in found.get("kind", ())),
     )
 
 
 def kinds() -> tuple[str, ...]:
-    """Return every kind of event the log holds, in the order the filter's list shows them."""
+    """Return every kind of event the log holds, by code."""
     found = tagged_rows.read((_KINDS,)).get("kind", ())
     return tuple(row.text[0] for row in sorted(found, key=lambda row: row.number[0]))
 
 
 def event_kinds() -> tuple[EventKind, ...]:
     """Return every kind of event the log holds with its name, as the filter lists them."""
-    return tuple(EventKind(code, kind_name(code)) for code in kinds())
+    return _by_name(kinds())
+
+
+def _by_name(codes: Iterable[str]) -> tuple[EventKind, ...]:
+    """Return the kinds with their names in the order people look them up: by the name they
+    read (not the code, which would scatter one topic's events), a code without a name as
+    its own name."""
+    named = (EventKind(code, kind_name(code)) for code in codes)
+    return tuple(sorted(named, key=lambda kind: (kind.name.casefold(), kind.code)))
 
 
 def known_kinds() -> tuple[str, ...]:
@@ -104,7 +111,7 @@ def known_kinds() -> tuple[str, ...]:
     return tuple(sorted(WRITTEN_KINDS | set(kinds())))
 
 
-# Every kind of event there is, in the database's order for the filter's list.
+# Every kind of event there is, numbered by code (the filter's list orders them by name).
 _KINDS = branch(
     "kind",
     text=(AuditEvent.kind,),

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, select, union_all
 
 from app import db
+from app.domain import dates
 from app.domain.certificate_codes import normalise_code
 from app.domain.certificates import CertificateDetails, content_review
 from app.domain.content import Module
@@ -223,7 +224,7 @@ def page(
         for row in reversed(issued[:-1])
     )
     latest = issued[-1].text[0] == certificate.code
-    today = (now or utcnow()).astimezone(UTC).date()
+    today = dates.uk_today(now)
     organisation_by = renewal_dates.organisation_by(found, catalogue, today)
     return CertificatePage(
         details,
@@ -261,7 +262,7 @@ def _validity(credential: CredentialState | None) -> tuple[str, str]:
 
 
 def _day(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%-d %B %Y}"
+    return dates.day(moment)
 
 
 _CHECK = (

@@ -6,7 +6,7 @@ the latest issued, then the highest id, never whichever a query happens to find 
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import aliased
@@ -15,6 +15,7 @@ from app import db
 from app.domain import reflection
 from app.domain.accounts import PROFESSIONS
 from app.domain.certificates import CertificateDetails
+from app.domain.dates import uk_day
 from app.links import absolute_url
 from app.models import Attempt, Certificate
 from app.models_credentials import Credential
@@ -120,7 +121,7 @@ def details_for(certificate, percent: int | None, credential=None) -> Certificat
         profession=PROFESSIONS.get(profession, profession),
         registration_number=certificate.holder_registration_number,
         module_title=certificate.module_title,
-        completed_on=certificate.issued_at.date(),
+        completed_on=uk_day(certificate.issued_at),
         cpd_minutes=certificate.cpd_minutes,
         learning_outcomes=tuple(certificate.learning_outcomes),
         competencies=tuple((code, name) for code, name in certificate.competencies),
@@ -136,4 +137,4 @@ def details_for(certificate, percent: int | None, credential=None) -> Certificat
 
 def _day(moment: datetime | None) -> date | None:
     # Stored times are UTC (SQLite hands them back without their zone).
-    return aware(moment).astimezone(UTC).date() if moment is not None else None
+    return uk_day(aware(moment)) if moment is not None else None

@@ -30,6 +30,7 @@ from app.domain.competencies import (
     standing,
 )
 from app.domain.content import Catalogue
+from app.domain.dates import uk_day
 from app.domain.spreadsheet import csv_chunks, csv_text
 from app.models import CompetencyLevel, Organisation, User, utcnow
 from app.services import audit, export_confirmations
@@ -194,7 +195,7 @@ def export_rows(
                 else practice_shown(practice, aware(confirmed_until), now),
                 *export_confirmations.cells(*rest[9:]),
                 STANDING_NAMES[where],
-                aware(until).date().isoformat() if until and where in (MET, DUE_SOON) else "",
+                uk_day(until).isoformat() if until and where in (MET, DUE_SOON) else "",
                 *CURRENT,
             )
     yield from _learner_rows(person, found, codes_for, catalogue, standing_filter, not_needed)

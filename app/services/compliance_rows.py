@@ -6,12 +6,13 @@ and `table` and `figures` lay the matrix out as the CSV's and the XLSX's rows of
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from app.domain import assignments as rules
 from app.domain import dates
 from app.domain.accounts import PROFESSIONS
+from app.domain.dates import uk_day
 from app.services.assignments import offered
 from app.services.compliance_competencies import LABELS as COMPETENCY_LABELS
 from app.services.compliance_competencies import cells_for
@@ -126,7 +127,7 @@ def matrix_rows(found, catalogue, framework, modules, day, codes, retired: Retir
 def _day(moment) -> date | None:
     if moment is None:
         return None
-    return (moment.astimezone(UTC) if moment.tzinfo else moment).date()
+    return uk_day(moment)
 
 
 @lru_cache(maxsize=16384)

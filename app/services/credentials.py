@@ -21,6 +21,7 @@ from app.content import catalogue
 from app.domain import open_badges, status_list
 from app.domain.certificate_codes import new_certificate_code
 from app.domain.competencies import PracticeEvent
+from app.domain.dates import iso_utc
 from app.domain.open_badges import AchievementFacts, Evidence
 from app.issuer_keys import SigningKey, signing_key
 from app.models import Attempt, Certificate, utcnow
@@ -271,9 +272,9 @@ def export_for(user_id: int) -> list[dict]:
             "id": c.credential_id,
             "certificate": code,
             "module": slug,
-            "issued_at": c.issued_at.isoformat(),
-            "valid_until": c.valid_until.isoformat() if c.valid_until else None,
-            "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
+            "issued_at": iso_utc(c.issued_at),
+            "valid_until": iso_utc(c.valid_until),
+            "revoked_at": iso_utc(c.revoked_at),
             "revoked_reason": c.revoked_reason,
             "status_list_index": f"{c.status_list}:{c.status_index}",
             "credential": c.jwt or None,

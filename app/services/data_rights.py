@@ -7,7 +7,7 @@ credential as it was signed (JWT). Erasure, the other right, is in erasure.py.
 import io
 import json
 import zipfile
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
@@ -15,6 +15,7 @@ from app import db
 from app.domain.certificates import content_review
 from app.domain.competencies import knowledge_shown, practice_shown
 from app.domain.content import Catalogue
+from app.domain.dates import in_utc, iso_utc
 from app.models import (
     Attempt,
     AttemptGrant,
@@ -111,7 +112,7 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
     )
     return {
         "about": "Everything Linkwise holds about you, exported at your request.",
-        "exported_at": _iso(now),
+        "exported_at": iso_utc(now),
         "account": {
             "id": user.id,
             "email": user.email,
@@ -120,17 +121,17 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
             "registration_number": user.registration_number,
             "role": user.role,
             "organisation": user.organisation.name if user.organisation else None,
-            "professional_confirmed_at": _iso(user.professional_confirmed_at),
+            "professional_confirmed_at": iso_utc(user.professional_confirmed_at),
             "professional_confirmed_as": user.professional_confirmed_as,
-            "created_at": _iso(user.created_at),
-            "last_signed_in_at": _iso(user.last_signed_in_at),
+            "created_at": iso_utc(user.created_at),
+            "last_signed_in_at": iso_utc(user.last_signed_in_at),
         },
         "completions": [
             {
                 "module": c.module_slug,
                 "item": c.item_key,
-                "completed_at": _iso(c.completed_at),
-                "last_completed_at": _iso(c.last_completed_at),
+                "completed_at": iso_utc(c.completed_at),
+                "last_completed_at": iso_utc(c.last_completed_at),
             }
             for c in session.scalars(
                 select(Completion).where(Completion.user_id == user.id).order_by(Completion.id)
@@ -143,7 +144,7 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
                 "extra": g.extra,
                 "kind": g.kind,
                 "reason": g.reason,
-                "granted_at": _iso(g.granted_at),
+                "granted_at": iso_utc(g.granted_at),
             }
             for g in session.scalars(
                 select(AttemptGrant)
@@ -155,8 +156,8 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
             {
                 "code": c.code,
                 "module": c.module_slug,
-                "issued_at": _iso(c.issued_at),
-                "withdrawn_at": _iso(c.withdrawn_at),
+                "issued_at": iso_utc(c.issued_at),
+                "withdrawn_at": iso_utc(c.withdrawn_at),
                 # What it certifies, as recorded when it was issued.
                 "holder_name": c.holder_name,
                 "holder_profession": c.holder_profession,
@@ -185,13 +186,13 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
                 if catalogue is None
                 else catalogue.competency(level.competency_code) is not None,
                 **_knowledge(level, now),
-                "last_evidence_at": _iso(level.last_evidence_at),
+                "last_evidence_at": iso_utc(level.last_evidence_at),
                 # As it stands now: a confirmation lapses before the next re-rating says so.
                 "practice": practice_shown(level.practice, aware(level.practice_until), now),
-                "practice_until": _iso(level.practice_until),
-                "knowledge_until": _iso(level.knowledge_until),
+                "practice_until": iso_utc(level.practice_until),
+                "knowledge_until": iso_utc(level.knowledge_until),
                 "met": level.met,
-                "met_until": _iso(level.met_until),
+                "met_until": iso_utc(level.met_until),
             }
             for level, last_name in session.execute(
                 select(CompetencyLevel, competency_names.last_name(CompetencyLevel.competency_code))
@@ -209,7 +210,7 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
                 "question_version": e.question_version,
                 "attempt_id": e.attempt_id,
                 "score": e.score,
-                "recorded_at": _iso(e.recorded_at),
+                "recorded_at": iso_utc(e.recorded_at),
                 # False once its attempt's certificate was revoked: kept, no longer counted.
                 "counts": e.attempt_id not in withdrawn,
             }
@@ -222,7 +223,7 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
         "security_log": [
             {
                 "event": event.kind,
-                "occurred_at": _iso(event.occurred_at),
+                "occurred_at": iso_utc(event.occurred_at),
                 "address": event.address,
                 "detail": event.detail or {},
             }
@@ -241,15 +242,15 @@ def _attempt(attempt: Attempt, withdrawn_at: datetime | None) -> dict:
         "module_title": attempt.module_title,  # when it started (null from before it was kept)
         "number": attempt.number,
         "status": attempt.status,
-        "started_at": _iso(attempt.started_at),
-        "submitted_at": _iso(attempt.submitted_at),
+        "started_at": iso_utc(attempt.started_at),
+        "submitted_at": iso_utc(attempt.submitted_at),
         "points": attempt.points,
         "points_possible": attempt.points_possible,
         "percent": attempt.percent,
         "passed": attempt.passed,
         # When a revoked certificate withdrew this pass (null: it was not): its answers stay
         # here as graded and no longer count as evidence.
-        "pass_withdrawn_at": _iso(withdrawn_at),
+        "pass_withdrawn_at": iso_utc(withdrawn_at),
         "quiz_settings": attempt.quiz_settings,
         # Which question versions were shown, in what order: the record behind the score.
         "questions_shown": attempt.selection,
@@ -259,7 +260,7 @@ def _attempt(attempt: Attempt, withdrawn_at: datetime | None) -> dict:
                 "question_version": answer.question_version,
                 "answer": (answer.response or {}).get("value"),
                 "points": answer.points,
-                "saved_at": _iso(answer.saved_at),
+                "saved_at": iso_utc(answer.saved_at),
             }
             for answer in attempt.answers
         ],
@@ -277,16 +278,11 @@ def about_person(user: User):
 def archive_names(held) -> dict[str, str]:
     """Name each certificate's files in the export, by code: the latest for its module by the
     module (SLUG), an earlier one by the module and its code (SLUG-CODE)."""
-    latest = {c.module_slug: c for c in sorted(held, key=lambda c: (_utc(c.issued_at), c.id))}
+    latest = {c.module_slug: c for c in sorted(held, key=lambda c: (in_utc(c.issued_at), c.id))}
     return {
         c.code: c.module_slug if latest[c.module_slug] is c else f"{c.module_slug}-{c.code}"
         for c in held
     }
-
-
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands stored times back without their zone: every one is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _certificates(user_id: int):
@@ -295,10 +291,6 @@ def _certificates(user_id: int):
         .scalars(select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.id))
         .all()
     )
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _name(code: str, last_name: str | None, catalogue: Catalogue | None) -> str | None:

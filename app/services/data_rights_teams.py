@@ -1,10 +1,9 @@
 """A person's teams, assignments and reminders, for the data export (see data_rights.py)."""
 
-from datetime import datetime
-
 from sqlalchemy import select
 
 from app import db
+from app.domain.dates import iso_utc
 from app.models import Organisation, User
 from app.models_assignments import Assignment, MailPreference, ReminderFailure, ReminderSent
 from app.models_teams import Leaver, Team, TeamManager, TeamMember
@@ -29,7 +28,7 @@ def export(user: User) -> dict:
             )
         ),
         "organisations_left": [
-            {"organisation": name, "team": team, "team_recorded": recorded, "left_at": _iso(at)}
+            {"organisation": name, "team": team, "team_recorded": recorded, "left_at": iso_utc(at)}
             for name, team, recorded, at in session.execute(
                 select(Organisation.name, Leaver.team_name, Leaver.team_recorded, Leaver.left_at)
                 .join(Organisation, Organisation.id == Leaver.organisation_id)
@@ -50,7 +49,7 @@ def export(user: User) -> dict:
                 "module": r.module_slug,
                 "kind": r.kind,
                 "due_on": r.due_on.isoformat(),
-                "sent_at": _iso(r.sent_at),
+                "sent_at": iso_utc(r.sent_at),
             }
             for r in session.scalars(
                 select(ReminderSent)
@@ -65,9 +64,9 @@ def export(user: User) -> dict:
                 "refused": f.refused,
                 "mail_server_said": f.reply,
                 "times": f.failures,
-                "first_failed_at": _iso(f.first_failed_at),
-                "last_failed_at": _iso(f.last_failed_at),
-                "resolved_at": _iso(f.resolved_at),
+                "first_failed_at": iso_utc(f.first_failed_at),
+                "last_failed_at": iso_utc(f.last_failed_at),
+                "resolved_at": iso_utc(f.resolved_at),
                 "resolved_how": f.resolved_how,
             }
             for f in session.scalars(
@@ -76,13 +75,9 @@ def export(user: User) -> dict:
                 .order_by(ReminderFailure.id)
             )
         ],
-        "unsubscribed_from_reminders_at": _iso(
+        "unsubscribed_from_reminders_at": iso_utc(
             session.scalar(
                 select(MailPreference.unsubscribed_at).where(MailPreference.user_id == user.id)
             )
         ),
     }
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None

@@ -15,6 +15,7 @@ from app import db
 from app.domain import assignments as rules
 from app.domain.content import Catalogue
 from app.domain.coverage import OutOfReach
+from app.domain.dates import uk_day
 from app.domain.learning_record import LearningRecord
 from app.domain.renewal_dates import RenewalDates, compared
 from app.models import RatingChange, User, utcnow
@@ -134,7 +135,7 @@ def learner_page(
         learner_positions.positions(steps, found, attempts.quizzes),
         profile.out_of_reach if profile else (),
         rating_history.by_competency(
-            rating_history.from_rows(found.get(rating_history.KIND, [])),
+            rating_history.from_rows(found.get(rating_history.KIND, []), catalogue),
             catalogue,
             profile.framework if profile else None,
         ),
@@ -193,7 +194,7 @@ def _dates(standings, found, day: date) -> dict[str, RenewalDates]:
         row = certified.get(found_standing.module_slug)
         if found_standing.completed_on is None or row is None or row.at[2] is None:
             continue
-        until = _aware(row.at[2]).astimezone(UTC).date()
+        until = uk_day(_aware(row.at[2]))
         both = compared(until, found_standing.due_on, day)
         if both is not None:
             dates[found_standing.module_slug] = both
@@ -220,9 +221,9 @@ def _completed_on(found, catalogue: Catalogue) -> dict[str, date]:
     for module in catalogue.modules:
         times = done_at.get(module.slug, [])
         if module.assessment is not None and module.slug in passed:
-            completed[module.slug] = passed[module.slug].date()
+            completed[module.slug] = uk_day(passed[module.slug])
         elif module.assessment is None and times and len(times) >= len(module.item_keys):
-            completed[module.slug] = max(times).date()
+            completed[module.slug] = uk_day(max(times))
     return completed
 
 

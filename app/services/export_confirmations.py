@@ -18,7 +18,7 @@ from app.domain.competencies import CONFIRMATION_EXPIRED
 from app.domain.competencies import CONFIRMED as PRACTICE_CONFIRMED
 from app.models_practice import ConfirmationDecision, ConfirmationRequest
 from app.services.retired_confirmations import CONFIRMED
-from app.services.sql_csv_cells import cell, utc_day
+from app.services.sql_csv_cells import cell, uk_day
 from app.services.sqlfunctions import iso_date
 
 # The practices, as stored, whose row names the confirmation behind them.
@@ -67,9 +67,9 @@ def cells(by, on, until) -> tuple[str, str, str]:
 def cells_sql(user_id, code, practice):
     """Return, in SQL, the three cells as CSV (no comma after), as `cells` gives them."""
     line = (
-        cell(ConfirmationDecision.decided_by_name) + "," + utc_day(ConfirmationDecision.decided_at)
+        cell(ConfirmationDecision.decided_by_name) + "," + uk_day(ConfirmationDecision.decided_at)
     )
-    line = line + "," + _until(utc_day)
+    line = line + "," + _until(uk_day)
     found = _latest(user_id, code, line)
     return case((practice.in_(_CONFIRMED), func.coalesce(found, ",,")), else_=",,")
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, union_all
 
 from app import db
 from app.content import catalogue
+from app.domain import dates
 from app.domain.accounts import normalise_email
 from app.models import AttemptGrant, User, utcnow
 from app.services import (
@@ -314,14 +315,14 @@ def _still_has(name: str, given: datetime | None) -> str:
     said = f"Nothing was changed: {name} still has an attempt to use at this quiz"
     if given is None:
         return f"{said}."
-    return f"{said}, the extra attempt given on {given.day} {given:%B %Y}."
+    return f"{said}, the extra attempt given on {dates.day(given)}."
 
 
 def _not_due(name: str, renewal) -> str:
     """Say that the learner passed and their pass is not (yet) due for renewal."""
     said = f"{name} has passed this quiz and it is not due for renewal"
     if renewal is not None and renewal.opens_at is not None:
-        return f"{said} until {renewal.opens_at.day} {renewal.opens_at:%B %Y}"
+        return f"{said} until {dates.day(renewal.opens_at)}"
     return said
 
 

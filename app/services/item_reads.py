@@ -160,23 +160,38 @@ class Read(NamedTuple):
     # Per question id, over all its versions: exact for a row that adds up versions only
     # moved (services/item_rows.people_per_row).
     people_by_question: dict[str, int] | None = None
+    # Per question version, when its first answer counted here was given: earlier versions
+    # of one question are told apart in that order.
+    first_answered: dict | None = None
 
 
 # A version and the answer given (texts), a count, then the item score and four sums; a
 # competency's subtotal row fills a text, both numbers and two reals.
-ROWS = tagged_rows.Layout(text=2, number=2, real=5)
+# A question version's "people" row also has when its first answer was given.
+ROWS = tagged_rows.Layout(text=2, number=2, real=5, at=1)
 
 
 def read_sums(quiz: str | Select, attempts, current: list[str], aligned=None) -> Read:
     """Run `statement` and sort its rows out by kind."""
     found = ROWS.read(statement(quiz, attempts, current, aligned))
-    people, per_question = {}, {}
+    people, per_question, first = {}, {}, {}
     for row in found.get("people", ()):
         people[row.text[0]] = row.number[0]
+        if row.text[0] is not None and row.at[0] is not None:
+            first[row.text[0]] = row.at[0]
     for row in found.get("people-question", ()):
         per_question[row.text[0]] = row.number[0]
     read = Read(
-        Counter(), Counter(), Counter(), {}, [], {}, people.pop(None, 0), people, per_question
+        Counter(),
+        Counter(),
+        Counter(),
+        {},
+        [],
+        {},
+        people.pop(None, 0),
+        people,
+        per_question,
+        first,
     )
     for row in found.get("total", ()):
         (n, shown), (total, percent, *_) = row.number, row.real
@@ -225,7 +240,8 @@ def statement(
       totals and weights in the upper and lower groups (`read_sums` makes them `ia.ItemSums`).
       Grouped by the score instead of summing it answer by answer: fewer sums per answer.
     - "people": how many people took the attempts (no version), and per question version
-      how many answered it (a knowledge check may be answered again and again), and
+      how many answered it (a knowledge check may be answered again and again) and when
+      first, and
       "people-question" the same per question id, over all its versions;
     - "competency", for each code the `aligned` versions count for: the attempts per
       subtotal, possible and questions (see services/item_competencies.py).
@@ -278,6 +294,7 @@ def statement(
             "people",
             text=[Answer.question_version],
             number=[func.count(func.distinct(attempts.c.person))],
+            at=[func.min(Answer.saved_at)],
         )
         .join(attempts, Answer.attempt_id == attempts.c.id)
         .where(Answer.question_version.is_not(None), x.is_not(None))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from app.domain import item_analysis as ia
 from app.domain.item_flags import item_flags
@@ -99,13 +100,24 @@ def people_per_row(
 
 
 def question_rows(
-    quiz, path, sums, questions, picked, sources, moved, people=None, per_question=None
+    quiz,
+    path,
+    sums,
+    questions,
+    picked,
+    sources,
+    moved,
+    people=None,
+    per_question=None,
+    first_answered=None,
 ) -> list[QuestionStats]:
     """Return a row per version answered, in the file's question order, current first.
 
     `path` is the quiz file's place; `sources` are the files and lines the stored versions
     came from; `moved` the versions counted as others (moved_versions); `people` and
-    `per_question` how many people answered each stored version and each question."""
+    `per_question` how many people answered each stored version and each question;
+    `first_answered` when each stored version was first answered, which numbers a
+    question's earlier versions, oldest first."""
     question_of = {version: question.id for version, question in questions.items()}
     reached = people_per_row(people or {}, moved, per_question, question_of)
     merged = defaultdict(list)
@@ -140,10 +152,72 @@ def question_rows(
                 flags=item_flags(figures, unused if question.has_distractors else ()),
                 moved_from=tuple(sorted(merged.get(version, ()))),
                 status=status,
+                number=order[question.id] + 1 if question.id in order else None,
             )
         )
-    rows.sort(key=lambda r: (order.get(r.question_id, len(order)), not r.current, r.version))
+    return _earlier_told_apart(rows, order, first_answered or {}, path, quiz)
+
+
+def _earlier_told_apart(rows, order, first_answered, path, quiz) -> list[QuestionStats]:
+    """Sort the rows by question, today's version first, then its earlier versions by when
+    they were first answered, each numbered "k of n" when a question has several."""
+
+    def first(row) -> tuple:
+        found = [
+            first_answered[v]
+            for v in (row.version, *row.moved_from)
+            if first_answered.get(v) is not None
+        ]
+        return (0, min(found)) if found else (1, None)
+
+    def key(row) -> tuple:
+        return (order.get(row.question_id, len(order)), not row.current, first(row), row.version)
+
+    rows = sorted(rows, key=key)
+    earlier: dict[str, list[int]] = defaultdict(list)
+    for index, row in enumerate(rows):
+        if row.status == "earlier":
+            earlier[row.question_id].append(index)
+    for indexes in earlier.values():
+        for k, index in enumerate(indexes, 1):
+            row, of = rows[index], len(indexes)
+            told = f"earlier version {k} of {of}" if of > 1 else "earlier version"
+            line = quiz.question(row.question_id).line
+            rows[index] = replace(row, earlier=(k, of), place=f"{path}:{line} ({told})")
     return rows
+
+
+def with_unanswered_today(rows, quiz, path) -> list[QuestionStats]:
+    """Add, under its number, each question of the quiz with answers to earlier versions
+    only: today's version, with no answers yet, so its earlier versions sit under it."""
+    have_today = {row.question_id for row in rows if row.current}
+    answered = {row.question_id for row in rows}
+    order = {q.id: n for n, q in enumerate(quiz.questions)}
+    added = [
+        QuestionStats(
+            question_id=question.id,
+            version=quiz.versions[question.id].hash,
+            current=True,
+            title=question.title,
+            text=question.text,
+            type_name=question.type_name,
+            place=f"{path}:{question.line}",
+            points=question.points,
+            competencies=question.competencies,
+            figures=ia.ItemFigures(0, None, None, None, 0.0),
+            options=option_shares(question, Counter()),
+            flags=(),
+            number=order[question.id] + 1,
+        )
+        for question in quiz.questions
+        if question.id in answered and question.id not in have_today
+    ]
+    if not added:
+        return rows
+    # Python's sort keeps the order of rows that tie: each earlier version stays in its place.
+    return sorted(
+        [*rows, *added], key=lambda r: (order.get(r.question_id, len(order)), not r.current)
+    )
 
 
 def _status(version, question, current, order) -> str:

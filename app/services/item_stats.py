@@ -20,7 +20,12 @@ from app.domain.quizzes import Question
 from app.domain.quizzes.model import Quiz
 from app.services import item_reads, quiz_versions
 from app.services.item_competencies import known_aligned, read_subtotals
-from app.services.item_rows import item_sums, moved_versions, question_rows
+from app.services.item_rows import (
+    item_sums,
+    moved_versions,
+    question_rows,
+    with_unanswered_today,
+)
 from app.services.passes import ASSESSMENT
 
 
@@ -113,6 +118,7 @@ def item_report(
         moved,
         found.people_by_version,
         found.people_by_question,
+        found.first_answered,
     )
     # Questions marked per attempt, from the answers themselves: pools and edits included.
     per_attempt = round(sum(s.n for s in sums.values()) / totals.n) if totals.n else 0
@@ -141,7 +147,8 @@ def item_report(
         reliability=alpha,
         reliability_name="KR-20" if dichotomous else "Cronbach's alpha",
         distribution=ia.distribution(percents),
-        questions=tuple(rows),
+        # Figures and competencies above come from the answered rows alone.
+        questions=tuple(with_unanswered_today(rows, quiz, path)),
         competencies=competency_rows(
             rows,
             content,

@@ -165,7 +165,9 @@ def answer_check(
         ReviewedQuestion(
             review(m.shown, read.given.get(m.question.id), m.points, reveal=reveal),
             (),
-            competencies_named(m.question.competencies),
+            # A check's answers are practice, not evidence of any competency: its feedback
+            # names none (a trainer previewing still sees the mapping).
+            competencies_named(m.question.competencies) if preview else (),
         )
         for m in result.marked
     )
@@ -265,7 +267,7 @@ def _feedback(user_id: int, screen: Screen, attempt_id: int) -> tuple[ReviewedQu
                 reveal=reveal,
             ),
             (),
-            competencies_named(item.question.competencies),
+            (),  # no competency: a check is not evidence (see above)
         )
         for item in found.shown
     )

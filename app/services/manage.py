@@ -5,7 +5,7 @@ The competency export is in competency_export.py.
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
@@ -150,8 +150,8 @@ _FIRST_OF_MODULE = and_(
 
 def _passes(who: list, modules: list[str]):
     # Passing a module's quiz completes it while one of the learner's passes of it counts
-    # (as the kept counts: services/passes.py): counted by module and by the month it
-    # counts from.
+    # (as the kept counts: services/passes.py): counted by module and by the UK month it
+    # counts from, as the kept counts' triggers write it (migration 0048).
     completions = (
         select(Completion.module_slug, passes.COMPLETION_COUNTED_FROM.label("counted_from"))
         .join(User, User.id == Completion.user_id)
@@ -199,7 +199,7 @@ def _summary_from(scope: Scope, catalogue: Catalogue, found, learners: int, appl
         learners,
         completed,
         dict(levels),
-        dates.every_month(by_month, through=datetime.now(UTC).date()),
+        dates.every_month(by_month, through=dates.uk_today()),
         applicable,
         seen[0] if seen else None,
     )

@@ -58,7 +58,7 @@ from app.services.export_confirmations import EMPTY, cells_sql
 from app.services.grid_filters import FILTERS, practice_now, standing_condition
 from app.services.knowledge_now import knowledge_now
 from app.services.retired_export import retired_lines
-from app.services.sql_csv_cells import cell, python_cells, utc_day
+from app.services.sql_csv_cells import UK_DAYS, cell, python_cells, uk_day
 
 LEARNERS_A_PAGE = 500
 PAGE = "learners"  # the parameter that names a page's learners, in name order
@@ -122,10 +122,11 @@ def copied(
 
 # A date cast to text is written in the DateStyle: ISO is 'YYYY-MM-DD', as iso_date's
 # to_char() writes it, at a fraction of the cost (to_char was a quarter of the database's
-# time a row). No Memoize over the learners' lines: every learner is a miss, and hashing
-# its key cost about a twentieth of the database's time.
+# time a row); a time cast to a date is its day in the TimeZone, the UK's (UK_DAYS). No
+# Memoize over the learners' lines: every learner is a miss, and hashing its key cost about
+# a twentieth of the database's time.
 SNAPSHOT = (
-    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL DateStyle = ISO; "
+    f"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; {UK_DAYS}; "
     "SET LOCAL enable_memoize = off"
 )
 # Pages each reader may have read and not yet sent: enough that it never waits for the
@@ -262,7 +263,7 @@ def _rated(rating, now: datetime, practice_not_needed, learner):
     """Return the line's cells after the code, for a stored rating (NULL for none); the
     practice cell is `practice_not_needed` where that is not NULL, the confirmation's
     cells (export_confirmations) the `learner`'s latest while practice is confirmed."""
-    until = func.coalesce(utc_day(rating.met_until), "")
+    until = func.coalesce(uk_day(rating.met_until), "")
     standing = case(
         (standing_condition(MET, now, rating), python_cells(STANDING_NAMES[MET]) + until),
         (
@@ -283,7 +284,7 @@ def _rated(rating, now: datetime, practice_not_needed, learner):
         + ","
         + cast(count, String)
         + ","
-        + func.coalesce(utc_day(rating.last_evidence_at), "")
+        + func.coalesce(uk_day(rating.last_evidence_at), "")
         + ","
         + cell(func.coalesce(practice_not_needed, practice_now(now, rating)))
         + ","

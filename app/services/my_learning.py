@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import bindparam, func, union_all
 
 from app.domain import assignments as rules
 from app.domain.content import Catalogue, Module
+from app.domain.dates import uk_day
 from app.domain.learning_record import CertificateNamed
 from app.domain.quizzes.renewal import Renewal
 from app.domain.renewal_dates import RenewalDates, compared
@@ -175,7 +176,7 @@ def overview(user_id: int, catalogue: Catalogue, on: date, now: datetime | None 
     )
     unfinished = tuple(
         Unfinished(
-            row.text[0], row.text[1] or titles[row.text[0]], row.number[0], aware(row.at[0]).date()
+            row.text[0], row.text[1] or titles[row.text[0]], row.number[0], uk_day(aware(row.at[0]))
         )
         for row in sorted(gone, key=lambda row: row.number[0])
     )
@@ -230,13 +231,13 @@ def module_page(
 def _revoked_on(certificate) -> date | None:
     """Return the day a certificate's credential was revoked (a CERTIFICATES row), if it was."""
     revoked = certificate.at[1] if certificate is not None else None
-    return aware(revoked).date() if revoked is not None else None
+    return uk_day(aware(revoked)) if revoked is not None else None
 
 
 def _until(standing) -> date | None:
     """Return the day a standing certificate's credential is valid until (CERTIFICATES row)."""
     until = standing.at[2] if standing is not None else None
-    return aware(until).astimezone(UTC).date() if until is not None else None
+    return uk_day(aware(until)) if until is not None else None
 
 
 def _ended(standing, now: datetime) -> bool:
@@ -249,7 +250,7 @@ def _through(latest, standing) -> CertificateNamed | None:
     """Return the certificate that stands when the latest (CERTIFICATES rows) was revoked."""
     if latest is None or standing is None or latest.at[1] is None:
         return None
-    return CertificateNamed(standing.text[1], aware(standing.at[0]).date())
+    return CertificateNamed(standing.text[1], uk_day(aware(standing.at[0])))
 
 
 def _open_renewal(module: Module, found, catalogue: Catalogue, now: datetime) -> Renewal | None:
@@ -278,4 +279,4 @@ def _completed_on(module: Module, passed, done, done_at) -> date | None:
         at = max(aware(at) for at in done_at[module.slug])
     else:
         at = None
-    return aware(at).date() if at is not None else None
+    return uk_day(aware(at)) if at is not None else None

@@ -6,7 +6,7 @@ learner.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 
 from sqlalchemy import exists, or_, select
 
@@ -30,7 +30,7 @@ class NextAttempt:
 
     state: str  # "passed", "renew", "in-progress", "try-again", "wait", "locked", "closed"
     attempts_left: int | None = None
-    opens_on: date | None = None  # None once the wait is over
+    opens_at: datetime | None = None  # the moment the wait ends; None once it is over
     to_revisit: tuple[ScreenLink, ...] = ()
     managers: tuple[str, ...] = ()
     organisation: str | None = None
@@ -57,8 +57,9 @@ def next_from(module: Module, standing: quiz_standing.QuizStatus, user_id: int) 
         return NextAttempt(
             "wait",
             0,
-            # Once the wait is over only the revisit is left: no date in the past.
-            opens_on=allowed.opens_at.date() if allowed.opens_at and not allowed.waited else None,
+            # The wait ends at the moment the last attempt was submitted, `wait_days` on: the
+            # page names that time, not only its day. Once over, only the revisit is left.
+            opens_at=None if allowed.waited else allowed.opens_at,
             to_revisit=tuple(ScreenLink(s, screens[s].title) for s in allowed.to_revisit),
         )
     managers, organisation = _managers_of(user_id)

@@ -202,7 +202,7 @@ def page(
         opens,
         renewal_not_due(shown, until, framework.renew_within, now),
         not_in,
-        rating_history.from_rows(found[rating_history.KIND]).get(code, ()),
+        rating_history.from_rows(found[rating_history.KIND], catalogue).get(code, ()),
         why_rated(level, framework),
     )
 

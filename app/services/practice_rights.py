@@ -1,11 +1,10 @@
 """The practice workflow's share of data rights: what is exported, and what erasure removes."""
 
-from datetime import datetime
-
 from sqlalchemy import delete, or_, select, update
 
 from app import db
 from app.domain.confirmation_pdf import REMOVED_AT_ERASURE
+from app.domain.dates import iso_utc
 from app.models import User
 from app.models_practice import (
     ConfirmationDecision,
@@ -15,10 +14,6 @@ from app.models_practice import (
 )
 
 ERASED = "Erased account"
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def export_practice(user_id: int) -> dict:
@@ -63,7 +58,7 @@ def export_practice(user_id: int) -> dict:
                 "confidence": a.confidence,
                 "stage": a.stage,
                 "reflection": a.reflection,
-                "assessed_at": _iso(a.assessed_at),
+                "assessed_at": iso_utc(a.assessed_at),
             }
             for a in session.scalars(
                 select(SelfAssessment)
@@ -91,16 +86,16 @@ def _request(request: ConfirmationRequest, decision, user_id: int, learner_erase
         "id": request.id,
         "role": "learner" if request.user_id == user_id else "supervisor",
         "competency": request.competency_code,
-        "requested_at": _iso(request.requested_at),
+        "requested_at": iso_utc(request.requested_at),
         "outcome": decision.outcome if decision else None,
         "comments": comments,
         "action_plan": action_plan,
         "removed_by_erasure": removed,
         "decided_by": decision.decided_by_name if decision else None,
-        "decided_at": _iso(decision.decided_at) if decision else None,
+        "decided_at": iso_utc(decision.decided_at) if decision else None,
         # A confirmation's validity as recorded when decided (none recorded before 0032).
         "validity_recorded": bool(decision and decision.validity_recorded),
-        "valid_until": _iso(decision.valid_until) if decision else None,
+        "valid_until": iso_utc(decision.valid_until) if decision else None,
     }
 
 

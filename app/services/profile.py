@@ -8,7 +8,7 @@ from types import EllipsisType
 from sqlalchemy import exists, func, select
 
 from app import db
-from app.domain.accounts import PROFESSIONS
+from app.domain.accounts import PROFESSIONS, normalise_registration_number
 from app.models import Organisation, User
 from app.models_practice import (
     ConfirmationClosure,
@@ -37,8 +37,9 @@ class DetailsSaved:
 def _as_stored(key: str, value: str | None) -> str | None:
     if key == "profession":
         return value or ""
-    value = (value or "").strip()
-    return (value or None) if key == "registration_number" else value
+    if key == "registration_number":
+        return normalise_registration_number(value or "") or None
+    return (value or "").strip()
 
 
 def update_details(
@@ -72,10 +73,13 @@ def update_details(
     changed, conflicts = [], {}
     for key in DETAILS:
         new, now = _as_stored(key, entered[key]), getattr(user, key)
-        was = now if shown is None else _as_stored(key, shown.get(key))
-        if new in (was, now):
+        # Compared as they would be stored: a value saved before it was trimmed (or, for
+        # a number, put in capitals) stays as it was until the learner changes it.
+        stored = _as_stored(key, now)
+        was = stored if shown is None else _as_stored(key, shown.get(key))
+        if new in (was, stored):
             continue  # not changed by this form, or already as it says
-        if now != was:
+        if stored != was:
             conflicts[key] = now
             continue
         setattr(user, key, new)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.domain.content import Module
+from app.domain.dates import uk_day
 from app.domain.quizzes.renewal import Renewal
 from app.domain.quizzes.review import Review, preview
 from app.services import learner_rows, quiz_standing
@@ -131,4 +132,4 @@ def _withdrawn(standing: quiz_standing.QuizStatus) -> tuple[date, date] | None:
     if standing.withdrawn is None or standing.withdrawn_on is None:
         return None
     passed_at = quiz_standing.aware(standing.withdrawn.submitted_at)
-    return passed_at.date(), standing.withdrawn_on.date()
+    return uk_day(passed_at), uk_day(standing.withdrawn_on)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import db
 from app.content import catalogue
+from app.domain import dates
 from app.domain.calendar_limits import at_end, moved
 from app.domain.content import Module
 from app.domain.quizzes import Quiz
@@ -47,10 +48,8 @@ def already_passed(renewal: Renewal | None) -> str:
     """Say that the quiz is passed and, when it is known, when it opens for renewal."""
     if renewal is None or renewal.opens_at is None:
         return "You have already passed this quiz."
-    return (
-        "You have already passed this quiz. It opens for renewal on "
-        f"{renewal.opens_at.day} {renewal.opens_at:%B %Y}."
-    )
+    when = dates.opens(renewal.opens_at)
+    return f"You have already passed this quiz. It opens for renewal {when}."
 
 
 def start(

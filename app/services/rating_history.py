@@ -6,11 +6,14 @@ newest first, each with a sentence saying what caused it in our words. A page fo
 into the statement it already runs: `branch` is its kind of tagged row (in any layout with
 at least six texts, two numbers, a real and a time: see tagged_rows), `from_rows` reads them back.
 `history` reads one learner's competency on its own, `export` all of a person's changes.
+People read a framework by its title and version, from the frameworks loaded (`named`); the
+export keeps the stamp's id and version, as recorded.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,11 +49,17 @@ CAUSES = {
 }
 # A rating taken away: what took it away (its writer's cause), then why there is no rating.
 TAKEN_AWAY = "{cause}. Nothing left counts, so there is no rating"
-# A re-rating by a framework version other than the one the change before it was rated by.
-FRAMEWORK_UPDATED = "Framework updated ({before} to {after}): re-rated by the new version’s rules"
+# A re-rating by another version of the framework the change before it was rated by: the
+# row names the framework under what happened, so the versions are enough here.
+FRAMEWORK_UPDATED = (
+    "Framework updated from version {before} to {after}: re-rated by the new version’s rules"
+)
+# A re-rating by another framework: the one before named by its title and version (the row
+# names the new one, as it does every framework a rating was rated by).
+FRAMEWORK_CHANGED = "Framework changed from {before}: re-rated by the new framework’s rules"
 # The same version, its rules changed (the rules stamp's digest differs).
 RULES_CHANGED = (
-    "Framework’s rules changed ({framework}, the version number left as it was):"
+    "Framework’s rules changed, its version number ({version}) left as it was:"
     " re-rated by its rules as they now stand"
 )
 
@@ -79,6 +88,8 @@ class Change:
     evidence_count: int | None
     practice: str | None
     standing: str | None  # "met", "expired" or "not-met"; None once taken away
+    # The framework and version it was rated by as people read them (`named`); "" for none.
+    rated_by: str = ""
 
     @property
     def rated(self) -> bool:
@@ -87,7 +98,8 @@ class Change:
 
     @property
     def framework(self) -> str:
-        """Return the framework and version it was rated by ("referrer 0.2"), or nothing."""
+        """Return the framework's id and version it was rated by ("referrer 0.2"), or nothing:
+        as recorded, where `rated_by` is as people read it."""
         return framework_of(self.rules) if self.rules else ""
 
     @property
@@ -103,23 +115,44 @@ class Change:
         return STANDING_WORDS.get(self.standing, "")
 
 
-def said(cause: str, rules: str | None, before: str | None, taken_away: bool = False) -> str:
+def titles(catalogue: Catalogue) -> dict[str, str]:
+    """Return each loaded framework's title by its id, for `named`."""
+    return {framework.id: framework.title for framework in catalogue.frameworks}
+
+
+def named(stamp: str, names: Mapping[str, str]) -> str:
+    """Return the framework and version a rules stamp names as people read them, e.g.
+    "Social prescribing link worker competencies (Linkwise draft), version 0.2".
+
+    The title is the framework's as loaded now; one no longer loaded keeps its id.
+    """
+    framework, _, version = framework_of(stamp).partition(" ")
+    title = names.get(framework, framework)
+    return f"{title}, version {version}" if version else title
+
+
+def said(
+    cause: str,
+    rules: str | None,
+    before: str | None,
+    taken_away: bool = False,
+    names: Mapping[str, str] | None = None,
+) -> str:
     """Return what a change says happened, given the rules the change before it was rated by.
 
     Every change of framework version is appended (migration 0046), so `before` is the
-    version the rating had until this change.
+    version the rating had until this change. `names`: each framework's title (`titles`).
     """
     if taken_away and cause != "removed":
         return TAKEN_AWAY.format(cause=CAUSES.get(cause, "Re-rated"))
     if cause == "recomputed" and rules and before and rules != before:
-        now, was = framework_of(rules), framework_of(before)
+        now, was = framework_of(rules).partition(" "), framework_of(before).partition(" ")
         if now == was:
-            return RULES_CHANGED.format(framework=now)
-        framework, _, version = now.partition(" ")
-        # One framework's versions: its name once ("referrer 0.2 to 0.3").
-        if framework == was.partition(" ")[0] and version:
-            return FRAMEWORK_UPDATED.format(before=was, after=version)
-        return FRAMEWORK_UPDATED.format(before=was, after=now)
+            return RULES_CHANGED.format(version=now[2])
+        # One framework's versions: the row names the framework (`rated_by`).
+        if now[0] == was[0] and now[2] and was[2]:
+            return FRAMEWORK_UPDATED.format(before=was[2], after=now[2])
+        return FRAMEWORK_CHANGED.format(before=named(before, names or {}))
     return CAUSES.get(cause, "Re-rated")
 
 
@@ -147,8 +180,10 @@ def branch(*where, layout: Layout | None = None) -> Select:
     ).where(*where)
 
 
-def from_rows(rows: list[Row]) -> dict[str, tuple[Change, ...]]:
-    """Return each competency's changes (read by `branch`), newest first."""
+def from_rows(rows: list[Row], catalogue: Catalogue) -> dict[str, tuple[Change, ...]]:
+    """Return each competency's changes (read by `branch`), newest first, each framework
+    named as the catalogue's frameworks call it."""
+    names = titles(catalogue)
     by_code: dict[str, list[Row]] = defaultdict(list)
     for row in sorted(rows, key=lambda row: row.number[0]):
         by_code[row.text[0]].append(row)
@@ -162,13 +197,14 @@ def from_rows(rows: list[Row]) -> dict[str, tuple[Change, ...]]:
                     code,
                     aware(row.at[0]),
                     cause,
-                    said(cause, rules, before, level is None),
+                    said(cause, rules, before, level is None, names),
                     rules,
                     level,
                     row.real[0],
                     row.number[1],
                     practice,
                     standing,
+                    named(rules, names) if rules else "",
                 )
             )
             before = rules
@@ -179,7 +215,7 @@ def from_rows(rows: list[Row]) -> dict[str, tuple[Change, ...]]:
 _ONE = Layout(text=6, number=2, real=1, at=1)
 
 
-def history(user_id: int, code: str) -> tuple[Change, ...]:
+def history(user_id: int, code: str, catalogue: Catalogue) -> tuple[Change, ...]:
     """Return the learner's changes of rating in one competency, newest first (one statement)."""
     found = _ONE.read(
         [
@@ -190,7 +226,7 @@ def history(user_id: int, code: str) -> tuple[Change, ...]:
             )
         ]
     )
-    return from_rows(found.get(KIND, [])).get(code, ())
+    return from_rows(found.get(KIND, []), catalogue).get(code, ())
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from app.domain.accounts import PROFESSIONS
 from app.domain.certificates import content_review
 from app.domain.content import Catalogue
 from app.domain.credential_validity import credential_status
+from app.domain.dates import uk_day
 from app.domain.learning_record import (
     CERTIFICATE_EXPIRED,
     CERTIFICATE_REVOKED,
@@ -63,7 +64,7 @@ def record_from(
     for attempt in graded:
         best[attempt.module_slug] = max(best.get(attempt.module_slug, 0), attempt.percent)
     now = utcnow()
-    today = now.date()
+    today = uk_day(now)
     # A module's latest certificate (a renewal's, once renewed) is what its row shows; each
     # earlier one issued within the period is CPD done then, listed after it as its own entry.
     certificates = {
@@ -277,4 +278,4 @@ def _module_record(
 
 
 def _day(moment) -> date:
-    return aware(moment).date()
+    return uk_day(aware(moment))

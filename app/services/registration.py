@@ -22,7 +22,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from app import db, mail
-from app.domain.accounts import PROFESSIONS, normalise_email
+from app.domain.accounts import PROFESSIONS, normalise_email, normalise_registration_number
 from app.links import absolute_url
 from app.models import AuditEvent, Organisation, PendingRegistration, User, utcnow
 from app.models_teams import Team, TeamMember
@@ -95,7 +95,7 @@ def register(form: Registration, *, address: str | None = None) -> None:
             full_name=form.full_name.strip(),
             password_hash=password_hash,
             profession=form.profession,
-            registration_number=form.registration_number.strip() or None,
+            registration_number=normalise_registration_number(form.registration_number) or None,
             organisation_id=organisation.id if organisation else None,
             team_id=team.id if team else None,
             join_code=code,

@@ -9,11 +9,12 @@ the learner, counted from that pass.
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import date
 
 from sqlalchemy import bindparam, func
 
 from app.domain.content import Catalogue
+from app.domain.dates import uk_day
 from app.domain.renewal_dates import RenewalDates, compared
 from app.models import Attempt
 from app.models_assignments import Assignment
@@ -46,7 +47,7 @@ def organisation_by(found: dict[str, list[Row]], catalogue: Catalogue, today: da
     passed = [row.at[0] for row in found.get("passed", ()) if row.at[0] is not None]
     if not assigned or not passed:
         return None
-    completed_on = aware(passed[0]).astimezone(UTC).date()
+    completed_on = uk_day(aware(passed[0]))
     standing = standing_in(binding(assigned)[0], completed_on, today, catalogue)
     return standing.due_on if standing.completed_on is not None else None
 
@@ -62,5 +63,5 @@ def beside_credential(
     if credential is None or credential.revoked:
         return None
     until = credential.valid_until
-    day = until.astimezone(UTC).date() if until is not None else None
+    day = uk_day(until) if until is not None else None
     return compared(day, by, today, ends=until is not None)

@@ -20,7 +20,7 @@ from app.services.competency_names import last_name
 from app.services.grid_filters import practice_now
 from app.services.knowledge_now import knowledge_now
 from app.services.retired_confirmations import CONFIRMED
-from app.services.sql_csv_cells import cell, python_cells, utc_day
+from app.services.sql_csv_cells import cell, python_cells, uk_day
 
 NOT_COUNTED = "Not counted: retired"  # the met cell: no standing now, never "Not met"
 RETIRED = "Retired: no longer in any framework"
@@ -53,7 +53,7 @@ def retired_lines(person, known: list[str], now: datetime):
     confirmed = latest_confirmation()
     shown, score, count = knowledge_now(now)
     score = func.round(cast(score, Numeric), 1).cast(String)
-    practice = func.coalesce(literal(CONFIRMED_ON) + utc_day(confirmed), practice_now(now))
+    practice = func.coalesce(literal(CONFIRMED_ON) + uk_day(confirmed), practice_now(now))
     line = (
         person.c.head
         + cell(level.competency_code)
@@ -64,7 +64,7 @@ def retired_lines(person, known: list[str], now: datetime):
         + ","
         + cast(count, String)
         + ","
-        + func.coalesce(utc_day(level.last_evidence_at), "")
+        + func.coalesce(uk_day(level.last_evidence_at), "")
         + ","
         + cell(practice)
         + ","

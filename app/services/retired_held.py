@@ -20,6 +20,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.domain.competencies import INSUFFICIENT_EVIDENCE, practice_shown
+from app.domain.dates import uk_day
 from app.models import CompetencyLevel, User
 from app.models_practice import ConfirmationDecision, ConfirmationRequest
 from app.services.competency_names import last_name
@@ -171,5 +172,5 @@ def in_words(held: Held | None) -> str:
     if held.level is not None:
         said.append(f"Knowledge {held.level}; practice {held.practice}")
     if held.confirmed_at is not None:
-        said.append(f"Confirmed by a supervisor on {held.confirmed_at.date().isoformat()}")
+        said.append(f"Confirmed by a supervisor on {uk_day(held.confirmed_at).isoformat()}")
     return "; ".join(said)

@@ -41,7 +41,8 @@ def audit_log():
 
 
 def _days(args) -> tuple[dict[str, datetime | None], dict[str, str]]:
-    """Return where the From day starts and the To day ends (the log keeps UTC), and errors."""
+    """Return where the From UK day starts and the To UK day ends (in UTC, as the log keeps
+    its times), and errors."""
     days, errors = filter_days(args)
     since, until = filter_moments(days["since"], days["until"])
     return {"since": since, "until": until}, errors

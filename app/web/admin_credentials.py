@@ -1,4 +1,10 @@
-"""Administrators' credential pages: find a certificate's credential, revoke it with a reason."""
+"""Administrators' credential pages: find a certificate's credential, revoke it with a reason.
+
+Revoking takes two steps: the reason, then a page that says what revoking does. Only that
+page's form sends `confirmed=yes`; a revocation posted without it (a hand-made form, or one
+that skipped the page) is shown the page instead and revokes nothing. The page's "Change the
+reason" posts the reason back to its form, kept out of the address bar.
+"""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -66,9 +72,17 @@ def confirm_revoke(code: str):
     return render_template("admin/revoke_credential.html", found=found, reason=reason)
 
 
+@bp.post("/<code>/revoke/change")
+def change_reason(code: str):
+    """Go back from the confirmation page to the reason, filled in as typed (nothing changes)."""
+    _, reason, refused = _revocation_asked(code)
+    return refused if refused is not None else _page(code, reason=reason)
+
+
 @bp.post("/<code>/revoke")
 def revoke(code: str):
-    """Revoke a credential with the reason given; it then fails every verification.
+    """Revoke a credential with the reason given, as confirmed; it then fails every
+    verification. Unconfirmed, the confirmation page is shown and nothing changes.
 
     The first revocation stands: one sent from another tab (or at once) is told when, by
     whom and why it was revoked, and its own reason is recorded nowhere.
@@ -76,6 +90,8 @@ def revoke(code: str):
     found, reason, refused = _revocation_asked(code)
     if refused is not None:
         return refused
+    if request.form.get("confirmed") != "yes":  # not sent from the confirmation page
+        return render_template("admin/revoke_credential.html", found=found, reason=reason)
     done = credential_revocations.revoke(normalise_code(code), reason, actor_id=current_user.db_id)
     if done.outcome == "already":  # revoked by another request since the read above
         return _already_revoked(credential_revocations.for_administrator(code))

@@ -59,6 +59,8 @@ def _certificate_page(module_slug: str, page, status: int = 200, saving=None, un
         unsaved=unsaved,
         saved_others=bool(saving and saving.changed),
         limit=reflection.MAX_LENGTH,
+        records=reflection.RECORDS,
+        record_uses=reflection.RECORD_USES,
         next_module=page.next_module,
         credential=page.credential,
         validity=page.validity,

@@ -109,7 +109,8 @@ def profession_field() -> RadioField:
 
 
 class RegistrationNumber:
-    """Refuse what no professional registration number looks like (domain rule).
+    """Refuse what no professional registration number looks like, or what the regulator of
+    the profession chosen on the same form could not have issued (domain rule).
 
     A number the form shows as it was drawn (shown_<field>) and sends back unchanged is not
     checked again: one saved before the rule does not stop the learner changing their name.
@@ -119,7 +120,10 @@ class RegistrationNumber:
     def __call__(self, form, field):
         if _as_shown(form, field):
             return
-        problem = registration_number_problem((field.data or "").strip())
+        profession = getattr(form, "profession", None)
+        problem = registration_number_problem(
+            (field.data or "").strip(), profession.data if profession else None
+        )
         if problem:
             raise ValidationError(problem)
 

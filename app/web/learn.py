@@ -107,7 +107,8 @@ def _locked_notice(module, resume, asked) -> str:
             f"Select Next at the end of this screen to go on to “{asked.title}”: "
             "screens open in order."
         )
-    return f"Complete “{resume.title}” first: screens open in order."
+    # Named as a screen: the first screen's title is often the module's own.
+    return f"Complete the screen “{resume.title}” first: screens open in order."
 
 
 def _check_notice() -> str | None:

@@ -9,7 +9,6 @@ from app.domain.assignment_banners import assigned_message
 from app.domain.assignments import RENEWALS, due_date
 from app.domain.email_lists import addresses_in
 from app.domain.numbers import whole_number
-from app.models import utcnow
 from app.security import MAX_ID
 from app.services import assignment_withdrawals, assignments, team_pages
 from app.web.manage import bp
@@ -93,7 +92,7 @@ def _request(form) -> assignments.Request:
         profession=form.get("profession") or None,  # the service refuses one not listed
         emails=tuple(emails) if who == assignments.LEARNERS else (),
         emails_error=emails_error if who == assignments.LEARNERS else None,
-        earliest_due=utcnow().date(),
+        earliest_due=dates.uk_today(),
         who=who,
     )
 

@@ -1,9 +1,8 @@
 """The demo manager looks at their organisation in Chromium: grid, charts, drill-down, CSV."""
 
-from datetime import UTC, datetime
-
 from playwright.sync_api import expect
 
+from app.domain.dates import uk_today
 from tests.browser.conftest import assert_accessible, browser_sign_in
 from tests.web.test_manage import add_learners
 
@@ -27,5 +26,5 @@ def test_manager_filters_drills_down_and_downloads(app, page, live_server, make_
     page.goto(live_server + "/manage/")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download every learner and competency (CSV)").click()
-    today = datetime.now(UTC).date().isoformat()
+    today = uk_today().isoformat()  # the UK day, as every date the manager reads
     assert download.value.suggested_filename == f"linkwise-competencies-{today}.csv"

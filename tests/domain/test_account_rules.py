@@ -10,6 +10,7 @@ from app.config import ConfigError, load, normalise_database_url
 from app.domain.accounts import (
     PROFESSIONS,
     normalise_join_code,
+    normalise_registration_number,
     password_problem,
     registration_number_problem,
     safe_next,
@@ -123,7 +124,7 @@ def test_every_seeded_registration_number_is_accepted():
     rng = random.Random(7)
     for profession in list(PROFESSIONS) * 200:
         number = _registration_number(rng, profession)
-        assert number is None or registration_number_problem(number) is None, number
+        assert number is None or registration_number_problem(number, profession) is None, number
 
 
 @pytest.mark.parametrize(
@@ -143,3 +144,42 @@ def test_registration_numbers_no_regulator_issues_are_refused_saying_why(number,
     problem = registration_number_problem(number)
     assert problem.startswith(("Registration number", "Enter a registration number"))
     assert says in problem
+
+
+def test_a_registration_number_is_stored_trimmed_in_capitals():
+    assert normalise_registration_number(" 12a3456e ") == "12A3456E"
+    assert normalise_registration_number("  gmc   7654321\t") == "GMC 7654321"
+    assert normalise_registration_number("gphc 2012345") == "GPhC 2012345"
+    assert normalise_registration_number("   ") == ""
+
+
+@pytest.mark.parametrize(
+    ("profession", "number"),
+    [
+        ("gp", "7654321"),
+        ("gp", "GMC 7654321"),
+        ("gp", "gmc-7654321"),
+        ("practice-nurse", "12A3456E"),
+        ("practice-nurse", "nmc 12a3456e"),
+        ("practice-nurse", "12 A 3456 E"),
+        # Not checked by profession: Northern Ireland's pharmacists register with the PSNI.
+        ("pharmacist", "GPhC 2012345"),
+        ("pharmacist", "PSNI 12345"),
+        ("link-worker", "PA123456"),
+    ],
+)
+def test_each_regulators_own_format_is_accepted_for_its_profession(profession, number):
+    assert registration_number_problem(number, profession) is None
+
+
+@pytest.mark.parametrize(
+    ("profession", "number", "says"),
+    [
+        ("gp", "12A3456E", "Enter your GMC number in the correct format: 7 digits"),
+        ("gp", "GMC 765432", "Enter your GMC number in the correct format: 7 digits"),
+        ("practice-nurse", "7654321", "Enter your NMC PIN in the correct format"),
+        ("practice-nurse", "NMC-99X1234", "like 12A3456E"),
+    ],
+)
+def test_a_number_the_professions_regulator_never_issues_is_refused(profession, number, says):
+    assert says in registration_number_problem(number, profession)

@@ -203,6 +203,14 @@ def test_certificate_shows_everything_a_reviewer_checks(details, font_dirs):
 
 
 @needs_poppler
+def test_the_certificate_says_its_cpd_time_is_an_estimate_and_what_it_shows(details):
+    first = pdf_text(render_certificate_pdf(details)).split("\f")[0]
+    assert "CPD time is the module's estimate of its reading, activities and reflection" in first
+    assert "completed the module and passed its knowledge quiz" in first
+    assert "It does not show competence in practice." in first
+
+
+@needs_poppler
 def test_registration_number_is_left_out_when_not_given(details):
     text = pdf_text(render_certificate_pdf(replace(details, registration_number=None)))
     assert "Registration number" not in text
@@ -231,6 +239,9 @@ def test_empty_reflection_prints_the_nmc_headings_and_lines_to_write_on(details)
         assert [h for h in NMC_HEADINGS if h not in reflection_page] == []
         assert "NMC" in reflection_page and "RCGP" in reflection_page
         assert "GPhC" in reflection_page
+        # As the certificate page says it: the account supports a record, it is not one.
+        assert "can support your own records, but it does not replace them" in reflection_page
+        assert "serve as" not in reflection_page and "peer discussion" in reflection_page
         assert "Signed" in reflection_page
         assert page_count(pdf) == 2
 

@@ -14,6 +14,7 @@ from app.domain.content import Catalogue
 from app.domain.coverage import AlignedQuestion, Asked, asked_in, coverage
 from app.domain.quizzes.attempts import select_questions
 from app.domain.sources import discover
+from tests.module_text import PROVENANCE
 
 ROOT = Path(__file__).resolve().parents[2]
 SAFEGUARDING = "safeguarding-risk-and-confidentiality-assessment"
@@ -133,3 +134,69 @@ def test_validate_warns_once_where_what_is_sure_to_be_asked_cannot_rate_a_compet
     assert not any(
         f" {c} " in str(p) for p in shipped.warnings for c in ("REF-3.2", "REF-4.3", "REF-4.1")
     )
+
+
+CARERS_MODULE = (
+    """---
+title: Working with carers
+summary: A module whose quiz asks one question on a competency the course covers.
+order: 9
+estimated_minutes: 5
+cpd_minutes: 10
+learning_outcomes:
+  - Recognise the needs of unpaid carers
+competencies: [SPLW-3.2]
+"""
+    + PROVENANCE
+    + "---\nStart with the first screen.\n"
+)
+CARERS_QUIZ = """---
+id: carers-assessment
+module: carers
+title: "Working with carers: end-of-module quiz"
+kind: assessment
+pass_mark: 80
+max_attempts: 3
+shuffle_answers: false
+shuffle_questions: false
+show_correct_answers: after-pass
+---
+
+ID: carers-q01
+Competencies: SPLW-3.2
+Outcomes: 1
+1.  Where can an unpaid carer find support of their own?
+a)  Nowhere: support is for the person cared for
+*b) A local carers' centre
+"""
+
+
+def test_a_module_whose_own_quiz_asks_too_little_on_a_competency_it_lists_is_warned_of(
+    tmp_path,
+):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    folder = tmp_path / "content" / "modules" / "carers"
+    folder.mkdir()
+    (folder / "module.md").write_text(CARERS_MODULE)
+    (folder / "01-needs.md").write_text("---\ntitle: Carers' needs\n---\n## Who\n\nText.\n")
+    quiz = tmp_path / "content" / "quizzes" / "carers-assessment.md"
+    quiz.write_text(CARERS_QUIZ)
+    content = tmp_path / "content"
+    result = load_sources(
+        discover((), ROOT / "competencies", content / "modules", content / "quizzes")
+    )
+    assert not result.errors, result.errors
+    # The course as a whole is sure to ask enough on SPLW-3.2 (another module covers it).
+    assert next(r for r in coverage(result.catalogue) if r.competency.code == "SPLW-3.2").enough
+    assert [str(p) for p in result.warnings] == [
+        f"{quiz}:1: warning: module 'carers' lists competency SPLW-3.2, but an attempt at this "
+        "assessment is sure to ask 1 different question aligned with it, and 3 are needed to "
+        "rate it: a learner who takes only this module is never rated on it; add questions on "
+        "SPLW-3.2 here, or take it off the module's `competencies`"
+    ]
+
+
+def test_a_competency_short_across_the_course_is_warned_of_once_not_again_per_module(gap):
+    assert [
+        p for p in gap.warnings if "REF-3.2" in p.message and "lists competency" in p.message
+    ] == []

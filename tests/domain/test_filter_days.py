@@ -1,8 +1,8 @@
 """A From and To date pair, read one way by every filter that has one."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
-from app.domain.filter_days import filter_days
+from app.domain.filter_days import filter_days, filter_moments
 
 
 def test_a_to_date_before_the_from_date_is_an_error_at_to_and_left_out():
@@ -19,3 +19,13 @@ def test_the_same_day_in_both_is_that_day_and_one_wrong_date_is_not_compared():
     days, errors = filter_days({"since": "2027-02-31", "until": "2026-01-01"})
     assert days == {"since": None, "until": date(2026, 1, 1)}
     assert list(errors) == ["since"]
+
+
+def test_the_days_typed_are_uk_days():
+    # From 1 July takes in 00:30 BST that day, 23:30 UTC on 30 June; To 31 July ends at
+    # midnight BST, 23:00 UTC. In winter a UK day is the UTC day.
+    start, end = filter_moments(date(2026, 7, 1), date(2026, 7, 31))
+    assert start == datetime(2026, 6, 30, 23, 0, tzinfo=UTC)
+    assert start <= datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    assert end == datetime(2026, 7, 31, 23, 0, tzinfo=UTC)
+    assert filter_moments(date(2026, 12, 1), None) == (datetime(2026, 12, 1, tzinfo=UTC), None)

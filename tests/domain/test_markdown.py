@@ -259,7 +259,7 @@ def problems_of(text):
         "One source.[^a] The same again.[^a]\n\n[^a]: Source, 2023.\n",
         "Table 1: Roles\n\n| A | B |\n| --- | --- |\n| 1 | 2 |\n",
         "An icon ![A tick](tick.svg) inline, with no caption.\n",
-        'Figure 2 shows it, below:\n\n![A chart](chart.svg "Figure 2: A chart")\n',
+        'Figure 2 shows it, below:\n\n![Referrals by route](chart.svg "Figure 2: A chart")\n',
     ],
 )
 def test_markdown_written_as_the_format_says_has_no_problems(text):

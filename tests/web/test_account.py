@@ -38,6 +38,41 @@ def test_editing_name_profession_and_registration_number(app, signed_in):
     assert "Sam O&#39;Learner" in signed_in.get("/account/").text
 
 
+def test_a_registration_number_is_saved_trimmed_in_capitals_and_checked_by_profession(
+    app, signed_in
+):
+    page = signed_in.get("/account/details").text
+    assert "Practice nurses: your NMC PIN, like 12A3456E" in page  # the hint says the format
+    sent = {"full_name": "Sam Learner", "profession": "practice-nurse"}
+    wrong = post_form(signed_in, "/account/details", {**sent, "registration_number": "7654321"})
+    assert wrong.status_code == 400
+    message = "Enter your NMC PIN in the correct format: 2 numbers, a letter, 4 numbers and a"
+    assert wrong.text.count(message) == 2  # in the summary and at the field
+    assert 'href="#registration_number"' in wrong.text
+    right = post_form(signed_in, "/account/details", {**sent, "registration_number": " 12a3456e "})
+    assert right.status_code == 302
+    assert account_row(app, "learner@example.org").registration_number == "12A3456E"
+
+
+def test_a_number_stored_as_typed_before_stays_until_the_learner_changes_it(app, signed_in):
+    with app.app_context():
+        db.session().execute(
+            update(User)
+            .values(registration_number=" 12a3456e ")
+            .where(User.email == "learner@example.org")
+        )
+        db.session().commit()
+    form = browser_form(signed_in.get("/account/details").text, "details-form")
+    form["full_name"] = "Sam Other"
+    assert signed_in.post("/account/details", data=form).status_code == 302
+    row = account_row(app, "learner@example.org")
+    assert (row.full_name, row.registration_number) == ("Sam Other", " 12a3456e ")
+    form = browser_form(signed_in.get("/account/details").text, "details-form")
+    form["registration_number"] = "98b7654e"  # a change is saved as stored numbers are
+    assert signed_in.post("/account/details", data=form).status_code == 302
+    assert account_row(app, "learner@example.org").registration_number == "98B7654E"
+
+
 def test_details_errors_are_shown_at_the_field_and_in_the_summary(signed_in):
     response = post_form(
         signed_in, "/account/details", {"full_name": "", "profession": "astronaut"}

@@ -36,14 +36,33 @@ def test_the_audit_log_pages_newest_first_and_a_page_past_the_end_shows_the_last
     assert "0 events." in none and not shown(none)
 
 
-def test_the_kinds_to_filter_by_are_every_kind_there_is_in_order(app, client, make_user):
+def options(page: str) -> list[tuple[str, str]]:
+    """Return the event filter's choices after "Any event": (code, the name people read)."""
+    return re.findall(r'<option value="([^"]+)"[^>]*>([^<(]+?)(?: \(|</option>)', page)
+
+
+def test_the_kinds_to_filter_by_are_every_kind_there_is_by_the_name_people_read(
+    app, client, make_user
+):
     make_user(email="admin@example.org", role="admin")
     sign_in(client, "admin@example.org")
     add_events(app, 1, "zebra.crossed")
     add_events(app, 1, "aardvark.seen")
+    # By code the sign-up comes before the password; by the names people read, after it.
+    add_events(app, 1, "account.registered")  # "Sign-up confirmed"
+    add_events(app, 1, "password.changed")  # "Password changed"
+    add_events(app, 1, "account.erased")  # "Account erased"
     page = client.get("/admin/audit?kind=zebra.crossed").text
-    kinds = re.findall(r'<option value="([^"]+)"', page)
-    assert kinds == sorted(kinds) and {"aardvark.seen", "zebra.crossed"} <= set(kinds)
+    # The filtered page, and one whose dates are wrong (its kinds read on their own).
+    wrong_dates = client.get("/admin/audit?since=2026-02-30").text
+    for listed in (options(page), options(wrong_dates)):
+        names = [name for _, name in listed]
+        assert names == sorted(names, key=str.casefold), names
+        added = ["aardvark.seen", "account.erased", "password.changed", "account.registered"]
+        assert [code for code, _ in listed if code in {*added, "zebra.crossed"}] == [
+            *added,
+            "zebra.crossed",
+        ]
     assert shown(page) == ["0"] and "1 event." in page
 
 
@@ -98,8 +117,8 @@ def test_the_audit_command_keeps_each_event_on_one_line_whatever_its_reason(app,
 
 
 def test_each_event_reads_its_day_in_words_and_its_time_to_the_second(app, client, make_user):
-    """Dates read alike across the product: "5 March 2026", then 09:07:03, under "When
-    (UTC)", not 2026-03-05 09:07:03; seconds tell apart events of the same minute."""
+    """Dates read alike across the product: "5 March 2026", then 9:07:03am GMT, under "When
+    (UK time)", not 2026-03-05 09:07:03; seconds tell apart events of the same minute."""
     from datetime import UTC, datetime
 
     from sqlalchemy import update
@@ -117,11 +136,58 @@ def test_each_event_reads_its_day_in_words_and_its_time_to_the_second(app, clien
         )
         session.commit()
     page = client.get("/admin/audit?kind=test.dated").text
-    assert '<th scope="col">When (UTC)</th>' in page
+    assert '<th scope="col">When (UK time)</th>' in page
     body = page.split("<tbody", 1)[1]
-    when = re.search(r"<td>(.*?)</td>", body).group(1)
-    assert re.sub(r"<[^>]+>", " ", when).split() == ["5", "March", "2026", "09:07:03"]
+    assert when_shown(body) == ["5 March 2026", "9:07:03am GMT"]
     assert "2026-03-05" not in body
+
+
+def when_shown(body: str) -> list[str]:
+    """Return the first row's When cell, its day and its time, spaces as the page reads them."""
+    when = re.search(r"<td>(.*?)</td>", body).group(1).replace("\u00a0", " ")
+    return [part.strip() for part in when.split("<br>")]
+
+
+def date_event(app, kind: str, at) -> None:
+    add_events(app, 1, kind)
+    from sqlalchemy import update
+
+    from app.models import AuditEvent
+
+    with app.app_context():
+        session = db.session()
+        session.execute(update(AuditEvent).where(AuditEvent.kind == kind).values(occurred_at=at))
+        session.commit()
+
+
+def test_an_event_late_on_a_summer_evening_reads_its_uk_day_and_time(app, client, make_user):
+    """23:30 UTC on 14 July is half past midnight BST on 15 July: the log says 15 July."""
+    from datetime import UTC, datetime
+
+    make_user(email="admin@example.org", role="admin")
+    sign_in(client, "admin@example.org")
+    date_event(app, "test.dated", datetime(2026, 7, 14, 23, 30, 9, tzinfo=UTC))
+    page = client.get("/admin/audit?kind=test.dated").text
+    assert "Times are UK time" in page and "UTC" not in page
+    assert when_shown(page.split("<tbody", 1)[1]) == ["15 July 2026", "12:30:09am BST"]
+
+
+def test_from_and_to_days_are_uk_days(app, client, make_user):
+    """From 1 July takes in 00:30 BST on 1 July (23:30 UTC on 30 June); To 30 June leaves it
+    out; a To day in summer ends at midnight BST."""
+    from datetime import UTC, datetime
+
+    make_user(email="admin@example.org", role="admin")
+    sign_in(client, "admin@example.org")
+    date_event(app, "test.early", datetime(2026, 6, 30, 23, 30, tzinfo=UTC))
+    date_event(app, "test.late", datetime(2026, 7, 31, 23, 30, tzinfo=UTC))  # 1 August BST
+    july = client.get("/admin/audit?kind=test.early&since=2026-07-01&until=2026-07-01").text
+    assert "1 event." in july
+    assert when_shown(july.split("<tbody", 1)[1]) == ["1 July 2026", "12:30:00am BST"]
+    june = client.get("/admin/audit?kind=test.early&until=2026-06-30").text
+    assert "0 events." in june
+    assert "0 events." in client.get("/admin/audit?kind=test.late&until=2026-07-31").text
+    assert "1 event." in client.get("/admin/audit?kind=test.late&since=2026-08-01").text
 
 
 def test_an_assignment_event_names_whom_it_was_for_and_its_renewal(app, client, runner, make_user):

@@ -117,3 +117,18 @@ def test_the_worked_example_sends_immediate_danger_to_999_first():
     )
     assert "If anyone is in immediate danger, call 999." in callout
     assert callout.index("call 999") < callout.index("the same day")
+
+
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def test_the_guide_counts_the_assessments_the_course_ships():
+    said = re.search(r"and the (\w+) assessments in `content/quizzes/`", words(GUIDE.read_text()))
+    shipped = list((PROJECT_ROOT / "content" / "quizzes").glob("*-assessment.md"))
+    assert said and NUMBER_WORDS.index(said.group(1)) == len(shipped)
+
+
+def test_the_guide_says_the_shipped_course_has_the_warnings_validate_gives():
+    assert "The shipped course validates with no warnings at all." in words(GUIDE.read_text())
+    result = run_linkwise("validate")
+    assert result.returncode == 0 and result.stderr.strip() == "0 errors, 0 warnings"

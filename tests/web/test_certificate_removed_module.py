@@ -8,12 +8,12 @@ import csv
 import html
 import io
 import re
-from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from app import db
+from app.domain.dates import uk_today  # the day the record dates things by
 from app.models import Certificate
 from tests.conftest import post_form, sign_in
 from tests.domain.test_certificates import pdf_text
@@ -167,7 +167,7 @@ def test_a_revoked_certificate_of_a_removed_module_says_certificate_revoked_on_t
 ):
     result = runner.invoke(args=["revoke-credential", holder, "--reason", "Sat by a colleague"])
     assert result.exit_code == 0, result.output
-    issued = date.today()
+    issued = uk_today()
     page = client.get("/my/record").text
     row = page.split(f"{module.title}<br>", 1)[1].split("</tr>", 1)[0]
     cells = [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in row.split("<td")[1:]]
@@ -187,7 +187,10 @@ def test_a_revoked_certificate_of_a_removed_module_says_certificate_revoked_in_t
     rows = list(csv.reader(io.StringIO(client.get("/my/record.csv").text)))
     (entry,) = [dict(zip(rows[0], r, strict=True)) for r in rows[1:] if r[0] == module.title]
     assert (entry["status"], entry["completed"]) == ("Certificate revoked", "")
-    assert (entry["CPD minutes"], entry["which certificate"]) == ("0", "latest, revoked")
+    assert (entry["CPD time (module's estimate, minutes)"], entry["which certificate"]) == (
+        "0",
+        "latest, revoked",
+    )
 
 
 def test_a_revoked_certificate_of_a_removed_module_says_certificate_revoked_in_the_pdf(
@@ -199,5 +202,5 @@ def test_a_revoked_certificate_of_a_removed_module_says_certificate_revoked_in_t
     entry = text.split(module.title, 1)[1]
     assert entry.lstrip().startswith("Certificate revoked: started"), entry[:200]
     assert "Completed" not in entry and "completed" not in entry.split("Reflective")[0]
-    assert f"certificate issued {date.today().day} " in entry
+    assert f"certificate issued {uk_today().day} " in entry
     assert f"Certificate {holder} was revoked on" in entry

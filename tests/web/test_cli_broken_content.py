@@ -1,12 +1,14 @@
 """A `linkwise` command that reads the course refuses, in one sentence, while the content has
 errors, in every environment, and changes nothing; one that needs no course still runs."""
 
+import re
 import shutil
+import subprocess
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, PROJECT_ROOT
 from tests.databases import database_at
 from tests.issuer_key import TEST_ISSUER_PEM
 
@@ -66,6 +68,22 @@ def test_recompute_levels_refuses_while_the_content_has_errors_and_keeps_every_r
     assert before
     result = run_linkwise("recompute-levels", env={**seeded, **environment})
     assert one_sentence(result) == REFUSED + "no rating was changed"
+    assert ratings(seeded["DATABASE_URL"]) == before
+
+
+def test_make_run_goes_on_to_serve_broken_content_without_rating_anyone_from_it(seeded):
+    before = ratings(seeded["DATABASE_URL"])
+    planned = subprocess.run(
+        ["make", "-n", "-B", "run"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    step = re.search(r"recompute-levels.*", planned).group(0)
+    result = run_linkwise(*step.split(), env=seeded)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "Competency levels not recomputed: the course content has 3 errors, and no one is "
+        "rated from broken content; once `linkwise validate` is clean, run "
+        "`linkwise recompute-levels`."
+    )
     assert ratings(seeded["DATABASE_URL"]) == before
 
 

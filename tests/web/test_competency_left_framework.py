@@ -106,7 +106,9 @@ def test_a_request_waiting_on_a_competency_taken_out_is_not_offered_to_decide(
     # Its page has nothing to decide on: the queue does not lead there, nor count it.
     assert sue.get(f"/supervise/requests/{request_id}").status_code == 404
     assert f'href="/supervise/requests/{request_id}"' not in queue
-    assert "Requests to confirm practice</a>: 0 waiting for you" in sue.get("/my/competencies").text
+    assert (
+        "Requests to confirm practice</a>: none waiting for you" in sue.get("/my/competencies").text
+    )
 
 
 def totals(page: str) -> tuple[str, str]:

@@ -51,3 +51,42 @@ def test_a_failure_reading_a_saved_file_is_shown_there_and_tried_again_after_the
     page = client.get("/").text
     assert "The course content has errors" not in page and "Referral routes now" in page
     dev.extensions["linkwise.engine"].dispose()
+
+
+def development_app(database_url, root):
+    return create_app(
+        {
+            "LINKWISE_ENV": "development",
+            "WATCH_CONTENT": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "t",
+            "CONTENT_DIR": root / "content",
+            "COMPETENCIES_DIR": root / "competencies",
+        }
+    )
+
+
+def test_a_server_started_on_broken_content_says_it_has_no_version_to_show_not_the_last_one(
+    database_url, tmp_path, caplog
+):
+    root = course_files.copy_course(tmp_path)
+    module = root / "content" / "modules" / "referral-routes" / "module.md"
+    course_files.edit(module, "title: Referral routes", "title: [Referral routes")
+    with caplog.at_level(logging.ERROR):
+        dev = development_app(database_url, root)
+    page = dev.test_client().get("/").text
+    assert "The course content has errors" in page
+    assert "content/modules/referral-routes/module.md:2: error: invalid YAML" in page
+    assert "last version" not in page
+    assert "the site started while the content had these errors" in page.lower()
+    assert "no modules, quizzes or competency frameworks appear until every error is fixed" in page
+    assert "shows none of the course until they are fixed" in caplog.text
+    assert "last version" not in caplog.text
+    # Once fixed, the course is served; a later slip keeps that version, and says so.
+    course_files.edit(module, "title: [Referral routes", "title: Referral routes")
+    client = dev.test_client()
+    assert "The course content has errors" not in client.get("/").text
+    course_files.edit(module, "title: Referral routes", "title: [Referral routes")
+    page = client.get("/").text
+    assert "The site is showing the last version of the content that had none" in page
+    dev.extensions["linkwise.engine"].dispose()

@@ -90,9 +90,11 @@ def test_the_holder_is_named_as_recorded_before_and_after_revoking(
     # An account that is not erased needs no row: "Not erased" was noise.
     assert "Holder’s account" not in before and "Holder’s account" not in after
     assert "Not erased" not in after
-    # The day in words, as everywhere else, then the time: "7 December 2026 at 14:05 UTC".
+    # The day in words, as everywhere else, then the UK time: "7 December 2026 at 2:05pm GMT".
     assert re.fullmatch(
-        r"[1-9]\d? [A-Z][a-z]+ 20\d\d at \d\d:\d\d UTC, by Ada Admin", _revoked_on(after)
+        r"[1-9]\d? [A-Z][a-z]+ 20\d\d at (midday|midnight|1?\d(:\d\d)?[ap]m) (GMT|BST), "
+        r"by Ada Admin",
+        _revoked_on(after),
     )
     assert "Sat by a colleague" in after
     if database_url.startswith("sqlite"):

@@ -246,6 +246,9 @@ def test_json_verification_and_the_paste_check_report_valid_altered_and_unknown(
     assert page.status_code == 200 and "Result: Altered or not issued by Linkwise" in page.text
     good = post_form(anonymous, "/credentials/check", {"credential": f"  {token}\n"})
     assert "Result: Valid" in good.text and "Sam Learner" in good.text
+    # What the certificate shows and what its CPD time is (domain/certificate_scope.py).
+    assert "It does not show competence in practice." in good.text
+    assert "estimate of its reading, activities and reflection together" in good.text
     empty = post_form(anonymous, "/credentials/check", {"credential": ""})
     assert empty.status_code == 400 and "Paste the credential you were given" in empty.text
 

@@ -2,7 +2,9 @@
 
 import io
 import json
+import re
 import zipfile
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import inspect, select, text
@@ -72,6 +74,41 @@ def test_download_holds_everything_as_json_and_the_certificates(app, client, cer
     with app.app_context():
         event = db.session().scalar(select(AuditEvent).where(AuditEvent.kind == "data.exported"))
     assert event.actor_id == event.subject_id == user_id(app, EMAIL)
+
+
+TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _times(value, path="") -> list[tuple[str, str]]:
+    """Return (where, text) of every time in exported JSON: a string that reads as one, or
+    any value of a field named like one (..._at, ..._until)."""
+    if isinstance(value, dict):
+        return [found for key, v in value.items() for found in _field(f"{path}.{key}", key, v)]
+    if isinstance(value, list):
+        return [found for i, v in enumerate(value) for found in _times(v, f"{path}[{i}]")]
+    return [(path, value)] if isinstance(value, str) and TIME.match(value) else []
+
+
+def _field(path: str, key: str, value) -> list[tuple[str, str]]:
+    if isinstance(value, str) and key.endswith(("_at", "_until")):
+        return [(path, value)]
+    return _times(value, path)
+
+
+def test_every_time_in_the_export_is_utc_with_its_offset(app, client, certified):
+    post_form(
+        client,
+        "/my/competencies/REF-1.1/self-assessment",
+        {"confidence": "3", "stage": "after", "reflection": ""},
+        page="/my/competencies/REF-1.1",
+    )
+    archive = zipfile.ZipFile(io.BytesIO(post_form(client, "/account/data", {}).data))
+    times = _times(json.loads(archive.read("linkwise-data.json")))
+    named = {where.rsplit(".", 1)[-1] for where, _ in times}
+    assert {"exported_at", "started_at", "saved_at", "issued_at", "assessed_at"} <= named
+    for where, found in times:
+        assert found.endswith("+00:00"), f"{where}: {found} has no zone"
+        assert datetime.fromisoformat(found).utcoffset() == timedelta(0), where
 
 
 def test_the_export_prints_a_revoked_certificate_as_revoked(app, client, runner, certified, module):

@@ -69,10 +69,11 @@ def assert_by_attempt(page: str, quiz_title: str):
     second = rest[0]
     # Newest first: the pass, attempt 2, then the failure, attempt 1.
     assert first.startswith(f"{quiz_title}: attempt 2 Submitted on ")
-    assert "UTC. Result: 100%, Passed" in first
+    # Submitted at a UK time with its zone: "Submitted on 7 December 2026 at 2:05pm GMT."
+    assert re.search(r"(am|pm|midday|midnight) (GMT|BST)\. Result: 100%, Passed", first)
     assert "Marked 100% right" in first and "Marked 0% right" not in first
     assert second.startswith(f"{quiz_title}: attempt 1 Submitted on ")
-    assert "UTC. Result: 0%, Not passed" in second
+    assert re.search(r"(am|pm|midday|midnight) (GMT|BST)\. Result: 0%, Not passed", second)
     assert "Marked 0% right" in second and "Marked 100% right" not in second
     assert "These answers show knowledge from a quiz, not practice." in html.unescape(page)
 

@@ -125,7 +125,7 @@ def test_the_record_csv_gives_an_expired_certificate_a_status_of_its_own(
     (entry,) = csv_entries(client, safeguarding)
     assert entry["status"] == "Certificate expired"
     assert entry["completed"] == issued_on(app, code).isoformat()
-    assert entry["CPD minutes"] == str(safeguarding.cpd_minutes)
+    assert entry["CPD time (module's estimate, minutes)"] == str(safeguarding.cpd_minutes)
     assert entry["certificate"].endswith(f"(expired {valid_until(app, code).isoformat()})")
     assert entry["which certificate"] == "latest, expired"
     (valid,) = csv_entries(client, other)

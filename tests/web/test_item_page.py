@@ -29,7 +29,7 @@ def test_the_page_shows_each_question_with_its_figures_flags_and_place(app, trai
     assert "Reliability (KR-20)" in page and "0.75" in page
     assert "Facility of each question" in page and "<svg" in page
     assert "What to do:" in page and "Nobody picked" in page
-    assert "Share of answers picking each option, question 1" in page
+    assert "Share of answers picking each option, Q1 rr-q22" in page
 
 
 def test_every_chart_says_what_it_shows_in_words_a_sighted_trainer_can_read(app, trainer):
@@ -44,7 +44,7 @@ def test_every_chart_says_what_it_shows_in_words_a_sighted_trainer_can_read(app,
         "Facility of each question",
         "Discrimination of each question",
     ]
-    assert "Share of answers picking each option, question 1" in captions
+    assert "Share of answers picking each option, Q1 rr-q22" in captions
     assert page.count("<figure") == len(captions)
 
 

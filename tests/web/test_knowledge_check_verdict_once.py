@@ -79,3 +79,17 @@ def test_a_wrong_answer_reads_verdict_then_the_note_on_the_option_then_the_expla
     assert block.xpath(
         './/*[contains(@class, "lw-review__answer")]//*[contains(@class, "lw-review__choice")]'
     )
+
+
+def test_a_checks_feedback_names_no_competency_as_a_check_is_not_evidence(app, signed_in):
+    learner = user_id(app, "learner@example.org")
+    module, screen = every_check(app)[0]
+    assert screen.knowledge_check.questions[0].competencies  # mapped, yet not named
+    done_before(app, learner, module, screen)
+    shown = answer(signed_in, module, screen, right=True, headers=PART)
+    assert shown.status_code == 200 and "Correct" in shown.text
+    assert "Competencies:" not in shown.text
+    # Without JavaScript: the screen again, with the answer recorded.
+    again = answer(signed_in, module, screen, right=True)
+    page = signed_in.get(again.location).text
+    assert "data-check-feedback" in page and "Competencies:" not in page

@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import event, func, select
 
 from app import db
@@ -75,6 +76,8 @@ def test_every_locked_screen_redirects_to_the_first_incomplete_and_hides_its_con
             assert screen.html not in response.text
         page = signed_in.get(screen_url(module, first)).text
         assert "screens open in order" in page
+        if len(module.screens) > 2:  # asked for a screen two on: named as a screen
+            assert f"Complete the screen “{escape(first.title)}” first" in page
 
 
 def test_following_the_link_to_the_next_screen_says_to_select_next_first(signed_in, module):
@@ -134,6 +137,20 @@ def test_progress_message_changes_as_the_learner_goes(app, signed_in, module):
     assert "Well done, you&#39;ve completed this module" in final
     assert "(100% complete)" in final
     assert "Completed" in signed_in.get("/modules/").text
+
+
+def test_the_last_screens_button_says_it_goes_to_the_quiz(signed_in, module):
+    assert module.assessment
+    *before, last = module.screens
+    for screen in before:
+        if screen.knowledge_check:
+            answer_check(signed_in, module, screen)
+        complete(signed_in, module, screen)
+    if last.knowledge_check:
+        answer_check(signed_in, module, last)
+    page = signed_in.get(screen_url(module, last)).text
+    assert ">Next: end-of-module quiz<" in page and "Finish module" not in page
+    assert complete(signed_in, module, last).location == f"/modules/{module.slug}/quiz/"
 
 
 def test_double_submission_and_two_tabs_count_once(app, signed_in, module):

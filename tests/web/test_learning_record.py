@@ -1,6 +1,7 @@
 """My learning record: every module, certificates one click away, CPD totals, PDF and CSV."""
 
 import csv
+import html
 import io
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -138,6 +139,7 @@ def test_the_record_downloads_as_csv(app, learner, modules):
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.text)))
     assert rows[0][:4] == ["module", "status", "started", "completed"]
+    assert rows[0][5] == "CPD time (module's estimate, minutes)"
     completed = next(r for r in rows if r[0] == modules[0].title)
     assert completed[1] == "Completed" and completed[5] == str(modules[0].cpd_minutes)
     assert completed[7].startswith("http://localhost/certificates/LW-")
@@ -154,6 +156,30 @@ def test_the_record_downloads_as_a_pdf(app, learner, modules):
     text = " ".join(text.split())
     assert "Learning record" in text and "Sam Learner" in text
     assert modules[0].title in text and "CPD time in the last 3 years" in text
+    assert ESTIMATE in text
+
+
+ESTIMATE = (
+    "CPD time is the module's estimate of its reading, activities and reflection together, "
+    "not a measure of the time spent."
+)
+
+
+def test_every_page_showing_cpd_time_says_it_is_the_modules_estimate(app, learner, modules):
+    module = modules[0]
+    page = learner.get(f"/modules/{module.slug}/").text
+    assert f"Time to complete is about how long the screens and the quiz take. {ESTIMATE}" in (
+        html.unescape(page)
+    )
+    code = pass_module(app, learner, "learner@example.org", module)
+    assert ESTIMATE in html.unescape(learner.get("/my/record").text)
+    # The public check says what a certificate shows, and what it does not.
+    public = html.unescape(app.test_client().get(f"/certificates/{code}").text)
+    assert "Certificate confirmed" in public
+    assert (
+        "A Linkwise certificate shows that its holder completed the module and passed its "
+        "knowledge quiz. It does not show competence in practice."
+    ) in public
 
 
 def test_a_module_completed_years_ago_counts_in_the_period_only_while_inside_it(

@@ -22,3 +22,12 @@ def test_an_organisation_without_a_supervisor_is_told_so(app, client, make_user)
     page = client.get(page_url(CODE)).text
     assert "Your organisation has no supervisor on Linkwise yet. Ask your manager" in page
     assert "only supervisor" not in page
+
+
+def test_a_learner_in_no_organisation_is_sent_to_join_one(app, client, make_user):
+    make_user(email="solo@example.org", profession="link-worker")
+    sign_in(client, "solo@example.org")
+    page = client.get(page_url(CODE)).text
+    assert "Your organisation has no supervisor" not in page
+    assert "You are not in an organisation on Linkwise" in page
+    assert '<a href="/account/organisation">join your organisation with it</a>' in page

@@ -123,6 +123,9 @@ def test_passing_grades_once_completes_the_module_and_issues_a_certificate(app, 
     assert first.location == second.location == url
     page = learner.get(url).text
     assert "You passed" in page and "100%" in page
+    # A title ending in "?" ends the sentence: no full stop after it.
+    assert module.title.endswith("?")
+    assert f"you have completed <strong>{module.title}</strong></p>" in page
     assert count(app, Attempt, Attempt.status == "graded") == 1
     assert count(app, Certificate) == 1
     assert count(app, Completion, Completion.item_key == quiz_key(module.assessment.id)) == 1

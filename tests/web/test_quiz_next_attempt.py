@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app import db
 from app.content import catalogue
+from app.domain import dates
 from app.models import Attempt, AttemptGrant, AuditEvent, Completion, Evidence, User
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.web import course_files
@@ -87,7 +88,7 @@ def test_the_retake_rule_reopens_the_quiz_after_the_wait_and_the_revisit(
     )
     last = use_every_attempt(app, learner, module)
     overview = learner.get(quiz_url(module)).text
-    assert "A new set of attempts opens on" in overview
+    assert "A new set of attempts opens <strong>at" in overview
     assert "once you have gone back over the module's screens" in overview
     for screen in module.screens:
         assert (
@@ -117,6 +118,35 @@ def test_the_retake_rule_reopens_the_quiz_after_the_wait_and_the_revisit(
     with app.app_context():
         grant = db.session().scalars(select(AttemptGrant)).one()
     assert (grant.kind, grant.extra, grant.granted_by) == ("retake-rule", 1, None)
+
+
+def _move_attempts_back(app, by: timedelta):
+    with app.app_context():
+        for attempt in db.session().scalars(select(Attempt)):
+            attempt.submitted_at -= by
+        db.session().commit()
+
+
+def test_the_wait_names_the_time_it_ends_and_try_again_shows_from_then(
+    app, learner, module, course
+):
+    module = with_quiz(
+        app, course, module, attempts=1, extra="retake:\n  wait_days: 7\n  revisit_screens: false\n"
+    )
+    last = use_every_attempt(app, learner, module)
+    submitted = attempt_row(app, last).submitted_at
+    opens = submitted + timedelta(days=7)
+    page = html.unescape(learner.get(quiz_url(module)).text)
+    # The wait ends at the attempt's time a week on, not at the start of that day.
+    said = f"at {dates.time_of_day(opens)} on {dates.day(opens)}"
+    assert f"A new set of attempts opens <strong>{said}</strong>." in page
+    assert ">Try again</button>" not in page
+    _move_attempts_back(app, timedelta(days=7) - timedelta(minutes=1))  # a minute before
+    page = learner.get(quiz_url(module)).text
+    assert "How to try again" in page and ">Try again</button>" not in page
+    _move_attempts_back(app, timedelta(minutes=1))  # the time it said
+    page = learner.get(quiz_url(module)).text
+    assert "How to try again" not in page and ">Try again</button>" in page
 
 
 def test_a_learner_with_no_organisation_is_not_sent_to_a_person_who_does_not_exist(

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app import db
 from app.content import catalogue
+from app.domain import dates
 from app.models import Attempt, AttemptGrant, CompetencyLevel, utcnow
 from app.models_credentials import Credential
 from app.services import extra_attempts, quiz_standing, quizzes
@@ -74,9 +75,16 @@ def test_a_competency_due_for_renewal_opens_the_quiz_that_assesses_it(app, clien
         )
         assert level.met and level.due_from is not None
         due_from = quiz_standing.aware(level.due_from)
-        with pytest.raises(quizzes.QuizClosed, match="opens for renewal on"):
+        # It opens at the moment the rating falls due, not at the start of that day: the
+        # learner is told the time.
+        when = f"at {dates.time_of_day(due_from)} on {dates.day(due_from)}"
+        with pytest.raises(quizzes.QuizClosed) as closed:
             quizzes.start(learner, module, now=due_from - DAY)
+        assert str(closed.value).endswith(f"It opens for renewal {when}.")
         db.session().rollback()
+    page = client.get(f"/modules/{module.slug}/quiz/").text
+    assert f"It opens again for renewal <strong>{when}</strong>." in page
+    with app.app_context():
         standing = quiz_standing.status(learner, module, due_from)
         assert standing.renewing
         # The certificate's credential lasts as long as that knowledge does (a year), so it

@@ -86,7 +86,7 @@ def test_the_quiz_overview_shows_only_the_rows_that_concern_the_learner_now(
     submit(learner, url, {"confirmed": "yes"})
     out = learner.get(quiz_url(module)).text  # out of attempts: the panel says how to go on
     assert ANSWERS_ROW not in out and RETAKE_ROW not in out
-    assert "A new set of attempts opens on" in out
+    assert "A new set of attempts opens <strong>at" in out
 
 
 def test_after_a_pass_the_overview_drops_the_rules_for_taking_attempts(app, learner, module):
@@ -101,7 +101,7 @@ def test_the_retake_notice_says_select_not_press(app, learner, module, course):
     module = with_quiz(app, course, module, attempts=1, extra=RETAKE)
     use_every_attempt(app, learner, module)
     page = learner.get(quiz_url(module)).text
-    assert "select Next at the end of each (Finish module on the last screen)" in page
+    assert "select Next at the end of each (on the last screen, “Next: end-of-module quiz”)" in page
     assert "press " not in page.lower() and "click " not in page.lower()
 
 

@@ -136,12 +136,12 @@ def test_a_new_version_is_recorded_so_a_later_change_is_not_blamed_on_it(app, pa
         ("recomputed", "referrer 9.9", "Secure", True, "Not started"),
     ]
     with app.app_context():
-        said = [change.said for change in rating_history.history(passed, OWN_RULE)]
-    assert said[0].startswith(f"Framework updated (referrer {version} to 9.9)")
+        said = [change.said for change in rating_history.history(passed, OWN_RULE, course)]
+    assert said[0].startswith(f"Framework updated from version {version} to 9.9:")
     # Years later the answers have expired: the framework did not change this time.
     with app.app_context():
         ratings.recompute_levels(renumbered, now=utcnow() + timedelta(days=5 * 365))
-        later = rating_history.history(passed, OWN_RULE)[0]
+        later = rating_history.history(passed, OWN_RULE, course)[0]
     assert later.cause == "recomputed" and later.framework == "referrer 9.9"
     assert not later.said.startswith("Framework updated")
     assert later.level != "Secure"
@@ -184,11 +184,13 @@ def test_a_rule_changed_without_a_new_version_is_said_to_be_so(app, passed):
         quietly = edited(course, "referrer", minimum_evidence=50)
     recompute(app, quietly)
     with app.app_context():
-        latest, first = rating_history.history(passed, OWN_RULE)
+        latest, first = rating_history.history(passed, OWN_RULE, course)
     assert first.framework == latest.framework == f"referrer {version}"
     assert latest.rules != first.rules  # the stamps tell the rules apart
     assert latest.level == "Not enough evidence"
-    assert latest.said.startswith(f"Framework’s rules changed (referrer {version}")
+    assert latest.said.startswith(
+        f"Framework’s rules changed, its version number ({version}) left as it was:"
+    )
 
 
 def test_the_drill_finds_a_rating_whose_history_does_not_end_in_it(app, passed):

@@ -6,6 +6,7 @@ new rules re-rate, and the rating they replaced stays on the page.
 
 import io
 import json
+import re
 import zipfile
 
 import lxml.html
@@ -25,7 +26,9 @@ from tests.web.test_revoked_pass_evidence import OWN_RULE, revoke_on_the_command
 # That file's fixtures: the safeguarding module, and a GP who passed its quiz (REF-4.1 met).
 module, passed = revoked.module, revoked.passed
 
-UPDATED = "Framework updated (referrer {was} to 9.9): re-rated by the new version’s rules"
+UPDATED = "Framework updated from version {was} to 9.9: re-rated by the new version’s rules"
+# The referrer framework as people read it: by its title, with a version.
+REFERRER = "Referring to social prescribing (Linkwise draft framework for referring clinicians)"
 
 
 # The learner's history table, after its heading; the manager's for one competency.
@@ -74,9 +77,12 @@ def test_the_learners_page_shows_the_earlier_and_the_later_rating_with_their_cau
     # Newest first: the stricter rules' rating, then the grade's, each with its cause.
     assert len(shown) == 2
     assert UPDATED.format(was=was) in shown[0]
-    assert "Framework: referrer 9.9" in shown[0]
+    assert f"Framework: {REFERRER}, version 9.9" in shown[0]
     assert "Not enough evidence" in shown[0] and "Not met" in shown[0]
-    assert shown[1].count("Quiz answers marked") == 1 and f"Framework: referrer {was}" in shown[1]
+    assert shown[1].count("Quiz answers marked") == 1
+    assert f"Framework: {REFERRER}, version {was}" in shown[1]
+    # Named by title, not by the id the stamp keeps.
+    assert "referrer 9.9" not in shown[0] and f"referrer {was}" not in shown[1]
     assert "Secure (100%)" in shown[1] and shown[1].endswith("Met")
     assert "has not changed since it was first recorded" not in page.text
 
@@ -129,10 +135,11 @@ def test_a_rating_taken_away_is_shown_as_no_rating_with_its_cause(
 ):
     revoke_on_the_command_line(app, runner, passed, module)
     shown = rows(client.get(f"/my/competencies/{OWN_RULE}").text, LEARNERS)
-    assert [row.split(" UTC ", 1)[1] for row in shown[:2]] == [
+    # Each row starts with its UK day and time, its zone last: "7 December 2026 at 2:05pm GMT".
+    assert [re.split(r" (GMT|BST) ", row, maxsplit=1)[2] for row in shown[:2]] == [
         "Certificate revoked: its answers stopped counting. Nothing left counts, so there is"
         " no rating No rating",
-        f"Quiz answers marked Framework: referrer {version(app)} Secure (100%) Met",
+        f"Quiz answers marked Framework: {REFERRER}, version {version(app)} Secure (100%) Met",
     ]
     (removed,) = lxml.html.fromstring(client.get(f"/my/competencies/{OWN_RULE}").text).xpath(
         f"{LEARNERS}//tbody/tr[1]/td[3]"
@@ -148,7 +155,7 @@ def test_what_a_framework_version_says_is_escaped(app, client, passed):
         client.get(f"/my/competencies/{OWN_RULE}").text,
         manager(app).get(f"/manage/learners/{passed}").text,
     ):
-        assert "Framework: referrer &lt;b&gt;0.2&lt;/b&gt;" in page
+        assert f"Framework: {REFERRER}, version &lt;b&gt;0.2&lt;/b&gt;" in page
         assert "<b>0.2</b>" not in page
 
 
@@ -185,12 +192,36 @@ def test_every_cause_has_its_sentence_and_none_calls_quiz_knowledge_competence(c
 
 def test_a_re_rating_names_a_framework_update_only_when_both_versions_are_known():
     said = rating_history.said
-    updated = "Framework updated (referrer 0.2 to 0.3): re-rated by the new version’s rules"
+    updated = "Framework updated from version 0.2 to 0.3: re-rated by the new version’s rules"
     assert said("recomputed", "referrer 0.3", "referrer 0.2") == updated
     assert said("recomputed", "referrer 0.3", None) == rating_history.CAUSES["recomputed"]
     assert said("recomputed", None, "referrer 0.2") == rating_history.CAUSES["recomputed"]
     assert said("recomputed", "referrer 0.2", "referrer 0.2") == rating_history.CAUSES["recomputed"]
     # A grade by a new version is a grade: what re-rated it was the answers.
     assert said("graded", "referrer 0.3", "referrer 0.2") == "Quiz answers marked"
-    moved = said("recomputed", "linkworker 1.0", "referrer 0.2")
-    assert moved.startswith("Framework updated (referrer 0.2 to linkworker 1.0)")
+    # Another framework: the one before named by its title, or by its id once not loaded
+    # (the row names the new one).
+    names = {"referrer": "Referrer draft"}
+    moved = said("recomputed", "linkworker 1.0 ab12cd34", "referrer 0.2 ef56ab78", False, names)
+    assert moved == (
+        "Framework changed from Referrer draft, version 0.2: re-rated by the new framework’s rules"
+    )
+    gone = said("recomputed", "referrer 0.2 ef56ab78", "linkworker 1.0 ab12cd34", False, names)
+    assert gone.startswith("Framework changed from linkworker, version 1.0:")
+
+
+def test_a_framework_is_named_by_its_title_and_version_or_its_id_once_not_loaded():
+    names = {"splw": "Social prescribing link worker framework"}
+    named = rating_history.named
+    assert (
+        named("splw 0.2 5c1e07a9", names) == "Social prescribing link worker framework, version 0.2"
+    )
+    assert named("gone 1.1 5c1e07a9", names) == "gone, version 1.1"
+
+
+def test_a_framework_no_longer_loaded_is_named_by_its_id_on_the_page(app, client, passed):
+    with app.app_context():
+        db.session().execute(update(RatingChange).values(rules="retired 0.4 5c1e07a9"))
+        db.session().commit()
+    shown = rows(client.get(f"/my/competencies/{OWN_RULE}").text, LEARNERS)
+    assert "Framework: retired, version 0.4" in shown[0]

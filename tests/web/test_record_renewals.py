@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from app import db
 from app.content import catalogue
+from app.domain.dates import uk_today  # the day the record dates things by
 from app.domain.learning_record import describe_minutes
 from app.models import Certificate
 from tests.conftest import post_form, sign_in
@@ -65,7 +66,7 @@ def minutes(value: int) -> str:
 
 def expected_year(module, first_on: date) -> int:
     """Return this year's CPD minutes: the renewal's, and the first pass's if this year."""
-    return module.cpd_minutes * (2 if first_on.year == date.today().year else 1)
+    return module.cpd_minutes * (2 if first_on.year == uk_today().year else 1)
 
 
 def test_two_passes_in_the_period_are_two_entries_and_their_time_adds_up(
@@ -101,7 +102,7 @@ def test_the_csv_and_pdf_carry_both_passes_and_the_summed_totals(app, client, ma
     first, latest, first_on = renewed_after(app, client, make_user(), module, days=200)
     rows = list(csv.reader(io.StringIO(client.get("/my/record.csv").text)))
     entries = [r for r in rows if r[0] == module.title]
-    assert [r[3] for r in entries] == [date.today().isoformat(), first_on.isoformat()]
+    assert [r[3] for r in entries] == [uk_today().isoformat(), first_on.isoformat()]
     assert [r[5] for r in entries] == [str(module.cpd_minutes)] * 2
     assert [r[7] for r in entries] == [
         f"http://localhost/certificates/{latest}",

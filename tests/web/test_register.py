@@ -56,6 +56,19 @@ def test_registering_emails_a_link_that_creates_the_learner(app, client, mailbox
     assert "Priya Shah" in client.get("/").text
 
 
+def test_a_registration_number_is_kept_trimmed_in_capitals_and_checked_by_profession(
+    app, client, mailbox
+):
+    wrong = register(client, profession="gp", registration_number="12A3456E")
+    assert "GPs: your GMC number, 7 digits." in wrong.text  # the hint says each format
+    assert wrong.status_code == 400
+    assert wrong.text.count("Enter your GMC number in the correct format: 7 digits") == 2
+    register(client, profession="practice-nurse", registration_number=" 12a3456e ")
+    finish(client, mailbox)
+    with app.app_context():
+        assert db.session().scalar(select(User.registration_number)) == "12A3456E"
+
+
 def test_the_last_step_shows_the_registration_number_the_certificates_will_print(client, mailbox):
     for number, shown in (("2087654", "2087654"), ("", "None given")):
         email = f"priya{number}@example.org"

@@ -97,7 +97,7 @@ def test_a_revoked_earlier_certificates_entry_says_certificate_revoked_in_the_cs
     own, earlier = csv_entries(client, module)
     assert (own["status"], own["which certificate"]) == ("Completed", "latest")
     assert earlier["status"] == "Certificate revoked"
-    assert earlier["completed"] == "" and earlier["CPD minutes"] == "0"
+    assert earlier["completed"] == "" and earlier["CPD time (module's estimate, minutes)"] == "0"
     assert earlier["which certificate"] == "earlier, revoked"
     assert earlier_revoked[0] in earlier["certificate"] and "(revoked " in earlier["certificate"]
 

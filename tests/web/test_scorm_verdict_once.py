@@ -52,3 +52,28 @@ def test_no_feedback_in_any_package_says_its_verdict_again(pages, verdict):
                 _, said = feedback_of(page, question.id, verdict)
                 said_again += [(question.id, text) for text in said if SAID_AGAIN.match(text)]
     assert said_again == []
+
+
+def _correct_line(page: str, question_id: str, verdict: str) -> list[str]:
+    (box,) = html.fromstring(page).xpath(f'//*[@data-question-box="{question_id}"]')
+    (block,) = box.xpath(f'.//*[@data-feedback="{verdict}"]')
+    return [_words(p) for p in block.xpath("./p") if _words(p).startswith("Correct answer:")]
+
+
+def test_a_right_answer_is_not_told_the_correct_answer_it_already_gave(pages):
+    # A choice's right answer is the one ticked on the form: "Correct", not then the same
+    # choice again. Wrong or part right, the correct answer is shown.
+    module, page = pages["what-is-social-prescribing"]
+    question = module.assessment.questions[0]
+    assert question.right_is_the_correct_answer
+    assert _correct_line(page, question.id, "right") == []
+    for verdict in ("part", "wrong"):
+        assert _correct_line(page, question.id, verdict), verdict
+
+
+def test_a_typed_answer_right_still_reads_every_answer_accepted(pages):
+    module, page = pages["recording-impact-and-supervision"]
+    question = module.assessment.question("ri-q15")  # ONS4, ONS 4, ONS-4, ...
+    assert not question.right_is_the_correct_answer
+    (line,) = _correct_line(page, question.id, "right")
+    assert "ONS4; ONS 4; ONS-4" in line

@@ -135,3 +135,32 @@ def test_the_ways_in_are_valid_html(app, pair, make_user, tmp_path, database_url
     assert "1 request is waiting for you." in pages["my-learning-supervisor-waiting"]
     assert "Requests to confirm practice" in pages["home-supervisor"]
     assert nu_errors(pages, tmp_path) == []
+
+
+def test_each_person_is_told_only_of_the_requests_waiting_for_them(app, pair, make_user):
+    # Lee asks Sue twice. Kim, another supervisor there, has none waiting for her; Lee, who
+    # asked, and Pat, no supervisor, are told of no one's requests as if they were theirs.
+    sue, pat = pair
+    make_user(email="kim@example.org", org="Riverside PCN")
+    name_supervisor(app, "kim@example.org")
+    make_user(email="lee@example.org", profession="link-worker", org="Riverside PCN")
+    kim, lee = app.test_client(), app.test_client()
+    sign_in(kim, "kim@example.org")
+    sign_in(lee, "lee@example.org")
+    with app.app_context():
+        module = catalogue().modules[0]
+        codes = [c for c in module.competency_codes if c.startswith("SPLW-")][:2]
+    finish_screens(app, "lee@example.org", module)
+    for code in codes:
+        ask(app, lee, code, "sue@example.org")
+    assert "2 requests are waiting for you." in sue.get("/modules/").text
+    assert "2 waiting for you." in sue.get("/my/competencies").text
+    assert "No requests are waiting for you." in kim.get("/modules/").text
+    assert (
+        "Requests to confirm practice</a>: none waiting for you."
+        in kim.get("/my/competencies").text
+    )
+    for client in (lee, pat):
+        for path in ("/modules/", "/my/competencies"):
+            page = client.get(path).text
+            assert "waiting for you" not in page and "/supervise/" not in page, path

@@ -67,7 +67,7 @@ def test_a_revoked_certificate_is_revoked_uncounted_and_not_compliant_everywhere
     assert "RCGP" not in page  # a nurse's record: RCGP credits are a GP's
     rows = record_csv(learner)
     by_title = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
-    assert by_title[first.title]["CPD minutes"] == "0"
+    assert by_title[first.title]["CPD time (module's estimate, minutes)"] == "0"
     assert "(revoked " in by_title[first.title]["certificate"]
     assert rows[-2][5] == str(second.cpd_minutes)
     text = pdf_text(learner.get("/my/record.pdf").data)

@@ -32,7 +32,8 @@ def rules_stamp(framework: Framework) -> str:
 
 
 def framework_of(stamp: str) -> str:
-    """Return the framework and version of a stamp ("referrer 0.2"), as pages show it."""
+    """Return the framework id and version of a stamp ("referrer 0.2"), as the data export
+    keeps it (pages name the framework by its title: services/rating_history.named)."""
     return " ".join(stamp.split(" ")[:2])
 
 

@@ -167,6 +167,11 @@ class Question:
 
     # Whether the wrong entries of pick_labels are distractors a learner chooses on purpose.
     has_distractors: ClassVar[bool] = False
+    # Whether a right answer can only be the correct answer as shown (one choice, one set of
+    # ticks, one order, one set of matches): a package's feedback for a right answer then
+    # leaves the correct answer out, the learner's own being on the form above it. Not
+    # where several answers are accepted (typed words, a number in a range).
+    right_is_the_correct_answer: ClassVar[bool] = False
 
     def pick_labels(self) -> tuple[tuple[str, str, bool], ...]:
         """Return (key, text, right) for each thing an answer can pick, for item analysis."""

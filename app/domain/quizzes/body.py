@@ -117,7 +117,7 @@ class _BodyReader(QuestionAttributes):
     def read(self, marked: MarkedLine) -> None:
         if marked.kind in ATTRIBUTES:
             if marked.kind in self.pending:
-                self.error(marked.line, f"'{marked.marker}' is given twice for one question")
+                self.error(marked.line, _given_twice(self.pending[marked.kind], marked))
             self.pending[marked.kind] = marked
             return
         if marked.kind == "question":
@@ -244,3 +244,25 @@ class _BodyReader(QuestionAttributes):
                 group.pick_line or group.line,
                 f"GROUP picks {group.pick} questions but has only {len(group.questions)}",
             )
+
+
+# Attribute lines that hold a list: a second line is read as a second list, not more of one.
+LISTS = {
+    "question_competencies": "code",
+    "question_outcomes": "outcome number",
+    "question_screens": "screen",
+}
+
+
+def _given_twice(first: MarkedLine, again: MarkedLine) -> str:
+    """Say an attribute line is given twice; for a list, how to write it as one line."""
+    message = f"'{again.marker}' is given twice for one question"
+    listed = LISTS.get(again.kind)
+    if listed is None:
+        return message
+    both = (part.strip() for line in (first, again) for part in line.text.split(","))
+    together = ", ".join(dict.fromkeys(part for part in both if part))
+    return (
+        f"{message}: list every {listed} on one line, separated by commas "
+        f"({again.marker} {together})"
+    )

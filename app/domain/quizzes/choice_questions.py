@@ -67,6 +67,7 @@ class SingleChoice(ChoiceValues, Question):
     type_name: ClassVar[str] = "single-choice"
     answer_name: ClassVar[str | None] = "choice"
     has_distractors: ClassVar[bool] = True
+    right_is_the_correct_answer: ClassVar[bool] = True
     answer_kinds: ClassVar[frozenset[str]] = SINGLE_KINDS
     partial: ClassVar[str] = "quiz/types/radios.html"
     nested: ClassVar[Mapping[str, type]] = {"choices": Choice}
@@ -194,6 +195,7 @@ class MultipleAnswers(ChoiceValues, Question):
     type_name: ClassVar[str] = "multiple-answers"
     answer_name: ClassVar[str | None] = "choice"
     has_distractors: ClassVar[bool] = True
+    right_is_the_correct_answer: ClassVar[bool] = True
     answer_kinds: ClassVar[frozenset[str]] = MULTIPLE_KINDS
     partial: ClassVar[str] = "quiz/types/checkboxes.html"
     nested: ClassVar[Mapping[str, type]] = {"choices": Choice}

@@ -29,6 +29,7 @@ class Matching(Question):
 
     type_name: ClassVar[str] = "matching"
     answer_kinds: ClassVar[frozenset[str]] = frozenset({"numerical"})
+    right_is_the_correct_answer: ClassVar[bool] = True
     answer_name: ClassVar[str | None] = "prompt"
     partial: ClassVar[str] = "quiz/types/matching.html"
     nested: ClassVar[Mapping[str, type]] = {"pairs": MatchingPair}

@@ -28,6 +28,7 @@ class Ordering(Question):
 
     type_name: ClassVar[str] = "ordering"
     answer_name: ClassVar[str | None] = "step"
+    right_is_the_correct_answer: ClassVar[bool] = True
     answer_kinds: ClassVar[frozenset[str]] = frozenset({"ordering_item"})
     partial: ClassVar[str] = "quiz/types/ordering.html"
     nested: ClassVar[Mapping[str, type]] = {"items": OrderingItem}

@@ -68,7 +68,7 @@ class QuestionAttributes:
         codes: list[str] = []
         for code in (part.strip() for part in marked.text.split(",")):
             if not CODE.match(code):
-                report.error(marked.line, f"lists '{code}', which is not a code like SPLW-1.2")
+                report.error(marked.line, _not_a_code(code))
             elif self.known_codes is not None and code not in self.known_codes:
                 message = unknown_code_message(code, sorted(self.known_codes))
                 report.error(marked.line, f"has an unknown competency: {message}")
@@ -132,3 +132,21 @@ ATTRIBUTE_READERS = {
     "question_outcomes": QuestionAttributes._outcomes,
     "question_screens": QuestionAttributes._screens,
 }
+
+
+def _not_a_code(written: str) -> str:
+    """Say why text on a Competencies: line is no code, and how to write it if it is near one.
+
+    Codes written with spaces between them read as one; lower case is another code.
+    """
+    message = f"lists '{written}', which is not a code like SPLW-1.2"
+    parts = written.split()
+    meant = [part.upper() for part in parts]
+    if not parts or not all(CODE.match(code) for code in meant):
+        return message
+    fixes = []
+    if len(parts) > 1:
+        fixes.append("separate codes with commas")
+    if meant != parts:
+        fixes.append("write codes in capitals")
+    return f"{message}: {' and '.join(fixes)} (Competencies: {', '.join(meant)})"

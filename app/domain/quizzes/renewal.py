@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
+
+from app.domain.dates import uk_day, uk_day_starts
 
 from .. import assignments
 from ..competencies.durations import Duration
@@ -86,9 +88,9 @@ def renewal(
     if not triggers:
         return None
     dates = compared(
-        valid_until.astimezone(UTC).date() if valid_until else None,
+        uk_day(valid_until) if valid_until else None,
         next((t.deadline for t in triggers if t.kind == "assignment"), None),
-        now.date(),
+        uk_day(now),
     )
     due = [t for t in triggers if t.opens_at is None or t.opens_at <= now]
     if not due:
@@ -125,7 +127,7 @@ def _competencies(ratings: Sequence[StoredRating], now: datetime) -> list[_Trigg
         if _lapses_with_practice(rating):
             continue  # a supervisor's confirmation renews it, not a quiz
         until = rating.met_until
-        deadline = until.date() if until else None
+        deadline = uk_day(until) if until else None
         where = standing(rating.met, until, rating.due_from, rating.expired, now)
         if renews_knowledge(rating, now):
             opened = rating.due_from or until
@@ -149,7 +151,7 @@ def _lapses_with_practice(rating: StoredRating) -> bool:
 def _assigned(rule: assignments.Rule | None, passed_at: datetime, now: datetime):
     if rule is None or not rule.renew_months:
         return []
-    found = assignments.standing(rule, passed_at.date(), now.date())
+    found = assignments.standing(rule, uk_day(passed_at), uk_day(now))
     expires = found.due_on
     opens = _start_of(expires - timedelta(days=assignments.DUE_SOON_DAYS))
     how_often = _how_often(rule.renew_months)
@@ -170,10 +172,10 @@ def _certificate(valid_until: datetime | None, renew_within: Duration | None, no
     opens = renew_within.before(valid_until) if renew_within else valid_until
     expired = valid_until <= now
     if expired:
-        words = f"Your certificate expired on {_day(valid_until.date())}"
+        words = f"Your certificate expired on {_day(uk_day(valid_until))}"
     else:
-        words = f"Your certificate is valid until {_day(valid_until.date())}"
-    return [_Trigger(opens, valid_until.date(), words, "certificate", expired)]
+        words = f"Your certificate is valid until {_day(uk_day(valid_until))}"
+    return [_Trigger(opens, uk_day(valid_until), words, "certificate", expired)]
 
 
 def _reasons(due: list[_Trigger]) -> tuple[str, ...]:
@@ -199,4 +201,4 @@ def _day(day: date) -> str:
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(), UTC)
+    return uk_day_starts(day)

@@ -84,6 +84,21 @@ class Review:
         return tuple((choice, text) for choice, text in self.choice_feedback if choice not in shown)
 
     @property
+    def answer_was_correct_answer(self) -> bool:
+        """Say whether the answer given is the correct answer shown, line for line.
+
+        A right answer is then shown once, said to be correct, rather than again under
+        "Correct answer". A right answer that differs from it (one of several accepted, a
+        number in a range) keeps both.
+        """
+        given = tuple(_plain(part.text) for part in self.your_answer)
+        return (
+            self.verdict == "right"
+            and bool(self.correct_answer)
+            and given == tuple(_plain(line) for line in self.correct_answer)
+        )
+
+    @property
     def verdict_feedback(self) -> tuple[str, ...]:
         """Return the feedback written for this verdict, said with it."""
         return self.feedback[: self.with_verdict]
@@ -172,6 +187,11 @@ def preview(number: int, question: Question) -> Review:
         earned=question.points,
         points=question.points,
     )
+
+
+def _plain(text: str) -> str:
+    # Spacing and case make no other answer (a typed answer is marked without them).
+    return " ".join(text.split()).casefold()
 
 
 def explanation(feedback: str, verdict: str) -> str:

@@ -20,7 +20,8 @@ EXPECTED = {
         "like 'Competencies: SPLW-1.2' before it",
         "46: error: question 6 has an unknown competency: competency 'SPLW-1.9' is not in any "
         "framework (did you mean 'SPLW-1.5'?)",
-        "46: error: question 6 lists 'splw-1.1', which is not a code like SPLW-1.2",
+        "46: error: question 6 lists 'splw-1.1', which is not a code like SPLW-1.2: write "
+        "codes in capitals (Competencies: SPLW-1.1)",
         "55: error: question 7 has unknown Type 'multiple-choice' (did you mean "
         "'single-choice'?): use one of single-choice, true-false, multiple-answers, "
         "short-answer, numeric, matching, ordering",

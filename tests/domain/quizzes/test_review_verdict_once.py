@@ -87,3 +87,30 @@ def test_feedback_under_a_choice_says_the_verdict_once_too():
 
     written = [text for _, text in preview(1, quiz.questions[0]).choice_feedback]
     assert written[0] == "Not quite. Think wider than clinicians." and "Not this time." in written
+
+
+SHORT = """\
+ID: q
+Competencies: SPLW-1.2
+Outcomes: 1
+1.  Which measure do link workers use most to record wellbeing?
+*   ONS4
+*   ONS 4
+"""
+
+
+def test_a_right_answer_that_is_the_correct_answer_is_said_once():
+    quiz = parse_body(BODY.format(right="Yes.", wrong="Not quite.")).quiz
+    right = review(shown_one(quiz, "q"), "b", 1.0, reveal=True)
+    assert right.answer_was_correct_answer
+    wrong = review(shown_one(quiz, "q"), "a", 0.0, reveal=True)
+    assert not wrong.answer_was_correct_answer
+    kept_back = review(shown_one(quiz, "q"), "b", 1.0, reveal=False)
+    assert not kept_back.answer_was_correct_answer  # no correct answer shown to repeat
+
+
+def test_a_right_answer_among_several_accepted_keeps_the_others_shown():
+    quiz = parse_body(SHORT, "assessment").quiz
+    one_of_two = review(shown_one(quiz, "q"), "ons4", 1.0, reveal=True)
+    assert one_of_two.verdict == "right" and not one_of_two.answer_was_correct_answer
+    assert one_of_two.correct_answer == ("ONS4", "ONS 4")
