@@ -129,6 +129,7 @@ def test_the_supervisors_own_decided_page_says_you(app, people):
 
 def test_the_start_page_counts_the_requests_waiting_for_a_supervisor(app, people):
     learner, sue, _ = people
+    assert "Requests to confirm practice: none waiting for you" in text_of(sue.get("/").text)
     ask(learner, app)
     page = text_of(sue.get("/").text)
     assert "Requests to confirm practice: 1 waiting for you" in page
