@@ -21,6 +21,8 @@ READ_WITH_COMPLETIONS = frozenset({"learn.screen"})
 # commonest profession among them (the framework its grid shows by default).
 MANAGER_PAGES = "manage"
 READ_WITH_COMMONEST = frozenset({"manage.dashboard"})
+# The start page offers a supervisor their requests with how many wait: counted with the user.
+READ_WITH_WAITING = frozenset({"pages.home"})
 # An attempt's final submit locks the learner and the attempt with the user (on PostgreSQL).
 SUBMIT = "quiz.answer"
 
@@ -38,6 +40,8 @@ class SignedInUser(UserMixin):
         self.organisation_id = row.organisation_id
         # A row read by the sign-in statement says; an account just signed in is asked later.
         self.is_supervisor = bool(getattr(row, "is_supervisor", False))
+        # How many requests wait for their decision, on the pages that read it (else None).
+        self.waiting = getattr(row, "waiting", None)
 
     def get_id(self) -> str:
         return f"{self.db_id}:{self.session_token}"
@@ -115,6 +119,7 @@ def _load_user(cookie_value: str):
                 token,
                 completions_in=_module_read(current),
                 manager_reads=_manager_reads(current),
+                waiting=current.endpoint in READ_WITH_WAITING and current.method == "GET",
             )
     except Exception:
         stop_user_lookups()  # once is enough: the error page must not try again

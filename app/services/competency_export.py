@@ -33,7 +33,7 @@ from app.domain.content import Catalogue
 from app.domain.dates import uk_day
 from app.domain.spreadsheet import csv_chunks, csv_text
 from app.models import CompetencyLevel, Organisation, User, utcnow
-from app.services import audit
+from app.services import audit, export_confirmations
 from app.services.competency_names import last_name
 from app.services.grid_filters import FILTERS, Filters, selection, standing_condition
 from app.services.knowledge_now import knowledge_now
@@ -58,9 +58,10 @@ HEADER = [
     "Competency",
     "Knowledge",
     "Score (%)",  # the knowledge rating's score, 0 to 100
-    "Evidence count",
-    "Last evidence",
+    "Quiz answers counted",  # those behind the knowledge rating, still counting
+    "Last quiz answer",
     "Practice",
+    *export_confirmations.HEADER,
     "Met",
     "Met until",
     "Retired",
@@ -146,6 +147,9 @@ def export_rows(
             case((gone, last_name(CompetencyLevel.competency_code))),
             case((gone, iso_date(latest_confirmation()))),
             case((gone & held, literal(True)), else_=literal(False)),
+            *export_confirmations.columns(
+                User.id, CompetencyLevel.competency_code, CompetencyLevel.practice
+            ),
         )
         .outerjoin(CompetencyLevel, joined)
         .where(*who)
@@ -163,7 +167,7 @@ def export_rows(
             yield from _retired_rows(person, retired, codes_for)
             current, person, found, retired = user_id, (name, email, profession), {}, {}
         if code is not None and known is not None and code not in known:
-            practice, met, until, due, expired, confirmed_until, named, confirmed, kept = rest
+            practice, met, until, due, expired, confirmed_until, named, confirmed, kept = rest[:9]
             if kept or confirmed:  # as on the learner's page: a request alone is not
                 practice = practice_shown(practice, aware(confirmed_until), now)
                 retired[code] = (
@@ -172,6 +176,7 @@ def export_rows(
                     count,
                     last or "",
                     f"{CONFIRMED_ON}{confirmed}" if confirmed else practice,
+                    *export_confirmations.EMPTY,  # the practice cell gives the latest's day
                     NOT_COUNTED,
                     "",
                     RETIRED,
@@ -188,6 +193,7 @@ def export_rows(
                 PRACTICE_NOT_NEEDED
                 if code in not_needed
                 else practice_shown(practice, aware(confirmed_until), now),
+                *export_confirmations.cells(*rest[9:]),
                 STANDING_NAMES[where],
                 uk_day(until).isoformat() if until and where in (MET, DUE_SOON) else "",
                 *CURRENT,
@@ -248,7 +254,17 @@ class _Shown(dict):
         return self.codes
 
 
-UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "", NOT_STARTED, STANDING_NAMES[NOT_MET], "", *CURRENT)
+UNRATED = (
+    INSUFFICIENT_EVIDENCE,
+    "",
+    0,
+    "",
+    NOT_STARTED,
+    *export_confirmations.EMPTY,
+    STANDING_NAMES[NOT_MET],
+    "",
+    *CURRENT,
+)
 UNRATED_NEEDING_NO_PRACTICE = (*UNRATED[:4], PRACTICE_NOT_NEEDED, *UNRATED[5:])
 
 

@@ -20,7 +20,11 @@ from app.models import utcnow
 from app.services import compliance_cells as cells_sql
 from app.services import compliance_learners as learners_sql
 from app.services import module_titles, reminder_failures, retired_held, tagged_rows, team_pages
-from app.services.compliance_competencies import competency_counts, standings
+from app.services.compliance_competencies import (
+    competency_counts,
+    confirmed_not_met,
+    standings,
+)
 from app.services.compliance_learners import NO_TEAM, Filters  # noqa: F401 (views, tests)
 from app.services.compliance_rows import Matrix, Share, matrix_rows
 from app.services.retired_ratings import known_codes
@@ -132,7 +136,8 @@ def _branches(scope, catalogue, filters, day, page, framework, now, with_teams) 
 
     `_count`'s rows are the figures; "person" rows the learners listed (each with their place
     by name); "cell" rows their cells; "rating" rows the organisation's competency ratings
-    in some standing (kept for the rows' learners in Python), and what the rows' learners
+    in some standing (kept for the rows' learners in Python) and the rows' learners' ratings
+    not met though their practice is confirmed (`confirmed_not_met`), and what the rows' learners
     hold in competencies no framework has now (retired_held), a page's columns of those
     the ones every learner kept holds something in; "team" rows the teams.
     """
@@ -186,6 +191,7 @@ def _branches(scope, catalogue, filters, day, page, framework, now, with_teams) 
         branches.append(reminder_failures.named(kept))  # the page names the first few
     if codes:
         branches.append(standings(organisation_id, codes, now))
+        branches.append(confirmed_not_met(select(people.c.user_id), codes, now))
         known = known_codes(catalogue)
         branches += retired_held.branches(people, people.c.user_id, known, now)
         if page is not None:

@@ -5,21 +5,27 @@ asked with the grid's rule (`grid_filters.standing_condition`), so a region's le
 query and no Python per rating, in the matrix's statement.
 """
 
-from sqlalchemy import case, func, or_, true
+from sqlalchemy import and_, case, func, literal, or_, true
 
-from app.domain.competencies import AWAITING, DUE_SOON, EXPIRED, MET, NOT_MET
+from app.domain.competencies import AWAITING, CONFIRMED, DUE_SOON, EXPIRED, MET, NOT_MET
 from app.domain.frameworks import Framework
 from app.models import IN_SOME_STANDING, CompetencyLevel
+from app.models_practice import ConfirmationDecision, ConfirmationRequest
 from app.services.grid_filters import AWAITING_FILTER, standing_condition
+from app.services.retired_confirmations import CONFIRMED as DECIDED_CONFIRMED
 from app.services.tagged_rows import branch
 
 NOT_APPLICABLE = "not-applicable"
+# Not met though a supervisor's confirmation is in date: what is missing is the knowledge
+# (the rating from quiz answers does not reach what the met rule asks).
+KNOWLEDGE_SHORT = "knowledge-short"
 # standing -> (words, icon, the status tag's colour): colour plus text and an icon.
 LABELS = {
     MET: ("Met", "✓", "complete"),
     DUE_SOON: ("Due soon", "!", "due-soon"),
     EXPIRED: ("Expired", "↻", "expired"),
     AWAITING_FILTER: ("Awaiting confirmation", "…", "assigned"),
+    KNOWLEDGE_SHORT: ("Not met: knowledge not yet enough", "–", "not-met-knowledge"),
     NOT_MET: ("Not met", "–", "not-assigned"),
     NOT_APPLICABLE: ("Not applicable", "", "not-assigned"),
 }
@@ -52,6 +58,41 @@ def standings(organisation_id: int, codes: tuple[str, ...], now):
         CompetencyLevel.competency_code.in_(codes),
         IN_SOME_STANDING,
     )
+
+
+def confirmed_not_met(learner_ids, codes: tuple[str, ...], now):
+    """Return the tagged rows ("rating": code, KNOWLEDGE_SHORT; user id) of the learners'
+    ratings not met though their practice is confirmed, in date, for `standings`' rows.
+
+    Found from the learners' confirmations (by the index of requests by learner and code),
+    few beside their ratings, rather than from every rating they have: a rating outside
+    "some standing" is in no partial index.
+    """
+    level = CompetencyLevel
+    return (
+        branch(
+            "rating",
+            text=(level.competency_code, literal(KNOWLEDGE_SHORT)),
+            number=(level.user_id,),
+        )
+        .select_from(ConfirmationRequest)
+        .join(ConfirmationDecision, ConfirmationDecision.request_id == ConfirmationRequest.id)
+        .join(
+            level,
+            and_(
+                level.user_id == ConfirmationRequest.user_id,
+                level.competency_code == ConfirmationRequest.competency_code,
+            ),
+        )
+        .where(
+            ConfirmationRequest.user_id.in_(learner_ids),
+            ConfirmationRequest.competency_code.in_(codes),
+            ConfirmationDecision.outcome == DECIDED_CONFIRMED,
+            level.practice == CONFIRMED,
+            or_(level.practice_until.is_(None), level.practice_until > now),
+            ~IN_SOME_STANDING,
+        )
+    )  # a learner confirmed twice in a code reads twice: the rows become one cell
 
 
 def cells_for(

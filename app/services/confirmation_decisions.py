@@ -90,6 +90,9 @@ class Decided:
 
     outcome: str
     emailed: bool
+    # Whose request, on what: the learner's name and the competency as decided on.
+    learner: str = ""
+    competency: str = ""
 
 
 def _shown(request: ConfirmationRequest, catalogue: Catalogue) -> tuple[str, Seen]:
@@ -271,4 +274,4 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> D
     )
     if emailed:
         reminder_failures.address_took_mail(learner_id, learner.email)
-    return Decided(outcome, emailed)
+    return Decided(outcome, emailed, learner.full_name, f"{code} {shown.wording.name}")

@@ -1,7 +1,7 @@
 """What a manager reads about one learner, in one statement: the person, team, assignments,
-modules, attempts, CPD, quiz standings, competency profile and how each rating has changed,
-and whether the mail server refuses their reminder emails; the visit is audit-logged by the
-same statement.
+modules, attempts, CPD, quiz standings, competency profile, supervisors' decisions on their
+practice and how each rating has changed, and whether the mail server refuses their reminder
+emails; the visit is audit-logged by the same statement.
 
 The profile's next steps are the learner's to take: the manager reads them as where the
 learner is in each module (`learner_positions`), and what no quiz left can rate, as facts.
@@ -29,6 +29,7 @@ from app.services import (
     learner_rows,
     module_titles,
     passes,
+    practice_decisions,
     rating_history,
     record,
     reminder_failures,
@@ -78,6 +79,8 @@ class LearnerPage:
     out_of_reach: tuple[OutOfReach, ...] = ()
     # How each of the learner's ratings has changed, newest first (rating_history).
     history: tuple[rating_history.CompetencyHistory, ...] = ()
+    # Each competency's latest decision by a supervisor on its practice, by code.
+    decisions: dict[str, practice_decisions.Decision] = field(default_factory=dict)
 
 
 # Everything the page shows, after the person (read only within the manager's scope).
@@ -90,6 +93,7 @@ PAGE_ROWS = tuple(
             learner_rows.ASSIGNMENTS,
             reminder_failures.PERSON_FAILING,
             rating_history.branch(RatingChange.user_id == learner_rows.SELF),
+            practice_decisions.DECISIONS,
         )
     )
 )
@@ -135,6 +139,7 @@ def learner_page(
             catalogue,
             profile.framework if profile else None,
         ),
+        practice_decisions.latest_by_code(found.get(practice_decisions.KIND, ()), now),
     )
 
 

@@ -54,6 +54,7 @@ from app.domain.competencies import (
     STANDING_NAMES,
 )
 from app.models import RATING_COLUMNS, CompetencyLevel, User
+from app.services.export_confirmations import EMPTY, cells_sql
 from app.services.grid_filters import FILTERS, practice_now, standing_condition
 from app.services.knowledge_now import knowledge_now
 from app.services.retired_export import retired_lines
@@ -63,7 +64,8 @@ LEARNERS_A_PAGE = 500
 PAGE = "learners"  # the parameter that names a page's learners, in name order
 # The columns of a rating the lines show or work the standing out from.
 RATED = ("competency_code", *RATING_COLUMNS)
-UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "", NOT_STARTED, STANDING_NAMES[NOT_MET], "", "", "")
+NOT_MET_WORDS = STANDING_NAMES[NOT_MET]
+UNRATED = (INSUFFICIENT_EVIDENCE, "", 0, "", NOT_STARTED, *EMPTY, NOT_MET_WORDS, "", "", "")
 
 
 def copied(
@@ -224,7 +226,7 @@ def _query(
     rating = ratings.correlate(person).offset(0).subquery("rating")
     # With a standing filter only ratings in it have lines; without, a code never rated
     # has the unrated cells.
-    rated = _rated(rating.c, now, wanted.c.practice)
+    rated = _rated(rating.c, now, wanted.c.practice, person.c.id)
     cells = rated if filtered else func.coalesce(rated, wanted.c.unrated)
     line = person.c.head + wanted.c.cell + cells
     lines = (
@@ -257,9 +259,10 @@ def _compiled(connection, query) -> tuple[str, dict]:
     return str(compiled), compiled.params
 
 
-def _rated(rating, now: datetime, practice_not_needed):
+def _rated(rating, now: datetime, practice_not_needed, learner):
     """Return the line's cells after the code, for a stored rating (NULL for none); the
-    practice cell is `practice_not_needed` where that is not NULL."""
+    practice cell is `practice_not_needed` where that is not NULL, the confirmation's
+    cells (export_confirmations) the `learner`'s latest while practice is confirmed."""
     until = func.coalesce(uk_day(rating.met_until), "")
     standing = case(
         (standing_condition(MET, now, rating), python_cells(STANDING_NAMES[MET]) + until),
@@ -284,6 +287,8 @@ def _rated(rating, now: datetime, practice_not_needed):
         + func.coalesce(uk_day(rating.last_evidence_at), "")
         + ","
         + cell(func.coalesce(practice_not_needed, practice_now(now, rating)))
+        + ","
+        + cells_sql(learner, rating.competency_code, rating.practice)
         + ","
         + standing
         + ",,\r\n"  # not retired: no more to say

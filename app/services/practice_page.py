@@ -85,6 +85,7 @@ class RequestRecord:
     # The competency's name as its decision recorded it (None: undecided, or decided before
     # decisions kept it): a competency renamed or taken out since keeps the name decided on.
     competency_name: str | None = None
+    supervisor_id: int | None = None  # whom it asked (None: their account was deleted)
 
     @property
     def closed_by_erasure(self) -> bool:
@@ -269,4 +270,5 @@ def request_record(row: Row) -> RequestRecord:
         else "",
         bool(row.number[5]),
         row.text[10] if decided else None,
+        row.number[6],
     )

@@ -34,12 +34,13 @@ from app.services.tagged_rows import Layout, Row
 # profession, why it was closed, its organisation's name and the competency's name as its
 # decision recorded it; its numbers its place, id, the
 # self-assessment sent, whether its supervisor could decide it now, whether its decision
-# recorded its validity and whether its supervisor's account has been erased; its times
+# recorded its validity, whether its supervisor's account has been erased and who its
+# supervisor is (so a page can say "you" to them); its times
 # asked, decided, closed, when its learner was erased and until when its confirmation is
 # valid, as recorded.
 # Every kind's numbers start with its place (then its id).
 # Quiz evidence flags whether its attempt is a pass a revocation withdrew.
-_ROWS = Layout(text=11, number=6, real=1, flag=1, at=5, doc=1)
+_ROWS = Layout(text=11, number=7, real=1, flag=1, at=5, doc=1)
 
 
 def _place(*order_by):
@@ -117,6 +118,7 @@ def _requests(*where, kind: str = "request", place=None):
                 case((supervisor_can_decide(), 1), else_=0),
                 case((ConfirmationDecision.validity_recorded, 1), else_=0),
                 case((_SUPERVISOR.c.erased_at.is_not(None), 1), else_=0),
+                ConfirmationRequest.supervisor_id,
             ),
             at=(
                 ConfirmationRequest.requested_at,

@@ -68,7 +68,7 @@ def retired_lines(person, known: list[str], now: datetime):
         + ","
         + cell(practice)
         + ","
-        + python_cells(NOT_COUNTED, "", RETIRED)
+        + python_cells("", "", "", NOT_COUNTED, "", RETIRED)  # no confirmation cells: see practice
         + cell(func.coalesce(last_name(level.competency_code), NAME_NOT_RECORDED))
         + "\r\n"
     )

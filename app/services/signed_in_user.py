@@ -14,8 +14,16 @@ from sqlalchemy import bindparam, exists, func, select
 from app import db
 from app.content import catalogue
 from app.models import Attempt, Completion, User
-from app.models_practice import Supervisor
-from app.services import dashboard_counts, learning, passes, quiz_standing, teams
+from app.models_practice import ConfirmationRequest, Supervisor
+from app.services import (
+    dashboard_counts,
+    learning,
+    passes,
+    quiz_standing,
+    requests_waiting,
+    retired_ratings,
+    teams,
+)
 
 SIGNED_IN_COLUMNS = (
     User.id,
@@ -76,6 +84,17 @@ _SIGNED_IN_USER_COMPLETIONS_AND_FAILS = {
 }
 
 
+# The start page tells a supervisor how many requests wait for them, as My competencies
+# does: counted in the same statement (requests_waiting, bound with `known`).
+_SIGNED_IN_USER_AND_WAITING = select(
+    *SIGNED_IN_COLUMNS,
+    select(func.count(ConfirmationRequest.id))
+    .where(*requests_waiting.WAITING_FOR_SELF)
+    .scalar_subquery()
+    .label("waiting"),
+).where(User.id == bindparam("user_id"))
+
+
 # A manager's pages need whom the manager sees (their scope) and the dashboard the
 # commonest profession among them: read in the same statement (two statements fewer).
 def _with_scope(json_array, commonest: bool):
@@ -99,6 +118,7 @@ def load_signed_in_user(
     *,
     completions_in: str | None = None,
     manager_reads: str | None = None,
+    waiting: bool = False,
 ):
     """Return the signed-in user's row while the session token in their cookie is current.
 
@@ -108,6 +128,7 @@ def load_signed_in_user(
     for a module with a quiz, with how often the learner failed it (quiz_standing finds it).
     With `manager_reads` (SCOPE, SCOPE_AND_COMMONEST), it reads the manager's scope (and
     the commonest profession they see), which `teams.scope_of` (and the grid) then find.
+    With `waiting`, it counts the requests waiting for the user's decision as a supervisor.
     """
     commonest = manager_reads == SCOPE_AND_COMMONEST
     module = catalogue().module(completions_in) if completions_in is not None else None
@@ -115,6 +136,10 @@ def load_signed_in_user(
     if manager_reads is not None:
         statement = _SIGNED_IN_MANAGER[db.dialect_name(), commonest]
         row = db.reader().execute(statement, {"user_id": user_id}).one_or_none()
+    elif waiting:
+        known = retired_ratings.known_codes(catalogue())
+        statement = _SIGNED_IN_USER_AND_WAITING
+        row = db.reader().execute(statement, {"user_id": user_id, "known": known}).one_or_none()
     elif completions_in is None:
         row = db.fetch_one(_SIGNED_IN_USER, {"user_id": user_id})
     elif quiz is not None:

@@ -112,6 +112,7 @@ def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = No
         positions=page.positions,
         out_of_reach=page.out_of_reach,
         history=page.history,
+        decisions=page.decisions,
         refused=refused,
     ), 400 if refused else 200
 

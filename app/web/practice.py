@@ -27,9 +27,15 @@ NOT_EMAILED_ASKED = (
 NOT_EMAILED_WITHDRAWN = (
     "It has left {name}'s list of requests, but we could not email them to say so."
 )
+# What the supervisor did, naming the learner and the competency.
+DECIDED = {
+    "confirmed": "You confirmed {learner}'s practice in {competency}.",
+    "returned": "You returned {learner}'s request to confirm {competency} with your action plan.",
+}
+EMAILED_DECIDED = "{said} They have been told by email."
 NOT_EMAILED_DECIDED = (
-    "The learner's practice has been {said}. We could not email them to say so: they will see "
-    "it on their competency page, or you can tell them another way."
+    "{said} We could not email them to say so: they will see it on their competency page, or "
+    "you can tell them another way."
 )
 
 bp = Blueprint("practice", __name__, url_prefix="/my/competencies")
@@ -244,9 +250,11 @@ def decide(request_id: int):
             "supervise/no_longer.html", organisation=refused.organisation, earlier=refused.earlier
         )
         return page, 409
-    said = "confirmed" if decided.outcome == "confirmed" else "returned with your action plan"
+    said = DECIDED[decided.outcome].format(
+        learner=decided.learner or "the learner", competency=decided.competency
+    )
     if decided.emailed:
-        flash(f"The learner's practice has been {said}. They have been told by email.", "success")
+        flash(EMAILED_DECIDED.format(said=said), "success")
     else:
         flash(NOT_EMAILED_DECIDED.format(said=said), "warning")
     return redirect(url_for("supervise.queue"))

@@ -80,7 +80,7 @@ def test_learner_asks_supervisor_returns_then_confirms_and_manager_filters(
     assert_accessible(page)
     page.get_by_role("textbox", name="Action plan").fill("Let me observe one first meeting.")
     page.get_by_role("button", name="Save decision").click()
-    expect(page.get_by_text("returned with your action plan")).to_be_visible()
+    expect(page.get_by_text("You returned Lee Learner's request to confirm")).to_be_visible()
     assert "returned your request" in mailbox.last("lee@example.org")["Subject"]
 
     no_js_page.goto(live_server + f"/my/competencies/{CODE}")

@@ -62,7 +62,7 @@ def everything_shown(app, learner, sue, manager, request_id) -> dict[str, str]:
         "learner's record": pdf_text(learner, request_id),
         "supervisor's record": pdf_text(sue, request_id),
         "learner's page": between(own, '<h2 id="confirmation">', "</ul>"),
-        "learner's practice": between(own, "Practice, confirmed by a supervisor", "</dd>"),
+        "learner's practice": between(own, "Practice</dt>", "</dd>"),
         "supervisor's page": between(theirs, '<h2 id="decision">', "</ul>"),
         "data export": json.dumps(exported(app)),
         "manager's export": next(line for line in grid.splitlines() if f",{CODE}," in line),

@@ -44,7 +44,8 @@ def test_a_decision_stands_and_says_the_learner_was_not_emailed(app, people, mai
     request_id = the_request(app)
     send_mail_to(app, refused())
     page = flashed(sue, decide(sue, request_id, outcome="confirmed"))
-    assert "The learner's practice has been confirmed. We could not email them to say so" in page
+    assert "You confirmed Lee Learner's practice in SPLW-1.4 " in page
+    assert "We could not email them to say so" in page
     assert "told by email" not in page
     assert "Confirmed" in learner.get(page_url()).text
 

@@ -146,16 +146,20 @@ def test_export_streams_one_row_per_learner_and_competency_and_is_audited(app, m
         "Competency",
         "Knowledge",
         "Score (%)",
-        "Evidence count",
-        "Last evidence",
+        "Quiz answers counted",
+        "Last quiz answer",
         "Practice",
+        "Confirmed by",
+        "Confirmed on",
+        "Confirmation valid until",
         "Met",
         "Met until",
         "Retired",
         "Last known name",
     ]
     assert {row[2] for row in rows[1:]} == {"Social prescribing link worker"}
-    assert {tuple(row[11:]) for row in rows[1:]} == {("", "")}  # none retired
+    assert {tuple(row[14:]) for row in rows[1:]} == {("", "")}  # none retired
+    assert {tuple(row[9:12]) for row in rows[1:]} == {("", "", "")}  # none confirmed
     assert len(rows) - 1 == 2 * codes
     assert {row[7] for row in rows[1:]} == {today}  # last evidence, as a UTC date
     assert {row[5] for row in rows[1:]} == {"50.0"}

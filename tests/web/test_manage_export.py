@@ -160,17 +160,18 @@ def test_a_learners_retired_competencies_follow_their_own_labelled_and_counted_i
     with app.app_context():
         rows = list(competency_export.export_rows(scope_of(manager, org), catalogue(), manager))
         text = csv_text(rows)
-    retired = [row for row in rows[1:] if row[11]]
-    assert retired and {row[11] for row in retired} == {"Retired: no longer in any framework"}
-    assert {row[9] for row in retired} == {"Not counted: retired"}  # never "Not met"
-    assert {row[10] for row in retired} == {""}
+    retired = [row for row in rows[1:] if row[14]]
+    assert retired and {row[14] for row in retired} == {"Retired: no longer in any framework"}
+    assert {row[12] for row in retired} == {"Not counted: retired"}  # never "Not met"
+    assert {row[13] for row in retired} == {""}
+    assert {tuple(row[9:12]) for row in retired} == {("", "", "")}  # the practice cell's day
     assert {row[3] for row in retired} <= set(RETIRED)
     for row in retired:
-        assert row[12] == (RETIRED[row[3]] or "Not recorded")
+        assert row[15] == (RETIRED[row[3]] or "Not recorded")
     # Each learner's retired rows follow their framework's, by code.
     for number, row in enumerate(rows[1:], start=1):
-        if row[11] and number < len(rows) - 1 and rows[number + 1][0] == row[0]:
-            assert rows[number + 1][11] and rows[number + 1][3] > row[3]
+        if row[14] and number < len(rows) - 1 and rows[number + 1][0] == row[0]:
+            assert rows[number + 1][14] and rows[number + 1][3] > row[3]
     # A request alone is listed nowhere; a confirmation says when, even of one.
     assert not any(r[8] == "Awaiting confirmation" and not r[8].startswith("Confirmed by")
                    for r in retired)  # fmt: skip
@@ -188,7 +189,7 @@ def test_scores_round_half_up_from_the_stored_figure(app, organisation):
     manager, org = organisation
     with app.app_context():
         rows = list(competency_export.export_rows(scope_of(manager, org), catalogue(), manager))
-    scores = {row[0]: row[5] for row in rows[1:] if row[5] and not row[11]}
+    scores = {row[0]: row[5] for row in rows[1:] if row[5] and not row[14]}
     assert scores["=HYPERLINK(1)"] == "86.3"
     assert scores["Comma, Carla"] == "12.5"
     assert scores['Quote "Q" Quinn'] == "0.1"

@@ -31,7 +31,7 @@ def practice_shown(app, learner, manager) -> dict[str, str]:
     drill = manager.get(f"/manage/learners/{lee}").text
     lines = manager.get("/manage/export.csv").text.splitlines()
     return {
-        "learner's competency page": between(own, "Practice, confirmed by a supervisor", "</dd>"),
+        "learner's competency page": between(own, "Practice</dt>", "</dd>"),
         "learner's competencies": between(learner.get("/my/competencies").text, row, "</tr>"),
         "manager's learner page": between(drill, row, "</tr>"),
         # Lee's row: only CODE has a practice step, the others "Not started".

@@ -1,0 +1,81 @@
+"""Supervisors' decisions on a learner's practice, for the manager's learner page.
+
+The manager reads, beside each competency's practice, who last decided on it (confirmed it
+or returned it with an action plan), when, until when a confirmation is valid, and what the
+supervisor wrote. Read as a branch of the page's one statement (drilldown.PAGE_ROWS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case
+
+from app.domain.confirmation_pdf import validity_in_words
+from app.models_practice import ConfirmationDecision, ConfirmationRequest
+from app.services.learner_rows import SELF
+from app.services.rating_reads import aware
+from app.services.retired_confirmations import CONFIRMED
+from app.services.tagged_rows import Row, branch
+
+KIND = "decision"
+
+# texts: the competency, the outcome, who decided, their comments and action plan;
+# numbers: the request, whether the decision recorded its validity; times: when decided,
+# until when a confirmation is valid.
+DECISIONS = (
+    branch(
+        KIND,
+        text=(
+            ConfirmationRequest.competency_code,
+            ConfirmationDecision.outcome,
+            ConfirmationDecision.decided_by_name,
+            ConfirmationDecision.comments,
+            ConfirmationDecision.action_plan,
+        ),
+        number=(
+            ConfirmationRequest.id,
+            case((ConfirmationDecision.validity_recorded, 1), else_=0),
+        ),
+        at=(ConfirmationDecision.decided_at, ConfirmationDecision.valid_until),
+    )
+    .join(ConfirmationDecision, ConfirmationDecision.request_id == ConfirmationRequest.id)
+    .where(ConfirmationRequest.user_id == SELF)
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A supervisor's decision on a request to confirm practice, as it was recorded."""
+
+    code: str
+    confirmed: bool  # else returned with an action plan
+    decided_by: str
+    decided_at: datetime
+    valid_until: str  # a confirmation's "valid until" in words; empty for a return
+    lapsed: bool  # a confirmation whose recorded end has passed: it no longer confirms
+    comments: str
+    action_plan: str
+
+
+def latest_by_code(rows: Iterable[Row], now: datetime) -> dict[str, Decision]:
+    """Return each competency's latest decision from the rows DECISIONS read."""
+    latest: dict[str, Decision] = {}
+    for row in sorted(rows, key=lambda r: (aware(r.at[0]), r.number[0])):
+        code, outcome, decided_by, comments, action_plan = row.text[:5]
+        confirmed = outcome == CONFIRMED
+        ends = aware(row.at[1])
+        until = validity_in_words(ends, bool(row.number[1]), now) if confirmed else ""
+        latest[code] = Decision(
+            code,
+            confirmed,
+            decided_by,
+            aware(row.at[0]),
+            until,
+            confirmed and ends is not None and ends <= now,
+            comments or "",
+            action_plan or "",
+        )
+    return latest
