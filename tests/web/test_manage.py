@@ -199,7 +199,8 @@ def test_module_completions_are_counted_by_month_for_the_organisation_only(app, 
         passed = quiz_key(module.assessment.id)
         session = db.session()
         for user_id, key, at in (
-            (ours[0], passed, datetime(2026, 9, 30, 23, 59)),
+            # 11:59pm BST: the last minute of the UK's September (months are UK months).
+            (ours[0], passed, datetime(2026, 9, 30, 22, 59)),
             (ours[1], passed, datetime(2026, 10, 1, 0, 1)),
             (ours[2], passed, datetime(2026, 10, 15)),
             (theirs[0], passed, datetime(2026, 10, 2)),  # another organisation

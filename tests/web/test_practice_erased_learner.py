@@ -53,7 +53,7 @@ def erase_learner(app, runner, learner, how: str) -> None:
 
 
 def waiting_count(page: str) -> str:
-    return re.search(r"Requests to confirm practice</a>: (\d+) waiting", page).group(1)
+    return re.search(r"Requests to confirm practice</a>: (\d+|none) waiting", page).group(1)
 
 
 @pytest.mark.parametrize("how", ["cli", "web"])
@@ -83,7 +83,7 @@ def test_an_erased_learners_requests_leave_the_queue_and_old_pages_cannot_decide
 
     queue = sue.get("/supervise/").text
     assert "No requests are waiting for you." in queue
-    assert waiting_count(sue.get("/my/competencies").text) == "0"
+    assert waiting_count(sue.get("/my/competencies").text) == "none"
     # The decision made stands, the learner shown as erased, its record still signed off.
     decided = queue.split("Decided", 1)[1]
     assert "Erased account, SPLW-1.4 Working from strengths</a>: confirmed" in decided
