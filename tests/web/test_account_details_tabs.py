@@ -85,11 +85,11 @@ def test_a_number_removed_in_another_tab_is_named_as_removed(app, signed_in):
 def test_the_same_change_sent_twice_at_once_is_saved_and_audited_once(app, signed_in):
     form = details_form(signed_in)
     form["full_name"] = "Sam Other"
-    form["registration_number"] = "GMC 7654321"
+    form["registration_number"] = "NMC 76A5432B"  # a practice nurse's PIN
     tabs = [tab(app, signed_in) for _ in range(3)]
     statuses = at_once([lambda t=t: t.post(URL, data=form).status_code for t in tabs])
     assert statuses == [302, 302, 302]
-    assert stored(app) == ("Sam Other", "practice-nurse", "GMC 7654321")
+    assert stored(app) == ("Sam Other", "practice-nurse", "NMC 76A5432B")
     assert audited(app) == [["full_name", "registration_number"]]
 
 

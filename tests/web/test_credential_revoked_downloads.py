@@ -14,6 +14,7 @@ import zipfile
 from sqlalchemy import select
 
 from app import db
+from app.domain.dates import in_utc
 from app.models_credentials import Credential
 from tests.conftest import post_form
 from tests.domain.test_certificates import pdf_text
@@ -75,7 +76,7 @@ def test_the_data_export_keeps_a_revoked_credential_marked_revoked(
     assert [(c["certificate"], c["credential"]) for c in held] == [(code, token)]
     with app.app_context():
         revoked_at = db.session().scalar(select(Credential.revoked_at))
-    assert held[0]["revoked_at"] == revoked_at.isoformat()
+    assert held[0]["revoked_at"] == in_utc(revoked_at).isoformat()  # with its offset
     assert archive.read(f"credentials/{module.slug}.jwt").decode() == token
     printed = pdf_text(archive.read(f"certificates/{module.slug}.pdf"))
     assert "Revoked on" in printed
