@@ -1,6 +1,6 @@
 """What the pages of the confirmation-of-practice journey say: each label says what it shows.
 
-Knowledge levels come from quiz answers; practice from a supervisor's decision. The pages
+Knowledge ratings come from quiz answers; practice from a supervisor's decision. The pages
 name who decided, when, until when and what they asked for, to the learner, the supervisor
 and the manager, without claiming more than the records hold.
 """
@@ -68,7 +68,8 @@ def test_the_framework_page_calls_quiz_levels_knowledge_and_says_what_met_needs(
     for framework in frameworks:
         at_least = framework.attainment.minimum_evidence
         section = page.split(framework.title, 2)[-1]
-        assert "Knowledge levels, from quiz answers" in section
+        assert "Knowledge ratings, from quiz answers" in section
+        assert "a knowledge rating" in section and "knowledge level" not in section.lower()
         assert f"at least {at_least} different questions" in section
         assert "Knowledge alone does not make a competency met" in section
         assert f"A competency is met with {framework.met.describe()}" in section
