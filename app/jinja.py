@@ -30,7 +30,7 @@ from markupsafe import Markup
 from app import content, static_files
 from app.domain import assignments as assignment_rules
 from app.domain import certificate_scope, dates
-from app.domain.accounts import PROFESSIONS, REGISTRATION_NUMBER_HINT, ROLE_NAMES
+from app.domain.accounts import PROFESSIONS, ROLE_NAMES, registration_number_hint
 from app.domain.paging import page_numbers
 from app.domain.pdf import cpd_time_in_words
 from app.domain.quizzes import field_name
@@ -62,7 +62,7 @@ def configure(app: Flask) -> None:
     env.globals.update(
         service_name=SERVICE_NAME,
         professions=PROFESSIONS,
-        registration_number_hint=REGISTRATION_NUMBER_HINT,
+        registration_number_hint=registration_number_hint,
         asset=asset_url,
         url_for=template_url_for,
         nhsuk=render_component,

@@ -70,28 +70,48 @@ _REGISTRATION_NUMBER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 -]*[A-Za-z0-9])?")
 
 
 # Each regulator whose numbers have one form for every registrant in the UK, by the
-# profession that registers with it: the number without its regulator's name (spaces and
-# hyphens taken out), and the words that ask for it. A GP registers with the GMC and a
-# practice nurse with the NMC wherever they work. A pharmacist's number is not checked: the
-# GPhC's are 7 digits, but Northern Ireland's pharmacists register with the PSNI instead.
+# profession that registers with it: the number (spaces and hyphens taken out) without the
+# words people write before it ("NMC PIN 12A3456E"), and the words that ask for it. A GP
+# registers with the GMC and a practice nurse with the NMC wherever they work. A
+# pharmacist's number is not checked: the GPhC's are 7 digits, but Northern Ireland's
+# pharmacists register with the PSNI instead.
 _BY_PROFESSION = {
     "gp": (
-        "GMC",
+        ("GMCNUMBER", "GMCNO", "GMC"),
         re.compile(r"\d{7}"),
         "Enter your GMC number in the correct format: 7 digits, like 1234567",
     ),
     "practice-nurse": (
-        "NMC",
+        ("NMCPIN", "NMC", "PIN"),
         re.compile(r"\d{2}[A-Z]\d{4}[A-Z]"),
-        "Enter your NMC PIN in the correct format: 2 numbers, a letter, 4 numbers and a "
+        "Enter your NMC PIN in the correct format: 2 digits, a letter, 4 digits and a "
         "letter, like 12A3456E",
     ),
 }
-# The hint beside the field: what each profession's number looks like.
+
+# The hint beside the field: what the learner's profession's number looks like, or each
+# profession's when the form does not know it yet (signing up asks both on one page).
+_NO_STATUTORY_REGISTER = "Optional for your role, which has no statutory register."
+_HINTS = {
+    "gp": "Your GMC number, 7 digits.",
+    "practice-nurse": "Your NMC PIN, like 12A3456E.",
+    "pharmacist": "Your GPhC number, 7 digits (in Northern Ireland, your PSNI number).",
+    "link-worker": _NO_STATUTORY_REGISTER,
+    "care-coordinator": _NO_STATUTORY_REGISTER,
+    "health-coach": _NO_STATUTORY_REGISTER,
+}
 REGISTRATION_NUMBER_HINT = (
     "GPs: your GMC number, 7 digits. Practice nurses: your NMC PIN, like 12A3456E. "
-    "Pharmacists: your GPhC number, 7 digits (in Northern Ireland, your PSNI number)."
+    "Pharmacists: your GPhC number, 7 digits (in Northern Ireland, your PSNI number). "
+    "Link workers, care co-ordinators and health coaches: optional, as these roles have no "
+    "statutory register."
 )
+
+
+def registration_number_hint(profession: str | None = None) -> str:
+    """Return the registration number's hint: the profession's own when the form knows it,
+    so a GP is not shown a nurse's format; every profession's otherwise."""
+    return _HINTS.get(profession or "", REGISTRATION_NUMBER_HINT)
 
 
 def normalise_registration_number(number: str) -> str:
@@ -121,9 +141,12 @@ def registration_number_problem(number: str, profession: str | None = None) -> s
 def _profession_problem(number: str, profession: str | None) -> str | None:
     if profession not in _BY_PROFESSION:
         return None
-    regulator, pattern, message = _BY_PROFESSION[profession]
+    written_before, pattern, message = _BY_PROFESSION[profession]
     compact = number.upper().replace(" ", "").replace("-", "")
-    compact = compact.removeprefix(regulator)
+    for words in written_before:  # the longest first: "NMC PIN" before "NMC"
+        if compact.startswith(words):
+            compact = compact.removeprefix(words)
+            break
     return None if pattern.fullmatch(compact) else message
 
 

@@ -18,7 +18,7 @@ day (`opens`).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from app.domain.pdf import MONTHS, date_in_words
@@ -105,10 +105,22 @@ def day_time(moment: datetime | None, seconds: bool = False, zone: bool = True) 
 def opens(moment: datetime) -> str:
     """Return when something opens, as the learner can act on it: "on 14 December 2026" when
     that is the start of a UK day, else with its time, "at 10:30am GMT on 14 December 2026"
-    (a wait counted from an attempt's exact moment ends at that time, not at midnight)."""
-    if uk_day_starts(uk_day(moment)) == in_utc(moment):
-        return f"on {day(moment)}"
-    return f"at {time_of_day(moment)} on {day(moment)}"
+    (a wait counted from an attempt's exact moment ends at that time, not at midnight).
+
+    A moment within a minute (10:30:45) is said as the next minute (10:31am): it opens only
+    once that moment has come, so the learner is never told a time before it. One a moment
+    after midnight is said as 12:01am, not "midnight", which people read as the day's end.
+    """
+    shown = _next_whole_minute(in_utc(moment))
+    if uk_day_starts(uk_day(shown)) == shown:
+        return f"on {day(shown)}"
+    return f"at {time_of_day(shown)} on {day(shown)}"
+
+
+def _next_whole_minute(moment: datetime) -> datetime:
+    if moment.second == 0 and moment.microsecond == 0:
+        return moment
+    return moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
 def month(moment: date | datetime) -> str:

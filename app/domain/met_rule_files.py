@@ -96,7 +96,8 @@ def _rule(reader: YamlReader, node, scale):
                 f"levels: {', '.join(names)}",
             )
             return None
-        return KnowledgeAtLeast(value, names.index(value))
+        rank = names.index(value)
+        return KnowledgeAtLeast(value, rank, top=rank == len(names) - 1)
     if key == "practice":
         if value != "confirmed":
             reader.error(field.line, "'practice' can only be 'confirmed'")

@@ -27,7 +27,8 @@ def csv_rows(record: LearningRecord, verify_url) -> list[list]:
     """Return the record as CSV rows: a header, one row per module (and per earlier
     certificate in the period), then the totals.
 
-    RCGP credits are a GP's alone: anyone else's cells are empty, and a GP's module whose
+    A module not yet completed leaves its CPD time empty, as the page's "Not yet counted"
+    does. RCGP credits are a GP's alone: anyone else's cells are empty, and a GP's module whose
     time counts without a reflection says it needs one. The last column tells a module's
     latest certificate from an earlier one, and says whether it was revoked or has expired.
     """
@@ -40,7 +41,7 @@ def csv_rows(record: LearningRecord, verify_url) -> list[list]:
                 m.started_on.isoformat() if m.started_on else "",
                 m.completed_on.isoformat() if m.completed_on else "",
                 "" if m.score_percent is None else m.score_percent,
-                m.credited_minutes,
+                _minutes_cell(m),
                 _credits_cell(record.rcgp, m.credited_minutes, m.reflected_minutes),
                 _certificate_cell(m, verify_url),
                 "yes" if m.reflection_written else "no",
@@ -56,6 +57,15 @@ def csv_rows(record: LearningRecord, verify_url) -> list[list]:
     period_credits = _total_credits(t.period_credits)
     rows.append([period, "", "", "", "", t.period_minutes, period_credits, *blank])
     return rows
+
+
+def _minutes_cell(module: ModuleRecord) -> int | str:
+    # As the page: a module not yet completed has no time counted yet, so an empty cell
+    # rather than a 0 that reads as "completed, worth nothing". A revoked certificate's
+    # module did count and no longer does: 0, and the certificate cell says why.
+    if module.counted or module.certificate_revoked_on:
+        return module.credited_minutes
+    return ""
 
 
 def _credits_cell(rcgp: bool, minutes: int, reflected: int) -> float | str:

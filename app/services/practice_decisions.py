@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import case
 
-from app.domain.confirmation_pdf import validity_in_words
+from app.domain.dates import day
 from app.models_practice import ConfirmationDecision, ConfirmationRequest
 from app.services.learner_rows import SELF
 from app.services.rating_reads import aware
@@ -54,7 +54,7 @@ class Decision:
     confirmed: bool  # else returned with an action plan
     decided_by: str
     decided_at: datetime
-    valid_until: str  # a confirmation's "valid until" in words; empty for a return
+    validity: str  # a confirmation's "valid until 7 December 2029" or "expired on ..."
     lapsed: bool  # a confirmation whose recorded end has passed: it no longer confirms
     comments: str
     action_plan: str
@@ -67,7 +67,7 @@ def latest_by_code(rows: Iterable[Row], now: datetime) -> dict[str, Decision]:
         code, outcome, decided_by, comments, action_plan = row.text[:5]
         confirmed = outcome == CONFIRMED
         ends = aware(row.at[1])
-        until = validity_in_words(ends, bool(row.number[1]), now) if confirmed else ""
+        until = validity(ends, bool(row.number[1]), now) if confirmed else ""
         latest[code] = Decision(
             code,
             confirmed,
@@ -79,3 +79,14 @@ def latest_by_code(rows: Iterable[Row], now: datetime) -> dict[str, Decision]:
             action_plan or "",
         )
     return latest
+
+
+def validity(ends: datetime | None, recorded: bool, now: datetime) -> str:
+    """Say until when a confirmation is valid, to follow "Confirmed by ... on ...,": "valid
+    until 7 December 2029", or "expired on ..." once that day has passed, so a lapsed
+    confirmation is not read as still valid."""
+    if not recorded:
+        return "how long it is valid not recorded (confirmed before Linkwise kept it)"
+    if ends is None:
+        return "with no end date"
+    return f"expired on {day(ends)}" if ends <= now else f"valid until {day(ends)}"

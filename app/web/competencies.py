@@ -13,7 +13,7 @@ require_confirmation(bp)
 @bp.get("/")
 def framework():
     """Show every framework: domains, codes, statements and the modules that teach them,
-    with what its knowledge levels need and when a competency is met."""
+    with what its knowledge ratings need and when a competency is met."""
     course = catalogue()
     rules = {f.id: own_rules(f.competencies, f) for f in course.frameworks}
     return render_template("competencies/framework.html", catalogue=course, own_rules=rules)

@@ -43,3 +43,12 @@ def test_figure_its_description_and_its_alt_text_give_every_crisis_route():
         assert route in drawn, f"figure: {route}"
         assert route in desc.replace("&amp;", "&"), f"desc: {route}"
         assert route.lower() in alt.lower(), f"alt text: {route}"
+
+
+def test_module_2_tells_the_learner_what_to_text_to_shout_as_module_4_does():
+    # "Shout takes texts on 85258" leaves out the word to send; module 4 gives it.
+    module_2 = ROOT / "content" / "modules" / "how-the-system-works" / "07-working-together.md"
+    box = " ".join(module_2.read_text(encoding="utf-8").split())
+    risk = " ".join((MODULE / "02-risk-to-life.md").read_text(encoding="utf-8").split())
+    assert "send the word SHOUT to **85258**" in risk
+    assert "text SHOUT to 85258" in box and "takes texts" not in box

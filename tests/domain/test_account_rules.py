@@ -12,6 +12,7 @@ from app.domain.accounts import (
     normalise_join_code,
     normalise_registration_number,
     password_problem,
+    registration_number_hint,
     registration_number_problem,
     safe_next,
 )
@@ -162,6 +163,10 @@ def test_a_registration_number_is_stored_trimmed_in_capitals():
         ("practice-nurse", "12A3456E"),
         ("practice-nurse", "nmc 12a3456e"),
         ("practice-nurse", "12 A 3456 E"),
+        ("practice-nurse", "NMC PIN 12A3456E"),  # as the NMC's letters write it
+        ("practice-nurse", "PIN 12A3456E"),
+        ("gp", "GMC No 7654321"),
+        ("gp", "GMC number 7654321"),
         # Not checked by profession: Northern Ireland's pharmacists register with the PSNI.
         ("pharmacist", "GPhC 2012345"),
         ("pharmacist", "PSNI 12345"),
@@ -179,7 +184,21 @@ def test_each_regulators_own_format_is_accepted_for_its_profession(profession, n
         ("gp", "GMC 765432", "Enter your GMC number in the correct format: 7 digits"),
         ("practice-nurse", "7654321", "Enter your NMC PIN in the correct format"),
         ("practice-nurse", "NMC-99X1234", "like 12A3456E"),
+        ("practice-nurse", "PIN PIN 12A3456E", "like 12A3456E"),
+        # Digits, as the GMC's message says them, not "numbers".
+        ("practice-nurse", "7654321", "2 digits, a letter, 4 digits and a letter"),
     ],
 )
 def test_a_number_the_professions_regulator_never_issues_is_refused(profession, number, says):
     assert says in registration_number_problem(number, profession)
+
+
+def test_the_hint_says_the_professions_own_format_when_it_is_known():
+    assert registration_number_hint("gp") == "Your GMC number, 7 digits."
+    assert registration_number_hint("practice-nurse") == "Your NMC PIN, like 12A3456E."
+    assert "no statutory register" in registration_number_hint("link-worker")
+    # Not known yet (signing up asks the profession on the same page): every profession's.
+    for unknown in (None, "", "other"):
+        said = registration_number_hint(unknown)
+        assert "GPs: your GMC number" in said and "Practice nurses: your NMC PIN" in said
+        assert "Link workers" in said

@@ -130,6 +130,22 @@ def test_something_opening_mid_day_says_its_time_and_at_midnight_only_its_day():
     assert dates.opens(datetime(2026, 7, 14, 0, 0)) == "at 1am BST on 14 July 2026"
 
 
+def test_an_opening_within_a_minute_is_said_as_the_next_minute_never_before_it():
+    # It opens only once now >= that moment: "10:30am" would send the learner too early.
+    assert dates.opens(datetime(2026, 12, 14, 10, 30, 45, tzinfo=UTC)) == (
+        "at 10:31am GMT on 14 December 2026"
+    )
+    assert dates.opens(datetime(2026, 12, 14, 10, 59, 0, 1, tzinfo=UTC)) == (
+        "at 11am GMT on 14 December 2026"
+    )
+    # A moment after midnight is not "midnight", which reads as the end of the day.
+    assert dates.opens(datetime(2026, 12, 1, 0, 0, 0, 500, tzinfo=UTC)) == (
+        "at 12:01am GMT on 1 December 2026"
+    )
+    # Seconds before a UK day starts: it opens as that day does.
+    assert dates.opens(datetime(2026, 11, 30, 23, 59, 30, tzinfo=UTC)) == "on 1 December 2026"
+
+
 def test_an_exported_time_is_iso_utc_with_its_offset():
     assert dates.iso_utc(datetime(2026, 12, 7, 9, 30)) == "2026-12-07T09:30:00+00:00"
     summer = datetime(2026, 7, 1, 10, 0, tzinfo=timezone(timedelta(hours=1)))

@@ -315,6 +315,9 @@ def test_the_course_frameworks_ask_for_practice_and_name_their_professions(name)
     root = Path(__file__).parents[2] / "competencies"
     (loaded,) = load_frameworks([root / f"{name}.yaml"]).frameworks
     assert loaded.met == AllOf((KnowledgeAtLeast("Secure", 2), PracticeConfirmed()))
+    # Secure is the top of the scale: nothing "above" it to reach.
+    assert loaded.met.describe() == "knowledge rated Secure and practice confirmed by a supervisor"
+    assert DEVELOPING.describe() == "knowledge rated Developing or above"
     expected = {
         "splw": ("link-worker", "care-coordinator", "health-coach"),
         "referrer": ("gp", "practice-nurse", "pharmacist", "other"),

@@ -42,16 +42,24 @@ def test_a_registration_number_is_saved_trimmed_in_capitals_and_checked_by_profe
     app, signed_in
 ):
     page = signed_in.get("/account/details").text
-    assert "Practice nurses: your NMC PIN, like 12A3456E" in page  # the hint says the format
+    # The hint says the nurse's own format, not every profession's.
+    assert "Your NMC PIN, like 12A3456E." in page and "GMC" not in page
     sent = {"full_name": "Sam Learner", "profession": "practice-nurse"}
     wrong = post_form(signed_in, "/account/details", {**sent, "registration_number": "7654321"})
     assert wrong.status_code == 400
-    message = "Enter your NMC PIN in the correct format: 2 numbers, a letter, 4 numbers and a"
+    message = "Enter your NMC PIN in the correct format: 2 digits, a letter, 4 digits and a"
     assert wrong.text.count(message) == 2  # in the summary and at the field
     assert 'href="#registration_number"' in wrong.text
     right = post_form(signed_in, "/account/details", {**sent, "registration_number": " 12a3456e "})
     assert right.status_code == 302
     assert account_row(app, "learner@example.org").registration_number == "12A3456E"
+
+
+def test_a_link_workers_details_say_the_number_is_optional_for_them(client, make_user):
+    sign_in(client, make_user(profession="link-worker"))
+    page = client.get("/account/details").text
+    assert "Optional for your role, which has no statutory register." in page
+    assert "NMC" not in page and "GMC" not in page
 
 
 def test_a_number_stored_as_typed_before_stays_until_the_learner_changes_it(app, signed_in):

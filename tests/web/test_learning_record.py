@@ -146,6 +146,15 @@ def test_the_record_downloads_as_csv(app, learner, modules):
     assert rows[-2][0].startswith("Total since")
 
 
+def test_a_module_not_yet_completed_has_no_cpd_time_in_the_csv(app, learner, modules):
+    # The page says "Not yet counted": a 0 would read as a completed module worth nothing.
+    pass_module(app, learner, "learner@example.org", modules[0])
+    rows = list(csv.reader(io.StringIO(learner.get("/my/record.csv").text)))
+    not_started = next(r for r in rows if r[0] == modules[1].title)
+    assert not_started[3] == "" and not_started[5] == ""
+    assert rows[-2][5] == rows[-1][5] == str(modules[0].cpd_minutes)
+
+
 def test_the_record_downloads_as_a_pdf(app, learner, modules):
     pass_module(app, learner, "learner@example.org", modules[0])
     response = learner.get("/my/record.pdf")

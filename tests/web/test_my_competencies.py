@@ -194,7 +194,7 @@ def test_a_competency_with_a_rule_of_its_own_says_so_and_needs_no_practice(app, 
     page = signed_in.get("/my/competencies").text
     assert (
         "<strong>REF-4.1 Knowing the routes for immediate risk</strong> has a rule of its own: "
-        "met means knowledge rated Secure or above, with no confirmation of practice needed. "
+        "met means knowledge rated Secure, with no confirmation of practice needed. "
         "Its evidence counts for 1 year."
     ) in page
     row = page[page.index("<strong>REF-4.1</strong>") :]

@@ -137,8 +137,10 @@ def test_the_wait_names_the_time_it_ends_and_try_again_shows_from_then(
     submitted = attempt_row(app, last).submitted_at
     opens = submitted + timedelta(days=7)
     page = html.unescape(learner.get(quiz_url(module)).text)
-    # The wait ends at the attempt's time a week on, not at the start of that day.
-    said = f"at {dates.time_of_day(opens)} on {dates.day(opens)}"
+    # The wait ends at the attempt's time a week on, not at the start of that day; said as
+    # the next whole minute, never a time before it opens.
+    shown = whole_minute_on(opens)
+    said = f"at {dates.time_of_day(shown)} on {dates.day(shown)}"
     assert f"A new set of attempts opens <strong>{said}</strong>." in page
     assert ">Try again</button>" not in page
     _move_attempts_back(app, timedelta(days=7) - timedelta(minutes=1))  # a minute before
@@ -328,3 +330,9 @@ def test_an_administrator_gives_one_more_attempt_from_the_command_line(
     page = trainer.get(f"/author/learners/{learner_id(app)}").text
     assert f"1 more attempt, given from the command line. {reason}" in page
     assert attempt_row(app, start(learner, module)).number == 2
+
+
+def whole_minute_on(moment):
+    """Return the first whole minute at or after `moment`: the time `opens` says."""
+    minute = moment.replace(second=0, microsecond=0)
+    return minute if minute == moment else minute + timedelta(minutes=1)

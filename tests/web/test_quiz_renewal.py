@@ -15,6 +15,7 @@ from app.services import extra_attempts, quiz_standing, quizzes
 from tests.conftest import post_form, sign_in
 from tests.web.journeys import pass_module, user_id
 from tests.web.renewal_helpers import ORG, age, assign_yearly, fail, failed_then_passed
+from tests.web.test_quiz_next_attempt import whole_minute_on
 
 DAY = timedelta(days=1)
 
@@ -77,7 +78,8 @@ def test_a_competency_due_for_renewal_opens_the_quiz_that_assesses_it(app, clien
         due_from = quiz_standing.aware(level.due_from)
         # It opens at the moment the rating falls due, not at the start of that day: the
         # learner is told the time.
-        when = f"at {dates.time_of_day(due_from)} on {dates.day(due_from)}"
+        shown = whole_minute_on(due_from)
+        when = f"at {dates.time_of_day(shown)} on {dates.day(shown)}"
         with pytest.raises(quizzes.QuizClosed) as closed:
             quizzes.start(learner, module, now=due_from - DAY)
         assert str(closed.value).endswith(f"It opens for renewal {when}.")

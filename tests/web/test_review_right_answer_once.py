@@ -1,4 +1,5 @@
-"""A question answered rightly is reviewed with the answer shown once, said to be correct;
+"""A question answered rightly is reviewed with the answer shown once, under the verdict
+"Correct" and the label "Your answer:" (not "correct" twice);
 one answered wrongly keeps the learner's answer and the correct one, side by side."""
 
 import pytest
@@ -45,7 +46,8 @@ def test_a_right_answer_is_shown_once_and_a_wrong_one_beside_the_correct_one(
             continue
         block = review_of(section, question_id)
         assert "<strong>Correct</strong>" in block, question_id
-        assert "Your answer, which is correct:" in block, question_id
+        assert "Your answer:" in block and "which is correct" not in block, question_id
+        assert block.count("Correct") == 1, question_id  # the verdict alone
         assert "Correct answer" not in block, question_id
     # t-matching, the last: each pair once, not again as the correct answer.
     assert block.count("Advice service") == 1

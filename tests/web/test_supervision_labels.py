@@ -1,6 +1,6 @@
 """What the pages of the confirmation-of-practice journey say: each label says what it shows.
 
-Knowledge levels come from quiz answers; practice from a supervisor's decision. The pages
+Knowledge ratings come from quiz answers; practice from a supervisor's decision. The pages
 name who decided, when, until when and what they asked for, to the learner, the supervisor
 and the manager, without claiming more than the records hold.
 """
@@ -10,6 +10,7 @@ import csv
 import html
 import io
 import re
+from datetime import UTC, datetime
 
 import openpyxl
 from sqlalchemy import update
@@ -17,6 +18,7 @@ from sqlalchemy import update
 from app import db
 from app.content import catalogue
 from app.models import User
+from app.models_practice import ConfirmationDecision
 from tests.conftest import sign_in
 from tests.web.test_practice import (  # noqa: F401 (people is a fixture)
     CODE,
@@ -66,7 +68,8 @@ def test_the_framework_page_calls_quiz_levels_knowledge_and_says_what_met_needs(
     for framework in frameworks:
         at_least = framework.attainment.minimum_evidence
         section = page.split(framework.title, 2)[-1]
-        assert "Knowledge levels, from quiz answers" in section
+        assert "Knowledge ratings, from quiz answers" in section
+        assert "a knowledge rating" in section and "knowledge level" not in section.lower()
         assert f"at least {at_least} different questions" in section
         assert "Knowledge alone does not make a competency met" in section
         assert f"A competency is met with {framework.met.describe()}" in section
@@ -200,9 +203,28 @@ def test_the_managers_learner_page_says_who_decided_when_and_what_they_asked(
     page = manager.get(f"/manage/learners/{lee}").text
     row = text_of(page.split(f"<strong>{CODE}</strong>", 1)[1].split("</tr>", 1)[0])
     assert re.search(
-        r"Confirmed by Sue Supervisor on \d+ \w+ \d{4}; valid until: \d+ \w+ \d{4}", row
+        r"Confirmed by Sue Supervisor on \d+ \w+ \d{4}, valid until \d+ \w+ \d{4}\.", row
     )
     assert "Comments: Seen at three first meetings." in row
+
+
+def test_a_lapsed_confirmation_on_the_managers_learner_page_says_it_expired(app, people, make_user):
+    learner, sue, _ = people
+    manager = manager_of_riverside(app, make_user)
+    confirmed(app, learner, sue)
+    with app.app_context():  # as time passing would: its recorded end is behind us
+        session = db.session()
+        session.execute(
+            update(ConfirmationDecision).values(valid_until=datetime(2025, 3, 4, 12, tzinfo=UTC))
+        )
+        session.commit()
+    lee = user_id(app, "learner@example.org")
+    page = manager.get(f"/manage/learners/{lee}").text
+    row = text_of(page.split(f"<strong>{CODE}</strong>", 1)[1].split("</tr>", 1)[0])
+    assert re.search(
+        r"Confirmation given by Sue Supervisor on \d+ \w+ \d{4}, expired on 4 March 2025\.", row
+    )
+    assert "valid until" not in row
 
 
 def test_the_managers_learner_page_lists_its_sections_in_their_order(app, people, make_user):

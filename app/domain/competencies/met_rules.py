@@ -17,7 +17,7 @@ than that. Expired evidence never counts, so every leaf is about evidence in dat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
@@ -41,6 +41,8 @@ class KnowledgeAtLeast:
 
     level: str
     rank: int
+    # The scale's highest level: "rated Secure", as nothing is above it to reach.
+    top: bool = field(default=False, compare=False)
 
     def holds(self, facts: Facts) -> bool:
         """Say whether the rating reaches the level."""
@@ -48,7 +50,7 @@ class KnowledgeAtLeast:
 
     def describe(self) -> str:
         """Say the condition in words."""
-        return f"knowledge rated {self.level} or above"
+        return f"knowledge rated {self.level}" + ("" if self.top else " or above")
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,9 @@ class _Rules:
         self.valid_for = valid_for(competency, framework)
         top = len(framework.scale) - 1
         self.rule: Rule = (
-            competency.met or framework.met or KnowledgeAtLeast(framework.scale[top].name, top)
+            competency.met
+            or framework.met
+            or KnowledgeAtLeast(framework.scale[top].name, top, top=True)
         )
         self.recent_spans = tuple(_recent_spans(self.rule))
         self.renew_within = framework.renew_within
