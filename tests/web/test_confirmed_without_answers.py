@@ -1,5 +1,7 @@
 """Practice confirmed with no quiz answers says so, on the learner's and the manager's page."""
 
+import re
+
 from lxml import html
 
 from tests.conftest import sign_in
@@ -43,7 +45,11 @@ def test_confirmed_practice_beside_no_quiz_answers_says_what_it_rests_on(
     manager = app.test_client()
     sign_in(manager, "manager@example.org")
     theirs = row_of(manager.get(f"/manage/learners/{user_id(app, 'learner@example.org')}").text)
-    assert theirs["Practice"] == "Confirmed"
+    # The manager's cell also names who confirmed it, when and until when.
+    assert re.fullmatch(
+        r"Confirmed Confirmed by Sue Supervisor on \d+ \w+ \d{4}, valid until \d+ \w+ \d{4}\.",
+        theirs["Practice"],
+    )
     assert theirs["Quiz answers"] == (
         "No quiz answers yet. The supervisor confirmed Lee Learner’s practice on what they saw"
         " of it, not on quiz answers."
