@@ -91,9 +91,11 @@ class SharedStatements(dict):
     def _shared(key):
         dialect, *rest = key
         worked_out = _memoized_names(type(dialect))
+        # A copy: another thread (tests that send requests at once) may memoize a name on
+        # the dialect while this one reads it, and a dict changing under a loop raises.
         settings = sorted(
             (name, value)
-            for name, value in vars(dialect).items()
+            for name, value in vars(dialect).copy().items()
             if name not in worked_out and isinstance(value, str | int | float | bool | tuple | None)
         )
         return (type(dialect), tuple(settings), *rest)
