@@ -25,8 +25,9 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from app import content
-from app.jinja import csrf_token, site_header
+from app.csrf_tokens import csrf_token
 from app.security import csp_nonce
+from app.site_header import site_header
 
 EXTENSION = "linkwise.page_shells"
 # Shells kept per app; past this the store starts again (a dev server editing content

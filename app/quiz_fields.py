@@ -50,7 +50,7 @@ class ErrorList(NamedTuple):
 def error_list(errors: list[tuple[str, str]]) -> ErrorList:
     """Return an error summary's (message, link) pairs as placeholders and their texts.
 
-    Given to `form_field` (app/jinja.render_field), the summary's HTML is rendered once for
+    Given to `form_field` (app/components.render_field), the summary's HTML is rendered once for
     each number of errors, and the messages and links go into it escaped, as the component
     escapes them; the cache holds the placeholders' HTML, never a message or a link.
     """

@@ -17,6 +17,7 @@ from pathlib import Path
 from flask import current_app, render_template
 from markupsafe import Markup
 
+from app.components import render_component
 from app.domain.content import Module
 from app.domain.markdown import render_markdown
 from app.domain.problems import Problems
@@ -25,7 +26,6 @@ from app.domain.quizzes.attempts import every_question, shown_questions
 from app.domain.quizzes.review import explanation
 from app.domain.scorm import course_data, manifest_problems, manifest_xml, package_problems
 from app.domain.textfiles import read_text, split_front_matter
-from app.jinja import render_component
 from app.services.quiz_pages import QuestionForm
 
 RUNTIME = Path(__file__).parent / "scorm_runtime"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.jinja import RENDERED_COMPONENTS, render_field
+from app.components import RENDERED_COMPONENTS, render_field
 
 TYPED = [
     "",

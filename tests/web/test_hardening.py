@@ -42,16 +42,16 @@ TEMPLATES = PROJECT_ROOT / "app" / "templates"
 KNOWN_SAFE = {
     ("app/templates/learn/module.html", "module.intro_html | safe"),  # Markdown -> nh3
     ("app/templates/learn/screen.html", "screen.html | safe"),  # Markdown -> nh3
-    ("app/jinja.py", "Markup(html"),  # render_component (escaped)
+    ("app/components.py", "Markup(html"),  # render_component (escaped)
     ("app/quiz_texts.py", "Markup(before"),  # the blocks a question opens with: Markdown -> nh3
     ("app/quiz_texts.py", "Markup(lead"),  # a question's text: Markdown -> nh3
     ("app/quiz_texts.py", "Markup(more"),  # the rest of a question's text: Markdown -> nh3
     ("app/quiz_texts.py", "Markup(_inline("),  # a choice: Markdown -> nh3
     ("app/quiz_texts.py", "Markup(_block("),  # feedback: Markdown -> nh3
     ("app/scorm_export.py", "Markup(_offline("),  # a quiz text: Markdown -> nh3, links unwrapped
-    ("app/jinja.py", "Markup(_site_header("),  # built by the escaping header macro
-    ("app/jinja.py", "Markup(html.replace("),  # the CSRF token, escaped before it goes in
-    ("app/jinja.py", "Markup("),  # the sign-out form: Markup.format escapes the URL
+    ("app/site_header.py", "Markup(_site_header("),  # built by the escaping header macro
+    ("app/site_header.py", "Markup(html.replace("),  # the CSRF token, escaped before it goes in
+    ("app/site_header.py", "Markup("),  # the sign-out form: Markup.format escapes the URL
     ("app/page_shells.py", "Markup(part.render("),  # a template's own autoescaped output
     ("app/page_shells.py", "Markup(f"),  # a marker of our own: a prefix, a part's name, NUL
     ("app/scorm_export.py", "Markup(_screen_html("),  # Markdown -> nh3, as on the site

@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from app import db
+from app.components import RENDERED_COMPONENTS
 from app.content import catalogue
 from app.domain import reflection
-from app.jinja import RENDERED_COMPONENTS
 from app.models import Certificate
 from tests.web.journeys import pass_module
 from tests.web.quiz_helpers import browser_form
