@@ -202,7 +202,7 @@ def seed_demo(learner_count, seed, organisation, top_up, without_answers, practi
 def recompute_levels(skip):
     """Re-rate every learner's competency levels from their evidence."""
     from app.content import ContentHasErrors, catalogue
-    from app.services.ratings import recompute_levels as recompute
+    from app.services.rating_recompute import recompute_levels as recompute
 
     try:
         course = catalogue()

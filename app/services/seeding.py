@@ -33,7 +33,13 @@ from app.content import catalogue
 from app.domain.numbers import whole_number
 from app.domain.seeding import Course, learner_email
 from app.models import Organisation, User, utcnow
-from app.services import account_admin, accounts, dashboard_counts, quiz_versions, ratings
+from app.services import (
+    account_admin,
+    accounts,
+    dashboard_counts,
+    quiz_versions,
+    rating_recompute,
+)
 from app.services.seed_batches import Job, batch_rows, mapper, may_skip_reference_checks, seed_batch
 from app.services.seed_copy import copy_binary, drop_secondary_indexes
 
@@ -159,7 +165,7 @@ def _seed_postgres(job: Job, batches: list[tuple[int, int]], workers: int) -> Co
         # The load skipped every trigger, those keeping the dashboard's counts and the
         # ratings' histories too.
         dashboard_counts.rebuild(connection, job.organisation_id)
-        ratings.begin_histories(connection, job.organisation_id)
+        rating_recompute.begin_histories(connection, job.organisation_id)
         connection.exec_driver_sql("ANALYZE dashboard_count_change")
     return rows
 

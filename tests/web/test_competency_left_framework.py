@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from app.content import catalogue
-from app.services import data_rights, ratings
+from app.services import data_rights, rating_recompute
 from tests.conftest import sign_in
 from tests.nu_checker import nu_errors
 from tests.web import course_files
@@ -137,7 +137,7 @@ def test_a_rating_of_knowledge_alone_stays_listed_once_its_competency_leaves_the
     course_files.reload(app)
     # The nightly re-rating leaves a rating no framework can re-rate as it was.
     with app.app_context():
-        ratings.recompute_levels(catalogue())
+        rating_recompute.recompute_levels(catalogue())
 
     mine = learner.get("/my/competencies").text
     listed = html.unescape(section(mine))

@@ -16,7 +16,7 @@ from app.models import utcnow
 from app.models_practice import ConfirmationDecision
 from app.services import data_rights
 from app.services.rating_reads import aware
-from app.services.ratings import recompute_levels
+from app.services.rating_recompute import recompute_levels
 from tests.conftest import sign_in
 from tests.web import course_files
 from tests.web.test_practice import (  # noqa: F401 (people is a fixture)

@@ -39,7 +39,7 @@ from app.services import (
     leavers,
     manage,
     profile,
-    ratings,
+    rating_recompute,
     team_members,
     teams,
 )
@@ -316,7 +316,7 @@ def erase(world, chance):
 
 
 def recompute(world, chance):
-    ratings.recompute_levels(catalogue(), workers=1)
+    rating_recompute.recompute_levels(catalogue(), workers=1)
 
 
 def compact(world, chance):

@@ -8,7 +8,7 @@ learner's updates from their supervisor and in the supervisor's list of decided 
 import lxml.html
 
 from app.content import catalogue
-from app.services import ratings
+from app.services import rating_recompute
 from tests.web import course_files
 from tests.web.course_files import app_on_copy  # noqa: F401 (fixture: the copied course)
 from tests.web.journeys import pass_module
@@ -49,7 +49,7 @@ def test_decisions_are_listed_by_the_name_each_competency_had_when_decided(
     take_out_asking_what_matters(course)
     course_files.reload(app)
     with app.app_context():
-        ratings.recompute_levels(catalogue())
+        rating_recompute.recompute_levels(catalogue())
 
     updates = listed(learner.get("/my/competencies").text, "Updates from your supervisor")
     assert updates == [

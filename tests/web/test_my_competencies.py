@@ -120,7 +120,7 @@ def test_the_profile_needs_sign_in(client):
 
 def test_stored_ratings_equal_recomputed_ratings(app, client, make_user):
     from app.models import CompetencyLevel
-    from app.services import ratings
+    from app.services import rating_recompute
     from tests.conftest import sign_in
 
     email = make_user(profession="link-worker")
@@ -137,7 +137,7 @@ def test_stored_ratings_equal_recomputed_ratings(app, client, make_user):
 
     with app.app_context():
         graded = stored()
-        assert ratings.recompute_levels(catalogue()) == 1
+        assert rating_recompute.recompute_levels(catalogue()) == 1
         db.session().expire_all()
         assert stored() == graded and graded
 
@@ -151,7 +151,7 @@ def test_after_a_framework_change_recompute_stores_what_the_rating_function_says
     from app.domain.competencies import KnowledgeAtLeast, parse_duration, rate_learner
     from app.domain.content import Catalogue
     from app.models import CompetencyLevel, utcnow
-    from app.services import rating_reads, ratings
+    from app.services import rating_reads, rating_recompute
     from tests.conftest import sign_in
 
     email = make_user(profession="link-worker")
@@ -170,7 +170,7 @@ def test_after_a_framework_change_recompute_stores_what_the_rating_function_says
             ),
         )
         later = utcnow() + timedelta(days=3)
-        ratings.recompute_levels(changed, now=later)
+        rating_recompute.recompute_levels(changed, now=later)
         db.session().expire_all()
         stored = {r.competency_code: r for r in db.session().scalars(select(CompetencyLevel))}
         user = db.session().scalar(select(User.id).where(User.email == email))

@@ -14,7 +14,7 @@ from app.content import catalogue
 from app.domain.competencies.rules_stamp import framework_of
 from app.domain.content import Catalogue
 from app.models import CompetencyLevel, RatingChange, utcnow
-from app.services import dashboard_counts, rating_history, ratings
+from app.services import dashboard_counts, rating_history, rating_recompute
 from bench import drill_checks
 from tests.web import test_revoked_pass_evidence as revoked
 from tests.web.test_revoked_pass_evidence import OWN_RULE, revoke_on_the_command_line
@@ -73,7 +73,7 @@ def stricter(course: Catalogue) -> Catalogue:
 
 def recompute(app, course=None) -> None:
     with app.app_context():
-        ratings.recompute_levels(course or catalogue())
+        rating_recompute.recompute_levels(course or catalogue())
         assert dashboard_counts.differences(db.session().connection()) == 0
 
 
@@ -140,7 +140,7 @@ def test_a_new_version_is_recorded_so_a_later_change_is_not_blamed_on_it(app, pa
     assert said[0].startswith(f"Framework updated from version {version} to 9.9:")
     # Years later the answers have expired: the framework did not change this time.
     with app.app_context():
-        ratings.recompute_levels(renumbered, now=utcnow() + timedelta(days=5 * 365))
+        rating_recompute.recompute_levels(renumbered, now=utcnow() + timedelta(days=5 * 365))
         later = rating_history.history(passed, OWN_RULE, course)[0]
     assert later.cause == "recomputed" and later.framework == "referrer 9.9"
     assert not later.said.startswith("Framework updated")

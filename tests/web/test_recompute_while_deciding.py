@@ -13,7 +13,7 @@ from app import db
 from app.content import catalogue
 from app.models import CompetencyLevel, RatingChange, utcnow
 from app.models_practice import SelfAssessment
-from app.services import ratings
+from app.services import rating_recompute
 from tests.web import test_practice
 from tests.web.test_my_competencies import pass_quiz
 from tests.web.test_practice import CODE, ask, decide, self_assess, the_request, user_id
@@ -63,7 +63,7 @@ def test_a_decision_made_while_recompute_waits_is_not_undone(app, earlier, peopl
 
         def recompute():
             with app.app_context():
-                ratings.recompute_levels(catalogue(), workers=1)
+                rating_recompute.recompute_levels(catalogue(), workers=1)
                 done.append(utcnow())
 
         running = threading.Thread(target=recompute)

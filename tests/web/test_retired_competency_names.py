@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from app import db
 from app.content import catalogue
 from app.models import CompetencyName, utcnow
-from app.services import competency_names, data_rights, ratings
+from app.services import competency_names, data_rights, rating_recompute
 from tests.conftest import sign_in
 from tests.web import course_files
 from tests.web.course_files import app_on_copy  # noqa: F401 (fixture: the copied course)
@@ -54,7 +54,7 @@ def rated_then_taken_out(app, learner, course, *, rename: bool = False, forget: 
     take_out_asking_what_matters(course)
     course_files.reload(app)
     with app.app_context():
-        ratings.recompute_levels(catalogue())
+        rating_recompute.recompute_levels(catalogue())
 
 
 def exported(app, learner_id: int) -> dict:

@@ -16,7 +16,7 @@ from app import db
 from app.content import catalogue
 from app.models import Organisation
 from app.models_teams import Team
-from app.services import assignments, ratings, teams
+from app.services import assignments, rating_recompute, teams
 from tests.conftest import sign_in
 from tests.nu_checker import nu_errors
 from tests.web import course_files
@@ -51,7 +51,7 @@ def retired(app, people, make_user, course):  # noqa: F811
     take_out_asking_what_matters(course)
     course_files.reload(app)
     with app.app_context():
-        ratings.recompute_levels(catalogue())
+        rating_recompute.recompute_levels(catalogue())
     manager = app.test_client()
     sign_in(manager, "lead@example.org")
     return manager
