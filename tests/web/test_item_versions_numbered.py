@@ -75,3 +75,19 @@ def test_the_page_and_csv_name_each_row_as_the_quiz_numbers_it(
         f"{line} (earlier version 1 of 2)",
         f"{line} (earlier version 2 of 2)",
     ]
+
+
+def test_the_command_says_todays_version_has_no_answers_yet_as_the_page_does(
+    app, runner, edited_twice
+):
+    text = runner.invoke(args=["item-stats", QUIZ]).output
+    line = question_place("rr-q22")
+    today = text.split(f"{line}: rr-q22: ", 1)[1].split("\n", 1)[0]
+    assert today == "no answers yet"
+    assert "answered 0" not in text
+    # Its options are still listed, the right ones starred, with no share to show.
+    options = text.split(f"{line}: rr-q22: no answers yet\n", 1)[1].split(f"{line} (", 1)[0]
+    assert options.splitlines() and all(
+        o.startswith(("    * ", "      ")) and not o[6:].startswith("- ")
+        for o in options.splitlines()
+    )
