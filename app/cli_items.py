@@ -81,6 +81,13 @@ def describe(report: ItemReport) -> str:
     lines += [f"quiz: {flag.reason}. {flag.advice}" for flag in report.flags]
     for row in report.questions:
         figures = row.figures
+        if not figures.answered:
+            # Today's version of an edited question before anyone answers it, as the page says.
+            lines.append(f"{row.place}: {row.question_id}: no answers yet")
+            lines += [
+                f"    {'*' if o.right else ' '} {' '.join(o.text.split())}" for o in row.options
+            ]
+            continue
         lines.append(
             f"{row.place}: {row.question_id}: answered {figures.answered}"
             + (

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .competencies.durations import Duration
+    from .competencies.met_rules import OwnRule
 
 # What a CASE export stamps when a framework file gives no `updated:` date: "not stated".
 # A file may not claim it, so an imported package dated so is known to have stated none.
@@ -89,6 +90,13 @@ class Framework:
     def ranks(self) -> dict[str, int]:
         """Return each level's place on the scale by its name, counting from 0."""
         return {level.name: rank for rank, level in enumerate(self.scale)}
+
+    @cached_property  # a frozen value: the framework page shows it at every request
+    def own_rules(self) -> tuple[OwnRule, ...]:
+        """Return the competencies whose met rule or validity is their own, in words."""
+        from .competencies.met_rules import own_rules  # it reads frameworks: import late
+
+        return own_rules(self)
 
     def level_for(self, percent: float) -> ProficiencyLevel:
         """Return the highest level whose threshold the score reaches."""

@@ -59,8 +59,8 @@ class QuestionStats:
     # The question's number in the quiz as it stands (as the question bank numbers it);
     # None for a question no longer in it.
     number: int | None = None
-    # For an earlier version of a question with several: which, by when it was first
-    # answered, and of how many (1 is the oldest).
+    # For an earlier version of a question with several (or of one no longer in the quiz):
+    # which, by when it was first answered, and of how many (1 is the oldest).
     earlier: tuple[int, int] | None = None
 
     @property
@@ -68,6 +68,8 @@ class QuestionStats:
         """Return what marks a row that is not today's question with answers, or None."""
         if self.status == "earlier" and self.earlier and self.earlier[1] > 1:
             return f"Earlier version {self.earlier[0]} of {self.earlier[1]}"
+        if self.status == "removed" and self.earlier and self.earlier[1] > 1:
+            return f"No longer in the quiz: version {self.earlier[0]} of {self.earlier[1]}"
         if self.status == "current" and not self.figures.answered:
             return "No answers yet"
         return {"earlier": "Earlier version", "removed": "No longer in the quiz"}.get(self.status)

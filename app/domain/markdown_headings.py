@@ -1,4 +1,5 @@
-"""Headings in a screen or a module's introduction, checked as a screen reader lists them."""
+"""Headings in a screen, a module's introduction or a quiz question's text or feedback,
+checked as a screen reader lists them."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from .markdown_checks import (
     stripped_link_message,
 )
 from .markdown_headings import skipped_heading_levels
-from .markdown_layout import QuizLayout, lay_out
+from .markdown_layout import INLINE_PARTS, QuizLayout, lay_out
 from .markdown_source import Found, Reference, SourceLines
 from .markdown_tables import build_table
 from .problems import Problems
@@ -94,7 +94,9 @@ class NhsukTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         """Reshape headings, callouts, tables, images, footnotes and links in place."""
         parents = {child: parent for parent in root.iter() for child in parent}
-        if self.ext.quiz_part is None:  # a page whose title is its h1: a screen, a module
+        # A screen, a module's introduction, a question or its feedback: each under its
+        # page's h1. A choice, a step or a prompt holds no heading (markdown_checks.py).
+        if self.ext.quiz_part not in INLINE_PARTS:
             for line, message in skipped_heading_levels(root, self.ext.lines):
                 self._error(line, message)
         for heading in root.iter("h1"):

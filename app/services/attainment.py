@@ -20,7 +20,7 @@ from app.domain.competencies import (
     practice_shown,
     standing,
 )
-from app.domain.competencies.met_rules import PRACTICE_NOT_NEEDED, practice_needed
+from app.domain.competencies.met_rules import PRACTICE_NOT_NEEDED, OwnRule, practice_needed
 from app.domain.content import Catalogue, Module
 from app.domain.coverage import OutOfReach, out_of_reach
 from app.domain.frameworks import Competency, Domain, Framework
@@ -78,16 +78,6 @@ class DomainStanding:
     domain: Domain
     competencies: tuple[CompetencyStanding, ...]
     met: int
-
-
-@dataclass(frozen=True)
-class OwnRule:
-    """A competency whose met rule or validity is not the framework's, in words."""
-
-    competency: Competency
-    met: str | None  # what met means for it; None: as the framework says
-    valid_for: str | None  # how long its evidence counts; None: as the framework says
-    practice_needed: bool  # whether being met asks for a supervisor's confirmation
 
 
 @dataclass(frozen=True)
@@ -190,7 +180,7 @@ def build_profile(
     to_develop = [r for r in every if r.level != framework.scale[-1].name]
     next_modules = next_steps(catalogue, every, to_develop, stored, passed, now, renewing)
     practice = any(practice_needed(c, framework) for c in framework.competencies)
-    covered = [r.competency for r in every]
+    covered = {r.competency.code for r in every}
     confirmations = tuple(confirmations)
     apart = no_longer_in(framework, confirmations, catalogue)
     unplaced = framework_not_recorded(confirmations, catalogue, apart)
@@ -205,7 +195,7 @@ def build_profile(
         len(every),
         next_modules,
         practice,
-        own_rules(covered, framework),
+        tuple(r for r in framework.own_rules if r.competency.code in covered),
         out_of_reach(
             (r.competency for r in every if r.level == INSUFFICIENT_EVIDENCE),
             catalogue,
@@ -224,24 +214,6 @@ def rated(level: StoredLevel | None) -> bool:
     return level is not None and (
         level.level != INSUFFICIENT_EVIDENCE or level.practice != NOT_STARTED or level.met
     )
-
-
-def own_rules(competencies, framework: Framework) -> tuple[OwnRule, ...]:
-    """Say which competencies have a met rule or a validity other than the framework's."""
-    found = []
-    for c in competencies:
-        met = c.met.describe() if c.met is not None and c.met != framework.met else None
-        valid_for = c.valid_for if c.valid_for != framework.valid_for else None
-        if met or valid_for:
-            found.append(
-                OwnRule(
-                    c,
-                    met,
-                    valid_for.describe() if valid_for else None,
-                    practice_needed(c, framework),
-                )
-            )
-    return tuple(found)
 
 
 def _standing(competency, row, evidence, catalogue, now) -> CompetencyStanding:

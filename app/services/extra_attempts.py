@@ -319,11 +319,13 @@ def _still_has(name: str, given: datetime | None) -> str:
 
 
 def _not_due(name: str, renewal) -> str:
-    """Say that the learner passed and their pass is not (yet) due for renewal."""
-    said = f"{name} has passed this quiz and it is not due for renewal"
+    """Say that the learner passed and their pass is not (yet) due for renewal: when it
+    opens, to the minute as the learner is told (dates.opens), when that is known."""
     if renewal is not None and renewal.opens_at is not None:
-        return f"{said} until {dates.day(renewal.opens_at)}"
-    return said
+        return (
+            f"{name} has passed this quiz and it opens for renewal {dates.opens(renewal.opens_at)}"
+        )
+    return f"{name} has passed this quiz and it is not due for renewal"
 
 
 def _learner(user_id: int, organisation_id: int | None) -> User:

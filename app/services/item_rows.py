@@ -20,6 +20,9 @@ from app.domain.quizzes import Question
 from app.domain.quizzes.base import InvalidAnswer
 from app.domain.quizzes.versions import wording_key
 
+# How a row's place marks a question deleted from the quiz file.
+REMOVED = "no longer in the quiz"
+
 
 def moved_versions(quiz, questions) -> dict[str, str]:
     """Return, for each stored version (of `questions`, by hash) that is another one only
@@ -160,7 +163,8 @@ def question_rows(
 
 def _earlier_told_apart(rows, order, first_answered, path, quiz) -> list[QuestionStats]:
     """Sort the rows by question, today's version first, then its earlier versions by when
-    they were first answered, each numbered "k of n" when a question has several."""
+    they were first answered, each numbered "k of n" when a question has several; so are
+    the versions of a question no longer in the quiz, which come last."""
 
     def first(row) -> tuple:
         found = [
@@ -171,20 +175,35 @@ def _earlier_told_apart(rows, order, first_answered, path, quiz) -> list[Questio
         return (0, min(found)) if found else (1, None)
 
     def key(row) -> tuple:
-        return (order.get(row.question_id, len(order)), not row.current, first(row), row.version)
+        # A removed question's versions sit together, under its ID.
+        removed = "" if row.question_id in order else row.question_id
+        place = order.get(row.question_id, len(order))
+        return (place, removed, not row.current, first(row), row.version)
 
     rows = sorted(rows, key=key)
     earlier: dict[str, list[int]] = defaultdict(list)
     for index, row in enumerate(rows):
-        if row.status == "earlier":
+        if row.status in ("earlier", "removed"):
             earlier[row.question_id].append(index)
     for indexes in earlier.values():
         for k, index in enumerate(indexes, 1):
             row, of = rows[index], len(indexes)
+            if row.status == "removed":
+                if of > 1:
+                    place = _numbered_removed(row.place, k, of)
+                    rows[index] = replace(row, earlier=(k, of), place=place)
+                continue
             told = f"earlier version {k} of {of}" if of > 1 else "earlier version"
             line = quiz.question(row.question_id).line
             rows[index] = replace(row, earlier=(k, of), place=f"{path}:{line} ({told})")
     return rows
+
+
+def _numbered_removed(place: str, k: int, of: int) -> str:
+    """Return a removed question's place (_place) with which of its versions the row is:
+    "(no longer in the quiz; version 1 of 2, was at line 29)"."""
+    told = f"{REMOVED}; version {k} of {of}"
+    return place.replace(f"{REMOVED}; was", f"{told}, was", 1).replace(f"{REMOVED})", f"{told})", 1)
 
 
 def with_unanswered_today(rows, quiz, path) -> list[QuestionStats]:
@@ -238,5 +257,5 @@ def _place(status, question, quiz, path, source) -> str:
         return f"{path}:{quiz.question(question.id).line} (earlier version)"
     file, _, line = source.rpartition(":")
     if not file:
-        return f"{path} (no longer in the quiz)"
-    return f"content/{file} (no longer in the quiz; was at line {line})"
+        return f"{path} ({REMOVED})"
+    return f"content/{file} ({REMOVED}; was at line {line})"

@@ -3,7 +3,6 @@
 from flask import Blueprint, render_template
 
 from app.content import catalogue
-from app.services.attainment import own_rules
 from app.web.gate import require_confirmation
 
 bp = Blueprint("competencies", __name__, url_prefix="/competencies")
@@ -14,6 +13,4 @@ require_confirmation(bp)
 def framework():
     """Show every framework: domains, codes, statements and the modules that teach them,
     with what its knowledge ratings need and when a competency is met."""
-    course = catalogue()
-    rules = {f.id: own_rules(f.competencies, f) for f in course.frameworks}
-    return render_template("competencies/framework.html", catalogue=course, own_rules=rules)
+    return render_template("competencies/framework.html", catalogue=catalogue())

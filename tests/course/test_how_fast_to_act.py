@@ -52,3 +52,13 @@ def test_module_2_tells_the_learner_what_to_text_to_shout_as_module_4_does():
     risk = " ".join((MODULE / "02-risk-to-life.md").read_text(encoding="utf-8").split())
     assert "send the word SHOUT to **85258**" in risk
     assert "text SHOUT to 85258" in box and "takes texts" not in box
+
+
+def test_module_4s_summary_and_figure_4s_alt_text_say_what_to_text_to_shout():
+    # "a text to Shout on 85258" leaves out the word to send, as module 2 once did; the
+    # figure itself and its description give it.
+    summary = (MODULE / "08-lone-working.md").read_text(encoding="utf-8")
+    summary = " ".join(summary.split("## Module summary", 1)[1].split())
+    alt = re.search(r"!\[([^\]]+)\]\(how-fast-to-act\.svg", SCREEN.read_text()).group(1)
+    for words in (summary, alt):
+        assert "SHOUT to 85258" in words and "a text to Shout" not in words

@@ -2,6 +2,7 @@
 
 import dataclasses
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -175,3 +176,17 @@ def test_a_repeated_domain_number_names_the_line_it_was_first_given_at(tmp_path)
     assert (27, "domain number 1 is also used at line 17") in [
         (p.line, p.message) for p in result.problems
     ]
+
+
+def test_a_frameworks_own_rules_are_worked_out_once_and_said_in_words():
+    shipped = Path(__file__).resolve().parents[2] / "competencies" / "referrer.yaml"
+    (framework,) = load_frameworks([shipped]).frameworks
+    (own,) = framework.own_rules
+    assert (own.competency.code, own.met, own.valid_for, own.practice_needed) == (
+        "REF-4.1",
+        "knowledge rated Secure",
+        "1 year",
+        False,
+    )
+    # Kept with the framework, as its catalogue is: the page reads it at every request.
+    assert framework.own_rules is framework.own_rules

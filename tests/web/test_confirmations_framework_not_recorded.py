@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from app import db
 from app.models import CompetencyName, User
-from app.models_practice import ConfirmationDecision, ConfirmationRequest
 from tests.conftest import sign_in
 from tests.nu_checker import nu_errors
+from tests.web.confirmations import decided_request
 from tests.web.statements import statements
 from tests.web.test_practice import people  # noqa: F401
 
@@ -25,23 +25,17 @@ def confirm_before_0025(app, code: str, *, at=DECIDED, outcome="confirmed") -> N
         session = db.session()
         lee = session.scalar(select(User).where(User.email == "learner@example.org"))
         sue = session.scalar(select(User).where(User.email == "sue@example.org"))
-        request = ConfirmationRequest(
+        decided_request(
+            session,
             user_id=lee.id,
             organisation_id=lee.organisation_id,
             supervisor_id=sue.id,
             competency_code=code,
             requested_at=at,
-        )
-        session.add(request)
-        session.flush()
-        session.add(
-            ConfirmationDecision(
-                request_id=request.id,
-                outcome=outcome,
-                decided_by=sue.id,
-                decided_by_name="Sue Supervisor",
-                decided_at=at,
-            )
+            outcome=outcome,
+            decided_by=sue.id,
+            decided_by_name="Sue Supervisor",
+            decided_at=at,
         )
         session.commit()
 

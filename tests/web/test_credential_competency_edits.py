@@ -15,10 +15,10 @@ from app import db
 from app.content import catalogue
 from app.models import Organisation, User
 from app.models_credentials import Credential
-from app.models_practice import ConfirmationDecision, ConfirmationRequest
 from app.services import credentials
 from tests.conftest import sign_in
 from tests.web import course_files
+from tests.web.confirmations import decided_request
 from tests.web.course_files import (  # noqa: F401 (fixtures: the copied course)
     app_on_copy,
     module_with_test_quiz,
@@ -39,21 +39,14 @@ def confirm(app, email: str, code: str) -> None:
         session = db.session()
         learner = session.scalar(select(User.id).where(User.email == email))
         org = session.scalar(select(Organisation.id).where(Organisation.name == "Riverside PCN"))
-        request = ConfirmationRequest(
+        decided_request(
+            session,
             user_id=learner,
             organisation_id=org,
             competency_code=code,
             requested_at=datetime(2026, 1, 5),
-        )
-        session.add(request)
-        session.flush()
-        session.add(
-            ConfirmationDecision(
-                request_id=request.id,
-                outcome="confirmed",
-                decided_by_name="Dr Pat Supervisor",
-                decided_at=datetime(2026, 1, 5),
-            )
+            decided_by_name="Dr Pat Supervisor",
+            decided_at=datetime(2026, 1, 5),
         )
         session.commit()
 

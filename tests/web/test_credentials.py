@@ -20,6 +20,7 @@ from tests.conftest import csrf_token, post_form, sign_in
 from tests.credential_verifier import tampered, verify
 from tests.domain.test_certificates import pdf_text
 from tests.web import revoking
+from tests.web.confirmations import decided_request
 from tests.web.journeys import pass_module
 
 BASE = "http://localhost"
@@ -318,7 +319,6 @@ def test_a_supervisors_confirmation_before_the_pass_is_evidence_and_a_later_one_
     app, client, make_user, module
 ):
     from app.models import Organisation
-    from app.models_practice import ConfirmationDecision, ConfirmationRequest
 
     email = make_user(org="Riverside PCN")
     sign_in(client, email)
@@ -331,18 +331,14 @@ def test_a_supervisors_confirmation_before_the_pass_is_evidence_and_a_later_one_
             (confirmed_code, datetime(2026, 1, 5)),
             (later_code, datetime(2099, 1, 1)),
         ):
-            request = ConfirmationRequest(
-                user_id=learner.id, organisation_id=org, competency_code=code, requested_at=when
-            )
-            session.add(request)
-            session.flush()
-            session.add(
-                ConfirmationDecision(
-                    request_id=request.id,
-                    outcome="confirmed",
-                    decided_by_name="Dr Pat Supervisor",
-                    decided_at=when,
-                )
+            decided_request(
+                session,
+                user_id=learner.id,
+                organisation_id=org,
+                competency_code=code,
+                requested_at=when,
+                decided_by_name="Dr Pat Supervisor",
+                decided_at=when,
             )
         session.commit()
     pass_module(app, client, email, module)

@@ -11,10 +11,11 @@ from app import db
 from app.content import catalogue
 from app.domain.competencies import Evidence, PracticeEvent
 from app.models import CompetencyLevel, User, utcnow
-from app.models_practice import ConfirmationDecision, ConfirmationRequest, SelfAssessment
+from app.models_practice import SelfAssessment
 from app.services import rating_reads, ratings
 from app.services.upsert import json_rows
 from tests.conftest import sign_in
+from tests.web.confirmations import decided_request
 from tests.web.quiz_helpers import attempt_form
 from tests.web.test_quiz import attempt_row, finish_screens, start, submit
 
@@ -43,22 +44,15 @@ def add_practice(user_id: int, organisation_id: int, code: str) -> None:
     assessed.assessed_at = earlier
     session.add(assessed)
     session.flush()
-    request = ConfirmationRequest(
+    decided_request(
+        session,
         user_id=user_id,
         organisation_id=organisation_id,
         competency_code=code,
         self_assessment_id=assessed.id,
         requested_at=earlier + timedelta(hours=1),
-    )
-    session.add(request)
-    session.flush()
-    session.add(
-        ConfirmationDecision(
-            request_id=request.id,
-            outcome="confirmed",
-            decided_by_name="A Supervisor",
-            decided_at=earlier + timedelta(days=1),
-        )
+        decided_by_name="A Supervisor",
+        decided_at=earlier + timedelta(days=1),
     )
     session.commit()
 

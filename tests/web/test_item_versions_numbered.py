@@ -75,3 +75,48 @@ def test_the_page_and_csv_name_each_row_as_the_quiz_numbers_it(
         f"{line} (earlier version 1 of 2)",
         f"{line} (earlier version 2 of 2)",
     ]
+
+
+def test_the_command_says_todays_version_has_no_answers_yet_as_the_page_does(
+    app, runner, edited_twice
+):
+    text = runner.invoke(args=["item-stats", QUIZ]).output
+    line = question_place("rr-q22")
+    today = text.split(f"{line}: rr-q22: ", 1)[1].split("\n", 1)[0]
+    assert today == "no answers yet"
+    assert "answered 0" not in text
+    # Its options are still listed, the right ones starred, with no share to show.
+    options = text.split(f"{line}: rr-q22: no answers yet\n", 1)[1].split(f"{line} (", 1)[0]
+    assert options.splitlines() and all(
+        o.startswith(("    * ", "      ")) and not o[6:].startswith("- ")
+        for o in options.splitlines()
+    )
+
+
+def test_versions_of_a_removed_question_are_numbered_apart_oldest_first(app, client, make_user):
+    # rr-gone was edited once, then deleted from the file: two versions, the same place.
+    with app.app_context():
+        quiz = find_quiz(QUIZ, catalogue())
+        gone = replace(quiz.question("rr-q22"), id="rr-gone")
+        first = version_of(QUIZ, quiz.path, replace(gone, text="The first wording?"))
+        second = version_of(QUIZ, quiz.path, replace(gone, text="The second wording?"))
+        users = add_learners(8)
+        asked = ["rr-gone", *THREE[1:]]
+        add_attempts(HAND, asked, users=users[4:], days=[9] * 4, versions={"rr-gone": second})
+        add_attempts(HAND, asked, users=users[:4], days=[0] * 4, versions={"rr-gone": first})
+        report = item_report(QUIZ)
+    rows = [r for r in report.questions if r.question_id == "rr-gone"]
+    assert [(r.version, r.label) for r in rows] == [
+        (first.hash, "No longer in the quiz: version 1 of 2"),
+        (second.hash, "No longer in the quiz: version 2 of 2"),
+    ]
+    line = quiz.question("rr-q22").line
+    was = f"content/quizzes/{QUIZ}.md (no longer in the quiz"
+    assert [r.place for r in rows] == [
+        f"{was}; version 1 of 2, was at line {line})",
+        f"{was}; version 2 of 2, was at line {line})",
+    ]
+    sign_in(client, make_user(email="trainer@example.org", role="trainer"))
+    page = client.get(f"/author/quizzes/{QUIZ}/items").text
+    assert "No longer in the quiz: version 1 of 2" in page
+    assert "No longer in the quiz: version 2 of 2" in page

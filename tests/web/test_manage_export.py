@@ -11,9 +11,9 @@ from app import db
 from app.content import catalogue
 from app.domain.spreadsheet import csv_text
 from app.models import CompetencyLevel, CompetencyName, Organisation, User
-from app.models_practice import ConfirmationDecision, ConfirmationRequest
 from app.services import competency_export, manage, manage_export
 from app.services.teams import scope_of
+from tests.web.confirmations import decided_request
 
 NOW = datetime.now(UTC)
 DAY = timedelta(days=1)
@@ -114,18 +114,13 @@ def add_retired(session, user, org_id: int, number: int) -> None:
             )
         )
         if kind == 3 or (kind == 2 and number % 3 == 0):
-            request = ConfirmationRequest(
-                user_id=user.id, organisation_id=org_id, competency_code=code
-            )
-            session.add(request)
-            session.flush()
-            session.add(
-                ConfirmationDecision(
-                    request_id=request.id,
-                    outcome="confirmed",
-                    decided_by_name="Sue",
-                    decided_at=NOW - (number + 3) * DAY,
-                )
+            decided_request(
+                session,
+                user_id=user.id,
+                organisation_id=org_id,
+                competency_code=code,
+                decided_by_name="Sue",
+                decided_at=NOW - (number + 3) * DAY,
             )
 
 

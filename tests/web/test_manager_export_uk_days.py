@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app import db
 from app.content import catalogue
 from app.models import CompetencyLevel, User
-from app.models_practice import ConfirmationDecision, ConfirmationRequest
+from tests.web.confirmations import decided_request
 from tests.web.test_manage import manager  # noqa: F401 (fixture)
 
 THIS_YEAR = datetime.now(UTC).year
@@ -53,18 +53,13 @@ def rated(app, manager, make_user):  # noqa: F811
                     met_until=NEXT_SUMMER if met else None,
                 )
             )
-        request = ConfirmationRequest(
-            user_id=lee.id, organisation_id=lee.organisation_id, competency_code=RETIRED
-        )
-        session.add(request)
-        session.flush()
-        session.add(
-            ConfirmationDecision(
-                request_id=request.id,
-                outcome="confirmed",
-                decided_by_name="Sue",
-                decided_at=LAST_SUMMER,
-            )
+        decided_request(
+            session,
+            user_id=lee.id,
+            organisation_id=lee.organisation_id,
+            competency_code=RETIRED,
+            decided_by_name="Sue",
+            decided_at=LAST_SUMMER,
         )
         session.commit()
     return manager

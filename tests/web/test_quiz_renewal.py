@@ -131,6 +131,25 @@ def test_a_renewal_has_a_fresh_set_of_attempts_and_no_more(app, client, passed, 
         assert standing.passed.number == 1
 
 
+def test_a_manager_refused_before_a_renewal_opens_is_told_its_exact_time(app, client, make_user):
+    with app.app_context():
+        module = catalogue().module("safeguarding-risk-and-confidentiality")
+    learner = passer(app, client, make_user, module)
+    manager = user_id(app, make_user(email="m@example.org", role="manager", org=ORG))
+    with app.app_context():
+        # Knowing the routes for immediate risk falls due at the moment of the pass, a year
+        # on less three months: the manager is told that minute, as the learner is.
+        opens = quiz_standing.status(learner, module).renewal.opens_at
+        shown = whole_minute_on(opens)
+        assert shown != dates.uk_day_starts(dates.uk_day(shown))
+        with pytest.raises(extra_attempts.NothingChanged) as refused:
+            extra_attempts.grant_attempt(manager, learner, module.assessment.id, "Off sick")
+        assert str(refused.value) == (
+            "Nothing was changed: Sam Learner has passed this quiz and it opens for renewal "
+            f"at {dates.time_of_day(shown)} on {dates.day(shown)}."
+        )
+
+
 def test_the_attempts_and_grants_before_the_pass_do_not_count_against_the_renewal(
     app, client, make_user, module
 ):
@@ -152,7 +171,10 @@ def test_a_manager_gives_one_more_attempt_only_at_an_open_renewal(
     with app.app_context():
         with pytest.raises(extra_attempts.GrantRefused) as refused:
             extra_attempts.grant_attempt(manager, passed, quiz_id, "Off sick")
-        assert "has passed this quiz and it is not due for renewal until" in str(refused.value)
+        opens = quiz_standing.status(passed, module).renewal.opens_at
+        assert str(refused.value).endswith(
+            f"has passed this quiz and it opens for renewal on {dates.day(opens)}."
+        )
     age(app, passed, 340)  # the yearly renewal is due
     still = pytest.raises(extra_attempts.GrantRefused, match="still has an attempt to use")
     with app.app_context(), still:

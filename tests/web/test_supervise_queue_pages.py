@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from app import db
 from app.models import User, utcnow
-from app.models_practice import ConfirmationDecision, ConfirmationRequest
+from app.models_practice import ConfirmationDecision
 from app.services.confirmations import DECIDED_PER_PAGE
+from tests.web.confirmations import decided_request
 from tests.web.statements import statements
 from tests.web.test_practice import (  # noqa: F401 (people is a fixture)
     CODE,
@@ -37,25 +38,19 @@ def decided_already(
         first = utcnow() - timedelta(days=1000)
         ids = []
         for n in range(start, start + count):
-            asked = ConfirmationRequest(
+            asked = decided_request(
+                session,
                 user_id=learner,
                 organisation_id=organisation,
                 supervisor_id=sue,
                 competency_code=CODE,
                 # Asked in the opposite order to their decisions: the list goes by decision.
                 requested_at=first - timedelta(days=n),
-            )
-            session.add(asked)
-            session.flush()
-            session.add(
-                ConfirmationDecision(
-                    request_id=asked.id,
-                    outcome="confirmed" if n % 2 else "returned",
-                    decided_by=sue,
-                    decided_by_name="Sue Supervisor",
-                    decided_at=first + timedelta(days=n),
-                    competency_name=f"Decision {n:03}",
-                )
+                outcome="confirmed" if n % 2 else "returned",
+                decided_by=sue,
+                decided_by_name="Sue Supervisor",
+                decided_at=first + timedelta(days=n),
+                competency_name=f"Decision {n:03}",
             )
             ids.append(asked.id)
         session.commit()

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .durations import Duration
+
+if TYPE_CHECKING:
+    from ..frameworks import Competency, Framework
 
 
 # A rating makes several for each competency: a named tuple is quicker to make than a
@@ -146,3 +149,34 @@ def asks_for_practice(rule: Rule) -> bool:
     if isinstance(rule, AllOf | AnyOf):
         return any(asks_for_practice(r) for r in rule.rules)
     return False
+
+
+@dataclass(frozen=True)
+class OwnRule:
+    """A competency whose met rule or validity is not the framework's, in words."""
+
+    competency: Competency
+    met: str | None  # what met means for it; None: as the framework says
+    valid_for: str | None  # how long its evidence counts; None: as the framework says
+    practice_needed: bool  # whether being met asks for a supervisor's confirmation
+
+
+def own_rules(framework: Framework) -> tuple[OwnRule, ...]:
+    """Say which of a framework's competencies have a met rule or a validity of their own.
+
+    Read it as `framework.own_rules`, worked out once for each framework loaded.
+    """
+    found = []
+    for c in framework.competencies:
+        met = c.met.describe() if c.met is not None and c.met != framework.met else None
+        valid_for = c.valid_for if c.valid_for != framework.valid_for else None
+        if met or valid_for:
+            found.append(
+                OwnRule(
+                    c,
+                    met,
+                    valid_for.describe() if valid_for else None,
+                    practice_needed(c, framework),
+                )
+            )
+    return tuple(found)
