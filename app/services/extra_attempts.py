@@ -16,6 +16,7 @@ from app import db
 from app.content import catalogue
 from app.domain import dates
 from app.domain.accounts import normalise_email
+from app.domain.quizzes import retakes
 from app.models import AttemptGrant, User, utcnow
 from app.services import (
     audit,
@@ -84,7 +85,8 @@ class QuizStanding:
     renewing: bool  # passed, and open for renewal: the counts are the renewal's
     in_progress: bool
     locked: bool
-    waiting_for_rule: bool
+    # When the retake rule opens a new set, in words (retakes.rule_in_words), once locked.
+    rule_words: str | None
     grants: tuple[GrantRecord, ...]
     # When the certificate of the latest pass was revoked, while no pass counts: the quiz is
     # to pass again, its attempts counted from then (quiz_standing.QuizStatus.withdrawn_on).
@@ -185,7 +187,7 @@ def attempts_from(person: learner_rows.Person, found, modules, now: datetime) ->
                 renewing=status.renewing,
                 in_progress=status.in_progress is not None,
                 locked=allowed.locked,
-                waiting_for_rule=allowed.locked and allowed.rule is not None,
+                rule_words=retakes.rule_in_words(allowed),
                 grants=tuple(_grant(row) for row in mine),
                 revoked_on=status.withdrawn_on if status.passed is None else None,
             )
@@ -216,7 +218,7 @@ def _removed_modules(attempts, offered: set[str]) -> list[QuizStanding]:
             renewing=False,
             in_progress=False,
             locked=False,
-            waiting_for_rule=False,
+            rule_words=None,
             grants=(),
             removed=True,
             graded=tuple(

@@ -227,6 +227,30 @@ def test_a_manager_gives_one_more_attempt_with_a_reason_audit_logged(
     assert attempt_row(app, start(client, module)).number == 2
 
 
+def test_the_manager_is_told_when_the_retake_rule_opens_a_new_set(
+    app, client, module, course, make_user
+):
+    module = with_quiz(
+        app, course, module, attempts=1, extra="retake:\n  wait_days: 7\n  revisit_screens: true\n"
+    )
+    email = make_user(org="Riverside PCN")
+    make_user(email="m@example.org", role="manager", org="Riverside PCN")
+    finish_screens(app, email, module)
+    sign_in(client, email)
+    use_every_attempt(app, client, module)
+    with app.app_context():
+        failed = db.session().scalars(select(Attempt.submitted_at)).one()
+    manager = app.test_client()
+    sign_in(manager, "m@example.org")
+    page = html.unescape(manager.get(f"/manage/learners/{learner_id(app)}").text)
+    opens = dates.opens(failed + timedelta(days=7))
+    screens = len(module.screens)
+    assert (
+        f"No attempts left (1 used): the quiz's retake rule opens a new set {opens}, once they "
+        f"have gone back over {screens} of the module's screens."
+    ) in " ".join(page.split())
+
+
 def test_a_manager_cannot_reach_a_learner_outside_their_organisation(
     app, client, module, course, make_user
 ):

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from .. import dates
 from ..calendar_limits import moved
 from .model import RetakeRule
 
@@ -71,3 +72,25 @@ def allowance(
     waited = now >= opens_at
     ready = waited and not to_revisit
     return Allowance(len(outcomes), allowed, passed, rule, opens_at, to_revisit, ready, waited)
+
+
+def rule_in_words(found: Allowance) -> str | None:
+    """Say, for the people who can give another attempt, when the retake rule opens a new
+    set for a learner with none left: "the quiz's retake rule opens a new set at 10:31am GMT
+    on 14 December 2026, once they have gone back over 3 of the module's screens"; None
+    when no rule applies.
+    """
+    if not found.locked or found.rule is None:
+        return None
+    if found.rule_ready:
+        return "the quiz's retake rule opens a new set as soon as they start the quiz"
+    if found.opens_at is None:  # a wait past the calendar's end
+        return "the quiz's retake rule will not open a new set"
+    said = "the quiz's retake rule opens a new set"
+    if not found.waited:
+        said += f" {dates.opens(found.opens_at)}"
+    if found.to_revisit:
+        count = len(found.to_revisit)
+        screens = "1 of the module's screens" if count == 1 else f"{count} of the module's screens"
+        said += f", once they have gone back over {screens}"
+    return said

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.domain.quizzes import parse_quiz
 from app.domain.quizzes.model import RetakeRule
-from app.domain.quizzes.retakes import allowance
+from app.domain.quizzes.retakes import allowance, rule_in_words
 
 from .conftest import BODY_LINE, KNOWN_CODES, PATH, messages, parse_body
 
@@ -114,3 +114,35 @@ def test_the_rule_opens_a_new_set_only_after_the_wait_and_the_revisit():
 def test_without_a_rule_a_locked_quiz_stays_locked():
     locked = standing(fails(90, 80, 70), rule=None)
     assert locked.locked and not locked.rule_ready and locked.opens_at is None
+
+
+def test_the_people_who_give_attempts_are_told_when_the_rule_opens_a_new_set():
+    # NOW is 12:00 GMT on 10 March 2027; the last fail 3 days before, so the wait ends on
+    # the 14th at midday, and both screens are still to go back over.
+    waiting = standing(fails(9, 8, 3))
+    assert rule_in_words(waiting) == (
+        "the quiz's retake rule opens a new set at midday GMT on 14 March 2027, "
+        "once they have gone back over 2 of the module's screens"
+    )
+    one_left = standing(fails(9, 8, 3), revisited={"two": NOW})
+    assert rule_in_words(one_left).endswith(
+        "once they have gone back over 1 of the module's screens"
+    )
+    later = NOW + timedelta(days=5)
+    waited = standing(fails(9, 8, 3), now=later)
+    assert rule_in_words(waited) == (
+        "the quiz's retake rule opens a new set, once they have gone back over 2 of the "
+        "module's screens"
+    )
+    ready = standing(fails(9, 8, 3), revisited={"one": later, "two": later}, now=later)
+    assert (
+        rule_in_words(ready)
+        == "the quiz's retake rule opens a new set as soon as they start the quiz"
+    )
+    no_revisit = standing(fails(9, 8, 3), rule=RetakeRule(7, False))
+    assert (
+        rule_in_words(no_revisit)
+        == "the quiz's retake rule opens a new set at midday GMT on 14 March 2027"
+    )
+    assert rule_in_words(standing(fails(90, 80, 70), rule=None)) is None
+    assert rule_in_words(standing(fails(9, 8))) is None  # attempts left: nothing to open
