@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, render_template, request
 
 from app.config import PROJECT_ROOT
 from app.domain.catalogue import LoadResult
@@ -22,6 +22,13 @@ from app.domain.content import Catalogue
 from app.domain.problems import failure_problem, relative_to
 
 EXTENSION = "linkwise.content_watch"
+# The areas whose pages show the course. With no version of it to show, they would leave
+# things out and state it as fact ("no longer in the course", "no framework applies to
+# this profession"), so they wait for the content to be fixed instead.
+SHOW_THE_COURSE = frozenset(
+    ("learn", "quiz", "my", "certificates", "competencies", "practice", "supervise")
+    + ("manage", "author")
+)
 
 
 class ContentWatch:
@@ -93,6 +100,17 @@ def init_app(app: Flask, content_dir: Path, competencies_dir: Path) -> None:
     watch.apply(app, load(app, folders))
     app.extensions[EXTENSION] = watch
     app.before_request(watch.refresh)
+    app.before_request(lambda: _without_a_course(watch))
     app.context_processor(
         lambda: {"content_errors": watch.errors, "content_kept_version": watch.kept_version}
     )
+
+
+def _without_a_course(watch: ContentWatch):
+    """Answer a page that shows the course with a page saying it cannot, while the server
+    has no version of the course to show (it started on content with errors)."""
+    if not watch.errors or watch.kept_version:
+        return None
+    if request.blueprint in SHOW_THE_COURSE or request.endpoint == "account.download_data":
+        return render_template("content_unavailable.html"), 503
+    return None

@@ -82,6 +82,15 @@ def test_a_server_started_on_broken_content_says_it_has_no_version_to_show_not_t
     assert "no modules, quizzes or competency frameworks appear until every error is fixed" in page
     assert "shows none of the course until they are fixed" in caplog.text
     assert "last version" not in caplog.text
+    # Pages that show the course would state what they leave out as fact ("no longer in the
+    # course", "no framework applies"): they say they need the content instead.
+    for url in ("/modules/", "/my/competencies", "/competencies/", "/manage/", "/author/quizzes"):
+        held = dev.test_client().get(url)
+        assert held.status_code == 503, url
+        assert "This page needs the course content" in held.text
+        assert "content/modules/referral-routes/module.md:2: error: invalid YAML" in held.text
+    for url in ("/", "/privacy", "/sign-in"):
+        assert dev.test_client().get(url).status_code == 200
     # Once fixed, the course is served; a later slip keeps that version, and says so.
     course_files.edit(module, "title: [Referral routes", "title: Referral routes")
     client = dev.test_client()
