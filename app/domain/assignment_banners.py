@@ -2,7 +2,7 @@
 returns what was done: assignments.Assigned)."""
 
 from app.domain import dates
-from app.domain.assignments import RENEWALS
+from app.domain.assignments import EXPIRED, NO_LONGER_OFFERED, OVERDUE, RENEWALS
 
 # Lines named one by one in a banner, at most: past these, how many more.
 NAMED_IN_BANNER = 5
@@ -82,3 +82,53 @@ def _earlier_line(e) -> str:
         else f"that {'earlier date' if dated else 'shorter renewal'} still applies"
     )
     return f"{e.learner} already has “{e.module_title}” through {through}: {applies}"
+
+
+def placed_message(full_name: str, left: str | None, assigned) -> str:
+    """Return the banner after a manager places a learner in a team: the team they left, if
+    any, and what the team's assignments now ask of them and by when (`assigned`: module
+    title and Standing, soonest due first)."""
+    message = f"{full_name} is now in this team"
+    message += f" and has left {left}." if left else "."
+    if not assigned:
+        return f"{message} Nothing is assigned to this team."
+    return f"{message} Assigned here: {'; '.join(_asked(t, s) for t, s in assigned)}."
+
+
+def _asked(title: str, found) -> str:
+    if found.status == NO_LONGER_OFFERED:
+        return f"{title}, no longer in the course: nothing to do"
+    if found.status == EXPIRED:
+        return f"{title}, expired on {dates.day(found.due_on)}: to do again now"
+    if found.completed_on is not None:
+        renew = f", renew by {dates.day(found.due_on)}" if found.due_on else ""
+        return f"{title}, complete{renew}"
+    if found.status == OVERDUE:
+        return f"{title}, was due {dates.day(found.due_on)}: overdue"
+    return f"{title}, due by {dates.day(found.due_on)}"
+
+
+def reach_words(earlier: int, own_dates: int, *, named: bool) -> tuple[str, ...]:
+    """Return what an assignment's row says of the learners for whom its date is not the one
+    counted: those an earlier date from another assignment binds, and those who joined its
+    team after it fell due and have a later date of their own."""
+    found = []
+    if earlier and named:
+        found.append(
+            "This date does not count for them: an earlier date from another assignment applies"
+        )
+    elif earlier:
+        found.append(
+            f"This date does not count for {reach_learners(earlier)}: an earlier date from "
+            "another assignment applies"
+        )
+    if own_dates:
+        has = "has a later date" if own_dates == 1 else "have later dates"
+        found.append(f"{reach_learners(own_dates)} joined after it was due and {has} of their own")
+    return tuple(found)
+
+
+def reach_learners(count: int, the: str = "") -> str:
+    """Return "1 learner", "3 learners" ("the 3 learners" with `the`)."""
+    words = "1 learner" if count == 1 else f"{count} learners"
+    return f"{the} {words}" if the else words

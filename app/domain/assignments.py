@@ -7,7 +7,7 @@ then it expires the renewal interval after the latest completion and is due agai
 
 from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from app.domain.numbers import whole_number
 
@@ -113,6 +113,18 @@ def applies(
     if team_id is not None and team_id != learner_team:
         return False
     return profession is None or profession == learner_profession
+
+
+def own_due(due_on: date, set_on: date, joined_on: date | None) -> date:
+    """Return a learner's due date under an assignment: its own, unless they came under it
+    (joined its team, on `joined_on`) after both the day it was set and its due date; then
+    the time it gave everyone (its due date less the day it was set; none when it was set
+    already past due) counted from the day they joined. UK days throughout; `joined_on` is
+    None where no joining counts (services/assignment_dues.py, which says this in SQL too).
+    """
+    if joined_on is None or joined_on <= due_on or joined_on <= set_on:
+        return due_on
+    return joined_on + timedelta(days=max(0, (due_on - set_on).days))
 
 
 def add_months(day: date, months: int) -> date:

@@ -20,6 +20,7 @@ from app.domain.content import Catalogue
 from app.models import User
 from app.models_assignments import Assignment
 from app.models_teams import Team, TeamMember
+from app.services.assignment_dues import own_due_sql, uk_date
 
 EVERYONE = "everyone in the organisation"
 
@@ -123,6 +124,10 @@ def earlier(
         or_(Assignment.team_id.is_(None), Assignment.team_id.in_(teams_of)),
         or_(Assignment.profession.is_(None), Assignment.profession == User.profession),
     )
+    # Their own date under it: later than its own if they joined its team after it fell due.
+    theirs = own_due_sql(
+        select(uk_date(TeamMember.joined_at)).where(TeamMember.user_id == User.id).scalar_subquery()
+    )
     query = (
         select(
             User.id,
@@ -130,7 +135,7 @@ def earlier(
             Assignment.module_slug,
             Team.name,
             Assignment.profession,
-            Assignment.due_on,
+            theirs.label("due_on"),
             Assignment.renew_months,
         )
         .select_from(User)
@@ -139,9 +144,9 @@ def earlier(
         .where(
             User.id.in_(learner_ids),
             Assignment.module_slug.in_(slugs),
-            or_(Assignment.due_on < due_on, renews_sooner),
+            or_(theirs < due_on, renews_sooner),
         )
-        .order_by(User.full_name, User.id, Assignment.due_on, Assignment.renew_months)
+        .order_by(User.full_name, User.id, theirs, Assignment.renew_months)
     )
     rows = db.session().execute(query).all()
     # One line a learner and module: the earliest date, and the shortest renewal, of those.

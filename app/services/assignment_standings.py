@@ -19,8 +19,9 @@ from app.domain.dates import uk_day
 from app.models import Attempt, Completion, User
 from app.models_assignments import Assignment
 from app.models_teams import TeamMember
+from app.services import assignment_dues as dues
 from app.services import passes
-from app.services.assignments import offered
+from app.services.assignment_rows import offered
 
 
 def standing_in(
@@ -36,7 +37,9 @@ def standing_in(
 
 
 def learner_rules(organisation_id: int, learners) -> dict[int, list[rules.Rule]]:
-    """Return each learner's binding rule per module: learners are (id, team, profession)."""
+    """Return each learner's binding rule per module: learners are (id, team, profession,
+    when they joined the team); a learner who joined after a team's assignment fell due has
+    their own due date under it (assignment_dues.own_due)."""
     session = db.session()
     assigned = session.execute(
         select(
@@ -46,17 +49,18 @@ def learner_rules(organisation_id: int, learners) -> dict[int, list[rules.Rule]]
             Assignment.user_id,
             Assignment.due_on,
             Assignment.renew_months,
+            Assignment.assigned_at,
         ).where(Assignment.organisation_id == organisation_id)
     ).all()
     named = defaultdict(list)
     for row in assigned:
         if row.user_id is not None:
-            named[row.user_id].append(row)
+            named[row.user_id].append(Assigned(row.module_slug, row.due_on, row.renew_months))
     shared = [row for row in assigned if row.user_id is None]
     # Learners of one team and profession share their rules: worked out once per pair.
     groups: dict[tuple, list] = {}
     found: dict[int, list[rules.Rule]] = {}
-    for learner_id, team_id, profession in learners:
+    for learner_id, team_id, profession, joined_at in learners:
         if (team_id, profession) not in groups:
             groups[team_id, profession] = [
                 row
@@ -70,7 +74,14 @@ def learner_rules(organisation_id: int, learners) -> dict[int, list[rules.Rule]]
                     learner_profession=profession,
                 )
             ]
-        mine = groups[team_id, profession] + named.get(learner_id, [])
+        mine = [
+            Assigned(
+                row.module_slug,
+                dues.own_due(row.team_id, row.due_on, row.assigned_at, joined_at),
+                row.renew_months,
+            )
+            for row in groups[team_id, profession]
+        ] + named.get(learner_id, [])
         found[learner_id] = _binding(tuple(mine)) if mine else []
     return found
 
@@ -123,13 +134,15 @@ def for_learner(user_id: int, catalogue: Catalogue, on: date) -> list[rules.Stan
     """Return the learner's assigned modules and where they stand on a day, soonest due first."""
     session = db.session()
     row = session.execute(
-        select(User.id, TeamMember.team_id, User.profession, User.organisation_id)
+        select(
+            User.id, TeamMember.team_id, User.profession, TeamMember.joined_at, User.organisation_id
+        )
         .outerjoin(TeamMember, TeamMember.user_id == User.id)
         .where(User.id == user_id)
     ).one()
     if row.organisation_id is None:
         return []
-    bound = learner_rules(row.organisation_id, [(row.id, row.team_id, row.profession)])[row.id]
+    bound = learner_rules(row.organisation_id, [tuple(row)[:4]])[row.id]
     if not bound:
         return []
     done = completion_dates(User.id == user_id, catalogue)

@@ -6,7 +6,7 @@ statement that decides: of two withdrawals at once (a double click, two tabs) on
 the row and records it, and the other finds it already withdrawn and records nothing.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import and_, case, select
@@ -17,7 +17,9 @@ from app.models import User
 from app.models_assignments import Assignment, AssignmentWithdrawal
 from app.models_teams import Team
 from app.services import audit, module_titles
-from app.services.assignments import AssignedRow, assigned_row, changeable_by
+from app.services.assignment_reach import reach_columns
+from app.services.assignment_rows import AssignedRow, assigned_row
+from app.services.assignments import changeable_by
 from app.services.teams import Scope
 
 _ASSIGNMENT = Assignment.__table__
@@ -38,9 +40,10 @@ class Withdrawal:
 def to_withdraw(scope: Scope, assignment_id: int, catalogue: Catalogue) -> Withdrawal | None:
     """Return the assignment the manager asks to withdraw, or its withdrawal if it has gone;
     None when it is not one they may withdraw (the view answers 404)."""
-    found = _shown(Assignment, Assignment.id, scope, assignment_id, catalogue)
+    reach = reach_columns(scope, assignment_id)
+    found = _shown(Assignment, Assignment.id, scope, assignment_id, catalogue, *reach)
     if found is not None:
-        return Withdrawal(found[0])
+        return Withdrawal(replace(found[0], earlier=found[1][0], own_dates=found[1][1]))
     return _withdrawn_before(scope, assignment_id, catalogue)
 
 

@@ -5,7 +5,6 @@ An assignment is one row per module and target; the unique key makes a second su
 assignment_standings.py.
 """
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -68,18 +67,6 @@ class Request:
     # False when the form's team list was left on "Choose a team": nobody is assigned, and
     # the manager is asked to choose (no team_id alone still means everyone, for scripts).
     team_chosen: bool = True
-
-
-@dataclass(frozen=True)
-class AssignedRow:
-    """An assignment as the manager's list shows it."""
-
-    id: int
-    module_title: str
-    who: str
-    due_on: date
-    renew_months: int | None
-    offered: bool = True  # False once its module has left the course (see `standing_in`)
 
 
 def changeable_by(scope: Scope, table=Assignment):
@@ -268,36 +255,3 @@ def not_found(scope: Scope, missing: list[str]) -> str:
         f"No learner in {where} has these {len(missing)} email addresses: "
         f"{', '.join(missing)}. Check them or remove them"
     )
-
-
-def assigned_row(
-    assignment_id: int,
-    module_slug: str,
-    profession: str | None,
-    team_name: str | None,
-    person: str | None,
-    due_on: date,
-    renew_months: int | None,
-    catalogue: Catalogue,
-    titles: Mapping[str, str],
-) -> AssignedRow:
-    """Return an assignment as the manager's list shows it: the module, and whom it covers.
-
-    `titles` names the module (module_titles.titles_of: as last recorded once it has gone).
-    """
-    who = person or team_name or "Everyone in the organisation"
-    if profession:
-        who += f" ({PROFESSIONS.get(profession, profession)}s)"
-    return AssignedRow(
-        assignment_id,
-        titles[module_slug],
-        who,
-        due_on,
-        renew_months,
-        offered(module_slug, catalogue),
-    )
-
-
-def offered(module_slug: str, catalogue: Catalogue) -> bool:
-    """Say whether an assigned module is still offered: it is in the course."""
-    return catalogue.module(module_slug) is not None

@@ -8,14 +8,16 @@ columns (`retired_columns`) are those of every learner kept, on every page.
 
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.domain import assignments as rules
 from app.models import User
+from app.models_assignments import Assignment
 from app.models_counts import DashboardCountChange
 from app.models_teams import Team, TeamMember
 from app.services import dashboard_counts, retired_held
+from app.services.assignment_dues import uk_date
 from app.services.teams import Scope, in_scope, team_seen
 
 TEAM_ID = bindparam("team_id", type_=Integer)
@@ -64,11 +66,23 @@ def learners(scope: Scope, filters: Filters, ids=None, *, seen_only=False):
             User.profession,
             TeamMember.team_id,
             func.coalesce(Team.name, NO_TEAM).label("team"),
+            _joined_late().label("joined_on"),
         )
         .outerjoin(TeamMember, TeamMember.user_id == User.id)
         .outerjoin(Team, Team.id == TeamMember.team_id)
         .where(*where(scope, filters, ids, seen_only=seen_only))
     )
+
+
+def _joined_late():
+    # The UK day the learner joined their team, when that was after one of its assignments
+    # fell due (their own due date may differ: assignment_dues.own_due_sql); else NULL, so
+    # learners of a team and profession share their rules (compliance_cells.rules_for).
+    joined_on = uk_date(TeamMember.joined_at)
+    late = select(Assignment.id).where(
+        Assignment.team_id == TeamMember.team_id, Assignment.due_on < joined_on
+    )
+    return case((late.exists(), joined_on))
 
 
 def listing(scope: Scope, filters: Filters, chosen, *, seen_only=False):

@@ -13,7 +13,7 @@ from app.domain import assignments as rules
 from app.domain import dates
 from app.domain.accounts import PROFESSIONS
 from app.domain.dates import uk_day
-from app.services.assignments import offered
+from app.services.assignment_rows import offered
 from app.services.compliance_competencies import LABELS as COMPETENCY_LABELS
 from app.services.compliance_competencies import cells_for
 from app.services.retired_held import NOT_RECORDED, Held, Retired, in_words

@@ -207,7 +207,10 @@ PAGE = union_all(
     ),
     learner_rows.ASSIGNMENTS.with_only_columns(
         *_renewal_columns(
-            "assigned", Assignment.module_slug, Assignment.renew_months, day=Assignment.due_on
+            "assigned",
+            Assignment.module_slug,
+            Assignment.renew_months,
+            day=learner_rows.ASSIGNED_DUE,
         )
     ),
 )

@@ -115,6 +115,7 @@ def send_reminders(catalogue: Catalogue, today: date) -> ReminderRun:
                 User.id,
                 TeamMember.team_id,
                 User.profession,
+                TeamMember.joined_at,
                 User.email,
                 User.full_name,
                 reminder_failures.IS_FAILING.label("failing"),
@@ -128,7 +129,7 @@ def send_reminders(catalogue: Catalogue, today: date) -> ReminderRun:
             )
             .order_by(User.id)
         ).all()
-        bound = learner_rules(organisation_id, [(r.id, r.team_id, r.profession) for r in learners])
+        bound = learner_rules(organisation_id, [tuple(r)[:4] for r in learners])
         done = completion_dates(User.organisation_id == organisation_id, catalogue)
         for learner in learners:
             due = [

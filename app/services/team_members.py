@@ -10,13 +10,19 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app import db
+from app.content import catalogue as course
 from app.domain.accounts import email_problem, normalise_email, normalise_join_code
+from app.domain.assignments import Standing
+from app.domain.dates import uk_today
 from app.domain.email_lists import one_address
-from app.models import User
+from app.models import User, utcnow
+from app.models_assignments import Assignment
 from app.models_teams import Team, TeamMember
 from app.services import audit
+from app.services.assignment_standings import for_learner
 from app.services.leavers import move_records
 from app.services.locks import lock_learner
+from app.services.module_titles import titles_of
 from app.services.teams import Scope, TeamError, team_for_code, team_in
 
 
@@ -39,6 +45,9 @@ class Placed:
     team: Team
     full_name: str
     already: bool = False
+    left: str | None = None  # the team they were in before, by name
+    # What the team's assignments ask of them now: (module title, where they stand).
+    assigned: tuple[tuple[str, Standing], ...] = ()
 
 
 def lock_person(user_id: int) -> None:
@@ -122,12 +131,25 @@ def place(
     if current == team.id:
         session.rollback()
         return Placed(team, user.full_name, already=True)
+    left = session.get(Team, current).name if current is not None else None
     _place(user, team, placed_by=actor_id)
     audit.record(
         session, "team.placed", actor_id=actor_id, subject_id=user.id, via=via, team=team.name
     )
     session.commit()
-    return Placed(team, user.full_name)
+    return Placed(team, user.full_name, left=left, assigned=assigned_here(user.id, team.id))
+
+
+def assigned_here(user_id: int, team_id: int) -> tuple[tuple[str, Standing], ...]:
+    """Return the modules the team's assignments give the learner, each with where they stand
+    today (their own due date, as every page shows it), soonest due first."""
+    catalogue = course()
+    slugs = set(
+        db.session().scalars(select(Assignment.module_slug).where(Assignment.team_id == team_id))
+    )
+    found = [s for s in for_learner(user_id, catalogue, uk_today()) if s.module_slug in slugs]
+    titles = titles_of([s.module_slug for s in found], catalogue)
+    return tuple((titles[s.module_slug], s) for s in found)
 
 
 def _member_of(user_id: int) -> int | None:
@@ -149,4 +171,5 @@ def _place(user: User, team: Team, *, placed_by: int | None) -> None:
     if member is None:
         session.add(TeamMember(user_id=user.id, team_id=team.id, placed_by=placed_by))
     else:
-        member.team_id, member.placed_by = team.id, placed_by
+        # Joined afresh: a team's assignment past due gives them its time from today.
+        member.team_id, member.placed_by, member.joined_at = team.id, placed_by, utcnow()

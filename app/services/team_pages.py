@@ -21,6 +21,8 @@ from app.models import Organisation, User
 from app.models_assignments import Assignment
 from app.models_teams import Leaver, Team, TeamManager, TeamMember
 from app.services import assignments, audit, learner_rows, module_titles, tagged_rows
+from app.services.assignment_reach import reach_branch, reach_of
+from app.services.assignment_rows import AssignedRow, assigned_row
 from app.services.leavers import gone_from, leaver_seen
 from app.services.tagged_rows import Row, branch
 from app.services.teams import TEAM_LEARNERS, Scope, TeamRow, in_scope, team_seen
@@ -85,8 +87,8 @@ class AssignmentsPage(NamedTuple):
     everyone, or a profession across the organisation). Each soonest due first.
     """
 
-    assigned: list[assignments.AssignedRow]
-    set_by_organisation: list[assignments.AssignedRow]
+    assigned: list[AssignedRow]
+    set_by_organisation: list[AssignedRow]
     teams: list[TeamRow]
 
 
@@ -218,13 +220,15 @@ def assignments_page(scope: Scope, catalogue: Catalogue) -> AssignmentsPage:
         .outerjoin(person, person.c.id == Assignment.user_id)
         .where(assignments.binding_within(scope))
     )
-    found = tagged_rows.read((assigned, teams_branch(scope)))
+    found = tagged_rows.read((assigned, reach_branch(scope), teams_branch(scope)))
     mine, theirs, rows = [], [], list(_in_place(found, "assignment", 2))
+    reach = reach_of(found)  # for how many learners each one's date is not theirs
     # A module gone from the course is named as last recorded: one statement more, then.
     titles = module_titles.titles_of((row.text[0] for row in rows), catalogue)
     for row in rows:
-        shown = assignments.assigned_row(
-            row.number[0], *row.text[:4], row.day[0], row.number[1], catalogue, titles
+        reached = reach.get(row.number[0], (0, 0))
+        shown = assigned_row(
+            row.number[0], *row.text[:4], row.day[0], row.number[1], catalogue, titles, reached
         )
         (mine if row.flag[0] else theirs).append(shown)
     return AssignmentsPage(mine, theirs, team_rows(found))

@@ -4,6 +4,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.domain import dates
+from app.domain.assignment_banners import placed_message
 from app.domain.numbers import whole_number
 from app.security import MAX_ID
 from app.services import leavers, team_managers, team_members, team_pages, teams
@@ -67,7 +68,7 @@ def place_learner(team_id: int):
     if placed.already:
         flash(f"{placed.full_name} is already in this team: nothing was changed.", "warning")
     else:
-        flash(f"{placed.full_name} is now in this team.", "success")
+        flash(placed_message(placed.full_name, placed.left, placed.assigned), "success")
     return redirect(url_for("manage.team_page", team_id=team_id))
 
 

@@ -32,14 +32,22 @@ def matrix(
     if filters.profession:
         where.append(User.profession == filters.profession)
     learners = session.execute(
-        select(User.id, User.full_name, User.email, User.profession, TeamMember.team_id, Team.name)
+        select(
+            User.id,
+            User.full_name,
+            User.email,
+            User.profession,
+            TeamMember.team_id,
+            Team.name,
+            TeamMember.joined_at,
+        )
         .outerjoin(TeamMember, TeamMember.user_id == User.id)
         .outerjoin(Team, Team.id == TeamMember.team_id)
         .where(*where)
         .order_by(User.full_name, User.id)
     ).all()
     bound = learner_rules(
-        scope.organisation_id, [(r.id, r.team_id, r.profession) for r in learners]
+        scope.organisation_id, [(r.id, r.team_id, r.profession, r.joined_at) for r in learners]
     )
     assigned = {rule.module_slug for found in bound.values() for rule in found}
     offered = tuple((m.slug, m.title) for m in catalogue.modules if m.slug in assigned)

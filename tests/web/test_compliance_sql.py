@@ -68,7 +68,7 @@ def pages_of_three(monkeypatch):
 def varied(app, runner, pcn):
     """About forty learners over three practices and none, some of them leavers."""
     assert runner.invoke(args=["create-team", ORG, "Ash Practice"]).exit_code == 0
-    rng = random.Random(15)
+    rng, joining = random.Random(15), random.Random(16)
     with app.app_context():
         session = db.session()
         org = session.scalar(select(User.organisation_id).where(User.email == "lead@example.org"))
@@ -91,7 +91,14 @@ def varied(app, runner, pcn):
             session.flush()
             people.append(person)
             if places[n % 4] is not None:
-                session.add(TeamMember(user_id=person.id, team_id=places[n % 4]))
+                # Some joined their team after its assignments fell due, some on the very
+                # day, around midnight: their own due dates (assignment_dues).
+                joined = datetime.combine(
+                    TODAY + timedelta(days=joining.choice((-300, -6, -5, -4, 0, 45))),
+                    joining.choice([time(0, 0), time(12, 30), time(23, 59, 59)]),
+                    UTC,
+                )
+                session.add(TeamMember(user_id=person.id, team_id=places[n % 4], joined_at=joined))
         elm, oak = places[1], places[2]
         wanted = [
             (slugs[0], {}, TODAY + timedelta(days=60), 12),
@@ -117,6 +124,7 @@ def varied(app, runner, pcn):
                     target=rules.target_key(**target),
                     due_on=due_on,
                     renew_months=renew,
+                    assigned_at=datetime.combine(due_on - timedelta(days=40), time(23, 30), UTC),
                     **target,
                 )
             )
