@@ -25,6 +25,7 @@ from app.web import forms
 from tests.databases import database_at
 from tests.issuer_key import TEST_ISSUER_PEM
 from tests.mailbox import Mailbox, start_smtp_server
+from tests.shared_rules import sharing_rule_parses
 from tests.warm_connections import WARM_DATABASES, close_every_kept, keep_connections
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -188,6 +189,7 @@ def cheaper_test_process():
         # The ORM's flushes compile into their mapper's own cache, not the engine's.
         patch.setattr(Mapper, "_compiled_cache", property(lambda _mapper: statements))
         patch.setattr(Rule, "_compile_builder", sharing_url_builders(Rule._compile_builder))
+        patch.setattr(Rule, "compile", sharing_rule_parses(Rule.compile))
         yield
 
 

@@ -4,6 +4,7 @@ keep the stored code."""
 
 import ast
 import re
+from functools import cache
 from pathlib import Path
 
 from app import db
@@ -17,17 +18,24 @@ MADE_KINDS = {"practice.{outcome}": {"practice.confirmed", "practice.returned"}}
 WRITERS = {"record": 1, "recorded_where": 0}
 
 
+@cache
+def source(path: Path) -> tuple[str, ast.Module]:
+    """Return a file's text and syntax tree, parsed once for both walks below."""
+    text = path.read_text("utf-8")
+    return text, ast.parse(text)
+
+
 def recorded_kinds() -> dict[str, str]:
     """Return every kind of event the app's code records, each with the place it is recorded;
     a kind argument the walk cannot read fails here, so no new kind slips past."""
     found, unread = {}, []
     for path in sorted(APP.rglob("*.py")):
-        tree = ast.parse(path.read_text("utf-8"))
+        module = Module(source(path)[1])
         where = path.relative_to(APP.parent)
-        for call in ast.walk(tree):
-            if isinstance(call, ast.Call) and _records_an_event(call, tree):
+        for call in module.nodes:
+            if isinstance(call, ast.Call) and module.writer(call) is not None:
                 place = f"{where}:{call.lineno}"
-                kinds = _kinds(_kind_argument(call, tree), tree)
+                kinds = module.kinds(module.kind_argument(call))
                 if not kinds:
                     unread.append(place)
                 found |= dict.fromkeys(kinds, place)
@@ -35,55 +43,56 @@ def recorded_kinds() -> dict[str, str]:
     return found
 
 
-def _records_an_event(call: ast.Call, tree: ast.Module) -> bool:
-    return _writer(call, tree) is not None
+class Module:
+    """One file's syntax tree, walked once: its nodes, the names it imports audit's writers
+    under, and what each name is assigned (looked up per call, not walked again per call)."""
 
+    def __init__(self, tree: ast.Module):
+        self.nodes = list(ast.walk(tree))
+        self.imported = {
+            alias.asname or alias.name: alias.name
+            for node in self.nodes
+            if isinstance(node, ast.ImportFrom) and node.module == "app.services.audit"
+            for alias in node.names
+            if alias.name in WRITERS
+        }
+        self.assigned: dict[str, list[ast.expr]] = {}
+        for node in self.nodes:
+            if isinstance(node, ast.Assign):
+                for name in {t.id for t in node.targets if isinstance(t, ast.Name)}:
+                    self.assigned.setdefault(name, []).append(node.value)
 
-def _writer(call: ast.Call, tree: ast.Module) -> str | None:
-    """Return which of audit's writers a call is (`audit.record(...)`, or `record(...)`
-    imported from it), or None."""
-    function = call.func
-    if isinstance(function, ast.Attribute) and function.attr in WRITERS:
-        named_audit = isinstance(function.value, ast.Name) and function.value.id == "audit"
-        return function.attr if named_audit else None
-    imported = {
-        alias.asname or alias.name: alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.module == "app.services.audit"
-        for alias in node.names
-        if alias.name in WRITERS
-    }
-    return imported.get(function.id) if isinstance(function, ast.Name) else None
+    def writer(self, call: ast.Call) -> str | None:
+        """Return which of audit's writers a call is (`audit.record(...)`, or `record(...)`
+        imported from it), or None."""
+        function = call.func
+        if isinstance(function, ast.Attribute) and function.attr in WRITERS:
+            named_audit = isinstance(function.value, ast.Name) and function.value.id == "audit"
+            return function.attr if named_audit else None
+        return self.imported.get(function.id) if isinstance(function, ast.Name) else None
 
+    def kind_argument(self, call: ast.Call) -> ast.expr | None:
+        """Return the kind: record(session, kind, ...) and recorded_where(kind, ...)."""
+        for keyword in call.keywords:
+            if keyword.arg == "kind":
+                return keyword.value
+        at = WRITERS[self.writer(call)]
+        return call.args[at] if len(call.args) > at else None
 
-def _kind_argument(call: ast.Call, tree: ast.Module) -> ast.expr | None:
-    """Return the kind: record(session, kind, ...) and recorded_where(kind, ...)."""
-    for keyword in call.keywords:
-        if keyword.arg == "kind":
-            return keyword.value
-    at = WRITERS[_writer(call, tree)]
-    return call.args[at] if len(call.args) > at else None
-
-
-def _kinds(node: ast.expr | None, tree: ast.Module) -> set[str]:
-    """Return the kinds an expression can be: a string, either side of `a if ... else b`, a
-    name assigned those in the module, or a known f-string."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return {node.value}
-    if isinstance(node, ast.IfExp):
-        body, orelse = _kinds(node.body, tree), _kinds(node.orelse, tree)
-        return body | orelse if body and orelse else set()
-    if isinstance(node, ast.JoinedStr):
-        return MADE_KINDS.get(_pattern(node), set())
-    if isinstance(node, ast.Name):
-        values = [
-            _kinds(assigned.value, tree)
-            for assigned in ast.walk(tree)
-            if isinstance(assigned, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == node.id for t in assigned.targets)
-        ]
-        return set().union(*values) if values and all(values) else set()
-    return set()
+    def kinds(self, node: ast.expr | None) -> set[str]:
+        """Return the kinds an expression can be: a string, either side of `a if ... else
+        b`, a name assigned those in the module, or a known f-string."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return {node.value}
+        if isinstance(node, ast.IfExp):
+            body, orelse = self.kinds(node.body), self.kinds(node.orelse)
+            return body | orelse if body and orelse else set()
+        if isinstance(node, ast.JoinedStr):
+            return MADE_KINDS.get(_pattern(node), set())
+        if isinstance(node, ast.Name):
+            values = [self.kinds(value) for value in self.assigned.get(node.id, [])]
+            return set().union(*values) if values and all(values) else set()
+        return set()
 
 
 def _pattern(node: ast.JoinedStr) -> str:
@@ -99,13 +108,14 @@ def assert_nothing_else_adds_events() -> None:
     for path in APP.rglob("*.py"):
         if path.name == "audit.py" or "migrations" in path.parts:
             continue
-        text = path.read_text("utf-8")
+        text, tree = source(path)
         assert "insert into audit_event" not in text.lower(), path
-        for call in ast.walk(ast.parse(text)):
+        for call in ast.walk(tree):
             if isinstance(call, ast.Call):
-                function, given = ast.unparse(call.func), [ast.unparse(a) for a in call.args]
+                function = ast.unparse(call.func)
                 builds = function == "AuditEvent" or (
-                    function.endswith("insert") and any("AuditEvent" in a for a in given)
+                    function.endswith("insert")
+                    and any("AuditEvent" in ast.unparse(a) for a in call.args)
                 )
                 assert not builds, f"{path}:{call.lineno}"
 
