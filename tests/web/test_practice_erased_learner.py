@@ -125,6 +125,24 @@ def test_an_erased_learners_requests_leave_the_queue_and_old_pages_cannot_decide
         assert nu_errors(pages, tmp_path) == []
 
 
+def waits_on(engine, pid: int, sender: threading.Thread, within: float = 10) -> bool:
+    """Return whether the sender's request comes to wait on a lock the backend `pid` holds,
+    asked of PostgreSQL until it does, the sender has finished, or `within` seconds pass."""
+    deadline = time.monotonic() + within
+    with engine.connect() as watching:
+        while sender.is_alive() and time.monotonic() < deadline:
+            blocked = watching.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"
+                ),
+                {"pid": pid},
+            ).scalar_one()
+            if blocked:
+                return sender.is_alive()
+            time.sleep(0.01)
+    return False
+
+
 def test_a_decision_waiting_on_an_erasure_in_progress_finds_the_request_closed(
     app,
     people,  # noqa: F811
@@ -156,10 +174,10 @@ def test_a_decision_waiting_on_an_erasure_in_progress_finds_the_request_closed(
             text("INSERT INTO confirmation_closure (request_id, closed_at) VALUES (:r, now())"),
             {"r": waiting},
         )
+        erasing_pid = erasing.execute(text("SELECT pg_backend_pid()")).scalar_one()
         sender = threading.Thread(target=send)
         sender.start()
-        time.sleep(1)
-        still_waiting = sender.is_alive()
+        still_waiting = waits_on(engine, erasing_pid, sender)
         transaction.commit()
     finally:
         if transaction.is_active:
