@@ -106,6 +106,11 @@ class Attempt(Base):
     # has left the course. None on an attempt from before it was kept whose module had
     # gone when `linkwise db upgrade` filled it in (migration 0038).
     module_title: Mapped[str | None] = mapped_column(Text)
+    # What the certificate a pass earns records of the module, as it stood when the attempt
+    # started (services/module_as_started.py): its CPD minutes, learning outcomes,
+    # competencies ([[code, name], ...]) and clinical reviewer. None on a knowledge check's
+    # attempt, and on one started before it was kept (migration 0049).
+    module_facts: Mapped[dict | None] = mapped_column(JSON)
 
     answers: Mapped[list["Answer"]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan"

@@ -100,6 +100,7 @@ def read(
     attempt = quizzes.AttemptRow(
         attempt_id, user_id, quiz_id, slug, number, status, selection, settings, revision,
         started_at, submitted_at, points, points_possible, percent, row.flag[0], module_title,
+        None,  # module_facts: a page never shows them; the grade reads them (own_attempt_row)
     )  # fmt: skip
     answers = {
         answer.text[0]: Saved(answer.doc[0].get("value"), answer.real[0])

@@ -27,6 +27,7 @@ from app.services.quizzes import aware
 if TYPE_CHECKING:
     from app.services.credentials import Certified, Holder
     from app.services.grading import GradedAttempt
+    from app.services.module_as_started import ModuleAsStarted
 
 
 def issuer() -> Issuer:
@@ -68,30 +69,22 @@ def _per_app(key: tuple, make):
     return found[key]
 
 
-def certified(
-    holder: Holder,
-    achievement: AchievementFacts | None,
-    module_slug: str,
-    recorded_title: str | None = None,
-    clinical_reviewer: str | None = None,
-) -> dict:
+def certified(holder: Holder, module: ModuleAsStarted) -> dict:
     """Return what a certificate records at issue: its holder, and the module as signed.
 
-    The same values go into its credential, so the certificate and the credential agree
-    whatever is edited later. A module gone from the content (`achievement` None) leaves the
-    title its attempt recorded when it started (`recorded_title`), else its slug, and claims
-    no CPD time. `clinical_reviewer` is who the module names as its clinical reviewer now
-    (None once it has left the course): the certificate keeps it as it was at issue.
+    The module is as the attempt started under it (services/module_as_started.py); the same
+    values go into its credential, so the certificate and the credential agree whatever is
+    edited later.
     """
     return {
         "holder_name": holder.full_name,
         "holder_profession": holder.profession,
         "holder_registration_number": holder.registration_number,
-        "module_title": achievement.title if achievement else recorded_title or module_slug,
-        "cpd_minutes": achievement.cpd_minutes if achievement else 0,
-        "learning_outcomes": list(achievement.learning_outcomes) if achievement else [],
-        "competencies": [[a.code, a.name] for a in achievement.alignments] if achievement else [],
-        "clinical_reviewer": clinical_reviewer,
+        "module_title": module.title,
+        "cpd_minutes": module.cpd_minutes,
+        "learning_outcomes": module.learning_outcomes,
+        "competencies": module.competencies,
+        "clinical_reviewer": module.clinical_reviewer,
     }
 
 
@@ -141,7 +134,6 @@ def _achievement_facts(found, module_slug: str) -> AchievementFacts | None:
     if module is None:
         return None
     competencies = [c for code in module.competency_codes if (c := found.competency(code))]
-    titles = {c.framework_id: found.framework(c.framework_id).title for c in competencies}
     return AchievementFacts(
         id=absolute_url("credentials.achievement", module_slug=module.slug),
         title=module.title,
@@ -149,15 +141,17 @@ def _achievement_facts(found, module_slug: str) -> AchievementFacts | None:
         learning_outcomes=module.learning_outcomes,
         cpd_minutes=module.cpd_minutes,
         pass_mark=module.assessment.pass_mark if module.assessment else 80,
-        alignments=tuple(
-            Alignment(
-                code=c.code,
-                name=c.name,
-                framework=titles[c.framework_id],
-                target_url=uri(identifier(c.framework_id, "competency", c.code)),
-            )
-            for c in competencies
-        ),
+        alignments=tuple(alignment(found, c) for c in competencies),
+    )
+
+
+def alignment(found, competency) -> Alignment:
+    """Return a competency of the catalogue `found` as an achievement aligns to it."""
+    return Alignment(
+        code=competency.code,
+        name=competency.name,
+        framework=found.framework(competency.framework_id).title,
+        target_url=uri(identifier(competency.framework_id, "competency", competency.code)),
     )
 
 
@@ -216,15 +210,15 @@ def graded_against(attempt: GradedAttempt | Attempt, asked_now: float) -> float:
     return asked_now if kept is None else kept
 
 
-def any_confirmed(certificate: Certified, practice) -> bool:
-    """Say whether the learner may have a confirmation to name (True when practice is unknown)."""
+def any_confirmed(certificate: Certified, practice, recorded: list) -> bool:
+    """Say whether the learner may have a confirmation to name (True when practice is unknown)
+    in a competency the certificate records (`recorded`, [[code, name], ...])."""
     if practice is None:
         return True
-    module = catalogue().module(certificate.module_slug)
     issued_at = aware(certificate.issued_at)
     return any(
         step.kind == "confirmed" and (step.at is None or aware(step.at) <= issued_at)
-        for code in (module.competency_codes if module else ())
+        for code, _ in recorded
         for step in practice.get(code, ())
     )
 
@@ -241,19 +235,15 @@ def _quiz_evidence(attempt: GradedAttempt | Attempt, pass_mark: float) -> Eviden
     )
 
 
-def confirmations(certificate, recorded: list | None = None) -> tuple[Evidence, ...]:
-    """Return supervisors' confirmations of the module's competencies, as evidence.
+def confirmations(certificate, recorded: list) -> tuple[Evidence, ...]:
+    """Return supervisors' confirmations of the certificate's competencies, as evidence.
 
-    One Evidence per confirmed request of this learner for a competency the module develops,
-    decided before the certificate was issued: what a credential says never depends on later
-    events. `recorded`: the competencies the certificate recorded at issue ([code, name]),
-    which a credential signed later names, whatever the module lists today.
+    One Evidence per confirmed request of this learner for a competency the certificate
+    records (`recorded`, [[code, name], ...]: the module's as the attempt started), decided
+    before the certificate was issued: what a credential says never depends on later events,
+    nor on what the module lists today.
     """
-    if recorded is not None:
-        codes = tuple(code for code, _ in recorded)
-    else:
-        module = catalogue().module(certificate.module_slug)
-        codes = tuple(module.competency_codes) if module else ()
+    codes = tuple(code for code, _ in recorded)
     if not codes:
         return ()
     rows = db.session().execute(

@@ -26,11 +26,10 @@ from app.domain.open_badges import AchievementFacts, Evidence
 from app.issuer_keys import SigningKey, signing_key
 from app.models import Attempt, Certificate, utcnow
 from app.models_credentials import Credential, IssuerKey
+from app.services import module_as_started
 from app.services.credential_claims import (
-    achievement_facts,
     any_confirmed,
     certified,
-    clinical_reviewer,
     confirmations,
     credential_facts,
     key_url,
@@ -68,7 +67,10 @@ def certify(
     """
     key = signing_key()
     code = new_certificate_code()
-    achievement = achievement_facts(attempt.module_slug)
+    # The module as the attempt started under it, as its grade is: a content edit since
+    # changes neither (module_as_started.py).
+    module = module_as_started.of(attempt)
+    achievement = module.achievement
     added = (
         session.connection()
         .execute(
@@ -80,13 +82,7 @@ def certify(
                 "attempt_id": attempt.id,
                 "issued_at": now,
                 "thumbprint": key.thumbprint,
-                **certified(
-                    holder,
-                    achievement,
-                    attempt.module_slug,
-                    attempt.module_title,
-                    clinical_reviewer(attempt.module_slug),
-                ),
+                **certified(holder, module),
             },
         )
         .first()
@@ -101,7 +97,10 @@ def certify(
     if achievement is None:
         return  # a module since removed: nothing to describe the achievement with
     certificate = Certified(certificate_id, code, attempt.user_id, attempt.module_slug, now)
-    confirmed = confirmations(certificate) if any_confirmed(certificate, practice) else ()
+    named = module.competencies
+    confirmed = ()
+    if any_confirmed(certificate, practice, named):
+        confirmed = confirmations(certificate, named)
     _sign_and_store(
         session, key, key_known, number, certificate, holder, achievement, attempt, confirmed, now
     )

@@ -49,6 +49,8 @@ class AttemptRow:
     percent: int | None
     passed: bool | None
     in_course: bool = True  # False once its module has left the course
+    now_called: str | None = None  # the module's title now, if renamed since it was taken
+    revoked_on: date | None = None  # a pass whose certificate was revoked since: when
 
 
 @dataclass(frozen=True)
@@ -165,21 +167,12 @@ def learner_view(
     standings = assignment_standings.learner_standings(
         assigned, _completed_on(found, catalogue), catalogue, day
     )
+    certified = _certified(found)
     return LearnerView(
         person.team,
         [(offered.get(s.module_slug) or gone[s.module_slug], s) for s in standings],
         record.record_from(person, found, catalogue, years),
-        [
-            AttemptRow(
-                offered.get(a.module_slug) or gone[a.module_slug],
-                a.number,
-                a.submitted_at,
-                a.percent,
-                a.passed,
-                a.module_slug in offered,
-            )
-            for a in graded
-        ],
+        [_attempt_row(a, offered, gone, certified) for a in graded],
         _dates(standings, found, day),
     )
 
@@ -205,9 +198,7 @@ def _completed_on(found, catalogue: Catalogue) -> dict[str, date]:
     # A module with a quiz is complete when its quiz is passed (its latest pass counts, unless
     # its certificate was revoked since: services/passes.py); one without, when every item
     # is done (its last completion counts).
-    certified = defaultdict(list)  # by module: (the attempt certified, when revoked)
-    for row in found.get("certificate", ()):
-        certified[row.text[0]].append((row.number[2], _aware(row.at[1]) if row.at[1] else None))
+    certified = _certified(found)
     passed: dict[str, datetime] = {}
     for attempt in learner_rows.attempts_of(found):
         at = _aware(attempt.submitted_at)
@@ -225,6 +216,37 @@ def _completed_on(found, catalogue: Catalogue) -> dict[str, date]:
         elif module.assessment is None and times and len(times) >= len(module.item_keys):
             completed[module.slug] = uk_day(max(times))
     return completed
+
+
+def _certified(found) -> dict[str, list[tuple[int, datetime | None]]]:
+    """Return by module the learner's certificates: (the attempt certified, when revoked)."""
+    certified = defaultdict(list)
+    for row in found.get("certificate", ()):
+        certified[row.text[0]].append((row.number[2], _aware(row.at[1]) if row.at[1] else None))
+    return certified
+
+
+def _attempt_row(attempt, offered: dict[str, str], gone: dict[str, str], certified) -> AttemptRow:
+    """Return a graded attempt as the quiz results list it: by the title it was taken under
+    (saying what the module is called now, if renamed since), and a pass whose certificate
+    was revoked since as such."""
+    now = offered.get(attempt.module_slug)
+    title = attempt.module_title or now or gone[attempt.module_slug]
+    revoked = None
+    if attempt.passed:
+        at = passes.revoked_at(attempt.id, certified.get(attempt.module_slug, ()))
+        if not passes.counted(attempt.kind, _aware(attempt.submitted_at), at):
+            revoked = at
+    return AttemptRow(
+        title,
+        attempt.number,
+        attempt.submitted_at,
+        attempt.percent,
+        attempt.passed,
+        now is not None,
+        now_called=now if now is not None and now != title else None,
+        revoked_on=uk_day(revoked) if revoked is not None else None,
+    )
 
 
 def _aware(moment: datetime | None) -> datetime:

@@ -42,6 +42,8 @@ class GradedAttempt(NamedTuple):
     percent: int
     module_title: str | None  # as the attempt recorded it when it started
     pass_mark: float | None = None  # the pass mark it was graded against, as it started
+    # What its certificate says of the module, as it started (module_as_started.py).
+    module_facts: dict | None = None
 
 
 def record_grade(
@@ -108,6 +110,7 @@ def record_grade(
         result.percent,
         attempt.module_title,
         settings.pass_mark,
+        attempt.module_facts,
     )
     if evidence and levels is None:
         codes = {row["competency_code"] for row in evidence}

@@ -36,6 +36,16 @@ class OverviewPage:
     withdrawn: tuple[date, date] | None = None
     # The attempts the quiz allowed when the latest attempt started (None: no attempt).
     latest_max_attempts: int | None = None
+    # The latest graded attempt is a pass whose certificate was revoked since.
+    latest_withdrawn: bool = False
+
+    @property
+    def used_since(self) -> str:
+        """Say from when the attempts used are counted, when a revocation started them afresh
+        (the attempts before it keep their own numbers: QuizStatus.attempt_in_words)."""
+        if self.withdrawn is None or self.passed is not None:
+            return ""
+        return f" {quiz_standing.SINCE_REVOKED}"
 
     @property
     def renewing(self) -> bool:
@@ -100,6 +110,7 @@ def overview_page(user_id: int, module: Module, *, preview_all: bool) -> Overvie
         if latest
         else None,
         latest_max_attempts=kept,
+        latest_withdrawn=latest is not None and latest.id in standing.withdrawn_ids,
         next=next_from(module, standing, user_id),
         renewal=standing.renewal,
         attempt_pass_mark=_pass_mark_kept(standing),

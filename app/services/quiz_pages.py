@@ -99,6 +99,9 @@ class ResultPage:
     completed: bool = False
     # False once the module has left the course: the page says so, by its recorded title.
     in_course: bool = True
+    # The module's title now, when it was renamed since the attempt was taken (module_title
+    # is the one it was taken under).
+    now_called: str | None = None
 
 
 @dataclass(frozen=True)
@@ -207,9 +210,13 @@ def result_page(
             ReviewedQuestion(removed(gone, (row.points or 0.0) if row else 0.0, 1.0), (), ())
         )
     reviewed.sort(key=lambda r: r.review.number)
+    # Named as it was taken, as its grade and certificate are (module_title is None only on
+    # an attempt from before titles were kept whose module had gone: see migration 0038).
+    title = attempt.module_title or module_title(attempt.module_slug, attempt.id)
     return ResultPage(
         module_slug=attempt.module_slug,
-        module_title=module_title(attempt.module_slug, attempt.id, attempt.module_title),
+        module_title=title,
+        now_called=module.title if module is not None and module.title != title else None,
         in_course=module is not None,
         attempt_id=attempt.id,
         number=attempt.number,

@@ -27,6 +27,7 @@ from app.domain.quizzes.renewal import Renewal
 from app.domain.quizzes.retakes import Allowance, allowance
 from app.models import Attempt, AttemptGrant, Certificate, Completion, utcnow
 from app.services import learner_rows, passes, renewal_rows, tagged_rows
+from app.services.attempt_sets import SINCE_REVOKED, Place, attempts_in_sets
 from app.services.rating_reads import aware
 
 
@@ -45,20 +46,28 @@ class QuizStatus:
     withdrawn_on: datetime | None = None
     # Every pass a revocation withdrew, by attempt id: it no longer completes the module.
     withdrawn_ids: frozenset[int] = frozenset()
-    # Each attempt's place in its set of attempts, by stored number, and whether the set
-    # renews a pass that counts (attempts_in_sets).
-    places: Mapping[int, tuple[int, bool]] = field(default_factory=dict)
+    # Each attempt's place in its set of attempts, by stored number (attempts_in_sets).
+    places: Mapping[int, Place] = field(default_factory=dict)
 
     def attempt_in_words(self, number: int, max_attempts: int | None) -> str:
-        """Name an attempt by its place in its set of attempts ("renewal attempt 1 of 3")."""
+        """Name an attempt by its place in its set of attempts ("renewal attempt 1 of 3").
+
+        An attempt of a set a revocation started keeps its own number, as every other page
+        calls it, and says its place apart: "attempt 2 (1 of 3 since the certificate was
+        revoked)".
+        """
+        found = self.places.get(number, Place(number))
         # Beyond the set, an attempt was given or opened by the retake rule: an extra one.
-        place, renewal = self.places.get(number, (number, False))
-        which = f"{'renewal attempt' if renewal else 'attempt'} {place}"
+        extra = max_attempts is not None and found.place > max_attempts
+        if found.after_revocation:
+            place = "an extra attempt" if extra else f"{found.place}"
+            if max_attempts is not None and not extra:
+                place += f" of {max_attempts}"
+            return f"attempt {number} ({place} {SINCE_REVOKED})"
+        which = f"{'renewal attempt' if found.renewal else 'attempt'} {found.place}"
         if max_attempts is None:
             return which
-        return (
-            f"{which} of {max_attempts}" if place <= max_attempts else f"{which} (an extra attempt)"
-        )
+        return f"{which} (an extra attempt)" if extra else f"{which} of {max_attempts}"
 
     @property
     def out_of_attempts(self) -> bool:
@@ -281,29 +290,6 @@ def status_from(
         withdrawn_ids=standing_pass.withdrawn_ids,
         places=attempts_in_sets(attempts, standing_pass),
     )
-
-
-def attempts_in_sets(attempts, standing_pass: renewal_rows.PassStanding) -> dict:
-    """Return each attempt's place in its set, by stored number, and whether the set renews.
-
-    A set starts after each pass (the next attempt renews it) and after the revocation that
-    withdrew the latest pass: the stored number runs on across sets, the place starts at 1.
-    A set renews when a pass before it still counts.
-    """
-    graded = [a for a in attempts if a.status == "graded"]
-    ends = [a.number for a in graded if a.passed]
-    counted = [a.number for a in graded if a.passed and a.id not in standing_pass.withdrawn_ids]
-    if standing_pass.revoked_at is not None:
-        before = [a.number for a in graded if aware(a.submitted_at) <= standing_pass.revoked_at]
-        ends += before[-1:]
-    # Numbers run on across a quiz's modules: a renamed module's first attempt is its first.
-    first = min((a.number for a in attempts), default=1)
-    places = {}
-    for attempt in attempts:
-        after = max((end for end in ends if end < attempt.number), default=first - 1)
-        renewal = any(number < attempt.number for number in counted)
-        places[attempt.number] = (attempt.number - after, renewal)
-    return places
 
 
 def _completions(found) -> list[tuple]:

@@ -16,6 +16,7 @@ from app.content import catalogue
 from app.domain import dates
 from app.domain.calendar_limits import at_end, moved
 from app.domain.content import Module
+from app.domain.module_facts import module_facts
 from app.domain.quizzes import Quiz
 from app.domain.quizzes.attempts import Missing, Shown, select_questions, shown_questions
 from app.domain.quizzes.model import QuizSettings
@@ -88,6 +89,7 @@ def start(
         revision=0,
         started_at=now,
         module_title=module.title,
+        module_facts=module_facts(module, catalogue()),
     )
     session.add(attempt)
     if standing.locked:
@@ -135,6 +137,7 @@ class AttemptRow(NamedTuple):
     percent: int | None
     passed: bool | None
     module_title: str | None
+    module_facts: dict | None
 
 
 # Every column in table order, as locks.lock_learner_reading_attempt reads them too.
