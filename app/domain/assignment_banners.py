@@ -95,6 +95,16 @@ def placed_message(full_name: str, left: str | None, assigned) -> str:
     return f"{message} Assigned here: {'; '.join(_asked(t, s) for t, s in assigned)}."
 
 
+def joined_message(joined: str, assigned) -> str:
+    """Return what a learner who joined by a code is told: where they joined (`joined`, a
+    sentence without its full stop), then what is assigned to them there and by when
+    (`assigned`: module title and Standing, soonest due first), as `placed_message` tells
+    their manager."""
+    if not assigned:
+        return f"{joined}. Nothing is assigned to you there yet."
+    return f"{joined}. Assigned to you: {'; '.join(_asked(t, s) for t, s in assigned)}."
+
+
 def _asked(title: str, found) -> str:
     if found.status == NO_LONGER_OFFERED:
         return f"{title}, no longer in the course: nothing to do"

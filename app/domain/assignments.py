@@ -117,7 +117,7 @@ def applies(
 
 def own_due(due_on: date, set_on: date, joined_on: date | None) -> date:
     """Return a learner's due date under an assignment: its own, unless they came under it
-    (joined its team, on `joined_on`) after both the day it was set and its due date; then
+    (`joined_on`: came_under) after both the day it was set and its due date; then
     the time it gave everyone (its due date less the day it was set; none when it was set
     already past due) counted from the day they joined. UK days throughout; `joined_on` is
     None where no joining counts (services/assignment_dues.py, which says this in SQL too).
@@ -125,6 +125,28 @@ def own_due(due_on: date, set_on: date, joined_on: date | None) -> date:
     if joined_on is None or joined_on <= due_on or joined_on <= set_on:
         return due_on
     return joined_on + timedelta(days=max(0, (due_on - set_on).days))
+
+
+def came_under(
+    *,
+    team_id,
+    profession,
+    user_id,
+    team_on: date | None,
+    organisation_on: date | None,
+    profession_on: date | None,
+) -> date | None:
+    """Return the UK day a learner came under an assignment, as `own_due` counts from it:
+    the day they joined its team (a team's assignment) or their organisation (one for
+    everyone there), or the day they took its profession (one for a profession) when that
+    is later. None for one naming them (they were named while there) or when no such day is
+    known (services/assignment_dues.py says this in SQL too)."""
+    if user_id is not None:
+        return None
+    came = team_on if team_id is not None else organisation_on
+    if profession is not None and profession_on is not None:
+        came = profession_on if came is None or profession_on > came else came
+    return came
 
 
 def add_months(day: date, months: int) -> date:

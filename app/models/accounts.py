@@ -53,6 +53,12 @@ class User(Base):
     registration_number: Mapped[str | None] = mapped_column(String(40))
     role: Mapped[str] = mapped_column(String(20), default="learner")
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    # When they joined the organisation they are in (NULL in none, or not known: 0050), and
+    # took the profession they have: an assignment to everyone there, or to a profession,
+    # gives a later comer its time from that day (domain/assignments.came_under). Every
+    # writer of organisation_id or profession sets these with it.
+    organisation_joined_at: Mapped[datetime | None]
+    profession_since: Mapped[datetime | None] = mapped_column(default=utcnow)
     # The healthcare-professional confirmation, kept with the profession given at the time.
     professional_confirmed_at: Mapped[datetime]
     professional_confirmed_as: Mapped[str] = mapped_column(String(40))

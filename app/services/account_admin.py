@@ -135,6 +135,7 @@ def create_user(
         profession=profession,
         role=role,
         organisation=organisation,
+        organisation_joined_at=None if organisation is None else utcnow(),
         professional_confirmed_at=utcnow(),
         professional_confirmed_as=profession,
         session_token=secrets.token_hex(16),

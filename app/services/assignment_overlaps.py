@@ -20,7 +20,7 @@ from app.domain.content import Catalogue
 from app.models import User
 from app.models_assignments import Assignment
 from app.models_teams import Team, TeamMember
-from app.services.assignment_dues import own_due_sql, uk_date
+from app.services.assignment_dues import Came, own_due_sql, uk_date
 
 EVERYONE = "everyone in the organisation"
 
@@ -124,9 +124,16 @@ def earlier(
         or_(Assignment.team_id.is_(None), Assignment.team_id.in_(teams_of)),
         or_(Assignment.profession.is_(None), Assignment.profession == User.profession),
     )
-    # Their own date under it: later than its own if they joined its team after it fell due.
+    # Their own date under it: later than its own if they joined its team or organisation, or
+    # took its profession, after it fell due.
     theirs = own_due_sql(
-        select(uk_date(TeamMember.joined_at)).where(TeamMember.user_id == User.id).scalar_subquery()
+        Came(
+            select(uk_date(TeamMember.joined_at))
+            .where(TeamMember.user_id == User.id)
+            .scalar_subquery(),
+            uk_date(User.organisation_joined_at),
+            uk_date(User.profession_since),
+        )
     )
     query = (
         select(

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from app.models import User
 from app.models_assignments import Assignment
 from app.models_teams import TeamMember
-from app.services.assignment_dues import own_due_sql, uk_date
+from app.services.assignment_dues import Came, own_due_sql, uk_date
 from app.services.tagged_rows import branch
 from app.services.teams import Scope, in_scope
 
@@ -48,15 +48,19 @@ def _counts(scope: Scope, listed):
     """Return (listed, its id, the two counts): one row per assignment of `listed` (an
     alias of Assignment) that covers a learner the manager sees."""
     other = aliased(Assignment)
-    joined_on = uk_date(TeamMember.joined_at)
-    mine = own_due_sql(joined_on, listed)
+    came = Came(
+        uk_date(TeamMember.joined_at),
+        uk_date(User.organisation_joined_at),
+        uk_date(User.profession_since),
+    )
+    mine = own_due_sql(came, listed)
     earlier = (
         select(other.id)
         .where(
             _covers(other),
             other.module_slug == listed.module_slug,
             other.id != listed.id,
-            own_due_sql(joined_on, other) < mine,
+            own_due_sql(came, other) < mine,
         )
         .exists()
     )

@@ -36,10 +36,22 @@ def standing_in(
     return rules.standing(rule, completed_on, on, offered=offered(rule.module_slug, catalogue))
 
 
+# A learner as `learner_rules` takes them: read from User with their TeamMember outer-joined.
+LEARNER = (
+    User.id,
+    TeamMember.team_id,
+    User.profession,
+    TeamMember.joined_at,
+    User.organisation_joined_at,
+    User.profession_since,
+)
+
+
 def learner_rules(organisation_id: int, learners) -> dict[int, list[rules.Rule]]:
     """Return each learner's binding rule per module: learners are (id, team, profession,
-    when they joined the team); a learner who joined after a team's assignment fell due has
-    their own due date under it (assignment_dues.own_due)."""
+    when they joined the team, when they joined the organisation, when they took the
+    profession), as LEARNER reads them; a learner who came under an assignment after it
+    fell due has their own due date under it (assignment_dues.own_due)."""
     session = db.session()
     assigned = session.execute(
         select(
@@ -60,7 +72,7 @@ def learner_rules(organisation_id: int, learners) -> dict[int, list[rules.Rule]]
     # Learners of one team and profession share their rules: worked out once per pair.
     groups: dict[tuple, list] = {}
     found: dict[int, list[rules.Rule]] = {}
-    for learner_id, team_id, profession, joined_at in learners:
+    for learner_id, team_id, profession, *came in learners:
         if (team_id, profession) not in groups:
             groups[team_id, profession] = [
                 row
@@ -77,7 +89,7 @@ def learner_rules(organisation_id: int, learners) -> dict[int, list[rules.Rule]]
         mine = [
             Assigned(
                 row.module_slug,
-                dues.own_due(row.team_id, row.due_on, row.assigned_at, joined_at),
+                dues.own_due(row, dues.Came(*came)),
                 row.renew_months,
             )
             for row in groups[team_id, profession]
@@ -134,15 +146,13 @@ def for_learner(user_id: int, catalogue: Catalogue, on: date) -> list[rules.Stan
     """Return the learner's assigned modules and where they stand on a day, soonest due first."""
     session = db.session()
     row = session.execute(
-        select(
-            User.id, TeamMember.team_id, User.profession, TeamMember.joined_at, User.organisation_id
-        )
+        select(*LEARNER, User.organisation_id)
         .outerjoin(TeamMember, TeamMember.user_id == User.id)
         .where(User.id == user_id)
     ).one()
     if row.organisation_id is None:
         return []
-    bound = learner_rules(row.organisation_id, [tuple(row)[:4]])[row.id]
+    bound = learner_rules(row.organisation_id, [tuple(row)[: len(LEARNER)]])[row.id]
     if not bound:
         return []
     done = completion_dates(User.id == user_id, catalogue)

@@ -21,7 +21,7 @@ from app.domain.content import Catalogue
 from app.models import Attempt, Completion
 from app.models_assignments import Assignment
 from app.services import passes
-from app.services.assignment_dues import own_due_sql
+from app.services.assignment_dues import Came, own_due_sql
 from app.services.sqlfunctions import day_of_month, month_number
 
 # A completion's day as one number, (month since year 0) * 32 + day of the month, so that
@@ -101,26 +101,26 @@ def _strictest(column, other, *, nullable: bool):
 def rules_for(learners, organisation_id: int):
     """Return a subquery (user_id, team, module_slug, due_on, renew_months): binding rules.
 
-    `learners` is a subquery of (user_id, team_id, team, profession, joined_on). An assignment
-    to a named learner covers them; any other covers a team and/or a profession, or everyone.
-    The latter are bound once per team and profession (a handful), then joined to learners;
-    and once per day joined for those who joined a team after one of its assignments fell
-    due (`joined_on`, NULL for the rest), whose own due date may be later (assignment_dues).
+    `learners` is a subquery of (user_id, team_id, team, profession, joined_on,
+    organisation_on, profession_on). An assignment to a named learner covers them; any other
+    covers a team and/or a profession, or everyone. The latter are bound once per team and
+    profession (a handful), then joined to learners; and once per day for those who joined
+    a team or the organisation, or took a profession, after one of the assignments that
+    day counts for fell due (`joined_on`, `organisation_on`, `profession_on`: NULL for the
+    rest, compliance_learners.LATE), whose own due date may be later (assignment_dues).
     A module no longer in the course binds too: its cells say so (`cells`).
     """
     mine = Assignment.organisation_id == organisation_id
-    pairs = (
-        select(learners.c.team_id, learners.c.profession, learners.c.joined_on)
-        .distinct()
-        .subquery("pairs")
-    )
+    late = (learners.c.joined_on, learners.c.organisation_on, learners.c.profession_on)
+    pairs = select(learners.c.team_id, learners.c.profession, *late).distinct().subquery("pairs")
+    came = Came(pairs.c.joined_on, pairs.c.organisation_on, pairs.c.profession_on)
     shared = (
         select(
             _team_key(pairs.c.team_id).label("team_key"),
             pairs.c.profession,
-            _joined_key(pairs.c.joined_on).label("joined_key"),
+            *(_joined_key(day).label(f"{day.name}_key") for day in came),
             Assignment.module_slug,
-            func.min(own_due_sql(pairs.c.joined_on)).label("due_on"),
+            func.min(own_due_sql(came)).label("due_on"),
             func.min(func.nullif(Assignment.renew_months, 0)).label("renew_months"),
         )
         .join(
@@ -132,7 +132,7 @@ def rules_for(learners, organisation_id: int):
                 or_(Assignment.profession.is_(None), Assignment.profession == pairs.c.profession),
             ),
         )
-        .group_by(pairs.c.team_id, pairs.c.profession, pairs.c.joined_on, Assignment.module_slug)
+        .group_by(pairs.c.team_id, pairs.c.profession, *came, Assignment.module_slug)
         .subquery("shared")
     )
     named = (
@@ -149,7 +149,7 @@ def rules_for(learners, organisation_id: int):
     by_group = and_(
         shared.c.team_key == _team_key(learners.c.team_id),
         shared.c.profession == learners.c.profession,
-        shared.c.joined_key == _joined_key(learners.c.joined_on),
+        *(shared.c[f"{day.name}_key"] == _joined_key(day) for day in late),
     )
     both = (
         select(

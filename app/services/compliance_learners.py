@@ -66,7 +66,7 @@ def learners(scope: Scope, filters: Filters, ids=None, *, seen_only=False):
             User.profession,
             TeamMember.team_id,
             func.coalesce(Team.name, NO_TEAM).label("team"),
-            _joined_late().label("joined_on"),
+            *(day.label(name) for name, day in zip(LATE, _came_late(), strict=True)),
         )
         .outerjoin(TeamMember, TeamMember.user_id == User.id)
         .outerjoin(Team, Team.id == TeamMember.team_id)
@@ -74,15 +74,32 @@ def learners(scope: Scope, filters: Filters, ids=None, *, seen_only=False):
     )
 
 
-def _joined_late():
-    # The UK day the learner joined their team, when that was after one of its assignments
-    # fell due (their own due date may differ: assignment_dues.own_due_sql); else NULL, so
-    # learners of a team and profession share their rules (compliance_cells.rules_for).
+# The columns `learners` gives the days they came late under: compliance_cells.rules_for.
+LATE = ("joined_on", "organisation_on", "profession_on")
+
+
+def _came_late():
+    # The UK days the learner joined their team and organisation and took their profession,
+    # each when that was after one of the assignments it counts for fell due (their own due
+    # date may differ: assignment_dues.own_due_sql); else NULL, so learners of a team and
+    # profession share their rules (compliance_cells.rules_for).
     joined_on = uk_date(TeamMember.joined_at)
-    late = select(Assignment.id).where(
-        Assignment.team_id == TeamMember.team_id, Assignment.due_on < joined_on
+    organisation_on = uk_date(User.organisation_joined_at)
+    profession_on = uk_date(User.profession_since)
+    shared = and_(Assignment.organisation_id == User.organisation_id, Assignment.user_id.is_(None))
+    late = (
+        select(Assignment.id).where(
+            Assignment.team_id == TeamMember.team_id, Assignment.due_on < joined_on
+        ),
+        select(Assignment.id).where(
+            shared, Assignment.team_id.is_(None), Assignment.due_on < organisation_on
+        ),
+        select(Assignment.id).where(
+            shared, Assignment.profession == User.profession, Assignment.due_on < profession_on
+        ),
     )
-    return case((late.exists(), joined_on))
+    days = (joined_on, organisation_on, profession_on)
+    return tuple(case((found.exists(), day)) for found, day in zip(late, days, strict=True))
 
 
 def listing(scope: Scope, filters: Filters, chosen, *, seen_only=False):

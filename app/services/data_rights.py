@@ -121,6 +121,8 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
             "registration_number": user.registration_number,
             "role": user.role,
             "organisation": user.organisation.name if user.organisation else None,
+            "organisation_joined_at": iso_utc(user.organisation_joined_at),
+            "profession_since": iso_utc(user.profession_since),
             "professional_confirmed_at": iso_utc(user.professional_confirmed_at),
             "professional_confirmed_as": user.professional_confirmed_as,
             "created_at": iso_utc(user.created_at),

@@ -28,7 +28,7 @@ from app.models_credentials import Credential
 from app.models_practice import Supervisor
 from app.models_teams import Team, TeamMember
 from app.services import passes
-from app.services.assignment_dues import own_due_sql, uk_date
+from app.services.assignment_dues import Came, own_due_sql, uk_date
 from app.services.knowledge_now import knowledge_now
 from app.services.rating_reads import COUNTED_EVIDENCE, with_answer_and_attempt
 from app.services.tagged_rows import Row, branch
@@ -137,11 +137,16 @@ CERTIFICATES = (
     .where(Certificate.user_id == SELF, Certificate.withdrawn_at.is_(None))
 )
 
-# text: module; number: renew months; day: due (the learner's own: a team's assignment
-# fell due before they joined the team, assignment_dues). Those whose target covers the
-# learner: by name, or their team and profession within their organisation.
+# text: module; number: renew months; day: due (the learner's own: an assignment fell due
+# before they joined its team or organisation or took its profession, assignment_dues).
+# Those whose target covers the learner: by name, or their team and profession within their
+# organisation.
 ASSIGNED_DUE = own_due_sql(
-    select(uk_date(TeamMember.joined_at)).where(TeamMember.user_id == SELF).scalar_subquery()
+    Came(
+        select(uk_date(TeamMember.joined_at)).where(TeamMember.user_id == SELF).scalar_subquery(),
+        select(uk_date(User.organisation_joined_at)).where(User.id == SELF).scalar_subquery(),
+        select(uk_date(User.profession_since)).where(User.id == SELF).scalar_subquery(),
+    )
 )
 ASSIGNMENTS = branch(
     "assigned",

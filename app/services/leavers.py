@@ -128,7 +128,7 @@ def leave_organisation(
     taken = session.execute(
         update(User)
         .where(User.id == user_id, User.organisation_id == organisation_id, *within)
-        .values(organisation_id=into)
+        .values(organisation_id=into, organisation_joined_at=None if into is None else utcnow())
         .execution_options(synchronize_session="fetch")
     ).rowcount
     if not taken:
@@ -193,7 +193,7 @@ def move(user: User, organisation_id: int, *, actor_id: int | None, via: str = "
     audits and commits.
     """
     if user.organisation_id is None:  # in none: they join, with nothing to leave
-        user.organisation_id = organisation_id
+        user.organisation_id, user.organisation_joined_at = organisation_id, utcnow()
         move_records(user.id, organisation_id)
     elif user.organisation_id != organisation_id:
         leave_organisation(

@@ -9,7 +9,7 @@ from sqlalchemy import exists, func, select
 
 from app import db
 from app.domain.accounts import PROFESSIONS, normalise_registration_number
-from app.models import Organisation, User
+from app.models import Organisation, User, utcnow
 from app.models_practice import (
     ConfirmationClosure,
     ConfirmationDecision,
@@ -83,6 +83,8 @@ def update_details(
             conflicts[key] = now
             continue
         setattr(user, key, new)
+        if key == "profession":  # a profession's assignments give their time from today
+            user.profession_since = utcnow()
         changed.append(key)
     if changed:
         # The values stay out of the log: it is kept longer than the account may be.
@@ -124,6 +126,8 @@ class Joined:
     moved_since: bool = False
     now_in: str | None = None
     team: str | None = None  # the team a team's join code puts them in
+    # What is assigned to them there now: (module title, where they stand), soonest due first.
+    assigned: tuple = ()
 
 
 UNKNOWN_CODE = "We do not recognise that join code. Check it with your manager"
@@ -183,7 +187,8 @@ def join_organisation(
         team_members.put_in_team(user, team)
         audit.record(session, "team.joined", actor_id=user_id, team=team.name, team_id=team.id)
     session.commit()
-    return Joined(organisation.name, team=team and team.name)
+    assigned = team_members.assigned_now(user_id)
+    return Joined(organisation.name, team=team and team.name, assigned=assigned)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from app.domain.accounts import PROFESSIONS, normalise_email, normalise_registra
 from app.links import absolute_url
 from app.models import AuditEvent, Organisation, PendingRegistration, User, utcnow
 from app.models_teams import Team, TeamMember
-from app.services import audit, locks, reminder_failures, tokens
+from app.services import audit, locks, reminder_failures, team_members, tokens
 from app.services.accounts import (
     AccountError,
     hash_password,
@@ -205,6 +205,11 @@ class Confirmed:
     user: User
     already: bool = False
     code_replaced: bool = False  # the join code given was replaced: the account is in none
+    # Made in an organisation (a join code given): its name, the team, and what is assigned
+    # to them there now (module title, where they stand), soonest due first.
+    organisation: str | None = None
+    team: str | None = None
+    assigned: tuple = ()
 
 
 def confirm(token: str, *, address: str | None = None) -> Confirmed | None:
@@ -246,6 +251,7 @@ def confirm(token: str, *, address: str | None = None) -> Confirmed | None:
         registration_number=row.registration_number,
         role="learner",
         organisation_id=row.organisation_id,
+        organisation_joined_at=None if row.organisation_id is None else utcnow(),
         professional_confirmed_at=row.professional_confirmed_at,
         professional_confirmed_as=row.profession,
         session_token=secrets.token_hex(16),
@@ -271,7 +277,12 @@ def confirm(token: str, *, address: str | None = None) -> Confirmed | None:
         session, "account.registered", actor_id=user.id, email=user.email, address=address, **told
     )
     session.commit()
-    return Confirmed(user, code_replaced=replaced)
+    if user.organisation_id is None:
+        return Confirmed(user, code_replaced=replaced)
+    team = session.scalar(select(Team.name).where(Team.id == team_id)) if team_id else None
+    organisation = session.get(Organisation, user.organisation_id).name
+    assigned = team_members.assigned_now(user.id)
+    return Confirmed(user, organisation=organisation, team=team, assigned=assigned)
 
 
 def spent_link_told_replaced(token: str) -> bool:

@@ -24,7 +24,12 @@ from app.models import Organisation, User
 from app.models_assignments import Assignment, MailPreference, ReminderSent
 from app.models_teams import TeamMember
 from app.services import reminder_failures
-from app.services.assignment_standings import completion_dates, learner_rules, standing_in
+from app.services.assignment_standings import (
+    LEARNER,
+    completion_dates,
+    learner_rules,
+    standing_in,
+)
 from app.services.mail_preferences import send_with_unsubscribe
 from app.services.reminder_summaries import send_summaries
 from app.services.upsert import insert_for
@@ -112,10 +117,7 @@ def send_reminders(catalogue: Catalogue, today: date) -> ReminderRun:
     for organisation_id in organisations:
         learners = session.execute(
             select(
-                User.id,
-                TeamMember.team_id,
-                User.profession,
-                TeamMember.joined_at,
+                *LEARNER,
                 User.email,
                 User.full_name,
                 reminder_failures.IS_FAILING.label("failing"),
@@ -129,7 +131,7 @@ def send_reminders(catalogue: Catalogue, today: date) -> ReminderRun:
             )
             .order_by(User.id)
         ).all()
-        bound = learner_rules(organisation_id, [tuple(r)[:4] for r in learners])
+        bound = learner_rules(organisation_id, [tuple(r)[: len(LEARNER)] for r in learners])
         done = completion_dates(User.organisation_id == organisation_id, catalogue)
         for learner in learners:
             due = [

@@ -143,11 +143,22 @@ def place(
 def assigned_here(user_id: int, team_id: int) -> tuple[tuple[str, Standing], ...]:
     """Return the modules the team's assignments give the learner, each with where they stand
     today (their own due date, as every page shows it), soonest due first."""
-    catalogue = course()
     slugs = set(
         db.session().scalars(select(Assignment.module_slug).where(Assignment.team_id == team_id))
     )
-    found = [s for s in for_learner(user_id, catalogue, uk_today()) if s.module_slug in slugs]
+    return assigned_now(user_id, slugs)
+
+
+def assigned_now(user_id: int, slugs=None) -> tuple[tuple[str, Standing], ...]:
+    """Return the modules assigned to the learner (of `slugs` alone, when given), each with
+    where they stand today (their own due date, as every page shows it), soonest due first:
+    what a learner who joins by a code is told (profile.join_organisation, registering)."""
+    catalogue = course()
+    found = [
+        s
+        for s in for_learner(user_id, catalogue, uk_today())
+        if slugs is None or s.module_slug in slugs
+    ]
     titles = titles_of([s.module_slug for s in found], catalogue)
     return tuple((titles[s.module_slug], s) for s in found)
 
@@ -166,7 +177,7 @@ def _place(user: User, team: Team, *, placed_by: int | None) -> None:
     session = db.session()
     if user.organisation_id is None:
         move_records(user.id, team.organisation_id)
-        user.organisation_id = team.organisation_id
+        user.organisation_id, user.organisation_joined_at = team.organisation_id, utcnow()
     member = session.get(TeamMember, user.id, populate_existing=True)
     if member is None:
         session.add(TeamMember(user_id=user.id, team_id=team.id, placed_by=placed_by))

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, logout_user
 from app import mail
 from app.content import catalogue
 from app.domain.accounts import EXAMPLE_JOIN_CODE
+from app.domain.assignment_banners import joined_message
 from app.domain.numbers import whole_number
 from app.login import session_user_id
 from app.security import MAX_ID, client_address
@@ -229,7 +230,8 @@ def _joined(join_code: str, *, leaving: int | None):
         )
     else:
         team = f", in the team {joined.team}" if joined.team else ""
-        flash(f"You have joined {joined.organisation}{team}", "success")
+        joined_here = f"You have joined {joined.organisation}{team}"
+        flash(joined_message(joined_here, joined.assigned), "success")
         return redirect(url_for("account.account"))
     return redirect(url_for("account.organisation"))
 

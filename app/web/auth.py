@@ -5,6 +5,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app import mail
 from app.domain.accounts import linked_join_code, safe_next
+from app.domain.assignment_banners import joined_message
 from app.login import SignedInUser
 from app.models import utcnow
 from app.security import client_address
@@ -89,10 +90,20 @@ def finish_registration(token: str):
     if confirmed is None:
         return _registration_link_spent(token)
     start_session(confirmed.user)
-    flash(JUST_CREATED if confirmed.already else "Your account has been created", "success")
+    flash(_created(confirmed), "success")
     if confirmed.code_replaced:
         flash(CODE_REPLACED, "warning")
     return remember_confirmation(redirect(url_for("pages.home")))
+
+
+def _created(confirmed: registration.Confirmed) -> str:
+    if confirmed.already:
+        return JUST_CREATED
+    if confirmed.organisation is None:
+        return "Your account has been created"
+    team = f", in the team {confirmed.team}" if confirmed.team else ""
+    made = f"Your account has been created in {confirmed.organisation}{team}"
+    return joined_message(made, confirmed.assigned)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

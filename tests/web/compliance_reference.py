@@ -13,7 +13,7 @@ from app.domain.accounts import PROFESSIONS
 from app.domain.content import Catalogue
 from app.models import User, utcnow
 from app.models_teams import Team, TeamMember
-from app.services.assignment_standings import completion_dates, learner_rules
+from app.services.assignment_standings import LEARNER, completion_dates, learner_rules
 from app.services.compliance import NO_TEAM, Filters
 from app.services.compliance_competencies import COUNTED, NOT_APPLICABLE, cells_for, standings
 from app.services.compliance_rows import Matrix, Row, Share
@@ -32,23 +32,13 @@ def matrix(
     if filters.profession:
         where.append(User.profession == filters.profession)
     learners = session.execute(
-        select(
-            User.id,
-            User.full_name,
-            User.email,
-            User.profession,
-            TeamMember.team_id,
-            Team.name,
-            TeamMember.joined_at,
-        )
+        select(*LEARNER, User.full_name, User.email, Team.name)
         .outerjoin(TeamMember, TeamMember.user_id == User.id)
         .outerjoin(Team, Team.id == TeamMember.team_id)
         .where(*where)
         .order_by(User.full_name, User.id)
     ).all()
-    bound = learner_rules(
-        scope.organisation_id, [(r.id, r.team_id, r.profession, r.joined_at) for r in learners]
-    )
+    bound = learner_rules(scope.organisation_id, [tuple(r)[: len(LEARNER)] for r in learners])
     assigned = {rule.module_slug for found in bound.values() for rule in found}
     offered = tuple((m.slug, m.title) for m in catalogue.modules if m.slug in assigned)
     gone = sorted(assigned - {slug for slug, _ in offered})

@@ -68,7 +68,7 @@ def pages_of_three(monkeypatch):
 def varied(app, runner, pcn):
     """About forty learners over three practices and none, some of them leavers."""
     assert runner.invoke(args=["create-team", ORG, "Ash Practice"]).exit_code == 0
-    rng, joining = random.Random(15), random.Random(16)
+    rng, joining, coming = random.Random(15), random.Random(16), random.Random(17)
     with app.app_context():
         session = db.session()
         org = session.scalar(select(User.organisation_id).where(User.email == "lead@example.org"))
@@ -86,6 +86,18 @@ def varied(app, runner, pcn):
                 professional_confirmed_at=datetime.now(UTC),
                 professional_confirmed_as=PROFESSIONS[n % 4],
                 session_token=f"token{n}",
+            )
+            # Some joined the organisation, or took their profession, after an assignment to
+            # everyone or to their profession fell due, some on the very day; some not known.
+            person.organisation_joined_at, person.profession_since = (
+                None
+                if days is None
+                else datetime.combine(
+                    TODAY + timedelta(days=days),
+                    coming.choice([time(0, 0), time(12, 30), time(23, 59, 59)]),
+                    UTC,
+                )
+                for days in (coming.choice((None, -300, -6, -5, 0, 20, 61)) for _ in range(2))
             )
             session.add(person)
             session.flush()

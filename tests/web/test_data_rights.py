@@ -248,6 +248,8 @@ def test_the_schema_has_no_column_the_export_forgets(app):
             "email",
             "full_name",
             "profession",
+            "profession_since",
+            "organisation_joined_at",
             "registration_number",
             "role",
             "professional_confirmed_at",

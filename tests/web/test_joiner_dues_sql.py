@@ -84,9 +84,17 @@ def joiners(app, make_user, pcn):
             session = db.session()
             user = session.scalar(select(User.id).where(User.email == email))
             session.add(TeamMember(user_id=user, team_id=elm, joined_at=joined))
+            _there_since(session, user, at("2026-05-01", "09:00"))
             session.commit()
         ids[name] = user
     return {"ids": ids, "org": org, "slugs": (first, second, third)}
+
+
+def _there_since(session, user_id: int, moment: datetime) -> None:
+    # In the organisation, and a practice nurse, since before anything was assigned: only
+    # their team's joining day counts here (test_org_joiner_dues_sql.py: the others).
+    person = session.get(User, user_id)
+    person.organisation_joined_at = person.profession_since = moment
 
 
 def _dues(standings) -> dict[str, date]:
@@ -121,6 +129,7 @@ def test_a_joiner_after_an_assignment_set_already_past_due_is_due_the_day_they_j
     with app.app_context():
         session = db.session()
         user = session.scalar(select(User.id).where(User.email == "late@example.org"))
+        _there_since(session, user, at("2026-05-01", "09:00"))
         elm = session.scalar(select(Team.id).where(Team.name == "Elm Practice"))
         session.add(TeamMember(user_id=user, team_id=elm, joined_at=at("2026-07-11", "23:30")))
         session.commit()
