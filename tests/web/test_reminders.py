@@ -92,7 +92,7 @@ def test_a_today_far_from_now_is_refused_and_says_the_days_taken(app, runner, ma
         )
     result = runner.invoke(args=["send-reminders", "--today", "2026-02-30"])
     assert result.output.strip().splitlines()[-1] == (
-        "Error: Invalid value for '--today': The date must be a real date, like 2026-11-23"
+        "Error: Invalid value for '--today': The date must be a real date, like 23/11/2026"
     )
     assert mailbox.messages("asha@example.org") == mailbox.messages("lead@example.org") == []
     assert "sent 0 reminder emails" in remind(runner, date(2000, 1, 1))
