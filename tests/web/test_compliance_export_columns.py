@@ -3,12 +3,15 @@ its renew-by date in columns of their own, and every learner's reminder emails i
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
 
+from app import db
 from app.domain.assignments import add_months
+from app.models_assignments import MailPreference, ReminderSent
 from tests.conftest import sign_in
+from tests.web.journeys import user_id
 from tests.web.test_compliance import TODAY, practices  # noqa: F401 (fixture)
 
 
@@ -60,8 +63,47 @@ def test_the_downloads_keep_due_and_renew_by_dates_apart(client, practices):  # 
     assert asha["due"] is None and asha["renew by"].date().isoformat() == renews["Asha Elm"]
 
 
-def test_the_reminder_emails_column_says_when_nothing_is_wrong(client, practices):  # noqa: F811
+def test_the_reminder_emails_column_says_none_sent_when_none_was(client, practices):  # noqa: F811
     sign_in(client, "lead@example.org")
     rows = list(csv.reader(io.StringIO(client.get("/manage/compliance.csv").text)))
     column = rows[0].index("Reminder emails")
-    assert {row[column] for row in rows[1:]} == {"No delivery problem"}
+    assert {row[column] for row in rows[1:]} == {"None sent"}
+
+
+def test_the_reminder_emails_column_says_when_the_last_was_sent_or_that_they_are_off(
+    app,
+    client,
+    practices,  # noqa: F811
+):
+    """Sent is what Linkwise knows (the mail server took it), never that it was read; a
+    learner who turned reminders off is told apart from one never sent any."""
+    when = datetime(2026, 7, 31, 23, 30, tzinfo=UTC)  # 1 August in the UK (BST)
+    with app.app_context():
+        session = db.session()
+        for email, kind in (("ben", "overdue"), ("cara", "expired"), ("cara", "due-soon")):
+            session.add(
+                ReminderSent(
+                    user_id=user_id(app, f"{email}@example.org"),
+                    module_slug=f"module-{kind}",
+                    kind=kind,
+                    due_on=date(2026, 7, 1),
+                    sent_at=when - timedelta(days=3 if kind == "due-soon" else 0),
+                )
+            )
+        # A manager's weekly summary is no reminder to a learner.
+        session.add(
+            ReminderSent(user_id=user_id(app, "dev@example.org"), module_slug="summary",
+                         kind="summary", due_on=date(2026, 7, 27), sent_at=when)
+        )  # fmt: skip
+        for email in ("asha", "cara"):
+            session.add(MailPreference(user_id=user_id(app, f"{email}@example.org")))
+        session.commit()
+    sign_in(client, "lead@example.org")
+    rows = list(csv.reader(io.StringIO(client.get("/manage/compliance.csv").text)))
+    column = rows[0].index("Reminder emails")
+    assert {str(row[0]).removeprefix("'"): row[column] for row in rows[1:]} == {
+        "Asha Elm": "None sent: turned off by the learner",
+        "Ben Oak": "Last sent on 1 August 2026",
+        "Cara Elm": "Turned off by the learner; last sent on 1 August 2026",
+        "=Dev Oak": "None sent",
+    }
