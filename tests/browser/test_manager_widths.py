@@ -1,0 +1,50 @@
+"""Managers' and administrators' pages at 320 px and 1280 px: selects fit a phone, and tables
+use the width there is, breaking text only where a reader would.
+"""
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible, browser_sign_in
+
+# How many lines each word of an element's text takes: 1 for a whole word (a word broken
+# mid-word has a rectangle on each line it spans).
+WORD_LINES = """element => {
+    const lines = [];
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const found of node.data.matchAll(/\\S+/g)) {
+            const range = document.createRange();
+            range.setStart(node, found.index);
+            range.setEnd(node, found.index + found[0].length);
+            const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+            lines.push([found[0], tops.size]);
+        }
+    }
+    return lines;
+}"""
+PAGE_SCROLLS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def test_every_filter_select_is_full_width_on_a_phone_and_wraps_a_long_choice(
+    page, live_server, make_user
+):
+    make_user(email="manager@example.org", role="manager", org="Riverside PCN")
+    page.set_viewport_size({"width": 320, "height": 900})
+    browser_sign_in(page, live_server, "manager@example.org")
+    # The longest framework's title, chosen: more than a phone's line.
+    page.goto(live_server + "/manage/?framework=referrer")
+    form = page.locator("form.lw-filters").first
+    width = form.evaluate("form => form.clientWidth")
+    selects = form.locator("select")
+    expect(selects).to_have_count(5)
+    for index in range(5):
+        box = selects.nth(index).bounding_box()
+        assert abs(box["width"] - width) <= 1, (index, box, width)  # full width, each
+    chosen = page.get_by_label("Framework")
+    expect(chosen).to_have_value("referrer")
+    # Its whole title shows, over three lines, rather than its start cut off.
+    height = chosen.evaluate("select => select.getBoundingClientRect().height")
+    font = chosen.evaluate("select => parseFloat(getComputedStyle(select).fontSize)")
+    assert height >= 3 * font * 1.2, (height, font)  # a line of 1.25 em, three of them
+    assert page.evaluate(PAGE_SCROLLS) == 0
+    assert_accessible(page)
