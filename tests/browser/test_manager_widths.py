@@ -48,3 +48,61 @@ def test_every_filter_select_is_full_width_on_a_phone_and_wraps_a_long_choice(
     assert height >= 3 * font * 1.2, (height, font)  # a line of 1.25 em, three of them
     assert page.evaluate(PAGE_SCROLLS) == 0
     assert_accessible(page)
+
+
+def test_the_audit_logs_detail_keeps_its_words_whole_at_1280(app, page, live_server, make_user):
+    from app import db
+    from app.services import audit
+
+    make_user(email="admin@example.org", role="admin")
+    with app.app_context():
+        session = db.session()
+        audit.record(
+            session,
+            "role.changed",
+            email="priya.patel@example.org",
+            old_organisation="Riverside Primary Care Network",
+            new_organisation="Oakfield and District PCN",
+            confined_to="Elm Street Surgery, Oak Lane Practice",
+        )
+        session.commit()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    browser_sign_in(page, live_server, "admin@example.org")
+    page.goto(live_server + "/admin/audit?kind=role.changed")
+    row = page.locator("tbody tr").first
+    detail = row.locator("td").last
+    expect(detail).to_contain_text("new_organisation=Oakfield and District PCN")
+    broken = [word for word, lines in detail.evaluate(WORD_LINES) if lines > 1]
+    assert not broken, broken  # "organisation=O" / "r PCN" no more
+    assert page.evaluate(PAGE_SCROLLS) == 0
+    assert_accessible(page)
+
+
+def test_the_managers_learner_page_gives_its_tables_the_whole_width(
+    app, page, live_server, make_user
+):
+    from app.content import catalogue
+    from tests.conftest import sign_in
+    from tests.web.journeys import pass_module, user_id
+
+    make_user(email="manager@example.org", role="manager", org="Riverside PCN")
+    make_user(email="asha@example.org", org="Riverside PCN", full_name="Asha Elm")
+    learner = app.test_client()
+    sign_in(learner, "asha@example.org")
+    with app.app_context():
+        module = catalogue().modules[0]
+    code = pass_module(app, learner, "asha@example.org", module)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    browser_sign_in(page, live_server, "manager@example.org")
+    page.goto(f"{live_server}/manage/learners/{user_id(app, 'asha@example.org')}")
+    certificate = page.locator("code", has_text=code)
+    expect(certificate).to_be_visible()
+    # On one line: not three, beside the third of the page the two-thirds column left empty.
+    assert certificate.evaluate("code => code.getClientRects().length") == 1
+    table = page.get_by_role("region", name="Each module: progress, completion, best score")
+    main = page.locator("main").evaluate("main => main.clientWidth")
+    assert table.evaluate("box => box.clientWidth") >= main - 1, main
+    title = page.locator("td", has_text=module.title).first
+    assert not [word for word, lines in title.evaluate(WORD_LINES) if lines > 1]
+    assert page.evaluate(PAGE_SCROLLS) == 0
+    assert_accessible(page)
