@@ -3,6 +3,7 @@ its renew-by date in columns of their own, and every learner's reminder emails i
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
@@ -107,3 +108,49 @@ def test_the_reminder_emails_column_says_when_the_last_was_sent_or_that_they_are
         "Cara Elm": "Turned off by the learner; last sent on 1 August 2026",
         "=Dev Oak": "None sent",
     }
+
+
+def test_each_download_is_named_for_the_organisation_its_filters_and_the_day(
+    app,
+    client,
+    practices,  # noqa: F811
+):
+    """Not linkwise-compliance-YYYY-MM-DD for every one: a manager keeps the downloads of two
+    teams or filters apart. Names are ASCII slugs, so the header needs no quoting rules."""
+    from sqlalchemy import select
+
+    from app.domain.dates import uk_today
+    from app.models_teams import Team
+
+    day = uk_today().isoformat()
+    with app.app_context():
+        oak = db.session().scalar(select(Team.id).where(Team.name == "Oak Practice"))
+
+    def named(client, url: str) -> str:
+        disposition = client.get(url).headers["Content-Disposition"]
+        assert re.fullmatch(r'attachment; filename="[a-z0-9-]+\.(csv|xlsx)"', disposition)
+        return disposition.split('"')[1]
+
+    sign_in(client, "lead@example.org")
+    assert named(client, "/manage/compliance.csv") == (
+        f"linkwise-compliance-riverside-pcn-{day}.csv"
+    )
+    assert named(client, f"/manage/compliance.xlsx?team={oak}&profession=gp&status=overdue") == (
+        f"linkwise-compliance-riverside-pcn-oak-practice-gp-overdue-{day}.xlsx"
+    )
+    assert named(client, "/manage/compliance.csv?framework=referrer") == (
+        f"linkwise-compliance-riverside-pcn-referrer-{day}.csv"
+    )
+    assert named(client, "/manage/export.csv") == f"linkwise-competencies-riverside-pcn-{day}.csv"
+    assert named(client, "/manage/export.csv?profession=link-worker&status=met&q=Elm") == (
+        f"linkwise-competencies-riverside-pcn-search-elm-social-prescribing-link-worker-met-{day}.csv"
+    )
+    # A manager of Elm Practice alone: their files hold its learners, and say so.
+    practice = app.test_client()
+    sign_in(practice, "pm@example.org")
+    assert named(practice, "/manage/compliance.csv") == (
+        f"linkwise-compliance-riverside-pcn-elm-practice-{day}.csv"
+    )
+    assert named(practice, "/manage/export.csv?module=referral-routes") == (
+        f"linkwise-competencies-riverside-pcn-elm-practice-referral-routes-{day}.csv"
+    )

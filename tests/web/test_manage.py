@@ -126,10 +126,11 @@ def test_export_streams_one_row_per_learner_and_competency_and_is_audited(app, m
     add_learners(app, "Hillside PCN", 2)
     response = manager.get("/manage/export.csv")
     assert response.mimetype == "text/csv"
-    # Dated as the compliance download is: two downloads on two days keep apart.
+    # Named for the organisation and dated, as the compliance download is: two downloads of
+    # two organisations, or on two days, keep apart.
     today = datetime.now(UTC).date().isoformat()
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="linkwise-competencies-{today}.csv"'
+        f'attachment; filename="linkwise-competencies-riverside-pcn-{today}.csv"'
     )
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     with app.app_context():
