@@ -74,6 +74,11 @@ def test_the_audit_logs_detail_keeps_its_words_whole_at_1280(app, page, live_ser
     expect(detail).to_contain_text("new_organisation=Oakfield and District PCN")
     broken = [word for word, lines in detail.evaluate(WORD_LINES) if lines > 1]
     assert not broken, broken  # "organisation=O" / "r PCN" no more
+    # The table takes the window's spare width beyond the 960px column, and needs no scroll.
+    box = page.get_by_role("region", name="Audit events")
+    main = page.locator("main").evaluate("main => main.clientWidth")
+    assert box.evaluate("box => box.clientWidth") > main
+    assert box.evaluate("box => box.scrollWidth - box.clientWidth") == 0
     assert page.evaluate(PAGE_SCROLLS) == 0
     assert_accessible(page)
 
