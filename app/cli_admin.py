@@ -138,12 +138,14 @@ def _minutes(seconds: int) -> str:
 @click.command("audit")
 @with_appcontext
 @click.option(
-    "--since", callback=day_option, help="From date: events on or after this UK day (YYYY-MM-DD)."
+    "--since",
+    callback=day_option,
+    help="From date: events on or after this UK day (DD/MM/YYYY or YYYY-MM-DD).",
 )
 @click.option(
     "--until",
     callback=day_option,
-    help="To date: events up to the end of this UK day (YYYY-MM-DD).",
+    help="To date: events up to the end of this UK day (DD/MM/YYYY or YYYY-MM-DD).",
 )
 @click.option("--kind", default="", help="Only this kind of event, e.g. role.changed.")
 @click.option("--email", default="", help="Only events involving an email address with this in it.")

@@ -31,7 +31,8 @@ TOO_LONG = "22001"
 
 
 def day_option(context, parameter, value: str | None) -> date | None:
-    """Read a YYYY-MM-DD option as the pages read their From and To days; refuse any other."""
+    """Read a day option (DD/MM/YYYY or YYYY-MM-DD) as the pages read their From and To days;
+    refuse any other."""
     if value is None:
         return None
     try:

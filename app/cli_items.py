@@ -33,12 +33,14 @@ def _count(n: int, word: str) -> str:
 )
 @click.option("--first-only", is_flag=True, help="Count each learner's first attempt only.")
 @click.option(
-    "--since", callback=day_option, help="From date: attempts submitted on or after (YYYY-MM-DD)."
+    "--since",
+    callback=day_option,
+    help="From date: attempts submitted on or after (DD/MM/YYYY or YYYY-MM-DD).",
 )
 @click.option(
     "--until",
     callback=day_option,
-    help="To date: attempts submitted up to the end of this day (YYYY-MM-DD).",
+    help="To date: attempts submitted up to the end of this day (DD/MM/YYYY or YYYY-MM-DD).",
 )
 def item_stats_command(quiz_id, as_csv, competencies, first_only, since, until):
     """Print facility, discrimination, option shares and flags for each question of QUIZ."""

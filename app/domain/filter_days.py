@@ -1,5 +1,6 @@
 """Days typed into a From or To filter, read one way by every page and command that has one."""
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
@@ -9,19 +10,29 @@ from app.domain.dates import uk_day_starts
 # (31 December 9999) has no next day, so a filter's days end a year before it.
 LAST_YEAR = 9998
 FIELDS = (("since", "From"), ("until", "To"))  # each field's name and its label
+EXAMPLE = "23/11/2026"  # the day the messages and the fields' hints give, as UK people write it
+# Day/month/year, as in the UK (7/12/2026 is 7 December), or the ISO form (2026-12-07).
+# ASCII digits only: another script's digits are no day a person here types.
+UK_FORM = re.compile(r"(?P<day>[0-9]{1,2})/(?P<month>[0-9]{1,2})/(?P<year>[0-9]{4})")
+ISO_FORM = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})")
 
 
 def filter_day(text: str, label: str) -> date:
-    """Return the YYYY-MM-DD day typed into the filter named `label`.
+    """Return the day typed into the filter named `label`: day/month/year (7/12/2026 or
+    07/12/2026, day first as in the UK) or YYYY-MM-DD.
 
     A ValueError says, in one sentence naming the field, what to type instead.
     """
+    typed = text.strip()
+    found = UK_FORM.fullmatch(typed) or ISO_FORM.fullmatch(typed)
     try:
-        day = datetime.strptime(text.strip(), "%Y-%m-%d").date()
+        if found is None:
+            raise ValueError
+        day = date(int(found["year"]), int(found["month"]), int(found["day"]))
     except ValueError:
-        raise ValueError(f"{label} date must be a real date, like 2026-11-23") from None
+        raise ValueError(f"{label} date must be a real date, like {EXAMPLE}") from None
     if day.year > LAST_YEAR:
-        raise ValueError(f"{label} date must be before the year {LAST_YEAR + 1}, like 2026-11-23")
+        raise ValueError(f"{label} date must be before the year {LAST_YEAR + 1}, like {EXAMPLE}")
     return day
 
 

@@ -13,7 +13,7 @@ asked (a retired competency has none now) or a module's competencies (it is no m
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, case, false, literal, or_, select
+from sqlalchemy import and_, case, false, func, literal, or_, select
 
 from app import db
 from app.domain.accounts import PROFESSIONS
@@ -35,6 +35,7 @@ from app.domain.spreadsheet import csv_chunks, csv_text
 from app.models import CompetencyLevel, Organisation, User, utcnow
 from app.services import audit, export_confirmations
 from app.services.competency_names import last_name
+from app.services.compliance_learners import NO_TEAM, team_name
 from app.services.grid_filters import FILTERS, Filters, selection, standing_condition
 from app.services.knowledge_now import knowledge_now
 from app.services.manage_export import copied
@@ -55,9 +56,13 @@ HEADER = [
     "Learner",
     "Email",
     "Profession",
-    "Competency",
+    "Team",  # the team's name, or NO_TEAM, as the compliance download says
+    "Competency",  # its code
+    "Competency name",  # the framework's name for it; a retired one's last known name
     "Knowledge",
-    "Score (%)",  # the knowledge rating's score, 0 to 100
+    # The score behind the knowledge rating, 0 to 100: weighted over the quiz attempts as
+    # the framework's method says, so not any one quiz's mark.
+    "Knowledge rating score (%)",
     "Quiz answers counted",  # those behind the knowledge rating, still counting
     "Last quiz answer",
     "Practice",
@@ -99,7 +104,17 @@ def export_csv(
         codes_for = dict.fromkeys(PROFESSIONS, codes_for.codes)
     yield csv_text([HEADER]).encode()
     not_needed = codes_needing_no_practice(catalogue.frameworks)
-    yield from copied(session, who, codes_for, standing_filter, now, chunk_size, not_needed, known)
+    yield from copied(
+        session,
+        who,
+        codes_for,
+        standing_filter,
+        now,
+        chunk_size,
+        not_needed,
+        known,
+        names=competency_names(catalogue),
+    )
 
 
 def export_rows(
@@ -135,6 +150,7 @@ def export_rows(
             User.full_name,
             User.email,
             User.profession,
+            func.coalesce(team_name(User.id), NO_TEAM),
             CompetencyLevel.competency_code,
             *knowledge_now(now),
             iso_date(CompetencyLevel.last_evidence_at),
@@ -159,18 +175,20 @@ def export_rows(
     current, person, found, retired = None, (), {}, {}
     known = None if known is None else set(known)
     not_needed = codes_needing_no_practice(catalogue.frameworks)  # as the learner's page says
-    for user_id, name, email, profession, code, level, score, count, last, *rest in rows:
+    names = competency_names(catalogue)
+    for user_id, name, email, profession, team, code, level, score, count, last, *rest in rows:
         if user_id != current:
             yield from _learner_rows(
-                person, found, codes_for, catalogue, standing_filter, not_needed
+                person, found, codes_for, catalogue, standing_filter, not_needed, names
             )
             yield from _retired_rows(person, retired, codes_for)
-            current, person, found, retired = user_id, (name, email, profession), {}, {}
+            current, person, found, retired = user_id, (name, email, profession, team), {}, {}
         if code is not None and known is not None and code not in known:
             practice, met, until, due, expired, confirmed_until, named, confirmed, kept = rest[:9]
             if kept or confirmed:  # as on the learner's page: a request alone is not
                 practice = practice_shown(practice, aware(confirmed_until), now)
                 retired[code] = (
+                    named or NAME_NOT_RECORDED,
                     level,
                     "" if score is None else _one_decimal(score),
                     count,
@@ -186,6 +204,7 @@ def export_rows(
             practice, met, until, due, expired, confirmed_until = rest[:6]
             where = standing(met, aware(until), aware(due), expired, now)
             found[code] = (
+                names.get(code, ""),
                 level,
                 "" if score is None else _one_decimal(score),
                 count,
@@ -198,7 +217,9 @@ def export_rows(
                 uk_day(until).isoformat() if until and where in (MET, DUE_SOON) else "",
                 *CURRENT,
             )
-    yield from _learner_rows(person, found, codes_for, catalogue, standing_filter, not_needed)
+    yield from _learner_rows(
+        person, found, codes_for, catalogue, standing_filter, not_needed, names
+    )
     yield from _retired_rows(person, retired, codes_for)
 
 
@@ -214,7 +235,7 @@ def _retired_rows(person: tuple, retired: dict, codes_for) -> Iterator:
     # After the learner's rows, when they have a framework's (`_learner_rows` read its codes).
     if not person or person[2] not in codes_for or not codes_for[person[2]]:
         return
-    named = (*person[:2], PROFESSIONS.get(person[2], person[2]))
+    named = (*person[:2], PROFESSIONS.get(person[2], person[2]), person[3])
     for code in sorted(retired):
         yield [*named, code, *retired[code]]
 
@@ -234,6 +255,11 @@ def _export_started(scope, catalogue, actor_id, standing_filter, filters):
         session, "export.competencies", actor=actor_id, organisation=scope.organisation_id
     )
     return who, codes_for, standing_filter, now
+
+
+def competency_names(catalogue: Catalogue) -> dict[str, str]:
+    """Return each competency's name by its code, as its framework gives it now."""
+    return {c.code: c.name for f in catalogue.frameworks for c in f.competencies}
 
 
 def _one_decimal(score: float) -> str:
@@ -269,7 +295,7 @@ UNRATED_NEEDING_NO_PRACTICE = (*UNRATED[:4], PRACTICE_NOT_NEEDED, *UNRATED[5:])
 
 
 def _learner_rows(
-    person: tuple, found: dict, codes_for, catalogue, standing_filter, not_needed
+    person: tuple, found: dict, codes_for, catalogue, standing_filter, not_needed, names
 ) -> Iterator:
     if not person:
         return
@@ -277,9 +303,9 @@ def _learner_rows(
     if profession not in codes_for:
         framework = catalogue.framework_for(profession)
         codes_for[profession] = [c.code for c in framework.competencies] if framework else []
-    named = (*person[:2], PROFESSIONS.get(profession, profession))
+    named = (*person[:2], PROFESSIONS.get(profession, profession), person[3])
     for code in codes_for[profession]:
         if standing_filter in FILTERS and code not in found:
             continue
         unrated = UNRATED_NEEDING_NO_PRACTICE if code in not_needed else UNRATED
-        yield [*named, code, *found.get(code, unrated)]
+        yield [*named, code, *found.get(code, (names.get(code, ""), *unrated))]

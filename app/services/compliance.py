@@ -19,7 +19,14 @@ from app.domain.content import Catalogue
 from app.models import utcnow
 from app.services import compliance_cells as cells_sql
 from app.services import compliance_learners as learners_sql
-from app.services import module_titles, reminder_failures, retired_held, tagged_rows, team_pages
+from app.services import (
+    mail_preferences,
+    module_titles,
+    reminder_failures,
+    retired_held,
+    tagged_rows,
+    team_pages,
+)
 from app.services.compliance_competencies import (
     competency_counts,
     confirmed_not_met,
@@ -177,7 +184,11 @@ def _branches(scope, catalogue, filters, day, page, framework, now, with_teams) 
             "person",
             text=(people.c.full_name, people.c.email, people.c.profession, people.c.team),
             number=(people.c.user_id, people.c.place),
-            at=(reminder_failures.failing_since(people.c.user_id),),
+            at=(
+                reminder_failures.failing_since(people.c.user_id),
+                reminder_failures.last_reminder_sent(people.c.user_id),
+            ),
+            flag=(mail_preferences.turned_off(people.c.user_id),),
         ),
         branch(
             "cell",

@@ -24,6 +24,17 @@ TEAM_ID = bindparam("team_id", type_=Integer)
 NO_TEAM = "No team"
 
 
+def team_name(user_id):
+    """Return, in SQL, the name of the team of the learner with this id (NULL: none, which
+    the downloads call NO_TEAM)."""
+    return (
+        select(Team.name)
+        .join(TeamMember, TeamMember.team_id == Team.id)
+        .where(TeamMember.user_id == user_id)
+        .scalar_subquery()
+    )
+
+
 @dataclass(frozen=True)
 class Filters:
     """What the page shows: a team, a profession, learners with a cell in a status."""

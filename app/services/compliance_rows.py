@@ -34,6 +34,8 @@ class Row:
     retired: tuple[Held | None, ...] = ()
     # Since when the mail server has refused their reminder emails (None: it does not).
     failing_since: datetime | None = None
+    last_sent: datetime | None = None  # when it last took a reminder to them (None: never)
+    reminders_off: bool = False  # they asked for no reminder emails
 
     @property
     def reminders_failing(self) -> bool:
@@ -117,7 +119,8 @@ def matrix_rows(found, catalogue, framework, modules, day, codes, retired: Retir
             tuple(cells.get((user_id, slug)) for slug, _ in modules),
             cells_for(framework, codes, rated, user_id, profession) if framework else (),
             tuple(retired.held.get(user_id, {}).get(code) for code, _ in retired.columns),
-            row.at[0],
+            *row.at[:2],
+            bool(row.flag[0]),
         )
         for row in people
         for (name, email, profession, team), user_id in [(row.text[:4], row.number[0])]
@@ -149,7 +152,7 @@ def table(found: Matrix) -> list[list]:
     ]
     lines = [header]
     for row in found.rows:
-        line = [row.name, row.email, row.profession, row.team, _reminders(row.failing_since)]
+        line = [row.name, row.email, row.profession, row.team, _reminders(row)]
         for cell in row.cells:
             line += _module_cells(cell)
         line += [COMPETENCY_LABELS[standing][0] for standing in row.competencies]
@@ -174,10 +177,19 @@ def _module_cells(cell: rules.Standing | None) -> list:
     return [cell.label, "", due_on, cell.completed_on]
 
 
-def _reminders(since: datetime | None) -> str:
-    """Return the Reminder emails cell: since when the mail server has refused them, or that
-    it has not."""
-    return f"Not delivered since {dates.day(since)}" if since else "No delivery problem"
+def _reminders(row: Row) -> str:
+    """Return the Reminder emails cell: since when the mail server has refused them, else
+    whether they turned them off and when one was last sent ("None sent": never).
+
+    Sent is what Linkwise knows: the mail server took it. A bounce that comes back later
+    is not seen, so no cell says a reminder was delivered or read."""
+    if row.failing_since:
+        return f"Not delivered since {dates.day(row.failing_since)}"
+    sent = dates.day(row.last_sent) if row.last_sent else None
+    if row.reminders_off:
+        said = "Turned off by the learner"
+        return f"{said}; last sent on {sent}" if sent else f"None sent: {said.lower()}"
+    return f"Last sent on {sent}" if sent else "None sent"
 
 
 def figures(found: Matrix) -> list[list]:

@@ -1,5 +1,7 @@
 """Non-essential mail: the one-click unsubscribe link, and who asked for no more."""
 
+from sqlalchemy import exists
+
 from app import db, mail
 from app.links import absolute_url
 from app.models import User
@@ -8,6 +10,11 @@ from app.services import audit, tokens
 from app.services.upsert import insert_for
 
 UNSUBSCRIBE = ("unsubscribe", 2 * 366 * 24 * 60 * 60)  # a link in an email works for 2 years
+
+
+def turned_off(user_id):
+    """Return the SQL condition 'the person with this id asked for no non-essential mail'."""
+    return exists().where(MailPreference.user_id == user_id)
 
 
 def send_with_unsubscribe(user_id: int, to: str, template: str, **context) -> None:

@@ -21,9 +21,10 @@ ready: the database builds two pages at once (its work is most of the export's),
 pages before them are sent, and the file is the same.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from types import MappingProxyType
 
 from sqlalchemy import (
     Integer,
@@ -54,6 +55,7 @@ from app.domain.competencies import (
     STANDING_NAMES,
 )
 from app.models import RATING_COLUMNS, CompetencyLevel, User
+from app.services.compliance_learners import NO_TEAM, team_name
 from app.services.export_confirmations import EMPTY, cells_sql
 from app.services.grid_filters import FILTERS, practice_now, standing_condition
 from app.services.knowledge_now import knowledge_now
@@ -77,12 +79,14 @@ def copied(
     chunk_size: int,
     not_needed: frozenset[str] = frozenset(),
     known: list[str] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> Iterator[bytes]:
     """Yield the export's rows as CSV bytes in chunks of about chunk_size (header not included).
 
-    `codes` names each profession's competency codes in order; a profession it does not
-    name has no rows. `not_needed` names the codes whose met rule asks for no confirmation
-    of practice: their practice reads "Not needed", rated or not. `known` names the codes
+    `codes` names each profession's competency codes in order, `names` each code's name
+    (its cell beside the code); a profession it does not name has no rows. `not_needed`
+    names the codes whose met rule asks for no confirmation of practice: their practice
+    reads "Not needed", rated or not. `known` names the codes
     some framework has now: a learner's ratings in any other have lines after theirs (None:
     none has).
     """
@@ -92,7 +96,7 @@ def copied(
     connection.exec_driver_sql(SNAPSHOT)
     # Compiled once: only the page's learners change from one statement to the next
     # (compiling it for every page cost more than the rest of the Python side).
-    query = _query(who, codes, standing_filter, now, not_needed, known)
+    query = _query(who, codes, standing_filter, now, not_needed, known, names or {})
     sql, parameters = _compiled(connection, query)
     # Every learner's place, read once from the name index: the pages are slices of it,
     # so neither reader waits for the other to learn where its next page starts.
@@ -165,8 +169,9 @@ def _query(
     now: datetime,
     not_needed: frozenset[str] = frozenset(),
     known: list[str] | None = None,
+    names: Mapping[str, str] = MappingProxyType({}),
 ):
-    # Each profession's codes as arrays (the code, its cell as the line starts it, its
+    # Each profession's codes as arrays (the code, its and its name's cells, its
     # practice when its rule asks for none, and its cells when unrated), unnested for the
     # learner's own profession.
     frameworks = values(
@@ -181,7 +186,7 @@ def _query(
             (
                 profession,
                 found,
-                [python_cells(code) for code in found],
+                [python_cells(code, names.get(code, "")) for code in found],
                 [PRACTICE_NOT_NEEDED if code in not_needed else None for code in found],
                 [_UNRATED_NO_PRACTICE if code in not_needed else _UNRATED for code in found],
             )
@@ -202,15 +207,11 @@ def _query(
         .render_derived(name="page")
     )
     # Each learner looked up by id (LATERAL, LIMIT 1 so the planner keeps it a lookup,
-    # whatever its statistics say), their name, email and profession made cells once.
+    # whatever its statistics say), their name, email, profession and team made cells once.
+    named = cell(User.full_name) + "," + cell(User.email) + "," + _profession_cell()
+    team = cell(func.coalesce(team_name(User.id), NO_TEAM))
     person = (
-        select(
-            User.id,
-            User.profession,
-            (cell(User.full_name) + "," + cell(User.email) + "," + _profession_cell()).label(
-                "head"
-            ),
-        )
+        select(User.id, User.profession, (named + team + ",").label("head"))
         .where(User.id == page.c.id, *who)
         .limit(1)
         .lateral("person")

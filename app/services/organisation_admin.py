@@ -13,6 +13,7 @@ from app import db
 from app.domain.accounts import a_role, email_problem, normalise_email
 from app.domain.paging import asked, clamp
 from app.models import Organisation, User
+from app.models_teams import Team, TeamManager
 from app.services import account_admin, accounts, locks
 
 PER_PAGE = 25
@@ -25,6 +26,8 @@ class Person:
 
     full_name: str
     email: str
+    # The teams of the organisation they manage, by name; none: the whole organisation.
+    teams: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,15 +79,19 @@ def _read(*where, page: int = 1) -> tuple[list[OrganisationRow], int]:
     manager = and_(
         User.organisation_id == chosen.c.id, User.role == "manager", User.erased_at.is_(None)
     )
+    # A row for each team a manager manages (one, with no team, for the whole organisation).
     found = db.session().execute(
-        select(total.c.total, chosen, User.full_name, User.email)
+        select(total.c.total, chosen, User.id.label("user_id"), User.full_name, User.email)
+        .add_columns(Team.name.label("team"))
         .select_from(total)
         .outerjoin(chosen, true())
         .outerjoin(User, manager)
-        .order_by(chosen.c.name, chosen.c.id, User.full_name, User.id)
+        .outerjoin(TeamManager, TeamManager.user_id == User.id)
+        .outerjoin(Team, and_(Team.id == TeamManager.team_id, Team.organisation_id == chosen.c.id))
+        .order_by(chosen.c.name, chosen.c.id, User.full_name, User.id, Team.name)
     )
     rows: dict[int, OrganisationRow] = {}
-    count = 0
+    count, last = 0, None
     for row in found:
         count = row.total
         if row.id is None:  # no organisation on this page
@@ -92,9 +99,18 @@ def _read(*where, page: int = 1) -> tuple[list[OrganisationRow], int]:
         known = rows.get(row.id)
         managers = known.managers if known else ()
         if row.email is not None:
-            managers += (Person(row.full_name, row.email),)
+            teams = (row.team,) if row.team is not None else ()
+            if last == row.user_id:  # another team of the same manager
+                managers = (*managers[:-1], _with_team(managers[-1], teams))
+            else:
+                managers += (Person(row.full_name, row.email, teams),)
+        last = row.user_id
         rows[row.id] = OrganisationRow(row.id, row.name, row.join_code, row.learners, managers)
     return list(rows.values()), count
+
+
+def _with_team(person: Person, teams: tuple[str, ...]) -> Person:
+    return Person(person.full_name, person.email, person.teams + teams)
 
 
 def listing(page: int = 1) -> Listing:
@@ -190,7 +206,13 @@ def manager(organisation: OrganisationRow, email: str) -> Person | None:
     )
     if person is None or person.role != "manager" or person.organisation_id != organisation.id:
         return None
-    return Person(person.full_name, person.email)
+    teams = db.session().scalars(
+        select(Team.name)
+        .join(TeamManager, TeamManager.team_id == Team.id)
+        .where(TeamManager.user_id == person.id, Team.organisation_id == organisation.id)
+        .order_by(Team.name)
+    )
+    return Person(person.full_name, person.email, tuple(teams))
 
 
 def step_back(actor_id: int, organisation: OrganisationRow, email: str) -> Person | None:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from app import db, mail
 from app.models import User, utcnow
-from app.models_assignments import ReminderFailure
+from app.models_assignments import ReminderFailure, ReminderSent
 from app.services.learner_rows import SELF
 from app.services.tagged_rows import Row, branch
 from app.services.upsert import insert_for
@@ -104,6 +104,18 @@ def failing_since(user_id):
     return (
         select(ReminderFailure.first_failed_at)
         .where(ReminderFailure.user_id == user_id, OPEN)
+        .scalar_subquery()
+    )
+
+
+def last_reminder_sent(user_id):
+    """Return the SQL value 'when the mail server last took a reminder to the learner with
+    this id' (NULL: never). A reminder it refused or could not be given is taken back, so
+    a row is one sent; a bounce that comes back later is never seen. A manager's weekly
+    summary is no reminder."""
+    return (
+        select(func.max(ReminderSent.sent_at))
+        .where(ReminderSent.user_id == user_id, ReminderSent.kind != "summary")
         .scalar_subquery()
     )
 

@@ -51,12 +51,16 @@ def retired_lines(person, known: list[str], now: datetime):
     """
     level = CompetencyLevel
     confirmed = latest_confirmation()
+    # The name it last had, beside its code and again in the last cell.
+    named = func.coalesce(last_name(level.competency_code), NAME_NOT_RECORDED)
     shown, score, count = knowledge_now(now)
     score = func.round(cast(score, Numeric), 1).cast(String)
     practice = func.coalesce(literal(CONFIRMED_ON) + uk_day(confirmed), practice_now(now))
     line = (
         person.c.head
         + cell(level.competency_code)
+        + ","
+        + cell(named)
         + ","
         + cell(shown)
         + ","
@@ -69,7 +73,7 @@ def retired_lines(person, known: list[str], now: datetime):
         + cell(practice)
         + ","
         + python_cells("", "", "", NOT_COUNTED, "", RETIRED)  # no confirmation cells: see practice
-        + cell(func.coalesce(last_name(level.competency_code), NAME_NOT_RECORDED))
+        + cell(named)
         + "\r\n"
     )
     return (

@@ -25,6 +25,7 @@ from app.services import (
     manage,
     teams,
 )
+from app.web import download_names
 from app.web.gate import require_signed_in_professional
 from app.web.query import page_arg
 
@@ -153,8 +154,10 @@ def export():
         g.scope, catalogue(), current_user.db_id, chosen.status, chosen if filtered else None,
         chunk_size=CHUNK_SIZE,
     )  # fmt: skip
-    # Dated as the compliance download is, so downloads on two days keep apart.
-    name = f"linkwise-competencies-{assignments.today().isoformat()}.csv"
+    # Named for the organisation, its filters and the day, as the compliance download is.
+    name = download_names.competencies_name(
+        g.scope, chosen if filtered else None, assignments.today()
+    )
     # About 64 KB a chunk: a write per row would cost the server a send per row.
     return Response(
         stream_with_context(chunks),

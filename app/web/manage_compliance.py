@@ -13,6 +13,7 @@ from app.domain.numbers import whole_number
 from app.domain.spreadsheet import csv_text, xlsx_bytes
 from app.services import assignments, audit, compliance, compliance_rows, teams
 from app.services.compliance_competencies import LABELS as COMPETENCY_LABELS
+from app.web import download_names
 from app.web.manage import bp
 from app.web.query import page_arg
 
@@ -70,7 +71,8 @@ def compliance_page():
 @bp.get("/compliance.<any(csv, xlsx):kind>")
 def compliance_export(kind: str):
     """Download the filtered matrix (every page of it) as CSV or XLSX; audit-logged."""
-    filters = _filters(teams.teams_in(g.scope))
+    seen = teams.teams_in(g.scope)
+    filters = _filters(seen)
     found = compliance.matrix(g.scope, catalogue(), filters, assignments.today(), page=None)
     audit.record(
         db.session(),
@@ -81,7 +83,7 @@ def compliance_export(kind: str):
     )
     # While the database only reads, the download is still given, its event logged instead.
     db.commit_or_log(db.session(), "export.compliance", actor=current_user.db_id, format=kind)
-    name = f"linkwise-compliance-{found.day.isoformat()}.{kind}"
+    name = download_names.compliance_name(g.scope, filters, seen, found.day, kind)
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if kind == "csv":
         return Response(

@@ -27,4 +27,4 @@ def test_manager_filters_drills_down_and_downloads(app, page, live_server, make_
     with page.expect_download() as download:
         page.get_by_role("link", name="Download every learner and competency (CSV)").click()
     today = uk_today().isoformat()  # the UK day, as every date the manager reads
-    assert download.value.suggested_filename == f"linkwise-competencies-{today}.csv"
+    assert download.value.suggested_filename == f"linkwise-competencies-riverside-pcn-{today}.csv"

@@ -48,7 +48,7 @@ def test_trainer_finds_the_item_analysis_and_filters_it(app, page, live_server, 
     expect(page.get_by_text(question_place("rr-q22"), exact=True).first).to_be_visible()
     shot(page, "items")
     assert_accessible(page)
-    page.get_by_label("From (YYYY-MM-DD)").fill("not a date")
+    page.get_by_label("From", exact=True).fill("not a date")
     page.get_by_role("button", name="Show these attempts").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     shot(page, "items-error")

@@ -170,7 +170,7 @@ def test_a_learner_of_the_organisation_is_made_its_manager_after_confirming(app,
     ]
     assert events[0].actor_id is not None
     listed = admin.get(_page(org)).text  # among the managers now
-    assert "Sam Learner</td>" in listed and "sam@<wbr>example.org" in listed
+    assert "Sam Learner</div></td>" in listed and "sam@<wbr>example.org" in listed
 
 
 def test_the_wrong_person_is_refused_with_a_clear_message(app, make_user):
@@ -314,3 +314,56 @@ def test_an_organisation_name_a_spreadsheet_would_read_as_a_formula_is_refused(a
         assert f'value="{name}"' in refused.text
     assert post_form(admin, LIST, {"name": "3 Rivers PCN"}).status_code == 302
     assert _count(app, Organisation) == 1
+
+
+def test_the_managers_table_says_what_each_manager_manages_and_stepping_back_what_goes(
+    app, runner, make_user
+):
+    """A practice manager confined to one team reads as such, beside one who manages the
+    whole organisation; the step-back page names the team they stop managing."""
+    make_user("lead@example.org", role="manager", org=ORG, full_name="Lee Lead")
+    make_user("priya@example.org", role="manager", org=ORG, full_name="Priya Patel")
+    make_user("mo@example.org", role="manager", org=ORG, full_name="Mo Manager")
+    for args in (
+        ["create-team", ORG, "Elm Street Surgery"],
+        ["create-team", ORG, "Oak Lane Practice"],
+        ["set-manager-teams", "priya@example.org", ORG, "Elm Street Surgery"],
+        ["set-manager-teams", "mo@example.org", ORG, "Oak Lane Practice", "Elm Street Surgery"],
+    ):
+        assert runner.invoke(args=args).exit_code == 0
+    admin, org = _admin(app, make_user), _org_id(app)
+    with statements(app) as run:
+        page = admin.get(_page(org)).text
+    assert len(run) <= TARGET, list(run)
+    table = page.split("<h2>Managers</h2>", 1)[1].split("</table>", 1)[0]
+    assert '<th class="nhsuk-table__header" scope="col">Manages</th>' in table
+
+    def row(name: str) -> str:
+        return re.sub(r"\s+", " ", table.split(f">{name}<", 1)[1].split("</tr>", 1)[0])
+
+    assert "The whole organisation" in row("Lee Lead")
+    assert "Only Elm Street Surgery" in row("Priya Patel")
+    assert "Only Elm Street Surgery, Oak Lane Practice" in row("Mo Manager")
+    assert table.count("The whole organisation") == 1
+    # The list of organisations says the same of each manager confined to teams.
+    listed = re.sub(r"\s+", " ", admin.get(LIST).text)
+    assert "Priya Patel</span><br>priya@<wbr>example.org<br>" in listed
+    assert '<span class="lw-user-text">Only Elm Street Surgery</span>' in listed
+    asked = post_form(
+        admin,
+        _page(org) + "/managers/step-back/confirm",
+        {"email": "priya@example.org"},
+        page=_page(org),
+    ).text
+    said = re.sub(r"\s+", " ", asked)
+    assert "Priya Patel (priya@example.org) manages only Elm Street Surgery" in said
+    assert "they stop managing Elm Street Surgery and no longer see its learners" in said
+    whole = post_form(
+        admin,
+        _page(org) + "/managers/step-back/confirm",
+        {"email": "lead@example.org"},
+        page=_page(org),
+    ).text
+    said = re.sub(r"\s+", " ", whole)
+    assert "Lee Lead (lead@example.org) manages the whole of Riverside PCN" in said
+    assert "stop managing" not in said

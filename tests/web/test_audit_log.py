@@ -190,6 +190,25 @@ def test_from_and_to_days_are_uk_days(app, client, make_user):
     assert "1 event." in client.get("/admin/audit?kind=test.late&since=2026-08-01").text
 
 
+def test_uk_days_typed_day_first_filter_as_iso_days_do(app, client, make_user):
+    """7/12/2026 and 07/12/2026 are 7 December, as a person in the UK types them; a day
+    that is not one is explained with a UK example, and what was typed stays in the field."""
+    from datetime import UTC, datetime
+
+    make_user(email="admin@example.org", role="admin")
+    sign_in(client, "admin@example.org")
+    date_event(app, "test.december", datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
+    for since, until in (("7/12/2026", "07/12/2026"), ("2026-12-07", "7/12/2026")):
+        page = client.get(f"/admin/audit?kind=test.december&since={since}&until={until}")
+        assert page.status_code == 200 and "1 event." in page.text, since
+    assert "0 events." in client.get("/admin/audit?kind=test.december&since=8/12/2026").text
+    page = client.get("/admin/audit?kind=test.december&since=7/13/2026").text
+    assert page.count("From date must be a real date, like 23/11/2026") == 2  # summary, field
+    assert 'value="7/13/2026"' in page
+    assert page.count("For example, 23/11/2026") == 2  # each field's hint
+    assert "YYYY-MM-DD" not in page
+
+
 def test_an_assignment_event_names_whom_it_was_for_and_its_renewal(app, client, runner, make_user):
     """Teams by name, learners by email address (as the page names people), in the page's
     one statement; an event written before names and renewals were recorded reads as well

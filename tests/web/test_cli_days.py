@@ -70,8 +70,8 @@ def test_audit_refuses_a_since_after_its_until_in_one_sentence(app, runner):
 
 def test_audit_explains_a_day_that_is_not_one_as_item_stats_does(runner):
     for day, said in (
-        ("soon", "The date must be a real date, like 2026-11-23"),
-        ("9999-12-31", "The date must be before the year 9999, like 2026-11-23"),
+        ("soon", "The date must be a real date, like 23/11/2026"),
+        ("9999-12-31", "The date must be before the year 9999, like 23/11/2026"),
     ):
         result = runner.invoke(args=["audit", "--until", day])
         assert result.exit_code == 2, day

@@ -57,7 +57,7 @@ def test_the_filter_takes_first_attempts_and_dates_and_explains_bad_ones(app, tr
     bad = trainer.get(f"/author/quizzes/{QUIZ}/items?since=2026-02-31&until=x")
     assert bad.status_code == 400
     assert "There is a problem" in bad.text
-    assert "From date must be a real date, like 2026-11-23" in bad.text
+    assert "From date must be a real date, like 23/11/2026" in bad.text
     assert 'href="#since"' in bad.text and 'href="#until"' in bad.text
 
 
@@ -66,7 +66,7 @@ def test_a_to_date_with_no_next_day_is_explained_not_a_500(app, trainer):
         add_attempts(HAND, THREE)
     page = trainer.get(f"/author/quizzes/{QUIZ}/items?since=0001-01-01&until=9999-12-31")
     assert page.status_code == 400 and "There is a problem" in page.text
-    message = "To date must be before the year 9999, like 2026-11-23"
+    message = "To date must be before the year 9999, like 23/11/2026"
     assert page.text.count(message) == 2 and 'href="#until"' in page.text  # summary and field
     assert 'href="#since"' not in page.text  # the first day dates hold is a day like any
     sheet = trainer.get(f"/author/quizzes/{QUIZ}/items.csv?until=9999-12-31")
@@ -80,7 +80,7 @@ def test_a_csv_asked_for_with_a_bad_filter_leads_to_the_page_that_explains_it(ap
         add_attempts(HAND, THREE)
     for query, message in (
         ("first=1&since=2027-01-01&until=2026-01-01", "To date must be the same as or after"),
-        ("since=2026-02-31", "From date must be a real date, like 2026-11-23"),
+        ("since=2026-02-31", "From date must be a real date, like 23/11/2026"),
     ):
         sheet = trainer.get(f"/author/quizzes/{QUIZ}/items.csv?{query}&quiz_id=x&_anchor=y")
         assert sheet.status_code == 302, query

@@ -172,7 +172,7 @@ def test_item_stats_command_explains_a_day_with_no_next_day_in_one_sentence(app,
     result = runner.invoke(args=["item-stats", QUIZ, "--until", "9999-12-31"])
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == (
-        "Error: Invalid value for '--until': The date must be before the year 9999, like 2026-11-23"
+        "Error: Invalid value for '--until': The date must be before the year 9999, like 23/11/2026"
     )
     assert "Traceback" not in result.output
     wrong = runner.invoke(args=["item-stats", QUIZ, "--since", "2026-02-30"])

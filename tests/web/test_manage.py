@@ -126,15 +126,18 @@ def test_export_streams_one_row_per_learner_and_competency_and_is_audited(app, m
     add_learners(app, "Hillside PCN", 2)
     response = manager.get("/manage/export.csv")
     assert response.mimetype == "text/csv"
-    # Dated as the compliance download is: two downloads on two days keep apart.
+    # Named for the organisation and dated, as the compliance download is: two downloads of
+    # two organisations, or on two days, keep apart.
     today = datetime.now(UTC).date().isoformat()
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="linkwise-competencies-{today}.csv"'
+        f'attachment; filename="linkwise-competencies-riverside-pcn-{today}.csv"'
     )
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     with app.app_context():
         # One row per competency of the framework for the learner's profession (link worker).
-        codes = len(catalogue().framework_for("link-worker").competencies)
+        framework = catalogue().framework_for("link-worker")
+        codes = len(framework.competencies)
+        names = {c.code: c.name for c in framework.competencies}
         audited = db.session().scalar(
             select(AuditEvent).where(AuditEvent.kind == "export.competencies")
         )
@@ -143,9 +146,11 @@ def test_export_streams_one_row_per_learner_and_competency_and_is_audited(app, m
         "Learner",
         "Email",
         "Profession",
+        "Team",
         "Competency",
+        "Competency name",
         "Knowledge",
-        "Score (%)",
+        "Knowledge rating score (%)",
         "Quiz answers counted",
         "Last quiz answer",
         "Practice",
@@ -158,11 +163,13 @@ def test_export_streams_one_row_per_learner_and_competency_and_is_audited(app, m
         "Last known name",
     ]
     assert {row[2] for row in rows[1:]} == {"Social prescribing link worker"}
-    assert {tuple(row[14:]) for row in rows[1:]} == {("", "")}  # none retired
-    assert {tuple(row[9:12]) for row in rows[1:]} == {("", "", "")}  # none confirmed
+    assert {row[3] for row in rows[1:]} == {"No team"}  # as the compliance download says
+    assert all(row[5] == names[row[4]] for row in rows[1:])  # each code with its name
+    assert {tuple(row[16:]) for row in rows[1:]} == {("", "")}  # none retired
+    assert {tuple(row[11:14]) for row in rows[1:]} == {("", "", "")}  # none confirmed
     assert len(rows) - 1 == 2 * codes
-    assert {row[7] for row in rows[1:]} == {today}  # last evidence, as a UTC date
-    assert {row[5] for row in rows[1:]} == {"50.0"}
+    assert {row[9] for row in rows[1:]} == {today}  # last evidence, as a UTC date
+    assert {row[7] for row in rows[1:]} == {"50.0"}
     assert not any("hillside" in r[1].lower() for r in rows[1:])
     assert audited is not None and audited.detail == {"organisation": "Riverside PCN"}
 

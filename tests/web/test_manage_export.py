@@ -11,6 +11,7 @@ from app import db
 from app.content import catalogue
 from app.domain.spreadsheet import csv_text
 from app.models import CompetencyLevel, CompetencyName, Organisation, User
+from app.models_teams import Team, TeamMember
 from app.services import competency_export, manage, manage_export
 from app.services.teams import scope_of
 from tests.web.confirmations import decided_request
@@ -38,6 +39,9 @@ PEOPLE = {
 # Competencies no framework has now, each with the name it last had (None: none recorded),
 # names and codes a spreadsheet would run, quote or split among them.
 RETIRED = {"OLD-1": '=Old, "one"', "@OLD-2": None, "OLD-3": "Plain old three"}
+# A team name a spreadsheet would run and split (made before names were checked), for every
+# third learner; the others are in no team.
+TEAM = '=Elm, "one"'
 
 
 @pytest.fixture
@@ -50,6 +54,9 @@ def organisation(app, make_user):
             p: [c.code for c in catalogue().framework_for(p).competencies]
             for p, _ in PEOPLE.values()
         }
+        team = Team(organisation_id=org.id, name=TEAM, join_code="ELMX0001")
+        session.add(team)
+        session.flush()
         for number, (name, (profession, score)) in enumerate(PEOPLE.items()):
             user = User(
                 email=f"person{number}@example.org" if number % 4 else f"-{number},x@example.org",
@@ -63,6 +70,8 @@ def organisation(app, make_user):
             )
             session.add(user)
             session.flush()
+            if number % 3 == 0:
+                session.add(TeamMember(user_id=user.id, team_id=team.id))
             # Every other competency rated, in a standing that turns with the learner.
             for index, code in enumerate(codes[profession][number % 2 :: 2]):
                 met = (index + number) % 3 != 0
@@ -155,25 +164,26 @@ def test_a_learners_retired_competencies_follow_their_own_labelled_and_counted_i
     with app.app_context():
         rows = list(competency_export.export_rows(scope_of(manager, org), catalogue(), manager))
         text = csv_text(rows)
-    retired = [row for row in rows[1:] if row[14]]
-    assert retired and {row[14] for row in retired} == {"Retired: no longer in any framework"}
-    assert {row[12] for row in retired} == {"Not counted: retired"}  # never "Not met"
-    assert {row[13] for row in retired} == {""}
-    assert {tuple(row[9:12]) for row in retired} == {("", "", "")}  # the practice cell's day
-    assert {row[3] for row in retired} <= set(RETIRED)
+    retired = [row for row in rows[1:] if row[16]]
+    assert retired and {row[16] for row in retired} == {"Retired: no longer in any framework"}
+    assert {row[14] for row in retired} == {"Not counted: retired"}  # never "Not met"
+    assert {row[15] for row in retired} == {""}
+    assert {tuple(row[11:14]) for row in retired} == {("", "", "")}  # the practice cell's day
+    assert {row[4] for row in retired} <= set(RETIRED)
     for row in retired:
-        assert row[15] == (RETIRED[row[3]] or "Not recorded")
+        # The name it last had, beside its code as in the last column.
+        assert row[17] == row[5] == (RETIRED[row[4]] or "Not recorded")
     # Each learner's retired rows follow their framework's, by code.
     for number, row in enumerate(rows[1:], start=1):
-        if row[14] and number < len(rows) - 1 and rows[number + 1][0] == row[0]:
-            assert rows[number + 1][14] and rows[number + 1][3] > row[3]
+        if row[16] and number < len(rows) - 1 and rows[number + 1][0] == row[0]:
+            assert rows[number + 1][16] and rows[number + 1][4] > row[4]
     # A request alone is listed nowhere; a confirmation says when, even of one.
-    assert not any(r[8] == "Awaiting confirmation" and not r[8].startswith("Confirmed by")
+    assert not any(r[10] == "Awaiting confirmation" and not r[10].startswith("Confirmed by")
                    for r in retired)  # fmt: skip
-    confirmed = [r for r in retired if r[8].startswith("Confirmed by a supervisor on ")]
-    assert confirmed and any(r[4] == "Not enough evidence" and r[6] == 0 for r in confirmed)
+    confirmed = [r for r in retired if r[10].startswith("Confirmed by a supervisor on ")]
+    assert confirmed and any(r[6] == "Not enough evidence" and r[8] == 0 for r in confirmed)
     # Answers expired since read as none in date; a lapsed confirmation as expired.
-    assert any(r[8] == "Confirmation expired" and r[4] == "Not enough evidence" for r in retired)
+    assert any(r[10] == "Confirmation expired" and r[6] == "Not enough evidence" for r in retired)
     # No cell starts a formula: the code, the name and the learner alike.
     assert "\r\n=" not in text and ",=" not in text and ',"=' not in text
     assert ",'=Old, one" in text.replace("\"'=Old", "'=Old") or "'=Old" in text
@@ -184,7 +194,7 @@ def test_scores_round_half_up_from_the_stored_figure(app, organisation):
     manager, org = organisation
     with app.app_context():
         rows = list(competency_export.export_rows(scope_of(manager, org), catalogue(), manager))
-    scores = {row[0]: row[5] for row in rows[1:] if row[5] and not row[14]}
+    scores = {row[0]: row[7] for row in rows[1:] if row[7] and not row[16]}
     assert scores["=HYPERLINK(1)"] == "86.3"
     assert scores["Comma, Carla"] == "12.5"
     assert scores['Quote "Q" Quinn'] == "0.1"
@@ -264,3 +274,18 @@ def test_pages_come_out_in_name_order_whichever_reader_finishes_first(
     assert written.decode() == expected
     assert len(finished) == (len(PEOPLE) if postgresql else 0)
     assert len(readers) == (2 if postgresql else 0)
+
+
+def test_each_row_names_the_learners_team_and_the_competency_formula_safe(app, organisation):
+    manager, org = organisation
+    with app.app_context():
+        rows = list(competency_export.export_rows(scope_of(manager, org), catalogue(), manager))
+        names = {c.code: c.name for f in catalogue().frameworks for c in f.competencies}
+    assert rows[0][3:6] == ["Team", "Competency", "Competency name"]
+    for number, name in enumerate(PEOPLE):
+        teams = {row[3] for row in rows[1:] if row[0] == name}
+        assert teams == ({TEAM} if number % 3 == 0 else {"No team"}), name
+    assert all(row[5] == names[row[4]] for row in rows[1:] if not row[16])
+    # Written safe: the apostrophe before the formula, quoted for its comma and quotes.
+    text = csv_text(rows)
+    assert ',"\'=Elm, ""one""",' in text and ",=Elm" not in text

@@ -166,7 +166,7 @@ def test_a_filtered_export_carries_the_module_and_status(app, manager):  # noqa:
         shown = {c for c in module.competency_codes if c.startswith("SPLW-")}
     response = manager.get(f"/manage/export.csv?module={module.slug}")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))[1:]
-    assert {row[3] for row in rows} == shown and len(rows) == 3 * len(shown)
+    assert {row[4] for row in rows} == shown and len(rows) == 3 * len(shown)
 
 
 def test_the_searched_and_paged_dashboard_is_valid_html(app, manager, tmp_path):  # noqa: F811

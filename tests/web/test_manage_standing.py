@@ -102,15 +102,15 @@ def test_nurses_are_shown_in_the_referrer_framework(manager):
 
 def test_the_csv_carries_both_dimensions_and_the_same_filter(manager):
     every = list(csv.reader(io.StringIO(manager.get("/manage/export.csv").text)))
-    assert every[0][4] == "Knowledge" and every[0][8] == "Practice"
-    assert every[0][12:14] == ["Met", "Met until"]
+    assert every[0][6] == "Knowledge" and every[0][10] == "Practice"
+    assert every[0][14:16] == ["Met", "Met until"]
     nia = [row for row in every if row[0] == "Nurse Nia"]
-    assert {row[3][:4] for row in nia} == {"REF-"}  # her framework's competencies only
+    assert {row[4][:4] for row in nia} == {"REF-"}  # her framework's competencies only
     due = list(csv.reader(io.StringIO(manager.get("/manage/export.csv?status=due-soon").text)))
-    assert [(row[0], row[3], row[8], row[12]) for row in due[1:]] == [
+    assert [(row[0], row[4], row[10], row[14]) for row in due[1:]] == [
         ("Due Dan", "SPLW-1.1", "Confirmed", "Due soon")
     ]
-    assert due[1][13] == (NOW + 30 * DAY).date().isoformat()
+    assert due[1][15] == (NOW + 30 * DAY).date().isoformat()
 
 
 def test_the_csv_of_a_standing_holds_the_learners_the_grid_shows(manager):
@@ -118,9 +118,9 @@ def test_the_csv_of_a_standing_holds_the_learners_the_grid_shows(manager):
     # workers' framework by default, so its "awaiting" learners are Wes alone: so is the CSV.
     assert names(manager.get("/manage/?status=awaiting").text) == {"Waiting Wes"}
     rows = list(csv.reader(io.StringIO(manager.get("/manage/export.csv?status=awaiting").text)))
-    assert [(row[0], row[3]) for row in rows[1:]] == [("Waiting Wes", "SPLW-1.1")]
+    assert [(row[0], row[4]) for row in rows[1:]] == [("Waiting Wes", "SPLW-1.1")]
     # With the nurses' framework chosen, she is the one, in the grid and in the CSV.
     query = "status=awaiting&framework=referrer"
     assert names(manager.get(f"/manage/?{query}").text) == {"Nurse Nia"}
     rows = list(csv.reader(io.StringIO(manager.get(f"/manage/export.csv?{query}").text)))
-    assert [(row[0], row[3]) for row in rows[1:]] == [("Nurse Nia", "REF-1.1")]
+    assert [(row[0], row[4]) for row in rows[1:]] == [("Nurse Nia", "REF-1.1")]

@@ -237,10 +237,11 @@ def test_the_compliance_downloads_carry_the_retired_column_safe_and_counted_in_n
 def test_the_competency_export_lists_the_retired_rating_after_the_learners_own(app, retired):
     rows = list(csv.reader(io.StringIO(retired.get("/manage/export.csv").text)))
     lee = [row for row in rows[1:] if row[0] == "Lee Learner"]
-    assert lee[-1][3] == CODE and lee[-1][14:] == ["Retired: no longer in any framework", NAME]
-    assert lee[-1][8].startswith("Confirmed by a supervisor on ")
-    assert lee[-1][9:13] == ["", "", "", "Not counted: retired"]
-    assert all(row[3] != CODE for row in rows[1:] if row[0] == "Nia Nothing")
+    assert lee[-1][4:6] == [CODE, NAME]
+    assert lee[-1][16:] == ["Retired: no longer in any framework", NAME]
+    assert lee[-1][10].startswith("Confirmed by a supervisor on ")
+    assert lee[-1][11:15] == ["", "", "", "Not counted: retired"]
+    assert all(row[4] != CODE for row in rows[1:] if row[0] == "Nia Nothing")
     # A standing asked: a retired competency has none.
     met = retired.get("/manage/export.csv?status=met").text
     assert CODE not in met

@@ -171,7 +171,7 @@ def test_the_export_names_the_confirmation_and_what_its_counts_count(app, people
     rows = list(csv.reader(io.StringIO(manager.get("/manage/export.csv").text)))
     header = rows[0]
     assert "Evidence count" not in header and "Last evidence" not in header
-    assert header[6:12] == [
+    assert header[8:14] == [
         "Quiz answers counted",
         "Last quiz answer",
         "Practice",
@@ -179,12 +179,12 @@ def test_the_export_names_the_confirmation_and_what_its_counts_count(app, people
         "Confirmed on",
         "Confirmation valid until",
     ]
-    lee = next(row for row in rows[1:] if row[0] == "Lee Learner" and row[3] == CODE)
-    assert lee[8] == "Confirmed" and lee[9] == "Sue Supervisor"
-    assert re.fullmatch(r"\d{4}-\d\d-\d\d", lee[10]) and re.fullmatch(r"\d{4}-\d\d-\d\d", lee[11])
-    assert lee[11] > lee[10]
-    others = [row for row in rows[1:] if row[0] == "Lee Learner" and row[3] != CODE]
-    assert {tuple(row[9:12]) for row in others} == {("", "", "")}
+    lee = next(row for row in rows[1:] if row[0] == "Lee Learner" and row[4] == CODE)
+    assert lee[10] == "Confirmed" and lee[11] == "Sue Supervisor"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", lee[12]) and re.fullmatch(r"\d{4}-\d\d-\d\d", lee[13])
+    assert lee[13] > lee[12]
+    others = [row for row in rows[1:] if row[0] == "Lee Learner" and row[4] != CODE]
+    assert {tuple(row[11:14]) for row in others} == {("", "", "")}
 
 
 def test_the_managers_learner_page_says_who_decided_when_and_what_they_asked(
@@ -272,5 +272,5 @@ def test_a_supervisors_name_that_reads_as_a_formula_is_no_formula_in_the_export(
     confirmed(app, learner, sue)
     text = manager.get("/manage/export.csv").text
     assert '"\'=Sue, S",' in text and ",=Sue" not in text and ',"=Sue' not in text
-    lee = next(row for row in csv.reader(io.StringIO(text)) if row[3] == CODE)
-    assert lee[9] == "'=Sue, S"
+    lee = next(row for row in csv.reader(io.StringIO(text)) if row[4] == CODE)
+    assert lee[11] == "'=Sue, S"
