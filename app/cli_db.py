@@ -41,10 +41,23 @@ def _migrate(step: str, revision: str) -> None:
     """Run Alembic's upgrade or downgrade to `revision`; say in a sentence why it cannot."""
     from alembic import command as alembic_command
     from alembic.util import CommandError
+    from sqlalchemy.exc import DBAPIError
 
-    config = alembic_config(current_app.config["DATABASE_URL"])
+    from app.cli_errors import connection_problem
+
+    url = current_app.config["DATABASE_URL"]
     try:
-        getattr(alembic_command, step)(config, revision)
+        getattr(alembic_command, step)(alembic_config(url), revision)
+    except DBAPIError as error:
+        if connection_problem(error):
+            raise  # the command group says what to check
+        # Each migration is one transaction: the one that failed left nothing behind.
+        at = revision_of(url)
+        said = " ".join(str(error.orig).split())[:160]
+        raise click.ClickException(
+            f"cannot {step} the database to {revision}: the migration after {at} failed, "
+            f"and the database stays at {at} ({said})"
+        ) from None
     except CommandError as error:
         if "Can't locate revision" in str(error):
             raise click.ClickException(UNKNOWN_REVISION.format(revision=revision)) from None

@@ -9,7 +9,14 @@ from datetime import date
 import click
 from flask.cli import FlaskGroup, NoAppException
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
 
 from app.config import PROJECT_ROOT
 from app.content import ContentHasErrors
@@ -129,10 +136,36 @@ def database_problem(error: DBAPIError) -> str:
             return behind
     if any(words in text for words in MISSING_TABLE):
         return "the database has no Linkwise tables yet: run `linkwise db upgrade` first"
-    return (
-        f"cannot use the database at {url}: check DATABASE_URL and that the database "
-        f"server is running ({' '.join(str(error.orig).split())[:160]})"
-    )
+    if connection_problem(error):
+        return (
+            f"cannot use the database at {url}: check DATABASE_URL and that the database "
+            f"server is running ({said[:160]})"
+        )
+    return f"the database at {url} refused a statement: {said[:160]}"
+
+
+# What drivers say when the database cannot be reached or the connection was lost.
+UNREACHABLE = (
+    "connect",
+    "unable to open database file",
+    "server closed",
+    "timeout",
+    "timed out",
+    "terminat",
+    "could not translate host",
+    "name or service not known",
+    "network",
+    "ssl",
+)
+
+
+def connection_problem(error: DBAPIError) -> bool:
+    """Tell whether a database error means the database was not reached (or was lost),
+    rather than that it refused what it was asked."""
+    if error.connection_invalidated or isinstance(error, InterfaceError):
+        return True
+    said = str(error.orig).lower()
+    return isinstance(error, OperationalError) and any(word in said for word in UNREACHABLE)
 
 
 def refused_change(error: IntegrityError | DataError) -> str:

@@ -1,6 +1,7 @@
 """Alembic environment: migrations run against the URL the linkwise command hands over."""
 
 from alembic import context
+from sqlalchemy import event
 
 from app.db import make_engine
 from app.models import Base
@@ -22,27 +23,50 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        _whole_migrations_on_sqlite(engine)
     with engine.connect() as connection:
-        sqlite = connection.dialect.name == "sqlite"
-        if sqlite:
-            # Batch mode copies a table to alter it and drops the old one, and with foreign
-            # keys on SQLite's DROP TABLE first deletes every row, cascading to the tables
-            # that refer to it (a certificate's credential would go). Off for the migrations
-            # (the pragma does nothing inside a transaction, so before one); checked after.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
             # SQLite alters tables by copying them; batch mode does that for us.
             render_as_batch=sqlite,
             compare_type=True,
+            # Each migration commits with its revision, so an upgrade stopped part way
+            # (Ctrl+C, a crash) leaves the database at the last whole migration, and the
+            # next upgrade goes on from there.
+            transaction_per_migration=True,
         )
         with context.begin_transaction():
             context.run_migrations()
         if sqlite:
             _check_foreign_keys(connection)
     engine.dispose()
+
+
+def _whole_migrations_on_sqlite(engine) -> None:
+    """Have SQLite run each migration, its table changes too, in one transaction.
+
+    Python's sqlite3 begins a transaction before INSERT, UPDATE and DELETE only, so each
+    CREATE, ALTER and DROP committed on its own: an upgrade stopped inside a migration left
+    its first changes standing with the revision before it, and every later upgrade failed
+    on them ("duplicate column name"). As SQLAlchemy's pysqlite documentation shows, the
+    driver is told to leave transactions alone and SQLAlchemy emits each BEGIN itself.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        # Batch mode copies a table to alter it and drops the old one, and with foreign
+        # keys on SQLite's DROP TABLE first deletes every row, cascading to the tables that
+        # refer to it (a certificate's credential would go). Off for the migrations (the
+        # pragma does nothing inside a transaction, so before any); checked after.
+        dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
 
 
 def _check_foreign_keys(connection) -> None:
