@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,9 +21,11 @@ force_option = click.option("--force", is_flag=True, help=FORCE_HELP)
 
 
 def refuse_existing(output: Path, force: bool) -> None:
-    """Refuse, before any work, to replace a file that exists unless --force was given."""
+    """Refuse, before any work, to replace a file that exists unless --force was given, and
+    anything that is not a regular file (a device, a pipe, a link) even with it."""
     if output.is_dir():
         raise click.ClickException(f"cannot write {output}: it is a folder; name a file in it")
+    _refuse_other_than_a_file(output)
     if output.exists() and not force:
         raise click.ClickException(
             f"{output} already exists: give --force to replace it, or name another file"
@@ -59,17 +62,50 @@ def write_output(
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(payload)
+            file.flush()
+            # On disk before it takes the output's place: some file systems report a full
+            # disk only here, and a crash must not leave an empty file where the old one was.
+            os.fsync(file.fileno())
         os.chmod(temporary, 0o666 & ~_umask())  # as an ordinary write would have made it
+        _refuse_other_than_a_file(output)  # checked again: it may have appeared since
         os.replace(temporary, output)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise click.ClickException(f"cannot write {output}: {_reason(error, folder)}") from None
+    except click.ClickException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
     if then is not None:
         try:
             then()
         except BaseException:
             output.unlink(missing_ok=True)
             raise
+
+
+def _refuse_other_than_a_file(output: Path) -> None:
+    """Refuse to replace what is there when it is not a regular file: renaming over it would
+    put a file in place of a device (/dev/null), a pipe another program reads or a link."""
+    try:
+        mode = output.lstat().st_mode
+    except OSError:
+        return  # nothing there (or nothing we may see): writing will say why it cannot
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in KINDS if test(mode)), "special file")
+    raise click.ClickException(
+        f"will not replace {output}: it is a {kind}, not a regular file; name another file"
+    )
+
+
+KINDS = (
+    (stat.S_ISDIR, "folder"),
+    (stat.S_ISLNK, "symbolic link"),
+    (stat.S_ISFIFO, "named pipe"),
+    (stat.S_ISCHR, "device"),
+    (stat.S_ISBLK, "device"),
+    (stat.S_ISSOCK, "socket"),
+)
 
 
 def _reason(error: OSError, folder: Path) -> str:

@@ -1,10 +1,16 @@
 """Commands that write a file (-o) write it whole or not at all, refuse to replace one that
 exists unless told to, and say in one sentence why they could not write it."""
 
+import errno
+import os
+import stat
+
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from app import db
+from app.cli_frameworks import export_framework
 from app.models import AuditEvent
 
 from .cli_helpers import run_linkwise
@@ -122,3 +128,54 @@ def test_an_existing_file_is_kept_unless_forced(tmp_path, case_package, command)
     assert forced.returncode == 0, forced.stderr
     assert target.read_bytes() != b"the live file\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+def _not_files(tmp_path) -> dict:
+    """Return things at an output's path that are not regular files, by what they are."""
+    pipe = tmp_path / "pipe.json"
+    os.mkfifo(pipe)
+    (tmp_path / "real.json").write_text("the live file\n")
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "real.json")
+    dangling = tmp_path / "dangling.json"
+    dangling.symlink_to(tmp_path / "nowhere.json")
+    return {"named pipe": pipe, "symbolic link": link, "dangling": dangling}
+
+
+def test_export_framework_never_replaces_what_is_not_a_regular_file(tmp_path):
+    for kind, target in _not_files(tmp_path).items():
+        result = CliRunner().invoke(export_framework, ["splw", "-o", str(target), "--force"])
+        assert result.exit_code == 1, result.output
+        kind = "symbolic link" if kind == "dangling" else kind
+        assert result.output.strip().splitlines() == [
+            f"Error: will not replace {target}: it is a {kind}, not a regular file; "
+            "name another file"
+        ]
+    assert stat.S_ISFIFO((tmp_path / "pipe.json").lstat().st_mode)
+    assert (tmp_path / "link.json").is_symlink() and (tmp_path / "dangling.json").is_symlink()
+    assert (tmp_path / "real.json").read_text() == "the live file\n"
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_export_user_never_replaces_a_pipe_and_audits_nothing(app, runner, sam, tmp_path):
+    pipe = tmp_path / "sam.zip"
+    os.mkfifo(pipe)
+    result = runner.invoke(args=["export-user", EMAIL, "-o", str(pipe), "--force"])
+    assert result.exit_code == 1, result.output
+    assert result.output.strip() == (
+        f"Error: will not replace {pipe}: it is a named pipe, not a regular file; name another file"
+    )
+    assert stat.S_ISFIFO(pipe.lstat().st_mode) and _exports(app) == 0
+
+
+def test_a_full_disk_is_said_and_nothing_is_written(tmp_path, monkeypatch):
+    def full(_descriptor):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    target = tmp_path / "splw.json"
+    monkeypatch.setattr(os, "fsync", full)  # where a full disk shows on some file systems
+    result = CliRunner().invoke(export_framework, ["splw", "-o", str(target)])
+    monkeypatch.undo()
+    assert result.exit_code == 1, result.output
+    assert result.output.strip() == f"Error: cannot write {target}: the disk is full"
+    assert list(tmp_path.iterdir()) == []
