@@ -12,6 +12,7 @@ from app.config_checks import (
     check_rate_limit_storage,
     check_required_in_production,
 )
+from app.smtp_settings import SmtpSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("development", "production", "test")
@@ -176,6 +177,12 @@ def load(instance_path: Path, test_config: dict | None = None, environ=None) -> 
             raise ConfigError(
                 f"LINKWISE_{key} must be a number of seconds, not {config[key]!r}"
             ) from None
+    if not config["RATELIMIT_TIMEOUT"] > 0:  # Redis's client refuses the rest as it connects
+        raise ConfigError(
+            "LINKWISE_RATELIMIT_TIMEOUT must be a number of seconds above 0, "
+            f"not {config['RATELIMIT_TIMEOUT']:g}"
+        )
+    SmtpSettings.from_config(config)  # refused here, not by the first email sent
     try:
         config["REVALIDATION_YEARS"] = int(config["REVALIDATION_YEARS"])
     except ValueError:

@@ -66,6 +66,19 @@ def check_rate_limit_storage(uri: str) -> None:
             "LINKWISE_RATELIMIT_STORAGE_URI must be memory:// or a Redis address such as "
             f"redis://host:6379 (rediss://, redis+sentinel://, redis+cluster://), not {uri!r}"
         )
+    # Each host's port (Sentinel and cluster addresses list several, separated by commas).
+    hosts = str(uri).partition("://")[2].partition("/")[0].rpartition("@")[2]
+    for host in hosts.split(","):
+        port = host.rpartition("]")[2].rpartition(":")[2] if ":" in host else ""
+        if ":" in host.rpartition("]")[2] and not _is_port(port):
+            raise ConfigError(
+                "LINKWISE_RATELIMIT_STORAGE_URI must give each port as a number from 1 to "
+                f"65535, like redis://host:6379, not {port!r}"
+            )
+
+
+def _is_port(text: str) -> bool:
+    return text.isascii() and text.isdigit() and 1 <= int(text) <= 65535
 
 
 def check_lrs(config: dict) -> None:

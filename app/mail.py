@@ -10,16 +10,16 @@ import re
 import smtplib
 import ssl
 import sys
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from flask import Flask, current_app, render_template
 
 from app.domain.names import one_line
 from app.models import utcnow
+from app.smtp_settings import TLS_MODES as TLS_MODES
+from app.smtp_settings import SmtpSettings
 
 log = logging.getLogger("linkwise.mail")
 
@@ -27,7 +27,6 @@ log = logging.getLogger("linkwise.mail")
 # answer each step of the conversation: a hung server fails the page within about this
 # time, instead of holding it (and a worker) for ever.
 SMTP_TIMEOUT = 5
-TLS_MODES = ("starttls", "ssl", "none")
 
 
 class MailError(RuntimeError):
@@ -76,54 +75,6 @@ def _refused(error: smtplib.SMTPException, where: str) -> MailRefused:
         reply=short_reply(code, said),
         address=address,
     )
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    """Where and how to reach the SMTP server."""
-
-    host: str
-    port: int
-    user: str | None = None
-    password: str | None = None
-    tls: str = "starttls"  # "starttls", "ssl" (TLS from the start) or "none"
-
-    @classmethod
-    def from_config(cls, config) -> "SmtpSettings | None":
-        """Read LINKWISE_SMTP_URL, or the separate host, port, user, password and TLS."""
-        if config.get("SMTP_URL"):
-            return cls.from_url(config["SMTP_URL"])
-        if not config.get("SMTP_HOST"):
-            return None
-        tls = (config.get("SMTP_TLS") or "starttls").lower()
-        if tls not in TLS_MODES:
-            raise ValueError(f"LINKWISE_SMTP_TLS must be one of {', '.join(TLS_MODES)}")
-        default_port = 465 if tls == "ssl" else 587 if tls == "starttls" else 25
-        return cls(
-            host=config["SMTP_HOST"],
-            port=int(config.get("SMTP_PORT") or default_port),
-            user=config.get("SMTP_USER") or None,
-            password=config.get("SMTP_PASSWORD") or None,
-            tls=tls,
-        )
-
-    @classmethod
-    def from_url(cls, url: str) -> "SmtpSettings":
-        """Read smtp://user:password@host:port (STARTTLS unless ?tls=none) or smtps://..."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-            raise ValueError("LINKWISE_SMTP_URL must look like smtp://user:password@host:587")
-        query = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
-        tls = "ssl" if parts.scheme == "smtps" else query.get("tls", "starttls")
-        if tls not in TLS_MODES:
-            raise ValueError(f"tls= in LINKWISE_SMTP_URL must be one of {', '.join(TLS_MODES)}")
-        return cls(
-            host=parts.hostname,
-            port=parts.port or (465 if tls == "ssl" else 587),
-            user=unquote(parts.username) if parts.username else None,
-            password=unquote(parts.password) if parts.password else None,
-            tls=tls,
-        )
 
 
 class SmtpTransport:
