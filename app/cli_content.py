@@ -16,6 +16,7 @@ from app import content_cache, dataclass_code
 from app.cli_files import force_option, refuse_existing, write_output
 from app.collector import collector_paused
 from app.config import PROJECT_ROOT
+from app.config_checks import ConfigError, check_folder
 from app.domain.catalogue import validate as validate_content
 from app.domain.module_files import SLUG
 from app.domain.problems import Problem, relative_to
@@ -127,6 +128,11 @@ def installed_content() -> tuple[Path, Path]:
     competencies_dir = Path(
         os.environ.get("LINKWISE_COMPETENCIES_DIR") or PROJECT_ROOT / "competencies"
     )
+    try:
+        check_folder("CONTENT_DIR", content_dir)
+        check_folder("COMPETENCIES_DIR", competencies_dir)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
     return content_dir, competencies_dir
 
 

@@ -111,3 +111,58 @@ def check_issuer_key(config: dict) -> None:
             read_key(setting)
         except IssuerKeyError as error:
             raise ConfigError(f"LINKWISE_ISSUER_RETIRED_KEYS: {error}") from None
+
+
+FOLDERS = {
+    "CONTENT_DIR": ("content", "the course's modules and quizzes"),
+    "COMPETENCIES_DIR": ("competencies", "the competency frameworks"),
+}
+
+
+def check_folder(key: str, folder) -> None:
+    """Refuse a content or competencies folder that is not there: read as an empty course
+    (or as frameworks missing), it would pass as "0 errors" or fail as hundreds."""
+    if folder.is_dir():
+        return
+    what, holding = FOLDERS[key]
+    missing = "is not a folder" if folder.exists() else "does not exist"
+    raise ConfigError(
+        f"the {what} folder {folder} {missing}: set LINKWISE_{key} to the folder holding {holding}"
+    )
+
+
+def check_ranges(config: dict) -> None:
+    """Refuse numbers and addresses of the right kind that could still not work."""
+    for key in (
+        "DB_CONNECT_TIMEOUT",
+        "DB_STATEMENT_TIMEOUT",
+        "DB_POOL_TIMEOUT",
+        "DB_PING_AFTER_IDLE",
+    ):
+        if config[key] < 0:
+            raise ConfigError(
+                f"LINKWISE_{key} must be a number of seconds, 0 for none, not {config[key]:g}"
+            )
+    for key in ("RATELIMIT_TIMEOUT", "SMTP_TIMEOUT"):
+        # A socket's timeout of 0 would not wait at all; below 0 its client refuses it.
+        if not config[key] > 0:
+            raise ConfigError(
+                f"LINKWISE_{key} must be a number of seconds above 0, not {config[key]:g}"
+            )
+    if config["PROXY_HOPS"] < 0:
+        raise ConfigError(
+            "LINKWISE_PROXY_HOPS must be a whole number from 0 (the proxies in front of "
+            f"Linkwise), not {config['PROXY_HOPS']}"
+        )
+    if config["REVALIDATION_YEARS"] < 1:
+        raise ConfigError(
+            "LINKWISE_REVALIDATION_YEARS must be a whole number from 1, "
+            f"not {config['REVALIDATION_YEARS']}"
+        )
+    base = config["BASE_URL"]
+    scheme, _, rest = str(base or "").partition("://")
+    if base and (scheme not in ("https", "http") or not rest.strip("/")):
+        raise ConfigError(
+            "LINKWISE_BASE_URL must be the address people use, starting https:// (or "
+            f"http://), like https://learn.example.nhs.uk, not {base!r}"
+        )
