@@ -13,8 +13,10 @@ from app.cli_db import alembic_config as alembic_config  # app.cli's too, as bef
 from app.cli_db import db_cli
 from app.cli_db import upgrade_database as upgrade_database
 from app.cli_errors import (
+    NO_TABLES,
     LinkwiseGroup,
     SetupError,
+    connection_problem,
     development_defaults_in_a_checkout,
     explain_setup,
 )
@@ -99,13 +101,20 @@ def _check_schema(app: Flask, context: click.Context | None) -> None:
     from app.cli_db import known_revisions, schema_mismatch
 
     words = context.command_path.split()[1:] if context is not None else []
-    if not words or words[0] in SCHEMA_UNCHECKED:
+    serving = words[:1] == ["run"]
+    if not words or (words[0] in SCHEMA_UNCHECKED and not serving):
         return
-    with app.extensions["linkwise.engine"].connect() as connection:
-        try:
+    try:
+        with app.extensions["linkwise.engine"].connect() as connection:
             revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except DBAPIError:  # no table: the command says the database has none yet
-            return
+    except DBAPIError as error:
+        if serving and not connection_problem(error):  # no table: every page would fail
+            raise SetupError(NO_TABLES) from None
+        return  # another command says the database has none yet, or cannot be reached
+    if serving:
+        if revision is None:
+            raise SetupError(NO_TABLES)
+        return  # a page that meets a missing column says so
     problem = schema_mismatch(revision)
     if problem and not (words[0] in READS_ONLY and revision not in known_revisions()):
         raise SetupError(problem)

@@ -22,6 +22,7 @@ from app.config import PROJECT_ROOT
 from app.content import ContentHasErrors
 from app.domain.filter_days import REVERSED, days_reversed, filter_day
 
+NO_TABLES = "the database has no Linkwise tables yet: run `linkwise db upgrade` first"
 MISSING_TABLE = ("no such table", "does not exist", "undefinedtable")
 MISSING_COLUMN = ("no such column", "undefinedcolumn", "has no column named")
 # What SQLite says when a change breaks a rule of the schema: "UNIQUE constraint failed:
@@ -135,7 +136,7 @@ def database_problem(error: DBAPIError) -> str:
         if behind:
             return behind
     if any(words in text for words in MISSING_TABLE):
-        return "the database has no Linkwise tables yet: run `linkwise db upgrade` first"
+        return NO_TABLES
     if connection_problem(error):
         return (
             f"cannot use the database at {url}: check DATABASE_URL and that the database "
