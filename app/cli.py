@@ -10,8 +10,6 @@ and the like keep working.
 import sys
 from importlib import import_module
 
-from app.collector import collector_paused
-
 # Each files-only command's name, and the module and name of its click command. The same
 # commands are registered on the full command group too (app/cli_commands.py), where
 # `linkwise --help` lists them and an option before the command's name finds them.
@@ -25,7 +23,19 @@ FILES_ONLY_COMMANDS = {
 
 
 def main() -> None:
-    """Run the linkwise command line."""
+    """Run the linkwise command line; Ctrl+C at any point says "Aborted!" and exits 1."""
+    try:
+        _main()
+    except KeyboardInterrupt:
+        # Click says so for a command it runs; this covers the imports and the app's start
+        # before it does, which printed a traceback and exited -2.
+        sys.stderr.write("Aborted!\n")
+        sys.exit(1)
+
+
+def _main() -> None:
+    from app.collector import collector_paused
+
     name = sys.argv[1] if len(sys.argv) > 1 else None
     if name in FILES_ONLY_COMMANDS:
         collector_paused(_run_files_only)(name)  # its imports too, as create_app()'s

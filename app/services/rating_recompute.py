@@ -10,7 +10,6 @@ grading, so a re-rating and a grading store a rating alike.
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, func, select
@@ -34,6 +33,7 @@ from app.services.ratings import (
     upsert_statement,
 )
 from app.services.upsert import json_rows
+from app.services.worker_pools import forked_pool
 
 BATCH = 2000  # learners a batch
 
@@ -64,9 +64,8 @@ def recompute_levels(
         url = db.engine().url.render_as_string(hide_password=False)
         session.close()
         db.engine().dispose()  # a forked child must not share the parent's connections
-        context = multiprocessing.get_context("fork")
         job = (url, catalogue.frameworks, now)
-        with ProcessPoolExecutor(workers, context, initializer=_start, initargs=job) as pool:
+        with forked_pool(workers, _start, job) as pool:
             list(pool.map(_batch_in_worker, batches))
     else:
         for user_ids in batches:

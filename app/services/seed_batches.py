@@ -7,9 +7,7 @@ every row for COPY, which the first process writes (seeding.py).
 """
 
 import gc
-import multiprocessing
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +28,7 @@ from app.services.seed_rows import (
     numbered_rows,
     user_row,
 )
+from app.services.worker_pools import forked_pool
 
 
 @dataclass
@@ -65,8 +64,7 @@ def mapper(job: Job, workers: int):
         _start(job)
         yield map
         return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, context, initializer=_start, initargs=(job,)) as pool:
+    with forked_pool(workers, _start, (job,)) as pool:
         pool.submit(int).result()  # forks every worker now
         yield pool.map
 
