@@ -47,7 +47,7 @@ def export_user(email, output, force):
         data_rights.record_export(user.id, actor_id=None, via="cli")
         db.session().commit()
 
-    write_output(output, archive, make_folder=False, then=audited)
+    write_output(output, archive, then=audited)
     click.echo(f"wrote everything held about {email} to {output}")
 
 

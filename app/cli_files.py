@@ -36,21 +36,19 @@ def write_output(
     output: Path,
     data: bytes | str,
     *,
-    make_folder: bool = True,
     then: Callable[[], None] | None = None,
 ) -> None:
     """Write data to output through a temporary file beside it; explain any failure.
 
-    `make_folder` creates a missing folder (the importers' drafts/, say). `then` runs once the
-    file is in place (an audit row committed, say); if it fails, the file is removed again, so
-    there is never a file without its record.
+    A missing folder is refused, not made: a mistyped folder would otherwise be made and the
+    file left where no one looks. `then` runs once the file is in place (an audit row
+    committed, say); if it fails, the file is removed again, so there is never a file
+    without its record.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     folder = output.parent
     try:
-        if make_folder:
-            folder.mkdir(parents=True, exist_ok=True)
-        elif folder.exists() and not folder.is_dir():
+        if folder.exists() and not folder.is_dir():
             raise click.ClickException(f"cannot write {output}: {folder} is a file, not a folder")
         elif not folder.is_dir():
             raise click.ClickException(

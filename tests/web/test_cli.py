@@ -322,6 +322,7 @@ def test_import_text2qti_leaves_only_competencies_and_outcomes_to_fill_in(tmp_pa
     # Named like the module's assessment, it takes that module and kind, and replaces the
     # installed assessment when validated.
     target = tmp_path / "drafts" / "referral-routes-assessment.md"
+    target.parent.mkdir()  # the command makes no folder
     source = "tests/domain/quizzes/fixtures/text2qti/numbers-and-pools.txt"
     result = run_linkwise("import-text2qti", source, "-o", str(target))
     assert result.returncode == 0, result.stderr

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from app import db
+from app.cli_content import import_text2qti_command
 from app.cli_frameworks import export_framework
 from app.models import AuditEvent
 
@@ -179,3 +180,19 @@ def test_a_full_disk_is_said_and_nothing_is_written(tmp_path, monkeypatch):
     assert result.exit_code == 1, result.output
     assert result.output.strip() == f"Error: cannot write {target}: the disk is full"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_command_refuses_a_folder_that_is_not_there_as_export_user_does(tmp_path):
+    source = "tests/domain/quizzes/fixtures/text2qti/referral-basics.txt"
+    for command, args, name in (
+        (export_framework, ["splw"], "splw.json"),
+        (import_text2qti_command, [source], "referral-routes-x.md"),
+    ):
+        target = tmp_path / "drafts" / name
+        result = CliRunner().invoke(command, [*args, "-o", str(target)])
+        assert result.exit_code == 1, result.output
+        assert result.output.strip().splitlines()[-1] == (
+            f"Error: cannot write {target}: the folder {target.parent} does not exist; "
+            "create it first"
+        )
+        assert list(tmp_path.iterdir()) == []

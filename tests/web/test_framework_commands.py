@@ -18,6 +18,7 @@ def test_export_then_import_case_gives_a_framework_validate_accepts(tmp_path):
     assert "8 domains, 33 competencies" in exported.stderr
     assert json.loads(package.read_text())["CFDocument"]["title"].startswith("Social prescribing")
     target = tmp_path / "imported" / "splw.yaml"
+    target.parent.mkdir()  # the command makes no folder
     imported = run_linkwise("import-case", str(package), "-o", str(target))
     assert imported.returncode == 0, imported.stderr
     assert "wrote" in imported.stderr and "(33 competencies)" in imported.stderr
@@ -81,6 +82,7 @@ def test_import_case_keeps_a_name_with_an_emoji_and_a_line_break(tmp_path):
 
     package = _edited_package(tmp_path, edit)
     target = tmp_path / "out" / "x.yaml"
+    target.parent.mkdir()  # the command makes no folder
     result = run_linkwise("import-case", str(package), "-o", str(target))
     assert result.returncode == 0, result.stderr
     domains = yaml.safe_load(target.read_text("utf-8"))["domains"]
