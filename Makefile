@@ -49,7 +49,7 @@ static/nhsuk/.built: node_modules/.installed scripts/build_assets.py
 run: export LINKWISE_ENV ?= development
 run: setup-run
 	@$(LINKWISE) db upgrade
-	@$(LINKWISE) seed-demo --learners 150 --top-up
+	@$(LINKWISE) seed-demo --learners 150 --top-up --skip-if-content-has-errors
 	@$(LINKWISE) recompute-levels --skip-if-content-has-errors
 	@echo "Linkwise is running at http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
 	@$(LINKWISE) run --host 127.0.0.1 --port $(PORT) --reload --no-debugger

@@ -157,10 +157,22 @@ def init_app(app: Flask) -> None:
     is_flag=True,
     help="Also add practices (teams), a practice manager, and assignments with due dates.",
 )
-def seed_demo(learner_count, seed, organisation, top_up, without_answers, practices):
+@click.option(
+    "--skip-if-content-has-errors",
+    "skip",
+    is_flag=True,
+    help="With --top-up: while the content has errors, say so and add no learners, without "
+    "failing (`make run`).",
+)
+def seed_demo(learner_count, seed, organisation, top_up, without_answers, practices, skip):
     """Load the demo organisation and accounts, and optionally many learners (development only)."""
     if not current_app.config["DEMO_DATA_ALLOWED"]:
         raise click.ClickException("demo data is never loaded in production (LINKWISE_ENV)")
+    if organisation and not (learner_count or practices):
+        raise click.UsageError(
+            "--org names the organisation of the generated learners or practices: "
+            "give --learners or --practices with it"
+        )
     # Imported here: the seeder brings psycopg's COPY support, which cost every start-up
     # (9% of create_app()'s instructions on SQLite, where nothing else needs psycopg).
     from app.services import seeding
@@ -179,9 +191,13 @@ def seed_demo(learner_count, seed, organisation, top_up, without_answers, practi
     if learner_count and top_up:
         learner_count = max(0, learner_count - seeding.seeded_count(seed))
         if learner_count and content.errors():
-            click.echo(
-                "No demo learners added: the content has errors; `linkwise validate` lists them."
+            said = (
+                "no demo learners were added: the content has errors; "
+                "`linkwise validate` lists them"
             )
+            if not skip:
+                raise click.ClickException(said)
+            click.echo(f"{said[0].upper()}{said[1:]}.")  # `make run` goes on to serve
             return
     if learner_count:
         report = seeding.seed_learners(

@@ -163,3 +163,13 @@ def test_validate_says_a_folder_with_nothing_to_check_has_nothing(tmp_path):
     assert result.returncode == 1
     assert "nothing to check" not in result.stdout
     assert "quizzes/draft-check.md" in result.stdout
+
+
+def test_seed_demo_refuses_an_organisation_with_nothing_to_put_in_it(app, runner):
+    result = runner.invoke(args=["seed-demo", "--org", "Northgate PCN"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: --org names the organisation of the generated learners or practices: "
+        "give --learners or --practices with it"
+    )
+    assert count(app, Organisation.id) == 0

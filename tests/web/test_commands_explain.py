@@ -101,9 +101,15 @@ def test_make_runs_top_up_goes_on_without_learners_while_the_content_is_broken(d
         "LINKWISE_CONTENT_DIR": "tests/domain/fixtures/broken",
         "LINKWISE_COMPETENCIES_DIR": "tests/domain/fixtures/broken/competencies",
     }
-    result = run_linkwise("seed-demo", "--learners", "5", "--top-up", env=broken)
+    flag = "--skip-if-content-has-errors"
+    result = run_linkwise("seed-demo", "--learners", "5", "--top-up", flag, env=broken)
     assert result.returncode == 0
-    assert "No demo learners added: the content has errors" in result.stdout
+    assert "No demo learners were added: the content has errors" in result.stdout
+    refused = run_linkwise("seed-demo", "--learners", "5", "--top-up", env=broken)
+    assert one_sentence(refused) == (
+        "Error: no demo learners were added: the content has errors; "
+        "`linkwise validate` lists them"
+    )
 
 
 def test_make_run_installs_only_what_serving_needs():
