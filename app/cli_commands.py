@@ -16,6 +16,7 @@ from app.cli_errors import (
     NO_TABLES,
     LinkwiseGroup,
     SetupError,
+    alone,
     connection_problem,
     development_defaults_in_a_checkout,
     explain_setup,
@@ -186,7 +187,8 @@ def seed_demo(learner_count, seed, organisation, top_up, without_answers, practi
             "run `linkwise validate` and fix them first"
         )
     password = current_app.config["DEMO_PASSWORD"]
-    summary = demo.seed_accounts(password)
+    with alone("seed-demo"):
+        summary = demo.seed_accounts(password)
     click.echo(summary.describe())
     if learner_count and top_up:
         learner_count = max(0, learner_count - seeding.seeded_count(seed))
@@ -200,13 +202,14 @@ def seed_demo(learner_count, seed, organisation, top_up, without_answers, practi
             click.echo(f"{said[0].upper()}{said[1:]}.")  # `make run` goes on to serve
             return
     if learner_count:
-        report = seeding.seed_learners(
-            learner_count,
-            seed,
-            password,
-            organisation or summary.organisation,
-            with_answers=not without_answers,
-        )
+        with alone("seed-demo"):
+            report = seeding.seed_learners(
+                learner_count,
+                seed,
+                password,
+                organisation or summary.organisation,
+                with_answers=not without_answers,
+            )
         click.echo(report.describe())
     if practices:
         from app.content import catalogue

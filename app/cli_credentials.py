@@ -3,6 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
+from app.cli_errors import alone
 from app.content import catalogue
 from app.domain.certificate_codes import normalise_code
 from app.services import credential_revocations, credentials
@@ -32,7 +33,8 @@ def revoke_credential(code, reason):
 def issue_credentials():
     """Issue Open Badges credentials for certificates earned before credentials existed."""
     catalogue()  # refused up front while the content has errors, even with none to issue
-    count = credentials.issue_missing()
+    with alone("issue-credentials"):
+        count = credentials.issue_missing()
     click.echo(f"issued {count} credential{'s' if count != 1 else ''}")
 
 

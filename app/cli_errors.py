@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import click
@@ -177,6 +179,23 @@ def refused_change(error: IntegrityError | DataError) -> str:
     """
     said = " ".join(str(error.orig).split())
     return f"the change was not made: {_broken_rule(error.orig, said)}"
+
+
+@contextmanager
+def alone(command: str) -> Iterator[None]:
+    """Say that another run of the command was doing the same when a row it adds (a demo
+    account, a credential) was added meanwhile by another: its UNIQUE rule refused the second."""
+    try:
+        yield
+    except IntegrityError as error:
+        said = " ".join(str(error.orig).split())
+        state = getattr(error.orig, "sqlstate", None)
+        if state != "23505" and not said.startswith("UNIQUE constraint failed"):
+            raise
+        raise click.ClickException(
+            f"another `linkwise {command}` was doing the same at the same time "
+            f"({_broken_rule(error.orig, said)}): run this one again once it has finished"
+        ) from None
 
 
 def _broken_rule(orig, said: str) -> str:

@@ -2,18 +2,22 @@
 email addresses and names, changes the database refuses, unknown migrations, ports that
 are not ports, and folders with nothing in them to check."""
 
+import sqlite3
+
 import click
 import pytest
 from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app import db
 from app.cli import alembic_config
 from app.cli_errors import LinkwiseGroup
 from app.cli_serve import run_command
 from app.models import Organisation, User
+from app.services import credentials, demo
 
 from .cli_helpers import run_linkwise
 from .test_commands_explain import one_sentence
@@ -173,3 +177,29 @@ def test_seed_demo_refuses_an_organisation_with_nothing_to_put_in_it(app, runner
         "give --learners or --practices with it"
     )
     assert count(app, Organisation.id) == 0
+
+
+def _added_meanwhile(*_args, **_kwargs):
+    # What the database says when another run added the same row first.
+    raise IntegrityError(
+        "INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed: user_account.email")
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "service", "name"),
+    [
+        ("seed-demo", demo, "seed_accounts"),
+        ("issue-credentials", credentials, "issue_missing"),
+    ],
+)
+def test_a_second_run_at_the_same_time_says_another_was_doing_the_same(
+    app, runner, monkeypatch, command, service, name
+):
+    monkeypatch.setattr(service, name, _added_meanwhile)
+    result = runner.invoke(args=[command])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: another `linkwise {command}` was doing the same at the same time (another "
+        "account already has this email): run this one again once it has finished"
+    ]
