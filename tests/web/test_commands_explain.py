@@ -107,8 +107,7 @@ def test_make_runs_top_up_goes_on_without_learners_while_the_content_is_broken(d
     assert "No demo learners were added: the content has errors" in result.stdout
     refused = run_linkwise("seed-demo", "--learners", "5", "--top-up", env=broken)
     assert one_sentence(refused) == (
-        "Error: no demo learners were added: the content has errors; "
-        "`linkwise validate` lists them"
+        "Error: no demo learners were added: the content has errors; `linkwise validate` lists them"
     )
 
 
