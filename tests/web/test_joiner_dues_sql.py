@@ -19,7 +19,8 @@ from app.domain import assignments as rules
 from app.models import User
 from app.models_assignments import Assignment
 from app.models_teams import Team, TeamMember
-from app.services import assignment_standings, compliance, my_learning, teams
+from app.services import assignment_standings, compliance, teams
+from tests.web import due_dates
 from tests.web.pcn import ORG
 
 DUE = date(2026, 6, 30)
@@ -97,28 +98,16 @@ def _there_since(session, user_id: int, moment: datetime) -> None:
     person.organisation_joined_at = person.profession_since = moment
 
 
-def _dues(standings) -> dict[str, date]:
-    return {s.module_slug: s.due_on for s in standings}
-
-
 def test_python_and_both_sql_statements_give_each_joiner_the_same_own_date(app, joiners):
     first, second, third = joiners["slugs"]
     on = date(2026, 7, 8)
+    names = {name: joiners["ids"][name] for name, *_ in JOINERS}
     with app.app_context():
-        every = catalogue()
-        matrix = compliance.matrix(
-            teams.Scope(joiners["org"]), every, compliance.Filters(), on, page=None
-        )
-        columns = [slug for slug, _ in matrix.modules]
-        by_learner = {row.user_id: row for row in matrix.rows}
-        for name, _, expected_first, expected_second in JOINERS:
-            learner = joiners["ids"][name]
-            expected = {first: expected_first, second: expected_second, third: DUE}
-            python = _dues(assignment_standings.for_learner(learner, every, on))
-            cells = by_learner[learner].cells
-            in_sql = {slug: cells[columns.index(slug)].due_on for slug in expected}
-            mine = _dues(s for _, s in my_learning.overview(learner, every, on).assigned)
-            assert python == in_sql == mine == expected, name
+        found = due_dates.three_ways(joiners["org"], list(names.values()), joiners["slugs"], on)
+    for name, _, expected_first, expected_second in JOINERS:
+        expected = {first: expected_first, second: expected_second, third: DUE}
+        python, in_sql, mine = found[names[name]]
+        assert python == in_sql == mine == expected, name
 
 
 def test_a_joiner_after_an_assignment_set_already_past_due_is_due_the_day_they_join(
@@ -135,7 +124,7 @@ def test_a_joiner_after_an_assignment_set_already_past_due_is_due_the_day_they_j
         session.commit()
         every = catalogue()
         for on in (date(2026, 7, 12), date(2026, 7, 13)):
-            python = _dues(assignment_standings.for_learner(user, every, on))
+            python = due_dates.dues(assignment_standings.for_learner(user, every, on))
             matrix = compliance.matrix(
                 teams.Scope(joiners["org"]), every, compliance.Filters(), on, page=None
             )

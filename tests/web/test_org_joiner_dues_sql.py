@@ -20,7 +20,8 @@ from app import db
 from app.content import catalogue
 from app.models import User
 from app.models_assignments import Assignment
-from app.services import assignment_overlaps, assignment_standings, compliance, my_learning, teams
+from app.services import assignment_overlaps
+from tests.web import due_dates
 from tests.web.pcn import ORG
 
 DUE = date(2026, 6, 30)
@@ -97,28 +98,16 @@ def joiners(app, make_user, pcn):
     return {"ids": ids, "org": org, "slugs": (first, second)}
 
 
-def _dues(standings) -> dict[str, date]:
-    return {s.module_slug: s.due_on for s in standings}
-
-
 def test_python_and_sql_give_each_newcomer_the_same_own_date(app, joiners):
     first, second = joiners["slugs"]
     on = date(2026, 7, 8)
+    names = {name: joiners["ids"][name] for name, *_ in JOINERS}
     with app.app_context():
-        every = catalogue()
-        matrix = compliance.matrix(
-            teams.Scope(joiners["org"]), every, compliance.Filters(), on, page=None
-        )
-        columns = [slug for slug, _ in matrix.modules]
-        by_learner = {row.user_id: row for row in matrix.rows}
-        for name, _, _, expected_first, expected_second in JOINERS:
-            learner = joiners["ids"][name]
-            expected = {first: expected_first, second: expected_second}
-            python = _dues(assignment_standings.for_learner(learner, every, on))
-            cells = by_learner[learner].cells
-            in_sql = {slug: cells[columns.index(slug)].due_on for slug in expected}
-            mine = _dues(s for _, s in my_learning.overview(learner, every, on).assigned)
-            assert python == in_sql == mine == expected, name
+        found = due_dates.three_ways(joiners["org"], list(names.values()), joiners["slugs"], on)
+    for name, _, _, expected_first, expected_second in JOINERS:
+        expected = {first: expected_first, second: expected_second}
+        python, in_sql, mine = found[names[name]]
+        assert python == in_sql == mine == expected, name
 
 
 def test_naming_a_newcomer_for_a_later_date_says_their_own_earlier_one_binds(app, joiners):
