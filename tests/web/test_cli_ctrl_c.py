@@ -64,6 +64,9 @@ def test_ctrl_c_stops_worker_processes_at_once_and_quietly():
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's command has
+        # Ctrl+C as a terminal delivers it: a test run started in the background (nohup, a
+        # CI job) ignores SIGINT, children inherit that, and Python then never raises it.
+        preexec_fn=_ctrl_c_as_at_a_terminal,
         env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
     )
     try:
@@ -76,3 +79,7 @@ def test_ctrl_c_stops_worker_processes_at_once_and_quietly():
             process.wait()
     assert (out, err, process.returncode) == ("stopped\n", "", 0)
     assert time.monotonic() - started < 30  # the queued batches were not waited for
+
+
+def _ctrl_c_as_at_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
