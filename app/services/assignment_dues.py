@@ -23,7 +23,7 @@ from sqlalchemy.sql.functions import GenericFunction
 from app.domain import assignments as rules
 from app.domain.dates import in_utc, uk_day
 from app.models_assignments import Assignment
-from app.services.sqlfunctions import UK_ZONE, sqlite_uk
+from app.services.sqlfunctions import uk_date
 
 
 class Came(NamedTuple):
@@ -53,29 +53,12 @@ def own_due(row, came: Came) -> date:
     return rules.own_due(row.due_on, _day(row.assigned_at), came_on)
 
 
-class uk_date(GenericFunction):  # noqa: N801 (SQL functions read as lower case)
-    """The UK day of a stored time, as a date."""
-
-    type = Date()
-    inherit_cache = True
-
-
-class after_window(GenericFunction):  # noqa: N801
+class after_window(GenericFunction):  # noqa: N801 (SQL functions read as lower case)
     """after_window(start, due, set): `start` plus the days from `set` to `due` (none when
     `due` is before `set`), as a date."""
 
     type = Date()
     inherit_cache = True
-
-
-@compiles(uk_date, "postgresql")
-def _postgresql_day(element, compiler, **kw):
-    return f"CAST(({compiler.process(element.clauses, **kw)} AT TIME ZONE '{UK_ZONE}') AS DATE)"
-
-
-@compiles(uk_date, "sqlite")
-def _sqlite_day(element, compiler, **kw):
-    return f"date({sqlite_uk(compiler.process(element.clauses, **kw))})"
 
 
 @compiles(after_window, "postgresql")

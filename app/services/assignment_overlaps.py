@@ -20,7 +20,8 @@ from app.domain.content import Catalogue
 from app.models import User
 from app.models_assignments import Assignment
 from app.models_teams import Team, TeamMember
-from app.services.assignment_dues import Came, own_due_sql, uk_date
+from app.services.assignment_dues import Came, own_due_sql
+from app.services.sqlfunctions import uk_date
 
 EVERYONE = "everyone in the organisation"
 

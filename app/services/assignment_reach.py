@@ -15,7 +15,8 @@ from sqlalchemy.orm import aliased
 from app.models import User
 from app.models_assignments import Assignment
 from app.models_teams import TeamMember
-from app.services.assignment_dues import Came, own_due_sql, uk_date
+from app.services.assignment_dues import Came, own_due_sql
+from app.services.sqlfunctions import uk_date
 from app.services.tagged_rows import branch
 from app.services.teams import Scope, in_scope
 

@@ -17,7 +17,7 @@ from app.models_assignments import Assignment
 from app.models_counts import DashboardCountChange
 from app.models_teams import Team, TeamMember
 from app.services import dashboard_counts, retired_held
-from app.services.assignment_dues import uk_date
+from app.services.sqlfunctions import uk_date
 from app.services.teams import Scope, in_scope, team_seen
 
 TEAM_ID = bindparam("team_id", type_=Integer)

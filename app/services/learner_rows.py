@@ -28,9 +28,10 @@ from app.models_credentials import Credential
 from app.models_practice import Supervisor
 from app.models_teams import Team, TeamMember
 from app.services import passes
-from app.services.assignment_dues import Came, own_due_sql, uk_date
+from app.services.assignment_dues import Came, own_due_sql
 from app.services.knowledge_now import knowledge_now
 from app.services.rating_reads import COUNTED_EVIDENCE, with_answer_and_attempt
+from app.services.sqlfunctions import uk_date
 from app.services.tagged_rows import Row, branch
 
 SELF = bindparam("user_id")

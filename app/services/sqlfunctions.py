@@ -8,10 +8,11 @@ Python, so a page, a chart and a spreadsheet agree with the rules.
 The dashboard's chart reads counts kept by triggers under the `year_month` of each
 completion (migration 0048 writes the same words as this module compiles to), and a
 filtered dashboard counts afresh with `year_month` itself, so both name the same month.
-`iso_date` writes ISO days (YYYY-MM-DD) for the manager's downloads.
+`iso_date` writes ISO days (YYYY-MM-DD) for the manager's downloads; `uk_date` is the same
+day as a date, to compare with dates stored as dates (an assignment's due day).
 """
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Date, Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
@@ -106,3 +107,20 @@ def _sqlite_month(element, compiler, **kw):
 def _sqlite_day(element, compiler, **kw):
     moment = sqlite_uk(compiler.process(element.clauses, **kw))
     return f"CAST(strftime('%d', {moment}) AS INTEGER)"
+
+
+class uk_date(GenericFunction):  # noqa: N801
+    """The UK day of a stored time, as a date."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(uk_date, "postgresql")
+def _postgresql_uk_date(element, compiler, **kw):
+    return f"CAST(({compiler.process(element.clauses, **kw)} AT TIME ZONE '{UK_ZONE}') AS DATE)"
+
+
+@compiles(uk_date, "sqlite")
+def _sqlite_uk_date(element, compiler, **kw):
+    return f"date({sqlite_uk(compiler.process(element.clauses, **kw))})"
