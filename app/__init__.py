@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin_credentials,
         admin_emails,
         admin_organisations,
+        admin_people,
         auth,
         author,
         certificates,
@@ -69,6 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         credentials,
         errors,
         gate,
+        idle,
         join,
         learn,
         manage,
@@ -80,6 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         unsubscribe,
     )
 
+    app.register_blueprint(idle.bp)  # first: its check runs before every other blueprint's
     app.register_blueprint(pages.bp)
     app.register_blueprint(gate.bp)
     app.register_blueprint(auth.bp)
@@ -100,6 +103,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin_credentials.bp)
     app.register_blueprint(admin_organisations.bp)
     app.register_blueprint(admin_emails.bp)
+    app.register_blueprint(admin_people.bp)
     app.register_blueprint(unsubscribe.bp)
     errors.init_app(app)
 

@@ -1,5 +1,5 @@
 """Administrators' and support staff's commands: a person's data (export, erase), extra quiz
-attempts, lifting a sign-in lock, the audit log."""
+attempts, lifting a sign-in lock, the audit log and clearing its old unknown addresses."""
 
 import difflib
 from pathlib import Path
@@ -12,7 +12,14 @@ from app.cli_errors import day_option, days_in_order
 from app.cli_files import force_option, refuse_existing, write_output
 from app.content import catalogue
 from app.domain.filter_days import filter_moments
-from app.services import audit_reads, data_rights, erasure, extra_attempts, sign_in_locks
+from app.services import (
+    audit_pruning,
+    audit_reads,
+    data_rights,
+    erasure,
+    extra_attempts,
+    sign_in_locks,
+)
 from app.services.accounts import user_by_email
 
 
@@ -86,6 +93,8 @@ def grant_attempt(email, module, reason):
         raise click.ClickException(f"no module {module} with a quiz (those with one: {quizzes})")
     try:
         extra_attempts.grant_attempt(None, user.id, found.assessment.id, reason, via="cli")
+    except extra_attempts.NotFound:  # erased since it was found above
+        raise click.ClickException(f"no account for {email}") from None
     except extra_attempts.GrantRefused as refused:
         raise click.ClickException(refused.message) from None
     click.echo(f"gave {email} one more attempt at the quiz of {found.title}")
@@ -95,7 +104,8 @@ def grant_attempt(email, module, reason):
 @with_appcontext
 @click.argument("email")
 def unlock_sign_in(email):
-    """Lift the lock failed sign-ins (or wrong current passwords) put on an account; audited."""
+    """Forget an account's failed sign-ins and wrong current passwords, and what they stopped;
+    audited."""
     try:
         lifted = sign_in_locks.lift(email)
     except sign_in_locks.NoAccount:
@@ -107,27 +117,45 @@ def unlock_sign_in(email):
 
 
 def _what_was_lifted(lifted: sign_in_locks.Lifted) -> list[str]:
-    if not lifted.counts:
-        return [
-            f"there is no sign-in lock on {lifted.email}: no failed sign-ins or wrong current "
-            "passwords are counted against it"
-        ]
-    forgot = "; ".join(
-        c.said + (f" (locked for {_minutes(c.seconds_left)} more)" if c.locked else "")
-        for c in lifted.counts
-    )
-    if lifted.was_locked:
-        lines = [f"lifted the sign-in lock on {lifted.email}: forgot {forgot}"]
-    else:
-        lines = [f"{lifted.email} was not locked; forgot {forgot}"]
-    lines += [
+    return [_what_was_forgotten(lifted)] + [
         f"sign-ins from {c.address} are still stopped for everyone there: {c.failures} of "
         f"{c.allowed} failed sign-ins from that address, at any account, a limit this command "
         f"leaves; it lapses in {_minutes(c.seconds_left)} (if many people share the address, "
         "list its network in LINKWISE_SHARED_NETWORKS)"
         for c in lifted.addresses_at_limit
     ]
-    return lines
+
+
+def _what_was_forgotten(lifted: sign_in_locks.Lifted) -> str:
+    if not lifted.counts:
+        return (
+            f"there is no sign-in lock on {lifted.email}: no failed sign-ins or wrong current "
+            "passwords are counted against it"
+        )
+    # A count at its limit stopped something: sign-in from its address, or (wrong current
+    # passwords) only the pages that ask for the current password. Say which is freed, unless
+    # the address's limit for everyone stops it yet.
+    still = {c.address for c in lifted.addresses_at_limit}
+
+    def now(c: sign_in_locks.Count) -> str:
+        if c.address in still:
+            return f"signing in from {c.address} stays stopped by its limit for everyone"
+        return c.freed
+
+    forgot = "; ".join(
+        c.said
+        + (
+            f" (it stopped {c.stops} for {_minutes(c.seconds_left)} more; now {now(c)})"
+            if c.locked
+            else ""
+        )
+        for c in lifted.listed_as_found
+    )
+    if lifted.others:
+        forgot += ("; " if lifted.listed_as_found else "") + lifted.others_lifted
+    if lifted.was_locked:
+        return f"lifted what was stopped for {lifted.email}: forgot {forgot}"
+    return f"nothing was stopped for {lifted.email}; forgot {forgot}"
 
 
 def _minutes(seconds: int) -> str:
@@ -179,4 +207,25 @@ def _one_line(field: str) -> str:
     return " ".join(field.splitlines()).replace("\t", " ")
 
 
-COMMANDS = (export_user, erase_user, grant_attempt, unlock_sign_in, audit_log)
+@click.command("prune-audit")
+@with_appcontext
+@click.option(
+    "--days",
+    default=audit_pruning.PRUNE_AFTER_DAYS,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Clear what is older than this many days.",
+)
+def prune_audit(days):
+    """Blank the email and network addresses of audit events about addresses with no account
+    (sign-in failures, password resets asked for) older than --days; audited. Run daily."""
+    cleared = audit_pruning.prune_unknown_addresses(days)
+    events = "event" if cleared == 1 else "events"
+    older = f"{days} day" if days == 1 else f"{days} days"
+    click.echo(
+        f"cleared the email and network addresses of {cleared} audit {events} older than "
+        f"{older} about addresses with no account"
+    )
+
+
+COMMANDS = (export_user, erase_user, grant_attempt, unlock_sign_in, audit_log, prune_audit)

@@ -7,7 +7,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from app import cli_accounts, cli_admin, cli_credentials, cli_teams, content
+from app import cli_accounts, cli_admin, cli_credentials, cli_mail, cli_teams, content
 from app.cli_content import import_gift_command, import_text2qti_command, validate
 from app.cli_db import alembic_config as alembic_config  # app.cli's too, as before
 from app.cli_db import db_cli
@@ -273,6 +273,7 @@ APP_COMMANDS = (
     item_stats_command,
     *cli_admin.COMMANDS,
     *cli_credentials.COMMANDS,
+    *cli_mail.COMMANDS,
     *cli_teams.COMMANDS,
     *EXCHANGE_COMMANDS,
 )

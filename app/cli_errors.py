@@ -21,6 +21,7 @@ from sqlalchemy.exc import (
 )
 
 from app.config import PROJECT_ROOT
+from app.config_checks import NOT_A_DATABASE_URL
 from app.content import ContentHasErrors
 from app.domain.filter_days import REVERSED, days_reversed, filter_day
 
@@ -100,10 +101,7 @@ class LinkwiseGroup(FlaskGroup):
 def explain_setup(error: Exception) -> SetupError:
     """Return the setup problem behind an error raised while building the app."""
     if isinstance(error, ArgumentError):
-        return SetupError(
-            "DATABASE_URL is not a database URL: use one like "
-            "sqlite:///instance/linkwise.db or postgresql://user@host/linkwise"
-        )
+        return SetupError(NOT_A_DATABASE_URL)
     return SetupError(str(error))
 
 

@@ -39,6 +39,7 @@ LINKWISE_SETTINGS = (
     "SMTP_PASSWORD",
     "SMTP_TLS",
     "SMTP_TIMEOUT",
+    "SMTP_DATA_TIMEOUT",
     "MAIL_FROM",
     "MAIL_DIR",
     "PRIVACY_CONTROLLER",
@@ -55,6 +56,7 @@ LINKWISE_SETTINGS = (
     "ISSUER_KEY",
     "ISSUER_RETIRED_KEYS",
     "ISSUER_NAME",
+    "IDLE_MINUTES",
 )
 
 
@@ -83,6 +85,9 @@ def _defaults(instance_path: Path) -> dict:
         # Sessions last 12 hours from sign-in, not from the last click; it also spares
         # re-signing the cookie on every response.
         "SESSION_REFRESH_EACH_REQUEST": False,
+        # ... and end sooner, after this many minutes without use (app/idle.py); each
+        # person may choose ten times as long on their account page.
+        "IDLE_MINUTES": 30,
         "REMEMBER_COOKIE_DURATION": 0,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
@@ -100,6 +105,8 @@ def _defaults(instance_path: Path) -> dict:
         # Seconds the mail server has to accept the connection, and then to answer each
         # step: a server that has hung makes a page that sends mail fail this soon.
         "SMTP_TIMEOUT": 5,
+        # ... except the reply to the message itself, which a server may check first.
+        "SMTP_DATA_TIMEOUT": 60,
         "MAIL_FROM": "Linkwise <no-reply@linkwise.invalid>",
         "MAIL_DIR": instance_path / "mail",
         "PRIVACY_CONTROLLER": None,
@@ -175,6 +182,7 @@ def load(instance_path: Path, test_config: dict | None = None, environ=None) -> 
         "DB_PING_AFTER_IDLE",
         "RATELIMIT_TIMEOUT",
         "SMTP_TIMEOUT",
+        "SMTP_DATA_TIMEOUT",
     ):
         try:
             config[key] = float(config[key])
@@ -191,6 +199,7 @@ def load(instance_path: Path, test_config: dict | None = None, environ=None) -> 
             f"LINKWISE_REVALIDATION_YEARS must be a whole number, not {years!r}"
         ) from None
     check_ranges(config)
+    config["IDLE_MINUTES"] = _idle_minutes(config["IDLE_MINUTES"])
     config["SHARED_NETWORKS"] = shared_networks(config["SHARED_NETWORKS"])
     config["SHARED_NETWORK_SCALE"] = _shared_network_scale(config["SHARED_NETWORK_SCALE"])
     config["BASE_URL"] = (config["BASE_URL"] or _local_base_url(env, config["PORT"])).rstrip("/")
@@ -246,3 +255,22 @@ def _shared_network_scale(setting) -> int:
             f"{MOST_SHARED_NETWORK_SCALE}, not {setting!r}"
         )
     return scale
+
+
+# The idle limit's bounds: past the warning static/js/idle.mjs gives two minutes before it,
+# and ten times the longest still within the 12 hours a session lasts anyway.
+IDLE_MINUTES_BOUNDS = (5, 72)
+
+
+def _idle_minutes(setting) -> int:
+    try:
+        minutes = int(setting)
+    except ValueError:
+        minutes = 0
+    least, most = IDLE_MINUTES_BOUNDS
+    if not least <= minutes <= most:
+        raise ConfigError(
+            f"LINKWISE_IDLE_MINUTES must be a whole number of minutes from {least} to {most}, "
+            f"not {setting!r}"
+        )
+    return minutes

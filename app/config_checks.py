@@ -36,21 +36,38 @@ def check_required_in_production(config: dict) -> None:
         )
 
 
+NOT_A_DATABASE_URL = (
+    "DATABASE_URL is not a database URL: use one like sqlite:///instance/linkwise.db or "
+    "postgresql://user@host/linkwise"
+)
+
+
 def check_database_url(url: str) -> None:
-    """Refuse a database Linkwise does not work with, before its driver is looked for."""
+    """Refuse, in one sentence, a DATABASE_URL that cannot be read, a database Linkwise does
+    not work with, or a driver it does not install: before the engine is made, so that
+    gunicorn, which prints what the app's factory raises, says no more than that."""
     from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
     try:
-        backend = make_url(url).get_backend_name()
-    except ArgumentError:
-        return  # no URL at all: said where the engine is made (app/cli_errors.py)
+        found = make_url(url)
+        backend = found.get_backend_name()
+    except (ArgumentError, ValueError):  # no URL at all, or a port that is not a number
+        raise ConfigError(NOT_A_DATABASE_URL) from None
     if backend not in ("sqlite", "postgresql"):
         raise ConfigError(
             f"DATABASE_URL names a {backend} database, which Linkwise does not work with: "
             "use SQLite (sqlite:///instance/linkwise.db) or PostgreSQL "
             "(postgresql://user@host/linkwise)"
         )
+    try:
+        found.get_dialect().import_dbapi()
+    except (NoSuchModuleError, ImportError):
+        raise ConfigError(
+            f"DATABASE_URL asks for the {found.get_driver_name()} driver, which Linkwise does "
+            "not install: leave the driver out (sqlite:///instance/linkwise.db, "
+            "postgresql://user@host/linkwise)"
+        ) from None
 
 
 # What Flask-Limiter reaches without extra packages: memory, and Redis (or Valkey) however
@@ -143,7 +160,7 @@ def check_ranges(config: dict) -> None:
             raise ConfigError(
                 f"LINKWISE_{key} must be a number of seconds, 0 for none, not {config[key]:g}"
             )
-    for key in ("RATELIMIT_TIMEOUT", "SMTP_TIMEOUT"):
+    for key in ("RATELIMIT_TIMEOUT", "SMTP_TIMEOUT", "SMTP_DATA_TIMEOUT"):
         # A socket's timeout of 0 would not wait at all; below 0 its client refuses it.
         if not config[key] > 0:
             raise ConfigError(

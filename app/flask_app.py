@@ -1,5 +1,6 @@
 """The Flask class Linkwise runs on (kept apart so `import app` stays free of Flask)."""
 
+import re
 from urllib.parse import parse_qsl
 
 from flask import Flask, Request
@@ -26,6 +27,12 @@ class FormParser(FormDataParser):
     A browser sends each line break of a textarea as CR LF, and counts it as one character
     (its maxlength does): every value's CR LF, and any lone CR, is read as one LF here,
     once for every form, so each limit the app sets counts what the person typed.
+
+    What people write in their own words (FREE_TEXT: a reflection, a supervisor's comments
+    and action plan, a reason) has its control characters other than line breaks and tabs
+    quietly removed here, NUL among them: they show nothing, HTML may not carry them and
+    PostgreSQL refuses a NUL, so a pasted one never costs the person what they wrote. Any
+    other field keeps them, and a NUL there is refused (security.py).
     """
 
     def parse(self, stream, mimetype, content_length, options=None):
@@ -33,6 +40,8 @@ class FormParser(FormDataParser):
             stream, form, files = super().parse(stream, mimetype, content_length, options)
             if any("\r" in value for _, value in form.items(multi=True)):
                 form = self.cls(_one_line_break(form.items(multi=True)))
+            if any(name in FREE_TEXT for name in form):
+                form = self.cls(_free_text_cleaned(form.items(multi=True)))
             return stream, form, files
         try:
             text = stream.read().decode()
@@ -46,7 +55,23 @@ class FormParser(FormDataParser):
             items = [part.partition("=")[::2] for part in text.split("&") if part]
         if "\r" in text or "%0D" in text or "%0d" in text:
             items = _one_line_break(items)
+        if any(name in FREE_TEXT for name, _ in items):
+            items = _free_text_cleaned(items)
         return stream, self.cls(items), self.cls()
+
+
+# The fields people fill in their own words, by name, in every form that has one.
+FREE_TEXT = frozenset({"reflection", "comments", "action_plan", "learned", "reason"})
+# Control characters but the tab and the line feed (every line break is one by now): C0,
+# DEL and C1. None shows anything; HTML may carry none of them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _free_text_cleaned(items) -> list[tuple[str, str]]:
+    """Return the form's items with the control characters taken out of free text."""
+    return [
+        (name, _CONTROL.sub("", value) if name in FREE_TEXT else value) for name, value in items
+    ]
 
 
 def _one_line_break(items) -> list[tuple[str, str]]:

@@ -25,7 +25,7 @@ from app.csrf_tokens import csrf_token
 from app.domain import assignments as assignment_rules
 from app.domain import certificate_scope, dates
 from app.domain.accounts import PROFESSIONS, ROLE_NAMES, registration_number_hint
-from app.domain.paging import page_numbers
+from app.domain.paging import page_items
 from app.domain.pdf import cpd_time_in_words
 from app.domain.quizzes import field_name
 from app.links import join_link
@@ -69,7 +69,7 @@ def configure(app: Flask) -> None:
         quiz_texts=QuizTexts,
         quiz_choices=choice_fields,
         quiz_error_list=error_list,
-        page_numbers=page_numbers,
+        page_items=page_items,
         certificate_scope=certificate_scope,
         competency_named=lambda code: content.catalogue().competency(code),
         assignment_labels=assignment_rules.LABELS,
@@ -91,6 +91,7 @@ def configure(app: Flask) -> None:
     env.filters["day_time"] = dates.day_time
     env.filters["time_of_day"] = dates.time_of_day
     env.filters["opens"] = dates.opens
+    env.filters["ends"] = dates.ends
     # Words kept on one line (no-break spaces): a day in a narrow column, whatever its width.
     env.filters["unbroken"] = lambda text: text.replace(" ", "\u00a0")
     # The full stop a sentence ending in a title needs, unless the title ends one itself:
@@ -128,12 +129,12 @@ def notices() -> list[tuple[str, str]]:
     """Return the page's flashed (category, message) pairs, each message once.
 
     A form sent twice before a page shows what it said (a double click, two tabs, requests
-    at once) flashes the same words twice. "check" messages are the knowledge check's own
-    (web/learn.py reads them), never a banner.
+    at once) flashes the same words twice. "check" and "check-unanswered" messages are the
+    knowledge check's own (web/learn.py reads them), never a banner.
     """
     shown: dict[str, str] = {}
     for category, message in get_flashed_messages(with_categories=True):
-        if category != "check":
+        if category not in ("check", "check-unanswered"):
             shown.setdefault(message, category)
     return [(category, message) for message, category in shown.items()]
 

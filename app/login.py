@@ -4,7 +4,7 @@ from flask import Flask, Request, g, request, session
 from flask_login import LoginManager, UserMixin
 from flask_login.utils import _create_identifier
 
-from app import db
+from app import db, idle
 from app.content import catalogue
 from app.domain.numbers import whole_number
 from app.security import MAX_ID
@@ -42,6 +42,9 @@ class SignedInUser(UserMixin):
         self.is_supervisor = bool(getattr(row, "is_supervisor", False))
         # How many requests wait for their decision, on the pages that read it (else None).
         self.waiting = getattr(row, "waiting", None)
+        # Their choice of idle limit: a whole account row has it, read as they sign in
+        # (app/idle.py keeps it in the session); the rows read on each request need not.
+        self.long_idle_limit = bool(getattr(row, "long_idle_limit", False))
 
     def get_id(self) -> str:
         return f"{self.db_id}:{self.session_token}"
@@ -60,6 +63,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager._session_identifier_generator = _session_identifier
+    idle.init_app(app)
 
 
 # (X-Forwarded-For, remote address, User-Agent) -> Flask-Login's identifier for them.

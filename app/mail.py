@@ -27,6 +27,9 @@ log = logging.getLogger("linkwise.mail")
 # answer each step of the conversation: a hung server fails the page within about this
 # time, instead of holding it (and a worker) for ever.
 SMTP_TIMEOUT = 5
+# Seconds (LINKWISE_SMTP_DATA_TIMEOUT) for the one reply that comes after the message itself:
+# a server may check the whole message before it answers (the standard allows it minutes).
+SMTP_DATA_TIMEOUT = 60
 
 
 class MailError(RuntimeError):
@@ -36,6 +39,16 @@ class MailError(RuntimeError):
 class MailServerDown(MailError):
     """The mail server could not be reached or took no message (refused, timed out, hung up):
     the next message would fail the same way, unlike one whose recipient alone was refused."""
+
+
+class MailDeferred(MailServerDown):
+    """The mail server answered "not now" (a 4xx reply: greylisting, a full queue, a check
+    that failed for the moment): nothing was sent, and trying later is expected to work."""
+
+
+class MailMaybeSent(MailError):
+    """The whole message went to the mail server, but its reply to it never came: it may
+    have been taken and delivered. Sending it again could send it twice."""
 
 
 class MailRefused(MailError):
@@ -63,13 +76,19 @@ def short_reply(code: int, said: bytes | str) -> str:
     return line if len(line) <= REPLY_LENGTH else line[: REPLY_LENGTH - 1] + "…"
 
 
-def _refused(error: smtplib.SMTPException, where: str) -> MailRefused:
+def _refused(error: smtplib.SMTPException, where: str) -> MailError:
+    """Return a refusal as MailRefused when it is final (5xx), MailDeferred when the server
+    asked to be tried later (4xx)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         code, said = next(iter(error.recipients.values()), (0, b""))
         address = True
     else:
         code, said = error.smtp_code, error.smtp_error
         address = False
+    if 400 <= code < 500:
+        return MailDeferred(
+            f"mail server {where} asked to be tried later: {short_reply(code, said)}"
+        )
     return MailRefused(
         f"could not send mail through {where}: {error}",
         reply=short_reply(code, said),
@@ -77,23 +96,65 @@ def _refused(error: smtplib.SMTPException, where: str) -> MailRefused:
     )
 
 
+class _PatientAfterData:
+    """An SMTP client that waits `data_timeout` seconds (not the usual timeout) for the reply
+    to the message itself, and notes when the message has gone (`body_sent`).
+
+    smtplib's data() sends the DATA command, then the message; the message is the one thing
+    it sends as bytes while data() runs.
+    """
+
+    data_timeout = SMTP_DATA_TIMEOUT
+    body_sent = False
+    _in_data = False
+
+    def data(self, msg):
+        self._in_data = True
+        try:
+            return super().data(msg)
+        finally:
+            self._in_data = False
+
+    def send(self, s):
+        super().send(s)
+        if self._in_data and not isinstance(s, str):
+            self.body_sent = True
+            self.sock.settimeout(self.data_timeout)
+
+
+class _Smtp(_PatientAfterData, smtplib.SMTP):
+    pass
+
+
+class _SmtpSsl(_PatientAfterData, smtplib.SMTP_SSL):
+    pass
+
+
 class SmtpTransport:
     """Hand messages to an SMTP server, one connection per message."""
 
-    def __init__(self, settings: SmtpSettings, timeout: float = SMTP_TIMEOUT):
+    def __init__(
+        self,
+        settings: SmtpSettings,
+        timeout: float = SMTP_TIMEOUT,
+        data_timeout: float = SMTP_DATA_TIMEOUT,
+    ):
         self.settings = settings
         self.timeout = timeout
+        self.data_timeout = data_timeout
 
     def deliver(self, message: EmailMessage) -> None:
-        """Send the message; raise MailError when the server cannot take it."""
-        s = self.settings
+        """Send the message; raise MailError when the server cannot take it (MailMaybeSent
+        when it has the message but never said whether it took it)."""
+        s, smtp = self.settings, None
         try:
             if s.tls == "ssl":
-                smtp = smtplib.SMTP_SSL(
+                smtp = _SmtpSsl(
                     s.host, s.port, timeout=self.timeout, context=ssl.create_default_context()
                 )
             else:
-                smtp = smtplib.SMTP(s.host, s.port, timeout=self.timeout)
+                smtp = _Smtp(s.host, s.port, timeout=self.timeout)
+            smtp.data_timeout = self.data_timeout
             with smtp:
                 if s.tls == "starttls":
                     smtp.starttls(context=ssl.create_default_context())
@@ -103,6 +164,12 @@ class SmtpTransport:
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
             raise _refused(error, f"{s.host}:{s.port}") from error
         except (OSError, smtplib.SMTPException) as error:
+            if smtp is not None and smtp.body_sent:
+                raise MailMaybeSent(
+                    f"no reply from {s.host}:{s.port} after the message was sent: {error}"
+                ) from error
+            if isinstance(error, smtplib.SMTPResponseException) and 400 <= error.smtp_code < 500:
+                raise _refused(error, f"{s.host}:{s.port}") from error
             raise MailServerDown(
                 f"could not send mail through {s.host}:{s.port}: {error}"
             ) from error
@@ -134,7 +201,11 @@ def init_app(app: Flask) -> None:
     """Choose the app's mail transport from its configuration."""
     settings = SmtpSettings.from_config(app.config)
     if settings is not None:
-        transport = SmtpTransport(settings, app.config.get("SMTP_TIMEOUT", SMTP_TIMEOUT))
+        transport = SmtpTransport(
+            settings,
+            app.config.get("SMTP_TIMEOUT", SMTP_TIMEOUT),
+            app.config.get("SMTP_DATA_TIMEOUT", SMTP_DATA_TIMEOUT),
+        )
     else:
         # Production refuses to start without SMTP (config_checks.py); this is development.
         transport = FolderTransport(Path(app.config["MAIL_DIR"]))
@@ -170,6 +241,9 @@ def deliver(message: EmailMessage, template: str) -> None:
     """Hand a composed message to the app's transport; log and raise MailError on failure."""
     try:
         current_app.extensions["linkwise.mail"].deliver(message)
+    except MailMaybeSent as error:
+        log.warning("mail %s may have been sent: %s", template, error)
+        raise
     except MailError as error:
         log.error("mail %s not sent: %s", template, error)
         raise

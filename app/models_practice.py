@@ -130,6 +130,8 @@ CLOSED_LEARNER_ERASED = "learner_erased"  # its learner erased their account
 CLOSED_LEARNER_LEFT = "learner_left"  # its learner left the request's organisation
 CLOSED_SUPERVISOR_ERASED = "supervisor_erased"  # its supervisor's account was erased
 CLOSED_WITHDRAWN = "learner_withdrew"  # its learner withdrew it before anyone decided
+# its learner changed profession, and its competency is not in the new one's framework
+CLOSED_PROFESSION = "profession_changed"
 
 
 class ConfirmationClosure(Base):
@@ -138,7 +140,8 @@ class ConfirmationClosure(Base):
     Written when a supervisor is erased, stops being a supervisor or leaves the
     organisation (or the learner asks someone else instead), when the learner erases their
     account, when the learner leaves the organisation (on their own, removed by a
-    manager, or moving to another), and when the learner withdraws it. A closed request
+    manager, or moving to another), when the learner withdraws it, and when the learner
+    changes to a profession whose framework does not hold its competency. A closed request
     waits for no one; the learner may ask another supervisor. `reason` is NULL only for a
     row written by hand without one.
     """

@@ -9,6 +9,7 @@ import ipaddress
 import logging
 from functools import wraps
 
+import click
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_qualified_name, get_remote_address
@@ -47,6 +48,27 @@ limiter.logger.propagate = False  # what matters is passed on by _StorageNews, o
 limiter.logger.addHandler(_StorageNews())
 
 
+# Said once as the production server starts with the counts in memory, which is legal (one process
+# only, as a trial) but, with the README's four gunicorn workers, gives every limit four
+# times over and forgets them all at each restart.
+MEMORY_IN_PRODUCTION = (
+    "rate limits: LINKWISE_RATELIMIT_STORAGE_URI is memory://, so each server process keeps "
+    "its own counts of failed sign-ins and other attempts (with 4 gunicorn workers a guesser "
+    "gets 4 times every allowance, and a restart forgets them): set it to a Redis address "
+    "such as redis://host:6379 in production"
+)
+
+
+def _in_memory(app: Flask) -> bool:
+    return str(app.config["RATELIMIT_STORAGE_URI"]).startswith("memory")
+
+
+def _serving() -> bool:
+    # A `linkwise` command builds the app inside its click context, and says what it has
+    # to say in one sentence; the server (gunicorn) builds it outside any.
+    return click.get_current_context(silent=True) is None
+
+
 def init_app(app: Flask) -> None:
     """Switch on rate limiting, with a bounded wait on Redis, for writes that may be limited."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
@@ -54,6 +76,8 @@ def init_app(app: Flask) -> None:
     # from the limiter when the app's config does not say: an app made with limits off
     # would leave every later app in the process without them.
     app.config.setdefault("RATELIMIT_ENABLED", True)
+    if app.config.get("LINKWISE_ENV") == "production" and _in_memory(app) and _serving():
+        _log.warning(MEMORY_IN_PRODUCTION)
     if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis", "valkey")):
         # Without these a hung Redis holds each limited request for the client's default
         # (5 s) and then fails it. Each call waits the timeout at most to connect or for an

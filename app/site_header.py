@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from app.components import RENDERED_COMPONENTS
 from app.csrf_tokens import csrf_token
+from app.idle import page_attributes
 
 SERVICE_NAME = "Linkwise"
 
@@ -26,6 +27,7 @@ def site_header() -> Markup:
     # part of the key, so a supervisor's header is never served to anyone else.
     viewer = (user.full_name, user.role, user.organisation_id is not None, user.is_supervisor)
     html = _site_header(request.script_root, request.endpoint, viewer)
+    html = html.replace(" __IDLE__", page_attributes())  # the time left to the idle sign-out
     return Markup(html.replace("__CSRF__", str(Markup.escape(csrf_token()))))
 
 
@@ -59,7 +61,7 @@ def _site_header(_script_root: str, endpoint: str | None, viewer: tuple | None) 
     else:
         name, role, has_organisation, supervises = viewer
         sign_out = Markup(
-            '<form class="nhsuk-header__account-form" method="post" action="{}">'
+            '<form class="nhsuk-header__account-form" method="post" action="{}" __IDLE__>'
             '<input type="hidden" name="csrf_token" value="__CSRF__">'
             '<button class="nhsuk-header__account-button">Sign out</button></form>'
         ).format(url_for("auth.sign_out"))
@@ -93,6 +95,7 @@ def _site_header(_script_root: str, endpoint: str | None, viewer: tuple | None) 
     if viewer and viewer[1] == "admin":
         nav.append(("admin.audit_log", "Audit log", section == "admin"))
         nav.append(("credential_admin.find", "Credentials", section == "credential_admin"))
+        nav.append(("people_admin.people", "People", section == "people_admin"))
         nav.append(
             ("organisation_admin.organisations", "Organisations", section == "organisation_admin")
         )

@@ -1,5 +1,6 @@
 """Fixtures: an app on a fresh database per test, on SQLite and (when set) PostgreSQL."""
 
+import gc
 import os
 import re
 from functools import cache, lru_cache
@@ -8,6 +9,7 @@ from types import CodeType
 
 import pytest
 from flask import Flask
+from hypothesis import HealthCheck, settings
 from jinja2 import BytecodeCache
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Mapper
@@ -28,6 +30,11 @@ from tests.mailbox import Mailbox, start_smtp_server
 from tests.shared_rules import sharing_rule_parses
 from tests.warm_connections import WARM_DATABASES, close_every_kept, keep_connections
 
+# Property tests check what is true, never how fast: a machine busy with other work must not
+# fail them on hypothesis's per-example deadline or its "data too slow to make" check.
+settings.register_profile("linkwise", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("linkwise")
+
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 DEMO_PASSWORD = "correct horse battery staple 42"
 # What production refuses to start without, filled in for tests that build a production app.
@@ -45,6 +52,14 @@ PRODUCTION = {
 # A hash names its own cost, so checking one made here is as cheap as making it. At
 # 1024:8:1 hashing was 4% of a web test's time (2.5 ms a hash; now 0.07).
 TEST_SCRYPT = "scrypt:128:1:1"
+# The cyclic garbage collector's thresholds in the test process (Python's are 700, 10, 10).
+# A test process outlives thousands of apps, and what they share (compiled templates and
+# SQL, URL builders) makes a heap of about a million objects, which every full collection
+# scanned again: at Python's thresholds the collector was 14% of a web test file's CPU
+# (28 files, 20 full collections), at these 5% (4). Later, rarer collections find the same
+# garbage: app/collector.py still pauses and freezes start-up, and tests/web/test_startup.py
+# (which collects explicitly) still checks that a dropped app is collected.
+TEST_COLLECTOR_THRESHOLDS = (10_000, 20, 100)
 
 
 class TemplateCode(BytecodeCache):
@@ -166,7 +181,8 @@ def cheap_password_hash(password: str, method: str = "scrypt", salt_length: int 
 
 @pytest.fixture(scope="session", autouse=True)
 def cheaper_test_process():
-    """Share compiled templates and SQL between apps and hash passwords at a test's cost.
+    """Share compiled templates and SQL between apps, hash passwords at a test's cost and
+    collect garbage less often (TEST_COLLECTOR_THRESHOLDS).
 
     Production hashing is untouched (tests/web/test_sign_in.py checks its cost); the
     apps that service tests run in other processes hash at production's cost. Why a new
@@ -175,6 +191,8 @@ def cheaper_test_process():
     same password over and over (zxcvbn's estimate was a third of making one). Production
     keeps no password.
     """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*TEST_COLLECTOR_THRESHOLDS)
     with pytest.MonkeyPatch.context() as patch:
         options = {**Flask.jinja_options, "bytecode_cache": TemplateCode()}
         patch.setattr(Flask, "jinja_options", options)
@@ -191,6 +209,7 @@ def cheaper_test_process():
         patch.setattr(Rule, "_compile_builder", sharing_url_builders(Rule._compile_builder))
         patch.setattr(Rule, "compile", sharing_rule_parses(Rule.compile))
         yield
+    gc.set_threshold(*thresholds)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -222,6 +241,11 @@ def mailbox(smtp_server) -> Mailbox:
 def build_app(database_url: str, smtp_server, **config) -> Flask:
     """Return a test app on the database, mailing the test SMTP server (its mailbox emptied)."""
     smtp_server.mailbox.clear()
+    # The limiter is one object for every app of the process. A test whose app counted in a
+    # Redis that could not be reached left it marked dead, on its in-memory fallback, which
+    # a new app's init_app does not undo (Flask-Limiter keeps the mark until the old store
+    # answers): this app's counts would then go to that fallback, not to its own store.
+    limiter._storage_dead = False
     return create_app(
         {
             "LINKWISE_ENV": "test",
@@ -311,6 +335,12 @@ def csrf_token(client, url: str) -> str:
     ) or re.search(r'name="csrf_token" value="([^"]+)"', response.text)
     assert match, f"no CSRF token on {url} ({response.status_code})"
     return match.group(1)
+
+
+def without_tokens(page: str) -> str:
+    """Return a page without its forms' random tokens, which can hold any short run of letters
+    (a test that says "NMC" or "UTC" is not on a page means in what a person reads)."""
+    return re.sub(r'name="csrf_token"( type="hidden")? value="[^"]*"', "", page)
 
 
 def post_form(client, url: str, data: dict, *, page: str | None = None, **kwargs):

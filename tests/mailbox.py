@@ -1,5 +1,6 @@
 """A real SMTP server for the tests (aiosmtpd), and the messages it received."""
 
+import asyncio
 import email
 import email.policy
 import re
@@ -16,12 +17,25 @@ class Mailbox:
     def __init__(self):
         self._messages: list = []
         self._refused: set[str] = set()
+        self._deferred: dict[str, str] = {}
+        self.after_data = "250 OK"  # the reply to a message's body
+        self.data_delay = 0.0  # seconds the server takes to give it
         self._lock = threading.Lock()
 
     def refuse(self, address: str) -> None:
         """Have the server refuse this recipient, as a real one refuses an unknown mailbox."""
         with self._lock:
             self._refused.add(address.lower())
+
+    def defer(self, address: str, reply: str = "450 4.2.0 Greylisted: try again later") -> None:
+        """Have the server answer this recipient "not now" (a 4xx reply), as greylisting does."""
+        with self._lock:
+            self._deferred[address.lower()] = reply
+
+    def deferral(self, address: str) -> str | None:
+        """Return the 4xx reply the server gives this recipient, if it defers it."""
+        with self._lock:
+            return self._deferred.get(address.lower())
 
     def refuses(self, address: str) -> bool:
         """Say whether the server refuses this recipient."""
@@ -39,6 +53,8 @@ class Mailbox:
         with self._lock:
             self._messages.clear()
             self._refused.clear()
+            self._deferred.clear()
+        self.after_data, self.data_delay = "250 OK", 0.0
 
     def messages(self, to: str | None = None) -> list:
         """Return the messages (to one address, when given)."""
@@ -70,12 +86,17 @@ class _Handler:
     async def handle_RCPT(self, _server, _session, envelope, address, _options):  # noqa: N802
         if self.mailbox.refuses(address):
             return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        if deferral := self.mailbox.deferral(address):
+            return deferral
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.mailbox.add(envelope.original_content or envelope.content)
-        return "250 OK"
+        reply = self.mailbox.after_data
+        if reply.startswith("2"):
+            self.mailbox.add(envelope.original_content or envelope.content)
+        await asyncio.sleep(self.mailbox.data_delay)  # checking the message, say
+        return reply
 
 
 @dataclass

@@ -17,7 +17,8 @@ from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
 
-from app.db.watchdog import watchdog
+from app.db.watchdog import guard_statements
+from app.services.sqlfunctions import SQLITE_LOWER_CASE, python_lower_case
 
 # A statement's client-side deadline runs this long past the server's statement_timeout,
 # so a slow query ends with the server's own error and only a silent server is cut off.
@@ -88,7 +89,7 @@ def make_engine(
         _replace_read_only_sessions(engine)
     event.listen(engine, "handle_error", _drop_stale_plans)
     if statement_timeout:
-        _guard_statements(engine, statement_timeout + WATCHDOG_GRACE, connect_timeout or 5)
+        guard_statements(engine, statement_timeout + WATCHDOG_GRACE, connect_timeout or 5)
     if lazy_begin:
         _begin_before_writes(engine)
     return engine
@@ -232,35 +233,6 @@ def _begin_before_writes(engine: Engine) -> None:
                 connection.execute("BEGIN")
 
 
-def _guard_statements(engine: Engine, seconds: float, ping_seconds: float) -> None:
-    """Give every statement, and the ping before each checkout, a client-side deadline."""
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _arm(_conn, cursor, _statement, _parameters, _context, _executemany):
-        watchdog.arm(cursor.connection, seconds)
-
-    @event.listens_for(engine, "after_cursor_execute")
-    def _disarm(_conn, cursor, _statement, _parameters, _context, _executemany):
-        watchdog.disarm(cursor.connection)
-
-    @event.listens_for(engine, "handle_error")
-    def _disarm_on_error(context):
-        cursor = getattr(context, "cursor", None)  # absent when no statement ran
-        if cursor is not None:
-            watchdog.disarm(cursor.connection)
-
-    # The pool's pre-ping runs outside the cursor events; do_ping is the dialect's public
-    # hook for it, so the ping gets a deadline too (a pooled connection to a frozen server
-    # would otherwise hang right there).
-    ping = engine.dialect.do_ping
-
-    def guarded_ping(dbapi_connection):
-        with watchdog.guarding(dbapi_connection, ping_seconds):
-            return ping(dbapi_connection)
-
-    engine.dialect.do_ping = guarded_ping
-
-
 def _tune_sqlite(dbapi_connection, _record):
     # WAL lets readers run beside the one writer; the busy timeout makes a second writer
     # wait its turn instead of failing at once.
@@ -270,6 +242,9 @@ def _tune_sqlite(dbapi_connection, _record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # SQLite's lower() changes A to Z only; searches in any case use this one, as
+    # PostgreSQL's lower() changes every letter (services/sqlfunctions.lower_case).
+    dbapi_connection.create_function(SQLITE_LOWER_CASE, 1, python_lower_case, deterministic=True)
 
 
 def _checked_out(engine: Engine):

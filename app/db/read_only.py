@@ -18,11 +18,20 @@ from app.db.engines import READ_ONLY_SQLSTATE
 log = logging.getLogger("linkwise.read_only")
 
 
+# SQLite's result code for a write to a file it opened read-only (the low byte of the
+# extended code the driver gives).
+SQLITE_READONLY = 8
+
+
 def refused_as_read_only(error: BaseException) -> bool:
-    """Say whether a database error is a write refused because the database only reads."""
+    """Say whether a database error is a write refused because the database only reads
+    (PostgreSQL's read-only transaction, or an SQLite file that cannot be written)."""
+    if not isinstance(error, exc.DBAPIError):
+        return False
+    cause = error.orig
     return (
-        isinstance(error, exc.DBAPIError)
-        and getattr(error.orig, "sqlstate", None) == READ_ONLY_SQLSTATE
+        getattr(cause, "sqlstate", None) == READ_ONLY_SQLSTATE
+        or getattr(cause, "sqlite_errorcode", 0) & 0xFF == SQLITE_READONLY
     )
 
 

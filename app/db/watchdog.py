@@ -5,6 +5,7 @@ The server's statement_timeout ends a slow query, but a server that has stopped 
 driver would wait for ever. The watchdog shuts a connection's socket down when a statement
 outlives its deadline: the driver then raises at once, SQLAlchemy drops the connection and
 the request answers 503 instead of holding a worker until the client gives up.
+guard_statements arms it around every statement, COMMIT, ROLLBACK and pre-checkout ping.
 """
 
 import os
@@ -12,6 +13,9 @@ import socket
 import threading
 import time
 from contextlib import contextmanager
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 TICK = 0.25  # seconds between checks; the precision of every deadline
 
@@ -76,3 +80,64 @@ def _shut_down(connection) -> None:
 
 
 watchdog = Watchdog()
+
+
+def guard_statements(engine: Engine, seconds: float, ping_seconds: float) -> None:
+    """Give every statement, COMMIT, ROLLBACK and the ping before a checkout a client-side
+    deadline."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _arm(_conn, cursor, _statement, _parameters, _context, _executemany):
+        watchdog.arm(cursor.connection, seconds)
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _disarm(_conn, cursor, _statement, _parameters, _context, _executemany):
+        watchdog.disarm(cursor.connection)
+
+    @event.listens_for(engine, "handle_error")
+    def _disarm_on_error(context):
+        cursor = getattr(context, "cursor", None)  # absent when no statement ran
+        if cursor is not None:
+            watchdog.disarm(cursor.connection)
+
+    # The pool's pre-ping runs outside the cursor events; do_ping is the dialect's public
+    # hook for it, so the ping gets a deadline too (a pooled connection to a frozen server
+    # would otherwise hang right there).
+    ping = engine.dialect.do_ping
+
+    def guarded_ping(dbapi_connection):
+        with watchdog.guarding(dbapi_connection, ping_seconds):
+            return ping(dbapi_connection)
+
+    engine.dialect.do_ping = guarded_ping
+
+    # COMMIT and ROLLBACK reach the driver outside the cursor events as well (the session's
+    # commit, the pool's reset on return), so a network that holds their packets would hold
+    # the request for ever: they get a statement's deadline, through the dialect's hooks.
+    dialect = engine.dialect
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def guarded_commit(dbapi_connection):
+        with watchdog.guarding(dbapi_connection, seconds):
+            try:
+                commit(dbapi_connection)
+            except Exception as error:
+                # The COMMIT may have reached the server before the reply was lost.
+                error.linkwise_commit_unknown = True
+                raise
+
+    def guarded_rollback(dbapi_connection):
+        with watchdog.guarding(dbapi_connection, seconds):
+            rollback(dbapi_connection)
+
+    dialect.do_commit = guarded_commit
+    dialect.do_rollback = guarded_rollback
+
+
+def commit_outcome_unknown(error: BaseException) -> bool:
+    """Say whether a database error came from a COMMIT whose outcome was never heard.
+
+    The server may have committed before the connection failed: whoever tells the person
+    must not say that nothing was saved.
+    """
+    return bool(getattr(getattr(error, "orig", None), "linkwise_commit_unknown", False))

@@ -120,8 +120,9 @@ def _asked(title: str, found) -> str:
 
 def reach_words(earlier: int, own_dates: int, *, named: bool) -> tuple[str, ...]:
     """Return what an assignment's row says of the learners for whom its date is not the one
-    counted: those an earlier date from another assignment binds, and those who joined its
-    team after it fell due and have a later date of their own."""
+    counted: those an earlier date from another assignment binds, and those who came under it
+    (joined its team or organisation, or took its profession) after it fell due and have a later
+    date of their own."""
     found = []
     if earlier and named:
         found.append(
@@ -134,7 +135,8 @@ def reach_words(earlier: int, own_dates: int, *, named: bool) -> tuple[str, ...]
         )
     if own_dates:
         has = "has a later date" if own_dates == 1 else "have later dates"
-        found.append(f"{reach_learners(own_dates)} joined after it was due and {has} of their own")
+        late = f"{reach_learners(own_dates)} came under it after it was due"
+        found.append(f"{late} and {has} of their own")
     return tuple(found)
 
 

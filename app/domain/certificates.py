@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from app.domain.certificate_scope import CPD_TIME, SHOWS
+from app.domain.clinical_review import REVIEW_LABEL, content_review
 from app.domain.pdf import (
     BLUE,
     BORDER,
@@ -27,10 +28,10 @@ from app.domain.pdf import (
     date_in_words,
     find_unicode_fonts,
 )
-from app.domain.provenance import names_a_reviewer
 from app.domain.reflection_pdf import draw_reflective_account
 
 __all__ = [
+    "REVIEW_LABEL",
     "CertificateDetails",
     "content_review",
     "cpd_time_in_words",
@@ -72,22 +73,6 @@ class CertificateDetails:
     def content_review(self) -> str:
         """Return what the certificate says of its content's clinical review."""
         return content_review(self.clinical_reviewer)
-
-
-REVIEW_LABEL = "Clinical review of the content"
-
-
-def content_review(clinical_reviewer: str | None) -> str:
-    """Return the line a certificate prints about its module's clinical review at issue.
-
-    A certificate never claims more than the module said when it was issued: a review still
-    to come says so, and one issued before the review was recorded says nothing was.
-    """
-    if clinical_reviewer is None:
-        return "Not recorded when this certificate was issued: no named reviewer is shown"
-    if not names_a_reviewer(clinical_reviewer):
-        return "Not yet reviewed by a named independent clinician when this certificate was issued"
-    return f"Reviewed by {clinical_reviewer.strip()}, as the module named when this was issued"
 
 
 @dataclass(frozen=True)

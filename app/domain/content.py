@@ -132,6 +132,12 @@ class Catalogue:
         """Return the competency with this code, or None."""
         return self._competencies.get(code)
 
+    def called(self, code: str) -> str:
+        """Name a competency by its code and name, as emails and pages give it (its code
+        alone once no framework has it)."""
+        competency = self._competencies.get(code)
+        return f"{code} {competency.name}" if competency else code
+
     def framework(self, framework_id: str) -> Framework | None:
         """Return the framework with this id, or None."""
         return next((f for f in self.frameworks if f.id == framework_id), None)

@@ -117,6 +117,12 @@ def opens(moment: datetime) -> str:
     return f"at {time_of_day(shown)} on {day(shown)}"
 
 
+def ends(moment: datetime) -> str:
+    """Return the UK time of day a wait ends, e.g. "6:25pm GMT": a moment within a minute is
+    said as the next minute, as `opens` says it, so nobody is told a time before it ends."""
+    return time_of_day(_next_whole_minute(in_utc(moment)))
+
+
 def _next_whole_minute(moment: datetime) -> datetime:
     if moment.second == 0 and moment.microsecond == 0:
         return moment

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .frameworks import Competency, Domain
-from .met_rule_files import read_duration, read_met_rule
+from .met_rule_files import WrittenScale, read_duration, read_met_rule
 from .yamlfields import YamlReader
 
 CODE = re.compile(r"^(?P<prefix>[A-Z][A-Z0-9]*)-(?P<domain>[0-9]+)\.(?P<number>[0-9]+)$")
@@ -20,7 +20,11 @@ def duplicate_code_message(code: str, first: str) -> str:
 
 
 def read_domains(
-    reader: YamlReader, fields, framework_id: str, seen_codes: dict[str, str], scale
+    reader: YamlReader,
+    fields,
+    framework_id: str,
+    seen_codes: dict[str, str],
+    scale: WrittenScale,
 ) -> tuple[Domain, ...]:
     """Read a framework's domains and their competencies, checking each code."""
     domains: list[Domain] = []
@@ -60,7 +64,7 @@ def _competency(
     domain_number: int | None,
     framework_id: str,
     seen_codes: dict[str, str],
-    scale=(),
+    scale: WrittenScale,
 ) -> Competency | None:
     fields = reader.mapping(node, "a competency")
     if fields is None:

@@ -17,6 +17,7 @@ from .frameworks import (
 )
 from .met_rule_files import (
     DEFAULT_RENEW_WITHIN,
+    WrittenScale,
     claims_competence,
     read_duration,
     read_met_rule,
@@ -154,13 +155,14 @@ def _read_framework(
     publisher, source, licence = (
         reader.text(fields, key) for key in ("publisher", "source", "licence")
     )
-    scale = _scale(reader, fields)
+    written_scale = _scale(reader, fields)
+    scale = written_scale.levels
     attainment = _attainment(reader, fields)
-    domains = read_domains(reader, fields, framework_id or path.stem, seen_codes, scale)
+    domains = read_domains(reader, fields, framework_id or path.stem, seen_codes, written_scale)
     applies_to = read_professions(reader, fields)
     valid_for = read_duration(reader, fields, "valid_for")
     renew_within = read_duration(reader, fields, "renew_within") or DEFAULT_RENEW_WITHIN
-    met = read_met_rule(reader, fields, scale)
+    met = read_met_rule(reader, fields, written_scale)
     # Not checked against the clock: a load depends on the files alone (the content cache
     # relies on it); `export-framework` warns of a date after today.
     updated = reader.calendar_date(
@@ -225,8 +227,9 @@ def _version(reader: YamlReader, fields) -> str | None:
     return reader.text(fields, "version")
 
 
-def _scale(reader: YamlReader, fields) -> tuple[ProficiencyLevel, ...]:
+def _scale(reader: YamlReader, fields) -> WrittenScale:
     levels: list[ProficiencyLevel] = []
+    names: list[str] = []
     for node in reader.sequence(fields, "scale") or ():
         level = reader.mapping(node, "a scale level")
         if level is None:
@@ -239,6 +242,8 @@ def _scale(reader: YamlReader, fields) -> tuple[ProficiencyLevel, ...]:
             what="scale level",
         )
         name, threshold = reader.text(level, "name"), reader.number(level, "threshold")
+        if name is not None:
+            names.append(name)
         if name is None or threshold is None:
             continue
         if refused := claims_competence(name):
@@ -258,7 +263,7 @@ def _scale(reader: YamlReader, fields) -> tuple[ProficiencyLevel, ...]:
             )
         else:
             levels.append(ProficiencyLevel(name, threshold))
-    return tuple(levels)
+    return WrittenScale(tuple(levels), tuple(names))
 
 
 def _attainment(reader: YamlReader, fields) -> AttainmentSettings | None:

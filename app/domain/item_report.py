@@ -25,6 +25,15 @@ class Window:
 
 
 @dataclass(frozen=True)
+class QuizHeading:
+    """What names a quiz's item analysis: its id, title and file (an ItemReport has them too)."""
+
+    quiz_id: str
+    title: str
+    place: str
+
+
+@dataclass(frozen=True)
 class OptionShare:
     """How many answers picked one option, and their share of the answers."""
 
@@ -51,7 +60,7 @@ class QuestionStats:
     options: tuple[OptionShare, ...]
     flags: tuple[ia.Flag, ...]
     # Earlier versions counted in this row: the same question, only moved in or between files,
-    # retitled or given other screens (see versions.wording_key).
+    # retitled, re-wrapped or given other screens (see domain/quizzes/wording.py).
     moved_from: tuple[str, ...] = ()
     # "current"; "earlier": a version of a question still in the quiz; "removed": one of a
     # question no longer in it.

@@ -77,7 +77,7 @@ class ModuleRecord:
     # The day the certificate it stands on expired (None while valid, or with no end date).
     certificate_expired_on: date | None = None
     # What its certificate says of the content's clinical review when issued (None without
-    # one): see certificates.content_review.
+    # one): see clinical_review.content_review.
     clinical_review: str | None = None
 
     @property
@@ -213,9 +213,15 @@ def credits(minutes: int) -> float:
     return cpd_hours(minutes)
 
 
+def credits_figure(value: float) -> str:
+    """Return RCGP credits as a number is written: "0", "0.75", "1.5", "12" (at most two
+    places, as the credential states them, and no trailing zeros), everywhere they are shown."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def credits_in_words(value: float) -> str:
     """Return RCGP credits as a reader sees them: "0.75 RCGP credits", "1 RCGP credit"."""
-    return f"{value:g} RCGP credit{'' if value == 1 else 's'}"
+    return f"{credits_figure(value)} RCGP credit{'' if value == 1 else 's'}"
 
 
 def rcgp_note(minutes: int, reflected: int, rcgp: bool) -> str:

@@ -46,10 +46,16 @@ def _warning_callout(div: etree.Element, title: str, body: list[etree.Element]) 
     div.set("class", "nhsuk-warning-callout")
     label = etree.SubElement(div, "h3", {"class": "nhsuk-warning-callout__label"})
     # NHS.UK wraps this label in role="text", which is not a valid ARIA role (the Nu HTML
-    # checker refuses it); the visually hidden prefix reads well without it.
-    hidden = _visually_hidden("Important: ")
-    label.append(hidden)
-    hidden.tail = title or "Important"
+    # checker refuses it); the visually hidden prefix reads well without it. As NHS.UK's
+    # template does, a label that already says "important" has no prefix: "Important"
+    # would be read out "Important: Important".
+    title = title or "Important"
+    if "important" in title.casefold():
+        label.text = title
+    else:
+        hidden = _visually_hidden("Important: ")
+        label.append(hidden)
+        hidden.tail = title
     div.extend(body)
 
 

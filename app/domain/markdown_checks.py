@@ -2,10 +2,11 @@
 
 Each shows on the page as something other than what the author wrote: callout text that
 falls out of its callout, a callout title that is not quoted, a table caption with no blank
-line under it, a footnote mark with no footnote or a footnote with no mark, a caption that
-is lost, raw HTML or a link that the sanitiser takes out; in a quiz's text, an image, which
-quizzes do not show, and a block in a choice, which a page shows as a label. The checks return
-(line, message) pairs; the renderer records them.
+line under it, a table shown as text or a row that loses cells (markdown_tables.py), a
+footnote mark with no footnote, a footnote with no mark or one defined twice, a quote nested
+too deeply, a caption that is lost, raw HTML or a link that the sanitiser takes out; in a
+quiz's text, an image, which quizzes do not show, and a block in a choice, which a page shows
+as a label. The checks return (line, message) pairs; the renderer records them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ from typing import TYPE_CHECKING
 from .markdown import URL_SCHEMES
 from .markdown_callouts import callout_problems
 from .markdown_fences import fence_problems
+from .markdown_footnotes import (
+    footnote_message,
+    footnotes_written_twice,
+    unmarked_footnotes,
+    unmarked_message,
+    unresolved_footnotes,
+)
 from .markdown_layout import INLINE_PARTS, inline_only_message, not_inline
+from .markdown_tables import table_problems
 from .yamlfields import HTML_TAG
 
 if TYPE_CHECKING:
@@ -26,7 +35,8 @@ if TYPE_CHECKING:
 
 TABLE_CAPTION = re.compile(r"Table\s+\d+\s*:")
 FIGURE_TEXT = re.compile(r"Figure\s+\d+\s*:[^\n]*")
-FOOTNOTE_MARK = re.compile(r"\[\^([^\]]*)\]")
+# The quote marks a line starts with, as Python-Markdown reads them.
+QUOTE_MARKS = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 # `<scheme:...>` that Python-Markdown does not make a link (only http, https, ftp and email
@@ -68,6 +78,8 @@ def rendering_problems(
         found += callout_problems(source, first_line)
     if "Table" in source:
         found += table_caption_problems(source, first_line)
+    if "|" in source:
+        found += table_problems(source, first_line, root)
     if "```" in source or "~~~" in source:
         found += fence_problems(source, first_line)
     if "[^" in source:
@@ -79,53 +91,42 @@ def rendering_problems(
             (lines.line_of(rf"^[ \t]*\[\^{re.escape(label)}\]:"), unmarked_message(label))
             for label in unmarked_footnotes(root)
         ]
+        found += footnotes_written_twice(source, first_line)
+    if ">" in source:
+        found += quotes_too_deep(root, source, first_line)
     return found
 
 
-def unresolved_footnotes(root: etree.Element) -> list[str]:
-    """Return the labels of footnote marks left as text: no `[^label]:` line defines them."""
-    labels: dict[str, None] = {}
-    for element in root.iter():
-        texts = [element.tail] if element.tag in ("code", "pre") else [element.text, element.tail]
-        for text in texts:
-            for match in FOOTNOTE_MARK.finditer(text or ""):
-                labels.setdefault(match[1], None)
-    return list(labels)
+def quotes_too_deep(root: etree.Element, source: str, first_line: int) -> list[tuple[int, str]]:
+    """Report a quote nested deeper than the page shows: Python-Markdown stops nesting quotes
+    near Python's recursion limit and shows the rest of the '>' marks as text (a list that
+    deep stops the rendering: app/domain/markdown.py)."""
+    shown = _deepest(root, "blockquote")
+    if not shown:
+        return []
+    for index, line in enumerate(source.split("\n")):
+        marks = QUOTE_MARKS.match(line)
+        if marks is not None and marks[0].count(">") > shown:
+            return [
+                (
+                    first_line + index,
+                    f"text is nested too deeply to show: quotes past {shown} deep show their "
+                    "'>' marks as text; nest a quote in a quote at most once or twice",
+                )
+            ]
+    return []
 
 
-def unmarked_footnotes(root: etree.Element) -> list[str]:
-    """Return the labels of footnotes that no mark in the text points to."""
-    # A footnote is a list item with id "fn:<label>"; a mark, a sup with id "fnref:<label>"
-    # (then "fnref2:<label>" for a second mark of the same footnote).
-    marked = {
-        sup.get("id", "").partition(":")[2]
-        for sup in root.iter("sup")
-        if sup.get("id", "").startswith("fnref")
-    }
-    return [
-        item.get("id", "")[3:]
-        for item in root.iter("li")
-        if item.get("id", "").startswith("fn:") and item.get("id", "")[3:] not in marked
-    ]
-
-
-def unmarked_message(label: str) -> str:
-    """Say what a footnote no mark points to looks like, and how to mend it."""
-    mark = f"[^{label}]"
-    return (
-        f"footnote {mark} is never marked in the text, so it is listed under References with "
-        f"a back link that leads nowhere; put {mark} after what it is the source of, or delete "
-        "the footnote"
-    )
-
-
-def footnote_message(label: str, where: str = "screen") -> str:
-    """Say what a footnote mark without a footnote looks like, and how to mend it."""
-    mark = f"[^{label}]"
-    return (
-        f"footnote {mark} has no footnote text, so learners see '{mark}' as it is; add a line "
-        f"'{mark}: Source, year.' at the end of the {where}"
-    )
+def _deepest(root: etree.Element, tag: str) -> int:
+    """Return how deeply elements of a tag nest in a tree, without recursing."""
+    deepest = 0
+    stack = [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
+        depth += element.tag == tag
+        deepest = max(deepest, depth)
+        stack.extend((child, depth) for child in element)
+    return deepest
 
 
 def image_in_quiz(src: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .accounts import PROFESSIONS
 from .competencies.durations import LONGEST, Duration, out_of_range, parse_duration
 from .competencies.met_rules import AllOf, AnyOf, KnowledgeAtLeast, PracticeConfirmed, Recent
@@ -14,12 +16,26 @@ EACH_PROFESSION = "each item is one profession code, such as gp, with nothing un
 DEFAULT_RENEW_WITHIN = Duration(months=3, text="3m")
 
 
+@dataclass(frozen=True)
+class WrittenScale:
+    """A framework's scale as read: its sound levels, and the name of every level written.
+
+    A level with a faulty threshold is reported at its line and left out of `levels`; a met
+    rule naming it is not reported again, so each mistake is reported once.
+    """
+
+    levels: tuple[ProficiencyLevel, ...] = ()
+    names: tuple[str, ...] = ()
+
+
 def read_duration(reader: YamlReader, fields, key: str) -> Duration | None:
     """Read a duration such as '3y' or '18m', reporting anything else at its line."""
     found = fields.get(key)
     if found is None or not reader.single(found, key, "a duration such as 3y or 18m"):
         return None
     text = reader.value(found.node)
+    if reader.unbuilt(found.node):
+        return None
     duration = parse_duration(text) if isinstance(text, str) else None
     if duration is None and not out_of_range(text):
         reader.error(
@@ -59,7 +75,7 @@ def read_professions(reader: YamlReader, fields) -> tuple[str, ...]:
     return tuple(found)
 
 
-def read_met_rule(reader: YamlReader, fields, scale: tuple[ProficiencyLevel, ...]):
+def read_met_rule(reader: YamlReader, fields, scale: WrittenScale):
     """Read the `met` rule of a framework or competency; None when absent or faulty."""
     found = fields.get("met")
     return _rule(reader, found.node, scale) if found is not None else None
@@ -87,9 +103,14 @@ def _rule(reader: YamlReader, node, scale):
     if key in ("knowledge", "practice", "recent") and not reader.single(field, key, "one value"):
         return None
     value = reader.value(field.node)
+    if reader.unbuilt(field.node):
+        return None
     if key == "knowledge":
-        names = [level.name for level in scale]
+        names = [level.name for level in scale.levels]
         if value not in names:
+            if value in scale.names:
+                return None  # a level of the scale with a mistake of its own, reported there
+            names = list(scale.names) or names
             reader.error(
                 field.line,
                 f"'knowledge' must name a level of the scale{did_you_mean(str(value), names)}; "

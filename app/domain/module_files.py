@@ -44,6 +44,8 @@ EACH_CODE = (
 )
 SCREEN_REQUIRED = ("title",)
 COMPETENCIES_KEY = re.compile(r"^competencies\s*:")
+# A note for other authors, which nobody sees on the page.
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # knowledge_check names a knowledge-check quiz shown over the screen.
 SCREEN_KNOWN = ("menu_title", "knowledge_check")
 
@@ -250,6 +252,13 @@ def _read_screen(
     menu_title = reader.title(fields, "menu_title")
     check_id = reader.text(fields, "knowledge_check")
     check = (fields["knowledge_check"].line, check_id) if check_id else None
+    if check is None and not HTML_COMMENT.sub("", source.body).strip():
+        problems.warning(
+            path,
+            1,
+            "screen has no text under its front matter, so learners see only its title; "
+            "write what the screen teaches below the closing '---' line",
+        )
     draft.screens.append(ScreenDraft(slug, number, title, menu_title, source, check))
 
 

@@ -8,12 +8,17 @@ shown beside the name; and a name with nothing visible in it, such as only a zer
 space. Marks a right-to-left name may carry (U+200E, U+200F) and joiners some scripts need
 (U+200C, U+200D) are kept inside a name that has letters.
 
-Also refused: emoji and other symbols that are not letters (Unicode's "other symbol" and
-"modifier symbol" categories, surrogates, private-use and unassigned code points). A name is
-printed on certificates, whose fonts have letters in many scripts but no emoji: a name is
-refused rather than printed as something else. Accents, apostrophes, hyphens, numbers and
-letters of every script are kept, and so are the accent marks a keyboard types on their
-own (` ^ ´ ¨), which every font draws.
+A person's full name is then made of letters of any script with their accents and other
+marks, numbers, spaces, and the marks names are written with: hyphens and other dashes,
+apostrophes (' ’ ‘ and the accents ´ ` typed as one), full stops, commas, and the middle dots
+of Catalan ("Gal·la") and Japanese ("ジョン・スミス") and the Hebrew geresh. Everything else is
+refused as a symbol: emoji, and = + < > | $ @ # % & * ( ) and the like. A name is printed on
+certificates, whose fonts have no emoji, and read into spreadsheets, where "=1+2" is a
+formula: it is refused rather than printed as something else. Names stored before this rule
+stay as they are (pages escape them, exports neutralise a formula).
+
+An organisation's name keeps the wider rule names had before: no emoji or other symbols
+outside Latin-1, so "St Mary's & St John's (North)" stays a name an administrator can give.
 """
 
 import re
@@ -28,24 +33,28 @@ _BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 _BREAKING = ("Cc", "Zl", "Zp")
 # Symbols rather than letters, and code points that are no character (yet) to print.
 _SYMBOLS = ("So", "Sk", "Cs", "Co", "Cn")
+# What a person's name is made of besides letters, marks, numbers, spaces and hidden format
+# characters (the joiners and right-to-left marks above): see the module's docstring.
+PERSON_NAME_MARKS = frozenset("'’‘´`.,·・׳״")
 
 
 def name_problem(name: str, *, label: str, missing: str) -> str | None:
-    """Return why a name (already trimmed) is refused, or None.
+    """Return why a person's full name (already trimmed) is refused, or None.
 
     `label` starts a sentence about the field ("Full name"); `missing` is the message for
     an empty one ("Enter your full name").
     """
+    return _one_line_problem(name, label=label, missing=missing, allowed=_person_name_character)
+
+
+def _one_line_problem(name: str, *, label: str, missing: str, allowed) -> str | None:
     if not has_visible_text(name):
         return missing
     if any(unicodedata.category(ch) in _BREAKING for ch in name):
         return f"{label} must be on one line, with no tabs or other hidden control characters"
-    if any(ch in DIRECTION_CONTROLS for ch in name):
-        return (
-            f"{label} must not include hidden characters that change the direction of text. "
-            "Type it again rather than pasting it"
-        )
-    if any(_is_symbol(ch) for ch in name):
+    if turned := direction_problem(name, label=label):
+        return turned
+    if not all(allowed(ch) for ch in name):
         return (
             f"{label} must not include emoji or other symbols. "
             "Use letters, and spaces, hyphens or apostrophes where the name has them"
@@ -55,6 +64,21 @@ def name_problem(name: str, *, label: str, missing: str) -> str | None:
     return None
 
 
+def direction_problem(text: str, *, label: str, fix: str = "") -> str | None:
+    """Return why text holding a character that turns the direction of the text after it
+    (an embedding, override or isolate) is refused, or None. Names, and the free text a
+    manager types that pages and the audit log show (a reason, email addresses), share it.
+
+    `label` starts the sentence ("Reason"); `fix` says what to do, when retyping is not it.
+    """
+    if not any(ch in DIRECTION_CONTROLS for ch in text):
+        return None
+    return (
+        f"{label} must not include hidden characters that change the direction of text. "
+        f"{fix or 'Type it again rather than pasting it'}"
+    )
+
+
 def organisation_name_problem(name: str) -> str | None:
     """Return why an organisation's name (already trimmed) is refused, or None.
 
@@ -62,16 +86,23 @@ def organisation_name_problem(name: str) -> str | None:
     spreadsheet never reads the name (in an export, a report's title) as a formula.
     """
     label = "Organisation name"
-    problem = name_problem(name, label=label, missing="Enter the organisation's name")
+    missing = "Enter the organisation's name"
+    problem = _one_line_problem(name, label=label, missing=missing, allowed=_not_symbol)
     if problem is None and unicodedata.category(name[0])[0] not in "LN":
         return f"{label} must start with a letter or a number"
     return problem
 
 
-def _is_symbol(ch: str) -> bool:
-    # Latin-1's lone accents (` ^ ´ ¨ ¯ ¸) are modifier symbols too, typed in names
-    # ("D´Angelo") and drawn by every font: kept.
-    return unicodedata.category(ch) in _SYMBOLS and ord(ch) > 0xFF
+def _not_symbol(ch: str) -> bool:
+    # Latin-1's lone accents (` ^ ´ ¨ ¯ ¸) are modifier symbols too, drawn by every font.
+    return unicodedata.category(ch) not in _SYMBOLS or ord(ch) <= 0xFF
+
+
+def _person_name_character(ch: str) -> bool:
+    # Letters, marks, numbers, spaces, dashes, format characters (the direction controls
+    # and line breaks are refused before this is asked), and the marks names are written with.
+    kind = unicodedata.category(ch)
+    return kind[0] in "LMN" or kind in ("Zs", "Pd", "Cf") or ch in PERSON_NAME_MARKS
 
 
 def has_visible_text(text: str) -> bool:
@@ -123,11 +154,8 @@ def team_name_problem(name: str, *, label: str = "The team's name") -> str | Non
         return f"{label} must be on one line, with no tabs or line breaks"
     if len(name) > MAX_NAME_LENGTH:
         return f"{label} must be {MAX_NAME_LENGTH} characters or fewer"
-    if any(ch in DIRECTION_CONTROLS for ch in name):
-        return (
-            f"{label} must not include hidden characters that change the direction of text. "
-            "Type it again rather than pasting it"
-        )
+    if turned := direction_problem(name, label=label):
+        return turned
     refused = sorted({ch for ch in name if not _team_name_character(ch)}, key=name.index)
     if refused:
         shown = " ".join(_shown(ch) for ch in refused[:5])

@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from app.domain.clinical_review import REVIEW_LABEL
+
 CONTEXTS = (
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
@@ -64,6 +66,9 @@ class AchievementFacts:
     cpd_minutes: int
     pass_mark: float
     alignments: tuple[Alignment, ...] = ()
+    # What the certificate says of the content's clinical review at issue
+    # (domain/clinical_review.content_review); None for the achievement as the course has it.
+    clinical_review: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -136,6 +141,10 @@ def achievement(facts: AchievementFacts) -> dict:
     description = facts.summary or facts.title
     if outcomes:
         description += f"\n\nLearning outcomes:{outcomes}"
+    if facts.clinical_review:
+        # In the words the certificate, its PDF and public page use, inside Open Badges'
+        # own description: no term of our own, so every verifier reads it.
+        description += f"\n\n{REVIEW_LABEL}: {facts.clinical_review}."
     found = {
         "id": facts.id,
         "type": ["Achievement"],
@@ -178,11 +187,12 @@ def achievement(facts: AchievementFacts) -> dict:
 
 
 def no_longer_offered(signed: dict) -> dict:
-    """Return an achievement as a credential signed it, saying its module is no longer offered."""
-    return {
-        **signed,
-        "description": f"{signed.get('description', '')}\n\n{NO_LONGER_OFFERED}",
-    }
+    """Return an achievement as a credential signed it, saying its module is no longer offered;
+    without the clinical review it stated, its own certificate's (the address describes the
+    module, as it does while the module is in the course)."""
+    paragraphs = signed.get("description", "").split("\n\n")
+    kept = [p for p in paragraphs if not p.startswith(f"{REVIEW_LABEL}: ")]
+    return {**signed, "description": "\n\n".join([*kept, NO_LONGER_OFFERED])}
 
 
 def credential(facts: CredentialFacts) -> dict:

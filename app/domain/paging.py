@@ -18,6 +18,35 @@ def page_numbers(page: int, pages: int, around: int = 1) -> list[int | None]:
     return numbers
 
 
+def page_items(page: int, pages: int) -> list[tuple[int | None, bool]]:
+    """Return the page links to offer as (number, narrow_only): None for an ellipsis.
+
+    On a narrow screen the NHS.UK pagination shows only the first, last and current pages and
+    any ellipsis, hiding the pages next to the current one: "1 3" would read as though page 2
+    did not exist. So where it hides a run of pages that no ellipsis stands for, an ellipsis
+    shown on narrow screens only (`narrow_only`) takes their place.
+    """
+    numbers = page_numbers(page, pages)
+    items: list[tuple[int | None, bool]] = []
+    for at, number in enumerate(numbers):
+        hidden = number not in (None, 1, pages, page)
+        starts_run = at > 0 and numbers[at - 1] in (1, page)
+        if hidden and starts_run and _run_ends_shown(numbers, at, page, pages):
+            items.append((None, True))
+        items.append((number, False))
+    return items
+
+
+def _run_ends_shown(numbers: list[int | None], at: int, page: int, pages: int) -> bool:
+    # The hidden run from `at` ends at a page shown on narrow screens, not at an ellipsis.
+    for number in numbers[at:]:
+        if number is None:
+            return False
+        if number in (1, pages, page):
+            return True
+    return True
+
+
 # No listing has this many pages; a page number past it is read as this one, so its offset
 # (page x a page's rows) always fits a database integer and answers "past the last page".
 MOST_PAGES = 10_000_000

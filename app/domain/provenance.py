@@ -96,7 +96,8 @@ def _version(reader: YamlReader, fields: dict[str, Field]) -> str | None:
     value = reader.value(found.node)
     if isinstance(value, str) and value.strip():
         return value.strip()
-    reader.error(found.line, "'version' must be text in quotes, such as \"2.0\"")
+    if not reader.unbuilt(found.node):
+        reader.error(found.line, "'version' must be text in quotes, such as \"2.0\"")
     return None
 
 

@@ -5,7 +5,13 @@ record's PDF is `record_pdf`.
 """
 
 from app.domain.certificate_scope import CPD_TIME_COLUMN
-from app.domain.learning_record import STATUS_WORDS, LearningRecord, ModuleRecord, credits
+from app.domain.learning_record import (
+    STATUS_WORDS,
+    LearningRecord,
+    ModuleRecord,
+    credits,
+    credits_figure,
+)
 
 CSV_HEADER = (
     "module",
@@ -68,14 +74,16 @@ def _minutes_cell(module: ModuleRecord) -> int | str:
     return ""
 
 
-def _credits_cell(rcgp: bool, minutes: int, reflected: int) -> float | str:
+# Credits are written as the pages write them ("0", "0.75", "1.5"), the same in a module's
+# cell as in a total's: a spreadsheet reads each as a number.
+def _credits_cell(rcgp: bool, minutes: int, reflected: int) -> str:
     if not rcgp or minutes <= 0:
         return ""
-    return credits(reflected) if reflected else "needs a reflection written"
+    return credits_figure(credits(reflected)) if reflected else "needs a reflection written"
 
 
-def _total_credits(value: float | None) -> float | str:
-    return "" if value is None else value
+def _total_credits(value: float | None) -> str:
+    return "" if value is None else credits_figure(value)
 
 
 def _certificate_cell(module: ModuleRecord, verify_url) -> str:

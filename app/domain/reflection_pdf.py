@@ -21,6 +21,19 @@ RULED = 9  # mm between ruled lines to write on; never closer than CLOSEST
 CLOSEST = 7  # a ruled exercise book's spacing: still room to write by hand
 HEADING = 4 + 13 * 0.64  # the space above a heading, and its line (LinkwisePdf.heading)
 SIGNED = 14  # the line to sign and date
+SMALLEST = 7  # points: the smallest a long name heading the reflective account is printed
+
+
+def _whose(pdf: LinkwisePdf, text: str) -> None:
+    """Print whose reflective account it is, on one line where it fits: a long name (one of
+    80 letters and no spaces, say) is printed smaller, down to SMALLEST points, rather than
+    wrapped at full size onto lines the ruled lines need (the name is never cut short)."""
+    size = 11
+    pdf.style(size, colour=SECONDARY)
+    while size > SMALLEST and pdf.get_string_width(pdf.printable(text)) > pdf.epw:
+        size -= 0.5
+        pdf.style(size, colour=SECONDARY)
+    pdf.para(text, LINE * size / 11)
 
 
 def _ruled_lines(pdf: LinkwisePdf, account: dict, blank: list) -> tuple[int, float]:
@@ -43,8 +56,8 @@ def draw_reflective_account(pdf: LinkwisePdf, d: CertificateDetails) -> None:
     pdf.add_page()
     pdf.style(22, bold=True)
     pdf.para("Reflective account", 11)
+    _whose(pdf, f"{d.learner_name} - {d.module_title}")
     pdf.style(11, colour=SECONDARY)
-    pdf.para(f"{d.learner_name} - {d.module_title}")
     pdf.para(f"Completed {date_in_words(d.completed_on)} - certificate {d.code}")
     pdf.ln(2)
     pdf.style(8.5, colour=SECONDARY)
@@ -64,7 +77,9 @@ def draw_reflective_account(pdf: LinkwisePdf, d: CertificateDetails) -> None:
             continue
         pdf.style(10, colour=SECONDARY)
         pdf.para(heading.hint, 5)
-        if pdf.will_page_break(gap * lines_each):
+        # The line to sign goes with the last heading's lines, never on a page of its own.
+        signed = SIGNED if heading == blank[-1] else 0
+        if pdf.will_page_break(7 + gap * (lines_each - 1) + 4 + signed):
             pdf.add_page()
         pdf.set_draw_color(*BORDER)
         pdf.set_line_width(0.3)

@@ -8,16 +8,29 @@ that span files, such as one assessment per module, see the site as it would be.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .module_files import MODULE_FILE, SCREEN_FILE, missing_module_file
+from .module_files import (
+    MODULE_FILE,
+    SCREEN_FILE,
+    SCREEN_KNOWN,
+    SCREEN_REQUIRED,
+    missing_module_file,
+)
 from .problems import Problem, Problems
 from .quiz_files import QUIZ_FOLDER, quiz_files_under
+from .quizzes.front_matter import OPTIONAL as QUIZ_OPTIONAL
+from .quizzes.front_matter import REQUIRED as QUIZ_REQUIRED
 
 FRAMEWORK_FOLDER = "competencies"
 YAML_SUFFIXES = (".yaml", ".yml")
+SCREEN_KEYS = frozenset((*SCREEN_REQUIRED, *SCREEN_KNOWN))
+# Keys only a quiz has: both have a title.
+QUIZ_KEYS = frozenset((*QUIZ_REQUIRED, *QUIZ_OPTIONAL)) - SCREEN_KEYS
+FRONT_MATTER_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:")
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,9 @@ def discover(
             # of it is no quiz to report line by line.
             strays.setdefault(_place(path.parent), Problem(str(path.parent), 0, "error", why))
             named.append(path.parent)
+        elif path.suffix == ".md" and (why := _screen_elsewhere(path, installed.module_dirs)):
+            # Read as a quiz, it would be a score of errors about keys it never needed.
+            problems.error(path, 1, why)
         elif path.suffix == ".md" and path.name != "README.md":
             quizzes.append(path)
         else:
@@ -165,6 +181,48 @@ def _module_file_missing(folder: Path, strays: dict[Path, Problem]) -> str | Non
     if missing_module_file(name for name in names if not SCREEN_FILE.match(name)) is None:
         return None
     return missing_module_file(names)
+
+
+def _screen_elsewhere(path: Path, module_dirs: Iterable[Path]) -> str | None:
+    """Say why a screen named to check outside any module folder is not checked, if it is one.
+
+    It is one when its front matter has no quiz key and either the file is named like a
+    screen (02-medical-routes.md) or every key is a screen's. A screen is read only as part
+    of its module (its links, its knowledge check and its place in the module depend on it),
+    so the message names the installed screen of the same name, where there is one.
+    """
+    keys = _front_matter_keys(path)
+    if not keys or keys & QUIZ_KEYS or not (SCREEN_FILE.match(path.name) or keys <= SCREEN_KEYS):
+        return None
+    same = [str(folder / path.name) for folder in module_dirs if (folder / path.name).is_file()]
+    if len(same) == 1:
+        where = f"save it in place of {same[0]}, the screen of this name, and name that file"
+    elif same:
+        where = f"save it in its module's folder (screens of this name: {', '.join(same)})"
+    else:
+        where = "save it in its module's folder, beside module.md, and name it there"
+    return (
+        "this is a screen, not a quiz: a screen is checked only as part of its module, from "
+        f"inside the module's folder (the folder with module.md); {where}"
+    )
+
+
+def _front_matter_keys(path: Path) -> frozenset[str]:
+    """Return the top-level keys of a Markdown file's front matter, or none if unreadable."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    lines = text.replace("\r\n", "\n").split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return frozenset()
+    keys = []
+    for line in lines[1:]:
+        if line.rstrip() == "---":
+            return frozenset(keys)
+        if found := FRONT_MATTER_KEY.match(line):
+            keys.append(found[1])
+    return frozenset()  # front matter never closed: leave it to the quiz checks
 
 
 def _lay_over(installed: Iterable[Path], named: list[Path], name_of) -> tuple[Path, ...]:

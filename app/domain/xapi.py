@@ -20,7 +20,7 @@ LANGUAGE = "en-GB"
 ADL = "http://adlnet.gov/expapi"
 VERBS = {
     name: {"id": f"{ADL}/verbs/{name}", "display": {"en-US": name}}
-    for name in ("completed", "answered", "attempted", "passed", "failed")
+    for name in ("completed", "answered", "attempted", "passed", "failed", "voided")
 }
 # Linkwise's own verbs, by the last part of their IRI, with what each says. A supervisor's
 # confirmation is of the learner's practice, which is not mastery of the competency: being
@@ -139,17 +139,23 @@ class Interaction:
 
     @classmethod
     def of(cls, question, module: ModuleRef, response: tuple[str, ...], fraction: float):
-        """Return a knowledge check's question and response, its Markdown as plain words."""
+        """Return a knowledge check's question and response, its Markdown as plain words.
+
+        Choices are named by their text's id (`Choice.form_value`), not by where the author
+        wrote them ("a", "b", which `response` gives as answers keep them): reordering a
+        question's choices leaves each one's id, so responses in the LRS keep their meaning.
+        """
         choices = getattr(question, "choices", ())
+        stable = {c.id: c.form_value for c in choices}
         return cls(
             question_id=question.id,
             title=question.title or f"Knowledge check: {module.title}",
             text=quiz_plain_text(question.text, module_slug=module.slug, inline=False),
             choices=tuple(
-                (c.id, quiz_plain_text(c.text, module_slug=module.slug)) for c in choices
+                (c.form_value, quiz_plain_text(c.text, module_slug=module.slug)) for c in choices
             ),
-            correct=tuple(c.id for c in choices if c.correct),
-            response=response,
+            correct=tuple(c.form_value for c in choices if c.correct),
+            response=tuple(stable.get(value, value) for value in response),
             fraction=fraction,
         )
 
@@ -229,7 +235,10 @@ def quiz_graded(site: Site, user_id: int, module: ModuleRef, result: QuizResult,
                 "raw": result.points,
                 "min": 0,
                 "max": result.points_possible,
-                "scaled": round(result.percent / 100, 4),
+                # raw/max, not the whole percent the site shows (floored): 2 of 3 is 0.6667.
+                "scaled": round(result.points / result.points_possible, 4)
+                if result.points_possible
+                else 0,
             },
             "success": result.passed,
             "completion": True,
@@ -244,10 +253,13 @@ def quiz_graded(site: Site, user_id: int, module: ModuleRef, result: QuizResult,
     )
 
 
-def certificate_issued(
-    site: Site, user_id: int, module: ModuleRef, code: str, cpd_minutes: int, at
-):
-    """Return "completed" for a module whose CPD certificate was issued, naming the certificate."""
+def certificate_issued(site: Site, user_id: int, module: ModuleRef, cpd_minutes: int, at):
+    """Return "completed" for a module whose CPD certificate was issued.
+
+    Nothing in it leads to the learner: not the certificate's code or public address, whose
+    pages show the holder's name. Its id is `certificate_statement_id`'s, from the learner's
+    id, the module and the time the certificate was issued (`at`).
+    """
     return _statement(
         site,
         ("certificate-issued", user_id, module.slug),
@@ -255,9 +267,32 @@ def certificate_issued(
         "completed",
         module_activity(site, module),
         at,
-        result={"completion": True, "success": True, "duration": f"PT{cpd_minutes}M"},
-        extra={"extensions": {site.extension("certificate"): site.url(f"/certificates/{code}")}},
+        # CPD time is what the module counts for, not the time the learner spent, which is
+        # what xAPI's result.duration means: it goes in an extension of its own.
+        result={
+            "completion": True,
+            "success": True,
+            "extensions": {site.extension("cpd-minutes"): cpd_minutes},
+        },
     )
+
+
+def certificate_statement_id(site: Site, user_id: int, module_slug: str, issued_at) -> str:
+    """Return the id of the "completed" statement of a certificate issued at `issued_at`."""
+    return site.statement_id("certificate-issued", user_id, module_slug, timestamp(issued_at))
+
+
+def statement_voided(site: Site, user_id: int, voided_id: str, at) -> dict:
+    """Return "voided" for an earlier statement (xAPI 1.0.3's voiding statement): an LRS then
+    treats the statement with id `voided_id` as withdrawn. The object is a StatementRef, so
+    the context has no platform or language (the spec keeps those for activities)."""
+    return {
+        "id": site.statement_id("voided", voided_id),
+        "actor": site.agent(user_id),
+        "verb": VERBS["voided"],
+        "object": {"objectType": "StatementRef", "id": voided_id},
+        "timestamp": timestamp(at),
+    }
 
 
 def practice_confirmed(

@@ -48,6 +48,7 @@ from app import (  # noqa: E402, F401
     models_assignments,
     models_counts,
     models_credentials,
+    models_mail,
     models_practice,
     models_statements,
     models_teams,

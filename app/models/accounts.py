@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.accounts import PROFESSIONS, ROLES
@@ -69,6 +69,9 @@ class User(Base):
     # Set when the person erased their account: the row stays, anonymised, so their
     # organisation's counts still add up; nothing in it identifies them any more.
     erased_at: Mapped[datetime | None]
+    # Chose to be signed out after ten times the usual time without use (app/idle.py): for
+    # people who need longer, as WCAG 2.2.1 asks. Read when they sign in.
+    long_idle_limit: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
 

@@ -119,11 +119,13 @@
     $("[data-quiz-result]").hidden = true;
     form.hidden = false;
   }
-  function rememberAnswers() {
+  // Each keystroke ("input") is set in the runtime; a changed answer ("change": a box left, a
+  // choice ticked) is committed to the LMS, and leaving commits whatever is set.
+  function rememberAnswers(event) {
     state.answers = ui.drawn().map(function (shown) {
       return encodeAnswer(shown.question, ui.readAnswer(shown.question, boxFor(shown.question)));
     });
-    lw.save();
+    lw.save(event.type === "input");
   }
   function submit(event) {
     event.preventDefault();
@@ -156,11 +158,22 @@
     lw.set("cmi.core.score.raw", percent);
     lw.set("cmi.core.lesson_status", state.passed ? "passed" : "failed");
     if (passed) ui.complete("quiz:" + quiz.id); else { lw.save(); ui.render(); }
-    showResult(percent, passed);
+    showResult(percent, passed, [points, possible]);
   }
-  function showResult(percent, passed) {
+  // The score as the site's result page gives it: "80% (4 of 5 points)", the points to two
+  // places at most. A result shown again in a later session has its percentage only (the LMS
+  // keeps no points).
+  function pointsText(points) {
+    var won = Math.round(points[0] * 100) / 100, possible = points[1];
+    return " (" + won + " of " + possible + " point" + (possible === 1 ? "" : "s") + ")";
+  }
+  function showResult(percent, passed, points) {
     var result = $("[data-quiz-result]"), left = attemptsLeft();
+    var panel = $("[data-result-panel]", result);
+    panel.classList.toggle("lw-result--passed", passed);
+    panel.classList.toggle("lw-result--failed", !passed);
     $("[data-result-score]", result).textContent = String(percent);
+    $("[data-result-points]", result).textContent = points ? pointsText(points) : "";
     $("[data-result-title]", result).textContent = passed ? "You passed" : "You did not pass this time";
     $("[data-result-text]", result).textContent = passed
       ? "You have completed this module. Your learning management system records your result."

@@ -59,9 +59,12 @@
     state.seed = parts[5];
     state.answers = parts[5] ? parts[6].split(",").map(function (a) { return a === "" ? null : a; }) : [];
   }
-  function save() {
+  // `later`: set the state in the runtime but leave the LMS's store to the next commit (an
+  // answer being typed commits when it changes, the attempt when it is submitted, the
+  // session when the learner leaves), so typing is not a request to the LMS a keystroke.
+  function save(later) {
     set("cmi.suspend_data", encodeState());
-    commit();
+    if (!later) commit();
   }
 
   // ---- A seeded shuffle, so a resumed attempt draws what it drew before. ----

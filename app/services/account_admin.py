@@ -1,8 +1,9 @@
 """What administrators do to accounts: create organisations and accounts, change roles.
 
-The commands create-org, create-user and set-role use these, and so does the
-administrator's Organisations page (organisation_admin.py), with the same checks and the
-same audit events. Signing in, passwords and finding an account are in accounts.py.
+The commands create-org, create-user and set-role use these, and so do the
+administrator's Organisations and People pages (organisation_admin.py, people_actions.py),
+with the same checks and the same audit events. Signing in, passwords and finding an
+account are in accounts.py.
 """
 
 import secrets
@@ -163,6 +164,7 @@ def set_role(
     force: bool = False,
     actor_id: int | None = None,
     via: str = "cli",
+    address: str | None = None,
 ) -> RoleSet:
     """Change a user's role (and organisation), recording it in the audit log.
 
@@ -188,9 +190,9 @@ def set_role(
     if role == user.role and (organisation is None or organisation.id == user.organisation_id):
         session.rollback()
         return RoleSet(user, changed=False)
-    if user.role == "admin" and role != "admin" and not force and not _other_admins(user.id):
+    if user.role == "admin" and role != "admin" and not force and last_administrator(user.id):
         session.rollback()
-        raise AccountError(
+        raise LastAdministrator(
             "role",
             f"{user.email} is the last administrator: make another account an administrator first, "
             "or give --force to leave the site with none",
@@ -218,6 +220,7 @@ def set_role(
         subject_id=user.id,
         actor_id=actor_id,
         email=user.email,
+        address=address,
         via=via,
         old=user.role,
         new=role,
@@ -264,15 +267,20 @@ def _end_confinement(session, user_id: int) -> list[str]:
     return names
 
 
-def _other_admins(user_id: int) -> bool:
-    return (
-        db.session().scalar(
-            select(User.id)
-            .where(User.role == "admin", User.erased_at.is_(None), User.id != user_id)
-            .limit(1)
-        )
-        is not None
+class LastAdministrator(AccountError):
+    """The change would leave the site with no administrator."""
+
+
+def last_administrator(user_id: int) -> bool:
+    """Say whether no administrator but this person is left, once every other change that
+    could leave none has ended: demoting or erasing an administrator holds one lock, so of
+    two administrators stepping each other down at once, the second finds itself the last."""
+    session = db.session()
+    locks.lock_name(session, "administrators")
+    other = select(User.id).where(
+        User.role == "admin", User.erased_at.is_(None), User.id != user_id
     )
+    return session.scalar(other.limit(1)) is None
 
 
 def _organisation_named(name: str | None) -> Organisation | None:

@@ -11,8 +11,9 @@ import secrets
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, exc, select, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import db
@@ -23,7 +24,7 @@ from app.domain.accounts import (
     password_problem,
 )
 from app.models import Organisation, User, utcnow
-from app.models_assignments import ReminderFailure
+from app.models_assignments import MailPreference, ReminderFailure
 from app.services import audit, reminder_failures
 
 
@@ -78,6 +79,21 @@ def user_by_email(email: str) -> User | None:
     return db.session().scalar(select(User).where(User.email == email))
 
 
+# A sign-in's one write to the account, only while it is as the password was checked
+# against: an erasure (which takes the account's lock) that committed since is seen, on
+# PostgreSQL as the row is updated, on SQLite under the database's write lock.
+_SIGNED_IN = (
+    update(User)
+    .where(
+        User.id == bindparam("user_id"),
+        User.password_hash == bindparam("checked"),
+        User.erased_at.is_(None),
+    )
+    .values(last_signed_in_at=bindparam("now"))
+    .returning(User.session_token)
+)
+
+
 def authenticate(email: str, password: str, *, address: str | None) -> User | None:
     """Return the user whose credentials these are, recording the outcome in the audit log."""
     session = db.session()
@@ -103,8 +119,26 @@ def authenticate(email: str, password: str, *, address: str | None) -> User | No
             session, "sign_in.failure", subject=user.id, address=address, reason="password"
         )
         return None
-    user_id = user.id
-    user.last_signed_in_at = utcnow()
+    user_id, now = user.id, utcnow()
+    try:
+        signed_in = (
+            session.connection()
+            .execute(_SIGNED_IN, {"user_id": user_id, "checked": user.password_hash, "now": now})
+            .first()
+        )
+    except exc.DBAPIError as error:  # the database only reads: see below
+        if not db.refused_as_read_only(error):
+            raise
+        session.rollback()
+        db.not_written("sign_in.success", actor=user_id, address=address)
+        return user
+    if signed_in is None:
+        # Erased (or given a new password) since it was read: nothing is written about it,
+        # not even the address typed, and no one is signed in.
+        session.rollback()
+        return None
+    set_committed_value(user, "last_signed_in_at", now)
+    set_committed_value(user, "session_token", signed_in.session_token)
     audit.record(session, "sign_in.success", actor_id=user_id, email=email, address=address)
     # While the database only reads (a failover, a maintenance window), signing in still
     # works: a learner may need a certificate for an appraisal then. The time stamped only
@@ -121,26 +155,29 @@ def account(user_id: int) -> User:
 
 @dataclass(frozen=True)
 class AccountPage:
-    """The account page: the whole account, and whether the mail server refuses its emails."""
+    """The account page: the whole account, whether the mail server refuses its emails, and
+    whether the person gets reminders and summaries (not unsubscribed)."""
 
     row: User
     failing: reminder_failures.Failing | None
+    emails_on: bool
 
 
 def account_page(user_id: int) -> AccountPage:
-    """Return the account with its organisation and its open spell of refused reminder
-    emails, if any (one query: at most one spell a person is open)."""
-    user, spell = (
+    """Return the account with its organisation, its open spell of refused reminder emails,
+    if any, and whether it unsubscribed (one query: at most one spell a person is open)."""
+    user, spell, unsubscribed = (
         db.session()
         .execute(
-            select(User, ReminderFailure)
+            select(User, ReminderFailure, MailPreference.user_id)
             .outerjoin(ReminderFailure, reminder_failures.OPEN_SPELL)
+            .outerjoin(MailPreference, MailPreference.user_id == User.id)
             .options(joinedload(User.organisation))
             .where(User.id == user_id)
         )
         .one()
     )
-    return AccountPage(user, reminder_failures.failing_from(spell))
+    return AccountPage(user, reminder_failures.failing_from(spell), unsubscribed is None)
 
 
 def end_sessions(user_id: int) -> bool:

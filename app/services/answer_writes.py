@@ -76,16 +76,17 @@ def apply_form(
     form_revision: int,
     new_revision: int,
     now: datetime,
-) -> tuple[list[str], list[str], list[str], list[dict], list[dict]]:
+) -> tuple[list[str], list[str], list[str], list[dict], list[dict], list[str]]:
     """Work out the answers the form changed; the caller writes them.
 
     `rows` (the saved answers) is brought up to date. Return the question ids written,
     those the form changed that another tab had changed since (not written), those another
     tab changed that the form showed as they were, the new answers' rows (to insert in one
-    statement, with their points on a grade) and the changed answers' values (for
-    SAVE_ANSWER).
+    statement, with their points on a grade), the changed answers' values (for
+    SAVE_ANSWER) and the questions saved since the form's revision with the very answer the
+    form sends (`agreed`: a save sent again because its reply was lost finds its own).
     """
-    written, conflicts, elsewhere, added, changed = [], [], [], [], []
+    written, conflicts, elsewhere, added, changed, agreed = [], [], [], [], [], []
     for item in found.shown:
         question = item.question
         qid = question.id
@@ -98,6 +99,8 @@ def apply_form(
         row = rows.get(qid)
         old = row.response.get("value") if row is not None else None
         if same_answer(question, old, new):
+            if row is not None and row.revision > form_revision:
+                agreed.append(qid)
             continue
         if row is not None and row.revision > form_revision:
             # Changed elsewhere since this form was rendered: never overwritten from here.
@@ -128,4 +131,4 @@ def apply_form(
             )
         rows[qid] = SavedAnswer(response, new_revision)
         written.append(qid)
-    return written, conflicts, elsewhere, added, changed
+    return written, conflicts, elsewhere, added, changed, agreed

@@ -18,7 +18,7 @@ from app.models_assignments import Assignment, AssignmentWithdrawal
 from app.models_teams import Team
 from app.services import audit, module_titles
 from app.services.assignment_reach import reach_columns
-from app.services.assignment_rows import AssignedRow, assigned_row
+from app.services.assignment_rows import AssignedRow, assigned_row, left_columns
 from app.services.assignments import changeable_by
 from app.services.teams import Scope
 
@@ -116,6 +116,7 @@ def _shown(table, key, scope: Scope, assignment_id: int, catalogue: Catalogue, *
     """Return the row of `table` (Assignment or AssignmentWithdrawal) as the manager's list
     shows it, with the columns `more` asks for, if the manager may withdraw it; else None."""
     person = User.__table__.alias("person")
+    left, left_at = left_columns(person, table)
     row = (
         db.session()
         .execute(
@@ -131,6 +132,9 @@ def _shown(table, key, scope: Scope, assignment_id: int, catalogue: Catalogue, *
                 person.c.full_name,
                 table.due_on,
                 table.renew_months,
+                person.c.email,
+                left.label("left"),
+                left_at.label("left_at"),
                 *more,
             )
             .outerjoin(Team, Team.id == table.team_id)
@@ -142,4 +146,7 @@ def _shown(table, key, scope: Scope, assignment_id: int, catalogue: Catalogue, *
     if row is None:
         return None
     titles = module_titles.titles_of((row.module_slug,), catalogue)
-    return assigned_row(*row[:7], catalogue, titles), tuple(row[7:])
+    shown = assigned_row(
+        *row[:7], catalogue, titles, email=row.email, left=row.left, left_at=row.left_at
+    )
+    return shown, tuple(row[10:])

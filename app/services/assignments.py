@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from app import db
 from app.domain import assignments as rules
@@ -156,30 +157,13 @@ def assign(
         errors["due"] = "The date the learning is due must be today or in the future"
     if errors:
         raise AssignmentError(errors)
-    insert = insert_for(session)
-    added, there, named = 0, [], []
-    for slug in slugs:
-        for target in targets:
-            row = session.execute(
-                insert(Assignment)
-                .values(
-                    organisation_id=scope.organisation_id,
-                    module_slug=slug,
-                    # What names it once the module has left the course (migration 0041).
-                    module_title=catalogue.module(slug).title,
-                    assigned_by=actor_id,
-                    due_on=asked.due_on,
-                    renew_months=asked.renew_months or None,
-                    **target,
-                )
-                .on_conflict_do_nothing(index_elements=["organisation_id", "module_slug", "target"])
-                .returning(Assignment.id)
-            ).first()
-            added += row is not None
-            if row is None:
-                there.append((slug, target["target"]))
-            elif target.get("user_id") is not None and target["user_id"] not in named:
-                named.append(target["user_id"])
+    try:
+        added, there, named = _insert(scope, actor_id, asked, catalogue, slugs, targets)
+    except IntegrityError:
+        session.rollback()
+        if _team_gone(targets):  # deleted while this was written: as one deleted before
+            raise AssignmentError({"team": "Select one of your teams"}) from None
+        raise
     # A request that finds every assignment made (a second tab, a double click, the same
     # form sent at once) changes nothing and audits nothing. The team is named as it was
     # called then (a team renamed or deleted later is still read); learners stay ids, named
@@ -206,6 +190,44 @@ def assign(
     )
     session.commit()
     return Assigned(added, len(there), kept, earlier)
+
+
+def _insert(scope, actor_id, asked, catalogue, slugs, targets) -> tuple[int, list, list]:
+    """Insert each module's assignment to each target, but those there already; return how
+    many were added, the (module, target) pairs there, and the learners named in those added."""
+    session = db.session()
+    insert = insert_for(session)
+    added, there, named = 0, [], []
+    for slug in slugs:
+        for target in targets:
+            row = session.execute(
+                insert(Assignment)
+                .values(
+                    organisation_id=scope.organisation_id,
+                    module_slug=slug,
+                    # What names it once the module has left the course (migration 0041).
+                    module_title=catalogue.module(slug).title,
+                    assigned_by=actor_id,
+                    due_on=asked.due_on,
+                    renew_months=asked.renew_months or None,
+                    **target,
+                )
+                .on_conflict_do_nothing(index_elements=["organisation_id", "module_slug", "target"])
+                .returning(Assignment.id)
+            ).first()
+            added += row is not None
+            if row is None:
+                there.append((slug, target["target"]))
+            elif target.get("user_id") is not None and target["user_id"] not in named:
+                named.append(target["user_id"])
+    return added, there, named
+
+
+def _team_gone(targets: list[dict]) -> bool:
+    """Say whether the team an assignment was for is no longer there."""
+    team_id = next((t["team_id"] for t in targets if t.get("team_id")), None)
+    found = select(Team.id).where(Team.id == team_id)
+    return team_id is not None and db.session().scalar(found) is None
 
 
 def _targets(scope: Scope, asked: Request, errors: dict) -> list[dict]:

@@ -1,6 +1,6 @@
 """Reading the audit log back: the administrators' page (a page at a time, newest first) and
 the command line's `audit` (every matching event, oldest first). Events are written by
-audit.py."""
+audit.py; audit_rows.py says each one as people read it."""
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -10,13 +10,12 @@ from sqlalchemy import JSON, Integer, case, cast, func, literal, or_, select, tr
 from sqlalchemy.orm import aliased
 
 from app import db
-from app.domain.accounts import PROFESSIONS
-from app.domain.assignments import RENEWALS
 from app.domain.paging import asked
 from app.models import AuditEvent, User
 from app.models_teams import Team
 from app.services import tagged_rows
 from app.services.audit import WRITTEN_KINDS, kind_name
+from app.services.audit_rows import AuditRow, assignment_detail, audit_row
 from app.services.tagged_rows import branch
 
 PER_PAGE = 50
@@ -38,19 +37,6 @@ class EventKind:
 
     code: str
     name: str
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    """One event as people read it."""
-
-    occurred_at: datetime
-    kind: str
-    name: str  # the kind's name (its code, for a kind with none)
-    actor: str
-    subject: str
-    address: str
-    detail: str
 
 
 @dataclass(frozen=True)
@@ -187,34 +173,7 @@ def _event_row(row: tagged_rows.Row, names: Mapping[str, str]) -> AuditRow:
     occurred_at, detail = row.at[0], row.doc[0]
     if kind == "assignment.added" and detail:
         detail = assignment_detail(detail, names)
-    return _audit_row(kind, via, email, address, actor_email, subject_email, occurred_at, detail)
-
-
-def assignment_detail(detail: Mapping, names: Mapping[str, str]) -> dict:
-    """Return an assignment event's detail as the page shows it: whom it was for by name
-    (`names`: each learner's email address and each team's name, by target) and its
-    renewal; an event from before renewals were recorded says so."""
-    shown = {k: v for k, v in detail.items() if k not in ("targets", "team", "renew_months")}
-    targets = [t for t in str(detail.get("targets", "")).split(", ") if t]
-    shown["for"] = [_target_name(t, detail.get("team"), names) for t in targets]
-    months = detail.get("renew_months")
-    shown["renewal"] = (
-        "not recorded" if months is None else RENEWALS.get(months, f"{months} months")
-    )
-    return shown
-
-
-def _target_name(target: str, team: str | None, names: Mapping[str, str]) -> str:
-    if target.startswith("learner:"):
-        return names.get(target) or f"learner {target.removeprefix('learner:')}"
-    parts = dict(part.partition(":")[::2] for part in target.split("/"))
-    if "team" in parts:  # as it was called when assigned, else as it is called now
-        who = team or names.get(target) or f"team {parts['team']} (deleted)"
-    else:
-        who = "Everyone in the organisation"
-    if parts.get("profession"):
-        who += f" ({PROFESSIONS.get(parts['profession'], parts['profession'])}s)"
-    return who
+    return audit_row(kind, via, email, address, actor_email, subject_email, occurred_at, detail)
 
 
 def events(filters: AuditFilter) -> Iterator[AuditRow]:
@@ -259,7 +218,7 @@ def _rows(where, *, limit=None, offset=0, oldest_first=False) -> Iterator[AuditR
         .limit(limit)
     )
     for event, actor_email, subject_email in db.session().execute(statement):
-        yield _audit_row(
+        yield audit_row(
             event.kind,
             event.via,
             event.email,
@@ -269,40 +228,3 @@ def _rows(where, *, limit=None, offset=0, oldest_first=False) -> Iterator[AuditR
             event.occurred_at,
             event.detail,
         )
-
-
-def _audit_row(
-    kind, via, email, address, actor_email, subject_email, occurred_at, detail
-) -> AuditRow:
-    return AuditRow(
-        occurred_at=occurred_at,
-        kind=kind,
-        name=kind_name(kind),
-        actor=_actor(kind, via, detail, actor_email),
-        subject=subject_email or (email if email != actor_email else "") or "",
-        address=address or "",
-        detail=", ".join(f"{key}={_shown(value)}" for key, value in sorted((detail or {}).items())),
-    )
-
-
-def _shown(value) -> str:
-    """Say a detail's value as a reader would write it: a list as its items, not as Python."""
-    if isinstance(value, list | tuple):
-        return ", ".join(str(item) for item in value) or "none"
-    return str(value)
-
-
-def _actor(kind: str, via: str, detail: dict | None, actor_email: str | None) -> str:
-    if via == "cli":
-        return f"command line ({(detail or {}).get('os_user', 'unknown')})"
-    if actor_email:
-        return actor_email
-    if kind in _SIGNED_IN_ONLY:
-        # Written before scripts said so (seed-demo --practices did): no visitor can do it.
-        return "a script or seed (not recorded which)"
-    return "visitor (not signed in)"
-
-
-# Kinds of event only a signed-in user or a command makes: one with neither recorded was
-# made by a script.
-_SIGNED_IN_ONLY = frozenset({"assignment.added"})

@@ -3,7 +3,8 @@
 The learners are those the manager sees (or the grid's, filtered, every page), each with
 the competencies of their framework (or those the grid shows). On PostgreSQL the database
 writes the CSV lines itself (manage_export.py); elsewhere `export_rows` builds them here,
-and the tests hold the two to the same rows.
+each learner's rows assembled by competency_export_rows.py, and the tests hold the two to
+the same rows.
 
 After a learner's rows for their framework come their ratings in competencies taken out of
 every framework since (services/retired_export.py), by code. None comes with a standing
@@ -11,7 +12,6 @@ asked (a retired competency has none now) or a module's competencies (it is no m
 """
 
 from collections.abc import Iterator
-from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, case, false, func, literal, or_, select
 
@@ -21,8 +21,6 @@ from app.domain.competencies import (
     DUE_SOON,
     INSUFFICIENT_EVIDENCE,
     MET,
-    NOT_MET,
-    NOT_STARTED,
     PRACTICE_NOT_NEEDED,
     STANDING_NAMES,
     codes_needing_no_practice,
@@ -34,6 +32,7 @@ from app.domain.dates import uk_day
 from app.domain.spreadsheet import csv_chunks, csv_text
 from app.models import CompetencyLevel, Organisation, User, utcnow
 from app.services import audit, export_confirmations
+from app.services.competency_export_rows import CURRENT, framework_rows, one_decimal, retired_rows
 from app.services.competency_names import last_name
 from app.services.compliance_learners import NO_TEAM, team_name
 from app.services.grid_filters import FILTERS, Filters, selection, standing_condition
@@ -72,7 +71,6 @@ HEADER = [
     "Retired",
     "Last known name",
 ]
-CURRENT = ("", "")  # a competency of the framework's: not retired
 
 
 def export_csv(
@@ -178,10 +176,10 @@ def export_rows(
     names = competency_names(catalogue)
     for user_id, name, email, profession, team, code, level, score, count, last, *rest in rows:
         if user_id != current:
-            yield from _learner_rows(
+            yield from framework_rows(
                 person, found, codes_for, catalogue, standing_filter, not_needed, names
             )
-            yield from _retired_rows(person, retired, codes_for)
+            yield from retired_rows(person, retired, codes_for)
             current, person, found, retired = user_id, (name, email, profession, team), {}, {}
         if code is not None and known is not None and code not in known:
             practice, met, until, due, expired, confirmed_until, named, confirmed, kept = rest[:9]
@@ -190,7 +188,7 @@ def export_rows(
                 retired[code] = (
                     named or NAME_NOT_RECORDED,
                     level,
-                    "" if score is None else _one_decimal(score),
+                    "" if score is None else one_decimal(score),
                     count,
                     last or "",
                     f"{CONFIRMED_ON}{confirmed}" if confirmed else practice,
@@ -206,7 +204,7 @@ def export_rows(
             found[code] = (
                 names.get(code, ""),
                 level,
-                "" if score is None else _one_decimal(score),
+                "" if score is None else one_decimal(score),
                 count,
                 last or "",
                 PRACTICE_NOT_NEEDED
@@ -217,10 +215,10 @@ def export_rows(
                 uk_day(until).isoformat() if until and where in (MET, DUE_SOON) else "",
                 *CURRENT,
             )
-    yield from _learner_rows(
+    yield from framework_rows(
         person, found, codes_for, catalogue, standing_filter, not_needed, names
     )
-    yield from _retired_rows(person, retired, codes_for)
+    yield from retired_rows(person, retired, codes_for)
 
 
 def _retired_shown(catalogue: Catalogue, standing_filter: str, filters: Filters | None):
@@ -229,15 +227,6 @@ def _retired_shown(catalogue: Catalogue, standing_filter: str, filters: Filters 
     if standing_filter in FILTERS or (filters is not None and filters.module_slug):
         return None
     return known_codes(catalogue)
-
-
-def _retired_rows(person: tuple, retired: dict, codes_for) -> Iterator:
-    # After the learner's rows, when they have a framework's (`_learner_rows` read its codes).
-    if not person or person[2] not in codes_for or not codes_for[person[2]]:
-        return
-    named = (*person[:2], PROFESSIONS.get(person[2], person[2]), person[3])
-    for code in sorted(retired):
-        yield [*named, code, *retired[code]]
 
 
 def _export_started(scope, catalogue, actor_id, standing_filter, filters):
@@ -262,11 +251,6 @@ def competency_names(catalogue: Catalogue) -> dict[str, str]:
     return {c.code: c.name for f in catalogue.frameworks for c in f.competencies}
 
 
-def _one_decimal(score: float) -> str:
-    # Half up from the figure stored (to 6 places), as PostgreSQL's round() on a decimal.
-    return str(Decimal(repr(score)).quantize(Decimal("0.1"), ROUND_HALF_UP))
-
-
 class _Shown(dict):
     # Every profession gets the codes the filtered grid shows.
     def __init__(self, codes: list[str]):
@@ -278,34 +262,3 @@ class _Shown(dict):
 
     def __getitem__(self, profession) -> list[str]:
         return self.codes
-
-
-UNRATED = (
-    INSUFFICIENT_EVIDENCE,
-    "",
-    0,
-    "",
-    NOT_STARTED,
-    *export_confirmations.EMPTY,
-    STANDING_NAMES[NOT_MET],
-    "",
-    *CURRENT,
-)
-UNRATED_NEEDING_NO_PRACTICE = (*UNRATED[:4], PRACTICE_NOT_NEEDED, *UNRATED[5:])
-
-
-def _learner_rows(
-    person: tuple, found: dict, codes_for, catalogue, standing_filter, not_needed, names
-) -> Iterator:
-    if not person:
-        return
-    profession = person[2]
-    if profession not in codes_for:
-        framework = catalogue.framework_for(profession)
-        codes_for[profession] = [c.code for c in framework.competencies] if framework else []
-    named = (*person[:2], PROFESSIONS.get(profession, profession), person[3])
-    for code in codes_for[profession]:
-        if standing_filter in FILTERS and code not in found:
-            continue
-        unrated = UNRATED_NEEDING_NO_PRACTICE if code in not_needed else UNRATED
-        yield [*named, code, *found.get(code, (names.get(code, ""), *unrated))]

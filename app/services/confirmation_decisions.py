@@ -65,6 +65,11 @@ class NoLongerSupervisor(Exception):
         self.earlier = earlier
 
 
+class NotInFramework(PracticeError):
+    """The request's competency is not in the framework for the learner's profession now
+    (they changed it since asking): nothing is left to decide, and none is recorded."""
+
+
 class PageChanged(PracticeError):
     """The page the decision was made on no longer shows what is there: none is recorded,
     and the page is shown again as it is now, saying what changed."""
@@ -136,6 +141,29 @@ def _shown(request: ConfirmationRequest, catalogue: Catalogue) -> tuple[str, See
     )
 
 
+def _in_learners_framework(request: ConfirmationRequest, catalogue: Catalogue) -> None:
+    """Refuse a decision on a competency outside the framework for the learner's profession
+    as it stands under their lock. A change of profession closes such requests with it
+    (request_closures.close_outside_framework); this holds for any it did not close."""
+    competency = catalogue.competency(request.competency_code)
+    if competency is None:
+        return  # taken out of the files: refused as not found when what was shown is read
+    learner, profession = (
+        db.session()
+        .execute(select(User.full_name, User.profession).where(User.id == request.user_id))
+        .one()
+    )
+    framework = catalogue.framework_for(profession or "")
+    if framework is None or framework.id != competency.framework_id:
+        now = f" ({framework.title})" if framework is not None else ""
+        raise NotInFramework(
+            {
+                "outcome": f"Your decision was not recorded: {competency.code} is not in the "
+                f"framework for {learner}'s profession now{now}, so there is nothing to decide."
+            }
+        )
+
+
 def what_changed(learner: str, parts: tuple[str, ...]) -> str:
     """Say what changed on a request's page since it was opened (confirmations.SEEN_PARTS)."""
     said = {
@@ -192,6 +220,7 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> D
         raise Closed(request_id, withdrawn=closed.reason == CLOSED_WITHDRAWN)
     if organisation_of[learner_id] != here:
         raise Closed(request_id)  # a learner no longer in its organisation is not its to decide
+    _in_learners_framework(request, catalogue)
     outcome = form.get("outcome", "")
     comments = form.get("comments", "").strip()
     action_plan = form.get("action_plan", "").strip()
@@ -268,7 +297,7 @@ def decide(supervisor_id: int, request_id: int, catalogue: Catalogue, form) -> D
         "practice_decided",
         name=learner.full_name,
         supervisor=supervisor.full_name,
-        competency=f"{code} {catalogue.competency(code).name}",
+        competency=catalogue.called(code),
         confirmed=outcome == "confirmed",
         url=absolute_url("practice.competency", code=code),
     )

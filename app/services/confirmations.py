@@ -26,6 +26,7 @@ from app.services.practice_page import (
     assessment,
     evidence,
     request_record,
+    standing_confirmation,
 )
 from app.services.rating_evidence import AttemptEvidence, EvidenceItem, by_attempt
 from app.services.rating_reads import aware
@@ -67,6 +68,18 @@ class RequestView:
     history: tuple[RequestRecord, ...]  # earlier requests for the same competency
     seen: str  # what the page shows, summed up: a decision is refused if it has changed
     valid_for: Duration | None  # how long a confirmation given now would count (None: no end)
+    # A request to renew: the learner's confirmation that stood when they asked (None: not a
+    # renewal), and when it ends (None: never). It stands until then whatever is decided.
+    renews: RequestRecord | None = None
+    renews_until: datetime | None = None
+    # While it waits: the framework for the learner's profession now, when the competency
+    # is not in it (they changed profession since asking): nothing is left to decide.
+    not_in_framework: str | None = None
+
+    @property
+    def renewed_has_ended(self) -> bool:
+        """Say whether the confirmation this request would renew has ended by now."""
+        return self.renews_until is not None and self.renews_until <= utcnow()
 
     @property
     def attempts(self) -> tuple[AttemptEvidence, ...]:
@@ -230,6 +243,15 @@ def view(supervisor_id: int, request_id: int, catalogue: Catalogue) -> RequestVi
         profession,
         lasts,
     )
+    history = tuple(request_record(row) for row in found["request"] if row.number[1] != request_id)
+    renews = standing_confirmation(history, lasts, record.requested_at)
+    now_for = catalogue.framework_for(profession or "")
+    moved_on = (
+        record.outcome is None
+        and record.closed_at is None
+        and competency is not None
+        and (now_for is None or now_for.id != competency.framework_id)
+    )
     return RequestView(
         record,
         wording,
@@ -243,7 +265,10 @@ def view(supervisor_id: int, request_id: int, catalogue: Catalogue) -> RequestVi
         tuple(reversed(after)),
         tuple(before),
         len(given) < len(found["assessment"]) and record.closed_at is None,
-        tuple(request_record(row) for row in found["request"] if row.number[1] != request_id),
+        history,
         shown.digest,
         lasts,
+        renews,
+        renews.confirms_until(lasts) if renews else None,
+        (now_for.title if now_for else "no framework") if moved_on else None,
     )

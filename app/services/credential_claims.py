@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app import db
 from app.content import catalogue
+from app.domain.certificates import content_review
 from app.domain.credential_validity import credential_valid_until
 from app.domain.frameworks_exchange.identifiers import identifier, uri
 from app.domain.open_badges import AchievementFacts, Alignment, CredentialFacts, Evidence, Issuer
@@ -107,6 +108,7 @@ def recorded_achievement(certificate: Certificate) -> AchievementFacts | None:
     return replace(
         facts,
         title=certificate.module_title,
+        clinical_review=content_review(certificate.clinical_reviewer),
         learning_outcomes=tuple(certificate.learning_outcomes),
         cpd_minutes=certificate.cpd_minutes,
         alignments=tuple(

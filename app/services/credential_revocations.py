@@ -21,7 +21,7 @@ from app.domain import dates
 from app.domain.certificate_codes import normalise_code
 from app.models import Attempt, Certificate, Evidence, RevokedPass, User, utcnow
 from app.models_credentials import Credential
-from app.services import audit, locks, passes, ratings
+from app.services import audit, locks, passes, ratings, xapi
 from app.services.credential_checks import CredentialState, state_from
 from app.services.quizzes import aware
 
@@ -106,13 +106,13 @@ def revoke(code: str, reason: str, *, actor_id: int | None = None, via: str = "w
     """Revoke the credential of a certificate, once, with the reason; audit it."""
     session = db.session()
     found = session.execute(
-        select(Credential.id, Certificate.user_id, Certificate.code)
+        select(Credential.id, Certificate.user_id, Certificate.code, Certificate.id)
         .join(Certificate, Certificate.id == Credential.certificate_id)
         .where(Certificate.code == code)
     ).one_or_none()
     if found is None:
         return Revocation("not-found")
-    credential_id, holder_id, code = found
+    credential_id, holder_id, code, certificate_id = found
     # The holder's lock first, as a grading takes it: a grade of theirs reads the evidence
     # this revocation withdraws either before it starts or after it commits.
     organisation_id = locks.lock_learner(session, holder_id)
@@ -140,6 +140,7 @@ def revoke(code: str, reason: str, *, actor_id: int | None = None, via: str = "w
         reason=reason[:MAX_REASON],
     )
     withdraw_passes(session, holder_id, organisation_id, now)
+    xapi.certificates_revoked(session, [certificate_id], now)
     session.commit()
     return Revocation("revoked", now)
 
@@ -189,6 +190,16 @@ def withdraw_for_erasure(
     by the same rule, and stored ratings stay what a re-rating gives.
     """
     certificates = select(Certificate.id).where(Certificate.user_id == user_id)
+    # The certificates whose statements the LRS is told to void (read only when one is set).
+    revoking = (
+        session.scalars(
+            select(Credential.certificate_id).where(
+                Credential.certificate_id.in_(certificates), Credential.revoked_at.is_(None)
+            )
+        ).all()
+        if xapi.enabled()
+        else []
+    )
     session.execute(
         update(Credential)
         .where(Credential.certificate_id.in_(certificates), Credential.revoked_at.is_(None))
@@ -202,3 +213,4 @@ def withdraw_for_erasure(
         .execution_options(synchronize_session=False)
     )
     withdraw_passes(session, user_id, organisation_id, now)
+    xapi.certificates_revoked(session, revoking, now)

@@ -7,7 +7,6 @@ credential as it was signed (JWT). Erasure, the other right, is in erasure.py.
 import io
 import json
 import zipfile
-from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
@@ -34,7 +33,9 @@ from app.services import (
     certificates,
     competency_names,
     credentials,
+    data_rights_attempts,
     data_rights_teams,
+    mail_outbox_runs,
     rating_history,
 )
 from app.services.practice_rights import export_practice
@@ -127,6 +128,8 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
             "professional_confirmed_as": user.professional_confirmed_as,
             "created_at": iso_utc(user.created_at),
             "last_signed_in_at": iso_utc(user.last_signed_in_at),
+            # Chose to be signed out after ten times the usual time without use.
+            "long_idle_limit": user.long_idle_limit,
         },
         "completions": [
             {
@@ -139,7 +142,7 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
                 select(Completion).where(Completion.user_id == user.id).order_by(Completion.id)
             )
         ],
-        "attempts": [_attempt(a, withdrawn.get(a.id)) for a in attempts],
+        "attempts": [data_rights_attempts.export(a, withdrawn.get(a.id)) for a in attempts],
         "extra_attempts": [
             {
                 "quiz": g.quiz_id,
@@ -222,6 +225,9 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
         ],
         "practice": export_practice(user.id),
         **data_rights_teams.export(user),
+        # Emails telling them their password or address changed, and what is kept of them.
+        "account_notices": mail_outbox_runs.export_for(user.id),
+        "account_notices_kept": mail_outbox_runs.KEPT,
         "security_log": [
             {
                 "event": event.kind,
@@ -232,39 +238,6 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
             for event in session.scalars(
                 select(AuditEvent).where(about_person(user)).order_by(AuditEvent.id)
             )
-        ],
-    }
-
-
-def _attempt(attempt: Attempt, withdrawn_at: datetime | None) -> dict:
-    return {
-        "id": attempt.id,
-        "quiz": attempt.quiz_id,
-        "module": attempt.module_slug,
-        "module_title": attempt.module_title,  # when it started (null from before it was kept)
-        "number": attempt.number,
-        "status": attempt.status,
-        "started_at": iso_utc(attempt.started_at),
-        "submitted_at": iso_utc(attempt.submitted_at),
-        "points": attempt.points,
-        "points_possible": attempt.points_possible,
-        "percent": attempt.percent,
-        "passed": attempt.passed,
-        # When a revoked certificate withdrew this pass (null: it was not): its answers stay
-        # here as graded and no longer count as evidence.
-        "pass_withdrawn_at": iso_utc(withdrawn_at),
-        "quiz_settings": attempt.quiz_settings,
-        # Which question versions were shown, in what order: the record behind the score.
-        "questions_shown": attempt.selection,
-        "answers": [
-            {
-                "question": answer.question_id,
-                "question_version": answer.question_version,
-                "answer": (answer.response or {}).get("value"),
-                "points": answer.points,
-                "saved_at": iso_utc(answer.saved_at),
-            }
-            for answer in attempt.answers
         ],
     }
 

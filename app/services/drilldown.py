@@ -23,8 +23,8 @@ from app.services import (
     assignment_standings,
     attainment,
     attainment_reads,
+    attempt_standings,
     audit,
-    extra_attempts,
     learner_positions,
     learner_rows,
     module_titles,
@@ -72,7 +72,7 @@ class LearnerPage:
 
     person: learner_rows.Person
     view: LearnerView
-    attempts: extra_attempts.LearnerAttempts
+    attempts: attempt_standings.LearnerAttempts
     profile: attainment.Profile | None  # with no next steps: `positions` says them as facts
     failing: reminder_failures.Failing | None = None  # reminder emails refused, since when
     # Where the learner is in each module their profile points to.
@@ -90,7 +90,7 @@ PAGE_ROWS = tuple(
     dict.fromkeys(
         (
             *record.RECORD_ROWS,
-            *extra_attempts.STANDING_ROWS,
+            *attempt_standings.STANDING_ROWS,
             *attainment_reads.PROFILE_ROWS,
             learner_rows.ASSIGNMENTS,
             reminder_failures.PERSON_FAILING,
@@ -121,7 +121,7 @@ def learner_page(
     if not recorded:
         db.not_written("learner.viewed", actor=viewer_id, subject=user_id)
     db.session().commit()
-    attempts = extra_attempts.attempts_from(person, found, catalogue.modules, now)
+    attempts = attempt_standings.attempts_from(person, found, catalogue.modules, now)
     # The quizzes open for renewal now: what they ask about is within the learner's reach.
     renewing = frozenset(quiz.module_slug for quiz in attempts.quizzes if quiz.renewing)
     profile = attainment_reads.profile_from(person.profession, found, catalogue, now, renewing)

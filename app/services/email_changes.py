@@ -3,19 +3,41 @@ account there when it is confirmed."""
 
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import db, mail
 from app.domain.accounts import normalise_email
 from app.links import absolute_url
-from app.models import User
-from app.services import audit, locks, reminder_failures, tokens
+from app.models import AuditEvent, User
+from app.services import audit, locks, mail_outbox, reminder_failures, tokens
 from app.services.accounts import AccountError, user_by_email
 from app.services.password_changes import check_current_password
 
+# The notice to the account's address that a change of it was asked for.
+NOTICE_ASKED = "email_change_requested"
 
-def _email_fingerprint(user: User) -> str:
-    return tokens.fingerprint(user.password_hash, user.email)
+
+def _email_fingerprint(user_id: int) -> str | None:
+    """Return the account's fingerprint for its links (None: no such account), read afresh.
+
+    With the account's last change of address: an address that comes back (X to B, then
+    back to X) does not bring back the links sent before it left, so each works once.
+    """
+    last_change = (
+        select(func.max(AuditEvent.id))
+        .where(AuditEvent.actor_id == user_id, AuditEvent.kind == "email.changed")
+        .scalar_subquery()
+    )
+    found = (
+        db.session()
+        .execute(select(User.password_hash, User.email, last_change).where(User.id == user_id))
+        .first()
+    )
+    if found is None:
+        return None
+    password_hash, email, changed = found
+    return tokens.fingerprint(password_hash, email, *(() if changed is None else (str(changed),)))
 
 
 def request_email_change(
@@ -25,6 +47,9 @@ def request_email_change(
 
     Raise mail.MailError when that email cannot be sent (the same whether or not the new
     address has an account); the old address is then told nothing, as nothing is on its way.
+    The notice to the old address is queued (mail_outbox.py) once the link is on its way,
+    or may be (MailMaybeSent): what it reports is that link, not a change of the database,
+    so no notice waits for a link that never went.
     """
     session = db.session()
     user = session.get(User, user_id)
@@ -41,18 +66,28 @@ def request_email_change(
         reminder_failures.address_took_mail(owner.id, new_email)
         return new_email
     token = tokens.make(
-        tokens.EMAIL_CHANGE, {"u": user.id, "e": new_email, "f": _email_fingerprint(user)}
+        tokens.EMAIL_CHANGE, {"u": user.id, "e": new_email, "f": _email_fingerprint(user.id)}
     )
-    mail.send(
-        new_email,
-        "confirm_email_change",
-        name=user.full_name,
-        confirm_url=absolute_url("account.confirm_email", token=token),
-        hours=tokens.EMAIL_CHANGE[1] // 3600,
-    )
-    if mail.send_quietly(user.email, "email_change_requested", name=user.full_name):
-        reminder_failures.address_took_mail(user.id, user.email)
+    try:
+        mail.send(
+            new_email,
+            "confirm_email_change",
+            name=user.full_name,
+            confirm_url=absolute_url("account.confirm_email", token=token),
+            hours=tokens.EMAIL_CHANGE[1] // 3600,
+        )
+    except mail.MailMaybeSent:
+        _tell_old_address(session, user)
+        raise
+    _tell_old_address(session, user)
     return new_email
+
+
+def _tell_old_address(session, user: User) -> None:
+    """Queue and send the notice that a change of address was asked for."""
+    notice = mail_outbox.queue(session, user, NOTICE_ASKED)
+    session.commit()
+    mail_outbox.send_queued([notice])
 
 
 def email_change_for(user_id: int, token: str) -> str | None:
@@ -60,8 +95,8 @@ def email_change_for(user_id: int, token: str) -> str | None:
     payload = tokens.read(tokens.EMAIL_CHANGE, token)
     if payload is None or payload.get("u") != user_id or not isinstance(payload.get("e"), str):
         return None
-    user = db.session().get(User, user_id)
-    if user is None or not tokens.matches(_email_fingerprint(user), payload.get("f")):
+    fingerprint = _email_fingerprint(user_id)
+    if fingerprint is None or not tokens.matches(fingerprint, payload.get("f")):
         return None
     return payload["e"]
 
@@ -104,8 +139,16 @@ def confirm_email_change(
     if user_by_email(new_email) is not None:
         session.rollback()
         raise taken
-    old_email = user.email
+    # Queued first: its flush must not be the one that finds the address taken.
+    notice = mail_outbox.queue(session, user, "email_changed")
     user.email = new_email
+    try:
+        # Written now: the unique key on addresses refuses one taken since the check, before
+        # a later statement's flush would meet it.
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise taken from None
     audit.record(session, "email.changed", actor_id=user_id, email=new_email, address=address)
     # Emails refused at the old address say nothing of the new one: managers stop being told.
     reminder_failures.resolve(session, user_id, "email-changed")
@@ -114,5 +157,5 @@ def confirm_email_change(
     except IntegrityError:
         session.rollback()
         raise taken from None
-    mail.send_quietly(old_email, "email_changed", name=user.full_name)
+    mail_outbox.send_queued([notice])
     return EmailChanged(new_email)

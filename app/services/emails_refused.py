@@ -18,7 +18,7 @@ from app.models_assignments import ReminderFailure
 from app.services.reminder_failures import OPEN
 
 PER_PAGE = 25
-KIND_NAMES = {"reminder": "Reminder", "summary": "Weekly summary"}
+KIND_NAMES = {"reminder": "Reminder", "summary": "Weekly summary", "notice": "Account notice"}
 
 
 @dataclass(frozen=True)

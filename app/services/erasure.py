@@ -22,9 +22,11 @@ from app.models import (
     utcnow,
 )
 from app.models_assignments import MailPreference, ReminderFailure, ReminderSent
+from app.models_mail import MailOutbox
 from app.models_practice import ConfirmationRequest
 from app.models_teams import TeamManager
 from app.services import audit, credential_revocations, leavers
+from app.services.account_admin import LastAdministrator, last_administrator
 from app.services.data_rights import about_person
 from app.services.password_changes import check_current_password
 from app.services.practice_rights import erase_practice
@@ -38,13 +40,21 @@ def erase_own_account(user_id: int, password: str, *, address: str | None = None
     when another request (a double click, another tab, an administrator) erased it first.
 
     An account found erased has no password left to check: the request is told it is
-    done, and nothing counts as a wrong password.
+    done, and nothing counts as a wrong password. The last administrator is refused
+    (LastAdministrator), as on the People pages, so the site is not left with none.
     """
     user = db.session().get(User, user_id, populate_existing=True)
     if user.erased_at is not None:
         return False
     check_current_password(user, password, address=address)
-    return erase(user_id, actor_id=user_id, address=address)
+    try:
+        return erase(user_id, actor_id=user_id, address=address, keep_an_administrator=True)
+    except LastAdministrator:
+        raise LastAdministrator(
+            "account",
+            "You are the last administrator: make another account an administrator before "
+            "you delete yours",
+        ) from None
 
 
 def erased(user_id: int | None) -> bool:
@@ -56,12 +66,19 @@ def erased(user_id: int | None) -> bool:
 
 
 def erase(
-    user_id: int, *, actor_id: int | None = None, via: str = "web", address: str | None = None
+    user_id: int,
+    *,
+    actor_id: int | None = None,
+    via: str = "web",
+    address: str | None = None,
+    keep_an_administrator: bool = False,
 ) -> bool:
     """Anonymise the account and delete its free text, in one transaction.
 
     Returns False, changing nothing and writing no audit row, when the account was already
     erased (two erasures at once take the person's lock in turn: the second finds it done).
+    With `keep_an_administrator` (an administrator's page), the last administrator is not
+    erased: LastAdministrator is raised and nothing changes.
     """
     session = db.session()
     # The person's lock first (with those of the learners whose requests wait for them): a
@@ -72,6 +89,9 @@ def erase(
     if user.erased_at is not None:
         session.rollback()
         return False
+    if keep_an_administrator and user.role == "admin" and last_administrator(user.id):
+        session.rollback()
+        raise LastAdministrator("user", f"{user.full_name} is the last administrator")
     now = utcnow()
     old_email, old_name = user.email, user.full_name
     for event in session.scalars(select(AuditEvent).where(about_person(user))):
@@ -98,15 +118,23 @@ def erase(
     )
     credential_revocations.withdraw_for_erasure(session, user.id, user.organisation_id, now)
     # An erased person is nobody's learner any more: they leave their organisation as a
-    # manager's removal would take them (a leaver row, its figures drop them). Managed
-    # teams, reminder history (sent and refused) and mail choices go (a manager's account
-    # must keep its organisation; managers are not counted as learners).
+    # manager's removal would take them (a leaver row for a learner, its figures drop
+    # them; trainers and administrators its figures never counted leave none, as on a
+    # move). Managed teams, reminder history (sent and refused) and mail choices go (a
+    # manager's account must keep its organisation; managers are not counted as learners).
+    # So do the account notices kept for them, sent or waiting (mail_outbox.py): a notice
+    # to an address no longer held would name a person who is no longer there.
     if user.organisation_id is not None and user.role != "manager":
         # Its requests are closed below, once the account reads as erased.
         leavers.leave_organisation(
-            user.id, user.organisation_id, actor_id=actor_id, close_requests=False, via=via
+            user.id,
+            user.organisation_id,
+            actor_id=actor_id,
+            close_requests=False,
+            via=via,
+            as_leaver=user.role == "learner",
         )
-    for table in (TeamManager, ReminderSent, ReminderFailure, MailPreference):
+    for table in (TeamManager, ReminderSent, ReminderFailure, MailPreference, MailOutbox):
         session.execute(table.__table__.delete().where(table.user_id == user.id))
     # A reason given for an extra attempt is free text about the person; the grant stands.
     session.execute(update(AttemptGrant).where(AttemptGrant.user_id == user.id).values(reason=""))
@@ -133,6 +161,15 @@ def erase(
         actor_id=actor_id,
         via=via,
     )
-    audit.record(session, "account.erased", actor_id=actor_id, subject_id=user.id, via=via)
+    # The address is the administrator's who erased it; a person erasing their own account
+    # leaves none of theirs, as every event about them above lost its address.
+    audit.record(
+        session,
+        "account.erased",
+        actor_id=actor_id,
+        subject_id=user.id,
+        via=via,
+        address=address if actor_id != user.id else None,
+    )
     session.commit()
     return True

@@ -4,30 +4,19 @@ Every grant is kept (who, when, why) beside the attempts and written to the audi
 the same transaction. A manager, and a trainer who belongs to an organisation, reach only
 the learners of their own organisation: any other learner is not found, exactly as if they
 did not exist. A trainer with no organisation (the course's own staff) reaches everyone.
+What the people giving one see of a learner's attempts is in attempt_standings.py.
 """
 
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import func, select
 
 from app import db
 from app.content import catalogue
 from app.domain import dates
-from app.domain.accounts import normalise_email
-from app.domain.quizzes import retakes
+from app.domain.names import direction_problem
 from app.models import AttemptGrant, User, utcnow
-from app.services import (
-    audit,
-    learner_rows,
-    locks,
-    module_titles,
-    passes,
-    quiz_standing,
-    renewal_rows,
-    tagged_rows,
-)
+from app.services import audit, locks, quiz_standing
 from app.services.quizzes import aware
 
 MAX_REASON = 500
@@ -49,190 +38,6 @@ class GrantRefused(ValueError):
 class NothingChanged(GrantRefused):
     """The grant is not needed, so none was made: the form sent again (a second tab, Back
     after giving it) or from a page left open. Told as a notice, not as an error."""
-
-
-@dataclass(frozen=True)
-class GrantRecord:
-    """One grant, as its history shows it."""
-
-    extra: int
-    kind: str
-    reason: str
-    by: str | None
-    at: datetime
-
-
-@dataclass(frozen=True)
-class GradedAttempt:
-    """A graded attempt at the quiz of a module no longer in the course, as it was graded."""
-
-    number: int
-    submitted_at: datetime | None
-    percent: int | None
-    passed: bool
-
-
-@dataclass(frozen=True)
-class QuizStanding:
-    """A learner's attempts at one module's quiz, for the people who can give another."""
-
-    module_slug: str
-    module_title: str
-    quiz_id: str
-    used: int
-    left: int | None
-    passed: bool
-    renewing: bool  # passed, and open for renewal: the counts are the renewal's
-    in_progress: bool
-    locked: bool
-    # When the retake rule opens a new set, in words (retakes.rule_in_words), once locked.
-    rule_words: str | None
-    grants: tuple[GrantRecord, ...]
-    # When the certificate of the latest pass was revoked, while no pass counts: the quiz is
-    # to pass again, its attempts counted from then (quiz_standing.QuizStatus.withdrawn_on).
-    revoked_on: datetime | None = None
-    # A module no longer in the course: its graded attempts, listed as they were graded.
-    removed: bool = False
-    graded: tuple[GradedAttempt, ...] = ()
-
-
-@dataclass(frozen=True)
-class LearnerAttempts:
-    """A learner and their standing in every module quiz."""
-
-    user_id: int
-    full_name: str
-    email: str
-    organisation: str | None
-    quizzes: tuple[QuizStanding, ...]
-
-    @property
-    def reason_limit(self) -> int:
-        """Return how many characters the reason for another attempt may have."""
-        return MAX_REASON
-
-    @property
-    def locked(self) -> tuple[QuizStanding, ...]:
-        """Return the quizzes the learner has no attempts left at."""
-        return tuple(quiz for quiz in self.quizzes if quiz.locked)
-
-
-def find_learner(email: str, *, organisation_id: int | None = None) -> int | None:
-    """Return the id of the account with this email address, if any (only within
-    `organisation_id` when given: an account elsewhere is not found)."""
-    where = [User.email == normalise_email(email)]
-    if organisation_id is not None:
-        where.append(User.organisation_id == organisation_id)
-    return db.session().scalar(select(User.id).where(*where))
-
-
-# What the standings are worked out from, after the person: one statement in all.
-STANDING_ROWS = (
-    learner_rows.GRANTS,
-    learner_rows.ATTEMPTS,
-    learner_rows.COMPLETIONS,
-    *renewal_rows.EVERY_MODULE,
-)
-_STANDINGS = union_all(learner_rows.PERSON, *STANDING_ROWS)  # built once, its cache key too
-
-
-def learner_attempts(user_id: int, *, organisation_id: int | None = None) -> LearnerAttempts:
-    """Return the learner's quiz standings; NotFound outside `organisation_id` when given."""
-    now = utcnow()
-    found = tagged_rows.read(_STANDINGS, user_id=user_id)
-    person = learner_rows.person_of(found)
-    if person is None or (
-        organisation_id is not None and person.organisation_id != organisation_id
-    ):
-        raise NotFound(user_id)
-    return attempts_from(person, found, catalogue().modules, now)
-
-
-def attempts_from(person: learner_rows.Person, found, modules, now: datetime) -> LearnerAttempts:
-    """Return the person's standing in every module quiz, from their rows (STANDING_ROWS)."""
-    attempts = learner_rows.attempts_of(found)
-    grants = sorted(found.get("grant", ()), key=lambda row: (aware(row.at[0]), row.number[0]))
-    renewing = quiz_standing.Renewing(person.profession, found)
-    completions = defaultdict(list)
-    for row in found.get("done", ()):
-        module_slug, key = row.text[:2]
-        completions[module_slug].append((key, *row.at[:2]))
-    standings = []
-    for module in modules:
-        if module.assessment is None:
-            continue
-        quiz_id = module.assessment.id
-        # Under any id the quiz has had in the module (passes.AT_MODULE_QUIZ), as the
-        # learner's own quiz page counts them.
-        at_quiz = [a for a in attempts if passes.at_module_quiz(a, quiz_id, module.slug)]
-        ids = {quiz_id} | {a.quiz_id for a in at_quiz}
-        mine = [grant for grant in grants if grant.text[0] in ids]
-        status = quiz_standing.status_from(
-            module,
-            at_quiz,
-            completions[module.slug],
-            [(grant.at[0], grant.number[1]) for grant in mine],
-            now,
-            renewing,
-        )
-        allowed = status.allowance
-        standings.append(
-            QuizStanding(
-                module_slug=module.slug,
-                module_title=module.title,
-                quiz_id=quiz_id,
-                used=allowed.used,
-                left=allowed.left,
-                passed=status.passed is not None,
-                renewing=status.renewing,
-                in_progress=status.in_progress is not None,
-                locked=allowed.locked,
-                rule_words=retakes.rule_in_words(allowed),
-                grants=tuple(_grant(row) for row in mine),
-                revoked_on=status.withdrawn_on if status.passed is None else None,
-            )
-        )
-    standings += _removed_modules(attempts, {module.slug for module in modules})
-    return LearnerAttempts(
-        person.id, person.full_name, person.email, person.organisation, tuple(standings)
-    )
-
-
-def _removed_modules(attempts, offered: set[str]) -> list[QuizStanding]:
-    """Return the graded quiz attempts at modules no longer in the course, by module."""
-    gone: dict[str, list] = defaultdict(list)
-    for attempt in attempts:
-        # Results only: a knowledge check's answers are marked to teach (passes.of_quiz).
-        result = attempt.status == "graded" and passes.of_quiz(attempt.kind)
-        if result and attempt.module_slug not in offered:
-            gone[attempt.module_slug].append(attempt)
-    titles = module_titles.gone_titles(attempts, offered)
-    return [
-        QuizStanding(
-            module_slug=slug,
-            module_title=titles[slug],
-            quiz_id=graded[-1].quiz_id,
-            used=len(graded),
-            left=None,
-            passed=False,
-            renewing=False,
-            in_progress=False,
-            locked=False,
-            rule_words=None,
-            grants=(),
-            removed=True,
-            graded=tuple(
-                GradedAttempt(a.number, aware(a.submitted_at), a.percent, bool(a.passed))
-                for a in sorted(graded, key=lambda a: a.id)
-            ),
-        )
-        for slug, graded in sorted(gone.items())
-    ]
-
-
-def _grant(row: tagged_rows.Row) -> GrantRecord:
-    _, kind, reason, by = row.text[:4]
-    return GrantRecord(row.number[1], kind, reason, by, aware(row.at[0]))
 
 
 def grant_attempt(
@@ -264,18 +69,29 @@ def grant_attempt(
         raise GrantRefused(quiz_id, "Enter the reason for the extra attempt")
     if len(reason) > MAX_REASON:
         raise GrantRefused(quiz_id, f"Reason must be {MAX_REASON} characters or fewer")
-    # Locked first, so a double click or two people at once give one attempt, not two.
-    locks.lock_learner(session, person.id)
+    # Kept, and shown on the learner's page and in the audit log: nothing may turn it round.
+    if turned := direction_problem(reason, label="Reason"):
+        raise GrantRefused(quiz_id, turned)
+    # Locked first, so a double click or two people at once give one attempt, not two. The
+    # learner is read again under the lock: erased, or gone from the organisation, since
+    # the read above, they are not found (and the audit names the address they have now).
+    try:
+        locked = locks.lock_account(session, person.id)
+    except locks.AccountGone:
+        raise NotFound(learner_id) from None
+    if organisation_id is not None and locked.organisation_id != organisation_id:
+        session.rollback()
+        raise NotFound(learner_id)
     status = quiz_standing.status(person.id, module, now)
     if status.passed is not None and not status.renewing:
         session.rollback()
         raise NothingChanged(
-            quiz_id, f"Nothing was changed: {_not_due(person.full_name, status.renewal)}."
+            quiz_id, f"Nothing was changed: {_not_due(locked.full_name, status.renewal)}."
         )
     if not status.allowance.locked:
         unused = _unused_grant(session, person.id, quiz_id, status.latest)
         session.rollback()
-        raise NothingChanged(quiz_id, _still_has(person.full_name, unused))
+        raise NothingChanged(quiz_id, _still_has(locked.full_name, unused))
     session.add(
         AttemptGrant(
             user_id=person.id,
@@ -291,7 +107,7 @@ def grant_attempt(
         session,
         "quiz.extra-attempt",
         actor_id=actor_id,
-        email=person.email,
+        email=locked.email,
         via=via,
         learner_id=person.id,
         quiz_id=quiz_id,

@@ -10,7 +10,7 @@ rule as `domain.competencies.standing`.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, or_, select
 
 from app import db
 from app.domain.competencies import (
@@ -26,6 +26,7 @@ from app.domain.frameworks import Framework
 from app.domain.paging import like_pattern
 from app.models import CompetencyLevel, User
 from app.services import dashboard_counts
+from app.services.sqlfunctions import lower_case
 from app.services.teams import Scope, as_scope, in_scope
 
 AWAITING_FILTER = "awaiting"
@@ -98,10 +99,11 @@ def learners_where(
 
 def search_condition(text: str):
     """Return the SQL condition for learners whose name or email contains `text`, any case."""
+    # Every letter in lower case on both databases (SQLite's lower() changes A to Z only).
     pattern = like_pattern(text.strip().lower())
     return or_(
-        func.lower(User.full_name).like(pattern, escape="\\"),
-        func.lower(User.email).like(pattern, escape="\\"),
+        lower_case(User.full_name).like(pattern, escape="\\"),
+        lower_case(User.email).like(pattern, escape="\\"),
     )
 
 

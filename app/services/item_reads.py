@@ -96,6 +96,9 @@ def graded_attempts(quiz: str | Select, window: Window):
         Attempt.user_id.label("person"),
         total.label("t"),
         Attempt.percent.label("percent"),
+        # The points it could earn: its score is points over these, as exact as they are (the
+        # stored percent is rounded down to a whole number, for the learner's result).
+        Attempt.points_possible.label("possible"),
         # The questions the attempt showed, as recorded: a quiz changed since had others.
         func.json_array_length(Attempt.selection).label("k"),
     ]
@@ -103,8 +106,9 @@ def graded_attempts(quiz: str | Select, window: Window):
 
 
 def attempt_totals(attempts):
-    """Return the attempts' count per total, percentage and questions shown, as a WITH query."""
-    columns = (attempts.c.t, attempts.c.percent, attempts.c.k)
+    """Return the attempts' count per total, points possible, percentage and questions shown,
+    as a WITH query."""
+    columns = (attempts.c.t, attempts.c.possible, attempts.c.percent, attempts.c.k)
     return select(*columns, func.count().label("n")).group_by(*columns).cte("totals")
 
 
@@ -143,9 +147,9 @@ def weighted_attempts(attempts, totals):
 
 
 class Read(NamedTuple):
-    """What the one statement reads: attempts by total, by percentage and by questions shown,
-    the source of each stored version of the quiz's questions, the answers' sums and the
-    competencies' subtotals, if asked for (see `statement`)."""
+    """What the one statement reads: attempts by total, by score (a percentage, unrounded)
+    and by questions shown, the source of each stored version of the quiz's questions, the
+    answers' sums and the competencies' subtotals, if asked for (see `statement`)."""
 
     counts: Counter
     percents: Counter
@@ -194,9 +198,9 @@ def read_sums(quiz: str | Select, attempts, current: list[str], aligned=None) ->
         first,
     )
     for row in found.get("total", ()):
-        (n, shown), (total, percent, *_) = row.number, row.real
+        (n, shown), (total, percent, possible, *_) = row.number, row.real
         read.counts[float(total)] += n
-        read.percents[int(percent or 0)] += n
+        read.percents[score_percent(total, possible, percent)] += n
         read.shown[int(shown or 0)] += n
     for row in found.get("version", ()):
         version, source = row.text
@@ -227,13 +231,23 @@ def read_sums(quiz: str | Select, attempts, current: list[str], aligned=None) ->
     return read
 
 
+def score_percent(total, possible, stored) -> float:
+    """Return an attempt's score as a percentage of the points it could earn, unrounded;
+    its stored percentage (a whole number, rounded down) where its points possible are not
+    known."""
+    if possible:
+        # Multiplying before dividing keeps a whole score exact (7 of 10 is 70).
+        return 100 * float(total) / float(possible)
+    return float(int(stored or 0))
+
+
 def statement(
     quiz: str | Select, attempts, current: list[str], aligned: list[Aligned] | None = None
 ):
     """Return the branches of one query of three kinds of row (see ROWS), four with `aligned`
     (`quiz` its id, or SELECT of the ids it has had):
 
-    - "total": the attempts by total, percentage and questions shown;
+    - "total": the attempts by total, points possible, percentage and questions shown;
     - "version": each stored version of the quiz's questions, and the file it came from;
     - "answer": per question version, item score and, for the questions learners pick
       from, distinct answer: the count and the sums of the attempts' totals, squared
@@ -273,7 +287,7 @@ def statement(
         ROWS.branch(
             "total",
             number=[totals.c.n, totals.c.k],
-            real=[totals.c.t, cast(totals.c.percent, Float)],
+            real=[totals.c.t, cast(totals.c.percent, Float), totals.c.possible],
         ),
         ROWS.branch(
             "version",

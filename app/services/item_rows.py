@@ -3,8 +3,8 @@
 services/item_reads.py reads the sums in one statement; these add up its rows per version,
 count the options each distinct answer picked and build a `QuestionStats` per version.
 A stored version that differs from another only in what learners neither answer nor are
-marked on (where it stood, its `Title:`, its `Screens:`: see `wording_key`) counts in that
-version's row: today's when it is one.
+marked on (where it stood, its `Title:`, its `Screens:`, white space Markdown shows the
+same: see domain/quizzes/wording.py) counts in that version's row: today's when it is one.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from app.domain.item_flags import item_flags
 from app.domain.item_report import QuestionStats, option_shares
 from app.domain.quizzes import Question
 from app.domain.quizzes.base import InvalidAnswer
-from app.domain.quizzes.versions import wording_key
+from app.domain.quizzes.wording import alike_versions
 
 # How a row's place marks a question deleted from the quiz file.
 REMOVED = "no longer in the quiz"
@@ -26,14 +26,11 @@ REMOVED = "no longer in the quiz"
 
 def moved_versions(quiz, questions) -> dict[str, str]:
     """Return, for each stored version (of `questions`, by hash) that is another one only
-    moved, retitled or given other screens (the same `wording_key`), the version its answers
-    count under: today's, else the first by hash of the alike earlier ones."""
+    moved, retitled, re-wrapped or given other screens (`alike_versions`), the version its
+    answers count under: today's, else the first by hash of the alike earlier ones."""
     current = {v.hash for v in quiz.versions.values()}
-    alike: dict[str, list[str]] = defaultdict(list)
-    for version, question in questions.items():
-        alike[wording_key(quiz.id, question)].append(version)
     moved = {}
-    for versions in alike.values():
+    for versions in alike_versions(quiz.id, questions):
         counted = min(versions, key=lambda v: (v not in current, v))
         moved.update({v: counted for v in versions if v != counted})
     return moved

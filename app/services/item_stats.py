@@ -15,7 +15,7 @@ from app.content import catalogue
 from app.domain import item_analysis as ia
 from app.domain.content import Catalogue
 from app.domain.item_flags import longest_is_right, reliability_flag
-from app.domain.item_report import ItemReport, Window, competency_rows
+from app.domain.item_report import ItemReport, QuizHeading, Window, competency_rows
 from app.domain.quizzes import Question
 from app.domain.quizzes.model import Quiz
 from app.services import item_reads, quiz_versions
@@ -38,6 +38,12 @@ def find_quiz(quiz_id: str, content: Catalogue) -> Quiz | None:
             if screen.knowledge_check is not None and screen.knowledge_check.id == quiz_id:
                 return screen.knowledge_check
     return None
+
+
+def heading(quiz_id: str, content: Catalogue) -> QuizHeading | None:
+    """Return what names a quiz's analysis page without its figures, or None: no such quiz."""
+    quiz = find_quiz(quiz_id, content)
+    return None if quiz is None else QuizHeading(quiz.id, quiz.title, project_path(quiz.path))
 
 
 def quiz_ids(quiz: Quiz, content: Catalogue):
@@ -125,7 +131,10 @@ def item_report(
     alpha = ia.reliability(
         totals, [(sums[r.version], r.figures.variance) for r in rows], per_attempt
     )
-    dichotomous = all(questions[h].parts == 1 for h in sums if h in questions)
+    # KR-20 is alpha for questions marked right or wrong only: named by the versions the
+    # figure comes from, or with no answers by the quiz's questions (never by default).
+    marked = [questions[h] for h in sums if h in questions] or quiz.questions
+    dichotomous = all(question.parts == 1 for question in marked)
     subtotals = None
     if known is not None:
         subtotals = read_subtotals(session, attempts, quiz, known, found, questions, rows)

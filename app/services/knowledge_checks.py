@@ -49,6 +49,8 @@ class CheckView:
     answered_before: bool
     preview: bool
     notice: str | None = None  # shown above the feedback
+    # Why the screen came back to its check (Next pressed with it unanswered): its error.
+    unanswered: str | None = None
 
     @property
     def errors(self) -> tuple[QuestionForm, ...]:
@@ -104,17 +106,26 @@ def screen_page(
     preview: bool,
     check_attempt: int | None,
     notice: str | None = None,
+    unanswered: str | None = None,
 ) -> ScreenPage:
     """Load where the learner stands and the screen's check, with feedback on `check_attempt`.
 
-    `notice` is shown above that feedback (there is none without it).
+    `notice` is shown above that feedback (there is none without it); `unanswered`, why the
+    learner was sent back to the check, above its question (there is none with feedback).
     """
     state = learning.state_for(user_id, module, preview=preview)
     check = None
     if screen.knowledge_check is not None:
         reviews = () if check_attempt is None else _feedback(user_id, screen, check_attempt)
-        notice = notice if reviews else None
-        check = _check_view(user_id, screen, state, preview, reviews=reviews, notice=notice)
+        check = _check_view(
+            user_id,
+            screen,
+            state,
+            preview,
+            reviews=reviews,
+            notice=notice if reviews else None,
+            unanswered=None if reviews else unanswered,
+        )
     return ScreenPage(state, screen, preview, check)
 
 
@@ -283,6 +294,7 @@ def _check_view(
     errors: Mapping[str, str] | None = None,
     submitted: Mapping[str, Mapping[str, list[str]]] | None = None,
     notice: str | None = None,
+    unanswered: str | None = None,
 ) -> CheckView:
     quiz = screen.knowledge_check
     errors, submitted = errors or {}, submitted or {}
@@ -295,4 +307,6 @@ def _check_view(
         for item in shown
     )
     answered = state.item_done(f"check:{quiz.id}") and not preview
-    return CheckView(quiz.id, () if reviews else forms, reviews, answered, preview, notice)
+    return CheckView(
+        quiz.id, () if reviews else forms, reviews, answered, preview, notice, unanswered
+    )

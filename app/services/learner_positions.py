@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from app.domain.gating import first_incomplete
-from app.services.extra_attempts import QuizStanding
+from app.services.attempt_standings import QuizStanding
 from app.services.next_modules import NextStep
 
 # How the module's quiz stands for the learner, in the order the page checks them.

@@ -109,6 +109,7 @@ def leave_organisation(
     close_requests: bool = True,
     via: str = "web",
     into: int | None = None,
+    as_leaver: bool = True,
 ) -> TakenOut | None:
     """Take a learner out of the organisation as a leaver; None when they were not in it (nor
     within `within`, conditions on the user), and nothing was changed.
@@ -121,7 +122,9 @@ def leave_organisation(
     figures drop them, and the requests they left waiting there, or that wait for them as a
     supervisor, are closed (unless `close_requests` is False: erasure closes its own).
     `into` is the organisation a move takes them into (`move`), in the same UPDATE: a
-    manager's account is never in none. The caller audits and commits.
+    manager's account is never in none. Without `as_leaver` (someone its figures never
+    counted: a manager, a trainer, an administrator, moved) no leaver row is kept, and the
+    rest is done the same. The caller audits and commits.
     """
     session = db.session()
     lock_for_closing(user_id)  # before the UPDATE that takes their row's lock on its own
@@ -146,7 +149,8 @@ def leave_organisation(
         removed_by=actor_id,
         left_at=utcnow(),
     )
-    session.add(left)
+    if as_leaver:
+        session.add(left)
     session.execute(TeamMember.__table__.delete().where(TeamMember.user_id == user_id))
     _stop_supervising(user_id, organisation_id, actor_id=actor_id, via=via)
     move_records(user_id, into)
@@ -190,14 +194,21 @@ def move(user: User, organisation_id: int, *, actor_id: int | None, via: str = "
 
     A learner's own move with a join code and an administrator's (set-role --org) both come
     through here. The caller has locked them as leaving locks them (lock_for_closing), and
-    audits and commits.
+    audits and commits. Only a learner leaves a leaver row: the organisation's figures (and
+    its list of leavers) count learners, so a manager, trainer or administrator moved leaves
+    their team, supervisor role and waiting requests there, but is no leaver of it.
     """
     if user.organisation_id is None:  # in none: they join, with nothing to leave
         user.organisation_id, user.organisation_joined_at = organisation_id, utcnow()
         move_records(user.id, organisation_id)
     elif user.organisation_id != organisation_id:
         leave_organisation(
-            user.id, user.organisation_id, actor_id=actor_id, via=via, into=organisation_id
+            user.id,
+            user.organisation_id,
+            actor_id=actor_id,
+            via=via,
+            into=organisation_id,
+            as_leaver=user.role == "learner",
         )
 
 

@@ -5,7 +5,8 @@ Two rules keep the record whole under concurrent requests and crashes:
 - Every write to an attempt's answers starts with `lock_attempt`, which finds the attempt
   only while it is in progress (SELECT ... FOR NO KEY UPDATE on PostgreSQL, an UPDATE on
   SQLite). The status is checked by the very statement that takes the lock, so once
-  grading has committed, no later save can touch an answer.
+  grading has committed, no later save can touch an answer; nor, as it locks and reads
+  the learner too, once an erasure (which takes the learner's lock) has.
 - Grading starts with `lock_learner`, so a learner's gradings run one after another: each
   reads the evidence the previous one committed before it re-rates the learner's levels.
   Gradings always take the learner's lock before the attempt's, so they cannot deadlock
@@ -16,18 +17,20 @@ Two rules keep the record whole under concurrent requests and crashes:
 PostgreSQL locks the rows. SQLite has one writer at a time: the first write of a
 transaction takes the database's write lock, and both functions write first there.
 
-The statements are built once, with bind parameters: a submit runs them on every request.
+Every other write about a person locks them with `lock_account`, and relies only on what
+it read. The statements are built once, with bind parameters: a submit runs them each time.
 """
 
-import hashlib
+from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, false, func, or_, select, update
+from sqlalchemy import bindparam, literal_column, or_, select, update
 from sqlalchemy.orm import Session
 
 from app import db
 from app.models import Attempt, User
 from app.services import signed_in_user
+from app.services.name_locks import lock_name  # noqa: F401 (called as locks.lock_name)
 
 # session.info keys: learner id -> LockedLearner, as lock_learner read it; attempt id ->
 # its revision (None once graded), as lock_learner_reading_attempt locked it, until
@@ -44,9 +47,19 @@ class LockedLearner(NamedTuple):
     full_name: str
     registration_number: str | None
     profession: str
+    # Set once they are erased (an erasure takes the same lock first).
+    erased_at: datetime | None
+    email: str
 
 
-_LEARNER_COLUMNS = (User.organisation_id, User.full_name, User.registration_number, User.profession)
+_LEARNER_COLUMNS = (
+    User.organisation_id,
+    User.full_name,
+    User.registration_number,
+    User.profession,
+    User.erased_at,
+    User.email,
+)
 # NO KEY UPDATE: it serialises gradings without blocking the inserts that refer to the
 # learner (their completions, attempts, evidence).
 _LOCK_LEARNER_POSTGRESQL = (
@@ -88,21 +101,36 @@ _ATTEMPT_COLUMNS = len(Attempt.__table__.c)
 _SIGN_IN_LOCKING_ATTEMPT = _locking_attempt(
     *signed_in_user.SIGNED_IN_COLUMNS,
     User.registration_number,
+    User.erased_at,
     *(column.label(f"attempt_{column.key}") for column in Attempt.__table__.c),
 )
+# Also whether the learner is erased, read under the database's write lock (the erasure's).
 _LOCK_ATTEMPT_SQLITE = (
     update(Attempt)
     .where(Attempt.id == bindparam("attempt_id"), Attempt.status == "in-progress")
     .values(revision=Attempt.revision)
-    .returning(Attempt.revision)
+    .returning(
+        Attempt.revision,
+        # Named in full: RETURNING renders its columns without their tables' names.
+        select(User.erased_at)
+        .where(User.id == literal_column("attempt.user_id"))
+        .scalar_subquery(),
+    )
 )
 # PostgreSQL re-reads a row it waited to lock and checks the WHERE again, as an UPDATE does,
-# without writing a new version of the attempt's row (selection and all) to do it.
+# without writing a new version of the attempt's row (selection and all) to do it. The
+# learner's row is locked first (as a grading locks it) and read as the lock found it.
 _LOCK_ATTEMPT_POSTGRESQL = (
-    select(Attempt.revision)
+    select(Attempt.revision, User.erased_at)
+    .join_from(Attempt, User, User.id == Attempt.user_id)
     .where(Attempt.id == bindparam("attempt_id"), Attempt.status == "in-progress")
-    .with_for_update(key_share=True)
+    .with_for_update(of=(User.__table__, Attempt.__table__), key_share=True)
 )
+
+
+class AccountGone(LookupError):
+    """The person a write is about was erased (or never was) by the time their lock was
+    taken: the transaction is rolled back, and nothing about them is written."""
 
 
 def lock_learner(session: Session, user_id: int) -> int | None:
@@ -111,12 +139,31 @@ def lock_learner(session: Session, user_id: int) -> int | None:
     Returns the learner's organisation as the lock read it, and keeps what it read in the
     session's info for the grading that follows (so it need not ask again).
     """
+    learner = _lock_learner(session, user_id)
+    return learner.organisation_id if learner else None
+
+
+def lock_account(session: Session, user_id: int) -> LockedLearner:
+    """Lock the person as lock_learner does and return what the lock read of them.
+
+    Raises AccountGone, rolled back, when the account is erased (an erasure takes the same
+    lock: one that committed while this waited is seen) or does not exist. What a writer
+    relies on about the person (organisation, email) is read here, not before the lock.
+    """
+    learner = _lock_learner(session, user_id)
+    if learner is None or learner.erased_at is not None:
+        session.rollback()
+        raise AccountGone(user_id)
+    return learner
+
+
+def _lock_learner(session: Session, user_id: int) -> LockedLearner | None:
     postgresql = session.get_bind().dialect.name == "postgresql"
     statement = _LOCK_LEARNER_POSTGRESQL if postgresql else _LOCK_LEARNER_SQLITE
     row = session.connection().execute(statement, {"user_id": user_id}).first()
     learner = LockedLearner(*row) if row is not None else None
     session.info.setdefault(LEARNERS, {})[user_id] = learner
-    return learner.organisation_id if learner else None
+    return learner
 
 
 def lock_people(session: Session, *people) -> dict[int, int | None]:
@@ -144,24 +191,6 @@ def lock_people(session: Session, *people) -> dict[int, int | None]:
     return dict(session.connection().execute(statement).all())
 
 
-# A name's lock on PostgreSQL: a transaction-scoped advisory lock on a number made from it.
-_LOCK_NAME_POSTGRESQL = select(func.pg_advisory_xact_lock(bindparam("key")))
-# On SQLite any write takes the database's one write lock, also one that changes no row.
-_LOCK_NAME_SQLITE = update(User).where(false()).values(role=User.role)
-
-
-def lock_name(session: Session, name: str) -> None:
-    """Wait for other transactions holding the lock of `name`, and hold it until commit.
-
-    For what has no row of its own to lock: an email address with no account, say.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-        session.connection().execute(_LOCK_NAME_POSTGRESQL, {"key": key})
-    else:
-        session.connection().execute(_LOCK_NAME_SQLITE)
-
-
 def lock_learner_reading_attempt(
     session: Session, user_id: int, attempt_id: int, module_slug: str, read_attempt
 ) -> tuple | None:
@@ -171,10 +200,11 @@ def lock_learner_reading_attempt(
     locks the attempt too (what the next lock_attempt returns, with no statement of its
     own), and takes no lock when the attempt is not the learner's; elsewhere `read_attempt()`
     reads the row after the lock. Either way only lock_attempt says whether the attempt is
-    still in progress: it may have been graded while the lock was awaited.
+    still in progress: it may have been graded while the lock was awaited. Raises
+    AccountGone, as lock_account does, when the learner was erased.
     """
     if session.get_bind().dialect.name != "postgresql":
-        lock_learner(session, user_id)
+        lock_account(session, user_id)
         return read_attempt()
     read = session.info.pop(READ_AT_SIGN_IN, None)
     if read is not None:
@@ -187,8 +217,11 @@ def lock_learner_reading_attempt(
     row = db.fetch_one(_LOCK_LEARNER_READING_ATTEMPT, parameters)
     if row is None:
         return None
-    learner_columns = len(_LEARNER_COLUMNS)
-    return _hold(session, user_id, LockedLearner(*row[:learner_columns]), row[learner_columns:])
+    learner = LockedLearner(*row[: len(_LEARNER_COLUMNS)])
+    if learner.erased_at is not None:
+        session.rollback()
+        raise AccountGone(user_id)
+    return _hold(session, user_id, learner, row[len(_LEARNER_COLUMNS) :])
 
 
 def sign_in_locking_attempt(
@@ -215,7 +248,12 @@ def sign_in_locking_attempt(
     else:
         found = row
         learner = LockedLearner(
-            row.organisation_id, row.full_name, row.registration_number, row.profession
+            row.organisation_id,
+            row.full_name,
+            row.registration_number,
+            row.profession,
+            row.erased_at,
+            row.email,
         )
         attempt = _hold(session, user_id, learner, row[-_ATTEMPT_COLUMNS:])
     if found is not None:
@@ -241,11 +279,21 @@ def locked_learner(session: Session, user_id: int) -> LockedLearner | None:
 def lock_attempt(session: Session, attempt_id: int) -> int | None:
     """Lock an attempt in progress and return its revision; None once it is graded.
 
-    An attempt lock_learner_reading_attempt locked in this transaction is not asked again.
+    Raises AccountGone, rolled back, when its learner has been erased: on PostgreSQL the
+    learner's row is locked too, first (an erasure holds it until it commits). An attempt
+    lock_learner_reading_attempt locked in this transaction is not asked again (that lock
+    read the learner).
     """
     held = session.info.get(ATTEMPTS, {})
     if attempt_id in held:
         return held.pop(attempt_id)
     postgresql = session.get_bind().dialect.name == "postgresql"
     statement = _LOCK_ATTEMPT_POSTGRESQL if postgresql else _LOCK_ATTEMPT_SQLITE
-    return session.connection().execute(statement, {"attempt_id": attempt_id}).scalar_one_or_none()
+    row = session.connection().execute(statement, {"attempt_id": attempt_id}).first()
+    if row is None:
+        return None
+    revision, erased_at = row
+    if erased_at is not None:
+        session.rollback()
+        raise AccountGone(attempt_id)
+    return revision

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from app.content import catalogue
+from app.domain.certificates import content_review
 from app.domain.open_badges import AchievementFacts
 from app.services.credential_claims import achievement_facts, alignment, clinical_reviewer
 
@@ -61,13 +62,14 @@ def _as_it_stands(attempt: GradedAttempt, now: AchievementFacts | None) -> Modul
         title = attempt.module_title or attempt.module_slug
         return ModuleAsStarted(title, 0, [], [], None, None)
     title = attempt.module_title or now.title
+    reviewer = clinical_reviewer(attempt.module_slug)
     return ModuleAsStarted(
         title,
         now.cpd_minutes,
         list(now.learning_outcomes),
         [[a.code, a.name] for a in now.alignments],
-        clinical_reviewer(attempt.module_slug),
-        replace(now, title=title),
+        reviewer,
+        replace(now, title=title, clinical_review=content_review(reviewer)),
     )
 
 
@@ -87,6 +89,7 @@ def _achievement(
     return replace(
         now,
         title=title,
+        clinical_review=content_review(facts.get("clinical_reviewer")),
         cpd_minutes=facts["cpd_minutes"],
         learning_outcomes=tuple(facts["learning_outcomes"]),
         alignments=alignments,

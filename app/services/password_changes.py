@@ -3,9 +3,11 @@
 
 import secrets
 
+from sqlalchemy.orm import Session
+
 from app import db
 from app.models import User
-from app.services import audit, locks
+from app.services import audit, locks, mail_outbox
 from app.services.accounts import AccountError, hash_password, password_matches, refuse_weak
 
 
@@ -33,7 +35,8 @@ JUST_CHANGED = (
 def change_password(
     user_id: int, current: str, new: str, *, session_token: str, address: str | None = None
 ) -> User:
-    """Replace the password after checking the current one; ends other sessions.
+    """Replace the password after checking the current one; ends other sessions and emails
+    the account's address that the password was changed.
 
     `session_token` is the one the request was signed in with. Changes of one account's
     password run one after another; one that finds the session ended meanwhile (a double
@@ -55,5 +58,20 @@ def change_password(
     user.password_hash = hash_password(new)
     user.session_token = secrets.token_hex(16)
     audit.record(session, "password.changed", actor_id=user_id, email=user.email, address=address)
+    # As after a reset: a change made by someone who took over a signed-in browser does not
+    # go unnoticed.
+    notice = note_password_changed(session, user)
     session.commit()
+    mail_outbox.send_queued([notice])
     return user
+
+
+def note_password_changed(session: Session, user: User) -> int:
+    """Queue the email telling the account holder their password changed (a change or a
+    reset), with a link to reset it, in the change's own transaction; return its id.
+
+    Sent after the commit (`mail_outbox.send_queued`), and by `linkwise send-mail` until it
+    goes: a mail server that is down neither undoes the change (it is made, and the browser
+    stays in) nor loses the notice.
+    """
+    return mail_outbox.queue(session, user, "password_changed")

@@ -25,7 +25,7 @@ from app.models_practice import (
     Supervisor,
 )
 from app.services import audit, reminder_failures
-from app.services.locks import lock_learner, lock_people
+from app.services.locks import lock_learner, lock_people, locked_learner
 from app.services.rating_reads import aware
 from app.services.ratings import refresh_levels
 from app.services.request_closures import close_stranded
@@ -98,6 +98,17 @@ def _competency_for(user_id: int, code: str, catalogue: Catalogue) -> tuple[Comp
     return competency_of(profession, code, catalogue)
 
 
+def _still_in_framework(profession: str | None, code: str, catalogue: Catalogue) -> Framework:
+    """Return the framework of the profession as read under the learner's lock, or roll back
+    and raise NotFound: a change of profession committed while this request waited for the
+    lock has closed the requests outside its framework, so nothing is added to one now."""
+    try:
+        return competency_of(profession, code, catalogue)[1]
+    except NotFound:
+        db.session().rollback()
+        raise
+
+
 def competency_of(
     profession: str | None, code: str, catalogue: Catalogue
 ) -> tuple[Competency, Framework]:
@@ -126,6 +137,7 @@ def self_assess(user_id: int, code: str, catalogue: Catalogue, form) -> None:
     if problems:
         raise PracticeError(problems)
     lock_learner(session, user_id)
+    _still_in_framework(locked_learner(session, user_id).profession, code, catalogue)
     now = utcnow()
     last = session.scalar(
         select(SelfAssessment)
@@ -169,7 +181,7 @@ def request_confirmation(
     yet due for renewal is not asked about again (RenewalNotDue), whatever page sent it.
     """
     session = db.session()
-    _, framework = _competency_for(user_id, code, catalogue)
+    _competency_for(user_id, code, catalogue)
     learner = session.get(User, user_id)
     choices = {str(s.id): s for s in supervisors_of(learner.organisation_id or 0, besides=user_id)}
     chosen = supervisor in choices and is_supervisor(int(supervisor))
@@ -179,6 +191,10 @@ def request_confirmation(
     # With no supervisor chosen, the learner's alone: a renewal not due is said first.
     people = (user_id, int(supervisor)) if chosen else (user_id,)
     organisation_of = lock_people(session, User.id.in_(people))
+    # The profession as it is now, under the lock a change of profession takes: one that
+    # came first closed the requests outside its framework, and none is written after it.
+    profession = session.scalar(select(User.profession).where(User.id == user_id))
+    framework = _still_in_framework(profession, code, catalogue)
     # Under the learner's lock a confirmation committed before (a supervisor deciding while
     # this form's page was open) is read as it stands: one not due for renewal stops here.
     _refuse_renewal_not_due(user_id, code, framework)

@@ -58,11 +58,16 @@ class Decision:
     lapsed: bool  # a confirmation whose recorded end has passed: it no longer confirms
     comments: str
     action_plan: str
+    # A return's latest confirmation before it: a renewal returned ends no confirmation, so
+    # while the practice stands "Confirmed" the page names the confirmation it stands on.
+    confirmation: Decision | None = None
 
 
 def latest_by_code(rows: Iterable[Row], now: datetime) -> dict[str, Decision]:
-    """Return each competency's latest decision from the rows DECISIONS read."""
+    """Return each competency's latest decision from the rows DECISIONS read (a return with
+    the latest confirmation before it)."""
     latest: dict[str, Decision] = {}
+    confirmations: dict[str, Decision] = {}
     for row in sorted(rows, key=lambda r: (aware(r.at[0]), r.number[0])):
         code, outcome, decided_by, comments, action_plan = row.text[:5]
         confirmed = outcome == CONFIRMED
@@ -77,7 +82,10 @@ def latest_by_code(rows: Iterable[Row], now: datetime) -> dict[str, Decision]:
             confirmed and ends is not None and ends <= now,
             comments or "",
             action_plan or "",
+            None if confirmed else confirmations.get(code),
         )
+        if confirmed:
+            confirmations[code] = latest[code]
     return latest
 
 

@@ -16,6 +16,7 @@ from app.domain.competencies import (
     practice_renewal_opens,
     practice_shown,
     renewal_not_due,
+    valid_for,
 )
 from app.domain.competencies.knowledge import why_rated
 from app.domain.competencies.met_rules import practice_needed
@@ -26,6 +27,7 @@ from app.models import utcnow
 from app.models_practice import (
     CLOSED_LEARNER_ERASED,
     CLOSED_LEARNER_LEFT,
+    CLOSED_PROFESSION,
     CLOSED_SUPERVISOR,
     CLOSED_SUPERVISOR_ERASED,
     CLOSED_WITHDRAWN,
@@ -86,6 +88,24 @@ class RequestRecord:
     # decisions kept it): a competency renamed or taken out since keeps the name decided on.
     competency_name: str | None = None
     supervisor_id: int | None = None  # whom it asked (None: their account was deleted)
+    # A confirmation's end as its decision recorded it (None: no end date, or not recorded:
+    # see validity_recorded), for working out whether it still stands.
+    ends: datetime | None = None
+    validity_recorded: bool = False
+
+    def confirms_until(self, lasts) -> datetime | None:
+        """Return when this confirmation stops confirming: its recorded end, else (decided
+        before ends were recorded) `lasts` (a Duration, or None: never) after it was given."""
+        if self.validity_recorded or self.decided_at is None:
+            return self.ends
+        return lasts.after(self.decided_at) if lasts else None
+
+    def stands_at(self, moment: datetime, lasts) -> bool:
+        """Say whether this is a confirmation given by `moment` that still confirms then."""
+        if self.outcome != "confirmed" or self.decided_at is None or self.decided_at > moment:
+            return False
+        ends = self.confirms_until(lasts)
+        return ends is None or ends > moment
 
     @property
     def closed_by_erasure(self) -> bool:
@@ -108,6 +128,12 @@ class RequestRecord:
     def closed_by_supervisor_erasure(self) -> bool:
         """Say whether the request was closed because its supervisor's account was erased."""
         return self.closed_at is not None and self.closed_because == CLOSED_SUPERVISOR_ERASED
+
+    @property
+    def closed_by_profession(self) -> bool:
+        """Say whether the request was closed because its learner changed to a profession
+        whose framework does not hold its competency."""
+        return self.closed_at is not None and self.closed_because == CLOSED_PROFESSION
 
     @property
     def withdrawn(self) -> bool:
@@ -153,6 +179,10 @@ class PracticePage:
     # Why knowledge stands below the top level and what can raise it (None at the top, or
     # before there is a rating).
     level_reason: str | None = None
+    # The latest confirmation still in date (None: none), and when it ends (None: never):
+    # it stands whatever a supervisor decides on a request to renew it.
+    standing: RequestRecord | None = None
+    standing_until: datetime | None = None
 
     @property
     def attempts(self) -> tuple[AttemptEvidence, ...]:
@@ -182,6 +212,8 @@ def page(
     confirmed_until = until if shown == CONFIRMED else None
     opens = practice_renewal_opens(confirmed_until, framework.renew_within)
     level = stored.text[0] if stored else "Not enough evidence"
+    lasts = valid_for(competency, framework)
+    standing = standing_confirmation(requests, lasts, now)
     return PracticePage(
         competency,
         framework,
@@ -204,6 +236,8 @@ def page(
         not_in,
         rating_history.from_rows(found[rating_history.KIND], catalogue).get(code, ()),
         why_rated(level, framework),
+        standing,
+        standing.confirms_until(lasts) if standing else None,
     )
 
 
@@ -271,4 +305,15 @@ def request_record(row: Row) -> RequestRecord:
         bool(row.number[5]),
         row.text[10] if decided else None,
         row.number[6],
+        aware(row.at[4]) if outcome == "confirmed" else None,
+        bool(row.number[4]) if outcome == "confirmed" else False,
     )
+
+
+def standing_confirmation(
+    requests: tuple[RequestRecord, ...], lasts, moment: datetime
+) -> RequestRecord | None:
+    """Return the latest confirmation among the requests that still confirms at `moment`:
+    it stands until its end whatever is decided on a later request (a renewal)."""
+    found = [r for r in requests if r.stands_at(moment, lasts)]
+    return max(found, key=lambda r: r.decided_at, default=None)

@@ -18,7 +18,7 @@ from app.models_practice import (
 from app.models_teams import Team
 from app.services import audit, learner_rows, leavers, locks, team_members, teams
 from app.services.accounts import AccountError, organisation_for_code
-from app.services.request_closures import lock_for_closing
+from app.services.request_closures import close_outside_framework, lock_for_closing
 
 DETAILS = ("full_name", "profession", "registration_number")
 
@@ -89,6 +89,11 @@ def update_details(
     if changed:
         # The values stay out of the log: it is kept longer than the account may be.
         audit.record(session, "account.details_changed", actor_id=user_id, fields=changed)
+    if "profession" in changed:
+        # Requests for a competency the new framework does not hold have nothing left to
+        # decide: closed with the change, under the learner's lock (a decision waits for it).
+        session.flush()
+        close_outside_framework(user_id, user.profession, actor_id=user_id)
     current = {key: getattr(user, key) for key in DETAILS}
     session.commit()
     return DetailsSaved(tuple(changed), conflicts, current)
@@ -162,6 +167,9 @@ def join_organisation(
     organisation, team = joins(join_code)
     # Moving leaves the organisation they are in: locked as leaving locks them.
     lock_for_closing(user_id)
+    if team is not None and not team_members.still_there(team.id):
+        session.rollback()  # deleted since the code was looked up: as a code not recognised
+        raise AccountError("join_code", UNKNOWN_CODE)
     user = session.get(User, user_id, populate_existing=True)
     in_team = team is not None and getattr(teams.team_of(user_id), "id", None) == team.id
     if user.organisation_id == organisation.id and (team is None or in_team):

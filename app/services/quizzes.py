@@ -29,6 +29,9 @@ class QuizClosed(Exception):
     """The quiz cannot be started now; the message says why."""
 
 
+ACCOUNT_GONE = "Your account has been deleted: no attempt was started."
+
+
 @dataclass(frozen=True)
 class AttemptQuestions:
     """An attempt's questions as it showed them, and the settings it was taken under."""
@@ -61,11 +64,15 @@ def start(
     The learner's lock comes first: requests starting the same quiz at once (a double
     click, two tabs) then read where it stands one after another, so the second finds the
     first's attempt in progress instead of starting another past the allowance, and a met
-    retake rule opens its new set of attempts once.
+    retake rule opens its new set of attempts once. An account erased meanwhile (the
+    erasure takes the same lock) starts nothing: QuizClosed.
     """
     now = now or utcnow()
     session = db.session()
-    locks.lock_learner(session, user_id)
+    try:
+        locks.lock_account(session, user_id)
+    except locks.AccountGone:  # erased while this request was under way
+        raise QuizClosed(ACCOUNT_GONE) from None
     current = quiz_standing.status(user_id, module, now)
     if current.in_progress:
         return current.in_progress

@@ -20,8 +20,9 @@ from app import db, mail
 from app.domain.accounts import normalise_email
 from app.links import absolute_url
 from app.models import AuditEvent, User, utcnow
-from app.services import audit, locks, reminder_failures, sign_in_locks, tokens
+from app.services import audit, locks, mail_outbox, reminder_failures, sign_in_locks, tokens
 from app.services.accounts import hash_password, password_matches, refuse_weak, user_by_email
+from app.services.password_changes import note_password_changed
 
 # A second ask for one address within this time is the first one sent again (a double
 # click, two tabs): the link already on its way stands, and no other is sent. Asking again
@@ -158,12 +159,7 @@ def reset_password(token: str, new_password: str, *, address: str | None = None)
         address=address,
         **({"lifted": lifted} if lifted else {}),
     )
+    notice = note_password_changed(session, user)
     session.commit()
-    if mail.send_quietly(
-        user.email,
-        "password_changed",
-        name=user.full_name,
-        reset_url=absolute_url("recovery.forgot_password"),
-    ):
-        reminder_failures.address_took_mail(user.id, user.email)
+    mail_outbox.send_queued([notice])
     return user

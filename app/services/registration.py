@@ -4,7 +4,9 @@ Registering answers the same whether or not the address already has an account: 
 email says what happened (a link to finish signing up, or a reminder that the account
 exists with a link to reset its password), so the form tells nobody who is registered.
 When that email cannot be sent, registering raises mail.MailError, the same way for both,
-and leaves nothing behind to finish: the pending registration is taken back out.
+and leaves nothing behind to finish: the pending registration is taken back out. When the
+mail server has the whole email but never answers, it may well arrive: the registration
+stays, and the page says the email may take a while.
 
 A sign-up records the join code it gave, so that a manager replacing that code takes it out
 of the organisation before it is confirmed (services/join_codes.py). Both ends lock the
@@ -51,9 +53,13 @@ class Registration:
     join_code: str = ""
 
 
-def register(form: Registration, *, address: str | None = None) -> None:
+def register(form: Registration, *, address: str | None = None) -> bool:
     """Start a sign-up and email the address; AccountError for a problem with the form,
-    mail.MailError (the sign-up taken back, the failure recorded) when the email cannot go."""
+    mail.MailError (the sign-up taken back, the failure recorded) when the email cannot go.
+
+    Say whether the mail server confirmed it took the email: False when it has the whole
+    message but never answered (it may arrive, late), when the sign-up stays, so that the
+    link in it works."""
     session = db.session()
     email = normalise_email(form.email)
     if form.profession not in PROFESSIONS:
@@ -80,11 +86,13 @@ def register(form: Registration, *, address: str | None = None) -> None:
                 sign_in_url=absolute_url("auth.sign_in"),
                 reset_url=absolute_url("recovery.forgot_password"),
             )
+        except mail.MailMaybeSent:
+            return False
         except mail.MailError:
             _not_sent(email, None, subject_id=existing.id, address=address)
             raise
         reminder_failures.address_took_mail(existing.id, email)
-        return
+        return True
     if code is not None and not _code_holds(session, team or organisation, code):
         raise AccountError("join_code", UNKNOWN_CODE)  # replaced a moment ago
     token, token_hash = tokens.new_secret()
@@ -113,9 +121,12 @@ def register(form: Registration, *, address: str | None = None) -> None:
             confirm_url=absolute_url("auth.confirm_registration", token=token),
             hours=int(PENDING_FOR.total_seconds() // 3600),
         )
+    except mail.MailMaybeSent:
+        return False
     except mail.MailError:
         _not_sent(email, token_hash, address=address)
         raise
+    return True
 
 
 def _code_holds(session, owner, code: str) -> bool:

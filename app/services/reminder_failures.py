@@ -45,6 +45,7 @@ class Failing:
     reply: str
     failures: int
     summary: bool = False  # the email refused last was a manager's weekly summary
+    notice: bool = False  # the spell began with an account notice (mail_outbox.py)
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,8 @@ def failing_of(found: dict[str, list[Row]]) -> Failing | None:
     """Return the learner's open spell as `PERSON_FAILING` read it, if they have one."""
     for row in found.get("reminders failing", ()):
         refused, reply, kind = row.text[:3]
-        return Failing(row.at[0], refused == "address", reply, row.number[0], kind == "summary")
+        summary, notice = kind == "summary", kind == "notice"
+        return Failing(row.at[0], refused == "address", reply, row.number[0], summary, notice)
     return None
 
 
@@ -207,6 +209,7 @@ def failing_from(spell: ReminderFailure | None) -> Failing | None:
         spell.reply,
         spell.failures,
         spell.kind == "summary",
+        spell.kind == "notice",
     )
 
 

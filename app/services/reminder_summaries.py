@@ -82,6 +82,9 @@ def send_summaries(
                 failing=found.reminders_failing,
                 compliance_url=absolute_url("manage.compliance_page"),
             )
+        except mail.MailMaybeSent:
+            sent += 1  # the server has it: as for a learner's reminder, not sent twice
+            continue
         except mail.MailError as error:
             session.execute(delete(ReminderSent).where(ReminderSent.id == claimed.id))
             if isinstance(error, mail.MailRefused):

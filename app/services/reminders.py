@@ -52,6 +52,7 @@ class ReminderRun:
     # administrators see both (emails_refused.py).
     refused: int = 0
     summaries_refused: int = 0
+    deferred: bool = False  # the server that stopped the run answered "not now" (4xx)
 
     def describe(self) -> str:
         """Return the line the command prints."""
@@ -96,8 +97,9 @@ class ReminderRun:
     def left_line(self) -> str | None:
         """Return the line saying what was left unsent when the mail server went down."""
         if self.failed and self.left:
+            why = "asked to be tried later" if self.deferred else "could not be reached"
             return (
-                f"the mail server could not be reached, so {self.left} more "
+                f"the mail server {why}, so {self.left} more "
                 f"email{'s were' if self.left != 1 else ' was'} not tried: "
                 "the next run sends them"
             )
@@ -109,6 +111,7 @@ def send_reminders(catalogue: Catalogue, today: date) -> ReminderRun:
     session = db.session()
     emails = reminders = failed = left = refused = 0
     down = False  # the mail server could not be reached: try no more, count what is left
+    deferred = False  # ... or it asked to be tried later (a 4xx reply)
     organisations = session.scalars(
         select(Organisation.id).where(
             Organisation.id.in_(select(Assignment.organisation_id).distinct())
@@ -147,8 +150,9 @@ def send_reminders(catalogue: Catalogue, today: date) -> ReminderRun:
                 continue
             try:
                 sent = _remind(learner, due, catalogue, today) if due else None
-            except mail.MailServerDown:
+            except mail.MailServerDown as error:
                 down, sent = True, -1
+                deferred = isinstance(error, mail.MailDeferred)
             if sent is None:
                 continue
             emails, reminders, failed, refused = (
@@ -168,6 +172,7 @@ def send_reminders(catalogue: Catalogue, today: date) -> ReminderRun:
         left + summaries_left,
         refused,
         summaries_refused,
+        deferred,
     )
 
 
@@ -229,6 +234,10 @@ def _remind(learner, due: list[rules.Standing], catalogue: Catalogue, today: dat
             lines=lines,
             learning_url=absolute_url("learn.my_learning"),
         )
+    except mail.MailMaybeSent:
+        # The server has the whole message and went quiet: counted as sent (the claims
+        # stay), as emailing it again every run could send the learner the same one twice.
+        return len(claimed)
     except mail.MailError as error:
         session.execute(delete(ReminderSent).where(ReminderSent.id.in_([i for i, _ in claimed])))
         if isinstance(error, mail.MailRefused):

@@ -6,10 +6,15 @@ its own, never a decision) and the learner's practice stops reading "Awaiting
 confirmation". So is a request whose learner erased their account, or left the
 organisation it was asked in (their learning is no longer that organisation's to read): it
 leaves the supervisor's queue, and a decision sent from a page opened before is refused.
-Each closing records why. A decision already made stands whatever happens to its
-supervisor or its learner later. A learner whose request closed because its supervisor can
-no longer decide it is emailed once the closing commits, so they can ask someone else (an
-email that goes through closes their spell of refused emails: reminder_failures.py).
+A learner who changes profession has the requests they left waiting for a competency
+the new profession's framework does not hold closed too (close_outside_framework), in the
+same transaction as the change. Each closing records why. A decision already made stands
+whatever happens to its supervisor or its learner later. A learner whose request closed
+because its supervisor can no longer decide it is emailed once the closing commits, so they
+can ask someone else; a supervisor whose request closed because its learner changed
+profession is emailed once the change commits, if they could still have decided it, so
+they know it needs nothing from them (an email that goes through closes its reader's spell
+of refused emails: reminder_failures.py).
 """
 
 from collections import defaultdict
@@ -24,6 +29,7 @@ from app.models import User, utcnow
 from app.models_practice import (
     CLOSED_LEARNER_ERASED,
     CLOSED_LEARNER_LEFT,
+    CLOSED_PROFESSION,
     CLOSED_SUPERVISOR,
     CLOSED_SUPERVISOR_ERASED,
     ConfirmationClosure,
@@ -41,27 +47,18 @@ NOTICES = "linkwise.closure_notices"
 
 @dataclass(frozen=True)
 class _Notice:
-    """An email telling a learner their request was closed: all it needs, read before commit."""
+    """An email telling someone a request was closed: all it needs, read before commit."""
 
-    user_id: int
+    user_id: int  # whom it tells
     email: str
-    name: str
-    code: str
-    competency: str  # its code and name
-    supervisor: str | None  # None when the supervisor's account was erased
+    template: str
+    fields: tuple[tuple[str, str | None], ...]  # what the template reads, by name
 
 
 def _send_notices(session: Session) -> None:
     delivered = []
     for notice in session.info.pop(NOTICES, ()):
-        if mail.send_quietly(
-            notice.email,
-            "practice_closed",
-            name=notice.name,
-            supervisor=notice.supervisor,
-            competency=notice.competency,
-            url=absolute_url("practice.competency", code=notice.code),
-        ):
+        if mail.send_quietly(notice.email, notice.template, **dict(notice.fields)):
             delivered.append((notice.user_id, notice.email))
     # After the commit this session may run no SQL: the spells close on a connection of
     # their own, and a failure there is logged, so every notice is sent and nothing raised.
@@ -145,10 +142,13 @@ def close_stranded(*where, actor_id: int | None, catalogue=None, via: str = "web
     now, codes, notices = utcnow(), defaultdict(set), []
     for request_id, learner_id, code, why, email, name, asked, asked_erased in stranded:
         if why in (CLOSED_SUPERVISOR, CLOSED_SUPERVISOR_ERASED):
-            competency = catalogue.competency(code)
-            called = f"{code} {competency.name}" if competency else code
-            supervisor_name = None if asked_erased else asked
-            notices.append(_Notice(learner_id, email, name, code, called, supervisor_name))
+            fields = (
+                ("name", name),
+                ("supervisor", None if asked_erased else asked),
+                ("competency", catalogue.called(code)),
+                ("url", absolute_url("practice.competency", code=code)),
+            )
+            notices.append(_Notice(learner_id, email, "practice_closed", fields))
         session.add(ConfirmationClosure(request_id=request_id, closed_at=now, reason=why))
         codes[learner_id].add(code)
         audit.record(
@@ -167,3 +167,77 @@ def close_stranded(*where, actor_id: int | None, catalogue=None, via: str = "web
         refresh_levels(learner_id, organisation_id, learner_codes, catalogue, cause="closed")
     _tell_once_committed(session, notices)
     return len(stranded)
+
+
+def close_outside_framework(
+    user_id: int, profession: str, catalogue=None, *, actor_id: int | None, via: str = "web"
+) -> int:
+    """Close the learner's undecided requests for competencies that the framework for
+    `profession` does not hold (after a change of profession), recording why and re-rating
+    them; return how many closed. Requests for competencies it holds stay open.
+
+    The caller holds the learner's lock (a decision takes it too, so the two never cross:
+    a decision sent after finds the request closed) and commits; each supervisor who could
+    still have decided a request it closed is emailed once that commit is made.
+    """
+    session = db.session()
+    if catalogue is None:
+        from app.content import catalogue as current
+
+        catalogue = current()
+    framework = catalogue.framework_for(profession or "")
+    kept = [c.code for c in framework.competencies] if framework is not None else []
+    learner, supervisor = aliased(User), aliased(User)
+    waiting = session.execute(
+        select(
+            ConfirmationRequest.id,
+            ConfirmationRequest.competency_code,
+            learner.full_name,
+            supervisor.id,
+            supervisor.email,
+            supervisor.full_name,
+            # An erased supervisor, or one no longer a supervisor there, has nothing to drop.
+            supervisor_can_decide(),
+        )
+        .join(learner, learner.id == ConfirmationRequest.user_id)
+        .outerjoin(supervisor, supervisor.id == ConfirmationRequest.supervisor_id)
+        .where(
+            ConfirmationRequest.user_id == user_id,
+            ConfirmationRequest.competency_code.not_in(kept),
+            ~exists().where(ConfirmationDecision.request_id == ConfirmationRequest.id),
+            ~exists().where(ConfirmationClosure.request_id == ConfirmationRequest.id),
+        )
+        .order_by(ConfirmationRequest.id)
+    ).all()
+    if not waiting:
+        return 0
+    now, notices = utcnow(), []
+    for request_id, code, name, asked_id, email, asked, can_decide in waiting:
+        closure = ConfirmationClosure(
+            request_id=request_id, closed_at=now, reason=CLOSED_PROFESSION
+        )
+        session.add(closure)
+        if can_decide:
+            fields = (
+                ("name", asked),
+                ("learner", name),
+                ("competency", catalogue.called(code)),
+                ("url", absolute_url("supervise.queue")),
+            )
+            notices.append(_Notice(asked_id, email, "practice_closed_profession", fields))
+        audit.record(
+            session,
+            "practice.closed",
+            actor_id=actor_id,
+            subject_id=user_id,
+            via=via,
+            competency=code,
+            request=request_id,
+            reason=CLOSED_PROFESSION,
+        )
+    session.flush()
+    organisation_id = session.scalar(select(User.organisation_id).where(User.id == user_id))
+    codes = {row.competency_code for row in waiting}
+    refresh_levels(user_id, organisation_id, codes, catalogue, cause="closed")
+    _tell_once_committed(session, notices)
+    return len(waiting)

@@ -68,8 +68,7 @@ def to_withdraw(user_id: int, code: str, request_id: int, catalogue: Catalogue) 
         raise AlreadyWithdrawn(request_id)
     if asked.closed_at is not None:
         raise AlreadyClosed(request_id)
-    competency = catalogue.competency(code)
-    return ToWithdraw(asked, f"{code} {competency.name}" if competency else code)
+    return ToWithdraw(asked, catalogue.called(code))
 
 
 def withdraw(user_id: int, code: str, request_id: int, catalogue: Catalogue) -> Told:
@@ -143,13 +142,12 @@ def withdraw(user_id: int, code: str, request_id: int, catalogue: Catalogue) -> 
     session.commit()
     if tell is None:
         return Told(None)
-    competency = catalogue.competency(code)
     emailed = mail.send_quietly(
         tell.email,
         "practice_withdrawn",
         name=tell.supervisor_name,
         learner=tell.learner_name,
-        competency=f"{code} {competency.name}" if competency else code,
+        competency=catalogue.called(code),
         url=absolute_url("supervise.queue"),
     )
     if emailed:

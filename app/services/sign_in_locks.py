@@ -1,16 +1,22 @@
 """Sign-in locks: the failed-attempt counts that stop an account, and lifting them for support.
 
 An account is locked when failed sign-ins from one address reach the allowance per account
-and address (web/throttles.py), or wrong current passwords reach theirs. The counts live in
-the rate limiter's store, under keys this module names (the throttles build them here too).
-Lifting deletes the account's counts there, audited. Only a store every process shares
-(Redis) can be reached from the command line: counts kept in a server's own memory (the
-development default, and each worker's fallback while Redis is down) cannot. A password
-reset lifts them too, from the server: in Redis, or in the memory of the process it runs in.
+and address (web/throttles.py), or wrong current passwords reach theirs; and signing in to it
+from browsers and addresses new to it pauses when failed sign-ins from every address together
+reach its ceiling (sign_in_ceiling.py). The counts live in
+the rate limiter's store, under keys sign_in_counting.py names (the throttles count by them).
+Lifting deletes the account's counts there, audited. It leaves the counts per address, for
+everyone there, which are not the account's: while one stops sign-in from an address the
+account's failures came from, its page says so (sign_in_store.py remembers the address).
+Only a store every process shares (Redis) can be reached from the command line: counts kept
+in a server's own memory (the development default, and each worker's fallback while Redis
+is down) cannot. An
+administrator's page reads and lifts them from the server: in Redis, or with `memory://` in
+the serving process's own memory. A password reset lifts them too, from the server: in Redis,
+or in the memory of the process it runs in.
 """
 
 import logging
-import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -18,87 +24,31 @@ from flask import current_app
 from limits.storage import MemoryStorage, RedisStorage, Storage
 
 from app import db
-from app.domain.numbers import whole_number
 from app.models import User
 from app.rate_limits import limiter
-from app.services import audit, locks
+from app.services import audit, sign_in_store
 from app.services.accounts import user_by_email
+from app.services.sign_in_store import Count
+
+__all__ = ["Count", "Lifted", "NoAccount", "StoreUnreachable", "lift", "lift_on_reset", "standing"]
 
 _log = logging.getLogger("linkwise.rate_limits")
-
-SIGN_IN = "sign-in:"  # a count per account and address starts so
-ADDRESS = "address:"  # a count per address starts so
-ACCOUNT = "account:"  # a count per signed-in account (wrong current passwords) starts so
-_GLOB_SPECIALS = "\\*?[]"
-
-
-def sign_in_key(email: str, address: str) -> str:
-    """Return what failed sign-ins at an (already normalised) email from an address count by."""
-    return f"{SIGN_IN}{email}|{address}"
-
-
-def account_key(user_id: int | str) -> str:
-    """Return what a signed-in account's wrong current passwords count by."""
-    return f"{ACCOUNT}{user_id}"
-
-
-def wait_for_password_checks(user_id: int) -> None:
-    """Wait for the account's other checks of its current password to end, and hold the
-    next one off until this request's transaction ends.
-
-    A check takes its place in the count of wrong passwords only once it holds this
-    (web/throttles.py): checks sent at once are counted one after another, so between them
-    they never try more passwords than the allowance, and a right one is never refused for
-    places that checks still under way had taken.
-    """
-    locks.lock_name(db.session(), f"password-check:{user_id}")
-
-
-# One off a count, and the count deleted when that leaves none: a count of nothing would
-# be found as a lock with no failures.
-_GIVE_BACK = "if redis.call('decr', KEYS[1]) <= 0 then redis.call('del', KEYS[1]) end"
-
-
-def give_back(store: Storage, key: str) -> None:
-    """Take one off a count a request added (the limiter's key, as it counts in `store`)."""
-    if isinstance(store, RedisStorage):
-        store.get_connection().eval(_GIVE_BACK, 1, store.prefixed_key(key))
-    else:
-        store.decr(key)
+# Counts from one address each that stop nothing are listed one by one up to this many;
+# more (failures spread over many addresses) are said together.
+LISTED_FROM_FEW_ADDRESSES = 3
 
 
 class StoreUnreachable(RuntimeError):
     """The counts cannot be reached from here; the message says why, in one sentence."""
 
+    @property
+    def where(self) -> str:
+        """Return the store's address as configured, without its password."""
+        return _shown_uri()
+
 
 class NoAccount(LookupError):
     """No account has the email address given."""
-
-
-@dataclass(frozen=True)
-class Count:
-    """Failures counted: how many, of how many allowed, from which address (None: wrong
-    current passwords, counted per account wherever they come from)."""
-
-    address: str | None
-    failures: int
-    allowed: int
-    seconds_left: int  # until the count lapses by itself
-
-    @property
-    def what(self) -> str:
-        """Say what was counted: 'sign-ins from 192.0.2.7' or 'current passwords'."""
-        return f"sign-ins from {self.address}" if self.address else "current passwords"
-
-    @property
-    def locked(self) -> bool:
-        """Say whether this count stops the account now."""
-        return self.failures >= self.allowed
-
-    @property
-    def said(self) -> str:
-        """Say the count: '5 of 5 failed sign-ins from 192.0.2.7'."""
-        return f"{self.failures} of {self.allowed} failed {self.what}"
 
 
 @dataclass(frozen=True)
@@ -110,38 +60,114 @@ class Lifted:
     addresses_at_limit: tuple[Count, ...] = ()
 
     @property
+    def shown(self) -> tuple[Count, ...]:
+        """Return the counts as a page lists them: the one from every address first (its
+        pause reaches furthest), the others as found."""
+        return tuple(sorted(self.counts, key=lambda count: not count.every_address))
+
+    @property
+    def listed(self) -> tuple[Count, ...]:
+        """Return the counts said one by one, as `shown` orders them: all of them, unless
+        many addresses each have a few failures (a spread-out attack), which `others` groups."""
+        return self._apart(self.shown)
+
+    @property
+    def listed_as_found(self) -> tuple[Count, ...]:
+        """Return the counts said one by one in the order found (lifting tells them so)."""
+        return self._apart(self.counts)
+
+    def _apart(self, counts: tuple[Count, ...]) -> tuple[Count, ...]:
+        grouped = set(map(id, self.others))
+        return tuple(count for count in counts if id(count) not in grouped)
+
+    @property
+    def others(self) -> tuple[Count, ...]:
+        """Return the counts from one address each that stop nothing, grouped when there are
+        more than LISTED_FROM_FEW_ADDRESSES of them (else none: each is listed)."""
+        few = tuple(count for count in self.shown if count.address and not count.locked)
+        return few if len(few) > LISTED_FROM_FEW_ADDRESSES else ()
+
+    @property
+    def others_said(self) -> str:
+        """Say the grouped counts, as a page lists them: '48 other addresses with 1 to 4
+        failed sign-ins each; none stops sign-in' ('' when none is grouped)."""
+        return f"{self._others_counted()}; none stops sign-in" if self.others else ""
+
+    @property
+    def others_lifted(self) -> str:
+        """Say the grouped counts, as lifting tells of them: '48 other addresses with 1 to 4
+        failed sign-ins each (none stopping sign-in)' ('' when none is grouped)."""
+        return f"{self._others_counted()} (none stopping sign-in)" if self.others else ""
+
+    def _others_counted(self) -> str:
+        least = min(count.failures for count in self.others)
+        most = max(count.failures for count in self.others)
+        many = f"{least} to {most}" if least != most else str(least)
+        other = "other " if len(self.others) < len(self.counts) else ""
+        plural = "s" if most != 1 else ""
+        return f"{len(self.others)} {other}addresses with {many} failed sign-in{plural} each"
+
+    @property
     def was_locked(self) -> bool:
         """Say whether any count deleted was stopping the account."""
         return any(count.locked for count in self.counts)
 
 
-def lift(email: str) -> Lifted:
+def lift(
+    email: str, *, actor_id: int | None = None, via: str = "cli", address: str | None = None
+) -> Lifted:
     """Delete the failed sign-in and current-password counts of the account with this email,
-    from the command line; audited when any were found. Raises NoAccount or StoreUnreachable."""
+    from the command line (or an administrator's page, `via` "web"); audited when any were
+    found. Raises NoAccount or StoreUnreachable."""
     user = user_by_email(email)
     if user is None or user.erased_at is not None:
         raise NoAccount(email)
-    store = _shared_store()
+    store = _shared_store() if via == "cli" else _servers_store()
     try:
-        found = _counts(store, user.email, user.id)
-        at_limit = _addresses_at_limit(store, found)
-        deleted = _delete(store, [key for key, _, _ in found])
+        found = sign_in_store.counts(store, user.email, user.id)
+        at_limit = sign_in_store.addresses_at_limit(store, found, user.id)
+        sign_in_store.mark_lifted(store, user.id, found)
+        deleted = sign_in_store.forget(store, found, user.email)
     except store.base_exceptions as error:
         raise StoreUnreachable(_unreachable(error)) from None
-    counts = tuple(count for _, count, _ in found)
-    if deleted:
+    # A count given back to nothing stays at 0 in a process's memory (Redis deletes it).
+    counts = tuple(count for _, count, _ in found if count.failures)
+    if deleted and counts:
         session = db.session()
         audit.record(
             session,
             "sign_in.unlocked",
             subject_id=user.id,
+            actor_id=actor_id,
             email=user.email,
-            via="cli",
+            address=address,
+            via=via,
             was_locked=any(count.locked for count in counts),
             counts=[count.said for count in counts],
         )
         session.commit()
     return Lifted(user.email, counts, tuple(at_limit))
+
+
+def standing(email: str, user_id: int) -> Lifted:
+    """Return the counts against the account now, as lift finds them, changing nothing (an
+    administrator's page: what lifting would forget). Raises StoreUnreachable."""
+    store = _servers_store()
+    try:
+        found = sign_in_store.counts(store, email, user_id)
+        at_limit = tuple(sign_in_store.addresses_at_limit(store, found, user_id))
+        return Lifted(email, tuple(count for _, count, _ in found if count.failures), at_limit)
+    except store.base_exceptions as error:
+        raise StoreUnreachable(_unreachable(error)) from None
+
+
+def _servers_store() -> Storage:
+    """Return the store the server counts in, for its own pages: Redis, which every process
+    shares, or (the development default) this process's memory, the server's own counts."""
+    store = limiter.storage
+    if isinstance(store, MemoryStorage | RedisStorage):
+        return store
+    return _shared_store()  # says in one sentence that it is not one of those
 
 
 def lift_on_reset(user: User) -> tuple[Count, ...]:
@@ -155,8 +181,9 @@ def lift_on_reset(user: User) -> tuple[Count, ...]:
     """
     store = limiter.limiter.storage
     try:
-        found = _counts(store, user.email, user.id)
-        _delete(store, [key for key, _, _ in found])
+        found = sign_in_store.counts(store, user.email, user.id)
+        sign_in_store.mark_lifted(store, user.id, found)
+        sign_in_store.forget(store, found, user.email)
     except store.base_exceptions as error:
         _log.warning("rate limits: a password reset left the account's counts: %s", error)
         return ()
@@ -194,78 +221,3 @@ def _shown_uri() -> str:
         return uri
     host = parts.hostname or ""  # never print a password
     return urlunsplit(parts._replace(netloc=f"{host}:{parts.port}" if parts.port else host))
-
-
-def _head(store: Storage) -> str:
-    """Return how every key of this app starts in the store.
-
-    The limiter names a count `LIMITER/<app's key prefix>/<what it counts by>/<scope>/
-    <allowance>/<per so many>/<unit>`, and Redis keeps it under its own prefix.
-    """
-    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
-    head = "LIMITER/" + (f"{prefix}/" if prefix else "")
-    return store.prefixed_key(head) if isinstance(store, RedisStorage) else head
-
-
-def _found(store: Storage, start: str):
-    """Yield (key, the rest of what it counts by, scope, allowance) of every count whose key
-    begins with `start`."""
-    if isinstance(store, RedisStorage):
-        escaped = "".join(f"\\{c}" if c in _GLOB_SPECIALS else c for c in start)
-        keys = (key.decode() for key in store.get_connection().scan_iter(match=escaped + "*"))
-    else:  # a process's own memory
-        keys = [key for key in list(store.storage) if key.startswith(start)]
-    for key in keys:
-        # Neither an address nor a scope holds a "/": the last four are the limit's.
-        parts = key.removeprefix(start).rsplit("/", 4)
-        allowance = whole_number(parts[2]) if len(parts) == 5 else None
-        if allowance is not None:
-            yield key, parts[0], parts[1], allowance
-
-
-def _count(store: Storage, key: str, address: str | None, allowed: int) -> Count:
-    if isinstance(store, RedisStorage):
-        connection = store.get_connection()
-        failures, seconds_left = int(connection.get(key) or 0), int(connection.ttl(key))
-    else:
-        failures = store.get(key)
-        seconds_left = int(store.expirations.get(key, 0) - time.time())
-    return Count(address, failures, allowed, max(seconds_left, 0))
-
-
-def _delete(store: Storage, keys: list[str]) -> int:
-    """Delete counts by their keys as found; return how many there were."""
-    if not keys:
-        return 0
-    if isinstance(store, RedisStorage):
-        return store.get_connection().delete(*keys)
-    for key in keys:
-        store.clear(key)
-    return len(keys)
-
-
-def _counts(store: Storage, email: str, user_id: int) -> list[tuple[str, Count, str]]:
-    """Return (key, count, scope) of every count against the account."""
-    head, found = _head(store), []
-    for key, address, scope, allowed in _found(store, head + sign_in_key(email, "")):
-        if address and "|" not in address:  # not another email that goes on with a "|"
-            found.append((key, _count(store, key, address, allowed), scope))
-    for key, rest, scope, allowed in _found(store, head + account_key(user_id)):
-        if rest == "":  # not account 12 for account 1
-            found.append((key, _count(store, key, None, allowed), scope))
-    return found
-
-
-def _addresses_at_limit(store: RedisStorage, found) -> list[Count]:
-    """Return the sign-in counts per address at their limit, for the addresses found: those
-    count everyone there, so lifting one account's lock leaves them."""
-    head, at_limit = _head(store), []
-    for _, count, scope in found:
-        if count.address is None:
-            continue
-        for key, rest, its_scope, allowed in _found(store, head + ADDRESS + count.address):
-            if rest == "" and its_scope == scope:
-                shared = _count(store, key, count.address, allowed)
-                if shared.locked:
-                    at_limit.append(shared)
-    return at_limit

@@ -10,6 +10,9 @@ completion (migration 0048 writes the same words as this module compiles to), an
 filtered dashboard counts afresh with `year_month` itself, so both name the same month.
 `iso_date` writes ISO days (YYYY-MM-DD) for the manager's downloads; `uk_date` is the same
 day as a date, to compare with dates stored as dates (an assignment's due day).
+
+`lower_case` is text in lower case, every letter, as PostgreSQL's lower() gives it: SQLite's
+own lower() changes A to Z only, so "ÆRØ" would not find "Ærø" there.
 """
 
 from sqlalchemy import Date, Integer, String
@@ -124,3 +127,28 @@ def _postgresql_uk_date(element, compiler, **kw):
 @compiles(uk_date, "sqlite")
 def _sqlite_uk_date(element, compiler, **kw):
     return f"date({sqlite_uk(compiler.process(element.clauses, **kw))})"
+
+
+class lower_case(GenericFunction):  # noqa: N801
+    """Text in lower case, every letter (not only A to Z), for searches in any case."""
+
+    type = String()
+    inherit_cache = True
+
+
+SQLITE_LOWER_CASE = "lw_lower"  # registered on every SQLite connection (db/engines.py)
+
+
+def python_lower_case(text: str | None) -> str | None:
+    """Return the text in lower case, as SQLite's `lw_lower` (NULL stays NULL)."""
+    return None if text is None else str(text).lower()
+
+
+@compiles(lower_case, "postgresql")
+def _postgresql_lower_case(element, compiler, **kw):
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(lower_case, "sqlite")
+def _sqlite_lower_case(element, compiler, **kw):
+    return f"{SQLITE_LOWER_CASE}({compiler.process(element.clauses, **kw)})"

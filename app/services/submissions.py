@@ -105,20 +105,26 @@ def confirm_view(user_id: int, module_slug: str, attempt_id: int):
 def answer(
     user_id: int, module_slug: str, attempt_id: int, form: AttemptForm, now: datetime | None = None
 ) -> AnswerOutcome | None:
-    """Save what the form changed and, on submit, grade the attempt once; None if not ours.
+    """Save what the form changed and, on submit, grade the attempt once; None if not ours
+    (nor anyone's any more: an account erased meanwhile).
 
     `now` only decides whether a timed attempt is out of time (tests pass one).
     """
     session = db.session()
     submitting = form.action == "submit"
-    attempt = quizzes.own_attempt_row(user_id, module_slug, attempt_id, lock_learner=submitting)
-    if attempt is None:
-        return None
-    found = quizzes.questions_of(attempt)
-    time_up = quizzes.out_of_time(attempt, found.settings, now or utcnow())
-    if time_up and not submitting:
-        locks.lock_learner(session, user_id)
-    revision = locks.lock_attempt(session, attempt.id)
+    try:
+        attempt = quizzes.own_attempt_row(user_id, module_slug, attempt_id, lock_learner=submitting)
+        if attempt is None:
+            return None
+        found = quizzes.questions_of(attempt)
+        time_up = quizzes.out_of_time(attempt, found.settings, now or utcnow())
+        if time_up and not submitting:
+            locks.lock_learner(session, user_id)
+        # Saves take the learner's lock too (with the attempt's): an erasure that blanked
+        # the answers while this request was under way is seen, and nothing is written.
+        revision = locks.lock_attempt(session, attempt.id)
+    except locks.AccountGone:
+        return None  # rolled back: the account was erased
     if revision is None:
         session.rollback()
         return AnswerOutcome("closed")
@@ -153,13 +159,16 @@ def answer(
         session.commit()
         return AnswerOutcome("time-up", revision)
     read = read_answers(found.shown, form.fields)
-    written, conflicts, elsewhere, added, changed = apply_form(
+    written, conflicts, elsewhere, added, changed, agreed = apply_form(
         attempt, found, read, rows, form.revision, revision + 1, now
     )
     if written:
         revision += 1
+    # Changed since the form's revision, to what the form does not already hold.
     updated = tuple(
-        qid for qid, row in rows.items() if row.revision > form.revision and qid not in written
+        qid
+        for qid, row in rows.items()
+        if row.revision > form.revision and qid not in written and qid not in agreed
     )
     values = {qid: row.response.get("value") for qid, row in rows.items()}
     kind = "saved"

@@ -26,8 +26,22 @@ from app.services.module_titles import titles_of
 from app.services.teams import Scope, TeamError, team_for_code, team_in
 
 
-class OtherOrganisation(TeamError):
-    """A team code of another organisation: the learner moves with its organisation's code."""
+class NotRecognised(TeamError):
+    """A team code that names no team of the learner's organisation (or none at all): a
+    failed guess. A code of another organisation's team gets the very words a code nobody
+    has gets, so the form tells nobody which codes exist; `in_organisation` says the page
+    may add how to move to another organisation."""
+
+    def __init__(self, in_organisation: bool):
+        message = NOT_IN_YOUR_ORGANISATION if in_organisation else UNKNOWN_TEAM_CODE
+        super().__init__("join_code", message)
+        self.in_organisation = in_organisation
+
+
+UNKNOWN_TEAM_CODE = "We do not recognise that team code. Check it with your manager"
+NOT_IN_YOUR_ORGANISATION = (
+    "We do not recognise that team code in your organisation. Check it with your manager"
+)
 
 
 class JoinsOrganisation(TeamError):
@@ -56,6 +70,18 @@ def lock_person(user_id: int) -> None:
     lock_learner(db.session(), user_id)
 
 
+def still_there(team_id: int) -> bool:
+    """Say whether the team is there still, and keep it there until the transaction ends.
+
+    Read once the learner's lock is held: FOR KEY SHARE waits for a deletion under way (it
+    locks the team FOR UPDATE) and then finds the team gone, or holds that deletion off until
+    the learner's membership is written, which it then finds. SQLite has one writer at a
+    time: the learner's lock took it, so no deletion is under way.
+    """
+    found = select(Team.id).where(Team.id == team_id).with_for_update(read=True, key_share=True)
+    return db.session().scalar(found) is not None
+
+
 def join_by_code(user_id: int, join_code: str) -> Placed:
     """Put a learner in the team whose join code they gave, in the organisation they are in;
     JoinsOrganisation for a learner in none (they confirm joining it first).
@@ -68,18 +94,15 @@ def join_by_code(user_id: int, join_code: str) -> Placed:
         raise TeamError("join_code", "Enter the team code")
     team = team_for_code(join_code)
     if team is None:
-        raise TeamError(
-            "join_code", "We do not recognise that team code. Check it with your manager"
-        )
+        raise NotRecognised(session.get(User, user_id).organisation_id is not None)
     lock_person(user_id)
     user = session.get(User, user_id, populate_existing=True)
+    if not still_there(team.id):  # deleted while this waited: as if the code were made up
+        session.rollback()
+        raise NotRecognised(user.organisation_id is not None)
     if user.organisation_id not in (None, team.organisation_id):
         session.rollback()
-        raise OtherOrganisation(
-            "join_code",
-            "That team belongs to another organisation. To join it, first change your "
-            "organisation with its join code on Your organisation, then enter this team code",
-        )
+        raise NotRecognised(in_organisation=True)
     if user.organisation_id is None:
         session.rollback()
         raise JoinsOrganisation("join_code", "Confirm the organisation first")
@@ -110,6 +133,9 @@ def place(
     found = session.scalar(select(User.id).where(User.email == email))
     if found is not None:
         lock_person(found)
+        if not still_there(team.id):  # deleted since it was read: not one of theirs now
+            session.rollback()
+            raise LookupError(team_id)
     user = session.get(User, found, populate_existing=True) if found is not None else None
     visible = user is not None and user.role == "learner"
     visible = visible and user.organisation_id == scope.organisation_id

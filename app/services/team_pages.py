@@ -1,29 +1,27 @@
 """The managers' team pages in one statement each, read as tagged rows (see `tagged_rows`).
 
-The manager's scope comes with the signed-in user, so each page is that statement and
-this one: the teams with who has left, one team with its learners, the managers with the
-teams, the assignments with the teams, and a leaver's confirmation (which records the
-visit in the statement that reads it); the compliance page reads its teams with its
-matrix (services/compliance.py). Rows keep the order the database sorts them in
-(a place number per branch), as the separate reads did.
+The manager's scope comes with the signed-in user, so each page is that statement and this
+one: the teams with who has left, one team with its learners, the managers with the teams,
+and the assignments with the teams; a learner's removal is confirmed by
+removal_confirmation.py (which records the visit in the statement that reads it), and the
+compliance page reads its teams with its matrix (services/compliance.py). Rows keep the
+order the database sorts them in (a place number per branch), as the separate reads did.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select, bindparam, exists, func, or_
+from sqlalchemy import Select, bindparam, func
 
-from app import db
 from app.domain.content import Catalogue
 from app.models import Organisation, User
 from app.models_assignments import Assignment
 from app.models_teams import Leaver, Team, TeamManager, TeamMember
-from app.services import assignments, audit, learner_rows, module_titles, tagged_rows
+from app.services import assignments, module_titles, tagged_rows
 from app.services.assignment_reach import reach_branch, reach_of
-from app.services.assignment_rows import AssignedRow, assigned_row
-from app.services.leavers import gone_from, leaver_seen
+from app.services.assignment_rows import AssignedRow, assigned_row, left_columns
+from app.services.leavers import leaver_seen
 from app.services.tagged_rows import Row, branch
 from app.services.teams import TEAM_LEARNERS, Scope, TeamRow, in_scope, team_seen
 
@@ -203,18 +201,27 @@ def assignments_page(scope: Scope, catalogue: Catalogue) -> AssignmentsPage:
     """Return the assignments that bind the manager's learners, soonest due first, split by
     whether the manager may withdraw them, and the teams they may assign to."""
     person = User.__table__.alias("person")
+    left, left_at = left_columns(person, Assignment)
     place = func.row_number().over(
         order_by=(Assignment.due_on, Assignment.module_slug, Assignment.id)
     )
-    # texts: module, profession, team, learner; numbers: id, renew months, place; day: due;
-    # flag: the manager may withdraw it.
+    # texts: module, profession, team, learner, their email; numbers: id, renew months, place;
+    # day: due;
+    # flag: the manager may withdraw it, the named learner has left; at: when they left.
     assigned = (
         branch(
             "assignment",
-            text=(Assignment.module_slug, Assignment.profession, Team.name, person.c.full_name),
+            text=(
+                Assignment.module_slug,
+                Assignment.profession,
+                Team.name,
+                person.c.full_name,
+                person.c.email,
+            ),
             number=(Assignment.id, Assignment.renew_months, place),
             day=(Assignment.due_on,),
-            flag=(assignments.changeable_by(scope),),
+            flag=(assignments.changeable_by(scope), left),
+            at=(left_at,),
         )
         .outerjoin(Team, Team.id == Assignment.team_id)
         .outerjoin(person, person.c.id == Assignment.user_id)
@@ -228,74 +235,16 @@ def assignments_page(scope: Scope, catalogue: Catalogue) -> AssignmentsPage:
     for row in rows:
         reached = reach.get(row.number[0], (0, 0))
         shown = assigned_row(
-            row.number[0], *row.text[:4], row.day[0], row.number[1], catalogue, titles, reached
+            row.number[0],
+            *row.text[:4],
+            row.day[0],
+            row.number[1],
+            catalogue,
+            titles,
+            reached,
+            email=row.text[4],
+            left=row.flag[1],
+            left_at=row.at[0],
         )
         (mine if row.flag[0] else theirs).append(shown)
     return AssignmentsPage(mine, theirs, team_rows(found))
-
-
-class Gone(NamedTuple):
-    """Someone no longer in the organisation, as the manager's list of leavers has them."""
-
-    full_name: str
-    left_at: datetime
-    by_themselves: bool  # they left (or moved, or erased their account) on their own
-    removed_by: str | None  # who removed them, when recorded
-
-
-_REMOVER = User.__table__.alias("remover")
-# texts: their name, the remover's; numbers: who removed them, the place, newest first;
-# time: when they left.
-_GONE = (
-    branch(
-        "gone",
-        text=(User.full_name, _REMOVER.c.full_name),
-        number=(
-            Leaver.removed_by,
-            func.row_number().over(order_by=(Leaver.left_at.desc(), Leaver.id.desc())),
-        ),
-        at=(Leaver.left_at,),
-    )
-    .join(User, User.id == Leaver.user_id)
-    .outerjoin(_REMOVER, _REMOVER.c.id == Leaver.removed_by)
-    .where(Leaver.user_id == learner_rows.SELF)
-)
-
-
-def removal_page(
-    scope: Scope, user_id: int, *, viewer_id: int
-) -> learner_rows.Person | Gone | None:
-    """Return the learner (with their team) if the manager sees them; once they have gone
-    (removed, or left on their own), their latest leaving if the manager sees it among the
-    leavers (the back button or a reload after a removal); else None. The visit is audited.
-
-    The visit is recorded by the statement that reads the learner, when it finds them.
-    """
-    person = learner_rows.PERSON.where(in_scope(scope))
-    gone = _GONE.where(gone_from(scope))
-    seen_leaving = exists().where(Leaver.user_id == User.id, gone_from(scope))
-    viewed = audit.recorded_where(
-        "learner.viewed",
-        User.id,
-        User.id == user_id,
-        or_(in_scope(scope), seen_leaving),
-        actor_id=viewer_id,
-    )
-    # While the database only reads, the page is still shown, the visit logged instead.
-    found, recorded = tagged_rows.read_recording((person, gone), viewed, user_id=user_id)
-    shown = learner_rows.person_of(found) or _latest_leaving(found, user_id)
-    if shown is not None:
-        if not recorded:
-            db.not_written("learner.viewed", actor=viewer_id, subject=user_id)
-        db.session().commit()
-    return shown
-
-
-def _latest_leaving(found: dict[str, list[Row]], user_id: int) -> Gone | None:
-    row = min(found.get("gone", ()), key=lambda row: row.number[1], default=None)
-    if row is None:
-        return None
-    name, remover = row.text[:2]
-    removed_by = row.number[0]
-    by_themselves = removed_by == user_id
-    return Gone(name, row.at[0], by_themselves, None if by_themselves else remover)

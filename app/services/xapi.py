@@ -29,9 +29,9 @@ def site() -> xapi.Site:
     return xapi.Site(current_app.config["BASE_URL"])
 
 
-def record(statement: dict) -> None:
+def record(statement: dict, session=None) -> None:
     """Add a statement to the outbox, once: the same event recorded again is ignored."""
-    session = db.session()
+    session = session or db.session()
     insert = insert_for(session)
     session.execute(
         insert(StatementOutbox)
@@ -93,12 +93,34 @@ def quiz_graded(attempt, settings, grade, now) -> None:
     record(xapi.quiz_graded(site(), user_id, ref, result, now))
     if grade.passed:
         # The certificate this pass earned (a renewal's is its own, not the module's first).
-        code = db.session().scalar(
-            select(Certificate.code).where(Certificate.attempt_id == attempt.id)
+        certified = db.session().scalar(
+            select(Certificate.id).where(Certificate.attempt_id == attempt.id)
         )
-        if code is not None:
+        if certified is not None:
             minutes = module.cpd_minutes if module else 0
-            record(xapi.certificate_issued(site(), user_id, ref, code, minutes, now))
+            record(xapi.certificate_issued(site(), user_id, ref, minutes, now))
+
+
+def certificates_revoked(session, certificate_ids, now) -> None:
+    """Record "voided" for the "completed" statement of each of these certificates that was
+    recorded, in the revocation's transaction: the LRS then no longer counts the module as
+    completed by the certificate. A certificate earned before an LRS was set has none."""
+    if not enabled() or not certificate_ids:
+        return
+    found = session.execute(
+        select(Certificate.user_id, Certificate.module_slug, Certificate.issued_at).where(
+            Certificate.id.in_(list(certificate_ids))
+        )
+    ).all()
+    ids = {
+        xapi.certificate_statement_id(site(), user_id, slug, issued_at): user_id
+        for user_id, slug, issued_at in found
+    }
+    recorded = session.scalars(
+        select(StatementOutbox.statement_id).where(StatementOutbox.statement_id.in_(list(ids)))
+    ).all()
+    for statement_id in sorted(recorded):
+        record(xapi.statement_voided(site(), ids[statement_id], statement_id, now), session)
 
 
 def practice_confirmed(

@@ -5,26 +5,22 @@ from flask_login import current_user, login_required, logout_user
 
 from app import mail
 from app.content import catalogue
-from app.domain.accounts import EXAMPLE_JOIN_CODE
-from app.domain.assignment_banners import joined_message
-from app.domain.numbers import whole_number
 from app.login import session_user_id
-from app.security import MAX_ID, client_address
+from app.security import client_address
 from app.services import (
     accounts,
     data_rights,
     email_changes,
     erasure,
-    organisation_moves,
+    mail_preferences,
     password_changes,
     profile,
 )
-from app.web import throttles, unsent
+from app.web import email_limits, throttles, unsent
 from app.web.account_forms import (
     ChangeEmailForm,
     DeleteAccountForm,
     DetailsForm,
-    JoinOrganisationForm,
 )
 from app.web.auth import start_session
 from app.web.forms import ChangePasswordForm
@@ -48,7 +44,8 @@ require_confirmation(bp)
 bp.before_request(login_required(lambda: None))
 
 
-def _status(form) -> int:
+def form_status(form) -> int:
+    """Answer 400 when the form came back with mistakes, else 200."""
     return 400 if form.errors else 200
 
 
@@ -75,8 +72,32 @@ def account():
             return redirect(url_for("account.account"))
     page = accounts.account_page(current_user.db_id)
     return render_template(
-        "account/index.html", form=form, row=page.row, failing=page.failing
-    ), _status(form)
+        "account/index.html",
+        form=form,
+        row=page.row,
+        failing=page.failing,
+        emails_on=page.emails_on,
+        emails_named=mail_preferences.emails_named(page.row.role),
+        idle_limits=account_idle.choices(page.row.long_idle_limit),
+    ), form_status(form)
+
+
+@bp.post("/emails")
+def emails():
+    """Turn reminders and summaries on or off: the state the form asked for, so a second
+    click (or another tab) that asks for the same changes nothing."""
+    wanted = request.form.get("reminders")
+    if wanted not in ("on", "off"):
+        return redirect(url_for("account.account"))  # a form from another page, or none
+    on = wanted == "on"
+    changed = mail_preferences.set_reminders(current_user.db_id, on=on, address=client_address())
+    named = mail_preferences.emails_named(current_user.role)
+    state = "on" if on else "off"
+    if changed:
+        flash(f"{named} are now {state}", "success")
+    else:
+        flash(f"{named} were already {state}: nothing was changed", "warning")
+    return redirect(url_for("account.account") + "#emails")
 
 
 @bp.route("/details", methods=["GET", "POST"])
@@ -98,7 +119,7 @@ def details():
             form[name].errors = [profile.changed_elsewhere(name, now)]
         page = render_template("account/details.html", form=form, saved=saved.changed)
         return page, 409
-    return render_template("account/details.html", form=form), _status(form)
+    return render_template("account/details.html", form=form), form_status(form)
 
 
 @bp.route("/email", methods=["GET", "POST"])
@@ -107,6 +128,11 @@ def change_email():
     """Send a confirmation link to the new address; the change happens when it is followed."""
     form = ChangeEmailForm()
     if form.validate_on_submit():
+        wait = email_limits.wait_before_sending(current_user.db_id, form.email.data)
+        if wait:
+            form.email.errors.append(email_limits.too_many(wait))
+            page = render_template("account/email.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
         try:
             sent_to = email_changes.request_email_change(
                 current_user.db_id,
@@ -121,8 +147,9 @@ def change_email():
             unsent.mark(form.email)
             return unsent.answer(render_template("account/email.html", form=form, unsent=True))
         else:
+            email_limits.count_sent(current_user.db_id, sent_to)
             return render_template("auth/check_email.html", purpose="email", email=sent_to)
-    return render_template("account/email.html", form=form), _status(form)
+    return render_template("account/email.html", form=form), form_status(form)
 
 
 @bp.route("/email/confirm/<token>", methods=["GET", "POST"])
@@ -153,125 +180,6 @@ def _email_changed(changed: email_changes.EmailChanged) -> str:
             "another tab or window"
         )
     return f"Your email address is now {changed.email}"
-
-
-@bp.route("/organisation", methods=["GET", "POST"])
-@throttles.join_code_guesses("POST")
-def organisation():
-    """Join an organisation by its join code, or see the one you are in. The learner first
-    sees which organisation (and team) the code joins, and what a move changes, and confirms."""
-    form = JoinOrganisationForm()
-    if form.validate_on_submit():
-        answer = looked_up(form)
-        if answer is not None:
-            return answer
-    row = accounts.account(current_user.db_id)
-    return render_template(
-        "account/organisation.html", form=form, row=row, example=EXAMPLE_JOIN_CODE
-    ), _status(form)
-
-
-@bp.post("/organisation/move")
-@throttles.join_code_guesses("POST")
-def move_organisation():
-    """Join the organisation confirmed on the check page; a stale or second confirmation
-    changes nothing and says so."""
-    sent = request.form.get("leaving", "")
-    leaving = None if sent == "none" else whole_number(sent, most=MAX_ID)
-    if leaving is None and sent != "none":  # a form from before the question
-        return redirect(url_for("account.organisation"))
-    return _joined(request.form.get("join_code", ""), leaving=leaving)
-
-
-def looked_up(form: JoinOrganisationForm):
-    """Look up the join code of a valid form (typed or linked): the page to confirm joining,
-    or None with why the code was refused added to the field's errors (a failed guess)."""
-    try:
-        found = organisation_moves.moving(current_user.db_id, form.join_code.data)
-    except accounts.AccountError as error:
-        throttles.mark_failed()
-        form.join_code.errors.append(error.message)
-        return None
-    return joining_page(found)
-
-
-def joining_page(found: organisation_moves.Joining | organisation_moves.Moving):
-    """Answer a join code looked up (typed or linked): the page that says where it joins, or
-    what moving there changes, to confirm; back to Your organisation if they are there."""
-    if isinstance(found, organisation_moves.Moving):
-        return render_template("account/organisation_move.html", move=found)
-    if not found.already:
-        return render_template("account/organisation_join.html", join=found)
-    flash(already_member(found.joining, found.team), "warning")
-    return redirect(url_for("account.organisation"))
-
-
-def already_member(organisation: str, team: str | None) -> str:
-    """Say that the learner is already where a join code would put them."""
-    where = f"{team}, a team of {organisation}" if team else organisation
-    return f"You are already a member of {where}: nothing was changed"
-
-
-def _joined(join_code: str, *, leaving: int | None):
-    try:
-        joined = profile.join_organisation(current_user.db_id, join_code, leaving=leaving)
-    except accounts.AccountError as error:
-        throttles.mark_failed()
-        flash(error.message, "error")
-        return redirect(url_for("account.organisation"))
-    if joined.already:
-        flash(already_member(joined.organisation, joined.team), "warning")
-    elif joined.moved_since:
-        now = f"You are a member of {joined.now_in}" if joined.now_in else "You are in none"
-        flash(
-            "Your organisation changed after you opened the page that asked you to confirm, "
-            f"so you did not join {joined.organisation}. {now}",
-            "warning",
-        )
-    else:
-        team = f", in the team {joined.team}" if joined.team else ""
-        joined_here = f"You have joined {joined.organisation}{team}"
-        flash(joined_message(joined_here, joined.assigned), "success")
-        return redirect(url_for("account.account"))
-    return redirect(url_for("account.organisation"))
-
-
-@bp.get("/organisation/leave")
-def confirm_leaving():
-    """Ask the learner to confirm leaving their organisation, saying what changes and what stays."""
-    try:
-        found = profile.leaving(current_user.db_id)
-    except accounts.AccountError as error:
-        flash(error.message, "error")
-        return redirect(url_for("account.organisation"))
-    if found is None:
-        return redirect(url_for("account.organisation"))
-    return render_template("account/leave.html", leaving=found)
-
-
-@bp.post("/organisation/leave")
-def leave_organisation():
-    """Leave the organisation confirmed on the page before: its managers no longer see you."""
-    asked = whole_number(request.form.get("organisation", ""), most=MAX_ID)
-    if asked is None:
-        return redirect(url_for("account.confirm_leaving"))  # a form from before the question
-    try:
-        left = profile.leave_organisation(current_user.db_id, asked)
-    except accounts.AccountError as error:
-        flash(error.message, "error")
-        return redirect(url_for("account.organisation"))
-    if not left.already:
-        flash(f"You have left {left.organisation}", "success")
-        return redirect(url_for("account.account"))
-    if left.now_in:
-        flash(
-            f"You are no longer a member of {left.organisation}, so nothing was changed. "
-            f"You are a member of {left.now_in}",
-            "warning",
-        )
-    else:
-        flash(f"You had already left {left.organisation}: nothing more was changed", "warning")
-    return redirect(url_for("account.organisation"))
 
 
 @bp.get("/data")
@@ -309,7 +217,7 @@ def delete():
         else:
             # Erased now, or by a request before this one (a double click, another tab).
             return _deleted()
-    return render_template("account/delete.html", form=form), _status(form)
+    return render_template("account/delete.html", form=form), form_status(form)
 
 
 def _deleted():
@@ -322,3 +230,7 @@ def _deleted():
 def _failed_check(error: accounts.AccountError) -> None:
     if error.field == "current_password":
         throttles.mark_failed()
+
+
+# The organisation's and the idle limit's routes on this blueprint, in their own modules.
+from app.web import account_idle, account_organisation  # noqa: E402, F401

@@ -10,7 +10,7 @@ from app.login import SignedInUser
 from app.models import utcnow
 from app.security import client_address
 from app.services import accounts, registration
-from app.web import throttles, unsent
+from app.web import sign_in_ceiling, throttles, unsent
 from app.web.forms import RegisterForm, SignInForm
 from app.web.gate import confirmation_required, remember_confirmation
 
@@ -27,6 +27,13 @@ CODE_REPLACED = (
     "The join code you gave was replaced by the organisation's managers, so your account is "
     "not in their organisation. Ask your manager for the new join code, then join from Your "
     "organisation"
+)
+
+# What a sign-in refused at its email's ceiling is told (web/sign_in_ceiling.py): the same
+# whether or not an account has the email, and whether or not the password was right.
+PAUSED = (
+    "Signing in with this email address is paused on this device after too many failed "
+    "attempts. Reset your password to sign in"
 )
 
 # What sign-out says while the database only reads (see sign_out).
@@ -46,7 +53,7 @@ def register():
         form.join_code.data = request.args.get("join_code", "")[:32]
     if form.validate_on_submit():
         try:
-            registration.register(
+            confirmed = registration.register(
                 registration.Registration(
                     full_name=form.full_name.data,
                     email=form.email.data,
@@ -67,7 +74,10 @@ def register():
             return unsent.answer(render_template("auth/register.html", form=form, unsent=True))
         else:
             return render_template(
-                "auth/check_email.html", purpose="register", email=form.email.data
+                "auth/check_email.html",
+                purpose="register",
+                email=form.email.data,
+                unconfirmed=not confirmed,
             )
     page = render_template("auth/register.html", form=form, sign_in_next=_join_link_of(form))
     return page, 400 if form.errors else 200
@@ -93,7 +103,8 @@ def finish_registration(token: str):
     flash(_created(confirmed), "success")
     if confirmed.code_replaced:
         flash(CODE_REPLACED, "warning")
-    return remember_confirmation(redirect(url_for("pages.home")))
+    page = remember_confirmation(redirect(url_for("pages.home")))
+    return sign_in_ceiling.remember_browser(page, confirmed.user.email)
 
 
 def _created(confirmed: registration.Confirmed) -> str:
@@ -114,16 +125,29 @@ def sign_in():
     target = safe_next(request.values.get("next"), default=url_for("pages.home"))
     failed = False
     if form.validate_on_submit():
+        pause = sign_in_ceiling.pause_here(form.email.data)
+        if pause is not None:  # refused unchecked: the same for every email at its ceiling
+            form.email.errors.append(PAUSED)
+            page = _sign_in_page(form, target, pause=pause)
+            return page, 429, {"Retry-After": str(max(pause.seconds_left, 1))}
         user = accounts.authenticate(form.email.data, form.password.data, address=client_address())
         if user is not None:
             start_session(user)
-            return remember_confirmation(redirect(target))
+            return sign_in_ceiling.remember_browser(
+                remember_confirmation(redirect(target)), user.email
+            )
         failed = True
         throttles.mark_failed()
         form.email.errors.append("Enter a correct email address and password")
     status = 401 if failed else 400 if form.errors else 200
+    return _sign_in_page(form, target), status
+
+
+def _sign_in_page(form, target: str, pause=None) -> str:
     register = url_for("auth.register", join_code=linked_join_code(target) or None)
-    return render_template("auth/sign_in.html", form=form, next=target, register=register), status
+    return render_template(
+        "auth/sign_in.html", form=form, next=target, register=register, pause=pause
+    )
 
 
 @bp.post("/sign-out")

@@ -7,7 +7,7 @@ from app.content import catalogue
 from app.domain.coverage import coverage
 from app.domain.item_csv import csv_rows
 from app.domain.spreadsheet import csv_text
-from app.services import extra_attempts, item_stats
+from app.services import attempt_standings, extra_attempts, item_stats
 from app.web.author_forms import filter_query, read_window
 from app.web.gate import require_signed_in_professional
 
@@ -35,13 +35,22 @@ def quizzes():
 
 @bp.get("/quizzes/<quiz_id>/items")
 def items(quiz_id: str):
-    """Show how each question of a quiz performs, over the attempts the filter takes."""
+    """Show how each question of a quiz performs, over the attempts the filter takes.
+
+    A filter with a mistake gets the form with its errors and no figures: figures for a
+    period other than the one asked for (all time, or none) would pass for it.
+    """
     window, errors = read_window(request.args)
-    scores = request.args.get("competencies") == "1"
-    report = item_stats.item_report(quiz_id, window, competency_scores=scores)
-    if report is None:
+    if errors:
+        heading, report = item_stats.heading(quiz_id, catalogue()), None
+    else:
+        scores = request.args.get("competencies") == "1"
+        heading = report = item_stats.item_report(quiz_id, window, competency_scores=scores)
+    if heading is None:
         return _to_quiz_now("author.items", quiz_id)
-    page = render_template("author/items.html", report=report, args=request.args, errors=errors)
+    page = render_template(
+        "author/items.html", heading=heading, report=report, args=request.args, errors=errors
+    )
     return page, 400 if errors else 200
 
 
@@ -89,7 +98,7 @@ def learners():
     """Find a learner by email address and show their quiz attempts."""
     email = request.args.get("email", "").strip()
     within = _reach()
-    found = extra_attempts.find_learner(email, organisation_id=within) if email else None
+    found = attempt_standings.find_learner(email, organisation_id=within) if email else None
     if found is not None:
         return redirect(url_for("author.learner", user_id=found))
     # The same words whether or not the address has an account elsewhere.
@@ -110,7 +119,7 @@ def learner(user_id: int):
 
 def _learner_page(user_id: int, refused: extra_attempts.GrantRefused | None = None):
     try:
-        attempts = extra_attempts.learner_attempts(user_id, organisation_id=_reach())
+        attempts = attempt_standings.learner_attempts(user_id, organisation_id=_reach())
     except extra_attempts.NotFound:
         abort(404)
     page = render_template("author/learner.html", attempts=attempts, refused=refused)

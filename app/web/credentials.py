@@ -3,9 +3,11 @@
 from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user, login_required
 
+from app.domain.credential_files import read_credential_file
 from app.security import csrf
 from app.services import achievements, credential_downloads
 from app.services.credential_checks import (
+    MAX_TOKEN,
     check_token,
     issuer_profile,
     public_key,
@@ -123,32 +125,56 @@ def verify_posted():
 
 
 def _posted_token() -> str:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # JSON nested deeper than the parser goes: holds no credential
+        return ""
     if isinstance(body, dict):
         return str(body.get("credential", ""))
-    raw = request.get_data(as_text=True)
-    if raw or not request.form:
-        return raw
-    # A body typed as a form (what `curl -d` sends) was read as fields before this view
-    # (app/security.py looks for NUL bytes), leaving no raw body: a token sent whole is
-    # the name of the form's only field; a browser's form names it "credential".
-    if "credential" in request.form:
-        return request.form["credential"]
-    return next(iter(request.form)) if len(request.form) == 1 else ""
+    if request.form:
+        # A body typed as a form (what `curl -d` sends) is read as fields: a browser's form
+        # names the token "credential"; a token sent whole is the name of the only field.
+        if "credential" in request.form:
+            return request.form["credential"]
+        return next(iter(request.form)) if len(request.form) == 1 else ""
+    return request.get_data(as_text=True)
 
 
 @bp.route("/credentials/check", methods=["GET", "POST"])
 @limit_per_address(CHECKS_PER_ADDRESS, methods=["POST"])
 def check():
-    """Check a pasted credential: valid, expired, revoked, or altered since it was signed."""
+    """Check a credential file chosen, or its text pasted: valid, expired, revoked, or
+    altered since it was signed."""
     if request.method == "GET":
-        return render_template("credentials/check.html", state=None, error=None, pasted="")
-    pasted = request.form.get("credential", "")[: 64 * 1024]
-    state = check_token(pasted) if pasted.strip() else None
-    error = None if pasted.strip() else "Paste the credential you were given"
+        return check_page()
+    pasted = request.form.get("credential", "")[:MAX_TOKEN]
+    chosen = request.files.get("credential_file")
+    if chosen is not None and chosen.filename:
+        read = read_credential_file(
+            chosen.filename, chosen.stream.read(MAX_TOKEN + 1), most=MAX_TOKEN
+        )
+        if read.problem:
+            return check_page(error=read.problem, field="credential_file", pasted=pasted), 400
+        return check_page(state=check_token(read.text), pasted=pasted)
+    if not pasted.strip():
+        error = "Choose the credential file, or paste what it contains"
+        return check_page(error=error, field="credential_file", pasted=pasted), 400
+    return check_page(state=check_token(pasted), pasted=pasted)
+
+
+def check_page(*, state=None, error=None, field="credential", pasted=""):
+    """Render the check page: the result of a check, or the one error found and its field."""
     return render_template(
         "credentials/check.html",
         state=state,
         error=error,
+        error_field=field,
         pasted=pasted,
-    ), 400 if error else 200
+        max_kb=MAX_TOKEN // 1024,
+    )
+
+
+def too_large_upload():
+    """Answer a check whose file is past the size of any request: the page, with the error."""
+    error = f"The selected file must be {MAX_TOKEN // 1024} KB or smaller"
+    return check_page(error=error, field="credential_file"), 413

@@ -20,11 +20,13 @@ from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from app import db, login
+from app.db.watchdog import commit_outcome_unknown
 from app.domain.accounts import normalise_email
 from app.rate_limits import limiter
 from app.security import client_address
 from app.services import audit
 from app.web import throttles, typed
+from app.web.credentials import too_large_upload
 
 log = logging.getLogger("linkwise.errors")
 
@@ -41,7 +43,7 @@ OUTAGES = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
 def init_app(app: Flask) -> None:
     """Register the error pages."""
     app.register_error_handler(400, bad_request)
-    app.register_error_handler(413, bad_request)
+    app.register_error_handler(413, too_large)
     app.register_error_handler(CSRFError, bad_csrf)
     app.register_error_handler(404, not_found)
     app.register_error_handler(405, method_not_allowed)
@@ -75,6 +77,14 @@ def _answer(template: str, status: int, message: str, headers=None, **context):
 
 def bad_request(_error):
     return _answer("errors/400.html", 400, "the request could not be read")
+
+
+def too_large(error):
+    """Answer a request past the largest read: a credential's check page says so beside the
+    file input (the NHS error pattern); any other request is one that could not be read."""
+    if request.endpoint == "credentials.check" and not wants_json():
+        return too_large_upload()
+    return bad_request(error)
 
 
 # Areas only a signed-in person reaches: a form from one whose session holds nobody was
@@ -114,6 +124,7 @@ def too_many(_error):
         {"Retry-After": str(wait)},
         minutes=max(1, -(-wait // 60)),
         per_address=throttles.report_refusal(),
+        counted=throttles.counted_by(),
     )
 
 
@@ -142,7 +153,7 @@ def retry_after_seconds() -> int:
     return max(1, int(current.reset_at - time.time()))
 
 
-def unavailable(_error):
+def unavailable(error):
     kept = [] if wants_json() else typed.typed_in_form()
     headers = {"Retry-After": str(RETRY_AFTER_OUTAGE)}
     if kept:
@@ -154,6 +165,8 @@ def unavailable(_error):
         headers,
         typed=kept,
         form_page=typed.form_page() if kept else None,
+        # The database stopped answering during the COMMIT: what was sent may be saved.
+        maybe_saved=commit_outcome_unknown(error),
     )
 
 

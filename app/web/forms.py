@@ -81,17 +81,38 @@ def full_name_field() -> StringField:
     return StringField("Full name", validators=[FullName()])
 
 
+def stopping(check):
+    """Return the validator `check`, ending the field's checks when it fails.
+
+    One error a field, shown the same in the error summary and beside the field: a check
+    that would add a second message to one already found is not asked.
+    """
+
+    def run(form, field):
+        try:
+            check(form, field)
+        except ValidationError as error:
+            raise StopValidation(str(error)) from None
+
+    run.field_flags = getattr(check, "field_flags", {})
+    return run
+
+
 def email_field(label: str) -> EmailField:
-    """An email address field with the NHS error messages."""
+    """An email address field with the NHS error messages, one at a time.
+
+    The length comes first: an address too long is told so, rather than that its format is
+    wrong (which a long address may be as well, but shortening it is the fix to make).
+    """
     return EmailField(
         label,
         validators=[
             DataRequired("Enter your email address"),
+            stopping(Length(max=254, message="Email address must be 254 characters or fewer")),
             Email(
                 "Enter an email address in the correct format, like name@example.org",
                 check_deliverability=False,
             ),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
         ],
     )
 

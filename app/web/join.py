@@ -15,8 +15,8 @@ from werkzeug.datastructures import MultiDict
 from app.domain.accounts import EXAMPLE_JOIN_CODE
 from app.services import accounts
 from app.web import throttles
-from app.web.account import looked_up
 from app.web.account_forms import JoinOrganisationForm
+from app.web.account_organisation import looked_up
 from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("join", __name__)

@@ -27,6 +27,9 @@ bp = Blueprint("learn", __name__, url_prefix="/modules")
 require_signed_in_professional(bp)
 
 
+# The flash message's kind saying why Next brought the learner back to the screen's check.
+UNANSWERED = "check-unanswered"
+
 # Roles that see every screen without doing them (a preview, which records nothing).
 PREVIEWERS = ("trainer", "admin")
 
@@ -89,7 +92,8 @@ def screen(module_slug: str, screen_slug: str):
         screen,
         preview=user.has_role(*PREVIEWERS),
         check_attempt=id_arg("check"),
-        notice=_check_notice(),
+        notice=_flashed("check"),
+        unanswered=_flashed(UNANSWERED),
     )
     if page.locked:
         resume = page.state.resume
@@ -111,20 +115,21 @@ def _locked_notice(module, resume, asked) -> str:
     return f"Complete the screen “{resume.title}” first: screens open in order."
 
 
-def _check_notice() -> str | None:
-    """Return the note an answer to the screen's check left for its feedback, if any.
+def _flashed(kind: str) -> str | None:
+    """Return the message of this kind left for the screen's check, if any.
 
-    Left in the session, not taken: the page takes it with its other flash messages, as a
-    page with one is rendered whole (page_shells), and base.html leaves "check" ones to
-    the check (see quiz.knowledge_check).
+    "check": the note an answer to the check left for its feedback (quiz.knowledge_check);
+    UNANSWERED: why Next brought the learner back to the check. Left in the session, not
+    taken: the page takes it with its other flash messages, as a page with one is rendered
+    whole (page_shells), and base.html leaves these to the check.
     """
-    return next((text for kind, text in session.get("_flashes", ()) if kind == "check"), None)
+    return next((text for each, text in session.get("_flashes", ()) if each == kind), None)
 
 
 def _render_screen(page: ScreenPage) -> str:
     """Render a screen around its stored shell: the same for every learner at this point."""
     check = page.check
-    if check is not None and (check.reviews or check.errors):
+    if check is not None and (check.reviews or check.errors or check.unanswered):
         return render_template("learn/screen.html", page=page)  # feedback: this request's own
     state, preview = page.state, page.preview
     answered = check is not None and check.answered_before
@@ -165,8 +170,9 @@ def complete_screen(module_slug: str, screen_slug: str):
     if outcome == "locked":
         return redirect(here)
     if outcome == "check":
-        # Its own kind, so that with JavaScript the check's dialog can show it (linkwise.mjs).
-        flash("Answer the knowledge check on this screen before you go on.", "check-unanswered")
+        # Shown in the check, where the page lands, as its error (and in its dialog with
+        # JavaScript): a banner at the top of the page would be out of sight.
+        flash("Answer the knowledge check on this screen before you go on", UNANSWERED)
         return redirect(here + "#knowledge-check")
     following = module.next_screen(screen.slug)
     if following is None:

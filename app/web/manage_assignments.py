@@ -8,12 +8,14 @@ from app.domain import dates
 from app.domain.assignment_banners import assigned_message
 from app.domain.assignments import RENEWALS, due_date
 from app.domain.email_lists import addresses_in
+from app.domain.names import direction_problem
 from app.domain.numbers import whole_number
 from app.security import MAX_ID
 from app.services import assignment_withdrawals, assignments, team_pages
 from app.web.manage import bp
 
 DUE_PARTS = ("day", "month", "year")
+EMAILS = "The email addresses"  # the field, as its errors name it
 
 
 @bp.get("/assignments")
@@ -58,10 +60,14 @@ def _request(form) -> assignments.Request:
         typed, emails_error = (
             "",
             (
-                f"The email addresses must be {assignments.MAX_EMAILS_TEXT:,} characters or fewer. "
+                f"{EMAILS} must be {assignments.MAX_EMAILS_TEXT:,} characters or fewer. "
                 f"Enter up to {assignments.MAX_EMAILS} at a time"
             ),
         )
+    # A direction control would count as an address and turn the error message around it.
+    fix = "Type the addresses again rather than pasting them"
+    if emails_error is None and (turned := direction_problem(typed, label=EMAILS, fix=fix)):
+        typed, emails_error = "", turned
     emails = addresses_in(typed)  # as Outlook and NHSmail paste them too
     # The renewal and the team are chosen from lists, not typed: a value the lists never
     # offer is a bad request (a team of "²" used to be a 500; "abc" meant everyone in the
@@ -117,14 +123,14 @@ def withdraw(assignment_id: int):
     if found.already:
         return _already_withdrawn(found)
     row = found.assignment
-    flash(f"“{row.module_title}” for {row.who} has been withdrawn.", "success")
+    flash(f"“{row.module_title}” for {row.who_in_full} has been withdrawn.", "success")
     return redirect(url_for("manage.assignments_page"))
 
 
 def _already_withdrawn(found: assignment_withdrawals.Withdrawal):
     row, day = found.assignment, found.withdrawn_at
     flash(
-        f"“{row.module_title}” for {row.who} was already withdrawn on "
+        f"“{row.module_title}” for {row.who_in_full} was already withdrawn on "
         f"{dates.day(day)}: nothing was changed.",
         "warning",
     )

@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from flask import Response, g, render_template, request
+from flask import Response, abort, g, render_template, request
 from flask_login import current_user
 
 from app import db
@@ -23,24 +23,24 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _filters(shown: list[teams.TeamRow] | None) -> compliance.Filters:
     """Return the filters asked for; a team only among those `shown` (the matrix checks a
-    team itself when None)."""
+    team itself when None).
+
+    The team is chosen from a list, as on Assignments: a value that is no team's id is a bad
+    request (400), never every team.
+    """
     args = request.args
     team = args.get("team", "")
+    number = whole_number(team, most=LARGEST_ID)
+    if team and number is None:
+        abort(400)
     visible = {t.id for t in shown} if shown is not None else None
     framework = args.get("framework", "")
     return compliance.Filters(
-        team_id=whole_number(team) if _team_asked(team, visible) else None,
+        team_id=number if visible is None or number in visible else None,
         profession=args.get("profession") if args.get("profession") in PROFESSIONS else "",
         status=args.get("status") if args.get("status") in LABELS else "",
         framework_id=framework if catalogue().framework(framework) else "",
     )
-
-
-def _team_asked(team: str, visible: set[int] | None) -> bool:
-    number = whole_number(team, most=LARGEST_ID)
-    if number is None:
-        return False
-    return visible is None or number in visible
 
 
 @bp.get("/compliance")
@@ -52,9 +52,12 @@ def compliance_page():
     found = compliance.matrix(
         g.scope, catalogue(), asked, assignments.today(), page, with_teams=True
     )
-    # A team the manager does not see was not applied: the page says none was asked.
+    # A team the manager does not see (another organisation's, one deleted since) lists
+    # nothing: the form says to choose one of theirs, as Assignments does, rather than showing
+    # every team's learners as though it had been applied.
     seen = asked.team_id in {team.id for team in found.teams}
     filters = asked if seen else replace(asked, team_id=None)
+    errors = {} if seen or asked.team_id is None else {"team": "Select one of your teams"}
     return render_template(
         "manage/compliance.html",
         found=found,
@@ -65,7 +68,8 @@ def compliance_page():
         competency_labels=COMPETENCY_LABELS,
         frameworks=catalogue().frameworks,
         framework=catalogue().framework(filters.framework_id),
-    )
+        errors=errors,
+    ), 400 if errors else 200
 
 
 @bp.get("/compliance.<any(csv, xlsx):kind>")
@@ -73,6 +77,8 @@ def compliance_export(kind: str):
     """Download the filtered matrix (every page of it) as CSV or XLSX; audit-logged."""
     seen = teams.teams_in(g.scope)
     filters = _filters(seen)
+    if request.args.get("team") and filters.team_id is None:
+        abort(400)  # a team not among theirs: no download of every team instead
     found = compliance.matrix(g.scope, catalogue(), filters, assignments.today(), page=None)
     audit.record(
         db.session(),

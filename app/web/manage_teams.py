@@ -7,7 +7,14 @@ from app.domain import dates
 from app.domain.assignment_banners import placed_message
 from app.domain.numbers import whole_number
 from app.security import MAX_ID
-from app.services import leavers, team_managers, team_members, team_pages, teams
+from app.services import (
+    leavers,
+    removal_confirmation,
+    team_managers,
+    team_members,
+    team_pages,
+    teams,
+)
 from app.web.manage import bp
 
 
@@ -77,10 +84,10 @@ def confirm_removal(user_id: int):
     """Ask the manager to confirm that a learner has left the organisation; once they have
     gone (the back button after removing them, a reload), say so instead."""
     viewer = current_user.db_id
-    found = team_pages.removal_page(g.scope, user_id, viewer_id=viewer) or abort(404)
-    if isinstance(found, team_pages.Gone):
+    found = removal_confirmation.removal_page(g.scope, user_id, viewer_id=viewer) or abort(404)
+    if isinstance(found, removal_confirmation.Gone):
         return render_template("manage/removed.html", gone=found)
-    return render_template("manage/remove.html", person=found)
+    return render_template("manage/remove.html", person=found, whole=g.scope.whole_organisation)
 
 
 @bp.post("/learners/<int:user_id>/remove")

@@ -25,6 +25,7 @@ from app.services import (
     team_members,
     teams,
 )
+from app.web import throttles
 from app.web.gate import require_signed_in_professional
 
 bp = Blueprint("my", __name__, url_prefix="/my")
@@ -80,6 +81,7 @@ def record_pdf():
 
 
 @bp.route("/team", methods=["GET", "POST"])
+@throttles.join_code_guesses("POST")
 def team():
     """Show the learner's team; join one by the code their manager gave them."""
     errors, code, elsewhere = {}, "", False
@@ -95,7 +97,9 @@ def team():
             return redirect(url_for("my.team"))  # they joined one meanwhile: ask again
         except teams.TeamError as error:
             errors = {error.field: error.message}
-            elsewhere = isinstance(error, team_members.OtherOrganisation)
+            if isinstance(error, team_members.NotRecognised):
+                throttles.mark_failed()  # a guess, counted as on Your organisation
+                elsewhere = error.in_organisation
         else:
             if joined.already:
                 flash(f"You are already in {joined.team.name}: nothing was changed.", "warning")

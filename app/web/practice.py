@@ -227,8 +227,8 @@ def decide(request_id: int):
         )
     except practice.NotFound:
         abort(404)
-    except confirmation_decisions.PageChanged as changed:  # shown again as it is now
-        return _request_page(request_id, changed, request.form, status=409)
+    except (confirmation_decisions.PageChanged, confirmation_decisions.NotInFramework) as changed:
+        return _request_page(request_id, changed, request.form, status=409)  # shown as it is now
     except practice.PracticeError as error:
         return _request_page(request_id, error, request.form)
     except SQLAlchemyError as error:  # the database is down or only reads: show it again

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from app import mail
 from app.security import client_address
 from app.services import accounts, recovery
-from app.web import throttles, unsent
+from app.web import sign_in_ceiling, throttles, unsent
 from app.web.account_forms import ForgotPasswordForm, ResetPasswordForm
 from app.web.auth import start_session
 from app.web.gate import remember_confirmation
@@ -51,7 +51,9 @@ def reset_password(token: str):
             flash(
                 "Your password has been changed. Any other devices have been signed out", "success"
             )
-            return remember_confirmation(redirect(url_for("pages.home")))
+            # The link proved the inbox: this browser is known to the account from now on.
+            page = remember_confirmation(redirect(url_for("pages.home")))
+            return sign_in_ceiling.remember_browser(page, user.email)
     # The account's address, for a password manager to save the new password under.
     page = render_template("recovery/reset_password.html", form=form, account_email=account.email)
     return page, 400 if form.errors else 200

@@ -2,8 +2,9 @@
 
 Failed sign-ins count per account and address together, plus per address: someone who
 fails at an account from their own address is stopped, yet cannot lock its owner out of
-it from another. Every 429 carries Retry-After (web/errors.py). Support lifts an account's
-lock with `linkwise unlock-sign-in` (services/sign_in_locks.py, which names the keys).
+it from another; past a ceiling from every address, only browsers and addresses it knows
+may try (web/sign_in_ceiling.py). Every 429 carries Retry-After (web/errors.py). Support lifts
+a lock with `linkwise unlock-sign-in` (services/sign_in_locks.py, sign_in_counting.py: keys).
 
 An address is often a whole workplace: NHS organisations reach the internet through a few
 shared addresses. From a network the deployment lists as shared (LINKWISE_SHARED_NETWORKS)
@@ -21,15 +22,19 @@ from limits import parse
 from app.domain.accounts import normalise_email
 from app.rate_limits import in_shared_network, limit_reads, limiter
 from app.security import client_address
-from app.services.sign_in_locks import (
+from app.services.sign_in_counting import (
+    ACCOUNT,
     ADDRESS,
     account_key,
     give_back,
     sign_in_key,
     wait_for_password_checks,
 )
+from app.web import sign_in_ceiling
 
 _log = logging.getLogger("linkwise.rate_limits")
+EMAILS = "emails:"  # a count of the emails one signed-in account asked for starts so
+RECIPIENT = "recipient:"  # and a count of the emails sent to one address
 
 SIGN_IN_PER_ACCOUNT_AND_ADDRESS = "5 per 15 minutes"
 SIGN_IN_PER_ADDRESS = "20 per 15 minutes"
@@ -116,13 +121,33 @@ def report_refusal() -> bool:
     return True
 
 
+def counted_by() -> str:
+    """Say what this request's 429 counted, for the page to say whose attempts they were:
+    "address", "join-code" (codes not recognised, per account), "emails" (emails asked for,
+    per recipient or per account), "account", or "device" (an account from one address)."""
+    current = limiter.current_limit
+    args = [str(a) for a in current.request_args] if current is not None else []
+    if any(a.startswith(ADDRESS) for a in args):
+        return "address"
+    if any(a.startswith((RECIPIENT, EMAILS)) for a in args):
+        return "emails"
+    if any(a.startswith(ACCOUNT) for a in args):
+        return "join-code" if "join-code" in args else "account"
+    return "device"
+
+
 def _account_and_address() -> str:
     email = normalise_email(request.form.get("email", ""))[:254]
     return sign_in_key(email, client_address())
 
 
+def recipient_key(email: str) -> str:
+    """Return the key that counts the emails sent to one address, whichever form sent them."""
+    return RECIPIENT + normalise_email(email)[:254]
+
+
 def _recipient() -> str:
-    return "recipient:" + normalise_email(request.form.get("email", ""))[:254]
+    return recipient_key(request.form.get("email", ""))
 
 
 def _signed_in_account() -> str:
@@ -130,14 +155,14 @@ def _signed_in_account() -> str:
 
 
 def sign_in(view):
-    """Limit failed sign-ins per account and address, and per address.
+    """Limit failed sign-ins per account and address, per address, and per account (a ceiling).
 
     A sign-in takes its place in both counts before its password is checked, and gives it
     back unless the password was wrong: so sign-ins sent at once are checked only while
     each has room to fail (counted after the check, they all passed it), and one that
     succeeds, or is refused, counts for nothing.
     """
-    view = _reserving(view)
+    view = _reserving(sign_in_ceiling.counted(view))
     view = limiter.limit(
         SIGN_IN_PER_ACCOUNT_AND_ADDRESS,
         methods=["POST"],
@@ -246,7 +271,7 @@ def password_checks(view):
 
 def _one_check_at_a_time(view):
     """Wrap a view that checks the current password: wait for the account's other checks
-    first (until their transactions end: services/sign_in_locks.py)."""
+    first (until their transactions end: services/sign_in_counting.py)."""
 
     @wraps(view)
     def waiting(*args, **kwargs):

@@ -1,5 +1,7 @@
 // Progressive enhancement only: every page works without this file.
 import { initAll } from "../nhsuk/nhsuk-frontend.min.js";
+// The warning before signing out for want of use; it watches this page's own requests.
+import "./idle.mjs";
 
 initAll();
 
@@ -33,15 +35,21 @@ for (const radios of document.querySelectorAll('[data-module="nhsuk-radios"]')) 
   window.addEventListener("pageshow", tidy);
 }
 
+// How far a focus ring reaches beyond its element (NHS.UK's are 4 px), and the room the
+// dialog keeps between what it scrolls to and its edge (.lw-dialog's scroll-padding).
+const RING = 4;
+const SCROLL_PADDING = 16;
+
 // Knowledge checks: without JavaScript they are a form on the screen. With it, they open
 // over the screen in a native modal dialog (focus stays inside, Escape closes), and the
 // answer is sent from the dialog: its feedback, or its error, replaces the form in place.
-// Opening puts focus in the dialog: on its error summary, its feedback, or else its heading.
+// Opening puts focus in the dialog: on its answer's error summary, its feedback, or else
+// its heading.
 // Closing (its button or Escape) puts focus on "Check your knowledge", which opened it or,
 // when the page opened it as it loaded, is where the learner reopens it.
-// Next pressed with the check unanswered brings the screen back with a banner saying so at
-// the top, where the page shows it without JavaScript; the dialog would cover it, so it goes
-// into the dialog, above the question, and describes the dialog, read out as it opens.
+// Next pressed with the check unanswered brings the screen back with the check saying so, in
+// an error summary above its question; the dialog opens at its heading, and the reason
+// describes the dialog, read out as it opens.
 for (const section of document.querySelectorAll("[data-knowledge-check]")) {
   const dialog = document.createElement("dialog");
   dialog.className = "lw-dialog";
@@ -93,17 +101,15 @@ for (const section of document.querySelectorAll("[data-knowledge-check]")) {
     showInDialog();
   });
 
-  function bringReasonIn() {
-    const reason = document.querySelector('[data-notice="check-unanswered"]');
-    if (!reason || dialog.contains(reason)) return;
-    body.prepend(reason);
-    const words = reason.querySelector(".nhsuk-notification-banner__content");
+  function describeByReason() {
+    const words = body.querySelector("[data-check-unanswered] .nhsuk-error-summary__list");
+    if (!words) return;
     words.id = "knowledge-check-reason";
     dialog.setAttribute("aria-describedby", words.id);
   }
 
   function showInDialog() {
-    const summary = body.querySelector(".nhsuk-error-summary");
+    const summary = body.querySelector("[data-check-errors]");
     if (summary) summary.setAttribute("tabindex", "-1");
     if (!dialog.open) dialog.showModal();
     focusInDialog();
@@ -112,16 +118,67 @@ for (const section of document.querySelectorAll("[data-knowledge-check]")) {
   // Each of these starts the dialog, below its heading: the dialog is shown from its top,
   // the question (or the feedback on it) in sight. The browser's own scrolling to what takes
   // focus would leave the dialog where the last answer was sent from, and the start of a
-  // feedback taller than the dialog out of sight above.
+  // feedback taller than the dialog out of sight above. An error summary that fits the
+  // dialog but not below its heading (a small window, or zoomed in) is scrolled up into
+  // sight, its focus ring whole.
   function focusInDialog() {
-    const summary = body.querySelector(".nhsuk-error-summary");
+    const summary = body.querySelector("[data-check-errors]");
     const feedback = body.querySelector("[data-check-feedback]");
-    (summary || feedback || heading).focus({ preventScroll: true });
+    const target = summary || feedback || heading;
+    target.focus({ preventScroll: true });
     dialog.scrollTop = 0;
+    if (target !== summary) return;
+    const ring = RING + SCROLL_PADDING;
+    const box = target.getBoundingClientRect();
+    const below = box.bottom + ring - shownBottom();
+    if (below > 0 && box.height + 2 * ring <= shownBottom() - shownTop()) {
+      dialog.scrollTop = below;
+    }
+  }
+
+  // A link in the error summary focuses its field. The NHS.UK script scrolls the field's
+  // legend to the top, which in a small window (or zoomed in) can leave the field, and its
+  // error message, below the dialog's bottom edge. Here the question's text is shown from its
+  // legend when it all fits, from its error message when that and the field fit, or else
+  // from the field: the field and its focus ring are always in sight.
+  section.addEventListener(
+    "click",
+    (event) => {
+      const link = event.target.closest(".nhsuk-error-summary a[href^='#']");
+      const field = link && document.getElementById(link.hash.slice(1));
+      if (!field || !section.contains(field)) return;
+      event.preventDefault();
+      event.stopPropagation(); // before the error summary's own listener
+      field.focus({ preventScroll: true });
+      const group = field.closest(".nhsuk-form-group");
+      const starts = [
+        field.closest("fieldset")?.querySelector("legend"),
+        group?.querySelector(".nhsuk-error-message"),
+        field,
+      ].filter(Boolean);
+      const end = field.getBoundingClientRect().bottom + RING + SCROLL_PADDING;
+      const top = shownTop();
+      const start = starts.find(
+        (item) => end - item.getBoundingClientRect().top + RING + SCROLL_PADDING
+          <= shownBottom() - top,
+      ) || field;
+      dialog.scrollTop += start.getBoundingClientRect().top - RING - SCROLL_PADDING - top;
+    },
+    true,
+  );
+
+  // The top and bottom of what the dialog shows: its scrolling box, within the window.
+  function shownTop() {
+    return Math.max(dialog.getBoundingClientRect().top + dialog.clientTop, 0);
+  }
+
+  function shownBottom() {
+    const top = dialog.getBoundingClientRect().top + dialog.clientTop;
+    return Math.min(top + dialog.clientHeight, window.innerHeight);
   }
 
   if (section.hasAttribute("data-open-now") || window.location.hash === "#knowledge-check") {
-    bringReasonIn();
+    describeByReason();
     showInDialog();
     // A page opened at #knowledge-check: once it has loaded, the browser takes focus off
     // whatever has it, as that fragment (the section) cannot take focus itself. Put focus

@@ -129,3 +129,95 @@ def test_a_manager_is_told_when_an_action_finds_its_work_done(
         _check(page, browser, javascript, "supervisor-already")
     finally:
         context.close()
+
+
+def _tab_to(page, test_js: str, limit: int = 80) -> str:
+    """Press Tab until the focused element passes the test (a JavaScript function of it):
+    reachable by keyboard. Return the focused element's text."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => ({test_js})(document.activeElement)"):
+            return page.evaluate("() => document.activeElement.textContent.trim()")
+    raise AssertionError(f"never reached {test_js} by Tab")
+
+
+def _href(href: str) -> str:
+    return f"el => el.getAttribute('href') === '{href}'"
+
+
+@pytest.mark.parametrize(
+    ("javascript", "width"),
+    [(True, 1280), (True, 320), (False, 1280)],
+    ids=["with-js", "with-js-320", "without-js"],
+)
+def test_the_people_pages_pass_axe_and_are_reached_by_keyboard(
+    app, browser, live_server, make_user, javascript, width
+):
+    """Find a person, open them (sign-in locked), change their role after an error, lift
+    the lock and erase the account: each page passes axe-core, at 1280 and 320 pixels."""
+    make_user("ada@example.org", role="admin", full_name="Ada Admin")
+    make_user("sam@example.org", full_name="Sam Learner")  # in no organisation
+    make_user("kim@example.org", org="Riverside PCN", full_name="Kim Manager", role="manager")
+    guesser = app.test_client()
+    for _ in range(5):
+        post_form(guesser, "/sign-in", {"email": "sam@example.org", "password": "wrong guess"})
+    context = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": width, "height": 900}
+    )
+    page = context.new_page()
+    name = f"people-{width}{'' if javascript else '-nojs'}"
+    try:
+        browser_sign_in(page, live_server, "ada@example.org")
+        page.goto(f"{live_server}/admin/audit")
+        # The header's link, by keyboard: where the links overflow, behind its More menu.
+        more = "el => el.id === 'toggle-menu'"
+        found = _tab_to(page, f"el => ({_href('/admin/people/')})(el) || ({more})(el)")
+        if found.endswith("More"):
+            page.keyboard.press("Enter")
+            _tab_to(page, _href("/admin/people/"))
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text("People")
+        _check(page, browser, javascript, f"{name}-list")
+        page.get_by_label("Search by name or email address").fill("sam")
+        page.get_by_label("Search by name or email address").press("Enter")
+        expect(page.get_by_text("1 person has a name or email address containing")).to_be_visible()
+        sam = page.get_by_role("link", name="Sam Learner").get_attribute("href")
+        _tab_to(page, _href(sam))
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Sam Learner")
+        expect(page.get_by_text("Stopped now: signing in to this account from")).to_be_visible()
+        _check(page, browser, javascript, f"{name}-person")
+        page.get_by_role("link", name="Change role").click()
+        page.get_by_label("Manager").check()
+        page.get_by_role("button", name="Continue").click()
+        expect(
+            page.get_by_role("link", name="Select the organisation Sam Learner will manage")
+        ).to_be_visible()
+        _check(page, browser, javascript, f"{name}-role-error")
+        page.get_by_label("Organisation").select_option(label="Riverside PCN")
+        page.get_by_role("button", name="Continue").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Make them a manager of Riverside PCN?"
+        )
+        _check(page, browser, javascript, f"{name}-role-confirm")
+        page.get_by_role("button", name="Change role").click()
+        expect(page.get_by_text("Sam Learner is now a manager of Riverside PCN.")).to_be_visible()
+        _tab_to(page, "el => el.textContent.trim() === 'Lift the sign-in lock'")
+        page.keyboard.press("Enter")
+        expect(
+            page.get_by_text(
+                re.compile(
+                    r"For sam@example\.org: 5 of 5 failed sign-ins from \S+ forgotten, "
+                    "so they can sign in"
+                )
+            )
+        ).to_be_visible()
+        _check(page, browser, javascript, f"{name}-unlocked")
+        page.get_by_role("button", name="Erase account").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Erase their account?")
+        _check(page, browser, javascript, f"{name}-erase")
+        page.get_by_role("button", name="Erase account").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Erased account \d+"))
+        _check(page, browser, javascript, f"{name}-erased")
+    finally:
+        context.close()

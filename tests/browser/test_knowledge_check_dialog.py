@@ -1,5 +1,8 @@
-"""The knowledge check's dialog in a small window (320 px, and 1280 px at 200%), by keyboard:
-the question and the feedback in sight, the focus ring never cut off by the dialog's edge."""
+"""The knowledge check's dialog in a small window (320 px, 1280 px at 200%, and 1280 by 1024
+at 400%), by keyboard: the question, its error and the feedback in sight, the focus ring never
+cut off by the dialog's edge."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -144,3 +147,56 @@ def test_the_dialog_keeps_the_question_feedback_and_focus_ring_in_sight(page, on
         dialog.get_by_role("button", name="Close the knowledge check").click()
         expect(dialog).to_be_hidden()
         expect(opener).to_be_focused()
+
+
+# Each box's top and bottom against the part of the dialog that shows: its scrolling box
+# (client rect) within the window.
+IN_SIGHT = """(boxes) => {
+  const dialog = document.querySelector("dialog:modal");
+  const outer = dialog.getBoundingClientRect();
+  const top = Math.max(outer.top + dialog.clientTop, 0);
+  const bottom = Math.min(outer.top + dialog.clientTop + dialog.clientHeight, innerHeight);
+  return boxes.map((box) => {
+    const r = box.getBoundingClientRect();
+    return r.top >= top - 0.5 && r.bottom <= bottom + 0.5
+      ? null : `${box.id || box.className} at ${Math.round(r.top)}-${Math.round(r.bottom)},`
+        + ` the dialog shows ${Math.round(top)}-${Math.round(bottom)}`;
+  }).filter(Boolean);
+}"""
+
+# A phone at 400% (1280 by 1024 shown at 320 by 256), the phone and 200% windows above, and
+# a desktop window.
+ERROR_WINDOWS = ((320, 256), *WINDOWS, (1280, 900))
+
+
+def test_the_error_summary_link_shows_the_question_it_goes_to(page, on_a_check):
+    """ "Check my answer" with nothing chosen focuses the error summary, its focus ring whole;
+    its link, followed by keyboard, focuses the first option with it and the question's error
+    message in sight in the dialog, the option's focus ring whole, even at 400% zoom where
+    the question's text alone is taller than the dialog (WCAG 2.4.7, 2.4.11)."""
+    here, question = on_a_check
+    dialog = page.get_by_role("dialog")
+    summary = dialog.locator(".nhsuk-error-summary")
+    for width, height in ERROR_WINDOWS:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(here)
+        page.get_by_role("button", name="Check your knowledge").click()
+        dialog.get_by_role("button", name="Check my answer").click()
+        expect(summary).to_be_focused()
+        problems = ring_cut(page)
+        shot(page, f"knowledge-check-error-summary-{width}x{height}", full_page=False)
+        page.keyboard.press("Tab")
+        link = summary.get_by_role("link", name=re.compile("^Question 1"))
+        expect(link).to_be_focused()
+        problems += ring_cut(page)
+        page.keyboard.press("Enter")
+        radio = dialog.locator("input[type=radio]").first
+        expect(radio).to_be_focused()
+        error = dialog.locator(".nhsuk-form-group--error .nhsuk-error-message")
+        expect(error).to_have_count(1)
+        problems += page.evaluate(IN_SIGHT, [radio.element_handle(), error.element_handle()])
+        problems += ring_cut(page)
+        shot(page, f"knowledge-check-error-link-{width}x{height}", full_page=False)
+        assert not problems, f"{width} by {height}: " + "\n".join(problems)
+        if (width, height) == (320, 256):
+            assert_accessible(page)

@@ -53,3 +53,30 @@ def test_out_of_attempts_the_progress_bar_is_not_drawn_as_good_progress(
         shot(page, "progress-out-of-attempts" + path.replace("/", "-"), full_page=False)
         assert not same_colour(fill, GREEN, tolerance=40), (path, fill)
         assert contrast(fill, track) >= NON_TEXT, (path, fill, track)
+
+
+def test_in_forced_colours_the_progress_bar_shows_how_far(app, page, live_server, make_user):
+    """In forced colours (Windows' high contrast themes) the bar's filled part is drawn in a
+    system colour against its track, as progress and out of attempts alike, not left as an
+    empty outline whatever the percentage."""
+    from app.content import catalogue
+
+    with app.app_context():
+        module = next(m for m in catalogue().modules if m.assessment)
+    email = make_user()
+    finish_screens(app, email, module)
+    browser_sign_in(page, live_server, email)
+    page.emulate_media(forced_colors="active")
+    page.goto(f"{live_server}/modules/{module.slug}/")
+    fill, track = fill_and_track(page)
+    shot(page, "progress-forced-colours", full_page=False)
+    assert contrast(fill, track) >= NON_TEXT, (fill, track)
+
+    learner = app.test_client()
+    sign_in(learner, email)
+    use_every_attempt(app, learner, module)
+    page.goto(f"{live_server}/modules/{module.slug}/")
+    expect(page.locator(".lw-progress__text")).to_contain_text(NOT_PASSED)
+    fill, track = fill_and_track(page)
+    shot(page, "progress-forced-colours-out-of-attempts", full_page=False)
+    assert contrast(fill, track) >= NON_TEXT, (fill, track)

@@ -118,3 +118,40 @@ def test_an_answer_changed_during_an_outage_is_marked_and_sent_again(
 def fields(question, answer) -> dict:
     """Return what the answer's form sends, each field's values in any order."""
     return {name: sorted(values) for name, values in question.form_fields(answer).items()}
+
+
+def test_a_save_whose_reply_was_lost_is_sent_again_and_not_taken_for_another_tab(
+    app, page, live_server, make_user
+):
+    if app.extensions["linkwise.engine"].dialect.name == "postgresql":
+        pytest.skip("the page's script does not depend on the database; checked once on SQLite")
+    email, module = prepare(app, make_user)
+    browser_sign_in(page, live_server, email)
+    page.goto(f"{live_server}/modules/{module.slug}/quiz/")
+    start_quiz(page)
+    lost = []
+
+    def lose_the_first_reply(route):
+        # The save reaches the app and is committed; its answer never reaches the page.
+        if route.request.method == "POST" and not lost:
+            lost.append(route.fetch().status)
+            route.abort("connectionreset")
+            return
+        route.continue_()
+
+    page.route(re.compile(re.escape(page.url.split("#")[0]) + "$"), lose_the_first_reply)
+    # One that is answered in one step (a choice, a box typed in): one save.
+    first = next(
+        q
+        for q in questions_on_screen(app)
+        if [len(v) for v in q.form_fields(q.example_answer(True)).values()] == [1]
+    )
+    fill_in(page, first, first.example_answer(True))
+    status = page.locator(f'[data-status-for="{first.id}"]')
+    expect(status).to_have_text(NOT_SAVED)
+    assert lost == [200] and first.id in saved_answers(app)  # saved, though not told
+    expect(status).to_have_text("Answer saved", timeout=20_000)  # the timer sent it again
+    message = page.locator("[data-autosave-message]")
+    expect(message).to_have_text("")
+    assert "another tab" not in page.locator("form[data-autosave]").inner_text()
+    shot(page, "quiz-lost-reply-saved-1280")

@@ -169,6 +169,8 @@ def test_a_learner_works_through_the_package_over_three_sessions_and_passes(lms,
     assert Lms.value(page, "cmi.core.score.raw") == "100"
     assert Lms.value(page, "cmi.core.score.max") == "100"
     assert frame.inner_text("[data-result-title]") == "You passed"
+    panel = frame.get_attribute("[data-quiz-result] [data-result-panel]", "class").split()
+    assert "lw-result--passed" in panel and "lw-result--failed" not in panel
     assert_accessible_frame(frame, "quiz result")
     shoot(page, "scorm-result")
     saved, exit_ = Lms.leave(page)
@@ -220,6 +222,18 @@ def test_a_failed_attempt_reports_failed_with_its_score_and_an_empty_answer_is_e
     assert Lms.value(page, "cmi.core.lesson_status") == "failed"
     assert Lms.value(page, "cmi.core.score.raw") == "0"
     assert frame.is_visible("[data-quiz-retry]")
+    # As the site's result page: the failed (grey) panel, the points and the pass mark.
+    panel = "[data-quiz-result] [data-result-panel]"
+    assert "lw-result--failed" in frame.get_attribute(panel, "class").split()
+    grey = frame.evaluate(f"getComputedStyle(document.querySelector('{panel}')).backgroundColor")
+    assert grey == "rgb(76, 98, 114)"
+    possible = sum(q["points"] for q in questions)
+    pass_mark = f"{course['quiz']['passMark']:g}"
+    assert frame.inner_text(f"{panel} .nhsuk-panel__body") == (
+        f"Your score: 0% (0 of {possible:g} points). The pass mark is {pass_mark}%."
+    )
+    assert_accessible_frame(frame, "failed result")
+    shoot(page, "scorm-failed-result")
 
 
 def test_a_partly_right_attempt_reports_the_score_its_points_give(lms, learner_page):
@@ -377,3 +391,47 @@ def test_a_short_answer_is_marked_in_the_package_as_the_site_marks_it(lms, learn
             [accepted, answer],
         )
         assert package == site, (accepted, answer, site)
+
+
+DRAWS_A_SHORT_ANSWER = """() => {
+  for (let n = 1; n < 5000; n++) {
+    const seed = n.toString(36);
+    if (LinkwiseScorm.draw(seed).some(shown => shown.question.type === "short-answer")) return seed;
+  }
+}"""
+COUNT_COMMITS = """() => {
+  window.commits = 0;
+  const commit = API.LMSCommit.bind(API);
+  API.LMSCommit = (value) => { window.commits += 1; return commit(value); };
+}"""
+
+
+def test_typing_an_answer_commits_to_the_lms_once_not_at_every_keystroke(
+    course_app, tmp_path, learner_page
+):
+    """Each keystroke sets the answer in the runtime; the LMS is asked to store it when the
+    answer is changed (leaving the box), not once a key, which floods an LMS's server."""
+    server, _ = lms_for(course_app, tmp_path, "recording-impact-and-supervision")
+    try:
+        page = learner_page
+        frame = server.launch(page)
+        items = frame.evaluate("LinkwiseScorm.course")["items"]
+        seed = frame.evaluate(DRAWS_A_SHORT_ANSWER)  # a draw (resumed) that asks one
+        resume = {"lesson_location": "quiz", "lesson_status": "incomplete", "entry": "resume"}
+        frame = server.launch(
+            page, {"suspend_data": f"L1|{len(items) - 1}|0|||{seed}|", "core": resume}
+        )
+        typed = next(q for q in drawn(frame) if q["type"] == "short-answer")
+        page.evaluate(COUNT_COMMITS)
+        box = f'input[name="q.{typed["id"]}"]'
+        frame.locator(box).press_sequentially("ONS personal wellbeing")
+        assert page.evaluate("window.commits") == 0
+        # Every keystroke is already set in the runtime, so nothing typed is lost.
+        assert "ONS personal wellbeing" in Lms.value(page, "cmi.suspend_data")
+        frame.locator(box).blur()  # the change: committed once
+        assert page.evaluate("window.commits") == 1
+        saved, _ = Lms.leave(page)  # leaving commits too
+        assert page.evaluate("window.commits") == 2
+        assert "ONS personal wellbeing" in saved["suspend_data"]
+    finally:
+        server.close()

@@ -18,7 +18,7 @@ from tests.web.item_data import QUIZ, add_attempts
 THREE = ["rr-q22", "rr-q23", "rr-q24"]
 HAND = [[1, 1, 1], [1, 1, 0], [1, 0, 0], [0, 0, 0], [1, 0, 1], [0, 1, 1]]
 # An option of rr-q22 longer than the 34 characters the chart once cut its labels to.
-RIGHT_OPTION = "✓ Refer him herself, using the local service's agreed route"
+RIGHT_OPTION = "✓ Refer him herself through the route the local service has agreed"
 PAGE = f"/author/quizzes/{QUIZ}/items?competencies=1"
 
 

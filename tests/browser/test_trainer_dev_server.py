@@ -27,8 +27,8 @@ from tests.web.test_html_valid import nu_errors
 
 ROOT = Path(__file__).resolve().parents[2]
 QUIZ = "referral-routes-assessment"
-RIGHT = "*b) Refer him herself, using the local service's agreed route"
-UNMARKED = "b)  Refer him herself, using the local service's agreed route"
+RIGHT = "*b) Refer him herself through the route the local service has agreed"
+UNMARKED = "b)  Refer him herself through the route the local service has agreed"
 
 
 @pytest.fixture

@@ -77,6 +77,9 @@ def test_a_fresh_credential_verifies_with_both_independent_verifiers(live_server
     verdict = verify(token, http_get, base_url=live_server)
     assert verdict.status == "valid", verdict.reasons
     assert verdict.claims["issuer"]["id"] == f"{live_server}/credentials/issuer"
+    # The clinical review, as the certificate states it, inside Open Badges' own terms.
+    description = verdict.claims["credentialSubject"]["achievement"]["description"]
+    assert "Clinical review of the content: Not yet reviewed by a named independent" in description
     assert library_verdict(token) == "valid"
 
 

@@ -110,7 +110,7 @@ def test_missing_path_is_reported():
 
 
 def test_validating_one_module_resolves_links_to_its_siblings(course):
-    course({"01-routes.md": "---\ntitle: R\n---\n"}, "referrals")
+    course({"01-routes.md": "---\ntitle: R\n---\nText.\n"}, "referrals")
     this = course({"01-a.md": "---\ntitle: A\n---\n[x](screen:referrals/routes)\n"}, "tiny")
     alone = validate([this], default_competencies_dir=VALID / "competencies")
     assert [p.message for p in alone if p.message.startswith("link")] != []

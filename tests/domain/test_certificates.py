@@ -24,6 +24,8 @@ from app.domain.certificates import (
     find_unicode_fonts,
     render_certificate_pdf,
 )
+from app.domain.reflection import HEADINGS
+from tests.pdf_lines import drawn_lines
 
 CODE_FORMAT = re.compile(r"LW(-[2-9A-HJKMNP-TV-Z]{4}){4}")
 NO_FONTS = ()  # font_dirs that hold no fonts, forcing the built-in Helvetica
@@ -319,6 +321,26 @@ def test_a_certificate_too_long_for_one_page_leaves_no_near_empty_page(details):
     assert len(pages) > 1
     footer = len("Linkwise CPD certificate LW-7KQ4-M9XD-2RTA-H3VN Page 1 of 9")
     assert all(len(page) - footer > 300 for page in pages), [len(p) for p in pages]
+
+
+@needs_poppler
+@pytest.mark.parametrize(
+    "name",
+    ["W" * 80, "Wolfeschlegelsteinhausenbergerdorff" * 2 + "Ww" * 5, "W" * 200, "Wwwwwwwww " * 8],
+)
+def test_a_long_name_keeps_the_certificate_and_its_reflective_account_to_their_pages(details, name):
+    """A long name, even one with no spaces to wrap at, is printed whole, and the reflective
+    account stays on its page with the line to sign (not spilling onto a page of its own)."""
+    pdf = render_certificate_pdf(replace(details, learner_name=name))
+    assert page_count(pdf) == 2
+    for page in (1, 2):
+        lines = drawn_lines(pdf, page)
+        assert name.replace(" ", "") in "".join("".join(line) for line in lines), page
+    reflective = [" ".join(line) for line in drawn_lines(pdf, 2)]
+    assert reflective[0] == "Reflective account"
+    signed = next(n for n, line in enumerate(reflective) if line.startswith("Signed"))
+    last = HEADINGS[-1].title
+    assert any(line.startswith(last) for line in reflective[:signed]), reflective
 
 
 @needs_poppler

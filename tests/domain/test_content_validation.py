@@ -191,7 +191,7 @@ def test_empty_front_matter_reports_line_1(course):
 
 
 def test_empty_title_reports_its_line(course):
-    assert check(course, {"01-a.md": "---\nmenu_title: A\ntitle:\n---\n"}) == [
+    assert check(course, {"01-a.md": "---\nmenu_title: A\ntitle:\n---\nText.\n"}) == [
         ("01-a.md", 3, "error", "'title' is empty")
     ]
 
@@ -208,7 +208,7 @@ def test_module_without_screens_is_an_error(course):
 
 
 def test_duplicate_screen_slug_is_an_error(course):
-    screen = "---\ntitle: A\n---\n"
+    screen = "---\ntitle: A\n---\nText.\n"
     assert check(course, {"01-a.md": screen, "02-a.md": screen}) == [
         ("02-a.md", 1, "error", "screen slug 'a' is also used by 01-a.md")
     ]
@@ -218,7 +218,7 @@ OWN = ": give each module its own order"
 
 
 def test_duplicate_module_order_is_reported_at_both_order_lines(course):
-    screen = {"01-a.md": "---\ntitle: A\n---\n"}
+    screen = {"01-a.md": "---\ntitle: A\n---\nText.\n"}
     first, second = course(screen, "one"), course(screen, "two")
     problems = load_catalogue([first, second], [TINY_FRAMEWORK]).problems
     assert [(p.path, p.line, p.message) for p in problems] == [
@@ -230,7 +230,7 @@ def test_duplicate_module_order_is_reported_at_both_order_lines(course):
 def test_a_module_given_a_taken_order_hears_it_at_its_own_file(course, tmp_path):
     # The file just edited sorts first: the clash must be reported there, not only at the
     # other module's file, which the trainer did not touch.
-    screen = {"01-a.md": "---\ntitle: A\n---\n"}
+    screen = {"01-a.md": "---\ntitle: A\n---\nText.\n"}
     live = course(screen, "referral-routes")
     edited = course(screen, "an-edited-module")
     problems = validate(
@@ -246,7 +246,7 @@ def test_a_module_given_a_taken_order_hears_it_at_its_own_file(course, tmp_path)
 
 
 def test_three_modules_with_one_order_each_name_the_other_two(course):
-    screen = {"01-a.md": "---\ntitle: A\n---\n"}
+    screen = {"01-a.md": "---\ntitle: A\n---\nText.\n"}
     one, two, three = (course(screen, slug) for slug in ("one", "two", "three"))
     problems = load_catalogue([one, two, three], [TINY_FRAMEWORK]).problems
     assert [p.message for p in problems if p.path == str(two / "module.md")] == [
@@ -261,14 +261,14 @@ def test_duplicate_module_slug_is_an_error(tmp_path):
         folder.mkdir(parents=True)
         order = "1" if parent == "a" else "2"
         (folder / "module.md").write_text(MODULE_MD.replace("order: 1", f"order: {order}"))
-        (folder / "01-s.md").write_text("---\ntitle: S\n---\n")
+        (folder / "01-s.md").write_text("---\ntitle: S\n---\nText.\n")
         folders.append(folder)
     (problem,) = load_catalogue(folders, [TINY_FRAMEWORK]).problems
     assert problem.message == f"module slug 'same' is also used by {folders[0] / 'module.md'}"
 
 
 def test_link_to_a_screen_in_another_module_is_checked(course):
-    other = course({"01-routes.md": "---\ntitle: R\n---\n"}, "referrals")
+    other = course({"01-routes.md": "---\ntitle: R\n---\nText.\n"}, "referrals")
     this = course(
         {
             "01-a.md": "---\ntitle: A\n---\n[ok](screen:referrals/routes) "
@@ -286,7 +286,7 @@ def test_link_to_a_screen_in_another_module_is_checked(course):
 
 
 def test_file_that_is_not_utf8_is_an_error(course):
-    folder = course({"01-a.md": "---\ntitle: A\n---\n"})
+    folder = course({"01-a.md": "---\ntitle: A\n---\nText.\n"})
     (folder / "01-a.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
     problems = load_catalogue([folder], [TINY_FRAMEWORK]).problems
     assert [(p.line, p.message) for p in problems] == [
@@ -430,7 +430,7 @@ OUTCOMES = """learning_outcomes:
 
 def test_a_mis_indented_learning_outcome_is_reported_at_its_line(course):
     module = MODULE_MD.replace("learning_outcomes: [Pass the test]\n", OUTCOMES)
-    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\n"})
+    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\nText.\n"})
     problems = load_catalogue([folder], [TINY_FRAMEWORK]).problems
     assert [(Path(p.path).name, p.line, p.message) for p in problems] == [
         (
@@ -449,7 +449,7 @@ def test_a_mis_indented_outcome_is_read_as_its_own_outcome_for_the_other_checks(
     from app.domain.problems import Problems
 
     module = MODULE_MD.replace("learning_outcomes: [Pass the test]\n", OUTCOMES)
-    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\n"})
+    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\nText.\n"})
     draft = read_module(folder, Problems())
     assert draft.learning_outcomes == (
         "Explain what social prescribing is - and is not - and who it is for",
@@ -461,7 +461,7 @@ def test_a_mis_indented_outcome_is_read_as_its_own_outcome_for_the_other_checks(
 def test_a_mis_indented_competency_code_is_reported_once(course):
     codes = "competencies:\n  - TINY-1.1\n    - TINY-1.2\n"
     module = MODULE_MD.replace("competencies: [TINY-1.1]\n", codes)
-    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\n"})
+    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\nText.\n"})
     problems = load_catalogue([folder], [TINY_FRAMEWORK]).problems
     assert [(p.line, p.message) for p in problems] == [
         (
@@ -486,7 +486,7 @@ def _framework_with(tmp_path, old, new):
 def test_a_mis_indented_framework_key_is_one_error_in_our_words(course, tmp_path):
     framework = _framework_with(tmp_path, "        name: Explaining", "          name: Explaining")
     module = MODULE_MD.replace("[TINY-1.1]", "[TINY-1.1, TINY-1.2, TINY-2.1]")
-    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\n"})
+    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\nText.\n"})
     problems = load_catalogue([folder], [framework]).problems
     assert [(p.path, p.line, p.message) for p in problems] == [
         (
@@ -504,7 +504,7 @@ def test_a_mis_indented_framework_key_is_one_error_in_our_words(course, tmp_path
 def test_an_unknown_code_is_still_reported_when_its_framework_is_unreadable(course, tmp_path):
     framework = _framework_with(tmp_path, "    competencies:\n", "    competencies:\n\t\n")
     module = MODULE_MD.replace("[TINY-1.1]", "[TINY-1.1, TINY-9.9]")
-    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\n"})
+    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\nText.\n"})
     problems = load_catalogue([folder], [framework]).problems
     assert [(Path(p.path).name, p.line, p.message.split(";")[0]) for p in problems] == [
         ("tiny.yaml", 21, "invalid YAML: this line has a tab: indent with spaces only"),
@@ -573,3 +573,32 @@ def test_every_code_fence_is_reported_at_its_opening_line(course):
 def test_inline_code_is_not_a_fence(course):
     screen = "---\ntitle: A\n---\nRun ```linkwise validate``` or `make run`.\n"
     assert check(course, {"01-a.md": screen}) == []
+
+
+def test_a_table_a_screen_would_show_as_text_is_an_error_at_its_line(course):
+    screen = (
+        "---\ntitle: Roles\n---\n## Who does what\n\nTable 1: Roles\n\n| Role | What |\n"
+        "| --- |\n| Listener | Listens |\n"
+    )
+    assert check(course, {"01-a.md": screen}) == [
+        (
+            "01-a.md",
+            8,
+            "error",
+            "table is shown as plain text, | signs and all: its heading row has 2 cells but "
+            "the '---' line under it has 1; write one '---' for each heading: | --- | --- |",
+        )
+    ]
+
+
+@pytest.mark.parametrize("body", ["", "\n\n", "<!-- text to come -->\n"])
+def test_a_screen_with_only_a_title_is_a_warning(course, body):
+    assert check(course, {"01-a.md": f"---\ntitle: Only a title\n---\n{body}"}) == [
+        (
+            "01-a.md",
+            1,
+            "warning",
+            "screen has no text under its front matter, so learners see only its title; write "
+            "what the screen teaches below the closing '---' line",
+        )
+    ]

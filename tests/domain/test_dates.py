@@ -151,3 +151,9 @@ def test_an_exported_time_is_iso_utc_with_its_offset():
     summer = datetime(2026, 7, 1, 10, 0, tzinfo=timezone(timedelta(hours=1)))
     assert dates.iso_utc(summer) == "2026-07-01T09:00:00+00:00"
     assert dates.iso_utc(None) is None
+
+
+def test_a_wait_ends_at_its_uk_time_rounded_up_to_the_next_minute():
+    assert dates.ends(datetime(2026, 12, 7, 18, 25, tzinfo=UTC)) == "6:25pm GMT"
+    assert dates.ends(datetime(2026, 12, 7, 18, 24, 20, tzinfo=UTC)) == "6:25pm GMT"
+    assert dates.ends(datetime(2026, 7, 14, 11, 59, 1, tzinfo=UTC)) == "1pm BST"

@@ -132,6 +132,25 @@ def test_warning_callout_uses_nhs_warning_markup():
     )
 
 
+@pytest.mark.parametrize(
+    "line, label",
+    [
+        ('!!! warning "Important"', "Important"),
+        ('!!! warning "Important: check the referral"', "Important: check the referral"),
+        ('!!! warning "Why this is important"', "Why this is important"),
+        ('!!! warning ""', "Important"),
+    ],
+)
+def test_a_warning_callout_titled_important_is_not_read_out_important_twice(line, label):
+    """NHS.UK's warning callout says "Important: " to screen readers only when its heading
+    does not already say it ("Important: Important" was read out)."""
+    html = render(f"{line}\n    Follow local policy.\n").html
+    assert html == (
+        '<div class="nhsuk-warning-callout">\n<h3 class="nhsuk-warning-callout__label">'
+        f"{label}</h3>\n<p>Follow local policy.</p>\n</div>"
+    )
+
+
 def test_reflect_callout_is_a_feature_card():
     html = render('!!! reflect "Reflect on your practice"\n    What matters to you?\n').html
     assert html == (

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.domain.names import name_problem, one_line
+from app.domain.names import name_problem, one_line, organisation_name_problem
 
 
 def problem(name: str) -> str | None:
@@ -21,6 +21,15 @@ def problem(name: str) -> str | None:
         "Zoë O'Brien",
         "D´Angelo",  # an accent typed on its own, as an apostrophe
         "Ngāti Porou ʻOhana",  # a modifier letter: a letter, not a symbol
+        "Zoë Ní Bhriain",
+        "O'Brien",
+        "Smith-Jones",
+        "Dr. J. Smith",
+        "Smith, Jo",
+        "Núria Gal·la",  # the Catalan middle dot
+        "ジョン・スミス",  # the Japanese one between a foreign name's parts
+        "Ann\u00a0Lee",  # a no-break space
+        "Henry Smith 3rd",
         "x" * 200,
     ],
 )
@@ -63,6 +72,47 @@ def test_emoji_and_other_symbols_are_refused(name):
         "Full name must not include emoji or other symbols. "
         "Use letters, and spaces, hyphens or apostrophes where the name has them"
     )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "=1+2",
+        "@SUM(1,2)",
+        "Ann <b>Bold</b> & O'Brien",
+        "+44 Ann",
+        "Ann | Lee",
+        "$Ann",
+        "Ann #1",
+        "100% Ann",
+        "Ann * Lee",
+        "Ann (Lee)",
+        'Ann "Lee"',
+        "Ann/Lee",
+        "Ann\\Lee",
+        "Ann: Lee",
+        "Ann; Lee",
+        "Ann!",
+        "Ann?",
+        "Ann ^ Lee",
+        "Ann ~ Lee",
+        "Ann [Lee]",
+        "Ann {Lee}",
+        "Ann © Lee",
+        "Ann £ Lee",
+        "Ann ＝ Lee",  # a full-width equals sign is a symbol too
+    ],
+)
+def test_ascii_and_other_symbols_in_a_person_s_name_are_refused(name):
+    assert problem(name) == (
+        "Full name must not include emoji or other symbols. "
+        "Use letters, and spaces, hyphens or apostrophes where the name has them"
+    )
+
+
+def test_an_organisation_s_name_keeps_the_marks_organisations_use():
+    assert organisation_name_problem("St Mary's & St John's (North) PCN") is None
+    assert organisation_name_problem("Elm 🌈 PCN") is not None
 
 
 def test_a_name_past_the_column_s_length_is_refused():

@@ -143,7 +143,7 @@ def test_codes_in_a_block_list_of_unreadable_front_matter_are_checked_at_their_l
     module = MODULE_MD.replace("title: Tiny", "title: Tiny\n\tsummary: x").replace(
         "competencies: [TINY-1.1]", "competencies:\n  - TINY-1.1\n  - TINY-7.7\nother: TINY-8.8"
     )
-    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\n"})
+    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\nText.\n"})
     problems = load_catalogue([folder], [TINY_FRAMEWORK]).problems
     assert [(p.line, p.message) for p in problems] == [
         (3, "invalid YAML in front matter: this line has a tab: indent with spaces only"),
@@ -181,7 +181,7 @@ def test_a_code_in_an_unreadable_framework_is_also_checked_against_other_framewo
 
 def test_a_required_key_written_with_a_capital_is_one_error_naming_the_key(course):
     module = MODULE_MD.replace("title: Tiny", "Title: Tiny")
-    screen = "---\nTITLE: A\nmenu-title: B\n---\n"
+    screen = "---\nTITLE: A\nmenu-title: B\n---\nText.\n"
     folder = course({"module.md": module, "01-a.md": screen})
     problems = load_catalogue([folder], [TINY_FRAMEWORK]).problems
     assert [(Path(p.path).name, p.line, p.severity, p.message) for p in problems] == [
@@ -210,7 +210,7 @@ def test_a_required_key_written_with_a_capital_is_one_error_naming_the_key(cours
 
 def test_a_misspelt_required_key_is_one_error_naming_the_key(course):
     module = MODULE_MD.replace("summary:", "sumary:")
-    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\n"})
+    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\nText.\n"})
     problems = load_catalogue([folder], [TINY_FRAMEWORK]).problems
     assert [(p.line, p.message) for p in problems] == [
         (3, "key 'sumary' should be 'summary': module.md is missing required key 'summary'")
@@ -219,7 +219,7 @@ def test_a_misspelt_required_key_is_one_error_naming_the_key(course):
 
 def test_learning_outcomes_not_written_as_a_list_shows_the_shape_of_one(course):
     module = MODULE_MD.replace("learning_outcomes: [Pass the test]", "learning_outcomes: Pass")
-    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\n"})
+    folder = course({"module.md": module, "01-a.md": "---\ntitle: A\n---\nText.\n"})
     problems = load_catalogue([folder], [TINY_FRAMEWORK]).problems
     assert [(p.line, p.message) for p in problems] == [
         (

@@ -109,14 +109,16 @@ class Plain:
         return self.valid_for is None or self.valid_for.after(at) > moment
 
     def confirmed(self, moment, expire):
-        """A confirmation stands while it is the latest decision that settles anything."""
-        settled = [
-            p for p in self.practice if p.kind in ("confirmed", "returned") and p.at <= moment
+        """A confirmation stands until it expires, whatever is decided after it; the latest
+        one standing is the evidence's moment."""
+        standing = [
+            p.at
+            for p in self.practice
+            if p.kind == "confirmed"
+            and p.at <= moment
+            and (not expire or self.in_date(p.at, moment))
         ]
-        if not settled or settled[-1].kind != "confirmed":
-            return None
-        at = settled[-1].at
-        return at if not expire or self.in_date(at, moment) else None
+        return standing[-1] if standing else None
 
     def facts(self, moment, expire=True):
         counted = [e for e in self.evidence if not expire or self.in_date(e.at, moment)]
@@ -146,16 +148,16 @@ class Plain:
         last = decisions[-1]
         if last.kind == "requested":
             return AWAITING
-        if last.kind == "returned":
-            return ACTION_PLAN
-        return CONFIRMED if self.in_date(last.at, now) else CONFIRMATION_EXPIRED
+        if self.confirmed(now, True) is not None:
+            return CONFIRMED
+        return ACTION_PLAN if last.kind == "returned" else CONFIRMATION_EXPIRED
 
     def practice_until(self, now):
-        """When a confirmed practice stops confirming: valid_for after its confirmation."""
+        """When a confirmed practice stops confirming: valid_for after the latest
+        confirmation in date."""
         if self.practice_status(now) != CONFIRMED or self.valid_for is None:
             return None
-        last = [p for p in self.practice if p.kind != "self-assessed" and p.at <= now][-1]
-        return self.valid_for.after(last.at)
+        return self.valid_for.after(self.confirmed(now, True))
 
     def knowledge_until(self, now):
         """When knowledge has no answer in date: valid_for after the latest one in date."""

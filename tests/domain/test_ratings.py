@@ -170,12 +170,35 @@ def test_practice_status_follows_the_latest_step():
     assert status(("confirmed", day(2021, 3)), now=day(2025, 6)) == CONFIRMATION_EXPIRED
 
 
-def test_a_new_request_keeps_a_confirmation_but_a_return_withdraws_it():
+def test_a_new_request_keeps_a_confirmation_and_so_does_returning_it():
     rule = AllOf((SECURE, PracticeConfirmed()))
     renewing = [*CONFIRMED_2025, PracticeEvent("requested", day(2025, 5))]
     assert rate(rule, practice=renewing).met is True
+    # A renewal returned with an action plan ends nothing: the confirmation stands.
     returned = [*renewing, PracticeEvent("returned", day(2025, 5, 20))]
-    assert rate(rule, practice=returned).met is False
+    kept = rate(rule, practice=returned)
+    assert (kept.met, kept.practice) == (True, CONFIRMED)
+    assert kept.practice_until == day(2028, 1, 12)  # three years after it was confirmed
+
+
+def test_a_returned_renewal_shows_once_the_confirmation_it_would_renew_has_ended():
+    rule = AllOf((SECURE, PracticeConfirmed()))
+    end = day(2027, 1, 20)
+    steps = [
+        PracticeEvent("requested", day(2026, 1, 10)),
+        PracticeEvent("confirmed", day(2026, 1, 20), end, recorded=True),
+        PracticeEvent("requested", day(2026, 11, 1)),
+        PracticeEvent("returned", day(2026, 11, 5)),
+    ]
+    evidence = answers(*((1.0, day(2026, 1, n)) for n in (1, 2, 3)))
+    before = rate(rule, evidence, steps, now=day(2026, 12, 7))
+    assert (before.practice, before.practice_until, before.met) == (CONFIRMED, end, True)
+    assert before.met_until == end
+    assert standing(before.met, before.met_until, before.due_from, False, day(2026, 12, 7)) == (
+        DUE_SOON
+    )
+    after = rate(rule, evidence, steps, now=day(2027, 1, 21))
+    assert (after.practice, after.practice_until, after.met) == (ACTION_PLAN, None, False)
 
 
 def test_the_same_question_answered_three_times_is_one_question():
@@ -305,6 +328,29 @@ def test_a_scale_that_says_competent_is_refused(tmp_path):
     assert problems(path) == [
         f"{path}:10: error: scale level 'Competent' says 'competent', but quiz answers show "
         "knowledge; name levels for what they show, e.g. Secure, Developing, Not yet"
+    ]
+
+
+def test_a_level_with_a_faulty_threshold_is_one_error_not_again_at_each_rule_naming_it(tmp_path):
+    path = write(
+        tmp_path, "met:\n  knowledge: Secure\n", "        met:\n          knowledge: Secure\n"
+    )
+    path.write_text(path.read_text().replace("threshold: 80", "threshold: 0"))
+    # Secure is still a level of the scale: its threshold is the one mistake, at its line.
+    assert problems(path) == [
+        f"{path}:11: error: scale must be ascending: each threshold must be above the one "
+        "before (0)"
+    ]
+
+
+def test_a_rule_naming_no_level_lists_the_faulty_levels_too(tmp_path):
+    path = write(tmp_path, "met:\n  knowledge: Secur\n")
+    path.write_text(path.read_text().replace("threshold: 80", "threshold: 0"))
+    assert problems(path) == [
+        f"{path}:11: error: scale must be ascending: each threshold must be above the one "
+        "before (0)",
+        f"{path}:23: error: 'knowledge' must name a level of the scale (did you mean 'Secure'?); "
+        "levels: Not yet, Secure",
     ]
 
 

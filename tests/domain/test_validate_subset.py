@@ -250,3 +250,34 @@ def test_a_module_folder_without_module_md_is_one_error_at_the_folder_and_no_oth
     shutil.rmtree(folder)
     assert [p for p in check(site) if ": error: " in p] == []
     assert not any("no module.md" in p for p in check(site, draft))
+
+
+def test_a_screen_outside_its_module_folder_is_one_error_naming_the_screen_of_its_name(site):
+    draft = site / "drafts" / "02-medical-routes.md"
+    draft.parent.mkdir()
+    installed = site / "content" / "modules" / "referral-routes" / "02-medical-routes.md"
+    shutil.copy(installed, draft)
+    new = draft.with_name("11-carers-routes.md")
+    shutil.copy(installed, new)
+    inside = "a screen is checked only as part of its module, from inside the module's folder"
+    assert check(site, draft) == [
+        f"drafts/02-medical-routes.md:1: error: this is a screen, not a quiz: {inside} (the "
+        f"folder with module.md); save it in place of {installed}, the screen of this name, "
+        "and name that file"
+    ]
+    # Not "quiz front matter is missing required key 'id'" and a score more.
+    assert check(site, new) == [
+        f"drafts/11-carers-routes.md:1: error: this is a screen, not a quiz: {inside} (the "
+        "folder with module.md); save it in its module's folder, beside module.md, and name "
+        "it there"
+    ]
+
+
+def test_a_quiz_named_like_a_screen_is_still_checked_as_a_quiz(site):
+    body = CHOICE.format(id="x-q1", codes="SPLW-4.1")
+    draft = quiz(site / "drafts", "01-first-check", body, kind="knowledge-check")
+    assert check(site, draft) == [
+        "drafts/01-first-check.md:1: warning: knowledge check '01-first-check' is on no screen, "
+        "so learners never see it: add 'knowledge_check: 01-first-check' to the front matter of "
+        "the screen it checks"
+    ]

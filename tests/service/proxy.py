@@ -4,6 +4,8 @@
 - cut: every connection is closed and new ones are refused at once (the server is gone).
 - hang: connections are accepted and held open, but nothing flows (a frozen server or a
   network that swallows packets).
+- hang_at: flows until the app sends a given message, then hangs: the message held back
+  (never reached the server), or passed on and the reply held (the server acted on it).
 Restoring closes whatever was held, as a failover would, and lets new connections through.
 """
 
@@ -23,6 +25,7 @@ class Proxy:
         self.port = self._listener.getsockname()[1]
         self._pairs: list[tuple[socket.socket, socket.socket | None]] = []
         self.connections = 0  # connections the app has opened through the proxy, in any mode
+        self._hang_at: tuple[bytes, bool] | None = None
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         threading.Thread(target=self._accept, daemon=True, name="tcp-proxy").start()
@@ -36,9 +39,15 @@ class Proxy:
         """Hold every connection open, old and new, and pass nothing along."""
         self.mode = "hang"
 
+    def hang_at(self, message: bytes, *, passed: bool = False) -> None:
+        """Hang as soon as the app sends bytes holding `message`: before they reach the
+        server, or once they have (`passed`), so only the reply is held."""
+        self._hang_at = (message, passed)
+
     def restore(self) -> None:
         """Drop what was held and forward new connections again."""
         self._close_all()
+        self._hang_at = None
         self.mode = "open"
 
     def stop(self) -> None:
@@ -92,6 +101,13 @@ class Proxy:
                     data = key.fileobj.recv(65536)
                     if not data:
                         return
+                    watched = self._hang_at
+                    if key.fileobj is client and watched and watched[0] in data:
+                        self._hang_at = None
+                        if watched[1]:
+                            key.data.sendall(data)
+                        self.mode = "hang"
+                        break
                     key.data.sendall(data)
         except (OSError, ValueError):
             return

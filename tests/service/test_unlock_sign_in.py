@@ -112,8 +112,12 @@ def test_support_lifts_a_lock_from_another_process_and_says_so(served):
     _fail(port, "learner@example.org.uk", 2)
     result = command("unlock-sign-in", EMAIL.upper())
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"lifted the sign-in lock on {EMAIL}: ")
-    assert "forgot 5 of 5 failed sign-ins from 127.0.0.1 (locked for" in result.stdout
+    assert result.stdout.startswith(f"lifted what was stopped for {EMAIL}: ")
+    assert (
+        "forgot 5 of 5 failed sign-ins from 127.0.0.1 (it stopped signing in to this account "
+        "from 127.0.0.1 for "
+    ) in result.stdout
+    assert "more; now they can sign in from 127.0.0.1 again)" in result.stdout
     assert _sign_in(port, Browser()) == 302
     others = list(store.scan_iter(match=f"*/{prefix}/sign-in:*"))
     assert len(others) == 1 and b"learner@example.org.uk|" in others[0]
@@ -143,15 +147,22 @@ def test_wrong_current_passwords_are_lifted_too_and_a_shared_address_is_named(se
     result = command("unlock-sign-in", EMAIL)
     assert result.returncode == 0, result.stderr
     first, second = result.stdout.splitlines()
-    assert first.startswith(f"lifted the sign-in lock on {EMAIL}: forgot ")
+    assert first.startswith(f"lifted what was stopped for {EMAIL}: forgot ")
     assert "2 of 5 failed sign-ins from 127.0.0.1;" in first
-    assert "5 of 5 failed current passwords (locked for" in first
+    # Wrong current passwords stop the pages that ask for it, never sign-in.
+    assert (
+        "5 of 5 failed current passwords (it stopped changing their password or email address "
+        "and deleting their account for "
+    ) in first
+    assert "more; now they can change their password or email address, or delete" in first
+    assert "sign-in lock" not in first
     assert second.startswith("sign-ins from 127.0.0.1 are still stopped for everyone there: ")
     assert "20 of 20 failed sign-ins from that address" in second
     assert change_password() == 400  # checked again, not refused
     [event] = events()
     assert sorted(event.detail["counts"]) == [
         "2 of 5 failed sign-ins from 127.0.0.1",
+        "2 of 50 failed sign-ins from any address",
         "5 of 5 failed current passwords",
     ]
 
@@ -167,3 +178,28 @@ def test_another_services_counts_under_another_prefix_are_left(served):
         assert store.get(key) == b"5"
     finally:
         store.delete(key)
+
+
+def test_an_address_still_at_its_limit_is_named_each_time_while_it_lasts(served):
+    port, command, store, prefix, events = served
+    _fail(port, EMAIL, 5)
+    for number in range(5):
+        _fail(port, f"colleague{number}@example.org", 3)
+    result = command("unlock-sign-in", EMAIL)
+    assert result.returncode == 0, result.stderr
+    first, second = result.stdout.splitlines()
+    assert "now signing in from 127.0.0.1 stays stopped by its limit for everyone)" in first, first
+    assert "sign in from 127.0.0.1 again" not in first
+    assert second.startswith("sign-ins from 127.0.0.1 are still stopped for everyone there: ")
+    assert _sign_in(port, Browser()) == 429  # as said: the right password too
+    # The account's counts are gone; the address they came from is remembered while its
+    # limit lasts, so the next look still names it.
+    again = command("unlock-sign-in", EMAIL)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith(NO_LOCK)
+    assert again.stdout.removeprefix(NO_LOCK).startswith(
+        "sign-ins from 127.0.0.1 are still stopped for everyone there: 20 of 20 failed"
+    )
+    [mark] = store.scan_iter(match=f"*/{prefix}/lifted:*")
+    assert b"|127.0.0.1/auth.sign_in" in mark and 0 < store.ttl(mark) <= 15 * 60
+    assert len(events()) == 1

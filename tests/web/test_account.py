@@ -4,7 +4,7 @@ from sqlalchemy import select, update
 
 from app import db
 from app.models import AuditEvent, CompetencyLevel, Organisation, User
-from tests.conftest import DEMO_PASSWORD, post_form, sign_in
+from tests.conftest import DEMO_PASSWORD, post_form, sign_in, without_tokens
 from tests.web.journeys import path_of, user_id
 from tests.web.quiz_helpers import browser_form
 
@@ -41,7 +41,7 @@ def test_editing_name_profession_and_registration_number(app, signed_in):
 def test_a_registration_number_is_saved_trimmed_in_capitals_and_checked_by_profession(
     app, signed_in
 ):
-    page = signed_in.get("/account/details").text
+    page = without_tokens(signed_in.get("/account/details").text)
     # The hint says the nurse's own format, not every profession's.
     assert "Your NMC PIN, like 12A3456E." in page and "GMC" not in page
     sent = {"full_name": "Sam Learner", "profession": "practice-nurse"}
@@ -57,7 +57,7 @@ def test_a_registration_number_is_saved_trimmed_in_capitals_and_checked_by_profe
 
 def test_a_link_workers_details_say_the_number_is_optional_for_them(client, make_user):
     sign_in(client, make_user(profession="link-worker"))
-    page = client.get("/account/details").text
+    page = without_tokens(client.get("/account/details").text)
     assert "Optional for your role, which has no statutory register." in page
     assert "NMC" not in page and "GMC" not in page
 

@@ -59,7 +59,7 @@ def test_a_certificate_says_its_content_awaits_a_named_reviewer_and_keeps_saying
     email = make_user("second@example.org")
     sign_in(other, email)
     new_code = pass_module(app, other, email, module)
-    named = f"Reviewed by {REVIEWER}, as the module named when this was issued"
+    named = f"Reviewed by {REVIEWER}, as the module named them when its quiz was taken"
     page = other.get(f"/modules/{module.slug}/certificate/").text
     pdf = flat(pdf_text(other.get(f"/modules/{module.slug}/certificate.pdf").data))
     public = client.application.test_client().get(f"/certificates/{new_code}").text
@@ -68,11 +68,11 @@ def test_a_certificate_says_its_content_awaits_a_named_reviewer_and_keeps_saying
 
 
 def test_a_certificate_from_before_reviews_were_recorded_claims_no_review():
-    assert content_review(None).startswith("Not recorded when this certificate was issued")
+    assert content_review(None).startswith("Not recorded when the module's quiz was taken")
     for awaiting in ("Awaiting clinical review", "  pending ", "Not yet reviewed", "TBC", ""):
         assert content_review(awaiting).startswith(NOT_YET), awaiting
     assert content_review("Dr N Named, pharmacist") == (
-        "Reviewed by Dr N Named, pharmacist, as the module named when this was issued"
+        "Reviewed by Dr N Named, pharmacist, as the module named them when its quiz was taken"
     )
 
 

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from app import db
+from app.domain import open_badges
 from app.domain.dates import uk_today  # the day the record dates things by
 from app.models import Certificate
 from tests.conftest import post_form, sign_in
@@ -95,8 +96,12 @@ def test_a_credentials_achievement_still_answers_once_its_module_has_left_the_co
         live.headers["Access-Control-Allow-Origin"],
     )
     found = gone.json
-    # As the credential recorded it, saying the module is no longer offered.
-    assert found["description"].startswith(achievement["description"])
+    # As the credential recorded it, saying the module is no longer offered: without the
+    # clinical review of the credential's own certificate, which describes no module.
+    signed_review = "\n\nClinical review of the content: "
+    assert signed_review in achievement["description"]
+    kept = achievement["description"].rsplit(signed_review, 1)[0]
+    assert found["description"] == f"{kept}\n\n{open_badges.NO_LONGER_OFFERED}"
     assert "Linkwise no longer offers this module" in found["description"]
     assert {**found, "description": ""} == {**live.json, "description": ""}
     assert anonymous.get("/credentials/achievements/never-a-module").status_code == 404

@@ -231,7 +231,7 @@ SLIPS = {
         "quizzes/how-the-system-works-check-1.md",
         [
             (
-                "b)  Suggest a walking group straight away, as it meets both needs",
+                "b)  Suggest a walking group near her home and offer to book it now",
                 "b)  Suggest straight away:\n\n    - a walking group\n    - a lunch club",
             )
         ],

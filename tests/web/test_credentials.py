@@ -58,6 +58,12 @@ def over_client(app):
     return get
 
 
+REVIEW = (
+    "Clinical review of the content: Not yet reviewed by a named independent clinician "
+    "when the module's quiz was taken."
+)
+
+
 def payload(token: str) -> dict:
     part = token.split(".")[1]
     return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
@@ -79,6 +85,8 @@ def test_passing_issues_one_signed_open_badge_with_the_modules_outcomes_and_code
     assert [a["targetCode"] for a in achievement["alignment"]] == list(module.competency_codes)
     assert all(a["targetUrl"].startswith("urn:uuid:") for a in achievement["alignment"])
     assert achievement["creditsAvailable"] == round(module.cpd_minutes / 60, 2)
+    # The clinical review as the certificate, its PDF and public page state it.
+    assert achievement["description"].endswith(REVIEW)
     assert subject["result"][0]["value"] == "100"
     assert "knowledge" in claims["evidence"][0]["description"]
     assert claims["credentialStatus"]["type"] == "BitstringStatusListEntry"
@@ -251,7 +259,8 @@ def test_json_verification_and_the_paste_check_report_valid_altered_and_unknown(
     assert "It does not show competence in practice." in good.text
     assert "estimate of its reading, activities and reflection together" in good.text
     empty = post_form(anonymous, "/credentials/check", {"credential": ""})
-    assert empty.status_code == 400 and "Paste the credential you were given" in empty.text
+    assert empty.status_code == 400
+    assert "Choose the credential file, or paste what it contains" in empty.text
 
 
 def test_revoke_credential_command_is_audited_and_says_when_already_done(app, earned):
@@ -300,6 +309,8 @@ def test_certificates_earned_before_credentials_get_one_from_the_command(app, ea
     assert client.get(f"/modules/{module.slug}/credential.jwt").status_code == 404
     result = app.test_cli_runner().invoke(args=["issue-credentials"])
     assert result.output.strip() == "issued 1 credential"
+    token = client.get(f"/modules/{module.slug}/credential.jwt").text
+    assert payload(token)["credentialSubject"]["achievement"]["description"].endswith(REVIEW)
     assert app.test_client().get(f"/credentials/verify/{code}").json["status"] == "valid"
     assert "credential.jwt" in client.get(page).text
     again = app.test_cli_runner().invoke(args=["issue-credentials"])

@@ -256,6 +256,7 @@ def test_the_schema_has_no_column_the_export_forgets(app):
             "professional_confirmed_as",
             "created_at",
             "last_signed_in_at",
+            "long_idle_limit",
         },
         "completion": {"module_slug", "item_key", "completed_at", "last_completed_at"},
         "certificate": {
@@ -280,3 +281,20 @@ def test_the_schema_has_no_column_the_export_forgets(app):
         for table, columns in exported.items():
             names = {c["name"] for c in inspector.get_columns(table)}
             assert names - left_out == columns, table
+
+
+def test_the_last_administrator_cannot_delete_their_own_account(app, client, make_user):
+    """As on the People pages, the site is never left without an administrator; once
+    another account is one, deleting goes ahead."""
+    sign_in(client, make_user("boss@example.org", role="admin"))
+    refused = post_form(client, "/account/delete", {"current_password": DEMO_PASSWORD})
+    assert refused.status_code == 400
+    assert "You are the last administrator" in refused.text
+    assert "error-summary" in refused.text
+    with app.app_context():
+        boss = db.session().scalar(select(User).where(User.email == "boss@example.org"))
+        assert boss is not None and boss.erased_at is None
+    make_user("deputy@example.org", role="admin")
+    deleted = post_form(client, "/account/delete", {"current_password": DEMO_PASSWORD})
+    assert deleted.status_code == 302
+    assert "Your account has been deleted" in client.get(deleted.location).text

@@ -15,13 +15,13 @@ def test_export_then_import_case_gives_a_framework_validate_accepts(tmp_path):
     package = tmp_path / "splw.json"
     exported = run_linkwise("export-framework", "splw", "--format", "case", "-o", str(package))
     assert exported.returncode == 0, exported.stderr
-    assert "8 domains, 33 competencies" in exported.stderr
+    assert "8 domains, 34 competencies" in exported.stderr
     assert json.loads(package.read_text())["CFDocument"]["title"].startswith("Social prescribing")
     target = tmp_path / "imported" / "splw.yaml"
     target.parent.mkdir()  # the command makes no folder
     imported = run_linkwise("import-case", str(package), "-o", str(target))
     assert imported.returncode == 0, imported.stderr
-    assert "wrote" in imported.stderr and "(33 competencies)" in imported.stderr
+    assert "wrote" in imported.stderr and "(34 competencies)" in imported.stderr
     original = yaml.safe_load(Path("competencies/splw.yaml").read_text())
     assert yaml.safe_load(target.read_text()) == original
 

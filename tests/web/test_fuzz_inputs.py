@@ -114,15 +114,15 @@ def forms_on(client, url):
 # A blueprint named in no group is in "other", so none is left out.
 FORM_PARTS = ("visitor", "trainer", "admin", "manager", "learner", "learner-attempt")
 RULE_GROUPS = {
-    "staff": {"manage", "admin", "credential_admin", "author"},
+    "staff": {"manage", "admin", "credential_admin", "people_admin", "author"},
     "learning": {"learn", "quiz", "my", "certificates", "competencies", "practice", "supervise"},
 }
 URL_PARTS = (*RULE_GROUPS, "other", "learner-pages")
-# The forms each part finds today (36 in all): a part that finds fewer lost some.
+# The forms each part finds today (40 in all): a part that finds fewer lost some.
 FORMS_AT_LEAST = {
     "visitor": 5,
     "trainer": 0,
-    "admin": 1,
+    "admin": 5,
     "manager": 5,
     "learner": 24,
     "learner-attempt": 1,
@@ -227,7 +227,12 @@ def _staff_page_urls(app, modules, code):
             f"/manage/learners/{learner}/supervisor?named=yes",  # the learner page's question
             f"/manage/learners/{learner}/remove",  # last: it may take the learner away
         ],
-        "admin": [f"/admin/credentials/?code={code}"],
+        "admin": [
+            f"/admin/credentials/?code={code}",
+            f"/admin/people/{learner}/role",
+            f"/admin/people/{learner}",
+            f"/admin/people/{learner}/erase",  # last: it erases the learner
+        ],
         "trainer": [
             "/author/quizzes",
             f"/author/quizzes/{quiz}/items",
@@ -324,6 +329,7 @@ def test_every_url_and_query_parameter_answers_4xx_never_500(app, people, part):
             "manage": manager,
             "admin": admin,
             "credential_admin": admin,
+            "people_admin": admin,
             "author": trainer,
         }.get(rule.endpoint.partition(".")[0], learner)
         for value in SPECIALS:

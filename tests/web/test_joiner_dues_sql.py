@@ -80,7 +80,7 @@ def joiners(app, make_user, pcn):
     ids = {}
     for n, (name, joined, *_) in enumerate(JOINERS):
         email = f"joiner{n}@example.org"
-        make_user(email=email, org=ORG, full_name=f"Joiner {name}")
+        make_user(email=email, org=ORG, full_name=f"Joiner {name}".replace(":", ""))
         with app.app_context():
             session = db.session()
             user = session.scalar(select(User.id).where(User.email == email))

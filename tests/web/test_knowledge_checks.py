@@ -84,6 +84,32 @@ def test_an_unanswered_check_shows_its_error_where_the_form_is(app, signed_in):
     assert part.status_code == 400 and message in part.text and "<html" not in part.text
 
 
+REASON = "Answer the knowledge check on this screen before you go on"
+
+
+def test_next_with_the_check_unanswered_says_why_in_the_check_where_the_page_lands(app, signed_in):
+    """Without JavaScript the screen comes back at #knowledge-check: the reason is there, in
+    the check's error summary above its question, linking to its first field, and the title
+    starts "Error: ", not in a banner at the top of the page, out of sight."""
+    module, screen = checked(app)
+    reach(signed_in, module, screen)
+    response = complete(signed_in, module, screen)
+    assert response.location == screen_url(module, screen) + "#knowledge-check"
+    back = signed_in.get(screen_url(module, screen))
+    page = summary_of(back)  # its links reach their fields; the title starts "Error: "
+    assert back.text.count(REASON) == 1 and 'data-notice="check-unanswered"' not in back.text
+    before, section = back.text.split('id="knowledge-check"', 1)
+    assert REASON not in before
+    summary, form = section.split('id="knowledge-check-form"', 1)
+    assert "nhsuk-error-summary" in summary and REASON in summary
+    question = screen.knowledge_check.questions[0]
+    first = re.search(rf'<input[^>]* id="(q\.{re.escape(question.id)}[^"]*)"', form).group(1)
+    assert page.links == [f"#{first}"]
+    # Once: the screen opened again has no error.
+    again = signed_in.get(screen_url(module, screen)).text
+    assert REASON not in again and not again.split("<title>")[1].startswith("Error: ")
+
+
 def test_feedback_on_someone_elses_answer_is_never_shown(app, signed_in, make_user):
     module, screen = checked(app)
     reach(signed_in, module, screen)

@@ -58,6 +58,13 @@ def test_search_finds_names_and_emails_in_any_case(app, manager):  # noqa: F811
     assert "Hillside" not in manager.get("/manage/?q=hillside").text
 
 
+def test_search_finds_accented_capitals_in_any_case_on_both_databases(app, manager):  # noqa: F811
+    ids = add_learners(app, "Riverside PCN", 3)
+    rename(app, ids[0], "Zoë Ærøskøbing", "zoe.aeroskobing@example.org")
+    for asked in ("ærø", "%C3%86R%C3%98", "ØSKØ", "zoË"):
+        assert names_on(manager.get(f"/manage/?q={asked}").text) == ["Zoë Ærøskøbing"], asked
+
+
 def test_search_wildcards_are_literal_and_nothing_found_says_so(app, manager):  # noqa: F811
     ids = add_learners(app, "Riverside PCN", 3)
     rename(app, ids[0], "Per 100% Cent")

@@ -34,4 +34,4 @@ def test_certificates_from_before_record_no_reviewer_and_claim_no_review(databas
         [reviewer] = c.execute(select(t["certificate"].c.clinical_reviewer)).scalars().all()
     engine.dispose()
     assert reviewer is None
-    assert content_review(reviewer).startswith("Not recorded when this certificate was issued")
+    assert content_review(reviewer).startswith("Not recorded when the module's quiz was taken")

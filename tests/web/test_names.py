@@ -134,3 +134,30 @@ def test_the_commands_refuse_names_that_are_not_one_line_of_visible_text(app, ru
     with app.app_context():
         assert db.session().scalars(select(Organisation.name)).all() == ["Northgate PCN"]
         assert db.session().scalar(select(User.id)) is None
+
+
+def test_symbols_in_a_full_name_are_refused_wherever_it_is_given(app, client, runner, signed_in):
+    """A name is printed on certificates and read into spreadsheets: "=1+2" is no name."""
+    for name in ("=1+2", "@SUM(1,2)", "Ann <b>Bold</b> & O'Brien"):
+        response = details(signed_in, name)
+        assert response.status_code == 400, name
+        assert SYMBOLS in response.text
+        assert summary_of(response).links == ["#full_name"]
+        result = runner.invoke(
+            args=["create-user", "--email", "ann@example.org", "--name", name]
+            + ["--password", DEMO_PASSWORD]
+        )
+        assert result.exit_code != 0 and SYMBOLS in result.output, name
+    visitor = app.test_client()
+    confirm_professional(visitor)
+    response = post_form(
+        visitor,
+        "/register",
+        {"full_name": "=1+2", "email": "ann@example.org", "profession": "gp"}
+        | {"password": "a lantern beside the quiet harbour"},
+    )
+    assert response.status_code == 400 and SYMBOLS in response.text
+    with app.app_context():
+        assert db.session().scalars(select(User.full_name)).all() == ["Sam Learner"]
+    for name in ("Zoë Ní Bhriain", "O'Brien", "Smith-Jones", "Dr. J. Smith", "Sam O’Learner"):
+        assert details(signed_in, name).status_code == 302, name

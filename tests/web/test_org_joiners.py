@@ -124,7 +124,9 @@ def test_leaving_clears_the_day_joined_and_a_move_by_an_administrator_sets_it(ap
     assert _standings(app, asha)[first][0] == overdue["today"] + timedelta(days=30)
 
 
-def test_taking_a_profession_after_its_assignment_fell_due_gives_its_time_from_then(app, overdue):
+def test_taking_a_profession_after_its_assignment_fell_due_gives_its_time_from_then(
+    app, client, overdue
+):
     ben = "ben@example.org"  # a practice nurse, there since before anything was assigned
     with app.app_context():
         person = db.session().get(User, _person(app, ben).id)
@@ -149,3 +151,7 @@ def test_taking_a_profession_after_its_assignment_fell_due_gives_its_time_from_t
     found = _standings(app, ben)
     assert found[second] == (overdue["today"] + timedelta(days=15), rules.DUE_SOON)
     assert found[first][1] == rules.OVERDUE  # everyone's: they were there when it fell due
+    sign_in(client, "lead@example.org")  # the list says so, in words true of a profession too
+    page = " ".join(html.unescape(client.get("/manage/assignments").text).split())
+    pharmacists = page.partition("(Pharmacists)")[2].partition("</tr>")[0]
+    assert "1 learner came under it after it was due and has a later date" in pharmacists

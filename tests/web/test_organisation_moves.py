@@ -41,6 +41,10 @@ def test_another_organisation_s_code_asks_before_moving(app, client, make_user, 
         page.replace("<strong>", "").replace("</strong>", "")
     )
     assert "you will leave your team, Elm Practice" in page
+    assert (
+        f"{ORG}'s managers will no longer see your progress, quiz results or competency "
+        "levels, and Hillside PCN's managers will be able to see them</li>"
+    ) in page
     assert f"learning {ORG} assigned to you will no longer apply" in page
     assert "stay yours" in page and "Confirm move to Hillside PCN" in page
     assert _organisation_of(app, pcn["asha"]) == ORG  # nothing moved yet
@@ -88,7 +92,7 @@ def test_another_organisation_s_team_code_says_how_to_move(app, client, make_use
     assert response.status_code == 400
     page = html.unescape(response.text)
     assert "Ask your manager to move you" not in page
-    assert "first change your organisation with its join code on Your organisation" in page
+    assert "first change your organisation: " in page
     assert 'href="/account/organisation"' in page
 
 

@@ -22,7 +22,7 @@ def meeting_at_the_first_lock(app, parties: int):
     Each was then signed in with the cookie it was sent before any changed the password, as
     when both clicks of a double click are in flight: threads released together do not
     ensure that on a busy machine, where one can finish before another has begun. The first
-    lock is the account's password checks' (services/sign_in_locks.py), which then run one
+    lock is the account's password checks' (services/sign_in_counting.py), which then run one
     after another: the learner's lock, which the change takes next, sees one at a time.
     """
     return meeting_before_writing(app, parties)

@@ -298,7 +298,7 @@ def test_the_request_page_shows_what_was_sent_and_the_earlier_decisions(app, peo
     view = sam.get(f"/supervise/requests/{second}").text
     assert "Sent with the request: <strong>4 of 5, confident</strong> (after the module)" in view
     assert view.index("Before: unsure.") < view.index("Sent with the first request.")
-    assert "Earlier requests" in view and '<p class="lw-prewrap">Shadow one.</p>' in view
+    assert "Earlier requests" in view and '<p class="lw-prewrap" dir="auto">Shadow one.</p>' in view
     old = sue.get(f"/supervise/requests/{first}").text
     assert "Sent with the request: <strong>3 of 5, fairly confident</strong>" in old
     assert "Earlier requests" in old and "Asked Sam Second" in old  # the later one, waiting

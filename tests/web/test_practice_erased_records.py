@@ -86,7 +86,7 @@ def test_the_supervisors_request_page_says_what_erasure_removed(
     for written in (REFLECTION, "Never tried it", COMMENTS, PLAN):
         assert written not in page
     assert "No reflection given" not in page and "None given" not in page
-    assert f'<p class="lw-prewrap">{REMOVED}.</p>' in page  # the reflection sent
+    assert f'<p class="lw-prewrap" dir="auto">{REMOVED}.</p>' in page  # the reflection sent
     assert page.count(f"{REMOVED}</div></td>") == 1  # the earlier one, in the table
     decision = page.split('id="decision"', 1)[1]
     assert "Comments: removed when the learner's account was erased." in decision

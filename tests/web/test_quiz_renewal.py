@@ -11,7 +11,7 @@ from app.content import catalogue
 from app.domain import dates
 from app.models import Attempt, AttemptGrant, CompetencyLevel, utcnow
 from app.models_credentials import Credential
-from app.services import extra_attempts, quiz_standing, quizzes
+from app.services import attempt_standings, extra_attempts, quiz_standing, quizzes
 from tests.conftest import post_form, sign_in
 from tests.web.journeys import pass_module, user_id
 from tests.web.renewal_helpers import ORG, age, assign_yearly, fail, failed_then_passed
@@ -184,7 +184,7 @@ def test_a_manager_gives_one_more_attempt_only_at_an_open_renewal(
             attempt_id = quizzes.start(passed, module).id
         fail(client, module, attempt_id)
     with app.app_context():
-        page = extra_attempts.learner_attempts(passed)
+        page = attempt_standings.learner_attempts(passed)
         [standing] = [q for q in page.quizzes if q.quiz_id == quiz_id]
         assert standing.renewing and standing.locked and standing.used == 3
         extra_attempts.grant_attempt(manager, passed, quiz_id, "Off sick")

@@ -149,6 +149,24 @@ def test_autosave_brings_back_answers_other_tabs_changed_since(app, learner, mod
     assert [item["question"] for item in reply.json["fresh"]] == ["t-number"]
 
 
+def test_a_save_sent_again_after_its_reply_was_lost_is_its_own_not_another_tabs(
+    app, learner, module
+):
+    url = start(learner, module)
+    q = questions(app, module, url)
+    first = autosave(learner, url, q["t-number"], "8", 0)  # saved; say its reply was lost
+    again = autosave(learner, url, q["t-number"], "8", 0)  # so the page sends it again
+    assert again.status_code == 200 and again.json["saved"] is True
+    assert again.json["status"] == "saved" and again.json["fresh"] == []  # no other tab
+    assert again.json["revision"] == first.json["revision"] == 1  # nothing written twice
+    assert saved(app, url) == {"t-number": "8"}
+    # Another tab's different answer since still comes back, beside the agreed one.
+    tab_b = second_tab(app, learner)
+    autosave(tab_b, url, q["t-single"], "b", 1)
+    both = autosave(learner, url, q["t-number"], "8", 0)
+    assert [item["question"] for item in both.json["fresh"]] == ["t-single"]
+
+
 def test_the_back_button_cannot_revert_a_newer_answer(app, learner, module):
     url = start(learner, module)
     q = questions(app, module, url)

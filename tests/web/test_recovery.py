@@ -144,3 +144,21 @@ def test_guessing_at_reset_links_is_throttled_with_retry_after(client):
     assert response.status_code == 429
     assert "Too many attempts" in response.text
     assert int(response.headers["Retry-After"]) > 0
+
+
+def test_an_inbox_at_its_limit_is_told_to_look_for_the_email_already_sent(app, client, make_user):
+    make_user()
+    pages = {}
+    for email in ("learner@example.org", "nobody@example.org"):
+        for n in range(3):  # someone else asked, from addresses of their own
+            assert ask(client, email, f"10.4.4.{n}").status_code == 200
+        refused = ask(client, email, "10.4.5.1")
+        assert refused.status_code == 429
+        words = " ".join(re.sub(r"<[^>]+>", " ", refused.text).split())
+        pages[email] = re.sub(r'(nonce|value)="[^"]*"', "", refused.text)
+        assert "No email was sent this time" in words
+        assert "We sent at least one email to this address within the last hour" in words
+        assert "look for it in your inbox, and in your junk or spam folder" in words
+        assert "If an account has this address, the email has a link to reset its password" in words
+    # Whether an account has the address, the page does not say.
+    assert pages["learner@example.org"] == pages["nobody@example.org"]

@@ -244,3 +244,15 @@ def test_a_registration_number_no_regulator_issues_is_refused(client):
     assert response.status_code == 400
     assert "Registration number must only include letters" in response.text
     assert 'href="#registration_number"' in response.text
+
+
+def test_an_inbox_at_its_limit_is_told_to_look_for_the_email_already_sent(client):
+    confirm_professional(client)
+    for n in range(3):
+        sent = post_form(client, "/register", GOOD, environ_base={"REMOTE_ADDR": f"10.3.4.{n}"})
+        assert sent.status_code == 200, n
+    refused = post_form(client, "/register", GOOD, environ_base={"REMOTE_ADDR": "10.3.4.9"})
+    assert refused.status_code == 429
+    words = " ".join(re.sub(r"<[^>]+>", " ", refused.text).split())
+    assert "We sent at least one email to this address within the last hour" in words
+    assert "If it has a link to finish creating your account, the link works for a day" in words

@@ -2,6 +2,8 @@
 back button, a reload): it says they were removed, when and by whom, to whoever could see
 them, and is not found for anyone else."""
 
+import html
+
 from sqlalchemy import func, select
 
 from app import db
@@ -62,3 +64,22 @@ def test_a_confined_manager_finds_only_the_leavers_of_their_teams(app, client, p
     sign_in(client, "pm@example.org")  # manages Elm Practice, Asha's team
     assert client.get(f"/manage/learners/{pcn['asha']}/remove").status_code == 200
     assert client.get(f"/manage/learners/{pcn['ben']}/remove").status_code == 404
+
+
+def test_the_page_names_the_organisation_left_and_that_a_move_within_it_is_no_removal(
+    app, client, pcn
+):
+    sign_in(client, "pm@example.org")  # manages Elm Practice only
+    page = html.unescape(client.get(f"/manage/learners/{pcn['asha']}/remove").text)
+    assert "<h1>Remove Asha Elm from Riverside PCN?</h1>" in page
+    assert "has left Riverside PCN altogether" in page
+    assert "out of the whole organisation, not only Elm Practice" in page
+    assert "Moving to another practice or team of Riverside PCN is not a removal" in page
+    assert "ask a manager of the whole organisation, or the manager of their new team" in page
+    assert "Riverside PCN's figures, compliance and exports stop counting them" in page
+    assert 'href="/manage/teams"' not in page.split("<h1>", 1)[1]  # no team of theirs to offer
+    lead = app.test_client()
+    sign_in(lead, "lead@example.org")
+    page = html.unescape(lead.get(f"/manage/learners/{pcn['asha']}/remove").text)
+    assert "Moving to another team of Riverside PCN is not a removal" in page
+    assert 'Place them in their new team from its page, under <a href="/manage/teams">' in page

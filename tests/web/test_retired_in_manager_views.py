@@ -182,10 +182,11 @@ def test_every_page_of_the_matrix_has_the_retired_columns_of_every_learner_it_ke
     assert "Lee Learner" in second and f"{CODE} {NAME}: retired" in second
     # The first page of a profession, a status (complete: Lee passed the module) or a team
     # that keeps Lee has it too; one that leaves him out (to do: everyone but Lee) has none.
+    elm = f"&team={team_id(app, 'Elm Practice')}"
     for query, shown in (
         ("&profession=link-worker", True),
         ("&status=complete", True),
-        ("&team=999999", True),  # a team the manager does not see: not applied
+        (elm, True),  # Lee's own team
         ("&profession=practice-nurse", False),
         (f"&team={team_id(app, 'Oak Practice')}", False),
         ("&status=assigned", False),
@@ -193,7 +194,11 @@ def test_every_page_of_the_matrix_has_the_retired_columns_of_every_learner_it_ke
         page = html.unescape(retired.get(path + query).text)
         assert ("lw-grid__retired" in page) == shown, query
         assert ('id="retired-competencies"' in page) == shown, query
-        assert ("Lee Learner" in matrix_table(page)) == (query == "&status=complete"), query
+        lee_first = query in ("&status=complete", elm)  # no page of Abis before him
+        assert ("Lee Learner" in matrix_table(page)) == lee_first, query
+    # A team the manager does not see is refused, not quietly dropped to show every team.
+    refused = retired.get(f"{path}&team=999999")
+    assert refused.status_code == 400 and "Select one of your teams" in refused.text
 
 
 def matrix_table(page: str) -> str:

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 from lxml import etree
+from lxml.html import fromstring as lxml_html
 
 from app import create_app
 from app.content import catalogue
@@ -207,3 +208,14 @@ def test_the_package_pages_are_valid_html(course_app, tmp_path):
 
     pages = {slug: p.files["index.html"].decode() for slug, p in packages(course_app).items()}
     assert nu_errors(pages, tmp_path) == []
+
+
+def test_without_javascript_the_menu_never_calls_the_first_screen_locked_behind_others(
+    course_app,
+):
+    page = packages(course_app)["what-is-social-prescribing"].files["index.html"].decode()
+    menu = lxml_html(page).xpath("//nav[contains(@class, 'lw-module-menu')]//*[@data-locked]")
+    said = [" ".join(span.text_content().split()) for span in menu]
+    assert "locked until you complete the screens before it" not in said[0]
+    assert said[0].endswith("(opens once the module starts, which needs JavaScript)")
+    assert all("locked until you complete the screens before it" in s for s in said[1:-1])

@@ -42,8 +42,9 @@ def posted_forms():
             ]
             names += re.findall(r"text_field\(form\.(\w+)", body)
             names += re.findall(r'nhsuk\("(?:textarea|input)", (\w+)', body)
+            # A file chosen is not typed text (the 503 page could not show it back).
             names += re.findall(
-                r'<(?:textarea|input)(?![^>]*type="(?:hidden|radio|checkbox))[^>]*name="([^"]+)"',
+                r'<(?:textarea|input)(?![^>]*type="(?:hidden|radio|checkbox|file))[^>]*name="([^"]+)"',
                 body,
             )
             if not names:

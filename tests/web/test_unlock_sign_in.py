@@ -4,10 +4,10 @@ email no account has. Lifting a lock in Redis: tests/service/test_unlock_sign_in
 
 from sqlalchemy import func, select
 
-from app import create_app, db
+from app import db
 from app.models import AuditEvent
-from tests.conftest import DEMO_PASSWORD, empty_every_table, post_form
-from tests.mailbox import free_port
+from tests.conftest import DEMO_PASSWORD, post_form
+from tests.unreachable_redis import app_counting_in_unreachable_redis
 
 EMAIL = "asha@example.org"
 
@@ -44,16 +44,7 @@ def test_an_email_no_account_has_is_named(app, runner):
 def test_a_redis_that_does_not_answer_is_named_without_its_password(database_url, smtp_server):
     from app.services import account_admin
 
-    port = free_port()
-    app = create_app(
-        {
-            "LINKWISE_ENV": "test",
-            "DATABASE_URL": database_url,
-            "SMTP_URL": smtp_server.url,
-            "RATELIMIT_STORAGE_URI": f"redis://:hunter2@127.0.0.1:{port}/0",
-        }
-    )
-    try:
+    with app_counting_in_unreachable_redis(database_url, smtp_server) as (app, where):
         with app.app_context():
             account_admin.create_user(
                 email=EMAIL,
@@ -64,10 +55,6 @@ def test_a_redis_that_does_not_answer_is_named_without_its_password(database_url
             )
         result = app.test_cli_runner().invoke(args=["unlock-sign-in", EMAIL])
         assert result.exit_code == 1
-        assert f"cannot reach the rate-limit store at redis://127.0.0.1:{port}/0" in result.output
+        assert f"cannot reach the rate-limit store at {where}" in result.output
         assert "hunter2" not in result.output
         assert _unlocked_events(app) == 0
-    finally:
-        engine = app.extensions["linkwise.engine"]
-        empty_every_table(engine)
-        engine.dispose()

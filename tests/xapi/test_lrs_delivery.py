@@ -357,3 +357,55 @@ def test_without_an_lrs_nothing_is_recorded(app, make_user_for):
 def test_retry_delays_double_from_30_seconds_to_at_most_an_hour():
     delays = [statement_sender.retry_delay(n).total_seconds() for n in (1, 2, 3, 8, 20)]
     assert delays == [30, 60, 120, 3600, 3600]
+
+
+REORDERED = """---
+id: how-the-system-works-check-8
+module: how-the-system-works
+title: A check whose choices are reordered
+kind: knowledge-check
+pass_mark: 0
+shuffle_answers: false
+shuffle_questions: false
+show_correct_answers: after-each-submission
+---
+ID: hsw-order-1
+1.  Which is a community asset?
+*a) A walking group
+b)  A course of antibiotics
+c)  A hospital bed
+"""
+
+
+def test_a_choice_keeps_its_id_in_statements_when_the_choices_are_reordered():
+    """Authors reorder choices; a response already in the LRS must keep its meaning."""
+    ref = statements.ModuleRef(MODULE, "How the system works")
+    site = statements.Site("https://linkwise.test")
+    moved = REORDERED.replace(
+        "*a) A walking group\nb)  A course of antibiotics\nc)  A hospital bed",
+        "a)  A hospital bed\nb)  A course of antibiotics\n*c) A walking group",
+    )
+    sent = []
+    for text in (REORDERED, moved):
+        quiz = parse_quiz(text, "how-the-system-works-check-8.md", competencies_required=False)
+        question = quiz.quiz.questions[0]
+        walking = next(c for c in question.choices if c.text == "A walking group")
+        item = statements.Interaction.of(question, ref, (walking.id,), 1.0)
+        sent.append(statements.check_answered(site, 7, ref, quiz.quiz.id, 1, item, utcnow()))
+    ids = [
+        {c["description"]["en-GB"]: c["id"] for c in s["object"]["definition"]["choices"]}
+        for s in sent
+    ]
+    assert ids[0] == ids[1]
+    walking_id = ids[0]["A walking group"]
+    for statement in sent:
+        assert statement["result"]["response"] == walking_id
+        assert statement["object"]["definition"]["correctResponsesPattern"] == [walking_id]
+
+
+def test_a_quiz_scores_scaled_is_raw_over_max_not_the_floored_percent():
+    ref = statements.ModuleRef(MODULE, "How the system works")
+    site = statements.Site("https://linkwise.test")
+    result = statements.QuizResult("q", "Quiz", 1, 2, 3, 66, False, 80)
+    score = statements.quiz_graded(site, 7, ref, result, utcnow())["result"]["score"]
+    assert score == {"raw": 2, "min": 0, "max": 3, "scaled": 0.6667}

@@ -111,8 +111,6 @@ def _rate(rules: _Rules, evidence, practice, now: datetime) -> Rating:
     # Only worth asking when something has expired: otherwise nothing would change.
     expired = not met and judge.anything_expired(now) and rules.rule.holds(judge.at(now, False)[1])
     practice = judge.practice_status(now)
-    # Until when "Confirmed" holds: the confirmation's end, which pages compare with the time.
-    confirmation = judge.last_decision(now) if practice == CONFIRMED else None
     return Rating(
         rules.code,
         knowledge,
@@ -122,7 +120,8 @@ def _rate(rules: _Rules, evidence, practice, now: datetime) -> Rating:
         due_from,
         expired,
         judge.latest,
-        judge.ends(confirmation) if confirmation is not None else None,
+        # Until when "Confirmed" holds, which pages compare with the time.
+        judge.confirmed_until(now) if practice == CONFIRMED else None,
         judge.knowledge_ends(now),
     )
 
@@ -219,17 +218,29 @@ class _Judge:
         decisions = [p for p in self.practice if p.kind in DECISIONS and p.at <= now]
         return decisions[-1] if decisions else None
 
+    def confirmations(self, now: datetime, expire: bool = True) -> list[PracticeEvent]:
+        """Return the confirmations given by `now` that still confirm then (all, unexpired).
+
+        A confirmation stands until its end: a later request withdraws nothing, and neither
+        does a supervisor returning one (a renewal not granted leaves the confirmation it
+        would have renewed in date until its end).
+        """
+        return [
+            p
+            for p in self.practice
+            if p.kind == "confirmed" and p.at <= now and (not expire or self.still_confirms(p, now))
+        ]
+
     def confirmation(self, now: datetime, expire: bool = True) -> PracticeEvent | None:
-        # The latest decision rules: a confirmation stands until a supervisor returns it
-        # (a new request alone withdraws nothing), and only while it is in date.
-        if not self.practice:
-            return None
-        decisions = [p for p in self.practice if p.kind != "self-assessed" and p.at <= now]
-        settled = [p for p in decisions if p.kind != "requested"]
-        if not settled or settled[-1].kind != "confirmed":
-            return None
-        last = settled[-1]
-        return last if not expire or self.still_confirms(last, now) else None
+        """Return the latest confirmation that still confirms at `now`, if any."""
+        found = self.confirmations(now, expire)
+        return found[-1] if found else None
+
+    def confirmed_until(self, now: datetime) -> datetime | None:
+        """Return when practice confirmed at `now` stops being: the last end of the
+        confirmations then in date (None: one of them never ends)."""
+        ends = [self.ends(p) for p in self.confirmations(now)]
+        return None if None in ends else max(ends, default=None)
 
     def confirmed_at(self, now: datetime, expire: bool = True) -> datetime | None:
         found = self.confirmation(now, expire)
@@ -263,8 +274,7 @@ class _Judge:
         candidates = set()
         if self.valid_for is not None:
             candidates |= {self.valid_for.after(m) for m in moments}
-        confirmation = self.confirmation(now)
-        if confirmation is not None:
+        for confirmation in self.confirmations(now):
             moments.add(confirmation.at)
             end = self.ends(confirmation)
             if end is not None:
@@ -286,9 +296,9 @@ class _Judge:
             return SELF_ASSESSED if seen else NOT_STARTED
         if decision.kind == "requested":
             return AWAITING
-        if decision.kind == "returned":
-            return ACTION_PLAN
-        return CONFIRMED if self.still_confirms(decision, now) else CONFIRMATION_EXPIRED
+        if self.confirmations(now):  # one in date stands, whatever was decided after it
+            return CONFIRMED
+        return ACTION_PLAN if decision.kind == "returned" else CONFIRMATION_EXPIRED
 
 
 def _recent_spans(rule):

@@ -78,7 +78,8 @@ class CaseTree:
                     item.line, f"{_name(item)} belongs to nothing: give it an isChildOf"
                 )
         domains, numbers, codes = [], {}, {}
-        for item in self._ordered(self.document_id):
+        children = self._ordered(self.document_id)
+        for item in children:
             domain = self._domain(item, numbers)
             if domain is None:
                 continue
@@ -87,7 +88,7 @@ class CaseTree:
                 if competency is not None:
                     domain["competencies"].append(competency)
             domains.append(domain)
-        if not domains:
+        if not children:  # a domain refused above has had its error: none other is due
             self.reader.error(
                 1, "the package has no domains: no CFItem is a child of the CFDocument"
             )

@@ -16,6 +16,8 @@ NO_QUESTIONS = "quiz has no questions"
 FRONT_KEY = re.compile(r"^([a-z_]+):")
 QUESTION_NUMBER = re.compile(r"\bquestion ([0-9]+)\b")
 LINE_NUMBER = re.compile(r"\bline ([0-9]+)\b")
+# How the quiz parser counts a file's questions (a knowledge check holds one).
+FILE_HAS = re.compile(r"\bthis file has ([0-9]+)\b")
 HOUSE_NAME = re.compile(r"^(?P<module>[a-z0-9-]+?)-(?P<kind>assessment|check-[0-9]+)$")
 
 
@@ -43,6 +45,8 @@ class QuizWriter:
     notes: Problems = field(default_factory=Problems)
     # The source's number of each question written, in order, when it differs from its place.
     numbers: list[int] = field(default_factory=list)
+    # The source's numbers of the questions left out (essays, say), warned of at their lines.
+    left_out: list[int] = field(default_factory=list)
 
     def add(self, text: str, origin: int) -> None:
         """Append one or more lines that came from a source line."""
@@ -96,6 +100,7 @@ class QuizWriter:
                 continue
             line = origins[problem.line - 1] if 0 < problem.line <= len(origins) else 1
             message = QUESTION_NUMBER.sub(self._source_number, problem.message)
+            message = FILE_HAS.sub(self._count_without_left_out, message)
             # A message naming other lines ("the block from line 37 to line 39") names the
             # source's, as its own line does.
             message = LINE_NUMBER.sub(lambda found: _source_line(found, origins), message)
@@ -108,6 +113,27 @@ class QuizWriter:
         if 0 < written <= len(self.numbers):
             return f"question {self.numbers[written - 1]}"
         return match[0]
+
+    def _count_without_left_out(self, match: re.Match[str]) -> str:
+        # The quiz parser counts the questions written; the source has those left out too.
+        if not self.left_out:
+            return match[0]
+        return (
+            f"{match[0]} (not counting {questions_named(self.left_out)}, "
+            f"{'which is' if len(self.left_out) == 1 else 'which are'} left out)"
+        )
+
+
+def questions_named(numbers: list[int]) -> str:
+    """Return "question 1", or "questions 1, 3 and 4", for messages."""
+    if len(numbers) == 1:
+        return f"question {numbers[0]}"
+    return "questions " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
+def left_out_message(number: int, what: str, why: str = "which Linkwise cannot mark") -> str:
+    """Say that a question of the source is left out, named by its number there."""
+    return f"question {number} is {what}, {why}, so it is left out"
 
 
 def _source_line(found: re.Match[str], origins: list[int]) -> str:

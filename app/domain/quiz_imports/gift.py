@@ -7,7 +7,7 @@ Essays and descriptions are left out. Each `$CATEGORY` becomes a pool.
 
 from __future__ import annotations
 
-from .checked import Imported, QuizWriter, front_matter, house_settings, slug
+from .checked import Imported, QuizWriter, front_matter, house_settings, left_out_message, slug
 from .gift_model import GiftBank, GiftQuestion
 from .gift_parser import read_gift
 from .gift_questions import write_question
@@ -71,12 +71,15 @@ def _empty(bank: GiftBank) -> str:
 
 def _kept(question: GiftQuestion, writer: QuizWriter) -> bool:
     if question.kind == "essay":
-        writer.warn(question.line, "an essay question is left out: Linkwise marks every answer")
-        return False
-    if question.kind == "description":
-        writer.warn(question.line, "text without answers '{...}' is not a question: left out")
-        return False
-    return True
+        what = "an essay question ('{}')"
+        writer.warn(question.line, left_out_message(question.number, what))
+    elif question.kind == "description":
+        what = "text without answers '{...}'"
+        writer.warn(question.line, left_out_message(question.number, what, "not a question"))
+    else:
+        return True
+    writer.left_out.append(question.number)
+    return False
 
 
 def _pools(kept, categories, pick: int, writer: QuizWriter) -> dict[int, tuple[int, int, int]]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from app.domain.quizzes.written_questions import normalise_text
+
 from .checked import QuizWriter
 from .gift_model import GiftAnswer, GiftQuestion
 from .gift_text import markdown as _markdown
@@ -104,19 +106,24 @@ def _check_weights(answers: list[GiftAnswer], writer: QuizWriter) -> None:
     for answer in right:
         share = 100 / len(right)
         if abs(answer.weight - share) > CLOSE:
-            writer.warn(
-                answer.line,
-                f"'{_short(answer)}' earns {answer.weight:g}% in Moodle; "
-                f"Linkwise gives each of the {len(right)} right choices {share:.4g}%",
+            gives = (
+                f"gives the one right choice {share:.4g}%"
+                if len(right) == 1
+                else f"gives each of the {len(right)} right choices {share:.4g}%"
             )
+            earns = f"'{_short(answer)}' earns {answer.weight:g}% in Moodle"
+            writer.warn(answer.line, f"{earns}; Linkwise {gives}")
     for answer in wrong:
         cost, weight = 100 / len(wrong), -(answer.weight or 0)
         if abs(weight - cost) > CLOSE:
+            takes = (
+                f"takes away {cost:.4g}% if the one wrong choice is ticked"
+                if len(wrong) == 1
+                else f"takes away {cost:.4g}% for each of the {len(wrong)} wrong choices ticked"
+            )
             writer.warn(
                 answer.line,
-                f"ticking '{_short(answer)}' costs {weight:g}% in Moodle; "
-                f"Linkwise takes away {cost:.4g}% for each of the {len(wrong)} wrong "
-                "choices ticked",
+                f"ticking '{_short(answer)}' costs {weight:g}% in Moodle; Linkwise {takes}",
             )
 
 
@@ -135,6 +142,15 @@ def _short_answers(question: GiftQuestion, number: int, text: str, writer: QuizW
                 answer.line,
                 f"'{answer.text}' uses Moodle's '*' wildcard, which "
                 "Linkwise does not read: it is left out; list the answers you accept",
+            )
+        elif first := next(
+            (a for a in accepted if normalise_text(a.text) == normalise_text(answer.text)), None
+        ):
+            # Moodle lists cases apart; Linkwise ignores case and accents, so one is enough.
+            writer.warn(
+                answer.line,
+                f"'{answer.text}' is the answer '{first.text}' again (Linkwise ignores case "
+                "and accents when marking), so it is left out",
             )
         else:
             accepted.append(answer)

@@ -6,7 +6,7 @@ import re
 
 from ..plain_numbers import Unplain, plain_number
 from ..quizzes.lines import MarkedLine, read_lines
-from .checked import Imported, QuizWriter, front_matter, house_settings, slug
+from .checked import Imported, QuizWriter, front_matter, house_settings, left_out_message, slug
 from .gift_text import MARKUP_AND_HTML, escaped
 from .shown_words import lost_formatting, shown_words
 
@@ -40,15 +40,13 @@ QUESTION_ENDS = (
     | HEADER_KEYS
     | OTHER_SETTINGS
 )
-LEFT_OUT = {
-    "essay": "is an essay question ('___'), which Linkwise cannot mark, so it is left out",
-    "upload": "is a file-upload question ('^^^'), which Linkwise cannot mark, so it is left out",
-}
+LEFT_OUT = {"essay": "an essay question ('___')", "upload": "a file-upload question ('^^^')"}
 PASSAGES = {
     "text": "'Text:' between questions is left out: put teaching on the module's screens",
     "text_title": "'Text title:' is left out: put teaching on the module's screens",
     "solution": "the '!' solution is left out: put what it says in '...' feedback instead",
 }
+QUESTION_NUMBER = re.compile(r"[0-9]+")
 TRUE_FALSE = {"true", "True", "false", "False"}
 NUMBER_LINES = {"question_points", "group_points_per_question", "group_pick"}
 # An image as text2qti's Markdown (Python-Markdown) reads one: its description may hold
@@ -101,10 +99,12 @@ def import_text2qti(
     for m in marked:
         if m.kind in OTHER_SETTINGS:
             commented[m.line] = "text2qti setting not used by Linkwise"
+    numbers = _file_numbers(marked)
     for question, block in _question_blocks(marked):
-        reason = next((LEFT_OUT[m.kind] for m in block if m.kind in LEFT_OUT), None)
-        if reason:
-            writer.warn(question.line, f"this question {reason}")
+        what = next((LEFT_OUT[m.kind] for m in block if m.kind in LEFT_OUT), None)
+        if what:
+            writer.warn(question.line, left_out_message(numbers[question.line], what))
+            writer.left_out.append(numbers[question.line])
             for m in block:
                 commented.update(dict.fromkeys(range(m.line, m.last_line + 1), "left out"))
     for m in marked:
@@ -118,6 +118,7 @@ def import_text2qti(
         if question.line in commented:
             continue
         number += 1
+        writer.numbers.append(numbers[question.line])
         extra = [f"ID: {quiz_id}-q{number}"]
         if _is_true_false(block):
             extra.append("Type: true-false")
@@ -169,6 +170,16 @@ def import_text2qti(
     }
     front_lines = {k: header[v].line for k, v in setting_lines.items() if v in header}
     return writer.finish(front, number, front_lines)
+
+
+def _file_numbers(marked: list[MarkedLine]) -> dict[int, int]:
+    """Return each question's number in the file, by its line: the number written before it
+    (`7.`), or, when two questions share one, its place among the file's questions."""
+    lines = [m.line for m in marked if m.kind == "question"]
+    written = [int(QUESTION_NUMBER.match(m.marker)[0]) for m in marked if m.kind == "question"]
+    if len(set(written)) < len(written):
+        written = list(range(1, len(lines) + 1))
+    return dict(zip(lines, written, strict=True))
 
 
 def _question_blocks(marked: list[MarkedLine]):

@@ -168,7 +168,7 @@ def _boolean(reader: YamlReader, fields: dict[str, Field], key: str) -> bool | N
     if found is None or not reader.single(found, key, "true or false"):
         return None
     value = reader.value(found.node)
-    if not isinstance(value, bool):
+    if not isinstance(value, bool) and not reader.unbuilt(found.node):
         reader.error(found.line, f"'{key}' must be true or false")
         return None
     return value

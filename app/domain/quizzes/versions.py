@@ -67,29 +67,6 @@ def versions_of(quiz: Quiz) -> Mapping[str, QuestionVersion]:
     )
 
 
-# Stored in a version, yet no part of what a learner answers or how it is marked: the
-# trainers' `Title:` (learners never see it) and the screens a result page links to.
-NOT_ANSWERED = ("title", "screens")
-
-
-def wording_key(quiz_id: str, question: Question) -> str:
-    """Return what names a question as learners answer it and as it is marked: its version's
-    content without where it stood in a file (the file, and every `line`), its `Title:` or
-    its `Screens:`. Two versions with the same key were moved, retitled or sent learners to
-    other screens, not edited; item statistics count them as one question. The versions
-    themselves, and their hashes, keep all of it."""
-    content = {k: v for k, v in question.to_content().items() if k not in NOT_ANSWERED}
-    return content_hash({"quiz": quiz_id, **_without_lines(content)})
-
-
-def _without_lines(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_lines(v) for k, v in value.items() if k != "line"}
-    if isinstance(value, list | tuple):
-        return [_without_lines(v) for v in value]
-    return value
-
-
 def content_hash(content: Mapping[str, Any]) -> str:
     """Return the SHA-256 of content written as canonical JSON (sorted keys, no spaces)."""
     text = json.dumps(dict(content), sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -140,3 +140,14 @@ def test_a_score_yaml_would_write_with_an_exponent_is_written_plainly(tmp_path):
     written = tmp_path / "referrer.yaml"
     written.write_text(imported.text, "utf-8")
     assert [p for p in load_frameworks([written]).problems if p.is_error] == []
+
+
+def test_domains_without_their_number_are_each_reported_once_and_nothing_else():
+    package = _package()
+    domains = [i for i in package["CFItems"] if i.get("CFItemType") == "Domain"]
+    for domain in domains:
+        del domain["listEnumeration"]
+    text = json.dumps(package, indent=2)
+    problems = [p.message for p in import_case(text, source="p.json").problems if p.is_error]
+    assert len(problems) == len(domains) > 0
+    assert all("needs its domain number as 'listEnumeration'" in p for p in problems), problems

@@ -197,8 +197,10 @@ def test_what_linkwise_cannot_carry_over_exactly_is_warned_about_at_its_line():
         "or range, so it is left out",
         "inexact.gift:19: warning: the wrong answer '30' and its feedback are left out: "
         "Linkwise has one '-' feedback for every wrong answer",
-        "inexact.gift:22: warning: an essay question is left out: Linkwise marks every answer",
-        "inexact.gift:24: warning: text without answers '{...}' is not a question: left out",
+        "inexact.gift:22: warning: question 5 is an essay question ('{}'), which Linkwise "
+        "cannot mark, so it is left out",
+        "inexact.gift:24: warning: question 6 is text without answers '{...}', not a question, "
+        "so it is left out",
     ]
 
 
@@ -451,3 +453,45 @@ def test_an_image_reads_as_its_description_and_a_table_stays_a_table_where_it_ca
     )
     # A choice is a label: the table's rows are its lines; one row is one line anyway.
     assert [c.text for c in question.choices] == ["40\nreferrals", "25 referrals"]
+
+
+def test_a_knowledge_check_of_several_questions_says_which_are_left_out_of_the_count():
+    bank = "::E::Describe it. {}\n\n" + "".join(
+        f"::Q{n}::Which? {{=a ~b}}\n\n" for n in range(2, 5)
+    )
+    imported = import_gift(bank, source="q.gift", quiz_id="referral-routes-check-9")
+    assert [str(p) for p in imported.problems if p.is_error] == [
+        "q.gift:5: error: a knowledge check holds exactly one question, but this file has 3 (not "
+        "counting question 1, which is left out): move the others to their own knowledge checks "
+        "or to the module's assessment"
+    ]
+
+
+def test_one_wrong_or_right_choice_is_warned_about_in_the_singular():
+    bank = (
+        "::One wrong::Which are community assets? {\n  ~%50%A walking group\n"
+        "  ~%50%A lunch club\n  ~%-50%A statin\n}\n"
+    )
+    imported = import_gift(bank, source="one.gift", module="referral-routes")
+    assert not imported.has_errors
+    assert [str(p) for p in imported.problems] == [
+        "one.gift:4: warning: ticking 'A statin' costs 50% in Moodle; Linkwise takes away "
+        "100% if the one wrong choice is ticked",
+    ]
+
+
+def test_a_short_answer_listed_again_in_other_cases_is_kept_once_with_a_warning():
+    bank = (
+        "::Role::Who helps with what matters to a person? "
+        "{=social prescribing link worker =Social Prescribing Link Worker =link worker}\n"
+    )
+    imported = import_gift(bank, source="cases.gift", module="referral-routes")
+    assert not imported.has_errors, [str(p) for p in imported.problems]
+    assert [str(p) for p in imported.problems] == [
+        "cases.gift:1: warning: 'Social Prescribing Link Worker' is the answer 'social "
+        "prescribing link worker' again (Linkwise ignores case and accents when marking), so it "
+        "is left out",
+    ]
+    quiz = parse_quiz(imported.text, "cases.md", competencies_required=False)
+    assert not quiz.problems, quiz.problems
+    assert quiz.quiz.questions[0].answers == ("social prescribing link worker", "link worker")

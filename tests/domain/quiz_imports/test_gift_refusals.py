@@ -74,5 +74,6 @@ def test_a_gift_file_of_essays_only_says_nothing_could_be_imported():
     assert [str(p) for p in imported.problems] == [
         "e.gift:1: error: the file holds no question Linkwise can import: essays and text "
         "without answers '{...}' are left out",
-        "e.gift:1: warning: an essay question is left out: Linkwise marks every answer",
+        "e.gift:1: warning: question 1 is an essay question ('{}'), which Linkwise cannot mark, "
+        "so it is left out",
     ]

@@ -172,7 +172,7 @@ def test_every_problem_is_reported_at_the_source_files_own_line():
         "'*a)', ticks '[ ]' and '[*]', accepted answers '*   answer' or a number '= 42'",
         "bad.txt:14: error: question 4 has a numeric answer 'twelve' that is not a number: "
         "write '= 42', '= 1.5 +- 0.1' or '= [1, 2]'",
-        "bad.txt:16: warning: this question is an essay question ('___'), which Linkwise "
+        "bad.txt:16: warning: question 5 is an essay question ('___'), which Linkwise "
         "cannot mark, so it is left out",
         "bad.txt:19: warning: 'Text:' between questions is left out: put teaching on the "
         "module's screens",
@@ -180,7 +180,7 @@ def test_every_problem_is_reported_at_the_source_files_own_line():
         "description stands in its place as '(image: A chart of referrals)'",
         "bad.txt:25: warning: the '!' solution is left out: put what it says in '...' feedback "
         "instead",
-        "bad.txt:27: warning: this question is a file-upload question ('^^^'), which Linkwise "
+        "bad.txt:27: warning: question 7 is a file-upload question ('^^^'), which Linkwise "
         "cannot mark, so it is left out",
     ]
 
@@ -407,4 +407,39 @@ def test_numbers_text2qti_refuses_stay_as_written_and_are_errors_at_their_lines(
     imported = import_text2qti(text, source="q.txt", module="referral-routes")
     assert [str(p) for p in imported.problems] == [
         "q.txt:3: error: question 1 has points '1e0', with an exponent: write it as 1"
+    ]
+
+
+def test_messages_name_questions_by_the_files_own_numbers_left_out_ones_counted():
+    text = (
+        "Quiz title: Check\n\n1.  Describe the referral.\n___\n\n"
+        "2.  Which route?\na)  One\nb)  Two\n"
+    )
+    imported = import_text2qti(text, source="q.txt", quiz_id="referral-routes-check-9")
+    assert [str(p) for p in imported.problems] == [
+        "q.txt:3: warning: question 1 is an essay question ('___'), which Linkwise cannot mark, "
+        "so it is left out",
+        "q.txt:6: error: question 2 has no correct answer: mark one choice with *a)",
+    ]
+
+
+def test_a_file_numbered_its_own_way_is_named_by_its_numbers():
+    text = "Quiz title: Check\n\n7.  Describe.\n___\n\n9.  Which?\na)  One\nb)  Two\n"
+    imported = import_text2qti(text, source="q.txt", module="referral-routes")
+    assert [(p.line, p.message.split(" is ")[0].split(" has ")[0]) for p in imported.problems] == [
+        (3, "question 7"),
+        (6, "question 9"),
+    ]
+
+
+def test_a_knowledge_check_of_several_questions_says_which_are_left_out_of_the_count():
+    choice = "*a) One\nb)  Two\n\n"
+    text = "Quiz title: Check\n\n1.  Describe.\n___\n\n" + "".join(
+        f"{n}.  Which?\n{choice}" for n in range(2, 6)
+    )
+    imported = import_text2qti(text, source="q.txt", quiz_id="referral-routes-check-9")
+    assert [str(p) for p in imported.problems if p.is_error] == [
+        "q.txt:10: error: a knowledge check holds exactly one question, but this file has 4 (not "
+        "counting question 1, which is left out): move the others to their own knowledge checks "
+        "or to the module's assessment"
     ]
