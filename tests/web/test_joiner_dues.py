@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app import db
 from app.content import catalogue
-from app.domain.dates import day, uk_today
+from app.domain.dates import day, uk_day_starts, uk_today
 from app.models_assignments import Assignment
 from app.models_teams import Team, TeamMember
 from app.services import reminders
@@ -46,7 +46,8 @@ def past_due(app, pcn):
                 target=f"team:{elm}",
                 team_id=elm,
                 due_on=today - timedelta(days=7),
-                assigned_at=datetime.now(UTC) - timedelta(days=WINDOW + 7),
+                # Midday in the UK, so the day it was set is the same whatever the hour now.
+                assigned_at=uk_day_starts(today - timedelta(days=WINDOW + 7)) + timedelta(hours=12),
             )
         )
         # Asha has been in Elm, and Ben in Oak, since before it was set: moving joins afresh.

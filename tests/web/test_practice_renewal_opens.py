@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from app import db
 from app.content import catalogue
+from app.domain.dates import day
 from app.models import CompetencyLevel, utcnow
 from app.models_practice import ConfirmationClosure, ConfirmationDecision
 from app.services import erasure, supervisors
@@ -16,10 +17,6 @@ from tests.web.test_practice import CODE, ask, page_url, people, the_request, us
 
 ASK_FORM = f'action="{page_url()}/request"'
 RENEW = "Which supervisor should confirm your practice again, to renew it?"
-
-
-def day(moment) -> str:
-    return moment.strftime("%-d %B %Y")
 
 
 def confirmation_ends(app, request_id: int, ends) -> None:

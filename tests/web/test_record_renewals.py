@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from app import db
 from app.content import catalogue
-from app.domain.dates import uk_today  # the day the record dates things by
+from app.domain.dates import uk_day, uk_today  # the day the record dates things by
 from app.domain.learning_record import describe_minutes
 from app.models import Certificate
 from tests.conftest import post_form, sign_in
@@ -32,14 +32,15 @@ def module(app):
 
 
 def issue_days_ago(app, code: str, days: int) -> date:
-    """Date the certificate `days` back, as if that pass was made then; return its day."""
+    """Date the certificate `days` back, as if that pass was made then; return its UK day (the
+    day the pages show: near midnight it is not the UTC day)."""
     issued = datetime.now(UTC) - timedelta(days=days)
     with app.app_context():
         db.session().execute(
             update(Certificate).where(Certificate.code == code).values(issued_at=issued)
         )
         db.session().commit()
-    return issued.date()
+    return uk_day(issued)
 
 
 def renewed_after(app, client, email: str, module, days: int):
