@@ -1,4 +1,4 @@
-"""Signing out after a time without use, as well as 12 hours after signing in.
+"""Signing out after a time without use, as well as 24 hours after signing in.
 
 Learners share clinical workstations: a session left open must not let whoever sits down
 next act in the learner's name for hours. A signed-in session holds, in its cookie, when
@@ -64,8 +64,11 @@ def standing(
 
 
 def init_app(app: Flask) -> None:
-    """Stamp each sign-in with its time and the person's chosen limit."""
+    """Stamp each sign-in with its time and the person's chosen limit; let pages say how long
+    a session lasts (`session_lifetime`, e.g. "24 hours")."""
     user_logged_in.connect(_signed_in, app)
+    lifetime = int(app.permanent_session_lifetime.total_seconds()) // 60
+    app.jinja_env.globals["session_lifetime"] = duration(lifetime)
 
 
 def now() -> int:
@@ -80,7 +83,7 @@ def limit_minutes(long: bool) -> int:
 
 
 def lifetime_seconds() -> int:
-    """Return how long a session lasts from signing in, however it is used (12 hours)."""
+    """Return how long a session lasts from signing in, however it is used (24 hours)."""
     return int(current_app.permanent_session_lifetime.total_seconds())
 
 
@@ -151,4 +154,8 @@ def page_attributes() -> str:
         return ""
     stay = url_for("idle.stay_signed_in")
     left = left_value(found)
-    return f' data-idle-left="{left}" data-idle-warning="{WARNING}" data-idle-stay="{stay}"'
+    lifetime = duration(lifetime_seconds() // 60)
+    return (
+        f' data-idle-left="{left}" data-idle-warning="{WARNING}" data-idle-stay="{stay}"'
+        f' data-idle-lifetime="{lifetime}"'
+    )

@@ -15,7 +15,7 @@
 // out: its answers are saved as they are given.
 //
 // Only a signed-in page has the header's sign-out form, and only that form says how many
-// seconds the session has left (data-idle-left; "final" when the 12 hours since signing in
+// seconds the session has left (data-idle-left; "final" when the 24 hours since signing in
 // end first, which nothing puts off). The page's own requests (the quiz's autosave, a
 // knowledge check) are activity too: each answer says the time left again, and other tabs
 // of the site hear of it, so a tab left open does not warn while another is in use.
@@ -219,7 +219,7 @@ function watch(form) {
       <h2 id="idle-warning-title" tabindex="-1">You are about to be signed out</h2>
       <div id="idle-warning-text">
         <p data-idle-usual>You have not used Linkwise for a while. To protect your account, we will sign you out in ${time}. Anything on this page you have not saved yet will not be kept: what you have saved is.</p>
-        <p data-idle-final hidden>You signed in almost 12 hours ago, so we will sign you out in ${time} however you use Linkwise. Save your work now, then sign in again.</p>
+        <p data-idle-final hidden>You signed in almost <span data-idle-lifetime></span> ago, so we will sign you out in ${time} however you use Linkwise. Save your work now, then sign in again.</p>
       </div>
       <p class="nhsuk-u-visually-hidden" aria-live="polite" data-idle-announce></p>
       <p class="lw-idle-warning__status" role="status" data-idle-status></p>
@@ -227,6 +227,8 @@ function watch(form) {
         <button type="button" class="nhsuk-button" data-idle-stay>Stay signed in</button>
         <button type="button" class="nhsuk-button nhsuk-button--secondary" data-idle-sign-out>Sign out</button>
       </div>`;
+    // How long a session lasts from signing in, in words (app/idle.py page_attributes).
+    element.querySelector("[data-idle-lifetime]").textContent = form.dataset.idleLifetime;
     document.body.append(element);
     return element;
   }

@@ -86,6 +86,25 @@ def test_at_the_limit_the_page_goes_to_sign_in_saying_why(page, live_server, mak
     assert_accessible(page)
 
 
+def test_near_the_end_of_a_sign_in_the_warning_says_it_lasts_24_hours(
+    page, live_server, make_user, clock
+):
+    """A page every 29 minutes keeps the session going until, 23 hours 41 minutes after
+    signing in, the 24 hours end first: the warning says so, in the server's own words."""
+    signed_in_page(page, live_server, make_user)
+    for _ in range(49):
+        clock.forward(minutes=29)
+        page.reload()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.clock.fast_forward("17:10")  # 19 minutes were left: 1 minute 50 seconds now
+    warning = dialog(page)
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text(
+        re.compile(r"You signed in almost 24 hours ago, so we will sign you out in 1 minute")
+    )
+    assert_accessible(page)
+
+
 def test_sign_out_in_the_warning_signs_out(page, live_server, make_user, clock):
     signed_in_page(page, live_server, make_user)
     page.clock.fast_forward("28:10")

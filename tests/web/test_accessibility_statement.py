@@ -14,6 +14,10 @@ def test_the_statement_names_the_contact_what_falls_short_and_its_date(app, clie
     assert "access@example.nhs.uk" in page
     assert "are not tagged PDFs" in page  # the downloads, said plainly
     assert "This statement was prepared on 7 December 2026" in page
+    # Time limits (WCAG 2.2.1): the idle limit can be made longer; the sign-in's own end is
+    # over the 20 hours the criterion exempts, and said.
+    assert "you can choose ten times as long on your account page" in page
+    assert "however you use it, a sign-in lasts 24 hours" in page
     assert "Equality Commission for Northern Ireland" in page
 
 
