@@ -78,6 +78,7 @@ KIND_NAMES: Mapping[str, str] = MappingProxyType(
         "account.created": "Account created",
         "account.details_changed": "Account details changed",
         "account.erased": "Account erased",
+        "account.idle_limit": "Idle sign-out time chosen",
         "account.registered": "Sign-up confirmed",
         "assignment.added": "Learning assigned",
         "audit.pruned": "Addresses with no account cleared from old records",

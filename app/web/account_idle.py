@@ -8,6 +8,7 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
 from app import idle
+from app.security import client_address
 from app.services import idle_limits
 from app.web.account import bp
 
@@ -20,9 +21,12 @@ def idle_limit():
     long = CHOICES.get(request.form.get("limit", ""))
     if long is None:  # a form from another page, or none: the radios always send one
         return redirect(url_for("account.account") + "#sign-out-after")
-    changed = idle_limits.choose_long_limit(current_user.db_id, long=long)
+    minutes = idle.limit_minutes(long)
+    changed = idle_limits.choose_long_limit(
+        current_user.db_id, long=long, minutes=minutes, address=client_address()
+    )
     idle.choose_long_limit(long)
-    limit = idle.duration(idle.limit_minutes(long))
+    limit = idle.duration(minutes)
     if changed:
         flash(f"Linkwise will now sign you out after {limit} without use", "success")
     else:

@@ -10,7 +10,7 @@ from app import config as configuration
 from app import db
 from app.config_checks import ConfigError
 from app.content import catalogue
-from app.models import User
+from app.models import AuditEvent, User
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.web.idle_clock import Clock
 from tests.web.test_idle_sign_out import PAGE, sent_to_sign_in, signs_in_to
@@ -126,11 +126,27 @@ def test_a_learner_can_choose_ten_times_the_usual_limit_on_their_account_page(
     assert "had not used Linkwise for 5 hours" in signed_in.get(response.location).text
 
 
-def test_going_back_to_the_usual_limit_applies_at_once(signed_in, clock):
+def test_going_back_to_the_usual_limit_applies_at_once(app, signed_in, clock):
     post_form(signed_in, "/account/sign-out-after", {"limit": "long"}, page="/account/")
     again = post_form(signed_in, "/account/sign-out-after", {"limit": "long"}, page="/account/")
     assert "nothing changed" in signed_in.get(again.location).text  # a second click
     post_form(signed_in, "/account/sign-out-after", {"limit": "usual"}, page="/account/")
+    # Each change is in the audit log with the time chosen; the second click wrote nothing.
+    with app.app_context():
+        chosen = (
+            db.session()
+            .execute(
+                select(AuditEvent.actor_id, AuditEvent.subject_id, AuditEvent.detail)
+                .where(AuditEvent.kind == "account.idle_limit")
+                .order_by(AuditEvent.id)
+            )
+            .all()
+        )
+        learner = db.session().scalar(select(User.id))
+    assert [(a, s, d["minutes"]) for a, s, d in chosen] == [
+        (learner, learner, 300),
+        (learner, learner, 30),
+    ]
     clock.forward(minutes=31)
     assert sent_to_sign_in(signed_in.get(PAGE), PAGE)
 
