@@ -11,8 +11,9 @@ from app.services import mail_outbox_runs
 @click.command("send-mail")
 @with_appcontext
 def send_mail():
-    """Send the account notices (password or email address changed) still waiting; safe to
-    run as often as you like, and two at once. Run it every minute from cron or a timer."""
+    """Send the account notices (password, email address or role changed, many failed
+    sign-ins) still waiting; safe to run as often as you like, and two at once. Run it every
+    minute from cron or a timer."""
     run = mail_outbox_runs.send_due()
     click.echo(run.describe())
     if run.unsent:

@@ -12,12 +12,13 @@ PENDING = "sent_at IS NULL AND refused_at IS NULL"
 
 
 class MailOutbox(Base):
-    """One account notice (a password or email address changed) to send, or sent.
+    """One account notice (a password, email address or role changed, many failed sign-ins)
+    to send, or sent.
 
     Written in the same transaction as the change it reports, so a change never commits
     without its notice; sent after the commit, at once or by `linkwise send-mail`. It holds
-    the template's name and its fields (names and times, never a token or a link), the
-    address it goes to, and how sending went (services/mail_outbox.py).
+    the template's name and its fields (names, times, a count, a role in words; never a token
+    or a link), the address it goes to, and how sending went (services/mail_outbox.py).
     """
 
     __tablename__ = "mail_outbox"

@@ -25,7 +25,7 @@ from app.domain.accounts import (
 from app.domain.names import name_problem, organisation_name_problem, team_name_key
 from app.models import Organisation, User, utcnow
 from app.models_teams import Team, TeamManager
-from app.services import audit, leavers, locks, teams
+from app.services import audit, leavers, locks, mail_outbox, role_notices, teams
 from app.services.accounts import AccountError, hash_password
 from app.services.request_closures import lock_for_closing
 
@@ -177,7 +177,8 @@ def set_role(
     their competency levels counted where they now are), in the same transaction. A manager
     who stops being one, or moves to another organisation, is no longer confined to teams;
     the event names the teams they had, and a move names the organisations (ids and names;
-    the old one when they had one).
+    the old one when they had one). An administrator's change of someone else's role emails
+    them, queued in the same transaction and sent after it (role_notices.py).
     """
     session = db.session()
     if role not in ROLES:
@@ -228,7 +229,13 @@ def set_role(
         **moved,
     )
     user.role = role
+    now_in = organisation or user.organisation
+    notice = role_notices.queue_role_changed(
+        session, user, role, now_in and now_in.name, actor_id=actor_id
+    )
     session.commit()
+    if notice is not None:
+        mail_outbox.send_queued([notice])
     return RoleSet(user, changed=True)
 
 

@@ -225,7 +225,8 @@ def export_data(user: User, catalogue: Catalogue | None) -> dict:
         ],
         "practice": export_practice(user.id),
         **data_rights_teams.export(user),
-        # Emails telling them their password or address changed, and what is kept of them.
+        # Emails telling them their password, address or role changed, or of many failed
+        # sign-ins, and what is kept of them.
         "account_notices": mail_outbox_runs.export_for(user.id),
         "account_notices_kept": mail_outbox_runs.KEPT,
         "security_log": [

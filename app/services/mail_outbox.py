@@ -1,21 +1,24 @@
-"""Account notices (a password or email address changed) kept in an outbox until sent.
+"""Account notices (a password, email address or role changed; many failed sign-ins) kept in
+an outbox until sent.
 
 A notice is written in the same transaction as the change it reports (`queue`), so no change
 commits without its notice, and sent after the commit: at once by the request that made the
-change (`send_queued`), else by `linkwise send-mail` (mail_outbox_runs.py), which tries again
-while the mail server is down or answers "try later" (4xx), waiting longer each time (a
-minute, then twice as long, at most an hour). A notice the server refuses (5xx) is marked
-refused and not tried again; when it refused the person's current address, that is recorded
-as a refused reminder is (reminder_failures.py), so the person, their managers and the
-administrators see it. One the server took and never answered about (MailMaybeSent) counts
-as sent, as reminders do: sending it again could send it twice.
+change (`send_queued`; the sign-in ceiling's by a thread of its own, which writes it too),
+else by `linkwise send-mail` (mail_outbox_runs.py), which tries again while the mail server
+is down or answers "try later" (4xx), waiting longer each time (a minute, then twice as long,
+at most an hour). A notice the server refuses (5xx) is marked refused and not tried again;
+when it refused the person's current address, that is recorded as a refused reminder is
+(reminder_failures.py), so the person, their managers and the administrators see it. One the
+server took and never answered about (MailMaybeSent) counts as sent, as reminders do: sending
+it again could send it twice.
 
 A row keeps the address, the template's name and its fields (a name, when the change was
-made), never the rendered message: every field is named in NOTICES and `queue` refuses any
-other, so no token or link with one can slip in with a body; the data export lists plainly
-what was kept; and a notice sent after an outage is rendered then, with the site's address
-as it is configured. The one link a notice carries (the "forgot your password" page) holds
-no secret and is built when it is sent.
+made, and the few more NOTICES names: a count, a role in words), never the rendered message:
+every field is named in NOTICES and `queue` refuses any other, so no token or link with one
+can slip in with a body; the data export lists plainly what was kept; and a notice sent after
+an outage is rendered then, with the site's address as it is configured. The one link a
+notice may carry (the "forgot your password" page) holds no secret and is built when it is
+sent.
 
 A sender claims one notice at a time by moving its next try LEASE ahead, in a statement it
 commits before sending: FOR UPDATE SKIP LOCKED on PostgreSQL (a second sender passes over
@@ -66,16 +69,26 @@ NOTICES = {
     "password_changed": Notice(("name", "when"), {"reset_url": "recovery.forgot_password"}),
     "email_change_requested": Notice(("name", "when")),
     "email_changed": Notice(("name", "when")),
+    # The account reached its ceiling of failed sign-ins (sign_in_ceiling.py): how many, when
+    # the pause ends, and for how long a browser or place stays known to it.
+    "many_failed_sign_ins": Notice(
+        ("name", "when", "failures", "until", "known_days"),
+        {"reset_url": "recovery.forgot_password"},
+    ),
+    "role_changed": Notice(("name", "when", "role")),  # what they are now, in words
 }
 
 PENDING = MailOutbox.sent_at.is_(None) & MailOutbox.refused_at.is_(None)
 
 
-def queue(session: Session, user: User, template: str, *, to: str | None = None) -> int:
+def queue(
+    session: Session, user: User, template: str, *, to: str | None = None, **more: str | int
+) -> int:
     """Add a notice to the person (at `to`, else their address) in the session's transaction,
-    flushed, not committed; return its id, for `send_queued` after the commit."""
+    flushed, not committed; return its id, for `send_queued` after the commit. `more` holds
+    the fields the notice keeps beside their name and when (NOTICES)."""
     now = utcnow()
-    fields = {"name": user.full_name, "when": day_time(now)}
+    fields = {"name": user.full_name, "when": day_time(now), **more}
     if set(fields) != set(NOTICES[template].fields):
         raise ValueError(f"notice {template} keeps {NOTICES[template].fields}, not {set(fields)}")
     row = MailOutbox(

@@ -135,8 +135,10 @@ def prune(keep_days: int = KEEP_DAYS) -> int:
 
 
 KEPT = (
-    f"Emails telling you your password or email address changed: kept until sent, then for "
-    f"{KEEP_DAYS} days; they hold your name, the address and when, never a link to sign in."
+    "Emails telling you your password, email address or role changed, or that many attempts "
+    f"to sign in to your account failed: kept until sent, then for {KEEP_DAYS} days; they "
+    "hold your name, the address, when, and what the email tells you (how many attempts, "
+    "your new role), never a link to sign in."
 )
 
 

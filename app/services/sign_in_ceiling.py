@@ -17,7 +17,9 @@ anyone lock a clinician out; this pause leaves them every browser and place they
 As with the other counts, a sign-in takes its place before its password is checked and gives
 it back unless the password was wrong: sign-ins sent at once never check more than the
 ceiling between them. The first failure kept at the ceiling tells the holder, once a spell: a
-mark beside the count, lasting as it does, stops the others (lifting deletes both).
+mark beside the count, lasting as it does, stops the others (lifting deletes both). The email
+is an account notice (mail_outbox.py): written to the outbox in a transaction of its own, then
+sent, and sent by `linkwise send-mail` if it could not go then (or its sender stopped).
 """
 
 import logging
@@ -29,11 +31,11 @@ from limits import parse
 from limits.storage import Storage
 from sqlalchemy import select
 
-from app import db, mail
-from app.links import absolute_url
+from app import db
+from app.domain.dates import day_time
 from app.models import AuditEvent, User, utcnow
 from app.rate_limits import limiter
-from app.services import audit
+from app.services import audit, mail_outbox
 from app.services.accounts import user_by_email
 from app.services.sign_in_counting import ceiling_key, give_back
 from app.services.sign_in_store import plain_head, told_mark
@@ -47,6 +49,7 @@ KNOWN_FOR_DAYS = 90
 # reset or a confirmed sign-up begin there (the emailed link proved the inbox).
 KNOWN_BY = ("sign_in.success", "password.reset", "account.registered")
 SCOPE = "ceiling"
+NOTICE = "many_failed_sign_ins"  # mail_outbox.NOTICES
 
 _log = logging.getLogger("linkwise.rate_limits")
 
@@ -75,17 +78,6 @@ class Place:
     def hours_left(self) -> int:
         """Return the whole hours until the count lapses (at least 1)."""
         return max(1, -(-self.seconds_left // 3600))
-
-
-@dataclass(frozen=True)
-class Holder:
-    """Whom to tell that their account reached its ceiling, and what to tell them."""
-
-    email: str
-    name: str
-    failures: int
-    hours: int
-    reset_url: str
 
 
 def take(email: str) -> Place | None:
@@ -153,40 +145,30 @@ def record_pause(email: str, address: str) -> None:
 
 
 def forget_told(place: Place, email: str) -> None:
-    """Take back the spell's mark: the email did not go, so the next sign-in at the
-    ceiling tries again."""
+    """Take back the spell's mark: the email was not written to the outbox (the database did
+    not answer), so the next sign-in at the ceiling tries again."""
     try:
         place.store.clear(plain_head() + told_mark(email))
     except Exception as error:  # the mark lapses with the count
         _log.warning("rate limits: could not unmark (%s: %s)", type(error).__name__, error)
 
 
-def holder(email: str, place: Place, failures: int) -> Holder | None:
-    """Return whom to tell that the account with this email reached its ceiling (None: no
-    account has it)."""
+def queue_notice(email: str, place: Place, failures: int) -> int | None:
+    """Write the email telling the holder their account reached its ceiling to the outbox,
+    committed in a transaction of its own; return its id for `mail_outbox.send_queued`, or
+    None when no account has this email (nobody to tell)."""
     user = user_by_email(email)
     if user is None or user.erased_at is not None:
         return None
-    reset_url = absolute_url("recovery.forgot_password")
-    return Holder(user.email, user.full_name, failures, place.hours_left, reset_url)
-
-
-def tell(told: Holder) -> bool:
-    """Email the holder that many sign-ins at their account failed; say whether it went,
-    or may have (the server took it and never answered), or was refused for good: False only
-    when it may be tried again (the server was down or said "try later")."""
-    try:
-        mail.send(
-            told.email,
-            "many_failed_sign_ins",
-            name=told.name,
-            failures=told.failures,
-            hours=told.hours,
-            known_days=KNOWN_FOR_DAYS,
-            reset_url=told.reset_url,
-        )
-    except mail.MailServerDown:  # logged; MailDeferred too
-        return False
-    except mail.MailError:  # maybe sent (sending again could send it twice), or refused
-        return True
-    return True
+    session = db.session()
+    until = utcnow() + timedelta(seconds=place.seconds_left)
+    notice = mail_outbox.queue(
+        session,
+        user,
+        NOTICE,
+        failures=failures,
+        until=day_time(until),
+        known_days=KNOWN_FOR_DAYS,
+    )
+    session.commit()
+    return notice

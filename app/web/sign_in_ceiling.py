@@ -4,11 +4,13 @@ pause on browsers and addresses new to an account at its ceiling, the cookie tha
 browser known to the accounts signed in from it (at a sign-in, a password reset or a
 confirmed sign-up), and the holder's email.
 
-The email is sent by a thread of its own (`_tell_once`), never by the request: finding the
-holder and waiting on the mail server happen apart from the answer and its connection, which
-ends as soon for an account as for an email no account has. An email the server did not take
-(down, or "try later") takes back the spell's mark, and the next sign-in at the ceiling, paused
-or failed, tries again.
+The email is written and sent by a thread of its own (`_tell_once`), never by the request:
+finding the holder, writing the email to the mail outbox and waiting on the mail server happen
+apart from the answer and its connection, which ends as soon for an account as for an email no
+account has. Once written it is an account notice like the others: one the server did not take
+(down, or "try later"), or whose thread stopped before sending it, is sent by `linkwise
+send-mail`. One that could not be written (the database did not answer) takes back the spell's
+mark, and the next sign-in at the ceiling, paused or failed, tries again.
 """
 
 import hashlib
@@ -25,7 +27,7 @@ from app import db
 from app.domain.accounts import normalise_email
 from app.rate_limits import limiter
 from app.security import client_address
-from app.services import sign_in_ceiling
+from app.services import mail_outbox, sign_in_ceiling
 from app.services.sign_in_ceiling import KNOWN_FOR_DAYS, Place
 
 __all__ = [
@@ -78,7 +80,7 @@ def pause_here(email: str) -> Place | None:
     if _known_here(email) or sign_in_ceiling.signed_in_from(email, address):
         return None
     sign_in_ceiling.record_pause(email, address)
-    _tell_once(email, place, place.taken - 1)  # told already, unless the email did not go
+    _tell_once(email, place, place.taken - 1)  # told already, unless it was never written
     return place
 
 
@@ -137,8 +139,9 @@ def _remembered() -> dict[str, int]:
 
 
 def _tell_once(email: str, place: Place, failures: int) -> None:
-    """Email the holder, once this spell, from a thread of its own (nobody, for an email no
-    account has: the request does the same for both)."""
+    """Email the holder, once this spell, from a thread of its own that writes the email to
+    the mail outbox and sends it (nobody, for an email no account has: the request does the
+    same for both)."""
     if not sign_in_ceiling.first_to_tell(place, email):
         return
     app = current_app._get_current_object()
@@ -150,18 +153,18 @@ def _tell_once(email: str, place: Place, failures: int) -> None:
 
 
 def _tell(app: Flask, email: str, place: Place, failures: int) -> None:
-    went = False
     try:
         with app.app_context():
             try:
-                told = sign_in_ceiling.holder(email, place, failures)
-                went = told is None or sign_in_ceiling.tell(told)
-            except Exception as error:  # nobody else can hear of it: the next one tries
+                notice = sign_in_ceiling.queue_notice(email, place, failures)
+            except Exception as error:  # nothing written: the next sign-in at the ceiling tries
                 _log.warning("could not tell of many failed sign-ins: %s", error)
+                sign_in_ceiling.forget_told(place, email)
+            else:
+                if notice is not None:  # written: what cannot go now, send-mail sends
+                    mail_outbox.send_queued([notice])
             finally:
                 db.session().close()
-            if not went:
-                sign_in_ceiling.forget_told(place, email)
     finally:
         _tellers(app).discard(threading.current_thread())
 

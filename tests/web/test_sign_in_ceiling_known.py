@@ -1,15 +1,17 @@
 """The ceiling on failed sign-ins from every address (tests/web/test_sign_in_ceiling.py):
 a password reset or a confirmed sign-up makes its browser and address known to the account,
-so pushing the ceiling again does not refuse the clinician there; the holder's email goes
-from a thread of its own, so the answer ends as soon for an account as for an email no
-account has, and an email the mail server did not take is tried again at the next sign-in
-at the ceiling. In a server's own memory and in Redis."""
+so pushing the ceiling again does not refuse the clinician there; the holder's email is
+written and sent by a thread of its own, so the answer ends as soon for an account as for an
+email no account has, and an email the mail server did not take waits in the mail outbox for
+`linkwise send-mail`, not for the next sign-in at the ceiling (test_sign_in_ceiling_outbox.py).
+In a server's own memory and in Redis."""
 
 import time
 
 from app.web.sign_in_ceiling import KNOWN_BROWSER, wait_for_tellers
 from tests.conftest import DEMO_PASSWORD, post_form
 from tests.web.journeys import path_of
+from tests.web.test_mail_outbox import notices, time_passes
 from tests.web.test_register import GOOD, finish, register
 from tests.web.test_sign_in_ceiling import (  # noqa: F401 (counting: the fixture)
     BOTNET,
@@ -89,14 +91,18 @@ def test_a_confirmed_sign_up_makes_its_browser_and_address_known(counting, mailb
     assert attempt(app.test_client(), mailbox_link_owner, password, STRANGER).status_code == 429
 
 
-def test_an_email_the_server_did_not_take_is_tried_again(counting, mailbox):  # noqa: F811
+def test_an_email_the_server_did_not_take_waits_for_send_mail(counting, mailbox):  # noqa: F811
     app = counting
     mailbox.defer(EMAIL)
     fail_from_everywhere(app)
     assert mailbox.messages(EMAIL) == []
+    assert notices(app) == [("many_failed_sign_ins", EMAIL, 1, False, False)]
     mailbox.clear()  # the server takes mail again
-    # The next sign-in at the ceiling, paused, tries again; then no more.
+    # The next sign-in at the ceiling, paused, writes no other: it waits, once a spell.
     assert attempt(app.test_client(), EMAIL, DEMO_PASSWORD, ELSEWHERE).status_code == 429
+    assert mailbox.messages(EMAIL) == [] and len(notices(app)) == 1
+    time_passes(app)
+    assert app.test_cli_runner().invoke(args=["send-mail"]).exit_code == 0
     assert [m["Subject"] for m in mailbox.messages(EMAIL)] == [SUBJECT]
     assert "There have been 50 failed attempts" in mailbox.body(EMAIL)
     assert attempt(app.test_client(), EMAIL, WRONG, ELSEWHERE).status_code == 429
@@ -126,5 +132,7 @@ def test_the_answer_does_not_wait_for_the_holders_email(counting, mailbox):  # n
     app = counting
     mailbox.data_delay = 2.0  # a slow mail server
     assert _fiftieth_takes(app, NOBODY) < 1.5
-    assert _fiftieth_takes(app, EMAIL) < 1.5
+    assert notices(app) == []  # nobody to tell
+    assert _fiftieth_takes(app, EMAIL) < 1.5  # written to the outbox and sent, apart
     assert [m["Subject"] for m in mailbox.messages(EMAIL)] == [SUBJECT]
+    assert notices(app) == [("many_failed_sign_ins", EMAIL, 0, True, False)]
