@@ -60,8 +60,9 @@ def test_none_when_no_evidence_behind_it_expires():
 
 def test_only_a_competency_of_its_own_expires_in_a_framework_without_validity():
     found = framework(competency("T-1.1"), competency("T-1.2", "6m"), valid_for=None)
+    # Six months on the UK wall clock: 10:30am GMT on 5 December is 10:30am BST (9:30 UTC).
     assert credential_valid_until(found, ["T-1.1", "T-1.2"], ISSUED) == ISSUED.replace(
-        year=2027, month=6
+        year=2027, month=6, hour=9
     )
 
 

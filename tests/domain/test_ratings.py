@@ -80,7 +80,10 @@ def rate(rule, evidence=SECURE_2024, practice=(), now=JUNE_2025, **settings):
 
 def test_durations_count_calendar_months_and_years():
     assert parse_duration("3y").after(day(2024, 2, 29)) == day(2027, 2, 28)
-    assert parse_duration("18m").after(day(2024, 8, 31)) == day(2026, 2, 28)
+    # Counted on the UK wall clock: 10am BST on 31 August is 10am GMT (10:00 UTC) 18 months
+    # on, not 9:00 UTC, so the day and hour people read are the ones they started from.
+    from_summer = day(2026, 2, 28).replace(hour=10)
+    assert parse_duration("18m").after(day(2024, 8, 31)) == from_summer
     assert parse_duration("6w").after(day(2024, 1)) == day(2024, 2, 12)
     assert parse_duration("90d").describe() == "90 days"
     assert [parse_duration(t) for t in ("3", "y", "0y", "3 years", "-1m", "3Y")] == [None] * 6
@@ -382,7 +385,9 @@ def test_a_recorded_confirmation_ends_on_its_own_date_whatever_valid_for_says_no
     # valid_for cut to a year since: it still confirms in June 2026, until its own date.
     cut = rate(rule, [], practice, now=day(2026, 6), valid_for=one_year)
     assert (cut.practice, cut.met, cut.met_until) == (CONFIRMED, True, day(2028, 1, 12))
-    assert cut.due_from == day(2027, 10, 12)
+    # Three months before 9am GMT on 12 January is 9am BST (8:00 UTC) on 12 October: the
+    # UK wall clock, as people read the day.
+    assert cut.due_from == day(2027, 10, 12).replace(hour=8)
     # valid_for removed: it still ends on that date.
     gone = rate(rule, [], practice, now=day(2028, 1, 12), valid_for=None)
     assert (gone.practice, gone.met, gone.expired) == (CONFIRMATION_EXPIRED, False, True)

@@ -1,14 +1,20 @@
-"""How long evidence stays valid, written in framework files as `3y`, `18m`, `6w` or `90d`."""
+"""How long evidence stays valid, written in framework files as `3y`, `18m`, `6w` or `90d`.
+
+Months and days are counted on the UK wall clock (app/domain/dates.py), as people read an
+end and as SQL counts due days: three months before 11:45pm GMT on 9 December is 11:45pm
+BST on 9 September, whatever the clocks did in between.
+"""
 
 from __future__ import annotations
 
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 
-from ..calendar_limits import END, end_like, moved, start_like
+from ..calendar_limits import END, START, end_like, moved, start_like
+from ..dates import UK, in_utc
 
 DURATION = re.compile(r"^(?P<amount>[1-9][0-9]{0,3})(?P<unit>[ymwd])$")
 # Written as a duration, whatever its size: `0y` and `100000000d` are out of range, not misspelt.
@@ -28,7 +34,7 @@ class Duration:
     text: str = ""
 
     def after(self, at: datetime) -> datetime:
-        """Return the moment this long after `at`, counting months on the calendar."""
+        """Return the moment this long after `at`, counting months on the UK calendar."""
         return _after(self.months, self.days, at)
 
     def before(self, at: datetime) -> datetime:
@@ -51,19 +57,52 @@ class Duration:
         return _plural(self.days, "day")
 
 
-# A learner's answers share a few moments, and re-rating everyone asks about each many times.
-@lru_cache(maxsize=1 << 16)
 def _after(months: int, days: int, at: datetime) -> datetime:
-    month_index = at.month - 1 + months
-    year, month = at.year + month_index // 12, month_index % 12 + 1
+    """Return `at` moved by months and days on the UK wall clock, in the zone it came in
+    (a time without its zone is UTC, as SQLite hands it back, and comes back so)."""
+    try:
+        utc = in_utc(at).replace(tzinfo=None)
+    except OverflowError:  # a zone's day past either end of the calendar in UTC
+        return end_like(at) if at.year > 1 else start_like(at)
+    found = _uk_after(months, days, utc)
+    if found in (END, START):
+        return end_like(at) if found == END else start_like(at)
+    return found if at.tzinfo is None else found.replace(tzinfo=UTC).astimezone(at.tzinfo)
+
+
+# A learner's answers share a few moments, and re-rating everyone asks about each many times.
+# Cached by the UTC moment alone, so the same instant given in two zones shares an answer.
+@lru_cache(maxsize=1 << 16)
+def _uk_after(months: int, days: int, at: datetime) -> datetime:
+    # A UTC time without its zone in and out; the fields moved are the UK clock's, so
+    # 23:45 UTC on 9 December less three months is 22:45 UTC on 9 September (11:45pm BST),
+    # not 23:45 UTC, which is already the 10th in the UK.
+    local = _uk_clock(at)
+    month_index = local.month - 1 + months
+    year, month = local.year + month_index // 12, month_index % 12 + 1
     # A validity stored before durations were bounded stops at the calendar's end.
     if year >= END.year:
-        return end_like(at)
+        return END
     if year < 1:
-        return start_like(at)
+        return START
     # 31 January plus a month is the last day of February, not an error.
-    day = min(at.day, calendar.monthrange(year, month)[1])
-    return moved(at.replace(year=year, month=month, day=day), days=days)
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    wall = moved(local.replace(year=year, month=month, day=day, tzinfo=None), days=days)
+    if wall >= END or wall <= START:
+        return END if wall >= END else START
+    # A wall time the clocks skip (1:30am on the day they go forward) is read on GMT, so
+    # comes at 2:30am BST; one they repeat (1:30am in October) keeps `at`'s side (`fold`).
+    back = wall.replace(tzinfo=local.tzinfo, fold=local.fold).astimezone(UTC)
+    return min(max(back.replace(tzinfo=None), START), END)
+
+
+def _uk_clock(at: datetime) -> datetime:
+    # Within minutes of the calendar's start the UK clock (then local mean time, 75 seconds
+    # behind) has no datetime: those moments count on the UTC clock.
+    try:
+        return at.replace(tzinfo=UTC).astimezone(UK)
+    except OverflowError:
+        return at.replace(tzinfo=UTC)
 
 
 def _plural(count: int, unit: str) -> str:

@@ -115,7 +115,8 @@ def test_an_assignment_renewing_every_two_years_from_a_leap_day():
 
 def test_a_certificate_opens_renewal_within_the_frameworks_renew_within():
     valid_until = at(2030, 1, 14, 10)
-    opens = at(2029, 10, 14, 10)
+    # 10am GMT on 14 January less three months on the UK wall clock: 10am BST (9:00 UTC).
+    opens = at(2029, 10, 14, 9)
     args = {"passed_at": PASSED, "valid_until": valid_until, "renew_within": THREE_MONTHS}
     before = renewal(**args, now=opens - timedelta(seconds=1))
     assert not before.open and before.opens_at == opens
@@ -131,14 +132,15 @@ def test_a_certificate_opens_renewal_within_the_frameworks_renew_within():
 
 
 def test_month_ends_count_on_the_calendar():
-    # Valid until 31 May: three months before is the last day of February (a leap year).
+    # Valid until 31 May: three months before is the last day of February (a leap year),
+    # at the same UK time: 1pm BST on 31 May (12:00 UTC) is 1pm GMT (13:00 UTC) then.
     found = renewal(
         passed_at=PASSED,
         valid_until=at(2028, 5, 31, 12),
         renew_within=THREE_MONTHS,
-        now=at(2028, 2, 29, 12),
+        now=at(2028, 2, 29, 13),
     )
-    assert found.open and found.opens_at == at(2028, 2, 29, 12)
+    assert found.open and found.opens_at == at(2028, 2, 29, 13)
 
 
 def test_the_soonest_reason_says_when_it_opens_and_all_open_reasons_are_given():
