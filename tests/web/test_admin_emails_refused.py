@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from app import db, mail
+from app.domain.dates import day
 from app.models import utcnow
 from app.models_assignments import ReminderFailure
 from app.services import reminder_failures
@@ -63,13 +64,13 @@ def test_every_open_spell_is_listed_newest_first_with_the_servers_answer(app, ma
         page = admin.get(PAGE)
     assert page.status_code == 200
     assert len(run) <= TARGET, list(run)
-    day = (utcnow() - timedelta(days=3)).strftime("%-d %B %Y")
+    began = day(utcnow() - timedelta(days=3))
     assert "2 people, the newest first" in page.text
     pat, asha = rows_of(page.text)  # Pat's began later: first
     assert pat.startswith("Pat Practice pat@example.org Manager Hillside PCN Weekly summary")
     assert "The email refused" in pat
     assert asha == (
-        f"Asha Elm asha@example.org Learner Riverside PCN Reminder The address refused {day} 2 "
+        f"Asha Elm asha@example.org Learner Riverside PCN Reminder The address refused {began} 2 "
         "550 5.1.1 &lt;asha@example.org&gt;: Recipient address rejected: User unknown"
     )
     assert "Kim Put Right" not in page.text  # put right: gone from the list

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from app import db
 from app.content import catalogue
 from app.domain import assignments as rules
+from app.domain.dates import uk_today
 from app.models_assignments import Assignment
 from app.models_teams import Team
 from app.services import assignment_standings, assignments
@@ -87,7 +88,7 @@ def test_bad_input_is_named_in_an_error_summary(app, client, pcn):
 def test_learners_see_their_assignments_in_due_order(app, client, pcn):
     sign_in(client, "lead@example.org")
     first, second = modules(app)[0], modules(app)[1]
-    soon, later = date.today() + timedelta(days=10), date.today() + timedelta(days=400)
+    soon, later = uk_today() + timedelta(days=10), uk_today() + timedelta(days=400)
     post_form(
         client,
         URL,
@@ -124,7 +125,7 @@ def test_learners_see_their_assignments_in_due_order(app, client, pcn):
     page = client.get("/modules/").text
     assert "Assigned to you" in page
     assert page.index(second.title) < page.index(first.title)
-    assert f"due {rules.day_in_words(soon, date.today())}" in page
+    assert f"due {rules.day_in_words(soon, uk_today())}" in page
     assert "Due soon" in page
     # Ben (Oak Practice, a practice nurse) has none of these.
     client.get("/sign-out")
@@ -143,7 +144,7 @@ def test_completing_the_module_completes_the_assignment(app, client, pcn):
             "who": "learners",
             "emails": "asha@example.org",
             "renew": "12",
-            **due_fields(date.today() + timedelta(days=5)),
+            **due_fields(uk_today() + timedelta(days=5)),
         },
     )
     client.get("/sign-out")
@@ -151,7 +152,7 @@ def test_completing_the_module_completes_the_assignment(app, client, pcn):
     pass_module(app, client, "asha@example.org", module)
     with app.app_context():
         asha = pcn["asha"]
-        today = date.today()
+        today = uk_today()
         [found] = assignment_standings.for_learner(asha, catalogue(), today)
         assert found.status == rules.COMPLETE and found.completed_on == today
         [later] = assignment_standings.for_learner(asha, catalogue(), today + timedelta(days=366))
@@ -188,12 +189,12 @@ def test_a_framework_stands_for_its_modules_and_withdrawing_is_confined(app, cli
 def test_a_due_date_in_the_past_is_refused_and_today_is_not(app, client, pcn):
     sign_in(client, "lead@example.org")
     form = {"modules": modules(app)[0].slug, "who": "learners", "emails": "asha@example.org"}
-    past = post_form(client, URL, {**form, **due_fields(date.today() - timedelta(days=1))})
+    past = post_form(client, URL, {**form, **due_fields(uk_today() - timedelta(days=1))})
     assert past.status_code == 400
     assert "The date the learning is due must be today or in the future" in past.text
     assert 'href="#due"' in past.text
     assert count_assignments(app) == 0
-    today = post_form(client, URL, {**form, **due_fields(date.today())})
+    today = post_form(client, URL, {**form, **due_fields(uk_today())})
     assert today.status_code == 302 and count_assignments(app) == 1
 
 

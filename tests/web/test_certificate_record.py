@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app import db
+from app.domain.dates import day
 from app.models import Certificate
 from app.models_credentials import Credential
 from tests.conftest import post_form, sign_in
@@ -100,7 +101,7 @@ def test_a_frameworks_new_validity_never_changes_an_issued_certificates_valid_un
             .join(Certificate, Certificate.id == Credential.certificate_id)
             .where(Certificate.code == code)
         )
-    until = recorded.strftime("%-d %B %Y")
+    until = day(recorded)
     before = everything_shown(client, module, code, token)
     # The PDF prints its facts' labels in a row, then their values.
     assert "Valid until" in before["pdf"] and until in before["pdf"]

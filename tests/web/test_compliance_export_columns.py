@@ -10,6 +10,7 @@ import openpyxl
 
 from app import db
 from app.domain.assignments import add_months
+from app.domain.dates import uk_day
 from app.models_assignments import MailPreference, ReminderSent
 from tests.conftest import sign_in
 from tests.web.journeys import user_id
@@ -32,14 +33,13 @@ def test_the_downloads_keep_due_and_renew_by_dates_apart(client, practices):  # 
     first, second = practices["first"], practices["second"]
     assert f"{first}: due" in rows[0] and f"{first}: renew by" in rows[0]
     due = (TODAY + timedelta(days=60)).isoformat()
-    renews = {
-        who: add_months(TODAY - timedelta(days=days_ago), 12).isoformat()
+    # The UK day of each pass (made days ago, at this time of day), as the downloads count it.
+    passed = {
+        who: uk_day(datetime.now(UTC) - timedelta(days=days_ago))
         for who, days_ago in (("Asha Elm", 10), ("Cara Elm", 400), ("=Dev Oak", 350))
     }
-    completed = {
-        who: (TODAY - timedelta(days=days_ago)).isoformat()
-        for who, days_ago in (("Asha Elm", 10), ("Cara Elm", 400), ("=Dev Oak", 350))
-    }
+    renews = {who: add_months(day, 12).isoformat() for who, day in passed.items()}
+    completed = {who: day.isoformat() for who, day in passed.items()}
     # Ben has not done A: it is due. The others did: it renews (Cara's renewal has come).
     assert _by_learner(rows, first) == {
         "Asha Elm": {"status": "Complete", "due": "", "renew by": renews["Asha Elm"]}

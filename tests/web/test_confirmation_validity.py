@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from app import db
 from app.content import catalogue
 from app.domain.competencies.durations import Duration
+from app.domain.dates import uk_day
 from app.domain.pdf import date_in_words
 from app.models import utcnow
 from app.models_practice import ConfirmationDecision
@@ -114,7 +115,7 @@ def test_a_new_valid_for_never_changes_a_confirmation_already_given(
     request_id = confirm(app, learner, sue)
     until = recorded_until(app, request_id)
     before = everything_shown(app, learner, sue, manager, request_id)
-    day = date_in_words(until.date())
+    day = date_in_words(uk_day(until))
     for place in ("learner's record", "supervisor's record"):
         assert f"Valid until {day}" in before[place], place
     for place in ("learner's page", "supervisor's page"):
@@ -205,7 +206,7 @@ def test_the_supervisor_is_told_before_deciding_how_long_a_confirmation_would_co
     ask(learner, app)
     url = f"/supervise/requests/{the_request(app)}"
     shown = between(sue.get(url).text, '<p id="validity">', "</p>")
-    until = date_in_words(Duration(months=36).after(utcnow()).date())
+    until = date_in_words(uk_day(Duration(months=36).after(utcnow())))
     assert shown == f"If you confirm today, your confirmation counts for 3 years: until {until}."
     course_files.edit(own_competencies / "splw.yaml", "valid_for: 3y\n", "")
     course_files.reload(app)

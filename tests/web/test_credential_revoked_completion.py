@@ -10,13 +10,13 @@ or the earlier pass when the renewal is revoked) keeps the module completed.
 import csv
 import io
 import re
-from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from app import db
 from app.content import catalogue
+from app.domain.dates import day, uk_today
 from app.models import Attempt
 from tests.conftest import sign_in
 from tests.domain.test_certificates import pdf_text
@@ -92,7 +92,7 @@ def words_of(fragment: str) -> str:
 
 
 def today() -> str:
-    return date.today().strftime("%-d %B %Y")
+    return day(uk_today())
 
 
 def attempt_ids(app, learner_id: int, module) -> list[int]:
@@ -114,7 +114,7 @@ def assert_completed(learner, manager, learner_id, module) -> None:
     row = record_row(learner.get("/my/record").text, module)
     assert row.startswith("Completed") and today() in row, row
     assert csv_row(learner, module)["status"] == "Completed"
-    assert csv_row(learner, module)["completed"] == date.today().isoformat()
+    assert csv_row(learner, module)["completed"] == uk_today().isoformat()
     drill = drill_row(manager, learner_id, module)
     assert drill.startswith("Completed " + today()), drill
 

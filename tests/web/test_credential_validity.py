@@ -9,7 +9,7 @@ signed keep their date.
 
 import base64
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app import db
 from app.content import catalogue
 from app.domain.competencies import parse_duration
+from app.domain.dates import day
 from app.models import utcnow
 from app.models_credentials import Credential
 from app.services import credentials, quiz_standing
@@ -50,10 +51,6 @@ def signed_dates(claims: dict) -> tuple[datetime, datetime]:
     """Return the credential's validFrom and validUntil as signed."""
     stamps = (claims["validFrom"], claims["validUntil"])
     return tuple(datetime.fromisoformat(s.replace("Z", "+00:00")) for s in stamps)
-
-
-def day(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%-d %B %Y}"
 
 
 def test_a_gps_safeguarding_credential_lasts_as_long_as_acting_on_immediate_risk(

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app import db
 from app.content import catalogue
+from app.domain.dates import uk_day, uk_today
 from app.domain.pdf import cpd_time_in_words
 from app.models import Certificate
 from app.models_credentials import Credential
@@ -44,21 +45,21 @@ def modules(app):
 
 
 def valid_until(app, code: str) -> date:
-    """Return the day the certificate's credential stops being valid, as stored."""
+    """Return the UK day the certificate's credential stops being valid, as stored."""
     with app.app_context():
         until = db.session().scalar(
             select(Credential.valid_until)
             .join(Certificate, Certificate.id == Credential.certificate_id)
             .where(Certificate.code == code)
         )
-    return quiz_standing.aware(until).date()
+    return uk_day(quiz_standing.aware(until))
 
 
 def issued_on(app, code: str) -> date:
-    """Return the day the certificate was issued, as stored."""
+    """Return the UK day the certificate was issued, as stored."""
     with app.app_context():
         issued = db.session().scalar(select(Certificate.issued_at).where(Certificate.code == code))
-    return quiz_standing.aware(issued).date()
+    return uk_day(quiz_standing.aware(issued))
 
 
 def passed_400_days_ago(app, client, email, modules) -> dict[str, str]:
@@ -99,7 +100,7 @@ def test_the_record_page_says_a_certificate_has_expired_and_still_counts_its_tim
     safeguarding, other = modules
     code = lapsed[safeguarding.slug]
     expired, completed = valid_until(app, code), issued_on(app, code)
-    assert expired < date.today() < valid_until(app, lapsed[other.slug])
+    assert expired < uk_today() < valid_until(app, lapsed[other.slug])
     page = client.get("/my/record").text
     _, status, _, completed_cell, _, cpd, certificate = module_row(page, safeguarding.title)
     assert status == "Certificate expired"

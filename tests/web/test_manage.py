@@ -12,6 +12,7 @@ from sqlalchemy import delete, event, insert, select
 from app import db
 from app.content import catalogue
 from app.domain.content import quiz_key
+from app.domain.dates import uk_today
 from app.models import AuditEvent, CompetencyLevel, Completion, Organisation, User
 from app.services import account_admin, manage
 from app.services.seed_copy import copy_rows
@@ -128,7 +129,7 @@ def test_export_streams_one_row_per_learner_and_competency_and_is_audited(app, m
     assert response.mimetype == "text/csv"
     # Named for the organisation and dated, as the compliance download is: two downloads of
     # two organisations, or on two days, keep apart.
-    today = datetime.now(UTC).date().isoformat()
+    today = uk_today().isoformat()
     assert response.headers["Content-Disposition"] == (
         f'attachment; filename="linkwise-competencies-riverside-pcn-{today}.csv"'
     )

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app import db
+from app.domain.dates import uk_day
 from app.models import CompetencyLevel, Organisation, User
 from app.services import account_admin
 from tests.conftest import sign_in
@@ -110,7 +111,7 @@ def test_the_csv_carries_both_dimensions_and_the_same_filter(manager):
     assert [(row[0], row[4], row[10], row[14]) for row in due[1:]] == [
         ("Due Dan", "SPLW-1.1", "Confirmed", "Due soon")
     ]
-    assert due[1][15] == (NOW + 30 * DAY).date().isoformat()
+    assert due[1][15] == uk_day(NOW + 30 * DAY).isoformat()
 
 
 def test_the_csv_of_a_standing_holds_the_learners_the_grid_shows(manager):
