@@ -7,6 +7,7 @@ import pytest
 from lxml import html
 
 from app.content import catalogue
+from app.domain.dates import uk_day
 from app.domain.quizzes.renewal import StoredRating, renewal
 from app.models import utcnow
 from tests.conftest import sign_in
@@ -32,7 +33,7 @@ def due_soon(app, client, make_user, module):
     pass_module(app, client, email, module)
     assign_yearly(app, module)
     age(app, user_id(app, email), 340)
-    passed = utcnow().date() - timedelta(days=340)
+    passed = uk_day(utcnow() - timedelta(days=340))
     return passed.replace(year=passed.year + 1)
 
 
@@ -56,5 +57,5 @@ def test_a_date_no_reason_names_is_still_said():
         False,
     )
     found = renewal(passed_at=NOW - timedelta(days=300), ratings=[rating], now=NOW)
-    assert found.open and found.renew_by == (NOW + timedelta(days=20)).date()
+    assert found.open and found.renew_by == uk_day(NOW + timedelta(days=20))
     assert not found.renew_by_said
