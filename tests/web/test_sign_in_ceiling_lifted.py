@@ -115,10 +115,11 @@ def test_sign_ins_sent_at_once_at_the_ceiling_check_no_more_than_it_allows(count
     ]
     # Each is held at its audit row (a failure, a refusal) until all have come to one. The
     # thread that writes the holder's email to the outbox, once the ceiling is reached, is no
-    # party to the meeting: held, it would never be let go.
+    # party to the meeting: held, it would never be let go. It is waited for before the
+    # meeting ends, as taking the meeting's listener away mid-statement breaks its statement.
     with meeting_at(app, len(sends), _a_requests_write):
         responses = at_once(sends)
-    wait_for_tellers(app)
+        wait_for_tellers(app)
     assert [n[:2] for n in notices(app)] == [("many_failed_sign_ins", EMAIL)]
     assert Counter(r.status_code for r in responses) == {401: 2, 429: 4}
     paused = [r for r in responses if PAUSED in r.text]
