@@ -33,7 +33,7 @@ def due_soon(app, client, make_user, module):
     pass_module(app, client, email, module)
     assign_yearly(app, module)
     age(app, user_id(app, email), 340)
-    passed = utcnow().date() - timedelta(days=340)
+    passed = uk_day(utcnow() - timedelta(days=340))
     return passed.replace(year=passed.year + 1)
 
 

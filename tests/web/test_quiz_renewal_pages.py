@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from app import db
 from app.content import catalogue
+from app.domain.dates import uk_day, uk_today
 from app.models import Attempt, Certificate, Evidence, Organisation, utcnow
 from app.services import assignments, compliance, teams
 from tests.conftest import post_form, sign_in
@@ -79,7 +80,7 @@ def lapsed(app, client, make_user, module):
 def test_the_quiz_page_says_why_and_by_when_and_starts_the_renewal(app, client, lapsed, module):
     page = client.get(quiz_url(module)).text
     panel = text_of(page, "renewal")
-    expired = (utcnow() - timedelta(days=370)).date()
+    expired = uk_day(utcnow() - timedelta(days=370))
     expired = expired.replace(year=expired.year + 1)
     assert "Renew this module" in panel
     assert (
@@ -121,7 +122,7 @@ def test_a_renewal_pass_brings_the_yearly_assignment_back_to_complete(app, clien
     assert status_in_compliance(app, module) == "complete"
     page = client.get(quiz_url(module)).text
     assert "Renew this module" not in page and "You passed this quiz with 100%" in page
-    opens = utcnow().date()
+    opens = uk_today()
     opens = opens.replace(year=opens.year + 1) - timedelta(days=30)
     assert f"It opens again for renewal on {opens.day} {opens:%B %Y}." in words(page)
     # No "left", nor the rules for taking attempts: the quiz is passed.

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app import db, mail
 from app.content import catalogue
+from app.domain import dates
 from app.models_assignments import ReminderFailure, ReminderSent
 from app.models_teams import Team
 from app.services import assignments, leavers, reminders, teams
@@ -310,7 +311,7 @@ def test_an_address_the_server_refuses_is_shown_to_the_learners_managers_until_m
     [(failures, reply, resolved)] = spells(app, "asha@example.org")
     assert failures == 2 and resolved is None
     assert reply == "550 5.1.1 <asha@example.org>: Recipient address rejected: User unknown"
-    today = date.today().strftime("%-d %B %Y")  # when the server refused, not --today
+    today = dates.day(dates.uk_today())  # when the server refused, not --today
     # Pat manages Elm Practice only: Asha's failure, not Ben's, in the page and the summary.
     assert "Reminder emails to 1 of your learners could not be delivered" in mailbox.body(
         "pm@example.org"
@@ -372,7 +373,7 @@ def test_the_compliance_downloads_say_whose_reminder_emails_are_not_delivered(
     assert after == before  # read in the statements the download already ran
     column = rows[0].index("Reminder emails")
     assert sheet[0][column] == "Reminder emails"
-    today = date.today().strftime("%-d %B %Y")  # when the server refused, not --today
+    today = dates.day(dates.uk_today())  # when the server refused, not --today
     cells = {row[0]: row[column] for row in rows[1:]}
     fine = "Last sent on " + today  # the mail server took his
     assert cells == {"Asha Elm": f"Not delivered since {today}", "Ben Oak": fine}
@@ -408,7 +409,7 @@ def test_a_learner_whose_address_is_refused_is_told_on_their_account_and_my_lear
     mailbox.refuse("asha@example.org")
     mailbox.refuse("pm@example.org")  # Pat's weekly summary is refused too
     refused_run(runner, DUE - timedelta(days=10))  # a Monday: the summaries go
-    today = date.today().strftime("%-d %B %Y")
+    today = dates.day(dates.uk_today())
     told = (
         f"We have not been able to deliver emails to <strong>asha@example.org</strong> since "
         f"{today}. The mail server for that address refused it: the address may be mistyped"

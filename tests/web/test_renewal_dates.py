@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app import db
 from app.content import catalogue
+from app.domain.dates import uk_day, uk_today
 from app.models import Organisation, utcnow
 from app.services import assignments, teams
 from tests.conftest import sign_in
@@ -49,7 +50,7 @@ def yearly(app, client, make_user, module):
     sign_in(client, email)
     pass_module(app, client, email, module)
     assign_yearly(app, module)
-    today = utcnow().date()
+    today = uk_today()
     learner = user_id(app, email)
     return {"learner": learner, "renew_by": in_years(today, 1), "until": in_years(today, 3)}
 
@@ -105,7 +106,7 @@ def test_the_public_check_speaks_of_the_credential_alone(app, client, yearly, mo
 def test_the_renewal_panel_names_the_certificates_date_too(app, client, yearly, module):
     # 340 days on: the yearly assignment is due soon; the certificate has two years to run.
     age(app, yearly["learner"], 340)
-    passed = utcnow().date() - timedelta(days=340)
+    passed = uk_day(utcnow() - timedelta(days=340))
     until = day(in_years(passed, 3))
     expected = f"Your certificate stays valid until {until}, later than your organisation’s date."
     assert expected in words(client.get(f"/modules/{module.slug}/quiz/").text, "renewal")
@@ -137,7 +138,7 @@ def three_yearly(app, client, make_user, safeguarding):
 def test_a_certificate_sooner_than_the_organisation_asks_says_so(
     client, three_yearly, safeguarding
 ):
-    today = utcnow().date()
+    today = uk_today()
     until, renew_by = day(in_years(today, 1)), day(in_years(today, 3))
     expected = (
         f"Your organisation asks you to renew this module by {renew_by}, but your certificate "
@@ -179,9 +180,12 @@ def test_a_renewal_the_certificate_opens_names_the_organisations_later_date(
     # 300 days on, the 1-year certificate is within its 3 months: the quiz opens for renewal,
     # the organisation's date 3 years from the pass still to come.
     age(app, three_yearly, 300)
-    passed = utcnow().date() - timedelta(days=300)
+    passed = uk_day(utcnow() - timedelta(days=300))
+    # The credential was signed valid for a year from the pass and moved back 300 days with
+    # it: a day later than a year from the moved pass when that year holds 29 February.
+    until = uk_day(in_years(utcnow(), 1) - timedelta(days=300))
     panel = words(client.get(f"/modules/{safeguarding.slug}/quiz/").text, "renewal")
-    assert f"Your certificate is valid until {day(in_years(passed, 1))}" in panel
+    assert f"Your certificate is valid until {day(until)}" in panel
     assert (
         f"Your organisation asks you to renew this module by {day(in_years(passed, 3))}, later "
         "than your certificate’s date." in panel

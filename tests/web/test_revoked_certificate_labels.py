@@ -16,6 +16,7 @@ from datetime import date
 import pytest
 
 from app.content import catalogue
+from app.domain.dates import uk_today
 from tests.conftest import sign_in
 from tests.domain.test_certificates import pdf_text
 from tests.web.journeys import pass_module, renew, user_id
@@ -143,7 +144,7 @@ def latest_revoked(app, client, runner, make_user, module):
 
 
 def still_completed_through(code: str) -> str:
-    return f"Your earlier certificate {code}, issued on {day(date.today())}, still stands"
+    return f"Your earlier certificate {code}, issued on {day(uk_today())}, still stands"
 
 
 def test_the_module_page_names_the_earlier_certificate_it_stays_completed_through(
@@ -152,7 +153,7 @@ def test_the_module_page_names_the_earlier_certificate_it_stays_completed_throug
     first, _ = latest_revoked
     page = client.get(f"/modules/{module.slug}/").text
     said = words_of(page)
-    assert f"Your latest CPD certificate for this module was revoked on {day(date.today())}" in said
+    assert f"Your latest CPD certificate for this module was revoked on {day(uk_today())}" in said
     assert still_completed_through(first) + ": you have still completed this module" in said
     assert "Review module" in said
     assert nu_errors({"module": page}, tmp_path) == []
@@ -166,7 +167,7 @@ def test_the_certificate_page_names_the_earlier_certificate_it_stays_completed_t
     callout = words_of(page.split("nhsuk-warning-callout", 1)[1].split("</div>", 1)[0])
     assert "Certificate revoked" in callout and "no longer counts as evidence" in callout
     assert (
-        f"Your earlier certificate for this module, {first}, issued on {day(date.today())}, "
+        f"Your earlier certificate for this module, {first}, issued on {day(uk_today())}, "
         "still stands: you have still completed this module through it." in callout
     )
     assert latest in words_of(page)
@@ -182,7 +183,7 @@ def test_my_learning_names_the_earlier_certificate_it_stays_completed_through(
     first, _ = latest_revoked
     page = words_of(client.get("/modules/").text)
     listed = page.split("Your certificates", 1)[1]
-    assert f"{module.title}: your CPD certificate Revoked on {day(date.today())}" in listed
+    assert f"{module.title}: your CPD certificate Revoked on {day(uk_today())}" in listed
     assert still_completed_through(first) + ": you have still completed this module" in listed
 
 
@@ -193,10 +194,10 @@ def test_the_record_names_the_earlier_certificate_it_stays_completed_through(
     row = words_of(
         client.get("/my/record").text.split(f">{module.title}</a></th>", 1)[1].split("</tr>")[0]
     )
-    assert row.startswith(f"Completed {day(date.today())}"), row
+    assert row.startswith(f"Completed {day(uk_today())}"), row
     assert (
         f"The module stays completed through the earlier certificate {first}, issued on "
-        f"{day(date.today())}, which still stands." in row
+        f"{day(uk_today())}, which still stands." in row
     )
     own = pdf_entries(client, module)[0]
     assert f"Certificate {latest} was revoked on" in own
@@ -225,8 +226,8 @@ def test_the_managers_view_names_the_earlier_certificate_it_stays_completed_thro
     page = client.get(f"/manage/learners/{pcn['asha']}").text
     table = page.split('id="modules"', 1)[1].split("</table>", 1)[0]
     row = words_of(table.split(f">{module.title}", 1)[1].split("</tr>", 1)[0])
-    assert row.startswith(f"Completed {day(date.today())}"), row
+    assert row.startswith(f"Completed {day(uk_today())}"), row
     assert (
         f"The module stays completed through the earlier certificate {first}, issued on "
-        f"{day(date.today())}, which still stands." in row
+        f"{day(uk_today())}, which still stands." in row
     )

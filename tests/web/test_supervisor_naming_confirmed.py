@@ -10,13 +10,13 @@ learner page opened before the question) changes nothing and is sent to the ques
 """
 
 import re
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 
 from app import db
 from app.content import catalogue
+from app.domain.dates import day, uk_today
 from app.models import AuditEvent
 from app.models_practice import ConfirmationRequest, Supervisor
 from tests.conftest import post_form, sign_in
@@ -99,7 +99,7 @@ def test_the_question_says_where_the_person_stands_as_facts_only(app, lead, pcn)
     module = next(m for m in modules if m.assessment)
     pass_module(app, learner, "ben@example.org", module)
     passed = _plain(lead.get(f"/manage/learners/{ben}/supervisor?named=yes").text)
-    today = f"{datetime.now(UTC):%-d %B %Y}"  # completed just now
+    today = day(uk_today())  # completed just now
     assert f"Modules completed 1 of {len(modules)} {module.title} (completed on {today})" in passed
     assert "has not started a module" not in passed
 
